@@ -230,16 +230,21 @@ def volume_metadata(service: Any, req: Request) -> Response:
     """``GET /volumes/{volume_id}/encryption`` (``volume_encryption_metadata.py`` ``index``,
     what Nova reads to attach an encrypted volume): the volume's key id and its type's
     encryption fields."""
-    ctx = req.context
-    volume = service.cinder.volume_api.get(ctx, req.params["volume_id"])
+    return Response(200, encryption_metadata(service.cinder, req.context, req.params["volume_id"]))
+
+
+def encryption_metadata(cinder: Any, ctx: Any, volume_id: str) -> dict[str, Any]:
+    """The body of ``GET /volumes/{volume_id}/encryption`` for `ctx` (over REST or from Nova's
+    client, which asks it to attach an encrypted volume)."""
+    volume = cinder.volume_api.get(ctx, volume_id)
     action = "volume_extension:volume_encryption_metadata"
-    if not policy.allowed(ctx, action, volume.project_id, service.cinder.policy_new_defaults):
+    if not policy.allowed(ctx, action, volume.project_id, cinder.policy_new_defaults):
         raise exception.PolicyNotAuthorized(action=action)
     values: dict[str, Any] = {"encryption_key_id": volume.encryption_key_id}
-    row = encryption_of(service.cinder, volume.volume_type.id)
+    row = encryption_of(cinder, volume.volume_type.id)
     if row is not None:
         values.update((k, row[k]) for k in ("control_location", "cipher", "key_size", "provider"))
-    return Response(200, values)
+    return values
 
 
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.

@@ -61,6 +61,7 @@ Methods (each returns a generator to `yield from`; views are Nova's dicts):
   ``update_snapshot_status(ctx, snapshot_id, status)`` → ``_untranslate_snapshot_summary_view``
 - ``get_absolute_limits(ctx)`` → ``{"maxTotalSnapshots": 10, "totalSnapshotsUsed": 0, …}``
 - ``get_all_volume_types(ctx)`` → ``[{"id", "name"}]``
+- ``get_volume_encryption_metadata(ctx, volume_id)`` → ``{"encryption_key_id", ...}``
 - ``check_attached(ctx, volume)`` (no request)
 
 Error names for fault rules: ``CinderConnectionFailed`` (Cinder unreachable) and
@@ -77,7 +78,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.microversion import Version
-from fakecloud.cinder import controllers, faults, migration, reimage
+from fakecloud.cinder import controllers, faults, migration, reimage, type_encryption
 from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
@@ -404,6 +405,7 @@ ROUTES: dict[str, tuple[str, str, int]] = {
     "migrate_volume_completion": ("POST", "/volumes/{volume_id}/action", 200),
     "get_absolute_limits": ("GET", "/limits", 200),
     "get_all_volume_types": ("GET", "/types", 200),
+    "get_volume_encryption_metadata": ("GET", "/volumes/{volume_id}/encryption", 200),
     "get_snapshot": ("GET", "/snapshots/{snapshot_id}", 200),
     "get_all_snapshots": ("GET", "/snapshots/detail", 200),
     "create_snapshot": ("POST", "/snapshots", 202),
@@ -856,6 +858,21 @@ class API:
             None,
             None,
             (self.cinder.quotas, context.project_id),
+        )
+
+    def get_volume_encryption_metadata(self, context: Any, volume_id: str) -> Generator:
+        """``GET /volumes/{id}/encryption`` (``@translate_cinder_exception``; cinderclient's
+        ``volumes.get_encryption_metadata``): the volume's key id and its type's encryption
+        fields, which os-brick's ``get_encryption_metadata`` reads to attach an encrypted
+        volume."""
+        return self._call(
+            "get_volume_encryption_metadata",
+            context,
+            type_encryption.encryption_metadata,
+            _any_error,
+            volume_id,
+            None,
+            (self.cinder, context, volume_id),
         )
 
     @translate_cinder_exception

@@ -382,13 +382,16 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
     event = manager._event(context, instance, "compute_attach_volume")
     volume_api = manager.volume_api
     try:
-        yield from volume_api.attachment_update(
+        attachment = yield from volume_api.attachment_update(
             context,
             bdm.attachment_id,
             block_device.connector(manager.host),
             mountpoint=bdm.device_name,
-            view=False,  # the host reads nothing of the answer
         )
+        if attachment["connection_info"].get("data", {}).get("encrypted"):
+            # ``_volume_attach`` (do_driver_attach): os-brick's ``get_encryption_metadata``
+            # before the driver attaches (an error of Cinder's fails the attach, as below)
+            yield from volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
         yield from volume_api.attachment_complete(context, bdm.attachment_id)
     except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
         try:

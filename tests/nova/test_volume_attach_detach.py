@@ -409,3 +409,35 @@ def test_a_users_attachment_delete_gets_novas_refusal_other_than_404():
         403
     ]
     assert _cinder(env, vid)["status"] == "in-use"
+
+
+def test_an_encrypted_volumes_attach_reads_its_encryption_and_fails_without_it(up):
+    """``_volume_attach`` asks Cinder ``GET /volumes/{id}/encryption`` (os-brick's
+    ``get_encryption_metadata``) when the connection info says ``encrypted``, before the
+    driver attaches: Cinder unreachable there fails the attach (its attachment deleted, the
+    volume ``available`` again, the action's event an error); the next attach reads it."""
+    sid = up.boot("vm")
+    types = "/v3/{project_id}/types"
+    made = up.cloud.request("volumev3", "POST", types, body={"volume_type": {"name": "luks"}},
+                            user="admin").json()["volume_type"]["id"]  # fmt: skip
+    body = {"encryption": {"provider": "luks", "control_location": "front-end"}}
+    up.cloud.request("volumev3", "POST", f"{types}/{made}/encryption", body=body, user="admin")
+    r = up.cloud.request(
+        "volumev3",
+        "POST",
+        "/v3/{project_id}/volumes",
+        body={"volume": {"size": 1, "volume_type": made}},
+    )
+    up.cloud.run_until_idle()
+    vid = r.json()["volume"]["id"]
+    up.cloud.faults.add(
+        "volume_api.get_volume_encryption_metadata", error="CinderConnectionFailed", times=1
+    )
+    for status in ("available", "in-use"):
+        assert _attach(up, sid, {"volumeId": vid}).status == 200
+        up.cloud.run_until_idle()
+        assert _cinder(up, vid)["status"] == status
+    reads = up.cloud.trace.filter(kind="http.response")
+    calls = [e.get("status") for e in reads if e.get("call") == "get_volume_encryption_metadata"]
+    assert calls == [None, 200]
+    assert up.nova.db.fault_latest(sid).message.startswith("Connection to cinder host failed")
