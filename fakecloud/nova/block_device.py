@@ -72,6 +72,19 @@ def prepare_block_devices(
         raise exception.InvalidBDM(str(ex)) from ex
 
 
+def read_encryption(nova: Any, context: Any, bdms: list[Any]) -> Generator[Any, Any, None]:
+    """libvirt's spawn (``_get_guest_storage_config`` → ``_connect_volume`` →
+    ``_attach_encryptor``, 17.0.0-34.0.0): each attached volume whose connection info says
+    ``encrypted`` has its encryption metadata read from Cinder (os-brick's
+    ``get_encryption_metadata``) before the guest starts; an error there fails the spawn. (The
+    mapping's connection info is not kept here: its ``encrypted`` is the volume's key id's.)"""
+    volumes = nova.volume_api.cinder.store.volumes
+    for bdm in attach_order(bdms):
+        volume = volumes.get(bdm.volume_id) if bdm.attachment_id else None
+        if volume is not None and volume.encryption_key_id is not None:
+            yield from nova.volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
+
+
 #: ``convert_all_volumes``' order: existing volumes, then snapshots, images, blanks.
 _SOURCE_ORDER = {"volume": 0, "snapshot": 1, "image": 2, "blank": 3}
 

@@ -415,7 +415,7 @@ def test_an_encrypted_volumes_attach_reads_its_encryption_and_fails_without_it(u
     """``_volume_attach`` asks Cinder ``GET /volumes/{id}/encryption`` (os-brick's
     ``get_encryption_metadata``) when the connection info says ``encrypted``, before the
     driver attaches: Cinder unreachable there fails the attach (its attachment deleted, the
-    volume ``available`` again, the action's event an error); the next attach reads it."""
+    volume ``available`` again, the server's fault Nova's)."""
     sid = up.boot("vm")
     types = "/v3/{project_id}/types"
     made = up.cloud.request("volumev3", "POST", types, body={"volume_type": {"name": "luks"}},
@@ -433,11 +433,20 @@ def test_an_encrypted_volumes_attach_reads_its_encryption_and_fails_without_it(u
     up.cloud.faults.add(
         "volume_api.get_volume_encryption_metadata", error="CinderConnectionFailed", times=1
     )
-    for status in ("available", "in-use"):
-        assert _attach(up, sid, {"volumeId": vid}).status == 200
-        up.cloud.run_until_idle()
-        assert _cinder(up, vid)["status"] == status
+    assert _attach(up, sid, {"volumeId": vid}).status == 200
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "available"
+    assert up.nova.db.fault_latest(sid).message.startswith("Connection to cinder host failed")
+    # A boot with it reads it too (libvirt's spawn, ``_attach_encryptor``), before the guest.
+    bdm = {"uuid": vid, "source_type": "volume", "destination_type": "volume", "boot_index": -1}
+    server = {"name": "b", "flavorRef": "1", "imageRef": up.image.id, "networks": "none"}
+    image = {"uuid": up.image.id, "source_type": "image", "destination_type": "local"}
+    server["block_device_mapping_v2"] = [{**image, "boot_index": 0}, bdm]
+    assert (
+        up.request("POST", "/v2.1/servers", {"server": server}, microversion="2.45").status == 202
+    )
+    up.cloud.run_until_idle()
+    assert _cinder(up, vid)["status"] == "in-use"
     reads = up.cloud.trace.filter(kind="http.response")
     calls = [e.get("status") for e in reads if e.get("call") == "get_volume_encryption_metadata"]
     assert calls == [None, 200]
-    assert up.nova.db.fault_latest(sid).message.startswith("Connection to cinder host failed")
