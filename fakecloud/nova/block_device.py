@@ -76,13 +76,18 @@ def read_encryption(nova: Any, context: Any, bdms: list[Any]) -> Generator[Any, 
     """libvirt's spawn (``_get_guest_storage_config`` → ``_connect_volume`` →
     ``_attach_encryptor``, 17.0.0-34.0.0): each attached volume whose connection info says
     ``encrypted`` has its encryption metadata read from Cinder (os-brick's
-    ``get_encryption_metadata``) before the guest starts; an error there fails the spawn. (The
-    mapping's connection info is not kept here: its ``encrypted`` is the volume's key id's.)"""
-    volumes = nova.volume_api.cinder.store.volumes
+    ``get_encryption_metadata``) before the guest starts; an error there fails the spawn."""
     for bdm in attach_order(bdms):
-        volume = volumes.get(bdm.volume_id) if bdm.attachment_id else None
-        if volume is not None and volume.encryption_key_id is not None:
+        if bdm.attachment_id and encrypted(nova, bdm.volume_id):
             yield from nova.volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
+
+
+def encrypted(nova: Any, volume_id: str | None) -> bool:
+    """The ``encrypted`` of the connection info Cinder gave for the volume's attachment (every
+    driver's is whether the volume has a key: `fakecloud.cinder.connection`); the mapping
+    keeps no connection info here, so it is read from the volume."""
+    volume = nova.volume_api.cinder.store.volumes.get(volume_id)
+    return volume is not None and volume.encryption_key_id is not None
 
 
 #: ``convert_all_volumes``' order: existing volumes, then snapshots, images, blanks.

@@ -382,13 +382,14 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
     event = manager._event(context, instance, "compute_attach_volume")
     volume_api = manager.volume_api
     try:
-        attachment = yield from volume_api.attachment_update(
+        yield from volume_api.attachment_update(
             context,
             bdm.attachment_id,
             block_device.connector(manager.host),
             mountpoint=bdm.device_name,
+            view=False,  # the host reads only `encrypted` of the answer
         )
-        if attachment["connection_info"].get("data", {}).get("encrypted"):
+        if block_device.encrypted(manager.nova, bdm.volume_id):
             # ``_volume_attach`` (do_driver_attach): os-brick's ``get_encryption_metadata``
             # before the driver attaches (an error of Cinder's fails the attach, as below)
             yield from volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
