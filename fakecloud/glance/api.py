@@ -688,14 +688,11 @@ class GlanceApi(ApiService):
             return Response(204, None, plain_webob_headers())
         part, item = parts[2], p.get("name")
         if method == "GET":
-            if item is None and part == "tags":
-                return Response(200, md.tags(ctx, ns, req.query), dict(JSON))
+            if item is None and part in ("tags", "objects"):
+                listed = md.tags if part == "tags" else md.objects
+                return Response(200, listed(ctx, ns, req.query), dict(JSON))
             if item is None:
-                read = {
-                    "resource_types": md.associations,
-                    "properties": md.properties,
-                    "objects": md.objects,
-                }[part]
+                read = {"resource_types": md.associations, "properties": md.properties}[part]
                 return Response(200, read(ctx, ns), dict(JSON))
             if part == "properties":
                 return Response(200, md.property(ctx, ns, item, req.query), dict(JSON))

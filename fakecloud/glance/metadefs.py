@@ -441,8 +441,13 @@ class Metadefs:
             prop = prop[len(prefix) :]
         return {"name": prop, **find_property(ns, prop)}
 
-    def objects(self, ctx: Any, name: str) -> dict[str, Any]:
-        """``GET /v2/metadefs/namespaces/{namespace}/objects``."""
+    def objects(self, ctx: Any, name: str, query: dict[str, list[str]]) -> dict[str, Any]:
+        """``GET /v2/metadefs/namespaces/{namespace}/objects``: the deserializer checks the
+        query (its ``limit`` at least 1), then ``object.get_all`` reads every object of the
+        namespace in the table's order, paging and sorting ignored."""
+        limit_text = _list_params(query)[0]
+        if limit_text is not None and validated_limit(limit_text) == 0:
+            raise HTTPBadRequest(explanation="limit param must be positive")
         ns = self._parent(ctx, name, "get_metadef_objects", "objects")
         views = [self.object_view(name, o) for o in ns.objects]
         return {"objects": views, "schema": "v2/schemas/metadefs/objects"}
@@ -457,16 +462,7 @@ class Metadefs:
         ``tag.get_all``: sorted by ``sort_key`` (default ``created_at``), ``created_at`` and
         ``id`` in ``sort_dir`` (default ``desc``), after the ``marker`` tag (its name), at most
         ``limit`` (none by default: every tag)."""
-        params = {k: list(v) for k, v in query.items()}
-        limit_text, marker = pop_first(params, "limit"), pop_first(params, "marker")
-        sort_dir, sort_key = pop_first(params, "sort_dir"), pop_first(params, "sort_key")
-        sort_dir = "desc" if sort_dir is None else sort_dir  # pop(k, default): "" is kept
-        sort_key = "created_at" if sort_key is None else sort_key
-        if sort_dir not in ("asc", "desc"):
-            raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
-        visibility = params["visibility"][-1] if params.get("visibility") else None
-        if visibility and visibility not in ("public", "private", "shared"):
-            raise HTTPBadRequest(explanation=f"Invalid visibility value: {visibility}")
+        limit_text, marker, sort_key, sort_dir = _list_params(query)
         limit = validated_limit(limit_text) if limit_text else None
         ns = self._parent(ctx, name, "get_metadef_tags")
         start = self._tag_order(ns, find_tag(ns, marker), sort_key) if marker else None
@@ -501,6 +497,23 @@ class Metadefs:
         """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
         ns = self._parent(ctx, name, "get_metadef_tag")
         return self.tag_view(find_tag(ns, tag))
+
+
+def _list_params(query: dict[str, list[str]]) -> tuple[str | None, str | None, str, str]:
+    """The tag and object lists' deserializer ``index``: ``limit`` and ``marker`` (as
+    given), ``sort_key`` and ``sort_dir`` (``pop(k, default)``: an empty one is kept), the
+    direction and ``visibility`` checked."""
+    params = {k: list(v) for k, v in query.items()}
+    limit_text, marker = pop_first(params, "limit"), pop_first(params, "marker")
+    sort_dir = pop_first(params, "sort_dir")
+    sort_dir = "desc" if sort_dir is None else sort_dir
+    if sort_dir not in ("asc", "desc"):
+        raise HTTPBadRequest(explanation=f"Invalid sort direction: {sort_dir}")
+    sort_key = pop_first(params, "sort_key")
+    visibility = params["visibility"][-1] if params.get("visibility") else None
+    if visibility and visibility not in ("public", "private", "shared"):
+        raise HTTPBadRequest(explanation=f"Invalid visibility value: {visibility}")
+    return limit_text, marker, "created_at" if sort_key is None else sort_key, sort_dir
 
 
 def find_object(ns: Namespace, name: str) -> dict[str, Any]:

@@ -207,6 +207,11 @@ def test_the_tag_list_sorts_and_pages_as_tag_get_all(cloud):
     r = world.request("image", "GET", f"{path}/tags?sort_dir=up", user="admin")
     assert (r.status, r.json()["message"]) == (400, "Invalid sort direction: up<br /><br />\n\n\n")
     assert world.request("image", "GET", f"{path}/tags?sort_key=x", user="admin").status == 500
+    r = world.request("image", "GET", f"{path}/objects?limit=0", user="admin")  # tags' may be 0
+    assert (r.status, r.json()["message"]) == (
+        400,
+        "limit param must be positive<br /><br />\n\n\n",
+    )
     # a property's null (the schema lets only ``default`` be one) is kept as null
     prop = {"name": "p", "title": "P", "type": "string", "default": None}
     made = world.request("image", "POST", f"{path}/properties", body=prop, user="admin")
