@@ -893,8 +893,7 @@ class ComputeManager:
         uuid = instance.uuid
         proc = self._task_started()
         try:
-            while uuid in locks:
-                yield locks[uuid]
+            yield from self._swap_lock(uuid)
             locks[uuid] = self.kernel.env.event()
             try:
                 yield from volume_attach.swap_on_host(
