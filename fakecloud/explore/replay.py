@@ -161,9 +161,22 @@ def _chance(chance: Any) -> dict[str, Any]:
     return out
 
 
+#: Where a server's show body lists its volumes (Nova's name, in every microversion).
+ATTACHED = "os-extended-volumes:volumes_attached"
+
+
 def _names(names: dict[str, Any]) -> dict[str, str]:
-    """Ids of the world's resources -> ``${kind.name.id}``, to write patterns readably."""
+    """Ids of the world's resources -> ``${kind.name.id}``, to write patterns readably and so
+    a replay survives ids moving. A volume the setup made only through a server (a root
+    volume created at boot) is named by the server's show body, which the setup keeps:
+    ``${servers.NAME.os-extended-volumes:volumes_attached.0.id}``; a named volume keeps its
+    own name."""
     out = {}
+    for name, value in (names.get("servers") or {}).items():
+        attached = value.get(ATTACHED) if isinstance(value, dict) else None
+        for i, volume in enumerate(attached if isinstance(attached, list) else ()):
+            if isinstance(volume, dict) and isinstance(volume.get("id"), str):
+                out[volume["id"]] = f"${{servers.{name}.{ATTACHED}.{i}.id}}"
     for kind in ("servers", "images", "volumes"):
         for name, value in (names.get(kind) or {}).items():
             if isinstance(value, dict) and isinstance(value.get("id"), str):

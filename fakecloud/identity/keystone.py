@@ -146,12 +146,8 @@ class Keystone:
         """
         user = self.user(user_name)
         key = (user.domain_id, user.name, scope)
-        token = self._user_tokens.get(key)
-        if (
-            token is not None
-            and self.kernel.env._now < token.expires_at  # kernel.now, without its call
-            and token.id in self.tokens
-        ):
+        token = self._live(key)
+        if token is not None:
             return token
         if scope == "system":
             auth_scope: Any = {"system": {"all": True}}
@@ -172,6 +168,27 @@ class Keystone:
         )
         self._user_tokens[key] = token
         return token
+
+    def project_of(self, user_name: str) -> str | None:
+        """The id of the project `token_for(user_name)` scopes to, issuing no token (so no
+        trace event): the live token's, else the user's default project. A `KeyError` names
+        an unknown user."""
+        user = self.user(user_name)
+        token = self._live((user.domain_id, user.name, "project"))
+        if token is not None and token.project is not None:
+            return token.project.id
+        return user.default_project_id
+
+    def _live(self, key: tuple[str, str, str]) -> Token | None:
+        """The token `token_for` issued for `key` while it is still valid, else None."""
+        token = self._user_tokens.get(key)
+        if (
+            token is not None
+            and self.kernel.env._now < token.expires_at  # kernel.now, without its call
+            and token.id in self.tokens
+        ):
+            return token
+        return None
 
     def _trace_issue(self, token: Token) -> None:
         if token.project is not None:

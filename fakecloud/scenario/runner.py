@@ -484,9 +484,7 @@ class _Run:
         if root == "project_id" and not parts:
             return self._project_id(user)
         if root == "users" and parts:
-            ctx = self._context(parts[0])
-            found = {"id": ctx.user_id, "name": ctx.user_name, "project_id": ctx.project_id}
-            return dig(found, parts[1:])
+            return dig(self._user(parts[0]), parts[1:])
         if root == "projects" and parts:
             return dig(self._project(parts[0]), parts[1:])
         if root not in self.names:
@@ -506,11 +504,21 @@ class _Run:
         is, not copied (the specs of a case are read by every run of it)."""
         return self.resolve(value, user) if has_refs(value) else value
 
-    def _context(self, user: str) -> Any:
+    def _user(self, name: str) -> dict[str, Any]:
+        """``${users.NAME}``: read from Keystone's directory, issuing no token (a reference
+        resolved where the user never acts, as in a trigger, must not write to the trace)."""
+        keystone = getattr(self.cloud, "keystone", None)
+        if keystone is None:
+            raise Unresolved(f"this cloud has no identity service to know user {name!r}")
         try:
-            return self.transport.context(user)
-        except Unreachable as exc:
-            raise Unresolved(str(exc)) from None
+            user = keystone.user(name)
+            project_id = keystone.project_of(name)
+        except KeyError as exc:
+            raise Unresolved(str(exc.args[0]) if exc.args else f"no user {name!r}") from None
+        found = {"id": user.id, "name": user.name}
+        if project_id is not None:
+            found["project_id"] = project_id
+        return found
 
     def _project(self, name: str) -> dict[str, Any]:
         keystone = getattr(self.cloud, "keystone", None)
@@ -520,7 +528,10 @@ class _Run:
         return {"id": found.id, "name": found.name, "domain_id": found.domain_id}
 
     def _project_id(self, user: str) -> str:
-        return self._context(user).project_id
+        found = self._user(user)
+        if "project_id" not in found:
+            raise Unresolved(f"user {user!r} has no default project")
+        return found["project_id"]
 
     def save(self, dotted: str, value: Any) -> None:
         node = self.names

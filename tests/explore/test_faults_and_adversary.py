@@ -103,11 +103,13 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     # hunt declares it finds (without `finds:`, `make explore` failed the file for finding it).
     assert {c.what for c in broken.failures} == {"invariant no_orphan_volume_snapshot"}
     assert ready.spec.finds == ("no_orphan_volume_snapshot",)
-    # The detach follows Nova's GET of the root volume: its path names the project as the
-    # scenario's own paths do, and the replay is the same run.
+    # The detach follows Nova's GET of the root volume: its path names the project and the
+    # volume made at boot as the scenario's own references do (no literal id to go stale),
+    # and the replay is the same run.
     path, replayed = _replay(broken, ready, tmp_path)
     on = yaml.safe_load(path.read_text())["steps"][-1]["on"]["trace"]
-    assert on["subject"].startswith("GET /v3/${project_id}/volumes/")
+    root = "${servers.db.os-extended-volumes:volumes_attached.0.id}"
+    assert on["subject"] == f"GET /v3/${{project_id}}/volumes/{root}"
     assert same_run(replayed.trace, broken.result.trace)
 
 

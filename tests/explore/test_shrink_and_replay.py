@@ -58,3 +58,29 @@ def test_a_shrink_runs_on_a_hypothesis_without_the_source_scan(monkeypatch):
     with _without_source_constants():
         assert not hasattr(providers, "_get_local_constants")
     assert not hasattr(providers, "_get_local_constants")
+
+
+# A world whose setup never acts as demo: only the admin holds a token at t0.
+ADMIN_ONLY = """\
+cloud: {profile: upstream}
+steps:
+  - name: look
+    as: admin
+    request: GET /v3/projects/${users.demo.project_id}
+  - name: later
+    as: admin
+    on: {trace: {kind: api.request, subject: "GET /v3/projects/${project_id}"}}
+    request: GET /v3/projects/${project_id}
+"""
+
+
+def test_a_user_or_project_reference_issues_no_token(tmp_path):
+    """A replay's trigger names demo's project as ``${project_id}``: resolving it (or
+    ``${users.demo...}``) must not issue demo a token, or the replay's trace differs from the
+    seed's."""
+    path = tmp_path / "admin_only.yaml"
+    path.write_text(ADMIN_ONLY)
+    result = run_case(load(path).cases[0])
+    assert [s.status for s in result.steps] == [200, 200]  # the trigger fired
+    issued = [e["subject"] for e in result.trace if e["kind"] == "identity.token_issued"]
+    assert issued == ["admin"]
