@@ -169,10 +169,11 @@ SWITCHES = (
         False,
         (
             Change(
-                "30.0.0",
-                "97a8cf2456",
+                "31.0.0",
+                "b469d9059b",
                 "openstack/requirements (not Nova): upper-constraints bumps jsonschema 4.19.2 -> "
-                "4.23.0 for 2024.2, the first series past jsonschema 4.21.0's new wording",
+                "4.23.0 (97a8cf2456, merged 2025-01-12 after stable/2024.2 branched: 2024.2-eol "
+                "still pins 4.19.2), so 2025.1 is the first series past 4.21.0's new wording",
             ),
         ),
     ),

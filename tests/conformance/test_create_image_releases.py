@@ -8,8 +8,8 @@ from fakecloud import Cloud
 
 NO_SERVER = "7f1f4f0e-0000-4000-8000-000000000000"
 EMPTY_NAME = "Invalid input for field/attribute name. Value: . "
-#: jsonschema 2.6.0-4.19.2 (upper constraints to 2024.1) / 4.23.0+ (2024.2, requirements
-#: 97a8cf2456): the schema is checked before the server is looked up, so no server is needed.
+#: jsonschema 2.6.0-4.19.2 (upper constraints to 2024.2) / 4.23.0+ (2025.1, requirements
+#: b469d9059b): the schema is checked before the server is looked up, so no server is needed.
 TOO_SHORT, NON_EMPTY = "'' is too short", "'' should be non-empty"
 
 BACKUP = {"name": "", "backup_type": "daily", "rotation": 1}
@@ -18,7 +18,8 @@ SCHEMA_ROWS = [
     # (profile, path, body, message)
     ("nova-17.0.13", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
     ("nova-29.4.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
-    ("nova-30.0.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
+    ("nova-30.3.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, TOO_SHORT),
+    ("nova-31.0.0", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
     ("upstream", f"/servers/{NO_SERVER}/action", {"createImage": {"name": ""}}, NON_EMPTY),
     ("nova-23.2.2", "/servers", {"server": {"name": "", "flavorRef": "1"}}, TOO_SHORT),
     ("upstream", "/servers", {"server": {"name": "", "flavorRef": "1"}}, NON_EMPTY),

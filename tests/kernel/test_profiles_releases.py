@@ -103,7 +103,7 @@ EXPECTED = {
         "34.0.0": "Please contact the administrator",
     },
     "policy_new_defaults_enforced": {"26.3.0": False, "27.0.0": True},
-    "jsonschema_non_empty_message": {"29.4.0": False, "30.0.0": True},
+    "jsonschema_non_empty_message": {"30.3.0": False, "31.0.0": True},
     "jsonschema_ipv4_strict": {"25.3.0": False, "26.0.0": True},
     "images_query_schema": {"29.4.0": False, "30.0.0": True},
     "default_notification_format": {"19.3.2": "both", "20.0.0": "unversioned"},

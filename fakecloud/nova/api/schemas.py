@@ -316,7 +316,7 @@ _BEFORE_4_21 = {
 
 
 def _before_4_21(error: Any, detail: str, message: str) -> str | None:
-    """`detail` as jsonschema 2.6.0-4.19.2 (Nova's upper constraints before 2024.2) words
+    """`detail` as jsonschema 2.6.0-4.19.2 (Nova's upper constraints before 2025.1) words
     it — ``'' is too short``, not 4.21.0's ``'' should be non-empty`` — or None if the same."""
     bound = _BEFORE_4_21.get(error.validator)
     if bound is None or error.validator_value != bound[0] or not detail.endswith(message):

@@ -18,7 +18,8 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api import schemas
-from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
+from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.policies import (
     ADMIN_ACTIONS,
     DEFERRED_DELETE,
@@ -179,6 +180,9 @@ class ServerActionsController:
             self.compute_api.restore(ctx, instance)
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
+        except compute_utils.QuotaRetryRecursion as exc:
+            # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
+            raise unexpected_error(exc, self.nova.kernel.switches.api_support_string) from None
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, "restore", server_id)
         return Response(202)

@@ -1317,7 +1317,7 @@ class API:
             if allowed == max_count:
                 # the retry would ask the same again (before over_quota_usage_scope: a user's
                 # usage under the project's limits): Nova recurses until Python stops it
-                raise RecursionError("maximum recursion depth exceeded")
+                raise compute_utils.QuotaRetryRecursion("maximum recursion depth exceeded")
             return self.check_num_instances_quota(
                 context, flavor, min_count, int(allowed), project_id, user_id
             )

@@ -51,6 +51,14 @@ _DEFAULT_BEFORE_21 = DEFAULT_NON_INHERITABLE | {
 }
 
 
+class QuotaRetryRecursion(RecursionError):
+    """``check_num_instances_quota``'s retry asking for as many servers as before (before
+    34.0.0, 25bdd9c2cf: a refusal that reports a user's usage under the project's limits):
+    Nova recurses until Python stops it, ``FaultWrapper``'s 500 ``<class 'RecursionError'>``."""
+
+    real_class_path = "RecursionError"
+
+
 def safe_truncate(value: str, length: int) -> str:
     """Cut `value` so its UTF-8 encoding is at most `length` bytes, never mid-character."""
     raw = value.encode("utf-8")[:length]
