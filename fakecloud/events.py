@@ -368,26 +368,58 @@ EVENTS: dict[str, EventKind] = {
                 "id",
             )
             for what, done in [
-                *((w, d) for w in ("domain", "project", "user") for d in ("created", "updated")),
-                *((w, "deleted") for w in ("domain", "project", "role", "user")),
+                *(
+                    (w, d)
+                    for w in ("domain", "project", "user", "group")
+                    for d in ("created", "updated")
+                ),
+                *((w, "deleted") for w in ("domain", "project", "role", "user", "group")),
                 ("role", "created"),
             ]
         ),
         _k(
             "identity.role_granted",
-            "A role was granted to a user (on a project, a domain or the system).",
+            "A role was granted to a user (on a project, a domain or the system) or a group.",
             "keystone",
-            "user name",
+            "user name, or group:<name>",
             "role",
             "scope",
         ),
         _k(
             "identity.role_revoked",
-            "A user's role was revoked (the user's tokens there with it).",
+            "A user's or a group's role was revoked (the tokens there with it).",
             "keystone",
-            "user name",
+            "user name, or group:<name>",
             "role",
             "scope",
+        ),
+        _k(
+            "identity.group_member_added",
+            "A user was put in a group.",
+            "keystone",
+            "group name",
+            "user",
+        ),
+        _k(
+            "identity.group_member_removed",
+            "A user was taken out of a group (its tokens revoked).",
+            "keystone",
+            "group name",
+            "user",
+        ),
+        _k(
+            "identity.role_implied",
+            "A rule was made that a prior role implies another.",
+            "keystone",
+            "prior role name",
+            "implies",
+        ),
+        _k(
+            "identity.role_implication_deleted",
+            "A rule that a prior role implies another was deleted.",
+            "keystone",
+            "prior role name",
+            "implies",
         ),
         _k(
             "identity.auth_failed",

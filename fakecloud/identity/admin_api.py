@@ -13,19 +13,22 @@ Statuses and words are Keystone's: 201 with the record, 204, 404 ``Could not fin
 X.``, 409 for a name its domain holds, 400 for a body its JSON Schema refuses
 (`fakecloud.identity.admin_schema`), each in its release's words. Deleting a project or a
 user deletes its role assignments and revokes its tokens; what the project owned in Nova,
-Cinder and Glance stays.
+Cinder and Glance stays. A project made under another keeps the hierarchy's rules
+(`fakecloud.identity.hierarchy`); groups, implied roles and project tags are served beside these
+(`fakecloud.identity.v3`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, schema
+from fakecloud.identity import admin_schema, exception, hierarchy, schema
 from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
-from fakecloud.identity.models import Assignment, Domain, Project, Role, User
+from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, Role, User
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_DOMAIN_MANAGER_SINCE,
@@ -159,9 +162,8 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ValidationError(f"Could not find domain: {domain_id}.")
         parent_id = ref.get("parent_id")
         if parent_id and parent_id != domain_id:
-            if parent_id in d.projects:
-                raise exception.Forbidden("Project hierarchies are not served by fakecloud.")
-            raise exception.ValidationError(f"Could not find project: {parent_id}.")
+            depth = self.kernel.config.identity.max_project_tree_depth
+            hierarchy.check_parent(d, parent_id, domain_id, depth)
         name = ref["name"].strip()
         project_id = self.kernel.ids.hex()
         if d.project_by_name(name, domain_id) is not None:
@@ -174,6 +176,8 @@ class KeystoneWritesApi(KeystoneApi):
             admin_schema.as_bool(ref.get("enabled", True)),
         )
         d.put_project(project, _extra(ref, _PROJECT_FIELDS))
+        if parent_id and parent_id != domain_id:
+            d.set_parent(project_id, parent_id)
         self._traced("project_created", name, project_id)
         return Response(201, {"project": self._project(req, project)})
 
@@ -194,14 +198,15 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ValidationError("Cannot change Domain ID")
         if "is_domain" in ref and admin_schema.as_bool(ref["is_domain"]):
             raise exception.ValidationError("Cannot change is_domain attribute of a project")
-        if ref.get("parent_id") not in (None, old.domain_id):
-            raise exception.Forbidden("Cannot change the parent of a project.")
+        if "parent_id" in ref and ref["parent_id"] != self.directory.parent_of(old):
+            raise exception.Forbidden("Update of `parent_id` is not allowed.")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.project_by_name(name, old.domain_id)
         if clash is not None and clash.id != project_id:
             raise self._project_conflict(name, project_id)
         enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        hierarchy.check_enabled_change(d, old, enabled)
         project = Project(
             project_id,
             name,
@@ -222,6 +227,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self._named(req, "project", "identity:delete_project")
         if old is None:
             raise exception.ProjectNotFound(project_id=project_id)
+        hierarchy.check_leaf(self.directory, project_id)
         self.keystone.writable().remove_project(project_id)
         self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_deleted", old.name, project_id)
@@ -422,10 +428,11 @@ class KeystoneWritesApi(KeystoneApi):
 
     # -- role assignments --------------------------------------------------------------------
 
-    def _grant_target(self, req: Request, action: str, with_role: bool = True) -> Assignment:
-        """The assignment a grant route names, each record looked up as Keystone's
-        ``_build_enforcement_target_attr`` does (role, user, then the scope: 404 for the
-        first missing), then its policy."""
+    def _grant_target(self, req: Request, action: str, with_role: bool = True) -> Any:
+        """The assignment a grant route names (a user's `Assignment`, or a group's
+        `GroupAssignment` for ``.../groups/{group}/roles``), each record looked up as
+        Keystone's ``_build_enforcement_target_attr`` does (role, user or group, then the
+        scope: 404 for the first missing), then its policy."""
         d = self.directory
         params = req.params
         role = None
@@ -433,9 +440,14 @@ class KeystoneWritesApi(KeystoneApi):
             role = d.roles.get(params["role_id"])
             if role is None:
                 raise exception.RoleNotFound(role_id=params["role_id"])
-        user = d.users.get(params["user_id"])
-        if user is None:
-            raise exception.UserNotFound(user_id=params["user_id"])
+        if "group_id" in params:
+            actor = d.groups.get(params["group_id"])
+            if actor is None:
+                raise exception.GroupNotFound(group_id=params["group_id"])
+        else:
+            actor = d.users.get(params["user_id"])
+            if actor is None:
+                raise exception.UserNotFound(user_id=params["user_id"])
         project_id = params.get("project_id")
         domain_id = params.get("domain_id")
         if project_id is not None:
@@ -456,58 +468,71 @@ class KeystoneWritesApi(KeystoneApi):
             self._managers
             and "manager" in ctx.roles
             and scope_domain is not None
-            and ctx.domain_id == user.domain_id == scope_domain
+            and ctx.domain_id == actor.domain_id == scope_domain
             and (role is None or role.name in _MANAGED_ROLES)
         ):
             raise exception.ForbiddenAction(action=action)
+        role_id = role.id if role is not None else ""
+        if "group_id" in params:
+            return GroupAssignment(actor.id, role_id, project_id, domain_id)
         return Assignment(
-            user.id,
-            role.id if role is not None else "",
+            actor.id,
+            role_id,
             project_id=project_id,
             domain_id=domain_id,
             system=project_id is None and domain_id is None,
         )
 
+    def _held(self, want: Any) -> list[Any]:
+        """The grants of `want`'s kind: the users' or the groups'."""
+        d = self.directory
+        return d.group_grants if isinstance(want, GroupAssignment) else d.assignments
+
     def list_grants(self, req: Request) -> Response:
-        """``GET .../users/{user}/roles``: the roles granted to the user there."""
+        """``GET .../{users,groups}/{actor}/roles``: the roles granted to the actor there."""
         want = self._grant_target(req, "identity:list_grants", with_role=False)
         d = self.directory
         roles = [
             self._role(req, d.roles[a.role_id])
-            for a in d.assignments
-            if a.user_id == want.user_id
-            and a.project_id == want.project_id
-            and a.domain_id == want.domain_id
-            and a.system == want.system
+            for a in self._held(want)
+            if replace(a, role_id="") == want
         ]
         return Response(200, {"roles": roles, "links": _links(req)})
 
     def check_grant(self, req: Request) -> Response:
-        """``GET|HEAD .../users/{user}/roles/{role}``: 204 if granted."""
+        """``GET|HEAD .../{users,groups}/{actor}/roles/{role}``: 204 if granted."""
         want = self._grant_target(req, "identity:check_grant")
-        if want not in self.directory.assignments:
+        if want not in self._held(want):
             raise _no_assignment(want)
         return Response(204)
 
     def create_grant(self, req: Request) -> Response:
-        """``PUT .../users/{user}/roles/{role}``: 204, granted again or not."""
+        """``PUT .../{users,groups}/{actor}/roles/{role}``: 204, granted again or not (a
+        group's members' next tokens hold it)."""
         want = self._grant_target(req, "identity:create_grant")
         if self.keystone.writable().grant(want):
             self._trace_grant("identity.role_granted", want)
         return Response(204)
 
     def revoke_grant(self, req: Request) -> Response:
-        """``DELETE .../users/{user}/roles/{role}``: 204; the user's tokens on that project
-        (all of them for a domain or the system) are revoked."""
+        """``DELETE .../{users,groups}/{actor}/roles/{role}``: 204; the user's (a group's
+        members') tokens on that project (all of them for a domain or the system) are
+        revoked."""
         want = self._grant_target(req, "identity:revoke_grant")
-        if want not in self.directory.assignments:
+        if want not in self._held(want):
             raise _no_assignment(want)
-        self.keystone.writable().revoke(want)
-        self.keystone.revoke_tokens(user_id=want.user_id, project_id=want.project_id)
+        d = self.keystone.writable()
+        d.revoke(want)
+        if isinstance(want, GroupAssignment):
+            users = list(d.members[want.group_id])
+        else:
+            users = [want.user_id]
+        for user_id in users:
+            self.keystone.revoke_tokens(user_id=user_id, project_id=want.project_id)
         self._trace_grant("identity.role_revoked", want)
         return Response(204)
 
-    def _trace_grant(self, kind: str, a: Assignment) -> None:
+    def _trace_grant(self, kind: str, a: Any) -> None:
         d = self.directory
         if a.project_id is not None:
             scope = f"project:{d.projects[a.project_id].name}"
@@ -515,10 +540,12 @@ class KeystoneWritesApi(KeystoneApi):
             scope = f"domain:{d.domains[a.domain_id].name}"
         else:
             scope = "system"
-        self.kernel.trace.emit(
-            kind, self.keystone.name, d.users[a.user_id].name, role=d.roles[a.role_id].name,
-            scope=scope,
-        )  # fmt: skip
+        if isinstance(a, GroupAssignment):
+            who = f"group:{d.groups[a.group_id].name}"
+        else:
+            who = d.users[a.user_id].name
+        self.kernel.trace.emit(kind, self.keystone.name, who, role=d.roles[a.role_id].name,
+                               scope=scope)  # fmt: skip
 
 
 def _require_admin(req: Request, action: str) -> None:
@@ -556,6 +583,7 @@ def _user_conflict(name: str, domain_id: str) -> exception.Error:
     )
 
 
-def _no_assignment(a: Assignment) -> exception.Error:
+def _no_assignment(a: Any) -> exception.Error:
     target = a.project_id or a.domain_id or "system"
-    return exception.RoleAssignmentNotFound(role_id=a.role_id, actor_id=a.user_id, target_id=target)
+    actor = a.group_id if isinstance(a, GroupAssignment) else a.user_id
+    return exception.RoleAssignmentNotFound(role_id=a.role_id, actor_id=actor, target_id=target)

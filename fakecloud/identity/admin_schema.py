@@ -133,6 +133,40 @@ USER_UPDATE = {
     "additionalProperties": False,
 }
 
+#: ``keystone/identity/schema.py`` ``group_create_request_body`` and
+#: ``group_update_request_body`` (the update without ``domain_id``).
+_GROUP = {
+    "description": _nullable(_DESCRIPTION),
+    "domain_id": _ID_STRING,
+    "name": _USER["name"],
+}
+GROUP_CREATE = {
+    "type": "object",
+    "properties": {
+        "group": {
+            "type": "object",
+            "properties": _GROUP,
+            "required": ["name"],
+            "additionalProperties": True,
+        }
+    },
+    "required": ["group"],
+    "additionalProperties": False,
+}
+GROUP_UPDATE = {
+    "type": "object",
+    "properties": {
+        "group": {
+            "type": "object",
+            "properties": {k: v for k, v in _GROUP.items() if k != "domain_id"},
+            "minProperties": 1,
+            "additionalProperties": True,
+        }
+    },
+    "required": ["group"],
+    "additionalProperties": False,
+}
+
 #: ``keystone/assignment/schema.py`` ``role_create_request_body``.
 ROLE_CREATE = {
     "type": "object",

@@ -18,7 +18,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.identity import exception, schema
+from fakecloud.identity import assignments, exception, hierarchy, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -271,7 +271,10 @@ class KeystoneApi(ApiService):
     def auth_domains(self, req: Request) -> Response:
         """``GET /v3/auth/domains``: the domains the caller may scope to."""
         d = self.directory
-        ids = {a.domain_id for a in d.assignments if a.user_id == req.context.user_id}
+        user_id = req.context.user_id
+        ids = {a.domain_id for a in d.assignments if a.user_id == user_id}
+        mine = {g.id for g in d.groups_of(user_id)}
+        ids |= {g.domain_id for g in d.group_grants if g.group_id in mine}
         domains = [self._domain(req, dom) for dom in d.domains.values() if dom.id in ids]
         return Response(200, {"domains": domains, "links": _links(req)})
 
@@ -314,24 +317,56 @@ class KeystoneApi(ApiService):
         )
 
     def list_projects(self, req: Request) -> Response:
-        """``GET /v3/projects`` (admin), filters ``name``, ``domain_id``, ``enabled``."""
+        """``GET /v3/projects`` (admin), filters ``name``, ``domain_id``, ``enabled``,
+        ``parent_id``, ``is_domain`` (true: the domains, as projects acting as domains) and the
+        tag filters ``tags``, ``tags-any``, ``not-tags``, ``not-tags-any`` (comma-separated)."""
         _require_admin(req, "identity:list_projects")
-        projects = _filtered(
-            self.directory.projects.values(), req, ("name", "domain_id", "enabled")
-        )
+        d = self.directory
+        if _first(req, "is_domain") is not None and _matches(
+            {"is_domain": True}, "is_domain", _first(req, "is_domain") or ""
+        ):
+            domains = _filtered(d.domains.values(), req, ("name", "enabled"))
+            rendered = [self._domain_project(req, dom) for dom in domains]
+            return Response(200, {"projects": rendered, "links": _links(req)})
+        projects = _filtered(d.projects.values(), req, ("name", "domain_id", "enabled"))
+        for parent_id in req.query.get("parent_id") or ():
+            projects = [p for p in projects if d.parent_of(p) == parent_id]
+        projects = [p for p in projects if _tags_match(req, d.tags_of(p.id))]
         return Response(
             200, {"projects": [self._project(req, p) for p in projects], "links": _links(req)}
         )
 
     def get_project(self, req: Request) -> Response:
-        """``GET /v3/projects/{id}``: the caller's own project, or any for an admin."""
+        """``GET /v3/projects/{id}``: the caller's own project, or any for an admin; with
+        ``parents_as_list`` or ``parents_as_ids``, and ``subtree_as_list`` or
+        ``subtree_as_ids``, its place in the hierarchy (the lists only the projects the caller
+        holds a role on, as Keystone filters them)."""
         project_id = req.params["project_id"]
         if project_id != req.context.project_id:
             _require_admin(req, "identity:get_project")
-        project = self.directory.projects.get(project_id)
+        d = self.directory
+        project = d.projects.get(project_id)
         if project is None:
             raise exception.ProjectNotFound(project_id=project_id)
-        return Response(200, {"project": self._project(req, project)})
+        out = self._project(req, project)
+        flags = {n: _flag(req, n) for n in _HIERARCHY_FLAGS}
+        for kind in ("parents", "subtree"):
+            if flags[f"{kind}_as_list"] and flags[f"{kind}_as_ids"]:
+                raise exception.ValidationError(
+                    f"Cannot use {kind}_as_list and {kind}_as_ids query params at the same time."
+                )
+        mine = {p.id for p in d.projects_of(req.context.user_id)}
+        if flags["parents_as_list"]:
+            above = hierarchy.parents(d, project)
+            out["parents"] = [{"project": self._project(req, p)} for p in above if p.id in mine]
+        elif flags["parents_as_ids"]:
+            out["parents"] = hierarchy.parents_as_ids(d, project)
+        if flags["subtree_as_list"]:
+            below = hierarchy.subtree(d, project_id)
+            out["subtree"] = [{"project": self._project(req, p)} for p in below if p.id in mine]
+        elif flags["subtree_as_ids"]:
+            out["subtree"] = hierarchy.subtree_as_ids(d, project_id)
+        return Response(200, {"project": out})
 
     def list_domains(self, req: Request) -> Response:
         """``GET /v3/domains`` (admin), filters ``name``, ``enabled``."""
@@ -384,14 +419,19 @@ class KeystoneApi(ApiService):
         return Response(200, {"role_inferences": out, "links": _links(req)})
 
     def list_role_assignments(self, req: Request) -> Response:
-        """``GET /v3/role_assignments`` (admin); filters ``user.id``, ``scope.project.id``,
-        ``role.id``, ``scope.system``; ``effective`` adds implied roles; ``include_names``;
-        ``include_subtree`` (of a project: fakecloud's have no children). Flags and filter
-        combinations as keystone 26.0.0 ``api/role_assignments.py`` reads them."""
+        """``GET /v3/role_assignments`` (admin); filters ``user.id``, ``group.id``,
+        ``scope.project.id``, ``scope.domain.id``, ``scope.system``, ``role.id``; ``effective``
+        (groups' grants per member, implied roles), ``include_names``, ``include_subtree`` (a
+        project and the projects under it). Flags and filter combinations as keystone 26.0.0
+        ``api/role_assignments.py`` reads them (`fakecloud.identity.assignments`)."""
+        d = self.directory
         subtree = _flag(req, "include_subtree")
+        project_id = _first(req, "scope.project.id")
         if subtree:
+            if project_id and project_id not in d.projects:  # the policy's target is read first
+                raise exception.ProjectNotFound(project_id=project_id)
             _require_admin(req, "identity:list_role_assignments_for_tree")
-            if not _first(req, "scope.project.id"):
+            if not project_id:
                 raise exception.ValidationError(
                     "scope.project.id must be specified if include_subtree is also specified"
                 )
@@ -414,27 +454,21 @@ class KeystoneApi(ApiService):
                 "Combining effective, domain and inherited filters will always result in an "
                 "empty list."
             )
-        d = self.directory
-        user_id = _first(req, "user.id")
-        project_id = _first(req, "scope.project.id")
-        role_id = _first(req, "role.id")
-        system = _first(req, "scope.system")
-        names = _flag(req, "include_names")
-        out = []
-        for a in d.assignments:
-            if user_id and a.user_id != user_id:
-                continue
-            if project_id and a.project_id != project_id:
-                continue
-            if system and not a.system:
-                continue
-            granted = d.roles[a.role_id]
-            role_names = d.implied([granted.name]) if effective else (granted.name,)
-            for role_name in role_names:
-                role = d.role_by_name(role_name)
-                if role_id and role.id != role_id:
-                    continue
-                out.append(self._assignment(req, a, role, names))
+        projects = None
+        if project_id:
+            below = hierarchy.subtree(d, project_id) if subtree else ()
+            projects = frozenset((project_id, *(p.id for p in below)))
+        filters = assignments.Filters(
+            user_id=_first(req, "user.id"),
+            group_id=_first(req, "group.id"),
+            project_ids=projects,
+            domain_id=_first(req, "scope.domain.id"),
+            role_id=_first(req, "role.id"),
+            system=bool(_first(req, "scope.system")),
+            effective=effective,
+            names=_flag(req, "include_names"),
+        )
+        out = assignments.listing(d, f"{req.base_url}/v3", filters)
         return Response(200, {"role_assignments": out, "links": _links(req)})
 
     # -- catalog records ---------------------------------------------------------------------
@@ -514,12 +548,27 @@ class KeystoneApi(ApiService):
             "domain_id": project.domain_id,
             "description": project.description,
             "enabled": project.enabled,
-            "parent_id": project.domain_id,
+            "parent_id": self.directory.parent_of(project),
             "is_domain": False,
             "tags": [],
             "options": {},
             "links": {"self": f"{req.base_url}/v3/projects/{project.id}"},
             **extra,
+        }
+
+    def _domain_project(self, req: Request, domain: Any) -> dict[str, Any]:
+        """A domain as the project acting as it (``GET /v3/projects?is_domain=true``)."""
+        return {
+            "id": domain.id,
+            "name": domain.name,
+            "domain_id": None,
+            "description": domain.description,
+            "enabled": domain.enabled,
+            "parent_id": None,
+            "is_domain": True,
+            "tags": [],
+            "options": {},
+            "links": {"self": f"{req.base_url}/v3/projects/{domain.id}"},
         }
 
     def _domain(self, req: Request, domain: Any) -> dict[str, Any]:
@@ -544,32 +593,6 @@ class KeystoneApi(ApiService):
             "options": {"immutable": True},
             "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
             **self.directory.extra_of(role.id),
-        }
-
-    def _assignment(self, req: Request, a: Any, role: Any, names: bool) -> dict[str, Any]:
-        d = self.directory
-        user = d.users[a.user_id]
-        user_ref: dict[str, Any] = {"id": user.id}
-        role_ref: dict[str, Any] = {"id": role.id}
-        if a.system:
-            scope: dict[str, Any] = {"system": {"all": True}}
-        elif a.project_id:
-            scope = {"project": {"id": a.project_id}}
-        else:
-            scope = {"domain": {"id": a.domain_id}}
-        if names:
-            dom = d.domains[user.domain_id]
-            user_ref.update(name=user.name, domain={"id": dom.id, "name": dom.name})
-            role_ref["name"] = role.name
-            if a.project_id:
-                proj = d.projects[a.project_id]
-                pdom = d.domains[proj.domain_id]
-                scope["project"].update(name=proj.name, domain={"id": pdom.id, "name": pdom.name})
-        return {
-            "user": user_ref,
-            "role": role_ref,
-            "scope": scope,
-            "links": {"assignment": f"{req.base_url}/v3/role_assignments"},
         }
 
     def _service(self, req: Request, svc: Any) -> dict[str, Any]:
@@ -655,6 +678,26 @@ _EXCLUSIVE_FILTERS = (
     ("scope.project.id", "scope.system", "Specify system or project, not both"),
     ("user.id", "group.id", "Specify a user or group, not both"),
 )
+
+
+#: ``GET /v3/projects/{id}``'s flags of the hierarchy (``ProjectResource._expand_project_ref``).
+_HIERARCHY_FLAGS = ("parents_as_list", "parents_as_ids", "subtree_as_list", "subtree_as_ids")
+
+
+def _tags_match(req: Request, tags: list[str]) -> bool:
+    """Whether a project of `tags` passes the tag filters (each a comma-separated list):
+    ``tags`` all of them, ``tags-any`` one, ``not-tags`` not all, ``not-tags-any`` none."""
+    held = set(tags)
+    for name, keep in (
+        ("tags", lambda want: want <= held),
+        ("tags-any", lambda want: bool(want & held)),
+        ("not-tags", lambda want: not want <= held),
+        ("not-tags-any", lambda want: not want & held),
+    ):
+        value = _first(req, name)
+        if value is not None and not keep(set(value.split(","))):
+            return False
+    return True
 
 
 def _first(req: Request, name: str) -> str | None:

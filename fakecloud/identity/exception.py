@@ -140,3 +140,27 @@ class Conflict(Error):
 
     code = 409
     message_format = "Conflict occurred attempting to store %(type)s - %(details)s."
+
+
+class GroupNotFound(NotFound):
+    """No group has this id."""
+
+    message_format = "Could not find group: %(group_id)s."
+
+
+class ImpliedRoleNotFound(NotFound):
+    """No rule makes this prior role imply that role."""
+
+    message_format = "%(prior_role_id)s does not imply %(implied_role_id)s."
+
+
+class InvalidImpliedRole(Forbidden):
+    """A role no rule may imply (``[assignment] prohibited_implied_role``: ``admin``)."""
+
+    message_format = "%(role_id)s cannot be an implied roles."
+
+
+class ProjectTagNotFound(NotFound):
+    """A project's tag that it does not have."""
+
+    message_format = "Could not find project tag: %(project_tag)s."

@@ -57,9 +57,9 @@ class Keystone:
     def api(self) -> Any:
         """The Keystone v3 REST surface (a `fakecloud.api.service.ApiService`)."""
         if self._api is None:
-            from fakecloud.identity.admin_api import KeystoneWritesApi
+            from fakecloud.identity.v3 import KeystoneV3Api
 
-            self._api = KeystoneWritesApi(self.kernel, self)
+            self._api = KeystoneV3Api(self.kernel, self)
         return self._api
 
     @property

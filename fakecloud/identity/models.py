@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from random import Random
+from types import MappingProxyType
 from typing import Any
 
 from fakecloud.config import did_you_mean
@@ -73,6 +74,29 @@ class Assignment:
     domain_id: str | None = None
     system: bool = False
 
+
+@dataclass(frozen=True)
+class Group:
+    """A Keystone group of users: roles granted to it are its members' (Keystone's API makes
+    them, `fakecloud.identity.writes.WrittenDirectory`)."""
+
+    id: str
+    name: str
+    domain_id: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class GroupAssignment:
+    """One role granted to a group on a project or a domain."""
+
+    group_id: str
+    role_id: str
+    project_id: str | None = None
+    domain_id: str | None = None
+
+
+_NONE: Any = MappingProxyType({})
 
 _USER_KEYS = ("password", "project", "roles", "system_roles", "domain", "enabled", "assignments")
 _PROJECT_KEYS = ("description", "domain", "enabled")
@@ -184,6 +208,16 @@ class Directory:
     _user_by_name: dict[tuple[str, str], User]
     _role_by_name: dict[str, Role]
     _effective: dict[tuple, tuple[str, ...]]
+    #: The groups, by id and by (domain id, name), each group's member ids in the order
+    #: added, the groups' role grants, and each project's parent project by project id (a
+    #: project absent has its domain as parent): read-only empties in a built directory
+    #: (class attributes: never saved), tables of a written one once it has any
+    #: (`fakecloud.identity.writes.WrittenDirectory`).
+    groups: dict[str, Group] = _NONE
+    _group_by_name: dict[tuple[str, str], Group] = _NONE
+    members: dict[str, list[str]] = _NONE
+    group_grants: list[GroupAssignment] = ()  # type: ignore[assignment]
+    parents: dict[str, str] = _NONE
 
     def __init__(self) -> None:
         self.domains = {}
@@ -452,6 +486,23 @@ class Directory:
         """The attributes stored beside a record's fields (none: only a directory Keystone's
         API wrote to has any, `fakecloud.identity.writes.WrittenDirectory`)."""
         return {}
+
+    def groups_of(self, user_id: str) -> list[Group]:
+        """The groups `user_id` is a member of, in creation order."""
+        return [g for g in self.groups.values() if user_id in self.members[g.id]]
+
+    def parent_of(self, project: Project) -> str:
+        """The id of `project`'s parent: its domain (a built project is a root; only Keystone's
+        API makes a project under another, `fakecloud.identity.writes.WrittenDirectory`)."""
+        return project.domain_id
+
+    def children_of(self, project_id: str) -> list[Project]:
+        """The projects whose parent is project `project_id` (none in a built directory)."""
+        return []
+
+    def tags_of(self, project_id: str) -> list[str]:
+        """The project's tags (none in a built directory)."""
+        return []
 
     def projects_of(self, user_id: str) -> list[Project]:
         """The projects on which `user_id` holds any role, in creation order."""

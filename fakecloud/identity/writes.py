@@ -11,13 +11,26 @@ saved bytes and trace are what they were.
 Each write keeps the lookups by name and the memo of effective roles in step with the
 tables, and deleting a project or a user deletes its role assignments as Keystone does
 (its servers, volumes and images stay, orphaned).
+
+Groups, their members and their grants, and the projects made under another project (the
+hierarchy), are tables a directory gets on its first such write (`_grow`): one written to
+without them saves what it saved before they existed, and a directory saved then loads.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.models import Assignment, Directory, Domain, Project, Role, User
+from fakecloud.identity.models import (
+    Assignment,
+    Directory,
+    Domain,
+    Group,
+    GroupAssignment,
+    Project,
+    Role,
+    User,
+)
 
 
 class WrittenDirectory(Directory):
@@ -49,6 +62,66 @@ class WrittenDirectory(Directory):
         """The attributes stored beside record `record_id`'s fields."""
         return self.extra.get(record_id, {})
 
+    def _grow(self) -> None:
+        """The group and hierarchy tables of this directory, made on its first such write."""
+        if "groups" not in self.__dict__:
+            self.groups, self._group_by_name, self.members = {}, {}, {}
+            self.group_grants, self.parents = [], {}
+
+    def derived_indexes(self) -> list[tuple[str, Any, Any]]:
+        """`Directory.derived_indexes`, and the groups by id and by name once it has them."""
+        found = super().derived_indexes()
+        if "groups" in self.__dict__:
+            found.append(("groups", self.groups, {g.id: g for g in self.groups.values()}))
+            by_name = {(g.domain_id, g.name): g for g in self.groups.values()}
+            found.append(("_group_by_name", self._group_by_name, by_name))
+        return found
+
+    def dangling_references(self) -> list[tuple[str, str]]:
+        """`Directory.dangling_references`, and a member, a group's grant or a parent naming
+        a record the directory lacks."""
+        found = super().dangling_references()
+        for group_id, held in self.members.items():
+            for user_id in held:
+                if group_id not in self.groups or user_id not in self.users:
+                    found.append(("members", f"[{group_id!r}] holds the user {user_id!r}"))
+        for i, g in enumerate(self.group_grants):
+            for what, value, table in (
+                ("group", g.group_id, self.groups),
+                ("role", g.role_id, self.roles),
+                ("project", g.project_id, self.projects),
+                ("domain", g.domain_id, self.domains),
+            ):
+                if value is not None and value not in table:
+                    found.append(
+                        ("group_grants", f"[{i}] names the {what} {value!r}, which no {what} is")
+                    )
+        for child, parent in self.parents.items():
+            if child not in self.projects or parent not in self.projects:
+                found.append(("parents", f"[{child!r}] names the parent {parent!r}"))
+        return found
+
+    # -- the hierarchy -----------------------------------------------------------------------
+
+    def parent_of(self, project: Project) -> str:
+        """The id of `project`'s parent project, or of its domain for a root project."""
+        return self.parents.get(project.id, project.domain_id)
+
+    def children_of(self, project_id: str) -> list[Project]:
+        """The projects whose parent is project `project_id`, in creation order."""
+        if not self.parents:
+            return []
+        return [p for p in self.projects.values() if self.parents.get(p.id) == project_id]
+
+    def set_parent(self, project_id: str, parent_id: str) -> None:
+        """Make project `parent_id` the parent of project `project_id` (made under it)."""
+        self._grow()
+        self.parents[project_id] = parent_id
+
+    def tags_of(self, project_id: str) -> list[str]:
+        """The project's tags (stored beside its fields, as Keystone's API returns them)."""
+        return list(self.extra_of(project_id).get("tags", ()))
+
     def _put(self, table: dict, by_name: dict, record: Any, extra: dict[str, Any]) -> None:
         old = table.get(record.id)
         if old is not None:
@@ -71,7 +144,11 @@ class WrittenDirectory(Directory):
         self._put(self.projects, self._project_by_name, project, extra)
 
     def remove_project(self, project_id: str) -> Project:
-        """Delete a project and every role assignment on it."""
+        """Delete a project and every role assignment on it (a leaf: its children first)."""
+        if self.parents:
+            self.parents.pop(project_id, None)
+        if self.group_grants:
+            self._drop_group_grants("project_id", project_id)
         return self._remove(self.projects, self._project_by_name, project_id, "project_id")
 
     def put_user(self, user: User, extra: dict[str, Any]) -> None:
@@ -79,7 +156,10 @@ class WrittenDirectory(Directory):
         self._put(self.users, self._user_by_name, user, extra)
 
     def remove_user(self, user_id: str) -> User:
-        """Delete a user and its role assignments."""
+        """Delete a user, its role assignments and its group memberships."""
+        for held in self.members.values():
+            if user_id in held:
+                held.remove(user_id)
         return self._remove(self.users, self._user_by_name, user_id, "user_id")
 
     def put_domain(self, domain: Domain, extra: dict[str, Any]) -> None:
@@ -100,10 +180,14 @@ class WrittenDirectory(Directory):
             self.remove_project(project.id)
         for user in [u for u in self.users.values() if u.domain_id == domain_id]:
             self.remove_user(user.id)
+        for group in [g for g in self.groups.values() if g.domain_id == domain_id]:
+            self.remove_group(group.id)
         domain = self.domains.pop(domain_id)
         del self._domain_by_name[domain.name]
         self.extra.pop(domain_id, None)
         self._drop_assignments("domain_id", domain_id)
+        if self.group_grants:
+            self._drop_group_grants("domain_id", domain_id)
         return domain
 
     def add_role(self, role: Role, extra: dict[str, Any]) -> None:
@@ -113,26 +197,105 @@ class WrittenDirectory(Directory):
         self.extra[role.id] = extra
 
     def remove_role(self, role_id: str) -> Role:
-        """Delete a role no role implies, and every assignment of it."""
+        """Delete a role, every assignment of it and every rule implying it."""
         role = self.roles.pop(role_id)
         del self._role_by_name[role.name]
         self.extra.pop(role_id, None)
+        for prior in [r for r in self.roles.values() if role.name in r.implies]:
+            self.set_implies(prior, tuple(n for n in prior.implies if n != role.name))
         self._drop_assignments("role_id", role_id)
+        if self.group_grants:
+            self._drop_group_grants("role_id", role_id)
         return role
+
+    def set_implies(self, role: Role, implies: tuple[str, ...]) -> None:
+        """Make `role` imply the roles named `implies` (Keystone's implied-role rules)."""
+        changed = Role(role.id, role.name, implies)
+        self.roles[role.id] = changed
+        self._role_by_name[role.name] = changed
+        self._effective.clear()
+
+    # -- groups ------------------------------------------------------------------------------
+
+    def put_group(self, group: Group, extra: dict[str, Any]) -> None:
+        """Add `group`, or replace the group of its id (its place kept)."""
+        self._grow()
+        self._put(self.groups, self._group_by_name, group, extra)
+        self.members.setdefault(group.id, [])
+
+    def group_by_name(self, name: str, domain_id: str) -> Group | None:
+        """The group called `name` in domain `domain_id`, or None."""
+        return self._group_by_name.get((domain_id, name))
+
+    def remove_group(self, group_id: str) -> Group:
+        """Delete a group, its memberships and its role grants."""
+        group = self.groups.pop(group_id)
+        del self._group_by_name[(group.domain_id, group.name)]
+        self.extra.pop(group_id, None)
+        del self.members[group_id]
+        self._drop_group_grants("group_id", group_id)
+        return group
+
+    def add_member(self, group_id: str, user_id: str) -> None:
+        """Put user `user_id` in group `group_id` (once)."""
+        held = self.members[group_id]
+        if user_id not in held:
+            held.append(user_id)
+            self._effective.clear()
+
+    def remove_member(self, group_id: str, user_id: str) -> None:
+        """Take user `user_id` (a member) out of group `group_id`."""
+        self.members[group_id].remove(user_id)
+        self._effective.clear()
+
+    def _drop_group_grants(self, field: str, record_id: str) -> None:
+        self.group_grants = [g for g in self.group_grants if getattr(g, field) != record_id]
+        self._effective.clear()
+
+    def _granted(
+        self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
+    ) -> tuple[str, ...]:
+        """A user's roles on a scope: its own grants', then its groups' (Keystone's
+        ``get_roles_for_user_and_project``), implied roles included."""
+        roles = super()._granted(user_id, project_id, domain_id, system)
+        if not self.group_grants or system:
+            return roles
+        mine = {g.id for g in self.groups_of(user_id)}
+        via_groups = [
+            self.roles[g.role_id].name
+            for g in self.group_grants
+            if g.group_id in mine and g.project_id == project_id and g.domain_id == domain_id
+        ]
+        return self.implied([*roles, *via_groups]) if via_groups else roles
+
+    def projects_of(self, user_id: str) -> list[Project]:
+        """The projects on which `user_id` holds any role, its groups' included."""
+        ids = {a.project_id for a in self.assignments if a.user_id == user_id and a.project_id}
+        if self.group_grants:
+            mine = {g.id for g in self.groups_of(user_id)}
+            ids |= {g.project_id for g in self.group_grants if g.group_id in mine}
+        return [p for p in self.projects.values() if p.id in ids]
 
     # -- role assignments --------------------------------------------------------------------
 
-    def grant(self, assignment: Assignment) -> bool:
-        """Add `assignment`; False if it was held already (Keystone's grant is idempotent)."""
-        if assignment in self.assignments:
+    def grant(self, assignment: Assignment | GroupAssignment) -> bool:
+        """Add a user's or a group's grant; False if it was held already (Keystone's grant
+        is idempotent)."""
+        if assignment.__class__ is GroupAssignment:
+            self._grow()
+            held = self.group_grants
+        else:
+            held = self.assignments
+        if assignment in held:
             return False
-        self.assignments.append(assignment)
+        held.append(assignment)
         self._effective.clear()
         return True
 
-    def revoke(self, assignment: Assignment) -> None:
-        """Remove `assignment` (it is held)."""
-        self.assignments.remove(assignment)
+    def revoke(self, assignment: Assignment | GroupAssignment) -> None:
+        """Remove a user's or a group's grant (it is held)."""
+        held = self.group_grants if assignment.__class__ is GroupAssignment else self.assignments
+        held.remove(assignment)
         self._effective.clear()
 
     def _drop_assignments(self, field: str, record_id: str) -> None:

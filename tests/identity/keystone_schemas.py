@@ -240,6 +240,25 @@ ROLE = {
     },
     "additionalProperties": False,
 }
+GROUP = {
+    "type": "object",
+    "required": ["id", "name", "domain_id", "description", "links"],
+    "properties": {
+        "id": HEX32,
+        "name": {"type": "string"},
+        "domain_id": {"type": "string"},
+        "description": {"type": "string"},
+        "links": LINK_SELF,
+    },
+    "additionalProperties": False,
+}
+#: ``/v3/projects/{id}/tags``: the tags and the link to them.
+TAGS = {
+    "type": "object",
+    "required": ["tags", "links"],
+    "properties": {"tags": {"type": "array", "items": {"type": "string"}}, "links": LINK_SELF},
+    "additionalProperties": False,
+}
 DOMAIN = {
     "type": "object",
     "required": ["id", "name", "description", "enabled", "links"],

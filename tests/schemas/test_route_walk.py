@@ -1587,6 +1587,85 @@ def _keystone_writes(w: World, profile: str) -> None:
     assert req("DELETE", f"/v3/roles/{r.json()['role']['id']}").status == 204
 
 
+_GROUP_ONE = "/v3/groups/{group_id}"
+_GROUP_GRANTS = tuple(f"{s}/groups/{{group_id}}/roles" for s in _GRANT_SCOPES[:2])
+_IMPLIES = "/v3/roles/{prior_role_id}/implies"
+_TAGS = "/v3/projects/{project_id}/tags"
+
+
+@walks(
+    "identity",
+    "GET",
+    "/v3/groups",
+    _GROUP_ONE,
+    f"{_GROUP_ONE}/users",
+    _IMPLIES,
+    _TAGS,
+    "/v3/users/{user_id}/groups",
+    f"{_GROUP_ONE}/users/{{user_id}}",
+    f"{_TAGS}/{{tag}}",
+    f"{_IMPLIES}/{{implied_role_id}}",
+    *_GROUP_GRANTS,
+    *(f"{g}/{{role_id}}" for g in _GROUP_GRANTS),
+)
+@walks("identity", "POST", "/v3/groups")
+@walks("identity", "PATCH", _GROUP_ONE)
+@walks("identity", "HEAD", f"{_IMPLIES}/{{implied_role_id}}")
+@walks(
+    "identity",
+    "PUT",
+    f"{_GROUP_ONE}/users/{{user_id}}",
+    _TAGS,
+    f"{_TAGS}/{{tag}}",
+    f"{_IMPLIES}/{{implied_role_id}}",
+    *(f"{g}/{{role_id}}" for g in _GROUP_GRANTS),
+)
+@walks("identity", "DELETE", _GROUP_ONE, f"{_GROUP_ONE}/users/{{user_id}}", _TAGS,
+       f"{_TAGS}/{{tag}}", f"{_IMPLIES}/{{implied_role_id}}",
+       *(f"{g}/{{role_id}}" for g in _GROUP_GRANTS))  # fmt: skip
+def _keystone_groups_tags(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()
+    d = cloud.keystone.directory
+
+    def req(method: str, path: str, body: Any = None) -> Any:
+        return cloud.request("identity", method, path, body, user="admin")
+
+    r = req("POST", "/v3/groups", {"group": {"name": "walk"}})
+    assert r.status == 201, r.json()
+    ks.check(r.json(), ks.single("group", ks.GROUP))
+    group = f"/v3/groups/{r.json()['group']['id']}"
+    ks.check(
+        req("PATCH", group, {"group": {"description": "w"}}).json(), ks.single("group", ks.GROUP)
+    )
+    ks.check(req("GET", group).json(), ks.single("group", ks.GROUP))
+    ks.check(req("GET", "/v3/groups").json(), ks.listing("groups", ks.GROUP))
+    demo = d.user_by_name("demo").id
+    member = f"{group}/users/{demo}"
+    assert [req(m, member).status for m in ("PUT", "GET", "DELETE", "GET")] == [204, 204, 204, 404]
+    assert req("PUT", member).status == 204
+    ks.check(req("GET", f"{group}/users").json(), ks.listing("users", ks.USER))
+    ks.check(req("GET", f"/v3/users/{demo}/groups").json(), ks.listing("groups", ks.GROUP))
+    project, role = d.project_by_name("demo").id, d.role_by_name("reader").id
+    for scope in (f"/v3/projects/{project}", "/v3/domains/default"):
+        one = f"{scope}{group[3:]}/roles/{role}"
+        assert (req("PUT", one).status, req("GET", one).status) == (204, 204)
+        ks.check(req("GET", f"{scope}{group[3:]}/roles").json(), ks.listing("roles", ks.ROLE))
+        assert (req("DELETE", one).status, req("DELETE", one).status) == (204, 404)
+    assert (req("DELETE", group).status, req("GET", group).status) == (204, 404)
+    prior = f"/v3/roles/{d.role_by_name('service').id}/implies"
+    rule = f"{prior}/{role}"
+    inference = {"type": "object", "required": ["role_inference", "links"]}
+    assert req("PUT", rule).status == 201 and req("HEAD", rule).status == 204
+    ks.check(req("GET", rule).json(), inference)
+    ks.check(req("GET", prior).json(), inference)
+    assert (req("DELETE", rule).status, req("GET", rule).status) == (204, 404)
+    tags = f"/v3/projects/{project}/tags"
+    ks.check(req("PUT", tags, {"tags": ["a"]}).json(), ks.TAGS)
+    assert [req(m, f"{tags}/b").status for m in ("PUT", "GET", "DELETE")] == [201, 204, 204]
+    ks.check(req("GET", tags).json(), ks.TAGS)
+    assert (req("DELETE", tags).status, req("GET", tags).json()["tags"]) == (204, [])
+
+
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
 
 

@@ -1,0 +1,153 @@
+"""``GET /v3/role_assignments``: the role assignments of a directory as Keystone lists them.
+
+Keystone's ``assignment_api.list_role_assignments`` and ``RoleAssignmentsResource._format_entity``
+(keystone 27.0.0, the same shape from 13.0.0): a user's and a group's grants on projects,
+domains and the system, filtered by actor, scope (a project with its subtree for
+``include_subtree``) and role. In ``effective`` mode a group's grant becomes one per member
+(``links.membership``) and every role brings the roles it implies (``links.prior_role``), so no
+group appears; ``include_names`` adds the names of the user or group, the role and the scope.
+
+    >>> [a["role"]["name"] for a in listing(directory, base, Filters(user_id=demo.id,
+    ...                                                               effective=True, names=True))]
+    ['member', 'reader']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing asks for (each None: any)."""
+
+    user_id: str | None = None
+    group_id: str | None = None
+    project_ids: frozenset[str] | None = None
+    domain_id: str | None = None
+    role_id: str | None = None
+    system: bool = False
+    effective: bool = False
+    names: bool = False
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """One assignment as Keystone's driver returns it: an actor, a target, a role, and what
+    it came through (a group, a prior role)."""
+
+    role_id: str
+    user_id: str | None = None
+    group_id: str | None = None
+    project_id: str | None = None
+    domain_id: str | None = None
+    system: bool = False
+    via_group: str | None = None
+    prior_role: str | None = None
+
+
+def _grants(d: Any, f: Filters) -> list[_Entity]:
+    """The stored grants the filters' actor and scope keep (a user's own, and in effective
+    mode its groups' as its own)."""
+    out: list[_Entity] = []
+    for a in d.assignments:
+        if f.group_id is not None or (f.user_id is not None and a.user_id != f.user_id):
+            continue
+        out.append(_Entity(a.role_id, a.user_id, None, a.project_id, a.domain_id, a.system))
+    for g in d.group_grants:
+        if f.group_id is not None and g.group_id != f.group_id:
+            continue
+        entity = _Entity(g.role_id, None, g.group_id, g.project_id, g.domain_id)
+        if not f.effective:
+            if f.user_id is None:
+                out.append(entity)
+            continue
+        for user_id in d.members[g.group_id]:  # a group's grant, one per member
+            if f.user_id is None or user_id == f.user_id:
+                out.append(_Entity(g.role_id, user_id, None, g.project_id, g.domain_id,
+                                   via_group=g.group_id))  # fmt: skip
+    return [e for e in out if _in_scope(e, f)]
+
+
+def _in_scope(e: _Entity, f: Filters) -> bool:
+    if f.system:
+        return e.system
+    if f.project_ids is not None:
+        return e.project_id in f.project_ids
+    if f.domain_id is not None:
+        return e.domain_id == f.domain_id
+    return True
+
+
+def _implied(d: Any, entities: list[_Entity]) -> list[_Entity]:
+    """Each entity, then one per role its role implies, named by the role it came through
+    (Keystone's ``add_implied_roles``)."""
+    out: list[_Entity] = []
+    for e in entities:
+        out.append(e)
+        prior = d.roles[e.role_id]
+        for name in d.implied([prior.name])[1:]:
+            implied = d.role_by_name(name)
+            out.append(_Entity(implied.id, e.user_id, e.group_id, e.project_id, e.domain_id,
+                               e.system, e.via_group, prior.id))  # fmt: skip
+    return out
+
+
+def listing(d: Any, base: str, f: Filters) -> list[dict[str, Any]]:
+    """The ``role_assignments`` of directory `d` for filters `f`, links under `base`
+    (``.../v3``)."""
+    entities = _grants(d, f)
+    if f.effective:
+        entities = _implied(d, entities)
+    if f.role_id is not None:
+        entities = [e for e in entities if e.role_id == f.role_id]
+    return [_formatted(d, base, e, f.names) for e in entities]
+
+
+def _named(record: Any, domain: Any) -> dict[str, Any]:
+    return {"id": record.id, "name": record.name,
+            "domain": {"id": domain.id, "name": domain.name}}  # fmt: skip
+
+
+def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
+    """``_format_entity``: the scope, the actor, the role, and the links."""
+    out: dict[str, Any] = {"links": {}}
+    if e.project_id is not None:
+        project = d.projects[e.project_id]
+        scope: dict[str, Any] = {"id": project.id}
+        if names:
+            scope = _named(project, d.domains[project.domain_id])
+        out["scope"] = {"project": scope}
+        link = f"/projects/{e.project_id}"
+    elif e.domain_id is not None:
+        domain = d.domains[e.domain_id]
+        out["scope"] = {"domain": {"id": domain.id, "name": domain.name} if names else
+                        {"id": domain.id}}  # fmt: skip
+        link = f"/domains/{e.domain_id}"
+    else:
+        out["scope"] = {"system": {"all": True}}
+        link = "/system"
+    if e.user_id is not None:
+        user = d.users[e.user_id]
+        out["user"] = _named(user, d.domains[user.domain_id]) if names else {"id": user.id}
+        if e.via_group is not None:
+            out["links"]["membership"] = f"{base}/groups/{e.via_group}/users/{e.user_id}"
+            link += f"/groups/{e.via_group}"
+        else:
+            link += f"/users/{e.user_id}"
+    else:
+        group = d.groups[e.group_id]
+        out["group"] = _named(group, d.domains[group.domain_id]) if names else {"id": group.id}
+        link += f"/groups/{e.group_id}"
+    role = d.roles[e.role_id]
+    out["role"] = {"id": role.id, "name": role.name} if names else {"id": role.id}
+    if e.prior_role is not None:
+        # keystone names the prior role in the assignment's link, and swaps the two in
+        # ``prior_role``'s (``/prior_role/<implied>/implies/<prior>``)
+        link += f"/roles/{e.prior_role}"
+        out["links"]["assignment"] = base + link
+        out["links"]["prior_role"] = f"{base}/prior_role/{role.id}/implies/{e.prior_role}"
+    else:
+        out["links"]["assignment"] = base + link + f"/roles/{role.id}"
+    return out

@@ -1,0 +1,114 @@
+"""Keystone's project tags: ``GET|PUT|DELETE /v3/projects/{id}/tags`` and ``GET|HEAD|PUT|DELETE
+/v3/projects/{id}/tags/{tag}`` (``keystone/api/projects.py``, ``keystone/resource/core.py``;
+served by every Keystone from 13.0.0, Queens, which made them).
+
+A project's tags are stored beside its fields, as ``tags`` of a create or an update are
+(`fakecloud.identity.writes.WrittenDirectory.tags_of`), and filter ``GET /v3/projects``
+(``?tags=``, ``?tags-any=``, ``?not-tags=``, ``?not-tags-any=``). A tag is 1 to 255 characters
+without ``/`` or ``,``, a project holds at most 80, checked by ``lazy_validate`` in its words
+(400). Policy: reading the caller's own project's tags, or an admin's; writing them, an admin or
+(from keystone 26.0.0) a manager of the project's domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.identity import admin_schema, exception, schema
+from fakecloud.identity.admin_api import KeystoneWritesApi
+from fakecloud.identity.api import _is_admin, _json, _mapped
+from fakecloud.identity.models import Project
+
+#: ``keystone/resource/schema.py`` ``project_tag_create`` and ``project_tags_update``.
+TAG = admin_schema._PROJECT["tags"]["items"]
+TAGS = admin_schema._PROJECT["tags"]
+
+
+class KeystoneTagsApi(KeystoneWritesApi):
+    """Keystone's v3 API with the routes of project tags."""
+
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """The routes before, then those of project tags."""
+        super().declare_routes(router, variant)
+        every = "/v3/projects/{project_id}/tags"
+        one = every + "/{tag}"
+        for method, template, handler in (
+            ("GET", every, cls.list_project_tags),
+            ("PUT", every, cls.update_project_tags),
+            ("DELETE", every, cls.delete_project_tags),
+            ("GET", one, cls.check_project_tag),
+            ("PUT", one, cls.create_project_tag),
+            ("DELETE", one, cls.delete_project_tag),
+        ):
+            router.add(method, template, _mapped(handler))
+
+    def _tagged(self, req: Request, action: str, read: bool = False) -> Project:
+        """The project the path names, once the policy lets the caller on."""
+        project_id = req.params["project_id"]
+        if read and (project_id == req.context.project_id or _is_admin(req.context)):
+            project = self.directory.projects.get(project_id)
+        else:
+            project = self._named(req, "project", action)
+        if project is None:
+            raise exception.ProjectNotFound(project_id=project_id)
+        return project
+
+    def _store(self, project: Project, tags: list[str]) -> None:
+        self.keystone.writable().put_project(project, {"tags": tags})
+        self._traced("project_updated", project.name, project.id)
+
+    def _listed(self, req: Request, tags: list[str]) -> dict[str, Any]:
+        return {"links": {"self": f"{req.base_url}{req.path}"}, "tags": tags}
+
+    def list_project_tags(self, req: Request) -> Response:
+        """``GET /v3/projects/{id}/tags``: 200 and the tags."""
+        project = self._tagged(req, "identity:list_project_tags", read=True)
+        return Response(200, self._listed(req, self.directory.tags_of(project.id)))
+
+    def update_project_tags(self, req: Request) -> Response:
+        """``PUT /v3/projects/{id}/tags`` ``{"tags": [...]}``: 200 and the tags, all replaced."""
+        project = self._tagged(req, "identity:update_project_tags")
+        tags = _json(req).get("tags", {})
+        schema.lazy_validate(admin_schema.validator(TAGS), tags)
+        tags = [t.strip() for t in tags]
+        self._store(project, tags)
+        return Response(200, self._listed(req, tags))
+
+    def delete_project_tags(self, req: Request) -> Response:
+        """``DELETE /v3/projects/{id}/tags``: 204, no tag left."""
+        project = self._tagged(req, "identity:delete_project_tags")
+        self._store(project, [])
+        return Response(204)
+
+    def check_project_tag(self, req: Request) -> Response:
+        """``GET|HEAD /v3/projects/{id}/tags/{tag}``: 204 if the project has it."""
+        project = self._tagged(req, "identity:get_project_tag", read=True)
+        if req.params["tag"] not in self.directory.tags_of(project.id):
+            raise exception.ProjectTagNotFound(project_tag=req.params["tag"])
+        return Response(204)
+
+    def create_project_tag(self, req: Request) -> Response:
+        """``PUT /v3/projects/{id}/tags/{tag}``: 201, no body, ``Location`` as Keystone
+        builds it (without ``/projects``)."""
+        project = self._tagged(req, "identity:create_project_tag")
+        tag = req.params["tag"]
+        schema.lazy_validate(admin_schema.validator(TAG), tag)
+        tags = self.directory.tags_of(project.id)
+        schema.lazy_validate(admin_schema.validator(TAGS), [*tags, tag])
+        self._store(project, [*tags, tag.strip()])
+        location = f"{req.base_url}/v3/{project.id}/tags/{tag}"
+        return Response(
+            201, b"", {"Location": location, "Content-Type": "text/html; charset=utf-8"}
+        )
+
+    def delete_project_tag(self, req: Request) -> Response:
+        """``DELETE /v3/projects/{id}/tags/{tag}``: 204, or a 404 for a tag it lacks."""
+        project = self._tagged(req, "identity:delete_project_tag")
+        tags = self.directory.tags_of(project.id)
+        if req.params["tag"] not in tags:
+            raise exception.ProjectTagNotFound(project_tag=req.params["tag"])
+        tags.remove(req.params["tag"])
+        self._store(project, tags)
+        return Response(204)

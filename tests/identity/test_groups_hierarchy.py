@@ -1,0 +1,190 @@
+"""Keystone's groups, project hierarchy, project tags and implied roles, and the role
+assignments they make (what ``openstack group|implied role|project create --parent`` and
+Tempest's identity tests use).
+
+Each test writes to its own fork of one booted world (``upstream``: the latest Keystone's words
+and policy); the last reads the words of Keystone 13 (``seed``), which are the same.
+"""
+
+import test_directory_writes as writes
+from keystone_schemas import ERROR, GROUP, PROJECT, check, single
+
+from fakecloud import Cloud
+
+admin = writes.admin
+booted, cloud = writes.booted, writes.cloud  # its fixtures: forks of one upstream world
+
+
+def made(cloud, kind, body):
+    resp = admin(cloud, "POST", f"/v3/{kind}s", {kind: body})
+    assert resp.status == 201, resp.json()
+    return resp.json()[kind]
+
+
+def message(resp):
+    check(resp.json(), ERROR)
+    return resp.status, resp.json()["error"]["message"]
+
+
+def token(cloud, user_id, project_id):
+    auth = {
+        "identity": {"methods": ["password"],
+                     "password": {"user": {"id": user_id, "password": "pw"}}},
+        "scope": {"project": {"id": project_id}},
+    }  # fmt: skip
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    return resp.headers.get("X-Subject-Token"), resp.json()
+
+
+def test_a_member_holds_its_groups_roles_until_it_leaves(cloud):
+    d = cloud.keystone.directory
+    group = made(cloud, "group", {"name": "ops", "description": "on call"})
+    check({"group": group}, single("group", GROUP))
+    user = made(cloud, "user", {"name": "bob", "password": "pw"})["id"]
+    demo, member = d.project_by_name("demo").id, d.role_by_name("member").id
+    assert admin(cloud, "PUT", f"/v3/groups/{group['id']}/users/{user}").status == 204
+    grant = f"/v3/projects/{demo}/groups/{group['id']}/roles/{member}"
+    assert admin(cloud, "PUT", grant).status == 204
+    held, body = token(cloud, user, demo)
+    assert [r["name"] for r in body["token"]["roles"]] == ["member", "reader"]
+    assert token(cloud.fork(), user, demo)[0] is not None  # a fork keeps groups and grants
+    assert admin(cloud, "DELETE", f"/v3/groups/{group['id']}/users/{user}").status == 204
+    check_token = admin(cloud, "GET", "/v3/auth/tokens", headers={"X-Subject-Token": held})
+    assert check_token.status == 404  # leaving a group revokes the user's tokens
+    assert token(cloud, user, demo)[0] is None  # no role on demo any more
+    assert admin(cloud, "DELETE", f"/v3/groups/{group['id']}").status == 204
+    assert (
+        admin(cloud, "GET", f"/v3/role_assignments?group.id={group['id']}").json()[
+            "role_assignments"
+        ]
+        == []
+    )
+
+
+def test_groups_refuse_as_keystone_does(cloud):
+    group = made(cloud, "group", {"name": "ops"})["id"]
+    assert message(admin(cloud, "POST", "/v3/groups", {"group": {"name": "ops"}})) == (
+        409,
+        "Conflict occurred attempting to store group - Duplicate entry found with name ops at "
+        "domain ID default.",
+    )
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    assert message(admin(cloud, "GET", f"/v3/groups/{group}/users/{demo}")) == (
+        404,
+        f"User '{demo}' not found in group '{group}'",
+    )
+    assert message(admin(cloud, "GET", "/v3/groups/nope")) == (404, "Could not find group: nope.")
+    refused = cloud.request("identity", "POST", "/v3/groups", {"group": {"name": "x"}}, user="demo")
+    assert message(refused) == (
+        403,
+        "You are not authorized to perform the requested action: identity:create_group.",
+    )
+
+
+def test_role_assignments_expand_groups_and_implied_roles(cloud):
+    d = cloud.keystone.directory
+    group = made(cloud, "group", {"name": "ops"})["id"]
+    user = made(cloud, "user", {"name": "bob", "password": "pw"})["id"]
+    demo, member = d.project_by_name("demo").id, d.role_by_name("member").id
+    admin(cloud, "PUT", f"/v3/groups/{group}/users/{user}")
+    admin(cloud, "PUT", f"/v3/projects/{demo}/groups/{group}/roles/{member}")
+    listed = admin(cloud, "GET", f"/v3/role_assignments?group.id={group}").json()
+    assert [(a["group"], a["role"]) for a in listed["role_assignments"]] == [
+        ({"id": group}, {"id": member})
+    ]
+    base = "http://identity.fakecloud.test/v3"
+    effective = admin(cloud, "GET", f"/v3/role_assignments?user.id={user}&effective").json()
+    assert [a["links"] for a in effective["role_assignments"]] == [
+        {
+            "membership": f"{base}/groups/{group}/users/{user}",
+            "assignment": f"{base}/projects/{demo}/groups/{group}/roles/{member}",
+        },
+        {
+            "membership": f"{base}/groups/{group}/users/{user}",
+            "assignment": f"{base}/projects/{demo}/groups/{group}/roles/{member}",
+            "prior_role": f"{base}/prior_role/{d.role_by_name('reader').id}/implies/{member}",
+        },
+    ]
+
+
+def test_an_implied_role_comes_with_its_prior_role(cloud):
+    d = cloud.keystone.directory
+    auditor = made(cloud, "role", {"name": "auditor"})["id"]
+    reader, admin_role = d.role_by_name("reader").id, d.role_by_name("admin").id
+    rule = admin(cloud, "PUT", f"/v3/roles/{auditor}/implies/{reader}")
+    assert rule.status == 201
+    assert rule.json()["role_inference"]["implies"]["name"] == "reader"
+    assert message(admin(cloud, "PUT", f"/v3/roles/{auditor}/implies/{reader}")) == (
+        409,
+        "Conflict occurred attempting to store implied_role - Duplicate entry.",
+    )
+    assert message(admin(cloud, "PUT", f"/v3/roles/{auditor}/implies/{admin_role}")) == (
+        403,
+        f"{admin_role} cannot be an implied roles.",
+    )
+    user = made(cloud, "user", {"name": "eve", "password": "pw"})["id"]
+    demo = d.project_by_name("demo").id
+    admin(cloud, "PUT", f"/v3/projects/{demo}/users/{user}/roles/{auditor}")
+    roles = token(cloud, user, demo)[1]["token"]["roles"]
+    assert [r["name"] for r in roles] == ["auditor", "reader"]
+    assert admin(cloud, "DELETE", f"/v3/roles/{auditor}/implies/{reader}").status == 204
+    assert message(admin(cloud, "GET", f"/v3/roles/{auditor}/implies/{reader}")) == (
+        404,
+        f"{auditor} does not imply {reader}.",
+    )
+
+
+def test_a_project_tree_keeps_keystones_rules(cloud):
+    demo = cloud.keystone.directory.project_by_name("demo").id
+    child = made(cloud, "project", {"name": "c", "parent_id": demo})
+    check({"project": child}, single("project", PROJECT))
+    leaf = made(cloud, "project", {"name": "l", "parent_id": child["id"]})
+    assert leaf["parent_id"] == child["id"]
+    shown = admin(cloud, "GET", f"/v3/projects/{leaf['id']}?parents_as_ids").json()["project"]
+    assert shown["parents"] == {child["id"]: {demo: {"default": None}}}
+    shown = admin(cloud, "GET", f"/v3/projects/{demo}?subtree_as_ids").json()["project"]
+    assert shown["subtree"] == {child["id"]: {leaf["id"]: None}}
+    listed = admin(cloud, "GET", f"/v3/projects?parent_id={child['id']}").json()["projects"]
+    assert [p["id"] for p in listed] == [leaf["id"]]
+    assert message(admin(cloud, "DELETE", f"/v3/projects/{child['id']}")) == (
+        403,
+        f"Cannot delete the project {child['id']} since it is not a leaf in the hierarchy. Use "
+        "the cascade option if you want to delete a whole subtree.",
+    )
+    off = {"project": {"enabled": False}}
+    assert message(admin(cloud, "PATCH", f"/v3/projects/{child['id']}", off)) == (
+        403,
+        f"Cannot disable project {child['id']} since its subtree contains enabled projects.",
+    )
+    parent = leaf["id"]
+    for depth in range(2):  # demo, c and l are three levels deep: five are allowed
+        parent = made(cloud, "project", {"name": f"d{depth}", "parent_id": parent})["id"]
+    too_deep = {"project": {"name": "x", "parent_id": parent}}
+    assert message(admin(cloud, "POST", "/v3/projects", too_deep)) == (
+        403,
+        f"Max hierarchy depth reached for {parent} branch.",
+    )
+
+
+def test_project_tags_are_set_read_and_filtered(cloud):
+    demo = cloud.keystone.directory.project_by_name("demo").id
+    tags = f"/v3/projects/{demo}/tags"
+    assert admin(cloud, "PUT", tags, {"tags": ["blue", "web"]}).json()["tags"] == ["blue", "web"]
+    assert admin(cloud, "PUT", f"{tags}/db").status == 201
+    assert admin(cloud, "GET", tags).json()["tags"] == ["blue", "web", "db"]
+    for query, found in (("tags=blue,db", ["demo"]), ("not-tags-any=web", ["admin"])):
+        listed = admin(cloud, "GET", f"/v3/projects?{query}").json()["projects"]
+        assert [p["name"] for p in listed] == found
+    assert message(admin(cloud, "GET", f"{tags}/red")) == (
+        404,
+        "Could not find project tag: red.",
+    )
+    assert admin(cloud, "PUT", tags, {"tags": ["a,b"]}).status == 400
+
+
+def test_keystone_13_says_the_same():
+    cloud = Cloud(profile="seed")
+    demo = cloud.keystone.directory.project_by_name("demo").id
+    child = made(cloud, "project", {"name": "c", "parent_id": demo})
+    assert message(admin(cloud, "DELETE", f"/v3/projects/{demo}"))[0] == 403
+    assert child["parent_id"] == demo
