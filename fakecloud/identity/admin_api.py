@@ -554,12 +554,14 @@ def _require_admin(req: Request, action: str) -> None:
         raise exception.ForbiddenAction(action=action)
 
 
-def _require_manager(req: Request, domain_id: str | None, action: str, managers: bool) -> None:
+def _require_manager(
+    req: Request, domain_id: str | None, action: str, managers: bool, role: str = "manager"
+) -> None:
     """keystone 26.0.0's ``ADMIN_OR_DOMAIN_MANAGER`` (the projects' and the users' forms): an
     admin, or a manager whose token is scoped to the record's domain `domain_id`; an admin
-    only where the Keystone has no `managers`."""
+    only where the Keystone has no `managers` (a domain reader's rule with `role` ``reader``)."""
     ctx = req.context
-    if managers and "manager" in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
+    if managers and role in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
     _require_admin(req, action)
 

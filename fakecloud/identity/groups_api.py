@@ -10,9 +10,9 @@ drops its memberships and grants and, if it had any grant, revokes its members' 
 taking a user out of a group revokes the user's tokens (``_persist_revocation_event_for_user``),
 as does revoking a group's grant for the members' tokens on that scope.
 
-Policy is Keystone's defaults as `fakecloud.identity.admin_api` distils them: an admin (reads:
-or a system reader), or from keystone 26.0.0 a ``manager`` scoped to the group's domain (and the
-user's, for a membership).
+Policy is Keystone's defaults as `fakecloud.identity.admin_api` distils them: an admin, or from
+keystone 26.0.0 a ``manager`` scoped to the group's domain (and the user's, for a membership);
+reads also a system reader, and from 16.0.0 a ``reader`` scoped to the group's domain.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from fakecloud.identity import admin_schema, exception
 from fakecloud.identity.admin_api import (
     KeystoneWritesApi,
     _extra,
-    _require_admin,
     _require_manager,
 )
 from fakecloud.identity.api import _filtered, _is_admin, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Group
+from fakecloud.profiles.series import KEYSTONE_DOMAIN_READER_SINCE
 
 _GROUP_FIELDS = ("id", "name", "domain_id", "description")
 
@@ -65,11 +65,12 @@ class KeystoneGroupsApi(KeystoneWritesApi):
     # -- policy ------------------------------------------------------------------------------
 
     def _may_read(self, req: Request, domain_id: str | None, action: str) -> None:
-        """An admin or a system reader, or (from 26.0.0) a manager of the domain."""
+        """An admin or a system reader, or (from 16.0.0) a reader scoped to the domain."""
         ctx = req.context
         if _is_admin(ctx):
             return
-        _require_manager(req, domain_id, action, self._managers)
+        readers = self._release >= KEYSTONE_DOMAIN_READER_SINCE
+        _require_manager(req, domain_id, action, readers, role="reader")
 
     def _group(self, req: Request, action: str, read: bool = False) -> Group:
         """The group the path names once the policy on it lets the caller on (a missing
@@ -171,15 +172,15 @@ class KeystoneGroupsApi(KeystoneWritesApi):
         d = self.directory
         group = d.groups.get(req.params["group_id"])
         user = d.users.get(req.params["user_id"])
-        ctx = req.context
-        domain = group.domain_id if group is not None else None
-        if not (read and _is_admin(ctx)) and not (
-            self._managers
-            and "manager" in ctx.roles
-            and domain is not None
-            and ctx.domain_id == domain == (user.domain_id if user is not None else None)
-        ):
-            _require_admin(req, action)
+        # both in the caller's domain: a manager's (from 26.0.0), a reader's for a check
+        # (from 16.0.0)
+        same = group is not None and req.context.domain_id == group.domain_id == (
+            user.domain_id if user is not None else None
+        )
+        if read:
+            self._may_read(req, group.domain_id if same else None, action)
+        else:
+            _require_manager(req, group.domain_id if same else None, action, self._managers)
         if group is None:
             raise exception.GroupNotFound(group_id=req.params["group_id"])
         if user is None:

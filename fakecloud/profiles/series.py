@@ -144,6 +144,10 @@ def cinder_attachment_host_name(series: Series) -> str:
 #: ``Invalid input for field '<path>':`` and jsonschema's whole text). System role
 #: assignments (``/v3/system/users/...``) are served by every Keystone here (13.0.0 on).
 KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
+#: Keystone's reads of groups let a ``reader`` scoped to the group's domain in from 16.0.0
+#: (Train's ``SYSTEM_READER_OR_DOMAIN_READER``, OR'd with the deprecated ``admin_required``);
+#: 13.0.x reads them as an admin only.
+KEYSTONE_DOMAIN_READER_SINCE = 16
 KEYSTONE_DOMAIN_MANAGER_SINCE = 26
 KEYSTONE_BODY_SCHEMA_SINCE = 27
 

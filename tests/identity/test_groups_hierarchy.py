@@ -105,6 +105,8 @@ def test_role_assignments_expand_groups_and_implied_roles(cloud):
             "prior_role": f"{base}/prior_role/{d.role_by_name('reader').id}/implies/{member}",
         },
     ]
+    assert admin(cloud, "DELETE", f"/v3/users/{user}").status == 204
+    assert admin(cloud, "GET", f"/v3/groups/{group}/users").json()["users"] == []
 
 
 def test_an_implied_role_comes_with_its_prior_role(cloud):
@@ -182,9 +184,34 @@ def test_project_tags_are_set_read_and_filtered(cloud):
     assert admin(cloud, "PUT", tags, {"tags": ["a,b"]}).status == 400
 
 
-def test_keystone_13_says_the_same():
+def domain_reader(cloud):
+    """The token of a new user with the reader role on the Default domain, scoped there."""
+    user = made(cloud, "user", {"name": "dr", "password": "pw"})["id"]
+    reader = cloud.keystone.directory.role_by_name("reader").id
+    assert admin(cloud, "PUT", f"/v3/domains/default/users/{user}/roles/{reader}").status == 204
+    auth = {
+        "identity": {"methods": ["password"],
+                     "password": {"user": {"id": user, "password": "pw"}}},
+        "scope": {"domain": {"id": "default"}},
+    }  # fmt: skip
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    return {"X-Auth-Token": resp.headers["X-Subject-Token"]}
+
+
+def test_a_domain_reader_lists_its_domains_groups_from_keystone_16(cloud):
+    made(cloud, "group", {"name": "ops"})
+    listed = cloud.request("identity", "GET", "/v3/groups", headers=domain_reader(cloud), user=None)
+    assert [g["name"] for g in listed.json()["groups"]] == ["ops"]
+
+
+def test_keystone_13_says_the_same_and_lets_admins_only_read_groups():
     cloud = Cloud(profile="seed")
     demo = cloud.keystone.directory.project_by_name("demo").id
     child = made(cloud, "project", {"name": "c", "parent_id": demo})
     assert message(admin(cloud, "DELETE", f"/v3/projects/{demo}"))[0] == 403
     assert child["parent_id"] == demo
+    listed = cloud.request("identity", "GET", "/v3/groups", headers=domain_reader(cloud), user=None)
+    assert message(listed) == (
+        403,
+        "You are not authorized to perform the requested action: identity:list_groups.",
+    )
