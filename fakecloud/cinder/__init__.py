@@ -14,10 +14,10 @@ Layout (one job per module, named after the real code):
 - `service` – `Cinder`, the service object a cloud builds (``cloud.cinder``);
 - `config` – the ``cinder`` config section: backends, volume types, quotas, timings;
 - `volumes`, `snapshots`, `attachments` – the synchronous API logic (``volume/api.py``);
-- `groups`, `groups_types`, `groups_manager`, `groups_rest`, `groups_models`,
-  `groups_errors` – generic volume groups, group types and group snapshots
-  (``group/api.py``, ``volume/group_types.py``, the managers' group paths, the
-  ``/group_types``, ``/groups`` and ``/group_snapshots`` routes);
+- `groups`, `groups_types`, `groups_manager`, `groups_rest`, `groups_models` – generic
+  volume groups, group types and group snapshots (``group/api.py``,
+  ``volume/group_types.py``, the managers' group paths, the ``/group_types``, ``/groups``
+  and ``/group_snapshots`` routes; their exceptions in `exception`);
 - `backups`, `backup_manager`, `backup_rest` – volume backups (``backup/api.py``,
   ``backup/manager.py``, the ``/backups`` routes);
 - `messages`, `messages_api` – user messages (``message/api.py``, ``message_field.py``, the

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, groups_errors
+from fakecloud.cinder import exception
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.frozen import assert_not_frozen
 from fakecloud.cinder.groups_models import (
@@ -122,7 +122,7 @@ class GroupAPI(ApiPart):
         table = self.tables().snapshots
         row = table.get(group_snapshot_id) if isinstance(group_snapshot_id, str) else None
         if row is None or not (context.is_admin or row.project_id == context.project_id):
-            raise groups_errors.GroupSnapshotNotFound(group_snapshot_id=group_snapshot_id)
+            raise exception.GroupSnapshotNotFound(group_snapshot_id=group_snapshot_id)
         self._authorize(context, "group:get_group_snapshot", row.project_id)
         return row
 
@@ -148,9 +148,7 @@ class GroupAPI(ApiPart):
             return quotas.reserve_deltas(project_id, {"groups": 1})
         except exception.OverQuota as e:
             if "groups" in e.kwargs["overs"]:
-                raise groups_errors.GroupLimitExceeded(
-                    allowed=e.kwargs["quotas"]["groups"]
-                ) from None
+                raise exception.GroupLimitExceeded(allowed=e.kwargs["quotas"]["groups"]) from None
             process_reserve_over_quota(e, "groups", 0)
             raise
 
@@ -225,13 +223,13 @@ class GroupAPI(ApiPart):
             source_group_id=source_group_id,
         )
         if not origin.host:
-            raise groups_errors.InvalidGroup(reason=f"No valid host to create group {group.id}.")
+            raise exception.InvalidGroup(reason=f"No valid host to create group {group.id}.")
         group.host, group.backend = origin.host, origin.backend
         assert_not_frozen(self.cinder, group.backend)
         if not sources:
             self._undo(group)
             what = "Group snapshot is empty." if group_snapshot_id else "Source Group is empty."
-            raise groups_errors.InvalidGroup(reason=f"{what} No group will be created.")
+            raise exception.InvalidGroup(reason=f"{what} No group will be created.")
         made = []
         try:
             for src in sources:
@@ -308,12 +306,12 @@ class GroupAPI(ApiPart):
         add_new = self._validate_add(context, members, adds, group) if adds else ""
         remove_new = self._validate_remove(members, removes, group) if removes else ""
         if name is None and description is None and not add_new and not remove_new:
-            raise groups_errors.InvalidGroup(
+            raise exception.InvalidGroup(
                 reason=f"Cannot update group {group.id} because no valid name, description, "
                 "add_volumes, or remove_volumes were provided."
             )
         if (add_new or remove_new) and group.status != "available":
-            raise groups_errors.InvalidGroup(reason="Group status must be available.")
+            raise exception.InvalidGroup(reason="Group status must be available.")
         k = self.kernel
         group.updated_at = k.now
         if name is not None:
@@ -404,26 +402,26 @@ class GroupAPI(ApiPart):
             return
         assert_not_frozen(self.cinder, group.backend)
         if not delete_volumes and group.status not in ("available", "error"):
-            raise groups_errors.InvalidGroup(
+            raise exception.InvalidGroup(
                 reason=f"Group status must be available or error, but current status is: "
                 f"{group.status}"
             )
         tables = self.tables(create=True)
         if any(s.group_id == group.id for s in tables.snapshots.values()):
-            raise groups_errors.InvalidGroup(reason="Group has existing snapshots.")
+            raise exception.InvalidGroup(reason="Group has existing snapshots.")
         volumes = self.members(group)
         if volumes and not delete_volumes:
-            raise groups_errors.InvalidGroup(
+            raise exception.InvalidGroup(
                 reason=f"Group {group.id} still contains volumes. The delete-volumes flag is "
                 "required to delete it."
             )
         for volume in volumes:
             if volume.attach_status == "attached":
-                raise groups_errors.InvalidGroup(
+                raise exception.InvalidGroup(
                     reason=f"Volume in group {group.id} is attached. Need to detach first."
                 )
             if self.store.volume_snapshots(volume):
-                raise groups_errors.InvalidGroup(
+                raise exception.InvalidGroup(
                     reason="Volume in group still has dependent snapshots."
                 )
         for volume in volumes:
@@ -438,7 +436,7 @@ class GroupAPI(ApiPart):
         ``GroupStatus.ALL``; later the schema's format checks it)."""
         self._authorize(context, "group:reset_status", group.project_id)
         if self.kernel.switches.series.cinder <= QUEENS and status not in GROUP_STATUSES:
-            raise groups_errors.InvalidGroupStatus(
+            raise exception.InvalidGroupStatus(
                 reason=f"Group status: {status} is invalid, valid status are: {GROUP_STATUSES}."
             )
         group.updated_at = self.kernel.now
@@ -519,7 +517,7 @@ class GroupAPI(ApiPart):
             for g in tables.groups.values()
         )
         if gsnap.status not in ("available", "error") or busy:
-            raise groups_errors.InvalidGroupSnapshot(
+            raise exception.InvalidGroupSnapshot(
                 reason="GroupSnapshot status must be available or error, and no Group can be "
                 "currently using it as source for its creation."
             )

@@ -17,16 +17,10 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import controllers, groups_errors, groups_queens, validation
-from fakecloud.cinder.exception import GroupNotFound
+from fakecloud.cinder import controllers, exception, groups_queens, validation
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse
-from fakecloud.cinder.list_filters import (
-    ALL_TENANTS_FORGIVEN_FROM,
-    ALL_TENANTS_POPPED_FROM,
-    LIKE_FILTER,
-    RESOURCE_FILTER,
-)
+from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER, reject_invalid_filters
 from fakecloud.cinder.paging import next_link, page_params, paginate, sort_params, sort_rows
 from fakecloud.cinder.type_list import _parse_is_public as parse_is_public
 from fakecloud.cinder.validation import is_uuid_like
@@ -179,25 +173,20 @@ def _accepted() -> Response:
 
 
 def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
-    """The query less paging and sorting; from 3.31 a non-admin's keys not configured are
-    refused (``reject_invalid_filters``: from 3.34 ``key`` also passes when ``key~`` is
-    configured, which the default file never does, so ``name~`` is an admin's filter; from
-    14.0.0 ``all_tenants`` is forgiven, left in the filters, where it matches no row, until
-    18.0.0 pops it)."""
+    """The query less paging and sorting; from 3.31 `list_filters.reject_invalid_filters`
+    (from 3.34 ``key`` also passes when ``key~`` is configured, which the default file never
+    does, so ``name~`` is an admin's filter; from 13.0.0 a key that is not ASCII is a 400
+    for anyone; from 14.0.0 ``all_tenants`` is forgiven, left in the filters, where it matches
+    no row, until 18.0.0 pops it)."""
     first = {k: v[0] for k, v in req.query.items() if v}
     for key in ("limit", "marker", "offset", "sort", "sort_key", "sort_dir", "list_volume"):
         first.pop(key, None)
-    if req.microversion >= Version.parse(RESOURCE_FILTER) and not req.context.is_admin:
+    if req.microversion >= Version.parse(RESOURCE_FILTER):
+        major = service.cinder_major
+        configured = _FILTERS if major >= 14 else _FILTERS_BEFORE_14
         like = req.microversion >= Version.parse(LIKE_FILTER)
-        configured = _FILTERS if service.cinder_major >= 14 else _FILTERS_BEFORE_14
-        allowed = configured[resource]
-        bad = [k for k in first if not (k in allowed or (like and f"{k}~" in allowed))]
-        if "all_tenants" in bad and service.cinder_major >= ALL_TENANTS_FORGIVEN_FROM:
-            bad.remove("all_tenants")
-            if service.cinder_major >= ALL_TENANTS_POPPED_FROM:
-                del first["all_tenants"]
-        if bad:
-            raise HttpError(400, f"Invalid filters {','.join(bad)} are found in query options.")
+        admin = req.context.is_admin
+        reject_invalid_filters(first, configured[resource], not admin, like, major)
     return first
 
 
@@ -248,9 +237,7 @@ def types_index(service: Any, req: Request) -> Response:
     public = parse_is_public(raw) if ctx.is_admin else True
     api = service.cinder.group_type_api
     rows = api.get_all(ctx, public, (["created_at"], ["desc"]))
-    rows = _page(
-        req, rows, _TYPE_COLUMNS, lambda m: groups_errors.GroupTypeNotFound(group_type_id=m)
-    )
+    rows = _page(req, rows, _TYPE_COLUMNS, lambda m: exception.GroupTypeNotFound(group_type_id=m))
     vc = service._vc(req)
     body: dict[str, Any] = {"group_types": [type_view(vc, r) for r in rows]}
     _links(body, "group_type_links", "group_types", vc, req, rows, False)
@@ -282,7 +269,7 @@ def types_create(service: Any, req: Request) -> Response:
             validation.bool_from_string(inner.get("is_public", True)),
             inner.get("description"),
         )
-    except groups_errors.GroupTypeExists as error:
+    except exception.GroupTypeExists as error:
         raise HttpError(409, error.msg) from None
     return Response(202, {"group_type": type_view(service._vc(req), row)})
 
@@ -306,7 +293,7 @@ def types_update(service: Any, req: Request) -> Response:
         row = service.cinder.group_type_api.update(
             req.context, req.params["id"], name, description, public
         )
-    except groups_errors.GroupTypeExists as error:
+    except exception.GroupTypeExists as error:
         raise HttpError(409, error.msg) from None
     return Response(200, {"group_type": type_view(service._vc(req), row)})
 
@@ -427,7 +414,7 @@ def _groups(service: Any, req: Request, detail: bool) -> Response:
         for g in api.get_all(req.context, filters)
         if not service.cinder.group_type_api.is_default_cgsnapshot_type(g.group_type_id)
     ]
-    rows = _page(req, rows, _GROUP_COLUMNS, lambda m: GroupNotFound(group_id=m))
+    rows = _page(req, rows, _GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
     vc = service._vc(req)
     items = [group_detail(service, vc, req, r) if detail else group_summary(r) for r in rows]
     body: dict[str, Any] = {"groups": items}
@@ -561,9 +548,7 @@ def groups_action(service: Any, req: Request) -> Response:
     ):
         _since(req, GROUP_REPLICATION)
         row = api.get(ctx, req.params["id"])
-        raise groups_errors.InvalidGroupType(
-            reason=f"Group {row.id} is not a replication group type."
-        )
+        raise exception.InvalidGroupType(reason=f"Group {row.id} is not a replication group type.")
     raise controllers.no_such_action(action)
 
 
@@ -604,7 +589,7 @@ def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
             req,
             rows,
             _GSNAP_COLUMNS,
-            lambda m: groups_errors.GroupSnapshotNotFound(group_snapshot_id=m),
+            lambda m: exception.GroupSnapshotNotFound(group_snapshot_id=m),
         )
     else:
         rows.sort(key=lambda r: (r.created_at, r.id))

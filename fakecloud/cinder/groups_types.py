@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import exception, groups_errors, list_query
+from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.groups_models import DEFAULT_CGSNAPSHOT_TYPE, GroupTables, GroupType
 from fakecloud.cinder.paging import sort_rows
@@ -34,7 +34,7 @@ class GroupTypeAPI(ApiPart):
         """``group_type_get``: by id; a private type is a non-admin's 404."""
         row = self.tables().types.get(type_id) if isinstance(type_id, str) else None
         if row is None or not (row.is_public or context.is_admin):
-            raise groups_errors.GroupTypeNotFound(group_type_id=type_id)
+            raise exception.GroupTypeNotFound(group_type_id=type_id)
         return row
 
     def get_by_name(self, context: Any, name: Any) -> GroupType:
@@ -42,7 +42,7 @@ class GroupTypeAPI(ApiPart):
         for row in self.tables().types.values():
             if row.name == name and (row.is_public or context.is_admin):
                 return row
-        raise groups_errors.GroupTypeNotFoundByName(group_type_name=name)
+        raise exception.GroupTypeNotFoundByName(group_type_name=name)
 
     def get_by_name_or_id(self, context: Any, wanted: str) -> GroupType:
         """``group/api.py`` create's lookup: a UUID-like text by id, then as a name
@@ -51,11 +51,11 @@ class GroupTypeAPI(ApiPart):
             return self.get_by_name(context, wanted)
         try:
             return self.get(context, wanted)
-        except groups_errors.GroupTypeNotFound:
+        except exception.GroupTypeNotFound:
             try:
                 return self.get_by_name(context, wanted)
-            except groups_errors.GroupTypeNotFoundByName:
-                raise groups_errors.GroupTypeNotFound(group_type_id=wanted) from None
+            except exception.GroupTypeNotFoundByName:
+                raise exception.GroupTypeNotFound(group_type_id=wanted) from None
 
     def is_default_cgsnapshot_type(self, type_id: str | None) -> bool:
         """``group_types.is_default_cgsnapshot_type``."""
@@ -89,7 +89,7 @@ class GroupTypeAPI(ApiPart):
         self._authorize(context, "group:group_types:create")
         tables = self.tables(create=True)
         if any(r.name == name for r in tables.types.values()):
-            raise groups_errors.GroupTypeExists(id=name)
+            raise exception.GroupTypeExists(id=name)
         row = GroupType(
             id=self.kernel.ids.uuid(),
             name=name,
@@ -114,9 +114,9 @@ class GroupTypeAPI(ApiPart):
         tables = self.tables(create=True)
         row = tables.types.get(type_id)
         if row is None:
-            raise groups_errors.GroupTypeNotFound(group_type_id=type_id)
+            raise exception.GroupTypeNotFound(group_type_id=type_id)
         if name and any(r.name == name and r is not row for r in tables.types.values()):
-            raise groups_errors.GroupTypeExists(id=name)
+            raise exception.GroupTypeExists(id=name)
         if name:
             row.name = name
         if description is not None:
@@ -148,7 +148,7 @@ class GroupTypeAPI(ApiPart):
         self.tables(create=True)
         row = self.get(context, type_id)
         if key not in row.group_specs:
-            raise groups_errors.GroupTypeSpecsNotFound(group_type_id=type_id, group_specs_key=key)
+            raise exception.GroupTypeSpecsNotFound(group_type_id=type_id, group_specs_key=key)
         del row.group_specs[key]
 
 

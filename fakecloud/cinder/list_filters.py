@@ -121,21 +121,33 @@ def multidict(query: dict[str, list[str]], popped: Iterable[str] = ()) -> MultiD
 # -- the API half ------------------------------------------------------------------------------
 
 
-def _general(filters: MultiDict, resource: str, ctx: Any, version: Any, major: int) -> None:
-    """``process_general_filtering`` from 3.31: ``reject_invalid_filters`` (a non-admin's key
-    not configured is a 400, each occurrence listed), then ``convert_filter_attributes``."""
+def reject_invalid_filters(
+    filters: Any, configured: Iterable[str], checked: bool, like: bool, major: int
+) -> None:
+    """``common.reject_invalid_filters``: from 13.0.0 a key that is not ASCII is a 400 for
+    anyone; then, when `checked` (a non-admin, or anyone listing pools), a key not
+    `configured` is a 400 (each occurrence listed; with `like`, from 3.34, ``key`` also
+    passes when ``key~`` is configured). `all_tenants` is forgiven from 14.0.0 and popped
+    (its first value) from 18.0.0. `filters` is a dict or a webob ``MultiDict``."""
     if major >= ASCII_KEYS_FROM and not all(k.isascii() for k in filters):
         raise HttpError(400, "Filter keys can only contain ASCII characters.")
-    if not ctx.is_admin:
-        configured = resource_filters(major, resource)
-        like = version >= LIKE_FILTER
-        invalid = [k for k in filters if not (k in configured or (like and f"{k}~" in configured))]
-        if "all_tenants" in invalid and major >= ALL_TENANTS_FORGIVEN_FROM:
-            invalid.remove("all_tenants")
-            if major >= ALL_TENANTS_POPPED_FROM:
-                filters.pop("all_tenants")
-        if invalid:
-            raise HttpError(400, f"Invalid filters {','.join(invalid)} are found in query options.")
+    if not checked:
+        return
+    configured = tuple(configured)
+    invalid = [k for k in filters if not (k in configured or (like and f"{k}~" in configured))]
+    if "all_tenants" in invalid and major >= ALL_TENANTS_FORGIVEN_FROM:
+        invalid.remove("all_tenants")
+        if major >= ALL_TENANTS_POPPED_FROM:
+            filters.pop("all_tenants")
+    if invalid:
+        raise HttpError(400, f"Invalid filters {','.join(invalid)} are found in query options.")
+
+
+def _general(filters: MultiDict, resource: str, ctx: Any, version: Any, major: int) -> None:
+    """``process_general_filtering`` from 3.31: `reject_invalid_filters`, then
+    ``convert_filter_attributes``."""
+    configured = resource_filters(major, resource) if not ctx.is_admin else ()
+    reject_invalid_filters(filters, configured, not ctx.is_admin, version >= LIKE_FILTER, major)
     if resource in ("volume", "snapshot"):
         converters = {"name~": "display_name~", "description~": "display_description~"}
         if major >= USE_QUOTA_FROM:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.http import Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import list_filters, policy
 from fakecloud.cinder.controllers import get_bool_param
@@ -201,16 +201,8 @@ def get_pools(service: Any, req: Request) -> Response:
 
 def _reject(filters: Any, version: Version, major: int) -> None:
     """``reject_invalid_filters`` for ``pool``: admins are checked too."""
-    if major >= list_filters.ASCII_KEYS_FROM and not all(k.isascii() for k in filters):
-        raise HttpError(400, "Filter keys can only contain ASCII characters.")
     like = version >= list_filters.LIKE_FILTER
-    invalid = [k for k in filters if not (k in POOL_FILTERS or (like and f"{k}~" in POOL_FILTERS))]
-    if "all_tenants" in invalid and major >= list_filters.ALL_TENANTS_FORGIVEN_FROM:
-        invalid.remove("all_tenants")
-        if major >= list_filters.ALL_TENANTS_POPPED_FROM:
-            filters.pop("all_tenants")
-    if invalid:
-        raise HttpError(400, f"Invalid filters {','.join(invalid)} are found in query options.")
+    list_filters.reject_invalid_filters(filters, POOL_FILTERS, True, like, major)
 
 
 #: The routes (method, path under ``/v3[/{project_id}]/``, handler).

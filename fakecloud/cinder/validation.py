@@ -17,8 +17,8 @@ from typing import Any
 from fakecloud.api.http import HttpError
 from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.cinder import exception, fast_paths, faults
+from fakecloud.cinder.exception import InvalidGroupSnapshotStatus, InvalidGroupStatus
 from fakecloud.cinder.fast_paths import is_uuid_like
-from fakecloud.cinder.groups_errors import InvalidGroupSnapshotStatus, InvalidGroupStatus
 from fakecloud.cinder.groups_models import GROUP_SNAPSHOT_STATUSES, GROUP_STATUSES
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
 
