@@ -7,7 +7,7 @@ with its ``group_id`` or added by an update, and cannot be deleted alone while i
 snapshot makes one Cinder snapshot of each member volume (``group_snapshot_id`` set), with
 their quota, and casts their creation to the group's backend. A group is made from a group
 snapshot (each volume from its snapshot) or from another group (each volume a clone).
-Replication (3.38) and failover (3.44) are not served.
+Replication (3.38): `fakecloud.cinder.groups_replication`.
 """
 
 from __future__ import annotations

@@ -5,19 +5,19 @@
 (``cinder/api/schemas``) and views (``cinder/api/v3/views``). Below a method's microversion
 the answer is the bare 404 (``VersionNotFoundForAPIMethod``). Groups migrated from
 consistency groups (type ``default_cgsnapshot_type``) are refused (400) and left out of lists.
-The replication actions (3.38) answer that the group is not a replication group type, which
-is what every group here is; failover and the replication targets (3.38) likewise.
+The replication actions (3.38) are `fakecloud.cinder.groups_replication`'s.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import controllers, exception, groups_queens, validation
+from fakecloud.cinder import controllers, exception, groups_queens, groups_replication, validation
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse
 from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER, reject_invalid_filters
@@ -135,6 +135,27 @@ GSNAP_RESET = _obj(
     },
     ["reset_status"],
 )
+
+
+def _empty_action(action: str) -> dict[str, Any]:
+    """``schemas/groups.py``'s body of an action without arguments."""
+    return _obj({action: {"type": "object"}}, [action])
+
+
+#: ``schemas/groups.py`` (13.0.0 on) of the replication action that takes arguments.
+REPLICATION_SCHEMAS = {
+    "failover_replication": _obj(
+        {
+            "failover_replication": _obj(
+                {
+                    "allow_attached_volume": validation.boolean,
+                    "secondary_backend_id": _NAME0,  # nullable_string: the same
+                }
+            )
+        },
+        ["failover_replication"],
+    )
+}
 #: ``resource_filters.json``: what a non-admin may filter groups and group snapshots by
 #: (46363697d, 14.0.0, added ``name``; before, groups by nothing).
 _FILTERS = {"group": ("name",), "group_snapshot": ("name", "status", "group_id")}
@@ -540,16 +561,25 @@ def groups_action(service: Any, req: Request) -> Response:
         row = api.get(ctx, req.params["id"])
         api.reset_status(ctx, row, status)
         return _accepted()
-    if action in (
-        "enable_replication",
-        "disable_replication",
-        "failover_replication",
-        "list_replication_targets",
-    ):
-        _since(req, GROUP_REPLICATION)
-        row = api.get(ctx, req.params["id"])
-        raise exception.InvalidGroupType(reason=f"Group {row.id} is not a replication group type.")
+    if action in groups_replication.ACTIONS or action == "list_replication_targets":
+        return _replication(service, req, action, body)
     raise controllers.no_such_action(action)
+
+
+def _replication(service: Any, req: Request, action: str, body: Any) -> Generator:
+    """The replication actions (3.38, `fakecloud.cinder.groups_replication`): 202, or the
+    targets (an RPC call)."""
+    _since(req, GROUP_REPLICATION)
+    if not _queens(service):
+        validation.validate(REPLICATION_SCHEMAS.get(action) or _empty_action(action), body)
+    inner = body[action] if isinstance(body[action], dict) else {}
+    row = service.cinder.group_api.get(req.context, req.params["id"])
+    if action == "list_replication_targets":
+        targets = yield from groups_replication.list_targets(service.cinder, req.context, row)
+        return Response(200, targets)
+    allow = validation.bool_from_string(inner.get("allow_attached_volume", False))
+    groups_replication.act(service.cinder, req.context, row, action, allow)
+    return _accepted()
 
 
 # -- group snapshots -----------------------------------------------------------------------

@@ -41,6 +41,7 @@ from fakecloud.cinder import (
     compute,
     exception,
     groups_manager,
+    groups_replication,
     images,
     messages,
     migration,
@@ -398,6 +399,22 @@ class VolumeManager:
     def create_group_from_src(self, group_id: str) -> Generator:
         """``VolumeManager.create_group_from_src``."""
         yield from groups_manager.GroupWork(self).create_group_from_src(group_id)
+
+    def enable_replication(self, group_id: str) -> None:
+        """``VolumeManager.enable_replication`` (`fakecloud.cinder.groups_replication`)."""
+        groups_replication.manager_act(self, group_id, "enable_replication")
+
+    def disable_replication(self, group_id: str) -> None:
+        """``VolumeManager.disable_replication``."""
+        groups_replication.manager_act(self, group_id, "disable_replication")
+
+    def failover_replication(self, group_id: str) -> None:
+        """``VolumeManager.failover_replication``."""
+        groups_replication.manager_act(self, group_id, "failover_replication")
+
+    def list_replication_targets(self, group_id: str) -> dict[str, list]:
+        """``VolumeManager.list_replication_targets`` (an RPC call)."""
+        return groups_replication.manager_targets(self)
 
     def get_backup_device(self, backup_id: str) -> Generator:
         """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""

@@ -279,3 +279,41 @@ def test_the_group_scheduler_filters_by_backend_name_and_weighs_by_free_space():
     assert _c(cloud, "GET", f"groups/{groups['nw']}").json()["group"]["status"] == "error"
     assert _c(cloud, "GET", "messages").json()["messages"] == []
     assert cloud.cinder.group_api.get_backend(groups["any"]) == "big"
+
+
+def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicate(world):
+    """``_check_type`` (a replication group type, replicated volume types), then the statuses;
+    a replicated volume type leaves no backend for the group (``error``); an admin's reset
+    lets ``enable_replication`` through to the driver's ``NotImplementedError``: the group
+    stays ``enabling``. The targets: the backend's ``replication_device``s, none."""
+    plain = _c(world[0], "POST", f"groups/{world[3]}/action", {"enable_replication": {}})
+    assert (
+        fault(plain)[2] == f"Invalid group type: Group {world[3]} is not a replication group type."
+    )
+    cloud = world[0].fork()
+    body = {
+        "group_type": {"name": "rep", "group_specs": {"group_replication_enabled": "<is> True"}}
+    }
+    gtype = _c(cloud, "POST", "group_types", body, ctx=ADMIN).json()["group_type"]["id"]
+    body = {"volume_type": {"name": "r", "extra_specs": {"replication_enabled": "<is> True"}}}
+    vtype = _c(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
+    gid = _group(cloud, gtype, vtype).json()["group"]["id"]
+    cloud.run_until_idle()
+    path = f"groups/{gid}/action"
+    assert fault(_c(cloud, "POST", path, {"disable_replication": {}}))[2] == (
+        f"Invalid Group: Group {gid} replication status must be ['enabled', 'error'], but "
+        "current status is: disabled. Cannot disable replication."
+    )
+    listed = _c(cloud, "POST", path, {"list_replication_targets": {}})
+    assert (listed.status, listed.json()) == (200, {"replication_targets": []})
+    _c(cloud, "POST", path, {"reset_status": {"status": "available"}}, ctx=ADMIN)
+    assert _c(cloud, "POST", path, {"enable_replication": {}}).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, gid, "replication_status") == ["enabling"]
+    assert (
+        cloud.trace.filter(kind="cinder.error", subject=gid)[-1]["error"] == "NotImplementedError"
+    )
+    assert fault(_c(cloud, "POST", path, {"failover_replication": {}}))[2] == (
+        f"Invalid Group: Group {gid} replication status must be ['enabled', 'failed-over'], but "
+        "current status is: enabling. Cannot failover replication."
+    )
