@@ -36,6 +36,7 @@ from fakecloud.cinder import (
     admin_volume_actions,
     backup_rest,
     capabilities_api,
+    consistencygroups_rest,
     controllers,
     default_types_api,
     exception,
@@ -438,6 +439,7 @@ class CinderApi(ApiService):
             *messages_api.ROUTES,
             *transfer_rest.ROUTES,
             *groups_rest.ROUTES,
+            *consistencygroups_rest.ROUTES,
             *pools.ROUTES,
             *capabilities_api.ROUTES,
         ):

@@ -8,6 +8,13 @@ methods raise ``NotImplementedError``), so each takes the manager's generic path
 a row, its snapshots are the driver's single snapshots one after the other (each the timed
 copy and fault points of `VolumeManager.create_snapshot`), its deletion each volume's delete,
 a group from a source each volume's create from its snapshot or clone of its volume.
+
+A consistency group (a group of ``default_cgsnapshot_type``) takes the driver's consistency
+group methods instead, ``NotImplementedError`` too (a ``cinder.error`` trace event each):
+creating, updating, deleting it or making it from a source end ``error`` (the volumes
+updated, deleted or made ``error`` too; the manager's ``except Exception``), while its
+snapshots' create and delete, which catch only ``CinderException``, leave the cgsnapshot and
+its snapshots ``creating`` (``deleting``).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from fakecloud.cinder.groups_models import (
     GROUP_STATUS_FORCED,
 )
 from fakecloud.cinder.models import group_of
+from fakecloud.cinder.states import VOLUME_STATUS_FORCED
 
 
 def schedule_group(scheduler: Any, group_id: str) -> None:
@@ -72,11 +80,32 @@ class GroupWork:
         self.kernel = manager.kernel
         self.tables = self.cinder.group_api.tables()
 
+    def _unsupported(self, row: Any, op: str) -> bool:
+        """Whether `row` (a group or group snapshot) is a consistency group's, which the
+        driver cannot handle: if so, its ``NotImplementedError`` traced."""
+        if not self.cinder.group_type_api.is_default_cgsnapshot_type(row.group_type_id):
+            return False
+        self.kernel.trace.emit(
+            "cinder.error", self.manager.actor, row.id, op=op, error="NotImplementedError"
+        )
+        return True
+
+    def _failed(self, group: Any, volumes: list) -> None:
+        """A consistency group's failure: it and `volumes` ``error``."""
+        actor = self.manager.actor
+        GROUP_STATUS_FORCED.move(self.kernel, group, "error", actor=actor)
+        for volume in volumes:
+            VOLUME_STATUS_FORCED.move(self.kernel, volume, "error", actor=actor)
+
     def create_group(self, group_id: str) -> None:
         """``_create_group_generic``: ``available``."""
         group = self.tables.groups.get(group_id)
-        if group is not None and group.status == "creating":
-            GROUP_STATUS.move(self.kernel, group, "available", actor=self.manager.actor)
+        if group is None or group.status != "creating":
+            return
+        if self._unsupported(group, "create_group"):
+            self._failed(group, [])
+            return
+        GROUP_STATUS.move(self.kernel, group, "available", actor=self.manager.actor)
 
     def update_group(self, group_id: str, add_volumes: str, remove_volumes: str) -> None:
         """``update_group`` (``_update_group_generic``): the volumes join or leave, the group
@@ -85,6 +114,10 @@ class GroupWork:
         if group is None:
             return
         volumes = self.cinder.store.volumes
+        if self._unsupported(group, "update_group"):
+            named = [*add_volumes.split(","), *remove_volumes.split(",")]
+            self._failed(group, [volumes[v] for v in named if v in volumes])
+            return
         for vid in filter(None, add_volumes.split(",")):
             if vid in volumes:
                 volumes[vid].group_id = group.id
@@ -103,6 +136,9 @@ class GroupWork:
         group = self.tables.groups.get(group_id)
         if group is None:
             return
+        if self._unsupported(group, "delete_group"):
+            self._failed(group, self.cinder.group_api.members(group))
+            return
         for volume in self.cinder.group_api.members(group):
             yield from manager.delete_volume(volume.id)
         if self.cinder.group_api.members(group):
@@ -116,7 +152,11 @@ class GroupWork:
         """``_create_group_snapshot_generic``: each snapshot by the driver, one after the
         other; the group snapshot ``available``, or ``error`` if one failed."""
         gsnap = self.tables.snapshots.get(group_snapshot_id)
-        if gsnap is None or gsnap.status != "creating":
+        if (
+            gsnap is None
+            or gsnap.status != "creating"
+            or self._unsupported(gsnap, "create_group_snapshot")
+        ):
             return
         snaps = self.cinder.group_api.group_snapshot_members(gsnap)
         for snap in snaps:
@@ -131,7 +171,7 @@ class GroupWork:
         """``_delete_group_snapshot_generic``: each snapshot deleted (its quota given back);
         then the row, or ``error_deleting`` if one stays."""
         gsnap = self.tables.snapshots.get(group_snapshot_id)
-        if gsnap is None:
+        if gsnap is None or self._unsupported(gsnap, "delete_group_snapshot"):
             return
         api = self.cinder.group_api
         for snap in api.group_snapshot_members(gsnap):
@@ -150,6 +190,9 @@ class GroupWork:
         if group is None:
             return
         volumes = self.cinder.group_api.members(group)
+        if self._unsupported(group, "create_group_from_src"):
+            self._failed(group, volumes)
+            return
         for volume in volumes:
             yield from self.manager.create_volume(
                 volume.id, snapshot_id=volume.snapshot_id, source_volid=volume.source_volid

@@ -211,7 +211,8 @@ def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     return first
 
 
-def _page(req: Request, rows: list, columns: frozenset, not_found: Any) -> list:
+def list_page(req: Request, rows: list, columns: frozenset, not_found: Any) -> list:
+    """`rows` sorted as the query asks (newest first unless told), then paged."""
     page = page_params(req)
     first = {k: v[0] for k, v in req.query.items() if v}
     sort = sort_params(first) or (["created_at"], ["desc"])
@@ -219,9 +220,10 @@ def _page(req: Request, rows: list, columns: frozenset, not_found: Any) -> list:
     return paginate(rows, page, not_found)
 
 
-def _links(
+def list_links(
     body: dict, name: str, collection: str, vc: ViewContext, req: Request, page: list, detail: bool
 ) -> None:
+    """A full page's next link in `body` under `name` (``_get_collection_links``)."""
     limit = page_params(req).limit
     if page and limit <= len(page):
         params = {k: v[-1] for k, v in req.query.items() if v}
@@ -258,10 +260,12 @@ def types_index(service: Any, req: Request) -> Response:
     public = parse_is_public(raw) if ctx.is_admin else True
     api = service.cinder.group_type_api
     rows = api.get_all(ctx, public, (["created_at"], ["desc"]))
-    rows = _page(req, rows, _TYPE_COLUMNS, lambda m: exception.GroupTypeNotFound(group_type_id=m))
+    rows = list_page(
+        req, rows, _TYPE_COLUMNS, lambda m: exception.GroupTypeNotFound(group_type_id=m)
+    )
     vc = service._vc(req)
     body: dict[str, Any] = {"group_types": [type_view(vc, r) for r in rows]}
-    _links(body, "group_type_links", "group_types", vc, req, rows, False)
+    list_links(body, "group_type_links", "group_types", vc, req, rows, False)
     return Response(200, body)
 
 
@@ -417,7 +421,7 @@ def group_detail(service: Any, vc: ViewContext, req: Request, row: Group) -> dic
     return out
 
 
-_GROUP_COLUMNS = frozenset(
+GROUP_COLUMNS = frozenset(
     (
         "id", "created_at", "updated_at", "deleted", "deleted_at", "user_id", "project_id",
         "cluster_name", "host", "availability_zone", "name", "description", "group_type_id",
@@ -435,11 +439,11 @@ def _groups(service: Any, req: Request, detail: bool) -> Response:
         for g in api.get_all(req.context, filters)
         if not service.cinder.group_type_api.is_default_cgsnapshot_type(g.group_type_id)
     ]
-    rows = _page(req, rows, _GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
+    rows = list_page(req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
     vc = service._vc(req)
     items = [group_detail(service, vc, req, r) if detail else group_summary(r) for r in rows]
     body: dict[str, Any] = {"groups": items}
-    _links(body, "group_links", "groups", vc, req, rows, detail)
+    list_links(body, "group_links", "groups", vc, req, rows, detail)
     return Response(200, body)
 
 
@@ -615,7 +619,7 @@ def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
     filters = _filters(service, req, "group_snapshot") if paged else {}
     rows = service.cinder.group_api.get_all_group_snapshots(req.context, filters)
     if paged:
-        rows = _page(
+        rows = list_page(
             req,
             rows,
             _GSNAP_COLUMNS,
@@ -630,7 +634,7 @@ def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
             continue
         items.append(gsnap_detail(vc, r) if detail else {"id": r.id, "name": r.name})
     body: dict[str, Any] = {"group_snapshots": items}
-    _links(body, "group_snapshot_links", "group_snapshots", vc, req, rows, detail)
+    list_links(body, "group_snapshot_links", "group_snapshots", vc, req, rows, detail)
     return Response(200, body)
 
 

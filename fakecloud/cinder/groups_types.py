@@ -57,6 +57,10 @@ class GroupTypeAPI(ApiPart):
             except exception.GroupTypeNotFoundByName:
                 raise exception.GroupTypeNotFound(group_type_id=wanted) from None
 
+    def default_cgsnapshot_type(self) -> GroupType:
+        """``group_types.get_default_cgsnapshot_type`` (every series here has it)."""
+        return next(t for t in self.tables().types.values() if t.name == DEFAULT_CGSNAPSHOT_TYPE)
+
     def is_default_cgsnapshot_type(self, type_id: str | None) -> bool:
         """``group_types.is_default_cgsnapshot_type``."""
         row = self.tables().types.get(type_id) if type_id else None
