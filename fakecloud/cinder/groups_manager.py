@@ -35,12 +35,18 @@ from fakecloud.cinder.states import VOLUME_STATUS_FORCED
 
 
 def schedule_group(scheduler: Any, group_id: str) -> None:
-    """``SchedulerManager.create_group``: a backend able to hold every volume type of the
-    group (the first type's own backend when it can, else the one with the most free
-    space), then cast to it; none: ``error``, no
-    user message (``NoValidBackend`` is only logged). A type's ``volume_backend_name`` that
-    is a plain name keeps only that backend (``CapabilitiesFilter`` in
-    ``_get_weighted_candidates_generic_group``): one that names none leaves no candidate."""
+    """``SchedulerManager.create_group`` (``FilterScheduler.schedule_create_group``): a
+    backend able to hold every volume type of the group (the first type's own backend when it
+    can, else the one with the most free space), then cast to it; none: ``error``, no user
+    message (``NoValidBackend`` is only logged). A type's ``volume_backend_name`` that is a
+    plain name keeps only that backend (``CapabilitiesFilter`` in
+    ``_get_weighted_candidates_generic_group``): one that names none leaves no candidate.
+
+    As in Cinder, the group type's own specs filter nothing (its pass,
+    ``_get_weighted_candidates_by_group_type``, gives ``CapabilitiesFilter`` the group type,
+    which carries ``group_specs``, not the ``extra_specs`` the filter reads), and capacity
+    refuses no backend (the group's and each type's request is ``size`` 0, which
+    ``CapacityFilter`` lets through): free space only orders (``CapacityWeigher``)."""
     cinder = scheduler.cinder
     k = scheduler.kernel
     group = cinder.group_api.tables().groups.get(group_id)

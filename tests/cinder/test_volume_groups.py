@@ -278,7 +278,10 @@ def test_the_group_scheduler_filters_by_backend_name_and_weighs_by_free_space():
     backends = {"small": {"kind": "lvm-thin", "capacity_gb": 50}, "big": {"kind": "lvm-thin"}}
     config = {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "small"}}}
     cloud = Cloud(profile="upstream", config={"cinder": config})
-    gtype = _c(cloud, "POST", "group_types", {"group_type": {"name": "gt"}}, ctx=ADMIN)
+    # the group type's specs filter nothing (``CapabilitiesFilter`` reads ``extra_specs``)
+    specs = {"volume_backend_name": "nowhere", "capabilities:x": "<is> True"}
+    body = {"group_type": {"name": "gt", "group_specs": specs}}
+    gtype = _c(cloud, "POST", "group_types", body, ctx=ADMIN)
     gtype = gtype.json()["group_type"]["id"]
     groups = {}
     for name, specs in (("nw", {"volume_backend_name": "nowhere"}), ("any", {})):
