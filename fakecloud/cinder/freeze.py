@@ -15,26 +15,32 @@ A frozen backend: its row's ``frozen`` is true and the manager disables its serv
 reason ``frozen`` (so the scheduler sends it no new volume: ``Cinder.enabled_drivers``), and
 ``assert_not_frozen`` refuses to delete its volumes and to create or delete their snapshots
 ("Invalid input received: Modification operations are not allowed on frozen storage
-backends."). Thaw clears ``frozen`` and enables the service again (reason ``""``). The
-manager's part runs at once here (Cinder: an RPC ``call`` to the backend's volume service; a
-stopped service would time the call out, not modelled).
+backends."). Thaw clears ``frozen`` and enables the service again (reason ``""``).
+
+The API writes ``frozen`` first (``_replication_db_change``, ``check_up=False``: a service
+that is down is found too), then asks the backend's volume manager with an RPC ``call``,
+which disables (enables) its service and answers True. A volume service that is down leaves
+the call in its queue: after ``rpc_response_timeout`` nothing catches the ``MessagingTimeout``
+(a 500, the generic words), the row stays ``frozen`` (thawed) but the service enabled
+(disabled) until the service is back and takes the call, whose answer nobody waits for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
-from fakecloud.api.http import Request, Response
-from fakecloud.cinder import exception
+from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.cinder import exception, faults
 from fakecloud.cinder.services_api import (
     HOST_FIELD,
     VOLUME_BINARY,
     host_matches,
-    save_change,
     services,
     services_update,
 )
 from fakecloud.cinder.validation import validate
+from fakecloud.sim.rpc import MessagingTimeout
 
 #: ``mv.REPLICATION_CLUSTER``: from it the body may name a ``cluster`` instead of a ``host``.
 REPLICATION_CLUSTER = "3.26"
@@ -53,7 +59,7 @@ FREEZE_AND_THAW = {
 }  # fmt: skip
 
 
-def update(service: Any, req: Request) -> Response:
+def update(service: Any, req: Request) -> Response | Generator:
     """``PUT /os-services/{action}``: ``freeze`` and ``thaw`` here, the others
     `services_api.services_update`'s."""
     action = req.params["action"]
@@ -62,8 +68,9 @@ def update(service: Any, req: Request) -> Response:
     return freeze_or_thaw(service, req, action, service._body(req))
 
 
-def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Response:
-    """``freeze`` or ``thaw`` (`action`) of the ``os-services`` update."""
+def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Generator:
+    """``freeze`` or ``thaw`` (`action`) of the ``os-services`` update: the checks, the rows,
+    the RPC call."""
     major = service.cinder_major
     if major >= SCHEMA_BEFORE_POLICY_FROM:
         validate(FREEZE_AND_THAW, body)
@@ -101,8 +108,12 @@ def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Respon
             frozen.append(name)
         else:
             frozen.remove(name)
-        save_change(cinder, ("cinder-volume", name), freeze, "frozen" if freeze else "")
     cinder.frozen_services = frozen or None
+    target = next(t for _kind, name, t in services(cinder) if name == found[0])
+    try:
+        yield from cinder.kernel.rpc.call(target, f"{action}_host")
+    except MessagingTimeout:
+        raise HttpError(500, faults.GENERIC[500]) from None
     return Response(200)
 
 

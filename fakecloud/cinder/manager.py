@@ -40,6 +40,7 @@ from fakecloud.cinder import (
     backup_manager,
     compute,
     exception,
+    frozen,
     groups_manager,
     groups_replication,
     images,
@@ -415,6 +416,14 @@ class VolumeManager:
     def list_replication_targets(self, group_id: str) -> dict[str, list]:
         """``VolumeManager.list_replication_targets`` (an RPC call)."""
         return groups_replication.manager_targets(self)
+
+    def freeze_host(self) -> bool:
+        """``VolumeManager.freeze_host`` (an RPC call, `fakecloud.cinder.freeze`)."""
+        return frozen.freeze_or_thaw_host(self, True)
+
+    def thaw_host(self) -> bool:
+        """``VolumeManager.thaw_host`` (an RPC call)."""
+        return frozen.freeze_or_thaw_host(self, False)
 
     def get_backup_device(self, backup_id: str) -> Generator:
         """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""

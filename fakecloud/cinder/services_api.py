@@ -30,6 +30,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
 from fakecloud.cinder import exception, faults
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.manager import SCHEDULER
 from fakecloud.cinder.validation import validate
 
@@ -39,7 +40,6 @@ CLUSTER_SUPPORT = "3.7"
 BACKEND_STATE_REPORT = "3.49"
 #: ``[DEFAULT] report_interval``.
 REPORT_INTERVAL_S = 10
-VOLUME_BINARY = "cinder-volume"
 SCHEDULER_BINARY = "cinder-scheduler"
 BACKUP_BINARY = "cinder-backup"
 
@@ -221,13 +221,6 @@ def services_update(service: Any, req: Request) -> Response:
         kept = reason if reason or major < OWN_ROUTES_FROM else old_reason
         save_change(cinder, found, True, kept)
     return Response(200, out)
-
-
-def save_change(cinder: Any, key: tuple[str, str], disabled: bool, reason: str | None) -> None:
-    """Set a service `disabled` (or not) with `reason`, now."""
-    if cinder.service_changes is None:
-        cinder.service_changes = {}
-    cinder.service_changes[key] = (disabled, reason, cinder.kernel.now)
 
 
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
