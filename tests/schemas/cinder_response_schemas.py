@@ -843,3 +843,28 @@ def group_snapshot_detail(version: str) -> dict[str, Any]:
         ("description", _string_or_null, True),
     ]
     return _object(fields + _at(version, [("3.58", None, "project_id", {"type": "string"}, False)]))
+
+
+#: A consistency group of show and the detail list (``api/views/consistencygroups.py``).
+CONSISTENCYGROUP_DETAIL = _object(
+    [
+        ("id", _uuid, True),
+        ("status", _GROUP_STATUS, True),
+        ("availability_zone", {"type": "string"}, True),
+        ("created_at", _datetime, True),
+        ("name", _string_or_null, True),
+        ("description", _string_or_null, True),
+        ("volume_types", {"type": "array", "items": _uuid}, True),
+    ]
+)
+#: A cgsnapshot of show and the detail list (``api/views/cgsnapshots.py``).
+CGSNAPSHOT_DETAIL = _object(
+    [
+        ("id", _uuid, True),
+        ("consistencygroup_id", _uuid, True),
+        ("status", _GROUP_STATUS, True),
+        ("created_at", _datetime, True),
+        ("name", _string_or_null, True),
+        ("description", _string_or_null, True),
+    ]
+)

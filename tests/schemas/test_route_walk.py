@@ -707,6 +707,55 @@ def _cinder_groups(w: World, profile: str) -> None:
     assert volume(w, "DELETE", f"types/{vtype}", user="admin").status == 202
 
 
+_CG = "/v3/consistencygroups"
+_CS = "/v3/cgsnapshots"
+
+
+@walks("volumev3", "GET", _CG, _CG + "/detail", _CG + "/{id}", _CS, _CS + "/detail", _CS + "/{id}")
+@walks("volumev3", "POST", _CG, _CG + "/create_from_src", _CG + "/{id}/delete", _CS)
+@walks("volumev3", "PUT", _CG + "/{id}/update")
+@walks("volumev3", "DELETE", _CS + "/{id}")
+def _cinder_consistency_groups(w: World, profile: str) -> None:
+    """No driver here has consistency groups: the CG ``error``, its cgsnapshot ``creating``."""
+    r = volume(w, "POST", "types", {"volume_type": {"name": "cg"}}, user="admin")
+    vtype = r.json()["volume_type"]["id"]
+    body = {"consistencygroup": {"name": "cg", "volume_types": vtype}}
+    summary = cinder.one("consistencygroup", cinder.GROUP_SUMMARY)
+    r = volume(w, "POST", "consistencygroups", body)
+    made = expect(r, 202, summary, "POST consistencygroups")["consistencygroup"]
+    w.cloud.run_until_idle()
+    one, listed = cinder.CONSISTENCYGROUP_DETAIL, cinder.collection
+    r = volume(w, "GET", f"consistencygroups/{made['id']}")
+    expect(r, 200, cinder.one("consistencygroup", one), "GET consistencygroup")
+    r = volume(w, "GET", "consistencygroups/detail")
+    expect(r, 200, listed("consistencygroups", one), "GET consistencygroups/detail")
+    r = volume(w, "GET", "consistencygroups")
+    expect(r, 200, listed("consistencygroups", cinder.GROUP_SUMMARY), "GET consistencygroups")
+    r = volume(
+        w, "PUT", f"consistencygroups/{made['id']}/update", {"consistencygroup": {"name": "n"}}
+    )
+    expect(r, 202, None, "PUT consistencygroup")
+    body = {"cgsnapshot": {"consistencygroup_id": made["id"]}}
+    r = volume(w, "POST", "cgsnapshots", body)
+    snap = expect(r, 202, cinder.one("cgsnapshot", cinder.GROUP_SUMMARY), "POST cgsnapshots")
+    w.cloud.run_until_idle()
+    r = volume(w, "GET", f"cgsnapshots/{snap['cgsnapshot']['id']}")
+    expect(r, 200, cinder.one("cgsnapshot", cinder.CGSNAPSHOT_DETAIL), "GET cgsnapshot")
+    r = volume(w, "GET", "cgsnapshots/detail")
+    expect(r, 200, listed("cgsnapshots", cinder.CGSNAPSHOT_DETAIL), "GET cgsnapshots/detail")
+    r = volume(w, "GET", "cgsnapshots")
+    expect(r, 200, listed("cgsnapshots", cinder.GROUP_SUMMARY), "GET cgsnapshots")
+    refused = "DELETE cgsnapshot (creating)"
+    expect(
+        volume(w, "DELETE", f"cgsnapshots/{snap['cgsnapshot']['id']}"), 400, cinder.FAULT, refused
+    )
+    body = {"consistencygroup-from-src": {"source_cgid": made["id"]}}
+    r = volume(w, "POST", "consistencygroups/create_from_src", body)
+    expect(r, 400, cinder.FAULT, "create_from_src (an empty source)")
+    r = volume(w, "POST", f"consistencygroups/{made['id']}/delete", {"consistencygroup": {}})
+    expect(r, 400, cinder.FAULT, "delete consistencygroup (it has a cgsnapshot)")
+
+
 @walks("volumev3", "GET", "/v3/scheduler-stats/get_pools")
 def _cinder_pools(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):
