@@ -30,6 +30,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import block_device, exception, states
+from fakecloud.nova.compute import instance_lock
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.resize_api import require_host
 from fakecloud.nova.exception import real_class_name
@@ -381,6 +382,8 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_attach_volume")
     volume_api = manager.volume_api
+    uuid = instance.uuid
+    yield from instance_lock.acquire(manager, uuid)  # do_attach_volume
     try:
         yield from volume_api.attachment_update(
             context,
@@ -405,6 +408,8 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
         _fault(manager, instance, exc)
         event.finish(exc)
         return
+    finally:
+        instance_lock.release(manager, uuid)
     manager.notifier.instance_usage(
         manager.host, instance, "volume.attach", volume_id=bdm.volume_id
     )
@@ -418,6 +423,10 @@ def detach_on_host(
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_detach_volume")
     volume_api = manager.volume_api
+    uuid = instance.uuid
+    locked = manager.switches.detach_volume_locked  # do_detach_volume
+    if locked:
+        yield from instance_lock.acquire(manager, uuid)
     try:
         bdm = _bdm_of(manager.db, instance.uuid, volume_id)
         if bdm.attachment_id:
@@ -438,6 +447,9 @@ def detach_on_host(
         _fault(manager, instance, exc)
         event.finish(exc)
         return
+    finally:
+        if locked:
+            instance_lock.release(manager, uuid)
     event.finish()
 
 
@@ -459,9 +471,30 @@ def swap_on_host(
     mapping names the new volume. A failure of the swap rolls the old volume back to
     ``in-use``, deletes the new attachment (and tells Cinder's migration, ``error``), and leaves
     a fault; one of the reads before it (the mapping, the volumes) only leaves the fault.
-    Versioned notifications ``instance.volume_swap.start``/``.end``/``.error``."""
+    Versioned notifications ``instance.volume_swap.start``/``.end``/``.error``. From 23.0.0
+    (``switches.swap_volume_locked``) under the server's lock."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_swap_volume")
+    args = (manager, context, instance, event, old_volume_id, new_volume_id, new_attachment_id)
+    if not manager.switches.swap_volume_locked:
+        return (yield from _do_swap_volume(*args))
+    uuid = instance.uuid
+    yield from instance_lock.acquire(manager, uuid)  # _do_locked_swap_volume
+    try:
+        yield from _do_swap_volume(*args)
+    finally:
+        instance_lock.release(manager, uuid)
+
+
+def _do_swap_volume(
+    manager: Any,
+    context: Any,
+    instance: Any,
+    event: Any,
+    old_volume_id: str,
+    new_volume_id: str,
+    new_attachment_id: str,
+) -> Generator:
     volume_api = manager.volume_api
     is_cinder_migration = swapping = False
     volumes = {"old_volume_id": old_volume_id, "new_volume_id": new_volume_id}

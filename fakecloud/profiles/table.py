@@ -14,6 +14,7 @@ from fakecloud.profiles import (
     switches_cinder,
     switches_compute,
     switches_driver,
+    switches_locks,
     switches_notifications,
 )
 from fakecloud.profiles.provenance import Switch
@@ -49,4 +50,5 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_driver.SWITCHES
     + switches_cinder.SWITCHES
     + switches_notifications.SWITCHES
+    + switches_locks.SWITCHES
 )

@@ -25,6 +25,7 @@ from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import (
     build_failures,
+    instance_lock,
     instance_snapshots,
     power_sync,
     reimage,
@@ -622,22 +623,41 @@ class ComputeManager:
         `host_list`: the scheduler's alternates left; `retry`: ``filter_properties['retry']``
         (None: no reschedule, as for a forced host)."""
         # `_task`, then a worker of the long-task executor (threading mode), then
-        # ``with self._build_semaphore`` (``_locked_do_build_and_run_instance``), in one frame.
+        # ``_locked_do_build_and_run_instance``.
         proc = self._task_started()
         try:
             executor = self._long_task_executor
             if executor is None:
-                with self._build_semaphore.request() as slot:
-                    yield slot
-                    yield from self._build_and_run(context, instance, image, host_list, retry)
+                yield from self._locked_do_build_and_run_instance(
+                    context, instance, image, host_list, retry
+                )
             else:
                 with executor.request() as worker:
                     yield worker
-                    with self._build_semaphore.request() as slot:
-                        yield slot
-                        yield from self._build_and_run(context, instance, image, host_list, retry)
+                    yield from self._locked_do_build_and_run_instance(
+                        context, instance, image, host_list, retry
+                    )
         finally:
             self._tasks.discard(proc)
+
+    def _locked_do_build_and_run_instance(
+        self,
+        context: Any,
+        instance: Any,
+        image: dict[str, Any] | None,
+        host_list: list[str] | None,
+        retry: dict[str, Any] | None,
+    ) -> Generator[Any, Any, None]:
+        """The server's lock (`instance_lock`), then a build slot: a delete, stop or attach
+        of the server cast meanwhile waits for the build to end."""
+        uuid = instance.uuid
+        yield from instance_lock.acquire(self, uuid)
+        try:
+            with self._build_semaphore.request() as slot:
+                yield slot
+                yield from self._build_and_run(context, instance, image, host_list, retry)
+        finally:
+            instance_lock.release(self, uuid)
 
     def _build_and_run(
         self,
@@ -745,8 +765,6 @@ class ComputeManager:
         """RPC cast: destroy the guest, detach (and delete) its volumes, delete the server."""
         proc = self._task_started()
         try:
-            if self.__dict__.get("_swap_locks"):
-                yield from self._swap_lock(instance.uuid)
             yield from self._terminate(context, instance, bdms)
         finally:
             self._tasks.discard(proc)
@@ -754,15 +772,19 @@ class ComputeManager:
     def _terminate(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_terminate_instance")
+        uuid = instance.uuid
+        yield from instance_lock.acquire(self, uuid)  # do_terminate_instance
         try:
             yield from self._delete_instance(context, instance, bdms)
         except exception.InstanceNotFound:
             # do_terminate_instance catches it (nova 17.0.13-34.0.0): the event succeeds.
-            self._log(instance.uuid, "info", "Instance disappeared during terminate")
+            self._log(uuid, "info", "Instance disappeared during terminate")
         except Exception as exc:  # noqa: BLE001
             self._set_error(instance, exc)
             event.finish(exc)
             return
+        finally:
+            instance_lock.release(self, uuid)
         event.finish()
 
     def _delete_instance(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
@@ -831,13 +853,23 @@ class ComputeManager:
         tag: str | None = None,
         multiattach: bool = False,
         delete_on_termination: bool = False,
-    ) -> Any:
-        """RPC call: create the mapping of a volume being attached, with its device name."""
+    ) -> Generator[Any, Any, Any]:
+        """RPC call: create the mapping of a volume being attached, with its device name,
+        holding the server's lock (``do_reserve``)."""
         from fakecloud.nova import volume_attach
 
-        return volume_attach.reserve_block_device_name(
-            self, instance, device, volume_id, tag, delete_on_termination
-        )
+        uuid = instance.uuid
+        proc = self._task_started()
+        try:
+            yield from instance_lock.acquire(self, uuid)
+            try:
+                return volume_attach.reserve_block_device_name(
+                    self, instance, device, volume_id, tag, delete_on_termination
+                )
+            finally:
+                instance_lock.release(self, uuid)
+        finally:
+            self._tasks.discard(proc)
 
     def attach_volume(self, context: Any, instance: Any, bdm: Any) -> Generator[Any, Any, None]:
         """RPC cast: connect and complete the Cinder attachment of `bdm`."""
@@ -845,8 +877,6 @@ class ComputeManager:
 
         proc = self._task_started()
         try:
-            if self.__dict__.get("_swap_locks"):
-                yield from self._swap_lock(instance.uuid)
             yield from volume_attach.attach_on_host(self, context, instance, bdm)
         finally:
             self._tasks.discard(proc)
@@ -859,8 +889,6 @@ class ComputeManager:
 
         proc = self._task_started()
         try:
-            if self.__dict__.get("_swap_locks"):
-                yield from self._swap_lock(instance.uuid)
             yield from volume_attach.detach_on_host(
                 self, context, instance, volume_id, attachment_id
             )
@@ -886,33 +914,16 @@ class ComputeManager:
         new_attachment_id: str,
     ) -> Generator[Any, Any, None]:
         """RPC cast: swap the attached volume for the new one (its data copied first), holding
-        the server's lock (`_swap_lock`)."""
+        the server's lock from 23.0.0 (``switches.swap_volume_locked``)."""
         from fakecloud.nova import volume_attach
 
-        locks = self.__dict__.setdefault("_swap_locks", {})
-        uuid = instance.uuid
         proc = self._task_started()
         try:
-            yield from self._swap_lock(uuid)
-            locks[uuid] = self.kernel.env.event()
-            try:
-                yield from volume_attach.swap_on_host(
-                    self, context, instance, old_volume_id, new_volume_id, new_attachment_id
-                )
-            finally:
-                locks.pop(uuid).succeed()
+            yield from volume_attach.swap_on_host(
+                self, context, instance, old_volume_id, new_volume_id, new_attachment_id
+            )
         finally:
             self._tasks.discard(proc)
-
-    def _swap_lock(self, uuid: str) -> Generator[Any, Any, None]:
-        """Wait while a swap of the server's volume runs: Nova's ``swap_volume``,
-        ``attach_volume``, ``detach_volume`` and ``terminate_instance`` each hold
-        ``utils.synchronized(instance.uuid)``; fakecloud keeps only the swap's (the one a user
-        cannot see: it sets no task_state), which the other three wait for. (A manager that
-        never swapped has no ``_swap_locks``: its saved state is what it was.)"""
-        locks = self.__dict__["_swap_locks"]
-        while uuid in locks:
-            yield locks[uuid]
 
     # -- power actions -----------------------------------------------------------------------
 
@@ -925,9 +936,15 @@ class ComputeManager:
         expected: Any,
         vm_state: str,
         notify: str,
+        locked: bool = False,
     ) -> Generator[Any, Any, None]:
+        """A power action's work between its event's start and end; `locked`: under the
+        server's lock (a stop's ``do_stop_instance``; a start takes none)."""
         instance = self._receive(instance)
         event = self._event(context, instance, event_name)
+        uuid = instance.uuid
+        if locked:
+            yield from instance_lock.acquire(self, uuid)
         try:
             self.notifier.instance_usage(self.host, instance, f"{notify}.start")
             yield from driver_call(instance)
@@ -939,6 +956,9 @@ class ComputeManager:
         except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
             self._action_failed(instance, event, exc)
             return
+        finally:
+            if locked:
+                instance_lock.release(self, uuid)
         event.finish()
 
     def _action_failed(
@@ -979,6 +999,7 @@ class ComputeManager:
             expected,
             states.STOPPED,
             "power_off",
+            locked=True,
         )
 
     def start_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
@@ -1193,6 +1214,10 @@ class ComputeManager:
         event = self._event(context, instance, "compute_reboot_instance")
         soft = reboot_type == "SOFT"
         pending = states.REBOOT_PENDING if soft else states.REBOOT_PENDING_HARD
+        uuid = instance.uuid
+        locked = self.switches.reboot_locked  # do_reboot_instance
+        if locked:
+            yield from instance_lock.acquire(self, uuid)
         try:
             # Acknowledge the request: the pending state, from any state of its kind.
             instance.task_state = pending
@@ -1230,6 +1255,9 @@ class ComputeManager:
         except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
             self._action_failed(instance, event, exc)
             return
+        finally:
+            if locked:
+                instance_lock.release(self, uuid)
         event.finish()
 
     def rebuild_instance(
@@ -1561,6 +1589,8 @@ class ComputeManager:
     def _shelve(self, context: Any, instance: Any, image_id: str) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_shelve_instance")
+        uuid = instance.uuid
+        yield from instance_lock.acquire(self, uuid)  # do_shelve_instance
         try:
             self.notifier.usage_exists(self.host, instance)
             self.notifier.instance_usage(self.host, instance, "shelve.start")
@@ -1609,6 +1639,8 @@ class ComputeManager:
                 more_args=self._shelve_call_args(),
             )
             return
+        finally:
+            instance_lock.release(self, uuid)
         event.finish()
 
     def shelve_offload_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
@@ -1620,6 +1652,8 @@ class ComputeManager:
     ) -> Generator[Any, Any, None]:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_shelve_offload_instance")
+        uuid = instance.uuid
+        yield from instance_lock.acquire(self, uuid)  # do_shelve_offload_instance
         try:
             if instance.vm_state != states.SHELVED:
                 yield from self.driver.power_off(instance)
@@ -1638,6 +1672,8 @@ class ComputeManager:
                 more_args=self._shelve_call_args(clean_shutdown),
             )
             return
+        finally:
+            instance_lock.release(self, uuid)
         event.finish()
 
     def _shelve_call_args(self, clean_shutdown: bool = True) -> dict[str, Any]:
@@ -1682,6 +1718,8 @@ class ComputeManager:
         instance = self._receive(instance)
         event = self._event(context, instance, "compute_unshelve_instance")
         prepared = False
+        uuid = instance.uuid
+        yield from instance_lock.acquire(self, uuid)  # do_unshelve_instance
         try:
             self.notifier.instance_usage(self.host, instance, "unshelve.start")
             self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.start")
@@ -1729,6 +1767,8 @@ class ComputeManager:
             finish = functools.partial(event.finish, failure)
             self._failed("unshelve_instance", None, instance, failure, after_fault=finish)
             return
+        finally:
+            instance_lock.release(self, uuid)
         event.finish()
 
     def _forget_shelved_image(self, context: Any, instance: Any) -> Generator[Any, Any, None]:

@@ -32,7 +32,7 @@ from typing import Any
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.block_device import connector
-from fakecloud.nova.compute import move_reschedule
+from fakecloud.nova.compute import instance_lock, move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.profiles.provenance import Backport, Change
 
@@ -307,6 +307,8 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
     ``active`` (``stopped`` if its guest is off)."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_confirm_resize")
+    uuid = instance.uuid
+    yield from instance_lock.acquire(manager, uuid)  # do_confirm_resize
     try:
         manager.notifier.instance_usage(manager.host, instance, "resize.confirm.start")
         manager.notifier.instance_action(
@@ -329,6 +331,8 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
     except Exception as exc:  # noqa: BLE001
         _failed(manager, instance, migration, event, exc)
         return
+    finally:
+        instance_lock.release(manager, uuid)
     event.finish()
 
 

@@ -1,0 +1,25 @@
+"""``utils.synchronized(instance.uuid)`` on nova-compute (`fakecloud.nova.compute.instance_lock`):
+a server's build, terminate, stop, shelve, attach and (per release) detach, reboot and swap
+wait for one another on its host."""
+
+from __future__ import annotations
+
+from tests.nova.conftest import NovaEnv
+
+
+def test_a_delete_during_the_build_waits_for_the_build_to_end(env: NovaEnv):
+    sid = env.boot(wait=False)
+    env.cloud.advance(1.0)  # spawning: the build holds the server's lock until 4.0
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.advance(3.0)  # unlocked, the terminate would have deleted it by 3.0
+    assert env.server(sid)["OS-EXT-STS:task_state"] == "deleting"
+    env.cloud.advance(3.0)  # the build saw the delete at 4.0; the terminate's delay is 2 s
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404
+    # the terminate's instance-action event starts when the cast lands, before the lock
+    events = [(e["event"], e["phase"], e["t"]) for e in env.cloud.trace.filter(kind="nova.event")]
+    assert events == [
+        ("compute__do_build_and_run_instance", "start", 0.009000000000000001),
+        ("compute_terminate_instance", "start", 1.007),
+        ("compute__do_build_and_run_instance", "finish", 4.009),
+        ("compute_terminate_instance", "finish", 6.009),
+    ]
