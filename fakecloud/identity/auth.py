@@ -147,8 +147,12 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
     return Scope(project=project)
 
 
-def authenticate(directory: Directory, tokens: TokenStore, auth: Any) -> Token:
-    """Check an ``auth`` body and issue its token (raises Keystone's errors)."""
+def authenticate(
+    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool = True
+) -> Token:
+    """Check an ``auth`` body and issue its token (raises Keystone's errors); its roles hold
+    the roles they imply unless `infer_roles` is off (``[token] infer_roles``)."""
+    roles_on = directory.effective_roles if infer_roles else directory.granted_roles
     info = AuthInfo(auth)
     user: User | None = None
     methods: list[str] = []
@@ -190,25 +194,25 @@ def authenticate(directory: Directory, tokens: TokenStore, auth: Any) -> Token:
     scope = _lookup_scope(directory, info.scope_data)
     roles: tuple[str, ...] = ()
     if scope.project is not None:
-        roles = directory.effective_roles(user.id, project_id=scope.project.id)
+        roles = roles_on(user.id, project_id=scope.project.id)
         if not roles:
             raise exception.Unauthorized(
                 f"user {user.name!r} has no role on project {scope.project.name!r}"
             )
     elif scope.domain is not None:
-        roles = directory.effective_roles(user.id, domain_id=scope.domain.id)
+        roles = roles_on(user.id, domain_id=scope.domain.id)
         if not roles:
             raise exception.Unauthorized(
                 f"user {user.name!r} has no role on domain {scope.domain.name!r}"
             )
     elif scope.system:
-        roles = directory.effective_roles(user.id, system=True)
+        roles = roles_on(user.id, system=True)
         if not roles:
             raise exception.Unauthorized(f"user {user.name!r} has no role on the system")
     elif not scope.explicit_unscoped and user.default_project_id:
         # Keystone scopes to the default project when the user holds a role there.
         project = directory.projects.get(user.default_project_id)
-        granted = directory.effective_roles(user.id, project_id=user.default_project_id)
+        granted = roles_on(user.id, project_id=user.default_project_id)
         if project is not None and project.enabled and granted:
             scope.project, roles = project, granted
     return tokens.issue(

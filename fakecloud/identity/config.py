@@ -73,6 +73,9 @@ class IdentityConfig:
     allow_expired_window_s: float = 172800.0
     """``[token] allow_expired_window``: how long after it expires a token is still good beside
     a service token with the ``service`` role (Keystone's default 2 days)."""
+    infer_roles: bool = True
+    """``[token] infer_roles``: a token holds the roles its granted roles imply (Keystone's
+    default); off, only the roles granted (directly or through a group)."""
     max_project_tree_depth: int = 5
     """``[DEFAULT] max_project_tree_depth``: how many projects deep a hierarchy may go below
     its domain (Keystone's default 5)."""

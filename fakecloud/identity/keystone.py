@@ -72,7 +72,7 @@ class Keystone:
     def authenticate(self, auth: Any) -> Token:
         """Check the ``auth`` object of a ``POST /v3/auth/tokens`` body and issue its token."""
         try:
-            token = authenticate(self.directory, self.tokens, auth)
+            token = authenticate(self.directory, self.tokens, auth, self.config.infer_roles)
         except exception.Unauthorized as exc:
             self.kernel.trace.emit(
                 "identity.auth_failed", self.name, _who(auth), reason=exc.reason or str(exc)

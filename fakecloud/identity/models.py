@@ -469,10 +469,23 @@ class Directory:
             found = self._effective[key] = self._granted(*key)
         return found
 
-    def _granted(
-        self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
+    def granted_roles(
+        self,
+        user_id: str,
+        *,
+        project_id: str | None = None,
+        domain_id: str | None = None,
+        system: bool = False,
     ) -> tuple[str, ...]:
-        granted = [
+        """The role names granted to `user_id` on the scope, implied roles left out (a token's
+        roles with Keystone's ``[token] infer_roles`` off)."""
+        return tuple(dict.fromkeys(self._direct(user_id, project_id, domain_id, system)))
+
+    def _direct(
+        self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
+    ) -> list[str]:
+        """The names of the roles granted to the user on the scope, as granted."""
+        return [
             self.roles[a.role_id].name
             for a in self.assignments
             if a.user_id == user_id
@@ -480,7 +493,11 @@ class Directory:
             and a.domain_id == domain_id
             and a.system == system
         ]
-        return self.implied(granted)
+
+    def _granted(
+        self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
+    ) -> tuple[str, ...]:
+        return self.implied(self._direct(user_id, project_id, domain_id, system))
 
     def extra_of(self, record_id: str) -> dict[str, Any]:
         """The attributes stored beside a record's fields (none: only a directory Keystone's

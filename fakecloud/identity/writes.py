@@ -252,21 +252,20 @@ class WrittenDirectory(Directory):
         self.group_grants = [g for g in self.group_grants if getattr(g, field) != record_id]
         self._effective.clear()
 
-    def _granted(
+    def _direct(
         self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
-    ) -> tuple[str, ...]:
-        """A user's roles on a scope: its own grants', then its groups' (Keystone's
-        ``get_roles_for_user_and_project``), implied roles included."""
-        roles = super()._granted(user_id, project_id, domain_id, system)
+    ) -> list[str]:
+        """A user's roles granted on a scope: its own grants', then its groups' (Keystone's
+        ``get_roles_for_user_and_project``)."""
+        roles = super()._direct(user_id, project_id, domain_id, system)
         if not self.group_grants or system:
             return roles
         mine = {g.id for g in self.groups_of(user_id)}
-        via_groups = [
+        return roles + [
             self.roles[g.role_id].name
             for g in self.group_grants
             if g.group_id in mine and g.project_id == project_id and g.domain_id == domain_id
         ]
-        return self.implied([*roles, *via_groups]) if via_groups else roles
 
     def projects_of(self, user_id: str) -> list[Project]:
         """The projects on which `user_id` holds any role, its groups' included."""

@@ -215,3 +215,8 @@ def test_keystone_13_says_the_same_and_lets_admins_only_read_groups():
         403,
         "You are not authorized to perform the requested action: identity:list_groups.",
     )
+
+
+def test_infer_roles_off_leaves_a_tokens_roles_as_granted():
+    cloud = Cloud(profile="upstream", config={"identity": {"infer_roles": False}})
+    assert cloud.keystone.token_for("admin").roles == ("admin",)
