@@ -304,6 +304,22 @@ EVENTS: dict[str, EventKind] = {
             "server id",
         ),
         _k(
+            "guest.volume_snapshot",
+            "libvirt moved a guest's volume onto a new qcow2 file (Nova's assisted snapshot of an "
+            "NFS volume), quiesced or not.",
+            "libvirt:HOST",
+            "server id",
+            "quiesced",
+        ),
+        _k(
+            "guest.volume_snapshot_delete",
+            "libvirt merged a snapshot's file out of a guest's volume chain (``blockRebase`` or "
+            "``blockCommit``).",
+            "libvirt:HOST",
+            "server id",
+            "job",
+        ),
+        _k(
             "guest.agent_error",
             "The guest agent failed a command.",
             "libvirt:HOST",

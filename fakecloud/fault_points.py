@@ -149,6 +149,21 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.volume_snapshot.create",
+        "The libvirt driver moves a guest onto the new qcow2 file of a Cinder NFS snapshot "
+        "(Nova's assisted snapshot): an error is Cinder's snapshot in error; a stall never "
+        "answers, and Cinder gives up after 600 s.",
+        ("host", "instance_uuid", "volume_id", "snapshot_id"),
+        usual=("LibvirtError", "stall"),
+    ),
+    FaultPoint(
+        "nova.volume_snapshot.delete",
+        "The libvirt driver merges a Cinder NFS snapshot's file out of a guest's chain "
+        "(blockRebase or blockCommit): an error is the snapshot in error_deleting.",
+        ("host", "instance_uuid", "volume_id", "snapshot_id"),
+        usual=("LibvirtError", "stall"),
+    ),
+    FaultPoint(
         "nova.libvirt.rescue",
         "The libvirt driver makes a rescue guest (its disk and definition, before the "
         "server's guest is destroyed): a failure is InstanceNotRescuable 'Driver Error', the "

@@ -492,16 +492,3 @@ class CopyDriver(Driver):
             snapshot.volume_size, "cinder.copy_snapshot_to_volume", volume_id=volume.id
         )
         self.allocated_gb += volume.size
-
-
-DRIVERS = {
-    "lvm-thin": LvmThinDriver,
-    "lvm-thick": LvmThickDriver,
-    "rbd": RbdDriver,
-    "copy": CopyDriver,
-}
-
-
-def make_driver(kernel: Any, spec: BackendSpec) -> Driver:
-    """The driver of a configured backend."""
-    return DRIVERS[spec.kind](kernel, spec)

@@ -17,7 +17,12 @@ cloud without Nova drops the event, as Cinder does when Nova answers 404.
 2.89, which attachment the server's mapping of the volume holds (``API.get_server_volume``,
 read by ``attachment_deletion_allowed``, from 23.0.0).
 
-Either request carries Cinder's own service token beside the user's or the privileged user's
+``create_volume_snapshot`` and ``delete_volume_snapshot`` are the NFS driver's assisted
+snapshots (``POST /os-assisted-volume-snapshots``, ``DELETE .../{id}?delete_info=...``) as the
+privileged user at novaclient's 2.1; a refusal is novaclient's exception, which the driver
+lets go up (the snapshot fails).
+
+Every request carries Cinder's own service token beside the user's or the privileged user's
 (``service_auth.get_auth_plugin``, 12.0.0 on) when ``[service_user] send_service_user_token``
 is on (`sends_service_token`); never the service token the request Cinder is answering came
 with, which stays with Cinder.
@@ -25,6 +30,7 @@ with, which stays with Cinder.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Generator
 from typing import Any
 
@@ -40,6 +46,9 @@ REIMAGE_VOLUME_MICROVERSION = "2.93"
 EVENTS_PATH = "/v2.1/os-server-external-events"
 #: ``API.get_server_volume``'s microversion (the first whose view has ``attachment_id``).
 SERVER_VOLUME_MICROVERSION = "2.89"
+#: ``NOVA_API_VERSION`` of ``cinder/compute/nova.py``: the assisted snapshots' microversion.
+NOVA_API_VERSION = "2.1"
+ASSISTED_PATH = "/v2.1/os-assisted-volume-snapshots"
 
 
 class NovaClientError(exception.CinderException):
@@ -199,3 +208,45 @@ def update_server_volume(
         ((_name, fault),) = (resp.json() or {"": {}}).items()
         message = fault.get("message", "") if isinstance(fault, dict) else ""
         raise NovaClientError(f"{message} (HTTP {resp.status})", code=resp.status)
+
+
+def create_volume_snapshot(
+    kernel: Any, volume_id: str, create_info: dict[str, Any]
+) -> Generator[Any, Any, None]:
+    """``API.create_volume_snapshot``: ask Nova to move the attached volume's guest onto the new
+    qcow2 file (``assisted_volume_snapshots.create``); `NovaClientError` when Nova refuses."""
+    body = {"snapshot": {"volume_id": volume_id, "create_info": create_info}}
+    yield from _assisted(kernel, "POST", ASSISTED_PATH, body, None)
+
+
+def delete_volume_snapshot(
+    kernel: Any, snapshot_id: str, delete_info: dict[str, Any]
+) -> Generator[Any, Any, None]:
+    """``API.delete_volume_snapshot``: ask Nova to merge the snapshot's file out of the guest's
+    chain (``assisted_volume_snapshots.delete``, ``delete_info`` as JSON in the query)."""
+    query = {"delete_info": json.dumps(delete_info)}
+    yield from _assisted(kernel, "DELETE", f"{ASSISTED_PATH}/{snapshot_id}", b"", query)
+
+
+def _assisted(
+    kernel: Any, method: str, path: str, body: Any, query: dict[str, str] | None
+) -> Generator[Any, Any, None]:
+    api = _nova_api(kernel)
+    if api is None:
+        raise NovaClientError("Unable to establish connection to the compute API")
+    req = Request.build(
+        method,
+        path,
+        query=query,
+        body=body,
+        context=as_sent(kernel, PRIVILEGED_USER),
+        headers={"OpenStack-API-Version": f"compute {NOVA_API_VERSION}"},
+    )
+    resp = api.dispatch(req)
+    if not hasattr(resp, "status"):
+        resp = yield from resp
+    if resp.status >= 400:
+        fault = resp.body if isinstance(resp.body, dict) and resp.body else {"": {}}
+        detail = next(iter(fault.values()))
+        message = detail.get("message", "") if isinstance(detail, dict) else ""
+        raise NovaClientError(f"{message} (HTTP {resp.status})")

@@ -8,9 +8,10 @@ Every duration, throughput, size and limit of the fake Cinder lives here, unit i
         "project_quotas": {"p1": {"snapshots": 2}},
     }})
 
-A backend is one dict: ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd`` or ``copy``) plus any of
-the `BackendSpec` fields. A volume type names its backend and may carry ``description``,
-``is_public`` and ``extra_specs`` (``{"multiattach": "<is> True"}`` makes multiattach volumes).
+A backend is one dict: ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd``, ``copy`` or ``nfs``)
+plus any of the `BackendSpec` fields (an ``nfs`` one also the `NfsBackendSpec` fields). A
+volume type names its backend and may carry ``description``, ``is_public`` and
+``extra_specs`` (``{"multiattach": "<is> True"}`` makes multiattach volumes).
 Cinder made the ``__DEFAULT__`` type in 15.0.0 (Train); in the series before, the entry of that
 name only says which backend takes the volumes created without a type, which have none.
 """
@@ -24,7 +25,7 @@ from typing import Any
 from fakecloud.config import config_section, did_you_mean
 from fakecloud.errors import ConfigError
 
-BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy")
+BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy", "nfs")
 
 DEFAULT_TYPE_NAME = "__DEFAULT__"
 
@@ -115,6 +116,22 @@ class BackendSpec:
 
 
 @dataclass(frozen=True)
+class NfsBackendSpec(BackendSpec):
+    """An ``nfs`` backend (``cinder/volume/drivers/nfs.py``): volumes are files on one share,
+    snapshots qcow2 overlays (`fakecloud.cinder.nfs`).
+
+    ``nfs_snapshot_support`` is the driver's option, off by default in every release (12.0.0 to
+    29.0.0): its snapshots (and so a volume-backed createImage) fail until it is set.
+    ``nfs_share`` is the one line of ``nfs_shares_config``. A snapshot's or a volume's
+    ``qemu-img`` step takes ``snapshot_create_s`` / ``snapshot_delete_s``; copies (a volume
+    from a snapshot, a clone) go at ``throughput_mb_per_s``; an assisted snapshot's wait polls
+    Nova's answer as ``_create_snapshot_online`` does (600 s, 7200 s for a delete)."""
+
+    nfs_snapshot_support: bool = False
+    nfs_share: str = "127.0.0.1:/srv/nfs"
+
+
+@dataclass(frozen=True)
 class VolumeTypeSpec:
     """One configured volume type: its name, backend and visible attributes."""
 
@@ -127,6 +144,7 @@ class VolumeTypeSpec:
 
 #: The keys a backend's and a volume type's spec may hold (their fields but the name).
 _BACKEND_KEYS = frozenset(f.name for f in dataclasses.fields(BackendSpec)) - {"name"}
+_NFS_BACKEND_KEYS = frozenset(f.name for f in dataclasses.fields(NfsBackendSpec)) - {"name"}
 _VOLUME_TYPE_KEYS = frozenset(f.name for f in dataclasses.fields(VolumeTypeSpec)) - {"name"}
 
 
@@ -146,14 +164,23 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
     for name, spec in raw.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"config cinder.backends.{name} must be a mapping, got {spec!r}")
-        _reject_unknown_keys(f"cinder.backends.{name}", spec, _BACKEND_KEYS)
         kind = spec.get("kind")
+        nfs = kind == "nfs"
+        _reject_unknown_keys(
+            f"cinder.backends.{name}", spec, _NFS_BACKEND_KEYS if nfs else _BACKEND_KEYS
+        )
         if kind not in BACKEND_KINDS:
             raise ConfigError(
                 f"config cinder.backends.{name}.kind must be one of {', '.join(BACKEND_KINDS)}, "
                 f"got {kind!r}"
             )
-        out[name] = BackendSpec(name=name, **{**KIND_DEFAULTS.get(kind, {}), **spec})
+        if nfs and not isinstance(spec.get("nfs_snapshot_support", False), bool):
+            raise ConfigError(
+                f"config cinder.backends.{name}.nfs_snapshot_support: expected true or false, "
+                f"got {spec['nfs_snapshot_support']!r}"
+            )
+        cls = NfsBackendSpec if nfs else BackendSpec
+        out[name] = cls(name=name, **{**KIND_DEFAULTS.get(kind, {}), **spec})
     return out
 
 

@@ -347,6 +347,31 @@ class VolumeBackendAPIException(CinderException):
     message = "Bad or unexpected response from the storage volume backend API: %(data)s"
 
 
+class VolumeDriverException(CinderException):
+    """Cinder's ``VolumeDriverException``: a driver refused or failed (a 500 if raised in the
+    API; in cinder-volume it fails the operation)."""
+
+    message = "Volume driver reported an error: %(message)s"
+
+
+class RemoteFSException(VolumeDriverException):
+    """``RemoteFSException``: the remotefs drivers' (NFS's) failures, Nova's answers among them."""
+
+    message = "Unknown RemoteFS exception"
+
+
+class RemoteFSConcurrentRequest(RemoteFSException):
+    """``RemoteFSConcurrentRequest``: a snapshot deleted while Nova was making it."""
+
+    message = "A concurrent, possibly contradictory, request has been made."
+
+
+class ExtendVolumeError(CinderException):
+    """``ExtendVolumeError``: the driver could not extend the volume."""
+
+    message = "Error extending volume: %(reason)s"
+
+
 class SnapshotIsBusy(CinderException):
     """The driver cannot delete a snapshot that volumes still depend on (RBD clones)."""
 

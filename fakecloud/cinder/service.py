@@ -16,7 +16,7 @@ from typing import Any
 
 from fakecloud.cinder import exception
 from fakecloud.cinder.attachments import AttachmentAPI
-from fakecloud.cinder.backends import Driver, make_driver
+from fakecloud.cinder.backends import Driver
 from fakecloud.cinder.backups import BackupAPI
 from fakecloud.cinder.config import (
     DEFAULT_TYPE_NAME,
@@ -24,6 +24,7 @@ from fakecloud.cinder.config import (
     parse_backends,
     parse_volume_types,
 )
+from fakecloud.cinder.drivers import make_driver
 from fakecloud.cinder.groups import GroupAPI
 from fakecloud.cinder.groups_types import GroupTypeAPI
 from fakecloud.cinder.images import ImageCatalog

@@ -63,6 +63,7 @@ USAGE_AUDIT_LOG_BASE = "os_compute_api:os-instance-usage-audit-log"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
+ASSISTED_VOLUME_SNAPSHOTS = "os_compute_api:os-assisted-volume-snapshots:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
 SERVER_TAGS = "os_compute_api:os-server-tags:%s"
 KEYPAIRS = "os_compute_api:os-keypairs:%s"
@@ -207,6 +208,8 @@ UPSTREAM_RULES = (
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
     (SERVER_EXTERNAL_EVENTS % "create", _SERVICE),
+    (ASSISTED_VOLUME_SNAPSHOTS % "create", _SERVICE),
+    (ASSISTED_VOLUME_SNAPSHOTS % "delete", _SERVICE),
     (SERVER_METADATA % "index", _READER),
     (SERVER_METADATA % "show", _READER),
     (SERVER_METADATA % "create", _MEMBER),

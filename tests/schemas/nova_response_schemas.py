@@ -8,7 +8,8 @@ instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_act
 create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
 server_diagnostics,server_external_events,server_metadata,server_tags,ips,networks,
-volumes,snapshots,availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups}.py``.
+volumes,snapshots,availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups,
+assisted_volume_snapshots}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
 is ``nova.api.openstack.compute.schemas.servers.X`` there; nothing is imported from nova.
 
@@ -3549,6 +3550,31 @@ class volume_attachments:
     update_response = {"type": "null"}
 
 
+class assisted_volume_snapshots:
+    """nova/api/openstack/compute/schemas/assisted_volume_snapshots.py (response schemas)."""
+
+    create_response = {
+        "type": "object",
+        "properties": {
+            "snapshot": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": ["null", "string"], "format": "uuid"},
+                    "volumeId": {"type": "string", "format": "uuid"},
+                },
+                "required": ["id", "volumeId"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["snapshot"],
+        "additionalProperties": False,
+    }
+
+    delete_response = {
+        "type": "null",
+    }
+
+
 class server_external_events:
     """nova/api/openstack/compute/schemas/server_external_events.py (response schemas;
     ``external_event_obj.EVENT_STATUSES`` from nova/objects/external_event.py)."""
@@ -4886,6 +4912,12 @@ ROUTES = {
     ("GET", "/servers/{server_id}/diagnostics"): [
         ("2.1", "2.47", server_diagnostics.index_response),
         ("2.48", None, server_diagnostics.index_response_v248),
+    ],
+    ("POST", "/os-assisted-volume-snapshots"): [
+        (None, None, assisted_volume_snapshots.create_response)
+    ],
+    ("DELETE", "/os-assisted-volume-snapshots/{id}"): [
+        (None, None, assisted_volume_snapshots.delete_response)
     ],
     ("POST", "/os-server-external-events"): [
         ("2.0", "2.50", server_external_events.create_response),

@@ -13,6 +13,7 @@ servers, images, volumes and snapshots, is shared by all the cases of that profi
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -539,6 +540,21 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
         r = world.compute(method, _fill(world, template), body, mv=mv, user="admin")
         assert r.status == (200 if method == "PUT" else 202), r.json()
         check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+        return
+    if template.startswith("/os-assisted-volume-snapshots"):
+        # What Cinder's NFS driver asks of the volume-backed server's root volume (the admin
+        # may); the host's updates of a snapshot Cinder does not have are only logged.
+        volume_id = world.bfv_volume
+        if method == "POST":
+            info = {"snapshot_id": "s", "type": "qcow2", "new_file": "f", "id": volume_id}
+            body = {"snapshot": {"volume_id": volume_id, "create_info": info}}
+            r = world.compute(method, template, body, mv=mv, user="admin")
+        else:
+            query = json.dumps({"volume_id": volume_id, "type": "qcow2"})
+            r = world.compute(method, f"{template[:-5]}/s?delete_info={query}", mv=mv, user="admin")
+        assert r.status in (200, 204), r.json()
+        check(r.json() if r.body else None, _pick(nova.ROUTES[route], mv), where)
+        world.cloud.run_until_idle()
         return
     if template == "/os-server-external-events":
         # What a service sends (the admin may): an event every microversion knows.

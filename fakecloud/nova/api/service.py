@@ -26,6 +26,7 @@ from fakecloud.nova.api import (
     servers,
 )
 from fakecloud.nova.api.aggregates import AggregateController
+from fakecloud.nova.api.assisted_volume_snapshots import AssistedVolumeSnapshotsController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
 from fakecloud.nova.api.create_backup import CreateBackupController
 from fakecloud.nova.api.extension_info import ExtensionInfoController
@@ -307,6 +308,11 @@ class ComputeApiService(NovaApiService):
         return ServerExternalEventsController(self.nova)
 
     @cached_property
+    def assisted_volume_snapshots(self) -> AssistedVolumeSnapshotsController:
+        """``/os-assisted-volume-snapshots``."""
+        return AssistedVolumeSnapshotsController(self.nova)
+
+    @cached_property
     def networks(self) -> NetworksController:
         """``/os-networks`` (the network proxy)."""
         return NetworksController(self.nova)
@@ -474,6 +480,9 @@ class ComputeApiService(NovaApiService):
             "server_external_events",
             ServerExternalEventsController.create,
         )
+        avs = AssistedVolumeSnapshotsController
+        add("POST", "/os-assisted-volume-snapshots", "assisted_volume_snapshots", avs.create)
+        add("DELETE", "/os-assisted-volume-snapshots/{id}", "assisted_volume_snapshots", avs.delete)
         i = ImagesController
         add("GET", "/images", "images", i.index)
         add("GET", "/images/detail", "images", i.detail)

@@ -35,7 +35,7 @@ from fakecloud.nova.compute import (
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
-from fakecloud.nova.virt import diagnostics
+from fakecloud.nova.virt import diagnostics, volume_snapshots
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
 from fakecloud.sim.io import gbit_per_s
@@ -1841,6 +1841,43 @@ class ComputeManager:
                 instance_snapshots.delete_instance_snapshot(self, context, instance, snapshot_id)
             )
         )
+
+    # -- assisted volume snapshots (Cinder's NFS backend) -------------------------------------
+
+    def volume_snapshot_create(
+        self, context: Any, instance: Any, volume_id: str, create_info: dict[str, Any]
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: move the guest onto Cinder's new qcow2 file (`volume_snapshots`)."""
+        try:
+            yield from self._task(
+                volume_snapshots.volume_snapshot_create(
+                    self, context, instance, volume_id, create_info
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
+            self.notifier.exception(
+                self.host, "volume_snapshot_create", exc, instance=instance.uuid
+            )
+
+    def volume_snapshot_delete(
+        self,
+        context: Any,
+        instance: Any,
+        volume_id: str,
+        snapshot_id: str,
+        delete_info: dict[str, Any],
+    ) -> Generator[Any, Any, None]:
+        """RPC cast: merge a snapshot's file out of the guest's chain (`volume_snapshots`)."""
+        try:
+            yield from self._task(
+                volume_snapshots.volume_snapshot_delete(
+                    self, context, instance, volume_id, snapshot_id, delete_info
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
+            self.notifier.exception(
+                self.host, "volume_snapshot_delete", exc, instance=instance.uuid
+            )
 
     # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
 

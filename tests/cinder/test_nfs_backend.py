@@ -1,0 +1,95 @@
+"""The ``nfs`` backend (``cinder/volume/drivers/nfs.py``): snapshots off by default, qcow2
+snapshot files the connection names, an attached volume's snapshot asked of Nova (here a
+server Nova does not have: its 400 fails the snapshot), no extend of an attached volume."""
+
+import pytest
+from cinder_support import attach, call, create_snapshot, create_volume
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+
+ASSISTED = "/v2.1/os-assisted-volume-snapshots"
+
+
+def _cloud(profile="upstream", **backend):
+    backends = {"share": {"kind": "nfs", **backend}}
+    types = {"__DEFAULT__": {"backend": "share"}}
+    return Cloud(profile=profile, config={"cinder": {"backends": backends, "volume_types": types}})
+
+
+def _snapshot(cloud, sid):
+    return call(cloud, "GET", f"snapshots/{sid}").json()["snapshot"]
+
+
+def _connection(cloud, vid):
+    body = {"os-initialize_connection": {"connector": {"host": "h"}}}
+    info = call(cloud, "POST", f"volumes/{vid}/action", body).json()["connection_info"]
+    return info["driver_volume_type"], info["data"]["name"], info["data"]["format"]
+
+
+def test_snapshots_fail_until_nfs_snapshot_support_is_set():
+    cloud = _cloud()
+    sid = create_snapshot(cloud, create_volume(cloud))
+    assert _snapshot(cloud, sid)["status"] == "error"
+    error = cloud.trace.first(kind="cinder.error", op="create_snapshot")["error"]
+    assert error == "NFS driver snapshot support is disabled in cinder.conf."
+
+
+def test_offline_snapshots_are_qcow2_files_the_connection_names():
+    cloud = _cloud(nfs_snapshot_support=True)
+    vid = create_volume(cloud)
+    assert _connection(cloud, vid) == ("nfs", f"volume-{vid}", "raw")
+    first = create_snapshot(cloud, vid)
+    second = create_snapshot(cloud, vid)
+    assert _snapshot(cloud, second)["status"] == "available"
+    assert _connection(cloud, vid) == ("nfs", f"volume-{vid}.{second}", "qcow2")
+    call(cloud, "DELETE", f"snapshots/{second}")
+    cloud.run_until_idle()
+    assert _connection(cloud, vid) == ("nfs", f"volume-{vid}.{first}", "qcow2")
+    call(cloud, "DELETE", f"snapshots/{first}")
+    cloud.run_until_idle()
+    assert _connection(cloud, vid) == ("nfs", f"volume-{vid}", "raw")
+    assert call(cloud, "GET", "snapshots").json() == {"snapshots": []}
+
+
+def test_an_attached_volume_is_snapshotted_by_nova_whose_refusal_fails_it():
+    """Attached outside Nova, the volume has no mapping there: Nova's 400 reaches Cinder."""
+    cloud = _cloud(nfs_snapshot_support=True)
+    vid = create_volume(cloud)
+    attach(cloud, vid)
+    sid = create_snapshot(cloud, vid)
+    assert _snapshot(cloud, sid)["status"] == "error"
+    answer = cloud.trace.first(
+        kind="api.response", subject="POST /v2.1/os-assisted-volume-snapshots"
+    )
+    assert (answer["status"], answer["user"]) == (400, "nova")
+    error = cloud.trace.first(kind="cinder.error", op="create_snapshot")["error"]
+    assert error == f"No volume Block Device Mapping with id {vid}. (HTTP 400)"
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"), [("upstream", "error_extending"), ("seed", "in-use")]
+)
+def test_an_attached_volume_is_not_extended_from_cinder_17(profile, status):
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    attach(cloud, vid)
+    resp = call(
+        cloud, "POST", f"volumes/{vid}/action", {"os-extend": {"new_size": 2}}, version="3.42"
+    )
+    assert resp.status == 202
+    cloud.run_until_idle()
+    assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("backend", "message"),
+    [
+        ({"kind": "nfs", "nfs_snapshot_support": "yes"}, "nfs_snapshot_support: expected true or"),
+        ({"kind": "rbd", "nfs_share": "h:/x"}, "unknown config key cinder.backends.b.nfs_share"),
+    ],
+)
+def test_nfs_options_are_checked(backend, message):
+    config = {"backends": {"b": backend}, "volume_types": {"__DEFAULT__": {"backend": "b"}}}
+    with pytest.raises(ConfigError, match=message):
+        Cloud(config={"cinder": config})
