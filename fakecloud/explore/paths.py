@@ -21,8 +21,10 @@ that both
   fault is still why), and the compute hosts a server is
   on or moved between (a restart of one, an RPC to it, unless the message names another
   server: its ``instance``); a step whose answer names one (the step that made it) touches it
-  too. A check whose details name no id
-  (a project's quota, most expectations) keeps every notable event.
+  too, and so does a fault on a call that names no resource (Cinder's absolute limits a
+  volume-backed createImage reads, a list): it acted on the project, so on anything of it. A
+  check whose details name no id (a project's quota, most expectations) keeps every notable
+  event.
 
 One cause acts through something shared rather than linked: a quota. When a step on the path
 was refused for a quota (its answer's kind of refusal, from the service's own error behind it:
@@ -292,8 +294,11 @@ def _touches(
     instance = event.get("instance")
     if instance is not None:
         return instance in ids
-    if names.search(" ".join(v for v in event.values() if isinstance(v, str))):
+    text = " ".join(v for v in event.values() if isinstance(v, str))
+    if names.search(text):
         return True
+    if event["kind"] == "fault" and _ID.search(text) is None:
+        return True  # a call about no resource (a project's limits, a list): it may be why
     return event["kind"] == "scenario.step" and _answer_names(records.get(event["subject"]), names)
 
 

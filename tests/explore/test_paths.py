@@ -263,3 +263,20 @@ def test_a_refusal_keeps_the_order_of_what_its_requests_body_names():
     assert reserve.startswith("adversary-1: POST /v3/") and refused == "step attach answered 400"
     # the reserve came before the refusal and names the volume its body asked for: it may be why
     assert broken.cause[1] == ((reserve, refused),)
+
+
+# db's createImage reads Cinder's absolute limits first: a call about the project, naming no
+# volume, whose fault fails it all the same.
+LIMITS = DB.split("\nexplore:")[0] + (
+    "\nexplore:\n  faults: [{point: volume_api.get_absolute_limits, errors: [CinderServerError],"
+    " likelihood: 1}]\n"
+)
+
+
+def test_a_fault_on_a_call_about_no_resource_stays_on_the_path_when_it_is_why():
+    ready = prepared(LIMITS, "limits.yaml", "default")
+    (broken,) = outcome_of(ready.play(0), 0, ready.rerun).broken
+    assert broken.path == (
+        "fault volume_api.get_absolute_limits: CinderServerError",
+        "step snap answered 500",
+    )

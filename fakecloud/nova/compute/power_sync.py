@@ -41,6 +41,7 @@ from typing import Any
 
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import exception, states
+from fakecloud.nova.virt.guest_agent import guest_restarted
 
 #: oslo.service's ``DEFAULT_INTERVAL``: a periodic task of spacing 0 runs this often.
 DEFAULT_INTERVAL_S = 60
@@ -289,11 +290,14 @@ class _StoppedEvent:
 def guest_stopped(manager: Any, uuid: str, crashed: bool = False) -> None:
     """The guest of server `uuid` on `manager`'s host stops on its own (shut down from
     inside, or crashed and destroyed by libvirt's ``on_crash``): SHUTDOWN; its STOPPED event
-    queued 15 s (`LIFECYCLE_DELAY_S`) and the host's periodic sync watching."""
+    queued 15 s (`LIFECYCLE_DELAY_S`) and the host's periodic sync watching. Its OS is down,
+    so filesystems a quiesce froze are frozen no more (the qemu process is gone; a boot starts
+    thawed), as for any other power-off."""
     dom = manager.driver.domains.get(uuid)
     if dom is None:
         raise exception.InstanceNotFound(instance_id=uuid)
     manager.driver._set_power(dom, states.SHUTDOWN)
+    guest_restarted(manager.kernel, dom, manager.host)
     if manager.config.handle_virt_lifecycle_events and manager.kernel.rpc.is_up(manager.target):
         now = manager.kernel.now
         if manager.lifecycle_pending is None:
