@@ -9,7 +9,8 @@ a group snapshot, under the groups' policies. So the lists and shows answer ever
 group snapshot of the project (a generic one too), and the generic API refuses what these
 make. Until 27.x the bodies are checked by hand (``assert_valid_body``,
 ``validate_name_and_description``); from 28.0.0 by loose schemas (1d41db9f8) that let
-unknown keys pass. ``volume_types`` that is no text reaches ``rstrip``: a 500.
+unknown keys pass. ``volume_types`` that is no text reaches ``rstrip``, and until 27.x
+``add_volumes`` or ``remove_volumes`` that is no text reaches ``strip``: a 500.
 
 Routes: ``GET /consistencygroups[/detail]``, ``POST /consistencygroups``, ``GET
 /consistencygroups/{id}``, ``POST /consistencygroups/create_from_src``, ``PUT
@@ -307,6 +308,8 @@ def cg_update(service: Any, req: Request) -> Response:
             "Name, description, add_volumes, and remove_volumes can not be all empty in the "
             "request body.",
         )
+    if any(v and not isinstance(v, str) for v in (adds, removes)):  # until 27.x: ``strip``
+        raise HttpError(500, faults.GENERIC[500])
     api.update(req.context, row, name, description, adds, removes)
     return _accepted()
 
