@@ -15,7 +15,8 @@ unknown keys pass. ``volume_types`` that is no text reaches ``rstrip``, and unti
 Routes: ``GET /consistencygroups[/detail]``, ``POST /consistencygroups``, ``GET
 /consistencygroups/{id}``, ``POST /consistencygroups/create_from_src``, ``PUT
 /consistencygroups/{id}/update``, ``POST /consistencygroups/{id}/delete`` (its body
-optional: ``{"consistencygroup": {"force": ...}}``); ``GET /cgsnapshots[/detail]``, ``POST
+optional: ``{"consistencygroup": {"force": ...}}``; ``DELETE /consistencygroups/{id}`` reaches
+the same method without one: refused); ``GET /cgsnapshots[/detail]``, ``POST
 /cgsnapshots``, ``GET`` and ``DELETE /cgsnapshots/{id}``.
 
 No driver here implements consistency groups (``create_consistencygroup`` and its kin are
@@ -335,6 +336,15 @@ def cg_delete(service: Any, req: Request) -> Response:
     return _accepted()
 
 
+def cg_delete_plain(service: Any, req: Request) -> Response:
+    """``DELETE /consistencygroups/{id}`` (the resource's standard route to ``delete``, which
+    wants a body the route never gives): until 27.x the missing argument's ``TypeError``, a
+    bare 400; from 28.0.0 the schema decorator's ``kwargs['body']``, a ``KeyError``: a 500."""
+    if service.cinder_major >= SCHEMAS_FROM:
+        raise HttpError(500, faults.GENERIC[500])
+    raise HttpError(400, faults.GENERIC[400])
+
+
 # -- cgsnapshots ---------------------------------------------------------------------------
 
 
@@ -399,6 +409,7 @@ ROUTES = (
     ("GET", "consistencygroups/{id}", cg_show),
     ("PUT", "consistencygroups/{id}/update", cg_update),
     ("POST", "consistencygroups/{id}/delete", cg_delete),
+    ("DELETE", "consistencygroups/{id}", cg_delete_plain),
     ("GET", "cgsnapshots/detail", cgsnapshots_detail),
     ("GET", "cgsnapshots", cgsnapshots_index),
     ("POST", "cgsnapshots", cgsnapshots_create),

@@ -714,7 +714,7 @@ _CS = "/v3/cgsnapshots"
 @walks("volumev3", "GET", _CG, _CG + "/detail", _CG + "/{id}", _CS, _CS + "/detail", _CS + "/{id}")
 @walks("volumev3", "POST", _CG, _CG + "/create_from_src", _CG + "/{id}/delete", _CS)
 @walks("volumev3", "PUT", _CG + "/{id}/update")
-@walks("volumev3", "DELETE", _CS + "/{id}")
+@walks("volumev3", "DELETE", _CS + "/{id}", _CG + "/{id}")
 def _cinder_consistency_groups(w: World, profile: str) -> None:
     """No driver here has consistency groups: the CG ``error``, its cgsnapshot ``creating``."""
     r = volume(w, "POST", "types", {"volume_type": {"name": "cg"}}, user="admin")
@@ -754,6 +754,8 @@ def _cinder_consistency_groups(w: World, profile: str) -> None:
     expect(r, 400, cinder.FAULT, "create_from_src (an empty source)")
     r = volume(w, "POST", f"consistencygroups/{made['id']}/delete", {"consistencygroup": {}})
     expect(r, 400, cinder.FAULT, "delete consistencygroup (it has a cgsnapshot)")
+    bare = volume(w, "DELETE", f"consistencygroups/{made['id']}")  # delete() without a body
+    expect(bare, 400 if profile == "seed" else 500, cinder.FAULT, "DELETE consistencygroup")
 
 
 @walks("volumev3", "GET", "/v3/scheduler-stats/get_pools")
