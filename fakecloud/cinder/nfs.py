@@ -21,6 +21,9 @@ Each volume's ``volume-<id>.info`` file is `NfsDriver.info` (snapshot id -> its 
 - Extending an attached volume is refused (from Cinder 17: "Cannot extend volume <id> while it
   is attached."); the driver has no revert of its own (the manager's generic one runs).
 - A volume from a snapshot, and a clone, are ``qemu-img convert`` copies.
+- A volume's snapshot creates and deletes, and its extends, take turns
+  (``@coordination.synchronized('nfs-{volume.id}')``): a delete waits for a create that waits
+  on Nova.
 
 One divergence: real Cinder's create poll spins without sleeping when an admin resets the
 snapshot to ``available`` meanwhile; here that ends the wait.
@@ -77,11 +80,25 @@ class NfsDriver(Driver):
     copies_clones = True
     info: dict[str, dict[str, str]]
     backing: dict[str, dict[str, str | None]]
+    held: dict[str, Any]
 
     def __init__(self, kernel: Any, spec: Any):
         super().__init__(kernel, spec)
         self.info = {}
         self.backing = {}
+        #: lock name -> the event its holder triggers on release
+        self.held = {}
+
+    def _synchronized(self, volume_id: str, work: Generator) -> Generator:
+        """Run `work` holding ``nfs-<volume id>`` (waiting while another holds it)."""
+        key = f"nfs-{volume_id}"
+        while key in self.held:
+            yield self.held[key]
+        self.held[key] = self.kernel.env.event()
+        try:
+            return (yield from work)
+        finally:
+            self.held.pop(key).succeed()
 
     def active_file(self, volume_id: str) -> str:
         """The file the volume's guest reads and writes (``get_active_image_from_info``)."""
@@ -102,6 +119,9 @@ class NfsDriver(Driver):
 
     def extend_volume(self, volume: Any, new_size: int) -> Generator:
         """``NfsDriver.extend_volume``: an attached volume is refused from Cinder 17."""
+        return self._synchronized(volume.id, self._extend_volume(volume, new_size))
+
+    def _extend_volume(self, volume: Any, new_size: int) -> Generator:
         attached = volume.attach_status == "attached"
         if attached and self.kernel.switches.series.cinder >= NO_ATTACHED_EXTEND_SINCE:
             raise ExtendVolumeError(f"Cannot extend volume {volume.id} while it is attached.")
@@ -112,6 +132,9 @@ class NfsDriver(Driver):
     def create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         """``create_snapshot`` → ``_create_snapshot``: offline with qemu-img, online through
         Nova; the new file becomes the active one."""
+        return self._synchronized(volume.id, self._create_snapshot(snapshot, volume))
+
+    def _create_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         yield from self._snapshot_fault("create_snapshot", volume, snapshot)
         if not self.spec.nfs_snapshot_support:
             raise VolumeDriverException(
@@ -172,6 +195,9 @@ class NfsDriver(Driver):
         """``_delete_snapshot``: nothing when the info file has no record of it; offline a
         ``qemu-img commit``; online Nova's blockRebase (the snapshot's file is the active one)
         or blockCommit."""
+        return self._synchronized(volume.id, self._delete_snapshot(snapshot, volume))
+
+    def _delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
         yield from self._delete_snapshot_fault(snapshot)
         _validate_state(
             volume.status, ["available", "in-use", "backing-up", "deleting", "downloading"]

@@ -38,7 +38,7 @@ def _instance_of(nova: Any, volume_id: str) -> Any:
 
 @check_instance_host
 @check_instance_state(vm_state=None)
-def _cast_create(
+def do_volume_snapshot_create(
     compute_api: Any, context: Any, instance: Any, volume_id: str, create_info: dict
 ) -> dict[str, Any]:
     compute_api.compute_rpcapi.cast(
@@ -52,12 +52,12 @@ def volume_snapshot_create(
 ) -> dict[str, Any]:
     """``API.volume_snapshot_create``: cast to the server's host; the answer's body."""
     instance = _instance_of(nova, volume_id)
-    return _cast_create(nova.compute_api, context, instance, volume_id, create_info)
+    return do_volume_snapshot_create(nova.compute_api, context, instance, volume_id, create_info)
 
 
 @check_instance_host
 @check_instance_state(vm_state=None)
-def _cast_delete(
+def do_volume_snapshot_delete(
     compute_api: Any,
     context: Any,
     instance: Any,
@@ -92,4 +92,6 @@ def volume_snapshot_delete(
 ) -> None:
     """``API.volume_snapshot_delete``: cast to the server's host."""
     instance = _instance_of(nova, volume_id)
-    _cast_delete(nova.compute_api, context, instance, volume_id, snapshot_id, delete_info)
+    do_volume_snapshot_delete(
+        nova.compute_api, context, instance, volume_id, snapshot_id, delete_info
+    )
