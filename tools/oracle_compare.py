@@ -93,6 +93,24 @@ def presence_lines(real: dict, fakecloud: dict, names: Iterable[str], side: str)
     return lines
 
 
+def shape_lines(real: Any, fakecloud: Any, side: str, path: str = "body") -> Iterable[str]:
+    """Where two bodies' shapes (the real `side`'s and fakecloud's) differ, a line each: keys
+    on one side only, a list's length, a type or value; a list's items by ``[]``."""
+    if isinstance(real, dict) and isinstance(fakecloud, dict):
+        only_r, only_f = sorted(set(real) - set(fakecloud)), sorted(set(fakecloud) - set(real))
+        if only_r or only_f:
+            yield f"{path}: keys {side} only {only_r} fc only {only_f}"
+        for k in sorted(set(real) & set(fakecloud)):
+            yield from shape_lines(real[k], fakecloud[k], side, f"{path}.{k}")
+    elif isinstance(real, list) and isinstance(fakecloud, list):
+        if len(real) != len(fakecloud):
+            yield f"{path}: {side} {len(real)} items fc {len(fakecloud)}"
+        for a, b in zip(real, fakecloud, strict=False):
+            yield from shape_lines(a, b, side, f"{path}[]")
+    elif real != fakecloud:
+        yield f"{path}: {side} {json.dumps(real)} fc {json.dumps(fakecloud)}"
+
+
 def tally(
     real: list, fakecloud: list, differences: Callable[[dict, dict], list[str]], strict: bool = True
 ) -> None:

@@ -313,3 +313,17 @@ def test_a_project_keystone_does_not_know_is_a_400_but_for_delete(env: NovaEnv):
         assert (r.status, r.json()) == (400, invalid), (method, path)
     assert env.request("DELETE", url, user="admin").status == 202
     assert env.request("GET", url, user="demo").status == 403  # the policy first
+
+
+@pytest.mark.parametrize("path", ["", "/detail"])
+def test_a_read_refuses_an_unknown_query_parameter_from_2_75(env: NovaEnv, path):
+    # show_query_v275 / detail_query_v275 (on _show and _detail before 30.0.0); the nova oracle
+    # on 34.0.0 (uq-show-unknown-2.75)
+    url = f"{_url(env)}{path}?user_id={_user(env)}&foo=1"
+    r = env.request("GET", url, user="admin", microversion="2.75")
+    assert r.status == 400
+    assert (
+        r.json()["badRequest"]["message"]
+        == "Additional properties are not allowed ('foo' was unexpected)"
+    )
+    assert env.request("GET", url, user="admin", microversion="2.74").status == 200

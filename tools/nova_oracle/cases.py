@@ -6,8 +6,10 @@ image-backed server, {vsid} volume-backed, {lsid} locked, {rsid} rescued, {esid}
 shelved, {osid} shelved and offloaded, {vosid} volume-backed and offloaded, {zsid} resized
 (VERIFY_RESIZE: the migration row), {asid} locked by the admin, {dsid} deleted, {pid} the
 project id, {nouuid} a uuid of no server, {rimg} an active image other than the one the
-volume-backed server's root volume was made from; the member also holds the key pair `KEYPAIR`.
-body: bytes or None. user: member, admin, reader, other (member of another project).
+volume-backed server's root volume was made from, {vvol} the volume-backed server's volume,
+{uid} the member's user id; the member also holds the key pair `KEYPAIR`.
+body: bytes or None. user: member, admin, reader, other (member of another project), service
+(the member's project, roles member and service).
 """
 
 import json
@@ -768,3 +770,78 @@ q("qc-limits-after", "/v2.1/limits", mv="latest")
 META = "/v2.1/servers/{sid}/metadata"
 add("qc-meta-150-after", b({"metadata": {f"k{i}": "v" for i in range(150)}}), path=META)
 add("qc-meta-201-after", b({"metadata": {f"k{i}": "v" for i in range(201)}}), path=META)
+
+# Session 29: session 28's surfaces. x509 key pairs (2.2): generated, imported, refused.
+X509 = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBlTCB/6ADAgECAgEBMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBm9yYWNs\n"
+    "ZTAeFw0yMDAxMDEwMDAwMDBaFw00MDAxMDEwMDAwMDBaMBExDzANBgNVBAMMBm9y\n"
+    "YWNsZTCBnzANBgkqhkiG9w0BAQEFAAOBjQAwgYkCgYEA9qP7XHnQ14cyL5dKME/c\n"
+    "gCgkjQR/81/RFU0Xuu2CVyAK3UTsMCQwPJGaXW5qnth4PPuQpHyPRpdgKq+2fjdW\n"
+    "8eYr2+CsCxi6k+q5Bl7zjhld+K4yDVbz1C3LR76etyc3ftIynaqZnKi3TDTlebb1\n"
+    "ljzI8ZhX+tvUWtEpeEITEbkCAwEAATANBgkqhkiG9w0BAQsFAAOBgQDZUO8vFwhN\n"
+    "pN70KLo2YP4ghKA+UCgDcTvPryAR0/iX+m0xWTIxZcmKABJBB5OZtOSUQg8sRk6D\n"
+    "nbQrB0q0vvTn3NeoljcnhL/GNuMQcQQpCjmQVDfwtl4VHDaAkAqoVG4mBlY4W8WM\n"
+    "a9fj+M/rwafw9vu84l/fcqXejeeIhI+Jww==\n"
+    "-----END CERTIFICATE-----\n"
+)
+KP = "/v2.1/os-keypairs"
+add("kp-x509-generate", b({"keypair": {"name": "x509-gen", "type": "x509"}}), path=KP, mv="2.2")
+add("kp-x509-import", b({"keypair": {"name": "x509-imp", "type": "x509", "public_key": X509}}),
+    path=KP, mv="2.2")  # fmt: skip
+add("kp-x509-import-bad", b({"keypair": {"name": "x509-bad", "type": "x509", "public_key": "x"}}),
+    path=KP, mv="2.2")  # fmt: skip
+add("kp-x509-ssh-key", b({"keypair": {"name": "x509-ssh", "type": "x509",
+    "public_key": PUBLIC_KEY}}), path=KP, mv="2.10")  # fmt: skip
+add("kp-x509-2.1", b({"keypair": {"name": "x509-old", "type": "x509"}}), path=KP)
+add("kp-type-bad", b({"keypair": {"name": "x509-t", "type": "rsa"}}), path=KP, mv="2.2")
+q("kp-x509-show", KP + "/x509-imp", mv="2.2")
+q("kp-x509-show-2.1", KP + "/x509-imp")
+add("kp-x509-generate-2.92", b({"keypair": {"name": "x509-g92", "type": "x509"}}), path=KP,
+    mv="2.92")  # fmt: skip
+# accessIPv4 with leading zeros: octal on releases whose jsonschema/netaddr read it so.
+add("access-ip-v4-octal", b({"server": {"accessIPv4": "10.0.0.010"}}), "PUT", SRV)
+add("access-ip-v4-08", b({"server": {"accessIPv4": "10.0.0.08"}}), "PUT", SRV)
+q("r-server-access-ips-octal", SRV, mv="latest")
+# Swap volume (the swap policy: service role from 2023.2, admin before); {vvol} the
+# volume-backed server's volume, not migrating (Nova's 409: only Cinder calls it).
+SWAP = "/v2.1/servers/{vsid}/os-volume_attachments/"
+add("swap-member", b({"volumeAttachment": {"volumeId": "{nouuid}"}}), "PUT", SWAP + "{vvol}")
+add("swap-admin", b({"volumeAttachment": {"volumeId": "{nouuid}"}}), "PUT", SWAP + "{vvol}",
+    user="admin")  # fmt: skip
+add("swap-service-bad-body", b({"volumeAttachment": {}}), "PUT", SWAP + "{vvol}", user="service")
+add("swap-service-not-migrating", b({"volumeAttachment": {"volumeId": "{nouuid}"}}), "PUT",
+    SWAP + "{vvol}", user="service")  # fmt: skip
+add("swap-service-no-server", b({"volumeAttachment": {"volumeId": "{nouuid}"}}), "PUT",
+    "/v2.1/servers/{nouuid}/os-volume_attachments/{vvol}", user="service")  # fmt: skip
+add("swap-service-2.85-same", b({"volumeAttachment": {"volumeId": "{vvol}"}}), "PUT",
+    SWAP + "{vvol}", user="service", mv="2.85")  # fmt: skip
+add("swap-member-2.85-update", b({"volumeAttachment": {"volumeId": "{vvol}",
+    "delete_on_termination": True}}), "PUT", SWAP + "{vvol}", mv="2.85")  # fmt: skip
+add("swap-member-2.85-device", b({"volumeAttachment": {"volumeId": "{vvol}",
+    "device": "/dev/nope"}}), "PUT", SWAP + "{vvol}", mv="2.85")  # fmt: skip
+# Per-user quotas ({uid}: the member's user id), last but the quota classes' reads: a
+# user's limit moves what the member may boot.
+UQ = "/v2.1/os-quota-sets/{pid}"
+q("uq-show", UQ + "?user_id={uid}", mv="latest")
+q("uq-show-admin", UQ + "?user_id={uid}", user="admin")
+q("uq-detail", UQ + "/detail?user_id={uid}", user="admin", mv="latest")
+q("uq-show-unknown-2.75", UQ + "?user_id={uid}&foo=1", user="admin", mv="2.75")
+q("uq-show-unknown-2.1", UQ + "?user_id={uid}&foo=1", user="admin")
+add("uq-update-member", b({"quota_set": {"instances": 15}}), "PUT", UQ + "?user_id={uid}")
+add("uq-update-bad-key", b({"quota_set": {"foo": 1}}), "PUT", UQ + "?user_id={uid}",
+    user="admin")  # fmt: skip
+add("uq-update-over-project", b({"quota_set": {"instances": 50}}), "PUT", UQ + "?user_id={uid}",
+    user="admin")  # fmt: skip
+add("uq-update-below-usage", b({"quota_set": {"instances": 1}}), "PUT", UQ + "?user_id={uid}",
+    user="admin")  # fmt: skip
+add("uq-update", b({"quota_set": {"instances": 15, "key_pairs": 40}}), "PUT",
+    UQ + "?user_id={uid}", user="admin", mv="latest")  # fmt: skip
+add("uq-update-force", b({"quota_set": {"cores": 500, "force": True}}), "PUT",
+    UQ + "?user_id={uid}", user="admin")  # fmt: skip
+q("uq-show-after", UQ + "?user_id={uid}", user="admin", mv="latest")
+q("uq-detail-after", UQ + "/detail?user_id={uid}", user="admin", mv="latest")
+q("uq-project-after", UQ, user="admin", mv="latest")
+add("uq-delete-member", None, "DELETE", UQ + "?user_id={uid}", ctype=None)
+add("uq-delete", None, "DELETE", UQ + "?user_id={uid}", user="admin", ctype=None)
+q("uq-show-deleted", UQ + "?user_id={uid}", user="admin", mv="latest")

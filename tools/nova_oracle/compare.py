@@ -22,6 +22,7 @@ from oracle_compare import (  # noqa: E402
     in_process_content_type,
     named,
     presence_lines,
+    shape_lines,
     tally,
 )
 
@@ -91,24 +92,6 @@ def _leaf(key, value, ids):
     return value if exact else shape(value, ids)
 
 
-def shape_lines(n, f, path="body"):
-    """Where shapes `n` (nova's) and `f` (fakecloud's) differ, a line each: keys on one side
-    only, a list's length, a type or value; a list's items by ``[]`` (one line for all)."""
-    if isinstance(n, dict) and isinstance(f, dict):
-        only_n, only_f = sorted(set(n) - set(f)), sorted(set(f) - set(n))
-        if only_n or only_f:
-            yield f"{path}: keys nova only {only_n} fc only {only_f}"
-        for k in sorted(set(n) & set(f)):
-            yield from shape_lines(n[k], f[k], f"{path}.{k}")
-    elif isinstance(n, list) and isinstance(f, list):
-        if len(n) != len(f):
-            yield f"{path}: nova {len(n)} items fc {len(f)}"
-        for a, b in zip(n, f, strict=False):
-            yield from shape_lines(a, b, f"{path}[]")
-    elif n != f:
-        yield f"{path}: nova {json.dumps(n)} fc {json.dumps(f)}"
-
-
 def norm(x, ids):
     return FAKECLOUD_404.sub(lambda m: "\\n", named(json.dumps(x, sort_keys=True), ids))
 
@@ -122,7 +105,7 @@ def differences(n, f):
         if nj != fj:
             out.append(f"  nova {nj[:400]}\n  fc   {fj[:400]}")
     elif METHOD.get(n["name"]) != "HEAD":  # the HTTP side reads no body of a HEAD
-        lines = shape_lines(shape(n["json"], n["ids"]), shape(f["json"], f["ids"]))
+        lines = shape_lines(shape(n["json"], n["ids"]), shape(f["json"], f["ids"]), "nova")
         out += ["  " + line for line in dict.fromkeys(lines)]
     out += header_lines(n, f, HDRS, "nova", norm, in_process_content_type)
     return out + presence_lines(n, f, ("x-openstack-request-id", "x-compute-request-id"), "nova")

@@ -22,11 +22,20 @@ parser.add_argument("out", nargs="?", default="fc-results.json")
 parser.add_argument("--profile", default="upstream")
 args = parser.parse_args()
 OUT = args.out
-USERS = {"member": "demo", "admin": "admin", "reader": "demo-reader", "other": "alt"}
+USERS = {
+    "member": "demo",
+    "admin": "admin",
+    "reader": "demo-reader",
+    "other": "alt",
+    "service": "nova-svc",
+}
 CONFIG = {
     "identity": {
         "projects": {"alt": {"description": "another"}},
-        "users": {"alt": {"password": "pw", "project": "alt", "roles": ["member"]}},
+        "users": {
+            "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
+            "nova-svc": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
+        },
     },
     # One compute host, as the nova fixtures start; the resize stays on it, as run_nova.py
     # sets, and a shelve keeps the server SHELVED.
@@ -107,7 +116,10 @@ def more_servers():
 #: ``{rimg}``: an image other than the one the volume-backed server's volume was made from.
 rimg = next(i.id for i in cloud.glance.db.images.values() if i.name == "cirros-0.6.2-x86_64-qga")
 assert rimg != env.image.id
+attached = env.request("GET", f"/v2.1/servers/{vsid}/os-volume_attachments").json()
 ids = cases.ids(
+    uid=cloud.keystone.token_for("demo").user.id,
+    vvol=attached["volumeAttachments"][0]["volumeId"],
     rimg=rimg,
     sid=sid,
     vsid=vsid,

@@ -110,6 +110,7 @@ ROLES = {
     "admin": ("admin", None, "reader,member,admin"),
     "reader": ("reader", None, "reader"),
     "other": ("otheruser", OTHER, "reader,member"),
+    "service": ("nova-svc", None, "reader,member,service"),
 }
 
 
@@ -314,7 +315,15 @@ class Oracle(integrated_helpers._IntegratedTestBase):
             self.flags(enforce_new_defaults=NEW_DEFAULTS, group="oslo_policy")
             nova.policy.reset()
             nova.policy.init(suppress_deprecation_warnings=True)
+        # The volume-backed server's volume (the swap cases' old volume).
+        r = requests.get(
+            f"{self._url}/v2.1/servers/{vsid}/os-volume_attachments",
+            headers=self._headers("member"),
+        )
+        vvol = r.json()["volumeAttachments"][0]["volumeId"]
         ids = cases.ids(
+            uid=ROLES["member"][0],
+            vvol=vvol,
             sid=sid,
             vsid=vsid,
             lsid=lsid,

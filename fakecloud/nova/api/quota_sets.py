@@ -38,7 +38,7 @@ COMMON_QUOTA = {
 }
 #: The ``networks`` quota (nova-network's) left the update schema in 20.0.0 (Train).
 NETWORKS_QUOTA_UNTIL = 20
-#: From 2.75 the query of a write refuses unknown parameters.
+#: From 2.75 the query of a read or a write refuses unknown parameters.
 STRICT_QUERY_VERSION = "2.75"
 
 #: ``PER_PROJECT_QUOTAS``: stored for the project even when a user is named.
@@ -129,12 +129,14 @@ class QuotaSetsController:
 
     def show(self, req: Request) -> Response:
         """``GET /os-quota-sets/{tenant_id}``: each quota's limit, and the project id."""
+        self._check_query(req)
         project_id = self._authorize(req, "show")
         limits = {name: limit for name, (limit, _used) in self._quotas(req, project_id).items()}
         return Response(200, self._format(req, project_id, limits))
 
     def detail(self, req: Request) -> Response:
         """``GET /os-quota-sets/{tenant_id}/detail``: limit, in_use and reserved of each."""
+        self._check_query(req)
         project_id = self._authorize(req, "detail")
         # ``QUOTAS.get_reserved``: -1 under the Noop driver ("Noop has always returned -1")
         reserved = -1 if self.nova.config.quota_driver == NOOP_DRIVER else 0
@@ -203,7 +205,9 @@ class QuotaSetsController:
 
     @staticmethod
     def _check_query(req: Request) -> None:
-        """``update_query`` / ``delete_query``: ``user_id``; others refused from 2.75."""
+        """``show_query``, ``detail_query``, ``update_query``, ``delete_query`` (``_show``'s and
+        ``_detail``'s before 30.0.0, every release from 2.75): ``user_id``; others refused from
+        2.75, before anything else is read."""
         strict = req.microversion >= STRICT_QUERY_VERSION
         schemas.query_validator(not strict, user_id="string").validate(req.query)
 

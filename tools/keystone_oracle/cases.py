@@ -1,0 +1,295 @@
+"""Requests at Keystone's v3 API, shared by the keystone and fakecloud runners.
+
+Each case: (name, method, path, headers, body, user, keep). Placeholders (path, headers and
+body): {demo_pid} and {admin_pid} the projects, {demo_uid}, {reader_uid} and {admin_uid} the
+users, {<role>_rid} each bootstrap role's id (admin, manager, member, reader, service),
+{member_token} the member's token, {nouuid} a hex id of nothing; a case's `keep` names an id
+its answer makes, for later cases ({p1}, {u1}, {r1}, {d1}, ...). user: admin (the admin
+project's admin), system (the admin, system scope), member (demo), reader (demo-reader), or
+None (no token). body: bytes or None.
+
+Both sides start as ``keystone-manage bootstrap`` and fakecloud's default world leave them: the
+Default domain; the admin project, user (password ``admin-secret``) and role, on the project
+and the system; the demo project with demo (member) and demo-reader (reader); `CATALOG`'s
+services, one public endpoint each in RegionOne.
+"""
+
+import json
+
+J = "application/json"
+NO_SUCH = "9a2c1e7e00004000800000000000dead"
+#: The users' passwords (fakecloud's default world).
+PASSWORDS = {"admin": "admin-secret", "demo": "demo-secret", "demo-reader": "reader-secret"}
+#: The services both catalogs hold (fakecloud.transport.endpoints.CATALOG): type, name,
+#: the URL's path after the host ($(project_id)s as Keystone stores it).
+CATALOG = (
+    ("identity", "keystone", "/v3"),
+    ("compute", "nova", "/v2.1"),
+    ("image", "glance", ""),
+    ("volumev3", "cinderv3", "/v3/$(project_id)s"),
+    ("block-storage", "cinder", "/v3/$(project_id)s"),
+)
+#: Who each case's `user` is: the user's name, its password, and its token's scope
+#: (a project name, or "system").
+USERS = {
+    "admin": ("admin", "admin"),
+    "system": ("admin", "system"),
+    "member": ("demo", "demo"),
+    "reader": ("demo-reader", "demo"),
+}
+
+
+def b(obj):
+    return json.dumps(obj).encode()
+
+
+def password_auth(user, password, scope=None, domain="Default"):
+    """An ``auth`` body: password of `user` (a name in `domain`), `scope` as given."""
+    auth = {
+        "identity": {
+            "methods": ["password"],
+            "password": {"user": {"name": user, "domain": {"name": domain}, "password": password}},
+        }
+    }
+    if scope is not None:
+        auth["scope"] = scope
+    return {"auth": auth}
+
+
+def project_scope(name):
+    return {"project": {"name": name, "domain": {"id": "default"}}}
+
+
+def fill(text, found):
+    """`text` (str or bytes) with each ``{name}`` of `found` written in."""
+    if text is None:
+        return None
+    is_bytes = isinstance(text, bytes)
+    s = text.decode() if is_bytes else text
+    for key, value in sorted(found.items(), key=lambda kv: -len(kv[0])):
+        s = s.replace("{" + key + "}", value)
+    return s.encode() if is_bytes else s
+
+
+def kept(case, answer, found):
+    """`found` with the id the case's `keep` names, read from its JSON answer (if any)."""
+    keep = case[6]
+    if keep is None or not isinstance(answer, dict):
+        return found
+    name, path = keep
+    value = answer
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return found
+        value = value[key]
+    return {**found, name: value}
+
+
+CASES = []
+
+
+def add(name, body=None, method="POST", path="/v3/auth/tokens", user="admin", headers=None,
+        keep=None, ctype=J):  # fmt: skip
+    h = {"Accept": J}
+    if ctype is not None and body is not None:
+        h["Content-Type"] = ctype
+    h.update(headers or {})
+    CASES.append((name, method, path, h, body, user, keep))
+
+
+def q(name, path, user="admin", headers=None):
+    add(name, None, "GET", path, user, headers)
+
+
+# -- tokens ----------------------------------------------------------------------------------
+T = "/v3/auth/tokens"
+add("tok-project", b(password_auth("demo", "demo-secret", project_scope("demo"))), user=None)
+add("tok-project-id", b(password_auth("demo", "demo-secret", {"project": {"id": "{demo_pid}"}})),
+    user=None)  # fmt: skip
+add("tok-unscoped", b(password_auth("demo", "demo-secret")), user=None)
+add("tok-nocatalog", b(password_auth("demo", "demo-secret", project_scope("demo"))),
+    path=T + "?nocatalog", user=None)  # fmt: skip
+add("tok-user-id", b({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "id": "{demo_uid}", "password": "demo-secret"}}}}}), user=None)  # fmt: skip
+add("tok-system", b(password_auth("admin", "admin-secret", {"system": {"all": True}})), user=None)
+add("tok-system-member", b(password_auth("demo", "demo-secret", {"system": {"all": True}})),
+    user=None)  # fmt: skip
+add("tok-domain-admin", b(password_auth("admin", "admin-secret", {"domain": {"id": "default"}})),
+    user=None)  # fmt: skip
+add("tok-reader", b(password_auth("demo-reader", "reader-secret", project_scope("demo"))),
+    user=None)  # fmt: skip
+add("tok-wrong-password", b(password_auth("demo", "nope", project_scope("demo"))), user=None)
+add("tok-unknown-user", b(password_auth("nobody", "nope")), user=None)
+add("tok-unknown-domain", b(password_auth("demo", "demo-secret", domain="Nope")), user=None)
+add("tok-no-domain", b({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": "demo", "password": "demo-secret"}}}}}), user=None)  # fmt: skip
+add("tok-not-member", b(password_auth("demo", "demo-secret", project_scope("admin"))), user=None)
+add("tok-unknown-project", b(password_auth("demo", "demo-secret", project_scope("nope"))),
+    user=None)  # fmt: skip
+add("tok-project-no-domain", b(password_auth("demo", "demo-secret", {"project": {
+    "name": "demo"}})), user=None)  # fmt: skip
+add("tok-empty", b({}), user=None)
+add("tok-no-identity", b({"auth": {}}), user=None)
+add("tok-methods-unknown", b({"auth": {"identity": {"methods": ["foo"]}}}), user=None)
+add("tok-methods-empty", b({"auth": {"identity": {"methods": []}}}), user=None)
+add("tok-password-missing", b({"auth": {"identity": {"methods": ["password"]}}}), user=None)
+add("tok-not-json", b"{", user=None)
+add("tok-token-method", b({"auth": {"identity": {"methods": ["token"], "token": {
+    "id": "{member_token}"}}, "scope": project_scope("demo")}}), user=None)  # fmt: skip
+add("tok-token-method-bad", b({"auth": {"identity": {"methods": ["token"], "token": {
+    "id": "nope"}}}}), user=None)  # fmt: skip
+ST = {"X-Subject-Token": "{member_token}"}
+q("tok-validate", T, headers=ST)
+q("tok-validate-system", T, user="system", headers=ST)
+q("tok-validate-own", T, user="member", headers=ST)
+q("tok-validate-nocatalog", T + "?nocatalog", user="system", headers=ST)
+q("tok-validate-other", T, user="reader", headers=ST)
+q("tok-validate-bad", T, user="system", headers={"X-Subject-Token": "nope"})
+q("tok-validate-missing", T, user="system")
+q("tok-validate-no-token", T, user=None, headers=ST)
+add("tok-check", None, "HEAD", T, user="system", headers=ST)
+q("auth-catalog", "/v3/auth/catalog", user="member")
+q("auth-catalog-system", "/v3/auth/catalog", user="system")
+q("auth-projects", "/v3/auth/projects", user="member")
+q("auth-domains", "/v3/auth/domains", user="member")
+q("auth-system", "/v3/auth/system", user="admin")
+q("auth-system-member", "/v3/auth/system", user="member")
+q("versions", "/", user=None)
+q("version", "/v3", user=None)
+
+# -- reads -----------------------------------------------------------------------------------
+for _who in ("admin", "system", "member", "reader"):
+    q(f"users-{_who}", "/v3/users", user=_who)
+    q(f"projects-{_who}", "/v3/projects", user=_who)
+    q(f"role-assignments-{_who}", "/v3/role_assignments?user.id={demo_uid}", user=_who)
+q("user-self", "/v3/users/{demo_uid}", user="member")
+q("user-other", "/v3/users/{admin_uid}", user="member")
+q("user-missing", "/v3/users/" + NO_SUCH, user="system")
+q("user-projects-self", "/v3/users/{demo_uid}/projects", user="member")
+q("user-projects-other", "/v3/users/{admin_uid}/projects", user="member")
+q("users-by-name", "/v3/users?name=demo", user="system")
+q("users-by-domain", "/v3/users?domain_id=default", user="system")
+q("project-own", "/v3/projects/{demo_pid}", user="member")
+q("project-other", "/v3/projects/{admin_pid}", user="member")
+q("project-missing", "/v3/projects/" + NO_SUCH, user="system")
+q("projects-by-name", "/v3/projects?name=demo", user="system")
+q("domains", "/v3/domains", user="system")
+q("domains-member", "/v3/domains", user="member")
+q("domain-default", "/v3/domains/default", user="member")
+q("domain-missing", "/v3/domains/" + NO_SUCH, user="system")
+q("roles", "/v3/roles", user="system")
+q("roles-member", "/v3/roles", user="member")
+q("role-member", "/v3/roles/{member_rid}", user="system")
+q("role-missing", "/v3/roles/" + NO_SUCH, user="system")
+q("role-inferences", "/v3/role_inferences", user="system")
+q("role-assignments-project", "/v3/role_assignments?scope.project.id={demo_pid}", user="system")
+q("role-assignments-effective", "/v3/role_assignments?effective&user.id={demo_uid}",
+  user="system")  # fmt: skip
+q("role-assignments-names", "/v3/role_assignments?include_names&user.id={demo_uid}",
+  user="system")  # fmt: skip
+q("services", "/v3/services", user="system")
+q("endpoints", "/v3/endpoints", user="system")
+q("endpoints-member", "/v3/endpoints", user="member")
+q("regions", "/v3/regions", user="member")
+q("region", "/v3/regions/RegionOne", user="member")
+q("grants-demo", "/v3/projects/{demo_pid}/users/{demo_uid}/roles", user="system")
+q("grant-check", "/v3/projects/{demo_pid}/users/{demo_uid}/roles/{member_rid}", user="system")
+q("grant-check-none", "/v3/projects/{demo_pid}/users/{demo_uid}/roles/{admin_rid}", user="system")
+q("grants-system", "/v3/system/users/{admin_uid}/roles", user="system")
+
+# -- writes (session 28's admin writes) ------------------------------------------------------
+P = "/v3/projects"
+add("project-create", b({"project": {"name": "p1", "description": "d"}}), path=P,
+    keep=("p1", ["project", "id"]))  # fmt: skip
+add("project-create-dup", b({"project": {"name": "p1"}}), path=P)
+add("project-create-member", b({"project": {"name": "p2"}}), path=P, user="member")
+add("project-create-empty", b({}), path=P)
+add("project-create-no-name", b({"project": {"description": "x"}}), path=P)
+add("project-create-bad-name", b({"project": {"name": 5}}), path=P)
+add("project-create-long-name", b({"project": {"name": "x" * 65}}), path=P)
+add("project-create-bad-domain", b({"project": {"name": "p3", "domain_id": NO_SUCH}}), path=P)
+add("project-create-extra", b({"project": {"name": "p4", "color": "red"}}), path=P,
+    keep=("p4", ["project", "id"]))  # fmt: skip
+add("project-update", b({"project": {"description": "e", "enabled": False}}), "PATCH",
+    P + "/{p1}")  # fmt: skip
+add("project-update-domain", b({"project": {"domain_id": NO_SUCH}}), "PATCH", P + "/{p1}")
+add("project-update-bad", b({"project": {"enabled": "no"}}), "PATCH", P + "/{p1}")
+add("project-update-member", b({"project": {"description": "m"}}), "PATCH", P + "/{demo_pid}",
+    user="member")  # fmt: skip
+add("project-update-missing", b({"project": {"description": "m"}}), "PATCH", P + "/" + NO_SUCH)
+q("project-show-after", P + "/{p1}", user="system")
+U = "/v3/users"
+add("user-create", b({"user": {"name": "u1", "password": "pw1", "default_project_id": "{p1}"}}),
+    path=U, keep=("u1", ["user", "id"]))  # fmt: skip
+add("user-create-dup", b({"user": {"name": "u1"}}), path=U)
+add("user-create-member", b({"user": {"name": "u2"}}), path=U, user="member")
+add("user-create-no-name", b({"user": {"password": "x"}}), path=U)
+add("user-create-bad-enabled", b({"user": {"name": "u3", "enabled": "yes"}}), path=U)
+add("user-create-bad-domain", b({"user": {"name": "u3", "domain_id": NO_SUCH}}), path=U)
+add("user-update", b({"user": {"email": "u1@example.org", "enabled": False}}), "PATCH",
+    U + "/{u1}")  # fmt: skip
+add("user-update-member", b({"user": {"email": "x"}}), "PATCH", U + "/{u1}", user="member")
+add("user-password-wrong", b({"user": {"password": "n", "original_password": "nope"}}),
+    path=U + "/{demo_uid}/password", user="member")  # fmt: skip
+add("user-password-bad", b({"user": {"password": "n"}}), path=U + "/{demo_uid}/password",
+    user="member")  # fmt: skip
+q("user-show-after", U + "/{u1}", user="system")
+R = "/v3/roles"
+add("role-create", b({"role": {"name": "r1"}}), path=R, keep=("r1", ["role", "id"]))
+add("role-create-dup", b({"role": {"name": "r1"}}), path=R)
+add("role-create-member", b({"role": {"name": "r2"}}), path=R, user="member")
+add("role-create-no-name", b({"role": {}}), path=R)
+G = "/v3/projects/{p1}/users/{u1}/roles/"
+add("grant", None, "PUT", G + "{r1}")
+add("grant-member", None, "PUT", G + "{r1}", user="member")
+add("grant-missing-role", None, "PUT", G + NO_SUCH)
+add("grant-missing-user", None, "PUT", "/v3/projects/{p1}/users/" + NO_SUCH + "/roles/{r1}")
+add("grant-check-r1", None, "HEAD", G + "{r1}")
+q("grant-get-r1", G + "{r1}")
+q("grants-p1", "/v3/projects/{p1}/users/{u1}/roles")
+add("grant-domain", None, "PUT", "/v3/domains/default/users/{u1}/roles/{reader_rid}")
+add("grant-system", None, "PUT", "/v3/system/users/{u1}/roles/{reader_rid}", user="system")
+add("grant-system-project-admin", None, "PUT", "/v3/system/users/{u1}/roles/{member_rid}")
+q("role-assignments-u1", "/v3/role_assignments?user.id={u1}", user="system")
+add("revoke", None, "DELETE", G + "{r1}")
+add("revoke-again", None, "DELETE", G + "{r1}")
+q("grant-check-after", G + "{r1}")
+D = "/v3/domains"
+add("domain-create", b({"domain": {"name": "d1", "description": "dd"}}), path=D, user="system",
+    keep=("d1", ["domain", "id"]))  # fmt: skip
+add("domain-create-dup", b({"domain": {"name": "d1"}}), path=D, user="system")
+add("domain-create-project-admin", b({"domain": {"name": "d2"}}), path=D)
+add("domain-create-member", b({"domain": {"name": "d3"}}), path=D, user="member")
+add("domain-delete-enabled", None, "DELETE", D + "/{d1}", user="system")
+add("domain-update", b({"domain": {"enabled": False}}), "PATCH", D + "/{d1}", user="system")
+add("domain-delete", None, "DELETE", D + "/{d1}", user="system")
+add("domain-delete-again", None, "DELETE", D + "/{d1}", user="system")
+add("user-delete", None, "DELETE", U + "/{u1}")
+add("user-delete-again", None, "DELETE", U + "/{u1}")
+add("role-delete", None, "DELETE", R + "/{r1}")
+add("role-delete-member", None, "DELETE", R + "/{reader_rid}", user="member")
+add("project-delete-member", None, "DELETE", P + "/{p4}", user="member")
+add("project-delete", None, "DELETE", P + "/{p4}")
+add("project-delete-again", None, "DELETE", P + "/{p4}")
+add("project-delete-p1", None, "DELETE", P + "/{p1}")
+
+# -- this session's surfaces (ks2): groups, project hierarchy and tags, implied roles ---------
+add("group-create", b({"group": {"name": "g1"}}), path="/v3/groups", keep=("g1", ["group", "id"]))
+q("groups", "/v3/groups", user="system")
+add("group-add-user", None, "PUT", "/v3/groups/{g1}/users/{demo_uid}")
+q("group-users", "/v3/groups/{g1}/users", user="system")
+q("user-groups", "/v3/users/{demo_uid}/groups", user="member")
+add("group-delete", None, "DELETE", "/v3/groups/{g1}")
+add("project-child", b({"project": {"name": "c1", "parent_id": "{demo_pid}"}}), path=P,
+    keep=("c1", ["project", "id"]))  # fmt: skip
+q("project-parents", P + "/{c1}?parents_as_list", user="system")
+q("project-subtree", P + "/{demo_pid}?subtree_as_ids", user="system")
+add("project-delete-parent", None, "DELETE", P + "/{demo_pid}", user="system")
+add("project-tag", None, "PUT", P + "/{c1}/tags/t1")
+q("project-tags", P + "/{c1}/tags")
+q("projects-by-tag", P + "?tags=t1", user="system")
+add("project-delete-c1", None, "DELETE", P + "/{c1}")
+add("role-implies", None, "PUT", "/v3/roles/{manager_rid}/implies/{service_rid}", user="system")
+q("role-implies-list", "/v3/roles/{manager_rid}/implies", user="system")
+add("role-implies-delete", None, "DELETE", "/v3/roles/{manager_rid}/implies/{service_rid}",
+    user="system")  # fmt: skip
