@@ -173,7 +173,7 @@ class KeystoneWritesApi(KeystoneApi):
             name,
             domain_id,
             ref.get("description", ""),
-            admin_schema.as_bool(ref.get("enabled", True)),
+            _enabled(ref.get("enabled", True)),
         )
         d.put_project(project, _extra(ref, _PROJECT_FIELDS))
         if parent_id and parent_id != domain_id:
@@ -205,7 +205,7 @@ class KeystoneWritesApi(KeystoneApi):
         clash = d.project_by_name(name, old.domain_id)
         if clash is not None and clash.id != project_id:
             raise self._project_conflict(name, project_id)
-        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        enabled = _enabled(ref["enabled"]) if "enabled" in ref else old.enabled
         hierarchy.check_enabled_change(d, old, enabled)
         project = Project(
             project_id,
@@ -218,7 +218,9 @@ class KeystoneWritesApi(KeystoneApi):
         if old.enabled and not enabled:  # a disabled project's tokens are revoked
             self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_updated", name, project_id)
-        return Response(200, {"project": self._project(req, project)})
+        return Response(
+            200, {"project": _with_extra(self._project(req, project), d.extra_of(project_id))}
+        )
 
     def delete_project(self, req: Request) -> Response:
         """``DELETE /v3/projects/{id}``: 204; its assignments and tokens go, its servers,
@@ -248,7 +250,7 @@ class KeystoneWritesApi(KeystoneApi):
             domain_id,
             name,
             ref.get("description", ""),
-            admin_schema.as_bool(ref.get("enabled", True)),
+            _enabled(ref.get("enabled", True)),
         )
         d.put_domain(domain, _extra(ref, _DOMAIN_FIELDS))
         self._traced("domain_created", name, domain_id)
@@ -268,7 +270,7 @@ class KeystoneWritesApi(KeystoneApi):
         clash = d.domain_by_name(name)
         if clash is not None and clash.id != domain_id:
             raise _domain_conflict(name)
-        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        enabled = _enabled(ref["enabled"]) if "enabled" in ref else old.enabled
         domain = Domain(domain_id, name, ref.get("description", old.description), enabled)
         d.put_domain(domain, _extra(ref, _DOMAIN_FIELDS))
         if old.enabled and not enabled:
@@ -312,7 +314,7 @@ class KeystoneWritesApi(KeystoneApi):
             domain_id,
             ref.get("password"),
             ref.get("default_project_id"),
-            admin_schema.as_bool(ref.get("enabled", True)),
+            _enabled(ref.get("enabled", True)),
         )
         d.put_user(user, _extra(ref, _USER_FIELDS))
         self._traced("user_created", name, user.id)
@@ -335,7 +337,7 @@ class KeystoneWritesApi(KeystoneApi):
         clash = d.user_by_name(name, old.domain_id)
         if clash is not None and clash.id != user_id:
             raise _user_conflict(name, old.domain_id)
-        enabled = admin_schema.as_bool(ref["enabled"]) if "enabled" in ref else old.enabled
+        enabled = _enabled(ref["enabled"]) if "enabled" in ref else old.enabled
         user = User(
             user_id,
             name,
@@ -348,7 +350,7 @@ class KeystoneWritesApi(KeystoneApi):
         if ("enabled" in ref and not enabled and old.enabled) or ref.get("password") is not None:
             self.keystone.revoke_tokens(user_id=user_id)
         self._traced("user_updated", name, user_id)
-        return Response(200, {"user": self._user(req, user)})
+        return Response(200, {"user": _with_extra(self._user(req, user), d.extra_of(user_id))})
 
     def delete_user(self, req: Request) -> Response:
         """``DELETE /v3/users/{id}``: 204; its assignments go and its tokens are revoked."""
@@ -589,3 +591,21 @@ def _no_assignment(a: Any) -> exception.Error:
     target = a.project_id or a.domain_id or "system"
     actor = a.group_id if isinstance(a, GroupAssignment) else a.user_id
     return exception.RoleAssignmentNotFound(role_id=a.role_id, actor_id=actor, target_id=target)
+
+
+def _with_extra(view: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH's answer: the record's view and its whole ``extra`` (the SQL drivers'
+    ``update_project``/``update_user`` return ``to_dict(include_extra_dict=True)``,
+    13.0.0-30.0.0; a read shows the extra attributes alone)."""
+    return {**view, "extra": dict(extra)}
+
+
+def _enabled(value: Any) -> bool:
+    """A body's ``enabled`` as the SQL driver stores it. From 27.0.0 the body's schema lets a
+    string through ("yes", "false", ...) and SQLAlchemy's ``Boolean`` refuses it at the write
+    (``StatementError``, oslo.db's ``DBError``): Keystone's unexpected 500 (keystone 30.0.0,
+    the keystone oracle: a project update and a user create); before, ``lazy_validate``
+    allowed only true and false."""
+    if isinstance(value, str):
+        raise exception.Error()
+    return admin_schema.as_bool(value)

@@ -127,6 +127,16 @@ class KeystoneApi(ApiService):
             error = NoRoute(methods)
         return super().no_route(req, error, detail)
 
+    #: What a refusal before the handler (no token, a dead one) adds: Keystone's app answers
+    #: it too, so its ``after_request`` adds ``Vary`` there as well.
+    rejected_headers = {"Vary": "X-Auth-Token"}
+
+    def _finish(self, req: Any, response: Response, extra: dict[str, str], line: str) -> Response:
+        """Every answer of Keystone's Flask app carries ``Vary: X-Auth-Token`` (its
+        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too."""
+        response.headers.setdefault("Vary", "X-Auth-Token")
+        return super()._finish(req, response, extra, line)
+
     def render_fault(self, error: HttpError) -> Response:
         """Keystone's error body; 401s say where to authenticate."""
         title = phrase(error.status, "Error")
@@ -149,8 +159,11 @@ class KeystoneApi(ApiService):
     # -- versions ----------------------------------------------------------------------------
 
     def list_versions(self, req: Request) -> Response:
-        """``GET /``: every API version (only v3), status 300 as Keystone answers."""
-        return Response(300, {"versions": {"values": [version_document(req.base_url)]}})
+        """``GET /``: every API version (only v3), status 300 as Keystone answers, its
+        ``Location`` the only one's (``api/discovery.py``: ``v3`` is ``stable``)."""
+        doc = version_document(req.base_url)
+        location = {"Location": doc["links"][0]["href"]}
+        return Response(300, {"versions": {"values": [doc]}}, location)
 
     def get_version(self, req: Request) -> Response:
         """``GET /v3``: the v3 version document (keystoneauth's discovery)."""
@@ -174,12 +187,10 @@ class KeystoneApi(ApiService):
     def _subject(self, req: Request) -> Token:
         ctx = req.context
         subject_id = req.headers.get("X-Subject-Token")
-        if not subject_id:
-            raise exception.ValidationError(attribute="X-Subject-Token", target="headers")
         try:
             subject = self.keystone.validate(subject_id)
         except (exception.TokenNotFound, TokenExpired):
-            raise exception.TokenNotFound(token_id=subject_id) from None
+            raise self.keystone.tokens.refusal(subject_id) from None
         if subject.user.id != ctx.user_id and not _is_admin(ctx):
             raise exception.ForbiddenAction(action="identity:validate_token")
         return subject
@@ -196,7 +207,10 @@ class KeystoneApi(ApiService):
     def check_token(self, req: Request) -> Response:
         """``HEAD /v3/auth/tokens``: 200 if the subject token lives."""
         subject = self._subject(req)
-        return Response(200, None, {"X-Subject-Token": subject.id})
+        # Flask's response of the GET, its body left off
+        return Response(
+            200, None, {"X-Subject-Token": subject.id, "Content-Type": "application/json"}
+        )
 
     def revoke_token(self, req: Request) -> Response:
         """``DELETE /v3/auth/tokens``: revoke the subject token, 204."""
@@ -250,15 +264,12 @@ class KeystoneApi(ApiService):
     def auth_catalog(self, req: Request) -> Response:
         """``GET /v3/auth/catalog``: the catalog of the caller's scope."""
         ctx = req.context
-        if ctx.project_id is None and ctx.system_scope is None:
-            raise exception.Unauthorized("an unscoped token has no catalog")
-        return Response(
-            200,
-            {
-                "catalog": self.keystone.catalog.for_project(ctx.project_id),
-                "links": _links(req),
-            },
-        )
+        if ctx.project_id is None:
+            # "A project-scoped token is required to produce a service catalog." (a
+            # Forbidden: its words are not shown)
+            raise exception.Forbidden()
+        catalog = self.keystone.catalog.for_project(ctx.project_id)
+        return Response(200, {"catalog": catalog, "links": _self_link(req)})
 
     def auth_projects(self, req: Request) -> Response:
         """``GET /v3/auth/projects``: the projects the caller may scope to."""
@@ -281,7 +292,7 @@ class KeystoneApi(ApiService):
     def auth_system(self, req: Request) -> Response:
         """``GET /v3/auth/system``: ``[{"all": true}]`` if the caller may scope to the system."""
         has = bool(self.directory.effective_roles(req.context.user_id, system=True))
-        return Response(200, {"system": [{"all": True}] if has else [], "links": _links(req)})
+        return Response(200, {"system": [{"all": True}] if has else [], "links": _self_link(req)})
 
     # -- users, projects, domains ------------------------------------------------------------
 
@@ -416,7 +427,7 @@ class KeystoneApi(ApiService):
                         "implies": [_role_ref(req, d.role_by_name(n)) for n in role.implies],
                     }
                 )
-        return Response(200, {"role_inferences": out, "links": _links(req)})
+        return Response(200, {"role_inferences": out})
 
     def list_role_assignments(self, req: Request) -> Response:
         """``GET /v3/role_assignments`` (admin); filters ``user.id``, ``group.id``,
@@ -720,6 +731,24 @@ def _links(req: Request) -> dict[str, Any]:
     query = "&".join(f"{k}={v}" for k, vs in req.query.items() for v in vs)
     url = f"{req.base_url}{req.path}" + (f"?{query}" if query else "")
     return {"self": url, "previous": None, "next": None}
+
+
+def _self_link(req: Request) -> dict[str, Any]:
+    """The ``links`` of ``/v3/auth/catalog`` and ``/v3/auth/system``: ``self`` alone."""
+    return {"self": f"{req.base_url}{req.path}"}
+
+
+def _implied_by(directory: Any, granted: str) -> list[tuple[str, str | None]]:
+    """`granted` and every role it implies, each with the role that implied it directly
+    (None for `granted`): ``add_implied_roles`` keeps that prior in the ref's ``indirect``."""
+    out: list[tuple[str, str | None]] = [(granted, None)]
+    seen = {granted}
+    for name, _prior in out:
+        for implied in directory.role_by_name(name).implies:
+            if implied not in seen:
+                seen.add(implied)
+                out.append((implied, name))
+    return out
 
 
 def _role_ref(req: Request, role: Any) -> dict[str, Any]:

@@ -67,13 +67,14 @@ class AuthInfo:
                 detail=f"Invalid input for field 'identity/methods': {methods!r} is not of "
                 "type 'array' of 'string'"
             )
-        if not methods:
-            raise exception.ValidationError(attribute="methods", target="identity")
+        # AuthInfo._validate_auth_methods: every method's data first, then each supported
+        # (13.0.0-30.0.0); no method at all authenticates nobody (a 401, after the scope).
+        for method in methods:
+            if method not in self.identity:
+                raise exception.ValidationError(attribute=method, target="identity")
         for method in methods:
             if method not in SUPPORTED_METHODS:
                 raise exception.AuthMethodNotSupported(f"unsupported auth method {method!r}")
-            if method not in self.identity:
-                raise exception.ValidationError(attribute=method, target="identity")
         self.methods = tuple(dict.fromkeys(methods))
         self.scope_data = auth.get("scope")
 
@@ -166,8 +167,8 @@ def authenticate(
             )
         try:
             original = tokens.validate(_string(data["id"], "identity/token/id"))
-        except TokenExpired:
-            raise exception.TokenNotFound(token_id=data["id"]) from None
+        except (TokenExpired, exception.TokenNotFound):
+            raise tokens.refusal(data["id"]) from None
         user = original.user
         methods.extend(("token", *original.methods))
         expires_at = original.expires_at
@@ -186,7 +187,9 @@ def authenticate(
             raise exception.Unauthorized("the auth methods name different users")
         user = candidate
         methods.append("password")
-    assert user is not None
+    if user is None:  # no method: "User not found by auth plugin; authentication failed"
+        _lookup_scope(directory, info.scope_data)
+        raise exception.Unauthorized("no auth method named a user")
     if not user.enabled:
         raise exception.Unauthorized(f"user {user.name!r} is disabled")
     if not directory.domains[user.domain_id].enabled:  # keystone's assert_user_enabled

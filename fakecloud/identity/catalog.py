@@ -10,8 +10,10 @@ first, keystoneauth's region filter the second). Clients deep-copy the token's c
 endpoint lookup (keystoneauth's ``normalize_catalog``), so its size is paid per request.
 
 A URL holding the project id (Cinder's ``/v3/{project_id}``) is filled in per project; a token
-with no project (system or domain scope) does not list those endpoints, as Keystone omits
-endpoints whose URL it cannot format. Catalogs are built once per project and reused.
+with no project (system or domain scope) lists those services with no endpoints, as Keystone
+omits an endpoint whose URL it cannot format and keeps its service (``get_v3_catalog``'s
+``make_v3_service``, 13.0.0-30.0.0: "If there is service with no endpoints, we should skip the
+service", bug 1436704, never done). Catalogs are built once per project and reused.
 """
 
 from __future__ import annotations
@@ -93,8 +95,6 @@ class Catalog:
         found = []
         for svc in self.services:
             url = svc.url(self._config, project_id)
-            if url is None:
-                continue
             endpoints = [
                 {
                     "id": eid,
@@ -104,6 +104,7 @@ class Catalog:
                     "url": url,
                 }
                 for eid, interface in zip(svc.endpoint_ids, svc.interfaces, strict=True)
+                if url is not None
             ]
             found.append(
                 {

@@ -49,6 +49,11 @@ class TokenExpired(Unauthorized):
     """A token used after its ``expires_at``."""
 
 
+#: What every issued token id starts with, and its length (a Fernet token's shape).
+ISSUED_PREFIX = "gAAAAAB"
+ISSUED_LENGTH = len(ISSUED_PREFIX) + 128
+
+
 class TokenStore:
     """The live tokens of one cloud, by id."""
 
@@ -87,7 +92,7 @@ class TokenStore:
             self.prune()
         now = self._kernel.now
         token = Token(
-            id="gAAAAAB" + self._random(96),
+            id=ISSUED_PREFIX + self._random(96),
             user=user,
             methods=methods,
             roles=roles,
@@ -110,6 +115,23 @@ class TokenStore:
         if self._kernel.env._now >= token.expires_at:  # kernel.now, without its call
             raise TokenExpired(f"token expired at t={token.expires_at:g}")
         return token
+
+    def refusal(self, token_id: str | None) -> TokenNotFound:
+        """Keystone's 404 for a subject token it cannot use (``validate_token``, the token
+        auth method too): none is "No token in the request"; a string that is no token it
+        issued fails to decrypt (`KEYSTONE_FERNET_WORDING_SINCE`); one it issued is dead for a
+        reason Keystone words each its own way (a revocation event or expiry "Failed to
+        validate token", a deleted user "Could not find user: <id>.", a disabled one "Could
+        not find token: <id>."), which the store does not keep: the last is given."""
+        from fakecloud.profiles.series import KEYSTONE_FERNET_WORDING_SINCE
+
+        if not token_id:
+            return TokenNotFound("No token in the request")
+        if token_id.startswith(ISSUED_PREFIX) and len(token_id) == ISSUED_LENGTH:
+            return TokenNotFound(token_id=token_id)
+        if self._kernel.switches.series.keystone < KEYSTONE_FERNET_WORDING_SINCE:
+            return TokenNotFound(f"This is not a recognized Fernet token {token_id}")
+        return TokenNotFound("Could not recognize Fernet token")
 
     def expired(self, token_id: str | None) -> Token:
         """The token `token_id` even past its ``expires_at`` (Keystone's ``allow_expired``

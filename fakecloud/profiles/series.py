@@ -148,6 +148,9 @@ KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
 #: (Train's ``SYSTEM_READER_OR_DOMAIN_READER``, OR'd with the deprecated ``admin_required``);
 #: 13.0.x reads them as an admin only.
 KEYSTONE_DOMAIN_READER_SINCE = 16
+#: A string that is no Fernet token: "This is not a recognized Fernet token <id>" to 14.x,
+#: "Could not recognize Fernet token" from 15.0.0 (``token_formatters.unpack``).
+KEYSTONE_FERNET_WORDING_SINCE = 15
 KEYSTONE_DOMAIN_MANAGER_SINCE = 26
 KEYSTONE_BODY_SCHEMA_SINCE = 27
 

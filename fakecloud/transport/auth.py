@@ -149,7 +149,8 @@ def _rejected(keystone: Any, api: Any, req: Request, reason: str) -> Response:
 def reject(api: Any, keystone: Any, req: Request | None = None) -> Response:
     """keystonemiddleware's 401 (``auth_token._reject_request``), with a request id in the
     headers the service's request-id middleware adds in front of it: its
-    ``rejected_request_id_headers``, else its ``request_id_headers``. A service whose
+    ``rejected_request_id_headers``, else its ``request_id_headers``, and its
+    ``rejected_headers`` (Keystone's ``Vary``). A service whose
     pipeline answers itself (its ``unauthenticated(req)``: Glance's) gives its own 401."""
     # Drawn even where no header carries it: every later id keeps its place.
     rid = keystone.kernel.ids.request_id()
@@ -158,7 +159,9 @@ def reject(api: Any, keystone: Any, req: Request | None = None) -> Response:
         return own(req)
     names = getattr(api, "rejected_request_id_headers", None)
     names = names or getattr(api, "request_id_headers", None) or DEFAULT_REQUEST_ID_HEADERS
-    return unauthorized(keystone.kernel, names, rid)
+    response = unauthorized(keystone.kernel, names, rid)
+    response.headers.update(getattr(api, "rejected_headers", ()))
+    return response
 
 
 def unauthorized(kernel: Any, names: Any, request_id: str) -> Response:

@@ -41,7 +41,8 @@ CATALOG = {
         "type": "object",
         "required": ["endpoints", "id", "type", "name"],
         "properties": {
-            "endpoints": {"type": "array", "items": ENDPOINT, "minItems": 1},
+            # a service whose URL needs a project has none in a system or domain token
+            "endpoints": {"type": "array", "items": ENDPOINT},
             "id": HEX32,
             "type": {"type": "string"},
             "name": {"type": "string"},

@@ -314,3 +314,71 @@ def test_queens_keystone_words_a_duplicate_project_without_its_id():
         "Conflict occurred attempting to store project - it is not permitted to have two "
         "projects with the same name in the same domain : demo.",
     )
+
+
+# -- what the keystone oracle (tools/keystone_oracle, keystone 30.0.0) answered otherwise ------
+
+
+def _auth(cloud, auth):
+    """POST /v3/auth/tokens with `auth`, no token."""
+    return cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+
+
+def _system_token(cloud):
+    """The admin's system-scoped token."""
+    password = {"user": {"name": "admin", "domain": {"id": "default"}, "password": "admin-secret"}}
+    auth = {"identity": {"methods": ["password"], "password": password}}
+    return _auth(cloud, {**auth, "scope": {"system": {"all": True}}}).headers["X-Subject-Token"]
+
+
+def test_each_methods_data_is_asked_before_any_method_is_refused(cloud):
+    # AuthInfo._validate_auth_methods; no method at all authenticates nobody: 401
+    unknown = _auth(cloud, {"identity": {"methods": ["foo"]}})
+    assert unknown.status == 400
+    assert unknown.json()["error"]["message"].startswith("Expecting to find foo in identity.")
+    assert _auth(cloud, {"identity": {"methods": ["foo"], "foo": {}}}).status == 401
+    assert _auth(cloud, {"identity": {"methods": []}}).status == 401
+
+
+def test_the_callers_catalog_needs_a_project_and_its_links_name_itself(cloud):
+    system = {"X-Auth-Token": _system_token(cloud)}
+    refused = cloud.request("identity", "GET", "/v3/auth/catalog", user=None, headers=system)
+    assert refused.status == 403
+    assert refused.headers["Vary"] == "X-Auth-Token"
+    for path in ("/v3/auth/catalog", "/v3/auth/system"):
+        links = cloud.request("identity", "GET", path, user="admin").json()["links"]
+        assert list(links) == ["self"]
+    versions = cloud.request("identity", "GET", "/", user=None)
+    assert (versions.status, versions.headers["Location"]) == (
+        300,
+        "http://identity.fakecloud.test/v3/",
+    )
+
+
+def test_effective_assignments_link_the_grant_and_the_prior_role(cloud):
+    demo = cloud.keystone.token_for("demo")
+    d = cloud.keystone.directory
+    member, reader = d.role_by_name("member").id, d.role_by_name("reader").id
+    path = f"/v3/role_assignments?effective&user.id={demo.user.id}"
+    found = cloud.request("identity", "GET", path, user="admin").json()["role_assignments"]
+    links = {a["role"]["id"]: a["links"] for a in found}
+    grant = f"http://identity.fakecloud.test/v3/projects/{demo.project.id}/users/{demo.user.id}"
+    assert links[member] == {"assignment": f"{grant}/roles/{member}"}
+    assert links[reader] == {
+        "assignment": f"{grant}/roles/{member}",
+        "prior_role": f"http://identity.fakecloud.test/v3/prior_role/{reader}/implies/{member}",
+    }
+    inferences = cloud.request("identity", "GET", "/v3/role_inferences", user="admin").json()
+    assert list(inferences) == ["role_inferences"]
+
+
+def test_a_patch_answers_its_extra_and_a_string_enabled_is_the_unexpected_500(cloud):
+    user_id = cloud.keystone.token_for("demo").user.id
+    body = {"user": {"email": "d@example.org"}}
+    patched = cloud.request("identity", "PATCH", f"/v3/users/{user_id}", body, user="admin")
+    assert patched.json()["user"]["extra"] == {"email": "d@example.org"}
+    assert "extra" not in cloud.request("identity", "GET", f"/v3/users/{user_id}").json()["user"]
+    body = {"user": {"name": "u3", "enabled": "yes"}}
+    refused = cloud.request("identity", "POST", "/v3/users", body, user="admin")
+    assert refused.status == 500
+    assert cloud.keystone.directory.user_by_name("u3", "default") is None

@@ -193,7 +193,7 @@ def test_an_unsupported_method_is_401_naming_the_supported_ones(cloud):
     assert list(resp.json()["error"]) == ["code", "identity", "message", "title"]
 
 
-def test_system_scope_for_admin_has_no_project_bound_endpoints(cloud):
+def test_system_scope_lists_project_bound_services_without_endpoints(cloud):
     resp = post(cloud, password("admin", "admin-secret", scope={"system": {"all": True}}))
     assert resp.status == 201
     token = resp.json()["token"]
@@ -201,8 +201,11 @@ def test_system_scope_for_admin_has_no_project_bound_endpoints(cloud):
     assert token["system"] == {"all": True}
     assert "project" not in token
     assert [r["name"] for r in token["roles"]][0] == "admin"
-    types = [e["type"] for e in token["catalog"]]
-    assert "compute" in types and "volumev3" not in types and "block-storage" not in types
+    # get_v3_catalog keeps a service whose URL needs a project, with no endpoints (the
+    # keystone oracle, 30.0.0: tok-system)
+    endpoints = {e["type"]: e["endpoints"] for e in token["catalog"]}
+    assert endpoints["volumev3"] == endpoints["block-storage"] == []
+    assert endpoints["compute"][0]["interface"] == "public"
     token_id = resp.headers["X-Subject-Token"]
     assert cloud.keystone.validate(token_id).context.system_scope == "all"
 
@@ -245,9 +248,14 @@ def test_token_method_rescopes_and_keeps_the_original_expiry(cloud):
 
 
 def test_token_method_with_an_unknown_token_is_404(cloud):
+    # the Fernet formatter cannot decrypt it (the keystone oracle, 30.0.0)
+    # (from 15.0.0; keystone 13 and 14 name the token)
     resp = post(cloud, {"identity": {"methods": ["token"], "token": {"id": "nope"}}})
     assert resp.status == 404
-    assert resp.json()["error"]["message"] == "Could not find token: nope."
+    assert resp.json()["error"]["message"] == "This is not a recognized Fernet token nope"
+    auth = {"identity": {"methods": ["token"], "token": {"id": "x"}}}
+    upstream = post(Cloud(profile="upstream"), auth)
+    assert upstream.json()["error"]["message"] == "Could not recognize Fernet token"
 
 
 def test_tokens_are_the_same_for_the_same_seed_and_calls():

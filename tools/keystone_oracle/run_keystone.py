@@ -65,6 +65,7 @@ def bootstrap():
     b.service_name = "keystone"
     b.public_url = HOST + "/identity/v3"
     b.region_id = "RegionOne"
+    b.immutable_roles = True  # keystone-manage bootstrap's default (--immutable-roles)
     b.bootstrap()
     return b
 
@@ -99,6 +100,9 @@ def world(b):
             }
         )
         uids[name] = user["id"]
+        # devstack's `openstack user create --project demo` (fakecloud's world gives each
+        # user its project as default_project_id)
+        apis.identity_api.update_user(user["id"], {"default_project_id": demo_pid})
         apis.assignment_api.create_grant(roles[role], user_id=user["id"], project_id=demo_pid)
     for stype, sname, path in cases.CATALOG:
         if stype == "identity":
@@ -118,6 +122,8 @@ def world(b):
                 "enabled": True,
             },
         )
+    # fakecloud's admin has the admin project as its default one (bootstrap sets none)
+    apis.identity_api.update_user(b.admin_user_id, {"default_project_id": b.project_id})
     found = {
         "demo_pid": demo_pid,
         "admin_pid": b.project_id,
@@ -192,9 +198,9 @@ def main():
         )
         found = cases.kept(case, j, found)
     Path(OUT).write_text(json.dumps(out, indent=1, default=str))
-    import keystone
+    from importlib.metadata import version
 
-    print("keystone", getattr(keystone, "__version__", "?"), "answers", len(out))
+    print("keystone", version("keystone"), "answers", len(out))
 
 
 if __name__ == "__main__":

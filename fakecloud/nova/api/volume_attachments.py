@@ -341,13 +341,14 @@ class VolumeAttachmentController:
             old_volume = yield from self.nova.volume_api.get(ctx, old_volume_id)
         except exception.VolumeNotFound as exc:
             raise HttpError(404, exc.format_message()) from None
-        if self.nova.kernel.switches.swap_volume_cinder_only and not old_volume.get(
-            "migration_status"
-        ):
+        switches = self.nova.kernel.switches
+        if switches.swap_volume_cinder_only and not old_volume.get("migration_status"):
+            # 32.0.0's words (a8651eaff3 moved the check); its backports to 29.3.0, 30.1.0
+            # and 31.1.0 keep 93c0f9bc74's (the nova oracle, 29.4.0: swap-admin)
+            said = "; this API" if switches.series.nova >= 32 else " this api"
             raise HttpError(
                 409,
-                f"volume {old_volume_id} is not migrating; this API should only be called "
-                "by Cinder",
+                f"volume {old_volume_id} is not migrating{said} should only be called by Cinder",
             )
         try:
             new_volume = yield from self.nova.volume_api.get(ctx, new_volume_id)
