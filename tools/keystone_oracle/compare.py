@@ -28,8 +28,8 @@ def norm(x, ids):
 
 def shape(x, ids):
     """`x` with its leaf values replaced by their types but for `VALUES` (ids as names)."""
-    if isinstance(x, dict):
-        return {k: _leaf(k, v, ids) for k, v in x.items()}
+    if isinstance(x, dict):  # a key may be an id (``subtree_as_ids``)
+        return {named(k, ids): _leaf(k, v, ids) for k, v in x.items()}
     if isinstance(x, list):
         items = [shape(v, ids) for v in x]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
