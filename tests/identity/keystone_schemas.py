@@ -209,6 +209,7 @@ PROJECT = {
         "is_domain": {"const": False},
         "tags": {"type": "array"},
         "options": {"type": "object"},
+        "extra": {"type": "object"},  # a PATCH's answer (to_dict(include_extra_dict=True))
         "links": LINK_SELF,
     },
     "additionalProperties": False,
@@ -224,6 +225,7 @@ USER = {
         "password_expires_at": {"type": "null"},
         "default_project_id": HEX32,
         "options": {"type": "object"},
+        "extra": {"type": "object"},  # a PATCH's answer, as a project's
         "links": LINK_SELF,
     },
     "additionalProperties": False,

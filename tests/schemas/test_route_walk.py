@@ -1470,11 +1470,13 @@ _INFERENCE = {
     "required": ["prior_role", "implies"],
     "additionalProperties": False,
 }
+#: ``/v3/auth/catalog``'s and ``/v3/auth/system``'s links: ``self`` alone (the keystone oracle)
+_SELF_ONLY = {**ks.LINK_SELF, "additionalProperties": False}
 _SYSTEM = {
     "type": "object",
     "properties": {
         "system": {"type": "array", "items": {"type": "object", "properties": {"all": {}}}},
-        "links": ks.LIST_LINKS,
+        "links": _SELF_ONLY,
     },
     "required": ["system", "links"],
     "additionalProperties": False,
@@ -1497,13 +1499,18 @@ _KEYSTONE_READS: dict[str, Any] = {
     "/v3/services/{service_id}": ks.single("service", _SERVICE),
     "/v3/endpoints": ks.listing("endpoints", {**ks.ENDPOINT, "additionalProperties": True}),
     "/v3/role_assignments": ks.listing("role_assignments", _ASSIGNMENT),
-    "/v3/role_inferences": ks.listing("role_inferences", _INFERENCE),
+    "/v3/role_inferences": {
+        "type": "object",
+        "required": ["role_inferences"],
+        "properties": {"role_inferences": {"type": "array", "items": _INFERENCE}},
+        "additionalProperties": False,
+    },
     "/v3/auth/projects": ks.listing("projects", ks.PROJECT),
     "/v3/auth/domains": ks.listing("domains", ks.DOMAIN),
     "/v3/auth/system": _SYSTEM,
     "/v3/auth/catalog": {
         "type": "object",
-        "properties": {"catalog": ks.CATALOG, "links": ks.LIST_LINKS},
+        "properties": {"catalog": ks.CATALOG, "links": _SELF_ONLY},
         "required": ["catalog", "links"],
         "additionalProperties": False,
     },
