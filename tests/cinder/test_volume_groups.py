@@ -352,6 +352,16 @@ def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_sup
     )
     update = {"consistencygroup": {"name": "renamed"}}
     assert _c(cloud, "PUT", f"consistencygroups/{cg['id']}/update", update).status == 202
+    # adding a volume reaches the driver's update_consistencygroup: both end ``error``
+    vid = _c(cloud, "POST", "volumes", {"volume": {"size": 1, "volume_type": vtype}})
+    vid = vid.json()["volume"]["id"]
+    cloud.run_until_idle()
+    update = {"consistencygroup": {"add_volumes": vid}}
+    assert _c(cloud, "PUT", f"consistencygroups/{cg['id']}/update", update).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, cg["id"])[-3:] == ["available", "updating", "error"]
+    volume = _c(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert (volume["status"], volume["group_id"]) == ("error", None)
     snap = _c(cloud, "POST", "cgsnapshots", {"cgsnapshot": {"consistencygroup_id": cg["id"]}})
     sid = snap.json()["cgsnapshot"]["id"]
     cloud.run_until_idle()
