@@ -809,18 +809,21 @@ _GROUP_ADDED = [
 ]
 
 
+#: What a group's view and a consistency group's share.
+_GROUP_FIELDS = [
+    ("id", _uuid, True),
+    ("status", _GROUP_STATUS, True),
+    ("availability_zone", {"type": "string"}, True),
+    ("created_at", _datetime, True),
+    ("name", _string_or_null, True),
+    ("description", _string_or_null, True),
+    ("volume_types", {"type": "array", "items": _uuid}, True),
+]
+
+
 def group_detail(version: str) -> dict[str, Any]:
     """One group of show and the detail list at `version`."""
-    fields = [
-        ("id", _uuid, True),
-        ("status", _GROUP_STATUS, True),
-        ("availability_zone", {"type": "string"}, True),
-        ("created_at", _datetime, True),
-        ("name", _string_or_null, True),
-        ("description", _string_or_null, True),
-        ("group_type", _uuid, True),
-        ("volume_types", {"type": "array", "items": _uuid}, True),
-    ]
+    fields = [*_GROUP_FIELDS, ("group_type", _uuid, True)]
     return _object(fields + _at(version, _GROUP_ADDED))
 
 
@@ -846,17 +849,7 @@ def group_snapshot_detail(version: str) -> dict[str, Any]:
 
 
 #: A consistency group of show and the detail list (``api/views/consistencygroups.py``).
-CONSISTENCYGROUP_DETAIL = _object(
-    [
-        ("id", _uuid, True),
-        ("status", _GROUP_STATUS, True),
-        ("availability_zone", {"type": "string"}, True),
-        ("created_at", _datetime, True),
-        ("name", _string_or_null, True),
-        ("description", _string_or_null, True),
-        ("volume_types", {"type": "array", "items": _uuid}, True),
-    ]
-)
+CONSISTENCYGROUP_DETAIL = _object(_GROUP_FIELDS)
 #: A cgsnapshot of show and the detail list (``api/views/cgsnapshots.py``).
 CGSNAPSHOT_DETAIL = _object(
     [
