@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.nova import states
 from fakecloud.nova.compute import reimage
+from fakecloud.nova.virt import encryptors
 
 #: ``instance_actions.EXTEND_VOLUME``.
 EXTEND_VOLUME = "extend_volume"
@@ -92,6 +94,20 @@ def extend_volume(
         "INFO",
         f"Cinder extended volume {volume_id}; extending it to detect new size",
     )
+    guest = manager.driver.domains.get(instance.uuid)
+    running = guest is not None and guest.power_state in (states.RUNNING, states.POWER_PAUSED)
+    if running and manager.switches.extend_reads_encryption:
+        try:
+            yield from encryptors.read(manager.nova, context, volume_id)
+        except Exception as exc:  # noqa: BLE001 - 'Extend volume failed', then raised
+            manager._log(
+                instance.uuid,
+                "warning",
+                f"Extend volume failed, volume_id={volume_id}, reason: {exc}",
+            )
+            manager.db.fault_create(instance.uuid, exc, manager.host, "")
+            event.finish(exc)
+            return
     driver_log(
         instance,
         "DEBUG",

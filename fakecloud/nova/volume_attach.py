@@ -35,6 +35,7 @@ from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.resize_api import require_host
 from fakecloud.nova.exception import real_class_name
 from fakecloud.nova.objects import BlockDeviceMapping
+from fakecloud.nova.virt import encryptors
 from fakecloud.profiles.provenance import Backport, Change
 
 CONDUCTOR = "nova-conductor"
@@ -429,6 +430,8 @@ def detach_on_host(
         yield from instance_lock.acquire(manager, uuid)
     try:
         bdm = _bdm_of(manager.db, instance.uuid, volume_id)
+        # driver_detach: the encryption read once and handed to the driver (`encryptors`)
+        yield from encryptors.read(manager.nova, context, volume_id)
         if bdm.attachment_id:
             yield from volume_api.attachment_delete(context, bdm.attachment_id)
         else:
@@ -513,6 +516,13 @@ def _do_swap_volume(
             mountpoint=bdm.device_name,
             view=False,
         )
+        # LibvirtDriver.swap_volume's encryption reads (`encryptors`)
+        nova = manager.nova
+        old_encryption = yield from encryptors.read(nova, context, old_volume_id)
+        new_encryption = yield from encryptors.read(nova, context, new_volume_id)
+        if encryptors.native_luks(old_encryption) or encryptors.native_luks(new_encryption):
+            raise NotImplementedError(encryptors.SWAP_NATIVE_LUKS)
+        yield from encryptors.read(nova, context, new_volume_id)  # _connect_volume
         copy = manager.kernel.io.transfer(
             int(old["size"]) * GiB,
             (manager.driver.disk,),
@@ -521,6 +531,7 @@ def _do_swap_volume(
             instance_uuid=instance.uuid,
         )
         yield copy.done
+        yield from encryptors.read(nova, context, old_volume_id)  # _disconnect_volume
         yield from volume_api.attachment_complete(context, new_attachment_id)
         if bdm.attachment_id:
             yield from volume_api.attachment_delete(context, bdm.attachment_id)

@@ -14,6 +14,7 @@ from fakecloud.profiles import (
     switches_cinder,
     switches_compute,
     switches_driver,
+    switches_encryption,
     switches_locks,
     switches_notifications,
 )
@@ -51,4 +52,5 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_cinder.SWITCHES
     + switches_notifications.SWITCHES
     + switches_locks.SWITCHES
+    + switches_encryption.SWITCHES
 )

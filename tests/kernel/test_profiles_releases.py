@@ -104,6 +104,18 @@ EXPECTED = {
     },
     "policy_new_defaults_enforced": {"26.3.0": False, "27.0.0": True},
     "jsonschema_non_empty_message": {"30.3.0": False, "31.0.0": True},
+    "extend_reads_encryption": {"20.6.1": False, "21.0.0": True},
+    "lp1843639": {
+        "17.0.13": True,
+        "18.2.3": True,
+        "18.3.0": False,
+        "19.0.3": True,
+        "19.1.0": False,
+        "20.0.0": True,
+        "20.0.1": False,
+        "20.6.1": False,
+        "21.0.0": False,
+    },
     "detach_volume_locked": {
         "17.0.9": False,
         "17.0.10": True,

@@ -42,6 +42,7 @@ from fakecloud.nova import exception, server_groups, states
 from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
+from fakecloud.nova.virt import encryptors
 from fakecloud.nova.virt import live_migration as libvirt_lm
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.sim.resources import Semaphore
@@ -314,6 +315,19 @@ def _post_live_migration(
     destination told, the migration ``completed``."""
     _notify(manager, instance, "live_migration._post", "live_migration_post", "start")
     old = migrate_data.get("old_vol_attachment_ids") or {}
+    for volume_id in old:  # driver.post_live_migration: each volume disconnected here
+        try:
+            yield from encryptors.read_unless_secret(manager.nova, context, volume_id)
+        except Exception as exc:  # noqa: BLE001
+            if manager.switches.lp1843639:  # up the monitor: 'Live migration failed.'
+                _live_migration_failed(manager, instance, migration)
+                return
+            manager._log(
+                instance.uuid,
+                "error",
+                f"Ignoring exception while attempting to disconnect volume {volume_id} on "
+                f"the source host during post_live_migration: {exc}",
+            )
     for attachment_id in old.values():
         yield from manager.volume_api.attachment_delete(context, attachment_id)
     manager.driver.destroy(instance)  # driver.cleanup: the guest (and its disk) left here
@@ -445,6 +459,9 @@ def pre_live_migration(
                 )  # fmt: skip
                 old[bdm.volume_id] = bdm.attachment_id
                 bdm.attachment_id = new_id
+        for bdm in bdms:  # driver.pre_live_migration: each volume connected here
+            if bdm.is_volume and bdm.attachment_id is not None:
+                yield from encryptors.read(manager.nova, context, bdm.volume_id)
         for bdm in bdms:
             if bdm.is_volume and bdm.attachment_id is not None:
                 yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)

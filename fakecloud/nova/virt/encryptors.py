@@ -1,0 +1,62 @@
+"""The libvirt driver's reads of a volume's encryption metadata past the attach and the spawn
+(``LibvirtDriver._get_volume_encryption``: os-brick's ``get_encryption_metadata``, one Cinder
+``GET /volumes/{id}/encryption`` for a volume whose connection info says ``encrypted``, none
+for another), read in nova 17.0.13 and 34.0.0 ``virt/libvirt/driver.py`` and
+``virt/block_device.py``:
+
+- detach (``DriverVolumeBlockDevice.driver_detach``, every release): read once, before Cinder's
+  attachment is deleted, and handed down, so ``_detach_encryptor`` reads nothing more;
+- swap (``swap_volume``, every release): the old and the new volume's; a swap with a volume
+  QEMU decrypts itself (provider ``luks``: ``_use_native_luks``, ``_allow_native_luksv1``;
+  fakecloud's libvirt and QEMU are new enough) fails 'Swap volume is not supported for
+  encrypted volumes when native LUKS decryption is enabled.'; otherwise the new one's again
+  (``_connect_volume``) and, once copied, the old one's (``_disconnect_volume``);
+- extend (``extend_volume``, from 21.0.0, 961df12393: ``switches.extend_reads_encryption``):
+  a running or paused guest's volume, before its block device is resized;
+- live migration: on the destination each one's (``pre_live_migration`` → ``_connect_volume``),
+  before the new attachments are completed; on the source, before the old ones are deleted,
+  each one's QEMU did not decrypt (``post_live_migration`` → ``_detach_encryptor``: a LUKS
+  volume's libvirt secret on the source is deleted instead, no read).
+
+An error of Cinder's there fails the operation as the driver's own error would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from fakecloud.cinder.type_encryption import encryption_of
+from fakecloud.nova.block_device import encrypted
+
+#: os-brick's ``LEGACY_PROVIDER_CLASS_TO_FORMAT_MAP`` entries that mean LUKS (v1).
+_LUKS_PROVIDERS = frozenset(
+    {"luks", "nova.volume.encryptors.luks.LuksEncryptor", "os_brick.encryptors.luks.LuksEncryptor"}
+)
+SWAP_NATIVE_LUKS = (
+    "Swap volume is not supported for encrypted volumes when native LUKS decryption is enabled."
+)
+
+
+def read(nova: Any, context: Any, volume_id: str) -> Generator[Any, Any, dict[str, Any]]:
+    """``_get_volume_encryption``: an encrypted volume's metadata (one Cinder read), else {}."""
+    if not encrypted(nova, volume_id):
+        return {}
+    return (yield from nova.volume_api.get_volume_encryption_metadata(context, volume_id))
+
+
+def native_luks(encryption: dict[str, Any]) -> bool:
+    """``_allow_native_luksv1``: whether QEMU decrypts the volume itself (LUKS v1)."""
+    return encryption.get("provider") in _LUKS_PROVIDERS
+
+
+def read_unless_secret(nova: Any, context: Any, volume_id: str) -> Generator[Any, Any, None]:
+    """``_detach_encryptor`` with no metadata handed down: a volume QEMU decrypted has a
+    libvirt secret on the host, deleted with no read; another encrypted one is read."""
+    if not encrypted(nova, volume_id):
+        return
+    cinder = nova.volume_api.cinder
+    row = encryption_of(cinder, cinder.store.volumes[volume_id].volume_type.id)
+    if row is not None and native_luks(row):
+        return
+    yield from nova.volume_api.get_volume_encryption_metadata(context, volume_id)

@@ -1,0 +1,49 @@
+"""The libvirt driver's encryption reads past attach and spawn (`fakecloud.nova.virt.encryptors`):
+a swap reads the old volume's and refuses a LUKS one QEMU decrypts; a detach reads it once."""
+
+from __future__ import annotations
+
+from tests.nova.conftest import NovaEnv
+
+READ = "get_volume_encryption_metadata"
+
+
+def _volume(env: NovaEnv, **extra) -> str:
+    r = env.cloud.request(
+        "volumev3", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1, **extra}}
+    )
+    env.cloud.run_until_idle()
+    return r.json()["volume"]["id"]
+
+
+def _status(env: NovaEnv, vid: str) -> str:
+    path = f"/v3/{{project_id}}/volumes/{vid}"
+    return env.cloud.request("volumev3", "GET", path).json()["volume"]["status"]
+
+
+def test_a_luks_volume_is_not_swapped_and_its_detach_reads_its_encryption():
+    env = NovaEnv("nova-29.2.0")  # an admin's swap of two volumes is still served
+    sid = env.boot()
+    types = "/v3/{project_id}/types"
+    luks = env.cloud.request(
+        "volumev3", "POST", types, body={"volume_type": {"name": "luks"}}, user="admin"
+    ).json()["volume_type"]["id"]
+    body = {"encryption": {"provider": "luks", "control_location": "front-end"}}
+    env.cloud.request("volumev3", "POST", f"{types}/{luks}/encryption", body=body, user="admin")
+    vid, plain = _volume(env, volume_type=luks), _volume(env)
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": vid}}).status == 200
+    env.cloud.run_until_idle()
+    swap = {"volumeAttachment": {"volumeId": plain}}
+    assert env.request("PUT", f"{path}/{vid}", swap, user="admin").status == 202
+    env.cloud.run_until_idle()
+    # swap_volume read the old volume's encryption (the new one has none) and refused it
+    fault = env.nova.db.fault_latest(sid)
+    assert (fault.code, fault.message) == (500, "NotImplementedError")
+    assert (_status(env, vid), _status(env, plain)) == ("in-use", "available")
+    assert env.request("DELETE", f"{path}/{vid}").status == 202
+    env.cloud.run_until_idle()
+    assert _status(env, vid) == "available"
+    reads = [e["subject"] for e in env.cloud.trace.filter(kind="http.request", call=READ)]
+    # attach, swap (the old volume; the new one has no encryption), detach
+    assert [r.split("/", 3)[3] for r in reads] == [f"volumes/{vid}/encryption"] * 3
