@@ -280,3 +280,16 @@ def test_volume_set_size_extends_through_os_extend(osc, intercepted):
     assert (shown["status"], shown["size"]) == ("available", 3)
     with pytest.raises(CommandFailed, match="New size must be greater than 3 GB"):
         osc("volume", "set", "--size", "2", "grow-vol", output=False)
+
+
+def test_groups_implied_roles_and_a_project_tree(osc, intercepted):
+    admin = {"cloud": "fakecloud-admin"}
+    osc("group", "create", "ops", **admin)
+    osc("role", "add", "--group", "ops", "--project", "demo", "reader", **admin, output=False)
+    osc("implied", "role", "create", "service", "--implied-role", "reader", **admin)
+    kid = osc("project", "create", "--parent", "demo", "--tag", "ci", "kid", **admin)
+    d = intercepted.keystone.directory
+    assert (kid["parent_id"], kid["tags"]) == (d.project_by_name("demo").id, ["ci"])
+    (group,) = d.groups.values()
+    assert [d.roles[g.role_id].name for g in d.group_grants] == ["reader"]
+    assert (group.name, d.role_by_name("service").implies) == ("ops", ("reader",))
