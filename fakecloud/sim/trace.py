@@ -420,28 +420,30 @@ class _Locked:
             gc.enable()
 
 
-# Shape id -> its bytes in a trace's array of shape ids, 2-byte ("H") and 4-byte ("I"), for
-# every id a book has made (the wide ones from the first past 2 bytes on, and below it once
-# a trace widens): `Trace.put` appends them with ``frombytes``, which reads no number (an "H"
-# array's ``append`` parses its number with ``PyArg_Parse``: some 300 instructions an event).
-# An id's bytes are the same in every book: the lists are the process's, grown under a lock.
-_PACKED: list[bytes] = []
-_PACKED_WIDE: list[bytes] = []
+# Shape id -> a one-item array of it, 2-byte ("H") and 4-byte ("I"), for every id a book has
+# made (the wide ones from the first past 2 bytes on, and below it once a trace widens):
+# `Trace.put` appends them to a trace's array of shape ids with ``+=``, which reads no number
+# (an "H" array's ``append`` parses its number with ``PyArg_Parse``: some 300 instructions an
+# event) and no argument (``frombytes`` of the id's bytes parses its buffer argument: about
+# 150 more an event than ``+=``). An id's array is the same in every book: the lists are the
+# process's, grown under a lock, and nothing changes an array once made.
+_PACKED: list[array] = []
+_PACKED_WIDE: list[array] = []
 _PACKED_LOCK = threading.Lock()
 
 
-def _pack(upto: int, packed: list[bytes]) -> list[bytes]:
+def _pack(upto: int, packed: list[array]) -> list[array]:
     """`packed` (`_PACKED` or `_PACKED_WIDE`), holding at least the ids below `upto` now (made
     256 at a time: a book makes its shapes one by one)."""
     if len(packed) < upto:
         narrow = packed is _PACKED
-        size = 2 if narrow else array("I").itemsize
+        code = "H" if narrow else "I"
         with _PACKED_LOCK:
             start = len(packed)
             end = max(upto, start + 256)
             if narrow:
                 end = min(end, 1 << 16)
-            packed += [i.to_bytes(size, sys.byteorder) for i in range(start, end)]
+            packed += [array(code, (i,)) for i in range(start, end)]
     return packed
 
 
@@ -585,7 +587,7 @@ class Trace:
         self._book = book
         self._shapes = self._book.shapes
         self._widths = self._book.widths
-        self._packed = _PACKED  # its shape ids' bytes, 2 each (see `_PACKED`)
+        self._packed = _PACKED  # its shape ids as one-item arrays (see `_PACKED`)
         # Form number -> {actor, or (subject template, actor): this trace's _Family state}
         self._by_form = []
         # Site number -> {actor: the shape id its events take, or ~ an index of `_other`}
@@ -690,7 +692,7 @@ class Trace:
                 self._same_t = _NO_TIME
                 self._odd_t[len(self._shape)] = t
         try:
-            self._shape.frombytes(self._packed[shape])
+            self._shape += self._packed[shape]
         except IndexError:  # an id past what 2 bytes hold
             self._wider_shapes(shape)
         store = self._values
@@ -746,7 +748,7 @@ class Trace:
                 self._same_t = _NO_TIME
                 self._odd_t[len(self._shape)] = t
         try:
-            self._shape.frombytes(self._packed[shape])
+            self._shape += self._packed[shape]
         except IndexError:  # an id past what 2 bytes hold
             self._wider_shapes(shape)
         if site.template is None:
@@ -880,7 +882,7 @@ class Trace:
                 self._same_t = _NO_TIME
                 self._odd_t[len(self._shape)] = t
         try:
-            self._shape.frombytes(self._packed[shape])
+            self._shape += self._packed[shape]
         except IndexError:  # an id past what 2 bytes hold
             self._wider_shapes(shape)
         store = self._values
