@@ -21,6 +21,12 @@ from fakecloud.nova import exception
 HEARTBEAT_THRESHOLD = 60
 
 
+#: A host's name -> its RPC target (``compute.<host>``, interned): every message to a host
+#: names it, and formatting and interning it again cost a storm's messages more than a look-up
+#: in a table as small as the hosts (the interned strings' table is as large as the world).
+_TARGETS: dict[str, str] = {}
+
+
 class ComputeAPI:
     """Client side of the compute service's RPC endpoint."""
 
@@ -33,11 +39,17 @@ class ComputeAPI:
     def target(instance: Any, host: str | None = None) -> str:
         """The RPC target of `instance`'s host (`NovaException` when it has none)."""
         host = host or instance.host
-        if not host:
-            raise exception.NovaException(f"Unable to find host for Instance {instance.uuid}")
-        # Interned: the trace keeps the target of every message (one string per host, not
-        # one per message).
-        return sys.intern(f"compute.{host}")
+        found = _TARGETS.get(host)
+        if found is None:
+            if not host:
+                raise exception.NovaException(f"Unable to find host for Instance {instance.uuid}")
+            # Interned: the trace keeps the target of every message (one string per host, not
+            # one per message).
+            found = sys.intern(f"compute.{host}")
+            if len(_TARGETS) >= 4096:
+                _TARGETS.clear()
+            _TARGETS[host] = found
+        return found
 
     def cast(
         self, ctx: Any, instance: Any, method: str, host: str | None = None, **kwargs: Any
