@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.sim.collector import SPACED_ABOVE
 from fakecloud.sim.trace import form
 
 REQUEST = "http.request"
@@ -39,17 +40,29 @@ def sender(kernel: Any, default: str) -> str:
     """The part of `default`'s service (``nova-…``, ``cinder-…``) whose simulated process is
     running now: that process's service, or `default` when the process is another service's
     (Cinder's API runs inside the Nova process that called it) or names none."""
-    key = (kernel._live.get(kernel.env._active_proc), default)  # kernel.process_name()
-    found = _SENDERS.get(key)
+    name = kernel._live.get(kernel.env._active_proc)  # kernel.process_name()
+    known = _SENDERS.get(default)
+    if known is None:
+        known = _SENDERS[default] = {}
+    found = known.get(name)
     if found is None:
-        if len(_SENDERS) >= 4096:
-            _SENDERS.clear()
-        found = _SENDERS[key] = _sender(key[0] or "", default)
+        found = _sender(name or "", default)
+        if len(known) >= _KNOWN:
+            # Full: a storm's flows are thousands of API processes alive at once, each of a
+            # name of its own; a table cleared while they are would be refilled and cleared
+            # again by every round of their requests. It is cleared once few are alive.
+            if len(kernel._live) > SPACED_ABOVE:
+                return found
+            known.clear()
+        known[name] = found
     return found
 
 
-#: (process name, default) -> sender: a flow sends from the same few processes again and again.
-_SENDERS: dict[tuple[str | None, str], str] = {}
+#: default -> {process name -> sender}: a flow sends from the same few processes again and
+#: again (the API request's, its host's RPC handlers).
+_SENDERS: dict[str, dict[str | None, str]] = {}
+#: The names a table of `_SENDERS` holds at most.
+_KNOWN = 4096
 
 
 def _sender(process: str, default: str) -> str:
