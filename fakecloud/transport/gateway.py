@@ -308,7 +308,10 @@ class Gateway:
                         continue
                 sent[key.lower()] = value
         path, _, query = path.partition("?")
-        return self.handle(mount, method, path, query, Headers(sent), raw)
+        # `Headers(sent)` without folding the names again (each is written folded above)
+        folded = dict.__new__(Headers)
+        dict.update(folded, sent)
+        return self.handle(mount, method, path, query, folded, raw)
 
     # -- answers for traffic nothing serves --------------------------------------------------
 
