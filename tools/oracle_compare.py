@@ -74,6 +74,17 @@ def wire_header_dict(response: Any) -> dict[str, str]:
     return out
 
 
+def answer_json(response: Any) -> Any:
+    """A fakecloud answer's body as the real side's runner reads it off the wire: JSON (an
+    empty object too: ``{}`` is a body), None for none, else its first 300 characters."""
+    if response.body is None or response.body == b"":
+        return None
+    try:
+        return response.json()
+    except Exception:  # noqa: BLE001 - any body that is no JSON is kept as text
+        return {"_text": response.body[:300].decode(errors="replace")}
+
+
 def in_process_content_type(name: str, real: dict, value: Any) -> bool:
     """A `header_lines` skip: in-process answers carry no Content-Type unless the service set
     one (the HTTP layer adds it), so only a present one is compared."""

@@ -157,7 +157,8 @@ class GroupTypeAPI(ApiPart):
 
 
 class GroupTypeInUse(exception.CinderException):
-    """``GroupTypeInUse`` (the controller answers 400 "Target group type is still in use.")."""
+    """``GroupTypeInUse`` (``group_types.destroy`` answers 400 "Target group type is still in
+    use. <this message>")."""
 
     message = (
         "Group Type %(group_type_id)s deletion is not allowed with groups present with the type."

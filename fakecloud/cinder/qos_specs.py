@@ -20,10 +20,11 @@ from oslo_utils import strutils
 from fakecloud.cinder import exception
 
 CONSUMERS = ("back-end", "front-end", "both")
-#: ``str(QoSConsumerField())`` (oslo.versionedobjects' ``BaseEnumField.__repr__``).
+#: ``str(QoSConsumerField())`` (oslo.versionedobjects' ``BaseEnumField.__repr__``): a field
+#: made with no default shows the ``UnspecifiedDefault`` class (the cinder oracle, 29.0.0).
 _CONSUMER_FIELD = (
-    "QoSConsumerValues(default=back-end,nullable=False,valid_values=('back-end', 'front-end', "
-    "'both'))"
+    "QoSConsumerValues(default=<class 'oslo_versionedobjects.fields.UnspecifiedDefault'>,"
+    "nullable=False,valid_values=('back-end', 'front-end', 'both'))"
 )
 #: The first Cinder whose per-GB QoS covers bytes too, with a floor and a ceiling
 #: (``tune_opts``, 13.0.0); 12.x scales the three ``*_iops_sec_per_gb`` keys only.

@@ -40,6 +40,12 @@ def test_qos_specs_reach_the_connection_and_guard_their_deletion(world):
     assert spec["consumer"] == "front-end" and spec["specs"] == {"total_iops_sec_per_gb": "50"}
     again = call(cloud, "POST", "qos-specs", {"qos_specs": {"name": "gold"}}, ctx=ADMIN)
     assert fault(again) == ("conflictingRequest", 409, "QoS Specs gold already exists.")
+    body = {"qos_specs": {"name": "q2", "consumer": "nope"}}
+    assert fault(call(cloud, "POST", "qos-specs", body, ctx=ADMIN))[2] == (  # the cinder oracle
+        "Invalid qos specs: Valid consumer of QoS specs are: QoSConsumerValues(default=<class "
+        "'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,valid_values="
+        "('back-end', 'front-end', 'both'))"
+    )
     sid = spec["id"]
     query = f"vol_type_id={tid}"
     assert call(cloud, "GET", f"qos-specs/{sid}/associate", ctx=ADMIN, query=query).status == 202

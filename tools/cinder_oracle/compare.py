@@ -42,6 +42,9 @@ def shape(x):
     if isinstance(x, dict):
         return {k: (x[k] if k in VALUES else shape(x[k])) for k in x if k != "connection_info"}
     if isinstance(x, list):
+        if x and all(isinstance(v, dict) and "alias" in v for v in x):
+            # the extensions, in the order os.listdir gave the contrib directory's files
+            x = sorted(x, key=lambda v: v["alias"])
         return [shape(v) for v in x]
     return type(x).__name__
 

@@ -14,7 +14,7 @@ from fakecloud import Cloud
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
-from oracle_compare import wire_header_dict  # noqa: E402
+from oracle_compare import answer_json, wire_header_dict  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("out", nargs="?", default="fc-cinder.json")
@@ -59,10 +59,7 @@ def send(method, path, mv, body, user):
         headers["X-Service-Token"] = cloud.keystone.token_for("nova-service").id
         caller = None
     r = cloud.request("volumev3", method, path, body=body or b"", user=caller, headers=headers)
-    try:
-        j = r.json() if r.body else None
-    except Exception:
-        j = {"_text": r.body[:300].decode(errors="replace")}
+    j = answer_json(r)
     return r.status, j, wire_header_dict(r)
 
 

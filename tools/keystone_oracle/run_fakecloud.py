@@ -14,7 +14,7 @@ from fakecloud import Cloud
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
-from oracle_compare import wire_header_dict  # noqa: E402
+from oracle_compare import answer_json, wire_header_dict  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("out", nargs="?", default="fc-keystone-results.json")
@@ -62,10 +62,7 @@ for case in cases.CASES:
     if user is not None:
         h["X-Auth-Token"] = tokens[user]
     r = send(method, cases.fill(path, found), cases.fill(body, found), h)
-    try:
-        j = r.json() if r.body else None
-    except Exception:
-        j = {"_text": r.body[:300].decode(errors="replace")}
+    j = answer_json(r)
     out.append(
         {
             "name": name,

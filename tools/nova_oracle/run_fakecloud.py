@@ -15,7 +15,7 @@ from tests.nova.conftest import NovaEnv
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cases  # noqa: E402
-from oracle_compare import wire_header_dict  # noqa: E402
+from oracle_compare import answer_json, wire_header_dict  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("out", nargs="?", default="fc-results.json")
@@ -143,10 +143,7 @@ for name, method, path, headers, body, user in cases.CASES:
         user=USERS[user],
         headers=h,
     )
-    try:
-        j = r.json() if r.body else None
-    except Exception:
-        j = {"_text": r.body[:300].decode(errors="replace")}
+    j = answer_json(r)
     out.append(
         {
             "name": name,
