@@ -92,3 +92,20 @@ def reset_status(body: Any) -> str:
     if not isinstance(status, str):  # ``.lower()`` of it: the AttributeError's 500
         raise HttpError(500, faults.GENERIC[500])
     return status.lower()
+
+
+def replication(body: Any, action: str) -> dict[str, Any]:
+    """The replication actions (3.38): the action's value an object; ``failover_replication``'s
+    ``allow_attached_volume`` read strictly (its refusal prints the whole object)."""
+    assert_valid_body(body, action)
+    inner = body[action]
+    if action == "failover_replication":
+        from oslo_utils import strutils  # on use: its import compiles ~400 regexes
+
+        try:
+            strutils.bool_from_string(inner.get("allow_attached_volume", False), strict=True)
+        except ValueError:
+            raise HttpError(
+                400, f"Invalid value '{inner}' for allow_attached_volume flag."
+            ) from None
+    return inner

@@ -576,9 +576,11 @@ def _replication(service: Any, req: Request, action: str, body: Any) -> Generato
     """The replication actions (3.38, `fakecloud.cinder.groups_replication`): 202, or the
     targets (an RPC call)."""
     _since(req, GROUP_REPLICATION)
-    if not _queens(service):
+    if _queens(service):
+        inner = groups_queens.replication(body, action)
+    else:
         validation.validate(REPLICATION_SCHEMAS.get(action) or _empty_action(action), body)
-    inner = body[action] if isinstance(body[action], dict) else {}
+        inner = body[action]
     row = service.cinder.group_api.get(req.context, req.params["id"])
     if action == "list_replication_targets":
         targets = yield from groups_replication.list_targets(service.cinder, req.context, row)

@@ -236,6 +236,11 @@ def test_a_cloud_without_groups_saves_no_group_tables_and_queens_checks_bodies_b
         "Cannot provide both 'group_snapshot_id' and 'source_group_id' to create group None "
         "from source."
     )
+    flag = {"failover_replication": {"allow_attached_volume": "maybe"}}
+    failover = _c(cloud, "POST", f"groups/{listed[0]['id']}/action", flag, version="3.50")
+    assert fault(failover)[2] == (
+        "Invalid value '{'allow_attached_volume': 'maybe'}' for allow_attached_volume flag."
+    )
     # the consistency groups' hand checks until 27.x (their bodies are refused before any row)
     cg = _c(
         cloud, "POST", "consistencygroups", {"consistencygroup": {"name": " x "}}, version="3.0"
