@@ -23,7 +23,10 @@ OFFLINE_COMMIT_REFUSED_SINCE = (23, 0, 1)
 class VolumeBDMIsMultiAttach(exception.Invalid):
     """Nova's ``VolumeBDMIsMultiAttach``."""
 
-    msg_fmt = "Volume %(volume_id)s is attached to more than one server."
+    msg_fmt = (
+        "Block Device Mapping %(volume_id)s is a multi-attach volume and is not valid for this "
+        "operation."
+    )
 
 
 def _instance_of(nova: Any, volume_id: str) -> Any:

@@ -1848,16 +1848,10 @@ class ComputeManager:
         self, context: Any, instance: Any, volume_id: str, create_info: dict[str, Any]
     ) -> Generator[Any, Any, None]:
         """RPC cast: move the guest onto Cinder's new qcow2 file (`volume_snapshots`)."""
-        try:
-            yield from self._task(
-                volume_snapshots.volume_snapshot_create(
-                    self, context, instance, volume_id, create_info
-                )
-            )
-        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
-            self.notifier.exception(
-                self.host, "volume_snapshot_create", exc, instance=instance.uuid
-            )
+        work = volume_snapshots.volume_snapshot_create(
+            self, context, instance, volume_id, create_info
+        )
+        yield from self._notified("volume_snapshot_create", instance, work)
 
     def volume_snapshot_delete(
         self,
@@ -1868,16 +1862,18 @@ class ComputeManager:
         delete_info: dict[str, Any],
     ) -> Generator[Any, Any, None]:
         """RPC cast: merge a snapshot's file out of the guest's chain (`volume_snapshots`)."""
+        work = volume_snapshots.volume_snapshot_delete(
+            self, context, instance, volume_id, snapshot_id, delete_info
+        )
+        yield from self._notified("volume_snapshot_delete", instance, work)
+
+    def _notified(self, name: str, instance: Any, work: Generator) -> Generator[Any, Any, None]:
+        """Run a cast's `work` as a task; a failure is ``wrap_exception``'s notification
+        (nobody waits on a cast)."""
         try:
-            yield from self._task(
-                volume_snapshots.volume_snapshot_delete(
-                    self, context, instance, volume_id, snapshot_id, delete_info
-                )
-            )
-        except Exception as exc:  # noqa: BLE001 - wrap_exception; nobody waits on a cast
-            self.notifier.exception(
-                self.host, "volume_snapshot_delete", exc, instance=instance.uuid
-            )
+            yield from self._task(work)
+        except Exception as exc:  # noqa: BLE001
+            self.notifier.exception(self.host, name, exc, instance=instance.uuid)
 
     # -- quiesce (volume-backed snapshots, spec 4.7) -----------------------------------------
 

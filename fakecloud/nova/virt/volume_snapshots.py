@@ -21,7 +21,11 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import exception, states
-from fakecloud.nova.virt.guest_agent import can_quiesce, image_props_for_quiesce
+from fakecloud.nova.virt.guest_agent import (
+    bool_from_string,
+    can_quiesce,
+    image_props_for_quiesce,
+)
 from fakecloud.nova.virt.libvirt import LibvirtError
 
 #: ``FixedIntervalLoopingCall(_wait_for_snapshot).start(interval=0.5)``.
@@ -66,7 +70,7 @@ def _update_status(manager: Any, context: Any, snapshot_id: str, status: str) ->
 def _snapshot_disk(manager: Any, instance: Any, dom: Any) -> None:
     """``_volume_snapshot_create``'s ``guest.snapshot``: quiesced when it can be."""
     props = image_props_for_quiesce(instance.system_metadata)
-    required = str(props.get("os_require_quiesce")).lower() in ("true", "1", "yes", "on")
+    required = bool_from_string(props.get("os_require_quiesce", False))
     quiesced = False
     try:
         can_quiesce(manager.driver, instance, props)
