@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.nova.exception import InstanceQuiesceFailed
 from tests.nova.conftest import NovaEnv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,3 +145,26 @@ def test_a_guest_that_shuts_itself_down_while_frozen_is_frozen_no_more(worlds):
     host.guest_stopped(sid)
     assert not dom.frozen and dom.frozen_intervals[-1][1] == env.kernel.now
     assert env.cloud.check_invariants(["no_frozen_guest"]) == []
+
+
+def test_a_guest_that_shuts_itself_down_during_the_freeze_is_never_frozen(worlds):
+    # The agent goes down with the guest: libvirt's "Guest agent disappeared while executing
+    # command" (VIR_ERR_AGENT_UNRESPONSIVE), and nothing stays frozen.
+    env, sid = _world(worlds)
+    host = env.nova.hosts["cmp-1"]
+    freeze = host.driver.quiesce(None, host.db.instance_row(sid), {"hw_qemu_guest_agent": "yes"})
+
+    def caught():
+        try:
+            yield from freeze
+        except InstanceQuiesceFailed as exc:  # 27.0.0 on: the agent's error, for the API's 409
+            return exc
+
+    quiesced = env.kernel.env.process(caught())
+    env.kernel.run(until=env.kernel.now + 0.01)  # the freeze command is running
+    host.guest_stopped(sid)
+    env.kernel.run(until=env.kernel.now + 5)
+    assert not host.driver.domains[sid].frozen
+    assert "disappeared while executing" in str(quiesced.value)
+    (failed,) = env.cloud.trace.filter(kind="guest.agent_error", subject=sid)
+    assert failed["command"] == "guest-fsfreeze-freeze"

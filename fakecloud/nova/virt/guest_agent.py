@@ -190,7 +190,14 @@ class GuestAgent:
             elif command == FREEZE:
                 if self.freeze_s > 0:
                     yield self.kernel.timeout(self.freeze_s)
-                self._move(self.domain, "frozen", _FREEZE, requested)
+                if self.domain.power_state == states.RUNNING:
+                    self._move(self.domain, "frozen", _FREEZE, requested)
+                else:  # the guest went down meanwhile, its agent with it (qemu_agent.c's EOF)
+                    error = LibvirtError(
+                        "Guest agent is not responding: Guest agent disappeared while "
+                        "executing command",
+                        VIR_ERR_AGENT_UNRESPONSIVE,
+                    )
             else:
                 dom = self.domain
                 if self.thaw_s > 0:
