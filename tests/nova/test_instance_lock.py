@@ -23,3 +23,28 @@ def test_a_delete_during_the_build_waits_for_the_build_to_end(env: NovaEnv):
         ("compute__do_build_and_run_instance", "finish", 4.009),
         ("compute_terminate_instance", "finish", 6.009),
     ]
+
+
+def test_the_power_sync_waits_for_a_swap_to_stop_a_guest_that_stopped_by_itself():
+    # 29.2.0: an admin's swap of two volumes is served, and holds the lock (from 23.0.0)
+    env = NovaEnv("nova-29.2.0", {"nova": {"sync_power_state_interval_s": 1}})
+    sid = env.boot()
+    old, new = (
+        env.cloud.request(
+            "volumev3", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}
+        ).json()["volume"]["id"]
+        for _ in range(2)
+    )
+    env.cloud.run_until_idle()
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": old}}).status == 200
+    env.cloud.run_until_idle()
+    swap = {"volumeAttachment": {"volumeId": new}}
+    assert env.request("PUT", f"{path}/{old}", swap, user="admin").status == 202
+    env.cloud.advance(0.5)  # the swap copies the volume for about 5 s
+    env.cloud.nova.hosts["cmp-1"].guest_stopped(sid)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "SHUTOFF"
+    events = {(e["event"], e["phase"]): e["t"] for e in env.cloud.trace.filter(kind="nova.event")}
+    # the sync's stop (its instance action's event) comes only after the swap
+    assert events["compute_stop_instance", "start"] > events["compute_swap_volume", "finish"]

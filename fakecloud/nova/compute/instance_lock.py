@@ -46,3 +46,9 @@ def release(manager: Any, uuid: str) -> None:
         del manager.__dict__["_instance_locks"]
     if freed is not None:
         freed.succeed()
+
+
+def held(manager: Any, uuid: str) -> bool:
+    """Whether a task on `manager`'s host holds server `uuid`'s lock."""
+    locks = manager.__dict__.get("_instance_locks")
+    return locks is not None and uuid in locks

@@ -17,7 +17,10 @@ over a shut-down one, are force-stopped (``force_stop``); ``active`` over a paus
 guest, and the ``building``/``rescued``/``resized``/``suspended``/ ``error`` servers, are left
 alone; a (soft-)deleted server over a running guest is only warned about. A refused stop is
 logged and tried again at the next run. ``sync_power_state_pool_size`` (how many servers sync
-at once) is not visible here: each sync takes no virtual time.
+at once) is not visible here: each sync takes no virtual time, but holds the server's lock
+(``query_driver_power_state_and_sync``): a server one of the host's tasks holds (a swap, a
+detach) is synced in a green thread of its own once the task ends, by the run's list's task
+state (a pending task skips it) and the guest's state then.
 
 A guest that stops on its own (`guest_stopped`: it shut itself down or crashed; libvirt's
 default ``on_crash`` destroys it, so either way it is SHUTDOWN) sends libvirt's STOPPED
@@ -37,10 +40,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import exception, states
+from fakecloud.nova.compute import instance_lock
 from fakecloud.nova.virt.guest_agent import guest_restarted
 
 #: oslo.service's ``DEFAULT_INTERVAL``: a periodic task of spacing 0 runs this often.
@@ -140,16 +145,47 @@ def sync_tick(manager: Any) -> None:
         return
     rows = [r for r in manager.db.instances_on_host(manager.host) if _out_of_step(manager, r)]
     for row in rows:
-        if row.task_state is not None:
-            _log(manager, row.uuid, "info", _pending(row.task_state))
+        uuid = row.uuid
+        if not instance_lock.held(manager, uuid):
+            _query_driver_power_state_and_sync(manager, uuid, row.task_state)
             continue
-        try:
-            instance = manager.db.instance_get(row.uuid, manager.actor)
-        except exception.InstanceNotFound:
-            continue
-        sync_instance_power_state(manager, instance, _guest_state(manager, row.uuid))
+        in_progress = manager.__dict__.setdefault("_syncs_in_progress", set())
+        if uuid not in in_progress:  # else: 'Sync already in progress' (debug)
+            in_progress.add(uuid)
+            work = _sync_when_unlocked(manager, uuid, row.task_state)
+            manager.spawn_task(work, "_sync_power_states")
     if any(_out_of_step(manager, r) for r in manager.db.instances_on_host(manager.host)):
         watch(manager, ran=True)
+
+
+def _query_driver_power_state_and_sync(manager: Any, uuid: str, listed_task: Any) -> None:
+    """One server's sync: skipped if the run's list showed it a task, else read again and
+    aligned with its guest."""
+    if listed_task is not None:
+        _log(manager, uuid, "info", _pending(listed_task))
+        return
+    try:
+        instance = manager.db.instance_get(uuid, manager.actor)
+    except exception.InstanceNotFound:
+        return
+    sync_instance_power_state(manager, instance, _guest_state(manager, uuid))
+
+
+def _sync_when_unlocked(manager: Any, uuid: str, listed_task: Any) -> Generator:
+    """``query_driver_power_state_and_sync`` holds the server's lock (every release): a
+    server one of its tasks holds is synced, in a green thread of its own, once that task
+    ends, by what the run's list showed and what the guest is then."""
+    try:
+        yield from instance_lock.acquire(manager, uuid)
+        try:
+            _query_driver_power_state_and_sync(manager, uuid, listed_task)
+        finally:
+            instance_lock.release(manager, uuid)
+    finally:
+        in_progress = manager.__dict__["_syncs_in_progress"]
+        in_progress.discard(uuid)
+        if not in_progress:
+            del manager.__dict__["_syncs_in_progress"]
 
 
 def _pending(task_state: str) -> str:
