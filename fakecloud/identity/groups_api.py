@@ -29,7 +29,10 @@ from fakecloud.identity.admin_api import (
 from fakecloud.identity.api import _filtered, _is_admin, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Group
-from fakecloud.profiles.series import KEYSTONE_DOMAIN_READER_SINCE
+from fakecloud.profiles.series import (
+    KEYSTONE_DOMAIN_READER_SINCE,
+    KEYSTONE_MEMBERSHIP_EXPIRY_SINCE,
+)
 
 _GROUP_FIELDS = ("id", "name", "domain_id", "description")
 
@@ -233,10 +236,13 @@ class KeystoneGroupsApi(KeystoneWritesApi):
             self._may_read(req, user.domain_id if user else None, "identity:list_groups_for_user")
         if user is None:
             raise exception.UserNotFound(user_id=user_id)
-        groups = _filtered(self.directory.groups_of(user_id), req, ("name",))
-        return Response(
-            200, {"groups": [self._render(req, g) for g in groups], "links": _links(req)}
-        )
+        groups = [
+            self._render(req, g)
+            for g in _filtered(self.directory.groups_of(user_id), req, ("name",))
+        ]
+        if self._release >= KEYSTONE_MEMBERSHIP_EXPIRY_SINCE:
+            groups = [{**g, "membership_expires_at": None} for g in groups]
+        return Response(200, {"groups": groups, "links": _links(req)})
 
 
 def _group_conflict(name: str, domain_id: str) -> exception.Error:

@@ -6,7 +6,8 @@ A project's tags are stored beside its fields, as ``tags`` of a create or an upd
 (`fakecloud.identity.writes.WrittenDirectory.tags_of`), and filter ``GET /v3/projects``
 (``?tags=``, ``?tags-any=``, ``?not-tags=``, ``?not-tags-any=``). A tag is 1 to 255 characters
 without ``/`` or ``,``, a project holds at most 80, checked by ``lazy_validate`` in its words
-(400). Policy: reading the caller's own project's tags, or an admin's; writing them, an admin or
+(400; from 27.0.0 a ``PUT`` of the whole list is checked first by its body schema, in the new
+words). Policy: reading the caller's own project's tags, or an admin's; writing them, an admin or
 (from keystone 26.0.0) a manager of the project's domain.
 """
 
@@ -19,10 +20,17 @@ from fakecloud.identity import admin_schema, exception, schema
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _mapped
 from fakecloud.identity.models import Project
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
 #: ``keystone/resource/schema.py`` ``project_tag_create`` and ``project_tags_update``.
 TAG = admin_schema._PROJECT["tags"]["items"]
 TAGS = admin_schema._PROJECT["tags"]
+#: keystone 27.0.0 ``tags_update_request_body``.
+TAGS_BODY = {
+    "type": "object",
+    "properties": {"tags": {"type": "array", "items": TAG}},
+    "additionalProperties": False,
+}
 
 
 class KeystoneTagsApi(KeystoneWritesApi):
@@ -68,9 +76,15 @@ class KeystoneTagsApi(KeystoneWritesApi):
         return Response(200, self._listed(req, self.directory.tags_of(project.id)))
 
     def update_project_tags(self, req: Request) -> Response:
-        """``PUT /v3/projects/{id}/tags`` ``{"tags": [...]}``: 200 and the tags, all replaced."""
+        """``PUT /v3/projects/{id}/tags`` ``{"tags": [...]}``: 200 and the tags, all replaced.
+        From 27.0.0 the body passes ``tags_update_request_body`` first (before the policy, in
+        the new words); the list's own checks (at most 80, no repeat) are ``lazy_validate``'s
+        in every release."""
+        body = _json(req)
+        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            admin_schema.validate(TAGS_BODY, body)
         project = self._tagged(req, "identity:update_project_tags")
-        tags = _json(req).get("tags", {})
+        tags = body.get("tags", {})
         schema.lazy_validate(admin_schema.validator(TAGS), tags)
         tags = [t.strip() for t in tags]
         self._store(project, tags)

@@ -148,6 +148,10 @@ KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
 #: (Train's ``SYSTEM_READER_OR_DOMAIN_READER``, OR'd with the deprecated ``admin_required``);
 #: 13.0.x reads them as an admin only.
 KEYSTONE_DOMAIN_READER_SINCE = 16
+#: A user's groups (``GET /v3/users/{id}/groups``) carry ``membership_expires_at`` (null for a
+#: membership that never expires) from 18.0.0 (Victoria's expiring memberships,
+#: ``identity/core.py`` ``list_groups_for_user``).
+KEYSTONE_MEMBERSHIP_EXPIRY_SINCE = 18
 #: A string that is no Fernet token: "This is not a recognized Fernet token <id>" to 14.x,
 #: "Could not recognize Fernet token" from 15.0.0 (``token_formatters.unpack``).
 KEYSTONE_FERNET_WORDING_SINCE = 15

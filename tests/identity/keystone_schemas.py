@@ -251,6 +251,7 @@ GROUP = {
         "name": {"type": "string"},
         "domain_id": {"type": "string"},
         "description": {"type": "string"},
+        "membership_expires_at": {"type": "null"},
         "links": LINK_SELF,
     },
     "additionalProperties": False,

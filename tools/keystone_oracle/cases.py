@@ -293,3 +293,60 @@ add("role-implies", None, "PUT", "/v3/roles/{manager_rid}/implies/{service_rid}"
 q("role-implies-list", "/v3/roles/{manager_rid}/implies", user="system")
 add("role-implies-delete", None, "DELETE", "/v3/roles/{manager_rid}/implies/{service_rid}",
     user="system")  # fmt: skip
+# their refusals and the assignments they make (ks2)
+G = "/v3/groups"
+add("group-create-g2", b({"group": {"name": "g2", "description": "d"}}), path=G,
+    keep=("g2", ["group", "id"]))  # fmt: skip
+add("group-create-dup", b({"group": {"name": "g2"}}), path=G)
+add("group-create-member", b({"group": {"name": "g3"}}), path=G, user="member")
+add("group-create-nodomain", b({"group": {"name": "g3", "domain_id": "nope"}}), path=G)
+add("group-create-noname", b({"group": {}}), path=G)
+add("group-update", b({"group": {"name": "g2b"}}), "PATCH", G + "/{g2}")
+add("group-update-domain", b({"group": {"domain_id": "other"}}), "PATCH", G + "/{g2}")
+q("group-get-none", G + "/{nouuid}")
+q("group-check-not-member", G + "/{g2}/users/{demo_uid}")
+add("group-remove-not-member", None, "DELETE", G + "/{g2}/users/{demo_uid}")
+add("group-add-nouser", None, "PUT", G + "/{g2}/users/{nouuid}")
+add("group-add-reader", None, "PUT", G + "/{g2}/users/{reader_uid}")
+q("group-check-member", G + "/{g2}/users/{reader_uid}")
+add("group-grant", None, "PUT", P + "/{demo_pid}/groups/{g2}/roles/{member_rid}")
+q("group-grant-check", P + "/{demo_pid}/groups/{g2}/roles/{member_rid}")
+q("group-grants", P + "/{demo_pid}/groups/{g2}/roles")
+add("group-grant-norole", None, "PUT", P + "/{demo_pid}/groups/{g2}/roles/{nouuid}")
+add("group-grant-domain", None, "PUT", "/v3/domains/default/groups/{g2}/roles/{reader_rid}")
+q("ra-group", "/v3/role_assignments?group.id={g2}&include_names", user="system")
+q("ra-effective-user", "/v3/role_assignments?user.id={reader_uid}&effective", user="system")
+q("ra-domain", "/v3/role_assignments?scope.domain.id=default", user="system")
+q("ra-subtree", "/v3/role_assignments?scope.project.id={demo_pid}&include_subtree",
+  user="system")  # fmt: skip
+add("group-revoke-domain", None, "DELETE", "/v3/domains/default/groups/{g2}/roles/{reader_rid}")
+add("group-revoke-again", None, "DELETE", "/v3/domains/default/groups/{g2}/roles/{reader_rid}")
+add("group-delete-g2", None, "DELETE", G + "/{g2}")
+add("project-c2", b({"project": {"name": "c2", "parent_id": "{demo_pid}"}}), path=P,
+    keep=("c2", ["project", "id"]))  # fmt: skip
+add("project-c2-nested", b({"project": {"name": "c3", "parent_id": "{c2}"}}), path=P,
+    keep=("c3", ["project", "id"]))  # fmt: skip
+add("project-parent-none", b({"project": {"name": "c4", "parent_id": NO_SUCH}}), path=P)
+add("project-disable-c2", b({"project": {"enabled": False}}), "PATCH", P + "/{c2}")
+add("project-reparent", b({"project": {"parent_id": "{admin_pid}"}}), "PATCH", P + "/{c3}")
+q("projects-by-parent", P + "?parent_id={c2}", user="system")
+q("project-parents-ids", P + "/{c3}?parents_as_ids", user="system")
+q("project-parents-both", P + "/{c3}?parents_as_ids&parents_as_list", user="system")
+q("project-tag-none", P + "/{c2}/tags/none")
+add("project-tags-bad", b({"tags": ["a/b"]}), "PUT", P + "/{c2}/tags")
+add("project-tags-set", b({"tags": ["x", "y"]}), "PUT", P + "/{c2}/tags")
+q("projects-not-tags-any", P + "?not-tags-any=x", user="system")
+add("project-delete-c3", None, "DELETE", P + "/{c3}")
+add("project-delete-c2", None, "DELETE", P + "/{c2}")
+add("role-implies-admin", None, "PUT", "/v3/roles/{service_rid}/implies/{admin_rid}", user="system")
+add("role-implies-twice", None, "PUT", "/v3/roles/{service_rid}/implies/{reader_rid}",
+    user="system")  # fmt: skip
+add("role-implies-twice-2", None, "PUT", "/v3/roles/{service_rid}/implies/{reader_rid}",
+    user="system")  # fmt: skip
+q("role-implies-get", "/v3/roles/{service_rid}/implies/{reader_rid}", user="system")
+q("role-implies-none", "/v3/roles/{service_rid}/implies/{member_rid}", user="system")
+add("role-implies-norole", None, "PUT", "/v3/roles/{nouuid}/implies/{reader_rid}", user="system")
+add("role-implies-member", None, "PUT", "/v3/roles/{service_rid}/implies/{member_rid}",
+    user="member")  # fmt: skip
+add("role-implies-cleanup", None, "DELETE", "/v3/roles/{service_rid}/implies/{reader_rid}",
+    user="system")  # fmt: skip
