@@ -21,8 +21,11 @@ The API writes ``frozen`` first (``_replication_db_change``, ``check_up=False``:
 that is down is found too), then asks the backend's volume manager with an RPC ``call``,
 which disables (enables) its service and answers True. A volume service that is down leaves
 the call in its queue: after ``rpc_response_timeout`` nothing catches the ``MessagingTimeout``
-(a 500, the generic words), the row stays ``frozen`` (thawed) but the service enabled
-(disabled) until the service is back and takes the call, whose answer nobody waits for.
+(a 500, the generic words), and the row stays ``frozen`` (thawed) with the service enabled
+(disabled). RabbitMQ then drops the request (oslo.messaging publishes a call with
+``expiration=timeout``), so a service back later never changes; fakecloud's bus still
+delivers it then (`fakecloud.sim.rpc` keeps a queued call past its timeout), a difference of
+the bus, not of this module.
 """
 
 from __future__ import annotations
