@@ -1,0 +1,525 @@
+"""A Hypothesis state machine over Nova, Cinder, Glance and Keystone at once, for
+``test_stateful.py``.
+
+Each rule is what a user or an operator does (boot from an image or a volume, createImage of
+either kind, stop and start, attach and detach, volume snapshots, deletes of images in use,
+quota changes, retypes and migrations, Cinder groups and QoS, Keystone users and grants, the
+virtual clock advanced), as the owner of a resource, its project's reader, another project's
+member or an admin. After every step: no exception fakecloud did not expect, every error
+answer a fault body of a real service's shape, and `cloud.check_invariants()` holds. Now and
+then the cloud is settled, saved, loaded and forked: the copies' saved bytes must be the
+original's, the machine carries on with one copy, and the next steps go to the original too,
+each answer byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fuzzing import Answer, fault_shape_problem
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from fakecloud import Cloud, state
+
+#: Who acts on a resource: its owner (three times as often), its project's reader, another
+#: project's member, an admin.
+ACTORS = ("owner", "owner", "owner", "reader", "stranger", "admin")
+#: The users who create resources, and each one's reader and stranger.
+OWNERS = {"demo": ("demo-reader", "other"), "other": ("other-reader", "demo")}
+PICK = st.integers(min_value=0, max_value=255)
+WAITS = st.sampled_from([0.0, 0.5, 2.0, 10.0, 60.0, 600.0])
+
+
+def _settled(cloud: Any) -> tuple[Any, str]:
+    """A cloud's saved data without its trace, and the trace as JSON lines: a loaded trace
+    starts a book of shapes of its own (`Trace.restore`), so the same events after a load are
+    numbered by other, duplicate shapes in its next save (docs/robustness.md, Known limits)."""
+    data = json.loads(state.dumps(cloud))
+    data["nodes"] = [n for n in data["nodes"] if not (isinstance(n, list) and n[0] == "trace")]
+    return data, cloud.trace.to_jsonl()
+
+
+def _apart(mine: Any, theirs: Any, where: str = "") -> str:
+    """Where two saved data first differ, and how."""
+    if type(mine) is type(theirs) and isinstance(mine, (dict, list)):
+        keys = sorted(set(mine) | set(theirs)) if isinstance(mine, dict) else range(len(mine))
+        for key in keys:
+            if isinstance(mine, list) and key >= len(theirs):
+                break
+            if isinstance(mine, dict) and (key not in mine or key not in theirs):
+                return f"{where}/{key}: only in one"
+            if mine[key] != theirs[key]:
+                return _apart(mine[key], theirs[key], f"{where}/{key}")
+    return f"{where}: {str(mine)[:300]} != {str(theirs)[:300]}"
+
+
+def _pick(items: list, index: int) -> Any:
+    return items[index % len(items)] if items else None
+
+
+class CloudMachine(RuleBasedStateMachine):
+    """Steps over a fork of a robustness world (`World`); see the module docstring."""
+
+    world: Any = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cloud = self.world.fork()
+        self.ids = self.world.ids
+        self.project_ids = {"demo": self.ids["project_id"], "other": self.ids["other_project_id"]}
+        self.twin: Any = None  # the cloud a copy was made of, sent every request too
+        self.servers: list[tuple[str, str]] = [("demo", self.ids["server_id"])]
+        self.volumes: list[tuple[str, str]] = [("demo", self.ids["volume_id"])]
+        self.snapshots: list[tuple[str, str]] = [("demo", self.ids["volume_snapshot_id"])]
+        self.images: list[tuple[str, str]] = [("demo", self.ids["snapshot_image_id"])]
+        self.types: list[str] = [self.ids["volume_type_id"]]
+        self.qos: list[str] = []
+        self.group_types: list[str] = []
+        self.groups: list[tuple[str, str]] = []
+        self.users: list[str] = []
+        self.steps = 0
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _user(self, owner: str, actor: str) -> str:
+        reader, stranger = OWNERS.get(owner, ("demo-reader", "other"))
+        return {"owner": owner, "reader": reader, "stranger": stranger, "admin": "admin"}[actor]
+
+    def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        user: str = "demo",
+        microversion: str | None = None,
+    ) -> Any:
+        """Send one request (to the twin too, whose answer must be the same); check it."""
+        resp = self.cloud.request(service, method, path, body, user=user, microversion=microversion)
+        shown = f"{user} {method} {path} {body} @{microversion}"
+        answer = Answer(
+            resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.content()
+        )
+        problem = fault_shape_problem(answer, method)
+        assert problem is None, (shown, problem)
+        if self.twin is not None:
+            again = self.twin.request(
+                service, method, path, body, user=user, microversion=microversion
+            )
+            assert (again.status, again.content()) == (resp.status, answer.body), (
+                f"the copy answered {shown} otherwise: {again.status} {again.content()[:300]!r}"
+                f" vs {resp.status} {answer.body[:300]!r}"
+            )
+        return resp
+
+    def advance(self, seconds: float) -> None:
+        self.cloud.advance(seconds)
+        if self.twin is not None:
+            self.twin.advance(seconds)
+
+    def _made(self, resp: Any, status: int, *keys: str) -> str | None:
+        if resp.status != status:
+            return None
+        value = resp.json()
+        for key in keys:
+            value = value[key]
+        return str(value)
+
+    # -- Nova -------------------------------------------------------------------------------
+
+    @rule(owner=st.sampled_from(sorted(OWNERS)), flavor=st.sampled_from(["1", "2"]))
+    def boot_from_image(self, owner: str, flavor: str) -> None:
+        server = {"name": "i", "flavorRef": flavor, "imageRef": self.ids["base_image_id"]}
+        server["networks"] = "none"
+        resp = self.call("compute", "POST", "/v2.1/servers", {"server": server}, owner, "2.60")
+        if made := self._made(resp, 202, "server", "id"):
+            self.servers.append((owner, made))
+
+    @rule(
+        owner=st.sampled_from(sorted(OWNERS)),
+        keep=st.booleans(),
+        index=PICK,
+        source=st.sampled_from(["image", "volume", "snapshot"]),
+    )
+    def boot_from_volume(self, owner: str, keep: bool, index: int, source: str) -> None:
+        """Boot from a volume Nova makes of the image, or from an existing volume or a
+        volume snapshot (one of the owner's, or another's: Nova's and Cinder's refusals)."""
+        uuid = self.ids["base_image_id"]
+        if source == "volume" and self.volumes:
+            uuid = _pick(self.volumes, index)[1]
+        elif source == "snapshot" and self.snapshots:
+            uuid = _pick(self.snapshots, index)[1]
+        else:
+            source = "image"
+        mapping = {"boot_index": 0, "uuid": uuid, "source_type": source}
+        mapping.update(destination_type="volume", delete_on_termination=not keep)
+        if source != "volume":
+            mapping["volume_size"] = 1
+        server = {"name": "v", "flavorRef": "1", "networks": "none"}
+        server["block_device_mapping_v2"] = [mapping]
+        resp = self.call("compute", "POST", "/v2.1/servers", {"server": server}, owner, "2.60")
+        if made := self._made(resp, 202, "server", "id"):
+            self.servers.append((owner, made))
+
+    def _server_action(self, index: int, actor: str, body: Any, version: str | None = None):
+        if not self.servers:
+            return None, None
+        owner, server = _pick(self.servers, index)
+        path = f"/v2.1/servers/{server}/action"
+        user = self._user(owner, actor)
+        return owner, self.call("compute", "POST", path, body, user, version)
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS))
+    def create_image(self, index: int, actor: str) -> None:
+        """createImage of an image-backed server (an upload) or a volume-backed one (volume
+        snapshots behind an image)."""
+        owner, resp = self._server_action(index, actor, {"createImage": {"name": "c"}}, "2.45")
+        if resp is not None and (made := self._made(resp, 202, "image_id")):
+            self.images.append((owner, made))
+
+    @rule(
+        index=PICK, actor=st.sampled_from(ACTORS), action=st.sampled_from(["os-stop", "os-start"])
+    )
+    def stop_or_start(self, index: int, actor: str, action: str) -> None:
+        self._server_action(index, actor, {action: None})
+
+    @rule(
+        index=PICK,
+        actor=st.sampled_from(ACTORS),
+        action=st.sampled_from(["migrate", "resize", "confirmResize", "revertResize"]),
+    )
+    def move(self, index: int, actor: str, action: str) -> None:
+        body = {action: {"flavorRef": "2"} if action == "resize" else None}
+        self._server_action(index, actor, body)
+
+    @rule(server=PICK, volume=PICK, actor=st.sampled_from(ACTORS))
+    def attach(self, server: int, volume: int, actor: str) -> None:
+        if not self.servers or not self.volumes:
+            return
+        owner, server_id = _pick(self.servers, server)
+        body = {"volumeAttachment": {"volumeId": _pick(self.volumes, volume)[1]}}
+        path = f"/v2.1/servers/{server_id}/os-volume_attachments"
+        self.call("compute", "POST", path, body, self._user(owner, actor), "2.79")
+
+    @rule(server=PICK, volume=PICK, actor=st.sampled_from(ACTORS))
+    def detach(self, server: int, volume: int, actor: str) -> None:
+        if not self.servers or not self.volumes:
+            return
+        owner, server_id = _pick(self.servers, server)
+        volume_id = _pick(self.volumes, volume)[1]
+        path = f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}"
+        self.call("compute", "DELETE", path, None, self._user(owner, actor))
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS))
+    def delete_server(self, index: int, actor: str) -> None:
+        if not self.servers:
+            return
+        owner, server = _pick(self.servers, index)
+        resp = self.call(
+            "compute", "DELETE", f"/v2.1/servers/{server}", None, self._user(owner, actor)
+        )
+        if resp.status == 204:
+            self.servers.remove((owner, server))
+
+    @rule(
+        project=st.sampled_from(sorted(OWNERS)),
+        key=st.sampled_from(["instances", "cores", "ram"]),
+        value=st.sampled_from([-1, 0, 1, 2, 4096]),
+    )
+    def nova_quota(self, project: str, key: str, value: int) -> None:
+        """An operator sets a project's Nova quota (below its usage too)."""
+        project_id = self.project_ids[project]
+        body = {"quota_set": {key: value, "force": True}}
+        self.call("compute", "PUT", f"/v2.1/os-quota-sets/{project_id}", body, "admin")
+
+    # -- Cinder -----------------------------------------------------------------------------
+
+    @rule(
+        owner=st.sampled_from(sorted(OWNERS)),
+        from_image=st.booleans(),
+        index=PICK,
+        typed=st.booleans(),
+    )
+    def create_volume(self, owner: str, from_image: bool, index: int, typed: bool) -> None:
+        volume: dict[str, Any] = {"size": 1, "name": "d"}
+        if from_image:
+            volume["imageRef"] = self.ids["base_image_id"]
+        if typed and self.types:
+            volume["volume_type"] = _pick(self.types, index)
+        resp = self.call(
+            "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": volume}, owner
+        )
+        if made := self._made(resp, 202, "volume", "id"):
+            self.volumes.append((owner, made))
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS), force=st.booleans())
+    def snapshot_volume(self, index: int, actor: str, force: bool) -> None:
+        if not self.volumes:
+            return
+        owner, volume = _pick(self.volumes, index)
+        body = {"snapshot": {"volume_id": volume, "force": force}}
+        resp = self.call(
+            "block-storage", "POST", "/v3/{project_id}/snapshots", body, self._user(owner, actor)
+        )
+        if made := self._made(resp, 202, "snapshot", "id"):
+            self.snapshots.append((owner, made))
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS))
+    def delete_snapshot(self, index: int, actor: str) -> None:
+        if not self.snapshots:
+            return
+        owner, snap = _pick(self.snapshots, index)
+        resp = self.call(
+            "block-storage",
+            "DELETE",
+            f"/v3/{{project_id}}/snapshots/{snap}",
+            None,
+            self._user(owner, actor),
+        )
+        if resp.status == 202:
+            self.snapshots.remove((owner, snap))
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS), cascade=st.booleans())
+    def delete_volume(self, index: int, actor: str, cascade: bool) -> None:
+        if not self.volumes:
+            return
+        owner, volume = _pick(self.volumes, index)
+        path = f"/v3/{{project_id}}/volumes/{volume}" + ("?cascade=true" if cascade else "")
+        resp = self.call("block-storage", "DELETE", path, None, self._user(owner, actor))
+        if resp.status == 202:
+            self.volumes.remove((owner, volume))
+
+    @rule(
+        project=st.sampled_from(sorted(OWNERS)),
+        key=st.sampled_from(["volumes", "gigabytes", "snapshots", "groups"]),
+        value=st.sampled_from([-1, 0, 1, 3, 1000]),
+    )
+    def cinder_quota(self, project: str, key: str, value: int) -> None:
+        project_id = self.project_ids[project]
+        body = {"quota_set": {key: value}}
+        self.call(
+            "block-storage", "PUT", f"/v3/{{project_id}}/os-quota-sets/{project_id}", body, "admin"
+        )
+
+    @rule(
+        index=PICK,
+        kind=PICK,
+        actor=st.sampled_from(ACTORS),
+        policy=st.sampled_from(["never", "on-demand"]),
+    )
+    def retype(self, index: int, kind: int, actor: str, policy: str) -> None:
+        if not self.volumes or not self.types:
+            return
+        owner, volume = _pick(self.volumes, index)
+        body = {"os-retype": {"new_type": _pick(self.types, kind), "migration_policy": policy}}
+        path = f"/v3/{{project_id}}/volumes/{volume}/action"
+        self.call("block-storage", "POST", path, body, self._user(owner, actor), "3.62")
+
+    @rule(index=PICK, host=PICK)
+    def migrate_volume(self, index: int, host: int) -> None:
+        if not self.volumes:
+            return
+        _owner, volume = _pick(self.volumes, index)
+        path = "/v3/{project_id}/scheduler-stats/get_pools"
+        pools = self.call("block-storage", "GET", path, None, "admin").json()["pools"]
+        body = {"os-migrate_volume": {"host": _pick(pools, host)["name"]}}
+        path = f"/v3/{{project_id}}/volumes/{volume}/action"
+        self.call("block-storage", "POST", path, body, "admin", "3.16")
+
+    @rule(backend=st.sampled_from([None, "lvmdriver-1", "nowhere"]))
+    def make_type(self, backend: str | None) -> None:
+        kind: dict[str, Any] = {"name": f"t{len(self.types)}-{self.steps}"}
+        if backend:
+            kind["extra_specs"] = {"volume_backend_name": backend}
+        resp = self.call(
+            "block-storage", "POST", "/v3/{project_id}/types", {"volume_type": kind}, "admin"
+        )
+        if made := self._made(resp, 200, "volume_type", "id"):
+            self.types.append(made)
+
+    @rule(consumer=st.sampled_from(["front-end", "back-end", "both"]))
+    def make_qos(self, consumer: str) -> None:
+        body = {
+            "qos_specs": {
+                "name": f"q{len(self.qos)}-{self.steps}",
+                "consumer": consumer,
+                "read_iops_sec": "100",
+            }
+        }
+        resp = self.call("block-storage", "POST", "/v3/{project_id}/qos-specs", body, "admin")
+        if made := self._made(resp, 200, "qos_specs", "id"):
+            self.qos.append(made)
+
+    @rule(
+        qos=PICK,
+        kind=PICK,
+        verb=st.sampled_from(["associate", "disassociate", "disassociate_all", "delete", "force"]),
+    )
+    def qos_call(self, qos: int, kind: int, verb: str) -> None:
+        if not self.qos or not self.types:
+            return
+        spec = _pick(self.qos, qos)
+        base = f"/v3/{{project_id}}/qos-specs/{spec}"
+        if verb in ("delete", "force"):
+            resp = self.call(
+                "block-storage", "DELETE", f"{base}?force={verb == 'force'}", None, "admin"
+            )
+            if resp.status == 202:
+                self.qos.remove(spec)
+            return
+        query = "" if verb == "disassociate_all" else f"?vol_type_id={_pick(self.types, kind)}"
+        self.call("block-storage", "GET", f"{base}/{verb}{query}", None, "admin")
+
+    @rule(kinds=st.lists(PICK, min_size=1, max_size=2), owner=st.sampled_from(sorted(OWNERS)))
+    def make_group(self, kinds: list[int], owner: str) -> None:
+        if not self.group_types:
+            resp = self.call(
+                "block-storage",
+                "POST",
+                "/v3/{project_id}/group_types",
+                {"group_type": {"name": "gt"}},
+                "admin",
+                "3.11",
+            )
+            if made := self._made(resp, 202, "group_type", "id"):
+                self.group_types.append(made)
+            return
+        types = sorted({_pick(self.types, k) for k in kinds})
+        body = {"group": {"name": "g", "group_type": self.group_types[0], "volume_types": types}}
+        resp = self.call("block-storage", "POST", "/v3/{project_id}/groups", body, owner, "3.13")
+        if made := self._made(resp, 202, "group", "id"):
+            self.groups.append((owner, made))
+
+    @rule(
+        group=PICK,
+        volume=PICK,
+        actor=st.sampled_from(ACTORS),
+        verb=st.sampled_from(["add", "remove", "snapshot", "delete", "delete-volumes"]),
+    )
+    def group_call(self, group: int, volume: int, actor: str, verb: str) -> None:
+        if not self.groups:
+            return
+        owner, group_id = _pick(self.groups, group)
+        user = self._user(owner, actor)
+        if verb == "snapshot":
+            body = {"group_snapshot": {"group_id": group_id}}
+            self.call(
+                "block-storage", "POST", "/v3/{project_id}/group_snapshots", body, user, "3.14"
+            )
+            return
+        if verb.startswith("delete"):
+            body = {"delete": {"delete-volumes": verb == "delete-volumes"}}
+            path = f"/v3/{{project_id}}/groups/{group_id}/action"
+            resp = self.call("block-storage", "POST", path, body, user, "3.13")
+            if resp.status == 202:
+                self.groups.remove((owner, group_id))
+            return
+        if not self.volumes:
+            return
+        key = "add_volumes" if verb == "add" else "remove_volumes"
+        body = {"group": {key: _pick(self.volumes, volume)[1]}}
+        path = f"/v3/{{project_id}}/groups/{group_id}"
+        self.call("block-storage", "PUT", path, body, user, "3.13")
+
+    # -- Glance -----------------------------------------------------------------------------
+
+    @rule(index=PICK, actor=st.sampled_from(ACTORS), base=st.booleans())
+    def delete_image(self, index: int, actor: str, base: bool) -> None:
+        """Delete an image servers and volumes were made of (the base image: an admin's)."""
+        if base and actor == "admin":
+            self.call("image", "DELETE", f"/v2/images/{self.ids['base_image_id']}", None, "admin")
+            return
+        if not self.images:
+            return
+        owner, image = _pick(self.images, index)
+        resp = self.call("image", "DELETE", f"/v2/images/{image}", None, self._user(owner, actor))
+        if resp.status == 204:
+            self.images.remove((owner, image))
+
+    # -- Keystone ---------------------------------------------------------------------------
+
+    @rule(project=st.sampled_from(sorted(OWNERS)))
+    def make_user(self, project: str) -> None:
+        """An admin makes a user with the member role on a project; it joins the owners."""
+        name = f"u{len(self.users)}-{self.steps}"
+        project_id = self.project_ids[project]
+        body = {"user": {"name": name, "password": "pw", "default_project_id": project_id}}
+        resp = self.call("identity", "POST", "/v3/users", body, "admin")
+        if not (user_id := self._made(resp, 201, "user", "id")):
+            return
+        roles = self.call("identity", "GET", "/v3/roles?name=member", None, "admin")
+        role = roles.json()["roles"][0]["id"]
+        path = f"/v3/projects/{project_id}/users/{user_id}/roles/{role}"
+        self.call("identity", "PUT", path, None, "admin")
+        self.users.append(name)
+
+    @rule(index=PICK, what=st.sampled_from(["revoke", "delete"]))
+    def user_role(self, index: int, what: str) -> None:
+        """Revoke a made user's member role, or delete the user (its servers and volumes
+        stay)."""
+        if not self.users:
+            return
+        name = _pick(self.users, index)
+        found = self.call("identity", "GET", f"/v3/users?name={name}", None, "admin").json()
+        if not found["users"]:
+            return
+        user = found["users"][0]
+        if what == "delete":
+            resp = self.call("identity", "DELETE", f"/v3/users/{user['id']}", None, "admin")
+            if resp.status == 204:  # its name is no user of the cloud's any more
+                self.users.remove(name)
+            return
+        roles = self.call("identity", "GET", "/v3/roles?name=member", None, "admin")
+        role = roles.json()["roles"][0]["id"]
+        path = f"/v3/projects/{user['default_project_id']}/users/{user['id']}/roles/{role}"
+        self.call("identity", "DELETE", path, None, "admin")
+
+    @rule(index=PICK, what=st.sampled_from(["boot", "volume"]))
+    def as_made_user(self, index: int, what: str) -> None:
+        """A made user boots a server or makes a volume (401 once it is gone)."""
+        if not self.users:
+            return
+        name = _pick(self.users, index)
+        if what == "boot":
+            server = {"name": "u", "flavorRef": "1", "imageRef": self.ids["base_image_id"]}
+            server["networks"] = "none"
+            self.call("compute", "POST", "/v2.1/servers", {"server": server}, name, "2.60")
+        else:
+            self.call(
+                "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}, name
+            )
+
+    # -- time and copies --------------------------------------------------------------------
+
+    @rule(seconds=WAITS)
+    def wait(self, seconds: float) -> None:
+        self.advance(seconds)
+
+    @rule(use=st.sampled_from(["load", "fork"]))
+    def round_trip(self, use: str) -> None:
+        """Settle, save: a load and a fork save the same bytes; carry on with one of them,
+        sending every later request to the original too."""
+        self.cloud.run_until_idle()
+        if self.twin is not None:
+            self.twin.run_until_idle()
+        saved = state.dumps(self.cloud)
+        if self.twin is not None:
+            mine, theirs = _settled(self.cloud), _settled(self.twin)
+            assert mine[1] == theirs[1], "the copies' traces went apart"
+            assert mine[0] == theirs[0], f"the copies went apart at {_apart(mine[0], theirs[0])}"
+        loaded = state.loads(saved, cloud_class=Cloud)
+        assert state.dumps(loaded) == saved, "a loaded cloud saves other bytes"
+        forked = self.cloud.fork()
+        assert state.dumps(forked) == saved, "a fork saves other bytes"
+        self.twin = self.cloud
+        self.cloud = loaded if use == "load" else forked
+
+    # -- after every step -------------------------------------------------------------------
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        self.steps += 1
+        violations = self.cloud.check_invariants()
+        assert not violations, violations
