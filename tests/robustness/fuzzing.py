@@ -76,6 +76,14 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "volume-transfers": ["transfer_id"],
         "default-types": ["project_id", "other_project_id"],
         "migrations": ["migration_id"],
+        # Session 29: Keystone's users, groups and implied roles; Cinder's groups, group types
+        # and consistency groups.
+        "users": ["user_id", "other_user_id"],
+        "roles": ["prior_role_id", "implied_role_id"],
+        "implies": ["implied_role_id"],
+        "groups": ["group_id"],
+        "group_types": ["group_type_id"],
+        "consistencygroups": ["consistencygroup_id"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.
@@ -91,6 +99,8 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         keys = by_collection["members"]
     elif name == "request_id":
         keys = ["request_id"]
+    elif name == "group_id":  # Keystone's (Cinder's groups take {id})
+        keys = ["ks_group_id"]
     return [ids[k] for k in keys if k in ids] + words.get(before, [])
 
 

@@ -79,6 +79,10 @@ class CloudMachine(RuleBasedStateMachine):
         self.group_types: list[str] = []
         self.groups: list[tuple[str, str]] = []
         self.users: list[str] = []
+        self.ks_groups: list[str] = []
+        self.children: list[str] = []
+        self.roles: list[str] = []
+        self.cgs: list[tuple[str, str]] = []
         self.steps = 0
 
     # -- sending ---------------------------------------------------------------------------
@@ -490,6 +494,143 @@ class CloudMachine(RuleBasedStateMachine):
             self.call(
                 "block-storage", "POST", "/v3/{project_id}/volumes", {"volume": {"size": 1}}, name
             )
+
+    # -- session 29: Keystone groups, project trees, implied roles; consistency groups and
+    # group replication
+
+    def _member_role(self) -> str:
+        roles = self.call("identity", "GET", "/v3/roles?name=member", None, "admin")
+        return roles.json()["roles"][0]["id"]
+
+    @rule(
+        index=PICK,
+        project=st.sampled_from(sorted(OWNERS)),
+        verb=st.sampled_from(["make", "join", "grant", "leave", "revoke", "delete"]),
+    )
+    def ks_group(self, index: int, project: str, verb: str) -> None:
+        """A Keystone group: made, joined by a made user, given the member role on a
+        project (its members' tokens carry it), left, its grant revoked, deleted."""
+        if verb == "make" or not self.ks_groups:
+            body = {"group": {"name": f"g{len(self.ks_groups)}-{self.steps}"}}
+            resp = self.call("identity", "POST", "/v3/groups", body, "admin")
+            if made := self._made(resp, 201, "group", "id"):
+                self.ks_groups.append(made)
+            return
+        group = _pick(self.ks_groups, index)
+        if verb == "delete":
+            resp = self.call("identity", "DELETE", f"/v3/groups/{group}", None, "admin")
+            if resp.status == 204:
+                self.ks_groups.remove(group)
+            return
+        if verb in ("grant", "revoke"):
+            path = f"/v3/projects/{self.project_ids[project]}/groups/{group}/roles/"
+            method = "PUT" if verb == "grant" else "DELETE"
+            self.call("identity", method, path + self._member_role(), None, "admin")
+            return
+        if not self.users:
+            return
+        found = self.call("identity", "GET", f"/v3/users?name={_pick(self.users, index)}",
+                          None, "admin").json()["users"]  # fmt: skip
+        if found:
+            method = "PUT" if verb == "join" else "DELETE"
+            path = f"/v3/groups/{group}/users/{found[0]['id']}"
+            self.call("identity", method, path, None, "admin")
+
+    @rule(
+        index=PICK,
+        parent=st.sampled_from(sorted(OWNERS)),
+        verb=st.sampled_from(["make", "disable", "delete", "delete parent"]),
+    )
+    def project_tree(self, index: int, parent: str, verb: str) -> None:
+        """A child project under a project holding servers and volumes (and one under that);
+        disabled, deleted, or its parent's delete tried (Keystone's 403 while children
+        remain)."""
+        if verb == "make" or not self.children:
+            parent_id = self.project_ids[parent]
+            if self.children and index % 2:
+                parent_id = _pick(self.children, index)
+            body = {"project": {"name": f"p{len(self.children)}-{self.steps}",
+                                "parent_id": parent_id}}  # fmt: skip
+            resp = self.call("identity", "POST", "/v3/projects", body, "admin")
+            if made := self._made(resp, 201, "project", "id"):
+                self.children.append(made)
+            return
+        if verb == "delete parent":
+            self.call("identity", "DELETE", f"/v3/projects/{self.project_ids[parent]}", None,
+                      "admin")  # fmt: skip
+            return
+        child = _pick(self.children, index)
+        if verb == "disable":
+            body = {"project": {"enabled": False}}
+            self.call("identity", "PATCH", f"/v3/projects/{child}", body, "admin")
+            return
+        resp = self.call("identity", "DELETE", f"/v3/projects/{child}", None, "admin")
+        if resp.status == 204:
+            self.children.remove(child)
+
+    @rule(index=PICK, verb=st.sampled_from(["make", "imply", "unimply", "delete"]))
+    def implied_role(self, index: int, verb: str) -> None:
+        """A role the member role implies (every member's token gains it), removed or the role
+        deleted while implied."""
+        if verb == "make" or not self.roles:
+            body = {"role": {"name": f"r{len(self.roles)}-{self.steps}"}}
+            resp = self.call("identity", "POST", "/v3/roles", body, "admin")
+            if made := self._made(resp, 201, "role", "id"):
+                self.roles.append(made)
+            return
+        role = _pick(self.roles, index)
+        if verb == "delete":
+            resp = self.call("identity", "DELETE", f"/v3/roles/{role}", None, "admin")
+            if resp.status == 204:
+                self.roles.remove(role)
+            return
+        path = f"/v3/roles/{self._member_role()}/implies/{role}"
+        self.call("identity", "PUT" if verb == "imply" else "DELETE", path, None, "admin")
+
+    @rule(
+        index=PICK,
+        volume=PICK,
+        actor=st.sampled_from(ACTORS),
+        owner=st.sampled_from(sorted(OWNERS)),
+        verb=st.sampled_from(["make", "add", "remove", "snapshot", "delete", "force"]),
+    )
+    def consistency_group(self, index: int, volume: int, actor: str, owner: str, verb: str):
+        """The deprecated consistency groups: made of a volume type, volumes added and removed,
+        a cgsnapshot, deleted (with ``force``, its volumes too)."""
+        base = "/v3/{project_id}/consistencygroups"
+        if verb == "make" or not self.cgs:
+            body = {"consistencygroup": {"name": "cg", "volume_types": _pick(self.types, index)}}
+            resp = self.call("block-storage", "POST", base, body, owner)
+            if made := self._made(resp, 202, "consistencygroup", "id"):
+                self.cgs.append((owner, made))
+            return
+        owner, cg = _pick(self.cgs, index)
+        user = self._user(owner, actor)
+        if verb in ("delete", "force"):
+            body = {"consistencygroup": {"force": verb == "force"}}
+            resp = self.call("block-storage", "POST", f"{base}/{cg}/delete", body, user)
+            if resp.status == 202:
+                self.cgs.remove((owner, cg))
+        elif verb == "snapshot":
+            body = {"cgsnapshot": {"consistencygroup_id": cg}}
+            self.call("block-storage", "POST", "/v3/{project_id}/cgsnapshots", body, user)
+        elif self.volumes:
+            key = "add_volumes" if verb == "add" else "remove_volumes"
+            body = {"consistencygroup": {key: _pick(self.volumes, volume)[1]}}
+            self.call("block-storage", "PUT", f"{base}/{cg}/update", body, user)
+
+    @rule(
+        index=PICK,
+        actor=st.sampled_from(ACTORS),
+        verb=st.sampled_from(["enable_replication", "disable_replication",
+                              "failover_replication", "list_replication_targets"]),
+    )  # fmt: skip
+    def group_replication(self, index: int, actor: str, verb: str) -> None:
+        if not self.groups:
+            return
+        owner, group = _pick(self.groups, index)
+        path = f"/v3/{{project_id}}/groups/{group}/action"
+        self.call("block-storage", "POST", path, {verb: {}}, self._user(owner, actor), "3.38")
 
     # -- time and copies --------------------------------------------------------------------
 

@@ -141,6 +141,48 @@ def _session18(cloud: Any, ids: dict[str, str]) -> None:
     ids["migration_id"] = str(min(m["id"] for m in listed["migrations"]))
 
 
+def _session29(cloud: Any, ids: dict[str, str]) -> None:
+    """What session 29 added: a Keystone group holding the other project's member and the
+    member role on a child project of demo's; a role implying another (no one holds either);
+    a generic volume group of the private type, and a consistency group of it (which no
+    driver supports: ``error``)."""
+    req = cloud.request
+
+    def admin(service: str, method: str, path: str, body: Any, status: int, *keys: str) -> Any:
+        value = _ok(req(service, method, path, body=body, user="admin", microversion="3.38"),
+                    status)  # fmt: skip
+        for key in keys:
+            value = value[key]
+        return value
+
+    ids["ks_group_id"] = admin("identity", "POST", "/v3/groups", {"group": {"name": "ops"}},
+                               201, "group", "id")  # fmt: skip
+    admin("identity", "PUT", f"/v3/groups/{ids['ks_group_id']}/users/{ids['other_user_id']}",
+          None, 204)  # fmt: skip
+    child = {"project": {"name": "demo-child", "parent_id": ids["project_id"]}}
+    ids["child_project_id"] = admin("identity", "POST", "/v3/projects", child, 201, "project", "id")
+    member = admin("identity", "GET", "/v3/roles?name=member", None, 200, "roles")[0]["id"]
+    path = f"/v3/projects/{ids['child_project_id']}/groups/{ids['ks_group_id']}/roles/{member}"
+    admin("identity", "PUT", path, None, 204)
+    for name in ("prior", "implied"):
+        body = {"role": {"name": name}}
+        ids[f"{name}_role_id"] = admin("identity", "POST", "/v3/roles", body, 201, "role", "id")
+    path = f"/v3/roles/{ids['prior_role_id']}/implies/{ids['implied_role_id']}"
+    admin("identity", "PUT", path, None, 201)
+    kind = ids["volume_type_id"]
+    body = {"group_type": {"name": "replicated"}}
+    ids["group_type_id"] = admin("block-storage", "POST", "/v3/{project_id}/group_types", body,
+                                 202, "group_type", "id")  # fmt: skip
+    group = {"name": "g", "group_type": ids["group_type_id"], "volume_types": [kind]}
+    made = req("block-storage", "POST", "/v3/{project_id}/groups", {"group": group},
+               microversion="3.13")  # fmt: skip
+    ids["group_id"] = _ok(made, 202)["group"]["id"]
+    body = {"consistencygroup": {"name": "cg", "volume_types": kind}}
+    made = req("block-storage", "POST", "/v3/{project_id}/consistencygroups", body)
+    ids["consistencygroup_id"] = _ok(made, 202)["consistencygroup"]["id"]
+    cloud.run_until_idle()
+
+
 def build(profile: str, seed: int = 5) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -237,6 +279,7 @@ def build(profile: str, seed: int = 5) -> World:
     _session16(cloud, ids)
     _session17(cloud, ids)
     _session18(cloud, ids)
+    _session29(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]
