@@ -332,6 +332,62 @@ _SERVER_WRITES: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("compute", "PUT", "/v2.1/servers/{server_id}/metadata/{key}"): ([{"meta": {"k": "v"}}], []),
     ("compute", "PUT", "/v2.1/servers/{server_id}/tags"): ([{"tags": ["a", "b"]}], []),
 }
+#: Session 29: Keystone's groups, project trees and tags, implied roles; Cinder's consistency
+#: groups, cgsnapshots and group replication.
+_SESSION29: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("identity", "POST", "/v3/groups"): ([{"group": {"name": "g2", "description": "d"}}], []),
+    ("identity", "PATCH", "/v3/groups/{group_id}"): ([{"group": {"name": "g3"}}], []),
+    ("identity", "GET", "/v3/groups"): ([], ["name=ops", "domain_id=default"]),
+    ("identity", "GET", "/v3/groups/{group_id}/users"): (
+        [],
+        ["password_expires_at=lt:2027-01-01T00:00:00Z"],
+    ),
+    ("identity", "POST", "/v3/projects"): (
+        [
+            {"project": {"name": "c2", "parent_id": "{project_id}", "tags": ["a", "b"]}},
+            {"project": {"name": "d2", "is_domain": True}},
+        ],
+        [],
+    ),
+    ("identity", "PATCH", "/v3/projects/{project_id}"): (
+        [{"project": {"enabled": False}}, {"project": {"tags": ["x"]}}],
+        [],
+    ),
+    ("identity", "GET", "/v3/projects/{project_id}"): (
+        [],
+        ["parents_as_list&subtree_as_list", "parents_as_ids&subtree_as_ids"],
+    ),
+    ("identity", "PUT", "/v3/projects/{project_id}/tags"): ([{"tags": ["a", "b"]}], []),
+    ("volume", "POST", "/v3/consistencygroups"): (
+        [{"consistencygroup": {"name": "c", "volume_types": "{volume_type_id}"}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/consistencygroups/create_from_src"): (
+        [{"consistencygroup-from-src": {"name": "c", "source_cgid": "{consistencygroup_id}"}}],
+        [],
+    ),
+    ("volume", "PUT", "/v3/consistencygroups/{id}/update"): (
+        [{"consistencygroup": {"add_volumes": "{volume_id}", "remove_volumes": ""}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/consistencygroups/{id}/delete"): (
+        [{"consistencygroup": {"force": True}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/cgsnapshots"): (
+        [{"cgsnapshot": {"consistencygroup_id": "{consistencygroup_id}", "name": "s"}}],
+        [],
+    ),
+    ("volume", "POST", "/v3/groups/{id}/action"): (
+        [
+            {"enable_replication": {}},
+            {"failover_replication": {"allow_attached_volume": True, "secondary_backend_id": "x"}},
+            {"list_replication_targets": {}},
+            {"delete": {"delete-volumes": True}},
+        ],
+        [],
+    ),
+}
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
@@ -537,6 +593,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     **_TRANSFERS,
     **_MIGRATIONS,
     **_SERVER_WRITES,
+    **_SESSION29,
 }
 
 #: Odd values a body's leaf may become.

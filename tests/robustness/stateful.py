@@ -56,7 +56,9 @@ def _apart(mine: Any, theirs: Any, where: str = "") -> str:
 
 
 def _pick(items: list, index: int) -> Any:
-    return items[index % len(items)] if items else None
+    """The `index`-th newest of `items` (Hypothesis draws small numbers most: the newest
+    resources, those still settling, are acted on most)."""
+    return items[-1 - index % len(items)] if items else None
 
 
 class CloudMachine(RuleBasedStateMachine):
