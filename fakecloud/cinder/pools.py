@@ -2,8 +2,8 @@
 capabilities its volume driver reports (``api/contrib/scheduler_stats.py``,
 ``api/views/scheduler_stats.py``, ``scheduler/host_manager.py`` ``get_pools`` and
 ``_append_backend_info``, ``volume/manager.py`` ``_append_volume_stats``; the drivers'
-``_update_volume_stats``: ``volume/drivers/lvm.py``, ``rbd.py``; read in cinder 12.0.10,
-16.4.2, 20.3.2, 22.0.0 and 29.0.0).
+``_update_volume_stats``: ``volume/drivers/lvm.py``, ``rbd.py``, ``nfs.py`` over
+``remotefs.py``; read in cinder 12.0.10, 16.4.2, 20.3.2, 22.0.0 and 29.0.0).
 
 The capacities come from fakecloud's own accounting (`fakecloud.cinder.backends.Driver`):
 ``total_capacity_gb`` the backend's ``capacity_gb``, ``free_capacity_gb`` what the
@@ -45,6 +45,8 @@ RBD_LOCATION = ("ceph", "", "None", "rbd")
 RBD_MULTIATTACH_FROM = 13
 RBD_EXCLUSIVE_FROM = 20
 RBD_QOS_FROM = 22
+#: ``nfs.py``'s ``VERSION`` (12.0.10 to 29.0.0 and HEAD).
+NFS_DRIVER_VERSION = "1.4.0"
 _NOT_CREATED = ("creating", "downloading", "error")
 
 
@@ -124,7 +126,33 @@ def _copy(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
     }, ("file", "1.0.0")
 
 
-_REPORTS = {"lvm-thin": _lvm, "lvm-thick": _lvm, "rbd": _rbd, "copy": _copy}
+def _nfs(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
+    """``NfsDriver._update_volume_stats`` over ``RemoteFSDriver``'s (12.0.10 to HEAD): the
+    share's capacity, sparse files (``nfs_sparsed_volumes``' default: thin), provisioned the
+    share's ``du --bytes`` (the volume files' apparent sizes), the over-subscription ratio as
+    ``get_max_over_subscription_ratio`` makes it a float; no pools (as RBD)."""
+    stats: dict[str, Any] = {
+        "volume_backend_name": driver.name,
+        "vendor_name": "Open Source",
+        "driver_version": NFS_DRIVER_VERSION,
+        "storage_protocol": "nfs",
+        "total_capacity_gb": float(driver.spec.capacity_gb),
+        "free_capacity_gb": float(driver.free_gb),
+        "reserved_percentage": 0,
+        "QoS_support": False,
+        "sparse_copy_volume": True,
+        "provisioned_capacity_gb": round(float(sum(v.size for v in volumes)), 2),
+        "max_over_subscription_ratio": float(OVER_SUBSCRIPTION),
+        "thin_provisioning_support": True,
+        "thick_provisioning_support": False,
+        # no pools reported: the volume manager adds its one pool's functions
+        "filter_function": None,
+        "goodness_function": None,
+    }
+    return stats, ("nfs", None)
+
+
+_REPORTS = {"lvm-thin": _lvm, "lvm-thick": _lvm, "rbd": _rbd, "copy": _copy, "nfs": _nfs}
 
 
 def capabilities(cinder: Any, name: str, driver: Any) -> dict[str, Any]:

@@ -122,3 +122,25 @@ def test_capabilities_of_a_backend():
     start = cloud.now
     resp = call(cloud, "GET", "capabilities/cinder@ceph", ctx=ADMIN)
     assert fault(resp)[1:] == (502, "Bad gateway.") and cloud.now - start == 60
+
+
+def test_an_nfs_share_reports_as_cinders_nfs_driver():
+    """``NfsDriver._update_volume_stats`` over ``RemoteFSDriver``'s: sparse files, thin, the
+    ratio a float. An nfs backend had no report: the pool list was an unexpected 500 and a
+    group scheduled to it crashed the simulation (found by the robustness state machine)."""
+    backends = {"share": {"kind": "nfs", "capacity_gb": 20}}
+    config = {
+        "cinder": {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "share"}}}
+    }
+    cloud = Cloud(profile="upstream", config=config)
+    create_volume(cloud, size=2)
+    (pool,) = _pools(cloud, detail="true")
+    assert pool["capabilities"] == {
+        "volume_backend_name": "share", "vendor_name": "Open Source", "driver_version": "1.4.0",
+        "storage_protocol": "nfs", "total_capacity_gb": 20.0, "free_capacity_gb": 18.0,
+        "reserved_percentage": 0, "QoS_support": False, "sparse_copy_volume": True,
+        "provisioned_capacity_gb": 2.0, "max_over_subscription_ratio": 20.0,
+        "thin_provisioning_support": True, "thick_provisioning_support": False,
+        "filter_function": None, "goodness_function": None, "allocated_capacity_gb": 2,
+        "timestamp": pool["capabilities"]["timestamp"],
+    }  # fmt: skip

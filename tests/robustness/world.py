@@ -183,11 +183,12 @@ def _session29(cloud: Any, ids: dict[str, str]) -> None:
     cloud.run_until_idle()
 
 
-def build(profile: str, seed: int = 5) -> World:
+def build(profile: str, seed: int = 5, config: dict | None = None) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
-    every visibility; the other project invited as a member of the shared one."""
-    cloud = Cloud(seed=seed, profile=profile, config=CONFIG)
+    every visibility; the other project invited as a member of the shared one. `config`
+    adds sections to the world's configuration (a Cinder backend, say)."""
+    cloud = Cloud(seed=seed, profile=profile, config={**CONFIG, **(config or {})})
     req = cloud.request
     ids: dict[str, str] = {
         "project_id": cloud.context("demo").project_id,
