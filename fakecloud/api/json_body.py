@@ -37,9 +37,13 @@ def loads(body: bytes | str, *, utf8_only: bool = True) -> Any:
     UTF-16 is a malformed body. `utf8_only=False` reads bytes as Python's ``json.loads`` does
     (UTF-8, -16 or -32, a BOM allowed), as Keystone's Flask ``request.get_json`` does.
     """
-    if utf8_only and isinstance(body, bytes):
-        body = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
-    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if isinstance(body, bytes):
+        # (bytes that decode as UTF-8 are what their text encodes back to: counted as sent)
+        raw = body
+        if utf8_only:
+            body = body.decode("utf-8")  # UnicodeDecodeError is a ValueError
+    else:
+        raw = body.encode("utf-8", "surrogatepass")
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # else it cannot nest that deep
         too_deep = _overflow(raw)
         if too_deep:
