@@ -348,6 +348,35 @@ def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicat
     )
 
 
+def test_enable_replication_refuses_a_member_no_replicating_driver_made(world):
+    """A volume's ``replication_status`` is null unless a replicating driver sets it
+    (``EntryCreateTask`` does not store the flow's ``disabled``), and ``enable_replication``
+    takes only ``disabled`` or ``enabled``: Cinder refuses the member, ``None`` in its words."""
+    cloud = world[0].fork()
+    body = {
+        "group_type": {"name": "rep", "group_specs": {"group_replication_enabled": "<is> True"}}
+    }
+    gtype = _c(cloud, "POST", "group_types", body, ctx=ADMIN).json()["group_type"]["id"]
+    body = {"volume_type": {"name": "r", "extra_specs": {"replication_enabled": "<is> True"}}}
+    vtype = _c(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
+    gid = _group(cloud, gtype, vtype).json()["group"]["id"]
+    cloud.run_until_idle()
+    _c(cloud, "POST", f"groups/{gid}/action", {"reset_status": {"status": "available"}}, ctx=ADMIN)
+    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}
+    vid = _c(cloud, "POST", "volumes", body).json()["volume"]["id"]
+    cloud.run_until_idle()
+    reset = {"os-reset_status": {"status": "available"}}
+    _c(cloud, "POST", f"volumes/{vid}/action", reset, ctx=ADMIN)
+    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["replication_status"] is None
+    refused = _c(cloud, "POST", f"groups/{gid}/action", {"enable_replication": {}})
+    assert fault(refused) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume {vid} replication status must be ['disabled', 'enabled'], but "
+        "current status is: None. Cannot enable replication.",
+    )
+
+
 def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_supports(world):
     """``/consistencygroups`` and ``/cgsnapshots`` over the group API (its lists show generic
     groups too; the generic API refuses a CG); the driver's ``NotImplementedError``: the CG
