@@ -529,20 +529,14 @@ class KeystoneWritesApi(KeystoneApi):
         return Response(204)
 
     def revoke_grant(self, req: Request) -> Response:
-        """``DELETE .../{users,groups}/{actor}/roles/{role}``: 204; the user's (a group's
-        members') tokens on that project (all of them for a domain or the system) are
-        revoked."""
+        """``DELETE .../{users,groups}/{actor}/roles/{role}``: 204. No token is revoked
+        (Keystone 13.0.x only drops persisted tokens, which Fernet's are not; later ones
+        invalidate a cache): the user's (a group's members') tokens lose the role at their
+        next validation, and one whose scope has no role left is refused (`TokenStore`)."""
         want = self._grant_target(req, "identity:revoke_grant")
         if want not in self._held(want):
             raise _no_assignment(want)
-        d = self.keystone.writable()
-        d.revoke(want)
-        if isinstance(want, GroupAssignment):
-            users = list(d.members[want.group_id])
-        else:
-            users = [want.user_id]
-        for user_id in users:
-            self.keystone.revoke_tokens(user_id=user_id, project_id=want.project_id)
+        self.keystone.writable().revoke(want)
         self._trace_grant("identity.role_revoked", want)
         return Response(204)
 

@@ -99,6 +99,8 @@ class Keystone:
         if d.__class__ is not WrittenDirectory:
             d = self.directory = WrittenDirectory.copy_of(d)
             self.kernel.written_directory = d
+        # the write follows before any later request validates a token
+        self.tokens.written()
         return d
 
     def revoke_tokens(
@@ -187,7 +189,12 @@ class Keystone:
             and self.kernel.env._now < token.expires_at  # kernel.now, without its call
             and token.id in self.tokens
         ):
-            return token
+            if token.generation == self.tokens.generation:
+                return token
+            try:
+                return self.tokens.validate(token.id)  # its roles as they are now
+            except exception.TokenNotFound:
+                return None
         return None
 
     def _trace_issue(self, token: Token) -> None:

@@ -4,7 +4,13 @@ A `Token` records who authenticated (user, methods), for what (a project, a doma
 system, or nothing), with which roles (implied roles included), and when it dies (``expires_at``,
 virtual seconds; ``identity.token_ttl_s`` after issue, Keystone's default 1 h). Its
 `RequestContext` is built once, so checking a token on every request costs a lookup and a
-comparison.
+comparison or two.
+
+A Fernet token carries no roles: Keystone rebuilds them from the current assignments each time
+it validates one (``keystone/models/token_model.py``'s ``roles``), and refuses a scoped token
+whose scope has none left (404 "Could not find token", a 401 to a service). The store keeps a
+token's roles until the directory is written (`TokenStore.written`, a generation count), then
+rebuilds them once per token at its next validation.
 
     >>> token = store.issue(user, methods=("password",), project=demo, roles=("member", "reader"))
     >>> store.validate(token.id) is token
@@ -39,6 +45,10 @@ class Token:
     system: bool = False
     context: RequestContext = field(default=None, repr=False)  # type: ignore[assignment]
 
+    #: The directory generation `roles` were read at (`TokenStore.written`); a class default,
+    #: so a world whose directory was never written saves no such field.
+    generation = 0
+
     @property
     def scoped(self) -> bool:
         """Whether the token is scoped (to a project, a domain or the system)."""
@@ -61,6 +71,9 @@ class TokenStore:
 
     #: Past this many tokens, issuing one first forgets the expired ones.
     prune_above = 10_000
+
+    #: How many times the directory was written (`written`); 0 on the class, see `Token`.
+    generation = 0
 
     def __init__(self, kernel: Any, rng: Random, ttl_s: float):
         self._kernel = kernel
@@ -103,6 +116,8 @@ class TokenStore:
             domain=domain,
             system=system,
         )
+        if self.generation:
+            token.generation = self.generation
         token.context = context_from_token(token)
         self._tokens[token.id] = token
         return token
@@ -114,7 +129,40 @@ class TokenStore:
             raise TokenNotFound(token_id=token_id)
         if self._kernel.env._now >= token.expires_at:  # kernel.now, without its call
             raise TokenExpired(f"token expired at t={token.expires_at:g}")
+        if token.generation != self.generation:
+            self._reread(token)
         return token
+
+    def written(self) -> None:
+        """The directory (assignments, groups, roles) is about to change: every token's
+        roles are read again at its next validation."""
+        self.generation += 1
+
+    def _reread(self, token: Token) -> None:
+        """Rebuild `token`'s roles from the written directory as Keystone's validation does
+        (``[token] infer_roles`` honoured); `TokenNotFound` when its scope has none left
+        (the token stays: a role granted again revives it, as in Keystone)."""
+        from fakecloud.identity.policy_context import context_from_token
+
+        d, infer = self._kernel.written_directory, self._kernel.config.identity.infer_roles
+        roles_on = d.effective_roles if infer else d.granted_roles
+        user_id = token.user.id
+        if token.project is not None:
+            roles = roles_on(user_id, project_id=token.project.id)
+        elif token.domain is not None:
+            roles = roles_on(user_id, domain_id=token.domain.id)
+        elif token.system:
+            roles = roles_on(user_id, system=True)
+        else:
+            roles = ()
+        if token.scoped and not roles:
+            # keystone's _validate_{project,domain,system}_scope Unauthorized, which
+            # validate_token turns into TokenNotFound(token_id=...)
+            raise TokenNotFound(token_id=token.id)
+        if roles != token.roles:
+            token.roles = roles
+            token.context = context_from_token(token)
+        token.generation = self.generation
 
     def refusal(self, token_id: str | None) -> TokenNotFound:
         """Keystone's 404 for a subject token it cannot use (``validate_token``, the token
@@ -135,10 +183,12 @@ class TokenStore:
 
     def expired(self, token_id: str | None) -> Token:
         """The token `token_id` even past its ``expires_at`` (Keystone's ``allow_expired``
-        validation); `TokenNotFound` if unknown or revoked."""
+        validation); `TokenNotFound` if unknown, revoked or left without roles."""
         token = self._tokens.get(token_id) if token_id else None
         if token is None:
             raise TokenNotFound(token_id=token_id)
+        if token.generation != self.generation:
+            self._reread(token)
         return token
 
     def revoke(self, token_id: str) -> Token:

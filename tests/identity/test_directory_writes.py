@@ -120,7 +120,33 @@ def test_a_new_member_works_in_its_new_project(cloud):
     assert (nova.status, nova.json()["quota_set"]["instances"]) == (200, 10)
 
 
-def test_revoking_a_role_revokes_the_token_there(cloud):
+def test_a_tokens_roles_are_the_current_assignments_at_each_validation(cloud):
+    # a Fernet token carries no roles: Keystone reads them again at each validation
+    project = new_project(cloud)
+    _, grant, token = new_member(cloud, project)
+    reader_grant = grant.rsplit("/", 1)[0] + "/" + cloud.keystone.directory.role_by_name("reader").id
+    assert admin(cloud, "PUT", reader_grant).status == 204
+    assert admin(cloud, "DELETE", grant).status == 204
+    body = validate(cloud, token).json()["token"]
+    assert [r["name"] for r in body["roles"]] == ["reader"]
+    listed = cloud.request("identity", "GET", "/v3/projects", headers={"X-Auth-Token": token})
+    assert listed.status == 403  # the member's token now reads with the reader role alone
+    assert admin(cloud, "DELETE", reader_grant).status == 204
+    refused = validate(cloud, token)
+    assert (refused.status, refused.json()["error"]["message"]) == (
+        404,
+        f"Could not find token: {token}.",
+    )
+    used = cloud.request("identity", "GET", "/v3/auth/projects", headers={"X-Auth-Token": token})
+    assert used.status == 401
+    assert admin(cloud, "PUT", grant).status == 204  # not revoked: granted again, it lives
+    assert [r["name"] for r in validate(cloud, token).json()["token"]["roles"]] == [
+        "member",
+        "reader",
+    ]
+
+
+def test_revoking_a_role_leaves_no_grant_there(cloud):
     project = new_project(cloud)
     _, grant, token = new_member(cloud, project)
     assert admin(cloud, "DELETE", grant).status == 204
