@@ -124,7 +124,8 @@ def test_a_tokens_roles_are_the_current_assignments_at_each_validation(cloud):
     # a Fernet token carries no roles: Keystone reads them again at each validation
     project = new_project(cloud)
     _, grant, token = new_member(cloud, project)
-    reader_grant = grant.rsplit("/", 1)[0] + "/" + cloud.keystone.directory.role_by_name("reader").id
+    reader = cloud.keystone.directory.role_by_name("reader").id
+    reader_grant = grant.rsplit("/", 1)[0] + "/" + reader
     assert admin(cloud, "PUT", reader_grant).status == 204
     assert admin(cloud, "DELETE", grant).status == 204
     body = validate(cloud, token).json()["token"]
