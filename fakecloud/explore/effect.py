@@ -10,13 +10,15 @@ one.
 
 So each such event is tried away: the seed runs again with every decision as it was but
 that one's back to what a plain run does (the fault point does not fire with that outcome,
-the action does not land). When the check still breaks (the same invariant or expectation,
-about one of the same resources), the event is left off its path, with what it alone made
-there (a dropped RPC message's loss and timeout, an inserted action's answer). When several
-events are each not needed alone but the check does not break without them all (each of two
-faults would do), they all stay. A step's error answer, an RPC timeout and a lost message are
-outcomes, not choices: they stay as the path found them, but for an RPC timeout the run without
-the needless events did not have (a stalled call's timeout), which leaves with them.
+the action does not land). When the check still breaks (the same invariant about each of the
+same subjects: the same request lines answered 500, the same volume snapshots orphaned; the
+same expectation about one of the same resources), the event is left off its path, with what
+it alone made there (a dropped RPC message's loss and timeout, an inserted action's answer).
+When several events are each not needed alone but the check does not break without them all
+(each of two faults would do), they all stay. A step's error answer, an RPC timeout and a
+lost message are outcomes, not choices: they stay as the path found them, but for an RPC
+timeout the run without the needless events did not have (a stalled call's timeout), which
+leaves with them.
 
 Only failing seeds run again, once per fault or action on their paths (and once more for a
 check that could lose several), from a fork of the case's world; every run depends only on
@@ -30,7 +32,7 @@ from typing import Any
 
 from fakecloud.explore.paths import Led, ids_of, path_of
 
-#: What a rerun reports of each failed check: its key and the resource ids its details name.
+#: What a rerun reports of each failed check: its key and what it is about (`about`).
 Broke = list[tuple[str, frozenset[str]]]
 #: A rerun's `Broke` and the RPC timeouts it had (`paths.rpc_timeouts`).
 Rerun = tuple[Broke, frozenset[str]]
@@ -97,7 +99,7 @@ def pruned(
     def broke(removed: frozenset[tuple]) -> Broke:
         return again(removed)[0]
 
-    ids = [ids_of(c.details) for c in checks]
+    ids = [about(key, c.details) for key, c in zip(keys, checks, strict=True)]
     needless: list[set[tuple]] = [set() for _ in checks]
     for choice in order:
         still = broke(frozenset((choice,)))
@@ -123,6 +125,34 @@ def pruned(
     return out
 
 
+def about(key: str, details: list[Any]) -> frozenset[str]:
+    """What a failed check with `key` and `details` is about: a broken invariant's subjects
+    (what each violation names first: a request line answered 500, a volume snapshot, a
+    server), else the resource ids its details name."""
+    if key.startswith("invariant "):
+        name = key.removeprefix("invariant ") + ": "
+        shown = [str(d) for d in details]
+        subjects = [d[len(name) :].split(": ")[0] for d in shown if d.startswith(name)]
+        if subjects:
+            return frozenset(_SUBJECT + s for s in subjects)
+    return ids_of(details)
+
+
+#: How `about` marks an invariant's subject (an id set may share one, a subject set all).
+_SUBJECT = "subject "
+
+
 def _breaks(broke: Broke, key: str, ids: frozenset[str]) -> bool:
-    """Whether a rerun broke `key` again, about one of `ids` when the check named any."""
-    return any(k == key and (not ids or ids & named) for k, named in broke)
+    """Whether a rerun broke `key` again: about each of the subjects of an invariant (a
+    request that failed another way, a snapshot orphaned another way is not the same check),
+    about one of `ids` when another check named any (`about`)."""
+    for k, named in broke:
+        if k != key:
+            continue
+        if not ids or (ids <= named if _subjects(ids) else ids & named):
+            return True
+    return False
+
+
+def _subjects(ids: frozenset[str]) -> bool:
+    return any(i.startswith(_SUBJECT) for i in ids)

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.explore.effect import Broke, pruned
-from fakecloud.explore.paths import ids_of, path_of
+from fakecloud.explore.effect import Broke, about, pruned
+from fakecloud.explore.paths import path_of
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def outcome_of(
 
 def broke_of(result: Any) -> Broke:
     """What a run's `result` broke, as `fakecloud.explore.effect.pruned` compares it."""
-    return [(check_key(c), ids_of(c.details)) for c in result.failures]
+    keys = [check_key(c) for c in result.failures]
+    return [(k, about(k, c.details)) for k, c in zip(keys, result.failures, strict=True)]
 
 
 def check_key(check: Any) -> str:

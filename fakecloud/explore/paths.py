@@ -15,7 +15,9 @@ that both
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
   resource linked to one of them at the end of the run: a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
-  snapshot's volume, a volume's server (its attachments), the resources a failed step's own
+  snapshot's volume, a volume's attachments (a fault on ``attachment_update``,
+  ``attachment_complete`` or ``attachment_delete`` names only the attachment) and its server
+  (theirs), the resources a failed step's own
   request names (its path's ids and its body's, asked before the check broke: an attach
   that a Cinder fault on its volume failed never linked that volume to its server, and the
   fault is still why), and the compute hosts a server is
@@ -330,6 +332,7 @@ def linked(cloud: Any, named: set[str], asked: Iterable[tuple[str, str]] = ()) -
     for snap in getattr(store, "snapshots", {}).values():
         links.append((snap.id, snap.volume_id))
     for attachment in getattr(store, "attachments", {}).values():
+        links.append((attachment.id, attachment.volume_id))
         if attachment.instance_uuid:
             links.append((attachment.volume_id, attachment.instance_uuid))
     out = set(named)

@@ -172,17 +172,28 @@ STALLED = DB.split("\nexplore:")[0].replace("steps:\n", "steps:\n" + BREAK, 1) +
 )
 
 
-def test_a_timeout_the_run_without_a_needless_stall_did_not_have_leaves_the_path_with_it():
-    ready = prepared(STALLED, "stalled.yaml", "default")
+# The same, but Cinder fails the createImage's snapshot too: a 500 for the snap with no stall.
+UNSTALLED = STALLED.replace(
+    BREAK,
+    BREAK + "  - {name: break2, fault: {point: volume_api.create_snapshot_force,"
+    " error: CinderServerError, times: 1}}\n",
+)
+STALL = ("fault nova.guest_agent: stall", "rpc.timeout compute.cmp-1 quiesce_instance")
+ATTACH_500 = ("fault volume_api.get: raise@volume_api.get", "step attach answered 500")
+
+
+@pytest.mark.parametrize(("text", "pruned"), [(STALLED, ()), (UNSTALLED, STALL)])
+def test_a_stall_leaves_the_path_with_its_timeout_when_each_500_comes_without_it(text, pruned):
+    ready = prepared(text, "stalled.yaml", "default")
     run = ready.play(0)
     (key,) = [i for i, c in enumerate(run.result.failures) if c.what.endswith("unexpected_500")]
-    stall, timeout = "fault nova.guest_agent: stall", "rpc.timeout compute.cmp-1 quiesce_instance"
-    attach, snap = "step attach answered 500", "step snap answered 500"
     # the attach failed before data was attached: its request links data to db
-    fault = "fault volume_api.get: raise@volume_api.get"
-    assert outcome_of(run, 0).broken[key].path == (fault, attach, stall, timeout, snap)
-    # the attach's 500 breaks no_unexpected_500 without the stall: it goes, and its timeout
-    assert outcome_of(run, 0, ready.rerun).broken[key].path == (fault, attach, snap)
+    path = (*ATTACH_500, *STALL, "step snap answered 500")
+    assert outcome_of(run, 0).broken[key].path == path
+    # no_unexpected_500 breaks without the stall, for the attach: for the snap too only when
+    # Cinder fails its snapshot; then the stall goes, and the timeout it made
+    kept = tuple(e for e in path if e not in pruned)
+    assert outcome_of(run, 0, ready.rerun).broken[key].path == kept
 
 
 # web's shelve is cast and lost; a restart of its host is drawn for a moment of a plain run.
@@ -242,6 +253,29 @@ def test_a_failed_steps_request_links_what_it_names_so_a_fault_on_it_stays_on_th
     assert path_of(run.result, run.landed, check.details, check.broke_seq).path == (
         "fault volume_api.get: CinderServerError",
         "step attach answered 500",
+    )
+
+
+# data attached to web, then detached while Cinder fails every attachment delete: the fault
+# names only the attachment, which the end of the run still holds.
+DETACH = ATTACH.split("steps:")[0] + (
+    "steps:\n"
+    '  - {name: attach, request: "POST /servers/${servers.web.id}/os-volume_attachments",\n'
+    '     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}}\n'
+    "  - {name: detach, at: 10,\n"
+    '     request: "DELETE /servers/${servers.web.id}/os-volume_attachments/${volumes.data.id}"}\n'
+    "explore:\n"
+    "  faults: [{point: volume_api.attachment_delete, errors: [CinderServerError],"
+    " likelihood: 1}]\n"
+)
+
+
+def test_a_fault_on_a_volumes_attachment_is_on_the_path_of_a_check_about_the_volume():
+    run = prepared(DETACH, "detach.yaml", "default").play(0)
+    volume = run.result.names["volumes"]["data"]["id"]
+    assert [(s.name, s.status) for s in run.result.steps] == [("attach", 200), ("detach", 202)]
+    assert path_of(run.result, run.landed, [f"volume {volume} still in-use"]).path == (
+        "fault volume_api.attachment_delete: CinderServerError",
     )
 
 
