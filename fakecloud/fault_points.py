@@ -189,8 +189,9 @@ _FIXED: tuple[FaultPoint, ...] = (
     ),
     FaultPoint(
         "nova.libvirt.get_guest",
-        "The libvirt driver looks up a server's domain as its snapshot starts (DomainNotFound: "
-        "the guest vanished behind Nova's back; the driver reports InstanceNotRunning).",
+        "The libvirt driver looks up a server's domain as its snapshot, or an assisted volume "
+        "snapshot's create or delete, starts (DomainNotFound: the guest vanished behind Nova's "
+        "back; the driver reports InstanceNotRunning).",
         ("host", "instance_uuid"),
         usual=("DomainNotFound",),
     ),

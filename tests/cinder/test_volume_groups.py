@@ -227,12 +227,6 @@ def test_a_cloud_without_groups_saves_no_group_tables_and_queens_checks_bodies_b
     listed = _c(cloud, "GET", "group_types", ctx=ADMIN, version="3.50").json()["group_types"]
     assert [t["name"] for t in listed] == ["default_cgsnapshot_type"]
     assert getattr(cloud.cinder.store, "groups", None) is None
-    # one rule for a type's writes, one for its specs, before 19.0.0 (the cinder oracle, 16.4.2)
-    gt = {"group_type": {"name": "m"}}
-    manage = _c(cloud, "POST", "group_types", gt, version="3.50")
-    assert fault(manage)[2] == "Policy doesn't allow group:group_types_manage to be performed."
-    specs = _c(cloud, "GET", f"group_types/{listed[0]['id']}/group_specs", version="3.50")
-    assert fault(specs)[2] == "Policy doesn't allow group:group_types_specs to be performed."
     # 12.0.10 has no schema for groups: its controller's own words
     body = {"group": {"group_type": listed[0]["id"], "name": " g "}}
     refused = _c(cloud, "POST", "groups", body, version="3.50")
@@ -345,35 +339,6 @@ def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicat
     assert fault(_c(cloud, "POST", path, {"failover_replication": {}}))[2] == (
         f"Invalid Group: Group {gid} replication status must be ['enabled', 'failed-over'], but "
         "current status is: enabling. Cannot failover replication."
-    )
-
-
-def test_enable_replication_refuses_a_member_no_replicating_driver_made(world):
-    """A volume's ``replication_status`` is null unless a replicating driver sets it
-    (``EntryCreateTask`` does not store the flow's ``disabled``), and ``enable_replication``
-    takes only ``disabled`` or ``enabled``: Cinder refuses the member, ``None`` in its words."""
-    cloud = world[0].fork()
-    body = {
-        "group_type": {"name": "rep", "group_specs": {"group_replication_enabled": "<is> True"}}
-    }
-    gtype = _c(cloud, "POST", "group_types", body, ctx=ADMIN).json()["group_type"]["id"]
-    body = {"volume_type": {"name": "r", "extra_specs": {"replication_enabled": "<is> True"}}}
-    vtype = _c(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
-    gid = _group(cloud, gtype, vtype).json()["group"]["id"]
-    cloud.run_until_idle()
-    _c(cloud, "POST", f"groups/{gid}/action", {"reset_status": {"status": "available"}}, ctx=ADMIN)
-    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}
-    vid = _c(cloud, "POST", "volumes", body).json()["volume"]["id"]
-    cloud.run_until_idle()
-    reset = {"os-reset_status": {"status": "available"}}
-    _c(cloud, "POST", f"volumes/{vid}/action", reset, ctx=ADMIN)
-    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["replication_status"] is None
-    refused = _c(cloud, "POST", f"groups/{gid}/action", {"enable_replication": {}})
-    assert fault(refused) == (
-        "badRequest",
-        400,
-        f"Invalid volume: Volume {vid} replication status must be ['disabled', 'enabled'], but "
-        "current status is: None. Cannot enable replication.",
     )
 
 

@@ -12,7 +12,14 @@ import pytest
 from fakecloud.nova import states
 from fakecloud.nova.objects import BDM_FIELDS, BlockDeviceMapping, image_mapping_fields
 from tests.nova.conftest import unexpected_500
-from tests.nova.volume_backed_env import DATA_VOLUME, EPHEMERAL, NO_AGENT, BfvEnv
+from tests.nova.volume_backed_env import (
+    DATA_VOLUME,
+    EPHEMERAL,
+    NO_AGENT,
+    STRICT,
+    BfvEnv,
+    backend_config,
+)
 
 SWAP = {
     "boot_index": -1,
@@ -502,3 +509,21 @@ def test_glance_refusing_the_image_leaks_the_snapshots_d12(env: BfvEnv):
     env.cloud.run_until_idle()
     assert len(env.volume_snapshots()) == 2
     assert len(env.cloud.check_invariants(["no_orphan_volume_snapshot"])) == 2
+
+
+def test_a_required_quiesce_fails_the_nfs_snapshot_of_a_guest_the_api_froze():
+    """NFS: Cinder asks Nova for the snapshot while the API's quiesce holds the guest frozen;
+    libvirt's QUIESCE flag asks qemu-ga for a second freeze, a command it disables while frozen
+    (``_volume_snapshot_create``: with ``os_require_quiesce`` the error is raised, not retried
+    unquiesced): Cinder is told ``error``."""
+    env = BfvEnv("upstream", {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
+    sid = env.boot_bfv(image=STRICT, size=4)
+    env.snap(sid)
+    env.cloud.run_until_idle()
+    assert [s["status"] for s in env.volume_snapshots()] == ["error"]
+    (failed,) = env.events("notification", event_type="volume_snapshot_create")
+    assert (failed["exception"], failed["message"]) == (
+        "libvirtError",
+        "internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': "
+        "The command guest-fsfreeze-freeze has been disabled for this instance",
+    )

@@ -25,8 +25,9 @@ def test_a_delete_during_the_build_waits_for_the_build_to_end(env: NovaEnv):
     ]
 
 
-def test_the_power_sync_waits_for_a_swap_to_stop_a_guest_that_stopped_by_itself():
-    # 29.2.0: an admin's swap of two volumes is served, and holds the lock (from 23.0.0)
+def _swapping() -> tuple[NovaEnv, str]:
+    """A server whose two volumes an admin swaps (29.2.0 serves it; the swap holds the lock
+    from 23.0.0, copying for about 5 s), 0.5 s into the copy."""
     env = NovaEnv("nova-29.2.0", {"nova": {"sync_power_state_interval_s": 1}})
     sid = env.boot()
     old, new = (
@@ -41,10 +42,28 @@ def test_the_power_sync_waits_for_a_swap_to_stop_a_guest_that_stopped_by_itself(
     env.cloud.run_until_idle()
     swap = {"volumeAttachment": {"volumeId": new}}
     assert env.request("PUT", f"{path}/{old}", swap, user="admin").status == 202
-    env.cloud.advance(0.5)  # the swap copies the volume for about 5 s
+    env.cloud.advance(0.5)
+    return env, sid
+
+
+def test_the_power_sync_waits_for_a_swap_to_stop_a_guest_that_stopped_by_itself():
+    env, sid = _swapping()
     env.cloud.nova.hosts["cmp-1"].guest_stopped(sid)
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "SHUTOFF"
     events = {(e["event"], e["phase"]): e["t"] for e in env.cloud.trace.filter(kind="nova.event")}
     # the sync's stop (its instance action's event) comes only after the swap
     assert events["compute_stop_instance", "start"] > events["compute_swap_volume", "finish"]
+
+
+def test_a_stop_behind_the_lock_reads_the_power_state_once_it_holds_it():
+    """``do_stop_instance`` asks the driver under the lock: a guest that shut itself down while
+    the stop waited for the swap is 'already powered off' for it."""
+    env, sid = _swapping()
+    assert env.action(sid, {"os-stop": None}).status == 202
+    env.cloud.advance(0.5)  # the cast waits for the lock
+    env.cloud.nova.hosts["cmp-1"].guest_stopped(sid)
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "SHUTOFF"
+    message = "Instance is already powered off in the hypervisor when stop is called."
+    assert env.cloud.trace.filter(kind="log", subject=sid, message=message)

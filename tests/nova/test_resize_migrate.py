@@ -500,3 +500,23 @@ def test_a_failed_disk_copy_leaves_the_server_in_error():
     assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ERROR", "cmp-1")
     assert _migration_statuses(env, sid)[-1] == "error"
     assert _events(env, sid, "resize")[-1] == ("compute_resize_instance", "cmp-1", "Error")
+
+
+@pytest.mark.parametrize(("profile", "confirms"), [("nova-21.2.4", 1), ("nova-22.0.0", 2)])
+def test_a_delete_behind_a_confirm_finds_the_migration_confirmed_until_22_0_0(profile, confirms):
+    """``_confirm_resize_on_deleting`` calls a second ``confirm_resize`` behind the user's;
+    ``do_confirm_resize`` waits for the lock, then (until 21.x, ``Migration.get_by_id``) finds
+    the migration ``confirmed`` and leaves; from 22.0.0 it reads the cast's copy and confirms
+    again."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    assert _resize(env, sid, "2").status == 202
+    env.cloud.run_until_idle()
+    assert env.action(sid, {"confirmResize": None}).status == 204
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert _migration_statuses(env, sid).count("confirmed") == confirms
+    already = env.cloud.trace.filter(
+        kind="log", subject=sid, message="Migration 1 is already confirmed"
+    )
+    assert len(already) == 2 - confirms

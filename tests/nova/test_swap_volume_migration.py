@@ -5,6 +5,8 @@ copies, the ids kept at completion, a swap Nova refuses, and what a createImage 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.nova.volume_backed_env import BfvEnv
@@ -208,6 +210,15 @@ def test_a_volume_with_two_read_write_attachments_is_not_swapped(world):
         attach = {"volumeAttachment": {"volumeId": vid}}
         assert env.request("POST", path, attach, microversion="2.60").status == 200
         env.cloud.run_until_idle()
+    # Cinder's NFS driver would meet the same two mappings in Nova's assisted snapshots: the
+    # delete does not catch VolumeBDMIsMultiAttach (the create does: 400)
+    query = json.dumps({"volume_id": vid})
+    path = f"/v2.1/os-assisted-volume-snapshots/s1?delete_info={query}"
+    refused = env.request("DELETE", path, user="admin")
+    assert refused.status == 500
+    assert refused.json()["computeFault"]["message"].endswith(
+        "<class 'nova.exception.VolumeBDMIsMultiAttach'>"
+    )
     _migrate(env, vid)
     env.cloud.run_until_idle()
     (error,) = env.events("cinder.error", subject=vid)

@@ -23,6 +23,8 @@ OFFLINE_COMMIT_REFUSED_SINCE = (23, 0, 1)
 class VolumeBDMIsMultiAttach(exception.Invalid):
     """Nova's ``VolumeBDMIsMultiAttach``."""
 
+    real_class_path = "nova.exception.VolumeBDMIsMultiAttach"
+
     msg_fmt = (
         "Block Device Mapping %(volume_id)s is a multi-attach volume and is not valid for this "
         "operation."

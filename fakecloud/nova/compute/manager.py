@@ -939,12 +939,15 @@ class ComputeManager:
         locked: bool = False,
     ) -> Generator[Any, Any, None]:
         """A power action's work between its event's start and end; `locked`: under the
-        server's lock (a stop's ``do_stop_instance``; a start takes none)."""
+        server's lock (a stop's ``do_stop_instance``; a start takes none); `expected` may be
+        a callable, asked once the lock is held."""
         instance = self._receive(instance)
         event = self._event(context, instance, event_name)
         uuid = instance.uuid
         if locked:
             yield from instance_lock.acquire(self, uuid)
+        if callable(expected):
+            expected = expected()
         try:
             self.notifier.instance_usage(self.host, instance, f"{notify}.start")
             yield from driver_call(instance)
@@ -987,10 +990,19 @@ class ComputeManager:
         """``stop_instance``'s work (``powering-off`` → stopped), in the caller's task; a guest
         already off may have no task state left (``do_stop_instance``: the stop cast that
         waited in the queue of a restart whose ``init_host`` stopped the server)."""
-        expected: Any = states.POWERING_OFF
-        dom = self.driver.domains.get(instance.uuid)
-        if dom is None or dom.power_state in _OFF:
-            expected = [states.POWERING_OFF, None]
+
+        def expected() -> Any:
+            # read under the lock, as ``do_stop_instance`` reads ``_get_power_state``
+            dom = self.driver.domains.get(instance.uuid)
+            if dom is None or dom.power_state in _OFF:
+                self._log(
+                    instance.uuid,
+                    "info",
+                    "Instance is already powered off in the hypervisor when stop is called.",
+                )
+                return [states.POWERING_OFF, None]
+            return states.POWERING_OFF
+
         return self._power_action(
             context,
             instance,

@@ -302,6 +302,38 @@ def finish_resize(
         )
 
 
+#: ``do_confirm_resize`` takes the cast's migration instead of ``Migration.get_by_id``.
+CONFIRM_CAST_COPY_SINCE = (22, 0, 0)
+
+
+def _confirmable(manager: Any, instance: Any, migration: Any) -> bool:
+    """``do_confirm_resize``'s look at the migration under the lock: one already
+    ``confirmed`` (a second confirm: the periodic one, or a delete's, behind the user's) or in
+    a state other than ``finished``/``confirming`` is left alone, only logged. Until 21.x it
+    reads the row again (``Migration.get_by_id``); from 22.0.0 it reads the cast's copy, which
+    the API (or a delete) sent ``finished`` or ``confirming``: nothing is refused."""
+    if manager.kernel.switches.release.version >= CONFIRM_CAST_COPY_SINCE:
+        return True
+    current = (manager.db.migrations or {}).get(migration.id)
+    if current is None:
+        manager._log(
+            instance.uuid, "error", f"Migration {migration.id} is not found during confirmation"
+        )
+        return False
+    if current.status == "confirmed":
+        manager._log(instance.uuid, "info", f"Migration {current.id} is already confirmed")
+        return False
+    if current.status not in ("finished", "confirming"):
+        manager._log(
+            instance.uuid,
+            "warning",
+            f"Unexpected confirmation status '{current.status}' of migration {current.id}, "
+            "exit confirmation process",
+        )
+        return False
+    return True
+
+
 def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) -> Generator:
     """On the source: the kept guest deleted, the migration ``confirmed``, the server
     ``active`` (``stopped`` if its guest is off)."""
@@ -309,6 +341,10 @@ def confirm_resize(manager: Any, context: Any, instance: Any, migration: Any) ->
     event = manager._event(context, instance, "compute_confirm_resize")
     uuid = instance.uuid
     yield from instance_lock.acquire(manager, uuid)  # do_confirm_resize
+    if not _confirmable(manager, instance, migration):
+        instance_lock.release(manager, uuid)
+        event.finish()
+        return
     try:
         manager.notifier.instance_usage(manager.host, instance, "resize.confirm.start")
         manager.notifier.instance_action(

@@ -19,8 +19,9 @@ with everything else on that disk or link. Destroying a guest fails the copies i
 with libvirt's ``VIR_ERR_NO_DOMAIN``, which the snapshot turns into `InstanceNotFound`.
 
 Fault points: ``nova.libvirt.get_guest`` (host, instance_uuid) is the domain lookup as the
-snapshot starts (``DomainNotFound``: the guest has vanished behind Nova's back, which the driver
-reports as InstanceNotRunning); ``nova.libvirt.direct_snapshot`` (host, instance_uuid) raises in
+snapshot starts, or an assisted volume snapshot's (`get_guest_fault`; ``DomainNotFound``: the
+guest has vanished behind Nova's back, which the driver reports as InstanceNotRunning);
+``nova.libvirt.direct_snapshot`` (host, instance_uuid) raises in
 the direct snapshot (e.g. ``ImageUnacceptable``) to force the fallback;
 ``nova.libvirt.extract`` (host, instance_uuid, live) fails the extract; transfers carry
 ``host`` and ``instance_uuid`` for ``io.transfer`` rules.
@@ -66,6 +67,20 @@ MiB = 1024**2
 VIR_ERR_NO_DOMAIN = 42
 VIR_ERR_OPERATION_INVALID = 55
 VIR_ERR_OPERATION_FAILED = 9
+
+
+def get_guest_fault(faults: Any, host: str, instance_uuid: str) -> Generator:
+    """The fault point ``nova.libvirt.get_guest`` of ``Host.get_guest``: a
+    ``VIR_ERR_NO_DOMAIN`` there is the driver's `InstanceNotRunning`."""
+    if "nova.libvirt.get_guest" not in faults.hot:  # else consulting it does nothing
+        return
+    try:
+        yield from faults.pause("nova.libvirt.get_guest", host=host, instance_uuid=instance_uuid)
+    except LibvirtError as ex:
+        if ex.get_error_code() != VIR_ERR_NO_DOMAIN:
+            raise
+        raise exception.InstanceNotRunning(instance_id=instance_uuid) from None
+
 
 #: What libvirt reports for a guest (the same values and moves as Nova's power_state).
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
@@ -391,15 +406,7 @@ class LibvirtDriver:
         cfg = self.config
         switches = self.kernel.switches
         faults = self.kernel.faults
-        try:
-            if "nova.libvirt.get_guest" in faults.hot:  # else consulting it does nothing
-                yield from faults.pause(
-                    "nova.libvirt.get_guest", host=self.host, instance_uuid=instance.uuid
-                )
-        except LibvirtError as ex:
-            if ex.get_error_code() != VIR_ERR_NO_DOMAIN:
-                raise
-            raise exception.InstanceNotRunning(instance_id=instance.uuid) from None
+        yield from get_guest_fault(faults, self.host, instance.uuid)
         dom = self.domains.get(instance.uuid)
         if dom is None:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)

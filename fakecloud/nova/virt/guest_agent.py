@@ -106,6 +106,16 @@ def check_overrides(overrides: Mapping[str, Any]) -> None:
                 raise ConfigError(f"{where}.{name} must be a number of seconds >= 0, got {value!r}")
 
 
+def disabled_while_frozen(command: str) -> LibvirtError:
+    """libvirt's error for an agent command qemu-ga has disabled while the guest is frozen
+    (all but the thaw and a few queries)."""
+    return LibvirtError(
+        f"internal error: unable to execute QEMU agent command '{command}': "
+        f"The command {command} has been disabled for this instance",
+        VIR_ERR_INTERNAL_ERROR,
+    )
+
+
 class GuestAgent:
     """qemu-ga inside one guest: its state, its command latencies, its one-at-a-time queue."""
 
@@ -180,11 +190,7 @@ class GuestAgent:
                     VIR_ERR_AGENT_UNRESPONSIVE,
                 )
             elif command != THAW and self.domain.fsfreeze_status == "frozen":
-                error = LibvirtError(
-                    f"internal error: unable to execute QEMU agent command '{command}': "
-                    f"The command {command} has been disabled for this instance",
-                    VIR_ERR_INTERNAL_ERROR,
-                )
+                error = disabled_while_frozen(command)
             elif command == SET_USER_PASSWORD:
                 pass
             elif command == FREEZE:

@@ -11,7 +11,8 @@ tells it ``error``), and the host polls the snapshot every 0.5 s until it leaves
 then refreshes the mapping's connection info from the attachment. Delete: a blockRebase (no
 ``merge_target_file``) or a blockCommit, then ``deleting`` at ``90%`` (``error_deleting`` on a
 failure). Fault points ``nova.volume_snapshot.create`` / ``.delete`` (host, instance_uuid,
-volume_id, snapshot_id) hold or fail either.
+volume_id, snapshot_id) hold or fail either; ``nova.libvirt.get_guest`` (``DomainNotFound``)
+takes the guest away first.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.nova.virt.driver import get_guest_fault
 from fakecloud.nova.virt.guest_agent import (
+    FREEZE,
+    VIR_ERR_INTERNAL_ERROR,
     bool_from_string,
     can_quiesce,
+    disabled_while_frozen,
     image_props_for_quiesce,
 )
 from fakecloud.nova.virt.libvirt import LibvirtError
@@ -32,12 +37,12 @@ from fakecloud.nova.virt.libvirt import LibvirtError
 WAIT_INTERVAL_S = 0.5
 #: ``_volume_snapshot_delete``'s poll of the block job (``time.sleep(0.5)``).
 BLOCK_JOB_POLL_S = 0.5
-#: libvirt's code for a quiesced snapshot refused by the guest (``VIR_ERR_INTERNAL_ERROR``).
-VIR_ERR_INTERNAL_ERROR = 1
 
 
-def _domain(manager: Any, instance: Any) -> Any:
-    """``self._host.get_guest(instance)``, `InstanceNotRunning` when there is no guest."""
+def _domain(manager: Any, instance: Any) -> Generator:
+    """``self._host.get_guest(instance)``, `InstanceNotRunning` when there is no guest (or the
+    fault point ``nova.libvirt.get_guest`` says libvirt has none: ``VIR_ERR_NO_DOMAIN``)."""
+    yield from get_guest_fault(manager.kernel.faults, manager.host, instance.uuid)
     dom = manager.driver.domains.get(instance.uuid)
     if dom is None:
         raise exception.InstanceNotRunning(instance_id=instance.uuid)
@@ -77,11 +82,15 @@ def _snapshot_disk(manager: Any, instance: Any, dom: Any) -> None:
         if dom.power_state == states.RUNNING and not dom.frozen:
             quiesced = True
         else:
-            # qemu-ga refuses a freeze while frozen (the API's quiesce); a stopped guest
-            # has no agent to ask
-            error = LibvirtError(
-                "internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze'",
-                VIR_ERR_INTERNAL_ERROR,
+            # libvirt's QUIESCE asks qemu-ga for a freeze, which it has disabled while the
+            # guest is frozen (the API's quiesce); a stopped guest has no agent to ask
+            error = (
+                disabled_while_frozen(FREEZE)
+                if dom.frozen
+                else LibvirtError(
+                    f"internal error: unable to execute QEMU agent command '{FREEZE}'",
+                    VIR_ERR_INTERNAL_ERROR,
+                )
             )
             if required:
                 raise error
@@ -116,7 +125,7 @@ def volume_snapshot_create(
 ) -> Generator:
     """``ComputeManager.volume_snapshot_create`` with the driver's."""
     try:
-        dom = _domain(manager, instance)
+        dom = yield from _domain(manager, instance)
     except exception.InstanceNotRunning:
         manager._log(instance.uuid, "debug", "Instance disappeared during volume snapshot create")
         return
@@ -158,7 +167,7 @@ def volume_snapshot_delete(
     try:
         if delete_info.get("type") != "qcow2":
             raise exception.InternalError(err=f"Unknown delete_info type {delete_info.get('type')}")
-        _domain(manager, instance)
+        yield from _domain(manager, instance)
         yield from _fault(manager, "nova.volume_snapshot.delete", instance, volume_id, snapshot_id)
         job = "blockRebase" if delete_info.get("merge_target_file") is None else "blockCommit"
         manager.kernel.trace.emit(
