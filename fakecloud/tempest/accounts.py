@@ -5,7 +5,9 @@ member, reader and manager together, an admin, and a ``service`` user. So each o
 projects gets three users, and `ADMINS` admins and `SERVICE_USERS` service users share the
 ``admin`` project: enough for ``tempest run --concurrency 4``. Tempest's ``alt`` credentials
 take the first free account that is no admin, whatever its role, and a reader there refuses a
-volume transfer's accept (403, as Cinder): the members come first in ``accounts.yaml``.
+volume transfer's accept (403, as Cinder): the members come first in ``accounts.yaml``. The
+identity admin tests also ask for a ``system_reader`` (a reader on the system, no project):
+`SYSTEM_READERS` of them, system-scoped in ``accounts.yaml``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 PROJECTS = 8
 ADMINS = 8
 SERVICE_USERS = 3
+SYSTEM_READERS = 4
 PASSWORD = "tempest-secret"
 #: A year: Tempest's run keeps its tokens, and judges them by the machine's clock.
 TOKEN_TTL_S = 31536000.0
@@ -33,7 +36,8 @@ def _project_users() -> list[dict[str, Any]]:
 
 def users() -> list[dict[str, Any]]:
     """Every Tempest user (name, project, roles, and ``system_roles`` and ``types`` where
-    Tempest's admin and service accounts need them), members first."""
+    Tempest's admin, service and system reader accounts need them), members first; a system
+    reader has no project."""
     found = sorted(_project_users(), key=lambda u: u["roles"] != ["member"])  # stable
     for i in range(1, ADMINS + 1):
         found.append(
@@ -44,6 +48,11 @@ def users() -> list[dict[str, Any]]:
         found.append(
             {"name": f"tempest-service-{i}", "project": "admin", "roles": ["admin", "service"],
              "system_roles": ["admin"]}
+        )  # fmt: skip
+    for i in range(1, SYSTEM_READERS + 1):
+        found.append(
+            {"name": f"tempest-system-reader-{i}", "project": None, "roles": [],
+             "system_roles": ["reader"]}
         )  # fmt: skip
     return found
 
@@ -91,6 +100,16 @@ def accounts(world_users: Mapping[str, Any], domain: str) -> list[dict[str, Any]
     for user in users():
         served = world_users.get(user["name"])
         if not isinstance(served, Mapping):
+            continue
+        if user["project"] is None:  # system-scoped: Tempest wants no project nor domain name
+            entry = {
+                "username": user["name"],
+                "user_domain_name": domain,
+                "password": served.get("password", PASSWORD),
+                "system": "all",
+                "roles": list(served.get("system_roles", user["system_roles"])),
+            }
+            out.append(entry)
             continue
         entry = {
             "username": user["name"],

@@ -64,7 +64,51 @@ VOLUME: tuple[Exclusion, ...] = ()
 #: multiple stores, the http store, locations before Glance 29).
 IMAGE: tuple[Exclusion, ...] = ()
 
-LISTS = {"compute": COMPUTE, "volume": VOLUME, "image": IMAGE}
+_ID = r"tempest\.api\.identity\."
+
+#: Keystone APIs fakecloud's Keystone does not serve (a 404 or 405, or its 403 saying so).
+IDENTITY = (
+    Exclusion(
+        "application credentials (/v3/users/{id}/application_credentials): not served",
+        (_ID + r"(admin\.)?v3\.test_application_credentials\.",),
+    ),
+    Exclusion(
+        "the credentials API (/v3/credentials), OS-OAUTH1 consumers, policies (/v3/policies) "
+        "and domain configurations (/v3/domains/{id}/config): not served",
+        (
+            _ID + r"admin\.v3\.test_credentials\.",
+            _ID + r"admin\.v3\.test_oauth_consumers\.",
+            _ID + r"admin\.v3\.test_policies\.",
+            _ID + r"admin\.v3\.test_domain_configuration\.",
+        ),
+    ),
+    Exclusion(
+        "regions, services, endpoints and endpoint groups are read-only (the catalog the "
+        "profile's services make): their writes are not served",
+        (
+            _ID + r"admin\.v3\.test_regions\.",
+            _ID + r"admin\.v3\.test_services\.",
+            _ID + r"admin\.v3\.test_endpoints\.",
+            _ID + r"admin\.v3\.test_endpoints_negative\.",
+            _ID + r"admin\.v3\.test_endpoint_groups\.",
+        ),
+    ),
+    Exclusion(
+        "domain-specific roles, projects acting as domains (is_domain), role updates (PATCH "
+        "/v3/roles/{id}) and system role assignments of groups (/v3/system/groups): not served",
+        (
+            _ID + r"admin\.v3\.test_projects\.ProjectsTestJSON\.test_create_is_domain_project",
+            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_assignments_for_domain_roles",
+            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_domain_roles_create_delete",
+            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_implied_domain_roles",
+            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_role_create_update_show_list",
+            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON"
+            r"\.test_grant_list_revoke_role_to_group_on_system",
+        ),
+    ),
+)
+
+LISTS = {"compute": COMPUTE, "volume": VOLUME, "image": IMAGE, "identity": IDENTITY}
 
 
 def exclude_list(exclusions: tuple[Exclusion, ...], cloud: Any) -> list[Exclusion]:

@@ -61,6 +61,16 @@ def test_accounts_of_each_kind_get_tokens_with_their_roles_members_first(workspa
     cloud, root, _ = workspace
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     accounts = yaml.load((root / "etc" / "accounts.yaml").read_text(), Loader=loader)  # noqa: S506
+    system = [a for a in accounts if "system" in a]
+    accounts = [a for a in accounts if "system" not in a]
+    # the identity admin tests' system_reader: a system-scoped reader, no project nor domain
+    scope = {"system": {"all": True}}
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": system[0]["username"], "domain": {"name": system[0]["user_domain_name"]},
+        "password": system[0]["password"]}}}, "scope": scope}}  # fmt: skip
+    r = cloud.request("identity", "POST", "/v3/auth/tokens", body=body, user=None)
+    assert r.status == 201 and system[0]["roles"] == ["reader"] and "project_name" not in system[0]
+    assert r.json()["token"]["system"] == {"all": True}
     roles = [a["roles"] for a in accounts]
     assert roles[:8] == [["member"]] * 8 and ["reader"] in roles and ["manager"] in roles
     assert sum(a.get("types") == ["admin"] for a in accounts) == 8
@@ -85,6 +95,10 @@ def test_exclude_lists_are_patterns_after_their_reasons(workspace):
     assert any("test_rebuild_volume_backed_server" in p for p in patterns)
     assert not any("test_create_backup" in p for p in patterns)
     assert "# none" in (root / "exclude-image.txt").read_text()
+    identity = (root / "exclude-identity.txt").read_text()
+    assert "# application credentials" in identity and "test_application_credentials" in identity
+    tempest_conf = (root / "etc" / "tempest.conf").read_text()
+    assert "\ntrust = false\n" in tempest_conf and "\naccess_rules = false\n" in tempest_conf
 
 
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
