@@ -65,3 +65,15 @@ def test_the_create_info_is_checked_then_the_volume_must_be_mapped(cloud):
 def test_the_delete_info_is_json_naming_the_volume(cloud, query, microversion, message):
     expected = message or f"No volume Block Device Mapping with id {VOLUME}."
     assert _fault(_delete(cloud, query, microversion)) == (400, expected)
+
+
+def test_delete_info_that_is_no_object_is_novas_unexpected_error(cloud):
+    """Nova catches only KeyError and ValueError around ``delete_info['volume_id']``
+    (17.0.13 to HEAD): JSON that is no object is its 500, on purpose (it was a 400)."""
+    errors = len(cloud.trace.filter(kind="api.error"))
+    status, message = _fault(_delete(cloud, "delete_info=%5B%5D"))
+    assert (status, message) == (
+        500,
+        "Unexpected API Error. Please contact the administrator\n<class 'TypeError'>",
+    )
+    assert len(cloud.trace.filter(kind="api.error")) == errors

@@ -93,10 +93,12 @@ class AssistedVolumeSnapshotsController:
             # ``req.GET``'s last value, as ``dict.update`` of a MultiDict gives
             delete_info = json.loads(req.query["delete_info"][-1])
             volume_id = delete_info["volume_id"]
-        except KeyError as e:
+        except (KeyError, ValueError) as e:
             raise HttpError(400, str(e)) from None
-        except (ValueError, TypeError) as e:
-            raise HttpError(400, str(e)) from None
+        except TypeError as e:
+            # delete_info is JSON but no object (5, [], "x", null): Nova catches only KeyError
+            # and ValueError (17.0.13 to HEAD), so its unexpected 500, on purpose here.
+            raise unexpected_error(e, self.nova.kernel.switches.api_support_string) from None
         try:
             assisted_snapshots.volume_snapshot_delete(
                 self.nova, context, volume_id, snapshot_id, delete_info
