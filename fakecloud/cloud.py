@@ -213,7 +213,8 @@ class Cloud:
         `microversion` (``"2.60"``, ``"latest"``) sets ``OpenStack-API-Version`` with the
         service's name added (a ValueError for a value of two words, ``"volume 3.27"``: send a
         whole header in `headers`); ``user=None`` sends no token. Work the
-        request starts runs on the virtual clock until the answer is ready.
+        request starts runs on the virtual clock until the answer is ready. An answer to
+        ``HEAD`` has no body, as over HTTP.
         """
         gateway = self.__dict__.get("_gateway")
         if gateway is None:

@@ -22,6 +22,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
@@ -268,7 +269,9 @@ class Gateway:
             except IdentityError as exc:
                 # The user's client stops at Keystone's refusal of its token request (no role
                 # on the project, a disabled user): that answer is what the caller gets.
-                return refuse_token(self.mount_for_type("identity").api, self.cloud.keystone, exc)
+                identity = self.mount_for_type("identity").api
+                refused = refuse_token(identity, self.cloud.keystone, exc)
+                return refused if method.upper() != "HEAD" else _bodiless(refused)
             sent["x-auth-token"] = token.id
             if token.project is not None:
                 path = path.replace("{project_id}", token.project.id)
@@ -311,7 +314,10 @@ class Gateway:
         # `Headers(sent)` without folding the names again (each is written folded above)
         folded = dict.__new__(Headers)
         dict.update(folded, sent)
-        return self.handle(mount, method, path, query, folded, raw)
+        response = self.handle(mount, method, path, query, folded, raw)
+        if method == "GET" or method.upper() != "HEAD":
+            return response
+        return _bodiless(response)
 
     # -- answers for traffic nothing serves --------------------------------------------------
 
@@ -529,6 +535,16 @@ def _wire_lines(items: list[tuple[str, Any]]) -> list[tuple[str, str]]:
 
 def _body_type(body: Any) -> str:
     return "application/octet-stream" if isinstance(body, bytes) else "application/json"
+
+
+def _bodiless(response: Response) -> Response:
+    """`response` without its body, as every service's server sends an answer to ``HEAD``
+    (`wire_body`): in-process callers see what HTTP ones do."""
+    if not response.body:
+        return response
+    bodiless = copy(response)  # its refusal kind kept
+    bodiless.body = b""
+    return bodiless
 
 
 def wire_body(response: Response, method: str) -> bytes:
