@@ -111,7 +111,8 @@ class KeystoneApi(ApiService):
         """Flask's answers where no route of the method is declared: ``OPTIONS`` of any path
         that has routes is Flask's automatic 200 with ``Allow`` (no body, no token asked), and
         ``HEAD`` of a ``GET`` route runs the ``GET`` (Werkzeug adds ``HEAD`` to every ``GET``
-        rule; the server sends no body, nor does ``cloud.request``). Was a 405 for both (``HEAD /v3``)."""
+        rule; the server sends no body, nor does ``cloud.request``). Was a 405 for both
+        (``HEAD /v3``)."""
         allowed = error.allowed
         if req.method == "HEAD" and "GET" in allowed:
             route, req.params = self.router.match("GET", req.path)
