@@ -102,7 +102,16 @@ EVENTS: dict[str, EventKind] = {
         _k(
             "rpc.queued",
             "An RPC message waits in the queue of a stopped service (the queue outlives its "
-            "consumer); it is delivered when the service is back.",
+            "consumer); it is delivered when the service is back (a call: unless it expired).",
+            "rpc",
+            "target",
+            "method",
+        ),
+        _k(
+            "rpc.expired",
+            "An RPC call outlived its expiration (oslo.messaging publishes a call with "
+            "expiration=timeout) in the queue of a stopped service: RabbitMQ discarded it "
+            "undelivered when the service was back.",
             "rpc",
             "target",
             "method",

@@ -23,9 +23,8 @@ which disables (enables) its service and answers True. A volume service that is 
 the call in its queue: after ``rpc_response_timeout`` nothing catches the ``MessagingTimeout``
 (a 500, the generic words), and the row stays ``frozen`` (thawed) with the service enabled
 (disabled). RabbitMQ then drops the request (oslo.messaging publishes a call with
-``expiration=timeout``), so a service back later never changes; fakecloud's bus still
-delivers it then (`fakecloud.sim.rpc` keeps a queued call past its timeout), a difference of
-the bus, not of this module.
+``expiration=timeout``; `fakecloud.sim.rpc`'s ``rpc.expired``), so a service back later
+never changes.
 """
 
 from __future__ import annotations

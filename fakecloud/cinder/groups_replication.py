@@ -37,7 +37,6 @@ from fakecloud.sim.states import StateMachine
 REPLICATED_GROUP_SPECS = ("group_replication_enabled", "consistent_group_replication_enabled")
 
 _MOVES: dict[str | None, set[str]] = {
-    None: {"enabling"},  # a volume row fakecloud made without one (Cinder: "disabled")
     "disabled": {"enabling"},
     "enabled": {"enabling", "disabling", "failing-over"},
     "enabling": {"enabled", "error"},
@@ -95,11 +94,6 @@ def check_type(cinder: Any, group: Group) -> None:
             )
 
 
-def _replication(volume: Any) -> str:
-    # fakecloud's volume rows carry None where Cinder's create flow writes "disabled"
-    return volume.replication_status or "disabled"
-
-
 def act(cinder: Any, context: Any, group: Group, action: str, allow_attached: bool) -> None:
     """``API.enable_replication`` / ``disable_replication`` / ``failover_replication``: the
     checks, the rows marked, the cast to the group's backend."""
@@ -130,10 +124,12 @@ def act(cinder: Any, context: Any, group: Group, action: str, allow_attached: bo
                 reason=f"Volume {vol.id} is attached but allow_attached_volume flag is False. "
                 f"{tail}"
             )
-        if _replication(vol) not in valid_rep:
+        # A volume no replicating driver made has none (null: `fakecloud.cinder.models`),
+        # which no action takes.
+        if vol.replication_status not in valid_rep:
             raise exception.InvalidVolume(
                 reason=f"Volume {vol.id} replication status must be {valid_rep}, but current "
-                f"status is: {_replication(vol)}. {tail}"
+                f"status is: {vol.replication_status}. {tail}"
             )
         # Cinder saves each volume as it goes: those before a refused one stay marked
         VOLUME_REPLICATION_STATUS.move(k, vol, marking, actor=ACTOR, field="replication_status")

@@ -11,8 +11,13 @@ return value (or its exception) comes back after the delay again, unless
 nova-compute) its queue stays (``[oslo_messaging_rabbit] amqp_auto_delete = False``, and casts
 carry no TTL): messages wait there (``rpc.queued``) and are delivered, in order, when the
 service is back (``rpc.deliver``) — nova-compute starts consuming only after ``init_host``.
-A call's caller still gives up after its timeout; when the request is served later, its reply
-finds nobody waiting and is dropped (``rpc.dropped``). A lost queue is a fault: rule point
+A call's caller still gives up after its timeout, and a call waits no longer than that:
+oslo.messaging publishes it with ``expiration=timeout`` (impl_rabbit ``Connection._publish``;
+casts, fanout and notifications carry none), so RabbitMQ discards it undelivered once it has
+waited its timeout in the queue (``rpc.expired``, when the service is back: no service sees
+it). A call served before that but after its caller gave up (a slow server, or one back
+before a monitored call's expiration) replies to nobody: the reply is dropped
+(``rpc.dropped``). A lost queue is a fault: rule point
 ``rpc.queue`` (attributes ``target``, ``method``) with ``action: drop`` loses a message that
 would have waited, as does ``amqp_auto_delete: true`` (a queue deleted with its last consumer).
 
@@ -137,6 +142,11 @@ class _Reply(simpy.Event):
     heartbeats begin). One object per call in flight, not an event and a waiter record."""
 
     callbacks: Any
+
+    #: When the request expires in a queue (its enqueueing plus its timeout: the message's
+    #: ``expiration``), set as its caller gives up: before, it is not due; a reply saved by
+    #: an earlier fakecloud has none (its request never expires, as then).
+    expires: float | None = None
 
     def __init__(self, env: simpy.Environment, served: simpy.Event | None = None):
         self.env = env
@@ -460,8 +470,14 @@ class RpcBus:
         self._kernel.trace.emit("rpc.service", "rpc", target, up=up)
         if up:
             queue = self._queues.pop(target, None)
+            now = self._kernel.now
             while queue:
                 message = queue.popleft()
+                reply = message.call
+                if reply is not None and reply.expires is not None and now >= reply.expires:
+                    # RabbitMQ discards an expired message at the queue's head, unseen.
+                    self._kernel.trace.emit("rpc.expired", "rpc", target, method=message.method)
+                    continue
                 self._kernel.track_alone(
                     _Delivery(self, target, message),
                     sys.intern(f"rpc.deliver {target}.{message.method}"),
@@ -653,14 +669,18 @@ class RpcBus:
             yield reply | reply.served | silence
             if not reply.served.triggered:  # no server took it: no heartbeat came
                 reply.gone = True
+                # queued one delay after it was sent, it expires `timeout` after that
+                reply.expires = env._now - monitor + timeout + delay
                 k.cancel(deadline)
                 return self._timed_out(target, method, monitor, kwargs)
             if silence.callbacks is not None:  # taken before the monitor's time: it stops
                 k.cancel(silence)
         yield _FirstOf(k, reply, deadline)
         if reply._value is PENDING:  # not triggered: the deadline came first
-            # The server may still answer later (it was down, or slow); the reply is dropped.
+            # The server may still answer later (it was slow, or is back before the request
+            # expires: see `set_up`); the reply is dropped.
             reply.gone = True
+            reply.expires = env._now + delay
             return self._timed_out(target, method, timeout, kwargs)
         ok, value = reply._value
         k.trace.write_at((_METHOD_SITES.get(method) or _sites_of(method))[3], "rpc", target, (ok,))

@@ -129,16 +129,20 @@ def test_freeze_refuses_new_volumes_and_deletions_until_thawed(world):
 def test_freezing_a_backend_whose_volume_service_is_down(booted):
     """``freeze_host`` writes ``frozen``, then its RPC call waits in the stopped service's
     queue: after ``rpc_response_timeout`` a 500 (nothing catches ``MessagingTimeout``), the
-    row frozen but the service not disabled."""
+    row frozen but the service not disabled, nor later: RabbitMQ drops the expired call."""
     cloud = booted["upstream"][0].fork()
     target = cloud.cinder.volume_target("lvmdriver-1")
     cloud.kernel.rpc.set_up(target, False)
     start = cloud.now
     frozen = call(cloud, "PUT", "os-services/freeze", {"host": "cinder"}, ctx=ADMIN, allow_500=True)
     assert (fault(frozen)[1], cloud.now - start) == (500, 60.0)
+    cloud.advance(1)  # past the request's expiration (queued one message delay after it left)
+    cloud.kernel.rpc.set_up(target, True)
+    cloud.run_until_idle()
     rows = call(cloud, "GET", "os-services", ctx=ADMIN, query="binary=cinder-volume").json()
     (row,) = rows["services"]
     assert (row["frozen"], row["status"], row["disabled_reason"]) == (True, "enabled", None)
+    assert cloud.trace.first(kind="rpc.expired")["method"] == "freeze_host"
 
 
 def test_qos_specs_list_sorts_by_the_root_row_and_links_a_full_page(booted):

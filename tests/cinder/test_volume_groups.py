@@ -304,15 +304,9 @@ def test_the_group_scheduler_filters_by_backend_name_and_weighs_by_free_space():
     assert cloud.cinder.group_api.get_backend(groups["any"]) == "big"
 
 
-def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicate(world):
-    """``_check_type`` (a replication group type, replicated volume types), then the statuses;
-    a replicated volume type leaves no backend for the group (``error``); an admin's reset
-    lets ``enable_replication`` through to the driver's ``NotImplementedError``: the group
-    stays ``enabling``. The targets: the backend's ``replication_device``s, none."""
-    plain = _c(world[0], "POST", f"groups/{world[3]}/action", {"enable_replication": {}})
-    assert (
-        fault(plain)[2] == f"Invalid group type: Group {world[3]} is not a replication group type."
-    )
+def _replication_group(world):
+    """A fork of `world` with a group of a replication group type and a replicated volume
+    type (``error``: no backend here replicates): the cloud, the volume type, the group."""
     cloud = world[0].fork()
     body = {
         "group_type": {"name": "rep", "group_specs": {"group_replication_enabled": "<is> True"}}
@@ -322,6 +316,19 @@ def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicat
     vtype = _c(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
     gid = _group(cloud, gtype, vtype).json()["group"]["id"]
     cloud.run_until_idle()
+    return cloud, vtype, gid
+
+
+def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicate(world):
+    """``_check_type`` (a replication group type, replicated volume types), then the statuses;
+    a replicated volume type leaves no backend for the group (``error``); an admin's reset
+    lets ``enable_replication`` through to the driver's ``NotImplementedError``: the group
+    stays ``enabling``. The targets: the backend's ``replication_device``s, none."""
+    plain = _c(world[0], "POST", f"groups/{world[3]}/action", {"enable_replication": {}})
+    assert (
+        fault(plain)[2] == f"Invalid group type: Group {world[3]} is not a replication group type."
+    )
+    cloud, _vtype, gid = _replication_group(world)
     path = f"groups/{gid}/action"
     assert fault(_c(cloud, "POST", path, {"disable_replication": {}}))[2] == (
         f"Invalid Group: Group {gid} replication status must be ['enabled', 'error'], but "
@@ -339,6 +346,27 @@ def test_group_replication_as_cinder_answers_it_on_backends_that_cannot_replicat
     assert fault(_c(cloud, "POST", path, {"failover_replication": {}}))[2] == (
         f"Invalid Group: Group {gid} replication status must be ['enabled', 'failed-over'], but "
         "current status is: enabling. Cannot failover replication."
+    )
+
+
+def test_enable_replication_refuses_a_member_no_replicating_driver_made(world):
+    """A volume's ``replication_status`` is null unless a replicating driver sets it
+    (``EntryCreateTask`` does not store the flow's ``disabled``), and ``enable_replication``
+    takes only ``disabled`` or ``enabled``: Cinder refuses the member, ``None`` in its words."""
+    cloud, vtype, gid = _replication_group(world)
+    _c(cloud, "POST", f"groups/{gid}/action", {"reset_status": {"status": "available"}}, ctx=ADMIN)
+    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}
+    vid = _c(cloud, "POST", "volumes", body).json()["volume"]["id"]
+    cloud.run_until_idle()
+    reset = {"os-reset_status": {"status": "available"}}
+    _c(cloud, "POST", f"volumes/{vid}/action", reset, ctx=ADMIN)
+    assert _c(cloud, "GET", f"volumes/{vid}").json()["volume"]["replication_status"] is None
+    refused = _c(cloud, "POST", f"groups/{gid}/action", {"enable_replication": {}})
+    assert fault(refused) == (
+        "badRequest",
+        400,
+        f"Invalid volume: Volume {vid} replication status must be ['disabled', 'enabled'], but "
+        "current status is: None. Cannot enable replication.",
     )
 
 

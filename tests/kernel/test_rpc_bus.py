@@ -88,16 +88,36 @@ def test_default_timeout_is_60s_and_a_down_services_messages_wait_in_its_queue()
         "note",
         "slow_double",
     ]
-    # Back up at t=100: the queue is consumed in order, one delivery delay later; the call's
-    # caller is gone, so its reply is dropped (the method still ran).
+    # Back up at t=100: the queue is consumed in order, one delivery delay later; the call
+    # expired at 60.002 (published with expiration=timeout): RabbitMQ discards it unserved.
     cloud.advance(100 - cloud.now)
     rpc.set_up("compute.cmp-1", True)
     cloud.run_until_idle()
     assert ep.seen == [(100.002, 1), (100.002, 2)]
     assert rpc.queued("compute.cmp-1") == []
+    (expired,) = cloud.trace.filter(kind="rpc.expired")
+    assert (expired["t"], expired["method"]) == (100.0, "slow_double")
+    assert cloud.trace.filter(kind="rpc.dropped") == []
+    assert [e["method"] for e in cloud.trace.filter(kind="rpc.deliver")] == ["note", "note"]
+
+
+def test_a_monitored_call_given_up_on_is_still_served_until_its_timeout_expires():
+    """The caller gives up after ``call_monitor_timeout`` with no heartbeat, but the request
+    carries ``expiration=timeout``: a service back before then serves it, to nobody."""
+    cloud = Cloud()
+    rpc = cloud.kernel.rpc
+    rpc.register("compute.cmp-1", Endpoint(cloud))
+    rpc.set_up("compute.cmp-1", False)
+    box = _call(
+        cloud, "compute.cmp-1", "slow_double", timeout=300, call_monitor_timeout=60, value=1
+    )
+    assert isinstance(box["error"], MessagingTimeout) and box["t"] == 60.0
+    cloud.advance(40)
+    rpc.set_up("compute.cmp-1", True)
+    cloud.run_until_idle()
     (dropped,) = cloud.trace.filter(kind="rpc.dropped")
-    assert (dropped["method"], dropped["ok"]) == ("slow_double", True)
-    assert dropped["t"] == pytest.approx(101.004)
+    assert (dropped["method"], dropped["t"]) == ("slow_double", pytest.approx(101.004))
+    assert cloud.trace.filter(kind="rpc.expired") == []
 
 
 def test_a_call_waiting_in_the_queue_is_answered_if_the_service_returns_in_time():
