@@ -19,7 +19,7 @@ from fakecloud.api.microversion import Version
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.cinder import controllers, exception, groups_queens, groups_replication, validation
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
-from fakecloud.cinder.groups_types import GroupTypeInUse
+from fakecloud.cinder.groups_types import GroupTypeInUse, group_type_rule
 from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER, reject_invalid_filters
 from fakecloud.cinder.paging import next_link, page_params, paginate, sort_params, sort_rows
 from fakecloud.cinder.type_list import _parse_is_public as parse_is_public
@@ -337,7 +337,10 @@ def types_delete(service: Any, req: Request) -> Response:
 
 def _specs_type(service: Any, req: Request, action: str) -> GroupType:
     _since(req, GROUP_TYPE)
-    service._policy(req, f"group:group_types_specs:{action}", None)
+    rule = group_type_rule(
+        service.cinder.kernel.switches.series.cinder, f"group:group_types_specs:{action}"
+    )
+    service._policy(req, rule, None)
     return service.cinder.group_type_api.get(req.context, req.params["id"])
 
 

@@ -18,11 +18,29 @@ from fakecloud.cinder.paging import sort_rows
 from fakecloud.cinder.validation import is_uuid_like
 
 #: The ``group_types`` table's columns (a sort key must be one).
+#: The first Cinder whose group type policies are one per verb (``group:group_types:create``,
+#: ``group:group_types_specs:get``, ...); before, one rule each for the writes and the specs.
+PER_VERB_GROUP_TYPE_POLICIES_SINCE = 19
 GROUP_TYPE_COLUMNS = frozenset((*list_query.BASE_COLUMNS, "id", "name", "description", "is_public"))
+
+
+def group_type_rule(cinder: int, action: str) -> str:
+    """A group type's per-verb rule (``group:group_types:create``, ``group:group_types_specs:
+    get``, ...) as Cinder major `cinder` names it: before 19.0.0 one rule covers a type's writes
+    (``group:group_types_manage``) and one its specs (``group:group_types_specs``), the names a
+    refusal says (the cinder oracle, 16.4.2)."""
+    if cinder >= PER_VERB_GROUP_TYPE_POLICIES_SINCE:
+        return action
+    return "group:group_types_specs" if "_specs:" in action else "group:group_types_manage"
 
 
 class GroupTypeAPI(ApiPart):
     """Group type requests."""
+
+    def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
+        """The per-verb rule, by its name in the series' Cinder (`group_type_rule`)."""
+        series = self.kernel.switches.series.cinder
+        super()._authorize(context, group_type_rule(series, action), project_id)
 
     def tables(self, create: bool = False) -> GroupTables:
         """The cloud's group tables (made and kept when `create`)."""

@@ -138,6 +138,9 @@ RULES = {
     "group:delete_group_snapshot": MEMBER,
     "group:reset_group_snapshot_status": ADMIN,
     "group:group_snapshot_project_attribute": ADMIN,
+    # before 19.0.0, one rule each for a type's writes and its specs (`group_type_rule`)
+    "group:group_types_manage": ADMIN,
+    "group:group_types_specs": ADMIN,
     "group:group_types:create": ADMIN,
     "group:group_types:update": ADMIN,
     "group:group_types:delete": ADMIN,

@@ -111,6 +111,18 @@ class KeystoneWritesApi(KeystoneApi):
             return ref, policy(ref)
         ref = body.get(key, {}) if isinstance(body, dict) else body
         allowed = policy(ref if isinstance(ref, dict) else {})
+        flag = ref.get("enabled") if isinstance(ref, dict) else None
+        if isinstance(flag, str):
+            # the record's own schema before 27.0.0: common parameter_types.boolean ('type'
+            # before 'enum', so the type error is the one told), whose enum an import-time
+            # nullable() extends with None, in jsonschema's sorted pformat (the keystone
+            # oracle, 25.0.0; 13.0.4's schema is the same, its error order assumed so)
+            raise exception.SchemaValidationError(
+                detail=f"Invalid input for field 'enabled': {flag!r} is not of type 'boolean'\n\n"
+                "Failed validating 'type' in schema['properties']['enabled']:\n"
+                "    {'enum': [True, False, None], 'type': 'boolean'}\n\n"
+                f"On instance['enabled']:\n    {flag!r}"
+            )
         schema.lazy_validate(admin_schema.validator(body_schema["properties"][key]), ref)
         return dict(ref), allowed
 

@@ -227,6 +227,12 @@ def test_a_cloud_without_groups_saves_no_group_tables_and_queens_checks_bodies_b
     listed = _c(cloud, "GET", "group_types", ctx=ADMIN, version="3.50").json()["group_types"]
     assert [t["name"] for t in listed] == ["default_cgsnapshot_type"]
     assert getattr(cloud.cinder.store, "groups", None) is None
+    # one rule for a type's writes, one for its specs, before 19.0.0 (the cinder oracle, 16.4.2)
+    gt = {"group_type": {"name": "m"}}
+    manage = _c(cloud, "POST", "group_types", gt, version="3.50")
+    assert fault(manage)[2] == "Policy doesn't allow group:group_types_manage to be performed."
+    specs = _c(cloud, "GET", f"group_types/{listed[0]['id']}/group_specs", version="3.50")
+    assert fault(specs)[2] == "Policy doesn't allow group:group_types_specs to be performed."
     # 12.0.10 has no schema for groups: its controller's own words
     body = {"group": {"group_type": listed[0]["id"], "name": " g "}}
     refused = _c(cloud, "POST", "groups", body, version="3.50")

@@ -326,10 +326,13 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
     resp = admin(cloud, "POST", "/v3/projects", bad)
     message = resp.json()["error"]["message"]
     assert resp.status == 400
-    assert message.startswith(
-        "Invalid input for field 'enabled': 'maybe' is not one of [True, 'True', 'TRUE', "
+    # the record's own boolean (the keystone oracle, 25.0.0: "no" and "yes" alike)
+    assert message == (
+        "Invalid input for field 'enabled': 'maybe' is not of type 'boolean'\n\n"
+        "Failed validating 'type' in schema['properties']['enabled']:\n"
+        "    {'enum': [True, False, None], 'type': 'boolean'}\n\n"
+        "On instance['enabled']:\n    'maybe'"
     )
-    assert "Failed validating 'enum' in schema['properties']['enabled']" in message
     # keystone 13 enforces the policy before it reads the body: a member's is a 403.
     assert cloud.request("identity", "POST", "/v3/projects", bad).status == 403
 

@@ -179,8 +179,9 @@ def main():
         except Exception as e:  # noqa: BLE001
             # The app sets PROPAGATE_EXCEPTIONS: an error none of its handlers maps leaves
             # the app, and the WSGI server answers its own 500.
-            out.append({"name": name, "status": 500, "json": {"_propagated": type(e).__name__},
-                        "headers": {}, "ids": dict(found)})  # fmt: skip
+            propagated = {"_propagated": type(e).__name__, "detail": str(e)[:300]}
+            out.append({"name": name, "status": 500, "json": propagated, "headers": {},
+                        "ids": dict(found)})  # fmt: skip
             continue
         text = r.get_data(as_text=True)
         try:
