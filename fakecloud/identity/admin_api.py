@@ -33,6 +33,7 @@ from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_DOMAIN_MANAGER_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
 )
 
 #: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
@@ -422,8 +423,10 @@ class KeystoneWritesApi(KeystoneApi):
         return Response(201, {"role": self._role(req, role)})
 
     def delete_role(self, req: Request) -> Response:
-        """``DELETE /v3/roles/{id}`` (admin): 204 and its assignments gone; the roles the
-        cloud was built with are immutable (``keystone-manage bootstrap``'s), a 403."""
+        """``DELETE /v3/roles/{id}`` (admin): 204 and its assignments gone (a token holding it
+        loses it at its next validation; before 14.0.0 the tokens of its domain and system
+        holders are revoked); the roles the cloud was built with are immutable
+        (``keystone-manage bootstrap``'s), a 403."""
         _require_admin(req, "identity:delete_role")
         role_id = req.params["role_id"]
         role = self.directory.roles.get(role_id)
@@ -435,8 +438,13 @@ class KeystoneWritesApi(KeystoneApi):
                 f"Unable to delete immutable role resource: `{role_id}. Set resource option "
                 '"immutable" to false first.'
             )
-        self.keystone.writable().remove_role(role_id)
-        self.keystone.revoke_tokens(role_name=role.name)
+        d = self.keystone.writable()
+        doomed = (
+            _domain_holders(d, role_id) if self._release < KEYSTONE_ROLE_DELETE_REREAD_SINCE else ()
+        )
+        d.remove_role(role_id)
+        for user_id in doomed:
+            self.keystone.revoke_tokens(user_id=user_id)
         self._traced("role_deleted", role.name, role_id)
         return Response(204)
 
@@ -572,6 +580,16 @@ def _require_manager(
     if managers and role in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
     _require_admin(req, action)
+
+
+def _domain_holders(d: Any, role_id: str) -> list[str]:
+    """The users granted `role_id` on a domain or the system, directly or through a group
+    (whose tokens Keystone 13 revokes when the role is deleted), in grant order."""
+    users = [a.user_id for a in d.assignments if a.role_id == role_id and a.project_id is None]
+    for g in d.group_grants:
+        if g.role_id == role_id and g.project_id is None:
+            users.extend(d.members[g.group_id])
+    return list(dict.fromkeys(users))
 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

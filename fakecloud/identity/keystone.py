@@ -108,17 +108,13 @@ class Keystone:
         user_id: str | None = None,
         project_id: str | None = None,
         domain_id: str | None = None,
-        role_name: str | None = None,
     ) -> None:
-        """Keystone's revocation event for a user, a project, a user on a project, a domain
-        (its users' tokens, and those scoped to it or to its projects), or a deleted role
-        (the tokens holding it): those tokens fail validation from now on (404, or 401 to a
-        service)."""
+        """Keystone's revocation event for a user, a project, a user on a project, or a domain
+        (its users' tokens, and those scoped to it or to its projects): those tokens fail
+        validation from now on (404, or 401 to a service)."""
 
         def doomed(token: Token) -> bool:
             project = token.project
-            if role_name is not None:
-                return role_name in token.roles
             if domain_id is not None:
                 return domain_id in (
                     token.user.domain_id,

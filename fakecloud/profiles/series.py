@@ -156,6 +156,13 @@ KEYSTONE_MEMBERSHIP_EXPIRY_SINCE = 18
 #: "Could not recognize Fernet token" from 15.0.0 (``token_formatters.unpack``).
 KEYSTONE_FERNET_WORDING_SINCE = 15
 KEYSTONE_DOMAIN_MANAGER_SINCE = 26
+#: Deleting a role revokes, up to 13.x, every token of each user holding it on a domain or the
+#: system, directly or through a group (``assignment/core.py``
+#: ``delete_tokens_for_role_assignments``: its ``elif 'domain_id' or 'system' in assignment``
+#: is always true, and a project grant's user+project event only reaches UUID tokens'
+#: persistence); from 14.0.0 (Rocky) nothing is revoked: the token cache is invalidated and
+#: each token's roles are read again.
+KEYSTONE_ROLE_DELETE_REREAD_SINCE = 14
 KEYSTONE_BODY_SCHEMA_SINCE = 27
 
 

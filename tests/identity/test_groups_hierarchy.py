@@ -204,8 +204,28 @@ def test_a_domain_reader_lists_its_domains_groups_from_keystone_16(cloud):
     assert [g["name"] for g in listed.json()["groups"]] == ["ops"]
 
 
+def held_role_deleted(cloud):
+    """A member of a new project also granted a new role on its domain, then the role deleted:
+    what validating the member's token says."""
+    user_id, _, held = writes.new_member(cloud, writes.new_project(cloud))
+    role = made(cloud, "role", {"name": "custom"})["id"]
+    assert admin(cloud, "PUT", f"/v3/domains/default/users/{user_id}/roles/{role}").status == 204
+    assert admin(cloud, "DELETE", f"/v3/roles/{role}").status == 204
+    return writes.validate(cloud, held)
+
+
+def test_deleting_a_role_leaves_the_tokens_holding_it_their_other_roles(cloud):
+    # from keystone 14.0.0 no revocation event: the token's roles are read again
+    assert [r["name"] for r in held_role_deleted(cloud).json()["token"]["roles"]] == [
+        "member",
+        "reader",
+    ]
+
+
 def test_keystone_13_says_the_same_and_lets_admins_only_read_groups():
     cloud = Cloud(profile="seed")
+    # a role's deletion revokes its domain holders' tokens (delete_tokens_for_role_assignments)
+    assert held_role_deleted(cloud.fork()).status == 404
     demo = cloud.keystone.directory.project_by_name("demo").id
     child = made(cloud, "project", {"name": "c", "parent_id": demo})
     assert message(admin(cloud, "DELETE", f"/v3/projects/{demo}"))[0] == 403
