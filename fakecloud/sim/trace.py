@@ -25,7 +25,8 @@ as the formatted string.
 fork of a whole cloud). The shapes are kept in a book that the traces of a process share (see
 `_Book`): a new cloud, or a seed explored from a fork, meets the shapes earlier ones made
 instead of making them again, while its snapshot lists only its own shapes, as a trace sharing
-nothing would.
+nothing would. A restored trace takes the process's book too, with each family where the
+snapshot's shapes say it was (`_replay`), so it goes on in the shapes the saved trace would.
 """
 
 from __future__ import annotations
@@ -1347,14 +1348,18 @@ class Trace:
             if end - start != widths[shape]:
                 raise ValueError("not a trace snapshot: an event's values do not fit its shape")
             start = end
-        # A book of its own: the snapshot's shapes come without their families' states, and
-        # adding them to the shared book at every load would grow it without end.
-        self._clear(_Book())
-        for shape in shapes:
-            self._book.add_shape(shape)
-        self._shape = array("H" if len(shapes) <= 1 << 16 else "I", shape_ids)
-        if self._shape.typecode == "I":
-            self._packed = _pack(len(shapes), _PACKED_WIDE)
+        self._clear(_shared_book())
+        ids = _replay(self, shapes)
+        if ids is None:
+            # shapes no history of families gives (a file saved after a load before session
+            # 29, which met its families afresh and wrote them under duplicate shapes): a
+            # book of its own, whose families start afresh, as every load did then
+            self._clear(_Book())
+            ids = [self._book.add_shape(shape) for shape in shapes]
+        wide = len(self._shapes) > 1 << 16
+        self._shape = array("I" if wide else "H", map(ids.__getitem__, shape_ids))
+        if wide:
+            self._packed = _pack(len(self._shapes), _PACKED_WIDE)
         self._values = values
         self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
@@ -1363,6 +1368,51 @@ class Trace:
                 self._runs.append(i)
                 self._times.append(t)
                 self._last_t = t
+
+
+def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
+    """Put a restored trace's families where its `shapes` (a snapshot's, in the order the
+    trace first used them) say they were: the shapes of each family's plans, in order, taken
+    into the trace's book as writing their events would have made them, and each family's
+    last state in the trace's `_by_form`, so the events written after a load take the shapes
+    the saved cloud's would have (not new ones, listed again by the next save). Returns the
+    book's id of each shape, or None for shapes no history gives (a family's shape met twice,
+    a plan that holds more constants than the one before it, a constant that is not text, a
+    plan past `_VARIANTS` shapes, or a family's first plan holding a constant its form does
+    not): the trace's families are then left as they were (the book may have taken the
+    shapes met before, as any trace meeting them would)."""
+    families: dict[tuple, list[tuple[int, tuple[str, ...], tuple]]] = {}
+    for n, (kind, actor, keys, template, parts, var_keys, skeleton) in enumerate(shapes):
+        constant = tuple(k for k in keys if k not in var_keys)
+        met = tuple(skeleton[k] for k in constant) if constant else ()
+        if any(v.__class__ not in _TEXT for v in met):
+            return None
+        families.setdefault((kind, actor, keys, template, parts), []).append((n, constant, met))
+    book = trace._book
+    ids = [0] * len(shapes)
+    with _Locked(book):
+        moves = []
+        for info, used in families.items():
+            found = _FORMS.get((info[0], *info[2]))
+            state, have = None, found.constant if found is not None else info[2]
+            for n, constant, met in used:
+                if state is None or constant != have:
+                    if not set(constant) <= set(have):
+                        return None
+                    have = constant
+                    state = _start(book, info, _plan(info[2], constant))
+                    if not constant:
+                        ids[n] = state.shapes
+                        continue
+                if not constant or met in state.shapes or len(state.shapes) >= _VARIANTS:
+                    return None
+                state = state.after.setdefault(met, _grown(book, state, met, []))
+                ids[n] = state.shapes[met]
+            if found is not None:
+                moves.append((found, info, state))
+    for found, (_, actor, _, template, _), state in moves:
+        trace._families_of(found)[actor if template is None else (template, actor)] = state
+    return ids
 
 
 def _start(book: _Book, info: tuple, plan_id: int) -> _Family:

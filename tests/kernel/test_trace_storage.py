@@ -239,10 +239,9 @@ def test_new_traces_share_the_process_book_yet_each_saves_what_it_alone_would(on
         assert trace.to_jsonl() == alone.to_jsonl()
 
 
-def test_a_full_book_is_left_to_its_traces_and_a_loaded_trace_keeps_its_own(monkeypatch):
+def test_a_full_book_is_left_to_its_traces_and_a_loaded_trace_takes_the_new_one(monkeypatch):
     """A shared book that holds its limit of family states goes on serving the traces that use
-    it, and new traces start a new one; a restored trace (Cloud.load) takes a book of its own
-    (its shapes come without their families' states)."""
+    it, and new traces start a new one; so does a restored trace (Cloud.load)."""
     now = [0.0]
     monkeypatch.setattr(fakecloud.sim.trace, "_BOOKS", [_Book()])
     monkeypatch.setattr(fakecloud.sim.trace, "_BOOK_STATES", 3)
@@ -255,8 +254,51 @@ def test_a_full_book_is_left_to_its_traces_and_a_loaded_trace_keeps_its_own(monk
     assert [e["new"] for e in old] == ["v0", "v1", "v2", "v3", "v4", "v5", "v9"]
     restored = Trace(lambda: now[0])
     restored.restore(json.loads(json.dumps(old.snapshot())))
-    assert restored._book is not newer._book
+    assert restored._book is newer._book
     assert restored.to_jsonl() == old.to_jsonl()
+
+
+def test_a_restored_trace_goes_on_in_the_shapes_the_saved_one_would():
+    """Events written after a restore (Cloud.load) take the shapes the saved trace's would
+    (its families where they were, past their plans' moves), not new ones: saved again, it is
+    the same data as the saved trace going on alone."""
+    before = [(0, "state", "nova", "s", {"new": f"v{i}", "old": "a"}) for i in range(17)] + [
+        (0, "state", "cinder", "s", {"new": 1, "old": "a"}),
+        (1, "rpc.call", "nova", Subject.of("GET /v/{}", "s1"), {}),
+        (1, "state", "glance", "s", {"new": "a", "old": None}),
+        (1, "state", "glance", "s", {"new": "b", "old": "a"}),
+    ]
+    after = [
+        (3, "state", "nova", "s", {"new": "v3", "old": "b"}),
+        (3, "state", "cinder", "s", {"new": "v1", "old": "b"}),
+        (3, "rpc.call", "nova", Subject.of("GET /v/{}", "s2"), {}),
+        (3, "state", "glance", "s", {"new": "a", "old": None}),
+        (3, "state", "glance", "s", {"new": "c", "old": "b"}),
+    ]
+    now = [0]
+    saved = _alone(now)
+    _emit_all(saved, now, before)
+    loaded = Trace(lambda: now[0])
+    loaded.restore(json.loads(json.dumps(saved.snapshot())))
+    _emit_all(saved, now, after)
+    _emit_all(loaded, now, after)
+    assert loaded.snapshot() == saved.snapshot()
+    assert len(saved.snapshot()["shapes"]) == 24
+
+
+def test_a_file_saved_after_a_load_before_session_29_loads_and_saves_the_same():
+    """Before session 29 a loaded trace met its families afresh and wrote their later events
+    under shapes it already had: such a snapshot restores, and saves, as it is."""
+    now = [0]
+    trace = _alone(now)
+    trace.emit("state", "nova", "s", new="a")
+    data = json.loads(json.dumps(trace.snapshot()))
+    data.update(shapes=data["shapes"] * 2, shape=[0, 1], t=[0, 0], ends=[1, 2])
+    data["values"] *= 2
+    loaded = Trace(lambda: now[0])
+    loaded.restore(data)
+    assert loaded.snapshot() == data
+    assert [e["new"] for e in loaded] == ["a", "a"]
 
 
 def test_a_book_does_not_grow_with_values_that_differ_in_every_fork():
