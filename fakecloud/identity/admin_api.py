@@ -79,6 +79,15 @@ class KeystoneWritesApi(KeystoneApi):
             router.add("GET", one, _mapped(cls.check_grant))
             router.add("PUT", one, _mapped(cls.create_grant))
             router.add("DELETE", one, _mapped(cls.revoke_grant))
+        for target in ("domains/{domain_id}", "projects/{project_id}"):
+            for actor in ("users/{user_id}", "groups/{group_id}"):
+                roles = f"/v3/OS-INHERIT/{target}/{actor}/roles"
+                if target.startswith("domains"):
+                    router.add("GET", f"{roles}/inherited_to_projects", _mapped(cls.list_grants))
+                one = f"{roles}/{{role_id}}/inherited_to_projects"
+                router.add("GET", one, _mapped(cls.check_grant))
+                router.add("PUT", one, _mapped(cls.create_grant))
+                router.add("DELETE", one, _mapped(cls.revoke_grant))
 
     @property
     def _release(self) -> int:
@@ -505,9 +514,12 @@ class KeystoneWritesApi(KeystoneApi):
             system=project_id is None and domain_id is None,
         )
 
-    def _held(self, want: Any) -> list[Any]:
-        """The grants of `want`'s kind: the users' or the groups'."""
+    def _held(self, want: Any, req: Request) -> list[Any]:
+        """The grants of `want`'s kind: the users' or the groups', or for an OS-INHERIT route
+        those the projects below its target inherit (of either kind)."""
         d = self.directory
+        if _inherited(req):
+            return [a for a in getattr(d, "inherited_grants", ()) if a.__class__ is want.__class__]
         return d.group_grants if isinstance(want, GroupAssignment) else d.assignments
 
     def list_grants(self, req: Request) -> Response:
@@ -516,7 +528,7 @@ class KeystoneWritesApi(KeystoneApi):
         d = self.directory
         roles = [
             self._role(req, d.roles[a.role_id])
-            for a in self._held(want)
+            for a in self._held(want, req)
             if replace(a, role_id="") == want
         ]
         return Response(200, {"roles": roles, "links": _links(req)})
@@ -524,7 +536,7 @@ class KeystoneWritesApi(KeystoneApi):
     def check_grant(self, req: Request) -> Response:
         """``GET|HEAD .../{users,groups}/{actor}/roles/{role}``: 204 if granted."""
         want = self._grant_target(req, "identity:check_grant")
-        if want not in self._held(want):
+        if want not in self._held(want, req):
             raise _no_assignment(want)
         return Response(204)
 
@@ -532,8 +544,8 @@ class KeystoneWritesApi(KeystoneApi):
         """``PUT .../{users,groups}/{actor}/roles/{role}``: 204, granted again or not (a
         group's members' next tokens hold it)."""
         want = self._grant_target(req, "identity:create_grant")
-        if self.keystone.writable().grant(want):
-            self._trace_grant("identity.role_granted", want)
+        if self.keystone.writable().grant(want, _inherited(req)):
+            self._trace_grant("identity.role_granted", want, req)
         return Response(204)
 
     def revoke_grant(self, req: Request) -> Response:
@@ -542,13 +554,13 @@ class KeystoneWritesApi(KeystoneApi):
         invalidate a cache): the user's (a group's members') tokens lose the role at their
         next validation, and one whose scope has no role left is refused (`TokenStore`)."""
         want = self._grant_target(req, "identity:revoke_grant")
-        if want not in self._held(want):
+        if want not in self._held(want, req):
             raise _no_assignment(want)
-        self.keystone.writable().revoke(want)
-        self._trace_grant("identity.role_revoked", want)
+        self.keystone.writable().revoke(want, _inherited(req))
+        self._trace_grant("identity.role_revoked", want, req)
         return Response(204)
 
-    def _trace_grant(self, kind: str, a: Any) -> None:
+    def _trace_grant(self, kind: str, a: Any, req: Request) -> None:
         d = self.directory
         if a.project_id is not None:
             scope = f"project:{d.projects[a.project_id].name}"
@@ -560,6 +572,8 @@ class KeystoneWritesApi(KeystoneApi):
             who = f"group:{d.groups[a.group_id].name}"
         else:
             who = d.users[a.user_id].name
+        if _inherited(req):
+            scope += " inherited_to_projects"
         self.kernel.trace.emit(kind, self.keystone.name, who, role=d.roles[a.role_id].name,
                                scope=scope)  # fmt: skip
 
@@ -580,6 +594,11 @@ def _require_manager(
     if managers and role in ctx.roles and domain_id is not None and ctx.domain_id == domain_id:
         return
     _require_admin(req, action)
+
+
+def _inherited(req: Request) -> bool:
+    """Whether `req` names an OS-INHERIT grant (``.../inherited_to_projects``)."""
+    return req.path.endswith("/inherited_to_projects")
 
 
 def _domain_holders(d: Any, role_id: str) -> list[str]:

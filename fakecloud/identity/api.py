@@ -457,11 +457,8 @@ class KeystoneApi(ApiService):
             raise exception.ValidationError(
                 "Combining effective and group filter will always result in an empty list."
             )
-        if (
-            effective
-            and _first(req, "scope.OS-INHERIT:inherited_to") == "projects"
-            and _first(req, "scope.domain.id")
-        ):
+        inherited_to = _first(req, "scope.OS-INHERIT:inherited_to")
+        if effective and inherited_to == "projects" and _first(req, "scope.domain.id"):
             raise exception.ValidationError(
                 "Combining effective, domain and inherited filters will always result in an "
                 "empty list."
@@ -479,6 +476,7 @@ class KeystoneApi(ApiService):
             system=bool(_first(req, "scope.system")),
             effective=effective,
             names=_flag(req, "include_names"),
+            inherited=None if inherited_to is None else inherited_to == "projects",
         )
         out = assignments.listing(d, f"{req.base_url}/v3", filters)
         return Response(200, {"role_assignments": out, "links": _links(req)})

@@ -14,8 +14,10 @@ group appears; ``include_names`` adds the names of the user or group, the role a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from fakecloud.identity import hierarchy
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Filters:
     system: bool = False
     effective: bool = False
     names: bool = False
+    #: ``scope.OS-INHERIT:inherited_to``: True for ``projects`` (OS-INHERIT's grants only),
+    #: False for any other value (none of them), None when not given (both).
+    inherited: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -45,29 +50,54 @@ class _Entity:
     system: bool = False
     via_group: str | None = None
     prior_role: str | None = None
+    #: An OS-INHERIT grant's target (``/domains/<id>`` or ``/projects/<id>``): its link's.
+    inherited_from: str | None = None
 
 
 def _grants(d: Any, f: Filters) -> list[_Entity]:
     """The stored grants the filters' actor and scope keep (a user's own, and in effective
-    mode its groups' as its own)."""
+    mode its groups' as its own, and OS-INHERIT's as one per project below its target)."""
     out: list[_Entity] = []
-    for a in d.assignments:
-        if f.group_id is not None or (f.user_id is not None and a.user_id != f.user_id):
-            continue
-        out.append(_Entity(a.role_id, a.user_id, None, a.project_id, a.domain_id, a.system))
-    for g in d.group_grants:
-        if f.group_id is not None and g.group_id != f.group_id:
-            continue
-        entity = _Entity(g.role_id, None, g.group_id, g.project_id, g.domain_id)
-        if not f.effective:
-            if f.user_id is None:
-                out.append(entity)
-            continue
-        for user_id in d.members[g.group_id]:  # a group's grant, one per member
-            if f.user_id is None or user_id == f.user_id:
-                out.append(_Entity(g.role_id, user_id, None, g.project_id, g.domain_id,
-                                   via_group=g.group_id))  # fmt: skip
+    if f.inherited is not True:
+        for a in d.assignments:
+            out += _actors(d, f, _Entity(a.role_id, a.user_id, None, a.project_id, a.domain_id,
+                                         a.system))  # fmt: skip
+        for g in d.group_grants:
+            out += _actors(d, f, _Entity(g.role_id, None, g.group_id, g.project_id, g.domain_id))
+    if f.inherited is not False:
+        for g in getattr(d, "inherited_grants", ()):
+            source = f"/projects/{g.project_id}" if g.project_id else f"/domains/{g.domain_id}"
+            e = _Entity(g.role_id, getattr(g, "user_id", None), getattr(g, "group_id", None),
+                        g.project_id, g.domain_id, inherited_from=source)  # fmt: skip
+            for kept in _actors(d, f, e):
+                if not f.effective:
+                    out.append(kept)
+                    continue
+                for project in _below(d, g):  # held on each project below, not on its target
+                    out.append(replace(kept, project_id=project.id, domain_id=None))
     return [e for e in out if _in_scope(e, f)]
+
+
+def _actors(d: Any, f: Filters, e: _Entity) -> list[_Entity]:
+    """`e` if the filters' actor keeps it; a group's, in effective mode, one per member."""
+    if e.user_id is not None:
+        return [] if f.group_id is not None or f.user_id not in (None, e.user_id) else [e]
+    if f.group_id is not None and e.group_id != f.group_id:
+        return []
+    if not f.effective:
+        return [e] if f.user_id is None else []
+    return [
+        replace(e, user_id=user_id, group_id=None, via_group=e.group_id)
+        for user_id in d.members[e.group_id]
+        if f.user_id is None or user_id == f.user_id
+    ]
+
+
+def _below(d: Any, g: Any) -> list[Any]:
+    """The projects an OS-INHERIT grant reaches: its domain's, or its project's subtree."""
+    if g.project_id is not None:
+        return hierarchy.subtree(d, g.project_id)
+    return [p for p in d.projects.values() if p.domain_id == g.domain_id]
 
 
 def _in_scope(e: _Entity, f: Filters) -> bool:
@@ -89,8 +119,7 @@ def _implied(d: Any, entities: list[_Entity]) -> list[_Entity]:
         prior = d.roles[e.role_id]
         for name in d.implied([prior.name])[1:]:
             implied = d.role_by_name(name)
-            out.append(_Entity(implied.id, e.user_id, e.group_id, e.project_id, e.domain_id,
-                               e.system, e.via_group, prior.id))  # fmt: skip
+            out.append(replace(e, role_id=implied.id, prior_role=prior.id))
     return out
 
 
@@ -119,7 +148,7 @@ def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
         if names:
             scope = _named(project, d.domains[project.domain_id])
         out["scope"] = {"project": scope}
-        link = f"/projects/{e.project_id}"
+        link = e.inherited_from or f"/projects/{e.project_id}"
     elif e.domain_id is not None:
         domain = d.domains[e.domain_id]
         out["scope"] = {"domain": {"id": domain.id, "name": domain.name} if names else
@@ -146,8 +175,11 @@ def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
         # keystone names the prior role in the assignment's link, and swaps the two in
         # ``prior_role``'s (``/prior_role/<implied>/implies/<prior>``)
         link += f"/roles/{e.prior_role}"
-        out["links"]["assignment"] = base + link
         out["links"]["prior_role"] = f"{base}/prior_role/{role.id}/implies/{e.prior_role}"
     else:
-        out["links"]["assignment"] = base + link + f"/roles/{role.id}"
+        link += f"/roles/{role.id}"
+    if e.inherited_from is not None:
+        out["scope"]["OS-INHERIT:inherited_to"] = "projects"
+        link = f"/OS-INHERIT{link}/inherited_to_projects"
+    out["links"]["assignment"] = base + link
     return out

@@ -58,6 +58,10 @@ class WrittenDirectory(Directory):
         d.extra = {}
         return d
 
+    #: OS-INHERIT's grants (users' `Assignment` and groups' `GroupAssignment`, on a domain or
+    #: a project, inherited by the projects under it, not held on it); a list from the first.
+    inherited_grants: Any = ()
+
     def extra_of(self, record_id: str) -> dict[str, Any]:
         """The attributes stored beside record `record_id`'s fields."""
         return self.extra.get(record_id, {})
@@ -250,7 +254,15 @@ class WrittenDirectory(Directory):
 
     def _drop_group_grants(self, field: str, record_id: str) -> None:
         self.group_grants = [g for g in self.group_grants if getattr(g, field) != record_id]
+        self._drop_inherited(field, record_id)
         self._effective.clear()
+
+    def _drop_inherited(self, field: str, record_id: str) -> None:
+        if self.inherited_grants:
+            self.inherited_grants = [
+                g for g in self.inherited_grants if getattr(g, field, None) != record_id
+            ]
+            self._effective.clear()
 
     def _direct(
         self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
@@ -258,6 +270,8 @@ class WrittenDirectory(Directory):
         """A user's roles granted on a scope: its own grants', then its groups' (Keystone's
         ``get_roles_for_user_and_project``)."""
         roles = super()._direct(user_id, project_id, domain_id, system)
+        if self.inherited_grants and project_id is not None:
+            roles += self._inherited_roles(user_id, self.projects[project_id])
         if not self.group_grants or system:
             return roles
         mine = {g.id for g in self.groups_of(user_id)}
@@ -265,6 +279,22 @@ class WrittenDirectory(Directory):
             self.roles[g.role_id].name
             for g in self.group_grants
             if g.group_id in mine and g.project_id == project_id and g.domain_id == domain_id
+        ]
+
+    def _inherited_roles(self, user_id: str, project: Project) -> list[str]:
+        """The roles `user_id` (or a group of its) inherits on `project` from a grant on its
+        domain or on a project above it (Keystone's ``inherited_to_projects``)."""
+        above = {project.domain_id}
+        parent_id = self.parent_of(project)
+        while parent_id in self.projects:
+            above.add(parent_id)
+            parent_id = self.parent_of(self.projects[parent_id])
+        mine = {g.id for g in self.groups_of(user_id)} if "groups" in self.__dict__ else set()
+        return [
+            self.roles[g.role_id].name
+            for g in self.inherited_grants
+            if (g.group_id in mine if g.__class__ is GroupAssignment else g.user_id == user_id)
+            and (g.project_id or g.domain_id) in above
         ]
 
     def projects_of(self, user_id: str) -> list[Project]:
@@ -277,27 +307,33 @@ class WrittenDirectory(Directory):
 
     # -- role assignments --------------------------------------------------------------------
 
-    def grant(self, assignment: Assignment | GroupAssignment) -> bool:
-        """Add a user's or a group's grant; False if it was held already (Keystone's grant
-        is idempotent)."""
+    def grant(self, assignment: Assignment | GroupAssignment, inherited: bool = False) -> bool:
+        """Add a user's or a group's grant (`inherited`: OS-INHERIT's); False if it was held
+        already (Keystone's grant is idempotent)."""
         if assignment.__class__ is GroupAssignment:
             self._grow()
-            held = self.group_grants
-        else:
-            held = self.assignments
+        held = self.held(assignment, inherited)
         if assignment in held:
             return False
+        if inherited and not self.inherited_grants:
+            held = self.inherited_grants = []
         held.append(assignment)
         self._effective.clear()
         return True
 
-    def revoke(self, assignment: Assignment | GroupAssignment) -> None:
+    def revoke(self, assignment: Assignment | GroupAssignment, inherited: bool = False) -> None:
         """Remove a user's or a group's grant (it is held)."""
-        held = self.group_grants if assignment.__class__ is GroupAssignment else self.assignments
-        held.remove(assignment)
+        self.held(assignment, inherited).remove(assignment)
         self._effective.clear()
 
+    def held(self, assignment: Any, inherited: bool) -> Any:
+        """The grants of `assignment`'s kind: OS-INHERIT's, or the users' or the groups'."""
+        if inherited:
+            return self.inherited_grants
+        return self.group_grants if assignment.__class__ is GroupAssignment else self.assignments
+
     def _drop_assignments(self, field: str, record_id: str) -> None:
+        self._drop_inherited(field, record_id)
         kept = [a for a in self.assignments if getattr(a, field) != record_id]
         if len(kept) != len(self.assignments):
             self.assignments = kept

@@ -240,3 +240,34 @@ def test_keystone_13_says_the_same_and_lets_admins_only_read_groups():
 def test_infer_roles_off_leaves_a_tokens_roles_as_granted():
     cloud = Cloud(profile="upstream", config={"identity": {"infer_roles": False}})
     assert cloud.keystone.token_for("admin").roles == ("admin",)
+
+
+def test_an_inherited_grant_is_held_on_the_projects_below_its_target(cloud):
+    d = cloud.keystone.directory
+    parent = made(cloud, "project", {"name": "p"})["id"]
+    child = made(cloud, "project", {"name": "c", "parent_id": parent})["id"]
+    user = made(cloud, "user", {"name": "bob", "password": "pw"})["id"]
+    member, reader = d.role_by_name("member").id, d.role_by_name("reader").id
+    grant = f"/v3/OS-INHERIT/projects/{parent}/users/{user}/roles/{member}/inherited_to_projects"
+    assert admin(cloud, "GET", grant).status == 404
+    assert admin(cloud, "PUT", grant).status == 204
+    assert admin(cloud, "HEAD", grant).status == 204
+    assert token(cloud, user, parent)[0] is None  # not held on its target
+    assert [r["name"] for r in token(cloud, user, child)[1]["token"]["roles"]] == [
+        "member",
+        "reader",
+    ]
+    listed = f"/v3/role_assignments?user.id={user}"
+    inherited = {"project": {"id": parent}, "OS-INHERIT:inherited_to": "projects"}
+    base = f"{cloud.keystone.auth_url}/OS-INHERIT/projects/{parent}/users/{user}/roles"
+    assert admin(cloud, "GET", listed).json()["role_assignments"] == [
+        {"scope": inherited, "user": {"id": user}, "role": {"id": member},
+         "links": {"assignment": f"{base}/{member}/inherited_to_projects"}},
+    ]  # fmt: skip
+    effective = admin(cloud, "GET", listed + "&effective").json()["role_assignments"]
+    assert [(a["scope"], a["role"]["id"]) for a in effective] == [
+        ({"project": {"id": child}, "OS-INHERIT:inherited_to": "projects"}, r)
+        for r in (member, reader)
+    ]
+    assert admin(cloud, "DELETE", grant).status == 204
+    assert token(cloud, user, child)[0] is None

@@ -1724,6 +1724,38 @@ def _keystone_groups_tags(w: World, profile: str) -> None:
     assert (req("DELETE", tags).status, req("GET", tags).json()["tags"]) == (204, [])
 
 
+_INHERIT = tuple(
+    f"/v3/OS-INHERIT/{t}/{a}/roles"
+    for t in ("domains/{domain_id}", "projects/{project_id}")
+    for a in ("users/{user_id}", "groups/{group_id}")
+)
+_INHERITED = tuple(f"{g}/{{role_id}}/inherited_to_projects" for g in _INHERIT)
+
+
+@walks("identity", "GET", *_INHERITED, *(f"{g}/inherited_to_projects" for g in _INHERIT[:2]))
+@walks("identity", "PUT", *_INHERITED)
+@walks("identity", "DELETE", *_INHERITED)
+def _keystone_inherited_grants(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()
+    d = cloud.keystone.directory
+
+    def req(method: str, path: str) -> Any:
+        return cloud.request("identity", method, path, None, user="admin")
+
+    group = cloud.request("identity", "POST", "/v3/groups", {"group": {"name": "w"}}, user="admin")
+    actors = (f"users/{d.user_by_name('demo').id}", f"groups/{group.json()['group']['id']}")
+    role = d.role_by_name("reader").id
+    for target in (f"domains/{d.project_by_name('demo').domain_id}",
+                   f"projects/{d.project_by_name('demo').id}"):  # fmt: skip
+        for actor in actors:
+            one = f"/v3/OS-INHERIT/{target}/{actor}/roles/{role}/inherited_to_projects"
+            assert [req(m, one).status for m in ("PUT", "GET", "DELETE", "GET")] == [
+                204, 204, 204, 404]  # fmt: skip
+            if target.startswith("domains"):
+                listed = f"/v3/OS-INHERIT/{target}/{actor}/roles/inherited_to_projects"
+                ks.check(req("GET", listed).json(), ks.listing("roles", ks.ROLE))
+
+
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
 
 
