@@ -12,6 +12,7 @@ the same in 17.0.13).
   wakes its waiter (``_process_instance_event``: a 2.93 rebuild's ``volume-reimaged``,
   `fakecloud.nova.compute.reimage`), or is logged as unexpected (fakecloud has no Neutron
   to wait for).
+- ``power-update`` (2.76): `fakecloud.nova.compute.power_update`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import states
-from fakecloud.nova.compute import reimage
+from fakecloud.nova.compute import power_update, reimage
 from fakecloud.nova.virt import encryptors
 
 #: ``instance_actions.EXTEND_VOLUME``.
@@ -36,18 +37,20 @@ def external_instance_event(nova: Any, context: Any, events: list[dict[str, Any]
         uuid = event["instance_uuid"]
         if uuid not in instances:
             instances[uuid] = db.instance_get(uuid, "nova-api")
+        host_events = by_host.setdefault(instances[uuid].host, [])
         if event["name"] == "volume-extended":
             db.action_start(context, uuid, EXTEND_VOLUME)
-        by_host.setdefault(instances[uuid].host, []).append(event)
+        elif event["name"] == "power-update" and not power_update.action(nova, context, event):
+            continue  # the host's cast still goes, without it
+        host_events.append(event)
     rpcapi = nova.compute_rpcapi
     for host, host_events in by_host.items():
-        wanted = {e["instance_uuid"] for e in host_events}
         nova.kernel.rpc.cast_kwargs(
             rpcapi.target(None, host),
             "external_instance_event",
             {
                 "context": context,
-                "instances": [i.clone() for u, i in instances.items() if u in wanted],
+                "instances": [i.clone() for i in instances.values() if i.host == host],
                 "events": host_events,
             },
         )
@@ -61,6 +64,14 @@ def handle_on_host(
         instance = next(i for i in instances if i.uuid == event["instance_uuid"])
         if event["name"] == "volume-extended":
             yield from extend_volume(manager, context, manager._receive(instance), event["tag"])
+        elif event["name"] == "power-update":
+            try:
+                yield from power_update.power_update(manager, context, instance, event["tag"])
+            except Exception as exc:  # noqa: BLE001 - wrap_exception: the cast's loop ends
+                manager.notifier.exception(
+                    manager.host, "external_instance_event", exc, instance=instance.uuid
+                )
+                return
         else:
             reimage.process_event(manager, instance, event)
 

@@ -142,3 +142,47 @@ def test_cinder_counts_a_207_with_an_unknown_servers_404_as_told():
     assert told.value is True
     assert [e["status"] for e in env.cloud.trace.filter(kind="api.response")] == [207]
     assert not list(env.cloud.trace.filter(kind="cinder.error"))
+
+
+def test_power_update_on_libvirt_records_a_fault_and_reverts_the_task():
+    """2.76's ``power-update`` (Nova 20.0.0+): the API records ``start``/``stop`` and skips an
+    invalid tag (logged); the host acts only on a server in the target's opposite state (else a
+    no-op, logged), and libvirt's ``NotImplementedError`` is a fault, the event's error, the
+    task state reverted and ``wrap_exception``'s notifications, ending the cast's loop."""
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    events = [
+        {"name": "power-update", "server_uuid": sid, "tag": t}
+        for t in ("POWER_ON", "FOO", "POWER_OFF", "POWER_OFF")
+    ]
+    r = env.request("POST", EVENTS, {"events": events}, microversion="2.75", user="admin")
+    assert r.status == 400
+    r = env.request("POST", EVENTS, {"events": events}, microversion="2.76", user="admin")
+    assert (r.status, {e["code"] for e in r.json()["events"]}) == (200, {200})
+    env.cloud.run_until_idle()
+    assert [e["action"] for e in env.cloud.trace.filter(kind="nova.action", subject=sid)] == [
+        "create",
+        "start",
+        "stop",
+        "stop",
+    ]
+    logs = [e["message"] for e in env.cloud.trace.filter(kind="log", subject=sid)]
+    assert "Invalid power state FOO. Cannot process the event InstanceExternalEvent(data=<?>," in (
+        "".join(logs)
+    )
+    assert (
+        f"The power-update POWER_ON event for instance {sid} is a no-op since the instance is "
+        "in vm_state active, task_state None and power_state running." in logs
+    )
+    assert [
+        (e["event"], e["result"])
+        for e in env.cloud.trace.filter(kind="nova.event", subject=sid, phase="finish")
+    ][1:] == [("compute_power_update", "Success"), ("compute_power_update", "Error")]
+    assert [(f["code"], f["message"]) for f in env.cloud.trace.filter(kind="nova.fault")] == [
+        (500, "NotImplementedError")
+    ]
+    assert env.states(sid)[-2:] == ["powering-off", None]
+    assert [
+        e["event_type"] for e in env.cloud.trace.filter(kind="notification", priority="ERROR")
+    ] == ["power_update", "external_instance_event"]
+    assert env.server(sid)["status"] == "ACTIVE"

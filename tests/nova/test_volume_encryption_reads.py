@@ -47,3 +47,40 @@ def test_a_luks_volume_is_not_swapped_and_its_detach_reads_its_encryption():
     reads = [e["subject"] for e in env.cloud.trace.filter(kind="http.request", call=READ)]
     # attach, swap (the old volume; the new one has no encryption), detach
     assert [r.split("/", 3)[3] for r in reads] == [f"volumes/{vid}/encryption"] * 3
+
+
+def _encrypted_type(env: NovaEnv, provider: str) -> str:
+    types = "/v3/{project_id}/types"
+    tid = env.cloud.request(
+        "volumev3", "POST", types, body={"volume_type": {"name": provider}}, user="admin"
+    ).json()["volume_type"]["id"]
+    body = {"encryption": {"provider": provider, "control_location": "front-end"}}
+    env.cloud.request("volumev3", "POST", f"{types}/{tid}/encryption", body=body, user="admin")
+    return tid
+
+
+def test_a_torn_down_guest_reads_the_encryption_of_each_volume_qemu_did_not_decrypt():
+    """``_disconnect_volume`` with no metadata handed down: a hard reboot's and a terminate's
+    ``destroy`` read a ``plain`` (cryptsetup) volume's encryption; a LUKS one has a libvirt
+    secret on the host, so nothing is read."""
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    plain = _volume(env, volume_type=_encrypted_type(env, "plain"))
+    luks = _volume(env, volume_type=_encrypted_type(env, "luks"))
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    for vid in (plain, luks):
+        assert env.request("POST", path, {"volumeAttachment": {"volumeId": vid}}).status == 200
+        env.cloud.run_until_idle()
+
+    def reads() -> list[str]:
+        found = env.cloud.trace.filter(kind="http.request", call=READ)
+        return [e["subject"].split("/")[-2] for e in found]
+
+    attached = reads()
+    assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert reads()[len(attached) :] == [plain]
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert reads()[len(attached) :] == [plain, plain]

@@ -35,7 +35,7 @@ from fakecloud.nova.compute import (
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
-from fakecloud.nova.virt import diagnostics, volume_snapshots
+from fakecloud.nova.virt import diagnostics, encryptors, volume_snapshots
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
 from fakecloud.sim.io import gbit_per_s
@@ -796,10 +796,24 @@ class ComputeManager:
 
             yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
         self.driver.destroy(instance)
+        yield from self._cleanup_volumes_read(context, instance, bdms)
         yield self.kernel.env.timeout(self.config.delete_delay_s)
         yield from block_device.terminate_volumes(self, context, instance, bdms)
         self.db.instance_destroy(instance, self.actor)
         self.notifier.instance_usage(self.host, instance, "delete.end")
+
+    def _cleanup_volumes_read(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
+        """``LibvirtDriver.cleanup`` with ``destroy_disks``: each volume disconnected
+        (`encryptors.disconnect_all`), an error only logged."""
+
+        def ignored(volume_id: str, exc: Exception) -> None:
+            self._log(
+                instance.uuid,
+                "warning",
+                f"Ignoring Volume Error on vol {volume_id} during delete {exc}",
+            )
+
+        yield from encryptors.disconnect_all(self.nova, context, bdms, ignored)
 
     # -- deferred delete (`fakecloud.nova.compute.deferred_delete`) -------------------------
 
@@ -1243,7 +1257,13 @@ class ComputeManager:
             try:
                 instance.task_state = states.REBOOT_STARTED if soft else states.REBOOT_STARTED_HARD
                 instance.save(expected_task_state=pending)
-                yield from self.driver.reboot(instance, reboot_type)
+                yield from self.driver.reboot(
+                    instance,
+                    reboot_type,
+                    lambda: encryptors.disconnect_all(
+                        self.nova, context, self.db.bdms_by_instance(uuid)
+                    ),
+                )
             except Exception as error:  # noqa: BLE001 - as save_and_reraise_exception
                 # A failed reboot of a guest that still runs is only a fault.
                 new_power_state = self._power_state_of(instance)
@@ -1704,9 +1724,10 @@ class ComputeManager:
         self.notifier.instance_action(self.host, "nova-compute", instance, "shelve_offload.start")
         yield self.kernel.env.timeout(self.config.shelve_offload_delay_s)
         self.driver.destroy(instance)
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        yield from self._cleanup_volumes_read(context, instance, bdms)
         # The volumes leave this host: each attachment is swapped for a reserved one with no
         # connector, so Cinder shows them ``reserved`` until the unshelve connects them.
-        bdms = self.db.bdms_by_instance(instance.uuid)
         yield from resize_manager._terminate_volume_connections(self, context, instance, bdms)
         instance.power_state = states.SHUTDOWN
         instance.vm_state = states.SHELVED_OFFLOADED

@@ -34,6 +34,7 @@ from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.block_device import connector
 from fakecloud.nova.compute import instance_lock, move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.virt import encryptors
 from fakecloud.profiles.provenance import Backport, Change
 
 #: ``[DEFAULT] periodic_interval``: how often a compute's periodic tasks run (their ticks are
@@ -239,7 +240,11 @@ def resize_instance(manager: Any, context: Any, instance: Any, migration: Any) -
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
         dest = manager.nova.hosts[migration.dest_compute].driver
         source = yield from manager.driver.migrate_disk_and_power_off(
-            instance, migration.new_flavor, dest, volume_backed
+            instance,
+            migration.new_flavor,
+            dest,
+            volume_backed,
+            encryptors.disconnect_all(manager.nova, context, bdms),
         )
         yield from _terminate_volume_connections(manager, context, instance, bdms)
         manager.db.migration_save(migration, "post-migrating", manager.actor)

@@ -290,6 +290,11 @@ class LibvirtDriver:
                 self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
         yield from self.power_off(instance)
 
+    def power_update_event(self, instance: Any, target_power_state: str) -> None:
+        """``ComputeDriver.power_update_event``: libvirt does not implement it (only ironic
+        does), so the base class's ``NotImplementedError`` answers a ``power-update``."""
+        raise NotImplementedError()
+
     def power_on(self, instance: Any) -> Generator[Any, Any, None]:
         """Boot the guest again (libvirt's ``power_on`` is ``_hard_reboot``, which defines the
         guest again from the server's own configuration: a rescued server's own guest boots,
@@ -333,10 +338,16 @@ class LibvirtDriver:
         yield from self._copy(dom, dom.memory_bytes, "libvirt.restore")
         self._set_power(dom, states.RUNNING)
 
-    def reboot(self, instance: Any, reboot_type: str) -> Generator[Any, Any, None]:
+    def reboot(
+        self,
+        instance: Any,
+        reboot_type: str,
+        disconnect: Callable[[], Generator] | None = None,
+    ) -> Generator[Any, Any, None]:
         """``LibvirtDriver.reboot``. Soft: a running guest is shut down and launched again;
         a guest that is not running never shuts down, so after ``wait_soft_reboot_seconds``
-        it is rebooted hard. Hard: the domain is destroyed and created again. Either way the
+        it is rebooted hard. Hard: the domain is destroyed (its volumes disconnected: the
+        caller's `disconnect`, `encryptors.disconnect_all`) and created again. Either way the
         guest's OS restarts, so its filesystems are no longer frozen (`guest_restarted`); a hard
         reboot defines the guest from the server's own configuration (`_own_definition`)."""
         delay = self.config.power_action_delay_s
@@ -356,6 +367,8 @@ class LibvirtDriver:
         if dom.power_state != states.SHUTDOWN:
             self._set_power(dom, states.SHUTDOWN)  # _destroy
         guest_restarted(self.kernel, dom, self.host)
+        if disconnect is not None:
+            yield from disconnect()
         self._own_definition(instance, dom)
         yield self.kernel.env.timeout(delay)  # _create_guest_with_network
         self._set_power(self._domain(instance), states.RUNNING)
@@ -915,7 +928,12 @@ class LibvirtDriver:
     live_jobs: dict[str, Any] | None = None
 
     def migrate_disk_and_power_off(
-        self, instance: Any, flavor: Any, dest: Any, volume_backed: bool
+        self,
+        instance: Any,
+        flavor: Any,
+        dest: Any,
+        volume_backed: bool,
+        disconnect: Generator | None = None,
     ) -> Generator[Any, Any, Domain]:
         """``LibvirtDriver.migrate_disk_and_power_off``: refuse a smaller root disk (unless
         volume-backed) or ephemeral disk (`ResizeError` 'Unable to resize disk down.', which
@@ -932,6 +950,8 @@ class LibvirtDriver:
             yield self.kernel.env.timeout(self.config.power_action_delay_s)
             self._set_power(dom, states.SHUTDOWN)
             guest_restarted(self.kernel, dom, self.host)  # its OS is down: nothing stays frozen
+        if disconnect is not None:  # each volume's _disconnect_volume, before the copy
+            yield from disconnect
         if dom.source_type != "volume" and dom.disk_bytes:
             if dest is self:
                 # The same host: the disk moves aside and is copied back on this disk.

@@ -13,6 +13,11 @@ for another), read in nova 17.0.13 and 34.0.0 ``virt/libvirt/driver.py`` and
   (``_connect_volume``) and, once copied, the old one's (``_disconnect_volume``);
 - extend (``extend_volume``, from 21.0.0, 961df12393: ``switches.extend_reads_encryption``):
   a running or paused guest's volume, before its block device is resized;
+- a guest torn down (``_disconnect_volume`` with no metadata handed down, every release):
+  terminate and shelve offload (``destroy`` → ``cleanup``: an error only logged), hard reboot
+  (``destroy``, from 22.0.0 keeping the secrets: an error fails the reboot) and resize or cold
+  migration (``migrate_disk_and_power_off``, the guest off, before its disk is copied: an error
+  fails it), each volume as `read_unless_secret` (`disconnect_all`);
 - live migration: on the destination each one's (``pre_live_migration`` → ``_connect_volume``),
   before the new attachments are completed; on the source, before the old ones are deleted,
   each one's QEMU did not decrypt (``post_live_migration`` → ``_detach_encryptor``: a LUKS
@@ -23,11 +28,11 @@ An error of Cinder's there fails the operation as the driver's own error would.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.cinder.type_encryption import encryption_of
-from fakecloud.nova.block_device import encrypted
+from fakecloud.nova.block_device import attach_order, encrypted
 
 #: os-brick's ``LEGACY_PROVIDER_CLASS_TO_FORMAT_MAP`` entries that mean LUKS (v1).
 _LUKS_PROVIDERS = frozenset(
@@ -60,3 +65,22 @@ def read_unless_secret(nova: Any, context: Any, volume_id: str) -> Generator[Any
     if row is not None and native_luks(row):
         return
     yield from nova.volume_api.get_volume_encryption_metadata(context, volume_id)
+
+
+def disconnect_all(
+    nova: Any,
+    context: Any,
+    bdms: list[Any],
+    ignored: Callable[[str, Exception], None] | None = None,
+) -> Generator[Any, Any, None]:
+    """``_disconnect_volume`` of each volume mapping of a guest torn down, in
+    ``block_device_info``'s order: `read_unless_secret`; an error is raised, or handed to
+    `ignored` (``cleanup`` with ``destroy_disks``: 'Ignoring Volume Error ...') and the next
+    volume disconnected."""
+    for bdm in attach_order(bdms):
+        try:
+            yield from read_unless_secret(nova, context, bdm.volume_id)
+        except Exception as exc:
+            if ignored is None:
+                raise
+            ignored(bdm.volume_id, exc)
