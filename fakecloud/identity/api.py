@@ -484,22 +484,18 @@ class KeystoneApi(ApiService):
     # -- catalog records ---------------------------------------------------------------------
 
     def list_services(self, req: Request) -> Response:
-        """``GET /v3/services`` (admin), filter ``type``."""
+        """``GET /v3/services`` (admin), filters ``type`` and ``name``."""
         _require_admin(req, "identity:list_services")
-        wanted = req.arg("type")
-        services = [
-            self._service(req, s)
-            for s in self.keystone.catalog.services
-            if wanted is None or s.entry.service_type == wanted
-        ]
+        records = _filtered(self.keystone.catalog.service_records(), req, ("type", "name"))
+        services = [_linked(req, "services", s) for s in records]
         return Response(200, {"services": services, "links": _links(req)})
 
     def get_service(self, req: Request) -> Response:
         """``GET /v3/services/{id}`` (admin)."""
         _require_admin(req, "identity:get_service")
-        for svc in self.keystone.catalog.services:
-            if svc.id == req.params["service_id"]:
-                return Response(200, {"service": self._service(req, svc)})
+        for svc in self.keystone.catalog.service_records():
+            if svc["id"] == req.params["service_id"]:
+                return Response(200, {"service": _linked(req, "services", svc)})
         raise exception.ServiceNotFound(service_id=req.params["service_id"])
 
     def list_endpoints(self, req: Request) -> Response:
@@ -510,28 +506,29 @@ class KeystoneApi(ApiService):
             req,
             ("service_id", "interface", "region_id"),
         )
-        for rec in records:
-            rec["links"] = {"self": f"{req.base_url}/v3/endpoints/{rec['id']}"}
-        return Response(200, {"endpoints": records, "links": _links(req)})
+        endpoints = [_linked(req, "endpoints", rec) for rec in records]
+        return Response(200, {"endpoints": endpoints, "links": _links(req)})
 
     def get_endpoint(self, req: Request) -> Response:
         """``GET /v3/endpoints/{id}`` (admin)."""
         _require_admin(req, "identity:get_endpoint")
         for rec in self.keystone.catalog.endpoint_records():
             if rec["id"] == req.params["endpoint_id"]:
-                rec["links"] = {"self": f"{req.base_url}/v3/endpoints/{rec['id']}"}
-                return Response(200, {"endpoint": rec})
+                return Response(200, {"endpoint": _linked(req, "endpoints", rec)})
         raise exception.EndpointNotFound(endpoint_id=req.params["endpoint_id"])
 
     def list_regions(self, req: Request) -> Response:
-        """``GET /v3/regions``: the one region (any valid token)."""
-        return Response(200, {"regions": [self._region(req)], "links": _links(req)})
+        """``GET /v3/regions`` (any valid token), filter ``parent_region_id``."""
+        records = _filtered(self.keystone.catalog.region_records(), req, ("parent_region_id",))
+        regions = [_linked(req, "regions", r) for r in records]
+        return Response(200, {"regions": regions, "links": _links(req)})
 
     def get_region(self, req: Request) -> Response:
         """``GET /v3/regions/{id}``."""
-        if req.params["region_id"] != self.keystone.catalog.region:
-            raise exception.RegionNotFound(region_id=req.params["region_id"])
-        return Response(200, {"region": self._region(req)})
+        for region in self.keystone.catalog.region_records():
+            if region["id"] == req.params["region_id"]:
+                return Response(200, {"region": _linked(req, "regions", region)})
+        raise exception.RegionNotFound(region_id=req.params["region_id"])
 
     # -- record shapes -----------------------------------------------------------------------
 
@@ -603,24 +600,6 @@ class KeystoneApi(ApiService):
             "options": {"immutable": True},
             "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
             **self.directory.extra_of(role.id),
-        }
-
-    def _service(self, req: Request, svc: Any) -> dict[str, Any]:
-        return {
-            "id": svc.id,
-            "type": svc.entry.service_type,
-            "name": svc.entry.name,
-            "enabled": True,
-            "links": {"self": f"{req.base_url}/v3/services/{svc.id}"},
-        }
-
-    def _region(self, req: Request) -> dict[str, Any]:
-        region = self.keystone.catalog.region
-        return {
-            "id": region,
-            "description": "",
-            "parent_region_id": None,
-            "links": {"self": f"{req.base_url}/v3/regions/{region}"},
         }
 
 
@@ -724,6 +703,11 @@ def _flag(req: Request, name: str) -> bool:
 def _require_admin(req: Request, action: str) -> None:
     if not _is_admin(req.context):
         raise exception.ForbiddenAction(action=action)
+
+
+def _linked(req: Request, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A catalog record with its ``links`` (``self``: ``/v3/<kind>/<id>``)."""
+    return {**record, "links": {"self": f"{req.base_url}/v3/{kind}/{record['id']}"}}
 
 
 def _links(req: Request) -> dict[str, Any]:

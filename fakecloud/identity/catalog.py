@@ -116,6 +116,17 @@ class Catalog:
             )
         return found
 
+    def region_records(self) -> list[dict[str, Any]]:
+        """The one region, as ``GET /v3/regions`` lists it."""
+        return [{"id": self.region, "description": "", "parent_region_id": None}]
+
+    def service_records(self) -> list[dict[str, Any]]:
+        """Every service, as ``GET /v3/services`` lists it."""
+        return [
+            {"id": s.id, "type": s.entry.service_type, "name": s.entry.name, "enabled": True}
+            for s in self.services
+        ]
+
     def endpoint_records(self) -> list[dict[str, Any]]:
         """Every endpoint as ``GET /v3/endpoints`` lists it (URL templates unformatted)."""
         out = []

@@ -161,6 +161,7 @@ DERIVED: dict[str, str] = {
     "fakecloud.identity.models:Directory": "derived_indexes",
     "fakecloud.identity.writes:WrittenDirectory": "derived_indexes",
     "fakecloud.identity.catalog:Catalog": "derived_indexes",
+    "fakecloud.identity.catalog_writes:WrittenCatalog": "derived_indexes",
     "fakecloud.nova.db:NovaDB": "derived_indexes",
     "fakecloud.glance.db:GlanceDb": "derived_indexes",
 }

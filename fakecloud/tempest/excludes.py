@@ -83,15 +83,8 @@ IDENTITY = (
         ),
     ),
     Exclusion(
-        "regions, services, endpoints and endpoint groups are read-only (the catalog the "
-        "profile's services make): their writes are not served",
-        (
-            _ID + r"admin\.v3\.test_regions\.",
-            _ID + r"admin\.v3\.test_services\.",
-            _ID + r"admin\.v3\.test_endpoints\.",
-            _ID + r"admin\.v3\.test_endpoints_negative\.",
-            _ID + r"admin\.v3\.test_endpoint_groups\.",
-        ),
+        "endpoint groups (OS-EP-FILTER): not served",
+        (_ID + r"admin\.v3\.test_endpoint_groups\.",),
     ),
     Exclusion(
         "domain-specific roles, projects acting as domains (is_domain), role updates (PATCH "

@@ -1856,6 +1856,40 @@ def _migrations_read(w: World, profile: str) -> None:
 # -- the walk (after every walker registered) ---------------------------------------------------
 
 
+_ENDPOINT_ONE = ks.single("endpoint", {**ks.ENDPOINT, "additionalProperties": True})
+
+
+@walks("identity", "POST", "/v3/regions", "/v3/services", "/v3/endpoints")
+@walks("identity", "PUT", "/v3/regions/{region_id}")
+@walks("identity", "PATCH", "/v3/regions/{region_id}", "/v3/services/{service_id}",
+       "/v3/endpoints/{endpoint_id}")  # fmt: skip
+@walks("identity", "DELETE", "/v3/regions/{region_id}", "/v3/services/{service_id}",
+       "/v3/endpoints/{endpoint_id}")  # fmt: skip
+def _keystone_catalog_writes(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()
+
+    def req(method: str, path: str, body: Any = None) -> Any:
+        return cloud.request("identity", method, path, body, user="admin")
+
+    region = {"region": {"description": "w"}}
+    ks.check(req("POST", "/v3/regions", region).json(), ks.single("region", _REGION))
+    ks.check(req("PUT", "/v3/regions/R2", region).json(), ks.single("region", _REGION))
+    ks.check(req("PATCH", "/v3/regions/R2", region).json(), ks.single("region", _REGION))
+    r = req("POST", "/v3/services", {"service": {"type": "walk", "name": "w"}})
+    ks.check(r.json(), ks.single("service", _SERVICE))
+    service = f"/v3/services/{r.json()['service']['id']}"
+    ks.check(
+        req("PATCH", service, {"service": {"name": "v"}}).json(), ks.single("service", _SERVICE)
+    )
+    body = {"service_id": service[13:], "interface": "public", "url": "http://w.test/",
+            "region_id": "R2"}  # fmt: skip
+    r = req("POST", "/v3/endpoints", {"endpoint": body})
+    ks.check(r.json(), _ENDPOINT_ONE)
+    endpoint = f"/v3/endpoints/{r.json()['endpoint']['id']}"
+    ks.check(req("PATCH", endpoint, {"endpoint": {"enabled": False}}).json(), _ENDPOINT_ONE)
+    assert [req("DELETE", p).status for p in (endpoint, service, "/v3/regions/R2")] == [204] * 3
+
+
 def _cases() -> list:
     """One case per walker and profile that serves any of its routes (a walker covers all the
     routes it is registered for in one go)."""

@@ -350,3 +350,43 @@ add("role-implies-member", None, "PUT", "/v3/roles/{service_rid}/implies/{member
     user="member")  # fmt: skip
 add("role-implies-cleanup", None, "DELETE", "/v3/roles/{service_rid}/implies/{reader_rid}",
     user="system")  # fmt: skip
+# the catalog's writes: regions, services, endpoints (ks3)
+RG = "/v3/regions"
+add("region-create-r2", b({"region": {"id": "R2", "description": "two"}}), path=RG)
+add("region-create-dup", b({"region": {"id": "R2"}}), path=RG)
+add("region-create-member", b({"region": {"id": "R5"}}), path=RG, user="member")
+add("region-put-r3", b({"region": {"parent_region_id": "R2"}}), "PUT", RG + "/R3")
+add("region-put-conflicting", b({"region": {"id": "R4"}}), "PUT", RG + "/R5")
+add("region-parent-none", b({"region": {"id": "R6", "parent_region_id": "nope"}}), path=RG)
+add("region-circle", b({"region": {"parent_region_id": "R3"}}), "PATCH", RG + "/R2")
+add("region-update", b({"region": {"description": None, "x": 1}}), "PATCH", RG + "/R3")
+q("regions-by-parent", RG + "?parent_region_id=R2")
+SV = "/v3/services"
+add("service-create", b({"service": {"type": "object-store", "name": "swift"}}), path=SV,
+    keep=("s1", ["service", "id"]))  # fmt: skip
+add("service-create-notype", b({"service": {"name": "x"}}), path=SV)
+add("service-update", b({"service": {"enabled": False, "description": "d"}}), "PATCH",
+    SV + "/{s1}")  # fmt: skip
+add("service-update-none", b({"service": {"name": "y"}}), "PATCH", SV + "/{nouuid}")
+q("services-by-name", SV + "?name=swift")
+EP = "/v3/endpoints"
+add("endpoint-create", b({"endpoint": {"service_id": "{s1}", "interface": "public",
+    "url": "http://swift.test/v1/AUTH_$(project_id)s", "region": "R9"}}), path=EP,
+    keep=("e1", ["endpoint", "id"]))  # fmt: skip
+add("endpoint-bad-url", b({"endpoint": {"service_id": "{s1}", "interface": "public",
+    "url": "http://x.test/$(bogus)s"}}), path=EP)  # fmt: skip
+add("endpoint-no-service", b({"endpoint": {"service_id": "{nouuid}", "interface": "public",
+    "url": "http://x.test/", "region_id": "R2"}}), path=EP)  # fmt: skip
+add("endpoint-no-region", b({"endpoint": {"service_id": "{s1}", "interface": "admin",
+    "url": "http://x.test/", "region_id": "nope"}}), path=EP)  # fmt: skip
+add("endpoint-bad-interface", b({"endpoint": {"service_id": "{s1}", "interface": "x",
+    "url": "http://x.test/"}}), path=EP)  # fmt: skip
+add("endpoint-update", b({"endpoint": {"url": "http://swift2.test/v1", "enabled": False}}),
+    "PATCH", EP + "/{e1}")  # fmt: skip
+q("endpoints-by-interface", EP + "?interface=public&region_id=R9")
+add("region-delete-used", None, "DELETE", RG + "/R9")
+add("endpoint-delete", None, "DELETE", EP + "/{e1}")
+add("endpoint-delete-again", None, "DELETE", EP + "/{e1}")
+add("service-delete", None, "DELETE", SV + "/{s1}")
+add("region-delete-r2", None, "DELETE", RG + "/R2")
+q("region-get-r3-gone", RG + "/R3")

@@ -1,0 +1,83 @@
+"""Keystone's catalog writes: regions, services and endpoints, and the tokens' catalogs after.
+
+Each test writes to its own fork of one booted world (``upstream``), so a write shows nowhere
+else.
+"""
+
+import pytest
+
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="module")
+def booted():
+    return Cloud(profile="upstream")
+
+
+@pytest.fixture
+def cloud(booted):
+    return booted.fork()
+
+
+def admin(cloud, method, path, body=None):
+    return cloud.request("identity", method, path, body, user="admin")
+
+
+def catalog(cloud):
+    """The demo user's catalog, by service type: the URLs of its endpoints."""
+    resp = cloud.request("identity", "GET", "/v3/auth/catalog", user="demo")
+    return {e["type"]: [ep["url"] for ep in e["endpoints"]] for e in resp.json()["catalog"]}
+
+
+def test_a_new_service_and_endpoint_join_new_catalogs_with_the_project_filled_in(cloud):
+    service = admin(cloud, "POST", "/v3/services", {"service": {"type": "object-store"}})
+    assert service.status == 201
+    assert service.json()["service"]["name"] == ""  # Keystone names it "" unless told
+    url = "http://swift.test/v1/AUTH_$(project_id)s"
+    body = {"service_id": service.json()["service"]["id"], "interface": "public", "url": url,
+            "region": "RegionTwo"}  # fmt: skip
+    endpoint = admin(cloud, "POST", "/v3/endpoints", {"endpoint": body})
+    assert endpoint.status == 201
+    assert endpoint.json()["endpoint"]["region_id"] == "RegionTwo"  # made, as v2 clients expect
+    assert admin(cloud, "GET", "/v3/regions/RegionTwo").status == 200
+    project = cloud.context("demo").project_id
+    assert catalog(cloud)["object-store"] == [f"http://swift.test/v1/AUTH_{project}"]
+
+
+def test_a_moved_endpoint_is_what_clients_read_while_the_service_keeps_its_host(cloud):
+    compute = admin(cloud, "GET", "/v3/services?type=compute").json()["services"][0]
+    ep = admin(cloud, "GET", f"/v3/endpoints?service_id={compute['id']}").json()["endpoints"][0]
+    moved = {"endpoint": {"url": "http://elsewhere.test/v2.1"}}
+    assert admin(cloud, "PATCH", f"/v3/endpoints/{ep['id']}", moved).status == 200
+    assert catalog(cloud)["compute"] == ["http://elsewhere.test/v2.1"]
+    assert cloud.request("compute", "GET", "/v2.1/servers", user="demo").status == 200
+    assert admin(cloud, "DELETE", f"/v3/services/{compute['id']}").status == 204
+    assert "compute" not in catalog(cloud)
+    assert admin(cloud, "GET", f"/v3/endpoints/{ep['id']}").status == 404  # went with it
+
+
+def test_the_region_trees_refusals(cloud):
+    r = "/v3/regions"
+    assert admin(cloud, "POST", r, {"region": {"id": "R2"}}).status == 201
+    assert admin(cloud, "PUT", f"{r}/R3", {"region": {"parent_region_id": "R2"}}).status == 201
+    refusals = [
+        (admin(cloud, "POST", r, {"region": {"id": "R2"}}), 409,
+         "Conflict occurred attempting to store region - Duplicate ID, R2.."),
+        (admin(cloud, "PATCH", f"{r}/R2", {"region": {"parent_region_id": "R3"}}), 400,
+         "The specified parent region R2 would create a circular region hierarchy."),
+        (admin(cloud, "POST", r, {"region": {"parent_region_id": "nope"}}), 404,
+         "Could not find region: nope."),
+        (admin(cloud, "DELETE", f"{r}/RegionOne"), 403,
+         "Unable to delete region RegionOne because it or its child regions have associated "
+         "endpoints."),
+    ]  # fmt: skip
+    for resp, status, message in refusals:
+        assert (resp.status, resp.json()["error"]["message"]) == (status, message)
+    assert admin(cloud, "DELETE", f"{r}/R2").status == 204
+    assert admin(cloud, "GET", f"{r}/R3").status == 404  # a region's children go with it
+
+
+def test_a_member_may_not_write_and_an_unwritten_world_keeps_its_built_catalog(cloud):
+    resp = cloud.request("identity", "POST", "/v3/regions", {"region": {}}, user="demo")
+    assert resp.status == 403
+    assert type(cloud.keystone.catalog).__name__ == "Catalog"
