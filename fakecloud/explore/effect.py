@@ -81,9 +81,11 @@ def pruned(
     keys: list[str],
     leds: list[Led],
     rerun: Callable[[frozenset[tuple]], Rerun],
+    start: tuple[tuple[str, str], ...] = (),
 ) -> list[Led]:
     """`leds` (the paths of `checks`, whose keys are `keys`) without the choices each does
-    not need (see the module); `rerun(removed)` runs the seed again without them."""
+    not need (see the module); `rerun(removed)` runs the seed again without them; `start`,
+    the links of the world the run forked (`fakecloud.explore.paths.world_links`)."""
     order: dict[tuple, None] = {}
     for led in leds:
         order.update(dict.fromkeys(led.choices.values()))
@@ -120,7 +122,7 @@ def pruned(
         labels |= frozenset(e for e in led.path if e.startswith("rpc.timeout ") and e not in had)
         check = checks[i]
         out.append(
-            path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels)
+            path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels, start)
         )
     return out
 

@@ -95,12 +95,14 @@ def outcome_of(
     if not checks:
         return SeedOutcome(result.case.id, seed, (), len(explored.decisions))
     keys = [check_key(check) for check in checks]
+    landed, start = explored.landed, explored.start
     leds = [
-        path_of(result, explored.landed, [str(d) for d in check.details], check.broke_seq)
+        path_of(result, landed, [str(d) for d in check.details], check.broke_seq, start=start)
         for check in checks
     ]
     if rerun_of is not None:
-        leds = pruned(result, explored.landed, checks, keys, leds, rerun_of(seed, explored))
+        again = rerun_of(seed, explored)
+        leds = pruned(result, landed, checks, keys, leds, again, start)
     broken = tuple(
         Broken(key, tuple(str(d) for d in check.details[:3]), led.path, led.cause)
         for key, check, led in zip(keys, checks, leds, strict=True)

@@ -13,7 +13,8 @@ that both
   state such as a guest still frozen is often made after the subject's last state change: a
   thaw that failed changes no state);
 - *touch its subject*: an event naming one of the resources the details name (their ids) or a
-  resource linked to one of them at the end of the run: a server's snapshot images
+  resource linked to one of them at t0 (in the world every seed forks) or at the end of the
+  run (what the run deleted stays linked as t0 had it): a server's snapshot images
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
   snapshot's volume, a volume's attachments (a fault on ``attachment_update``,
   ``attachment_complete`` or ``attachment_delete`` names only the attachment) and its server
@@ -93,9 +94,11 @@ def path_of(
     details: list[str],
     broke_seq: int | None = None,
     needless: frozenset[str] = frozenset(),
+    start: Iterable[tuple[str, str]] = (),
 ) -> Led:
     """The notable events that led to the failed check with `details` (see the module);
-    `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one.
+    `broke_seq`, the trace event it broke at (`Check.broke_seq`), when it names one;
+    `start`, the links of the world the run started from (`world_links`).
     The events labelled in `needless` are left out, with the loss and timeout of an RPC
     message a needless fault dropped, and a needless insert's answer
     (`fakecloud.explore.effect`); an RPC timeout labelled there (one the run without the
@@ -104,7 +107,7 @@ def path_of(
     end = _moment(details, result.t0)
     last = float("inf") if broke_seq is None else broke_seq
     asked = _failed_requests(result, end, last) if named else []
-    ids = linked(result.cloud, named, asked) if named else set()
+    ids = linked(result.cloud, named, [*asked, *start]) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
     records = {record.name: record for record in result.steps}
     seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
@@ -319,9 +322,37 @@ def _moment(details: list[str], t0: float) -> float | None:
 
 
 def linked(cloud: Any, named: set[str], asked: Iterable[tuple[str, str]] = ()) -> set[str]:
-    """`named` and every resource linked to them (see the module), to a fixed point; `asked`,
-    links the failed steps' requests make (`_failed_requests`)."""
-    links: list[tuple[str, str]] = list(asked)
+    """`named` and every resource linked to them in `cloud` (see the module), to a fixed
+    point; `asked`, more links: the failed steps' requests' (`_failed_requests`), the start
+    world's (`world_links`)."""
+    links = [*asked, *links_of(cloud)]
+    out = set(named)
+    grown = True
+    while grown:
+        grown = False
+        for a, b in links:
+            if (a in out) != (b in out):
+                out.update((a, b))
+                grown = True
+    return out
+
+
+def world_links(world: Any) -> tuple[tuple[str, str], ...]:
+    """The links of a case's world at t0 (`fakecloud.scenario.runner.World`, or a
+    `Recycling` of it; None: none), made once per world: what a run later deleted (a
+    server's snapshot image, an attachment) still links its resources on a path."""
+    if world is None:
+        return ()
+    world = getattr(world, "world", world)  # a Recycling's world
+    found = world.__dict__.get("_links")
+    if found is None:
+        found = world._links = tuple(links_of(world.cloud))
+    return found
+
+
+def links_of(cloud: Any) -> list[tuple[str, str]]:
+    """The links between the resources of `cloud` as it is (see the module)."""
+    links: list[tuple[str, str]] = []
     glance = getattr(getattr(cloud, "glance", None), "db", None)
     for image in getattr(glance, "images", {}).values():
         props = getattr(image, "extra_properties", None) or {}
@@ -335,15 +366,7 @@ def linked(cloud: Any, named: set[str], asked: Iterable[tuple[str, str]] = ()) -
         links.append((attachment.id, attachment.volume_id))
         if attachment.instance_uuid:
             links.append((attachment.volume_id, attachment.instance_uuid))
-    out = set(named)
-    grown = True
-    while grown:
-        grown = False
-        for a, b in links:
-            if (a in out) != (b in out):
-                out.update((a, b))
-                grown = True
-    return out
+    return links
 
 
 def hosts_of(cloud: Any, ids: set[str]) -> set[str]:

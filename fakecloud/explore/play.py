@@ -18,6 +18,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.explore.paths import world_links
 from fakecloud.explore.spec import ExploreSpec
 from fakecloud.scenario.model import Case, Step
 from fakecloud.scenario.runner import CaseResult, Perturbation, World, run_case
@@ -35,6 +36,8 @@ class Explored:
     """Insert name -> the trace event (counted from t0, 1-based; 0: at t0) it came after."""
     dropped: tuple[str, ...] = ()
     """Steps of the file left out (shrinking)."""
+    start: tuple[tuple[str, str], ...] = ()
+    """The links of the world the run forked (`fakecloud.explore.paths.world_links`)."""
 
     @property
     def failures(self) -> list[Any]:
@@ -131,7 +134,8 @@ def play(
         if record.ran and not (record.error or "").startswith("${"):
             landed[name] = where
         result.checks = [c for c in result.checks if not _about_step(c.what, name)]
-    return Explored(run, result, chance.decisions, landed, tuple(dropped))
+    start = world_links(world)
+    return Explored(run, result, chance.decisions, landed, tuple(dropped), start)
 
 
 def insert_step(insert: Any, index: int) -> Step:

@@ -306,21 +306,24 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
     With `ready` (the case the file was written from), a file whose cloud is built and set up
     as that case's runs from a fork of the case's world: the same run as a plain one
     (`run_case` with ``world=``: the same trace, byte for byte), at about half its cost."""
-    from fakecloud.explore.paths import path_of
+    from fakecloud.explore.paths import path_of, world_links
     from fakecloud.explore.play import with_invariants
     from fakecloud.explore.replay import PLACED
     from fakecloud.scenario.loader import load
-    from fakecloud.scenario.runner import run_case
+    from fakecloud.scenario.runner import prepare_world, run_case
 
     case = load(path).cases[0]
     same = ready is not None and _built_alike(case.cloud, ready.case.cloud)
-    result = run_case(with_invariants(case), world=ready.world if same else None)
+    # a path reads the links of the world at t0 too: the file's own when it is built otherwise
+    world = ready.world if same else prepare_world(case)
+    result = run_case(with_invariants(case), world=world)
     broke = [c for c in result.failures if check_key(c).split(" (")[0] == key.split(" (")[0]]
     if not cause:
         return bool(broke)
     placed = {step.name: 0 for step in case.steps if step.note == PLACED}
+    start = world_links(world)
     return any(
-        path_of(result, placed, [str(d) for d in c.details], c.broke_seq).covers(cause)
+        path_of(result, placed, [str(d) for d in c.details], c.broke_seq, start=start).covers(cause)
         for c in broke
     )
 
