@@ -318,25 +318,11 @@ def test_a_fault_on_a_call_about_no_resource_stays_on_the_path_when_it_is_why():
 
 # db boots from a volume it deletes with itself; Cinder fails a first attachment delete, the
 # retry deletes it: at the end nothing links the fault's attachment to db, the world at t0 does.
-GONE = """
-name: gone-with-its-root
-cloud:
-  profile: upstream
-  images:
-    cirros: {existing: cirros-0.6.2-x86_64-disk}
-  servers:
-    db:
-      body:
-        imageRef: ""
-        flavorRef: "1"
-        block_device_mapping_v2:
-          - {boot_index: 0, uuid: "${images.cirros.id}", source_type: image,
-             destination_type: volume, volume_size: 1, delete_on_termination: true}
-steps:
-  - {name: gone, request: "DELETE /servers/${servers.db.id}"}
-explore:
-  faults: [{point: volume_api.attachment_delete, errors: [CinderServerError], likelihood: 0.5}]
-"""
+GONE = DB.split("\nsteps:")[0] + (
+    '\nsteps:\n  - {name: gone, request: "DELETE /servers/${servers.db.id}"}\n'
+    "explore:\n  faults: [{point: volume_api.attachment_delete, errors: [CinderServerError],"
+    " likelihood: 0.5}]\n"
+)
 
 
 def test_a_fault_on_what_the_run_deleted_stays_on_the_path_by_the_links_at_t0():
