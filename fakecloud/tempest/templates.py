@@ -41,12 +41,12 @@ v3_endpoint_type = public
 [identity-feature-enabled]
 api_v2 = false
 api_v3 = true
-# fakecloud's Keystone serves no OS-TRUST, application credentials nor access rules, no
-# OS-INHERIT nor OS-EC2 (the extensions Tempest asks about), no PCI-DSS security compliance,
+# fakecloud's Keystone serves OS-INHERIT but no OS-EC2 (the extensions Tempest asks about),
+# no OS-TRUST, application credentials nor access rules, no PCI-DSS security compliance,
 # one SQL identity backend (no per-domain drivers), and users it may write
 trust = false
 access_rules = false
-api_extensions =
+api_extensions = OS-INHERIT
 security_compliance = false
 domain_specific_drivers = false
 immutable_user_source = false

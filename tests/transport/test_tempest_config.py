@@ -99,6 +99,7 @@ def test_exclude_lists_are_patterns_after_their_reasons(workspace):
     assert "# application credentials" in identity and "test_application_credentials" in identity
     tempest_conf = (root / "etc" / "tempest.conf").read_text()
     assert "\ntrust = false\n" in tempest_conf and "\naccess_rules = false\n" in tempest_conf
+    assert "\napi_extensions = OS-INHERIT\n" in tempest_conf  # Tempest's test_inherits runs
 
 
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
