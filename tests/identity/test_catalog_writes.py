@@ -4,20 +4,6 @@ Each test writes to its own fork of one booted world (``upstream``), so a write 
 else.
 """
 
-import pytest
-
-from fakecloud import Cloud
-
-
-@pytest.fixture(scope="module")
-def booted():
-    return Cloud(profile="upstream")
-
-
-@pytest.fixture
-def cloud(booted):
-    return booted.fork()
-
 
 def admin(cloud, method, path, body=None):
     return cloud.request("identity", method, path, body, user="admin")

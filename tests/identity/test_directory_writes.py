@@ -4,20 +4,9 @@ Each test writes to its own fork of one booted world (``upstream``: the latest K
 words and policy), so a write shows nowhere else; the last tests write to older Keystones.
 """
 
-import pytest
 from keystone_schemas import ERROR, PROJECT, USER, check, single
 
 from fakecloud import Cloud
-
-
-@pytest.fixture(scope="module")
-def booted():
-    return Cloud(profile="upstream")
-
-
-@pytest.fixture
-def cloud(booted):
-    return booted.fork()
 
 
 def admin(cloud, method, path, body=None, **kw):

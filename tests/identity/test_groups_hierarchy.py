@@ -12,7 +12,6 @@ from keystone_schemas import ERROR, GROUP, PROJECT, check, single
 from fakecloud import Cloud
 
 admin = writes.admin
-booted, cloud = writes.booted, writes.cloud  # its fixtures: forks of one upstream world
 
 
 def made(cloud, kind, body):
