@@ -61,8 +61,8 @@ def _encrypted_type(env: NovaEnv, provider: str) -> str:
 
 def test_a_torn_down_guest_reads_the_encryption_of_each_volume_qemu_did_not_decrypt():
     """``_disconnect_volume`` with no metadata handed down: a hard reboot's and a terminate's
-    ``destroy`` read a ``plain`` (cryptsetup) volume's encryption; a LUKS one has a libvirt
-    secret on the host, so nothing is read."""
+    ``destroy`` (a start's too) read a ``plain`` (cryptsetup) volume's encryption; a LUKS one
+    has a libvirt secret on the host, so nothing is read."""
     env = NovaEnv("upstream")
     sid = env.boot()
     plain = _volume(env, volume_type=_encrypted_type(env, "plain"))
@@ -81,6 +81,11 @@ def test_a_torn_down_guest_reads_the_encryption_of_each_volume_qemu_did_not_decr
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
     assert reads()[len(attached) :] == [plain]
+    for action in ("os-stop", "os-start"):  # libvirt's power_on is a hard reboot
+        assert env.action(sid, {action: None}).status == 202
+        env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert reads()[len(attached) :] == [plain, plain]
     assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
     env.cloud.run_until_idle()
-    assert reads()[len(attached) :] == [plain, plain]
+    assert reads()[len(attached) :] == [plain, plain, plain]

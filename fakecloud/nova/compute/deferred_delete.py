@@ -108,7 +108,7 @@ def restore_instance(manager: Any, context: Any, instance: Any) -> Generator[Any
     try:
         notifier.instance_usage(host, instance, "restore.start")
         notifier.instance_action(host, "nova-compute", instance, "restore.start")
-        yield from manager.driver.power_on(instance)
+        yield from manager.driver.power_on(instance, manager._disconnect(context, instance.uuid))
         instance.power_state = manager._power_state_of(instance)
         instance.vm_state = states.ACTIVE
         instance.task_state = None

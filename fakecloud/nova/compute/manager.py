@@ -815,6 +815,12 @@ class ComputeManager:
 
         yield from encryptors.disconnect_all(self.nova, context, bdms, ignored)
 
+    def _disconnect(self, context: Any, uuid: str) -> Callable[[], Generator]:
+        """What libvirt's ``_hard_reboot`` (a hard reboot, a power on) does in its
+        ``destroy``, for the driver to run then: each volume's ``_disconnect_volume``
+        (`encryptors.disconnect_all`, an error raised)."""
+        return lambda: encryptors.disconnect_all(self.nova, context, self.db.bdms_by_instance(uuid))
+
     # -- deferred delete (`fakecloud.nova.compute.deferred_delete`) -------------------------
 
     #: When this host's next ``_reclaim_queued_deletes`` tick is due; None while none is
@@ -1037,7 +1043,7 @@ class ComputeManager:
             context,
             instance,
             "compute_start_instance",
-            self.driver.power_on,
+            lambda guest: self.driver.power_on(guest, self._disconnect(context, guest.uuid)),
             states.POWERING_ON,
             states.ACTIVE,
             "power_on",
@@ -1258,11 +1264,7 @@ class ComputeManager:
                 instance.task_state = states.REBOOT_STARTED if soft else states.REBOOT_STARTED_HARD
                 instance.save(expected_task_state=pending)
                 yield from self.driver.reboot(
-                    instance,
-                    reboot_type,
-                    lambda: encryptors.disconnect_all(
-                        self.nova, context, self.db.bdms_by_instance(uuid)
-                    ),
+                    instance, reboot_type, self._disconnect(context, uuid)
                 )
             except Exception as error:  # noqa: BLE001 - as save_and_reraise_exception
                 # A failed reboot of a guest that still runs is only a fault.

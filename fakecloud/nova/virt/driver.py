@@ -295,11 +295,18 @@ class LibvirtDriver:
         does), so the base class's ``NotImplementedError`` answers a ``power-update``."""
         raise NotImplementedError()
 
-    def power_on(self, instance: Any) -> Generator[Any, Any, None]:
-        """Boot the guest again (libvirt's ``power_on`` is ``_hard_reboot``, which defines the
-        guest again from the server's own configuration: a rescued server's own guest boots,
-        the rescue guest is gone; its files stay behind)."""
-        dom = self._own_definition(instance, self._domain(instance))
+    def power_on(
+        self, instance: Any, disconnect: Callable[[], Generator] | None = None
+    ) -> Generator[Any, Any, None]:
+        """Boot the guest again (libvirt's ``power_on`` is ``_hard_reboot``, whose ``destroy``
+        disconnects the volumes, the caller's `disconnect`, and which defines the guest again
+        from the server's own configuration: a rescued server's own guest boots, the rescue
+        guest is gone; its files stay behind)."""
+        guest = self._domain(instance)
+        if disconnect is not None:
+            yield from disconnect()
+            guest = self._domain(instance)
+        dom = self._own_definition(instance, guest)
         yield self.kernel.env.timeout(self.config.power_action_delay_s)
         self._set_power(dom, states.RUNNING)
 

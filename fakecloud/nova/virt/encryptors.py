@@ -15,9 +15,10 @@ for another), read in nova 17.0.13 and 34.0.0 ``virt/libvirt/driver.py`` and
   a running or paused guest's volume, before its block device is resized;
 - a guest torn down (``_disconnect_volume`` with no metadata handed down, every release):
   terminate and shelve offload (``destroy`` → ``cleanup``: an error only logged), hard reboot
-  (``destroy``, from 22.0.0 keeping the secrets: an error fails the reboot) and resize or cold
-  migration (``migrate_disk_and_power_off``, the guest off, before its disk is copied: an error
-  fails it), each volume as `read_unless_secret` (`disconnect_all`);
+  and power on (``_hard_reboot``'s ``destroy``, from 22.0.0 keeping the secrets: an error
+  fails the reboot or start) and resize or cold migration (``migrate_disk_and_power_off``, the
+  guest off, before its disk is copied: an error fails it), each volume as
+  `read_unless_secret` (`disconnect_all`);
 - live migration: on the destination each one's (``pre_live_migration`` → ``_connect_volume``),
   before the new attachments are completed; on the source, before the old ones are deleted,
   each one's QEMU did not decrypt (``post_live_migration`` → ``_detach_encryptor``: a LUKS
