@@ -1406,7 +1406,10 @@ def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
                         continue
                 if not constant or met in state.shapes or len(state.shapes) >= _VARIANTS:
                     return None
-                state = state.after.setdefault(met, _grown(book, state, met, []))
+                found_state = state.after.get(met)
+                if found_state is None:
+                    found_state = state.after[met] = _grown(book, state, met, [])
+                state = found_state
                 ids[n] = state.shapes[met]
             if found is not None:
                 moves.append((found, info, state))
