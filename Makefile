@@ -39,13 +39,14 @@ lint: $(STAMP)
 # a Dask cluster). When one share ends a second or more after the other, move a folder
 # (docs/performance.md, "The suite's cost (session 24)", has the CPU-s of each; session 28 moved
 # tests/tools, identity, profiles and conformance to share 1: share 2 ended 3-7 s later on a
-# busy host). --output-sync
+# busy host; session 29 moved tests/identity back: share 1, with this session's state machine
+# and tests, ended 0.7-0.9 s later on a quiet host). --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended.
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/identity tests/profiles tests/conformance
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
