@@ -26,7 +26,8 @@ from fakecloud.identity.api import _linked, _mapped
 from fakecloud.identity.catalog_writes import SERVICE_FIELDS, WrittenCatalog
 
 _NAME = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"}
-_BOOLEAN = {"type": "boolean"}
+#: ``keystone.common.validation.parameter_types.boolean`` as ``nullable`` extends it at import.
+_BOOLEAN = {"enum": [True, False, None], "type": "boolean"}
 _REGION = {
     "description": {"type": ["string", "null"]},
     "id": {"type": "string"},
@@ -39,7 +40,7 @@ _SERVICE = {
 }
 _ENDPOINT = {
     "enabled": _BOOLEAN,
-    "interface": {"type": "string", "enum": ["admin", "internal", "public"]},
+    "interface": {"enum": ["admin", "internal", "public"], "type": "string"},
     "region_id": {"type": "string"},
     "region": {"type": "string"},
     "service_id": {"type": "string"},
@@ -50,9 +51,17 @@ _URL_NAMES = ("tenant_id", "project_id", "user_id", "compute_host", "public_endp
 
 
 def _body(key: str, properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
-    """A request body holding object `key` (``keystone/catalog/schema.py``)."""
+    """A request body holding object `key` (``keystone/catalog/schema.py``), its object's keys
+    sorted: before 27.0.0 a refusal prints the object's schema as jsonschema's ``pformat``
+    then did (the keystone oracle, 25.0.0)."""
     inner = {"type": "object", "properties": properties, "additionalProperties": True, **rules}
-    return {"type": "object", "properties": {key: inner}, "required": [key]}
+    return {"type": "object", "properties": {key: _sorted(inner)}, "required": [key]}
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    return value
 
 
 REGION_CREATE = _body("region", _REGION)
