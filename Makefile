@@ -40,7 +40,8 @@ lint: $(STAMP)
 # (docs/performance.md, "The suite's cost (session 24)", has the CPU-s of each; session 28 moved
 # tests/tools, identity, profiles and conformance to share 1: share 2 ended 3-7 s later on a
 # busy host; session 29 moved tests/identity back: share 1, with this session's state machine
-# and tests, ended 0.7-0.9 s later on a quiet host). --output-sync
+# and tests, ended 0.6-0.9 s later at load 1.6; at load 9-12 share 2 ends last either way).
+# --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended.
 test: lint
