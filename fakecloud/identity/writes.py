@@ -82,24 +82,26 @@ class WrittenDirectory(Directory):
         return found
 
     def dangling_references(self) -> list[tuple[str, str]]:
-        """`Directory.dangling_references`, and a member, a group's grant or a parent naming
-        a record the directory lacks."""
+        """`Directory.dangling_references`, and a member, a group's or an inherited grant or
+        a parent naming a record the directory lacks."""
         found = super().dangling_references()
         for group_id, held in self.members.items():
             for user_id in held:
                 if group_id not in self.groups or user_id not in self.users:
                     found.append(("members", f"[{group_id!r}] holds the user {user_id!r}"))
-        for i, g in enumerate(self.group_grants):
-            for what, value, table in (
-                ("group", g.group_id, self.groups),
-                ("role", g.role_id, self.roles),
-                ("project", g.project_id, self.projects),
-                ("domain", g.domain_id, self.domains),
-            ):
-                if value is not None and value not in table:
-                    found.append(
-                        ("group_grants", f"[{i}] names the {what} {value!r}, which no {what} is")
-                    )
+        for field in ("group_grants", "inherited_grants"):
+            for i, g in enumerate(getattr(self, field)):
+                for what, value, table in (
+                    ("group", getattr(g, "group_id", None), self.groups),
+                    ("user", getattr(g, "user_id", None), self.users),
+                    ("role", g.role_id, self.roles),
+                    ("project", g.project_id, self.projects),
+                    ("domain", g.domain_id, self.domains),
+                ):
+                    if value is not None and value not in table:
+                        found.append(
+                            (field, f"[{i}] names the {what} {value!r}, which no {what} is")
+                        )
         for child, parent in self.parents.items():
             if child not in self.projects or parent not in self.projects:
                 found.append(("parents", f"[{child!r}] names the parent {parent!r}"))

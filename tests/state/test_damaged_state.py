@@ -316,3 +316,17 @@ def test_an_rpc_bus_lacking_a_service_is_refused(saved):
     data = json.loads(json.dumps(saved[0]))
     _index_node(data["nodes"], "fakecloud.sim.rpc:RpcBus", "_endpoints")[1] = []
     _refused(data, r"RpcBus at cloud.kernel.rpc is damaged: its field '_endpoints' lacks 'cinder")
+
+
+def test_an_inherited_grant_naming_no_user_is_refused():
+    cloud = Cloud(profile="upstream")
+    d = cloud.keystone.directory
+    grant = f"/v3/OS-INHERIT/domains/default/users/{d.user_by_name('demo').id}/roles"
+    role = d.role_by_name("reader").id
+    put = cloud.request("identity", "PUT", f"{grant}/{role}/inherited_to_projects", user="admin")
+    assert put.status == 204
+    data = json.loads(dumps(cloud))
+    nodes = data["nodes"]
+    grants = _index_node(nodes, "fakecloud.identity.writes:WrittenDirectory", "inherited_grants")
+    nodes[grants[1][0]["r"]][2]["user_id"] = "0" * 32
+    _refused(data, r"its field 'inherited_grants' \[0\] names the user '0+', which no user is")
