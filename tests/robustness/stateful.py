@@ -723,8 +723,11 @@ class CloudMachine(RuleBasedStateMachine):
     def invariants_hold(self) -> None:
         self.steps += 1
         violations = self.cloud.check_invariants()
+        if self.foreign_attached:
+            kept = [v for v in violations if not _foreign_volume_500(v)]
+            # Nova's loop leaves the volume snapshots it made before the 500 (in Nova too)
+            self.orphans_made |= len(kept) < len(violations)
+            violations = kept
         if self.orphans_made:
             violations = [v for v in violations if v.invariant != "no_orphan_volume_snapshot"]
-        if self.foreign_attached:
-            violations = [v for v in violations if not _foreign_volume_500(v)]
         assert not violations, violations
