@@ -38,7 +38,7 @@ from fakecloud.cinder.controllers import (
 )
 from fakecloud.cinder.groups_models import Group, GroupSnapshot
 from fakecloud.cinder.groups_rest import GROUP_COLUMNS, list_links, list_page
-from fakecloud.cinder.paging import page_params
+from fakecloud.cinder.paging import POPPED, first_values, page_params
 from fakecloud.cinder.views import ViewContext
 
 #: The first series whose consistency group bodies are checked by JSON schemas (1d41db9f8).
@@ -187,9 +187,7 @@ def cgsnapshot_detail(vc: ViewContext, row: GroupSnapshot) -> dict[str, Any]:
 def _cgs(service: Any, req: Request, detail: bool) -> Response:
     ctx = req.context
     service._policy(req, "group:get_all", None)
-    filters = {k: v[0] for k, v in req.query.items() if v}
-    for key in ("limit", "marker", "offset", "sort", "sort_key", "sort_dir"):
-        filters.pop(key, None)
+    filters = {k: v for k, v in first_values(req).items() if k not in POPPED}
     rows = service.cinder.group_api.get_all(ctx, filters)
     rows = list_page(req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
     vc = service._vc(req)

@@ -21,7 +21,15 @@ from fakecloud.cinder import controllers, exception, groups_queens, groups_repli
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse, group_type_rule
 from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER, reject_invalid_filters
-from fakecloud.cinder.paging import next_link, page_params, paginate, sort_params, sort_rows
+from fakecloud.cinder.paging import (
+    POPPED,
+    first_values,
+    next_link,
+    page_params,
+    paginate,
+    sort_params,
+    sort_rows,
+)
 from fakecloud.cinder.type_list import _parse_is_public as parse_is_public
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.cinder.views import ViewContext
@@ -199,9 +207,7 @@ def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     does, so ``name~`` is an admin's filter; from 13.0.0 a key that is not ASCII is a 400
     for anyone; from 14.0.0 ``all_tenants`` is forgiven, left in the filters, where it matches
     no row, until 18.0.0 pops it)."""
-    first = {k: v[0] for k, v in req.query.items() if v}
-    for key in ("limit", "marker", "offset", "sort", "sort_key", "sort_dir", "list_volume"):
-        first.pop(key, None)
+    first = {k: v for k, v in first_values(req).items() if k not in (*POPPED, "list_volume")}
     if req.microversion >= Version.parse(RESOURCE_FILTER):
         major = service.cinder_major
         configured = _FILTERS if major >= 14 else _FILTERS_BEFORE_14
