@@ -162,16 +162,20 @@ class Cloud:
         """Keystone's URL as clients are given it (``http://identity.fakecloud.test/v3``)."""
         return self.keystone.auth_url
 
-    def credentials(self, user: str = "demo") -> dict[str, Any]:
+    def credentials(
+        self, user: str = "demo", application_credential: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Keyword arguments for ``openstack.connect(**cloud.credentials())`` as `user`.
 
         The user's password and default project come from the ``identity`` config; environment
         variables and the user's own clouds.yaml are switched off, so a test reaches this cloud
-        only. Use inside ``with cloud.intercept():`` (or against ``fakecloud serve``).
+        only. Use inside ``with cloud.intercept():`` (or against ``fakecloud serve``). With
+        `application_credential` (the ``id`` and ``secret`` its create answered) the client
+        authenticates with it instead (``auth_type: v3applicationcredential``).
         """
         from fakecloud.transport.clients import credentials
 
-        return credentials(self, user)
+        return credentials(self, user, application_credential=application_credential)
 
     def connection(self, user: str = "demo") -> Any:
         """An ``openstack.connection.Connection`` as `user`; it sends no request until used,

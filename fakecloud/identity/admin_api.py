@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, hierarchy, schema
+from fakecloud.identity import admin_schema, app_creds, exception, hierarchy, schema
 from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, Role, User
@@ -369,6 +369,8 @@ class KeystoneWritesApi(KeystoneApi):
             enabled,
         )
         d.put_user(user, _extra(ref, _USER_FIELDS))
+        if "enabled" in ref and not enabled and old.enabled:
+            app_creds.drop_for_user(d, user_id)  # keystone's user-disabled callback
         if ("enabled" in ref and not enabled and old.enabled) or ref.get("password") is not None:
             self.keystone.revoke_tokens(user_id=user_id)
         self._traced("user_updated", name, user_id)

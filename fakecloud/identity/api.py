@@ -18,7 +18,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.identity import assignments, exception, hierarchy, schema
+from fakecloud.identity import app_creds, assignments, exception, hierarchy, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -258,6 +258,8 @@ class KeystoneApi(ApiService):
             if catalog:
                 project_id = token.project.id if token.project is not None else None
                 body["catalog"] = self.keystone.catalog.for_project(project_id)
+        if token.app_cred_id is not None:
+            body["application_credential"] = app_creds.token_body(d, token.app_cred_id)
         return {"token": body}
 
     # -- the caller's own view (/v3/auth/*) --------------------------------------------------
@@ -612,6 +614,8 @@ def http_error(exc: exception.Error) -> HttpError:
     details: dict[str, Any] = {}
     if isinstance(exc, exception.AuthMethodNotSupported):
         details["identity"] = {"methods": list(SUPPORTED_METHODS)}
+    elif isinstance(exc, app_creds.AppCredError):  # an AuthPluginException's empty one
+        details["identity"] = {}
     return HttpError(exc.code, str(exc), details=details)
 
 

@@ -10,14 +10,15 @@ for anything about credentials or scope (the trace says which), 404 for an unkno
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.identity import exception
+from fakecloud.identity import app_creds, exception
 from fakecloud.identity.models import Directory, Domain, Project, User
 from fakecloud.identity.tokens import Token, TokenExpired, TokenStore
 
-SUPPORTED_METHODS = ("password", "token")
+SUPPORTED_METHODS = ("password", "token", app_creds.METHOD)
 
 
 @dataclass
@@ -155,6 +156,8 @@ def authenticate(
     the roles they imply unless `infer_roles` is off (``[token] infer_roles``)."""
     roles_on = directory.effective_roles if infer_roles else directory.granted_roles
     info = AuthInfo(auth)
+    if app_creds.METHOD in info.methods:
+        return _by_app_cred(directory, tokens, info, roles_on)
     user: User | None = None
     methods: list[str] = []
     expires_at = None
@@ -228,3 +231,34 @@ def authenticate(
         expires_at=expires_at,
         parent_audit_ids=parent_audit,
     )
+
+
+def _by_app_cred(directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any) -> Token:
+    """An ``application_credential`` auth: no scope may be asked (the credential's project is
+    the token's), the credential found by id or by name and user, its user enabled, its
+    secret right and the credential alive; the token holds its roles the user still holds
+    there, and dies no later than the credential (keystone's CVE-2022-2447 fix)."""
+    if info.scope_data is not None:
+        raise app_creds.AppCredError("Application credentials cannot request a scope.")
+    data = info.identity[app_creds.METHOD]
+    cred = app_creds.lookup(directory, data, lambda user: _lookup_user(directory, user))
+    user = directory.users.get(cred.user_id)
+    if user is None:
+        raise exception.UserNotFound(user_id=cred.user_id)
+    if not user.enabled or not directory.domains[user.domain_id].enabled:
+        raise exception.Unauthorized(f"user {user.name!r} is disabled")
+    clock = tokens.clock
+    now = clock.wall_time()
+    app_creds.check_secret(cred, data, now)
+    project = directory.projects.get(cred.project_id or "")
+    if project is None or not project.enabled:
+        raise exception.Unauthorized(f"no such or disabled project {cred.project_id!r}")
+    roles = app_creds.token_roles(directory, cred, roles_on(user.id, project_id=project.id))
+    if not roles:
+        raise exception.Unauthorized(f"user {user.name!r} has no role on project {project.name!r}")
+    expires_at = None
+    if cred.expires_at is not None:
+        end = (datetime.datetime.fromisoformat(cred.expires_at) - clock.epoch).total_seconds()
+        expires_at = min(end, tokens.now + tokens.ttl_s)
+    return tokens.issue(user, methods=(app_creds.METHOD,), roles=roles, project=project,
+                        expires_at=expires_at, app_cred_id=cred.id)  # fmt: skip

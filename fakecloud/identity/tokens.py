@@ -45,6 +45,10 @@ class Token:
     system: bool = False
     context: RequestContext = field(default=None, repr=False)  # type: ignore[assignment]
 
+    #: The application credential the token was issued with (its id), or None: a class
+    #: default, so a token of another method saves no such field.
+    app_cred_id = None
+
     #: The directory generation `roles` were read at (`TokenStore.written`); a class default,
     #: so a world whose directory was never written saves no such field.
     generation = 0
@@ -96,6 +100,7 @@ class TokenStore:
         system: bool = False,
         expires_at: float | None = None,
         parent_audit_ids: tuple[str, ...] = (),
+        app_cred_id: str | None = None,
     ) -> Token:
         """A new token; `expires_at` defaults to now plus the lifetime (rescoping keeps the
         original's), and `parent_audit_ids` chains the audit id of the token it came from."""
@@ -118,9 +123,21 @@ class TokenStore:
         )
         if self.generation:
             token.generation = self.generation
+        if app_cred_id is not None:
+            token.app_cred_id = app_cred_id
         token.context = context_from_token(token)
         self._tokens[token.id] = token
         return token
+
+    @property
+    def now(self) -> float:
+        """The virtual time (tokens are issued and die on it)."""
+        return self._kernel.now
+
+    @property
+    def clock(self) -> Any:
+        """The cloud's calendar (`fakecloud.sim.clock.ClockBridge`)."""
+        return self._kernel.clock
 
     def validate(self, token_id: str | None) -> Token:
         """The live token `token_id`; `TokenNotFound` if unknown or revoked, `TokenExpired`."""
@@ -155,6 +172,8 @@ class TokenStore:
             roles = roles_on(user_id, system=True)
         else:
             roles = ()
+        if token.app_cred_id is not None:
+            roles = _app_cred_roles(d, token.app_cred_id, roles)
         if token.scoped and not roles:
             # keystone's _validate_{project,domain,system}_scope Unauthorized, which
             # validate_token turns into TokenNotFound(token_id=...)
@@ -220,3 +239,12 @@ class TokenStore:
 
     def __contains__(self, token_id: object) -> bool:
         return token_id in self._tokens
+
+
+def _app_cred_roles(d: Any, app_cred_id: str, held: tuple[str, ...]) -> tuple[str, ...]:
+    """An application credential token's roles: its credential's that the user still holds
+    (none once the credential is gone: keystone then fails to read it)."""
+    from fakecloud.identity import app_creds
+
+    cred = getattr(d, "app_creds", {}).get(app_cred_id)
+    return () if cred is None else app_creds.token_roles(d, cred, held)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.identity import app_creds, credentials_store
 from fakecloud.identity.models import (
     Assignment,
     Directory,
@@ -150,7 +151,9 @@ class WrittenDirectory(Directory):
         self._put(self.projects, self._project_by_name, project, extra)
 
     def remove_project(self, project_id: str) -> Project:
-        """Delete a project and every role assignment on it (a leaf: its children first)."""
+        """Delete a project, every role assignment on it and its credentials (a leaf: its
+        children first)."""
+        credentials_store.drop(self, project_id=project_id)
         if self.parents:
             self.parents.pop(project_id, None)
         if self.group_grants:
@@ -162,10 +165,13 @@ class WrittenDirectory(Directory):
         self._put(self.users, self._user_by_name, user, extra)
 
     def remove_user(self, user_id: str) -> User:
-        """Delete a user, its role assignments and its group memberships."""
+        """Delete a user, its role assignments, its group memberships, its credentials and
+        its application credentials and access rules."""
         for held in self.members.values():
             if user_id in held:
                 held.remove(user_id)
+        app_creds.drop_for_user(self, user_id)
+        credentials_store.drop(self, user_id=user_id)
         return self._remove(self.users, self._user_by_name, user_id, "user_id")
 
     def put_domain(self, domain: Domain, extra: dict[str, Any]) -> None:
@@ -203,10 +209,12 @@ class WrittenDirectory(Directory):
         self.extra[role.id] = extra
 
     def remove_role(self, role_id: str) -> Role:
-        """Delete a role, every assignment of it and every rule implying it."""
+        """Delete a role, every assignment of it and every rule implying it, and the
+        application credentials of its holders on their projects."""
         role = self.roles.pop(role_id)
         del self._role_by_name[role.name]
         self.extra.pop(role_id, None)
+        app_creds.drop_for_role(self, role_id)
         for prior in [r for r in self.roles.values() if role.name in r.implies]:
             self.set_implies(prior, tuple(n for n in prior.implies if n != role.name))
         self._drop_assignments("role_id", role_id)

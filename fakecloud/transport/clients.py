@@ -45,11 +45,29 @@ def _guard(cloud: Any) -> None:
     outside.install([config.identity, config.compute, config.image, config.volume])
 
 
-def credentials(cloud: Any, user: str = "demo", scope: str = "project") -> dict[str, Any]:
-    """Keyword arguments for ``openstack.connect(**credentials)`` as `user`."""
+def credentials(
+    cloud: Any,
+    user: str = "demo",
+    scope: str = "project",
+    application_credential: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``openstack.connect(**credentials)`` as `user`, or with
+    `application_credential` (its ``id`` and ``secret``, as its create answered) as
+    ``auth_type: v3applicationcredential``."""
     _guard(cloud)
+    if application_credential is not None:
+        auth: dict[str, Any] = {
+            "auth_type": "v3applicationcredential",
+            "auth": {
+                "auth_url": cloud.keystone.auth_url,
+                "application_credential_id": application_credential["id"],
+                "application_credential_secret": application_credential["secret"],
+            },
+        }
+    else:
+        auth = auth_settings(cloud, user, scope)
     return {
-        **auth_settings(cloud, user, scope),
+        **auth,
         "region_name": cloud.keystone.config.region,
         "identity_api_version": "3",
         "interface": "public",

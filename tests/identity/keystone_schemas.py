@@ -63,7 +63,7 @@ TOKEN = {
             "properties": {
                 "methods": {
                     "type": "array",
-                    "items": {"enum": ["password", "token"]},
+                    "items": {"enum": ["password", "token", "application_credential"]},
                     "minItems": 1,
                 },
                 "user": {
@@ -109,6 +109,17 @@ TOKEN = {
                     "minItems": 1,
                 },
                 "catalog": CATALOG,
+                "application_credential": {
+                    "type": "object",
+                    "required": ["id", "name", "restricted"],
+                    "properties": {
+                        "id": HEX32,
+                        "name": {"type": "string"},
+                        "restricted": {"type": "boolean"},
+                        "access_rules": {"type": "array"},
+                    },
+                    "additionalProperties": False,
+                },
             },
             # A scoped token has roles; project, domain and system scope exclude each other.
             "dependentRequired": {"project": ["roles", "is_domain"], "system": ["roles"]},

@@ -188,7 +188,9 @@ def test_an_unsupported_method_is_401_naming_the_supported_ones(cloud):
     assert resp.json()["error"]["message"] == (
         "Attempted to authenticate with an unsupported method."
     )
-    assert resp.json()["error"]["identity"] == {"methods": ["password", "token"]}
+    assert resp.json()["error"]["identity"] == {
+        "methods": ["password", "token", "application_credential"]
+    }
     # flask.jsonify sorts an error body's keys (_handle_keystone_exception).
     assert list(resp.json()["error"]) == ["code", "identity", "message", "title"]
 

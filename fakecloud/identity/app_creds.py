@@ -1,0 +1,194 @@
+"""Keystone's application credentials and access rules: the records, where a directory keeps
+them, and the ``application_credential`` auth method (``keystone/application_credential``,
+``keystone/auth/core.py`` ``_lookup_app_cred``, ``keystone/auth/plugins``).
+
+An application credential belongs to a user and one project: it holds a subset of the roles
+its creator held there (by role id), an optional expiry (a calendar time, as Keystone stores
+it), whether it may manage other application credentials (``unrestricted``) and, from keystone
+16.0.0, access rules. Its secret is shown once, at creation; the directory keeps only its hash.
+A token it issues is scoped to its project with its roles that the user still holds there.
+
+The tables live on a `fakecloud.identity.writes.WrittenDirectory` once it has one (`tables`):
+a world that never made one saves what it saved before they existed. Deleting or disabling
+the user deletes its application credentials (and access rules); deleting a role deletes those
+of each user granted it on a project, on that project (`drop_for_role`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.identity import exception
+
+#: The method name of ``POST /v3/auth/tokens``.
+METHOD = "application_credential"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """One API call an application credential may make (service type, path, method)."""
+
+    id: str
+    user_id: str
+    service: str
+    path: str
+    method: str
+
+
+@dataclass(frozen=True)
+class ApplicationCredential:
+    """A user's application credential on one project (its secret hashed)."""
+
+    id: str
+    name: str
+    user_id: str
+    project_id: str | None
+    secret_hash: str
+    roles: tuple[str, ...]
+    description: str | None = None
+    #: The calendar time it dies (naive UTC, ISO text), or None.
+    expires_at: str | None = None
+    unrestricted: bool | None = None
+    #: Its access rules' ids, or None (none given, or a Keystone before 16.0.0).
+    access_rules: tuple[str, ...] | None = None
+
+
+class AppCredError(exception.Unauthorized):
+    """``ApplicationCredentialAuthError`` (an ``AuthPluginException``: its words are shown)."""
+
+    message_format = "Error authenticating with application credential: %(detail)s"
+
+    def __init__(self, detail: str) -> None:
+        exception.Error.__init__(self, self.message_format % {"detail": detail})
+        self.reason = detail
+
+
+class AppCredNotFound(exception.NotFound):
+    """No application credential has this id."""
+
+    message_format = "Could not find Application Credential: %(application_credential_id)s."
+
+
+class AccessRuleNotFound(exception.NotFound):
+    """No access rule of the user has this id."""
+
+    message_format = "Could not find Access Rule: %(access_rule_id)s."
+
+
+class AppCredValidationError(exception.ValidationError):
+    """``ApplicationCredentialValidationError`` (400)."""
+
+    message_format = "Invalid application credential: %(detail)s"
+
+
+def hash_secret(secret: str) -> str:
+    """What the directory keeps of a secret (Keystone keeps a password hash)."""
+    return "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret(ids: Any) -> str:
+    """64 random bytes from the cloud's id source, URL-safe base64 without padding (as
+    Keystone's ``_generate_secret``)."""
+    raw = bytes.fromhex(ids.hex(64))
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def tables(d: Any) -> tuple[dict[str, ApplicationCredential], dict[str, AccessRule]]:
+    """The application credentials and access rules of a written directory, by id (made on
+    its first such write)."""
+    if "app_creds" not in d.__dict__:
+        d.app_creds, d.access_rules = {}, {}
+    return d.app_creds, d.access_rules
+
+
+def of_user(d: Any, user_id: str) -> list[ApplicationCredential]:
+    """The user's application credentials, in creation order."""
+    return [c for c in getattr(d, "app_creds", {}).values() if c.user_id == user_id]
+
+
+def drop_for_user(d: Any, user_id: str, project_id: str | None = None) -> None:
+    """Delete the user's application credentials (on `project_id` only, if given); a user's
+    whole deletion also drops its access rules."""
+    creds, rules = getattr(d, "app_creds", None), getattr(d, "access_rules", None)
+    if not creds:
+        return
+    for cred in of_user(d, user_id):
+        if project_id is None or cred.project_id == project_id:
+            del creds[cred.id]
+    if project_id is None:
+        for rule_id in [r.id for r in rules.values() if r.user_id == user_id]:
+            del rules[rule_id]
+
+
+def drop_for_role(d: Any, role_id: str) -> None:
+    """Keystone's ``_send_app_cred_notification_for_role_removal``: each user granted
+    `role_id` on a project loses its application credentials on that project."""
+    if getattr(d, "app_creds", None):
+        for a in [a for a in d.assignments if a.role_id == role_id and a.project_id]:
+            drop_for_user(d, a.user_id, a.project_id)
+
+
+def expired(cred: ApplicationCredential, now: datetime.datetime) -> bool:
+    """Whether `cred` is past its expiry at calendar time `now`."""
+    return cred.expires_at is not None and datetime.datetime.fromisoformat(cred.expires_at) < now
+
+
+def lookup(d: Any, data: Any, find_user: Any) -> ApplicationCredential:
+    """``AuthInfo._lookup_app_cred``: the credential an ``application_credential`` auth names,
+    by ``id``, or by ``name`` and its ``user`` (by id, or by name and domain, `find_user`)."""
+    if not isinstance(data, dict):
+        raise exception.ValidationError(attribute="name or ID", target="application credential")
+    creds = getattr(d, "app_creds", {})
+    if data.get("id"):
+        cred = creds.get(data["id"])
+        if cred is None:
+            raise AppCredNotFound(application_credential_id=data["id"])
+        return cred
+    name = data.get("name")
+    if not name:
+        raise exception.ValidationError(attribute="name or ID", target="application credential")
+    user = data.get("user")
+    if not user:
+        raise exception.ValidationError(attribute="user", target="application credential")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not user_id:
+        user_id = find_user(user).id
+    found = [c for c in of_user(d, user_id) if c.name == name]
+    if len(found) != 1:
+        raise exception.Unauthorized(f"Could not find application credential: {name}")
+    return found[0]
+
+
+def check_secret(cred: ApplicationCredential, data: dict[str, Any], now: Any) -> None:
+    """The plugin's ``authenticate``: the secret matches and the credential lives (401)."""
+    secret = data.get("secret")
+    if not isinstance(secret, str) or hash_secret(secret) != cred.secret_hash:
+        raise exception.Unauthorized("Invalid application credential ID or secret")
+    if expired(cred, now):
+        raise exception.Unauthorized("Invalid application credential ID or secret (expired)")
+
+
+def token_roles(d: Any, cred: ApplicationCredential, held: tuple[str, ...]) -> tuple[str, ...]:
+    """``TokenModel._get_application_credential_roles``: the credential's roles (names) that
+    the user still holds (`held`) on its project."""
+    names = [d.roles[r].name for r in cred.roles if r in d.roles]
+    return tuple(n for n in names if n in held)
+
+
+def token_body(d: Any, cred_id: str) -> dict[str, Any]:
+    """A token's ``application_credential``: id, name, ``restricted`` and, if it has any, its
+    access rules (``render_token_response_from_model``)."""
+    cred = d.app_creds[cred_id]
+    body: dict[str, Any] = {"id": cred.id, "name": cred.name, "restricted": not cred.unrestricted}
+    if cred.access_rules:
+        body["access_rules"] = [rule_view(d.access_rules[r]) for r in cred.access_rules]
+    return body
+
+
+def rule_view(rule: AccessRule) -> dict[str, Any]:
+    """An access rule as Keystone shows it (``_access_rule_to_dict``: no user id)."""
+    return {"id": rule.id, "service": rule.service, "path": rule.path, "method": rule.method}

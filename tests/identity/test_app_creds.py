@@ -1,0 +1,212 @@
+"""Keystone's application credentials and access rules: made, used to authenticate (by id, by
+name and user, with openstacksdk's ``v3applicationcredential``), refused in Keystone's words,
+and gone with their deletion, their user's, or their role's.
+
+Each test uses its own fork of one booted ``upstream`` world (keystone's latest words and
+policy); the last reads keystone 13's (``seed``).
+"""
+
+import openstack
+from keystone_schemas import ERROR, TOKEN, check
+
+from fakecloud import Cloud
+
+ROLE = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {k: {} for k in ("id", "name", "domain_id", "description", "options")},
+    "additionalProperties": False,
+}
+#: keystone 30.0.0 ``application_credential_schema`` (its response schema; ``secret`` on create).
+APP_CRED = {
+    "type": "object",
+    "required": ["id", "name", "description", "expires_at", "project_id", "roles", "links"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "description": {"type": ["string", "null"]},
+        "expires_at": {"type": ["string", "null"]},
+        "project_id": {"type": "string"},
+        "roles": {"type": "array", "items": ROLE},
+        "unrestricted": {"type": ["boolean", "null"]},
+        "access_rules": {"type": "array"},
+        "links": {"type": "object", "required": ["self"]},
+        "secret": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+
+def call(cloud, method, path, body=None, token=None, user="demo"):
+    headers = {"X-Auth-Token": token} if token else None
+    return cloud.request("identity", method, path, body, user=None if token else user,
+                         headers=headers)  # fmt: skip
+
+
+def made(cloud, user="demo", **fields):
+    user_id = cloud.keystone.directory.user_by_name(user).id
+    body = {"application_credential": {"name": "ci", **fields}}
+    resp = call(cloud, "POST", f"/v3/users/{user_id}/application_credentials", body, user=user)
+    assert resp.status == 201, resp.json()
+    check(resp.json()["application_credential"], APP_CRED)
+    return resp.json()["application_credential"]
+
+
+def auth(cloud, ref, **extra):
+    body = {"auth": {"identity": {"methods": ["application_credential"],
+                                  "application_credential": ref}, **extra}}  # fmt: skip
+    return cloud.request("identity", "POST", "/v3/auth/tokens", body, user=None)
+
+
+def error(resp):
+    check(resp.json(), ERROR)
+    return resp.status, resp.json()["error"]["message"]
+
+
+def test_an_app_cred_authenticates_until_it_is_deleted(cloud):
+    cred = made(cloud, roles=[{"name": "reader"}], description="monitoring")
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    assert cred["roles"][0]["name"] == "reader" and cred["unrestricted"] is None
+    got = auth(cloud, {"id": cred["id"], "secret": cred["secret"]})
+    assert got.status == 201
+    check(got.json(), TOKEN)
+    body = got.json()["token"]
+    assert body["methods"] == ["application_credential"]
+    assert body["project"]["id"] == cred["project_id"]
+    assert [r["name"] for r in body["roles"]] == ["reader"]
+    assert body["application_credential"] == {"id": cred["id"], "name": "ci", "restricted": True}
+    by_name = {"name": "ci", "secret": cred["secret"],
+               "user": {"name": "demo", "domain": {"id": "default"}}}  # fmt: skip
+    assert auth(cloud.fork(), by_name).status == 201  # a fork keeps it
+    assert error(auth(cloud, {"id": cred["id"], "secret": "wrong"}))[0] == 401
+    one = f"/v3/users/{demo}/application_credentials/{cred['id']}"
+    shown = call(cloud, "GET", one).json()["application_credential"]
+    assert "secret" not in shown and shown["description"] == "monitoring"
+    listed = call(cloud, "GET", f"/v3/users/{demo}/application_credentials?name=ci").json()
+    assert [c["id"] for c in listed["application_credentials"]] == [cred["id"]]
+    token = got.headers["X-Subject-Token"]
+    assert call(cloud, "DELETE", one).status == 204
+    gone = cloud.request("identity", "GET", "/v3/auth/tokens", user="admin",
+                         headers={"X-Subject-Token": token})  # fmt: skip
+    assert gone.status == 404
+    assert error(auth(cloud, {"id": cred["id"], "secret": cred["secret"]})) == (
+        404,
+        f"Could not find Application Credential: {cred['id']}.",
+    )
+
+
+def test_refusals_are_keystones(cloud):
+    cred = made(cloud)
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    creds = f"/v3/users/{demo}/application_credentials"
+    token = auth(cloud, {"id": cred["id"], "secret": cred["secret"]}).headers["X-Subject-Token"]
+    restricted = call(cloud, "POST", creds, {"application_credential": {"name": "x"}}, token)
+    assert error(restricted) == (
+        403,
+        "You are not authorized to perform the requested action: Using method "
+        "'application_credential' is not allowed for managing additional application "
+        "credentials..",
+    )
+    assert error(call(cloud, "POST", creds, {"application_credential": {"name": "ci"}})) == (
+        409,
+        "Conflict occurred attempting to store application_credential - Duplicate entry found "
+        "with name ci.",
+    )
+    admin_role = {"application_credential": {"name": "y", "roles": [{"name": "admin"}]}}
+    assert error(call(cloud, "POST", creds, admin_role)) == (
+        400,
+        "Invalid application credential: Cannot create an application credential with "
+        "unassigned role",
+    )
+    assert error(
+        call(cloud, "POST", creds, {"application_credential": {"name": "z"}}, user="admin")
+    ) == (  # fmt: skip
+        403,
+        "You are not authorized to perform the requested action: "
+        "identity:create_application_credential.",
+    )
+    past = {"application_credential": {"name": "old", "expires_at": "2000-01-01T00:00:00"}}
+    assert error(call(cloud, "POST", creds, past))[0] == 400
+    scoped = auth(cloud, {"id": cred["id"], "secret": cred["secret"]},
+                  scope={"project": {"name": "demo", "domain": {"id": "default"}}})  # fmt: skip
+    assert scoped.json()["error"] == {
+        "code": 401,
+        "identity": {},
+        "message": "Error authenticating with application credential: Application credentials "
+        "cannot request a scope.",
+        "title": "Unauthorized",
+    }
+
+
+def test_expiry_ends_its_tokens_and_its_use(cloud):
+    cred = made(cloud, expires_at="2026-01-01T00:30:00.250000")
+    assert cred["expires_at"] == "2026-01-01T00:30:00.250000"
+    got = auth(cloud, {"id": cred["id"], "secret": cred["secret"]})
+    assert got.json()["token"]["expires_at"] == "2026-01-01T00:30:00.250000Z"
+    cloud.advance(1801)
+    assert error(auth(cloud, {"id": cred["id"], "secret": cred["secret"]}))[0] == 401
+
+
+def test_a_users_or_a_roles_deletion_deletes_its_app_creds(cloud):
+    d = cloud.keystone.directory
+    admin = lambda *a: call(cloud, *a, user="admin")  # noqa: E731
+    demo, alt, project = (
+        d.user_by_name("demo").id,
+        d.user_by_name("demo-reader").id,
+        d.project_by_name("demo").id,
+    )
+    role = admin("POST", "/v3/roles", {"role": {"name": "ops"}}).json()["role"]["id"]
+    assert admin("PUT", f"/v3/projects/{project}/users/{demo}/roles/{role}").status == 204
+    made(cloud, roles=[{"name": "member"}])  # all of a holder's on the project go, not only ops'
+    made(cloud, user="demo-reader")
+    assert admin("DELETE", f"/v3/roles/{role}").status == 204
+    listed = lambda user: admin("GET", f"/v3/users/{user}/application_credentials").json()  # noqa: E731
+    assert listed(demo)["application_credentials"] == []
+    assert [c["name"] for c in listed(alt)["application_credentials"]] == ["ci"]
+    assert admin("DELETE", f"/v3/users/{alt}").status == 204
+    assert listed(alt)["application_credentials"] == []
+
+
+def test_access_rules_are_kept_per_user_and_in_use_until_unused(cloud):
+    rule = {"service": "compute", "path": "/v2.1/servers", "method": "GET"}
+    cred = made(cloud, access_rules=[rule])
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    rule_id = cred["access_rules"][0]["id"]
+    assert cred["access_rules"] == [{"id": rule_id, **rule}]
+    token = auth(cloud, {"id": cred["id"], "secret": cred["secret"]}).json()["token"]
+    assert token["application_credential"]["access_rules"] == cred["access_rules"]
+    rules = f"/v3/users/{demo}/access_rules"
+    listed = call(cloud, "GET", f"{rules}?service=compute").json()["access_rules"]
+    assert [r["id"] for r in listed] == [rule_id]
+    assert error(call(cloud, "DELETE", f"{rules}/{rule_id}")) == (
+        403,
+        "May not delete access rule in use",
+    )
+    assert error(call(cloud, "GET", f"{rules}/{rule_id}", user="demo-reader"))[0] == 403
+    one = f"/v3/users/{demo}/application_credentials/{cred['id']}"
+    assert call(cloud, "DELETE", one).status == 204
+    assert call(cloud, "DELETE", f"{rules}/{rule_id}").status == 204
+    assert error(call(cloud, "GET", f"{rules}/{rule_id}")) == (
+        404,
+        f"Could not find Access Rule: {rule_id}.",
+    )
+
+
+def test_openstacksdk_authenticates_with_an_app_cred(cloud):
+    cred = made(cloud)
+    with cloud.intercept():
+        conn = openstack.connect(**cloud.credentials(application_credential=cred))
+        assert conn.current_project_id == cred["project_id"]
+
+
+def test_keystone_13_words_and_routes():
+    cloud = Cloud(profile="seed")
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    refused = call(cloud, "POST", f"/v3/users/{demo}/application_credentials",
+                   {"application_credential": {"name": "x"}}, user="admin")  # fmt: skip
+    assert error(refused) == (
+        403,
+        "You are not authorized to perform the requested action: Cannot create an application "
+        "credential for another user.",
+    )
+    assert call(cloud, "GET", f"/v3/users/{demo}/access_rules").status == 404
