@@ -290,6 +290,66 @@ DOMAIN = {
 }
 
 
+#: keystone 30.0.0 ``application_credential_schema`` (``secret`` on create only).
+APP_CRED = {
+    "type": "object",
+    "required": ["id", "name", "description", "expires_at", "project_id", "roles", "links"],
+    "properties": {
+        "id": HEX32,
+        "name": {"type": "string"},
+        "description": {"type": ["string", "null"]},
+        "expires_at": {"type": ["string", "null"]},
+        "project_id": HEX32,
+        "roles": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": HEX32,
+                    "name": {"type": "string"},
+                    "domain_id": {"type": ["string", "null"]},
+                    "description": {"type": ["string", "null"]},
+                    "options": {"type": ["object", "null"]},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "unrestricted": {"type": ["boolean", "null"]},
+        "access_rules": {"type": "array"},
+        "links": LINK_SELF,
+        "secret": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+#: keystone 30.0.0 ``access_rule_schema``.
+ACCESS_RULE = {
+    "type": "object",
+    "required": ["id", "path", "service", "method", "links"],
+    "properties": {
+        "id": HEX32,
+        "path": {"type": "string"},
+        "service": {"type": "string"},
+        "method": {"enum": ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"]},
+        "links": LINK_SELF,
+    },
+    "additionalProperties": False,
+}
+#: keystone 30.0.0 ``credential_schema`` (its extra attributes allowed).
+CREDENTIAL = {
+    "type": "object",
+    "required": ["id", "user_id", "type", "blob", "links"],
+    "properties": {
+        "id": {"type": "string"},
+        "blob": {"type": "string"},
+        "project_id": {"type": ["string", "null"]},
+        "type": {"type": "string"},
+        "user_id": HEX32,
+        "links": LINK_SELF,
+    },
+}
+
+
 def listing(key, item):
     """The schema of ``{key: [item...], "links": {...}}``."""
     return {

@@ -7,34 +7,9 @@ policy); the last reads keystone 13's (``seed``).
 """
 
 import openstack
-from keystone_schemas import ERROR, TOKEN, check
+from keystone_schemas import APP_CRED, ERROR, TOKEN, check
 
 from fakecloud import Cloud
-
-ROLE = {
-    "type": "object",
-    "required": ["id", "name"],
-    "properties": {k: {} for k in ("id", "name", "domain_id", "description", "options")},
-    "additionalProperties": False,
-}
-#: keystone 30.0.0 ``application_credential_schema`` (its response schema; ``secret`` on create).
-APP_CRED = {
-    "type": "object",
-    "required": ["id", "name", "description", "expires_at", "project_id", "roles", "links"],
-    "properties": {
-        "id": {"type": "string"},
-        "name": {"type": "string"},
-        "description": {"type": ["string", "null"]},
-        "expires_at": {"type": ["string", "null"]},
-        "project_id": {"type": "string"},
-        "roles": {"type": "array", "items": ROLE},
-        "unrestricted": {"type": ["boolean", "null"]},
-        "access_rules": {"type": "array"},
-        "links": {"type": "object", "required": ["self"]},
-        "secret": {"type": "string"},
-    },
-    "additionalProperties": False,
-}
 
 
 def call(cloud, method, path, body=None, token=None, user="demo"):

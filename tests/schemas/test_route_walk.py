@@ -1756,6 +1756,67 @@ def _keystone_inherited_grants(w: World, profile: str) -> None:
                 ks.check(req("GET", listed).json(), ks.listing("roles", ks.ROLE))
 
 
+_APP_CREDS = "/v3/users/{user_id}/application_credentials"
+_ACCESS_RULES = "/v3/users/{user_id}/access_rules"
+
+
+@walks(
+    "identity",
+    "GET",
+    _APP_CREDS,
+    f"{_APP_CREDS}/{{cred_id}}",
+    _ACCESS_RULES,
+    f"{_ACCESS_RULES}/{{rule_id}}",
+    "/v3/credentials",
+    "/v3/credentials/{credential_id}",
+)
+@walks("identity", "POST", _APP_CREDS, "/v3/credentials")
+@walks(
+    "identity",
+    "DELETE",
+    f"{_APP_CREDS}/{{cred_id}}",
+    f"{_ACCESS_RULES}/{{rule_id}}",
+    "/v3/credentials/{credential_id}",
+)
+@walks("identity", "PATCH", "/v3/credentials/{credential_id}")  # fmt: skip
+def _keystone_app_creds_and_credentials(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()
+    demo = cloud.keystone.directory.user_by_name("demo").id
+
+    def req(method: str, path: str, body: Any = None) -> Any:
+        return cloud.request("identity", method, path, body)
+
+    rule = {"service": "compute", "path": "/v2.1/servers", "method": "GET"}
+    body = {"application_credential": {"name": "w", "access_rules": [rule]}}
+    made = req("POST", f"/v3/users/{demo}/application_credentials", body)
+    ks.check(made.json(), ks.single("application_credential", ks.APP_CRED))
+    one = made.json()["application_credential"]["links"]["self"].split("/v3", 1)[1]
+    ks.check(req("GET", "/v3" + one).json(), ks.single("application_credential", ks.APP_CRED))
+    listed = req("GET", f"/v3/users/{demo}/application_credentials").json()
+    ks.check(listed, ks.listing("application_credentials", ks.APP_CRED))
+    rules = req("GET", f"/v3/users/{demo}/access_rules")
+    if profile == "seed":  # keystone 13: no access rules
+        assert rules.status == 404
+    else:
+        ks.check(rules.json(), ks.listing("access_rules", ks.ACCESS_RULE))
+        rule_id = rules.json()["access_rules"][0]["id"]
+        shown = req("GET", f"/v3/users/{demo}/access_rules/{rule_id}").json()
+        ks.check(shown, ks.single("access_rule", ks.ACCESS_RULE))
+    assert req("DELETE", "/v3" + one).status == 204
+    if profile != "seed":
+        assert req("DELETE", f"/v3/users/{demo}/access_rules/{rule_id}").status == 204
+    cert = {"credential": {"type": "cert", "user_id": demo, "blob": "pem"}}
+    cred = cloud.request("identity", "POST", "/v3/credentials", cert, user="admin").json()
+    ks.check(cred, ks.single("credential", ks.CREDENTIAL))
+    path = f"/v3/credentials/{cred['credential']['id']}"
+    for method, body in (("GET", None), ("PATCH", {"credential": {"blob": "b"}})):
+        got = cloud.request("identity", method, path, body, user="admin").json()
+        ks.check(got, ks.single("credential", ks.CREDENTIAL))
+    listed = cloud.request("identity", "GET", "/v3/credentials", user="admin").json()
+    ks.check(listed, ks.listing("credentials", ks.CREDENTIAL))
+    assert cloud.request("identity", "DELETE", path, user="admin").status == 204
+
+
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
 
 
