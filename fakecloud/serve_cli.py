@@ -165,7 +165,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         type=_path,
         help="for Tempest: add Tempest's projects and users to this cloud and write a Tempest "
         "workspace for the served profile and ports in DIR (etc/tempest.conf, "
-        "etc/accounts.yaml, exclude-{compute,volume,image}.txt; see below)",
+        "etc/accounts.yaml, exclude-{compute,volume,image,identity,cinder-plugin}.txt; see below)",
     )
     p.add_argument(
         "--tempest-dynamic-credentials",
@@ -193,7 +193,9 @@ Tempest (pip install tempest, in a virtualenv of its own; docs/testing.md, "Temp
   fakecloud serve --settle --profile upstream --tempest-config ws
   cd ws && tempest run --config-file etc/tempest.conf -r '^tempest\\.api\\.compute' \\
       --exclude-list exclude-compute.txt --concurrency 4
-then the same with volume (--concurrency 2) and image (--serial) against the same server.
+then the same with volume (--concurrency 2), image (--serial) and identity (--concurrency 4)
+against the same server; cinder-tempest-plugin's API tests with -r '^cinder_tempest_plugin\\.api'
+--exclude-list exclude-cinder-plugin.txt.
 --settle matters: Tempest's waiters poll on the wall clock."""
 
 

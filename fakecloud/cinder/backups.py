@@ -42,6 +42,10 @@ INCREMENTAL_ROLLBACK_FROM = 14
 #: 22.0.0: only ``available`` backups may be an incremental backup's parent, and a missing
 #: one is "No backups available ..." (before: "The parent backup must be available ...").
 AVAILABLE_PARENT_FROM = 22
+#: An incremental backup's parent is one of the caller's project (8ebeafcbb "Fix
+#: cross-project incremental backups", 17.0.0; backported to 14.3.0, 15.4.0 and 16.2.0, the
+#: 16.x checked, 14.x and 15.x not told apart); before, any project's backup of the volume.
+OWN_PROJECT_PARENT_FROM = 16
 NO_PARENT = "No backups available to do an incremental backup."
 PARENT_NOT_AVAILABLE = "The parent backup must be available for incremental backup."
 #: The columns of the ``backups`` table (``cinder/db/sqlalchemy/models.py``).
@@ -218,7 +222,7 @@ class BackupAPI(ApiPart):
             b
             for b in self.store.backup_rows().values()
             if b.volume_id == volume.id
-            and (major < SCHEDULER_CREATE_FROM or b.project_id == context.project_id)
+            and (major < OWN_PROJECT_PARENT_FROM or b.project_id == context.project_id)
         ]
         rows.sort(key=lambda b: (b.created_at, b.id), reverse=True)
         if not rows:

@@ -43,7 +43,8 @@ ACTION = "revert"
 POLICY = "volume:revert_to_snapshot"
 #: ``@validation.schema(schema.revert)`` from 28.0.0; before, ``assert_valid_body``.
 SCHEMA_SINCE = 28
-#: The volume-size check, and refusals naming both ids, from 14.0.0.
+#: The volume-size check, and refusals naming both ids, from 14.0.0 (the check: bfc27c9ab; its
+#: backport to 13.0.2, 8ef380c8a, not told apart).
 SIZE_CHECK_SINCE = 14
 #: ``cinder/api/schemas/volumes.py`` ``revert``.
 REVERT = validation._obj(

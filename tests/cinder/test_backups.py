@@ -126,6 +126,11 @@ def test_incremental_needs_an_available_full_backup(cloud):
     )
     assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == 0
     full = _made(cloud, vid)
+    # the parent is one of the caller's project (8ebeafcbb): an admin elsewhere finds none
+    assert fault(_backup(cloud, vid, ctx=ADMIN, incremental=True))[1:] == (
+        400,
+        "Invalid backup: No backups available to do an incremental backup.",
+    )
     inc = _made(cloud, vid, incremental=True)
     assert _show(cloud, inc)["is_incremental"] is True
     assert _show(cloud, inc)["object_count"] == 0  # no chunk changed since the parent
@@ -158,6 +163,9 @@ def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     ]
     bid = _made(cloud, vid, version="3.0")
     assert _show(cloud, bid, version="3.0")["object_count"] == 22  # 12.0.10: object_id
+    # 12.0.10 takes the parent among every project's backups of the volume
+    _made(cloud, vid, version="3.0", ctx=ADMIN, incremental=True)
+    assert _show(cloud, bid, version="3.0")["has_dependent_backups"] is True
     # 12.0.10's uuid_allow_null takes any string: the snapshot is looked up (404)
     name, code, message = fault(_backup(cloud, vid, version="3.0", snapshot_id="nope"))
     assert (code, message) == (404, "Snapshot nope could not be found.")

@@ -168,3 +168,10 @@ def test_queens_reads_the_body_by_hand_and_names_one_id():
         f"Invalid snapshot: Can't revert volume {sid} to its latest snapshot. Snapshot's status "
         "must be 'available'."
     )
+    reset_snapshot(cloud, sid, "available")
+    reset_volume(cloud, vid, "available")
+    extend = {"os-extend": {"new_size": 2}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", extend).status == 202
+    cloud.run_until_idle()
+    # no size check before 14.0.0 (bfc27c9ab): the volume reverts to the smaller snapshot
+    assert _revert(cloud, vid, {"revert": {"snapshot_id": sid}}).status == 202

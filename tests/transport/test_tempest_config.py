@@ -12,6 +12,7 @@ import yaml
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
 from fakecloud.tempest import served_config, write_files
+from fakecloud.tempest.excludes import CINDER_PLUGIN, exclude_list
 from fakecloud.tempest.files import render
 
 PROFILE = "nova-27.5.1"
@@ -100,6 +101,18 @@ def test_exclude_lists_are_patterns_after_their_reasons(workspace):
     tempest_conf = (root / "etc" / "tempest.conf").read_text()
     assert "\ntrust = false\n" in tempest_conf and "\naccess_rules = false\n" in tempest_conf
     assert "\napi_extensions = OS-INHERIT\n" in tempest_conf  # Tempest's test_inherits runs
+
+
+def test_cinder_plugin_flags_and_what_queens_leaves_out(workspace):
+    cloud, root, conf = workspace
+    flags = conf["volume-feature-enabled"]
+    assert flags.getboolean("volume_revert") and not flags.getboolean("consistency_group")
+    assert "# none" in (root / "exclude-cinder-plugin.txt").read_text()  # Cinder 22
+    # Queens' Cinder: another project's backup may be the parent, a smaller snapshot reverts
+    queens = exclude_list(CINDER_PLUGIN, Cloud(profile="seed"))
+    patterns = [p for e in queens for p in e.patterns]
+    assert any("test_backup_crossproject_" in p for p in patterns)
+    assert any("after_extended_negative" in p for p in patterns)
 
 
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
