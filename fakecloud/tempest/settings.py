@@ -2,8 +2,9 @@
 
 `settings` gives the values `fakecloud.tempest.templates.TEMPEST_CONF` lays out: the
 served Keystone, the region, the images and flavors the world has, the compute and volume
-microversions of the profile's Nova and Cinder, the Glance features of its release, and how
-many compute hosts the migration tests may count on.
+microversions of the profile's Nova and Cinder, the Glance features of its release, how
+many compute hosts the migration tests may count on, and whether Cinder enforces its new RBAC
+defaults.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "glance_release": f"{series.glance}.x",
         "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
         "compute_nodes": len(cloud.nova.hosts),
+        "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "http_image": HTTP_IMAGE,
     }
 

@@ -131,6 +131,12 @@ manage_volume = false
 manage_snapshot = false
 multi_backend = false
 
+[enforce_scope]
+# whether Cinder enforces its new RBAC defaults (its enforce_new_defaults: the series' default,
+# on from Cinder 29.0.0, unless the config sets it): with them Tempest's volume tests read as
+# a project reader, and cinder-tempest-plugin's RBAC tests run
+cinder = {{ cinder_new_defaults | lower }}
+
 [service_available]
 nova = true
 cinder = true

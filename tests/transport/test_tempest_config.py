@@ -14,6 +14,7 @@ from fakecloud.errors import ConfigError
 from fakecloud.tempest import served_config, write_files
 from fakecloud.tempest.excludes import CINDER_PLUGIN, exclude_list
 from fakecloud.tempest.files import render
+from fakecloud.tempest.settings import settings
 
 PROFILE = "nova-27.5.1"
 
@@ -108,6 +109,10 @@ def test_cinder_plugin_flags_and_what_queens_leaves_out(workspace):
     flags = conf["volume-feature-enabled"]
     assert flags.getboolean("volume_revert") and not flags.getboolean("consistency_group")
     assert "# none" in (root / "exclude-cinder-plugin.txt").read_text()  # Cinder 22
+    # Cinder 22's legacy policies: no reader clients, no RBAC tests; Cinder 29's new defaults
+    assert conf.getboolean("enforce_scope", "cinder") is cloud.cinder.policy_new_defaults is False
+    upstream = Cloud(profile="upstream", config=served_config(None))
+    assert settings(upstream)["cinder_new_defaults"] is True
     # Queens' Cinder: another project's backup may be the parent, a smaller snapshot reverts
     queens = exclude_list(CINDER_PLUGIN, Cloud(profile="seed"))
     patterns = [p for e in queens for p in e.patterns]
