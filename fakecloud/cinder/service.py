@@ -83,6 +83,7 @@ class Cinder:
     server_volume_attachment: Any
     managers: dict[str, VolumeManager]
     _api: Any
+    links: list[tuple[str, str]]
 
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
@@ -167,6 +168,12 @@ class Cinder:
         for name, factory in FAULT_ERRORS.items():
             kernel.faults.register_error(name, factory)
         self._api = None
+        #: The links this copy's rows made as it ran (an attachment and its volume, that volume
+        #: and its server; a migration's temporary volume and its source), which the rows may
+        #: no longer hold at the end: a detach deletes the attachment, a migration its
+        #: temporary volume. Only the explorer's paths read them; not saved, a fork starts with
+        #: none (`fakecloud.state.kinds.TRANSIENT`).
+        self.links = []
 
     @property
     def api(self) -> Any:

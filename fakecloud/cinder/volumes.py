@@ -1079,6 +1079,9 @@ def new_attachment(
     born(kernel, ATTACHMENT_STATUS, attachment, status, actor=ACTOR, field="attach_status")
     volume.attachments.append(attachment)
     cinder.store.attachments[attachment.id] = attachment
+    cinder.links.append((attachment.id, volume.id))
+    if instance_uuid:
+        cinder.links.append((volume.id, instance_uuid))
     return attachment
 
 

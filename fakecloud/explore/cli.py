@@ -31,6 +31,7 @@ from fakecloud.explore.runner import (
 from fakecloud.humanize import counted
 from fakecloud.outputs import new_folder_problem, output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
+from fakecloud.views.names import Names
 
 SHOWN_SEEDS = 10
 MAX_JOBS = 256
@@ -268,13 +269,15 @@ def render(report: Any) -> str:
         if case.groups:
             lines.extend(_what_broke(case.groups))
             lines.append(f"  {counted(len(case.groups), 'group')} by what broke and how:")
+        names = Names(case.names)  # ids as the scenario names them: db, not 871edeee-...
         for n, g in enumerate(case.groups, 1):
             shown = ", ".join(map(str, g.seeds[:SHOWN_SEEDS]))
             more = f" and {g.count - SHOWN_SEEDS} more" if g.count > SHOWN_SEEDS else ""
             lines.append(f"  {n}. {g.key}: {counted(g.count, 'seed')}: {shown}{more}")
             for detail in g.details[:2]:
-                lines.append(f"       {detail[:150]}")
-            lines.append("       led there by: " + ("; ".join(g.path) or "delays and orders alone"))
+                lines.append(f"       {names.text(detail)[:150]}")
+            path = names.text("; ".join(_with_action(e, case.actions) for e in g.path))
+            lines.append("       led there by: " + (path or "delays and orders alone"))
             if g.replay:
                 lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
     tail = counted(report.seeds_run, "seed")
@@ -287,6 +290,13 @@ def render(report: Any) -> str:
         tail += "; the time budget ran out before every seed ran"
     lines.append(tail)
     return "\n".join(lines)
+
+
+def _with_action(event: str, actions: dict[str, str]) -> str:
+    """A path's event, an inserted request's with its action: ``adversary-2 (os-stop): POST
+    /servers/db/action``."""
+    name, sep, rest = event.partition(": ")
+    return f"{name} ({actions[name]}){sep}{rest}" if sep and name in actions else event
 
 
 def _what_broke(groups: list[Any]) -> list[str]:

@@ -18,7 +18,9 @@ that both
   (``instance_uuid``), an image's volume snapshots (``block_device_mapping``), a volume
   snapshot's volume, a volume's attachments (a fault on ``attachment_update``,
   ``attachment_complete`` or ``attachment_delete`` names only the attachment) and its server
-  (theirs), the resources a failed step's own
+  (theirs), at any moment of the run too (Cinder records them as it makes them,
+  `Cinder.links`: a detach deletes the attachment that linked a volume to its server, a
+  migration its temporary volume, the source's copy), the resources a failed step's own
   request names (its path's ids and its body's, asked before the check broke: an attach
   that a Cinder fault on its volume failed never linked that volume to its server, and the
   fault is still why), and the compute hosts a server is
@@ -366,6 +368,7 @@ def links_of(cloud: Any) -> list[tuple[str, str]]:
         links.append((attachment.id, attachment.volume_id))
         if attachment.instance_uuid:
             links.append((attachment.volume_id, attachment.instance_uuid))
+    links.extend(getattr(getattr(cloud, "cinder", None), "links", ()))
     return links
 
 

@@ -66,6 +66,13 @@ class Prepared:
         self._likelihoods = {f.point: f.likelihood for f in self.spec.faults}
         self._likelihoods.update({i.name: i.likelihood for i in self.spec.inserts})
 
+    def names(self) -> dict[str, str]:
+        """Id -> readable name of what the case's world holds at t0 (the scenario's names
+        first), for a report (`fakecloud.views.names.Names`)."""
+        from fakecloud.scenario.runner import readable_names
+
+        return readable_names(self.world.cloud, self.world.names)
+
     def source(self, seed: int) -> Any:
         """The seeded source of one seed."""
         return self._source(seed, dict(self._likelihoods))

@@ -32,6 +32,11 @@ class CaseReport:
     seeds: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """Id -> readable name of the case's world at t0, for the text report."""
+    actions: dict[str, str] = field(default_factory=dict)
+    """An inserted request's name -> its action (its body's key: ``createImage``, ``os-stop``),
+    for the text report, where several are ``POST /servers/<id>/action``."""
 
     @property
     def passed(self) -> int:
@@ -235,6 +240,13 @@ def _case_report(
     case_report.seeds = [o.seed for o in found]
     case_report.failed = [o.seed for o in found if not o.passed]
     case_report.groups = group(found)
+    if case_report.groups:
+        case_report.names = ready.names()
+        case_report.actions = {
+            i.name: next(iter(i.step["body"]))
+            for i in ready.spec.inserts
+            if isinstance(i.step.get("body"), dict) and i.step["body"]
+        }
     if out_dir is not None:
         for n, each in enumerate(case_report.groups, 1):
             write_group_replay(ready, each, Path(out_dir), n, shrink)
@@ -282,7 +294,8 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
         explored = ready.play(seed)
     case = ready.case
     stem = Path(case.file).stem
-    name = f"{stem}-{case.id}-{n}.yaml" if case.id != "default" else f"{stem}-{n}.yaml"
+    # "group": a case named seed (a profile) would read "x-seed-6.yaml" as seed 6's
+    name = f"{stem}-{case.id}-group{n}.yaml" if case.id != "default" else f"{stem}-group{n}.yaml"
     found_by = (
         f"found by: fakecloud explore {case.file}"
         + (f" --case {case.id}" if case.id != "default" else "")

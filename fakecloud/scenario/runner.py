@@ -70,6 +70,19 @@ _NAMES = form("scenario.names", "names", variable=("names",))
 _STEP = form("scenario.step", "action", "what")
 
 
+def readable_names(cloud: Any, names: dict[str, Any]) -> dict[str, str]:
+    """Id -> readable name for the resources of `cloud`, the scenario's `names` (a run's
+    ``names``: kind -> name -> what was made) first."""
+    named = {
+        item["id"]: name
+        for kind, items in names.items()
+        if kind in BY_NAME and isinstance(items, dict)
+        for name, item in items.items()
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+    return resource_names(cloud, named)
+
+
 class Perturbation:
     """What an explorer changes in a run (`fakecloud.explore`); the base class changes nothing.
 
@@ -423,14 +436,7 @@ class _Run:
         unless the perturbation says nobody will read this run's trace."""
         if not self.perturbation.marks:
             return
-        named = {
-            item["id"]: name
-            for kind, items in self.names.items()
-            if kind in BY_NAME and isinstance(items, dict)
-            for name, item in items.items()
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-        }
-        self.kernel.trace.put(_NAMES, ACTOR, "names", resource_names(self.cloud, named))
+        self.kernel.trace.put(_NAMES, ACTOR, "names", readable_names(self.cloud, self.names))
 
     def _warn_unfired(self, result: CaseResult) -> None:
         """A rule a fault step added that never fired (its point never reached, or no work
@@ -638,7 +644,9 @@ class _Run:
                     wait = "queued"
             if wait:
                 created.append((kind, item, wait))
-        if created:
+        # time 0 is a settled world, as a fork needs (`World`): what setup requests asked for
+        # is done too (a volume created, not still `creating`)
+        if created or any(item.kind == "setup" for item in self.case.cloud.setup):
             try:
                 self.cloud.run_until_idle()
             except SimulationNotIdle as exc:

@@ -124,6 +124,10 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # What a load added to a cloud's settings (`COMPLETED`): none in a cloud built afresh.
     "fakecloud.config:Config": {"_completed": frozenset()},
     "fakecloud.profiles.resolve:Switches": {"_completed": frozenset()},
+    # The links Cinder's rows made as it ran, for the explorer's paths only (no answer reads
+    # them): a copy starts with none (the world the explorer forks at t0 still has its own,
+    # and its t0 links are read from it).
+    "fakecloud.cinder.service:Cinder": {"links": list},
 }
 
 #: Classes whose loaded instances complete themselves once every saved object is filled: the

@@ -38,7 +38,7 @@ def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, t
     (group,) = data["groups"]
     assert group["count"] == 12 and group["seeds"] == list(range(12))
     assert group["kind"] == "expectation"
-    assert group["replay"] == f"fakecloud run {out / 'shared_link-1.yaml'}"
+    assert group["replay"] == f"fakecloud run {out / 'shared_link-group1.yaml'}"
     assert "warning" not in group["replay"]
     # the replay is a plain scenario file: `fakecloud run` breaks the same expectation again
     assert cli(["run", group["replay_file"]]) == 1

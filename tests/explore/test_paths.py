@@ -333,3 +333,49 @@ def test_a_fault_on_what_the_run_deleted_stays_on_the_path_by_the_links_at_t0():
     assert path_of(run.result, run.landed, [f"server {db}"], start=run.start).path == (
         "fault volume_api.attachment_delete: CinderServerError",
     )
+
+
+# A retype of web's attached data to ceph: Cinder makes a temporary volume there and asks Nova
+# to swap to it; Nova's read of that volume fails (500), and Cinder deletes it: no row at the end
+# pairs it with data. Cinder's record of the migration does.
+RETYPED = """
+name: retyped
+cloud:
+  profile: upstream
+  config:
+    cinder:
+      backends: {lvm: {kind: lvm-thin}, ceph: {kind: rbd}}
+      volume_types: {__DEFAULT__: {backend: lvm}, fast: {backend: ceph}}
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  volumes:
+    data: {body: {size: 1}}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+steps:
+  - {name: attach, request: "POST /servers/${servers.web.id}/os-volume_attachments",
+     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}}
+  - {name: temp-unread, fault: {point: volume_api.get, error: CinderServerError, at: 9, nth: 2}}
+  - {name: retype, at: 5, request: "POST /v3/${project_id}/volumes/${volumes.data.id}/action",
+     body: {os-retype: {new_type: fast, migration_policy: on-demand}}}
+expect:
+  invariants: [no_unexpected_500]
+"""
+
+
+def test_a_fault_on_a_migrations_temporary_volume_is_on_the_path_of_the_swaps_500():
+    run = prepared(RETYPED, "retyped.yaml", "default").play(0)
+    (check,) = run.result.failures
+    data = run.result.names["volumes"]["data"]["id"]
+    assert f"os-volume_attachments/{data}: nova answered 500" in check.details[0]
+    store = run.result.cloud.cinder.store
+    web = run.result.names["servers"]["web"]["id"]
+    assert (data, web) in run.result.cloud.cinder.links  # the attach's, as it was made
+    (temp,) = [
+        a for a, b in run.result.cloud.cinder.links if b == data and a not in store.attachments
+    ]
+    assert temp not in store.volumes  # its row is gone
+    fault = ("fault volume_api.get: raise@volume_api.get",)
+    assert path_of(run.result, run.landed, check.details, check.broke_seq).path == fault
+    run.result.cloud.cinder.links.clear()  # without the record nothing links the fault
+    assert path_of(run.result, run.landed, check.details, check.broke_seq).path == ()

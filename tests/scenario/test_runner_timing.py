@@ -24,6 +24,19 @@ def test_setup_creates_named_resources_and_t0_is_when_it_is_done():
     assert result.steps[0].what == f"GET /servers/{result.steps[0].body['server']['id']}"
 
 
+def test_t0_is_when_what_the_setup_requests_asked_for_is_done():
+    text = """\
+cloud:
+  setup:
+    - {name: boot, request: POST /servers, body: {server: {name: web}}, save: {web: body.server.id}}
+steps:
+  - request: GET /servers/${web}
+"""
+    result = run_text(text)
+    assert result.t0 == 2.0  # the boot a setup request asked for, done
+    assert result.steps[0].body["server"]["status"] == "ACTIVE"
+
+
 def test_steps_at_absolute_times_after_others_and_in_sequence():
     text = """\
 steps:
