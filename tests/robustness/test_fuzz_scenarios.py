@@ -9,6 +9,7 @@ list, a mapping, a number, a string, null, a boolean), where every problem also 
 
 import copy
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from fakecloud.scenario.errors import ScenarioError
 from fakecloud.scenario.loader import load, loads
+from fakecloud.scenario.yamldoc import read_yaml
 
 LIBRARY = Path(__file__).resolve().parents[2] / "scenarios"
 TEXTS = {p.name: p.read_text() for p in sorted(LIBRARY.rglob("*.yaml"))}
@@ -75,7 +77,9 @@ def _paths(node, path=()):
 
 @functools.cache
 def _parsed(name):
-    return yaml.safe_load(TEXTS[name])
+    # as the loader reads it (YAML 1.2's booleans: an ``on:`` key is text), in plain types:
+    # PyYAML's own 1.1 reading makes it True, which the loader refuses as a key before any field
+    return json.loads(json.dumps(read_yaml(TEXTS[name], name)))
 
 
 @settings(settings.get_profile("robustness"))
