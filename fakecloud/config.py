@@ -147,6 +147,41 @@ def shadowed(cls: type, names: tuple[str, ...]) -> bool:
     return any(hasattr(cls, n) for n in names)
 
 
+#: The types whose values `dataclasses.asdict` gives back as they are (it copies the others).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+class _NotPlain(Exception):
+    """A value `_copied` leaves to `dataclasses.asdict`."""
+
+
+def _copied(value: Any) -> Any:
+    """What `dataclasses.asdict` makes of a section's value that is plain data: the value
+    itself for a string, a number, a bool or None, a copy of each list, tuple and dict (their
+    exact types) made of the same; anything else raises `_NotPlain`."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
+        return [_copied(v) for v in value]
+    if kind is dict:
+        return {_copied(k): _copied(v) for k, v in value.items()}
+    if kind is tuple:
+        return tuple(_copied(v) for v in value)
+    raise _NotPlain
+
+
+def section_values(section: Any) -> dict[str, Any]:
+    """``dataclasses.asdict(section)``, made directly where the section holds plain data only
+    (`_copied`), as every section of fakecloud's does: ``asdict`` asks each value what it is
+    through a chain of checks and calls, and a save reads every section three times (its
+    overrides, and the check that the file rebuilds the same settings)."""
+    try:
+        return {name: _copied(getattr(section, name)) for name in _fields(type(section))}
+    except _NotPlain:
+        return dataclasses.asdict(section)
+
+
 _PROTOTYPES: dict[type, tuple[Any, tuple[tuple[str, Any], ...]]] = {}
 
 
@@ -243,13 +278,13 @@ class Config:
 
     def replace(self, section: str, **changes: Any) -> Config:
         """A copy with some keys of one section changed (validated like `from_mapping`)."""
-        current = {n: dataclasses.asdict(s) for n, s in self._sections.items()}
+        current = {n: section_values(s) for n, s in self._sections.items()}
         current[section] = {**current.get(section, {}), **changes}
         return Config.from_mapping(current)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Every section and key with its value, for traces and reports."""
-        return {n: dataclasses.asdict(s) for n, s in self._sections.items()}
+        return {n: section_values(s) for n, s in self._sections.items()}
 
     def sections(self) -> dict[str, Any]:
         """Every section by name (the section objects themselves)."""
@@ -261,7 +296,7 @@ class Config:
         a saved file writes, so that a key added later with a default leaves the file alone."""
         out: dict[str, dict[str, Any]] = {}
         for name in sorted(self._sections):
-            values = dataclasses.asdict(self._sections[name])
+            values = section_values(self._sections[name])
             fields = _fields(type(self._sections[name]))
             changed = {
                 key: value

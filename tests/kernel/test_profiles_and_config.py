@@ -78,3 +78,24 @@ def test_a_cloud_changing_its_default_config_or_switches_leaves_the_next_cloud_a
     assert "eve" not in second.config.identity.users
     assert second.switches.lp1731986 == Cloud(profile="seed").switches.to_dict()["lp1731986"]
     assert second.config.glance == type(second.config.glance)()
+
+
+def test_a_configs_dict_is_what_dataclasses_asdict_gives_and_holds_copies():
+    """`to_dict` (what a save writes and checks) reads plain sections directly: the same
+    values, types and order as `dataclasses.asdict`, copies of every list and dict, and a
+    section holding something else (a tuple of pairs, a set) still goes through `asdict`."""
+    import dataclasses
+    import json
+
+    config = Cloud().kernel.config  # glance's base images: a list of dicts
+    got = config.to_dict()
+    for name, section in config.sections().items():
+        want = dataclasses.asdict(section)
+        assert json.dumps(got[name]) == json.dumps(want) and got[name] == want, name
+        for key, value in got[name].items():
+            assert type(value) is type(want[key]), (name, key)
+            assert not isinstance(value, (list, dict)) or value is not getattr(section, key)
+    object.__setattr__(config.rpc, "delay_s", (1, [2]))
+    object.__setattr__(config.clock, next(iter(got["clock"])), {3})
+    assert config.to_dict()["rpc"]["delay_s"] == (1, [2])
+    assert config.to_dict()["clock"] == dataclasses.asdict(config.clock)
