@@ -25,15 +25,22 @@ from dataclasses import replace
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, app_creds, exception, hierarchy, schema
+from fakecloud.identity import (
+    admin_schema,
+    app_creds,
+    endpoint_filter,
+    exception,
+    hierarchy,
+    role_records,
+    schema,
+)
 from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
-from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, Role, User
+from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, User
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_DOMAIN_MANAGER_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
-    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
 )
 
 #: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
@@ -69,8 +76,6 @@ class KeystoneWritesApi(KeystoneApi):
             ("PATCH", "/v3/users/{user_id}", cls.update_user),
             ("DELETE", "/v3/users/{user_id}", cls.delete_user),
             ("POST", "/v3/users/{user_id}/password", cls.change_password),
-            ("POST", "/v3/roles", cls.create_role),
-            ("DELETE", "/v3/roles/{role_id}", cls.delete_role),
         ):
             router.add(method, template, _mapped(handler))
         for scope in ("/v3/projects/{project_id}", "/v3/domains/{domain_id}", "/v3/system"):
@@ -109,18 +114,23 @@ class KeystoneWritesApi(KeystoneApi):
         body_schema: dict[str, Any],
         key: str,
         policy: Callable[[dict[str, Any]], Any],
+        since: int = KEYSTONE_BODY_SCHEMA_SINCE,
+        absent: Callable[[], None] | None = None,
     ) -> tuple[dict[str, Any], Any]:
         """The request's object under `key` and what `policy` (given the object, raising if
-        the caller may not) returned. From 27.0.0 the whole body passes `body_schema` first
-        (the schema decorator); before, the policy runs first (``enforce_call``), then the
-        object alone is checked, in ``lazy_validate``'s words."""
+        the caller may not) returned. From 27.0.0 (`since`) the whole body passes
+        `body_schema` first (the schema decorator); before, the policy runs first
+        (``enforce_call``), then `absent` if the body has no such object (its release's
+        refusal), then the object alone is checked, in ``lazy_validate``'s words."""
         body = _json(req)
-        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+        if self._release >= since:
             admin_schema.validate(body_schema, body)
             ref = dict(body.get(key, {}))
             return ref, policy(ref)
         ref = body.get(key, {}) if isinstance(body, dict) else body
         allowed = policy(ref if isinstance(ref, dict) else {})
+        if absent is not None and isinstance(body, dict) and key not in body:
+            absent()
         flag = ref.get("enabled") if isinstance(ref, dict) else None
         if isinstance(flag, str):
             # the record's own schema before 27.0.0: common parameter_types.boolean ('type'
@@ -253,6 +263,7 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ProjectNotFound(project_id=project_id)
         hierarchy.check_leaf(self.directory, project_id)
         self.keystone.writable().remove_project(project_id)
+        endpoint_filter.forget(self.keystone.catalog, 1, project_id)
         self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_deleted", old.name, project_id)
         return Response(204)
@@ -414,51 +425,6 @@ class KeystoneWritesApi(KeystoneApi):
         self._traced("user_updated", old.name, user_id)
         return Response(204)
 
-    # -- roles -------------------------------------------------------------------------------
-
-    def create_role(self, req: Request) -> Response:
-        """``POST /v3/roles`` (admin): 201 and the role (a global one, implying none)."""
-        _require_admin(req, "identity:create_role")
-        ref = self._body(req, admin_schema.ROLE_CREATE, "role")
-        if ref.get("domain_id"):
-            raise exception.Forbidden("Domain-specific roles are not served by fakecloud.")
-        d = self.keystone.writable()
-        if d.role_by_name(ref["name"]) is not None:
-            raise exception.Conflict(
-                type="role", details=f"Duplicate entry found with name {ref['name']}"
-            )
-        role = Role(self.kernel.ids.hex(), ref["name"])
-        extra = {"description": ref.get("description"), "options": ref.get("options") or {}}
-        d.add_role(role, {**extra, **_extra(ref, ("id", "name", "domain_id"))})
-        self._traced("role_created", role.name, role.id)
-        return Response(201, {"role": self._role(req, role)})
-
-    def delete_role(self, req: Request) -> Response:
-        """``DELETE /v3/roles/{id}`` (admin): 204 and its assignments gone (a token holding it
-        loses it at its next validation; before 14.0.0 the tokens of its domain and system
-        holders are revoked); the roles the cloud was built with are immutable
-        (``keystone-manage bootstrap``'s), a 403."""
-        _require_admin(req, "identity:delete_role")
-        role_id = req.params["role_id"]
-        role = self.directory.roles.get(role_id)
-        if role is None:
-            raise exception.RoleNotFound(role_id=role_id)
-        built = {"immutable": True}  # a role the cloud was built with shows these options
-        if self.directory.extra_of(role_id).get("options", built).get("immutable"):
-            raise exception.Forbidden(
-                f"Unable to delete immutable role resource: `{role_id}. Set resource option "
-                '"immutable" to false first.'
-            )
-        d = self.keystone.writable()
-        doomed = (
-            _domain_holders(d, role_id) if self._release < KEYSTONE_ROLE_DELETE_REREAD_SINCE else ()
-        )
-        d.remove_role(role_id)
-        for user_id in doomed:
-            self.keystone.revoke_tokens(user_id=user_id)
-        self._traced("role_deleted", role.name, role_id)
-        return Response(204)
-
     # -- role assignments --------------------------------------------------------------------
 
     def _grant_target(self, req: Request, action: str, with_role: bool = True) -> Any:
@@ -497,6 +463,8 @@ class KeystoneWritesApi(KeystoneApi):
         ctx = req.context
         if scope_domain is None:  # keystone 27.0.0 policies/grant.py: the system's forms
             action = _SYSTEM_ACTIONS[action]
+            if "group_id" in params:
+                action = action.replace("_for_user", "_for_group")
         if "admin" not in ctx.roles and not (
             self._managers
             and "manager" in ctx.roles
@@ -546,6 +514,7 @@ class KeystoneWritesApi(KeystoneApi):
         """``PUT .../{users,groups}/{actor}/roles/{role}``: 204, granted again or not (a
         group's members' next tokens hold it)."""
         want = self._grant_target(req, "identity:create_grant")
+        role_records.check_grant(self.directory, want)
         if self.keystone.writable().grant(want, _inherited(req)):
             self._trace_grant("identity.role_granted", want, req)
         return Response(204)
@@ -601,16 +570,6 @@ def _require_manager(
 def _inherited(req: Request) -> bool:
     """Whether `req` names an OS-INHERIT grant (``.../inherited_to_projects``)."""
     return req.path.endswith("/inherited_to_projects")
-
-
-def _domain_holders(d: Any, role_id: str) -> list[str]:
-    """The users granted `role_id` on a domain or the system, directly or through a group
-    (whose tokens Keystone 13 revokes when the role is deleted), in grant order."""
-    users = [a.user_id for a in d.assignments if a.role_id == role_id and a.project_id is None]
-    for g in d.group_grants:
-        if g.role_id == role_id and g.project_id is None:
-            users.extend(d.members[g.group_id])
-    return list(dict.fromkeys(users))
 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

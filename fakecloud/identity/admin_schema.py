@@ -187,6 +187,29 @@ ROLE_CREATE = {
     "additionalProperties": False,
 }
 
+#: ``role_update_request_body``: the create's properties, at least one of them; ``options``
+#: the role's resource options (``immutable``, nullable).
+ROLE_UPDATE = {
+    "type": "object",
+    "properties": {
+        "role": {
+            "type": "object",
+            "properties": {
+                **ROLE_CREATE["properties"]["role"]["properties"],
+                "options": {
+                    "type": "object",
+                    "properties": {"immutable": _BOOLEAN},
+                    "additionalProperties": False,
+                },
+            },
+            "minProperties": 1,
+            "additionalProperties": True,
+        }
+    },
+    "required": ["role"],
+    "additionalProperties": False,
+}
+
 #: ``keystone/identity/schema.py`` ``password_change`` (checked with the older
 #: ``lazy_validate``, `fakecloud.identity.schema.lazy_validate`).
 PASSWORD_CHANGE = {

@@ -18,7 +18,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.identity import app_creds, assignments, exception, hierarchy, schema
+from fakecloud.identity import app_creds, assignments, exception, hierarchy, role_records, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.transport.endpoints import host_url
@@ -257,7 +257,7 @@ class KeystoneApi(ApiService):
             body["roles"] = [{"id": d.role_by_name(name).id, "name": name} for name in token.roles]
             if catalog:
                 project_id = token.project.id if token.project is not None else None
-                body["catalog"] = self.keystone.catalog.for_project(project_id)
+                body["catalog"] = self.keystone.catalog.for_token(project_id, token.user.id)
         if token.app_cred_id is not None:
             body["application_credential"] = app_creds.token_body(d, token.app_cred_id)
         return {"token": body}
@@ -271,7 +271,7 @@ class KeystoneApi(ApiService):
             # "A project-scoped token is required to produce a service catalog." (a
             # Forbidden: its words are not shown)
             raise exception.Forbidden()
-        catalog = self.keystone.catalog.for_project(ctx.project_id)
+        catalog = self.keystone.catalog.for_token(ctx.project_id, ctx.user_id)
         return Response(200, {"catalog": catalog, "links": _self_link(req)})
 
     def auth_projects(self, req: Request) -> Response:
@@ -404,15 +404,23 @@ class KeystoneApi(ApiService):
     # -- roles -------------------------------------------------------------------------------
 
     def list_roles(self, req: Request) -> Response:
-        """``GET /v3/roles`` (admin), filter ``name``."""
-        _require_admin(req, "identity:list_roles")
-        roles = _filtered(self.directory.roles.values(), req, ("name",))
+        """``GET /v3/roles`` (admin), filter ``name``; the global roles, or with ``domain_id``
+        that domain's own (``identity:list_domain_roles``)."""
+        domain_id = _first(req, "domain_id")
+        _require_admin(req, "identity:list_domain_roles" if domain_id else "identity:list_roles")
+        d = self.directory
+        roles = [
+            r
+            for r in _filtered(d.roles.values(), req, ("name",))
+            if d.extra_of(r.id).get("domain_id") == (domain_id or None)
+        ]
         return Response(200, {"roles": [self._role(req, r) for r in roles], "links": _links(req)})
 
     def get_role(self, req: Request) -> Response:
-        """``GET /v3/roles/{id}`` (admin)."""
-        _require_admin(req, "identity:get_role")
+        """``GET /v3/roles/{id}`` (admin, or a system reader)."""
         role = self.directory.roles.get(req.params["role_id"])
+        domain_role = role is not None and self.directory.extra_of(role.id).get("domain_id")
+        _require_admin(req, "identity:get_domain_role" if domain_role else "identity:get_role")
         if role is None:
             raise exception.RoleNotFound(role_id=req.params["role_id"])
         return Response(200, {"role": self._role(req, role)})
@@ -427,7 +435,7 @@ class KeystoneApi(ApiService):
                 out.append(
                     {
                         "prior_role": _role_ref(req, role),
-                        "implies": [_role_ref(req, d.role_by_name(n)) for n in role.implies],
+                        "implies": [_role_ref(req, d.role_of(n)) for n in role.implies],
                     }
                 )
         return Response(200, {"role_inferences": out})
@@ -594,15 +602,8 @@ class KeystoneApi(ApiService):
         }
 
     def _role(self, req: Request, role: Any) -> dict[str, Any]:
-        return {
-            "id": role.id,
-            "name": role.name,
-            "domain_id": None,
-            "description": None,
-            "options": {"immutable": True},
-            "links": {"self": f"{req.base_url}/v3/roles/{role.id}"},
-            **self.directory.extra_of(role.id),
-        }
+        release = self.kernel.switches.series.keystone
+        return role_records.view(release, role, self.directory.extra_of(role.id), req.base_url)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -731,7 +732,7 @@ def _implied_by(directory: Any, granted: str) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = [(granted, None)]
     seen = {granted}
     for name, _prior in out:
-        for implied in directory.role_by_name(name).implies:
+        for implied in directory.role_of(name).implies:
             if implied not in seen:
                 seen.add(implied)
                 out.append((implied, name))

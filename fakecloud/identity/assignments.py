@@ -63,7 +63,9 @@ def _grants(d: Any, f: Filters) -> list[_Entity]:
             out += _actors(d, f, _Entity(a.role_id, a.user_id, None, a.project_id, a.domain_id,
                                          a.system))  # fmt: skip
         for g in d.group_grants:
-            out += _actors(d, f, _Entity(g.role_id, None, g.group_id, g.project_id, g.domain_id))
+            system = g.project_id is None and g.domain_id is None
+            out += _actors(d, f, _Entity(g.role_id, None, g.group_id, g.project_id, g.domain_id,
+                                         system))  # fmt: skip
     if f.inherited is not False:
         for g in getattr(d, "inherited_grants", ()):
             source = f"/projects/{g.project_id}" if g.project_id else f"/domains/{g.domain_id}"
@@ -112,14 +114,18 @@ def _in_scope(e: _Entity, f: Filters) -> bool:
 
 def _implied(d: Any, entities: list[_Entity]) -> list[_Entity]:
     """Each entity, then one per role its role implies, named by the role it came through
-    (Keystone's ``add_implied_roles``)."""
+    (Keystone's ``add_implied_roles``); a domain-specific role only brings what it implies
+    (``_strip_domain_roles``)."""
     out: list[_Entity] = []
     for e in entities:
-        out.append(e)
         prior = d.roles[e.role_id]
-        for name in d.implied([prior.name])[1:]:
-            implied = d.role_by_name(name)
-            out.append(replace(e, role_id=implied.id, prior_role=prior.id))
+        key = d.role_key(prior)
+        implied = d.implied([key])
+        if implied[:1] == (key,):
+            out.append(e)
+            implied = implied[1:]
+        for name in implied:
+            out.append(replace(e, role_id=d.role_of(name).id, prior_role=prior.id))
     return out
 
 

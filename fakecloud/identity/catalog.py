@@ -85,6 +85,11 @@ class Catalog:
             found = self._by_project[project_id] = self._build(project_id)
         return found
 
+    def for_token(self, project_id: str | None, user_id: str) -> list[dict[str, Any]]:
+        """The catalog of a token of `user_id` scoped to `project_id`: `for_project`'s (no URL
+        of a built catalog names the user)."""
+        return self.for_project(project_id)
+
     def derived_indexes(self) -> list[tuple[str, Any, Any]]:
         """The per-project catalogs kept, as held and as the services make them (a loaded
         catalog's must agree: `fakecloud.state.kinds.DERIVED`)."""

@@ -16,16 +16,17 @@ endpoint used to have still reaches its service, and one sent to a URL no servic
 refused by the transport as an unreachable host is.
 
 An endpoint's URL is formatted as Keystone's ``format_url`` does (``$(project_id)s`` and
-``%(tenant_id)s`` filled in with the token's project); an endpoint whose URL names anything
-else (``$(user_id)s`` included: catalogs are kept per project) or is malformed is left out of
-the token's catalog, as Keystone leaves out one whose URL it cannot format.
+``%(tenant_id)s`` filled in with the token's project, ``$(user_id)s`` with its user, 13.0.0-30.0.0
+``get_v3_catalog``); an endpoint whose URL names anything else (the project in a token scoped
+to none) or is malformed is left out of the token's catalog, as Keystone leaves out one whose
+URL it cannot format. Catalogs are kept per project, unless an endpoint names the user.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity import exception
+from fakecloud.identity import endpoint_filter, exception
 from fakecloud.identity.catalog import Catalog
 
 #: What a region, a service and an endpoint hold in their own fields; any other attribute of
@@ -75,7 +76,14 @@ class WrittenCatalog(Catalog):
         """Every endpoint, as ``GET /v3/endpoints`` lists it (``region`` is its region_id)."""
         return [{**e, "region": e["region_id"]} for e in self.endpoints.values()]
 
-    def _build(self, project_id: str | None) -> list[dict[str, Any]]:
+    def for_token(self, project_id: str | None, user_id: str) -> list[dict[str, Any]]:
+        """The catalog of a token of `user_id` scoped to `project_id`: made for the user
+        when an endpoint's URL names ``$(user_id)s`` (never kept), else `for_project`'s."""
+        if any("user_id" in e["url"] for e in self.endpoints.values()):
+            return self._build(project_id, user_id)
+        return self.for_project(project_id)
+
+    def _build(self, project_id: str | None, user_id: str | None = None) -> list[dict[str, Any]]:
         """Keystone's SQL ``get_v3_catalog``: the enabled services, each with its enabled
         endpoints whose URL formats."""
         found = []
@@ -86,7 +94,7 @@ class WrittenCatalog(Catalog):
             for e in self.endpoints.values():
                 if e["service_id"] != svc["id"] or not e["enabled"]:
                     continue
-                url = format_url(e["url"], project_id)
+                url = format_url(e["url"], project_id, user_id)
                 if url is None:
                     continue
                 out = {k: v for k, v in e.items() if k not in ("service_id", "enabled")}
@@ -101,7 +109,7 @@ class WrittenCatalog(Catalog):
                     "name": svc.get("name", ""),
                 }
             )
-        return found
+        return endpoint_filter.filtered(self, project_id, found)
 
     def _changed(self) -> None:
         """Forget the per-project catalogs: the next token's is made anew."""
@@ -205,6 +213,7 @@ class WrittenCatalog(Catalog):
         """``catalog_api.delete_endpoint``."""
         if self.endpoints.pop(endpoint_id, None) is None:
             raise exception.EndpointNotFound(endpoint_id=endpoint_id)
+        endpoint_filter.forget(self, 0, endpoint_id)
         self._changed()
 
 
@@ -225,12 +234,15 @@ class RegionDeletion(exception.Forbidden):
     )
 
 
-def format_url(url: str, project_id: str | None) -> str | None:
-    """Keystone's ``utils.format_url`` for a token of `project_id`: the URL filled in, or None
-    when it names anything but the project or is malformed (the endpoint is left out)."""
+def format_url(url: str, project_id: str | None, user_id: str | None = None) -> str | None:
+    """Keystone's ``utils.format_url`` for a token of `user_id` scoped to `project_id`: the URL
+    filled in, or None when it names anything else (the project in a token of none) or is
+    malformed (the endpoint is left out)."""
     if "(" not in url:
         return url
     values = {} if project_id is None else {"tenant_id": project_id, "project_id": project_id}
+    if user_id is not None:
+        values["user_id"] = user_id
     try:
         return url.replace("$(", "%(") % values
     except (KeyError, TypeError, ValueError):

@@ -164,3 +164,30 @@ class ProjectTagNotFound(NotFound):
     """A project's tag that it does not have."""
 
     message_format = "Could not find project tag: %(project_tag)s."
+
+
+class ResourceUpdateForbidden(Forbidden):
+    """An update of an immutable resource (keystone's ``ForbiddenNotSecurity``: its words
+    shown)."""
+
+    message_format = (
+        "Unable to update immutable %(type)s resource: `%(resource_id)s. Set resource option "
+        '"immutable" to false first.'
+    )
+
+
+class ResourceDeleteForbidden(Forbidden):
+    """A delete of an immutable resource."""
+
+    message_format = (
+        "Unable to delete immutable %(type)s resource: `%(resource_id)s. Set resource option "
+        '"immutable" to false first.'
+    )
+
+
+class DomainSpecificRoleMismatch(Forbidden):
+    """A domain-specific role granted on a project of another domain."""
+
+    message_format = (
+        "Project %(project_id)s must be in the same domain as the role %(role_id)s being assigned."
+    )

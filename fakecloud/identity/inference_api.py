@@ -62,14 +62,14 @@ class KeystoneInferenceApi(KeystoneWritesApi):
         }
 
     def _require_rule(self, prior: Any, implied: Any) -> None:
-        if implied.name not in prior.implies:
+        if self.directory.role_key(implied) not in prior.implies:
             raise exception.ImpliedRoleNotFound(prior_role_id=prior.id, implied_role_id=implied.id)
 
     def list_implied_roles(self, req: Request) -> Response:
         """``GET /v3/roles/{prior}/implies``: the roles it implies directly."""
         prior, _ = self._rule(req, "identity:list_implied_roles", read=True)
         d = self.directory
-        implies = [_role_ref(req, d.role_by_name(n)) for n in prior.implies]
+        implies = [_role_ref(req, d.role_of(n)) for n in prior.implies]
         return Response(200, self._inference(req, prior, implies))
 
     def get_implied_role(self, req: Request) -> Response:
@@ -90,9 +90,14 @@ class KeystoneInferenceApi(KeystoneWritesApi):
         prior, implied = self._rule(req, "identity:create_implied_role")
         if implied.name in PROHIBITED_IMPLIED_ROLES:
             raise exception.InvalidImpliedRole(role_id=implied.id)
-        if implied.name in prior.implies:
+        d = self.directory
+        if d.extra_of(implied.id).get("domain_id") and not d.extra_of(prior.id).get("domain_id"):
+            # "Global role cannot imply a domain-specific role" (a security error's words)
+            raise exception.InvalidImpliedRole(role_id=implied.id)
+        key = d.role_key(implied)
+        if key in prior.implies:
             raise exception.Conflict(type="implied_role", details="Duplicate entry")
-        self.keystone.writable().set_implies(prior, (*prior.implies, implied.name))
+        self.keystone.writable().set_implies(prior, (*prior.implies, key))
         self.kernel.trace.emit("identity.role_implied", self.keystone.name, prior.name,
                                implies=implied.name)  # fmt: skip
         return Response(201, self._inference(req, prior, _role_ref(req, implied)))
@@ -101,7 +106,8 @@ class KeystoneInferenceApi(KeystoneWritesApi):
         """``DELETE /v3/roles/{prior}/implies/{implied}``: 204."""
         prior, implied = self._rule(req, "identity:delete_implied_role")
         self._require_rule(prior, implied)
-        kept = tuple(n for n in prior.implies if n != implied.name)
+        key = self.directory.role_key(implied)
+        kept = tuple(n for n in prior.implies if n != key)
         self.keystone.writable().set_implies(prior, kept)
         self.kernel.trace.emit("identity.role_implication_deleted", self.keystone.name,
                                prior.name, implies=implied.name)  # fmt: skip

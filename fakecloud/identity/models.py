@@ -410,7 +410,7 @@ class Directory:
             ("roles", f"[{role.id!r}] ({role.name!r}) implies the role {name!r}, which no role is")
             for role in self.roles.values()
             for name in role.implies
-            if name not in self._role_by_name
+            if self.role_of(name) is None
         ]
         for i, a in enumerate(self.assignments):
             for what, value, table in (
@@ -442,6 +442,16 @@ class Directory:
     def role_by_name(self, name: str) -> Role | None:
         """The role called `name`, or None."""
         return self._role_by_name.get(name)
+
+    def role_of(self, key: str) -> Role | None:
+        """The role a rule or a role listing names by `key` (`role_key`), or None."""
+        return self._role_by_name.get(key)
+
+    def role_key(self, role: Role) -> str:
+        """How rules (`Role.implies`) and role listings name `role`: its name (only
+        Keystone's API makes a domain-specific role, named by its id:
+        `fakecloud.identity.writes.WrittenDirectory`)."""
+        return role.name
 
     def implied(self, names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """`names` plus every role they imply, each once, granted roles first."""
@@ -479,14 +489,15 @@ class Directory:
     ) -> tuple[str, ...]:
         """The role names granted to `user_id` on the scope, implied roles left out (a token's
         roles with Keystone's ``[token] infer_roles`` off)."""
-        return tuple(dict.fromkeys(self._direct(user_id, project_id, domain_id, system)))
+        granted = dict.fromkeys(self._direct(user_id, project_id, domain_id, system))
+        return tuple(key for key in granted if key in self._role_by_name)  # no domain role
 
     def _direct(
         self, user_id: str, project_id: str | None, domain_id: str | None, system: bool
     ) -> list[str]:
         """The names of the roles granted to the user on the scope, as granted."""
         return [
-            self.roles[a.role_id].name
+            self.role_key(self.roles[a.role_id])
             for a in self.assignments
             if a.user_id == user_id
             and a.project_id == project_id

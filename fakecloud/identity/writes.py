@@ -33,6 +33,8 @@ from fakecloud.identity.models import (
     User,
 )
 
+_NO_EXTRA: dict[str, Any] = {}
+
 
 class WrittenDirectory(Directory):
     """A cloud's own directory after a write, and the directory it was built with."""
@@ -76,6 +78,11 @@ class WrittenDirectory(Directory):
     def derived_indexes(self) -> list[tuple[str, Any, Any]]:
         """`Directory.derived_indexes`, and the groups by id and by name once it has them."""
         found = super().derived_indexes()
+        by_name = {r.name: r for r in self.roles.values() if not self.role_domain(r.id)}
+        found = [
+            (n, held, by_name) if n == "_role_by_name" else (n, held, made)
+            for n, held, made in found
+        ]
         if "groups" in self.__dict__:
             found.append(("groups", self.groups, {g.id: g for g in self.groups.values()}))
             by_name = {(g.domain_id, g.name): g for g in self.groups.values()}
@@ -202,31 +209,82 @@ class WrittenDirectory(Directory):
             self._drop_group_grants("domain_id", domain_id)
         return domain
 
+    # -- roles: a domain-specific role (its ``domain_id`` among its extra attributes) is named
+    # by its id in rules, and only brings the global roles it implies (Keystone strips domain
+    # roles from effective assignments and tokens)
+
+    def role_domain(self, role_id: str) -> str | None:
+        """The domain of a domain-specific role, None for a global one."""
+        return self.extra.get(role_id, _NO_EXTRA).get("domain_id")
+
+    def role_key(self, role: Role) -> str:
+        """A global role's name, a domain-specific role's id."""
+        return role.id if self.role_domain(role.id) else role.name
+
+    def role_of(self, key: str) -> Role | None:
+        """The global role named `key`, or the domain-specific role of id `key`, or None."""
+        role = self._role_by_name.get(key)
+        if role is None and self.role_domain(key):
+            role = self.roles[key]
+        return role
+
+    def implied(self, names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """`Directory.implied` of role keys, the domain-specific roles left out once they
+        brought what they imply."""
+        out: list[str] = []
+        todo = list(names)
+        while todo:
+            key = todo.pop(0)
+            if key not in out:
+                out.append(key)
+                todo.extend(self.role_of(key).implies)
+        return tuple(key for key in out if key in self._role_by_name)
+
     def add_role(self, role: Role, extra: dict[str, Any]) -> None:
-        """Add a role (implying none)."""
+        """Add a role (implying none); a domain-specific one has ``domain_id`` in `extra`."""
         self.roles[role.id] = role
-        self._role_by_name[role.name] = role
         self.extra[role.id] = extra
+        if not self.role_domain(role.id):
+            self._role_by_name[role.name] = role
+
+    def put_role(self, role: Role, extra: dict[str, Any]) -> None:
+        """Replace the role of `role`'s id (renamed: the rules naming it follow); `extra` is
+        its whole extra."""
+        old = self.roles[role.id]
+        key = self.role_key(old)
+        self.roles[role.id] = role
+        self.extra[role.id] = extra
+        if key == old.name:
+            del self._role_by_name[old.name]
+            self._role_by_name[role.name] = role
+            for prior in [r for r in self.roles.values() if key in r.implies]:
+                self.set_implies(prior, tuple(role.name if n == key else n for n in prior.implies))
+        self._effective.clear()
 
     def remove_role(self, role_id: str) -> Role:
         """Delete a role, every assignment of it and every rule implying it, and the
         application credentials of its holders on their projects."""
-        role = self.roles.pop(role_id)
-        del self._role_by_name[role.name]
+        role = self.roles[role_id]
+        key = self.role_key(role)
+        del self.roles[role_id]
+        if key == role.name:
+            del self._role_by_name[role.name]
         self.extra.pop(role_id, None)
         app_creds.drop_for_role(self, role_id)
-        for prior in [r for r in self.roles.values() if role.name in r.implies]:
-            self.set_implies(prior, tuple(n for n in prior.implies if n != role.name))
+        for prior in [r for r in self.roles.values() if key in r.implies]:
+            self.set_implies(prior, tuple(n for n in prior.implies if n != key))
         self._drop_assignments("role_id", role_id)
         if self.group_grants:
             self._drop_group_grants("role_id", role_id)
         return role
 
     def set_implies(self, role: Role, implies: tuple[str, ...]) -> None:
-        """Make `role` imply the roles named `implies` (Keystone's implied-role rules)."""
+        """Make `role` imply the roles `implies` names (`role_key`: Keystone's implied-role
+        rules)."""
         changed = Role(role.id, role.name, implies)
         self.roles[role.id] = changed
-        self._role_by_name[role.name] = changed
+        if not self.role_domain(role.id):
+            self._role_by_name[role.name] = changed
         self._effective.clear()
 
     # -- groups ------------------------------------------------------------------------------
@@ -282,11 +340,15 @@ class WrittenDirectory(Directory):
         roles = super()._direct(user_id, project_id, domain_id, system)
         if self.inherited_grants and project_id is not None:
             roles += self._inherited_roles(user_id, self.projects[project_id])
-        if not self.group_grants or system:
+        if not self.group_grants:
             return roles
         mine = {g.id for g in self.groups_of(user_id)}
+        # a group's system grant names neither a project nor a domain
+        system_grant = project_id is None and domain_id is None
+        if system_grant and not system:
+            return roles
         return roles + [
-            self.roles[g.role_id].name
+            self.role_key(self.roles[g.role_id])
             for g in self.group_grants
             if g.group_id in mine and g.project_id == project_id and g.domain_id == domain_id
         ]
@@ -301,7 +363,7 @@ class WrittenDirectory(Directory):
             parent_id = self.parent_of(self.projects[parent_id])
         mine = {g.id for g in self.groups_of(user_id)} if "groups" in self.__dict__ else set()
         return [
-            self.roles[g.role_id].name
+            self.role_key(self.roles[g.role_id])
             for g in self.inherited_grants
             if (g.group_id in mine if g.__class__ is GroupAssignment else g.user_id == user_id)
             and (g.project_id or g.domain_id) in above

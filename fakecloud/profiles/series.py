@@ -164,6 +164,21 @@ KEYSTONE_DOMAIN_MANAGER_SINCE = 26
 #: each token's roles are read again.
 KEYSTONE_ROLE_DELETE_REREAD_SINCE = 14
 KEYSTONE_BODY_SCHEMA_SINCE = 27
+#: The regions' writes keep ``lazy_validate`` through 27.x (``api/regions.py``; their request
+#: body schema from 28.0.0). A region's, a service's or an endpoint's write without its object
+#: is refused in every release, each in its own words: 13.x-14.x's routes miss the controller's
+#: argument (wsgi's ``TypeError`` 400), Flask's resources (15.0.0 on) read it as None.
+KEYSTONE_REGION_BODY_SCHEMA_SINCE = 28
+KEYSTONE_FLASK_CATALOG_SINCE = 15
+#: A role's own fields (``assignment/role_backends/sql*.py`` ``RoleTable.attributes``): id,
+#: name and domain_id to 14.x (a description is an extra attribute, shown only if given),
+#: ``description`` from 15.0.0 (Stein), resource ``options`` from 16.0.0 (Train: the
+#: ``immutable`` option, checked by a role's update and delete); ``keystone-manage
+#: bootstrap`` makes its roles immutable from 17.0.0 (Ussuri's ``--immutable-roles`` default;
+#: 16.x's is an opt-in).
+KEYSTONE_ROLE_DESCRIPTION_SINCE = 15
+KEYSTONE_ROLE_OPTIONS_SINCE = 16
+KEYSTONE_IMMUTABLE_ROLES_SINCE = 17
 
 
 def series_apis(series: Series) -> dict[str, Any]:

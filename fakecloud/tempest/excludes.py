@@ -125,21 +125,8 @@ IDENTITY = (
         ),
     ),
     Exclusion(
-        "endpoint groups (OS-EP-FILTER): not served",
-        (_ID + r"admin\.v3\.test_endpoint_groups\.",),
-    ),
-    Exclusion(
-        "domain-specific roles, projects acting as domains (is_domain), role updates (PATCH "
-        "/v3/roles/{id}) and system role assignments of groups (/v3/system/groups): not served",
-        (
-            _ID + r"admin\.v3\.test_projects\.ProjectsTestJSON\.test_create_is_domain_project",
-            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_assignments_for_domain_roles",
-            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_domain_roles_create_delete",
-            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_implied_domain_roles",
-            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON\.test_role_create_update_show_list",
-            _ID + r"admin\.v3\.test_roles\.RolesV3TestJSON"
-            r"\.test_grant_list_revoke_role_to_group_on_system",
-        ),
+        "projects acting as domains (is_domain): not served",
+        (_ID + r"admin\.v3\.test_projects\.ProjectsTestJSON\.test_create_is_domain_project",),
     ),
 )
 

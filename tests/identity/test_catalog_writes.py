@@ -56,6 +56,8 @@ def test_the_region_trees_refusals(cloud):
         (admin(cloud, "DELETE", f"{r}/RegionOne"), 403,
          "Unable to delete region RegionOne because it or its child regions have associated "
          "endpoints."),
+        (admin(cloud, "POST", "/v3/services", {"service": {"type": "t", "enabled": "yes"}}), 400,
+         "Invalid input for field/attribute enabled. Value: yes. 'yes' is not of type 'boolean'"),
     ]  # fmt: skip
     for resp, status, message in refusals:
         assert (resp.status, resp.json()["error"]["message"]) == (status, message)
@@ -67,3 +69,23 @@ def test_a_member_may_not_write_and_an_unwritten_world_keeps_its_built_catalog(c
     resp = cloud.request("identity", "POST", "/v3/regions", {"region": {}}, user="demo")
     assert resp.status == 403
     assert type(cloud.keystone.catalog).__name__ == "Catalog"
+
+
+def test_an_endpoint_group_of_a_project_filters_its_catalog(cloud):
+    compute = admin(cloud, "GET", "/v3/services?type=compute").json()["services"][0]["id"]
+    body = {"endpoint_group": {"name": "g", "filters": {"service_id": compute}}}
+    group = admin(cloud, "POST", "/v3/OS-EP-FILTER/endpoint_groups", body).json()
+    project = cloud.context("demo").project_id
+    one = f"/v3/OS-EP-FILTER/endpoint_groups/{group['endpoint_group']['id']}/projects/{project}"
+    assert [admin(cloud, "PUT", one).status for _ in range(2)] == [204, 409]
+    assert catalog(cloud) == {"compute": ["http://compute.fakecloud.test/v2.1"]}
+    assert admin(cloud, "DELETE", one).status == 204
+    assert len(catalog(cloud)) == 5
+
+
+def test_an_endpoint_url_naming_the_user_is_filled_in_per_token(cloud):
+    service = admin(cloud, "POST", "/v3/services", {"service": {"type": "object-store"}})
+    body = {"service_id": service.json()["service"]["id"], "interface": "public",
+            "url": "http://swift.test/$(user_id)s"}  # fmt: skip
+    assert admin(cloud, "POST", "/v3/endpoints", {"endpoint": body}).status == 201
+    assert catalog(cloud)["object-store"] == [f"http://swift.test/{cloud.context('demo').user_id}"]

@@ -390,3 +390,73 @@ add("endpoint-delete-again", None, "DELETE", EP + "/{e1}")
 add("service-delete", None, "DELETE", SV + "/{s1}")
 add("region-delete-r2", None, "DELETE", RG + "/R2")
 q("region-get-r3-gone", RG + "/R3")
+
+# -- session 30 (ks5): role updates, domain-specific roles, groups' system grants, endpoint
+# groups, and the catalog writes' missing objects and string flags ----------------------------
+R = "/v3/roles"
+add("role-create-r5", b({"role": {"name": "r5"}}), path=R, keep=("r5", ["role", "id"]))
+add("role-update", b({"role": {"name": "r5b", "description": "d"}}), "PATCH", R + "/{r5}")
+add("role-update-domain", b({"role": {"domain_id": "default"}}), "PATCH", R + "/{r5}")
+add("role-update-id", b({"role": {"id": "x"}}), "PATCH", R + "/{r5}")
+add("role-update-missing", b({"role": {"name": "x"}}), "PATCH", R + "/" + NO_SUCH)
+add("role-update-member", b({"role": {"name": "x"}}), "PATCH", R + "/{r5}", user="member")
+add("role-update-immutable", b({"role": {"name": "crew"}}), "PATCH", R + "/{member_rid}")
+add("role-update-dup", b({"role": {"name": "reader"}}), "PATCH", R + "/{r5}")
+add("domain-create-d5", b({"domain": {"name": "d5"}}), path="/v3/domains", user="system",
+    keep=("d5", ["domain", "id"]))  # fmt: skip
+add("project-create-p5", b({"project": {"name": "p5", "domain_id": "{d5}"}}), path=P,
+    keep=("p5", ["project", "id"]))  # fmt: skip
+add("domain-role-create", b({"role": {"name": "dr5", "domain_id": "{d5}"}}), path=R,
+    keep=("dr5", ["role", "id"]))  # fmt: skip
+add("domain-role-create-dup", b({"role": {"name": "dr5", "domain_id": "{d5}"}}), path=R)
+q("domain-roles", R + "?domain_id={d5}", user="system")
+q("domain-role-show", R + "/{dr5}", user="system")
+add("domain-role-implied-by-global", None, "PUT", R + "/{reader_rid}/implies/{dr5}")
+add("domain-role-implies", None, "PUT", R + "/{dr5}/implies/{reader_rid}")
+add("domain-role-grant-mismatch", None, "PUT",
+    "/v3/projects/{demo_pid}/users/{demo_uid}/roles/{dr5}")  # fmt: skip
+add("domain-role-grant-system", None, "PUT", "/v3/system/users/{demo_uid}/roles/{dr5}",
+    user="system")  # fmt: skip
+add("domain-role-grant", None, "PUT", "/v3/projects/{p5}/users/{demo_uid}/roles/{dr5}")
+q("domain-role-assignments", "/v3/role_assignments?scope.project.id={p5}", user="system")
+q("domain-role-effective", "/v3/role_assignments?effective&scope.project.id={p5}", user="system")
+add("group-create-g5", b({"group": {"name": "g5"}}), path="/v3/groups",
+    keep=("g5", ["group", "id"]))  # fmt: skip
+SG = "/v3/system/groups/{g5}/roles"
+add("system-group-grant", None, "PUT", SG + "/{reader_rid}", user="system")
+add("system-group-check", None, "HEAD", SG + "/{reader_rid}", user="system")
+q("system-group-roles", SG, user="system")
+q("system-group-assignments", "/v3/role_assignments?scope.system=all&group.id={g5}",
+  user="system")  # fmt: skip
+add("system-group-revoke", None, "DELETE", SG + "/{reader_rid}", user="system")
+add("system-group-check-gone", None, "HEAD", SG + "/{reader_rid}", user="system")
+add("system-group-grant-member", None, "PUT", SG + "/{reader_rid}", user="member")
+EG = "/v3/OS-EP-FILTER/endpoint_groups"
+add("epgroup-no-filters", b({"endpoint_group": {"name": "eg"}}), path=EG)
+add("epgroup-empty-filters", b({"endpoint_group": {"name": "eg", "filters": {}}}), path=EG)
+add("epgroup-bad-filter", b({"endpoint_group": {"name": "eg", "filters": {"url": "x"}}}), path=EG)
+add("epgroup-create", b({"endpoint_group": {"name": "eg1", "description": "d",
+    "filters": {"interface": "public"}}}), path=EG,
+    keep=("eg1", ["endpoint_group", "id"]))  # fmt: skip
+q("epgroup-show", EG + "/{eg1}", user="system")
+q("epgroups", EG, user="system")
+add("epgroup-update", b({"endpoint_group": {"name": "eg1b"}}), "PATCH", EG + "/{eg1}")
+add("epgroup-project", None, "PUT", EG + "/{eg1}/projects/{demo_pid}")
+add("epgroup-project-again", None, "PUT", EG + "/{eg1}/projects/{demo_pid}")
+q("epgroup-project-show", EG + "/{eg1}/projects/{demo_pid}", user="system")
+q("epgroup-projects", EG + "/{eg1}/projects", user="system")
+q("epgroup-endpoints", EG + "/{eg1}/endpoints", user="system")
+q("project-epgroups", "/v3/OS-EP-FILTER/projects/{demo_pid}/endpoint_groups", user="system")
+q("project-endpoints", "/v3/OS-EP-FILTER/projects/{demo_pid}/endpoints", user="system")
+q("catalog-filtered", "/v3/auth/catalog", user="member")
+add("epgroup-project-delete", None, "DELETE", EG + "/{eg1}/projects/{demo_pid}")
+add("epgroup-project-delete-again", None, "DELETE", EG + "/{eg1}/projects/{demo_pid}")
+add("epgroup-delete", None, "DELETE", EG + "/{eg1}")
+q("epgroup-show-gone", EG + "/{eg1}", user="system")
+add("region-create-no-object", b({}), path="/v3/regions")
+add("service-create-yes", b({"service": {"type": "t5", "enabled": "yes"}}), path="/v3/services")
+add("service-create-no-object", b({}), path="/v3/services")
+add("domain-role-delete", None, "DELETE", R + "/{dr5}")
+add("role-delete-r5", None, "DELETE", R + "/{r5}")
+add("group-delete-g5", None, "DELETE", "/v3/groups/{g5}")
+add("project-delete-p5", None, "DELETE", P + "/{p5}")
