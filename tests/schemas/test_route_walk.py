@@ -1817,6 +1817,76 @@ def _keystone_app_creds_and_credentials(w: World, profile: str) -> None:
     assert cloud.request("identity", "DELETE", path, user="admin").status == 204
 
 
+_EPF = "/v3/OS-EP-FILTER"
+_EPG = f"{_EPF}/endpoint_groups"
+_EPG_ONE = f"{_EPG}/{{endpoint_group_id}}"
+_EPG_PROJECT = f"{_EPG_ONE}/projects/{{project_id}}"
+_PROJECT_EP = f"{_EPF}/projects/{{project_id}}/endpoints"
+_SYSTEM_GROUP = "/v3/system/groups/{group_id}/roles"
+_ENDPOINT_GROUP = {
+    "type": "object",
+    "required": ["id", "name", "description", "filters", "links"],
+    "properties": {
+        "id": ks.HEX32,
+        "name": {"type": "string"},
+        "description": {"type": ["string", "null"]},
+        "filters": {"type": "object"},
+        "links": ks.LINK_SELF,
+    },
+    "additionalProperties": False,
+}
+
+
+@walks("identity", "PATCH", "/v3/roles/{role_id}", _EPG_ONE)
+@walks("identity", "POST", _EPG)
+@walks("identity", "GET", _EPG, _EPG_ONE, f"{_EPG_ONE}/endpoints", f"{_EPG_ONE}/projects",
+       _EPG_PROJECT, f"{_EPF}/endpoints/{{endpoint_id}}/projects", _PROJECT_EP,
+       f"{_EPF}/projects/{{project_id}}/endpoint_groups", f"{_PROJECT_EP}/{{endpoint_id}}",
+       _SYSTEM_GROUP, f"{_SYSTEM_GROUP}/{{role_id}}")  # fmt: skip
+@walks("identity", "PUT", _EPG_PROJECT, f"{_PROJECT_EP}/{{endpoint_id}}",
+       f"{_SYSTEM_GROUP}/{{role_id}}")  # fmt: skip
+@walks("identity", "DELETE", _EPG_ONE, _EPG_PROJECT, f"{_PROJECT_EP}/{{endpoint_id}}",
+       f"{_SYSTEM_GROUP}/{{role_id}}")  # fmt: skip
+def _keystone_roles_endpoint_groups(w: World, profile: str) -> None:
+    cloud = w.cloud.fork()
+    d = cloud.keystone.directory
+
+    def req(method: str, path: str, body: Any = None) -> Any:
+        return cloud.request("identity", method, path, body, user="admin")
+
+    role = req("POST", "/v3/roles", {"role": {"name": "walk"}}).json()["role"]["id"]
+    r = req("PATCH", f"/v3/roles/{role}", {"role": {"name": "walked"}})
+    ks.check(r.json(), ks.single("role", ks.ROLE))
+    group = req("POST", "/v3/groups", {"group": {"name": "w"}}).json()["group"]["id"]
+    one = f"/v3/system/groups/{group}/roles/{d.role_by_name('reader').id}"
+    assert [req(m, one).status for m in ("PUT", "GET", "DELETE", "GET")] == [204, 204, 204, 404]
+    ks.check(req("GET", f"/v3/system/groups/{group}/roles").json(), ks.listing("roles", ks.ROLE))
+    body = {"endpoint_group": {"name": "walk", "filters": {"interface": "public"}}}
+    r = req("POST", _EPG, body)
+    ks.check(r.json(), ks.single("endpoint_group", _ENDPOINT_GROUP))
+    eg = f"{_EPG}/{r.json()['endpoint_group']['id']}"
+    r = req("PATCH", eg, {"endpoint_group": {"description": "d"}})
+    ks.check(r.json(), ks.single("endpoint_group", _ENDPOINT_GROUP))
+    ks.check(req("GET", _EPG).json(), ks.listing("endpoint_groups", _ENDPOINT_GROUP))
+    project = d.project_by_name("demo").id
+    endpoint = cloud.keystone.catalog.endpoint_records()[0]["id"]
+    assert [req(m, f"{eg}/projects/{project}").status for m in ("PUT", "GET")] == [204, 200]
+    assert [req(m, f"{_EPF}/projects/{project}/endpoints/{endpoint}").status
+            for m in ("PUT", "GET", "DELETE")] == [204, 204, 204]  # fmt: skip
+    endpoints = ks.listing("endpoints", {**ks.ENDPOINT, "additionalProperties": True})
+    for path, schema in (
+        (eg, ks.single("endpoint_group", _ENDPOINT_GROUP)),
+        (f"{eg}/endpoints", endpoints),
+        (f"{_EPF}/projects/{project}/endpoints", endpoints),
+        (f"{eg}/projects", ks.listing("projects", ks.PROJECT)),
+        (f"{_EPF}/endpoints/{endpoint}/projects", ks.listing("projects", ks.PROJECT)),
+        (f"{_EPF}/projects/{project}/endpoint_groups",
+         ks.listing("endpoint_groups", _ENDPOINT_GROUP)),
+    ):  # fmt: skip
+        ks.check(req("GET", path).json(), schema)
+    assert [req("DELETE", p).status for p in (f"{eg}/projects/{project}", eg)] == [204, 204]
+
+
 # -- migrations (nova 34.0.0 schemas/migrations.py, schemas/server_migrations.py) --------------
 
 
