@@ -426,7 +426,14 @@ SWITCHES = (
         "host and node: OS-EXT-AZ:availability_zone is '' while it has no host; before, it "
         "kept its last host's zone.",
         False,
-        (Change("19.0.0", "771b9eaa71", "Null out instance.availability_zone on shelve offload"),),
+        (
+            Change(
+                "19.0.0",
+                "771b9eaa71",
+                "Null out instance.availability_zone on shelve offload",
+                backports=(Backport("17.0.10", "437211bf37"), Backport("18.0.2", "b3060a9d31")),
+            ),
+        ),
     ),
     Switch(
         "instance_compute_id",

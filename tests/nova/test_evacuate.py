@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv
+from tests.nova.test_volume_encryption_reads import READ, _encrypted_type, _volume
 
 
 def down(env, host="cmp-1", forced=True):
@@ -50,6 +51,10 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
     env = NovaEnv("upstream")
     sid = env.boot("a")
     assert shown(env, sid)[1] == "cmp-1"
+    plain = _volume(env, volume_type=_encrypted_type(env, "plain"))
+    body = {"volumeAttachment": {"volumeId": plain}}
+    assert env.request("POST", f"/v2.1/servers/{sid}/os-volume_attachments", body).status == 200
+    env.cloud.run_until_idle()
     down(env)
     resp = evacuate(env, sid)
     assert (resp.status, resp.content()) == (200, b"")
@@ -77,9 +82,12 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
     ]
     # the dead host still has its guest; back up, it destroys it before anything else
     assert sid in env.nova.hosts["cmp-1"].driver.domains
+    reads = len(env.cloud.trace.filter(kind="http.request", call=READ))
     env.nova.restart_compute("cmp-1", down_s=1.0)
     env.cloud.run_until_idle()
     assert sid not in env.nova.hosts["cmp-1"].driver.domains
+    # its destroy disconnected the encrypted volume: the metadata read once more
+    assert len(env.cloud.trace.filter(kind="http.request", call=READ)) == reads + 1
     assert migrations(env) == [("evacuation", "completed", "cmp-1", "cmp-2")]
     assert shown(env, sid) == ("ACTIVE", "cmp-2", None)
     assert env.cloud.check_invariants() == []

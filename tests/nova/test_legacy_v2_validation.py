@@ -317,12 +317,13 @@ def test_launched_on_stays_with_the_host_that_built_the_server():
 
 @pytest.mark.parametrize(
     ("profile", "count", "zone"),
-    [("nova-18.3.0", 1, "nova"), ("nova-20.6.1", 1, ""), ("nova-21.0.0", 0, "")],
+    [("nova-18.0.1", 1, "nova"), ("nova-20.6.1", 1, ""), ("nova-21.0.0", 0, "")],
 )
 def test_an_offloaded_server_keeps_launched_on_before_21_0_0(profile, count, zone):
     """``_nil_out_instance_obj_host_and_node`` clears ``launched_on`` from 0e67e71974
-    (21.0.0) and the availability zone from 771b9eaa71 (19.0.0); before, a shelved-offloaded
-    server (shelved_offload_time 0) keeps its host's. The unshelve's host gives the zone back."""
+    (21.0.0) and the availability zone from 771b9eaa71 (19.0.0; 17.0.10, 18.0.2); before, a
+    shelved-offloaded server (shelved_offload_time 0) keeps its host's. The unshelve's host
+    gives the zone back."""
     env = NovaEnv(profile)
     sid = env.boot("a")
     assert env.action(sid, {"shelve": None}).status == 202

@@ -186,3 +186,14 @@ def test_power_update_on_libvirt_records_a_fault_and_reverts_the_task():
         e["event_type"] for e in env.cloud.trace.filter(kind="notification", priority="ERROR")
     ] == ["power_update", "external_instance_event"]
     assert env.server(sid)["status"] == "ACTIVE"
+    # one request, three actions: the host's events go to the last (the latest by request id),
+    # and both finishes to its first row (action_event_finish's first()): the Error on it,
+    # the second event unfinished
+    (req,) = {e["request_id"] for e in env.cloud.trace.filter(kind="nova.action", action="stop")}
+    shown = env.request(
+        "GET", f"/v2.1/servers/{sid}/os-instance-actions/{req}", user="admin", microversion="2.76"
+    ).json()["instanceAction"]
+    assert [(e["event"], e["result"], e["finish_time"] is None) for e in shown["events"]] == [
+        ("compute_power_update", "Error", False),
+        ("compute_power_update", None, True),
+    ]

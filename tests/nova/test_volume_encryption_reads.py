@@ -62,7 +62,8 @@ def _encrypted_type(env: NovaEnv, provider: str) -> str:
 def test_a_torn_down_guest_reads_the_encryption_of_each_volume_qemu_did_not_decrypt():
     """``_disconnect_volume`` with no metadata handed down: a hard reboot's and a terminate's
     ``destroy`` (a start's too) read a ``plain`` (cryptsetup) volume's encryption; a LUKS one
-    has a libvirt secret on the host, so nothing is read."""
+    has a libvirt secret on the host, so nothing is read. The hard reboot's reconnect
+    (``_connect_volume``) reads the plain one's again; the LUKS one's secret was kept."""
     env = NovaEnv("upstream")
     sid = env.boot()
     plain = _volume(env, volume_type=_encrypted_type(env, "plain"))
@@ -80,12 +81,28 @@ def test_a_torn_down_guest_reads_the_encryption_of_each_volume_qemu_did_not_decr
     assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
-    assert reads()[len(attached) :] == [plain]
+    assert reads()[len(attached) :] == [plain] * 2
     for action in ("os-stop", "os-start"):  # libvirt's power_on is a hard reboot
         assert env.action(sid, {action: None}).status == 202
         env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
-    assert reads()[len(attached) :] == [plain, plain]
+    assert reads()[len(attached) :] == [plain] * 4
     assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
     env.cloud.run_until_idle()
-    assert reads()[len(attached) :] == [plain, plain, plain]
+    assert reads()[len(attached) :] == [plain] * 5
+
+
+def test_a_hard_reboot_reconnect_reads_a_luks_volume_until_its_secret_is_kept():
+    """Until 24.0.0 (23.1.0) ``_hard_reboot``'s ``destroy`` deletes a LUKS volume's libvirt
+    secret, so the reconnect reads its encryption again."""
+    env = NovaEnv("nova-23.0.0")
+    sid = env.boot()
+    luks = _volume(env, volume_type=_encrypted_type(env, "luks"))
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": luks}}).status == 200
+    env.cloud.run_until_idle()
+    before = len(env.cloud.trace.filter(kind="http.request", call=READ))
+    assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert len(env.cloud.trace.filter(kind="http.request", call=READ)) == before + 1

@@ -24,7 +24,10 @@ a reschedule: ERROR. Any other failure: ERROR, the fault its own.
 The dead host keeps its guest until its nova-compute starts again: ``init_host`` first destroys
 the guests of the servers evacuated from it (migrations ``accepted``, ``pre-migrating`` or
 ``done``, then ``completed``: from 20.0.0, 19.0.1 and 18.3.0 every one, before only those
-whose guest was found) and leaves them out of ``_init_instance``.
+whose guest was found), disconnecting their volumes as a delete does (an encrypted volume's
+metadata read from Cinder unless QEMU decrypted it, an error only logged), and leaves them out
+of ``_init_instance``. Not modelled: the destroy's ``check_instance_shared_storage`` RPC call
+to the destination (it answers: no shared storage).
 """
 
 from __future__ import annotations
@@ -179,10 +182,13 @@ def _late_group_check(manager: Any, instance: Any) -> None:
     )
 
 
-def destroy_evacuated(manager: Any) -> set[str]:
-    """``_destroy_evacuated_instances`` at a restart: the guests still here of the servers
-    evacuated from this host are destroyed and those migrations ``completed``; returns the
-    servers' uuids, which ``_init_instance`` leaves alone."""
+def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str]]:
+    """``_destroy_evacuated_instances`` at a restart (`context`: ``init_host``'s): the guests
+    still here of the servers evacuated from this host are destroyed (``driver.destroy`` with
+    the server's volumes: `_destroy_guest`) and those migrations ``completed``; returns the
+    servers' uuids, which ``_init_instance`` leaves alone. From `ALL_COMPLETED` every guest is
+    destroyed first and every migration completed after (two loops); before, one loop over the
+    guests found, each completed after its destroy."""
     db = manager.db
     found = {}
     for migration in db.migrations.values():
@@ -193,17 +199,37 @@ def destroy_evacuated(manager: Any) -> set[str]:
         ):
             found[migration.instance_uuid] = migration
     every = ALL_COMPLETED.reaches(manager.switches.release)
-    for uuid, migration in found.items():
-        local = uuid in manager.driver.domains
-        if local:
-            manager._log(
-                uuid,
-                "info",
-                "Destroying instance as it has been evacuated from this host but still exists "
-                "in the hypervisor",
-            )
-            manager.driver.destroy(SimpleNamespace(uuid=uuid))  # the row may be gone
-        row = db.instance_row(uuid)
-        if (local or every) and row is not None and not row.deleted:
-            db.migration_save(migration, "completed", manager.actor)
+    local = [uuid for uuid in found if uuid in manager.driver.domains]
+    for uuid in local:
+        yield from _destroy_guest(manager, context, uuid, every)
+        if not every:
+            _complete(db, manager.actor, found[uuid])
+    if every:
+        for migration in found.values():
+            _complete(db, manager.actor, migration)
     return set(found)
+
+
+def _destroy_guest(manager: Any, context: Any, uuid: str, every: bool) -> Generator:
+    """One evacuated server's guest destroyed here (``destroy_disks``: the destination does
+    not see this host's files): its volumes disconnected first (``cleanup``: each one's
+    encryption read unless QEMU decrypted it, an error only logged); a server deleted since
+    has no mappings to disconnect (``bdi = {}``)."""
+    message = (
+        "Destroying instance as it has been evacuated from this host but still exists in the "
+        "hypervisor"
+        if every
+        else "Deleting instance as it has been evacuated from this host"
+    )
+    manager._log(uuid, "info", message)
+    row = manager.db.instance_row(uuid)
+    if row is not None and not row.deleted:
+        yield from manager._cleanup_volumes_read(context, row, manager.db.bdms_by_instance(uuid))
+    manager.driver.destroy(SimpleNamespace(uuid=uuid))  # the row may be gone
+
+
+def _complete(db: Any, actor: str, migration: Any) -> None:
+    """The evacuation ``completed``, unless its server was deleted since."""
+    row = db.instance_row(migration.instance_uuid)
+    if row is not None and not row.deleted:
+        db.migration_save(migration, "completed", actor)

@@ -231,7 +231,7 @@ class ComputeManager:
         if self.db.migrations:
             from fakecloud.nova.compute import evacuate_manager
 
-            evacuated = evacuate_manager.destroy_evacuated(self)
+            evacuated = yield from evacuate_manager.destroy_evacuated(self, _INIT_HOST_CONTEXT)
         for instance, reboot_type in self.init_host(evacuated):
             # _init_instance deletes or reboots itself, before the RPC server starts.
             if reboot_type == INIT_DELETE:
@@ -816,10 +816,17 @@ class ComputeManager:
         yield from encryptors.disconnect_all(self.nova, context, bdms, ignored)
 
     def _disconnect(self, context: Any, uuid: str) -> Callable[[], Generator]:
-        """What libvirt's ``_hard_reboot`` (a hard reboot, a power on) does in its
-        ``destroy``, for the driver to run then: each volume's ``_disconnect_volume``
-        (`encryptors.disconnect_all`, an error raised)."""
-        return lambda: encryptors.disconnect_all(self.nova, context, self.db.bdms_by_instance(uuid))
+        """What libvirt's ``_hard_reboot`` (a hard reboot, a power on) does to the volumes
+        between its ``destroy`` and the guest's start, for the driver to run then: each
+        volume's ``_disconnect_volume`` (`encryptors.disconnect_all`), then its
+        ``_connect_volume`` (`encryptors.reconnect_all`); an error raised."""
+
+        def cycle() -> Generator[Any, Any, None]:
+            bdms = self.db.bdms_by_instance(uuid)
+            yield from encryptors.disconnect_all(self.nova, context, bdms)
+            yield from encryptors.reconnect_all(self.nova, context, bdms)
+
+        return cycle
 
     # -- deferred delete (`fakecloud.nova.compute.deferred_delete`) -------------------------
 

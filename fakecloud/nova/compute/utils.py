@@ -396,7 +396,8 @@ class EventReporter:
 
 def nil_out_host_and_node(instance: Any, switches: Any) -> None:
     """The server leaves its host (``_nil_out_instance_obj_host_and_node``): host and node
-    cleared, and from 19.0.0 its availability zone (switch ``availability_zone_cleared``)."""
+    cleared, and from 19.0.0 (17.0.10, 18.0.2) its availability zone (switch
+    ``availability_zone_cleared``)."""
     instance.host = instance.node = None
     if switches.availability_zone_cleared:
         instance.availability_zone = None
