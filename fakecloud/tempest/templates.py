@@ -120,10 +120,12 @@ snapshot = true
 clone = true
 extend_attached_volume = true
 enable_volume_image_dep_tests = true
-# cinder-tempest-plugin's flags: reverts to a snapshot are served (3.40); consistency groups
-# are not: no backend here implements them (a consistency group ends `error`, as in Cinder
-# on LVM: the driver's NotImplementedError), and none replicates
+# cinder-tempest-plugin's flags: reverts to a snapshot are served (3.40), and many volumes,
+# snapshots, backups and attachments at once; consistency groups are not: no backend here
+# implements them (a consistency group ends `error`, as in Cinder on LVM: the driver's
+# NotImplementedError), and none replicates
 volume_revert = true
+concurrency_tests = true
 consistency_group = false
 replication = false
 # one LVM backend, nothing to manage
