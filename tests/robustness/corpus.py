@@ -388,15 +388,118 @@ _SESSION29: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [],
     ),
 }
+_CREATE_INFO = {"snapshot_id": "{volume_snapshot_id}", "type": "qcow2", "new_file": "v.s1"}
+#: ``delete_info`` of an assisted snapshot delete, as Cinder's NFS driver sends it (URL-encoded
+#: JSON naming the attached volume, the file to merge and the merge target).
+_DELETE_INFO = (
+    "delete_info=%7B%22volume_id%22%3A%22{attached_volume_id}%22%2C%22type%22%3A%22qcow2%22%2C"
+    "%22file_to_merge%22%3A%22v.s1%22%2C%22merge_target_file%22%3Anull%7D"
+)
+#: Session 30: the rest of session 29's routes: Keystone's catalog writes, project tags in
+#: lists, OS-INHERIT in role assignments; Nova's assisted snapshots and power-update (the
+#: server external events' row); Cinder's cgsnapshot and consistency group lists, a group made
+#: from a source and its replication's other actions.
+_SESSION30: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("identity", "POST", "/v3/regions"): (
+        [
+            {"region": {"id": "R3", "description": "d", "parent_region_id": "{region_id}"}},
+            {"region": {}},
+        ],
+        [],
+    ),
+    ("identity", "PUT", "/v3/regions/{region_id}"): ([{"region": {"description": "d"}}], []),
+    ("identity", "PATCH", "/v3/regions/{region_id}"): (
+        [{"region": {"description": "d", "parent_region_id": None}}],
+        [],
+    ),
+    ("identity", "GET", "/v3/regions"): ([], ["parent_region_id={region_id}"]),
+    ("identity", "POST", "/v3/services"): (
+        [{"service": {"type": "volumev3", "name": "c", "enabled": False, "description": "d"}}],
+        [],
+    ),
+    ("identity", "PATCH", "/v3/services/{service_id}"): (
+        [{"service": {"enabled": False}}, {"service": {"type": "t2", "name": "n"}}],
+        [],
+    ),
+    ("identity", "GET", "/v3/services"): ([], ["type=compute", "name=swift"]),
+    ("identity", "POST", "/v3/endpoints"): (
+        [
+            {
+                "endpoint": {
+                    "service_id": "{catalog_service_id}",
+                    "interface": "internal",
+                    "url": "http://x.test/$(project_id)s",
+                    "region_id": "{region_id}",
+                    "enabled": True,
+                }
+            },
+            {
+                "endpoint": {
+                    "service_id": "{catalog_service_id}",
+                    "interface": "admin",
+                    "url": "http://x.test",
+                    "region": "R9",
+                }
+            },
+        ],
+        [],
+    ),  # fmt: skip
+    ("identity", "PATCH", "/v3/endpoints/{endpoint_id}"): (
+        [
+            {"endpoint": {"url": "http://y.test/$(tenant_id)s", "interface": "admin"}},
+            {"endpoint": {"region_id": "RegionOne", "enabled": False}},
+        ],
+        [],
+    ),
+    ("identity", "GET", "/v3/endpoints"): (
+        [],
+        ["interface=public&service_id={catalog_service_id}", "region_id={region_id}"],
+    ),
+    ("identity", "GET", "/v3/projects/{project_id}/tags"): ([], []),
+    ("compute", "POST", "/v2.1/os-assisted-volume-snapshots"): (
+        [
+            {"snapshot": {"volume_id": "{attached_volume_id}", "create_info": _CREATE_INFO}},
+            {
+                "snapshot": {
+                    "volume_id": "{volume_id}",
+                    "create_info": {**_CREATE_INFO, "id": "{volume_snapshot_id}"},
+                }
+            },
+        ],
+        [],
+    ),  # fmt: skip
+    ("compute", "DELETE", "/v2.1/os-assisted-volume-snapshots/{id}"): ([], [_DELETE_INFO]),
+    ("volume", "GET", "/v3/cgsnapshots/detail"): ([], ["all_tenants=1", "limit=1&offset=0"]),
+    ("volume", "GET", "/v3/consistencygroups/detail"): (
+        [],
+        ["all_tenants=1&limit=1", "name=cg&status=error&sort=name:asc"],
+    ),
+    ("volume", "POST", "/v3/groups/action"): (
+        [{"create-from-src": {"name": "g2", "source_group_id": "{group_id}"}}],
+        [],
+    ),
+}
+_SESSION29[("identity", "GET", "/v3/projects")] = (
+    [],
+    ["name=demo", "domain_id=default&enabled=true", "tags=blue", "tags-any=blue,x&not-tags=y"],
+)
+_SESSION29[("identity", "GET", "/v3/role_assignments")] = (
+    [],
+    [
+        "user.id=x&scope.project.id=y",
+        "include_names=1",
+        "effective&include_subtree=1",
+        "scope.OS-INHERIT:inherited_to=projects&group.id={ks_group_id}",
+        "effective&scope.project.id={child_project_id}&include_names",
+    ],
+)
+_SESSION29[("volume", "POST", "/v3/groups/{id}/action")][0].extend(
+    [{"disable_replication": {}}, {"reset_status": {"status": "available"}}]
+)
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
-    ("identity", "GET", "/v3/projects"): ([], ["name=demo", "domain_id=default&enabled=true"]),
     ("identity", "GET", "/v3/users"): ([], ["name=demo", "domain_id=default"]),
-    ("identity", "GET", "/v3/role_assignments"): (
-        [],
-        ["user.id=x&scope.project.id=y", "include_names=1", "effective&include_subtree=1"],
-    ),
     ("compute", "POST", "/v2.1/servers"): (
         [
             {"server": {**_SERVER, "metadata": {"k": "v"}, "min_count": 1, "max_count": 2}},
@@ -594,6 +697,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     **_MIGRATIONS,
     **_SERVER_WRITES,
     **_SESSION29,
+    **_SESSION30,
 }
 
 #: Odd values a body's leaf may become.
@@ -613,6 +717,7 @@ ODD = st.sampled_from(
         "",
         " ",
         "x" * 300,
+        "\u4e2d" * 256,  # over a 255-character limit, 768 bytes of UTF-8
         "\u00e9\u4e2d\U0001f600",
         "\u0000",
         "\ud800",

@@ -84,6 +84,13 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "groups": ["group_id"],
         "group_types": ["group_type_id"],
         "consistencygroups": ["consistencygroup_id"],
+        # Session 30: the rest of session 29's (catalog writes, OS-INHERIT, project tags,
+        # cgsnapshots, Nova's assisted snapshots, which name Cinder's snapshots).
+        "regions": ["region_id"],
+        "endpoints": ["endpoint_id"],
+        "cgsnapshots": ["cgsnapshot_id"],
+        "os-assisted-volume-snapshots": ["volume_snapshot_id"],
+        "domains": ["domain_id"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.
@@ -101,6 +108,12 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         keys = ["request_id"]
     elif name == "group_id":  # Keystone's (Cinder's groups take {id})
         keys = ["ks_group_id"]
+    elif name == "service_id":  # Keystone's catalog (Nova's and Cinder's services take {id})
+        keys = ["catalog_service_id"]
+    elif name == "role_id":
+        keys = ["member_role_id", "implied_role_id"]
+    elif name == "tag" and before == "tags":
+        keys = ["project_tag"]
     return [ids[k] for k in keys if k in ids] + words.get(before, [])
 
 

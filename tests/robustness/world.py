@@ -183,6 +183,41 @@ def _session29(cloud: Any, ids: dict[str, str]) -> None:
     cloud.run_until_idle()
 
 
+def _session30(cloud: Any, ids: dict[str, str]) -> None:
+    """The rest of session 29's surfaces, for session 30's fuzzing: a region, a service and an
+    endpoint written in Keystone's catalog, a tag on demo's project, the ops group's member role
+    inherited below demo's project (OS-INHERIT), and a cgsnapshot of the consistency group."""
+    req = cloud.request
+
+    def admin(service: str, method: str, path: str, body: Any, status: int, *keys: str) -> Any:
+        value = _ok(req(service, method, path, body=body, user="admin"), status)
+        for key in keys:
+            value = value[key]
+        return value
+
+    ids["region_id"] = admin("identity", "POST", "/v3/regions", {"region": {"id": "R2"}}, 201,
+                             "region", "id")  # fmt: skip
+    body = {"service": {"type": "object-store", "name": "swift"}}
+    ids["catalog_service_id"] = admin("identity", "POST", "/v3/services", body, 201, "service",
+                                      "id")  # fmt: skip
+    endpoint = {"service_id": ids["catalog_service_id"], "interface": "public",
+                "url": "http://swift.test/v1/AUTH_$(project_id)s", "region_id": "R2"}  # fmt: skip
+    ids["endpoint_id"] = admin("identity", "POST", "/v3/endpoints", {"endpoint": endpoint}, 201,
+                               "endpoint", "id")  # fmt: skip
+    ids["project_tag"] = "blue"
+    req("identity", "PUT", f"/v3/projects/{ids['project_id']}/tags/blue", user="admin")
+    ids["domain_id"] = "default"
+    ids["member_role_id"] = admin("identity", "GET", "/v3/roles?name=member", None, 200,
+                                  "roles")[0]["id"]  # fmt: skip
+    path = (f"/v3/OS-INHERIT/projects/{ids['project_id']}/groups/{ids['ks_group_id']}/roles/"
+            f"{ids['member_role_id']}/inherited_to_projects")  # fmt: skip
+    admin("identity", "PUT", path, None, 204)
+    body = {"cgsnapshot": {"consistencygroup_id": ids["consistencygroup_id"], "name": "cgs"}}
+    made = req("block-storage", "POST", "/v3/{project_id}/cgsnapshots", body)
+    ids["cgsnapshot_id"] = _ok(made, 202)["cgsnapshot"]["id"]
+    cloud.run_until_idle()
+
+
 def build(profile: str, seed: int = 5, config: dict | None = None) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -281,6 +316,7 @@ def build(profile: str, seed: int = 5, config: dict | None = None) -> World:
     _session17(cloud, ids)
     _session18(cloud, ids)
     _session29(cloud, ids)
+    _session30(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]
