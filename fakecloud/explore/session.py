@@ -243,7 +243,7 @@ def _case_report(
     if case_report.groups:
         case_report.names = ready.names()
         case_report.actions = {
-            i.name: next(iter(i.step["body"]))
+            i.name: _action(i.step["body"])
             for i in ready.spec.inserts
             if isinstance(i.step.get("body"), dict) and i.step["body"]
         }
@@ -280,6 +280,17 @@ def _first_seed_here(
 def _at_least(seeds: Iterable[int], n: int) -> bool:
     """Whether `seeds` are `n` or more (an iterable without a length: taken as many)."""
     return len(seeds) >= n if isinstance(seeds, Sized) else True
+
+
+def _action(body: dict[str, Any]) -> str:
+    """A request body's action as a report shows it: its key, and the first plain value under
+    it (``reboot HARD``, ``resize 2``, ``os-stop``)."""
+    key, value = next(iter(body.items()))
+    if isinstance(value, dict):
+        plain = [v for v in value.values() if isinstance(v, (str, int, float)) and v != ""]
+        if plain and not isinstance(plain[0], bool):
+            return f"{key} {plain[0]}"
+    return str(key)
 
 
 def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shrink: bool) -> None:
