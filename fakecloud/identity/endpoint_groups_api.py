@@ -165,8 +165,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
     def get_group_project(self, req: Request) -> Response:
         """``GET|HEAD .../endpoint_groups/{id}/projects/{project}``: the association."""
         pair = self._group_project(req, "identity:get_endpoint_group_in_project")
-        if pair not in ef.associations(self.keystone.catalog, "group_projects"):
-            raise exception.NotFound("Endpoint Group Project Association not found")
+        self._associated("group_projects", pair)
         group_id, project_id = pair
         # keystone's own link here: the path alone (_add_self_referential_link)
         link = f"/OS-EP-FILTER/endpoint_groups/{group_id}/projects/{project_id}"
@@ -182,10 +181,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
     def remove_group_project(self, req: Request) -> Response:
         """``DELETE .../endpoint_groups/{id}/projects/{project}``: 204."""
         pair = self._group_project(req, "identity:remove_endpoint_group_from_project")
-        if pair not in ef.associations(self.keystone.catalog, "group_projects"):
-            raise exception.NotFound("Endpoint Group Project Association not found")
-        ef.dissociate(self._writable(), "group_projects", pair)
-        return Response(204)
+        return self._dissociated("group_projects", pair)
 
     def list_project_groups(self, req: Request) -> Response:
         """``GET .../projects/{project}/endpoint_groups``."""
@@ -219,13 +215,23 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         self._project_named(project_id)
         return endpoint_id, project_id
 
-    def _associated(self, pair: tuple[str, str]) -> None:
-        if pair not in ef.associations(self.keystone.catalog, "project_endpoints"):
+    def _associated(self, kind: str, pair: tuple[str, str]) -> None:
+        """404 unless association `pair` of `kind` is held, in the SQL driver's words."""
+        if pair not in ef.associations(self.keystone.catalog, kind):
+            if kind == "group_projects":
+                raise exception.NotFound("Endpoint Group Project Association not found")
             raise exception.NotFound(f"Endpoint {pair[0]} not found in project {pair[1]}")
+
+    def _dissociated(self, kind: str, pair: tuple[str, str]) -> Response:
+        """Remove association `pair` of `kind` (404 if not held): 204."""
+        self._associated(kind, pair)
+        ef.dissociate(self._writable(), kind, pair)
+        return Response(204)
 
     def check_project_endpoint(self, req: Request) -> Response:
         """``GET|HEAD .../projects/{project}/endpoints/{endpoint}``: 204 if associated."""
-        self._associated(self._project_endpoint(req, "identity:check_endpoint_in_project"))
+        pair = self._project_endpoint(req, "identity:check_endpoint_in_project")
+        self._associated("project_endpoints", pair)
         return Response(204)
 
     def add_project_endpoint(self, req: Request) -> Response:
@@ -239,9 +245,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         but the association)."""
         _require_admin(req, "identity:remove_endpoint_from_project")
         pair = (req.params["endpoint_id"], req.params["project_id"])
-        self._associated(pair)
-        ef.dissociate(self._writable(), "project_endpoints", pair)
-        return Response(204)
+        return self._dissociated("project_endpoints", pair)
 
     def list_endpoint_projects(self, req: Request) -> Response:
         """``GET .../endpoints/{endpoint}/projects``: the projects associated with it."""

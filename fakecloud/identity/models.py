@@ -461,7 +461,7 @@ class Directory:
             name = todo.pop(0)
             if name not in out:
                 out.append(name)
-                todo.extend(self._role_by_name[name].implies)
+                todo.extend(self.role_of(name).implies)
         return tuple(out)
 
     def effective_roles(

@@ -231,14 +231,7 @@ class WrittenDirectory(Directory):
     def implied(self, names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """`Directory.implied` of role keys, the domain-specific roles left out once they
         brought what they imply."""
-        out: list[str] = []
-        todo = list(names)
-        while todo:
-            key = todo.pop(0)
-            if key not in out:
-                out.append(key)
-                todo.extend(self.role_of(key).implies)
-        return tuple(key for key in out if key in self._role_by_name)
+        return tuple(key for key in super().implied(names) if key in self._role_by_name)
 
     def add_role(self, role: Role, extra: dict[str, Any]) -> None:
         """Add a role (implying none); a domain-specific one has ``domain_id`` in `extra`."""
