@@ -338,29 +338,21 @@ def test_a_fault_on_what_the_run_deleted_stays_on_the_path_by_the_links_at_t0():
 # A retype of web's attached data to ceph: Cinder makes a temporary volume there and asks Nova
 # to swap to it; Nova's read of that volume fails (500), and Cinder deletes it: no row at the end
 # pairs it with data. Cinder's record of the migration does.
-RETYPED = """
-name: retyped
-cloud:
-  profile: upstream
-  config:
-    cinder:
-      backends: {lvm: {kind: lvm-thin}, ceph: {kind: rbd}}
-      volume_types: {__DEFAULT__: {backend: lvm}, fast: {backend: ceph}}
-  images:
-    cirros: {existing: cirros-0.6.2-x86_64-disk}
-  volumes:
-    data: {body: {size: 1}}
-  servers:
-    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
-steps:
-  - {name: attach, request: "POST /servers/${servers.web.id}/os-volume_attachments",
-     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}}
-  - {name: temp-unread, fault: {point: volume_api.get, error: CinderServerError, at: 9, nth: 2}}
-  - {name: retype, at: 5, request: "POST /v3/${project_id}/volumes/${volumes.data.id}/action",
-     body: {os-retype: {new_type: fast, migration_policy: on-demand}}}
-expect:
-  invariants: [no_unexpected_500]
-"""
+RETYPED = ATTACH.split("expect:")[0].replace(
+    "  profile: upstream\n",
+    "  profile: upstream\n"
+    "  config:\n"
+    "    cinder:\n"
+    "      backends: {lvm: {kind: lvm-thin}, ceph: {kind: rbd}}\n"
+    "      volume_types: {__DEFAULT__: {backend: lvm}, fast: {backend: ceph}}\n",
+) + (
+    "  - {name: temp-unread, fault: {point: volume_api.get, error: CinderServerError, at: 9,"
+    " nth: 2}}\n"
+    '  - {name: retype, at: 5, request: "POST /v3/${project_id}/volumes/${volumes.data.id}'
+    '/action",\n'
+    "     body: {os-retype: {new_type: fast, migration_policy: on-demand}}}\n"
+    "expect:\n  invariants: [no_unexpected_500]\n"
+)
 
 
 def test_a_fault_on_a_migrations_temporary_volume_is_on_the_path_of_the_swaps_500():
