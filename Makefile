@@ -40,14 +40,16 @@ lint: $(STAMP)
 # (docs/performance.md, "The suite's cost (session 24)", has the CPU-s of each; session 28 moved
 # tests/tools, identity, profiles and conformance to share 1: share 2 ended 3-7 s later on a
 # busy host; session 29 moved tests/identity back: share 1, with this session's state machine
-# and tests, ended 0.6-0.9 s later at load 1.6; at load 9-12 share 2 ends last either way).
+# and tests, ended 0.6-0.9 s later at load 1.6; at load 9-12 share 2 ends last either way;
+# session 30 moved it to share 1 again: share 2, grown by then, ended 1.0 s later on a quiet
+# host and 1.7-4.1 s later at load 11-13, 1.1-1.3 s with tests/identity moved).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended.
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
