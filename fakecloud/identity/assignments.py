@@ -177,6 +177,9 @@ def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
         link += f"/groups/{e.group_id}"
     role = d.roles[e.role_id]
     out["role"] = {"id": role.id, "name": role.name} if names else {"id": role.id}
+    role_domain = d.extra_of(role.id).get("domain_id") if names else None
+    if role_domain in d.domains:  # a domain-specific role's domain, named (13.0.0-30.0.0)
+        out["role"]["domain"] = {"id": role_domain, "name": d.domains[role_domain].name}
     if e.prior_role is not None:
         # keystone names the prior role in the assignment's link, and swaps the two in
         # ``prior_role``'s (``/prior_role/<implied>/implies/<prior>``)

@@ -24,7 +24,10 @@ from fakecloud.identity.admin_api import _require_admin
 from fakecloud.identity.api import _mapped
 from fakecloud.identity.inference_api import KeystoneInferenceApi
 from fakecloud.identity.models import Role
-from fakecloud.profiles.series import KEYSTONE_ROLE_DELETE_REREAD_SINCE
+from fakecloud.profiles.series import (
+    KEYSTONE_FLASK_CATALOG_SINCE,
+    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
+)
 
 
 class KeystoneRolesApi(KeystoneInferenceApi):
@@ -68,6 +71,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             lambda ref: _require_admin(
                 req, f"identity:create_{'domain_' if ref.get('domain_id') else ''}role"
             ),
+            absent=self._absent("create_role_wrapper"),
         )
         self._role_clash(ref["name"], ref.get("domain_id") or None)
         d = self.keystone.writable()
@@ -75,6 +79,18 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         d.add_role(role, role_records.stored(self._release, ref))
         self._traced("role_created", role.name, role.id)
         return Response(201, {"role": self._role(req, role)})
+
+    def _absent(self, controller: str) -> Any:
+        """A body without ``role``: 13.x-14.x's routes call `controller` without it (wsgi's
+        ``TypeError`` 400, Python 3's words); Flask's (15.0.0 on) read it as ``{}``."""
+
+        def refuse() -> None:
+            if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
+                raise exception.ValidationError(
+                    f"{controller}() missing 1 required positional argument: 'role'"
+                )
+
+        return refuse
 
     def _named_role(self, req: Request, action: str) -> Any:
         """The role the path names once the policy lets the caller on (Keystone enforces
@@ -97,6 +113,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             admin_schema.ROLE_UPDATE,
             "role",
             lambda _: self._named_role(req, "identity:update_role"),
+            absent=self._absent("update_role_wrapper"),
         )
         if ref.get("id") is not None and ref["id"] != role_id:
             raise exception.ValidationError("Cannot change ID")

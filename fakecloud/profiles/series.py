@@ -167,7 +167,8 @@ KEYSTONE_BODY_SCHEMA_SINCE = 27
 #: The regions' writes keep ``lazy_validate`` through 27.x (``api/regions.py``; their request
 #: body schema from 28.0.0). A region's, a service's or an endpoint's write without its object
 #: is refused in every release, each in its own words: 13.x-14.x's routes miss the controller's
-#: argument (wsgi's ``TypeError`` 400), Flask's resources (15.0.0 on) read it as None.
+#: argument (wsgi's ``TypeError`` 400), Flask's resources (15.0.0 on) read it as None (a
+#: role's write without its object: the same ``TypeError`` to 14.x, ``{}`` from 15.0.0).
 KEYSTONE_REGION_BODY_SCHEMA_SINCE = 28
 KEYSTONE_FLASK_CATALOG_SINCE = 15
 #: A role's own fields (``assignment/role_backends/sql*.py`` ``RoleTable.attributes``): id,

@@ -58,6 +58,11 @@ def test_a_domain_role_is_granted_in_its_domain_and_only_brings_what_it_implies(
     assert admin(cloud, "PUT", grant).status == 204
     found = admin(cloud, "GET", f"/v3/role_assignments?effective&scope.project.id={project_id}")
     assert [a["role"]["id"] for a in found.json()["role_assignments"]] == [reader]
+    named = admin(cloud, "GET", f"/v3/role_assignments?include_names&user.id={user}")
+    assert [a["role"].get("domain") for a in named.json()["role_assignments"]][-1] == {
+        "id": domain["id"],
+        "name": "d1",
+    }
 
 
 def test_a_groups_system_grant_is_listed_and_in_its_members_system_tokens(cloud):

@@ -420,6 +420,7 @@ add("domain-role-grant-system", None, "PUT", "/v3/system/users/{demo_uid}/roles/
 add("domain-role-grant", None, "PUT", "/v3/projects/{p5}/users/{demo_uid}/roles/{dr5}")
 q("domain-role-assignments", "/v3/role_assignments?scope.project.id={p5}", user="system")
 q("domain-role-effective", "/v3/role_assignments?effective&scope.project.id={p5}", user="system")
+q("domain-role-names", "/v3/role_assignments?include_names&scope.project.id={p5}", user="system")
 add("group-create-g5", b({"group": {"name": "g5"}}), path="/v3/groups",
     keep=("g5", ["group", "id"]))  # fmt: skip
 SG = "/v3/system/groups/{g5}/roles"
