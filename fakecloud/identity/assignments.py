@@ -77,6 +77,12 @@ def _grants(d: Any, f: Filters) -> list[_Entity]:
                     continue
                 for project in _below(d, g):  # held on each project below, not on its target
                     out.append(replace(kept, project_id=project.id, domain_id=None))
+        if f.inherited is True and not f.effective:
+            # the system's grants whatever `inherited` asks, after the others (Keystone's
+            # `_list_direct_role_assignments`, 13.0.4 to 30.0.0)
+            for a in d.assignments:
+                if a.system:
+                    out += _actors(d, f, _Entity(a.role_id, a.user_id, system=True))
     return [e for e in out if _in_scope(e, f)]
 
 

@@ -544,6 +544,11 @@ def _bodiless(response: Response) -> Response:
         return response
     bodiless = copy(response)  # its refusal kind kept
     bodiless.body = b""
+    headers = response.headers
+    if "Content-Type" not in headers and _no_content_type(headers):
+        # the type the server's line names for the body it does not send (`wire_headers`)
+        bodiless.headers = copy(headers)
+        bodiless.headers["Content-Type"] = _body_type(response.body)
     return bodiless
 
 

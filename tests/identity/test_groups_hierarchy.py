@@ -263,6 +263,12 @@ def test_an_inherited_grant_is_held_on_the_projects_below_its_target(cloud):
         {"scope": inherited, "user": {"id": user}, "role": {"id": member},
          "links": {"assignment": f"{base}/{member}/inherited_to_projects"}},
     ]  # fmt: skip
+    # Keystone lists the system's grants too, whatever `inherited_to` asks
+    only = admin(cloud, "GET", "/v3/role_assignments?scope.OS-INHERIT:inherited_to=projects")
+    assert [a["scope"] for a in only.json()["role_assignments"]] == [
+        inherited,
+        {"system": {"all": True}},
+    ]
     effective = admin(cloud, "GET", listed + "&effective").json()["role_assignments"]
     assert [(a["scope"], a["role"]["id"]) for a in effective] == [
         ({"project": {"id": child}, "OS-INHERIT:inherited_to": "projects"}, r)

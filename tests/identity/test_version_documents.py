@@ -4,6 +4,7 @@ import pytest
 from keystone_schemas import VERSION_DOC, VERSIONS_DOC, check
 
 from fakecloud import Cloud
+from fakecloud.transport.gateway import wire_headers
 
 
 def test_root_lists_v3_with_status_300_without_a_token():
@@ -39,6 +40,8 @@ def test_head_and_options_are_flasks_automatic_answers():
     # in-process as over HTTP, where the server sends no body to HEAD (any service's)
     head = cloud.request("identity", "HEAD", "/v3", user=None)
     assert (head.status, head.body, head.json()) == (200, b"", None)
+    # the type of the body it does not send, as the server's header line names it
+    assert ("Content-Type", "application/json") in wire_headers(head)
     assert cloud.request("identity", "HEAD", "/v3/projects", user="admin").status == 200
     refused = cloud.request("identity", "HEAD", "/v3/projects", user="demo")
     assert (refused.status, refused.body) == (403, b"")

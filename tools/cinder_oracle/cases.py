@@ -1697,6 +1697,78 @@ GROUP_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
 ]  # fmt: skip
 CASES += GROUP_CASES
 
+_CG = "/v3/{pid}/consistencygroups"
+_CGS = "/v3/{pid}/cgsnapshots"
+_GR = _G + "/{grid}/action"
+#: Session 30: session 29's surfaces. Consistency groups and cgsnapshots (deprecated, mapped
+#: onto generic groups of the default cgsnapshot type), group replication (3.38) on a backend
+#: that cannot replicate, and the group list's filters.
+CG_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("cg create", "POST", _CG, "3.0",
+     {"consistencygroup": {"name": "cg1", "volume_types": "{tid},"}}, "member"),
+    ("cg create no types", "POST", _CG, "3.0", {"consistencygroup": {"name": "cg2"}}, "member"),
+    ("cg create missing type", "POST", _CG, "3.0",
+     {"consistencygroup": {"name": "cg3", "volume_types": MISSING}}, "member"),
+    ("cg create bad body", "POST", _CG, "3.0", {"consistencygroup": {"name": 5}}, "member"),
+    ("cg show", "GET", _CG + "/{cgid}", "3.0", None, "member"),
+    ("cg show missing", "GET", _CG + "/" + MISSING, "3.0", None, "member"),
+    ("cg list", "GET", _CG, "3.0", None, "member"),
+    ("cg detail", "GET", _CG + "/detail", "3.0", None, "member"),
+    ("cg list by name", "GET", _CG + "?name=cg1", "3.0", None, "member"),
+    ("cg update", "PUT", _CG + "/{cgid}/update", "3.0",
+     {"consistencygroup": {"name": "cg1b", "description": "d"}}, "member"),
+    ("cg update empty", "PUT", _CG + "/{cgid}/update", "3.0", {"consistencygroup": {}},
+     "member"),
+    ("cg update missing", "PUT", _CG + "/" + MISSING + "/update", "3.0",
+     {"consistencygroup": {"name": "x"}}, "member"),
+    ("cgsnapshot create", "POST", _CGS, "3.0",
+     {"cgsnapshot": {"consistencygroup_id": "{cgid}", "name": "cs1"}}, "member"),
+    ("cgsnapshot create missing cg", "POST", _CGS, "3.0",
+     {"cgsnapshot": {"consistencygroup_id": MISSING}}, "member"),
+    ("cgsnapshot create no cg", "POST", _CGS, "3.0", {"cgsnapshot": {"name": "x"}}, "member"),
+    ("cgsnapshot show", "GET", _CGS + "/{cgsid}", "3.0", None, "member"),
+    ("cgsnapshot show missing", "GET", _CGS + "/" + MISSING, "3.0", None, "member"),
+    ("cgsnapshots", "GET", _CGS, "3.0", None, "member"),
+    ("cgsnapshots detail", "GET", _CGS + "/detail", "3.0", None, "member"),
+    ("cg from src none", "POST", _CG + "/create_from_src", "3.0",
+     {"consistencygroup-from-src": {"name": "x"}}, "member"),
+    ("cg from src both", "POST", _CG + "/create_from_src", "3.0",
+     {"consistencygroup-from-src": {"cgsnapshot_id": "{cgsid}", "source_cgid": "{cgid}"}},
+     "member"),
+    ("cg from src missing cg", "POST", _CG + "/create_from_src", "3.0",
+     {"consistencygroup-from-src": {"source_cgid": MISSING}}, "member"),
+    ("cg from src missing snapshot", "POST", _CG + "/create_from_src", "3.0",
+     {"consistencygroup-from-src": {"cgsnapshot_id": MISSING}}, "member"),
+    ("cg from src cg", "POST", _CG + "/create_from_src", "3.0",
+     {"consistencygroup-from-src": {"name": "cg4", "source_cgid": "{cgid}"}}, "member"),
+    ("cg delete bad force", "POST", _CG + "/{cgid}/delete", "3.0",
+     {"consistencygroup": {"force": "maybe"}}, "member"),
+    ("cgsnapshot delete", "DELETE", _CGS + "/{cgsid}", "3.0", None, "member"),
+    ("cgsnapshot delete again", "DELETE", _CGS + "/{cgsid}", "3.0", None, "member"),
+    ("cg delete", "POST", _CG + "/{cgid}/delete", "3.0", {"consistencygroup": {"force": True}},
+     "member"),
+    ("cg delete missing", "POST", _CG + "/" + MISSING + "/delete", "3.0",
+     {"consistencygroup": {}}, "member"),
+    ("cg show after delete", "GET", _CG + "/{cgid}", "3.0", None, "member"),
+    ("gr group", "POST", _G, "3.38",
+     {"group": {"name": "gr1", "group_type": "{gtid}", "volume_types": ["{tid}"]}}, "member"),
+    ("gr enable 3.37", "POST", _GR, "3.37", {"enable_replication": {}}, "member"),
+    ("gr enable", "POST", _GR, "3.38", {"enable_replication": {}}, "member"),
+    ("gr disable", "POST", _GR, "3.38", {"disable_replication": {}}, "member"),
+    ("gr failover", "POST", _GR, "3.38",
+     {"failover_replication": {"allow_attached_volume": True}}, "member"),
+    ("gr targets", "POST", _GR, "3.38", {"list_replication_targets": {}}, "member"),
+    ("gr enable missing", "POST", _G + "/" + MISSING + "/action", "3.38",
+     {"enable_replication": {}}, "member"),
+    ("gr groups by name", "GET", _G + "?name=gr1", "3.38", None, "member"),
+    ("gr groups by type", "GET", _G + "/detail?group_type={gtid}", "3.38", None, "member"),
+    ("gr groups unknown filter", "GET", _G + "?nope=1", "3.38", None, "member"),
+    ("gr groups bad sort", "GET", _G + "?sort=nope", "3.38", None, "member"),
+    ("gr groups limit", "GET", _G + "?limit=1", "3.38", None, "member"),
+    ("gr group delete", "POST", _GR, "3.38", {"delete": {"delete-volumes": True}}, "member"),
+]  # fmt: skip
+CASES += CG_CASES
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON).
 CAPTURE = {
     "flow attachment reserve": ("faid", ("attachment", "id")),
@@ -1726,6 +1798,9 @@ CAPTURE = {
     "g group": ("gid", ("group", "id")),
     "g group volume": ("gvid", ("volume", "id")),
     "g group snapshot": ("gsid", ("group_snapshot", "id")),
+    "cg create": ("cgid", ("consistencygroup", "id")),
+    "cgsnapshot create": ("cgsid", ("cgsnapshot", "id")),
+    "gr group": ("grid", ("group", "id")),
 }
 
 _FIRST_DELETE = next(i for i, case in enumerate(CASES) if case[0] == "delete cascade 3.0")

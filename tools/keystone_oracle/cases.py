@@ -4,9 +4,9 @@ Each case: (name, method, path, headers, body, user, keep). Placeholders (path, 
 body): {demo_pid} and {admin_pid} the projects, {demo_uid}, {reader_uid} and {admin_uid} the
 users, {<role>_rid} each bootstrap role's id (admin, manager, member, reader, service),
 {member_token} the member's token, {nouuid} a hex id of nothing; a case's `keep` names an id
-its answer makes, for later cases ({p1}, {u1}, {r1}, {d1}, ...). user: admin (the admin
-project's admin), system (the admin, system scope), member (demo), reader (demo-reader), or
-None (no token). body: bytes or None.
+its answer makes, for later cases ({p1}, {u1}, {r1}, {d1}, ...; ``["@x-subject-token"]``: a
+header of it). user: admin (the admin project's admin), system (the admin, system scope),
+member (demo), reader (demo-reader), or None (no token). body: bytes or None.
 
 Both sides start as ``keystone-manage bootstrap`` and fakecloud's default world leave them: the
 Default domain; the admin project, user (password ``admin-secret``) and role, on the project
@@ -71,18 +71,34 @@ def fill(text, found):
     return s.encode() if is_bytes else s
 
 
-def kept(case, answer, found):
-    """`found` with the id the case's `keep` names, read from its JSON answer (if any)."""
+def kept(case, answer, found, headers=None):
+    """`found` with the id the case's `keep` names, read from its JSON answer (if any), or
+    from a header (`headers`, names lower-cased) if the keep's path is ``["@name"]``."""
     keep = case[6]
-    if keep is None or not isinstance(answer, dict):
+    if keep is None:
         return found
     name, path = keep
+    if path[0].startswith("@"):
+        value = (headers or {}).get(path[0][1:])
+        return found if value is None else {**found, name: value}
+    if not isinstance(answer, dict):
+        return found
     value = answer
     for key in path:
         if not isinstance(value, dict) or key not in value:
             return found
         value = value[key]
     return {**found, name: value}
+
+
+def filled(case, found, tokens):
+    """`case`'s request as both runners send it: (method, path, body, headers), each
+    ``{name}`` of `found` written in and its user's token (of `tokens`) in ``X-Auth-Token``."""
+    _name, method, path, headers, body, user, _keep = case
+    h = {k: fill(v, found) for k, v in headers.items()}
+    if user is not None:
+        h["X-Auth-Token"] = tokens[user]
+    return method, fill(path, found), fill(body, found), h
 
 
 CASES = []
@@ -461,3 +477,66 @@ add("domain-role-delete", None, "DELETE", R + "/{dr5}")
 add("role-delete-r5", None, "DELETE", R + "/{r5}")
 add("group-delete-g5", None, "DELETE", "/v3/groups/{g5}")
 add("project-delete-p5", None, "DELETE", P + "/{p5}")
+# -- session 30: session 29's surfaces not yet compared ----------------------------------------
+# OS-INHERIT: a domain's and a project's grants inherited by the projects below them
+OI = "/v3/OS-INHERIT"
+_OID = OI + "/domains/default/users/{reader_uid}/roles/"
+_OIP = OI + "/projects/{demo_pid}/users/{reader_uid}/roles/"
+add("inherit-domain", None, "PUT", _OID + "{member_rid}/inherited_to_projects")
+add("inherit-domain-member", None, "PUT", _OID + "{member_rid}/inherited_to_projects",
+    user="member")  # fmt: skip
+add("inherit-domain-norole", None, "PUT", _OID + "{nouuid}/inherited_to_projects")
+q("inherit-domain-check", _OID + "{member_rid}/inherited_to_projects")
+add("inherit-domain-head", None, "HEAD", _OID + "{member_rid}/inherited_to_projects")
+q("inherit-domain-check-none", _OID + "{admin_rid}/inherited_to_projects")
+q("inherit-domain-list", _OID + "inherited_to_projects")
+add("inherit-project", None, "PUT", _OIP + "{service_rid}/inherited_to_projects")
+q("inherit-project-list", _OIP + "inherited_to_projects")
+q("ra-inherited", "/v3/role_assignments?scope.OS-INHERIT:inherited_to=projects", user="system")
+q("ra-inherited-effective", "/v3/role_assignments?user.id={reader_uid}&effective",
+  user="system")  # fmt: skip
+q("ra-inherited-names", "/v3/role_assignments?user.id={reader_uid}&include_names",
+  user="system")  # fmt: skip
+add("inherit-group", None, "PUT",
+    OI + "/domains/default/groups/{nouuid}/roles/{member_rid}/inherited_to_projects")  # fmt: skip
+add("inherit-project-revoke", None, "DELETE", _OIP + "{service_rid}/inherited_to_projects")
+add("inherit-domain-revoke", None, "DELETE", _OID + "{member_rid}/inherited_to_projects")
+add("inherit-domain-revoke-again", None, "DELETE", _OID + "{member_rid}/inherited_to_projects")
+# HEAD: every GET route answers it, with no body
+for _name, _path, _who in (
+    ("users", "/v3/users", "system"),
+    ("user", "/v3/users/{demo_uid}", "member"),
+    ("user-missing", "/v3/users/{nouuid}", "system"),
+    ("projects", "/v3/projects", "system"),
+    ("project", "/v3/projects/{demo_pid}", "member"),
+    ("groups", "/v3/groups", "system"),
+    ("roles", "/v3/roles", "member"),
+    ("domain", "/v3/domains/default", "member"),
+    ("regions", "/v3/regions", "member"),
+    ("services", "/v3/services", "system"),
+    ("endpoints", "/v3/endpoints", "member"),
+    ("role-assignments", "/v3/role_assignments", "system"),
+    ("auth-catalog", "/v3/auth/catalog", "member"),
+    ("auth-projects", "/v3/auth/projects", "member"),
+    ("project-tags", "/v3/projects/{demo_pid}/tags", "member"),
+    ("role-inferences", "/v3/role_inferences", "system"),
+):
+    add(f"head-{_name}", None, "HEAD", _path, user=_who)
+# a role deleted: the tokens of its holders after. The reader's token so far was revoked when
+# group g2 (with a grant, the reader a member) was deleted: a new one, {rt}.
+_RT = {"X-Subject-Token": "{rt}"}
+add("rv-reader-token", b(password_auth("demo-reader", "reader-secret", project_scope("demo"))),
+    user=None, keep=("rt", ["@x-subject-token"]))  # fmt: skip
+add("rv-role", b({"role": {"name": "rv"}}), path=R, keep=("rv", ["role", "id"]))
+add("rv-grant", None, "PUT", "/v3/projects/{demo_pid}/users/{reader_uid}/roles/{rv}")
+q("rv-token", T, user=None, headers={"X-Auth-Token": "{rt}", **_RT})
+add("rv-role-delete", None, "DELETE", R + "/{rv}")
+q("rv-token-after", T, user=None, headers={"X-Auth-Token": "{rt}", **_RT})
+q("rv-grants-after", "/v3/projects/{demo_pid}/users/{reader_uid}/roles", user="system")
+# the reader's last role on its token's project revoked, then given back
+_RG = "/v3/projects/{demo_pid}/users/{reader_uid}/roles/{reader_rid}"
+add("rv-revoke-reader", None, "DELETE", _RG)
+q("rv-token-no-role", T, user="system", headers=_RT)
+q("rv-reader-call", "/v3/auth/projects", user=None, headers={"X-Auth-Token": "{rt}"})
+add("rv-regrant-reader", None, "PUT", _RG)
+q("rv-token-regranted", T, user="system", headers=_RT)

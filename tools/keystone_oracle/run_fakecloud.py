@@ -57,11 +57,8 @@ found = {
 }
 out = []
 for case in cases.CASES:
-    name, method, path, headers, body, user, _keep = case
-    h = {k: cases.fill(v, found) for k, v in headers.items()}
-    if user is not None:
-        h["X-Auth-Token"] = tokens[user]
-    r = send(method, cases.fill(path, found), cases.fill(body, found), h)
+    name = case[0]
+    r = send(*cases.filled(case, found, tokens))
     j = answer_json(r)
     out.append(
         {
@@ -72,7 +69,7 @@ for case in cases.CASES:
             "ids": dict(found),
         }  # fmt: skip
     )
-    found = cases.kept(case, j, found)
+    found = cases.kept(case, j, found, out[-1]["headers"])
     cloud.run_until_idle()
 Path(args.out).write_text(json.dumps(out, indent=1, default=str))
 print("done", len(out))

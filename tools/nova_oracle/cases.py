@@ -845,3 +845,53 @@ q("uq-project-after", UQ, user="admin", mv="latest")
 add("uq-delete-member", None, "DELETE", UQ + "?user_id={uid}", ctype=None)
 add("uq-delete", None, "DELETE", UQ + "?user_id={uid}", user="admin", ctype=None)
 q("uq-show-deleted", UQ + "?user_id={uid}", user="admin", mv="latest")
+# Session 30: session 29's surfaces. os-assisted-volume-snapshots (Cinder's NFS driver calls it
+# for an attached volume): the body is checked before the policy (the service role from
+# 2023.2, admin before); a volume no server holds is 400; delete_info read from the query.
+AVS = "/v2.1/os-assisted-volume-snapshots"
+_INFO = {"snapshot_id": "{nouuid}", "type": "qcow2", "new_file": "volume-x.snap"}
+add("avs-create-member", b({"snapshot": {"volume_id": "{nouuid}", "create_info": _INFO}}),
+    path=AVS)  # fmt: skip
+add("avs-create-member-empty", b({}), path=AVS)
+add("avs-create-bad-type", b({"snapshot": {"volume_id": "{nouuid}", "create_info": {
+    **_INFO, "type": "raw"}}}), path=AVS, user="service")  # fmt: skip
+add("avs-create-no-file", b({"snapshot": {"volume_id": "{nouuid}", "create_info": {
+    "snapshot_id": "{nouuid}", "type": "qcow2"}}}), path=AVS, user="service")  # fmt: skip
+add("avs-create-empty-volume", b({"snapshot": {"volume_id": "", "create_info": _INFO}}),
+    path=AVS, user="service")  # fmt: skip
+for _who in ("admin", "service"):
+    add(f"avs-create-no-bdm-{_who}", b({"snapshot": {"volume_id": "{nouuid}",
+        "create_info": _INFO}}), path=AVS, user=_who)  # fmt: skip
+_DEL = AVS + "/{nouuid}?delete_info="
+_VOL = "%7B%22volume_id%22%3A%22{nouuid}%22%7D"  # {"volume_id":"..."}, quoted
+add("avs-delete-member", None, "DELETE", _DEL + _VOL, ctype=None)
+add("avs-delete-no-info", None, "DELETE", AVS + "/{nouuid}", user="service", ctype=None)
+add("avs-delete-not-json", None, "DELETE", _DEL + "nope", user="service", ctype=None)
+add("avs-delete-no-volume", None, "DELETE", _DEL + "%7B%7D", user="service", ctype=None)
+add("avs-delete-no-bdm", None, "DELETE", _DEL + _VOL, user="service",
+    ctype=None)  # fmt: skip
+add("avs-delete-extra-2.75", None, "DELETE", _DEL + _VOL + "&foo=1",
+    user="service", ctype=None, mv="2.75")  # fmt: skip
+add("avs-delete-extra-2.74", None, "DELETE", _DEL + _VOL + "&foo=1",
+    user="service", ctype=None, mv="2.74")  # fmt: skip
+# power-update (2.76): the tag required; a server with no host (offloaded) 422, none 404.
+EV = "/v2.1/os-server-external-events"
+for _mv in ("2.75", "2.76"):
+    add(f"pu-{_mv}", b({"events": [{"name": "power-update", "server_uuid": "{tsid}",
+        "tag": "POWER_OFF"}]}), path=EV, user="service", mv=_mv)  # fmt: skip
+add("pu-no-tag", b({"events": [{"name": "power-update", "server_uuid": "{tsid}"}]}), path=EV,
+    user="service", mv="2.76")  # fmt: skip
+add("pu-offloaded-and-none", b({"events": [
+    {"name": "power-update", "server_uuid": "{osid}", "tag": "POWER_ON"},
+    {"name": "power-update", "server_uuid": "{nouuid}", "tag": "POWER_ON"}]}), path=EV,
+    user="service", mv="2.76")  # fmt: skip
+add("pu-member", b({"events": [{"name": "power-update", "server_uuid": "{tsid}",
+    "tag": "POWER_OFF"}]}), path=EV, mv="2.76")  # fmt: skip
+# jsonschema 4.21.0's words for an empty object (minProperties 1), in the releases that pin it
+add("meta-item-empty", b({"meta": {}}), "PUT", SRV + "/metadata/k")
+add("meta-item-two", b({"meta": {"a": "1", "b": "2"}}), "PUT", SRV + "/metadata/a")
+# the volume-backed server's volume: accepted (an RPC cast; the host's answer goes to Cinder)
+add("avs-create-vvol", b({"snapshot": {"volume_id": "{vvol}", "create_info": {**_INFO,
+    "id": "{nouuid}"}}}), path=AVS, user="service")  # fmt: skip
+add("avs-delete-vvol", None, "DELETE", _DEL + "%7B%22volume_id%22%3A%22{vvol}%22%7D",
+    user="service", ctype=None)  # fmt: skip
