@@ -895,3 +895,16 @@ add("avs-create-vvol", b({"snapshot": {"volume_id": "{vvol}", "create_info": {**
     "id": "{nouuid}"}}}), path=AVS, user="service")  # fmt: skip
 add("avs-delete-vvol", None, "DELETE", _DEL + "%7B%22volume_id%22%3A%22{vvol}%22%7D",
     user="service", ctype=None)  # fmt: skip
+# the same as an admin: the callers these policies took before the service role (2023.2)
+add("avs-create-vvol-admin", b({"snapshot": {"volume_id": "{vvol}", "create_info": {**_INFO,
+    "id": "{nouuid}"}}}), path=AVS, user="admin")  # fmt: skip
+add("avs-delete-vvol-admin", None, "DELETE", _DEL + "%7B%22volume_id%22%3A%22{vvol}%22%7D",
+    user="admin", ctype=None)  # fmt: skip
+add("pu-no-tag-admin", b({"events": [{"name": "power-update", "server_uuid": "{tsid}"}]}),
+    path=EV, user="admin", mv="2.76")  # fmt: skip
+add("pu-offloaded-and-none-admin", b({"events": [
+    {"name": "power-update", "server_uuid": "{osid}", "tag": "POWER_ON"},
+    {"name": "power-update", "server_uuid": "{nouuid}", "tag": "POWER_ON"}]}), path=EV,
+    user="admin", mv="2.76")  # fmt: skip
+add("pu-2.76-admin", b({"events": [{"name": "power-update", "server_uuid": "{tsid}",
+    "tag": "POWER_OFF"}]}), path=EV, user="admin", mv="2.76")  # fmt: skip
