@@ -455,12 +455,6 @@ class GroupAPI(ApiPart):
         assert_not_frozen(self.cinder, group.backend)
         snapshot_api = self.cinder.snapshot_api
         volumes = self.members(group)
-        if not volumes or group.status in ("creating", "updating"):
-            # db `group_snapshot_create`'s conditional insert (cinder 10.0.0 on)
-            raise exception.InvalidGroup(
-                reason="Source group cannot be empty or in 'creating' or 'updating' state. "
-                "No group snapshot will be created."
-            )
         for volume in volumes:
             snapshot_api._validate(context, volume)
         quotas = self.cinder.quotas

@@ -379,8 +379,8 @@ def test_enable_replication_refuses_a_member_no_replicating_driver_made(world):
 def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_supports(world):
     """``/consistencygroups`` and ``/cgsnapshots`` over the group API (its lists show generic
     groups too; the generic API refuses a CG); the driver's ``NotImplementedError``: the CG
-    ``error`` (a rename makes it ``available``, as Cinder's update does); the member it is
-    given ends in ``error`` outside it, so a cgsnapshot of the empty CG is refused."""
+    ``error`` (a rename makes it ``available``, as Cinder's update does), its cgsnapshot left
+    ``creating``, so neither can be deleted."""
     cloud, _gtype, vtype, gid, _vid = world[0].fork(), *world[1:]
     body = {"consistencygroup": {"name": " cg ", "volume_types": f"{vtype},"}}
     made = _c(cloud, "POST", "consistencygroups", body)
@@ -406,14 +406,15 @@ def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_sup
     assert states(cloud, cg["id"])[-3:] == ["available", "updating", "error"]
     volume = _c(cloud, "GET", f"volumes/{vid}").json()["volume"]
     assert (volume["status"], volume["group_id"]) == ("error", None)
-    # the CG is empty: db ``group_snapshot_create``'s conditional insert refuses it
     snap = _c(cloud, "POST", "cgsnapshots", {"cgsnapshot": {"consistencygroup_id": cg["id"]}})
-    assert fault(snap) == (
-        "badRequest",
-        400,
-        "Invalid Group: Source group cannot be empty or in 'creating' or 'updating' state. "
-        "No group snapshot will be created.",
+    sid = snap.json()["cgsnapshot"]["id"]
+    cloud.run_until_idle()
+    shown = _c(cloud, "GET", f"cgsnapshots/{sid}").json()["cgsnapshot"]
+    assert (shown["status"], shown["consistencygroup_id"]) == ("creating", cg["id"])
+    assert fault(_c(cloud, "DELETE", f"cgsnapshots/{sid}"))[2].startswith(
+        "Invalid GroupSnapshot: GroupSnapshot status must be available or error"
     )
-    assert _c(cloud, "GET", "cgsnapshots").json()["cgsnapshots"] == []
+    gone = _c(cloud, "POST", f"consistencygroups/{cg['id']}/delete", None)
+    assert fault(gone) == ("badRequest", 400, "Invalid Group: Group has existing snapshots.")
     listed = {"consistencygroup": {"volume_types": [vtype]}}  # ``rstrip`` of a list
     assert _c(cloud, "POST", "consistencygroups", listed, allow_500=True).status == 500
