@@ -92,13 +92,13 @@ def test_a_block_migration_moves_disk_then_memory_and_the_server_with_them():
     memory = shown["memory_total_bytes"] / (10**9 / 8)  # over the 1 Gbit/s link
     assert times["completed"] - times["running"] == pytest.approx(10.0 + memory, abs=0.01)
     assert times["accepted"] - start == pytest.approx(0.002 * 2 + 0.007, abs=0.01)
-    assert _events(env, sid, "live-migration") == [
-        ("conductor_migrate_server", "nova-conductor-1", "Success"),
-        ("compute_check_can_live_migrate_destination", "cmp-2", "Success"),
-        ("compute_check_can_live_migrate_source", "cmp-1", "Success"),
-        ("compute_live_migration", "cmp-1", "Success"),
-        ("compute_pre_live_migration", "cmp-2", "Success"),
+    assert _events(env, sid, "live-migration") == [  # newest first (action_events_get)
         ("compute_post_live_migration_at_destination", "cmp-2", "Success"),
+        ("compute_pre_live_migration", "cmp-2", "Success"),
+        ("compute_live_migration", "cmp-1", "Success"),
+        ("compute_check_can_live_migrate_source", "cmp-1", "Success"),
+        ("compute_check_can_live_migrate_destination", "cmp-2", "Success"),
+        ("conductor_migrate_server", "nova-conductor-1", "Success"),
     ]
     listed = env.request("GET", "/v2.1/os-hypervisors/detail", user="admin").json()
     used = {h["hypervisor_hostname"]: h["running_vms"] for h in listed["hypervisors"]}
@@ -244,7 +244,7 @@ def test_from_2_34_the_conductors_refusal_is_in_the_action_event_only():
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
     assert _statuses(env, sid)[-1] == "error"
-    assert _events(env, sid, "live-migration")[0] == (
+    assert _events(env, sid, "live-migration")[-1] == (  # the oldest: listed newest first
         "conductor_live_migrate_instance",
         "nova-conductor-1",
         "Error",

@@ -90,12 +90,12 @@ def test_resize_then_confirm_moves_the_server_and_its_disk():
         "confirming",
         "confirmed",
     ]
-    assert _events(env, sid, "resize") == [
-        ("conductor_migrate_server", "nova-conductor-1", "Success"),
-        ("cold_migrate", "nova-conductor-1", "Success"),
-        ("compute_prep_resize", "cmp-2", "Success"),
-        ("compute_resize_instance", "cmp-1", "Success"),
+    assert _events(env, sid, "resize") == [  # newest first (action_events_get)
         ("compute_finish_resize", "cmp-2", "Success"),
+        ("compute_resize_instance", "cmp-1", "Success"),
+        ("compute_prep_resize", "cmp-2", "Success"),
+        ("cold_migrate", "nova-conductor-1", "Success"),
+        ("conductor_migrate_server", "nova-conductor-1", "Success"),
     ]
     assert _events(env, sid, "confirmResize") == [("compute_confirm_resize", "cmp-1", "Success")]
     # Now a snapshot is taken again, on the new host.
@@ -126,10 +126,10 @@ def test_revert_brings_the_old_flavor_and_host_back_and_a_stopped_server_stays_o
     assert _usage(env)["cmp-2"] == (0, 512, 0)
     assert _migration_statuses(env, sid)[-2:] == ["reverting", "reverted"]
     # old_vm_state stopped: the source powers the reverted server off (``stop_instance``)
-    assert [e[0] for e in _events(env, sid, "revertResize")] == [
-        "compute_revert_resize",
-        "compute_finish_revert_resize",
+    assert [e[0] for e in _events(env, sid, "revertResize")] == [  # newest first
         "compute_stop_instance",
+        "compute_finish_revert_resize",
+        "compute_revert_resize",
     ]
     # Nothing left to confirm or revert.
     refused = env.action(sid, {"confirmResize": None})
@@ -194,7 +194,7 @@ def test_a_smaller_disk_is_the_drivers_refusal_in_queens():
     assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-1")
     assert env.nova.db.fault_latest(sid).message == "Resize error: Unable to resize disk down."
     assert _migration_statuses(env, sid)[-1] == "error"
-    assert _events(env, sid, "resize")[-1] == ("compute_resize_instance", "Error")
+    assert _events(env, sid, "resize")[0] == ("compute_resize_instance", "Error")  # newest
 
 
 @pytest.mark.parametrize(("profile", "status"), [("seed", 400), ("upstream", 202)])
@@ -214,9 +214,9 @@ def test_no_other_host_is_a_400_until_21_0_0_then_an_error_event(profile, status
         "ACTIVE",
         None,
     )
-    assert [(e[0], e[-1]) for e in _events(env, sid, "resize")] == [
-        ("conductor_migrate_server", "Error"),
+    assert [(e[0], e[-1]) for e in _events(env, sid, "resize")] == [  # newest first
         ("cold_migrate", "Error"),
+        ("conductor_migrate_server", "Error"),
     ]
     assert _migration_statuses(env, sid) == ["pre-migrating", "error"]
 
@@ -405,7 +405,7 @@ def test_a_compute_restart_during_the_disk_copy_rolls_the_resize_back():
     assert server["OS-EXT-SRV-ATTR:host"] == "cmp-1"
     assert env.nova.hosts["cmp-1"].driver.get_info(env.nova.db.instance_row(sid)) == 1
     assert _migration_statuses(env, sid)[-1] == "migrating"
-    assert _events(env, sid, "resize")[-1][-1] is None  # compute_resize_instance never ended
+    assert _events(env, sid, "resize")[0][-1] is None  # compute_resize_instance never ended
     # The trackers no longer count a claim of a server out of its resize states.
     assert _usage(env)["cmp-2"] == (0, 512, 0)
 
@@ -499,7 +499,7 @@ def test_a_failed_disk_copy_leaves_the_server_in_error():
     server = env.server(sid, microversion="2.47")
     assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ERROR", "cmp-1")
     assert _migration_statuses(env, sid)[-1] == "error"
-    assert _events(env, sid, "resize")[-1] == ("compute_resize_instance", "cmp-1", "Error")
+    assert _events(env, sid, "resize")[0] == ("compute_resize_instance", "cmp-1", "Error")
 
 
 @pytest.mark.parametrize(("profile", "confirms"), [("nova-21.2.4", 1), ("nova-22.0.0", 2)])

@@ -188,12 +188,12 @@ def test_power_update_on_libvirt_records_a_fault_and_reverts_the_task():
     assert env.server(sid)["status"] == "ACTIVE"
     # one request, three actions: the host's events go to the last (the latest by request id),
     # and both finishes to its first row (action_event_finish's first()): the Error on it,
-    # the second event unfinished
+    # the second event unfinished (listed newest first)
     (req,) = {e["request_id"] for e in env.cloud.trace.filter(kind="nova.action", action="stop")}
     shown = env.request(
         "GET", f"/v2.1/servers/{sid}/os-instance-actions/{req}", user="admin", microversion="2.76"
     ).json()["instanceAction"]
     assert [(e["event"], e["result"], e["finish_time"] is None) for e in shown["events"]] == [
-        ("compute_power_update", "Error", False),
         ("compute_power_update", None, True),
+        ("compute_power_update", "Error", False),
     ]

@@ -34,10 +34,10 @@ def test_unshelve_whose_image_is_gone_ends_in_error_at_the_conductor(profile):
     env, sid = _offloaded(profile)
     good = env.action(sid, {"unshelve": None}).headers["x-openstack-request-id"]
     env.cloud.run_until_idle()
-    assert _events(env, sid, good) == [
-        ("get_image_info", "Success"),
-        ("schedule_instances", "Success"),
+    assert _events(env, sid, good) == [  # newest first (action_events_get)
         ("compute_unshelve_instance", "Success"),
+        ("schedule_instances", "Success"),
+        ("get_image_info", "Success"),
     ]
     env.action(sid, {"shelve": None})
     env.cloud.run_until_idle()
@@ -67,7 +67,7 @@ def test_a_failed_unshelve_spawn_leaves_the_server_offloaded():
     assert (server["status"], server["OS-EXT-STS:task_state"]) == ("SHELVED_OFFLOADED", None)
     assert server["OS-EXT-SRV-ATTR:host"] is None
     assert env.cloud.trace.filter(kind="nova.fault", subject=sid)
-    assert _events(env, sid, rid)[-1] == ("compute_unshelve_instance", "Error")
+    assert _events(env, sid, rid)[0] == ("compute_unshelve_instance", "Error")  # the newest
 
 
 def test_shelve_offload_and_unshelve_send_versioned_notifications():
@@ -116,9 +116,9 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
         ["DELETE ", "v3", "service", "attachments"],
         200,
     )
-    assert _events(env, sid, rid) == [
-        ("compute_shelve_instance", "Success"),
+    assert _events(env, sid, rid) == [  # newest first (action_events_get)
         ("compute_shelve_offload_instance", "Success"),
+        ("compute_shelve_instance", "Success"),
     ]
     # The run's get_admin_context() (no project, a request id of its own) started no action:
     # action_event_start/_finish fall back to the last one and leave its updated_at at the
@@ -126,7 +126,7 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
     # the shelve's request id, so the offload moved it an hour on.
     path = f"/v2.1/servers/{sid}/os-instance-actions/{rid}"
     action = env.request("GET", path, user="admin", microversion="2.58").json()["instanceAction"]
-    shelved = action["events"][0]["finish_time"]
+    shelved = action["events"][-1]["finish_time"]
     assert action["updated_at"] == shelved
 
 

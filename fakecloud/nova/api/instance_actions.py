@@ -158,6 +158,6 @@ class InstanceActionsController:
                     show_hostid=version >= "2.62",
                     show_details=show_details,
                 )
-                for event in action.events
+                for event in reversed(action.events)  # action_events_get: newest first
             ]
         return Response(200, {"instanceAction": body})

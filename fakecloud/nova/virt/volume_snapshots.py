@@ -4,8 +4,10 @@ volume_snapshot_create/delete`` and the libvirt driver's ``volume_snapshot_creat
 
 Create: the guest must exist (else `InstanceNotRunning`, which the manager only logs: Cinder
 hears nothing and times out); a quiesced disk-only snapshot onto Cinder's new file is tried
-first when the image has the guest agent and the guest runs thawed (a guest the API froze for a
-createImage refuses a second freeze: then, unless ``os_require_quiesce``, it goes unquiesced);
+first when the image has the guest agent and the guest runs thawed (libvirt refuses the freeze
+of a paused guest, 'domain is not running', and a guest the API froze for a createImage
+refuses a second freeze: then, unless ``os_require_quiesce``, it goes unquiesced; the same
+words and steps in nova 17.0.13 and 34.0.0);
 then Cinder is told ``creating`` at ``90%`` (``os-update_snapshot_status``; any failure
 tells it ``error``), and the host polls the snapshot every 0.5 s until it leaves ``creating``,
 then refreshes the mapping's connection info from the attachment. Delete: a blockRebase (no
@@ -26,6 +28,7 @@ from fakecloud.nova.virt.driver import get_guest_fault
 from fakecloud.nova.virt.guest_agent import (
     FREEZE,
     VIR_ERR_INTERNAL_ERROR,
+    VIR_ERR_OPERATION_INVALID,
     bool_from_string,
     can_quiesce,
     disabled_while_frozen,
@@ -82,16 +85,21 @@ def _snapshot_disk(manager: Any, instance: Any, dom: Any) -> None:
         if dom.power_state == states.RUNNING and not dom.frozen:
             quiesced = True
         else:
-            # libvirt's QUIESCE asks qemu-ga for a freeze, which it has disabled while the
-            # guest is frozen (the API's quiesce); a stopped guest has no agent to ask
-            error = (
-                disabled_while_frozen(FREEZE)
-                if dom.frozen
-                else LibvirtError(
+            # libvirt's QUIESCE asks qemu-ga for a freeze: a paused guest's is refused first
+            # (qemuDomainAgentAvailable: not VIR_DOMAIN_RUNNING), a frozen guest's agent has
+            # the command disabled (the API's quiesce), a stopped guest has no agent to ask
+            if dom.power_state == states.POWER_PAUSED:
+                error = LibvirtError(
+                    "Requested operation is not valid: domain is not running",
+                    VIR_ERR_OPERATION_INVALID,
+                )
+            elif dom.frozen:
+                error = disabled_while_frozen(FREEZE)
+            else:
+                error = LibvirtError(
                     f"internal error: unable to execute QEMU agent command '{FREEZE}'",
                     VIR_ERR_INTERNAL_ERROR,
                 )
-            )
             if required:
                 raise error
             manager._log(
