@@ -87,6 +87,10 @@ class GlanceConfig:
     require_image_format_match: bool | None = None
     """Refuse an upload whose content is not its disk_format (Glance 30.0.0, 7c748d385, default
     True); unset: the series' Glance (no such check before 30.0.0, the Nova 31.0.0 series)."""
+    enforce_scope: bool | None = None
+    """``[oslo_policy] enforce_scope``: a system-scoped token passes no rule (every rule of
+    ``glance/policies`` is ``scope_types=['project']``); unset: the series' default (on from
+    Glance 26.0.0, whose glance/api/policy.py sets it with the new defaults)."""
     hashing_algorithm: str = "sha512"
     downloadable_content_bytes: int = FILLER_MAX_BYTES
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size

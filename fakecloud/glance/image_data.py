@@ -71,7 +71,7 @@ from fakecloud.glance.import_methods import (
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import IMPORT_LOCK, IMPORT_LOCKING
-from fakecloud.glance.policy import is_admin, owner_passes
+from fakecloud.glance.policy import is_admin, owner_passes, system_scoped
 from fakecloud.glance.quotas import (
     IMAGE_COUNT_UPLOADING,
     IMAGE_SIZE_TOTAL,
@@ -240,8 +240,8 @@ class ImageDataApi:
                 )
             except LimitExceeded as e:
                 raise HTTPRequestEntityTooLarge(explanation=str(e))
-        if is_admin(ctx):  # sees every image and passes upload_image (`admin_passes`)
-            image = g.db.row(image_id)
+        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced):
+            image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
             image = g.db.get(ctx, image_id)
             if not owner_passes(ctx, image.owner, "upload_image"):  # else the checker passes

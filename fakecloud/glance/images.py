@@ -49,6 +49,7 @@ from fakecloud.glance.policy import (
     owner_adds,
     owner_passes,
     roles_of,
+    system_scoped,
 )
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
@@ -177,7 +178,13 @@ class Images:
         """The policy checker for `ctx` on `image` (or on a proposed image of `owner`)."""
         g = self._glance
         return ImagePolicy(
-            ctx, image, g.db.member_status, owner, g.legacy_defaults, g.service_api_rule
+            ctx,
+            image,
+            g.db.member_status,
+            owner,
+            g.legacy_defaults,
+            g.service_api_rule,
+            g.scope_enforced,
         )
 
     # -- create ------------------------------------------------------------------------------
@@ -298,8 +305,8 @@ class Images:
 
     def get(self, ctx: Any, image_id: str) -> Image:
         """``GET /v2/images/{id}``: the image, or 404."""
-        if is_admin(ctx):  # sees every image and passes get_image (`admin_passes`)
-            return self._glance.db.row(image_id)
+        if is_admin(ctx) and not system_scoped(ctx, self._glance.scope_enforced):
+            return self._glance.db.row(image_id)  # sees every image, passes get_image
         image = self._glance.db.get(ctx, image_id)
         if not owner_passes(ctx, image.owner, "get_image"):  # else the checker lets it through
             self.policy(ctx, image).enforce("get_image")

@@ -260,7 +260,12 @@ class ImageLister:
         limit = g.config.limit_param_default if q.limit is None else q.limit
         limit = min(g.config.api_limit_max, limit)
         policy = ImagePolicy(
-            ctx, None, g.db.member_status, owner=ctx.project_id, legacy=g.legacy_defaults
+            ctx,
+            None,
+            g.db.member_status,
+            owner=ctx.project_id,
+            legacy=g.legacy_defaults,
+            scope_enforced=g.scope_enforced,
         )
         if not policy.allows("get_images"):
             raise HTTPForbidden(explanation="You are not authorized to complete get_images action.")

@@ -51,8 +51,13 @@ class Members:
             raise _OnlyShared()
 
     def _policy(self, ctx: Any, image: Image) -> ImagePolicy:
+        g = self._glance
         pol = ImagePolicy(
-            ctx, image, self._glance.db.member_status, legacy=self._glance.legacy_defaults
+            ctx,
+            image,
+            g.db.member_status,
+            legacy=g.legacy_defaults,
+            scope_enforced=g.scope_enforced,
         )
         pol.enforce("get_image")  # MemberAPIPolicy checks the image first
         return pol

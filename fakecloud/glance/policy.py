@@ -139,8 +139,18 @@ _OWN_VISIBILITIES = frozenset((None, "private", "shared"))
 
 
 def is_admin(ctx: Any) -> bool:
-    """``context_is_admin``: role:admin."""
+    """``context_is_admin``: role:admin (a rule without ``scope_types``: a system-scoped
+    admin's token passes it, and the database shows it every image)."""
     return ctx is None or "admin" in roles_of(ctx)
+
+
+def system_scoped(ctx: Any, scope_enforced: bool) -> bool:
+    """Whether `ctx` is a system-scoped token that Glance's rules refuse: with scope enforced
+    (``Glance.scope_enforced``: from 26.0.0, ``set_defaults(enforce_scope=True)``) every rule
+    of ``glance/policies`` has ``scope_types=['project']``, so oslo.policy's ``InvalidScope``
+    is Glance's ``Forbidden`` for each (a 404 where the image is the target, as any refusal
+    there)."""
+    return scope_enforced and getattr(ctx, "system_scope", None) is not None
 
 
 def is_image_visible(ctx: Any, image: Image, member_status: Callable[[str, str], str | None]):
@@ -202,6 +212,7 @@ class ImagePolicy:
         "_member_status",
         "_roles",
         "_passes",
+        "_scoped_out",
         "legacy",
         "service_rule",
     )
@@ -214,14 +225,19 @@ class ImagePolicy:
         owner: str | None = None,
         legacy: bool | str = False,
         service_rule: str = SERVICE_ROLE_OR_ADMIN,
+        scope_enforced: bool | None = None,
     ):
         self.ctx = ctx
         self.image = image
         self.owner = image.owner if image is not None else owner
         self._member_status = member_status
         self._roles = roles_of(ctx)
+        #: A system-scoped token under the new defaults, which passes no rule (`system_scoped`).
+        self._scoped_out = system_scoped(
+            ctx, not legacy if scope_enforced is None else scope_enforced
+        )
         # an admin (or no caller) passes every rule but the service ones (`admin_passes`)
-        self._passes = ctx is None or "admin" in self._roles
+        self._passes = (ctx is None or "admin" in self._roles) and not self._scoped_out
         #: Glance's legacy defaults (before 26.0.0; `legacy_defaults`): see the module's
         #: docstring.
         self.legacy = legacy
@@ -264,6 +280,8 @@ class ImagePolicy:
 
     def allows(self, rule: str) -> bool:
         """Whether the named Glance rule passes for this caller and image."""
+        if self._scoped_out:
+            return False
         if rule in _SERVICE_RULES and self.ctx is not None:
             # the location API's rules (glance 29.0.0): ``rule:service_api``, and for
             # add_image_location the owner's members too
@@ -363,7 +381,7 @@ class ImagePolicy:
                     explanation=f"You are not permitted to create images owned by '{self.owner}'."
                 )
             return
-        if not (self._admin() or self._project("member", self.owner)):
+        if self._scoped_out or not (self._admin() or self._project("member", self.owner)):
             if self.owner != self.ctx.project_id:
                 raise HTTPForbidden(
                     f"You are not permitted to create images owned by '{self.owner}'"

@@ -114,6 +114,13 @@ class Glance:
         return legacy_defaults(self.kernel.switches.series.glance)
 
     @cached_property
+    def scope_enforced(self) -> bool:
+        """``[oslo_policy] enforce_scope`` (`GlanceConfig.enforce_scope`; unset: on with the
+        new defaults, Glance 26.0.0 on): whether a system-scoped token passes no rule."""
+        value = self.config.enforce_scope
+        return not self.legacy_defaults if value is None else value
+
+    @cached_property
     def service_api_rule(self) -> str:
         """The location API's ``rule:service_api`` (`policy.service_api_rule`: by point
         release)."""

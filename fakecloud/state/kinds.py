@@ -200,6 +200,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
         "web",
         "reserved",
         "service_api_rule",
+        "scope_enforced",
     ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
     # again after each change of either, `FaultPlan.rearm`).

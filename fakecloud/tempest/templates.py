@@ -138,6 +138,10 @@ multi_backend = false
 # on from Cinder 29.0.0, unless the config sets it): with them Tempest's volume tests read as
 # a project reader, and cinder-tempest-plugin's RBAC tests run
 cinder = {{ cinder_new_defaults | lower }}
+# whether Glance refuses system-scoped tokens (its enforce_scope, on with the new defaults from
+# Glance 26.0.0 unless the config sets it): with it Tempest's image tests read as a project
+# reader, and glance-tempest-plugin's RBAC tests run
+glance = {{ glance_scope_enforced | lower }}
 
 [service_available]
 nova = true

@@ -7,6 +7,8 @@ check, worded as glance 25.1.0 words it (glance/api/v2/policy.py ``check_is_imag
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from glance_support import ADMIN, P1, P2, READER, World, detail
 
@@ -134,3 +136,22 @@ def test_a_non_owners_change_in_the_series_words(profile, words):
     )
     expected = [(403, f"{text.format(iid)}<br /><br />\n\n\n") for text in words]
     assert [(r.status, r.json()["message"]) for r in answers] == expected
+
+
+SYSTEM_ADMIN = dataclasses.replace(ADMIN, project_id=None, system_scope="all")
+
+
+@pytest.mark.parametrize("profile", [LEGACY[1], NEW])
+def test_a_system_scoped_admin_passes_no_rule_from_glance_26(profile):
+    """glance 26.0.0 enforces scope and every rule is scope_types ['project']: a system
+    admin's token is refused as any refusal (a 404 on an image; glance-tempest-plugin's
+    ImageProjectAdminTests); before, the admin passes."""
+    w = World(profile=profile)
+    image = w.create(ADMIN)
+    show = w.call("GET", f"/v2/images/{image['id']}", SYSTEM_ADMIN).status
+    upload = w.upload(image["id"], 10, SYSTEM_ADMIN).status
+    create = w.call("POST", "/v2/images", SYSTEM_ADMIN, body={"name": "x"}).status
+    listed = w.call("GET", "/v2/images", SYSTEM_ADMIN).status
+    members = w.call("GET", f"/v2/images/{image['id']}/members", SYSTEM_ADMIN).status
+    expected = (404, 404, 403, 403, 404) if profile == NEW else (200, 204, 201, 200, 200)
+    assert (show, upload, create, listed, members) == expected

@@ -179,7 +179,10 @@ def test_system_scoped_token_is_refused_by_project_scoped_rules(env: NovaEnv):
 
 
 def test_without_scope_enforcement_a_system_admin_passes():
-    env = NovaEnv("upstream", {"nova": {"enforce_scope": False}})
+    # Glance refuses a system-scoped token too unless its own enforce_scope is off
+    env = NovaEnv(
+        "upstream", {"nova": {"enforce_scope": False}, "glance": {"enforce_scope": False}}
+    )
     sid = env.boot()
     req = Request.build(
         "POST",
