@@ -27,6 +27,7 @@ from fakecloud.glance.errors import (
     HTTPBadRequest,
     HTTPConflict,
     HTTPForbidden,
+    HTTPInternalServerError,
     HTTPNotFound,
     policy_forbidden,
 )
@@ -41,14 +42,20 @@ from fakecloud.glance.metadefs import (
 )
 from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin
 
+#: Each deserializer's ``_disallowed_properties``: the namespaces' and objects' also name
+#: ``self`` and ``schema`` (glance 16.0.0-HEAD ``metadef_*.py``).
 _READ_ONLY = ("self", "schema", "created_at", "updated_at")
-#: The schema each kind of body is checked against (the name its 400 gives).
+_READ_ONLY_OF = {"namespace": _READ_ONLY, "object": _READ_ONLY}
+#: The attributes of the WSME type a body becomes, where its schema lets other keys through:
+#: ``MetadefTags`` has ``tags`` alone (the collection schema also lists first, next, schema).
+_WSME_KEYS = {"tags": frozenset({"tags"})}
 #: The first Glance whose ``create_tags`` reads ``X-Openstack-Append`` (24.0.0).
 APPEND_HEADER_SINCE = 24
 #: The first Glance without the authorization layer's metadef proxies (``gateway.py``, 25.0.0).
 AUTHZ_LAYER_UNTIL = 25
 #: The resource names of those proxies, for their words.
 _AUTHZ_NAMES = {"property": "namespace_property", "resource_type": "meta_resource_type"}
+#: The schema each kind of body is checked against (the name its 400 gives).
 _SCHEMAS = {
     "namespace": "namespace",
     "object": "object",
@@ -65,13 +72,17 @@ class MetadefWrites(Metadefs):
     # -- the request ---------------------------------------------------------------------------
 
     def _checked(self, body: Any, kind: str) -> dict[str, Any]:
-        """``_check_allowed`` and ``schema.validate``."""
+        """``_check_allowed``, ``schema.validate`` and ``json.fromjson``. The schemas have no
+        ``type``, so a list passes them to WSME's ``fromjson``, which reads it as a mapping
+        (``value.keys()``), and a key the WSME type lacks is its ``UnknownAttribute``: both
+        glance.common.wsgi.Resource's bare 500 (WSME 0.9.2-0.12.1, glance 16.0.0-HEAD). A
+        list naming a read-only attribute is the 403 first (``key in body``). A number, a
+        string or null never gets here (the JSON deserializer's 400)."""
         import jsonschema
 
-        if isinstance(body, dict):
-            for key in _READ_ONLY:
-                if key in body:
-                    raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
+        for key in _READ_ONLY_OF.get(kind, _READ_ONLY[2:]):
+            if key in body:
+                raise HTTPForbidden(explanation=f"Attribute '{key}' is read-only.")
         schema = metadef_schema(kind)
         cls = jsonschema.validators.validator_for(schema)
         error = jsonschema.exceptions.best_match(cls(schema).iter_errors(body))
@@ -79,6 +90,8 @@ class MetadefWrites(Metadefs):
             raise HTTPBadRequest(
                 explanation=f"Provided object does not match schema '{_SCHEMAS[kind]}': {error}"
             )
+        if not isinstance(body, dict) or not _WSME_KEYS.get(kind, body.keys()) >= body.keys():
+            raise HTTPInternalServerError()
         return body
 
     def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:

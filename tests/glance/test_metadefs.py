@@ -216,3 +216,25 @@ def test_the_tag_list_sorts_and_pages_as_tag_get_all(cloud):
     prop = {"name": "p", "title": "P", "type": "string", "default": None}
     made = world.request("image", "POST", f"{path}/properties", body=prop, user="admin")
     assert made.json() == prop
+
+
+def test_a_body_wsme_cannot_read_is_the_resources_bare_500(cloud):
+    """The metadef schemas have no ``type``: a list passes them to WSME's ``fromjson``, which
+    reads it as a mapping, and a key ``MetadefTags`` lacks is its ``UnknownAttribute``; both
+    are glance.common.wsgi.Resource's bare 500 (no ``api.error``: Glance's own answer). A list
+    naming a read-only attribute is the 403 first; ``self`` is read-only for namespaces and
+    objects only (properties: a 400 from the schema). They were fakecloud's AttributeError
+    (an ``api.error``), a 201 and a 403."""
+    ns = "/v2/metadefs/namespaces"
+    quota = f"{ns}/OS::Compute::Quota"
+    cases = [
+        (ns, [], 500),
+        (ns, ["self"], 403),
+        (f"{quota}/properties", ["self"], 500),
+        (f"{quota}/properties", {"name": "p", "self": "x"}, 400),
+        (f"{quota}/tags", {"tags": [], "next": "x"}, 500),
+    ]
+    answers = [cloud.request("image", "POST", p, body=b, user="admin") for p, b, _ in cases]
+    assert [r.status for r in answers] == [status for _, _, status in cases]
+    assert answers[0].json()["message"].startswith("The server has either erred")
+    assert not cloud.trace.filter(kind="api.error")
