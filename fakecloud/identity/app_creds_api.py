@@ -23,11 +23,11 @@ from fakecloud.identity import admin_schema, app_creds, exception, schema
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _links, _mapped
 from fakecloud.identity.app_creds import AccessRule, ApplicationCredential
+from fakecloud.profiles.series import KEYSTONE_ACCESS_RULES_SINCE as ACCESS_RULES_SINCE
 from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
-#: Access rules, the system reader's and the owner-only create rule (Train).
-ACCESS_RULES_SINCE = 16
-#: "... for another user." ends with a full stop (Stein).
+#: "... for another user." ends with a full stop, and a credential shows its ``user_id`` and
+#: ``system`` (Stein: the Flask resource's ``wrap_member`` never calls ``filter_params``).
 FULL_STOP_SINCE = 15
 #: A role asked for must be in the creator's token (Ussuri).
 TOKEN_ROLES_SINCE = 17
@@ -180,6 +180,8 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
                 "self": f"{req.base_url}/v3/users/{cred.user_id}/application_credentials/{cred.id}"
             },
         }
+        if self._release >= FULL_STOP_SINCE:
+            view["user_id"], view["system"] = cred.user_id, None
         if cred.access_rules:
             rules = [d.access_rules[r] for r in cred.access_rules]
             view["access_rules"] = [app_creds.rule_view(r) for r in rules]

@@ -180,6 +180,9 @@ KEYSTONE_FLASK_CATALOG_SINCE = 15
 KEYSTONE_ROLE_DESCRIPTION_SINCE = 15
 KEYSTONE_ROLE_OPTIONS_SINCE = 16
 KEYSTONE_IMMUTABLE_ROLES_SINCE = 17
+#: Application credentials' access rules (``/v3/users/{id}/access_rules``, an application
+#: credential's ``access_rules``) and the owner-only create policy from 16.0.0 (Train).
+KEYSTONE_ACCESS_RULES_SINCE = 16
 
 
 def series_apis(series: Series) -> dict[str, Any]:

@@ -116,14 +116,9 @@ _ID = r"tempest\.api\.identity\."
 #: Keystone APIs fakecloud's Keystone does not serve (a 404 or 405, or its 403 saying so).
 IDENTITY = (
     Exclusion(
-        "application credentials (/v3/users/{id}/application_credentials): not served",
-        (_ID + r"(admin\.)?v3\.test_application_credentials\.",),
-    ),
-    Exclusion(
-        "the credentials API (/v3/credentials), OS-OAUTH1 consumers, policies (/v3/policies) "
-        "and domain configurations (/v3/domains/{id}/config): not served",
+        "OS-OAUTH1 consumers, policies (/v3/policies) and domain configurations "
+        "(/v3/domains/{id}/config): not served",
         (
-            _ID + r"admin\.v3\.test_credentials\.",
             _ID + r"admin\.v3\.test_oauth_consumers\.",
             _ID + r"admin\.v3\.test_policies\.",
             _ID + r"admin\.v3\.test_domain_configuration\.",

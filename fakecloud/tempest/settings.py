@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.profiles.series import cinder_api
+from fakecloud.profiles.series import KEYSTONE_ACCESS_RULES_SINCE, cinder_api
 
 #: The image Tempest's image import tests fetch by web-download (Tempest's ``[image]
 #: http_image``); a served cloud can fetch it (`web_download_config`).
@@ -90,6 +90,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "cinder_release": volume["release"],
         "glance_release": f"{series.glance}.x",
         "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
+        "access_rules": series.keystone >= KEYSTONE_ACCESS_RULES_SINCE,
         "compute_nodes": len(cloud.nova.hosts),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "glance_scope_enforced": cloud.glance.scope_enforced,

@@ -42,10 +42,10 @@ v3_endpoint_type = public
 api_v2 = false
 api_v3 = true
 # fakecloud's Keystone serves OS-INHERIT but no OS-EC2 (the extensions Tempest asks about),
-# no OS-TRUST, application credentials nor access rules, no PCI-DSS security compliance,
-# one SQL identity backend (no per-domain drivers), and users it may write
+# no OS-TRUST, application credentials with access rules from keystone 16.0.0, no PCI-DSS
+# security compliance, one SQL identity backend (no per-domain drivers), and users it may write
 trust = false
-access_rules = false
+access_rules = {{ access_rules | lower }}
 api_extensions = OS-INHERIT
 security_compliance = false
 domain_specific_drivers = false

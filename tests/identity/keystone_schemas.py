@@ -319,6 +319,8 @@ APP_CRED = {
         "access_rules": {"type": "array"},
         "links": LINK_SELF,
         "secret": {"type": "string"},
+        "user_id": HEX32,
+        "system": {"type": ["string", "null"]},
     },
     "additionalProperties": False,
 }

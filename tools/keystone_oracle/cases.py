@@ -540,3 +540,59 @@ q("rv-token-no-role", T, user="system", headers=_RT)
 q("rv-reader-call", "/v3/auth/projects", user=None, headers={"X-Auth-Token": "{rt}"})
 add("rv-regrant-reader", None, "PUT", _RG)
 q("rv-token-regranted", T, user="system", headers=_RT)
+# application credentials, access rules and credentials (ks4, session 30)
+AC = "/v3/users/{demo_uid}/application_credentials"
+add("ac-create", b({"application_credential": {"name": "ac1", "secret": "s3cret",
+    "roles": [{"name": "reader"}], "description": "d"}}), path=AC, user="member",
+    keep=("ac1", ["application_credential", "id"]))  # fmt: skip
+add("ac-create-dup", b({"application_credential": {"name": "ac1"}}), path=AC, user="member")
+add("ac-create-unassigned", b({"application_credential": {"name": "ac2",
+    "roles": [{"name": "admin"}]}}), path=AC, user="member")  # fmt: skip
+add("ac-create-other", b({"application_credential": {"name": "ac3"}}), path=AC)
+add("ac-create-past", b({"application_credential": {"name": "ac4",
+    "expires_at": "2000-01-01T00:00:00"}}), path=AC, user="member")  # fmt: skip
+add("ac-create-badname", b({"application_credential": {"name": 5}}), path=AC, user="member")
+add("ac-create-rules", b({"application_credential": {"name": "ac5", "access_rules": [
+    {"service": "compute", "path": "/v2.1/servers", "method": "GET"}]}}), path=AC,
+    user="member", keep=("ac5", ["application_credential", "id"]))  # fmt: skip
+q("ac-list-name", AC + "?name=ac1", user="member")
+q("ac-get", AC + "/{ac1}", user="member")
+q("ac-get-none", AC + "/{nouuid}", user="member")
+q("ac-get-reader", AC + "/{ac1}", user="reader")
+q("access-rules", "/v3/users/{demo_uid}/access_rules", user="member")
+APPCRED = {"methods": ["application_credential"]}
+add("tok-ac", b({"auth": {"identity": {**APPCRED, "application_credential": {"id": "{ac1}",
+    "secret": "s3cret"}}}}), user=None)  # fmt: skip
+add("tok-ac-name", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "name": "ac1", "secret": "s3cret", "user": {"name": "demo", "domain": {"id": "default"}}}}}}),
+    user=None)  # fmt: skip
+add("tok-ac-scope", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "id": "{ac1}", "secret": "s3cret"}}, "scope": project_scope("demo")}}), user=None)  # fmt: skip
+add("tok-ac-badsecret", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "id": "{ac1}", "secret": "nope"}}}}), user=None)  # fmt: skip
+add("tok-ac-none", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "id": "{nouuid}", "secret": "nope"}}}}), user=None)  # fmt: skip
+add("ac-delete-used-rule", None, "DELETE", AC + "/{ac5}", user="member")
+add("ac-delete", None, "DELETE", AC + "/{ac1}", user="member")
+add("ac-delete-again", None, "DELETE", AC + "/{ac1}", user="member")
+CR = "/v3/credentials"
+add("cred-create-ec2", b({"credential": {"type": "ec2", "user_id": "{demo_uid}",
+    "project_id": "{demo_pid}", "blob": json.dumps({"access": "AK", "secret": "SK"})}}),
+    path=CR, user="member", keep=("cr1", ["credential", "id"]))  # fmt: skip
+add("cred-create-ec2-dup", b({"credential": {"type": "ec2", "user_id": "{demo_uid}",
+    "project_id": "{demo_pid}", "blob": json.dumps({"access": "AK"})}}), path=CR)  # fmt: skip
+add("cred-create-ec2-noaccess", b({"credential": {"type": "ec2", "user_id": "{demo_uid}",
+    "project_id": "{demo_pid}", "blob": "{}"}}), path=CR)  # fmt: skip
+add("cred-create-other", b({"credential": {"type": "cert", "user_id": "{admin_uid}",
+    "blob": "x"}}), path=CR, user="member")  # fmt: skip
+add("cred-create-cert", b({"credential": {"type": "cert", "user_id": "{demo_uid}",
+    "blob": "pem"}}), path=CR, keep=("cr2", ["credential", "id"]))  # fmt: skip
+q("creds-member", CR + "?type=cert", user="member")
+q("creds-reader", CR, user="reader")
+q("cred-get", CR + "/{cr2}", user="member")
+q("cred-get-none", CR + "/{nouuid}", user="member")
+q("cred-get-none-admin", CR + "/{nouuid}")
+add("cred-patch", b({"credential": {"blob": "pem2"}}), "PATCH", CR + "/{cr2}", user="member")
+add("cred-patch-type", b({"credential": {"type": "totp"}}), "PATCH", CR + "/{cr2}")
+add("cred-delete", None, "DELETE", CR + "/{cr2}", user="member")
+add("cred-delete-ec2", None, "DELETE", CR + "/{cr1}")
