@@ -511,36 +511,30 @@ def test_glance_refusing_the_image_leaks_the_snapshots_d12(env: BfvEnv):
     assert len(env.cloud.check_invariants(["no_orphan_volume_snapshot"])) == 2
 
 
-def test_a_required_quiesce_fails_the_nfs_snapshot_of_a_guest_the_api_froze():
+@pytest.mark.parametrize(
+    ("paused", "message"),
+    [
+        (
+            False,
+            "internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': "
+            "The command guest-fsfreeze-freeze has been disabled for this instance",
+        ),
+        (True, "Requested operation is not valid: domain is not running"),
+    ],
+)
+def test_a_required_quiesce_fails_the_nfs_snapshot_of_a_frozen_or_paused_guest(paused, message):
     """NFS: Cinder asks Nova for the snapshot while the API's quiesce holds the guest frozen;
     libvirt's QUIESCE flag asks qemu-ga for a second freeze, a command it disables while frozen
     (``_volume_snapshot_create``: with ``os_require_quiesce`` the error is raised, not retried
-    unquiesced): Cinder is told ``error``."""
+    unquiesced): Cinder is told ``error``. A PAUSED server's createImage (from 22.0.0)
+    quiesces nothing, but libvirt refuses the QUIESCE of a paused guest before the agent is
+    asked (qemuDomainAgentAvailable)."""
     env = BfvEnv("upstream", {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
     sid = env.boot_bfv(image=STRICT, size=4)
+    if paused:
+        env.server_action(sid, "pause")
     env.snap(sid)
     env.cloud.run_until_idle()
     assert [s["status"] for s in env.volume_snapshots()] == ["error"]
     (failed,) = env.events("notification", event_type="volume_snapshot_create")
-    assert (failed["exception"], failed["message"]) == (
-        "libvirtError",
-        "internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': "
-        "The command guest-fsfreeze-freeze has been disabled for this instance",
-    )
-
-
-def test_libvirt_refuses_the_quiesce_of_a_paused_guests_nfs_snapshot():
-    """A PAUSED server's createImage (from 22.0.0) quiesces nothing, but ``_volume_snapshot_
-    create`` still asks libvirt for a QUIESCE snapshot: refused before the agent is asked
-    (qemuDomainAgentAvailable), raised with ``os_require_quiesce``: Cinder is told ``error``."""
-    env = BfvEnv("upstream", {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
-    sid = env.boot_bfv(image=STRICT, size=4)
-    env.server_action(sid, "pause")
-    env.snap(sid)
-    env.cloud.run_until_idle()
-    assert [s["status"] for s in env.volume_snapshots()] == ["error"]
-    (failed,) = env.events("notification", event_type="volume_snapshot_create")
-    assert (failed["exception"], failed["message"]) == (
-        "libvirtError",
-        "Requested operation is not valid: domain is not running",
-    )
+    assert (failed["exception"], failed["message"]) == ("libvirtError", message)
