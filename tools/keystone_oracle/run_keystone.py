@@ -3,7 +3,8 @@ run_keystone.py OUT.json`` (a venv with ``keystone==X.Y.Z``; see CONTRIBUTING.md
 
 Keystone comes up as ``keystone-manage db_sync``, ``fernet_setup`` and ``bootstrap`` leave it
 (done here in-process: `upgrades.offline_sync_database_to_version`, `FernetUtils`,
-`Bootstrapper`), sqlite in a temporary directory, its own defaults otherwise (policy, scope
+`Bootstrapper`), sqlite in a temporary directory (in WAL mode, foreign keys enforced, as a
+deployment's database server would have it), its own defaults otherwise (policy, scope
 enforcement); its Flask app (``application_factory("public")`` and the middleware
 ``initialize_application`` adds, as a deployment's WSGI entry point) is called as a WSGI app
 through Werkzeug's test client.
@@ -152,8 +153,12 @@ def main():
     conf_file = configure(tmp)
     import keystone.conf
     import keystone.server
+    from keystone.common.sql import core as sql_core
     from keystone.common.sql import upgrades
 
+    # foreign keys enforced, as a deployment's server database does (the ON DELETE CASCADEs:
+    # a deleted role's implications go with it)
+    sql_core.enable_sqlite_foreign_key()
     keystone.server.configure(config_files=[conf_file])
     conf = keystone.conf.CONF
     upgrades.offline_sync_database_to_version()
