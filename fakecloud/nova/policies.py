@@ -607,6 +607,12 @@ class PolicyEngine:
         if admin_service_apis and not legacy:
             self.admin_service_apis = True
 
+    @property
+    def scope_enforced(self) -> bool:
+        """``[oslo_policy] enforce_scope``: the config's, else the release's default."""
+        value = self._config.enforce_scope
+        return self.enforced_by_default if value is None else value
+
     def rule_name(self, name: str) -> str:
         """The profile's name of a rule (Queens names a few differently)."""
         return SEED_NAMES.get(name, name) if self.legacy else name

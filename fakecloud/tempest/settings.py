@@ -92,6 +92,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
         "access_rules": series.keystone >= KEYSTONE_ACCESS_RULES_SINCE,
         "compute_nodes": len(cloud.nova.hosts),
+        "nova_scope_enforced": cloud.nova.policy.scope_enforced,
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "glance_scope_enforced": cloud.glance.scope_enforced,
         "http_image": HTTP_IMAGE,

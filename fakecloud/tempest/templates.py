@@ -134,6 +134,9 @@ manage_snapshot = false
 multi_backend = false
 
 [enforce_scope]
+# whether Nova enforces scope (its enforce_scope: on with the new defaults from Nova 27.0.0
+# unless the config sets it): with it Tempest's compute tests use project readers and managers
+nova = {{ nova_scope_enforced | lower }}
 # whether Cinder enforces its new RBAC defaults (its enforce_new_defaults: the series' default,
 # on from Cinder 29.0.0, unless the config sets it): with them Tempest's volume tests read as
 # a project reader, and cinder-tempest-plugin's RBAC tests run

@@ -116,6 +116,7 @@ def test_cinder_plugin_flags_and_what_queens_leaves_out(workspace):
     upstream = Cloud(profile="upstream", config=served_config(None))
     assert settings(upstream)["cinder_new_defaults"] is True
     assert conf.getboolean("enforce_scope", "glance") is True  # Glance 26 refuses system scope
+    assert conf.getboolean("enforce_scope", "nova") is True  # Nova 27.0.0's default
     # Queens' Cinder: another project's backup may be the parent, a smaller snapshot reverts
     queens = exclude_list(CINDER_PLUGIN, Cloud(profile="seed"))
     patterns = [p for e in queens for p in e.patterns]
