@@ -488,8 +488,15 @@ class RpcBus:
         return target in self._endpoints and target not in self._down
 
     def queued(self, target: str) -> list[str]:
-        """The methods of the messages waiting in `target`'s queue, oldest first."""
-        return [m.method for m in self._queues.get(target, ())]
+        """The methods of the messages waiting in `target`'s queue, oldest first: a call that
+        has expired there is not waiting (no consumer will ever see it; `set_up` discards it,
+        as ``rpc.expired``, when the service is back)."""
+        now = self._kernel.now
+        return [
+            m.method
+            for m in self._queues.get(target, ())
+            if m.call is None or m.call.expires is None or now < m.call.expires
+        ]
 
     # -- sending -----------------------------------------------------------------------------
 

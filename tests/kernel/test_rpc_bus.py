@@ -88,6 +88,9 @@ def test_default_timeout_is_60s_and_a_down_services_messages_wait_in_its_queue()
         "note",
         "slow_double",
     ]
+    # The call expires at 60.002 (published with expiration=timeout): no longer waiting.
+    cloud.advance(0.002)
+    assert rpc.queued("compute.cmp-1") == ["note", "note"]
     # Back up at t=100: the queue is consumed in order, one delivery delay later; the call
     # expired at 60.002 (published with expiration=timeout): RabbitMQ discards it unserved.
     cloud.advance(100 - cloud.now)
