@@ -1,10 +1,14 @@
 """Keystone's application credentials and access rules: made, used to authenticate (by id, by
 name and user, with openstacksdk's ``v3applicationcredential``), refused in Keystone's words,
-and gone with their deletion, their user's, or their role's.
+and gone with their deletion, their user's, or their role's; and credentials
+(``/v3/credentials``): read back with their blob plain, listed by what the caller may read.
 
 Each test uses its own fork of one booted ``upstream`` world (keystone's latest words and
 policy); the last reads keystone 13's (``seed``).
 """
+
+import hashlib
+import json
 
 import openstack
 from keystone_schemas import APP_CRED, ERROR, TOKEN, check
@@ -185,3 +189,61 @@ def test_keystone_13_words_and_routes():
         "credential for another user.",
     )
     assert call(cloud, "GET", f"/v3/users/{demo}/access_rules").status == 404
+
+
+def cred_call(cloud, method, path, body=None, user="demo", **kw):
+    return cloud.request("identity", method, path, body, user=user, **kw)
+
+
+def test_a_users_credentials_are_its_own_until_it_goes(cloud):
+    d = cloud.keystone.directory
+    demo, project = d.user_by_name("demo").id, d.project_by_name("demo").id
+    blob = json.dumps({"access": "AK", "secret": "SK"})
+    ec2 = {"credential": {"type": "ec2", "user_id": demo, "project_id": project, "blob": blob}}
+    made = cred_call(cloud, "POST", "/v3/credentials", ec2)
+    assert made.status == 201
+    cred = made.json()["credential"]
+    assert cred["id"] == hashlib.sha256(b"AK").hexdigest()  # an ec2 credential's id
+    assert cred["blob"] == blob and cred["type"] == "ec2"
+    assert error(cred_call(cloud, "POST", "/v3/credentials", ec2)) == (
+        409,
+        f"Conflict occurred attempting to store credential - Duplicate entry found with ID "
+        f"{cred['id']}.",
+    )
+    cert = {"credential": {"type": "cert", "user_id": demo, "blob": "pem"}}
+    other = cred_call(cloud, "POST", "/v3/credentials", cert, user="admin").json()["credential"]
+    theirs = {"credential": {"type": "cert", "user_id": d.user_by_name("admin").id, "blob": "x"}}
+    assert error(cred_call(cloud, "POST", "/v3/credentials", theirs)) == (
+        403,
+        "You are not authorized to perform the requested action: identity:create_credential.",
+    )
+    listed = cred_call(cloud, "GET", "/v3/credentials?type=cert").json()["credentials"]
+    assert [c["id"] for c in listed] == [other["id"]]
+    unseen = cred_call(cloud, "GET", "/v3/credentials", user="demo-reader").json()
+    assert unseen["credentials"] == []
+    one = f"/v3/credentials/{other['id']}"
+    patched = cred_call(cloud, "PATCH", one, {"credential": {"blob": "pem2"}}).json()["credential"]
+    assert patched["blob"] == "pem2"
+    assert error(cred_call(cloud, "PATCH", one, {"credential": {"type": "totp"}}))[0] == 400
+    assert error(cred_call(cloud, "GET", one, user="demo-reader"))[0] == 403
+    assert cred_call(cloud, "DELETE", one).status == 204
+    assert error(cred_call(cloud, "GET", one))[0] == 403  # no record: no owner to match
+    assert error(cred_call(cloud, "GET", one, user="admin")) == (
+        404,
+        f"Could not find credential: {other['id']}.",
+    )
+    assert cred_call(cloud, "DELETE", f"/v3/users/{demo}", user="admin").status == 204
+    assert cred_call(cloud, "GET", "/v3/credentials", user="admin").json()["credentials"] == []
+
+
+def test_keystone_13_lets_an_admin_alone_on():
+    cloud = Cloud(profile="seed")
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    cert = {"credential": {"type": "cert", "user_id": demo, "blob": "pem"}}
+    assert error(cred_call(cloud, "POST", "/v3/credentials", cert)) == (
+        403,
+        "You are not authorized to perform the requested action: identity:create_credential.",
+    )
+    ec2 = {"credential": {"type": "ec2", "user_id": demo, "blob": "{}"}}
+    assert error(cred_call(cloud, "POST", "/v3/credentials", ec2, user="admin"))[0] == 400
+    assert cred_call(cloud, "POST", "/v3/credentials", cert, user="admin").status == 201
