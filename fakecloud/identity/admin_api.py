@@ -34,17 +34,15 @@ from fakecloud.identity import (
     role_records,
     schema,
 )
-from fakecloud.identity.api import KeystoneApi, _json, _links, _mapped
+from fakecloud.identity.api import MANAGED_ROLES, KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, User
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
-    KEYSTONE_DOMAIN_MANAGER_SINCE,
+    KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
 )
 
-#: Roles a domain manager may grant (keystone 27.0.0 ``domain_managed_target_role``).
-_MANAGED_ROLES = ("manager", "member", "reader")
 #: The grant policies' names for the system scope.
 _SYSTEM_ACTIONS = {
     "identity:list_grants": "identity:list_system_grants_for_user",
@@ -99,11 +97,6 @@ class KeystoneWritesApi(KeystoneApi):
         """The Keystone major of the cloud's series."""
         return self.kernel.switches.series.keystone
 
-    @property
-    def _managers(self) -> bool:
-        """Whether this Keystone has domain managers (``manager``'s policies)."""
-        return self._release >= KEYSTONE_DOMAIN_MANAGER_SINCE
-
     def _body(self, req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
         """The request's object under `key`, once it passes `body_schema`."""
         return self._checked(req, body_schema, key, lambda ref: None)[0]
@@ -116,13 +109,20 @@ class KeystoneWritesApi(KeystoneApi):
         policy: Callable[[dict[str, Any]], Any],
         since: int = KEYSTONE_BODY_SCHEMA_SINCE,
         absent: Callable[[], None] | None = None,
+        controller: str = "",
     ) -> tuple[dict[str, Any], Any]:
         """The request's object under `key` and what `policy` (given the object, raising if
         the caller may not) returned. From 27.0.0 (`since`) the whole body passes
         `body_schema` first (the schema decorator); before, the policy runs first
         (``enforce_call``), then `absent` if the body has no such object (its release's
-        refusal), then the object alone is checked, in ``lazy_validate``'s words."""
+        refusal), then the object alone is checked, in ``lazy_validate``'s words. In
+        13.x-14.x a route calls its `controller` with the object as an argument: a body
+        without it is wsgi's ``TypeError`` 400 (Python 3's words) before any policy."""
         body = _json(req)
+        if controller and self._release < KEYSTONE_FLASK_CATALOG_SINCE and key not in body:
+            raise exception.ValidationError(
+                f"{controller}() missing 1 required positional argument: '{key}'"
+            )
         if self._release >= since:
             admin_schema.validate(body_schema, body)
             ref = dict(body.get(key, {}))
@@ -470,7 +470,7 @@ class KeystoneWritesApi(KeystoneApi):
             and "manager" in ctx.roles
             and scope_domain is not None
             and ctx.domain_id == actor.domain_id == scope_domain
-            and (role is None or role.name in _MANAGED_ROLES)
+            and (role is None or role.name in MANAGED_ROLES)
         ):
             raise exception.ForbiddenAction(action=action)
         role_id = role.id if role is not None else ""

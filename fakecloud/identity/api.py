@@ -21,12 +21,15 @@ from fakecloud.api.service import ApiService
 from fakecloud.identity import app_creds, assignments, exception, hierarchy, role_records, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
+from fakecloud.profiles.series import KEYSTONE_DOMAIN_MANAGER_SINCE
 from fakecloud.transport.endpoints import host_url
 
 #: Keystone's current API version and the date its version document gives.
 VERSION_ID = "v3.14"
 VERSION_UPDATED = "2020-04-07T00:00:00Z"
 MEDIA_TYPE = "application/vnd.openstack.identity-v3+json"
+#: Roles a domain manager may grant and read (keystone 26.0.0 ``domain_managed_target_role``).
+MANAGED_ROLES = ("manager", "member", "reader")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -61,6 +64,11 @@ class KeystoneApi(ApiService):
     def directory(self) -> Any:
         """Keystone's directory (the cloud's own copy once its admin API wrote to it)."""
         return self.keystone.directory
+
+    @property
+    def _managers(self) -> bool:
+        """Whether this Keystone has domain managers (``manager``'s policies)."""
+        return self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_MANAGER_SINCE
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
@@ -407,7 +415,12 @@ class KeystoneApi(ApiService):
         """``GET /v3/roles`` (admin), filter ``name``; the global roles, or with ``domain_id``
         that domain's own (``identity:list_domain_roles``)."""
         domain_id = _first(req, "domain_id")
-        _require_admin(req, "identity:list_domain_roles" if domain_id else "identity:list_roles")
+        ctx = req.context
+        # keystone 26.0.0 ``ADMIN_OR_SYSTEM_READER_OR_DOMAIN_MANAGER``: a manager whose token
+        # is scoped to a domain (any) lists the global roles; a domain's own, admins only
+        if domain_id or not (self._managers and "manager" in ctx.roles and ctx.domain_id):
+            action = "identity:list_domain_roles" if domain_id else "identity:list_roles"
+            _require_admin(req, action)
         d = self.directory
         roles = [
             r
@@ -417,12 +430,16 @@ class KeystoneApi(ApiService):
         return Response(200, {"roles": [self._role(req, r) for r in roles], "links": _links(req)})
 
     def get_role(self, req: Request) -> Response:
-        """``GET /v3/roles/{id}`` (admin, or a system reader)."""
+        """``GET /v3/roles/{id}`` (admin, or a system reader; from keystone 26.0.0 a manager
+        reads a global role it may grant, ``domain_managed_target_role``). A missing role is
+        a 404 for anyone: the policy's target is the role, looked up first (13.0.4-30.0.0)."""
         role = self.directory.roles.get(req.params["role_id"])
-        domain_role = role is not None and self.directory.extra_of(role.id).get("domain_id")
-        _require_admin(req, "identity:get_domain_role" if domain_role else "identity:get_role")
         if role is None:
             raise exception.RoleNotFound(role_id=req.params["role_id"])
+        if self.directory.extra_of(role.id).get("domain_id"):
+            _require_admin(req, "identity:get_domain_role")
+        elif not (self._managers and "manager" in req.context.roles and role.name in MANAGED_ROLES):
+            _require_admin(req, "identity:get_role")
         return Response(200, {"role": self._role(req, role)})
 
     def list_role_inferences(self, req: Request) -> Response:

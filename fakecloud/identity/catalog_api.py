@@ -26,7 +26,6 @@ from fakecloud.identity.api import _linked, _mapped
 from fakecloud.identity.catalog_writes import SERVICE_FIELDS, WrittenCatalog
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
-    KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_REGION_BODY_SCHEMA_SINCE,
 )
 
@@ -136,18 +135,13 @@ class KeystoneCatalogApi(KeystoneWritesApi):
             controller = "create_region_with_id"
 
         def absent() -> None:
-            # 13.x-14.x: the routes' controller misses its argument, wsgi's TypeError 400
-            # (Python 3's words); 15.0.0 on, Flask's ``request_body_json.get(key)`` is None
-            # for these three (the others default to {}), which lazy_validate refuses
-            if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
-                raise exception.ValidationError(
-                    f"{controller}() missing 1 required positional argument: '{key}'"
-                )
+            # 15.0.0 on, Flask's ``request_body_json.get(key)`` is None for these three (the
+            # others default to {}), which lazy_validate refuses
             if key in ("region", "service", "endpoint"):
                 schema.lazy_validate(admin_schema.validator(body_schema["properties"][key]), None)
 
         ref, _ = self._checked(
-            req, body_schema, key, lambda _: _require_admin(req, action), since, absent
+            req, body_schema, key, lambda _: _require_admin(req, action), since, absent, controller
         )
         return ref
 

@@ -25,7 +25,6 @@ from fakecloud.identity.api import _mapped
 from fakecloud.identity.inference_api import KeystoneInferenceApi
 from fakecloud.identity.models import Role
 from fakecloud.profiles.series import (
-    KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_ROLE_DELETE_REREAD_SINCE,
 )
 
@@ -71,7 +70,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             lambda ref: _require_admin(
                 req, f"identity:create_{'domain_' if ref.get('domain_id') else ''}role"
             ),
-            absent=self._absent("create_role_wrapper"),
+            controller="create_role_wrapper",
         )
         self._role_clash(ref["name"], ref.get("domain_id") or None)
         d = self.keystone.writable()
@@ -80,28 +79,17 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         self._traced("role_created", role.name, role.id)
         return Response(201, {"role": self._role(req, role)})
 
-    def _absent(self, controller: str) -> Any:
-        """A body without ``role``: 13.x-14.x's routes call `controller` without it (wsgi's
-        ``TypeError`` 400, Python 3's words); Flask's (15.0.0 on) read it as ``{}``."""
-
-        def refuse() -> None:
-            if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
-                raise exception.ValidationError(
-                    f"{controller}() missing 1 required positional argument: 'role'"
-                )
-
-        return refuse
-
     def _named_role(self, req: Request, action: str) -> Any:
-        """The role the path names once the policy lets the caller on (Keystone enforces
-        before it tells a missing role's 404), its domain form's `action` for a
-        domain-specific one."""
+        """The role the path names once the policy (its domain form's `action` for a
+        domain-specific one) lets the caller on; a missing role is a 404 for anyone, as
+        the policy's target is the role, looked up first (the keystone oracle, 30.0.0;
+        13.x-14.x ``protected()``'s ``get_member_from_driver`` alike)."""
         role = self.directory.roles.get(req.params["role_id"])
-        if role is not None and self.directory.extra_of(role.id).get("domain_id"):
-            action = action.replace("_role", "_domain_role")
-        _require_admin(req, action)
         if role is None:
             raise exception.RoleNotFound(role_id=req.params["role_id"])
+        if self.directory.extra_of(role.id).get("domain_id"):
+            action = action.replace("_role", "_domain_role")
+        _require_admin(req, action)
         return role
 
     def update_role(self, req: Request) -> Response:
@@ -113,7 +101,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             admin_schema.ROLE_UPDATE,
             "role",
             lambda _: self._named_role(req, "identity:update_role"),
-            absent=self._absent("update_role_wrapper"),
+            controller="update_role_wrapper",
         )
         if ref.get("id") is not None and ref["id"] != role_id:
             raise exception.ValidationError("Cannot change ID")

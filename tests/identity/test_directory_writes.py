@@ -302,11 +302,14 @@ def test_a_token_shows_its_project_and_user_as_renamed(cloud):
 
 def test_a_keystone_before_26_has_no_domain_managers():
     cloud = Cloud(profile="nova-27.5.1")  # 2023.1: keystone 23
-    resp = create_as(cloud, manager_token(cloud), "default")
+    headers = manager_token(cloud)
+    resp = create_as(cloud, headers, "default")
     assert (resp.status, resp.json()["error"]["message"]) == (
         403,
         "You are not authorized to perform the requested action: identity:create_project.",
     )
+    roles = cloud.request("identity", "GET", "/v3/roles", user=None, headers=headers)
+    assert roles.status == 403
 
 
 def test_queens_keystone_words_a_refused_body_as_lazy_validate():
@@ -327,6 +330,9 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
     # its routes call the region controller without the object it names: wsgi's TypeError
     missing = admin(cloud, "POST", "/v3/regions", {}).json()["error"]["message"]
     assert missing == "create_region() missing 1 required positional argument: 'region'"
+    # ... and before any policy: a member's is the same 400
+    member = cloud.request("identity", "POST", "/v3/roles", {}).json()["error"]["message"]
+    assert member == "create_role_wrapper() missing 1 required positional argument: 'role'"
 
 
 def test_queens_keystone_words_a_duplicate_project_without_its_id():

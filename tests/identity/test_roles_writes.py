@@ -84,3 +84,24 @@ def test_a_groups_system_grant_is_listed_and_in_its_members_system_tokens(cloud)
     }
     token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
     assert [r["name"] for r in token.json()["token"]["roles"]] == ["reader"]
+
+
+def test_a_domain_manager_reads_the_roles_it_may_grant_from_keystone_26(cloud):
+    user = admin(cloud, "POST", "/v3/users", {"user": {"name": "mgr", "password": "pw"}})
+    user_id = user.json()["user"]["id"]
+    admin(cloud, "PUT", f"/v3/domains/default/users/{user_id}/roles/{role_id(cloud, 'manager')}")
+    password = {"user": {"id": user_id, "password": "pw"}}
+    auth = {"identity": {"methods": ["password"], "password": password}}
+    auth["scope"] = {"domain": {"id": "default"}}
+    token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    headers = {"X-Auth-Token": token.headers["X-Subject-Token"]}
+
+    def status(path):
+        return cloud.request("identity", "GET", path, user=None, headers=headers).status
+
+    reads = ("/v3/roles", f"/v3/roles/{role_id(cloud, 'member')}")
+    assert [status(p) for p in (*reads, f"/v3/roles/{role_id(cloud, 'admin')}")] == [200, 200, 403]
+    for method in ("GET", "PATCH", "DELETE"):  # the role is looked up before the policy
+        body = {"role": {"name": "x"}} if method == "PATCH" else None
+        missing = cloud.request("identity", method, "/v3/roles/nosuch", body, user="demo")
+        assert missing.status == 404

@@ -596,3 +596,28 @@ add("cred-patch", b({"credential": {"blob": "pem2"}}), "PATCH", CR + "/{cr2}", u
 add("cred-patch-type", b({"credential": {"type": "totp"}}), "PATCH", CR + "/{cr2}")
 add("cred-delete", None, "DELETE", CR + "/{cr2}", user="member")
 add("cred-delete-ec2", None, "DELETE", CR + "/{cr1}")
+
+# -- session 30 (ks6): a missing role's 404 before the policy, the domain manager's reads -----
+q("role-missing-member", R + "/" + NO_SUCH, user="member")
+add("role-update-missing-member", b({"role": {"name": "x"}}), "PATCH", R + "/" + NO_SUCH,
+    user="member")  # fmt: skip
+add("role-delete-missing-member", None, "DELETE", R + "/" + NO_SUCH, user="member")
+add("mgr-create", b({"user": {"name": "mgr6", "password": "pw6", "domain_id": "default"}}),
+    path="/v3/users", keep=("u6", ["user", "id"]))  # fmt: skip
+add("mgr-grant", None, "PUT", "/v3/domains/default/users/{u6}/roles/{manager_rid}")
+add("mgr-token", b({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "id": "{u6}", "password": "pw6"}}}, "scope": {"domain": {"id": "default"}}}}), user=None,
+    keep=("mtok", ["@x-subject-token"]))  # fmt: skip
+MGR = {"X-Auth-Token": "{mtok}"}
+for _name, _path in (
+    ("roles", R),
+    ("role-member", R + "/{member_rid}"),
+    ("role-admin", R + "/{admin_rid}"),
+    ("role-missing", R + "/" + NO_SUCH),
+    ("domain-roles", R + "?domain_id={d5}"),
+    ("users", "/v3/users"),
+    ("projects", "/v3/projects"),
+    ("groups", "/v3/groups"),
+    ("assignments", "/v3/role_assignments?scope.domain.id=default"),
+):
+    q(f"mgr-{_name}", _path, user=None, headers=MGR)
