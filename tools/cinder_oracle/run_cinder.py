@@ -144,16 +144,25 @@ class Oracle(functional_helpers._FunctionalTestBase):
             return r.status_code, j, {k.lower(): v for k, v in r.headers.items()}
 
         def settle():
-            """Wait until no volume, migration or snapshot is in a transient state."""
+            """Wait until no volume, migration, snapshot, group or group snapshot is in a
+            transient state."""
             for _ in range(100):
                 s1, vols, _h = send("GET", f"/v3/{PID}/volumes/detail", "3.0", None, "admin")
                 s2, snaps, _h = send("GET", f"/v3/{PID}/snapshots/detail", "3.0", None, "admin")
-                if (s1, s2) != (200, 200):  # no answer: the next case shows it
+                # (a group snapshot is made and deleted on the volume service, as a group is:
+                # `creating` and `deleting` outlive the API's 202)
+                s3, groups, _h = send("GET", f"/v3/{PID}/groups/detail", "3.14", None, "admin")
+                s4, gsnaps, _h = send(
+                    "GET", f"/v3/{PID}/group_snapshots/detail", "3.14", None, "admin"
+                )
+                if (s1, s2, s3, s4) != (200, 200, 200, 200):  # no answer: the next case shows it
                     return
                 # (a migration runs on after an admin's 202: starting, migrating, completing)
                 states = [v["status"] for v in vols["volumes"]]
                 states += [v.get("migration_status") or "" for v in vols["volumes"]]
                 states += [s["status"] for s in snaps["snapshots"]]
+                states += [g["status"] for g in groups["groups"]]
+                states += [g["status"] for g in gsnaps["group_snapshots"]]
                 # (error_extending and the like are final: the old fixtures' LVM cannot extend;
                 # attaching and detaching wait for the client's next call, os-attach,
                 # os-complete or os-detach: a volume a case left so is settled, not every
