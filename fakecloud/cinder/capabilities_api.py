@@ -39,6 +39,8 @@ def driver_capabilities(cinder: Any, backend: str) -> dict[str, Any]:
         key: caps.get(key)
         for key in ("vendor_name", "volume_backend_name", "driver_version", "storage_protocol")
     }
+    if "replication_targets" in caps:  # a replicating backend's (`fakecloud.cinder.replication`)
+        out["replication_targets"] = caps["replication_targets"]
     out["properties"] = {
         key: {"title": title, "description": text, "type": "boolean"}
         for key, title, text in STANDARD

@@ -132,6 +132,37 @@ class NfsBackendSpec(BackendSpec):
 
 
 @dataclass(frozen=True)
+class ReplicatedBackendSpec(BackendSpec):
+    """An ``rbd`` backend with ``replication_device`` set (`fakecloud.cinder.replication`): the
+    ``backend_id`` of each replication target, in the order configured (``RBDDriver``'s
+    ``_parse_replication_configs``, 12.0.0 on). A backend without the key keeps the plain
+    `BackendSpec` (so a cloud without replication saves as before)."""
+
+    replication_device: tuple = ()
+
+
+#: The keys of one ``replication_device`` entry (``RBDDriver._parse_replication_configs``).
+_REPLICATION_DEVICE_KEYS = frozenset({"backend_id", "conf", "user", "secret_uuid"})
+
+
+def _replication_device(path: str, raw: Any) -> tuple[str, ...]:
+    """The targets' ``backend_id``s of a backend's ``replication_device`` list."""
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"config {path} must be a non-empty list of mappings")
+    names = []
+    for i, device in enumerate(raw):
+        if not isinstance(device, dict):
+            raise ConfigError(f"config {path}[{i}] must be a mapping, got {device!r}")
+        _reject_unknown_keys(f"{path}[{i}]", device, _REPLICATION_DEVICE_KEYS)
+        if not isinstance(device.get("backend_id"), str) or not device["backend_id"]:
+            # the driver's own words (InvalidConfigurationValue at do_setup)
+            raise ConfigError(f"config {path}[{i}]: Missing backend_id in replication_device "
+                              "configuration.")  # fmt: skip
+        names.append(device["backend_id"])
+    return tuple(names)
+
+
+@dataclass(frozen=True)
 class VolumeTypeSpec:
     """One configured volume type: its name, backend and visible attributes."""
 
@@ -145,6 +176,7 @@ class VolumeTypeSpec:
 #: The keys a backend's and a volume type's spec may hold (their fields but the name).
 _BACKEND_KEYS = frozenset(f.name for f in dataclasses.fields(BackendSpec)) - {"name"}
 _NFS_BACKEND_KEYS = frozenset(f.name for f in dataclasses.fields(NfsBackendSpec)) - {"name"}
+_RBD_KEYS = _BACKEND_KEYS | {"replication_device"}
 _VOLUME_TYPE_KEYS = frozenset(f.name for f in dataclasses.fields(VolumeTypeSpec)) - {"name"}
 
 
@@ -166,8 +198,11 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
             raise ConfigError(f"config cinder.backends.{name} must be a mapping, got {spec!r}")
         kind = spec.get("kind")
         nfs = kind == "nfs"
+        replicated = kind == "rbd" and "replication_device" in spec
         _reject_unknown_keys(
-            f"cinder.backends.{name}", spec, _NFS_BACKEND_KEYS if nfs else _BACKEND_KEYS
+            f"cinder.backends.{name}",
+            spec,
+            _NFS_BACKEND_KEYS if nfs else _RBD_KEYS if kind == "rbd" else _BACKEND_KEYS,
         )
         if kind not in BACKEND_KINDS:
             raise ConfigError(
@@ -179,7 +214,13 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
                 f"config cinder.backends.{name}.nfs_snapshot_support: expected true or false, "
                 f"got {spec['nfs_snapshot_support']!r}"
             )
-        cls = NfsBackendSpec if nfs else BackendSpec
+        if replicated:
+            path = f"cinder.backends.{name}.replication_device"
+            spec = {
+                **spec,
+                "replication_device": _replication_device(path, spec["replication_device"]),
+            }
+        cls = NfsBackendSpec if nfs else ReplicatedBackendSpec if replicated else BackendSpec
         out[name] = cls(name=name, **{**KIND_DEFAULTS.get(kind, {}), **spec})
     return out
 

@@ -49,6 +49,7 @@ from fakecloud.cinder import (
     migration_generic,
     pools,
     reimage,
+    replication,
     revert,
 )
 from fakecloud.cinder.capabilities_api import driver_capabilities
@@ -526,6 +527,7 @@ class VolumeManager:
             if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
+        replication.created(self.driver.spec, volume)
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.cinder import list_filters, policy
+from fakecloud.cinder import list_filters, policy, replication
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.sim.ids import stream, uuid4_text
 
@@ -99,7 +99,10 @@ def _rbd(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
     if major >= RBD_QOS_FROM:
         stats["qos_support"] = True
     stats["volume_backend_name"] = driver.name
-    stats["replication_enabled"] = False
+    names = replication.targets(driver.spec)
+    stats["replication_enabled"] = bool(names)
+    if names:
+        stats["replication_targets"] = replication.stats_targets(driver.spec)
     if major < RBD_EXCLUSIVE_FROM:
         stats["provisioned_capacity_gb"] = round(float(sum(v.size for v in volumes)), 2)
     # no pools reported: the volume manager adds its one pool's count, the functions

@@ -13,8 +13,9 @@ grace) and keeps its last heartbeat before it stopped. ``host`` matches as ``_fi
 ``binary`` exactly; other parameters are ignored. From 3.7 each row has ``cluster`` (null: no
 clusters here), from 3.49 a cinder-volume row its ``backend_state`` (``up``: the scheduler's
 pools report no other). ``os-extended-services`` is a standard extension: ``disabled_reason``,
-and on cinder-volume rows ``replication_status`` (``disabled``: ``init_host`` sets it from the
-driver, which replicates nothing), ``active_backend_id`` and ``frozen``. Policy
+and on cinder-volume rows ``replication_status`` (``_post_rpc_initialization`` sets it from the
+driver: ``enabled`` on a backend with ``replication_device``, `fakecloud.cinder.replication`,
+else ``disabled``), ``active_backend_id`` and ``frozen``. Policy
 ``volume_extension:services:index`` (admin).
 
 ``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
@@ -28,7 +29,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.cinder import exception, faults
+from fakecloud.cinder import exception, faults, replication
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.manager import SCHEDULER
@@ -117,7 +118,9 @@ def services_index(service: Any, req: Request) -> Response:
         row["disabled_reason"] = reason
         if kind == VOLUME_BINARY:
             frozen = cinder.frozen_services
-            row.update(replication_status="disabled", active_backend_id=None,
+            spec = cinder.drivers[name.split("@", 1)[1]].spec
+            row.update(replication_status=replication.service_status(spec),
+                       active_backend_id=None,
                        frozen=bool(frozen) and name in frozen)  # fmt: skip
         out.append(row)
     return Response(200, {"services": out})

@@ -1,0 +1,51 @@
+"""A replicating backend: an ``rbd`` backend with ``replication_device`` (``RBDDriver``, 12.0.0
+on: ``_do_setup_replication``, ``_setup_volume``, ``_update_volume_stats``; the volume
+manager's ``_post_rpc_initialization``).
+
+Each entry of ``replication_device`` names a target by its ``backend_id``. The backend then
+reports ``replication_enabled: true`` and ``replication_targets`` (``default``, its own
+cluster, then each target), and its cinder-volume service's ``replication_status`` is
+``enabled`` (the manager copies the driver's ``replication_enabled`` there once its RPC
+server is up). A volume it creates (blank, from a snapshot, a clone, from an image) has the
+driver's model update: ``replication_status`` ``enabled`` when its type has
+``replication_enabled='<is> True'``, else ``disabled``. A backend without the key stays as
+before: its volumes' ``replication_status`` null (Cinder's create flow computes one but
+``EntryCreateTask`` does not store it), its service's ``disabled``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: ``RBDDriver``'s ``EXTRA_SPECS_REPL_ENABLED`` value that asks for a replicated volume.
+REPLICATED_SPEC = "<is> True"
+
+
+def targets(spec: Any) -> tuple[str, ...]:
+    """The ``backend_id`` of each replication target of a backend's spec (none: ``()``)."""
+    return getattr(spec, "replication_device", ())
+
+
+def stats_targets(spec: Any) -> list[str]:
+    """``_target_names``: ``default`` (the backend's own cluster), then each target."""
+    return ["default", *targets(spec)]
+
+
+def is_replicated_type(volume_type: Any) -> bool:
+    """``RBDDriver._is_replicated_type``: the type's ``replication_enabled`` is ``<is> True``
+    (exactly: RBD compares the string)."""
+    specs = getattr(volume_type, "extra_specs", None) or {}
+    return specs.get("replication_enabled") == REPLICATED_SPEC
+
+
+def created(spec: Any, volume: Any) -> None:
+    """The driver's model update of a volume it made (``_setup_volume``)."""
+    if targets(spec):
+        volume.replication_status = (
+            "enabled" if is_replicated_type(volume.volume_type) else "disabled"
+        )
+
+
+def service_status(spec: Any) -> str:
+    """The cinder-volume service's ``replication_status`` (``_post_rpc_initialization``)."""
+    return "enabled" if targets(spec) else "disabled"
