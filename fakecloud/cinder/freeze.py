@@ -33,7 +33,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.cinder import exception, faults
+from fakecloud.cinder import exception, failover, faults
 from fakecloud.cinder.services_api import (
     HOST_FIELD,
     VOLUME_BINARY,
@@ -65,6 +65,8 @@ def update(service: Any, req: Request) -> Response | Generator:
     """``PUT /os-services/{action}``: ``freeze`` and ``thaw`` here, the others
     `services_api.services_update`'s."""
     action = req.params["action"]
+    if action in ("failover_host", "failover"):
+        return failover.failover(service, req, action, service._body(req))
     if action not in ("freeze", "thaw"):
         return services_update(service, req)
     return freeze_or_thaw(service, req, action, service._body(req))

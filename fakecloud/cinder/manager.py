@@ -40,6 +40,7 @@ from fakecloud.cinder import (
     backup_manager,
     compute,
     exception,
+    failover_manager,
     frozen,
     groups_manager,
     groups_replication,
@@ -425,6 +426,10 @@ class VolumeManager:
     def thaw_host(self) -> bool:
         """``VolumeManager.thaw_host`` (an RPC call)."""
         return frozen.freeze_or_thaw_host(self, False)
+
+    def failover_host(self, secondary_backend_id: str | None = None) -> None:
+        """``VolumeManager.failover`` (an RPC cast, `fakecloud.cinder.failover_manager`)."""
+        failover_manager.failover_host(self, secondary_backend_id)
 
     def get_backup_device(self, backup_id: str) -> Generator:
         """The device a backup reads (`fakecloud.cinder.backup_manager.get_backup_device`)."""

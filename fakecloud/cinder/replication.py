@@ -49,3 +49,19 @@ def created(spec: Any, volume: Any) -> None:
 def service_status(spec: Any) -> str:
     """The cinder-volume service's ``replication_status`` (``_post_rpc_initialization``)."""
     return "enabled" if targets(spec) else "disabled"
+
+
+def status_of(cinder: Any, host: str) -> tuple[str, str | None]:
+    """A cinder-volume service's ``(replication_status, active_backend_id)``: as its driver
+    reports until a failover (`fakecloud.cinder.failover`) changes them."""
+    states = cinder.replication_states
+    if states and host in states:
+        return states[host]
+    return service_status(cinder.drivers[host.split("@", 1)[1]].spec), None
+
+
+def set_status(cinder: Any, host: str, status: str, active: str | None) -> None:
+    """Set a cinder-volume service's ``replication_status`` and ``active_backend_id``."""
+    if cinder.replication_states is None:
+        cinder.replication_states = {}
+    cinder.replication_states[host] = (status, active)

@@ -99,6 +99,10 @@ class Cinder:
     #: The frozen cinder-volume services (``os-services/freeze``), by host: made at the first
     #: freeze, None again after the last thaw (`fakecloud.cinder.freeze`).
     frozen_services: list[str] | None = None
+    #: cinder-volume host -> ``(replication_status, active_backend_id)`` once a failover
+    #: changed them (`fakecloud.cinder.replication`): made at the first, so a cloud that
+    #: never failed over saves as before.
+    replication_states: dict[str, tuple[str, str | None]] | None = None
     #: The QoS specs by id, and each volume type's (type id -> spec id): made at the first
     #: (`fakecloud.cinder.qos_specs`).
     qos_specs: dict[str, Any] | None = None

@@ -118,9 +118,8 @@ def services_index(service: Any, req: Request) -> Response:
         row["disabled_reason"] = reason
         if kind == VOLUME_BINARY:
             frozen = cinder.frozen_services
-            spec = cinder.drivers[name.split("@", 1)[1]].spec
-            row.update(replication_status=replication.service_status(spec),
-                       active_backend_id=None,
+            status, active = replication.status_of(cinder, name)
+            row.update(replication_status=status, active_backend_id=active,
                        frozen=bool(frozen) and name in frozen)  # fmt: skip
         out.append(row)
     return Response(200, {"services": out})
@@ -134,7 +133,7 @@ OWN_ROUTES_FROM = 28
 SCHEMA_FROM = 13
 _ACTIONS = ("enable", "disable", "disable-log-reason")
 #: Actions Cinder has that fakecloud does not model (a 404 here, as an unrouted path).
-_UNMODELLED = ("failover_host", "failover", "set-log", "get-log")
+_UNMODELLED = ("set-log", "get-log")
 
 #: ``parameter_types.cinder_host``: a body's ``host``.
 HOST_FIELD = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,

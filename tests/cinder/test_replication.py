@@ -2,7 +2,7 @@
 ``replication_device``, as ``RBDDriver`` (12.0.0 on) and the volume manager report it."""
 
 import pytest
-from cinder_support import ADMIN, call
+from cinder_support import ADMIN, call, fault
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
@@ -82,3 +82,72 @@ def test_only_rbd_takes_replication_device():
     config = {"cinder": {"backends": backends, "volume_types": {"__DEFAULT__": {"backend": "lvm"}}}}
     with pytest.raises(ConfigError, match="unknown config key cinder.backends.lvm.replication"):
         Cloud(config=config)
+
+
+def _backends(cloud):
+    rows = call(cloud, "GET", "os-services", ctx=ADMIN).json()["services"]
+    return {
+        r["host"]: (r["replication_status"], r["active_backend_id"], r["disabled_reason"])
+        for r in rows
+        if "frozen" in r
+    }
+
+
+def test_failover_host_fails_the_replicated_volumes_over_and_the_others_into_error():
+    cloud = Cloud(profile="upstream", config=CONFIG)
+    replicated, plain = _volume(cloud, "rep"), _volume(cloud)
+    cloud.run_until_idle()
+    snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": plain}}).json()
+    cloud.run_until_idle()
+    resp = call(cloud, "PUT", "os-services/failover_host", {"host": "cinder@ceph"}, ctx=ADMIN)
+    assert (resp.status, resp.body) == (202, None)
+    assert _backends(cloud)["cinder@ceph"] == ("failing-over", None, None)
+    cloud.run_until_idle()
+    assert _backends(cloud) == {
+        "cinder@ceph": ("failed-over", "secondary", "failed-over"),
+        "cinder@lvm": ("disabled", None, None),
+    }
+    shown = [call(cloud, "GET", f"volumes/{v}").json()["volume"] for v in (replicated, plain)]
+    assert [(v["status"], v["replication_status"]) for v in shown] == [
+        ("available", "failed-over"),
+        ("error", "not-capable"),
+    ]
+    snap_id = snap["snapshot"]["id"]
+    assert call(cloud, "GET", f"snapshots/{snap_id}").json()["snapshot"]["status"] == "error"
+    again = {"snapshot": {"volume_id": plain, "force": True}}  # as Nova's createImage asks
+    assert call(cloud, "POST", "snapshots", again).status == 400
+    again["snapshot"]["volume_id"] = replicated
+    assert call(cloud, "POST", "snapshots", again).status == 202
+    # failing back: enabled again, the service too; what went to error stays there
+    body = {"host": "cinder@ceph", "backend_id": "default"}
+    assert call(cloud, "PUT", "os-services/failover_host", body, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert _backends(cloud)["cinder@ceph"] == ("enabled", "", "")
+    assert call(cloud, "GET", f"volumes/{replicated}").json()["volume"]["replication_status"] == (
+        "enabled"
+    )
+
+
+def test_failover_refusals_per_series():
+    cloud = Cloud(profile="upstream", config=CONFIG)
+    lvm = {"host": "cinder@lvm"}
+    assert fault(call(cloud, "PUT", "os-services/failover_host", lvm, ctx=ADMIN)) == (
+        "badRequest",
+        400,
+        "Invalid input received: No service could be changed: replication_status in "
+        "['cinder@lvm'] must be ['enabled', 'failed-over'] and must be up to failover.",
+    )
+    assert fault(call(cloud, "PUT", "os-services/failover_host", {}, ctx=ADMIN))[2] == (
+        "Invalid input received: Host field is missing."
+    )
+    assert call(cloud, "PUT", "os-services/failover_host", lvm).status == 403
+    # 28.0.0 routes no ``failover``; 16.4.2 serves it from 3.26
+    ceph = {"host": "cinder@ceph"}
+    assert call(cloud, "PUT", "os-services/failover", ceph, ctx=ADMIN, version="3.26").status == 404
+    ussuri = Cloud(profile="nova-21.2.4", config=CONFIG)
+    assert call(ussuri, "PUT", "os-services/failover", ceph, ctx=ADMIN, version="3.25").json()[
+        "badRequest"
+    ]["message"] == ("Invalid input received: Unknown action")
+    assert call(ussuri, "PUT", "os-services/failover", ceph, ctx=ADMIN, version="3.26").status == (
+        202
+    )
