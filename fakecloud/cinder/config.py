@@ -133,10 +133,10 @@ class NfsBackendSpec(BackendSpec):
 
 @dataclass(frozen=True)
 class ReplicatedBackendSpec(BackendSpec):
-    """An ``rbd`` backend with ``replication_device`` set (`fakecloud.cinder.replication`): the
-    ``backend_id`` of each replication target, in the order configured (``RBDDriver``'s
-    ``_parse_replication_configs``, 12.0.0 on). A backend without the key keeps the plain
-    `BackendSpec` (so a cloud without replication saves as before)."""
+    """An ``rbd`` backend with ``replication_device`` set (`fakecloud.cinder.replication`):
+    each replication target's entry as its ``(key, value)`` pairs, in the order configured
+    (``RBDDriver``'s ``_parse_replication_configs``, 12.0.0 on). A backend without the key
+    keeps the plain `BackendSpec` (so a cloud without replication saves as before)."""
 
     replication_device: tuple = ()
 
@@ -145,8 +145,9 @@ class ReplicatedBackendSpec(BackendSpec):
 _REPLICATION_DEVICE_KEYS = frozenset({"backend_id", "conf", "user", "secret_uuid"})
 
 
-def _replication_device(path: str, raw: Any) -> tuple[str, ...]:
-    """The targets' ``backend_id``s of a backend's ``replication_device`` list."""
+def _replication_device(path: str, raw: Any) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """A backend's ``replication_device`` list, checked: each entry as its ``(key, value)``
+    pairs (hashable, as the frozen spec is)."""
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"config {path} must be a non-empty list of mappings")
     names = []
@@ -158,7 +159,7 @@ def _replication_device(path: str, raw: Any) -> tuple[str, ...]:
             # the driver's own words (InvalidConfigurationValue at do_setup)
             raise ConfigError(f"config {path}[{i}]: Missing backend_id in replication_device "
                               "configuration.")  # fmt: skip
-        names.append(device["backend_id"])
+        names.append(tuple(device.items()))
     return tuple(names)
 
 

@@ -11,11 +11,13 @@ each volume type's ``replication_enabled`` is ``<is> True`` (else ``InvalidVolum
 group's status and replication status, and each member's. Then the group and its volumes are
 marked ``enabling`` (``disabling``, ``failing-over``) and the action is cast to the group's
 backend. The targets are an RPC call to the volume service, answered from its
-``replication_device`` configuration: none here, so an empty list.
+``replication_device`` configuration (an ``rbd`` backend's, `fakecloud.cinder.replication`:
+each entry whole for an admin, its ``backend_id`` for others; else an empty list).
 
 No backend kind here has a driver that replicates groups (LVM, RBD and the copy driver keep
-``BaseVD``'s ``NotImplementedError``), and none reports ``replication_enabled``, so a
-replicated volume type leaves no backend for the group (it is ``error``). What the manager
+``BaseVD``'s ``NotImplementedError``: RBD replicates volumes, not groups), and only an ``rbd``
+backend with ``replication_device`` reports ``replication_enabled``: elsewhere a replicated
+volume type leaves no backend for the group (it is ``error``). What the manager
 then does is Cinder's: its own checks pass, the driver raises ``NotImplementedError``, which
 is no ``CinderException``, so nothing catches it: the group and its volumes stay
 ``enabling`` (``disabling``, ``failing-over``) and the error is only logged (a
@@ -28,7 +30,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError
-from fakecloud.cinder import exception, faults
+from fakecloud.cinder import exception, faults, replication
 from fakecloud.cinder.groups_models import Group
 from fakecloud.sim.rpc import MessagingTimeout
 from fakecloud.sim.states import StateMachine
@@ -147,7 +149,10 @@ def list_targets(cinder: Any, context: Any, group: Group) -> Generator:
     backend = group.backend or next(iter(cinder.drivers))
     try:
         targets = yield from cinder.kernel.rpc.call(
-            cinder.volume_target(backend), "list_replication_targets", group_id=group.id
+            cinder.volume_target(backend),
+            "list_replication_targets",
+            group_id=group.id,
+            is_admin=context.is_admin,
         )
     except MessagingTimeout:
         raise HttpError(500, faults.GENERIC[500]) from None
@@ -166,7 +171,11 @@ def manager_act(manager: Any, group_id: str, action: str) -> None:
     )
 
 
-def manager_targets(manager: Any) -> dict[str, list]:
+def manager_targets(manager: Any, is_admin: bool) -> dict[str, list]:
     """``VolumeManager.list_replication_targets``: the backend's ``replication_device``
-    entries (none configured here)."""
-    return {"replication_targets": []}
+    entries (`fakecloud.cinder.replication`), each whole for an admin, else its
+    ``backend_id`` alone; none on a backend without."""
+    devices = replication.devices(manager.driver.spec)
+    if is_admin:
+        return {"replication_targets": [dict(d) for d in devices]}
+    return {"replication_targets": [{"backend_id": dict(d)["backend_id"]} for d in devices]}

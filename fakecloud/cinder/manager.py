@@ -415,9 +415,10 @@ class VolumeManager:
         """``VolumeManager.failover_replication``."""
         groups_replication.manager_act(self, group_id, "failover_replication")
 
-    def list_replication_targets(self, group_id: str) -> dict[str, list]:
-        """``VolumeManager.list_replication_targets`` (an RPC call)."""
-        return groups_replication.manager_targets(self)
+    def list_replication_targets(self, group_id: str, is_admin: bool = False) -> dict[str, list]:
+        """``VolumeManager.list_replication_targets`` (an RPC call; `is_admin`: the caller's
+        context's)."""
+        return groups_replication.manager_targets(self, is_admin)
 
     def freeze_host(self) -> bool:
         """``VolumeManager.freeze_host`` (an RPC call, `fakecloud.cinder.freeze`)."""

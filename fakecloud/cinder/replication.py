@@ -21,9 +21,15 @@ from typing import Any
 REPLICATED_SPEC = "<is> True"
 
 
+def devices(spec: Any) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """A backend's ``replication_device`` entries, each as its ``(key, value)`` pairs in the
+    order configured (none: ``()``)."""
+    return getattr(spec, "replication_device", ())
+
+
 def targets(spec: Any) -> tuple[str, ...]:
     """The ``backend_id`` of each replication target of a backend's spec (none: ``()``)."""
-    return getattr(spec, "replication_device", ())
+    return tuple(dict(device)["backend_id"] for device in devices(spec))
 
 
 def stats_targets(spec: Any) -> list[str]:

@@ -151,3 +151,32 @@ def test_failover_refusals_per_series():
     assert call(ussuri, "PUT", "os-services/failover", ceph, ctx=ADMIN, version="3.26").status == (
         202
     )
+
+
+def test_a_replicated_group_lands_on_the_replicating_backend_and_lists_its_targets():
+    """RBD replicates volumes, not groups: the group is ``available`` on the backend that
+    reports ``replication_enabled``, and its targets are the backend's ``replication_device``
+    (whole for an admin, the ``backend_id`` for others); enabling stays the driver's
+    ``NotImplementedError`` (tests/cinder/test_volume_groups.py)."""
+    device = {"backend_id": "secondary", "conf": "/etc/ceph/secondary.conf"}
+    ceph = {"kind": "rbd", "replication_device": [device]}
+    config = {
+        "cinder": {**CONFIG["cinder"], "backends": {**CONFIG["cinder"]["backends"], "ceph": ceph}}
+    }
+    cloud = Cloud(profile="upstream", config=config)
+    specs = {"group_replication_enabled": "<is> True"}
+    body = {"group_type": {"name": "rg", "group_specs": specs}}
+    gtype = call(cloud, "POST", "group_types", body, ctx=ADMIN, version="3.11").json()
+    body = {"group": {"group_type": gtype["group_type"]["id"], "volume_types": ["rep"]}}
+    gid = call(cloud, "POST", "groups", body, version="3.13").json()["group"]["id"]
+    cloud.run_until_idle()
+    assert call(cloud, "GET", f"groups/{gid}", version="3.13").json()["group"]["status"] == (
+        "available"
+    )
+    path, body = f"groups/{gid}/action", {"list_replication_targets": {}}
+    assert call(cloud, "POST", path, body, version="3.38").json() == {
+        "replication_targets": [{"backend_id": "secondary"}]
+    }
+    assert call(cloud, "POST", path, body, ctx=ADMIN, version="3.38").json() == {
+        "replication_targets": [device]
+    }
