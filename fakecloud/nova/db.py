@@ -734,7 +734,11 @@ class NovaDB:
             action = self._fallback_action(ctx, uuid)
         host = row.host  # the trace's: the service that finished it
         if action is not None:
-            row = next((e for e in action.events if e.event == row.event), row)
+            name = row.event
+            for first in action.events:  # a loop, not next() of a generator: every finish
+                if first.event == name:
+                    row = first
+                    break
         row.finish_time = now
         if exc is None:
             row.result = "Success"
