@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 
 from fakecloud.identity import exception
+from fakecloud.profiles.series import KEYSTONE_ROLE_DESCRIPTION_SINCE, KEYSTONE_ROLE_OPTIONS_SINCE
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +210,43 @@ ROLE_UPDATE = {
     "required": ["role"],
     "additionalProperties": False,
 }
+
+
+def sorted_keys(value: Any) -> Any:
+    """`value` with every dict's keys sorted: a schema as jsonschema's ``pformat`` printed it
+    up to 4.19.2 (each series' pin through 2024.2), for a refusal printed before 27.0.0."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    return value
+
+
+_OLD_ROLES: dict[tuple[int, bool], dict[str, Any]] = {}
+
+
+def old_role(release: int, update: bool) -> dict[str, Any]:
+    """The body whose ``role`` is keystone `release`'s (13.x-26.x) ``role_create`` or
+    ``role_update`` (``keystone/assignment/schema.py``), keys sorted (`sorted_keys`): the
+    name; a description (a string, not null) from 15.0.0; the options (``immutable``, a
+    nullable boolean) from 16.0.0; no ``domain_id`` (the keystone oracle, 25.0.0)."""
+    found = _OLD_ROLES.get((release, update))
+    if found is None:
+        properties: dict[str, Any] = {
+            "name": ROLE_CREATE["properties"]["role"]["properties"]["name"]
+        }
+        if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
+            properties["description"] = _DESCRIPTION
+        if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
+            immutable = {"type": ["boolean", "null"], "enum": [True, False, None]}
+            properties["options"] = {
+                "type": "object",
+                "properties": {"immutable": immutable},
+                "additionalProperties": False,
+            }
+        rules = {"minProperties": 1} if update else {"required": ["name"]}
+        role = {"type": "object", "properties": properties, **rules, "additionalProperties": True}
+        found = _OLD_ROLES[(release, update)] = {"properties": {"role": sorted_keys(role)}}
+    return found
+
 
 #: ``keystone/identity/schema.py`` ``password_change`` (checked with the older
 #: ``lazy_validate``, `fakecloud.identity.schema.lazy_validate`).

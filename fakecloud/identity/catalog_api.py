@@ -59,13 +59,11 @@ def _body(key: str, properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
     sorted: before 27.0.0 a refusal prints the object's schema as jsonschema's ``pformat``
     then did (the keystone oracle, 25.0.0)."""
     inner = {"type": "object", "properties": properties, "additionalProperties": True, **rules}
-    return {"type": "object", "properties": {key: _sorted(inner)}, "required": [key]}
-
-
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    return value
+    return {
+        "type": "object",
+        "properties": {key: admin_schema.sorted_keys(inner)},
+        "required": [key],
+    }
 
 
 REGION_CREATE = _body("region", _REGION)

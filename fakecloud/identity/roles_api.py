@@ -24,9 +24,7 @@ from fakecloud.identity.admin_api import _require_admin
 from fakecloud.identity.api import _mapped
 from fakecloud.identity.inference_api import KeystoneInferenceApi
 from fakecloud.identity.models import Role
-from fakecloud.profiles.series import (
-    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
-)
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE, KEYSTONE_ROLE_DELETE_REREAD_SINCE
 
 
 class KeystoneRolesApi(KeystoneInferenceApi):
@@ -65,7 +63,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         """``POST /v3/roles`` (admin): 201 and the role (implying none)."""
         ref, _ = self._checked(
             req,
-            admin_schema.ROLE_CREATE,
+            self._role_schema(admin_schema.ROLE_CREATE),
             "role",
             lambda ref: _require_admin(
                 req, f"identity:create_{'domain_' if ref.get('domain_id') else ''}role"
@@ -78,6 +76,13 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         d.add_role(role, role_records.stored(self._release, ref))
         self._traced("role_created", role.name, role.id)
         return Response(201, {"role": self._role(req, role)})
+
+    def _role_schema(self, body_schema: dict[str, Any]) -> dict[str, Any]:
+        """`body_schema` (27.0.0's create or update body) from 27.0.0; before, the release's
+        own object schema, which ``lazy_validate`` prints in a refusal."""
+        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            return body_schema
+        return admin_schema.old_role(self._release, body_schema is admin_schema.ROLE_UPDATE)
 
     def _named_role(self, req: Request, action: str) -> Any:
         """The role the path names once the policy (its domain form's `action` for a
@@ -98,7 +103,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         role_id = req.params["role_id"]
         ref, old = self._checked(
             req,
-            admin_schema.ROLE_UPDATE,
+            self._role_schema(admin_schema.ROLE_UPDATE),
             "role",
             lambda _: self._named_role(req, "identity:update_role"),
             controller="update_role_wrapper",

@@ -333,6 +333,18 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
     # ... and before any policy: a member's is the same 400
     member = cloud.request("identity", "POST", "/v3/roles", {}).json()["error"]["message"]
     assert member == "create_role_wrapper() missing 1 required positional argument: 'role'"
+    # a role without a name: keystone 13's role schema (the name alone), keys sorted
+    nameless = admin(cloud, "POST", "/v3/roles", {"role": {}}).json()["error"]["message"]
+    assert nameless.split("\n\n")[1] == (
+        "Failed validating 'required' in schema:\n"
+        "    {'additionalProperties': True,\n"
+        "     'properties': {'name': {'maxLength': 255,\n"
+        "                             'minLength': 1,\n"
+        "                             'pattern': '[\\\\S]+',\n"
+        "                             'type': 'string'}},\n"
+        "     'required': ['name'],\n"
+        "     'type': 'object'}"
+    )
 
 
 def test_queens_keystone_words_a_duplicate_project_without_its_id():
