@@ -41,6 +41,8 @@ from fakecloud.cinder.validation import QUEENS
 ACTOR = "cinder-api"
 VALID_REMOVE_VOL_FROM_GROUP_STATUS = ("available", "in-use", "error", "error_deleting")
 VALID_ADD_VOL_TO_GROUP_STATUS = ("available", "in-use")
+# ``create_volume.py``: a volume is made only in a group in one of these.
+GROUP_PROCEED_STATUS = ("available", "creating")
 
 
 def check_group_type(group: Group, volume_type: Any) -> None:
@@ -447,14 +449,20 @@ class GroupAPI(ApiPart):
     def create_group_snapshot(
         self, context: Any, group: Group, name: str | None, description: str | None
     ) -> GroupSnapshot:
-        """``API.create_group_snapshot``: the row ``creating``, one snapshot of each member
-        (``create_snapshots_in_db``: each volume checked, their quota reserved at once), cast
-        to the group's backend."""
+        """``API.create_group_snapshot``: the row ``creating`` (db ``group_snapshot_create``
+        refuses a group with no volume or one ``creating`` or ``updating``), one snapshot of
+        each member (``create_snapshots_in_db``: each volume checked, their quota reserved at
+        once), cast to the group's backend."""
         k = self.kernel
         self._authorize(context, "group:create_group_snapshot", group.project_id)
         assert_not_frozen(self.cinder, group.backend)
         snapshot_api = self.cinder.snapshot_api
         volumes = self.members(group)
+        if not volumes or group.status in ("creating", "updating"):
+            raise exception.InvalidGroup(
+                reason="Source group cannot be empty or in 'creating' or 'updating' state. "
+                "No group snapshot will be created."
+            )
         for volume in volumes:
             snapshot_api._validate(context, volume)
         quotas = self.cinder.quotas

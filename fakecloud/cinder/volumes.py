@@ -17,7 +17,7 @@ from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.frozen import assert_not_frozen
-from fakecloud.cinder.groups import check_group_type
+from fakecloud.cinder.groups import GROUP_PROCEED_STATUS, check_group_type
 from fakecloud.cinder.image_utils import check_virtual_size
 from fakecloud.cinder.models import (
     Snapshot,
@@ -332,6 +332,10 @@ class VolumeAPI(ApiPart):
             raise exception.InvalidInput(
                 reason=f"Volume size {size}GB cannot be smaller than the backup size "
                 f"{backup.size}GB. It must be >= backup size."
+            )
+        if group is not None and group.status not in GROUP_PROCEED_STATUS:
+            raise exception.InvalidGroup(
+                reason="Originating group status must be one of 'available, creating' values"
             )
         image_meta = None
         if image_id is not None:

@@ -103,16 +103,21 @@ def _admin(cloud, method, path, body=None):
 
 def test_a_loaded_world_of_nfs_snapshots_groups_and_catalog_writes_goes_on_as_the_original():
     """save -> load -> run -> save is run -> save for a world holding session 29's objects: an
-    NFS volume's qcow2 snapshot chain, a consistency group on the share with a cgsnapshot, a
-    Keystone group with a member and an inherited grant, and a written region, service and
-    endpoint; both then snapshot again, delete the first snapshot, take another cgsnapshot (it
-    stays ``creating``: the group has no host), leave the group and move the endpoint."""
+    NFS volume's qcow2 snapshot chain, a consistency group on the share (renamed: ``available``)
+    with a volume and a cgsnapshot, a Keystone group with a member and an inherited grant, and a
+    written region, service and endpoint; both then snapshot again, delete the first snapshot,
+    take another cgsnapshot (it stays ``creating``: no driver here has consistency groups),
+    leave the group and move the endpoint."""
     cloud = _cloud(nfs_snapshot_support=True)
     vid = create_volume(cloud)
     first = create_snapshot(cloud, vid)
     kind = call(cloud, "GET", "types/default", ctx=ADMIN).json()["volume_type"]["id"]
     body = {"consistencygroup": {"name": "cg", "volume_types": kind}}
     cg = call(cloud, "POST", "consistencygroups", body).json()["consistencygroup"]["id"]
+    cloud.run_until_idle()
+    call(cloud, "PUT", f"consistencygroups/{cg}/update", {"consistencygroup": {"name": "cg2"}})
+    body = {"volume": {"size": 1, "volume_type": kind, "consistencygroup_id": cg}}
+    call(cloud, "POST", "volumes", body)
     cloud.run_until_idle()
     call(cloud, "POST", "cgsnapshots", {"cgsnapshot": {"consistencygroup_id": cg}})
     group = _admin(cloud, "POST", "/v3/groups", {"group": {"name": "ops"}}).json()["group"]["id"]

@@ -380,7 +380,9 @@ def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_sup
     """``/consistencygroups`` and ``/cgsnapshots`` over the group API (its lists show generic
     groups too; the generic API refuses a CG); the driver's ``NotImplementedError``: the CG
     ``error`` (a rename makes it ``available``, as Cinder's update does), its cgsnapshot left
-    ``creating``, so neither can be deleted."""
+    ``creating``, so neither can be deleted. Cinder snapshots no empty group (db
+    ``group_snapshot_create``) and makes no volume in a group in ``error`` (the create flow's
+    ``_extract_group``)."""
     cloud, _gtype, vtype, gid, _vid = world[0].fork(), *world[1:]
     body = {"consistencygroup": {"name": " cg ", "volume_types": f"{vtype},"}}
     made = _c(cloud, "POST", "consistencygroups", body)
@@ -406,7 +408,24 @@ def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_sup
     assert states(cloud, cg["id"])[-3:] == ["available", "updating", "error"]
     volume = _c(cloud, "GET", f"volumes/{vid}").json()["volume"]
     assert (volume["status"], volume["group_id"]) == ("error", None)
-    snap = _c(cloud, "POST", "cgsnapshots", {"cgsnapshot": {"consistencygroup_id": cg["id"]}})
+    body = {"cgsnapshot": {"consistencygroup_id": cg["id"]}}
+    assert fault(_c(cloud, "POST", "cgsnapshots", body)) == (
+        "badRequest",
+        400,
+        "Invalid Group: Source group cannot be empty or in 'creating' or 'updating' state. No "
+        "group snapshot will be created.",
+    )
+    member = {"volume": {"size": 1, "volume_type": vtype, "consistencygroup_id": cg["id"]}}
+    assert fault(_c(cloud, "POST", "volumes", member)) == (
+        "badRequest",
+        400,
+        "Invalid Group: Originating group status must be one of 'available, creating' values",
+    )
+    update = {"consistencygroup": {"name": "again"}}
+    assert _c(cloud, "PUT", f"consistencygroups/{cg['id']}/update", update).status == 202
+    assert _c(cloud, "POST", "volumes", member).status == 202
+    cloud.run_until_idle()
+    snap = _c(cloud, "POST", "cgsnapshots", body)
     sid = snap.json()["cgsnapshot"]["id"]
     cloud.run_until_idle()
     shown = _c(cloud, "GET", f"cgsnapshots/{sid}").json()["cgsnapshot"]

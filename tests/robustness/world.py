@@ -144,8 +144,8 @@ def _session18(cloud: Any, ids: dict[str, str]) -> None:
 def _session29(cloud: Any, ids: dict[str, str]) -> None:
     """What session 29 added: a Keystone group holding the other project's member and the
     member role on a child project of demo's; a role implying another (no one holds either);
-    a generic volume group of the private type, and a consistency group of it (which no
-    driver supports: ``error``)."""
+    a generic volume group of the private type, and a consistency group of a public type with
+    no extra specs (scheduled, but no driver supports it: ``error``)."""
     req = cloud.request
 
     def admin(service: str, method: str, path: str, body: Any, status: int, *keys: str) -> Any:
@@ -177,7 +177,10 @@ def _session29(cloud: Any, ids: dict[str, str]) -> None:
     made = req("block-storage", "POST", "/v3/{project_id}/groups", {"group": group},
                microversion="3.13")  # fmt: skip
     ids["group_id"] = _ok(made, 202)["group"]["id"]
-    body = {"consistencygroup": {"name": "cg", "volume_types": kind}}
+    body = {"volume_type": {"name": "cg"}}
+    ids["cg_type_id"] = admin("block-storage", "POST", "/v3/{project_id}/types", body, 200,
+                              "volume_type", "id")  # fmt: skip
+    body = {"consistencygroup": {"name": "cg", "volume_types": ids["cg_type_id"]}}
     made = req("block-storage", "POST", "/v3/{project_id}/consistencygroups", body)
     ids["consistencygroup_id"] = _ok(made, 202)["consistencygroup"]["id"]
     cloud.run_until_idle()
@@ -186,7 +189,8 @@ def _session29(cloud: Any, ids: dict[str, str]) -> None:
 def _session30(cloud: Any, ids: dict[str, str]) -> None:
     """The rest of session 29's surfaces, for session 30's fuzzing: a region, a service and an
     endpoint written in Keystone's catalog, a tag on demo's project, the ops group's member role
-    inherited below demo's project (OS-INHERIT), and a cgsnapshot of the consistency group."""
+    inherited below demo's project (OS-INHERIT), and a cgsnapshot of the consistency group
+    (renamed, so ``available``, with a volume made in it: Cinder snapshots no empty group)."""
     req = cloud.request
 
     def admin(service: str, method: str, path: str, body: Any, status: int, *keys: str) -> Any:
@@ -212,7 +216,14 @@ def _session30(cloud: Any, ids: dict[str, str]) -> None:
     path = (f"/v3/OS-INHERIT/projects/{ids['project_id']}/groups/{ids['ks_group_id']}/roles/"
             f"{ids['member_role_id']}/inherited_to_projects")  # fmt: skip
     admin("identity", "PUT", path, None, 204)
-    body = {"cgsnapshot": {"consistencygroup_id": ids["consistencygroup_id"], "name": "cgs"}}
+    cg = ids["consistencygroup_id"]
+    body = {"consistencygroup": {"name": "cg2"}}
+    _ok(req("block-storage", "PUT", f"/v3/{{project_id}}/consistencygroups/{cg}/update", body), 202)
+    body = {"volume": {"size": 1, "volume_type": ids["cg_type_id"], "consistencygroup_id": cg}}
+    made = req("block-storage", "POST", "/v3/{project_id}/volumes", body)
+    ids["cg_volume_id"] = _ok(made, 202)["volume"]["id"]
+    cloud.run_until_idle()
+    body = {"cgsnapshot": {"consistencygroup_id": cg, "name": "cgs"}}
     made = req("block-storage", "POST", "/v3/{project_id}/cgsnapshots", body)
     ids["cgsnapshot_id"] = _ok(made, 202)["cgsnapshot"]["id"]
     cloud.run_until_idle()

@@ -716,7 +716,8 @@ _CS = "/v3/cgsnapshots"
 @walks("volumev3", "PUT", _CG + "/{id}/update")
 @walks("volumev3", "DELETE", _CS + "/{id}", _CG + "/{id}")
 def _cinder_consistency_groups(w: World, profile: str) -> None:
-    """No driver here has consistency groups: the CG ``error``, its cgsnapshot ``creating``."""
+    """No driver here has consistency groups: the CG ``error`` (a rename makes it
+    ``available``), a volume made in it, its cgsnapshot ``creating``."""
     r = volume(w, "POST", "types", {"volume_type": {"name": "cg"}}, user="admin")
     vtype = r.json()["volume_type"]["id"]
     body = {"consistencygroup": {"name": "cg", "volume_types": vtype}}
@@ -735,6 +736,12 @@ def _cinder_consistency_groups(w: World, profile: str) -> None:
         w, "PUT", f"consistencygroups/{made['id']}/update", {"consistencygroup": {"name": "n"}}
     )
     expect(r, 202, None, "PUT consistencygroup")
+    body = {"consistencygroup-from-src": {"source_cgid": made["id"]}}
+    r = volume(w, "POST", "consistencygroups/create_from_src", body)
+    expect(r, 400, cinder.FAULT, "create_from_src (an empty source)")
+    body = {"volume": {"size": 1, "volume_type": vtype, "consistencygroup_id": made["id"]}}
+    assert volume(w, "POST", "volumes", body).status == 202
+    w.cloud.run_until_idle()
     body = {"cgsnapshot": {"consistencygroup_id": made["id"]}}
     r = volume(w, "POST", "cgsnapshots", body)
     snap = expect(r, 202, cinder.one("cgsnapshot", cinder.GROUP_SUMMARY), "POST cgsnapshots")
@@ -749,9 +756,6 @@ def _cinder_consistency_groups(w: World, profile: str) -> None:
     expect(
         volume(w, "DELETE", f"cgsnapshots/{snap['cgsnapshot']['id']}"), 400, cinder.FAULT, refused
     )
-    body = {"consistencygroup-from-src": {"source_cgid": made["id"]}}
-    r = volume(w, "POST", "consistencygroups/create_from_src", body)
-    expect(r, 400, cinder.FAULT, "create_from_src (an empty source)")
     r = volume(w, "POST", f"consistencygroups/{made['id']}/delete", {"consistencygroup": {}})
     expect(r, 400, cinder.FAULT, "delete consistencygroup (it has a cgsnapshot)")
     bare = volume(w, "DELETE", f"consistencygroups/{made['id']}")  # delete() without a body
