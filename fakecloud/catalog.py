@@ -96,7 +96,8 @@ def rows_invariants() -> list[dict[str, Any]]:
 
 def rows_switches() -> list[dict[str, Any]]:
     """Every behaviour switch: name, meaning, value in seed and upstream, where it changed
-    (every release of `fakecloud profiles`; `fakecloud profiles NAME` shows one release)."""
+    and, for a Launchpad bug's, the releases that have the bug (every release of `fakecloud
+    profiles`; `fakecloud profiles NAME` shows one release)."""
     from fakecloud.profiles import SWITCHES, Switches
 
     named = ("seed", "upstream")
@@ -109,9 +110,14 @@ def rows_switches() -> list[dict[str, Any]]:
             "changed_in": ", ".join(
                 f"{rel} ({commit}): {value!r}" for rel, commit, value, _ in switch.timeline()
             ),
+            "bug_in": _runs(switch.ranges(True)) if switch.is_bug else None,
         }
         for name, switch in SWITCHES.items()
     ]
+
+
+def _runs(ranges: list[tuple[str, str]]) -> str:
+    return ", ".join(a if a == b else f"{a}-{b}" for a, b in ranges)
 
 
 def rows_events() -> list[dict[str, Any]]:
@@ -194,7 +200,10 @@ def _render_switches(rows: list[dict]) -> str:
     out = []
     for r in rows:
         values = "  ".join(f"{p}={v!r}" for p, v in r["values"].items())
-        changed = f"  ({r['changed_in']})" if r["changed_in"] else ""
+        where = [] if r["bug_in"] is None else [f"the bug in {r['bug_in'] or 'no release'}"]
+        if r["changed_in"]:
+            where.append(f"changes: {r['changed_in']}")
+        changed = f"  ({'; '.join(where)})" if where else ""
         out.append(f"{r['name']}: {values}{changed}")
         out.append(_wrap(r["doc"]))
     return "\n".join(out)

@@ -145,7 +145,11 @@ def test_fakecloud_list_shows_each_registry(capsys):
     assert list_main(["invariants", "frozen"]) == 0
     assert "no_frozen_guest\n    No guest's filesystems are left frozen" in capsys.readouterr().out
     assert list_main(["switches", "lp1731986"]) == 0
-    assert "lp1731986: seed=False  upstream=False" in capsys.readouterr().out
+    # where the bug is, not only where it changed: 17.0.0 had it, 17.0.1 fixed it
+    assert (
+        "lp1731986: seed=False  upstream=False  (the bug in 17.0.0; changes: 17.0.1"
+        in capsys.readouterr().out
+    )
     assert list_main(["events", "guest.freeze"]) == 0
     assert "fields: host, requested_at" in capsys.readouterr().out
     assert list_main(["points", "--json"]) == 0
