@@ -90,9 +90,10 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     """The ``serve`` arguments (added to `parser` when the main CLI gives one)."""
     p = parser or argparse.ArgumentParser(
         prog="fakecloud serve",
-        description="Serve one simulated cloud over real HTTP (on 127.0.0.1 unless --host says "
-        "otherwise), for the openstack CLI, Tempest and any other client; prints a clouds.yaml "
-        "for it.",
+        # the raw formatter keeps the epilog's table and command lines: wrap this by hand
+        description="Serve one simulated cloud over real HTTP (on 127.0.0.1 unless --host\n"
+        "says otherwise), for the openstack CLI, Tempest and any other client; prints a\n"
+        "clouds.yaml for it.",
         epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
