@@ -260,7 +260,7 @@ def test_a_setup_request_the_cloud_refuses_fails_the_run_clearly(tmp_path):
     text = """\
 cloud:
   servers:
-    web: {body: {imageRef: "no-such-image", flavorRef: "1"}}
+    web: {body: {imageRef: "", flavorRef: "1", flavour: "1"}}
 steps:
   - wait: 1
 """
@@ -270,6 +270,8 @@ steps:
     assert detail.startswith(
         "scenario.yaml:3: setup servers.web: POST /v2.1/servers answered 400: "
     )
+    # the long fault body is cut in the middle: the reason at the end of Nova's message shows
+    assert "('flavour' was unexpected)" in detail
     assert result.steps[0].waiting_for == "setup, which failed"
 
 
