@@ -46,7 +46,11 @@ def _explore_parser() -> argparse.ArgumentParser:
         "faults and adversary moments (the file's explore: section); group what breaks; write "
         "a replay file per group.",
     )
-    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="scenario YAML file, or a library scenario's name (fakecloud list scenarios)",
+    )
     p.add_argument("--seeds", type=int, help="seeds per case (default: the file's, else 100)")
     p.add_argument("--first-seed", type=int, default=0, help="the first seed (default 0)")
     p.add_argument(
@@ -80,10 +84,17 @@ def _explore_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(path: str) -> tuple[str, Any]:
-    """The file's text (what the workers load) and its scenario, from one read."""
+def _load(path: str, prog: str) -> tuple[str, Any]:
+    """The file's text (what the workers load) and its scenario, from one read; a name that is
+    no file is a library scenario's, as for ``fakecloud run``."""
+    from fakecloud.scenario import library
     from fakecloud.scenario.loader import load_with_text
 
+    if not Path(path).exists():
+        try:
+            path = str(library.find(path))
+        except library.NotInLibrary as exc:
+            raise _Usage(f"{prog}: {exc}") from None
     return load_with_text(path)
 
 
@@ -142,7 +153,7 @@ def explore_main(argv: list[str] | None = None) -> int:
         problem = args.out and new_folder_problem(args.out)
         if problem:  # found when the first replay was written, after every seed had run
             raise _Usage(f"fakecloud explore: --out {args.out}: {problem}")
-        text, scenario = _load(args.file)
+        text, scenario = _load(args.file, "fakecloud explore")
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}
         for case in cases:
@@ -329,7 +340,11 @@ def _shrink_parser() -> argparse.ArgumentParser:
         description="Turn a failing explore seed into the smallest scenario file that still "
         "breaks the same thing, with every remaining choice written out.",
     )
-    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="scenario YAML file, or a library scenario's name (fakecloud list scenarios)",
+    )
     p.add_argument("--seed", type=int, required=True, help="the explore seed that broke")
     p.add_argument("--case", metavar="ID", help="the case (needed when the file has several)")
     p.add_argument(
@@ -362,7 +377,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         ) or new_folder_problem(Path(args.output).parent)  # else found after the shrinking
         if problem:
             raise _Usage(f"fakecloud shrink: cannot write {args.output}: {problem}")
-        text, scenario = _load(args.file)
+        text, scenario = _load(args.file, "fakecloud shrink")
         if args.case is None and len(scenario.cases) > 1:
             raise _Usage(
                 f"fakecloud shrink: {scenario.file} has several cases, give --case; cases: "
