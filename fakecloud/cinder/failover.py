@@ -34,8 +34,8 @@ from typing import Any
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
 from fakecloud.cinder import exception, replication
-from fakecloud.cinder.frozen import VOLUME_BINARY
-from fakecloud.cinder.services_api import HOST_FIELD, host_matches, services
+from fakecloud.cinder.replication_hosts import cluster_host, named_services
+from fakecloud.cinder.services_api import HOST_FIELD
 from fakecloud.cinder.validation import validate
 
 #: ``mv.REPLICATION_CLUSTER``: ``failover`` (with a ``cluster``) from it, until 27.x.
@@ -67,23 +67,9 @@ def failover(service: Any, req: Request, action: str, body: Any) -> Generator | 
     if SCHEMA_FROM <= major < SCHEMA_BEFORE_POLICY_FROM:
         validate(FAILOVER_HOST, body)
     body = body if isinstance(body, dict) else {}
-    if clustered:
-        cluster = body.get("cluster")
-        missing = "One and only one of cluster and host must be set."
-    else:
-        cluster, missing = None, "Host field is missing."
-    host = body.get("host")
-    if bool(cluster) == bool(host):
-        raise exception.InvalidInput(reason=missing)
+    cluster, host = cluster_host(body, clustered)
     cinder = service.cinder
-    found = [(name, target) for kind, name, target in services(cinder)
-             if kind == VOLUME_BINARY and host and host_matches(name, host)]  # fmt: skip
-    if not found:
-        where = f"host={host}" if host else f"cluster={cluster}"
-        raise exception.InvalidInput(message=f"No service found with {where}")
-    if any(name != found[0][0] for name, _ in found):
-        raise exception.InvalidParameterValue(err="Services from different clusters found.")
-    name, target = found[0]
+    name, target = named_services(cinder, host, cluster)[0]
     up = cinder.kernel.rpc.is_up(target)
     if not up or replication.status_of(cinder, name)[0] not in _EXPECTED:
         raise exception.InvalidInput(

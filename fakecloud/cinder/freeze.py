@@ -34,13 +34,8 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.cinder import exception, failover, faults
-from fakecloud.cinder.services_api import (
-    HOST_FIELD,
-    VOLUME_BINARY,
-    host_matches,
-    services,
-    services_update,
-)
+from fakecloud.cinder.replication_hosts import cluster_host, named_services
+from fakecloud.cinder.services_api import HOST_FIELD, services_update
 from fakecloud.cinder.validation import validate
 from fakecloud.sim.rpc import MessagingTimeout
 
@@ -83,21 +78,10 @@ def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Genera
     if SCHEMA_FROM <= major < SCHEMA_BEFORE_POLICY_FROM:
         validate(FREEZE_AND_THAW, body)
     body = body if isinstance(body, dict) else {}
-    if req.microversion >= REPLICATION_CLUSTER:
-        cluster = body.get("cluster")
-        missing = "One and only one of cluster and host must be set."
-    else:
-        cluster, missing = None, "Host field is missing."
-    host = body.get("host")
-    if bool(cluster) == bool(host):
-        raise exception.InvalidInput(reason=missing)
+    cluster, host = cluster_host(body, req.microversion >= REPLICATION_CLUSTER)
     cinder = service.cinder
-    found = _services(cinder, host)
-    if not found:
-        where = f"host={host}" if host else f"cluster={cluster}"
-        raise exception.InvalidInput(message=f"No service found with {where}")
-    if any(name != found[0] for name in found):
-        raise exception.InvalidParameterValue(err="Services from different clusters found.")
+    named = named_services(cinder, host, cluster)
+    found = [name for name, _target in named]
     freeze = action == "freeze"
     frozen = cinder.frozen_services or []
     if all((name in frozen) == freeze for name in found):
@@ -113,20 +97,12 @@ def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Genera
         else:
             frozen.remove(name)
     cinder.frozen_services = frozen or None
-    target = next(t for _kind, name, t in services(cinder) if name == found[0])
+    target = named[0][1]
     try:
         yield from cinder.kernel.rpc.call(target, f"{action}_host")
     except MessagingTimeout:
         raise HttpError(500, faults.GENERIC[500]) from None
     return Response(200)
-
-
-def _services(cinder: Any, host: str | None) -> list[str]:
-    """The cinder-volume hosts `host` matches (none for a cluster: fakecloud has none)."""
-    if not host:
-        return []
-    return [name for kind, name, _ in services(cinder) if kind == VOLUME_BINARY
-            and host_matches(name, host)]  # fmt: skip
 
 
 #: ``(method, path, handler)`` under ``/v3[/{project_id}]/``.
