@@ -21,7 +21,10 @@ from fakecloud.api.service import ApiService
 from fakecloud.identity import app_creds, assignments, exception, hierarchy, role_records, schema
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
-from fakecloud.profiles.series import KEYSTONE_DOMAIN_MANAGER_SINCE
+from fakecloud.profiles.series import (
+    KEYSTONE_DOMAIN_MANAGER_SINCE,
+    KEYSTONE_DOMAIN_READER_LISTS_SINCE,
+)
 from fakecloud.transport.endpoints import host_url
 
 #: Keystone's current API version and the date its version document gives.
@@ -69,6 +72,17 @@ class KeystoneApi(ApiService):
     def _managers(self) -> bool:
         """Whether this Keystone has domain managers (``manager``'s policies)."""
         return self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_MANAGER_SINCE
+
+    def _may_list(self, req: Request, action: str) -> None:
+        """An admin or a system reader, or (from 15.0.0) a reader whose token is scoped to a
+        domain: the policy's target is the token's own domain, whose records alone it lists."""
+        ctx = req.context
+        if not (
+            ctx.domain_id
+            and "reader" in ctx.roles
+            and self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_READER_LISTS_SINCE
+        ):
+            _require_admin(req, action)
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
@@ -308,9 +322,12 @@ class KeystoneApi(ApiService):
     # -- users, projects, domains ------------------------------------------------------------
 
     def list_users(self, req: Request) -> Response:
-        """``GET /v3/users`` (admin), filters ``name``, ``domain_id``, ``enabled``."""
-        _require_admin(req, "identity:list_users")
+        """``GET /v3/users`` (admin, or a domain reader), filters ``name``, ``domain_id``,
+        ``enabled``; a domain-scoped caller sees its domain's."""
+        self._may_list(req, "identity:list_users")
         users = _filtered(self.directory.users.values(), req, ("name", "domain_id", "enabled"))
+        if req.context.domain_id:
+            users = [u for u in users if u.domain_id == req.context.domain_id]
         return Response(200, {"users": [self._user(req, u) for u in users], "links": _links(req)})
 
     def get_user(self, req: Request) -> Response:
@@ -341,8 +358,9 @@ class KeystoneApi(ApiService):
     def list_projects(self, req: Request) -> Response:
         """``GET /v3/projects`` (admin), filters ``name``, ``domain_id``, ``enabled``,
         ``parent_id``, ``is_domain`` (true: the domains, as projects acting as domains) and the
-        tag filters ``tags``, ``tags-any``, ``not-tags``, ``not-tags-any`` (comma-separated)."""
-        _require_admin(req, "identity:list_projects")
+        tag filters ``tags``, ``tags-any``, ``not-tags``, ``not-tags-any`` (comma-separated);
+        a domain reader lists its domain's projects."""
+        self._may_list(req, "identity:list_projects")
         d = self.directory
         if _first(req, "is_domain") is not None and _matches(
             {"is_domain": True}, "is_domain", _first(req, "is_domain") or ""
@@ -354,6 +372,8 @@ class KeystoneApi(ApiService):
         for parent_id in req.query.get("parent_id") or ():
             projects = [p for p in projects if d.parent_of(p) == parent_id]
         projects = [p for p in projects if _tags_match(req, d.tags_of(p.id))]
+        if req.context.domain_id:
+            projects = [p for p in projects if p.domain_id == req.context.domain_id]
         return Response(
             200, {"projects": [self._project(req, p) for p in projects], "links": _links(req)}
         )

@@ -148,6 +148,10 @@ KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
 #: (Train's ``SYSTEM_READER_OR_DOMAIN_READER``, OR'd with the deprecated ``admin_required``);
 #: 13.0.x reads them as an admin only.
 KEYSTONE_DOMAIN_READER_SINCE = 16
+#: A ``reader`` with a domain-scoped token lists that domain's users and projects from 15.0.0
+#: (Stein's ``SYSTEM_READER_OR_DOMAIN_READER`` for ``identity:list_users`` and
+#: ``identity:list_projects``, the target the token's domain); 13.x-14.x: admins only.
+KEYSTONE_DOMAIN_READER_LISTS_SINCE = 15
 #: A user's groups (``GET /v3/users/{id}/groups``) carry ``membership_expires_at`` (null for a
 #: membership that never expires) from 18.0.0 (Victoria's expiring memberships,
 #: ``identity/core.py`` ``list_groups_for_user``).

@@ -101,6 +101,11 @@ def test_a_domain_manager_reads_the_roles_it_may_grant_from_keystone_26(cloud):
 
     reads = ("/v3/roles", f"/v3/roles/{role_id(cloud, 'member')}")
     assert [status(p) for p in (*reads, f"/v3/roles/{role_id(cloud, 'admin')}")] == [200, 200, 403]
+    # a domain reader (the manager implies it) lists its own domain's users, from 15.0.0
+    domain = admin(cloud, "POST", "/v3/domains", {"domain": {"name": "d9"}}).json()["domain"]
+    admin(cloud, "POST", "/v3/users", {"user": {"name": "far", "domain_id": domain["id"]}})
+    users = cloud.request("identity", "GET", "/v3/users", user=None, headers=headers).json()
+    assert {u["domain_id"] for u in users["users"]} == {"default"}
     for method in ("GET", "PATCH", "DELETE"):  # the role is looked up before the policy
         body = {"role": {"name": "x"}} if method == "PATCH" else None
         missing = cloud.request("identity", method, "/v3/roles/nosuch", body, user="demo")
