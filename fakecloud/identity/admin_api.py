@@ -187,7 +187,7 @@ class KeystoneWritesApi(KeystoneApi):
             # create_project reads project['name']: its KeyError is the unexpected 500.
             raise exception.Error()
         if admin_schema.as_bool(ref.get("is_domain")):
-            raise exception.Forbidden("Projects acting as domains are not served by fakecloud.")
+            return self._create_domain_project(req, ref)
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         if domain_id not in d.domains:
@@ -213,6 +213,26 @@ class KeystoneWritesApi(KeystoneApi):
         self._traced("project_created", name, project_id)
         return Response(201, {"project": self._project(req, project)})
 
+    def _create_domain_project(self, req: Request, ref: dict[str, Any]) -> Response:
+        """A project acting as a domain (``is_domain``): a root (no parent, no domain) that is
+        the new domain, shown as a project (``resource/core.py`` ``create_project``)."""
+        if ref.get("domain_id") or ref.get("parent_id"):
+            raise exception.Forbidden(
+                "Projects acting as domains are served by fakecloud only as roots."
+            )
+        name = ref["name"].strip()
+        if self.directory.domain_by_name(name) is not None:
+            raise _domain_conflict(name)
+        domain = Domain(
+            self.kernel.ids.hex(),
+            name,
+            ref.get("description", ""),
+            _enabled(ref.get("enabled", True)),
+        )
+        self.keystone.writable().put_domain(domain, {})
+        self._traced("domain_created", name, domain.id)
+        return Response(201, {"project": self._domain_project(req, domain)})
+
     def update_project(self, req: Request) -> Response:
         """``PATCH /v3/projects/{id}``: the project as changed."""
         project_id = req.params["project_id"]
@@ -224,6 +244,9 @@ class KeystoneWritesApi(KeystoneApi):
         )
         if ref.get("id") is not None and ref["id"] != project_id:
             raise exception.ValidationError("Cannot change ID")
+        if old is None and project_id in self.directory.domains:
+            domain = self._update_domain(project_id, ref)
+            return Response(200, {"project": self._domain_project(req, domain)})
         if old is None:
             raise exception.ProjectNotFound(project_id=project_id)
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
@@ -259,6 +282,9 @@ class KeystoneWritesApi(KeystoneApi):
         volumes and images stay (Keystone tells no other service)."""
         project_id = req.params["project_id"]
         old = self._named(req, "project", "identity:delete_project")
+        domain = self.directory.domains.get(project_id)
+        if old is None and domain is not None:  # a project acting as a domain
+            return self._delete_domain(domain)
         if old is None:
             raise exception.ProjectNotFound(project_id=project_id)
         hierarchy.check_leaf(self.directory, project_id)
@@ -298,6 +324,11 @@ class KeystoneWritesApi(KeystoneApi):
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
         ref = self._body(req, admin_schema.DOMAIN_UPDATE, "domain")
+        return Response(200, {"domain": self._domain(req, self._update_domain(domain_id, ref))})
+
+    def _update_domain(self, domain_id: str, ref: dict[str, Any]) -> Domain:
+        """Domain `domain_id` as `ref` changes it (a domain's update, or its project's)."""
+        old = self.directory.domains[domain_id]
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)
@@ -309,7 +340,7 @@ class KeystoneWritesApi(KeystoneApi):
         if old.enabled and not enabled:
             self.keystone.revoke_tokens(domain_id=domain_id)
         self._traced("domain_updated", name, domain_id)
-        return Response(200, {"domain": self._domain(req, domain)})
+        return domain
 
     def delete_domain(self, req: Request) -> Response:
         """``DELETE /v3/domains/{id}`` (admin, a disabled domain): 204; its projects, users
@@ -319,13 +350,18 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.domains.get(domain_id)
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
+        return self._delete_domain(old)
+
+    def _delete_domain(self, old: Domain) -> Response:
+        """204 once domain `old` is gone with its projects, users and grants; 403 while it is
+        enabled (``resource/core.py`` ``_delete_domain``, a domain's or its project's)."""
         if old.enabled:
             raise exception.Forbidden(
                 "Cannot delete a domain that is enabled, please disable it first."
             )
-        self.keystone.writable().remove_domain(domain_id)
-        self.keystone.revoke_tokens(domain_id=domain_id)
-        self._traced("domain_deleted", old.name, domain_id)
+        self.keystone.writable().remove_domain(old.id)
+        self.keystone.revoke_tokens(domain_id=old.id)
+        self._traced("domain_deleted", old.name, old.id)
         return Response(204)
 
     # -- users -------------------------------------------------------------------------------

@@ -124,10 +124,6 @@ IDENTITY = (
             _ID + r"admin\.v3\.test_domain_configuration\.",
         ),
     ),
-    Exclusion(
-        "projects acting as domains (is_domain): not served",
-        (_ID + r"admin\.v3\.test_projects\.ProjectsTestJSON\.test_create_is_domain_project",),
-    ),
 )
 
 LISTS = {

@@ -422,3 +422,15 @@ def test_a_patch_answers_its_extra_and_a_string_enabled_is_the_unexpected_500(cl
     refused = cloud.request("identity", "POST", "/v3/users", body, user="admin")
     assert refused.status == 500
     assert cloud.keystone.directory.user_by_name("u3", "default") is None
+
+
+def test_a_project_acting_as_a_domain_is_the_domain(cloud):
+    body = {"project": {"name": "pd", "domain_id": None, "is_domain": True}}
+    made = admin(cloud, "POST", "/v3/projects", body).json()["project"]
+    assert (made["is_domain"], made["domain_id"]) == (True, None)
+    assert made["id"] in [d["id"] for d in admin(cloud, "GET", "/v3/domains").json()["domains"]]
+    path = f"/v3/projects/{made['id']}"
+    assert admin(cloud, "DELETE", path).status == 403  # enabled
+    assert admin(cloud, "PATCH", path, {"project": {"enabled": False}}).status == 200
+    assert admin(cloud, "DELETE", path).status == 204
+    assert made["id"] not in cloud.keystone.directory.domains
