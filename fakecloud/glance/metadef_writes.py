@@ -96,7 +96,9 @@ class MetadefWrites(Metadefs):
 
     def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:
         """``metadef_admin`` from 26.0.0; before, anyone, but through 24.x the authorization
-        layer's `words` for a change to a namespace of another project."""
+        layer's `words` for a change to a namespace of another project (a system-scoped
+        token: `refuse_system_scope`)."""
+        self.refuse_system_scope(ctx)
         if is_admin(ctx):
             return
         if self._major >= NEW_DEFAULTS_SINCE:

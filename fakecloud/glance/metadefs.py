@@ -17,6 +17,13 @@ else the public ones and their project's; a hidden one is Glance 16-22's 403 "Fo
 request, ... is not visible." and from 23.0.0 (``MetadefAPIPolicy``) a 404. From 26.0.0 the
 read rules are the new defaults (``ADMIN_OR_PROJECT_READER``: a role is needed, ``reader`` or
 above); before, ``rule:metadef_default`` (``""``) lets anyone read.
+
+Every metadef rule is ``scope_types=['project']`` from 25.0.0 (``['system', 'project']`` in
+23.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system-scoped
+token fails each rule, and ``MetadefAPIPolicy._enforce`` turns that into a bare 404 (its
+``check('get_metadef_namespace')`` fails as well). The database still shows such an admin every
+namespace (``context_is_admin`` has no scope), so what comes before the rule (an absent
+namespace, a bad body) answers as for any admin.
 """
 
 from __future__ import annotations
@@ -35,7 +42,13 @@ from fakecloud.glance.errors import (
     policy_forbidden,
 )
 from fakecloud.glance.listing import pop_first, validated_limit
-from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin, roles_of
+from fakecloud.glance.policy import (
+    API_POLICY_SINCE,
+    NEW_DEFAULTS_SINCE,
+    is_admin,
+    roles_of,
+    system_scoped,
+)
 from fakecloud.glance.stored_documents import stored_documents
 from fakecloud.glance.views import isotime
 
@@ -72,6 +85,9 @@ _SORT_KEYS = frozenset(
 
 #: ``metadef_tags``' columns (a tag list's sort keys).
 _TAG_SORT_KEYS = frozenset(("id", "namespace_id", "name", "created_at", "updated_at"))
+
+#: The first Glance whose metadef rules are ``scope_types=['project']`` alone (25.0.0).
+PROJECT_SCOPED_SINCE = 25
 
 
 @dataclass
@@ -203,8 +219,15 @@ class Metadefs:
 
     # -- access --------------------------------------------------------------------------------
 
+    def refuse_system_scope(self, ctx: Any) -> None:
+        """A system-scoped token's bare 404 at a rule, where scope is enforced on the
+        project-scoped rules (see the module's docstring)."""
+        if self._major >= PROJECT_SCOPED_SINCE and system_scoped(ctx, self.glance.scope_enforced):
+            raise HTTPNotFound()
+
     def _require(self, ctx: Any, rule: str) -> None:
         """A read rule: ``""`` before 26.0.0, then ``ADMIN_OR_PROJECT_READER``."""
+        self.refuse_system_scope(ctx)
         if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
             return
         raise policy_forbidden(rule)

@@ -155,3 +155,23 @@ def test_a_system_scoped_admin_passes_no_rule_from_glance_26(profile):
     members = w.call("GET", f"/v2/images/{image['id']}/members", SYSTEM_ADMIN).status
     expected = (404, 404, 403, 403, 404) if profile == NEW else (200, 204, 201, 200, 200)
     assert (show, upload, create, listed, members) == expected
+
+
+def test_a_system_scoped_admin_passes_no_metadef_rule_from_glance_26():
+    """Every metadef rule is scope_types ['project'] (25.0.0 on): with scope enforced a system
+    admin's token fails each, which MetadefAPIPolicy answers with a bare 404; an absent
+    namespace is the repository's 404 first, and a project admin passes."""
+    w = World(profile=NEW)
+    ns = "/v2/metadefs/namespaces"
+    answers = [
+        w.call("GET", ns, SYSTEM_ADMIN),
+        w.call("GET", f"{ns}/OS::Compute::Quota", SYSTEM_ADMIN),
+        w.call("GET", f"{ns}/OS::Compute::Quota/objects", SYSTEM_ADMIN),
+        w.call("POST", ns, SYSTEM_ADMIN, body={"namespace": "mine"}),
+        w.call("DELETE", f"{ns}/OS::Nope", SYSTEM_ADMIN),
+    ]
+    bare = "The resource could not be found.<br /><br />\n\n\n"
+    gone = "Namespace OS::Nope not found<br /><br />\n\n\n"  # the delete's own words
+    expected = [(404, bare)] * 4 + [(404, gone)]
+    assert [(r.status, r.json()["message"]) for r in answers] == expected
+    assert w.call("GET", f"{ns}/OS::Compute::Quota", ADMIN).status == 200
