@@ -482,7 +482,10 @@ class KeystoneApi(ApiService):
         ``scope.project.id``, ``scope.domain.id``, ``scope.system``, ``role.id``; ``effective``
         (groups' grants per member, implied roles), ``include_names``, ``include_subtree`` (a
         project and the projects under it). Flags and filter combinations as keystone 26.0.0
-        ``api/role_assignments.py`` reads them (`fakecloud.identity.assignments`)."""
+        ``api/role_assignments.py`` reads them (`fakecloud.identity.assignments`). From
+        15.0.0 a reader with a domain-scoped token lists too, and any domain-scoped caller's
+        list holds its domain's and its domain's projects' assignments only (Stein's
+        ``SYSTEM_READER_OR_DOMAIN_READER``, the target the token's domain)."""
         d = self.directory
         subtree = _flag(req, "include_subtree")
         project_id = _first(req, "scope.project.id")
@@ -495,7 +498,7 @@ class KeystoneApi(ApiService):
                     "scope.project.id must be specified if include_subtree is also specified"
                 )
         else:
-            _require_admin(req, "identity:list_role_assignments")
+            self._may_list(req, "identity:list_role_assignments")
         effective = _flag(req, "effective")
         for first, second, message in _EXCLUSIVE_FILTERS:
             if _first(req, first) and _first(req, second):
@@ -526,6 +529,9 @@ class KeystoneApi(ApiService):
             inherited=None if inherited_to is None else inherited_to == "projects",
         )
         out = assignments.listing(d, f"{req.base_url}/v3", filters)
+        domain_id = req.context.domain_id
+        if domain_id and self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_READER_LISTS_SINCE:
+            out = [a for a in out if _scope_domain(d, a["scope"]) == domain_id]
         return Response(200, {"role_assignments": out, "links": _links(req)})
 
     # -- catalog records ---------------------------------------------------------------------
@@ -740,6 +746,14 @@ def _first(req: Request, name: str) -> str | None:
 def _flag(req: Request, name: str) -> bool:
     """``query_filter_is_true``: present and not ``0`` (even without a value)."""
     return name in req.query and _first(req, name) != "0"
+
+
+def _scope_domain(d: Any, scope: dict[str, Any]) -> str | None:
+    """The domain an assignment's `scope` is on: the domain, or the project's domain."""
+    if "domain" in scope:
+        return scope["domain"]["id"]
+    project = d.projects.get(scope.get("project", {}).get("id"))
+    return project.domain_id if project is not None else None
 
 
 def _require_admin(req: Request, action: str) -> None:

@@ -105,7 +105,16 @@ def test_a_domain_manager_reads_the_roles_it_may_grant_from_keystone_26(cloud):
     domain = admin(cloud, "POST", "/v3/domains", {"domain": {"name": "d9"}}).json()["domain"]
     admin(cloud, "POST", "/v3/users", {"user": {"name": "far", "domain_id": domain["id"]}})
     users = cloud.request("identity", "GET", "/v3/users", user=None, headers=headers).json()
+    demo_id = cloud.keystone.directory.project_by_name("demo").id
     assert {u["domain_id"] for u in users["users"]} == {"default"}
+    # and its domain's role assignments (the domain's and its projects'), from 15.0.0
+    admin(
+        cloud, "PUT", f"/v3/domains/{domain['id']}/users/{user_id}/roles/{role_id(cloud, 'reader')}"
+    )
+    listed = cloud.request("identity", "GET", "/v3/role_assignments", user=None, headers=headers)
+    scopes = [a["scope"] for a in listed.json()["role_assignments"]]
+    assert {"domain": {"id": "default"}} in scopes and {"project": {"id": demo_id}} in scopes
+    assert not any("system" in s or s == {"domain": {"id": domain["id"]}} for s in scopes)
     for method in ("GET", "PATCH", "DELETE"):  # the role is looked up before the policy
         body = {"role": {"name": "x"}} if method == "PATCH" else None
         missing = cloud.request("identity", method, "/v3/roles/nosuch", body, user="demo")
