@@ -32,7 +32,6 @@ from fakecloud.identity import (
     exception,
     hierarchy,
     role_records,
-    schema,
 )
 from fakecloud.identity.api import MANAGED_ROLES, KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
@@ -143,7 +142,7 @@ class KeystoneWritesApi(KeystoneApi):
                 "    {'enum': [True, False, None], 'type': 'boolean'}\n\n"
                 f"On instance['enabled']:\n    {flag!r}"
             )
-        schema.lazy_validate(admin_schema.validator(body_schema["properties"][key]), ref)
+        admin_schema.lazy_validate(body_schema["properties"][key], ref, self._release)
         return dict(ref), allowed
 
     def _in_domain(self, req: Request, action: str) -> Callable[[dict[str, Any]], None]:
@@ -447,7 +446,7 @@ class KeystoneWritesApi(KeystoneApi):
         401 (keystone's ``Invalid user / password``, hidden as every authentication failure)."""
         user_id = req.params["user_id"]
         body = _json(req).get("user", {})
-        schema.lazy_validate(admin_schema.validator(admin_schema.PASSWORD_CHANGE), body)
+        admin_schema.lazy_validate(admin_schema.PASSWORD_CHANGE, body, self._release)
         old = self.directory.users.get(user_id)
         if old is None or old.password is None or old.password != body["original_password"]:
             raise exception.Unauthorized(f"password change for user {user_id}: invalid password")

@@ -19,7 +19,12 @@ from typing import Any
 import jsonschema
 
 from fakecloud.identity import exception
-from fakecloud.profiles.series import KEYSTONE_ROLE_DESCRIPTION_SINCE, KEYSTONE_ROLE_OPTIONS_SINCE
+from fakecloud.identity import schema as identity_schema
+from fakecloud.profiles.series import (
+    KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_ROLE_DESCRIPTION_SINCE,
+    KEYSTONE_ROLE_OPTIONS_SINCE,
+)
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +223,27 @@ def sorted_keys(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: sorted_keys(value[k]) for k in sorted(value)}
     return value
+
+
+_PRINTED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def printed(schema: dict[str, Any], release: int) -> dict[str, Any]:
+    """`schema` as keystone `release`'s ``lazy_validate`` prints it in a refusal: its keys
+    sorted before 27.0.0 (`sorted_keys`; jsonschema 4.19.2 and older), as written from then
+    (4.23.0). The sorted copy is made once and kept with `schema` (`validator` caches by id)."""
+    if release >= KEYSTONE_BODY_SCHEMA_SINCE:
+        return schema
+    found = _PRINTED.get(id(schema))
+    if found is None:
+        found = _PRINTED[id(schema)] = (schema, sorted_keys(schema))
+    return found[1]
+
+
+def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
+    """`fakecloud.identity.schema.lazy_validate` of `instance` against `schema`, a refusal
+    printing the schema as keystone `release` does (`printed`)."""
+    identity_schema.lazy_validate(validator(printed(schema, release)), instance)
 
 
 _OLD_ROLES: dict[tuple[int, bool], dict[str, Any]] = {}

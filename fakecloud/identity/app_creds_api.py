@@ -19,7 +19,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.identity import admin_schema, app_creds, exception, schema
+from fakecloud.identity import admin_schema, app_creds, exception
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _links, _mapped
 from fakecloud.identity.app_creds import AccessRule, ApplicationCredential
@@ -229,7 +229,7 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
             self._app_cred_policy(req, user_id, "identity:create_application_credential", False)
         ref = body.get("application_credential", {})
         if release < KEYSTONE_BODY_SCHEMA_SINCE:
-            schema.lazy_validate(admin_schema.validator(OLD_CREATE), ref)
+            admin_schema.lazy_validate(OLD_CREATE, ref, release)
         self._app_cred_unrestricted(req)
         if ctx.user_id != user_id:
             stop = "." if release >= FULL_STOP_SINCE else ""

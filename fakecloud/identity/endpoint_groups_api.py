@@ -25,6 +25,7 @@ from fakecloud.identity.admin_api import _require_admin
 from fakecloud.identity.api import _linked, _links, _mapped
 from fakecloud.identity.api import _require_admin as _require_reader
 from fakecloud.identity.catalog_api import KeystoneCatalogApi, _body
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
 _GROUP = {
     "description": {"type": ["string", "null"]},
@@ -33,6 +34,18 @@ _GROUP = {
 }
 GROUP_CREATE = _body("endpoint_group", _GROUP, required=["name", "filters"])
 GROUP_UPDATE = _body("endpoint_group", _GROUP, minProperties=1)
+
+
+def _old(body_schema: dict[str, Any]) -> dict[str, Any]:
+    """`body_schema` as 13.x-26.x check it: ``endpoint_group_create`` and ``_update`` have no
+    ``additionalProperties`` (``keystone/catalog/schema.py``, printed so by the keystone
+    oracle on 25.0.0)."""
+    inner = body_schema["properties"]["endpoint_group"]
+    kept = {k: v for k, v in inner.items() if k != "additionalProperties"}
+    return {**body_schema, "properties": {"endpoint_group": kept}}
+
+
+_OLD = {id(GROUP_CREATE): _old(GROUP_CREATE), id(GROUP_UPDATE): _old(GROUP_UPDATE)}
 
 _EP = "/v3/OS-EP-FILTER"
 
@@ -85,6 +98,10 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         if not any(e["id"] == endpoint_id for e in self.keystone.catalog.endpoint_records()):
             raise exception.EndpointNotFound(endpoint_id=endpoint_id)
 
+    def _schema(self, body_schema: dict[str, Any]) -> dict[str, Any]:
+        """`body_schema` from 27.0.0; before, its release's (`_old`)."""
+        return body_schema if self._release >= KEYSTONE_BODY_SCHEMA_SINCE else _OLD[id(body_schema)]
+
     def list_endpoint_groups(self, req: Request) -> Response:
         """``GET .../endpoint_groups`` (filter ``name``)."""
         _require_reader(req, "identity:list_endpoint_groups")
@@ -98,7 +115,9 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
 
     def create_endpoint_group(self, req: Request) -> Response:
         """``POST .../endpoint_groups``: 201 and the group."""
-        ref = self._ref(req, "identity:create_endpoint_group", GROUP_CREATE, "endpoint_group")
+        ref = self._ref(
+            req, "identity:create_endpoint_group", self._schema(GROUP_CREATE), "endpoint_group"
+        )
         if not ref.get("filters"):
             raise exception.ValidationError("filters field is required and cannot be empty")
         ef.check_filters(ref)
@@ -115,7 +134,9 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
 
     def update_endpoint_group(self, req: Request) -> Response:
         """``PATCH .../endpoint_groups/{id}``: the group as changed."""
-        ref = self._ref(req, "identity:update_endpoint_group", GROUP_UPDATE, "endpoint_group")
+        ref = self._ref(
+            req, "identity:update_endpoint_group", self._schema(GROUP_UPDATE), "endpoint_group"
+        )
         group_id = req.params["endpoint_group_id"]
         if "filters" in ref:
             ef.check_filters(ref)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, schema
+from fakecloud.identity import admin_schema, exception
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _mapped
 from fakecloud.identity.models import Project
@@ -85,7 +85,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
             admin_schema.validate(TAGS_BODY, body)
         project = self._tagged(req, "identity:update_project_tags")
         tags = body.get("tags", {})
-        schema.lazy_validate(admin_schema.validator(TAGS), tags)
+        admin_schema.lazy_validate(TAGS, tags, self._release)
         tags = [t.strip() for t in tags]
         self._store(project, tags)
         return Response(200, self._listed(req, tags))
@@ -108,9 +108,9 @@ class KeystoneTagsApi(KeystoneWritesApi):
         builds it (without ``/projects``)."""
         project = self._tagged(req, "identity:create_project_tag")
         tag = req.params["tag"]
-        schema.lazy_validate(admin_schema.validator(TAG), tag)
+        admin_schema.lazy_validate(TAG, tag, self._release)
         tags = self.directory.tags_of(project.id)
-        schema.lazy_validate(admin_schema.validator(TAGS), [*tags, tag])
+        admin_schema.lazy_validate(TAGS, [*tags, tag], self._release)
         self._store(project, [*tags, tag.strip()])
         location = f"{req.base_url}/v3/{project.id}/tags/{tag}"
         return Response(

@@ -345,6 +345,23 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
         "     'required': ['name'],\n"
         "     'type': 'object'}"
     )
+    # ... and so is every record's, a group's too (the keystone oracle, 25.0.0)
+    nameless = admin(cloud, "POST", "/v3/groups", {"group": {}}).json()["error"]["message"]
+    assert nameless.split("\n\n")[1] == (
+        "Failed validating 'required' in schema:\n"
+        "    {'additionalProperties': True,\n"
+        "     'properties': {'description': {'type': ['string', 'null']},\n"
+        "                    'domain_id': {'maxLength': 64,\n"
+        "                                  'minLength': 1,\n"
+        "                                  'pattern': '^[a-zA-Z0-9-]+$',\n"
+        "                                  'type': 'string'},\n"
+        "                    'name': {'maxLength': 255,\n"
+        "                             'minLength': 1,\n"
+        "                             'pattern': '[\\\\S]+',\n"
+        "                             'type': 'string'}},\n"
+        "     'required': ['name'],\n"
+        "     'type': 'object'}"
+    )
 
 
 def test_queens_keystone_words_a_duplicate_project_without_its_id():
