@@ -336,3 +336,28 @@ def test_a_snapshot_under_way_on_a_host_forced_down(profile):
     else:
         assert resp.status == 200
         assert (shown(env, sid), images) == (("ACTIVE", "cmp-2", None), [])
+
+
+def test_the_restarted_host_destroys_its_evacuated_guests_newest_first():
+    """``_destroy_evacuated_instances`` walks ``_get_instances_on_driver``, whose
+    ``InstanceList.get_by_filters`` lists created_at descending (17.0.13-34.0.0): the second
+    server's guest goes first, though its evacuation came second."""
+    env = NovaEnv("upstream")
+    sids = []
+    for name in ("old", "new"):
+        server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+        server["availability_zone"] = "nova:cmp-1"
+        body = {"server": server}
+        resp = env.request("POST", "/v2.1/servers", body, user="admin", microversion="2.45")
+        sids.append(resp.json()["server"]["id"])
+    env.cloud.run_until_idle()
+    down(env)
+    for sid in sids:
+        assert evacuate(env, sid).status == 200
+    env.cloud.run_until_idle()
+    env.nova.restart_compute("cmp-1", down_s=1.0)
+    env.cloud.run_until_idle()
+    destroyed = [
+        e["subject"] for e in env.cloud.trace.filter(kind="log") if "evacuated" in e["message"]
+    ]
+    assert destroyed == sids[::-1]

@@ -186,7 +186,8 @@ def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str
     """``_destroy_evacuated_instances`` at a restart (`context`: ``init_host``'s): the guests
     still here of the servers evacuated from this host are destroyed (``driver.destroy`` with
     the server's volumes: `_destroy_guest`) and those migrations ``completed``; returns the
-    servers' uuids, which ``_init_instance`` leaves alone. From `ALL_COMPLETED` every guest is
+    servers' uuids, which ``_init_instance`` leaves alone. The guests go newest server first,
+    the migrations in their table's order. From `ALL_COMPLETED` every guest is
     destroyed first and every migration completed after (two loops); before, one loop over the
     guests found, each completed after its destroy."""
     db = manager.db
@@ -199,7 +200,13 @@ def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str
         ):
             found[migration.instance_uuid] = migration
     every = ALL_COMPLETED.reaches(manager.switches.release)
-    local = [uuid for uuid in found if uuid in manager.driver.domains]
+    # the guests in ``_get_instances_on_driver``'s order: ``InstanceList.get_by_filters``'
+    # default created_at then id descending, newest first (creation times follow the ids)
+    local = sorted(
+        (uuid for uuid in found if uuid in manager.driver.domains),
+        key=db.instance_number,
+        reverse=True,
+    )
     for uuid in local:
         yield from _destroy_guest(manager, context, uuid, every)
         if not every:
