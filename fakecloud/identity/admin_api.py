@@ -177,10 +177,19 @@ class KeystoneWritesApi(KeystoneApi):
 
     # -- projects ----------------------------------------------------------------------------
 
+    def _project_schema(self, body_schema: dict[str, Any]) -> dict[str, Any]:
+        """`body_schema` (27.0.0's create or update body) from 27.0.0; before, the release's
+        own project schema, which ``lazy_validate`` prints in a refusal."""
+        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            return body_schema
+        return admin_schema.old_project(self._release, body_schema is admin_schema.PROJECT_UPDATE)
+
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
         action = self._in_domain(req, "identity:create_project")
-        ref, _ = self._checked(req, admin_schema.PROJECT_CREATE, "project", action)
+        ref, _ = self._checked(
+            req, self._project_schema(admin_schema.PROJECT_CREATE), "project", action
+        )
         if "name" not in ref:
             # From 27.0.0 the schema requires no "project" object, and keystone's
             # create_project reads project['name']: its KeyError is the unexpected 500.
@@ -237,7 +246,7 @@ class KeystoneWritesApi(KeystoneApi):
         project_id = req.params["project_id"]
         ref, old = self._checked(
             req,
-            admin_schema.PROJECT_UPDATE,
+            self._project_schema(admin_schema.PROJECT_UPDATE),
             "project",
             lambda _: self._named(req, "project", "identity:update_project"),
         )

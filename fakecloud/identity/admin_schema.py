@@ -246,6 +246,17 @@ def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
     identity_schema.lazy_validate(validator(printed(schema, release)), instance)
 
 
+#: The ``options`` of a role or a project from 16.0.0 (``immutable``, a nullable boolean: the
+#: ``ResourceOptionRegistry``'s ``json_schema``).
+_OLD_OPTIONS = {
+    "type": "object",
+    "properties": {"immutable": {"type": ["boolean", "null"], "enum": [True, False, None]}},
+    "additionalProperties": False,
+}
+#: ``parameter_types.boolean`` as 13.x-26.x print it: a plain boolean whose enum an
+#: import-time ``nullable()`` extends with None (the keystone oracle, 25.0.0).
+_OLD_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
+
 _OLD_ROLES: dict[tuple[int, bool], dict[str, Any]] = {}
 
 
@@ -262,15 +273,37 @@ def old_role(release: int, update: bool) -> dict[str, Any]:
         if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
             properties["description"] = _DESCRIPTION
         if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-            immutable = {"type": ["boolean", "null"], "enum": [True, False, None]}
-            properties["options"] = {
-                "type": "object",
-                "properties": {"immutable": immutable},
-                "additionalProperties": False,
-            }
+            properties["options"] = _OLD_OPTIONS
         rules = {"minProperties": 1} if update else {"required": ["name"]}
         role = {"type": "object", "properties": properties, **rules, "additionalProperties": True}
         found = _OLD_ROLES[(release, update)] = {"properties": {"role": sorted_keys(role)}}
+    return found
+
+
+_OLD_PROJECTS: dict[tuple[int, bool], dict[str, Any]] = {}
+
+
+def old_project(release: int, update: bool) -> dict[str, Any]:
+    """The body whose ``project`` is keystone `release`'s (13.x-26.x) ``project_create`` or
+    ``project_update`` (``keystone/resource/schema.py``), keys sorted (`sorted_keys`):
+    27.0.0's properties but a plain boolean ``enabled`` and ``is_domain``, a tag list with
+    ``required: []``, the options (``immutable``) from 16.0.0 (none before)."""
+    found = _OLD_PROJECTS.get((release, update))
+    if found is None:
+        properties = {
+            **_PROJECT,
+            "enabled": _OLD_BOOLEAN,
+            "is_domain": _OLD_BOOLEAN,
+            "tags": {**_PROJECT["tags"], "required": []},
+        }
+        if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
+            properties["options"] = _OLD_OPTIONS
+        else:
+            del properties["options"]
+        rules = {"minProperties": 1} if update else {"required": ["name"]}
+        project = {"type": "object", "properties": properties, **rules}
+        project["additionalProperties"] = True
+        found = _OLD_PROJECTS[(release, update)] = {"properties": {"project": sorted_keys(project)}}
     return found
 
 

@@ -362,6 +362,11 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
         "     'required': ['name'],\n"
         "     'type': 'object'}"
     )
+    # a project's: plain booleans, the tags' empty 'required', no options before 16.0.0
+    nameless = admin(cloud, "POST", "/v3/projects", {"project": {}}).json()["error"]["message"]
+    schema = nameless.split("\n\n")[1]
+    assert "'enabled': {'enum': [True, False, None],\n" in schema
+    assert "'required': [],\n" in schema and "options" not in schema
 
 
 def test_queens_keystone_words_a_duplicate_project_without_its_id():
