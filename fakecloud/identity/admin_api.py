@@ -96,6 +96,17 @@ class KeystoneWritesApi(KeystoneApi):
         """The Keystone major of the cloud's series."""
         return self.kernel.switches.series.keystone
 
+    def _old(self, body_schema: dict[str, Any]) -> dict[str, Any]:
+        """`body_schema` (27.0.0's project or user create or update body) from 27.0.0;
+        before, the release's own object schema, which ``lazy_validate`` prints in a
+        refusal (`admin_schema.old_project`, `admin_schema.old_user`)."""
+        release = self._release
+        if release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            return body_schema
+        if "project" in body_schema["properties"]:
+            return admin_schema.old_project(release, body_schema is admin_schema.PROJECT_UPDATE)
+        return admin_schema.old_user(release, body_schema is admin_schema.USER_UPDATE)
+
     def _body(self, req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
         """The request's object under `key`, once it passes `body_schema`."""
         return self._checked(req, body_schema, key, lambda ref: None)[0]
@@ -177,19 +188,10 @@ class KeystoneWritesApi(KeystoneApi):
 
     # -- projects ----------------------------------------------------------------------------
 
-    def _project_schema(self, body_schema: dict[str, Any]) -> dict[str, Any]:
-        """`body_schema` (27.0.0's create or update body) from 27.0.0; before, the release's
-        own project schema, which ``lazy_validate`` prints in a refusal."""
-        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
-            return body_schema
-        return admin_schema.old_project(self._release, body_schema is admin_schema.PROJECT_UPDATE)
-
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
         action = self._in_domain(req, "identity:create_project")
-        ref, _ = self._checked(
-            req, self._project_schema(admin_schema.PROJECT_CREATE), "project", action
-        )
+        ref, _ = self._checked(req, self._old(admin_schema.PROJECT_CREATE), "project", action)
         if "name" not in ref:
             # From 27.0.0 the schema requires no "project" object, and keystone's
             # create_project reads project['name']: its KeyError is the unexpected 500.
@@ -246,7 +248,7 @@ class KeystoneWritesApi(KeystoneApi):
         project_id = req.params["project_id"]
         ref, old = self._checked(
             req,
-            self._project_schema(admin_schema.PROJECT_UPDATE),
+            self._old(admin_schema.PROJECT_UPDATE),
             "project",
             lambda _: self._named(req, "project", "identity:update_project"),
         )
@@ -377,7 +379,7 @@ class KeystoneWritesApi(KeystoneApi):
     def create_user(self, req: Request) -> Response:
         """``POST /v3/users``: 201 and the user (never its password)."""
         action = self._in_domain(req, "identity:create_user")
-        ref, _ = self._checked(req, admin_schema.USER_CREATE, "user", action)
+        ref, _ = self._checked(req, self._old(admin_schema.USER_CREATE), "user", action)
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         if domain_id not in d.domains:
@@ -404,7 +406,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self._named(req, "user", "identity:update_user")
         if old is None:
             raise exception.UserNotFound(user_id=user_id)
-        ref = self._body(req, admin_schema.USER_UPDATE, "user")
+        ref = self._body(req, self._old(admin_schema.USER_UPDATE), "user")
         if ref.get("id") is not None and ref["id"] != user_id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:

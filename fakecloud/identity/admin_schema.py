@@ -24,6 +24,9 @@ from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_ROLE_DESCRIPTION_SINCE,
     KEYSTONE_ROLE_OPTIONS_SINCE,
+    KEYSTONE_USER_FEDERATED_SINCE,
+    KEYSTONE_USER_INACTIVITY_OPTION_SINCE,
+    KEYSTONE_USER_LOCK_PASSWORD_SINCE,
 )
 
 
@@ -304,6 +307,74 @@ def old_project(release: int, update: bool) -> dict[str, Any]:
         project = {"type": "object", "properties": properties, **rules}
         project["additionalProperties"] = True
         found = _OLD_PROJECTS[(release, update)] = {"properties": {"project": sorted_keys(project)}}
+    return found
+
+
+#: A user's ``federated`` (``keystone/identity/schema.py``, 17.0.0 on).
+_OLD_FEDERATED = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "idp_id": {"type": "string"},
+            "protocols": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "protocol_id": {"type": "string"},
+                        "unique_id": {"type": "string"},
+                    },
+                    "required": ["protocol_id", "unique_id"],
+                },
+                "minItems": 1,
+            },
+        },
+        "required": ["idp_id", "protocols"],
+    },
+}
+_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
+_MFA_RULES = {
+    "type": ["array", "null"],
+    "items": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+    "uniqueItems": True,
+}
+_OLD_USERS: dict[tuple[int, bool], dict[str, Any]] = {}
+
+
+def old_user(release: int, update: bool) -> dict[str, Any]:
+    """The body whose ``user`` is keystone `release`'s (13.x-26.x) ``user_create`` or
+    ``user_update`` (``keystone/identity/schema.py``), keys sorted (`sorted_keys`): the
+    ``domain_id`` in both, a plain boolean ``enabled``, ``federated`` from 17.0.0, the user
+    options registry's ``json_schema`` (each option nullable; ``lock_password`` from 14.0.0,
+    ``ignore_user_inactivity`` from 18.0.0), and the object's stray ``options`` keyword."""
+    found = _OLD_USERS.get((release, update))
+    if found is None:
+        names = [
+            "ignore_change_password_upon_first_use",
+            "ignore_password_expiry",
+            "ignore_lockout_failure_attempts",
+            "multi_factor_auth_enabled",
+        ]
+        if release >= KEYSTONE_USER_LOCK_PASSWORD_SINCE:
+            names.append("lock_password")
+        if release >= KEYSTONE_USER_INACTIVITY_OPTION_SINCE:
+            names.append("ignore_user_inactivity")
+        options = {
+            "type": "object",
+            "properties": {
+                **dict.fromkeys(names, _NULLABLE_BOOLEAN),
+                "multi_factor_auth_rules": _MFA_RULES,
+            },
+            "additionalProperties": False,
+        }
+        properties = {**_USER, "domain_id": _ID_STRING, "enabled": _OLD_BOOLEAN, "options": options}
+        if release >= KEYSTONE_USER_FEDERATED_SINCE:
+            properties["federated"] = _OLD_FEDERATED
+        rules = {"minProperties": 1} if update else {"required": ["name"]}
+        user = {"type": "object", "properties": properties, **rules, "options": _OPTIONS}
+        user["additionalProperties"] = True
+        found = _OLD_USERS[(release, update)] = {"properties": {"user": sorted_keys(user)}}
     return found
 
 

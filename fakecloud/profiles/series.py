@@ -184,6 +184,12 @@ KEYSTONE_FLASK_CATALOG_SINCE = 15
 KEYSTONE_ROLE_DESCRIPTION_SINCE = 15
 KEYSTONE_ROLE_OPTIONS_SINCE = 16
 KEYSTONE_IMMUTABLE_ROLES_SINCE = 17
+#: A user's schema (``identity/schema.py``, ``identity/backends/resource_options.py``): the
+#: ``lock_password`` option from 14.0.0, ``federated`` from 17.0.0, the
+#: ``ignore_user_inactivity`` option from 18.0.0 (printed in a refusal before 27.0.0).
+KEYSTONE_USER_LOCK_PASSWORD_SINCE = 14
+KEYSTONE_USER_FEDERATED_SINCE = 17
+KEYSTONE_USER_INACTIVITY_OPTION_SINCE = 18
 #: Application credentials' access rules (``/v3/users/{id}/access_rules``, an application
 #: credential's ``access_rules``) and the owner-only create policy from 16.0.0 (Train).
 KEYSTONE_ACCESS_RULES_SINCE = 16

@@ -367,6 +367,11 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
     schema = nameless.split("\n\n")[1]
     assert "'enabled': {'enum': [True, False, None],\n" in schema
     assert "'required': [],\n" in schema and "options" not in schema
+    # a user's: 13.0.x's options (no lock_password), no federated (17.0.0 on)
+    nameless = admin(cloud, "POST", "/v3/users", {"user": {}}).json()["error"]["message"]
+    schema = nameless.split("\n\n")[1]
+    assert "'multi_factor_auth_rules'" in schema and "'options': {'type': 'object'},\n" in schema
+    assert "lock_password" not in schema and "federated" not in schema
 
 
 def test_queens_keystone_words_a_duplicate_project_without_its_id():
