@@ -7,12 +7,13 @@ Each request is read as the deserializer reads it: a body ("Body expected in req
 read-only key (403 "Attribute 'self' is read-only."), the schema Glance serves for it (400
 "Provided object does not match schema 'namespace': ..."); then the rule: from Glance 26.0.0
 ``metadef_admin`` (``role:admin``, 403 "You are not authorized to complete
-add_metadef_namespace action."); before, ``rule:metadef_default`` lets anyone write, and
-through 24.x the authorization layer (glance/api/authorization.py) keeps a non-admin to their
-project's namespaces: "You are not permitted to create namespace owned by 'X'", "You are not
-permitted to modify 'namespace' on this namespace.", "You are not permitted to delete this
-object." and the like (adding objects, properties and tags to another's public namespace
-passes: the factories check an owner the API never gives). A name taken is the DB API's 409;
+add_metadef_namespace action.", a bare 404 to a caller without ``reader``: `refusal`);
+before, ``rule:metadef_default`` lets anyone write, and through 24.x the authorization layer
+(glance/api/authorization.py) keeps a non-admin to their project's namespaces: "You are not
+permitted to create namespace owned by 'X'", "You are not permitted to modify 'namespace' on
+this namespace.", "You are not permitted to delete this object." and the like (adding
+objects, properties and tags to another's public namespace passes: the factories check an
+owner the API never gives). A name taken is the DB API's 409;
 a protected namespace refuses to be deleted and to lose what hangs off it (403 "Metadata
 definition namespace X is protected and cannot be deleted."). The first write copies the
 loaded definitions into the cloud's own tables (`fakecloud.glance.metadefs.MetadefRows`),
@@ -29,7 +30,6 @@ from fakecloud.glance.errors import (
     HTTPForbidden,
     HTTPInternalServerError,
     HTTPNotFound,
-    policy_forbidden,
 )
 from fakecloud.glance.metadef_schemas import metadef_schema
 from fakecloud.glance.metadefs import (
@@ -39,6 +39,7 @@ from fakecloud.glance.metadefs import (
     find_property,
     find_tag,
     property_type,
+    refusal,
 )
 from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin
 
@@ -102,7 +103,7 @@ class MetadefWrites(Metadefs):
         if is_admin(ctx):
             return
         if self._major >= NEW_DEFAULTS_SINCE:
-            raise policy_forbidden(rule)
+            raise refusal(ctx, rule)
         authz = self._major < AUTHZ_LAYER_UNTIL
         if authz and words and ns is not None and ns.owner != ctx.project_id:
             raise HTTPForbidden(explanation=words)

@@ -16,7 +16,8 @@ Visibility is the DB API's (``metadef_api/namespace.py``): an admin sees every n
 else the public ones and their project's; a hidden one is Glance 16-22's 403 "Forbidding
 request, ... is not visible." and from 23.0.0 (``MetadefAPIPolicy``) a 404. From 26.0.0 the
 read rules are the new defaults (``ADMIN_OR_PROJECT_READER``: a role is needed, ``reader`` or
-above); before, ``rule:metadef_default`` (``""``) lets anyone read.
+above; a caller without it is answered a bare 404: `refusal`); before,
+``rule:metadef_default`` (``""``) lets anyone read.
 
 Every metadef rule is ``scope_types=['project']`` from 25.0.0 (``['system', 'project']`` in
 23.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system-scoped
@@ -230,7 +231,7 @@ class Metadefs:
         self.refuse_system_scope(ctx)
         if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
             return
-        raise policy_forbidden(rule)
+        raise refusal(ctx, rule)
 
     @staticmethod
     def _visible(ctx: Any, ns: Namespace) -> bool:
@@ -520,6 +521,16 @@ class Metadefs:
         """``GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name}``."""
         ns = self._parent(ctx, name, "get_metadef_tag")
         return self.tag_view(find_tag(ns, tag))
+
+
+def refusal(ctx: Any, rule: str) -> Exception:
+    """How ``MetadefAPIPolicy._enforce`` refuses `rule` under the new defaults (26.0.0 on, the
+    only releases whose metadef rules refuse): its 403 where the caller passes
+    ``get_metadef_namespace`` (an admin, or a reader: the database shows a non-admin only the
+    namespaces that rule lets a reader see), else a bare 404."""
+    if is_admin(ctx) or "reader" in roles_of(ctx):
+        return policy_forbidden(rule)
+    return HTTPNotFound()
 
 
 def _list_params(query: dict[str, list[str]]) -> tuple[str | None, str | None, str, str]:

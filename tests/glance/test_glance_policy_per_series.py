@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from glance_support import ADMIN, P1, P2, READER, World, detail
+from glance_support import ADMIN, P1, P2, READER, World, ctx, detail
 
 LEGACY = ["seed", "nova-26.3.0"]  # Glance 16 (Queens), Glance 25 (Zed)
 AUTHZ = "nova-23.2.2"  # Glance 22 (Wallaby): the last with the authorization layer's words
@@ -175,3 +175,8 @@ def test_a_system_scoped_admin_passes_no_metadef_rule_from_glance_26():
     expected = [(404, bare)] * 4 + [(404, gone)]
     assert [(r.status, r.json()["message"]) for r in answers] == expected
     assert w.call("GET", f"{ns}/OS::Compute::Quota", ADMIN).status == 200
+    # nor does a caller without reader (get_metadef_namespace fails too); a reader's is a 403
+    roleless = ctx("p1", "u9", "creator")
+    answers = [w.call("GET", ns, roleless), w.call("POST", ns, roleless, body={"namespace": "n"})]
+    assert [(r.status, r.json()["message"]) for r in answers] == [(404, bare)] * 2
+    assert w.call("POST", ns, P1, body={"namespace": "n"}).status == 403
