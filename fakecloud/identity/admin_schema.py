@@ -14,6 +14,7 @@ schema is 27.0.0's in every release.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jsonschema
@@ -251,63 +252,56 @@ def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
 
 #: The ``options`` of a role or a project from 16.0.0 (``immutable``, a nullable boolean: the
 #: ``ResourceOptionRegistry``'s ``json_schema``).
+_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
 _OLD_OPTIONS = {
     "type": "object",
-    "properties": {"immutable": {"type": ["boolean", "null"], "enum": [True, False, None]}},
+    "properties": {"immutable": _NULLABLE_BOOLEAN},
     "additionalProperties": False,
 }
 #: ``parameter_types.boolean`` as 13.x-26.x print it: a plain boolean whose enum an
 #: import-time ``nullable()`` extends with None (the keystone oracle, 25.0.0).
 _OLD_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
 
-_OLD_ROLES: dict[tuple[int, bool], dict[str, Any]] = {}
+
+def _old_body(key: str, properties: dict[str, Any], update: bool, **extra: Any) -> dict[str, Any]:
+    """The body whose object `key` is a 13.x-26.x record schema of `properties` (its create:
+    the name required; its update: at least one property), keys sorted (`sorted_keys`)."""
+    rules = {"minProperties": 1} if update else {"required": ["name"]}
+    inner = {"type": "object", "properties": properties, **rules, **extra}
+    return {"properties": {key: sorted_keys({**inner, "additionalProperties": True})}}
 
 
+@functools.cache
 def old_role(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``role`` is keystone `release`'s (13.x-26.x) ``role_create`` or
-    ``role_update`` (``keystone/assignment/schema.py``), keys sorted (`sorted_keys`): the
-    name; a description (a string, not null) from 15.0.0; the options (``immutable``, a
-    nullable boolean) from 16.0.0; no ``domain_id`` (the keystone oracle, 25.0.0)."""
-    found = _OLD_ROLES.get((release, update))
-    if found is None:
-        properties: dict[str, Any] = {
-            "name": ROLE_CREATE["properties"]["role"]["properties"]["name"]
-        }
-        if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
-            properties["description"] = _DESCRIPTION
-        if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-            properties["options"] = _OLD_OPTIONS
-        rules = {"minProperties": 1} if update else {"required": ["name"]}
-        role = {"type": "object", "properties": properties, **rules, "additionalProperties": True}
-        found = _OLD_ROLES[(release, update)] = {"properties": {"role": sorted_keys(role)}}
-    return found
+    ``role_update`` (``keystone/assignment/schema.py``), keys sorted: the name; a
+    description (a string, not null) from 15.0.0; the options (``immutable``, a nullable
+    boolean) from 16.0.0; no ``domain_id`` (the keystone oracle, 25.0.0)."""
+    properties: dict[str, Any] = {"name": ROLE_CREATE["properties"]["role"]["properties"]["name"]}
+    if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
+        properties["description"] = _DESCRIPTION
+    if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
+        properties["options"] = _OLD_OPTIONS
+    return _old_body("role", properties, update)
 
 
-_OLD_PROJECTS: dict[tuple[int, bool], dict[str, Any]] = {}
-
-
+@functools.cache
 def old_project(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``project`` is keystone `release`'s (13.x-26.x) ``project_create`` or
-    ``project_update`` (``keystone/resource/schema.py``), keys sorted (`sorted_keys`):
-    27.0.0's properties but a plain boolean ``enabled`` and ``is_domain``, a tag list with
-    ``required: []``, the options (``immutable``) from 16.0.0 (none before)."""
-    found = _OLD_PROJECTS.get((release, update))
-    if found is None:
-        properties = {
-            **_PROJECT,
-            "enabled": _OLD_BOOLEAN,
-            "is_domain": _OLD_BOOLEAN,
-            "tags": {**_PROJECT["tags"], "required": []},
-        }
-        if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-            properties["options"] = _OLD_OPTIONS
-        else:
-            del properties["options"]
-        rules = {"minProperties": 1} if update else {"required": ["name"]}
-        project = {"type": "object", "properties": properties, **rules}
-        project["additionalProperties"] = True
-        found = _OLD_PROJECTS[(release, update)] = {"properties": {"project": sorted_keys(project)}}
-    return found
+    ``project_update`` (``keystone/resource/schema.py``), keys sorted: 27.0.0's properties
+    but a plain boolean ``enabled`` and ``is_domain``, a tag list with ``required: []``, the
+    options (``immutable``) from 16.0.0 (none before)."""
+    properties = {
+        **_PROJECT,
+        "enabled": _OLD_BOOLEAN,
+        "is_domain": _OLD_BOOLEAN,
+        "tags": {**_PROJECT["tags"], "required": []},
+    }
+    if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
+        properties["options"] = _OLD_OPTIONS
+    else:
+        del properties["options"]
+    return _old_body("project", properties, update)
 
 
 #: A user's ``federated`` (``keystone/identity/schema.py``, 17.0.0 on).
@@ -333,49 +327,42 @@ _OLD_FEDERATED = {
         "required": ["idp_id", "protocols"],
     },
 }
-_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
 _MFA_RULES = {
     "type": ["array", "null"],
     "items": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
     "uniqueItems": True,
 }
-_OLD_USERS: dict[tuple[int, bool], dict[str, Any]] = {}
 
 
+@functools.cache
 def old_user(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``user`` is keystone `release`'s (13.x-26.x) ``user_create`` or
-    ``user_update`` (``keystone/identity/schema.py``), keys sorted (`sorted_keys`): the
-    ``domain_id`` in both, a plain boolean ``enabled``, ``federated`` from 17.0.0, the user
-    options registry's ``json_schema`` (each option nullable; ``lock_password`` from 14.0.0,
+    ``user_update`` (``keystone/identity/schema.py``), keys sorted: the ``domain_id`` in
+    both, a plain boolean ``enabled``, ``federated`` from 17.0.0, the user options
+    registry's ``json_schema`` (each option nullable; ``lock_password`` from 14.0.0,
     ``ignore_user_inactivity`` from 18.0.0), and the object's stray ``options`` keyword."""
-    found = _OLD_USERS.get((release, update))
-    if found is None:
-        names = [
-            "ignore_change_password_upon_first_use",
-            "ignore_password_expiry",
-            "ignore_lockout_failure_attempts",
-            "multi_factor_auth_enabled",
-        ]
-        if release >= KEYSTONE_USER_LOCK_PASSWORD_SINCE:
-            names.append("lock_password")
-        if release >= KEYSTONE_USER_INACTIVITY_OPTION_SINCE:
-            names.append("ignore_user_inactivity")
-        options = {
-            "type": "object",
-            "properties": {
-                **dict.fromkeys(names, _NULLABLE_BOOLEAN),
-                "multi_factor_auth_rules": _MFA_RULES,
-            },
-            "additionalProperties": False,
-        }
-        properties = {**_USER, "domain_id": _ID_STRING, "enabled": _OLD_BOOLEAN, "options": options}
-        if release >= KEYSTONE_USER_FEDERATED_SINCE:
-            properties["federated"] = _OLD_FEDERATED
-        rules = {"minProperties": 1} if update else {"required": ["name"]}
-        user = {"type": "object", "properties": properties, **rules, "options": _OPTIONS}
-        user["additionalProperties"] = True
-        found = _OLD_USERS[(release, update)] = {"properties": {"user": sorted_keys(user)}}
-    return found
+    names = [
+        "ignore_change_password_upon_first_use",
+        "ignore_password_expiry",
+        "ignore_lockout_failure_attempts",
+        "multi_factor_auth_enabled",
+    ]
+    if release >= KEYSTONE_USER_LOCK_PASSWORD_SINCE:
+        names.append("lock_password")
+    if release >= KEYSTONE_USER_INACTIVITY_OPTION_SINCE:
+        names.append("ignore_user_inactivity")
+    options = {
+        "type": "object",
+        "properties": {
+            **dict.fromkeys(names, _NULLABLE_BOOLEAN),
+            "multi_factor_auth_rules": _MFA_RULES,
+        },
+        "additionalProperties": False,
+    }
+    properties = {**_USER, "domain_id": _ID_STRING, "enabled": _OLD_BOOLEAN, "options": options}
+    if release >= KEYSTONE_USER_FEDERATED_SINCE:
+        properties["federated"] = _OLD_FEDERATED
+    return _old_body("user", properties, update, options=_OPTIONS)
 
 
 #: ``keystone/identity/schema.py`` ``password_change`` (checked with the older
