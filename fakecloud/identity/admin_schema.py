@@ -177,7 +177,17 @@ GROUP_UPDATE = {
     "additionalProperties": False,
 }
 
-#: ``keystone/assignment/schema.py`` ``role_create_request_body``.
+#: The ``options`` of a role (every release from 16.0.0) or a project (16.x-26.x):
+#: ``immutable``, a nullable boolean (the ``ResourceOptionRegistry``'s ``json_schema``,
+#: ``common.validation.nullable`` of ``parameter_types.boolean``: its type told first).
+_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
+_IMMUTABLE_OPTIONS = {
+    "type": "object",
+    "properties": {"immutable": _NULLABLE_BOOLEAN},
+    "additionalProperties": False,
+}
+
+#: ``keystone/assignment/schema.py`` ``role_create_request_body`` (27.0.0-30.0.0).
 ROLE_CREATE = {
     "type": "object",
     "properties": {
@@ -187,7 +197,7 @@ ROLE_CREATE = {
                 "name": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"},
                 "description": _nullable(_DESCRIPTION),
                 "domain_id": _nullable({"type": "string", "minLength": 1, "maxLength": 64}),
-                "options": _OPTIONS,
+                "options": _IMMUTABLE_OPTIONS,
             },
             "required": ["name"],
             "additionalProperties": True,
@@ -197,21 +207,13 @@ ROLE_CREATE = {
     "additionalProperties": False,
 }
 
-#: ``role_update_request_body``: the create's properties, at least one of them; ``options``
-#: the role's resource options (``immutable``, nullable).
+#: ``role_update_request_body``: the create's properties, at least one of them.
 ROLE_UPDATE = {
     "type": "object",
     "properties": {
         "role": {
             "type": "object",
-            "properties": {
-                **ROLE_CREATE["properties"]["role"]["properties"],
-                "options": {
-                    "type": "object",
-                    "properties": {"immutable": _BOOLEAN},
-                    "additionalProperties": False,
-                },
-            },
+            "properties": ROLE_CREATE["properties"]["role"]["properties"],
             "minProperties": 1,
             "additionalProperties": True,
         }
@@ -250,14 +252,6 @@ def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
     identity_schema.lazy_validate(validator(printed(schema, release)), instance)
 
 
-#: The ``options`` of a role or a project from 16.0.0 (``immutable``, a nullable boolean: the
-#: ``ResourceOptionRegistry``'s ``json_schema``).
-_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
-_OLD_OPTIONS = {
-    "type": "object",
-    "properties": {"immutable": _NULLABLE_BOOLEAN},
-    "additionalProperties": False,
-}
 #: ``parameter_types.boolean`` as 13.x-26.x print it: a plain boolean whose enum an
 #: import-time ``nullable()`` extends with None (the keystone oracle, 25.0.0).
 _OLD_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
@@ -281,7 +275,7 @@ def old_role(release: int, update: bool) -> dict[str, Any]:
     if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
         properties["description"] = _DESCRIPTION
     if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-        properties["options"] = _OLD_OPTIONS
+        properties["options"] = _IMMUTABLE_OPTIONS
     return _old_body("role", properties, update)
 
 
@@ -298,7 +292,7 @@ def old_project(release: int, update: bool) -> dict[str, Any]:
         "tags": {**_PROJECT["tags"], "required": []},
     }
     if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-        properties["options"] = _OLD_OPTIONS
+        properties["options"] = _IMMUTABLE_OPTIONS
     else:
         del properties["options"]
     return _old_body("project", properties, update)

@@ -16,6 +16,11 @@ def test_a_renamed_role_keeps_its_rules_and_a_bootstrap_role_is_immutable(cloud)
     assert admin(cloud, "PUT", f"/v3/roles/{made['id']}/implies/{role_id(cloud, 'reader')}")
     renamed = admin(cloud, "PATCH", f"/v3/roles/{made['id']}", {"role": {"name": "checker"}})
     assert (renamed.status, renamed.json()["role"]["name"]) == (200, "checker")
+    # the options are the role registry's (a nullable boolean, its type told first: 30.0.0)
+    bad = admin(
+        cloud, "PATCH", f"/v3/roles/{made['id']}", {"role": {"options": {"immutable": "x"}}}
+    )
+    assert bad.json()["error"]["message"].endswith("'x' is not of type 'boolean', 'null'")
     rules = admin(cloud, "GET", f"/v3/roles/{made['id']}/implies").json()["role_inference"]
     assert [r["name"] for r in rules["implies"]] == ["reader"]
     member = role_id(cloud, "member")
