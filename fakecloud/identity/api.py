@@ -24,6 +24,7 @@ from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.profiles.series import (
     KEYSTONE_DOMAIN_MANAGER_SINCE,
     KEYSTONE_DOMAIN_READER_LISTS_SINCE,
+    KEYSTONE_DOMAIN_READER_SINCE,
 )
 from fakecloud.transport.endpoints import host_url
 
@@ -485,14 +486,24 @@ class KeystoneApi(ApiService):
         ``api/role_assignments.py`` reads them (`fakecloud.identity.assignments`). From
         15.0.0 a reader with a domain-scoped token lists too, and any domain-scoped caller's
         list holds its domain's and its domain's projects' assignments only (Stein's
-        ``SYSTEM_READER_OR_DOMAIN_READER``, the target the token's domain)."""
+        ``SYSTEM_READER_OR_DOMAIN_READER``, the target the token's domain); from 16.0.0 such a
+        reader lists a tree of its domain's project too (Train's
+        ``SYSTEM_READER_OR_PROJECT_DOMAIN_READER_OR_PROJECT_ADMIN``), unfiltered."""
         d = self.directory
         subtree = _flag(req, "include_subtree")
         project_id = _first(req, "scope.project.id")
         if subtree:
-            if project_id and project_id not in d.projects:  # the policy's target is read first
+            project = d.projects.get(project_id) if project_id else None
+            if project_id and project is None:  # the policy's target is read first
                 raise exception.ProjectNotFound(project_id=project_id)
-            _require_admin(req, "identity:list_role_assignments_for_tree")
+            ctx = req.context
+            if not (
+                project is not None
+                and ctx.domain_id == project.domain_id
+                and "reader" in ctx.roles
+                and self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_READER_SINCE
+            ):
+                _require_admin(req, "identity:list_role_assignments_for_tree")
             if not project_id:
                 raise exception.ValidationError(
                     "scope.project.id must be specified if include_subtree is also specified"
@@ -530,7 +541,8 @@ class KeystoneApi(ApiService):
         )
         out = assignments.listing(d, f"{req.base_url}/v3", filters)
         domain_id = req.context.domain_id
-        if domain_id and self.kernel.switches.series.keystone >= KEYSTONE_DOMAIN_READER_LISTS_SINCE:
+        release = self.kernel.switches.series.keystone
+        if domain_id and not subtree and release >= KEYSTONE_DOMAIN_READER_LISTS_SINCE:
             out = [a for a in out if _scope_domain(d, a["scope"]) == domain_id]
         return Response(200, {"role_assignments": out, "links": _links(req)})
 

@@ -146,7 +146,9 @@ def cinder_attachment_host_name(series: Series) -> str:
 KEYSTONE_PROJECT_CONFLICT_ID_SINCE = 16
 #: Keystone's reads of groups let a ``reader`` scoped to the group's domain in from 16.0.0
 #: (Train's ``SYSTEM_READER_OR_DOMAIN_READER``, OR'd with the deprecated ``admin_required``);
-#: 13.0.x reads them as an admin only.
+#: 13.0.x reads them as an admin only. The role assignments of a project's tree
+#: (``include_subtree``) alike: a reader whose token is scoped to the project's domain from
+#: 16.0.0 (``SYSTEM_READER_OR_PROJECT_DOMAIN_READER_OR_PROJECT_ADMIN``), admins before.
 KEYSTONE_DOMAIN_READER_SINCE = 16
 #: A ``reader`` with a domain-scoped token lists that domain's users and projects from 15.0.0
 #: (Stein's ``SYSTEM_READER_OR_DOMAIN_READER`` for ``identity:list_users`` and

@@ -120,6 +120,8 @@ def test_a_domain_manager_reads_the_roles_it_may_grant_from_keystone_26(cloud):
     scopes = [a["scope"] for a in listed.json()["role_assignments"]]
     assert {"domain": {"id": "default"}} in scopes and {"project": {"id": demo_id}} in scopes
     assert not any("system" in s or s == {"domain": {"id": domain["id"]}} for s in scopes)
+    tree = f"/v3/role_assignments?include_subtree&scope.project.id={demo_id}"  # from 16.0.0
+    assert cloud.request("identity", "GET", tree, user=None, headers=headers).status == 200
     for method in ("GET", "PATCH", "DELETE"):  # the role is looked up before the policy
         body = {"role": {"name": "x"}} if method == "PATCH" else None
         missing = cloud.request("identity", method, "/v3/roles/nosuch", body, user="demo")
