@@ -257,12 +257,18 @@ def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
 _OLD_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
 
 
+def sorted_object(properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
+    """A record's object schema of `properties` as a refusal before 27.0.0 prints it: extra
+    properties allowed, `rules` beside them, keys sorted (`sorted_keys`)."""
+    inner = {"type": "object", "properties": properties, "additionalProperties": True, **rules}
+    return sorted_keys(inner)
+
+
 def _old_body(key: str, properties: dict[str, Any], update: bool, **extra: Any) -> dict[str, Any]:
     """The body whose object `key` is a 13.x-26.x record schema of `properties` (its create:
-    the name required; its update: at least one property), keys sorted (`sorted_keys`)."""
+    the name required; its update: at least one property), keys sorted (`sorted_object`)."""
     rules = {"minProperties": 1} if update else {"required": ["name"]}
-    inner = {"type": "object", "properties": properties, **rules, **extra}
-    return {"properties": {key: sorted_keys({**inner, "additionalProperties": True})}}
+    return {"properties": {key: sorted_object(properties, **rules, **extra)}}
 
 
 @functools.cache

@@ -58,10 +58,9 @@ def _body(key: str, properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
     """A request body holding object `key` (``keystone/catalog/schema.py``), its object's keys
     sorted: before 27.0.0 a refusal prints the object's schema as jsonschema's ``pformat``
     then did (the keystone oracle, 25.0.0)."""
-    inner = {"type": "object", "properties": properties, "additionalProperties": True, **rules}
     return {
         "type": "object",
-        "properties": {key: admin_schema.sorted_keys(inner)},
+        "properties": {key: admin_schema.sorted_object(properties, **rules)},
         "required": [key],
     }
 
