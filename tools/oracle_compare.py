@@ -122,13 +122,34 @@ def shape_lines(real: Any, fakecloud: Any, side: str, path: str = "body") -> Ite
         yield f"{path}: {side} {json.dumps(real)} fc {json.dumps(fakecloud)}"
 
 
+def paired(real: list, fakecloud: list) -> tuple[list[tuple[dict, dict]], list[str], list[str]]:
+    """The two sides' answers to the same case, matched by name (a name asked twice: its
+    first answer with the other side's first, and so on), in the real side's order; then the
+    names answered on the real side only, and on fakecloud's only (a runner that stopped, or
+    ran an older or newer `cases.py`)."""
+
+    def keyed(answers: list) -> dict[tuple[str, int], dict]:
+        seen: dict[str, int] = {}
+        out = {}
+        for a in answers:
+            n = seen[a["name"]] = seen.get(a["name"], -1) + 1
+            out[(a["name"], n)] = a
+        return out
+
+    r, f = keyed(real), keyed(fakecloud)
+    pairs = [(a, f[key]) for key, a in r.items() if key in f]
+    return pairs, [k[0] for k in r if k not in f], [k[0] for k in f if k not in r]
+
+
 def tally(
-    real: list, fakecloud: list, differences: Callable[[dict, dict], list[str]], strict: bool = True
+    real: list, fakecloud: list, differences: Callable[[dict, dict], list[str]], side: str = "real"
 ) -> None:
-    """Print each case's differences under its name, then ``same N differ M``."""
+    """Print each case's differences under its name, the cases one `side` (the real service's
+    name) or fakecloud answered and the other did not, then ``same N differ M`` (and
+    ``missing K``)."""
     same = differ = 0
-    for r, f in zip(real, fakecloud, strict=strict):
-        assert r["name"] == f["name"]
+    pairs, only_real, only_fc = paired(real, fakecloud)
+    for r, f in pairs:
         lines = differences(r, f)
         if lines:
             differ += 1
@@ -136,4 +157,8 @@ def tally(
             print("\n".join(lines))
         else:
             same += 1
-    print(f"same {same} differ {differ}")
+    for names, where in ((only_real, f"{side} only"), (only_fc, "fc only")):
+        if names:
+            print(f"{len(names)} cases answered by {where}: {', '.join(names)}")
+    missing = len(only_real) + len(only_fc)
+    print(f"same {same} differ {differ}" + (f" missing {missing}" if missing else ""))

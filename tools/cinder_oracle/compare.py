@@ -74,4 +74,4 @@ def differences(c, f):
     return out + presence_lines(c, f, ("x-openstack-request-id",), "cinder")
 
 
-tally(C, F, differences)
+tally(C, F, differences, "cinder")

@@ -61,4 +61,4 @@ def differences(g, f):
     return out + presence_lines(g, f, ("x-openstack-request-id",), "glance")
 
 
-tally(G, F, differences)
+tally(G, F, differences, "glance")

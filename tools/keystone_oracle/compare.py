@@ -60,4 +60,4 @@ def differences(k, f):
     return out + header_lines(k, f, HDRS, "keystone", lambda v, ids: named(v, ids))
 
 
-tally(K, F, differences)
+tally(K, F, differences, "keystone")

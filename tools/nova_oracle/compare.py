@@ -111,4 +111,4 @@ def differences(n, f):
     return out + presence_lines(n, f, ("x-openstack-request-id", "x-compute-request-id"), "nova")
 
 
-tally(N, F, differences, strict=False)
+tally(N, F, differences, "nova")
