@@ -111,10 +111,12 @@ EVENTS: dict[str, EventKind] = {
             "rpc.expired",
             "An RPC call outlived its expiration (oslo.messaging publishes a call with "
             "expiration=timeout) in the queue of a stopped service: RabbitMQ discarded it "
-            "undelivered when the service was back.",
+            "undelivered when the service was back (instance: the server the call was about, "
+            "if any).",
             "rpc",
             "target",
             "method",
+            "instance",
         ),
         _k(
             "rpc.dropped",

@@ -15,10 +15,11 @@ same subjects: the same request lines answered 500, the same volume snapshots or
 same expectation about one of the same resources), the event is left off its path, with what
 it alone made there (a dropped RPC message's loss and timeout, an inserted action's answer).
 When several events are each not needed alone but the check does not break without them all
-(each of two faults would do), they all stay. A step's error answer, an RPC timeout and a
-lost message are outcomes, not choices: they stay as the path found them, but for an RPC
-timeout the run without the needless events did not have (a stalled call's timeout), which
-leaves with them.
+(each of two faults would do), they all stay. A step's error answer, an RPC timeout, a lost
+message and an expired call are outcomes, not choices: they stay as the path found them, but
+for an RPC timeout or expiry the run without the needless events did not have (a stalled
+call's timeout, a call expired in the queue of a nova-compute a needless restart kept down),
+which leaves with them.
 
 Only failing seeds run again, once per fault or action on their paths (and once more for a
 check that could lose several), from a fork of the case's world; every run depends only on
@@ -34,8 +35,11 @@ from fakecloud.explore.paths import Led, ids_of, path_of
 
 #: What a rerun reports of each failed check: its key and what it is about (`about`).
 Broke = list[tuple[str, frozenset[str]]]
-#: A rerun's `Broke` and the RPC timeouts it had (`paths.rpc_timeouts`).
+#: A rerun's `Broke` and the RPC timeouts and expiries it had (`paths.rpc_timeouts`).
 Rerun = tuple[Broke, frozenset[str]]
+#: The path events a rerun without some choices may not have had, and so were theirs: an RPC
+#: call's timeout (a stall's), its expiry in a stopped service's queue (a restart's).
+_THEIRS = ("rpc.timeout ", "rpc.expired ")
 
 
 class Without:
@@ -115,11 +119,12 @@ def pruned(
             out.append(led)  # each alone is not needed, but not all of them either: all stay
             continue
         labels = frozenset(label for label, choice in led.choices.items() if choice in gone)
-        # an RPC timeout the run without them did not have was theirs (a stall's): it leaves
-        # the path with them (a lost message by its name, as a needless drop's: a rerun whose
-        # casts went another way may drop another message with the same decision number)
+        # an RPC timeout or expiry the run without them did not have was theirs (a stall's, a
+        # restart's): it leaves the path with them (a lost message by its name, as a needless
+        # drop's: a rerun whose casts went another way may drop another message with the same
+        # decision number)
         had = again(gone)[1]
-        labels |= frozenset(e for e in led.path if e.startswith("rpc.timeout ") and e not in had)
+        labels |= frozenset(e for e in led.path if e.startswith(_THEIRS) and e not in had)
         check = checks[i]
         out.append(
             path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels, start)

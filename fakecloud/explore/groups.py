@@ -3,9 +3,9 @@
 A run's `SeedOutcome` is small plain data (it crosses process and machine boundaries): for each
 failed check, a `key` naming what broke (``invariant no_frozen_guest``, or an expectation with
 its file and line) and the *path*: the notable trace events that led there (faults fired,
-inserted actions that ran, error answers, RPC timeouts and lost messages) before it broke and
-touching what broke (`fakecloud.explore.paths`), without the faults and inserted actions it
-still breaks without (`fakecloud.explore.effect`), and its *cause*: the path as a set,
+inserted actions that ran, error answers, RPC timeouts, lost messages and expired calls) before
+it broke and touching what broke (`fakecloud.explore.paths`), without the faults and inserted
+actions it still breaks without (`fakecloud.explore.effect`), and its *cause*: the path as a set,
 keeping only the orders that can be why. Runs that broke the same thing by the same cause form one
 `Group`, shown with its first seed's path.
 """

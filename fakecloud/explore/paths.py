@@ -1,7 +1,9 @@
 """The path of one failed check: the notable trace events that led to it, and its cause.
 
 A run's notable events are the faults that fired, the inserted actions that ran, the error
-answers of steps, and RPC timeouts and lost messages. The path of a failed check keeps those
+answers of steps, and RPC timeouts, lost messages and calls that expired in the queue of a
+stopped service (``rpc.expired``: a call queued for a nova-compute down longer than the
+call's timeout, discarded unseen when it is back). The path of a failed check keeps those
 that both
 
 - happened *before the check failed*: up to the moment its details name as the one it broke
@@ -66,7 +68,10 @@ from fakecloud.api.refusals import QUOTA
 
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _AT = re.compile(r"\bat t=(-?[0-9.]+)")
-_KINDS = ("fault", "rpc.timeout", "rpc.lost", "scenario.step")
+_KINDS = ("fault", "rpc.timeout", "rpc.lost", "rpc.expired", "scenario.step")
+#: RPC outcomes a path names: a call timed out, a message lost, a call expired in a stopped
+#: service's queue.
+_RPC = ("rpc.timeout", "rpc.lost", "rpc.expired")
 _CHOSEN = "(chosen by the explorer)"
 
 
@@ -103,8 +108,8 @@ def path_of(
     `start`, the links of the world the run started from (`world_links`).
     The events labelled in `needless` are left out, with the loss and timeout of an RPC
     message a needless fault dropped, and a needless insert's answer
-    (`fakecloud.explore.effect`); an RPC timeout labelled there (one the run without the
-    needless events did not have: a stall's) too."""
+    (`fakecloud.explore.effect`); an RPC timeout or expiry labelled there (one the run
+    without the needless events did not have: a stall's, a restart's) too."""
     named = set(_ID.findall(" ".join(details)))
     end = _moment(details, result.t0)
     last = float("inf") if broke_seq is None else broke_seq
@@ -141,7 +146,7 @@ def path_of(
             seen.setdefault(label, event)
             if rule.endswith(_CHOSEN):
                 choices.setdefault(label, ("fault", event["subject"], outcome))
-        elif kind in ("rpc.timeout", "rpc.lost"):
+        elif kind in _RPC:
             label = _rpc_label(event)
             if (event["subject"], event.get("method")) in lost or label in needless:
                 continue
@@ -180,14 +185,14 @@ def path_of(
 
 
 def _rpc_label(event: dict[str, Any]) -> str:
-    """An RPC timeout or lost message as a path names it."""
+    """An RPC timeout, lost message or expired call as a path names it."""
     return f"{event['kind']} {event['subject']} {event.get('method', '')}"
 
 
 def rpc_timeouts(result: Any) -> frozenset[str]:
-    """The RPC timeouts a run wrote after t0, as a path names them."""
+    """The RPC timeouts and expiries a run wrote after t0, as a path names them."""
     first = result.first_seq
-    events = result.trace.filter(kind="rpc.timeout")
+    events = result.trace.filter(kind=("rpc.timeout", "rpc.expired"))
     return frozenset(_rpc_label(e) for e in events if e["seq"] >= first)
 
 

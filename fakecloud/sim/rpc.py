@@ -119,12 +119,12 @@ class _Message:
 
 
 def _about(kwargs: dict[str, Any]) -> dict[str, str]:
-    """The ``instance`` detail of a message lost, dropped or timed out (its `rpc.lost`,
-    `rpc.timeout` and ``rpc.*`` fault events): the server its arguments name (an
-    ``instance``'s uuid, or an ``instance_uuid``), so that what went wrong can be told by the
-    server it was for (a ``prep_resize`` lost on the way to a destination no record names
-    yet); else the ``volume_id`` and ``snapshot_id`` a Cinder message names (a ``reimage``
-    lost on the way to cinder-volume); {} when they name none."""
+    """The ``instance`` detail of a message lost, dropped, timed out or expired (its
+    `rpc.lost`, `rpc.timeout`, `rpc.expired` and ``rpc.*`` fault events): the server its
+    arguments name (an ``instance``'s uuid, or an ``instance_uuid``), so that what went wrong
+    can be told by the server it was for (a ``prep_resize`` lost on the way to a destination
+    no record names yet); else the ``volume_id`` and ``snapshot_id`` a Cinder message names (a
+    ``reimage`` lost on the way to cinder-volume); {} when they name none."""
     instance = kwargs.get("instance")
     uuid = kwargs.get("instance_uuid") if instance is None else getattr(instance, "uuid", None)
     if uuid.__class__ is str:
@@ -476,7 +476,13 @@ class RpcBus:
                 reply = message.call
                 if reply is not None and reply.expires is not None and now >= reply.expires:
                     # RabbitMQ discards an expired message at the queue's head, unseen.
-                    self._kernel.trace.emit("rpc.expired", "rpc", target, method=message.method)
+                    self._kernel.trace.emit(
+                        "rpc.expired",
+                        "rpc",
+                        target,
+                        method=message.method,
+                        **_about(message.kwargs),
+                    )
                     continue
                 self._kernel.track_alone(
                     _Delivery(self, target, message),

@@ -371,3 +371,35 @@ def test_a_fault_on_a_migrations_temporary_volume_is_on_the_path_of_the_swaps_50
     assert path_of(run.result, run.landed, check.details, check.broke_seq).path == fault
     run.result.cloud.cinder.links.clear()  # without the record nothing links the fault
     assert path_of(run.result, run.landed, check.details, check.broke_seq).path == ()
+
+
+# web's createImage on the seed profile first asks its compute for the current snapshot (an
+# RPC call); cmp-1 is down 75 s, longer than the call's 60 s: the call expires in its queue.
+EXPIRED = (
+    WEB.split("steps:\n")[0].replace("upstream", "seed")
+    + """steps:
+  - {name: stop, restart: {host: cmp-1, down_s: 75}}
+  - {name: snap, at: 1, microversion: "2.45", request: "POST /servers/${servers.web.id}/action",
+     body: {createImage: {name: w}}}
+expect:
+  state:
+    - name: snapshot-made
+      request: GET /v2/images?name=w
+      expect: {body: {images: {$len: 1}}}
+"""
+)
+
+
+def test_a_call_that_expired_in_a_stopped_services_queue_is_on_the_path():
+    run = prepared(EXPIRED, "expired.yaml", "default").play(0)
+    made, error = outcome_of(run, 0).broken
+    assert made.key.startswith("state snapshot-made")
+    timeout = ("rpc.timeout compute.cmp-1 snapshot_current", "step snap answered 500")
+    assert made.path == (*timeout, "rpc.expired compute.cmp-1 snapshot_current")
+    # the 500 came at 61 s, the expiry when cmp-1 was back at 75 s: after it broke
+    assert (error.key, error.path) == ("invariant no_unexpected_500", timeout)
+    # the expired call names its server: not on the path of a check about another resource
+    (expired,) = run.result.trace.filter(kind="rpc.expired")
+    assert expired["instance"] == run.result.names["servers"]["web"]["id"]
+    image = run.result.names["images"]["cirros"]["id"]
+    assert path_of(run.result, run.landed, [f"image {image}"]).path == ()
