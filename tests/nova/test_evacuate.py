@@ -361,3 +361,40 @@ def test_the_restarted_host_destroys_its_evacuated_guests_newest_first():
         e["subject"] for e in env.cloud.trace.filter(kind="log") if "evacuated" in e["message"]
     ]
     assert destroyed == sids[::-1]
+
+
+@pytest.mark.parametrize(
+    "profile, started, completed",
+    [("nova-17.0.9", False, False), ("nova-17.0.10", True, True), ("upstream", True, True)],
+)
+def test_a_server_deleted_after_its_evacuation(profile, started, completed):
+    """``_destroy_evacuated_instances`` lists the restarted host's guests with
+    ``InstanceList.get_by_filters``, which reads deleted rows too (nova 17.0.13-34.0.0
+    ``db/sqlalchemy/api.py`` ``instance_get_all_by_filters_sort``): the deleted server's guest is
+    destroyed and its evacuation ``completed`` (``not instance.deleted`` only skips its
+    allocations). Before 05cd8d1282 (19.0.0; 18.1.0, 17.0.10) the allocations' lazy-load of
+    the deleted server's flavor raised ``InstanceNotFound`` out of ``init_host``: nova-compute
+    exits (lp1794996); the next restart finds no such guest and comes up."""
+    env = NovaEnv(profile)
+    sid = env.boot("a")
+    down(env)
+    assert evacuate(env, sid, mv="2.14").status == 200
+    env.cloud.run_until_idle()
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    down(env, forced=False)
+    env.nova.restart_compute("cmp-1", down_s=1.0)
+    env.cloud.run_until_idle()
+    assert sid not in env.nova.hosts["cmp-1"].driver.domains
+    saved = [e["status"] for e in env.cloud.trace.filter(kind="nova.migration", subject=sid)]
+    assert saved[-1] == ("completed" if completed else "done")
+    services = env.request("GET", "/v2.1/os-services?binary=nova-compute", user="admin").json()
+    state = {s["host"]: s["state"] for s in services["services"]}["cmp-1"]
+    assert state == ("up" if started else "down")
+    errors = [e["message"] for e in env.cloud.trace.filter(kind="log", level="error")]
+    assert errors == ([] if started else [f"Instance {sid} could not be found."])
+    if not started:
+        env.nova.restart_compute("cmp-1", down_s=1.0)
+        env.cloud.run_until_idle()
+        services = env.request("GET", "/v2.1/os-services?binary=nova-compute", user="admin")
+        assert {s["host"]: s["state"] for s in services.json()["services"]}["cmp-1"] == "up"

@@ -26,8 +26,17 @@ the guests of the servers evacuated from it (migrations ``accepted``, ``pre-migr
 ``done``, then ``completed``: from 20.0.0, 19.0.1 and 18.3.0 every one, before only those
 whose guest was found), disconnecting their volumes as a delete does (an encrypted volume's
 metadata read from Cinder unless QEMU decrypted it, an error only logged), and leaves them out
-of ``_init_instance``. Not modelled: the destroy's ``check_instance_shared_storage`` RPC call
-to the destination (it answers: no shared storage).
+of ``_init_instance``. A server deleted since the evacuation (its guest still here:
+``InstanceList.get_by_filters`` lists deleted rows unless a ``deleted`` filter says otherwise)
+has its guest destroyed and its evacuation ``completed`` too (``not instance.deleted`` only
+skips its allocations); an evacuation whose server is deleted and whose guest is gone stays as
+it was (``Instance.get_by_uuid``: ``InstanceNotFound``, from `ALL_COMPLETED`). Before
+`DELETED_SERVER_SAFE` (lp1794996: 17.0.0-17.0.9, 18.0.x) removing the deleted server's
+allocations lazy-loads its flavor: ``InstanceNotFound`` after its guest is destroyed, and
+nova-compute exits (``init_host`` raised; the next restart finds the guest gone and comes
+up). Not modelled: the destroy's ``check_instance_shared_storage`` RPC call to the destination
+(``_is_instance_storage_shared``, in 17.0.0-34.0.0 alike: the destination answers no shared
+storage, so the disks are destroyed).
 """
 
 from __future__ import annotations
@@ -57,6 +66,15 @@ ALL_COMPLETED = Change(
     "9cacaad14e",
     "cleanup evacuated instances not on hypervisor",
     backports=(Backport("19.0.1", "b8f2cd689f"), Backport("18.3.0", "09de94e39b")),
+)
+#: A deleted server's allocations are not removed (``not instance.deleted``) and its lazy loads
+#: read deleted rows; before, its flavor's lazy-load raised ``InstanceNotFound`` out of
+#: ``init_host`` (lp1794996).
+DELETED_SERVER_SAFE = Change(
+    "19.0.0",
+    "05cd8d1282",
+    "Fix InstanceNotFound during _destroy_evacuated_instances",
+    backports=(Backport("18.1.0", "0208d64397"), Backport("17.0.10", "6c7e53e210")),
 )
 
 
@@ -182,14 +200,15 @@ def _late_group_check(manager: Any, instance: Any) -> None:
     )
 
 
-def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str]]:
+def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str] | None]:
     """``_destroy_evacuated_instances`` at a restart (`context`: ``init_host``'s): the guests
     still here of the servers evacuated from this host are destroyed (``driver.destroy`` with
     the server's volumes: `_destroy_guest`) and those migrations ``completed``; returns the
     servers' uuids, which ``_init_instance`` leaves alone. The guests go newest server first,
     the migrations in their table's order. From `ALL_COMPLETED` every guest is
     destroyed first and every migration completed after (two loops); before, one loop over the
-    guests found, each completed after its destroy."""
+    guests found, each completed after its destroy. Before `DELETED_SERVER_SAFE` a deleted
+    server's guest is destroyed, then nova-compute exits: None."""
     db = manager.db
     found = {}
     for migration in db.migrations.values():
@@ -207,13 +226,24 @@ def destroy_evacuated(manager: Any, context: Any) -> Generator[Any, Any, set[str
         key=db.instance_number,
         reverse=True,
     )
+    safe = DELETED_SERVER_SAFE.reaches(manager.switches.release)
     for uuid in local:
         yield from _destroy_guest(manager, context, uuid, every)
+        row = db.instance_row(uuid)
+        if not safe and row is not None and row.deleted:
+            # remove_allocation_from_compute's ``instance.flavor``, read with read_deleted
+            # 'no': init_host raises, the process exits before its RPC server starts
+            message = exception.InstanceNotFound(instance_id=uuid).format_message()
+            manager._log(uuid, "error", message)
+            manager.kernel.trace.emit("nova.compute", manager.actor, manager.host, phase="exited")
+            return None
         if not every:
-            _complete(db, manager.actor, found[uuid])
+            db.migration_save(found[uuid], "completed", manager.actor)
     if every:
-        for migration in found.values():
-            _complete(db, manager.actor, migration)
+        for uuid, migration in found.items():
+            row = db.instance_row(uuid)
+            if uuid in local or (row is not None and not row.deleted):
+                db.migration_save(migration, "completed", manager.actor)
     return set(found)
 
 
@@ -233,10 +263,3 @@ def _destroy_guest(manager: Any, context: Any, uuid: str, every: bool) -> Genera
     if row is not None and not row.deleted:
         yield from manager._cleanup_volumes_read(context, row, manager.db.bdms_by_instance(uuid))
     manager.driver.destroy(SimpleNamespace(uuid=uuid))  # the row may be gone
-
-
-def _complete(db: Any, actor: str, migration: Any) -> None:
-    """The evacuation ``completed``, unless its server was deleted since."""
-    row = db.instance_row(migration.instance_uuid)
-    if row is not None and not row.deleted:
-        db.migration_save(migration, "completed", actor)

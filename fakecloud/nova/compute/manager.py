@@ -229,9 +229,11 @@ class ComputeManager:
             build_failures.restarted(self)
         evacuated = None
         if self.db.migrations:
-            from fakecloud.nova.compute import evacuate_manager
+            from fakecloud.nova.compute.evacuate_manager import destroy_evacuated
 
-            evacuated = yield from evacuate_manager.destroy_evacuated(self, _INIT_HOST_CONTEXT)
+            evacuated = yield from destroy_evacuated(self, _INIT_HOST_CONTEXT)
+            if evacuated is None:  # init_host raised (lp1794996): the process exits
+                return
         for instance, reboot_type in self.init_host(evacuated):
             # _init_instance deletes or reboots itself, before the RPC server starts.
             if reboot_type == INIT_DELETE:
