@@ -16,6 +16,7 @@ from tests.nova.volume_backed_env import (
     DATA_VOLUME,
     EPHEMERAL,
     NO_AGENT,
+    QGA,
     STRICT,
     BfvEnv,
     backend_config,
@@ -538,3 +539,24 @@ def test_a_required_quiesce_fails_the_nfs_snapshot_of_a_frozen_or_paused_guest(p
     assert [s["status"] for s in env.volume_snapshots()] == ["error"]
     (failed,) = env.events("notification", event_type="volume_snapshot_create")
     assert (failed["exception"], failed["message"]) == ("libvirtError", message)
+
+
+@pytest.mark.parametrize("image", [STRICT, QGA])
+def test_a_stopped_guests_nfs_snapshot_is_taken_without_the_agent(image):
+    """A stopped server's createImage quiesces nothing; Cinder NFS asks Nova for the snapshot
+    and ``_volume_snapshot_create`` (nova 17.0.13-34.0.0) sends its QUIESCE-flagged snapshot
+    first: the domain is inactive, and libvirt's ``qemuSnapshotCreate`` freezes only in its
+    active external path (``qemuSnapshotCreateActiveExternal``), so the inactive external
+    snapshot is taken as is: no error, nothing retried or logged, ``os_require_quiesce`` or
+    not; Cinder is told ``creating`` at 90% and its snapshot is ``available``."""
+    env = BfvEnv("upstream", {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
+    sid = env.boot_bfv(image=image, size=4)
+    env.server_action(sid, "os-stop")
+    image_id = env.snap(sid)
+    env.cloud.run_until_idle()
+    assert [s["status"] for s in env.volume_snapshots()] == ["available"]
+    assert env.events("notification", event_type="volume_snapshot_create") == []
+    logged = [e["message"] for e in env.cloud.trace.filter(kind="log") if "quiesc" in e["message"]]
+    assert logged == []
+    shown = env.cloud.request("image", "GET", f"/v2/images/{image_id}", user="admin").json()
+    assert shown["status"] == "active"

@@ -7,7 +7,10 @@ hears nothing and times out); a quiesced disk-only snapshot onto Cinder's new fi
 first when the image has the guest agent and the guest runs thawed (libvirt refuses the freeze
 of a paused guest, 'domain is not running', and a guest the API froze for a createImage
 refuses a second freeze: then, unless ``os_require_quiesce``, it goes unquiesced; the same
-words and steps in nova 17.0.13 and 34.0.0);
+words and steps in nova 17.0.13 and 34.0.0); a stopped guest's domain is inactive, and libvirt
+snapshots an inactive domain without asking the agent (``qemuSnapshotCreate``: only the
+active external path freezes), so the first, QUIESCE-flagged, snapshot is taken: nothing
+logged, ``os_require_quiesce`` or not, Cinder's snapshot ``available``;
 then Cinder is told ``creating`` at ``90%`` (``os-update_snapshot_status``; any failure
 tells it ``error``), and the host polls the snapshot every 0.5 s until it leaves ``creating``,
 then refreshes the mapping's connection info from the attachment. Delete: a blockRebase (no
@@ -84,10 +87,15 @@ def _snapshot_disk(manager: Any, instance: Any, dom: Any) -> None:
         can_quiesce(manager.driver, instance, props)
         if dom.power_state == states.RUNNING and not dom.frozen:
             quiesced = True
+        elif dom.power_state == states.SHUTDOWN:
+            # an inactive domain's snapshot is qemuSnapshotCreateInactiveExternal, which asks
+            # no agent (only qemuSnapshotCreateActiveExternal freezes): QUIESCE and all, the
+            # first snapshot is taken and nothing is logged
+            pass
         else:
             # libvirt's QUIESCE asks qemu-ga for a freeze: a paused guest's is refused first
             # (qemuDomainAgentAvailable: not VIR_DOMAIN_RUNNING), a frozen guest's agent has
-            # the command disabled (the API's quiesce), a stopped guest has no agent to ask
+            # the command disabled (the API's quiesce), a suspended guest has no agent to ask
             if dom.power_state == states.POWER_PAUSED:
                 error = LibvirtError(
                     "Requested operation is not valid: domain is not running",
