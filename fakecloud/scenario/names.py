@@ -12,6 +12,8 @@ image                  ``db-snap``                 its name (``db-snap#2`` for a
 volume                 ``db/vda``                  the server and device it is attached at
 Cinder snapshot        ``db/vda@db-snap``          its volume and the image Nova made it for
 attachment             ``db/vda attachment``       its volume
+consistency group      ``cg``                      its name (a group's too)
+group snapshot         ``cg@nightly``              its group and name (its members' ``vol@nightly``)
 instance snapshot      ``db@s1``                   its server and name
 =====================  ==========================  ===========================================
 
@@ -24,6 +26,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from typing import Any
+
+from fakecloud.cinder.groups_models import DEFAULT_CGSNAPSHOT_TYPE
 
 _NOVA_SNAPSHOT_PREFIX = "snapshot for "
 
@@ -69,6 +73,21 @@ def _cinder_names(store: Any, book: _Book) -> None:
         if what.startswith(_NOVA_SNAPSHOT_PREFIX):
             what = what[len(_NOVA_SNAPSHOT_PREFIX) :]
         book.add(snap.id, f"{book.name(snap.volume_id)}@{what}")
+    groups = getattr(store, "groups", None)  # made with the first group (`group_tables`)
+    if groups is not None:
+        _group_names(groups, book)
+
+
+def _group_names(tables: Any, book: _Book) -> None:
+    """Consistency groups and generic groups by name (a consistency group is a group of
+    ``default_cgsnapshot_type`` since Cinder 12.0.0); group snapshots (cgsnapshots) by their
+    group and name, as a volume's snapshots."""
+    cg_type = next((t.id for t in tables.types.values() if t.name == DEFAULT_CGSNAPSHOT_TYPE), None)
+    for group in tables.groups.values():
+        unnamed = "consistency group" if group.group_type_id == cg_type else "group"
+        book.add(group.id, group.name or unnamed)
+    for snap in tables.snapshots.values():
+        book.add(snap.id, f"{book.name(snap.group_id)}@{snap.name or 'snapshot'}")
 
 
 class _Book:

@@ -35,6 +35,8 @@ _KIND_OF_MACHINE = {
     "attachment": "attachment",
     "glance.image": "image",
     "nova.instance_snapshot": "instance-snapshot",
+    "group": "group",
+    "group_snapshot": "group-snapshot",
 }
 
 
