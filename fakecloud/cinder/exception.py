@@ -354,6 +354,12 @@ class VolumeDriverException(CinderException):
     message = "Volume driver reported an error: %(message)s"
 
 
+class RBDDriverException(VolumeDriverException):
+    """``RBDDriverException`` (``cinder/volume/drivers/rbd.py``)."""
+
+    message = "RBD Cinder driver failure: %(reason)s"
+
+
 class RemoteFSException(VolumeDriverException):
     """``RemoteFSException``: the remotefs drivers' (NFS's) failures, Nova's answers among them."""
 

@@ -31,7 +31,7 @@ from fakecloud.cinder.groups_models import (
     GROUP_STATUS_FORCED,
 )
 from fakecloud.cinder.models import group_of
-from fakecloud.cinder.states import VOLUME_STATUS_FORCED
+from fakecloud.cinder.states import SNAPSHOT_STATUS, VOLUME_STATUS_FORCED
 
 
 def schedule_group(scheduler: Any, group_id: str) -> None:
@@ -155,8 +155,14 @@ class GroupWork:
         self.tables.groups.pop(group.id, None)
 
     def create_group_snapshot(self, group_snapshot_id: str) -> Generator:
-        """``_create_group_snapshot_generic``: each snapshot by the driver, one after the
-        other; the group snapshot ``available``, or ``error`` if one failed."""
+        """``create_group_snapshot`` with ``_create_group_snapshot_generic`` (cinder 12.0.0-
+        29.0.0 volume/manager.py): each snapshot by the driver, one after the other, every
+        member ``creating`` until the last is done; then each ``available``, or ``error`` for
+        one the driver failed (no user message: the generic path catches the driver's error).
+        One failure makes the group snapshot ``error``, the others ``available`` but still at
+        ``0%`` without the volume's Glance metadata (``VolumeDriverException`` skips that
+        last loop); else each member is finished as a lone snapshot and the group snapshot is
+        ``available``."""
         gsnap = self.tables.snapshots.get(group_snapshot_id)
         if (
             gsnap is None
@@ -164,14 +170,29 @@ class GroupWork:
             or self._unsupported(gsnap, "create_group_snapshot")
         ):
             return
+        manager = self.manager
+        store = self.cinder.store
         snaps = self.cinder.group_api.group_snapshot_members(gsnap)
+        failed = set()
         for snap in snaps:
-            yield from self.manager.create_snapshot(snap.id)
+            try:
+                yield from manager.driver_create_snapshot(snap, store.volumes[snap.volume_id])
+            except Exception as exc:  # noqa: BLE001 - the generic path's except Exception
+                manager._fail(snap.id, "create_snapshot", exc)
+                failed.add(snap.id)
         if gsnap.status != "creating":  # reset or deleted meanwhile
             return
-        failed = any(s.status == "error" for s in snaps)
-        new = "error" if failed else "available"
-        GROUP_SNAPSHOT_STATUS.move(self.kernel, gsnap, new, actor=self.manager.actor)
+        k = self.kernel
+        if failed:
+            for snap in snaps:
+                if snap.status == "creating":
+                    new = "error" if snap.id in failed else "available"
+                    SNAPSHOT_STATUS.move(k, snap, new, actor=manager.actor)
+            GROUP_SNAPSHOT_STATUS.move(k, gsnap, "error", actor=manager.actor)
+            return
+        for snap in snaps:
+            manager.snapshot_created(snap, store.volumes[snap.volume_id])
+        GROUP_SNAPSHOT_STATUS.move(k, gsnap, "available", actor=manager.actor)
 
     def delete_group_snapshot(self, group_snapshot_id: str) -> Generator:
         """``_delete_group_snapshot_generic``: each snapshot deleted (its quota given back);

@@ -161,7 +161,11 @@ class SchedulerManager:
         k.rpc.cast_kwargs(self.cinder.volume_target(backend), "create_volume", request)
 
     def create_snapshot(self, snapshot_id: str) -> Generator:
-        """Check the volume's backend has room for the volume's size, then cast to it."""
+        """``SchedulerManager.create_snapshot``: the volume's backend must pass the filters
+        (``backend_passes_filters``): its cinder-volume enabled (the host manager keeps no
+        disabled or frozen service: a backend failed over, or one an admin disabled, takes no
+        snapshot: ``error``, no user message; 12.0.0-29.0.0) with room for the volume's size;
+        then the cast to it."""
         k = self.kernel
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
@@ -177,7 +181,12 @@ class SchedulerManager:
                     volume_id=volume.id,
                     size=volume.size,
                 )
-            driver = self.cinder.drivers[volume.backend]
+            driver = self.cinder.enabled_drivers().get(volume.backend)
+            if driver is None:
+                raise exception.NoValidBackend(
+                    f"Cannot place snapshot {snapshot_id} on "
+                    f"{self.cinder.config.host}@{volume.backend}."
+                )
             if driver.free_gb < volume.size:
                 raise exception.NoValidBackend(
                     reason=f"No weighed backends available: {volume.backend} has "
@@ -517,6 +526,7 @@ class VolumeManager:
                 return
             else:
                 yield from self.driver.create_volume(volume)
+            replication.created(self.driver.spec, volume, k.switches.series.cinder)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
             self._fail(volume_id, "create_volume", exc)
             if source in ("blank", "backup") and (
@@ -533,7 +543,6 @@ class VolumeManager:
             if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             return
-        replication.created(self.driver.spec, volume)
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
 
@@ -611,11 +620,17 @@ class VolumeManager:
         backend, change the type in place (the drivers' ``retype`` needs no work); otherwise
         the volume migrates (``migrate_volume`` → `migration_generic.migrate_generic`, the new
         type on the temporary volume): refused with ``never`` ("Retype requires migration but
-        is not allowed.") or when it has snapshots; a detached volume is copied and completed
-        at once, an attached one stays ``retyping`` until Nova's swap completes it (the
-        volume takes the new type then). Once retyped, or the migration under way, the quota
-        of the new type is committed and the old one's given back; a refusal or a failed
-        migration rolls both back and the volume returns to `previous_status`."""
+        is not allowed."), when it has snapshots, or when it replicates (its
+        ``replication_status`` neither null, ``disabled`` nor ``not-capable``: "Volume must not
+        be replicated."). In place, RBD's retype turns replication on or off
+        (`replication.setup_volume`; its refusal of replication with multiattach falls back to
+        the migration) and ``_set_replication_status`` follows the types'
+        ``replication_enabled`` otherwise (cinder 12.0.10-29.0.0 ``VolumeManager.retype``). A
+        detached volume is copied and completed at once, an attached one stays ``retyping``
+        until Nova's swap completes it (the volume takes the new type then). Once retyped, or
+        the migration under way, the quota of the new type is committed and the old one's
+        given back; a refusal or a failed migration rolls both back and the volume returns to
+        `previous_status`."""
         k = self.kernel
         store = self.cinder.store
         volume = store.volumes.get(volume_id)
@@ -624,8 +639,16 @@ class VolumeManager:
         vtype = self.cinder.volume_type(new_type_id)
         old = volume.volume_type
         # volume_types_diff: fakecloud's backend stands for the volume_backend_name spec.
-        all_equal = (old.backend, old.extra_specs) == (vtype.backend, vtype.extra_specs)
-        retyped = all_equal or target_backend == self.driver.name
+        retyped = (old.backend, old.extra_specs) == (vtype.backend, vtype.extra_specs)
+        update: dict[str, Any] = {}
+        if not retyped and target_backend == self.driver.name:
+            try:  # the driver's retype: RBD's _setup_volume, the others' True
+                update = replication.setup_volume(
+                    self.driver.spec, volume, k.switches.series.cinder, vtype
+                )
+                retyped = True
+            except exception.RBDDriverException as exc:  # "falling back to generic mechanism"
+                self._fail(volume_id, "retype", exc)
         quotas = self.cinder.quotas
         try:
             if not retyped:
@@ -635,6 +658,8 @@ class VolumeManager:
                     )
                 if store.volume_snapshots(volume):
                     raise exception.InvalidVolume(reason="Volume must not have snapshots.")
+                if volume.replication_status not in (None, "disabled", "not-capable"):
+                    raise exception.InvalidVolume(reason="Volume must not be replicated.")
                 volume.migration_status = "starting"
                 yield from self._migrate_volume_generic(
                     volume, target_backend, previous_status, vtype
@@ -650,6 +675,9 @@ class VolumeManager:
         quotas.commit(reservation)
         if not retyped:
             return  # the migration's completion gives the volume its type and status
+        status = update.get("replication_status") or replication.retyped_status(old, vtype)
+        if status is not None:  # _set_replication_status
+            volume.replication_status = status
         volume.volume_type = vtype
         if volume.backend != target_backend:
             volume.backend = target_backend
@@ -829,16 +857,7 @@ class VolumeManager:
             return
         volume = store.volumes[snap.volume_id]
         try:
-            if "cinder.snapshot.create" in k.faults.hot:  # else consulting it does nothing
-                yield from k.faults.pause(
-                    "cinder.snapshot.create",
-                    snapshot_id=snapshot_id,
-                    volume_id=volume.id,
-                    project_id=snap.project_id,
-                    size=snap.volume_size,
-                    backend=self.driver.name,
-                )
-            yield from self.driver.create_snapshot(snap, volume)
+            yield from self.driver_create_snapshot(snap, volume)
         except Exception as exc:  # noqa: BLE001
             self._fail(snapshot_id, "create_snapshot", exc)
             if snap.status == "creating":
@@ -847,6 +866,25 @@ class VolumeManager:
                 snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
             )
             return
+        self.snapshot_created(snap, volume)
+
+    def driver_create_snapshot(self, snap: Any, volume: Any) -> Generator:
+        """The driver's ``create_snapshot`` (fault point ``cinder.snapshot.create`` first)."""
+        k = self.kernel
+        if "cinder.snapshot.create" in k.faults.hot:  # else consulting it does nothing
+            yield from k.faults.pause(
+                "cinder.snapshot.create",
+                snapshot_id=snap.id,
+                volume_id=volume.id,
+                project_id=snap.project_id,
+                size=snap.volume_size,
+                backend=self.driver.name,
+            )
+        yield from self.driver.create_snapshot(snap, volume)
+
+    def snapshot_created(self, snap: Any, volume: Any) -> None:
+        """A snapshot the driver made: the volume's Glance metadata copied, ``available`` and
+        ``"100%"``."""
         if volume.bootable:
             # volume_glance_metadata_copy_to_snapshot (none for a volume not made from an image).
             # Glance metadata rows are never edited once made, only replaced, so the copy of
@@ -854,7 +892,7 @@ class VolumeManager:
             # would hold 100,000 equal dicts).
             snap.glance_metadata = volume.volume_image_metadata
         if snap.status == "creating":
-            SNAPSHOT_STATUS.move(k, snap, "available", actor=self.actor)
+            SNAPSHOT_STATUS.move(self.kernel, snap, "available", actor=self.actor)
             snap.progress = "100%"
 
     def delete_snapshot(self, snapshot_id: str, unmanage_only: bool = False) -> Generator:

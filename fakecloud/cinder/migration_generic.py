@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import compute, exception
+from fakecloud.cinder import compute, exception, replication
 from fakecloud.cinder.models import Volume
 from fakecloud.cinder.states import (
     VOLUME_ATTACH_STATUS,
@@ -101,6 +101,7 @@ def _temporary_volume(
         image_id=volume.image_id,
         migration_status=f"target:{volume.id}",
         encryption_key_id=volume.encryption_key_id,
+        replication_status=volume.replication_status,
         use_quota=False,
         metadata=dict(volume.metadata),
         volume_image_metadata=volume.volume_image_metadata,
@@ -123,6 +124,7 @@ def _create_temporary(manager: Any, new_volume: Volume) -> Generator:
     try:
         yield k.timeout(k.config.rpc.delay_s)  # the cast to the destination
         yield from driver.create_volume(new_volume)
+        replication.created(driver.spec, new_volume, k.switches.series.cinder)
         VOLUME_STATUS.move(k, new_volume, "available", actor=actor)
     except Exception as exc:  # noqa: BLE001 - the manager's create flow: the row in error
         k.trace.emit("cinder.error", actor, new_volume.id, op="create_volume", error=str(exc))
@@ -202,7 +204,7 @@ def _update_migrated_volume(volume: Volume, new_volume: Volume, orig_status: str
 
 #: ``Volume.finish_volume_migration``'s swapped fields that differ between the two rows here
 #: (the rest are copies); ``status`` and ``attach_status`` go through their machines.
-_SWAPPED = ("host", "backend", "created_at")
+_SWAPPED = ("host", "backend", "created_at", "replication_status")
 
 
 def _finish_volume_migration(k: Any, volume: Volume, dest: Volume, actor: str) -> None:

@@ -117,7 +117,16 @@ def test_failover_host_fails_the_replicated_volumes_over_and_the_others_into_err
     again = {"snapshot": {"volume_id": plain, "force": True}}  # as Nova's createImage asks
     assert call(cloud, "POST", "snapshots", again).status == 400
     again["snapshot"]["volume_id"] = replicated
-    assert call(cloud, "POST", "snapshots", again).status == 202
+    resp = call(cloud, "POST", "snapshots", again)
+    assert resp.status == 202
+    # ... but the scheduler's backend_passes_filters knows no disabled service (the host
+    # manager's _update_backend_state_map, 12.0.0-29.0.0): error, no user message
+    cloud.run_until_idle()
+    forced = resp.json()["snapshot"]["id"]
+    assert call(cloud, "GET", f"snapshots/{forced}").json()["snapshot"]["status"] == "error"
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=forced)]
+    assert errors == [f"Cannot place snapshot {forced} on cinder@ceph."]
+    assert call(cloud, "GET", "messages", version="3.3").json()["messages"] == []
     # failing back: enabled again, the service too; what went to error stays there
     body = {"host": "cinder@ceph", "backend_id": "default"}
     assert call(cloud, "PUT", "os-services/failover_host", body, ctx=ADMIN).status == 202
@@ -180,3 +189,76 @@ def test_a_replicated_group_lands_on_the_replicating_backend_and_lists_its_targe
     assert call(cloud, "POST", path, body, ctx=ADMIN, version="3.38").json() == {
         "replication_targets": [device]
     }
+
+
+def test_an_admin_enables_a_failed_over_service_again_before_28_only():
+    """After a failover the service is disabled (reason ``failed-over``) and takes no new
+    volume or snapshot. ``os-services/enable`` lets it work again (on the secondary: the
+    driver's ``active_backend_id``) until 28.0.0, whose ``enable`` saves the row unchanged
+    (cinder 28.0.0 api/v3/services.py)."""
+    for profile, status in (("nova-21.2.4", "available"), ("upstream", "error")):
+        cloud = Cloud(profile=profile, config=CONFIG)
+        replicated = _volume(cloud, "rep")
+        cloud.run_until_idle()
+        call(cloud, "PUT", "os-services/failover_host", {"host": "cinder@ceph"}, ctx=ADMIN)
+        cloud.run_until_idle()
+        body = {"host": "cinder@ceph", "binary": "cinder-volume"}
+        assert call(cloud, "PUT", "os-services/enable", body, ctx=ADMIN).status == 200
+        snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": replicated}}).json()
+        cloud.run_until_idle()
+        shown = call(cloud, "GET", f"snapshots/{snap['snapshot']['id']}").json()["snapshot"]
+        assert shown["status"] == status, profile
+
+
+BOTH = {**REPLICATED, "multiattach": "<is> True"}
+RETYPE_CONFIG = {
+    "cinder": {
+        **CONFIG["cinder"],
+        "volume_types": {
+            **CONFIG["cinder"]["volume_types"],
+            "both": {"backend": "ceph", "extra_specs": BOTH},
+        },
+    }
+}
+
+
+def _retype(cloud, volume_id, new_type, policy="on-demand"):
+    body = {"os-retype": {"new_type": new_type, "migration_policy": policy}}
+    assert call(cloud, "POST", f"volumes/{volume_id}/action", body).status == 202
+    cloud.run_until_idle()
+    volume = call(cloud, "GET", f"volumes/{volume_id}").json()["volume"]
+    return volume["status"], volume["volume_type"], volume["replication_status"]
+
+
+def test_retype_turns_replication_on_and_off_in_place_and_refuses_to_migrate_a_replica():
+    """cinder 12.0.10-29.0.0 ``VolumeManager.retype``: on the same RBD backend the driver's
+    retype enables or disables the image's mirroring (``_setup_volume``); a retype that must
+    migrate is refused for a replicating volume ("Volume must not be replicated."); a volume
+    migrated onto the replicating backend takes the driver's status there
+    (``finish_volume_migration`` swaps ``replication_status``)."""
+    cloud = Cloud(profile="upstream", config=RETYPE_CONFIG)
+    plain, lvm = _volume(cloud), _volume(cloud, "plain")
+    cloud.run_until_idle()
+    assert _retype(cloud, plain, "rep") == ("available", "rep", "enabled")
+    assert _retype(cloud, plain, "plain") == ("available", "rep", "enabled")
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=plain)]
+    assert errors == ["Invalid volume: Volume must not be replicated."]
+    assert _retype(cloud, plain, "__DEFAULT__") == ("available", "__DEFAULT__", "disabled")
+    assert _retype(cloud, lvm, "rep") == ("available", "rep", "enabled")
+
+
+def test_rbd_refuses_replication_with_multiattach_from_14():
+    """``RBDDriver._setup_volume`` (14.0.0 on: 'Replication and Multiattach are mutually
+    exclusive.'): a volume of a type asking for both is ``error``; a retype into such a type
+    is the driver's failure, so the generic migration, which ``never`` refuses."""
+    cloud = Cloud(profile="upstream", config=RETYPE_CONFIG)
+    both, rep = _volume(cloud, "both"), _volume(cloud, "rep")
+    cloud.run_until_idle()
+    assert call(cloud, "GET", f"volumes/{both}").json()["volume"]["status"] == "error"
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=both)]
+    assert errors == [
+        "RBD Cinder driver failure: Replication and Multiattach are mutually exclusive."
+    ]
+    assert _retype(cloud, rep, "both", "never") == ("available", "rep", "enabled")
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=rep)]
+    assert errors[-1] == "Volume migration failed: Retype requires migration but is not allowed."

@@ -134,6 +134,33 @@ def test_a_group_snapshot_snaps_each_member_on_the_virtual_clock(world):
     assert cloud.cinder.quotas.usages(P1)["snapshots"]["in_use"] == 0
 
 
+def test_a_group_snapshot_with_a_failed_member_is_error(world):
+    """cinder 12.0.0-29.0.0 ``create_group_snapshot`` and ``_create_group_snapshot_generic``:
+    the members stay ``creating`` until the driver has done them all; the one it failed is
+    ``error``, the other ``available`` at ``0%`` (the last loop is skipped), the group
+    snapshot ``error``; no user message (the generic path catches the driver's error)."""
+    cloud = world[0].fork()
+    gid, vtype, first = world[3], world[2], world[4]
+    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": gid}}
+    second = _c(cloud, "POST", "volumes", body).json()["volume"]["id"]
+    cloud.run_until_idle()
+    cloud.faults.add(
+        "cinder.snapshot.create", error="CinderBackendError", match={"volume_id": first}
+    )
+    made = _c(cloud, "POST", "group_snapshots", {"group_snapshot": {"group_id": gid}})
+    gsid = made.json()["group_snapshot"]["id"]
+    cloud.run_until_idle()
+    assert states(cloud, gsid) == ["creating", "error"]
+    snaps = {s.volume_id: s for s in cloud.cinder.store.snapshots.values()}
+    assert states(cloud, snaps[first].id) == ["creating", "error"]
+    assert states(cloud, snaps[second].id) == ["creating", "available"]
+    assert snaps[second].progress == "0%"
+    # both members settle at the one instant, after the second driver call
+    done = [e["t"] for e in cloud.trace.filter(kind="state", machine="snapshot.status")][-2:]
+    assert done[0] == done[1]
+    assert _c(cloud, "GET", "messages").json()["messages"] == []
+
+
 def test_groups_made_from_a_group_snapshot_and_from_a_group(world):
     cloud = world[0].fork()
     gid = world[3]
