@@ -109,7 +109,7 @@ def _temporary_volume(
     born(k, VOLUME_STATUS, new_volume, "creating", actor=actor)
     born(k, VOLUME_ATTACH_STATUS, new_volume, "detached", actor=actor, field="attach_status")
     cinder.store.volumes[new_volume.id] = new_volume
-    cinder.links.append((new_volume.id, volume.id))
+    cinder.links += (new_volume.id, volume.id)
     return new_volume
 
 

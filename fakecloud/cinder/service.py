@@ -83,7 +83,7 @@ class Cinder:
     server_volume_attachment: Any
     managers: dict[str, VolumeManager]
     _api: Any
-    links: list[tuple[str, str]]
+    links: list[str]
 
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
@@ -176,7 +176,9 @@ class Cinder:
         #: and its server; a migration's temporary volume and its source), which the rows may
         #: no longer hold at the end: a detach deletes the attachment, a migration its
         #: temporary volume. Only the explorer's paths read them; not saved, a fork starts with
-        #: none (`fakecloud.state.kinds.TRANSIENT`).
+        #: none (`fakecloud.state.kinds.TRANSIENT`). Laid flat, two ids a link (``a, b, a,
+        #: b...``; `fakecloud.explore.paths.recorded_links` pairs them): a tuple a link cost
+        #: a storm of 100,000 servers 13 MB, the flat ids about 3.
         self.links = []
 
     @property

@@ -1083,9 +1083,12 @@ def new_attachment(
     born(kernel, ATTACHMENT_STATUS, attachment, status, actor=ACTOR, field="attach_status")
     volume.attachments.append(attachment)
     cinder.store.attachments[attachment.id] = attachment
-    cinder.links.append((attachment.id, volume.id))
+    links = cinder.links
+    links.append(attachment.id)
+    links.append(volume.id)
     if instance_uuid:
-        cinder.links.append((volume.id, instance_uuid))
+        links.append(volume.id)
+        links.append(instance_uuid)
     return attachment
 
 

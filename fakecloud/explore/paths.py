@@ -373,8 +373,15 @@ def links_of(cloud: Any) -> list[tuple[str, str]]:
         links.append((attachment.id, attachment.volume_id))
         if attachment.instance_uuid:
             links.append((attachment.volume_id, attachment.instance_uuid))
-    links.extend(getattr(getattr(cloud, "cinder", None), "links", ()))
+    links.extend(recorded_links(cloud))
     return links
+
+
+def recorded_links(cloud: Any) -> list[tuple[str, str]]:
+    """The links Cinder recorded as it made them (`Cinder.links`, two ids a link laid flat),
+    as pairs."""
+    flat = getattr(getattr(cloud, "cinder", None), "links", ())
+    return list(zip(flat[::2], flat[1::2], strict=True))
 
 
 def hosts_of(cloud: Any, ids: set[str]) -> set[str]:
