@@ -137,16 +137,46 @@ def expired(cred: ApplicationCredential, now: datetime.datetime) -> bool:
     return cred.expires_at is not None and datetime.datetime.fromisoformat(cred.expires_at) < now
 
 
-def lookup(d: Any, data: Any, find_user: Any) -> ApplicationCredential:
-    """``AuthInfo._lookup_app_cred``: the credential an ``application_credential`` auth names,
-    by ``id``, or by ``name`` and its ``user`` (by id, or by name and domain, `find_user`)."""
+def _unbindable(value: Any) -> bool:
+    """Whether the SQL driver cannot bind `value` as a column's value (sqlite's
+    ``InterfaceError``, oslo.db's ``DBError``: Keystone's unexpected 500)."""
+    return isinstance(value, (list, dict))
+
+
+def _domain(d: Any, info: Any) -> Any:
+    """``AuthInfo._lookup_domain`` (keystone 13.0.0-30.0.0 auth/core.py): by name first, else
+    by id; neither is a 400, an unknown or disabled domain a 401; `info` no object, Keystone's
+    500 (``AttributeError``)."""
+    if not isinstance(info, dict):
+        raise exception.Error()
+    domain_id, domain_name = info.get("id"), info.get("name")
+    if not domain_id and not domain_name:
+        raise exception.ValidationError(attribute="id or name", target="domain")
+    if _unbindable(domain_name or domain_id):
+        raise exception.Error()
+    found = d.domain_by_name(domain_name) if domain_name else d.domains.get(domain_id)
+    if found is None or not found.enabled:
+        raise exception.Unauthorized(f"no such or disabled domain {info!r}")
+    return found
+
+
+def lookup(d: Any, data: Any) -> ApplicationCredential:
+    """``AuthInfo._lookup_app_cred`` (keystone 13.0.0-30.0.0 auth/core.py): the credential an
+    ``application_credential`` auth names, by ``id`` (an unknown one is
+    ``ApplicationCredentialNotFound``'s 404: nothing catches it), or by ``name`` and its
+    ``user`` (by id, or by name and domain: an unknown name is ``UserNotFound``'s 404). What
+    is no object where one is read, a missing user name, or a list or mapping where the SQL
+    driver binds a value, is Keystone's unexpected 500."""
     if not isinstance(data, dict):
-        raise exception.ValidationError(attribute="name or ID", target="application credential")
+        raise exception.Error()
     creds = getattr(d, "app_creds", {})
-    if data.get("id"):
-        cred = creds.get(data["id"])
+    ident = data.get("id")
+    if ident:
+        if _unbindable(ident):
+            raise exception.Error()
+        cred = creds.get(ident)
         if cred is None:
-            raise AppCredNotFound(application_credential_id=data["id"])
+            raise AppCredNotFound(application_credential_id=ident)
         return cred
     name = data.get("name")
     if not name:
@@ -154,9 +184,21 @@ def lookup(d: Any, data: Any, find_user: Any) -> ApplicationCredential:
     user = data.get("user")
     if not user:
         raise exception.ValidationError(attribute="user", target="application credential")
-    user_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user, dict):
+        raise exception.Error()
+    user_id = user.get("id")
     if not user_id:
-        user_id = find_user(user).id
+        if "domain" not in user:
+            raise exception.ValidationError(attribute="domain", target="user")
+        domain = _domain(d, user["domain"])
+        if "name" not in user or _unbindable(user["name"]):
+            raise exception.Error()
+        found_user = d.user_by_name(user["name"], domain.id)
+        if found_user is None:
+            raise exception.UserNotFound(user_id=user["name"])
+        user_id = found_user.id
+    if _unbindable(user_id) or _unbindable(name):
+        raise exception.Error()
     found = [c for c in of_user(d, user_id) if c.name == name]
     if len(found) != 1:
         raise exception.Unauthorized(f"Could not find application credential: {name}")

@@ -241,7 +241,7 @@ def _by_app_cred(directory: Directory, tokens: TokenStore, info: AuthInfo, roles
     if info.scope_data is not None:
         raise app_creds.AppCredError("Application credentials cannot request a scope.")
     data = info.identity[app_creds.METHOD]
-    cred = app_creds.lookup(directory, data, lambda user: _lookup_user(directory, user))
+    cred = app_creds.lookup(directory, data)
     user = directory.users.get(cred.user_id)
     if user is None:
         raise exception.UserNotFound(user_id=cred.user_id)

@@ -117,6 +117,31 @@ def test_refusals_are_keystones(cloud):
     }
 
 
+def test_an_auth_of_wrong_types_gets_keystones_answers(cloud):
+    """``AuthInfo._lookup_app_cred`` (keystone 13.0.0-30.0.0 auth/core.py) reads the body with
+    ``.get``, ``user['name']`` and SQL queries: no object where one is read, a missing user
+    name, a list where the driver binds a value are its unexpected 500; an unknown user name
+    is ``UserNotFound``'s 404, which nothing catches (found by session 31's fuzzing: fakecloud
+    crashed on a list id, and answered 400 or 401 for the rest)."""
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    errors = len(cloud.trace.filter(kind="api.error"))
+    unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
+    for ref in (
+        ["x"],
+        {"id": ["x"], "secret": "s"},
+        {"name": "ci", "user": "demo"},
+        {"name": "ci", "user": {"domain": {"id": "default"}}},
+        {"name": "ci", "user": {"name": "demo", "domain": "default"}},
+        {"name": "ci", "user": {"id": [demo]}},
+        {"name": ["ci"], "user": {"id": demo}},
+    ):
+        assert error(auth(cloud, ref)) == unexpected, ref
+    nobody = {"name": "ci", "user": {"name": "nobody", "domain": {"name": "Default"}}}
+    assert error(auth(cloud, nobody)) == (404, "Could not find user: nobody.")
+    assert error(auth(cloud, {"id": 5}))[0] == 404
+    assert len(cloud.trace.filter(kind="api.error")) == errors  # each on purpose
+
+
 def test_expiry_ends_its_tokens_and_its_use(cloud):
     cred = made(cloud, expires_at="2026-01-01T00:30:00.250000")
     assert cred["expires_at"] == "2026-01-01T00:30:00.250000"

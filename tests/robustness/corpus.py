@@ -479,6 +479,219 @@ _SESSION30: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
         [],
     ),
 }
+_APP_CRED_AUTH = {"methods": ["application_credential"]}
+_RULE = {"service": "compute", "method": "GET", "path": "/v2.1/servers/*"}
+_EC2 = '{"access": "a2", "secret": "s2"}'
+_NAMESPACE = {
+    "namespace": "fz2",
+    "display_name": "F",
+    "description": "d",
+    "visibility": "private",
+    "protected": False,
+    "resource_type_associations": [{"name": "OS::Cinder::Volume", "prefix": "v_"}],
+    "properties": {"q": {"type": "string", "title": "Q", "enum": ["a", "b"]}},
+    "objects": [{"name": "o2", "properties": {}}],
+    "tags": [{"name": "t2"}],
+}
+#: Session 31: session 30's surfaces: Keystone's application credentials (and their access
+#: rules and auth method), ``/v3/credentials``, role updates, domain-specific roles, endpoint
+#: groups, projects acting as domains, a system-scoped token; Cinder's failover_host, failover
+#: and replicated volumes, group snapshots (of an empty group too); Glance's metadefs.
+_SESSION31: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
+    ("identity", "POST", "/v3/users/{user_id}/application_credentials"): (
+        [
+            {
+                "application_credential": {
+                    "name": "a2",
+                    "description": "d",
+                    "expires_at": "2027-01-01T00:00:00Z",
+                    "roles": [{"name": "member"}],
+                    "unrestricted": False,
+                    "access_rules": [_RULE],
+                }
+            },
+            {
+                "application_credential": {
+                    "name": "a3",
+                    "secret": "s3",
+                    "roles": [{"id": "{member_role_id}"}],
+                    "unrestricted": True,
+                }
+            },
+            {
+                "application_credential": {
+                    "name": "a4",
+                    "access_rules": [{"id": "{access_rule_id}"}],
+                }
+            },
+        ],
+        [],
+    ),  # fmt: skip
+    ("identity", "GET", "/v3/users/{user_id}/application_credentials"): ([], ["name=ac"]),
+    ("identity", "GET", "/v3/users/{user_id}/access_rules"): (
+        [],
+        ["service=compute&method=GET&path=/v2.1/servers"],
+    ),
+    ("identity", "POST", "/v3/credentials"): (
+        [
+            {
+                "credential": {
+                    "type": "ec2",
+                    "user_id": "{user_id}",
+                    "project_id": "{project_id}",
+                    "blob": _EC2,
+                }
+            },
+            {"credential": {"type": "totp", "user_id": "{user_id}", "blob": "abc"}},
+            {"credential": {"type": "cert", "user_id": "{other_user_id}", "blob": "c", "id": "x"}},
+        ],
+        [],
+    ),  # fmt: skip
+    ("identity", "PATCH", "/v3/credentials/{credential_id}"): (
+        [
+            {"credential": {"blob": '{"access": "a31", "secret": "s3"}'}},
+            {"credential": {"type": "cert", "project_id": "{other_project_id}"}},
+        ],
+        [],
+    ),
+    ("identity", "GET", "/v3/credentials"): ([], ["user_id={user_id}", "type=ec2"]),
+    ("identity", "POST", "/v3/roles"): (
+        [
+            {"role": {"name": "r2", "domain_id": "default", "description": "d"}},
+            {"role": {"name": "r3", "options": {"immutable": True}}},
+        ],
+        [],
+    ),
+    ("identity", "PATCH", "/v3/roles/{role_id}"): (
+        [
+            {"role": {"name": "r4", "description": "d"}},
+            {"role": {"options": {"immutable": False}}},
+            {"role": {"domain_id": "default"}},
+        ],
+        [],
+    ),
+    ("identity", "GET", "/v3/roles"): ([], ["domain_id=default", "name=member"]),
+    ("identity", "POST", "/v3/OS-EP-FILTER/endpoint_groups"): (
+        [
+            {
+                "endpoint_group": {
+                    "name": "e2",
+                    "description": "d",
+                    "filters": {
+                        "service_id": "{catalog_service_id}",
+                        "region_id": "{region_id}",
+                        "interface": "public",
+                    },
+                }
+            },
+        ],
+        [],
+    ),  # fmt: skip
+    ("identity", "PATCH", "/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}"): (
+        [
+            {"endpoint_group": {"filters": {"interface": "admin"}}},
+            {"endpoint_group": {"name": "e3", "description": None}},
+        ],
+        [],
+    ),
+    ("identity", "GET", "/v3/OS-EP-FILTER/endpoint_groups"): ([], ["name=eg"]),
+    ("volume", "POST", "/v3/group_snapshots"): (
+        [
+            {"group_snapshot": {"group_id": "{group_id}", "name": "gs", "description": "d"}},
+            {"group_snapshot": {"group_id": "{consistencygroup_id}"}},
+        ],
+        [],
+    ),
+    ("volume", "POST", "/v3/group_snapshots/{id}/action"): (
+        [{"reset_status": {"status": "error"}}, {"reset_status": {"status": "available"}}],
+        [],
+    ),
+    ("volume", "GET", "/v3/group_snapshots/detail"): (
+        [],
+        ["all_tenants=1&group_id={group_id}", "limit=1&sort=name:asc&status=available"],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces"): ([_NAMESPACE], []),
+    ("image", "PUT", "/v2/metadefs/namespaces/{namespace}"): (
+        [{"namespace": "{metadef_namespace}", "visibility": "private", "description": "d2"}],
+        [],
+    ),
+    ("image", "GET", "/v2/metadefs/namespaces"): (
+        [],
+        ["visibility=public&resource_types=OS::Glance::Image", "limit=1&sort_key=namespace"],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces/{namespace}/objects"): (
+        [
+            {
+                "name": "o3",
+                "description": "d",
+                "required": ["x"],
+                "properties": {"x": {"type": "integer", "title": "X", "minimum": 0}},
+            }
+        ],
+        [],
+    ),  # fmt: skip
+    ("image", "PUT", "/v2/metadefs/namespaces/{namespace}/objects/{name}"): (
+        [{"name": "{metadef_object}", "description": "d3", "properties": {}}],
+        [],
+    ),
+    ("image", "GET", "/v2/metadefs/namespaces/{namespace}/objects"): (
+        [],
+        ["limit=1&sort_dir=asc&visibility=public"],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces/{namespace}/properties"): (
+        [{"name": "p2", "title": "P2", "type": "string", "enum": ["a", "b"]}],
+        [],
+    ),
+    ("image", "PUT", "/v2/metadefs/namespaces/{namespace}/properties/{name}"): (
+        [{"name": "{metadef_property}", "title": "T", "type": "boolean"}],
+        [],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces/{namespace}/resource_types"): (
+        [{"name": "OS::Cinder::Volume", "prefix": "p_", "properties_target": "image"}],
+        [],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces/{namespace}/tags"): (
+        [{"tags": [{"name": "a"}, {"name": "b"}]}],
+        [],
+    ),
+    ("image", "POST", "/v2/metadefs/namespaces/{namespace}/tags/{name}"): ([{}], []),
+    ("image", "PUT", "/v2/metadefs/namespaces/{namespace}/tags/{name}"): ([{"name": "t3"}], []),
+    ("image", "GET", "/v2/metadefs/namespaces/{namespace}/tags"): (
+        [],
+        ["limit=1&sort_key=name&sort_dir=desc"],
+    ),
+}
+_SESSION29[("identity", "POST", "/v3/auth/tokens")] = (
+    [
+        _TOKEN,
+        {"auth": {"identity": {**_APP_CRED_AUTH, "application_credential": {
+            "id": "{app_cred_id}", "secret": "{app_cred_secret}"}}}},
+        {"auth": {"identity": {**_APP_CRED_AUTH, "application_credential": {
+            "name": "ac", "secret": "{app_cred_secret}", "user": {"id": "{user_id}"}}}}},
+        {"auth": {"identity": _TOKEN["auth"]["identity"],
+                  "scope": {"domain": {"id": "{domain_project_id}"}}}},
+        {"auth": {"identity": _TOKEN["auth"]["identity"], "scope": {"system": {"all": True}}}},
+    ],
+    ["nocatalog=1"],
+)  # fmt: skip
+_SESSION29[("identity", "POST", "/v3/projects")][0].extend(
+    [
+        {"project": {"name": "c3", "parent_id": "{domain_project_id}"}},
+        {"project": {"name": "c4", "domain_id": "{domain_project_id}", "is_domain": False}},
+    ]
+)
+_SESSION29[("identity", "PATCH", "/v3/projects/{project_id}")][0].append(
+    {"project": {"enabled": False, "is_domain": True}}
+)
+_SESSION16[("volume", "PUT", "/v3/os-services/{action}")][0].extend(
+    [
+        {"host": "{replicated_host}"},
+        {"host": "{replicated_host}", "backend_id": "dr"},
+        {"host": "{replicated_host}", "backend_id": "default"},
+        {"cluster": "c", "backend_id": "dr"},
+        {"host": "{replicated_host}", "backend_id": "nowhere", "cluster": None},
+    ]
+)
 _SESSION29[("identity", "GET", "/v3/projects")] = (
     [],
     ["name=demo", "domain_id=default&enabled=true", "tags=blue", "tags-any=blue,x&not-tags=y"],
@@ -498,7 +711,6 @@ _SESSION29[("volume", "POST", "/v3/groups/{id}/action")][0].extend(
 )
 #: (host, method, template without the project prefix) → (bodies, query strings).
 CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
-    ("identity", "POST", "/v3/auth/tokens"): ([_TOKEN], ["nocatalog=1"]),
     ("identity", "GET", "/v3/users"): ([], ["name=demo", "domain_id=default"]),
     ("compute", "POST", "/v2.1/servers"): (
         [
@@ -600,6 +812,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
             {"volume": {"snapshot_id": "{volume_snapshot_id}", "name": "c"}},
             {"volume": {"size": 1, "imageRef": "{base_image_id}", "volume_type": "__DEFAULT__"}},
             {"volume": {"source_volid": "{volume_id}"}},
+            {"volume": {"size": 1, "volume_type": "replicated", "name": "r"}},
         ],
         [],
     ),
@@ -698,6 +911,7 @@ CORPUS: dict[tuple[str, str, str], tuple[list[Any], list[str]]] = {
     **_SERVER_WRITES,
     **_SESSION29,
     **_SESSION30,
+    **_SESSION31,
 }
 
 #: Odd values a body's leaf may become.

@@ -20,8 +20,25 @@ from fakecloud.transport.wsgi import ServiceApplication
 
 #: Endpoint host of each service, and the `Cloud` attribute holding it.
 SERVICES = {"identity": "keystone", "compute": "nova", "volume": "cinder", "image": "glance"}
-#: Users whose tokens requests carry (None: no token; "bogus": a token Keystone never issued).
-USERS = ("demo", "demo-reader", "admin", "other", "other-reader", "other-admin", None, "bogus")
+#: Users whose tokens requests carry (None: no token; "bogus": a token Keystone never issued;
+#: "system": the admin's system-scoped token, which passes no Glance rule where scope is
+#: enforced).
+USERS = (
+    "demo", "demo-reader", "admin", "other", "other-reader", "other-admin", None, "bogus", "system"
+)  # fmt: skip
+#: The admin's password auth scoped to the system (keystone's bootstrap admin holds the system
+#: admin role).
+SYSTEM_AUTH = {
+    "auth": {
+        "identity": {
+            "methods": ["password"],
+            "password": {
+                "user": {"name": "admin", "password": "admin-secret", "domain": {"id": "default"}}
+            },
+        },
+        "scope": {"system": {"all": True}},
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +65,7 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
     before = template.split("{" + name + "}")[0].rstrip("/").rsplit("/", 1)[-1]
     by_collection = {
         "servers": ["server_id"],
-        "volumes": ["volume_id", "attached_volume_id"],
+        "volumes": ["volume_id", "attached_volume_id", "replicated_volume_id"],
         "snapshots": ["volume_snapshot_id", "instance_snapshot_id"],
         "attachments": ["attachment_id"],
         "images": [
@@ -90,14 +107,30 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
         "endpoints": ["endpoint_id"],
         "cgsnapshots": ["cgsnapshot_id"],
         "os-assisted-volume-snapshots": ["volume_snapshot_id"],
-        "domains": ["domain_id"],
+        "domains": ["domain_id", "domain_project_id"],
+        # Session 31: session 30's Keystone records (application credentials, access rules,
+        # credentials, endpoint groups), Cinder's group snapshots (a cgsnapshot is one) and
+        # Glance's metadefs.
+        "application_credentials": ["app_cred_id"],
+        "access_rules": ["access_rule_id"],
+        "credentials": ["credential_id"],
+        "endpoint_groups": ["endpoint_group_id"],
+        "group_snapshots": ["cgsnapshot_id"],
+        "namespaces": ["metadef_namespace"],
+        "objects": ["metadef_object"],
+        "properties": ["metadef_property"],
+        "tags": ["metadef_tag"],
+        "resource_types": ["metadef_resource_type"],
     }
     keys = by_collection.get(before, [])
     # Before 2.53 a service is updated by a word in its place; a server's network by name.
-    words = {"os-services": ["enable", "disable", "disable-log-reason", "force-down"]}
+    words = {"os-services": ["enable", "disable", "disable-log-reason", "force-down",
+                             "failover_host", "failover", "freeze", "thaw"]}  # fmt: skip
     words["ips"] = ["public"]
     if name in ("project_id", "tenant"):
         keys = ["project_id", "other_project_id"]
+        if before == "projects":  # Keystone's: a project acting as a domain too
+            keys.append("domain_project_id")
     elif name == "server_id":
         keys = ["server_id", "grouped_server_id"]
     elif name == "image_id":
@@ -111,7 +144,7 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
     elif name == "service_id":  # Keystone's catalog (Nova's and Cinder's services take {id})
         keys = ["catalog_service_id"]
     elif name == "role_id":
-        keys = ["member_role_id", "implied_role_id"]
+        keys = ["member_role_id", "implied_role_id", "domain_role_id"]
     elif name == "tag" and before == "tags":
         keys = ["project_tag"]
     return [ids[k] for k in keys if k in ids] + words.get(before, [])
@@ -120,6 +153,8 @@ def param_ids(template: str, name: str, ids: dict[str, str]) -> list[str]:
 def tokens(cloud: Any) -> dict[Any, str | None]:
     """An ``X-Auth-Token`` per entry of `USERS`."""
     out: dict[Any, str | None] = {None: None, "bogus": "gAAAAABnot-a-token"}
+    made = cloud.request("identity", "POST", "/v3/auth/tokens", SYSTEM_AUTH, user=None)
+    out["system"] = made.headers["X-Subject-Token"]
     for user in USERS:
         if user not in out:
             out[user] = cloud.keystone.token_for(user).id

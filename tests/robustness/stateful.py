@@ -18,7 +18,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from fuzzing import Answer, fault_shape_problem
+from fuzzing import SYSTEM_AUTH, Answer, fault_shape_problem
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -105,6 +105,16 @@ class CloudMachine(RuleBasedStateMachine):
         self.roles: list[str] = []
         self.cgs: list[tuple[str, str]] = [("demo", self.ids["consistencygroup_id"])]
         self.cgsnapshots: list[tuple[str, str]] = [("demo", self.ids["cgsnapshot_id"])]
+        # session 31: session 30's surfaces
+        self.app_creds: list[tuple[str, str, str]] = [
+            ("demo", self.ids["app_cred_id"], self.ids["app_cred_secret"])
+        ]
+        self.credentials: list[tuple[str, str]] = [("demo", self.ids["credential_id"])]
+        self.domain_roles: list[str] = [self.ids["domain_role_id"]]
+        self.endpoint_groups: list[str] = [self.ids["endpoint_group_id"]]
+        self.domains: list[str] = [self.ids["domain_project_id"]]
+        self.namespaces: list[str] = [self.ids["metadef_namespace"]]
+        self.types.append(self.ids["replicated_type_id"])
         self.steps = 0
         self.orphans_made = False
         self.foreign_attached = False
@@ -123,21 +133,24 @@ class CloudMachine(RuleBasedStateMachine):
         method: str,
         path: str,
         body: Any = None,
-        user: str = "demo",
+        user: str | None = "demo",
         microversion: str | None = None,
+        token: str | None = None,
     ) -> Any:
-        """Send one request (to the twin too, whose answer must be the same); check it."""
-        resp = self.cloud.request(service, method, path, body, user=user, microversion=microversion)
-        shown = f"{user} {method} {path} {body} @{microversion}"
+        """Send one request (to the twin too, whose answer must be the same); check it. With
+        a `token`, as its holder (``user`` None)."""
+        headers = {"X-Auth-Token": token} if token is not None else None
+        if token is not None:
+            user = None
+        resp = self.cloud.request(service, method, path, body, user, microversion, headers)
+        shown = f"{user or token} {method} {path} {body} @{microversion}"
         answer = Answer(
             resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.content()
         )
         problem = fault_shape_problem(answer, method)
         assert problem is None, (shown, problem)
         if self.twin is not None:
-            again = self.twin.request(
-                service, method, path, body, user=user, microversion=microversion
-            )
+            again = self.twin.request(service, method, path, body, user, microversion, headers)
             assert (again.status, again.content()) == (resp.status, answer.body), (
                 f"the copy answered {shown} otherwise: {again.status} {again.content()[:300]!r}"
                 f" vs {resp.status} {answer.body[:300]!r}"
@@ -926,6 +939,362 @@ class CloudMachine(RuleBasedStateMachine):
             for target in targets:
                 cloud.kernel.rpc.set_up(target, up)
         self.advance(wait)
+
+    # -- session 31: session 30's surfaces: Keystone's application credentials (their access
+    # rules and auth method), credentials, role updates, domain-specific roles, endpoint
+    # groups, projects acting as domains; Cinder's failover and replicated volumes, group
+    # snapshots; Glance's metadefs under enforced scope
+
+    def _user_id(self, name: str) -> str | None:
+        if name == "demo":
+            return self.ids["user_id"]
+        found = self.call("identity", "GET", f"/v3/users?name={name}", None, "admin")
+        return found.json()["users"][0]["id"] if found.json()["users"] else None
+
+    def _token(self, body: Any) -> tuple[str | None, Any]:
+        """A token got with `body` (``POST /v3/auth/tokens``), and the answer."""
+        resp = self.call("identity", "POST", "/v3/auth/tokens", body, None)
+        return (resp.headers["X-Subject-Token"] if resp.status == 201 else None), resp
+
+    @rule(
+        index=PICK,
+        actor=st.sampled_from(ACTORS),
+        verb=st.sampled_from(["make", "auth", "read", "delete"]),
+        restricted=st.booleans(),
+        ruled=st.booleans(),
+    )
+    def app_cred(self, index: int, actor: str, verb: str, restricted: bool, ruled: bool) -> None:
+        """An application credential of demo or a made user: made (the member role alone, or
+        the token's roles; restricted or not; an access rule for Nova's server list), a token
+        got with it and used (the list, a volume: an access rule refuses what it does not
+        name; a restricted one makes no credential), read and deleted by its owner, a reader,
+        a stranger or an admin; once deleted, its auth is 401."""
+        if verb == "make" or not self.app_creds:
+            owner = _pick(["demo", *self.users], index)
+            if (user_id := self._user_id(owner)) is None:
+                return
+            cred: dict[str, Any] = {"name": f"ac{self.steps}", "unrestricted": not restricted}
+            if restricted:
+                cred["roles"] = [{"name": "member"}]
+            if ruled:
+                cred["access_rules"] = [{"service": "compute", "method": "GET",
+                                         "path": "/v2.1/servers"}]  # fmt: skip
+            path = f"/v3/users/{user_id}/application_credentials"
+            resp = self.call("identity", "POST", path, {"application_credential": cred}, owner)
+            if resp.status == 201:
+                made = resp.json()["application_credential"]
+                self.app_creds.append((owner, made["id"], made["secret"]))
+            return
+        owner, cred_id, secret = _pick(self.app_creds, index)
+        auth = {"auth": {"identity": {"methods": ["application_credential"],
+                                      "application_credential": {"id": cred_id,
+                                                                 "secret": secret}}}}  # fmt: skip
+        if verb == "auth":
+            token, resp = self._token(auth)
+            if token is None:
+                return
+            project = resp.json()["token"]["project"]["id"]
+            self.call("compute", "GET", "/v2.1/servers/detail", None, token=token)
+            path = f"/v3/{project}/volumes"
+            self.call("block-storage", "POST", path, {"volume": {"size": 1}}, token=token)
+            blob = json.dumps({"access": f"x{self.steps}", "secret": "s"})
+            body = {"credential": {"type": "ec2", "user_id": resp.json()["token"]["user"]["id"],
+                                   "project_id": project, "blob": blob}}  # fmt: skip
+            self.call("identity", "POST", "/v3/credentials", body, token=token)
+            return
+        if (user_id := self._user_id(owner)) is None:
+            return
+        path = f"/v3/users/{user_id}/application_credentials/{cred_id}"
+        user = self._user(owner, actor)
+        if verb == "read":
+            self.call("identity", "GET", path, None, user)
+            self.call("identity", "GET", f"/v3/users/{user_id}/access_rules", None, user)
+            return
+        if self.call("identity", "DELETE", path, None, user).status == 204:
+            self.app_creds.remove((owner, cred_id, secret))
+            # keystone's get_application_credential raises ApplicationCredentialNotFound, which
+            # the auth lets through (keystone 13.0.0-30.0.0 auth/core.py _lookup_app_cred)
+            assert self._token(auth)[1].status == 404, "a deleted application credential's auth"
+
+    @rule(
+        index=PICK,
+        actor=st.sampled_from(ACTORS),
+        verb=st.sampled_from(["make", "read", "update", "delete", "list"]),
+        kind=st.sampled_from(["ec2", "totp", "cert"]),
+    )
+    def credential(self, index: int, actor: str, verb: str, kind: str) -> None:
+        """``/v3/credentials``: a user's ec2, totp or cert credential made by its owner or an
+        admin, read, its blob or type updated, listed, deleted (then 404)."""
+        if verb == "make" or not self.credentials:
+            owner = _pick(["demo", *self.users], index)
+            if (user_id := self._user_id(owner)) is None:
+                return
+            blob = json.dumps({"access": f"a{self.steps}", "secret": "s"})
+            body = {"credential": {"type": kind, "user_id": user_id, "blob": blob,
+                                   "project_id": self.project_ids["demo"]}}  # fmt: skip
+            user = owner if actor == "owner" else self._user(owner, actor)
+            resp = self.call("identity", "POST", "/v3/credentials", body, user)
+            if made := self._made(resp, 201, "credential", "id"):
+                self.credentials.append((owner, made))
+            return
+        owner, cred = _pick(self.credentials, index)
+        user, path = self._user(owner, actor), f"/v3/credentials/{cred}"
+        if verb == "read":
+            self.call("identity", "GET", path, None, user)
+        elif verb == "list":
+            self.call("identity", "GET", "/v3/credentials?type=ec2", None, user)
+        elif verb == "update":
+            body = {"credential": {"blob": json.dumps({"access": "b", "secret": "t"})}}
+            if index % 2:
+                body = {"credential": {"type": kind, "project_id": self.project_ids["other"]}}
+            self.call("identity", "PATCH", path, body, user)
+        elif self.call("identity", "DELETE", path, None, user).status == 204:
+            self.credentials.remove((owner, cred))
+            assert self.call("identity", "GET", path, None, "admin").status == 404
+
+    @rule(
+        index=PICK,
+        project=st.sampled_from(sorted(OWNERS)),
+        verb=st.sampled_from(["rename", "immutable", "mutable", "delete", "make", "grant",
+                              "domain grant", "imply", "implied", "list"]),
+    )  # fmt: skip
+    def role_update(self, index: int, project: str, verb: str) -> None:
+        """Role updates (``PATCH /v3/roles/{id}``: a name, the immutable option, which then
+        refuses updates and deletes) of made and domain-specific roles; domain-specific roles
+        made (in the default domain or a project acting as a domain), granted to a made user
+        on a project or a domain (their domain's only), implying a global role or implied by
+        one (refused), listed by domain."""
+        if verb == "make" or not self.domain_roles:
+            domain = _pick(["default", *self.domains], index)
+            body = {"role": {"name": f"dr{self.steps}", "domain_id": domain}}
+            resp = self.call("identity", "POST", "/v3/roles", body, "admin")
+            if made := self._made(resp, 201, "role", "id"):
+                self.domain_roles.append(made)
+            return
+        role = _pick(self.domain_roles + self.roles, index)
+        path = f"/v3/roles/{role}"
+        if verb == "list":
+            self.call("identity", "GET", "/v3/roles?domain_id=default", None, "admin")
+        elif verb == "rename":
+            self.call("identity", "PATCH", path, {"role": {"name": f"n{self.steps}"}}, "admin")
+        elif verb in ("immutable", "mutable"):
+            body = {"role": {"options": {"immutable": verb == "immutable"}}}
+            self.call("identity", "PATCH", path, body, "admin")
+        elif verb == "delete":
+            if self.call("identity", "DELETE", path, None, "admin").status == 204:
+                (self.domain_roles if role in self.domain_roles else self.roles).remove(role)
+        elif verb in ("imply", "implied"):
+            pair = (role, self._member_role()) if verb == "imply" else (self._member_role(), role)
+            self.call("identity", "PUT", "/v3/roles/{}/implies/{}".format(*pair), None, "admin")
+        elif self.users and (user_id := self._user_id(_pick(self.users, index))):
+            target = f"projects/{self.project_ids[project]}"
+            if verb == "domain grant":
+                target = f"domains/{_pick(['default', *self.domains], index)}"
+            self.call("identity", "PUT", f"/v3/{target}/users/{user_id}/roles/{role}", None,
+                      "admin")  # fmt: skip
+
+    @rule(
+        index=PICK,
+        project=st.sampled_from([*sorted(OWNERS), "child"]),
+        verb=st.sampled_from(["make", "associate", "dissociate", "endpoint", "filter", "delete",
+                              "catalog"]),
+        on=st.sampled_from(["interface", "service_id", "region_id"]),
+    )  # fmt: skip
+    def endpoint_group(self, index: int, project: str, verb: str, on: str) -> None:
+        """OS-EP-FILTER: endpoint groups made (by interface, service or region), associated
+        with a project holding servers and volumes (its catalog then only theirs) or a child,
+        endpoints associated one by one, filters changed, groups deleted (then 404), and the
+        project's users' catalogs read after."""
+        base = "/v3/OS-EP-FILTER"
+        project_id = self.project_ids.get(project) or _pick(self.children, index)
+        if project_id is None:
+            return
+        value = {"interface": "public", "region_id": "RegionOne"}.get(on)
+        if value is None:
+            services = self.call("identity", "GET", "/v3/services", None, "admin").json()
+            value = services["services"][index % len(services["services"])]["id"]
+        if verb == "make" or not self.endpoint_groups:
+            body = {"endpoint_group": {"name": f"e{self.steps}", "filters": {on: value}}}
+            resp = self.call("identity", "POST", f"{base}/endpoint_groups", body, "admin")
+            if made := self._made(resp, 201, "endpoint_group", "id"):
+                self.endpoint_groups.append(made)
+            return
+        group = f"{base}/endpoint_groups/{_pick(self.endpoint_groups, index)}"
+        if verb == "catalog":
+            self.call("identity", "GET", "/v3/auth/catalog", None, "demo")
+            self.call("identity", "GET", f"{base}/projects/{project_id}/endpoints", None, "admin")
+        elif verb in ("associate", "dissociate"):
+            method = "PUT" if verb == "associate" else "DELETE"
+            self.call("identity", method, f"{group}/projects/{project_id}", None, "admin")
+        elif verb == "endpoint":
+            endpoints = self.call("identity", "GET", "/v3/endpoints", None, "admin").json()
+            endpoint = endpoints["endpoints"][index % len(endpoints["endpoints"])]["id"]
+            path = f"{base}/projects/{project_id}/endpoints/{endpoint}"
+            self.call("identity", "PUT" if index % 2 else "DELETE", path, None, "admin")
+        elif verb == "filter":
+            body = {"endpoint_group": {"filters": {on: value}}}
+            self.call("identity", "PATCH", group, body, "admin")
+        elif self.call("identity", "DELETE", group, None, "admin").status == 204:
+            self.endpoint_groups.remove(group.rsplit("/", 1)[1])
+            assert self.call("identity", "GET", group, None, "admin").status == 404
+
+    @rule(
+        index=PICK,
+        verb=st.sampled_from(["make", "child", "user", "disable", "enable", "delete", "token"]),
+        route=st.sampled_from(["projects", "domains"]),
+    )
+    def domain_project(self, index: int, verb: str, route: str) -> None:
+        """Projects acting as domains (``is_domain``): made, a project and a user made in one,
+        disabled and enabled through either route, deleted (403 while enabled; then the
+        domain is gone), the admin's token scoped to one (after a grant on it)."""
+        if verb == "make" or not self.domains:
+            body = {"project": {"name": f"d{self.steps}", "is_domain": True}}
+            resp = self.call("identity", "POST", "/v3/projects", body, "admin")
+            if made := self._made(resp, 201, "project", "id"):
+                self.domains.append(made)
+            return
+        domain = _pick(self.domains, index)
+        path = f"/v3/{route}/{domain}"
+        key = route[:-1] if route == "projects" else "domain"
+        if verb == "child":
+            body = {"project": {"name": f"c{self.steps}", "domain_id": domain}}
+            if made := self._made(self.call("identity", "POST", "/v3/projects", body, "admin"),
+                                  201, "project", "id"):  # fmt: skip
+                self.children.append(made)
+        elif verb == "user":
+            body = {"user": {"name": f"du{self.steps}", "domain_id": domain, "password": "pw"}}
+            self.call("identity", "POST", "/v3/users", body, "admin")
+        elif verb in ("disable", "enable"):
+            self.call("identity", "PATCH", path, {key: {"enabled": verb == "enable"}}, "admin")
+        elif verb == "token":
+            admin_id = self._user_id_of("admin")
+            grant = f"/v3/domains/{domain}/users/{admin_id}/roles/{self._member_role()}"
+            self.call("identity", "PUT", grant, None, "admin")
+            auth = {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "admin", "password": "admin-secret", "domain": {"id": "default"}}}},
+                "scope": {"domain": {"id": domain}}}  # fmt: skip
+            self._token({"auth": auth})
+        elif self.call("identity", "DELETE", path, None, "admin").status == 204:
+            self.domains.remove(domain)
+            assert self.call("identity", "GET", f"/v3/domains/{domain}", None, "admin").status \
+                == 404  # fmt: skip
+
+    def _user_id_of(self, name: str) -> str:
+        return self.call("identity", "GET", f"/v3/users?name={name}", None,
+                         "admin").json()["users"][0]["id"]  # fmt: skip
+
+    @rule(
+        verb=st.sampled_from(["failover_host", "failback", "unknown", "failover", "freeze",
+                              "thaw"]),
+        wait=WAITS,
+    )  # fmt: skip
+    def failover(self, verb: str, wait: float) -> None:
+        """Cinder's replicating backend failed over (``failover_host`` to its target, back to
+        ``default``, to a target it lacks; ``failover`` at 3.26, which 28.0.0 routes no more),
+        frozen or thawed, while the walk's volumes (replicated ones too) are used."""
+        body: dict[str, Any] = {"host": self.ids["replicated_host"]}
+        action, version = verb, None
+        if verb in ("failover_host", "failover"):
+            body["backend_id"] = "dr"
+            version = "3.26" if verb == "failover" else None
+        elif verb in ("failback", "unknown"):
+            action, body["backend_id"] = "failover_host", {"failback": "default"}.get(verb, "x")
+        path = f"/v3/{{project_id}}/os-services/{action}"
+        self.call("block-storage", "PUT", path, body, "admin", version)
+        self.advance(wait)
+
+    @rule(
+        group=PICK,
+        actor=st.sampled_from(ACTORS),
+        verb=st.sampled_from(["snapshot", "delete", "reset", "clone"]),
+    )
+    def group_snapshot(self, group: int, actor: str, verb: str) -> None:
+        """Group snapshots of the walk's groups (an empty one: Cinder's 400), deleted, reset by
+        an admin, a group made from one."""
+        if not self.groups:
+            return
+        owner, group_id = _pick(self.groups, group)
+        user = self._user(owner, actor)
+        base = "/v3/{project_id}/group_snapshots"
+        if verb == "snapshot":
+            body = {"group_snapshot": {"group_id": group_id, "name": "gs"}}
+            self.call("block-storage", "POST", base, body, user, "3.14")
+            return
+        listed = self.call("block-storage", "GET", f"{base}/detail?all_tenants=1", None, "admin",
+                           "3.14").json()["group_snapshots"]  # fmt: skip
+        if not listed:
+            return
+        snap = listed[group % len(listed)]["id"]
+        if verb == "delete":
+            self.call("block-storage", "DELETE", f"{base}/{snap}", None, user, "3.14")
+        elif verb == "reset":
+            body = {"reset_status": {"status": "error" if group % 2 else "available"}}
+            self.call("block-storage", "POST", f"{base}/{snap}/action", body, "admin", "3.19")
+        else:
+            body = {"create-from-src": {"name": "gc", "group_snapshot_id": snap}}
+            resp = self.call("block-storage", "POST", "/v3/{project_id}/groups/action", body, user,
+                             "3.14")  # fmt: skip
+            if made := self._made(resp, 202, "group", "id"):
+                self.groups.append((owner, made))
+
+    @rule(
+        index=PICK,
+        who=st.sampled_from(["admin", "demo", "demo-reader", "other", "system"]),
+        verb=st.sampled_from(["make", "object", "property", "tag", "tags", "visibility",
+                              "protect", "read", "list", "delete", "delete objects",
+                              "delete tags"]),
+        public=st.booleans(),
+    )  # fmt: skip
+    def metadef(self, index: int, who: str, verb: str, public: bool) -> None:
+        """Glance's metadefs as an admin, a member, a reader, a stranger or the admin's
+        system-scoped token (which, where scope is enforced, passes no rule: a bare 404):
+        namespaces made public or private, objects, properties and tags added, visibility and
+        protection changed, read, listed and deleted (a made one then shows 404)."""
+        token = None
+        if who == "system" and (token := self._token(SYSTEM_AUTH)[0]) is None:
+            return
+        base = "/v2/metadefs/namespaces"
+        visibility = "public" if public else "private"
+
+        def send(method: str, path: str, body: Any = None) -> Any:
+            return self.call("image", method, path, body, who, token=token)
+
+        if verb == "make" or not self.namespaces:
+            name = f"ns{self.steps}"
+            resp = send("POST", base, {"namespace": name, "visibility": visibility})
+            if resp.status == 201:
+                self.namespaces.append(name)
+                assert send("GET", f"{base}/{name}").status == 200, "a made namespace"
+            return
+        ns = _pick(self.namespaces, index)
+        path = f"{base}/{ns}"
+        if verb == "object":
+            send("POST", f"{path}/objects", {"name": f"o{self.steps}", "properties": {
+                "x": {"type": "string", "title": "X"}}})  # fmt: skip
+        elif verb == "property":
+            send("POST", f"{path}/properties", {"name": f"p{self.steps}", "title": "P",
+                                                "type": "integer", "minimum": 0})  # fmt: skip
+        elif verb == "tag":
+            send("POST", f"{path}/tags/t{self.steps}")
+        elif verb == "tags":
+            send("POST", f"{path}/tags", {"tags": [{"name": "a"}, {"name": f"b{self.steps}"}]})
+        elif verb in ("visibility", "protect"):
+            body = {"namespace": ns, "visibility": visibility}
+            if verb == "protect":
+                body["protected"] = public
+            send("PUT", path, body)
+        elif verb == "read":
+            send("GET", f"{path}?resource_type=OS::Glance::Image")
+            send("GET", f"{path}/objects")
+        elif verb == "list":
+            send("GET", f"{base}?visibility={visibility}")
+        elif verb == "delete objects":
+            send("DELETE", f"{path}/objects")
+        elif verb == "delete tags":
+            send("DELETE", f"{path}/tags")
+        elif send("DELETE", path).status == 204:
+            self.namespaces.remove(ns)
+            assert self.call("image", "GET", path, None, "admin").status == 404
 
     # -- time and copies --------------------------------------------------------------------
 

@@ -27,8 +27,9 @@ class Route(RouteSpec):
 
 
 PROFILES = ["seed", "nova-20.6.0", "nova-25.3.0", "nova-29.4.0", "upstream"]
-#: Callers with a token (the unauthenticated ones are `test_fuzz_routes.py`'s).
-CALLERS = ("demo", "demo-reader", "admin", "other", "other-admin")
+#: Callers with a token (the unauthenticated ones are `test_fuzz_routes.py`'s; "system" the admin's
+#: system-scoped token).
+CALLERS = ("demo", "demo-reader", "admin", "other", "other-admin", "system")
 
 
 def versions(cloud, host):

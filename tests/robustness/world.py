@@ -18,9 +18,23 @@ OTHER_USERS = {
     "other-reader": {"password": "other-reader-secret", "project": "other", "roles": ["reader"]},
     "other-admin": {"password": "other-admin-secret", "project": "other", "roles": ["admin"]},
 }
+#: Session 31: a replicating RBD backend beside the default LVM one (Cinder's failover_host,
+#: failover and replication_status), and a volume type of it with ``replication_enabled``.
+REPLICATED = {"replication_enabled": "<is> True"}
+CINDER = {
+    "backends": {
+        "lvmdriver-1": {"kind": "lvm-thin"},
+        "ceph": {"kind": "rbd", "replication_device": [{"backend_id": "dr"}]},
+    },
+    "volume_types": {
+        "__DEFAULT__": {"backend": "lvmdriver-1", "description": "Default Volume Type"},
+        "replicated": {"backend": "ceph", "extra_specs": REPLICATED},
+    },
+}
 CONFIG = {
     "identity": {"projects": {"other": {"description": "Another tenant"}}, "users": OTHER_USERS},
     "glance": {"image_member_quota": 8},
+    "cinder": CINDER,
 }
 
 
@@ -229,6 +243,59 @@ def _session30(cloud: Any, ids: dict[str, str]) -> None:
     cloud.run_until_idle()
 
 
+def _session31(cloud: Any, ids: dict[str, str]) -> None:
+    """Session 30's surfaces, for session 31's fuzzing: an application credential of the demo
+    user (with an access rule where the release has them, 16.0.0 on) and its secret, an ec2
+    credential, a domain-specific role, an endpoint group associated with demo's project, a
+    project acting as a domain; a replicated volume on the replicating backend; a public
+    metadef namespace of the admin's with an object, a property, a tag and a resource type."""
+    req = cloud.request
+    rule = {"service": "compute", "method": "GET", "path": "/v2.1/servers"}
+    body = {"application_credential": {"name": "ac", "description": "d", "access_rules": [rule]}}
+    path = f"/v3/users/{ids['user_id']}/application_credentials"
+    made = req("identity", "POST", path, body)
+    if made.status == 400:  # no access rules before keystone 16.0.0
+        del body["application_credential"]["access_rules"]
+        made = req("identity", "POST", path, body)
+    made = _ok(made, 201)["application_credential"]
+    ids["app_cred_id"], ids["app_cred_secret"] = made["id"], made["secret"]
+    if made.get("access_rules"):
+        ids["access_rule_id"] = made["access_rules"][0]["id"]
+    blob = '{"access": "a31", "secret": "s31"}'
+    body = {"credential": {"type": "ec2", "user_id": ids["user_id"], "blob": blob,
+                           "project_id": ids["project_id"]}}  # fmt: skip
+    made = req("identity", "POST", "/v3/credentials", body, user="admin")
+    ids["credential_id"] = _ok(made, 201)["credential"]["id"]
+    body = {"role": {"name": "domain-role", "domain_id": "default"}}
+    made = req("identity", "POST", "/v3/roles", body, user="admin")
+    ids["domain_role_id"] = _ok(made, 201)["role"]["id"]
+    body = {"endpoint_group": {"name": "eg", "filters": {"interface": "public"}}}
+    made = req("identity", "POST", "/v3/OS-EP-FILTER/endpoint_groups", body, user="admin")
+    ids["endpoint_group_id"] = _ok(made, 201)["endpoint_group"]["id"]
+    path = f"/v3/OS-EP-FILTER/endpoint_groups/{ids['endpoint_group_id']}/projects/"
+    _ok(req("identity", "PUT", path + ids["project_id"], user="admin"), 204)
+    body = {"project": {"name": "dom31", "is_domain": True}}
+    made = req("identity", "POST", "/v3/projects", body, user="admin")
+    ids["domain_project_id"] = _ok(made, 201)["project"]["id"]
+    body = {"volume": {"size": 1, "name": "rep", "volume_type": "replicated"}}
+    made = req("block-storage", "POST", "/v3/{project_id}/volumes", body)
+    ids["replicated_volume_id"] = _ok(made, 202)["volume"]["id"]
+    ids["replicated_host"] = "cinder@ceph"
+    kinds = _ok(req("block-storage", "GET", "/v3/{project_id}/types?is_public=none", user="admin"),
+                200)["volume_types"]  # fmt: skip
+    ids["replicated_type_id"] = next(k["id"] for k in kinds if k["name"] == "replicated")
+    cloud.run_until_idle()
+    body = {"namespace": "fz31", "display_name": "F", "visibility": "public",
+            "resource_type_associations": [{"name": "OS::Glance::Image", "prefix": "fz_"}],
+            "properties": {"p": {"type": "string", "title": "P"}},
+            "objects": [{"name": "o", "properties": {"x": {"type": "integer", "title": "X"}}}],
+            "tags": [{"name": "t"}]}  # fmt: skip
+    made = _ok(req("image", "POST", "/v2/metadefs/namespaces", body, user="admin"), 201)
+    ids["metadef_namespace"] = made["namespace"]
+    ids.update(metadef_object="o", metadef_property="p", metadef_tag="t")
+    ids["metadef_resource_type"] = "OS::Glance::Image"
+
+
 def build(profile: str, seed: int = 5, config: dict | None = None) -> World:
     """Build the world for `profile`: the demo project's server (and its instance snapshot
     on the seed profile), snapshot image, volume, volume snapshot and attachment; images of
@@ -328,6 +395,7 @@ def build(profile: str, seed: int = 5, config: dict | None = None) -> World:
     _session18(cloud, ids)
     _session29(cloud, ids)
     _session30(cloud, ids)
+    _session31(cloud, ids)
     ids["request_id"] = _ok(
         req("compute", "GET", f"/v2.1/servers/{ids['server_id']}/os-instance-actions"), 200
     )["instanceActions"][-1]["request_id"]
