@@ -325,7 +325,7 @@ EVENTS: dict[str, EventKind] = {
         _k(
             "guest.volume_snapshot_delete",
             "libvirt merged a snapshot's file out of a guest's volume chain (``blockRebase`` or "
-            "``blockCommit``).",
+            "``blockCommit``; a guest not running: ``qemu-img rebase``).",
             "libvirt:HOST",
             "server id",
             "job",

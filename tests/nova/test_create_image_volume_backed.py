@@ -560,3 +560,33 @@ def test_a_stopped_guests_nfs_snapshot_is_taken_without_the_agent(image):
     assert logged == []
     shown = env.cloud.request("image", "GET", f"/v2/images/{image_id}", user="admin").json()
     assert shown["status"] == "active"
+
+
+def test_a_stopped_guests_nfs_snapshots_are_rebased_by_qemu_img_and_not_committed():
+    """Deleting an attached NFS volume's snapshot is Nova's (``_volume_snapshot_delete``,
+    nova 17.0.13-34.0.0): an older snapshot's file is merged by a blockCommit, which libvirt
+    refuses for an inactive domain ('domain is not running', bug #1919487; from 99409375a0,
+    24.0.0 and 23.0.1, the API refuses it before the cast): Cinder is told ``error_deleting``;
+    the newest's, the active file, by a rebase, which for a guest not running
+    (``guest.is_active()`` false) is ``qemu-img rebase``, no block job to wait for."""
+    env = BfvEnv("nova-20.6.1", {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
+    sid = env.boot_bfv(image=NO_AGENT, size=4)
+    env.server_action(sid, "os-stop")
+    env.snap(sid, name="old")
+    env.cloud.run_until_idle()
+    env.snap(sid, name="new")
+    env.cloud.run_until_idle()
+    old, new = (s["id"] for s in env.volume_snapshots())
+    for snapshot_id in (old, new):
+        path = f"/v3/{{project_id}}/snapshots/{snapshot_id}"
+        assert env.cloud.request("volumev3", "DELETE", path).status == 202
+        env.cloud.run_until_idle()
+    merged = [e["job"] for e in env.events("guest.volume_snapshot_delete")]
+    assert merged == ["qemu-img rebase"]
+    assert [(s["id"], s["status"]) for s in env.volume_snapshots()] == [(old, "error_deleting")]
+    assert env.server(sid)["status"] == "SHUTOFF"
+    (failed,) = env.events("notification", event_type="volume_snapshot_delete")
+    assert (failed["exception"], failed["message"]) == (
+        "libvirtError",
+        "Requested operation is not valid: domain is not running",
+    )

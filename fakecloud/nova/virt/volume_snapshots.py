@@ -15,9 +15,11 @@ then Cinder is told ``creating`` at ``90%`` (``os-update_snapshot_status``; any 
 tells it ``error``), and the host polls the snapshot every 0.5 s until it leaves ``creating``,
 then refreshes the mapping's connection info from the attachment. Delete: a blockRebase (no
 ``merge_target_file``) or a blockCommit, then ``deleting`` at ``90%`` (``error_deleting`` on a
-failure). Fault points ``nova.volume_snapshot.create`` / ``.delete`` (host, instance_uuid,
-volume_id, snapshot_id) hold or fail either; ``nova.libvirt.get_guest`` (``DomainNotFound``)
-takes the guest away first.
+failure); a guest not running (``guest.is_active()`` false) is rebased with ``qemu-img
+rebase`` instead, and its blockCommit is libvirt's 'domain is not running' (nova
+17.0.13-34.0.0 ``_volume_snapshot_delete``). Fault points ``nova.volume_snapshot.create`` /
+``.delete`` (host, instance_uuid, volume_id, snapshot_id) hold or fail either;
+``nova.libvirt.get_guest`` (``DomainNotFound``) takes the guest away first.
 """
 
 from __future__ import annotations
@@ -183,13 +185,23 @@ def volume_snapshot_delete(
     try:
         if delete_info.get("type") != "qcow2":
             raise exception.InternalError(err=f"Unknown delete_info type {delete_info.get('type')}")
-        yield from _domain(manager, instance)
+        dom = yield from _domain(manager, instance)
         yield from _fault(manager, "nova.volume_snapshot.delete", instance, volume_id, snapshot_id)
-        job = "blockRebase" if delete_info.get("merge_target_file") is None else "blockCommit"
+        active = dom.power_state in (states.RUNNING, states.POWER_PAUSED)  # guest.is_active()
+        if delete_info.get("merge_target_file") is not None:
+            if not active:  # virDomainBlockCommit of an inactive domain
+                raise LibvirtError(
+                    "Requested operation is not valid: domain is not running",
+                    VIR_ERR_OPERATION_INVALID,
+                )
+            job = "blockCommit"
+        else:
+            job = "blockRebase" if active else "qemu-img rebase"
         manager.kernel.trace.emit(
             "guest.volume_snapshot_delete", f"libvirt:{manager.host}", instance.uuid, job=job
         )
-        yield manager.kernel.timeout(BLOCK_JOB_POLL_S)
+        if active:  # the block job's poll; qemu-img runs to its end at once
+            yield manager.kernel.timeout(BLOCK_JOB_POLL_S)
     except Exception as exc:
         manager._log(
             instance.uuid,
