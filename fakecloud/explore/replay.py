@@ -4,7 +4,12 @@ The file is the case as it ran (matrix and case merged in, the seed fixed), minu
 shrink dropped, plus:
 
 - each inserted action as an ordinary step placed ``on:`` the trace event it followed
-  (``nth:`` counted as the runner counts, so it lands at the same moment);
+  (``nth:`` counted as the runner counts, so it lands at the same moment), its ids written as
+  the scenario's substitutions, as the steps write them: the scenario's resources
+  (``${servers.web.id}``), projects (``${project_id}``), and what a step's answer (or a named
+  setup request's) gave (``${steps.snap.body.image_id}``) when that answer came before every
+  event the trigger counts, so the pattern, which resolves once the answer is known, counts the
+  same events; an id nothing names (a Cinder snapshot Nova made) stays as it is;
 - ``choices:``, every decision that differs from a plain run (tie orders, RPC delays,
   throughputs, fault firings), each with a note saying what it was about.
 
@@ -14,6 +19,7 @@ found it: ``fakecloud run FILE`` on any machine gives the same run, trace for tr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +28,13 @@ import yaml
 from fakecloud.explore.play import Explored
 from fakecloud.humanize import secs
 from fakecloud.scenario.match import event_matches
+from fakecloud.scenario.yamldoc import BOOL_1_2
 from fakecloud.sim.explore import Decision
 
 PATTERN_FIELDS = ("kind", "actor", "subject", "machine", "new", "method", "status", "point")
+
+#: A resource id (a UUID), as a step's answer gives it.
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 PLACED = "placed by the explorer"
 """The note of a replay file's step that was an inserted action (an adversary, a restart)."""
@@ -43,9 +53,12 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
     doc["description"] = f"Replay of {source}" + (f": {broke}" if broke else "")
     steps = [s for s in doc.get("steps") or [] if _step_name(s, doc) not in explored.dropped]
     names = {**_names(result.names), **_projects(result.cloud)}
+    named = {s["name"] for s in steps if isinstance(s, dict) and s.get("name")}
+    setup = [i.name for i in case.cloud.setup if i.kind == "setup" and i.name]
+    answers = _answers(result, named | set(explored.landed), setup)
     for step in case.steps:
         if step.name in explored.landed:
-            steps.append(_landed_step(explored, step, names))
+            steps.append(_landed_step(explored, step, names, answers))
     doc["steps"] = steps
     if case.expect.invariants == "all" and "invariants" not in (doc.get("expect") or {}):
         doc.setdefault("expect", {})["invariants"] = "all"
@@ -80,14 +93,33 @@ def write_replay(path: str | Path, document: dict) -> Path:
 
 #: libyaml's emitter where PyYAML has it: the same text as PyYAML's own, five times faster (a
 #: replay is written for every group of an explored file).
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BASE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BASE_DUMPER):  # type: ignore[misc, valid-type]
+    """The safe dumper with YAML 1.2's booleans, as the scenario reader has them
+    (`fakecloud.scenario.yamldoc`): only ``true`` and ``false`` are booleans, so a step's
+    ``on:`` is written as the schema documents it, not quoted against YAML 1.1's ``on``."""
+
+    yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for key, resolvers in _BASE_DUMPER.yaml_implicit_resolvers.items()
+    }
+
+
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_1_2, list("tTfF"))
+_DUMPER = _Dumper
 
 
 # -- pieces --------------------------------------------------------------------------------
 
 
-def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
-    """The insert `step` as a file step placed ``on:`` the event it followed."""
+def _landed_step(
+    explored: Explored, step: Any, names: dict[str, str], answers: dict[str, tuple[int, str]]
+) -> dict:
+    """The insert `step` as a file step placed ``on:`` the event it followed; `answers`, the
+    ids the steps' answers gave (`_answers`), named where the trigger counts only events after
+    the answer."""
     result = explored.result
     after = explored.landed[step.name]
     out: dict[str, Any] = {"name": step.name, "note": PLACED}
@@ -95,9 +127,12 @@ def _landed_step(explored: Explored, step: Any, names: dict[str, str]) -> dict:
         events = list(result.trace)
         first = result.first_seq
         event = events[first + after - 1]
-        pattern = {k: _named(event[k], names) for k in PATTERN_FIELDS if k in event}
         raw = {k: event[k] for k in PATTERN_FIELDS if k in event}
-        nth = sum(1 for e in events[first : first + after] if event_matches(e, raw))
+        counted = [e for e in events[first : first + after] if event_matches(e, raw)]
+        earliest = counted[0]["seq"]
+        known = {i: ref for i, (seq, ref) in answers.items() if seq <= earliest}
+        pattern = {k: _named(_named(v, names), known) for k, v in raw.items()}
+        nth = len(counted)
         out["on"] = {"trace": pattern, **({"nth": nth} if nth > 1 else {})}
     else:
         out["at"] = 0
@@ -182,6 +217,44 @@ def _names(names: dict[str, Any]) -> dict[str, str]:
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 out[value["id"]] = f"${{{kind}.{name}.id}}"
     return out
+
+
+def _answers(result: Any, steps: set[str], setup: list[str]) -> dict[str, tuple[int, str]]:
+    """Ids the answers of the named `setup` requests and of `steps` (the replay's named steps)
+    gave -> (the trace sequence number of the answer, ``${steps.NAME.body.PATH}``): the first
+    answer that gave each, at the first place in its body (a value that is the id itself)."""
+    out: dict[str, tuple[int, str]] = {}
+    done = result.names.get("steps") or {}
+    for name in (n for n in setup if n not in steps):  # answered before t0
+        outcome = done.get(name)
+        for ident, path in _ids_at(outcome.get("body") if isinstance(outcome, dict) else None, ()):
+            out.setdefault(ident, (0, _ref(name, path)))
+    records = [r for r in result.steps if r.name in steps and r.answered_seq is not None]
+    for record in sorted(records, key=lambda r: r.answered_seq):
+        for ident, path in _ids_at(record.body, ()):
+            if ident not in out:
+                out[ident] = (record.answered_seq, _ref(record.name, path))
+    return out
+
+
+def _ids_at(value: Any, path: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """The resource ids in a step's answer `value` and where: (id, keys and indexes)."""
+    if isinstance(value, str):
+        return [(value, path)] if _ID.fullmatch(value) else []
+    if isinstance(value, dict):
+        return [
+            found
+            for k, v in value.items()
+            if isinstance(k, str) and "." not in k and "$" not in k
+            for found in _ids_at(v, (*path, k))
+        ]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _ids_at(v, (*path, str(i)))]
+    return []
+
+
+def _ref(step: str, path: tuple[str, ...]) -> str:
+    return "${steps." + ".".join((step, "body", *path)) + "}"
 
 
 def _projects(cloud: Any) -> dict[str, str]:

@@ -62,9 +62,10 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         self.problems = []
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+#: YAML 1.2's booleans (not 1.1's yes/no/on/off), for readers and writers of scenario files.
+BOOL_1_2 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_1_2, list("tTfF"))
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode):

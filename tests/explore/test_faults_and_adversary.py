@@ -43,7 +43,7 @@ def test_an_adversary_becomes_a_step_placed_on_the_event_it_followed(tmp_path):
     assert list(explored.landed) == ["adversary-1"]
     assert {c.what for c in explored.failures} == {"invariant no_orphan_volume_snapshot"}
     path, replayed = _replay(explored, ready, tmp_path)
-    step = yaml.safe_load(path.read_text())["steps"][-1]
+    step = load(path).cases[0].doc["steps"][-1]  # read as YAML 1.2: on: is "on"
     assert step["name"] == "adversary-1"
     assert step["request"] == "POST /servers/${servers.b.id}/action"
     assert "trace" in step["on"]
@@ -107,7 +107,7 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     # volume made at boot as the scenario's own references do (no literal id to go stale),
     # and the replay is the same run.
     path, replayed = _replay(broken, ready, tmp_path)
-    on = yaml.safe_load(path.read_text())["steps"][-1]["on"]["trace"]
+    on = load(path).cases[0].doc["steps"][-1]["on"]["trace"]
     root = "${servers.db.os-extended-volumes:volumes_attached.0.id}"
     assert on["subject"] == f"GET /v3/${{project_id}}/volumes/{root}"
     assert same_run(replayed.trace, broken.result.trace)

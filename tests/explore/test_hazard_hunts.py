@@ -42,6 +42,12 @@ def test_a_compute_restart_mid_image_snapshot_leaves_its_image_queued(tmp_path):
     path, replayed = _replay(explored, ready, tmp_path)
     assert same_run(replayed.trace, explored.result.trace)
     assert _broken(replayed) == {"invariant no_stuck_snapshot_image"}
+    # the restart's trigger names the image as the steps do, by snap's answer (which came before
+    # the compute's first GET of it), and its on: reads as the scenario schema writes it
+    assert (
+        "  on:\n    trace:\n      kind: http.request\n      actor: nova-compute:cmp-1\n"
+        "      subject: GET /v2/images/${steps.snap.body.image_id}\n    nth: 3\n"
+    ) in path.read_text()
 
 
 def test_snapshot_gigabytes_run_out_half_way_past_novas_pre_check(tmp_path):
@@ -59,6 +65,17 @@ def test_snapshot_gigabytes_run_out_half_way_past_novas_pre_check(tmp_path):
         assert message == "Quota exceeded for resources: snapshots"
         assert _broken(explored) == {"invariant no_orphan_volume_snapshot"}
     path, replayed = _replay(explored, ready, tmp_path)
+    assert same_run(replayed.trace, explored.result.trace)
+
+
+def test_a_trigger_on_what_a_step_made_before_its_answer_keeps_the_id(tmp_path):
+    # seed 16: b's createImage lands on nova-api's upload of a's image, before a's 202 gave its
+    # id: a pattern naming ${steps.snap-a.body.image_id} would count nothing until the answer
+    ready = _ready("gigabytes_quota.yaml")
+    explored = ready.play(16)
+    image = next(s.body["image_id"] for s in explored.result.steps if s.name == "snap-a")
+    path, replayed = _replay(explored, ready, tmp_path)
+    assert f"subject: PUT /v2/images/{image}/file" in path.read_text()
     assert same_run(replayed.trace, explored.result.trace)
 
 
