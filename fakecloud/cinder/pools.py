@@ -38,11 +38,13 @@ STATS_INTERVAL_S = 60
 VOLUME_GROUP = "cinder-volumes"
 OVER_SUBSCRIPTION = "20.0"
 RBD_LOCATION = ("ceph", "", "None", "rbd")
-#: RBD: ``multiattach`` True and ``backend_state`` from 13.0.0 (12.0.10: False, no state;
-#: 13.x-15.x read as 16.4.2); ``rbd_exclusive_cinder_pool`` True from 20.0.0 (16.4.2:
-#: False, so the driver reports the pool's provisioned size itself; 17.x-19.x read as 16.4.2);
-#: ``qos_support`` and driver 1.3.0 from 22.0.0.
-RBD_MULTIATTACH_FROM = 13
+#: RBD: ``backend_state`` from 13.0.0 (12.0.10 has none); ``multiattach`` True from 14.0.0
+#: (4bafdb942 "RBD: add support for multiattach"; 12.0.10 to 13.0.9 report False: read in each
+#: series' tags); ``rbd_exclusive_cinder_pool`` True from 20.0.0 (16.4.2: False, so the driver
+#: reports the pool's provisioned size itself; 17.x-19.x read as 16.4.2); ``qos_support`` and
+#: driver 1.3.0 from 22.0.0.
+RBD_BACKEND_STATE_FROM = 13
+RBD_MULTIATTACH_FROM = 14
 RBD_EXCLUSIVE_FROM = 20
 RBD_QOS_FROM = 22
 #: ``nfs.py``'s ``VERSION`` (12.0.10 to 29.0.0 and HEAD).
@@ -94,7 +96,7 @@ def _rbd(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
         "max_over_subscription_ratio": OVER_SUBSCRIPTION,
         "location_info": f"{cluster}:{conf}:{fsid}:{user}:{pool}",
     }
-    if major >= RBD_MULTIATTACH_FROM:
+    if major >= RBD_BACKEND_STATE_FROM:
         stats["backend_state"] = "up"
     if major >= RBD_QOS_FROM:
         stats["qos_support"] = True

@@ -94,6 +94,25 @@ def test_queens_rbd_and_a_disabled_backend():
     assert [p["name"] for p in _pools(cloud, "3.50")] == ["cinder@thin#thin", "cinder@thick#thick"]
 
 
+def test_rbd_reports_multiattach_from_14_and_its_state_from_13():
+    """RBD's ``_update_volume_stats`` (read in the tags): ``backend_state`` from 13.0.0,
+    ``multiattach`` True from 14.0.0 (4bafdb942, not backported to 13.0.x), so Rocky's
+    scheduler places no multiattach type on Ceph (CapabilitiesFilter: the volume ``error``)."""
+    types = {**TYPES, "shared": {"backend": "ceph", "extra_specs": {"multiattach": "<is> True"}}}
+    config = {"cinder": {"backends": BACKENDS, "volume_types": types}}
+    for profile, multiattach, status in (
+        ("nova-18.3.0", False, "error"),
+        ("nova-19.0.0", True, "available"),
+    ):
+        cloud = Cloud(profile=profile, config=config)
+        ceph = _pools(cloud, "3.50", detail="1", name="cinder@ceph#ceph")[0]["capabilities"]
+        assert (ceph["multiattach"], ceph["backend_state"]) == (multiattach, "up"), profile
+        body = {"volume": {"size": 1, "volume_type": "shared"}}
+        volume_id = call(cloud, "POST", "volumes", body).json()["volume"]["id"]
+        cloud.run_until_idle()
+        assert call(cloud, "GET", f"volumes/{volume_id}").json()["volume"]["status"] == status
+
+
 def test_capabilities_of_a_backend():
     """``GET /capabilities/{host}`` (``openstack volume backend capability show``): the
     driver's stats and the four standard properties, over an RPC call to the service."""
