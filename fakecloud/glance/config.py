@@ -89,8 +89,9 @@ class GlanceConfig:
     True); unset: the series' Glance (no such check before 30.0.0, the Nova 31.0.0 series)."""
     enforce_scope: bool | None = None
     """``[oslo_policy] enforce_scope``: a system-scoped token passes no rule (every rule of
-    ``glance/policies`` is ``scope_types=['project']``); unset: the series' default (on from
-    Glance 26.0.0, whose glance/api/policy.py sets it with the new defaults)."""
+    ``glance/policies`` is ``scope_types=['project']`` from 25.0.0; before, they take system
+    scope too and it refuses nothing); unset: the series' default (on from Glance 26.0.0, whose
+    glance/api/policy.py sets it with the new defaults)."""
     hashing_algorithm: str = "sha512"
     downloadable_content_bytes: int = FILLER_MAX_BYTES
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size

@@ -5,15 +5,19 @@ objects, properties, tags and resource type associations.
 
 Each request is read as the deserializer reads it: a body ("Body expected in request."), no
 read-only key (403 "Attribute 'self' is read-only."), the schema Glance serves for it (400
-"Provided object does not match schema 'namespace': ..."); then the rule: from Glance 26.0.0
-``metadef_admin`` (``role:admin``, 403 "You are not authorized to complete
-add_metadef_namespace action.", a bare 404 to a caller without ``reader``: `refusal`);
-before, ``rule:metadef_default`` lets anyone write, and through 24.x the authorization layer
-(glance/api/authorization.py) keeps a non-admin to their project's namespaces: "You are not
-permitted to create namespace owned by 'X'", "You are not permitted to modify 'namespace' on
-this namespace.", "You are not permitted to delete this object." and the like (adding
-objects, properties and tags to another's public namespace passes: the factories check an
-owner the API never gives). A name taken is the DB API's 409;
+"Provided object does not match schema 'namespace': ..."); then the rule: from Glance 22.0.0
+``metadef_admin`` (``role:admin``, f8551de8c "Make some metadef operations admin-only", no
+deprecated rule; glance 22.1.0, 25.1.0 and 26.1.0 glance/policies/metadef.py): 403 "You are not
+authorized to complete add_metadef_namespace action.", from 26.0.0 a bare 404 to a caller
+without ``reader`` (`refusal`). Before 22.0.0 ``rule:metadef_default`` (``""``) lets anyone
+write. Through 24.x the authorization layer (glance/api/authorization.py) keeps a non-admin to
+their project's namespaces: "You are not permitted to create namespace owned by 'X'", "You are
+not permitted to modify 'namespace' on this namespace.", "You are not permitted to delete this
+object." and the like (adding objects, properties and tags to another's public namespace
+passes: the factories check an owner the API never gives); in 22.x its proxies wrap the policy
+proxies, so its words come before the rule's, and from 23.0.0 the controllers ask
+``MetadefAPIPolicy`` first, so a non-admin meets the rule alone. A name taken is the DB API's
+409;
 a protected namespace refuses to be deleted and to lose what hangs off it (403 "Metadata
 definition namespace X is protected and cannot be deleted."). The first write copies the
 loaded definitions into the cloud's own tables (`fakecloud.glance.metadefs.MetadefRows`),
@@ -30,6 +34,7 @@ from fakecloud.glance.errors import (
     HTTPForbidden,
     HTTPInternalServerError,
     HTTPNotFound,
+    policy_forbidden,
 )
 from fakecloud.glance.metadef_schemas import metadef_schema
 from fakecloud.glance.metadefs import (
@@ -41,7 +46,7 @@ from fakecloud.glance.metadefs import (
     property_type,
     refusal,
 )
-from fakecloud.glance.policy import API_POLICY_SINCE, NEW_DEFAULTS_SINCE, is_admin
+from fakecloud.glance.policy import API_POLICY_SINCE, is_admin
 
 #: Each deserializer's ``_disallowed_properties``: the namespaces' and objects' also name
 #: ``self`` and ``schema`` (glance 16.0.0-HEAD ``metadef_*.py``).
@@ -52,6 +57,8 @@ _READ_ONLY_OF = {"namespace": _READ_ONLY, "object": _READ_ONLY}
 _WSME_KEYS = {"tags": frozenset({"tags"})}
 #: The first Glance whose ``create_tags`` reads ``X-Openstack-Append`` (24.0.0).
 APPEND_HEADER_SINCE = 24
+#: The first Glance whose metadef writes are ``metadef_admin``'s (22.0.0, f8551de8c).
+METADEF_ADMIN_SINCE = 22
 #: The first Glance without the authorization layer's metadef proxies (``gateway.py``, 25.0.0).
 AUTHZ_LAYER_UNTIL = 25
 #: The resource names of those proxies, for their words.
@@ -96,17 +103,18 @@ class MetadefWrites(Metadefs):
         return body
 
     def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:
-        """``metadef_admin`` from 26.0.0; before, anyone, but through 24.x the authorization
-        layer's `words` for a change to a namespace of another project (a system-scoped
-        token: `refuse_system_scope`)."""
+        """``metadef_admin`` from 22.0.0 (`METADEF_ADMIN_SINCE`); before, anyone; through
+        22.x the authorization layer's `words` first for a change to a namespace of another
+        project (a system-scoped token: `refuse_system_scope`)."""
         self.refuse_system_scope(ctx)
         if is_admin(ctx):
             return
-        if self._major >= NEW_DEFAULTS_SINCE:
-            raise refusal(ctx, rule)
-        authz = self._major < AUTHZ_LAYER_UNTIL
-        if authz and words and ns is not None and ns.owner != ctx.project_id:
+        if self._major >= API_POLICY_SINCE:
+            raise refusal(ctx, rule, self._major)
+        if words and ns is not None and ns.owner != ctx.project_id:
             raise HTTPForbidden(explanation=words)
+        if self._major >= METADEF_ADMIN_SINCE:
+            raise policy_forbidden(rule)
 
     def _target(self, ctx: Any, name: str, rule: str, words: str = "") -> Namespace:
         """The namespace a write names, in the writable tables, the rule checked."""
@@ -129,12 +137,15 @@ class MetadefWrites(Metadefs):
         """``POST /v2/metadefs/namespaces``: 201 with the namespace as asked (contents
         included) and its ``created_at`` = ``updated_at``."""
         body = self._checked(body, "namespace")
-        self._may(ctx, "add_metadef_namespace")
+        if self._major >= API_POLICY_SINCE:  # the controller's MetadefAPIPolicy first
+            self._may(ctx, "add_metadef_namespace")
         owner = body.get("owner") or ctx.project_id
         if self._major < AUTHZ_LAYER_UNTIL and not is_admin(ctx) and owner != ctx.project_id:
             raise HTTPForbidden(
                 explanation=f"You are not permitted to create namespace owned by '{owner}'"
             )
+        if self._major < API_POLICY_SINCE:  # the policy proxy's ``add``, after the factory
+            self._may(ctx, "add_metadef_namespace")
         for key, rule in (
             ("resource_type_associations", "add_metadef_resource_type_association"),
             ("objects", "add_metadef_object"),

@@ -20,7 +20,7 @@ above; a caller without it is answered a bare 404: `refusal`); before,
 ``rule:metadef_default`` (``""``) lets anyone read.
 
 Every metadef rule is ``scope_types=['project']`` from 25.0.0 (``['system', 'project']`` in
-23.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system-scoped
+22.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system-scoped
 token fails each rule, and ``MetadefAPIPolicy._enforce`` turns that into a bare 404 (its
 ``check('get_metadef_namespace')`` fails as well). The database still shows such an admin every
 namespace (``context_is_admin`` has no scope), so what comes before the rule (an absent
@@ -86,9 +86,6 @@ _SORT_KEYS = frozenset(
 
 #: ``metadef_tags``' columns (a tag list's sort keys).
 _TAG_SORT_KEYS = frozenset(("id", "namespace_id", "name", "created_at", "updated_at"))
-
-#: The first Glance whose metadef rules are ``scope_types=['project']`` alone (25.0.0).
-PROJECT_SCOPED_SINCE = 25
 
 
 @dataclass
@@ -223,7 +220,7 @@ class Metadefs:
     def refuse_system_scope(self, ctx: Any) -> None:
         """A system-scoped token's bare 404 at a rule, where scope is enforced on the
         project-scoped rules (see the module's docstring)."""
-        if self._major >= PROJECT_SCOPED_SINCE and system_scoped(ctx, self.glance.scope_enforced):
+        if system_scoped(ctx, self.glance.scope_enforced):
             raise HTTPNotFound()
 
     def _require(self, ctx: Any, rule: str) -> None:
@@ -523,12 +520,12 @@ class Metadefs:
         return self.tag_view(find_tag(ns, tag))
 
 
-def refusal(ctx: Any, rule: str) -> Exception:
-    """How ``MetadefAPIPolicy._enforce`` refuses `rule` under the new defaults (26.0.0 on, the
-    only releases whose metadef rules refuse): its 403 where the caller passes
-    ``get_metadef_namespace`` (an admin, or a reader: the database shows a non-admin only the
-    namespaces that rule lets a reader see), else a bare 404."""
-    if is_admin(ctx) or "reader" in roles_of(ctx):
+def refusal(ctx: Any, rule: str, major: int = NEW_DEFAULTS_SINCE) -> Exception:
+    """How ``MetadefAPIPolicy._enforce`` (23.0.0 on) refuses `rule` in Glance `major`: its 403
+    where the caller passes ``get_metadef_namespace`` (an admin, a reader under the new
+    defaults, 26.0.0 on: the database shows a non-admin only the namespaces that rule lets a
+    reader see; anyone under the legacy ``rule:metadef_default``), else a bare 404."""
+    if major < NEW_DEFAULTS_SINCE or is_admin(ctx) or "reader" in roles_of(ctx):
         return policy_forbidden(rule)
     return HTTPNotFound()
 

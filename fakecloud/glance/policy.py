@@ -43,6 +43,12 @@ _IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader
 #: glance/api/policy.py ``set_defaults(enforce_scope=True, enforce_new_defaults=True)``).
 NEW_DEFAULTS_SINCE = 26
 
+#: The first Glance whose every rule is ``scope_types=['project']`` (25.0.0; 22.0.0-24.x's are
+#: ``['system', 'project']``, but 24.x's three cache rules, an API fakecloud does not serve;
+#: none before 22.0.0, whose rules were in no code): before it ``[oslo_policy] enforce_scope``
+#: refuses a system-scoped token nothing (glance 22.1.0, 24.2.1 and 25.1.0 glance/policies).
+PROJECT_SCOPED_SINCE = 25
+
 #: Rules whose legacy default is not ``rule:default`` but the admin's (glance 25.1.0).
 _LEGACY_ADMIN_ONLY = frozenset({"publicize_image", "copy_image"})
 
@@ -146,10 +152,10 @@ def is_admin(ctx: Any) -> bool:
 
 def system_scoped(ctx: Any, scope_enforced: bool) -> bool:
     """Whether `ctx` is a system-scoped token that Glance's rules refuse: with scope enforced
-    (``Glance.scope_enforced``: from 26.0.0, ``set_defaults(enforce_scope=True)``) every rule
-    of ``glance/policies`` has ``scope_types=['project']``, so oslo.policy's ``InvalidScope``
-    is Glance's ``Forbidden`` for each (a 404 where the image is the target, as any refusal
-    there)."""
+    (``Glance.scope_enforced``: from 26.0.0, ``set_defaults(enforce_scope=True)``, or as
+    configured from 25.0.0) every rule of ``glance/policies`` has ``scope_types=['project']``,
+    so oslo.policy's ``InvalidScope`` is Glance's ``Forbidden`` for each (a 404 where the image
+    is the target, as any refusal there)."""
     return scope_enforced and getattr(ctx, "system_scope", None) is not None
 
 

@@ -46,7 +46,7 @@ from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import Reserved, reserved_at
-from fakecloud.glance.policy import legacy_defaults, service_api_rule
+from fakecloud.glance.policy import PROJECT_SCOPED_SINCE, legacy_defaults, service_api_rule
 from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
@@ -116,9 +116,12 @@ class Glance:
     @cached_property
     def scope_enforced(self) -> bool:
         """``[oslo_policy] enforce_scope`` (`GlanceConfig.enforce_scope`; unset: on with the
-        new defaults, Glance 26.0.0 on): whether a system-scoped token passes no rule."""
+        new defaults, Glance 26.0.0 on): whether a system-scoped token passes no rule. Before
+        25.0.0 (`policy.PROJECT_SCOPED_SINCE`) the rules also take system scope, so setting it
+        refuses such a token nothing."""
         value = self.config.enforce_scope
-        return not self.legacy_defaults if value is None else value
+        enforced = not self.legacy_defaults if value is None else value
+        return enforced and self.kernel.switches.series.glance >= PROJECT_SCOPED_SINCE
 
     @cached_property
     def service_api_rule(self) -> str:

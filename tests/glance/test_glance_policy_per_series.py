@@ -180,3 +180,20 @@ def test_a_system_scoped_admin_passes_no_metadef_rule_from_glance_26():
     answers = [w.call("GET", ns, roleless), w.call("POST", ns, roleless, body={"namespace": "n"})]
     assert [(r.status, r.json()["message"]) for r in answers] == [(404, bare)] * 2
     assert w.call("POST", ns, P1, body={"namespace": "n"}).status == 403
+
+
+@pytest.mark.parametrize(("profile", "refused"), [("nova-25.0.0", False), (LEGACY[1], True)])
+def test_enforce_scope_set_refuses_a_system_admin_from_glance_25(profile, refused):
+    """``[oslo_policy] enforce_scope = true`` on a legacy Glance: 25.x's rules are
+    scope_types ['project'] (image and metadef rules alike), so a system admin is refused as
+    on 26.0.0 (404 on an image and on the metadefs), while the legacy defaults stay (a
+    reader still creates); 24.x's are ['system', 'project'] and pass it (glance 24.2.1 and
+    25.1.0 glance/policies)."""
+    w = World(profile=profile, config={"glance": {"enforce_scope": True}})
+    image = w.create(ADMIN)
+    answers = (
+        w.call("GET", f"/v2/images/{image['id']}", SYSTEM_ADMIN).status,
+        w.call("GET", "/v2/metadefs/namespaces/OS::Compute::Quota", SYSTEM_ADMIN).status,
+        w.call("POST", "/v2/images", READER, body={"name": "x"}).status,
+    )
+    assert answers == ((404, 404, 201) if refused else (200, 200, 201))

@@ -166,20 +166,40 @@ def test_tempests_namespace_round_trip():
 
 
 def test_who_may_write_is_each_releases():
-    new = Cloud(seed=0, profile="upstream")  # 26.0.0 on: metadef_admin
-    r = new.request("image", "POST", "/v2/metadefs/namespaces", body={"namespace": "n"})
-    assert r.json()["message"].startswith(
-        "You are not authorized to complete add_metadef_namespace action."
-    )
-    old = Cloud(seed=0, profile="nova-25.0.0")  # Glance 24: rule:metadef_default
-    r = old.request("image", "POST", "/v2/metadefs/namespaces", body={"namespace": "n"})
+    """``metadef_admin`` (role:admin, no deprecated rule) from Glance 22.0.0 (f8551de8c): a
+    project's member is refused under the legacy defaults too; 22.x's authorization layer
+    speaks first; before 22.0.0 ``rule:metadef_default`` lets anyone write their own."""
+    ns, quota = "/v2/metadefs/namespaces", "/v2/metadefs/namespaces/OS::Compute::Quota"
+    add = "You are not authorized to complete add_metadef_namespace action."
+    modify = "You are not authorized to complete modify_metadef_namespace action."
+    authz = "You are not permitted to modify 'namespace' on this namespace."
+    for profile in ("upstream", "nova-25.0.0"):  # Glance 33, 24: MetadefAPIPolicy first
+        cloud = Cloud(seed=0, profile=profile)
+        answers = [
+            cloud.request("image", "POST", ns, body={"namespace": "n"}),
+            cloud.request("image", "PUT", quota, body={"namespace": "OS::Compute::Quota"}),
+        ]
+        assert [(r.status, r.json()["message"].split("<")[0]) for r in answers] == [
+            (403, add),
+            (403, modify),
+        ]
+    wallaby = Cloud(seed=0, profile="nova-23.2.2")  # Glance 22: the authz proxies outside
+    answers = [
+        wallaby.request("image", "POST", ns, body={"namespace": "n"}),
+        wallaby.request("image", "POST", ns, body={"namespace": "n", "owner": "x"}),
+        wallaby.request("image", "PUT", quota, body={"namespace": "OS::Compute::Quota"}),
+    ]
+    assert [(r.status, r.json()["message"].split("<")[0]) for r in answers] == [
+        (403, add),
+        (403, "You are not permitted to create namespace owned by 'x'"),
+        (403, authz),
+    ]
+    old = Cloud(seed=0, profile="nova-22.4.0")  # Glance 21: rule:metadef_default
+    r = old.request("image", "POST", ns, body={"namespace": "n"})
     demo = old.request("image", "POST", "/v2/images", body={"name": "i"}).json()["owner"]
     assert (r.status, r.json()["owner"], r.json()["visibility"]) == (201, demo, "private")
-    path = "/v2/metadefs/namespaces/OS::Compute::Quota"  # the admin's: 16-24's authz layer
-    r = old.request("image", "PUT", path, body={"namespace": "OS::Compute::Quota"})
-    assert r.json()["message"].startswith(
-        "You are not permitted to modify 'namespace' on this namespace."
-    )
+    r = old.request("image", "PUT", quota, body={"namespace": "OS::Compute::Quota"})
+    assert r.json()["message"].startswith(authz)
     obj = {"name": "o", "properties": {"p": {"type": "string"}}}
     r = old.request("image", "POST", "/v2/metadefs/namespaces/n/objects", body=obj)
     assert r.status == 400 and "'title' is a required property" in r.json()["message"]
