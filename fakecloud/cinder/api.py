@@ -54,6 +54,7 @@ from fakecloud.cinder import (
     qos_specs,
     quota_classes_api,
     reimage,
+    resource_filters_api,
     revert,
     services_api,
     transfer_rest,
@@ -442,6 +443,7 @@ class CinderApi(ApiService):
             *consistencygroups_rest.ROUTES,
             *pools.ROUTES,
             *capabilities_api.ROUTES,
+            *resource_filters_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

@@ -37,6 +37,7 @@ from oslo_utils import timeutils
 from fakecloud.api.http import HttpError
 from fakecloud.cinder import exception, faults
 from fakecloud.cinder.controllers import get_bool_param
+from fakecloud.cinder.resource_filters_api import filters_file
 
 if TYPE_CHECKING:
     from webob.multidict import MultiDict
@@ -78,25 +79,9 @@ TIME_OPERATORS = ("gt", "gte", "eq", "neq", "lt", "lte")
 
 
 def resource_filters(major: int, resource: str) -> tuple[str, ...]:
-    """The series' default ``etc/cinder/resource_filters.json`` entry for `resource`."""
-    if resource == "attachment":
-        return ("volume_id", "status", "instance_id", "attach_status")
-    if resource == "backup":
-        return ("name", "status", "volume_id")
-    if resource == "message":
-        return ("resource_uuid", "resource_type", "event_id", "request_id", "message_level")
-    if resource == "volume_type":  # [] in 13.x; 80e94ac3d (14.0.0), 084212711 (19.0.0)
-        return () if major < 14 else ("is_public", "extra_specs") if major >= 19 else ("is_public",)
-    quota = ("consumes_quota",) if major >= USE_QUOTA_FROM else ()
-    if resource == "snapshot":
-        return ("name", "status", "volume_id", "metadata", "availability_zone", *quota)
-    volume = ("name", "status", "metadata", "bootable", "migration_status")
-    volume += ("availability_zone", "group_id")
-    if major >= 15:
-        volume += ("size",)
-    if major >= TIME_FILTERS_FROM:
-        volume += ("created_at", "updated_at")
-    return volume + quota
+    """The series' default ``etc/cinder/resource_filters.json`` entry for `resource` (none:
+    no filter)."""
+    return filters_file(major).get(resource, ())
 
 
 @functools.cache
