@@ -778,6 +778,13 @@ _EXTENSION = _object(
 )  # fmt: skip
 EXTENSIONS = one("extensions", {"type": "array", "items": _EXTENSION, "minItems": 32})
 EXTENSION = one("extension", _EXTENSION)
+#: ``api/v3/views/resource_filters.py`` ``ViewBuilder.list``.
+RESOURCE_FILTERS = one(
+    "resource_filters",
+    {"type": "array", "items": _object(
+        [("resource", {"type": "string"}, True),
+         ("filters", {"type": "array", "items": {"type": "string"}}, True)])},
+)  # fmt: skip
 
 # -- generic volume groups (cinder/api/v3/views/group_types.py, groups.py, group_snapshots.py)
 

@@ -1023,6 +1023,14 @@ def _cinder_hosts_and_extensions(w: World, profile: str) -> None:
     expect(volume(w, "GET", "extensions/encryption"), 200, cinder.EXTENSION, "extensions/x")
 
 
+@walks("volumev3", "GET", "/v3/resource_filters")
+def _cinder_resource_filters(w: World, profile: str) -> None:
+    for mv in ("3.33", CINDER_TOP[profile]):
+        r = volume(w, "GET", "resource_filters", mv=mv)
+        expect(r, 200, cinder.RESOURCE_FILTERS, f"resource_filters @{mv}")
+    assert volume(w, "GET", "resource_filters", mv="3.32").status == 404
+
+
 @walks("volumev3", "GET", "/v3/limits", "/v3/os-availability-zone")
 def _cinder_limits_and_zones(w: World, profile: str) -> None:
     for mv in ("3.0", CINDER_TOP[profile]):
