@@ -1346,12 +1346,13 @@ class API:
             volume_id = bdm.get("volume_id")
             if bdm.get("snapshot_id"):
                 snapshot = yield from self.volume_api.get_snapshot(
-                    context, bdm["snapshot_id"], for_boot=True
+                    context, _source_id("snapshot_id", bdm["snapshot_id"]), for_boot=True
                 )
                 volume_id = snapshot["volume_id"]
             if bdm.get("image_id"):
                 try:
-                    return (yield from self.image_api.get(context, bdm["image_id"]))
+                    image_id = _source_id("image_id", bdm["image_id"])
+                    return (yield from self.image_api.get(context, image_id))
                 except Exception:  # noqa: BLE001 - Nova: any failure is InvalidBDMImage
                     raise exception.InvalidBDMImage(id=bdm["image_id"]) from None
             if volume_id:
