@@ -222,7 +222,20 @@ def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violatio
 
 
 def _idle(cloud: Any) -> bool:
-    return not cloud.kernel.running()
+    """Whether the cloud has no work left: no process runs and no message waits in the queue
+    of a stopped service. A cast queued for a stopped nova-compute is work it does when it is
+    back (RabbitMQ keeps the queue: ``amqp_auto_delete`` is False), so a createImage cast to
+    it is pending, not stuck; a call that expired there is no work (RabbitMQ discards it)."""
+    kernel = cloud.kernel
+    return not kernel.running() and not kernel.rpc.waiting()
+
+
+def _busy(cloud: Any) -> str:
+    """Why an invariant checked once idle cannot be checked yet."""
+    if cloud.kernel.running():
+        return "the cloud is still busy (checked once idle)"
+    waiting = ", ".join(cloud.kernel.rpc.waiting())
+    return f"work waits in the queue of stopped {waiting} (checked once idle)"
 
 
 # -- trace invariants ----------------------------------------------------------------------
@@ -436,7 +449,7 @@ def no_orphan_volume_snapshot(cloud: Any) -> list[Violation]:
     Checked once the cloud is idle.
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     made = [
         snap
         for snap in cloud.cinder.store.snapshots.values()
@@ -480,7 +493,7 @@ def quota_usage_matches(cloud: Any) -> list[Violation]:
     those of its backups, ``groups`` its generic volume groups; reservations are all settled.
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     cinder = cloud.cinder
     expected: dict[str, dict[str, int]] = {}
 
@@ -577,7 +590,7 @@ def task_state_cleared(cloud: Any) -> list[Violation]:
     every later action on the server with a 409 until an operator resets it.
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     return [
         Violation(
             "task_state_cleared",
@@ -597,7 +610,7 @@ def no_frozen_guest(cloud: Any) -> list[Violation]:
     LP #1754360, where a failure between quiesce and unquiesce skipped the thaw.
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     guests = _guests(cloud)
     if guests and not _any_records(guests, "frozen"):
         raise NotApplicable("nova's guests do not record a freeze state (Domain.frozen)")
@@ -830,7 +843,7 @@ def guest_on_its_host(cloud: Any) -> list[Violation]:
     or deleted (a server deleted while its host was down keeps its guest there, as Nova's).
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     guests = _guests(cloud)
     if not guests:
         return []
@@ -891,7 +904,7 @@ def no_guest_of_deleted_server(cloud: Any) -> list[Violation]:
     handled the delete (an evacuated server's dead source, cleaned at its restart).
     """
     if not _idle(cloud):
-        raise NotApplicable("the cloud is still busy (checked once idle)")
+        raise NotApplicable(_busy(cloud))
     rows = cloud.nova.db.instances
     out = []
     for host, manager in sorted(cloud.nova.hosts.items()):

@@ -493,6 +493,11 @@ class RpcBus:
         """Whether `target` is registered and up."""
         return target in self._endpoints and target not in self._down
 
+    def waiting(self) -> list[str]:
+        """The targets with a message waiting in their queue, sorted: a stopped service's work
+        still to do (a cast, or a call that has not expired), which it does once it is back."""
+        return [target for target in sorted(self._queues) if self.queued(target)]
+
     def queued(self, target: str) -> list[str]:
         """The methods of the messages waiting in `target`'s queue, oldest first: a call that
         has expired there is not waiting (no consumer will ever see it; `set_up` discards it,

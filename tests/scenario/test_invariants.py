@@ -254,3 +254,33 @@ def test_a_server_moved_and_at_rest_holds_one_host_and_breaks_it_when_its_record
     assert sorted(v.subject for v in found) == sorted(
         f"server {m.instance_uuid}" for m in (confirmed, reverted)
     )
+
+
+def test_a_cast_queued_for_a_stopped_compute_is_work_left_not_a_stuck_snapshot():
+    """A createImage cast to a stopped nova-compute waits in its queue (RabbitMQ keeps it): the
+    cloud is not idle, its image is pending, and what is checked once idle waits; once the
+    compute is back the snapshot runs and everything holds."""
+    cloud = Cloud(profile="upstream", config={"nova": {"compute_hosts": 1}})
+    image = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"server": {"name": "web", "imageRef": image["images"][0]["id"], "flavorRef": "1"}}
+    server = cloud.request("compute", "POST", "/v2.1/servers", body).json()["server"]["id"]
+    cloud.run_until_idle()
+    cloud.kernel.rpc.set_up("compute.cmp-1", False)
+    snap = {"createImage": {"name": "while-down"}}
+    r = cloud.request(
+        "compute", "POST", f"/v2.1/servers/{server}/action", snap, microversion="2.45"
+    )
+    assert r.status == 202, r.body
+    cloud.run_until_idle()  # no process runs: the cast waits in the queue
+    assert cloud.kernel.rpc.waiting() == ["compute.cmp-1"]
+    found = cloud.check_invariants()
+    assert names_of(found) == []
+    assert found.not_applicable["task_state_cleared"] == (
+        "work waits in the queue of stopped compute.cmp-1 (checked once idle)"
+    )
+    cloud.kernel.rpc.set_up("compute.cmp-1", True)
+    cloud.run_until_idle()
+    shown = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}").json()
+    assert shown["status"] == "active"
+    done = cloud.check_invariants()
+    assert done == [] and done.not_applicable == {}
