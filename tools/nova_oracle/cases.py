@@ -7,7 +7,8 @@ shelved, {osid} shelved and offloaded, {vosid} volume-backed and offloaded, {zsi
 (VERIFY_RESIZE: the migration row), {asid} locked by the admin, {dsid} deleted, {pid} the
 project id, {nouuid} a uuid of no server, {rimg} an active image other than the one the
 volume-backed server's root volume was made from, {vvol} the volume-backed server's volume,
-{uid} the member's user id; the member also holds the key pair `KEYPAIR`.
+{uid} the member's user id, {img} the image of the last createImage answered at 2.45 or later
+(`learn`); the member also holds the key pair `KEYPAIR`.
 body: bytes or None. user: member, admin, reader, other (member of another project), service
 (the member's project, roles member and service).
 """
@@ -33,7 +34,14 @@ GROUP = {"server_group": {"name": "oracle-group", "policies": ["affinity"]}}
 
 def ids(**found):
     """The names the cases' paths use: the servers and project a side made, and `nouuid`."""
-    return {**found, "nouuid": NO_SUCH_SERVER}
+    return {**found, "nouuid": NO_SUCH_SERVER, "img": NO_SUCH_SERVER}
+
+
+def learn(found, answer):
+    """After each answer: a createImage's ``image_id`` (2.45 on) is ``{img}`` from now on, so
+    a later case reads the snapshot image's properties through the 2.35 images proxy."""
+    if isinstance(answer, dict) and isinstance(answer.get("image_id"), str):
+        found["img"] = answer["image_id"]
 
 
 def fill(body, found):
@@ -81,6 +89,7 @@ def add(
 
 add("ok-2.1", ci(name="snap"))
 add("ok-2.45", ci(name="snap"), mv="2.45")
+add("ok-image-2.35", None, method="GET", path="/v2.1/images/{img}", ctype=None, mv="2.35")
 add("ok-latest", ci(name="snap"), mv="latest")
 add("name-empty", ci(name=""))
 add("name-256", ci(name="a" * 256))
@@ -159,8 +168,11 @@ add("action-no-server", ci(name="s"), path="/v2.1/servers/{nouuid}/action")
 add("action-other-project", ci(name="s"), user="other")
 add("action-reader", ci(name="s"), user="reader")
 add("action-admin", ci(name="s"), user="admin", mv="2.45")
+add("admin-image-2.35", None, method="GET", path="/v2.1/images/{img}", ctype=None, mv="2.35",
+    user="admin")  # fmt: skip
 add("vol-2.1", ci(name="vs"), path="/v2.1/servers/{vsid}/action")
 add("vol-2.45", ci(name="vs"), path="/v2.1/servers/{vsid}/action", mv="2.45")
+add("vol-image-2.35", None, method="GET", path="/v2.1/images/{img}", ctype=None, mv="2.35")
 add(
     "vol-meta-129",
     ci(name="vs", metadata={f"k{i}": "v" for i in range(129)}),

@@ -153,6 +153,7 @@ for name, method, path, headers, body, user in cases.CASES:
             "ids": ids,
         }
     )
+    cases.learn(ids, j)
     cloud.run_until_idle()
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 print("done", len(out))

@@ -361,6 +361,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                     "ids": ids,
                 }
             )
+            cases.learn(ids, j)
             if r.status_code == 202:
                 self._settle(settle)
         Path(OUT).write_text(json.dumps(out, indent=1, default=str))
