@@ -109,6 +109,25 @@ def _ec2_blob(ref: dict[str, Any]) -> dict[str, Any]:
     return blob
 
 
+def _utf8(text: Any) -> bytes:
+    """`text` as UTF-8, or Keystone's unexpected 500: the ec2 id's ``access.encode('utf8')``
+    (an access key that is no string: AttributeError), the credential provider's ``encrypt``
+    of the blob (``credential.encode('utf-8')``) and the SQL driver's write raise
+    UnicodeEncodeError for a lone surrogate (JSON's ``"\\ud800"``; keystone 13.0.0-30.0.0
+    api/credentials.py, credential/providers/fernet/core.py)."""
+    try:
+        return text.encode("utf-8")
+    except (UnicodeEncodeError, AttributeError):
+        raise exception.Error() from None
+
+
+def _storable(ref: dict[str, Any]) -> None:
+    """The credential's written strings encode as UTF-8 (`_utf8`), or Keystone's 500."""
+    for key in ("blob", "user_id", "type", "project_id", "id"):
+        if isinstance(ref.get(key), str):
+            _utf8(ref[key])
+
+
 class KeystoneCredentialsApi(KeystoneWritesApi):
     """Keystone's v3 API with ``/v3/credentials``."""
 
@@ -207,7 +226,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         ref = dict(ref)
         if ref.get("type", "").lower() == "ec2":
             blob = _ec2_blob(ref)
-            cred_id = hashlib.sha256(blob["access"].encode()).hexdigest()
+            cred_id = hashlib.sha256(_utf8(blob["access"])).hexdigest()
             app_cred_id = self._app_cred_of(req)
             if app_cred_id is not None:
                 blob["app_cred_id"] = app_cred_id
@@ -219,6 +238,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
             raise exception.Conflict(
                 type="credential", details=f"Duplicate entry found with ID {cred_id}"
             )
+        _storable(ref)
         extra = {k: v for k, v in ref.items() if k not in ("id", *_PROPERTIES)}
         cred = held[cred_id] = Credential(
             cred_id, ref["user_id"], ref["type"], seal(ref["blob"]), ref.get("project_id"), extra
@@ -249,6 +269,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         extra = {k: v for k, v in ref.items() if k not in ("id", *_PROPERTIES)}
         new_cred = replace(cred, **changed, extra={**cred.extra, **extra})
         self._credential_policy(req, new_cred.user_id, "identity:update_credential", read=False)
+        _storable(ref)
         tables(self.keystone.writable())[cred.id] = new_cred
         return Response(200, {"credential": self._credential_view(req, new_cred)})
 

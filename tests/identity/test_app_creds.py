@@ -220,6 +220,28 @@ def cred_call(cloud, method, path, body=None, user="demo", **kw):
     return cloud.request("identity", method, path, body, user=user, **kw)
 
 
+def test_a_credential_keystone_cannot_encode_is_its_500(cloud):
+    """The ec2 id hashes ``access.encode('utf8')``, the fernet provider encrypts
+    ``blob.encode('utf-8')`` and the SQL driver writes each field (keystone 13.0.0-30.0.0): an
+    access key that is no string, or a lone surrogate in a stored field, is Keystone's
+    unexpected 500 and nothing is made (fakecloud raised, found by session 31's probes)."""
+    demo, project = cloud.keystone.directory.user_by_name("demo").id, "x"
+    errors = len(cloud.trace.filter(kind="api.error"))
+    for ref in (
+        {"type": "cert", "user_id": demo, "blob": "\ud800"},
+        {"type": "cert", "user_id": "\ud800", "blob": "b"},
+        {"type": "ec2", "user_id": demo, "project_id": project, "blob": '{"access": 5}'},
+        {"type": "ec2", "user_id": demo, "project_id": project, "blob": '{"access": "\ud800"}'},
+    ):
+        resp = cred_call(cloud, "POST", "/v3/credentials", {"credential": ref}, user="admin")
+        assert error(resp) == (
+            500,
+            "An unexpected error prevented the server from fulfilling your request.",
+        ), ref
+    assert cred_call(cloud, "GET", "/v3/credentials", user="admin").json()["credentials"] == []
+    assert len(cloud.trace.filter(kind="api.error")) == errors
+
+
 def test_a_users_credentials_are_its_own_until_it_goes(cloud):
     d = cloud.keystone.directory
     demo, project = d.user_by_name("demo").id, d.project_by_name("demo").id
