@@ -62,6 +62,8 @@ USAGE_AUDIT_LOG = "os_compute_api:os-instance-usage-audit-log:%s"
 USAGE_AUDIT_LOG_BASE = "os_compute_api:os-instance-usage-audit-log"
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
+#: ``/servers/{id}/topology`` (2.78, 20.0.0): ``index`` and ``host:index``.
+SERVER_TOPOLOGY = "compute:server:topology:%s"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
 ASSISTED_VOLUME_SNAPSHOTS = "os_compute_api:os-assisted-volume-snapshots:%s"
 SERVER_METADATA = "os_compute_api:server-metadata:%s"
@@ -207,6 +209,8 @@ UPSTREAM_RULES = (
     (SIMPLE_TENANT_USAGE % "show", _READER),
     (SIMPLE_TENANT_USAGE % "list", _ADMIN),
     (SERVER_DIAGNOSTICS, _ADMIN),
+    (SERVER_TOPOLOGY % "index", _READER),
+    (SERVER_TOPOLOGY % "host:index", _ADMIN),
     (SERVER_EXTERNAL_EVENTS % "create", _SERVICE),
     (ASSISTED_VOLUME_SNAPSHOTS % "create", _SERVICE),
     (ASSISTED_VOLUME_SNAPSHOTS % "delete", _SERVICE),

@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_actions,
 create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_external_events,server_metadata,server_tags,ips,networks,
+server_diagnostics,server_topology,server_external_events,server_metadata,server_tags,ips,networks,
 volumes,snapshots,availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups,
 assisted_volume_snapshots}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
@@ -3769,6 +3769,49 @@ class simple_tenant_usage:
     show_response_v240["properties"]["tenant_usage_links"] = response_types.collection_links
 
 
+class server_topology:
+    """nova/api/openstack/compute/schemas/server_topology.py (responses)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "nodes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "cpu_pinning": {
+                            "type": "object",
+                            "patternProperties": {
+                                "^[0-9]+$": {"type": "integer"},
+                            },
+                            "additionalProperties": False,
+                        },
+                        "host_node": {"type": "integer"},
+                        "memory_mb": {"type": "integer"},
+                        "siblings": {
+                            "type": "array",
+                            "items": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                            },
+                        },
+                        "vcpu_set": {
+                            "type": "array",
+                            "items": {"type": "integer"},
+                        },
+                    },
+                    "required": ["memory_mb", "siblings", "vcpu_set"],
+                    "additionalProperties": False,
+                },
+            },
+            "pagesize_kb": {"type": ["integer", "null"]},
+        },
+        "required": ["nodes", "pagesize_kb"],
+        "additionalProperties": False,
+    }
+
+
 class server_diagnostics:
     """nova/api/openstack/compute/schemas/server_diagnostics.py (responses)."""
 
@@ -4913,6 +4956,7 @@ ROUTES = {
         ("2.1", "2.47", server_diagnostics.index_response),
         ("2.48", None, server_diagnostics.index_response_v248),
     ],
+    ("GET", "/servers/{server_id}/topology"): [("2.78", None, server_topology.index_response)],
     ("POST", "/os-assisted-volume-snapshots"): [
         (None, None, assisted_volume_snapshots.create_response)
     ],

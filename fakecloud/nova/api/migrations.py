@@ -30,6 +30,7 @@ from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
+from fakecloud.nova.compute.instance_filters import db_time
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
 
 TYPES = "2.23"
@@ -192,7 +193,7 @@ class MigrationsController:
         wall = self.nova.kernel.clock.wall_time
 
         def changed(m: Any) -> Any:
-            return wall(m.updated_at if m.updated_at is not None else m.created_at)
+            return db_time(wall(m.updated_at if m.updated_at is not None else m.created_at))
 
         if since is not None:
             rows = [m for m in rows if changed(m) >= since]

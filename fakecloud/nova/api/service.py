@@ -61,6 +61,7 @@ from fakecloud.nova.api.server_rescue import ServerRescueController
 from fakecloud.nova.api.server_resize import ServerResizeController
 from fakecloud.nova.api.server_security_groups import ServerSecurityGroupController
 from fakecloud.nova.api.server_tags import ServerTagsController
+from fakecloud.nova.api.server_topology import ServerTopologyController
 from fakecloud.nova.api.servers import ServersController
 from fakecloud.nova.api.services import ServicesController
 from fakecloud.nova.api.simple_tenant_usage import SimpleTenantUsageController
@@ -196,6 +197,11 @@ class ComputeApiService(NovaApiService):
     def server_diagnostics(self) -> ServerDiagnosticsController:
         """``/servers/{id}/diagnostics``."""
         return ServerDiagnosticsController(self.nova, self.servers)
+
+    @cached_property
+    def server_topology(self) -> ServerTopologyController:
+        """``/servers/{id}/topology``."""
+        return ServerTopologyController(self.nova, self.servers)
 
     @cached_property
     def server_metadata(self) -> ServerMetadataController:
@@ -409,6 +415,12 @@ class ComputeApiService(NovaApiService):
             "/servers/{server_id}/diagnostics",
             "server_diagnostics",
             ServerDiagnosticsController.index,
+        )
+        add(
+            "GET",
+            "/servers/{server_id}/topology",
+            "server_topology",
+            ServerTopologyController.index,
         )
         va = VolumeAttachmentController
         add("GET", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.index)

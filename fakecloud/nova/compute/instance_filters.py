@@ -2,7 +2,8 @@
 (``nova/db/api.py`` in 17.0.13, ``nova/db/main/api.py`` from 24.0.0; the same rules in every
 release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped the options.
 
-- ``changes-since``/``changes-before``: ``updated_at`` at or after / at or before the time;
+- ``changes-since``/``changes-before``: ``updated_at`` at or after / at or before the time, the
+  column's whole seconds (`db_time`: a ``DATETIME`` holds no fraction), as the API shows them;
 - ``deleted``: True keeps the deleted (and soft-deleted) servers only, False the live ones but
   soft-deleted (the API sets False unless a changes window is asked for: then all);
 - ``tags``/``tags-any``/``not-tags``/``not-tags-any`` (lists): all, any, not all, none of them;
@@ -41,6 +42,15 @@ the API refuses those as joined tables; nor ``hidden``)."""
 
 _DB_TIME = "%Y-%m-%d %H:%M:%S"
 """A DATETIME column's text, which a regular expression is matched against (MySQL)."""
+
+
+def db_time(moment: datetime.datetime) -> datetime.datetime:
+    """What a ``DATETIME`` column (Nova's ``DateTime``, no fractional seconds under MySQL)
+    keeps of `moment`: its whole seconds, those the API shows. A ``changes-before`` of the time
+    a server's ``updated`` shows includes that server (OSC's functional
+    ``test_server_list_with_changes_before``)."""
+    return moment.replace(microsecond=0)
+
 
 REGEX_COLUMNS = (
     "display_name", "display_description", "hostname", "node", "power_state", "launched_at",
@@ -107,9 +117,9 @@ def matcher(
     checks: list[Callable[[Any], bool]] = []
     since, before = filters.get("changes-since"), filters.get("changes-before")
     if since:
-        checks.append(lambda r: r.updated_at is not None and wall(r.updated_at) >= since)
+        checks.append(lambda r: r.updated_at is not None and db_time(wall(r.updated_at)) >= since)
     if before:
-        checks.append(lambda r: r.updated_at is not None and wall(r.updated_at) <= before)
+        checks.append(lambda r: r.updated_at is not None and db_time(wall(r.updated_at)) <= before)
     if "deleted" in filters:
         checks.append(_deleted_check(bool(filters["deleted"]), filters.get("soft_deleted")))
     for key, check in _TAG_CHECKS.items():
