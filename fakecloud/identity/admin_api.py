@@ -39,6 +39,7 @@ from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Proje
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_FLASK_CATALOG_SINCE,
+    KEYSTONE_OS_INHERIT_FLASK_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
 )
 
@@ -477,53 +478,67 @@ class KeystoneWritesApi(KeystoneApi):
         """The assignment a grant route names (a user's `Assignment`, or a group's
         `GroupAssignment` for ``.../groups/{group}/roles``), each record looked up as
         Keystone's ``_build_enforcement_target_attr`` does (role, user or group, then the
-        scope: 404 for the first missing), then its policy."""
+        scope: 404 for the first missing), then its policy. OS-INHERIT's routes from 15.0.0
+        (`KEYSTONE_OS_INHERIT_FLASK_SINCE`) raise none of these before the policy; the
+        manager's calls then refuse a missing role, then a missing scope (a revoke: a grant
+        that is not held), and never a missing user or group."""
         d = self.directory
         params = req.params
-        role = None
-        if with_role:
-            role = d.roles.get(params["role_id"])
-            if role is None:
-                raise exception.RoleNotFound(role_id=params["role_id"])
+        tolerant = _inherited(req) and self._release >= KEYSTONE_OS_INHERIT_FLASK_SINCE
+        role = d.roles.get(params["role_id"]) if with_role else None
+        if with_role and role is None and not tolerant:
+            raise exception.RoleNotFound(role_id=params["role_id"])
         if "group_id" in params:
-            actor = d.groups.get(params["group_id"])
-            if actor is None:
-                raise exception.GroupNotFound(group_id=params["group_id"])
+            actor_id = params["group_id"]
+            actor = d.groups.get(actor_id)
+            if actor is None and not tolerant:
+                raise exception.GroupNotFound(group_id=actor_id)
         else:
-            actor = d.users.get(params["user_id"])
-            if actor is None:
-                raise exception.UserNotFound(user_id=params["user_id"])
+            actor_id = params["user_id"]
+            actor = d.users.get(actor_id)
+            if actor is None and not tolerant:
+                raise exception.UserNotFound(user_id=actor_id)
         project_id = params.get("project_id")
         domain_id = params.get("domain_id")
+        scope_domain: str | None = None
+        missing: exception.Error | None = None
         if project_id is not None:
             project = d.projects.get(project_id)
             if project is None:
-                raise exception.ProjectNotFound(project_id=project_id)
-            scope_domain: str | None = project.domain_id
+                missing = exception.ProjectNotFound(project_id=project_id)
+            else:
+                scope_domain = project.domain_id
         elif domain_id is not None:
             if domain_id not in d.domains:
-                raise exception.DomainNotFound(domain_id=domain_id)
-            scope_domain = domain_id
-        else:
-            scope_domain = None  # the system: admins only
+                missing = exception.DomainNotFound(domain_id=domain_id)
+            else:
+                scope_domain = domain_id
+        if missing is not None and not tolerant:
+            raise missing
         ctx = req.context
-        if scope_domain is None:  # keystone 27.0.0 policies/grant.py: the system's forms
-            action = _SYSTEM_ACTIONS[action]
+        revoking = action == "identity:revoke_grant"
+        if project_id is None and domain_id is None:  # keystone 27.0.0 policies/grant.py
+            action = _SYSTEM_ACTIONS[action]  # the system's forms: admins only
             if "group_id" in params:
                 action = action.replace("_for_user", "_for_group")
         if "admin" not in ctx.roles and not (
             self._managers
             and "manager" in ctx.roles
+            and actor is not None
             and scope_domain is not None
             and ctx.domain_id == actor.domain_id == scope_domain
-            and (role is None or role.name in MANAGED_ROLES)
+            and (not with_role or (role is not None and role.name in MANAGED_ROLES))
         ):
             raise exception.ForbiddenAction(action=action)
+        if with_role and role is None:
+            raise exception.RoleNotFound(role_id=params["role_id"])
+        if missing is not None and not revoking:
+            raise missing
         role_id = role.id if role is not None else ""
         if "group_id" in params:
-            return GroupAssignment(actor.id, role_id, project_id, domain_id)
+            return GroupAssignment(actor_id, role_id, project_id, domain_id)
         return Assignment(
-            actor.id,
+            actor_id,
             role_id,
             project_id=project_id,
             domain_id=domain_id,
@@ -585,10 +600,13 @@ class KeystoneWritesApi(KeystoneApi):
             scope = f"domain:{d.domains[a.domain_id].name}"
         else:
             scope = "system"
+        # an OS-INHERIT grant may name a user or group that does not exist: its id
         if isinstance(a, GroupAssignment):
-            who = f"group:{d.groups[a.group_id].name}"
+            group = d.groups.get(a.group_id)
+            who = f"group:{group.name if group is not None else a.group_id}"
         else:
-            who = d.users[a.user_id].name
+            user = d.users.get(a.user_id)
+            who = user.name if user is not None else a.user_id
         if _inherited(req):
             scope += " inherited_to_projects"
         self.kernel.trace.emit(kind, self.keystone.name, who, role=d.roles[a.role_id].name,

@@ -223,12 +223,7 @@ ROLE_UPDATE = {
 }
 
 
-def sorted_keys(value: Any) -> Any:
-    """`value` with every dict's keys sorted: a schema as jsonschema's ``pformat`` printed it
-    up to 4.19.2 (each series' pin through 2024.2), for a refusal printed before 27.0.0."""
-    if isinstance(value, dict):
-        return {k: sorted_keys(value[k]) for k in sorted(value)}
-    return value
+sorted_keys = identity_schema.sorted_keys
 
 
 _PRINTED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}

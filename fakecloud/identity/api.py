@@ -18,13 +18,23 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
-from fakecloud.identity import app_creds, assignments, exception, hierarchy, role_records, schema
+from fakecloud.identity import (
+    app_creds,
+    assignments,
+    exception,
+    hierarchy,
+    role_records,
+    schema,
+    werkzeug_pages,
+)
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.profiles.series import (
+    KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_DOMAIN_MANAGER_SINCE,
     KEYSTONE_DOMAIN_READER_LISTS_SINCE,
     KEYSTONE_DOMAIN_READER_SINCE,
+    KEYSTONE_FLASK_CATALOG_SINCE,
 )
 from fakecloud.transport.endpoints import host_url
 
@@ -123,19 +133,27 @@ class KeystoneApi(ApiService):
     # -- the pieces every service overrides --------------------------------------------------
 
     def needs_token(self, method: str, path: str) -> bool:
-        """Version documents, issuing a token and Flask's own OPTIONS answer need no token;
-        everything else does."""
+        """Version documents, issuing a token, Flask's own OPTIONS answer and a path or
+        method no route serves (Flask routes before Keystone's policy asks for a token: the
+        keystone oracle, 30.0.0) need no token; everything else does."""
         stripped = path.rstrip("/")
         if stripped in ("", "/v3") or method == "OPTIONS":
             return False
-        return not (method == "POST" and stripped == "/v3/auth/tokens")
+        if method == "POST" and stripped == "/v3/auth/tokens":
+            return False
+        try:  # a path or method no route serves: the router's 404 or 405 before any token
+            self.router.match(method, path)
+        except NoRoute as miss:
+            return method == "HEAD" and "GET" in miss.allowed  # HEAD runs the GET
+        return True
 
     def no_route(self, req: Request, error: NoRoute, detail: str | None = None) -> Response:
         """Flask's answers where no route of the method is declared: ``OPTIONS`` of any path
         that has routes is Flask's automatic 200 with ``Allow`` (no body, no token asked), and
         ``HEAD`` of a ``GET`` route runs the ``GET`` (Werkzeug adds ``HEAD`` to every ``GET``
         rule; the server sends no body, nor does ``cloud.request``). Was a 405 for both
-        (``HEAD /v3``)."""
+        (``HEAD /v3``). A path no route matches is Werkzeug's HTML 404 page from 15.0.0
+        (`werkzeug_pages`); 13.x-14.x answer Keystone's JSON 404 (their legacy router's)."""
         allowed = error.allowed
         if req.method == "HEAD" and "GET" in allowed:
             route, req.params = self.router.match("GET", req.path)
@@ -149,7 +167,14 @@ class KeystoneApi(ApiService):
                 headers = {"Content-Type": "text/html; charset=utf-8", "Allow": ", ".join(methods)}
                 return Response(200, b"", headers)
             error = NoRoute(methods)
-        return super().no_route(req, error, detail)
+        release = self.kernel.switches.series.keystone
+        if release < KEYSTONE_FLASK_CATALOG_SINCE:
+            return super().no_route(req, error, detail)
+        if error.status == 405:
+            version_document = req.path.rstrip("/") in ("", "/v3")
+            allow = error.headers["Allow"]
+            return werkzeug_pages.method_not_allowed(release, allow, not version_document)
+        return werkzeug_pages.not_found(release, detail)
 
     #: What a refusal before the handler (no token, a dead one) adds: Keystone's app answers
     #: it too, so its ``after_request`` adds ``Vary`` there as well.
@@ -198,7 +223,9 @@ class KeystoneApi(ApiService):
     def issue_token(self, req: Request) -> Response:
         """``POST /v3/auth/tokens``: 201, the token id in ``X-Subject-Token``."""
         auth = _json(req).get("auth")
-        schema.validate_issue_token_auth(auth)
+        # a refusal prints the schema's keys sorted before 27.0.0 (the series' jsonschema)
+        old = self.kernel.switches.series.keystone < KEYSTONE_BODY_SCHEMA_SINCE
+        schema.validate_issue_token_auth(auth, sort_printed=old)
         if auth is None:  # AuthInfo._validate_and_normalize_auth_data
             raise exception.ValidationError(attribute="auth", target="request body")
         token = self.keystone.authenticate(auth)

@@ -96,7 +96,8 @@ def _actors(d: Any, f: Filters, e: _Entity) -> list[_Entity]:
         return [e] if f.user_id is None else []
     return [
         replace(e, user_id=user_id, group_id=None, via_group=e.group_id)
-        for user_id in d.members[e.group_id]
+        # an OS-INHERIT grant's group may not exist: no members (`expand_group_assignment`)
+        for user_id in d.members.get(e.group_id, ())
         if f.user_id is None or user_id == f.user_id
     ]
 
@@ -151,6 +152,16 @@ def _named(record: Any, domain: Any) -> dict[str, Any]:
             "domain": {"id": domain.id, "name": domain.name}}  # fmt: skip
 
 
+def _actor(d: Any, record: Any, actor_id: str, names: bool) -> dict[str, Any]:
+    """An assignment's user or group; one that does not exist (an OS-INHERIT grant's, 15.0.0
+    on) named with empty strings (``_get_names_from_role_assignments``)."""
+    if not names:
+        return {"id": actor_id}
+    if record is None:
+        return {"id": actor_id, "name": "", "domain": {"id": "", "name": ""}}
+    return _named(record, d.domains[record.domain_id])
+
+
 def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
     """``_format_entity``: the scope, the actor, the role, and the links."""
     out: dict[str, Any] = {"links": {}}
@@ -170,16 +181,14 @@ def _formatted(d: Any, base: str, e: _Entity, names: bool) -> dict[str, Any]:
         out["scope"] = {"system": {"all": True}}
         link = "/system"
     if e.user_id is not None:
-        user = d.users[e.user_id]
-        out["user"] = _named(user, d.domains[user.domain_id]) if names else {"id": user.id}
+        out["user"] = _actor(d, d.users.get(e.user_id), e.user_id, names)
         if e.via_group is not None:
             out["links"]["membership"] = f"{base}/groups/{e.via_group}/users/{e.user_id}"
             link += f"/groups/{e.via_group}"
         else:
             link += f"/users/{e.user_id}"
     else:
-        group = d.groups[e.group_id]
-        out["group"] = _named(group, d.domains[group.domain_id]) if names else {"id": group.id}
+        out["group"] = _actor(d, d.groups.get(e.group_id), e.group_id, names)
         link += f"/groups/{e.group_id}"
     role = d.roles[e.role_id]
     out["role"] = {"id": role.id, "name": role.name} if names else {"id": role.id}

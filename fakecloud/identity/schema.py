@@ -62,7 +62,11 @@ TOKEN_ISSUE: dict[str, Any] = {
                 "OS-TRUST:trust": {"type": "object", "properties": {"id": _STRING}},
                 "system": {
                     "type": "object",
-                    "properties": {"all": {"type": "boolean", "enum": [True, False]}},
+                    # `parameter_types.boolean`, whose enum every Keystone's imports extend in
+                    # place with None (`validation.nullable` copies it shallowly, 78adf4b40:
+                    # 13.0.1 and 14.0.0 on; the user options' schema calls it at import): only
+                    # the printed schema of a refusal shows it, the type is checked first
+                    "properties": {"all": {"type": "boolean", "enum": [True, False, None]}},
                 },
             },
         },
@@ -134,13 +138,24 @@ def plain_valid(auth: Any) -> bool:
     return False
 
 
-def lazy_validate(validator: Any, instance: Any) -> None:
+def sorted_keys(value: Any) -> Any:
+    """`value` with every dict's keys sorted: a schema as jsonschema's ``pformat`` printed it
+    up to 4.19.2 (each series' pin through 2024.2), for a refusal printed before 27.0.0."""
+    if isinstance(value, dict):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    return value
+
+
+def lazy_validate(validator: Any, instance: Any, sort_printed: bool = False) -> None:
     """``keystone.common.validation.lazy_validate`` (``SchemaValidator.validate``): the first
     error as `SchemaValidationError`, worded ``Invalid input for field '<path>': `` and
-    jsonschema's whole text."""
+    jsonschema's whole text (the failing schema's keys sorted if `sort_printed`: the order
+    checked is still the schema's own)."""
     try:
         validator.validate(instance)
     except jsonschema.ValidationError as ex:
+        if sort_printed:
+            ex.schema = sorted_keys(ex.schema)
         if ex.path:
             path = "/".join(map(str, ex.path))
             detail = f"Invalid input for field '{path}': {ex}"
@@ -149,9 +164,9 @@ def lazy_validate(validator: Any, instance: Any) -> None:
         raise exception.SchemaValidationError(detail=detail) from None
 
 
-def _schema_check(auth: Any) -> None:
+def _schema_check(auth: Any, sort_printed: bool) -> None:
     if not plain_valid(auth):
-        lazy_validate(_VALIDATOR, auth)
+        lazy_validate(_VALIDATOR, auth, sort_printed)
 
 
 def _need_id_or_name(ref: Any, field: str) -> None:
@@ -161,14 +176,15 @@ def _need_id_or_name(ref: Any, field: str) -> None:
         )
 
 
-def validate_issue_token_auth(auth: Any) -> None:
-    """Reject an ``auth`` body keystone's ``validate_issue_token_auth`` rejects (400).
+def validate_issue_token_auth(auth: Any, sort_printed: bool = False) -> None:
+    """Reject an ``auth`` body keystone's ``validate_issue_token_auth`` rejects (400), a
+    refusal printing the schema's keys sorted if `sort_printed` (before 27.0.0).
 
     A missing ``auth`` (``None``) passes, as in keystone: ``AuthInfo`` asks for it next.
     """
     if auth is None:
         return
-    _schema_check(auth)
+    _schema_check(auth, sort_printed)
     user = auth["identity"].get("password", {}).get("user")
     if user is not None:
         _need_id_or_name(user, "identity/password/user")

@@ -91,7 +91,8 @@ class WrittenDirectory(Directory):
 
     def dangling_references(self) -> list[tuple[str, str]]:
         """`Directory.dangling_references`, and a member, a group's or an inherited grant or
-        a parent naming a record the directory lacks."""
+        a parent naming a record the directory lacks (an inherited grant's user or group
+        excepted: Keystone stores OS-INHERIT's grant to one that does not exist, 15.0.0 on)."""
         found = super().dangling_references()
         for group_id, held in self.members.items():
             for user_id in held:
@@ -99,9 +100,10 @@ class WrittenDirectory(Directory):
                     found.append(("members", f"[{group_id!r}] holds the user {user_id!r}"))
         for field in ("group_grants", "inherited_grants"):
             for i, g in enumerate(getattr(self, field)):
+                actors = field == "group_grants"
                 for what, value, table in (
-                    ("group", getattr(g, "group_id", None), self.groups),
-                    ("user", getattr(g, "user_id", None), self.users),
+                    ("group", getattr(g, "group_id", None) if actors else None, self.groups),
+                    ("user", getattr(g, "user_id", None) if actors else None, self.users),
                     ("role", g.role_id, self.roles),
                     ("project", g.project_id, self.projects),
                     ("domain", g.domain_id, self.domains),

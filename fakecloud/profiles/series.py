@@ -177,6 +177,14 @@ KEYSTONE_BODY_SCHEMA_SINCE = 27
 #: role's write without its object: the same ``TypeError`` to 14.x, ``{}`` from 15.0.0).
 KEYSTONE_REGION_BODY_SCHEMA_SINCE = 28
 KEYSTONE_FLASK_CATALOG_SINCE = 15
+#: OS-INHERIT's grant routes (``/v3/OS-INHERIT/.../inherited_to_projects``) are Flask's from
+#: 15.0.0 (``api/os_inherit.py``, 8c397fa72): their ``_build_enforcement_target_attr`` looks
+#: up the role, the user or group and the domain or project for the policy and swallows every
+#: not-found, and ``assignment_api.create_grant`` checks the role and the scope only, so a
+#: grant to a user or group that does not exist is stored (204), then listed and checked as
+#: any other. 13.x-14.x route them to ``GrantAssignmentV3``, whose ``_check_grant_protection``
+#: raises the actor's 404 first (a revoke's excepted).
+KEYSTONE_OS_INHERIT_FLASK_SINCE = 15
 #: A role's own fields (``assignment/role_backends/sql*.py`` ``RoleTable.attributes``): id,
 #: name and domain_id to 14.x (a description is an extra attribute, shown only if given),
 #: ``description`` from 15.0.0 (Stein), resource ``options`` from 16.0.0 (Train: the

@@ -276,3 +276,91 @@ def test_an_inherited_grant_is_held_on_the_projects_below_its_target(cloud):
     ]
     assert admin(cloud, "DELETE", grant).status == 204
     assert token(cloud, user, child)[0] is None
+
+
+NO_ONE = "9a2c1e7e00004000800000000000dead"
+
+
+def test_an_inherited_grant_to_no_one_is_stored_from_stein(cloud, tmp_path):
+    # keystone 15.0.0-30.0.0 api/os_inherit.py: the policy's target builder swallows every
+    # not-found and create_grant checks the role and the scope only (the keystone oracle)
+    d = cloud.keystone.directory
+    member = d.role_by_name("member").id
+    roles = f"/v3/OS-INHERIT/domains/default/groups/{NO_ONE}/roles"
+    grant = f"{roles}/{member}/inherited_to_projects"
+    assert admin(cloud, "PUT", grant).status == 204
+    assert admin(cloud, "HEAD", grant).status == 204
+    listed = admin(cloud, "GET", f"{roles}/inherited_to_projects").json()["roles"]
+    assert [r["name"] for r in listed] == ["member"]
+    named = admin(cloud, "GET", f"/v3/role_assignments?group.id={NO_ONE}&include_names")
+    assert [a["group"] for a in named.json()["role_assignments"]] == [
+        {"id": NO_ONE, "name": "", "domain": {"id": "", "name": ""}}
+    ]
+    effective = admin(cloud, "GET", "/v3/role_assignments?effective").json()["role_assignments"]
+    assert NO_ONE not in str(effective)  # a group that does not exist has no members
+    # the policy first, then the role, then the scope
+    member_put = cloud.request("identity", "PUT", f"{roles}/{NO_ONE}/inherited_to_projects")
+    assert message(member_put)[0] == 403
+    assert message(admin(cloud, "PUT", f"{roles}/{NO_ONE}/inherited_to_projects")) == (
+        404,
+        f"Could not find role: {NO_ONE}.",
+    )
+    elsewhere = grant.replace("/domains/default/", "/domains/nowhere/")
+    assert message(admin(cloud, "PUT", elsewhere)) == (404, "Could not find domain: nowhere.")
+    assert message(admin(cloud, "DELETE", elsewhere)) == (
+        404,
+        f"Could not find role assignment with role: {member}, user or group: {NO_ONE}, "
+        "project, domain, or system: nowhere.",
+    )
+    cloud.save(tmp_path / "w.json")  # a grant to no one is no dangling reference
+    loaded = Cloud.load(tmp_path / "w.json")
+    assert admin(loaded, "DELETE", grant).status == 204
+    assert admin(loaded, "HEAD", grant).status == 404
+    assert not loaded.check_invariants()
+
+
+def test_rocky_refuses_an_inherited_grant_to_no_one():
+    # keystone 14.0.0 assignment/controllers.py _check_grant_protection: the group first
+    cloud = Cloud(profile="nova-18.3.0")
+    member = cloud.keystone.directory.role_by_name("member").id
+    grant = f"/v3/OS-INHERIT/domains/default/groups/{NO_ONE}/roles/{member}/inherited_to_projects"
+    assert message(admin(cloud, "PUT", grant)) == (404, f"Could not find group: {NO_ONE}.")
+
+
+def test_a_path_no_route_matches_is_werkzeugs_own_page_from_stein(cloud):
+    # keystone 15.0.0 on: Flask's routing, and no handler of Keystone's for Werkzeug's
+    # NotFound; the page is the series' Werkzeug's (2.2.2 on: HTML5; 0.14.1: two spaces)
+    path = f"/v3/OS-INHERIT/projects/{NO_ONE}/users/{NO_ONE}/roles/inherited_to_projects"
+    lines = {}
+    for profile in ("upstream", "nova-19.3.2", "nova-18.3.0"):
+        resp = admin(cloud if profile == "upstream" else Cloud(profile=profile), "GET", path)
+        assert resp.status == 404
+        lines[profile] = resp.headers["Content-Type"], resp.content().decode().splitlines()
+    assert lines["upstream"] == (
+        "text/html; charset=utf-8",
+        [
+            "<!doctype html>",
+            "<html lang=en>",
+            "<title>404 Not Found</title>",
+            "<h1>Not Found</h1>",
+            "<p>The requested URL was not found on the server. If you entered the URL manually "
+            "please check your spelling and try again.</p>",
+            f"fakecloud: the keystone service has no route for GET {path}",
+        ],
+    )
+    ctype, stein = lines["nova-19.3.2"]
+    assert ctype == "text/html"
+    assert stein[0] == '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">'
+    assert "on the server.  If you" in stein[3]
+    assert lines["nova-18.3.0"][0] == "application/json"  # Rocky's legacy router
+
+
+def test_flasks_router_answers_before_any_token_is_asked(cloud):
+    # keystone 30.0.0 (the oracle): a path no route serves is a 404, a method its routes do not
+    # serve Flask-RESTful's JSON 405, with no token or with one
+    missing = cloud.request("identity", "GET", "/v3/nothing-here", user=None)
+    assert (missing.status, missing.headers["Content-Type"]) == (404, "text/html; charset=utf-8")
+    refused = cloud.request("identity", "DELETE", "/v3/users", user=None)
+    assert (refused.status, refused.headers["Allow"]) == (405, "GET, HEAD, OPTIONS, POST")
+    assert refused.json() == {"message": "The method is not allowed for the requested URL."}
+    assert cloud.request("identity", "HEAD", "/v3/users", user=None).status == 401

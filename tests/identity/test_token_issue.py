@@ -337,7 +337,11 @@ def test_a_schema_refusal_carries_jsonschemas_whole_text_as_keystone_words_it(cl
     the message is ``str(ex)`` of jsonschema's ValidationError (message, failing schema,
     instance), after ``Invalid input for field '<path>': `` when the error has a path; the
     flask handler (keystone/server/flask/application.py _handle_keystone_exception) renders
-    it as is, debug or not (fakecloud gave only the first line)."""
+    it as is, debug or not (fakecloud gave only the first line). The failing schema as
+    27.0.0's jsonschema prints it (its keys sorted before: 2.6.0 to 4.19.2)."""
+    old = _refusal(cloud, {"identity": {"methods": "password"}})
+    assert "\n    {'items': {'type': 'string'}, 'type': 'array'}\n" in old
+    cloud = Cloud(profile="upstream")
     message = _refusal(cloud, {"identity": {"methods": "password"}})
     assert message == (
         "Invalid input for field 'identity/methods': 'password' is not of type 'array'\n\n"
@@ -404,3 +408,25 @@ def test_keystones_auth_schema_refuses_before_any_lookup(cloud, auth, message):
         assert got.startswith(message)
     else:
         assert got == message
+
+
+@pytest.mark.parametrize(
+    ("profile", "printed"),
+    [
+        # jsonschema 4.19.2 and older (the series' pin through 2024.2) pprint a schema sorted
+        ("nova-29.2.0", "{'properties': {'identity': {'properties': {'methods': {'items': "),
+        ("upstream", "{'type': 'object',\n     'properties': {'identity': {'type': 'object',"),
+    ],
+)
+def test_a_refused_token_body_prints_the_schema_as_the_release_does(profile, printed):
+    # every Keystone's imports add None to the shared boolean's enum (`validation.nullable`'s
+    # shallow copy): system.all's enum shows it (the keystone oracle, 25.0.0 and 30.0.0)
+    cloud = Cloud(profile=profile)
+    resp = cloud.request("identity", "POST", "/v3/auth/tokens", body={"auth": {}}, user=None)
+    assert resp.status == 400
+    message = resp.json()["error"]["message"]
+    assert message.startswith(
+        "'identity' is a required property\n\nFailed validating 'required' in schema:\n    "
+        + printed
+    )
+    assert "[True,\n" + " " * 88 + "False,\n" + " " * 88 + "None]" in message

@@ -627,3 +627,29 @@ add("role-update-bad-option", b({"role": {"options": {"immutable": "maybe"}}}), 
     R + "/{r5}")  # fmt: skip
 add("role-create-bad-name", b({"role": {"name": 5}}), path=R)
 add("role-create-null-description", b({"role": {"name": "r7", "description": None}}), path=R)
+
+# -- session 31 (ks8): OS-INHERIT's grants to no one (stored from 15.0.0), Flask's 404 and 405 --
+_OIG = OI + "/domains/default/groups/{nouuid}/roles/"
+_OIU = OI + "/projects/{demo_pid}/users/{nouuid}/roles/{reader_rid}/inherited_to_projects"
+RA = "/v3/role_assignments"
+_OIX = OI + "/domains/{nouuid}/groups/{nouuid}/roles/{member_rid}/inherited_to_projects"
+add("inherit-group-head", None, "HEAD", _OIG + "{member_rid}/inherited_to_projects")
+q("inherit-group-check", _OIG + "{member_rid}/inherited_to_projects")
+q("inherit-group-list", _OIG + "inherited_to_projects")
+q("inherit-group-names", "/v3/role_assignments?group.id={nouuid}&include_names", user="system")
+q("inherit-group-effective", RA + "?effective&scope.OS-INHERIT:inherited_to=projects", "system")
+add("inherit-group-member-norole", None, "PUT", _OIG + "{nouuid}/inherited_to_projects",
+    user="member")  # fmt: skip
+add("inherit-group-norole", None, "PUT", _OIG + "{nouuid}/inherited_to_projects")
+add("inherit-group-nodomain", None, "PUT", _OIX)
+add("inherit-group-nodomain-revoke", None, "DELETE", _OIX)
+add("inherit-user-none", None, "PUT", _OIU)
+q("inherit-user-none-names", "/v3/role_assignments?user.id={nouuid}&include_names",
+  user="system")  # fmt: skip
+add("inherit-user-none-revoke", None, "DELETE", _OIU)
+add("inherit-group-revoke", None, "DELETE", _OIG + "{member_rid}/inherited_to_projects")
+add("inherit-group-revoke-again", None, "DELETE", _OIG + "{member_rid}/inherited_to_projects")
+q("route-unknown", "/v3/nothing-here")
+q("route-unknown-notoken", "/v3/nothing-here", user=None)
+add("route-405", None, "DELETE", "/v3/users", user="system")
+add("route-405-notoken", None, "DELETE", "/v3/users", user=None)
