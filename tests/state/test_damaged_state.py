@@ -318,7 +318,8 @@ def test_an_rpc_bus_lacking_a_service_is_refused(saved):
     _refused(data, r"RpcBus at cloud.kernel.rpc is damaged: its field '_endpoints' lacks 'cinder")
 
 
-def test_an_inherited_grant_naming_no_user_is_refused():
+def test_an_inherited_grant_naming_no_role_is_refused():
+    # (its user or group may be missing: Keystone 15.0.0 on stores such a grant)
     cloud = Cloud(profile="upstream")
     d = cloud.keystone.directory
     grant = f"/v3/OS-INHERIT/domains/default/users/{d.user_by_name('demo').id}/roles"
@@ -328,5 +329,5 @@ def test_an_inherited_grant_naming_no_user_is_refused():
     data = json.loads(dumps(cloud))
     nodes = data["nodes"]
     grants = _index_node(nodes, "fakecloud.identity.writes:WrittenDirectory", "inherited_grants")
-    nodes[grants[1][0]["r"]][2]["user_id"] = "0" * 32
-    _refused(data, r"its field 'inherited_grants' \[0\] names the user '0+', which no user is")
+    nodes[grants[1][0]["r"]][2]["role_id"] = "0" * 32
+    _refused(data, r"its field 'inherited_grants' \[0\] names the role '0+', which no role is")
