@@ -166,7 +166,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         type=_path,
         help="for Tempest: add Tempest's projects and users to this cloud and write a Tempest "
         "workspace for the served profile and ports in DIR (etc/tempest.conf, "
-        "etc/accounts.yaml, exclude-{compute,volume,image,identity,cinder-plugin}.txt; see below)",
+        "etc/accounts.yaml, exclude-{compute,volume,image,identity,cinder-plugin,"
+        "glance-plugin}.txt; see below)",
     )
     p.add_argument(
         "--tempest-dynamic-credentials",

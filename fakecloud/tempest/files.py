@@ -1,5 +1,5 @@
 """Write a Tempest workspace's files for one cloud: ``etc/tempest.conf``, ``etc/accounts.yaml``
-and ``exclude-{compute,volume,image,identity,cinder-plugin}.txt``, rendered from
+and ``exclude-{compute,volume,image,identity,cinder-plugin,glance-plugin}.txt``, rendered from
 `fakecloud.tempest.templates`."""
 
 from __future__ import annotations
