@@ -258,3 +258,23 @@ def test_a_body_wsme_cannot_read_is_the_resources_bare_500(cloud):
     assert [r.status for r in answers] == [status for _, _, status in cases]
     assert answers[0].json()["message"].startswith("The server has either erred")
     assert not cloud.trace.filter(kind="api.error")
+
+
+def test_a_tag_wsme_cannot_read_is_the_bare_500_and_a_null_one_after_the_rule(cloud):
+    """The tag schema has no ``type`` either: a tag that is no mapping passes it, and WSME's
+    ``fromjson`` reads it with ``value.keys()`` (the bare 500, before the namespace); a null
+    tag stays None, whose ``to_dict()`` the controller calls after the namespace look-up and
+    the rule (glance 31.0.0 api/v2/metadef_tags.py ``create_tags``): a 404 first for a missing
+    namespace, then the bare 500. Both were fakecloud's TypeError (found by session 31's
+    fuzzing, the seed and Train)."""
+    tags = "/v2/metadefs/namespaces/OS::Compute::Quota/tags"
+    missing = "/v2/metadefs/namespaces/nowhere/tags"
+    cases = [
+        (tags, {"tags": [{"name": "a"}, "x"]}, 500),
+        (missing, {"tags": ["name"]}, 500),
+        (missing, {"tags": [None]}, 404),
+        (tags, {"tags": [None]}, 500),
+    ]
+    answers = [cloud.request("image", "POST", p, body=b, user="admin") for p, b, _ in cases]
+    assert [r.status for r in answers] == [status for _, _, status in cases]
+    assert not cloud.trace.filter(kind="api.error")
