@@ -3,8 +3,10 @@
 
 Each rule is what a user or an operator does (boot from an image or a volume, createImage of
 either kind, stop and start, attach and detach, volume snapshots, deletes of images in use,
-quota changes, retypes and migrations, Cinder groups and QoS, Keystone users and grants, the
-virtual clock advanced), as the owner of a resource, its project's reader, another project's
+quota changes, retypes and migrations, Cinder groups and QoS, Keystone users and grants,
+session 30's surfaces (application credentials, credentials, role updates and domain roles,
+endpoint groups, projects acting as domains, failover, group snapshots, metadefs), the virtual
+clock advanced), as the owner of a resource, its project's reader, another project's
 member or an admin. After every step: no exception fakecloud did not expect, every error
 answer a fault body of a real service's shape, and `cloud.check_invariants()` holds. Now and
 then the cloud is settled, saved, loaded and forked: the copies' saved bytes must be the
