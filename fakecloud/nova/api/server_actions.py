@@ -4,9 +4,14 @@
 ``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState``
 (``admin_actions.py``).
 
-Each one: look the server up (404), check its policy with the server's user and project as
-target (403), call the compute API, and map ``InstanceIsLocked`` and ``InstanceInvalidState``
-to 409 with Nova's messages. All answer 202 with no body.
+Each one: look the server up (404), check its policy (403), call the compute API, and map
+``InstanceIsLocked`` and ``InstanceInvalidState`` to 409 with Nova's messages. All answer 202
+with no body. The policy's target is the server's user and project for pause, suspend and shelve
+(every release) and shelveOffload (from 25.0.0, 20a07ee9a6; before, its policy comes first,
+with the caller's own target), the server's project alone for unpause, resume and unshelve
+(from 21.0.0: cd0b96176a, 11dc801494, e4e97e23c1; before, their policy comes first, with the
+caller's own target): a rule of the operator's on ``user_id`` decides by it (nova 17.0.13-34.0.0
+``pause_server.py``, ``suspend_server.py``, ``shelve.py``).
 """
 
 from __future__ import annotations
@@ -30,14 +35,20 @@ from fakecloud.nova.policies import (
 )
 
 #: The actions with one shape (`ServerActionsController._simple`): action -> (policy rule,
-#: compute API method, whether the policy target names the server's user).
-_SIMPLE: dict[str, tuple[str, str, bool]] = {
-    "pause": (PAUSE % "pause", "pause", True),
-    "unpause": (PAUSE % "unpause", "unpause", True),
-    "suspend": (SUSPEND % "suspend", "suspend", True),
-    "resume": (SUSPEND % "resume", "resume", True),
-    "shelve": (SHELVE % "shelve", "shelve", True),
-    "shelveOffload": (SHELVE % "shelve_offload", "shelve_offload", False),
+#: compute API method, whether the policy target names the server's user, the switch under
+#: which the policy is checked before the lookup with the caller's own target, or None).
+_SIMPLE: dict[str, tuple[str, str, bool, str | None]] = {
+    "pause": (PAUSE % "pause", "pause", True, None),
+    "unpause": (PAUSE % "unpause", "unpause", False, "policy_before_lookup"),
+    "suspend": (SUSPEND % "suspend", "suspend", True, None),
+    "resume": (SUSPEND % "resume", "resume", False, "policy_before_lookup"),
+    "shelve": (SHELVE % "shelve", "shelve", True, None),
+    "shelveOffload": (
+        SHELVE % "shelve_offload",
+        "shelve_offload",
+        True,
+        "shelve_offload_policy_before_lookup",
+    ),
 }
 
 
@@ -62,6 +73,7 @@ class ServerActionsController:
         rule: str,
         method: str,
         target_user: bool,
+        first_switch: str | None,
         req: Request,
         server_id: str,
         body: Any,
@@ -69,11 +81,7 @@ class ServerActionsController:
         """An action of `_SIMPLE`: ``compute_api.<method>`` under policy `rule`."""
         schemas.validator(action).validate(body, req)
         ctx = req.context
-        # Before 25.0.0 shelveOffload asks its admin-only policy before the lookup (20a07ee9a6).
-        before = (
-            action == "shelveOffload"
-            and self.nova.kernel.switches.shelve_offload_policy_before_lookup
-        )
+        before = first_switch is not None and getattr(self.nova.kernel.switches, first_switch)
         if before:
             self.policy.authorize(ctx, rule)
         instance = self.servers.get_server(ctx, server_id)
@@ -115,8 +123,8 @@ class ServerActionsController:
         ctx = req.context
         rule = SHELVE % "unshelve"
         # Before 21.0.0 (e4e97e23c1) the policy is checked before the lookup, with the caller's
-        # own project as target.
-        instance = self.servers.get_authorized_server(ctx, server_id, rule, self._target)
+        # own project as target; from it, the server's project alone (no user_id).
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
         args: dict[str, Any] = {}
         wanted = body["unshelve"] if mv >= "2.77" else None
         if wanted:
@@ -154,12 +162,13 @@ class ServerActionsController:
         schemas.validator("unlock").validate(body, req)
         ctx = req.context
         # Before 21.0.0 (472a9d4503) the unlock policy is checked before the lookup, with the
-        # caller's own project as target.
+        # caller's own project as target, and the override's target is the server (its user
+        # and project); from it, both name the server's project alone.
         before = self.nova.kernel.switches.policy_before_lookup
         if before:
             self.policy.authorize(ctx, LOCK % "unlock")
         instance = self.servers.get_server(ctx, server_id)
-        target = self._target(instance)
+        target = self._target(instance, with_user=before)
         if not before:
             self.policy.authorize(ctx, LOCK % "unlock", target)
         if not self.compute_api.is_expected_locked_by(ctx, instance):
@@ -215,9 +224,13 @@ class ServerActionsController:
         return Response(202)
 
 
-def _simple_handler(action: str, rule: str, method: str, target_user: bool) -> Callable:
+def _simple_handler(
+    action: str, rule: str, method: str, target_user: bool, first_switch: str | None
+) -> Callable:
     def handle(controller: ServerActionsController, req: Request, server_id: str, body: Any):
-        return controller._simple(action, rule, method, target_user, req, server_id, body)
+        return controller._simple(
+            action, rule, method, target_user, first_switch, req, server_id, body
+        )
 
     handle.__qualname__ = f"ServerActionsController.{action}"
     return handle
