@@ -234,7 +234,7 @@ def _service_backend(cinder: Any, service_host: str | None) -> str | None:
     if not service_host:
         return None
     host = cinder.config.host
-    for name in cinder.enabled_drivers():
+    for name in cinder.enabled_drivers(include_frozen=True):
         if f"{host}@{name}" == service_host and cinder.kernel.rpc.is_up(cinder.volume_target(name)):
             return name
     return None

@@ -286,17 +286,22 @@ class Cinder:
             raise exception.VolumeTypeNotFound(volume_type_id=type_id)
         return vtype
 
-    def enabled_drivers(self) -> dict[str, Driver]:
-        """The backends whose cinder-volume is enabled: the scheduler's ``backend_state_map``
-        holds the enabled services only (``_update_backend_state_map``)."""
+    def enabled_drivers(self, include_frozen: bool = False) -> dict[str, Driver]:
+        """The backends whose cinder-volume is enabled and not frozen: the scheduler's
+        ``backend_state_map`` holds those services only (``_update_backend_state_map`` lists
+        them ``disabled: False, frozen: False``, 12.0.0-29.0.0), so a frozen service an admin
+        enabled again before 28.0.0 still takes nothing. `include_frozen`: the API's own
+        lookups, which ask for ``disabled=False`` only."""
         changes = self.service_changes
-        if not changes:
+        frozen = None if include_frozen else self.frozen_services
+        if not changes and not frozen:
             return self.drivers
         host = self.config.host
         return {
             name: driver
             for name, driver in self.drivers.items()
-            if not changes.get(("cinder-volume", f"{host}@{name}"), (False,))[0]
+            if not (changes or {}).get(("cinder-volume", f"{host}@{name}"), (False,))[0]
+            and not (frozen and f"{host}@{name}" in frozen)
         }
 
     def type_shared(self, vtype: VolumeType, project_id: str | None) -> bool:

@@ -685,7 +685,7 @@ class VolumeAPI(ApiPart):
         only), else when both types name the same ``volume_backend_name``. (Encrypted types,
         whose change it refuses first, are not modelled.)"""
         cinder = self.cinder
-        if len(cinder.drivers) - len(cinder.enabled_drivers()) == 1:
+        if len(cinder.drivers) - len(cinder.enabled_drivers(include_frozen=True)) == 1:
             return True
         backend = source.extra_specs.get("volume_backend_name")
         return bool(backend) and backend == target.extra_specs.get("volume_backend_name")

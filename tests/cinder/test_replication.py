@@ -262,3 +262,22 @@ def test_rbd_refuses_replication_with_multiattach_from_14():
     assert _retype(cloud, rep, "both", "never") == ("available", "rep", "enabled")
     errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=rep)]
     assert errors[-1] == "Volume migration failed: Retype requires migration but is not allowed."
+
+
+def test_a_frozen_service_an_admin_enabled_again_takes_no_new_volume():
+    """``_update_backend_state_map`` lists services ``disabled: False, frozen: False``
+    (12.0.0-29.0.0): before 28.0.0 an admin can enable a frozen service, but the scheduler
+    still passes it over until it is thawed (the volume ``error``)."""
+    cloud = Cloud(profile="nova-21.2.4", config=CONFIG)
+    host = {"host": "cinder@ceph"}
+    assert call(cloud, "PUT", "os-services/freeze", host, ctx=ADMIN).status == 200
+    enable = {**host, "binary": "cinder-volume"}
+    assert call(cloud, "PUT", "os-services/enable", enable, ctx=ADMIN).status == 200
+    statuses = []
+    for action in ("freeze", "thaw"):
+        if action == "thaw":
+            assert call(cloud, "PUT", "os-services/thaw", host, ctx=ADMIN).status == 200
+        volume_id = _volume(cloud, "rep")
+        cloud.run_until_idle()
+        statuses.append(call(cloud, "GET", f"volumes/{volume_id}").json()["volume"]["status"])
+    assert statuses == ["error", "available"]
