@@ -41,6 +41,7 @@ from fakecloud.profiles.series import (
     KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_OS_INHERIT_FLASK_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
 )
 
 #: The grant policies' names for the system scope.
@@ -584,11 +585,16 @@ class KeystoneWritesApi(KeystoneApi):
         """``DELETE .../{users,groups}/{actor}/roles/{role}``: 204. No token is revoked
         (Keystone 13.0.x only drops persisted tokens, which Fernet's are not; later ones
         invalidate a cache): the user's (a group's members') tokens lose the role at their
-        next validation, and one whose scope has no role left is refused (`TokenStore`)."""
+        next validation, and one whose scope has no role left is refused (`TokenStore`).
+        13.x deletes the holders' application credentials on a revoked project grant
+        (`app_creds.drop_on_revoke`)."""
         want = self._grant_target(req, "identity:revoke_grant")
         if want not in self._held(want, req):
             raise _no_assignment(want)
-        self.keystone.writable().revoke(want, _inherited(req))
+        d = self.keystone.writable()
+        if self._release < KEYSTONE_ROLE_DELETE_REREAD_SINCE:
+            app_creds.drop_on_revoke(d, want)
+        d.revoke(want, _inherited(req))
         self._trace_grant("identity.role_revoked", want, req)
         return Response(204)
 

@@ -176,6 +176,11 @@ class KeystoneApi(ApiService):
             return werkzeug_pages.method_not_allowed(release, allow, not version_document)
         return werkzeug_pages.not_found(release, detail)
 
+    #: Keystone's own ``AuthContextMiddleware`` answers a token whose validation fails on a
+    #: record other than the token (a deleted application credential) with that 404, where a
+    #: service's keystonemiddleware answers 401 (`fakecloud.transport.auth.authenticate`).
+    answers_token_cause = True
+
     #: What a refusal before the handler (no token, a dead one) adds: Keystone's app answers
     #: it too, so its ``after_request`` adds ``Vary`` there as well.
     rejected_headers = {"Vary": "X-Auth-Token"}
@@ -240,8 +245,8 @@ class KeystoneApi(ApiService):
         subject_id = req.headers.get("X-Subject-Token")
         try:
             subject = self.keystone.validate(subject_id)
-        except (exception.TokenNotFound, TokenExpired):
-            raise self.keystone.tokens.refusal(subject_id) from None
+        except (exception.TokenNotFound, TokenExpired) as dead:
+            raise self.keystone.tokens.refusal(subject_id, dead) from None
         if subject.user.id != ctx.user_id and not _is_admin(ctx):
             raise exception.ForbiddenAction(action="identity:validate_token")
         return subject

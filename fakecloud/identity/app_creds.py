@@ -85,9 +85,28 @@ class AppCredValidationError(exception.ValidationError):
     message_format = "Invalid application credential: %(detail)s"
 
 
+#: How many bytes of a secret Keystone's default hash reads (``[identity]
+#: password_hash_algorithm`` ``bcrypt``: passlib's bcrypt truncates silently to 13.x-20.x,
+#: ``password_hashing.verify_length_and_trunc_password`` from 21.0.1, 22.0.1, 23.0.1 and
+#: 24.0.0, 6730c761d; 23.0.0 alone cut at 54 characters): a generated secret is 86 characters,
+#: so any secret with its first 72 bytes authenticates.
+BCRYPT_MAX_LENGTH = 72
+#: What a hash kept before session 31 starts with (of the whole secret): still checked so.
+_WHOLE = "sha256$"
+
+
 def hash_secret(secret: str) -> str:
-    """What the directory keeps of a secret (Keystone keeps a password hash)."""
-    return "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+    """What the directory keeps of a secret (Keystone keeps a bcrypt hash of its first
+    `BCRYPT_MAX_LENGTH` bytes; nothing shows it)."""
+    head = secret.encode()[:BCRYPT_MAX_LENGTH]
+    return "bcrypt72$" + hashlib.sha256(head).hexdigest()
+
+
+def secret_matches(secret: str, secret_hash: str) -> bool:
+    """Whether `secret` is the one `secret_hash` was made of (``check_password``)."""
+    if secret_hash.startswith(_WHOLE):
+        return secret_hash == _WHOLE + hashlib.sha256(secret.encode()).hexdigest()
+    return secret_hash == hash_secret(secret)
 
 
 def new_secret(ids: Any) -> str:
@@ -124,12 +143,33 @@ def drop_for_user(d: Any, user_id: str, project_id: str | None = None) -> None:
             del rules[rule_id]
 
 
-def drop_for_role(d: Any, role_id: str) -> None:
+def drop_for_role(d: Any, role_id: str, members_too: bool = False) -> None:
     """Keystone's ``_send_app_cred_notification_for_role_removal``: each user granted
-    `role_id` on a project loses its application credentials on that project."""
+    `role_id` on a project loses its application credentials on that project; with
+    `members_too` (13.x's ``delete_tokens_for_role_assignments``, whose token persistence
+    notification the credentials' callback heard) each member of a group granted it on a
+    project too."""
     if getattr(d, "app_creds", None):
         for a in [a for a in d.assignments if a.role_id == role_id and a.project_id]:
             drop_for_user(d, a.user_id, a.project_id)
+        if members_too:
+            for g in [g for g in d.group_grants if g.role_id == role_id and g.project_id]:
+                for user_id in d.members.get(g.group_id, ()):
+                    drop_for_user(d, user_id, g.project_id)
+
+
+def drop_on_revoke(d: Any, grant: Any) -> None:
+    """Keystone 13.x's ``delete_grant``: a project grant revoked from a user, or from a group
+    (``[token] revoke_by_id``, on by default: each member), sends the user and project's token
+    persistence notification, on which the user's application credentials on that project
+    are deleted (``_delete_app_creds_on_assignment_removal``), whatever roles it keeps there.
+    14.0.0 sends it no more (a role's deletion alone deletes them, `drop_for_role`)."""
+    if not getattr(d, "app_creds", None) or grant.project_id is None:
+        return
+    group_id = getattr(grant, "group_id", None)
+    users = d.members.get(group_id, ()) if group_id is not None else (grant.user_id,)
+    for user_id in list(users):
+        drop_for_user(d, user_id, grant.project_id)
 
 
 def expired(cred: ApplicationCredential, now: datetime.datetime) -> bool:
@@ -208,7 +248,7 @@ def lookup(d: Any, data: Any) -> ApplicationCredential:
 def check_secret(cred: ApplicationCredential, data: dict[str, Any], now: Any) -> None:
     """The plugin's ``authenticate``: the secret matches and the credential lives (401)."""
     secret = data.get("secret")
-    if not isinstance(secret, str) or hash_secret(secret) != cred.secret_hash:
+    if not isinstance(secret, str) or not secret_matches(secret, cred.secret_hash):
         raise exception.Unauthorized("Invalid application credential ID or secret")
     if expired(cred, now):
         raise exception.Unauthorized("Invalid application credential ID or secret (expired)")

@@ -170,8 +170,8 @@ def authenticate(
             )
         try:
             original = tokens.validate(_string(data["id"], "identity/token/id"))
-        except (TokenExpired, exception.TokenNotFound):
-            raise tokens.refusal(data["id"]) from None
+        except (TokenExpired, exception.TokenNotFound) as dead:
+            raise tokens.refusal(data["id"], dead) from None
         user = original.user
         methods.extend(("token", *original.methods))
         expires_at = original.expires_at

@@ -134,7 +134,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         doomed = (
             _domain_holders(d, role.id) if self._release < KEYSTONE_ROLE_DELETE_REREAD_SINCE else ()
         )
-        d.remove_role(role.id)
+        d.remove_role(role.id, members_too=self._release < KEYSTONE_ROLE_DELETE_REREAD_SINCE)
         for user_id in doomed:
             self.keystone.revoke_tokens(user_id=user_id)
         self._traced("role_deleted", role.name, role.id)

@@ -63,6 +63,16 @@ class TokenExpired(Unauthorized):
     """A token used after its ``expires_at``."""
 
 
+class AppCredGone(TokenNotFound):
+    """A token whose application credential was deleted: Keystone revokes nothing, and its
+    validation reads the credential for the token's roles (``token_model``
+    ``_get_application_credential_roles``; 13.x ``populate_roles``), whose
+    ``ApplicationCredentialNotFound`` is the answer (404), 13.0.0 to 30.0.0 alike. A
+    `TokenNotFound` to every other caller (a service's keystonemiddleware: 401)."""
+
+    message_format = "Could not find Application Credential: %(application_credential_id)s."
+
+
 #: What every issued token id starts with, and its length (a Fernet token's shape).
 ISSUED_PREFIX = "gAAAAAB"
 ISSUED_LENGTH = len(ISSUED_PREFIX) + 128
@@ -173,6 +183,8 @@ class TokenStore:
         else:
             roles = ()
         if token.app_cred_id is not None:
+            if token.app_cred_id not in getattr(d, "app_creds", {}):
+                raise AppCredGone(application_credential_id=token.app_cred_id)
             roles = _app_cred_roles(d, token.app_cred_id, roles)
         if token.scoped and not roles:
             # keystone's _validate_{project,domain,system}_scope Unauthorized, which
@@ -183,15 +195,18 @@ class TokenStore:
             token.context = context_from_token(token)
         token.generation = self.generation
 
-    def refusal(self, token_id: str | None) -> TokenNotFound:
+    def refusal(self, token_id: str | None, cause: Exception | None = None) -> TokenNotFound:
         """Keystone's 404 for a subject token it cannot use (``validate_token``, the token
         auth method too): none is "No token in the request"; a string that is no token it
         issued fails to decrypt (`KEYSTONE_FERNET_WORDING_SINCE`); one it issued is dead for a
         reason Keystone words each its own way (a revocation event or expiry "Failed to
         validate token", a deleted user "Could not find user: <id>.", a disabled one "Could
-        not find token: <id>."), which the store does not keep: the last is given."""
+        not find token: <id>."), which the store does not keep: the last is given, but for
+        a deleted application credential's (`cause`, an `AppCredGone`)."""
         from fakecloud.profiles.series import KEYSTONE_FERNET_WORDING_SINCE
 
+        if isinstance(cause, AppCredGone):
+            return cause
         if not token_id:
             return TokenNotFound("No token in the request")
         if token_id.startswith(ISSUED_PREFIX) and len(token_id) == ISSUED_LENGTH:

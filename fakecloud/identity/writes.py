@@ -256,16 +256,17 @@ class WrittenDirectory(Directory):
                 self.set_implies(prior, tuple(role.name if n == key else n for n in prior.implies))
         self._effective.clear()
 
-    def remove_role(self, role_id: str) -> Role:
+    def remove_role(self, role_id: str, members_too: bool = False) -> Role:
         """Delete a role, every assignment of it and every rule implying it, and the
-        application credentials of its holders on their projects."""
+        application credentials of its holders on their projects (`members_too`: its groups'
+        members' too, `app_creds.drop_for_role`)."""
         role = self.roles[role_id]
         key = self.role_key(role)
         del self.roles[role_id]
         if key == role.name:
             del self._role_by_name[role.name]
         self.extra.pop(role_id, None)
-        app_creds.drop_for_role(self, role_id)
+        app_creds.drop_for_role(self, role_id, members_too)
         for prior in [r for r in self.roles.values() if key in r.implies]:
             self.set_implies(prior, tuple(n for n in prior.implies if n != key))
         self._drop_assignments("role_id", role_id)

@@ -91,8 +91,18 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
             token = keystone.tokens.validate(token_id)
         except TokenExpired:
             reason = "expired token"
-        except TokenNotFound:
+        except TokenNotFound as dead:
             reason = "unknown or revoked token"
+            # Keystone's own middleware answers its validation's error (a deleted application
+            # credential's 404), where keystonemiddleware says 401
+            if (
+                dead.__class__ is not TokenNotFound
+                and getattr(api, "answers_token_cause", False)
+                and needs_token(api, req.method, req.path)
+            ):
+                refused = refuse_token(api, keystone, dead)
+                refused.headers.update(getattr(api, "rejected_headers", ()))
+                return refused
         else:
             ctx = token.context
             rid = keystone.kernel.ids.request_id()

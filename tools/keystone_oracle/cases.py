@@ -653,3 +653,24 @@ q("route-unknown", "/v3/nothing-here")
 q("route-unknown-notoken", "/v3/nothing-here", user=None)
 add("route-405", None, "DELETE", "/v3/users", user="system")
 add("route-405-notoken", None, "DELETE", "/v3/users", user=None)
+# an application credential's token once the credential is deleted (no revocation event)
+add("ac9-create", b({"application_credential": {"name": "ac9", "secret": "s9"}}), path=AC,
+    user="member", keep=("ac9", ["application_credential", "id"]))  # fmt: skip
+add("ac9-token", b({"auth": {"identity": {**APPCRED, "application_credential": {"id": "{ac9}",
+    "secret": "s9"}}}}), user=None, keep=("ac9tok", ["@x-subject-token"]))  # fmt: skip
+q("ac9-validate-live", T, user="system", headers={"X-Subject-Token": "{ac9tok}"})
+add("ac9-delete", None, "DELETE", AC + "/{ac9}", user="member")
+q("ac9-validate", T, user="system", headers={"X-Subject-Token": "{ac9tok}"})
+add("ac9-check", None, "HEAD", T, user="system", headers={"X-Subject-Token": "{ac9tok}"})
+q("ac9-use", "/v3/auth/projects", user=None, headers={"X-Auth-Token": "{ac9tok}"})
+add("ac9-rescope", b({"auth": {"identity": {"methods": ["token"], "token": {"id": "{ac9tok}"}}}}),
+    user=None)  # fmt: skip
+# a secret is read to its 72nd byte (bcrypt, keystone's default hash)
+_LONG = "x" * 72
+add("ac8-create", b({"application_credential": {"name": "ac8", "secret": _LONG + "tail-one"}}),
+    path=AC, user="member", keep=("ac8", ["application_credential", "id"]))  # fmt: skip
+add("ac8-token-other-tail", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "id": "{ac8}", "secret": _LONG + "other"}}}}), user=None)  # fmt: skip
+add("ac8-token-short", b({"auth": {"identity": {**APPCRED, "application_credential": {
+    "id": "{ac8}", "secret": _LONG[1:]}}}}), user=None)  # fmt: skip
+add("ac8-delete", None, "DELETE", AC + "/{ac8}", user="member")
