@@ -4,6 +4,8 @@ unshelve whose image is gone, and a failed unshelve spawn on the compute host.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.nova.conftest import NovaEnv
@@ -161,3 +163,13 @@ def test_a_failed_unshelve_whose_volume_cleanup_fails_too_stays_offloaded():
     assert server["OS-EXT-SRV-ATTR:host"] is None
     (fault,) = env.cloud.trace.filter(kind="nova.fault", subject=sid)
     assert fault["message"] == "ClientException"
+
+
+def test_shelved_at_is_an_iso_8601_timestamp():
+    """nova 17.0.13-34.0.0 ``_shelve_instance``: ``shelved_at`` is
+    ``timeutils.utcnow().isoformat()`` ('T' between date and time, microseconds only when not
+    zero), the form ``_poll_shelved_instances`` parses back; fakecloud wrote ``str()``'s
+    space."""
+    env, sid = _offloaded("upstream")
+    shelved_at = env.nova.db.instances[sid].system_metadata["shelved_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", shelved_at), shelved_at

@@ -1651,7 +1651,7 @@ class ComputeManager:
             yield from self.driver.snapshot(context, instance, image_id, update_task_state)
             instance.system_metadata = {
                 **instance.system_metadata,
-                "shelved_at": str(self.kernel.clock.wall_time()),
+                "shelved_at": self.kernel.clock.wall_time().isoformat(),
                 "shelved_image_id": image_id,
                 "shelved_host": self.host,
             }
