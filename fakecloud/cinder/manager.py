@@ -164,8 +164,10 @@ class SchedulerManager:
         """``SchedulerManager.create_snapshot``: the volume's backend must pass the filters
         (``backend_passes_filters``): its cinder-volume enabled (the host manager keeps no
         disabled or frozen service: a backend failed over, or one an admin disabled, takes no
-        snapshot: ``error``, no user message; 12.0.0-29.0.0) with room for the volume's size;
-        then the cast to it."""
+        snapshot) with room for the volume's size (``CapacityFilter``); else ``error``, "Cannot
+        place snapshot <id> on <host>@<backend>." and no user message
+        (``_set_snapshot_state_and_notify``; cinder 12.0.0-29.0.0 scheduler/filter_scheduler.py,
+        scheduler/manager.py); then the cast to it."""
         k = self.kernel
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
@@ -182,15 +184,10 @@ class SchedulerManager:
                     size=volume.size,
                 )
             driver = self.cinder.enabled_drivers().get(volume.backend)
-            if driver is None:
+            if driver is None or driver.free_gb < volume.size:  # no weighed backend is it
                 raise exception.NoValidBackend(
                     f"Cannot place snapshot {snapshot_id} on "
                     f"{self.cinder.config.host}@{volume.backend}."
-                )
-            if driver.free_gb < volume.size:
-                raise exception.NoValidBackend(
-                    reason=f"No weighed backends available: {volume.backend} has "
-                    f"{driver.free_gb}G free, {volume.size}G requested"
                 )
         except Exception as exc:  # noqa: BLE001
             k.trace.emit(

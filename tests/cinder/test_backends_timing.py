@@ -108,6 +108,20 @@ def test_thick_lvm_snapshot_needs_free_space_for_the_whole_volume():
     assert "Insufficient free space for snapshot" in err["error"]
 
 
+def test_snapshot_with_no_room_is_cannot_place_and_no_user_message():
+    # backend_passes_filters: no weighed backend is the volume's (CapacityFilter), so
+    # "Cannot place snapshot <id> on <service_topic_queue>." (cinder 12.0.0-29.0.0
+    # scheduler/filter_scheduler.py); _set_snapshot_state_and_notify records no message
+    cloud = _cloud("lvm-thick", capacity_gb=15)
+    vid = create_volume(cloud, size=10)
+    sid = _post_snapshot(cloud, vid)
+    cloud.run_until_idle()
+    assert cloud.cinder.snapshot(sid).status == "error"
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=sid)]
+    assert errors == [f"Cannot place snapshot {sid} on cinder@b1."]
+    assert call(cloud, "GET", "messages", version="3.3").json()["messages"] == []
+
+
 def test_copying_backend_takes_size_over_throughput():
     cloud = _cloud("copy", throughput_mb_per_s=100.0)
     vid = create_volume(cloud, size=10)
