@@ -10,6 +10,7 @@ breaks the same thing again.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -284,13 +285,19 @@ def _at_least(seeds: Iterable[int], n: int) -> bool:
 
 def _action(body: dict[str, Any]) -> str:
     """A request body's action as a report shows it: its key, and the first plain value under
-    it (``reboot HARD``, ``resize 2``, ``os-stop``)."""
+    it (``reboot HARD``, ``resize 2``, ``os-stop``), a reference to one of the scenario's
+    resources by its name (``rescue rescuer`` for ``${images.rescuer.id}``)."""
     key, value = next(iter(body.items()))
     if isinstance(value, dict):
         plain = [v for v in value.values() if isinstance(v, (str, int, float)) and v != ""]
         if plain and not isinstance(plain[0], bool):
-            return f"{key} {plain[0]}"
+            named = _REFERENCE.fullmatch(str(plain[0]))
+            return f"{key} {named.group(1) if named else plain[0]}"
     return str(key)
+
+
+#: A scenario's reference to one of its resources' id: ``${images.rescuer.id}``.
+_REFERENCE = re.compile(r"\$\{[\w-]+\.([\w-]+)\.id\}")
 
 
 def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shrink: bool) -> None:

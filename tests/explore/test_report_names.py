@@ -52,3 +52,11 @@ def test_a_consistency_group_and_its_snapshots_have_readable_names(tmp_path):
     text = render(report)
     assert "POST /v3/demo/consistencygroups/cg/delete; step cgsnap answered 400" in text
     assert cg not in text
+
+
+def test_an_inserted_request_is_shown_with_its_action_and_the_resource_it_names():
+    from fakecloud.explore.session import _action
+
+    assert _action({"reboot": {"type": "HARD"}}) == "reboot HARD"
+    assert _action({"rescue": {"rescue_image_ref": "${images.rescuer.id}"}}) == "rescue rescuer"
+    assert _action({"os-stop": None}) == "os-stop"
