@@ -173,3 +173,24 @@ def test_shelved_at_is_an_iso_8601_timestamp():
     env, sid = _offloaded("upstream")
     shelved_at = env.nova.db.instances[sid].system_metadata["shelved_at"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", shelved_at), shelved_at
+
+
+def test_unshelve_deletes_the_shelved_image_before_the_server_is_active():
+    """nova 17.0.13-34.0.0 ``_unshelve_instance``: ``_delete_snapshot_of_shelved_instance``
+    runs after the spawn and before the last save, so while Glance deletes the image the server
+    is still ``spawning`` and, once ACTIVE, has no shelved image left (fakecloud saved it ACTIVE
+    first)."""
+    env, sid = _offloaded("upstream")
+    image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+    env.cloud.faults.add("image_api.delete", "delay", delay_s=30.0, times=1)
+    env.action(sid, {"unshelve": None})
+    seen = set()
+    while env.cloud.request("image", "GET", f"/v2/images/{image_id}").status == 200:
+        server = env.server(sid)
+        seen.add((server["status"], server["OS-EXT-STS:task_state"]))
+        env.cloud.advance(5.0)
+    assert ("SHELVED_OFFLOADED", "spawning") in seen
+    assert ("ACTIVE", None) not in seen
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert "shelved_image_id" not in env.nova.db.instances[sid].system_metadata

@@ -1783,12 +1783,20 @@ class ComputeManager:
                 max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
             )
             yield from self.driver.spawn(instance, image, volume_backed)
+            # The shelved image goes before the server's last save: until it is deleted the
+            # server is still ``spawning`` (nova 17.0.13-34.0.0 ``_unshelve_instance``).
+            if image:
+                yield from compute_utils.delete_shelved_image(
+                    context, self.image_api, image["id"], uuid, self.kernel, self.actor
+                )
             instance.power_state = self.driver.get_info(instance)
             instance.vm_state = states.ACTIVE
             instance.task_state = None
             instance.launched_at = instance.launched_at or self.kernel.now
+            instance.system_metadata = compute_utils.remove_shelved_keys_from_system_metadata(
+                instance.system_metadata
+            )
             instance.save(expected_task_state=states.SPAWNING)
-            yield from self._forget_shelved_image(context, instance)
             self.notifier.instance_usage(self.host, instance, "unshelve.end")
             self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.end")
         except Exception as exc:  # noqa: BLE001
@@ -1816,11 +1824,10 @@ class ComputeManager:
         event.finish()
 
     def _forget_shelved_image(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
-        meta = dict(instance.system_metadata)
-        image_id = meta.pop("shelved_image_id", None)
-        for key in ("shelved_at", "shelved_host"):
-            meta.pop(key, None)
-        instance.system_metadata = meta
+        image_id = instance.system_metadata.get("shelved_image_id")
+        instance.system_metadata = compute_utils.remove_shelved_keys_from_system_metadata(
+            instance.system_metadata
+        )
         instance.save()
         if not image_id:
             return

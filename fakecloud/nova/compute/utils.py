@@ -401,3 +401,12 @@ def nil_out_host_and_node(instance: Any, switches: Any) -> None:
     instance.host = instance.node = None
     if switches.availability_zone_cleared:
         instance.availability_zone = None
+
+
+def remove_shelved_keys_from_system_metadata(system_metadata: Any) -> dict[str, Any]:
+    """``remove_shelved_keys_from_system_metadata`` (nova 17.0.13-34.0.0), on a copy: the
+    system metadata without ``shelved_at``, ``shelved_image_id`` and ``shelved_host``."""
+    meta = dict(system_metadata)
+    for key in ("shelved_at", "shelved_image_id", "shelved_host"):
+        meta.pop(key, None)
+    return meta
