@@ -73,6 +73,11 @@ class CinderConfig:
     #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
     #: above 0, an attach or delete landing in between makes the snapshot create a 400.
     snapshot_recheck_delay_s: float = 0.0
+    #: ``service_down_time``: seconds after a service's last heartbeat (every 10 s) before the
+    #: scheduler's host manager takes it for down and places nothing there (``Service.is_up``,
+    #: cinder 12.0.0-29.0.0 objects/service.py, scheduler/host_manager.py); until then it still
+    #: casts to it, and the work waits in the stopped service's queue.
+    service_down_time_s: float = 60.0
 
     def __post_init__(self) -> None:
         for name in ("enforce_new_defaults", "send_service_user_token"):

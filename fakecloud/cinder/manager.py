@@ -26,7 +26,10 @@ Fault points (each also consulted with the attributes listed):
 - ``cinder.driver``: see `fakecloud.cinder.backends`.
 
 Taking the volume service down (``kernel.rpc.set_up(target, False)``) leaves its casts waiting in
-its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` is back.
+its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` is back. Once its
+last heartbeat is more than ``service_down_time_s`` old (60 s, Cinder's ``service_down_time``)
+the scheduler's host manager takes it for down (``Service.is_up``) and places nothing there: a
+new volume or snapshot for that backend goes to ``error`` as for a disabled service.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
 from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
 from fakecloud.cinder.quota import QuotaEngine
+from fakecloud.cinder.services_api import REPORT_INTERVAL_S
 from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.transfers import TransferAPI
 from fakecloud.cinder.validation import is_uuid_like
@@ -290,11 +291,13 @@ class Cinder:
         """The backends whose cinder-volume is enabled and not frozen: the scheduler's
         ``backend_state_map`` holds those services only (``_update_backend_state_map`` lists
         them ``disabled: False, frozen: False``, 12.0.0-29.0.0), so a frozen service an admin
-        enabled again before 28.0.0 still takes nothing. `include_frozen`: the API's own
-        lookups, which ask for ``disabled=False`` only."""
+        enabled again before 28.0.0 still takes nothing, and it skips a service not
+        ``is_up`` (stopped, its last heartbeat more than ``service_down_time_s`` ago).
+        `include_frozen`: the API's own lookups, which ask for ``disabled=False`` only."""
         changes = self.service_changes
         frozen = None if include_frozen else self.frozen_services
-        if not changes and not frozen:
+        stopped = None if include_frozen else self.kernel.rpc.down_since
+        if not changes and not frozen and not stopped:
             return self.drivers
         host = self.config.host
         return {
@@ -302,7 +305,16 @@ class Cinder:
             for name, driver in self.drivers.items()
             if not (changes or {}).get(("cinder-volume", f"{host}@{name}"), (False,))[0]
             and not (frozen and f"{host}@{name}" in frozen)
+            and not (stopped and self._seen_down(stopped.get(self.volume_target(name))))
         }
+
+    def _seen_down(self, stopped: float | None) -> bool:
+        """Whether a service stopped at `stopped` is down to the host manager (``is_up``
+        false): its last heartbeat older than ``service_down_time``."""
+        if stopped is None:
+            return False
+        last = (stopped // REPORT_INTERVAL_S) * REPORT_INTERVAL_S
+        return self.kernel.now - last > self.config.service_down_time_s
 
     def type_shared(self, vtype: VolumeType, project_id: str | None) -> bool:
         """Whether a (private) type is shared with `project_id` (``VolumeType.projects``)."""

@@ -7,8 +7,9 @@ The rows: cinder-scheduler on ``cinder.host``, one cinder-volume per backend on
 ``<host>@<backend>`` and cinder-backup on ``cinder.host`` (`fakecloud.cinder.backup_manager`),
 all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (every
 ``report_interval``, 10 virtual seconds; null before the first) or the last change, whichever is
-later; a service whose RPC server is down is ``down`` (fakecloud has no ``service_down_time``
-grace) and keeps its last heartbeat before it stopped. ``host`` matches as ``_filter_host`` does
+later; a service whose RPC server is down is ``down`` (here without the ``service_down_time``
+grace, which only the scheduler keeps: ``CinderConfig.service_down_time_s``) and keeps its last
+heartbeat before it stopped. ``host`` matches as ``_filter_host`` does
 (``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that backend and its pools),
 ``binary`` exactly; other parameters are ignored. From 3.7 each row has ``cluster`` (null: no
 clusters here), from 3.49 a cinder-volume row its ``backend_state`` (``up``: the scheduler's

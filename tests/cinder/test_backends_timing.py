@@ -314,6 +314,46 @@ def test_volume_service_down_leaves_the_snapshot_creating_until_it_is_back():
     assert cloud.cinder.snapshot(sid).status == "available"
 
 
+@pytest.mark.parametrize("down_time", [60.0, 300.0])
+def test_scheduler_fails_new_work_once_the_stopped_service_is_past_service_down_time(down_time):
+    # Service.is_up: the last heartbeat (every 10 s) within service_down_time; the host
+    # manager skips a service not up (cinder 12.0.0-29.0.0 scheduler/host_manager.py)
+    cloud = Cloud(
+        config={
+            "cinder": {
+                "backends": {"b1": {"kind": "lvm-thin"}},
+                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+                "service_down_time_s": down_time,
+            }
+        }
+    )
+    vid = create_volume(cloud)
+    target = cloud.cinder.volume_target("b1")
+    cloud.kernel.rpc.set_up(target, False)
+    last_heartbeat = cloud.now // 10 * 10
+    cloud.advance(last_heartbeat + down_time - 1 - cloud.now)
+    queued = _post_snapshot(cloud, vid)  # still up to the scheduler: cast, waits in the queue
+    cloud.run_until_idle()
+    assert cloud.cinder.snapshot(queued).status == "creating"
+    assert cloud.now < last_heartbeat + down_time
+    cloud.advance(last_heartbeat + down_time - cloud.now)
+    failed = _post_snapshot(cloud, vid)  # past service_down_time once the scheduler has it
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": 1}})
+    cloud.run_until_idle()
+    new = resp.json()["volume"]["id"]
+    assert cloud.cinder.snapshot(failed).status == "error"
+    assert call(cloud, "GET", f"volumes/{new}").json()["volume"]["status"] == "error"
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error")]
+    assert errors == [
+        f"Cannot place snapshot {failed} on cinder@b1.",
+        "No valid backend was found. No weighed backends available",
+    ]
+    assert cloud.kernel.rpc.queued(target) == ["create_snapshot"]
+    cloud.kernel.rpc.set_up(target, True)
+    cloud.run_until_idle()
+    assert cloud.cinder.snapshot(queued).status == "available"
+
+
 def test_unknown_backend_kind_or_type_backend_is_a_config_error():
     from fakecloud.errors import ConfigError
 
