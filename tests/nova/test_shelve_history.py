@@ -194,3 +194,27 @@ def test_unshelve_deletes_the_shelved_image_before_the_server_is_active():
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
     assert "shelved_image_id" not in env.nova.db.instances[sid].system_metadata
+
+
+def test_unshelving_a_shelved_server_deletes_its_image_before_it_is_active():
+    """nova 17.0.13-34.0.0 ``start_instance`` (a shelved, not offloaded, server's unshelve):
+    the guest powered on, then ``_delete_snapshot_of_shelved_instance`` and the shelved keys
+    dropped before the save, so the server stays ``powering-on`` until the image is gone."""
+    env = NovaEnv("upstream", {"nova": {"shelved_offload_time_s": -1}})
+    sid = env.boot()
+    env.action(sid, {"shelve": None})
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "SHELVED"
+    image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+    env.cloud.faults.add("image_api.delete", "delay", delay_s=30.0, times=1)
+    env.action(sid, {"unshelve": None})
+    seen = set()
+    while env.cloud.request("image", "GET", f"/v2/images/{image_id}").status == 200:
+        server = env.server(sid)
+        seen.add((server["status"], server["OS-EXT-STS:task_state"]))
+        env.cloud.advance(5.0)
+    assert ("SHELVED", "powering-on") in seen
+    assert ("ACTIVE", None) not in seen
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert not any(k.startswith("shelved_") for k in env.nova.db.instances[sid].system_metadata)

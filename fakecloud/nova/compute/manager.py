@@ -1052,15 +1052,25 @@ class ComputeManager:
             context,
             instance,
             "compute_start_instance",
-            lambda guest: self.driver.power_on(guest, self._disconnect(context, guest.uuid)),
+            functools.partial(self._power_on_unshelved, context),
             states.POWERING_ON,
             states.ACTIVE,
             "power_on",
         )
-        row = self.db.instance_row(instance.uuid)
-        if row is not None and not row.deleted and "shelved_image_id" in row.system_metadata:
-            current = self.db.instance_get(row.uuid, self.actor)
-            yield from self._forget_shelved_image(context, current)
+
+    def _power_on_unshelved(self, context: Any, guest: Any) -> Generator[Any, Any, None]:
+        """``start_instance``'s power on, then (a shelved server's unshelve) its shelved image
+        deleted and the shelved keys dropped before the server's save (nova 17.0.13-34.0.0)."""
+        yield from self.driver.power_on(guest, self._disconnect(context, guest.uuid))
+        image_id = guest.system_metadata.get("shelved_image_id")
+        if image_id:
+            yield from compute_utils.delete_shelved_image(
+                context, self.image_api, image_id, guest.uuid, self.kernel, self.actor
+            )
+        if any(key.startswith("shelved_") for key in guest.system_metadata):
+            guest.system_metadata = compute_utils.remove_shelved_keys_from_system_metadata(
+                guest.system_metadata
+            )
 
     def reboot_instance(
         self, context: Any, instance: Any, block_device_info: Any, reboot_type: str
@@ -1822,18 +1832,6 @@ class ComputeManager:
         finally:
             instance_lock.release(self, uuid)
         event.finish()
-
-    def _forget_shelved_image(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
-        image_id = instance.system_metadata.get("shelved_image_id")
-        instance.system_metadata = compute_utils.remove_shelved_keys_from_system_metadata(
-            instance.system_metadata
-        )
-        instance.save()
-        if not image_id:
-            return
-        yield from compute_utils.delete_shelved_image(
-            context, self.image_api, image_id, instance.uuid, self.kernel, self.actor
-        )
 
     # -- helpers -----------------------------------------------------------------------------
 
