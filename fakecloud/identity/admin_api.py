@@ -31,6 +31,7 @@ from fakecloud.identity import (
     endpoint_filter,
     exception,
     hierarchy,
+    passwords,
     role_records,
 )
 from fakecloud.identity.api import MANAGED_ROLES, KeystoneApi, _json, _links, _mapped
@@ -461,7 +462,7 @@ class KeystoneWritesApi(KeystoneApi):
         body = _json(req).get("user", {})
         admin_schema.lazy_validate(admin_schema.PASSWORD_CHANGE, body, self._release)
         old = self.directory.users.get(user_id)
-        if old is None or old.password is None or old.password != body["original_password"]:
+        if old is None or not passwords.matches(body["original_password"], old.password):
             raise exception.Unauthorized(f"password change for user {user_id}: invalid password")
         d = self.keystone.writable()
         d.put_user(

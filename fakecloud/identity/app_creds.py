@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.identity import exception
+from fakecloud.identity import exception, passwords
 
 #: The method name of ``POST /v3/auth/tokens``.
 METHOD = "application_credential"
@@ -85,21 +85,14 @@ class AppCredValidationError(exception.ValidationError):
     message_format = "Invalid application credential: %(detail)s"
 
 
-#: How many bytes of a secret Keystone's default hash reads (``[identity]
-#: password_hash_algorithm`` ``bcrypt``: passlib's bcrypt truncates silently to 13.x-20.x,
-#: ``password_hashing.verify_length_and_trunc_password`` from 21.0.1, 22.0.1, 23.0.1 and
-#: 24.0.0, 6730c761d; 23.0.0 alone cut at 54 characters): a generated secret is 86 characters,
-#: so any secret with its first 72 bytes authenticates.
-BCRYPT_MAX_LENGTH = 72
 #: What a hash kept before session 31 starts with (of the whole secret): still checked so.
 _WHOLE = "sha256$"
 
 
 def hash_secret(secret: str) -> str:
-    """What the directory keeps of a secret (Keystone keeps a bcrypt hash of its first
-    `BCRYPT_MAX_LENGTH` bytes; nothing shows it)."""
-    head = secret.encode()[:BCRYPT_MAX_LENGTH]
-    return "bcrypt72$" + hashlib.sha256(head).hexdigest()
+    """What the directory keeps of a secret (Keystone keeps a bcrypt hash of what it reads
+    of it, `passwords.read`; nothing shows it)."""
+    return "bcrypt72$" + hashlib.sha256(passwords.read(secret)).hexdigest()
 
 
 def secret_matches(secret: str, secret_hash: str) -> bool:

@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.identity import app_creds, exception
+from fakecloud.identity import app_creds, exception, passwords
 from fakecloud.identity.models import Directory, Domain, Project, User
 from fakecloud.identity.tokens import Token, TokenExpired, TokenStore
 
@@ -184,7 +184,7 @@ def authenticate(
         password = pw["user"].get("password")
         if password is None:
             raise exception.ValidationError(attribute="password", target="user")
-        if password != candidate.password:
+        if not passwords.matches(password, candidate.password):
             raise exception.Unauthorized(f"wrong password for user {candidate.name!r}")
         if user is not None and user.id != candidate.id:
             raise exception.Unauthorized("the auth methods name different users")
