@@ -328,3 +328,15 @@ def test_keystone_13_deletes_the_app_creds_of_a_revoked_grants_holders(cloud):
         assert admin("DELETE", grant).status == 204  # demo keeps member on demo
         listed = admin("GET", f"/v3/users/{demo}/application_credentials").json()
         assert [a["name"] for a in listed["application_credentials"]] == left
+
+
+def test_a_password_too_is_read_to_its_72nd_byte(cloud):
+    # keystone hashes a user's password as a secret (bcrypt: 72 bytes)
+    long = "p" * 72
+    made_user = call(cloud, "POST", "/v3/users", {"user": {"name": "u72", "password": long + "1"}},
+                     user="admin").json()["user"]  # fmt: skip
+    password = {"user": {"id": made_user["id"], "password": long + "2"}}
+    body = {"auth": {"identity": {"methods": ["password"], "password": password}}}
+    assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 201
+    password["user"]["password"] = long[1:]
+    assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 401
