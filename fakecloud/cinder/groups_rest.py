@@ -20,7 +20,12 @@ from fakecloud.api.webob import plain_webob_headers
 from fakecloud.cinder import controllers, exception, groups_queens, groups_replication, validation
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse, group_type_rule
-from fakecloud.cinder.list_filters import LIKE_FILTER, RESOURCE_FILTER, reject_invalid_filters
+from fakecloud.cinder.list_filters import (
+    LIKE_FILTER,
+    RESOURCE_FILTER,
+    reject_invalid_filters,
+    resource_filters,
+)
 from fakecloud.cinder.paging import (
     POPPED,
     first_values,
@@ -164,10 +169,6 @@ REPLICATION_SCHEMAS = {
         ["failover_replication"],
     )
 }
-#: ``resource_filters.json``: what a non-admin may filter groups and group snapshots by
-#: (46363697d, 14.0.0, added ``name``; before, groups by nothing).
-_FILTERS = {"group": ("name",), "group_snapshot": ("name", "status", "group_id")}
-_FILTERS_BEFORE_14 = {"group": (), "group_snapshot": ("status", "group_id")}
 
 
 # -- shared --------------------------------------------------------------------------------
@@ -210,10 +211,10 @@ def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     first = {k: v for k, v in first_values(req).items() if k not in (*POPPED, "list_volume")}
     if req.microversion >= Version.parse(RESOURCE_FILTER):
         major = service.cinder_major
-        configured = _FILTERS if major >= 14 else _FILTERS_BEFORE_14
+        configured = resource_filters(major, resource)  # the series' resource_filters.json
         like = req.microversion >= Version.parse(LIKE_FILTER)
         admin = req.context.is_admin
-        reject_invalid_filters(first, configured[resource], not admin, like, major)
+        reject_invalid_filters(first, configured, not admin, like, major)
     return first
 
 

@@ -314,6 +314,26 @@ def test_name_like_filter_is_an_admins_and_matches_any_case(world):
     assert fault(accented) == ("badRequest", 400, "Filter keys can only contain ASCII characters.")
 
 
+def test_a_members_group_filters_are_the_series_resource_filters_file(world):
+    """The groups' 3.31 check reads the table ``GET /resource_filters`` serves: Cinder 14.0.0
+    (46363697d) added ``name`` to groups and group snapshots; before, groups by nothing."""
+    cloud, gid = world[0], world[3]
+    refused = ("badRequest", 400, "Invalid filters name are found in query options.")
+    listed = _c(cloud, "GET", "groups", query={"name": "g"}, version="3.31").json()["groups"]
+    assert [g["id"] for g in listed] == [gid]
+    named = _c(cloud, "GET", "group_snapshots", query={"name": "s"}, version="3.31")
+    assert named.json() == {"group_snapshots": []}
+    status = _c(cloud, "GET", "groups", query={"status": "available"}, version="3.31")
+    assert fault(status)[2] == "Invalid filters status are found in query options."
+    queens = Cloud(profile="seed")  # Cinder 12.0.10
+    assert fault(_c(queens, "GET", "groups", query={"name": "g"}, version="3.31")) == refused
+    assert fault(_c(queens, "GET", "group_snapshots", query={"name": "g"}, version="3.31")) == (
+        refused
+    )
+    query = {"status": "available", "group_id": gid}
+    assert _c(queens, "GET", "group_snapshots", query=query, version="3.31").status == 200
+
+
 def test_the_group_scheduler_filters_by_backend_name_and_weighs_by_free_space():
     """``_get_weighted_candidates_generic_group``: a ``volume_backend_name`` naming no backend
     leaves no candidate (the group ``error``, no user message); a type without one goes to
