@@ -57,6 +57,9 @@ TRANSFER_NAMES = {
     "cinder.backup_create": "backup to the backup store",
     "cinder.backup_restore": "restore from the backup store",
 }
+#: The RPC events that are failures: a call that timed out, a message no queue took, a call
+#: that expired in a stopped service's queue, a message waiting there for the service.
+RPC_FAILURE_KINDS = ("rpc.timeout", "rpc.lost", "rpc.expired", "rpc.queued")
 #: Event kinds that are failures, drawn in red.
 FAILURE_KINDS = frozenset(
     {
@@ -64,6 +67,8 @@ FAILURE_KINDS = frozenset(
         "io.fail",
         "rpc.timeout",
         "rpc.lost",
+        "rpc.expired",
+        "rpc.queued",
         "api.error",
         "nova.fault",
         "cinder.error",
@@ -532,7 +537,7 @@ class _Reader:
             self._mark(e, lane, label, "fault")
             return
         if lane is None:
-            if kind in ("rpc.timeout", "rpc.lost"):
+            if kind in RPC_FAILURE_KINDS:
                 lane = lanes.of_actor(e["subject"])
             elif kind == "api.error":
                 lane = lanes.of_actor(e["actor"])

@@ -20,7 +20,7 @@ from typing import Any
 
 from fakecloud.humanize import detail
 from fakecloud.views import lanes
-from fakecloud.views.model import TRANSFER_NAMES, mb, seconds
+from fakecloud.views.model import RPC_FAILURE_KINDS, TRANSFER_NAMES, mb, seconds
 from fakecloud.views.names import Names
 
 Event = dict[str, Any]
@@ -219,7 +219,7 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         target = lanes.label(lanes.of_actor(e.get("subject")))
         error = "" if e.get("ok", True) else " (an error)"
         return f"RPC reply ← {target}: {e.get('method')}{error}"
-    if kind in ("rpc.timeout", "rpc.lost"):
+    if kind in RPC_FAILURE_KINDS:
         return f"RPC {kind[4:]}: {e.get('method')} to {e.get('subject')}"
     if kind == "io.start":
         label = TRANSFER_NAMES.get(str(e.get("label")), str(e.get("label")))

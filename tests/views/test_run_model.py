@@ -1,7 +1,9 @@
 """A trace read for the pictures: lanes, phases with their durations, markers, messages, names."""
 
 from fakecloud.scenario.names import resource_names
+from fakecloud.views.console import narration
 from fakecloud.views.model import read, scenario_meta
+from fakecloud.views.timeline import story_line
 
 
 def _bar(run, kind):
@@ -101,3 +103,21 @@ def test_a_scenario_names_what_it_made_after_what_it_belongs_to(lp_bug_on):
     ]
     recorded = lp_bug_on.trace.filter(kind="scenario.names")[-1]["names"]
     assert recorded[lp_bug_on.names["servers"]["db"]["id"]] == "db"
+
+
+def test_an_rpc_that_expired_or_waits_in_a_stopped_services_queue_is_a_failure():
+    # as a timed-out or lost one: a red marker on the target's lane, a told line
+    kinds = ("rpc.timeout", "rpc.lost", "rpc.expired", "rpc.queued")
+    events = [
+        {"t": float(i), "seq": i, "kind": kind, "actor": "rpc", "subject": "compute.cmp-1"}
+        | {"method": "attach_volume"}
+        for i, kind in enumerate(kinds)
+    ]
+    run = read(events)
+    assert [(m.lane, m.label, m.failed) for m in run.markers] == [
+        ("nova-compute:cmp-1", f"{kind} attach_volume", True) for kind in kinds
+    ]
+    assert [story_line(e) for e in events] == [
+        f"RPC {kind[4:]}: attach_volume to compute.cmp-1" for kind in kinds
+    ]
+    assert [line.style for line in narration(run)] == ["bold red"] * 4
