@@ -42,6 +42,8 @@ from fakecloud.profiles.series import (
     KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_OS_INHERIT_FLASK_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+    KEYSTONE_REVOKE_MISSING_GROUP_SINCE,
+    KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE,
     KEYSTONE_ROLE_DELETE_REREAD_SINCE,
 )
 
@@ -483,25 +485,34 @@ class KeystoneWritesApi(KeystoneApi):
         scope: 404 for the first missing), then its policy. OS-INHERIT's routes from 15.0.0
         (`KEYSTONE_OS_INHERIT_FLASK_SINCE`) raise none of these before the policy; the
         manager's calls then refuse a missing role, then a missing scope (a revoke: a grant
-        that is not held), and never a missing user or group."""
+        that is not held), and never a missing user or group. A revoke lets a missing user or
+        group through (`KEYSTONE_REVOKE_MISSING_GROUP_SINCE`): not held, so "Could not find
+        role assignment"."""
         d = self.directory
         params = req.params
-        tolerant = _inherited(req) and self._release >= KEYSTONE_OS_INHERIT_FLASK_SINCE
+        release = self._release
+        tolerant = _inherited(req) and release >= KEYSTONE_OS_INHERIT_FLASK_SINCE
+        revoking = action == "identity:revoke_grant"
+        project_id = params.get("project_id")
+        domain_id = params.get("domain_id")
         role = d.roles.get(params["role_id"]) if with_role else None
         if with_role and role is None and not tolerant:
             raise exception.RoleNotFound(role_id=params["role_id"])
         if "group_id" in params:
             actor_id = params["group_id"]
             actor = d.groups.get(actor_id)
-            if actor is None and not tolerant:
+            since = (
+                KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE
+                if project_id is None and domain_id is None
+                else KEYSTONE_REVOKE_MISSING_GROUP_SINCE
+            )
+            if actor is None and not tolerant and not (revoking and release >= since):
                 raise exception.GroupNotFound(group_id=actor_id)
         else:
             actor_id = params["user_id"]
             actor = d.users.get(actor_id)
-            if actor is None and not tolerant:
+            if actor is None and not tolerant and not revoking:
                 raise exception.UserNotFound(user_id=actor_id)
-        project_id = params.get("project_id")
-        domain_id = params.get("domain_id")
         scope_domain: str | None = None
         missing: exception.Error | None = None
         if project_id is not None:
@@ -518,7 +529,6 @@ class KeystoneWritesApi(KeystoneApi):
         if missing is not None and not tolerant:
             raise missing
         ctx = req.context
-        revoking = action == "identity:revoke_grant"
         if project_id is None and domain_id is None:  # keystone 27.0.0 policies/grant.py
             action = _SYSTEM_ACTIONS[action]  # the system's forms: admins only
             if "group_id" in params:

@@ -185,6 +185,15 @@ KEYSTONE_FLASK_CATALOG_SINCE = 15
 #: any other. 13.x-14.x route them to ``GrantAssignmentV3``, whose ``_check_grant_protection``
 #: raises the actor's 404 first (a revoke's excepted).
 KEYSTONE_OS_INHERIT_FLASK_SINCE = 15
+#: A grant revoked from a user or group that does not exist (``DELETE .../users|groups/{actor}/
+#: roles/{role}``): the grant controller's policy target lets a missing user through in every
+#: release here (13.0.0's ``_check_grant_protection(allow_no_user=True)``), a missing group
+#: from 14.0.0 (1ab693ced, bug 1751045: ``allow_non_existing``) on a project or domain and from
+#: 15.0.0 on the system (Flask's ``api/system.py``; 14.x's ``revoke_system_grant_for_group``
+#: still looks the group up); ``assignment_api.delete_grant`` then finds no such grant: "Could
+#: not find role assignment with role: ...". Before, the group's 404.
+KEYSTONE_REVOKE_MISSING_GROUP_SINCE = 14
+KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE = 15
 #: A role's own fields (``assignment/role_backends/sql*.py`` ``RoleTable.attributes``): id,
 #: name and domain_id to 14.x (a description is an extra attribute, shown only if given),
 #: ``description`` from 15.0.0 (Stein), resource ``options`` from 16.0.0 (Train: the

@@ -327,6 +327,38 @@ def test_rocky_refuses_an_inherited_grant_to_no_one():
     assert message(admin(cloud, "PUT", grant)) == (404, f"Could not find group: {NO_ONE}.")
 
 
+def test_a_grant_revoked_from_no_one_is_not_held(cloud):
+    # keystone 13.0.0 assignment/controllers.py revoke_grant (allow_no_user), 14.0.0
+    # (allow_non_existing, 1ab693ced: a project's or domain's group too), 15.0.0-30.0.0
+    # api/projects.py, domains.py, system.py: the revoke's policy target lets a missing user or
+    # group through, then delete_grant finds no grant (the keystone oracle, 23.0.0-30.0.0)
+    def answers(c):
+        d = c.keystone.directory
+        member = d.role_by_name("member").id
+        scopes = f"/v3/projects/{d.project_by_name('demo').id}", "/v3/domains/default", "/v3/system"
+        out = {}
+        for scope in scopes:
+            for kind in ("users", "groups"):
+                path = f"{scope}/{kind}/{NO_ONE}/roles/{member}"
+                status, said = message(admin(c, "DELETE", path))
+                out[scope.split("/")[2], kind] = status, said.split(" with role:")[0]
+        return out
+
+    held = (404, "Could not find role assignment")
+    group = (404, f"Could not find group: {NO_ONE}.")
+    assert set(answers(cloud).values()) == {held}
+    rocky = answers(Cloud(profile="nova-18.3.0"))
+    assert {k for k, v in rocky.items() if v != held} == {("system", "groups")}
+    assert rocky["system", "groups"] == group
+    queens = answers(Cloud(profile="seed"))
+    assert {k: v for k, v in queens.items() if v != held} == {
+        (scope, "groups"): group for scope in ("projects", "domains", "system")
+    }
+    member = cloud.keystone.directory.role_by_name("member").id
+    refused = cloud.request("identity", "DELETE", f"/v3/system/users/{NO_ONE}/roles/{member}")
+    assert message(refused)[0] == 403  # the policy first, as for any revoke
+
+
 def test_a_path_no_route_matches_is_werkzeugs_own_page_from_stein(cloud):
     # keystone 15.0.0 on: Flask's routing, and no handler of Keystone's for Werkzeug's
     # NotFound; the page is the series' Werkzeug's (2.2.2 on: HTML5; 0.14.1: two spaces)

@@ -269,6 +269,17 @@ add("grant-system-project-admin", None, "PUT", "/v3/system/users/{u1}/roles/{mem
 q("role-assignments-u1", "/v3/role_assignments?user.id={u1}", user="system")
 add("revoke", None, "DELETE", G + "{r1}")
 add("revoke-again", None, "DELETE", G + "{r1}")
+# a revoke from a user or group that does not exist: no such grant (not the actor's 404)
+add("revoke-missing-user", None, "DELETE", "/v3/projects/{p1}/users/" + NO_SUCH + "/roles/{r1}")
+add("revoke-missing-group", None, "DELETE", "/v3/projects/{p1}/groups/" + NO_SUCH + "/roles/{r1}")
+add("revoke-missing-group-domain", None, "DELETE",
+    "/v3/domains/default/groups/" + NO_SUCH + "/roles/{r1}")  # fmt: skip
+add("revoke-missing-system-user", None, "DELETE",
+    "/v3/system/users/" + NO_SUCH + "/roles/{reader_rid}", user="system")  # fmt: skip
+add("revoke-missing-system-group", None, "DELETE",
+    "/v3/system/groups/" + NO_SUCH + "/roles/{reader_rid}", user="system")  # fmt: skip
+add("revoke-missing-user-member", None, "DELETE",
+    "/v3/projects/{p1}/users/" + NO_SUCH + "/roles/{r1}", user="member")  # fmt: skip
 q("grant-check-after", G + "{r1}")
 D = "/v3/domains"
 add("domain-create", b({"domain": {"name": "d1", "description": "dd"}}), path=D, user="system",
