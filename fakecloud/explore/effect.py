@@ -10,10 +10,16 @@ one.
 
 So each such event is tried away: the seed runs again with every decision as it was but
 that one's back to what a plain run does (the fault point does not fire with that outcome,
-the action does not land). When the check still breaks (the same invariant about each of the
-same subjects: the same request lines answered 500, the same volume snapshots orphaned; the
-same expectation about one of the same resources), the event is left off its path, with what
-it alone made there (a dropped RPC message's loss and timeout, an inserted action's answer).
+the action does not land). The other inserted actions land after the same events as they
+did when it was a request refused (4xx), and the ties the run broke are broken as they were,
+each by its instant: a request refused at once (a createBackup of a volume-backed server
+answered 400) changed nothing, and without it the run is the same (it moved a rescue and a
+stop that landed after it later, past the race they made, and took the tie that ordered
+them: it stayed on their path).
+When the check still breaks (the same invariant about each of the same subjects: the same
+request lines answered 500, the same volume snapshots orphaned; the same expectation about
+one of the same resources), the event is left off its path, with what it alone made there
+(a dropped RPC message's loss and timeout, an inserted action's answer).
 When several events are each not needed alone but the check does not break without them all
 (each of two faults would do), they all stay. A step's error answer, an RPC timeout, a lost
 message and an expired call are outcomes, not choices: they stay as the path found them, but
@@ -28,7 +34,8 @@ the file, the case and the seed, so the groups are the same however the seeds ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fakecloud.explore.paths import Led, ids_of, path_of
@@ -48,23 +55,50 @@ class Without:
 
     Inserts are drawn first, from a fresh source of the same seed (the same values), and only
     those of `landed` (the run's own: one placed after its run had ended, or naming what it
-    never knew, did not land) land; every other decision is the run's own by kind and number,
-    0 once the run has gone another way where the recorded value does not fit the range
-    drawn from."""
+    never knew, did not land) land, after the same event as in the run: an insert lands
+    after the n-th trace event from t0, and `moved` (`own_events`) are those of the run that
+    the removed inserts wrote that were refused, which the run without them does not have (a
+    createBackup answered 400 between a createImage's events and a rescue's moment moved
+    that rescue later, past the race it lost). Every other decision is the run's own by kind and
+    number, 0 once the run has gone another way where the recorded value does not fit the
+    range drawn from."""
 
-    def __init__(self, fresh: Any, made: list[Any], removed: frozenset[tuple], landed: Any = None):
+    _ties: dict[tuple, int]
+
+    def __init__(
+        self,
+        fresh: Any,
+        made: list[Any],
+        removed: frozenset[tuple],
+        landed: Any = None,
+        moved: Sequence[int] = (),
+    ):
         self._fresh = fresh
         self._removed = removed
         self._landed = landed
-        values = {}
+        self._moved = moved
+        values: dict[tuple, int] = {}
+        self._ties = {}
         for d in made:
             if d.kind == "fault":
                 point = d.about.get("point")
                 gone = ("fault", point, d.about.get("outcome")) in removed
                 values[(f"fault:{point}", d.n)] = 0 if gone else d.value
+            elif d.kind == "tie":
+                values[self._tie(d.about)] = d.value
             else:
                 values[(d.kind, d.n)] = d.value
+        self._ties.clear()
         self._values = values
+
+    def _tie(self, about: dict[str, Any]) -> tuple:
+        """A tie's key: its instant, how many events were tied and how many such ties came
+        before it, not its number among all the run's ties (a removed insert's own tie, its
+        start with another event's, is not in the run without it: the ties after it are the
+        same, one number earlier)."""
+        key = ("tie", about.get("t"), about.get("events"))
+        count = self._ties[key] = self._ties.get(key, 0) + 1
+        return (*key, count)
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
         """The run's own value (see the class)."""
@@ -72,7 +106,12 @@ class Without:
             value = self._fresh.draw(kind, n, low, high, about)
             insert = about.get("insert")
             gone = ("insert", insert) in self._removed
-            return 0 if gone or (self._landed is not None and insert not in self._landed) else value
+            if gone or (self._landed is not None and insert not in self._landed):
+                return 0
+            return value - bisect_right(self._moved, value - 1) if value else 0
+        if kind == "tie":
+            value = self._values.get(self._tie(about), 0)
+            return value if low <= value <= high else 0
         key = kind if kind != "fault" else f"fault:{about.get('point')}"
         value = self._values.get((key, n), 0)
         return value if low <= value <= high else 0
@@ -130,6 +169,42 @@ def pruned(
             path_of(result, landed, [str(d) for d in check.details], check.broke_seq, labels, start)
         )
     return out
+
+
+def own_events(result: Any, names: Sequence[str]) -> list[int]:
+    """The trace events the inserted steps `names` that were refused (a 4xx answer) wrote in
+    the explored run `result`, by their number from t0 (1 the first, as an insert's moment
+    counts them), sorted: from its ``scenario.step`` event to its answer when the answer came
+    at that instant; else its ``scenario.step`` event, the request's event that follows it and
+    its answer's (what it wrote in between may be others'). A refused request changed nothing:
+    the run without it is the run with these events left out. One that was accepted changed
+    what came after it; the others land after as many events as they did (a hard reboot's
+    run without it is not its run less its events: a soft reboot refused 409 after it lands
+    earlier there, wins the race in its place, and would stay on the path with it)."""
+    records = {
+        r.name: r
+        for r in result.steps
+        if r.name in names and r.status is not None and 400 <= r.status < 500
+    }
+    if not records:
+        return []
+    first = result.first_seq
+    trace = result.trace
+    out: list[int] = []
+    for event in trace.filter(kind="scenario.step", subject=tuple(records)):
+        record = records[event["subject"]]
+        start, end = event["seq"], record.answered_seq
+        if start < first or end is None or end <= start:
+            continue
+        if record.finished == record.started:
+            out.extend(range(start, end))
+            continue
+        out.append(start)
+        if end - start > 1 and trace[start + 1]["kind"] == "api.request":
+            out.append(start + 1)
+        if end - 1 > start + 1:
+            out.append(end - 1)
+    return sorted(seq - first + 1 for seq in out)
 
 
 def about(key: str, details: list[Any]) -> frozenset[str]:

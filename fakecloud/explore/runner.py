@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.explore.effect import Rerun, Without
+from fakecloud.explore.effect import Rerun, Without, own_events
 from fakecloud.explore.groups import SeedOutcome, broke_of, outcome_of
 from fakecloud.explore.paths import rpc_timeouts
 
@@ -92,7 +92,9 @@ class Prepared:
         most = RERUN_EVENTS * (len(result.trace) - result.first_seq) + RERUN_EVENTS_MORE
 
         def again(removed: frozenset[tuple]) -> Rerun:
-            source = Without(self.source(seed), explored.decisions, removed, explored.landed)
+            gone = [choice[1] for choice in removed if choice[0] == "insert"]
+            moved = own_events(result, gone) if gone else ()
+            source = Without(self.source(seed), explored.decisions, removed, explored.landed, moved)
             worlds = self.world.recycling()
             try:
                 run = self.play(seed, source, marks=False, world=worlds, max_events=most)

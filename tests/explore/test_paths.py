@@ -4,10 +4,12 @@ be why."""
 
 import pytest
 
+from fakecloud.explore.effect import Without
 from fakecloud.explore.groups import group, outcome_of
 from fakecloud.explore.paths import path_of, recorded_links
 from fakecloud.explore.runner import prepared
 from fakecloud.scenario.runner import World
+from fakecloud.sim.explore import Decision
 from tests.explore.conftest import ROOT
 
 # Server web's snapshot is left queued when its delete lands early (no_stuck_snapshot_image);
@@ -402,3 +404,79 @@ def test_a_call_that_expired_in_a_stopped_services_queue_is_on_the_path():
     assert expired["instance"] == run.result.names["servers"]["web"]["id"]
     image = run.result.names["images"]["cirros"]["id"]
     assert path_of(run.result, run.landed, [f"image {image}"]).path == ()
+
+
+# A volume-backed db's createImage; a rescue and a stop race it; a createBackup is refused (400:
+# a volume-backed server has no image to back up), nothing changed.
+REFUSED = """
+name: rescue-stop-and-a-refused-backup
+cloud:
+  profile: upstream
+  images:
+    qga: {existing: cirros-0.6.2-x86_64-qga}
+    rescuer: {body: {hw_rescue_device: disk, hw_rescue_bus: virtio}, size_mb: 10}
+  servers:
+    db:
+      body:
+        imageRef: ""
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${images.qga.id}", source_type: image,
+             destination_type: volume, volume_size: 1, delete_on_termination: true}
+steps:
+  - {name: snap, at: 10, microversion: "2.45", request: "POST /servers/${servers.db.id}/action",
+     body: {createImage: {name: snap-db}}}
+expect:
+  invariants: [no_unexpected_500]
+explore:
+  seeds: 1
+  chance: {rpc_delay: true}
+  adversary:
+    - {request: "POST /servers/${servers.db.id}/action", microversion: "2.87",
+       body: {rescue: {rescue_image_ref: "${images.rescuer.id}"}}}
+    - {request: "POST /servers/${servers.db.id}/action",
+       body: {createBackup: {name: bk, backup_type: daily, rotation: 1}}}
+    - {request: "POST /servers/${servers.db.id}/action", body: {os-stop: null}}
+"""
+
+
+@pytest.mark.explore  # a volume-backed world and three reruns: ~0.25 CPU-s
+def test_a_refused_insert_leaves_the_path_when_the_others_land_as_they_did():
+    ready = prepared(REFUSED, "refused.yaml", "default")
+    run = ready.play(51)  # the createBackup is refused just before the rescue and the stop land
+    db = run.result.names["servers"]["db"]["id"]
+    rescue, backup, stop = (f"adversary-{i}: POST /servers/{db}/action" for i in (1, 2, 3))
+    (broken,) = outcome_of(run, 51).broken
+    assert broken.path == (
+        backup,
+        "step adversary-2 answered 400",
+        rescue,
+        stop,
+        "step adversary-1 answered 500",
+    )
+    # without it the rescue and the stop land after the same events, in the same order (the
+    # refusal's events are not counted, its tie is not theirs): the rescue's 500 again
+    (broken,) = outcome_of(run, 51, ready.rerun).broken
+    assert broken.path == (rescue, stop, "step adversary-1 answered 500")
+
+
+class _Windows:
+    """A source whose inserts land after fixed trace events (the value: 1 + the event)."""
+
+    def draw(self, kind, n, low, high, about):
+        return {"rescue": 28, "backup": 22}[about["insert"]]
+
+
+def test_a_rerun_lands_the_other_inserts_after_the_same_events_and_keeps_their_ties():
+    made = [
+        Decision("tie", 1, 1, 1, about={"t": 5.0, "events": 2}),  # the backup's start's
+        Decision("tie", 2, 0, 1, about={"t": 6.0, "events": 2}),
+    ]
+    landed = {"rescue": 27, "backup": 21}  # after the 27th and the 21st event from t0
+    # the backup wrote the 22nd to 24th: the 27th is the 24th of the run without it
+    source = Without(_Windows(), made, frozenset({("insert", "backup")}), landed, [22, 23, 24])
+    assert source.draw("window", 1, 0, 99, {"insert": "rescue"}) == 25
+    assert source.draw("window", 2, 0, 99, {"insert": "backup"}) == 0
+    # its run has no tie at 5.0: the one at 6.0 is drawn as it was, not as the first tie
+    assert source.draw("tie", 1, 0, 1, {"t": 6.0, "events": 2}) == 0
+    assert source.draw("tie", 2, 0, 1, {"t": 7.0, "events": 2}) == 0  # no such tie: the plain
