@@ -31,7 +31,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
-from fakecloud.glance import legacy_import, task_api
+from fakecloud.glance import cache_api, legacy_import, task_api
 from fakecloud.glance.byte_range import byte_range
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
@@ -111,6 +111,10 @@ _ALLOW = {
     "/v2/info/stores": "GET",
     "/v2/info/stores/detail": "GET",
     "/v2/stores/{store_id}/{image_id}": "DELETE",
+    # from 24.0.0; /cache/clean and /cache/prune allow POST (33 on): `cache_api.allow`
+    "/v2/cache": "GET, DELETE",
+    "/v2/cache/{image_id}": "DELETE, PUT",
+    "/v2/cache/nodes/{image_id}": "GET",
 }
 
 
@@ -282,6 +286,8 @@ class GlanceApi(ApiService):
         add("GET", "/v2/info/stores", cls.stores)
         add("GET", "/v2/info/stores/detail", cls.stores)
         add("DELETE", "/v2/stores/{store_id}/{image_id}", cls.delete_from_store)
+        for method, template, handler in cache_api.ROUTES:
+            add(method, template, handler)
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -301,6 +307,8 @@ class GlanceApi(ApiService):
         if error.allowed:
             template = self._template(path)
             allow = _ALLOW.get(template)
+            if template and template.startswith("/v2/cache"):
+                allow = cache_api.allow(template, path, self._series.glance)
             if allow is None or self._series.glance < _ROUTE_SINCE.get(template, 0):
                 error = NoRoute([])
             else:

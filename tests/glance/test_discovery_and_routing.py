@@ -106,6 +106,10 @@ def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
             # glance 29.0.0's reject route for it allows POST only, though GET is routed
             assert (allow, methods[template]) == ("POST", {"GET", "POST"})
             continue
+        if template == "/v2/cache/{image_id}":
+            # POST serves glance 33's static /cache/clean and /cache/prune (cache_api)
+            assert (allow, methods[template]) == ("DELETE, PUT", {"DELETE", "POST", "PUT"})
+            continue
         assert set(allow.split(", ")) == methods[template], template
 
 

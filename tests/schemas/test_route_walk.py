@@ -1441,6 +1441,25 @@ def _glance_info(w: World, profile: str) -> None:
         expect(image(w, "GET", path), 404, _WEBOB_JSON, f"GET {path}")
 
 
+@walks("image", "GET", "/v2/cache", "/v2/cache/nodes/{image_id}")
+@walks("image", "DELETE", "/v2/cache", "/v2/cache/{image_id}")
+@walks("image", "PUT", "/v2/cache/{image_id}")
+@walks("image", "POST", "/v2/cache/{image_id}")
+def _glance_cache(w: World, profile: str) -> None:
+    # no image cache: the admin's 404 (Glance 24 on; before, no such path), WebOb's body
+    for method, path in (
+        ("GET", "cache"),
+        ("DELETE", "cache"),
+        ("PUT", "cache/x"),
+        ("DELETE", "cache/x"),  # no such image: Glance's 500, the same body
+        ("POST", "cache/clean"),
+        ("GET", "cache/nodes/x"),
+    ):
+        r = image(w, method, path, user="admin", headers={"Accept": "application/json"})
+        unreachable = path == "cache/x" and method == "DELETE" and profile == "upstream"
+        expect(r, 500 if unreachable else 404, _WEBOB_JSON, f"{method} {path}")
+
+
 # -- Keystone -------------------------------------------------------------------------------------
 
 _REF = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
