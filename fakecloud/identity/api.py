@@ -23,6 +23,7 @@ from fakecloud.identity import (
     assignments,
     exception,
     hierarchy,
+    legacy_router,
     role_records,
     schema,
     werkzeug_pages,
@@ -152,8 +153,9 @@ class KeystoneApi(ApiService):
         that has routes is Flask's automatic 200 with ``Allow`` (no body, no token asked), and
         ``HEAD`` of a ``GET`` route runs the ``GET`` (Werkzeug adds ``HEAD`` to every ``GET``
         rule; the server sends no body, nor does ``cloud.request``). Was a 405 for both
-        (``HEAD /v3``). A path no route matches is Werkzeug's HTML 404 page from 15.0.0
-        (`werkzeug_pages`); 13.x-14.x answer Keystone's JSON 404 (their legacy router's)."""
+        (``HEAD /v3``). A path no route matches is Werkzeug's HTML 404 page; a path of
+        Keystone's legacy router (13.x, and 14.x's not yet moved to Flask: `legacy_router`)
+        its JSON 404 naming the URL, by any method no route serves (it has no 405)."""
         allowed = error.allowed
         if req.method == "HEAD" and "GET" in allowed:
             route, req.params = self.router.match("GET", req.path)
@@ -161,17 +163,22 @@ class KeystoneApi(ApiService):
                 return route.handler(self, req)
             except HttpError as refused:
                 return self.render_fault(refused)
+        release = self.kernel.switches.series.keystone
+        options = req.method == "OPTIONS" and allowed  # the 200 below (oslo's CORS's, there)
+        path = req.path.rstrip("/") or "/"
+        legacy = release < KEYSTONE_FLASK_CATALOG_SINCE and legacy_router.serves(release, path)
+        if legacy and not options:
+            return self.render_fault(legacy_router.not_found(req, detail))
         if allowed:  # Flask's methods of the path: HEAD with GET, OPTIONS always (its 405 too)
             methods = sorted({*allowed, "OPTIONS"} | ({"HEAD"} if "GET" in allowed else set()))
             if req.method == "OPTIONS":
                 headers = {"Content-Type": "text/html; charset=utf-8", "Allow": ", ".join(methods)}
                 return Response(200, b"", headers)
             error = NoRoute(methods)
-        release = self.kernel.switches.series.keystone
-        if release < KEYSTONE_FLASK_CATALOG_SINCE:
+        if release < legacy_router.KEYSTONE_FLASK_DISPATCH_SINCE:  # 13.x's version documents
             return super().no_route(req, error, detail)
         if error.status == 405:
-            version_document = req.path.rstrip("/") in ("", "/v3")
+            version_document = path in ("/", "/v3")
             allow = error.headers["Allow"]
             return werkzeug_pages.method_not_allowed(release, allow, not version_document)
         return werkzeug_pages.not_found(release, detail)

@@ -1,14 +1,16 @@
 """Werkzeug's own error page, which Keystone's Flask app answers for a path none of its routes
-matches (15.0.0 on, when every route is Flask's: Keystone's error handlers are registered for
-its own exceptions only, so Werkzeug's ``NotFound`` renders itself, whatever ``Accept`` says).
+matches (15.0.0 on, when every route is Flask's, and 14.0.0's paths outside its legacy router,
+`legacy_router`: Keystone's error handlers are registered for its own exceptions only, so
+Werkzeug's ``NotFound`` renders itself, whatever ``Accept`` says).
 
 The page is the series' Werkzeug's (openstack/requirements ``upper-constraints.txt``; werkzeug
-``exceptions.py`` ``HTTPException.get_body``/``get_headers``): 0.14.1 (Stein: keystone 15)
-writes two spaces after the first sentence of ``NotFound``'s description, 0.15.6 (Train) one;
-both send ``Content-Type: text/html``, 1.0.1 (Ussuri) on adds ``; charset=utf-8``; 2.2.2 (Zed:
-keystone 22) on opens with ``<!doctype html>`` and ``<html lang=en>`` instead of HTML 3.2's
-doctype. fakecloud's explanation of the miss follows the page, on a line of its own. A method
-the path's routes do not serve is Flask-RESTful's JSON 405 on an API route.
+``exceptions.py`` ``HTTPException.get_body``/``get_headers``): 0.14.1 (Rocky and Stein:
+keystone 14-15) writes two spaces after the first sentence of ``NotFound``'s description,
+0.15.6 (Train) one; both send ``Content-Type: text/html``, 1.0.1 (Ussuri) on adds
+``; charset=utf-8``; 2.2.2 (Zed: keystone 22) on opens with ``<!doctype html>`` and
+``<html lang=en>`` instead of HTML 3.2's doctype. fakecloud's explanation of the miss follows
+the page, on a line of its own. A method the path's routes do not serve is Flask-RESTful's
+JSON 405 on an API route.
 
     >>> page = not_found(30, None)
     >>> page.headers["Content-Type"], page.body.decode().splitlines()[:2]

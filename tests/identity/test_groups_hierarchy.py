@@ -6,6 +6,8 @@ Each test writes to its own fork of one booted world (``upstream``: the latest K
 and policy); the last reads the words of Keystone 13 (``seed``), which are the same.
 """
 
+import json
+
 import test_directory_writes as writes
 from keystone_schemas import ERROR, GROUP, PROJECT, check, single
 
@@ -385,6 +387,39 @@ def test_a_path_no_route_matches_is_werkzeugs_own_page_from_stein(cloud):
     assert stein[0] == '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">'
     assert "on the server.  If you" in stein[3]
     assert lines["nova-18.3.0"][0] == "application/json"  # Rocky's legacy router
+
+
+def test_the_legacy_router_names_the_url_it_could_not_route():
+    # keystone 13.0.0-14.0.0 common/wsgi.py Router._dispatch: NotFound("(<req.url>): The
+    # resource could not be found."), by any method (routes' method conditions: no 405), for
+    # every path in 13.x and in 14.0.0 for those under a router not yet Flask's
+    # (server/flask/application.py); 14.0.0's other paths get Werkzeug 0.14.1's page
+    def said(c, method, path):
+        resp = c.request("identity", method, path, user="demo")
+        return resp.status, resp.headers["Content-Type"], resp.content().decode()
+
+    queens, rocky = Cloud(profile="seed"), Cloud(profile="nova-18.3.0")
+    v3 = queens.request("identity", "GET", "/v3", user=None).json()["version"]["links"][0]
+    status, ctype, body = said(queens, "GET", "/v3/flavors/?limit=1")
+    assert (status, ctype) == (404, "application/json")
+    error = json.loads(body)["error"]
+    assert (error["code"], error["title"]) == (404, "Not Found")
+    assert error["message"].startswith(
+        f"({v3['href']}flavors?limit=1): The resource could not be found. (fakecloud: "
+    )
+    assert said(queens, "DELETE", "/v3/users")[:2] == (404, "application/json")
+    for method, path in (("DELETE", "/v3/users"), ("GET", f"/v3/projects/{NO_ONE}/nothing")):
+        status, ctype, body = said(rocky, method, path)
+        assert (status, ctype) == (404, "application/json")
+        assert "): The resource could not be found." in json.loads(body)["error"]["message"]
+    status, ctype, body = said(rocky, "GET", "/v3/flavors")
+    assert (status, ctype) == (404, "text/html")
+    assert body.splitlines()[1] == "<title>404 Not Found</title>"
+    status, ctype, body = said(rocky, "DELETE", "/v3/credentials")  # Flask-RESTful's
+    assert (status, json.loads(body)) == (
+        405,
+        {"message": "The method is not allowed for the requested URL."},
+    )
 
 
 def test_flasks_router_answers_before_any_token_is_asked(cloud):
