@@ -76,7 +76,9 @@ class CinderConfig:
     #: ``service_down_time``: seconds after a service's last heartbeat (every 10 s) before the
     #: scheduler's host manager takes it for down and places nothing there (``Service.is_up``,
     #: cinder 12.0.0-29.0.0 objects/service.py, scheduler/host_manager.py); until then it still
-    #: casts to it, and the work waits in the stopped service's queue.
+    #: casts to it, and the work waits in the stopped service's queue. ``os-services`` shows it
+    #: ``up`` and ``os-hosts`` ``available`` until then too (api/contrib/services.py and
+    #: hosts.py 12.0.10, api/v3/services.py 28.0.0-29.0.0).
     service_down_time_s: float = 60.0
 
     def __post_init__(self) -> None:

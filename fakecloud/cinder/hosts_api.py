@@ -4,7 +4,8 @@
 ``GET /os-hosts[?zone=]`` lists the enabled services (``_list_hosts``: a disabled one is left
 out, so ``service-state`` is always ``enabled``): ``host_name``, ``service`` (the topic:
 cinder-scheduler, cinder-volume, cinder-backup), ``zone``, ``service-status`` (``available``
-while the service reports, fakecloud having no ``service_down_time`` grace) and
+until its last heartbeat is more than ``service_down_time`` old, ``alive`` in ``_list_hosts``:
+`services_api.service_rows`) and
 ``last-update``. ``GET /os-hosts/{host}`` shows the volume usage of the cinder-volume service
 on that host (``Service.get_by_host_and_topic``: ``cinder`` finds the first backend's,
 ``cinder@lvm`` that one; another is 404 "Service cinder-volume could not be found on host X."):

@@ -305,10 +305,10 @@ class Cinder:
             for name, driver in self.drivers.items()
             if not (changes or {}).get(("cinder-volume", f"{host}@{name}"), (False,))[0]
             and not (frozen and f"{host}@{name}" in frozen)
-            and not (stopped and self._seen_down(stopped.get(self.volume_target(name))))
+            and not (stopped and self.seen_down(stopped.get(self.volume_target(name))))
         }
 
-    def _seen_down(self, stopped: float | None) -> bool:
+    def seen_down(self, stopped: float | None) -> bool:
         """Whether a service stopped at `stopped` is down to the host manager (``is_up``
         false): its last heartbeat older than ``service_down_time``."""
         if stopped is None:

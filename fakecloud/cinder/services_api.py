@@ -7,17 +7,19 @@ The rows: cinder-scheduler on ``cinder.host``, one cinder-volume per backend on
 ``<host>@<backend>`` and cinder-backup on ``cinder.host`` (`fakecloud.cinder.backup_manager`),
 all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (every
 ``report_interval``, 10 virtual seconds; null before the first) or the last change, whichever is
-later; a service whose RPC server is down is ``down`` (here without the ``service_down_time``
-grace, which only the scheduler keeps: ``CinderConfig.service_down_time_s``) and keeps its last
-heartbeat before it stopped. ``host`` matches as ``_filter_host`` does
-(``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that backend and its pools),
-``binary`` exactly; other parameters are ignored. From 3.7 each row has ``cluster`` (null: no
-clusters here), from 3.49 a cinder-volume row its ``backend_state`` (``up``: the scheduler's
-pools report no other). ``os-extended-services`` is a standard extension: ``disabled_reason``,
-and on cinder-volume rows ``replication_status`` (``_post_rpc_initialization`` sets it from the
-driver: ``enabled`` on a backend with ``replication_device``, `fakecloud.cinder.replication`,
-else ``disabled``), ``active_backend_id`` and ``frozen``. Policy
-``volume_extension:services:index`` (admin).
+later; a service whose RPC server is down keeps its last heartbeat before it stopped and is
+``up`` until that heartbeat (or, before the first, its ``created_at``: the cloud's start) is
+more than ``service_down_time`` old (``CinderConfig.service_down_time_s``, 60 s: ``alive =
+abs(delta_sec) <= CONF.service_down_time``, cinder 12.0.10 api/contrib/services.py to 29.0.0
+api/v3/services.py; ``/os-hosts`` likewise), then ``down``. ``host`` matches as ``_filter_host``
+does (``cinder`` also matches ``cinder@lvm``; one with ``@`` matches that backend and its
+pools), ``binary`` exactly; other parameters are ignored. From 3.7 each row has ``cluster``
+(null: no clusters here), from 3.49 a cinder-volume row its ``backend_state`` (``up``: the
+scheduler's pools report no other). ``os-extended-services`` is a standard extension:
+``disabled_reason``, and on cinder-volume rows ``replication_status``
+(``_post_rpc_initialization`` sets it from the driver: ``enabled`` on a backend with
+``replication_device``, `fakecloud.cinder.replication`, else ``disabled``),
+``active_backend_id`` and ``frozen``. Policy ``volume_extension:services:index`` (admin).
 
 ``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
 enabled or disabled as each series does (docs/history/conformance-log.md, "Cinder volume type
@@ -84,6 +86,7 @@ def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, fl
         else:  # its heartbeats stopped with it: the last one before
             stopped = (kernel.rpc.down_since or {}).get(target)
             updated = None if stopped is None else _heartbeat(stopped)
+            up = stopped is not None and not cinder.seen_down(stopped)
         if changed is not None and (updated is None or changed > updated):
             updated = changed  # modified_at, when later than the last report
         rows.append((kind, name, up, disabled, reason, updated))

@@ -111,6 +111,13 @@ class NovaConfig:
         0, Bounds(-1, MAX_SECONDS, unit="a number of seconds (-1: never)", integer=True)
     )
     """``shelved_offload_time``: 0 offloads at once, -1 never."""
+    service_down_time_s: int = bounded(
+        60, Bounds(0, MAX_SECONDS, unit="a number of seconds", integer=True)
+    )
+    """``[DEFAULT] service_down_time``: a nova-compute stays up (``os-services``,
+    ``os-hypervisors``, the scheduler's ``ComputeFilter``, evacuate's ``ComputeServiceInUse``)
+    until its last heartbeat (every 10 s) is more than this old, unless forced down
+    (servicegroup/drivers/db.py ``is_up``, nova 17.0.13-34.0.0)."""
     compute_restart_s: float = 10.0
     """How long a restarted nova-compute is down before ``init_host`` runs."""
     allow_resize_to_same_host: bool = False

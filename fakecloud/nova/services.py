@@ -9,14 +9,18 @@ are the table's autoincrement: conductor 1, scheduler 2, then the compute hosts 
 were added; each service's uuid (microversion 2.53) is drawn from the cloud's seed, in a stream
 of its own per service, so it never shifts other ids.
 
-A service is **up** (``service_is_up``) unless it is forced down (``forced_down``, 2.11) or, for
-nova-compute, its RPC server is down (`Nova.restart_compute`: fakecloud has no 60 s heartbeat
-grace). ``updated_at`` is the time of its last heartbeat (``report_state`` every
-``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a stopped nova-compute's
-stays at its last one before it stopped; null before the first) or of its last change through
-the API, whichever is later. The scheduler's ``ComputeFilter`` (`compute_filter`) passes
-a host whose nova-compute is enabled and up; a deleted compute service takes its compute node
-with it (``service_destroy``), so its host is no longer a candidate either.
+A service is **up** (``service_is_up``, `service_is_up`) unless it is forced down
+(``forced_down``, 2.11) or, for nova-compute, its RPC server is down (`Nova.restart_compute`)
+and its last heartbeat is more than ``service_down_time_s`` (60 s) old: the DB driver's
+``is_up`` (servicegroup/drivers/db.py, nova 17.0.13-34.0.0) reads ``last_seen_up`` (or
+``created_at``) against ``service_down_time``, so a stopped nova-compute is up for up to a
+minute, force-down downs it at once. ``updated_at`` is the time of its last heartbeat
+(``report_state`` every ``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a
+stopped nova-compute's stays at its last one before it stopped; null before the first) or of its
+last change through the API, whichever is later. The scheduler's ``ComputeFilter``
+(`compute_filter`) passes a host whose nova-compute is enabled and up (in the grace a stopped
+one too: the build's cast then waits in its queue); a deleted compute service takes its compute
+node with it (``service_destroy``), so its host is no longer a candidate either.
 
 The rows are computed from the hosts; only what an operator changed is stored
 (`NovaDB.service_changes`), so a cloud where nobody did saves as before.
@@ -90,12 +94,35 @@ def _heartbeat(now: float) -> float | None:
     return beats * REPORT_INTERVAL_S if beats else None
 
 
+def _alive(nova: Any, host: str) -> bool:
+    """The DB driver's ``is_up`` of `host`'s nova-compute: running, or stopped with its last
+    heartbeat (``last_seen_up``, else ``created_at``: the cloud's start) at most
+    ``service_down_time`` old (``abs(elapsed) <= service_down_time``)."""
+    target = f"compute.{host}"
+    rpc = nova.kernel.rpc
+    if rpc.is_up(target):
+        return True
+    stopped = (rpc.down_since or {}).get(target)
+    if stopped is None:
+        return False
+    last = _heartbeat(stopped) or 0.0
+    return nova.kernel.now - last <= nova.config.service_down_time_s
+
+
+def service_is_up(nova: Any, host: str) -> bool:
+    """``servicegroup_api.service_is_up`` of `host`'s nova-compute: not forced down and
+    `_alive` (a disabled one is up: ``MAINTENANCE``)."""
+    change = ((nova.db.service_changes or {}).get(COMPUTE) or {}).get(host)
+    return not (change is not None and change.forced_down) and _alive(nova, host)
+
+
 def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:
     if binary == COMPUTE:
         running = nova.kernel.rpc.is_up(f"compute.{host}")
+        alive = running or _alive(nova, host)
         zone = host_zone(nova, host)
     else:
-        running = True
+        running = alive = True
         zone = INTERNAL_ZONE
     change = change or _UNCHANGED
     if running:
@@ -114,7 +141,7 @@ def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | 
         change.disabled,
         change.disabled_reason,
         change.forced_down,
-        running and not change.forced_down,
+        alive and not change.forced_down,
         updated,
     )
 
@@ -190,15 +217,14 @@ def compute_host_named(nova: Any, name: str) -> str | None:
 def compute_filter(nova: Any) -> Callable[[str], bool]:
     """The scheduler's ``ComputeFilter``: whether a host's nova-compute is enabled and up (a
     deleted one has no compute node: no candidate)."""
-    is_up = nova.kernel.rpc.is_up
     changes = (nova.db.service_changes or {}).get(COMPUTE)
     if not changes:
-        return lambda name: is_up(f"compute.{name}")
+        return lambda name: _alive(nova, name)
 
     def passes(name: str) -> bool:
         change = changes.get(name)
         if change is not None and (change.disabled or change.forced_down or change.deleted):
             return False
-        return is_up(f"compute.{name}")
+        return _alive(nova, name)
 
     return passes

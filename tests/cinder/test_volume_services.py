@@ -56,6 +56,12 @@ def test_host_and_binary_filters():
     cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
     cloud.run(until=45)
     (backup,) = _rows(cloud, "binary=cinder-backup")
+    # up until its last heartbeat (20 s) is more than service_down_time (60 s) old
+    assert (backup["state"], backup["updated_at"]) == ("up", "2026-01-01T00:00:20.000000")
+    cloud.run(until=80)
+    assert _rows(cloud, "binary=cinder-backup")[0]["state"] == "up"
+    cloud.run(until=80.5)
+    (backup,) = _rows(cloud, "binary=cinder-backup")
     assert (backup["state"], backup["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
     resp = call(cloud, "GET", "os-services", ctx=MEMBER)
     assert fault(resp) == (
@@ -132,3 +138,23 @@ def test_saved_and_forked_clouds_keep_a_disabled_service(tmp_path):
     for again in (Cloud.load(tmp_path / "world.json"), cloud.fork()):
         assert _states(again)[0] == ("cinder@lvm", "disabled", "maintenance")
         assert _volume_status(again) == "error"
+
+
+def test_a_stopped_volume_service_is_up_and_available_for_service_down_time():
+    """``alive = abs(delta_sec) <= CONF.service_down_time`` on the last heartbeat, in
+    ``os-services`` (``up``/``down``) and ``os-hosts`` (``available``/``unavailable``), cinder
+    12.0.10 api/contrib/services.py and hosts.py, 29.0.0 api/v3/services.py."""
+    cloud = Cloud(profile="upstream", config=CONFIG)
+    cloud.run(until=25)
+    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("ceph"), False)  # last heartbeat: 20 s
+
+    def seen():
+        (row,) = _rows(cloud, "host=cinder@ceph")
+        hosts = call(cloud, "GET", "os-hosts", ctx=ADMIN).json()["hosts"]
+        (host,) = [h for h in hosts if h["host_name"] == "cinder@ceph"]
+        return row["state"], host["service-status"]
+
+    cloud.run(until=80)
+    assert seen() == ("up", "available")
+    cloud.run(until=80.5)
+    assert seen() == ("down", "unavailable")

@@ -38,8 +38,8 @@ def test_an_operator_rule_against_the_callers_project(profile, status):
     assert env.request("GET", "/v2.1/os-availability-zone").status == status
 
 
-def _service(up):
-    return {"available": up, "active": True, "updated_at": None}
+def _service(up, updated_at="2026-01-01T00:01:10.000000"):
+    return {"available": up, "active": True, "updated_at": updated_at}
 
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
@@ -50,13 +50,15 @@ def test_detail_is_the_admins_with_hosts_and_their_services(profile):
         403,
         "Policy doesn't allow os_compute_api:os-availability-zone:detail to be performed.",
     )
-    env.nova.restart_compute("cmp-2", down_s=10.0)
-    env.cloud.advance(1.0)  # cmp-2's nova-compute is down
+    env.nova.restart_compute("cmp-2", down_s=100.0)
+    # cmp-2's nova-compute stopped before its first heartbeat: down once 60 s
+    # (service_down_time) past its created_at
+    env.cloud.advance(70.0)
     resp = env.request("GET", "/v2.1/os-availability-zone/detail", user="admin")
     control = {"nova-conductor": _service(True), "nova-scheduler": _service(True)}
     computes = {
         "cmp-1": {"nova-compute": _service(True)},
-        "cmp-2": {"nova-compute": _service(False)},
+        "cmp-2": {"nova-compute": _service(False, None)},
     }
     assert (resp.status, resp.json()) == (
         200,

@@ -104,6 +104,7 @@ def test_no_host_up_is_no_valid_host(env: NovaEnv):
     is ``_ensure_sufficient_hosts``' (17.0.13 filter_scheduler.py, 34.0.0 scheduler/manager.py)."""
     for host in env.nova.hosts:
         env.kernel.rpc.set_up(f"compute.{host}", False)
+    env.cloud.advance(61.0)  # past service_down_time: down to the servicegroup
     sid = env.boot(wait=False)
     env.cloud.run_until_idle()
     server = env.server(sid)

@@ -478,9 +478,11 @@ def test_a_compute_down_refuses_the_live_migration_in_the_conductor():
     env = NovaEnv("upstream")
     sid = env.boot()
     env.kernel.rpc.set_up("compute.cmp-2", False)
+    env.cloud.advance(61.0)  # past service_down_time: down to the servicegroup
     resp = _live(env, sid, host="cmp-2", force=True)
     assert _message(resp) == "Compute service of cmp-2 is unavailable at this time."
     env.kernel.rpc.set_up("compute.cmp-1", False)
+    env.cloud.advance(61.0)
     resp = _live(env, sid)
     assert _message(resp) == "Compute service of cmp-1 is unavailable at this time."
     assert _statuses(env, sid) == ["accepted", "error", "accepted", "error"]

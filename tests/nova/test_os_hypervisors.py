@@ -43,8 +43,8 @@ def test_detail_sums_the_servers_on_each_host(profile, bfv_root_gb):
     env = NovaEnv(profile)
     env.boot("a")  # cmp-1: m1.tiny, 512 MB, 1 vCPU, 1 GB
     env.boot("b", bfv=True)  # cmp-2
-    env.nova.restart_compute("cmp-2", down_s=10.0)
-    env.cloud.advance(1.0)
+    env.nova.restart_compute("cmp-2", down_s=100.0)
+    env.cloud.advance(70.0)  # past service_down_time
     one, two = _get(env, "/detail").json()["hypervisors"]
     assert one == {
         "id": 1,
@@ -177,6 +177,12 @@ def test_uptime_route_before_2_88_and_field_after(profile, stats):
     }
     env.nova.restart_compute("cmp-2", down_s=10.0)
     env.cloud.advance(1.0)
+    # within service_down_time a stopped compute is still up: the operator forces it down
+    body = {"host": "cmp-2", "binary": "nova-compute", "forced_down": True}
+    resp = env.request(
+        "PUT", "/v2.1/os-services/force-down", body, user="admin", microversion="2.11"
+    )
+    assert resp.status == 200
     down = _get(env, "/2/uptime")
     assert (down.status, _message(down)) == (
         400,

@@ -269,15 +269,21 @@ def test_the_zone_order_of_the_detail(profile, order):
 def test_a_stopped_compute_keeps_its_last_heartbeat():
     """``report_state`` runs in the service: a stopped nova-compute's ``updated_at`` stays at
     its last report (the row is only read, 17.0.13-34.0.0 ``_get_services_list``), and goes on
-    once it is back."""
+    once it is back. It is ``up`` until that report is more than ``service_down_time`` (60 s)
+    old (servicegroup/drivers/db.py ``is_up``: ``abs(elapsed) <= service_down_time``)."""
     env = NovaEnv("seed")
     env.cloud.advance(25.0)
-    env.nova.restart_compute("cmp-1", down_s=30.0)
+    env.nova.restart_compute("cmp-1", down_s=60.0)
     env.cloud.advance(20.0)
+    row = _services(env, "2.1", "?host=cmp-1")[0]
+    assert (row["state"], row["updated_at"]) == ("up", "2026-01-01T00:00:20.000000")
+    env.cloud.advance(35.0)  # 80 s: 60 s past the last report, still up
+    assert _services(env, "2.1", "?host=cmp-1")[0]["state"] == "up"
+    env.cloud.advance(0.5)
     row = _services(env, "2.1", "?host=cmp-1")[0]
     assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
     env.cloud.run_until_idle()
     row = _services(env, "2.1", "?host=cmp-1")[0]
     assert row["state"] == "up"
-    assert row["updated_at"] >= "2026-01-01T00:00:50.000000"
+    assert row["updated_at"] >= "2026-01-01T00:01:20.000000"
     assert env.kernel.rpc.down_since is None  # a cloud with nothing down saves as before

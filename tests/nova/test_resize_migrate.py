@@ -265,6 +265,7 @@ def test_confirm_needs_the_source_compute_up_from_21_1_1():
         assert _resize(env, sid, "2").status == 202
         env.cloud.run_until_idle()
         env.kernel.rpc.set_up("compute.cmp-1", False)
+        env.cloud.advance(61.0)  # past service_down_time: down to the servicegroup
         resp = env.action(sid, {"confirmResize": None})
         assert resp.status == status
         if status == 409:
@@ -357,6 +358,7 @@ def test_the_source_compute_must_be_up_from_21_0_0():
         env = NovaEnv(profile)
         sid = env.boot()
         env.kernel.rpc.set_up("compute.cmp-1", False)
+        env.cloud.advance(61.0)  # past service_down_time: down to the servicegroup
         resp = _resize(env, sid, "2")
         assert resp.status == status, resp.json()
         if status == 409:

@@ -75,9 +75,11 @@ def test_delete_between_image_create_and_save_is_409_task_state_deleting(any_env
 
 
 def test_local_delete_between_image_create_and_save_is_409_vm_state_deleted(env: NovaEnv):
-    """With the compute service down the delete is local: the row is gone at the save."""
+    """With the compute service down (past service_down_time) the delete is local: the row
+    is gone at the save."""
     sid = env.boot()
     env.kernel.rpc.set_up("compute.cmp-1", False)
+    env.cloud.advance(61.0)
     t = env.cloud.now + 1.0
     snap = env.spawn_request(t, *_action(sid), {"createImage": {"name": "snap"}})
     delete = env.spawn_request(t + 0.001, "DELETE", f"/v2.1/servers/{sid}")

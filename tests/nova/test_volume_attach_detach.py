@@ -382,6 +382,7 @@ def test_a_hostless_or_down_servers_detach_is_refused_from_23_0_0(profile):
         )
     assert _cinder(env, vid)["status"] == "reserved"
     env.kernel.rpc.set_up(f"compute.{env.server(down)['OS-EXT-SRV-ATTR:host']}", False)
+    env.cloud.advance(61.0)  # past service_down_time: down to the servicegroup
     r = _detach(env, down, other)
     assert r.status == (409 if new else 202), r.json()
     if new:

@@ -33,6 +33,7 @@ from fakecloud.nova import (
     network,
     quota,
     server_groups,
+    services,
     states,
 )
 from fakecloud.nova.compute import guest_actions, instance_filters
@@ -933,7 +934,9 @@ class API:
                 instance = self.db.instance_get(instance.uuid, API_ACTOR)
                 instance.task_state = states.SOFT_DELETING
                 instance.save()
-        host_up = bool(instance.host) and self.kernel.rpc.is_up(f"compute.{instance.host}")
+        # ``is_local_delete = not service_is_up(service)``: a forced-down compute, or one
+        # stopped past service_down_time; in the grace the delete is cast to the stopped one.
+        host_up = bool(instance.host) and services.service_is_up(self.nova, instance.host)
         if host_up:
             if original_task_state in (states.DELETING, states.SOFT_DELETING):
                 return

@@ -265,7 +265,7 @@ class ComputeManager:
         `evacuated`: the servers `evacuate_manager.destroy_evacuated` handled, left alone."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
         reboots = []
-        for row in self.db.instances_on_host(self.host):
+        for row in _claimed(self.db.instances_on_host(self.host)):
             if (evacuated and row.uuid in evacuated) or row.vm_state == states.SOFT_DELETED:
                 continue
             if row.vm_state == states.ERROR and row.task_state != states.DELETING:
@@ -1993,3 +1993,12 @@ class ComputeManager:
                 )
         finally:
             self._tasks.discard(proc)
+
+
+def _claimed(rows: list[Any]) -> list[Any]:
+    """The rows ``InstanceList.get_by_host`` finds: not a build still scheduling. Nova's
+    conductor writes no host; the compute's claim does, after ``_do_build_and_run_instance``
+    left scheduling (nova 17.0.13-34.0.0 compute/manager.py, resource_tracker.py
+    ``_set_instance_host_and_node``), so a build cast to a stopped compute (still up for
+    ``service_down_time``) waits in its queue and runs once it is back."""
+    return [row for row in rows if row.task_state != states.SCHEDULING]

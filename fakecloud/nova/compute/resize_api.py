@@ -135,11 +135,8 @@ def require_host(nova: Any, instance: Instance, check_is_up: bool = False) -> No
 
 
 def _service_is_up(nova: Any, host: str) -> bool:
-    """``servicegroup_api.service_is_up`` of `host`'s nova-compute: running and not forced
-    down (a disabled one is up: ``MAINTENANCE``)."""
-    change = ((nova.db.service_changes or {}).get(services.COMPUTE) or {}).get(host)
-    forced_down = change is not None and change.forced_down
-    return not forced_down and nova.kernel.rpc.is_up(f"compute.{host}")
+    """``servicegroup_api.service_is_up`` of `host`'s nova-compute (`services.service_is_up`)."""
+    return services.service_is_up(nova, host)
 
 
 def _check_flavor_image(instance: Instance, flavor: Flavor, volume_backed: bool) -> None:

@@ -1,0 +1,111 @@
+"""A stopped nova-compute is up until its last heartbeat is more than ``service_down_time``
+(60 s) old, as Nova's DB servicegroup driver sees it (servicegroup/drivers/db.py ``is_up``:
+``abs(elapsed) <= service_down_time``, ``last_seen_up`` every ``report_interval`` 10 s, nova
+17.0.13-34.0.0), unless forced down (servicegroup/api.py ``service_is_up``): os-services,
+os-hypervisors, evacuate's ``ComputeServiceInUse``, the scheduler's ``ComputeFilter`` and the
+delete's ``is_local_delete`` (compute/api.py ``_delete``)."""
+
+from __future__ import annotations
+
+from tests.nova.conftest import NovaEnv
+
+
+def _state(env: NovaEnv, host: str) -> tuple[str, str]:
+    """``(os-services state, os-hypervisors state)`` of `host`."""
+    services = env.request("GET", f"/v2.1/os-services?host={host}", user="admin").json()
+    hypervisors = env.request("GET", "/v2.1/os-hypervisors/detail", user="admin").json()
+    (node,) = [h for h in hypervisors["hypervisors"] if h["hypervisor_hostname"] == host]
+    return services["services"][0]["state"], node["state"]
+
+
+def _evacuate(env: NovaEnv, sid: str):
+    return env.action(sid, {"evacuate": {}}, user="admin", microversion="2.14")
+
+
+def _force_down(env: NovaEnv, host: str) -> None:
+    body = {"host": host, "binary": "nova-compute", "forced_down": True}
+    resp = env.request(
+        "PUT", "/v2.1/os-services/force-down", body, user="admin", microversion="2.11"
+    )
+    assert resp.status == 200, resp.json()
+
+
+def _stop(env: NovaEnv, sid: str) -> tuple[str, float]:
+    """Stop the server's nova-compute (for good); its host and the time of its last
+    heartbeat."""
+    host = env.server(sid)["OS-EXT-SRV-ATTR:host"]
+    env.cloud.advance(15.0 - env.cloud.now % 10)  # 5 s past a heartbeat
+    env.kernel.rpc.set_up(f"compute.{host}", False)
+    return host, env.cloud.now - 5.0
+
+
+def test_a_stopped_compute_is_up_until_service_down_time_then_evacuates():
+    env = NovaEnv("upstream")
+    sid = env.boot()
+    host, beat = _stop(env, sid)
+    env.cloud.advance(1.0)
+    assert _state(env, host) == ("up", "up")
+    resp = _evacuate(env, sid)
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        f"Compute service of {host} is still in use.",
+    )
+    env.cloud.advance(beat + 60.0 - env.cloud.now)  # exactly 60 s: still up
+    assert _state(env, host) == ("up", "up")
+    assert _evacuate(env, sid).status == 400
+    env.cloud.advance(0.5)
+    assert _state(env, host) == ("down", "down")
+    assert _evacuate(env, sid).status == 200
+    env.cloud.run_until_idle()
+    assert env.server(sid)["OS-EXT-SRV-ATTR:host"] != host
+
+
+def test_force_down_is_down_at_once_and_a_delete_is_local():
+    """A forced-down compute is down whatever its heartbeat: evacuate goes ahead at once, and
+    a delete is local (``is_local_delete``) even while the service still runs."""
+    env = NovaEnv("upstream")
+    sid, other = env.boot("a"), env.boot("b")
+    host, _ = _stop(env, sid)
+    _force_down(env, host)
+    assert _state(env, host) == ("down", "down")
+    assert _evacuate(env, sid).status == 200
+    env.cloud.run_until_idle()
+    running = env.server(other)["OS-EXT-SRV-ATTR:host"]
+    _force_down(env, running)  # still running: the delete is local all the same
+    assert env.request("DELETE", f"/v2.1/servers/{other}").status == 204
+    resp = env.request("GET", f"/v2.1/servers/{other}", user="admin")
+    assert resp.status == 404
+    casts = env.cloud.trace.filter(kind="rpc.cast", subject=f"compute.{running}")
+    assert [c["method"] for c in casts if c["method"] == "terminate_instance"] == []
+
+
+def test_in_the_grace_a_build_and_a_delete_wait_in_the_stopped_compute_s_queue():
+    """``ComputeFilter`` passes a stopped host still up: the build is cast to it and waits
+    there (no NoValidHost); a delete is cast to it too (``deleting``) and ends once the
+    compute is back."""
+    env = NovaEnv("upstream")
+    sid = env.boot("a")
+    for host in env.nova.hosts:
+        env.nova.restart_compute(host, down_s=40.0)
+    env.cloud.advance(1.0)
+    built = env.boot("b", wait=False)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.advance(30.0)
+    assert (env.server(built)["status"], env.server(sid)["OS-EXT-STS:task_state"]) == (
+        "BUILD",
+        "deleting",
+    )
+    casts = env.cloud.trace.filter(kind="rpc.cast", method="terminate_instance")
+    assert len(casts) == 1
+    env.cloud.run_until_idle()
+    assert env.server(built)["status"] == "ACTIVE"
+    assert env.request("GET", f"/v2.1/servers/{sid}", user="admin").status == 404
+
+
+def test_service_down_time_is_a_config():
+    """``[DEFAULT] service_down_time`` 0: down as soon as the heartbeat is late."""
+    env = NovaEnv("upstream", config={"nova": {"service_down_time_s": 0}})
+    sid = env.boot()
+    host, _ = _stop(env, sid)
+    assert _state(env, host) == ("down", "down")
+    assert _evacuate(env, sid).status == 200
