@@ -216,8 +216,13 @@ class SchedulerManager:
     def extend_volume(
         self, volume_id: str, new_size: int, reservation: Any, previous_status: str
     ) -> Generator:
-        """``SchedulerManager.extend_volume``: the backend must have room for the increase;
-        else the reservation is rolled back and the volume goes back to `previous_status`."""
+        """``SchedulerManager.extend_volume``: the volume's backend must pass the filters
+        (``backend_passes_filters`` with ``new_size``: its cinder-volume enabled, not frozen
+        and up, as the host manager keeps only those, with room for the increase,
+        ``CapacityFilter``); else "Cannot place volume <id> on <host>@<backend>#<pool>." (the
+        volume's ``service_topic_queue``), the reservation rolled back, the volume back to
+        `previous_status` and the ``EXTEND_VOLUME`` user message (cinder 12.0.0-29.0.0
+        scheduler/manager.py, scheduler/filter_scheduler.py); then the cast to it."""
         k = self.kernel
         volume = _extended(self.cinder, volume_id, reservation)
         if volume is None:
@@ -227,12 +232,9 @@ class SchedulerManager:
             yield from k.faults.pause(
                 "cinder.scheduler", op="extend_volume", volume_id=volume_id, size=increase
             )
-            driver = self.cinder.drivers[volume.backend]
-            if driver.free_gb < increase:
-                raise exception.NoValidBackend(
-                    reason=f"No weighed backends available: {volume.backend} has "
-                    f"{driver.free_gb}G free, {increase}G requested"
-                )
+            driver = self.cinder.enabled_drivers().get(volume.backend)
+            if driver is None or driver.free_gb < increase:  # no weighed backend is it
+                raise exception.NoValidBackend(f"Cannot place volume {volume_id} on {volume.host}.")
         except Exception as exc:  # noqa: BLE001 - _extend_volume_set_error
             k.trace.emit("cinder.error", self.actor, volume_id, op="extend_volume", error=str(exc))
             if isinstance(exc, exception.NoValidBackend):  # the only error it catches

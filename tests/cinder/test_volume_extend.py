@@ -5,6 +5,7 @@ size set, back to ``available``/``in-use``; a driver failure is ``error_extendin
 
 import pytest
 from cinder_support import (
+    ADMIN,
     RPC,
     absolute,
     attach,
@@ -108,12 +109,52 @@ def test_no_room_on_the_backend_or_a_driver_failure(cloud):
     assert states(cloud, vid)[-2:] == ["extending", "available"]
     assert (_size(cloud, vid), absolute(cloud)["totalGigabytesUsed"]) == (2, 2)
     (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
-    assert error["op"] == "extend_volume" and "No weighed backends" in error["error"]
+    assert (error["op"], error["error"]) == (
+        "extend_volume",
+        f"Cannot place volume {vid} on cinder@b1#b1.",
+    )
     cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "extend_volume"})
     assert _extend(cloud, vid, 4).status == 202
     cloud.run_until_idle()
     assert states(cloud, vid)[-2:] == ["extending", "error_extending"]
     assert (_size(cloud, vid), absolute(cloud)["totalGigabytesUsed"]) == (2, 2)
+
+
+def test_a_frozen_down_or_disabled_backend_takes_no_extend(cloud):
+    """``backend_passes_filters``: the host manager keeps no frozen, down or disabled
+    cinder-volume, so no weighed backend is the volume's: "Cannot place volume <id> on
+    <service_topic_queue>.", the volume back to its status, the ``EXTEND_VOLUME`` message
+    (cinder 12.0.0-29.0.0 scheduler/manager.py extend_volume, filter_scheduler.py)."""
+    vid = create_volume(cloud, 1)
+
+    def extended_to(size, version=None, volume=vid):
+        assert _extend(cloud, volume, size, version=version).status == 202
+        cloud.run_until_idle()
+        return _size(cloud, volume), states(cloud, volume)[-2:]
+
+    back = (1, ["extending", "available"])
+    assert call(cloud, "PUT", "os-services/freeze", {"host": "cinder"}, ctx=ADMIN).status == 200
+    assert extended_to(2) == back  # the API asks no frozen check of an extend
+    assert call(cloud, "PUT", "os-services/thaw", {"host": "cinder"}, ctx=ADMIN).status == 200
+    assert extended_to(2) == (2, ["extending", "available"])
+    target = cloud.cinder.volume_target("b1")
+    cloud.kernel.rpc.set_up(target, False)
+    cloud.advance(70)  # its last heartbeat more than service_down_time (60 s) old
+    assert extended_to(3) == (2, ["extending", "available"])
+    cloud.kernel.rpc.set_up(target, True)
+    cloud.advance(10)  # a heartbeat
+    attached = create_volume(cloud, 1)
+    attach(cloud, attached)
+    body = {"host": "cinder@b1", "binary": "cinder-volume", "disabled_reason": "m"}
+    assert call(cloud, "PUT", "os-services/disable-log-reason", body, ctx=ADMIN).status == 200
+    assert extended_to(2, "3.42", attached) == (1, ["extending", "in-use"])
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", op="extend_volume")]
+    assert errors == [f"Cannot place volume {v} on cinder@b1#b1." for v in (vid, vid, attached)]
+    said = call(cloud, "GET", "messages", version="3.3").json()["messages"]
+    assert [m["user_message"] for m in said] == [
+        "extend volume:Could not find any available weighted backend."
+    ] * 3
+    assert absolute(cloud)["totalGigabytesUsed"] == 3
 
 
 def test_an_admin_reset_while_extending_does_not_stop_the_extend(cloud):
