@@ -116,6 +116,22 @@ def service_is_up(nova: Any, host: str) -> bool:
     return not (change is not None and change.forced_down) and _alive(nova, host)
 
 
+def host_status(nova: Any, host: str | None) -> str:
+    """``API.get_instance_host_status`` (a server's ``host_status``, 2.16): ``DOWN`` forced
+    down, ``MAINTENANCE`` disabled, else ``UP`` or ``UNKNOWN`` by `service_is_up`; ``""``
+    without a host or a compute service (nova 17.0.13-34.0.0 compute/api.py)."""
+    if not host or host not in nova.hosts:
+        return ""
+    change = ((nova.db.service_changes or {}).get(COMPUTE) or {}).get(host)
+    if change is not None and change.deleted:
+        return ""
+    if change is not None and change.forced_down:
+        return "DOWN"
+    if change is not None and change.disabled:
+        return "MAINTENANCE"
+    return "UP" if _alive(nova, host) else "UNKNOWN"
+
+
 def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:
     if binary == COMPUTE:
         running = nova.kernel.rpc.is_up(f"compute.{host}")

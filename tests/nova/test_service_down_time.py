@@ -109,3 +109,26 @@ def test_service_down_time_is_a_config():
     host, _ = _stop(env, sid)
     assert _state(env, host) == ("down", "down")
     assert _evacuate(env, sid).status == 200
+
+
+def test_host_status_follows_the_service():
+    """``host_status`` (2.16, admin): ``UP`` in the grace, ``UNKNOWN`` after it, ``DOWN``
+    forced down, ``MAINTENANCE`` disabled (compute/api.py ``get_instance_host_status``)."""
+    env = NovaEnv("upstream")
+    sid, other = env.boot("a"), env.boot("b")
+    host, beat = _stop(env, sid)
+
+    def status(server):
+        return env.server(server, microversion="2.16")["host_status"]
+
+    assert status(sid) == "UP"
+    env.cloud.advance(beat + 60.5 - env.cloud.now)
+    assert status(sid) == "UNKNOWN"
+    _force_down(env, host)
+    assert status(sid) == "DOWN"
+    running = env.server(other)["OS-EXT-SRV-ATTR:host"]
+    assert running != host
+    body = {"host": running, "binary": "nova-compute"}
+    resp = env.request("PUT", "/v2.1/os-services/disable", body, user="admin")
+    assert resp.status == 200, resp.json()
+    assert status(other) == "MAINTENANCE"

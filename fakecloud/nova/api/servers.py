@@ -37,6 +37,7 @@ from fakecloud.nova import (
     objects,
     quota,
     server_groups,
+    services,
     states,
 )
 from fakecloud.nova.api import schemas, server_list_query, server_search, views
@@ -195,6 +196,8 @@ class ServersController:
             # with a port has its port's, as the security group actions left them.
             security_groups=self.db.security_groups_of(instance.uuid) if number else [],
         )
+        if "host_status" in server:
+            server["host_status"] = services.host_status(self.nova, instance.host)
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
