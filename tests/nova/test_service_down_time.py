@@ -132,3 +132,23 @@ def test_host_status_follows_the_service():
     resp = env.request("PUT", "/v2.1/os-services/disable", body, user="admin")
     assert resp.status == 200, resp.json()
     assert status(other) == "MAINTENANCE"
+
+
+def test_uptime_of_a_stopped_compute_in_the_grace_times_out():
+    """``get_host_uptime``'s ``must_be_up`` passes in the grace: the call to the stopped host
+    times out (``rpc_response_timeout``, 60 s), which the controller does not expect (500);
+    after it, 400 ``ComputeServiceUnavailable``."""
+    env = NovaEnv("nova-29.2.0")
+    sid = env.boot()
+    host, beat = _stop(env, sid)
+    node = int(host.removeprefix("cmp-"))
+    start = env.cloud.now
+    resp = env.request("GET", f"/v2.1/os-hypervisors/{node}/uptime", user="admin")
+    assert (resp.status, env.cloud.now - start) == (500, 60.0)
+    assert "MessagingTimeout" in resp.json()["computeFault"]["message"]
+    assert env.cloud.now > beat + 60.0  # the call outlasted the grace
+    resp = env.request("GET", f"/v2.1/os-hypervisors/{node}/uptime", user="admin")
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        f"Compute service of {host} is unavailable at this time.",
+    )
