@@ -254,7 +254,9 @@ def digest(cloud: Any) -> str:
     }
     hashes = []
     for name, table in sorted(tables.items()):
-        text = repr(sorted(map(repr, table.items())))
+        # The rows' reprs joined: a repr of their sorted list would escape each row's quotes
+        # again, about a quarter of a digest's time (one follows every fuzzed request).
+        text = "\n".join(sorted(map(repr, table.items())))
         hashes.append(f"{name}={hashlib.sha256(text.encode()).hexdigest()[:16]}")
     return ";".join(hashes)
 
