@@ -16,13 +16,7 @@ UBUNTU = "ubuntu-24.04-server-cloudimg-amd64-qga"
 def test_a_server_from_a_snapshot_backed_volume_has_the_images_properties():
     env = NovaEnv("upstream")
     cloud = env.cloud
-    (image,) = cloud.request("image", "GET", f"/v2/images?name={UBUNTU}").json()["images"]
-    body = {"volume": {"size": 4, "imageRef": image["id"]}}
-    volume = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body).json()["volume"]
-    cloud.run_until_idle()
-    body = {"snapshot": {"volume_id": volume["id"], "name": "golden"}}
-    snap = cloud.request("volumev3", "POST", "/v3/{project_id}/snapshots", body).json()["snapshot"]
-    cloud.run_until_idle()
+    snap = _golden_snapshot(cloud)
     server = {
         "name": "from-snap",
         "flavorRef": "3",
@@ -60,13 +54,7 @@ def test_servers_booted_from_one_snapshot_keep_one_copy_of_its_id():
     8.5 MB of copies)."""
     env = NovaEnv("upstream")
     cloud = env.cloud
-    (image,) = cloud.request("image", "GET", f"/v2/images?name={UBUNTU}").json()["images"]
-    body = {"volume": {"size": 4, "imageRef": image["id"]}}
-    volume = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body).json()["volume"]
-    cloud.run_until_idle()
-    body = {"snapshot": {"volume_id": volume["id"], "name": "golden"}}
-    snap = cloud.request("volumev3", "POST", "/v3/{project_id}/snapshots", body).json()["snapshot"]
-    cloud.run_until_idle()
+    snap = _golden_snapshot(cloud)
     for i in range(3):
         server = {
             "name": f"from-snap-{i}",
@@ -85,3 +73,15 @@ def test_servers_booted_from_one_snapshot_keep_one_copy_of_its_id():
     held = {id(v) for v in cloud.trace._values if v.__class__ is str and v == snap["id"]}
     row = cloud.cinder.store.snapshots[snap["id"]].id
     assert held <= {id(row), id(sys.intern(snap["id"]))}
+
+
+def _golden_snapshot(cloud) -> dict:
+    """A Cinder snapshot ("golden") of a 4 GB volume made from the Ubuntu image, available."""
+    (image,) = cloud.request("image", "GET", f"/v2/images?name={UBUNTU}").json()["images"]
+    body = {"volume": {"size": 4, "imageRef": image["id"]}}
+    volume = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body).json()["volume"]
+    cloud.run_until_idle()
+    body = {"snapshot": {"volume_id": volume["id"], "name": "golden"}}
+    snap = cloud.request("volumev3", "POST", "/v3/{project_id}/snapshots", body).json()["snapshot"]
+    cloud.run_until_idle()
+    return snap

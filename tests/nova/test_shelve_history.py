@@ -182,13 +182,7 @@ def test_unshelve_deletes_the_shelved_image_before_the_server_is_active():
     first)."""
     env, sid = _offloaded("upstream")
     image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
-    env.cloud.faults.add("image_api.delete", "delay", delay_s=30.0, times=1)
-    env.action(sid, {"unshelve": None})
-    seen = set()
-    while env.cloud.request("image", "GET", f"/v2/images/{image_id}").status == 200:
-        server = env.server(sid)
-        seen.add((server["status"], server["OS-EXT-STS:task_state"]))
-        env.cloud.advance(5.0)
+    seen = _states_while_unshelve_deletes(env, sid, image_id)
     assert ("SHELVED_OFFLOADED", "spawning") in seen
     assert ("ACTIVE", None) not in seen
     env.cloud.run_until_idle()
@@ -206,6 +200,17 @@ def test_unshelving_a_shelved_server_deletes_its_image_before_it_is_active():
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "SHELVED"
     image_id = env.nova.db.instances[sid].system_metadata["shelved_image_id"]
+    seen = _states_while_unshelve_deletes(env, sid, image_id)
+    assert ("SHELVED", "powering-on") in seen
+    assert ("ACTIVE", None) not in seen
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert not any(k.startswith("shelved_") for k in env.nova.db.instances[sid].system_metadata)
+
+
+def _states_while_unshelve_deletes(env, sid: str, image_id: str) -> set[tuple]:
+    """Unshelve `sid` with Glance's delete of its shelved image slowed by 30 s, and collect
+    the server's (status, task_state) every 5 s until the image is gone."""
     env.cloud.faults.add("image_api.delete", "delay", delay_s=30.0, times=1)
     env.action(sid, {"unshelve": None})
     seen = set()
@@ -213,8 +218,4 @@ def test_unshelving_a_shelved_server_deletes_its_image_before_it_is_active():
         server = env.server(sid)
         seen.add((server["status"], server["OS-EXT-STS:task_state"]))
         env.cloud.advance(5.0)
-    assert ("SHELVED", "powering-on") in seen
-    assert ("ACTIVE", None) not in seen
-    env.cloud.run_until_idle()
-    assert env.server(sid)["status"] == "ACTIVE"
-    assert not any(k.startswith("shelved_") for k in env.nova.db.instances[sid].system_metadata)
+    return seen
