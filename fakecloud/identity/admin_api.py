@@ -390,6 +390,8 @@ class KeystoneWritesApi(KeystoneApi):
         if domain_id not in d.domains:
             raise exception.DomainNotFound(domain_id=domain_id)
         name = ref["name"]
+        if ref.get("password") is not None:  # hashed by the model, before the row's conflict
+            passwords.read(ref["password"])
         if d.user_by_name(name, domain_id) is not None:
             raise _user_conflict(name, domain_id)
         user = User(
@@ -417,6 +419,8 @@ class KeystoneWritesApi(KeystoneApi):
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
         name = ref.get("name", old.name)
+        if ref.get("password") is not None:  # hashed by the model, before the row's conflict
+            passwords.read(ref["password"])
         d = self.keystone.writable()
         clash = d.user_by_name(name, old.domain_id)
         if clash is not None and clash.id != user_id:
@@ -466,6 +470,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.users.get(user_id)
         if old is None or not passwords.matches(body["original_password"], old.password):
             raise exception.Unauthorized(f"password change for user {user_id}: invalid password")
+        passwords.read(body["password"])
         d = self.keystone.writable()
         d.put_user(
             User(user_id, old.name, old.domain_id, body["password"], old.default_project_id,

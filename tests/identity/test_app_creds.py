@@ -340,3 +340,31 @@ def test_a_password_too_is_read_to_its_72nd_byte(cloud):
     assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 201
     password["user"]["password"] = long[1:]
     assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 401
+
+
+def test_a_password_or_secret_keystone_cannot_encode_is_its_500(cloud):
+    """``hash_password`` and ``check_password`` encode a password or an application
+    credential's secret as UTF-8 (keystone 13.0.0-30.0.0 common/password_hashing.py): a lone
+    surrogate (JSON's ``"\\ud800"``) is Keystone's unexpected 500 wherever one is checked or
+    stored, before a duplicate name's 409, and nothing changes (fakecloud raised; found by
+    session 32's fuzzing of the 72-byte secrets)."""
+    bad, demo = "pw\ud800", cloud.keystone.directory.user_by_name("demo")
+    unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
+    errors = len(cloud.trace.filter(kind="api.error"))
+    password = {"user": {"name": "demo", "domain": {"id": "default"}, "password": bad}}
+    body = {"auth": {"identity": {"methods": ["password"], "password": password}}}
+    assert error(call(cloud, "POST", "/v3/auth/tokens", body, user=None)) == unexpected
+    for change in ({"original_password": bad, "password": "p"},
+                   {"original_password": demo.password, "password": bad}):  # fmt: skip
+        path = f"/v3/users/{demo.id}/password"
+        assert error(call(cloud, "POST", path, {"user": change}, user=None)) == unexpected
+    user = {"user": {"name": "demo", "password": bad}}  # "demo" is taken: the hash comes first
+    assert error(call(cloud, "POST", "/v3/users", user, user="admin")) == unexpected
+    user = {"user": {"password": bad}}
+    assert error(call(cloud, "PATCH", f"/v3/users/{demo.id}", user, user="admin")) == unexpected
+    ref = {"name": made(cloud)["name"], "secret": bad}  # a taken name too
+    path = f"/v3/users/{demo.id}/application_credentials"
+    body = {"application_credential": ref}
+    assert error(call(cloud, "POST", path, body)) == unexpected
+    assert cloud.keystone.directory.user_by_name("demo").password == demo.password
+    assert len(cloud.trace.filter(kind="api.error")) == errors
