@@ -45,6 +45,7 @@ from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Case, Expect, RequestSpec, Step
 from fakecloud.scenario.names import resource_names
+from fakecloud.scenario.readiness import Pending, await_status, references
 from fakecloud.scenario.results import (  # noqa: F401 - names the runner has always offered
     CaseResult,
     Check,
@@ -595,8 +596,12 @@ class _Run:
 
     def _setup(self) -> None:
         created: list[tuple[Any, str, str]] = []
+        pending: dict[tuple[str, str], Pending] = {}
         for item in self.case.cloud.setup:
             where = self.case.where(item.line)
+            if item.kind != "setup" and BY_NAME[item.kind].via == "config":
+                continue
+            self._await_named(item, pending)
             if item.kind == "setup":
                 spec = RequestSpec.from_fields(item.spec["request"], item.spec)
                 label = f"setup {item.name or spec.describe()}"
@@ -620,13 +625,12 @@ class _Run:
                     raise StepFailed(f"{where}: {label}: {problem}")
                 continue
             kind = BY_NAME[item.kind]
-            if kind.via == "config":
-                continue
             label = f"setup {kind.name}.{item.name}"
             if item.spec.get("existing"):
                 self.save(f"{kind.name}.{item.name}", self._existing(kind, item, where))
                 continue
             spec = self._setup_request(kind, item)
+            start = len(self.kernel.trace)
             response = self._call(spec, label)
             if response.status >= 400:
                 raise StepFailed(
@@ -637,6 +641,8 @@ class _Run:
             resource = body.get(kind.envelope, body) if kind.envelope else body
             self.save(f"{kind.name}.{item.name}", dict(resource))
             wait = item.spec.get("wait", kind.ready)
+            if wait is True:
+                wait = kind.ready
             if kind.name == "images":
                 if item.spec.get("size_mb") is not None:
                     self._upload(item, resource, spec.user, where)
@@ -644,6 +650,9 @@ class _Run:
                     wait = "queued"
             if wait:
                 created.append((kind, item, wait))
+                pending[kind.name, item.name] = Pending(
+                    kind.name, item.name, str(resource.get("id")), wait, start
+                )
         # time 0 is a settled world, as a fork needs (`World`): what setup requests asked for
         # is done too (a volume created, not still `creating`)
         if created or any(item.kind == "setup" for item in self.case.cloud.setup):
@@ -652,7 +661,36 @@ class _Run:
             except SimulationNotIdle as exc:
                 raise StepFailed(f"setup never finished: {exc}") from None
             for kind, item, wait in created:
-                self._check_ready(kind, item, wait)
+                # one awaited before something named it was ready then; what uses it since
+                # (a server booted from a volume: in-use) is not a setup that failed
+                self._check_ready(kind, item, wait, (kind.name, item.name) not in pending)
+
+    def _await_named(self, item: Any, pending: dict[tuple[str, str], Pending]) -> None:
+        """Before `item` is sent, wait for each named resource it refers to to be ready, as a
+        user's script waits for what its next call needs (`fakecloud.scenario.readiness`)."""
+        if not pending:
+            return
+        spec = item.spec
+        if item.kind == "setup":  # what is sent, not what its answer is checked against
+            spec = {k: v for k, v in spec.items() if k not in ("expect", "save")}
+        what = f"making {item.kind}.{item.name}" if item.kind != "setup" else "this request"
+        for kind, name, path in references(spec, item.path or ("cloud", item.kind, item.name)):
+            awaited = pending.pop((kind, name), None)
+            if awaited is None:
+                continue
+            why = await_status(self.kernel, awaited, self.kernel.config.kernel.idle_cap_s)
+            if why is not None:
+                raise StepFailed(
+                    str(
+                        Problem(
+                            self.case.file,
+                            line_of(self.case.doc, path),
+                            field_name(path),
+                            f"{kind}.{name} {why}: setup waits for it to be "
+                            f"{awaited.target!r} before {what}, which names it",
+                        )
+                    )
+                )
 
     def _setup_request(self, kind: Any, item: Any) -> RequestSpec:
         body = {"name": item.name, **kind.defaults, **dict(item.spec.get("body") or {})}
@@ -702,7 +740,7 @@ class _Run:
                 f"{_ends(response.body)}"
             )
 
-    def _check_ready(self, kind: Any, item: Any, wait: Any) -> None:
+    def _check_ready(self, kind: Any, item: Any, wait: Any, awaited: bool = False) -> None:
         where = self.case.where(item.line)
         resource = self.names[kind.name][item.name]
         spec = RequestSpec(
@@ -715,7 +753,7 @@ class _Run:
         body = response.json() or {}
         shown = body.get(kind.envelope, body) if kind.envelope else body
         status = shown.get(kind.status_field) if isinstance(shown, dict) else None
-        if status != wait:
+        if status != wait and not awaited:
             raise StepFailed(
                 f"{where}: {kind.name}.{item.name} is {status!r} once the cloud is idle, "
                 f"expected {wait!r}"

@@ -482,8 +482,9 @@ class _Builder:
                 "wait": self.typed(
                     {
                         "type": ["string", "boolean"],
-                        "description": f"Status to wait for once the cloud is idle (default "
-                        f"{kind.ready!r}); false to not check.",
+                        "description": f"Status it must reach (default {kind.ready!r}): "
+                        "awaited before anything that names it is made, else checked once the "
+                        "cloud is idle; false to neither wait nor check.",
                     }
                 ),
                 **extra,

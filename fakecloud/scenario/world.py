@@ -8,7 +8,9 @@
 
 Each kind is created by the REST request a user would make (so setup works with whatever the
 services implement), in the order projects, users, images, volumes, servers, then the `setup:`
-list; the cloud is then run until idle and each resource must have reached its ready status.
+list, each once every named resource it refers to is ready (`fakecloud.scenario.readiness`);
+the cloud is then run until idle and each resource nothing awaited must have reached its ready
+status.
 A created resource is reachable by name: ``${servers.web.id}``, ``${images.cirros.status}``
 (any field of the create response, unwrapped from its ``{"server": ...}`` envelope).
 """
