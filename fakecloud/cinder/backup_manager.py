@@ -5,8 +5,9 @@
 A backup is made in four messages, as Cinder 29.0.0 makes it (the scheduler's hop from 16.0.0;
 before, the API casts to ``cinder-backup`` itself):
 
-1. ``cinder-scheduler.create_backup``: a ``cinder-backup`` service must be up, else the backup
-   goes ``error`` ("Service not found for creating backup.") and the volume back;
+1. ``cinder-scheduler.create_backup``: a ``cinder-backup`` service must have reported its
+   capabilities in the zone (`backup_reported`: a stopped or disabled one still has), else the
+   backup goes ``error`` ("Service not found for creating backup.") and the volume back;
 2. ``cinder-backup.create_backup``: the statuses checked (volume or snapshot ``backing-up``,
    backup ``creating``), the zone and service set, then ``get_backup_device`` cast to the
    volume's backend;
@@ -25,6 +26,14 @@ A restore moves the backup's bytes the other way (store, then the volume's backe
 volume ``restoring-backup`` → ``available`` (``error_restoring`` on failure) and the backup
 ``restoring`` → ``available``. A delete removes the backup's objects (`DELETE_OBJECT_S` each)
 and gives its quota back. ``import_record`` fills an imported backup's row in from its record.
+
+A stopped cinder-backup (``cloud.kernel.rpc.set_up("cinder-backup.cinder", False)``): the API's
+lookups (`backup_service_up`) still find it for ``service_down_time`` past its last heartbeat,
+the scheduler's (`backup_reported`) for good; what is cast to it waits in its queue. Set up
+again, it runs ``init_host``'s clean-up first (`BackupManager.started`): its ``creating``
+backups ``error``, ``restoring`` ones ``available``, ``deleting`` ones deleted again; the work
+that waited comes after. A task under way when it restarts dies with the old process (it stops
+at its next step); one that ends while the service is down still ends, as before.
 
 Fault points: ``cinder.backup.create`` (``backup_id``, ``volume_id``, ``project_id``,
 ``size``, ``backend``, ``incremental``), consulted half-way through the copy (the first half
@@ -70,6 +79,11 @@ OBJECT_COUNT_FIXED_FROM = 13
 #: the volume manager casts ``continue_backup`` back; a failure there (the temporary clone) is
 #: only logged, and the backup stays ``creating``. Before, a ``call``: the backup ``error``.
 ASYNC_BACKUP_DEVICE_FROM = 20
+#: 24.0.0: the restart clean-up passes over a backup whose volume is gone (before, the lookup
+#: raised and the backup stayed as it was).
+CLEANUP_IGNORES_GONE_VOLUME_FROM = 24
+#: 25.0.0 (7f819854d, bug #1938488): the restart clean-up puts a backed-up snapshot back.
+CLEANUP_SNAPSHOT_FROM = 25
 #: 15.0.0 dropped the verify step of ``reset_status`` (12.0.10, 14.3.1 have it).
 RESET_WITHOUT_VERIFY_FROM = 15
 #: Virtual seconds the Swift driver takes to delete one object of a backup.
@@ -97,13 +111,46 @@ def backup_service(cinder: Any) -> BackupManager:
     return rpc.endpoint(target)
 
 
-def backup_service_up(cinder: Any, zone: str | None = None) -> bool:
-    """``_get_available_backup_service_host``: is a cinder-backup service up, in `zone` when
-    one is named (``_az_matched``: the service runs in the storage availability zone)?"""
+def backup_running(cinder: Any) -> bool:
+    """Whether the cinder-backup service's process runs now (its RPC server consumes): what
+    an RPC call to it needs, and what ``os-services`` counts from."""
     backup_service(cinder)
+    return cinder.kernel.rpc.is_up(backup_target(cinder))
+
+
+def backup_service_up(cinder: Any, zone: str | None = None) -> bool:
+    """``API._get_available_backup_service_host`` (``_get_any_available_backup_service``,
+    ``backup_use_same_host`` off): a cinder-backup service in `zone` when one is named
+    (``_az_matched``), not disabled (``get_all_by_topic(disabled=False)``) and ``is_up``:
+    running, or stopped with its last heartbeat at most ``service_down_time`` old (cinder
+    12.0.10-29.0.0 backup/api.py, objects/service.py). The API's lookups (create before 16.0.0,
+    delete, restore, export, import, reset) and the volume manager's restore into a new
+    volume ask this; the scheduler asks `backup_reported`."""
     if zone and zone != cinder.config.storage_availability_zone:
         return False
-    return cinder.kernel.rpc.is_up(backup_target(cinder))
+    if _backup_disabled(cinder):
+        return False
+    if backup_running(cinder):
+        return True
+    stopped = (cinder.kernel.rpc.down_since or {}).get(backup_target(cinder))
+    return stopped is not None and not cinder.seen_down(stopped)
+
+
+def backup_reported(cinder: Any, zone: str | None = None) -> bool:
+    """The scheduler's ``get_backup_host`` (16.0.0 on): a service among
+    ``backup_service_states``, the capabilities each cinder-backup published (at its start,
+    then every ``backup_driver_stats_polling_interval``), whose ``backend_state`` is true
+    and whose zone is `zone` when one is named. The host manager never forgets a report
+    nor reads the services table here (cinder 16.0.0-29.0.0 scheduler/host_manager.py
+    ``_list_backup_services``): a stopped or disabled cinder-backup keeps getting backups,
+    which wait in its queue until it is back (`BackupManager.started`)."""
+    backup_service(cinder)
+    return not zone or zone == cinder.config.storage_availability_zone
+
+
+def _backup_disabled(cinder: Any) -> bool:
+    changes = cinder.service_changes
+    return bool(changes) and changes.get(("cinder-backup", cinder.config.host), (False,))[0]
 
 
 def backup_failed(kernel: Any, backup: Backup, reason: str, actor: str, status="error") -> None:
@@ -173,7 +220,8 @@ class BackupScheduling:
         self.actor = actor
 
     def create_backup(self, backup_id: str) -> None:
-        """Pass the backup to a cinder-backup service that is up (else ``error``)."""
+        """Pass the backup to a cinder-backup service that reported (`backup_reported`: one
+        of the zone asked for, else the backup ``error``)."""
         cinder = self.cinder
         k = cinder.kernel
         backup = cinder.store.backup_rows().get(backup_id)
@@ -182,7 +230,7 @@ class BackupScheduling:
         volume = cinder.store.volumes.get(backup.volume_id)
         # host_manager.get_az: the zone asked for, else the volume's
         zone = backup.availability_zone or getattr(volume, "availability_zone", None)
-        if not backup_service_up(cinder, zone):
+        if not backup_reported(cinder, zone):
             if backup.snapshot_id is None:
                 volume_back(k, volume, None, backup, self.actor)
             backup_failed(k, backup, "Service not found for creating backup.", self.actor)
@@ -274,6 +322,74 @@ class BackupManager:
         self.target = backup_target(cinder)
         self.actor = self.target
 
+    #: How many times the service started again (`started`): a task of an earlier start that
+    #: is still under way died with its process, and stops at its next step (`_dead`).
+    generation = 0
+
+    def _dead(self, generation: int) -> bool:
+        """Whether the process that began a task at `generation` has been restarted since."""
+        return generation != self.generation
+
+    def started(self) -> None:
+        """``init_host``'s ``_cleanup_incomplete_backup_operations``, as the service starts
+        again (the bus calls it before the queue is consumed): every backup of this host not
+        ``available`` (cinder 12.0.10-29.0.0 backup/manager.py). ``creating``: its volume
+        ``backing-up`` back to its previous status (``restoring-backup``: ``error_restoring``),
+        from 25.0.0 its snapshot ``backing-up`` back to ``available`` (7f819854d, bug
+        #1938488: before, the snapshot stays ``backing-up``), the backup ``error``
+        ("incomplete backup reset on manager restart"); before 24.0.0 a volume gone raises
+        first and the backup stays ``creating``. ``restoring``: the volume restored into the
+        same way, the backup ``available``. ``deleting``: the delete resumed in the
+        background (``backup_service_inithost_offload``, on by default), or ``error_deleting``
+        for an encrypted volume's backup. Then an ``error`` backup's temporary volume is
+        deleted. The tasks of the earlier start die with it."""
+        self.generation += 1
+        cinder = self.cinder
+        k = self.kernel
+        major = k.switches.series.cinder
+        store = cinder.store
+        host = cinder.config.host
+        for backup in list(store.backup_rows().values()):
+            if backup.host != host or backup.status == "available":
+                continue
+            status = backup.status
+            if status in ("creating", "restoring"):
+                volume_id = backup.volume_id if status == "creating" else backup.restore_volume_id
+                volume = store.volumes.get(volume_id or "")
+                if volume is None and major < CLEANUP_IGNORES_GONE_VOLUME_FROM:
+                    continue  # Volume.get_by_id raised: logged, the backup left as it is
+                self._cleanup_one_volume(volume, backup)
+                if backup.snapshot_id and major >= CLEANUP_SNAPSHOT_FROM:
+                    snapshot = store.snapshots.get(backup.snapshot_id)
+                    if snapshot is not None and snapshot.status == "backing-up":
+                        SNAPSHOT_STATUS_FORCED.move(k, snapshot, "available", actor=self.actor)
+                if status == "creating":
+                    reason = "incomplete backup reset on manager restart"
+                    backup_failed(k, backup, reason, self.actor)
+                else:
+                    BACKUP_STATUS.move(k, backup, "available", actor=self.actor)
+                    backup.updated_at = k.now
+            elif status == "deleting":
+                if backup.encryption_key_id is None:
+                    k.spawn(self.delete_backup(backup.id), name=f"{self.actor} resume delete")
+                else:
+                    BACKUP_STATUS.move(k, backup, "error_deleting", actor=self.actor)
+                    backup.updated_at = k.now
+            if backup.status == "error" and backup.temp_volume_id:
+                k.spawn(self._cleanup_temp(backup), name=f"{self.actor} temp volume")
+
+    def _cleanup_one_volume(self, volume: Volume | None, backup: Backup) -> None:
+        if volume is None:
+            return
+        if volume.status == "backing-up":
+            previous = backup.volume_previous_status or "available"
+            VOLUME_STATUS.move(self.kernel, volume, previous, actor=self.actor)
+        elif volume.status == "restoring-backup":
+            VOLUME_STATUS_FORCED.move(self.kernel, volume, "error_restoring", actor=self.actor)
+        else:
+            return
+        volume.updated_at = self.kernel.now
+
     def _fail(self, backup_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, backup_id, op=op, error=str(exc))
 
@@ -362,6 +478,7 @@ class BackupManager:
         volume = store.volumes.get(backup.volume_id)
         snapshot = store.snapshots.get(backup.snapshot_id) if backup.snapshot_id else None
         device = store.volumes.get(device_id) if device_id else None
+        generation = self.generation
         try:
             if device is None:
                 raise RuntimeError(error or f"no device to back up for backup {backup_id}")
@@ -384,6 +501,8 @@ class BackupManager:
                 },
             )
         except Exception as exc:  # noqa: BLE001 - continue_backup's error path
+            if self._dead(generation):
+                return
             self._fail(backup_id, "create_backup", exc)
             if device is not None:  # backup_service.backup raised
                 detail = messages.BACKUP_CREATE_DRIVER_ERROR
@@ -392,13 +511,20 @@ class BackupManager:
             volume_back(k, volume, snapshot, backup, self.actor)
             backup_failed(k, backup, str(exc) or type(exc).__name__, self.actor)
             return
+        if self._dead(generation):
+            return
         if volume is not None:
             backup.volume_meta = backup_metadata.saved(volume)
         yield from self._cleanup_temp(backup)
         volume_back(k, volume, snapshot, backup, self.actor)
         if backup.status in ("deleting", "deleted"):
             return  # "Create backup aborted."
-        BACKUP_STATUS.move(k, backup, "available", actor=self.actor)
+        # ``_finish_backup`` writes available whatever the row says (an error the restart's
+        # clean-up set while this waited in the queue too)
+        legal = BACKUP_STATUS.legal(backup.status, "available")
+        (BACKUP_STATUS if legal else BACKUP_STATUS_FORCED).move(
+            k, backup, "available", actor=self.actor
+        )
         backup.size = volume.size if volume is not None else backup.size
         objects = 0 if backup.parent_id else math.ceil(backup.size * GiB / OBJECT_SIZE)
         if k.switches.series.cinder < OBJECT_COUNT_FIXED_FROM:
@@ -453,6 +579,7 @@ class BackupManager:
             detail = messages.BACKUP_INVALID_STATE
             backup_message(self.cinder, backup, messages.BACKUP_RESTORE, detail)
             return
+        generation = self.generation
         try:
             yield from self._copy(
                 "cinder.backup.restore",
@@ -467,6 +594,8 @@ class BackupManager:
                 },
             )
         except Exception as exc:  # noqa: BLE001 - the volume error_restoring, backup back
+            if self._dead(generation):
+                return
             self._fail(backup_id, "restore_backup", exc)
             backup_message(
                 self.cinder, backup, messages.BACKUP_RESTORE, messages.BACKUP_RESTORE_ERROR
@@ -475,6 +604,8 @@ class BackupManager:
             # error_restoring (29.0.0 restore_backup).
             VOLUME_STATUS_FORCED.move(k, volume, "error_restoring", actor=self.actor)
             BACKUP_STATUS_FORCED.move(k, backup, "available", actor=self.actor)
+            return
+        if self._dead(generation):
             return
         backup_metadata.restore(volume, backup.volume_meta)
         VOLUME_STATUS_FORCED.move(k, volume, "available", actor=self.actor)
@@ -502,6 +633,7 @@ class BackupManager:
             )
             backup_failed(k, backup, reason, self.actor)
             return
+        generation = self.generation
         if backup.service:
             try:
                 if "cinder.backup.delete" in k.faults.hot:
@@ -515,9 +647,13 @@ class BackupManager:
                 if seconds > 0:
                     yield k.timeout(seconds)
             except Exception as exc:  # noqa: BLE001 - update_backup_error
+                if self._dead(generation):
+                    return
                 self._fail(backup_id, "delete_backup", exc)
                 backup_failed(k, backup, str(exc) or type(exc).__name__, self.actor)
                 return
+            if self._dead(generation) or rows.get(backup_id) is not backup:
+                return  # died with its process, or another delete of it finished first
         cinder.quotas.release(backup.project_id, backups=1, backup_gigabytes=backup.size or 0)
         table = BACKUP_STATUS if backup.status == "deleting" else BACKUP_STATUS_FORCED
         table.move(k, backup, "deleted", actor=self.actor)

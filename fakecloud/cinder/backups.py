@@ -21,7 +21,7 @@ from typing import Any
 
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
-from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.backup_manager import backup_running, backup_service_up, backup_target
 from fakecloud.cinder.models import Backup, Volume
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -262,7 +262,7 @@ class BackupAPI(ApiPart):
         self._authorize(context, "backup:delete", backup.project_id)
         if not force and backup.status not in ("available", "error"):
             raise exception.InvalidBackup(reason="Backup status must be available or error")
-        if force and not backup_service_up(self.cinder):
+        if force and not backup_running(self.cinder):
             # check_support_to_force_delete is an RPC call to the backup host: it times out.
             raise exception.ServiceNotFound(service_id="cinder-backup")
         if self.get_all(context, {"parent_id": backup.id}):

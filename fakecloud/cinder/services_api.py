@@ -33,7 +33,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
 from fakecloud.cinder import exception, faults, replication
-from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.backup_manager import backup_running, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.manager import SCHEDULER
 from fakecloud.cinder.validation import validate
@@ -79,7 +79,7 @@ def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, fl
     changes = cinder.service_changes or {}
     rows = []
     for kind, name, target in services(cinder):
-        up = backup_service_up(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
+        up = backup_running(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
         disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
         if up:
             updated = heartbeat

@@ -454,8 +454,11 @@ class RpcBus:
 
     def set_up(self, target: str, up: bool) -> None:
         """Stop a target's service (its messages wait in its queue) or start it again (the
-        queue is consumed, oldest first)."""
+        queue is consumed, oldest first). An endpoint with a ``started`` method has it called
+        as a stopped service starts, before its queue is consumed (``Service.start`` runs the
+        manager's ``init_host`` before the RPC server: cinder-backup's clean-up)."""
         if up:
+            was_down = target in self._down
             self._down.discard(target)
             if self.down_since is not None:
                 self.down_since.pop(target, None)
@@ -469,6 +472,9 @@ class RpcBus:
             self._down.add(target)
         self._kernel.trace.emit("rpc.service", "rpc", target, up=up)
         if up:
+            started = getattr(self._endpoints.get(target), "started", None)
+            if was_down and started is not None:
+                started()
             queue = self._queues.pop(target, None)
             now = self._kernel.now
             while queue:

@@ -186,19 +186,49 @@ def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     assert ("cinder-scheduler", "create_backup") not in casts
 
 
-def test_backup_service_down_per_series():
+def _queue(cloud):
+    return cloud.kernel.rpc.queued("cinder-backup.cinder")
+
+
+def test_a_stopped_backup_service_per_series():
+    """Queens' API asks for a backup host ``is_up`` (its last heartbeat at most
+    ``service_down_time`` old): in the grace it casts the backup to the stopped service's
+    queue, after it 503s. From 16.0.0 the scheduler places backups on the services that
+    reported capabilities, stopped or not: the backup waits. Back up, the manager's
+    ``init_host`` resets it ``error`` and its volume before the queued ``create_backup``
+    finds the volume no longer ``backing-up``."""
     queens = _cloud("seed")
     vid = create_volume(queens)
     queens.kernel.rpc.set_up("cinder-backup.cinder", False)
-    name, code, message = fault(_backup(queens, vid, version="3.0"))
+    waiting = _backup(queens, vid, version="3.0").json()["backup"]["id"]
+    queens.run(until=queens.now + 70)
+    assert (_status(queens, vid), _queue(queens)) == ("backing-up", ["create_backup"])
+    other = create_volume(queens)
+    name, code, message = fault(_backup(queens, other, version="3.0"))
     assert (name, code, message) == (
         "serviceUnavailable", 503, "Service cinder-backup could not be found."
     )  # fmt: skip
-    assert _status(queens, vid) == "available"
+    assert _status(queens, other) == "available"
     cloud = _cloud()
     vid = create_volume(cloud)
     cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
+    cloud.run(until=cloud.now + 70)
     bid = _backup(cloud, vid).json()["backup"]["id"]
+    cloud.run_until_idle()
+    assert (_show(cloud, bid)["status"], _status(cloud, vid)) == ("creating", "backing-up")
+    assert _queue(cloud) == ["create_backup"]
+    for world, backup in ((queens, waiting), (cloud, bid)):
+        world.kernel.rpc.set_up("cinder-backup.cinder", True)
+        world.run_until_idle()
+        shown = _show(world, backup, version="3.0")
+        assert (shown["status"], shown["fail_reason"]) == (
+            "error",
+            "Create backup aborted, expected volume status backing-up but got available.",
+        )
+    assert _status(cloud, vid) == "available"
+    # a zone no backup service runs in (3.51): the scheduler finds none, and the error backup
+    # cannot even be deleted (the API looks for a backup host in the backup's zone: 404)
+    bid = _backup(cloud, vid, version="3.51", availability_zone="elsewhere").json()["backup"]["id"]
     cloud.run_until_idle()
     shown = _show(cloud, bid)
     assert (shown["status"], shown["fail_reason"]) == (
@@ -206,14 +236,69 @@ def test_backup_service_down_per_series():
         "Service not found for creating backup.",
     )
     assert _status(cloud, vid) == "available"
-    # a zone no backup service runs in (3.51): the same, and the error backup cannot even be
-    # deleted (the API looks for a backup host in the backup's zone: 404)
-    cloud.kernel.rpc.set_up("cinder-backup.cinder", True)
-    bid = _backup(cloud, vid, version="3.51", availability_zone="elsewhere").json()["backup"]["id"]
-    cloud.run_until_idle()
-    assert _show(cloud, bid)["status"] == "error"
     name, code, message = fault(call(cloud, "DELETE", f"backups/{bid}"))
     assert (code, message) == (404, "Service cinder-backup could not be found.")
+
+
+def test_the_api_asks_for_a_backup_service_up_and_enabled():
+    """A delete (and restore, export, import, reset) needs a backup host that is enabled and
+    ``is_up``: a stopped service still is for ``service_down_time`` (60 s past its last
+    heartbeat), a disabled one (``disable-log-reason``: 28.0.0's ``disable`` saves nothing) is
+    not, though the scheduler still places backups there."""
+    cloud = _cloud()
+    vid = create_volume(cloud)
+    bid = _made(cloud, vid)
+    body = {"host": "cinder", "binary": "cinder-backup"}
+    assert call(cloud, "PUT", "os-services/disable", body, ctx=ADMIN).status == 200
+    assert call(cloud, "DELETE", f"backups/{bid}").status == 202  # disable saved nothing
+    cloud.run_until_idle()
+    bid = _made(cloud, vid)
+    reason = {**body, "disabled_reason": "maintenance"}
+    resp = call(cloud, "PUT", "os-services/disable-log-reason", reason, ctx=ADMIN)
+    assert resp.status == 200
+    assert fault(call(cloud, "DELETE", f"backups/{bid}"))[1] == 404
+    assert _show(cloud, _made(cloud, vid))["status"] == "available"
+    resp = call(cloud, "PUT", "os-services/enable", body, ctx=ADMIN)
+    assert resp.status == 200 and fault(call(cloud, "DELETE", f"backups/{bid}"))[1] == 404
+    stopped = _cloud()
+    bid, bid2 = _made(stopped, create_volume(stopped)), _made(stopped, create_volume(stopped))
+    stopped.kernel.rpc.set_up("cinder-backup.cinder", False)
+    stopped.run(until=stopped.now + 55)  # the last heartbeat was at most 10 s before the stop
+    assert call(stopped, "DELETE", f"backups/{bid}").status == 202
+    stopped.run(until=stopped.now + 20)
+    assert fault(call(stopped, "DELETE", f"backups/{bid2}"))[1] == 404
+    assert (_show(stopped, bid)["status"], _queue(stopped)) == ("deleting", ["delete_backup"])
+    stopped.kernel.rpc.set_up("cinder-backup.cinder", True)  # the delete resumed, then queued
+    stopped.run_until_idle()
+    assert call(stopped, "GET", f"backups/{bid}").status == 404
+    quota = call(stopped, "GET", f"os-quota-sets/{MEMBER.project_id}", query={"usage": "true"})
+    assert quota.json()["quota_set"]["backups"]["in_use"] == 1
+
+
+@pytest.mark.parametrize(
+    ("profile", "snapshot_status", "reason"),
+    [
+        ("nova-29.0.0", "backing-up", "expected backup status creating but got error."),
+        ("nova-30.0.0", "available", "expected snapshot status backing-up but got available."),
+    ],
+)
+def test_the_restart_cleanup_of_a_snapshots_backup(profile, snapshot_status, reason):
+    """The restart's clean-up puts a backed-up snapshot back ``available`` from cinder 25.0.0
+    (7f819854d, bug #1938488); before, it stays ``backing-up`` for good."""
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    resp = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}}, version="3.0")
+    sid = resp.json()["snapshot"]["id"]
+    cloud.run_until_idle()
+    cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
+    bid = _backup(cloud, vid, version="3.0", snapshot_id=sid).json()["backup"]["id"]
+    cloud.run_until_idle()
+    cloud.kernel.rpc.set_up("cinder-backup.cinder", True)
+    cloud.run_until_idle()
+    shown = _show(cloud, bid, version="3.0")
+    assert (shown["status"], shown["fail_reason"]) == ("error", f"Create backup aborted, {reason}")
+    snapshot = call(cloud, "GET", f"snapshots/{sid}", version="3.0").json()["snapshot"]
+    assert (snapshot["status"], _status(cloud, vid)) == (snapshot_status, "available")
 
 
 def test_create_refusals(cloud):
