@@ -99,3 +99,29 @@ def test_a_limit_of_more_digits_than_python_reads_is_nova_s_400(clouds, path, mi
     query = "limit=" + "9" * 5000
     message = refusal(clouds["upstream"], query, microversion, path=path, user="admin")
     assert message == "Invalid input received: limit must be an integer"
+
+
+def test_a_changes_time_is_what_iso8601_reads_and_one_out_of_range_is_nova_s_500(clouds):
+    """The ``date-time`` format is ``timeutils.parse_isotime`` (the iso8601 library: a year
+    or a year and month is a time; a week date, a trailing space, an offset with seconds are
+    not), and the database's ``normalize_time`` of a time whose UTC falls before year 1 raises
+    OverflowError, which nothing catches (nova 17.0.13 and 34.0.0 api/validation/
+    validators.py, db ``_get_query_nova_resource_by_changes_time``): fakecloud used
+    ``fromisoformat`` and raised (session 32's fuzzing)."""
+    cloud = clouds["upstream"].fork()
+    image = cloud.request("image", "GET", "/v2/images").json()["images"][0]["id"]
+    body = {"server": {"name": "s", "flavorRef": "1", "imageRef": image, "networks": "none"}}
+    server = cloud.request("compute", "POST", "/v2.1/servers", body, microversion="2.37")
+    for query in ("changes-since=2026", "changes-since=2026-01"):
+        assert cloud.request("compute", "GET", f"/v2.1/servers?{query}").status == 200
+    for value in ("2026-W01-4", "2026-01-01T00:00:00%20", "2026-01-01T00:00:00%2B00:00:30"):
+        assert "is not a 'date-time'" in refusal(cloud, f"changes-since={value}")
+    errors = len(cloud.trace.filter(kind="api.error"))
+    early = "changes-since=0001-01-01T00:00:00%2B01:00"
+    paths = ["/v2.1/servers", "/v2.1/os-migrations"]
+    paths.append(f"/v2.1/servers/{server.json()['server']['id']}/os-instance-actions")
+    for path in paths:
+        resp = cloud.request("compute", "GET", f"{path}?{early}", microversion="2.66", user="admin")
+        assert resp.status == 500, path
+        assert resp.json()["computeFault"]["message"].endswith("\n<class 'OverflowError'>")
+    assert len(cloud.trace.filter(kind="api.error")) == errors

@@ -14,6 +14,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova.api import schemas, views
+from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.compute.instance_filters import db_time
 from fakecloud.nova.policies import INSTANCE_ACTIONS
 
@@ -108,6 +109,7 @@ class InstanceActionsController:
             raise HttpError(
                 400, "The value of changes-since must be less than or equal to changes-before."
             )
+        since, before = normalized_window(since, before, self.nova)
         wall = self.nova.kernel.clock.wall_time
         if since is not None:
             actions = [a for a in actions if db_time(wall(a.updated_at)) >= since]

@@ -29,6 +29,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
 from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
+from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute.instance_filters import db_time
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
@@ -190,6 +191,7 @@ class MigrationsController:
             raise HttpError(
                 400, "The value of changes-since must be less than or equal to changes-before."
             )
+        since, before = normalized_window(since, before, self.nova)
         wall = self.nova.kernel.clock.wall_time
 
         def changed(m: Any) -> Any:

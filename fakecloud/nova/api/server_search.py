@@ -27,6 +27,8 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request
 from fakecloud.nova import exception, states
 from fakecloud.nova.api import schemas, server_list_query
+from fakecloud.nova.api.wsgi import unexpected_error
+from fakecloud.nova.compute.instance_filters import normalize_time
 from fakecloud.nova.policies import SERVERS
 
 JOINED = (
@@ -114,7 +116,8 @@ def search_options(req: Request, policy: Any, kind: str) -> tuple[dict[str, Any]
 
 
 def _changes_window(opts: dict[str, Any]) -> None:
-    """The changes times, parsed (at 2.1 and later the schema has checked their form)."""
+    """The changes times, parsed and compared as given (aware: at 2.1 and later the schema
+    has checked their form); the database normalizes them (`instance_filters.matcher`)."""
     for name in ("changes-since", "changes-before"):
         if name in opts:
             opts[name] = schemas.parse_isotime(opts[name])
@@ -125,6 +128,15 @@ def _changes_window(opts: dict[str, Any]) -> None:
         raise HttpError(
             400, "The value of changes-since must be less than or equal to changes-before."
         )
+
+
+def normalized_window(since: Any, before: Any, nova: Any) -> tuple[Any, Any]:
+    """A changes window as the database query compares it (`normalize_time`: naive UTC), or
+    Nova's 500 for a time it cannot normalize (instance actions' and migrations' DB calls)."""
+    try:
+        return (since and normalize_time(since)), (before and normalize_time(before))
+    except OverflowError as exc:
+        raise unexpected_error(exc, nova.kernel.switches.api_support_string) from None
 
 
 def _all_tenants(opts: dict[str, Any]) -> bool:

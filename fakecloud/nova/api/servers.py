@@ -147,6 +147,8 @@ class ServersController:
                 pass  # the list is empty
             except exception.InvalidInput as exc:
                 raise HttpError(400, exc.format_message()) from None
+            except OverflowError as exc:  # a changes time the database cannot normalize
+                raise unexpected_error(exc, self.switches.api_support_string) from None
             except (re.error, instance_filters.StatementError):
                 # /v2 only (2.1's schema refuses or strips it): the database's
                 # OperationalError (a bad regex) or StatementError (20.0.0-20.1.0's text

@@ -52,6 +52,16 @@ def db_time(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(microsecond=0)
 
 
+def normalize_time(value: datetime.datetime) -> datetime.datetime:
+    """``timeutils.normalize_time`` of a changes time, as ``_get_query_nova_resource_by_
+    changes_time`` hands it to the query: naive UTC. Raises OverflowError for one whose UTC
+    falls outside years 1-9999 (``0001-01-01T00:00:00+01:00``), which nothing in Nova catches:
+    its 500 (nova 17.0.13 db/sqlalchemy/api.py to 34.0.0 db/main/api.py, for servers, instance
+    actions and migrations alike)."""
+    offset = value.utcoffset()
+    return value if offset is None else value.replace(tzinfo=None) - offset
+
+
 REGEX_COLUMNS = (
     "display_name", "display_description", "hostname", "node", "power_state", "launched_at",
     "terminated_at", "created_at", "updated_at", "deleted_at", "root_device_name", "progress",
@@ -109,13 +119,17 @@ def matcher(
     """A predicate on instance rows keeping what `filters` (Nova's DB filters) keep; `wall`
     turns a virtual second into naive UTC (the clock's ``wall_time``); `column(row, key)`
     reads the `DATABASE_COLUMNS`; `hidden` is the release's `HIDDEN_MODES`. None when no row
-    can match (an empty ``IN``, a true ``cleaned`` or ``hidden``). Raises `StatementError`."""
+    can match (an empty ``IN``, a true ``cleaned`` or ``hidden``). Raises `StatementError`, and
+    OverflowError for a changes time outside the years the database holds."""
     if filters.get("cleaned") or (hidden == "flag" and filters.get("hidden")):
         return None
     if hidden == "exact" and "hidden" in filters:
         raise StatementError(f"Not a boolean value: {filters['hidden']!r}")
     checks: list[Callable[[Any], bool]] = []
     since, before = filters.get("changes-since"), filters.get("changes-before")
+    # ``_get_query_nova_resource_by_changes_time``: OverflowError out of range (Nova's 500)
+    since = since and normalize_time(since)
+    before = before and normalize_time(before)
     if since:
         checks.append(lambda r: r.updated_at is not None and db_time(wall(r.updated_at)) >= since)
     if before:
