@@ -9,7 +9,8 @@ Names that fakecloud defines (profiles, switches, fault actions, invariants, set
 read from the code.
 
 Field descriptions here are the reference documentation of the format; `x-hint` texts are
-what an error message adds when a value does not fit.
+what an error message adds when a value does not fit, and an object's `x-not-here` says why a
+key that belongs elsewhere (a step's `at:` in a setup request) is not one of its keys.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class _Builder:
         return self.string(
             'API microversion, e.g. "2.45" (quoted), or "latest".',
             pattern=r"^(\d+\.\d+|latest|\$\{[^${}]+\})$",
-            **{"x-hint": 'a quoted version like "2.10" (a bare 2.10 is the number 2.1)'},
+            **{"x-hint": 'a quoted version like "2.10": a bare 2.10 is the number 2.1'},
         )
 
     def request_line(self) -> dict:
@@ -155,7 +156,7 @@ class _Builder:
                 # X-OpenStack-Nova-API-Version was sent as "2.1", silently another version.
                 "additionalProperties": {
                     "type": ["string", "integer"],
-                    "x-hint": 'text; a version quoted, "2.10" (a bare 2.10 is the number 2.1)',
+                    "x-hint": 'text; a version quoted, "2.10": a bare 2.10 is the number 2.1',
                 },
             },
         }
@@ -170,7 +171,20 @@ class _Builder:
             "matches a prefix.",
         }
 
-    def response_expect(self) -> dict:
+    def response_expect(self, timed: bool = True) -> dict:
+        """What a step's outcome must be; `timed=False`: what the answer of a request outside
+        the steps (setup, a poll, a final-state check) must be, which has no timing of its own
+        to check (the keys that check one are named as such, not ignored)."""
+        if not timed:
+            shape = self.response_expect()
+            props = {k: shape["properties"][k] for k in ("status", "body", "headers")}
+            untimed = {
+                key: "this answer is checked for its status, body and headers; only a "
+                "step's outcome has a timing or an error to check"
+                for key in shape["properties"]
+                if key not in props
+            }
+            return self.obj(props, "What the answer must be.", **{"x-not-here": untimed})
         return self.obj(
             {
                 "status": self.typed(
@@ -352,7 +366,7 @@ class _Builder:
                         {
                             "poll": self.request_line(),
                             **self.request_fields(),
-                            "until": self.response_expect(),
+                            "until": self.response_expect(timed=False),
                             "every": self.number("Seconds between polls (default 1).", 0, True),
                             "timeout": self.number("Give up after this long (default 300)."),
                         },
@@ -447,17 +461,31 @@ class _Builder:
                 "setup": {
                     "type": "array",
                     "description": "Further requests made before the steps, in order (after "
-                    "the named resources above).",
+                    "the named resources above), each once the one before it has answered and "
+                    "the named resources it refers to are ready.",
+                    "x-hint": "a list of requests, each '- request: METHOD /path' with its "
+                    "body:, expect:, save:",
                     "items": self.obj(
                         {
                             "name": self.string("Name for ${steps.NAME...}.", pattern=NAME_PATTERN),
                             "request": self.request_line(),
                             **self.request_fields(),
-                            "expect": self.response_expect(),
+                            "expect": self.response_expect(timed=False),
                             "save": self.step_props()["save"],
                         },
                         "A setup request.",
                         ("request",),
+                        **{
+                            "x-hint": "a setup request: {request: 'POST /servers/...', body: "
+                            "..., expect: ..., save: ...}",
+                            "x-not-here": {
+                                key: "a setup request has no timing: it is sent before time 0, "
+                                "once the one before it has answered and the named resources "
+                                "it refers to are ready; a step is placed with at:, after: or "
+                                "on:"
+                                for key in ("at", "after", "on", "delay", "wait")
+                            },
+                        },
                     ),
                 },
             },
@@ -571,7 +599,7 @@ class _Builder:
                             "note": self.string("What this checks."),
                             "request": self.request_line(),
                             **self.request_fields(),
-                            "expect": self.response_expect(),
+                            "expect": self.response_expect(timed=False),
                         },
                         "A final-state check.",
                         ("request", "expect"),

@@ -381,6 +381,9 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         patterns = schema.get("patternProperties", {})
         extra = [k for k in extra if not any(re.search(p, str(k)) for p in patterns)]
         key = extra[0] if extra else "?"
+        why = schema.get("x-not-here", {}).get(key)
+        if why:
+            return (*path, key), f"{key!r} is not a key here ({why}); known: {', '.join(known)}"
         close = difflib.get_close_matches(str(key), known, n=1)
         suggestion = f" (did you mean {close[0]!r}?)" if close else ""
         return (*path, key), f"unknown key {key!r}{suggestion}; known: {', '.join(known)}"
@@ -402,6 +405,10 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     if kind == "pattern" and "propertyNames" in error.schema_path:
         return (*path, value), f"{value!r} is not a usable name: {NAME_HINT}"
     if kind == "pattern":
+        from fakecloud.scenario.schema import NAME_PATTERN
+
+        if error.validator_value == NAME_PATTERN:
+            return path, f"{value!r} is not a usable name: {NAME_HINT}"
         wanted = hint.strip(" ()") or f"text matching {error.validator_value}"
         close = difflib.get_close_matches(str(value), schema.get("x-suggest", []), 1)
         suggestion = f" (did you mean {close[0]!r}?)" if close else ""
@@ -457,10 +464,22 @@ def schema_problems(data: Any, schema: dict, filename: str, root: Any = None) ->
     else:
         validator = FiniteValidator(schema)
         _VALIDATORS[id(schema)] = (schema, validator)
+    described = [_describe(error) for error in validator.iter_errors(data)]
+    # a required key misspelt is one mistake: its "unknown key 'requets' (did you mean
+    # 'request'?)" says it, and "missing required key 'request'" (or a step's "does nothing:
+    # give one of request, ...") at the same place is dropped
+    meant = {
+        (path[:-1], m.group(1))
+        for path, message in described
+        if (m := re.match(r"unknown key .* \(did you mean '([^']+)'\?\)", message))
+    }
     problems = []
-    for error in validator.iter_errors(data):
-        # A oneOf/anyOf failing because one branch has a deeper error: report the deepest one.
-        path, message = _describe(error)
+    for path, message in described:
+        m = re.match(r"missing required key '([^']+)'|does nothing: give one of ([^(]+)", message)
+        if m is not None and any(
+            (path, key) in meant for key in (m.group(1) or m.group(2)).replace(",", " ").split()
+        ):
+            continue
         problems.append(Problem(filename, line_of(root, path), field_name(path), message))
     return _dedupe(problems)
 

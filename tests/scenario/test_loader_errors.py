@@ -59,8 +59,70 @@ steps:
 """
     assert problems(text, tmp_path) == (
         "scenario.yaml:3: field steps[0].microversion: expected a string, got 2.1 "
-        '(a quoted version like "2.10" (a bare 2.10 is the number 2.1))'
+        '(a quoted version like "2.10": a bare 2.10 is the number 2.1)'
     )
+
+
+SETUP_KNOWN = "known: name, request, service, as, microversion, body, headers, expect, save"
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (
+            "{request: GET /servers}",
+            "field cloud.setup: expected a list, got a mapping (a list of requests, each "
+            "'- request: METHOD /path' with its body:, expect:, save:)",
+        ),
+        (
+            "[GET /servers]",
+            "field cloud.setup[0]: expected a mapping, got 'GET /servers' (a setup request: "
+            "{request: 'POST /servers/...', body: ..., expect: ..., save: ...})",
+        ),
+        (
+            "[{name: boot}]",
+            "field cloud.setup[0]: missing required key 'request' (a setup request: "
+            "{request: 'POST /servers/...', body: ..., expect: ..., save: ...})",
+        ),
+        (  # one mistake, one line: not also "missing required key 'request'"
+            "[{requets: GET /servers}]",
+            "field cloud.setup[0].requets: unknown key 'requets' (did you mean 'request'?); "
+            + SETUP_KNOWN,
+        ),
+        (
+            "[{request: GET /servers, at: 3}]",
+            "field cloud.setup[0].at: 'at' is not a key here (a setup request has no timing: it "
+            "is sent before time 0, once the one before it has answered and the named "
+            "resources it refers to are ready; a step is placed with at:, after: or on:); "
+            + SETUP_KNOWN,
+        ),
+        (  # was accepted and never checked
+            "[{request: GET /servers, expect: {took: 1}}]",
+            "field cloud.setup[0].expect.took: 'took' is not a key here (this answer is checked "
+            "for its status, body and headers; only a step's outcome has a timing or an error "
+            "to check); known: status, body, headers",
+        ),
+        (
+            "[{request: GET /servers, name: a b}]",
+            "field cloud.setup[0].name: 'a b' is not a usable name: names use letters, digits, "
+            "'-' and '_', and start with a letter or '_'",
+        ),
+        ("[{request: 5}]", "field cloud.setup[0].request: expected a string, got 5 (a request"),
+    ],
+)
+def test_a_malformed_setup_entry_names_file_line_field_and_the_fix(tmp_path, setup, message):
+    assert problems(f"cloud:\n  setup: {setup}\n", tmp_path).startswith(
+        f"scenario.yaml:2: {message}"
+    )
+
+
+def test_a_misspelt_action_is_one_problem_not_also_a_step_that_does_nothing(tmp_path):
+    assert problems("steps:\n  - requets: GET /servers\n", tmp_path).splitlines() == [
+        "scenario.yaml:2: field steps[0].requets: unknown key 'requets' (did you mean "
+        "'request'?); known: name, note, at, after, on, delay, request, service, as, "
+        "microversion, body, headers, fault, release, capacity, transfer, rpc, guest, restart, "
+        "wait, expect, save"
+    ]
 
 
 def test_a_step_does_exactly_one_thing(tmp_path):
