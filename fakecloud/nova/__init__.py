@@ -181,8 +181,10 @@ class Nova:
     def restart_compute(self, host: str, down_s: float | None = None) -> Any:
         """Crash and restart nova-compute on `host` now (fakecloud's handle on what an
         operator's ``systemctl restart nova-compute`` does); returns the restart process."""
-        manager = self.hosts[host]
-        return self.kernel.spawn(manager.restart(down_s), name=f"nova-compute:{host} restart")
+        from fakecloud.nova.compute_status import restarting
+
+        work = restarting(self.hosts[host], down_s)
+        return self.kernel.spawn(work, name=f"nova-compute:{host} restart")
 
     def force_state(self, server_id: str, **values: Any) -> None:
         """fakecloud-only: set a server's vm_state/task_state/power_state directly, as a test

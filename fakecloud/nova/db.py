@@ -468,6 +468,11 @@ class NovaDB:
     #: failed build, so a cloud without any saves as before.
     build_failures: dict[str, list[float]] | None = None
 
+    #: host -> [its provider's ``COMPUTE_STATUS_DISABLED`` trait, since when] while the trait
+    #: differs from the service row (`fakecloud.nova.compute_status`, 20.0.0+): an instance
+    #: field only from the first such host, so a cloud without one saves as before.
+    status_traits: dict[str, list[Any]] | None = None
+
     #: The host aggregates an operator made (`fakecloud.nova.aggregates.AggregateTable`): an
     #: instance field only from the first one, so a cloud without any saves as before.
     aggregates: Any = None

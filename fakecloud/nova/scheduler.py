@@ -6,9 +6,10 @@ name), so runs are deterministic.
 Why a boot finds no host decides its fault: placement returning no candidate at all is
 ``No valid host was found. `` (an empty reason), filters leaving none is ``No valid host was
 found. There are not enough hosts available.`` (``_ensure_sufficient_hosts``). A disabled
-compute is a filter's before 20.0.0 (``ComputeFilter``) and placement's from it (the
-``COMPUTE_STATUS_DISABLED`` trait); a compute that is down (forced down, or its RPC server
-down) is always the filter's; a zone is a filter's before 24.0.0 and placement's from it.
+compute is a filter's before 20.0.0 (``ComputeFilter``) and placement's too from it (the
+``COMPUTE_STATUS_DISABLED`` trait, which can lag the row: `compute_status`); a compute that
+is down (forced down, or its RPC server down) is always the filter's; a zone is a filter's
+before 24.0.0 and placement's from it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.nova import aggregates, exception, server_groups, services
+from fakecloud.nova import aggregates, compute_status, exception, server_groups, services
 from fakecloud.nova.compute import build_failures
 from fakecloud.nova.destination import IN_TREE_SINCE, Destination
 from fakecloud.nova.services import compute_filter
 
 #: Placement excludes a disabled compute's provider (``compute_status_filter``, trait
-#: ``COMPUTE_STATUS_DISABLED``, 20.0.0).
-_DISABLED_TRAIT_SINCE = (20, 0, 0)
+#: ``COMPUTE_STATUS_DISABLED``, 20.0.0: `fakecloud.nova.compute_status`).
+_DISABLED_TRAIT_SINCE = compute_status.TRAIT_SYNC_SINCE
 _PLACEMENT_ZONES = (aggregates.PLACEMENT_ZONES_SINCE, 0, 0)
 
 
@@ -39,7 +40,13 @@ def _placement(
 ) -> Callable[[str], bool]:
     """Whether a host is one of placement's allocation candidates (`_ANY`: every host)."""
     changes = nova.db.service_changes
-    if changes is None and destination is None and (zone is None or version < _PLACEMENT_ZONES):
+    traits = nova.db.status_traits if version >= _DISABLED_TRAIT_SINCE else None
+    if (
+        changes is None
+        and traits is None
+        and destination is None
+        and (zone is None or version < _PLACEMENT_ZONES)
+    ):
         return _ANY
     changes = (changes or {}).get(services.COMPUTE)
     in_zone = aggregates.zone_filter(nova, zone) if version >= _PLACEMENT_ZONES else None
@@ -48,13 +55,15 @@ def _placement(
         tree = destination
         if not any(_node_match(destination, name, changes) for name in nova.hosts):
             raise exception.NoValidHost(reason=destination.no_such_host())
-    if not changes and in_zone is None and tree is None:
+    if not changes and traits is None and in_zone is None and tree is None:
         return _ANY
     disabled_out = version >= _DISABLED_TRAIT_SINCE
 
     def candidate(name: str) -> bool:
         change = changes.get(name) if changes else None
-        if change is not None and (change.deleted or (disabled_out and change.disabled)):
+        if change is not None and change.deleted:
+            return False
+        if disabled_out and compute_status.disabled(nova, name):
             return False
         if in_zone is not None and not in_zone(name):
             return False

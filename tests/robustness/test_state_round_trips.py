@@ -72,7 +72,8 @@ WRITES = [
         },
         "2.37",
     ),
-    ("compute", "admin", "PUT", "/v2.1/os-services/{spare_service}", {"status": "enabled"}, "2.53"),
+    # Up again first: an enable while forced down calls no compute, so the host's
+    # COMPUTE_STATUS_DISABLED trait would keep it from placement until the next minute (20.0.0+).
     (
         "compute",
         "admin",
@@ -81,6 +82,7 @@ WRITES = [
         {"forced_down": False},
         "2.53",
     ),
+    ("compute", "admin", "PUT", "/v2.1/os-services/{spare_service}", {"status": "enabled"}, "2.53"),
     (
         "compute",
         "demo",

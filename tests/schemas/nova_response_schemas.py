@@ -1930,8 +1930,9 @@ class extension_info:
 
 
 class hosts:
-    """nova/api/openstack/compute/schemas/hosts.py (response schemas; update and the power
-    actions only ever answer 501 on libvirt, walked in ``test_route_walk``)."""
+    """nova/api/openstack/compute/schemas/hosts.py (response schemas; the power actions and
+    ``maintenance_mode`` only ever answer 501 on libvirt, ``status`` too before 20.0.0, walked
+    in ``test_route_walk``)."""
 
     index_response = {
         "type": "object",
@@ -1977,6 +1978,16 @@ class hosts:
                     "additionalProperties": False,
                 },
             }
+        },
+        "required": ["host"],
+        "additionalProperties": False,
+    }
+    update_response = {
+        "type": "object",
+        "properties": {
+            "host": {"type": "string"},
+            "maintenance_mode": {"enum": ["on_maintenance", "off_maintenance"]},
+            "status": {"enum": ["enabled", "disabled"]},
         },
         "required": ["host"],
         "additionalProperties": False,

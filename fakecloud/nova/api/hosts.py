@@ -7,20 +7,29 @@ the compute node's totals (``(total)``), its used counts (``(used_now)``), the s
 servers' flavors (``(used_max)``) and one row per project. A host that is no compute host is
 404 "Host 'X' is not mapped to any cell" (``HostMapping.get_by_host``, as the other paths).
 ``PUT /os-hosts/{host}`` (``status``/``maintenance_mode``, the schema first) and the
-``startup``/``shutdown``/``reboot`` actions reach the libvirt driver, which implements none of
-them (``NotImplementedError``): 501 "The requested functionality is not supported.".
-Policies ``os_compute_api:os-hosts:list/show/update/start/shutdown/reboot`` (admin; one rule
-``os_compute_api:os-hosts``, ``rule:admin_api``, before 22.0.0, modelled from 21.0.0 as the
-other split rules are). Not modelled: the ``HostAPI.set_enabled``/``set_maintenance``/
-``power_action`` legacy notifications a 501 is preceded by.
+``startup``/``shutdown``/``reboot`` actions are RPC calls to the host's nova-compute
+(``HostAPI.set_host_enabled``/``set_host_maintenance``/``host_power_action``, compute/api.py
+17.0.13-33.0.2), ``status`` first: the libvirt driver implements none of them
+(``NotImplementedError``, back over RPC): 501 "The requested functionality is not
+supported.", but from 20.0.0 (099b490c2f) the manager's ``set_host_enabled`` sets or clears
+the ``COMPUTE_STATUS_DISABLED`` trait and answers ``enabled``/``disabled`` itself
+(`fakecloud.nova.compute_status`): ``{"host": id, "status": "disabled"}``, the service row
+unchanged. The calls wait for the host whether its service is up or not (no
+``must_be_up``): a nova-compute that is stopped leaves them in its queue, and after
+``rpc_response_timeout`` the ``MessagingTimeout`` nobody catches is the 500 ``Unexpected API
+Error``. Policies ``os_compute_api:os-hosts:list/show/update/start/shutdown/reboot`` (admin;
+one rule ``os_compute_api:os-hosts``, ``rule:admin_api``, before 22.0.0, modelled from 21.0.0
+as the other split rules are). Not modelled: the ``HostAPI.set_enabled``/``set_maintenance``/
+``power_action`` legacy notifications around the calls.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import compute_nodes, services
+from fakecloud.nova import compute_nodes, compute_status, services
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import NovaApiService
 from fakecloud.nova.policies import HOSTS
@@ -112,9 +121,10 @@ class HostController:
         ]
         return Response(200, {"host": resources})
 
-    def update(self, req: Request) -> Response:
-        """``PUT /os-hosts/{host}``: the schema, the policy, the host, then the driver's 501
-        (before 30.0.0 a body asking for neither change is ``{"host": id}``, nothing called)."""
+    def update(self, req: Request) -> Response | Generator[Any, Any, Response]:
+        """``PUT /os-hosts/{host}``: the schema, the policy, then ``status`` and
+        ``maintenance_mode`` asked of the host in that order (before 30.0.0 a body asking for
+        neither change is ``{"host": id}``, nothing called)."""
         any_of, body = self.nova.kernel.switches.hosts_update_any_of, {}
         if req.microversion <= MAX_VERSION:
             body = NovaApiService.body(req)
@@ -122,26 +132,57 @@ class HostController:
         self._authorize(req, "update")
         if not any_of and not {"status", "maintenance_mode"} & set(body):
             return Response(200, {"host": req.params["host"]})
-        self._mapped(req.params["host"])
-        raise HttpError(501, NOT_SUPPORTED)
+        return self._update(req, body)
 
-    def _power(self, req: Request, rule: str) -> Response:
+    def _update(self, req: Request, body: dict[str, Any]) -> Generator[Any, Any, Response]:
+        name = req.params["host"]
+        result: dict[str, Any] = {"host": name}
+        if "status" in body:
+            host = self._mapped(name)
+            enabled = body["status"].strip().lower() == "enable"
+            result["status"] = yield from self._host_call(
+                compute_status.set_host_enabled_call(self.nova, req.context, host, enabled)
+            )
+        if "maintenance_mode" in body:
+            host = self._mapped(name)
+            mode = body["maintenance_mode"].strip().lower() == "enable"
+            call = self.nova.compute_rpcapi.call_host(
+                req.context, host, "host_maintenance_mode", host=host, mode=mode
+            )
+            result["maintenance_mode"] = yield from self._host_call(call)
+        return Response(200, result)
+
+    @staticmethod
+    def _host_call(call: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+        """The host's answer; its ``NotImplementedError`` is the 501
+        (``common.raise_feature_not_supported``)."""
+        try:
+            return (yield from call)
+        except NotImplementedError:
+            raise HttpError(501, NOT_SUPPORTED) from None
+
+    def _power(self, req: Request, rule: str, action: str) -> Generator[Any, Any, Response]:
         schemas.query_validator(True).validate(req.query)
         self._authorize(req, rule)
-        self._mapped(req.params["host"])
-        raise HttpError(501, NOT_SUPPORTED)
+        name = req.params["host"]
+        host = self._mapped(name)
+        call = self.nova.compute_rpcapi.call_host(
+            req.context, host, "host_power_action", action=action
+        )
+        result = yield from self._host_call(call)
+        return Response(200, {"host": name, "power_action": result})
 
-    def startup(self, req: Request) -> Response:
+    def startup(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hosts/{host}/startup``: 501 (libvirt)."""
-        return self._power(req, "start")
+        return self._power(req, "start", "startup")
 
-    def shutdown(self, req: Request) -> Response:
+    def shutdown(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hosts/{host}/shutdown``: 501 (libvirt)."""
-        return self._power(req, "shutdown")
+        return self._power(req, "shutdown", "shutdown")
 
-    def reboot(self, req: Request) -> Response:
+    def reboot(self, req: Request) -> Generator[Any, Any, Response]:
         """``GET /os-hosts/{host}/reboot``: 501 (libvirt)."""
-        return self._power(req, "reboot")
+        return self._power(req, "reboot", "reboot")
 
 
 def declare(add: Any) -> None:

@@ -14,17 +14,21 @@ the scheduler finds no valid host there. Deleting a nova-compute that still host
 409. Policies ``os_compute_api:os-services:list/update/delete`` (admin; one rule
 ``os_compute_api:os-services``, ``rule:admin_api``, before 21.0.0).
 
-Not modelled: the ``COMPUTE_STATUS_DISABLED`` trait sync (20.0.0+ calls the compute host's
-``set_host_enabled``; there is no placement here), evacuation records (``force_down`` back up
+From 20.0.0 an update that sets ``disabled`` then asks the host's nova-compute to sync its
+provider's ``COMPUTE_STATUS_DISABLED`` trait (`fakecloud.nova.compute_status`): a nova-compute
+stopped within its minute of grace holds the answer ``rpc_response_timeout``.
+
+Not modelled: evacuation records (``force_down`` back up
 never finds one), cells that do not answer (2.69).
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import aggregates, services
+from fakecloud.nova import aggregates, compute_status, services
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.compute.api import is_uuid_like
 from fakecloud.nova.policies import SERVICES
@@ -126,7 +130,7 @@ class ServicesController:
         forced = version >= FORCED_DOWN
         return Response(200, {"services": [self.detail(r, version, forced) for r in rows]})
 
-    def update(self, req: Request) -> Response:
+    def update(self, req: Request) -> Response | Generator[Any, Any, Response]:
         """``PUT /os-services/{id}``: an action by name before 2.53, a uuid's fields after."""
         version = req.microversion
         body = self.service.body(req)
@@ -137,13 +141,13 @@ class ServicesController:
         self._authorize(req, "update")
         action = req.params["id"]
         if action == "enable":
-            return self._enable_disable(body, "enabled", False, None)
+            return self._enable_disable(req, body, "enabled", False, None)
         if action == "disable":
-            return self._enable_disable(body, "disabled", True, None)
+            return self._enable_disable(req, body, "disabled", True, None)
         if action == "disable-log-reason":
             if "disabled_reason" not in body:
                 raise HttpError(400, "Missing disabled reason field")
-            return self._enable_disable(body, "disabled", True, body["disabled_reason"])
+            return self._enable_disable(req, body, "disabled", True, body["disabled_reason"])
         if action == "force-down" and version >= FORCED_DOWN:
             if "forced_down" not in body:
                 raise HttpError(400, "Missing forced_down field")
@@ -172,18 +176,20 @@ class ServicesController:
         return row
 
     def _enable_disable(
-        self, body: dict[str, Any], status: str, disabled: bool, reason: str | None
-    ) -> Response:
+        self, req: Request, body: dict[str, Any], status: str, disabled: bool, reason: str | None
+    ) -> Generator[Any, Any, Response]:
         answer = {"host": body["host"], "binary": body["binary"], "status": status}
         if reason:
             answer["disabled_reason"] = reason
         row = self._by_host_and_binary(body["host"], body["binary"])
         row.disabled = disabled
         row.disabled_reason = reason
-        services.service_update(self.nova, row)
+        yield from compute_status.service_update(self.nova, req.context, row, True)
         return Response(200, {"service": answer})
 
-    def _update_v253(self, req: Request, service_id: str, body: dict[str, Any]) -> Response:
+    def _update_v253(
+        self, req: Request, service_id: str, body: dict[str, Any]
+    ) -> Generator[Any, Any, Response]:
         if not is_uuid_like(service_id):
             raise HttpError(400, f"Invalid uuid {service_id}")
         self._authorize(req, "update")
@@ -217,7 +223,7 @@ class ServicesController:
                 400,
                 "No updates were requested. Fields 'status' or 'forced_down' should be specified.",
             )
-        services.service_update(self.nova, row)
+        yield from compute_status.service_update(self.nova, req.context, row, "status" in body)
         row = services.compute_service(self.nova, row.host)
         return Response(200, {"service": self.detail(row, req.microversion, True)})
 

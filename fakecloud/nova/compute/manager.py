@@ -22,7 +22,7 @@ from typing import Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
-from fakecloud.nova import block_device, exception, states
+from fakecloud.nova import block_device, compute_status, exception, states
 from fakecloud.nova.compute import (
     build_failures,
     instance_lock,
@@ -1993,6 +1993,26 @@ class ComputeManager:
                 )
         finally:
             self._tasks.discard(proc)
+
+    # -- the hosts API (``HostAPI``): libvirt implements none of it ----------------------
+
+    def set_host_enabled(self, context: Any, enabled: bool) -> str:
+        """RPC call (``os-hosts`` ``status``, the ``os-services`` trait sync): from 20.0.0
+        the ``COMPUTE_STATUS_DISABLED`` trait set and ``enabled``/``disabled`` answered
+        (`compute_status.set_host_enabled`); before, libvirt's ``NotImplementedError``."""
+        if not compute_status.tracked(self.nova):
+            raise NotImplementedError()
+        return compute_status.set_host_enabled(self, enabled)
+
+    def host_maintenance_mode(self, context: Any, host: str, mode: bool) -> str:
+        """RPC call (``os-hosts`` ``maintenance_mode``): libvirt implements none
+        (``NotImplementedError``, nova 17.0.13-34.0.0)."""
+        raise NotImplementedError()
+
+    def host_power_action(self, context: Any, action: str) -> str:
+        """RPC call (``os-hosts`` ``startup``/``shutdown``/``reboot``): libvirt implements none
+        (``NotImplementedError``, nova 17.0.13-34.0.0)."""
+        raise NotImplementedError()
 
 
 def _claimed(rows: list[Any]) -> list[Any]:

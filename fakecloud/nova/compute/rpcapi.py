@@ -135,6 +135,34 @@ class ComputeAPI:
             **kwargs,
         )
 
+    def call_host(
+        self,
+        ctx: Any,
+        server: str,
+        method: str,
+        timeout: float | None = None,
+        call_monitor_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Generator[Any, Any, Any]:
+        """A call to the host `server` about no instance (``HostAPI``'s): monitored as `call`
+        is, unless the method's own ``prepare`` names a `call_monitor_timeout`."""
+        bus = self.kernel.rpc
+        monitor = call_monitor_timeout
+        if (
+            monitor is None
+            and self.kernel.switches.rpc_call_monitor
+            and bus.config.response_timeout_s > HEARTBEAT_THRESHOLD
+        ):
+            monitor = HEARTBEAT_THRESHOLD
+        return bus.call(
+            f"compute.{server}",
+            method,
+            timeout=timeout,
+            call_monitor_timeout=monitor,
+            context=ctx,
+            **kwargs,
+        )
+
     # -- the messages of the server life cycle -----------------------------------------------
 
     def build_and_run_instance(self, ctx: Any, instance: Any, host: str, **kwargs: Any) -> None:
