@@ -14,8 +14,23 @@ X not found." to ``PUT``; to ``DELETE`` Glance then asks the cache it has not
 those two paths before ``/cache/{image_id}``, so another method on them is their reject
 route's 405. Before 24.0.0 no such path: a plain 404.
 
-fakecloud has no image cache (``GlanceConfig.image_cache`` changes only the version list),
-so this is every cloud's answer.
+fakecloud has no image cache, so this is every cloud's answer: ``GlanceConfig.image_cache``
+(``[DEFAULT] image_cache_dir`` set) changes only the version document (2.14-2.18 listed,
+``api/versions.py``). What a cache-enabled Glance does and fakecloud does not (read in glance
+17.0.0-33.0.0, docs/history/conformance-log.md "Glance's image cache (session 32)"):
+``GET /v2/cache`` lists ``cached_images`` (``image_id``, ``hits``, ``last_accessed``,
+``last_modified``, ``size``) and ``queued_images``; ``PUT /v2/cache/{image_id}`` queues an
+``active`` image (400 "Only images with status active can be targeted for queueing"), cached
+by glance-api's prefetcher every ``cache_prefetcher_interval`` (300 s; 19.0.0-24.x, before that
+the ``glance-cache-prefetcher`` command) or at once by its cache worker (25.0.0 on, c1a2b9e22);
+``DELETE /v2/cache/{image_id}`` and ``DELETE /v2/cache`` (``x-image-cache-clear-target``)
+empty them; 24.0.0 answers every one 200 (``null`` or the counts), 25.0.0 on 202 to ``PUT`` and
+204 to the deletes. The cache middleware caches an image as its data is first downloaded
+(not a ``Range`` request), serves it from the cache after (``hits`` counted, not for a
+deactivated image) and drops it when the image is deleted. The ``cachemanage`` middleware's
+``/v2/cached_images`` and ``/v2/queued_images`` (what ``glance-cache-manage`` talks to), the
+pruner and cleaner, the drivers (``sqlite``, ``xattr``; ``centralized_db``, the default from
+28.0.0) and 33's nodes, clean and prune answers are not served either.
 """
 
 from __future__ import annotations

@@ -134,7 +134,9 @@ class GlanceConfig:
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
     # Older Glance: a failed upload left the image `killed` instead of back in `queued`.
     kill_on_upload_failure: bool = False
-    image_cache: bool = False  # changes the version document (2.14-2.18 appear)
+    # ``image_cache_dir`` set: changes the version document (2.14-2.18 appear) and nothing
+    # else; no cache is modelled (`fakecloud.glance.cache_api`).
+    image_cache: bool = False
     show_multiple_locations: bool = False
     """Let image owners see and PATCH ``/locations`` (deprecated since Newton, default False in
     every release): off, a PATCH of the locations is 403. Ceph deployments turned it on so that
