@@ -7,8 +7,11 @@ The default world (every id is seeded from the cloud seed)::
                     user demo-reader  password "reader-secret"  role reader
     project admin   user admin        password "admin-secret"   role admin (also on the system)
 
-Roles are Keystone's bootstrap roles with its implied roles: admin ⇒ manager ⇒ member ⇒ reader
-(and ``service``). A token carries the roles it was granted plus every role they imply.
+Roles are what ``keystone-manage bootstrap`` of the profile's Keystone makes, with the implied
+roles it makes (`bootstrap_roles`): from keystone 24.0.0 admin ⇒ manager ⇒ member ⇒ reader and
+``service``; 14.0.0-23.x admin ⇒ member ⇒ reader; 13.x ``admin`` alone, and the world makes the
+``member`` and ``reader`` its users hold, implying nothing (as devstack made ``member``). A token
+carries the roles it was granted plus every role they imply.
 
 Overrides merge by name: ``{"identity": {"users": {"alice": {"password": "pw", "project":
 "demo", "roles": ["member"]}}}}`` adds alice and keeps the default users; ``{"demo-reader":
@@ -23,6 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.config import config_section
+from fakecloud.profiles.releases import SERIES
+from fakecloud.profiles.series import (
+    KEYSTONE_BOOTSTRAP_MANAGER_SINCE,
+    KEYSTONE_BOOTSTRAP_READER_SINCE,
+)
 
 DEFAULT_DOMAIN_ID = "default"
 DEFAULT_DOMAIN_NAME = "Default"
@@ -52,15 +60,38 @@ def _default_users() -> dict[str, Any]:
     }
 
 
-def _default_roles() -> dict[str, Any]:
-    # Keystone's bootstrap roles and the implied roles it creates (keystone-manage bootstrap).
-    return {
-        "admin": ["manager"],
-        "manager": ["member"],
-        "member": ["reader"],
-        "reader": [],
-        "service": [],
-    }
+#: The newest Keystone fakecloud's profiles carry (the ``upstream`` series'): a world built
+#: without a release is its.
+NEWEST_KEYSTONE = SERIES[max(SERIES)].keystone
+#: Every role some release's bootstrap makes, in the order their ids are drawn: each draws
+#: its id whether or not the release makes it, so every other record of a world has the same
+#: id in every release.
+BOOTSTRAP_ROLE_NAMES = ("admin", "manager", "member", "reader", "service")
+
+
+def bootstrap_roles(keystone: int) -> dict[str, list[str]]:
+    """The roles ``keystone-manage bootstrap`` of Keystone `keystone` (a major) makes, each
+    with the roles it implies."""
+    if keystone >= KEYSTONE_BOOTSTRAP_MANAGER_SINCE:
+        return {
+            "admin": ["manager"],
+            "manager": ["member"],
+            "member": ["reader"],
+            "reader": [],
+            "service": [],
+        }
+    if keystone >= KEYSTONE_BOOTSTRAP_READER_SINCE:
+        return {"admin": ["member"], "member": ["reader"], "reader": []}
+    return {"admin": []}
+
+
+def _default_roles(keystone: int) -> dict[str, Any]:
+    # bootstrap's roles, and the ones the default users hold that it does not make (13.x:
+    # member, as devstack makes it, and reader), implying nothing
+    roles: dict[str, Any] = bootstrap_roles(keystone)
+    for name in ("member", "reader"):
+        roles.setdefault(name, [])
+    return roles
 
 
 @config_section("identity")
@@ -90,13 +121,14 @@ class IdentityConfig:
     roles: dict[str, Any] = field(default_factory=dict)
     """Roles by name → the roles each implies, merged over Keystone's bootstrap roles."""
 
-    def world(self) -> dict[str, dict[str, Any]]:
-        """Domains, projects, users and roles: the defaults with this section's overrides."""
+    def world(self, keystone: int = NEWEST_KEYSTONE) -> dict[str, dict[str, Any]]:
+        """Domains, projects, users and roles of a cloud of Keystone `keystone` (a major): the
+        defaults with this section's overrides."""
         return {
             "domains": _merge(_default_domains(), self.domains, "domains"),
             "projects": _merge(_default_projects(), self.projects, "projects"),
             "users": _merge(_default_users(), self.users, "users"),
-            "roles": _merge(_default_roles(), self.roles, "roles"),
+            "roles": _merge(_default_roles(keystone), self.roles, "roles"),
         }
 
 

@@ -3,7 +3,7 @@
 A `Directory` is built once from the ``identity`` config section (see `fakecloud.identity.config`
 for the default world) with ids drawn from the cloud seed, and answers the questions
 authentication asks: who is this user, which project is meant, and which roles does the user hold
-there, implied roles included (admin ⇒ manager ⇒ member ⇒ reader).
+there, implied roles included (from keystone 24.0.0 admin ⇒ manager ⇒ member ⇒ reader).
 
     >>> d = Directory.from_world(IdentityConfig().world(), Random(0))
     >>> d.effective_roles(d.user_by_name("admin").id, project_id=d.project_by_name("admin").id)
@@ -19,7 +19,12 @@ from typing import Any
 
 from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
-from fakecloud.identity.config import DEFAULT_DOMAIN_ID, DEFAULT_DOMAIN_NAME
+from fakecloud.identity.config import (
+    BOOTSTRAP_ROLE_NAMES,
+    DEFAULT_DOMAIN_ID,
+    DEFAULT_DOMAIN_NAME,
+    NEWEST_KEYSTONE,
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,9 @@ class _Counting:
 
 
 #: The default world's directory builder (an `IdentityConfig` without overrides: most
-#: clouds), made once per process (`_builder`), and how many ids `from_world` draws for it.
-_default: tuple[Any, int] | None = None
+#: clouds) by Keystone release, made once per process (`_builder`), and how many ids
+#: `from_world` draws for it.
+_default: dict[int, tuple[Any, int]] = {}
 
 
 def _no_overrides(config: Any) -> bool:
@@ -250,12 +256,14 @@ class Directory:
                 raise ConfigError(f"config identity.domains: two domains have the id {dom.id!r}")
             d.domains[dom.id] = dom
             d._domain_by_name[name] = dom
+        # the bootstrap roles' ids first, drawn whether or not the release makes the role
+        drawn = {name: _hex_id(rng) for name in BOOTSTRAP_ROLE_NAMES}
         for name, implies in world["roles"].items():
             if not isinstance(implies, (list, tuple)):
                 raise ConfigError(
                     f"config identity.roles.{name} must list the roles it implies, got {implies!r}"
                 )
-            role = Role(_hex_id(rng), name, tuple(str(r) for r in implies))
+            role = Role(drawn.get(name) or _hex_id(rng), name, tuple(str(r) for r in implies))
             d.roles[role.id] = role
             d._role_by_name[name] = role
         for role in d.roles.values():
@@ -279,20 +287,20 @@ class Directory:
         return d
 
     @classmethod
-    def seeded(cls, config: Any, rng: Random) -> Directory:
-        """``from_world(config.world(), rng)`` for `config` (an `IdentityConfig`). The default
-        world's (no overrides) is a copy of one built once per process with stand-in ids, each
-        replaced by the id `from_world` draws from `rng` in its place: the same records in the
-        same order, an id shared wherever `from_world` shares it, without the world's merge,
-        its checks and its look-ups by name on every boot."""
-        global _default
+    def seeded(cls, config: Any, rng: Random, keystone: int = NEWEST_KEYSTONE) -> Directory:
+        """``from_world(config.world(keystone), rng)`` for `config` (an `IdentityConfig`) and
+        Keystone `keystone` (a major). The default world's (no overrides) is a copy of one
+        built once per process and release with stand-in ids, each replaced by the id
+        `from_world` draws from `rng` in its place: the same records in the same order, an id
+        shared wherever `from_world` shares it, without the world's merge, its checks and its
+        look-ups by name on every boot."""
         if not _no_overrides(config):
-            return cls.from_world(config.world(), rng)
-        if _default is None:
+            return cls.from_world(config.world(keystone), rng)
+        if keystone not in _default:
             counting = _Counting()
-            template = cls.from_world(config.world(), counting)  # type: ignore[arg-type]
-            _default = _builder(template, counting.drawn), counting.drawn
-        build, drawn = _default
+            template = cls.from_world(config.world(keystone), counting)  # type: ignore[arg-type]
+            _default[keystone] = _builder(template, counting.drawn), counting.drawn
+        build, drawn = _default[keystone]
         return build([_hex_id(rng) for _ in range(drawn)])
 
     def _add_user(self, name: str, spec: dict[str, Any], rng: Random) -> None:

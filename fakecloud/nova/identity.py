@@ -25,7 +25,9 @@ def project_exists(kernel: Any, project_id: str) -> bool:
     written = getattr(kernel, "written_directory", None)
     if written is not None:
         return project_id in written.projects
-    directory = Directory.seeded(kernel.config.identity, kernel.streams("identity"))
+    directory = Directory.seeded(
+        kernel.config.identity, kernel.streams("identity"), kernel.switches.series.keystone
+    )
     return project_id in directory.projects
 
 

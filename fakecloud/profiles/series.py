@@ -203,6 +203,13 @@ KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE = 15
 KEYSTONE_ROLE_DESCRIPTION_SINCE = 15
 KEYSTONE_ROLE_OPTIONS_SINCE = 16
 KEYSTONE_IMMUTABLE_ROLES_SINCE = 17
+#: ``keystone-manage bootstrap``'s roles (`fakecloud.identity.config.bootstrap_roles`): 13.x
+#: makes ``admin`` alone (13.0.0 ``keystone/cmd/cli.py`` ``BootStrap``); 14.0.0
+#: (``keystone/cmd/bootstrap.py``) ``reader``, ``member`` (⇒ reader) and ``admin`` (⇒ member);
+#: 24.0.0 (bbbbd10e4, d0eacc472; 23.0.2 has neither) ``manager`` (⇒ member) and ``service``
+#: too, admin ⇒ manager (dropping its admin ⇒ member). Unchanged to 30.0.0.
+KEYSTONE_BOOTSTRAP_READER_SINCE = 14
+KEYSTONE_BOOTSTRAP_MANAGER_SINCE = 24
 #: A user's schema (``identity/schema.py``, ``identity/backends/resource_options.py``): the
 #: ``lock_password`` option from 14.0.0, ``federated`` from 17.0.0, the
 #: ``ignore_user_inactivity`` option from 18.0.0 (printed in a refusal before 27.0.0).

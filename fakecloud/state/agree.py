@@ -52,14 +52,41 @@ def boot_facts(template: Any) -> dict[str, Any]:
     }
 
 
+#: The roles every fakecloud before session 32 built, whatever the profile's Keystone:
+#: keystone 24.0.0's bootstrap roles (`fakecloud.identity.config.bootstrap_roles`). A world
+#: saved then, on a profile whose Keystone makes fewer, loads with them as it was built (its
+#: other records have the ids a build today gives them: `BOOTSTRAP_ROLE_NAMES`).
+_LEGACY_ROLES = {
+    "admin": ("manager",),
+    "manager": ("member",),
+    "member": ("reader",),
+    "reader": (),
+    "service": (),
+}
+
+
+def _legacy_roles(directory: Any, facts: dict[str, tuple]) -> bool:
+    """Whether `directory` holds the roles a fakecloud before session 32 built: `_LEGACY_ROLES`
+    and the header's other roles (`facts`), each role of `facts` with its id there."""
+    held = {r.name: r for r in directory.roles.values()}
+    return (
+        all(name in held and held[name].implies == imp for name, imp in _LEGACY_ROLES.items())
+        and all(name in held and held[name].id == record[0] for name, record in facts.items())
+        and all(name in facts or name in _LEGACY_ROLES for name in held)
+    )
+
+
 def check(cloud: Any, facts: dict[str, Any]) -> None:
     """`StateError` if loaded `cloud` is not what its header (`facts`, `boot_facts` of the
     template) builds."""
     _check_hosts(cloud)
     keystone = cloud.keystone
     # a directory Keystone's API wrote to keeps the one it was built with (`WrittenDirectory`)
-    world = _directory(getattr(keystone.directory, "origin", keystone.directory))
+    built = getattr(keystone.directory, "origin", keystone.directory)
+    world = _directory(built)
     for kind, records in facts["identity"].items():
+        if kind == "roles" and records != world[kind] and _legacy_roles(built, records):
+            continue  # saved before session 32: it keeps the roles it was built with
         if records != world[kind]:
             _refuse(
                 f"identity {kind}", _names(records), _names(world[kind]), _why(records, world[kind])

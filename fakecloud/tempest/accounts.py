@@ -57,6 +57,14 @@ def users() -> list[dict[str, Any]]:
     return found
 
 
+#: The roles Tempest's accounts hold that ``keystone-manage bootstrap`` makes only from
+#: keystone 24.0.0 (`fakecloud.identity.config.bootstrap_roles`), as that bootstrap makes them:
+#: ``service``, which devstack makes itself on every series (``lib/keystone``
+#: ``create_keystone_accounts``, Queens to 2026.1), and ``manager`` (⇒ member), which no
+#: devstack before it makes; the same roles as the newest release's on every profile.
+ROLES = {"manager": ["member"], "service": []}
+
+
 def identity_overrides() -> dict[str, Any]:
     """The ``identity`` config section that gives a cloud the Tempest projects and users."""
     projects = {f"tempest-{i}": {"description": "tempest"} for i in range(1, PROJECTS + 1)}
@@ -66,18 +74,24 @@ def identity_overrides() -> dict[str, Any]:
         if "system_roles" in user:
             record["system_roles"] = user["system_roles"]
         records[user["name"]] = record
-    return {"token_ttl_s": TOKEN_TTL_S, "projects": projects, "users": records}
+    return {
+        "token_ttl_s": TOKEN_TTL_S,
+        "projects": projects,
+        "users": records,
+        "roles": dict(ROLES),
+    }
 
 
 def with_identity(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`config` (sections by name) with the Tempest projects and users added and year-long
-    tokens; what it sets itself (``token_ttl_s``, a user of the same name) wins."""
+    """`config` (sections by name) with the Tempest projects, users and roles added and
+    year-long tokens; what it sets itself (``token_ttl_s``, a user of the same name) wins."""
     return _merged_identity(config, identity_overrides())
 
 
 def with_token_ttl(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`config` with year-long tokens unless it sets ``identity: token_ttl_s`` itself."""
-    return _merged_identity(config, {"token_ttl_s": TOKEN_TTL_S})
+    """`config` with year-long tokens and Tempest's roles (`ROLES`: its dynamic credentials
+    grant them by name) unless it sets them itself."""
+    return _merged_identity(config, {"token_ttl_s": TOKEN_TTL_S, "roles": dict(ROLES)})
 
 
 def _merged_identity(config: Mapping[str, Any] | None, ours: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +100,7 @@ def _merged_identity(config: Mapping[str, Any] | None, ours: dict[str, Any]) -> 
     if not isinstance(given, Mapping):
         return merged  # left for the config check to refuse, naming it
     identity = {**ours, **given}
-    for key in ("projects", "users"):
+    for key in ("projects", "users", "roles"):
         if key in ours and isinstance(given.get(key), Mapping):
             identity[key] = {**ours[key], **given[key]}
     merged["identity"] = identity

@@ -11,7 +11,7 @@ from fakecloud.identity.models import Directory
 from fakecloud.sim.ids import stream
 
 DOCUMENTED = {
-    # user: (password, project, roles in its token)
+    # user: (password, project, roles in its token on upstream)
     "demo": ("demo-secret", "demo", ["member", "reader"]),
     "demo-reader": ("reader-secret", "demo", ["reader"]),
     "admin": ("admin-secret", "admin", ["admin", "manager", "member", "reader"]),
@@ -33,7 +33,7 @@ def issue(cloud, user, password, project=None, domain="Default"):
 @pytest.mark.parametrize("user", sorted(DOCUMENTED))
 def test_each_documented_user_logs_in_with_its_documented_password(user):
     password, project, roles = DOCUMENTED[user]
-    resp = issue(Cloud(), user, password, project)
+    resp = issue(Cloud(profile="upstream"), user, password, project)
     assert resp.status == 201
     token = resp.json()["token"]
     assert token["user"]["name"] == user
@@ -67,11 +67,12 @@ def test_the_two_demo_users_share_the_demo_project_and_admin_has_its_own():
 
 def test_config_adds_a_user_and_keeps_the_defaults():
     cloud = Cloud(
+        profile="upstream",
         config={
             "identity": {
                 "users": {"alice": {"password": "pw", "project": "demo", "roles": ["manager"]}}
             }
-        }
+        },
     )
     assert issue(cloud, "alice", "pw", "demo").json()["token"]["roles"] == [
         {"id": cloud.keystone.directory.role_by_name(n).id, "name": n}
@@ -122,12 +123,13 @@ def test_config_adds_a_domain_and_a_project_in_it():
 
 def test_a_custom_role_with_an_implied_role():
     cloud = Cloud(
+        profile="nova-18.0.0",
         config={
             "identity": {
                 "roles": {"operator": ["member"]},
                 "users": {"op": {"password": "pw", "project": "demo", "roles": ["operator"]}},
             }
-        }
+        },
     )
     assert cloud.context("op").roles == ("operator", "member", "reader")
 
@@ -156,7 +158,8 @@ def test_the_default_world_is_the_directory_its_seed_builds_and_no_cloud_shares_
     # each id the same string wherever `from_world` shares it (pickle's bytes say all three),
     # and two clouds' directories must hold no dict, list or record in common.
     a, b = Cloud(seed=3), Cloud(seed=3)
-    built = Directory.from_world(a.kernel.config.identity.world(), stream(3, "identity"))
+    world = a.kernel.config.identity.world(a.kernel.switches.series.keystone)
+    built = Directory.from_world(world, stream(3, "identity"))
     mine, theirs = a.keystone.directory, b.keystone.directory
     assert pickle.dumps(mine) == pickle.dumps(built) == pickle.dumps(theirs)
 
@@ -165,3 +168,49 @@ def test_the_default_world_is_the_directory_its_seed_builds_and_no_cloud_shares_
         return held + [r for t in held for r in (t.values() if isinstance(t, dict) else t)]
 
     assert not {id(x) for x in parts(mine)} & {id(x) for x in parts(theirs)}
+
+
+#: What ``keystone-manage bootstrap`` makes, by release (keystone 13.0.0 ``cmd/cli.py``,
+#: 14.0.0 and 24.0.0 ``cmd/bootstrap.py``): each role and the roles it implies; 13.x's world
+#: makes the member and reader its users hold, implying nothing.
+BOOTSTRAPS = {
+    "seed": {"admin": (), "member": (), "reader": ()},
+    "nova-18.0.0": {"admin": ("member",), "member": ("reader",), "reader": ()},
+    "nova-27.5.1": {"admin": ("member",), "member": ("reader",), "reader": ()},
+    "nova-28.0.0": {
+        "admin": ("manager",),
+        "manager": ("member",),
+        "member": ("reader",),
+        "reader": (),
+        "service": (),
+    },
+}
+
+
+@pytest.mark.parametrize("profile", sorted(BOOTSTRAPS))
+def test_each_release_has_the_roles_its_bootstrap_makes_and_the_same_other_ids(profile):
+    cloud, newest = Cloud(profile=profile), Cloud(profile="upstream")
+    roles = cloud.request("identity", "GET", "/v3/roles", user="admin").json()["roles"]
+    assert {r["name"] for r in roles} == set(BOOTSTRAPS[profile])
+    rules = cloud.request("identity", "GET", "/v3/role_inferences", user="admin").json()
+    implied = {
+        rule["prior_role"]["name"]: tuple(r["name"] for r in rule["implies"])
+        for rule in rules["role_inferences"]
+    }
+    assert implied == {n: i for n, i in BOOTSTRAPS[profile].items() if i}
+    # a role a release does not make leaves every other record's id as in the newest
+    assert {r["name"]: r["id"] for r in roles}.items() <= {
+        r.name: r.id for r in newest.keystone.directory.roles.values()
+    }.items()
+    assert [cloud.context(u).user_id for u in DOCUMENTED] == [
+        newest.context(u).user_id for u in DOCUMENTED
+    ]
+
+
+def test_a_role_the_release_does_not_make_is_not_granted_by_config():
+    with pytest.raises(ConfigError, match="unknown role 'manager'; roles: admin, member, reader"):
+        Cloud(
+            profile="nova-27.5.1",
+            config={"identity": {"users": {"m": {"password": "p", "project": "demo",
+                                                 "roles": ["manager"]}}}},
+        )  # fmt: skip

@@ -301,7 +301,7 @@ def test_a_token_shows_its_project_and_user_as_renamed(cloud):
 
 
 def test_a_keystone_before_26_has_no_domain_managers():
-    cloud = Cloud(profile="nova-27.5.1")  # 2023.1: keystone 23
+    cloud = Cloud(profile="nova-29.2.0")  # 2024.2: keystone 25, whose bootstrap makes manager
     headers = manager_token(cloud)
     resp = create_as(cloud, headers, "default")
     assert (resp.status, resp.json()["error"]["message"]) == (

@@ -11,7 +11,7 @@ from fakecloud import Cloud
 
 
 def test_contexts_of_the_default_users():
-    cloud = Cloud()
+    cloud = Cloud(profile="upstream")
     demo, reader, admin = (cloud.context(u) for u in ("demo", "demo-reader", "admin"))
     assert demo.roles == ("member", "reader") and not demo.is_admin
     assert reader.roles == ("reader",) and not reader.is_admin

@@ -160,3 +160,20 @@ def test_glance_plugin_leaves_out_the_reader_writes_of_a_scoped_legacy_glance(wo
     )
     assert [bool(re.search(p, test_id)) for p in patterns] == [True]
     assert not re.search(patterns[0], test_id.replace("test_delete_image", "test_list_images"))
+
+
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_tempests_manager_and_service_roles_are_made_where_bootstrap_does_not(dynamic):
+    # keystone 13's bootstrap makes admin alone, 23's no manager or service (24.0.0's does)
+    for profile, manager in (
+        ("seed", ("manager", "member")),
+        (PROFILE, ("manager", "member", "reader")),
+    ):
+        assert Cloud(profile=profile).keystone.directory.role_by_name("manager") is None
+        cloud = Cloud(profile=profile, config=served_config(None, dynamic))
+        d = cloud.keystone.directory
+        assert (d.role_by_name("manager").implies, d.role_by_name("service").implies) == (
+            ("member",),
+            (),
+        )
+        assert d.implied(("manager",)) == manager
