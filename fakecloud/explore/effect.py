@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from fakecloud.explore.paths import Led, ids_of, path_of
+from fakecloud.scenario.runner import step_process
 
 #: What a rerun reports of each failed check: its key and what it is about (`about`).
 Broke = list[tuple[str, frozenset[str]]]
@@ -59,9 +60,15 @@ class Without:
     after the n-th trace event from t0, and `moved` (`own_events`) are those of the run that
     the removed inserts wrote that were refused, which the run without them does not have (a
     createBackup answered 400 between a createImage's events and a rescue's moment moved
-    that rescue later, past the race it lost). Every other decision is the run's own by kind and
-    number, 0 once the run has gone another way where the recorded value does not fit the
-    range drawn from."""
+    that rescue later, past the race it lost). A tie is the run's own by its instant, its
+    number of events and its rank among such ties (`_tie`), leaving out those a removed
+    insert's start was in (the run's ``starts`` of the tie): without that start the tie holds
+    one event fewer, its pick one place earlier when the start came before it, and is not
+    there when the start was what ran (a rescue's and a stop's starts tied after a refused
+    createBackup's start had tied with the stop's: the rerun gave the rescue/stop tie the
+    backup's pick, the stop ran first and the rescue's 500 was not met again). Every other
+    decision is the run's own by kind and number, 0 once the run has gone another way where
+    the recorded value does not fit the range drawn from."""
 
     _ties: dict[tuple, int]
 
@@ -79,13 +86,21 @@ class Without:
         self._moved = moved
         values: dict[tuple, int] = {}
         self._ties = {}
+        starts = {step_process(choice[1]) for choice in removed if choice[0] == "insert"}
         for d in made:
             if d.kind == "fault":
                 point = d.about.get("point")
                 gone = ("fault", point, d.about.get("outcome")) in removed
                 values[(f"fault:{point}", d.n)] = 0 if gone else d.value
             elif d.kind == "tie":
-                values[self._tie(d.about)] = d.value
+                # a removed insert's start among the tied events is not there without it: the
+                # tie has one event fewer, and none when its start is what ran (the tie of the
+                # events left is the run's next one)
+                out = [i for i, name in d.about.get("starts", ()) if name in starts]
+                if d.value in out or d.about["events"] - len(out) < 2:
+                    continue
+                tie = {"t": d.about["t"], "events": d.about["events"] - len(out)}
+                values[self._tie(tie)] = d.value - sum(i < d.value for i in out)
             else:
                 values[(d.kind, d.n)] = d.value
         self._ties.clear()

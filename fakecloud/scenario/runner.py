@@ -835,7 +835,7 @@ class _Run:
         return fire
 
     def _start(self, step: Step, delay: float) -> None:
-        self.kernel.spawn(self._step(step, max(0.0, delay)), name=f"{ACTOR} step {step.name}")
+        self.kernel.spawn(self._step(step, max(0.0, delay)), name=step_process(step.name))
 
     def _finished(self, step: Step) -> None:
         for follower in self.followers.pop(step.name, []):
@@ -1086,7 +1086,7 @@ class _Run:
                         if (second[0] == t and second[1] == prio) or (
                             third[0] == t and third[1] == prio
                         ):
-                            choices.order_ties(queue)
+                            choices.order_ties(queue, live)
                     when, _, _, event = heappop(queue)
                     callbacks = event.callbacks
                     if callbacks is CANCELLED:  # not there: the clock stays
@@ -1181,6 +1181,11 @@ def _ref_parts(ref: str) -> tuple[str, tuple[str, ...]]:
 
 
 _REF_PARTS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def step_process(name: str) -> str:
+    """The name of the simulated process that runs the step called `name`."""
+    return f"{ACTOR} step {name}"
 
 
 def _waits_on_trace(step: Step) -> bool:

@@ -35,6 +35,8 @@ from heapq import heappop, heappush
 from random import Random
 from typing import Any, Protocol
 
+from simpy.events import Initialize
+
 from fakecloud.bounds import MAX_SECONDS
 from fakecloud.config import config_section
 from fakecloud.sim.cancel import CANCELLED, uncancelled
@@ -187,8 +189,9 @@ class Choices:
         self.made[-1].about["outcome"] = outcomes[v - 1]
         return handler(v, attrs)
 
-    def step_with_ties(self, env: Any) -> Callable[[], None]:
-        """A replacement for ``env.step`` that decides the order of events due at one instant."""
+    def step_with_ties(self, env: Any, names: dict[Any, str] | None = None) -> Callable[[], None]:
+        """A replacement for ``env.step`` that decides the order of events due at one instant
+        (`names`: the kernel's live processes' names, see `order_ties`)."""
         queue = env._queue
         plain_step = env.__class__.step
 
@@ -197,15 +200,17 @@ class Choices:
                 heappop(queue)  # not there (`fakecloud.sim.cancel`): the caller looks again
                 return
             if len(queue) > 1 and self.source is not None and self.chance.tie_order:
-                self.order_ties(queue)
+                self.order_ties(queue, names)
             plain_step(env)
 
         return step
 
-    def order_ties(self, queue: list) -> None:
+    def order_ties(self, queue: list, names: dict[Any, str] | None = None) -> None:
         """Before a step of simpy's event `queue` (with chance's tie order on): when several
         events are due first at one instant, decide which runs next and put it at the head.
-        Cancelled events (`fakecloud.sim.cancel`) are not among them: they leave the queue."""
+        Cancelled events (`fakecloud.sim.cancel`) are not among them: they leave the queue.
+        With `names` (the kernel's live processes' names) a tie notes the processes whose
+        starts it orders, by their place in it (its ``starts``)."""
         head = queue[0]
         t, prio = head[0], head[1]
         second = queue[1]
@@ -221,7 +226,19 @@ class Choices:
                 for item in tied:
                     heappush(queue, item)
                 return
-            pick = self.decide("tie", len(tied) - 1, {"t": t, "events": len(tied)})
+            about: dict[str, Any] = {"t": t, "events": len(tied)}
+            if names is not None:
+                # the processes whose starts are tied, by their place in the tie: a rerun
+                # without an inserted step tells the ties its start was in from the others
+                # (`fakecloud.explore.effect.Without`)
+                starts = [
+                    (i, names.get(item[3].callbacks[0].__self__))
+                    for i, item in enumerate(tied)
+                    if item[3].__class__ is Initialize
+                ]
+                if starts:
+                    about["starts"] = starts
+            pick = self.decide("tie", len(tied) - 1, about)
             chosen = tied.pop(pick)
             for item in tied:
                 heappush(queue, item)

@@ -94,7 +94,7 @@ class Kernel:
         its fault points are armed (set before it starts)."""
         self.faults.rearm()
         if self.choices.chance.tie_order:
-            self.env.step = self.choices.step_with_ties(self.env)  # type: ignore[method-assign]
+            self.env.step = self.choices.step_with_ties(self.env, self._live)  # type: ignore[method-assign]
 
     def streams(self, purpose: str) -> Random:
         """A seeded random generator for one purpose (each purpose its own stream)."""

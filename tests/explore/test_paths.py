@@ -440,7 +440,7 @@ explore:
 """
 
 
-@pytest.mark.explore  # a volume-backed world and three reruns: ~0.25 CPU-s
+@pytest.mark.explore  # a volume-backed world and two seeds' reruns: ~0.3 CPU-s
 def test_a_refused_insert_leaves_the_path_when_the_others_land_as_they_did():
     ready = prepared(REFUSED, "refused.yaml", "default")
     run = ready.play(51)  # the createBackup is refused just before the rescue and the stop land
@@ -457,6 +457,11 @@ def test_a_refused_insert_leaves_the_path_when_the_others_land_as_they_did():
     # without it the rescue and the stop land after the same events, in the same order (the
     # refusal's events are not counted, its tie is not theirs): the rescue's 500 again
     (broken,) = outcome_of(run, 51, ready.rerun).broken
+    assert broken.path == (rescue, stop, "step adversary-1 answered 500")
+    # seed 76: the backup's start tied with the stop's (the backup ran first), then the stop's
+    # with the rescue's (the rescue ran first); without the backup that second tie keeps its pick
+    run = ready.play(76)
+    (broken,) = outcome_of(run, 76, ready.rerun).broken
     assert broken.path == (rescue, stop, "step adversary-1 answered 500")
 
 
@@ -480,3 +485,23 @@ def test_a_rerun_lands_the_other_inserts_after_the_same_events_and_keeps_their_t
     # its run has no tie at 5.0: the one at 6.0 is drawn as it was, not as the first tie
     assert source.draw("tie", 1, 0, 1, {"t": 6.0, "events": 2}) == 0
     assert source.draw("tie", 2, 0, 1, {"t": 7.0, "events": 2}) == 0  # no such tie: the plain
+
+
+def _starts(*steps):
+    return [(i, f"scenario step {name}") for i, name in enumerate(steps)]
+
+
+def test_a_rerun_leaves_out_the_ties_a_removed_insert_s_start_was_in():
+    # seed 76 of the refused-backup hunt: at one instant the backup's and the stop's starts
+    # tie (the backup ran first), then the stop's and the rescue's (the rescue ran first)
+    made = [
+        Decision("tie", 1, 0, 1, about={"t": 5.0, "events": 2, "starts": _starts("bk", "stop")}),
+        Decision("tie", 2, 1, 1, about={"t": 5.0, "events": 2, "starts": _starts("stop", "res")}),
+        Decision("tie", 3, 2, 2, about={"t": 5.0, "events": 3, "starts": _starts("bk", "x", "y")}),
+    ]
+    source = Without(_Windows(), made, frozenset({("insert", "bk")}))
+    # without the backup the stop/rescue tie is the first at 5.0 of two events: the rescue
+    # runs first again, not the backup's pick (the first event)
+    assert source.draw("tie", 1, 0, 1, {"t": 5.0, "events": 2}) == 1
+    # a tie of three with the backup's start, which did not run first: two events, y picked
+    assert source.draw("tie", 2, 0, 1, {"t": 5.0, "events": 2}) == 1
