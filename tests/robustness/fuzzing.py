@@ -322,6 +322,8 @@ def fault_shape_problem(answer: Answer, method: str = "GET") -> str | None:
         ((name, inner),) = body.items()
         if isinstance(inner, dict) and inner.get("code") == status and "message" in inner:
             return None  # Nova/Cinder {"badRequest": {...}}, Keystone {"error": {...}}
+    if status == 405 and isinstance(body, dict) and list(body) == ["message"]:
+        return None  # Flask-RESTful's 405 (Keystone from 15.0.0: a method a route lacks)
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         code = str(body.get("code", ""))
         if code.startswith(str(status)) and "title" in body:

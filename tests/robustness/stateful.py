@@ -419,6 +419,8 @@ class CloudMachine(RuleBasedStateMachine):
         _owner, volume = _pick(self.volumes, index)
         path = "/v3/{project_id}/scheduler-stats/get_pools"
         pools = self.call("block-storage", "GET", path, None, "admin").json()["pools"]
+        if not pools:  # every cinder-volume down past service_down_time: the scheduler has none
+            return
         body = {"os-migrate_volume": {"host": _pick(pools, host)["name"]}}
         path = f"/v3/{{project_id}}/volumes/{volume}/action"
         self.call("block-storage", "POST", path, body, "admin", "3.16")
@@ -941,6 +943,41 @@ class CloudMachine(RuleBasedStateMachine):
             for target in targets:
                 cloud.kernel.rpc.set_up(target, up)
         self.advance(wait)
+
+    @rule(
+        index=PICK,
+        version=st.sampled_from(["2.16", "2.53", "2.88"]),
+        verb=st.sampled_from(["views", "evacuate", "window"]),
+    )
+    def seen_down(self, index: int, version: str, verb: str) -> None:
+        """Session 31's surfaces, for session 32: what a stopped service looks like in its
+        ``service_down_time`` grace and after (Nova's ``os-services``, ``os-hypervisors``
+        detail, a server's ``host_status``; Cinder's ``os-services`` and ``os-hosts``), an
+        admin's evacuate of a walk's server (400 while its host is up), and a server's shown
+        ``updated`` as the whole-second ``changes-since``/``changes-before`` of a list, which
+        must each keep it."""
+        owner, server = _pick(self.servers, index) if self.servers else ("demo", None)
+        if verb == "views":
+            self.call("compute", "GET", "/v2.1/os-services", None, "admin", version)
+            self.call("compute", "GET", "/v2.1/os-hypervisors/detail", None, "admin", version)
+            self.call("block-storage", "GET", "/v3/{project_id}/os-services", None, "admin")
+            self.call("block-storage", "GET", "/v3/{project_id}/os-hosts", None, "admin")
+            if server is not None:
+                self.call("compute", "GET", f"/v2.1/servers/{server}", None, "admin", version)
+        elif server is None:
+            return
+        elif verb == "evacuate":
+            body = {"evacuate": {}}
+            self.call("compute", "POST", f"/v2.1/servers/{server}/action", body, "admin", "2.29")
+        else:
+            shown = self.call("compute", "GET", f"/v2.1/servers/{server}", None, owner, "2.66")
+            if shown.status != 200:
+                return
+            when = quote(shown.json()["server"]["updated"])
+            for key in ("changes-since", "changes-before"):
+                listed = self.call("compute", "GET", f"/v2.1/servers?{key}={when}", None, owner,
+                                   "2.66").json()["servers"]  # fmt: skip
+                assert server in [s["id"] for s in listed], (key, when)
 
     # -- session 31: session 30's surfaces: Keystone's application credentials (their access
     # rules and auth method), credentials, role updates, domain-specific roles, endpoint

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from fakecloud.cinder import transfer_rest
 from fakecloud.cinder import validation as cinder_schemas
+from fakecloud.identity import admin_schema, app_creds_api
 from fakecloud.nova.api import schemas as nova_schemas
 
 # The fuzz suite gives hypothesis-jsonschema real uuid and date-time strategies on purpose. (A
@@ -38,6 +39,13 @@ SCHEMAS = {
     ("volume", "PUT", "/v3/{project_id}/attachments/{id}"): cinder_schemas.ATTACHMENT_UPDATE,
     ("volume", "POST", "/v3/{project_id}/volume-transfers"): transfer_rest.CREATE_V355,
     ("volume", "POST", "/v3/{project_id}/volume-transfers/{id}/accept"): transfer_rest.ACCEPT,
+    # Session 32: the secrets and passwords Keystone hashes (bcrypt reads 72 bytes).
+    ("identity", "POST", "/v3/users/{user_id}/application_credentials"): app_creds_api.CREATE_BODY,
+    ("identity", "POST", "/v3/users/{user_id}/password"): {
+        "type": "object",
+        "properties": {"user": admin_schema.PASSWORD_CHANGE},
+        "required": ["user"],
+    },
 }
 ANY_TEXT = st.text(max_size=12)
 FORMATS = {
@@ -54,8 +62,11 @@ FORMATS = {
         )
     },
 }
+#: Session 32: text a password hash meets at its edges: a lone surrogate (JSON's "\ud800",
+#: which UTF-8 cannot encode) and multi-byte characters across bcrypt's 72nd byte.
+EDGE_TEXT = st.sampled_from(["\ud800", "p" * 71 + "\u00e9", "\u2603" * 24 + "x"])
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT,
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT | EDGE_TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(ANY_TEXT, inner, max_size=3),
     max_leaves=8,
 )
@@ -74,8 +85,15 @@ CONTENT_TYPES = st.sampled_from(
 )
 VERSION_NAMES = {"compute": "compute", "volume": "volume", "image": "image", "identity": "identity"}
 QUERY_KEYS = st.sampled_from(
-    ["limit", "marker", "all_tenants", "changes-since", "name", "status", "sort", "usage", "x"]
-)
+    ["limit", "marker", "all_tenants", "changes-since", "name", "status", "sort", "usage", "x",
+     "changes-before", "resource"]
+)  # fmt: skip
+#: Session 32: times as iso8601 reads them or not (a year alone, a week date, an offset with
+#: seconds, a UTC before year 1 or after 9999: Nova's OverflowError 500).
+TIMES = st.sampled_from(
+    ["2026", "2026-01", "2026-W01-4", "2026-01-01T00:00:00+00:00:30", "2026-01-01T00:00:00.Z",
+     "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "2026-01-01T00:00:30.5Z"]
+)  # fmt: skip
 
 
 def schema_body(schema):
@@ -113,7 +131,7 @@ def requests(draw, host, world, route_list, auth):
     content_type = draw(CONTENT_TYPES)
     if content_type:
         headers["Content-Type"] = content_type
-    query = urlencode(draw(st.lists(st.tuples(QUERY_KEYS, HEADER_VALUE), max_size=2)))
+    query = urlencode(draw(st.lists(st.tuples(QUERY_KEYS, HEADER_VALUE | TIMES), max_size=2)))
     schema = SCHEMAS.get((host, route.method, route.template))
     bodies = JSON.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40)
     if schema is not None:
