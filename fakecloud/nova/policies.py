@@ -30,6 +30,9 @@ from fakecloud.identity.context import RequestContext
 from fakecloud.nova import exception
 
 SERVERS = "os_compute_api:servers:%s"
+#: A server's ``host_status`` shown only when ``UNKNOWN`` (21.0.0, f9c6089244), checked when
+#: ``show:host_status`` fails.
+HOST_STATUS_UNKNOWN_ONLY = SERVERS % "show:host_status:unknown-only"
 PAUSE = "os_compute_api:os-pause-server:%s"
 SUSPEND = "os_compute_api:os-suspend-server:%s"
 LOCK = "os_compute_api:os-lock-server:%s"
@@ -120,6 +123,7 @@ UPSTREAM_RULES = (
     (SERVERS % "show", _READER),
     (SERVERS % "show:flavor-extra-specs", _READER),
     (SERVERS % "show:host_status", _ADMIN),
+    (HOST_STATUS_UNKNOWN_ONLY, _ADMIN),
     (SERVERS % "create", _MEMBER),
     (SERVERS % "create:attach_volume", _MEMBER),
     (SERVERS % "create:attach_network", _MEMBER),

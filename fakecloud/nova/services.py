@@ -41,6 +41,8 @@ COMPUTE = "nova-compute"
 CONTROL_BINARIES = ("nova-conductor", "nova-scheduler")
 #: ``[DEFAULT] internal_service_availability_zone``.
 INTERNAL_ZONE = "internal"
+#: ``fields.HostStatus.UNKNOWN``: a server's host whose nova-compute is not up.
+HOST_STATUS_UNKNOWN = "UNKNOWN"
 #: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
 REPORT_INTERVAL_S = 10
 
@@ -129,7 +131,7 @@ def host_status(nova: Any, host: str | None) -> str:
         return "DOWN"
     if change is not None and change.disabled:
         return "MAINTENANCE"
-    return "UP" if _alive(nova, host) else "UNKNOWN"
+    return "UP" if _alive(nova, host) else HOST_STATUS_UNKNOWN
 
 
 def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:

@@ -731,6 +731,11 @@ q("host-missing", "/v2.1/os-hosts/nohost", user="admin")
 add("host-update-missing", b({"status": "enable"}), "PUT", "/v2.1/os-hosts/nohost", user="admin")
 add("host-update-bad", b({"foo": 1}), "PUT", "/v2.1/os-hosts/nohost", user="admin")
 add("host-update-empty", b({}), "PUT", "/v2.1/os-hosts/nohost", user="admin")
+# Session 32 (``{host}``: each runner's compute host, not one of the ids): the host's own
+# answer (the fake driver's as libvirt's from 20.0.0: the manager answers status itself), the
+# COMPUTE_STATUS_DISABLED trait set, then cleared.
+add("host-update-disable", b({"status": "disable"}), "PUT", "/v2.1/os-hosts/{host}", user="admin")
+add("host-update-enable", b({"status": "Enable"}), "PUT", "/v2.1/os-hosts/{host}", user="admin")
 q("host-reboot-missing", "/v2.1/os-hosts/nohost/reboot", user="admin")
 q("extensions", "/v2.1/extensions")
 q("extensions-latest", "/v2.1/extensions", mv="latest")

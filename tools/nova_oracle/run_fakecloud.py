@@ -117,6 +117,9 @@ def more_servers():
 rimg = next(i.id for i in cloud.glance.db.images.values() if i.name == "cirros-0.6.2-x86_64-qga")
 assert rimg != env.image.id
 attached = env.request("GET", f"/v2.1/servers/{vsid}/os-volume_attachments").json()
+#: ``{host}`` in a path: the compute host (not among the ids, which the comparison writes back
+#: as placeholders wherever they occur).
+HOST = next(iter(cloud.nova.hosts))
 ids = cases.ids(
     uid=cloud.keystone.token_for("demo").user.id,
     vvol=attached["volumeAttachments"][0]["volumeId"],
@@ -138,7 +141,7 @@ for name, method, path, headers, body, user in cases.CASES:
     r = cloud.request(
         "compute",
         method,
-        path.format(**ids),
+        path.format(host=HOST, **ids),
         body=cases.fill(body, ids) if body is not None else b"",
         user=USERS[user],
         headers=h,

@@ -339,7 +339,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
         for name, method, path, headers, body, user in cases.CASES:
             h = dict(headers)
             h.update(self._headers(user))
-            url = self._url + path.format(**ids)
+            url = self._url + path.format(host=self.compute.host, **ids)
             # A redirect is the answer (fakecloud's side follows none).
             glance = getattr(self, "glance", None)  # Train's fake image service: none
             if b"{rimg}" in (body or b"") and glance and RIMG not in glance.images:

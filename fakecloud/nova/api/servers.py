@@ -50,7 +50,11 @@ from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.api import is_uuid_like
 from fakecloud.nova.passwords import generate_password
-from fakecloud.nova.policies import EXTENDED_SERVER_ATTRIBUTES, SERVERS
+from fakecloud.nova.policies import (
+    EXTENDED_SERVER_ATTRIBUTES,
+    HOST_STATUS_UNKNOWN_ONLY,
+    SERVERS,
+)
 
 #: Microversion of the last image-metadata proxy API (the < 2.39 metadata quota check).
 MAX_IMAGE_META_PROXY_API_VERSION = Version(2, 38)
@@ -165,7 +169,7 @@ class ServersController:
             body = {"servers": [views.server_basic(prefix, r) for r in rows]}
         else:
             gates = views.detail_gates(req.microversion)
-            body = {"servers": [self._detail(req, r, gates) for r in rows]}
+            body = {"servers": [self._detail(req, r, gates, listed=True) for r in rows]}
         collection = "servers/detail" if detail else "servers"
         # ``_list_view``: a ``next`` link when the page is full.
         found = views.collection_links(
@@ -175,10 +179,15 @@ class ServersController:
             body["servers_links"] = found
         return body
 
-    def _detail(self, req: Request, instance: Any, gates: views.DetailGates) -> dict[str, Any]:
+    def _detail(
+        self, req: Request, instance: Any, gates: views.DetailGates, listed: bool = False
+    ) -> dict[str, Any]:
         ctx = req.context
         target = {"project_id": instance.project_id}
         extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
+        host_status = None
+        if gates.host_status:
+            host_status = self._host_status(ctx, instance, None if listed else target)
         building = instance.vm_state == states.BUILDING
         number = self.db.network_number(instance.uuid)
         server = views.server_detail(
@@ -188,6 +197,7 @@ class ServersController:
             gates,
             is_admin=ctx.is_admin,
             show_extended_attr=extended,
+            host_status=host_status,
             fault=self.db.fault_latest(instance.uuid),
             bdms=self.db.bdms_by_instance(instance.uuid),
             # Hidden while the server builds (19.0.0 9b69afd457; Queens hid them from
@@ -198,8 +208,6 @@ class ServersController:
             # with a port has its port's, as the security group actions left them.
             security_groups=self.db.security_groups_of(instance.uuid) if number else [],
         )
-        if "host_status" in server:
-            server["host_status"] = services.host_status(self.nova, instance.host)
         if self.db.aggregates is not None and instance.host:
             # ``get_instance_availability_zone``: a placed server shows its host's zone now
             server["OS-EXT-AZ:availability_zone"] = aggregates.host_zone(self.nova, instance.host)
@@ -208,6 +216,22 @@ class ServersController:
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
+
+    def _host_status(self, ctx: Any, instance: Any, target: dict[str, Any] | None) -> str | None:
+        """The ``host_status`` the caller sees (2.16; None: no key): ``show:host_status`` shows
+        any, else from 21.0.0 (f9c6089244) ``show:host_status:unknown-only`` shows
+        ``UNKNOWN`` alone (``_get_host_status_unknown_only``, views/servers.py 21.0.0-33.0.2:
+        the server's project as target, the caller's own for the detail list and before
+        21.0.0)."""
+        policy = self.policy
+        if policy.legacy:
+            target = None
+        if policy.authorize(ctx, SERVERS % "show:host_status", target, fatal=False):
+            return services.host_status(self.nova, instance.host)
+        if policy.legacy or not policy.authorize(ctx, HOST_STATUS_UNKNOWN_ONLY, target, False):
+            return None
+        status = services.host_status(self.nova, instance.host)
+        return status if status == services.HOST_STATUS_UNKNOWN else None
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova

@@ -263,6 +263,7 @@ def server_detail(
     *,
     is_admin: bool,
     show_extended_attr: bool,
+    host_status: str | None,
     fault: Any,
     bdms: list[Any],
     addresses: dict[str, Any],
@@ -354,8 +355,8 @@ def server_detail(
     server["os-extended-volumes:volumes_attached"] = attached
     if gates.locked:
         server["locked"] = bool(instance.locked_by)
-    if gates.host_status and is_admin:
-        server["host_status"] = "UP" if instance.host else ""
+    if host_status is not None:
+        server["host_status"] = host_status
     if gates.description:
         server["description"] = instance.display_description
     if gates.tags:
