@@ -11,7 +11,10 @@ state of instance files on shared storage"). Then ``rebuild.start``, ``rebuildin
 volume's attachment to the dead host is replaced by one with no connector (`detach_block_devices`:
 created first, the old one deleted), ``rebuild_block_device_mapping``, the attachments given
 this host's connector and completed, ``rebuild_spawning``, the guest spawned here (an
-image-backed server's disk made again from its image: nothing is copied from the dead host),
+image-backed server's disk made again from its image: nothing is copied from the dead host;
+17.x and 18.x read the image from Glance before ``rebuild.start``, from 19.0.0 (`IMAGE_FROM_SPAWN`)
+libvirt's image cache fetches it at the spawn: a deleted image fails the evacuation there, as no
+host here caches one),
 ``active`` (then powered off again if it was ``stopped``), ``rebuild.end``; only then the
 server's host and node are this host's and the migration ``done``.
 
@@ -66,6 +69,11 @@ ALL_COMPLETED = Change(
     "9cacaad14e",
     "cleanup evacuated instances not on hypervisor",
     backports=(Backport("19.0.1", "b8f2cd689f"), Backport("18.3.0", "09de94e39b")),
+)
+#: The image is read once the disk is made (libvirt's image cache fetches it in ``spawn``);
+#: before, ``_do_rebuild_instance`` read it from Glance first.
+IMAGE_FROM_SPAWN = Change(
+    "19.0.0", "0c33cbb81f", "Remove redundant image GET call in _do_rebuild_instance"
 )
 #: A deleted server's allocations are not removed (``not instance.deleted``) and its lazy loads
 #: read deleted rows; before, its flavor's lazy-load raised ``InstanceNotFound`` out of
@@ -126,8 +134,8 @@ def rebuild_evacuated(
         image = None
         bdms = db.bdms_by_instance(instance.uuid)
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
-        if not volume_backed:
-            # The disk is made again from the server's image (the image cache's fetch).
+        fetch = not volume_backed and not IMAGE_FROM_SPAWN.reaches(manager.switches.release)
+        if fetch:  # ``ImageMeta.from_image_ref`` (until 18.x)
             image = yield from manager.image_api.get(context, instance.image_ref)
         manager.notifier.usage_exists(manager.host, instance)
         manager.notifier.instance_usage(manager.host, instance, "rebuild.start")
@@ -142,6 +150,8 @@ def rebuild_evacuated(
         yield from _complete_volume_attachments(manager, context, bdms)
         instance.task_state = states.REBUILD_SPAWNING
         instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
+        if not (fetch or volume_backed):  # the image cache's fetch in spawn: none cached here
+            image = yield from manager.image_api.get(context, instance.image_ref)
         old = manager.nova.hosts[migration.source_compute].driver.domains.get(instance.uuid)
         yield from manager._spawn_rebuilt(
             context, instance, image, volume_backed, old, orig_vm_state
