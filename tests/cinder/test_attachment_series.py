@@ -41,6 +41,11 @@ def test_the_connection_keys_come_with_their_series_in_cinders_order(profile, fl
     assert list(info) == [*keys, "driver_volume_type", "attachment_id", *flags[1:]]
     assert (info["target_lun"], info["auth_method"]) == (lun, "CHAP")
     assert (len(info["auth_username"]), len(info["auth_password"])) == (20, 16)
+    # volume_utils.generate_password/username: DEFAULT_PASSWORD_SYMBOLS only, each group met
+    groups = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz")
+    for secret in (info["auth_username"], info["auth_password"]):
+        assert set(secret) <= set("".join(groups))
+        assert all(set(secret) & set(group) for group in groups)
 
 
 def test_a_volume_keeps_its_exports_chap_credentials_across_attachments():
