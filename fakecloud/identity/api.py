@@ -21,6 +21,7 @@ from fakecloud.api.service import ApiService
 from fakecloud.identity import (
     app_creds,
     assignments,
+    cors,
     exception,
     hierarchy,
     legacy_router,
@@ -164,10 +165,16 @@ class KeystoneApi(ApiService):
             except HttpError as refused:
                 return self.render_fault(refused)
         release = self.kernel.switches.series.keystone
-        options = req.method == "OPTIONS" and allowed  # the 200 below (oslo's CORS's, there)
         path = req.path.rstrip("/") or "/"
+        if release < legacy_router.KEYSTONE_FLASK_DISPATCH_SINCE and path in ("/", "/v3"):
+            # 13.x connects the version documents with no method condition: any method
+            route, req.params = self.router.match("GET", req.path)
+            try:
+                return route.handler(self, req)
+            except HttpError as refused:
+                return self.render_fault(refused)
         legacy = release < KEYSTONE_FLASK_CATALOG_SINCE and legacy_router.serves(release, path)
-        if legacy and not options:
+        if legacy:  # its routes have no OPTIONS: that 404 too (the CORS filter's 200 then)
             return self.render_fault(legacy_router.not_found(req, detail))
         if allowed:  # Flask's methods of the path: HEAD with GET, OPTIONS always (its 405 too)
             methods = sorted({*allowed, "OPTIONS"} | ({"HEAD"} if "GET" in allowed else set()))
@@ -194,7 +201,15 @@ class KeystoneApi(ApiService):
 
     def _finish(self, req: Any, response: Response, extra: dict[str, str], line: str) -> Response:
         """Every answer of Keystone's Flask app carries ``Vary: X-Auth-Token`` (its
-        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too."""
+        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too; an
+        ``OPTIONS`` it refused is the CORS filter's bare 200 (`cors`), which has neither
+        that nor a request id."""
+        response = cors.preflight(req.method, response)
+        if response.__class__ is cors.PreflightResponse:
+            finished = super()._finish(req, response, {}, line)
+            for name in self.request_id_headers:
+                finished.headers.pop(name, None)
+            return finished
         response.headers.setdefault("Vary", "X-Auth-Token")
         return super()._finish(req, response, extra, line)
 
@@ -227,7 +242,10 @@ class KeystoneApi(ApiService):
         return Response(300, {"versions": {"values": [doc]}}, location)
 
     def get_version(self, req: Request) -> Response:
-        """``GET /v3``: the v3 version document (keystoneauth's discovery)."""
+        """``GET /v3``: the v3 version document (keystoneauth's discovery). 13.x's ``/v3`` is
+        its ``api_v3`` pipeline's, whose ``json_body`` filter reads any body first."""
+        if self.kernel.switches.series.keystone < legacy_router.KEYSTONE_FLASK_DISPATCH_SINCE:
+            legacy_router.json_body(req)
         return Response(200, {"version": version_document(req.base_url)})
 
     # -- tokens ------------------------------------------------------------------------------

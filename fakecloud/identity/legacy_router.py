@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError
+from fakecloud.identity import exception
 
 #: The ``_path_prefixes`` of keystone 14.0.0's ``ALL_API_ROUTERS`` (auth, assignment, catalog,
 #: identity, application credentials, policy, resource, federation, oauth1, endpoint policy,
@@ -54,3 +55,24 @@ def not_found(req: Any, detail: str | None) -> HttpError:
     if detail:
         message += f" ({detail})"
     return HttpError(404, message)
+
+
+def json_body(req: Any) -> None:
+    """13.x's ``json_body`` filter (``keystone/middleware/core.py`` ``JsonBodyMiddleware``,
+    13.0.0), in front of every ``/v3`` route: a body of a type other than ``application/json``
+    (none given is read as JSON), or not JSON, or JSON that is neither an object nor empty
+    (``null``, ``0``, ``[]``: read as ``{}``), is a 400."""
+    if not req.body:
+        return
+    kind = dict.get(req.headers, "content-type") or ""  # a `Headers`: names folded
+    if kind.split(";", 1)[0].strip() not in ("application/json", ""):
+        raise exception.ValidationError(attribute="application/json", target="Content-Type header")
+    not_json = exception.ValidationError(attribute="valid JSON", target="request body")
+    if not req.body.strip():  # blanks: no JSON to jsonutils
+        raise not_json
+    try:
+        body = req.json(utf8_only=False)
+    except ValueError:
+        raise not_json from None
+    if body and not isinstance(body, dict):
+        raise exception.ValidationError(attribute="valid JSON object", target="request body")

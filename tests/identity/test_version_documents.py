@@ -36,7 +36,7 @@ def test_head_and_options_are_flasks_automatic_answers():
     """Keystone is a Flask app: Werkzeug adds HEAD to every GET rule and Flask answers OPTIONS
     itself (200, ``Allow``, no token asked); its 405 lists both. HEAD /v3 and OPTIONS of any
     path were 405s."""
-    cloud = Cloud()
+    cloud = Cloud(profile="upstream")
     # in-process as over HTTP, where the server sends no body to HEAD (any service's)
     head = cloud.request("identity", "HEAD", "/v3", user=None)
     assert (head.status, head.body, head.json()) == (200, b"", None)
@@ -52,3 +52,44 @@ def test_head_and_options_are_flasks_automatic_answers():
     assert options.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, POST"
     refused = cloud.request("identity", "PUT", "/v3", user=None)
     assert (refused.status, refused.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
+def test_queens_answers_its_version_documents_to_any_method():
+    """13.x connects ``/`` and ``/v3`` with no method condition (``version/routers.py``), and
+    ``/v3``'s pipeline reads any body first (``json_body``). Was Flask's 405."""
+    cloud = Cloud()
+    root = cloud.request("identity", "POST", "/", user=None)
+    assert (root.status, root.json()["versions"]["values"][0]["id"]) == (300, "v3.14")
+    for method in ("PUT", "DELETE", "PATCH"):
+        v3 = cloud.request("identity", method, "/v3/", user=None)
+        assert (v3.status, v3.json()["version"]["id"]) == (200, "v3.14")
+    bad = cloud.request("identity", "POST", "/v3", body=b"[1]", user=None)
+    assert (bad.status, bad.json()["error"]["message"][:46]) == (
+        400,
+        "Expecting to find valid JSON object in request",
+    )
+    later = Cloud(profile="nova-18.0.0").request("identity", "PUT", "/v3", user=None)
+    assert (later.status, later.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
+@pytest.mark.parametrize(
+    ("profile", "path", "flasks"),
+    [
+        ("upstream", "/v3/nothing", False),  # Werkzeug's 404
+        ("upstream", "/v3/projects", True),  # Flask's own answer, with Allow
+        ("nova-18.0.0", "/v3/projects", False),  # 14.x's legacy router: its 404
+        ("seed", "/v3/auth/tokens", False),  # 13.x: every path the legacy router's
+        ("seed", "/", False),  # 13.x: the version list's 300
+    ],
+)
+def test_an_options_keystone_refuses_is_the_cors_filters_bare_200(profile, path, flasks):
+    # oslo.middleware's CORS (every release, no allowed_origin): not a CORS header either
+    preflight = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method": "GET"}
+    cloud = Cloud(profile=profile)
+    answer = cloud.request("identity", "OPTIONS", path, user=None, headers=preflight)
+    assert (answer.status, answer.body or b"") == (200, b"")
+    if flasks:
+        assert answer.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    else:
+        assert wire_headers(answer) == [("Content-Length", "0")]
+    assert not [h for h in answer.headers if h.lower().startswith("access-control")]

@@ -1,8 +1,9 @@
 """HEAD and OPTIONS on the routes of the four services, as each real service's framework
 answers them: Keystone (Flask) runs a GET rule for HEAD and answers OPTIONS itself (200,
-``Allow``); Nova's and Cinder's routes answer 404, Glance's 405 or WebOb's 501. Never a 500, a
-body for HEAD, or a change to the world. ``make test`` sends every fourth route of the upstream
-world; ``make fuzz`` every route of both worlds."""
+``Allow``; 13.x's legacy router refuses it, and oslo.middleware's CORS answers 200); Nova's
+and Cinder's routes answer 404, Glance's 405 or WebOb's 501. Never a 500, a body for HEAD, or a
+change to the world. ``make test`` sends every fourth route of the upstream world; ``make
+fuzz`` every route of both worlds."""
 
 import pytest
 from fuzz_scale import SCALE
@@ -30,7 +31,10 @@ def test_head_and_options_on_every_route(worlds, profile):
                 assert method != "HEAD" or answer.body == b"", where
                 if host == "identity":  # Flask: the GET rule, or its own OPTIONS answer
                     assert answer.status != 405, where
-                    assert method != "OPTIONS" or "OPTIONS" in answer.headers["allow"], where
+                    # 13.x's legacy router refuses it: oslo CORS's bare 200, no Allow
+                    flask = profile != "seed"
+                    assert method != "OPTIONS" or answer.status == 200, where
+                    assert method != "OPTIONS" or not flask or "OPTIONS" in answer.headers["allow"]
                 seen.add((host, method, answer.status))
     assert not cloud.trace.filter(kind="api.error")
     assert digest(cloud) == before and not cloud.kernel.running()

@@ -685,3 +685,15 @@ add("ac8-token-other-tail", b({"auth": {"identity": {**APPCRED, "application_cre
 add("ac8-token-short", b({"auth": {"identity": {**APPCRED, "application_credential": {
     "id": "{ac8}", "secret": _LONG[1:]}}}}), user=None)  # fmt: skip
 add("ac8-delete", None, "DELETE", AC + "/{ac8}", user="member")
+# OPTIONS: Flask's own answer where a route is (no token asked), oslo.middleware CORS's bare 200
+# where the app refuses it (no [cors] allowed_origin: no CORS header for any Origin); the
+# version documents by another method
+_PRE = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method": "GET"}
+add("options-route", None, "OPTIONS", "/v3/projects", user=None)
+add("options-route-member", None, "OPTIONS", "/v3/projects", user="member")
+add("options-unknown", None, "OPTIONS", "/v3/nothing-here", user=None)
+add("options-preflight", None, "OPTIONS", "/v3/projects", user=None, headers=_PRE)
+add("options-preflight-unknown", None, "OPTIONS", "/v3/nothing-here", user=None, headers=_PRE)
+add("options-root", None, "OPTIONS", "/", user=None)
+add("version-root-post", None, "POST", "/", user=None)
+add("version-v3-put", None, "PUT", "/v3", user=None)
