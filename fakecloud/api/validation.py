@@ -52,3 +52,24 @@ def error_detail(error: Any) -> str:
             f"Value: {error.instance}. {error.message}"
         )
     return error.message
+
+
+#: jsonschema < 4.21.0's words for the bounds 4.21.0 rewords at 1 (min*) and 0 (max*).
+_BEFORE_4_21 = {
+    "minLength": (1, "is too short"),
+    "minItems": (1, "is too short"),
+    "minProperties": (1, "does not have enough properties"),
+    "maxLength": (0, "is too long"),
+    "maxItems": (0, "is too long"),
+    "maxProperties": (0, "has too many properties"),
+}
+
+
+def before_4_21(error: Any, detail: str, message: str) -> str | None:
+    """`detail` as jsonschema 2.6.0-4.19.2 (the upper constraints of OpenStack releases before
+    2025.1: Nova before 31.0.0, Cinder before 26.0.0) words it — ``'' is too short``, not
+    4.21.0's ``'' should be non-empty`` — or None if the same."""
+    bound = _BEFORE_4_21.get(error.validator)
+    if bound is None or error.validator_value != bound[0] or not detail.endswith(message):
+        return None
+    return f"{detail[: len(detail) - len(message)]}{error.instance!r} {bound[1]}"

@@ -107,6 +107,7 @@ from fakecloud.cinder.validation import (
     validate,
     validate_integer,
     volume_metadata_schemas,
+    worded,
 )
 from fakecloud.cinder.views import ViewContext
 from fakecloud.profiles.series import (
@@ -243,9 +244,9 @@ def _wrap(
                     raise HttpError(400, "Malformed request url")
             result = handler(service, req)
         except exception.CinderException as exc:
-            raise faults.to_http(exc) from None
+            raise faults.to_http(worded(exc, service.cinder_major)) from None
         if inspect.isgenerator(result):
-            return CinderApi._timed(result)
+            return CinderApi._timed(result, service.cinder_major)
         return result
 
     serve.__name__ = handler.__name__
@@ -457,11 +458,11 @@ class CinderApi(ApiService):
             router.add(method, f"/v3/{{project_id}}/{path}", with_project)
 
     @staticmethod
-    def _timed(work: Generator) -> Generator:
+    def _timed(work: Generator, major: int) -> Generator:
         try:
             return (yield from work)
         except exception.CinderException as exc:
-            raise faults.to_http(exc) from None
+            raise faults.to_http(worded(exc, major)) from None
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -173,9 +173,11 @@ class InvalidGlobalAPIVersion(Invalid):
 
 
 class ValidationError(Invalid):
-    """A request body that fails its JSON schema."""
+    """A request body that fails its JSON schema; ``legacy_detail`` is its text under
+    jsonschema < 4.21.0 where that differs (`fakecloud.cinder.validation.worded`)."""
 
     message = "%(detail)s"
+    legacy_detail: str | None = None
 
 
 class InvalidVolumeMetadata(Invalid):

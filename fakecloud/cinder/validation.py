@@ -15,7 +15,7 @@ import unicodedata
 from typing import Any
 
 from fakecloud.api.http import HttpError
-from fakecloud.api.validation import error_detail, number_string_bounds
+from fakecloud.api.validation import before_4_21, error_detail, number_string_bounds
 from fakecloud.cinder import exception, fast_paths, faults
 from fakecloud.cinder.exception import InvalidGroupSnapshotStatus, InvalidGroupStatus
 from fakecloud.cinder.fast_paths import is_uuid_like
@@ -697,9 +697,26 @@ def validate(schema: dict, body: Any) -> None:
     except jsonschema.ValidationError as ex:
         if isinstance(ex.cause, exception.CinderException):
             raise ex.cause from None
-        raise exception.ValidationError(detail=error_detail(ex)) from None
+        detail = error_detail(ex)
+        error = exception.ValidationError(detail=detail)
+        error.legacy_detail = before_4_21(ex, detail, ex.message)
+        raise error from None
     except TypeError as ex:  # a format check's own (progress 5: "'int' object is not ...")
         raise exception.ValidationError(detail=str(ex)) from None
+
+
+#: The first Cinder whose release pins jsonschema 4.21.0 or later (2025.1's upper constraints,
+#: openstack/requirements 97a8cf2456: 4.23.0; 2024.1's 4.19.2, Ussuri's 3.2.0): a minLength of
+#: 1 is "'' should be non-empty" there, "'' is too short" before (the cinder oracle, 16.4.2).
+NON_EMPTY_WORDS_FROM = 26
+
+
+def worded(exc: exception.CinderException, major: int) -> exception.CinderException:
+    """`exc` as Cinder `major` words it: a schema error in its release's jsonschema's words."""
+    legacy = getattr(exc, "legacy_detail", None)
+    if legacy is not None and major < NON_EMPTY_WORDS_FROM:
+        return exception.ValidationError(detail=legacy)
+    return exc
 
 
 def bool_from_string(value: Any) -> bool:

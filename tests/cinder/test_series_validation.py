@@ -464,3 +464,21 @@ def test_queens_snapshot_actions_check_their_own_bodies():
         "available",
         "100%",
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "words"),
+    [("nova-21.2.4", "'' is too short"), ("nova-30.0.0", "'' is too short"),
+     ("nova-31.0.0", "'' should be non-empty")],
+)  # fmt: skip
+def test_an_empty_string_in_the_words_of_the_series_jsonschema(profile, words):
+    """A minLength of 1 failed, worded by the jsonschema the release pins: 3.2.0 (Ussuri, the
+    cinder oracle on 16.4.2) to 4.19.2 (2024.1/2024.2) say "is too short", 4.23.0 (2025.1's
+    upper constraints, Cinder 26.0.0 on) "should be non-empty"."""
+    body = {"host": "cinder", "binary": "cinder-scheduler", "disabled_reason": ""}
+    r = call(Cloud(profile=profile), "PUT", "os-services/disable-log-reason", body, ctx=ADMIN)
+    assert fault(r) == (
+        "badRequest",
+        400,
+        f"Invalid input for field/attribute disabled_reason. Value: . {words}",
+    )

@@ -35,6 +35,7 @@ from typing import Any
 import jsonschema
 from jsonschema import exceptions as jsonschema_exc
 
+from fakecloud.api.validation import before_4_21 as _before_4_21
 from fakecloud.api.validation import error_detail, number_string_bounds
 from fakecloud.nova import exception
 
@@ -302,26 +303,6 @@ class SchemaValidator:
             raise error from None
         except TypeError as ex:
             raise exception.ValidationError(detail=str(ex)) from None
-
-
-#: jsonschema < 4.21.0's words for the bounds 4.21.0 rewords at 1 (min*) and 0 (max*).
-_BEFORE_4_21 = {
-    "minLength": (1, "is too short"),
-    "minItems": (1, "is too short"),
-    "minProperties": (1, "does not have enough properties"),
-    "maxLength": (0, "is too long"),
-    "maxItems": (0, "is too long"),
-    "maxProperties": (0, "has too many properties"),
-}
-
-
-def _before_4_21(error: Any, detail: str, message: str) -> str | None:
-    """`detail` as jsonschema 2.6.0-4.19.2 (Nova's upper constraints before 2025.1) words
-    it — ``'' is too short``, not 4.21.0's ``'' should be non-empty`` — or None if the same."""
-    bound = _BEFORE_4_21.get(error.validator)
-    if bound is None or error.validator_value != bound[0] or not detail.endswith(message):
-        return None
-    return f"{detail[: len(detail) - len(message)]}{error.instance!r} {bound[1]}"
 
 
 class QueryValidator(SchemaValidator):
