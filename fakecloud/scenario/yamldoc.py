@@ -353,16 +353,46 @@ def _wrong_type(error: jsonschema.ValidationError, depth: int) -> bool:
     return False
 
 
-def _closest_branch(errors: list, depth: int) -> list:
+def _unknown_keys(schema: dict, value: dict) -> list:
+    """The keys of `value` that `schema` neither names nor matches by pattern."""
+    properties = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    return [
+        k for k in value if k not in properties and not any(re.search(p, str(k)) for p in patterns)
+    ]
+
+
+def _misspelt(error: jsonschema.ValidationError) -> bool:
+    """Whether `error` is an unknown key close to one the schema knows (`_describe` names it)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return False
+    extra = _unknown_keys(error.schema, error.instance)
+    known = list(error.schema.get("properties", {}))
+    return bool(extra) and bool(difflib.get_close_matches(str(extra[0]), known, n=1))
+
+
+def _closest_branch(
+    errors: list, depth: int, options: list | None = None, value: Any = None
+) -> list:
     """The errors of the anyOf branch the value came closest to: of the branches whose type
-    fits, the one with the fewest errors (the first on a tie)."""
+    fits, the one with the fewest errors; on a tie the one that knows more of the mapping's
+    keys (a poll with its until: misspelt is a poll, not a trace wait), then the first."""
     branches: dict[int, list] = {}
     for e in errors:
         branches.setdefault(e.relative_schema_path[0], []).append(e)
+
+    def known(index: int) -> int:
+        branch = options[index] if options and index < len(options) else None
+        if not isinstance(branch, dict) or not isinstance(value, dict):
+            return 0
+        return sum(1 for key in value if key in branch.get("properties", {}))
+
     fitting = [
-        errs for _, errs in sorted(branches.items()) if not any(_wrong_type(e, depth) for e in errs)
+        (len(errs), -known(index), index, errs)
+        for index, errs in sorted(branches.items())
+        if not any(_wrong_type(e, depth) for e in errs)
     ]
-    return min(fitting, key=len) if fitting else []
+    return min(fitting, key=lambda f: f[:3])[3] if fitting else []
 
 
 def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
@@ -377,9 +407,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         return path, f"expected {_expected_types(error.validator_value)}, got {_got(value)}{hint}"
     if kind == "additionalProperties" and isinstance(value, dict):
         known = list(schema.get("properties", {}))
-        extra = [k for k in value if k not in schema.get("properties", {})]
-        patterns = schema.get("patternProperties", {})
-        extra = [k for k in extra if not any(re.search(p, str(k)) for p in patterns)]
+        extra = _unknown_keys(schema, value)
         key = extra[0] if extra else "?"
         why = schema.get("x-not-here", {}).get(key)
         if why:
@@ -431,8 +459,15 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
             subs = [e for e in subs if e.relative_schema_path[0] == 0]
             if subs:
                 return _describe(min(subs, key=lambda e: -len(e.absolute_path)))
-        best = _closest_branch(subs, len(error.absolute_path))
+        best = _closest_branch(
+            subs,
+            len(error.absolute_path),
+            schema.get(kind) if isinstance(schema, dict) else None,
+            value,
+        )
         if best:
+            # a misspelt key ("did you mean 'until'?") says more than the key it leaves missing
+            best = sorted(best, key=lambda e: not _misspelt(e))
             return _describe(best[0])
         return path, f"expected {hint.strip(' ()') or 'another shape'}, got {_got(value)}"
     return path, error.message

@@ -349,6 +349,10 @@ steps:
             "field steps[0].wait.timout: unknown key 'timout' (did you mean 'timeout'?)",
         ),
         ("steps: [{wait: {poll: GET /x}}]", "field steps[0].wait: missing required key 'until'"),
+        (  # a poll, its until: misspelt: not a trace wait with an unknown key 'poll'
+            "steps: [{wait: {poll: GET /x, untl: {status: 200}}}]",
+            "field steps[0].wait.untl: unknown key 'untl' (did you mean 'until'?)",
+        ),
         ('cases: {"bug on": {}}', "field cases.bug on: 'bug on' is not a usable name"),
         ("matrix: {profile: seed}", "field matrix.profile: expected a list, got 'seed'"),
     ],
