@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.locations import LOCATION_API_SINCE
 from fakecloud.glance.patch import parse_patch
 from fakecloud.identity.context import RequestContext, service_user, with_service_token
+from tests.booted import booted
 
 OCTET = {"Content-Type": "application/octet-stream"}
 JSON_ACCEPT = {"Accept": "application/json"}
@@ -39,7 +39,7 @@ class World:
     """
 
     def __init__(self, config: dict[str, Any] | None = None, seed: int = 0, **kw: Any):
-        self.cloud = Cloud(seed=seed, config=config, **kw)
+        self.cloud = booted(seed=seed, config=config, **kw)
         self.glance = self.cloud.glance
         self.admin_project = self.cloud.keystone.directory.project_by_name("admin").id
         # Nothing but the base images exists yet: these are they, in configuration order.

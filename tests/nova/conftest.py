@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 GB = 1_000_000_000
 #: A 1 GB base image with a 20 GiB virtual disk, for tests that time data movement.
@@ -57,7 +57,7 @@ class NovaEnv:
     def __init__(
         self, profile: str = "upstream", config: dict[str, Any] | None = None, seed: int = 0
     ):
-        self.cloud = Cloud(seed=seed, profile=profile, config=config)
+        self.cloud = booted(seed=seed, profile=profile, config=config)
         self.kernel = self.cloud.kernel
         self.nova = self.cloud.nova
         # The cloud starts with Glance's base images (config ``glance.base_images``).
