@@ -150,14 +150,15 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
 
 
 def authenticate(
-    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool = True
+    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool, release: int
 ) -> Token:
-    """Check an ``auth`` body and issue its token (raises Keystone's errors); its roles hold
-    the roles they imply unless `infer_roles` is off (``[token] infer_roles``)."""
+    """Check an ``auth`` body and issue its token (raises Keystone's errors) as Keystone
+    `release` does; its roles hold the roles they imply unless `infer_roles` is off
+    (``[token] infer_roles``)."""
     roles_on = directory.effective_roles if infer_roles else directory.granted_roles
     info = AuthInfo(auth)
     if app_creds.METHOD in info.methods:
-        return _by_app_cred(directory, tokens, info, roles_on)
+        return _by_app_cred(directory, tokens, info, roles_on, release)
     user: User | None = None
     methods: list[str] = []
     expires_at = None
@@ -233,7 +234,9 @@ def authenticate(
     )
 
 
-def _by_app_cred(directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any) -> Token:
+def _by_app_cred(
+    directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any, release: int
+) -> Token:
     """An ``application_credential`` auth: no scope may be asked (the credential's project is
     the token's), the credential found by id or by name and user, its user enabled, its
     secret right and the credential alive; the token holds its roles the user still holds
@@ -249,7 +252,7 @@ def _by_app_cred(directory: Directory, tokens: TokenStore, info: AuthInfo, roles
         raise exception.Unauthorized(f"user {user.name!r} is disabled")
     clock = tokens.clock
     now = clock.wall_time()
-    app_creds.check_secret(cred, data, now)
+    app_creds.check_secret(cred, data, now, release)
     project = directory.projects.get(cred.project_id or "")
     if project is None or not project.enabled:
         raise exception.Unauthorized(f"no such or disabled project {cred.project_id!r}")

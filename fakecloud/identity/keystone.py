@@ -74,7 +74,13 @@ class Keystone:
     def authenticate(self, auth: Any) -> Token:
         """Check the ``auth`` object of a ``POST /v3/auth/tokens`` body and issue its token."""
         try:
-            token = authenticate(self.directory, self.tokens, auth, self.config.infer_roles)
+            token = authenticate(
+                self.directory,
+                self.tokens,
+                auth,
+                self.config.infer_roles,
+                self.kernel.switches.series.keystone,
+            )
         except exception.Unauthorized as exc:
             self.kernel.trace.emit(
                 "identity.auth_failed", self.name, _who(auth), reason=exc.reason or str(exc)

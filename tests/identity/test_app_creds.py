@@ -368,3 +368,24 @@ def test_a_password_or_secret_keystone_cannot_encode_is_its_500(cloud):
     assert error(call(cloud, "POST", path, body)) == unexpected
     assert cloud.keystone.directory.user_by_name("demo").password == demo.password
     assert len(cloud.trace.filter(kind="api.error")) == errors
+
+
+def test_a_secret_that_is_no_string_is_checked_as_a_password(cloud):
+    """No schema reads an application credential auth, so its secret reaches
+    ``check_password``: none is the 401, any other that is no string the ValidationError of
+    ``verify_length_and_trunc_password`` (keystone 30.0.0; 24.0.0 and the backports to 21.0.1,
+    22.0.1, 23.0.1 encode it first), and before 21 a list or a mapping, which has a length, is
+    the unexpected 500 of its ``.encode`` (keystone 20.0.0 common/password_hashing.py; found
+    left by session 31, fakecloud answered 401)."""
+    ac = made(cloud)
+    unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
+    refused = (400, "Expecting to find string in password. The server could not comply with the "
+               "request since it is either malformed or otherwise incorrect. The client is "
+               "assumed to be in error.")  # fmt: skip
+    assert auth(cloud, {"id": ac["id"], "secret": None}).status == 401
+    for secret in (5, ["s"], {"s": 1}):
+        assert error(auth(cloud, {"id": ac["id"], "secret": secret})) == refused, secret
+    old = Cloud(profile="nova-24.0.0")  # keystone 20
+    ac = made(old)
+    assert error(auth(old, {"id": ac["id"], "secret": 5})) == refused
+    assert error(auth(old, {"id": ac["id"], "secret": ["s"]})) == unexpected

@@ -583,6 +583,18 @@ add("tok-ac-badsecret", b({"auth": {"identity": {**APPCRED, "application_credent
     "id": "{ac1}", "secret": "nope"}}}}), user=None)  # fmt: skip
 add("tok-ac-none", b({"auth": {"identity": {**APPCRED, "application_credential": {
     "id": "{nouuid}", "secret": "nope"}}}}), user=None)  # fmt: skip
+# Session 32: a secret that is no string reaches check_password (no schema reads this method's
+# body); one UTF-8 cannot encode, as a password, a new password or a new secret, is hashed.
+for name, secret in (("int", 5), ("list", ["s3cret"]), ("null", None), ("surrogate", "s\ud800")):
+    add(f"tok-ac-secret-{name}", b({"auth": {"identity": {**APPCRED, "application_credential": {
+        "id": "{ac1}", "secret": secret}}}}), user=None)  # fmt: skip
+add("tok-password-surrogate", b(password_auth("demo", "demo-secret\ud800", project_scope("demo"))),
+    user=None)  # fmt: skip
+add("user-create-surrogate", b({"user": {"name": "sur", "password": "p\ud800"}}), path="/v3/users")
+add("user-create-surrogate-dup", b({"user": {"name": "demo", "password": "p\ud800"}}),
+    path="/v3/users")  # fmt: skip
+add("ac-create-surrogate", b({"application_credential": {"name": "ac1", "secret": "s\ud800"}}),
+    path=AC, user="member")  # fmt: skip
 add("ac-delete-used-rule", None, "DELETE", AC + "/{ac5}", user="member")
 add("ac-delete", None, "DELETE", AC + "/{ac1}", user="member")
 add("ac-delete-again", None, "DELETE", AC + "/{ac1}", user="member")
