@@ -5,9 +5,12 @@ A role's own fields grew over the releases (`fakecloud.profiles.series`): 13.0.x
 one); 15.0.0 adds ``description`` (null when none was given), 16.0.0 the resource ``options``
 (``{"immutable": true}`` refuses the role's update and delete, keystone's
 ``ResourceUpdateForbidden`` / ``ResourceDeleteForbidden``). The roles the cloud was built with
-are ``keystone-manage bootstrap``'s: immutable from 17.0.0, ``options`` ``{}`` in 16.x. A
-role the API made stores its description and options among its extra attributes (`stored`),
-and a domain-specific role its ``domain_id``.
+that are ``keystone-manage bootstrap``'s in its release (`fakecloud.identity.config.
+bootstrap_roles`) are immutable from 17.0.0, ``options`` ``{}`` in 16.x; the others it was built
+with (13.x's member and reader, a configured role, Tempest's manager and service before 24.0.0)
+are as an operator's ``openstack role create`` made them, ``{}``. A role the API made stores its
+description and options among its extra attributes (`stored`), and a domain-specific role its
+``domain_id``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.identity import admin_schema, exception
+from fakecloud.identity.config import bootstrap_roles
 from fakecloud.profiles.series import (
     KEYSTONE_IMMUTABLE_ROLES_SINCE,
     KEYSTONE_ROLE_DESCRIPTION_SINCE,
@@ -31,21 +35,26 @@ def view(release: int, role: Any, extra: dict[str, Any], base_url: str) -> dict[
     if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
         out["description"] = None
     if release >= KEYSTONE_ROLE_OPTIONS_SINCE:
-        out["options"] = {"immutable": True} if _built_immutable(release, extra) else {}
+        out["options"] = {"immutable": True} if _built_immutable(release, role.name, extra) else {}
     out["links"] = {"self": f"{base_url}/v3/roles/{role.id}"}
     return {**out, **extra}
 
 
-def _built_immutable(release: int, extra: dict[str, Any]) -> bool:
+def _built_immutable(release: int, name: str, extra: dict[str, Any]) -> bool:
     # a role the API made stores its options; bootstrap's show theirs by release
-    return "options" not in extra and release >= KEYSTONE_IMMUTABLE_ROLES_SINCE
+    return (
+        "options" not in extra
+        and release >= KEYSTONE_IMMUTABLE_ROLES_SINCE
+        and name in bootstrap_roles(release)
+    )
 
 
-def immutable(release: int, extra: dict[str, Any]) -> bool:
-    """Whether a role of `extra` is immutable in Keystone `release` (none before 16.0.0)."""
+def immutable(release: int, name: str, extra: dict[str, Any]) -> bool:
+    """Whether the role `name` of `extra` is immutable in Keystone `release` (none before
+    16.0.0)."""
     if release < KEYSTONE_ROLE_OPTIONS_SINCE:
         return False
-    if _built_immutable(release, extra):
+    if _built_immutable(release, name, extra):
         return True
     return bool(extra.get("options", {}).get("immutable"))
 
@@ -62,9 +71,11 @@ def _options(old: dict[str, Any], given: Any) -> dict[str, Any]:
     return out
 
 
-def stored(release: int, ref: dict[str, Any], old: dict[str, Any] | None = None) -> dict[str, Any]:
+def stored(
+    release: int, ref: dict[str, Any], old: dict[str, Any] | None = None, name: str = ""
+) -> dict[str, Any]:
     """The extra attributes of a role created from body `ref` (`old` None), or of the role
-    whose extra is `old` updated by `ref`."""
+    `name` whose extra is `old` updated by `ref`."""
     extra = dict(old) if old is not None else {}
     if old is None:
         if release >= KEYSTONE_ROLE_DESCRIPTION_SINCE:
@@ -74,7 +85,7 @@ def stored(release: int, ref: dict[str, Any], old: dict[str, Any] | None = None)
         if ref.get("domain_id"):
             extra["domain_id"] = ref["domain_id"]
     elif release >= KEYSTONE_ROLE_OPTIONS_SINCE and "options" not in extra:
-        extra["options"] = {"immutable": True} if _built_immutable(release, {}) else {}
+        extra["options"] = {"immutable": True} if _built_immutable(release, name, {}) else {}
     for key, value in ref.items():
         if key in _FIELDS:
             continue
@@ -85,10 +96,12 @@ def stored(release: int, ref: dict[str, Any], old: dict[str, Any] | None = None)
     return extra
 
 
-def check_update(release: int, role_id: str, extra: dict[str, Any], ref: dict[str, Any]) -> None:
-    """``check_immutable_update``: an immutable role changes only by an update that sets
-    ``options.immutable`` to false or null and nothing else (403)."""
-    if not immutable(release, extra):
+def check_update(
+    release: int, role_id: str, name: str, extra: dict[str, Any], ref: dict[str, Any]
+) -> None:
+    """``check_immutable_update``: an immutable role (`name`) changes only by an update that
+    sets ``options.immutable`` to false or null and nothing else (403)."""
+    if not immutable(release, name, extra):
         return
     options = ref.get("options")
     if (

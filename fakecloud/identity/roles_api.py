@@ -112,14 +112,15 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             raise exception.ValidationError("Cannot change ID")
         d = self.directory
         extra = d.extra_of(role_id)
-        role_records.check_update(self._release, role_id, extra, ref)
+        role_records.check_update(self._release, role_id, old.name, extra, ref)
         domain_id = extra.get("domain_id")
         if "domain_id" in ref and ref["domain_id"] != domain_id:
             raise exception.ValidationError("Update of `domain_id` is not allowed.")
         name = ref.get("name", old.name)
         self._role_clash(name, domain_id, role_id)
         role = Role(role_id, name, old.implies)
-        self.keystone.writable().put_role(role, role_records.stored(self._release, ref, extra))
+        stored = role_records.stored(self._release, ref, extra, old.name)
+        self.keystone.writable().put_role(role, stored)
         self._traced("role_updated", name, role_id)
         return Response(200, {"role": self._role(req, role)})
 
@@ -128,7 +129,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         holding it loses it at its next validation; before 14.0.0 the tokens of its domain and
         system holders are revoked); an immutable role is a 403."""
         role = self._named_role(req, "identity:delete_role")
-        if role_records.immutable(self._release, self.directory.extra_of(role.id)):
+        if role_records.immutable(self._release, role.name, self.directory.extra_of(role.id)):
             raise exception.ResourceDeleteForbidden(type="role", resource_id=role.id)
         d = self.keystone.writable()
         doomed = (

@@ -1,5 +1,6 @@
 """Keystone's role writes: updates, domain-specific roles, and groups' system grants."""
 
+from fakecloud import Cloud
 from fakecloud.identity import role_records
 
 
@@ -40,7 +41,25 @@ def test_what_a_role_shows_and_whether_it_is_immutable_follow_the_release():
         ["description", "domain_id", "id", "links", "name"],
         *[["description", "domain_id", "id", "links", "name", "options"]] * 2,
     ]
-    assert [role_records.immutable(n, {}) for n in (14, 16, 17)] == [False, False, True]
+    assert [role_records.immutable(n, "member", {}) for n in (14, 16, 17)] == [False, False, True]
+
+
+def test_only_the_releases_bootstrap_roles_are_built_immutable():
+    # 23.0.0's bootstrap makes admin, member and reader; manager and service as Tempest's
+    # served config adds them, and a configured role, are an operator's: no options
+    extra = {"manager": ["member"], "service": [], "operator": []}
+    cloud = Cloud(profile="nova-27.5.1", config={"identity": {"roles": extra}})
+    roles = admin(cloud, "GET", "/v3/roles").json()["roles"]
+    immutable = {"immutable": True}
+    assert {r["name"]: r["options"] for r in roles} == {
+        **dict.fromkeys(("admin", "member", "reader"), immutable),
+        **dict.fromkeys(extra, {}),
+    }
+    changed = {"role": {"description": "d"}}
+    changed = admin(cloud, "PATCH", f"/v3/roles/{role_id(cloud, 'service')}", changed)
+    assert (changed.status, changed.json()["role"]["options"]) == (200, {})
+    assert admin(cloud, "DELETE", f"/v3/roles/{role_id(cloud, 'manager')}").status == 204
+    assert admin(cloud, "DELETE", f"/v3/roles/{role_id(cloud, 'admin')}").status == 403
 
 
 def test_a_domain_role_is_granted_in_its_domain_and_only_brings_what_it_implies(cloud):
