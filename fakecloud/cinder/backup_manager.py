@@ -709,6 +709,11 @@ class BackupManager:
         BACKUP_STATUS.move(k, backup, "available", actor=self.actor)
         backup.updated_at = k.now
 
+    def check_support_to_force_delete(self) -> bool:
+        """``BackupManager.check_support_to_force_delete`` (an RPC call): the Swift driver's
+        ``support_force_delete`` (``ChunkedBackupDriver``: true)."""
+        return True
+
     def reset_status(self, backup_id: str, status: str) -> None:
         """``BackupManager.reset_status``: set the status of a backup a driver took (one
         whose ``service`` is set); a backup no service took yet keeps its status. Before

@@ -299,8 +299,9 @@ def _restored(service: Any, req: Request, work: Generator) -> Generator:
     return Response(202, {"restore": result})
 
 
-def action(service: Any, req: Request) -> Response:
-    """``POST /backups/{id}/action``: ``os-reset_status``, ``os-force_delete`` (admin)."""
+def action(service: Any, req: Request) -> Response | Generator[Any, Any, Response]:
+    """``POST /backups/{id}/action``: ``os-reset_status``, ``os-force_delete`` (admin; a
+    generator: it waits for the backup host's answer)."""
     body = service._body(req)
     name = next(iter(body), None) if isinstance(body, dict) and len(body) == 1 else None
     api = service.cinder.backup_api
@@ -309,9 +310,14 @@ def action(service: Any, req: Request) -> Response:
         api.reset_status(req.context, req.params["id"], body[name]["status"].lower())
     elif name == "os-force_delete":
         validation.validate(validation.FORCE_DELETE, body)
-        api.force_delete(req.context, req.params["id"])
+        return _force_delete(api, req)
     else:
         raise no_such_action(str(name))
+    return Response(202)
+
+
+def _force_delete(api: Any, req: Request) -> Generator[Any, Any, Response]:
+    yield from api.force_delete(req.context, req.params["id"])
     return Response(202)
 
 

@@ -19,9 +19,11 @@ import json
 from collections.abc import Generator
 from typing import Any
 
+from fakecloud.api.http import HttpError
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
-from fakecloud.cinder.backup_manager import backup_running, backup_service_up, backup_target
+from fakecloud.cinder.backup_manager import backup_service_up, backup_target
+from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.models import Backup, Volume
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -32,6 +34,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS_FORCED,
     born,
 )
+from fakecloud.sim.rpc import MessagingTimeout
 
 ACTOR = "cinder-api"
 #: 16.0.0: ``scheduler_rpcapi.create_backup`` (before, the API picks the backup host).
@@ -257,14 +260,13 @@ class BackupAPI(ApiPart):
         return backup
 
     def delete(self, context: Any, backup: Backup, force: bool = False) -> None:
-        """``API.delete``: ``available``/``error`` (any with force), no incremental backup
-        built on it (among the caller's own), a backup service up; then ``deleting``."""
-        self._authorize(context, "backup:delete", backup.project_id)
-        if not force and backup.status not in ("available", "error"):
-            raise exception.InvalidBackup(reason="Backup status must be available or error")
-        if force and not backup_running(self.cinder):
-            # check_support_to_force_delete is an RPC call to the backup host: it times out.
-            raise exception.ServiceNotFound(service_id="cinder-backup")
+        """``API.delete``: ``available``/``error`` (any with force, `force_delete` having
+        asked the backup host), no incremental backup built on it (among the caller's own), a
+        backup service up; then ``deleting``."""
+        if not force:
+            self._authorize(context, "backup:delete", backup.project_id)
+            if backup.status not in ("available", "error"):
+                raise exception.InvalidBackup(reason="Backup status must be available or error")
         if self.get_all(context, {"parent_id": backup.id}):
             raise exception.InvalidBackup(reason="Incremental backups exist for this backup.")
         self._host(backup)
@@ -423,10 +425,21 @@ class BackupAPI(ApiPart):
             backup_target(self.cinder), "reset_status", backup_id=backup_id, status=status
         )
 
-    def force_delete(self, context: Any, backup_id: str) -> None:
-        """os-force_delete (admin): delete whatever the status."""
+    def force_delete(self, context: Any, backup_id: str) -> Generator[Any, Any, None]:
+        """os-force_delete (admin): delete whatever the status, once the backup host said its
+        driver can (``_check_support_to_force_delete``: an RPC call, the Swift driver's
+        ``support_force_delete`` true). A cinder-backup that is not running leaves the call
+        in its queue: after ``rpc_response_timeout`` the ``MessagingTimeout`` is Cinder's 500
+        (cinder 12.0.10-29.0.0 backup/api.py ``delete``)."""
         backup = self.get(context, backup_id)
         self._authorize(
             context, "volume_extension:backup_admin_actions:force_delete", backup.project_id
         )
+        self._authorize(context, "backup:delete", backup.project_id)
+        try:
+            yield from self.kernel.rpc.call(
+                backup_target(self.cinder), "check_support_to_force_delete"
+            )  # always true here: no "force delete" NotSupportedOperation
+        except MessagingTimeout:
+            raise HttpError(500, GENERIC[500]) from None
         self.delete(context, backup, force=True)

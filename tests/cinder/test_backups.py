@@ -244,7 +244,7 @@ def test_the_api_asks_for_a_backup_service_up_and_enabled():
     """A delete (and restore, export, import, reset) needs a backup host that is enabled and
     ``is_up``: a stopped service still is for ``service_down_time`` (60 s past its last
     heartbeat), a disabled one (``disable-log-reason``: 28.0.0's ``disable`` saves nothing) is
-    not, though the scheduler still places backups there."""
+    not, though the scheduler still places backups there. A force delete calls the host."""
     cloud = _cloud()
     vid = create_volume(cloud)
     bid = _made(cloud, vid)
@@ -268,11 +268,22 @@ def test_the_api_asks_for_a_backup_service_up_and_enabled():
     stopped.run(until=stopped.now + 20)
     assert fault(call(stopped, "DELETE", f"backups/{bid2}"))[1] == 404
     assert (_show(stopped, bid)["status"], _queue(stopped)) == ("deleting", ["delete_backup"])
+    # os-force_delete asks the backup host first (an RPC call): stopped, Cinder's 500 after
+    # rpc_response_timeout, whatever the grace
+    start = stopped.now
+    force = {"os-force_delete": {}}
+    resp = call(stopped, "POST", f"backups/{bid2}/action", force, ctx=ADMIN, allow_500=True)
+    assert (fault(resp)[1], stopped.now - start) == (500, 60.0)
+    stopped.advance(1)  # past the call's expiration: RabbitMQ drops it
     stopped.kernel.rpc.set_up("cinder-backup.cinder", True)  # the delete resumed, then queued
     stopped.run_until_idle()
     assert call(stopped, "GET", f"backups/{bid}").status == 404
     quota = call(stopped, "GET", f"os-quota-sets/{MEMBER.project_id}", query={"usage": "true"})
     assert quota.json()["quota_set"]["backups"]["in_use"] == 1
+    assert _show(stopped, bid2)["status"] == "available"
+    start = stopped.now
+    resp = call(stopped, "POST", f"backups/{bid2}/action", force, ctx=ADMIN)
+    assert resp.status == 202 and stopped.now - start < 1
 
 
 @pytest.mark.parametrize(
