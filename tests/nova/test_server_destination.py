@@ -2,7 +2,8 @@
 (``availability_zone`` ``az:host``, ``az::node``, ``:host``; ``API.parse_availability_zone``,
 ``servers.py`` create, 17.0.13/20.6.0/23.2.2/34.0.0), 2.74's ``host``/``hypervisor_hostname``,
 2.77/2.91's unshelve into a zone or onto a host (``shelve.py``, ``API.unshelve``, 20.6.0/21.2.4
-/25.2.1/27.5.1/34.0.0), and why a boot finds no host (the scheduler's NoValidHost reasons:
+/25.2.1/27.5.1/34.0.0), evacuate's, live migration's and cold migration's named host, forced
+or requested, and why a boot finds no host (the scheduler's NoValidHost reasons:
 17.0.13 filter_scheduler.py, 20.6.0-34.0.0 scheduler/manager.py and utils.py)."""
 
 from __future__ import annotations
@@ -224,3 +225,100 @@ def test_unshelve_onto_a_host_2_91():
     env.request("POST", f"/v2.1/servers/{sid}/action", {"shelveOffload": None}, user="admin")
     env.cloud.run_until_idle()
     assert _unshelve(env, sid, {"availability_zone": None}, "2.91") == ("ACTIVE", "cmp-1", None)
+
+
+def _moved(env, sid, action, mv):
+    """A move of `sid` run to its end: (the answer's status, or its fault's message; status,
+    host, fault message)."""
+    resp = env.action(sid, action, user="admin", microversion=mv)
+    answer = resp.status if resp.status < 400 else _fault(resp)
+    env.cloud.run_until_idle()
+    shown = _show(env, sid)
+    return answer, (
+        shown["status"],
+        shown["OS-EXT-SRV-ATTR:host"],
+        shown.get("fault", {}).get("message"),
+    )
+
+
+def _force_down(env, host):
+    body = {"host": host, "binary": "nova-compute", "forced_down": True}
+    resp = env.request(
+        "PUT", "/v2.1/os-services/force-down", body, user="admin", microversion="2.11"
+    )
+    assert resp.status == 200
+
+
+@pytest.mark.parametrize(
+    ("profile", "none_left"),
+    [
+        # 17.0.13: the ComputeFilter refuses the disabled host
+        ("seed", NOT_ENOUGH),
+        # 20.0.0+: placement, asked for the requested host's tree without disabled providers
+        # (3ad82c696f, compute_status_filter), has no candidate: the empty reason
+        ("nova-20.6.0", "No valid host was found. "),
+        ("upstream", "No valid host was found. "),
+    ],
+)
+def test_forced_and_requested_moves_to_a_disabled_host(profile, none_left):
+    """A forced evacuate or live migration (before 2.29/2.30 every named host, 2.29-2.67
+    ``force``) skips the scheduler: a disabled host takes the server (conductor
+    ``rebuild_instance``'s forced host, ``LiveMigrationTask._check_requested_destination``:
+    up, not the source, no service status check). Unforced (``force`` false, and every host
+    from 2.68: ``force`` is read from 2.29 on, False when absent) and 2.56's cold migrate host
+    are requested destinations the scheduler checks: none left (17.0.13-34.0.0 compute/api.py
+    ``evacuate``/``live_migrate``/``resize``, conductor/manager.py, scheduler/utils.py)."""
+    base = NovaEnv(profile, {"nova": {"compute_hosts": 3}})
+    sid = base.boot()
+    _disable(base, "cmp-2")
+    moved = ("ACTIVE", "cmp-2", None)
+    stays = ("ACTIVE", "cmp-1", None)
+    top = "2.60" if profile == "seed" else "2.68"  # no force: False
+
+    evacuated = {}
+    for name, body, mv in (
+        ("named", {"host": "cmp-2"}, "2.14"),
+        ("forced", {"host": "cmp-2", "force": True}, "2.29"),
+        ("unforced", {"host": "cmp-2", "force": False}, "2.29"),
+        ("top", {"host": "cmp-2"}, top),
+    ):
+        env = base.fork()
+        _force_down(env, "cmp-1")
+        evacuated[name] = _moved(env, sid, {"evacuate": body}, mv)
+    failed = (200, ("ERROR", "cmp-1", none_left))
+    assert evacuated == {
+        "named": (200, moved),
+        "forced": (200, moved),
+        "unforced": failed,
+        "top": failed,
+    }
+
+    live = {"host": "cmp-2", "block_migration": "auto"}
+    assert _moved(base.fork(), sid, {"os-migrateLive": live}, "2.25") == (202, moved)
+    assert _moved(base.fork(), sid, {"os-migrateLive": {**live, "force": True}}, "2.30") == (
+        202,
+        moved,
+    )
+    assert _moved(base.fork(), sid, {"os-migrateLive": {**live, "force": False}}, "2.30") == (
+        (400, none_left),
+        stays,
+    )
+
+    cold = "No valid host was found. No valid host found for cold migrate"
+    # before 21.0.0 the API waits for the conductor (its 400); from it the cast's error is in
+    # the action's events alone
+    answer = 202 if profile == "upstream" else (400, cold)
+    assert _moved(base.fork(), sid, {"migrate": {"host": "cmp-2"}}, "2.56") == (answer, stays)
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_forced_boot_to_a_host_forced_down_or_stopped(profile):
+    """``force_hosts`` skips the ComputeFilter, which alone looks at a service being up (no
+    trait marks a down compute in placement): a host forced down but running builds the
+    server; a stopped one leaves it building until its nova-compute takes the cast."""
+    env = NovaEnv(profile)
+    _force_down(env, "cmp-2")
+    assert _boot(env, "nova:cmp-2", user="admin") == ("ACTIVE", "cmp-2", "nova", None)
+    env.kernel.rpc.set_up("compute.cmp-1", False)
+    env.cloud.advance(61.0)  # past service_down_time
+    assert _boot(env, "nova:cmp-1", user="admin")[0] == "BUILD"

@@ -925,3 +925,25 @@ add("pu-offloaded-and-none-admin", b({"events": [
     user="admin", mv="2.76")  # fmt: skip
 add("pu-2.76-admin", b({"events": [{"name": "power-update", "server_uuid": "{tsid}",
     "tag": "POWER_OFF"}]}), path=EV, user="admin", mv="2.76")  # fmt: skip
+# Session 32, forced destinations (``{host}`` in a body: each runner's compute host; refusals
+# only, the image-backed server untouched): the admin's ``az:host``, its parse and 2.74's mix,
+# 2.56's migrate host, evacuate's and live migration's ``force`` (gone at 2.68).
+A = SRV + "/action"
+add("create-forced-host-member", srv(imageRef="", availability_zone="nova:{host}"), path=C,
+    mv="2.37")  # fmt: skip
+add("create-forced-az-parse", srv(imageRef="", availability_zone="a:b:c:d"), path=C, mv="2.37",
+    user="admin")  # fmt: skip
+add("create-forced-and-2.74-host", srv(imageRef="", availability_zone="nova:{host}",
+    host="{host}"), path=C, mv="2.74", user="admin")  # fmt: skip
+add("migrate-host-self-2.56", b({"migrate": {"host": "{host}"}}), path=A, mv="2.56", user="admin")
+add("migrate-host-missing-2.56", b({"migrate": {"host": "nope"}}), path=A, mv="2.56",
+    user="admin")  # fmt: skip
+add("evacuate-force-no-host", b({"evacuate": {"force": True}}), path=A, mv="2.29", user="admin")
+add("evacuate-force-missing", b({"evacuate": {"host": "nope", "force": True}}), path=A,
+    mv="2.29", user="admin")  # fmt: skip
+add("evacuate-force-self", b({"evacuate": {"host": "{host}", "force": True}}), path=A,
+    mv="2.29", user="admin")  # fmt: skip
+add("evacuate-force-2.68", b({"evacuate": {"host": "nope", "force": True}}), path=A, mv="2.68",
+    user="admin")  # fmt: skip
+add("live-migrate-force-2.68", b({"os-migrateLive": {"host": "nope", "block_migration": "auto",
+    "force": True}}), path=A, mv="2.68", user="admin")  # fmt: skip

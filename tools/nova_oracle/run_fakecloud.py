@@ -32,6 +32,9 @@ USERS = {
 CONFIG = {
     "identity": {
         "projects": {"alt": {"description": "another"}},
+        # the service role the fixtures' token carries: keystone-manage bootstrap makes it from
+        # 2023.2 (24.0.0) only, so an older profile's cloud starts without it
+        "roles": {"service": []},
         "users": {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "nova-svc": {"password": "pw", "project": "demo", "roles": ["member", "service"]},
@@ -142,7 +145,7 @@ for name, method, path, headers, body, user in cases.CASES:
         "compute",
         method,
         path.format(host=HOST, **ids),
-        body=cases.fill(body, ids) if body is not None else b"",
+        body=cases.fill(body, {**ids, "host": HOST}) if body is not None else b"",
         user=USERS[user],
         headers=h,
     )

@@ -346,7 +346,7 @@ class Oracle(integrated_helpers._IntegratedTestBase):
                 # The fixture's `detail` ignores filters, so a createBackup's rotation has
                 # deleted its oldest images by now: the rebuild's image put back.
                 glance.create(None, dict(type(glance).image2))
-            data = cases.fill(body, ids)
+            data = cases.fill(body, {**ids, "host": self.compute.host})
             r = requests.request(method, url, data=data, headers=h, allow_redirects=False)
             try:
                 j = r.json() if r.content else None

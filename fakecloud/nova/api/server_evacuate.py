@@ -2,8 +2,9 @@
 ``schemas/evacuate.py``; nova 17.0.13, 20.6.0, 23.2.2, 25.2.1, 28.0.0, 29.2.0, 34.0.0).
 
 The body by microversion: ``host`` (optional), ``onSharedStorage`` (required before 2.14,
-gone from it), ``adminPass``, 2.29-2.67 ``force`` (a host forced past the scheduler); from
-2.95 (27.0.0) the server ends ``stopped`` (``target_state``). The server is looked up (404),
+gone from it), ``adminPass``, 2.29-2.67 ``force`` (a host forced past the scheduler; before
+2.29 every named host is forced, from 2.68 none: the scheduler checks it); from 2.95 (27.0.0)
+the server ends ``stopped`` (``target_state``). The server is looked up (404),
 then policy ``os_compute_api:os-evacuate`` with the server's user and project (the admin's).
 Before 2.14 an ``adminPass`` with ``onSharedStorage`` true is 400 ("admin password can't be
 changed on existing disk"), and the answer is 200 ``{"adminPass": ...}`` (a new one when none
@@ -96,7 +97,9 @@ class ServerEvacuateController:
         target_state = "stopped" if mv >= STOPPED_SINCE else None
         shared = None if mv >= V214 else _truthy(entity["onSharedStorage"])
         force = None
-        if key == "v229":
+        if mv >= FORCE_SINCE:
+            # Read from 2.29 on, 2.68's schema without it: False, a host the scheduler checks
+            # (nova 20.0.0-34.0.0 evacuate.py ``is_supported(req, '2.29')``).
             force = _truthy(entity.get("force", False))
             if force and not host:
                 raise HttpError(400, "Can't force to a non-provided destination")
