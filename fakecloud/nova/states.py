@@ -171,8 +171,10 @@ VM_STATE = StateMachine(
         SUSPENDED: {ACTIVE, SHELVED, SHELVED_OFFLOADED, ERROR, SOFT_DELETED, DELETED},
         SHELVED: {SHELVED_OFFLOADED, ACTIVE, ERROR, SOFT_DELETED, DELETED},
         SHELVED_OFFLOADED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
-        # os-stop and rescue take ERROR (their check_instance_state)
-        ERROR: {ACTIVE, STOPPED, RESCUED, SOFT_DELETED, DELETED},
+        # os-stop and rescue take ERROR (their check_instance_state); a build queued for a
+        # compute whose init_host errored it out (interrupted before its claim) runs all the
+        # same: its first save expects scheduling or none (``_do_build_and_run_instance``).
+        ERROR: {ACTIVE, STOPPED, RESCUED, BUILDING, SOFT_DELETED, DELETED},
         RESCUED: {ACTIVE, ERROR, SOFT_DELETED, DELETED},
         # A confirm or revert ends stopped when the guest is off (``old_vm_state``).
         RESIZED: {ACTIVE, STOPPED, ERROR, SOFT_DELETED, DELETED},
@@ -229,6 +231,8 @@ TASK_STATE = StateMachine(
                 RESCUING,
                 UNRESCUING,
                 UPDATING_PASSWORD,
+                # That queued build, after init_host's error-out cleared its task.
+                BLOCK_DEVICE_MAPPING,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},

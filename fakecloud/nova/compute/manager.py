@@ -38,6 +38,7 @@ from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.virt import diagnostics, encryptors, volume_snapshots
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
+from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.sim.io import gbit_per_s
 from fakecloud.sim.resources import Semaphore
 from fakecloud.sim.trace import form, site
@@ -65,6 +66,19 @@ _REBOOT_OR_PAUSE_STATES = frozenset(
     (*states.SOFT_REBOOT_STATES, *states.HARD_REBOOT_STATES, states.PAUSING, states.UNPAUSING)
 )
 #: ``_init_instance``: a build the restart cut short ("Instance failed to spawn correctly").
+#: ``init_host`` puts in ERROR a server still ``scheduling`` whose allocations are on this
+#: host (``_error_out_instances_whose_build_was_interrupted``, a1a735bc6e, LP #1833581): a
+#: build the restart killed before its claim wrote the host; before, it stayed building.
+BUILDS_INTERRUPTED_ERRORED = Change(
+    "21.0.0",
+    "a1a735bc6e",
+    "Error out interrupted builds",
+    backports=(
+        Backport("18.3.0", "13bb7ed701"),
+        Backport("19.1.0", "530ad1ae88"),
+        Backport("20.0.1", "06fd7c7301"),
+    ),
+)
 _SPAWN_TASK_STATES = frozenset(
     (states.SCHEDULING, states.BLOCK_DEVICE_MAPPING, states.NETWORKING, states.SPAWNING)
 )
@@ -248,6 +262,8 @@ class ComputeManager:
             yield from resize_manager.init_resizes(self)
             if self.live_waiting is not None:
                 live_migrate_manager.init_live_migrations(self, _INIT_HOST_CONTEXT)
+        if BUILDS_INTERRUPTED_ERRORED.reaches(self.kernel.switches.release):
+            self._error_out_interrupted_builds()
         self.kernel.rpc.set_up(self.target, True)
         power_sync.restarted(self)
 
@@ -300,6 +316,26 @@ class ComputeManager:
                 if found is not None:
                     reboots.append(found)
         return reboots
+
+    def _error_out_interrupted_builds(self) -> None:
+        """``_error_out_instances_whose_build_was_interrupted`` (nova 27.5.1
+        compute/manager.py): after ``_init_instance``, every server still building with its
+        allocations on this host but no host written yet (here: placed, still ``scheduling``)
+        goes to ERROR, task_state none. One whose build waits in the queue is built all the
+        same: the build's first save expects ``scheduling`` or none and writes ``building``."""
+        for row in self.db.instances_on_host(self.host):
+            if row.vm_state != states.BUILDING or row.task_state != states.SCHEDULING:
+                continue
+            instance = self.db.instance_get(row.uuid, self.actor)
+            self._log(
+                instance.uuid,
+                "debug",
+                "Instance spawn was interrupted before instance_claim, setting instance to "
+                "ERROR state",
+            )
+            instance.vm_state = states.ERROR
+            instance.task_state = None
+            instance.save()
 
     def _init_delete(self, instance: Any) -> Generator[Any, Any, None]:
         """``_init_instance``'s ``deleting`` branch: the delete the restart cut short is done
@@ -681,8 +717,10 @@ class ComputeManager:
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
                 reschedule.late_group_check(self, instance)
             self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
+            if instance.vm_state != states.BUILDING:  # `_error_out_interrupted_builds`'s
+                instance.vm_state = states.BUILDING
             instance.task_state = states.BLOCK_DEVICE_MAPPING
-            instance.save(expected_task_state=states.SCHEDULING)
+            instance.save(expected_task_state=(states.SCHEDULING, None))
             bdms = self.db.bdms_by_instance(instance.uuid)
             try:
                 yield from block_device.prepare_block_devices(self.nova, context, instance, bdms)

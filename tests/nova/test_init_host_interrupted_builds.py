@@ -1,0 +1,31 @@
+"""A build the compute's restart killed before its claim (here: waiting for a build slot,
+still ``scheduling``): from nova 21.0.0 (a1a735bc6e, LP #1833581; backports 18.3.0, 19.1.0,
+20.0.1) ``init_host``'s ``_error_out_instances_whose_build_was_interrupted`` puts it in ERROR,
+task_state none; before, nothing does and it stays building for good (nova 17.0.13, 20.0.0
+compute/manager.py). Found by scenarios/explore/disable_during_boot.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+CONFIG = {"nova": {"compute_hosts": 1, "max_concurrent_builds": 1, "max_concurrent_snapshots": 1}}
+
+
+@pytest.mark.parametrize(
+    ("profile", "waiting"),
+    [("upstream", ("ERROR", None)), ("nova-20.0.1", ("ERROR", None)),
+     ("nova-20.0.0", ("BUILD", "scheduling"))],
+)  # fmt: skip
+def test_a_build_killed_before_its_claim_ends_in_error_from_the_fix(profile, waiting):
+    env = NovaEnv(profile, config=CONFIG)
+    first = env.boot("first", wait=False)
+    second = env.boot("second", wait=False)
+    env.cloud.advance(1.0)  # first spawns (claimed); second waits for the one build slot
+    assert env.server(second)["OS-EXT-STS:task_state"] == "scheduling"
+    env.nova.restart_compute("cmp-1", down_s=10.0)
+    env.cloud.run_until_idle()
+    assert env.server(first)["status"] == "ERROR"  # _init_instance: spawn interrupted
+    server = env.server(second)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == waiting
