@@ -322,3 +322,27 @@ def test_a_forced_boot_to_a_host_forced_down_or_stopped(profile):
     env.kernel.rpc.set_up("compute.cmp-1", False)
     env.cloud.advance(61.0)  # past service_down_time
     assert _boot(env, "nova:cmp-1", user="admin")[0] == "BUILD"
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_an_evacuation_to_a_stopped_host(profile):
+    """Forced, the rebuild is cast to the host whatever its service (conductor
+    ``rebuild_instance``): the server stays ``REBUILD`` and the migration ``accepted`` until
+    its nova-compute is back and takes the cast. Requested, the ComputeFilter refuses a down
+    service in every release (placement knows nothing of it: the filter's reason, also from
+    20.0.0)."""
+    base = NovaEnv(profile, {"nova": {"compute_hosts": 3}})
+    sid = base.boot()
+    _force_down(base, "cmp-1")
+    base.kernel.rpc.set_up("compute.cmp-2", False)
+    base.cloud.advance(61.0)  # past service_down_time
+    env = base.fork()
+    body = {"evacuate": {"host": "cmp-2", "force": True}}
+    assert _moved(env, sid, body, "2.29") == (200, ("REBUILD", "cmp-1", None))
+    env.kernel.rpc.set_up("compute.cmp-2", True)
+    env.cloud.run_until_idle()
+    assert _show(env, sid)["OS-EXT-SRV-ATTR:host"] == "cmp-2"
+    assert _moved(base.fork(), sid, {"evacuate": {"host": "cmp-2"}}, "2.29") == (
+        200,
+        ("ERROR", "cmp-1", NOT_ENOUGH),
+    )
