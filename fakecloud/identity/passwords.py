@@ -8,8 +8,9 @@ strict_password_check`` off (its default) nothing is refused: any password that 
 first 72 bytes of the one set authenticates. A password or secret UTF-8 cannot encode (a
 lone surrogate, JSON's ``"\ud800"``) is Keystone's unexpected 500 wherever it is hashed or
 checked: ``hash_password`` and ``check_password`` encode it (13.0.0-30.0.0
-common/password_hashing.py; 13.x after cutting it to ``max_password_length``, 4,096 characters,
-which fakecloud does not), and nothing catches the ``UnicodeEncodeError``.
+common/password_hashing.py; before 24.0.0 and its backports after cutting it to
+``max_password_length`` characters, 4,096, which fakecloud does not), and nothing catches the
+``UnicodeEncodeError``.
 
     >>> matches("x" * 72 + "typed", "x" * 72 + "set"), matches("secret", "Secret")
     (True, False)
