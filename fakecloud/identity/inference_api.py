@@ -3,11 +3,11 @@
 ``GET /v3/roles/{prior}/implies``, ``PUT|GET|HEAD|DELETE /v3/roles/{prior}/implies/{implied}``
 (``keystone/api/roles.py``, ``keystone/assignment/core.py``; ``GET /v3/role_inferences`` is
 `fakecloud.identity.api`'s). A token issued after a rule holds the implied roles of the roles
-it was granted (Keystone's ``[token] infer_roles``, on by default); the bootstrap rules (admin ⇒
-manager ⇒ member ⇒ reader) are rules like any other. The prior role is looked up first, then
-the implied one (404 for the first missing), then the policy (admin; reads: or a system
-reader); ``admin`` may not be implied (``[assignment] prohibited_implied_role``), a 403, and a
-rule made twice is a 409.
+it was granted (Keystone's ``[token] infer_roles``, on by default); the release's bootstrap
+rules (`fakecloud.identity.config.bootstrap_roles`) are rules like any other. The prior role
+is looked up first, then the implied one (404 for the first missing), then the policy (admin;
+reads: or a system reader); ``admin`` may not be implied (``[assignment]
+prohibited_implied_role``), a 403, and a rule made twice is a 409.
 """
 
 from __future__ import annotations
