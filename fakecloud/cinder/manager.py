@@ -41,6 +41,7 @@ from typing import Any
 
 from fakecloud.cinder import (
     backup_manager,
+    cleanup,
     compute,
     exception,
     failover_manager,
@@ -373,6 +374,25 @@ class VolumeManager:
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
 
+    #: The rows of the workers table this service holds (`fakecloud.cinder.cleanup`): ``(kind,
+    #: id) -> status``; None while it holds none.
+    workers: dict[tuple[str, str], str] | None = None
+    #: How many times the service started again (`started`): a task of an earlier start still
+    #: under way died with its process, and stops at its next step (`_dead`).
+    generation = 0
+
+    def _dead(self, generation: int) -> bool:
+        """Whether the process that began a task at `generation` has been restarted since."""
+        return generation != self.generation
+
+    def started(self) -> None:
+        """``init_host`` as the stopped service starts again (the bus calls it before the
+        queue is consumed): ``CleanableManager.do_cleanup`` of its workers
+        (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0). The tasks of the earlier start
+        die with it."""
+        self.generation += 1
+        cleanup.do_cleanup(self)
+
     def _snapshot_message(
         self, snap: Any, action: str, exc: BaseException, detail: str | None = None
     ) -> None:
@@ -459,7 +479,6 @@ class VolumeManager:
     ) -> Generator:
         """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
         raw, then restored from a backup by cinder-backup (``_create_from_backup``)."""
-        k = self.kernel
         store = self.cinder.store
         volume = store.volumes.get(volume_id)
         if volume is None or volume.status != "creating":
@@ -469,6 +488,27 @@ class VolumeManager:
             source = "volume"
         if backup_id:
             source = "backup"
+        worker = cleanup.set_worker(self, "Volume", volume)
+        try:
+            yield from self._create_volume(
+                volume, source, snapshot_id, source_volid, image_meta, backup_id
+            )
+        finally:
+            cleanup.unset_worker(self, worker, volume)
+
+    def _create_volume(
+        self,
+        volume: Any,
+        source: str,
+        snapshot_id: str | None,
+        source_volid: str | None,
+        image_meta: dict[str, Any] | None,
+        backup_id: str | None,
+    ) -> Generator:
+        k = self.kernel
+        store = self.cinder.store
+        volume_id = volume.id
+        generation = self.generation
         try:
             if "cinder.volume.create" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -523,6 +563,8 @@ class VolumeManager:
                 _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
             elif backup_id:
                 yield from self.driver.create_volume(volume)
+                if self._dead(generation):
+                    return
                 # the raw volume stays creating until cinder-backup has restored into it
                 backup_manager.restore_into_new(self.cinder, volume, backup_id)
                 return
@@ -530,6 +572,8 @@ class VolumeManager:
                 yield from self.driver.create_volume(volume)
             replication.created(self.driver.spec, volume, k.switches.series.cinder)
         except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
+            if self._dead(generation):
+                return
             self._fail(volume_id, "create_volume", exc)
             if source in ("blank", "backup") and (
                 k.switches.series.cinder >= messages.DRIVER_CREATE_SINCE
@@ -544,6 +588,8 @@ class VolumeManager:
                 )
             if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            return
+        if self._dead(generation):
             return
         if volume.status in _BEING_CREATED:
             VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
@@ -749,6 +795,7 @@ class VolumeManager:
         if volume is None or volume.status != "uploading":
             return
         image_service = self.cinder.image_service
+        generation = self.generation
         try:
             if "cinder.volume.upload" in k.faults.hot:  # else consulting it does nothing
                 yield from k.faults.pause(
@@ -760,6 +807,8 @@ class VolumeManager:
                 )
             yield from self.driver.copy_volume_to_image(context, volume, image_service, image_meta)
         except Exception as exc:  # noqa: BLE001 - logged, the image removed, the volume freed
+            if self._dead(generation):
+                return
             self._fail(volume_id, "copy_volume_to_image", exc)
             messages.record(
                 self.cinder,
@@ -775,6 +824,8 @@ class VolumeManager:
                     image_service.delete(context, image_meta["id"])
             except Exception:  # noqa: BLE001 - "Image delete encountered an error."
                 pass
+        if self._dead(generation):
+            return  # no worker row: the restart's clean-up leaves the volume uploading
         if volume.status == "uploading":
             new = "in-use" if volume.attachments else "available"
             VOLUME_STATUS.move(k, volume, new, actor=self.actor)
@@ -796,16 +847,23 @@ class VolumeManager:
         store = self.cinder.store
         if store.volumes.get(volume_id) is None:
             return
+        generation = self.generation
         key = f"{volume_id}-delete_volume"
         yield from self._synchronized(key)
         try:
             volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
-            if volume is not None:
-                yield from self._delete_volume(volume, cascade, unmanage_only)
+            if volume is not None and not self._dead(generation):
+                worker = cleanup.set_worker(self, "Volume", volume)
+                try:
+                    yield from self._delete_volume(volume, cascade, unmanage_only, generation)
+                finally:
+                    cleanup.unset_worker(self, worker, volume)
         finally:
             self._release(key)
 
-    def _delete_volume(self, volume: Any, cascade: bool, unmanage_only: bool = False) -> Generator:
+    def _delete_volume(
+        self, volume: Any, cascade: bool, unmanage_only: bool, generation: int
+    ) -> Generator:
         k = self.kernel
         store = self.cinder.store
         volume_id = volume.id
@@ -830,9 +888,13 @@ class VolumeManager:
             else:
                 yield from self.driver.delete_volume(volume)
         except Exception as exc:  # noqa: BLE001
+            if self._dead(generation):
+                return
             self._fail(volume_id, "delete_volume", exc)
             failed = "error_unmanaging" if unmanage_only else "error_deleting"
             table.move(k, volume, failed, actor=self.actor)
+            return
+        if self._dead(generation):
             return
         if volume.use_quota:
             quotas = self.cinder.quotas
@@ -852,21 +914,33 @@ class VolumeManager:
 
     def create_snapshot(self, snapshot_id: str) -> Generator:
         """Run the driver's snapshot: ``available`` and ``"100%"``, or ``error``."""
-        k = self.kernel
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
         if snap is None or snap.status != "creating":
             return
         volume = store.volumes[snap.volume_id]
+        worker = cleanup.set_worker(self, "Snapshot", snap)
+        try:
+            yield from self._create_snapshot(snap, volume)
+        finally:
+            cleanup.unset_worker(self, worker, snap)
+
+    def _create_snapshot(self, snap: Any, volume: Any) -> Generator:
+        k = self.kernel
+        generation = self.generation
         try:
             yield from self.driver_create_snapshot(snap, volume)
         except Exception as exc:  # noqa: BLE001
-            self._fail(snapshot_id, "create_snapshot", exc)
+            if self._dead(generation):
+                return
+            self._fail(snap.id, "create_snapshot", exc)
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             self._snapshot_message(
                 snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
             )
+            return
+        if self._dead(generation):
             return
         self.snapshot_created(snap, volume)
 

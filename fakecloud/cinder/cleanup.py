@@ -1,0 +1,85 @@
+"""cinder-volume's clean-up at start: the workers table and ``do_cleanup``.
+
+Cinder 12.0.10-29.0.0 (``cinder/objects/cleanable.py``, ``cinder/manager.py``
+``CleanableManager``, ``cinder/volume/manager.py`` ``_do_cleanup``) keeps a row in the workers
+table for each cleanable operation under way: ``@objects.Volume.set_workers`` on the volume
+manager's ``create_volume`` and ``delete_volume``, ``@objects.Snapshot.set_workers`` on its
+``create_snapshot``, each claiming the row for its service with the resource's status of the
+moment (cleanable: a volume ``creating``, ``deleting``, ``uploading``, ``downloading``; a
+snapshot ``creating``), and removing it when it returns with the status changed. ``init_host``
+ends with ``do_cleanup`` of the rows its service holds:
+
+- a resource gone: the row removed;
+- a status no longer the row's: "Skipping cleanup for mismatching work", the row removed and the
+  resource left as it is. A volume created from an image went ``downloading`` under a
+  ``creating`` row, so it stays ``downloading`` (``_do_cleanup``'s ``clear_download`` is never
+  reached);
+- a volume ``deleting``: ``delete_volume(cascade=True)`` again, in the background
+  (``volume_service_inithost_offload``, on by default);
+- a volume or snapshot ``creating``: ``error``.
+
+No row is ever made for ``copy_volume_to_image`` (neither the RPC API nor the manager calls
+``create_worker``/``set_workers`` for it): a volume ``uploading`` when the service stopped stays
+``uploading``, as does a snapshot ``deleting`` (``delete_snapshot`` has no worker either).
+Work still in the service's queue was never claimed: it runs after the clean-up, as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.cinder.states import SNAPSHOT_STATUS, VOLUME_STATUS
+
+#: The statuses ``Volume._is_cleanable`` and ``Snapshot._is_cleanable`` take.
+CLEANABLE = {
+    "Volume": frozenset({"creating", "deleting", "uploading", "downloading"}),
+    "Snapshot": frozenset({"creating"}),
+}
+
+
+def set_worker(manager: Any, kind: str, row: Any) -> tuple[str, str] | None:
+    """``set_workers``' claim as a manager method starts: the row's key, or None when the
+    resource's status is not cleanable (no row)."""
+    if row.status not in CLEANABLE[kind]:
+        return None
+    key = (kind, row.id)
+    workers = manager.workers
+    if workers is None:
+        workers = manager.workers = {}
+    workers[key] = row.status
+    return key
+
+
+def unset_worker(manager: Any, key: tuple[str, str] | None, row: Any) -> None:
+    """``set_workers``' ``finally``: the row removed when the status changed (a method that
+    returns with the status it began with leaves it, as Cinder does)."""
+    workers = manager.workers
+    if key is None or workers is None or workers.get(key) is None:
+        return
+    if row.status != workers[key]:
+        del workers[key]
+        if not workers:
+            del manager.workers  # back to the class's None: a quiet manager saves as before
+
+
+def do_cleanup(manager: Any) -> None:
+    """``CleanableManager.do_cleanup`` of this service's rows, oldest first."""
+    workers = manager.workers or {}
+    if "workers" in vars(manager):
+        del manager.workers
+    k = manager.kernel
+    store = manager.cinder.store
+    for (kind, resource_id), status in workers.items():
+        row = (store.volumes if kind == "Volume" else store.snapshots).get(resource_id)
+        if row is None or row.status != status:
+            continue  # non existent, or mismatching work: the row removed, nothing done
+        if kind == "Volume" and status == "deleting":
+            # the worker kept: the delete claims it again as it runs
+            k.spawn(
+                manager.delete_volume(resource_id, cascade=True),
+                name=f"{manager.actor} resume delete",
+            )
+        elif status == "creating":
+            table = VOLUME_STATUS if kind == "Volume" else SNAPSHOT_STATUS
+            table.move(k, row, "error", actor=manager.actor)
+        # Volume "uploading"/"downloading": never a row's status here (see the module's doc)

@@ -1,0 +1,93 @@
+"""cinder-volume's clean-up as it starts again (``init_host``'s ``do_cleanup`` of the workers
+table, `fakecloud.cinder.cleanup`; cinder 12.0.10-29.0.0 cinder/manager.py, cinder/volume/
+manager.py ``_do_cleanup``, cinder/objects/cleanable.py): what the old process had under way
+is cleaned, what waited in its queue runs after, as it is."""
+
+from cinder_support import GLANCE_JSON, MEMBER, RPC, call, create_volume, states
+
+from fakecloud import Cloud
+from fakecloud.api.http import Request
+
+CREATE_S = 2.0
+DELETE_S = 2.0
+
+
+def _cloud(profile):
+    return Cloud(
+        profile=profile,
+        config={
+            "cinder": {
+                "image_download_mb_per_s": 10.0,  # cirros' 21 MB: ~2.1 s downloading
+                "backends": {
+                    "b1": {
+                        "kind": "lvm-thin",
+                        "throughput_mb_per_s": 200.0,
+                        "volume_create_s": CREATE_S,
+                        "volume_delete_s": DELETE_S,
+                    }
+                },
+                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+            }
+        },
+    )
+
+
+def _cirros(cloud):
+    req = Request.build(
+        "GET", "/v2/images", context=MEMBER, headers=GLANCE_JSON,
+        query="name=cirros-0.6.2-x86_64-disk",
+    )  # fmt: skip
+    return cloud.glance.api.call(req).json()["images"][0]["id"]
+
+
+def _status(cloud, kind, rid):
+    return call(cloud, "GET", f"{kind}/{rid}").json()[kind[:-1]]["status"]
+
+
+def test_a_restart_cleans_the_work_under_way_and_runs_the_queued_work_after():
+    """Cinder 29.0.0 (12.0.10's seed: the flows/volume_backed_cinder_volume_restart scenario);
+    the clean-up is the same code throughout the series."""
+    cloud = _cloud("upstream")
+    target = cloud.cinder.volume_target("b1")
+    done, gone, uploaded = (create_volume(cloud) for _ in range(3))
+    t0 = cloud.now
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    downloaded = call(cloud, "POST", "volumes", body).json()["volume"]["id"]
+    upload = {"os-volume_upload_image": {"image_name": "from-vol"}}
+    assert call(cloud, "POST", f"volumes/{uploaded}/action", upload).status == 202
+    cloud.advance(1.5)
+    assert call(cloud, "DELETE", f"volumes/{gone}").status == 202
+    created = create_volume(cloud, settle=False)
+    cloud.advance(1.3)
+    snap = {"snapshot": {"volume_id": done}}
+    sid = call(cloud, "POST", "snapshots", snap, version="3.0").json()["snapshot"]["id"]
+    cloud.advance(0.2)
+    assert [_status(cloud, "volumes", v) for v in (created, gone, downloaded, uploaded)] == [
+        "creating", "deleting", "downloading", "uploading",
+    ]  # fmt: skip
+    assert _status(cloud, "snapshots", sid) == "creating"
+    restart = cloud.now
+    cloud.kernel.rpc.set_up(target, False)
+    queued = create_volume(cloud, settle=False)  # waits in the stopped service's queue
+    cloud.kernel.rpc.set_up(target, True)
+    # init_host's do_cleanup, before the queue: the rows of the workers table, as they are
+    errored = cloud.trace.filter(kind="state", actor=target, new="error")
+    assert [(e["subject"], e["t"]) for e in errored] == [(created, restart), (sid, restart)]
+    cloud.run_until_idle()
+    assert [_status(cloud, "volumes", v) for v in (created, queued)] == ["error", "available"]
+    assert _status(cloud, "snapshots", sid) == "error"
+    # a downloading volume's row says creating: "mismatching work", left downloading; an
+    # upload has no row: left uploading
+    assert [_status(cloud, "volumes", v) for v in (downloaded, uploaded)] == [
+        "downloading", "uploading",
+    ]  # fmt: skip
+    assert states(cloud, downloaded)[-1] == "downloading"
+    # the delete resumed (cascade), once the old task's step let its lock go
+    assert call(cloud, "GET", f"volumes/{gone}").status == 404
+    (deleted,) = cloud.trace.filter(kind="state", subject=gone, new="deleted")
+    assert deleted["actor"] == target
+    # the old task's driver delete ended at 1.5 + an RPC hop + DELETE_S; then the new one's
+    assert round(deleted["t"] - t0, 3) == round(1.5 + RPC + 2 * DELETE_S, 3)
+    (available,) = cloud.trace.filter(kind="state", subject=queued, new="available")
+    assert round(available["t"] - restart, 3) == round(2 * RPC + CREATE_S, 3)
+    assert cloud.cinder.managers["b1"].workers is None
