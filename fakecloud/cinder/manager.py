@@ -29,7 +29,9 @@ Taking the volume service down (``kernel.rpc.set_up(target, False)``) leaves its
 its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` is back. Once its
 last heartbeat is more than ``service_down_time_s`` old (60 s, Cinder's ``service_down_time``)
 the scheduler's host manager takes it for down (``Service.is_up``) and places nothing there: a
-new volume or snapshot for that backend goes to ``error`` as for a disabled service.
+new volume or snapshot for that backend goes to ``error`` as for a disabled service. Set up
+again, it runs ``init_host``'s clean-up of the workers table first (`VolumeManager.started`,
+`fakecloud.cinder.cleanup`).
 """
 
 from __future__ import annotations
@@ -361,15 +363,22 @@ class VolumeManager:
         self.actor = self.target
         self._held = {}
 
-    def _synchronized(self, key: str) -> Generator:
+    def _synchronized(self, key: str, generation: int) -> Generator:
         """``@coordination.synchronized(key)``: wait while another process holds `key`, then
-        hold it (give it back with `_release`)."""
+        hold it (give it back with `_release`). False, not held, for a task whose process was
+        restarted while it waited."""
         while key in self._held:
             yield self._held[key]
+        if self._dead(generation):
+            return False
         self._held[key] = self.kernel.env.event()
+        return True
 
-    def _release(self, key: str) -> None:
-        self._held.pop(key).succeed()
+    def _release(self, key: str, generation: int) -> None:
+        """Give `key` back, unless the holder's process was restarted since: its locks went
+        with it (`started`)."""
+        if not self._dead(generation):
+            self._held.pop(key).succeed()
 
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
@@ -391,6 +400,9 @@ class VolumeManager:
         (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0). The tasks of the earlier start
         die with it."""
         self.generation += 1
+        held, self._held = self._held, {}  # the old process's locks die with it
+        for event in held.values():
+            event.succeed()
         cleanup.do_cleanup(self)
 
     def _snapshot_message(
@@ -849,17 +861,18 @@ class VolumeManager:
             return
         generation = self.generation
         key = f"{volume_id}-delete_volume"
-        yield from self._synchronized(key)
+        if not (yield from self._synchronized(key, generation)):
+            return
         try:
             volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
-            if volume is not None and not self._dead(generation):
+            if volume is not None:
                 worker = cleanup.set_worker(self, "Volume", volume)
                 try:
                     yield from self._delete_volume(volume, cascade, unmanage_only, generation)
                 finally:
                     cleanup.unset_worker(self, worker, volume)
         finally:
-            self._release(key)
+            self._release(key, generation)
 
     def _delete_volume(
         self, volume: Any, cascade: bool, unmanage_only: bool, generation: int
@@ -875,6 +888,8 @@ class VolumeManager:
             if cascade:
                 for snap in store.volume_snapshots(volume):
                     yield from self.driver.delete_snapshot(snap, volume)
+                    if self._dead(generation):
+                        return
                     self._destroy_snapshot(snap)
             yield from k.faults.pause(
                 "cinder.volume.delete",
@@ -986,8 +1001,10 @@ class VolumeManager:
         snap = store.snapshots.get(snapshot_id)
         if snap is None:
             return
+        generation = self.generation
         key = f"{snapshot_id}-delete_snapshot"
-        yield from self._synchronized(key)
+        if not (yield from self._synchronized(key, generation)):
+            return
         try:
             if (
                 snap.status == "deleted"
@@ -999,11 +1016,11 @@ class VolumeManager:
             elif store.snapshots.get(snapshot_id) is snap and snap.status != "deleted":
                 # Whatever status an admin reset it to since the API said deleting: the real
                 # manager deletes it all the same (cinder 29.0.0 delete_snapshot).
-                yield from self._delete_snapshot(snap, unmanage_only)
+                yield from self._delete_snapshot(snap, unmanage_only, generation)
         finally:
-            self._release(key)
+            self._release(key, generation)
 
-    def _delete_snapshot(self, snap: Any, unmanage_only: bool = False) -> Generator:
+    def _delete_snapshot(self, snap: Any, unmanage_only: bool, generation: int) -> Generator:
         k = self.kernel
         store = self.cinder.store
         snapshot_id = snap.id
@@ -1024,17 +1041,23 @@ class VolumeManager:
             else:
                 yield from self.driver.delete_snapshot(snap, volume)
         except exception.SnapshotIsBusy as exc:
+            if self._dead(generation):
+                return
             self._fail(snapshot_id, "delete_snapshot", exc)
             table.move(k, snap, "available", actor=self.actor)
             self._snapshot_message(snap, messages.SNAPSHOT_DELETE, exc)
             return
         except Exception as exc:  # noqa: BLE001
+            if self._dead(generation):
+                return
             self._fail(snapshot_id, "delete_snapshot", exc)
             table.move(k, snap, "error_deleting", actor=self.actor)
             self._snapshot_message(
                 snap, messages.SNAPSHOT_DELETE, exc, messages.SNAPSHOT_DELETE_ERROR
             )
             return
+        if self._dead(generation):
+            return  # no worker row: the restart's clean-up leaves the snapshot deleting
         self._destroy_snapshot(snap, table)
 
     def _destroy_snapshot(self, snap: Any, table: Any = SNAPSHOT_STATUS) -> None:
