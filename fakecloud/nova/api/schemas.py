@@ -835,6 +835,10 @@ def server_create(version: Any, one_of: bool = False) -> dict[str, Any]:
         props["networks"] = {"oneOf": [networks, {"type": "string", "enum": ["none", "auto"]}]}
     if version >= "2.42" or version == "2.32":
         bdm["properties"]["tag"] = tag
+    # ``create_v233`` keeps the networks' tag that 2.33 dropped from the block devices, until
+    # 2.37 rewrites the networks (nova 17.0.13 servers.py ``schema_server_create_v232`` for
+    # '2.32'-'2.36'; 20.6.1-34.0.0 schemas/servers.py ``create_v233``)
+    if version >= "2.42" or "2.32" <= version < "2.37":
         networks["items"]["properties"]["tag"] = tag
     if version >= "2.52":
         props["tags"] = {"type": "array", "items": tag, "maxItems": 50}

@@ -16,6 +16,7 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api import (
     create_backup,
+    removed,
     security_group_actions,
     server_actions,
     server_evacuate,
@@ -339,13 +340,18 @@ class ComputeApiService(NovaApiService):
         return ImageMetadataController(self.nova, self.servers, self)
 
     @cached_property
+    def removed_apis(self) -> removed.RemovedController:
+        """The removed APIs (410)."""
+        return removed.RemovedController()
+
+    @cached_property
     def versions_controller(self) -> VersionsController:
         """The version documents."""
         return VersionsController(self.nova, self)
 
     def route_variant(self) -> tuple[str, ...]:
-        """The routes differ by the extensions served."""
-        return self.extensions
+        """The routes differ by the extensions served and the APIs the release removed."""
+        return self.extensions + removed.variant(self.nova.kernel.switches.release.major)
 
     @classmethod
     def declare_routes(cls, router: Any, variant: tuple[str, ...]) -> None:
@@ -553,6 +559,7 @@ class ComputeApiService(NovaApiService):
         add("GET", meta + "/{key}", "image_metadata", im.show)
         add("PUT", meta + "/{key}", "image_metadata", im.update)
         add("DELETE", meta + "/{key}", "image_metadata", im.delete)
+        removed.declare(add, variant)
         for name, module in _extensions():
             if name in variant:
                 module.declare(routes)
