@@ -22,6 +22,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.cinder import messages
+from fakecloud.nova.api import removed
 from tests.glance.test_metadef_schemas import FACTS as METADEF_FACTS
 from tests.identity import keystone_schemas as ks
 from tests.schemas import cinder_response_schemas as cinder
@@ -270,6 +271,41 @@ def _host_versions(route: tuple[str, str], top: str) -> list[str]:
     """The boundary microversions a route serves in a profile (up to `top`)."""
     ranges = _HOST_ROUTES[route]
     return _boundaries(ranges, min(top, ranges[-1][1] or top, key=_v))
+
+
+_GONE_FAULT = {
+    "type": "object",
+    "properties": {
+        "computeFault": {
+            "type": "object",
+            "properties": {"code": {"const": 410}, "message": {"const": removed.GONE}},
+            "required": ["code", "message"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["computeFault"],
+    "additionalProperties": False,
+}
+_REMOVED = sorted({(m, "/v2.1" + p) for _, _, routes in removed.GROUPS for m, p in routes})
+
+
+def _removed_apis(w: World, profile: str) -> None:
+    # each route of a group the profile's release removed; before it, no route (404)
+    served = {(r.method, r.template) for r in w.cloud.nova.api.router.routes()}
+    for method, template in _REMOVED:
+        if (method, template) not in served:
+            continue
+        path = template.removeprefix("/v2.1")
+        for name in ("{id}", "{domain_id}", "{server_id}"):
+            path = path.replace(name, "x1")
+        body = {} if method in ("POST", "PUT") else None
+        for mv in ("2.1", w.top):
+            r = w.compute(method, path, body, mv=mv, user="admin")
+            expect(r, 410, _GONE_FAULT, f"{method} {template} @{mv}")
+
+
+for _method, _template in _REMOVED:
+    walks("compute", _method, _template)(_removed_apis)
 
 
 @walks("compute", "PUT", "/v2.1/os-hosts/{host}")
