@@ -125,3 +125,38 @@ def test_a_changes_time_is_what_iso8601_reads_and_one_out_of_range_is_nova_s_500
         assert resp.status == 500, path
         assert resp.json()["computeFault"]["message"].endswith("\n<class 'OverflowError'>")
     assert len(cloud.trace.filter(kind="api.error")) == errors
+
+
+@pytest.mark.parametrize(("profile", "version"), [("seed", "2.59"), ("upstream", "2.66")])
+def test_the_marker_is_looked_up_before_the_changes_time_as_each_list_does(
+    clouds, profile, version
+):
+    """The server and migration lists' multi-cell lister looks the marker up before any cell's
+    query normalizes a changes time, and a limit of 0 queries no cell; ``actions_get`` returns
+    nothing for a limit of 0, then normalizes, then looks the marker up (nova 17.0.13 and
+    34.0.0 compute/multi_cell_list.py get_records_sorted, instance_list.py and
+    migration_list.py get_marker_record, db actions_get). fakecloud answered the 500 first."""
+    cloud = clouds[profile].fork()
+    image = cloud.request("image", "GET", "/v2/images").json()["images"][0]["id"]
+    body = {"server": {"name": "s", "flavorRef": "1", "imageRef": image, "networks": "none"}}
+    server = cloud.request("compute", "POST", "/v2.1/servers", body, microversion="2.37")
+    server_id = server.json()["server"]["id"]
+    bogus = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+    early = "changes-since=0001-01-01T00:00:00%2B01:00"
+
+    def get(path, query):
+        return cloud.request(
+            "compute", "GET", f"/v2.1/{path}?{early}&{query}", microversion=version, user="admin"
+        )
+
+    assert get("servers/detail", f"marker={bogus}").json() == {
+        "badRequest": {"code": 400, "message": f"marker [{bogus}] not found"}
+    }
+    assert get("servers", f"marker={server_id}").status == 500
+    assert get("servers", "limit=0").json() == {"servers": []}
+    refused = get("os-migrations", f"marker={bogus}&limit=0")
+    assert refused.json()["badRequest"]["message"] == f"Marker {bogus} could not be found."
+    assert get("os-migrations", "limit=0").json() == {"migrations": []}
+    actions = f"servers/{server_id}/os-instance-actions"
+    assert get(actions, f"marker={bogus}").status == 500
+    assert get(actions, f"marker={bogus}&limit=0").json() == {"instanceActions": []}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.api.pagination import page_after_marker
+from fakecloud.api.pagination import page_after_marker, whole_param
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.compute.instance_filters import db_time
@@ -109,6 +109,8 @@ class InstanceActionsController:
             raise HttpError(
                 400, "The value of changes-since must be less than or equal to changes-before."
             )
+        if whole_param(req.arg("limit") or "1", "limit") == 0:
+            return []  # ``actions_get``: before its changes window and marker (17.0.13, 34.0.0)
         since, before = normalized_window(since, before, self.nova)
         wall = self.nova.kernel.clock.wall_time
         if since is not None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.api.pagination import paginate, pagination_params
+from fakecloud.api.pagination import paginate, pagination_params, whole_param
 from fakecloud.api.refusals import QUOTA
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.nova import (
@@ -152,7 +152,7 @@ class ServersController:
             except exception.InvalidInput as exc:
                 raise HttpError(400, exc.format_message()) from None
             except OverflowError as exc:  # a changes time the database cannot normalize
-                raise unexpected_error(exc, self.switches.api_support_string) from None
+                rows = self._overflowed(req, exc)
             except (re.error, instance_filters.StatementError):
                 # /v2 only (2.1's schema refuses or strips it): the database's
                 # OperationalError (a bad regex) or StatementError (20.0.0-20.1.0's text
@@ -178,6 +178,19 @@ class ServersController:
         if found:
             body["servers_links"] = found
         return body
+
+    def _overflowed(self, req: Request, exc: OverflowError) -> list[Any]:
+        """The list when the cells' query cannot normalize a changes time: the multi-cell
+        lister's ``get_marker_record`` ran before it (an instance never created is ``marker
+        [X] not found``), and a limit of 0 queries no cell (an empty list); else Nova's 500
+        (nova 17.0.13 and 34.0.0 compute/multi_cell_list.py ``get_records_sorted``,
+        instance_list.py ``get_marker_record``)."""
+        marker = req.arg("marker") or None
+        if marker is not None and self.db.instance_row(marker) is None:
+            raise HttpError(400, f"marker [{marker}] not found")
+        if whole_param(req.arg("limit") or "1", "limit") == 0:
+            return []
+        raise unexpected_error(exc, self.switches.api_support_string) from None
 
     def _detail(
         self, req: Request, instance: Any, gates: views.DetailGates, listed: bool = False
