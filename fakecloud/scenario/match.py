@@ -41,7 +41,15 @@ def operator_problems(expected: Any, path: str = "") -> list[tuple[str, str]]:
     if is_operator(expected):
         op, arg = next(iter(expected.items()))
         if op not in OPERATORS:
-            out.append((path, f"unknown operator {op}; operators: {', '.join(OPERATORS)}"))
+            from fakecloud.config import did_you_mean
+
+            out.append(
+                (
+                    path,
+                    f"unknown operator {op}{did_you_mean(str(op), OPERATORS)}; operators: "
+                    + ", ".join(OPERATORS),
+                )
+            )
         elif op == "$regex":
             try:
                 re.compile(str(arg))

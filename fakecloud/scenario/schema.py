@@ -468,6 +468,10 @@ class _Builder:
                     "items": self.obj(
                         {
                             "name": self.string("Name for ${steps.NAME...}.", pattern=NAME_PATTERN),
+                            "note": self.string(
+                                "What this request is for, as a step's note (for the reader: "
+                                "a setup request is not in the report)."
+                            ),
                             "request": self.request_line(),
                             **self.request_fields(),
                             "expect": self.response_expect(timed=False),

@@ -406,15 +406,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
             return path, f"expected a finite number, got {_got(value)}{hint}"
         return path, f"expected {_expected_types(error.validator_value)}, got {_got(value)}{hint}"
     if kind == "additionalProperties" and isinstance(value, dict):
-        known = list(schema.get("properties", {}))
-        extra = _unknown_keys(schema, value)
-        key = extra[0] if extra else "?"
-        why = schema.get("x-not-here", {}).get(key)
-        if why:
-            return (*path, key), f"{key!r} is not a key here ({why}); known: {', '.join(known)}"
-        close = difflib.get_close_matches(str(key), known, n=1)
-        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-        return (*path, key), f"unknown key {key!r}{suggestion}; known: {', '.join(known)}"
+        return _unknown_key_problems(error)[0]
     if kind == "required":
         missing = [k for k in error.validator_value if k not in value]
         return path, f"missing required key {missing[0]!r}{hint}"
@@ -454,23 +446,65 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     if kind == "not":
         return path, hint.strip(" ()") or "this combination is not allowed"
     if kind in ("anyOf", "oneOf"):
-        subs = list(error.context or ())
-        if _is_template(schema):  # a typed value that may also be ${name}: explain the type
-            subs = [e for e in subs if e.relative_schema_path[0] == 0]
-            if subs:
-                return _describe(min(subs, key=lambda e: -len(e.absolute_path)))
-        best = _closest_branch(
-            subs,
-            len(error.absolute_path),
-            schema.get(kind) if isinstance(schema, dict) else None,
-            value,
-        )
-        if best:
-            # a misspelt key ("did you mean 'until'?") says more than the key it leaves missing
-            best = sorted(best, key=lambda e: not _misspelt(e))
-            return _describe(best[0])
+        sub = _explaining(error)
+        if sub is not None:
+            return _describe(sub)
         return path, f"expected {hint.strip(' ()') or 'another shape'}, got {_got(value)}"
     return path, error.message
+
+
+def _explaining(error: jsonschema.ValidationError) -> jsonschema.ValidationError | None:
+    """The error of an anyOf/oneOf's branches that explains it (None: none fits)."""
+    schema, kind = error.schema, error.validator
+    subs = list(error.context or ())
+    if _is_template(schema):  # a typed value that may also be ${name}: explain the type
+        subs = [e for e in subs if e.relative_schema_path[0] == 0]
+        if subs:
+            return min(subs, key=lambda e: -len(e.absolute_path))
+    best = _closest_branch(
+        subs,
+        len(error.absolute_path),
+        schema.get(kind) if isinstance(schema, dict) else None,
+        error.instance,
+    )
+    if not best:
+        return None
+    # a misspelt key ("did you mean 'until'?") says more than the key it leaves missing
+    return sorted(best, key=lambda e: not _misspelt(e))[0]
+
+
+def _unknown_key_problems(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    """One (path, message) for each key of the mapping the schema does not know, in the
+    mapping's order, each with its 'did you mean' (or why it has no place there)."""
+    path, schema = tuple(error.absolute_path), error.schema
+    known = list(schema.get("properties", {}))
+    out = []
+    for key in _unknown_keys(schema, error.instance) or ["?"]:
+        why = schema.get("x-not-here", {}).get(key)
+        if why:
+            message = f"{key!r} is not a key here ({why}); known: {', '.join(known)}"
+        else:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            message = f"unknown key {key!r}{suggestion}; known: {', '.join(known)}"
+        out.append(((*path, key), message))
+    return out
+
+
+def _describe_all(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    """`_describe`, but a mapping with several unknown keys is one problem for each."""
+    one_thing = (  # "does nothing: give one of ..." (`_describe`), not one branch's problem
+        error.validator == "oneOf"
+        and isinstance(error.instance, dict)
+        and _one_of_keys(error.schema) is not None
+    )
+    if error.validator in ("anyOf", "oneOf") and not one_thing:
+        sub = _explaining(error)
+        if sub is not None:
+            return _describe_all(sub)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        return _unknown_key_problems(error)
+    return [_describe(error)]
 
 
 def _is_finite_number(checker: Any, value: Any) -> bool:
@@ -499,7 +533,7 @@ def schema_problems(data: Any, schema: dict, filename: str, root: Any = None) ->
     else:
         validator = FiniteValidator(schema)
         _VALIDATORS[id(schema)] = (schema, validator)
-    described = [_describe(error) for error in validator.iter_errors(data)]
+    described = [d for error in validator.iter_errors(data) for d in _describe_all(error)]
     # a required key misspelt is one mistake: its "unknown key 'requets' (did you mean
     # 'request'?)" says it, and "missing required key 'request'" (or a step's "does nothing:
     # give one of request, ...") at the same place is dropped

@@ -36,6 +36,36 @@ cloud:
     )
 
 
+def test_every_unknown_key_of_a_mapping_is_reported_with_its_suggestion(tmp_path):
+    text = """\
+steps:
+  - reqest: GET /servers
+    expct: {status: 200}
+    mikroversion: "2.1"
+"""
+    lines = [line.split("; known:")[0] for line in problems(text, tmp_path).splitlines()]
+    assert lines == [
+        "scenario.yaml:2: field steps[0].reqest: unknown key 'reqest' (did you mean 'request'?)",
+        "scenario.yaml:3: field steps[0].expct: unknown key 'expct' (did you mean 'expect'?)",
+        "scenario.yaml:4: field steps[0].mikroversion: unknown key 'mikroversion' "
+        "(did you mean 'microversion'?)",
+    ]
+
+
+def test_a_setup_request_takes_a_note_as_a_step_does(tmp_path):
+    text = """\
+cloud:
+  setup:
+    - note: what the list holds
+      request: GET /servers
+      expect: {status: 200}
+      nte: misspelt
+"""
+    assert problems(text, tmp_path).startswith(
+        "scenario.yaml:6: field cloud.setup[0].nte: unknown key 'nte' (did you mean 'note'?)"
+    )
+
+
 def test_unknown_profile_and_bug_switch(tmp_path):
     text = """\
 cloud:
@@ -63,7 +93,7 @@ steps:
     )
 
 
-SETUP_KNOWN = "known: name, request, service, as, microversion, body, headers, expect, save"
+SETUP_KNOWN = "known: name, note, request, service, as, microversion, body, headers, expect, save"
 
 
 @pytest.mark.parametrize(
@@ -238,7 +268,8 @@ steps:
     expect: {status: 200, body: {servers: {$lenght: 0}}}
 """
     assert problems(text, tmp_path).startswith(
-        "scenario.yaml:3: field steps[0].expect.body.servers: unknown operator $lenght"
+        "scenario.yaml:3: field steps[0].expect.body.servers: unknown operator $lenght "
+        "(did you mean '$len'?); operators: $regex,"
     )
 
 
