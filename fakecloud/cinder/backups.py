@@ -6,7 +6,8 @@ Create: the volume (and the snapshot, when one is named) looked up and checked (
 ``available`` and of that volume; else the volume ``available``, or ``in-use`` with
 ``force``), quota (``backups`` 1, ``backup_gigabytes`` the volume's size; 413s), an incremental
 backup's parent (the backup of the volume with the latest ``data_timestamp``: from 22.0.0 only
-an ``available`` one counts), the volume ``backing-up`` (or the snapshot), the row
+an ``available`` one counts; one of the caller's project since 8ebeafcbb, switch
+``cinder_backup_parent_any_project``), the volume ``backing-up`` (or the snapshot), the row
 ``creating``, the cast. Before 16.0.0 the API itself needs a cinder-backup service up (a 503);
 from 16.0.0 the scheduler does (the backup ``error``). Before 14.0.0 an incremental backup
 refused for want of a parent keeps its quota reserved (no rollback, 12.0.10).
@@ -45,10 +46,6 @@ INCREMENTAL_ROLLBACK_FROM = 14
 #: 22.0.0: only ``available`` backups may be an incremental backup's parent, and a missing
 #: one is "No backups available ..." (before: "The parent backup must be available ...").
 AVAILABLE_PARENT_FROM = 22
-#: An incremental backup's parent is one of the caller's project (8ebeafcbb "Fix
-#: cross-project incremental backups", 17.0.0; backported to 14.3.0, 15.4.0 and 16.2.0, the
-#: 16.x checked, 14.x and 15.x not told apart); before, any project's backup of the volume.
-OWN_PROJECT_PARENT_FROM = 16
 NO_PARENT = "No backups available to do an incremental backup."
 PARENT_NOT_AVAILABLE = "The parent backup must be available for incremental backup."
 #: The columns of the ``backups`` table (``cinder/db/sqlalchemy/models.py``).
@@ -220,12 +217,14 @@ class BackupAPI(ApiPart):
         """The backup an incremental one builds on (``max`` by ``data_timestamp``, newest
         first on a tie, as the list comes from the database)."""
         major = self.kernel.switches.series.cinder
+        # switch cinder_backup_parent_any_project: 8ebeafcbb (Cinder 17.0.0; 14.3.0, 15.4.0,
+        # 16.2.0) takes the parent among the caller's project's backups only
+        any_project = self.kernel.switches.cinder_backup_parent_any_project
         quotas = self.cinder.quotas
         rows = [
             b
             for b in self.store.backup_rows().values()
-            if b.volume_id == volume.id
-            and (major < OWN_PROJECT_PARENT_FROM or b.project_id == context.project_id)
+            if b.volume_id == volume.id and (any_project or b.project_id == context.project_id)
         ]
         rows.sort(key=lambda b: (b.created_at, b.id), reverse=True)
         if not rows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakecloud.profiles.provenance import Switch
+from fakecloud.profiles.provenance import Backport, Change, Switch
 
 SWITCHES = (
     Switch(
@@ -15,5 +15,29 @@ SWITCHES = (
         "and 29.0.0: present in every series here, no fix released). Off: the second delete "
         "finds the snapshot gone and does nothing.",
         True,
+    ),
+    Switch(
+        "cinder_backup_parent_any_project",
+        "bug: an incremental backup's parent is the volume's latest backup of any project "
+        "(API.create's BackupList.get_all_by_volume(context.elevated(), volume_id), cinder "
+        "12.0.10 cinder/backup/api.py): an admin's incremental backup of a user's volume "
+        "builds on the user's backup. Off: only the caller's project's backups count, and "
+        "without one it is 400 'No backups available to do an incremental backup.'",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "8ebeafcbba",
+                "Fix cross-project incremental backups (LP #1869746; Cinder 17.0.0, backports in "
+                "Cinder 14.3.0, 15.4.0, 16.2.0)",
+                # Cinder's backports were tagged 2020-09-30; the next Nova point releases of
+                # those series, 2020-11-09. The Rocky backport (c4de3a8c83) is in no release.
+                backports=(
+                    Backport("19.3.2", "5983eee1c3"),
+                    Backport("20.4.1", "f3cdc27563"),
+                    Backport("21.1.1", "5358c996b4"),
+                ),
+            ),
+        ),
     ),
 )

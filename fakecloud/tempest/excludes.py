@@ -67,9 +67,7 @@ IMAGE: tuple[Exclusion, ...] = ()
 
 
 def _any_project_parent(cloud: Any) -> bool:
-    from fakecloud.cinder.backups import OWN_PROJECT_PARENT_FROM
-
-    return cloud.switches.release.series.cinder < OWN_PROJECT_PARENT_FROM
+    return bool(cloud.switches.cinder_backup_parent_any_project)
 
 
 def _no_revert_size_check(cloud: Any) -> bool:
@@ -90,9 +88,10 @@ CINDER_PLUGIN = (
         (r"cinder_tempest_plugin\.scenario\.test_snapshots\.SnapshotDataIntegrityTests\.",),
     ),
     Exclusion(
-        "before Cinder 16 here (8ebeafcbb: 17.0.0, backported to 14.3.0, 15.4.0 and 16.2.0) an "
-        "incremental backup builds on the volume's latest backup of any project, as in Cinder: "
-        "these tests expect one of the caller's project",
+        "before 8ebeafcbb (Cinder 17.0.0; 14.3.0, 15.4.0 and 16.2.0, beside Nova 19.3.2, 20.4.1 "
+        "and 21.1.1: switch cinder_backup_parent_any_project) an incremental backup builds on "
+        "the volume's latest backup of any project, as in Cinder: these tests expect one of the "
+        "caller's project",
         (
             _CTP + r"admin\.test_volume_backup\.VolumesBackupsTest\.test_backup_crossproject_",
             _CTP + r"admin\.test_volume_backup\.VolumesBackupsTest"

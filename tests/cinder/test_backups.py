@@ -149,6 +149,30 @@ def test_incremental_needs_an_available_full_backup(cloud):
     assert [v for v in cloud.check_invariants() if v.invariant == "quota_usage_matches"] == []
 
 
+@pytest.mark.parametrize(
+    ("profile", "any_project"),
+    [("nova-19.3.1", True), ("nova-19.3.2", False), ("nova-21.1.0", True), ("nova-21.1.1", False)],
+)
+def test_the_parent_of_another_projects_backup_by_point_release(profile, any_project):
+    """8ebeafcbb (Cinder 17.0.0) reached Cinder 14.3.0, 15.4.0 and 16.2.0, beside Nova 19.3.2,
+    20.4.1 and 21.1.1: from there the admin's incremental backup of the user's volume finds no
+    parent of its own project (cinder-tempest-plugin's test_backup_crossproject_*)."""
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    full = _made(cloud, vid, version="3.0")
+    resp = _backup(cloud, vid, version="3.0", ctx=ADMIN, incremental=True)
+    if any_project:
+        assert resp.status == 202
+        cloud.run_until_idle()
+        assert _show(cloud, full, version="3.47")["has_dependent_backups"] is True
+    else:
+        assert fault(resp)[1:] == (
+            400,
+            "Invalid backup: No backups available to do an incremental backup.",
+        )
+        assert _show(cloud, full, version="3.47")["has_dependent_backups"] is False
+
+
 def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     cloud = _cloud("seed")
     vid = create_volume(cloud)
