@@ -33,6 +33,7 @@ from fakecloud.identity import (
     hierarchy,
     passwords,
     role_records,
+    sql_text,
 )
 from fakecloud.identity.api import MANAGED_ROLES, KeystoneApi, _json, _links, _mapped
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
@@ -211,6 +212,7 @@ class KeystoneWritesApi(KeystoneApi):
         if parent_id and parent_id != domain_id:
             depth = self.kernel.config.identity.max_project_tree_depth
             hierarchy.check_parent(d, parent_id, domain_id, depth)
+        sql_text.check(ref, "name", "description", "tags")
         name = ref["name"].strip()
         project_id = self.kernel.ids.hex()
         if d.project_by_name(name, domain_id) is not None:
@@ -235,6 +237,7 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.Forbidden(
                 "Projects acting as domains are served by fakecloud only as roots."
             )
+        sql_text.check(ref, "name", "description")
         name = ref["name"].strip()
         if self.directory.domain_by_name(name) is not None:
             raise _domain_conflict(name)
@@ -270,6 +273,7 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ValidationError("Cannot change is_domain attribute of a project")
         if "parent_id" in ref and ref["parent_id"] != self.directory.parent_of(old):
             raise exception.Forbidden("Update of `parent_id` is not allowed.")
+        sql_text.check(ref, "name", "description", "tags")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.project_by_name(name, old.domain_id)
@@ -315,6 +319,7 @@ class KeystoneWritesApi(KeystoneApi):
         """``POST /v3/domains`` (admin): 201 and the domain (`explicit_domain_id` its id)."""
         _require_admin(req, "identity:create_domain")
         ref = self._body(req, admin_schema.DOMAIN_CREATE, "domain")
+        sql_text.check(ref, "name", "description", "explicit_domain_id")
         domain_id = ref.pop("explicit_domain_id", None) or self.kernel.ids.hex()
         d = self.keystone.writable()
         name = ref["name"].strip()
@@ -344,6 +349,7 @@ class KeystoneWritesApi(KeystoneApi):
     def _update_domain(self, domain_id: str, ref: dict[str, Any]) -> Domain:
         """Domain `domain_id` as `ref` changes it (a domain's update, or its project's)."""
         old = self.directory.domains[domain_id]
+        sql_text.check(ref, "name", "description")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)
@@ -392,6 +398,7 @@ class KeystoneWritesApi(KeystoneApi):
         name = ref["name"]
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             passwords.read(ref["password"])
+        sql_text.check(ref, "name")
         if d.user_by_name(name, domain_id) is not None:
             raise _user_conflict(name, domain_id)
         user = User(
@@ -421,6 +428,7 @@ class KeystoneWritesApi(KeystoneApi):
         name = ref.get("name", old.name)
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             passwords.read(ref["password"])
+        sql_text.check(ref, "name")
         d = self.keystone.writable()
         clash = d.user_by_name(name, old.domain_id)
         if clash is not None and clash.id != user_id:

@@ -19,7 +19,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.identity import admin_schema, app_creds, exception, passwords
+from fakecloud.identity import admin_schema, app_creds, exception, passwords, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _links, _mapped
 from fakecloud.identity.app_creds import AccessRule, ApplicationCredential
@@ -252,6 +252,7 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
         name = ref["name"]
         if ref.get("secret"):  # the driver hashes it before the row's conflict (Keystone's 500)
             passwords.read(ref["secret"])
+        sql_text.check(ref, "name", "description")
         if any(c.name == name for c in app_creds.of_user(w, user_id)):
             raise exception.Conflict(
                 type="application_credential", details=f"Duplicate entry found with name {name}"

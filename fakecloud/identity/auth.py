@@ -16,6 +16,7 @@ from typing import Any
 
 from fakecloud.identity import app_creds, exception, passwords
 from fakecloud.identity.models import Directory, Domain, Project, User
+from fakecloud.identity.sql_text import text_of
 from fakecloud.identity.tokens import Token, TokenExpired, TokenStore
 
 SUPPORTED_METHODS = ("password", "token", app_creds.METHOD)
@@ -83,9 +84,9 @@ class AuthInfo:
 def _lookup_domain(directory: Directory, data: Any, field: str) -> Domain:
     data = _object(data, field)
     if "id" in data:
-        dom = directory.domains.get(_string(data["id"], f"{field}/id"))
+        dom = directory.domains.get(text_of(_string(data["id"], f"{field}/id")))
     elif "name" in data:
-        dom = directory.domain_by_name(_string(data["name"], f"{field}/name"))
+        dom = directory.domain_by_name(text_of(_string(data["name"], f"{field}/name")))
     else:
         raise exception.ValidationError(attribute="id or name", target=field.rsplit("/", 1)[-1])
     if dom is None or not dom.enabled:
@@ -96,13 +97,13 @@ def _lookup_domain(directory: Directory, data: Any, field: str) -> Domain:
 def _lookup_user(directory: Directory, data: Any) -> User:
     data = _object(data, "identity/password/user")
     if "id" in data:
-        user = directory.users.get(_string(data["id"], "identity/password/user/id"))
+        user = directory.users.get(text_of(_string(data["id"], "identity/password/user/id")))
     elif "name" in data:
         name = _string(data["name"], "identity/password/user/name")
         if "domain" not in data:
             raise exception.ValidationError(attribute="domain", target="user")
         dom = _lookup_domain(directory, data["domain"], "identity/password/user/domain")
-        user = directory.user_by_name(name, dom.id)
+        user = directory.user_by_name(text_of(name), dom.id)
     else:
         raise exception.ValidationError(attribute="id or name", target="user")
     if user is None:
@@ -135,13 +136,13 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
         return Scope(domain=_lookup_domain(directory, data["domain"], "scope/domain"))
     project_data = _object(data["project"], "scope/project")
     if "id" in project_data:
-        project = directory.projects.get(_string(project_data["id"], "scope/project/id"))
+        project = directory.projects.get(text_of(_string(project_data["id"], "scope/project/id")))
     elif "name" in project_data:
         name = _string(project_data["name"], "scope/project/name")
         if "domain" not in project_data:
             raise exception.ValidationError(attribute="domain", target="project")
         dom = _lookup_domain(directory, project_data["domain"], "scope/project/domain")
-        project = directory.project_by_name(name, dom.id)
+        project = directory.project_by_name(text_of(name), dom.id)
     else:
         raise exception.ValidationError(attribute="id or name", target="project")
     if project is None or not project.enabled or not directory.domains[project.domain_id].enabled:

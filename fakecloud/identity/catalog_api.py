@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, schema
+from fakecloud.identity import admin_schema, exception, schema, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi, _require_admin
 from fakecloud.identity.api import _linked, _mapped
 from fakecloud.identity.catalog_writes import SERVICE_FIELDS, WrittenCatalog
@@ -147,6 +147,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
     def create_region(self, req: Request) -> Response:
         """``POST /v3/regions`` (id drawn unless given) or ``PUT /v3/regions/{id}``: 201."""
         ref = self._ref(req, "identity:create_region", REGION_CREATE, "region")
+        sql_text.check(ref, "id", "description", "parent_region_id")
         path_id = req.params.get("region_id")
         if path_id is not None:
             if "id" not in ref:
@@ -164,6 +165,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
     def update_region(self, req: Request) -> Response:
         """``PATCH /v3/regions/{id}``: the region as changed."""
         ref = self._ref(req, "identity:update_region", REGION_UPDATE, "region")
+        sql_text.check(ref, "description", "parent_region_id")
         region_id = req.params["region_id"]
         _same_id(ref, region_id)
         record = self._writable().update_region(region_id, ref)
@@ -187,6 +189,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
             # from 27.0.0 a body without "service" passes its schema, and keystone's
             # _normalize_dict(None) is the unexpected 500 (the keystone oracle, 30.0.0)
             raise exception.Error()
+        sql_text.check(ref, "type")  # its name and the rest live in ``extra``
         service_id = self.kernel.ids.hex()
         record = self._writable().put_service(service_id, _without(ref, ("id",)))
         self._traced("service_created", record["type"], service_id)

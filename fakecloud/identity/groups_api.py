@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception
+from fakecloud.identity import admin_schema, exception, sql_text
 from fakecloud.identity.admin_api import (
     KeystoneWritesApi,
     _extra,
@@ -120,6 +120,7 @@ class KeystoneGroupsApi(KeystoneWritesApi):
         d = self.keystone.writable()
         if domain_id not in d.domains:
             raise exception.DomainNotFound(domain_id=domain_id)
+        sql_text.check(ref, "name", "description")
         name = ref["name"].strip()
         if d.group_by_name(name, domain_id) is not None:
             raise _group_conflict(name, domain_id)
@@ -142,6 +143,7 @@ class KeystoneGroupsApi(KeystoneWritesApi):
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
+        sql_text.check(ref, "name", "description")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.group_by_name(name, old.domain_id)

@@ -19,12 +19,16 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, role_records
+from fakecloud.identity import admin_schema, exception, role_records, sql_text
 from fakecloud.identity.admin_api import _require_admin
 from fakecloud.identity.api import _mapped
 from fakecloud.identity.inference_api import KeystoneInferenceApi
 from fakecloud.identity.models import Role
-from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE, KEYSTONE_ROLE_DELETE_REREAD_SINCE
+from fakecloud.profiles.series import (
+    KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_ROLE_DELETE_REREAD_SINCE,
+    KEYSTONE_ROLE_DESCRIPTION_COLUMN_SINCE,
+)
 
 
 class KeystoneRolesApi(KeystoneInferenceApi):
@@ -70,12 +74,20 @@ class KeystoneRolesApi(KeystoneInferenceApi):
             ),
             controller="create_role_wrapper",
         )
+        sql_text.check(ref, *self._role_columns())
         self._role_clash(ref["name"], ref.get("domain_id") or None)
         d = self.keystone.writable()
         role = Role(self.kernel.ids.hex(), ref["name"])
         d.add_role(role, role_records.stored(self._release, ref))
         self._traced("role_created", role.name, role.id)
         return Response(201, {"role": self._role(req, role)})
+
+    def _role_columns(self) -> tuple[str, ...]:
+        """The role's strings its table holds (a description in ``extra`` before 16.0.0:
+        keystone 16.0.0 assignment/role_backends/sql_model.py)."""
+        if self._release >= KEYSTONE_ROLE_DESCRIPTION_COLUMN_SINCE:
+            return ("name", "domain_id", "description")
+        return ("name", "domain_id")
 
     def _role_schema(self, body_schema: dict[str, Any]) -> dict[str, Any]:
         """`body_schema` (27.0.0's create or update body) from 27.0.0; before, the release's
@@ -110,6 +122,7 @@ class KeystoneRolesApi(KeystoneInferenceApi):
         )
         if ref.get("id") is not None and ref["id"] != role_id:
             raise exception.ValidationError("Cannot change ID")
+        sql_text.check(ref, *self._role_columns())
         d = self.directory
         extra = d.extra_of(role_id)
         role_records.check_update(self._release, role_id, old.name, extra, ref)

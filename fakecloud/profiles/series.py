@@ -170,6 +170,9 @@ KEYSTONE_DOMAIN_MANAGER_SINCE = 26
 #: each token's roles are read again.
 KEYSTONE_ROLE_DELETE_REREAD_SINCE = 14
 KEYSTONE_BODY_SCHEMA_SINCE = 27
+#: A role's description is a column of its table, not ``extra`` (keystone 16.0.0
+#: assignment/role_backends/sql_model.py).
+KEYSTONE_ROLE_DESCRIPTION_COLUMN_SINCE = 16
 #: The regions' writes keep ``lazy_validate`` through 27.x (``api/regions.py``; their request
 #: body schema from 28.0.0). A region's, a service's or an endpoint's write without its object
 #: is refused in every release, each in its own words: 13.x-14.x's routes miss the controller's

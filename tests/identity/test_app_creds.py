@@ -370,6 +370,46 @@ def test_a_password_or_secret_keystone_cannot_encode_is_its_500(cloud):
     assert len(cloud.trace.filter(kind="api.error")) == errors
 
 
+def test_a_name_keystone_s_database_cannot_encode_is_its_500_and_nothing_is_stored(cloud):
+    """A string Keystone's SQL backend writes to a column or queries by, UTF-8 cannot encode
+    (JSON's ``"\\ud800"``), is oslo.db's ``DBInvalidUnicodeParameter`` (exc_filters
+    ``_raise_for_unicode_encode``): Keystone's 500, nothing stored (keystone 22.0.0 and 30.0.0
+    by the oracle's harness). One kept in ``extra`` (a user's description) is stored, and
+    read back. fakecloud stored every such name (session 32's fuzzing, follow-up)."""
+    bad, demo = "x\ud800", cloud.keystone.directory.user_by_name("demo")
+    unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
+    errors = len(cloud.trace.filter(kind="api.error"))
+    before = {p: call(cloud, "GET", p, user="admin").json() for p in ("/v3/projects", "/v3/roles")}
+    writes = [
+        ("POST", "/v3/users", {"user": {"name": bad}}),
+        ("PATCH", f"/v3/users/{demo.id}", {"user": {"name": bad}}),
+        ("POST", "/v3/projects", {"project": {"name": "p", "description": bad}}),
+        ("POST", "/v3/projects", {"project": {"name": "p", "tags": [bad]}}),
+        ("POST", "/v3/groups", {"group": {"name": bad}}),
+        ("POST", "/v3/roles", {"role": {"name": bad}}),
+        ("POST", "/v3/domains", {"domain": {"name": bad}}),
+        ("POST", "/v3/regions", {"region": {"id": bad}}),
+        ("POST", f"/v3/users/{demo.id}/application_credentials",
+         {"application_credential": {"name": bad}}),
+    ]  # fmt: skip
+    for method, path, body in writes:
+        who = "demo" if "application_credentials" in path else "admin"
+        assert error(call(cloud, method, path, body, user=who)) == unexpected, path
+    scope = {"project": {"name": bad, "domain": {"id": "default"}}}
+    password = {"user": {"id": demo.id, "password": "demo-secret"}}
+    body = {"auth": {"identity": {"methods": ["password"], "password": password}, "scope": scope}}
+    assert error(call(cloud, "POST", "/v3/auth/tokens", body, user=None)) == unexpected
+    assert cloud.keystone.directory.user_by_name("demo") is not None
+    after = {p: call(cloud, "GET", p, user="admin").json() for p in ("/v3/projects", "/v3/roles")}
+    assert after == before
+    made_user = call(cloud, "POST", "/v3/users", {"user": {"name": "u", "description": bad}},
+                     user="admin")  # fmt: skip
+    assert made_user.status == 201
+    shown = call(cloud, "GET", f"/v3/users/{made_user.json()['user']['id']}", user="admin")
+    assert shown.json()["user"]["description"] == bad
+    assert len(cloud.trace.filter(kind="api.error")) == errors
+
+
 def test_a_secret_that_is_no_string_is_checked_as_a_password(cloud):
     """No schema reads an application credential auth, so its secret reaches
     ``check_password``: none is the 401, any other that is no string the ValidationError of
