@@ -305,6 +305,11 @@ class CinderApi(ApiService):
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)
         self.cinder = cinder
+        #: What the filters in front of ``cors`` add to its own ``OPTIONS`` answer
+        #: (`fakecloud.api.cors`): nothing before 20.0.0, where ``cors`` heads every pipeline
+        #: of api-paste.ini; from 20.0.0 (18b8033b6) ``request_id`` heads them, its
+        #: ``x-openstack-request-id``.
+        self.cors_outer_headers = ("x-openstack-request-id",) if self.cinder_major >= 20 else ()
 
     def needs_token(self, method: str, path: str) -> bool:
         """``[composite:osapi_volume]`` (``etc/cinder/api-paste.ini``, 12.0.0 to 29.0.0): only
@@ -383,8 +388,12 @@ class CinderApi(ApiService):
         # condition (cinder 12.0.0-29.0.0 api/versions.py): every method is the 300.
         for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
             router.add(method, "/", _wrap(cls.versions_all, project=False))
-        router.add("GET", "/v3", _wrap(cls.versions_index, project=False))
-        router.add("GET", "/v2", _wrap(cls.versions_v2, project=False))
+        # The v2 and v3 routers' ``mapper.connect("versions", "/", ...)`` and
+        # ``mapper.redirect("", "/")`` have no method condition either (api/v3/router.py,
+        # 12.0.10-29.0.0): an OPTIONS, which ``cors`` sends on, is answered as a GET.
+        for method in ("GET", "OPTIONS"):
+            router.add(method, "/v3", _wrap(cls.versions_index, project=False))
+            router.add(method, "/v2", _wrap(cls.versions_v2, project=False))
         for method, path, handler in (
             ("GET", "volumes/detail", cls.volumes_detail),
             ("GET", "volumes/summary", cls.volumes_summary),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fakecloud.api import cors
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
@@ -21,7 +22,6 @@ from fakecloud.api.service import ApiService
 from fakecloud.identity import (
     app_creds,
     assignments,
-    cors,
     exception,
     hierarchy,
     legacy_router,

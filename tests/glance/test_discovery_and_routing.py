@@ -228,12 +228,14 @@ def test_version_negotiations_answers_carry_no_request_id(cloud):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("OPTIONS", "/v2/info/usage"), ("OPTIONS", "/v2/images/x/tasks"), ("FOO", "/v2/nothing")],
+    [("PROPFIND", "/v2/info/usage"), ("TRACE", "/v2/images/x/tasks"), ("FOO", "/v2/nothing")],
 )
 def test_a_method_webob_does_not_implement_is_501_where_no_route_matches(cloud, method, path):
     """``Router._dispatch`` (glance 16.0.0-31.x common/wsgi.py): no route matched and the
     method is not GET, HEAD, POST, PUT, DELETE or PATCH: ``webob.exc.HTTPNotImplemented()``
-    (was the 404); a path with a reject route is still its 405."""
+    (was the 404); a path with a reject route is still its 405. (An OPTIONS gets it too, and
+    the CORS filter in front answers its own empty 200 instead: tests/transport/
+    test_cors_preflight.py.)"""
     r = cloud.request("image", method, path, headers=WEBOB_JSON)
     assert r.status == 501 and "Allow" not in r.headers
     assert r.json() == {
@@ -247,9 +249,9 @@ def test_a_method_webob_does_not_implement_is_501_where_no_route_matches(cloud, 
 
 
 def test_version_negotiation_answers_any_method_and_collapsed_slashes(cloud):
-    """``VersionNegotiationFilter`` reads no method: ``OPTIONS /`` is the 300 and ``FOO
+    """``VersionNegotiationFilter`` reads no method: ``DELETE /`` is the 300 and ``FOO
     /versions`` the 200 (were 404s); paste's ``URLMap`` in front of it collapses ``//``."""
-    assert cloud.request("image", "OPTIONS", "/", user=None).status == 300
+    assert cloud.request("image", "DELETE", "/", user=None).status == 300
     assert cloud.request("image", "FOO", "//versions", user=None).status == 200
     assert cloud.request("image", "GET", "//v2//images").status == 200
     assert cloud.request("image", "GET", "/v2/images//", headers=WEBOB_JSON).status == 404

@@ -1490,6 +1490,12 @@ _QC = "/v3/{pid}/os-quota-class-sets/default"
 CAPABILITY_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("q versions v2", "GET", "/v2/", None, None, "member"),
     ("q versions v3", "GET", "/v3/", None, None, "member"),
+    # Session 32: OPTIONS through api-paste.ini's ``cors`` (no allowed_origin): a 2xx as it is,
+    # anything else the filter's bare 200 (from 20.0.0 with ``request_id``'s id).
+    ("o options root", "OPTIONS", "/", None, None, "member"),
+    ("o options v3", "OPTIONS", "/v3/", None, None, "member"),
+    ("o options volumes", "OPTIONS", "/v3/{pid}/volumes", None, None, "member"),
+    ("o options unknown", "OPTIONS", "/v3/{pid}/nothing-here", None, None, "member"),
     (
         "q type nocap",
         "POST",

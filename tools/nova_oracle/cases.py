@@ -947,3 +947,15 @@ add("evacuate-force-2.68", b({"evacuate": {"host": "nope", "force": True}}), pat
     user="admin")  # fmt: skip
 add("live-migrate-force-2.68", b({"os-migrateLive": {"host": "nope", "block_migration": "auto",
     "force": True}}), path=A, mv="2.68", user="admin")  # fmt: skip
+# Session 32: OPTIONS through api-paste.ini's ``cors`` (oslo.middleware CORS, no allowed_origin):
+# the application's 2xx as it is (the version documents answer any method), anything else the
+# filter's bare 200; a preflight's Origin gets no CORS header.
+PREFLIGHT = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method": "GET"}
+add("options-root", None, method="OPTIONS", path="/", ctype=None)
+add("options-unknown-root", None, method="OPTIONS", path="/nothing-here", ctype=None)
+add("options-v21", None, method="OPTIONS", path="/v2.1", ctype=None)
+add("options-v21-slash", None, method="OPTIONS", path="/v2.1/", ctype=None)
+add("options-v2-slash", None, method="OPTIONS", path="/v2/", ctype=None)
+add("options-servers-preflight", None, method="OPTIONS", path="/v2.1/servers", ctype=None,
+    headers=PREFLIGHT)  # fmt: skip
+add("options-server", None, method="OPTIONS", path="/v2.1/servers/{sid}", ctype=None)

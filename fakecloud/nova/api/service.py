@@ -369,7 +369,7 @@ class ComputeApiService(NovaApiService):
         routes.add_unversioned("GET", "/", "versions_controller", v.index)
         routes.add_unversioned("GET", "/v2", "versions_controller", v.show)
         routes.add_unversioned("GET", "/v2.1", "versions_controller", v.show)
-        for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        for method in ("HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
             routes.add_unversioned(method, "/v2", "versions_controller", v.show_any_method)
             routes.add_unversioned(method, "/v2.1", "versions_controller", v.show_any_method)
         routes.add("GET", "/versions/{id}", "versions_controller", v.show_by_id)

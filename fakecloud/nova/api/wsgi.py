@@ -192,6 +192,9 @@ class NovaApiService(ApiService):
     #: ``compute_req_id``'s (``ComputeReqIdMiddleware``: oslo's header and its compat one) on
     #: keystonemiddleware's 401 behind it.
     rejected_request_id_headers = REQUEST_ID_HEADERS
+    #: ``cors`` heads every pipeline of api-paste.ini (17.0.0-34.0.0), ``compute_req_id``
+    #: behind it: its own ``OPTIONS`` answer has no request id (`fakecloud.api.cors`).
+    cors_outer_headers: tuple[str, ...] = ()
     #: ``ResponseObject.serialize`` (17.0.13-34.0.0): ``webob.Response(body=None)`` given the
     #: negotiated type, JSON, whatever the status.
     bodyless_content_type = "application/json"
