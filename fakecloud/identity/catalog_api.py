@@ -203,6 +203,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         catalog = self._writable()
         if service_id not in catalog.records:
             raise exception.ServiceNotFound(service_id=service_id)
+        sql_text.check(ref, "type")
         record = catalog.put_service(service_id, _without(ref, SERVICE_FIELDS[:1]))
         self._traced("service_updated", record["type"], service_id)
         return Response(200, {"service": _linked(req, "services", record)})
@@ -225,13 +226,22 @@ class KeystoneCatalogApi(KeystoneWritesApi):
                 catalog.create_region({"id": ref["region_id"]})
         return ref
 
+    #: An endpoint's references the manager looks up first, and its other strings its table
+    #: holds (keystone catalog/core.py ``create_endpoint``/``update_endpoint``, then
+    #: catalog/backends/sql.py ``Endpoint``).
+    _ENDPOINT_REFS = ("region_id", "region", "service_id")
+    _ENDPOINT_COLUMNS = ("url", "interface")
+
     def create_endpoint(self, req: Request) -> Response:
         """``POST /v3/endpoints``: 201 and the endpoint."""
         ref = self._ref(req, "identity:create_endpoint", ENDPOINT_CREATE, "endpoint")
         _check_url(ref["url"])
+        sql_text.check(ref, *self._ENDPOINT_REFS)
         endpoint_id = self.kernel.ids.hex()
         catalog = self._writable()
         ref = self._endpoint_ref(catalog, _without(ref, ("id",)))
+        catalog.check_refs(ref)
+        sql_text.check(ref, *self._ENDPOINT_COLUMNS)
         record = catalog.put_endpoint(endpoint_id, ref)
         self._traced("endpoint_created", record["interface"], endpoint_id)
         return Response(201, {"endpoint": _linked(req, "endpoints", record)})
@@ -241,11 +251,13 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         ref = self._ref(req, "identity:update_endpoint", ENDPOINT_UPDATE, "endpoint")
         endpoint_id = req.params["endpoint_id"]
         _same_id(ref, endpoint_id)
+        sql_text.check(ref, *self._ENDPOINT_REFS)
         catalog = self._writable()
         ref = self._endpoint_ref(catalog, ref)
         catalog.check_refs(ref)  # before the endpoint's lookup, as the manager does
         if endpoint_id not in catalog.endpoints:
             raise exception.EndpointNotFound(endpoint_id=endpoint_id)
+        sql_text.check(ref, *self._ENDPOINT_COLUMNS)
         record = catalog.put_endpoint(endpoint_id, ref)
         self._traced("endpoint_updated", record["interface"], endpoint_id)
         return Response(200, {"endpoint": _linked(req, "endpoints", record)})

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception
+from fakecloud.identity import admin_schema, exception, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _mapped
 from fakecloud.identity.models import Project
@@ -86,6 +86,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
         project = self._tagged(req, "identity:update_project_tags")
         tags = body.get("tags", {})
         admin_schema.lazy_validate(TAGS, tags, self._release)
+        sql_text.check(body, "tags")  # the project_tag rows' names
         tags = [t.strip() for t in tags]
         self._store(project, tags)
         return Response(200, self._listed(req, tags))

@@ -379,7 +379,10 @@ def test_a_name_keystone_s_database_cannot_encode_is_its_500_and_nothing_is_stor
     bad, demo = "x\ud800", cloud.keystone.directory.user_by_name("demo")
     unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
     errors = len(cloud.trace.filter(kind="api.error"))
-    before = {p: call(cloud, "GET", p, user="admin").json() for p in ("/v3/projects", "/v3/roles")}
+    reads = ("/v3/projects", "/v3/roles", "/v3/endpoints", "/v3/services")
+    before = {p: call(cloud, "GET", p, user="admin").json() for p in reads}
+    service = before["/v3/services"]["services"][0]["id"]
+    project = cloud.keystone.directory.project_by_name("demo").id
     writes = [
         ("POST", "/v3/users", {"user": {"name": bad}}),
         ("PATCH", f"/v3/users/{demo.id}", {"user": {"name": bad}}),
@@ -391,6 +394,10 @@ def test_a_name_keystone_s_database_cannot_encode_is_its_500_and_nothing_is_stor
         ("POST", "/v3/regions", {"region": {"id": bad}}),
         ("POST", f"/v3/users/{demo.id}/application_credentials",
          {"application_credential": {"name": bad}}),
+        ("POST", "/v3/endpoints", {"endpoint": {"service_id": service, "interface": "public",
+                                                "url": "http://x/" + bad}}),
+        ("PATCH", f"/v3/services/{service}", {"service": {"type": bad}}),
+        ("PUT", f"/v3/projects/{project}/tags", {"tags": [bad]}),
     ]  # fmt: skip
     for method, path, body in writes:
         who = "demo" if "application_credentials" in path else "admin"
@@ -400,7 +407,7 @@ def test_a_name_keystone_s_database_cannot_encode_is_its_500_and_nothing_is_stor
     body = {"auth": {"identity": {"methods": ["password"], "password": password}, "scope": scope}}
     assert error(call(cloud, "POST", "/v3/auth/tokens", body, user=None)) == unexpected
     assert cloud.keystone.directory.user_by_name("demo") is not None
-    after = {p: call(cloud, "GET", p, user="admin").json() for p in ("/v3/projects", "/v3/roles")}
+    after = {p: call(cloud, "GET", p, user="admin").json() for p in reads}
     assert after == before
     made_user = call(cloud, "POST", "/v3/users", {"user": {"name": "u", "description": bad}},
                      user="admin")  # fmt: skip
