@@ -8,8 +8,9 @@
   ("Missing required element 'revert' in request body." when it is no object).
 - The volume (404), then its latest live snapshot (``created_at``, then ``id``, newest): none is
   "Volume X doesn't have any snapshots."; another id (or none given) "Specified snapshot S is
-  None or not the latest one of volume X."; from 14.0.0 a snapshot of another size is refused
-  ("The volume size must be equal to the snapshot size."), all 400.
+  None or not the latest one of volume X."; from 14.0.0 and 13.0.2 (switch
+  ``cinder_revert_any_size``) a snapshot of another size is refused ("The volume size must be
+  equal to the snapshot size."), all 400.
 - The policy ``volume:revert_to_snapshot`` (admin or owner; from 19.0.0 with the new defaults
   the project's members), then the conditional updates: the volume ``available`` → ``reverting``,
   else a 409; the snapshot ``available`` → ``restoring``, else a 409 that leaves the volume
@@ -43,9 +44,9 @@ ACTION = "revert"
 POLICY = "volume:revert_to_snapshot"
 #: ``@validation.schema(schema.revert)`` from 28.0.0; before, ``assert_valid_body``.
 SCHEMA_SINCE = 28
-#: The volume-size check, and refusals naming both ids, from 14.0.0 (the check: bfc27c9ab; its
-#: backport to 13.0.2, 8ef380c8a, not told apart).
-SIZE_CHECK_SINCE = 14
+#: The conditional updates' refusals name both ids from 14.0.0 (the size check, bfc27c9ab, is
+#: switch ``cinder_revert_any_size``: its backport 8ef380c8a reached 13.0.2, not this).
+BOTH_IDS_SINCE = 14
 #: ``cinder/api/schemas/volumes.py`` ``revert``.
 REVERT = validation._obj(
     {ACTION: validation._obj({"snapshot_id": {"type": ["string", "null"]}}, extra=True)},
@@ -77,7 +78,8 @@ def revert_action(
         raise bad_request(
             f"Specified snapshot {snapshot_id} is None or not the latest one of volume {volume.id}."
         )
-    if major >= SIZE_CHECK_SINCE and volume.size != latest.volume_size:
+    any_size = cinder.kernel.switches.cinder_revert_any_size
+    if not any_size and volume.size != latest.volume_size:
         raise bad_request(
             f"{_CANT.format(volume.id, ' ' + latest.id)} The volume size must be equal to the "
             "snapshot size."
@@ -93,7 +95,7 @@ def revert_to_snapshot(cinder: Any, context: Any, volume: Any, snapshot: Snapsho
     k = cinder.kernel
     policy.authorize(context, POLICY, volume.project_id, cinder.policy_new_defaults)
     # Until 14.0.0 the message names one id: the volume's, then (a slip) the snapshot's.
-    named = k.switches.series.cinder >= SIZE_CHECK_SINCE
+    named = k.switches.series.cinder >= BOTH_IDS_SINCE
     if volume.status != "available":
         cant = _CANT.format(volume.id, f" {snapshot.id}" if named else "")
         raise exception.InvalidVolume(reason=f"{cant} Volume's status must be 'available'.")

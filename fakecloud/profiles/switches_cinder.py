@@ -40,4 +40,23 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_revert_any_size",
+        "bug: a volume reverts to its latest snapshot whatever their sizes (VolumeController."
+        "revert, cinder 12.0.10 and 13.0.1 cinder/api/v3/volumes.py, has no size check): an "
+        "extended volume reverts to its smaller snapshot. Off: 400 'Can't revert volume V to "
+        "its latest snapshot S. The volume size must be equal to the snapshot size.'",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "bfc27c9aba",
+                "Forbidden to revert volume to a different size snapshot (LP #1798503; Cinder "
+                "14.0.0, backport in Cinder 13.0.2)",
+                # Cinder 13.0.2 (8ef380c8ae) was tagged 2018-12-03; the next Nova 18 release,
+                # 18.1.0, 2018-12-19 (18.0.3: 2018-11-06). No Queens backport.
+                backports=(Backport("18.1.0", "8ef380c8ae"),),
+            ),
+        ),
+    ),
 )

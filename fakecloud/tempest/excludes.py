@@ -71,9 +71,7 @@ def _any_project_parent(cloud: Any) -> bool:
 
 
 def _no_revert_size_check(cloud: Any) -> bool:
-    from fakecloud.cinder.revert import SIZE_CHECK_SINCE
-
-    return cloud.switches.release.series.cinder < SIZE_CHECK_SINCE
+    return bool(cloud.switches.cinder_revert_any_size)
 
 
 _CTP = r"cinder_tempest_plugin\.api\.volume\."
@@ -100,8 +98,9 @@ CINDER_PLUGIN = (
         _any_project_parent,
     ),
     Exclusion(
-        "before Cinder 14 (bfc27c9ab; its backport to 13.0.2 not told apart) a volume reverts "
-        "to a snapshot smaller than itself, as in Cinder: this test expects a 400",
+        "before bfc27c9ab (Cinder 14.0.0; 13.0.2, beside Nova 18.1.0: switch "
+        "cinder_revert_any_size) a volume reverts to a snapshot smaller than itself, as in "
+        "Cinder: this test expects a 400",
         (
             _CTP + r"test_volume_revert\.VolumeRevertTests"
             r"\.test_volume_revert_to_snapshot_after_extended_negative",

@@ -175,3 +175,27 @@ def test_queens_reads_the_body_by_hand_and_names_one_id():
     cloud.run_until_idle()
     # no size check before 14.0.0 (bfc27c9ab): the volume reverts to the smaller snapshot
     assert _revert(cloud, vid, {"revert": {"snapshot_id": sid}}).status == 202
+
+
+@pytest.mark.parametrize(("profile", "any_size"), [("nova-18.0.3", True), ("nova-18.1.0", False)])
+def test_the_size_check_by_point_release(profile, any_size):
+    """bfc27c9ab (Cinder 14.0.0) reached Cinder 13.0.2 (8ef380c8a), beside Nova 18.1.0: from
+    there an extended volume no longer reverts to its smaller snapshot (cinder-tempest-plugin's
+    test_volume_revert_to_snapshot_after_extended_negative)."""
+    cloud = _cloud(profile=profile)
+    vid = create_volume(cloud, 1)
+    sid = create_snapshot(cloud, vid)
+    extend = {"os-extend": {"new_size": 2}}
+    assert call(cloud, "POST", f"volumes/{vid}/action", extend).status == 202
+    cloud.run_until_idle()
+    resp = _revert(cloud, vid, {"revert": {"snapshot_id": sid}})
+    if any_size:
+        assert resp.status == 202
+        return
+    assert fault(resp) == (
+        "badRequest",
+        400,
+        f"Can't revert volume {vid} to its latest snapshot {sid}. The volume size must be equal "
+        "to the snapshot size.",
+    )
+    assert states(cloud, vid)[-1] == "available"

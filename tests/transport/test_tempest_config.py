@@ -126,6 +126,10 @@ def test_cinder_plugin_flags_and_what_queens_leaves_out(workspace):
         found = exclude_list(CINDER_PLUGIN, Cloud(profile=profile))
         assert any("crossproject" in p for e in found for p in e.patterns) is left_out
     assert any("after_extended_negative" in p for p in patterns)
+    # the size check's backport (Cinder 13.0.2) came beside Nova 18.1.0: the test runs from there
+    for profile, left_out in (("nova-18.0.3", True), ("nova-18.1.0", False)):
+        found = exclude_list(CINDER_PLUGIN, Cloud(profile=profile))
+        assert any("after_extended_negative" in p for e in found for p in e.patterns) is left_out
 
 
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
