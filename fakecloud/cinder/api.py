@@ -110,11 +110,7 @@ from fakecloud.cinder.validation import (
     worded,
 )
 from fakecloud.cinder.views import ViewContext
-from fakecloud.profiles.series import (
-    CINDER_V2_UPDATED,
-    cinder_api,
-    cinder_attachment_host_name,
-)
+from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
@@ -299,8 +295,8 @@ class CinderApi(ApiService):
         #: The series' body schemas where they changed (`validation.QUEENS`, ...).
         self.cinder_major = series.cinder
         self.volume_metadata_schemas = volume_metadata_schemas(series.cinder)
-        #: Who sees an attachment's host in a volume's view (by the series' Cinder).
-        self.host_name_to = cinder_attachment_host_name(series)
+        #: Who sees an attachment's host in a volume's view (switch cinder_attachment_host_name).
+        self.host_name_to = cinder.kernel.switches.cinder_attachment_host_name
         top = self.series_api["max_microversion"]
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)

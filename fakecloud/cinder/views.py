@@ -47,7 +47,7 @@ class ViewContext:
     #: The store whose admin metadata a volume's ``metadata`` shows (None: none shown).
     store: Any = None
     #: Who sees an attachment's ``host_name``: ``all``, ``admin`` or ``admin_or_service``
-    #: (`fakecloud.profiles.series.cinder_attachment_host_name`).
+    #: (switch ``cinder_attachment_host_name``).
     host_name_to: str = "admin_or_service"
     #: A volume's ``(shared_targets, service_uuid)`` (`Cinder.volume_targets`).
     targets: Any = None

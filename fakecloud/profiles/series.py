@@ -119,21 +119,6 @@ def glance_reserved_namespaces(series: Series) -> tuple[str, ...]:
 GLANCE_VIRTUAL_SIZE_SINCE = 21
 
 
-#: Who sees an attachment's ``host_name`` in a volume's view (``_get_attachments``): everyone
-#: until Cinder 17.0.0 (8bf454b0b5: admins only), admins or the service role from 28.0.0 (the
-#: Nova 33 series; backported to 26.3.0, a point release the series model does not separate).
-CINDER_HOST_NAME_ADMIN_SINCE = 17
-CINDER_HOST_NAME_SERVICE_SINCE = 28
-
-
-def cinder_attachment_host_name(series: Series) -> str:
-    """``"all"``, ``"admin"`` or ``"admin_or_service"``: who the series' Cinder shows an
-    attachment's host to."""
-    if series.cinder < CINDER_HOST_NAME_ADMIN_SINCE:
-        return "all"
-    return "admin" if series.cinder < CINDER_HOST_NAME_SERVICE_SINCE else "admin_or_service"
-
-
 #: Keystone's writes by major (``keystone/resource/core.py``, ``keystone/common/policies``,
 #: ``keystone/api/validation``): a project's duplicate name names its id too from 16.0.0
 #: (Train; ``_generate_project_name_conflict_msg``, 13.0.x says ``with the same name in the
@@ -236,7 +221,6 @@ def series_apis(series: Series) -> dict[str, Any]:
 __all__ = [
     "SERIES",
     "cinder_api",
-    "cinder_attachment_host_name",
     "glance_requires_format_match",
     "glance_reserved_namespaces",
     "glance_versions",

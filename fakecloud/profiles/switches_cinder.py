@@ -59,4 +59,29 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_attachment_host_name",
+        "who sees an attachment's host_name in a volume's view (_get_attachments, cinder "
+        "12.0.10 cinder/api/v2/views/volumes.py): 'all' (everyone, the attachments key after "
+        "updated_at), 'admin' (others see null; the key after multiattach) or "
+        "'admin_or_service' (admins and the service role, as Glance's cinder store asks).",
+        "all",
+        (
+            Change(
+                "22.0.0",
+                "8bf454b0b5",
+                "Don't show host_name to non-admins (LP #1740950; Cinder 17.0.0, no backport)",
+                "admin",
+            ),
+            Change(
+                "33.0.0",
+                "abfb2c6061",
+                "Show volume attachment host information for services (Cinder 28.0.0)",
+                "admin_or_service",
+                # Its backport f53d61ef0 is in Cinder 26.3.0 (tagged 2026-07-20), after the last
+                # Nova 31 release (31.3.1, 2026-07-01); the 2025.2 one (1d59848eb) in no Cinder
+                # release: no Nova release here carries either (override the switch for one).
+            ),
+        ),
+    ),
 )

@@ -1,7 +1,8 @@
 """Who sees the host of a volume's attachment (``host_name`` in the volume's view), by the
-series' Cinder (``api/v2/views/volumes.py`` / ``api/v3/views/volumes.py``
-``_get_attachments``): everyone in 12.0.0-16.x (Queens to Ussuri), admins only from 17.0.0
-(8bf454b0b5), admins or the ``service`` role from 28.0.0. The host is the ``host`` of the
+switch ``cinder_attachment_host_name`` (``api/v2/views/volumes.py`` /
+``api/v3/views/volumes.py`` ``_get_attachments``): everyone in 12.0.0-16.x (Queens to Ussuri),
+admins only from 17.0.0 (8bf454b0b5), admins or the ``service`` role from 28.0.0 (abfb2c6061;
+its backport in Cinder 26.3.0 came after every Nova 31 release). The host is the ``host`` of the
 connector the attachment was connected with (``db.volume_attached``)."""
 
 import pytest
@@ -16,13 +17,19 @@ from fakecloud import Cloud
         ("nova-17.0.13", "cmp-1", "cmp-1"),  # Cinder 12 (Queens)
         ("nova-21.0.0", "cmp-1", "cmp-1"),  # Cinder 16 (Ussuri)
         ("nova-22.0.0", None, None),  # Cinder 17: admins only
+        ("nova-31.3.1", None, None),  # Cinder 26.3.0 (the backport) was tagged after it
         ("nova-32.0.0", None, None),  # Cinder 27
         ("nova-33.0.0", None, "cmp-1"),  # Cinder 28: admins or services
         ("upstream", None, "cmp-1"),
+        ("nova-31.3.1+26.3.0", None, "cmp-1"),  # the backport's behaviour, by override
     ],
 )
 def test_host_name_by_series(profile, member, service):
-    cloud = Cloud(profile=profile)
+    if profile.endswith("+26.3.0"):
+        switches = {"cinder_attachment_host_name": "admin_or_service"}
+        cloud = Cloud(profile=profile.split("+")[0], config={"switches": switches})
+    else:
+        cloud = Cloud(profile=profile)
     vid = create_volume(cloud)
     attach(cloud, vid)
 
