@@ -295,6 +295,8 @@ class NovaDB:
     #: class name -> {resource: limit} set through ``PUT /os-quota-class-sets`` (Nova's
     #: ``quota_classes`` table); an instance field only once some class is set, as `_quotas`.
     _quota_classes: dict[str, dict[str, int]] | None = None
+    #: ``agent_builds`` rows (os-agents before 23.0.0), None until the first is created.
+    _agent_builds: list[dict[str, Any]] | None = None
 
     def quota_overrides(self, project_id: str) -> Mapping[str, int]:
         """The limits that stand in for the config defaults for `project_id`, read-only: the
@@ -319,6 +321,41 @@ class NovaDB:
         if self._quota_classes is None:
             self._quota_classes = {}
         self._quota_classes.setdefault(name, {}).update(limits)
+
+    def agent_build_get_all(self, hypervisor: str | None = None) -> list[dict[str, Any]]:
+        """``agent_build_get_all``: the live ``agent_builds`` rows (of `hypervisor` if given)."""
+        rows = self._agent_builds or []
+        live = [r for r in rows if not r["deleted"]]
+        return [r for r in live if not hypervisor or r["hypervisor"] == hypervisor]
+
+    def agent_build_create(self, values: dict[str, str]) -> int | None:
+        """``agent_build_create``: the new row's id, None for ``DBDuplicateEntry`` (a live row
+        of the same hypervisor, os and architecture)."""
+        if self._agent_builds is None:
+            self._agent_builds = []
+        triple = ("hypervisor", "os", "architecture")
+        for row in self.agent_build_get_all():
+            if all(row[k] == values[k] for k in triple):
+                return None
+        ident = len(self._agent_builds) + 1
+        self._agent_builds.append({"id": ident, **values, "deleted": False})
+        return ident
+
+    def agent_build_update(self, ident: int, values: dict[str, str]) -> bool:
+        """``agent_build_update`` of the live row `ident`; False when there is none."""
+        for row in self.agent_build_get_all():
+            if row["id"] == ident:
+                row.update(values)
+                return True
+        return False
+
+    def agent_build_destroy(self, ident: int) -> bool:
+        """``agent_build_destroy``: soft-delete the live row `ident`; False when there is none."""
+        for row in self.agent_build_get_all():
+            if row["id"] == ident:
+                row["deleted"] = True
+                return True
+        return False
 
     def quota_set(self, project_id: str, limits: dict[str, int]) -> None:
         """``Quotas.create_limit`` / ``update_limit`` of each of `limits` for `project_id`."""

@@ -63,6 +63,10 @@ HOSTS_BASE = "os_compute_api:os-hosts"
 #: ``/os-instance_usage_audit_log``: one rule, `USAGE_AUDIT_LOG_BASE`, before 22.0.0.
 USAGE_AUDIT_LOG = "os_compute_api:os-instance-usage-audit-log:%s"
 USAGE_AUDIT_LOG_BASE = "os_compute_api:os-instance-usage-audit-log"
+#: ``/os-agents`` (before 23.0.0): one rule, `AGENTS_BASE`, before 21.0.0.
+AGENTS = "os_compute_api:os-agents:%s"
+AGENTS_BASE = "os_compute_api:os-agents"
+_AGENTS_RULES = ("list", "create", "update", "delete")
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
 #: ``/servers/{id}/topology`` (2.78, 20.0.0): ``index`` and ``host:index``.
@@ -208,6 +212,7 @@ UPSTREAM_RULES = (
     (QUOTA_CLASS_SETS % "update", _ADMIN),
     (EXTENSIONS, "@"),
     *((HOSTS % r, _ADMIN) for r in ("list", "show", "update", "start", "shutdown", "reboot")),
+    *((AGENTS % r, _ADMIN) for r in _AGENTS_RULES),
     (USAGE_AUDIT_LOG % "list", _ADMIN),
     (USAGE_AUDIT_LOG % "show", _ADMIN),
     (SIMPLE_TENANT_USAGE % "show", _READER),
@@ -298,6 +303,7 @@ VENDOR_RULES = (
 
 #: Queens (17.0.x) names where they differ from 34.0.0's.
 SEED_NAMES = {
+    **{AGENTS % r: AGENTS_BASE for r in _AGENTS_RULES},
     USAGE_AUDIT_LOG % "list": USAGE_AUDIT_LOG_BASE,
     USAGE_AUDIT_LOG % "show": USAGE_AUDIT_LOG_BASE,
     **{HOSTS % r: HOSTS_BASE for r in ("list", "show", "update", "start", "shutdown", "reboot")},
@@ -367,6 +373,7 @@ UPSTREAM_DEPRECATED_RENAMED = {
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
     **{VOLUMES % r: (VOLUMES_BASE, "rule:admin_or_owner") for r in _VOLUMES_RULES},
+    **{AGENTS % r: (AGENTS_BASE, "rule:admin_api") for r in _AGENTS_RULES},
 }
 
 

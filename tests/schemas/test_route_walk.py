@@ -289,11 +289,12 @@ _GONE_FAULT = {
 _REMOVED = sorted({(m, "/v2.1" + p) for _, _, routes in removed.GROUPS for m, p in routes})
 
 
-def _removed_apis(w: World, profile: str) -> None:
+def _removed_apis(w: World, profile: str, only: bool | None = None) -> None:
     # each route of a group the profile's release removed; before it, no route (404)
     served = {(r.method, r.template) for r in w.cloud.nova.api.router.routes()}
     for method, template in _REMOVED:
-        if (method, template) not in served:
+        # os-agents' routes are `_agents`' (only them), the others this walker's own
+        if (method, template) not in served or (template in _AGENT_PATHS) != (only is not None):
             continue
         path = template.removeprefix("/v2.1")
         for name in ("{id}", "{domain_id}", "{server_id}"):
@@ -306,6 +307,55 @@ def _removed_apis(w: World, profile: str) -> None:
 
 for _method, _template in _REMOVED:
     walks("compute", _method, _template)(_removed_apis)
+
+_AGENT_ROUTES = (("GET", "/os-agents"), ("POST", "/os-agents"), ("PUT", "/os-agents/{id}"),
+                 ("DELETE", "/os-agents/{id}"))  # fmt: skip
+_AGENT_PATHS = {"/v2.1" + p for _, p in _AGENT_ROUTES}
+_TEXT = {"type": "string"}
+#: nova 22.0.0 api-ref os-agents.inc: create's, list's and update's agent.
+_AGENT = {
+    "type": "object",
+    "properties": {
+        **{k: _TEXT for k in ("hypervisor", "os", "architecture", "version", "url", "md5hash")},
+        "agent_id": {"type": "integer"},
+    },
+    "required": ["hypervisor", "os", "architecture", "version", "url", "md5hash", "agent_id"],
+    "additionalProperties": False,
+}
+_AGENT_UPDATED = {
+    "type": "object",
+    "properties": {"agent_id": _TEXT, "version": _TEXT, "url": _TEXT, "md5hash": _TEXT},
+    "required": ["agent_id", "version", "url", "md5hash"],
+    "additionalProperties": False,
+}
+
+
+def _one(key: str, schema: dict) -> dict:
+    return {"type": "object", "properties": {key: schema}, "required": [key],
+            "additionalProperties": False}  # fmt: skip
+
+
+@walks("compute", "GET", "/v2.1/os-agents")
+@walks("compute", "POST", "/v2.1/os-agents")
+@walks("compute", "PUT", "/v2.1/os-agents/{id}")
+@walks("compute", "DELETE", "/v2.1/os-agents/{id}")
+def _agents(w: World, profile: str) -> None:
+    # the XenAPI agent builds: an admin API before 23.0.0 (nova 22.x agents.py), 410 from it
+    if w.cloud.kernel.switches.release.major >= 23:
+        _removed_apis(w, profile, only=True)
+        return
+    agent = {"hypervisor": "xen", "os": "linux", "architecture": "x86", "version": "7.0",
+             "url": "http://example.com/a.tgz", "md5hash": "add6bb58e1"}  # fmt: skip
+    r = w.compute("POST", "/os-agents", {"agent": agent}, mv="2.1", user="admin")
+    ident = expect(r, 200, _one("agent", _AGENT), "POST /os-agents")["agent"]["agent_id"]
+    for mv in ("2.1", w.top):
+        r = w.compute("GET", "/os-agents?hypervisor=xen", mv=mv, user="admin")
+        expect(r, 200, _one("agents", {"type": "array", "items": _AGENT}), f"GET @{mv}")
+    para = {"version": "8.0", "url": "http://example.com/b.tgz", "md5hash": "ab"}
+    r = w.compute("PUT", f"/os-agents/{ident}", {"para": para}, mv=w.top, user="admin")
+    expect(r, 200, _one("agent", _AGENT_UPDATED), "PUT /os-agents/{id}")
+    r = w.compute("DELETE", f"/os-agents/{ident}", mv=w.top, user="admin")
+    expect(r, 200, None, "DELETE /os-agents/{id}")
 
 
 @walks("compute", "PUT", "/v2.1/os-hosts/{host}")

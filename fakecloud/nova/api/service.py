@@ -26,6 +26,8 @@ from fakecloud.nova.api import (
     server_resize,
     servers,
 )
+from fakecloud.nova.api.agents import REMOVED_SINCE as AGENTS_REMOVED_SINCE
+from fakecloud.nova.api.agents import AgentController
 from fakecloud.nova.api.aggregates import AggregateController
 from fakecloud.nova.api.assisted_volume_snapshots import AssistedVolumeSnapshotsController
 from fakecloud.nova.api.availability_zones import AvailabilityZoneController
@@ -95,6 +97,8 @@ ACTIONS: dict[str, tuple[str, Any]] = {
 #: it), ``declare(routes)`` (its routes, on a `NovaRoutes`) and ``attach(service)`` (its
 #: controller on the service; server actions are `ACTIONS`' alone).
 EXTENSIONS = ("fakecloud.nova.api.instance_snapshots",)
+#: The route-table variant entry of a release still serving ``/os-agents``.
+_AGENTS_VARIANT = "agents"
 
 
 @functools.cache
@@ -340,6 +344,11 @@ class ComputeApiService(NovaApiService):
         return ImageMetadataController(self.nova, self.servers, self)
 
     @cached_property
+    def agents(self) -> AgentController:
+        """``/os-agents`` (before 23.0.0)."""
+        return AgentController(self.nova)
+
+    @cached_property
     def removed_apis(self) -> removed.RemovedController:
         """The removed APIs (410)."""
         return removed.RemovedController()
@@ -351,7 +360,9 @@ class ComputeApiService(NovaApiService):
 
     def route_variant(self) -> tuple[str, ...]:
         """The routes differ by the extensions served and the APIs the release removed."""
-        return self.extensions + removed.variant(self.nova.kernel.switches.release.major)
+        major = self.nova.kernel.switches.release.major
+        agents = (_AGENTS_VARIANT,) if major < AGENTS_REMOVED_SINCE else ()
+        return self.extensions + removed.variant(major) + agents
 
     @classmethod
     def declare_routes(cls, router: Any, variant: tuple[str, ...]) -> None:
@@ -560,6 +571,12 @@ class ComputeApiService(NovaApiService):
         add("PUT", meta + "/{key}", "image_metadata", im.update)
         add("DELETE", meta + "/{key}", "image_metadata", im.delete)
         removed.declare(add, variant)
+        if _AGENTS_VARIANT in variant:
+            ac = AgentController
+            add("GET", "/os-agents", "agents", ac.index)
+            add("POST", "/os-agents", "agents", ac.create)
+            add("PUT", "/os-agents/{id}", "agents", ac.update)
+            add("DELETE", "/os-agents/{id}", "agents", ac.delete)
         for name, module in _extensions():
             if name in variant:
                 module.declare(routes)
