@@ -297,9 +297,11 @@ def _removed_apis(w: World, profile: str, only: bool | None = None) -> None:
         if (method, template) not in served or (template in _AGENT_PATHS) != (only is not None):
             continue
         path = template.removeprefix("/v2.1")
-        for name in ("{id}", "{domain_id}", "{server_id}"):
+        for name in ("{id}", "{domain_id}", "{server_id}", "{network_id}"):
             path = path.replace(name, "x1")
         body = {} if method in ("POST", "PUT") else None
+        if path.endswith("/action"):  # os-networks' removed actions (another is 400)
+            body = {"disassociate": None}
         for mv in ("2.1", w.top):
             r = w.compute(method, path, body, mv=mv, user="admin")
             expect(r, 410, _GONE_FAULT, f"{method} {template} @{mv}")

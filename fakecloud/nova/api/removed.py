@@ -7,8 +7,13 @@ them; a release before a group's removal answers its paths as a route it does no
 The groups, with the first release whose controller raises ``HTTPGone`` in every method (read
 from nova 17.0.13, 18.3.0, 20.6.1, 21.0.0, 22.0.0, 23.0.0 and 34.0.0's
 ``nova/api/openstack/compute/*.py``; the paths are 34.0.0's ``routes.py`` ``ROUTE_LIST``).
-Partly removed controllers (``os-networks``' create/delete/add, ``os-tenant-networks``'
-create/delete, the network server actions) are left out.
+Partly removed controllers, from 21.0.0 (Ussuri, the nova-network code gone): ``os-networks``'
+create, delete, add and its ``disassociate`` action with ``os-networks-associate``'s
+``associate_host``, ``disassociate_host`` and ``disassociate_project`` (another action is
+the dispatcher's 400 "There is no such action: X"), and ``os-tenant-networks``' create and
+delete; their list and show still work (fakecloud serves ``os-networks``' only). Before
+21.0.0 those methods called Neutron's network API (not modelled: no route, 404). The
+multinic server actions (``addFixedIp``, ``removeFixedIp``) have no 410 in any release.
 """
 
 from __future__ import annotations
@@ -16,9 +21,16 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request
+from fakecloud.nova.api.wsgi import NovaApiService
 
 #: ``webob.exc.HTTPGone.explanation``.
 GONE = "This resource is no longer available. No forwarding address is given."
+
+#: The actions of ``POST /os-networks/{id}/action`` that are 410 (``wsgi.action`` names of
+#: ``NetworkController`` and ``NetworkAssociateActionController``).
+GONE_NETWORK_ACTIONS = frozenset(
+    ("disassociate", "associate_host", "disassociate_host", "disassociate_project")
+)
 
 #: Each group's name, the major release from which it is 410, and its (method, path) routes.
 GROUPS: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = (
@@ -93,6 +105,22 @@ GROUPS: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = (
             ("DELETE", "/os-security-group-default-rules/{id}"),
         ),
     ),
+    # networks.py, networks_associate.py, tenant_networks.py: the nova-network methods, 21.0.0
+    (
+        "os-networks",
+        21,
+        (
+            ("POST", "/os-networks"),
+            ("POST", "/os-networks/add"),
+            ("DELETE", "/os-networks/{network_id}"),
+            ("POST", "/os-networks/{network_id}/action"),
+        ),
+    ),
+    (
+        "os-tenant-networks",
+        21,
+        (("POST", "/os-tenant-networks"), ("DELETE", "/os-tenant-networks/{id}")),
+    ),
     # agents.py: the XenAPI guest agents, 410 from 23.0.0 (Wallaby)
     (
         "os-agents",
@@ -120,7 +148,9 @@ def declare(add: Any, served: tuple[str, ...]) -> None:
     for name, _, routes in GROUPS:
         if _PREFIX + name in served:
             for method, path in routes:
-                add(method, path, "removed_apis", RemovedController.gone)
+                action = path.endswith("/action")
+                handler = RemovedController.gone_action if action else RemovedController.gone
+                add(method, path, "removed_apis", handler)
 
 
 class RemovedController:
@@ -129,3 +159,10 @@ class RemovedController:
     def gone(self, req: Request) -> None:
         """``raise exc.HTTPGone()``."""
         raise HttpError(410, GONE)
+
+    def gone_action(self, req: Request) -> None:
+        """An action the controller still dispatches: 410 for a removed one, else Nova's 400."""
+        name, _ = NovaApiService.action_peek(req)
+        if name in GONE_NETWORK_ACTIONS:
+            raise HttpError(410, GONE)
+        raise HttpError(400, f"There is no such action: {name}")
