@@ -208,6 +208,26 @@ class NovaConfig:
     dirtying more than half of what a pass sends (20 %, then 10 % more each pass, at most 99 %);
     unused when post-copy is permitted."""
 
+    # -- remote consoles (`fakecloud.nova.compute.consoles`) ----------------------------------
+    vnc_enabled: bool = True
+    """``[vnc] enabled``: servers have a noVNC console."""
+    novncproxy_base_url: str = "http://127.0.0.1:6080/vnc_auto.html"
+    """``[vnc] novncproxy_base_url``: the noVNC console URL's base (before its token)."""
+    xvpvncproxy_base_url: str = "http://127.0.0.1:6081/console"
+    """``[vnc] xvpvncproxy_base_url``: the ``xvpvnc`` console's base (before 21.0.0)."""
+    spice_enabled: bool = False
+    """``[spice] enabled``."""
+    spice_html5proxy_base_url: str = "http://127.0.0.1:6082/spice_auto.html"
+    """``[spice] html5proxy_base_url``."""
+    serial_console_enabled: bool = False
+    """``[serial_console] enabled``."""
+    serial_console_base_url: str = "ws://127.0.0.1:6083/"
+    """``[serial_console] base_url``."""
+    rdp_enabled: bool = False
+    """``[rdp] enabled`` (Hyper-V's alone; the option went with it in 29.0.0)."""
+    mks_enabled: bool = False
+    """``[mks] enabled`` (VMware's alone)."""
+
     # -- libvirt driver and host I/O ---------------------------------------------------------
     disk_throughput_mb_per_s: float = 200.0
     """Local disk of each compute host (extracts, qemu-img convert, managed save)."""

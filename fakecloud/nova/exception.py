@@ -762,3 +762,15 @@ class MultiattachSwapVolumeNotSupported(Invalid):
     msg_fmt = (
         "Swapping multi-attach volumes with more than one read/write attachment is not supported."
     )
+
+
+class ConsoleTypeInvalid(Invalid):
+    """Nova's ``ConsoleTypeInvalid`` (a console type its protocol does not serve)."""
+
+    msg_fmt = "Invalid console type %(console_type)s"
+
+
+class ConsoleTypeUnavailable(Invalid):
+    """Nova's ``ConsoleTypeUnavailable`` (a console type the compute host has not enabled)."""
+
+    msg_fmt = "Unavailable console type %(console_type)s."

@@ -91,6 +91,7 @@ SERVER_GROUPS = "os_compute_api:os-server-groups:%s"
 #: changePassword, os-getConsoleOutput (one rule each in every release).
 ADMIN_PASSWORD = "os_compute_api:os-admin-password"
 CONSOLE_OUTPUT = "os_compute_api:os-console-output"
+REMOTE_CONSOLES = "os_compute_api:os-remote-consoles"
 #: addSecurityGroup/removeSecurityGroup: ``%s`` is add or remove from 21.0.0; before, both
 #: were `SECURITY_GROUPS_BASE` (the deprecated name from 21.0.0).
 SECURITY_GROUPS = "os_compute_api:os-security-groups:%s"
@@ -171,6 +172,7 @@ UPSTREAM_RULES = (
     (UNRESCUE, _MEMBER),
     (ADMIN_PASSWORD, _MEMBER),
     (CONSOLE_OUTPUT, _MEMBER),
+    (REMOTE_CONSOLES, _MEMBER),
     (SERVERS % "trigger_crash_dump", _MEMBER),
     (SECURITY_GROUPS % "list", _READER),
     (SECURITY_GROUPS % "add", _MEMBER),

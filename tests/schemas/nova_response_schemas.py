@@ -2754,6 +2754,61 @@ class console_output:
     }
 
 
+def _console_action_response(types: list[str]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "console": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": types},
+                    "url": {"type": "string", "format": "uri"},
+                },
+                "required": ["type", "url"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["console"],
+        "additionalProperties": False,
+    }
+
+
+def _remote_console_response(protocols: list[str], types: list[str]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "remote_console": {
+                "type": "object",
+                "properties": {
+                    "protocol": {"type": "string", "enum": protocols},
+                    "type": {"type": "string", "enum": types},
+                    "url": {"type": "string", "format": "uri"},
+                },
+                "required": ["protocol", "type", "url"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["remote_console"],
+        "additionalProperties": False,
+    }
+
+
+class remote_consoles:
+    """nova/api/openstack/compute/schemas/remote_consoles.py (response schemas, nova 32.0.0)."""
+
+    get_vnc_console_response = _console_action_response(["novnc", "xvpvnc"])
+    get_spice_console_response = _console_action_response(["spice-html5"])
+    get_serial_console_response = _console_action_response(["serial"])
+    _types = ["novnc", "xvpvnc", "spice-html5", "serial", "rdp-html5"]
+    create_response = _remote_console_response(["vnc", "spice", "serial", "rdp"], _types)
+    create_response_v28 = _remote_console_response(
+        ["vnc", "spice", "serial", "rdp", "mks"], [*_types, "webmks"]
+    )
+    create_response_v299 = _remote_console_response(
+        ["vnc", "spice", "serial", "rdp", "mks"], [*_types, "webmks", "spice-direct"]
+    )
+
+
 class security_groups:
     """nova/api/openstack/compute/schemas/security_groups.py (the action responses and the
     server's list)."""
@@ -4968,6 +5023,11 @@ ROUTES = {
         ("2.48", None, server_diagnostics.index_response_v248),
     ],
     ("GET", "/servers/{server_id}/topology"): [("2.78", None, server_topology.index_response)],
+    ("POST", "/servers/{server_id}/remote-consoles"): [
+        ("2.6", "2.7", remote_consoles.create_response),
+        ("2.8", "2.98", remote_consoles.create_response_v28),
+        ("2.99", None, remote_consoles.create_response_v299),
+    ],
     ("POST", "/os-assisted-volume-snapshots"): [
         (None, None, assisted_volume_snapshots.create_response)
     ],
@@ -5159,6 +5219,9 @@ ACTIONS = {
     ],
     "changePassword": [(None, None, admin_password.change_password_response)],
     "os-getConsoleOutput": [(None, None, console_output.get_console_output_response)],
+    "os-getVNCConsole": [("2.1", "2.5", remote_consoles.get_vnc_console_response)],
+    "os-getSPICEConsole": [("2.1", "2.5", remote_consoles.get_spice_console_response)],
+    "os-getSerialConsole": [("2.1", "2.5", remote_consoles.get_serial_console_response)],
     "trigger_crash_dump": [("2.17", None, servers.trigger_crash_dump_response)],
     "addSecurityGroup": [(None, None, security_groups.add_security_group_response)],
     "removeSecurityGroup": [(None, None, security_groups.remove_security_group_response)],

@@ -132,7 +132,18 @@ class World:
     def __init__(self, profile: str):
         self.profile = profile
         self.top = PROFILES[profile]
-        self.cloud = Cloud(seed=0, profile=profile, config={"nova": {"shelved_offload_time_s": -1}})
+        self.cloud = Cloud(
+            seed=0,
+            profile=profile,
+            # SPICE and serial consoles on: their actions' 200s (devstack's are off).
+            config={
+                "nova": {
+                    "shelved_offload_time_s": -1,
+                    "spice_enabled": True,
+                    "serial_console_enabled": True,
+                }
+            },
+        )
         images = self.req("image", "GET", "/v2/images").json()["images"]
         self.base_image = min(images, key=lambda i: (i["min_disk"], i["size"] or 0))["id"]
         self.server = self.boot("image-backed")
@@ -278,6 +289,7 @@ _LAST = {
     for key in nova.ROUTES
     if key[1].startswith(("/images", "/os-networks", "/os-volumes", "/os-snapshots"))
 } | {key: "2.42" for key in nova.ROUTES if key[1].startswith("/os-hosts")}
+_LAST |= {key: "2.5" for key in ("os-getVNCConsole", "os-getSPICEConsole", "os-getSerialConsole")}
 
 
 def _xfail(key: Any, mv: str) -> Any:
@@ -491,6 +503,13 @@ def _write(world: World, profile: str, route: tuple, mv: str) -> None:
             assert r.status == 200, r.json()
             check(r.json(), _pick(nova.ROUTES[route], mv), where)
         return
+    if template == "/servers/{server_id}/remote-consoles":
+        for protocol, kind in (("vnc", "novnc"), ("spice", "spice-html5"), ("serial", "serial")):
+            body = {"remote_console": {"protocol": protocol, "type": kind}}
+            r = world.compute(method, _fill(world, template), body, mv=mv)
+            assert r.status == 200, r.json()
+            check(r.json(), _pick(nova.ROUTES[route], mv), where)
+        return
     if template in _SIMPLE_WRITES:
         body, user, key, prepare = _SIMPLE_WRITES[template][method]
         path = _fill(world, template.replace("{key}", key or "k"))
@@ -670,6 +689,9 @@ _ACTION_BODY = {
     "resize": {"resize": {"flavorRef": "2"}},
     "changePassword": {"changePassword": {"adminPass": "shape"}},
     "os-getConsoleOutput": {"os-getConsoleOutput": {"length": 2}},
+    "os-getVNCConsole": {"os-getVNCConsole": {"type": "novnc"}},
+    "os-getSPICEConsole": {"os-getSPICEConsole": {"type": "spice-html5"}},
+    "os-getSerialConsole": {"os-getSerialConsole": {"type": "serial"}},
     "addSecurityGroup": {"addSecurityGroup": {"name": "default"}},
     "removeSecurityGroup": {"removeSecurityGroup": {"name": "default"}},
 }
@@ -678,6 +700,9 @@ _ACTION_BODY = {
 _ON_GUEST = {
     "changePassword",
     "os-getConsoleOutput",
+    "os-getVNCConsole",
+    "os-getSPICEConsole",
+    "os-getSerialConsole",
     "trigger_crash_dump",
     "addSecurityGroup",
     "removeSecurityGroup",
@@ -685,7 +710,13 @@ _ON_GUEST = {
 _ADMIN_ACTIONS = {"os-resetState", "shelveOffload", "migrate", "os-migrateLive"}
 #: Actions answered 204 (``confirmResize``) or 200 (``rescue``), not 202.
 _NO_CONTENT = {"confirmResize"}
-_OK = {"rescue", "os-getConsoleOutput"}
+_OK = {
+    "rescue",
+    "os-getConsoleOutput",
+    "os-getVNCConsole",
+    "os-getSPICEConsole",
+    "os-getSerialConsole",
+}
 
 
 @pytest.mark.parametrize(

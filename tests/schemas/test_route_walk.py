@@ -113,7 +113,8 @@ def test_every_route_is_walked(profile):
     walked = _nova_walked() | _WALKED_THERE | set(WALK)
     missing = sorted(served(cloud) - walked)
     assert not missing, "routes no shape test requests: " + ", ".join(map(" ".join, missing))
-    actions = set(cloud.nova.api.ACTIONS) - set(nova.ACTIONS)
+    # os-getRDPConsole has no 200 with libvirt (400 or 501): tests/nova/test_remote_consoles.py
+    actions = set(cloud.nova.api.ACTIONS) - set(nova.ACTIONS) - {"os-getRDPConsole"}
     assert not actions, f"server actions no shape test requests: {sorted(actions)}"
 
 

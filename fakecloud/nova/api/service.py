@@ -16,6 +16,7 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api import (
     create_backup,
+    remote_consoles,
     removed,
     security_group_actions,
     server_actions,
@@ -50,6 +51,7 @@ from fakecloud.nova.api.migrations import MigrationsController, ServerMigrations
 from fakecloud.nova.api.networks import NetworksController
 from fakecloud.nova.api.quota_classes import QuotaClassSetsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
+from fakecloud.nova.api.remote_consoles import RemoteConsolesController
 from fakecloud.nova.api.security_group_actions import SecurityGroupActionController
 from fakecloud.nova.api.server_actions import ServerActionsController
 from fakecloud.nova.api.server_diagnostics import ServerDiagnosticsController
@@ -87,6 +89,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     **{name: ("server_evacuate", handler) for name, handler in server_evacuate.ACTIONS.items()},
     **{name: ("server_rescue", handler) for name, handler in server_rescue.ACTIONS.items()},
     **{name: ("server_guest", handler) for name, handler in server_guest_actions.ACTIONS.items()},
+    **{name: ("remote_consoles", handler) for name, handler in remote_consoles.ACTIONS.items()},
     **{
         name: ("security_group_actions", handler)
         for name, handler in security_group_actions.ACTIONS.items()
@@ -197,6 +200,11 @@ class ComputeApiService(NovaApiService):
     def server_migrations(self) -> ServerMigrationsController:
         """``/servers/{id}/migrations``."""
         return ServerMigrationsController(self.nova, self.servers, self)
+
+    @cached_property
+    def remote_consoles(self) -> RemoteConsolesController:
+        """``/servers/{id}/remote-consoles`` and the console actions (`ACTIONS`)."""
+        return RemoteConsolesController(self.nova, self.servers, self)
 
     @cached_property
     def server_diagnostics(self) -> ServerDiagnosticsController:
@@ -426,6 +434,12 @@ class ComputeApiService(NovaApiService):
             "/servers/{server_id}/migrations/{migration_id}/action",
             "server_migrations",
             sm.action,
+        )
+        add(
+            "POST",
+            "/servers/{server_id}/remote-consoles",
+            "remote_consoles",
+            RemoteConsolesController.create,
         )
         add(
             "GET",

@@ -638,6 +638,15 @@ class API:
         """os-getConsoleOutput: the RPC call to the host (no state check, no action)."""
         return self.compute_rpcapi.get_console_output(context, instance, tail_length)
 
+    @check_instance_host
+    def get_console(
+        self, context: Any, instance: Instance, protocol: str, console_type: str
+    ) -> Generator[Any, Any, dict]:
+        """``get_vnc_console`` and the like: the RPC call to the host, its ``access_url`` as
+        the answer's ``url`` (`fakecloud.nova.compute.consoles`)."""
+        info = yield from self.compute_rpcapi.get_console(context, instance, protocol, console_type)
+        return {"url": info["access_url"]}
+
     def lock(self, context: Any, instance: Instance, reason: str | None = None) -> None:
         """Lock the server (an ``api_lock`` event); the owner re-locking is a no-op."""
         is_owner = instance.project_id == context.project_id

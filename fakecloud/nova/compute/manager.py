@@ -1668,6 +1668,31 @@ class ComputeManager:
 
         return guest_actions.get_console_output(self, context, instance, tail_length)
 
+    def _console(self, protocol: str, context: Any, instance: Any, console_type: str) -> dict:
+        from fakecloud.nova.compute import consoles
+
+        return consoles.get_console(self, context, instance, protocol, console_type)
+
+    def get_vnc_console(self, context: Any, instance: Any, console_type: str) -> dict:
+        """RPC call: a VNC console's connection info (`fakecloud.nova.compute.consoles`)."""
+        return self._console("vnc", context, instance, console_type)
+
+    def get_spice_console(self, context: Any, instance: Any, console_type: str) -> dict:
+        """RPC call: a SPICE console's connection info."""
+        return self._console("spice", context, instance, console_type)
+
+    def get_serial_console(self, context: Any, instance: Any, console_type: str) -> dict:
+        """RPC call: a serial console's connection info."""
+        return self._console("serial", context, instance, console_type)
+
+    def get_rdp_console(self, context: Any, instance: Any, console_type: str) -> dict:
+        """RPC call: an RDP console (libvirt has none)."""
+        return self._console("rdp", context, instance, console_type)
+
+    def get_mks_console(self, context: Any, instance: Any, console_type: str) -> dict:
+        """RPC call: an MKS console (libvirt has none)."""
+        return self._console("mks", context, instance, console_type)
+
     # -- shelve ------------------------------------------------------------------------------
 
     def shelve_instance(

@@ -302,6 +302,12 @@ class ComputeAPI:
         """Call: the guest's console log."""
         return self.call(ctx, instance, "get_console_output", tail_length=tail_length)
 
+    def get_console(
+        self, ctx: Any, instance: Any, protocol: str, console_type: str
+    ) -> Generator[Any, Any, dict]:
+        """Call ``get_<protocol>_console``: a console's connection info."""
+        return self.call(ctx, instance, f"get_{protocol}_console", console_type=console_type)
+
     def trigger_crash_dump(self, ctx: Any, instance: Any) -> None:
         """Inject an NMI into the guest."""
         self.cast(ctx, instance, "trigger_crash_dump")
