@@ -178,6 +178,7 @@ UPSTREAM_RULES = (
     (SECURITY_GROUPS % "add", _MEMBER),
     (SECURITY_GROUPS % "remove", _MEMBER),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
+    (ADMIN_ACTIONS % "reset_network", _ADMIN),
     (DEFERRED_DELETE % "restore", _MEMBER),
     (DEFERRED_DELETE % "force", _MEMBER),
     (EXTENDED_SERVER_ATTRIBUTES, _ADMIN),

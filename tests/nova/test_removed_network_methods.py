@@ -1,8 +1,10 @@
-"""Nova's partly removed nova-network methods: from 21.0.0 ``os-networks``' create, delete, add
+"""Nova's partly removed network methods: from 21.0.0 ``os-networks``' create, delete, add
 and network actions and ``os-tenant-networks``' create and delete are 410 (nova 21.0.0
-``api/openstack/compute/networks.py``, ``networks_associate.py``, ``tenant_networks.py``)."""
+``api/openstack/compute/networks.py``, ``networks_associate.py``, ``tenant_networks.py``); from
+23.0.0 the ``resetNetwork`` server action (``admin_actions.py``)."""
 
 from fakecloud import Cloud
+from tests.nova.conftest import NovaEnv
 
 GONE = "This resource is no longer available. No forwarding address is given."
 
@@ -34,3 +36,24 @@ def test_ussuri_on_the_nova_network_methods_of_os_networks_are_410_and_other_act
     assert _call(cloud, "GET", "/os-networks")[0] == 200
     old = Cloud(profile="nova-20.6.1")
     assert old.request("compute", "DELETE", "/v2.1/os-networks/n1", user="admin").status == 404
+
+
+def test_reset_network_is_the_admin_s_202_until_23_0_0_then_410_before_any_lookup():
+    fault = (410, {"computeFault": {"code": 410, "message": GONE}})
+    for profile, before_lookup in (("seed", True), ("nova-22.4.0", False)):
+        env = NovaEnv(profile=profile)
+        sid = env.boot()
+        action = f"/servers/{sid}/action"
+        assert _call(env.cloud, "POST", action, {"resetNetwork": None}) == (202, None)
+        denied = (
+            "Policy doesn't allow os_compute_api:os-admin-actions:reset_network to be performed."
+        )
+        assert _call(env.cloud, "POST", action, {"resetNetwork": None}, user="demo") == (
+            403, {"forbidden": {"code": 403, "message": denied}})  # fmt: skip
+        # Queens checks the admin rule before the lookup (b6a310000e, 21.0.0)
+        status, _ = _call(
+            env.cloud, "POST", "/servers/nope/action", {"resetNetwork": {}}, user="demo"
+        )
+        assert status == (403 if before_lookup else 404)
+    gone = Cloud(profile="nova-23.0.0")
+    assert _call(gone, "POST", "/servers/nope/action", {"resetNetwork": None}, user="demo") == fault

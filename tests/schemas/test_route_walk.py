@@ -107,14 +107,20 @@ def walks(service: str, method: str, *templates: str) -> Callable:
     return register
 
 
+#: Server actions without a 2xx and 34.0.0 response schema to walk, asserted by tests of their
+#: own: ``os-getRDPConsole`` (400 or 501 with libvirt: tests/nova/test_remote_consoles.py),
+#: ``resetNetwork`` (202 with no body before 23.0.0, 410 from it:
+#: tests/nova/test_removed_network_methods.py).
+_ACTIONS_WALKED_ELSEWHERE = {"os-getRDPConsole", "resetNetwork"}
+
+
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_every_route_is_walked(profile):
     cloud = Cloud(seed=0, profile=profile)
     walked = _nova_walked() | _WALKED_THERE | set(WALK)
     missing = sorted(served(cloud) - walked)
     assert not missing, "routes no shape test requests: " + ", ".join(map(" ".join, missing))
-    # os-getRDPConsole has no 200 with libvirt (400 or 501): tests/nova/test_remote_consoles.py
-    actions = set(cloud.nova.api.ACTIONS) - set(nova.ACTIONS) - {"os-getRDPConsole"}
+    actions = set(cloud.nova.api.ACTIONS) - set(nova.ACTIONS) - _ACTIONS_WALKED_ELSEWHERE
     assert not actions, f"server actions no shape test requests: {sorted(actions)}"
 
 

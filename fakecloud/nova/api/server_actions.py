@@ -1,8 +1,8 @@
 """The server actions of their own controllers in Nova: ``pause``/``unpause``
 (``pause_server.py``), ``suspend``/``resume`` (``suspend_server.py``), ``lock``/``unlock``
 (``lock_server.py``), ``shelve``/``shelveOffload``/``unshelve`` (``shelve.py``),
-``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState``
-(``admin_actions.py``).
+``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState`` and
+``resetNetwork`` (``admin_actions.py``).
 
 Each one: look the server up (404), check its policy (403), call the compute API, and map
 ``InstanceIsLocked`` and ``InstanceInvalidState`` to 409 with Nova's messages. All answer 202
@@ -22,7 +22,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
-from fakecloud.nova.api import schemas
+from fakecloud.nova.api import removed, schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.policies import (
@@ -33,6 +33,9 @@ from fakecloud.nova.policies import (
     SHELVE,
     SUSPEND,
 )
+
+#: ``resetNetwork`` answers 410 from 23.0.0 (the XenAPI-only action removed with the agents).
+RESET_NETWORK_GONE_SINCE = 23
 
 #: The actions with one shape (`ServerActionsController._simple`): action -> (policy rule,
 #: compute API method, whether the policy target names the server's user, the switch under
@@ -223,6 +226,23 @@ class ServerActionsController:
         self.compute_api.reset_state(ctx, instance, body["os-resetState"]["state"])
         return Response(202)
 
+    def _reset_network(self, req: Request, server_id: str, body: Any) -> Response:
+        """``resetNetwork`` (``admin_actions.py``): from 23.0.0 (Wallaby) 410 before any lookup
+        (``HTTPGone``, nova 23.0.0-33.0.0); before, the admin's policy
+        ``os_compute_api:os-admin-actions:reset_network`` (before the lookup until 21.0.0),
+        409 for a server locked against a non-admin (``check_instance_lock``), then 202: the
+        cast's ``driver.reset_network`` is the base driver's no-op on libvirt."""
+        if self.nova.kernel.switches.release.major >= RESET_NETWORK_GONE_SINCE:
+            raise HttpError(410, removed.GONE)
+        ctx = req.context
+        rule = ADMIN_ACTIONS % "reset_network"
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
+        if instance.locked and not ctx.is_admin:
+            raise HttpError(
+                409, exception.InstanceIsLocked(instance_uuid=instance.uuid).format_message()
+            )
+        return Response(202)
+
 
 def _simple_handler(
     action: str, rule: str, method: str, target_user: bool, first_switch: str | None
@@ -243,6 +263,7 @@ ACTIONS: dict[str, Callable] = {
     "lock": ServerActionsController._lock,
     "unlock": ServerActionsController._unlock,
     "os-resetState": ServerActionsController._reset_state,
+    "resetNetwork": ServerActionsController._reset_network,
     "restore": ServerActionsController._restore,
     "forceDelete": ServerActionsController._force_delete,
     "unshelve": ServerActionsController._unshelve,
