@@ -99,6 +99,9 @@ SECURITY_GROUPS_BASE = "os_compute_api:os-security-groups"
 #: ``/os-networks`` (the nova-network proxy): ``list``/``show`` from 22.0.0, `NETWORKS_VIEW` before.
 NETWORKS = "os_compute_api:os-networks:%s"
 NETWORKS_VIEW = "os_compute_api:os-networks:view"
+#: ``/os-tenant-networks``: ``list``/``show`` from 22.0.0, `TENANT_NETWORKS_BASE` before.
+TENANT_NETWORKS = "os_compute_api:os-tenant-networks:%s"
+TENANT_NETWORKS_BASE = "os_compute_api:os-tenant-networks"
 #: ``/os-volumes`` and ``/os-snapshots`` (the Cinder proxies): ``list``, ``snapshots:list``, ...
 #: from 22.0.0, one rule (`VOLUMES_BASE`) before.
 VOLUMES = "os_compute_api:os-volumes:%s"
@@ -242,6 +245,8 @@ UPSTREAM_RULES = (
     (IPS % "show", _READER),
     (NETWORKS % "list", _READER),
     (NETWORKS % "show", _READER),
+    (TENANT_NETWORKS % "list", _READER),
+    (TENANT_NETWORKS % "show", _READER),
     *(
         (VOLUMES % r, _MEMBER if r.endswith(("create", "delete")) else _READER)
         for r in _VOLUMES_RULES
@@ -318,6 +323,9 @@ SEED_NAMES = {
     # one rule for the network proxy's list and show until 22.0.0 (nova/policies/networks.py)
     NETWORKS % "list": NETWORKS_VIEW,
     NETWORKS % "show": NETWORKS_VIEW,
+    # one rule for the tenant networks' list and show until 22.0.0 (policies/tenant_networks.py)
+    TENANT_NETWORKS % "list": TENANT_NETWORKS_BASE,
+    TENANT_NETWORKS % "show": TENANT_NETWORKS_BASE,
     # one rule for the volume and snapshot proxies until 22.0.0 (nova/policies/volumes.py)
     **{VOLUMES % r: VOLUMES_BASE for r in _VOLUMES_RULES},
     # one rule for the security group actions and list until 21.0.0
@@ -375,6 +383,8 @@ UPSTREAM_DEPRECATED_RENAMED = {
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
+    TENANT_NETWORKS % "list": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),
+    TENANT_NETWORKS % "show": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),
     **{VOLUMES % r: (VOLUMES_BASE, "rule:admin_or_owner") for r in _VOLUMES_RULES},
     **{AGENTS % r: (AGENTS_BASE, "rule:admin_api") for r in _AGENTS_RULES},
 }

@@ -57,3 +57,24 @@ def test_reset_network_is_the_admin_s_202_until_23_0_0_then_410_before_any_looku
         assert status == (403 if before_lookup else 404)
     gone = Cloud(profile="nova-23.0.0")
     assert _call(gone, "POST", "/servers/nope/action", {"resetNetwork": None}, user="demo") == fault
+
+
+def test_tenant_networks_list_and_show_work_to_2_35_in_every_release():
+    # tenant_networks.py index/show: Neutron's networks as {"id", "cidr": "None", "label"}
+    for profile, rule in (
+        ("seed", "os_compute_api:os-tenant-networks"),
+        ("nova-22.4.0", "os_compute_api:os-tenant-networks:list"),
+    ):
+        cloud = Cloud(profile=profile)
+        status, body = _call(cloud, "GET", "/os-tenant-networks", user="demo")
+        assert status == 200 and body["networks"][0]["cidr"] == "None"
+        net = body["networks"][0]
+        assert _call(cloud, "GET", f"/os-tenant-networks/{net['id']}") == (200, {"network": net})
+        not_found = {"itemNotFound": {"code": 404, "message": "Network not found"}}
+        assert _call(cloud, "GET", "/os-tenant-networks/nope") == (404, not_found)
+        status, _ = _call(cloud, "GET", "/os-tenant-networks", microversion="2.36")
+        assert status == 404
+        closed = Cloud(profile=profile, config={"nova": {"policy": {rule: "!"}}})
+        denied = f"Policy doesn't allow {rule} to be performed."
+        assert _call(closed, "GET", "/os-tenant-networks", user="demo") == (
+            403, {"forbidden": {"code": 403, "message": denied}})  # fmt: skip

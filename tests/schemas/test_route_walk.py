@@ -339,6 +339,24 @@ _AGENT_UPDATED = {
 }
 
 
+_TENANT_NETWORK = {
+    "type": "object",
+    "properties": {"id": _TEXT, "cidr": {"const": "None"}, "label": _TEXT},
+    "required": ["id", "cidr", "label"],
+    "additionalProperties": False,
+}
+
+
+@walks("compute", "GET", "/v2.1/os-tenant-networks", "/v2.1/os-tenant-networks/{id}")
+def _tenant_networks(w: World, profile: str) -> None:
+    # nova 17.0.13/22.0.0 tenant_networks.py network_dict (cidr is str(None)), to 2.35
+    r = w.compute("GET", "/os-tenant-networks", mv="2.1")
+    nets = expect(r, 200, _one("networks", {"type": "array", "items": _TENANT_NETWORK}), "list")
+    r = w.compute("GET", f"/os-tenant-networks/{nets['networks'][0]['id']}", mv="2.35")
+    expect(r, 200, _one("network", _TENANT_NETWORK), "show @2.35")
+    expect(w.compute("GET", "/os-tenant-networks", mv="2.36"), 404, NOVA_FAULT, "list @2.36")
+
+
 def _one(key: str, schema: dict) -> dict:
     return {"type": "object", "properties": {key: schema}, "required": [key],
             "additionalProperties": False}  # fmt: skip

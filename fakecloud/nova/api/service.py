@@ -48,7 +48,7 @@ from fakecloud.nova.api.instance_usage_audit_log import InstanceUsageAuditLogCon
 from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
-from fakecloud.nova.api.networks import NetworksController
+from fakecloud.nova.api.networks import NetworksController, TenantNetworksController
 from fakecloud.nova.api.quota_classes import QuotaClassSetsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
 from fakecloud.nova.api.remote_consoles import RemoteConsolesController
@@ -337,6 +337,11 @@ class ComputeApiService(NovaApiService):
         return NetworksController(self.nova)
 
     @cached_property
+    def tenant_networks(self) -> TenantNetworksController:
+        """``/os-tenant-networks`` (the network proxy)."""
+        return TenantNetworksController(self.nova)
+
+    @cached_property
     def volumes_proxy(self) -> VolumesProxyController:
         """``/os-volumes`` and ``/os-snapshots`` (the Cinder proxies)."""
         return VolumesProxyController(self.nova, self)
@@ -533,6 +538,8 @@ class ComputeApiService(NovaApiService):
         add("DELETE", "/images/{image_id}", "images", i.delete)
         add("GET", "/os-networks", "networks", NetworksController.index)
         add("GET", "/os-networks/{network_id}", "networks", NetworksController.show)
+        add("GET", "/os-tenant-networks", "tenant_networks", TenantNetworksController.index)
+        add("GET", "/os-tenant-networks/{id}", "tenant_networks", TenantNetworksController.show)
         declare_volumes_proxy(add)
         im = ImageMetadataController
         sm = ServerMetadataController
