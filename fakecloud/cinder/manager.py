@@ -383,9 +383,9 @@ class VolumeManager:
     def _fail(self, resource_id: str, op: str, exc: BaseException) -> None:
         self.kernel.trace.emit("cinder.error", self.actor, resource_id, op=op, error=str(exc))
 
-    #: The rows of the workers table this service holds (`fakecloud.cinder.cleanup`): ``(kind,
-    #: id) -> status``; None while it holds none.
-    workers: dict[tuple[str, str], str] | None = None
+    #: The rows of the workers table this service holds (`fakecloud.cinder.cleanup`): the
+    #: volume's or snapshot's id -> its status when claimed; None while it holds none.
+    workers: dict[str, str] | None = None
     #: How many times the service started again (`started`): a task of an earlier start still
     #: under way died with its process, and stops at its next step (`_dead`).
     generation = 0
@@ -502,109 +502,98 @@ class VolumeManager:
             source = "backup"
         worker = cleanup.set_worker(self, "Volume", volume)
         try:
-            yield from self._create_volume(
-                volume, source, snapshot_id, source_volid, image_meta, backup_id
-            )
-        finally:
-            cleanup.unset_worker(self, worker, volume)
-
-    def _create_volume(
-        self,
-        volume: Any,
-        source: str,
-        snapshot_id: str | None,
-        source_volid: str | None,
-        image_meta: dict[str, Any] | None,
-        backup_id: str | None,
-    ) -> Generator:
-        k = self.kernel
-        store = self.cinder.store
-        volume_id = volume.id
-        generation = self.generation
-        try:
-            if "cinder.volume.create" in k.faults.hot:  # else consulting it does nothing
-                yield from k.faults.pause(
-                    "cinder.volume.create",
-                    volume_id=volume_id,
-                    project_id=volume.project_id,
-                    size=volume.size,
-                    backend=self.driver.name,
-                    source=source,
-                )
-            if snapshot_id:
-                snap = store.snapshots.get(snapshot_id)
-                if snap is None:
-                    raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
-                yield from self.driver.create_volume_from_snapshot(volume, snap)
-                origin = store.volumes.get(snap.volume_id)
-                if origin is not None and origin.bootable:
-                    # _handle_bootable_volume_glance_meta: volume_glance_metadata_copy_to_volume
-                    _handle_bootable_volume_glance_meta(volume, snap.glance_metadata)
-            elif source_volid:
-                src = store.volumes.get(source_volid)
-                if src is None:
-                    raise exception.VolumeNotFound(volume_id=source_volid)
-                yield from self.driver.create_cloned_volume(volume, src)
-                if src.bootable:
-                    # ... volume_glance_metadata_copy_from_volume_to_volume
-                    _handle_bootable_volume_glance_meta(volume, src.volume_image_metadata)
-            elif image_meta:
-                # _create_from_image (12.0.10-29.0.0): before any clone or download, an image
-                # whose virtual size is known must fit the volume (ImageUnacceptable, not
-                # rescheduled: the volume goes to error, no glance metadata, not bootable).
-                if image_meta.get("virtual_size"):
-                    check_virtual_size(
-                        int(image_meta["virtual_size"]), volume.size, image_meta["id"]
+            k = self.kernel
+            volume_id = volume.id
+            generation = self.generation
+            try:
+                if "cinder.volume.create" in k.faults.hot:  # else consulting it does nothing
+                    yield from k.faults.pause(
+                        "cinder.volume.create",
+                        volume_id=volume_id,
+                        project_id=volume.project_id,
+                        size=volume.size,
+                        backend=self.driver.name,
+                        source=source,
                     )
-                link = k.io.resource(
-                    "cinder-image-download", mb_per_s(self.cinder.config.image_download_mb_per_s)
-                )
-                # _create_from_image_download: the volume is 'downloading' while the image
-                # is copied into it (cinder/volume/flows/manager/create_volume.py).
-                yield from self.driver.copy_image_to_volume(
-                    volume,
-                    int(image_meta["size"]),
-                    link,
-                    image_id=image_meta["id"],
-                    created=lambda: VOLUME_STATUS.move(k, volume, "downloading", actor=self.actor),
-                    fetched=None
-                    if image_meta.get("virtual_size")
-                    else lambda: self._check_fetched(volume, image_meta["id"]),
-                )
-                volume.image_id = image_meta["id"]
-                _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
-            elif backup_id:
-                yield from self.driver.create_volume(volume)
+                if snapshot_id:
+                    snap = store.snapshots.get(snapshot_id)
+                    if snap is None:
+                        raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+                    yield from self.driver.create_volume_from_snapshot(volume, snap)
+                    origin = store.volumes.get(snap.volume_id)
+                    if origin is not None and origin.bootable:
+                        # _handle_bootable_volume_glance_meta: volume_glance_metadata_copy_to_volume
+                        _handle_bootable_volume_glance_meta(volume, snap.glance_metadata)
+                elif source_volid:
+                    src = store.volumes.get(source_volid)
+                    if src is None:
+                        raise exception.VolumeNotFound(volume_id=source_volid)
+                    yield from self.driver.create_cloned_volume(volume, src)
+                    if src.bootable:
+                        # ... volume_glance_metadata_copy_from_volume_to_volume
+                        _handle_bootable_volume_glance_meta(volume, src.volume_image_metadata)
+                elif image_meta:
+                    # _create_from_image (12.0.10-29.0.0): before any clone or download, an image
+                    # whose virtual size is known must fit the volume (ImageUnacceptable, not
+                    # rescheduled: the volume goes to error, no glance metadata, not bootable).
+                    if image_meta.get("virtual_size"):
+                        check_virtual_size(
+                            int(image_meta["virtual_size"]), volume.size, image_meta["id"]
+                        )
+                    link = k.io.resource(
+                        "cinder-image-download",
+                        mb_per_s(self.cinder.config.image_download_mb_per_s),
+                    )
+                    # _create_from_image_download: the volume is 'downloading' while the image
+                    # is copied into it (cinder/volume/flows/manager/create_volume.py).
+                    yield from self.driver.copy_image_to_volume(
+                        volume,
+                        int(image_meta["size"]),
+                        link,
+                        image_id=image_meta["id"],
+                        created=lambda: VOLUME_STATUS.move(
+                            k, volume, "downloading", actor=self.actor
+                        ),
+                        fetched=None
+                        if image_meta.get("virtual_size")
+                        else lambda: self._check_fetched(volume, image_meta["id"]),
+                    )
+                    volume.image_id = image_meta["id"]
+                    _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
+                elif backup_id:
+                    yield from self.driver.create_volume(volume)
+                    if self._dead(generation):
+                        return
+                    # the raw volume stays creating until cinder-backup has restored into it
+                    backup_manager.restore_into_new(self.cinder, volume, backup_id)
+                    return
+                else:
+                    yield from self.driver.create_volume(volume)
+                replication.created(self.driver.spec, volume, k.switches.series.cinder)
+            except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
                 if self._dead(generation):
                     return
-                # the raw volume stays creating until cinder-backup has restored into it
-                backup_manager.restore_into_new(self.cinder, volume, backup_id)
+                self._fail(volume_id, "create_volume", exc)
+                if source in ("blank", "backup") and (
+                    k.switches.series.cinder >= messages.DRIVER_CREATE_SINCE
+                ):  # _create_raw_volume
+                    messages.record(
+                        self.cinder,
+                        messages.CREATE_VOLUME_FROM_BACKEND,
+                        volume.project_id,
+                        volume_id,
+                        exc=exc,
+                        detail=messages.DRIVER_FAILED_CREATE,
+                    )
+                if volume.status in _BEING_CREATED:
+                    VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
                 return
-            else:
-                yield from self.driver.create_volume(volume)
-            replication.created(self.driver.spec, volume, k.switches.series.cinder)
-        except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
             if self._dead(generation):
                 return
-            self._fail(volume_id, "create_volume", exc)
-            if source in ("blank", "backup") and (
-                k.switches.series.cinder >= messages.DRIVER_CREATE_SINCE
-            ):  # _create_raw_volume
-                messages.record(
-                    self.cinder,
-                    messages.CREATE_VOLUME_FROM_BACKEND,
-                    volume.project_id,
-                    volume_id,
-                    exc=exc,
-                    detail=messages.DRIVER_FAILED_CREATE,
-                )
             if volume.status in _BEING_CREATED:
-                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
-            return
-        if self._dead(generation):
-            return
-        if volume.status in _BEING_CREATED:
-            VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+                VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+        finally:
+            cleanup.unset_worker(self, worker, volume)
 
     def _check_fetched(self, volume: Any, image_id: str) -> None:
         """``fetch_to_volume_format`` after the download (12.0.10-29.0.0): ``qemu-img info``
@@ -936,28 +925,25 @@ class VolumeManager:
         volume = store.volumes[snap.volume_id]
         worker = cleanup.set_worker(self, "Snapshot", snap)
         try:
-            yield from self._create_snapshot(snap, volume)
-        finally:
-            cleanup.unset_worker(self, worker, snap)
-
-    def _create_snapshot(self, snap: Any, volume: Any) -> Generator:
-        k = self.kernel
-        generation = self.generation
-        try:
-            yield from self.driver_create_snapshot(snap, volume)
-        except Exception as exc:  # noqa: BLE001
+            k = self.kernel
+            generation = self.generation
+            try:
+                yield from self.driver_create_snapshot(snap, volume)
+            except Exception as exc:  # noqa: BLE001
+                if self._dead(generation):
+                    return
+                self._fail(snap.id, "create_snapshot", exc)
+                if snap.status == "creating":
+                    SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+                self._snapshot_message(
+                    snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
+                )
+                return
             if self._dead(generation):
                 return
-            self._fail(snap.id, "create_snapshot", exc)
-            if snap.status == "creating":
-                SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
-            self._snapshot_message(
-                snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
-            )
-            return
-        if self._dead(generation):
-            return
-        self.snapshot_created(snap, volume)
+            self.snapshot_created(snap, volume)
+        finally:
+            cleanup.unset_worker(self, worker, snap)
 
     def driver_create_snapshot(self, snap: Any, volume: Any) -> Generator:
         """The driver's ``create_snapshot`` (fault point ``cinder.snapshot.create`` first)."""
