@@ -26,15 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from heapq import heappop
 from typing import Any
 
 from fakecloud.humanize import secs
 from fakecloud.nova.states import status_from_state
-from fakecloud.sim import cancel, instants
+from fakecloud.scenario.subst import refs
+from fakecloud.sim import cancel
 
-#: ``${KIND.NAME`` of a named resource that can be awaited.
-_REF = re.compile(r"\$\{(images|volumes|servers)\.([^.}\[\s]+)")
+#: ``KIND.NAME`` at the start of a reference's name: a named resource that can be awaited.
+_REF = re.compile(r"(images|volumes|servers)\.([^.\[\s]+)")
 
 #: The state machines whose ``state`` events make each kind's API status.
 _MACHINES = {
@@ -96,17 +96,12 @@ class Pending:
 
 def references(value: Any, path: tuple = ()) -> Iterator[tuple[str, str, tuple]]:
     """Each ``${KIND.NAME...}`` of an image, volume or server in `value`: (kind, name, path
-    of the text that holds it), in the order the file writes them."""
-    if isinstance(value, str):
-        if "${" in value:
-            for kind, name in _REF.findall(value):
-                yield kind, name, path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from references(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from references(item, (*path, i))
+    of the text that holds it), in the order the file writes them (`subst.refs`' references,
+    so a ``$${`` literal is none)."""
+    for where, ref in refs(value, path):
+        found = _REF.match(ref)
+        if found:
+            yield found.group(1), found.group(2), where
 
 
 def await_status(kernel: Any, pending: Pending, cap_s: float) -> str | None:
@@ -128,30 +123,8 @@ def await_status(kernel: Any, pending: Pending, cap_s: float) -> str | None:
                 if cancel.pop_head(queue):
                     continue
                 return f"is still {status!r} after {cap_s:g} virtual seconds"
-            if kernel.choices.chance.tie_order:
-                env.step()  # chance's step, which orders an instant's events
-            else:
-                _step(env, queue)
+            kernel.step()
             if len(trace) != seen:
                 seen = len(trace)
                 status = pending.status(trace)
     return None
-
-
-def _step(env: Any, queue: list) -> None:
-    """simpy's ``Environment.step``, as the kernel's run loops take it: a cancelled event is
-    dropped without moving the clock."""
-    when, _, _, event = heappop(queue)
-    callbacks, event.callbacks = event.callbacks, None
-    if callbacks is cancel.CANCELLED:
-        return
-    if when != env._now:
-        env._now = when
-        if instants.TIMES:
-            instants.forget()
-    for callback in callbacks:
-        callback(event)
-    if not event._ok and not hasattr(event, "_defused"):
-        exc = type(event._value)(*event._value.args)
-        exc.__cause__ = event._value
-        raise exc

@@ -326,6 +326,28 @@ class Kernel:
                 f'No scheduled events left but "until" event was not triggered: {until}'
             ) from None
 
+    def step(self) -> None:
+        """Run the next event, as the run loops take it (their step is inline, for speed):
+        chance's step when it orders an instant's events, else simpy's, a cancelled event
+        dropped without moving the clock. For a caller that watches the world between events
+        (a scenario's setup waiting for a resource, `fakecloud.scenario.readiness`)."""
+        env = self.env
+        if self.choices.chance.tie_order:
+            env.step()
+            return
+        when, _, _, event = heappop(env._queue)
+        callbacks, event.callbacks = event.callbacks, None
+        if when != env._now or when.__class__ is not env._now.__class__:
+            if callbacks is CANCELLED:  # not there: the clock stays
+                return
+            env._now = when
+            if TIMES:
+                forget_times()
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            raise _failure(event)
+
     def advance(self, seconds: float) -> None:
         """Move virtual time forward by `seconds`, running everything due meanwhile.
 

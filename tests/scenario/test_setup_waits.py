@@ -137,3 +137,10 @@ steps:
 """
     result = _run(text, tmp_path)
     assert result.passed, failures(result)  # Nova's 409 for a server still building
+
+
+def test_only_a_reference_is_waited_for_not_a_literal_dollar_brace():
+    from fakecloud.scenario.readiness import references
+
+    value = {"note": "$${volumes.boot.id}", "bdm": [{"uuid": "${volumes.boot.id}"}]}
+    assert list(references(value)) == [("volumes", "boot", ("bdm", 0, "uuid"))]
