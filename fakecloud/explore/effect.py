@@ -123,6 +123,9 @@ class Without:
             gone = ("insert", insert) in self._removed
             if gone or (self._landed is not None and insert not in self._landed):
                 return 0
+            moments = about.get("moments")
+            if moments is not None and value > high - len(moments.beats):
+                return value  # at a heartbeat: a time, which no removed event moves
             return value - bisect_right(self._moved, value - 1) if value else 0
         if kind == "tie":
             value = self._values.get(self._tie(about), 0)

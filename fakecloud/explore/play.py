@@ -15,6 +15,7 @@ resolve the race the benign way.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +33,9 @@ class Explored:
     case: Case
     result: CaseResult
     decisions: list[Decision]
-    landed: dict[str, int] = field(default_factory=dict)
-    """Insert name -> the trace event (counted from t0, 1-based; 0: at t0) it came after."""
+    landed: dict[str, int | float] = field(default_factory=dict)
+    """Insert name -> the trace event (counted from t0, 1-based; 0: at t0) it came after, or
+    (a float) the heartbeat it came at, in seconds from t0 (``explore.windows: moments``)."""
     dropped: tuple[str, ...] = ()
     """Steps of the file left out (shrinking)."""
     start: tuple[tuple[str, str], ...] = ()
@@ -50,7 +52,9 @@ class _Chance(Perturbation):
 
     decisions: list[Decision]
 
-    def __init__(self, spec: ExploreSpec, source: Any, triggers: dict[str, int], marks: bool):
+    def __init__(
+        self, spec: ExploreSpec, source: Any, triggers: dict[str, int | float], marks: bool
+    ):
         self.spec = spec
         self.source = source
         self.triggers = triggers
@@ -88,6 +92,7 @@ def play(
     world: World | None = None,
     marks: bool = True,
     max_events: int | None = None,
+    moments: Moments | None = None,
 ) -> Explored:
     """Run `case` once with its decisions drawn from `source` (see the module doc).
 
@@ -98,7 +103,9 @@ def play(
     neither its ``scenario.start`` nor its ``scenario.names`` event, for a caller that keeps
     the outcome and drops the trace (no check reads them: see `Perturbation.marks`).
     With `max_events`, the run stops as one that never became idle once it has written that
-    many trace events after t0 (`Perturbation.max_events`).
+    many trace events after t0 (`Perturbation.max_events`). With `moments` (``explore.windows:
+    moments``), an insert's draw also ranges over the heartbeats of `Moments.beats`, and the
+    seeded source weighs the windows by instant (see `Moments`).
     """
     dropped: list[str] = []
     steps = list(case.steps)
@@ -110,11 +117,18 @@ def play(
             else:
                 dropped.append(step.name)
         steps = kept
-    triggers: dict[str, int] = {}
+    triggers: dict[str, int | float] = {}
+    beats = moments.beats if moments is not None else ()
     for i, insert in enumerate(spec.inserts):
-        where = source.draw("window", i + 1, 0, windows + 1, {"insert": insert.name})
+        about: dict[str, Any] = {"insert": insert.name}
+        if moments is not None:
+            about["moments"] = moments
+        where = source.draw("window", i + 1, 0, windows + 1 + len(beats), about)
         if where:
-            triggers[insert.name] = where - 1
+            # after the (where - 1)-th event from t0, or at a heartbeat (a time from t0)
+            triggers[insert.name] = (
+                where - 1 if where <= windows + 1 else beats[where - windows - 2]
+            )
             steps.append(insert_step(insert, len(steps)))
     run = with_invariants(case)
     if dropped or triggers:
@@ -159,8 +173,63 @@ def _about_step(what: str, name: str) -> bool:
 def windows_of(case: Case, seed: int | None = None, world: World | None = None) -> int:
     """How many trace events a plain run of `case` writes after t0 (the moments an insert
     may land after); from a fork of `world` (`prepare_world`) when given."""
+    return plain_windows(case, seed, world)[0]
+
+
+@dataclass(frozen=True)
+class Moments:
+    """The windows of a plain run grouped by instant, for ``explore.windows: moments``.
+
+    A flow's trace events come in bursts (a createImage writes thirty in its first 12 ms, then
+    nothing while its disk uploads for a minute, or while a stopped service is down): drawn by
+    event, as by default, an insert lands in the bursts most seeds. Drawn by moment, each
+    distinct instant of the plain run is equally likely, then each of its events; and each
+    heartbeat of the services (``report_state`` every ``report_interval``, 10 s, in every
+    release; `fakecloud.nova.services`, `fakecloud.cinder.services_api`) that falls between
+    the run's first and last events with no event at its instant is a moment too, where the
+    insert lands at that time (a replay file places it ``at:``). A heartbeat writes no trace
+    event: the services' ``updated_at`` is computed from the clock, so a run that does not
+    explore this way is unchanged and no service runs a periodic process for it.
+    """
+
+    groups: tuple[tuple[int, int], ...]
+    """Per instant of the plain run, the first and last window draw value (1: at t0, v: after
+    the (v - 1)-th event from t0) at that instant."""
+    beats: tuple[float, ...] = ()
+    """Heartbeats with no event at their instant, in seconds from t0 (exactly: t0 + beat is
+    the heartbeat's time on the cloud's clock, not a hair before it)."""
+
+
+def plain_windows(
+    case: Case, seed: int | None = None, world: World | None = None
+) -> tuple[int, Moments]:
+    """How many trace events a plain run of `case` writes after t0, and its `Moments`."""
+    from fakecloud.nova.services import REPORT_INTERVAL_S
+
     result = run_case(case, seed=seed, world=world)
-    start = next(
-        (e["seq"] for e in result.trace if e["kind"] == "scenario.step"), len(result.trace)
-    )
-    return max(0, len(result.trace) - start)
+    trace = result.trace
+    start = next((e["seq"] for e in trace if e["kind"] == "scenario.step"), len(trace))
+    events = trace[result.first_seq :]
+    t0 = result.t0
+    groups: list[list[int]] = [[1, 1]]
+    last_t = t0
+    for value, event in enumerate(events, start=2):
+        if event["t"] == last_t:
+            groups[-1][1] = value
+        else:
+            groups.append([value, value])
+            last_t = event["t"]
+    instants = {t0, *(e["t"] for e in events)}
+    end = events[-1]["t"] if events else t0
+    beats = []
+    beat = (int(t0 // REPORT_INTERVAL_S) + 1) * REPORT_INTERVAL_S
+    while beat <= end:
+        if beat not in instants:
+            offset = float(beat - t0)
+            while t0 + offset < beat:  # the runner starts it at t0 + offset: not before
+                offset = math.nextafter(offset, math.inf)
+            beats.append(offset)
+        beat += REPORT_INTERVAL_S
+    count = max(0, len(trace) - start)
+    kept = tuple((a, min(b, count + 1)) for a, b in groups if a <= count + 1)
+    return count, Moments(kept, tuple(beats))

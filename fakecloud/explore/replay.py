@@ -38,6 +38,8 @@ _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 PLACED = "placed by the explorer"
 """The note of a replay file's step that was an inserted action (an adversary, a restart)."""
+PLACED_AT = "placed by the explorer at the services' heartbeat (report_interval)"
+"""The note of one placed at a heartbeat, where no trace event was (``explore.windows``)."""
 
 
 def replay_document(explored: Explored, seed: int, broke: str = "", found: str = "") -> dict:
@@ -123,7 +125,10 @@ def _landed_step(
     result = explored.result
     after = explored.landed[step.name]
     out: dict[str, Any] = {"name": step.name, "note": PLACED}
-    if after > 0:
+    if isinstance(after, float):  # at a heartbeat
+        out["at"] = after
+        out["note"] = PLACED_AT
+    elif after > 0:
         events = list(result.trace)
         first = result.first_seq
         event = events[first + after - 1]

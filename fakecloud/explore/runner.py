@@ -48,7 +48,7 @@ class Prepared:
     """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
 
     def __init__(self, case: Any):
-        from fakecloud.explore.play import play, windows_of, with_invariants
+        from fakecloud.explore.play import plain_windows, play, with_invariants
         from fakecloud.explore.sources import SeededSource
         from fakecloud.explore.spec import read
         from fakecloud.scenario.runner import prepare_world
@@ -57,7 +57,12 @@ class Prepared:
         self.spec = read(case)
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
-        self.windows = windows_of(case, world=self.world) if self.spec.inserts else 0
+        self.windows, self.moments = 0, None
+        """How many trace events a plain run writes after t0, and its `Moments` when the
+        inserts are drawn by moment (``explore.windows: moments``)."""
+        if self.spec.inserts:
+            self.windows, moments = plain_windows(case, world=self.world)
+            self.moments = moments if self.spec.windows == "moments" else None
         # `play` checks the whole invariant library when the case names none: made once here,
         # so every seed runs (and `fakecloud.scenario.expect` plans the checks of) one case
         self._checked = with_invariants(case)
@@ -124,6 +129,7 @@ class Prepared:
             world=world or self.world,
             marks=marks,
             max_events=max_events,
+            moments=self.moments,
         )
 
 

@@ -339,7 +339,7 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
     (`run_case` with ``world=``: the same trace, byte for byte), at about half its cost."""
     from fakecloud.explore.paths import path_of, world_links
     from fakecloud.explore.play import with_invariants
-    from fakecloud.explore.replay import PLACED
+    from fakecloud.explore.replay import PLACED, PLACED_AT
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import prepare_world, run_case
 
@@ -351,7 +351,7 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
     broke = [c for c in result.failures if check_key(c).split(" (")[0] == key.split(" (")[0]]
     if not cause:
         return bool(broke)
-    placed = {step.name: 0 for step in case.steps if step.note == PLACED}
+    placed = {step.name: 0 for step in case.steps if step.note in (PLACED, PLACED_AT)}
     start = world_links(world)
     return any(
         path_of(result, placed, [str(d) for d in c.details], c.broke_seq, start=start).covers(cause)

@@ -93,6 +93,7 @@ def shrink(
                 windows,
                 keep_steps=False,
                 world=prepared.world,
+                moments=prepared.moments,
             )
         except OutOfChoices as stop:
             signal = stop.signal if stop.signal is not None else stop.__cause__

@@ -27,12 +27,22 @@ class SeededSource:
         self._likelihoods = likelihoods
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
-        """A uniform draw; faults and inserts first draw whether they happen at all."""
+        """A uniform draw; faults and inserts first draw whether they happen at all. An
+        insert's window with ``moments`` (`fakecloud.explore.play.Moments`) is uniform over
+        the moments, then over the events of its instant."""
         if kind in ("fault", "window"):
             key = about.get("point") or about.get("insert")
             if high < 1 or self._rng.random() >= self._likelihoods.get(key, 1.0):
                 return 0
             low = 1
+            moments = about.get("moments")
+            if moments is not None:
+                groups, beats = moments.groups, moments.beats
+                k = self._below(len(groups) + len(beats))
+                if k >= len(groups):
+                    return high - len(beats) + 1 + k - len(groups)
+                first, last = groups[k]
+                return first + self._below(last - first + 1)
         elif kind == "keep":
             return high
         # rng.randint(low, high) without its three Python calls: randrange's draw below the
@@ -45,6 +55,14 @@ class SeededSource:
         while value >= width:
             value = self._bits(bits)
         return low + value
+
+    def _below(self, width: int) -> int:
+        """A uniform draw in ``0..width - 1``, as `draw` makes it."""
+        bits = width.bit_length()
+        value = self._bits(bits)
+        while value >= width:
+            value = self._bits(bits)
+        return value
 
 
 class HypothesisSource:

@@ -106,6 +106,10 @@ class ExploreSpec:
     """What a bug hunt expects some seeds to break (``explore.finds``), as the file names it."""
     targets: tuple[Find, ...] = ()
     """The same, each resolved to the checks it stands for."""
+    windows: str = "events"
+    """How an insert's moment is drawn (``explore.windows``): ``events``, uniform over the
+    plain run's trace events; ``moments``, uniform over its instants and the services'
+    heartbeats (`fakecloud.explore.play.Moments`)."""
 
     def describe(self) -> str:
         """One line: what chance changes."""
@@ -121,6 +125,8 @@ class ExploreSpec:
             parts.append("faults at " + ", ".join(f.point for f in self.faults))
         if self.inserts:
             parts.append("adversary " + ", ".join(i.name for i in self.inserts))
+            if self.windows == "moments":
+                parts.append("placed by moment and heartbeat")
         return "; ".join(parts) or "nothing (every run is the plain run)"
 
 
@@ -280,6 +286,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         inserts=tuple(inserts),
         finds=finds,
         targets=targets,
+        windows=str(data.get("windows", "events")),
     )
 
 

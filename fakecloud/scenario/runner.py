@@ -784,6 +784,10 @@ class _Run:
             record = self.records[step.name]
             if step.name in triggers:
                 index = triggers[step.name]
+                if isinstance(index, float):  # a time from t0, as at: places a step
+                    record.waiting_for = f"t={index:g}"
+                    self._start_at(step, self.t0 + index - self.kernel.now)
+                    continue
                 record.waiting_for = f"trace event {index} from t0"
                 fire = self._inserted(step)
                 if index <= 0:
@@ -820,22 +824,48 @@ class _Run:
         started = self._triggered(step)
         if step.action != "request":
             return started
-        spec = step.spec
 
         def fire(event: dict) -> None:
-            try:
-                self.resolve(spec.path, spec.user)
-                self.read(spec.body, spec.user)
-                self.read(spec.headers, spec.user)
-            except Unresolved as exc:
-                self.records[step.name].waiting_for = f"a request whose {exc} when it was due"
+            unknown = self._unknown(step)
+            if unknown is not None:
+                self.records[step.name].waiting_for = unknown
                 return
             started(event)
 
         return fire
 
+    def _unknown(self, step: Step) -> str | None:
+        """Why an insert's request cannot be sent now (what it names is not known yet), or
+        None."""
+        if step.action != "request":
+            return None
+        spec = step.spec
+        try:
+            self.resolve(spec.path, spec.user)
+            self.read(spec.body, spec.user)
+            self.read(spec.headers, spec.user)
+        except Unresolved as exc:
+            return f"a request whose {exc} when it was due"
+        return None
+
     def _start(self, step: Step, delay: float) -> None:
         self.kernel.spawn(self._step(step, max(0.0, delay)), name=step_process(step.name))
+
+    def _start_at(self, step: Step, delay: float) -> None:
+        """An insert placed at a time (a heartbeat): the process an ``at:`` step is, event for
+        event, so its replay file's ``at:`` step runs the same; a request naming what is not
+        known yet then does not land (`_inserted`)."""
+
+        def landing() -> Generator:
+            if delay > 0:
+                yield self.kernel.env.timeout(delay)
+            unknown = self._unknown(step)
+            if unknown is not None:
+                self.records[step.name].waiting_for = unknown
+                return
+            yield from self._step(step, 0.0)
+
+        self.kernel.spawn(landing(), name=step_process(step.name))
 
     def _finished(self, step: Step) -> None:
         for follower in self.followers.pop(step.name, []):

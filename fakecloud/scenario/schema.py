@@ -769,6 +769,14 @@ class _Builder:
                     "description": "A user's actions that may land anywhere in the flow.",
                     "items": adversary,
                 },
+                "windows": self.enum(
+                    ("events", "moments"),
+                    "Where adversaries and restarts land: events (default), after any trace "
+                    "event of a plain run, each equally likely; moments, each instant of a "
+                    "plain run equally likely, then each of its events, and each services' "
+                    "heartbeat (report_interval, 10 s) between its first and last events a "
+                    "moment too.",
+                ),
                 "finds": {
                     "type": "array",
                     "items": {

@@ -1,0 +1,60 @@
+"""``explore.windows: moments``: inserts drawn evenly over a flow's instants and the services'
+heartbeats, and a landing at a heartbeat that plain ``fakecloud run`` of its replay file
+replays exactly."""
+
+from collections import Counter
+
+from fakecloud.explore.play import Moments
+from fakecloud.explore.replay import PLACED_AT, replay_document, write_replay
+from fakecloud.explore.runner import prepared
+from fakecloud.explore.sources import SeededSource
+from fakecloud.scenario.loader import load
+from fakecloud.scenario.runner import run_case
+from tests.explore.conftest import same_run
+
+# A burst of three requests at t0, one at 35 s: four trace events each; the heartbeats at the
+# cloud's whole tens of seconds in between are moments with no event.
+SPREAD = """\
+name: spread
+steps:
+  - {name: a, request: GET /flavors}
+  - {name: b, at: 35, request: GET /flavors}
+explore:
+  seeds: 40
+  windows: moments
+  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}
+  adversary:
+    - {name: peek, request: GET /os-availability-zone}
+"""
+
+
+def test_each_moment_is_as_likely_whatever_its_events():
+    # one instant of one event, one of 29, and two heartbeats: a quarter each
+    moments = Moments(((1, 1), (2, 30)), (12.0, 22.0))
+    counts = Counter()
+    for seed in range(400):
+        value = SeededSource(seed, {}).draw("window", 1, 0, 32, {"insert": "x", "moments": moments})
+        counts["t0" if value == 1 else "burst" if value <= 30 else value] += 1
+    assert set(counts) == {"t0", "burst", 31, 32}
+    assert all(75 < n < 125 for n in counts.values()), counts
+
+
+def test_a_landing_at_a_heartbeat_replays_exactly(tmp_path):
+    path = tmp_path / "spread.yaml"
+    path.write_text(SPREAD)
+    ready = prepared(SPREAD, str(path), "default")
+    beats = ready.moments.beats
+    t0 = ready.world.cloud.now
+    assert beats and all((t0 + b) % 10 == 0 and 0 < b < 35 for b in beats)
+    seed, explored = next(
+        (s, run) for s in range(40) if isinstance((run := ready.play(s)).landed.get("peek"), float)
+    )
+    document = replay_document(explored, seed)
+    placed = next(s for s in document["steps"] if s["name"] == "peek")
+    assert placed["note"] == PLACED_AT and placed["at"] in beats
+    replayed = run_case(load(write_replay(tmp_path / "r.yaml", document)).cases[0])
+    assert same_run(replayed.trace, explored.result.trace)
+    start = next(
+        e for e in replayed.trace if e["kind"] == "scenario.step" and e["subject"] == "peek"
+    )
+    assert start["t"] == t0 + placed["at"]
