@@ -32,8 +32,9 @@ lookups (`backup_service_up`) still find it for ``service_down_time`` past its l
 the scheduler's (`backup_reported`) for good; what is cast to it waits in its queue. Set up
 again, it runs ``init_host``'s clean-up first (`BackupManager.started`): its ``creating``
 backups ``error``, ``restoring`` ones ``available``, ``deleting`` ones deleted again; the work
-that waited comes after. A task under way when it restarts dies with the old process (it stops
-at its next step); one that ends while the service is down still ends, as before.
+that waited comes after. A task under way when it stops dies there with its process
+(`BackupManager.stopped`): its backup stays ``creating`` (or ``restoring``, ``deleting``) until
+the restart's clean-up.
 
 Fault points: ``cinder.backup.create`` (``backup_id``, ``volume_id``, ``project_id``,
 ``size``, ``backend``, ``incremental``), consulted half-way through the copy (the first half
@@ -65,6 +66,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS_FORCED,
     born,
 )
+from fakecloud.sim import stopping
 from fakecloud.sim.io import mb_per_s
 
 #: ``backup_driver``'s default (``cinder.backup.drivers.swift.SwiftBackupDriver``): what a
@@ -322,13 +324,21 @@ class BackupManager:
         self.target = backup_target(cinder)
         self.actor = self.target
 
-    #: How many times the service started again (`started`): a task of an earlier start that
-    #: is still under way died with its process, and stops at its next step (`_dead`).
+    #: How many times the service stopped (`stopped`): a task of an earlier process died with
+    #: it; one the stop's kill did not reach stops at its next step (`_dead`).
     generation = 0
 
     def _dead(self, generation: int) -> bool:
-        """Whether the process that began a task at `generation` has been restarted since."""
+        """Whether the process that began a task at `generation` has stopped since."""
         return generation != self.generation
+
+    def stopped(self) -> None:
+        """The service's process ends (the bus calls it as the service stops): its backups,
+        restores and deletes under way die where they stand (`fakecloud.sim.stopping`), their
+        copies with them; the statuses they left are the restart's to clean up
+        (`started`)."""
+        self.generation += 1
+        stopping.kill_tasks(self.kernel, self.target, self.actor)
 
     def started(self) -> None:
         """``init_host``'s ``_cleanup_incomplete_backup_operations``, as the service starts
@@ -342,8 +352,7 @@ class BackupManager:
         same way, the backup ``available``. ``deleting``: the delete resumed in the
         background (``backup_service_inithost_offload``, on by default), or ``error_deleting``
         for an encrypted volume's backup. Then an ``error`` backup's temporary volume is
-        deleted. The tasks of the earlier start die with it."""
-        self.generation += 1
+        deleted. The tasks of the earlier start died at its stop (`stopped`)."""
         cinder = self.cinder
         k = self.kernel
         major = k.switches.series.cinder

@@ -29,9 +29,10 @@ Taking the volume service down (``kernel.rpc.set_up(target, False)``) leaves its
 its queue: the resource stays ``creating``/``deleting`` until ``cinder-volume`` is back. Once its
 last heartbeat is more than ``service_down_time_s`` old (60 s, Cinder's ``service_down_time``)
 the scheduler's host manager takes it for down (``Service.is_up``) and places nothing there: a
-new volume or snapshot for that backend goes to ``error`` as for a disabled service. Set up
-again, it runs ``init_host``'s clean-up of the workers table first (`VolumeManager.started`,
-`fakecloud.cinder.cleanup`).
+new volume or snapshot for that backend goes to ``error`` as for a disabled service. Its tasks
+under way die at the stop (`VolumeManager.stopped`): their volumes and snapshots stay
+``creating``/``deleting``. Set up again, it runs ``init_host``'s clean-up of the workers table
+first (`VolumeManager.started`, `fakecloud.cinder.cleanup`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
 )
+from fakecloud.sim import stopping
 from fakecloud.sim.io import mb_per_s
 
 SCHEDULER = "cinder-scheduler"
@@ -386,23 +388,29 @@ class VolumeManager:
     #: The rows of the workers table this service holds (`fakecloud.cinder.cleanup`): the
     #: volume's or snapshot's id -> its status when claimed; None while it holds none.
     workers: dict[str, str] | None = None
-    #: How many times the service started again (`started`): a task of an earlier start still
-    #: under way died with its process, and stops at its next step (`_dead`).
+    #: How many times the service stopped (`stopped`): a task of an earlier process died with
+    #: it; one the stop's kill did not reach stops at its next step (`_dead`).
     generation = 0
 
     def _dead(self, generation: int) -> bool:
-        """Whether the process that began a task at `generation` has been restarted since."""
+        """Whether the process that began a task at `generation` has stopped since."""
         return generation != self.generation
+
+    def stopped(self) -> None:
+        """The service's process ends (the bus calls it as the service stops): its tasks die
+        where they stand (`fakecloud.sim.stopping`), its locks with them; the workers rows
+        they claimed stay for the restart's clean-up (`started`)."""
+        self.generation += 1
+        held, self._held = self._held, {}  # the old process's locks die with it
+        for event in held.values():
+            event.succeed()
+        stopping.kill_tasks(self.kernel, self.target, self.actor)
 
     def started(self) -> None:
         """``init_host`` as the stopped service starts again (the bus calls it before the
         queue is consumed): ``CleanableManager.do_cleanup`` of its workers
         (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0). The tasks of the earlier start
-        die with it."""
-        self.generation += 1
-        held, self._held = self._held, {}  # the old process's locks die with it
-        for event in held.values():
-            event.succeed()
+        died at its stop (`stopped`)."""
         cleanup.do_cleanup(self)
 
     def _snapshot_message(

@@ -317,8 +317,9 @@ class _Builder:
                     "target": self.string("RPC target, e.g. compute.cmp-1."),
                     "up": self.boolean("Bring it up (true) or take it down (false)."),
                 },
-                "Stop an RPC service (messages to it wait in its queue) or bring it back "
-                "(its queue is consumed, oldest first).",
+                "Stop an RPC service (its tasks under way die there; messages to it wait in "
+                "its queue) or bring it back (cinder-volume's and cinder-backup's clean-up "
+                "first, then its queue is consumed, oldest first).",
                 ("target", "up"),
             ),
             "guest": self.obj(

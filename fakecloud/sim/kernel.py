@@ -230,6 +230,21 @@ class Kernel:
                     queue[i] = (*entry[:3], plain)
                     break
 
+    def kill(self, proc: simpy.Process) -> None:
+        """End `proc` where it stands, as a process dies with its service: no error handler
+        runs, only ``finally`` blocks (the generator is closed; one that waits there is closed
+        again where it waits), and whoever waits on it sees it finish."""
+        self.unhook(proc)
+        generator = proc._generator
+        for _ in range(_CLOSE_TRIES):
+            try:
+                generator.close()
+                break
+            except RuntimeError:  # "generator ignored GeneratorExit": a finally that waits
+                continue
+        proc._ok, proc._value = True, None
+        self.env.schedule(proc)
+
     def cancel(self, event: Any) -> None:
         """Unschedule `event`, queued and waited for by no one any more (an answered RPC
         call's reply deadline): from now on it is not there for the clock, the explorer, a
@@ -458,6 +473,10 @@ class Kernel:
         """Context manager held while something drives the clock; a nested drive (simulated
         work calling ``time.sleep``) raises `ReentrantClockError` instead of deadlocking."""
         return _Driving(self)
+
+
+#: How many times `Kernel.kill` closes a generator whose ``finally`` blocks wait.
+_CLOSE_TRIES = 8
 
 
 def _requeue_rest(env: Any, event: Any, callbacks: list, stopped_at: Any) -> None:

@@ -456,9 +456,11 @@ class RpcBus:
         """Stop a target's service (its messages wait in its queue) or start it again (the
         queue is consumed, oldest first). An endpoint with a ``started`` method has it called
         as a stopped service starts, before its queue is consumed (``Service.start`` runs the
-        manager's ``init_host`` before the RPC server: cinder-backup's clean-up)."""
+        manager's ``init_host`` before the RPC server: cinder-backup's clean-up); one with a
+        ``stopped`` method has it called as a running service stops (its process is gone: its
+        tasks die there, `fakecloud.sim.stopping`)."""
+        was_down = target in self._down
         if up:
-            was_down = target in self._down
             self._down.discard(target)
             if self.down_since is not None:
                 self.down_since.pop(target, None)
@@ -471,29 +473,33 @@ class RpcBus:
                 self.down_since[target] = self._kernel.now
             self._down.add(target)
         self._kernel.trace.emit("rpc.service", "rpc", target, up=up)
-        if up:
-            started = getattr(self._endpoints.get(target), "started", None)
-            if was_down and started is not None:
-                started()
-            queue = self._queues.pop(target, None)
-            now = self._kernel.now
-            while queue:
-                message = queue.popleft()
-                reply = message.call
-                if reply is not None and reply.expires is not None and now >= reply.expires:
-                    # RabbitMQ discards an expired message at the queue's head, unseen.
-                    self._kernel.trace.emit(
-                        "rpc.expired",
-                        "rpc",
-                        target,
-                        method=message.method,
-                        **_about(message.kwargs),
-                    )
-                    continue
-                self._kernel.track_alone(
-                    _Delivery(self, target, message),
-                    sys.intern(f"rpc.deliver {target}.{message.method}"),
+        if not up:
+            stopped = getattr(self._endpoints.get(target), "stopped", None)
+            if not was_down and stopped is not None:
+                stopped()
+            return
+        started = getattr(self._endpoints.get(target), "started", None)
+        if was_down and started is not None:
+            started()
+        queue = self._queues.pop(target, None)
+        now = self._kernel.now
+        while queue:
+            message = queue.popleft()
+            reply = message.call
+            if reply is not None and reply.expires is not None and now >= reply.expires:
+                # RabbitMQ discards an expired message at the queue's head, unseen.
+                self._kernel.trace.emit(
+                    "rpc.expired",
+                    "rpc",
+                    target,
+                    method=message.method,
+                    **_about(message.kwargs),
                 )
+                continue
+            self._kernel.track_alone(
+                _Delivery(self, target, message),
+                sys.intern(f"rpc.deliver {target}.{message.method}"),
+            )
 
     def is_up(self, target: str) -> bool:
         """Whether `target` is registered and up."""

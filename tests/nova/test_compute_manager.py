@@ -29,6 +29,23 @@ def test_restart_mid_snapshot_kills_the_task_and_clears_task_state():
     assert clear[-1]["actor"] == "nova-compute:cmp-1" and clear[-1]["new"] is None
 
 
+def test_a_stop_kills_the_task_at_once_and_it_stays_dead_while_down():
+    """A stopped nova-compute (the bus's stop, a scenario's ``rpc`` step) is a process that
+    is gone: its snapshot task dies at the stop, not at a later restart."""
+    env = timed_env()
+    sid = env.boot(flavor="2")
+    snapshot(env, sid)
+    env.cloud.advance(5.0)  # mid mirror copy
+    env.kernel.rpc.set_up("compute.cmp-1", False)
+    stop = env.cloud.now
+    phases = env.cloud.trace.filter(kind="nova.compute", subject="cmp-1")
+    assert [(e["phase"], e["t"]) for e in phases[-2:]] == [("stopped", stop), ("task killed", stop)]
+    (failed,) = env.cloud.trace.filter(kind="io.fail", label="libvirt.blockRebase")
+    assert failed["t"] == stop
+    env.cloud.advance(600.0)
+    assert env.server(sid)["OS-EXT-STS:task_state"] == states.IMAGE_PENDING_UPLOAD
+
+
 def test_restart_mid_upload_leaves_the_image_queued_as_glance_restores_it():
     """The dying nova-compute drops its upload connection: Glance's read of the body fails and
     upload()'s catch-all ``_restore``s the image to queued at that instant. Nova never deletes

@@ -201,10 +201,7 @@ class ComputeManager:
     def _kill(self, proc: Any) -> None:
         """End a task as a dying process ends: no error handler runs, only ``finally`` blocks
         (the generator is closed), and whoever waits on it sees it finish."""
-        self.kernel.unhook(proc)
-        proc._generator.close()
-        proc._ok, proc._value = True, None
-        self.kernel.env.schedule(proc)
+        self.kernel.kill(proc)
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="task killed")
 
     def spawn_task(self, work: Generator, name: str) -> Any:
@@ -222,13 +219,9 @@ class ComputeManager:
             if old is not None and (old.users or old.queue):
                 setattr(self, name, Semaphore(self.kernel.env, capacity=old.capacity))
 
-    def restart(self, down_s: float | None = None) -> Generator[Any, Any, None]:
-        """Crash and restart nova-compute: its tasks die, messages sent meanwhile wait in its
-        queue; back up, `init_host` runs and only then is the queue consumed (``Service.start``
-        calls ``init_host`` before the RPC server starts). Guests keep running (they are not
-        nova-compute's processes)."""
-        down = self.config.compute_restart_s if down_s is None else down_s
-        self.kernel.rpc.set_up(self.target, False)
+    def stopped(self) -> None:
+        """nova-compute's process ends (the bus calls it at a stop: `restart`, an ``rpc`` step):
+        its tasks, slots and this host's transfers die with it; its guests keep running."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="stopped")
         for proc in list(self._tasks):
             if proc.is_alive:
@@ -238,6 +231,13 @@ class ComputeManager:
             if t.attrs.get("host") == self.host or self.link in t.path:
                 t.done.defused = True
                 self.kernel.io.fail(t, exception.NovaException("nova-compute restarted"))
+
+    def restart(self, down_s: float | None = None) -> Generator[Any, Any, None]:
+        """Crash and restart nova-compute (`stopped`); messages sent meanwhile wait in its
+        queue; back up, `init_host` runs and only then is the queue consumed (``Service.start``
+        calls ``init_host`` before the RPC server starts)."""
+        down = self.config.compute_restart_s if down_s is None else down_s
+        self.kernel.rpc.set_up(self.target, False)  # `stopped`, unless it was down already
         yield self.kernel.env.timeout(down)
         if self.db.build_failures:
             build_failures.restarted(self)
