@@ -14,11 +14,18 @@ default, and devstack's) it adds no CORS header whatever ``Origin`` or
 application's own filters, the new answer has only what the filters in front of CORS add
 (Cinder's ``RequestId`` from 20.0.0). A 2xx (Flask's own ``OPTIONS`` answer with ``Allow``,
 a version document answered to any method) goes through as it is.
+
+The filter is applied in one place, outside each service's application (`filtered`, called by
+the gateway and the scenarios' transport after the service answered and its request id was
+stamped): a service declares what the filters in front of CORS add (``cors_outer_headers``);
+whatever its application and the middleware behind CORS add (Keystone's request id and
+``Vary``, Nova's ``compute_req_id``) is left out of the filter's own answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fakecloud.api.http import Response
 
@@ -39,3 +46,13 @@ def preflight(method: str, answer: Response, outer: Iterable[str] = ()) -> Respo
             if name.lower() in kept:
                 headers[name] = value
     return PreflightResponse(200, None, headers)
+
+
+def filtered(api: Any, method: str, response: Response) -> Response:
+    """What reaches the client of `api` for its answer `response` to a `method` request: the
+    CORS filter's (`preflight`), given what the filters in front of it add (the service's
+    ``cors_outer_headers``; None: no CORS filter in front of it)."""
+    if method != "OPTIONS":
+        return response
+    outer = getattr(api, "cors_outer_headers", None)
+    return response if outer is None else preflight(method, response, outer)

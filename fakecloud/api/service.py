@@ -128,6 +128,10 @@ class ApiService:
     #: answer before keystonemiddleware reads the token (`Gateway.handle` calls it first);
     #: None: nothing stands there.
     answer_before_token: Any = None
+    #: The (lower-case) headers the filters in front of oslo.middleware's CORS filter add to
+    #: its own answer to an ``OPTIONS`` the application refused (`fakecloud.api.cors`); None:
+    #: no CORS filter in front of the service.
+    cors_outer_headers: tuple[str, ...] | None = None
 
     def __init__(self, kernel: Any, versions: VersionRange | None = None):
         self.kernel = kernel

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.api import cors
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
@@ -199,17 +198,15 @@ class KeystoneApi(ApiService):
     #: it too, so its ``after_request`` adds ``Vary`` there as well.
     rejected_headers = {"Vary": "X-Auth-Token"}
 
+    #: oslo.middleware's CORS is the outermost of ``_APP_MIDDLEWARE`` (14.0.0 on,
+    #: ``keystone/server/flask/core.py``; 13.x: the head of every paste pipeline): nothing in
+    #: front of it adds to its own ``OPTIONS`` answer. ``request_id`` and the Flask app's
+    #: ``Vary`` are behind it, so that answer drops both (`fakecloud.api.cors`).
+    cors_outer_headers: tuple[str, ...] = ()
+
     def _finish(self, req: Any, response: Response, extra: dict[str, str], line: str) -> Response:
         """Every answer of Keystone's Flask app carries ``Vary: X-Auth-Token`` (its
-        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too; an
-        ``OPTIONS`` it refused is the CORS filter's bare 200 (`cors`), which has neither
-        that nor a request id."""
-        response = cors.preflight(req.method, response)
-        if response.__class__ is cors.PreflightResponse:
-            finished = super()._finish(req, response, {}, line)
-            for name in self.request_id_headers:
-                finished.headers.pop(name, None)
-            return finished
+        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too."""
         response.headers.setdefault("Vary", "X-Auth-Token")
         return super()._finish(req, response, extra, line)
 

@@ -17,6 +17,7 @@ from collections.abc import Generator
 from typing import Any
 from urllib.parse import parse_qs
 
+from fakecloud.api import cors
 from fakecloud.api.http import Request, Response
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import (
@@ -169,11 +170,13 @@ class Transport:
         req = Request.build(method, raw_path, query=parsed, headers=sent, body=body)
         refused = self._authenticate(api, req, user)
         if refused is not None:
-            return refused
+            return cors.filtered(api, req.method, refused)
         answer = api.dispatch(req)
         if isinstance(answer, Response):
             return self._stamp(api, req, answer)
-        if not getattr(api, "request_id_headers", DEFAULT_REQUEST_ID_HEADERS):
+        if req.method != "OPTIONS" and not getattr(
+            api, "request_id_headers", DEFAULT_REQUEST_ID_HEADERS
+        ):
             # Nothing to stamp (Nova's API puts its request ids on itself): the service's own
             # generator, without a frame more for as long as the request runs.
             return answer
@@ -207,4 +210,4 @@ class Transport:
         request_id = getattr(req.context, "request_id", "")
         if request_id:
             stamp_request_id(api, response, request_id)
-        return response
+        return cors.filtered(api, req.method, response)  # outside the service, as on the wire

@@ -220,7 +220,7 @@ class Gateway:
                 return answered
         refused = authenticate(self.cloud.keystone, api, req)
         if refused is not None:
-            return refused if method != "OPTIONS" else _cors(api, refused)
+            return refused if method != "OPTIONS" else cors.filtered(api, method, refused)
         try:
             response = api.call(req)
         except RuntimeError as exc:
@@ -235,7 +235,7 @@ class Gateway:
             headers = response.headers
             for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
                 headers[name] = rid
-        return response if method != "OPTIONS" else _cors(api, response)
+        return response if method != "OPTIONS" else cors.filtered(api, method, response)
 
     def call(
         self,
@@ -395,13 +395,6 @@ _CALL_ARGUMENTS = {
     "microversion": (str, True, "a string such as '2.60' (as a number, 2.10 would be 2.1)"),
     "headers": (Mapping, True, "a mapping of header names to values"),
 }
-
-
-def _cors(api: Any, response: Response) -> Response:
-    """The answer of the CORS filter that heads `api`'s paste pipelines (`fakecloud.api.cors`)
-    to an ``OPTIONS``; Keystone's service applies it itself."""
-    outer = getattr(api, "cors_outer_headers", None)
-    return response if outer is None else cors.preflight("OPTIONS", response, outer)
 
 
 def check_call_arguments(*values: Any) -> None:

@@ -73,20 +73,22 @@ def test_queens_answers_its_version_documents_to_any_method():
 
 
 @pytest.mark.parametrize(
-    ("profile", "path", "flasks"),
+    ("profile", "path", "flasks", "user"),
     [
-        ("upstream", "/v3/nothing", False),  # Werkzeug's 404
-        ("upstream", "/v3/projects", True),  # Flask's own answer, with Allow
-        ("nova-18.0.0", "/v3/projects", False),  # 14.x's legacy router: its 404
-        ("seed", "/v3/auth/tokens", False),  # 13.x: every path the legacy router's
-        ("seed", "/", False),  # 13.x: the version list's 300
+        ("upstream", "/v3/nothing", False, None),  # Werkzeug's 404
+        # with a token: request_id is behind CORS too (its id was on it: session 33)
+        ("upstream", "/v3/nothing", False, "demo"),
+        ("upstream", "/v3/projects", True, None),  # Flask's own answer, with Allow
+        ("nova-18.0.0", "/v3/projects", False, None),  # 14.x's legacy router: its 404
+        ("seed", "/v3/auth/tokens", False, None),  # 13.x: every path the legacy router's
+        ("seed", "/", False, None),  # 13.x: the version list's 300
     ],
 )
-def test_an_options_keystone_refuses_is_the_cors_filters_bare_200(profile, path, flasks):
+def test_an_options_keystone_refuses_is_the_cors_filters_bare_200(profile, path, flasks, user):
     # oslo.middleware's CORS (every release, no allowed_origin): not a CORS header either
     preflight = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method": "GET"}
     cloud = Cloud(profile=profile)
-    answer = cloud.request("identity", "OPTIONS", path, user=None, headers=preflight)
+    answer = cloud.request("identity", "OPTIONS", path, user=user, headers=preflight)
     assert (answer.status, answer.body or b"") == (200, b"")
     if flasks:
         assert answer.headers["Allow"] == "GET, HEAD, OPTIONS, POST"

@@ -7,6 +7,7 @@ header whatever the preflight's ``Origin``, and no request id but Cinder's from 
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.scenario.transport import Transport
 from fakecloud.transport.gateway import wire_headers
 
 PREFLIGHT = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method": "GET"}
@@ -83,3 +84,17 @@ def test_before_21_novas_bare_version_path_is_the_redirect_cors_replaces(clouds)
     assert (answer.status, answer.body or b"") == (200, b"")
     assert wire_headers(answer) == [("Content-Length", "0")]
     assert cloud.request("compute", "POST", "/v2.1").status == 302
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [("identity", "/v3/nothing"), ("compute", "/v2.1/servers"), ("image", "/v2/images")],
+)
+def test_a_scenarios_options_meets_the_same_filter(clouds, service, path):
+    # the scenarios' transport hands the request to the service itself: the filter is
+    # applied there as on the wire, after the request id (which it drops)
+    cloud = clouds("upstream")
+    answer = Transport(cloud).send(service, "OPTIONS", path, user="demo", headers=PREFLIGHT)
+    wire = cloud.request(service, "OPTIONS", path, user="demo", headers=PREFLIGHT)
+    assert (answer.status, answer.body or b"") == (200, b"")
+    assert wire_headers(answer) == wire_headers(wire) == [("Content-Length", "0")]

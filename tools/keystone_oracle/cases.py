@@ -704,6 +704,7 @@ _PRE = {"Origin": "https://horizon.example.com", "Access-Control-Request-Method"
 add("options-route", None, "OPTIONS", "/v3/projects", user=None)
 add("options-route-member", None, "OPTIONS", "/v3/projects", user="member")
 add("options-unknown", None, "OPTIONS", "/v3/nothing-here", user=None)
+add("options-unknown-member", None, "OPTIONS", "/v3/nothing-here", user="member")
 add("options-preflight", None, "OPTIONS", "/v3/projects", user=None, headers=_PRE)
 add("options-preflight-unknown", None, "OPTIONS", "/v3/nothing-here", user=None, headers=_PRE)
 add("options-root", None, "OPTIONS", "/", user=None)
