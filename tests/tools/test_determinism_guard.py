@@ -1,0 +1,61 @@
+"""tools/determinism_guard.py, the fingerprints a contributor diffs before and after a change
+(CONTRIBUTING.md): the same tree gives the same lines, and a change to what a scenario does
+moves exactly that scenario's lines."""
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import determinism_guard  # noqa: E402
+
+EXAMPLE = ROOT / "scenarios" / "examples" / "second_snapshot_conflict.yaml"
+
+
+def _copies(tmp_path):
+    same = tmp_path / "a.yaml"
+    bigger = tmp_path / "b.yaml"
+    one_profile = EXAMPLE.read_text().replace("[seed, upstream]", "[upstream]")
+    same.write_text(one_profile)
+    bigger.write_text(one_profile.replace("size_mb: 21", "size_mb: 42"))
+    return same, bigger
+
+
+def test_digest_lines_are_repeatable_and_a_changed_scenario_moves_its_own(tmp_path):
+    same, bigger = _copies(tmp_path)
+    first = determinism_guard.digest_lines([same, bigger])
+    assert first == determinism_guard.digest_lines([same, bigger])
+    cases = [line.split(" ", 1) for line in first[:-1]]
+    assert [name for name, _ in cases] == [
+        f"{same}::upstream-location-header",
+        f"{same}::upstream-image-id-body",
+        f"{bigger}::upstream-location-header",
+        f"{bigger}::upstream-image-id-body",
+    ]
+    assert all(" passed=True now=" in rest for _, rest in cases)
+    # A twice larger image uploads longer: each case's trace and end time move.
+    for (_, mine), (_, theirs) in zip(cases[:2], cases[2:], strict=True):
+        assert mine.split()[0] != theirs.split()[0]
+        assert float(mine.split("now=")[1]) < float(theirs.split("now=")[1])
+    assert first[-1].startswith("TOTAL ")
+
+
+def test_save_lines_hash_fresh_clouds_and_end_worlds(tmp_path):
+    same, bigger = _copies(tmp_path)
+    lines = determinism_guard.save_lines(["seed"], [same, bigger])
+    assert lines == determinism_guard.save_lines(["seed"], [same, bigger])
+    assert lines[0].startswith("fresh seed ") and len(lines) == 5
+    assert lines[1].split()[1] != lines[3].split()[1]
+
+
+def test_main_writes_the_lines_and_says_where(tmp_path, capsys):
+    folder = tmp_path / "scenarios" / "examples"
+    folder.mkdir(parents=True)
+    shutil.copy(_copies(tmp_path)[0], folder)
+    out = tmp_path / "digest.txt"
+    args = ["digest", str(out), "--scenarios", str(tmp_path / "scenarios")]
+    assert determinism_guard.main(args) == 0
+    assert len(out.read_text().splitlines()) == 3
+    assert capsys.readouterr().out.startswith("3 lines, ")

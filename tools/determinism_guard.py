@@ -1,0 +1,150 @@
+"""The determinism guard: fingerprints of what a change must not move unless it means to.
+
+    .venv/bin/python tools/determinism_guard.py digest OUT.txt   # every scenario's trace
+    .venv/bin/python tools/determinism_guard.py saves OUT.txt    # saved worlds' bytes
+    diff BEFORE.txt AFTER.txt
+
+Run it from the project root on main and on a change, then diff the two outputs. ``digest``
+writes one line per scenario case of ``scenarios/`` (a hash of its JSONL trace, whether it
+passed, its end time in virtual seconds) and one per explore scenario (a hash of the groups
+``fakecloud explore --seeds 24 --jobs 1 --json`` finds), then a ``TOTAL``. ``saves`` writes one
+line per fresh cloud of ten profiles and per end world of the flows, bugs, races, quota and
+examples scenarios: a hash of ``cloud.save()``'s bytes. A moved line is a changed trace or
+world; a change that moves one says which and why (CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import io
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+#: The profiles whose fresh clouds ``saves`` hashes: both named ones and releases of each era.
+SAVE_PROFILES = (
+    "seed",
+    "upstream",
+    "nova-17.0.7",
+    "nova-20.0.0",
+    "nova-24.0.0",
+    "nova-27.5.1",
+    "nova-29.0.0",
+    "nova-30.0.0",
+    "nova-34.0.0",
+    "seed-17.0.3",
+)
+
+#: The scenario folders whose end worlds ``saves`` hashes.
+SAVE_FOLDERS = ("flows", "bugs", "races", "quota", "examples")
+
+#: How many seeds ``digest`` explores each explore scenario with.
+EXPLORE_SEEDS = 24
+
+
+def short_hash(data: str | bytes) -> str:
+    """The first 16 hex digits of `data`'s SHA-256."""
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def explored(path: Path) -> str:
+    """``EXPLORE rc=N HASH`` for an explore scenario: its groups over the first seeds."""
+    from fakecloud.cli import main as cli_main
+
+    with tempfile.TemporaryDirectory() as scratch:
+        # The replays' folder is named in the groups' replay commands: "r" keeps the hashes
+        # of the guard's earlier references.
+        groups = Path(scratch, "groups.json")
+        args = ["explore", str(path), "--seeds", str(EXPLORE_SEEDS), "--jobs", "1"]
+        args += ["--no-progress", "--json", str(groups), "--out", str(Path(scratch, "r"))]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            try:
+                status = cli_main(args)
+            except SystemExit as exit_:
+                status = exit_.code
+        text = groups.read_text().replace(scratch, "D") if groups.exists() else "none"
+    return f"EXPLORE rc={status} {short_hash(text)}"
+
+
+def digest_lines(files: Iterable[Path]) -> list[str]:
+    """One line per case of each scenario file, one per explore scenario, and the ``TOTAL``."""
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+
+    lines = []
+    for path in files:
+        try:
+            scenario = load(str(path))
+        except Exception as exc:  # a broken file is a line of its own, not the end of the run
+            lines.append(f"{path} LOADERR {type(exc).__name__}")
+            continue
+        for case in scenario.cases:
+            try:
+                result = run_case(case)
+                trace = short_hash(result.trace.to_jsonl())
+                end = f"passed={result.passed} now={result.cloud.now}"
+                lines.append(f"{path}::{case.id} {trace} {end}")
+            except Exception as exc:
+                lines.append(f"{path}::{case.id} ERR {type(exc).__name__}: {exc}"[:200])
+        if any(case.explore for case in scenario.cases):
+            lines.append(f"{path} {explored(path)}")
+    total = sum(int(hashlib.sha256(line.encode()).hexdigest()[:14], 16) for line in lines)
+    return [*lines, f"TOTAL {total % 10**16}"]
+
+
+def saved(cloud, scratch: Path) -> str:
+    """The hash of `cloud`'s saved bytes."""
+    target = scratch / "world.fc"
+    cloud.save(str(target))
+    return short_hash(target.read_bytes())
+
+
+def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:
+    """One line per fresh cloud of `profiles` (seed 3, run to idle) and per case's end world."""
+    from fakecloud import Cloud
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+
+    lines = []
+    with tempfile.TemporaryDirectory() as name:
+        scratch = Path(name)
+        for profile in profiles:
+            try:
+                cloud = Cloud(seed=3, profile=profile)
+                cloud.run_until_idle()
+                lines.append(f"fresh {profile} {saved(cloud, scratch)}")
+            except Exception as exc:
+                lines.append(f"fresh {profile} ERR {type(exc).__name__}")
+        for path in files:
+            for case in load(str(path)).cases:
+                try:
+                    lines.append(f"{path}::{case.id} {saved(run_case(case).cloud, scratch)}")
+                except Exception as exc:
+                    lines.append(f"{path}::{case.id} ERR {type(exc).__name__}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the chosen fingerprint of the project in the working directory to OUT."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=("digest", "saves"))
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scenarios", type=Path, default=Path("scenarios"))
+    args = parser.parse_args(argv)
+    if args.kind == "digest":
+        lines = digest_lines(sorted(args.scenarios.rglob("*.yaml")))
+    else:
+        files = [f for sub in SAVE_FOLDERS for f in sorted((args.scenarios / sub).rglob("*.yaml"))]
+        lines = save_lines(SAVE_PROFILES, files)
+    text = "\n".join(lines) + "\n"
+    args.out.write_text(text)
+    print(f"{len(lines)} lines, {short_hash(text)}: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
