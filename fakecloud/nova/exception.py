@@ -774,3 +774,23 @@ class ConsoleTypeUnavailable(Invalid):
     """Nova's ``ConsoleTypeUnavailable`` (a console type the compute host has not enabled)."""
 
     msg_fmt = "Unavailable console type %(console_type)s."
+
+
+class OnsetFileLimitExceeded(OverQuota):
+    """Nova's ``OnsetFileLimitExceeded``: more personality files than the ``injected_files``
+    quota (an ``OverQuota`` in 34.0.0, a ``QuotaError`` in 17.0.13: 403 from the servers API)."""
+
+    msg_fmt = "Personality file limit exceeded"
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    """Nova's ``OnsetFilePathLimitExceeded``: a path longer than ``injected_file_path_bytes``."""
+
+    msg_fmt = "Personality file path exceeds maximum %(allowed)s"
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    """Nova's ``OnsetFileContentLimitExceeded``: contents (as sent, base64) longer than
+    ``injected_file_content_bytes``."""
+
+    msg_fmt = "Personality file content exceeds maximum %(allowed)s"

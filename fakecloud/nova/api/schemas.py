@@ -468,6 +468,19 @@ description = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
 #: ``parameter_types.ip_address``: a string, an IPv4 or an IPv6 address.
 ip_address = {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
 user_data = {"type": "string", "format": "base64", "maxLength": 65535}
+#: ``parameter_types.personality`` (nova 17.0.13-34.0.0): the injected files of a create or
+#: rebuild before 2.57, each a path and base64 contents.
+personality = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string"},
+            "contents": {"type": "string", "format": "base64"},
+        },
+        "additionalProperties": False,
+    },
+}
 
 #: 678bc4ae6e (32.0.0, "Only run format checks on strings"): a string schema that also takes
 #: null is one schema of two types; before, a ``oneOf`` of it and null, which jsonschema words
@@ -616,17 +629,7 @@ def rebuild(version: Any, one_of: bool = False) -> dict[str, Any]:
         "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
         "accessIPv4": {"type": "string", "format": "ipv4"},
         "accessIPv6": {"type": "string", "format": "ipv6"},
-        "personality": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "path": {"type": "string"},
-                    "contents": {"type": "string", "format": "base64"},
-                },
-                "additionalProperties": False,
-            },
-        },
+        "personality": personality,
     }
     if version >= "2.19":
         props["description"] = description
@@ -840,7 +843,7 @@ def server_create(version: Any, one_of: bool = False) -> dict[str, Any]:
     }
     required = ["name", "flavorRef"]
     if version < "2.57":
-        props["personality"] = {"type": "array"}
+        props["personality"] = personality
     if version >= "2.19":
         props["description"] = description
     if version >= "2.37":

@@ -292,6 +292,8 @@ class ServersController:
         max_count = int(server.get("max_count", min_count))
         if min_count > max_count:
             raise HttpError(400, "min_count must be <= max_count")
+        # ``translate_attributes(CREATE, ...)``, before the policy
+        injected_files = self._injected_files(server.get("personality", ()))
         target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
         self.policy.authorize(ctx, SERVERS % "create", target)
         try:
@@ -350,6 +352,7 @@ class ServersController:
                 availability_zone=zone,
                 destination=where,
                 user_data=server.get("user_data"),
+                injected_files=injected_files,
                 access_ip_v4=access_ip_v4,
                 access_ip_v6=objects.access_ip(server.get("accessIPv6")),
                 disk_config=server.get("OS-DCF:diskConfig"),
@@ -394,6 +397,15 @@ class ServersController:
             }
         }
         return Response(202, body_out, {"Location": prefix.self_href("servers", first.uuid)})
+
+    def _injected_files(self, personality: Any) -> list[tuple[str, str]]:
+        """``helpers.get_injected_files``: the (path, contents) pairs of a request's
+        ``personality``. The schema requires neither key: an entry without one is the
+        ``KeyError`` real Nova answers with its 500."""
+        try:
+            return [(item["path"], item["contents"]) for item in personality]
+        except KeyError as exc:
+            raise unexpected_error(exc, self.switches.api_support_string) from None
 
     def _password(self, server_id: str) -> str:
         """A new server's adminPass: ``nova.utils.generate_password`` (12 characters, one of
@@ -564,7 +576,7 @@ class ServersController:
             kwargs["access_ip_v6"] = objects.access_ip(entity["accessIPv6"])
         if "preserve_ephemeral" in entity:
             kwargs["preserve_ephemeral"] = str(entity["preserve_ephemeral"]).lower() in _TRUE
-        files = entity.get("personality") or None
+        files = self._injected_files(entity["personality"]) if "personality" in entity else None
         if mv >= "2.54" and "key_name" in entity:
             kwargs["key_name"] = entity["key_name"]
         include_user_data = mv >= "2.57"

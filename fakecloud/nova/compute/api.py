@@ -539,6 +539,7 @@ class API:
         # flavor (``_validate_flavor_image``: status, min_ram, and for a local root disk its
         # size and min_disk).
         self._check_metadata_properties_quota(context, metadata)
+        self._check_injected_file_quota(context, files_to_inject)
         if image.get("status") != "active":
             raise exception.ImageNotActive(image_id=image_id)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
@@ -1102,6 +1103,7 @@ class API:
         )
         root = next((b for b in bdms if b.get("boot_index") == 0), None)
         self._check_metadata_properties_quota(context, options.get("metadata"))
+        self._check_injected_file_quota(context, options.get("injected_files"))
         _check_flavor_image(flavor, boot_meta, root)
         group = None
         if options.get("group") is not None:  # ``_get_requested_instance_group``
@@ -1277,6 +1279,40 @@ class API:
         allowed = quota.limit(self.config, self.db, context.project_id, "metadata_items")
         if 0 <= allowed < len(metadata):
             raise exception.MetadataLimitExceeded(allowed=allowed)
+
+    def _check_injected_file_quota(self, context: Any, injected_files: Any) -> None:
+        """``_check_injected_file_quota`` (``_checks_for_create_and_rebuild``, after the
+        metadata quota): the number of personality files against ``injected_files``
+        (`OnsetFileLimitExceeded`), then the longest path and contents (the base64 text as
+        sent) against ``injected_file_path_bytes`` and ``injected_file_content_bytes``, the
+        path's refusal first. ``limit_check`` holds the caller to the project's limits and
+        its own (`quota.user_limits`); the refusal names the project's."""
+        if not injected_files:
+            return
+        project, user = context.project_id, context.user_id
+        limits = quota.project_limits(self.nova, project)
+        own = quota.user_limits(self.nova, project, user)
+
+        def overs(values: dict[str, int]) -> list[str]:
+            return [
+                key
+                for key, value in values.items()
+                if 0 <= limits[key] < value or 0 <= own[key] < value
+            ]
+
+        if overs({"injected_files": len(injected_files)}):
+            raise exception.OnsetFileLimitExceeded()
+        sizes = {
+            "injected_file_path_bytes": max(len(path) for path, _ in injected_files),
+            "injected_file_content_bytes": max(len(content) for _, content in injected_files),
+        }
+        over = overs(sizes)
+        if "injected_file_path_bytes" in over:
+            raise exception.OnsetFilePathLimitExceeded(allowed=limits["injected_file_path_bytes"])
+        if over:
+            raise exception.OnsetFileContentLimitExceeded(
+                allowed=limits["injected_file_content_bytes"]
+            )
 
     def check_num_instances_quota(
         self,
