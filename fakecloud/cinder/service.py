@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Generator
 from functools import cached_property
 from typing import Any
 
@@ -307,6 +308,24 @@ class Cinder:
             and not (frozen and f"{host}@{name}" in frozen)
             and not (stopped and self.seen_down(stopped.get(self.volume_target(name))))
         }
+
+    def restart_volume(self, backend: str, down_s: float = 0.0) -> Any:
+        """Stop one backend's cinder-volume and start it again `down_s` later (fakecloud's
+        handle on an operator's ``systemctl restart cinder-volume``, or a crash and its
+        restart); returns the process. The old process's tasks die at the stop where they
+        stand (`VolumeManager.stopped`: a volume stays `creating`); casts sent meanwhile wait
+        in its queue; the start runs ``init_host``'s clean-up of the workers table before the
+        queue is consumed (`VolumeManager.started`)."""
+        target = self.volume_target(backend)
+        rpc = self.kernel.rpc
+
+        def restart() -> Generator[Any, Any, None]:
+            rpc.set_up(target, False)
+            if down_s > 0:
+                yield self.kernel.env.timeout(down_s)
+            rpc.set_up(target, True)
+
+        return self.kernel.spawn(restart(), name=f"cinder-volume:{backend} restart")
 
     def seen_down(self, stopped: float | None) -> bool:
         """Whether a service stopped at `stopped` is down to the host manager (``is_up``

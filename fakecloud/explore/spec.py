@@ -7,6 +7,7 @@
         - volume_api.create_snapshot_force          # its usual failures
         - {point: cinder.snapshot.create, errors: [CinderBackendError, stall], likelihood: 0.3}
         - {restart: cmp-1}                          # nova-compute restarts at some moment
+        - {restart: cinder@lvmdriver-1}             # a backend's cinder-volume does
       adversary:
         - {delete_server: web}
         - {delete_image: "${steps.snap.body.image_id}", likelihood: 0.5}
@@ -165,22 +166,26 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
     inserts: list[Insert] = []
     for i, item in enumerate(data.get("faults") or []):
         if isinstance(item, dict) and "restart" in item:
-            hosts = _compute_hosts(case)
             host = str(item["restart"])
+            # nova-compute's host (cmp-1), or a backend's cinder-volume's (cinder@lvmdriver-1)
+            hosts = _cinder_backends(case) if "@" in host else _compute_hosts(case)
+            kind = "cinder-volume" if "@" in host else "compute"
             if hosts is not None and not host.startswith("${") and host not in hosts:
                 from fakecloud.config import did_you_mean
 
                 problem(  # was explored as nothing: the restart's error ignored every seed
                     ("faults", i, "restart"),
-                    f"no compute host {host!r}{did_you_mean(host, hosts)}; hosts: "
+                    f"no {kind} host {host!r}{did_you_mean(host, hosts)}; hosts: "
                     + (", ".join(hosts) or "none"),
                 )
             step = {"restart": {"host": item["restart"]}}
             if item.get("down_s") is not None:
                 step["restart"]["down_s"] = item["down_s"]
-            inserts.append(
-                Insert(f"restart-{item['restart']}", step, float(item.get("likelihood", 0.5)))
-            )
+            if "@" in host:  # a step's name has no @: restart-cinder-volume-lvmdriver-1
+                name = f"restart-cinder-volume-{host.split('@', 1)[1]}"
+            else:
+                name = f"restart-{item['restart']}"
+            inserts.append(Insert(name, step, float(item.get("likelihood", 0.5))))
             continue
         spec = {"point": item} if isinstance(item, str) else dict(item)
         point = str(spec["point"])

@@ -163,7 +163,8 @@ class Step:
         if self.action == "rpc":
             return f"rpc {spec['target']} {'up' if spec['up'] else 'down'}"
         if self.action == "restart":
-            return f"restart nova-compute on {spec['host']}"
+            service = "cinder-volume" if "@" in str(spec["host"]) else "nova-compute"
+            return f"restart {service} on {spec['host']}"
         if self.action == "guest":
             return f"guest of {spec['server']} stops on its own ({spec['stops']})"
         if self.action == "wait":

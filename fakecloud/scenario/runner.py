@@ -1011,10 +1011,20 @@ class _Run:
         spec = self._resolved(step.spec, step)
         nova = getattr(self.cloud, "nova", None)
         host = spec["host"]
+        down = spec.get("down_s")
+        if "@" in host:  # a cinder-volume's host, HOST@BACKEND
+            cinder = getattr(self.cloud, "cinder", None)
+            own, _, backend = host.partition("@")
+            if cinder is None or own != cinder.config.host or backend not in cinder.drivers:
+                known = ", ".join(
+                    f"{cinder.config.host}@{b}" for b in getattr(cinder, "drivers", {})
+                )
+                raise StepFailed(f"no cinder-volume host {host!r}; hosts: {known or 'none'}")
+            yield cinder.restart_volume(backend, 0.0 if down is None else float(down))
+            return
         if nova is None or host not in nova.hosts:
             known = ", ".join(sorted(getattr(nova, "hosts", {}))) or "none"
             raise StepFailed(f"no compute host {host!r}; hosts: {known}")
-        down = spec.get("down_s")
         yield nova.restart_compute(host, None if down is None else float(down))
 
     def _do_guest(self, step: Step, record: StepRecord) -> Generator:

@@ -337,14 +337,19 @@ class _Builder:
             ),
             "restart": self.obj(
                 {
-                    "host": self.string("Compute host, e.g. cmp-1."),
+                    "host": self.string(
+                        "Compute host (cmp-1: nova-compute) or cinder-volume host "
+                        "(cinder@lvmdriver-1: HOST@BACKEND)."
+                    ),
                     "down_s": self.number(
-                        "How long nova-compute stays down (default nova.compute_restart_s)."
+                        "How long the service stays down (default nova.compute_restart_s "
+                        "for nova-compute, 0 for cinder-volume)."
                     ),
                 },
-                "Crash and restart nova-compute on a host: its running tasks die where they "
-                "stand, messages sent meanwhile are lost, then init_host runs. The step "
-                "finishes when the service is back.",
+                "Crash and restart nova-compute or a backend's cinder-volume: nova-compute's "
+                "running tasks die where they stand and messages sent meanwhile are lost; "
+                "cinder-volume's casts wait in its queue. Then init_host runs (cinder-volume: "
+                "the workers table's clean-up). The step finishes when the service is back.",
                 ("host",),
             ),
             "wait": {
@@ -665,11 +670,14 @@ class _Builder:
         )
         restart = self.obj(
             {
-                "restart": self.string("Compute host whose nova-compute restarts, e.g. cmp-1."),
+                "restart": self.string(
+                    "Compute host whose nova-compute restarts (cmp-1), or cinder-volume host "
+                    "whose cinder-volume restarts (cinder@lvmdriver-1)."
+                ),
                 "down_s": self.number("How long it stays down."),
                 "likelihood": likelihood,
             },
-            "A compute host restarting at a moment chance picks.",
+            "A nova-compute or cinder-volume restarting at a moment chance picks.",
             ("restart",),
         )
         adversary = self.obj(

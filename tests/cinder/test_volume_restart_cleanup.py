@@ -93,3 +93,41 @@ def test_a_restart_cleans_the_work_under_way_and_runs_the_queued_work_after():
     (available,) = cloud.trace.filter(kind="state", subject=queued, new="available")
     assert round(available["t"] - restart, 3) == round(2 * RPC + CREATE_S, 3)
     assert cloud.cinder.managers["b1"].workers is None
+
+
+def test_a_restart_kills_the_work_under_way_at_the_stop_and_cleans_it_at_the_start():
+    """``restart: {host: cinder@b1, down_s: S}`` (`Cinder.restart_volume`): the old process
+    dies at the stop, so a create under way stays `creating` while the service is down (its
+    2 s are up at 3 s), then init_host's clean-up sets it `error`."""
+    cloud = _cloud("upstream")
+    created = create_volume(cloud, settle=False)
+    cloud.advance(0.5)
+    cloud.cinder.restart_volume("b1", 5.0)
+    cloud.advance(3.0)
+    assert _status(cloud, "volumes", created) == "creating"
+    cloud.run_until_idle()
+    assert _status(cloud, "volumes", created) == "error"
+    target = cloud.cinder.volume_target("b1")
+    ups = [(e["up"], e["t"]) for e in cloud.trace.filter(kind="rpc.service", subject=target)]
+    assert ups == [(False, ups[0][1]), (True, ups[0][1] + 5.0)]
+
+
+RESTART_FILE = """\
+steps:
+  - {name: restart, restart: {host: cinder@lvmdriver-1, down_s: 5}}
+  - {name: nowhere, restart: {host: cinder@nfs}}
+"""
+
+
+def test_a_scenario_restarts_a_backends_cinder_volume_by_its_host():
+    """A scenario's ``restart:`` of ``HOST@BACKEND`` (cinder-volume's host in os-services)
+    restarts that backend's cinder-volume, and the step ends when it is back; a host that is
+    none of the backends' is the step's error."""
+    from fakecloud.scenario import loads, run_case
+
+    result = run_case(loads(RESTART_FILE, "x.yaml").cases[0])
+    steps = {s.name: s for s in result.steps}
+    assert (steps["restart"].error, steps["restart"].finished) == (None, 5.0)
+    assert steps["nowhere"].error == "no cinder-volume host 'cinder@nfs'; hosts: cinder@lvmdriver-1"
+    said = [e["what"] for e in result.trace if e["kind"] == "scenario.step"]
+    assert said[0] == "restart cinder-volume on cinder@lvmdriver-1"

@@ -59,14 +59,21 @@ def test_every_adversary_shorthand_is_the_request_a_user_would_make():
 
 def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
     spec = _spec(
-        "explore:\n  faults: [volume_api.create_snapshot_force, {restart: cmp-1}]\n"
+        "explore:\n  faults:\n    - volume_api.create_snapshot_force\n    - {restart: cmp-1}\n"
+        "    - {restart: cinder@lvmdriver-1, down_s: 5}\n"
         "  adversary: [{delete_server: web}, {stop_server: web, likelihood: 0.5}]\n"
     )
     (fault,) = spec.faults
     assert fault.outcomes == ("CinderServerError", "CinderConnectionFailed")
-    assert [i.name for i in spec.inserts] == ["restart-cmp-1", "adversary-1", "adversary-2"]
-    assert spec.inserts[1].step == {"request": "DELETE /servers/${servers.web.id}"}
-    assert spec.inserts[2].step["body"] == {"os-stop": None}
+    assert [i.name for i in spec.inserts] == [
+        "restart-cmp-1",
+        "restart-cinder-volume-lvmdriver-1",
+        "adversary-1",
+        "adversary-2",
+    ]
+    assert spec.inserts[1].step == {"restart": {"host": "cinder@lvmdriver-1", "down_s": 5}}
+    assert spec.inserts[2].step == {"request": "DELETE /servers/${servers.web.id}"}
+    assert spec.inserts[3].step["body"] == {"os-stop": None}
 
 
 @pytest.mark.parametrize(
@@ -97,6 +104,11 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
         (  # each seed's restart failed, ignored: nothing was explored
             "explore:\n  faults: [{restart: cmp-9}]\n",
             "x.yaml:8: field explore.faults[0].restart: no compute host 'cmp-9'",
+        ),
+        (
+            "explore:\n  faults: [{restart: cinder@lvmdriver1}]\n",
+            "x.yaml:8: field explore.faults[0].restart: no cinder-volume host 'cinder@lvmdriver1' "
+            "(did you mean 'cinder@lvmdriver-1'?); hosts: cinder@lvmdriver-1",
         ),
         (  # an infinite wait, explored as a cloud that never became idle
             "explore:\n  faults: [{point: io.transfer, errors: ['delay:1e400']}]\n",
