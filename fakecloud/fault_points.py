@@ -180,6 +180,14 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.compute.instance_claim",
+        "A build's host claims the server's resources (the resource tracker's "
+        "instance_claim), before it writes the server's host and node; a failure is "
+        "rescheduled to an alternate host, or the server goes to ERROR (a forced host).",
+        ("host", "instance_uuid"),
+        usual=("ComputeResourcesUnavailable",),
+    ),
+    FaultPoint(
         "nova.compute.resize_claim",
         "A move's destination claims the new flavor in prep_resize (the resource tracker's "
         "resize_claim); a failure is rescheduled to an alternate host, or the server goes "

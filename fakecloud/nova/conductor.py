@@ -16,8 +16,10 @@ from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
 from fakecloud.nova.destination import Destination
 
 ACTOR = "nova-conductor"
-#: The fault point a build's spawn consults (`reschedule.spawn_failed`).
+#: The fault points a build consults on its host (`reschedule.spawn_failed`,
+#: `reschedule.claim_failed`).
 _SPAWN = "nova.libvirt.spawn"
+_CLAIM = "nova.compute.instance_claim"
 
 
 class Conductor:
@@ -36,7 +38,7 @@ class Conductor:
         destination: Destination | None = None,
     ) -> Generator[Any, Any, None]:
         """Schedule the new server (into its zone; to `destination`, a forced or requested
-        host, if any), write its host, cast ``build_and_run_instance``."""
+        host, if any), allocate it there, cast ``build_and_run_instance``."""
         yield self.kernel.env.timeout(self.kernel.config.rpc.delay_s)
         try:
             instance = self.db.instance_get(instance.uuid, ACTOR)
@@ -57,6 +59,7 @@ class Conductor:
             self.nova.server_groups is not None
             or self.nova.scheduler_hints.get(instance.uuid)
             or _SPAWN in self.kernel.faults.hot
+            or _CLAIM in self.kernel.faults.hot
         ) and not _forced(destination):
             more = self._retry_info(instance, host, destination)
         if not self._place(instance, host):
@@ -66,15 +69,18 @@ class Conductor:
         )
 
     def _place(self, instance: Any, host: str) -> bool:
-        """A build's host (and node, and the host's zone) written, if the server is still
-        scheduling; False when it was deleted meanwhile."""
-        instance.host = host
-        instance.node = host
+        """A build placed on `host`: the host's zone written, if the server is still
+        scheduling, and the scheduler's allocation there (`NovaDB.allocation_create`); False
+        when it was deleted meanwhile. The host and node are not written: the compute's claim
+        writes them (``instance_claim``; nova 17.0.13-34.0.0 conductor/manager.py
+        ``schedule_and_build_instances`` and ``build_instances`` set only
+        ``availability_zone``), so until then the server shows no host."""
         instance.availability_zone = aggregates.host_zone(self.nova, host)
         try:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
             return False
+        self.db.allocation_create(instance.uuid, host)
         return True
 
     def _retry_info(
@@ -83,11 +89,12 @@ class Conductor:
         """The alternates and ``filter_properties['retry']`` a build carries to its host
         (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy
         (or, before 26.0.0, of a group deleted since the boot), and every build while the
-        ``nova.libvirt.spawn`` fault point is armed: the only builds here that can fail on their
-        host (`reschedule.late_group_check`, `reschedule.spawn_failed`);
+        ``nova.libvirt.spawn`` or ``nova.compute.instance_claim`` fault point is armed: the only
+        builds here that can fail on their host (`reschedule.late_group_check`,
+        `reschedule.spawn_failed`, `reschedule.claim_failed`);
         every other build would carry them too and never use them."""
         group = server_groups.group_of(self.nova, instance.uuid)
-        spawn = _SPAWN in self.kernel.faults.hot
+        spawn = _SPAWN in self.kernel.faults.hot or _CLAIM in self.kernel.faults.hot
         if group is None:
             if not spawn and server_groups.lost_group(self.nova, instance.uuid) is None:
                 return {}

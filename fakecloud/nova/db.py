@@ -86,7 +86,7 @@ class NovaDB:
         self.faults = {}
         self._bdm_seq = 0
         self._action_seq = 0
-        #: host -> {uuid: row} of the live rows on it.
+        #: host -> {uuid: row} of the live rows on it (claimed or only scheduled there).
         self._by_host = {}
         #: (load, host) entries, pushed at every change of a host's load; an entry whose load
         #: is no longer the host's is stale and dropped when it surfaces (see `least_loaded`).
@@ -250,13 +250,43 @@ class NovaDB:
                 del self.port_security_groups
 
     def instances_on_host(self, host: str) -> list[Instance]:
-        """Live rows on `host` (in creation order, as the DB returns them)."""
+        """Live rows whose host is `host` (``InstanceList.get_by_host``: claimed there), in
+        creation order, as the DB returns them."""
+        rows = [row for row in self._by_host.get(host, {}).values() if row.host == host]
+        return sorted(rows, key=lambda row: self._order[row.uuid])
+
+    def instances_allocated_on(self, host: str) -> list[Instance]:
+        """Live rows holding resources on `host` (placement's allocations against its node):
+        those claimed there and the builds scheduled to it that no claim has written yet, in
+        creation order."""
         rows = self._by_host.get(host, {}).values()
         return sorted(rows, key=lambda row: self._order[row.uuid])
 
     def host_load(self, host: str) -> int:
-        """How many live rows are on `host`."""
+        """How many live rows hold resources on `host` (claimed there, or scheduled to it)."""
         return len(self._by_host.get(host, ()))
+
+    #: uuid -> the host the scheduler placed a build on, until that host's compute claims it
+    #: (``instance_claim`` writes the row's host) or it leaves: placement's allocation, made by
+    #: the scheduler (``claim_resources``), which the host's load counts (nova 17.0.13-34.0.0
+    #: conductor/manager.py ``schedule_and_build_instances`` writes no host). An instance field
+    #: only while one exists, so a cloud with no build in flight saves as before.
+    allocations: dict[str, str] | None = None
+
+    def allocation_create(self, uuid: str, host: str) -> None:
+        """The scheduler's claim for the live row `uuid` on `host`, before any compute's."""
+        row = self.instances.get(uuid)
+        if row is None or row.deleted:
+            return
+        self._unplace(row)
+        if self.allocations is None:
+            self.allocations = {}
+        self.allocations[uuid] = host
+        self._place(row, host)
+
+    def allocated_host(self, uuid: str) -> str | None:
+        """The host the scheduler placed `uuid` on that its compute has not claimed yet."""
+        return None if self.allocations is None else self.allocations.get(uuid)
 
     def least_loaded(self, hosts: Collection[str], usable: Callable[[str], bool]) -> str | None:
         """The usable host of `hosts` with the fewest live rows, ties by name (None if none)."""
@@ -570,8 +600,9 @@ class NovaDB:
         for row in self.instances.values():
             if row.deleted:
                 continue
-            if row.host is not None:
-                by_host.setdefault(row.host, {})[row.uuid] = row
+            host = row.host if row.host is not None else self.allocated_host(row.uuid)
+            if host is not None:
+                by_host.setdefault(host, {})[row.uuid] = row
             if row.vm_state != states.SOFT_DELETED:
                 counted = usage.setdefault(row.project_id, [0, 0, 0])
                 counted[0] += 1
@@ -596,9 +627,16 @@ class NovaDB:
             heapq.heappush(self._load_heap, (len(rows), host))
 
     def _unplace(self, row: Instance) -> None:
-        rows = self._by_host.get(row.host) if row.host is not None else None
+        host = row.host
+        if self.allocations is not None:
+            allocated = self.allocations.pop(row.uuid, None)
+            if not self.allocations:
+                del self.allocations
+            if host is None:
+                host = allocated
+        rows = self._by_host.get(host) if host is not None else None
         if rows is not None and rows.pop(row.uuid, None) is not None:
-            heapq.heappush(self._load_heap, (len(rows), row.host))
+            heapq.heappush(self._load_heap, (len(rows), host))
 
     # -- migrations (Nova's ``migrations`` table) --------------------------------------------
 

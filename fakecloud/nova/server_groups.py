@@ -199,9 +199,10 @@ def count(nova: Any, project_id: str | None, user_id: str | None = None) -> int:
     )
 
 
-def _unplaced_of_request(rows: Any, group: InstanceGroup, instance_uuid: str) -> int:
+def _unplaced_of_request(db: Any, group: InstanceGroup, instance_uuid: str) -> int:
     """How many of the group's servers of `instance_uuid`'s boot request (its reservation id)
     still want a host: building, or failed for want of one (1 for an unshelve)."""
+    rows = db.instances
     own = rows.get(instance_uuid)
     if own is None or own.vm_state != states.BUILDING:
         return 1
@@ -211,36 +212,37 @@ def _unplaced_of_request(rows: Any, group: InstanceGroup, instance_uuid: str) ->
         if (row := rows.get(uuid)) is not None
         and not row.deleted
         and not row.host
+        and not db.allocated_host(uuid)
         and row.reservation_id == own.reservation_id
         and row.vm_state in (states.BUILDING, states.ERROR)
     )
 
 
-def _holds_host(row: Any, reservation_id: str | None) -> bool:
-    """Whether `row`'s host counts as the group's: set by its compute's claim (``instance_claim``
-    writes ``instance.host``; fakecloud's conductor writes it at scheduling, so a row still
-    ``scheduling`` has not been claimed yet), or chosen earlier in the same request, whose
-    servers ``select_destinations`` places together."""
-    return bool(row.host) and (
-        row.task_state != states.SCHEDULING or row.reservation_id == reservation_id
-    )
+def _held_host(db: Any, row: Any, reservation_id: str | None) -> str | None:
+    """The host `row` counts on for its group: the one its compute's claim wrote
+    (``instance_claim`` writes ``instance.host``), or, for a server of the same request
+    (`reservation_id`), whose servers ``select_destinations`` places together, the one the
+    scheduler placed it on before any claim; None otherwise."""
+    if row.host:
+        return row.host
+    if reservation_id is not None and row.reservation_id == reservation_id:
+        return db.allocated_host(row.uuid)
+    return None
 
 
 def _member_hosts(
-    rows: Any, group: InstanceGroup, instance_uuid: str, reservation_id: str | None
+    db: Any, group: InstanceGroup, instance_uuid: str, reservation_id: str | None
 ) -> Counter[str]:
     """The group's hosts as Nova reads them for `instance_uuid` (``get_hosts(exclude=...)``):
     how many of its other live members each host holds."""
     on_host: Counter[str] = Counter()
+    rows = db.instances
     for uuid in group.members:
         row = rows.get(uuid)
-        if (
-            uuid != instance_uuid
-            and row is not None
-            and not row.deleted
-            and _holds_host(row, reservation_id)
-        ):
-            on_host[row.host] += 1
+        if uuid != instance_uuid and row is not None and not row.deleted:
+            host = _held_host(db, row, reservation_id)
+            if host:
+                on_host[host] += 1
     return on_host
 
 
@@ -329,7 +331,7 @@ def late_violation(nova: Any, group: InstanceGroup, instance_uuid: str, host: st
     policy = group.policy
     if policy not in HARD_POLICIES:
         return None
-    on_host = _member_hosts(nova.db.instances, group, instance_uuid, None)
+    on_host = _member_hosts(nova.db, group, instance_uuid, None)
     if policy == "anti-affinity":
         count = on_host[host]
         if nova.db.migrations and MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
@@ -353,9 +355,7 @@ def policy_filter(
     if group is None:
         return lambda h: True
     own = nova.db.instances.get(instance_uuid)
-    on_host = _member_hosts(
-        nova.db.instances, group, instance_uuid, own.reservation_id if own else None
-    )
+    on_host = _member_hosts(nova.db, group, instance_uuid, own.reservation_id if own else None)
     if group.policy == "anti-affinity":
         most = group.rules.get("max_server_per_host", 1)
         return lambda h: on_host[h] < most
@@ -369,7 +369,7 @@ def pick_host(
 ) -> str | None:
     """The host for `instance_uuid`, a member of `group`, among the `usable` ones (None: no
     valid host). The group's hosts are those of its other live members once claimed
-    (``_get_group_details``; `_holds_host`). ``affinity``: only a group host passes once there
+    (``_get_group_details``; `_held_host`). ``affinity``: only a group host passes once there
     is one; ``anti-affinity``: a host passes while it has fewer than ``max_server_per_host`` (1)
     members; both then take the least loaded host as any boot does. The soft policies filter
     nothing and weigh the hosts by members on them (``ServerGroupSoftAffinityWeigher``: more
@@ -377,7 +377,7 @@ def pick_host(
     db = nova.db
     rows = db.instances
     own = rows.get(instance_uuid)
-    on_host = _member_hosts(rows, group, instance_uuid, own.reservation_id if own else None)
+    on_host = _member_hosts(db, group, instance_uuid, own.reservation_id if own else None)
     policy = group.policy
     if policy == "affinity" and on_host:
         return db.least_loaded(nova.hosts, fewest(nova, lambda h: h in on_host and usable(h)))
@@ -386,7 +386,7 @@ def pick_host(
         # ``select_destinations`` places a request's servers together: one that does not fit
         # whole fails whole (NoValidHost for each, the first placed ones' too).
         free = sum(max(0, most - on_host[h]) for h in nova.hosts if usable(h))
-        if free < _unplaced_of_request(rows, group, instance_uuid):
+        if free < _unplaced_of_request(db, group, instance_uuid):
             return None
         return db.least_loaded(nova.hosts, fewest(nova, lambda h: on_host[h] < most and usable(h)))
     if policy in ("soft-affinity", "soft-anti-affinity") and on_host:

@@ -39,6 +39,7 @@ from fakecloud.nova import (
 from fakecloud.nova.compute import guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
+from fakecloud.profiles.provenance import Change
 
 # Instance actions (``nova/compute/instance_actions.py``).
 #: The volume-backed createImage path, looked up by module so a test can stand in for it.
@@ -67,6 +68,16 @@ UNRESCUE = "unrescue"
 RESTORE = "restore"
 
 # ``_delete``'s delete types (the notifications' names).
+#: ``may_have_ports_or_volumes``: a server with no host in these states was scheduled (a
+#: failed build's host is cleared, an offloaded server's too), so its delete takes the full
+#: path; in any other it is still booting (`API._delete_while_booting`).
+MAY_HAVE_PORTS_OR_VOLUMES = (states.SHELVED_OFFLOADED, states.ERROR)
+#: A scheduled server deleted before its claim has its volumes' attachments deleted
+#: (``_local_cleanup_bdm_volumes`` in ``_delete``'s first branch): f7dd550a70, LP #2088066,
+#: on master after 33.0.0, no backport; before, they stay reserved.
+BOOTING_DELETE_CLEANS_VOLUMES = Change(
+    "34.0.0", "f7dd550a70", "fix: leftover volume_attachment on instance delete"
+)
 SOFT_DELETE = "soft_delete"
 FORCE_DELETE = "force_delete"
 
@@ -910,6 +921,9 @@ class API:
         self, context: Any, instance: Instance, delete_type: str = "delete"
     ) -> Generator[Any, Any, None]:
         bdms = self.db.bdms_by_instance(instance.uuid)
+        if not instance.host and instance.vm_state not in MAY_HAVE_PORTS_OR_VOLUMES:
+            yield from self._delete_while_booting(context, instance, bdms)
+            return
         if instance.vm_state in (states.SHELVED, states.SHELVED_OFFLOADED):
             # At these states a server has its shelved image (nova 17.0.13 and 34.0.0
             # compute/api.py _delete), which Nova deletes for the user.
@@ -970,6 +984,32 @@ class API:
         self.db.instance_destroy(instance, API_ACTOR)
         self._record_action_start(context, instance, DELETE)
         self.notifier.instance_usage(self.config.api_host, instance, f"{notified}.end")
+
+    def _delete_while_booting(
+        self, context: Any, instance: Instance, bdms: list[Any]
+    ) -> Generator[Any, Any, None]:
+        """``_delete``'s first branch (nova 17.0.13-34.0.0 compute/api.py): a server with no
+        host that ``may_have_ports_or_volumes`` says has neither (not ERROR, not offloaded) is
+        still booting, its build request not yet taken by the conductor (``_delete_while_booting``)
+        or scheduled and not yet claimed by its compute (the instance looked up in its cell). It
+        is destroyed at once, the delete notified (``notify_about_instance_delete``): no
+        ``deleting`` task state, no ``delete`` instance action, nothing cast; its compute later
+        finds it gone ("Instance disappeared before build."). Its volumes' attachments are
+        deleted (``_local_cleanup_bdm_volumes``) only for a scheduled one from 34.0.0
+        (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet scheduled, a volume it
+        was booted from stays ``reserved`` (LP #2088066)."""
+        if (
+            bdms
+            and self.db.allocated_host(instance.uuid) is not None
+            and BOOTING_DELETE_CLEANS_VOLUMES.reaches(self.kernel.switches.release)
+        ):
+            yield from self.nova.cleanup_volumes(context, instance, bdms)
+        self.notifier.instance_usage(self.config.api_host, instance, "delete.start")
+        try:
+            self.db.instance_destroy(instance, API_ACTOR)
+        except exception.InstanceNotFound:
+            pass
+        self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
 
     def _log(self, instance: Instance, level: str, message: str) -> None:
         """A nova-api log line about `instance`."""

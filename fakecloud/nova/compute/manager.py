@@ -281,7 +281,7 @@ class ComputeManager:
         `evacuated`: the servers `evacuate_manager.destroy_evacuated` handled, left alone."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="init_host")
         reboots = []
-        for row in _claimed(self.db.instances_on_host(self.host)):
+        for row in self.db.instances_on_host(self.host):
             if (evacuated and row.uuid in evacuated) or row.vm_state == states.SOFT_DELETED:
                 continue
             if row.vm_state == states.ERROR and row.task_state != states.DELETING:
@@ -320,11 +320,11 @@ class ComputeManager:
     def _error_out_interrupted_builds(self) -> None:
         """``_error_out_instances_whose_build_was_interrupted`` (nova 27.5.1
         compute/manager.py): after ``_init_instance``, every server still building with its
-        allocations on this host but no host written yet (here: placed, still ``scheduling``)
+        allocations on this host but no host written yet (scheduled here, not claimed)
         goes to ERROR, task_state none. One whose build waits in the queue is built all the
         same: the build's first save expects ``scheduling`` or none and writes ``building``."""
-        for row in self.db.instances_on_host(self.host):
-            if row.vm_state != states.BUILDING or row.task_state != states.SCHEDULING:
+        for row in self.db.instances_allocated_on(self.host):
+            if row.vm_state != states.BUILDING or row.host is not None:
                 continue
             instance = self.db.instance_get(row.uuid, self.actor)
             self._log(
@@ -710,15 +710,18 @@ class ComputeManager:
         # ``_do_build_and_run_instance``, which handles every failure and returns: the event
         # ends `Success` whatever the build's outcome (nova 12.0.0-34.0.0).
         event = self._event(context, instance, "compute__do_build_and_run_instance")
-        if self.db.build_failures:
-            build_failures.saved(self)  # the claim saves the compute node, its stats too
         try:
+            # ``_do_build_and_run_instance``'s first save: a server deleted since it was
+            # scheduled (the API destroys one with no host at once) is not built, "Instance
+            # disappeared before build."; one `_error_out_interrupted_builds` failed builds.
+            if instance.vm_state != states.BUILDING:
+                instance.vm_state = states.BUILDING
+            instance.save(expected_task_state=(states.SCHEDULING, None))
             self.notifier.instance_usage(self.host, instance, "create.start")
+            yield from self._instance_claim(context, instance)
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
                 reschedule.late_group_check(self, instance)
             self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
-            if instance.vm_state != states.BUILDING:  # `_error_out_interrupted_builds`'s
-                instance.vm_state = states.BUILDING
             instance.task_state = states.BLOCK_DEVICE_MAPPING
             instance.save(expected_task_state=(states.SCHEDULING, None))
             bdms = self.db.bdms_by_instance(instance.uuid)
@@ -782,6 +785,21 @@ class ComputeManager:
             return
         event.finish()
         build_failures.build_ended(self, None)
+
+    def _instance_claim(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+        """``ResourceTracker.instance_claim`` for a build, after ``create.start``: the server's
+        host and node (this host's one node) written and saved (``_set_instance_host_and_node``,
+        nova 17.0.13-34.0.0 compute/resource_tracker.py), the compute node's stats with them.
+        Until now the server showed no host: the conductor writes none. Every host has room
+        here; a claim fails only at fault point ``nova.compute.instance_claim`` (usually
+        ``ComputeResourcesUnavailable``), before any host is written: `reschedule.claim_failed`."""
+        if reschedule.CLAIM in self.kernel.faults.hot:
+            yield from reschedule.claim_failed(self, context, instance)
+        instance.host = self.host
+        instance.node = self.host
+        instance.save()
+        if self.db.build_failures:
+            build_failures.saved(self)  # the claim saves the compute node, its stats too
 
     def _event(self, context: Any, instance: Any, name: str) -> compute_utils.EventReporter:
         """Start the instance action event `name` on this host (``wrap_instance_event``)."""
@@ -2076,12 +2094,3 @@ class ComputeManager:
         """RPC call (``os-hosts`` ``startup``/``shutdown``/``reboot``): libvirt implements none
         (``NotImplementedError``, nova 17.0.13-34.0.0)."""
         raise NotImplementedError()
-
-
-def _claimed(rows: list[Any]) -> list[Any]:
-    """The rows ``InstanceList.get_by_host`` finds: not a build still scheduling. Nova's
-    conductor writes no host; the compute's claim does, after ``_do_build_and_run_instance``
-    left scheduling (nova 17.0.13-34.0.0 compute/manager.py, resource_tracker.py
-    ``_set_instance_host_and_node``), so a build cast to a stopped compute (still up for
-    ``service_down_time``) waits in its queue and runs once it is back."""
-    return [row for row in rows if row.task_state != states.SCHEDULING]

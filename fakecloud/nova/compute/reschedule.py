@@ -4,8 +4,9 @@
 
 After its claim the compute checks the server's group again, under the group's lock: two
 boots the scheduler placed before either reached its host can both pass the filters, and the
-one checked second fails here (`server_groups.late_violation`). A failed spawn (fault point
-``nova.libvirt.spawn``, `spawn_failed`) fails the same way. The failure is a
+one checked second fails here (`server_groups.late_violation`). A failed claim (fault point
+``nova.compute.instance_claim``, `claim_failed`) and a failed spawn (fault point
+``nova.libvirt.spawn``, `spawn_failed`) fail the same way. The failure is a
 ``RescheduledException``: with retry information (every scheduled build) the server goes back
 to the conductor, which tries the scheduler's next alternate (`Conductor.build_instances`);
 a forced host has none (``populate_retry`` leaves it out), so the server goes to ERROR with
@@ -85,6 +86,25 @@ def _failed(
     `outer` reschedule exception with that text as its reason."""
     manager.notifier.instance_usage(manager.host, instance, "create.error", message=str(raised))
     raise outer(instance_uuid=instance.uuid, reason=str(raised)) from raised
+
+
+#: The fault point a build's claim consults (`claim_failed`).
+CLAIM = "nova.compute.instance_claim"
+
+
+def claim_failed(manager: Any, context: Any, instance: Any) -> Generator[Any, Any, None]:
+    """``rt.instance_claim`` at fault point ``nova.compute.instance_claim`` (host,
+    instance_uuid; usually ``ComputeResourcesUnavailable``): nothing, or the claim's test
+    failed before ``_set_instance_host_and_node``, so the server never shows this host;
+    ``_build_and_run_instance`` sends ``create.error`` and raises the ``RescheduledException``
+    with the error's text as its reason (its ``except ComputeResourcesUnavailable``, or its
+    catch-all for any other error; nova 17.0.13-34.0.0), rescheduled as a failed spawn is."""
+    try:
+        yield from manager.kernel.faults.pause(
+            CLAIM, host=manager.host, instance_uuid=instance.uuid
+        )
+    except Exception as exc:  # noqa: BLE001 - whatever the rule raises
+        _failed(manager, instance, exc)
 
 
 def spawn_failed(
