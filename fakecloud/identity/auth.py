@@ -262,7 +262,7 @@ def _by_app_cred(
         raise exception.Unauthorized(f"user {user.name!r} has no role on project {project.name!r}")
     expires_at = None
     if cred.expires_at is not None:
-        end = (datetime.datetime.fromisoformat(cred.expires_at) - clock.epoch).total_seconds()
+        end = clock.virtual_time(datetime.datetime.fromisoformat(cred.expires_at))
         expires_at = min(end, tokens.now + tokens.ttl_s)
     return tokens.issue(user, methods=(app_creds.METHOD,), roles=roles, project=project,
                         expires_at=expires_at, app_cred_id=cred.id)  # fmt: skip

@@ -29,6 +29,7 @@ from typing import Any
 from fakecloud.bounds import OutOfRange
 from fakecloud.config import config_section
 from fakecloud.errors import ConfigError
+from fakecloud.sim.settled_spans import SettledSpans
 
 
 @config_section("clock")
@@ -113,6 +114,9 @@ class ClockBridge:
     """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
 
     _formatted: dict[tuple[float, str], str]
+    #: Server mode's `SettledSpans` when settling takes no calendar time; None: the calendar
+    #: is the epoch plus virtual time (as the clocks a binding patches read).
+    settled: SettledSpans | None
     _travel: Any
     _real: dict[str, Any]
 
@@ -121,6 +125,7 @@ class ClockBridge:
         epoch = config.epoch
         self.epoch = _epoch_of(epoch) if type(epoch) is str else parse_epoch(epoch)
         self._formatted = {}
+        self.settled = None
         self._depth = 0
         self._travel = None
         self._real = {}
@@ -145,11 +150,23 @@ class ClockBridge:
     def wall_time(self, virtual_s: float | None = None) -> datetime.datetime:
         """The calendar time (naive UTC) of a virtual second (default: now)."""
         now = self._kernel.env.now if virtual_s is None else virtual_s
+        if self.settled is not None:
+            now -= self.settled.skipped(now, self._kernel.env.now)
         return self.epoch + datetime.timedelta(seconds=now)
+
+    def virtual_time(self, when: datetime.datetime) -> float:
+        """The virtual second of calendar time `when` (naive UTC): `wall_time`'s inverse
+        (where settling stood the calendar still, the last second it stood at `when`)."""
+        seconds = (when - self.epoch).total_seconds()
+        if self.settled is not None:
+            return self.settled.virtual(seconds, self._kernel.env.now)
+        return seconds
 
     def strftime(self, virtual_s: float, fmt: str) -> str:
         """``wall_time(virtual_s).strftime(fmt)``, remembered: services stamp many records
         at one instant, and a flow formats the same few instants again and again."""
+        if self.settled is not None:  # a second not yet reached moves as spans settle
+            return _format(self.wall_time(virtual_s), fmt)
         key = (virtual_s, fmt)
         text = self._formatted.get(key)
         if text is None:

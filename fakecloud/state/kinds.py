@@ -128,6 +128,10 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # them): a copy starts with none (the world the explorer forks at t0 still has its own,
     # and its t0 links are read from it).
     "fakecloud.cinder.service:Cinder": {"links": list},
+    # The spans a paced server settled in (`SettledSpans`): server mode's tie of the calendar
+    # to the wall clock, not the cloud's state. A loaded cloud is served on a calendar put at
+    # the wall clock afresh (`FakecloudServer.load_state`), with spans of its own.
+    "fakecloud.sim.clock:ClockBridge": {"settled": None},
 }
 
 #: Classes whose loaded instances complete themselves once every saved object is filled: the

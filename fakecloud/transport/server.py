@@ -24,7 +24,10 @@ clock forward until its answer is ready. With ``settle=True`` every API request 
 run until the cloud is idle: virtual time jumps over the work the request started, so a client
 that waits (``openstack server create --wait``) finds it finished at its first poll, with no
 wall-clock wait at any speed. Server mode is the one place fakecloud reads the wall clock: to
-pace virtual time.
+pace virtual time. A paced server that settles keeps its calendar on the clock's pace: the
+calendar stands still while a request is answered and settled (`SettledSpans`), so at speed 1
+the dates it serves are never ahead of the wall clock (a client's ``--changes-since`` its own
+``utcnow()`` finds what it did since then, and no more); traces keep virtual time.
 
 Stopping (`stop`, or SIGINT/SIGTERM in ``fakecloud serve``): the listening sockets close first
 (new connections are refused), requests already being served are answered, requests that
@@ -53,6 +56,7 @@ from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
 from fakecloud.sim.clock import parse_epoch
+from fakecloud.sim.settled_spans import SettledSpans
 from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
@@ -144,6 +148,15 @@ def _wall_clock_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
 
 
+def _anchor(cloud: Any) -> None:
+    """Put `cloud`'s calendar now at the wall-clock time now, to the microsecond: where a
+    paced server that settles starts pacing it (its calendar then keeps the wall clock's pace;
+    whole seconds at build time would leave it behind by a fraction and the build's time)."""
+    clock = cloud.kernel.clock
+    served = clock.wall_time() - clock.epoch
+    clock.set_epoch(datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - served)
+
+
 def calendar_epoch(epoch: str) -> str:
     """The ``clock.epoch`` config value of a server's `epoch`: ``"now"`` is the wall-clock time
     (UTC, whole seconds) at this moment; anything else must be an ISO 8601 time."""
@@ -191,6 +204,8 @@ class FakecloudServer:
     _threads: list[threading.Thread]
     _server: Any
     _sockets: dict[str, socket.socket]
+    #: ``time.monotonic()`` when the clock was last paced (None: not paced, speed 0).
+    _paced_at: float | None
 
     def __init__(
         self,
@@ -232,6 +247,7 @@ class FakecloudServer:
         self._draining = False
         self._threads = []
         self._server = None
+        self._paced_at = None
         self._sockets = {}
         host = listen_host(host)
         if epoch is not None and epoch != "now":
@@ -279,6 +295,10 @@ class FakecloudServer:
         """Serve `cloud` from now on, on every port (under the lock, for reset and load)."""
         with self.lock:
             adopt_lock(cloud, self.lock)
+            if self.settle and self.speed > 0:
+                cloud.kernel.clock.settled = SettledSpans()
+                if self.epoch == "now" and self._server is not None:
+                    _anchor(cloud)
             self.cloud = cloud
             extra = {self.urls[name]: make(cloud) for name, make in self._extra_services.items()}
             self.gateway = Gateway(cloud, extra)
@@ -342,6 +362,8 @@ class FakecloudServer:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
             )
             return [payload]
+        if self._paced_at is not None:
+            self._catch_up()
         app = self._apps[int(environ["SERVER_PORT"])]
         if not self.verbose:
             return app(environ, start_response)
@@ -380,6 +402,11 @@ class FakecloudServer:
             time_out_unfinished(listener, self.client_socket_timeout_s)
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)
+        if self.speed > 0:
+            with self.lock:
+                if self.cloud.kernel.clock.settled is not None and self.epoch == "now":
+                    _anchor(self.cloud)
+                self._paced_at = time.monotonic()
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)
         loop.start()
         self._threads.append(loop)
@@ -529,15 +556,20 @@ class FakecloudServer:
         )
 
     def _pace_clock(self) -> None:
-        last = time.monotonic()
         while not self._stop.wait(self.tick_s):
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Run the cloud forward by the wall time since it was last paced, times `speed`: at
+        each tick, and as each request arrives (two requests a moment apart see two moments,
+        not one tick's)."""
+        with self.lock:
             now = time.monotonic()
-            step = (now - last) * self.speed
-            last = now
-            with self.lock:
-                try:
-                    self.cloud.advance(step)
-                except Exception as exc:  # noqa: BLE001 - keep serving; report it
-                    self.errors.append(f"t={self.cloud.now:g}: {type(exc).__name__}: {exc}")
-                    if self.verbose:
-                        sys.stderr.write(f"fakecloud clock: {type(exc).__name__}: {exc}\n")
+            step = (now - self._paced_at) * self.speed
+            self._paced_at = now
+            try:
+                self.cloud.advance(step)
+            except Exception as exc:  # noqa: BLE001 - keep serving; report it
+                self.errors.append(f"t={self.cloud.now:g}: {type(exc).__name__}: {exc}")
+                if self.verbose:
+                    sys.stderr.write(f"fakecloud clock: {type(exc).__name__}: {exc}\n")

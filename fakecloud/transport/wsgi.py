@@ -8,7 +8,9 @@
 
 A request goes through the same gateway as in-process calls (`fakecloud.transport.gateway`):
 body-size limit, token check, the service's router, virtual time run until the answer is ready
-(with ``settle=True``, until the cloud is idle: a client that polls finds the work done).
+(with ``settle=True``, until the cloud is idle: a client that polls finds the work done; where
+the cloud's clock has `SettledSpans`, as a paced server's has, the calendar stands still
+meanwhile).
 Every application of one cloud shares one lock (`lock_for`), because the simulation is
 single-threaded; a multi-threaded server may call them concurrently. Catalog URLs, links and
 ``Location`` headers come from the cloud's ``endpoints`` configuration, so build the cloud
@@ -159,12 +161,19 @@ class ServiceApplication:
         """Answer one request (never raises: a crash is the service's 500 fault body)."""
         method = environ.get("REQUEST_METHOD", "GET").upper()
         with self.lock:
+            spans = self.cloud.kernel.clock.settled if self.settle else None
+            if spans is not None:
+                spans.open(self.cloud.now)
             try:
-                response = self.answer(environ, method)
-            except Exception as exc:  # noqa: BLE001 - no exception may reach the server
-                response = self._crash(exc)
-            if self.settle:
-                run_until_settled(self.cloud)
+                try:
+                    response = self.answer(environ, method)
+                except Exception as exc:  # noqa: BLE001 - no exception may reach the server
+                    response = self._crash(exc)
+                if self.settle:
+                    run_until_settled(self.cloud)
+            finally:
+                if spans is not None:
+                    spans.close(self.cloud.now)
             headers = [(k, v) for k, v in wire_headers(response) if k.lower() not in HOP_BY_HOP]
             payload = wire_body(response, method)
             date = _safe_date(self.cloud)

@@ -51,7 +51,7 @@ def queue_poll(manager: Any) -> None:
 def _shelved_s(manager: Any, row: Any) -> float:
     """``shelved_at`` as a virtual second."""
     at = datetime.datetime.fromisoformat(row.system_metadata["shelved_at"])
-    return (at - manager.kernel.clock.epoch).total_seconds()
+    return manager.kernel.clock.virtual_time(at)
 
 
 def poll_tick(manager: Any) -> None:
