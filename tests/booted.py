@@ -1,5 +1,7 @@
 """Fresh clouds for the suite's shared helpers (`tests.nova.conftest.NovaEnv`, the Glance
-tests' `World`): a cloud booted without a config, forked once it has been booted often.
+tests' `World`) and the tests' own unconfigured boots (tests/cinder's ``booted(profile=...)``,
+the ``cloud`` fixtures of tests/clients, tests/transport and test_token_issue): a cloud booted
+without a config, forked once it has been booted often.
 
 Most of the suite's clouds are ``Cloud(seed=0, profile=...)`` with nothing configured: share 2
 boots about 2,000 of them, 1,200 through these two helpers (a boot is 0.45-0.6 ms). A fork
@@ -8,7 +10,8 @@ continues exactly as the cloud it copies would (same answers, same trace bytes: 
 `PLAN_AFTER_BOOTS`-th boot of a seed and profile on, `booted` returns a replayed fork of one
 booted cloud instead (`fakecloud.state.replica.Replica`: about 0.1 ms; its plan about 13 ms,
 twenty-odd boots). A cloud with a config is booted every time: configs differ from test to
-test, and a test of the boot itself calls `Cloud` directly.
+test, and a test of the boot itself calls `Cloud` directly (as does a test that compares two
+boots, or whose check is on what a boot does).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import pytest
 from cinder_support import ADMIN, MEMBER, SERVICE, attach, call, create_volume
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,7 @@ def test_host_name_by_series(profile, member, service):
         switches = {"cinder_attachment_host_name": "admin_or_service"}
         cloud = Cloud(profile=profile.split("+")[0], config={"switches": switches})
     else:
-        cloud = Cloud(profile=profile)
+        cloud = booted(profile=profile)
     vid = create_volume(cloud)
     attach(cloud, vid)
 
@@ -87,7 +88,7 @@ _QUEENS_ORDER = ["id", "status", "size", "availability_zone", "created_at", "upd
     ],
 )
 def test_attachments_key_order_by_series(profile, after):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     for ctx in (MEMBER, ADMIN):
         keys = list(call(cloud, "GET", f"volumes/{vid}", ctx=ctx).json()["volume"])

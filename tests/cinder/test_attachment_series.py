@@ -5,6 +5,7 @@ import pytest
 from cinder_support import CEPH_ONLY, CONNECTOR, SERVER, call, create_volume, fault
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 
 def _body(vid, connector=None):
@@ -35,7 +36,7 @@ def test_the_connection_keys_come_with_their_series_in_cinders_order(profile, fl
     ``_parse_connection_options`` adds, the driver's type, the attachment id, then the
     connector's ``enforce_multipath``. The target's lun is its helper's, and the export's
     CHAP credentials (``provider_auth``) come with it."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     info = _create(cloud, create_volume(cloud), CONNECTOR).json()["attachment"]["connection_info"]
     keys = [*_TARGET, *_CHAP, "encrypted", "qos_specs", "access_mode", *flags[:1]]
     assert list(info) == [*keys, "driver_volume_type", "attachment_id", *flags[1:]]
@@ -52,7 +53,7 @@ def test_a_volume_keeps_its_exports_chap_credentials_across_attachments():
     """``create_export`` takes the credentials ``provider_auth`` already holds
     (``_get_target_chap_auth``) and ``remove_export`` leaves them: a second attachment after
     the first is deleted connects with the same; another volume has its own."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
 
     def chap(volume_id):
@@ -94,7 +95,7 @@ def test_an_iscsi_backend_wants_the_connectors_initiator(profile, config, status
 def test_queens_keeps_the_managers_attach_mode():
     """12.0.10 saves no mode at create (``null`` and the mode argument came with 13.0.0): the
     answer has none, the row keeps the manager's ``rw``."""
-    cloud = Cloud(profile="seed")
+    cloud = booted(profile="seed")
     att = _create(cloud, create_volume(cloud), CONNECTOR).json()["attachment"]
     shown = call(cloud, "GET", f"attachments/{att['id']}", version="3.44").json()["attachment"]
     assert (att["attach_mode"], shown["attach_mode"]) == (None, "rw")
@@ -105,7 +106,7 @@ def test_queens_writes_the_attached_mode_and_refuses_a_read_only_volumes_rw():
     in its metadata until the detach); a volume flagged read-only and a mode other than
     ``ro`` is ``InvalidVolumeAttachMode``: the attachment ``error_attaching``, a user
     message, the create's 500."""
-    cloud = Cloud(profile="seed")
+    cloud = booted(profile="seed")
     vid = create_volume(cloud)
     flag = {"os-update_readonly_flag": {"readonly": True}}
     assert call(cloud, "POST", f"volumes/{vid}/action", flag).status == 202
@@ -130,7 +131,7 @@ def test_a_connector_without_host_is_the_updates_bare_500(profile):
     """``API.attachment_update`` locks on ``{connector[host]}`` and its duplicate check reads
     ``a.connector['host']`` of each connected row: a missing ``host`` is a ``KeyError``, the
     controller's bare ``except``'s 500 "Unable to update the attachment." (12.0.10-29.0.0)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     aid = _create(cloud, vid).json()["attachment"]["id"]
     assert _create(cloud, vid, {"initiator": "iqn.cmp-2"}).status == 200  # connected, no host

@@ -11,13 +11,14 @@ from fakecloud.cinder.backup_manager import STORE
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.sim.io import mb_per_s
 from fakecloud.views import model
+from tests.booted import booted
 
 GiB = 1024**3
 STORE_MB_PER_S = 50.0  # slower than the backend (200 MB/s): the store sets the pace
 
 
 def _cloud(profile="upstream"):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     cloud.kernel.io.resource(STORE, mb_per_s(STORE_MB_PER_S))  # before a backup makes it
     return cloud
 
@@ -415,7 +416,7 @@ def test_a_restore_puts_back_what_the_backup_kept_of_the_volume():
     """``BackupMetadataAPI`` (Tempest's backup create/restore test): the volume's metadata,
     name and description as they were when backed up (not as they are at the restore) onto
     a new volume named ``restore_backup_...``; an existing named volume keeps its name."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     meta = {"vol-meta1": "value1"}
     vid = create_volume(cloud, name="src", description="d", metadata=meta)
     bid = _made(cloud, vid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from cinder_support import ADMIN, P1, P3, call, create_snapshot, create_volume
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 JSON_EMPTY = ("application/json", "0")
 WEBOB_EMPTY = ("text/html; charset=UTF-8", "0")
@@ -27,7 +27,7 @@ def _kind(resp) -> tuple:
 
 
 def test_bodyless_answers_carry_the_headers_cinder_sends():
-    cloud = Cloud(seed=0, profile="upstream")
+    cloud = booted(seed=0, profile="upstream")
     vid = create_volume(cloud, metadata={"a": "1"})
     extend = call(cloud, "POST", f"volumes/{vid}/action", {"os-extend": {"new_size": 2}})
     assert _kind(extend) == (202, None, *JSON_EMPTY)

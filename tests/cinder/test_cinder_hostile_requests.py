@@ -15,11 +15,12 @@ from cinder_support import (
 )
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 
 @pytest.mark.parametrize("version", ["3.0", "3.61", "3.62", "3.70"])
 def test_types_default_is_the_default_type_at_every_microversion(version):
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     resp = call(cloud, "GET", "types/default", version=version)
     assert resp.status == 200
     assert resp.json()["volume_type"]["name"] == "__DEFAULT__"
@@ -27,7 +28,7 @@ def test_types_default_is_the_default_type_at_every_microversion(version):
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_quota_defaults_of_another_project_are_forbidden(profile):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     resp = call(cloud, "GET", f"os-quota-sets/{P2}/defaults")
     assert fault(resp) == (
         "forbidden",
@@ -39,7 +40,7 @@ def test_quota_defaults_of_another_project_are_forbidden(profile):
 
 
 def test_updating_a_completed_attachment_takes_it_back_to_attaching():
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     volume_id = create_volume(cloud)
     connector = {"host": "cmp-1", "initiator": "iqn.x"}
     body = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from fakecloud import Cloud
+from tests.booted import booted
 from tests.cinder.cinder_support import OTHER, READER, call, create_snapshot, create_volume, fault
 
 
@@ -15,7 +16,7 @@ from tests.cinder.cinder_support import OTHER, READER, call, create_snapshot, cr
     ("profile", "refused"), [("seed", False), ("nova-33.0.2", False), ("nova-34.0.0", True)]
 )
 def test_a_reader_snapshots_and_deletes_until_cinder_29(profile, refused):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     body = {"snapshot": {"volume_id": vid, "force": True}}
     resp = call(cloud, "POST", "snapshots", body, ctx=READER)
@@ -43,7 +44,7 @@ def test_the_config_overrides_the_series_default(profile, setting):
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_another_projects_member_never_sees_the_snapshot(profile):
     """The owner check is the same under both defaults: 404, the snapshot is not found."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     sid = create_snapshot(cloud, create_volume(cloud))
     resp = call(cloud, "GET", f"/v3/{OTHER.project_id}/snapshots/{sid}", ctx=OTHER)
     assert fault(resp) == ("itemNotFound", 404, f"Snapshot {sid} could not be found.")

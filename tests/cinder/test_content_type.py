@@ -6,7 +6,7 @@ a body instead; fakecloud reads it there."""
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 BODY = b'{"volume": {"size": 1}}'
 PATH = "/v3/{project_id}/volumes"
@@ -18,7 +18,7 @@ PATH = "/v3/{project_id}/volumes"
     ["text/plain", "application/xml", "Application/JSON", "application/json ; charset=UTF-8"],
 )
 def test_a_body_of_another_type_is_415_from_cinder_14(profile, content_type):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     resp = cloud.request(
         "block-storage", "POST", PATH, body=BODY, headers={"Content-Type": content_type}
     )
@@ -39,7 +39,7 @@ def test_a_body_of_another_type_is_415_from_cinder_14(profile, content_type):
     ],
 )
 def test_json_types_are_read(profile, content_type):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     resp = cloud.request(
         "block-storage", "POST", PATH, body=BODY, headers={"Content-Type": content_type}
     )
@@ -48,7 +48,7 @@ def test_json_types_are_read(profile, content_type):
 
 def test_an_empty_body_is_never_415():
     """``get_body`` returns before it looks at the type when the body is empty."""
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     vid = cloud.request("block-storage", "POST", PATH, body={"volume": {"size": 1}}).json()
     resp = cloud.request(
         "block-storage",
@@ -61,7 +61,7 @@ def test_an_empty_body_is_never_415():
 
 @pytest.mark.parametrize("profile", ["seed", "nova-18.3.0"])
 def test_queens_and_rocky_take_the_body_whatever_its_type(profile):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     resp = cloud.request(
         "block-storage", "POST", PATH, body=BODY, headers={"Content-Type": "text/plain"}
     )

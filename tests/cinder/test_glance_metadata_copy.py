@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 from cinder_support import call, create_snapshot, create_volume
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 UBUNTU = "ubuntu-24.04-server-cloudimg-amd64-qga"
 
 
 @pytest.fixture(scope="module")
 def world():
-    cloud = Cloud(seed=0)
+    cloud = booted(seed=0)
     images = cloud.request("image", "GET", f"/v2/images?name={UBUNTU}").json()["images"]
     (image,) = images
     source = create_volume(cloud, size=4, imageRef=image["id"])

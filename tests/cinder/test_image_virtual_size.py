@@ -13,8 +13,8 @@ error: VolumeNotCreated; the 400: Cinder's refusal kept in the fault)."""
 import pytest
 from cinder_support import GLANCE_DATA, GLANCE_JSON, call, fault, states
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 YOGA = "nova-25.3.0"  # Cinder 20 (before the API check), Glance 24 (sets virtual_size)
 ZED = "nova-26.0.0"  # Cinder 21
@@ -52,7 +52,7 @@ def _unacceptable(image_id, virtual_gb, size):
 
 
 def test_before_cinder_21_the_volume_goes_to_error_in_cinder_volume():
-    cloud = Cloud(profile=YOGA)
+    cloud = booted(profile=YOGA)
     image_id = _image(cloud, 2 * GiB + 1)
     resp = _create(cloud, image_id, 2)
     assert resp.status == 202, resp.json()
@@ -71,7 +71,7 @@ def test_before_cinder_21_the_volume_goes_to_error_in_cinder_volume():
 
 @pytest.mark.parametrize("profile", [ZED, "upstream"])
 def test_from_cinder_21_the_api_refuses_it(profile):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     image_id = _image(cloud, 2 * GiB + 1)
     resp = _create(cloud, image_id, 2)
     assert fault(resp) == _unacceptable(image_id, 3, 2)
@@ -80,7 +80,7 @@ def test_from_cinder_21_the_api_refuses_it(profile):
 
 @pytest.mark.parametrize("profile", [YOGA, ZED])
 def test_a_virtual_size_that_fits_is_created(profile):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     image_id = _image(cloud, 3 * GiB)
     resp = _create(cloud, image_id, 3)
     assert resp.status == 202, resp.json()
@@ -96,7 +96,7 @@ def test_nova_boot_from_volume_aborts_the_build(profile):
     """Nova's ``_prep_block_device`` (17.0.13-34.0.0): the root volume in error ->
     VolumeNotCreated; Cinder's 400 -> InvalidBDM; both BuildAbortException, server ERROR, and
     ``_cleanup_volumes`` deletes the delete_on_termination root."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     image_id = _image(cloud, 2 * GiB + 1)
     root = {
         "boot_index": 0,
@@ -140,7 +140,7 @@ def test_before_glance_21_the_virtual_size_is_found_after_the_download(profile, 
     to check: the image is downloaded (``downloading``) and ``fetch_to_volume_format``'s
     ``qemu-img info`` of the data refuses it (ImageUnacceptable re-raised by
     ``_copy_image_to_volume``): the volume in error, never bootable."""
-    cloud = Cloud(profile=profile) if profile else Cloud()
+    cloud = booted(profile=profile) if profile else booted()
     image_id = _image(cloud, 2 * GiB + 1)
     image = cloud.glance.api.call(Request.build("GET", f"/v2/images/{image_id}"))
     assert image.json()["virtual_size"] is None

@@ -6,7 +6,7 @@ found by the session 13 fuzzing. Where the schema runs, it refuses the float."""
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 PATH = "/v3/{project_id}/volumes"
 JSON = {"Content-Type": "application/json"}
@@ -14,7 +14,7 @@ JSON = {"Content-Type": "application/json"}
 
 @pytest.mark.parametrize("size", [b"Infinity", b"-Infinity", b"1e999"])
 def test_queens_answers_faultwrappers_500_on_purpose(size):
-    cloud = Cloud(seed=1, profile="seed")
+    cloud = booted(seed=1, profile="seed")
     body = b'{"volume": {"size": ' + size + b"}}"
     resp = cloud.request("block-storage", "POST", PATH, body=body, headers=JSON)
     assert resp.json() == {
@@ -29,7 +29,7 @@ def test_queens_answers_faultwrappers_500_on_purpose(size):
 
 
 def test_the_schema_refuses_it_where_there_is_one():
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     body = b'{"volume": {"size": Infinity}}'
     resp = cloud.request("block-storage", "POST", PATH, body=body, headers=JSON)
     assert resp.status == 400

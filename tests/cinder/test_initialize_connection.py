@@ -7,6 +7,7 @@ from cinder_support import CEPH_ONLY, READER, call, create_volume, fault
 
 from fakecloud import Cloud
 from fakecloud.cinder.faults import GENERIC
+from tests.booted import booted
 
 CONNECTOR = {"host": "h", "initiator": "iqn.1993-08.org.debian:01:h", "enforce_multipath": True}
 
@@ -20,7 +21,7 @@ def test_the_connection_info_and_the_volume_left_available():
     """200 with the target's data as ``_parse_connection_options`` completes it and, from
     26.0.0, the connector's ``enforce_multipath`` in it and beside it; nothing changes. A
     ``multipath`` connector also gets the target's lists of portals, IQNs and LUNs."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     resp = init(cloud, vid, {"connector": CONNECTOR})
     assert resp.status == 200
@@ -59,7 +60,7 @@ def test_the_connection_info_and_the_volume_left_available():
 def test_the_keys_of_the_series(profile, cacheable, enforce_multipath):
     """``cacheable`` from 17.0.0, ``enforce_multipath`` from 26.0.0 (Cinder 15.6.0 and 16.4.2
     answer ``access_mode``, ``qos_specs`` and ``encrypted`` beside the target's data)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     info = init(cloud, create_volume(cloud), {"connector": CONNECTOR}).json()["connection_info"]
     assert ("cacheable" in info["data"], "enforce_multipath" in info) == (
         cacheable,
@@ -87,7 +88,7 @@ def test_the_keys_of_the_series(profile, cacheable, enforce_multipath):
 def test_refusals_per_series(profile, args, message):
     """From 13.0.0 the schema; Queens reads ``connector`` after the lookup; then the iSCSI
     target's ``validate_connector`` (an ``InvalidInput`` the API answers as a 400)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     assert fault(init(cloud, create_volume(cloud), args)) == ("badRequest", 400, message)
 
 
@@ -113,7 +114,7 @@ def test_a_connector_the_driver_cannot_read(profile, connector):
     """A string passes the schema and ``'initiator' in`` it, the target's ``connector.get``
     fails; Queens takes any value, and ``in`` fails on a number: either is the manager's
     ``VolumeBackendAPIException``, and the API answers its own 500."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     resp = init(cloud, create_volume(cloud), {"connector": connector}, allow_500=True)
     assert fault(resp) == (
         "computeFault",

@@ -9,12 +9,12 @@ unknown marker 400 "marker [x] not found" (Nova's words), and ``limit=1&limit=x`
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 
 @pytest.fixture(scope="module", params=["seed", "upstream"])
 def cloud(request):
-    cloud = Cloud(seed=1, profile=request.param)
+    cloud = booted(seed=1, profile=request.param)
     for i in range(3):
         body = {"volume": {"size": 1, "name": f"v{i}"}}
         assert (
@@ -102,7 +102,7 @@ def test_an_admins_left_behind_limit_matches_nothing():
     ``name`` is ``[]`` for snapshots too."""
     from tests.cinder.cinder_support import ADMIN, call, create_snapshot, create_volume
 
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     create_snapshot(cloud, create_volume(cloud, ctx=ADMIN, name="v"), ctx=ADMIN, name="s")
     for collection in ("volumes", "snapshots"):
         assert len(call(cloud, "GET", collection, ctx=ADMIN).json()[collection]) == 1

@@ -8,7 +8,7 @@ fakecloud served both forms in every release and took any segment as a project i
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 NOT_FOUND = b"The resource could not be found."
 
@@ -20,7 +20,7 @@ def get(cloud, path):
 @pytest.mark.parametrize("profile", ["seed", "nova-20.6.0", "nova-24.2.1"])
 @pytest.mark.parametrize("path", ["/v3/volumes", "/v3/snapshots/detail", "/v3/types/default"])
 def test_before_cinder_20_paths_need_the_project(profile, path):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     resp = get(cloud, path)
     assert resp.status == 404
     assert NOT_FOUND in resp.body
@@ -31,13 +31,13 @@ def test_before_cinder_20_paths_need_the_project(profile, path):
 @pytest.mark.parametrize("profile", ["seed", "nova-24.2.1"])
 @pytest.mark.parametrize("project", ["XYZ", "0ddba11"])
 def test_before_cinder_20_any_segment_is_a_project_id(profile, project):
-    resp = get(Cloud(seed=1, profile=profile), f"/v3/{project}/volumes")
+    resp = get(booted(seed=1, profile=profile), f"/v3/{project}/volumes")
     assert (resp.status, resp.json()["badRequest"]["message"]) == (400, "Malformed request url")
 
 
 @pytest.mark.parametrize("profile", ["nova-25.0.0", "upstream"])
 def test_from_cinder_20_a_project_id_is_hex_and_dashes(profile):
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     assert get(cloud, "/v3/volumes").status == 200
     assert get(cloud, "/v3/0ddba11-/volumes").status == 400
     unrouted = get(cloud, "/v3/XYZ/volumes")

@@ -5,7 +5,7 @@
 import pytest
 from cinder_support import ADMIN, MISSING, P3, SERVER, call, create_volume, fault
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 QUEENS = "seed"  # Nova 17.0.13: Cinder 12
 PLAIN_400 = (
@@ -17,7 +17,7 @@ GENERIC_500 = "The server has either erred or is incapable of performing the req
 
 @pytest.fixture
 def queens():
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     return cloud, create_volume(cloud)
 
 
@@ -106,7 +106,7 @@ def test_queens_volume_reset_status_lowers_what_it_takes(queens):
     assert _action(cloud, vid, {"os-reset_status": {"status": "ERROR"}}, ctx=ADMIN).status == 202
     assert cloud.cinder.volume(vid).status == "error"
     # From Rocky the schema refuses the upper case.
-    later = Cloud(profile="nova-18.3.0")
+    later = booted(profile="nova-18.3.0")
     vid = create_volume(later)
     resp = _action(later, vid, {"os-reset_status": {"status": "sideways"}}, ctx=ADMIN)
     assert fault(resp)[2].startswith("Volume status: sideways is invalid")

@@ -11,7 +11,7 @@ does not check goes to Glance, whose refusal is the controller's catch-all 400."
 import pytest
 from cinder_support import ADMIN, MISSING, call, create_volume, fault
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 QUEENS = "seed"  # Nova 17.0.13: Cinder 12
 ROCKY = "nova-18.3.0"  # Cinder 13: the schemas
@@ -29,7 +29,7 @@ def _upload(cloud, vid, params, version=None, ctx=None):
 
 @pytest.fixture
 def queens():
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     return cloud, create_volume(cloud)
 
 
@@ -38,7 +38,7 @@ def test_arguments_that_are_no_object_are_queens_500(queens, params):
     cloud, vid = queens
     assert fault(_upload(cloud, vid, params)) == ("computeFault", 500, GENERIC_500)
     # From Rocky the schema refuses them.
-    later = Cloud(profile=ROCKY)
+    later = booted(profile=ROCKY)
     r = _upload(later, create_volume(later), params)
     assert fault(r)[:2] == ("badRequest", 400)
     assert fault(r)[2].endswith("is not of type 'object'")

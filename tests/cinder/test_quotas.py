@@ -18,6 +18,7 @@ from cinder_support import (
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
+from tests.booted import booted
 
 LIMIT_KEYS = {
     "maxTotalVolumes",
@@ -40,7 +41,7 @@ def _snap(cloud, vid, ctx=MEMBER):
 
 
 def test_limits_show_the_exact_absolute_keys_and_defaults():
-    cloud = Cloud()
+    cloud = booted()
     resp = call(cloud, "GET", "limits")
     assert resp.status == 200
     assert resp.json()["limits"]["rate"] == []
@@ -59,7 +60,7 @@ def test_limits_show_the_exact_absolute_keys_and_defaults():
 
 
 def test_snapshot_quota_is_committed_at_post_time_and_counts_the_volume_size():
-    cloud = Cloud()
+    cloud = booted()
     vid = create_volume(cloud, size=10)
     assert absolute(cloud)["totalGigabytesUsed"] == 10
     resp = _snap(cloud, vid)
@@ -80,7 +81,7 @@ def test_no_snapshot_gb_quota_leaves_gigabytes_to_volumes():
 
 
 def test_error_snapshot_keeps_its_quota_until_deleted():
-    cloud = Cloud()
+    cloud = booted()
     vid = create_volume(cloud, size=10)
     cloud.faults.add("cinder.snapshot.create", error="CinderBackendError")
     sid = create_snapshot(cloud, vid)
@@ -95,7 +96,7 @@ def test_error_snapshot_keeps_its_quota_until_deleted():
 
 
 def test_scheduler_failure_also_keeps_the_quota():
-    cloud = Cloud()
+    cloud = booted()
     vid = create_volume(cloud, size=10)
     cloud.faults.add("cinder.scheduler", error="NoValidBackend", match={"op": "create_snapshot"})
     sid = create_snapshot(cloud, vid)
@@ -104,7 +105,7 @@ def test_scheduler_failure_also_keeps_the_quota():
 
 
 def test_over_snapshot_quota_is_413_with_retry_after():
-    cloud = Cloud()
+    cloud = booted()
     cloud.cinder.set_quota(P1, snapshots=2)
     vid = create_volume(cloud)
     assert _snap(cloud, vid).status == 202
@@ -125,7 +126,7 @@ def test_over_snapshot_quota_is_413_with_retry_after():
 
 
 def test_over_gigabytes_is_413_volume_size_exceeds_available_quota():
-    cloud = Cloud()
+    cloud = booted()
     cloud.cinder.set_quota(P1, gigabytes=25)
     vid = create_volume(cloud, size=10)
     assert _snap(cloud, vid).status == 202
@@ -139,7 +140,7 @@ def test_over_gigabytes_is_413_volume_size_exceeds_available_quota():
 
 
 def test_gigabytes_beats_snapshots_when_both_are_exceeded():
-    cloud = Cloud()
+    cloud = booted()
     cloud.cinder.set_quota(P1, gigabytes=15, snapshots=1)
     vid = create_volume(cloud, size=10)
     _snap(cloud, vid)
@@ -161,7 +162,7 @@ def test_gigabytes_beats_snapshots_when_both_are_exceeded():
     ],
 )
 def test_per_type_quotas_give_the_same_errors(limits, message):
-    cloud = Cloud(profile="upstream")  # a volume without a type has __DEFAULT__ (Cinder 15 on)
+    cloud = booted(profile="upstream")  # a volume without a type has __DEFAULT__ (Cinder 15 on)
     vid = create_volume(cloud, size=10)
     cloud.cinder.set_quota(P1, **limits)
     if "snapshots___DEFAULT__" in limits:
@@ -224,7 +225,7 @@ def test_minus_one_is_unlimited():
 
 
 def test_volume_delete_releases_volume_quota_when_it_completes():
-    cloud = Cloud()
+    cloud = booted()
     vid = create_volume(cloud, size=7)
     call(cloud, "DELETE", f"volumes/{vid}")
     assert absolute(cloud)["totalVolumesUsed"] == 1
@@ -234,7 +235,7 @@ def test_volume_delete_releases_volume_quota_when_it_completes():
 
 
 def test_limits_are_per_project_and_admins_may_ask_for_another_from_3_39():
-    cloud = Cloud()
+    cloud = booted()
     cloud.cinder.set_quota(P1, snapshots=3)
     assert absolute(cloud, OTHER)["maxTotalSnapshots"] == 10
     resp = call(cloud, "GET", f"/v3/{P3}/limits", ctx=ADMIN, query={"project_id": P1})
@@ -248,7 +249,7 @@ def test_limits_are_per_project_and_admins_may_ask_for_another_from_3_39():
 
 
 def test_quota_sets_update_is_admin_only():
-    cloud = Cloud()
+    cloud = booted()
     body = {"quota_set": {"snapshots": 4}}
     resp = call(cloud, "PUT", f"os-quota-sets/{P1}", body)
     assert fault(resp)[:2] == ("forbidden", 403)
@@ -264,7 +265,7 @@ def test_quota_sets_update_is_admin_only():
 
 
 def test_set_quota_rejects_unknown_resources():
-    cloud = Cloud()
+    cloud = booted()
     with pytest.raises(ConfigError, match="unknown Cinder quota resource 'snapshot'.*'snapshots'"):
         cloud.cinder.set_quota(P1, snapshot=3)
     with pytest.raises(ConfigError, match="unknown Cinder quota resource"):
@@ -274,7 +275,7 @@ def test_set_quota_rejects_unknown_resources():
 
 def test_same_seed_same_trace():
     def scenario():
-        cloud = Cloud(seed=7)
+        cloud = booted(seed=7)
         cloud.cinder.set_quota(P1, snapshots=1)
         vid = create_volume(cloud, size=3)
         _snap(cloud, vid)
@@ -299,13 +300,13 @@ def test_same_seed_same_trace():
     ],
 )
 def test_quota_sets_update_checks_the_body_as_the_schema_does(quota_set, message):
-    cloud = Cloud(profile="upstream")  # schemas/quotas.py came with 13.0.0
+    cloud = booted(profile="upstream")  # schemas/quotas.py came with 13.0.0
     resp = call(cloud, "PUT", f"/v3/{P3}/os-quota-sets/{P1}", {"quota_set": quota_set}, ctx=ADMIN)
     assert resp.status == 400 and fault(resp)[2].startswith(message)
 
 
 def test_quota_sets_update_body_shape_and_non_quota_keys():
-    cloud = Cloud(profile="upstream")  # schemas/quotas.py came with 13.0.0
+    cloud = booted(profile="upstream")  # schemas/quotas.py came with 13.0.0
     path = f"/v3/{P3}/os-quota-sets/{P1}"
     resp = call(cloud, "PUT", path, {"quota_set": {"volumes": 2}, "x": 1}, ctx=ADMIN)
     assert fault(resp)[2] == "Additional properties are not allowed ('x' was unexpected)"
@@ -319,7 +320,7 @@ def test_quota_sets_update_body_shape_and_non_quota_keys():
 def test_quota_below_usage_is_refused_only_once_the_project_has_its_own_limit():
     # QuotaSetsController.update compares with get_project_quotas(defaults=False): a resource
     # still at its default is not checked against what the project uses.
-    cloud = Cloud()
+    cloud = booted()
     create_volume(cloud, size=3)
     path = f"/v3/{P3}/os-quota-sets/{P1}"
     resp = call(cloud, "PUT", path, {"quota_set": {"gigabytes": 2}}, ctx=ADMIN)
@@ -344,7 +345,7 @@ def test_quota_sets_update_before_and_after_the_schema():
     ``assert_valid_body``, every unknown key (joined with a bare comma) before any value, and
     an empty set taken; from 13.0.0 ``@validation.schema(quotas.update_quota)`` checks the body
     before the method's policy (a member's bad body is a 400, not a 403)."""
-    queens = Cloud()
+    queens = booted()
     path = f"/v3/{P3}/os-quota-sets/{P1}"
     assert fault(call(queens, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}}))[1] == 403
     resp = call(queens, "PUT", path, {"quota_set": {"a": 1, "volumes": "x", "b": 2}}, ctx=ADMIN)
@@ -364,7 +365,7 @@ def test_quota_sets_update_before_and_after_the_schema():
     body = {"quota_class_set": {"volumes": 7, "gigabytes": "x"}}
     assert fault(call(queens, "PUT", classes, body, ctx=ADMIN))[1] == 400
     assert call(queens, "GET", classes, ctx=ADMIN).json()["quota_class_set"]["volumes"] == 7
-    later = Cloud(profile="nova-18.3.0")  # Cinder 13
+    later = booted(profile="nova-18.3.0")  # Cinder 13
     resp = call(later, "PUT", f"os-quota-sets/{P1}", {"quota_set": {"x": 1}})
     assert fault(resp) == ("badRequest", 400, "Invalid input received: Bad key(s) in quota set: x")
 
@@ -373,7 +374,7 @@ def test_quota_sets_update_before_and_after_the_schema():
 def test_quota_usage_shows_allocated_before_cinder_19(profile, allocated):
     """``DbQuotaDriver.get_project_quotas(usages=True)`` before 19.0.0 (6005fc25f removed it)
     adds every resource's ``allocated`` once the project has quota rows of its own."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     path, usage = f"/v3/{P3}/os-quota-sets/{P1}", {"usage": "true"}
     shown = call(cloud, "GET", path, ctx=ADMIN, query=usage).json()["quota_set"]
     assert "allocated" not in shown["volumes"]
@@ -386,7 +387,7 @@ def test_quota_usage_shows_allocated_before_cinder_19(profile, allocated):
 def test_quota_sets_delete_restores_the_defaults_for_an_admin_only():
     """``QuotaSetsController.delete`` (Tempest's ``test_delete_quota``): the project's own
     limits go (``quota_destroy_by_project``), an empty 200; its usage stays."""
-    cloud = Cloud()
+    cloud = booted()
     create_volume(cloud)
     admin_path = f"/v3/{P3}/os-quota-sets/{P1}"
     assert call(cloud, "PUT", admin_path, {"quota_set": {"volumes": 5}}, ctx=ADMIN).status == 200
@@ -405,7 +406,7 @@ def test_quota_class_default_is_the_defaults_every_project_falls_back_to():
     """``os-quota-class-sets`` (Tempest's ``VolumeQuotaClassesTest``): admin only; the
     ``default`` class's update changes every project's defaults and the limits it has not
     set itself; from 13.0.0 the schema's unknown keys are refused first."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     path = f"/v3/{P3}/os-quota-class-sets/default"
     shown = call(cloud, "GET", path, ctx=ADMIN).json()["quota_class_set"]
     assert (shown["id"], shown["volumes"], shown["gigabytes"]) == ("default", 10, 1000)

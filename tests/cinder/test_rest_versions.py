@@ -3,14 +3,14 @@
 import pytest
 from cinder_support import MEMBER, MISSING, OTHER, P1, P2, call, create_volume, fault
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 
 @pytest.fixture
 def cloud():
     # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
-    return Cloud(profile="upstream")
+    return booted(profile="upstream")
 
 
 def _get(cloud, path, headers=None):
@@ -48,7 +48,7 @@ def test_every_other_path_is_the_root_apps_without_a_token(profile):
     ``enable_v2_api`` defaults to true; 19.0.0's ``root_app_factory`` drops it) to
     ``apiversions``, no ``authtoken``: its router's ``'/'`` route has no method condition (300
     by any method), any other path its bare 404 (cinder 12.0.0-29.0.0 api/versions.py)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     assert cloud.request("volumev3", "DELETE", "/", user=None).status == 300
     assert cloud.request("volumev3", "GET", "/v1/volumes", user=None).status == 404
     v2 = cloud.request("volumev3", "GET", "/v2/volumes", user=None).status
@@ -60,7 +60,7 @@ def test_v3_without_its_slash_is_redirected_to_it(profile):
     """The v3 router's ``mapper.redirect("", "/")`` (``cinder/api/v3/router.py``, 12.0.10 to
     29.0.0): Routes answers ``302 Found`` itself (no controller, so no microversion, even a
     bad one), ``text/plain`` and empty; WebOb makes the ``Location`` absolute."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     for headers in (None, {"OpenStack-API-Version": "volume 9.9"}):
         resp = cloud.request("volumev3", "GET", "/v3", headers=headers)
         assert (resp.status, resp.body) == (302, b"")
@@ -75,7 +75,7 @@ def test_v2_shows_its_own_version_until_cinder_19(profile):
     """Tempest's ``test_show_version`` asks ``/vN/`` of every listed version: before 19.0.0
     the v2 router's ``versions`` route answers the 2.0 ``index`` (v2.0 alone, no
     ``OpenStack-API-Version``); from 19.0.0 no ``/v2`` is routed and none is listed."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     resp = cloud.request("volumev3", "GET", "/v2/")
     listed = [v["id"] for v in cloud.request("volumev3", "GET", "/", user=None).json()["versions"]]
     if profile == "seed":
@@ -90,7 +90,7 @@ def test_keystoneauth_follows_the_redirect():
     from keystoneauth1 import session
     from keystoneauth1.identity import v3
 
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     with cloud.intercept():
         cfg = cloud.credentials("demo")
         auth = v3.Password(**{k: cfg[k] for k in _PASSWORD_KEYS})
@@ -260,7 +260,7 @@ def test_a_trailing_slash_is_webobs_bare_404_but_on_v3(profile):
     """``routes.Mapper`` (``ProjectMapper``, cinder 12.0.0-29.0.0 api/openstack/__init__.py;
     routes 2.5.1 run with its ``resource('volume', 'volumes', ...)``) matches no path ending
     in ``/``: ``Router._dispatch``'s bare 404, with or without the project (was the list)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     headers = {"Accept": "application/json"}
     for method, path in (("GET", "volumes/"), ("POST", "volumes/{id}/action/")):
         resp = call(cloud, method, path, {"os-extend": {"new_size": 2}}, headers=headers)
@@ -284,7 +284,7 @@ def test_double_slashes_are_collapsed_before_the_token_is_read(cloud):
 def test_a_queens_cinder_serves_3_0_to_3_50_and_lists_its_deprecated_v2():
     """Cinder 12.0.0 (Queens): _MAX_API_VERSION 3.50, UPDATED 2017-09-19T20:18:14Z, and the v2.0
     entry (DEPRECATED) until Xena removed the v2 API."""
-    queens = Cloud(profile="seed")
+    queens = booted(profile="seed")
     v2, v3 = _get(queens, "/").json()["versions"]
     assert (v2["id"], v2["status"], v2["updated"]) == ("v2.0", "DEPRECATED", "2017-02-25T12:00:00Z")
     assert (v3["version"], v3["updated"]) == ("3.50", "2017-09-19T20:18:14Z")
@@ -299,7 +299,7 @@ def test_the_v3_document_never_lists_v2(profile):
     """``GET /v3/`` is ``VersionsController.index`` at 3.0, which pops the v2.0 entry
     (``cinder/api/versions.py``, read in 12.0.10 and 18.2.1: Queens to Wallaby); only
     ``GET /`` (``all``) lists it beside v3.0 while ``enable_v2_api`` is on (its default)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     assert [v["id"] for v in _get(cloud, "/").json()["versions"]] == ["v2.0", "v3.0"]
     resp = _get(cloud, "/v3/")
     assert resp.status == 200

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from fakecloud import Cloud
 from fakecloud.cinder import exception, validation
+from tests.booted import booted
 from tests.nova.test_request_fast_paths import META, NAMES, SCALARS, SETTINGS, UUIDS
 
 QUEENS = "seed"  # Nova 17.0.13: Cinder 12
@@ -31,10 +32,10 @@ def test_queens_snapshot_create_takes_any_string_as_volume_id():
     """12.0.10 ``parameter_types.uuid_allow_null`` is ``{'type': ['string', 'null']}``: a volume
     id that is no UUID reaches ``volume_api.get``, a 404; 91139c9fc (13.0.0) made it a UUID."""
     body = {"snapshot": {"volume_id": "not-a-uuid"}}
-    r = call(Cloud(profile=QUEENS), "POST", "snapshots", body)
+    r = call(booted(profile=QUEENS), "POST", "snapshots", body)
     assert fault(r) == ("itemNotFound", 404, "Volume not-a-uuid could not be found.")
     for profile in (STEIN, "upstream"):
-        r = call(Cloud(profile=profile), "POST", "snapshots", body)
+        r = call(booted(profile=profile), "POST", "snapshots", body)
         assert fault(r) == (
             "badRequest",
             400,
@@ -50,7 +51,7 @@ def test_a_slash_in_metadata_keys_from_cinder_14(profile, refused):
     """``^[a-zA-Z0-9-_:. ]{1,255}$`` in 12.0.10's ``extra_specs`` (and so in the snapshot
     create's ``metadata_allows_null`` and ``volume_metadata.py``); 534fa38f4 (LP #1798798,
     14.0.0 and 13.0.1) allowed the ``/``."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     snap = call(
         cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid, "metadata": {"k/8s": "1"}}}
@@ -75,7 +76,7 @@ def test_snapshot_metadata_before_cinder_28_has_no_schema(profile):
     ``assert_valid_body``; the keys and values meet ``check_metadata_properties`` (400
     ``InvalidVolumeMetadata``, 413 ``InvalidVolumeMetadataSize``; ``cinder/utils.py``, the same
     in 12.0.10 and 27.0.0), so any key of 1-255 characters is taken."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     sid = _snapshot(cloud, create_volume(cloud))
     path = f"snapshots/{sid}/metadata"
     r = call(cloud, "POST", path, {"metadata": {"ключ": "v", "k/8s": "w"}})
@@ -117,7 +118,7 @@ def test_snapshot_metadata_before_cinder_28_has_no_schema(profile):
 def test_snapshot_metadata_from_cinder_28_meets_its_schema(profile):
     """``cinder/api/schemas/snapshot_metadata.py`` (1d41db9f8, 28.0.0): keys of
     ``^[a-zA-Z0-9-_:. ]{1,255}$``, string values of at most 255, one item in ``meta``."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     sid = _snapshot(cloud, create_volume(cloud))
     path = f"snapshots/{sid}/metadata"
     r = call(cloud, "POST", path, {"metadata": {"k/8s": "w"}})
@@ -163,7 +164,7 @@ def test_attachment_create_schema_before_cinder_19(profile, fixed):
     """``cinder/api/schemas/attachments.py`` ``create`` required ``instance_uuid`` and knew no
     ``mode`` until 560318c82 (19.0.0; backported to 17.4.0 and 18.1.0): a 3.54 ``mode`` (Rocky
     on) was refused by the very schema whose microversion added it (12.0.10, 16.4.2)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     bare = call(cloud, "POST", "attachments", {"attachment": {"volume_uuid": vid}}, version="3.27")
     other = create_volume(cloud)
@@ -197,7 +198,7 @@ def test_attachment_update_of_an_error_volume_by_series(profile, conflict):
     (27.0.0; backports 24.5.0, 25.3.0, 26.2.0) made it ``ResourceConflict``: before, the
     controller's ``except exception.CinderException`` answers 500 "Unable to update
     attachment.(...)." (``cinder/api/v3/attachments.py`` ``update``, 12.0.10 and 26.0.0)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}
     aid = call(cloud, "POST", "attachments", body, version="3.44").json()["attachment"]["id"]
@@ -256,7 +257,7 @@ def test_attachment_reserve_refusal_by_series(profile, checked):
     not ``available``/``downloading`` names no status, and the same server's attachment lets a
     new one through whatever the volume's status (12.0.10); after, only an ``in-use`` or
     ``reserved`` volume's, and the refusal says the status (``cinder/volume/api.py``)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}
     assert call(cloud, "POST", "attachments", body, version="3.44").status == 200
@@ -282,7 +283,7 @@ def test_the_multiattach_parameter_until_cinder_22(profile, removed):
     (deprecated since Queens; ``ExtractVolumeRequestTask`` ORs it with the type's and asks
     ``volume:multiattach``) until 32f1145b7 (22.0.0; backported to 19.3.0, 20.2.0, 21.2.0)
     refused it (``cinder/api/v3/volumes.py``, 12.0.10, 21.0.0 and 22.0.0)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     asked = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": True}})
     plain = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": False}})
     assert plain.status == 202 and plain.json()["volume"]["multiattach"] is False
@@ -338,7 +339,7 @@ def test_queens_volume_create_has_no_schema(body, status, message):
     (12.0.10) checks ``assert_valid_body``, ``validate_name_and_description``, each id with
     ``uuidutils.is_uuid_like`` as its lookup comes, drops ``group_id`` before 3.13 and reads
     ``backup_id`` from 3.47; the volume API checks the size and the metadata."""
-    r = call(Cloud(profile=QUEENS), "POST", "volumes", body)
+    r = call(booted(profile=QUEENS), "POST", "volumes", body)
     if message is None:
         assert r.status == status, r.json()
     else:
@@ -346,13 +347,13 @@ def test_queens_volume_create_has_no_schema(body, status, message):
 
 
 def test_queens_volume_create_reads_group_and_backup_ids_at_their_microversions():
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     r = call(cloud, "POST", "volumes", {"volume": {"size": 1, "group_id": "g"}}, version="3.13")
     assert fault(r) == ("itemNotFound", 404, "Group g could not be found.")
     r = call(cloud, "POST", "volumes", {"volume": {"size": 1, "backup_id": "b"}}, version="3.47")
     assert fault(r) == ("badRequest", 400, "Backup ID must be in UUID form.")
     # From Rocky the schema words them.
-    r = call(Cloud(profile="nova-18.3.0"), "POST", "volumes", {"volume": {"name": 5}})
+    r = call(booted(profile="nova-18.3.0"), "POST", "volumes", {"volume": {"name": 5}})
     assert fault(r) == (
         "badRequest",
         400,
@@ -402,13 +403,13 @@ def test_queens_volume_actions_check_their_own_bodies(body, message):
     13.0.0): ``_extend``, ``_volume_readonly_update``, ``_set_bootable`` and ``_retype`` read
     their body after the volume lookup, with oslo's strict ``bool_from_string``; ``API.retype``
     refuses another migration policy naming the type."""
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     vid = create_volume(cloud)
     assert fault(call(cloud, "POST", f"volumes/{vid}/action", body)) == ("badRequest", 400, message)
 
 
 def test_queens_volume_actions_take_what_their_code_takes():
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     vid = create_volume(cloud)
     path = f"volumes/{vid}/action"
     missing = "deadbeef-0000-4000-8000-000000000000"
@@ -422,7 +423,7 @@ def test_queens_volume_actions_take_what_their_code_takes():
     assert r.status == 200
     assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["bootable"] == "true"
     # From Rocky the schema words it.
-    later = Cloud(profile="nova-18.3.0")
+    later = booted(profile="nova-18.3.0")
     vid = create_volume(later)
     r = call(later, "POST", f"volumes/{vid}/action", {"os-extend": {"new_size": "two"}})
     assert fault(r)[2].startswith("Invalid input for field/attribute new_size.")
@@ -432,7 +433,7 @@ def test_queens_snapshot_actions_check_their_own_bodies():
     """``admin_actions.py`` ``validate_update`` (before the lookup) and ``snapshot_actions.py``
     ``_update_snapshot_status`` (the lookup, the status map, then its own progress check) of
     12.0.10; ``schemas/snapshot_actions.py`` and ``admin_actions.py`` came with 13.0.0."""
-    cloud = Cloud(profile=QUEENS)
+    cloud = booted(profile=QUEENS)
     sid = _snapshot(cloud, create_volume(cloud))
     path = f"snapshots/{sid}/action"
     missing = "deadbeef-0000-4000-8000-000000000000"
@@ -476,7 +477,7 @@ def test_an_empty_string_in_the_words_of_the_series_jsonschema(profile, words):
     cinder oracle on 16.4.2) to 4.19.2 (2024.1/2024.2) say "is too short", 4.23.0 (2025.1's
     upper constraints, Cinder 26.0.0 on) "should be non-empty"."""
     body = {"host": "cinder", "binary": "cinder-scheduler", "disabled_reason": ""}
-    r = call(Cloud(profile=profile), "PUT", "os-services/disable-log-reason", body, ctx=ADMIN)
+    r = call(booted(profile=profile), "PUT", "os-services/disable-log-reason", body, ctx=ADMIN)
     assert fault(r) == (
         "badRequest",
         400,

@@ -19,6 +19,7 @@ from cinder_support import (
 
 from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 SNAPSHOT_IN_USE_MSG = (
     "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward "
@@ -30,7 +31,7 @@ SNAPSHOT_IN_USE_MSG = (
 @pytest.fixture
 def cloud():
     # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
-    return Cloud(profile="upstream")
+    return booted(profile="upstream")
 
 
 @pytest.fixture
@@ -220,11 +221,11 @@ def _status_case(shared, status, force, version):
     refused = allowed is None or status in ("error", "maintenance") or status not in allowed
     if refused:
         if not shared:
-            cloud = Cloud(profile="upstream")
+            cloud = booted(profile="upstream")
             shared.append((cloud, _volume_in(cloud, status)))
         cloud, vid = shared[0]
     else:
-        cloud = Cloud(profile="upstream")
+        cloud = booted(profile="upstream")
         vid = _volume_in(cloud, status)
     snapshot = {"volume_id": vid} if force is None else {"volume_id": vid, "force": force}
     resp = post(cloud, snapshot, version=version)

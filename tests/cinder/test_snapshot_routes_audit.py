@@ -6,12 +6,12 @@ whose lists Cinder prints as the tuples ``fields.*.ALL`` are)."""
 
 from cinder_support import ADMIN, MEMBER, READER, call, create_snapshot, create_volume, fault
 
-from fakecloud import Cloud
 from fakecloud.cinder.states import SNAPSHOT_STATUSES, VOLUME_STATUSES
+from tests.booted import booted
 
 
 def _setup():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     return cloud, vid, create_snapshot(cloud, vid)
 

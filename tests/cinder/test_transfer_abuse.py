@@ -5,7 +5,7 @@ fakecloud's own in the trace."""
 import pytest
 from cinder_support import MEMBER, OTHER, call, create_volume, fault
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 
 def _unexpected(cloud):
@@ -18,7 +18,7 @@ def test_a_transfer_name_that_is_not_a_string_is_cinders_own_500(name):
     # _validate_name_skip_leading_trailing_spaces checks the format whatever the type and
     # calls strip() on anything truthy: the AttributeError is FaultWrapper's 500. Falsy ones
     # (0, [], {}) are its InvalidName, a 400.
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     body = {"transfer": {"volume_id": vid, "name": name}}
     resp = call(cloud, "POST", "volume-transfers", body, version="3.57", allow_500=True)
@@ -35,7 +35,7 @@ def test_a_transfer_name_that_is_not_a_string_is_cinders_own_500(name):
 def test_an_accept_key_with_a_lone_surrogate_is_cinders_own_500(profile):
     # cinder 12.0.10-29.0.0 transfer/api.py accept -> _get_crypt_hash encodes the key as UTF-8;
     # JSON's "\ud800" decodes to a lone surrogate, which cannot be: FaultWrapper's 500.
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     made = call(cloud, "POST", "os-volume-transfer", {"transfer": {"volume_id": vid}})
     transfer = made.json()["transfer"]

@@ -4,8 +4,8 @@ in cinder 12.0.10, 14.3.1, 15.0.0, 19.0.0, 21.0.0, 22.0.0, 23.0.0, 24.0.0 and 29
 import pytest
 from cinder_support import GLANCE_JSON, MEMBER, call, create_volume, fault
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 #: Reserved image metadata a volume may carry (Glance's ``os_glance*``, image signatures).
 RESERVED = {"os_glance_importing_to_stores": "", "img_signature": "c2ln"}
@@ -39,7 +39,7 @@ def _volume_with_reserved_metadata(cloud):
 def test_reserved_namespaces_are_left_out_from_cinder_23(profile):
     """``image_utils.filter_out_reserved_namespaces_metadata`` on the properties
     (``os_glance``, ``img_signature``; LP #1945500, 23.0.0)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = _volume_with_reserved_metadata(cloud)
     resp = _upload(cloud, vid)
     assert resp.status == 202, resp.json()
@@ -53,13 +53,13 @@ def test_before_cinder_23_they_go_to_glance_which_refuses_os_glance_from_22():
     # Cinder 18-22 (Nova 23-27) send them; Glance 22.0.0 on refuses os_glance* (22.0.0's
     # first fix filtered only the top-level keys: the properties went as before).
     for profile in ("nova-23.0.0", "nova-27.0.0"):
-        cloud = Cloud(profile=profile)
+        cloud = booted(profile=profile)
         vid = _volume_with_reserved_metadata(cloud)
         assert fault(_upload(cloud, vid))[:2] == ("badRequest", 400)
         cloud.run_until_idle()
         assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "available"
     # Queens' Glance takes them as properties.
-    cloud = Cloud(profile="seed")
+    cloud = booted(profile="seed")
     vid = _volume_with_reserved_metadata(cloud)
     resp = _upload(cloud, vid)
     assert resp.status == 202, resp.json()
@@ -72,7 +72,7 @@ def test_a_compressed_container_is_refused_from_cinder_15(profile, refused):
     """``ImageCompressionNotAllowed`` (15.0.0; ``allow_compression_on_image_upload`` off by
     default), raised after Glance made the image: the volume goes back, the queued image
     stays; the controller's catch-all makes it a 400."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     resp = _upload(cloud, vid, container_format="compressed")
     cloud.run_until_idle()
@@ -97,7 +97,7 @@ def test_image_metadata_the_request_sets_is_skipped_from_cinder_15(profile, merg
     laid them over the request's: a volume's ``protected: "True"`` is then no boolean for
     Glance, its ``visibility: public`` a member may not publish."""
     for metadata in ({"protected": "True"}, {"visibility": "public"}):
-        cloud = Cloud(profile=profile)
+        cloud = booted(profile=profile)
         vid = create_volume(cloud)
         body = {"os-set_image_metadata": {"metadata": metadata}}
         assert call(cloud, "POST", f"volumes/{vid}/action", body).status == 200

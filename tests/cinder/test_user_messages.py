@@ -8,6 +8,7 @@ from cinder_support import ADMIN, MEMBER, OTHER, READER, SERVER, call, create_vo
 
 from fakecloud import Cloud
 from fakecloud.cinder.messages import MESSAGE_REAP_INTERVAL, MESSAGE_TTL
+from tests.booted import booted
 
 
 def _messages(cloud, ctx=MEMBER, version="3.3", query=None):
@@ -26,7 +27,7 @@ def _no_valid_backend(cloud, ctx=MEMBER):
 
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_no_valid_backend_is_told_as_the_series_tells_it(profile):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     start = cloud.now
     vid = _no_valid_backend(cloud)
     (msg,) = _messages(cloud)
@@ -50,7 +51,7 @@ def test_no_valid_backend_is_told_as_the_series_tells_it(profile):
 
 
 def test_show_and_delete_are_the_project_s_the_list_is_everyone_s():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     _no_valid_backend(cloud)
     _no_valid_backend(cloud, ctx=OTHER)
     mine = [m for m in _messages(cloud) if m["id"]]
@@ -72,7 +73,7 @@ def test_show_and_delete_are_the_project_s_the_list_is_everyone_s():
 
 
 def test_list_filters_sort_and_pages_from_3_5():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vids = [_no_valid_backend(cloud) for _ in range(3)]
     listed = _messages(cloud, version="3.5")
     assert [m["resource_uuid"] for m in listed] == vids[::-1]  # newest first
@@ -96,7 +97,7 @@ def test_list_filters_sort_and_pages_from_3_5():
 
 
 def test_failures_in_the_managers_record_the_series_action_and_detail():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=1)
     cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "extend_volume"})
     extend = {"os-extend": {"new_size": 2}}
@@ -120,7 +121,7 @@ def test_failures_in_the_managers_record_the_series_action_and_detail():
 
 def test_queens_has_no_snapshot_or_backup_messages():
     """12.0.10's volume manager records no message for a failed snapshot (15.0.0 on)."""
-    cloud = Cloud(profile="seed")
+    cloud = booted(profile="seed")
     vid = create_volume(cloud, size=1)
     cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_snapshot"})
     body = {"snapshot": {"volume_id": vid, "force": True}}
@@ -130,7 +131,7 @@ def test_queens_has_no_snapshot_or_backup_messages():
 
 
 def test_backup_driver_failure_is_told_from_cinder_19():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=1)
     cloud.faults.add("cinder.backup.create", error="CinderBackendError")
     resp = call(cloud, "POST", "backups", {"backup": {"volume_id": vid}}, version="3.3")
@@ -143,7 +144,7 @@ def test_backup_driver_failure_is_told_from_cinder_19():
 
 
 def test_messages_expire_with_the_reaper_and_survive_save_load_and_fork(tmp_path):
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     _no_valid_backend(cloud)
     (msg,) = _messages(cloud)
     path = tmp_path / "cloud.json"
@@ -165,7 +166,7 @@ def test_messages_expire_with_the_reaper_and_survive_save_load_and_fork(tmp_path
 
 
 def test_a_cloud_without_messages_saves_no_table():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     create_volume(cloud, size=1)
     assert getattr(cloud.cinder.store, "messages", None) is None
     assert _messages(cloud) == []
@@ -174,7 +175,7 @@ def test_a_cloud_without_messages_saves_no_table():
 def test_snapshot_delete_failures_are_told_from_cinder_15():
     """A busy snapshot goes back to available with SNAPSHOT_IS_BUSY (the exception's mapped
     detail); another driver error leaves it error_deleting with SNAPSHOT_DELETE_ERROR."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=1)
     sids = []
     for _ in range(2):
@@ -201,7 +202,7 @@ def test_snapshot_delete_failures_are_told_from_cinder_15():
 )
 def test_raw_create_driver_failure_is_told_from_cinder_14(profile, told):
     """``_create_raw_volume`` records CREATE_VOLUME_FROM_BACKEND / DRIVER_FAILED_CREATE."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_volume"})
     vid = create_volume(cloud, size=1)
     events = [(m["event_id"], m["resource_uuid"]) for m in _messages(cloud)]
@@ -213,7 +214,7 @@ def test_os_attach_of_a_read_only_volume_in_rw_is_refused_by_the_api_untold():
     with ``InvalidVolumeAttachMode`` (400) before the manager, which would record
     ATTACH_VOLUME: no message. The ``ro`` attach is the volume's ``attached_mode`` until its
     detach."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=1)
     flag = {"os-update_readonly_flag": {"readonly": True}}
     assert call(cloud, "POST", f"volumes/{vid}/action", flag).status == 202
@@ -235,7 +236,7 @@ def test_a_type_whose_specs_no_backend_reports_fails_scheduling_with_a_message()
     LVM); a made-up one passes no backend: the volume ``error``, the message told. A bare
     ``<or>`` is ``match``'s IndexError: an unknown error (was told as no valid backend). A
     ``volume_backend_name`` operator is matched too (``<or> lvmdriver-1`` was taken as a name)."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     made = {}
     for name, protocol, backend in (
         ("good", "iSCSI", "<or> nosuch <or> lvmdriver-1"),

@@ -17,7 +17,7 @@ from cinder_support import (
 )
 from cinder_support import create_volume as make_volume
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 NO_SUCH = (
     "There is no such action: {}. Verify the request body and Content-Type header and try again."
@@ -31,7 +31,7 @@ def _act(cloud, vid, body, ctx=ADMIN, version=None):
 @pytest.fixture(scope="module")
 def world():
     """An upstream cloud with one volume attached through the attachments API."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = make_volume(cloud, 1)
     return cloud, vid, attach(cloud, vid)
 
@@ -60,12 +60,12 @@ def test_force_detach_finishes_the_attachment_for_an_admin_only(world):
 
 
 def test_force_detach_body_schema_and_queens_reading():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     extra = {"os-force_detach": {"attachment_id": None, "host": "h"}}
     assert fault(_act(cloud, MISSING, extra))[2].endswith(
         "Additional properties are not allowed ('host' was unexpected)"
     )
-    queens = Cloud(profile="nova-17.0.7")  # no schema: the lookup, the policy, then `.get`
+    queens = booted(profile="nova-17.0.7")  # no schema: the lookup, the policy, then `.get`
     vid = make_volume(queens, 1)
     assert fault(_act(queens, vid, {"os-force_detach": "now"})) == (
         "badRequest",
@@ -124,7 +124,7 @@ def test_extend_volume_completion_from_cinder_24_at_any_microversion(world):
     bad = fault(_act(cloud, vid, {"os-extend_volume_completion": {"error": 1}}))
     assert bad[2].startswith("Invalid input for field/attribute error.")
     # Cinder 23 (2023.2) has no such action
-    older = Cloud(profile="nova-28.3.1")
+    older = booted(profile="nova-28.3.1")
     assert fault(_act(older, MISSING, body))[2] == NO_SUCH.format("os-extend_volume_completion")
 
 

@@ -27,12 +27,13 @@ from fakecloud.cinder.attachments import DELETION_CHECK
 from fakecloud.identity.context import RequestContext, with_service_token
 from fakecloud.nova.service_auth import SERVICE_USER, as_sent
 from fakecloud.profiles.releases import release
+from tests.booted import booted
 
 
 @pytest.fixture
 def cloud():
     # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
-    return Cloud(profile="upstream")
+    return booted(profile="upstream")
 
 
 @pytest.fixture
@@ -392,7 +393,7 @@ def test_terminate_connection_is_refused_while_nova_holds_the_attachment(cloud, 
 def test_terminate_connection_body_per_series(profile, body, message):
     """From 13.0.0 the action's schema; Queens reads ``body[action]['connector']`` after the
     volume's lookup, its ``KeyError`` a 400 of its own, a ``TypeError`` WebOb's."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     resp = action(cloud, create_volume(cloud), "os-terminate_connection", body)
     assert fault(resp)[:2] == ("badRequest", 400)
     assert fault(resp)[2].startswith(message), fault(resp)
@@ -403,7 +404,7 @@ def test_the_refusal_comes_with_cinder_23_and_its_backports(profile, refused):
     """``attachment_deletion_allowed`` came with 23.0.0 (bug #2004555) and its backport to
     22.1.0, beside Nova 27.1.0: Cinder 22.0.0 lets a user delete an attachment Nova uses, by
     the attachments API or the legacy ``os-detach``."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     for how in ("attachments", "os-detach"):
         vid = create_volume(cloud)
         aid = attach(cloud, vid, SERVER)
@@ -439,7 +440,7 @@ def test_a_periodic_tasks_context_reaches_cinder_as_novas_cinder_user(profile, t
     ``[cinder]`` auth (devstack: ``nova`` in ``service``), its request id kept; Nova's service
     token beside it from 41c64b94b0 (28.0.0, 27.1.0, 26.2.0, 25.2.0)."""
     periodic = RequestContext(user_id=None, project_id=None, roles=("admin",), request_id="req-p")
-    sent = as_sent(Cloud(profile=profile).kernel, periodic)
+    sent = as_sent(booted(profile=profile).kernel, periodic)
     assert (sent.user_id, sent.project_id, sent.request_id) == ("nova", "service", "req-p")
     assert sent.extra.get("service_user_id") == token
 

@@ -18,8 +18,8 @@ from cinder_support import (
     glance_image,
 )
 
-from fakecloud import Cloud
 from fakecloud.api.http import Request
+from tests.booted import booted
 
 
 def _nova_image(cloud, snapshot_id):
@@ -29,7 +29,7 @@ def _nova_image(cloud, snapshot_id):
 
 
 def test_a_nova_snapshot_image_makes_the_volume_from_its_snapshot_from_3_46():
-    cloud = Cloud(seed=25)
+    cloud = booted(seed=25)
     snapshot_id = create_snapshot(cloud, create_volume(cloud))
     body = {"volume": {"size": 1, "imageRef": _nova_image(cloud, snapshot_id)}}
     made = {v: call(cloud, "POST", "volumes", body, version=v).json()["volume"] for v in
@@ -51,7 +51,7 @@ def test_below_3_46_the_volume_keeps_the_decoded_mapping_on_which_its_upload_fai
     the repr: the action's 400 with the ``ValueError``'s text, the volume ``available`` again,
     the image left ``queued``; a volume of it is refused like a missing image (its show fails
     the same way). 12.0.10 to 29.0.0 alike."""
-    cloud = Cloud(seed=25)
+    cloud = booted(seed=25)
     snapshot_id = create_snapshot(cloud, create_volume(cloud))
     body = {"volume": {"size": 1, "imageRef": _nova_image(cloud, snapshot_id)}}
     vid = call(cloud, "POST", "volumes", body, version="3.45").json()["volume"]["id"]

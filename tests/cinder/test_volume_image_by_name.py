@@ -6,14 +6,14 @@ name as it is; fakecloud refused it with the 400 (session 14)."""
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 IMAGE = "cirros-0.6.2-x86_64-qga"
 
 
 @pytest.fixture(params=["seed", "upstream"])
 def cloud(request):
-    return Cloud(seed=19, profile=request.param)
+    return booted(seed=19, profile=request.param)
 
 
 def create(cloud, ref, user="demo"):

@@ -24,6 +24,7 @@ from cinder_support import (
 
 from fakecloud import Cloud
 from fakecloud.cinder.states import VOLUME_STATUSES
+from tests.booted import booted
 
 IMAGE = "c0ffee00-0000-4000-8000-000000000001"
 DELETE_REFUSED = (
@@ -43,7 +44,7 @@ DETAIL_KEYS = {
 @pytest.fixture
 def cloud():
     # Cinder 29.0.0 (2026.2): microversions to 3.71 (a Queens cloud's Cinder stops at 3.50).
-    return Cloud(profile="upstream")
+    return booted(profile="upstream")
 
 
 def _create(cloud, ctx=MEMBER, version=None, **volume):
@@ -373,7 +374,7 @@ def test_the_delete_refusal_names_a_transfer_from_cinder_21(profile, refused):
     """Cinder 20.x (the Nova 25 series; 12.0.10 ``volume/api.py`` too) says "have snapshots or
     be disassociated ..."; 21.0.0 (2b75fa302, LP #1971603, the Nova 26 series) adds "awaiting
     a transfer"."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     create_snapshot(cloud, vid)
     assert fault(call(cloud, "DELETE", f"volumes/{vid}")) == ("badRequest", 400, refused)
@@ -488,7 +489,7 @@ def test_reset_status_guards_came_with_cinder_20(profile, refused):
     """``VolumeAdminController._reset_status`` refuses ``deleting``, ``error_deleting`` and an
     ``in-use`` without attachments from Cinder 20.0.0 (Yoga); cinder 12.0.10 to 19.x
     (``admin_actions.py``) set any valid status."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     body_path = f"/v3/{P3}/volumes/{vid}/action"
     for status in ("in-use", "deleting"):

@@ -16,6 +16,7 @@ import functools
 import pytest
 
 from fakecloud import Cloud
+from tests.booted import booted
 from tests.cinder.cinder_support import ADMIN, MEMBER, call, create_snapshot, create_volume
 
 
@@ -23,7 +24,7 @@ from tests.cinder.cinder_support import ADMIN, MEMBER, call, create_snapshot, cr
 def _cloud(profile: str) -> Cloud:
     """alpha (1 GiB, metadata k=v, snapshot 'sa' with metadata s=1), then beta (2 GiB,
     snapshot 'sb'), the member's; gamma the admin's own."""
-    cloud = Cloud(seed=1, profile=profile)
+    cloud = booted(seed=1, profile=profile)
     alpha = create_volume(cloud, name="alpha", metadata={"k": "v"})
     create_snapshot(cloud, alpha, name="sa", metadata={"s": "1"})
     beta = create_volume(cloud, size=2, name="beta")
@@ -334,7 +335,7 @@ SERVER_B = "66666666-7777-4888-8999-aaaaaaaaaaaa"
 @functools.cache
 def _attached() -> tuple[Cloud, list[str]]:
     """Two volumes of the member's, each reserved for a server (``POST /attachments``)."""
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     ids = []
     for server in (SERVER_A, SERVER_B):
         vid = create_volume(cloud)
@@ -432,7 +433,7 @@ def test_metadata_matches_admin_metadata_and_glance_metadata_the_image_s():
     ``glance_metadata`` (3.4) ``volume_glance_metadata`` rows."""
     from tests.cinder.cinder_support import glance_image
 
-    cloud = Cloud(seed=1, profile="upstream")
+    cloud = booted(seed=1, profile="upstream")
     image = glance_image(cloud, size=1024**3, name="img")
     create_volume(cloud, name="from-image", imageRef=image)
     plain = create_volume(cloud, name="plain")

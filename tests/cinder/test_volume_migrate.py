@@ -18,6 +18,7 @@ from cinder_support import (
 )
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 REFUSED = (
     "Invalid volume: Volume {} status must be available or in-use, must not be migrating, have "
@@ -200,7 +201,7 @@ def test_a_snapshot_progress_that_is_no_string_is_cinders_type_error(world):
 
 
 def test_queens_checks_the_policy_before_the_body():
-    cloud = Cloud(profile="seed")
+    cloud = booted(profile="seed")
     vid = create_volume(cloud)
     assert fault(_migrate(cloud, vid, ctx=MEMBER))[1:] == (403, POLICY)
     assert fault(_migrate(cloud, vid, host="x", force_host_copy="frob"))[1:] == (

@@ -21,6 +21,7 @@ from cinder_support import (
 from cinder_support import create_volume as make_volume
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 DOWNLOAD_MB_PER_S = 10.0
 IMAGE_BYTES = 20_000_000
@@ -68,7 +69,7 @@ def test_gates_series_microversion_and_body(world):
     bad = fault(_reimage(cloud, vid, image, reimage_reserved="maybe"))
     assert bad[:2] == ("badRequest", 400)
     assert bad[2].startswith("Invalid input for field/attribute reimage_reserved.")
-    xena = Cloud(profile="nova-24.2.1")  # Cinder 19
+    xena = booted(profile="nova-24.2.1")  # Cinder 19
     assert fault(_reimage(xena, MISSING, image, version="3.66"))[2].startswith(NO_SUCH)
 
 
@@ -161,7 +162,7 @@ def test_an_image_whose_mapping_is_a_repr_is_faultwrappers_500(profile, status):
     """Cinder's image service cannot decode a ``block_device_mapping`` that is no JSON: its
     ``ValueError`` reaches FaultWrapper (27.0.0 reads the image in the controller first;
     before, ``API.reimage`` reads it with the volume already ``downloading``)."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = make_volume(cloud, 1)
     image = glance_image(cloud, 1024, block_device_mapping="[{'boot_index': 0}]")
     r = call(

@@ -3,7 +3,7 @@
 
 from cinder_support import ADMIN, P3, call, create_snapshot, create_volume, fault
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 
 def _type(cloud, name, **specs):
@@ -12,7 +12,7 @@ def _type(cloud, name, **specs):
 
 
 def test_another_type_is_refused_unless_both_name_the_same_backend():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     sid = create_snapshot(cloud, vid)
     gold = _type(cloud, "gold")

@@ -19,8 +19,8 @@ from cinder_support import (
     states,
 )
 
-from fakecloud import Cloud
 from fakecloud.cinder.transfers import crypt_hash
+from tests.booted import booted
 
 V = "3.71"
 
@@ -44,7 +44,7 @@ def _usage(cloud, project, resource):
 
 
 def test_offer_and_accept_move_the_volume_its_snapshots_and_their_quota():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=2)
     sid = create_snapshot(cloud, vid)
     resp = _offer(cloud, vid, name=" move me ")
@@ -89,7 +89,7 @@ def test_offer_and_accept_move_the_volume_its_snapshots_and_their_quota():
 
 
 def test_refusals_and_delete():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     sid = create_snapshot(cloud, vid)
     reset_snapshot(cloud, sid, "error")
@@ -123,7 +123,7 @@ def test_refusals_and_delete():
 
 
 def test_the_receivers_quota_refuses_with_413_and_nothing_moves():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud, size=3)
     made = _offer(cloud, vid).json()["transfer"]
     cloud.cinder.set_quota(P2, gigabytes=2)
@@ -147,7 +147,7 @@ def test_accept_calls_the_volume_service_and_fails_while_it_is_down():
     """``volume_api.accept_transfer`` is an RPC call to the volume's cinder-volume: down, the
     call times out (``rpc_response_timeout``, 60 s), the reservations are rolled back and
     FaultWrapper answers 500; nothing moved."""
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     vid = create_volume(cloud)
     made = _offer(cloud, vid).json()["transfer"]
     target = cloud.cinder.volume_target(cloud.cinder.volume(vid).backend)
@@ -166,7 +166,7 @@ def test_accept_calls_the_volume_service_and_fails_while_it_is_down():
 
 
 def test_lists_page_from_3_59_and_filter_on_every_key_before():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     ids = []
     for n in range(3):
         vid = create_volume(cloud)
@@ -200,7 +200,7 @@ def test_lists_page_from_3_59_and_filter_on_every_key_before():
 def test_older_series(profile):
     """12.0.10: no /volume-transfers, hand-checked bodies, snapshots stay with the donor;
     16.4.2 (legacy policies): a reader of the project may offer its volume."""
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     vid = create_volume(cloud)
     sid = create_snapshot(cloud, vid)
     queens = profile == "seed"

@@ -8,6 +8,7 @@ import pytest
 from cinder_support import ADMIN, MEMBER, OTHER, P1, P2, call, fault
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 QUEENS = "seed"  # Cinder 12
 TRAIN = "nova-20.6.0"  # Cinder 15: __DEFAULT__ exists, destroy guards its name only
@@ -36,7 +37,7 @@ def _volume(cloud, type_ref, ctx=MEMBER):
 
 
 def test_create_update_delete_upstream():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     resp = _create(cloud, description="fast disks", extra_specs={"tier": "1"})
     assert resp.status == 200
     view = resp.json()["volume_type"]
@@ -77,7 +78,7 @@ def test_create_update_delete_upstream():
 
 
 def test_a_type_in_use_keeps_its_specs_and_cannot_go():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     tid = _type_id(cloud, extra_specs={"multiattach": "<is> True"})
     volume = _volume(cloud, "gold")
     assert volume.multiattach and volume.status == "available"
@@ -95,7 +96,7 @@ def test_a_type_in_use_keeps_its_specs_and_cannot_go():
 
 @pytest.mark.parametrize("profile", [QUEENS, VICTORIA, XENA, "upstream"])
 def test_extra_specs_crud(profile):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     tid = _type_id(cloud)
     base = f"types/{tid}/extra_specs"
     body = {"extra_specs": {"multiattach": "<is> True", "secret": "s"}}
@@ -127,7 +128,7 @@ def test_extra_specs_crud(profile):
 
 def test_spec_keys_per_series():
     bad = {"extra_specs": {"a b": "v"}}
-    queens = Cloud(profile=QUEENS)
+    queens = booted(profile=QUEENS)
     resp = call(queens, "POST", f"types/{_type_id(queens)}/extra_specs", bad, ctx=ADMIN)
     assert fault(resp) == (
         "badRequest", 400,
@@ -137,13 +138,13 @@ def test_spec_keys_per_series():
     resp = call(queens, "POST", f"types/{queens.cinder.volume_types['gold'].id}/extra_specs",
                 {"extra_specs": {"k": "v" * 256}}, ctx=ADMIN)  # fmt: skip
     assert fault(resp)[2].startswith('Invalid input received: Value for key "k" has 256 characters')
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     resp = call(cloud, "POST", f"types/{_type_id(cloud)}/extra_specs", bad, ctx=ADMIN)
     assert fault(resp)[2].startswith("Invalid input for field/attribute extra_specs.")
 
 
 def test_private_types_and_access():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     tid = _type_id(cloud, **{"os-volume-type-access:is_public": False})
     action = f"types/{tid}/action"
     hidden = ("itemNotFound", 404, f"Volume type {tid} could not be found.")
@@ -191,7 +192,7 @@ def test_private_types_and_access():
 
 @pytest.mark.parametrize(("profile", "uuid_only"), [(ZED, True), ("upstream", False)])
 def test_access_project_format(profile, uuid_only):
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     tid = _type_id(cloud, **{"os-volume-type-access:is_public": False})
     body = {"addProjectAccess": {"project": "demo"}}
     resp = call(cloud, "POST", f"types/{tid}/action", body, ctx=ADMIN)
@@ -199,11 +200,11 @@ def test_access_project_format(profile, uuid_only):
 
 
 def test_deleting_the_default_per_series():
-    train = Cloud(profile=TRAIN)  # VolumeTypeDefault: no controller catches it
+    train = booted(profile=TRAIN)  # VolumeTypeDefault: no controller catches it
     default = train.cinder.default_type.id
     resp = call(train, "DELETE", f"types/{default}", ctx=ADMIN, allow_500=True)
     assert resp.status == 500
-    queens = Cloud(profile=QUEENS)  # no __DEFAULT__ type: any unused type may go
+    queens = booted(profile=QUEENS)  # no __DEFAULT__ type: any unused type may go
     tid = _type_id(queens)
     assert call(queens, "DELETE", f"types/{tid}", ctx=ADMIN).status == 202
     resp = call(queens, "DELETE", f"types/{tid}", ctx=ADMIN)
@@ -235,7 +236,7 @@ def test_volume_backend_name_steers_scheduling():
 
 
 def test_saved_and_forked_clouds_keep_created_types(tmp_path):
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     tid = _type_id(cloud, **{"os-volume-type-access:is_public": False})
     call(cloud, "POST", f"types/{tid}/action", {"addProjectAccess": {"project": P1}}, ctx=ADMIN)
     path = tmp_path / "world.json"
@@ -253,7 +254,7 @@ def test_saved_and_forked_clouds_keep_created_types(tmp_path):
 def test_renaming_the_default_type(profile):
     # Nothing stops a rename of the configured default; then get_default_volume_type finds no
     # type: from 17.0.0 (b46f5becd) VolumeTypeDefaultMisconfiguredError, before "no type".
-    cloud = Cloud(profile=profile)
+    cloud = booted(profile=profile)
     default = cloud.cinder.default_type.id
     other = _type_id(cloud)
     body = {"volume_type": {"name": "renamed"}}
@@ -276,7 +277,7 @@ def test_renaming_the_default_type(profile):
 
 def test_extra_specs_filter_reads_written_and_configured_specs():
     # A configured type's backend is its volume_backend_name spec for the filter as for the view.
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     _type_id(cloud, extra_specs={"volume_backend_name": "other"})
     query = "is_public=none&extra_specs={'volume_backend_name': 'lvmdriver-1'}"
     listed = call(cloud, "GET", "types", ctx=ADMIN, query=query).json()["volume_types"]
@@ -284,7 +285,7 @@ def test_extra_specs_filter_reads_written_and_configured_specs():
 
 
 def test_the_list_shows_the_newest_types_first():
-    cloud = Cloud(profile="upstream")
+    cloud = booted(profile="upstream")
     ids = {name: _type_id(cloud, name) for name in ("a", "b")}  # the same virtual second
     cloud.run(until=5)
     _type_id(cloud, "c")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from cinder_support import ADMIN, MEMBER, call
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 EXTENSION_KEYS = {
     "os-vol-tenant-attr:tenant_id",
@@ -21,7 +21,7 @@ EXTENSION_KEYS = {
 
 @pytest.fixture(scope="module")
 def cloud():
-    return Cloud(seed=0)
+    return booted(seed=0)
 
 
 @pytest.mark.parametrize("ctx", [MEMBER, ADMIN], ids=["member", "admin"])

@@ -6,13 +6,13 @@ skipped, saying which service is missing, only until that service exists on `Clo
 
 import pytest
 
-from fakecloud import Cloud
+from tests.booted import booted
 
 
 @pytest.fixture
 def cloud():
     """A fresh cloud."""
-    return Cloud()
+    return booted()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from keystone_schemas import ERROR, TOKEN, check
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 
 def password(user="demo", pw="demo-secret", **extra):
@@ -30,7 +31,7 @@ def post(cloud, auth, query=""):
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    return booted()
 
 
 def test_password_and_project_name_give_201_a_subject_token_and_a_full_token(cloud):

@@ -3,13 +3,13 @@
 import pytest
 from echo_service import ECHO_URL, EchoService
 
-from fakecloud import Cloud
 from fakecloud.transport.gateway import Gateway
+from tests.booted import booted
 
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    return booted()
 
 
 @pytest.fixture

@@ -13,16 +13,16 @@ import responses
 from echo_service import ECHO_URL, EchoService
 from requests.adapters import HTTPAdapter
 
-from fakecloud import Cloud
 from fakecloud.api.http import Response
 from fakecloud.transport.calllog import LIVE_CALLS
 from fakecloud.transport.gateway import wire_headers
 from fakecloud.transport.intercept import Intercept
+from tests.booted import booted
 
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    return booted()
 
 
 @pytest.fixture

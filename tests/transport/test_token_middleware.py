@@ -5,8 +5,8 @@ import pytest
 import requests
 from echo_service import ECHO_URL, EchoService
 
-from fakecloud import Cloud
 from fakecloud.transport.intercept import Intercept
+from tests.booted import booted
 
 #: keystonemiddleware's answer, the same in front of every service.
 UNAUTHORIZED = {
@@ -20,7 +20,7 @@ UNAUTHORIZED = {
 
 @pytest.fixture
 def cloud():
-    return Cloud()
+    return booted()
 
 
 @pytest.fixture
