@@ -22,6 +22,7 @@ from fakecloud.identity import (
     app_creds,
     assignments,
     exception,
+    flask_resources,
     hierarchy,
     legacy_router,
     role_records,
@@ -176,6 +177,12 @@ class KeystoneApi(ApiService):
         if legacy:  # its routes have no OPTIONS: that 404 too (the CORS filter's 200 then)
             return self.render_fault(legacy_router.not_found(req, detail))
         if allowed:  # Flask's methods of the path: HEAD with GET, OPTIONS always (its 405 too)
+            if flask_resources.collection_of(release, path) is not None:
+                if flask_resources.unenforced(self.router, release, req.method, path):
+                    self._unenforced_error(req)
+                    return flask_resources.server_error()
+                # before 27.0.0 one resource with its collection's or members' (their methods)
+                allowed = flask_resources.resource_methods(self.router, release, path)
             methods = sorted({*allowed, "OPTIONS"} | ({"HEAD"} if "GET" in allowed else set()))
             if req.method == "OPTIONS":
                 headers = {"Content-Type": "text/html; charset=utf-8", "Allow": ", ".join(methods)}
@@ -188,6 +195,27 @@ class KeystoneApi(ApiService):
             allow = error.headers["Allow"]
             return werkzeug_pages.method_not_allowed(release, allow, not version_document)
         return werkzeug_pages.not_found(release, detail)
+
+    def answer_before_token(self, req: Request) -> Response | None:
+        """A method a resource one with its collection's or members' defines but this path
+        does not take (keystone 14.0.0-26.x, `flask_resources`): the WSGI server's 500, before
+        any token is read and with nothing Keystone's middleware adds."""
+        release = self.kernel.switches.series.keystone
+        if not flask_resources.unenforced(self.router, release, req.method, req.path):
+            return None
+        line = f"{req.method} {req.path}"
+        self.kernel.trace.emit("api.request", self.name, line, user=None)
+        self._unenforced_error(req)
+        self.kernel.trace.emit("api.response", self.name, line, status=500, user=None)
+        return flask_resources.server_error()
+
+    def _unenforced_error(self, req: Any) -> None:
+        self.kernel.trace.emit(
+            "api.error",
+            self.name,
+            f"{req.method} {req.path}",
+            error="AssertionError in keystone.server.flask.common",
+        )
 
     #: Keystone's own ``AuthContextMiddleware`` answers a token whose validation fails on a
     #: record other than the token (a deleted application credential) with that 404, where a

@@ -8,10 +8,12 @@ and policy); the last reads the words of Keystone 13 (``seed``), which are the s
 
 import json
 
+import pytest
 import test_directory_writes as writes
 from keystone_schemas import ERROR, GROUP, PROJECT, check, single
 
 from fakecloud import Cloud
+from fakecloud.transport.gateway import wire_headers
 
 admin = writes.admin
 
@@ -415,11 +417,47 @@ def test_the_legacy_router_names_the_url_it_could_not_route():
     status, ctype, body = said(rocky, "GET", "/v3/flavors")
     assert (status, ctype) == (404, "text/html")
     assert body.splitlines()[1] == "<title>404 Not Found</title>"
-    status, ctype, body = said(rocky, "DELETE", "/v3/credentials")  # Flask-RESTful's
+    status, ctype, body = said(rocky, "PUT", "/v3/credentials")  # Flask-RESTful's
     assert (status, json.loads(body)) == (
         405,
         {"message": "The method is not allowed for the requested URL."},
     )
+    # 14.0.0's CredentialResource serves its members too: its delete() without an id
+    assert said(rocky, "DELETE", "/v3/credentials") == (500, "text/plain", "")
+
+
+@pytest.mark.parametrize(
+    ("profile", "users_one", "regions_one"),
+    [("nova-26.3.0", True, True), ("nova-31.0.0", False, True), ("nova-32.0.0", False, False)],
+)
+def test_before_27_a_collection_and_its_members_are_one_flask_resource(
+    profile, users_one, regions_one
+):
+    # keystone 14.0.0-26.x server/flask/common.py APIBase._add_resources: one resource at both
+    # paths until 27.0.0 (UsersResource fcf8b4c6c) or 28.0.0 (RegionsResource b4b2f29c8): its
+    # methods in Allow, and the other path's a TypeError, then after_request's unenforced
+    # AssertionError out of the app: the WSGI server's 500 (the keystone oracle, 22.0.0)
+    cloud = Cloud(profile=profile)
+    uid = cloud.keystone.directory.user_by_name("demo").id
+
+    def allow(path):
+        answer = cloud.request("identity", "OPTIONS", path, user=None)
+        return answer.status, answer.headers["Allow"]
+
+    def sent(method, path, user="admin"):
+        answer = cloud.request("identity", method, path, user=user)
+        return answer.status, wire_headers(answer) if answer.status == 500 else None
+
+    everything = "DELETE, GET, HEAD, OPTIONS, PATCH, POST"
+    unenforced = (500, [("Content-Type", "text/plain")])  # no request id, no Vary
+    assert allow("/v3/projects") == (200, everything if users_one else "GET, HEAD, OPTIONS, POST")
+    assert allow(f"/v3/users/{uid}") == (200, everything if users_one else everything[:-6])
+    assert sent("DELETE", "/v3/users", user=None) == (unenforced if users_one else (405, None))
+    assert sent("POST", f"/v3/users/{uid}") == (unenforced if users_one else (405, None))
+    put = cloud.request("identity", "PUT", "/v3/users", user="admin")
+    assert (put.status, put.headers["Allow"]) == (405, allow("/v3/users")[1])
+    assert sent("PUT", "/v3/regions") == (unenforced if regions_one else (405, None))
+    assert allow("/v3/regions")[1].endswith("PUT" if regions_one else "POST")
 
 
 def test_flasks_router_answers_before_any_token_is_asked(cloud):

@@ -708,5 +708,15 @@ add("options-unknown-member", None, "OPTIONS", "/v3/nothing-here", user="member"
 add("options-preflight", None, "OPTIONS", "/v3/projects", user=None, headers=_PRE)
 add("options-preflight-unknown", None, "OPTIONS", "/v3/nothing-here", user=None, headers=_PRE)
 add("options-root", None, "OPTIONS", "/", user=None)
+# Session 33: before 27.0.0 (regions 28.0.0) a collection and its members are one Flask
+# resource (server/flask/common.py APIBase._add_resources): Allow lists both's methods, and a
+# method of the other path reaches the resource (the WSGI server's 500)
+add("res-options-member", None, "OPTIONS", "/v3/users/{demo_uid}", user=None)
+add("res-options-region", None, "OPTIONS", "/v3/regions/RegionOne", user=None)
+add("res-post-member", b({"user": {"name": "nobody"}}), "POST", "/v3/users/{demo_uid}",
+    user="system")  # fmt: skip
+add("res-put-collection", None, "PUT", "/v3/users", user="system")
+add("res-put-regions", b({"region": {}}), "PUT", "/v3/regions", user="system")
+add("res-delete-regions", None, "DELETE", "/v3/regions", user=None)
 add("version-root-post", None, "POST", "/", user=None)
 add("version-v3-put", None, "PUT", "/v3", user=None)
