@@ -62,6 +62,7 @@ from fakecloud.cinder import (
     type_list,
     types_api,
     views,
+    workers_api,
 )
 from fakecloud.cinder.list_query import (
     ATTACHMENT_COLUMNS,
@@ -450,6 +451,7 @@ class CinderApi(ApiService):
             *pools.ROUTES,
             *capabilities_api.ROUTES,
             *resource_filters_api.ROUTES,
+            *workers_api.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

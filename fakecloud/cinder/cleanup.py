@@ -63,13 +63,27 @@ def unset_worker(manager: Any, key: str | None, row: Any) -> None:
             del manager.workers  # back to the class's None: a quiet manager saves as before
 
 
-def do_cleanup(manager: Any) -> None:
-    """``CleanableManager.do_cleanup`` of this service's rows, oldest first."""
+def do_cleanup(
+    manager: Any, resource_type: str | None = None, resource_id: str | None = None
+) -> None:
+    """``CleanableManager.do_cleanup`` of this service's rows, oldest first (of one type, or
+    one resource: ``POST /workers/cleanup``, `fakecloud.cinder.workers_api`)."""
     workers = manager.workers or {}
-    if "workers" in vars(manager):
+    store = manager.cinder.store
+    if resource_type or resource_id:
+        workers = {
+            key: status
+            for key, status in workers.items()
+            if (not resource_id or key == resource_id)
+            and (not resource_type or _kind(store, key) == resource_type)
+        }
+        for key in workers:
+            del manager.workers[key]
+        if "workers" in vars(manager) and not manager.workers:
+            del manager.workers  # back to the class's None
+    elif "workers" in vars(manager):
         del manager.workers
     k = manager.kernel
-    store = manager.cinder.store
     for resource_id, status in workers.items():
         kind, row = "Volume", store.volumes.get(resource_id)
         if row is None:
@@ -86,3 +100,10 @@ def do_cleanup(manager: Any) -> None:
             table = VOLUME_STATUS if kind == "Volume" else SNAPSHOT_STATUS
             table.move(k, row, "error", actor=manager.actor)
         # Volume "uploading"/"downloading": never a row's status here (see the module's doc)
+
+
+def _kind(store: Any, resource_id: str) -> str:
+    """A row's resource type (a volume's id or a snapshot's; a gone one's: neither)."""
+    if resource_id in store.volumes:
+        return "Volume"
+    return "Snapshot" if resource_id in store.snapshots else ""

@@ -59,6 +59,7 @@ from fakecloud.cinder import (
     reimage,
     replication,
     revert,
+    workers_api,
 )
 from fakecloud.cinder.capabilities_api import driver_capabilities
 from fakecloud.cinder.capabilities_filter import is_operator, satisfies, scheduled_specs
@@ -345,6 +346,15 @@ class SchedulerManager:
             and (name == volume.backend or d.free_gb >= volume.size)
         }
 
+    def work_cleanup(self, cleanup_request: dict[str, Any]) -> tuple[list, list]:
+        """``SchedulerManager.work_cleanup`` (an RPC call from ``POST /workers/cleanup``,
+        `fakecloud.cinder.workers_api`)."""
+        return workers_api.work_cleanup(self, cleanup_request)
+
+    def do_cleanup(self, resource_type: str | None = None, resource_id: str | None = None):
+        """``CleanableManager.do_cleanup`` of the scheduler's rows: fakecloud keeps none."""
+        return None
+
     def migrate_volume(
         self, volume_id: str, backend: str, force_copy: bool, previous_status: str
     ) -> Generator:
@@ -412,6 +422,11 @@ class VolumeManager:
         (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0). The tasks of the earlier start
         died at its stop (`stopped`)."""
         cleanup.do_cleanup(self)
+
+    def do_cleanup(self, resource_type: str | None = None, resource_id: str | None = None):
+        """``CleanableManager.do_cleanup`` asked by ``POST /workers/cleanup`` (a cast): this
+        service's rows, of `resource_type` or `resource_id` when given."""
+        cleanup.do_cleanup(self, resource_type, resource_id)
 
     def _snapshot_message(
         self, snap: Any, action: str, exc: BaseException, detail: str | None = None

@@ -152,6 +152,8 @@ RULES = {
     "group:group_types_specs:delete": ADMIN,
     # cinder/policies/capabilities.py (rule:admin_api in every series)
     "volume_extension:capabilities": ADMIN,
+    # cinder/policies/workers.py (rule:admin_api in every series)
+    "workers:cleanup": ADMIN,
     # cinder/policies/scheduler_stats.py (rule:admin_api in every series)
     "scheduler_extension:scheduler_stats:get_pools": ADMIN,
     # cinder/policies/messages.py (legacy: admin_or_owner)

@@ -35,7 +35,6 @@ from fakecloud.api.router import NoRoute
 from fakecloud.cinder import exception, faults, replication
 from fakecloud.cinder.backup_manager import backup_running, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
-from fakecloud.cinder.manager import SCHEDULER
 from fakecloud.cinder.validation import validate
 
 #: ``mv.CLUSTER_SUPPORT``.
@@ -65,7 +64,7 @@ def host_matches(host: str, wanted: str) -> bool:
 def services(cinder: Any) -> list[tuple[str, str, str]]:
     """``(binary, host, rpc target)`` of every service, in the order they start."""
     host = cinder.config.host
-    rows = [(SCHEDULER_BINARY, host, SCHEDULER)]
+    rows = [(SCHEDULER_BINARY, host, cinder.scheduler.target)]
     for backend in cinder.drivers:
         rows.append((VOLUME_BINARY, f"{host}@{backend}", cinder.volume_target(backend)))
     rows.append((BACKUP_BINARY, host, backup_target(cinder)))

@@ -988,6 +988,38 @@ def _cinder_capabilities(w: World, profile: str) -> None:
                f"GET capabilities (no such host) @{mv}")  # fmt: skip
 
 
+@walks("volumev3", "POST", "/v3/workers/cleanup")
+def _cinder_workers_cleanup(w: World, profile: str) -> None:
+    # api/v3/views/workers.py service_list
+    service = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "host": {"type": "string"},
+            "binary": {"type": "string"},
+            "cluster_name": {"type": ["string", "null"]},
+        },
+        "required": ["id", "host", "binary", "cluster_name"],
+        "additionalProperties": False,
+    }
+    shape = {
+        "type": "object",
+        "properties": {
+            "cleaning": {"type": "array", "items": service},
+            "unavailable": {"type": "array", "items": service},
+        },
+        "required": ["cleaning", "unavailable"],
+        "additionalProperties": False,
+    }
+    for mv in ("3.24", CINDER_TOP[profile]):
+        body = {"is_up": True, "resource_type": "snapshot"}
+        r = volume(w, "POST", "workers/cleanup", body, mv=mv, user="admin")
+        expect(r, 202, shape, f"POST workers/cleanup @{mv}")
+        assert r.json()["cleaning"], r.json()
+    expect(volume(w, "POST", "workers/cleanup", {}, mv="3.23", user="admin"), 404, cinder.FAULT,
+           "POST workers/cleanup @3.23")  # fmt: skip
+
+
 _MSG = "/v3/messages"
 
 

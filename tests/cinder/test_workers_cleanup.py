@@ -1,0 +1,103 @@
+"""``POST /v3/{project_id}/workers/cleanup`` (3.24; cinder 12.0.0-29.0.0 api/v3/workers.py,
+scheduler/manager.py ``work_cleanup``): which services are asked, the 202's lists, the
+refusals per series, and the clean-up a live cinder-volume then does."""
+
+import pytest
+from cinder_support import ADMIN, MEMBER, MISSING, call, create_volume, fault, states
+
+from fakecloud import Cloud
+
+CREATE_S = 2.0
+
+
+def _cloud(profile="upstream"):
+    return Cloud(
+        profile=profile,
+        config={
+            "cinder": {
+                "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
+                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+            }
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def cloud():
+    return _cloud()
+
+
+def _clean(cloud, body, version="3.24", ctx=ADMIN, **kw):
+    return call(cloud, "POST", "workers/cleanup", body, ctx=ctx, version=version, **kw)
+
+
+SCHEDULER = {"id": 1, "host": "cinder", "binary": "cinder-scheduler", "cluster_name": None}
+VOLUME = {"id": 2, "host": "cinder@b1", "binary": "cinder-volume", "cluster_name": None}
+BACKUP = {"id": 3, "host": "cinder", "binary": "cinder-backup", "cluster_name": None}
+
+
+def test_which_services_are_asked(cloud):
+    # is_up absent: CleanupRequest's False, so only the services that are down (none here)
+    resp = _clean(cloud, {})
+    assert (resp.status, resp.json()) == (202, {"cleaning": [], "unavailable": []})
+    everyone = _clean(cloud, {"is_up": True}).json()
+    assert everyone == {"cleaning": [SCHEDULER, VOLUME, BACKUP], "unavailable": []}
+    assert _clean(cloud, {"is_up": "yes", "binary": "cinder-volume"}).json()["cleaning"] == [VOLUME]
+    assert _clean(cloud, {"is_up": True, "host": "cinder@b1"}).json()["cleaning"] == [VOLUME]
+    # no `service_id` column in services, no clustered service: nothing matches
+    for body in ({"service_id": 2, "is_up": True}, {"cluster_name": "c1", "is_up": True}):
+        assert _clean(cloud, body).json() == {"cleaning": [], "unavailable": []}
+
+
+def test_refusals(cloud):
+    assert _clean(cloud, {}, version="3.23").status == 404
+    assert fault(_clean(cloud, {}, ctx=MEMBER)) == (
+        "forbidden", 403, "Policy doesn't allow workers:cleanup to be performed."
+    )  # fmt: skip
+    bad = _clean(cloud, {"resource_type": "backup"})
+    assert fault(bad) == (
+        "badRequest", 400,
+        "Invalid input received: Resource type Backup not valid, must be Volume or Snapshot",
+    )  # fmt: skip
+    missing = _clean(cloud, {"resource_id": MISSING})
+    assert fault(missing)[2] == (
+        "Invalid input received: ('There is no resource with UUID %s pending cleanup.', "
+        f"'{MISSING}')"
+    )
+    assert fault(_clean(cloud, {"binary": "cinder-backup"}))[1] == 400  # the schema's enum
+    assert fault(_clean(cloud, {"frob": 1}))[1] == 400
+    # no body: the schema wrapper's kwargs['body'] KeyError, FaultWrapper's 500
+    assert _clean(cloud, None, allow_500=True).status == 500
+
+
+def test_queens_checks_the_keys_itself_after_the_policy():
+    cloud = _cloud("nova-17.0.13")
+    assert fault(_clean(cloud, {"frob": 1}, ctx=MEMBER))[1] == 403
+    assert _clean(cloud, None).json() == {"cleaning": [], "unavailable": []}
+    assert fault(_clean(cloud, {"frob": 1})) == (
+        "badRequest", 400, "Invalid input received: Invalid filter keys: frob",
+    )  # fmt: skip
+    assert fault(_clean(cloud, {"resource_id": "nope"}))[2] == (
+        "Invalid input received: Resource ID must be a UUID, and nope is not."
+    )
+
+
+def test_a_live_volume_service_cleans_its_rows_and_a_stopped_one_is_unavailable():
+    cloud = _cloud()
+    target = cloud.cinder.volume_target("b1")
+    vid = create_volume(cloud, settle=False)
+    cloud.advance(1.0)  # its create under way on cinder@b1
+    asked = cloud.now
+    resp = _clean(cloud, {"is_up": True, "resource_type": "volume", "binary": "cinder-volume"})
+    assert resp.json()["cleaning"] == [VOLUME]
+    # do_cleanup of the service's own rows (until now): its own create is set error
+    (errored,) = cloud.trace.filter(kind="state", subject=vid, new="error")
+    assert errored["actor"] == target and errored["t"] - asked < 0.01
+    cloud.run_until_idle()
+    assert states(cloud, vid) == ["creating", "error"]
+    cloud.kernel.rpc.set_up(target, False)
+    cloud.advance(61.0)  # past service_down_time
+    assert _clean(cloud, {}).json() == {"cleaning": [], "unavailable": [VOLUME]}
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    stopped = _clean(cloud, {}, allow_500=True)
+    assert stopped.status == 500  # the scheduler's call: MessagingTimeout
