@@ -221,3 +221,8 @@ class Response:
         if isinstance(self.body, bytes):
             return json.loads(self.body) if self.body else None
         return self.body
+
+
+class WsgiServerError(Response):
+    """The WSGI server's own answer to an exception the application let out (Keystone's
+    ``PROPAGATE_EXCEPTIONS``): nothing of the service's middleware is on it, no request id."""

@@ -24,7 +24,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api.faults import openstack_fault
-from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.http import HttpError, Request, Response, WsgiServerError
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
 from fakecloud.api.refusals import refusal_of
 from fakecloud.api.router import NoRoute, Router
@@ -269,7 +269,7 @@ class ApiService:
                 headers.setdefault(key, value)
         else:  # nothing to keep (most answers): the same keys in the same order
             headers.update(extra)
-        if self.request_id_headers:
+        if self.request_id_headers and response.__class__ is not WsgiServerError:
             rid = getattr(ctx, "request_id", None) or self.kernel.ids.request_id()
             for name in self.request_id_headers:
                 headers.setdefault(name, rid)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.http import HttpError, Request, Response, WsgiServerError
 from fakecloud.api.reasons import phrase
 from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
@@ -210,12 +210,34 @@ class KeystoneApi(ApiService):
         return flask_resources.server_error()
 
     def _unenforced_error(self, req: Any) -> None:
-        self.kernel.trace.emit(
-            "api.error",
-            self.name,
-            f"{req.method} {req.path}",
-            error="AssertionError in keystone.server.flask.common",
-        )
+        self._error(req, "AssertionError in keystone.server.flask.common")
+
+    def _error(self, req: Any, error: str) -> None:
+        self.kernel.trace.emit("api.error", self.name, f"{req.method} {req.path}", error=error)
+
+    def _catalog_unpackable(self, token: Token) -> bool:
+        """Whether Keystone cannot make `token`'s catalog (`WrittenCatalog.unpackable`):
+        ``render_token_response_from_model`` makes one for every scoped token."""
+        if not token.scoped:
+            return False
+        project_id = token.project.id if token.project is not None else None
+        return self.keystone.catalog.unpackable(project_id, token.user.id)
+
+    def token_refusal(self, req: Request, token: Token) -> Response | None:
+        """What Keystone's own ``AuthContextMiddleware`` answers for a request carrying the
+        valid `token`: its ``fetch_token`` renders the token with its catalog
+        (``render_token_response_from_model``), so a scoped token's catalog that cannot be
+        cached (`_catalog_unpackable`) is ``middleware_exceptions``' unexpected 500, on every
+        path, before any handler (keystone 13.0.0 ``middleware/auth.py``, 14.0.0-30.0.0
+        ``request_processing/middleware/auth_context.py``; the oracle, 22.0.0-30.0.0)."""
+        if not self._catalog_unpackable(token):
+            return None
+        self._error(req, _CATALOG_UNPACKABLE)
+        response = self.render_fault(self.unexpected(_CatalogUnpackable()))
+        response.headers["Vary"] = "X-Auth-Token"
+        for name in self.request_id_headers:
+            response.headers[name] = self.kernel.ids.request_id()
+        return response
 
     #: Keystone's own ``AuthContextMiddleware`` answers a token whose validation fails on a
     #: record other than the token (a deleted application credential) with that 404, where a
@@ -234,8 +256,10 @@ class KeystoneApi(ApiService):
 
     def _finish(self, req: Any, response: Response, extra: dict[str, str], line: str) -> Response:
         """Every answer of Keystone's Flask app carries ``Vary: X-Auth-Token`` (its
-        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too."""
-        response.headers.setdefault("Vary", "X-Auth-Token")
+        ``after_request`` ``_add_vary_x_auth_token_header``, 14.0.0 on), errors too; not the
+        WSGI server's 500 to an exception the app let out."""
+        if response.__class__ is not WsgiServerError:
+            response.headers.setdefault("Vary", "X-Auth-Token")
         return super()._finish(req, response, extra, line)
 
     def render_fault(self, error: HttpError) -> Response:
@@ -284,10 +308,16 @@ class KeystoneApi(ApiService):
         if auth is None:  # AuthInfo._validate_and_normalize_auth_data
             raise exception.ValidationError(attribute="auth", target="request body")
         token = self.keystone.authenticate(auth)
+        catalog = "nocatalog" not in req.query
+        if catalog and self._catalog_unpackable(token):
+            # rendered after the token is made: no one gets it (a Fernet token is not kept)
+            self.keystone.tokens.revoke(token.id)
+            if self.kernel.switches.series.keystone < KEYSTONE_FLASK_CATALOG_SINCE:
+                raise _CatalogUnpackable  # 13.x-14.x: the legacy wsgi's unexpected 500
+            self._error(req, _CATALOG_UNPACKABLE)
+            return flask_resources.server_error()  # Flask's, let out (15.0.0 on)
         return Response(
-            201,
-            self.render_token(token, catalog="nocatalog" not in req.query),
-            {"X-Subject-Token": token.id},
+            201, self.render_token(token, catalog=catalog), {"X-Subject-Token": token.id}
         )
 
     def _subject(self, req: Request) -> Token:
@@ -907,3 +937,14 @@ def _filtered(records: Any, req: Request, fields: tuple[str, ...]) -> list[Any]:
     match, a boolean column reads its value as ``attr_as_boolean`` does."""
     wanted = [(name, value) for name in fields for value in req.query.get(name) or ()]
     return [rec for rec in records if all(_matches(rec, name, value) for name, value in wanted)]
+
+
+#: The error Keystone's request cache raises packing a catalog it cannot encode.
+_CATALOG_UNPACKABLE = "UnicodeEncodeError in keystone.common.cache._context_cache"
+
+
+class _CatalogUnpackable(UnicodeEncodeError):
+    """msgpack's error packing a catalog that holds a lone surrogate (its 500)."""
+
+    def __init__(self) -> None:
+        super().__init__("utf-8", "\ud800", 0, 1, "surrogates not allowed")

@@ -85,6 +85,11 @@ class Catalog:
             found = self._by_project[project_id] = self._build(project_id)
         return found
 
+    def unpackable(self, project_id: str | None, user_id: str) -> bool:
+        """Whether Keystone cannot cache a token's catalog (`WrittenCatalog.unpackable`): a
+        built catalog's names are all ours."""
+        return False
+
     def for_token(self, project_id: str | None, user_id: str) -> list[dict[str, Any]]:
         """The catalog of a token of `user_id` scoped to `project_id`: `for_project`'s (no URL
         of a built catalog names the user)."""

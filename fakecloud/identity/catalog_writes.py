@@ -83,6 +83,19 @@ class WrittenCatalog(Catalog):
             return self._build(project_id, user_id)
         return self.for_project(project_id)
 
+    def unpackable(self, project_id: str | None, user_id: str) -> bool:
+        """Whether the catalog of a token of `user_id` scoped to `project_id` holds a string
+        UTF-8 cannot encode (a service named with a lone surrogate: the name is kept in the
+        row's ``extra`` JSON, so its create is 201). Keystone's ``get_v3_catalog`` is memoized
+        through its request-local cache, which packs the value with msgpack first
+        (``common/cache/_context_cache.py`` ``_set_local_cache``, 13.0.0-30.0.0): the
+        ``UnicodeEncodeError`` is raised wherever a scoped token's catalog is made."""
+        if not any(_unencodable(v) for r in self.records.values() for v in r.values()) and not any(
+            _unencodable(v) for e in self.endpoints.values() for v in e.values()
+        ):
+            return False
+        return _unencodable(self.for_token(project_id, user_id))
+
     def _build(self, project_id: str | None, user_id: str | None = None) -> list[dict[str, Any]]:
         """Keystone's SQL ``get_v3_catalog``: the enabled services, each with its enabled
         endpoints whose URL formats."""
@@ -251,3 +264,19 @@ def format_url(url: str, project_id: str | None, user_id: str | None = None) -> 
 
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in ref.items() if k not in fields}
+
+
+def _unencodable(value: Any) -> bool:
+    """Whether `value` (a string, or a list or mapping of them) holds a string UTF-8 cannot
+    encode, as msgpack must (a lone surrogate)."""
+    if value.__class__ is str:
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_unencodable(k) or _unencodable(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_unencodable(v) for v in value)
+    return False

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.http import Response
+from fakecloud.api.http import WsgiServerError
 from fakecloud.api.router import NoRoute
 
 #: A collection's path → (the first keystone release where Flask serves it with its members as
@@ -95,12 +95,12 @@ def unenforced(router: Any, release: int, method: str, path: str) -> bool:
     return method in resource_methods(router, release, path)
 
 
-def server_error() -> Response:
+def server_error() -> WsgiServerError:
     """The WSGI server's answer to the exception the app let out: ``500 Internal Server
     Error``, no body, nothing of Keystone's middleware (no request id, no ``Vary``: they add
     theirs to an answer, and there is none). The status is the oracle's; the body and type are
     the deployment's server's own (uWSGI, mod_wsgi), as for Nova's (`fakecloud.nova.api`)."""
-    return Response(500, b"", {"Content-Type": "text/plain"})
+    return WsgiServerError(500, b"", {"Content-Type": "text/plain"})
 
 
 def _served(router: Any, path: str) -> list[str]:

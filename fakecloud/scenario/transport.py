@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fakecloud.api import cors
-from fakecloud.api.http import Request, Response
+from fakecloud.api.http import Request, Response, WsgiServerError
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import (
     DEFAULT_REQUEST_ID_HEADERS,
@@ -208,6 +208,6 @@ class Transport:
 
     def _stamp(self, api: Any, req: Request, response: Response) -> Response:
         request_id = getattr(req.context, "request_id", "")
-        if request_id:
+        if request_id and response.__class__ is not WsgiServerError:
             stamp_request_id(api, response, request_id)
         return cors.filtered(api, req.method, response)  # outside the service, as on the wire

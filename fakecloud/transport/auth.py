@@ -104,6 +104,12 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
                 refused.headers.update(getattr(api, "rejected_headers", ()))
                 return refused
         else:
+            # Keystone's own middleware renders the token it validates (`token_refusal`)
+            token_refusal = getattr(api, "token_refusal", None)
+            if token_refusal is not None:
+                refused = token_refusal(req, token)
+                if refused is not None:
+                    return refused
             ctx = token.context
             rid = keystone.kernel.ids.request_id()
             if ctx.__class__ is RequestContext:

@@ -29,7 +29,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from fakecloud.api import cors
 from fakecloud.api.faults import openstack_fault
-from fakecloud.api.http import Headers, HttpError, Request, Response
+from fakecloud.api.http import Headers, HttpError, Request, Response, WsgiServerError
 from fakecloud.api.router import NoRoute
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS as _REQUEST_ID_HEADERS
@@ -229,7 +229,7 @@ class Gateway:
         if response.status == 404:
             response = self._explain_404(api, req, response)
         ctx = req.context
-        if ctx is not None:
+        if ctx is not None and response.__class__ is not WsgiServerError:
             # `stamp_request_id`, in this frame: every request is stamped here
             rid = ctx.request_id
             headers = response.headers

@@ -4,6 +4,12 @@ Each test writes to its own fork of one booted world (``upstream``), so a write 
 else.
 """
 
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.identity.exception import Error
+from fakecloud.transport.gateway import wire_headers
+
 
 def admin(cloud, method, path, body=None):
     return cloud.request("identity", method, path, body, user="admin")
@@ -89,3 +95,30 @@ def test_an_endpoint_url_naming_the_user_is_filled_in_per_token(cloud):
             "url": "http://swift.test/$(user_id)s"}  # fmt: skip
     assert admin(cloud, "POST", "/v3/endpoints", {"endpoint": body}).status == 201
     assert catalog(cloud)["object-store"] == [f"http://swift.test/{cloud.context('demo').user_id}"]
+
+
+@pytest.mark.parametrize(("profile", "flask_auth"), [("upstream", True), ("nova-18.0.0", False)])
+def test_a_service_named_with_a_lone_surrogate_breaks_every_scoped_tokens_catalog(
+    profile, flask_auth
+):
+    # its name lives in the row's extra JSON (201); then get_v3_catalog's request cache packs
+    # the catalog with msgpack: UnicodeEncodeError wherever a scoped token is rendered (the
+    # keystone oracle, 22.0.0-30.0.0): Keystone's middleware's 500 for every request with one,
+    # its issue the WSGI server's 500 (Flask, 15.0.0 on; before, the legacy wsgi's 500), and
+    # ?nocatalog still works
+    cloud = Cloud(profile=profile)
+    made = admin(cloud, "POST", "/v3/services", {"service": {"type": "sur", "name": "x\ud800"}})
+    assert made.status == 201
+    read = cloud.request("identity", "GET", "/v3/users", user="demo")
+    assert (read.status, read.json()["error"]["message"]) == (500, Error.message_format)
+    assert read.headers["Vary"] == "X-Auth-Token"
+    auth = {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "demo", "domain": {"id": "default"}, "password": "demo-secret"}}}}  # fmt: skip
+    issued = cloud.request("identity", "POST", "/v3/auth/tokens", body={"auth": auth}, user=None)
+    if flask_auth:
+        assert (issued.status, wire_headers(issued)) == (500, [("Content-Type", "text/plain")])
+    else:
+        assert issued.json()["error"]["message"] == Error.message_format
+    path = "/v3/auth/tokens?nocatalog"
+    quiet = cloud.request("identity", "POST", path, body={"auth": auth}, user=None)
+    assert quiet.status == 201 and "catalog" not in quiet.json()["token"]

@@ -720,3 +720,27 @@ add("res-put-regions", b({"region": {}}), "PUT", "/v3/regions", user="system")
 add("res-delete-regions", None, "DELETE", "/v3/regions", user=None)
 add("version-root-post", None, "POST", "/", user=None)
 add("version-v3-put", None, "PUT", "/v3", user=None)
+# Session 33: a service named with a lone surrogate (its name is in the row's `extra` JSON,
+# stored), then what the token and catalog requests answer; the service deleted again. Last:
+# it may break every later request.
+_SUR = {"X-Subject-Token": "{member_token}"}
+add("svc-sur-create", b({"service": {"type": "surtype", "name": "x\ud800"}}), path="/v3/services",
+    user="admin", keep=("svc_sur", ["service", "id"]))  # fmt: skip
+q("svc-sur-get", "/v3/services/{svc_sur}")
+q("svc-sur-list", "/v3/services?type=surtype")
+add("svc-sur-token", b(password_auth("demo", "demo-secret", project_scope("demo"))), user=None)
+add("svc-sur-token-nocatalog", b(password_auth("demo", "demo-secret", project_scope("demo"))),
+    path=T + "?nocatalog", user=None)  # fmt: skip
+add("svc-sur-token-unscoped", b(password_auth("demo", "demo-secret")), user=None)
+add("svc-sur-token-system", b(password_auth("admin", "admin-secret", {"system": {"all": True}})),
+    user=None)  # fmt: skip
+q("svc-sur-validate", T, user="system", headers=_SUR)
+q("svc-sur-validate-nocatalog", T + "?nocatalog", user="system", headers=_SUR)
+add("svc-sur-check", None, "HEAD", T, user="system", headers=_SUR)
+q("svc-sur-catalog", "/v3/auth/catalog", user="member")
+q("svc-sur-user", "/v3/users/{demo_uid}", user="member")
+add("svc-sur-delete", None, "DELETE", "/v3/services/{svc_sur}", user="admin")
+add("svc-sur-after-token", b(password_auth("demo", "demo-secret", project_scope("demo"))),
+    user=None)  # fmt: skip
+q("svc-sur-after-catalog", "/v3/auth/catalog", user="member")
+q("svc-sur-after-user", "/v3/users/{demo_uid}", user="member")
