@@ -14,10 +14,12 @@ X not found." to ``PUT``; to ``DELETE`` Glance then asks the cache it has not
 those two paths before ``/cache/{image_id}``, so another method on them is their reject
 route's 405. Before 24.0.0 no such path: a plain 404.
 
-fakecloud has no image cache, so this is every cloud's answer: ``GlanceConfig.image_cache``
-(``[DEFAULT] image_cache_dir`` set) changes only the version document (2.14-2.18 listed,
-``api/versions.py``). What a cache-enabled Glance does and fakecloud does not (read in glance
-17.0.0-33.0.0, docs/history/conformance-log.md "Glance's image cache (session 32)"):
+fakecloud has no image cache, so this is every cloud's answer, and ``GlanceConfig.image_cache``
+(``[DEFAULT] image_cache_dir`` set) is a ``ConfigError``: a cache-enabled Glance's version
+document lists the cache API's versions (2.14-2.18, ``api/versions.py``; the series' table keeps
+them), which fakecloud would not serve. What a cache-enabled Glance does and fakecloud does
+not (read in glance 17.0.0-33.0.0, docs/history/conformance-log.md "Glance's image cache
+(session 32)"):
 ``GET /v2/cache`` lists ``cached_images`` (``image_id``, ``hits``, ``last_accessed``,
 ``last_modified``, ``size``) and ``queued_images``; ``PUT /v2/cache/{image_id}`` queues an
 ``active`` image (400 "Only images with status active can be targeted for queueing"), cached

@@ -134,8 +134,8 @@ class GlanceConfig:
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
     # Older Glance: a failed upload left the image `killed` instead of back in `queued`.
     kill_on_upload_failure: bool = False
-    # ``image_cache_dir`` set: changes the version document (2.14-2.18 appear) and nothing
-    # else; no cache is modelled (`fakecloud.glance.cache_api`).
+    # ``image_cache_dir`` set: not modelled, so true is a ConfigError (a cache-enabled Glance
+    # lists the cache API's versions, 2.14-2.18, and serves it: `fakecloud.glance.cache_api`).
     image_cache: bool = False
     show_multiple_locations: bool = False
     """Let image owners see and PATCH ``/locations`` (deprecated since Newton, default False in

@@ -55,6 +55,14 @@ from fakecloud.glance.tasks import Tasks
 from fakecloud.glance.views import image_view
 from fakecloud.profiles.series import glance_requires_format_match, glance_reserved_namespaces
 
+#: ``glance.image_cache: true`` refused: a cache-enabled Glance lists the cache API's versions
+#: (2.14, 2.16, 2.18) and serves ``/v2/cache``; fakecloud has no image cache to serve.
+IMAGE_CACHE_NOT_MODELLED = (
+    "config glance.image_cache: true is not modelled: fakecloud's Glance has no image cache "
+    "(its images carry no bytes to cache), and answers /v2/cache as a Glance without one; "
+    "leave it false"
+)
+
 
 def _catalog_url(config: Any) -> str:
     """The image service's URL in the catalog (the ``endpoints`` section), if there is one."""
@@ -73,6 +81,8 @@ class Glance:
             self.config = kernel.config.glance
         except AttributeError:  # a kernel whose config was built before this package loaded
             self.config = GlanceConfig()
+        if self.config.image_cache:
+            raise ConfigError(IMAGE_CACHE_NOT_MODELLED)
         self.db = GlanceDb()
         series = kernel.switches.series
         explicit = self.config.require_image_format_match

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.errors import ConfigError
 
 JSON = {"Accept": "application/json"}
 NO_CACHE = (404, "Caching via API is not supported at this site.")
@@ -83,3 +84,10 @@ def test_a_member_cannot_learn_of_an_image_it_cannot_see(cloud):
         f"Image {hidden} not found.",
     )
     assert _ask(cloud, "PUT", f"/v2/cache/{hidden}")[:2] == NO_CACHE
+
+
+def test_a_cache_enabled_glance_is_refused_not_half_served():
+    """``glance.image_cache: true`` would list the cache API's versions (2.14-2.18) over a
+    cache fakecloud does not serve: a configuration error (session 33)."""
+    with pytest.raises(ConfigError, match="glance.image_cache: true is not modelled"):
+        Cloud(profile="upstream", config={"glance": {"image_cache": True}})
