@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.identity import exception, passwords
+from fakecloud.identity import exception, passwords, sql_text
 
 #: The method name of ``POST /v3/auth/tokens``.
 METHOD = "application_credential"
@@ -172,7 +172,10 @@ def expired(cred: ApplicationCredential, now: datetime.datetime) -> bool:
 
 def _unbindable(value: Any) -> bool:
     """Whether the SQL driver cannot bind `value` as a column's value (sqlite's
-    ``InterfaceError``, oslo.db's ``DBError``: Keystone's unexpected 500)."""
+    ``InterfaceError``, oslo.db's ``DBError``; a string UTF-8 cannot encode, oslo.db's
+    ``DBInvalidUnicodeParameter``, `fakecloud.identity.sql_text`: Keystone's unexpected 500)."""
+    if isinstance(value, str):
+        return not sql_text.encodable(value)
     return isinstance(value, (list, dict))
 
 
@@ -186,6 +189,8 @@ def _domain(d: Any, info: Any) -> Any:
     if not domain_id and not domain_name:
         raise exception.ValidationError(attribute="id or name", target="domain")
     if _unbindable(domain_name or domain_id):
+        raise exception.Error()
+    if _unbindable(domain_name or domain_id):  # the query's parameter
         raise exception.Error()
     found = d.domain_by_name(domain_name) if domain_name else d.domains.get(domain_id)
     if found is None or not found.enabled:

@@ -308,7 +308,7 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
             if ref.get("id"):
                 roles.append(ref["id"])
             else:
-                role = d.role_by_name(ref["name"])
+                role = d.role_by_name(sql_text.text_of(ref["name"]))  # the query's name
                 if role is None:
                     raise exception.RoleNotFound(role_id=ref["name"])
                 roles.append(role.id)
@@ -360,6 +360,7 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
             return None
         ids: list[str] = []
         for ref in asked:
+            sql_text.check(ref, "service", "path", "method")  # the rule's lookup and row
             found = rules.get(ref["id"]) if "id" in ref else None
             if found is not None and found.user_id != user_id:
                 raise app_creds.AccessRuleNotFound(access_rule_id=ref["id"])

@@ -20,7 +20,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.identity import endpoint_filter as ef
-from fakecloud.identity import exception
+from fakecloud.identity import exception, sql_text
 from fakecloud.identity.admin_api import _require_admin
 from fakecloud.identity.api import _linked, _links, _mapped
 from fakecloud.identity.api import _require_admin as _require_reader
@@ -121,6 +121,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         if not ref.get("filters"):
             raise exception.ValidationError("filters field is required and cannot be empty")
         ef.check_filters(ref)
+        sql_text.check(ref, "name", "description")  # the row's columns (filters are JSON)
         group_id = self.kernel.ids.hex()
         record = ef.put_group(self._writable(), group_id, ref)
         self._traced("endpoint_group_created", str(record["name"]), group_id)
@@ -143,6 +144,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         if ref.get("id") is not None and ref["id"] != group_id:
             raise exception.ValidationError("Cannot change ID")
         ef.group(self.keystone.catalog, group_id)
+        sql_text.check(ref, "name", "description")
         record = ef.put_group(self._writable(), group_id, ref)
         return Response(200, {"endpoint_group": self._group_view(req, record)})
 

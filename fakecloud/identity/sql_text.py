@@ -32,6 +32,15 @@ def check(ref: Mapping[str, Any], *fields: str) -> None:
                 text_of(text)
 
 
+def encodable(value: str) -> bool:
+    """Whether UTF-8 can encode `value` (what the SQL driver binds)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text_of(value: str) -> str:
     """`value`, or Keystone's 500 if UTF-8 cannot encode it (a name a query looks up)."""
     try:

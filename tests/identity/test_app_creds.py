@@ -466,3 +466,37 @@ def test_an_expiry_is_what_iso8601_reads_and_an_empty_one_is_keystone_s_500(clou
         body = {"application_credential": {"name": name, "expires_at": ""}}
         assert error(call(cloud, "POST", path, body)) == unexpected
     assert call(cloud, "GET", path).json()["application_credentials"] == listed
+
+
+def test_a_lookup_or_row_keystone_s_database_cannot_encode_is_its_500_too(cloud):
+    """Where an application credential's create or auth, or an endpoint group's write, binds a
+    string UTF-8 cannot encode (JSON's ``"\\ud800"``) to a query or a row, oslo.db raises
+    ``DBInvalidUnicodeParameter``: Keystone's unexpected 500, nothing stored (keystone 30.0.0
+    by the oracle's harness, /tmp/fz3-ksprobe3.py: a role asked by name, an access rule's path,
+    an auth's credential id or name, its user's name or domain name, an endpoint group's
+    name). fakecloud answered 404, 401 or 201 (found by session 33's probes, fz3)."""
+    bad, user = "x\ud800", cloud.keystone.directory.user_by_name("demo").id
+    unexpected = (500, "An unexpected error prevented the server from fulfilling your request.")
+    path = f"/v3/users/{user}/application_credentials"
+    made(cloud, name="base")
+    before = call(cloud, "GET", path).json()
+    rule = {"service": "compute", "method": "GET", "path": "/v2.1/" + bad}
+    for ref in ({"name": "r", "roles": [{"name": bad}]}, {"name": "a", "access_rules": [rule]}):
+        assert error(call(cloud, "POST", path, {"application_credential": ref})) == unexpected
+    assert call(cloud, "GET", path).json() == before
+    for ref in (
+        {"id": bad, "secret": "s"},
+        {"name": bad, "secret": "s", "user": {"id": user}},
+        {"name": "base", "secret": "s", "user": {"name": bad, "domain": {"id": "default"}}},
+        {"name": "base", "secret": "s", "user": {"name": "demo", "domain": {"name": bad}}},
+    ):
+        assert error(auth(cloud, ref)) == unexpected, ref
+    groups = "/v3/OS-EP-FILTER/endpoint_groups"
+    group = {"endpoint_group": {"name": bad, "filters": {"interface": "public"}}}
+    assert error(call(cloud, "POST", groups, group, user="admin")) == unexpected
+    group["endpoint_group"]["name"] = "g"
+    made_group = call(cloud, "POST", groups, group, user="admin").json()["endpoint_group"]
+    patch = {"endpoint_group": {"description": bad}}
+    path = f"{groups}/{made_group['id']}"
+    assert error(call(cloud, "PATCH", path, patch, user="admin")) == unexpected
+    assert call(cloud, "GET", path, user="admin").json()["endpoint_group"] == made_group
