@@ -10,6 +10,14 @@ its own text page naming itself; the task here writes eventlet's bytes instead. 
 waitress's refusals (a bad chunk, an unknown transfer coding, a body over the limit) are
 answered by waitress as before.
 
+A head refused where Apache httpd is in front (`header_size.APACHE`) is closed as Apache closes
+it (``ap_lingering_close``, server/connection.c): the answer sent, the write side shut, and what
+the client still sends read and dropped until it closes its end (or waitress's
+``channel_timeout``), so the client reads the 400 page; closed at once, a head larger than what
+was read left unread bytes and the kernel reset the connection, the page lost. eventlet.wsgi
+closes at once (``greenio.shutdown_safe``, ``SHUT_RDWR``): there a client still sending may see
+a reset, as it would.
+
 Left as it was: eventlet before 0.25.0 (the Queens to Stein series) passed a negative length on
 to the application, and eventlet reads ``+5`` or ``5_0`` (``int()``) and the first of two
 ``Content-Length`` headers as a length; waitress refuses all of these before any application
@@ -18,13 +26,20 @@ could see them, so they get the refusal here in every series.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import waitress.task
 from waitress.utilities import BadRequest
 
-from fakecloud.transport.header_size import EVENTLET, HeaderLimitParser, HeaderRefusal, HeadLimits
+from fakecloud.transport.header_size import (
+    APACHE,
+    EVENTLET,
+    HeaderLimitParser,
+    HeaderRefusal,
+    HeadLimits,
+)
 from fakecloud.transport.keepalive import KeepAliveChannel
 
 EVENTLET_BAD_LENGTH = b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-length: 0\r\n\r\n"
@@ -44,6 +59,7 @@ class EventletLengthErrorTask(waitress.task.ErrorTask):
         error = self.request.error
         if isinstance(error, HeaderRefusal):
             answer = error.answer
+            self.channel.linger = self.channel.head_limits() is APACHE
         elif isinstance(error, BadRequest) and error.body == _WAITRESS_BAD_LENGTH:
             answer = EVENTLET_BAD_LENGTH
         else:
@@ -60,6 +76,44 @@ class ServiceChannel(KeepAliveChannel):
     the answer of the server in front of the service (`head_limits`)."""
 
     error_task_class = EventletLengthErrorTask
+    linger = False
+    """Whether the next close lingers (Apache's answer to a head it refused)."""
+
+    def handle_close(self) -> None:
+        """Close; after Apache's refusal of a head, first shut the write side and read what
+        the client still sends until its end (`handle_read`), as ``ap_lingering_close``."""
+        if not self.linger:
+            self.lingering = False
+            super().handle_close()
+            return
+        self.linger = False
+        self.lingering = True
+        try:
+            self.socket.shutdown(socket.SHUT_WR)
+        except OSError:
+            self.handle_close()
+
+    lingering = False
+    """Whether the answer is sent and the rest of the request is being dropped."""
+
+    def readable(self) -> bool:
+        """While lingering, always (to drop what arrives); else as waitress decides."""
+        return self.lingering or super().readable()
+
+    def writable(self) -> bool:
+        """While lingering, never; else as waitress decides."""
+        return not self.lingering and super().writable()
+
+    def handle_read(self) -> None:
+        """While lingering, drop what arrives (its end, or a socket error, closes); else
+        waitress's reading."""
+        if not self.lingering:
+            super().handle_read()
+            return
+        try:
+            self.recv(self.adj.recv_bytes)  # at the client's end it closes (wasyncore)
+        except OSError:
+            self.handle_close()
 
     @staticmethod
     def head_limits() -> HeadLimits:

@@ -263,6 +263,19 @@ def refused(srv, data):
     return bytes(out)
 
 
+def test_apache_lingers_after_a_refused_head_so_its_page_is_read(server):
+    """Apache closes a connection whose head it refused with ``ap_lingering_close`` (server/
+    connection.c): the write side shut, what the client still sends read and dropped, so a
+    client that sent a 300,000-byte header line reads the whole 400 page. fakecloud closed at
+    once with the rest unread, and the kernel's reset lost the page (``ECONNRESET``: found by
+    session 33's HTTP fuzzing of Keystone's port, Apache's since Newton)."""
+    field = b"X-Big: " + b"a" * 300_000 + b"\r\n"
+    with socket.create_connection(address(server, "identity"), timeout=TIMEOUT) as sock:
+        sock.sendall(_head(field))
+        sock.shutdown(socket.SHUT_WR)
+        assert read_all(sock) == APACHE.header_line_answer
+
+
 def test_a_head_just_within_the_limits_is_served(server):
     line = b"X-Big: " + b"a" * (MAX_HEADER_LINE - 10) + b"\r\n"  # 16,383 bytes
     assert exchange(server, "compute", _head(line)).startswith(b"HTTP/1.1 401 ")
