@@ -116,6 +116,8 @@ def path_of(
     asked = _failed_requests(result, end, last) if named else []
     ids = linked(result.cloud, named, [*asked, *start]) if named else set()
     names = _names(ids | hosts_of(result.cloud, ids)) if ids else None
+    backends = volume_hosts(result.cloud, ids)
+    restarts = _names(backends) if backends else None  # a step restarting their cinder-volume
     records = {record.name: record for record in result.steps}
     seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
     requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
@@ -132,7 +134,11 @@ def path_of(
         kind = event["kind"]
         if kind == "scenario.step":
             requests[event["subject"]] = event
-        if names is not None and not _touches(event, names, records, ids):
+        if (
+            names is not None
+            and not _touches(event, names, records, ids)
+            and not (kind == "scenario.step" and restarts and restarts.search(event["what"]))
+        ):
             if kind == "scenario.step":
                 others[event["subject"]] = _action(event, landed)
             continue
@@ -395,6 +401,25 @@ def hosts_of(cloud: Any, ids: set[str]) -> set[str]:
             hosts.update((migration.source_compute, migration.dest_compute))
     hosts.discard(None)
     return hosts
+
+
+def volume_hosts(cloud: Any, ids: set[str]) -> set[str]:
+    """The cinder-volume hosts (``HOST@BACKEND``) of the live volumes and volume snapshots
+    among `ids`: a restart of one (``restart cinder-volume on cinder@lvmdriver-1``) touches
+    them."""
+    cinder = getattr(cloud, "cinder", None)
+    store = getattr(cinder, "store", None)
+    if store is None or not ids:
+        return set()
+    volumes = []
+    for i in ids:
+        volume = store.volumes.get(i)
+        snapshot = store.snapshots.get(i) if volume is None else None
+        if snapshot is not None:
+            volume = store.volumes.get(snapshot.volume_id)
+        if volume is not None and volume.backend:
+            volumes.append(volume.backend)
+    return {f"{cinder.config.host}@{backend}" for backend in volumes}
 
 
 def _mapped_snapshots(mapping: Any) -> list[str]:
