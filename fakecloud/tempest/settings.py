@@ -93,6 +93,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "access_rules": series.keystone >= KEYSTONE_ACCESS_RULES_SINCE,
         "compute_nodes": len(cloud.nova.hosts),
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,
+        "vnc_console": cloud.nova.config.vnc_enabled,
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "glance_scope_enforced": cloud.glance.scope_enforced,
         "http_image": HTTP_IMAGE,

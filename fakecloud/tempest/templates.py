@@ -81,12 +81,15 @@ console_output = true
 disk_config = true
 hostname_fqdn_sanitization = true
 enable_instance_password = true
-# no guest, no Neutron, no consoles, no personality files, one attachment per volume
+# personality files before 2.57 (their schema and quotas; nothing is written in a guest);
+# the noVNC console URL when the served Nova's [vnc] enabled says so (Nova's default)
+personality = true
+vnc_console = {{ vnc_console | lower }}
+# no guest, no Neutron, no console proxies (SPICE and serial tests connect to them), one
+# attachment per volume
 metadata_service = false
 config_drive = false
 interface_attach = false
-personality = false
-vnc_console = false
 spice_console = false
 serial_console = false
 swap_volume = false

@@ -132,6 +132,18 @@ def test_cinder_plugin_flags_and_what_queens_leaves_out(workspace):
         assert any("after_extended_negative" in p for e in found for p in e.patterns) is left_out
 
 
+def test_personality_runs_and_the_vnc_console_as_the_served_nova_enables_it(workspace):
+    _, _, conf = workspace
+    compute = conf["compute-feature-enabled"]
+    # the API side of personality files is served (their schema and quotas)
+    assert compute.getboolean("personality") is True
+    # Nova's [vnc] enabled (its default) gives the noVNC console URL; SPICE and serial stay off
+    assert compute.getboolean("vnc_console") is True
+    assert not compute.getboolean("spice_console") and not compute.getboolean("serial_console")
+    no_vnc = Cloud(profile="seed", config=served_config({"nova": {"vnc_enabled": False}}))
+    assert settings(no_vnc)["vnc_console"] is False
+
+
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
     cloud, root, _ = workspace
     files = {path.name: text for path, text in render(cloud, root, True).items()}
