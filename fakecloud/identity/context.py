@@ -59,6 +59,37 @@ class RequestContext:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ExplicitAdminContext(RequestContext):
+    """A request context whose ``is_admin`` its service set (oslo.context's ``is_admin`` given
+    at construction) rather than left to the admin role: Nova's API when an operator's
+    ``context_is_admin`` rule decides otherwise than the role (``policy.check_is_admin``,
+    `fakecloud.nova.context.request_context`), and ``elevated()`` of such a context. Made
+    only then, so every other request keeps the plain `RequestContext`."""
+
+    admin: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        """``is_admin`` as the service set it."""
+        return self.admin
+
+
+def with_is_admin(ctx: Any, admin: bool) -> ExplicitAdminContext:
+    """`ctx` with ``is_admin`` set to `admin` whatever its roles."""
+    values = {f.name: getattr(ctx, f.name) for f in dataclasses.fields(RequestContext)}
+    return ExplicitAdminContext(**values, admin=admin)
+
+
+def without_is_admin(ctx: Any) -> Any:
+    """`ctx` with ``is_admin`` left to its roles again (a plain `RequestContext`): what another
+    service, building its own context from the token, starts from."""
+    if ctx.__class__ is not ExplicitAdminContext:
+        return ctx
+    fields = dataclasses.fields(RequestContext)
+    return RequestContext(**{f.name: getattr(ctx, f.name) for f in fields})
+
+
 SERVICE_TOKEN_ROLE = "service"
 """keystonemiddleware's ``service_token_roles`` (its default): the role a service token needs
 for ``allow_expired`` (and, with ``service_token_roles_required``, to be taken at all)."""
@@ -120,7 +151,10 @@ def with_service_token(ctx: Any, service: Any) -> Any:
 def forwarded(ctx: Any, service: Any = None) -> Any:
     """What the service a service calls with `ctx`'s token sees: beside it the token of
     `service` (the caller's ``[service_user]``; `with_service_token`), or the user's token
-    alone. The service token `ctx` came with, if any, stays with the caller."""
+    alone. The service token `ctx` came with, if any, stays with the caller, and so does an
+    ``is_admin`` the caller's service set (the other service decides its own)."""
+    if ctx.__class__ is ExplicitAdminContext:
+        ctx = without_is_admin(ctx)
     if service is not None:
         return with_service_token(ctx, service)
     return replaced(ctx, "extra", {}) if ctx.extra else ctx

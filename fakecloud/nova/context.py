@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import replaced
+from fakecloud.identity.context import ExplicitAdminContext, replaced, with_is_admin
 
 
 def elevated(ctx: Any) -> Any:
-    """A copy of `ctx` with the admin role (Nova's ``RequestContext.elevated``)."""
+    """A copy of `ctx` with the admin role and ``is_admin`` (Nova's
+    ``RequestContext.elevated``)."""
+    if ctx.__class__ is ExplicitAdminContext:
+        roles = ctx.roles if "admin" in ctx.roles else (*ctx.roles, "admin")
+        return (
+            ctx
+            if ctx.admin and roles is ctx.roles
+            else with_is_admin(replaced(ctx, "roles", roles), True)
+        )
     if "admin" in ctx.roles:
         return ctx
     source, copy = _last_elevated[0]
@@ -28,3 +36,16 @@ _last_elevated: list[tuple[Any, Any]] = [(None, None)]
 def with_request_id(ctx: Any, request_id: str) -> Any:
     """`ctx` carrying the request id of the API request being served."""
     return replaced(ctx, "request_id", request_id)
+
+
+def request_context(policy: Any, ctx: Any) -> Any:
+    """Nova's request context for the caller `ctx`: ``RequestContext.__init__`` sets
+    ``is_admin`` from ``policy.check_is_admin`` (the ``context_is_admin`` rule on the caller's
+    credentials, whose own ``is_admin`` is still unset: nova 17.0.13-34.0.0 ``context.py``,
+    ``policy.py``). Nova's default rule is ``role:admin``, the admin role `ctx` already
+    answers with; only an operator's own rule can make it differ, and only then is the flag
+    set (`ExplicitAdminContext`)."""
+    if not policy.admin_rule_overridden():
+        return ctx
+    admin = policy.check_is_admin(ctx)
+    return ctx if admin == ("admin" in ctx.roles) else with_is_admin(ctx, admin)

@@ -26,7 +26,7 @@ import copy
 import json
 from typing import Any
 
-from fakecloud.identity.context import RequestContext
+from fakecloud.identity.context import ExplicitAdminContext, RequestContext, with_is_admin
 from fakecloud.nova import exception
 
 SERVERS = "os_compute_api:servers:%s"
@@ -489,6 +489,8 @@ class _Enforcer:
         else:
             enforcer = base
         self.enforcer = enforcer
+        #: Whether the operator's rules set ``context_is_admin`` (`PolicyEngine.check_is_admin`).
+        self.admin_rule_overridden = any(name == "context_is_admin" for name, _check in overrides)
         self._invalid_scope = policy.InvalidScope
         self._memo = {}
         #: The answers for the caller's own target, (rule, user, project, roles, system,
@@ -511,7 +513,8 @@ class _Enforcer:
         user = ctx.user_id
         # a service token's identity (rare), read without a call from a token's own context
         service = ctx.extra if ctx.__class__ is RequestContext else getattr(ctx, "extra", None)
-        if roles.__class__ is tuple and not service:
+        admin = ctx.admin if ctx.__class__ is ExplicitAdminContext else None
+        if roles.__class__ is tuple and not service and admin is None:
             # The usual targets, the caller's own (6 items) or a project alone (7), as one
             # flat key: no tuples of the target's items, of each pair, of the caller.
             if target is None:
@@ -536,20 +539,23 @@ class _Enforcer:
         if service:
             caller += (service["service_user_id"], service["service_project_id"])
             caller += (tuple(service["service_roles"]),)
-        key = (rule, tuple(target.items()), caller)
+        key = (rule, tuple(target.items()), caller, admin)
         found = self._memo.get(key)
         if found is None:
-            found = self._decide(rule, target, caller)
+            found = self._decide(rule, target, caller, admin)
             if len(self._memo) > 50_000:
                 self._memo.clear()
             self._memo[key] = found
         return found
 
-    def _decide(self, rule: str, target: dict[str, Any], caller: tuple) -> bool:
+    def _decide(
+        self, rule: str, target: dict[str, Any], caller: tuple, admin: bool | None = None
+    ) -> bool:
         """oslo.policy's answer for `rule` on `target` and the caller's (user, project, roles,
-        system, domain)."""
+        system, domain), with `admin` as its ``is_admin`` where Nova set it."""
+        credentials = _credentials(caller, admin)
         try:
-            return bool(self.enforcer.enforce(rule, target, _credentials(caller), do_raise=True))
+            return bool(self.enforcer.enforce(rule, target, credentials, do_raise=True))
         except self._invalid_scope:
             return False
         except Exception as exc:  # noqa: BLE001 - oslo.policy's own PolicyNotAuthorized
@@ -588,19 +594,20 @@ def _defaults_enforcer(legacy: bool, new_defaults: bool, scoped: bool, admin_api
     return found
 
 
-def _credentials(caller: tuple) -> dict[str, Any]:
+def _credentials(caller: tuple, admin: bool | None = None) -> dict[str, Any]:
     """The credentials dict oslo.policy reads, from a caller's (user, project, roles, system,
     domain[, service user, service project, service roles]) as `_Enforcer.check` keys its
     memo: oslo.context's ``to_policy_values``, whose ``service_*`` come from the request's
     service token (no default rule of any release reads them: ``role:service`` is the
-    caller's own role; a deployer's ``service_roles:service`` reads the token's)."""
+    caller's own role; a deployer's ``service_roles:service`` reads the token's).
+    ``is_admin``: `admin` where Nova set it (`ExplicitAdminContext`), else the admin role."""
     user_id, project_id, roles, system, domain = caller[:5]
     service_user, service_project, service_roles = caller[5:] or (None, None, ())
     return {
         "user_id": user_id,
         "project_id": project_id,
         "roles": list(roles),
-        "is_admin": "admin" in roles,
+        "is_admin": "admin" in roles if admin is None else admin,
         "system_scope": system,
         "domain_id": domain,
         "service_user_id": service_user,
@@ -672,6 +679,19 @@ class PolicyEngine:
                 found = _ENFORCERS[key] = _Enforcer(*key)
             self._enforcer = found
         return self._enforcer
+
+    def admin_rule_overridden(self) -> bool:
+        """Whether the operator's rules (the policy file's, the config mapping's) set
+        ``context_is_admin``: otherwise Nova's ``is_admin`` is the admin role."""
+        return (self._enforcer or self._get()).admin_rule_overridden
+
+    def check_is_admin(self, ctx: Any) -> bool:
+        """``policy.check_is_admin`` (nova 17.0.13-34.0.0 ``policy.py``): the
+        ``context_is_admin`` rule on the caller's credentials, their ``is_admin`` still unset
+        (``RequestContext.__init__`` asks before it has one: an ``is_admin:True`` check there
+        is false)."""
+        probe = with_is_admin(ctx, False)
+        return (self._enforcer or self._get()).check("context_is_admin", None, probe)
 
     def authorize(
         self, ctx: Any, action: str, target: dict[str, Any] | None = None, fatal: bool = True

@@ -82,6 +82,7 @@ from fakecloud.cinder import controllers, faults, migration, reimage, type_encry
 from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
+from fakecloud.identity.context import ExplicitAdminContext, without_is_admin
 from fakecloud.nova import exception
 from fakecloud.nova.service_auth import as_sent, cinder_context, is_anonymous_admin
 from fakecloud.sim import calls
@@ -297,9 +298,16 @@ def _untranslate_volume_summary_view(
         d["volume_image_metadata"] = dict(vol.volume_image_metadata)  # str -> str
     if version.key >= SHARED_TARGETS.key:
         d["shared_targets"], d["service_uuid"] = cinder.volume_targets(vol)
-    if context.is_admin:
+    if _cinder_is_admin(context):
         d["migration_status"] = vol.migration_status
     return d
+
+
+def _cinder_is_admin(context: Any) -> bool:
+    """Cinder's ``is_admin`` for a request Nova makes with `context`'s token: Cinder's own
+    ``context_is_admin`` (``role:admin``) on the token's roles, whatever Nova's rule made of
+    its own context."""
+    return "admin" in context.roles
 
 
 def _untranslate_snapshot_summary_view(cinder: Any, context: Any, snap: Any) -> dict[str, Any]:
@@ -520,10 +528,15 @@ class API:
         per request for the collector to visit (a storm polls 100,000 snapshots at once).
 
         An anonymous admin `context` (a periodic task's) reaches Cinder as Nova's ``[cinder]``
-        user (`cinder_context`), in the subject and wherever `args` hold it."""
+        user (`cinder_context`), in the subject and wherever `args` hold it; one whose
+        ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule)."""
         k = self.kernel
         if not getattr(context, "user_id", True) and is_anonymous_admin(context):
             sent = cinder_context(k, context)
+            args = tuple(sent if arg is context else arg for arg in args)
+            context = sent
+        elif context.__class__ is ExplicitAdminContext:
+            sent = without_is_admin(context)
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         try:
@@ -884,7 +897,9 @@ class API:
             lambda: [
                 t
                 for t in self.cinder.volume_types.values()
-                if t.is_public or context.is_admin or self.cinder.type_shared(t, context.project_id)
+                if t.is_public
+                or _cinder_is_admin(context)
+                or self.cinder.type_shared(t, context.project_id)
             ],
         )
         return [{"id": t.id, "name": t.name} for t in types]

@@ -27,7 +27,7 @@ from fakecloud.api.service import Answering, ApiService
 from fakecloud.nova import exception
 from fakecloud.nova.api.urlmap import UrlmapCrash, check_accept, path_by_media_type
 from fakecloud.nova.api.views import LegacyLinkBase, LinkBase
-from fakecloud.nova.context import with_request_id
+from fakecloud.nova.context import request_context, with_request_id
 from fakecloud.nova.exception import real_class_path
 
 #: ``version.support_string()`` of 34.0.0; earlier releases ask for a bug report (switch
@@ -186,6 +186,8 @@ class NovaApiService(ApiService):
     _link_bases: dict[tuple[str, str, bool], LinkBase]
 
     name = "nova"
+    #: The Nova this API serves (set by `ComputeApiService`).
+    nova: Any = None
     paste_urlmap = True
     urlmap_outermost = True
     request_id_headers = ()  # added by `_finish`, from the request's own id
@@ -263,8 +265,12 @@ class NovaApiService(ApiService):
         if ctx is None:
             if self.needs_token(req.method, req.path):
                 return self._unauthenticated(req)
-        elif req.path not in self.public_paths and not ctx.request_id:
-            req.context = with_request_id(ctx, self.kernel.ids.request_id())
+        elif req.path not in self.public_paths:
+            if not ctx.request_id:
+                req.context = ctx = with_request_id(ctx, self.kernel.ids.request_id())
+            policy = self.nova.policy
+            if policy.admin_rule_overridden():
+                req.context = request_context(policy, ctx)
         return super().dispatch(req)
 
     def _finish(
