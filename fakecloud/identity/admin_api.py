@@ -46,6 +46,7 @@ from fakecloud.profiles.series import (
     KEYSTONE_REVOKE_MISSING_GROUP_SINCE,
     KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE,
     KEYSTONE_ROLE_DELETE_REREAD_SINCE,
+    KEYSTONE_USER_REQUEST_SCHEMA_SINCE,
 )
 
 #: The grant policies' names for the system scope.
@@ -103,15 +104,43 @@ class KeystoneWritesApi(KeystoneApi):
         return self.kernel.switches.series.keystone
 
     def _old(self, body_schema: dict[str, Any]) -> dict[str, Any]:
-        """`body_schema` (27.0.0's project or user create or update body) from 27.0.0;
+        """`body_schema` (27.0.0's project or user create or update body) from 27.0.0 (a
+        user's as 28.0.0 has it from 28.0.0: `admin_schema.user_28`);
         before, the release's own object schema, which ``lazy_validate`` prints in a
         refusal (`admin_schema.old_project`, `admin_schema.old_user`)."""
         release = self._release
+        if release >= KEYSTONE_USER_REQUEST_SCHEMA_SINCE:
+            if body_schema is admin_schema.USER_CREATE:
+                return admin_schema.USER_CREATE_28
+            if body_schema is admin_schema.USER_UPDATE:
+                return admin_schema.USER_UPDATE_28
         if release >= KEYSTONE_BODY_SCHEMA_SINCE:
             return body_schema
         if "project" in body_schema["properties"]:
             return admin_schema.old_project(release, body_schema is admin_schema.PROJECT_UPDATE)
         return admin_schema.old_user(release, body_schema is admin_schema.USER_UPDATE)
+
+    def _default_project_not_a_domain(self, ref: dict[str, Any]) -> None:
+        """``_assert_default_project_id_is_not_domain`` (keystone 13.0.0-30.0.0
+        identity/core.py ``create_user``/``update_user``): a ``default_project_id`` naming a
+        domain (a project acting as one) is 400; one naming nothing is taken. Its lookup is a
+        query: one UTF-8 cannot encode is Keystone's 500 (`sql_text`)."""
+        value = ref.get("default_project_id")
+        if value and sql_text.text_of(value) in self.directory.domains:
+            raise exception.ValidationError(
+                f"User's default project ID cannot be a domain ID: {value}"
+            )
+
+    def _default_project_length(self, ref: dict[str, Any]) -> None:
+        """From 28.0.0 no schema bounds ``default_project_id``: the model refuses one past its
+        column (``StringLengthExceeded``, keystone common/sql/core.py, after the password's
+        hash), 400."""
+        value = ref.get("default_project_id")
+        if isinstance(value, str) and len(value) > admin_schema.DEFAULT_PROJECT_ID_LENGTH:
+            raise exception.ValidationError(
+                f"String length exceeded. The length of string '{value}' exceeds the limit of "
+                f"column default_project_id(CHAR({admin_schema.DEFAULT_PROJECT_ID_LENGTH}))."
+            )
 
     def _body(self, req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
         """The request's object under `key`, once it passes `body_schema`."""
@@ -395,9 +424,11 @@ class KeystoneWritesApi(KeystoneApi):
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         if domain_id not in d.domains:
             raise exception.DomainNotFound(domain_id=domain_id)
+        self._default_project_not_a_domain(ref)
         name = ref["name"]
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             passwords.read(ref["password"])
+        self._default_project_length(ref)
         sql_text.check(ref, "name")
         if d.user_by_name(name, domain_id) is not None:
             raise _user_conflict(name, domain_id)
@@ -425,9 +456,11 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
+        self._default_project_not_a_domain(ref)
         name = ref.get("name", old.name)
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             passwords.read(ref["password"])
+        self._default_project_length(ref)
         sql_text.check(ref, "name")
         d = self.keystone.writable()
         clash = d.user_by_name(name, old.domain_id)

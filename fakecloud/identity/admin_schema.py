@@ -143,6 +143,26 @@ USER_UPDATE = {
     "additionalProperties": False,
 }
 
+
+def user_28(body_schema: dict[str, Any]) -> dict[str, Any]:
+    """`body_schema` (`USER_CREATE` or `USER_UPDATE`) as keystone 28.0.0 has it: its
+    ``default_project_id`` any string or null (ee4aef7dd, "Separate user response and request
+    schema": no id pattern or length; the column's 64 characters are checked by the model,
+    `DEFAULT_PROJECT_ID_LENGTH`)."""
+    user = body_schema["properties"]["user"]
+    properties = {**user["properties"], "default_project_id": {"type": ["string", "null"]}}
+    return {
+        **body_schema,
+        "properties": {"user": {**user, "properties": properties}},
+    }
+
+
+USER_CREATE_28 = user_28(USER_CREATE)
+USER_UPDATE_28 = user_28(USER_UPDATE)
+#: The user table's ``default_project_id`` column (``String(64)``), which keystone's models
+#: check as they are built (common/sql/core.py ``StringLengthExceeded``).
+DEFAULT_PROJECT_ID_LENGTH = 64
+
 #: ``keystone/identity/schema.py`` ``group_create_request_body`` and
 #: ``group_update_request_body`` (the update without ``domain_id``).
 _GROUP = {

@@ -719,7 +719,7 @@ class KeystoneApi(ApiService):
             "options": {},
             "links": {"self": f"{req.base_url}/v3/users/{user.id}"},
         }
-        if user.default_project_id:
+        if user.default_project_id is not None:  # sql_model.User.to_dict drops only None
             out["default_project_id"] = user.default_project_id
         extra = self.directory.extra_of(user.id)
         return {**out, **extra} if extra else out

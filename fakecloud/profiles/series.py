@@ -164,6 +164,10 @@ KEYSTONE_ROLE_DESCRIPTION_COLUMN_SINCE = 16
 #: argument (wsgi's ``TypeError`` 400), Flask's resources (15.0.0 on) read it as None (a
 #: role's write without its object: the same ``TypeError`` to 14.x, ``{}`` from 15.0.0).
 KEYSTONE_REGION_BODY_SCHEMA_SINCE = 28
+#: A user's create and update body take any string as ``default_project_id`` (keystone
+#: 28.0.0 ee4aef7dd, "Separate user response and request schema"), which the model bounds to
+#: its column's 64 characters.
+KEYSTONE_USER_REQUEST_SCHEMA_SINCE = 28
 KEYSTONE_FLASK_CATALOG_SINCE = 15
 #: OS-INHERIT's grant routes (``/v3/OS-INHERIT/.../inherited_to_projects``) are Flask's from
 #: 15.0.0 (``api/os_inherit.py``, 8c397fa72): their ``_build_enforcement_target_attr`` looks

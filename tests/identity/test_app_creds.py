@@ -11,6 +11,7 @@ import hashlib
 import json
 
 import openstack
+import pytest
 from keystone_schemas import APP_CRED, ERROR, TOKEN, check
 
 from fakecloud import Cloud
@@ -500,3 +501,41 @@ def test_a_lookup_or_row_keystone_s_database_cannot_encode_is_its_500_too(cloud)
     path = f"{groups}/{made_group['id']}"
     assert error(call(cloud, "PATCH", path, patch, user="admin")) == unexpected
     assert call(cloud, "GET", path, user="admin").json()["endpoint_group"] == made_group
+
+
+@pytest.mark.parametrize("profile", ["nova-29.4.0", "upstream"])
+def test_a_users_default_project_is_no_domain_and_from_28_any_string(profile):
+    """``_assert_default_project_id_is_not_domain`` (keystone 13.0.0-30.0.0 identity/core.py
+    ``create_user``/``update_user``, before the name's 409): a domain's id is 400, an unknown
+    project is taken (fakecloud took a domain). From 28.0.0 (ee4aef7dd) the body takes any
+    string: ``a b/c`` and ``""`` are stored (and shown), 65 characters are the model's
+    ``StringLengthExceeded``, a lone surrogate the lookup's 500; 25.0.0 refused them by the id
+    pattern (keystone 25.0.0 and 30.0.0 by the oracle's harness, /tmp/fz3-ksprobe4.py; found
+    by session 33's probes, fz3)."""
+    cloud = Cloud(seed=1, profile=profile)
+    demo = cloud.keystone.directory.user_by_name("demo").id
+    domain = (400, "User's default project ID cannot be a domain ID: default")
+    for name in ("u1", "demo"):
+        body = {"user": {"name": name, "default_project_id": "default"}}
+        assert error(call(cloud, "POST", "/v3/users", body, user="admin")) == domain
+    body = {"user": {"default_project_id": "default"}}
+    assert error(call(cloud, "PATCH", f"/v3/users/{demo}", body, user="admin")) == domain
+    body = {"user": {"name": "u2", "default_project_id": "nope"}}
+    assert call(cloud, "POST", "/v3/users", body, user="admin").status == 201
+    statuses = []
+    for value in ("a b/c", "", "a" * 65, "x\ud800"):
+        body = {"user": {"name": f"n{len(statuses)}", "default_project_id": value}}
+        made_user = call(cloud, "POST", "/v3/users", body, user="admin")
+        statuses.append(made_user.status)
+        if made_user.status == 201:
+            assert made_user.json()["user"]["default_project_id"] == value
+    if profile == "upstream":
+        assert statuses == [201, 201, 400, 500]
+        body = {"user": {"name": "n9", "default_project_id": "a" * 65}}
+        assert error(call(cloud, "POST", "/v3/users", body, user="admin")) == (
+            400,
+            f"String length exceeded. The length of string '{'a' * 65}' exceeds the limit of "
+            "column default_project_id(CHAR(64)).",
+        )
+    else:
+        assert statuses == [400, 400, 400, 400]
