@@ -243,20 +243,18 @@ def lookup(d: Any, data: Any) -> ApplicationCredential:
     return found[0]
 
 
-#: The first Keystone whose ``verify_length_and_trunc_password`` encodes the password first
-#: (6730c761d: 24.0.0, backported to 21.0.1, 22.0.1 and 23.0.1), so that a secret of any other
-#: type is its ``ValidationError``; before, ``len()`` refused only what has no length.
-SECRET_TYPE_CHECKED_SINCE = 21
-
-
-def check_secret(cred: ApplicationCredential, data: dict[str, Any], now: Any, release: int) -> None:
+def check_secret(
+    cred: ApplicationCredential, data: dict[str, Any], now: Any, type_checked: bool
+) -> None:
     """The plugin's ``authenticate``: the secret matches and the credential lives (401). A
     secret that is no string reaches ``check_password`` (no schema reads this method's body):
-    none is a 401, any other Keystone's 400 "Expecting to find string in password" (before 21:
-    a list or a mapping has a length, so its ``.encode`` is the unexpected 500)."""
+    none is a 401, any other Keystone's 400 "Expecting to find string in password" (unless
+    `type_checked` is off, switch ``keystone_secret_type_checked``: before 6730c761d, keystone
+    24.0.0 and its backports 21.0.1, 22.0.1, 23.0.1, a list or a mapping has a length, so its
+    ``.encode`` is the unexpected 500)."""
     secret = data.get("secret")
     if secret is not None and not isinstance(secret, str):
-        if release < SECRET_TYPE_CHECKED_SINCE and isinstance(secret, (list, dict)):
+        if not type_checked and isinstance(secret, (list, dict)):
             raise exception.Error()
         raise exception.ValidationError(attribute="string", target="password")
     if secret is None or not secret_matches(secret, cred.secret_hash):

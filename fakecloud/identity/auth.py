@@ -151,15 +151,15 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
 
 
 def authenticate(
-    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool, release: int
+    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool, switches: Any
 ) -> Token:
-    """Check an ``auth`` body and issue its token (raises Keystone's errors) as Keystone
-    `release` does; its roles hold the roles they imply unless `infer_roles` is off
-    (``[token] infer_roles``)."""
+    """Check an ``auth`` body and issue its token (raises Keystone's errors) as the Keystone
+    of the profile's `switches` does; its roles hold the roles they imply unless
+    `infer_roles` is off (``[token] infer_roles``)."""
     roles_on = directory.effective_roles if infer_roles else directory.granted_roles
     info = AuthInfo(auth)
     if app_creds.METHOD in info.methods:
-        return _by_app_cred(directory, tokens, info, roles_on, release)
+        return _by_app_cred(directory, tokens, info, roles_on, switches)
     user: User | None = None
     methods: list[str] = []
     expires_at = None
@@ -236,12 +236,13 @@ def authenticate(
 
 
 def _by_app_cred(
-    directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any, release: int
+    directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any, switches: Any
 ) -> Token:
     """An ``application_credential`` auth: no scope may be asked (the credential's project is
     the token's), the credential found by id or by name and user, its user enabled, its
     secret right and the credential alive; the token holds its roles the user still holds
-    there, and dies no later than the credential (keystone's CVE-2022-2447 fix)."""
+    there, and dies no later than the credential (keystone's CVE-2022-2447 fix: switch
+    ``keystone_app_cred_token_capped``)."""
     if info.scope_data is not None:
         raise app_creds.AppCredError("Application credentials cannot request a scope.")
     data = info.identity[app_creds.METHOD]
@@ -253,7 +254,7 @@ def _by_app_cred(
         raise exception.Unauthorized(f"user {user.name!r} is disabled")
     clock = tokens.clock
     now = clock.wall_time()
-    app_creds.check_secret(cred, data, now, release)
+    app_creds.check_secret(cred, data, now, switches.keystone_secret_type_checked)
     project = directory.projects.get(cred.project_id or "")
     if project is None or not project.enabled:
         raise exception.Unauthorized(f"no such or disabled project {cred.project_id!r}")
@@ -261,7 +262,7 @@ def _by_app_cred(
     if not roles:
         raise exception.Unauthorized(f"user {user.name!r} has no role on project {project.name!r}")
     expires_at = None
-    if cred.expires_at is not None:
+    if cred.expires_at is not None and switches.keystone_app_cred_token_capped:
         end = clock.virtual_time(datetime.datetime.fromisoformat(cred.expires_at))
         expires_at = min(end, tokens.now + tokens.ttl_s)
     return tokens.issue(user, methods=(app_creds.METHOD,), roles=roles, project=project,

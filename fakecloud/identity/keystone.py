@@ -79,7 +79,7 @@ class Keystone:
                 self.tokens,
                 auth,
                 self.config.infer_roles,
-                self.kernel.switches.series.keystone,
+                self.kernel.switches,
             )
         except exception.Unauthorized as exc:
             self.kernel.trace.emit(

@@ -15,6 +15,7 @@ from fakecloud.profiles import (
     switches_compute,
     switches_driver,
     switches_encryption,
+    switches_keystone,
     switches_locks,
     switches_notifications,
 )
@@ -53,4 +54,5 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_notifications.SWITCHES
     + switches_locks.SWITCHES
     + switches_encryption.SWITCHES
+    + switches_keystone.SWITCHES
 )

@@ -155,6 +155,11 @@ def test_expiry_ends_its_tokens_and_its_use(cloud):
     assert got.json()["token"]["expires_at"] == "2026-01-01T00:30:00.250000Z"
     cloud.advance(1801)
     assert error(auth(cloud, {"id": cred["id"], "secret": cred["secret"]}))[0] == 401
+    # CVE-2022-2447's cap: keystone 23.0.0, backports 21.0.1 and 22.0.1; 22.0.0's token lives on
+    zed = Cloud(profile="nova-26.2.0")
+    cred = made(zed, expires_at="2026-01-01T00:30:00.250000")
+    got = auth(zed, {"id": cred["id"], "secret": cred["secret"]})
+    assert got.json()["token"]["expires_at"] == "2026-01-01T01:00:00.000000Z"
 
 
 def test_a_users_or_a_roles_deletion_deletes_its_app_creds(cloud):
@@ -433,10 +438,13 @@ def test_a_secret_that_is_no_string_is_checked_as_a_password(cloud):
     assert auth(cloud, {"id": ac["id"], "secret": None}).status == 401
     for secret in (5, ["s"], {"s": 1}):
         assert error(auth(cloud, {"id": ac["id"], "secret": secret})) == refused, secret
-    old = Cloud(profile="nova-24.0.0")  # keystone 20
-    ac = made(old)
-    assert error(auth(old, {"id": ac["id"], "secret": 5})) == refused
-    assert error(auth(old, {"id": ac["id"], "secret": ["s"]})) == unexpected
+    # keystone 20, 22.0.0 (before 22.0.1's backport: Nova 26.2.1 is the next after it), 22.0.1
+    for profile, checked in (("nova-24.0.0", False), ("nova-26.2.0", False), ("nova-26.2.1", True)):
+        old = Cloud(profile=profile)
+        ac = made(old)
+        assert error(auth(old, {"id": ac["id"], "secret": 5})) == refused
+        listed = error(auth(old, {"id": ac["id"], "secret": ["s"]}))
+        assert listed == (refused if checked else unexpected), profile
 
 
 def test_an_expiry_is_what_iso8601_reads_and_an_empty_one_is_keystone_s_500(cloud):

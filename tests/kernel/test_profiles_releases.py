@@ -178,6 +178,29 @@ EXPECTED = {
     "snapshot_hypervisor_time_log": {"17.0.13": False, "18.0.0": True},
     "instance_snapshot_branch": {"17.0.13": False, "34.0.0": False},
     "cinder_snapshot_delete_double_release": {"17.0.0": True, "34.0.0": True},
+    # keystone 24.0.0's 6730c761d1 and CVE-2022-2447's 8f999d1c1f (23.0.0), their keystone
+    # 21.0.1/22.0.1(/23.0.1) backports at the next Nova point releases
+    "keystone_secret_type_checked": {
+        "25.2.1": False,
+        "25.3.0": True,
+        "26.2.0": False,
+        "26.2.1": True,
+        "26.3.0": True,
+        "27.0.0": False,
+        "27.1.0": False,
+        "27.2.0": True,
+        "27.5.1": True,
+        "28.0.0": True,
+    },
+    "keystone_app_cred_token_capped": {
+        "17.0.13": False,
+        "25.2.1": False,
+        "25.3.0": True,
+        "26.2.0": False,
+        "26.2.1": True,
+        "26.3.0": True,
+        "27.0.0": True,
+    },
     "cinder_backup_parent_any_project": {
         "17.0.0": True,
         "19.3.1": True,

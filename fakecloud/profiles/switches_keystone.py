@@ -1,0 +1,58 @@
+"""Switches of Keystone's point releases (a series' Keystone is its Nova major - 4): where a
+stable backport changed Keystone's answers within a series. A backport's release is the first
+Nova point release of the series tagged after the Keystone point release that carries it, as
+for Cinder's (`switches_cinder`). See `provenance`."""
+
+from __future__ import annotations
+
+from fakecloud.profiles.provenance import Backport, Change, Switch
+
+SWITCHES = (
+    Switch(
+        "keystone_secret_type_checked",
+        "common/password_hashing.py verify_length_and_trunc_password encodes the password "
+        "first: an application credential's secret that is a list or a mapping is its "
+        "ValidationError, 400 'Expecting to find string in password'. Off: len() passes it "
+        "and check_password's .encode is the unexpected 500 (a number is the same 400 either "
+        "way).",
+        False,
+        (
+            Change(
+                "28.0.0",
+                "6730c761d1",
+                "Properly trimm bcrypt hashed passwords (keystone 24.0.0; backports in "
+                "keystone 21.0.1, 22.0.1, 23.0.1, tagged 2023-08-22..28, read in each "
+                "release's source: 21.0.0, 22.0.0 and 23.0.0 have no encode)",
+                True,
+                # the next Nova point releases of those series: 25.3.0 (2023-11-22), 26.2.1
+                # (2024-01-09), 27.2.0 (2023-12-05)
+                backports=(
+                    Backport("25.3.0", "7852ca24a4"),
+                    Backport("26.2.1", "65f1fb6b4a"),
+                    Backport("27.2.0", "df54af90d0"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "keystone_app_cred_token_capped",
+        "A token issued with an application credential expires no later than the credential "
+        "(keystone/token/provider.py issue_token; CVE-2022-2447, LP #1992183). Off: the "
+        "token lives its whole [token] expiration past the credential's expires_at.",
+        False,
+        (
+            Change(
+                "27.0.0",
+                "8f999d1c1f",
+                "Limit token expiration to application credential expiration (keystone "
+                "23.0.0; backports in keystone 21.0.1 and 22.0.1, tagged 2023-08-22 and "
+                "2023-08-25; the Train-Xena backports are in no release)",
+                True,
+                backports=(
+                    Backport("25.3.0", "164d9522b8"),
+                    Backport("26.2.1", "e4e097c5bc"),
+                ),
+            ),
+        ),
+    ),
+)
