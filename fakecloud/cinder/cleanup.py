@@ -63,6 +63,15 @@ def unset_worker(manager: Any, key: str | None, row: Any) -> None:
             del manager.workers  # back to the class's None: a quiet manager saves as before
 
 
+def taken_from_scheduler(scheduler: Any, resource_id: str) -> None:
+    """A backend's manager claims the row the scheduler held for `resource_id` (``set_worker``
+    updates the row's service; a volume no longer cleanable: the row dropped here too)."""
+    workers = scheduler.workers
+    workers.pop(resource_id, None)
+    if not workers:
+        del scheduler.workers  # back to the class's None: a quiet scheduler saves as before
+
+
 def do_cleanup(
     manager: Any, resource_type: str | None = None, resource_id: str | None = None
 ) -> None:

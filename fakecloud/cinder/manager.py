@@ -116,6 +116,9 @@ class SchedulerManager:
         volume = self.cinder.store.volumes.get(volume_id)
         if volume is None or volume.status != "creating":
             return
+        # @objects.Volume.set_workers: the row is the scheduler's until the backend's manager
+        # claims it (`cleanup.set_worker`), or the volume errors here
+        worker = cleanup.set_worker(self, "Volume", volume)
         backend = volume.volume_type.backend
         # A volume made from a snapshot or cloned from a volume lives where its source does.
         source = None
@@ -155,6 +158,7 @@ class SchedulerManager:
                 exc=exc,
             )
             VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            cleanup.unset_worker(self, worker, volume)
             return
         # one string per backend, not per volume (every volume of a backend keeps it)
         volume.host = sys.intern(f"{self.cinder.config.host}@{backend}#{backend}")
@@ -346,14 +350,29 @@ class SchedulerManager:
             and (name == volume.backend or d.free_gb >= volume.size)
         }
 
+    #: The rows of the workers table the scheduler holds (`fakecloud.cinder.cleanup`): the
+    #: volumes it placed that no backend's manager has claimed yet; None while it holds none.
+    workers: dict[str, str] | None = None
+
+    def stopped(self) -> None:
+        """The scheduler's process ends: its tasks die at the stop (`fakecloud.sim.stopping`);
+        its rows stay for `started`."""
+        stopping.kill_tasks(self.kernel, self.target, self.actor)
+
+    def started(self) -> None:
+        """``init_host``'s ``do_cleanup`` of the scheduler's rows (``SchedulerManager._do_cleanup``,
+        cinder 12.0.0-29.0.0: a volume still ``creating`` goes ``error``)."""
+        cleanup.do_cleanup(self)
+
     def work_cleanup(self, cleanup_request: dict[str, Any]) -> tuple[list, list]:
         """``SchedulerManager.work_cleanup`` (an RPC call from ``POST /workers/cleanup``,
         `fakecloud.cinder.workers_api`)."""
         return workers_api.work_cleanup(self, cleanup_request)
 
     def do_cleanup(self, resource_type: str | None = None, resource_id: str | None = None):
-        """``CleanableManager.do_cleanup`` of the scheduler's rows: fakecloud keeps none."""
-        return None
+        """``CleanableManager.do_cleanup`` of the scheduler's rows (a cast from ``POST
+        /workers/cleanup``)."""
+        cleanup.do_cleanup(self, resource_type, resource_id)
 
     def migrate_volume(
         self, volume_id: str, backend: str, force_copy: bool, previous_status: str
@@ -515,6 +534,8 @@ class VolumeManager:
         """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
         raw, then restored from a backup by cinder-backup (``_create_from_backup``)."""
         store = self.cinder.store
+        if self.cinder.scheduler.workers is not None:  # the scheduler's row, claimed here
+            cleanup.taken_from_scheduler(self.cinder.scheduler, volume_id)
         volume = store.volumes.get(volume_id)
         if volume is None or volume.status != "creating":
             return

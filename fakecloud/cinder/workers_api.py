@@ -21,7 +21,9 @@ service is its own destination), else it is listed ``unavailable``. The 202's li
 order, `services_api.services`). Each cinder-volume sent it runs ``do_cleanup`` of its own
 rows (`fakecloud.cinder.cleanup`), as its start does: a create still under way there is set
 ``error``. The cast for cinder-backup goes to ``cinder-volume.<its host>``, a queue nobody
-reads (lost); the scheduler's ``do_cleanup`` finds no row (fakecloud keeps none for it).
+reads (lost). The scheduler's ``do_cleanup`` sets ``error`` the volumes it placed that no
+backend has claimed yet (their create waiting in a stopped cinder-volume's queue), as its own
+start does (``SchedulerManager._do_cleanup``).
 """
 
 from __future__ import annotations
@@ -164,6 +166,10 @@ def _tuple_reason(text: str, resource_id: str) -> str:
 
 
 def _volume_manager(cinder: Any, target: str) -> Any:
+    """The manager holding the rows of the service at `target` (the scheduler's or a
+    backend's; cinder-backup keeps none)."""
+    if target == cinder.scheduler.target:
+        return cinder.scheduler
     return next((m for m in cinder.managers.values() if m.target == target), None)
 
 

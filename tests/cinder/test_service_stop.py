@@ -4,7 +4,7 @@ long as it is down, and its restart's clean-up finds them (cinder 12.0.10-29.0.0
 cinder/volume/manager.py ``_do_cleanup``, cinder/backup/manager.py
 ``_cleanup_incomplete_backup_operations``)."""
 
-from cinder_support import GLANCE_JSON, MEMBER, call, create_volume, states
+from cinder_support import ADMIN, GLANCE_JSON, MEMBER, call, create_volume, states
 
 from fakecloud import Cloud
 from fakecloud.api.http import Request
@@ -92,3 +92,28 @@ def test_a_stopped_backup_service_backup_stays_creating_until_its_restart():
     )  # fmt: skip
     assert states(cloud, bid) == ["creating", "error"]
     assert _status(cloud, "volumes", vid) == "available"
+
+
+def test_the_scheduler_holds_a_placed_volume_until_its_backend_claims_it():
+    """cinder 12.0.0-29.0.0: the scheduler's ``create_volume`` claims the workers row
+    (``@objects.Volume.set_workers``) and returns with the volume still ``creating``; the row
+    is its own until the backend's manager claims it. A restart of the scheduler meanwhile
+    sets the volume ``error`` (``SchedulerManager._do_cleanup``)."""
+    cloud = _cloud()
+    target = cloud.cinder.volume_target("b1")
+    cloud.kernel.rpc.set_up(target, False)  # within service_down_time: still placed there
+    vid = create_volume(cloud, settle=False)
+    cloud.advance(1.0)
+    assert cloud.kernel.rpc.queued(target) == ["create_volume"]
+    # POST /workers/cleanup finds the row: its service's id set, which matches no service
+    body = {"resource_id": vid}
+    found = call(cloud, "POST", "workers/cleanup", body, ctx=ADMIN, version="3.24")
+    assert (found.status, found.json()) == (202, {"cleaning": [], "unavailable": []})
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    restart = cloud.now
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    (errored,) = cloud.trace.filter(kind="state", subject=vid, new="error")
+    assert (errored["actor"], errored["t"]) == ("cinder-scheduler", restart)
+    cloud.kernel.rpc.set_up(target, True)  # the queued create finds it no longer creating
+    cloud.run_until_idle()
+    assert states(cloud, vid) == ["creating", "error"]

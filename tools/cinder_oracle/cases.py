@@ -1800,6 +1800,48 @@ SERVICE_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
 ]  # fmt: skip
 CASES += SERVICE_CASES
 
+#: Session 33: ``POST /workers/cleanup`` (3.24). The fixture's services are all up (its
+#: service_down_time is a day) and it has no cinder-backup, so only the refusals and the lists
+#: of one binary compare.
+_WC = "/v3/{pid}/workers/cleanup"
+WORKER_CASES: list[tuple[str, str, str, str | None, Any, str]] = [
+    ("w cleanup 3.23", "POST", _WC, "3.23", {}, "admin"),
+    ("w cleanup member", "POST", _WC, "3.24", {}, "member"),
+    ("w cleanup empty", "POST", _WC, "3.24", {}, "admin"),
+    ("w cleanup no body", "POST", _WC, "3.24", None, "admin"),
+    ("w cleanup bad type", "POST", _WC, "3.24", {"resource_type": "backup"}, "admin"),
+    ("w cleanup unknown key", "POST", _WC, "3.24", {"frob": 1}, "admin"),
+    ("w cleanup backup binary", "POST", _WC, "3.24", {"binary": "cinder-backup"}, "admin"),
+    ("w cleanup bad bool", "POST", _WC, "3.24", {"is_up": "maybe"}, "admin"),
+    ("w cleanup missing id", "POST", _WC, "3.24", {"resource_id": MISSING}, "admin"),
+    (
+        "w cleanup id and binary",
+        "POST",
+        _WC,
+        "3.24",
+        {"resource_id": MISSING, "binary": "cinder-volume"},
+        "admin",
+    ),  # fmt: skip
+    ("w cleanup service id", "POST", _WC, "3.24", {"service_id": 1, "is_up": True}, "admin"),
+    (
+        "w cleanup scheduler",
+        "POST",
+        _WC,
+        "3.24",
+        {"is_up": True, "binary": "cinder-scheduler"},
+        "admin",
+    ),  # fmt: skip
+    (
+        "w cleanup down volumes",
+        "POST",
+        _WC,
+        "3.24",
+        {"is_up": False, "binary": "cinder-volume"},
+        "admin",
+    ),  # fmt: skip
+]
+CASES += WORKER_CASES
+
 #: Values a case's answer gives the later cases: case name -> (id name, keys into its JSON; an
 #: int indexes a list).
 CAPTURE = {
