@@ -15,10 +15,15 @@ gone): no handler, so a ``TypeError``'s 500 until 32.0.0 answers 400 "Unavailabl
 rdp.".
 
 The actions: policy first (on the caller's own project, every release), then the server; the
-schema's one ``type``; 200 ``{"console": {"type", "url"}}``. Only ``os-getVNCConsole`` catches
-``InstanceInvalidState``, and ``os-getSerialConsole`` is the only one expecting
-``ConsoleTypeInvalid`` (400): the others' is Nova's 500. ``os-getRDPConsole`` from 29.0.0
-takes any body and answers a bare 400.
+schema's one ``type``; 200 ``{"console": {"type", "url"}}``. ``os-getSerialConsole`` is the
+only one expecting ``ConsoleTypeInvalid`` (400): the others' is Nova's 500.
+``os-getRDPConsole`` from 29.0.0 takes any body and answers a bare 400.
+
+A server being deleted or live-migrated (task state ``deleting``, ``migrating``) has no
+console: the compute API's ``InstanceInvalidState``, which only ``os-getVNCConsole`` catches,
+from 27.0.0 (`VNC_INVALID_STATE_CAUGHT`: 409 "Cannot 'get_vnc_console' instance <id> while it
+is in task_state deleting"); before, and for every other action and ``remote-consoles`` in every
+release, it is Nova's 500 ("Unexpected API Error", ``InstanceInvalidState``).
 """
 
 from __future__ import annotations
@@ -30,8 +35,18 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.nova import exception
 from fakecloud.nova.api.schemas import SchemaValidator
+from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.policies import REMOTE_CONSOLES
+from fakecloud.profiles.provenance import Backport, Change
 
+#: ``os-getVNCConsole`` catches ``InstanceInvalidState`` (ec40d5aee3 "Handle
+#: InstanceInvalidState exception", LP #1968618: its 500 for a deleting or migrating server).
+VNC_INVALID_STATE_CAUGHT = Change(
+    "27.0.0",
+    "ec40d5aee3",
+    "Handle InstanceInvalidState exception",
+    backports=(Backport("25.2.0", "286aadf289"), Backport("26.1.1", "71855163a9")),
+)
 #: ``POST /servers/{id}/remote-consoles``' microversion (12.0.0); the actions end before it.
 REMOTE_CONSOLES_SINCE = "2.6"
 MKS_SINCE = "2.8"
@@ -182,6 +197,12 @@ class RemoteConsolesController:
             raise HttpError(404, exc.format_message()) from None
         except exception.InstanceNotReady as exc:
             raise HttpError(409, exc.format_message()) from None
+        except exception.InstanceInvalidState as exc:
+            if protocol != "vnc" or not VNC_INVALID_STATE_CAUGHT.reaches(
+                self.nova.kernel.switches.release
+            ):
+                raise
+            raise_http_conflict_for_instance_invalid_state(exc, "get_vnc_console", server_id)
         except NotImplementedError:
             raise HttpError(501, "The requested functionality is not supported.") from None
         return Response(200, {"console": {"type": console_type, "url": output["url"]}})

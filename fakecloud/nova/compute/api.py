@@ -68,6 +68,9 @@ UNRESCUE = "unrescue"
 RESTORE = "restore"
 
 # ``_delete``'s delete types (the notifications' names).
+#: The task states in which no remote console is given (``get_vnc_console`` and the others'
+#: ``reject_instance_state``).
+CONSOLE_REJECTED_TASK_STATES = (states.DELETING, states.MIGRATING)
 #: ``may_have_ports_or_volumes``: a server with no host in these states was scheduled (a
 #: failed build's host is cleared, an offloaded server's too), so its delete takes the full
 #: path; in any other it is still booting (`API._delete_while_booting`).
@@ -655,7 +658,16 @@ class API:
         self, context: Any, instance: Instance, protocol: str, console_type: str
     ) -> Generator[Any, Any, dict]:
         """``get_vnc_console`` and the like: the RPC call to the host, its ``access_url`` as
-        the answer's ``url`` (`fakecloud.nova.compute.consoles`)."""
+        the answer's ``url`` (`fakecloud.nova.compute.consoles`). A server being deleted or
+        live-migrated is refused first (``reject_instance_state(task_state=[DELETING,
+        MIGRATING])``, nova 17.0.13-34.0.0): `exception.InstanceInvalidState`."""
+        if instance.task_state in CONSOLE_REJECTED_TASK_STATES:
+            raise exception.InstanceInvalidState(
+                attr="task_state",
+                instance_uuid=instance.uuid,
+                state=instance.task_state,
+                method=f"get_{protocol}_console",
+            )
         info = yield from self.compute_rpcapi.get_console(context, instance, protocol, console_type)
         return {"url": info["access_url"]}
 
