@@ -88,6 +88,7 @@ class ServiceChannel(KeepAliveChannel):
             return
         self.linger = False
         self.lingering = True
+        self.will_close = False  # until the idle sweep (channel_timeout) sets it again
         try:
             self.socket.shutdown(socket.SHUT_WR)
         except OSError:
@@ -101,8 +102,9 @@ class ServiceChannel(KeepAliveChannel):
         return self.lingering or super().readable()
 
     def writable(self) -> bool:
-        """While lingering, never; else as waitress decides."""
-        return not self.lingering and super().writable()
+        """While lingering, only once the idle sweep asks it closed (its ``will_close``: the
+        write then closes it); else as waitress decides."""
+        return self.will_close if self.lingering else super().writable()
 
     def handle_read(self) -> None:
         """While lingering, drop what arrives (its end, or a socket error, closes); else

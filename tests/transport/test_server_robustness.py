@@ -4,6 +4,7 @@ oversized bodies and clients that vanish mid-request; and it stops cleanly."""
 import json
 import socket
 import struct
+import time
 
 import pytest
 
@@ -389,6 +390,14 @@ def test_requests_that_stop_arriving_get_408_and_idle_connections_close_after_th
             for sock, data in zip(sockets, stalled, strict=True):
                 sock.sendall(data)
             answers = [read_all(sock) for sock in sockets]
+            # session 33: Apache's refusal lingers (`bad_length`), but not past the timeout
+            with socket.create_connection(address(srv, "identity"), timeout=TIMEOUT) as sock:
+                sock.sendall(_head(b"X-Big: " + b"a" * 9000 + b"\r\n"))
+                assert read_all(sock) == APACHE.header_line_answer
+                with pytest.raises(OSError):  # reset once the sweep closed it
+                    for _ in range(1000):
+                        sock.sendall(b"x" * 1000)
+                        time.sleep(0.01)
         finally:
             for sock in sockets:
                 sock.close()
