@@ -821,8 +821,9 @@ def server_create(version: Any, one_of: bool = False) -> dict[str, Any]:
         "metadata": metadata,
         "networks": networks,
         "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
-        "accessIPv4": {"type": "string"},
-        "accessIPv6": {"type": "string"},
+        # ``parameter_types.accessIPv4``/``accessIPv6`` (17.0.13-34.0.0)
+        "accessIPv4": {"type": "string", "format": "ipv4"},
+        "accessIPv6": {"type": "string", "format": "ipv6"},
         "availability_zone": name,
         "block_device_mapping": {"type": "array", "items": _bdm_legacy},
         "block_device_mapping_v2": {"type": "array", "items": bdm},
