@@ -191,7 +191,8 @@ class NovaDB:
 
     def instance_set_fixed(self, inst: Instance, **values: Any) -> None:
         """Write fields `Instance.save` does not compare (key_name, hostname, user_data, access
-        IPs, auto_disk_config: set at create, changed only by a rebuild) to the row and `inst`."""
+        IPs, auto_disk_config: set at create, changed only by a rebuild, and auto_disk_config by a
+        resize or migration) to the row and `inst`."""
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
             raise exception.InstanceNotFound(instance_id=inst.uuid)

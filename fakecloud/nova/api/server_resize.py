@@ -63,7 +63,9 @@ class ServerResizeController:
         target = {"user_id": instance.user_id, "project_id": instance.project_id}
         self.policy.authorize(ctx, SERVERS % "resize", target)
         flavor_id = str(body["resize"]["flavorRef"])
-        return self._move("resize", server_id, ctx, instance, flavor_id, None)
+        disk_config = body["resize"].get("OS-DCF:diskConfig")  # ``disk_config_from_api``
+        auto = None if disk_config is None else disk_config == "AUTO"
+        return self._move("resize", server_id, ctx, instance, flavor_id, None, auto)
 
     def _migrate(self, req: Request, server_id: str, body: Any) -> Any:
         mv = req.microversion
@@ -89,9 +91,10 @@ class ServerResizeController:
         instance: Any,
         flavor_id: str | None,
         host: str | None,
+        auto_disk_config: bool | None = None,
     ) -> Any:
         try:
-            work = self.compute_api.resize(ctx, instance, flavor_id, host)
+            work = self.compute_api.resize(ctx, instance, flavor_id, host, auto_disk_config)
         except Exception as exc:  # noqa: BLE001 - mapped, or raised again
             self._raise_http(exc, action, server_id)
         if work is None:

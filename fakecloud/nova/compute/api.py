@@ -800,12 +800,14 @@ class API:
         instance: Instance,
         flavor_id: str | None = None,
         host_name: str | None = None,
+        auto_disk_config: bool | None = None,
     ) -> Generator[Any, Any, None] | None:
         """Resize to `flavor_id`, or (None) cold-migrate, to `host_name` if given: before
-        21.0.0 a generator the API waits for (the conductor's scheduling), else None."""
+        21.0.0 a generator the API waits for (the conductor's scheduling), else None.
+        `auto_disk_config`: a resize's ``OS-DCF:diskConfig`` (None when not given)."""
         from fakecloud.nova.compute import resize_api
 
-        return resize_api.resize(self, context, instance, flavor_id, host_name)
+        return resize_api.resize(self, context, instance, flavor_id, host_name, auto_disk_config)
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.RESIZED])

@@ -46,6 +46,10 @@ ASYNC_SINCE = (21, 0, 0)
 #: ``@check_instance_host(check_is_up=True)`` on ``resize``: the source compute must be up
 #: (ea2ea492a3, "Ensure source service is up before resizing/migrating").
 SOURCE_UP_SINCE = (21, 0, 0)
+#: From 21.0.0 (891b8f9e98, "Use named kwargs in compute.API.resize") every resize and
+#: cold migration sets ``auto_disk_config`` to the request's ``OS-DCF:diskConfig`` or False;
+#: before, ``instance.update(extra_instance_updates)`` set it only when the request named one.
+AUTO_DISK_CONFIG_RESET_SINCE = (21, 0, 0)
 #: ``confirm_resize`` checks the source compute is up (5f3c33a4f1, backport to 21.1.1).
 CONFIRM_SOURCE_UP_SINCE = (21, 1, 1)
 GiB = 1024**3
@@ -58,8 +62,10 @@ def resize(
     instance: Instance,
     flavor_id: str | None,
     host_name: str | None,
+    auto_disk_config: bool | None = None,
 ) -> Generator[Any, Any, None] | None:
-    """``API.resize`` after its gates: the checks, the claim, the action, the conductor."""
+    """``API.resize`` after its gates: the checks, the claim (with `auto_disk_config`, see
+    `AUTO_DISK_CONFIG_RESET_SINCE`), the action, the conductor."""
     nova = api.nova
     version = nova.kernel.switches.release.version
     if version >= SOURCE_UP_SINCE:
@@ -99,6 +105,10 @@ def resize(
     instance.task_state = states.RESIZE_PREP
     instance.progress = 0
     instance.save(expected_task_state=[None])
+    if version >= AUTO_DISK_CONFIG_RESET_SINCE:
+        auto_disk_config = auto_disk_config or False
+    if auto_disk_config is not None and auto_disk_config != instance.auto_disk_config:
+        nova.db.instance_set_fixed(instance, auto_disk_config=auto_disk_config)
     api._record_action_start(context, instance, RESIZE if flavor_id else MIGRATE)
     from fakecloud.nova import conductor_migrate
 
