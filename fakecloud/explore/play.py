@@ -178,11 +178,12 @@ def windows_of(case: Case, seed: int | None = None, world: World | None = None) 
 
 @dataclass(frozen=True)
 class Moments:
-    """The windows of a plain run grouped by instant, for ``explore.windows: moments``.
+    """The windows of a plain run grouped by instant, for ``explore.windows: moments`` (the
+    default) and ``mixed``.
 
     A flow's trace events come in bursts (a createImage writes thirty in its first 12 ms, then
     nothing while its disk uploads for a minute, or while a stopped service is down): drawn by
-    event, as by default, an insert lands in the bursts most seeds. Drawn by moment, each
+    event (``windows: events``), an insert lands in the bursts most seeds. Drawn by moment, each
     distinct instant of the plain run is equally likely, then each of its events; and each
     heartbeat of the services (``report_state`` every ``report_interval``, 10 s, in every
     release; `fakecloud.nova.services`, `fakecloud.cinder.services_api`) that falls between
@@ -198,6 +199,9 @@ class Moments:
     beats: tuple[float, ...] = ()
     """Heartbeats with no event at their instant, in seconds from t0 (exactly: t0 + beat is
     the heartbeat's time on the cloud's clock, not a hair before it)."""
+    mixed: bool = False
+    """``explore.windows: mixed``: each insert is drawn by moment or, with probability 1/2
+    (from the seed), by event as ``events`` draws it."""
 
 
 def plain_windows(

@@ -16,7 +16,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fakecloud.explore.effect import Rerun, Without, own_events
@@ -62,7 +62,8 @@ class Prepared:
         inserts are drawn by moment (``explore.windows: moments``)."""
         if self.spec.inserts:
             self.windows, moments = plain_windows(case, world=self.world)
-            self.moments = moments if self.spec.windows == "moments" else None
+            if self.spec.windows != "events":
+                self.moments = replace(moments, mixed=self.spec.windows == "mixed")
         # `play` checks the whole invariant library when the case names none: made once here,
         # so every seed runs (and `fakecloud.scenario.expect` plans the checks of) one case
         self._checked = with_invariants(case)

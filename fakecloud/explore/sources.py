@@ -29,7 +29,8 @@ class SeededSource:
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
         """A uniform draw; faults and inserts first draw whether they happen at all. An
         insert's window with ``moments`` (`fakecloud.explore.play.Moments`) is uniform over
-        the moments, then over the events of its instant."""
+        the moments, then over the events of its instant; with mixed moments, one bit first
+        says whether it is drawn that way or uniform over the events."""
         if kind in ("fault", "window"):
             key = about.get("point") or about.get("insert")
             if high < 1 or self._rng.random() >= self._likelihoods.get(key, 1.0):
@@ -38,6 +39,8 @@ class SeededSource:
             moments = about.get("moments")
             if moments is not None:
                 groups, beats = moments.groups, moments.beats
+                if moments.mixed and self._bits(1):
+                    return 1 + self._below(high - len(beats))
                 k = self._below(len(groups) + len(beats))
                 if k >= len(groups):
                     return high - len(beats) + 1 + k - len(groups)

@@ -107,10 +107,11 @@ class ExploreSpec:
     """What a bug hunt expects some seeds to break (``explore.finds``), as the file names it."""
     targets: tuple[Find, ...] = ()
     """The same, each resolved to the checks it stands for."""
-    windows: str = "events"
-    """How an insert's moment is drawn (``explore.windows``): ``events``, uniform over the
-    plain run's trace events; ``moments``, uniform over its instants and the services'
-    heartbeats (`fakecloud.explore.play.Moments`)."""
+    windows: str = "moments"
+    """How an insert's moment is drawn (``explore.windows``): ``moments`` (the default),
+    uniform over the plain run's instants and the services' heartbeats
+    (`fakecloud.explore.play.Moments`); ``events``, uniform over its trace events; ``mixed``,
+    each insert one way or the other, even odds."""
 
     def describe(self) -> str:
         """One line: what chance changes."""
@@ -126,8 +127,9 @@ class ExploreSpec:
             parts.append("faults at " + ", ".join(f.point for f in self.faults))
         if self.inserts:
             parts.append("adversary " + ", ".join(i.name for i in self.inserts))
-            if self.windows == "moments":
-                parts.append("placed by moment and heartbeat")
+            if self.windows != "moments":
+                how = "event" if self.windows == "events" else "event or moment"
+                parts.append(f"placed by {how}")
         return "; ".join(parts) or "nothing (every run is the plain run)"
 
 
@@ -291,7 +293,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         inserts=tuple(inserts),
         finds=finds,
         targets=targets,
-        windows=str(data.get("windows", "events")),
+        windows=str(data.get("windows", "moments")),
     )
 
 

@@ -779,12 +779,12 @@ class _Builder:
                     "items": adversary,
                 },
                 "windows": self.enum(
-                    ("events", "moments"),
-                    "Where adversaries and restarts land: events (default), after any trace "
-                    "event of a plain run, each equally likely; moments, each instant of a "
-                    "plain run equally likely, then each of its events, and each services' "
-                    "heartbeat (report_interval, 10 s) between its first and last events a "
-                    "moment too.",
+                    ("events", "moments", "mixed"),
+                    "Where adversaries and restarts land: moments (default), each instant "
+                    "of a plain run equally likely, then each of its events, and each "
+                    "services' heartbeat (report_interval, 10 s) between its first and last "
+                    "events a moment too; events, after any trace event of a plain run, each "
+                    "equally likely; mixed, each insert one way or the other, even odds.",
                 ),
                 "finds": {
                     "type": "array",

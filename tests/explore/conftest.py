@@ -16,6 +16,14 @@ def shared_link(tmp_path):
     return target
 
 
+def by_event(text):
+    """A scenario file's `text` with its inserts drawn by event (``explore.windows: events``),
+    the draw these tests' seeds were picked under (a file's own ``windows:`` kept)."""
+    if "\n  windows:" in text:
+        return text
+    return text.replace("\nexplore:\n", "\nexplore:\n  windows: events\n", 1)
+
+
 def same_run(a, b):
     """Whether two traces record the same run: every event equal, except that the
     ``scenario.start`` and ``scenario.names`` events name their own file and case (a run's

@@ -8,12 +8,12 @@ from fakecloud.explore.runner import prepared
 from fakecloud.explore.session import replays
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
-from tests.explore.conftest import ROOT, same_run
+from tests.explore.conftest import ROOT, by_event, same_run
 
 
 def _ready(name, case_id="default"):
     path = ROOT / "scenarios" / "explore" / name
-    return prepared(path.read_text(), f"scenarios/explore/{name}", case_id)
+    return prepared(by_event(path.read_text()), f"scenarios/explore/{name}", case_id)
 
 
 def _replay(explored, ready, tmp_path):

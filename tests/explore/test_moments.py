@@ -58,3 +58,21 @@ def test_a_landing_at_a_heartbeat_replays_exactly(tmp_path):
         e for e in replayed.trace if e["kind"] == "scenario.step" and e["subject"] == "peek"
     )
     assert start["t"] == t0 + placed["at"]
+
+
+def test_mixed_draws_each_insert_by_moment_or_by_event_and_moments_is_the_default():
+    # by moment a quarter each; by event (30 windows) t0 1/30, the burst 29/30: half and half
+    moments = Moments(((1, 1), (2, 30)), (12.0, 22.0), mixed=True)
+    counts = Counter()
+    for seed in range(400):
+        value = SeededSource(seed, {}).draw("window", 1, 0, 32, {"insert": "x", "moments": moments})
+        counts["t0" if value == 1 else "burst" if value <= 30 else value] += 1
+    assert 200 < counts["burst"] < 290 and 30 < counts["t0"] < 90, counts
+    assert all(25 < counts[beat] < 80 for beat in (31, 32)), counts
+    default = SPREAD.replace("  windows: moments\n", "")
+    ready = prepared(default, "default.yaml", "default")
+    assert ready.moments is not None and not ready.moments.mixed
+    assert "placed by" not in ready.spec.describe()
+    events = default.replace("explore:\n", "explore:\n  windows: events\n")
+    by_event = prepared(events, "events.yaml", "default")
+    assert by_event.moments is None and "placed by event" in by_event.spec.describe()

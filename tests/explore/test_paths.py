@@ -10,7 +10,7 @@ from fakecloud.explore.paths import path_of, recorded_links
 from fakecloud.explore.runner import prepared
 from fakecloud.scenario.runner import World
 from fakecloud.sim.explore import Decision
-from tests.explore.conftest import ROOT
+from tests.explore.conftest import ROOT, by_event
 
 # Server web's snapshot is left queued when its delete lands early (no_stuck_snapshot_image);
 # the error answer of a step about a flavor touches nothing of web's.
@@ -29,6 +29,7 @@ steps:
 expect:
   invariants: all
 explore:
+  windows: events
   adversary: [{delete_server: web}]
 """
 
@@ -72,6 +73,7 @@ DB = (ROOT / "scenarios" / "explore" / "detach_during_createimage.yaml").read_te
 expect:
   invariants: [no_unexpected_500]
 explore:
+  windows: events
   faults: [{point: volume_api.create_snapshot_force, errors: [CinderServerError], likelihood: 1}]
   adversary:
     - {detach_volume: {server: db, volume: data}}
@@ -159,7 +161,7 @@ def test_a_released_fork_that_is_not_recycled_ends_its_calls_then_not_when_colle
 )
 def test_a_step_refused_for_a_quota_has_who_used_the_quota_on_its_path(name, status):
     path = ROOT / "scenarios" / "explore" / name
-    ready = prepared(path.read_text(), f"scenarios/explore/{name}", "default")
+    ready = prepared(by_event(path.read_text()), f"scenarios/explore/{name}", "default")
     explored = ready.play(14)  # b's createImage takes what a's lacks first
     paths = {b.path for b in outcome_of(explored, 14).broken}
     b = explored.result.names["servers"]["b"]["id"]
@@ -287,6 +289,7 @@ RESERVED = ATTACH.split("steps:")[0] + (
     '  - {name: attach, at: 1, request: "POST /servers/${servers.web.id}/os-volume_attachments",\n'
     '     body: {volumeAttachment: {volumeId: "${volumes.data.id}"}}, expect: {status: 200}}\n'
     "explore:\n"
+    "  windows: events\n"
     '  adversary: [{request: "POST /v3/${project_id}/volumes/${volumes.data.id}/action",\n'
     "               body: {os-reserve: {}}, likelihood: 1}]\n"
 )
