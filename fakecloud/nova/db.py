@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, network, states
 from fakecloud.nova.compute.utils import TRACEBACK_HEADER, format_tb
 from fakecloud.nova.objects import (
     BlockDeviceMapping,
@@ -245,6 +245,7 @@ class NovaDB:
             self._networks.pop(row.uuid, None)
             if not self._networks:
                 del self._networks
+        self._fixed_ips_drop(row.uuid)
         if self.port_security_groups is not None:  # its port is gone with it
             self.port_security_groups.pop(row.uuid, None)
             if not self.port_security_groups:
@@ -480,11 +481,60 @@ class NovaDB:
         networks = self._networks
         if networks is not None and networks.get(uuid):
             networks[uuid] = 0
+        self._fixed_ips_drop(uuid)
 
     def network_number(self, uuid: str) -> int:
         """The server's address number (`fakecloud.nova.network.address`), 0 if none."""
         networks = self._networks
         return networks.get(uuid, 0) if networks is not None else 0
+
+    #: uuid -> the fixed addresses of a server's port once ``addFixedIp``/``removeFixedIp``
+    #: changed them (in the port's ``fixed_ips`` order), and the count of addresses
+    #: ``addFixedIp`` handed out (`fakecloud.nova.network.added_address`). Instance fields
+    #: only once one did, so a cloud without them saves as before.
+    _fixed_ips: dict[str, list[str]] | None = None
+    _fixed_ip_seq = 0
+
+    def fixed_ips(self, uuid: str) -> list[str] | None:
+        """The server's fixed addresses if a multinic action changed them, else None (the one
+        of its `network_number`)."""
+        fixed = self._fixed_ips
+        return fixed.get(uuid) if fixed is not None else None
+
+    def fixed_addresses(self, uuid: str) -> list[str]:
+        """Every fixed address the server's port holds now ([] without a port)."""
+        number = self.network_number(uuid)
+        if not number:
+            return []
+        fixed = self.fixed_ips(uuid)
+        return [network.address(number)] if fixed is None else fixed
+
+    def fixed_ip_add(self, uuid: str) -> str:
+        """Neutron's ``update_port`` appending a fixed IP from the network's subnet."""
+        held = self.fixed_addresses(uuid)
+        self._fixed_ip_seq += 1
+        added = network.added_address(self._fixed_ip_seq)
+        if self._fixed_ips is None:
+            self._fixed_ips = {}
+        self._fixed_ips[uuid] = [*held, added]
+        return added
+
+    def fixed_ip_remove(self, uuid: str, address: str) -> bool:
+        """Neutron's ``update_port`` without `address`; False if the port does not hold it."""
+        held = self.fixed_addresses(uuid)
+        if address not in held:
+            return False
+        if self._fixed_ips is None:
+            self._fixed_ips = {}
+        self._fixed_ips[uuid] = [ip for ip in held if ip != address]
+        return True
+
+    def _fixed_ips_drop(self, uuid: str) -> None:
+        fixed = self._fixed_ips
+        if fixed is not None:
+            fixed.pop(uuid, None)
+            if not fixed:
+                del self._fixed_ips
 
     # -- key pairs ---------------------------------------------------------------------------
 

@@ -255,6 +255,26 @@ class NetworkNotFound(NotFound):
     msg_fmt = "Network %(network_id)s could not be found."
 
 
+class NetworkNotFoundForInstance(NetworkNotFound):
+    """Nova's ``NetworkNotFoundForInstance`` (Neutron's ``add_fixed_ip_to_instance``)."""
+
+    msg_fmt = "Network could not be found for instance %(instance_id)s."
+
+
+class FixedIpNotFoundForInstance(NotFound):
+    """Nova's ``FixedIpNotFoundForInstance`` (21.0.0 on: Neutron's
+    ``remove_fixed_ip_from_instance``)."""
+
+    msg_fmt = "Instance %(instance_uuid)s does not have fixed IP '%(ip)s'."
+
+
+class FixedIpNotFoundForSpecificInstance(NotFound):
+    """Nova's ``FixedIpNotFoundForSpecificInstance`` (a ``FixedIpNotFound``; what Neutron's
+    ``remove_fixed_ip_from_instance`` raised before 21.0.0, f5f73b4c4e)."""
+
+    msg_fmt = "Instance %(instance_uuid)s doesn't have fixed IP '%(ip)s'."
+
+
 class PortNotFound(NotFound):
     """Nova's ``PortNotFound``."""
 

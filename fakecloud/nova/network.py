@@ -5,7 +5,8 @@ nova-network ``FlatManager`` network, or Neutron's shared provider network that
 ``_get_available_networks``). No ports, subnets or floating IPs are modelled: each server
 asking for networking gets one fixed IPv4 address there during its build
 (``ComputeManager._build_networks_for_instance``), and keeps it until it is deleted or its
-build fails (``_cleanup_allocated_networks``).
+build fails (``_cleanup_allocated_networks``). ``addFixedIp``/``removeFixedIp`` change the
+addresses of its (implicit) port: `added_address`, ``db.fixed_ips``.
 
 The address is the server's autoincrement number past the gateway (the first server
 ``172.24.0.2``, in a /14 a 100k storm does not exhaust) and the MAC holds the same number
@@ -50,10 +51,23 @@ def wanted(networks: Any) -> bool:
     return networks is None or networks == "auto"
 
 
+#: 172.27.255.254, the subnet's last address: those ``addFixedIp`` adds count down from it.
+_LAST = (172 << 24) | (27 << 16) | (255 << 8) | 254
+
+
+def _dotted(value: int) -> str:
+    return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
+
+
 def address(number: int) -> str:
     """The fixed IPv4 address of the server whose autoincrement id is `number`."""
-    value = _FIRST + number
-    return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
+    return _dotted(_FIRST + number)
+
+
+def added_address(seq: int) -> str:
+    """The `seq`-th (from 1) address ``addFixedIp`` gave in this cloud: the subnet's last
+    ones, downwards, so they meet no server's own address before some 262,000 of both."""
+    return _dotted(_LAST + 1 - seq)
 
 
 def mac(number: int) -> str:
@@ -61,17 +75,25 @@ def mac(number: int) -> str:
     return f"fa:16:3e:{(number >> 16) & 255:02x}:{(number >> 8) & 255:02x}:{number & 255:02x}"
 
 
-def addresses(number: int, extend: bool) -> dict[str, list[dict[str, Any]]]:
+def addresses(
+    number: int, extend: bool, fixed: list[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """``{label: [ip]}`` as the addresses view builds it (views/addresses.py ``index``,
     17.0.13-34.0.0); `extend` adds ``OS-EXT-IPS:type`` and ``OS-EXT-IPS-MAC:mac_addr`` (the
-    server views do, ``/ips`` does not). `number` 0: no network, ``{}``."""
+    server views do, ``/ips`` does not). `number` 0: no network, ``{}``. `fixed`: the port's
+    addresses once a multinic action changed them (``db.fixed_ips``), each with the port's
+    MAC; none left is ``{label: []}`` (``get_networks_for_instance_from_nw_info`` keeps the
+    VIF's label)."""
     if not number:
         return {}
-    ip: dict[str, Any] = {"version": 4, "addr": address(number)}
-    if extend:
-        ip["OS-EXT-IPS:type"] = "fixed"
-        ip["OS-EXT-IPS-MAC:mac_addr"] = mac(number)
-    return {LABEL: [ip]}
+    out = []
+    for addr in (address(number),) if fixed is None else fixed:
+        ip: dict[str, Any] = {"version": 4, "addr": addr}
+        if extend:
+            ip["OS-EXT-IPS:type"] = "fixed"
+            ip["OS-EXT-IPS-MAC:mac_addr"] = mac(number)
+        out.append(ip)
+    return {LABEL: out}
 
 
 #: The namespace of the ids fakecloud gives a project's ``default`` security group and its

@@ -96,6 +96,10 @@ REMOTE_CONSOLES = "os_compute_api:os-remote-consoles"
 #: were `SECURITY_GROUPS_BASE` (the deprecated name from 21.0.0).
 SECURITY_GROUPS = "os_compute_api:os-security-groups:%s"
 SECURITY_GROUPS_BASE = "os_compute_api:os-security-groups"
+#: addFixedIp/removeFixedIp: ``%s`` is add or remove from 22.0.0 (checked after the lookup);
+#: before, both were `MULTINIC_BASE` (checked before it), the deprecated name from 22.0.0.
+MULTINIC = "os_compute_api:os-multinic:%s"
+MULTINIC_BASE = "os_compute_api:os-multinic"
 #: ``/os-networks`` (the nova-network proxy): ``list``/``show`` from 22.0.0, `NETWORKS_VIEW` before.
 NETWORKS = "os_compute_api:os-networks:%s"
 NETWORKS_VIEW = "os_compute_api:os-networks:view"
@@ -182,6 +186,9 @@ UPSTREAM_RULES = (
     (SECURITY_GROUPS % "remove", _MEMBER),
     (ADMIN_ACTIONS % "reset_state", _ADMIN),
     (ADMIN_ACTIONS % "reset_network", _ADMIN),
+    (ADMIN_ACTIONS % "inject_network_info", _ADMIN),
+    (MULTINIC % "add", _MEMBER),
+    (MULTINIC % "remove", _MEMBER),
     (DEFERRED_DELETE % "restore", _MEMBER),
     (DEFERRED_DELETE % "force", _MEMBER),
     (EXTENDED_SERVER_ATTRIBUTES, _ADMIN),
@@ -333,6 +340,9 @@ SEED_NAMES = {
     SECURITY_GROUPS % "list": SECURITY_GROUPS_BASE,
     SECURITY_GROUPS % "add": SECURITY_GROUPS_BASE,
     SECURITY_GROUPS % "remove": SECURITY_GROUPS_BASE,
+    # one rule for the multinic actions until 22.0.0 (nova/policies/multinic.py)
+    MULTINIC % "add": MULTINIC_BASE,
+    MULTINIC % "remove": MULTINIC_BASE,
     # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
     # deferred_delete.py: 83063ef468)
     **{DEFERRED_DELETE % r: "os_compute_api:os-deferred-delete" for r in ("restore", "force")},
@@ -381,6 +391,8 @@ UPSTREAM_DEPRECATED_RENAMED = {
     SECURITY_GROUPS % "list": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "add": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
+    MULTINIC % "add": (MULTINIC_BASE, "rule:admin_or_owner"),
+    MULTINIC % "remove": (MULTINIC_BASE, "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
     TENANT_NETWORKS % "list": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),
@@ -444,6 +456,8 @@ def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False)
                 deprecated_since="21.0.0",
             )
         out.append(policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep))
+    # 21.x still checks the multinic actions' one rule (nova 21.0.0 policies/multinic.py).
+    out.append(policy.RuleDefault(MULTINIC_BASE, "rule:admin_or_owner"))
     return out
 
 

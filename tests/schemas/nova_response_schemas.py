@@ -2885,6 +2885,18 @@ class security_groups:
     }
 
 
+class multinic:
+    """nova/api/openstack/compute/schemas/multinic.py (response schemas)."""
+
+    add_fixed_ip_response = {
+        "type": "null",
+    }
+
+    remove_fixed_ip_response = {
+        "type": "null",
+    }
+
+
 class admin_actions:
     """nova/api/openstack/compute/schemas/admin_actions.py (response schemas)."""
 
@@ -5202,6 +5214,9 @@ ACTIONS = {
     "lock": [(None, None, lock_server.lock_response)],
     "unlock": [(None, None, lock_server.unlock_response)],
     "os-resetState": [(None, None, admin_actions.reset_state_response)],
+    "injectNetworkInfo": [(None, None, admin_actions.inject_network_info_response)],
+    "addFixedIp": [("2.1", "2.43", multinic.add_fixed_ip_response)],
+    "removeFixedIp": [("2.1", "2.43", multinic.remove_fixed_ip_response)],
     "restore": [(None, None, deferred_delete.restore_response)],
     "forceDelete": [(None, None, deferred_delete.force_delete_response)],
     "createBackup": [

@@ -290,6 +290,7 @@ _LAST = {
     if key[1].startswith(("/images", "/os-networks", "/os-volumes", "/os-snapshots"))
 } | {key: "2.42" for key in nova.ROUTES if key[1].startswith("/os-hosts")}
 _LAST |= {key: "2.5" for key in ("os-getVNCConsole", "os-getSPICEConsole", "os-getSerialConsole")}
+_LAST |= {key: "2.43" for key in ("addFixedIp", "removeFixedIp")}
 
 
 def _xfail(key: Any, mv: str) -> Any:
@@ -694,8 +695,12 @@ _ACTION_BODY = {
     "os-getSerialConsole": {"os-getSerialConsole": {"type": "serial"}},
     "addSecurityGroup": {"addSecurityGroup": {"name": "default"}},
     "removeSecurityGroup": {"removeSecurityGroup": {"name": "default"}},
+    # Neutron's refusals are the guest's fault rows, after the 202: its addresses stay.
+    "addFixedIp": {"addFixedIp": {"networkId": "no-such-network"}},
+    "removeFixedIp": {"removeFixedIp": {"address": "192.0.2.1"}},
 }
-#: Actions that leave their server as it was (removeSecurityGroup after its `_BEFORE` add):
+#: Actions that leave their server as it was (removeSecurityGroup after its `_BEFORE` add;
+#: the multinic actions' bodies name what the guest has not):
 #: sent to the world's `World.guest`, not to a server booted for them.
 _ON_GUEST = {
     "changePassword",
@@ -706,8 +711,17 @@ _ON_GUEST = {
     "trigger_crash_dump",
     "addSecurityGroup",
     "removeSecurityGroup",
+    "addFixedIp",
+    "removeFixedIp",
+    "injectNetworkInfo",
 }
-_ADMIN_ACTIONS = {"os-resetState", "shelveOffload", "migrate", "os-migrateLive"}
+_ADMIN_ACTIONS = {
+    "os-resetState",
+    "shelveOffload",
+    "migrate",
+    "os-migrateLive",
+    "injectNetworkInfo",
+}
 #: Actions answered 204 (``confirmResize``) or 200 (``rescue``), not 202.
 _NO_CONTENT = {"confirmResize"}
 _OK = {

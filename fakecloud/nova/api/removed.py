@@ -13,7 +13,8 @@ create, delete, add and its ``disassociate`` action with ``os-networks-associate
 the dispatcher's 400 "There is no such action: X"), and ``os-tenant-networks``' create and
 delete; their list and show still work (fakecloud serves ``os-networks``' only). Before
 21.0.0 those methods called Neutron's network API (not modelled: no route, 404). The
-multinic server actions (``addFixedIp``, ``removeFixedIp``) have no 410 in any release.
+multinic server actions (``addFixedIp``, ``removeFixedIp``) have no 410 in any release
+(`fakecloud.nova.api.multinic`).
 """
 
 from __future__ import annotations

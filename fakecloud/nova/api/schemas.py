@@ -1278,7 +1278,42 @@ def _security_group_action(action: str) -> dict[str, Any]:
     }
 
 
+#: ``multinic.add_fixed_ip`` and ``remove_fixed_ip`` (nova 17.0.13-34.0.0 schemas/multinic.py):
+#: ``networkId`` a string or number of at most 36 characters (the ``networks.uuid`` column),
+#: ``address`` an IP address.
+add_fixed_ip = {
+    "type": "object",
+    "properties": {
+        "addFixedIp": {
+            "type": "object",
+            "properties": {
+                "networkId": {"type": ["string", "number"], "minLength": 1, "maxLength": 36},
+            },
+            "required": ["networkId"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["addFixedIp"],
+    "additionalProperties": False,
+}
+remove_fixed_ip = {
+    "type": "object",
+    "properties": {
+        "removeFixedIp": {
+            "type": "object",
+            "properties": {"address": ip_address},
+            "required": ["address"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["removeFixedIp"],
+    "additionalProperties": False,
+}
+
+
 _SCHEMAS = {
+    "addFixedIp": add_fixed_ip,
+    "removeFixedIp": remove_fixed_ip,
     "changePassword": change_password,
     "os-getConsoleOutput": get_console_output,
     "trigger_crash_dump": trigger_crash_dump,

@@ -1,8 +1,8 @@
 """The server actions of their own controllers in Nova: ``pause``/``unpause``
 (``pause_server.py``), ``suspend``/``resume`` (``suspend_server.py``), ``lock``/``unlock``
 (``lock_server.py``), ``shelve``/``shelveOffload``/``unshelve`` (``shelve.py``),
-``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState`` and
-``resetNetwork`` (``admin_actions.py``).
+``restore``/``forceDelete`` (``deferred_delete.py``) and the admin ``os-resetState``,
+``resetNetwork`` and ``injectNetworkInfo`` (``admin_actions.py``).
 
 Each one: look the server up (404), check its policy (403), call the compute API, and map
 ``InstanceIsLocked`` and ``InstanceInvalidState`` to 409 with Nova's messages. All answer 202
@@ -243,6 +243,25 @@ class ServerActionsController:
             )
         return Response(202)
 
+    def _inject_network_info(self, req: Request, server_id: str, body: Any) -> Response:
+        """``injectNetworkInfo`` (``admin_actions.py``, every release): the admin's policy
+        ``os_compute_api:os-admin-actions:inject_network_info`` (before the lookup until
+        21.0.0), 409 for a server locked against a non-admin, then 202 and the cast, whose
+        ``driver.inject_network_info`` is libvirt's no-op. No state check, no instance action;
+        a server with no host is Nova's 500 (``NovaException``, not an expected error). Its
+        30.0.0 schema (f86cd38dfe) takes any value and no other key, as ``action_peek``."""
+        schemas.validator("injectNetworkInfo").validate(body, req)
+        ctx = req.context
+        rule = ADMIN_ACTIONS % "inject_network_info"
+        instance = self.servers.get_authorized_server(ctx, server_id, rule)
+        try:
+            self.compute_api.inject_network_info(ctx, instance)
+        except exception.InstanceIsLocked as exc:
+            raise HttpError(409, exc.format_message()) from None
+        except exception.NovaException as exc:
+            raise unexpected_error(exc, self.nova.kernel.switches.api_support_string) from None
+        return Response(202)
+
 
 def _simple_handler(
     action: str, rule: str, method: str, target_user: bool, first_switch: str | None
@@ -264,6 +283,7 @@ ACTIONS: dict[str, Callable] = {
     "unlock": ServerActionsController._unlock,
     "os-resetState": ServerActionsController._reset_state,
     "resetNetwork": ServerActionsController._reset_network,
+    "injectNetworkInfo": ServerActionsController._inject_network_info,
     "restore": ServerActionsController._restore,
     "forceDelete": ServerActionsController._force_delete,
     "unshelve": ServerActionsController._unshelve,

@@ -38,7 +38,8 @@ class ServerIpsController:
         server = self.servers.get_authorized_server(
             req.context, req.params["server_id"], IPS % rule, copy=False
         )
-        return network.addresses(self.nova.db.network_number(server.uuid), False)
+        db = self.nova.db
+        return network.addresses(db.network_number(server.uuid), False, db.fixed_ips(server.uuid))
 
     def index(self, req: Request) -> Response:
         """``GET /servers/{server_id}/ips``: ``{"addresses": {label: [...]}}``."""

@@ -215,7 +215,9 @@ class ServersController:
             bdms=self.db.bdms_by_instance(instance.uuid),
             # Hidden while the server builds (19.0.0 9b69afd457; Queens hid them from
             # non-admins, hide_server_address_states).
-            addresses=network.addresses(0 if building else number, True),
+            addresses=network.addresses(
+                0 if building else number, True, self.db.fixed_ips(instance.uuid)
+            ),
             # ``_add_security_grps``: a server without a port (no network asked, or not yet
             # networked) has no groups, and no key (17.0.13-34.0.0, Neutron's bindings); one
             # with a port has its port's, as the security group actions left them.
@@ -637,7 +639,9 @@ class ServersController:
                     del server[key]
             if server["addresses"]:
                 number = self.db.network_number(instance.uuid)
-                server["addresses"] = network.addresses(number, False)
+                server["addresses"] = network.addresses(
+                    number, False, self.db.fixed_ips(instance.uuid)
+                )
             if mv < keypair_from:
                 server.pop("key_name", None)
         if gates.server_groups:

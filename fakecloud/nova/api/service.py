@@ -16,6 +16,7 @@ from typing import Any
 from fakecloud.api.microversion import VersionRange
 from fakecloud.nova.api import (
     create_backup,
+    multinic,
     remote_consoles,
     removed,
     security_group_actions,
@@ -48,6 +49,7 @@ from fakecloud.nova.api.instance_usage_audit_log import InstanceUsageAuditLogCon
 from fakecloud.nova.api.keypairs import KeypairsController
 from fakecloud.nova.api.limits import LimitsController
 from fakecloud.nova.api.migrations import MigrationsController, ServerMigrationsController
+from fakecloud.nova.api.multinic import MultinicController
 from fakecloud.nova.api.networks import NetworksController, TenantNetworksController
 from fakecloud.nova.api.quota_classes import QuotaClassSetsController
 from fakecloud.nova.api.quota_sets import QuotaSetsController
@@ -94,6 +96,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
         name: ("security_group_actions", handler)
         for name, handler in security_group_actions.ACTIONS.items()
     },
+    **{name: ("multinic", handler) for name, handler in multinic.ACTIONS.items()},
 }
 
 #: Controllers written apart, each a module with ``enabled(switches)`` (whether a cloud serves
@@ -175,6 +178,11 @@ class ComputeApiService(NovaApiService):
     def security_group_actions(self) -> SecurityGroupActionController:
         """addSecurityGroup and removeSecurityGroup (`ACTIONS`)."""
         return SecurityGroupActionController(self.nova, self.servers)
+
+    @cached_property
+    def multinic(self) -> MultinicController:
+        """addFixedIp and removeFixedIp (`ACTIONS`)."""
+        return MultinicController(self.nova, self.servers)
 
     @cached_property
     def server_security_groups(self) -> ServerSecurityGroupController:

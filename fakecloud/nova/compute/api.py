@@ -276,8 +276,8 @@ class API:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
         if ip_part is not None:
-            numbers = [(row, self.db.network_number(row.uuid)) for row in out]
-            out = [row for row, n in numbers if n and ip_part in network.address(n)]
+            held = self.db.fixed_addresses
+            out = [row for row in out if any(ip_part in ip for ip in held(row.uuid))]
         instance_filters.order(out, keys, dirs, self._sort_value)
         return out
 
@@ -594,6 +594,22 @@ class API:
             preserve_ephemeral=preserve_ephemeral,
             reimage_boot_volume=reimage_boot_volume,
         )
+
+    @check_instance_lock
+    def add_fixed_ip(self, context: Any, instance: Instance, network_id: Any) -> None:
+        """Cast ``add_fixed_ip_to_instance``, whatever the server's state (no instance
+        action); a server with no host is Nova's `NovaException` (the API's 500)."""
+        self.compute_rpcapi.add_fixed_ip_to_instance(context, instance, network_id)
+
+    @check_instance_lock
+    def remove_fixed_ip(self, context: Any, instance: Instance, address: str) -> None:
+        """Cast ``remove_fixed_ip_from_instance`` (as `add_fixed_ip`)."""
+        self.compute_rpcapi.remove_fixed_ip_from_instance(context, instance, address)
+
+    @check_instance_lock
+    def inject_network_info(self, context: Any, instance: Instance) -> None:
+        """Cast ``inject_network_info`` (as `add_fixed_ip`)."""
+        self.compute_rpcapi.inject_network_info(context, instance)
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE])

@@ -1680,6 +1680,22 @@ class ComputeManager:
 
         guest_actions.trigger_crash_dump(self, context, instance)
 
+    def add_fixed_ip_to_instance(self, context: Any, instance: Any, network_id: Any) -> None:
+        """RPC cast: Neutron adds a fixed IP to the server's port (`compute.multinic`)."""
+        from fakecloud.nova.compute import multinic
+
+        multinic.add_fixed_ip_to_instance(self, context, instance, network_id)
+
+    def remove_fixed_ip_from_instance(self, context: Any, instance: Any, address: str) -> None:
+        """RPC cast: Neutron takes a fixed IP off the server's port (`compute.multinic`)."""
+        from fakecloud.nova.compute import multinic
+
+        multinic.remove_fixed_ip_from_instance(self, context, instance, address)
+
+    def inject_network_info(self, context: Any, instance: Any) -> None:
+        """RPC cast: the network info handed to the driver, which on libvirt does nothing
+        (the base driver's ``inject_network_info``)."""
+
     def get_console_output(self, context: Any, instance: Any, tail_length: Any) -> str:
         """RPC call: the guest's console log (its last `tail_length` lines)."""
         from fakecloud.nova.compute import guest_actions

@@ -308,6 +308,18 @@ class ComputeAPI:
         """Call ``get_<protocol>_console``: a console's connection info."""
         return self.call(ctx, instance, f"get_{protocol}_console", console_type=console_type)
 
+    def add_fixed_ip_to_instance(self, ctx: Any, instance: Any, network_id: Any) -> None:
+        """Add a fixed IP on `network_id` to the server's port."""
+        self.cast(ctx, instance, "add_fixed_ip_to_instance", network_id=network_id)
+
+    def remove_fixed_ip_from_instance(self, ctx: Any, instance: Any, address: str) -> None:
+        """Take the fixed IP `address` off the server's port."""
+        self.cast(ctx, instance, "remove_fixed_ip_from_instance", address=address)
+
+    def inject_network_info(self, ctx: Any, instance: Any) -> None:
+        """Hand the server's network info to its driver."""
+        self.cast(ctx, instance, "inject_network_info")
+
     def trigger_crash_dump(self, ctx: Any, instance: Any) -> None:
         """Inject an NMI into the guest."""
         self.cast(ctx, instance, "trigger_crash_dump")
