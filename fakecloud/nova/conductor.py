@@ -209,8 +209,10 @@ class Conductor:
             instance.task_state = None
             instance.save()
             return
-        instance.host = host
-        instance.node = host
+        # The host's zone, not the host: the compute's claim writes host and node
+        # (``_unshelve_instance``'s ``rt.instance_claim``; nova 17.0.13-34.0.0 conductor
+        # ``unshelve_instance`` sets only ``availability_zone``), so until then the server
+        # shows none; the scheduler's allocation holds the host meanwhile.
         instance.availability_zone = aggregates.host_zone(self.nova, host)
         try:
             instance.save(expected_task_state=states.UNSHELVING)
@@ -219,6 +221,7 @@ class Conductor:
             # fails as the compute's would, and a cast's error is only logged
             event.finish(exc)
             return
+        self.db.allocation_create(instance.uuid, host)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)
         event.finish()
 

@@ -286,6 +286,14 @@ class NovaDB:
         self.allocations[uuid] = host
         self._place(row, host)
 
+    def allocation_delete(self, uuid: str) -> None:
+        """``delete_allocation_for_instance``: a claim not made after all (the row's host, if
+        any, stays where it is)."""
+        row = self.instances.get(uuid)
+        if row is not None and self.allocated_host(uuid) is not None:
+            self._unplace(row)
+            self._place(row, row.host)
+
     def allocated_host(self, uuid: str) -> str | None:
         """The host the scheduler placed `uuid` on that its compute has not claimed yet."""
         return None if self.allocations is None else self.allocations.get(uuid)

@@ -156,3 +156,38 @@ def test_a_failed_claim_writes_no_host_and_is_rescheduled(profile):
     assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["fault"]["message"]) == (
         "ERROR", None, CLAIM_FAILED
     )  # fmt: skip
+
+
+def test_an_unshelve_shows_no_host_until_its_compute_claims_it():
+    """``_unshelve_instance`` (nova 17.0.13-34.0.0): the conductor writes the zone, the
+    compute's ``rt.instance_claim`` after ``_prep_block_device`` the host; a failed claim
+    (``ComputeResourcesUnavailable``) leaves the server offloaded, with no host or allocation."""
+    env = NovaEnv("upstream", config={"rpc": {"delay_s": 1.0}})
+    sid = env.boot("x", bfv=True)
+    assert env.action(sid, {"shelve": None}).status == 202  # offloaded at once
+    env.cloud.run_until_idle()
+    assert env.action(sid, {"unshelve": None}).status == 202
+    seen = []
+    while not seen or seen[-1][0] is not None:
+        env.cloud.advance(0.5)
+        shown = placement(env, sid)
+        if not seen or seen[-1] != shown:
+            seen.append(shown)
+    assert seen == [
+        ("unshelving", None, None, False, ""),
+        ("unshelving", None, None, False, "nova"),  # scheduled: the zone, no host
+        ("spawning", None, None, False, "nova"),  # its volume's attachment updated first
+        ("spawning", "cmp-1", "cmp-1", True, "nova"),  # claimed
+        (None, "cmp-1", "cmp-1", True, "nova"),
+    ]
+    env.cloud.faults.add(
+        "nova.compute.instance_claim", error="ComputeResourcesUnavailable", times=1
+    )
+    for action in ("shelve", "unshelve"):
+        assert env.action(sid, {action: None}).status == 202
+        env.cloud.run_until_idle()
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
+    # the fault row (shown in ERROR only), no allocation left holding cmp-1
+    assert env.nova.db.fault_latest(sid).message == CLAIM_FAILED
+    assert env.nova.db.allocated_host(sid) is None

@@ -1876,8 +1876,6 @@ class ComputeManager:
             self.notifier.instance_action(self.host, "nova-compute", instance, "unshelve.start")
             instance.task_state = states.SPAWNING
             instance.save(expected_task_state=states.UNSHELVING)
-            if self.db.build_failures:
-                build_failures.saved(self)  # ``rt.instance_claim`` saves the node's stats too
             bdms = self.db.bdms_by_instance(instance.uuid)
             # _prep_block_device: a volume attached while offloaded gets its device name now,
             # then every attachment this host's connector, completed (``in-use``).
@@ -1885,6 +1883,7 @@ class ComputeManager:
             yield from resize_manager._update_volume_attachments(self, context, instance, bdms)
             yield from resize_manager._complete_volume_attachments(self, context, bdms)
             prepared = True
+            yield from self._unshelve_claim(instance)
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
             yield self.kernel.env.timeout(
                 max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
@@ -1914,7 +1913,9 @@ class ComputeManager:
             instance.host = instance.node = None  # the resource claim's abort
             failure = exc
             try:
-                if prepared:  # a failed spawn disconnects the volumes again
+                if prepared:  # the claim or spawn failed: the allocation deleted, the
+                    # volumes disconnected again
+                    self.db.allocation_delete(uuid)
                     yield from resize_manager._terminate_volume_connections(
                         self, context, instance, bdms
                     )
@@ -1929,6 +1930,21 @@ class ComputeManager:
         finally:
             instance_lock.release(self, uuid)
         event.finish()
+
+    def _unshelve_claim(self, instance: Any) -> Generator[Any, Any, None]:
+        """``_unshelve_instance``'s ``rt.instance_claim``, after the block devices are
+        prepared: host and node written and saved (nova 17.0.13-34.0.0), the node's stats
+        with them. Fault point ``nova.compute.instance_claim`` fails it before any host is
+        written (usually ``ComputeResourcesUnavailable``): the failed spawn's cleanup."""
+        if reschedule.CLAIM in self.kernel.faults.hot:
+            yield from self.kernel.faults.pause(
+                reschedule.CLAIM, host=self.host, instance_uuid=instance.uuid
+            )
+        instance.host = self.host
+        instance.node = self.host
+        instance.save()
+        if self.db.build_failures:
+            build_failures.saved(self)  # ``rt.instance_claim`` saves the node's stats too
 
     # -- helpers -----------------------------------------------------------------------------
 
