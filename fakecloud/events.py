@@ -352,6 +352,13 @@ EVENTS: dict[str, EventKind] = {
         _k("glance.store.delete", "Image data was deleted.", "glance", "image id", "size"),
         _k("glance.import.fail", "An image import failed.", "glance", "image id", "error"),
         _k(
+            "glance.cache.cached",
+            "An image was written to the API node's image cache (a download or a fetch).",
+            "glance",
+            "image id",
+            "size",
+        ),
+        _k(
             "glance.location.fail",
             "A location task failed: the store finds nothing there; the image stays queued.",
             "glance",

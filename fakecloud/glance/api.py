@@ -553,6 +553,8 @@ class GlanceApi(ApiService):
         if req.body:
             raise _body_rejected()
         self.glance.images.delete(req.context, req.params["image_id"])
+        if self.glance.cache is not None:  # the cache middleware's _process_DELETE_response
+            self.glance.cache.delete_cached(req.params["image_id"])
         return Response(204, None, plain_webob_headers())
 
     def deactivate(self, req: Request) -> Response:
@@ -594,15 +596,37 @@ class GlanceApi(ApiService):
         return Response(204, None, plain_webob_headers())
 
     def download(self, req: Request) -> Generator[Any, Any, Response]:
-        """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any."""
+        """``GET /v2/images/{id}/file``: the data (200) or 204 for an image without any. With
+        an image cache, the cache middleware first: a hit is served from the cache, a whole
+        download of an image not cached fills it (`fakecloud.glance.image_cache`)."""
         if req.body:
             raise _body_rejected()
         limit = self.glance.config.downloadable_content_bytes
+        image_id, link = req.params["image_id"], req.headers.get("x-fakecloud-link")
+        cache = self.glance.cache
+        ranged = req.headers.get("Range") or req.headers.get("Content-Range")
+        if cache is not None and not ranged and image_id in cache.cached:
+            hit = yield from self.glance.image_data.download_cached(
+                req.context, image_id, link, limit
+            )
+            if hit is not None:
+                response = self._data_response(req, *hit, limit)
+                cache.hit(image_id)
+                return response
         image, data = yield from self.glance.image_data.download(
-            req.context, req.params["image_id"], req.headers.get("x-fakecloud-link"), sendable=limit
+            req.context, image_id, link, sendable=limit
         )
         if data is None:
             return Response(204, None, {})
+        response = self._data_response(req, image, data, limit)
+        if cache is not None and response.status == 200 and cache.cacheable(image_id):
+            cache.commit(image, data.size)  # the cache middleware's tee, read through
+        return response
+
+    @staticmethod
+    def _data_response(req: Request, image: Any, data: ImageData, limit: int) -> Response:
+        """An image's data as ``ImageDataController.download`` (or a cache hit) answers it:
+        the whole (200) or the ``Range``/``Content-Range`` asked (206)."""
         ranges = req.headers.get("Range"), image.size or 0, req.headers.get("Content-Range")
         part = byte_range(*ranges)
         body = data.materialize(limit) or b""

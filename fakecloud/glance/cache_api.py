@@ -1,4 +1,4 @@
-"""Glance's image cache API (``/v2/cache``) as a Glance without an image cache answers it.
+"""Glance's image cache API (``/v2/cache``), with and without an image cache.
 
 Glance 24.0.0 (87eae327b, Yoga) routes ``GET``/``DELETE /v2/cache`` and ``PUT``/``DELETE
 /v2/cache/{image_id}`` (``api/v2/router.py``) to ``api/v2/cached_images.py``
@@ -7,42 +7,39 @@ Glance 24.0.0 (87eae327b, Yoga) routes ``GET``/``DELETE /v2/cache`` and ``PUT``/
 naming no rule) and then, with no ``image_cache_dir`` configured, answers 404 "Caching via
 API is not supported at this site.". A refused caller gets the bare ``HTTPForbidden`` (WebOb's
 own words). The image routes look the image up first: one the caller cannot see is 404 "Image
-X not found." to ``PUT``; to ``DELETE`` Glance then asks the cache it has not
-(``image_exists_in_cache`` on ``None``): its 500. Glance 33 (783f9f937, ec65276a6) adds
-``GET /v2/cache/nodes/{image_id}`` (``list_cached_nodes``) and ``POST /v2/cache/clean`` and
-``/v2/cache/prune`` (``cache_clean``, ``cache_prune``), asked the same way; routes matches
+X not found." to ``PUT``; to ``DELETE`` Glance then asks the cache, which without one is its
+500 (``image_exists_in_cache`` on ``None``), with one 404 "Image X not found." unless the
+cache or the queue holds it. Glance 33 (783f9f937, ec65276a6) adds ``GET
+/v2/cache/nodes/{image_id}`` (``get_cached_nodes``) and ``POST /v2/cache/clean`` and
+``/v2/cache/prune`` (``clean_cache``, ``prune_cache``), asked the same way; routes matches
 those two paths before ``/cache/{image_id}``, so another method on them is their reject
 route's 405. Before 24.0.0 no such path: a plain 404.
 
-fakecloud has no image cache, so this is every cloud's answer, and ``GlanceConfig.image_cache``
-(``[DEFAULT] image_cache_dir`` set) is a ``ConfigError``: a cache-enabled Glance's version
-document lists the cache API's versions (2.14-2.18, ``api/versions.py``; the series' table keeps
-them), which fakecloud would not serve. What a cache-enabled Glance does and fakecloud does
-not (read in glance 17.0.0-33.0.0, docs/history/conformance-log.md "Glance's image cache
-(session 32)"):
-``GET /v2/cache`` lists ``cached_images`` (``image_id``, ``hits``, ``last_accessed``,
-``last_modified``, ``size``) and ``queued_images``; ``PUT /v2/cache/{image_id}`` queues an
-``active`` image (400 "Only images with status active can be targeted for queueing"), cached
-by glance-api's prefetcher every ``cache_prefetcher_interval`` (300 s; 19.0.0-24.x, before that
-the ``glance-cache-prefetcher`` command) or at once by its cache worker (25.0.0 on, c1a2b9e22);
-``DELETE /v2/cache/{image_id}`` and ``DELETE /v2/cache`` (``x-image-cache-clear-target``)
-empty them; 24.0.0 answers every one 200 (``null`` or the counts), 25.0.0 on 202 to ``PUT`` and
-204 to the deletes. The cache middleware caches an image as its data is first downloaded
-(not a ``Range`` request), serves it from the cache after (``hits`` counted, not for a
-deactivated image) and drops it when the image is deleted. The ``cachemanage`` middleware's
-``/v2/cached_images`` and ``/v2/queued_images`` (what ``glance-cache-manage`` talks to), the
-pruner and cleaner, the drivers (``sqlite``, ``xattr``; ``centralized_db``, the default from
-28.0.0) and 33's nodes, clean and prune answers are not served either.
-"""
+With ``glance.image_cache`` (``[DEFAULT] image_cache_dir`` set; Glance 24.0.0 on, a
+``ConfigError`` before) the cloud's `fakecloud.glance.image_cache.ImageCache` answers:
+``GET /v2/cache`` lists ``cached_images`` and ``queued_images``; ``PUT /v2/cache/{image_id}``
+queues an ``active`` image (400 "Only images with status active can be targeted for
+queueing"); ``DELETE /v2/cache/{image_id}`` drops it from the cache and the queue;
+``DELETE /v2/cache`` empties both, or the one ``x-image-cache-clear-target`` names
+(``cache``, ``queue``; another value 400). Glance 24.0.0 answers each with the serializer's
+default, 200 and the result as JSON (``null``, or ``{"cache_deleted": N, "queue_deleted":
+M}``); from 25.0.0 (``CachedImageSerializer``: ecb040c17, a71f7ba44) 202 to ``PUT`` and 204
+to the deletes, no body.
+Glance 33's nodes answer lists the node's URL if it caches the image (after the policy and
+the image look-up: ``centralized_db`` is the driver); ``clean`` is 200 with no body (nothing
+invalid or stalled), ``prune`` 200 ``{"total_files_pruned", "total_bytes_pruned"}``. Not
+served: the ``cachemanage`` middleware's ``/v2/cached_images`` and ``/v2/queued_images``
+(``glance-cache-manage``; before 24.0.0 its only cache API, hence the ``ConfigError``)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
+from fakecloud.api.webob import plain_webob_headers
 from fakecloud.glance.errors import (
-    GlanceHttpError,
     HTTPBadRequest,
     HTTPForbidden,
     HTTPInternalServerError,
@@ -53,6 +50,8 @@ from fakecloud.glance.policy import is_admin, system_scoped
 #: The first Glance with the cache API (24.0.0) and with its nodes, clean and prune routes.
 CACHE_API_SINCE = 24
 CACHE_MAINTENANCE_SINCE = 33
+#: The first Glance whose queue and deletes answer 202 and 204 (24.0.0: 200 to each).
+STATUS_SWITCH_SINCE = 25
 #: ``/cache/clean`` and ``/cache/prune``: static paths routes matches first (Glance 33 on).
 _MAINTENANCE = frozenset(("clean", "prune"))
 
@@ -74,13 +73,24 @@ def _maintenance(path: str, glance: int) -> bool:
     return glance >= CACHE_MAINTENANCE_SINCE and path.rsplit("/", 1)[-1] in _MAINTENANCE
 
 
-def _refusal(api: Any, req: Request) -> GlanceHttpError:
+def _enforce(api: Any, req: Request) -> Any:
     """``CacheController._enforce``: the admin's rule (WebOb's bare 403), then no cache at
-    this site."""
+    this site (404); the cloud's `ImageCache` otherwise."""
     ctx = req.context
     if not is_admin(ctx) or system_scoped(ctx, api.glance.scope_enforced):
-        return HTTPForbidden()
-    return HTTPNotFound(explanation="Caching via API is not supported at this site.")
+        raise HTTPForbidden()
+    cache = api.glance.cache
+    if cache is None:
+        raise HTTPNotFound(explanation="Caching via API is not supported at this site.")
+    return cache
+
+
+def _done(api: Any, status: int, result: Any = None) -> Response:
+    """The serializer's answer: 24.0.0's default (200, the result as JSON, ``null`` for
+    none); from 25.0.0 `status` and no body (``CachedImageSerializer``: ecb040c17, a71f7ba44)."""
+    if api._series.glance < STATUS_SWITCH_SINCE:
+        return Response(200, json.dumps(result).encode(), {"Content-Type": "application/json"})
+    return Response(status, None, plain_webob_headers())
 
 
 def _reject_body(req: Request) -> None:
@@ -124,15 +134,30 @@ def cache_state(api: Any, req: Request) -> Response:
     if (absent := _absent(api, req)) is not None:
         return absent
     _reject_body(req)
-    raise _refusal(api, req)
+    cache = _enforce(api, req)
+    body = {"cached_images": cache.cached_images(), "queued_images": cache.queued_images()}
+    return Response(200, body, {"Content-Type": "application/json"})
 
 
 def clear_cache(api: Any, req: Request) -> Response:
-    """``DELETE /v2/cache`` (``clear_cache``; policy ``cache_delete``)."""
+    """``DELETE /v2/cache`` (``clear_cache``; policy ``cache_delete``): the cache and the
+    queue emptied, or the one ``x-image-cache-clear-target`` names."""
     if (absent := _absent(api, req)) is not None:
         return absent
     _read_body(api, req)
-    raise _refusal(api, req)
+    cache = _enforce(api, req)
+    target = (req.headers.get("x-image-cache-clear-target") or "").lower()
+    if target not in ("", "cache", "queue"):
+        raise HTTPBadRequest(
+            explanation="If provided 'x-image-cache-clear-target' must be 'cache', 'queue' "
+            "or empty string."
+        )
+    result = {}
+    if target in ("", "cache"):
+        result["cache_deleted"] = cache.delete_all_cached()
+    if target in ("", "queue"):
+        result["queue_deleted"] = cache.delete_all_queued()
+    return _done(api, 204, result)
 
 
 def queue_image(api: Any, req: Request) -> Response:
@@ -145,7 +170,13 @@ def queue_image(api: Any, req: Request) -> Response:
     image_id = req.params["image_id"]
     if not _image_found(api, req):
         raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-    raise _refusal(api, req)
+    cache = _enforce(api, req)
+    if api.glance.db.row(image_id).status != "active":
+        raise HTTPBadRequest(
+            explanation="Only images with status active can be targeted for queueing"
+        )
+    cache.queue(image_id)
+    return _done(api, 202)
 
 
 def delete_cache_entry(api: Any, req: Request) -> Response:
@@ -155,9 +186,17 @@ def delete_cache_entry(api: Any, req: Request) -> Response:
     if _maintenance(req.path, api._series.glance):
         return _rejected(api, req)
     _read_body(api, req)
+    image_id = req.params["image_id"]
+    cache = api.glance.cache
     if not _image_found(api, req):
-        raise HTTPInternalServerError()  # image_exists_in_cache asks a cache that is None
-    raise _refusal(api, req)
+        if cache is None:
+            raise HTTPInternalServerError()  # image_exists_in_cache asks a cache that is None
+        if not cache.holds(image_id):
+            raise HTTPNotFound(explanation=f"Image {image_id} not found.")
+    cache = _enforce(api, req)
+    cache.delete_cached(image_id)
+    cache.delete_queued(image_id)
+    return _done(api, 204)
 
 
 def maintenance(api: Any, req: Request) -> Response:
@@ -169,7 +208,12 @@ def maintenance(api: Any, req: Request) -> Response:
     if not _maintenance(req.path, api._series.glance):
         return _rejected(api, req)
     _read_body(api, req)
-    raise _refusal(api, req)
+    cache = _enforce(api, req)
+    if req.path.endswith("/clean"):
+        return Response(200, None, plain_webob_headers())  # nothing invalid or stalled
+    files, size = cache.prune()
+    body = {"total_files_pruned": files, "total_bytes_pruned": size}
+    return Response(200, body, {"Content-Type": "application/json"})
 
 
 def cached_nodes(api: Any, req: Request) -> Response:
@@ -178,7 +222,11 @@ def cached_nodes(api: Any, req: Request) -> Response:
     if (absent := _absent(api, req, CACHE_MAINTENANCE_SINCE)) is not None:
         return absent
     _reject_body(req)
-    raise _refusal(api, req)
+    cache = _enforce(api, req)  # the driver is centralized_db (the default from 28.0.0)
+    image_id = req.params["image_id"]
+    if not _image_found(api, req):
+        raise HTTPNotFound(explanation=f"Image {image_id} not found.")
+    return Response(200, cache.nodes(image_id), {"Content-Type": "application/json"})
 
 
 #: ``(method, template, handler)``: the cache routes (``maintenance`` serves the POST of

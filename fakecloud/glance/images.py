@@ -731,6 +731,8 @@ class Images:
     def reactivate(self, ctx: Any, image_id: str) -> None:
         """``POST .../actions/reactivate``: deactivated → active (already so: no-op)."""
         self._activation(ctx, image_id, "reactivate", "deactivated", "active")
+        if self._glance.cache is not None:  # a queued image the 24.x prefetcher skipped
+            self._glance.cache.wake()
 
     def _activation(self, ctx: Any, image_id: str, rule: str, source: str, target: str) -> None:
         image = self._glance.db.get(ctx, image_id)

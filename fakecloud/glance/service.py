@@ -35,10 +35,12 @@ from typing import Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.glance.api import GlanceApi
+from fakecloud.glance.cache_api import CACHE_API_SINCE
 from fakecloud.glance.config import GlanceConfig
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import STORE_ERRORS
+from fakecloud.glance.image_cache import ImageCache
 from fakecloud.glance.image_data import ImageDataApi
 from fakecloud.glance.images import Images
 from fakecloud.glance.import_methods import SimulatedWeb, filtering_opts, import_methods
@@ -55,12 +57,12 @@ from fakecloud.glance.tasks import Tasks
 from fakecloud.glance.views import image_view
 from fakecloud.profiles.series import glance_requires_format_match, glance_reserved_namespaces
 
-#: ``glance.image_cache: true`` refused: a cache-enabled Glance lists the cache API's versions
-#: (2.14, 2.16, 2.18) and serves ``/v2/cache``; fakecloud has no image cache to serve.
-IMAGE_CACHE_NOT_MODELLED = (
-    "config glance.image_cache: true is not modelled: fakecloud's Glance has no image cache "
-    "(its images carry no bytes to cache), and answers /v2/cache as a Glance without one; "
-    "leave it false"
+#: ``glance.image_cache: true`` before Glance 24.0.0: no ``/v2/cache`` API there (the
+#: ``cachemanage`` middleware's ``/v2/cached_images``, not modelled).
+IMAGE_CACHE_BEFORE_24 = (
+    "config glance.image_cache: true is modelled from Glance 24.0.0 (the /v2/cache API); "
+    "Glance {release} manages its cache through the cachemanage middleware's "
+    "/v2/cached_images, which fakecloud does not serve; leave it false"
 )
 
 
@@ -75,16 +77,20 @@ def _catalog_url(config: Any) -> str:
 class Glance:
     """The fake Glance of one cloud."""
 
+    #: The API node's image cache (`fakecloud.glance.image_cache`), with ``image_cache`` on
+    #: only: a cloud without one keeps nothing for it.
+    cache: ImageCache | None = None
+
     def __init__(self, kernel: Any):
         self.kernel = kernel
         try:
             self.config = kernel.config.glance
         except AttributeError:  # a kernel whose config was built before this package loaded
             self.config = GlanceConfig()
-        if self.config.image_cache:
-            raise ConfigError(IMAGE_CACHE_NOT_MODELLED)
         self.db = GlanceDb()
         series = kernel.switches.series
+        if self.config.image_cache and series.glance < CACHE_API_SINCE:
+            raise ConfigError(IMAGE_CACHE_BEFORE_24.format(release=series.glance))
         explicit = self.config.require_image_format_match
         #: Format inspection refuses mismatched uploads (Glance 30.0.0 on, or as configured).
         self.require_image_format_match = (
@@ -103,6 +109,8 @@ class Glance:
         self.tasks = Tasks(self)
         self.lister = ImageLister(self)
         self.public_endpoint = self.config.public_endpoint or _catalog_url(kernel.config)
+        if self.config.image_cache:
+            self.cache = ImageCache(self)
         self.api = GlanceApi(self)
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)

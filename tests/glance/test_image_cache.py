@@ -1,0 +1,114 @@
+"""Glance's image cache, served (``glance.image_cache: true``; glance 24.0.0-33
+``api/v2/cached_images.py``, ``api/middleware/cache.py``, ``image_cache/``): downloads fill it
+and are served from it, the queue is fetched by the 24.x prefetcher every 300 s or at once
+from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0."""
+
+from __future__ import annotations
+
+from hashlib import md5
+
+import pytest
+
+from fakecloud import Cloud
+
+JSON = {"Accept": "application/json"}
+OCTET = {"Content-Type": "application/octet-stream"}
+ON = {"glance": {"image_cache": True}}
+
+
+def _ask(cloud, method, path, body=None, user="admin", **headers):
+    r = cloud.request("image", method, path, body, user=user, headers={**JSON, **headers})
+    return r.status, r.body
+
+
+def _image(cloud, data=b"cached bytes"):
+    body = {"name": "c", "disk_format": "raw", "container_format": "bare", "visibility": "public"}
+    image = cloud.request("image", "POST", "/v2/images", body, user="admin").json()["id"]
+    assert _ask(cloud, "PUT", f"/v2/images/{image}/file", data, **OCTET)[0] == 204
+    return image
+
+
+def _state(cloud, prefix="/v2"):
+    status, body = _ask(cloud, "GET", f"{prefix}/cache")
+    assert status == 200
+    return {c["image_id"]: c for c in body["cached_images"]}, body["queued_images"]
+
+
+@pytest.fixture(scope="module")
+def yoga():
+    return Cloud(seed=0, profile="nova-25.0.0", config=ON)  # Glance 24
+
+
+@pytest.fixture(scope="module")
+def zed():
+    return Cloud(seed=0, profile="nova-26.0.0", config=ON)  # Glance 25
+
+
+def test_a_download_fills_the_cache_and_a_later_one_is_a_hit(yoga):
+    image = _image(yoga)
+    assert image not in _state(yoga)[0]
+    assert _ask(yoga, "GET", f"/v2/images/{image}/file")[0] == 200
+    row = _state(yoga)[0][image]
+    assert (row["hits"], row["size"], row["last_accessed"]) == (0, 12, row["last_modified"])
+    yoga.run(until=yoga.kernel.now + 10)
+    # a Range request is neither served from the cache nor counted
+    assert _ask(yoga, "GET", f"/v2/images/{image}/file", Range="bytes=0-3") == (206, b"cach")
+    assert _ask(yoga, "GET", f"/v2/images/{image}/file") == (200, b"cached bytes")
+    row = _state(yoga)[0][image]
+    assert row["hits"] == 1
+    assert row["last_accessed"] - row["last_modified"] == pytest.approx(10, abs=1e-3)
+    # a member's hit passes download_image as the API's download would; deleted: dropped
+    assert _ask(yoga, "GET", f"/v2/images/{image}/file", user="demo")[0] == 200
+    assert _ask(yoga, "DELETE", f"/v2/images/{image}")[0] == 204
+    assert image not in _state(yoga)[0]
+
+
+def test_glance_24_queues_for_the_prefetcher_every_300_s_and_answers_200(yoga):
+    image = _image(yoga)
+    yoga.run(until=301)
+    assert _ask(yoga, "PUT", f"/v2/cache/{image}") == (200, b"null")
+    assert (image in _state(yoga)[0], _state(yoga)[1]) == (False, [image])
+    yoga.run(until=599)
+    assert _state(yoga)[1] == [image]  # the next run is at 600 s
+    yoga.run()
+    cached, queued = _state(yoga)
+    assert (image in cached, queued, yoga.kernel.now >= 600) == (True, [], True)
+    assert _ask(yoga, "DELETE", f"/v2/cache/{image}") == (200, b"null")
+    assert _ask(yoga, "DELETE", "/v2/cache", **{"x-image-cache-clear-target": "queue"}) == (
+        200,
+        b'{"queue_deleted": 0}',
+    )
+
+
+def test_glance_25_caches_a_queued_image_at_once_and_answers_202_and_204(zed):
+    image = _image(zed)
+    assert _ask(zed, "PUT", f"/v2/cache/{image}") == (202, None)
+    zed.run()
+    assert (list(_state(zed)[0]), zed.kernel.now < 60) == ([image], True)
+    # a deactivated image is not served from the cache: the API's own refusal of a member
+    assert _ask(zed, "POST", f"/v2/images/{image}/actions/deactivate")[0] == 204
+    assert _ask(zed, "GET", f"/v2/images/{image}/file", user="demo")[0] == 403
+    assert _ask(zed, "PUT", f"/v2/cache/{image}")[0] == 400  # only active images are queued
+    assert _ask(zed, "GET", "/v2/cache", user="demo")[0] == 403
+    assert _ask(zed, "DELETE", "/v2/cache/nope")[0] == 404  # neither an image nor cached
+    assert _ask(zed, "DELETE", "/v2/cache", **{"x-image-cache-clear-target": "x"})[0] == 400
+    assert _ask(zed, "DELETE", "/v2/cache") == (204, None)
+    assert _state(zed) == ({}, [])
+
+
+def test_glance_33_lists_the_database_rows_its_nodes_and_prunes():
+    """``centralized_db`` (28.0.0 on): each row's ``id`` and ``checksum``; 2.18's nodes,
+    clean and prune, served under every version the document lists."""
+    cloud = Cloud(seed=0, profile="upstream", config=ON)
+    image = _image(cloud)
+    assert _ask(cloud, "GET", f"/v2/images/{image}/file")[0] == 200
+    row = _state(cloud, "/v2.18")[0][image]
+    assert (row["id"], row["checksum"], row["hits"]) == (1, md5(b"cached bytes").hexdigest(), 0)
+    status, nodes = _ask(cloud, "GET", f"/v2/cache/nodes/{image}")
+    assert (status, len(nodes)) == (200, 1)
+    assert _ask(cloud, "POST", "/v2/cache/clean")[0] == 200
+    assert _ask(cloud, "POST", "/v2/cache/prune") == (
+        200,
+        {"total_files_pruned": 0, "total_bytes_pruned": 0},
+    )
+    assert _ask(cloud, "GET", "/v2/cache/nodes/nope")[0] == 404
