@@ -69,6 +69,10 @@ AGENTS_BASE = "os_compute_api:os-agents"
 _AGENTS_RULES = ("list", "create", "update", "delete")
 SIMPLE_TENANT_USAGE = "os_compute_api:os-simple-tenant-usage:%s"
 SERVER_DIAGNOSTICS = "os_compute_api:os-server-diagnostics"
+#: ``/servers/{id}/os-server-password``: ``show``/``clear`` from 21.0.0, `SERVER_PASSWORD_BASE`
+#: before (the deprecated name from 21.0.0).
+SERVER_PASSWORD = "os_compute_api:os-server-password:%s"
+SERVER_PASSWORD_BASE = "os_compute_api:os-server-password"
 #: ``/servers/{id}/topology`` (2.78, 20.0.0): ``index`` and ``host:index``.
 SERVER_TOPOLOGY = "compute:server:topology:%s"
 SERVER_EXTERNAL_EVENTS = "os_compute_api:os-server-external-events:%s"
@@ -189,6 +193,8 @@ UPSTREAM_RULES = (
     (ADMIN_ACTIONS % "inject_network_info", _ADMIN),
     (MULTINIC % "add", _MEMBER),
     (MULTINIC % "remove", _MEMBER),
+    (SERVER_PASSWORD % "show", _READER),
+    (SERVER_PASSWORD % "clear", _MEMBER),
     (DEFERRED_DELETE % "restore", _MEMBER),
     (DEFERRED_DELETE % "force", _MEMBER),
     (EXTENDED_SERVER_ATTRIBUTES, _ADMIN),
@@ -343,6 +349,9 @@ SEED_NAMES = {
     # one rule for the multinic actions until 22.0.0 (nova/policies/multinic.py)
     MULTINIC % "add": MULTINIC_BASE,
     MULTINIC % "remove": MULTINIC_BASE,
+    # one rule for show and clear until 21.0.0 (nova/policies/server_password.py)
+    SERVER_PASSWORD % "show": SERVER_PASSWORD_BASE,
+    SERVER_PASSWORD % "clear": SERVER_PASSWORD_BASE,
     # one rule each until 21.0.0 split them (nova/policies/services.py, hypervisors.py,
     # deferred_delete.py: 83063ef468)
     **{DEFERRED_DELETE % r: "os_compute_api:os-deferred-delete" for r in ("restore", "force")},
@@ -393,6 +402,8 @@ UPSTREAM_DEPRECATED_RENAMED = {
     SECURITY_GROUPS % "remove": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
     MULTINIC % "add": (MULTINIC_BASE, "rule:admin_or_owner"),
     MULTINIC % "remove": (MULTINIC_BASE, "rule:admin_or_owner"),
+    SERVER_PASSWORD % "show": (SERVER_PASSWORD_BASE, "rule:admin_or_owner"),
+    SERVER_PASSWORD % "clear": (SERVER_PASSWORD_BASE, "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
     TENANT_NETWORKS % "list": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),

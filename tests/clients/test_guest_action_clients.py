@@ -1,9 +1,11 @@
 """openstacksdk 4.22.0's calls of the session 22 guest actions, unchanged, in-process:
 ``change_server_password``, ``get_server_console_output``, ``trigger_server_crash_dump`` and
 ``add_security_group_to_server``/``remove_security_group_from_server`` (Nova's answers:
-`tests/nova/test_guest_actions.py`)."""
+`tests/nova/test_guest_actions.py`), and ``get_server_password``/``clear_server_password``
+(`tests/nova/test_server_password.py`)."""
 
 from fakecloud import Cloud
+from fakecloud.nova.metadata_password import post_password
 
 
 def test_sdk_guest_actions():
@@ -24,5 +26,10 @@ def test_sdk_guest_actions():
         assert compute.get_server(sid).security_groups is None
         compute.add_security_group_to_server(server, {"name": "default"})
         assert compute.get_server(sid).security_groups == [{"name": "default"}]
+        assert compute.get_server_password(server) == ""
+        assert post_password(cloud.nova, sid, "c2VjcmV0") == 200  # what the guest posts
+        assert compute.get_server_password(server) == "c2VjcmV0"
+        compute.clear_server_password(server)
+        assert compute.get_server_password(server) == ""
     actions = [a["action"] for a in cloud.trace.filter(kind="nova.action", subject=sid)]
     assert actions == ["create", "changePassword", "trigger_crash_dump"]

@@ -7,7 +7,7 @@ Copied from nova 34.0.0 (Apache-2.0, (c) OpenStack Foundation and contributors),
 instance_actions,pause_server,suspend_server,rescue,shelve,lock_server,admin_actions,
 create_backup,deferred_delete,admin_password,console_output,security_groups,
 image_metadata,flavors_extraspecs,volume_attachments,simple_tenant_usage,
-server_diagnostics,server_topology,server_external_events,server_metadata,server_tags,ips,networks,
+server_diagnostics,server_topology,server_password,server_external_events,server_metadata,server_tags,ips,networks,
 volumes,snapshots,availability_zone,keypairs,services,hypervisors,flavor_access,aggregates,server_groups,
 assisted_volume_snapshots}.py``.
 Each module's text is kept verbatim inside a class of the module's name, so ``servers.X`` here
@@ -3890,6 +3890,21 @@ class server_topology:
     }
 
 
+class server_password:
+    """nova/api/openstack/compute/schemas/server_password.py (responses)."""
+
+    index_response = {
+        "type": "object",
+        "properties": {
+            "password": {"type": "string"},
+        },
+        "required": ["password"],
+        "additionalProperties": False,
+    }
+
+    clear_response = {"type": "null"}
+
+
 class server_diagnostics:
     """nova/api/openstack/compute/schemas/server_diagnostics.py (responses)."""
 
@@ -5035,6 +5050,12 @@ ROUTES = {
         ("2.48", None, server_diagnostics.index_response_v248),
     ],
     ("GET", "/servers/{server_id}/topology"): [("2.78", None, server_topology.index_response)],
+    ("GET", "/servers/{server_id}/os-server-password"): [
+        (None, None, server_password.index_response)
+    ],
+    ("DELETE", "/servers/{server_id}/os-server-password"): [
+        (None, None, server_password.clear_response)
+    ],
     ("POST", "/servers/{server_id}/remote-consoles"): [
         ("2.6", "2.7", remote_consoles.create_response),
         ("2.8", "2.98", remote_consoles.create_response_v28),

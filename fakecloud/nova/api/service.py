@@ -64,6 +64,7 @@ from fakecloud.nova.api.server_groups import declare as declare_server_groups
 from fakecloud.nova.api.server_guest_actions import ServerGuestActionsController
 from fakecloud.nova.api.server_ips import ServerIpsController
 from fakecloud.nova.api.server_metadata import ServerMetadataController
+from fakecloud.nova.api.server_password import ServerPasswordController
 from fakecloud.nova.api.server_rescue import ServerRescueController
 from fakecloud.nova.api.server_resize import ServerResizeController
 from fakecloud.nova.api.server_security_groups import ServerSecurityGroupController
@@ -223,6 +224,11 @@ class ComputeApiService(NovaApiService):
     def server_topology(self) -> ServerTopologyController:
         """``/servers/{id}/topology``."""
         return ServerTopologyController(self.nova, self.servers)
+
+    @cached_property
+    def server_password(self) -> ServerPasswordController:
+        """``/servers/{id}/os-server-password``."""
+        return ServerPasswordController(self.nova, self.servers)
 
     @cached_property
     def server_metadata(self) -> ServerMetadataController:
@@ -466,6 +472,9 @@ class ComputeApiService(NovaApiService):
             "server_topology",
             ServerTopologyController.index,
         )
+        spw = ServerPasswordController
+        add("GET", "/servers/{server_id}/os-server-password", "server_password", spw.index)
+        add("DELETE", "/servers/{server_id}/os-server-password", "server_password", spw.clear)
         va = VolumeAttachmentController
         add("GET", "/servers/{server_id}/os-volume_attachments", "volume_attachments", va.index)
         add(
