@@ -1,4 +1,4 @@
-"""jsonschema pieces Nova's and Cinder's request validation share.
+"""jsonschema pieces Nova's, Cinder's, Keystone's and Glance's request validation share.
 
 Both services accept a number written as a string wherever a schema sets ``minimum`` or
 ``maximum`` (``"size": "10"``), and word a failed check the same way: ``Invalid input for
@@ -73,3 +73,26 @@ def before_4_21(error: Any, detail: str, message: str) -> str | None:
     if bound is None or error.validator_value != bound[0] or not detail.endswith(message):
         return None
     return f"{detail[: len(detail) - len(message)]}{error.instance!r} {bound[1]}"
+
+
+def _sorted_keys(value: Any) -> Any:
+    """`value` with every dict's keys sorted, in lists too: ``pprint.pformat``'s order."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
+def as_before_4_21(error: Any) -> Any:
+    """`error` (a ``jsonschema.ValidationError``) made to read as jsonschema 2.6.0-4.19.2 (the
+    upper constraints of every series before 2025.1) words it: a min* of 1 or a max* of 0 in
+    the old words (``'' is too short``, not ``'' should be non-empty``), and its ``str()``
+    printing the failing schema and the instance with their keys sorted (``pformat``'s default
+    through 4.19.2; 4.23.0 prints them as written). Changed in place; returned."""
+    old = before_4_21(error, error.message, error.message)
+    if old is not None:
+        error.message = old
+    error.schema = _sorted_keys(error.schema)
+    error.instance = _sorted_keys(error.instance)
+    return error

@@ -569,7 +569,7 @@ class Images:
         glance 29.0.0): the body's checks (400), `_location_target`'s (404, 409, 403), the
         hash's form (400), from Glance 33.0.0 an HTTP(S) URL's filter (400); then the location
         task, here at once."""
-        url = check_location_body(body)
+        url = check_location_body(body, self._glance.schema.glance)
         image = self._location_target(ctx, image_id)
         check_hashing_data(body, self._glance.config.hashing_algorithm)
         self._filter_location(url)

@@ -30,6 +30,7 @@ from typing import Any
 
 from fakecloud.glance.errors import GlanceHttpError, HTTPBadRequest, HTTPInternalServerError
 from fakecloud.glance.import_methods import uri_passes
+from fakecloud.glance.schema import schema_text
 from fakecloud.glance.states import FormatsNotSet, check_status, set_status
 from fakecloud.glance.task_schemas import task_schema
 from fakecloud.glance.tasks import INTERNAL_ERROR, Task
@@ -95,7 +96,8 @@ def _validate(body: Any, major: int) -> None:
     cls = jsonschema.validators.validator_for(raw)
     error = jsonschema.exceptions.best_match(cls(raw).iter_errors(body))
     if error is not None:
-        raise HTTPBadRequest(explanation=f"Provided object does not match schema 'task': {error}")
+        text = schema_text(error, major)
+        raise HTTPBadRequest(explanation=f"Provided object does not match schema 'task': {text}")
 
 
 def _location(location: Any) -> str:

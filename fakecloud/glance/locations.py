@@ -16,6 +16,7 @@ import hashlib
 from typing import Any
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPConflict
+from fakecloud.glance.schema import LATEST_GLANCE, schema_text
 
 #: ``get_location_schema().raw()`` of glance 29.0.0 (the same in 33.0.0).
 LOCATION_SCHEMA: dict[str, Any] = {
@@ -60,19 +61,21 @@ LOCATION_SCHEMA: dict[str, Any] = {
 }
 
 
-def _schema_message(obj: Any) -> str | None:
-    """jsonschema's text for `obj` against the location schema (``Schema.validate``)."""
+def _schema_message(obj: Any, glance: int) -> str | None:
+    """jsonschema's text for `obj` against the location schema (``Schema.validate``), in the
+    words of Glance `glance`'s jsonschema (`fakecloud.glance.schema.schema_text`)."""
     import jsonschema
 
     cls = jsonschema.validators.validator_for(LOCATION_SCHEMA)
     error = jsonschema.exceptions.best_match(cls(LOCATION_SCHEMA).iter_errors(obj))
-    return None if error is None else str(error)
+    return None if error is None else schema_text(error, glance)
 
 
-def check_location_body(body: Any) -> str:
+def check_location_body(body: Any, glance: int = LATEST_GLANCE) -> str:
     """The URL of a location API body, or Glance's 400 when the body does not match the
-    location schema (``RequestDeserializer.add_location``, before the image is read)."""
-    message = _schema_message({"add_location": body})
+    location schema (``RequestDeserializer.add_location``, before the image is read) of
+    Glance `glance`."""
+    message = _schema_message({"add_location": body}, glance)
     if message is not None:
         raise HTTPBadRequest(
             explanation=f"Provided object does not match schema 'location': {message}"

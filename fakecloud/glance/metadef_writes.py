@@ -47,6 +47,7 @@ from fakecloud.glance.metadefs import (
     refusal,
 )
 from fakecloud.glance.policy import API_POLICY_SINCE, is_admin
+from fakecloud.glance.schema import schema_text
 
 #: Each deserializer's ``_disallowed_properties``: the namespaces' and objects' also name
 #: ``self`` and ``schema`` (glance 16.0.0-HEAD ``metadef_*.py``).
@@ -96,7 +97,8 @@ class MetadefWrites(Metadefs):
         error = jsonschema.exceptions.best_match(cls(schema).iter_errors(body))
         if error is not None:
             raise HTTPBadRequest(
-                explanation=f"Provided object does not match schema '{_SCHEMAS[kind]}': {error}"
+                explanation=f"Provided object does not match schema '{_SCHEMAS[kind]}': "
+                f"{schema_text(error, self._major)}"
             )
         if not isinstance(body, dict) or not _WSME_KEYS.get(kind, body.keys()) >= body.keys():
             raise HTTPInternalServerError()

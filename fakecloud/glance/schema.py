@@ -15,6 +15,9 @@ import copy
 import re
 from typing import Any
 
+from fakecloud.api.validation import as_before_4_21
+from fakecloud.profiles.series import GLANCE_JSONSCHEMA_4_21_SINCE
+
 UUID_PATTERN = (
     "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"
 )
@@ -361,6 +364,15 @@ def _is_string(value: Any) -> bool:
 _SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
 
 
+def schema_text(error: Any, glance: int) -> str:
+    """``encodeutils.exception_to_unicode`` of jsonschema's error (its whole text) as Glance
+    `glance` prints it: in the words and key order of its series' jsonschema
+    (`fakecloud.api.validation.as_before_4_21` before `GLANCE_JSONSCHEMA_4_21_SINCE`)."""
+    if glance < GLANCE_JSONSCHEMA_4_21_SINCE:
+        as_before_4_21(error)
+    return str(error)
+
+
 class SchemaError(Exception):
     """``exception.InvalidObject``: the message real Glance puts in its 400."""
 
@@ -472,7 +484,7 @@ class ImageSchema:
         import jsonschema
 
         error = jsonschema.exceptions.best_match(self._validator.iter_errors(obj))
-        return None if error is None else str(error)
+        return None if error is None else schema_text(error, self.glance)
 
     def filter(self, view: dict[str, Any]) -> dict[str, Any]:
         """``Schema.filter``: a null custom property outside the schema is shown as ""."""

@@ -23,6 +23,7 @@ from fakecloud.identity import exception
 from fakecloud.identity import schema as identity_schema
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_JSONSCHEMA_4_21_SINCE,
     KEYSTONE_ROLE_DESCRIPTION_SINCE,
     KEYSTONE_ROLE_OPTIONS_SINCE,
     KEYSTONE_USER_FEDERATED_SINCE,
@@ -71,9 +72,12 @@ PROJECT_CREATE = {
     "properties": {"project": {"type": "object", "properties": _PROJECT, "required": ["name"]}},
     "additionalProperties": False,
 }
+#: No ``minProperties`` (27.0.0-30.0.0 ``project_update_request_body``): an empty project is
+#: an update of nothing, a 200 (the keystone oracle, 30.0.0); 13.x-26.x's ``project_update``
+#: has one (`old_project`).
 PROJECT_UPDATE = {
     "type": "object",
-    "properties": {"project": {"type": "object", "properties": _PROJECT, "minProperties": 1}},
+    "properties": {"project": {"type": "object", "properties": _PROJECT}},
     "additionalProperties": False,
 }
 
@@ -264,7 +268,8 @@ def printed(schema: dict[str, Any], release: int) -> dict[str, Any]:
 def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
     """`fakecloud.identity.schema.lazy_validate` of `instance` against `schema`, a refusal
     printing the schema as keystone `release` does (`printed`)."""
-    identity_schema.lazy_validate(validator(printed(schema, release)), instance)
+    old = release < KEYSTONE_JSONSCHEMA_4_21_SINCE
+    identity_schema.lazy_validate(validator(printed(schema, release)), instance, sort_printed=old)
 
 
 #: ``parameter_types.boolean`` as 13.x-26.x print it: a plain boolean whose enum an

@@ -32,11 +32,11 @@ from fakecloud.identity import (
 from fakecloud.identity.auth import SUPPORTED_METHODS
 from fakecloud.identity.tokens import Token, TokenExpired
 from fakecloud.profiles.series import (
-    KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_DOMAIN_MANAGER_SINCE,
     KEYSTONE_DOMAIN_READER_LISTS_SINCE,
     KEYSTONE_DOMAIN_READER_SINCE,
     KEYSTONE_FLASK_CATALOG_SINCE,
+    KEYSTONE_JSONSCHEMA_4_21_SINCE,
 )
 from fakecloud.transport.endpoints import host_url
 
@@ -302,8 +302,8 @@ class KeystoneApi(ApiService):
     def issue_token(self, req: Request) -> Response:
         """``POST /v3/auth/tokens``: 201, the token id in ``X-Subject-Token``."""
         auth = _json(req).get("auth")
-        # a refusal prints the schema's keys sorted before 27.0.0 (the series' jsonschema)
-        old = self.kernel.switches.series.keystone < KEYSTONE_BODY_SCHEMA_SINCE
+        # a refusal in the words and key order of the series' jsonschema (4.19.2 to 26.x)
+        old = self.kernel.switches.series.keystone < KEYSTONE_JSONSCHEMA_4_21_SINCE
         schema.validate_issue_token_auth(auth, sort_printed=old)
         if auth is None:  # AuthInfo._validate_and_normalize_auth_data
             raise exception.ValidationError(attribute="auth", target="request body")

@@ -26,6 +26,7 @@ from fakecloud.identity.api import _linked, _mapped
 from fakecloud.identity.catalog_writes import SERVICE_FIELDS, WrittenCatalog
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_JSONSCHEMA_4_21_SINCE,
     KEYSTONE_REGION_BODY_SCHEMA_SINCE,
 )
 
@@ -135,7 +136,9 @@ class KeystoneCatalogApi(KeystoneWritesApi):
             # 15.0.0 on, Flask's ``request_body_json.get(key)`` is None for these three (the
             # others default to {}), which lazy_validate refuses
             if key in ("region", "service", "endpoint"):
-                schema.lazy_validate(admin_schema.validator(body_schema["properties"][key]), None)
+                old = self._release < KEYSTONE_JSONSCHEMA_4_21_SINCE
+                item = admin_schema.validator(body_schema["properties"][key])
+                schema.lazy_validate(item, None, sort_printed=old)
 
         ref, _ = self._checked(
             req, body_schema, key, lambda _: _require_admin(req, action), since, absent, controller

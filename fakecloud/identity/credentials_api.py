@@ -221,7 +221,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         owner = ref.get("user_id") if isinstance(ref, dict) else None
         self._credential_policy(req, owner, "identity:create_credential", read=False)
         if not new_schema:
-            schema.lazy_validate(admin_schema.validator(OLD_CREATE), ref)
+            schema.lazy_validate(admin_schema.validator(OLD_CREATE), ref, sort_printed=True)
         self._primary_auth(req)
         ref = dict(ref)
         if ref.get("type", "").lower() == "ec2":
@@ -255,7 +255,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         cred = self._credential(req, "identity:update_credential")
         ref = body.get("credential", {})
         if not new_schema:
-            schema.lazy_validate(admin_schema.validator(OLD_UPDATE), ref)
+            schema.lazy_validate(admin_schema.validator(OLD_UPDATE), ref, sort_printed=True)
         if cred.type.lower() == "ec2" and "blob" in ref:
             new, old = _ec2_blob(ref), json.loads(unseal(cred.sealed))
             for key in ("trust_id", "app_cred_id", "access_token_id", "access_id"):

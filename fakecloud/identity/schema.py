@@ -20,6 +20,7 @@ from typing import Any
 
 import jsonschema
 
+from fakecloud.api.validation import as_before_4_21
 from fakecloud.identity import exception
 
 _STRING = {"type": "string"}
@@ -149,13 +150,15 @@ def sorted_keys(value: Any) -> Any:
 def lazy_validate(validator: Any, instance: Any, sort_printed: bool = False) -> None:
     """``keystone.common.validation.lazy_validate`` (``SchemaValidator.validate``): the first
     error as `SchemaValidationError`, worded ``Invalid input for field '<path>': `` and
-    jsonschema's whole text (the failing schema's keys sorted if `sort_printed`: the order
-    checked is still the schema's own)."""
+    jsonschema's whole text. `sort_printed`: the release pins jsonschema 4.19.2 or older
+    (before 27.0.0): the failing schema and the instance printed with their keys sorted (the
+    order checked is still the schema's own) and a min* of 1 or max* of 0 in the old words
+    (`fakecloud.api.validation.as_before_4_21`: keystone 25.0.0 says ``'' is too short``)."""
     try:
         validator.validate(instance)
     except jsonschema.ValidationError as ex:
         if sort_printed:
-            ex.schema = sorted_keys(ex.schema)
+            as_before_4_21(ex)
         if ex.path:
             path = "/".join(map(str, ex.path))
             detail = f"Invalid input for field '{path}': {ex}"

@@ -100,6 +100,17 @@ def glance_versions(series: Series, image_cache: bool) -> list[tuple[str, str]]:
 #: The first Glance with ``require_image_format_match`` (7c748d385, default True).
 GLANCE_FORMAT_MATCH_SINCE = 30
 
+#: The first Keystone and Glance of a series whose upper constraints pin jsonschema 4.21.0 or
+#: later (2025.1's 4.23.0, openstack/requirements 97a8cf2456; 2025.2 4.25.0, 2026.1 and
+#: master 4.26.0). Before: 2024.2-eol and 2024.1 4.19.2, 2023.2 4.17.3, 2023.1 4.16.0, Zed
+#: 4.14.0, Ussuri to Yoga 3.2.0, Train 3.0.2, Queens to Stein 2.6.0, every one wording a
+#: minLength/minItems of 1 "'' is too short" (minProperties: "does not have enough
+#: properties"; a max* of 0 "is too long", "has too many properties") and printing the schema
+#: and instance of a refusal's text with their keys sorted
+#: (`fakecloud.api.validation.as_before_4_21`).
+KEYSTONE_JSONSCHEMA_4_21_SINCE = 27
+GLANCE_JSONSCHEMA_4_21_SINCE = 30
+
 
 def glance_requires_format_match(series: Series) -> bool:
     """Whether the series' Glance refuses an upload whose content is not its disk_format."""

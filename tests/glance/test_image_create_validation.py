@@ -326,3 +326,22 @@ def test_the_image_schema_document():
     assert images["properties"]["images"]["items"]["name"] == "image"
     member = w.call("GET", "/v2/schemas/member").json()
     assert member["properties"]["status"]["enum"] == ["pending", "accepted", "rejected"]
+
+
+def test_a_refusal_prints_the_schema_as_the_series_jsonschema_does():
+    # Glance 29 (2024.2) pins jsonschema 4.19.2, whose text sorts the schema's keys; Glance 30
+    # (2025.1) pins 4.23.0, which prints them as written (each text is that jsonschema's own)
+    body = {"name": "x" * 256}
+    old = detail(_post(World(profile="nova-30.3.0"), body)).split("\n")
+    assert old[3:6] == [
+        "    {'description': 'Descriptive name for the image',",
+        "     'maxLength': 255,",
+        "     'type': ['null', 'string']}",
+    ]
+    new = detail(_post(World(profile="nova-31.3.1"), body)).split("\n")
+    assert new[0] == f"{SCHEMA_400}'{'x' * 256}' is too long"
+    assert new[3:6] == [
+        "    {'type': ['null', 'string'],",
+        "     'description': 'Descriptive name for the image',",
+        "     'maxLength': 255}",
+    ]

@@ -229,16 +229,16 @@ GLANCE_REFUSALS = [
         "HTTP 403 Forbidden: Access was denied to this resource.: You are not permitted to create "
         "images owned by &#x27;p2&#x27;",
     ),
-    (
+    (  # Glance 28 (2024.1) pins jsonschema 4.19.2: the schema printed with its keys sorted
         "nova-29.2.0",
         {"min_ram": "5"},
         400,
         "HTTP 400 Bad Request: Provided object does not match schema &#x27;image&#x27;: "
         "&#x27;5&#x27; is not of type &#x27;integer&#x27;: Failed validating &#x27;type&#x27; "
         "in schema"
-        "[&#x27;properties&#x27;][&#x27;min_ram&#x27;]:: {&#x27;type&#x27;: &#x27;integer&#x27;,"
-        ": &#x27;description&#x27;: &#x27;Amount of ram (in MB) required to boot image.&#x27;}"
-        ": On instance[&#x27;min_ram&#x27;]:: &#x27;5&#x27;",
+        "[&#x27;properties&#x27;][&#x27;min_ram&#x27;]:: {&#x27;description&#x27;: "
+        "&#x27;Amount of ram (in MB) required to boot image.&#x27;,: &#x27;type&#x27;: "
+        "&#x27;integer&#x27;}: On instance[&#x27;min_ram&#x27;]:: &#x27;5&#x27;",
     ),
 ]
 
