@@ -74,6 +74,12 @@ class Invalid(NovaException):
     code = 400
 
 
+class AutoDiskConfigDisabledByImage(Invalid):
+    """Nova's ``AutoDiskConfigDisabledByImage``."""
+
+    msg_fmt = "Requested image %(image)s has automatic disk resize disabled."
+
+
 class InstanceQuiesceFailed(Invalid):
     """Nova's ``InstanceQuiesceFailed``."""
 

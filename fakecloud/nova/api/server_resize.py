@@ -36,6 +36,7 @@ FLAVOR_IMAGE_400_SINCE = (22, 0, 0)
 MIGRATE_HOST_POLICY_SINCE = (28, 0, 0)
 
 _BAD_REQUEST = (
+    exception.AutoDiskConfigDisabledByImage,
     exception.CannotResizeDisk,
     exception.CannotResizeToSameFlavor,
     exception.FlavorNotFound,

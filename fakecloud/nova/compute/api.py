@@ -36,7 +36,7 @@ from fakecloud.nova import (
     services,
     states,
 )
-from fakecloud.nova.compute import guest_actions, instance_filters
+from fakecloud.nova.compute import disk_config, guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
 from fakecloud.profiles.provenance import Change
@@ -525,6 +525,7 @@ class API:
             image = yield from self.image_api.get(context, image_href)
         except exception.ImageNotFound:
             raise exception.ImageNotFound(image_id=image_href) from None
+        disk_config.check_image(image, fixed.get("auto_disk_config"))
         image_id = image.get("id", image_href)
         flavor = instance.flavor
         bdms = self.db.bdms_by_instance(instance.uuid)
@@ -569,6 +570,10 @@ class API:
         for key, value in kwargs.items():
             setattr(instance, key, value)
         instance.save(expected_task_state=[None])
+        # ``_inherit_properties_from_image``: none asked, the new image's (MANUAL if unset)
+        auto = disk_config.inherited(image, fixed.pop("auto_disk_config", None))
+        if auto != instance.auto_disk_config:
+            fixed["auto_disk_config"] = auto
         if fixed:
             self.db.instance_set_fixed(instance, **fixed)
         # ``_reset_image_metadata``: the old image's ``image_*`` keys go, the new image's come.
@@ -1149,6 +1154,7 @@ class API:
             boot_meta = yield from self._bdm_image_metadata(
                 context, block_device_mapping, legacy_bdm
             )
+        disk_config.check_image(boot_meta, _asked(options))
         for group in options.get("security_groups") or ():
             # ``_check_requested_secgroups``: each named group but ``default`` is looked up
             # in Neutron by name or id in the caller's project (``find_resourceid_by_name_or_
@@ -1281,7 +1287,7 @@ class API:
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
             access_ip_v6=options.get("access_ip_v6"),
-            auto_disk_config=options.get("disk_config") == "AUTO",
+            auto_disk_config=disk_config.inherited(boot_meta, _asked(options)),
             launch_index=index,
         )
         instance = self.db.instance_create(inst, API_ACTOR)
@@ -1716,6 +1722,12 @@ def _check_flavor_image(flavor: Any, image: dict[str, Any] | None, root: Any) ->
 
 
 #: What a rebuild may change that `Instance.save` does not compare.
+def _asked(options: dict[str, Any]) -> bool | None:
+    """A create's ``OS-DCF:diskConfig`` as ``auto_disk_config`` (None when not given)."""
+    asked = options.get("disk_config")
+    return None if asked is None else asked == "AUTO"
+
+
 _REBUILD_FIXED = (
     "key_name",
     "hostname",

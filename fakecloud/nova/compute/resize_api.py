@@ -31,6 +31,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import aggregates, destination, exception, flavors, quota, services, states
+from fakecloud.nova.compute import disk_config
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.objects import Flavor, Instance
 
@@ -79,6 +80,7 @@ def resize(
         if found is None:
             raise exception.ComputeHostNotFound(host=host_name)
         where = destination.Destination(host=found, node=found)
+    disk_config.check_instance(instance.system_metadata, auto_disk_config)
     current = instance.flavor
     bdms = None
     if not flavor_id:
