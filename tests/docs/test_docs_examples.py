@@ -47,6 +47,14 @@ pytest_plugins = ["pytester"]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 SHELLS = {"console", "sh", "shell", "bash"}
+#: Added to a page's ``$ pytest`` line. The page's files live in this run's own temporary
+#: folder, which pytest's default import mode (prepend) would put on ``sys.path``: a path
+#: stevedore has not seen, so keystoneauth's plugin lookup (openstacksdk's ``get_one``) lists
+#: every installed distribution's entry points again (0.05 CPU-s) and writes them, 130 KB, to
+#: ``~/.cache/python-entrypoints``, a new file every run of the suite (stevedore 5.10
+#: ``_cache.py``: the file is named by a hash of ``sys.path``). A reader's project has one
+#: folder, on a path seen once; importlib mode leaves ``sys.path`` alone.
+INNER_PYTEST_OPTIONS = ("-p", "fakecloud.pytest_plugin", "--import-mode=importlib")
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<info>[^`]*)$")
 
 
@@ -151,7 +159,7 @@ def run_page(page: Path, name: str, pytester: pytest.Pytester) -> None:
                 elif argv[:3] == ["python", "-m", "fakecloud"]:
                     status, printed = _run_fakecloud(argv[3:])
                 elif argv[:1] == ["pytest"]:
-                    result = pytester.runpytest(*argv[1:], "-p", "fakecloud.pytest_plugin")
+                    result = pytester.runpytest(*argv[1:], *INNER_PYTEST_OPTIONS)
                     status, printed = int(result.ret), "\n".join(result.outlines)
                 else:
                     continue
