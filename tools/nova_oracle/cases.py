@@ -959,3 +959,28 @@ add("options-v2-slash", None, method="OPTIONS", path="/v2/", ctype=None)
 add("options-servers-preflight", None, method="OPTIONS", path="/v2.1/servers", ctype=None,
     headers=PREFLIGHT)  # fmt: skip
 add("options-server", None, method="OPTIONS", path="/v2.1/servers/{sid}", ctype=None)
+# Session 33: the multinic actions (2.1-2.43) and injectNetworkInfo. No oracle server has a
+# port, so an addFixedIp's Neutron refusal comes after the 202 (a fault row); a server with no
+# host (offloaded) is the cast's NovaException, a locked one the compute API's
+# InstanceIsLocked, both outside multinic.py's expected errors: 500.
+OFFLOADED = "/v2.1/servers/{osid}/action"
+add("mn-add", b({"addFixedIp": {"networkId": "n1"}}), path=R)
+add("mn-add-number", b({"addFixedIp": {"networkId": 5}}), path=R)
+add("mn-add-2.44", b({"addFixedIp": {"networkId": "n1"}}), path=R, mv="2.44")
+add("mn-add-empty", b({"addFixedIp": {}}), path=R)
+add("mn-add-long", b({"addFixedIp": {"networkId": "x" * 37}}), path=R)
+add("mn-add-locked", b({"addFixedIp": {"networkId": "n1"}}), path=LOCKED)
+add("mn-add-offloaded", b({"addFixedIp": {"networkId": "n1"}}), path=OFFLOADED)
+add("mn-add-other", b({"addFixedIp": {"networkId": "n1"}}), path=R, user="other")
+add("mn-remove", b({"removeFixedIp": {"address": "10.0.0.9"}}), path=R)
+add("mn-remove-bad", b({"removeFixedIp": {"address": "nope"}}), path=R)
+add("mn-remove-2.44", b({"removeFixedIp": {"address": "10.0.0.9"}}), path=R, mv="2.44")
+add("mn-remove-missing", b({"removeFixedIp": {"address": "10.0.0.9"}}),
+    path="/v2.1/servers/{nouuid}/action")  # fmt: skip
+add("inject-member", b({"injectNetworkInfo": None}), path=R)
+add("inject-admin", b({"injectNetworkInfo": None}), path=R, user="admin")
+add("inject-admin-any", b({"injectNetworkInfo": {"x": 1}}), path=R, user="admin")
+add("inject-two-keys", b({"injectNetworkInfo": None, "x": 1}), path=R, user="admin")
+add("inject-offloaded", b({"injectNetworkInfo": None}), path=OFFLOADED, user="admin")
+add("inject-missing", b({"injectNetworkInfo": None}), path="/v2.1/servers/{nouuid}/action",
+    user="admin")  # fmt: skip
