@@ -36,6 +36,9 @@ USERS = {
 CONFIG = {
     "identity": {
         "projects": {"alt": {"description": "another"}},
+        # the service role Nova's token carries: keystone-manage bootstrap makes it from
+        # 2023.2 (24.0.0) only, so an older profile's cloud starts without it
+        "roles": {"service": []},
         "users": {
             "alt": {"password": "pw", "project": "alt", "roles": ["member"]},
             "boss": {"password": "pw", "project": "demo", "roles": ["admin"]},
