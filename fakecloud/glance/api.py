@@ -382,8 +382,10 @@ class GlanceApi(ApiService):
             req.path = "/"  # Glance answers its version document to any unversioned path
         elif len(parts) == 1 and not req.path.endswith("/"):
             # The filter leaves ``/v2`` and the router's ``mapper.redirect("", "/")`` (common/
-            # wsgi.py, 39477afb0, 2013) sends it on through routes' redirect.
-            redirect = {"Content-Type": "text/plain; charset=utf8", "Location": "/v2/"}
+            # wsgi.py, 39477afb0, 2013) sends it on through routes' redirect; the webob
+            # middleware around it (every pipeline's outermost `cors`) makes it absolute.
+            base = (req.base_url or self.glance.public_endpoint).rstrip("/")
+            redirect = {"Content-Type": "text/plain; charset=utf8", "Location": f"{base}/v2/"}
             return self._finalize(req, Response(302, None, redirect))
         elif parts[0] != "v2":
             req.path = "/" + "/".join(["v2", *parts[1:]]) + _slash(req.path)

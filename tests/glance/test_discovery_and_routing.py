@@ -169,7 +169,7 @@ def test_version_negotiation_stands_before_the_token(cloud):
         assert cloud.request("image", "GET", path, user=None).status == 300
     assert cloud.request("image", "GET", "/v2", user=None).status == 401
     redirect = cloud.request("image", "GET", "/v2.1")  # the router's redirect (the oracle)
-    assert (redirect.status, redirect.headers["Location"]) == (302, "/v2/")
+    assert (redirect.status, redirect.headers["Location"]) == (302, IMAGE_V2)
     listed = cloud.request("image", "GET", "/images", headers={"Accept": vnd + "v2.1"})
     assert listed.status == 200 and "images" in listed.json()
     asks = {"Accept": vnd + "v2.1"}
@@ -255,3 +255,15 @@ def test_version_negotiation_answers_any_method_and_collapsed_slashes(cloud):
     assert cloud.request("image", "FOO", "//versions", user=None).status == 200
     assert cloud.request("image", "GET", "//v2//images").status == 200
     assert cloud.request("image", "GET", "/v2/images//", headers=WEBOB_JSON).status == 404
+
+
+IMAGE_V2 = "http://image.fakecloud.test/v2/"
+
+
+def test_the_v2_redirect_is_absolute(cloud):
+    """The router's ``/v2`` redirect names ``/v2/``; every glance-api-paste.ini pipeline's
+    outermost filter, oslo.middleware's ``cors`` (a ``webob.dec.wsgify``), answers it through
+    webob's ``Response._abs_headerlist``: the request's own host and scheme (glance 33.0.0
+    etc/glance-api-paste.ini; the glance oracle's ``cors`` pipeline, ``v2-noslash``)."""
+    redirect = cloud.request("image", "GET", "/v2")
+    assert (redirect.status, redirect.headers["Location"]) == (302, IMAGE_V2)
