@@ -32,6 +32,7 @@ from fakecloud.identity import (
     exception,
     hierarchy,
     passwords,
+    resource_options,
     role_records,
     sql_text,
 )
@@ -40,9 +41,11 @@ from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Assignment, Domain, GroupAssignment, Project, User
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_EXPLICIT_DOMAIN_ID_SINCE,
     KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_OS_INHERIT_FLASK_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+    KEYSTONE_PROJECT_OPTIONS_SINCE,
     KEYSTONE_REVOKE_MISSING_GROUP_SINCE,
     KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE,
     KEYSTONE_ROLE_DELETE_REREAD_SINCE,
@@ -104,10 +107,11 @@ class KeystoneWritesApi(KeystoneApi):
         return self.kernel.switches.series.keystone
 
     def _old(self, body_schema: dict[str, Any]) -> dict[str, Any]:
-        """`body_schema` (27.0.0's project or user create or update body) from 27.0.0 (a
+        """`body_schema` (27.0.0's project, user or domain create or update body) from 27.0.0 (a
         user's as 28.0.0 has it from 28.0.0: `admin_schema.user_28`);
         before, the release's own object schema, which ``lazy_validate`` prints in a
-        refusal (`admin_schema.old_project`, `admin_schema.old_user`)."""
+        refusal (`admin_schema.old_project`, `admin_schema.old_user`,
+        `admin_schema.old_domain`)."""
         release = self._release
         if release >= KEYSTONE_USER_REQUEST_SCHEMA_SINCE:
             if body_schema is admin_schema.USER_CREATE:
@@ -118,6 +122,8 @@ class KeystoneWritesApi(KeystoneApi):
             return body_schema
         if "project" in body_schema["properties"]:
             return admin_schema.old_project(release, body_schema is admin_schema.PROJECT_UPDATE)
+        if "domain" in body_schema["properties"]:
+            return admin_schema.old_domain(body_schema is admin_schema.DOMAIN_UPDATE)
         return admin_schema.old_user(release, body_schema is admin_schema.USER_UPDATE)
 
     def _default_project_not_a_domain(self, ref: dict[str, Any]) -> None:
@@ -345,11 +351,25 @@ class KeystoneWritesApi(KeystoneApi):
     # -- domains -----------------------------------------------------------------------------
 
     def create_domain(self, req: Request) -> Response:
-        """``POST /v3/domains`` (admin): 201 and the domain (`explicit_domain_id` its id)."""
+        """``POST /v3/domains`` (admin): 201 and the domain. From 16.0.0 an
+        ``explicit_domain_id`` not None is its id once `_validate_id_format` takes it, and
+        stays in the domain as an extra attribute until 27.0.0 pops it (keystone 16.0.0-30.0.0
+        ``api/domains.py``; before 16.0.0 it is only an extra attribute); its ``options``
+        are `resource_options.merged`'s."""
         _require_admin(req, "identity:create_domain")
-        ref = self._body(req, admin_schema.DOMAIN_CREATE, "domain")
+        release = self._release
+        ref = self._body(req, self._old(admin_schema.DOMAIN_CREATE), "domain")
+        explicit = None
+        if release >= KEYSTONE_EXPLICIT_DOMAIN_ID_SINCE:
+            explicit = ref.get("explicit_domain_id")
+            if explicit is not None:
+                _validate_id_format(explicit)
+        if release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            ref.pop("explicit_domain_id", None)
         sql_text.check(ref, "name", "description", "explicit_domain_id")
-        domain_id = ref.pop("explicit_domain_id", None) or self.kernel.ids.hex()
+        domain_id = explicit or self.kernel.ids.hex()
+        if "options" in ref and release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            ref["options"] = resource_options.merged(ref["options"], {})
         d = self.keystone.writable()
         name = ref["name"].strip()
         if d.domain_by_name(name) is not None or domain_id in d.domains:
@@ -372,13 +392,18 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.domains.get(domain_id)
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
-        ref = self._body(req, admin_schema.DOMAIN_UPDATE, "domain")
+        ref = self._body(req, self._old(admin_schema.DOMAIN_UPDATE), "domain")
         return Response(200, {"domain": self._domain(req, self._update_domain(domain_id, ref))})
 
     def _update_domain(self, domain_id: str, ref: dict[str, Any]) -> Domain:
         """Domain `domain_id` as `ref` changes it (a domain's update, or its project's)."""
         old = self.directory.domains[domain_id]
+        kept = self.directory.extra_of(domain_id).get("options", {})
+        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            resource_options.check_immutable_update(kept, ref, "domain", domain_id)
         sql_text.check(ref, "name", "description")
+        if "options" in ref and self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            ref = {**ref, "options": resource_options.merged(ref["options"], kept)}
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)
@@ -404,7 +429,11 @@ class KeystoneWritesApi(KeystoneApi):
 
     def _delete_domain(self, old: Domain) -> Response:
         """204 once domain `old` is gone with its projects, users and grants; 403 while it is
-        enabled (``resource/core.py`` ``_delete_domain``, a domain's or its project's)."""
+        enabled (``resource/core.py`` ``_delete_domain``, a domain's or its project's), and
+        from 16.0.0 while it is immutable (first)."""
+        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            kept = self.directory.extra_of(old.id).get("options", {})
+            resource_options.check_immutable_delete(kept, "domain", old.id)
         if old.enabled:
             raise exception.Forbidden(
                 "Cannot delete a domain that is enabled, please disable it first."
@@ -702,6 +731,18 @@ def _inherited(req: Request) -> bool:
 def _extra(ref: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """A body's attributes beside the record's own fields (Keystone's ``extra``)."""
     return {k: v for k, v in ref.items() if k not in fields}
+
+
+def _validate_id_format(value: Any) -> None:
+    """``ResourceBase._validate_id_format`` (keystone 16.0.0-30.0.0 server/flask/common.py):
+    ``uuid.UUID(value).hex`` must be `value`, so only 32 lowercase hex digits pass; any other
+    string is ``DomainIdInvalid``'s 400. A value that is no string fails inside ``uuid.UUID``
+    (``AttributeError``, which nothing catches): Keystone's 500 (the keystone oracle, 23.0.0
+    and 25.0.0; from 27.0.0 the schema refuses it first)."""
+    if not isinstance(value, str):
+        raise exception.Error()
+    if len(value) != 32 or value.strip("0123456789abcdef"):
+        raise exception.ValidationError("Domain ID does not conform to required UUID format.")
 
 
 def _domain_conflict(name: str) -> exception.Error:

@@ -8,8 +8,8 @@ error jsonschema finds, worded ``Invalid input for field/attribute <last path el
 Value: <the value>. <jsonschema's message>`` when it has a path, jsonschema's message alone
 otherwise; a 400 (`fakecloud.identity.exception.SchemaValidationError`). An older Keystone
 checks the record's object alone (each schema's ``properties`` under its key) with
-`fakecloud.identity.schema.lazy_validate` (`fakecloud.identity.admin_api`); the object's
-schema is 27.0.0's in every release.
+`fakecloud.identity.schema.lazy_validate` (`fakecloud.identity.admin_api`) against its
+release's own object schema (`old_project`, `old_user`, `old_domain`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,16 @@ _BOOLEAN = {
              "y", "Y", "n", "N", "on", "ON", "off", "OFF", "yes", "no", "YES", "NO", None],
 }  # fmt: skip
 _OPTIONS = {"type": "object"}
+#: The ``options`` of a role (every release from 16.0.0), a project (16.x-26.x) or a domain
+#: (27.0.0 on): ``immutable``, a nullable boolean (the ``ResourceOptionRegistry``'s
+#: ``json_schema``, ``common.validation.nullable`` of ``parameter_types.boolean``: its type
+#: told first).
+_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
+_IMMUTABLE_OPTIONS = {
+    "type": "object",
+    "properties": {"immutable": _NULLABLE_BOOLEAN},
+    "additionalProperties": False,
+}
 
 _PROJECT = {
     "description": _nullable(_DESCRIPTION),
@@ -81,11 +91,12 @@ PROJECT_UPDATE = {
     "additionalProperties": False,
 }
 
+#: 27.0.0's ``_domain_properties``: the project options registry's ``json_schema``.
 _DOMAIN = {
     "description": _nullable(_DESCRIPTION),
     "enabled": _BOOLEAN,
     "name": _PROJECT["name"],
-    "options": _OPTIONS,
+    "options": _IMMUTABLE_OPTIONS,
     "tags": _PROJECT["tags"],
 }
 
@@ -95,7 +106,8 @@ DOMAIN_CREATE = {
         "domain": {
             "type": "object",
             "properties": {
-                "explicit_domain_id": {"type": "string", "minLength": 1, "maxLength": 64},
+                # parameter_types.domain_id
+                "explicit_domain_id": _ID_STRING,
                 **_DOMAIN,
             },
             "required": ["name"],
@@ -198,16 +210,6 @@ GROUP_UPDATE = {
         }
     },
     "required": ["group"],
-    "additionalProperties": False,
-}
-
-#: The ``options`` of a role (every release from 16.0.0) or a project (16.x-26.x):
-#: ``immutable``, a nullable boolean (the ``ResourceOptionRegistry``'s ``json_schema``,
-#: ``common.validation.nullable`` of ``parameter_types.boolean``: its type told first).
-_NULLABLE_BOOLEAN = {"type": ["boolean", "null"], "enum": [True, False, None]}
-_IMMUTABLE_OPTIONS = {
-    "type": "object",
-    "properties": {"immutable": _NULLABLE_BOOLEAN},
     "additionalProperties": False,
 }
 
@@ -322,6 +324,22 @@ def old_project(release: int, update: bool) -> dict[str, Any]:
     else:
         del properties["options"]
     return _old_body("project", properties, update)
+
+
+@functools.cache
+def old_domain(update: bool) -> dict[str, Any]:
+    """The body whose ``domain`` is keystone 13.x-26.x's ``domain_create`` or
+    ``domain_update`` (``keystone/resource/schema.py``, the same in each), keys sorted: a
+    nullable description, a plain boolean ``enabled``, the name, a tag list with
+    ``required: []``; no ``options`` (`fakecloud.identity.resource_options` checks them from
+    16.0.0) and no ``explicit_domain_id`` (the domain API checks it from 16.0.0)."""
+    properties = {
+        "description": _DOMAIN["description"],
+        "enabled": _OLD_BOOLEAN,
+        "name": _DOMAIN["name"],
+        "tags": {**_DOMAIN["tags"], "required": []},
+    }
+    return _old_body("domain", properties, update)
 
 
 #: A user's ``federated`` (``keystone/identity/schema.py``, 17.0.0 on).

@@ -205,6 +205,14 @@ KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE = 15
 #: 16.x's is an opt-in).
 KEYSTONE_ROLE_DESCRIPTION_SINCE = 15
 KEYSTONE_ROLE_OPTIONS_SINCE = 16
+#: A project's and a domain's resource options (``immutable``; keystone 16.0.0
+#: resource/backends/resource_options.py): a domain's ``options`` are checked by the
+#: registry's validators before 27.0.0 (`fakecloud.identity.resource_options`), by its
+#: schema from then.
+KEYSTONE_PROJECT_OPTIONS_SINCE = 16
+#: ``POST /v3/domains``' ``explicit_domain_id`` (keystone 16.0.0 api/domains.py): the new
+#: domain's id, which must be a UUID4 without dashes; before, an extra attribute.
+KEYSTONE_EXPLICIT_DOMAIN_ID_SINCE = 16
 KEYSTONE_IMMUTABLE_ROLES_SINCE = 17
 #: ``keystone-manage bootstrap``'s roles (`fakecloud.identity.config.bootstrap_roles`): 13.x
 #: makes ``admin`` alone (13.0.0 ``keystone/cmd/cli.py`` ``BootStrap``); 14.0.0

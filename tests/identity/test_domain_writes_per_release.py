@@ -1,0 +1,129 @@
+"""Keystone's domain writes in each release's own terms: 13.x-26.x check a domain against
+their own ``domain_create``/``domain_update`` (printed as their jsonschema prints it), its
+``options`` with the resource options' validators (16.0.0 on) and ``explicit_domain_id`` with
+``_validate_id_format``; 27.0.0 on check both with the body schema first. Every expected text
+is the keystone oracle's (tools/keystone_oracle: 23.0.0, 25.0.0 and 30.0.0)."""
+
+import pytest
+
+from fakecloud import Cloud
+
+UUID = "9aea63518f0040c6b4518d8d2242911c"
+INVALID_ID = "Domain ID does not conform to required UUID format."
+
+
+@pytest.fixture(scope="module")
+def clouds():
+    return {}
+
+
+def cloud_of(clouds, profile):
+    if profile not in clouds:
+        clouds[profile] = Cloud(profile=profile)
+    return clouds[profile].fork()
+
+
+def create(cloud, domain):
+    return cloud.request("identity", "POST", "/v3/domains", {"domain": domain}, user="admin")
+
+
+def answer(resp):
+    body = resp.json()
+    return resp.status, body["error"]["message"] if "error" in body else body["domain"]
+
+
+def test_keystone_25_prints_its_own_domain_create_schema(clouds):
+    cloud = cloud_of(clouds, "nova-29.2.0")  # 2024.1: keystone 25, jsonschema 4.19.2
+    status, message = answer(create(cloud, {"description": "d", "zz": 1}))
+    assert status == 400
+    assert message == (
+        "'name' is a required property\n\n"
+        "Failed validating 'required' in schema:\n"
+        "    {'additionalProperties': True,\n"
+        "     'properties': {'description': {'type': ['string', 'null']},\n"
+        "                    'enabled': {'enum': [True, False, None],\n"
+        "                                'type': 'boolean'},\n"
+        "                    'name': {'maxLength': 64,\n"
+        "                             'minLength': 1,\n"
+        "                             'pattern': '[\\\\S]+',\n"
+        "                             'type': 'string'},\n"
+        "                    'tags': {'items': {'maxLength': 255,\n"
+        "                                       'minLength': 1,\n"
+        "                                       'pattern': '^[^,/]*$',\n"
+        "                                       'type': 'string'},\n"
+        "                             'maxItems': 80,\n"
+        "                             'required': [],\n"
+        "                             'type': 'array',\n"
+        "                             'uniqueItems': True}},\n"
+        "     'required': ['name'],\n"
+        "     'type': 'object'}\n\n"
+        "On instance:\n    {'description': 'd', 'zz': 1}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "status", "message"),
+    [
+        ({"options": {"immutable": "x"}}, 400, "Expected boolean value, got <class 'str'>"),
+        ({"options": {"immutable": 5}}, 400, "Expected boolean value, got <class 'int'>"),
+        ({"options": ["immutable"]}, 400, "list indices must be integers or slices, not str"),
+        ({"explicit_domain_id": "abc"}, 400, INVALID_ID),
+        ({"explicit_domain_id": UUID.upper()}, 400, INVALID_ID),
+        ({"explicit_domain_id": 5}, 500, None),  # uuid.UUID's AttributeError
+    ],
+)
+def test_keystone_25_checks_options_and_explicit_ids_after_its_schema(
+    clouds, domain, status, message
+):
+    cloud = cloud_of(clouds, "nova-29.2.0")
+    got, said = answer(create(cloud, {"name": "d1", **domain}))
+    assert got == status
+    if message is not None:
+        assert said == message
+
+
+def test_keystone_25_keeps_the_explicit_id_and_only_its_registered_options(clouds):
+    cloud = cloud_of(clouds, "nova-29.2.0")
+    status, domain = answer(create(cloud, {"name": "d1", "explicit_domain_id": UUID}))
+    assert (status, domain["id"], domain["explicit_domain_id"]) == (201, UUID, UUID)
+    options = {"immutable": 1, "foo": True}
+    status, domain = answer(create(cloud, {"name": "d2", "options": options}))
+    assert (status, domain["options"]) == (201, {"immutable": 1})
+    assert answer(create(cloud, {"name": "d3", "options": "x"}))[1]["options"] == {}
+
+
+def test_keystone_23_refuses_an_immutable_domains_update_and_delete(clouds):
+    cloud = cloud_of(clouds, "nova-27.5.1")  # 2023.1: keystone 23
+    domain_id = answer(create(cloud, {"name": "d1", "options": {"immutable": True}}))[1]["id"]
+    path = f"/v3/domains/{domain_id}"
+    forbidden = (
+        f"Unable to %s immutable domain resource: `{domain_id}. Set resource option "
+        '"immutable" to false first.'
+    )
+    patch = {"domain": {"enabled": False}}
+    resp = cloud.request("identity", "PATCH", path, patch, user="admin")
+    assert answer(resp) == (403, forbidden % "update")
+    resp = cloud.request("identity", "DELETE", path, user="admin")
+    assert answer(resp) == (403, forbidden % "delete")
+    patch = {"domain": {"options": {"immutable": False}}}
+    resp = cloud.request("identity", "PATCH", path, patch, user="admin")
+    assert answer(resp)[1]["options"] == {"immutable": False}
+
+
+def test_keystone_30_checks_both_with_its_body_schema_first(clouds):
+    cloud = cloud_of(clouds, "upstream")  # keystone 30
+    assert answer(create(cloud, {"name": "d1", "options": {"immutable": 1}})) == (
+        400,
+        "Invalid input for field/attribute immutable. Value: 1. 1 is not of type 'boolean', 'null'",
+    )
+    assert answer(create(cloud, {"name": "d1", "explicit_domain_id": "abc"})) == (400, INVALID_ID)
+    status, domain = answer(create(cloud, {"name": "d1", "explicit_domain_id": UUID}))
+    assert (status, domain["id"], "explicit_domain_id" in domain) == (201, UUID, False)
+
+
+def test_keystone_13_takes_an_explicit_domain_id_as_an_extra_attribute(clouds):
+    # no explicit_domain_id before 16.0.0 (keystone 15.0.0 api/domains.py): an extra
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    status, domain = answer(create(cloud, {"name": "d1", "explicit_domain_id": "abc"}))
+    assert (status, domain["explicit_domain_id"]) == (201, "abc")
+    assert domain["id"] != "abc"
