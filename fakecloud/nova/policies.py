@@ -322,6 +322,24 @@ VENDOR_RULES = (
     (INSTANCE_SNAPSHOTS % "revert", _MEMBER),
 )
 
+_DEFERRED_DELETE_RULES = tuple(DEFERRED_DELETE % r for r in ("restore", "force"))
+_INSTANCE_ACTIONS_RULES = (INSTANCE_ACTIONS % "list", INSTANCE_ACTIONS % "show")
+_SERVICES_RULES = tuple(SERVICES % r for r in ("list", "update", "delete"))
+_HYPERVISORS_RULES = tuple(
+    HYPERVISORS % r
+    for r in ("list", "list-detail", "statistics", "show", "uptime", "search", "servers")
+)
+_HOSTS_RULES = tuple(HOSTS % r for r in ("list", "show", "update", "start", "shutdown", "reboot"))
+#: The admin's rules split from one (``rule:admin_api``) in 21.0.0 or 22.0.0.
+_ADMIN_RENAMED_RULES = (
+    *_SERVICES_RULES,
+    *_HYPERVISORS_RULES,
+    *_HOSTS_RULES,
+    USAGE_AUDIT_LOG % "list",
+    USAGE_AUDIT_LOG % "show",
+    LIMITS_OTHER_PROJECT,
+)
+
 #: Queens (17.0.x) names where they differ from 34.0.0's.
 SEED_NAMES = {
     **{AGENTS % r: AGENTS_BASE for r in _AGENTS_RULES},
@@ -393,8 +411,11 @@ SEED_CHECKS = {
 #: is off): ``os-flavor-access`` was ``rule:admin_or_owner`` until 21.0.0.
 UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 #: 34.0.0 rules whose deprecated rule has another name (oslo.policy then also takes an
-#: operator's rule of that old name): ``os-unrescue`` was ``os-rescue`` until 21.0.0, the
-#: security group actions' ``os-security-groups``.
+#: operator's rule of that old name, `_with_file_rules`): ``os-unrescue`` was ``os-rescue``
+#: until 21.0.0, the security group actions' ``os-security-groups``; each rule one rule split in
+#: 21.0.0 or 22.0.0 (nova 34.0.0 ``nova/policies/*.py`` ``DeprecatedRule``). Their old check is
+#: the persona's deprecated one, so OR-ing it in changes no default. Not here: 32.0.0's
+#: manager rules (not modelled) and ``servers:show:flavor-extra-specs`` (25.0.0; not checked).
 UPSTREAM_DEPRECATED_RENAMED = {
     UNRESCUE: (RESCUE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "list": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
@@ -410,6 +431,9 @@ UPSTREAM_DEPRECATED_RENAMED = {
     TENANT_NETWORKS % "show": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),
     **{VOLUMES % r: (VOLUMES_BASE, "rule:admin_or_owner") for r in _VOLUMES_RULES},
     **{AGENTS % r: (AGENTS_BASE, "rule:admin_api") for r in _AGENTS_RULES},
+    **{r: (SEED_NAMES[r], "rule:admin_or_owner") for r in _DEFERRED_DELETE_RULES},
+    **{r: (SEED_NAMES[r], "rule:admin_or_owner") for r in _INSTANCE_ACTIONS_RULES},
+    **{r: (SEED_NAMES[r], "rule:admin_api") for r in _ADMIN_RENAMED_RULES},
 }
 
 
@@ -501,19 +525,10 @@ class _Enforcer:
         overrides: tuple,
         admin_service_apis: bool = False,
     ):
-        from oslo_policy import _parser, policy
+        from oslo_policy import policy
 
         base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis)
-        if overrides:
-            # The defaults' enforcer with its own copy of the loaded rules, the operator's laid
-            # over them: what loading the defaults again and then setting them would give
-            enforcer = copy.copy(base)
-            enforcer.rules = policy.Rules(base.rules, base.rules.default_rule)
-            for name, check in overrides:
-                enforcer.rules[name] = _parser.parse_rule(check)
-        else:
-            enforcer = base
-        self.enforcer = enforcer
+        self.enforcer = _with_file_rules(base, overrides) if overrides else base
         #: Whether the operator's rules set ``context_is_admin`` (`PolicyEngine.check_is_admin`).
         self.admin_rule_overridden = any(name == "context_is_admin" for name, _check in overrides)
         self._invalid_scope = policy.InvalidScope
@@ -617,6 +632,30 @@ def _defaults_enforcer(legacy: bool, new_defaults: bool, scoped: bool, admin_api
         found.use_conf = False  # frozen: no reload on every check
         _DEFAULTS_ENFORCERS[key] = found
     return found
+
+
+def _with_file_rules(base: Any, overrides: tuple) -> Any:
+    """The defaults' enforcer `base` with the operator's rules loaded as oslo.policy loads a
+    policy file, without registering and parsing the defaults again: its own copy of the loaded
+    rules, the file's laid over them and recorded as its ``file_rules``, and each default the
+    file leaves alone whose deprecated (old) name the file sets handled by oslo.policy's own
+    ``Enforcer._handle_deprecated_rule``, as ``load_rules`` does. In oslo.policy 3.7.1
+    (Wallaby's pin) to 6.0.1 the old name's rule replaces the new default (not OR-ed with it,
+    whatever ``enforce_new_defaults`` says) unless it is the deprecated check string itself or
+    ``rule:<new name>``; the new name's own override wins over it."""
+    from oslo_policy import policy
+
+    enforcer = copy.copy(base)
+    file_rules = {name: policy.RuleDefault(name, check) for name, check in overrides}
+    enforcer.file_rules = file_rules
+    rules = enforcer.rules = policy.Rules(base.rules, base.rules.default_rule)
+    for name, rule in file_rules.items():
+        rules[name] = rule.check
+    for default in base.registered_rules.values():
+        deprecated = default.deprecated_rule
+        if deprecated and deprecated.name in file_rules and default.name not in file_rules:
+            rules[default.name] = enforcer._handle_deprecated_rule(default)
+    return enforcer
 
 
 def _credentials(caller: tuple, admin: bool | None = None) -> dict[str, Any]:
