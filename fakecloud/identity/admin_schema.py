@@ -22,7 +22,6 @@ import jsonschema
 from fakecloud.identity import exception
 from fakecloud.identity import schema as identity_schema
 from fakecloud.profiles.series import (
-    KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_JSONSCHEMA_4_21_SINCE,
     KEYSTONE_ROLE_DESCRIPTION_SINCE,
     KEYSTONE_ROLE_OPTIONS_SINCE,
@@ -252,26 +251,13 @@ ROLE_UPDATE = {
 sorted_keys = identity_schema.sorted_keys
 
 
-_PRINTED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
-
-
-def printed(schema: dict[str, Any], release: int) -> dict[str, Any]:
-    """`schema` as keystone `release`'s ``lazy_validate`` prints it in a refusal: its keys
-    sorted before 27.0.0 (`sorted_keys`; jsonschema 4.19.2 and older), as written from then
-    (4.23.0). The sorted copy is made once and kept with `schema` (`validator` caches by id)."""
-    if release >= KEYSTONE_BODY_SCHEMA_SINCE:
-        return schema
-    found = _PRINTED.get(id(schema))
-    if found is None:
-        found = _PRINTED[id(schema)] = (schema, sorted_keys(schema))
-    return found[1]
-
-
 def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
     """`fakecloud.identity.schema.lazy_validate` of `instance` against `schema`, a refusal
-    printing the schema as keystone `release` does (`printed`)."""
+    worded and printed as keystone `release`'s jsonschema does (keys sorted before 27.0.0);
+    the schema is checked in its own key order, as jsonschema checks it (a nullable boolean's
+    ``type`` before its ``enum``: the keystone oracle, 25.0.0)."""
     old = release < KEYSTONE_JSONSCHEMA_4_21_SINCE
-    identity_schema.lazy_validate(validator(printed(schema, release)), instance, sort_printed=old)
+    identity_schema.lazy_validate(validator(schema), instance, sort_printed=old)
 
 
 #: ``parameter_types.boolean`` as 13.x-26.x print it: a plain boolean whose enum an
@@ -288,15 +274,18 @@ def sorted_object(properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
 
 def _old_body(key: str, properties: dict[str, Any], update: bool, **extra: Any) -> dict[str, Any]:
     """The body whose object `key` is a 13.x-26.x record schema of `properties` (its create:
-    the name required; its update: at least one property), keys sorted (`sorted_object`)."""
+    the name required; its update: at least one property), its keys in keystone's order
+    (``type``, ``properties``, the rules, ``additionalProperties``): jsonschema checks them in
+    that order, and a refusal prints them sorted (`lazy_validate`)."""
     rules = {"minProperties": 1} if update else {"required": ["name"]}
-    return {"properties": {key: sorted_object(properties, **rules, **extra)}}
+    inner = {"type": "object", "properties": properties, **rules, **extra}
+    return {"properties": {key: {**inner, "additionalProperties": True}}}
 
 
 @functools.cache
 def old_role(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``role`` is keystone `release`'s (13.x-26.x) ``role_create`` or
-    ``role_update`` (``keystone/assignment/schema.py``), keys sorted: the name; a
+    ``role_update`` (``keystone/assignment/schema.py``), in its key order: the name; a
     description (a string, not null) from 15.0.0; the options (``immutable``, a nullable
     boolean) from 16.0.0; no ``domain_id`` (the keystone oracle, 25.0.0)."""
     properties: dict[str, Any] = {"name": ROLE_CREATE["properties"]["role"]["properties"]["name"]}
@@ -310,7 +299,7 @@ def old_role(release: int, update: bool) -> dict[str, Any]:
 @functools.cache
 def old_project(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``project`` is keystone `release`'s (13.x-26.x) ``project_create`` or
-    ``project_update`` (``keystone/resource/schema.py``), keys sorted: 27.0.0's properties
+    ``project_update`` (``keystone/resource/schema.py``), in its key order: 27.0.0's properties
     but a plain boolean ``enabled`` and ``is_domain``, a tag list with ``required: []``, the
     options (``immutable``) from 16.0.0 (none before)."""
     properties = {
@@ -329,7 +318,7 @@ def old_project(release: int, update: bool) -> dict[str, Any]:
 @functools.cache
 def old_domain(update: bool) -> dict[str, Any]:
     """The body whose ``domain`` is keystone 13.x-26.x's ``domain_create`` or
-    ``domain_update`` (``keystone/resource/schema.py``, the same in each), keys sorted: a
+    ``domain_update`` (``keystone/resource/schema.py``, the same in each), in its key order: a
     nullable description, a plain boolean ``enabled``, the name, a tag list with
     ``required: []``; no ``options`` (`fakecloud.identity.resource_options` checks them from
     16.0.0) and no ``explicit_domain_id`` (the domain API checks it from 16.0.0)."""
@@ -375,7 +364,7 @@ _MFA_RULES = {
 @functools.cache
 def old_user(release: int, update: bool) -> dict[str, Any]:
     """The body whose ``user`` is keystone `release`'s (13.x-26.x) ``user_create`` or
-    ``user_update`` (``keystone/identity/schema.py``), keys sorted: the ``domain_id`` in
+    ``user_update`` (``keystone/identity/schema.py``), in its key order: the ``domain_id`` in
     both, a plain boolean ``enabled``, ``federated`` from 17.0.0, the user options
     registry's ``json_schema`` (each option nullable; ``lock_password`` from 14.0.0,
     ``ignore_user_inactivity`` from 18.0.0), and the object's stray ``options`` keyword."""

@@ -127,3 +127,17 @@ def test_keystone_13_takes_an_explicit_domain_id_as_an_extra_attribute(clouds):
     status, domain = answer(create(cloud, {"name": "d1", "explicit_domain_id": "abc"}))
     assert (status, domain["explicit_domain_id"]) == (201, "abc")
     assert domain["id"] != "abc"
+
+
+def test_keystone_25_checks_a_schemas_type_before_its_enum_and_prints_both_sorted(clouds):
+    # jsonschema checks a schema's keywords in their written order; only the print is sorted
+    cloud = cloud_of(clouds, "nova-29.2.0")
+    body = {"project": {"name": "p1", "options": {"immutable": "x"}}}
+    resp = cloud.request("identity", "POST", "/v3/projects", body, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        400,
+        "Invalid input for field 'options/immutable': 'x' is not of type 'boolean', 'null'\n\n"
+        "Failed validating 'type' in schema['properties']['options']['properties']"
+        "['immutable']:\n    {'enum': [True, False, None], 'type': ['boolean', 'null']}\n\n"
+        "On instance['options']['immutable']:\n    'x'",
+    )
