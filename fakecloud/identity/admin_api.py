@@ -126,6 +126,16 @@ class KeystoneWritesApi(KeystoneApi):
             return admin_schema.old_domain(body_schema is admin_schema.DOMAIN_UPDATE)
         return admin_schema.old_user(release, body_schema is admin_schema.USER_UPDATE)
 
+    def _options_of(self, record_id: str, ref: dict[str, Any], kind: str) -> Any:
+        """From 16.0.0, an update `ref` of project or domain `record_id` (`kind`) refused
+        while the record is immutable (``_update_project``'s first check), then the options
+        it leaves (`resource_options.merged`), None if `ref` names none."""
+        if self._release < KEYSTONE_PROJECT_OPTIONS_SINCE:
+            return None
+        kept = self.directory.extra_of(record_id).get("options", {})
+        resource_options.check_immutable_update(kept, ref, kind, record_id)
+        return resource_options.merged(ref["options"], kept) if "options" in ref else None
+
     def _default_project_not_a_domain(self, ref: dict[str, Any]) -> None:
         """``_assert_default_project_id_is_not_domain`` (keystone 13.0.0-30.0.0
         identity/core.py ``create_user``/``update_user``): a ``default_project_id`` naming a
@@ -248,6 +258,8 @@ class KeystoneWritesApi(KeystoneApi):
             depth = self.kernel.config.identity.max_project_tree_depth
             hierarchy.check_parent(d, parent_id, domain_id, depth)
         sql_text.check(ref, "name", "description", "tags")
+        if "options" in ref and self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            ref["options"] = resource_options.merged(ref["options"], {})
         name = ref["name"].strip()
         project_id = self.kernel.ids.hex()
         if d.project_by_name(name, domain_id) is not None:
@@ -304,11 +316,14 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ProjectNotFound(project_id=project_id)
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
+        options = self._options_of(project_id, ref, "project")
         if "is_domain" in ref and admin_schema.as_bool(ref["is_domain"]):
             raise exception.ValidationError("Cannot change is_domain attribute of a project")
         if "parent_id" in ref and ref["parent_id"] != self.directory.parent_of(old):
             raise exception.Forbidden("Update of `parent_id` is not allowed.")
         sql_text.check(ref, "name", "description", "tags")
+        if options is not None:
+            ref = {**ref, "options": options}
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.project_by_name(name, old.domain_id)
@@ -327,9 +342,10 @@ class KeystoneWritesApi(KeystoneApi):
         if old.enabled and not enabled:  # a disabled project's tokens are revoked
             self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_updated", name, project_id)
-        return Response(
-            200, {"project": _with_extra(self._project(req, project), d.extra_of(project_id))}
-        )
+        extra = d.extra_of(project_id)
+        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:  # the options are not its extra
+            extra = {k: v for k, v in extra.items() if k != "options"}
+        return Response(200, {"project": _with_extra(self._project(req, project), extra)})
 
     def delete_project(self, req: Request) -> Response:
         """``DELETE /v3/projects/{id}``: 204; its assignments and tokens go, its servers,
@@ -341,6 +357,9 @@ class KeystoneWritesApi(KeystoneApi):
             return self._delete_domain(domain)
         if old is None:
             raise exception.ProjectNotFound(project_id=project_id)
+        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            kept = self.directory.extra_of(project_id).get("options", {})
+            resource_options.check_immutable_delete(kept, "project", project_id)
         hierarchy.check_leaf(self.directory, project_id)
         self.keystone.writable().remove_project(project_id)
         endpoint_filter.forget(self.keystone.catalog, 1, project_id)
@@ -398,12 +417,10 @@ class KeystoneWritesApi(KeystoneApi):
     def _update_domain(self, domain_id: str, ref: dict[str, Any]) -> Domain:
         """Domain `domain_id` as `ref` changes it (a domain's update, or its project's)."""
         old = self.directory.domains[domain_id]
-        kept = self.directory.extra_of(domain_id).get("options", {})
-        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
-            resource_options.check_immutable_update(kept, ref, "domain", domain_id)
+        options = self._options_of(domain_id, ref, "domain")
         sql_text.check(ref, "name", "description")
-        if "options" in ref and self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
-            ref = {**ref, "options": resource_options.merged(ref["options"], kept)}
+        if options is not None:
+            ref = {**ref, "options": options}
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()
         clash = d.domain_by_name(name)

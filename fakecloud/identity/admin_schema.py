@@ -73,7 +73,7 @@ _PROJECT = {
         "maxItems": 80,
         "uniqueItems": True,
     },
-    "options": _OPTIONS,
+    "options": _IMMUTABLE_OPTIONS,
 }
 
 PROJECT_CREATE = {

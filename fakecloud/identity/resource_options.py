@@ -1,9 +1,9 @@
 """The resource options of a Keystone project or domain (keystone 16.0.0-30.0.0
 ``keystone/common/resource_options`` and ``resource/backends/resource_options.py``): one
 option, ``immutable``, checked as ``Project.from_dict`` (``resource/backends/sql_model.py``)
-checks a body's ``options`` and kept as ``resource_options_ref_to_mapper`` keeps them. The
-project writes keep their options as given; the domain writes use `merged` and the
-``immutable`` option's checks (``common/resource_options/options/immutable.py``).
+checks a body's ``options`` and kept as ``resource_options_ref_to_mapper`` keeps them
+(`merged`), and the ``immutable`` option's checks of an update and a delete
+(``common/resource_options/options/immutable.py``), for the project and domain writes.
 """
 
 from __future__ import annotations

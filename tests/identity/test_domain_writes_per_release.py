@@ -141,3 +141,28 @@ def test_keystone_25_checks_a_schemas_type_before_its_enum_and_prints_both_sorte
         "['immutable']:\n    {'enum': [True, False, None], 'type': ['boolean', 'null']}\n\n"
         "On instance['options']['immutable']:\n    'x'",
     )
+
+
+@pytest.mark.parametrize("profile", ["nova-29.2.0", "upstream"])  # keystone 25, 30
+def test_an_immutable_project_is_neither_updated_nor_deleted_and_its_options_no_extra(
+    clouds, profile
+):
+    cloud = cloud_of(clouds, profile)
+    project = cloud.keystone.directory.project_by_name("demo").id
+    path = f"/v3/projects/{project}"
+    body = {"project": {"options": {"immutable": True}, "zz": 1}}
+    resp = cloud.request("identity", "PATCH", path, body, user="admin")
+    view = resp.json()["project"]
+    assert (view["options"], view["extra"]) == ({"immutable": True}, {"zz": 1})
+    forbidden = (
+        f"Unable to %s immutable project resource: `{project}. Set resource option "
+        '"immutable" to false first.'
+    )
+    body = {"project": {"name": "renamed"}}
+    resp = cloud.request("identity", "PATCH", path, body, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (403, forbidden % "update")
+    resp = cloud.request("identity", "DELETE", path, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (403, forbidden % "delete")
+    body = {"project": {"options": {"immutable": None}}}
+    resp = cloud.request("identity", "PATCH", path, body, user="admin")
+    assert resp.json()["project"]["options"] == {}
