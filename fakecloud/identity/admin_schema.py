@@ -248,9 +248,6 @@ ROLE_UPDATE = {
 }
 
 
-sorted_keys = identity_schema.sorted_keys
-
-
 def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
     """`fakecloud.identity.schema.lazy_validate` of `instance` against `schema`, a refusal
     worded and printed as keystone `release`'s jsonschema does (keys sorted before 27.0.0);
@@ -265,21 +262,18 @@ def lazy_validate(schema: dict[str, Any], instance: Any, release: int) -> None:
 _OLD_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
 
 
-def sorted_object(properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
-    """A record's object schema of `properties` as a refusal before 27.0.0 prints it: extra
-    properties allowed, `rules` beside them, keys sorted (`sorted_keys`)."""
-    inner = {"type": "object", "properties": properties, "additionalProperties": True, **rules}
-    return sorted_keys(inner)
+def record_object(properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
+    """A 13.x-26.x record's object schema of `properties`, its keys in keystone's order
+    (``type``, ``properties``, `rules`, ``additionalProperties``: true): jsonschema checks
+    them in that order, and a refusal prints them sorted (`lazy_validate`)."""
+    return {"type": "object", "properties": properties, **rules, "additionalProperties": True}
 
 
 def _old_body(key: str, properties: dict[str, Any], update: bool, **extra: Any) -> dict[str, Any]:
     """The body whose object `key` is a 13.x-26.x record schema of `properties` (its create:
-    the name required; its update: at least one property), its keys in keystone's order
-    (``type``, ``properties``, the rules, ``additionalProperties``): jsonschema checks them in
-    that order, and a refusal prints them sorted (`lazy_validate`)."""
+    the name required; its update: at least one property; `record_object`)."""
     rules = {"minProperties": 1} if update else {"required": ["name"]}
-    inner = {"type": "object", "properties": properties, **rules, **extra}
-    return {"properties": {key: {**inner, "additionalProperties": True}}}
+    return {"properties": {key: record_object(properties, **rules, **extra)}}
 
 
 @functools.cache

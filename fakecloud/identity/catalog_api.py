@@ -32,7 +32,7 @@ from fakecloud.profiles.series import (
 
 _NAME = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"}
 #: ``keystone.common.validation.parameter_types.boolean`` as ``nullable`` extends it at import.
-_BOOLEAN = {"enum": [True, False, None], "type": "boolean"}
+_BOOLEAN = {"type": "boolean", "enum": [True, False, None]}
 _REGION = {
     "description": {"type": ["string", "null"]},
     "id": {"type": "string"},
@@ -45,7 +45,7 @@ _SERVICE = {
 }
 _ENDPOINT = {
     "enabled": _BOOLEAN,
-    "interface": {"enum": ["admin", "internal", "public"], "type": "string"},
+    "interface": {"type": "string", "enum": ["admin", "internal", "public"]},
     "region_id": {"type": "string"},
     "region": {"type": "string"},
     "service_id": {"type": "string"},
@@ -57,11 +57,11 @@ _URL_NAMES = ("tenant_id", "project_id", "user_id", "compute_host", "public_endp
 
 def _body(key: str, properties: dict[str, Any], **rules: Any) -> dict[str, Any]:
     """A request body holding object `key` (``keystone/catalog/schema.py``), its object's keys
-    sorted: before 27.0.0 a refusal prints the object's schema as jsonschema's ``pformat``
-    then did (the keystone oracle, 25.0.0)."""
+    in keystone's order (`admin_schema.record_object`: checked so, printed sorted before
+    27.0.0; the keystone oracle, 25.0.0 and 30.0.0)."""
     return {
         "type": "object",
-        "properties": {key: admin_schema.sorted_object(properties, **rules)},
+        "properties": {key: admin_schema.record_object(properties, **rules)},
         "required": [key],
     }
 

@@ -139,14 +139,6 @@ def plain_valid(auth: Any) -> bool:
     return False
 
 
-def sorted_keys(value: Any) -> Any:
-    """`value` with every dict's keys sorted: a schema as jsonschema's ``pformat`` printed it
-    up to 4.19.2 (each series' pin through 2024.2), for a refusal printed before 27.0.0."""
-    if isinstance(value, dict):
-        return {k: sorted_keys(value[k]) for k in sorted(value)}
-    return value
-
-
 def lazy_validate(validator: Any, instance: Any, sort_printed: bool = False) -> None:
     """``keystone.common.validation.lazy_validate`` (``SchemaValidator.validate``): the first
     error as `SchemaValidationError`, worded ``Invalid input for field '<path>': `` and

@@ -166,3 +166,26 @@ def test_an_immutable_project_is_neither_updated_nor_deleted_and_its_options_no_
     body = {"project": {"options": {"immutable": None}}}
     resp = cloud.request("identity", "PATCH", path, body, user="admin")
     assert resp.json()["project"]["options"] == {}
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (
+            "nova-29.2.0",  # keystone 25: the schema printed, sorted
+            "Invalid input for field 'interface': 5 is not of type 'string'\n\n"
+            "Failed validating 'type' in schema['properties']['interface']:\n"
+            "    {'enum': ['admin', 'internal', 'public'], 'type': 'string'}\n\n"
+            "On instance['interface']:\n    5",
+        ),
+        (
+            "upstream",
+            "Invalid input for field/attribute interface. Value: 5. 5 is not of type 'string'",
+        ),
+    ],
+)
+def test_an_endpoints_interface_is_checked_for_its_type_first(clouds, profile, message):
+    cloud = cloud_of(clouds, profile)
+    body = {"endpoint": {"interface": 5, "service_id": "x", "url": "http://a"}}
+    resp = cloud.request("identity", "POST", "/v3/endpoints", body, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (400, message)
