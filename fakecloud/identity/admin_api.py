@@ -486,6 +486,8 @@ class KeystoneWritesApi(KeystoneApi):
             ref.get("default_project_id"),
             _enabled(ref.get("enabled", True)),
         )
+        if "options" in ref:
+            ref["options"] = resource_options.updated(ref["options"], {})
         d.put_user(user, _extra(ref, _USER_FIELDS))
         self._traced("user_created", name, user.id)
         return Response(201, {"user": self._user(req, user)})
@@ -521,13 +523,17 @@ class KeystoneWritesApi(KeystoneApi):
             ref.get("default_project_id", old.default_project_id),
             enabled,
         )
+        if "options" in ref:
+            kept = d.extra_of(user_id).get("options", {})
+            ref = {**ref, "options": resource_options.updated(ref["options"], kept)}
         d.put_user(user, _extra(ref, _USER_FIELDS))
         if "enabled" in ref and not enabled and old.enabled:
             app_creds.drop_for_user(d, user_id)  # keystone's user-disabled callback
         if ("enabled" in ref and not enabled and old.enabled) or ref.get("password") is not None:
             self.keystone.revoke_tokens(user_id=user_id)
         self._traced("user_updated", name, user_id)
-        return Response(200, {"user": _with_extra(self._user(req, user), d.extra_of(user_id))})
+        extra = {k: v for k, v in d.extra_of(user_id).items() if k != "options"}
+        return Response(200, {"user": _with_extra(self._user(req, user), extra)})
 
     def delete_user(self, req: Request) -> Response:
         """``DELETE /v3/users/{id}``: 204; its assignments go and its tokens are revoked."""

@@ -122,13 +122,44 @@ DOMAIN_UPDATE = {
     "additionalProperties": False,
 }
 
+_MFA_RULES = {
+    "type": ["array", "null"],
+    "items": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+    "uniqueItems": True,
+}
+#: The user options registry's names (``keystone/identity/backends/resource_options.py``):
+#: ``lock_password`` from 14.0.0, ``ignore_user_inactivity`` from 18.0.0.
+_USER_OPTION_NAMES = (
+    "ignore_change_password_upon_first_use",
+    "ignore_password_expiry",
+    "ignore_lockout_failure_attempts",
+    "multi_factor_auth_enabled",
+    "lock_password",
+    "ignore_user_inactivity",
+)
+
+
+def _user_options(names: tuple[str, ...]) -> dict[str, Any]:
+    """The user options registry's ``json_schema`` with options `names`: each a nullable
+    boolean, the MFA rules, no other key."""
+    return {
+        "type": "object",
+        "properties": {
+            **dict.fromkeys(names, _NULLABLE_BOOLEAN),
+            "multi_factor_auth_rules": _MFA_RULES,
+        },
+        "additionalProperties": False,
+    }
+
+
 _USER = {
     "password": {"type": ["string", "null"]},
     "default_project_id": _nullable(_ID_STRING),
     "description": _nullable(_DESCRIPTION),
     "enabled": _BOOLEAN,
     "name": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"},
-    "options": _OPTIONS,
+    #: 27.0.0's ``ro.USER_OPTIONS_REGISTRY.json_schema``
+    "options": _user_options(_USER_OPTION_NAMES),
 }
 
 USER_CREATE = {
@@ -348,11 +379,6 @@ _OLD_FEDERATED = {
         "required": ["idp_id", "protocols"],
     },
 }
-_MFA_RULES = {
-    "type": ["array", "null"],
-    "items": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
-    "uniqueItems": True,
-}
 
 
 @functools.cache
@@ -362,24 +388,12 @@ def old_user(release: int, update: bool) -> dict[str, Any]:
     both, a plain boolean ``enabled``, ``federated`` from 17.0.0, the user options
     registry's ``json_schema`` (each option nullable; ``lock_password`` from 14.0.0,
     ``ignore_user_inactivity`` from 18.0.0), and the object's stray ``options`` keyword."""
-    names = [
-        "ignore_change_password_upon_first_use",
-        "ignore_password_expiry",
-        "ignore_lockout_failure_attempts",
-        "multi_factor_auth_enabled",
-    ]
+    names = _USER_OPTION_NAMES[:4]
     if release >= KEYSTONE_USER_LOCK_PASSWORD_SINCE:
-        names.append("lock_password")
+        names += ("lock_password",)
     if release >= KEYSTONE_USER_INACTIVITY_OPTION_SINCE:
-        names.append("ignore_user_inactivity")
-    options = {
-        "type": "object",
-        "properties": {
-            **dict.fromkeys(names, _NULLABLE_BOOLEAN),
-            "multi_factor_auth_rules": _MFA_RULES,
-        },
-        "additionalProperties": False,
-    }
+        names += ("ignore_user_inactivity",)
+    options = _user_options(names)
     properties = {**_USER, "domain_id": _ID_STRING, "enabled": _OLD_BOOLEAN, "options": options}
     if release >= KEYSTONE_USER_FEDERATED_SINCE:
         properties["federated"] = _OLD_FEDERATED

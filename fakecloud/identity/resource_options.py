@@ -65,3 +65,11 @@ def check_immutable_delete(options: Any, kind: str, resource_id: str) -> None:
     ``ResourceDeleteForbidden``)."""
     if _immutable(options):
         raise exception.ResourceDeleteForbidden(type=kind, resource_id=resource_id)
+
+
+def updated(options: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """A user's options `old` as a body's `options` (its schema's: each a registered name,
+    checked) leave them: set, or unset by null (keystone 13.0.0-30.0.0
+    identity/backends/sql_model.py ``User.from_dict``, ``resource_options_ref_to_mapper``)."""
+    out = {**old, **options}
+    return {name: value for name, value in out.items() if value is not None}

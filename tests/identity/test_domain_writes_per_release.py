@@ -189,3 +189,26 @@ def test_an_endpoints_interface_is_checked_for_its_type_first(clouds, profile, m
     body = {"endpoint": {"interface": 5, "service_id": "x", "url": "http://a"}}
     resp = cloud.request("identity", "POST", "/v3/endpoints", body, user="admin")
     assert (resp.status, resp.json()["error"]["message"]) == (400, message)
+
+
+@pytest.mark.parametrize("profile", ["nova-29.2.0", "upstream"])  # keystone 25, 30
+def test_a_users_options_are_set_and_unset_and_no_extra(clouds, profile):
+    cloud = cloud_of(clouds, profile)
+    path = f"/v3/users/{cloud.keystone.directory.user_by_name('demo').id}"
+    body = {"user": {"options": {"ignore_password_expiry": True}, "zz": 1}}
+    view = cloud.request("identity", "PATCH", path, body, user="admin").json()["user"]
+    assert (view["options"], view["extra"]) == ({"ignore_password_expiry": True}, {"zz": 1})
+    body = {"user": {"options": {"ignore_password_expiry": None}}}
+    view = cloud.request("identity", "PATCH", path, body, user="admin").json()["user"]
+    assert view["options"] == {}
+
+
+def test_keystone_30_checks_a_users_options_with_the_registrys_schema(clouds):
+    cloud = cloud_of(clouds, "upstream")
+    body = {"user": {"name": "u1", "options": {"foo": 1}}}
+    resp = cloud.request("identity", "POST", "/v3/users", body, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        400,
+        "Invalid input for field/attribute options. Value: {'foo': 1}. Additional properties "
+        "are not allowed ('foo' was unexpected)",
+    )
