@@ -61,25 +61,18 @@ def test_keystone_25_prints_its_own_domain_create_schema(clouds):
     )
 
 
-@pytest.mark.parametrize(
-    ("domain", "status", "message"),
-    [
-        ({"options": {"immutable": "x"}}, 400, "Expected boolean value, got <class 'str'>"),
-        ({"options": {"immutable": 5}}, 400, "Expected boolean value, got <class 'int'>"),
-        ({"options": ["immutable"]}, 400, "list indices must be integers or slices, not str"),
-        ({"explicit_domain_id": "abc"}, 400, INVALID_ID),
-        ({"explicit_domain_id": UUID.upper()}, 400, INVALID_ID),
-        ({"explicit_domain_id": 5}, 500, None),  # uuid.UUID's AttributeError
-    ],
-)
-def test_keystone_25_checks_options_and_explicit_ids_after_its_schema(
-    clouds, domain, status, message
-):
+def test_keystone_25_checks_options_and_explicit_ids_after_its_schema(clouds):
     cloud = cloud_of(clouds, "nova-29.2.0")
-    got, said = answer(create(cloud, {"name": "d1", **domain}))
-    assert got == status
-    if message is not None:
-        assert said == message
+    for domain, expected in [
+        ({"options": {"immutable": "x"}}, (400, "Expected boolean value, got <class 'str'>")),
+        ({"options": {"immutable": 5}}, (400, "Expected boolean value, got <class 'int'>")),
+        ({"options": ["immutable"]}, (400, "list indices must be integers or slices, not str")),
+        ({"explicit_domain_id": "abc"}, (400, INVALID_ID)),
+        ({"explicit_domain_id": UUID.upper()}, (400, INVALID_ID)),
+    ]:
+        assert answer(create(cloud, {"name": "d1", **domain})) == expected
+    # a number fails inside uuid.UUID (its AttributeError): Keystone's 500
+    assert create(cloud, {"name": "d1", "explicit_domain_id": 5}).status == 500
 
 
 def test_keystone_25_keeps_the_explicit_id_and_only_its_registered_options(clouds):
