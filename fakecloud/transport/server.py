@@ -142,10 +142,12 @@ def client_host(host: str) -> str:
     return f"[{address}]" if address.version == 6 else str(address)
 
 
-def _wall_clock_now() -> datetime.datetime:
-    """The wall-clock time now, naive UTC, whole seconds: where a served cloud's calendar
-    starts (server mode reads the wall clock on purpose; the simulation never does)."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+def _wall_clock_now(whole_seconds: bool = True) -> datetime.datetime:
+    """The wall-clock time now, naive UTC (by default in whole seconds): where a served cloud's
+    calendar starts. Server mode's one read of the wall clock, on purpose; the simulation
+    never reads it."""
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    return now.replace(microsecond=0) if whole_seconds else now
 
 
 def _anchor(cloud: Any) -> None:
@@ -154,7 +156,7 @@ def _anchor(cloud: Any) -> None:
     whole seconds at build time would leave it behind by a fraction and the build's time)."""
     clock = cloud.kernel.clock
     served = clock.wall_time() - clock.epoch
-    clock.set_epoch(datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - served)
+    clock.set_epoch(_wall_clock_now(whole_seconds=False) - served)
 
 
 def calendar_epoch(epoch: str) -> str:
