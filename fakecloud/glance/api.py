@@ -631,7 +631,7 @@ class GlanceApi(ApiService):
         the whole (200) or the ``Range``/``Content-Range`` asked (206)."""
         ranges = req.headers.get("Range"), image.size or 0, req.headers.get("Content-Range")
         part = byte_range(*ranges)
-        body = data.materialize(limit) or b""
+        body = data.materialize(limit, image.disk_format) or b""
         headers = {"Content-Type": "application/octet-stream"}
         if part is not None:
             body = body[part[0] : part[1]]

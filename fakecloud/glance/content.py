@@ -8,7 +8,9 @@ same content always has the same hashes and different content different ones. Co
 most `FILLER_MAX_BYTES` (Glance's ``downloadable_content_bytes``) is sent by a download as
 deterministic filler bytes, and its hashes are those bytes' digests, so a client that checks
 what it downloaded (openstacksdk's ``download_image``, ``openstack image save``, glanceclient's
-``image-download``) finds them right.
+``image-download``) finds them right. The filler of an inspectable ``disk_format`` starts with
+that format's header (`fakecloud.glance.disk_headers`), so a Glance that inspects an upload of
+it again finds the format and virtual size the image shows.
 
 Small real uploads through the REST API keep their bytes (`raw`), and then the hashes are the
 real digests of those bytes; a zero-byte upload has the well-known empty-input digests either
@@ -24,6 +26,8 @@ import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
+
+from fakecloud.glance.disk_headers import header_pieces
 
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 #: Simulated content up to this size is downloadable by default (Glance's
@@ -73,7 +77,7 @@ class ImageData:
     virtual_size: int | None = None
     raw: bytes | None = None
 
-    def _digest(self, algorithm: str, filler_max: int) -> str:
+    def _digest(self, algorithm: str, filler_max: int, declared: str | None) -> str:
         if self.raw is None and not self.size:  # every volume-backed snapshot's upload
             found = _EMPTY_DIGESTS.get(algorithm)
             if found is None:
@@ -82,35 +86,53 @@ class ImageData:
         if self.raw is not None:
             data = self.raw
         elif self.size <= filler_max:
-            data = self._filler()
+            data = self._filler(declared)
         else:
             data = f"fakecloud-content:{self.content_id}:{self.size}".encode()
         return _hasher(algorithm)(data).hexdigest()
 
-    def checksum(self, filler_max: int = FILLER_MAX_BYTES) -> str:
+    def checksum(self, filler_max: int = FILLER_MAX_BYTES, declared: str | None = None) -> str:
         """The MD5 hex digest Glance stores as ``checksum`` (of the filler a download sends
-        when the simulated content is at most `filler_max` bytes)."""
+        when the simulated content is at most `filler_max` bytes; `declared` is the image's
+        ``disk_format``, the filler's format when the content names none)."""
         if self.raw is None and not self.size:
             return EMPTY_MD5
-        return self._digest("md5", filler_max)
+        return self._digest("md5", filler_max, declared)
 
-    def os_hash(self, algorithm: str = "sha512", filler_max: int = FILLER_MAX_BYTES) -> str:
+    def os_hash(
+        self,
+        algorithm: str = "sha512",
+        filler_max: int = FILLER_MAX_BYTES,
+        declared: str | None = None,
+    ) -> str:
         """The ``os_hash_value`` for `algorithm` (Glance's ``hashing_algorithm``)."""
-        return self._digest(algorithm, filler_max)
+        return self._digest(algorithm, filler_max, declared)
 
-    def materialize(self, filler_max: int = FILLER_MAX_BYTES) -> bytes | None:
+    def materialize(
+        self, filler_max: int = FILLER_MAX_BYTES, declared: str | None = None
+    ) -> bytes | None:
         """Bytes a download can send: the real ones, or deterministic filler up to
-        `filler_max` bytes (the bytes the hashes are of); None for larger simulated content."""
+        `filler_max` bytes (the bytes the hashes are of); None for larger simulated content.
+        The filler of an inspectable format (the content's, else `declared`, the image's
+        ``disk_format``) starts with that format's header (`fakecloud.glance.disk_headers`)."""
         if self.raw is not None:
             return self.raw
         if self.size > filler_max:
             return None
-        return self._filler()
+        return self._filler(declared)
 
-    def _filler(self) -> bytes:
+    def _filler(self, declared: str | None) -> bytes:
         seed = hashlib.sha256(f"fakecloud-content:{self.content_id}".encode()).digest()
         reps = -(-self.size // len(seed))
-        return (seed * reps)[: self.size]
+        virtual = self.size if self.virtual_size is None else self.virtual_size
+        pieces = header_pieces(self.disk_format or declared, self.size, virtual, seed)
+        if not pieces:
+            return (seed * reps)[: self.size]
+        out = bytearray(seed) * reps
+        del out[self.size :]
+        for offset, piece in pieces:
+            out[offset : offset + len(piece)] = piece
+        return bytes(out)
 
 
 #: How much of an upload's real bytes format inspection is fed at a time.

@@ -382,9 +382,9 @@ class ImageDataApi:
         """The checksum and multihash the store's add computes as the data goes in."""
         algo = self._glance.config.hashing_algorithm
         filler_max = self._glance.config.downloadable_content_bytes
-        image.checksum = data.checksum(filler_max)
+        image.checksum = data.checksum(filler_max, image.disk_format)
         image.os_hash_algo = algo
-        image.os_hash_value = data.os_hash(algo, filler_max)
+        image.os_hash_value = data.os_hash(algo, filler_max, image.disk_format)
 
     def _activate(self, image: Image, data: ImageData, virtual_size: int | None) -> None:
         """The data is in: size, virtual size (from Glance 21.0.0 only), checksum and

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from glance_support import ADMIN, GB, OCTET, P1, P2, World, detail
 
-from fakecloud.glance.content import EMPTY_MD5, ImageData
+from fakecloud.glance.content import EMPTY_MD5, ImageData, inspect_bytes
 from fakecloud.sim.io import MB
 
 EMPTY_SHA512 = hashlib.sha512(b"").hexdigest()
@@ -546,3 +546,49 @@ def test_simulated_contents_hashes_are_hashlib_news_of_its_description(algorithm
             data.os_hash(algorithm)
         return
     assert data.os_hash(algorithm) == want
+
+
+# -- fabricated bytes carry their format's header ---------------------------------------------
+
+
+def test_a_download_of_fabricated_bytes_uploads_again_as_its_format():
+    """Tempest's ``test_attach_scsi_disk_with_config_drive`` downloads ``image_ref`` and uploads
+    it again with its ``disk_format`` to Glance 33.0.0, whose format inspection (oslo.utils'
+    ``format_inspector``, ``glance/location.py`` ``ImageProxy.set_data``) refused filler bytes
+    without the format's header with a 415. Now they carry it, with the virtual size shown."""
+    w = World(config={"glance": {"base_images": []}}, profile="upstream")
+    for disk_format in ("qcow2", "vmdk", "vhd", "vdi", "iso"):
+        made = w.create(disk_format=disk_format)
+        resp = w.upload(
+            made["id"],
+            40 << 10,
+            x_fakecloud_content_id="cirros",
+            x_fakecloud_virtual_size="1073741824",
+        )
+        assert resp.status == 204
+        shown = w.show(made["id"])
+        got = w.call("GET", f"/v2/images/{made['id']}/file")
+        assert got.status == 200 and hashlib.md5(got.body).hexdigest() == shown["checksum"]
+
+        again = w.create(disk_format=disk_format)
+        resp = w.call("PUT", f"/v2/images/{again['id']}/file", body=got.body, headers=OCTET)
+        assert resp.status == 204, disk_format
+        copy = w.show(again["id"])
+        assert (copy["status"], copy["virtual_size"], copy["checksum"]) == (
+            "active",
+            1 << 30,
+            shown["checksum"],
+        )
+    # a VHDX lays out 2 MiB before its metadata (qemu's vhdx.c): what inspection finds in it
+    vhdx = ImageData(3 << 20, "cirros", disk_format="vhdx", virtual_size=1 << 30)
+    assert inspect_bytes(vhdx.materialize(3 << 20)) == ("vhdx", 1 << 30)
+
+
+def test_raw_filler_is_unchanged_and_too_small_content_has_no_header():
+    w = World(config={"glance": {"base_images": []}}, profile="upstream")
+    raw, tiny = w.create(disk_format="raw"), w.create(disk_format="qcow2")
+    w.upload(raw["id"], 100, x_fakecloud_content_id="c")
+    w.upload(tiny["id"], 100, x_fakecloud_content_id="c")  # under qcow2's 512-byte header
+    a, b = (w.call("GET", f"/v2/images/{i['id']}/file").body for i in (raw, tiny))
+    seed = hashlib.sha256(b"fakecloud-content:c").digest()
+    assert a == b == (seed * 4)[:100]
