@@ -1,9 +1,9 @@
 """The ``fakecloud explore`` and ``fakecloud shrink`` commands.
 
     fakecloud explore FILE [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
-                           [--json OUT.json] [--junit OUT.xml] [--out DIR]
-                           [--scheduler tcp://HOST:PORT]
-    fakecloud shrink FILE --seed N [--case ID] [--target TEXT] -o minimal.yaml
+                           [--windows moments|events|mixed] [--json OUT.json]
+                           [--junit OUT.xml] [--out DIR] [--scheduler tcp://HOST:PORT]
+    fakecloud shrink FILE --seed N [--case ID] [--windows W] [--target TEXT] -o minimal.yaml
 
 ``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
 argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
@@ -34,6 +34,8 @@ from fakecloud.scenario.errors import ScenarioError
 from fakecloud.views.names import Names
 
 SHOWN_SEEDS = 10
+WINDOWS = ("moments", "events", "mixed")
+"""``--windows``: how an insert's moment is drawn (``explore.windows``'s values)."""
 MAX_JOBS = 256
 """The most local worker processes: ``--jobs 100000`` forked one process per seed up to the
 seed count, enough to exhaust a host's memory and process table."""
@@ -76,12 +78,23 @@ def _explore_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="stop starting seeds after S s (each case runs its first batch)",
     )
+    _windows_option(p)
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
     p.add_argument("--out", default="explore-replays", metavar="DIR", help="replay files' folder")
     p.add_argument("--json", metavar="OUT.json", help="write the groups as JSON")
     p.add_argument("--junit", metavar="OUT.xml", help="write a JUnit XML report for CI")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
+
+
+def _windows_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--windows",
+        choices=WINDOWS,
+        help="how an adversary's or a restart's moment is drawn, over the file's "
+        "explore.windows: by instant and heartbeat (moments, the default), by trace event "
+        "(events), or each insert either way (mixed)",
+    )
 
 
 def _load(path: str, prog: str) -> tuple[str, Any]:
@@ -157,7 +170,7 @@ def explore_main(argv: list[str] | None = None) -> int:
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}
         for case in cases:
-            spec = prepared(text, scenario.file, case.id).spec
+            spec = prepared(text, scenario.file, case.id, args.windows).spec
             counts[case.id] = args.seeds if args.seeds is not None else spec.seeds
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
@@ -189,6 +202,7 @@ def explore_main(argv: list[str] | None = None) -> int:
                 out_dir=args.out,
                 shrink=args.shrink,
                 batch_size=batch_size(total, executor.workers),
+                windows=args.windows,
             )
     except ClusterUnavailable as exc:
         print(f"fakecloud explore: {exc}", file=sys.stderr)
@@ -347,6 +361,7 @@ def _shrink_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, required=True, help="the explore seed that broke")
     p.add_argument("--case", metavar="ID", help="the case (needed when the file has several)")
+    _windows_option(p)  # the seed's run as explore --windows played it
     p.add_argument(
         "--target",
         metavar="TEXT",
@@ -384,7 +399,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
                 + ", ".join(c.id for c in scenario.cases)
             )
         (case,) = _pick_cases(scenario, [args.case] if args.case else None, "fakecloud shrink")
-        ready = prepared(text, scenario.file, case.id)
+        ready = prepared(text, scenario.file, case.id, args.windows)
         target = None
         if args.target:
             original = ready.play(args.seed)
@@ -403,7 +418,11 @@ def shrink_main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"fakecloud shrink: {exc}", file=sys.stderr)
         return 1
-    found = f"shrunk from seed {args.seed} of {scenario.file} [{case.id}]; breaks: {result.target}"
+    drawn = f" --windows {args.windows}" if args.windows else ""
+    found = (
+        f"shrunk from seed {args.seed} of {scenario.file} [{case.id}]{drawn}; breaks: "
+        f"{result.target}"
+    )
     try:
         path = write_replay(
             args.output,

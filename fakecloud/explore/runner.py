@@ -37,6 +37,9 @@ class Batch:
     filename: str
     case_id: str
     seeds: tuple[int, ...]
+    windows: str | None = None
+    """``fakecloud explore --windows``: how inserts are drawn, over the file's
+    ``explore.windows`` (None: the file's)."""
 
 
 #: A run pruning a seed's paths stops as never idle after this many times the trace events
@@ -47,7 +50,7 @@ RERUN_EVENTS, RERUN_EVENTS_MORE = 10, 1_000
 class Prepared:
     """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
 
-    def __init__(self, case: Any):
+    def __init__(self, case: Any, windows: str | None = None):
         from fakecloud.explore.play import plain_windows, play, with_invariants
         from fakecloud.explore.sources import SeededSource
         from fakecloud.explore.spec import read
@@ -55,6 +58,10 @@ class Prepared:
 
         self.case = case
         self.spec = read(case)
+        if windows is not None:  # the command line's --windows, over the file's
+            self.spec = replace(self.spec, windows=windows)
+        self.windows_option = windows
+        """``--windows`` as given (None: the file's draw), for the commands a report prints."""
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
         self.windows, self.moments = 0, None
@@ -134,24 +141,25 @@ class Prepared:
         )
 
 
-_PREPARED: dict[tuple[str, str, str], Prepared] = {}
+_PREPARED: dict[tuple[str, str, str, str | None], Prepared] = {}
 
 
-def prepared(text: str, filename: str, case_id: str) -> Prepared:
-    """The `Prepared` case `case_id` of a scenario file's text (cached per process)."""
-    key = (filename, case_id, text)
+def prepared(text: str, filename: str, case_id: str, windows: str | None = None) -> Prepared:
+    """The `Prepared` case `case_id` of a scenario file's text (cached per process), its
+    inserts drawn as `windows` says (``--windows``; None: as the file says)."""
+    key = (filename, case_id, text, windows)
     found = _PREPARED.get(key)
     if found is None:
         from fakecloud.scenario.loader import loads
 
         scenario = loads(text, filename)
-        found = _PREPARED[key] = Prepared(scenario.case(case_id))
+        found = _PREPARED[key] = Prepared(scenario.case(case_id), windows)
     return found
 
 
 def run_batch(batch: Batch) -> list[SeedOutcome]:
     """Play every seed of `batch` (runs in a worker)."""
-    ready = prepared(batch.text, batch.filename, batch.case_id)
+    ready = prepared(batch.text, batch.filename, batch.case_id, batch.windows)
     out = []
     # only each outcome is kept: the run's own marks in its trace would be read by nobody,
     # and its world is reset in place for the next seed
@@ -224,6 +232,7 @@ def batches(
     workers: int = 1,
     spread: int = 2,
     after: int = 0,
+    windows: str | None = None,
 ) -> Iterator[Batch]:
     """`seeds` cut into batches of at most `size`.
 
@@ -239,7 +248,7 @@ def batches(
     while i < len(order):
         left = len(order) - i
         n = max(1, min(size, left, -(-(left + after) // parts))) if parts else min(size, left)
-        yield Batch(text, filename, case_id, tuple(order[i : i + n]))
+        yield Batch(text, filename, case_id, tuple(order[i : i + n]), windows)
         i += n
 
 

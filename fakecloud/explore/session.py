@@ -27,6 +27,8 @@ class CaseReport:
 
     case_id: str
     spec: str
+    windows: str = "moments"
+    """How its inserts were drawn (``explore.windows``, or ``--windows`` over it)."""
     finds: tuple[str, ...] = ()
     targets: tuple[Any, ...] = ()
     """`finds` resolved (`fakecloud.explore.spec.Find`)."""
@@ -95,6 +97,7 @@ class Report:
                 {
                     "case": c.case_id,
                     "explores": c.spec,
+                    "windows": c.windows,
                     "seeds": len(c.seeds),
                     "passed": c.passed,
                     "failed": len(c.failed),
@@ -119,21 +122,23 @@ def explore_file(
     out_dir: str | Path | None = None,
     shrink: bool = False,
     batch_size: int = 25,
+    windows: str | None = None,
 ) -> Report:
     """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
 
     `seeds(case)` gives the seeds of a case; no batch starts once `stop()` (Ctrl-C), nor once
     `time_up()` (a time budget) after the case's first batch: a case always runs some seeds, so
     its status says something. `on_batch` is told of each finished batch (for a progress bar);
-    replay files go to `out_dir` (none written when it is None).
+    replay files go to `out_dir` (none written when it is None). `windows` (``--windows``)
+    draws the inserts of every case so, over the file's ``explore.windows``.
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
     executor = executor or Executor()
     report = Report(filename)
     sweep = _Sweep(list(cases), seeds)
-    readies = {case.id: prepared(text, filename, case.id) for case in sweep.cases}
-    work = sweep.batches(text, filename, executor, batch_size, stop, time_up)
+    readies = {case.id: prepared(text, filename, case.id, windows) for case in sweep.cases}
+    work = sweep.batches(text, filename, executor, batch_size, stop, time_up, windows)
     if executor.starts_from_here:
         # planned here once, not by every forked worker after its own slow first forks
         many = [c for c in sweep.cases if _at_least(seeds(c), PLAN_AFTER_FORKS)]
@@ -180,6 +185,7 @@ class _Sweep:
         size: int,
         stop: Callable[[], bool],
         time_up: Callable[[], bool],
+        windows: str | None = None,
     ) -> Iterator[Batch]:
         """Every case's batches (`fakecloud.explore.runner.batches`, shrinking toward the end
         of the whole run); none once `stop()`, none of a case but its first once `time_up()`."""
@@ -195,6 +201,7 @@ class _Sweep:
                 executor.workers,
                 executor.spread,
                 after=sum(counts[n + 1 :]),
+                windows=windows,
             ):
                 if stop():
                     return
@@ -237,7 +244,8 @@ def _case_report(
 ) -> CaseReport:
     """A case's report once its seeds have run: its groups, and their replay files written."""
     found = sorted(sweep.outcomes[case.id], key=lambda o: o.seed)
-    case_report = CaseReport(case.id, ready.spec.describe(), ready.spec.finds, ready.spec.targets)
+    spec = ready.spec
+    case_report = CaseReport(case.id, spec.describe(), spec.windows, spec.finds, spec.targets)
     case_report.seeds = [o.seed for o in found]
     case_report.failed = [o.seed for o in found if not o.passed]
     case_report.groups = group(found)
@@ -317,6 +325,7 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
     found_by = (
         f"found by: fakecloud explore {case.file}"
         + (f" --case {case.id}" if case.id != "default" else "")
+        + (f" --windows {ready.windows_option}" if ready.windows_option else "")
         + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
     )
     path = write_replay(

@@ -2,7 +2,11 @@
 heartbeats, and a landing at a heartbeat that plain ``fakecloud run`` of its replay file
 replays exactly."""
 
+import json
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from fakecloud.explore.play import Moments
 from fakecloud.explore.replay import PLACED_AT, replay_document, write_replay
@@ -76,3 +80,43 @@ def test_mixed_draws_each_insert_by_moment_or_by_event_and_moments_is_the_defaul
     events = default.replace("explore:\n", "explore:\n  windows: events\n")
     by_event = prepared(events, "events.yaml", "default")
     assert by_event.moments is None and "placed by event" in by_event.spec.describe()
+
+
+# A server group made at any moment breaks the state check: one group.
+KEYED = SPREAD.replace(
+    "    - {name: peek, request: GET /os-availability-zone}\n",
+    "    - {name: grp, request: POST /os-server-groups, body: {server_group: {name: g, "
+    "policies: [affinity]}}}\n",
+).replace(
+    "explore:\n",
+    "expect:\n  state:\n    - {name: no-group, request: GET /os-server-groups, expect: "
+    "{body: {server_groups: []}}}\nexplore:\n",
+)
+
+
+def test_windows_on_the_command_line_overrides_the_file_and_is_in_what_it_prints(tmp_path, capsys):
+    from fakecloud.cli import main as cli
+
+    path, out, report = tmp_path / "keyed.yaml", tmp_path / "out", tmp_path / "r.json"
+    path.write_text(KEYED)  # windows: moments, where seeds 1 and 2 both break it
+    argv = [str(path), "--first-seed", "1", "--seeds", "2", "--jobs", "1", "--no-progress"]
+    assert (
+        cli(["explore", *argv, "--out", str(out), "--json", str(report)] + ["--windows", "events"])
+        == 1
+    )
+    assert "chance: adversary grp; placed by event" in capsys.readouterr().out
+    data = json.loads(report.read_text())
+    assert data["cases"][0]["windows"] == "events"
+    (group,) = data["groups"]
+    assert group["seeds"] == [2] and "warning" not in group["replay"]
+    # the command that found it says the draw, so running it again finds the same seeds
+    assert (
+        "keyed.yaml --windows events, seed 2; breaks: state no-group"
+        in Path(group["replay_file"]).read_text()
+    )
+    with pytest.raises(SystemExit) as exit:
+        cli(["explore", str(path), "--windows", "event"])
+    assert exit.value.code == 2
+    assert "invalid choice: 'event' (choose from 'moments', 'events', 'mixed')" in (
+        capsys.readouterr().err
+    )
