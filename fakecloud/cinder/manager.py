@@ -638,6 +638,12 @@ class VolumeManager:
                 return
             if volume.status in _BEING_CREATED:
                 VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
+            elif volume.status == "error" and store.volumes.get(volume_id) is volume:
+                # CreateVolumeOnFinishTask writes `available` over the row whatever it holds
+                # (the flow's object still says creating): a workers clean-up that set this
+                # running create `error` is undone at its end (12.0.0-29.0.0
+                # volume/flows/manager/create_volume.py)
+                VOLUME_STATUS_FORCED.move(k, volume, "available", actor=self.actor)
         finally:
             cleanup.unset_worker(self, worker, volume)
 
@@ -988,6 +994,11 @@ class VolumeManager:
             if self._dead(generation):
                 return
             self.snapshot_created(snap, volume)
+            if snap.status == "error" and store.snapshots.get(snap.id) is snap:
+                # create_snapshot's end saves `available` and "100%" whatever the row holds: a
+                # workers clean-up's `error` is undone (12.0.0-29.0.0 volume/manager.py)
+                SNAPSHOT_STATUS_FORCED.move(k, snap, "available", actor=self.actor)
+                snap.progress = "100%"
         finally:
             cleanup.unset_worker(self, worker, snap)
 

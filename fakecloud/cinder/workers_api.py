@@ -20,10 +20,11 @@ service is its own destination), else it is listed ``unavailable``. The 202's li
 ``id``, ``host``, ``binary`` and ``cluster_name`` (fakecloud's service ids: the services'
 order, `services_api.services`). Each cinder-volume sent it runs ``do_cleanup`` of its own
 rows (`fakecloud.cinder.cleanup`), as its start does: a create still under way there is set
-``error``. The cast for cinder-backup goes to ``cinder-volume.<its host>``, a queue nobody
-reads (lost). The scheduler's ``do_cleanup`` sets ``error`` the volumes it placed that no
-backend has claimed yet (their create waiting in a stopped cinder-volume's queue), as its own
-start does (``SchedulerManager._do_cleanup``).
+``error``, and ends ``available`` all the same (the flow's end writes it). The cast for
+cinder-backup goes to ``cinder-volume.<its host>``, a queue nobody reads (lost). The
+scheduler's ``do_cleanup`` sets ``error`` the volumes it placed that no backend has claimed yet
+(their create waiting in a stopped cinder-volume's queue), as its own start does
+(``SchedulerManager._do_cleanup``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,13 @@ def _cloud(profile="upstream"):
         profile=profile,
         config={
             "cinder": {
-                "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
+                "backends": {
+                    "b1": {
+                        "kind": "lvm-thin",
+                        "volume_create_s": CREATE_S,
+                        "snapshot_create_s": CREATE_S,
+                    }
+                },
                 "volume_types": {"__DEFAULT__": {"backend": "b1"}},
             }
         },
@@ -83,6 +89,8 @@ def test_queens_checks_the_keys_itself_after_the_policy():
 
 
 def test_a_live_volume_service_cleans_its_rows_and_a_stopped_one_is_unavailable():
+    """cinder 12.0.0-29.0.0: ``do_cleanup`` sets the running create ``error``, the create's
+    flow then ends it ``available`` as it would have (volume/flows/manager/create_volume.py)."""
     cloud = _cloud()
     target = cloud.cinder.volume_target("b1")
     vid = create_volume(cloud, settle=False)
@@ -94,7 +102,21 @@ def test_a_live_volume_service_cleans_its_rows_and_a_stopped_one_is_unavailable(
     (errored,) = cloud.trace.filter(kind="state", subject=vid, new="error")
     assert errored["actor"] == target and errored["t"] - asked < 0.01
     cloud.run_until_idle()
-    assert states(cloud, vid) == ["creating", "error"]
+    # the running create goes on: CreateVolumeOnFinishTask writes available over the error
+    assert states(cloud, vid) == ["creating", "error", "available"]
+    (available,) = cloud.trace.filter(kind="state", subject=vid, new="available")
+    assert available["actor"] == target and available["t"] > asked
+    assert cloud.cinder.managers["b1"].workers is None
+    # a snapshot's: create_snapshot's end saves available and 100% over the error
+    snap = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}}, version="3.0")
+    sid = snap.json()["snapshot"]["id"]
+    cloud.advance(1.0)
+    _clean(cloud, {"is_up": True, "resource_type": "snapshot", "binary": "cinder-volume"})
+    cloud.run_until_idle()
+    assert states(cloud, sid) == ["creating", "error", "available"]
+    shown = call(cloud, "GET", f"snapshots/{sid}", ctx=ADMIN).json()["snapshot"]
+    progress = shown["os-extended-snapshot-attributes:progress"]
+    assert (shown["status"], progress) == ("available", "100%")
     cloud.kernel.rpc.set_up(target, False)
     cloud.advance(61.0)  # past service_down_time
     assert _clean(cloud, {}).json() == {"cleaning": [], "unavailable": [VOLUME]}
