@@ -233,6 +233,8 @@ TASK_STATE = StateMachine(
                 UPDATING_PASSWORD,
                 # That queued build, after init_host's error-out cleared its task.
                 BLOCK_DEVICE_MAPPING,
+                # A build after its claim (``_allocate_network``).
+                NETWORKING,
             },
             SCHEDULING: {BLOCK_DEVICE_MAPPING, NETWORKING, SPAWNING},
             NETWORKING: {BLOCK_DEVICE_MAPPING, SPAWNING},

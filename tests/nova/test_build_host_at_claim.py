@@ -55,6 +55,23 @@ def test_a_scheduled_build_shows_no_host_until_its_compute_claims_it(profile):
     assert on_host(env, "cmp-1") == ["first", "second"]
 
 
+def test_a_build_at_its_compute_shows_no_task_until_networking():
+    """``_do_build_and_run_instance``'s first save clears ``scheduling`` (nova 17.0.13,
+    27.5.1, 34.0.0); ``_build_resources``' ``_allocate_network`` sets ``networking`` only
+    after the claim, then ``block_device_mapping`` and ``spawning``."""
+    env = NovaEnv("upstream")
+    env.cloud.faults.add("nova.compute.instance_claim", action="delay", delay_s=5.0, times=1)
+    sid = env.boot("a", wait=False)
+    env.cloud.advance(2.0)  # at its compute, the claim slowed
+    assert placement(env, sid) == (None, None, None, False, "nova")
+    assert env.server(sid)["status"] == "BUILD"
+    env.cloud.run_until_idle()
+    moves = env.cloud.trace.filter(kind="state", subject=sid, field="task_state")
+    assert [e["old"] for e in moves[:1]] + [e["new"] for e in moves] == [
+        "scheduling", None, "networking", "block_device_mapping", "spawning", None
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
 def test_a_build_deleted_before_its_claim_is_destroyed_by_the_api(profile):
     env, _first, second = waiting(profile)

@@ -48,7 +48,7 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     image = _chapter(printed, "1. Image-backed server, online")
     assert "     0.000s  step snap: POST /servers/web/action" in image
     assert "… 1.000 s pass — upload to Glance 100.0 MB @ 100.0 MB/s" in image
-    assert "set-up: 48 events fold away" in image
+    assert "set-up: 50 events fold away" in image
     online = _chapter(printed, "3. Volume-backed server, online")
     # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
     assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online

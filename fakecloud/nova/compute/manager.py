@@ -714,16 +714,18 @@ class ComputeManager:
             # ``_do_build_and_run_instance``'s first save: a server deleted since it was
             # scheduled (the API destroys one with no host at once) is not built, "Instance
             # disappeared before build."; one `_error_out_interrupted_builds` failed builds.
-            if instance.vm_state != states.BUILDING:
-                instance.vm_state = states.BUILDING
+            # The task state goes from ``scheduling`` to None until ``_build_resources``
+            # (nova 17.0.13, 27.5.1, 34.0.0): what a GET shows during the claim.
+            instance.vm_state = states.BUILDING
+            instance.task_state = None
             instance.save(expected_task_state=(states.SCHEDULING, None))
             self.notifier.instance_usage(self.host, instance, "create.start")
             yield from self._instance_claim(context, instance)
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
                 reschedule.late_group_check(self, instance)
-            self.db.network_allocate(instance.uuid)  # ``_build_networks_for_instance``
+            self._allocate_network(instance)
             instance.task_state = states.BLOCK_DEVICE_MAPPING
-            instance.save(expected_task_state=(states.SCHEDULING, None))
+            instance.save()
             bdms = self.db.bdms_by_instance(instance.uuid)
             try:
                 yield from block_device.prepare_block_devices(self.nova, context, instance, bdms)
@@ -785,6 +787,24 @@ class ComputeManager:
             return
         event.finish()
         build_failures.build_ended(self, None)
+
+    def _allocate_network(self, instance: Any) -> None:
+        """``_build_resources``' ``_build_networks_for_instance``, after the claim and the late
+        group check: ``networking``, saved only from no task (nova 17.0.13-34.0.0
+        ``_allocate_network``); a task state someone else set aborts the build with the save's
+        message (a delete's goes up as it is). A reschedule drops the allocation
+        (``_cleanup_allocated_networks`` pops ``network_allocated``), so every host passes
+        through ``networking``."""
+        instance.task_state = states.NETWORKING
+        try:
+            instance.save(expected_task_state=[None])
+        except exception.UnexpectedDeletingTaskStateError:
+            raise
+        except exception.UnexpectedTaskStateError as exc:
+            raise exception.BuildAbortException(
+                instance_uuid=instance.uuid, reason=exc.format_message()
+            ) from exc
+        self.db.network_allocate(instance.uuid)
 
     def _instance_claim(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """``ResourceTracker.instance_claim`` for a build, after ``create.start``: the server's

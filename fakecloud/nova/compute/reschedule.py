@@ -160,7 +160,7 @@ def rescheduled(
     try:
         # Nova saves without an expected state; a server deleted meanwhile is the delete's to
         # clean up either way (its terminate waits for the build's lock, then destroys it).
-        instance.save(expected_task_state=(states.SCHEDULING, states.SPAWNING))
+        instance.save(expected_task_state=(None, states.SCHEDULING, states.SPAWNING))
     except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
         return
     manager.kernel.spawn(
