@@ -286,7 +286,8 @@ EVENTS: dict[str, EventKind] = {
         ),
         _k(
             "log",
-            "A line Nova logs that a reader of the flow needs (a warning, a thaw after a failure).",
+            "A line Nova (or Keystone) logs that a reader of the flow needs (a warning, a thaw "
+            "after a failure).",
             "the service",
             "what it is about",
             "level",

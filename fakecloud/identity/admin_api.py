@@ -473,7 +473,7 @@ class KeystoneWritesApi(KeystoneApi):
         self._default_project_not_a_domain(ref)
         name = ref["name"]
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
-            passwords.read(ref["password"])
+            self.keystone.read_password(ref["password"], name)
         self._default_project_length(ref)
         sql_text.check(ref, "name")
         if d.user_by_name(name, domain_id) is not None:
@@ -507,7 +507,7 @@ class KeystoneWritesApi(KeystoneApi):
         self._default_project_not_a_domain(ref)
         name = ref.get("name", old.name)
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
-            passwords.read(ref["password"])
+            self.keystone.read_password(ref["password"], name)
         self._default_project_length(ref)
         sql_text.check(ref, "name")
         d = self.keystone.writable()
@@ -561,9 +561,10 @@ class KeystoneWritesApi(KeystoneApi):
         body = _json(req).get("user", {})
         admin_schema.lazy_validate(admin_schema.PASSWORD_CHANGE, body, self._release)
         old = self.directory.users.get(user_id)
-        if old is None or not passwords.matches(body["original_password"], old.password):
+        cut = self.kernel.switches.keystone_bcrypt_max_length
+        if old is None or not passwords.matches(body["original_password"], old.password, cut):
             raise exception.Unauthorized(f"password change for user {user_id}: invalid password")
-        passwords.read(body["password"])
+        self.keystone.read_password(body["password"], user_id)
         d = self.keystone.writable()
         d.put_user(
             User(user_id, old.name, old.domain_id, body["password"], old.default_project_id,

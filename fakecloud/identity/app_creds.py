@@ -89,17 +89,17 @@ class AppCredValidationError(exception.ValidationError):
 _WHOLE = "sha256$"
 
 
-def hash_secret(secret: str) -> str:
+def hash_secret(secret: str, bcrypt_max_length: int | None) -> str:
     """What the directory keeps of a secret (Keystone keeps a bcrypt hash of what it reads
-    of it, `passwords.read`; nothing shows it)."""
-    return "bcrypt72$" + hashlib.sha256(passwords.read(secret)).hexdigest()
+    of it, `passwords.read` by the release's cut; nothing shows it)."""
+    return "bcrypt72$" + hashlib.sha256(passwords.read(secret, bcrypt_max_length)).hexdigest()
 
 
-def secret_matches(secret: str, secret_hash: str) -> bool:
+def secret_matches(secret: str, secret_hash: str, bcrypt_max_length: int | None) -> bool:
     """Whether `secret` is the one `secret_hash` was made of (``check_password``)."""
     if secret_hash.startswith(_WHOLE):
         return secret_hash == _WHOLE + hashlib.sha256(secret.encode()).hexdigest()
-    return secret_hash == hash_secret(secret)
+    return secret_hash == hash_secret(secret, bcrypt_max_length)
 
 
 def new_secret(ids: Any) -> str:
@@ -244,20 +244,22 @@ def lookup(d: Any, data: Any) -> ApplicationCredential:
 
 
 def check_secret(
-    cred: ApplicationCredential, data: dict[str, Any], now: Any, type_checked: bool
+    cred: ApplicationCredential, data: dict[str, Any], now: Any, switches: Any
 ) -> None:
     """The plugin's ``authenticate``: the secret matches and the credential lives (401). A
     secret that is no string reaches ``check_password`` (no schema reads this method's body):
     none is a 401, any other Keystone's 400 "Expecting to find string in password" (unless
-    `type_checked` is off, switch ``keystone_secret_type_checked``: before 6730c761d, keystone
+    switch ``keystone_secret_type_checked`` is off: before 6730c761d, keystone
     24.0.0 and its backports 21.0.1, 22.0.1, 23.0.1, a list or a mapping has a length, so its
     ``.encode`` is the unexpected 500)."""
     secret = data.get("secret")
     if secret is not None and not isinstance(secret, str):
-        if not type_checked and isinstance(secret, (list, dict)):
+        if not switches.keystone_secret_type_checked and isinstance(secret, (list, dict)):
             raise exception.Error()
         raise exception.ValidationError(attribute="string", target="password")
-    if secret is None or not secret_matches(secret, cred.secret_hash):
+    if secret is None or not secret_matches(
+        secret, cred.secret_hash, switches.keystone_bcrypt_max_length
+    ):
         raise exception.Unauthorized("Invalid application credential ID or secret")
     if expired(cred, now):
         raise exception.Unauthorized("Invalid application credential ID or secret (expired)")

@@ -19,7 +19,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.identity import admin_schema, app_creds, exception, passwords, sql_text
+from fakecloud.identity import admin_schema, app_creds, exception, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _links, _mapped
 from fakecloud.identity.app_creds import AccessRule, ApplicationCredential
@@ -269,7 +269,7 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
         rule_ids = self._access_rules_asked(ref.get("access_rules"), user_id, rules)
         name = ref["name"]
         if ref.get("secret"):  # the driver hashes it before the row's conflict (Keystone's 500)
-            passwords.read(ref["secret"])
+            self.keystone.read_password(ref["secret"], name)
         sql_text.check(ref, "name", "description")
         if expires_at == EMPTY_EXPIRY:  # the INSERT's parameters, before the name's conflict
             raise exception.Error()
@@ -284,7 +284,9 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
             name=name,
             user_id=user_id,
             project_id=ctx.project_id,
-            secret_hash=app_creds.hash_secret(secret),
+            secret_hash=app_creds.hash_secret(
+                secret, self.kernel.switches.keystone_bcrypt_max_length
+            ),
             roles=tuple(roles),
             description=ref.get("description"),
             expires_at=expires_at,

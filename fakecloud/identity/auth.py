@@ -11,6 +11,7 @@ for anything about credentials or scope (the trace says which), 404 for an unkno
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,15 +152,21 @@ def _lookup_scope(directory: Directory, data: Any) -> Scope:
 
 
 def authenticate(
-    directory: Directory, tokens: TokenStore, auth: Any, infer_roles: bool, switches: Any
+    directory: Directory,
+    tokens: TokenStore,
+    auth: Any,
+    infer_roles: bool,
+    switches: Any,
+    warn: Callable[[str, str], None] = lambda about, message: None,
 ) -> Token:
     """Check an ``auth`` body and issue its token (raises Keystone's errors) as the Keystone
     of the profile's `switches` does; its roles hold the roles they imply unless
-    `infer_roles` is off (``[token] infer_roles``)."""
+    `infer_roles` is off (``[token] infer_roles``). `warn` (about, message) hears the warning
+    a password or secret that is cut logs (`passwords.cut_warning`)."""
     roles_on = directory.effective_roles if infer_roles else directory.granted_roles
     info = AuthInfo(auth)
     if app_creds.METHOD in info.methods:
-        return _by_app_cred(directory, tokens, info, roles_on, switches)
+        return _by_app_cred(directory, tokens, info, roles_on, switches, warn)
     user: User | None = None
     methods: list[str] = []
     expires_at = None
@@ -186,7 +193,9 @@ def authenticate(
         password = pw["user"].get("password")
         if password is None:
             raise exception.ValidationError(attribute="password", target="user")
-        if not passwords.matches(password, candidate.password):
+        if candidate.password is not None:  # check_password hashes nothing without one
+            _warn_cut(password, candidate.id, switches, warn)
+        if not passwords.matches(password, candidate.password, switches.keystone_bcrypt_max_length):
             raise exception.Unauthorized(f"wrong password for user {candidate.name!r}")
         if user is not None and user.id != candidate.id:
             raise exception.Unauthorized("the auth methods name different users")
@@ -235,8 +244,21 @@ def authenticate(
     )
 
 
+def _warn_cut(secret: Any, about: str, switches: Any, warn: Callable[[str, str], None]) -> None:
+    """`warn` of the cut ``check_password`` makes of `secret` (a string), if any."""
+    if isinstance(secret, str):
+        note = passwords.cut_warning(secret, switches.keystone_bcrypt_max_length)
+        if note is not None:
+            warn(about, note)
+
+
 def _by_app_cred(
-    directory: Directory, tokens: TokenStore, info: AuthInfo, roles_on: Any, switches: Any
+    directory: Directory,
+    tokens: TokenStore,
+    info: AuthInfo,
+    roles_on: Any,
+    switches: Any,
+    warn: Callable[[str, str], None],
 ) -> Token:
     """An ``application_credential`` auth: no scope may be asked (the credential's project is
     the token's), the credential found by id or by name and user, its user enabled, its
@@ -254,7 +276,8 @@ def _by_app_cred(
         raise exception.Unauthorized(f"user {user.name!r} is disabled")
     clock = tokens.clock
     now = clock.wall_time()
-    app_creds.check_secret(cred, data, now, switches.keystone_secret_type_checked)
+    _warn_cut(data.get("secret"), cred.id, switches, warn)
+    app_creds.check_secret(cred, data, now, switches)
     project = directory.projects.get(cred.project_id or "")
     if project is None or not project.enabled:
         raise exception.Unauthorized(f"no such or disabled project {cred.project_id!r}")

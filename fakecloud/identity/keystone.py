@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity import exception
+from fakecloud.identity import exception, passwords
 from fakecloud.identity.auth import authenticate
 from fakecloud.identity.catalog import Catalog
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
@@ -80,6 +80,7 @@ class Keystone:
                 auth,
                 self.config.infer_roles,
                 self.kernel.switches,
+                self.warn,
             )
         except exception.Unauthorized as exc:
             self.kernel.trace.emit(
@@ -88,6 +89,20 @@ class Keystone:
             raise
         self._trace_issue(token)
         return token
+
+    def warn(self, about: str, message: str) -> None:
+        """A warning Keystone logs about record `about` (the trace's ``log`` event)."""
+        self.kernel.trace.emit("log", self.name, about, level="warning", message=message)
+
+    def read_password(self, password: str, about: str) -> bytes:
+        """What Keystone's hash reads of `password` (`passwords.read` by the release's cut),
+        warning of the cut as ``verify_length_and_trunc_password`` does."""
+        bcrypt_max_length = self.kernel.switches.keystone_bcrypt_max_length
+        read = passwords.read(password, bcrypt_max_length)
+        note = passwords.cut_warning(password, bcrypt_max_length)
+        if note is not None:
+            self.warn(about, note)
+        return read
 
     def validate(self, token_id: str | None) -> Token:
         """The live token `token_id`, or `TokenNotFound` / `TokenExpired` (both 401 to a caller)."""

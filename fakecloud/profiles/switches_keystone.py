@@ -55,4 +55,34 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "keystone_bcrypt_max_length",
+        "common/password_hashing.py verify_length_and_trunc_password's cut before bcrypt reads "
+        "72 bytes (passwords.read): None, max_password_length's 4096 characters; 54, "
+        "characters (23.0.0 alone); 72, the UTF-8's bytes. A password or an application "
+        "credential's secret that agrees on what is read authenticates.",
+        None,
+        (
+            Change(
+                "27.0.0",
+                "3288af579d",
+                "Force algo specific maximum length (keystone 23.0.0: BCRYPT_MAX_LENGTH = 54, "
+                "characters, cut before the encode)",
+                54,
+            ),
+            Change(
+                "28.0.0",
+                "6730c761d1",
+                "Properly trimm bcrypt hashed passwords (keystone 24.0.0: 72, the UTF-8's "
+                "bytes; backports in keystone 21.0.1, 22.0.1, 23.0.1, each release's "
+                "common/password_hashing.py read)",
+                72,
+                backports=(
+                    Backport("25.3.0", "7852ca24a4"),
+                    Backport("26.2.1", "65f1fb6b4a"),
+                    Backport("27.2.0", "df54af90d0"),
+                ),
+            ),
+        ),
+    ),
 )

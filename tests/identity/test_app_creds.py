@@ -348,6 +348,36 @@ def test_a_password_too_is_read_to_its_72nd_byte(cloud):
     assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 401
 
 
+def test_what_of_a_long_password_counts_per_release():
+    """``verify_length_and_trunc_password`` (common/password_hashing.py): keystone 22.0.0 cuts
+    at ``max_password_length`` (4,096 characters) and bcrypt reads 72 bytes; 23.0.0 alone
+    (3288af579, ``nova-27.0.0``/``27.1.0``) cuts at 54 characters, so 60 of them pass for a
+    password of 76, and says so; 23.0.1 (``nova-27.2.0``, 6730c761d) cuts at 72 bytes. An
+    application credential's secret is cut the same way. No release refuses a long password
+    (``strict_password_check`` off)."""
+    long = "x" * 72 + "tail"
+    for profile, cut in (("nova-26.0.0", None), ("nova-27.0.0", 54), ("nova-27.2.0", 72)):
+        cloud = Cloud(profile=profile)
+        made_user = call(cloud, "POST", "/v3/users", {"user": {"name": "u", "password": long}},
+                         user="admin").json()["user"]  # fmt: skip
+        password = {"user": {"id": made_user["id"], "password": "x" * 72 + "other"}}
+        body = {"auth": {"identity": {"methods": ["password"], "password": password}}}
+        assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == 201
+        password["user"]["password"] = "x" * 60
+        assert call(cloud, "POST", "/v3/auth/tokens", body, user=None).status == (
+            201 if cut == 54 else 401
+        )
+        cred = made(cloud, secret=long)  # a secret is cut as a password is
+        short = auth(cloud, {"id": cred["id"], "secret": "x" * 54 + "zz"})
+        assert short.status == (201 if cut == 54 else 401)
+        warnings = [(e["subject"], e["message"]) for e in cloud.trace.filter(kind="log")]
+        said = {54: "Truncating user password to 54 characters.",
+                72: "Truncating user password to 72 characters."}.get(cut)  # fmt: skip
+        expected = {54: ["u", made_user["id"], made_user["id"], "ci", cred["id"]],
+                    72: ["u", made_user["id"], "ci"]}  # fmt: skip
+        assert warnings == [(who, said) for who in expected.get(cut, [])]
+
+
 def test_a_password_or_secret_keystone_cannot_encode_is_its_500(cloud):
     """``hash_password`` and ``check_password`` encode a password or an application
     credential's secret as UTF-8 (keystone 13.0.0-30.0.0 common/password_hashing.py): a lone

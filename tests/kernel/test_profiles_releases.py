@@ -192,6 +192,20 @@ EXPECTED = {
         "27.5.1": True,
         "28.0.0": True,
     },
+    # keystone 23.0.0's 3288af579d (54 characters), undone by 6730c761d1's 72 bytes
+    "keystone_bcrypt_max_length": {
+        "17.0.13": None,
+        "25.2.1": None,
+        "25.3.0": 72,
+        "26.2.0": None,
+        "26.2.1": 72,
+        "26.3.0": 72,
+        "27.0.0": 54,
+        "27.1.0": 54,
+        "27.2.0": 72,
+        "27.5.1": 72,
+        "28.0.0": 72,
+    },
     "keystone_app_cred_token_capped": {
         "17.0.13": False,
         "25.2.1": False,
