@@ -371,7 +371,7 @@ class KeystoneApi(ApiService):
                 "password_expires_at": None,
             },
             "audit_ids": list(token.audit_ids),
-            "expires_at": wall(token.expires_at).strftime(TIME_FORMAT),
+            "expires_at": wall(self.keystone.tokens.expiry(token)).strftime(TIME_FORMAT),
             "issued_at": wall(token.issued_at).strftime(TIME_FORMAT),
         }
         if token.project is not None:

@@ -205,7 +205,7 @@ class Keystone:
         token = self._user_tokens.get(key)
         if (
             token is not None
-            and self.kernel.env._now < token.expires_at  # kernel.now, without its call
+            and self.kernel.env._now < self.tokens.expiry(token)
             and token.id in self.tokens
         ):
             if token.generation == self.tokens.generation:

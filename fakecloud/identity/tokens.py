@@ -49,6 +49,12 @@ class Token:
     #: default, so a token of another method saves no such field.
     app_cred_id = None
 
+    #: Server mode's settled calendar (`fakecloud.sim.settled_spans`): the calendar second
+    #: (from the epoch) the token dies at, from which `expires_at` is worked out again as
+    #: builds settle (`TokenStore.expiry`); a class default, so a token issued on a plain
+    #: virtual clock saves no such field.
+    expires_calendar = None
+
     #: The directory generation `roles` were read at (`TokenStore.written`); a class default,
     #: so a world whose directory was never written saves no such field.
     generation = 0
@@ -135,6 +141,9 @@ class TokenStore:
             token.generation = self.generation
         if app_cred_id is not None:
             token.app_cred_id = app_cred_id
+        spans = self._kernel.clock.settled
+        if spans is not None:
+            token.expires_calendar = token.expires_at - spans.skipped(token.expires_at, now)
         token.context = context_from_token(token)
         self._tokens[token.id] = token
         return token
@@ -154,11 +163,25 @@ class TokenStore:
         token = self._tokens.get(token_id) if token_id else None
         if token is None:
             raise TokenNotFound(token_id=token_id)
+        if token.expires_calendar is not None:
+            self.expiry(token)
         if self._kernel.env._now >= token.expires_at:  # kernel.now, without its call
             raise TokenExpired(f"token expired at t={token.expires_at:g}")
         if token.generation != self.generation:
             self._reread(token)
         return token
+
+    def expiry(self, token: Token) -> float:
+        """The virtual second `token` dies at (its ``expires_at``). A token issued while a
+        server settles its requests (``fakecloud serve --settle``) dies on the served
+        calendar, its lifetime after the calendar time it was issued at: every build settled
+        since stood the calendar still, so its virtual second moves later by that span
+        (Keystone's ``expires_at`` is a calendar time; a lifetime counted in virtual seconds
+        would end early by every build the cloud settled meanwhile)."""
+        spans = self._kernel.clock.settled
+        if token.expires_calendar is not None and spans is not None:
+            token.expires_at = spans.virtual(token.expires_calendar, self._kernel.env._now)
+        return token.expires_at
 
     def written(self) -> None:
         """The directory (assignments, groups, roles) is about to change: every token's
@@ -243,8 +266,8 @@ class TokenStore:
 
     def prune(self) -> int:
         """Forget expired tokens; returns how many were dropped."""
-        now = self._kernel.now
-        dead = [tid for tid, tok in self._tokens.items() if now >= tok.expires_at]
+        now, expiry = self._kernel.now, self.expiry
+        dead = [tid for tid, tok in self._tokens.items() if now >= expiry(tok)]
         for tid in dead:
             del self._tokens[tid]
         return len(dead)

@@ -4,6 +4,7 @@ import pytest
 from keystone_schemas import ERROR, TOKEN, check
 
 from fakecloud import Cloud
+from fakecloud.sim.settled_spans import SettledSpans
 
 
 def token_of(cloud, user="demo"):
@@ -96,6 +97,34 @@ def test_token_lifetime_is_configurable():
     # cloud.request re-issues its own token once the cached one has expired.
     assert cloud.request("identity", "GET", "/v3/auth/projects").status == 200
     assert len(cloud.trace.filter(kind="identity.token_issued", subject="demo")) == 2
+
+
+def test_a_token_dies_on_the_served_calendar_while_builds_settle():
+    """``fakecloud serve --settle``: each request's work settles at once in virtual time while
+    the served calendar stands still (`fakecloud.sim.settled_spans`). A token dies its
+    lifetime after the calendar time it was issued at, as Keystone's ``expires_at`` says,
+    not after that many virtual seconds (which every settled build used up: an hour of
+    builds killed a token the client had just been told lives an hour)."""
+    cloud = Cloud(config={"identity": {"token_ttl_s": 60}})
+    spans = cloud.kernel.clock.settled = SettledSpans()
+
+    def served(seconds, call=None):  # a request whose work settles for `seconds`
+        spans.open(cloud.now)
+        out = call() if call else None
+        cloud.advance(seconds)
+        spans.close(cloud.now)
+        return out
+
+    token_id = served(0, lambda: token_of(cloud))
+    shown = served(0, lambda: subject_call(cloud, "GET", token_id)).json()["token"]
+    assert shown["expires_at"] == "2026-01-01T00:01:00.000000Z"
+    served(500)  # builds: 500 virtual seconds, no calendar time
+    cloud.advance(59)  # the calendar's pace between requests
+    shown = served(0, lambda: subject_call(cloud, "GET", token_id))
+    assert shown.status == 200
+    assert shown.json()["token"]["expires_at"] == "2026-01-01T00:01:00.000000Z"
+    cloud.advance(1)
+    assert served(0, lambda: subject_call(cloud, "GET", token_id, user="admin")).status == 404
 
 
 def test_cloud_request_reuses_its_token_until_it_expires(cloud):
