@@ -313,6 +313,7 @@ def _drop_temp(cinder: Any, temp: Volume, actor: str) -> None:
     """Destroy a temporary volume's row (its data already gone, or never made)."""
     VOLUME_STATUS_FORCED.move(cinder.kernel, temp, "deleted", actor=actor)
     cinder.store.volumes.pop(temp.id, None)
+    cinder.row_deleted(temp)
 
 
 class BackupManager:

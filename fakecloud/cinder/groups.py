@@ -272,6 +272,7 @@ class GroupAPI(ApiPart):
         VOLUME_STATUS.move(self.kernel, volume, "deleting", actor=ACTOR)
         VOLUME_STATUS.move(self.kernel, volume, "deleted", actor=ACTOR)
         del self.store.volumes[volume.id]
+        self.cinder.row_deleted(volume)
 
     def _undo(self, group: Group) -> None:
         """``group.destroy()`` of a group not made, its ``groups`` quota given back."""

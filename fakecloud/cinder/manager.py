@@ -962,6 +962,7 @@ class VolumeManager:
             )
         table.move(k, volume, "deleted", actor=self.actor)
         store.volumes.pop(volume_id, None)
+        self.cinder.row_deleted(volume)
         store.admin_metadata_delete(volume_id)
         for attachment in volume.attachments:
             store.attachments.pop(attachment.id, None)

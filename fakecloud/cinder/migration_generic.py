@@ -144,6 +144,7 @@ def _destroy(cinder: Any, volume: Volume, actor: str) -> None:
     """``new_volume.destroy()``: the row goes (no data was made)."""
     VOLUME_STATUS_FORCED.move(cinder.kernel, volume, "deleted", actor=actor)
     cinder.store.volumes.pop(volume.id, None)
+    cinder.row_deleted(volume)
 
 
 def _delete(cinder: Any, volume: Volume) -> None:

@@ -86,6 +86,7 @@ class Cinder:
     managers: dict[str, VolumeManager]
     _api: Any
     links: list[str]
+    gone_backends: list[str]
 
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
@@ -182,6 +183,11 @@ class Cinder:
         #: b...``; `fakecloud.explore.paths.recorded_links` pairs them): a tuple a link cost
         #: a storm of 100,000 servers 13 MB, the flat ids about 3.
         self.links = []
+        #: The backend each volume deleted in the run was on (its row gone), laid flat as
+        #: ``links`` (``id, backend, ...``): a restart of that backend's cinder-volume is still
+        #: tied to the volume on an explorer's path (`fakecloud.explore.paths.volume_hosts`).
+        #: Not saved; a fork starts with none (the world it forked still has the rows).
+        self.gone_backends = []
 
     @property
     def api(self) -> Any:
@@ -334,6 +340,12 @@ class Cinder:
             return False
         last = (stopped // REPORT_INTERVAL_S) * REPORT_INTERVAL_S
         return self.kernel.now - last > self.config.service_down_time_s
+
+    def row_deleted(self, volume: Volume) -> None:
+        """`volume`'s row is deleted now: remember its backend for the explorer's paths
+        (`gone_backends`)."""
+        if volume.backend:
+            self.gone_backends += (volume.id, volume.backend)
 
     def type_shared(self, vtype: VolumeType, project_id: str | None) -> bool:
         """Whether a (private) type is shared with `project_id` (``VolumeType.projects``)."""

@@ -540,6 +540,7 @@ class VolumeAPI(ApiPart):
             VOLUME_STATUS.move(k, volume, "deleting", actor=ACTOR)
             VOLUME_STATUS.move(k, volume, "deleted", actor=ACTOR)
             del self.store.volumes[volume.id]
+            self.cinder.row_deleted(volume)
             self.store.admin_metadata_delete(volume.id)
             return
         if not unmanage_only and self.cinder.frozen_services:

@@ -404,21 +404,26 @@ def hosts_of(cloud: Any, ids: set[str]) -> set[str]:
 
 
 def volume_hosts(cloud: Any, ids: set[str]) -> set[str]:
-    """The cinder-volume hosts (``HOST@BACKEND``) of the live volumes and volume snapshots
-    among `ids`: a restart of one (``restart cinder-volume on cinder@lvmdriver-1``) touches
-    them."""
+    """The cinder-volume hosts (``HOST@BACKEND``) of the volumes and volume snapshots among
+    `ids`, live or deleted by the run (`Cinder.gone_backends`: the backend its row had): a
+    restart of one (``restart cinder-volume on cinder@lvmdriver-1``) touches them."""
     cinder = getattr(cloud, "cinder", None)
     store = getattr(cinder, "store", None)
     if store is None or not ids:
         return set()
+    flat = getattr(cinder, "gone_backends", ())
+    gone = dict(zip(flat[::2], flat[1::2], strict=True))
     volumes = []
     for i in ids:
         volume = store.volumes.get(i)
         snapshot = store.snapshots.get(i) if volume is None else None
         if snapshot is not None:
             volume = store.volumes.get(snapshot.volume_id)
+            i = snapshot.volume_id
         if volume is not None and volume.backend:
             volumes.append(volume.backend)
+        elif i in gone:
+            volumes.append(gone[i])
     return {f"{cinder.config.host}@{backend}" for backend in volumes}
 
 

@@ -127,7 +127,8 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # The links Cinder's rows made as it ran, for the explorer's paths only (no answer reads
     # them): a copy starts with none (the world the explorer forks at t0 still has its own,
     # and its t0 links are read from it).
-    "fakecloud.cinder.service:Cinder": {"links": list},
+    # So is the backend of each volume the run deleted.
+    "fakecloud.cinder.service:Cinder": {"links": list, "gone_backends": list},
     # The spans a paced server settled in (`SettledSpans`): server mode's tie of the calendar
     # to the wall clock, not the cloud's state. A loaded cloud is served on a calendar put at
     # the wall clock afresh (`FakecloudServer.load_state`), with spans of its own.

@@ -508,3 +508,37 @@ def test_a_rerun_leaves_out_the_ties_a_removed_insert_s_start_was_in():
     assert source.draw("tie", 1, 0, 1, {"t": 5.0, "events": 2}) == 1
     # a tie of three with the backup's start, which did not run first: two events, y picked
     assert source.draw("tie", 2, 0, 1, {"t": 5.0, "events": 2}) == 1
+
+
+# data is deleted at t0; the backend's cinder-volume restarts later: its row is gone, Cinder's
+# record of its backend still ties the restart to it.
+DROPPED = """
+name: deleted-volume-restart
+cloud:
+  profile: upstream
+  volumes:
+    data: {body: {size: 1}}
+steps:
+  - {name: drop, request: "DELETE /v3/${project_id}/volumes/${volumes.data.id}"}
+explore:
+  windows: events
+  faults: [{restart: cinder@lvmdriver-1, likelihood: 1}]
+"""
+
+
+def test_a_restart_of_a_deleted_volumes_backend_is_on_its_path():
+    ready = prepared(DROPPED, "dropped.yaml", "default")
+    worlds = ready.world.recycling()
+    try:
+        for seed in (0, 1):  # the second on the reset fork: only its own run's record
+            run = ready.play(seed, world=worlds)
+            data = run.result.names["volumes"]["data"]["id"]
+            cinder = run.result.cloud.cinder
+            assert data not in cinder.store.volumes and run.landed
+            assert cinder.gone_backends == [data, "lvmdriver-1"]
+            assert path_of(run.result, run.landed, [f"volume {data}"]).path == (
+                "restart-cinder-volume-lvmdriver-1: restart cinder-volume on cinder@lvmdriver-1",
+            )
+            worlds.release()
+    finally:
+        worlds.close()
