@@ -18,6 +18,13 @@ ends with ``do_cleanup`` of the rows its service holds:
   (``volume_service_inithost_offload``, on by default);
 - a volume or snapshot ``creating``: ``error``.
 
+The row of a cast not yet taken is the sender's (``create_worker``, ``service_id`` NULL: no
+service's): the API's ``scheduler_rpcapi.create_volume`` and ``volume_rpcapi.delete_volume``, the
+scheduler's ``volume_rpcapi.create_snapshot`` (12.0.0-29.0.0 ``scheduler/rpcapi.py``,
+``volume/rpcapi.py``), kept in `Cinder.workers` until the receiving manager's
+``set_worker`` claims it. A service's ``do_cleanup`` reads only its own rows, so nothing cleans
+an unclaimed row: the work runs when its service takes the message.
+
 No row is ever made for ``copy_volume_to_image`` (neither the RPC API nor the manager calls
 ``create_worker``/``set_workers`` for it): a volume ``uploading`` when the service stopped stays
 ``uploading``, as does a snapshot ``deleting`` (``delete_snapshot`` has no worker either).
@@ -37,11 +44,32 @@ CLEANABLE = {
 }
 
 
+#: An unclaimed row's value: its resource type and status (one tuple per pair, shared).
+_UNCLAIMED = {(kind, status): (kind, status) for kind in CLEANABLE for status in CLEANABLE[kind]}
+
+
+def create_worker(cinder: Any, kind: str, row: Any) -> None:
+    """``CinderCleanableObject.create_worker`` as an RPC API casts: a row with no service for a
+    resource whose status is cleanable (an existing row goes back to no service)."""
+    unclaimed = _UNCLAIMED.get((kind, row.status))
+    if unclaimed is None:
+        return
+    rows = cinder.workers
+    if rows is None:
+        rows = cinder.workers = {}
+    rows[row.id] = unclaimed
+
+
 def set_worker(manager: Any, kind: str, row: Any) -> str | None:
     """``set_workers``' claim as a manager method starts: the row's key (the resource's id),
-    or None when the resource's status is not cleanable (no row)."""
+    or None when the resource's status is not cleanable (no row). A row the sender made
+    (`create_worker`) is this service's from now on."""
     if row.status not in CLEANABLE[kind]:
         return None
+    cinder = manager.cinder
+    unclaimed = cinder.workers
+    if unclaimed is not None and unclaimed.pop(row.id, None) is not None and not unclaimed:
+        del cinder.workers  # back to the class's None: a quiet cloud saves as before
     workers = manager.workers
     if workers is None:
         workers = manager.workers = {}

@@ -209,6 +209,7 @@ class SchedulerManager:
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             return
+        cleanup.create_worker(self.cinder, "Snapshot", snap)  # volume_rpcapi.create_snapshot
         k.rpc.cast_kwargs(
             self.cinder.volume_target(volume.backend),
             "create_snapshot",

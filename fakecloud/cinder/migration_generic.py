@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder import compute, exception, replication
+from fakecloud.cinder import cleanup, compute, exception, replication
 from fakecloud.cinder.models import Volume
 from fakecloud.cinder.states import (
     VOLUME_ATTACH_STATUS,
@@ -149,6 +149,7 @@ def _destroy(cinder: Any, volume: Volume, actor: str) -> None:
 
 def _delete(cinder: Any, volume: Volume) -> None:
     """``rpcapi.delete_volume``: cast to the manager of the backend holding its data."""
+    cleanup.create_worker(cinder, "Volume", volume)
     cinder.kernel.rpc.cast_kwargs(
         cinder.volume_target(volume.backend), "delete_volume", {"volume_id": volume.id}
     )

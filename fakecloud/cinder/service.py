@@ -102,6 +102,10 @@ class Cinder:
     #: The frozen cinder-volume services (``os-services/freeze``), by host: made at the first
     #: freeze, None again after the last thaw (`fakecloud.cinder.freeze`).
     frozen_services: list[str] | None = None
+    #: The workers rows no service has claimed yet (``create_worker`` as a cast is sent:
+    #: ``service_id`` NULL), resource id -> ``(resource_type, status)``; None when there are none
+    #: (`fakecloud.cinder.cleanup`).
+    workers: dict[str, tuple[str, str]] | None = None
     #: cinder-volume host -> ``(replication_status, active_backend_id)`` once a failover
     #: changed them (`fakecloud.cinder.replication`): made at the first, so a cloud that
     #: never failed over saves as before.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.cinder import connection, exception, list_query, policy
+from fakecloud.cinder import cleanup, connection, exception, list_query, policy
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
@@ -426,6 +426,7 @@ class VolumeAPI(ApiPart):
         }
         if backup is not None:  # (3.47) only then, so other casts carry what they did
             request["backup_id"] = backup.id
+        cleanup.create_worker(self.cinder, "Volume", volume)  # scheduler_rpcapi.create_volume
         k.rpc.cast_kwargs("cinder-scheduler", "create_volume", request)
         return volume
 
@@ -584,6 +585,7 @@ class VolumeAPI(ApiPart):
                     raise exception.InvalidVolume(reason="Failed to update snapshot.")
                 SNAPSHOT_STATUS.move(k, snap, "deleting", actor=ACTOR)
         unmanage = {"unmanage_only": True} if unmanage_only else {}
+        cleanup.create_worker(self.cinder, "Volume", volume)  # volume_rpcapi.delete_volume
         k.rpc.cast(
             self.cinder.volume_target(volume.backend),
             "delete_volume",

@@ -10,7 +10,9 @@ checked before it. ``resource_type`` is title-cased and must be ``Volume`` or ``
 (``cleanable_resource_types``, a set: Cinder's order follows its process's string hashing).
 A ``resource_id`` with none of ``service_id``, ``cluster_name`` and ``host`` is looked up in the
 workers table (no row: 400, the message a tuple Cinder formats as it is; one: its service's
-id set). The API then *calls* the scheduler (a stopped one: ``MessagingTimeout``, the 500),
+id set, which matches no service; a row no service has claimed yet, `Cinder.workers`: a null
+id, so the services are matched as without a ``resource_id``, and no service's ``do_cleanup``
+reads that row). The API then *calls* the scheduler (a stopped one: ``MessagingTimeout``, the 500),
 which matches the services table: ``host`` as ``_filter_host``, ``binary``, ``disabled``, and
 ``is_up`` (absent: ``False``, ``CleanupRequest``'s default, so only the services that are down;
 ``null``: no filter); a ``service_id`` or ``cluster_name`` matches no row (``service_id`` is no
@@ -137,9 +139,14 @@ def _prepare_params_queens(params: dict[str, Any]) -> None:
 
 def _locate(cinder: Any, params: dict[str, Any], resource_id: str, kind: str | None) -> None:
     """``db.worker_get_all(resource_id=, binary=, resource_type=)``: the row's service id and
-    type, or 400. ``binary`` is no column of ``workers``: given, no row matches."""
-    rows = []
+    type, or 400. ``binary`` is no column of ``workers``: given, no row matches. A row no
+    service has claimed has no service id: the request then names no service, and the
+    scheduler matches the services on the other keys."""
+    rows: list[tuple[int | None, str]] = []
     if params.get("binary") is None:
+        unclaimed = (cinder.workers or {}).get(resource_id)
+        if unclaimed is not None and kind in (None, unclaimed[0]):
+            rows.append((None, unclaimed[0]))  # the sender's row: no service's
         for number, (_binary, _host, target) in enumerate(services(cinder), 1):
             manager = _volume_manager(cinder, target)
             status = (manager.workers or {}).get(resource_id) if manager else None

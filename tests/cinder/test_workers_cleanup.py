@@ -123,3 +123,29 @@ def test_a_live_volume_service_cleans_its_rows_and_a_stopped_one_is_unavailable(
     cloud.kernel.rpc.set_up("cinder-scheduler", False)
     stopped = _clean(cloud, {}, allow_500=True)
     assert stopped.status == 500  # the scheduler's call: MessagingTimeout
+
+
+def test_a_row_no_service_has_claimed_names_no_service():
+    """``volume_rpcapi.delete_volume``'s ``create_worker`` (cinder 12.0.0-29.0.0): the row has
+    no service until the cinder-volume takes the cast. Looked up by ``resource_id``, its null
+    service id filters nothing: the services are matched as without it (the ones down), and
+    no ``do_cleanup`` reads the row; the delete runs when the service is back."""
+    cloud = _cloud()
+    target = cloud.cinder.volume_target("b1")
+    vid = create_volume(cloud)
+    cloud.kernel.rpc.set_up(target, False)
+    assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
+    body = {"resource_id": vid}
+    assert _clean(cloud, body).json() == {"cleaning": [], "unavailable": []}
+    # within service_down_time the stopped service is still up in its row: its cast queued
+    everyone = {"cleaning": [SCHEDULER, VOLUME, BACKUP], "unavailable": []}
+    assert _clean(cloud, {**body, "is_up": True}).json() == everyone
+    cloud.advance(61.0)  # past service_down_time
+    assert _clean(cloud, body).json() == {"cleaning": [], "unavailable": [VOLUME]}
+    # a Snapshot's type finds no row: 400
+    assert fault(_clean(cloud, {**body, "resource_type": "snapshot"}))[1] == 400
+    assert states(cloud, vid) == ["creating", "available", "deleting"]
+    cloud.kernel.rpc.set_up(target, True)  # the delete claims the row, and removes it
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-1] == "deleted"
+    assert fault(_clean(cloud, body))[1] == 400
