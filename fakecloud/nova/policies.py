@@ -415,7 +415,7 @@ UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 #: until 21.0.0, the security group actions' ``os-security-groups``; each rule one rule split in
 #: 21.0.0 or 22.0.0 (nova 34.0.0 ``nova/policies/*.py`` ``DeprecatedRule``). Their old check is
 #: the persona's deprecated one, so OR-ing it in changes no default. Not here: 32.0.0's
-#: manager rules (not modelled) and ``servers:show:flavor-extra-specs`` (25.0.0; not checked).
+#: manager rules (not modelled).
 UPSTREAM_DEPRECATED_RENAMED = {
     UNRESCUE: (RESCUE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "list": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
@@ -425,6 +425,8 @@ UPSTREAM_DEPRECATED_RENAMED = {
     MULTINIC % "remove": (MULTINIC_BASE, "rule:admin_or_owner"),
     SERVER_PASSWORD % "show": (SERVER_PASSWORD_BASE, "rule:admin_or_owner"),
     SERVER_PASSWORD % "clear": (SERVER_PASSWORD_BASE, "rule:admin_or_owner"),
+    # 25.0.0 (servers.py DEPRECATED_POLICY): the embedded flavor's extra specs
+    SERVERS % "show:flavor-extra-specs": (FLAVOR_EXTRA_SPECS % "index", "rule:admin_or_owner"),
     NETWORKS % "list": (NETWORKS_VIEW, "rule:admin_or_owner"),
     NETWORKS % "show": (NETWORKS_VIEW, "rule:admin_or_owner"),
     TENANT_NETWORKS % "list": (TENANT_NETWORKS_BASE, "rule:admin_or_owner"),

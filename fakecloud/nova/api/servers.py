@@ -52,6 +52,7 @@ from fakecloud.nova.compute.api import is_uuid_like
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import (
     EXTENDED_SERVER_ATTRIBUTES,
+    FLAVOR_EXTRA_SPECS,
     HOST_STATUS_UNKNOWN_ONLY,
     SERVERS,
 )
@@ -65,6 +66,9 @@ CREATE_IMAGE_BODY_VERSION = Version(2, 45)
 CREATE_IMAGE_RULE = SERVERS % "create_image"
 #: From 2.60 a boot may use a multiattach volume (``common.supports_multiattach_volume``).
 MULTIATTACH_VERSION = Version(2, 60)
+#: The first Nova whose embedded flavor asks ``servers:show:flavor-extra-specs`` (1be007243b,
+#: 25.0.0), not ``os-flavor-extra-specs:index``.
+SHOW_FLAVOR_EXTRA_SPECS_SINCE = 25
 
 
 class ServersController:
@@ -201,6 +205,7 @@ class ServersController:
         host_status = None
         if gates.host_status:
             host_status = self._host_status(ctx, instance, None if listed else target)
+        show_extra_specs = gates.flavor_embedded and self._show_extra_specs(ctx, target, listed)
         building = instance.vm_state == states.BUILDING
         number = self.db.network_number(instance.uuid)
         server = views.server_detail(
@@ -210,6 +215,7 @@ class ServersController:
             gates,
             is_admin=ctx.is_admin,
             show_extended_attr=extended,
+            show_extra_specs=show_extra_specs,
             host_status=host_status,
             fault=self.db.fault_latest(instance.uuid),
             bdms=self.db.bdms_by_instance(instance.uuid),
@@ -231,6 +237,18 @@ class ServersController:
         if gates.scheduler_hints:
             server["scheduler_hints"] = self.nova.scheduler_hints.get(instance.uuid, {})
         return server
+
+    def _show_extra_specs(self, ctx: Any, target: dict[str, Any], listed: bool) -> bool:
+        """Whether the embedded flavor (2.47) shows its ``extra_specs`` (not fatal): 25.0.0 on,
+        ``servers:show:flavor-extra-specs`` on the server's project for a show, an update or
+        a rebuild and on the caller's own for a list (its deprecated rule
+        ``os-flavor-extra-specs:index``); before, ``os-flavor-extra-specs:index`` on the
+        caller's own project (nova 24.0.0 and 25.0.0 api/openstack/compute/views/servers.py
+        ``show``, ``detail``)."""
+        if self.switches.release.major < SHOW_FLAVOR_EXTRA_SPECS_SINCE:
+            return self.policy.authorize(ctx, FLAVOR_EXTRA_SPECS % "index", None, fatal=False)
+        rule = SERVERS % "show:flavor-extra-specs"
+        return self.policy.authorize(ctx, rule, None if listed else target, fatal=False)
 
     def _host_status(self, ctx: Any, instance: Any, target: dict[str, Any] | None) -> str | None:
         """The ``host_status`` the caller sees (2.16; None: no key): ``show:host_status`` shows

@@ -177,17 +177,19 @@ def flavor_detail(prefix: LinkBase, flavor: Any, version: Any, show_extra_specs:
     return out
 
 
-def _server_flavor(prefix: LinkBase, flavor: Any, embedded: bool) -> dict[str, Any]:
-    if embedded:  # 2.47
-        return {
+def _server_flavor(prefix: LinkBase, flavor: Any, embedded: bool, extra_specs: bool) -> dict:
+    if embedded:  # 2.47: ``_get_flavor_dict``, its extra specs only where the policy allows
+        out = {
             "vcpus": flavor.vcpus,
             "ram": flavor.memory_mb,
             "disk": flavor.root_gb,
             "ephemeral": flavor.ephemeral_gb,
             "swap": flavor.swap,
             "original_name": flavor.name,
-            "extra_specs": dict(flavor.extra_specs),
         }
+        if extra_specs:
+            out["extra_specs"] = dict(flavor.extra_specs)
+        return out
     return {"id": flavor.flavorid, "links": bookmark(prefix, "flavors", flavor.flavorid)}
 
 
@@ -263,6 +265,7 @@ def server_detail(
     *,
     is_admin: bool,
     show_extended_attr: bool,
+    show_extra_specs: bool,
     host_status: str | None,
     fault: Any,
     bdms: list[Any],
@@ -299,7 +302,7 @@ def server_detail(
         "metadata": dict(instance.metadata),
         "hostId": generate_hostid(instance.host, instance.project_id),
         "image": image,
-        "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded),
+        "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded, show_extra_specs),
         "created": fmt.isotime(instance.created_at),
         "updated": fmt.isotime(instance.updated_at),
         "addresses": addresses,
