@@ -209,17 +209,17 @@ class Conductor:
             instance.task_state = None
             instance.save()
             return
-        # The host's zone, not the host: the compute's claim writes host and node
-        # (``_unshelve_instance``'s ``rt.instance_claim``; nova 17.0.13-34.0.0 conductor
-        # ``unshelve_instance`` sets only ``availability_zone``), so until then the server
-        # shows none; the scheduler's allocation holds the host meanwhile.
+        # The host's zone, not the host, and not saved here: nova 17.0.13-34.0.0 conductor
+        # ``unshelve_instance`` sets ``availability_zone`` on the object it casts, and the
+        # compute's first save (``spawning``) writes it; its claim writes host and node
+        # (``rt.instance_claim``). Until then a GET shows the server's old zone (none once
+        # offloaded, from 19.0.0) and no host; the scheduler's allocation holds the host.
         instance.availability_zone = aggregates.host_zone(self.nova, host)
-        try:
-            instance.save(expected_task_state=states.UNSHELVING)
-        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError) as exc:
-            # deleted meanwhile (an offloaded server's delete is the API's own): the save
-            # fails as the compute's would, and a cast's error is only logged
-            event.finish(exc)
+        row = self.db.instance_row(instance.uuid)
+        if row is None or row.deleted:
+            # deleted while the image was read (an offloaded server's delete is the API's
+            # own): placement's allocation would outlive it, so none is made
+            event.finish(exception.InstanceNotFound(instance_id=instance.uuid))
             return
         self.db.allocation_create(instance.uuid, host)
         self.nova.compute_rpcapi.unshelve_instance(context, instance, host, image)

@@ -176,8 +176,9 @@ def test_a_failed_claim_writes_no_host_and_is_rescheduled(profile):
 
 
 def test_an_unshelve_shows_no_host_until_its_compute_claims_it():
-    """``_unshelve_instance`` (nova 17.0.13-34.0.0): the conductor writes the zone, the
-    compute's ``rt.instance_claim`` after ``_prep_block_device`` the host; a failed claim
+    """``_unshelve_instance`` (nova 17.0.13-34.0.0): the conductor sets the zone on the object
+    it casts, the compute's first save writes it, ``rt.instance_claim`` after
+    ``_prep_block_device`` the host; a failed claim
     (``ComputeResourcesUnavailable``) leaves the server offloaded, with no host or allocation."""
     env = NovaEnv("upstream", config={"rpc": {"delay_s": 1.0}})
     sid = env.boot("x", bfv=True)
@@ -191,9 +192,8 @@ def test_an_unshelve_shows_no_host_until_its_compute_claims_it():
         if not seen or seen[-1] != shown:
             seen.append(shown)
     assert seen == [
-        ("unshelving", None, None, False, ""),
-        ("unshelving", None, None, False, "nova"),  # scheduled: the zone, no host
-        ("spawning", None, None, False, "nova"),  # its volume's attachment updated first
+        ("unshelving", None, None, False, ""),  # scheduled too, its zone not saved yet
+        ("spawning", None, None, False, "nova"),  # the compute's first save writes the zone
         ("spawning", "cmp-1", "cmp-1", True, "nova"),  # claimed
         (None, "cmp-1", "cmp-1", True, "nova"),
     ]
