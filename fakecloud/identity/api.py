@@ -524,9 +524,15 @@ class KeystoneApi(ApiService):
         return Response(200, {"project": out})
 
     def list_domains(self, req: Request) -> Response:
-        """``GET /v3/domains`` (admin), filters ``name``, ``enabled``."""
-        _require_admin(req, "identity:list_domains")
+        """``GET /v3/domains`` (admin), filters ``name``, ``enabled``; with a domain-scoped
+        token, where switch ``keystone_list_domains_scoped`` is on (keystone 25.0.0, 24.1.0,
+        23.0.2), that domain's reader too, and that domain alone."""
+        scope = req.context.domain_id if self.kernel.switches.keystone_list_domains_scoped else None
+        if not (scope and "reader" in req.context.roles):
+            _require_admin(req, "identity:list_domains")
         domains = _filtered(self.directory.domains.values(), req, ("name", "enabled"))
+        if scope:
+            domains = [d for d in domains if d.id == scope]
         return Response(
             200, {"domains": [self._domain(req, d) for d in domains], "links": _links(req)}
         )

@@ -85,4 +85,29 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "keystone_list_domains_scoped",
+        "api/domains.py _list_domains with a domain-scoped token: identity:list_domains's "
+        "target is the token's domain and its default lets that domain's reader in "
+        "(role:reader and domain_id:%(target.domain.id)s); the list holds that domain alone, "
+        "for its admin too. Off: admin_required or a system reader, and every domain listed.",
+        False,
+        (
+            Change(
+                "29.0.0",
+                "dd785ee692",
+                "Add domain scoping to list_domains (keystone 25.0.0, LP #2041611; backports "
+                "in keystone 23.0.2, tagged 2024-09-06, and 24.1.0, tagged 2025-02-28, beside "
+                "the Secure RBAC phase 1 policies, which change no answer under the default "
+                "enforce_new_defaults)",
+                True,
+                # the next Nova point releases of those series: 27.5.1 (2024-10-15), 28.3.1
+                # (2025-04-22)
+                backports=(
+                    Backport("27.5.1", "c81bc1b29a"),
+                    Backport("28.3.1", "7697140fc2"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -222,3 +222,41 @@ def test_project_filters_read_enabled_as_keystone_does(with_disabled):
     assert [p["name"] for p in mine.json()["projects"]] == ["old"]
     mine = get(with_disabled, f"/v3/users/{bob}/projects?enabled=1", user="admin")
     assert mine.json()["projects"] == []
+
+
+def domain_token(cloud, role):
+    """Headers of a new user's token scoped to the default domain, where it holds `role`."""
+    admin = lambda *a: cloud.request("identity", *a, user="admin")  # noqa: E731
+    user = {"user": {"name": f"dom-{role}", "password": "pw"}}
+    user_id = admin("POST", "/v3/users", user).json()["user"]["id"]
+    role_id = cloud.keystone.directory.role_by_name(role).id
+    assert admin("PUT", f"/v3/domains/default/users/{user_id}/roles/{role_id}").status == 204
+    auth = {"identity": {"methods": ["password"],
+                         "password": {"user": {"id": user_id, "password": "pw"}}},
+            "scope": {"domain": {"id": "default"}}}  # fmt: skip
+    token = cloud.request("identity", "POST", "/v3/auth/tokens", {"auth": auth}, user=None)
+    return {"X-Auth-Token": token.headers["X-Subject-Token"]}
+
+
+@pytest.mark.parametrize(
+    ("profile", "scoped"),
+    [("nova-27.5.0", False), ("nova-27.5.1", True), ("nova-28.3.0", False), ("upstream", True)],
+)
+def test_a_domain_scoped_token_lists_its_own_domain_from_keystone_25(profile, scoped):
+    """keystone 25.0.0 api/domains.py ``_list_domains`` (dd785ee692, LP #2041611; backported
+    to 23.0.2 and 24.1.0, so Nova 27.5.1 and 28.3.1 on): a domain-scoped token's reader lists
+    its domain alone, its admin too; before, its reader is refused and its admin (keystone's
+    ``admin_required``) lists every domain."""
+    cloud = Cloud(profile=profile)
+    created = cloud.request("identity", "POST", "/v3/domains", {"domain": {"name": "other"}},
+                            user="admin")  # fmt: skip
+    assert created.status == 201
+    listed = {}
+    for role in ("reader", "admin"):
+        resp = cloud.request("identity", "GET", "/v3/domains", user=None,
+                             headers=domain_token(cloud, role))  # fmt: skip
+        listed[role] = resp.status, sorted(d["name"] for d in resp.json().get("domains", []))
+    if scoped:
+        assert listed == {"reader": (200, ["Default"]), "admin": (200, ["Default"])}
+    else:
+        assert listed == {"reader": (403, []), "admin": (200, ["Default", "other"])}

@@ -206,6 +206,16 @@ EXPECTED = {
         "27.5.1": 72,
         "28.0.0": 72,
     },
+    # keystone 25.0.0's dd785ee692, backported in 23.0.2 and 24.1.0
+    "keystone_list_domains_scoped": {
+        "17.0.13": False,
+        "27.5.0": False,
+        "27.5.1": True,
+        "28.3.0": False,
+        "28.3.1": True,
+        "28.0.0": False,
+        "29.0.0": True,
+    },
     "keystone_app_cred_token_capped": {
         "17.0.13": False,
         "25.2.1": False,
