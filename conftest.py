@@ -1,8 +1,11 @@
 """Project-wide pytest configuration (the fakecloud pytest plugin registers its own fixtures)."""
 
+import contextlib
 import gc
+import hashlib
 import marshal
 import os
+import pickle
 import sys
 import threading
 import time
@@ -22,6 +25,7 @@ def pytest_configure(config):
         "or a session fixture shared with such a test: run first (pytest_collection_modifyitems)",
     )
     _temporary_folders_in_memory(config)
+    _scenario_loads_restored()
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         gc.disable()  # an xdist controller collects nothing: it keeps collecting garbage
     if hasattr(config, "workerinput"):
@@ -232,5 +236,96 @@ def _hypothesis_random_registered_now():
 
 def pytest_unconfigure(config):
     """Freeze what the run made, too: the interpreter's collections at exit then skip it, and
-    an xdist worker exits in a tenth of a second instead of most of one (the run waits for it)."""
+    an xdist worker exits in a tenth of a second instead of most of one (the run waits for it).
+    Keep the library's scenario loads for the next run (`_scenario_loads_kept`)."""
     gc.freeze()
+    _scenario_loads_kept()
+
+
+#: The repository's scenario library, which the suite collects (``testpaths``) in every run.
+SCENARIO_LIBRARY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "scenarios")
+#: The last run's loads of the library's files (git ignores it; `make setup` writes it).
+SCENARIO_LOADS = os.path.join(os.path.dirname(SCENARIO_LIBRARY), ".scenario-loads.pickle")
+#: What the loads of this process were restored for: (the code's fingerprint, their keys).
+_RESTORED = []
+
+
+def _code_fingerprint():
+    """A hash of what a scenario load depends on besides the file's bytes: the interpreter and
+    every file of the fakecloud package and of the two libraries the loader reads with (PyYAML,
+    jsonschema), by path, size and modification time. Any edit, checkout or reinstall moves it
+    (about 2 ms for some 600 files)."""
+    import jsonschema
+    import yaml
+
+    digest = hashlib.sha256(sys.version.encode())
+    package = os.path.join(os.path.dirname(SCENARIO_LIBRARY), "fakecloud")
+    roots = [package, os.path.dirname(jsonschema.__file__), os.path.dirname(yaml.__file__)]
+    for root in roots:
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for name in sorted(files):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _scenario_loads_restored():
+    """Give the scenario loader what the last run's loads of the library's files made, when
+    nothing they depend on has changed since. Collecting ``scenarios/`` reads, checks against
+    the format's schemas (jsonschema) and expands all 109 files, each ~3 ms of pure work (0.3
+    CPU-s a run in share 2); the loader already keeps its result per process, keyed by the
+    file's own bytes (`fakecloud.scenario.loader._LOADED`: a later load unpickles a copy in
+    ~0.3 ms). Those kept results, written at the end of the last run, are restored here under
+    the same keys: a file whose bytes differ is loaded as before, and nothing is restored when
+    the code's fingerprint moved. A load's result is the same either way (the loader returns a
+    copy of the kept one for every load but the first already); errors are never kept."""
+    try:
+        from fakecloud.scenario import loader
+    except ImportError:  # pragma: no cover - not this project's tree
+        return
+    fingerprint = _code_fingerprint()
+    _RESTORED[:] = [fingerprint, set()]
+    try:
+        with open(SCENARIO_LOADS, "rb") as f:
+            kept_fingerprint, loads = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return
+    if kept_fingerprint != fingerprint:
+        return
+    for key, result in loads.items():
+        loader._LOADED.setdefault(key, result)
+    _RESTORED[1] = set(loads)
+
+
+def _scenario_loads_kept():
+    """Write the library's loads of this run for the next one, when it loaded one that was not
+    restored and the code did not change while it ran (written whole, then renamed into place:
+    two processes ending together leave one complete file)."""
+    loader = sys.modules.get("fakecloud.scenario.loader")
+    if loader is None or not _RESTORED:
+        return
+    fingerprint, restored = _RESTORED
+    library = SCENARIO_LIBRARY + os.sep
+    loads = {key: kept for key, kept in loader._LOADED.items() if str(key[0]).startswith(library)}
+    if not set(loads) - restored or _code_fingerprint() != fingerprint:
+        return
+    loads = {key: kept for key, kept in loads.items() if _holds(key[0], key[2])}
+    partial = f"{SCENARIO_LOADS}.{os.getpid()}"
+    try:
+        with open(partial, "wb") as f:
+            pickle.dump((fingerprint, loads), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, SCENARIO_LOADS)
+    except OSError:  # a read-only tree: the next run loads the files again
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+
+
+def _holds(path, raw):
+    """Whether the file at `path` still holds the bytes `raw` (a load of an older text is not
+    kept)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(raw) + 1) == raw
+    except OSError:
+        return False
