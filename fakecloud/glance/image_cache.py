@@ -26,7 +26,11 @@ What the cache holds and who fills it, read in glance 24.0.0-33 (``image_cache/_
 
 The 24.x prefetcher is computed, not run every 300 s: a run is scheduled at the next multiple
 of the interval when there is something it could fetch (an image queued, or a queued image
-reactivated). A cloud without the cache has no `ImageCache` (``Glance.cache`` is None).
+reactivated), and dropped when the queue empties (a queued image deleted from it, or cached by
+a download first). The run is a tick on the clock, as Nova's periodic tasks are, not a process:
+``run_until_idle`` returns while it waits (the cloud is idle, and can be saved), and a clock
+moved past it (``advance``, ``run``) fetches the queue then. A cloud without the cache has no
+`ImageCache` (``Glance.cache`` is None).
 """
 
 from __future__ import annotations
@@ -69,8 +73,9 @@ class ImageCache:
     #: images whose data is being written (``is_being_cached``)
     filling: set[str]
     rows: int
-    #: the 24.x prefetcher's next run, when one is scheduled
+    #: the 24.x prefetcher's next run, when one is scheduled, and its timer
     prefetch_at: float | None
+    prefetch_timer: Any
     #: the 25.0.0+ cache worker's jobs, and whether it is working through them
     jobs: list[str]
     working: bool
@@ -83,7 +88,7 @@ class ImageCache:
         self.queued = {}
         self.filling = set()
         self.rows = 0
-        self.prefetch_at = None
+        self.prefetch_at = self.prefetch_timer = None
         self.jobs = []
         self.working = False
 
@@ -146,6 +151,7 @@ class ImageCache:
     def delete_queued(self, image_id: str) -> None:
         """``delete_queued_image``."""
         self.queued.pop(image_id, None)
+        self._unqueued()
 
     def delete_all_cached(self) -> int:
         """``delete_all_cached_images``: how many cached files it removed."""
@@ -157,6 +163,7 @@ class ImageCache:
         """``delete_all_queued_images``: how many queue files it removed."""
         count = len(self.queued)
         self.queued.clear()
+        self._unqueued()
         return count
 
     def nodes(self, image_id: str) -> list[str]:
@@ -192,6 +199,7 @@ class ImageCache:
         """``open_for_write``'s commit: the record (a duplicate left as it was, the driver's
         insert failing), the image popped from the queue."""
         self.queued.pop(image.id, None)
+        self._unqueued()
         if image.id in self.cached:
             return
         now = self._kernel.now
@@ -250,15 +258,32 @@ class ImageCache:
             return
         now = self._kernel.now
         self.prefetch_at = (math.floor(now / PREFETCHER_INTERVAL_S) + 1) * PREFETCHER_INTERVAL_S
-        self._kernel.spawn(self._prefetch(self.prefetch_at - now), name="glance prefetcher")
+        self.prefetch_timer = self._kernel.env.timeout(self.prefetch_at - now)
+        self.prefetch_timer.callbacks.append(_PrefetchTick(self, self.prefetch_at))
 
-    def _prefetch(self, delay: float) -> Generator[Any, Any, None]:
+    def prefetch(self) -> None:
         """``Prefetcher.run``: every queued image fetched at once (its thread pool)."""
-        yield self._kernel.env.timeout(delay)
-        self.prefetch_at = None
-        fetches = [
+        self.prefetch_at = self.prefetch_timer = None
+        for image_id in self.queued_images():
             self._kernel.spawn(self._fetch(image_id), name=f"glance prefetch {image_id}")
-            for image_id in self.queued_images()
-        ]
-        if fetches:
-            yield self._kernel.env.all_of(fetches)
+
+    def _unqueued(self) -> None:
+        """The queue emptied: the next run would fetch nothing, so none stands on the clock."""
+        if not self.queued and self.prefetch_timer is not None:
+            self._kernel.cancel(self.prefetch_timer)  # no longer on the clock
+            self.prefetch_at = self.prefetch_timer = None
+
+
+@dataclass(eq=False)
+class _PrefetchTick:
+    """The 24.x prefetcher's run at `due`, on the clock as Nova's periodic tasks are
+    (`fakecloud.nova.compute.power_sync`): a record rather than a closure, so that a saved
+    cloud keeps it, and no live process, so a cloud whose queue waits for it is idle
+    (``run_until_idle`` neither waits the interval out nor jumps to it)."""
+
+    cache: ImageCache
+    due: float
+
+    def __call__(self, _timer: Any) -> None:
+        if self.cache.prefetch_at == self.due:
+            self.cache.prefetch()

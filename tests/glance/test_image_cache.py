@@ -80,6 +80,28 @@ def test_glance_24_queues_for_the_prefetcher_every_300_s_and_answers_200(yoga):
     )
 
 
+def test_a_queue_waiting_for_the_24_prefetcher_leaves_the_cloud_idle(yoga):
+    """The prefetcher's run is a tick on the clock, as Nova's periodic tasks are:
+    ``run_until_idle`` returns at once (no 300 s jump), the cloud can be saved, and the queue
+    is fetched when the clock passes the mark; an emptied queue leaves no run on the clock."""
+    image = _image(yoga)
+    start = yoga.kernel.now
+    assert _ask(yoga, "PUT", f"/v2/cache/{image}")[0] == 200
+    yoga.run_until_idle()
+    assert (yoga.kernel.now - start < 1, _state(yoga)[1]) == (True, [image])
+    mark = (start // 300 + 1) * 300
+    twin = yoga.fork()  # idle: a fork (a save) keeps the waiting run
+    for cloud in (twin, yoga):
+        cloud.advance(mark - cloud.kernel.now + 1)
+        assert (image in _state(cloud)[0], _state(cloud)[1]) == (True, [])
+    other = _image(yoga)
+    assert _ask(yoga, "PUT", f"/v2/cache/{other}")[0] == 200
+    assert _ask(yoga, "DELETE", f"/v2/cache/{other}")[0] == 200  # out of the queue
+    emptied = yoga.kernel.now
+    yoga.run()  # until nothing is scheduled: no run left at the next mark
+    assert yoga.kernel.now == emptied
+
+
 def test_glance_25_caches_a_queued_image_at_once_and_answers_202_and_204(zed):
     image = _image(zed)
     assert _ask(zed, "PUT", f"/v2/cache/{image}") == (202, None)
