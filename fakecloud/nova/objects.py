@@ -629,7 +629,9 @@ class InstanceAction:
     instance_uuid: str
     request_id: str
     user_id: str
-    project_id: str
+    #: None for a caller with no project (a system-scoped token where no scope is enforced):
+    #: Nova's column is nullable (17.0.0-34.0.0 objects/instance_action.py)
+    project_id: str | None
     start_time: float
     updated_at: float
     message: str | None = None

@@ -394,7 +394,7 @@ class ServersController:
             raise HttpError(400, exc.format_message()) from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
-        except compute_utils.QuotaRetryRecursion as exc:
+        except (compute_utils.QuotaRetryRecursion, compute_utils.BuildRequestProjectMissing) as exc:
             # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
             raise unexpected_error(exc, self.switches.api_support_string) from None
         except _CREATE_BAD_REQUEST as exc:

@@ -1219,6 +1219,8 @@ class API:
                 context, uuid, image_href, flavor, specs, volumes, supports_multiattach,
                 None if image_href else (boot_meta or {}).get("id"),
             )  # fmt: skip
+            if context.project_id is None:
+                raise compute_utils.BuildRequestProjectMissing("Field `project_id' cannot be None")
             display_name = name if count == 1 else f"{name}-{index + 1}"
             if group is not None:  # ``InstanceGroup.add_members``, before the build is cast
                 server_groups.add_member(self.nova, group, uuid)

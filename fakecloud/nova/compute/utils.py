@@ -59,6 +59,16 @@ class QuotaRetryRecursion(RecursionError):
     real_class_path = "RecursionError"
 
 
+class BuildRequestProjectMissing(ValueError):
+    """A create whose context names no project (a system- or domain-scoped token where the
+    policy lets it through): ``objects.BuildRequest(project_id=instance.project_id)`` refuses
+    None for its non-nullable ``project_id`` (nova 17.0.0-34.0.0 objects/build_request.py,
+    compute/api.py ``_provision_instances``), ``FaultWrapper``'s 500 ``<class 'ValueError'>``;
+    the request spec is cleaned up, nothing is stored."""
+
+    real_class_path = "ValueError"
+
+
 def safe_truncate(value: str, length: int) -> str:
     """Cut `value` so its UTF-8 encoding is at most `length` bytes, never mid-character."""
     raw = value.encode("utf-8")[:length]
