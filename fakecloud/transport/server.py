@@ -152,8 +152,11 @@ def _wall_clock_now(whole_seconds: bool = True) -> datetime.datetime:
 
 def _anchor(cloud: Any) -> None:
     """Put `cloud`'s calendar now at the wall-clock time now, to the microsecond: where a
-    paced server that settles starts pacing it (its calendar then keeps the wall clock's pace;
-    whole seconds at build time would leave it behind by a fraction and the build's time)."""
+    paced server starts pacing it, settling or not (its calendar then keeps the wall clock's
+    pace; whole seconds at build time would leave it behind by a fraction and the time the
+    world took to build, which a client comparing dates with its own clock meets: novaclient's
+    ``test_list_instance_action_with_changes_before`` found a stop dated before the time it
+    took a second before stopping)."""
     clock = cloud.kernel.clock
     served = clock.wall_time() - clock.epoch
     clock.set_epoch(_wall_clock_now(whole_seconds=False) - served)
@@ -297,8 +300,9 @@ class FakecloudServer:
         """Serve `cloud` from now on, on every port (under the lock, for reset and load)."""
         with self.lock:
             adopt_lock(cloud, self.lock)
-            if self.settle and self.speed > 0:
-                cloud.kernel.clock.settled = SettledSpans()
+            if self.speed > 0:
+                if self.settle:
+                    cloud.kernel.clock.settled = SettledSpans()
                 if self.epoch == "now" and self._server is not None:
                     _anchor(cloud)
             self.cloud = cloud
@@ -406,7 +410,7 @@ class FakecloudServer:
         self._trigger = waitress.trigger.trigger(self._server.map)
         if self.speed > 0:
             with self.lock:
-                if self.cloud.kernel.clock.settled is not None and self.epoch == "now":
+                if self.epoch == "now":
                     _anchor(self.cloud)
                 self._paced_at = time.monotonic()
         loop = threading.Thread(target=self._server.run, name="fakecloud-http", daemon=True)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import requests
+import time_machine
 from keystoneauth1 import session
 from keystoneauth1.identity import v3
 
@@ -146,3 +147,18 @@ def test_serve_says_at_start_what_speed_zero_means_for_clients_that_wait(monkeyp
     assert "waits until then" in SPEED_0_HINT and "--settle" in SPEED_0_HINT
     assert serve_main(["--port-base", "0", "--speed", "0", "--settle"]) == 0
     assert SPEED_0_HINT not in capsys.readouterr().out
+
+
+def test_a_paced_server_that_does_not_settle_starts_its_calendar_at_the_wall_clock():
+    """``--epoch now`` at a speed above 0: the calendar is the wall clock's when the server
+    starts serving, to the microsecond, as a settling server's is (it was the start-up's whole
+    second plus the world's build time: behind the clients' clocks by the fraction and the
+    time the load took, novaclient's ``test_list_instance_action_with_changes_before``)."""
+    at = datetime.datetime(2026, 5, 4, 3, 2, 1, 500000, tzinfo=datetime.UTC)
+    with (
+        time_machine.travel(at, tick=False),
+        FakecloudServer(port_base=0, speed=1e-9, epoch="now") as paced,
+    ):
+        assert paced.cloud.kernel.clock.settled is None
+        served = paced.cloud.kernel.clock.wall_time()
+        assert abs((served - at.replace(tzinfo=None)).total_seconds()) < 1e-3
