@@ -252,6 +252,10 @@ class NovaConfig:
     """``[ephemeral_storage_encryption] enabled``: forces cold snapshots."""
     live_snapshot_poll_s: float = 0.5
     """Interval at which the live snapshot's block job is polled."""
+    volume_connect_s: float = bounded(0.5, Bounds(0.0, MAX_SECONDS, unit="a number of seconds"))
+    """os-brick's ``connect_volume`` of one volume on a host (libvirt ``_connect_volume``: an
+    iSCSI login and device scan, a mount), one value for every protocol; timed at a live
+    migration's destination (``pre_live_migration``), while the volume is ``attaching``."""
     rbd_throughput_mb_per_s: float = 400.0
     """Ceph's internal copy rate (the flatten of a direct RBD snapshot)."""
     rbd_glance_store: bool = True

@@ -166,6 +166,24 @@ def test_a_volume_backed_server_moves_its_attachment_without_a_block_migration()
     (only,) = volume["attachments"]
     assert (volume["status"], only["host_name"]) == ("in-use", "cmp-2")
     assert only["attachment_id"] == bdm.attachment_id != first
+    # The destination's pre_live_migration (nova 17.0.13-34.0.0): the new attachment (the
+    # volume attaching), read back, the volume connected (volume_connect_s), then completed.
+    calls = [
+        e["call"]
+        for e in env.cloud.trace.filter(kind="http.request")
+        if e.get("call", "").startswith("attachment_")
+    ]
+    assert calls[-4:] == [
+        "attachment_create", "attachment_get", "attachment_complete", "attachment_delete"
+    ]  # fmt: skip
+    moves = [
+        (e["t"], e["new"])
+        for e in env.cloud.trace.filter(kind="state", machine="volume.status")
+        if e["subject"] == bdm.volume_id
+    ]
+    (attaching, back) = moves[-3:-1]  # (the old attachment's delete last: in-use again)
+    assert (attaching[1], back[1]) == ("attaching", "in-use")
+    assert round(back[0] - attaching[0], 3) == 0.54  # two Cinder requests and the connect
     # No disk crossed: only the memory moved.
     labels = [e["label"] for e in env.cloud.trace.filter(kind="io.start")]
     assert "libvirt.live_migration.disk" not in labels

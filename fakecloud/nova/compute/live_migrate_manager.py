@@ -439,8 +439,12 @@ def _clear_migrating(instance: Any) -> None:
 def pre_live_migration(
     manager: Any, context: Any, instance: Any, block_migration: bool, migrate_data: dict
 ) -> Generator[Any, Any, dict]:
-    """On the destination: each volume attached here too (a new attachment with this host's
-    connector, completed), the old attachment ids kept for the source."""
+    """On the destination: each volume attached here too, the old attachment ids kept for
+    the source. Nova 17.0.13, 27.5.1 and 34.0.0 (``pre_live_migration`` /
+    ``_do_pre_live_migration``) in this order: a new attachment with this host's connector for
+    each volume (Cinder's ``attachment_update`` inside it: the volume ``attaching``), each read
+    back (``refresh_conn_info``), each connected by the driver (`NovaConfig.volume_connect_s`
+    a volume), then each completed (``in-use`` again)."""
     instance = manager._receive(instance)
     event = manager._event(context, instance, "compute_pre_live_migration")
     migrate_data = dict(migrate_data, old_vol_attachment_ids={})
@@ -450,21 +454,28 @@ def pre_live_migration(
             raise violated
         _notify(manager, instance, "live_migration.pre", "live_migration_pre", "start")
         bdms = manager.db.bdms_by_instance(instance.uuid)
+        volumes = [bdm for bdm in bdms if bdm.is_volume and bdm.attachment_id is not None]
         old = migrate_data["old_vol_attachment_ids"]
-        for bdm in bdms:
-            if bdm.is_volume and bdm.attachment_id is not None:
-                new_id = yield from manager.volume_api.attachment_create(
-                    context, bdm.volume_id, instance.uuid, connector(manager.host),
-                    bdm.device_name, id_only=True,
-                )  # fmt: skip
-                old[bdm.volume_id] = bdm.attachment_id
-                bdm.attachment_id = new_id
-        for bdm in bdms:  # driver.pre_live_migration: each volume connected here
-            if bdm.is_volume and bdm.attachment_id is not None:
-                yield from encryptors.read(manager.nova, context, bdm.volume_id)
-        for bdm in bdms:
-            if bdm.is_volume and bdm.attachment_id is not None:
-                yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
+        for bdm in volumes:
+            new_id = yield from manager.volume_api.attachment_create(
+                context, bdm.volume_id, instance.uuid, connector(manager.host),
+                bdm.device_name, id_only=True,
+            )  # fmt: skip
+            old[bdm.volume_id] = bdm.attachment_id
+            bdm.attachment_id = new_id
+        # ``_get_instance_block_device_info(refresh_conn_info=True)``: each new attachment read
+        # back for its connection info (``refresh_connection_info``'s ``attachment_get``)
+        for bdm in volumes:
+            yield from manager.volume_api.attachment_get(context, bdm.attachment_id)
+        # ``driver.pre_live_migration``: each volume's ``_connect_volume`` here, os-brick's
+        # connect (`NovaConfig.volume_connect_s`), then its encryptor
+        connect_s = manager.config.volume_connect_s
+        for bdm in volumes:
+            if connect_s > 0:
+                yield manager.kernel.env.timeout(connect_s)
+            yield from encryptors.read(manager.nova, context, bdm.volume_id)
+        for bdm in volumes:
+            yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)
         _notify(manager, instance, "live_migration.pre", "live_migration_pre", "end")
     except Exception as exc:
         _record_failure(manager, instance, event, exc)
