@@ -98,13 +98,7 @@ def raw_response(
     # HTTPHeaderDict's store: lower-case name -> [name as sent, value, value...]
     container = dict(zip(map(str.lower, map(_NAME, lines)), map(list, lines), strict=True))
     if len(container) < len(lines):  # a repeated name: its values in one entry, as add does
-        container = {}
-        for key, value in lines:
-            found = container.get(key.lower())
-            if found is None:
-                container[key.lower()] = [key, value]
-            else:
-                found.append(value)
+        _merge_repeated(container, lines)
     size = len(body)
     container["content-length"] = ["Content-Length", str(size)]
     headers = _new(HTTPHeaderDict)
@@ -137,6 +131,40 @@ def raw_response(
     attributes["length_remaining"] = 0 if status in _NO_BODY or method == "HEAD" else size
     attributes["_decoded_buffer"] = buffer()
     return response
+
+
+def _merge_repeated(container: dict[str, list[str]], lines: list[tuple[str, str]]) -> None:
+    """Make `container` (built from `lines` by name, so each repeated name's entry is in its
+    first line's place but holds its last line) what ``HTTPHeaderDict.add`` a line makes: each
+    repeated name's entry the name as its first line sends it, then its lines' values in order.
+
+    Which lines a repeated name has depends on the lines' names alone, learnt once for each
+    sequence of names (`_repeats`): a Nova answer repeats ``Vary``, every one alike."""
+    names = tuple(map(_NAME, lines))
+    repeats = _REPEATS.get(names)
+    if repeats is None:
+        repeats = _repeats(names)
+        if len(_REPEATS) < 1000:
+            _REPEATS[names] = repeats
+    for key, first, others in repeats:
+        entry = [*lines[first]]
+        for i in others:
+            entry.append(lines[i][1])
+        container[key] = entry
+
+
+def _repeats(names: tuple[str, ...]) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """For each name `names` hold more than once (compared in lower case): its lower case, the
+    index of its first line and those of its others, in the order of the first lines."""
+    where: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        where.setdefault(name.lower(), []).append(i)
+    return tuple((key, at[0], tuple(at[1:])) for key, at in where.items() if len(at) > 1)
+
+
+#: `_repeats` by a sequence of header names (an answer's names are its service's few; learning
+#: stops at 1,000).
+_REPEATS: dict[tuple[str, ...], tuple[tuple[str, int, tuple[int, ...]], ...]] = {}
 
 
 def read_response(

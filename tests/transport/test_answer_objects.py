@@ -5,6 +5,8 @@ value, the header stores and the cookies are theirs."""
 from io import BytesIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPHeaderDict, HTTPResponse
@@ -13,6 +15,7 @@ from fakecloud.api.reasons import REASONS
 from fakecloud.transport import requests_response
 from fakecloud.transport.requests_response import built_response
 from fakecloud.transport.urllib3_response import raw_response, read_response
+from tests.robustness.fuzz_scale import SCALE
 
 NOVA = [
     ("x-openstack-request-id", "req-1"),
@@ -158,3 +161,18 @@ def test_an_answer_read_whole_is_left_as_urllib3_leaves_the_networks(status, met
         == (theirs.raw.closed, theirs.raw.tell())
     )
     assert ours.raw.read(5) == theirs.raw.read(5) == b""  # was an IncompleteRead of the body
+
+
+#: Header names, in the spellings that fold alike, that answers repeat (Nova's ``Vary``, cookies)
+_NAMES = st.sampled_from(["Vary", "vary", "VARY", "Set-Cookie", "set-cookie", "ETag", "Link"])
+_LINES = st.lists(st.tuples(_NAMES, st.sampled_from(["a", "b, c", ""])), max_size=8)
+
+
+@settings(max_examples=5 * SCALE, deadline=None)
+@given(lines=_LINES)
+def test_repeated_header_names_are_stored_as_urllib3_adds_them(lines):
+    # each line's values in the name's one entry, as the constructor's `add` a line; the
+    # same names met again (the merge remembered for them) give the same entry
+    theirs = raw_fields(urllib3_made(200, "GET", lines, b"{}"))[1]
+    for _ in range(2):
+        assert raw_fields(raw_response(200, "GET", lines, b"{}", BytesIO(b"{}")))[1] == theirs
