@@ -135,7 +135,7 @@ def backup_service_up(cinder: Any, zone: str | None = None) -> bool:
     if backup_running(cinder):
         return True
     stopped = (cinder.kernel.rpc.down_since or {}).get(backup_target(cinder))
-    return stopped is not None and not cinder.seen_down(stopped)
+    return stopped is not None and not cinder.seen_down(stopped, "cinder-backup")
 
 
 def backup_reported(cinder: Any, zone: str | None = None) -> bool:

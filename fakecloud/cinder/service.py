@@ -26,6 +26,7 @@ from fakecloud.cinder.config import (
     parse_volume_types,
 )
 from fakecloud.cinder.drivers import make_driver
+from fakecloud.cinder.frozen import VOLUME_BINARY
 from fakecloud.cinder.groups import GroupAPI
 from fakecloud.cinder.groups_types import GroupTypeAPI
 from fakecloud.cinder.images import ImageCatalog
@@ -33,7 +34,6 @@ from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
 from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
 from fakecloud.cinder.quota import QuotaEngine
-from fakecloud.cinder.services_api import REPORT_INTERVAL_S
 from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.transfers import TransferAPI
 from fakecloud.cinder.validation import is_uuid_like
@@ -316,7 +316,7 @@ class Cinder:
             for name, driver in self.drivers.items()
             if not (changes or {}).get(("cinder-volume", f"{host}@{name}"), (False,))[0]
             and not (frozen and f"{host}@{name}" in frozen)
-            and not (stopped and self.seen_down(stopped.get(self.volume_target(name))))
+            and not (stopped and self._volume_seen_down(stopped, name))
         }
 
     def restart_volume(self, backend: str, down_s: float = 0.0) -> Any:
@@ -337,13 +337,19 @@ class Cinder:
 
         return self.kernel.spawn(restart(), name=f"cinder-volume:{backend} restart")
 
-    def seen_down(self, stopped: float | None) -> bool:
-        """Whether a service stopped at `stopped` is down to the host manager (``is_up``
-        false): its last heartbeat older than ``service_down_time``."""
+    def seen_down(self, stopped: float | None, binary: str) -> bool:
+        """Whether a `binary` service stopped at `stopped` is down to the host manager
+        (``is_up`` false): its last heartbeat (else its start: ``created_at``) older than
+        ``service_down_time``."""
         if stopped is None:
             return False
-        last = (stopped // REPORT_INTERVAL_S) * REPORT_INTERVAL_S
+        from fakecloud.cinder.services_api import last_heartbeat
+
+        last = last_heartbeat(binary, stopped) or 0.0
         return self.kernel.now - last > self.config.service_down_time_s
+
+    def _volume_seen_down(self, stopped: dict[str, float], backend: str) -> bool:
+        return self.seen_down(stopped.get(self.volume_target(backend)), VOLUME_BINARY)
 
     def row_deleted(self, volume: Volume) -> None:
         """`volume`'s row is deleted now: remember its backend for the explorer's paths

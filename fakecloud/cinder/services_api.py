@@ -6,8 +6,9 @@ rows: ``db`` ``_service_query`` and ``_filter_host``).
 The rows: cinder-scheduler on ``cinder.host``, one cinder-volume per backend on
 ``<host>@<backend>`` and cinder-backup on ``cinder.host`` (`fakecloud.cinder.backup_manager`),
 all in ``storage_availability_zone``. ``updated_at`` is the last ``report_state`` (every
-``report_interval``, 10 virtual seconds; null before the first) or the last change, whichever is
-later; a service whose RPC server is down keeps its last heartbeat before it stopped and is
+``report_interval``, 10 virtual seconds, from the service's own start: `last_heartbeat`; null
+before the first) or the last change, whichever is later; a service whose RPC server is down
+keeps its last heartbeat before it stopped and is
 ``up`` until that heartbeat (or, before the first, its ``created_at``: the cloud's start) is
 more than ``service_down_time`` old (``CinderConfig.service_down_time_s``, 60 s: ``alive =
 abs(delta_sec) <= CONF.service_down_time``, cinder 12.0.10 api/contrib/services.py to 29.0.0
@@ -36,20 +37,29 @@ from fakecloud.cinder import exception, faults, replication
 from fakecloud.cinder.backup_manager import backup_running, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.validation import validate
+from fakecloud.sim.heartbeats import CINDER_FIRST_REPORT_S, first_report, last_report
 
 #: ``mv.CLUSTER_SUPPORT``.
 CLUSTER_SUPPORT = "3.7"
 #: ``mv.BACKEND_STATE_REPORT``.
 BACKEND_STATE_REPORT = "3.49"
-#: ``[DEFAULT] report_interval``.
-REPORT_INTERVAL_S = 10
 SCHEDULER_BINARY = "cinder-scheduler"
 BACKUP_BINARY = "cinder-backup"
+#: The order devstack starts Cinder's services in (``lib/cinder`` ``start_cinder``; one
+#: cinder-volume process serves every backend).
+START_ORDER = (SCHEDULER_BINARY, BACKUP_BINARY, VOLUME_BINARY)
 
 
-def _heartbeat(now: float) -> float | None:
-    beats = int(now // REPORT_INTERVAL_S)
-    return beats * REPORT_INTERVAL_S if beats else None
+def first_heartbeat(binary: str) -> float:
+    """The time of the first ``report_state`` of a `binary` service
+    (`fakecloud.sim.heartbeats`)."""
+    return first_report(START_ORDER.index(binary), CINDER_FIRST_REPORT_S)
+
+
+def last_heartbeat(binary: str, now: float) -> float | None:
+    """The time of the last ``report_state`` of a `binary` service at `now` (None before the
+    first)."""
+    return last_report(now, first_heartbeat(binary))
 
 
 def host_matches(host: str, wanted: str) -> bool:
@@ -74,18 +84,17 @@ def services(cinder: Any) -> list[tuple[str, str, str]]:
 def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, float | None]]:
     """``(binary, host, up, disabled, disabled_reason, updated_at)`` of every service."""
     kernel = cinder.kernel
-    heartbeat = _heartbeat(kernel.now)
     changes = cinder.service_changes or {}
     rows = []
     for kind, name, target in services(cinder):
         up = backup_running(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
         disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
         if up:
-            updated = heartbeat
+            updated = last_heartbeat(kind, kernel.now)
         else:  # its heartbeats stopped with it: the last one before
             stopped = (kernel.rpc.down_since or {}).get(target)
-            updated = None if stopped is None else _heartbeat(stopped)
-            up = stopped is not None and not cinder.seen_down(stopped)
+            updated = None if stopped is None else last_heartbeat(kind, stopped)
+            up = stopped is not None and not cinder.seen_down(stopped, kind)
         if changed is not None and (updated is None or changed > updated):
             updated = changed  # modified_at, when later than the last report
         rows.append((kind, name, up, disabled, reason, updated))

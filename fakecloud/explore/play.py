@@ -208,8 +208,6 @@ def plain_windows(
     case: Case, seed: int | None = None, world: World | None = None
 ) -> tuple[int, Moments]:
     """How many trace events a plain run of `case` writes after t0, and its `Moments`."""
-    from fakecloud.nova.services import REPORT_INTERVAL_S
-
     result = run_case(case, seed=seed, world=world)
     trace = result.trace
     start = next((e["seq"] for e in trace if e["kind"] == "scenario.step"), len(trace))
@@ -226,14 +224,36 @@ def plain_windows(
     instants = {t0, *(e["t"] for e in events)}
     end = events[-1]["t"] if events else t0
     beats = []
-    beat = (int(t0 // REPORT_INTERVAL_S) + 1) * REPORT_INTERVAL_S
-    while beat <= end:
-        if beat not in instants:
-            offset = float(beat - t0)
-            while t0 + offset < beat:  # the runner starts it at t0 + offset: not before
-                offset = math.nextafter(offset, math.inf)
-            beats.append(offset)
-        beat += REPORT_INTERVAL_S
+    for beat in sorted(set(heartbeats(result.cloud, trace, t0, end)) - instants):
+        offset = float(beat - t0)
+        while t0 + offset < beat:  # the runner starts it at t0 + offset: not before
+            offset = math.nextafter(offset, math.inf)
+        beats.append(offset)
     count = max(0, len(trace) - start)
     kept = tuple((a, min(b, count + 1)) for a, b in groups if a <= count + 1)
     return count, Moments(kept, tuple(beats))
+
+
+def heartbeats(cloud: Any, trace: Any, start: float, end: float) -> list[float]:
+    """The heartbeats that are moments of a plain run, from `start` to `end`: those of each
+    service the run stops (the last before the stop starts its ``service_down_time`` grace),
+    and, one every ``report_interval`` for the quiet stretches of any flow, cinder-scheduler's
+    (each service reports from its own start, `fakecloud.sim.heartbeats`: cinder-scheduler,
+    first of Cinder's, at the cloud's whole tens of seconds, the moments the explorer drew
+    before the services' heartbeats were staggered, so a flow that stops nothing explores as
+    it did)."""
+    from fakecloud.cinder.services_api import SCHEDULER_BINARY, services
+    from fakecloud.cinder.services_api import first_heartbeat as cinder_first
+    from fakecloud.nova.services import COMPUTE
+    from fakecloud.nova.services import first_heartbeat as nova_first
+    from fakecloud.sim.heartbeats import reports
+
+    firsts = {cinder_first(SCHEDULER_BINARY)}
+    stopped = {e["subject"] for e in trace.filter(kind="rpc.service") if not e.get("up")}
+    nova, cinder = getattr(cloud, "nova", None), getattr(cloud, "cinder", None)
+    named = services(cinder) if cinder is not None and stopped else []
+    for target in sorted(stopped):
+        if nova is not None and target.startswith("compute.") and target[8:] in nova.hosts:
+            firsts.add(nova_first(nova, target[8:], COMPUTE))
+        firsts.update(cinder_first(binary) for binary, _, own in named if own == target)
+    return [beat for first in sorted(firsts) for beat in reports(first, start, end)]

@@ -17,10 +17,13 @@ and its last heartbeat is more than ``service_down_time_s`` (60 s) old: the DB d
 minute, force-down downs it at once. ``updated_at`` is the time of its last heartbeat
 (``report_state`` every ``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a
 stopped nova-compute's stays at its last one before it stopped; null before the first) or of its
-last change through the API, whichever is later. The scheduler's ``ComputeFilter``
-(`compute_filter`) passes a host whose nova-compute is enabled and up (in the grace a stopped
-one too: the build's cast then waits in its queue); a deleted compute service takes its compute
-node with it (``service_destroy``), so its host is no longer a candidate either.
+last change through the API, whichever is later; each service reports from its own start
+(`fakecloud.sim.heartbeats`: devstack's order, nova-scheduler, nova-conductor, then each
+nova-compute, a second apart), so no two share their heartbeats' instants. The scheduler's
+``ComputeFilter`` (`compute_filter`) passes a host whose nova-compute is enabled and up (in
+the grace a stopped one too: the build's cast then waits in its queue); a deleted compute
+service takes its compute node with it (``service_destroy``), so its host is no longer a
+candidate either.
 
 The rows are computed from the hosts; only what an operator changed is stored
 (`NovaDB.service_changes`), so a cloud where nobody did saves as before.
@@ -29,11 +32,13 @@ The rows are computed from the hosts; only what an operator changed is stored
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.nova.aggregates import host_zone
+from fakecloud.sim.heartbeats import NOVA_FIRST_REPORT_S, first_report, last_report
 from fakecloud.sim.ids import stream, uuid4_text
 
 COMPUTE = "nova-compute"
@@ -43,8 +48,9 @@ CONTROL_BINARIES = ("nova-conductor", "nova-scheduler")
 INTERNAL_ZONE = "internal"
 #: ``fields.HostStatus.UNKNOWN``: a server's host whose nova-compute is not up.
 HOST_STATUS_UNKNOWN = "UNKNOWN"
-#: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
-REPORT_INTERVAL_S = 10
+#: The order devstack starts Nova's services in (``lib/nova`` ``start_nova``), the compute
+#: hosts after these, in the order they were added.
+START_ORDER = ("nova-scheduler", "nova-conductor")
 
 
 @dataclass
@@ -90,10 +96,31 @@ def compute_node_uuid(nova: Any, host: str) -> str:
     return _uuid(nova.kernel.ids.seed, f"nova.compute_node:{host}")
 
 
-def _heartbeat(now: float) -> float | None:
-    """The time of the last ``report_state`` at `now` (None before the first)."""
-    beats = int(now // REPORT_INTERVAL_S)
-    return beats * REPORT_INTERVAL_S if beats else None
+def first_heartbeat(nova: Any, host: str, binary: str) -> float:
+    """The time of the first ``report_state`` of `binary` on `host`."""
+    if binary == COMPUTE:
+        order = len(START_ORDER) + _host_order(nova).get(host, 0)
+    else:
+        order = START_ORDER.index(binary)
+    return first_report(order, NOVA_FIRST_REPORT_S)
+
+
+_HOST_ORDERS: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _host_order(nova: Any) -> dict[str, int]:
+    """Each compute host's place among them, in the order they were added (remade when one is
+    added; not state: the hosts' order is)."""
+    order = _HOST_ORDERS.get(nova)
+    if order is None or len(order) != len(nova.hosts):
+        order = _HOST_ORDERS[nova] = {name: i for i, name in enumerate(nova.hosts)}
+    return order
+
+
+def _heartbeat(nova: Any, host: str, binary: str, now: float) -> float | None:
+    """The time of the last ``report_state`` of `binary` on `host` at `now` (None before the
+    first)."""
+    return last_report(now, first_heartbeat(nova, host, binary))
 
 
 def _alive(nova: Any, host: str) -> bool:
@@ -107,7 +134,7 @@ def _alive(nova: Any, host: str) -> bool:
     stopped = (rpc.down_since or {}).get(target)
     if stopped is None:
         return False
-    last = _heartbeat(stopped) or 0.0
+    last = _heartbeat(nova, host, COMPUTE, stopped) or 0.0
     return nova.kernel.now - last <= nova.config.service_down_time_s
 
 
@@ -144,10 +171,10 @@ def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | 
         zone = INTERNAL_ZONE
     change = change or _UNCHANGED
     if running:
-        updated = _heartbeat(nova.kernel.now)
+        updated = _heartbeat(nova, host, binary, nova.kernel.now)
     else:  # the heartbeats stopped with the service: its last one before
         stopped = (nova.kernel.rpc.down_since or {}).get(f"compute.{host}")
-        updated = None if stopped is None else _heartbeat(stopped)
+        updated = None if stopped is None else _heartbeat(nova, host, COMPUTE, stopped)
     if change.updated_at is not None and (updated is None or change.updated_at > updated):
         updated = change.updated_at
     return Service(

@@ -35,7 +35,9 @@ def test_services_and_their_fields_per_microversion():
     assert rows[1]["replication_status"] == "disabled" and rows[1]["frozen"] is False
     cloud.run(until=25)
     latest = _rows(cloud, version="3.49")
-    assert {r["updated_at"] for r in latest} == {"2026-01-01T00:00:20.000000"}
+    # each reports from its own start, a second apart in devstack's order: scheduler, backup,
+    # volume (cinder 29.0.0 service.py: initial_delay=report_interval)
+    assert [r["updated_at"][17:19] for r in latest] == ["20", "22", "22", "21"]
     assert latest[0]["cluster"] is None and "backend_state" not in latest[0]
     assert latest[1]["backend_state"] == "up"
     assert "cluster" in _rows(cloud, version="3.7")[0]
@@ -56,13 +58,13 @@ def test_host_and_binary_filters():
     cloud.kernel.rpc.set_up("cinder-backup.cinder", False)
     cloud.run(until=45)
     (backup,) = _rows(cloud, "binary=cinder-backup")
-    # up until its last heartbeat (20 s) is more than service_down_time (60 s) old
-    assert (backup["state"], backup["updated_at"]) == ("up", "2026-01-01T00:00:20.000000")
-    cloud.run(until=80)
+    # up until its last heartbeat (21 s) is more than service_down_time (60 s) old
+    assert (backup["state"], backup["updated_at"]) == ("up", "2026-01-01T00:00:21.000000")
+    cloud.run(until=81)
     assert _rows(cloud, "binary=cinder-backup")[0]["state"] == "up"
-    cloud.run(until=80.5)
+    cloud.run(until=81.5)
     (backup,) = _rows(cloud, "binary=cinder-backup")
-    assert (backup["state"], backup["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
+    assert (backup["state"], backup["updated_at"]) == ("down", "2026-01-01T00:00:21.000000")
     resp = call(cloud, "GET", "os-services", ctx=MEMBER)
     assert fault(resp) == (
         "forbidden", 403, "Policy doesn't allow volume_extension:services:index to be performed.",
@@ -146,7 +148,8 @@ def test_a_stopped_volume_service_is_up_and_available_for_service_down_time():
     12.0.10 api/contrib/services.py and hosts.py, 29.0.0 api/v3/services.py."""
     cloud = Cloud(profile="upstream", config=CONFIG)
     cloud.run(until=25)
-    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("ceph"), False)  # last heartbeat: 20 s
+    # cinder-volume, third of Cinder's services to start (at 2 s), reports at 12, 22... s
+    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("ceph"), False)  # last heartbeat: 22 s
 
     def seen():
         (row,) = _rows(cloud, "host=cinder@ceph")
@@ -154,7 +157,7 @@ def test_a_stopped_volume_service_is_up_and_available_for_service_down_time():
         (host,) = [h for h in hosts if h["host_name"] == "cinder@ceph"]
         return row["state"], host["service-status"]
 
-    cloud.run(until=80)
+    cloud.run(until=82)
     assert seen() == ("up", "available")
-    cloud.run(until=80.5)
+    cloud.run(until=82.5)
     assert seen() == ("down", "unavailable")

@@ -49,6 +49,7 @@ def test_a_landing_at_a_heartbeat_replays_exactly(tmp_path):
     ready = prepared(SPREAD, str(path), "default")
     beats = ready.moments.beats
     t0 = ready.world.cloud.now
+    # cinder-scheduler's (nothing stops): 10 s after the cloud's start, then every 10 s
     assert beats and all((t0 + b) % 10 == 0 and 0 < b < 35 for b in beats)
     seed, explored = next(
         (s, run) for s in range(40) if isinstance((run := ready.play(s)).landed.get("peek"), float)

@@ -36,7 +36,7 @@ def _boot(env):
 )
 def test_the_list_per_microversion_for_admins_only(profile, rule):
     env = NovaEnv(profile)
-    env.cloud.advance(25.0)  # heartbeats at 10 s and 20 s
+    env.cloud.advance(25.0)  # cmp-1's heartbeats at 7 s and 17 s (third to start, at 2 s)
     resp = env.request("GET", "/v2.1/os-services")
     assert (resp.status, _message(resp)) == (403, f"Policy doesn't allow {rule} to be performed.")
     listed = _services(env)
@@ -50,7 +50,7 @@ def test_the_list_per_microversion_for_admins_only(profile, rule):
         **COMPUTE,
         "id": 3,
         "host": "cmp-1",
-        "updated_at": "2026-01-01T00:00:20.000000",
+        "updated_at": "2026-01-01T00:00:17.000000",
         "disabled_reason": None,
     }
     assert _services(env, "2.11")[3]["forced_down"] is False
@@ -246,7 +246,7 @@ def test_the_zones_of_disabled_services():
             "nova-compute": {
                 "available": True,
                 "active": True,
-                "updated_at": "2026-01-01T00:00:10.000000",
+                "updated_at": "2026-01-01T00:00:08.000000",  # cmp-2 started at 3 s
             }
         }
     }
@@ -276,14 +276,15 @@ def test_a_stopped_compute_keeps_its_last_heartbeat():
     env.nova.restart_compute("cmp-1", down_s=60.0)
     env.cloud.advance(20.0)
     row = _services(env, "2.1", "?host=cmp-1")[0]
-    assert (row["state"], row["updated_at"]) == ("up", "2026-01-01T00:00:20.000000")
-    env.cloud.advance(35.0)  # 80 s: 60 s past the last report, still up
+    # nova-compute reports 5 s after its start (INITIAL_REPORTING_DELAY), cmp-1's at 2 s
+    assert (row["state"], row["updated_at"]) == ("up", "2026-01-01T00:00:17.000000")
+    env.cloud.advance(32.0)  # 77 s: 60 s past the last report, still up
     assert _services(env, "2.1", "?host=cmp-1")[0]["state"] == "up"
     env.cloud.advance(0.5)
     row = _services(env, "2.1", "?host=cmp-1")[0]
-    assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:20.000000")
+    assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:17.000000")
     env.cloud.run_until_idle()
     row = _services(env, "2.1", "?host=cmp-1")[0]
     assert row["state"] == "up"
-    assert row["updated_at"] >= "2026-01-01T00:01:20.000000"
+    assert row["updated_at"] >= "2026-01-01T00:01:17.000000"  # back at 85 s, on its phase
     assert env.kernel.rpc.down_since is None  # a cloud with nothing down saves as before

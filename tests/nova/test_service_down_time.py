@@ -7,6 +7,8 @@ delete's ``is_local_delete`` (compute/api.py ``_delete``)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.nova.conftest import NovaEnv
 
 
@@ -34,9 +36,12 @@ def _stop(env: NovaEnv, sid: str) -> tuple[str, float]:
     """Stop the server's nova-compute (for good); its host and the time of its last
     heartbeat."""
     host = env.server(sid)["OS-EXT-SRV-ATTR:host"]
-    env.cloud.advance(15.0 - env.cloud.now % 10)  # 5 s past a heartbeat
+    env.cloud.advance(15.0)
     env.kernel.rpc.set_up(f"compute.{host}", False)
-    return host, env.cloud.now - 5.0
+    services = env.request("GET", f"/v2.1/os-services?host={host}", user="admin").json()
+    last = datetime.fromisoformat(services["services"][0]["updated_at"])
+    assert env.cloud.now - 10 < (beat := (last - datetime(2026, 1, 1)).total_seconds())
+    return host, beat
 
 
 def test_a_stopped_compute_is_up_until_service_down_time_then_evacuates():

@@ -1,0 +1,58 @@
+"""When a service reports to its servicegroup: ``report_state`` every ``report_interval`` from
+its own start.
+
+A service's timer starts with the service: Nova's first report comes
+``INITIAL_REPORTING_DELAY`` (5 s) after its start (nova 17.0.13-34.0.0
+``servicegroup/drivers/db.py`` ``join``: ``add_timer(report_interval, _report_state,
+api.INITIAL_REPORTING_DELAY)``), Cinder's one ``report_interval`` after it (cinder
+12.0.10-29.0.0 ``service.py`` ``start``: ``initial_delay=self.report_interval``), then every
+``report_interval`` (10 s). Neither adds a random fuzz (``periodic_fuzzy_delay`` delays the
+periodic tasks, not ``report_state``), so a service's phase is set by when it started: the
+services of a deployment start one after another, in its fixed order, and a restarted one
+starts again at its restart. fakecloud starts each project's services in devstack's order
+(``lib/nova`` ``start_nova``: nova-scheduler, nova-conductor, then nova-compute; ``lib/cinder``
+``start_cinder``: cinder-scheduler, cinder-backup, cinder-volume, whose one process serves
+every backend), `START_SPACING_S` apart from the cloud's start: seed-independent, so a
+scenario's ``os-services`` answers and a stopped service's grace are the same whatever its
+cloud's seed, and no two services' heartbeats need fall at one instant. A restarted service
+keeps its first start's phase here (a real one reports from its restart: not modelled yet).
+"""
+
+from __future__ import annotations
+
+#: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
+REPORT_INTERVAL_S = 10
+#: Nova's ``servicegroup.api.INITIAL_REPORTING_DELAY``: its first report after the start.
+NOVA_FIRST_REPORT_S = 5
+#: Cinder's first report after the start (``initial_delay=self.report_interval``).
+CINDER_FIRST_REPORT_S = REPORT_INTERVAL_S
+#: Seconds between the starts of two services of one project at the cloud's start (a
+#: deployment tool starting them one by one, each taking about a second to be up).
+START_SPACING_S = 1
+
+
+def first_report(order: int, initial_delay_s: float) -> float:
+    """The first report of the service `order`-th in its project's start order:
+    `initial_delay_s` after its start, `order` times `START_SPACING_S` after the cloud's."""
+    return order * START_SPACING_S + initial_delay_s
+
+
+def last_report(now: float, first: float) -> float | None:
+    """The time of the last report at `now` of a service whose first report is at `first`
+    (None before it)."""
+    if now < first:
+        return None
+    return first + ((now - first) // REPORT_INTERVAL_S) * REPORT_INTERVAL_S
+
+
+def reports(first: float, start: float, end: float) -> list[float]:
+    """The reports of a service whose first is at `first`, from `start` to `end` (both
+    included)."""
+    at = first if first >= start else last_report(start, first) or first
+    if at < start:
+        at += REPORT_INTERVAL_S
+    out = []
+    while at <= end:
+        out.append(at)
+        at += REPORT_INTERVAL_S
+    return out
