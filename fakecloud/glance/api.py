@@ -31,7 +31,7 @@ from fakecloud.api.router import NoRoute
 from fakecloud.api.service import ApiService
 from fakecloud.api.webob import plain_webob_headers
 from fakecloud.bounds import COUNT
-from fakecloud.glance import cache_api, legacy_import, task_api
+from fakecloud.glance import cache_api, cache_manage, legacy_import, task_api
 from fakecloud.glance.byte_range import byte_range
 from fakecloud.glance.content import ImageData, inspect_bytes
 from fakecloud.glance.errors import (
@@ -289,7 +289,7 @@ class GlanceApi(ApiService):
         add("GET", "/v2/info/stores", cls.stores)
         add("GET", "/v2/info/stores/detail", cls.stores)
         add("DELETE", "/v2/stores/{store_id}/{image_id}", cls.delete_from_store)
-        for method, template, handler in cache_api.ROUTES:
+        for method, template, handler in (*cache_api.ROUTES, *cache_manage.ROUTES):
             add(method, template, handler)
 
     # -- errors ------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ cache or the queue holds it. Glance 33 (783f9f937, ec65276a6) adds ``GET
 those two paths before ``/cache/{image_id}``, so another method on them is their reject
 route's 405. Before 24.0.0 no such path: a plain 404.
 
-With ``glance.image_cache`` (``[DEFAULT] image_cache_dir`` set; Glance 24.0.0 on, a
-``ConfigError`` before) the cloud's `fakecloud.glance.image_cache.ImageCache` answers:
+With ``glance.image_cache`` (``[DEFAULT] image_cache_dir`` set; from Glance 24.0.0 here,
+`fakecloud.glance.cache_manage` before) the cloud's `fakecloud.glance.image_cache.ImageCache`
+answers:
 ``GET /v2/cache`` lists ``cached_images`` and ``queued_images``; ``PUT /v2/cache/{image_id}``
 queues an ``active`` image (400 "Only images with status active can be targeted for
 queueing"); ``DELETE /v2/cache/{image_id}`` drops it from the cache and the queue;
@@ -28,8 +29,9 @@ to the deletes, no body.
 Glance 33's nodes answer lists the node's URL if it caches the image (after the policy and
 the image look-up: ``centralized_db`` is the driver); ``clean`` is 200 with no body (nothing
 invalid or stalled), ``prune`` 200 ``{"total_files_pruned", "total_bytes_pruned"}``. Not
-served: the ``cachemanage`` middleware's ``/v2/cached_images`` and ``/v2/queued_images``
-(``glance-cache-manage``; before 24.0.0 its only cache API, hence the ``ConfigError``)."""
+served from 24.0.0: the ``cachemanage`` middleware's ``/v2/cached_images`` and
+``/v2/queued_images`` (``glance-cache-manage``; before 24.0.0 its only cache API,
+`fakecloud.glance.cache_manage`)."""
 
 from __future__ import annotations
 

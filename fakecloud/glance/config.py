@@ -134,9 +134,10 @@ class GlanceConfig:
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
     # Older Glance: a failed upload left the image `killed` instead of back in `queued`.
     kill_on_upload_failure: bool = False
-    # ``image_cache_dir`` set (Glance 24.0.0 on; a ConfigError before): the API node's image
-    # cache, its /v2/cache API and the cache API's versions (2.14-2.18) listed
-    # (`fakecloud.glance.image_cache`, `fakecloud.glance.cache_api`).
+    # ``image_cache_dir`` set (Glance 18.0.0 on; a ConfigError before): the API node's image
+    # cache, its /v2/cache API and the cache API's versions (2.14-2.18) listed from 24.0.0,
+    # the cachemanage middleware's /v2/cached_images before (`fakecloud.glance.image_cache`,
+    # `fakecloud.glance.cache_api`, `fakecloud.glance.cache_manage`).
     image_cache: bool = False
     show_multiple_locations: bool = False
     """Let image owners see and PATCH ``/locations`` (deprecated since Newton, default False in

@@ -1,4 +1,4 @@
-"""Glance's image cache on its one API node (``[DEFAULT] image_cache_dir`` set, Glance 24.0.0 on).
+"""Glance's image cache on its one API node (``[DEFAULT] image_cache_dir`` set, Glance 18.0.0 on).
 
 What the cache holds and who fills it, read in glance 24.0.0-33 (``image_cache/__init__.py``,
 ``image_cache/drivers/sqlite.py`` and ``centralized_db.py``, ``image_cache/prefetcher.py``,
@@ -12,8 +12,10 @@ What the cache holds and who fills it, read in glance 24.0.0-33 (``image_cache/_
   image lookup and the ``download_image`` policy; a ``deactivated`` image goes on to the API;
   the hit counts once its data is read (``hits + 1``, ``last_accessed`` now);
 - ``DELETE /v2/images/{id}`` drops its cached file (not its queue entry);
-- ``PUT /v2/cache/{id}`` queues; the queue is fetched by glance-api's prefetcher, at its start
-  and every ``cache_prefetcher_interval`` (300 s, a ``threading.Timer``: 24.x), or at once by
+- ``PUT /v2/cache/{id}`` queues (``PUT /v2/queued_images/{id}`` before 24.0.0:
+  `fakecloud.glance.cache_manage`); the queue is fetched by glance-api's prefetcher, at its
+  start and every ``cache_prefetcher_interval`` (300 s, a ``threading.Timer``: 19.0.0-24.x;
+  before, the ``glance-cache-prefetcher`` command, not run here: the queue waits), or at once by
   the cache worker thread, one image after another (25.0.0 on, c1a2b9e22); an image gone or
   not ``active`` by then is not fetched and stays queued (``fetch_image_into_cache``);
 - the records: the sqlite driver's, ordered by image id (to 27.x), the ``centralized_db``
@@ -43,6 +45,9 @@ from typing import Any
 
 #: ``cache_prefetcher_interval``'s default (glance 24.0.0 ``common/wsgi.py``).
 PREFETCHER_INTERVAL_S = 300.0
+#: The first Glance whose API runs the prefetcher on a timer (73fefddd9; before it the
+#: ``glance-cache-prefetcher`` command, a cron job devstack does not set up).
+PREFETCHER_SINCE = 19
 #: The first Glance whose cache worker fetches a queued image at once (c1a2b9e22).
 IMMEDIATE_CACHING_SINCE = 25
 #: The first Glance whose default driver is ``centralized_db`` (the records in its database).
@@ -251,8 +256,11 @@ class ImageCache:
 
     def wake(self) -> None:
         """24.x: the prefetcher's next run (a multiple of the interval from the API's start)
-        scheduled if it is not; from 25.0.0 nothing (the worker has no timer)."""
-        if self._release >= IMMEDIATE_CACHING_SINCE or self.prefetch_at is not None:
+        scheduled if it is not; from 25.0.0 nothing (the worker has no timer), nor before
+        19.0.0 (no prefetcher in the API)."""
+        if self.prefetch_at is not None or not (
+            PREFETCHER_SINCE <= self._release < IMMEDIATE_CACHING_SINCE
+        ):
             return
         if not self.queued:
             return

@@ -35,7 +35,7 @@ from typing import Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.glance.api import GlanceApi
-from fakecloud.glance.cache_api import CACHE_API_SINCE
+from fakecloud.glance.cache_manage import CACHE_MANAGE_V2_SINCE
 from fakecloud.glance.config import GlanceConfig
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.db import GlanceDb
@@ -57,12 +57,12 @@ from fakecloud.glance.tasks import Tasks
 from fakecloud.glance.views import image_view
 from fakecloud.profiles.series import glance_requires_format_match, glance_reserved_namespaces
 
-#: ``glance.image_cache: true`` before Glance 24.0.0: no ``/v2/cache`` API there (the
-#: ``cachemanage`` middleware's ``/v2/cached_images``, not modelled).
-IMAGE_CACHE_BEFORE_24 = (
-    "config glance.image_cache: true is modelled from Glance 24.0.0 (the /v2/cache API); "
-    "Glance {release} manages its cache through the cachemanage middleware's "
-    "/v2/cached_images, which fakecloud does not serve; leave it false"
+#: ``glance.image_cache: true`` before Glance 18.0.0: its ``cachemanage`` filter maps
+#: ``/v1/cached_images`` (`fakecloud.glance.cache_manage`).
+IMAGE_CACHE_BEFORE_18 = (
+    "config glance.image_cache: true is modelled from Glance 18.0.0 (the cachemanage "
+    "middleware's /v2/cached_images; the /v2/cache API from 24.0.0); Glance {release} "
+    "manages its cache under /v1/cached_images, which fakecloud does not serve; leave it false"
 )
 
 
@@ -89,8 +89,8 @@ class Glance:
             self.config = GlanceConfig()
         self.db = GlanceDb()
         series = kernel.switches.series
-        if self.config.image_cache and series.glance < CACHE_API_SINCE:
-            raise ConfigError(IMAGE_CACHE_BEFORE_24.format(release=series.glance))
+        if self.config.image_cache and series.glance < CACHE_MANAGE_V2_SINCE:
+            raise ConfigError(IMAGE_CACHE_BEFORE_18.format(release=series.glance))
         explicit = self.config.require_image_format_match
         #: Format inspection refuses mismatched uploads (Glance 30.0.0 on, or as configured).
         self.require_image_format_match = (

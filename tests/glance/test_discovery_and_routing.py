@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.glance import cache_manage
 from fakecloud.glance.api import _ALLOW
 from fakecloud.glance.errors import HTTPUnauthorized
 
@@ -100,6 +101,8 @@ def test_allow_table_names_exactly_the_served_methods_of_each_path(cloud):
         if route.template not in ("/", "/versions"):
             methods.setdefault(route.template, set()).add(route.method)
     without_reject = {"/v2/info/usage", "/v2/images/{image_id}/tasks"}
+    # the cachemanage filter's (before 24.0.0): another method goes on to the API, a 404
+    without_reject |= {template for _, template, _ in cache_manage.ROUTES}
     assert set(_ALLOW) == set(methods) - without_reject
     for template, allow in _ALLOW.items():
         if template == "/v2/images/{image_id}/locations":

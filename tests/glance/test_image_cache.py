@@ -5,6 +5,7 @@ from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0."""
 
 from __future__ import annotations
 
+import json
 from hashlib import md5
 
 import pytest
@@ -134,3 +135,37 @@ def test_glance_33_lists_the_database_rows_its_nodes_and_prunes():
         {"total_files_pruned": 0, "total_bytes_pruned": 0},
     )
     assert _ask(cloud, "GET", "/v2/cache/nodes/nope")[0] == 404
+
+
+def test_glance_21_manages_its_cache_through_the_cachemanage_middleware():
+    """devstack's ``keystone+cachemanagement`` flavor (glance 18.0.0-23.0.0
+    ``api/middleware/cache_manage.py``, ``api/v2/cached_images.py``): the admin's
+    ``/v2/cached_images`` and ``/v2/queued_images``, 200 and JSON; a queued id is not looked
+    up; the prefetcher's 300 s timer (19.0.0 on) fetches what it can, the rest stays queued."""
+    cloud = Cloud(seed=0, profile="nova-22.0.0", config=ON)  # Glance 21
+    image = _image(cloud)
+    assert _ask(cloud, "GET", "/v2/cache")[0] == 404  # the /v2/cache API is 24.0.0's
+    assert _ask(cloud, "PUT", f"/v2/queued_images/{image}") == (200, b"null")
+    assert _ask(cloud, "PUT", "/v2/queued_images/nope") == (200, b"null")
+    assert _ask(cloud, "GET", "/v2/queued_images") == (200, b'{"queued_images": ["%s", "nope"]}'
+                                                            % image.encode())  # fmt: skip
+    assert _ask(cloud, "GET", "/v2/queued_images", user="demo")[0] == 403
+    assert _ask(cloud, "POST", "/v2/queued_images")[0] == 404  # not the filter's: the API's
+    cloud.advance(300)
+    status, body = _ask(cloud, "GET", "/v2/cached_images")
+    (row,) = json.loads(body)["cached_images"]
+    assert (status, row["image_id"], row["hits"]) == (200, image, 0)
+    assert json.loads(_ask(cloud, "GET", "/v2/queued_images")[1]) == {"queued_images": ["nope"]}
+    assert _ask(cloud, "DELETE", "/v2/queued_images") == (200, b'{"num_deleted": 1}')
+    assert _ask(cloud, "DELETE", f"/v2/cached_images/{image}") == (200, b"null")
+    assert _ask(cloud, "DELETE", "/v2/cached_images") == (200, b'{"num_deleted": 0}')
+
+
+def test_glance_18_has_no_prefetcher_in_its_api():
+    """Before 19.0.0 the queue is the ``glance-cache-prefetcher`` command's (cron): it waits."""
+    cloud = Cloud(seed=0, profile="nova-19.0.0", config=ON)  # Glance 18
+    image = _image(cloud)
+    assert _ask(cloud, "PUT", f"/v2/queued_images/{image}") == (200, b"null")
+    cloud.advance(600)
+    assert json.loads(_ask(cloud, "GET", "/v2/queued_images")[1]) == {"queued_images": [image]}
+    assert _ask(cloud, "GET", "/v2/cached_images") == (200, b'{"cached_images": []}')

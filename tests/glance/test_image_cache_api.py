@@ -86,8 +86,8 @@ def test_a_member_cannot_learn_of_an_image_it_cannot_see(cloud):
     assert _ask(cloud, "PUT", f"/v2/cache/{hidden}")[:2] == NO_CACHE
 
 
-def test_before_glance_24_a_cache_enabled_glance_is_refused():
-    """Glance 23 manages its cache through the cachemanage middleware (not served): a
-    configuration error there; from 24.0.0 the cache is modelled (`test_image_cache.py`)."""
-    with pytest.raises(ConfigError, match="modelled from Glance 24.0.0"):
-        Cloud(profile="nova-24.0.0", config={"glance": {"image_cache": True}})
+def test_before_glance_18_a_cache_enabled_glance_is_refused():
+    """Glance 17 maps its cachemanage routes under /v1/ (not served): a configuration error
+    there; Glance 18-23 serve /v2/cached_images (`test_image_cache.py`)."""
+    with pytest.raises(ConfigError, match="modelled from Glance 18.0.0"):
+        Cloud(profile="nova-18.3.0", config={"glance": {"image_cache": True}})
