@@ -60,6 +60,18 @@ def check_immutable_update(options: Any, ref: dict[str, Any], kind: str, resourc
         raise exception.ResourceUpdateForbidden(type=kind, resource_id=resource_id)
 
 
+def check_tags_mutable(options: Any, verb: str, project_id: str) -> None:
+    """``create_project_tag``, ``update_project_tags`` (also the ``DELETE`` of them all) and
+    ``delete_project_tag``'s own check (keystone 16.0.0-30.0.0 resource/core.py): an
+    immutable project's tags are not written (403 ``ResourceUpdateForbidden``, its words for
+    `verb` ``create``, ``update`` or ``delete``, each ending "before creating project tags.")."""
+    if _immutable(options):
+        raise exception.ResourceUpdateForbidden(
+            f"Cannot {verb} project tags for {project_id}, project is immutable. Set "
+            '"immutable" option to false before creating project tags.'
+        )
+
+
 def check_immutable_delete(options: Any, kind: str, resource_id: str) -> None:
     """``check_immutable_delete``: an immutable resource is not deleted (403
     ``ResourceDeleteForbidden``)."""

@@ -8,7 +8,8 @@ A project's tags are stored beside its fields, as ``tags`` of a create or an upd
 without ``/`` or ``,``, a project holds at most 80, checked by ``lazy_validate`` in its words
 (400; from 27.0.0 a ``PUT`` of the whole list is checked first by its body schema, in the new
 words). Policy: reading the caller's own project's tags, or an admin's; writing them, an admin or
-(from keystone 26.0.0) a manager of the project's domain.
+(from keystone 26.0.0) a manager of the project's domain; from 16.0.0 an immutable project's
+tags are not written (403, `resource_options.check_tags_mutable`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.identity import admin_schema, exception, sql_text
+from fakecloud.identity import admin_schema, exception, resource_options, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _mapped
 from fakecloud.identity.models import Project
-from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE, KEYSTONE_PROJECT_OPTIONS_SINCE
 
 #: ``keystone/resource/schema.py`` ``project_tag_create`` and ``project_tags_update``.
 TAG = admin_schema._PROJECT["tags"]["items"]
@@ -63,6 +64,12 @@ class KeystoneTagsApi(KeystoneWritesApi):
             raise exception.ProjectNotFound(project_id=project_id)
         return project
 
+    def _mutable(self, project: Project, verb: str) -> None:
+        """From 16.0.0, `resource_options.check_tags_mutable` of `project`'s kept options."""
+        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:
+            options = self.directory.extra_of(project.id).get("options", {})
+            resource_options.check_tags_mutable(options, verb, project.id)
+
     def _store(self, project: Project, tags: list[str]) -> None:
         self.keystone.writable().put_project(project, {"tags": tags})
         self._traced("project_updated", project.name, project.id)
@@ -86,6 +93,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
         project = self._tagged(req, "identity:update_project_tags")
         tags = body.get("tags", {})
         admin_schema.lazy_validate(TAGS, tags, self._release)
+        self._mutable(project, "update")
         sql_text.check(body, "tags")  # the project_tag rows' names
         tags = [t.strip() for t in tags]
         self._store(project, tags)
@@ -94,6 +102,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
     def delete_project_tags(self, req: Request) -> Response:
         """``DELETE /v3/projects/{id}/tags``: 204, no tag left."""
         project = self._tagged(req, "identity:delete_project_tags")
+        self._mutable(project, "update")  # update_project_tags(project_id, [])
         self._store(project, [])
         return Response(204)
 
@@ -112,6 +121,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
         admin_schema.lazy_validate(TAG, tag, self._release)
         tags = self.directory.tags_of(project.id)
         admin_schema.lazy_validate(TAGS, [*tags, tag], self._release)
+        self._mutable(project, "create")
         self._store(project, [*tags, tag.strip()])
         location = f"{req.base_url}/v3/{project.id}/tags/{tag}"
         return Response(
@@ -121,6 +131,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
     def delete_project_tag(self, req: Request) -> Response:
         """``DELETE /v3/projects/{id}/tags/{tag}``: 204, or a 404 for a tag it lacks."""
         project = self._tagged(req, "identity:delete_project_tag")
+        self._mutable(project, "delete")  # before the tag's 404
         tags = self.directory.tags_of(project.id)
         if req.params["tag"] not in tags:
             raise exception.ProjectTagNotFound(project_tag=req.params["tag"])

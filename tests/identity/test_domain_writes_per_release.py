@@ -161,6 +161,36 @@ def test_an_immutable_project_is_neither_updated_nor_deleted_and_its_options_no_
     assert resp.json()["project"]["options"] == {}
 
 
+@pytest.mark.parametrize("profile", ["nova-20.0.0", "upstream"])  # keystone 16, 30
+def test_an_immutable_projects_tags_are_not_written_but_it_takes_children(clouds, profile):
+    """keystone 16.0.0-30.0.0 resource/core.py: ``create_project_tag``,
+    ``update_project_tags`` (the ``DELETE`` of all of them too) and ``delete_project_tag``
+    refuse an immutable project, the last before its unknown tag's 404; ``create_project``
+    has no such check of the parent."""
+    cloud = cloud_of(clouds, profile)
+    project = cloud.keystone.directory.project_by_name("demo").id
+    admin = lambda *a: cloud.request("identity", *a, user="admin")  # noqa: E731
+    assert admin("PUT", f"/v3/projects/{project}/tags/kept").status == 201
+    body = {"project": {"options": {"immutable": True}}}
+    assert admin("PATCH", f"/v3/projects/{project}", body).status == 200
+    tags = f"/v3/projects/{project}/tags"
+    refused = (
+        f'Cannot %s project tags for {project}, project is immutable. Set "immutable" '
+        "option to false before creating project tags."
+    )
+    for method, path, body, verb in (
+        ("PUT", tags + "/new", None, "create"),
+        ("PUT", tags, {"tags": ["a"]}, "update"),
+        ("DELETE", tags, None, "update"),
+        ("DELETE", tags + "/absent", None, "delete"),
+    ):
+        resp = admin(method, path, body)
+        assert (resp.status, resp.json()["error"]["message"]) == (403, refused % verb)
+    assert admin("GET", tags).json()["tags"] == ["kept"]
+    child = {"project": {"name": "child", "parent_id": project}}
+    assert admin("POST", "/v3/projects", child).status == 201
+
+
 @pytest.mark.parametrize(
     ("profile", "message"),
     [

@@ -720,6 +720,22 @@ add("res-put-regions", b({"region": {}}), "PUT", "/v3/regions", user="system")
 add("res-delete-regions", None, "DELETE", "/v3/regions", user=None)
 add("version-root-post", None, "POST", "/", user=None)
 add("version-v3-put", None, "PUT", "/v3", user=None)
+# Session 34: an immutable project's tags (16.0.0 on: resource/core.py refuses each tag
+# write, the unknown tag's delete before its 404) and a child under it (no check)
+_IMM = P + "/{imm1}"
+add("imm-create", b({"project": {"name": "imm1", "options": {"immutable": True}}}), path=P,
+    keep=("imm1", ["project", "id"]))  # fmt: skip
+add("imm-tag-create", None, "PUT", _IMM + "/tags/t1")
+add("imm-tags-update", b({"tags": ["a"]}), "PUT", _IMM + "/tags")
+add("imm-tags-delete", None, "DELETE", _IMM + "/tags")
+add("imm-tag-delete-absent", None, "DELETE", _IMM + "/tags/absent")
+q("imm-tags", _IMM + "/tags")
+add("imm-child", b({"project": {"name": "imm-child", "parent_id": "{imm1}"}}), path=P,
+    keep=("imm_child", ["project", "id"]))  # fmt: skip
+add("imm-child-delete", None, "DELETE", P + "/{imm_child}")
+add("imm-unset", b({"project": {"options": {"immutable": False}}}), "PATCH", _IMM)
+add("imm-tag-create-after", None, "PUT", _IMM + "/tags/t1")
+add("imm-delete", None, "DELETE", _IMM)
 # Session 33: a service named with a lone surrogate (its name is in the row's `extra` JSON,
 # stored), then what the token and catalog requests answer; the service deleted again. Last:
 # it may break every later request.
