@@ -127,6 +127,37 @@ def test_a_volume_of_a_build_deleted_before_its_claim(profile, status):
     assert volume_status(env, volume) == status
 
 
+def test_a_volume_of_a_build_deleted_in_its_reschedule():
+    """Between a failed claim and the conductor's next placement the server is in its cell
+    with no host and no allocation: 34.0.0's ``_delete`` deletes its volumes' attachments
+    there too (f7dd550a70: ``_lookup_instance`` finds it; before, the volume stays reserved,
+    as `test_a_volume_of_a_build_deleted_before_its_claim` shows)."""
+    env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}, "rpc": {"delay_s": 1.0}})
+    volume = env.cloud.request(
+        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
+    ).json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    env.cloud.faults.add(
+        "nova.compute.instance_claim", error="ComputeResourcesUnavailable", times=1
+    )
+    bdm = [
+        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
+         "destination_type": "local"},
+        {"boot_index": 1, "uuid": volume, "source_type": "volume", "destination_type": "volume"},
+    ]  # fmt: skip
+    server = {"name": "v", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    body = {"server": {**server, "block_device_mapping_v2": bdm}}
+    sid = env.request("POST", "/v2.1/servers", body, microversion="2.45").json()["server"]["id"]
+    failed = "compute.instance.create.error"
+    while not env.cloud.trace.filter(kind="notification", event_type=failed):
+        env.cloud.advance(0.5)
+    assert placement(env, sid)[:2] == ("scheduling", None)
+    assert env.nova.db.allocated_host(sid) is None  # the failed host dropped its allocation
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    assert volume_status(env, volume) == "available"
+
+
 def volume_status(env, volume):
     path = f"/v3/{{project_id}}/volumes/{volume}"
     return env.cloud.request("volume", "GET", path, user="demo").json()["volume"]["status"]

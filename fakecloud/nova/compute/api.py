@@ -1030,13 +1030,14 @@ class API:
         is destroyed at once, the delete notified (``notify_about_instance_delete``): no
         ``deleting`` task state, no ``delete`` instance action, nothing cast; its compute later
         finds it gone ("Instance disappeared before build."). Its volumes' attachments are
-        deleted (``_local_cleanup_bdm_volumes``) only for a scheduled one from 34.0.0
-        (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet scheduled, a volume it
-        was booted from stays ``reserved`` (LP #2088066)."""
+        deleted (``_local_cleanup_bdm_volumes``) only for one in its cell from 34.0.0
+        (`BOOTING_DELETE_CLEANS_VOLUMES`; `_in_its_cell`: scheduled, or in a reschedule's
+        window); before, and for one not yet scheduled, a volume it was booted from stays
+        ``reserved`` (LP #2088066)."""
         if (
             bdms
-            and self.db.allocated_host(instance.uuid) is not None
             and BOOTING_DELETE_CLEANS_VOLUMES.reaches(self.kernel.switches.release)
+            and self._in_its_cell(instance.uuid)
         ):
             yield from self.nova.cleanup_volumes(context, instance, bdms)
         self.notifier.instance_usage(self.config.api_host, instance, "delete.start")
@@ -1045,6 +1046,16 @@ class API:
         except exception.InstanceNotFound:
             pass
         self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+
+    def _in_its_cell(self, uuid: str) -> bool:
+        """Whether ``_delete`` finds the server in its cell (``_lookup_instance``), its build
+        request gone: the conductor has scheduled it, so it holds an allocation (placed, not
+        yet claimed), or a compute has had its build (a reschedule's window: the failed host
+        dropped the allocation, the conductor has not placed it again)."""
+        if self.db.allocated_host(uuid) is not None:
+            return True
+        actions = self.db.actions.get(uuid, ())
+        return any(event.host for action in actions for event in action.events)
 
     def _log(self, instance: Instance, level: str, message: str) -> None:
         """A nova-api log line about `instance`."""

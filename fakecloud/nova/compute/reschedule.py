@@ -163,6 +163,9 @@ def rescheduled(
         instance.save(expected_task_state=(None, states.SCHEDULING, states.SPAWNING))
     except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
         return
+    # ``delete_allocation_for_instance`` (nova 17.0.13 ``_delete_allocation_for_instance``,
+    # 34.0.0 ``force=True``): until the conductor places it again the server holds no host
+    db.allocation_delete(instance.uuid)
     manager.kernel.spawn(
         manager.nova.conductor.build_instances(context, instance, image, host_list, retry),
         name=f"nova-conductor reschedule {instance.uuid}",
