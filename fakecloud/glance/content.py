@@ -128,12 +128,24 @@ class ImageData:
         pieces = header_pieces(self.disk_format or declared, self.size, virtual, seed)
         if not pieces:
             return (seed * reps)[: self.size]
-        out = bytearray(seed) * reps
-        del out[self.size :]
-        for offset, piece in pieces:
-            out[offset : offset + len(piece)] = piece
-        return bytes(out)
+        # One allocation of the whole, as above: the filler around the pieces is views of a
+        # small block of the same period (a second buffer of the whole would cost its pages
+        # again, a few ms a MiB).
+        view = memoryview(seed * (_BLOCK // len(seed) + 1))
+        parts: list[Any] = []
+        at = 0
+        for offset, piece in (*pieces, (self.size, b"")):  # in order, apart
+            while at < offset:
+                n = min(offset - at, _BLOCK)
+                parts.append(view[at % len(seed) : at % len(seed) + n])
+                at += n
+            parts.append(piece)
+            at = offset + len(piece)
+        return b"".join(parts)
 
+
+#: The filler around a header's pieces is sent in views of this many bytes (`_filler`).
+_BLOCK = 64 * 1024
 
 #: How much of an upload's real bytes format inspection is fed at a time.
 _INSPECT_CHUNK = 64 * 1024
