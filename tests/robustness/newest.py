@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the surfaces sessions 31 and 32 added, and a runner that checks a
+"""Hypothesis strategies for the surfaces sessions 31 to 33 added, and a runner that checks a
 sequence of them.
 
 The surfaces: Nova's ``os-hosts`` calls to compute, remote consoles and the
@@ -8,7 +8,10 @@ and ``os-tenant-networks``, the removed APIs' 410, ``resetNetwork``, ``changes-s
 restart's clean-up, force-delete), the volume service's workers rows (a volume create),
 ``os-services``; Keystone's bootstrap roles, application credentials, names and secrets with a
 lone surrogate (``fakecloud/identity/sql_text.py``), and OPTIONS (oslo.middleware's CORS) on
-every service.
+every service. Session 33's (`SESSION33`): Nova's multinic actions and injectNetworkInfo,
+os-server-password, diskConfig on resize and rebuild, personality files, access addresses;
+Cinder's workers clean-up; Glance's cache API and the ``/v2`` redirect; Keystone's domain,
+project and user writes with options, tags and explicit ids.
 
 An example is a short sequence of steps: requests (a client's valid request, bent by
 `corpus.mutated`, given a key twice, another method, an odd microversion, header or query) and
@@ -68,6 +71,151 @@ TIMES = [
 
 def _actions(*bodies: Any) -> list[Any]:
     return list(bodies)
+
+
+_PERSONALITY = [{"path": "/etc/motd", "contents": "aGk="}]
+_OPTIONS = {"options": {"immutable": True}}
+#: Session 33's surfaces: Nova's addFixedIp, removeFixedIp and injectNetworkInfo (11d973ea),
+#: os-server-password (392f8a52), OS-DCF:diskConfig on resize and rebuild (adf2bfe6,
+#: 3b400a82), personality files and their quotas (4d07c607), accessIPv4/6 (743703f4); Cinder's
+#: POST /workers/cleanup (94f8ed5a); Glance's cache API (05baf5af) and the /v2 redirect
+#: (05c8904b); Keystone's domain, project and user writes per release: options, tags, explicit
+#: ids (98f78d80, a2867a6b, 48bbde7a).
+SESSION33: list[tuple[str, str, str, list[Any], list[str]]] = [
+    (
+        "compute",
+        "POST",
+        "/v2.1/servers/{server_id}/action",
+        _actions(
+            {"addFixedIp": {"networkId": _NET}},
+            {"addFixedIp": {"networkId": 5}},
+            {"removeFixedIp": {"address": "10.0.0.3"}},
+            {"removeFixedIp": {"address": "::1"}},
+            {"injectNetworkInfo": None},
+            {"resize": {"flavorRef": "2", "OS-DCF:diskConfig": "AUTO"}},
+            {"resize": {"flavorRef": "2", "OS-DCF:diskConfig": "MANUAL"}},
+            {"rebuild": {"imageRef": "{base_image_id}", "OS-DCF:diskConfig": "AUTO"}},
+            {"rebuild": {"imageRef": "{base_image_id}", "personality": _PERSONALITY}},
+            {"rebuild": {"imageRef": "{base_image_id}", "accessIPv4": "1.2.3.4"}},
+            {"confirmResize": None},
+            {"revertResize": None},
+        ),
+        ["2.1", "2.19", "2.43", "2.44", "2.56", "2.57", "latest"],
+    ),
+    ("compute", "GET", "/v2.1/servers/{server_id}/os-server-password", [None], ["2.1"]),
+    ("compute", "DELETE", "/v2.1/servers/{server_id}/os-server-password", [None], ["2.1"]),
+    (
+        "compute",
+        "POST",
+        "/v2.1/servers",
+        [
+            {
+                "server": {
+                    "name": "p",
+                    "flavorRef": "1",
+                    "imageRef": "{base_image_id}",
+                    "networks": "none",
+                    "personality": _PERSONALITY * 6,
+                    "OS-DCF:diskConfig": "AUTO",
+                }
+            },
+            {
+                "server": {
+                    "name": "a",
+                    "flavorRef": "1",
+                    "imageRef": "{base_image_id}",
+                    "networks": "none",
+                    "accessIPv4": "1.1.1.1",
+                    "accessIPv6": "fe80::1",
+                }
+            },
+        ],
+        ["2.1", "2.37", "2.56", "2.57"],
+    ),
+    (
+        "compute",
+        "PUT",
+        "/v2.1/servers/{server_id}",
+        [{"server": {"accessIPv4": "1.1.1.1.1"}}, {"server": {"accessIPv6": ""}}],
+        ["2.1", "2.19"],
+    ),
+    (
+        "volume",
+        "POST",
+        "/v3/{project_id}/workers/cleanup",
+        [
+            {},
+            {"host": "cinder@lvmdriver-1", "binary": "cinder-volume", "is_up": None},
+            {"resource_id": "{volume_id}", "resource_type": "volume"},
+            {"service_id": 1, "cluster_name": "c", "disabled": "true"},
+        ],
+        ["3.23", "3.24", "latest"],
+    ),
+    ("image", "GET", "/v2/cache", [None], []),
+    ("image", "PUT", "/v2/cache/{base_image_id}", [None], []),
+    ("image", "PUT", "/v2/cache/{private_image_id}", [None], []),
+    ("image", "DELETE", "/v2/cache/{base_image_id}", [None], []),
+    ("image", "DELETE", "/v2/cache", [None], []),
+    ("image", "GET", "/v2/cache/nodes/{base_image_id}", [None], []),
+    ("image", "POST", "/v2/cache/prune", [None], []),
+    ("image", "GET", "/v2", [None], []),
+    (
+        "identity",
+        "POST",
+        "/v3/domains",
+        [
+            {"domain": {"name": "d33", **_OPTIONS}},
+            {"domain": {"name": "d34", "explicit_domain_id": "abc123", "tags": ["t"]}},
+            {"domain": {"name": "d35", "id": "d35"}},
+        ],
+        ["3.0"],
+    ),
+    (
+        "identity",
+        "PATCH",
+        "/v3/domains/{domain_id}",
+        [{"domain": {"options": {"immutable": None}}}, {"domain": {"tags": ["x"]}}],
+        ["3.0"],
+    ),
+    (
+        "identity",
+        "POST",
+        "/v3/projects",
+        [
+            {"project": {"name": "p33", **_OPTIONS, "tags": ["a", "b"]}},
+            {"project": {"name": "p34", "id": "p34", "domain_id": "default"}},
+        ],
+        ["3.0"],
+    ),
+    (
+        "identity",
+        "PATCH",
+        "/v3/projects/{child_project_id}",
+        [{"project": _OPTIONS}, {"project": {"options": {"immutable": None}, "tags": []}}],
+        ["3.0"],
+    ),
+    ("identity", "DELETE", "/v3/projects/{child_project_id}", [None], ["3.0"]),
+    (
+        "identity",
+        "POST",
+        "/v3/users",
+        [
+            {"user": {"name": "u33", "options": {"ignore_lockout_failure_attempts": True}}},
+            {"user": {"name": "u34", "options": {"multi_factor_auth_rules": [["password"]]}}},
+        ],
+        ["3.0"],
+    ),
+    (
+        "identity",
+        "PATCH",
+        "/v3/users/{other_user_id}",
+        [
+            {"user": {"options": {"lock_password": None}}},
+            {"user": {"options": {"multi_factor_auth_enabled": True}, "extra": 1}},
+        ],
+        ["3.0"],
+    ),
+]
 
 
 #: (host, method, path, bodies, versions): the requests a client sends to each surface (ids as
@@ -335,6 +483,7 @@ SURFACES: list[tuple[str, str, str, list[Any], list[str]]] = [
         for kind in ("user", "project", "group", "role", "domain")
     ],
     ("identity", "POST", "/v3/regions", [{"region": {"id": "R\ud800"}}], ["3.0"]),
+    *SESSION33,
 ]
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
@@ -351,7 +500,7 @@ ODD_VERSIONS = [
     "\u00e9",
     "2.1 ; q=1",
 ]
-VERSION_NAMES = {"compute": "compute", "volume": "volume", "identity": "identity"}
+VERSION_NAMES = {"compute": "compute", "volume": "volume", "identity": "identity", "image": "image"}
 #: Hosts a `Down` step may stop: a compute host or the backup or volume service.
 TARGETS = ["compute.cmp-1", "cinder-backup.cinder", "cinder-volume.cinder@lvmdriver-1"]
 
@@ -397,6 +546,23 @@ def _rpc_timeout(event: Any) -> bool:
     return "MessagingTimeout" in str(event.get("error", ""))
 
 
+#: Keystone 15.0.0-26.x's own 500 to a method its one Flask resource of a collection and its
+#: members defines but the path does not take (``POST /v3/users/<id>``, ``DELETE /v3/domains``:
+#: `fakecloud.identity.flask_resources`), recorded as an ``api.error`` as Keystone logs it.
+FLASK_UNENFORCED = "AssertionError in keystone.server.flask.common"
+
+
+def _killed(cloud: Any) -> bool:
+    """Whether a plain stop of nova-compute killed a task (`ComputeManager.stopped`): its
+    start runs no ``init_host`` (only `ComputeManager.restart` does), so a build or move it
+    killed keeps its task state (known, docs/robustness.md; real Nova's start errors it)."""
+    return any(e.get("phase") == "task killed" for e in cloud.trace.filter(kind="nova.compute"))
+
+
+def _deliberate(event: Any) -> bool:
+    return event.get("error") == FLASK_UNENFORCED
+
+
 @dataclass(frozen=True)
 class Request:
     """One request as sent: `fuzzing.send`'s arguments and the caller's name."""
@@ -433,8 +599,8 @@ def requests(draw: Any, ids: dict[str, str]) -> Request:
         )
     if draw(st.integers(0, 7)) == 0:
         method = draw(st.sampled_from(METHODS))
-    if draw(st.integers(0, 9)) == 0:  # an odd id in the path (a 5,000-character one too)
-        parts = path.split("/")
+    parts = path.split("/")
+    if len(parts) > 2 and draw(st.integers(0, 9)) == 0:  # an odd id (a 5,000-character one too)
         index = draw(st.integers(2, len(parts) - 1))
         odd = draw(st.sampled_from(["\u00e9", "\ud800", "x" * 5000, "-1", "%FF", "..", "0"]))
         parts[index] = odd  # decoded, as PEP 3333 hands a path (`fuzzing.send`)
@@ -447,7 +613,8 @@ def requests(draw: Any, ids: dict[str, str]) -> Request:
         query = "&".join(pairs)
     caller = draw(st.sampled_from(CALLERS))
     headers = {"Accept": draw(st.sampled_from(["application/json", "*/*", "text/html"]))}
-    version = draw(st.sampled_from(versions) | st.sampled_from(ODD_VERSIONS) | st.none())
+    given = st.sampled_from(versions) if versions else st.nothing()
+    version = draw(given | st.sampled_from(ODD_VERSIONS) | st.none())
     if version is not None:
         headers["OpenStack-API-Version"] = f"{VERSION_NAMES[host]} {version}"
         if host == "compute" and draw(st.booleans()):
@@ -553,7 +720,12 @@ class Run:
         if own:
             timeouts = self.unexpected(cloud, errors)
             assert all(self.stopped and _rpc_timeout(e) for e in timeouts), (step, timeouts)
-            check(cloud, answer, errors + len(timeouts), before, live, step.method, step.path)
+            seen = len(cloud.trace.filter(kind="api.error"))
+            if seen == errors + len(timeouts):
+                check(cloud, answer, seen, before, live, step.method, step.path)
+            else:  # Keystone's unenforced 500: the WSGI server's, no body, nothing changed
+                assert (answer.status, answer.body) == (500, b""), (step, answer.status)
+                assert digest(cloud) == before, step
             for text in (b"Traceback", b'File "/', b"/work/", b"site-packages"):
                 assert text not in answer.body, (step, answer.status, answer.body[:300])
             self.answers.append((answer.status, answer.body))
@@ -563,7 +735,7 @@ class Run:
         """The `api.error` events since `errors`: none, or once a service was stopped the
         caller's own 500 for a call to it that timed out (``MessagingTimeout``, uncaught in
         OpenStack too: ``scenarios/bugs/lp1754360_thaw_after_quiesce_timeout.yaml``)."""
-        return cloud.trace.filter(kind="api.error")[errors:]
+        return [e for e in cloud.trace.filter(kind="api.error")[errors:] if not _deliberate(e)]
 
     def settle(self, again: bool = True) -> None:
         """Every service started, the cloud run until idle; the invariants hold; its save loads
@@ -577,10 +749,13 @@ class Run:
             v
             for v in self.cloud.check_invariants()
             if not (
-                self.stopped
-                and v.invariant == "no_unexpected_500"
-                and "MessagingTimeout" in v.message
+                v.invariant == "no_unexpected_500"
+                and (
+                    FLASK_UNENFORCED in v.message
+                    or (self.stopped and "MessagingTimeout" in v.message)
+                )
             )
+            and not (v.invariant == "task_state_cleared" and _killed(self.cloud))
         ]
         assert not broken, (broken, self.sent)
         saved = state.dumps(self.cloud)

@@ -19,6 +19,7 @@ import pytest
 from fuzz_scale import SCALE
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newest import FLASK_UNENFORCED
 
 from fakecloud.api.json_body import MAX_DEPTH
 from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
@@ -57,6 +58,11 @@ PATHS["compute"] += [
 ]
 PATHS["volume"] += ["/v3/{project}/backups/x/action", "/v3/{project}/os-services/disable"]
 PATHS["identity"] += ["/v3/users/{user}/application_credentials", "/v3/role_inferences"]
+#: Session 34: session 33's (`newest.SESSION33` fuzzes them in process).
+PATHS["compute"] += ["/v2.1/servers/{server}/os-server-password"]
+PATHS["volume"] += ["/v3/{project}/workers/cleanup"]
+PATHS["image"] += ["/v2", "/v2/cache", "/v2/cache/{image}", "/v2/cache/prune"]
+PATHS["identity"] += ["/v3/domains", "/v3/domains/default", "/v3/users"]
 ODD_PATHS = st.sampled_from(
     ["/%E2%82%AC", "/%FF%FE", "/..%2F..%2Fetc", "/%00", "/" + "a" * 3000, "//", "/v3/%20/x"]
 )
@@ -240,7 +246,11 @@ def test_any_raw_request_gets_a_whole_http_answer(server):
             # eventlet.wsgi closes a head it refused at once (greenio.shutdown_safe): the
             # bytes it did not read reset the connection, the answer may be lost (Apache
             # lingers: `fakecloud.transport.bad_length`)
+            # A length that is no length is refused so too (eventlet's answer in every release,
+            # the body left unread: a reset where the body outruns the socket's buffers).
             assert exc.errno in (errno.ECONNRESET, errno.ENOTCONN, errno.EPIPE), exc
+            if length_refused(data):
+                return
             assert len(data.partition(b"\r\n\r\n")[0]) > MAX_HEADER_LINE, data[:300]
             answer = HEADER_LINE_TOO_LONG
         head, _, body = answer.partition(b"\r\n\r\n")
@@ -258,6 +268,7 @@ def test_any_raw_request_gets_a_whole_http_answer(server):
             e
             for e in cloud.trace.filter(kind="api.error")[errors:]
             if not (too_deep(data) and e["error"].startswith(_TOO_DEEP))
+            if not (e["error"] == FLASK_UNENFORCED and status == 500)
         ]
         assert not unexpected, unexpected
         if status >= 500 and b"json" in head.lower() and body:
