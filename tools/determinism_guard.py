@@ -128,6 +128,13 @@ def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:
     return lines
 
 
+def _import_from_working_directory() -> None:
+    """Fingerprint the fakecloud of the tree being fingerprinted: a virtualenv borrowed from
+    another worktree has an editable install of that other tree, which Python would import."""
+    if Path("fakecloud", "__init__.py").is_file():
+        sys.path.insert(0, str(Path.cwd().resolve()))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the chosen fingerprint of the project in the working directory to OUT."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--scenarios", type=Path, default=Path("scenarios"))
     args = parser.parse_args(argv)
+    _import_from_working_directory()
     if args.kind == "digest":
         lines = digest_lines(sorted(args.scenarios.rglob("*.yaml")))
     else:

@@ -59,3 +59,13 @@ def test_main_writes_the_lines_and_says_where(tmp_path, capsys):
     assert determinism_guard.main(args) == 0
     assert len(out.read_text().splitlines()) == 3
     assert capsys.readouterr().out.startswith("3 lines, ")
+
+
+def test_the_guard_imports_fakecloud_from_the_tree_it_fingerprints(tmp_path, monkeypatch):
+    # A virtualenv borrowed from another worktree would import that tree's fakecloud.
+    (tmp_path / "fakecloud").mkdir()
+    (tmp_path / "fakecloud" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    determinism_guard._import_from_working_directory()
+    assert sys.path[0] == str(tmp_path.resolve())
