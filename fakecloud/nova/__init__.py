@@ -113,7 +113,11 @@ class Nova:
     def policy(self) -> Any:
         """The policy engine of the profile (oslo.policy, built on first check)."""
         if self._policy is None:
-            from fakecloud.nova.policies import SERVICE_ROLE_SINCE, PolicyEngine
+            from fakecloud.nova.policies import (
+                CHECKS_COMPARED_SINCE,
+                SERVICE_ROLE_SINCE,
+                PolicyEngine,
+            )
 
             switches = self.kernel.switches
             self._policy = PolicyEngine(
@@ -121,6 +125,7 @@ class Nova:
                 self.config,
                 switches.policy_new_defaults_enforced,
                 admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
+                checks_uncompared=switches.release.major < CHECKS_COMPARED_SINCE,
             )
         return self._policy
 

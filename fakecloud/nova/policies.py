@@ -451,6 +451,11 @@ def _seed_check(name: str, upstream_check: str) -> str:
 #: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through
 #: (f914cb185c "Add service role in Nova policy"); 21.0.0-31.x keep them the admin's.
 SERVICE_ROLE_SINCE = 32
+#: The first Nova whose oslo.policy (5.0.0, 2026.1's upper constraint) compares checks by value:
+#: 21.0.0-32.x pin 3.1.2 (Ussuri) to 4.6.0 (2025.2) (openstack/requirements
+#: upper-constraints.txt), and none of 3.1.2, 3.5.0, 3.7.1, 3.8.3, 3.11.0, 4.0.0-4.6.0 defines
+#: ``__eq__`` on its checks (each run on a policy file).
+CHECKS_COMPARED_SINCE = 33
 
 
 def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False) -> list[Any]:
@@ -526,11 +531,12 @@ class _Enforcer:
         scoped: bool,
         overrides: tuple,
         admin_service_apis: bool = False,
+        checks_uncompared: bool = False,
     ):
         from oslo_policy import policy
 
         base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis)
-        self.enforcer = _with_file_rules(base, overrides) if overrides else base
+        self.enforcer = _with_file_rules(base, overrides, checks_uncompared) if overrides else base
         #: Whether the operator's rules set ``context_is_admin`` (`PolicyEngine.check_is_admin`).
         self.admin_rule_overridden = any(name == "context_is_admin" for name, _check in overrides)
         self._invalid_scope = policy.InvalidScope
@@ -636,15 +642,19 @@ def _defaults_enforcer(legacy: bool, new_defaults: bool, scoped: bool, admin_api
     return found
 
 
-def _with_file_rules(base: Any, overrides: tuple) -> Any:
+def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = False) -> Any:
     """The defaults' enforcer `base` with the operator's rules loaded as oslo.policy loads a
     policy file, without registering and parsing the defaults again: its own copy of the loaded
     rules, the file's laid over them and recorded as its ``file_rules``, and each default the
     file leaves alone whose deprecated (old) name the file sets handled by oslo.policy's own
-    ``Enforcer._handle_deprecated_rule``, as ``load_rules`` does. In oslo.policy 3.7.1
-    (Wallaby's pin) to 6.0.1 the old name's rule replaces the new default (not OR-ed with it,
-    whatever ``enforce_new_defaults`` says) unless it is the deprecated check string itself or
-    ``rule:<new name>``; the new name's own override wins over it."""
+    ``Enforcer._handle_deprecated_rule``, as ``load_rules`` does: the old name's rule replaces
+    the new default (not OR-ed with it, whatever ``enforce_new_defaults`` says) unless it is
+    ``rule:<new name>`` or, from oslo.policy 5.0.0 (2026.1's pin; its checks define
+    ``__eq__``), the deprecated check string itself; the new name's own override wins over it.
+    `checks_uncompared`: the release pins an oslo.policy before 5.0.0 (3.1.2 Ussuri to 4.6.0
+    2025.2, each run on such a file), whose ``file_rule.check != deprecated_rule.check`` compares
+    two objects and always holds, so an old-name rule equal to the deprecated default replaces
+    the new rule too."""
     from oslo_policy import policy
 
     enforcer = copy.copy(base)
@@ -656,7 +666,11 @@ def _with_file_rules(base: Any, overrides: tuple) -> Any:
     for default in base.registered_rules.values():
         deprecated = default.deprecated_rule
         if deprecated and deprecated.name in file_rules and default.name not in file_rules:
-            rules[default.name] = enforcer._handle_deprecated_rule(default)
+            old = file_rules[deprecated.name].check
+            if checks_uncompared and str(old) != f"rule:{default.name}":
+                rules[default.name] = old
+            else:
+                rules[default.name] = enforcer._handle_deprecated_rule(default)
     return enforcer
 
 
@@ -691,6 +705,10 @@ class PolicyEngine:
     #: A class default, set on the instance only where True, so that the saved files of the
     #: other releases keep their bytes.
     admin_service_apis = False
+    #: Whether the release's oslo.policy compares checks by identity (before 5.0.0, the pin of
+    #: 21.0.0-32.x: `_with_file_rules`). A class default, set on the instance only where True
+    #: and the operator has rules, so that the saved files of the other clouds keep their bytes.
+    checks_uncompared = False
 
     def __init__(
         self,
@@ -698,6 +716,7 @@ class PolicyEngine:
         config: Any,
         enforced_by_default: bool = True,
         admin_service_apis: bool = False,
+        checks_uncompared: bool = False,
     ):
         self.legacy = legacy
         self._config = config
@@ -707,6 +726,8 @@ class PolicyEngine:
         self._enforcer = None
         if admin_service_apis and not legacy:
             self.admin_service_apis = True
+        if checks_uncompared and not legacy and (config.policy_file or config.policy):
+            self.checks_uncompared = True
 
     @property
     def scope_enforced(self) -> bool:
@@ -739,6 +760,7 @@ class PolicyEngine:
                 default if cfg.enforce_scope is None else cfg.enforce_scope,
                 tuple(sorted(overrides.items())),
                 self.admin_service_apis,
+                self.checks_uncompared,
             )
             found = _ENFORCERS.get(key)
             if found is None:
