@@ -43,20 +43,48 @@ from fakecloud.transport.endpoints import host_url
 #: Keystone's current API version and the date its version document gives.
 VERSION_ID = "v3.14"
 VERSION_UPDATED = "2020-04-07T00:00:00Z"
+#: Each release's v3 version and date, by the first Keystone major giving them (13.0.0
+#: version/controllers.py, 14.0.0-30.0.0 api/discovery.py; the keystone oracle, 13.0.4).
+VERSIONS_SINCE = (
+    (17, VERSION_ID, VERSION_UPDATED),
+    (16, "v3.13", "2019-07-19T00:00:00Z"),
+    (15, "v3.12", "2019-01-22T00:00:00Z"),
+    (13, "v3.10", "2018-02-28T00:00:00Z"),
+)
+#: 13.x's root document also lists the v2.0 API, deprecated (version/controllers.py).
+KEYSTONE_V2_LISTED_BEFORE = 14
 MEDIA_TYPE = "application/vnd.openstack.identity-v3+json"
 #: Roles a domain manager may grant and read (keystone 26.0.0 ``domain_managed_target_role``).
 MANAGED_ROLES = ("manager", "member", "reader")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def version_document(base_url: str) -> dict[str, Any]:
-    """The v3 entry of Keystone's version documents, with links under `base_url`."""
+def version_document(base_url: str, keystone: int = 17) -> dict[str, Any]:
+    """The v3 entry of Keystone `keystone`'s (a major) version documents, with links under
+    `base_url`."""
+    version_id, updated = next((v, u) for since, v, u in VERSIONS_SINCE if keystone >= since)
     return {
-        "id": VERSION_ID,
+        "id": version_id,
         "status": "stable",
-        "updated": VERSION_UPDATED,
+        "updated": updated,
         "links": [{"rel": "self", "href": f"{base_url}/v3/"}],
         "media-types": [{"base": "application/json", "type": MEDIA_TYPE}],
+    }
+
+
+def _v2_document(base_url: str) -> dict[str, Any]:
+    """13.x's v2.0 entry of the root document (``version/controllers.py``)."""
+    return {
+        "id": "v2.0",
+        "status": "deprecated",
+        "updated": "2016-08-04T00:00:00Z",
+        "links": [
+            {"rel": "self", "href": f"{base_url}/v2.0/"},
+            {"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"},
+        ],
+        "media-types": [
+            {"base": "application/json", "type": "application/vnd.openstack.identity-v2.0+json"}
+        ],
     }
 
 
@@ -286,7 +314,10 @@ class KeystoneApi(ApiService):
     def list_versions(self, req: Request) -> Response:
         """``GET /``: every API version (only v3), status 300 as Keystone answers, its
         ``Location`` the only one's (``api/discovery.py``: ``v3`` is ``stable``)."""
-        doc = version_document(req.base_url)
+        release = self.kernel.switches.series.keystone
+        doc = version_document(req.base_url, release)
+        if release < KEYSTONE_V2_LISTED_BEFORE:  # two versions: no Location
+            return Response(300, {"versions": {"values": [_v2_document(req.base_url), doc]}})
         location = {"Location": doc["links"][0]["href"]}
         return Response(300, {"versions": {"values": [doc]}}, location)
 
@@ -295,7 +326,8 @@ class KeystoneApi(ApiService):
         its ``api_v3`` pipeline's, whose ``json_body`` filter reads any body first."""
         if self.kernel.switches.series.keystone < legacy_router.KEYSTONE_FLASK_DISPATCH_SINCE:
             legacy_router.json_body(req)
-        return Response(200, {"version": version_document(req.base_url)})
+        release = self.kernel.switches.series.keystone
+        return Response(200, {"version": version_document(req.base_url, release)})
 
     # -- tokens ------------------------------------------------------------------------------
 

@@ -166,6 +166,15 @@ VERSION_DOC = {
     "properties": {"version": VERSION},
     "additionalProperties": False,
 }
+#: 13.x's root document also lists v2.0, deprecated (with a ``describedby`` link).
+VERSION_V2 = {
+    **VERSION,
+    "properties": {
+        **VERSION["properties"],
+        "id": {"const": "v2.0"},
+        "status": {"const": "deprecated"},
+    },
+}
 VERSIONS_DOC = {
     "type": "object",
     "required": ["versions"],
@@ -173,7 +182,13 @@ VERSIONS_DOC = {
         "versions": {
             "type": "object",
             "required": ["values"],
-            "properties": {"values": {"type": "array", "items": VERSION, "minItems": 1}},
+            "properties": {
+                "values": {
+                    "type": "array",
+                    "items": {"anyOf": [VERSION, VERSION_V2]},
+                    "minItems": 1,
+                }
+            },
             "additionalProperties": False,
         }
     },

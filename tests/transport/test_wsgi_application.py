@@ -49,7 +49,7 @@ def test_each_service_is_a_wsgi_application_a_user_can_mount():
     status, _, body = call(application(cloud, "image"), "GET", "/v2/images/nope", b"", auth)
     assert status == "404 Not Found"
     status, _, body = call(application(cloud, "identity"), "GET", "/v3")
-    assert json.loads(body)["version"]["id"] == "v3.14"
+    assert json.loads(body)["version"]["id"] == "v3.10"  # Queens: keystone 13.0.4's
     with pytest.raises(ValueError, match="unknown service type 'dns'"):
         application(cloud, "dns")
 
