@@ -13,6 +13,9 @@ in every worker of every run until something writes it:
   each module's source parsed once (about 0.75 CPU-s for the modules a worker has loaded
   after collecting; ``.hypothesis/constants``, keyed by the source's hash), for every module
   of the package and the benchmarks, loaded at collection or later by a test.
+- the scenario library's loads: the collection below loads every file of ``scenarios/``, and
+  the suite's conftest keeps what the loader made (``.scenario-loads.pickle``, about 0.3
+  CPU-s of share 2's collection; restored only while the code's fingerprint is the same).
 
 What the tests draw is the same with the caches warm or cold: a cache holds exactly what
 would be computed.
