@@ -28,10 +28,10 @@ M}``); from 25.0.0 (``CachedImageSerializer``: ecb040c17, a71f7ba44) 202 to ``PU
 to the deletes, no body.
 Glance 33's nodes answer lists the node's URL if it caches the image (after the policy and
 the image look-up: ``centralized_db`` is the driver); ``clean`` is 200 with no body (nothing
-invalid or stalled), ``prune`` 200 ``{"total_files_pruned", "total_bytes_pruned"}``. Not
-served from 24.0.0: the ``cachemanage`` middleware's ``/v2/cached_images`` and
-``/v2/queued_images`` (``glance-cache-manage``; before 24.0.0 its only cache API,
-`fakecloud.glance.cache_manage`)."""
+invalid or stalled), ``prune`` 200 ``{"total_files_pruned", "total_bytes_pruned"}``. Beside
+it, in every release with a cache, the ``cachemanage`` middleware's ``/v2/cached_images`` and
+``/v2/queued_images`` (``glance-cache-manage``; before 24.0.0 the only cache API:
+`fakecloud.glance.cache_manage`), the same controller's older actions."""
 
 from __future__ import annotations
 

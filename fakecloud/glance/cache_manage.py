@@ -1,9 +1,10 @@
-"""Glance's ``cachemanage`` middleware before 24.0.0: ``/v2/cached_images`` and
-``/v2/queued_images`` (``glance-cache-manage``).
+"""Glance's ``cachemanage`` middleware: ``/v2/cached_images`` and ``/v2/queued_images``
+(``glance-cache-manage``), 18.0.0 on.
 
 devstack's ``lib/glance`` (queens-eol to master) sets ``[DEFAULT] image_cache_dir`` and the
-paste flavor ``keystone+cachemanagement``, whose pipeline (``etc/glance-api-paste.ini``) puts
-the ``cache`` and ``cachemanage`` filters before the API. Read in glance 18.0.0-23.0.0
+paste flavor ``keystone+cachemanagement``, whose pipeline (``etc/glance-api-paste.ini``, every
+release to 33) puts the ``cache`` and ``cachemanage`` filters before the API. Read in glance
+18.0.0-33
 (``api/middleware/cache_manage.py`` ``CacheManageFilter``, ``api/v2/cached_images.py``
 ``CacheController``, ``image_cache/__init__.py``, ``common/wsgi.py``): the filter's mapper
 serves seven routes and passes every other request on (another method on these paths: the
@@ -18,15 +19,20 @@ API's own 404):
   /v2/queued_images/{image_id}``, ``DELETE /v2/queued_images``: out of the queue
   (``{"num_deleted": N}``).
 
-Each asks the policy ``manage_image_cache`` (``role:admin`` in each release) after
-``wsgi.Resource`` has read the body (a JSON one is an argument the action does not take: the
-500), a refusal WebOb's bare 403; each answers 200 with the result as JSON (``null`` for
-none: the ``JSONResponseSerializer``'s default). The queue is fetched by glance-api's
-prefetcher every 300 s from 19.0.0 (73fefddd9), by the ``glance-cache-prefetcher`` command
-(a cron job devstack does not set up) before. Glance 16.x and 17.x map the filter's routes
-under ``/v1/`` (not modelled: ``glance.image_cache: true`` is a ``ConfigError`` there); from
-24.0.0 the ``/v2/cache`` API (`fakecloud.glance.cache_api`) is modelled, and these routes are
-not served there (a plain 404).
+Each asks the policy ``manage_image_cache`` (``role:admin`` in each release; from 25.0.0
+``scope_types=['project']``, so a system-scoped token with scope enforced is refused too)
+after ``wsgi.Resource`` has read the body (a JSON one is an argument the action does not take:
+the 500), a refusal WebOb's bare 403; each answers 200 with the result as JSON (``null`` for
+none: the ``JSONResponseSerializer``'s default). From 24.0.0 the same ``CacheController``
+serves the ``/v2/cache`` API (`fakecloud.glance.cache_api`) beside these routes, and the
+records and the queue are the same; 25.0.0's ``CachedImageSerializer`` (ecb040c17, a71f7ba44)
+sets 202/204 for the ``/v2/cache`` actions alone, so these stay 200 with JSON. The queue is
+fetched by glance-api's prefetcher every 300 s from 19.0.0 (73fefddd9) to 24.x, by the
+``glance-cache-prefetcher`` command (a cron job devstack does not set up) before; from
+25.0.0 the API has no prefetcher, and ``queue_image`` here, unlike ``PUT /v2/cache/{id}``,
+submits nothing to the cache worker (c1a2b9e22): the image stays queued until a download
+caches it. Glance 16.x and 17.x map the filter's routes under ``/v1/`` (not modelled:
+``glance.image_cache: true`` is a ``ConfigError`` there).
 """
 
 from __future__ import annotations
@@ -36,17 +42,17 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.glance.cache_api import CACHE_API_SINCE, _read_body
+from fakecloud.glance.cache_api import _read_body
 from fakecloud.glance.errors import HTTPForbidden
-from fakecloud.glance.policy import is_admin
+from fakecloud.glance.policy import is_admin, system_scoped
 
 #: The first Glance whose ``cachemanage`` filter maps ``/v2/`` paths (d03e80a73).
 CACHE_MANAGE_V2_SINCE = 18
 
 
 def served(glance: Any, series_glance: int) -> bool:
-    """Whether the filter is in the pipeline: a cache, and a Glance 18.x-23.x."""
-    return glance.cache is not None and CACHE_MANAGE_V2_SINCE <= series_glance < CACHE_API_SINCE
+    """Whether the filter is in the pipeline: a cache (devstack's flavor), and Glance 18.0.0 on."""
+    return glance.cache is not None and series_glance >= CACHE_MANAGE_V2_SINCE
 
 
 def _controller(api: Any, req: Request) -> Any:
@@ -55,7 +61,7 @@ def _controller(api: Any, req: Request) -> Any:
     if not served(api.glance, api._series.glance):
         return None
     _read_body(api, req)
-    if not is_admin(req.context):
+    if not is_admin(req.context) or system_scoped(req.context, api.glance.scope_enforced):
         raise HTTPForbidden()
     return api.glance.cache
 
@@ -104,11 +110,11 @@ def get_queued_images(api: Any, req: Request) -> Response:
 
 
 def queue_image(api: Any, req: Request) -> Response:
-    """``PUT /v2/queued_images/{image_id}``: queued whatever the id names."""
+    """``PUT /v2/queued_images/{image_id}``: queued whatever the id names (no cache worker)."""
     cache = _controller(api, req)
     if cache is None:
         return _absent(api, req)
-    cache.queue(req.params["image_id"])
+    cache.queue(req.params["image_id"], worker=False)
     return _json(None)
 
 

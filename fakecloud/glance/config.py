@@ -136,7 +136,7 @@ class GlanceConfig:
     kill_on_upload_failure: bool = False
     # ``image_cache_dir`` set (Glance 18.0.0 on; a ConfigError before): the API node's image
     # cache, its /v2/cache API and the cache API's versions (2.14-2.18) listed from 24.0.0,
-    # the cachemanage middleware's /v2/cached_images before (`fakecloud.glance.image_cache`,
+    # the cachemanage middleware's /v2/cached_images in each (`fakecloud.glance.image_cache`,
     # `fakecloud.glance.cache_api`, `fakecloud.glance.cache_manage`).
     image_cache: bool = False
     show_multiple_locations: bool = False

@@ -12,7 +12,7 @@ What the cache holds and who fills it, read in glance 24.0.0-33 (``image_cache/_
   image lookup and the ``download_image`` policy; a ``deactivated`` image goes on to the API;
   the hit counts once its data is read (``hits + 1``, ``last_accessed`` now);
 - ``DELETE /v2/images/{id}`` drops its cached file (not its queue entry);
-- ``PUT /v2/cache/{id}`` queues (``PUT /v2/queued_images/{id}`` before 24.0.0:
+- ``PUT /v2/cache/{id}`` queues (``PUT /v2/queued_images/{id}`` too, 18.0.0 on:
   `fakecloud.glance.cache_manage`); the queue is fetched by glance-api's prefetcher, at its
   start and every ``cache_prefetcher_interval`` (300 s, a ``threading.Timer``: 19.0.0-24.x;
   before, the ``glance-cache-prefetcher`` command, not run here: the queue waits), or at once by
@@ -140,12 +140,15 @@ class ImageCache:
         """``image_exists_in_cache``: queued or cached."""
         return image_id in self.queued or image_id in self.cached
 
-    def queue(self, image_id: str) -> None:
-        """``queue_image``: nothing when cached, being cached or queued already."""
+    def queue(self, image_id: str, worker: bool = True) -> None:
+        """``queue_image``: nothing when cached, being cached or queued already. From 25.0.0
+        ``PUT /v2/cache/{id}`` then submits it to the cache worker; the ``cachemanage``
+        route's ``queue_image`` (`worker` False) does not, and there is no prefetcher."""
         if not self.holds(image_id) and image_id not in self.filling:
             self.queued[image_id] = self._kernel.now
         if self._release >= IMMEDIATE_CACHING_SINCE:
-            self._submit(image_id)  # WORKER.submit, whatever queue_image answered
+            if worker:
+                self._submit(image_id)  # WORKER.submit, whatever queue_image answered
         else:
             self.wake()
 

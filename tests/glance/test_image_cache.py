@@ -1,7 +1,8 @@
 """Glance's image cache, served (``glance.image_cache: true``; glance 24.0.0-33
 ``api/v2/cached_images.py``, ``api/middleware/cache.py``, ``image_cache/``): downloads fill it
 and are served from it, the queue is fetched by the 24.x prefetcher every 300 s or at once
-from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0."""
+from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0 (the cachemanage routes
+stay 200)."""
 
 from __future__ import annotations
 
@@ -119,6 +120,36 @@ def test_glance_25_caches_a_queued_image_at_once_and_answers_202_and_204(zed):
     assert _state(zed) == ({}, [])
 
 
+def test_glance_24_serves_the_cachemanage_routes_beside_the_cache_api(yoga):
+    """devstack's flavor keeps the ``cachemanage`` filter (glance 24.0.0-33
+    ``etc/glance-api-paste.ini``): the same records as ``/v2/cache``, 200 with JSON; the
+    prefetcher fetches what ``PUT /v2/queued_images`` queued at its next 300 s mark."""
+    image = _image(yoga)
+    assert _ask(yoga, "PUT", f"/v2/queued_images/{image}") == (200, b"null")
+    queued = json.loads(_ask(yoga, "GET", "/v2/queued_images")[1])["queued_images"]
+    assert queued == _state(yoga)[1]
+    yoga.run()
+    cached = json.loads(_ask(yoga, "GET", "/v2/cached_images")[1])["cached_images"]
+    assert {c["image_id"]: c for c in cached} == _state(yoga)[0]
+    assert (image in _state(yoga)[0], yoga.kernel.now % 300 < 1) == (True, True)  # at a mark
+
+
+def test_glance_25_cachemanage_routes_stay_200_and_queue_for_no_worker(zed):
+    """25.0.0's ``CachedImageSerializer`` sets 202/204 for the ``/v2/cache`` actions only;
+    ``queue_image`` submits nothing to the cache worker (c1a2b9e22) and the API has no
+    prefetcher, so the image waits in the queue until ``PUT /v2/cache`` submits it."""
+    image = _image(zed)
+    assert _ask(zed, "PUT", f"/v2/queued_images/{image}") == (200, b"null")
+    zed.run()
+    assert (image in _state(zed)[0], image in _state(zed)[1]) == (False, True)
+    assert _ask(zed, "GET", "/v2/queued_images", user="demo")[0] == 403
+    assert _ask(zed, "PUT", f"/v2/cache/{image}") == (202, None)
+    zed.run()
+    assert (image in _state(zed)[0], image in _state(zed)[1]) == (True, False)
+    assert _ask(zed, "DELETE", f"/v2/cached_images/{image}") == (200, b"null")
+    assert _ask(zed, "DELETE", "/v2/queued_images") == (200, b'{"num_deleted": 0}')
+
+
 def test_glance_33_lists_the_database_rows_its_nodes_and_prunes():
     """``centralized_db`` (28.0.0 on): each row's ``id`` and ``checksum``; 2.18's nodes,
     clean and prune, served under every version the document lists."""
@@ -135,6 +166,9 @@ def test_glance_33_lists_the_database_rows_its_nodes_and_prunes():
         {"total_files_pruned": 0, "total_bytes_pruned": 0},
     )
     assert _ask(cloud, "GET", "/v2/cache/nodes/nope")[0] == 404
+    # the cachemanage filter is still in devstack's pipeline: the same database rows
+    listed = json.loads(_ask(cloud, "GET", "/v2/cached_images")[1])["cached_images"]
+    assert listed == list(_state(cloud)[0].values())
 
 
 def test_glance_21_manages_its_cache_through_the_cachemanage_middleware():
