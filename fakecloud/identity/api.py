@@ -37,6 +37,7 @@ from fakecloud.profiles.series import (
     KEYSTONE_DOMAIN_READER_SINCE,
     KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_JSONSCHEMA_4_21_SINCE,
+    KEYSTONE_PROJECT_OPTIONS_SINCE,
 )
 from fakecloud.transport.endpoints import host_url
 
@@ -762,7 +763,23 @@ class KeystoneApi(ApiService):
         extra = self.directory.extra_of(user.id)
         return {**out, **extra} if extra else out
 
+    def _without_options(self, view: dict[str, Any], extra: Any = ()) -> dict[str, Any]:
+        """A project's or a domain's view as its release shows it: no ``options`` before
+        16.0.0, whose resource options made them (13.0.0-15.x resource/backends/sql.py
+        ``to_dict``; the keystone oracle, 13.0.4), unless a write kept its own in `extra`."""
+        if (
+            self.kernel.switches.series.keystone < KEYSTONE_PROJECT_OPTIONS_SINCE
+            and "options" not in extra
+        ):
+            del view["options"]
+        return view
+
     def _project(self, req: Request, project: Any) -> dict[str, Any]:
+        return self._without_options(
+            self._project_view(req, project), self.directory.extra_of(project.id)
+        )
+
+    def _project_view(self, req: Request, project: Any) -> dict[str, Any]:
         extra = self.directory.extra_of(project.id)
         return {
             "id": project.id,
@@ -780,31 +797,36 @@ class KeystoneApi(ApiService):
 
     def _domain_project(self, req: Request, domain: Any) -> dict[str, Any]:
         """A domain as the project acting as it (``GET /v3/projects?is_domain=true``)."""
-        return {
-            "id": domain.id,
-            "name": domain.name,
-            "domain_id": None,
-            "description": domain.description,
-            "enabled": domain.enabled,
-            "parent_id": None,
-            "is_domain": True,
-            "tags": [],
-            "options": {},
-            "links": {"self": f"{req.base_url}/v3/projects/{domain.id}"},
-        }
+        return self._without_options(
+            {
+                "id": domain.id,
+                "name": domain.name,
+                "domain_id": None,
+                "description": domain.description,
+                "enabled": domain.enabled,
+                "parent_id": None,
+                "is_domain": True,
+                "tags": [],
+                "options": {},
+                "links": {"self": f"{req.base_url}/v3/projects/{domain.id}"},
+            }
+        )
 
     def _domain(self, req: Request, domain: Any) -> dict[str, Any]:
         extra = self.directory.extra_of(domain.id)
-        return {
-            "id": domain.id,
-            "name": domain.name,
-            "description": domain.description,
-            "enabled": domain.enabled,
-            "tags": [],
-            "options": {},
-            "links": {"self": f"{req.base_url}/v3/domains/{domain.id}"},
-            **extra,
-        }
+        return self._without_options(
+            {
+                "id": domain.id,
+                "name": domain.name,
+                "description": domain.description,
+                "enabled": domain.enabled,
+                "tags": [],
+                "options": {},
+                "links": {"self": f"{req.base_url}/v3/domains/{domain.id}"},
+                **extra,
+            },
+            extra,
+        )
 
     def _role(self, req: Request, role: Any) -> dict[str, Any]:
         release = self.kernel.switches.series.keystone

@@ -260,3 +260,13 @@ def test_a_domain_scoped_token_lists_its_own_domain_from_keystone_25(profile, sc
         assert listed == {"reader": (200, ["Default"]), "admin": (200, ["Default"])}
     else:
         assert listed == {"reader": (403, []), "admin": (200, ["Default", "other"])}
+
+
+def test_projects_and_domains_show_options_from_keystone_16():
+    """13.0.0-15.x resource/backends/sql.py ``to_dict`` has no ``options`` (16.0.0's resource
+    options made them; the keystone oracle, 13.0.4); ``upstream`` shows them empty."""
+    for profile, shown in (("nova-19.0.0", False), ("nova-20.0.0", True)):  # keystone 15, 16
+        cloud = Cloud(profile=profile)
+        project = get(cloud, f"/v3/projects/{cloud.context('demo').project_id}").json()
+        domain = get(cloud, "/v3/domains/default").json()
+        assert ("options" in project["project"], "options" in domain["domain"]) == (shown, shown)
