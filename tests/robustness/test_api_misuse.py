@@ -61,7 +61,9 @@ def test_a_config_value_of_the_wrong_kind_is_refused_when_the_cloud_is_built(con
         ({"bugs": "lp1731986"}, r"config bugs: a list of bug names such as \['lp1731986'\]"),
         ({"bugs": {"lp1731986": True}}, "config bugs: a list of bug names"),
         ({1: {}}, "unknown config section 1$"),  # this and the next: difflib's TypeError
-        ({"bugs": [1]}, "unknown switch 1$"),
+        ({"bugs": [1]}, "unknown bug 1; the bugs fakecloud replays: lp"),
+        ({"bugs": ["lp1731968"]}, "unknown bug 'lp1731968' .*'lp1731986'.*; the bugs"),
+        ({"bugs": ["max_microversion"]}, "unknown bug 'max_microversion'"),  # not a bug
     ],
 )
 def test_switches_and_bugs_of_the_wrong_shape_are_named(config, expected):
