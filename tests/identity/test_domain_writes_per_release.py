@@ -161,7 +161,7 @@ def test_an_immutable_project_is_neither_updated_nor_deleted_and_its_options_no_
     assert resp.json()["project"]["options"] == {}
 
 
-@pytest.mark.parametrize("profile", ["nova-20.0.0", "upstream"])  # keystone 16, 30
+@pytest.mark.parametrize("profile", ["nova-29.2.0", "upstream"])  # keystone 25, 30
 def test_an_immutable_projects_tags_are_not_written_but_it_takes_children(clouds, profile):
     """keystone 16.0.0-30.0.0 resource/core.py: ``create_project_tag``,
     ``update_project_tags`` (the ``DELETE`` of all of them too) and ``delete_project_tag``
