@@ -96,12 +96,13 @@ def play(
 ) -> Explored:
     """Run `case` once with its decisions drawn from `source` (see the module doc).
 
-    `windows` is how many trace events a plain run of the case writes after t0: an insert
-    lands after one of them (or at t0). With `keep_steps` false, `source` also decides which
-    of the file's steps stay (shrinking). `world` (`prepare_world` of the case) is forked
-    instead of building the cloud and running setup again. With `marks` false the run writes
-    neither its ``scenario.start`` nor its ``scenario.names`` event, for a caller that keeps
-    the outcome and drops the trace (no check reads them: see `Perturbation.marks`).
+    `windows` is how many trace events a plain run of the case writes after t0 while it runs
+    (`plain_windows`): an insert lands after one of them (or at t0). With `keep_steps` false,
+    `source` also decides which of the file's steps stay (shrinking). `world` (`prepare_world`
+    of the case) is forked instead of building the cloud and running setup again. With `marks`
+    false the run writes neither its ``scenario.start`` nor its ``scenario.names`` event, for a
+    caller that keeps the outcome and drops the trace (no check reads them: see
+    `Perturbation.marks`).
     With `max_events`, the run stops as one that never became idle once it has written that
     many trace events after t0 (`Perturbation.max_events`). With `moments` (``explore.windows:
     moments``), an insert's draw also ranges over the heartbeats of `Moments.beats`, and the
@@ -171,8 +172,8 @@ def _about_step(what: str, name: str) -> bool:
 
 
 def windows_of(case: Case, seed: int | None = None, world: World | None = None) -> int:
-    """How many trace events a plain run of `case` writes after t0 (the moments an insert
-    may land after); from a fork of `world` (`prepare_world`) when given."""
+    """How many trace events a plain run of `case` writes after t0 while it runs (the moments
+    an insert may land after); from a fork of `world` (`prepare_world`) when given."""
     return plain_windows(case, seed, world)[0]
 
 
@@ -207,11 +208,14 @@ class Moments:
 def plain_windows(
     case: Case, seed: int | None = None, world: World | None = None
 ) -> tuple[int, Moments]:
-    """How many trace events a plain run of `case` writes after t0, and its `Moments`."""
+    """How many trace events a plain run of `case` writes after t0 while it runs, and its
+    `Moments`: not its checks' own requests or its closing names, written once it has ended
+    (`CaseResult.driven_seq`), after which no insert could land."""
     result = run_case(case, seed=seed, world=world)
     trace = result.trace
-    start = next((e["seq"] for e in trace if e["kind"] == "scenario.step"), len(trace))
-    events = trace[result.first_seq :]
+    driven = result.driven_seq
+    start = next((e["seq"] for e in trace if e["kind"] == "scenario.step"), driven)
+    events = trace[result.first_seq : driven]
     t0 = result.t0
     groups: list[list[int]] = [[1, 1]]
     last_t = t0
@@ -229,7 +233,7 @@ def plain_windows(
         while t0 + offset < beat:  # the runner starts it at t0 + offset: not before
             offset = math.nextafter(offset, math.inf)
         beats.append(offset)
-    count = max(0, len(trace) - start)
+    count = max(0, driven - start)
     kept = tuple((a, min(b, count + 1)) for a, b in groups if a <= count + 1)
     return count, Moments(kept, tuple(beats))
 

@@ -85,6 +85,10 @@ class CaseResult:
     checks: list[Check] = field(default_factory=list)
     first_seq: int = 0
     """Sequence number of the first trace event written after t0."""
+    driven_seq: int = 0
+    """Sequence number one past the last trace event written while the run drove the clock:
+    the events after it (the checks' own requests, the closing ``scenario.names``) come once
+    the run has ended, and no step or insert can follow them."""
     names: dict[str, Any] = field(default_factory=dict)
     """What ``${...}`` names resolved to (world resources by kind and name, step outcomes)."""
     warnings: list[str] = field(default_factory=list)

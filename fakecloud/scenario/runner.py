@@ -1154,6 +1154,7 @@ class _Run:
                         traceback.format_exception(exc)[-6:],
                     )
                 )
+        result.driven_seq = len(trace)
         if stop is not None and env.now < stop and kernel.running():
             kernel.advance(stop - env.now)
         result.idle = not kernel.running()

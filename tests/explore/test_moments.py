@@ -83,38 +83,46 @@ def test_mixed_draws_each_insert_by_moment_or_by_event_and_moments_is_the_defaul
     assert by_event.moments is None and "placed by event" in by_event.spec.describe()
 
 
-# A server group made at any moment breaks the state check: one group.
-KEYED = SPREAD.replace(
-    "    - {name: peek, request: GET /os-availability-zone}\n",
-    "    - {name: grp, request: POST /os-server-groups, body: {server_group: {name: g, "
-    "policies: [affinity]}}}\n",
-).replace(
-    "explore:\n",
-    "expect:\n  state:\n    - {name: no-group, request: GET /os-server-groups, expect: "
-    "{body: {server_groups: []}}}\nexplore:\n",
-)
+# One request at t0; a server group the adversary makes at any window breaks the state check.
+KEYED = """\
+name: keyed
+steps:
+  - {name: a, request: GET /flavors}
+expect:
+  state:
+    - {name: no-group, request: GET /os-server-groups, expect: {body: {server_groups: []}}}
+explore:
+  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}
+  adversary:
+    - name: grp
+      request: POST /os-server-groups
+      body: {server_group: {name: g, policies: [affinity]}}
+"""
 
 
-def test_windows_on_the_command_line_overrides_the_file_and_is_in_what_it_prints(tmp_path, capsys):
+def test_windows_on_the_command_line_overrides_the_file_and_every_window_is_in_the_run(
+    tmp_path, capsys
+):
     from fakecloud.cli import main as cli
 
     path, out, report = tmp_path / "keyed.yaml", tmp_path / "out", tmp_path / "r.json"
-    path.write_text(KEYED)  # windows: moments, where seeds 1 and 2 both break it
-    argv = [str(path), "--first-seed", "1", "--seeds", "2", "--jobs", "1", "--no-progress"]
-    assert (
-        cli(["explore", *argv, "--out", str(out), "--json", str(report)] + ["--windows", "events"])
-        == 1
-    )
-    assert "chance: adversary grp; placed by event" in capsys.readouterr().out
+    path.write_text(KEYED)  # drawn by moment, as every file that does not say
+    argv = [str(path), "--seeds", "1", "--jobs", "1", "--no-progress", "--windows", "events"]
+    assert cli(["explore", *argv, "--out", str(out), "--json", str(report)]) == 1
+    assert "chance: adversary grp; placed by event\n" in capsys.readouterr().out
     data = json.loads(report.read_text())
     assert data["cases"][0]["windows"] == "events"
     (group,) = data["groups"]
-    assert group["seeds"] == [2] and "warning" not in group["replay"]
+    assert group["seeds"] == [0] and "warning" not in group["replay"]
+    # the windows are the four events the run wrote (the step, the token, the request and its
+    # answer), not the check's own request and answer or the closing names, written once the
+    # run had ended; seed 0 draws the last, where its insert lands
+    assert prepared(KEYED, str(path), "default", "events").windows == 4
+    replay = Path(group["replay_file"]).read_text()
+    placed = "  on:\n    trace:\n      kind: api.response\n      actor: nova\n"
+    assert placed + "      subject: GET /v2.1/flavors\n" in replay
     # the command that found it says the draw, so running it again finds the same seeds
-    assert (
-        "keyed.yaml --windows events, seed 2; breaks: state no-group"
-        in Path(group["replay_file"]).read_text()
-    )
+    assert "keyed.yaml --windows events, seed 0; breaks: state no-group" in replay
     with pytest.raises(SystemExit) as exit:
         cli(["explore", str(path), "--windows", "event"])
     assert exit.value.code == 2

@@ -296,8 +296,8 @@ RESERVED = ATTACH.split("steps:")[0] + (
 
 
 def test_a_refusal_keeps_the_order_of_what_its_requests_body_names():
-    run = prepared(RESERVED, "reserved.yaml", "default").play(6)  # the reserve lands first
-    (broken,) = outcome_of(run, 6).broken
+    run = prepared(RESERVED, "reserved.yaml", "default").play(4)  # the reserve lands first
+    (broken,) = outcome_of(run, 4).broken
     reserve, refused = broken.path
     assert reserve.startswith("adversary-1: POST /v3/") and refused == "step attach answered 400"
     # the reserve came before the refusal and names the volume its body asked for: it may be why
