@@ -23,7 +23,10 @@ service's): the API's ``scheduler_rpcapi.create_volume`` and ``volume_rpcapi.del
 scheduler's ``volume_rpcapi.create_snapshot`` (12.0.0-29.0.0 ``scheduler/rpcapi.py``,
 ``volume/rpcapi.py``), kept in `Cinder.workers` until the receiving manager's
 ``set_worker`` claims it. A service's ``do_cleanup`` reads only its own rows, so nothing cleans
-an unclaimed row: the work runs when its service takes the message.
+an unclaimed row: the work runs when its service takes the message. The scheduler's own row
+(its ``create_volume`` returns with the volume ``creating``) is its ``do_cleanup``'s until the
+backend claims it: ``error``; the create waiting in the backend's queue still runs (the
+message's object says ``creating``, the row it claims too) and ends the volume ``available``.
 
 No row is ever made for ``copy_volume_to_image`` (neither the RPC API nor the manager calls
 ``create_worker``/``set_workers`` for it): a volume ``uploading`` when the service stopped stays
@@ -60,11 +63,13 @@ def create_worker(cinder: Any, kind: str, row: Any) -> None:
     rows[row.id] = unclaimed
 
 
-def set_worker(manager: Any, kind: str, row: Any) -> str | None:
+def set_worker(manager: Any, kind: str, row: Any, status: str | None = None) -> str | None:
     """``set_workers``' claim as a manager method starts: the row's key (the resource's id),
     or None when the resource's status is not cleanable (no row). A row the sender made
-    (`create_worker`) is this service's from now on."""
-    if row.status not in CLEANABLE[kind]:
+    (`create_worker`) is this service's from now on. `status`: the message's object's, when
+    it is not the database's (a create the scheduler's clean-up set ``error`` meanwhile)."""
+    status = status or row.status
+    if status not in CLEANABLE[kind]:
         return None
     cinder = manager.cinder
     unclaimed = cinder.workers
@@ -75,7 +80,7 @@ def set_worker(manager: Any, kind: str, row: Any) -> str | None:
         workers = manager.workers = {}
     # keyed by the id alone (volume and snapshot ids are distinct draws): no key object per
     # operation, which 100,000 snapshots at once left as ~20 MB of the allocator's pools
-    workers[row.id] = row.status
+    workers[row.id] = status
     return row.id
 
 

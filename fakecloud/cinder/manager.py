@@ -79,6 +79,13 @@ SCHEDULER = "cinder-scheduler"
 #: The statuses of a volume whose create flow is still running (``downloading``: an image is
 #: being copied into it); CreateVolumeOnFinishTask makes it ``available``, a failure ``error``.
 _BEING_CREATED = ("creating", "downloading")
+#: The statuses a volume's create message finds it in and runs: the cast's object says
+#: ``creating``, and ``ExtractVolumeRefTask``'s refresh reads whatever the row holds, so a
+#: volume the scheduler's clean-up set ``error`` while its create waited in a stopped
+#: cinder-volume's queue (``SchedulerManager._do_cleanup``) is created all the same, from
+#: ``error`` (``downloading`` on an image's path) to ``available`` (cinder 12.0.0-29.0.0
+#: volume/manager.py ``create_volume``, volume/flows/manager/create_volume.py).
+_CREATE_RUNS_ON = ("creating", "error")
 
 
 def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> str:
@@ -538,7 +545,7 @@ class VolumeManager:
         if self.cinder.scheduler.workers is not None:  # the scheduler's row, claimed here
             cleanup.taken_from_scheduler(self.cinder.scheduler, volume_id)
         volume = store.volumes.get(volume_id)
-        if volume is None or volume.status != "creating":
+        if volume is None or volume.status not in _CREATE_RUNS_ON:
             return
         source = "snapshot" if snapshot_id else "image" if image_meta else "blank"
         if source_volid:
@@ -547,7 +554,8 @@ class VolumeManager:
             source = "backup"
         # the workers row is claimed in this frame, not in a wrapper generator: 100,000 creates at
         # once (the storm) kept a second frame each, ~10 MB of the allocator's pools at the peak
-        worker = cleanup.set_worker(self, "Volume", volume)
+        # the row takes the message's status, creating, whatever the database now says
+        worker = cleanup.set_worker(self, "Volume", volume, "creating")
         try:
             k = self.kernel
             volume_id = volume.id

@@ -26,7 +26,8 @@ rows (`fakecloud.cinder.cleanup`), as its start does: a create still under way t
 cinder-backup goes to ``cinder-volume.<its host>``, a queue nobody reads (lost). The
 scheduler's ``do_cleanup`` sets ``error`` the volumes it placed that no backend has claimed yet
 (their create waiting in a stopped cinder-volume's queue), as its own start does
-(``SchedulerManager._do_cleanup``).
+(``SchedulerManager._do_cleanup``); the waiting create runs all the same when the service
+takes it, and ends the volume ``available`` (`fakecloud.cinder.manager`).
 """
 
 from __future__ import annotations

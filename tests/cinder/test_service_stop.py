@@ -98,13 +98,19 @@ def test_the_scheduler_holds_a_placed_volume_until_its_backend_claims_it():
     """cinder 12.0.0-29.0.0: the scheduler's ``create_volume`` claims the workers row
     (``@objects.Volume.set_workers``) and returns with the volume still ``creating``; the row
     is its own until the backend's manager claims it. A restart of the scheduler meanwhile
-    sets the volume ``error`` (``SchedulerManager._do_cleanup``)."""
+    sets the volume ``error`` (``SchedulerManager._do_cleanup``); the queued create still runs
+    (the message's object says ``creating``; ``ExtractVolumeRefTask`` refreshes it to
+    ``error``) and ends it ``available``, through ``downloading`` on an image's path
+    (volume/flows/manager/create_volume.py ``_create_from_image_download``,
+    ``CreateVolumeOnFinishTask``)."""
     cloud = _cloud()
     target = cloud.cinder.volume_target("b1")
     cloud.kernel.rpc.set_up(target, False)  # within service_down_time: still placed there
     vid = create_volume(cloud, settle=False)
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    image_vid = call(cloud, "POST", "volumes", body).json()["volume"]["id"]
     cloud.advance(1.0)
-    assert cloud.kernel.rpc.queued(target) == ["create_volume"]
+    assert cloud.kernel.rpc.queued(target) == ["create_volume", "create_volume"]
     # POST /workers/cleanup finds the row: its service's id set, which matches no service
     body = {"resource_id": vid}
     found = call(cloud, "POST", "workers/cleanup", body, ctx=ADMIN, version="3.24")
@@ -112,8 +118,22 @@ def test_the_scheduler_holds_a_placed_volume_until_its_backend_claims_it():
     cloud.kernel.rpc.set_up("cinder-scheduler", False)
     restart = cloud.now
     cloud.kernel.rpc.set_up("cinder-scheduler", True)
-    (errored,) = cloud.trace.filter(kind="state", subject=vid, new="error")
-    assert (errored["actor"], errored["t"]) == ("cinder-scheduler", restart)
-    cloud.kernel.rpc.set_up(target, True)  # the queued create finds it no longer creating
+    errored = cloud.trace.filter(kind="state", new="error")
+    assert [(e["subject"], e["actor"], e["t"]) for e in errored] == [
+        (vid, "cinder-scheduler", restart), (image_vid, "cinder-scheduler", restart),
+    ]  # fmt: skip
+    cloud.kernel.rpc.set_up(target, True)  # the queued creates run all the same
+    cloud.advance(0.5)
+    # each claimed a row with the message's status, creating: POST /workers/cleanup finds it
+    # (its service's id then matches no service, as above; with no row, a 400)
+    body = {"resource_id": vid}
+    found = call(cloud, "POST", "workers/cleanup", body, ctx=ADMIN, version="3.24")
+    assert (found.status, found.json()) == (202, {"cleaning": [], "unavailable": []})
     cloud.run_until_idle()
-    assert states(cloud, vid) == ["creating", "error"]
+    assert states(cloud, vid) == ["creating", "error", "available"]
+    assert states(cloud, image_vid) == ["creating", "error", "downloading", "available"]
+    shown = call(cloud, "GET", f"volumes/{image_vid}").json()["volume"]
+    assert (shown["status"], shown["bootable"]) == ("available", "true")
+    (done,) = cloud.trace.filter(kind="state", subject=vid, new="available")
+    assert done["actor"] == target
+    assert cloud.cinder.managers["b1"].workers is None  # the creating rows it claimed: gone
