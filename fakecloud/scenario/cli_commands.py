@@ -11,6 +11,7 @@ cannot be loaded (its problems are printed as ``FILE:LINE: field X: ...``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,9 +30,9 @@ def _run_parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
-        help="scenario YAML file(s), folders (every *.yaml below), FILE::CASE, or the name "
-        "of a library scenario (lp1731986, flows/volume_backed_online; fakecloud list "
-        "scenarios lists them)",
+        help="scenario YAML file(s), folders (every *.yaml below, not in hidden folders or "
+        "virtualenvs), FILE::CASE, or the name of a library scenario (lp1731986, "
+        "flows/volume_backed_online; fakecloud list scenarios lists them)",
     )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
@@ -68,6 +69,27 @@ def _load_file_or_library(name: str, load) -> object:
     return load(path, root_dir=library.root())
 
 
+_NOT_SCENARIO_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
+
+
+def _scenario_files(folder: str) -> list[str]:
+    """Every ``*.yaml`` below `folder`, as pytest looks: not in hidden folders (``.git``,
+    ``.venv``, ``.tox``) nor in a virtualenv (a ``pyvenv.cfg``), whose packages' YAML files
+    were each refused as a scenario (``fakecloud run .`` in a project); a folder that cannot
+    be read, or vanishes while walked, is passed over (rglob's traceback)."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in _NOT_SCENARIO_FOLDERS
+            and not os.path.exists(os.path.join(top, d, "pyvenv.cfg"))
+        ]
+        found += [str(Path(top, f)) for f in files if f.endswith(".yaml")]  # "." adds no ./
+    return sorted(found)
+
+
 def run_main(argv: list[str] | None = None) -> int:
     """``fakecloud run FILE... [--seed N] [--case ID] [--trace out.jsonl]``; the exit status."""
     from fakecloud.scenario.loader import load
@@ -83,7 +105,7 @@ def run_main(argv: list[str] | None = None) -> int:
     problems = []
     names = []
     for name in args.files:  # a folder: every scenario file below it, as pytest takes one
-        found = sorted(map(str, Path(name).rglob("*.yaml"))) if Path(name).is_dir() else [name]
+        found = _scenario_files(name) if Path(name).is_dir() else [name]
         if not found:
             problems.append(f"fakecloud run: no scenario file (*.yaml) in the folder {name}")
         names += found
@@ -117,7 +139,10 @@ def run_main(argv: list[str] | None = None) -> int:
         known = {c.id for s, _ in scenarios for c in s.cases}
         missing = [c for c in args.case if c not in known]
         if missing:
-            print(f"no case {missing[0]!r}; cases: {', '.join(sorted(known))}", file=sys.stderr)
+            print(
+                f"fakecloud run: no case {missing[0]!r}; cases: {', '.join(sorted(known))}",
+                file=sys.stderr,
+            )
             return 2
     if args.list:
         for case in selected:

@@ -435,3 +435,18 @@ def test_a_named_pipe_nothing_writes_to_is_refused_not_waited_for(tmp_path):
         open_input(tmp_path / "fifo", writer_wait_s=0)
     with pytest.raises(NotRegularFile, match="it is a character device, not a regular file"):
         open_input("/dev/zero")
+
+
+def test_run_of_a_project_folder_passes_over_hidden_folders_and_virtualenvs(scenario, capsys):
+    """``fakecloud run .`` in a project refused every YAML file of its .venv's packages (and
+    of a venv not named with a dot) as a scenario; a folder that vanished mid-walk was
+    rglob's traceback."""
+    for junk in (".venv/lib", "venv/lib", ".git"):
+        (scenario.parent / junk).mkdir(parents=True)
+        (scenario.parent / junk / "dask.yaml").write_text("temporary-directory: null\n")
+    (scenario.parent / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    assert run_cli(capsys, "run", "--list", ".") == (0, "")
+    assert run_cli(capsys, "run", "--case", "nope", ".") == (
+        2,
+        "fakecloud run: no case 'nope'; cases: default",
+    )
