@@ -422,6 +422,9 @@ class RpcBus:
     #: heartbeats stop there). An instance field only from the first stop, so a cloud where
     #: nothing stopped saves as before.
     down_since: dict[str, float] | None = None
+    #: target -> the process of its ``init_host`` under way (``starting``, `set_up`); None
+    #: while no service is starting, so a cloud where none started saves as before.
+    starts: dict[str, Any] | None = None
 
     def __init__(self, kernel: Any, config: RpcConfig):
         self._kernel = kernel
@@ -452,14 +455,32 @@ class RpcBus:
         as ``<real_module>_Remote`` classes (oslo.messaging's ``allowed_remote_exmods``)."""
         self._exception_modules[module] = real_module
 
-    def set_up(self, target: str, up: bool) -> None:
+    def set_up(self, target: str, up: bool, *, init: bool = True) -> None:
         """Stop a target's service (its messages wait in its queue) or start it again (the
         queue is consumed, oldest first). An endpoint with a ``started`` method has it called
         as a stopped service starts, before its queue is consumed (``Service.start`` runs the
         manager's ``init_host`` before the RPC server: cinder-backup's clean-up); one with a
         ``stopped`` method has it called as a running service stops (its process is gone: its
-        tasks die there, `fakecloud.sim.stopping`)."""
+        tasks die there, `fakecloud.sim.stopping`).
+        An endpoint with a ``starting`` generator method has an ``init_host`` that takes
+        virtual time (nova-compute's): a start runs it in its own process, the service still
+        down (its messages wait), and it brings the service up itself when it is done
+        (``set_up(target, True, init=False)``), or leaves it down (the process exited). A stop
+        meanwhile kills that process where it stands."""
         was_down = target in self._down
+        if up and was_down and init:
+            starting = getattr(self._endpoints.get(target), "starting", None)
+            if starting is not None:
+                if self.starts is None:
+                    self.starts = {}
+                if target not in self.starts:  # a second start while starting: the same one
+                    work = self._start(target, starting())
+                    self.starts[target] = self._kernel.spawn(work, name=f"{target} start")
+                return
+        start = self._started(target)
+        if start is not None and not up:
+            self._kernel.kill(start)  # init_host dies with its process
+            was_down = False  # its process stops: `stopped` again
         if up:
             self._down.discard(target)
             if self.down_since is not None:
@@ -500,6 +521,22 @@ class RpcBus:
                 _Delivery(self, target, message),
                 sys.intern(f"rpc.deliver {target}.{message.method}"),
             )
+
+    def _start(self, target: str, work: Generator) -> Generator[Any, Any, None]:
+        """A service's ``starting`` process; one that exits without coming up is done too."""
+        try:
+            yield from work
+        finally:
+            self._started(target)
+
+    def _started(self, target: str) -> Any:
+        """Forget `target`'s start under way (its process, returned; None if none)."""
+        if self.starts is None or target not in self.starts:
+            return None
+        start = self.starts.pop(target)
+        if not self.starts:
+            del self.starts  # back to the class's None: saved as before
+        return start
 
     def is_up(self, target: str) -> bool:
         """Whether `target` is registered and up."""

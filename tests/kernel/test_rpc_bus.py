@@ -292,3 +292,35 @@ def test_the_explorer_orders_no_answered_deadline(padding):
     cloud.run(until=61)
     assert fired == [60.0]
     assert [d for d in cloud.kernel.choices.made if d.kind == "tie" and d.about["t"] == 60] == []
+
+
+class Starting(Endpoint):
+    """A service whose ``init_host`` takes virtual time (nova-compute's)."""
+
+    def starting(self):
+        self.seen.append((self.cloud.now, "init_host"))
+        yield self.cloud.kernel.env.timeout(2.0)
+        self.cloud.kernel.rpc.set_up("compute.cmp-1", True, init=False)
+
+    def stopped(self):
+        self.seen.append((self.cloud.now, "stopped"))
+
+
+def test_a_start_consumes_the_queue_once_init_host_is_done_and_a_stop_kills_it():
+    cloud = Cloud(config={"rpc": {"delay_s": 0.25}})
+    ep = Starting(cloud)
+    rpc = cloud.kernel.rpc
+    rpc.register("compute.cmp-1", ep)
+    rpc.set_up("compute.cmp-1", False)
+    rpc.set_up("compute.cmp-1", True)  # init_host runs; the service is still down
+    rpc.set_up("compute.cmp-1", True)  # the same start
+    rpc.cast("compute.cmp-1", "note", value="queued")
+    cloud.run_until_idle()
+    assert ep.seen == [(0.0, "stopped"), (0.0, "init_host"), (2.25, "queued")]
+    rpc.set_up("compute.cmp-1", False)
+    rpc.set_up("compute.cmp-1", True)
+    cloud.advance(1.0)
+    rpc.set_up("compute.cmp-1", False)  # the start dies with its process
+    cloud.run_until_idle()
+    assert ep.seen[3:] == [(2.25, "stopped"), (2.25, "init_host"), (3.25, "stopped")]
+    assert not rpc.is_up("compute.cmp-1")

@@ -29,3 +29,21 @@ def test_a_build_killed_before_its_claim_ends_in_error_from_the_fix(profile, wai
     assert env.server(first)["status"] == "ERROR"  # _init_instance: spawn interrupted
     server = env.server(second)
     assert (server["status"], server["OS-EXT-STS:task_state"]) == waiting
+
+
+def test_a_plain_stop_then_start_runs_init_host_as_a_restart_does():
+    """A stopped nova-compute started again (``rpc.set_up``, not `restart_compute`) runs
+    ``init_host`` before its RPC server (nova 27.5.1 service.py ``Service.start``): the build
+    it killed while spawning and the one it killed before its claim end in ERROR."""
+    env = NovaEnv("upstream", config=CONFIG)
+    first = env.boot("first", wait=False)
+    second = env.boot("second", wait=False)
+    env.cloud.advance(1.0)
+    env.kernel.rpc.set_up("compute.cmp-1", False)
+    env.cloud.advance(10.0)
+    env.kernel.rpc.set_up("compute.cmp-1", True)
+    env.cloud.run_until_idle()
+    for sid in (first, second):
+        server = env.server(sid)
+        assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ERROR", None)
+    assert env.cloud.check_invariants() == []

@@ -552,13 +552,6 @@ def _rpc_timeout(event: Any) -> bool:
 FLASK_UNENFORCED = "AssertionError in keystone.server.flask.common"
 
 
-def _killed(cloud: Any) -> bool:
-    """Whether a plain stop of nova-compute killed a task (`ComputeManager.stopped`): its
-    start runs no ``init_host`` (only `ComputeManager.restart` does), so a build or move it
-    killed keeps its task state (known, docs/robustness.md; real Nova's start errors it)."""
-    return any(e.get("phase") == "task killed" for e in cloud.trace.filter(kind="nova.compute"))
-
-
 def _deliberate(event: Any) -> bool:
     return event.get("error") == FLASK_UNENFORCED
 
@@ -755,7 +748,6 @@ class Run:
                     or (self.stopped and "MessagingTimeout" in v.message)
                 )
             )
-            and not (v.invariant == "task_state_cleared" and _killed(self.cloud))
         ]
         assert not broken, (broken, self.sent)
         saved = state.dumps(self.cloud)

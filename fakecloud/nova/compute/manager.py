@@ -239,6 +239,13 @@ class ComputeManager:
         down = self.config.compute_restart_s if down_s is None else down_s
         self.kernel.rpc.set_up(self.target, False)  # `stopped`, unless it was down already
         yield self.kernel.env.timeout(down)
+        yield from self.starting()
+
+    def starting(self) -> Generator[Any, Any, None]:
+        """``Service.start`` of a stopped nova-compute (`restart`'s, or the bus's at a plain
+        start, ``rpc.set_up(target, True)``: nova 17.0.13-34.0.0 service.py runs
+        ``manager.init_host()`` before the RPC server starts): `init_host` and what it does
+        in order, then the service is up and its queue consumed."""
         if self.db.build_failures:
             build_failures.restarted(self)
         evacuated = None
@@ -264,7 +271,7 @@ class ComputeManager:
                 live_migrate_manager.init_live_migrations(self, _INIT_HOST_CONTEXT)
         if BUILDS_INTERRUPTED_ERRORED.reaches(self.kernel.switches.release):
             self._error_out_interrupted_builds()
-        self.kernel.rpc.set_up(self.target, True)
+        self.kernel.rpc.set_up(self.target, True, init=False)
         power_sync.restarted(self)
 
     def init_host(self, evacuated: set[str] | None = None) -> list[tuple[Any, str]]:
