@@ -7,9 +7,17 @@ A project's tags are stored beside its fields, as ``tags`` of a create or an upd
 (``?tags=``, ``?tags-any=``, ``?not-tags=``, ``?not-tags-any=``). A tag is 1 to 255 characters
 without ``/`` or ``,``, a project holds at most 80, checked by ``lazy_validate`` in its words
 (400; from 27.0.0 a ``PUT`` of the whole list is checked first by its body schema, in the new
-words). Policy: reading the caller's own project's tags, or an admin's; writing them, an admin or
+words). Policy: reading the caller's own project's tags (from 15.0.0), or an admin's; writing them,
+an admin or
 (from keystone 26.0.0) a manager of the project's domain; from 16.0.0 an immutable project's
 tags are not written (403, `resource_options.check_tags_mutable`).
+
+Before 15.0.0 the legacy controller (keystone 13.0.4 and 14.0.0 ``resource/controllers.py``
+``ProjectTagV3``) serves them: its ``get_member_from_driver`` is looked up by ``tags_id``, which
+no route has, so ``RULE_ADMIN_OR_TARGET_PROJECT``'s ``target.project.id`` is never set and only
+an admin reads a project's tags (a member's own project: 403); a tag's ``PUT`` answers
+``wrap_header``'s ``Location`` (``full_url`` of the ``projects`` collection, so with
+``/projects``) and no ``Content-Type`` (``wsgi.render_response`` of no body).
 """
 
 from __future__ import annotations
@@ -21,7 +29,11 @@ from fakecloud.identity import admin_schema, exception, resource_options, sql_te
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _mapped
 from fakecloud.identity.models import Project
-from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE, KEYSTONE_PROJECT_OPTIONS_SINCE
+from fakecloud.profiles.series import (
+    KEYSTONE_BODY_SCHEMA_SINCE,
+    KEYSTONE_FLASK_CATALOG_SINCE,
+    KEYSTONE_PROJECT_OPTIONS_SINCE,
+)
 
 #: ``keystone/resource/schema.py`` ``project_tag_create`` and ``project_tags_update``.
 TAG = admin_schema._PROJECT["tags"]["items"]
@@ -56,7 +68,8 @@ class KeystoneTagsApi(KeystoneWritesApi):
     def _tagged(self, req: Request, action: str, read: bool = False) -> Project:
         """The project the path names, once the policy lets the caller on."""
         project_id = req.params["project_id"]
-        if read and (project_id == req.context.project_id or _is_admin(req.context)):
+        own = project_id == req.context.project_id and self._release >= KEYSTONE_FLASK_CATALOG_SINCE
+        if read and (own or _is_admin(req.context)):
             project = self.directory.projects.get(project_id)
         else:
             project = self._named(req, "project", action)
@@ -115,7 +128,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
 
     def create_project_tag(self, req: Request) -> Response:
         """``PUT /v3/projects/{id}/tags/{tag}``: 201, no body, ``Location`` as Keystone
-        builds it (without ``/projects``)."""
+        builds it (without ``/projects`` from 15.0.0, Flask's ``Content-Type`` then)."""
         project = self._tagged(req, "identity:create_project_tag")
         tag = req.params["tag"]
         admin_schema.lazy_validate(TAG, tag, self._release)
@@ -123,6 +136,10 @@ class KeystoneTagsApi(KeystoneWritesApi):
         admin_schema.lazy_validate(TAGS, [*tags, tag], self._release)
         self._mutable(project, "create")
         self._store(project, [*tags, tag.strip()])
+        if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
+            return Response(
+                201, b"", {"Location": f"{req.base_url}/v3/projects/{project.id}/tags/{tag}"}
+            )
         location = f"{req.base_url}/v3/{project.id}/tags/{tag}"
         return Response(
             201, b"", {"Location": location, "Content-Type": "text/html; charset=utf-8"}

@@ -235,3 +235,17 @@ def test_keystone_30_checks_a_users_options_with_the_registrys_schema(clouds):
         "Invalid input for field/attribute options. Value: {'foo': 1}. Additional properties "
         "are not allowed ('foo' was unexpected)",
     )
+
+
+def test_keystone_13_tags_admin_reads_alone_and_a_tags_location_names_projects(clouds):
+    """keystone 13.0.4 resource/controllers.py ``ProjectTagV3``: no ``tags_id`` for
+    ``get_member_from_driver``, so no ``target.project.id``: a member's own project's tags are
+    403; ``wrap_header``'s ``Location`` has ``/projects`` and no ``Content-Type`` is sent."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    project = cloud.keystone.directory.project_by_name("demo").id
+    tags = f"/v3/projects/{project}/tags"
+    made = cloud.request("identity", "PUT", tags + "/t1", user="admin")
+    assert made.status == 201 and "Content-Type" not in made.headers
+    assert made.headers["Location"].endswith(f"/v3/projects/{project}/tags/t1")
+    for method, path in (("HEAD", tags), ("GET", tags), ("GET", tags + "/t1")):
+        assert cloud.request("identity", method, path, user="demo").status == 403
