@@ -151,13 +151,17 @@ def test_refused_legacy_version_is_406_without_echo(cloud):
     assert "Vary" not in resp.headers
 
 
-def test_malformed_version_is_400_without_echo(cloud):
-    resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": "volume 3.x"})
+@pytest.mark.parametrize("version", ["3.x", "3.00", "LATEST"])
+def test_malformed_version_is_400_without_echo(cloud, version):
+    """``APIVersionRequest``'s ``^([1-9]\\d*)\\.([1-9]\\d*|0)$`` (the cinder oracle, 16.4.2 and
+    29.0.0: ``3.00`` and ``LATEST`` too)."""
+    headers = {"OpenStack-API-Version": f"volume {version}"}
+    resp = call(cloud, "GET", "volumes", headers=headers)
     assert resp.status == 400
     assert fault(resp) == (
         "badRequest",
         400,
-        "API Version String 3.x is of invalid format. Must be of format MajorNum.MinorNum.",
+        f"API Version String {version} is of invalid format. Must be of format MajorNum.MinorNum.",
     )
     assert "OpenStack-API-Version" not in resp.headers
 
@@ -178,11 +182,14 @@ def test_header_without_a_volume_entry_is_faultwrappers_unworded_400(cloud, head
     assert "OpenStack-API-Version" not in resp.headers
 
 
-@pytest.mark.parametrize("header", ["volume 3.0 x", "volume", "compute 2.1, volume"])
+@pytest.mark.parametrize(
+    "header", ["volume 3.0 x", "volume", "compute 2.1, volume", "volume 2.1 ; q=1"]
+)
 def test_a_volume_entry_not_of_two_words_is_a_500(cloud, header):
     """``service, volume_version = hdr.split()`` (cinder 12.0.10-29.0.0): a ValueError that
     ``FaultWrapper`` turns into its generic 500 (fakecloud said 400 "API Version String
-    volume 3.0 x is of invalid format")."""
+    volume 3.0 x is of invalid format"). A q-value is no exception: Cinder reads the header
+    itself, not through microversion-parse (the cinder oracle, 16.4.2 and 29.0.0)."""
     resp = call(cloud, "GET", "volumes", headers={"OpenStack-API-Version": header}, allow_500=True)
     assert fault(resp) == (
         "computeFault",

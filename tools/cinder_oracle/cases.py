@@ -388,6 +388,18 @@ CASES: list[tuple[str, str, str, str | None, Any, str]] = [
     ("mv abc", "GET", V, "abc", None, "member"),
     ("mv latest", "GET", V, "latest", None, "member"),
     ("mv none", "GET", V, None, None, "member"),
+    # malformed ``volume`` entries: split in two on white space (a ValueError's 500 when not
+    # two words), the second read as MajorNum.MinorNum (400), the first entry naming volume
+    ("mv q-value", "GET", V, "2.1 ; q=1", None, "member"),
+    ("mv 3.0 q-value", "GET", V, "3.0 ; q=1", None, "member"),
+    ("mv three words", "GET", V, "3.0 3.1", None, "member"),
+    ("mv empty", "GET", V, "", None, "member"),
+    ("mv major only", "GET", V, "3", None, "member"),
+    ("mv 3.00", "GET", V, "3.00", None, "member"),
+    ("mv LATEST", "GET", V, "LATEST", None, "member"),
+    ("mv two entries", "GET", V, "3.0, volume 3.5", None, "member"),
+    ("mv q-value second", "GET", V, "3.0,volume 2.1 ; q=1", None, "member"),
+    ("mv q-value post", "POST", V, "2.1 ; q=1", {"volume": {"size": 1}}, "member"),
     # -- more volume and snapshot edges -------------------------------------------------
     ("create size null", "POST", V, "3.0", {"volume": {"size": None}}, "member"),
     ("create size true", "POST", V, "3.0", {"volume": {"size": True}}, "member"),
