@@ -23,15 +23,15 @@ that both
   (theirs), at any moment of the run too (Cinder records them as it makes them,
   `Cinder.links`: a detach deletes the attachment that linked a volume to its server, a
   migration its temporary volume, the source's copy), the resources a failed step's own
-  request names (its path's ids and its body's, asked before the check broke: an attach
-  that a Cinder fault on its volume failed never linked that volume to its server, and the
-  fault is still why), and the compute hosts a server is
-  on or moved between (a restart of one, an RPC to it, unless the message names another
-  server: its ``instance``); a step whose answer names one (the step that made it) touches it
-  too, and so does a fault on a call that names no resource (Cinder's absolute limits a
-  volume-backed createImage reads, a list): it acted on the project, so on anything of it. A
-  check whose details name no id (a project's quota, most expectations) keeps every notable
-  event.
+  request names (its path's ids and its body's, asked before the check broke: an attach that a
+  Cinder fault on its volume failed never linked that volume to its server, and the fault is
+  still why), and the compute hosts a server is on, moved between or scheduled to (placement's
+  allocation before the compute's claim writes its host: a build a restart killed there) (a
+  restart of one, an RPC to it, unless the message names another server: its ``instance``); a
+  step whose answer names one (the step that made it) touches it too, and so does a fault on a
+  call that names no resource (Cinder's absolute limits a volume-backed createImage reads, a
+  list): it acted on the project, so on anything of it. A check whose details name no id (a
+  project's quota, most expectations) keeps every notable event.
 
 One cause acts through something shared rather than linked: a quota. When a step on the path
 was refused for a quota (its answer's kind of refusal, from the service's own error behind it:
@@ -391,11 +391,15 @@ def recorded_links(cloud: Any) -> list[tuple[str, str]]:
 
 
 def hosts_of(cloud: Any, ids: set[str]) -> set[str]:
-    """The compute hosts of the servers among `ids`, now and at either end of their moves
-    (a restart of one, an RPC to it)."""
+    """The compute hosts of the servers among `ids`, now, at either end of their moves, and
+    the one a build was scheduled to whose claim has not written its host (placement's
+    allocation: a restart there that killed the build before its claim); a restart of one,
+    an RPC to it."""
     db = getattr(getattr(cloud, "nova", None), "db", None)
     rows = getattr(db, "instances", None) or {}
     hosts = {getattr(rows.get(i), "host", None) for i in ids}
+    if db is not None:
+        hosts.update(db.allocated_host(i) for i in ids)
     for migration in (getattr(db, "migrations", None) or {}).values():
         if migration.instance_uuid in ids:
             hosts.update((migration.source_compute, migration.dest_compute))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakecloud.explore.paths import hosts_of
 from tests.nova.conftest import NovaEnv
 
 CONFIG = {"nova": {"compute_hosts": 1, "max_concurrent_builds": 1, "max_concurrent_snapshots": 1}}
@@ -29,6 +30,9 @@ def test_a_build_killed_before_its_claim_ends_in_error_from_the_fix(profile, wai
     assert env.server(first)["status"] == "ERROR"  # _init_instance: spawn interrupted
     server = env.server(second)
     assert (server["status"], server["OS-EXT-STS:task_state"]) == waiting
+    # the host an explorer's path ties to it, even left building with no host (its claim
+    # never came): the one it was scheduled to, whose restart is on its path
+    assert hosts_of(env.cloud, {second}) == {"cmp-1"}
 
 
 def test_a_plain_stop_then_start_runs_init_host_as_a_restart_does():
