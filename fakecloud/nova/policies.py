@@ -5,11 +5,11 @@ From 21.0.0 (switch ``legacy_policy_defaults`` off) Nova 34.0.0's defaults are r
 ``project_reader_or_admin`` personas, admin-only rules as ``rule:context_is_admin``, with the
 pre-21.0.0 defaults as deprecated rules, OR-ed in while ``enforce_new_defaults`` is off — the
 release default until 27.0.0 (switch ``policy_new_defaults_enforced``). The check strings of
-21.0.0-26.x's personas (``PROJECT_MEMBER_OR_SYSTEM_ADMIN`` until 24.x, ``PROJECT_MEMBER`` in
+21.0.0-25.x's personas (``PROJECT_MEMBER_OR_SYSTEM_ADMIN`` until 24.x, ``PROJECT_MEMBER`` in
 25.x) differ from 34.0.0's only for system-scoped or cross-project admins with the new defaults
-enforced, and are not modelled. Before 21.0.0 the Queens-era legacy defaults
-(``rule:admin_or_owner``, ``rule:admin_api``) are registered under Queens' rule names, without
-scopes.
+enforced; they are modelled for the snapshot path's rules (`SNAPSHOT_RULES`), not the others.
+Before 21.0.0 the Queens-era legacy defaults (``rule:admin_or_owner``, ``rule:admin_api``) are
+registered under Queens' rule names, without scopes.
 
 Operators override rules with a policy file (YAML or JSON) and/or a mapping in config
 (``nova.policy_file``, ``nova.policy``). Enforcers are expensive (oslo.policy imports and rule
@@ -448,6 +448,36 @@ def _seed_check(name: str, upstream_check: str) -> str:
     )
 
 
+#: The snapshot path's rules (createImage, its volume-backed rule, createBackup), whose default
+#: check string before 26.0.0 was not 34.0.0's: 21.0.0-24.x ``PROJECT_MEMBER_OR_SYSTEM_ADMIN``
+#: (``rule:system_admin_or_owner``, scope system and project; c3fcc31d5f, b42eddd3e9,
+#: abd67b9e54, 4a1afcd3ce), 25.x ``PROJECT_MEMBER``, scope project (d9190912b9, ab084d4d1d),
+#: 26.0.0 on ``PROJECT_MEMBER_OR_ADMIN`` (909b0b0247). Seen only with ``enforce_new_defaults``
+#: on (the deprecated ``admin_or_owner`` is OR-ed in otherwise): an admin of another project is
+#: refused before 26.0.0, a system admin allowed before 25.0.0.
+SNAPSHOT_RULES = (
+    SERVERS % "create_image",
+    SERVERS % "create_image:allow_volume_backed",
+    CREATE_BACKUP,
+)
+#: By the first Nova major of each era: the snapshot rules' check string and scope types.
+SNAPSHOT_RULE_ERAS = {
+    21: ("rule:system_admin_or_owner", ["system", "project"]),
+    25: ("rule:project_member_api", ["project"]),
+}
+#: The 21.0.0-24.x base rules `SNAPSHOT_RULE_ERAS`' first check string reads (nova 21.0.0
+#: ``nova/policies/base.py``), with their deprecated checks.
+SYSTEM_ADMIN_BASE_RULES = (
+    ("system_admin_api", "role:admin and system_scope:all", "is_admin:True"),
+    ("system_admin_or_owner", "rule:system_admin_api or rule:project_member_api", _LEGACY_OWNER),
+)
+
+
+def snapshot_rule_era(major: int) -> int:
+    """The `SNAPSHOT_RULE_ERAS` key of Nova `major` (0: 34.0.0's rules)."""
+    return 21 if 21 <= major < 25 else 25 if major == 25 else 0
+
+
 #: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through
 #: (f914cb185c "Add service role in Nova policy"); 21.0.0-31.x keep them the admin's.
 SERVICE_ROLE_SINCE = 32
@@ -458,7 +488,9 @@ SERVICE_ROLE_SINCE = 32
 CHECKS_COMPARED_SINCE = 33
 
 
-def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False) -> list[Any]:
+def _rule_defaults(
+    legacy: bool, scoped: bool, admin_service_apis: bool = False, era: int = 0
+) -> list[Any]:
     from oslo_policy import policy
 
     out = []
@@ -472,7 +504,8 @@ def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False)
                 seen.add(real)
                 out.append(policy.RuleDefault(real, _seed_check(name, check)))
         return out
-    for name, check, deprecated in UPSTREAM_BASE_RULES:
+    base_rules = UPSTREAM_BASE_RULES + (SYSTEM_ADMIN_BASE_RULES if era == 21 else ())
+    for name, check, deprecated in base_rules:
         dep = None
         if deprecated is not None:
             dep = policy.DeprecatedRule(
@@ -486,6 +519,9 @@ def _rule_defaults(legacy: bool, scoped: bool, admin_service_apis: bool = False)
         scope = ["project"] if scoped else None
         if admin_service_apis and check == _SERVICE:
             check = _ADMIN
+        if era and name in SNAPSHOT_RULES:
+            check, era_scope = SNAPSHOT_RULE_ERAS[era]
+            scope = era_scope if scoped else None
         dep = None
         if name in UPSTREAM_DEPRECATED or name in UPSTREAM_DEPRECATED_RENAMED:
             old_name, old_check = UPSTREAM_DEPRECATED_RENAMED.get(
@@ -532,10 +568,11 @@ class _Enforcer:
         overrides: tuple,
         admin_service_apis: bool = False,
         checks_uncompared: bool = False,
+        era: int = 0,
     ):
         from oslo_policy import policy
 
-        base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis)
+        base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis, era)
         self.enforcer = _with_file_rules(base, overrides, checks_uncompared) if overrides else base
         #: Whether the operator's rules set ``context_is_admin`` (`PolicyEngine.check_is_admin`).
         self.admin_rule_overridden = any(name == "context_is_admin" for name, _check in overrides)
@@ -615,15 +652,17 @@ class _Enforcer:
 _ENFORCERS: dict[tuple, _Enforcer] = {}
 
 #: oslo.policy Enforcers with Nova's default rules loaded and frozen, by (legacy, new
-#: defaults, scoped, admin service APIs): each `_Enforcer` with operator rules starts from a
-#: copy of one (registering and parsing the ~200 defaults is ~8 ms; clouds of the same release
-#: with different policy overrides are many in a test run).
+#: defaults, scoped, admin service APIs, snapshot rule era): each `_Enforcer` with operator
+#: rules starts from a copy of one (registering and parsing the ~200 defaults is ~8 ms; clouds
+#: of the same release with different policy overrides are many in a test run).
 _DEFAULTS_ENFORCERS: dict[tuple, Any] = {}
 
 
-def _defaults_enforcer(legacy: bool, new_defaults: bool, scoped: bool, admin_apis: bool) -> Any:
+def _defaults_enforcer(
+    legacy: bool, new_defaults: bool, scoped: bool, admin_apis: bool, era: int = 0
+) -> Any:
     """The oslo.policy Enforcer of Nova's defaults alone (shared: never changed once built)."""
-    key = (legacy, new_defaults, scoped, admin_apis)
+    key = (legacy, new_defaults, scoped, admin_apis, era)
     found = _DEFAULTS_ENFORCERS.get(key)
     if found is None:
         from oslo_config import cfg
@@ -635,7 +674,7 @@ def _defaults_enforcer(legacy: bool, new_defaults: bool, scoped: bool, admin_api
         conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
         found.suppress_deprecation_warnings = True
         found.suppress_default_change_warnings = True
-        found.register_defaults(_rule_defaults(legacy, scoped, admin_apis))
+        found.register_defaults(_rule_defaults(legacy, scoped, admin_apis, era))
         found.load_rules()
         found.use_conf = False  # frozen: no reload on every check
         _DEFAULTS_ENFORCERS[key] = found
@@ -709,6 +748,9 @@ class PolicyEngine:
     #: 21.0.0-32.x: `_with_file_rules`). A class default, set on the instance only where True
     #: and the operator has rules, so that the saved files of the other clouds keep their bytes.
     checks_uncompared = False
+    #: The snapshot rules' era (`snapshot_rule_era`: 21.0.0-24.x, 25.x). A class default, set
+    #: on the instance only where the config enforces the new defaults or scopes, likewise.
+    snapshot_rule_era = 0
 
     def __init__(
         self,
@@ -717,6 +759,7 @@ class PolicyEngine:
         enforced_by_default: bool = True,
         admin_service_apis: bool = False,
         checks_uncompared: bool = False,
+        snapshot_rule_era: int = 0,
     ):
         self.legacy = legacy
         self._config = config
@@ -728,6 +771,11 @@ class PolicyEngine:
             self.admin_service_apis = True
         if checks_uncompared and not legacy and (config.policy_file or config.policy):
             self.checks_uncompared = True
+        # The era's rules decide otherwise only with the new defaults or scopes enforced (off
+        # by default in those releases).
+        enforcing = config.enforce_new_defaults or config.enforce_scope
+        if snapshot_rule_era and not legacy and enforcing:
+            self.snapshot_rule_era = snapshot_rule_era
 
     @property
     def scope_enforced(self) -> bool:
@@ -761,6 +809,7 @@ class PolicyEngine:
                 tuple(sorted(overrides.items())),
                 self.admin_service_apis,
                 self.checks_uncompared,
+                self.snapshot_rule_era,
             )
             found = _ENFORCERS.get(key)
             if found is None:

@@ -160,6 +160,26 @@ def test_old_defaults_let_a_reader_past_nova_when_new_defaults_are_off():
     )
 
 
+@pytest.mark.parametrize("profile", ["nova-24.0.0", "nova-25.0.0"])
+def test_new_defaults_refuse_another_projects_admin_before_26_0_0(profile):
+    """With enforce_new_defaults on, the snapshot rules' default is 21.0.0-24.x's
+    system_admin_or_owner (c3fcc31d5f), 25.x's project_member_api (d9190912b9), then
+    project_member_or_admin (909b0b0247): a project admin's snapshot of another project's
+    server is refused until 26.0.0 (from 26.0.0 the upstream case of
+    `test_defaults_per_role_and_profile`), createBackup's likewise (abd67b9e54, ab084d4d1d)."""
+    env = NovaEnv(profile, {"nova": {"enforce_new_defaults": True}})
+    sid = env.boot()
+    resp = env.create_image(sid, user="admin")
+    assert (resp.status, resp.json()) == (403, DENIED)
+    backup = {"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}}
+    resp = env.action(sid, backup, user="admin")
+    rule = "os_compute_api:os-create-backup"
+    assert (resp.status, resp.json()["forbidden"]["message"]) == (
+        403,
+        f"Policy doesn't allow {rule} to be performed.",
+    )
+
+
 def _system_scoped(env: NovaEnv):
     admin = env.cloud.context("admin")
     return dataclasses.replace(admin, project_id=None, system_scope="all", request_id="")
