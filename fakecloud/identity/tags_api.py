@@ -138,7 +138,7 @@ class KeystoneTagsApi(KeystoneWritesApi):
         self._store(project, [*tags, tag.strip()])
         if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
             return Response(
-                201, b"", {"Location": f"{req.base_url}/v3/projects/{project.id}/tags/{tag}"}
+                201, None, {"Location": f"{req.base_url}/v3/projects/{project.id}/tags/{tag}"}
             )
         location = f"{req.base_url}/v3/{project.id}/tags/{tag}"
         return Response(
