@@ -11,7 +11,10 @@ Policy per release: an admin alone before keystone 15.0.0; from 15.0.0 an admin 
 credential's owner (reads a system reader too), and a list shows each caller only what it may
 read. From 30.0.0 a token of a delegated method (an application credential's) may not touch
 credentials at all. The body is checked by keystone 27.0.0's schema first from 27.0.0 (an update
-then changes only the blob), by the old schema after the policy before.
+then changes only the blob), by the old schema after the policy before. In 13.x (the legacy
+controller, keystone 13.0.4 ``credential/controllers.py``) ``protected()`` loads the path's
+credential for the policy's target first (``get_member_from_driver``, by ``credential_id``), so
+an unknown id is its 404 before the policy's 403; 14.0.0's Flask resource checks the policy first.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
 #: The owner's rules and the system reader's (Stein).
 OWNER_SINCE = 15
+#: The policy before an unknown credential's 404 (Rocky's Flask ``CredentialResource``).
+POLICY_FIRST_SINCE = 14
 #: Delegated tokens refused (keystone 30.0.0, LP#2159643).
 PRIMARY_AUTH_SINCE = 30
 
@@ -168,6 +173,8 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         """The credential the path names, once the policy on it lets the caller on."""
         cred_id = req.params["credential_id"]
         cred = getattr(self.directory, "credentials", {}).get(cred_id)
+        if cred is None and self._release < POLICY_FIRST_SINCE:
+            raise exception.NotFound(f"Could not find credential: {cred_id}.")
         self._credential_policy(req, cred.user_id if cred else None, action, read)
         if cred is None:
             raise exception.NotFound(f"Could not find credential: {cred_id}.")

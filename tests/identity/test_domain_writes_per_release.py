@@ -7,6 +7,7 @@ is the keystone oracle's (tools/keystone_oracle: 23.0.0, 25.0.0 and 30.0.0)."""
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.transport.gateway import wire_headers
 
 UUID = "9aea63518f0040c6b4518d8d2242911c"
 INVALID_ID = "Domain ID does not conform to required UUID format."
@@ -245,7 +246,21 @@ def test_keystone_13_tags_admin_reads_alone_and_a_tags_location_names_projects(c
     project = cloud.keystone.directory.project_by_name("demo").id
     tags = f"/v3/projects/{project}/tags"
     made = cloud.request("identity", "PUT", tags + "/t1", user="admin")
-    assert made.status == 201 and "Content-Type" not in made.headers
+    assert made.status == 201
+    assert [n for n, _ in wire_headers(made) if n.lower() == "content-type"] == []
     assert made.headers["Location"].endswith(f"/v3/projects/{project}/tags/t1")
     for method, path in (("HEAD", tags), ("GET", tags), ("GET", tags + "/t1")):
         assert cloud.request("identity", method, path, user="demo").status == 403
+
+
+def test_keystone_13_finds_a_credential_before_its_policy(clouds):
+    """keystone 13.0.4 ``CredentialV3``: ``protected()`` loads the credential for the target
+    (``get_member_from_driver``), so a member's look-up of an unknown one is its 404."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    path = "/v3/credentials/9a2c1e7e00004000800000000000dead"
+    for method in ("GET", "DELETE"):
+        resp = cloud.request("identity", method, path, user="demo")
+        assert (resp.status, resp.json()["error"]["message"]) == (
+            404,
+            "Could not find credential: 9a2c1e7e00004000800000000000dead.",
+        )
