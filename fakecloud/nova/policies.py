@@ -126,6 +126,10 @@ _ADMIN = "rule:context_is_admin"
 _MEMBER = "rule:project_member_or_admin"
 _READER = "rule:project_reader_or_admin"
 _SERVICE = "rule:service_or_admin"
+#: ``PROJECT_MANAGER_OR_ADMIN`` (32.0.0, 06699f26a5): the project's ``manager`` role (Keystone
+#: 24.0.0's bootstrap makes it, implied by admin and implying member) or the admin; before
+#: 32.0.0 these rules were the admin's (`_rule_defaults`' ``admin_service_apis``).
+_MANAGER = "rule:project_manager_or_admin"
 #: ``nova/policies/keypairs.py``: key pairs are a user's, not a project's.
 _KEYPAIR_OWNER = "(rule:context_is_admin) or user_id:%(user_id)s"
 
@@ -157,17 +161,22 @@ UPSTREAM_RULES = (
     (SERVERS % "resize", _MEMBER),
     (SERVERS % "confirm_resize", _MEMBER),
     (SERVERS % "revert_resize", _MEMBER),
-    # 32.0.0 lets a project manager migrate and list migrations (06699f26a5): not modelled.
-    (MIGRATE_SERVER % "migrate", _ADMIN),
+    # 32.0.0 (06699f26a5) lets a project manager migrate without a host and list migrations
+    # without hosts: nova 32.0.0 policies/migrate_server.py, migrations.py,
+    # servers_migrations.py (34.0.0 the same).
+    (MIGRATE_SERVER % "migrate", _MANAGER),
     (MIGRATE_SERVER % "migrate:host", _ADMIN),
-    (MIGRATE_SERVER % "migrate_live", _ADMIN),
+    (MIGRATE_SERVER % "migrate_live", _MANAGER),
     (MIGRATE_SERVER % "migrate_live:host", _ADMIN),
     (EVACUATE, _ADMIN),
-    (MIGRATIONS % "index", _ADMIN),
-    (SERVER_MIGRATIONS % "index", _ADMIN),
+    (MIGRATIONS % "index", _MANAGER),
+    (MIGRATIONS % "index:all_projects", _ADMIN),
+    (MIGRATIONS % "index:host", _ADMIN),
+    (SERVER_MIGRATIONS % "index", _MANAGER),
+    (SERVER_MIGRATIONS % "index:host", _ADMIN),
     (SERVER_MIGRATIONS % "show", _ADMIN),
-    (SERVER_MIGRATIONS % "force_complete", _ADMIN),
-    (SERVER_MIGRATIONS % "delete", _ADMIN),
+    (SERVER_MIGRATIONS % "force_complete", _MANAGER),
+    (SERVER_MIGRATIONS % "delete", _MANAGER),
     (PAUSE % "pause", _MEMBER),
     (PAUSE % "unpause", _MEMBER),
     (SUSPEND % "suspend", _MEMBER),
@@ -414,8 +423,9 @@ UPSTREAM_DEPRECATED = {FLAVOR_ACCESS: "rule:admin_or_owner"}
 #: operator's rule of that old name, `_with_file_rules`): ``os-unrescue`` was ``os-rescue``
 #: until 21.0.0, the security group actions' ``os-security-groups``; each rule one rule split in
 #: 21.0.0 or 22.0.0 (nova 34.0.0 ``nova/policies/*.py`` ``DeprecatedRule``). Their old check is
-#: the persona's deprecated one, so OR-ing it in changes no default. Not here: 32.0.0's
-#: manager rules (not modelled).
+#: the persona's deprecated one, so OR-ing it in changes no default. 32.0.0's host and
+#: all-projects rules name the rule they were split from, with its old check (the admin's), so
+#: an operator's rule of that name still governs them (nova 32.0.0 ``DEPRECATED_POLICY``).
 UPSTREAM_DEPRECATED_RENAMED = {
     UNRESCUE: (RESCUE, "rule:admin_or_owner"),
     SECURITY_GROUPS % "list": (SECURITY_GROUPS_BASE, "rule:admin_or_owner"),
@@ -436,6 +446,10 @@ UPSTREAM_DEPRECATED_RENAMED = {
     **{r: (SEED_NAMES[r], "rule:admin_or_owner") for r in _DEFERRED_DELETE_RULES},
     **{r: (SEED_NAMES[r], "rule:admin_or_owner") for r in _INSTANCE_ACTIONS_RULES},
     **{r: (SEED_NAMES[r], "rule:admin_api") for r in _ADMIN_RENAMED_RULES},
+    MIGRATE_SERVER % "migrate_live:host": (MIGRATE_SERVER % "migrate_live", _ADMIN),
+    MIGRATIONS % "index:all_projects": (MIGRATIONS % "index", _ADMIN),
+    MIGRATIONS % "index:host": (MIGRATIONS % "index", _ADMIN),
+    SERVER_MIGRATIONS % "index:host": (SERVER_MIGRATIONS % "index", _ADMIN),
 }
 
 
@@ -444,7 +458,7 @@ def _seed_check(name: str, upstream_check: str) -> str:
         return SEED_CHECKS[name]
     return {_MEMBER: "rule:admin_or_owner", _READER: "rule:admin_or_owner"}.get(
         upstream_check,
-        "rule:admin_api" if upstream_check in (_ADMIN, _SERVICE) else upstream_check,
+        "rule:admin_api" if upstream_check in (_ADMIN, _SERVICE, _MANAGER) else upstream_check,
     )
 
 
@@ -479,7 +493,9 @@ def snapshot_rule_era(major: int) -> int:
 
 
 #: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through
-#: (f914cb185c "Add service role in Nova policy"); 21.0.0-31.x keep them the admin's.
+#: (f914cb185c "Add service role in Nova policy") and whose migration APIs (``_MANAGER``
+#: rules) the project's ``manager`` (06699f26a5 "Add project manager role in Nova API policy
+#: rule"); 21.0.0-31.x keep both the admin's.
 SERVICE_ROLE_SINCE = 32
 #: The first Nova whose oslo.policy (5.0.0, 2026.1's upper constraint) compares checks by value:
 #: 21.0.0-32.x pin 3.1.2 (Ussuri) to 4.6.0 (2025.2) (openstack/requirements
@@ -517,7 +533,7 @@ def _rule_defaults(
         out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
     for name, check in UPSTREAM_RULES + VENDOR_RULES:
         scope = ["project"] if scoped else None
-        if admin_service_apis and check == _SERVICE:
+        if admin_service_apis and check in (_SERVICE, _MANAGER):
             check = _ADMIN
         if era and name in SNAPSHOT_RULES:
             check, era_scope = SNAPSHOT_RULE_ERAS[era]
@@ -740,7 +756,8 @@ class PolicyEngine:
 
     _enforcer: _Enforcer | None
 
-    #: Whether the service APIs are the admin's alone (21.0.0-31.x, before `SERVICE_ROLE_SINCE`).
+    #: Whether the service and manager APIs are the admin's alone (21.0.0-31.x, before
+    #: `SERVICE_ROLE_SINCE`).
     #: A class default, set on the instance only where True, so that the saved files of the
     #: other releases keep their bytes.
     admin_service_apis = False

@@ -190,3 +190,38 @@ def test_the_service_role_passes_the_service_apis_from_32(profile, status):
     assert resp.status == status, resp.json()
     if status == 403:
         assert resp.json() == denied("os_compute_api:os-server-external-events:create")
+
+
+#: A project manager of the demo project (Keystone 24.0.0's bootstrap makes the role).
+_BOSS = {"password": "boss-secret", "project": "demo", "roles": ["manager"]}
+MANAGER = {"identity": {"users": {"boss": _BOSS}}}
+
+
+def test_a_project_manager_is_refused_the_migration_apis_before_32():
+    """21.0.0-31.x: ``os-migrations:index`` is the admin's (nova 31.0.0 policies)."""
+    env = NovaEnv("nova-31.1.0", MANAGER)
+    resp = env.request("GET", "/v2.1/os-migrations", user="boss")
+    assert resp.json() == denied("os_compute_api:os-migrations:index")
+
+
+def test_a_project_manager_migrates_and_lists_its_projects_migrations_without_hosts_from_32():
+    """32.0.0 (06699f26a5, policies/migrate_server.py, migrations.py, servers_migrations.py):
+    ``migrate``, ``migrate_live``, ``os-migrations:index`` and the server's migrations' index,
+    force_complete and delete are PROJECT_MANAGER_OR_ADMIN; a target host, every project's
+    migrations (no ``project_id`` asked, or another's) and the hosts are the admin's, the hosts
+    shown as null (``index:host`` checked with ``fatal=False``)."""
+    env = NovaEnv("nova-32.0.0", MANAGER)
+    sid = env.boot()
+    project = env.server(sid)["tenant_id"]
+    mv = {"microversion": "2.80"}
+    resp = env.request("GET", "/v2.1/os-migrations", user="boss", **mv)
+    assert resp.json() == denied("os_compute_api:os-migrations:index:all_projects")
+    resp = env.action(sid, {"migrate": {"host": "cmp-2"}}, user="boss", microversion="2.56")
+    assert resp.json() == denied("os_compute_api:os-migrate-server:migrate:host")
+    assert env.action(sid, {"migrate": None}, user="boss").status == 202
+    env.cloud.run_until_idle()
+    mine = f"/v2.1/os-migrations?project_id={project}"
+    (seen,) = env.request("GET", mine, user="boss", **mv).json()["migrations"]
+    assert (seen["status"], seen["source_compute"], seen["dest_host"]) == ("finished", None, None)
+    (full,) = env.request("GET", mine, user="admin", **mv).json()["migrations"]
+    assert full["dest_compute"] == env.server(sid)["OS-EXT-SRV-ATTR:host"] != full["source_compute"]

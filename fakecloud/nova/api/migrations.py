@@ -3,7 +3,10 @@
 ``openstack server migration list``, novaclient ``migrations.list``, openstacksdk
 ``compute.migrations()``.
 
-``/os-migrations`` (policy ``os_compute_api:os-migrations:index``, the admin's) lists every
+``/os-migrations`` (policy ``os_compute_api:os-migrations:index``, the admin's; from 32.0.0
+also a project manager's, who must ask for the own ``project_id`` (else
+``index:all_projects``, the admin's: 403) and sees the hosts null unless ``index:host``
+allows them, as in the server's own list) lists every
 resize and cold migration record: the query's ``status``, ``host`` (source or destination),
 ``source_compute``, ``migration_type``, ``instance_uuid`` (2.80: ``user_id``,
 ``project_id``) filter it; before 2.59 unknown parameters are ignored and the rows come in id
@@ -32,7 +35,7 @@ from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
 from fakecloud.nova.compute.instance_filters import db_time
-from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS
+from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS, SERVICE_ROLE_SINCE
 
 TYPES = "2.23"
 FORCE_COMPLETE = "2.22"
@@ -44,6 +47,10 @@ IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 PAGED = "2.59"
 CHANGES_BEFORE = "2.66"
 USER_PROJECT = "2.80"
+
+#: ``source_compute``/``source_node``/``dest_*``: nulled for a caller the host rule refuses
+#: (32.0.0 ``index:host``; the keys stay).
+_HOST_FIELDS = ("dest_compute", "dest_host", "dest_node", "source_compute", "source_node")
 
 _FILTERS = ("hidden", "host", "instance_uuid", "source_compute", "status", "migration_type")
 _COMMON = {"type": "array", "items": {"type": "string"}}
@@ -125,6 +132,7 @@ class MigrationsController:
         if version >= PAGED:
             _validator(version).validate(req.query)
         self.nova.policy.authorize(req.context, MIGRATIONS % "index")
+        with_hosts = self._project_and_hosts(req)
         rows = list((self.nova.db.migrations or {}).values())
         rows = [m for m in rows if self._kept(m, req, version)]
         if version >= PAGED:
@@ -136,6 +144,9 @@ class MigrationsController:
             )
         prefix = req.link_prefix
         items = [migration_view(self.nova, self.fmt, m, version, prefix) for m in rows]
+        if not with_hosts:
+            for item in items:
+                item.update(dict.fromkeys(_HOST_FIELDS))
         body: dict[str, Any] = {"migrations": items}
         if version >= PAGED:
             found = views.collection_links(
@@ -149,6 +160,19 @@ class MigrationsController:
             if found:
                 body["migrations_links"] = found
         return Response(200, body)
+
+    def _project_and_hosts(self, req: Request) -> bool:
+        """32.0.0's two checks after ``index`` (a project manager's list, 06699f26a5): no
+        ``project_id`` asked, or another project's, needs ``index:all_projects`` (403); whether
+        the hosts are shown is ``index:host`` (nova 32.0.0 migrations.py ``_index``). Before,
+        ``index`` is the admin's and the hosts always shown."""
+        if self.nova.kernel.switches.release.major < SERVICE_ROLE_SINCE:
+            return True
+        ctx, policy = req.context, self.nova.policy
+        project_id = req.arg("project_id") if "project_id" in req.query else None
+        if not project_id or project_id != ctx.project_id:
+            policy.authorize(ctx, MIGRATIONS % "index:all_projects")
+        return policy.authorize(ctx, MIGRATIONS % "index:host", fatal=False)
 
     @staticmethod
     def _kept(migration: Any, req: Request, version: Any) -> bool:
@@ -237,6 +261,12 @@ class ServerMigrationsController:
         """The server's live migrations in progress (``get_migrations_in_progress_by_instance``
         of type ``live-migration``: queued, preparing, running, post-migrating)."""
         instance = self._instance(req, "index", query=True)
+        with_hosts = True
+        if self.nova.kernel.switches.release.major >= SERVICE_ROLE_SINCE:
+            # 32.0.0 server_migrations.py index: the hosts as the host rule allows
+            target = {"project_id": instance.project_id}
+            rule = SERVER_MIGRATIONS % "index:host"
+            with_hosts = self.nova.policy.authorize(req.context, rule, target, fatal=False)
         rows = [
             m
             for m in (self.nova.db.migrations or {}).values()
@@ -244,7 +274,11 @@ class ServerMigrationsController:
             and m.migration_type == "live-migration"
             and m.status in IN_PROGRESS
         ]
-        return Response(200, {"migrations": [self._view(m, req) for m in rows]})
+        items = [self._view(m, req) for m in rows]
+        if not with_hosts:
+            for item in items:
+                item.update(dict.fromkeys(_HOST_FIELDS))
+        return Response(200, {"migrations": items})
 
     def _view(self, migration: Any, req: Request) -> dict[str, Any]:
         """``server_migrations.output``: the record with its memory and disk progress."""
