@@ -27,6 +27,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.schema import case_schema, scenario_schema
 from fakecloud.scenario.subst import Unresolved, bind, dig, refs
@@ -237,10 +238,50 @@ def _saved_roots(doc: dict) -> set[str]:
     return roots
 
 
+_NAMED_ROOTS = {"images": "image", "volumes": "volume", "servers": "server"}
+_RUN_PARTS = ("cloud", "steps", "expect")  # explore: and choices: may name what they make
+
+
+def _named(doc: dict) -> dict[str, set[str] | None]:
+    """The names each of `_NAMED_ROOTS` may have at run time: ``cloud:``'s resources and every
+    name a step's or setup request's ``save:`` makes (None: a save of the whole root, any
+    name)."""
+    cloud = doc.get("cloud") if isinstance(doc.get("cloud"), dict) else {}
+    found: dict[str, set[str] | None] = {
+        root: set(cloud.get(root) or {}) if isinstance(cloud.get(root) or {}, dict) else None
+        for root in _NAMED_ROOTS
+    }
+    for item in [*(doc.get("steps") or []), *(cloud.get("setup") or [])]:
+        save = item.get("save") if isinstance(item, dict) else None
+        for key in save if isinstance(save, dict) else ():
+            root, _, rest = str(key).partition(".")
+            if root in found and found[root] is not None:
+                if rest:
+                    found[root].add(rest.partition(".")[0])
+                else:
+                    found[root] = None
+    return found
+
+
 def _check_refs(doc: dict, names: dict, runtime: set[str], filename: str) -> list[Problem]:
     out = []
+    named = None
     for path, ref in refs(doc):
         root, _, rest = ref.partition(".")
+        if root in _NAMED_ROOTS and rest and root not in names and path[0] in _RUN_PARTS:
+            # ${servers.wbe.id}: was found only when the step ran, after the whole set-up
+            named = _named(doc) if named is None else named
+            name, known = rest.partition(".")[0], named[root]
+            if known is not None and name not in known:
+                kind = _NAMED_ROOTS[root]
+                message = (
+                    f"${{{ref}}}: no {kind} {name!r}{did_you_mean(name, known)}; "
+                    f"{'named' if known else 'there are no named'} {root}"
+                    f"{': ' + ', '.join(sorted(known)) if known else ''} "
+                    f"(cloud.{root}, or a save: {root}.NAME... of a step)"
+                )
+                out.append(_ref_problem(doc, path, filename, message))
+            continue
         if root in names:
             if rest:
                 try:

@@ -14,6 +14,7 @@ vars:
   delay: 1.5
 cloud:
   profile: ${profile}
+  servers: {web: {body: {flavorRef: "1"}}}
 steps:
   - name: snap
     at: ${delay}
@@ -77,6 +78,7 @@ steps:
 
 def test_a_case_changes_named_steps_and_null_removes_a_key():
     text = """\
+cloud: {servers: {web: {body: {flavorRef: "1"}}}}
 steps:
   - name: snap
     request: POST /servers/${servers.web.id}/action

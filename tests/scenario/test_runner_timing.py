@@ -1,6 +1,9 @@
 """Steps run on the virtual clock exactly where the scenario places them."""
 
-from scenario_fakes import failures, run_text
+import pytest
+from scenario_fakes import failures, load_text, run_text
+
+from fakecloud.scenario import ScenarioError
 
 SERVER = """\
 cloud:
@@ -228,9 +231,25 @@ def test_a_fault_naming_an_unknown_error_fails_its_step():
 
 
 def test_a_reference_that_never_gets_a_value_fails_its_step():
-    text = "steps:\n  - request: GET /images/${images.nope.id}\n"
-    result = run_text(text)
-    assert failures(result) == ("scenario.yaml:2: step step1: ${images.nope.id} is not known yet")
+    text = "steps:\n  - request: GET /images/${images.late.id}\n  - request: GET /images\n"
+    result = run_text(text + "    save: {images.late.id: body.nothing}\n")
+    assert failures(result).splitlines()[0] == (
+        "scenario.yaml:2: step step1: ${images.late.id} is not known yet"
+    )
+
+
+def test_a_reference_to_a_name_nothing_makes_is_refused_at_load():
+    """``${servers.wbe.id}`` (a typo of web) ran the whole set-up, then failed its step with
+    'got None None' for its status; no server or save makes that name: the file's error."""
+    text = "cloud: {servers: {web: {body: {flavorRef: '1'}}}}\nsteps:\n  - request: GET "
+    with pytest.raises(ScenarioError) as info:
+        load_text(text + "/servers/${servers.wbe.id}\n    expect: {body: {a: '${images.x.id}'}}\n")
+    assert str(info.value).splitlines() == [
+        "scenario.yaml:3: field steps[0].request: ${servers.wbe.id}: no server 'wbe' (did you "
+        "mean 'web'?); named servers: web (cloud.servers, or a save: servers.NAME... of a step)",
+        "scenario.yaml:4: field steps[0].expect.body.a: ${images.x.id}: no image 'x'; there are "
+        "no named images (cloud.images, or a save: images.NAME... of a step)",
+    ]
 
 
 def test_a_stuck_cloud_is_reported_not_hung():
