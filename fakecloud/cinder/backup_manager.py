@@ -134,8 +134,9 @@ def backup_service_up(cinder: Any, zone: str | None = None) -> bool:
         return False
     if backup_running(cinder):
         return True
-    stopped = (cinder.kernel.rpc.down_since or {}).get(backup_target(cinder))
-    return stopped is not None and not cinder.seen_down(stopped, "cinder-backup")
+    target = backup_target(cinder)
+    stopped = (cinder.kernel.rpc.down_since or {}).get(target)
+    return stopped is not None and not cinder.seen_down(stopped, "cinder-backup", target)
 
 
 def backup_reported(cinder: Any, zone: str | None = None) -> bool:

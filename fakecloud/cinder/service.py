@@ -337,19 +337,21 @@ class Cinder:
 
         return self.kernel.spawn(restart(), name=f"cinder-volume:{backend} restart")
 
-    def seen_down(self, stopped: float | None, binary: str) -> bool:
-        """Whether a `binary` service stopped at `stopped` is down to the host manager
-        (``is_up`` false): its last heartbeat (else its start: ``created_at``) older than
-        ``service_down_time``."""
+    def seen_down(self, stopped: float | None, binary: str, target: str) -> bool:
+        """Whether a `binary` service (RPC `target`) stopped at `stopped` is down to the host
+        manager (``is_up`` false): its last heartbeat (else its start: ``created_at``) older
+        than ``service_down_time``."""
         if stopped is None:
             return False
         from fakecloud.cinder.services_api import last_heartbeat
 
-        last = last_heartbeat(binary, stopped) or 0.0
+        restarts = (self.kernel.rpc.restarts or {}).get(target)
+        last = last_heartbeat(binary, stopped, restarts) or 0.0
         return self.kernel.now - last > self.config.service_down_time_s
 
     def _volume_seen_down(self, stopped: dict[str, float], backend: str) -> bool:
-        return self.seen_down(stopped.get(self.volume_target(backend)), VOLUME_BINARY)
+        target = self.volume_target(backend)
+        return self.seen_down(stopped.get(target), VOLUME_BINARY, target)
 
     def row_deleted(self, volume: Volume) -> None:
         """`volume`'s row is deleted now: remember its backend for the explorer's paths

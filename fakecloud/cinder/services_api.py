@@ -37,7 +37,12 @@ from fakecloud.cinder import exception, faults, replication
 from fakecloud.cinder.backup_manager import backup_running, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.validation import validate
-from fakecloud.sim.heartbeats import CINDER_FIRST_REPORT_S, first_report, last_report
+from fakecloud.sim.heartbeats import (
+    CINDER_FIRST_REPORT_S,
+    first_report,
+    last_report,
+    row_heartbeat,
+)
 
 #: ``mv.CLUSTER_SUPPORT``.
 CLUSTER_SUPPORT = "3.7"
@@ -56,10 +61,15 @@ def first_heartbeat(binary: str) -> float:
     return first_report(START_ORDER.index(binary), CINDER_FIRST_REPORT_S)
 
 
-def last_heartbeat(binary: str, now: float) -> float | None:
-    """The time of the last ``report_state`` of a `binary` service at `now` (None before the
-    first)."""
-    return last_report(now, first_heartbeat(binary))
+def last_heartbeat(
+    binary: str, now: float, restarts: tuple[float, ...] | None = None
+) -> float | None:
+    """The heartbeat the row of a `binary` service holds at `now` (None before the first):
+    its last ``report_state``, from its latest start when it restarted (`restarts`:
+    `RpcBus.restarts` of its target; the start saves the row, `row_heartbeat`)."""
+    if not restarts:
+        return last_report(now, first_heartbeat(binary))
+    return row_heartbeat(first_heartbeat(binary), CINDER_FIRST_REPORT_S, restarts, now, True)
 
 
 def host_matches(host: str, wanted: str) -> bool:
@@ -89,12 +99,13 @@ def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, fl
     for kind, name, target in services(cinder):
         up = backup_running(cinder) if kind == BACKUP_BINARY else kernel.rpc.is_up(target)
         disabled, reason, changed = changes.get((kind, name), _UNCHANGED)
+        restarts = (kernel.rpc.restarts or {}).get(target)
         if up:
-            updated = last_heartbeat(kind, kernel.now)
+            updated = last_heartbeat(kind, kernel.now, restarts)
         else:  # its heartbeats stopped with it: the last one before
             stopped = (kernel.rpc.down_since or {}).get(target)
-            updated = None if stopped is None else last_heartbeat(kind, stopped)
-            up = stopped is not None and not cinder.seen_down(stopped, kind)
+            updated = None if stopped is None else last_heartbeat(kind, stopped, restarts)
+            up = stopped is not None and not cinder.seen_down(stopped, kind, target)
         if changed is not None and (updated is None or changed > updated):
             updated = changed  # modified_at, when later than the last report
         rows.append((kind, name, up, disabled, reason, updated))

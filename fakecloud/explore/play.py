@@ -250,14 +250,25 @@ def heartbeats(cloud: Any, trace: Any, start: float, end: float) -> list[float]:
     from fakecloud.cinder.services_api import first_heartbeat as cinder_first
     from fakecloud.nova.services import COMPUTE
     from fakecloud.nova.services import first_heartbeat as nova_first
-    from fakecloud.sim.heartbeats import reports
+    from fakecloud.sim.heartbeats import CINDER_FIRST_REPORT_S, NOVA_FIRST_REPORT_S, reports
 
-    firsts = {cinder_first(SCHEDULER_BINARY)}
+    beats = set(reports(cinder_first(SCHEDULER_BINARY), start, end))
     stopped = {e["subject"] for e in trace.filter(kind="rpc.service") if not e.get("up")}
     nova, cinder = getattr(cloud, "nova", None), getattr(cloud, "cinder", None)
     named = services(cinder) if cinder is not None and stopped else []
+    restarts = cloud.kernel.rpc.restarts or {}
     for target in sorted(stopped):
+        firsts = []
         if nova is not None and target.startswith("compute.") and target[8:] in nova.hosts:
-            firsts.add(nova_first(nova, target[8:], COMPUTE))
-        firsts.update(cinder_first(binary) for binary, _, own in named if own == target)
-    return [beat for first in sorted(firsts) for beat in reports(first, start, end)]
+            firsts.append((nova_first(nova, target[8:], COMPUTE), NOVA_FIRST_REPORT_S))
+        firsts += [(cinder_first(b), CINDER_FIRST_REPORT_S) for b, _, own in named if own == target]
+        for first, delay in firsts:
+            # each run's reports from its own start, until the next start (a restart)
+            ups = [up for up in restarts.get(target, ())[1::2] if up <= end]
+            for up in (up for up in ups if up <= start):
+                first = up + delay
+            ups = [up for up in ups if up > start]
+            for since, until in zip((start, *ups), (*ups, end), strict=True):
+                beats.update(b for b in reports(first, since, until) if b < until or until == end)
+                first = until + delay
+    return sorted(beats)

@@ -10,20 +10,22 @@ were added; each service's uuid (microversion 2.53) is drawn from the cloud's se
 of its own per service, so it never shifts other ids.
 
 A service is **up** (``service_is_up``, `service_is_up`) unless it is forced down
-(``forced_down``, 2.11) or, for nova-compute, its RPC server is down (`Nova.restart_compute`)
-and its last heartbeat is more than ``service_down_time_s`` (60 s) old: the DB driver's
-``is_up`` (servicegroup/drivers/db.py, nova 17.0.13-34.0.0) reads ``last_seen_up`` (or
+(``forced_down``, 2.11) or, for nova-compute, its last heartbeat is more than
+``service_down_time_s`` (60 s) old (its RPC server down, `Nova.restart_compute`, or back from a
+longer stop and not reporting yet: its first report comes 5 s after the start, and until then
+the row keeps the last one before the stop, `fakecloud.sim.heartbeats.row_heartbeat`): the DB
+driver's ``is_up`` (servicegroup/drivers/db.py, nova 17.0.13-34.0.0) reads ``last_seen_up`` (or
 ``created_at``) against ``service_down_time``, so a stopped nova-compute is up for up to a
 minute, force-down downs it at once. ``updated_at`` is the time of its last heartbeat
 (``report_state`` every ``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a
 stopped nova-compute's stays at its last one before it stopped; null before the first) or of its
 last change through the API, whichever is later; each service reports from its own start
-(`fakecloud.sim.heartbeats`: devstack's order, nova-scheduler, nova-conductor, then each
-nova-compute, a second apart), so no two share their heartbeats' instants. The scheduler's
-``ComputeFilter`` (`compute_filter`) passes a host whose nova-compute is enabled and up (in
-the grace a stopped one too: the build's cast then waits in its queue); a deleted compute
-service takes its compute node with it (``service_destroy``), so its host is no longer a
-candidate either.
+(`fakecloud.sim.heartbeats`: devstack's order, nova-scheduler, nova-conductor, then each nova-
+compute, a second apart), so no two share their heartbeats' instants. The scheduler's
+``ComputeFilter`` (`compute_filter`) passes a host whose nova-compute is enabled and up (in the
+grace a stopped one too: the build's cast then waits in its queue); a deleted compute service
+takes its compute node with it (``service_destroy``), so its host is no longer a candidate
+either.
 
 The rows are computed from the hosts; only what an operator changed is stored
 (`NovaDB.service_changes`), so a cloud where nobody did saves as before.
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.nova.aggregates import host_zone
-from fakecloud.sim.heartbeats import NOVA_FIRST_REPORT_S, first_report, last_report
+from fakecloud.sim.heartbeats import NOVA_FIRST_REPORT_S, first_report, last_report, row_heartbeat
 from fakecloud.sim.ids import stream, uuid4_text
 
 COMPUTE = "nova-compute"
@@ -118,19 +120,30 @@ def _host_order(nova: Any) -> dict[str, int]:
 
 
 def _heartbeat(nova: Any, host: str, binary: str, now: float) -> float | None:
-    """The time of the last ``report_state`` of `binary` on `host` at `now` (None before the
-    first)."""
-    return last_report(now, first_heartbeat(nova, host, binary))
+    """The last heartbeat the row of `binary` on `host` holds at `now` (None before the
+    first): reports from the service's latest start (`row_heartbeat`)."""
+    first = first_heartbeat(nova, host, binary)
+    restarts = (
+        (nova.kernel.rpc.restarts or {}).get(f"compute.{host}") if binary == COMPUTE else None
+    )
+    if not restarts:
+        return last_report(now, first)
+    return row_heartbeat(first, NOVA_FIRST_REPORT_S, restarts, now)
 
 
 def _alive(nova: Any, host: str) -> bool:
-    """The DB driver's ``is_up`` of `host`'s nova-compute: running, or stopped with its last
-    heartbeat (``last_seen_up``, else ``created_at``: the cloud's start) at most
-    ``service_down_time`` old (``abs(elapsed) <= service_down_time``)."""
+    """The DB driver's ``is_up`` of `host`'s nova-compute: its last heartbeat
+    (``last_seen_up``, else ``created_at``: the cloud's start) at most ``service_down_time``
+    old (``abs(elapsed) <= service_down_time``): running and reporting, stopped within that
+    grace, or restarted after a longer stop and not reporting yet (its first report is 5 s
+    after the start: the row keeps the last one before the stop until then)."""
     target = f"compute.{host}"
     rpc = nova.kernel.rpc
     if rpc.is_up(target):
-        return True
+        if not (rpc.restarts and target in rpc.restarts):
+            return True
+        last = _heartbeat(nova, host, COMPUTE, nova.kernel.now) or 0.0
+        return nova.kernel.now - last <= nova.config.service_down_time_s
     stopped = (rpc.down_since or {}).get(target)
     if stopped is None:
         return False
@@ -164,7 +177,7 @@ def host_status(nova: Any, host: str | None) -> str:
 def _row(nova: Any, ident: int, host: str, binary: str, change: ServiceChange | None) -> Service:
     if binary == COMPUTE:
         running = nova.kernel.rpc.is_up(f"compute.{host}")
-        alive = running or _alive(nova, host)
+        alive = _alive(nova, host)
         zone = host_zone(nova, host)
     else:
         running = alive = True

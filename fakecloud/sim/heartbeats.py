@@ -15,10 +15,12 @@ starts again at its restart. fakecloud starts each project's services in devstac
 every backend), `START_SPACING_S` apart from the cloud's start: seed-independent, so a
 scenario's ``os-services`` answers and a stopped service's grace are the same whatever its
 cloud's seed, and no two services' heartbeats need fall at one instant. A restarted service
-keeps its first start's phase here (a real one reports from its restart: not modelled yet).
+reports from its restart (`row_heartbeat`): the timer starts again with the service.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 #: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
 REPORT_INTERVAL_S = 10
@@ -56,3 +58,31 @@ def reports(first: float, start: float, end: float) -> list[float]:
         out.append(at)
         at += REPORT_INTERVAL_S
     return out
+
+
+def row_heartbeat(
+    first: float,
+    initial_delay_s: float,
+    restarts: Sequence[float],
+    now: float,
+    saved_at_start: bool = False,
+) -> float | None:
+    """The heartbeat a service's row holds at `now` (its ``updated_at`` from reports; None
+    before any): the last report of the run of the service at `now`, whose first report was
+    at `first` and which stopped and came up again at each (stop, up) pair of `restarts`
+    (`RpcBus.restarts`); each start's first report comes `initial_delay_s` after it. Until
+    a run's first report the row keeps what it had: the last report before the stop (Nova:
+    ``Service.start`` saves the row only when its version changed, nova 17.0.13-34.0.0
+    ``service.py`` ``_update_service_ref``), or, with `saved_at_start`, the start itself
+    (Cinder: ``Service.__init__`` saves the row, whose ``updated_at`` moves with any update,
+    cinder 12.0.10-28.0.0 ``service.py``, ``db/sqlalchemy/api.py`` ``service_update``)."""
+    kept = None
+    for i in range(0, len(restarts), 2):
+        stopped, up = restarts[i], restarts[i + 1]
+        if up > now:
+            break
+        beat = last_report(stopped, first)
+        kept = up if saved_at_start else beat if beat is not None else kept
+        first = up + initial_delay_s
+    beat = last_report(now, first)
+    return kept if beat is None else beat

@@ -422,6 +422,11 @@ class RpcBus:
     #: heartbeats stop there). An instance field only from the first stop, so a cloud where
     #: nothing stopped saves as before.
     down_since: dict[str, float] | None = None
+    #: target -> when it stopped and came up again, each time (flat: stop, up, stop, up...):
+    #: its service reports from each start (`fakecloud.sim.heartbeats.row_heartbeat`). An
+    #: instance field only from the first such start, so a cloud where none restarted saves
+    #: as before.
+    restarts: dict[str, tuple[float, ...]] | None = None
     #: target -> the process of its ``init_host`` under way (``starting``, `set_up`); None
     #: while no service is starting, so a cloud where none started saves as before.
     starts: dict[str, Any] | None = None
@@ -484,7 +489,15 @@ class RpcBus:
         if up:
             self._down.discard(target)
             if self.down_since is not None:
-                self.down_since.pop(target, None)
+                stopped = self.down_since.pop(target, None)
+                if stopped is not None:
+                    if self.restarts is None:
+                        self.restarts = {}
+                    self.restarts[target] = (
+                        *self.restarts.get(target, ()),
+                        stopped,
+                        self._kernel.now,
+                    )
                 if not self.down_since:
                     del self.down_since  # back to the class's None: saved as before
         else:

@@ -161,3 +161,11 @@ def test_a_stopped_volume_service_is_up_and_available_for_service_down_time():
     assert seen() == ("up", "available")
     cloud.run(until=82.5)
     assert seen() == ("down", "unavailable")
+    cloud.run(until=90)
+    cloud.kernel.rpc.set_up(cloud.cinder.volume_target("ceph"), True)
+    # its start saves the row (cinder 12.0.10-28.0.0 service.py Service.__init__), then it
+    # reports from that start: 100, 110... s
+    assert _rows(cloud, "host=cinder@ceph")[0]["updated_at"][14:19] == "01:30"
+    cloud.run(until=109)
+    assert seen() == ("up", "available")
+    assert _rows(cloud, "host=cinder@ceph")[0]["updated_at"][14:19] == "01:40"

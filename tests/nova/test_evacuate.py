@@ -397,5 +397,6 @@ def test_a_server_deleted_after_its_evacuation(profile, started, completed):
     if not started:
         env.nova.restart_compute("cmp-1", down_s=1.0)
         env.cloud.run_until_idle()
+        env.cloud.advance(5.0)  # up from its first report, 5 s after this start
         services = env.request("GET", "/v2.1/os-services?binary=nova-compute", user="admin")
         assert {s["host"]: s["state"] for s in services.json()["services"]}["cmp-1"] == "up"

@@ -268,9 +268,11 @@ def test_the_zone_order_of_the_detail(profile, order):
 
 def test_a_stopped_compute_keeps_its_last_heartbeat():
     """``report_state`` runs in the service: a stopped nova-compute's ``updated_at`` stays at
-    its last report (the row is only read, 17.0.13-34.0.0 ``_get_services_list``), and goes on
-    once it is back. It is ``up`` until that report is more than ``service_down_time`` (60 s)
-    old (servicegroup/drivers/db.py ``is_up``: ``abs(elapsed) <= service_down_time``)."""
+    its last report (the row is only read, 17.0.13-34.0.0 ``_get_services_list``) until its
+    first report after it is back (``Service.start`` saves no row: ``_update_service_ref``),
+    which comes from that start. It is ``up`` while its row's last report is at most
+    ``service_down_time`` (60 s) old (servicegroup/drivers/db.py ``is_up``: ``abs(elapsed) <=
+    service_down_time``), stopped or back and not reporting yet."""
     env = NovaEnv("seed")
     env.cloud.advance(25.0)
     env.nova.restart_compute("cmp-1", down_s=60.0)
@@ -283,8 +285,10 @@ def test_a_stopped_compute_keeps_its_last_heartbeat():
     env.cloud.advance(0.5)
     row = _services(env, "2.1", "?host=cmp-1")[0]
     assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:17.000000")
-    env.cloud.run_until_idle()
-    row = _services(env, "2.1", "?host=cmp-1")[0]
-    assert row["state"] == "up"
-    assert row["updated_at"] >= "2026-01-01T00:01:17.000000"  # back at 85 s, on its phase
+    env.cloud.run_until_idle()  # back at 85 s: the row keeps its last report until the
+    row = _services(env, "2.1", "?host=cmp-1")[0]  # first, 5 s after this start
+    assert (row["state"], row["updated_at"]) == ("down", "2026-01-01T00:00:17.000000")
+    env.cloud.advance(5.0)
+    row = _services(env, "2.1", "?host=cmp-1")[0]  # from its restart: 90, 100... s
+    assert (row["state"], row["updated_at"]) == ("up", "2026-01-01T00:01:30.000000")
     assert env.kernel.rpc.down_since is None  # a cloud with nothing down saves as before
