@@ -179,29 +179,29 @@ def test_limits_are_project_scoped_once_scope_is_enforced(profile, status):
         assert resp.json() == denied("os_compute_api:limits")
 
 
-@pytest.mark.parametrize(("profile", "status"), [("nova-31.1.0", 403), ("nova-32.0.0", 207)])
-def test_the_service_role_passes_the_service_apis_from_32(profile, status):
-    """``os-server-external-events:create`` is the admin's (SYSTEM_ADMIN, then ADMIN) from
-    21.0.0 to 31.x; 32.0.0 (f914cb185c) lets the ``service`` role through."""
-    service = {"password": "svc-secret", "project": "demo", "roles": ["service"]}
-    env = NovaEnv(profile, {"identity": {"users": {"svc": service}}})
-    event = {"name": "network-changed", "server_uuid": MISSING}
-    resp = env.request("POST", "/v2.1/os-server-external-events", {"events": [event]}, user="svc")
-    assert resp.status == status, resp.json()
-    if status == 403:
-        assert resp.json() == denied("os_compute_api:os-server-external-events:create")
-
-
 #: A project manager of the demo project (Keystone 24.0.0's bootstrap makes the role).
 _BOSS = {"password": "boss-secret", "project": "demo", "roles": ["manager"]}
 MANAGER = {"identity": {"users": {"boss": _BOSS}}}
 
 
-def test_a_project_manager_is_refused_the_migration_apis_before_32():
-    """21.0.0-31.x: ``os-migrations:index`` is the admin's (nova 31.0.0 policies)."""
-    env = NovaEnv("nova-31.1.0", MANAGER)
+@pytest.mark.parametrize(
+    ("profile", "status", "migrations_rule"),
+    [("nova-31.1.0", 403, "index"), ("nova-32.0.0", 207, "index:all_projects")],
+)
+def test_the_service_and_manager_roles_pass_their_apis_from_32(profile, status, migrations_rule):
+    """``os-server-external-events:create`` is the admin's (SYSTEM_ADMIN, then ADMIN) from
+    21.0.0 to 31.x; 32.0.0 (f914cb185c) lets the ``service`` role through. A project manager's
+    ``/os-migrations`` is refused ``index`` before 32.0.0; from 32.0.0 (06699f26a5) it passes
+    ``index`` and, asking no ``project_id``, is refused ``index:all_projects``."""
+    service = {"password": "svc-secret", "project": "demo", "roles": ["service"]}
+    env = NovaEnv(profile, {"identity": {"users": {"svc": service, "boss": _BOSS}}})
+    event = {"name": "network-changed", "server_uuid": MISSING}
+    resp = env.request("POST", "/v2.1/os-server-external-events", {"events": [event]}, user="svc")
+    assert resp.status == status, resp.json()
+    if status == 403:
+        assert resp.json() == denied("os_compute_api:os-server-external-events:create")
     resp = env.request("GET", "/v2.1/os-migrations", user="boss")
-    assert resp.json() == denied("os_compute_api:os-migrations:index")
+    assert resp.json() == denied(f"os_compute_api:os-migrations:{migrations_rule}")
 
 
 def test_a_project_manager_migrates_and_lists_its_projects_migrations_without_hosts_from_32():
@@ -218,6 +218,9 @@ def test_a_project_manager_migrates_and_lists_its_projects_migrations_without_ho
     assert resp.json() == denied("os_compute_api:os-migrations:index:all_projects")
     resp = env.action(sid, {"migrate": {"host": "cmp-2"}}, user="boss", microversion="2.56")
     assert resp.json() == denied("os_compute_api:os-migrate-server:migrate:host")
+    live = {"os-migrateLive": {"host": "cmp-2", "block_migration": "auto"}}
+    resp = env.action(sid, live, user="boss", microversion="2.25")
+    assert resp.json() == denied("os_compute_api:os-migrate-server:migrate_live:host")
     assert env.action(sid, {"migrate": None}, user="boss").status == 202
     env.cloud.run_until_idle()
     mine = f"/v2.1/os-migrations?project_id={project}"
