@@ -37,6 +37,7 @@ arrive meanwhile on open connections get 503, then every connection closes.
 from __future__ import annotations
 
 import datetime
+import errno
 import ipaddress
 import json
 import logging
@@ -90,6 +91,22 @@ MAX_BODY_BYTES = 1 << 30
 # waitress logs client disconnects and queue depth to its own logger; fakecloud reports what
 # matters itself, so those go nowhere unless the embedding program configures logging.
 logging.getLogger("waitress").addHandler(logging.NullHandler())
+
+
+class PortUnavailable(OSError):
+    """A service's port could not be bound: `port` (the one asked for) and its `service`."""
+
+    def __init__(self, code: int | None, strerror: str | None, port: int, service: str):
+        super().__init__(code, strerror)
+        self.port, self.service = port, service
+
+    def __str__(self) -> str:
+        # was only "[Errno 98] Address already in use": which of the four ports, and why
+        said = f"port {self.port} ({self.service}): {self.strerror}"
+        if self.errno == errno.EADDRINUSE:
+            said += " (another program has it, another fakecloud serve perhaps: --port-base N"
+            said += " listens on N and the ports after it, --port-base 0 on free ports)"
+        return said
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -262,7 +279,12 @@ class FakecloudServer:
             names = list(SERVICE_HOSTS) + list(extra_services or {})
             for offset, key in enumerate(names):
                 port = 0 if port_base == 0 else port_base + offset
-                self._sockets[key] = _bind(host, port)
+                try:
+                    self._sockets[key] = _bind(host, port)
+                except OSError as exc:
+                    if exc.errno not in (errno.EADDRINUSE, errno.EACCES):  # the host's
+                        raise
+                    raise PortUnavailable(exc.errno, exc.strerror, port, key) from None
         except OSError:
             self._close_sockets()
             raise

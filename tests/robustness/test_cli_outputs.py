@@ -450,3 +450,18 @@ def test_run_of_a_project_folder_passes_over_hidden_folders_and_virtualenvs(scen
         2,
         "fakecloud run: no case 'nope'; cases: default",
     )
+
+
+def test_a_busy_port_is_named_with_its_service(capsys):
+    """A port in use said only "cannot listen on 127.0.0.1: [Errno 98] Address already in
+    use": not which of the four ports, nor what to do."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        status, last = run_cli(capsys, "serve", "--port-base", str(port))
+    assert status == 2
+    assert last.startswith(
+        f"fakecloud serve: cannot listen on 127.0.0.1: port {port} (identity): Address already "
+        "in use (another program has it, another fakecloud serve perhaps: --port-base N"
+    )
