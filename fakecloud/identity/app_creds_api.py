@@ -10,6 +10,11 @@ the policy and is then refused "for another user"); deleting, an admin or the ow
 application credential token that is not ``unrestricted`` may not create or delete one (403).
 The body is checked by keystone 27.0.0's schema first from 27.0.0, by the record's own schema
 after the policy before (`fakecloud.identity.admin_api.KeystoneWritesApi._checked`'s split).
+Before 15.0.0 the legacy controller's schema lets any key through (keystone 13.0.4 and 14.0.0
+``application_credential/schema.py`` misspells ``additionanlProperties``) and the driver builds
+``ApplicationCredentialModel(**ref)``: a key it has no column for (``access_rules`` before
+16.0.0 too) is SQLAlchemy's ``TypeError``, which ``wsgi.Application.__call__`` answers as a
+``ValidationError`` of its text (400); nothing is stored.
 """
 
 from __future__ import annotations
@@ -29,6 +34,15 @@ from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 #: "... for another user." ends with a full stop, and a credential shows its ``user_id`` and
 #: ``system`` (Stein: the Flask resource's ``wrap_member`` never calls ``filter_params``).
 FULL_STOP_SINCE = 15
+#: The legacy controller's ``TypeError`` 400 for a key the model lacks, before Stein's Flask.
+MODEL_KEYS_BEFORE = 15
+#: ``ApplicationCredentialModel``'s columns and relationship (keystone 13.0.4 and 14.0.0
+#: ``application_credential/backends/sql.py``), which ``from_dict`` takes as keyword
+#: arguments; the driver has made ``secret`` the ``secret_hash`` first.
+MODEL_KEYS = frozenset({
+    "internal_id", "id", "name", "secret", "secret_hash", "description", "user_id",
+    "project_id", "system", "expires_at", "unrestricted", "roles",
+})  # fmt: skip
 #: A role asked for must be in the creator's token (Ussuri).
 TOKEN_ROLES_SINCE = 17
 #: Reading or deleting one checks the credential's owner, not the path's (Wallaby).
@@ -270,6 +284,12 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
         name = ref["name"]
         if ref.get("secret"):  # the driver hashes it before the row's conflict (Keystone's 500)
             self.keystone.read_password(ref["secret"], name)
+        if release < MODEL_KEYS_BEFORE:
+            for key in ref:
+                if key not in MODEL_KEYS:
+                    raise exception.ValidationError(
+                        f"{key!r} is an invalid keyword argument for ApplicationCredentialModel"
+                    )
         sql_text.check(ref, "name", "description")
         if expires_at == EMPTY_EXPIRY:  # the INSERT's parameters, before the name's conflict
             raise exception.Error()

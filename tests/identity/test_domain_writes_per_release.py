@@ -264,3 +264,21 @@ def test_keystone_13_finds_a_credential_before_its_policy(clouds):
             404,
             "Could not find credential: 9a2c1e7e00004000800000000000dead.",
         )
+
+
+def test_keystone_13_refuses_a_key_its_app_cred_model_lacks(clouds):
+    """keystone 13.0.4: ``ApplicationCredentialModel(**ref)``'s ``TypeError`` is the legacy
+    app's 400 (``wsgi.Application.__call__``), ``access_rules`` too (16.0.0 made them)."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    user = cloud.keystone.directory.user_by_name("demo").id
+    path = f"/v3/users/{user}/application_credentials"
+    rules = [{"service": "compute", "path": "/v2.1/servers", "method": "GET"}]
+    body = {"application_credential": {"name": "ac5", "access_rules": rules}}
+    resp = cloud.request("identity", "POST", path, body, user="demo")
+    assert (resp.status, resp.json()["error"]["message"]) == (
+        400,
+        "'access_rules' is an invalid keyword argument for ApplicationCredentialModel",
+    )
+    assert (
+        cloud.request("identity", "GET", path, user="demo").json()["application_credentials"] == []
+    )

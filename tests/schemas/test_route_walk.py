@@ -2031,6 +2031,8 @@ def _keystone_app_creds_and_credentials(w: World, profile: str) -> None:
 
     rule = {"service": "compute", "path": "/v2.1/servers", "method": "GET"}
     body = {"application_credential": {"name": "w", "access_rules": [rule]}}
+    if profile == "seed":  # keystone 13: no access rules, the model's 400 for the key
+        del body["application_credential"]["access_rules"]
     made = req("POST", f"/v3/users/{demo}/application_credentials", body)
     ks.check(made.json(), ks.single("application_credential", ks.APP_CRED))
     one = made.json()["application_credential"]["links"]["self"].split("/v3", 1)[1]
