@@ -3,7 +3,8 @@
 WSGI API on a local port). Runs in a venv with cinder installed (see CONTRIBUTING.md "The
 cinder oracle"), never in the project's: ``python run_cinder.py OUT.json``.
 
-Two fixture settings are put back to a deployment's: the API pipeline authenticates with
+Three fixture settings are put back to a deployment's: the workers table is written (the
+unit tests' ``MOCK_WORKER`` mocks its writes), the API pipeline authenticates with
 ``keystonecontext`` (the ``X-User-Id``/``X-Project-Id``/``X-Roles`` headers keystonemiddleware
 would set) instead of ``noauth`` (which makes every caller an admin), and the policy file is an
 empty one, so Cinder's default policies apply (the unit tests' policy.yaml loosens them).
@@ -90,6 +91,9 @@ _CLIENT_WAITS = ("attaching", "detaching")
 
 class Oracle(functional_helpers._FunctionalTestBase):
     POLICY_PATH = str(TMP / "policy.yaml")
+    # The unit tests' base mocks create_worker, set_worker and unset_worker (MOCK_WORKER):
+    # the workers table stayed empty, and POST /workers/cleanup found no row of any resource.
+    MOCK_WORKER = False
 
     def _start_api_service(self):
         from cinder import service
@@ -179,9 +183,14 @@ class Oracle(functional_helpers._FunctionalTestBase):
             stub.hold(held["hsid"], held["hvid"], held["haid"])
             return held
 
+        def stop():
+            """The volume service stopped (`cases.STOPPED_CASES`): its RPC servers no longer
+            take casts, which wait in the fake transport's queues."""
+            self.volume.stop()
+
         out: list = []
         try:
-            cases.play(send, settle, PID, out, hold)
+            cases.play(send, settle, PID, out, hold, stop)
         finally:
             Path(OUT).write_text(json.dumps(out, indent=1, default=str))
             print("answers", len(out), "of", len(cases.CASES))

@@ -89,6 +89,14 @@ def hold(ids):
 
 
 pid = cloud.keystone.token_for("demo").project.id
-out = cases.play(send, cloud.run_until_idle, pid, hold=hold)
+
+
+def stop():
+    """The volume service stopped (`cases.STOPPED_CASES`): casts to it wait in its queue."""
+    for backend in cloud.cinder.drivers:
+        cloud.kernel.rpc.set_up(cloud.cinder.volume_target(backend), False)
+
+
+out = cases.play(send, cloud.run_until_idle, pid, hold=hold, stop=stop)
 Path(OUT).write_text(json.dumps(out, indent=1, default=str))
 print("done", len(out))
