@@ -7,7 +7,9 @@ projects of single endpoints (``PUT|GET|HEAD|DELETE .../projects/{project}/endpo
 ``GET .../projects/{project}/endpoints``, ``GET .../endpoints/{endpoint}/projects``).
 
 Policy: an admin writes, an admin or a system reader reads. Refusals are Keystone's: a group
-without ``filters`` (400 ``filters field is required and cannot be empty``), a filter on
+without ``filters`` (400 ``filters field is required and cannot be empty``; from 15.0.0 an
+empty ``{}`` too, which 13.x-14.x's legacy controller makes, `EMPTY_FILTERS_REFUSED_SINCE`), a
+filter on
 anything but ``service_id``, ``region_id`` or ``interface`` (400), a missing group (404
 ``Could not find Endpoint Group: X.``), project or endpoint (404), an association made twice
 (409 ``... store project_endpoint - Duplicate entry.``) or missing (404). What the associations
@@ -26,6 +28,11 @@ from fakecloud.identity.api import _linked, _links, _mapped
 from fakecloud.identity.api import _require_admin as _require_reader
 from fakecloud.identity.catalog_api import KeystoneCatalogApi, _body
 from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
+
+#: ``{}`` as ``filters`` refused: Stein's Flask resource (keystone 15.0.0 ``api/os_ep_filter.py``)
+#: checks ``not ep_group.get('filters')``; 13.x-14.x's ``_require_attribute`` (``common/wsgi.py``
+#: ``_attribute_is_empty``) only ``None`` or ``''``, which their schema refuses first.
+EMPTY_FILTERS_REFUSED_SINCE = 15
 
 _GROUP = {
     "description": {"type": ["string", "null"]},
@@ -118,7 +125,7 @@ class KeystoneEndpointFilterApi(KeystoneCatalogApi):
         ref = self._ref(
             req, "identity:create_endpoint_group", self._schema(GROUP_CREATE), "endpoint_group"
         )
-        if not ref.get("filters"):
+        if not ref.get("filters") and self._release >= EMPTY_FILTERS_REFUSED_SINCE:
             raise exception.ValidationError("filters field is required and cannot be empty")
         ef.check_filters(ref)
         sql_text.check(ref, "name", "description")  # the row's columns (filters are JSON)

@@ -282,3 +282,13 @@ def test_keystone_13_refuses_a_key_its_app_cred_model_lacks(clouds):
     assert (
         cloud.request("identity", "GET", path, user="demo").json()["application_credentials"] == []
     )
+
+
+def test_keystone_13_makes_an_endpoint_group_with_empty_filters(clouds):
+    """keystone 13.0.4 ``_require_attribute`` refuses only a ``None`` or ``''`` ``filters``
+    (15.0.0's Flask resource any falsy one: the keystone oracle's 30.0.0 run)."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    body = {"endpoint_group": {"name": "eg", "filters": {}}}
+    path = "/v3/OS-EP-FILTER/endpoint_groups"
+    made = cloud.request("identity", "POST", path, body, user="admin")
+    assert (made.status, made.json()["endpoint_group"]["filters"]) == (201, {})
