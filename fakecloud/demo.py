@@ -128,7 +128,6 @@ def tour(
     """Play every chapter on `console` (a rich Console; default: the terminal), then write
     the HTML reports into `out_dir`; their paths."""
     from fakecloud.scenario import library
-    from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
     from fakecloud.views.console import Narrator, facts, make_console
     from fakecloud.views.html import render_html
@@ -149,7 +148,7 @@ def tour(
     written = []
     for number, stop in enumerate(chapters(profile), 1):
         narrator.chapter(number, stop.title, stop.intro)
-        case = load(_shown_path(base / stop.scenario)).case(stop.case)
+        case = _load_stop(base, stop.scenario).case(stop.case)
         result = run_case(case, seed=seed)
         run = read(result.trace, meta=scenario_meta(result))
         narrator.tell(run)
@@ -165,6 +164,16 @@ def tour(
         console.print(f"  {title}", style="bold")
         console.print(f"    {path.as_uri()}", soft_wrap=True, style="cyan")
     return [path for _, path in written]
+
+
+def _load_stop(base: Path, scenario: str) -> Any:
+    """The library scenario `scenario`, named for its replay command: relative to the working
+    directory in a clone, else to the library (an installed fakecloud's site-packages path
+    was a replay command to copy; ``fakecloud run bugs/...yaml`` finds it anywhere)."""
+    from fakecloud.scenario.loader import load
+
+    shown = _shown_path(base / scenario)
+    return load(base / scenario, root_dir=base) if Path(shown).is_absolute() else load(shown)
 
 
 def _shown_path(path: Path) -> str:

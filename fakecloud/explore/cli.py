@@ -108,6 +108,8 @@ def _load(path: str, prog: str) -> tuple[str, Any]:
             path = str(library.find(path))
         except library.NotInLibrary as exc:
             raise _Usage(f"{prog}: {exc}") from None
+        # named from the library, as `fakecloud run` names it (not its site-packages path)
+        return load_with_text(path, root_dir=library.root())
     return load_with_text(path)
 
 

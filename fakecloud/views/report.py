@@ -210,7 +210,7 @@ def _runs(args: argparse.Namespace) -> Runs:
         from fakecloud.scenario import library
 
         try:  # a scenario of the library by name: `fakecloud report lp1731986`
-            return _scenario_runs(str(library.find(path)), args)
+            return _scenario_runs(str(library.find(path)), args, root_dir=library.root())
         except library.NotInLibrary as exc:
             raise ReportError(str(exc)) from None
     by_content = Path(path).suffix != ".jsonl"
@@ -239,17 +239,18 @@ def _trace_only(args: argparse.Namespace) -> None:
 
 
 def _scenario_runs(
-    path: str, args: argparse.Namespace, raw: bytes | None = None
+    path: str, args: argparse.Namespace, raw: bytes | None = None, root_dir: Path | None = None
 ) -> list[tuple[str, list[dict], Any, list[int]]]:
     """The runs of the scenario file at `path` (its bytes `raw` if read already: then one
-    that is no scenario is neither input a report takes)."""
+    that is no scenario is neither input a report takes); a library scenario is named from
+    `root_dir`, the library (``bugs/lp1731986_...yaml``), as ``fakecloud run`` names it."""
     from fakecloud.scenario.errors import ScenarioError
     from fakecloud.scenario.loader import from_bytes, load
     from fakecloud.scenario.runner import run_case
     from fakecloud.views.model import scenario_meta
 
     try:
-        scenario = load(path) if raw is None else from_bytes(raw, Path(path))[1]
+        scenario = load(path, root_dir) if raw is None else from_bytes(raw, Path(path))[1]
     except ScenarioError as exc:
         if raw is None:
             raise ReportError(str(exc)) from None
@@ -260,10 +261,12 @@ def _scenario_runs(
     try:
         cases = scenario.cases
         if args.case:
-            known = {c.id for c in cases}
+            known = [c.id for c in cases]  # in the file's order (a set's varied per process)
             missing = [c for c in args.case if c not in known]
             if missing:
-                raise ReportError(f"no case {missing[0]!r} in {path}; cases: {', '.join(known)}")
+                raise ReportError(
+                    f"no case {missing[0]!r} in {scenario.file}; cases: {', '.join(known)}"
+                )
             cases = [c for c in cases if c.id in args.case]
         results = [run_case(c, seed=args.seed) for c in cases]
         return [(r.case.id, list(r.trace), scenario_meta(r), []) for r in results]

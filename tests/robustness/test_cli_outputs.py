@@ -465,3 +465,19 @@ def test_a_busy_port_is_named_with_its_service(capsys):
         f"fakecloud serve: cannot listen on 127.0.0.1: port {port} (identity): Address already "
         "in use (another program has it, another fakecloud serve perhaps: --port-base N"
     )
+
+
+@pytest.mark.parametrize("command", ["report", "explore"])
+def test_a_library_scenario_is_named_from_the_library_as_run_names_it(
+    tmp_path, monkeypatch, capsys, command
+):
+    """``fakecloud report lp1731986`` and ``explore`` named it by its full path (an installed
+    fakecloud's site-packages) in titles, replay commands and errors, where ``run`` says
+    ``bugs/...yaml``; report listed the cases in a set's order, another each process."""
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, command, "lp1731986", "--case", "nope") == (
+        2,
+        f"fakecloud {command}: no case 'nope' in bugs/lp1731986_thaw_on_snapshot_failure.yaml; "
+        "cases: bug_on, bug_off, backend-17-0-0, backend-17-0-1, backend-seed, "
+        "backend-upstream, backend-upstream-bug-on",
+    )
