@@ -117,7 +117,7 @@ class Nova:
                 CHECKS_COMPARED_SINCE,
                 SERVICE_ROLE_SINCE,
                 PolicyEngine,
-                snapshot_rule_era,
+                real_defaults_major,
             )
 
             switches = self.kernel.switches
@@ -127,7 +127,7 @@ class Nova:
                 switches.policy_new_defaults_enforced,
                 admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
                 checks_uncompared=switches.release.major < CHECKS_COMPARED_SINCE,
-                snapshot_rule_era=snapshot_rule_era(switches.release.major),
+                real_defaults_major=real_defaults_major(switches.release.major),
             )
         return self._policy
 

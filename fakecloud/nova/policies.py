@@ -4,10 +4,10 @@ From 21.0.0 (switch ``legacy_policy_defaults`` off) Nova 34.0.0's defaults are r
 (``nova/policies/*.py``): project scope, the ``project_member_or_admin`` /
 ``project_reader_or_admin`` personas, admin-only rules as ``rule:context_is_admin``, with the
 pre-21.0.0 defaults as deprecated rules, OR-ed in while ``enforce_new_defaults`` is off — the
-release default until 27.0.0 (switch ``policy_new_defaults_enforced``). The check strings of
-21.0.0-25.x's personas (``PROJECT_MEMBER_OR_SYSTEM_ADMIN`` until 24.x, ``PROJECT_MEMBER`` in
-25.x) differ from 34.0.0's only for system-scoped or cross-project admins with the new defaults
-enforced; they are modelled for the snapshot path's rules (`SNAPSHOT_RULES`), not the others.
+release default until 27.0.0 (switch ``policy_new_defaults_enforced``). Where a 21.0.0-26.x
+cloud's config enforces the new defaults or scopes, that release's own default rules are
+registered instead (`real_defaults`: check strings, scope types and deprecated rules read from
+its ``nova/policies``, ``data/policy_defaults_21-26.json``).
 Before 21.0.0 the Queens-era legacy defaults (``rule:admin_or_owner``, ``rule:admin_api``) are
 registered under Queens' rule names, without scopes.
 
@@ -462,34 +462,34 @@ def _seed_check(name: str, upstream_check: str) -> str:
     )
 
 
-#: The snapshot path's rules (createImage, its volume-backed rule, createBackup), whose default
-#: check string before 26.0.0 was not 34.0.0's: 21.0.0-24.x ``PROJECT_MEMBER_OR_SYSTEM_ADMIN``
-#: (``rule:system_admin_or_owner``, scope system and project; c3fcc31d5f, b42eddd3e9,
-#: abd67b9e54, 4a1afcd3ce), 25.x ``PROJECT_MEMBER``, scope project (d9190912b9, ab084d4d1d),
-#: 26.0.0 on ``PROJECT_MEMBER_OR_ADMIN`` (909b0b0247). Seen only with ``enforce_new_defaults``
-#: on (the deprecated ``admin_or_owner`` is OR-ed in otherwise): an admin of another project is
-#: refused before 26.0.0, a system admin allowed before 25.0.0.
-SNAPSHOT_RULES = (
-    SERVERS % "create_image",
-    SERVERS % "create_image:allow_volume_backed",
-    CREATE_BACKUP,
-)
-#: By the first Nova major of each era: the snapshot rules' check string and scope types.
-SNAPSHOT_RULE_ERAS = {
-    21: ("rule:system_admin_or_owner", ["system", "project"]),
-    25: ("rule:project_member_api", ["project"]),
-}
-#: The 21.0.0-24.x base rules `SNAPSHOT_RULE_ERAS`' first check string reads (nova 21.0.0
-#: ``nova/policies/base.py``), with their deprecated checks.
-SYSTEM_ADMIN_BASE_RULES = (
-    ("system_admin_api", "role:admin and system_scope:all", "is_admin:True"),
-    ("system_admin_or_owner", "rule:system_admin_api or rule:project_member_api", _LEGACY_OWNER),
-)
+#: The Nova majors whose real default rules (check string, scope types, deprecated rule) are
+#: loaded from ``data/policy_defaults_21-26.json`` (written by ``tools/nova_policy_defaults.py``
+#: from each ``X.0.0``'s ``nova/policies``; no stable branch changed them) where the config
+#: enforces the new defaults or scopes. They differ from 34.0.0's only there: 21.0.0-24.x's
+#: system-scoped personas (``system_admin_api``, ``system_reader_api``,
+#: ``system_admin_or_owner``...), 25.x's project-only ``project_member_api`` rules (a project
+#: admin of another project refused), 26.0.0's few. Without either flag the deprecated
+#: (pre-21.0.0) checks are OR-ed in and scopes are not checked, and 34.0.0's table answers.
+REAL_DEFAULTS_MAJORS = range(21, 27)
 
 
-def snapshot_rule_era(major: int) -> int:
-    """The `SNAPSHOT_RULE_ERAS` key of Nova `major` (0: 34.0.0's rules)."""
-    return 21 if 21 <= major < 25 else 25 if major == 25 else 0
+def real_defaults_major(major: int) -> int:
+    """The `REAL_DEFAULTS_MAJORS` table of Nova `major` (0: none, 34.0.0's rules)."""
+    return major if major in REAL_DEFAULTS_MAJORS else 0
+
+
+_REAL_DEFAULTS: dict[str, dict[str, list]] = {}
+
+
+def real_defaults(major: int) -> dict[str, list]:
+    """Nova `major`'s default rules, ``{name: [check, scope types, deprecated name,
+    deprecated check]}`` (shared: never change)."""
+    if not _REAL_DEFAULTS:
+        from importlib import resources
+
+        data = resources.files("fakecloud.nova").joinpath("data", "policy_defaults_21-26.json")
+        _REAL_DEFAULTS.update(json.loads(data.read_text()))
+    return _REAL_DEFAULTS[str(major)]
 
 
 #: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through
@@ -505,7 +505,7 @@ CHECKS_COMPARED_SINCE = 33
 
 
 def _rule_defaults(
-    legacy: bool, scoped: bool, admin_service_apis: bool = False, era: int = 0
+    legacy: bool, scoped: bool, admin_service_apis: bool = False, major: int = 0
 ) -> list[Any]:
     from oslo_policy import policy
 
@@ -520,8 +520,21 @@ def _rule_defaults(
                 seen.add(real)
                 out.append(policy.RuleDefault(real, _seed_check(name, check)))
         return out
-    base_rules = UPSTREAM_BASE_RULES + (SYSTEM_ADMIN_BASE_RULES if era == 21 else ())
-    for name, check, deprecated in base_rules:
+    real = real_defaults(major) if major else {}
+    for name, (check, scope, old_name, old_check) in real.items():
+        dep = None
+        if old_name is not None:
+            dep = policy.DeprecatedRule(
+                name=old_name,
+                check_str=old_check,
+                deprecated_reason="Nova API policies are introducing new default roles.",
+                deprecated_since="21.0.0",
+            )
+        scope = scope if scoped else None
+        out.append(policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep))
+    for name, check, deprecated in UPSTREAM_BASE_RULES:
+        if name in real:
+            continue
         dep = None
         if deprecated is not None:
             dep = policy.DeprecatedRule(
@@ -532,17 +545,21 @@ def _rule_defaults(
             )
         out.append(policy.RuleDefault(name, check, deprecated_rule=dep))
     for name, check in UPSTREAM_RULES + VENDOR_RULES:
+        if name in real:
+            continue
         scope = ["project"] if scoped else None
         if admin_service_apis and check in (_SERVICE, _MANAGER):
             check = _ADMIN
-        if era and name in SNAPSHOT_RULES:
-            check, era_scope = SNAPSHOT_RULE_ERAS[era]
-            scope = era_scope if scoped else None
         dep = None
         if name in UPSTREAM_DEPRECATED or name in UPSTREAM_DEPRECATED_RENAMED:
             old_name, old_check = UPSTREAM_DEPRECATED_RENAMED.get(
                 name, (name, UPSTREAM_DEPRECATED.get(name))
             )
+            if old_name in real:
+                # The release still has the one rule this one was split from: its default.
+                check, real_scope, _name, real_old_check = real[old_name]
+                scope = real_scope if scoped else None
+                old_check = check if real_old_check is None else real_old_check
             dep = policy.DeprecatedRule(
                 name=old_name,
                 check_str=old_check,
@@ -550,8 +567,9 @@ def _rule_defaults(
                 deprecated_since="21.0.0",
             )
         out.append(policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep))
-    # 21.x still checks the multinic actions' one rule (nova 21.0.0 policies/multinic.py).
-    out.append(policy.RuleDefault(MULTINIC_BASE, "rule:admin_or_owner"))
+    if MULTINIC_BASE not in real:
+        # 21.x still checks the multinic actions' one rule (nova 21.0.0 policies/multinic.py).
+        out.append(policy.RuleDefault(MULTINIC_BASE, "rule:admin_or_owner"))
     return out
 
 
@@ -584,11 +602,11 @@ class _Enforcer:
         overrides: tuple,
         admin_service_apis: bool = False,
         checks_uncompared: bool = False,
-        era: int = 0,
+        major: int = 0,
     ):
         from oslo_policy import policy
 
-        base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis, era)
+        base = _defaults_enforcer(legacy, new_defaults, scoped, admin_service_apis, major)
         self.enforcer = _with_file_rules(base, overrides, checks_uncompared) if overrides else base
         #: Whether the operator's rules set ``context_is_admin`` (`PolicyEngine.check_is_admin`).
         self.admin_rule_overridden = any(name == "context_is_admin" for name, _check in overrides)
@@ -668,17 +686,17 @@ class _Enforcer:
 _ENFORCERS: dict[tuple, _Enforcer] = {}
 
 #: oslo.policy Enforcers with Nova's default rules loaded and frozen, by (legacy, new
-#: defaults, scoped, admin service APIs, snapshot rule era): each `_Enforcer` with operator
+#: defaults, scoped, admin service APIs, `real_defaults_major`): each `_Enforcer` with operator
 #: rules starts from a copy of one (registering and parsing the ~200 defaults is ~8 ms; clouds
 #: of the same release with different policy overrides are many in a test run).
 _DEFAULTS_ENFORCERS: dict[tuple, Any] = {}
 
 
 def _defaults_enforcer(
-    legacy: bool, new_defaults: bool, scoped: bool, admin_apis: bool, era: int = 0
+    legacy: bool, new_defaults: bool, scoped: bool, admin_apis: bool, major: int = 0
 ) -> Any:
     """The oslo.policy Enforcer of Nova's defaults alone (shared: never changed once built)."""
-    key = (legacy, new_defaults, scoped, admin_apis, era)
+    key = (legacy, new_defaults, scoped, admin_apis, major)
     found = _DEFAULTS_ENFORCERS.get(key)
     if found is None:
         from oslo_config import cfg
@@ -690,7 +708,7 @@ def _defaults_enforcer(
         conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
         found.suppress_deprecation_warnings = True
         found.suppress_default_change_warnings = True
-        found.register_defaults(_rule_defaults(legacy, scoped, admin_apis, era))
+        found.register_defaults(_rule_defaults(legacy, scoped, admin_apis, major))
         found.load_rules()
         found.use_conf = False  # frozen: no reload on every check
         _DEFAULTS_ENFORCERS[key] = found
@@ -765,9 +783,9 @@ class PolicyEngine:
     #: 21.0.0-32.x: `_with_file_rules`). A class default, set on the instance only where True
     #: and the operator has rules, so that the saved files of the other clouds keep their bytes.
     checks_uncompared = False
-    #: The snapshot rules' era (`snapshot_rule_era`: 21.0.0-24.x, 25.x). A class default, set
-    #: on the instance only where the config enforces the new defaults or scopes, likewise.
-    snapshot_rule_era = 0
+    #: The release's real default rules (`real_defaults_major`: 21.0.0-26.x). A class default,
+    #: set on the instance only where the config enforces the new defaults or scopes, likewise.
+    real_defaults_major = 0
 
     def __init__(
         self,
@@ -776,7 +794,7 @@ class PolicyEngine:
         enforced_by_default: bool = True,
         admin_service_apis: bool = False,
         checks_uncompared: bool = False,
-        snapshot_rule_era: int = 0,
+        real_defaults_major: int = 0,
     ):
         self.legacy = legacy
         self._config = config
@@ -788,11 +806,11 @@ class PolicyEngine:
             self.admin_service_apis = True
         if checks_uncompared and not legacy and (config.policy_file or config.policy):
             self.checks_uncompared = True
-        # The era's rules decide otherwise only with the new defaults or scopes enforced (off
-        # by default in those releases).
+        # The release's own rules decide otherwise only with the new defaults or scopes
+        # enforced (off by default in those releases).
         enforcing = config.enforce_new_defaults or config.enforce_scope
-        if snapshot_rule_era and not legacy and enforcing:
-            self.snapshot_rule_era = snapshot_rule_era
+        if real_defaults_major and not legacy and enforcing:
+            self.real_defaults_major = real_defaults_major
 
     @property
     def scope_enforced(self) -> bool:
@@ -826,7 +844,7 @@ class PolicyEngine:
                 tuple(sorted(overrides.items())),
                 self.admin_service_apis,
                 self.checks_uncompared,
-                self.snapshot_rule_era,
+                self.real_defaults_major,
             )
             found = _ENFORCERS.get(key)
             if found is None:

@@ -168,7 +168,8 @@ def test_new_defaults_refuse_another_projects_admin_before_26_0_0(profile):
     server is refused until 26.0.0 (from 26.0.0 the upstream case of
     `test_defaults_per_role_and_profile`), createBackup's likewise (abd67b9e54, ab084d4d1d)."""
     env = NovaEnv(profile, {"nova": {"enforce_new_defaults": True}})
-    sid = env.boot()
+    sid = env.boot(wait=False)  # the admin may not see it to wait
+    env.cloud.run_until_idle()
     resp = env.create_image(sid, user="admin")
     assert (resp.status, resp.json()) == (403, DENIED)
     backup = {"createBackup": {"name": "b", "backup_type": "daily", "rotation": 1}}

@@ -1,0 +1,105 @@
+"""Nova 21.0.0-26.x's own default policy rules (``data/policy_defaults_21-26.json``, written by
+``tools/nova_policy_defaults.py`` from each release's ``nova/policies``) with the new defaults or
+scopes enforced: fakecloud's engine answers as plain oslo.policy does on the release's rules,
+for a sample of callers and rules (a rule split later asked under its later name, the release's
+one rule answering)."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+from oslo_config import cfg
+from oslo_policy import policy
+
+from fakecloud.identity.context import RequestContext
+from fakecloud.nova import policies as P
+
+TARGET = {"project_id": "pA", "user_id": "uA"}
+#: (user, project, roles, system scope).
+CALLERS = (
+    ("uA", "pA", ("member", "reader"), None),
+    ("uR", "pA", ("reader",), None),
+    ("uB", "pB", ("admin", "member", "reader"), None),
+    ("uM", "pB", ("member", "reader"), None),
+    ("uS", None, ("admin", "member", "reader"), "all"),
+    ("uT", None, ("reader",), "all"),
+)
+#: fakecloud's rule name, the name the release registers (its one rule before a split).
+RULES = {
+    21: (
+        ("os_compute_api:os-hosts:list", "os_compute_api:os-hosts"),
+        ("os_compute_api:os-volumes:list", "os_compute_api:os-volumes"),
+        ("os_compute_api:servers:show", "os_compute_api:servers:show"),
+        ("os_compute_api:servers:create_image", "os_compute_api:servers:create_image"),
+        ("os_compute_api:os-services:list", "os_compute_api:os-services:list"),
+        ("os_compute_api:os-lock-server:unlock:unlock_override",) * 2,
+        ("os_compute_api:os-quota-sets:show",) * 2,
+        (
+            "os_compute_api:servers:show:flavor-extra-specs",
+            "os_compute_api:os-flavor-extra-specs:index",
+        ),
+        ("os_compute_api:os-server-groups:index",) * 2,
+        ("os_compute_api:os-simple-tenant-usage:show",) * 2,
+        ("os_compute_api:os-migrations:index",) * 2,
+        ("os_compute_api:os-keypairs:index",) * 2,
+    ),
+    25: (
+        ("os_compute_api:servers:index",) * 2,
+        ("os_compute_api:os-create-backup",) * 2,
+        ("os_compute_api:os-hypervisors:list",) * 2,
+        ("os_compute_api:os-tenant-networks:list",) * 2,
+        ("os_compute_api:limits:other_project",) * 2,
+    ),
+}
+
+
+def _plain_oslo_policy(major: int, new_defaults: bool, scoped: bool, names) -> policy.Enforcer:
+    """oslo.policy with the release's rules `names` and its base rules registered as they are
+    (oslo.policy 6 always checks scopes: with ``enforce_scope`` off, none)."""
+    rules = P.real_defaults(major)
+    conf = cfg.ConfigOpts()
+    conf([], project="nova", default_config_files=[], default_config_dirs=[])
+    enforcer = policy.Enforcer(conf, use_conf=True)
+    conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
+    enforcer.suppress_deprecation_warnings = True
+    enforcer.suppress_default_change_warnings = True
+    for name, (check, scope, old_name, old_check) in rules.items():
+        if name in names or not name.startswith(("os_compute_api", "compute:", "network:")):
+            dep = old_name and policy.DeprecatedRule(
+                old_name, old_check, deprecated_reason="r", deprecated_since="21.0.0"
+            )
+            scope = scope if scoped else None
+            enforcer.register_default(
+                policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep or None)
+            )
+    enforcer.load_rules()
+    return enforcer
+
+
+@pytest.mark.parametrize(("major", "new_defaults", "scoped"), [(21, True, True), (25, False, True)])
+def test_real_defaults_answer_as_oslo_policy_on_the_release_rules(major, new_defaults, scoped):
+    config = types.SimpleNamespace(
+        policy_file=None, policy=None, enforce_new_defaults=new_defaults, enforce_scope=scoped
+    )
+    engine = P.PolicyEngine(
+        False,
+        config,
+        False,
+        admin_service_apis=True,
+        checks_uncompared=True,
+        real_defaults_major=P.real_defaults_major(major),
+    )
+    real = _plain_oslo_policy(major, new_defaults, scoped, {r[1] for r in RULES[major]})
+    got, want = [], []
+    for user, project, roles, system in CALLERS:
+        ctx = RequestContext(user, project, roles, domain_id=None, system_scope=system)
+        creds = ctx.to_policy_values()
+        for ours, theirs in RULES[major]:
+            got.append(engine.authorize(ctx, ours, dict(TARGET), fatal=False))
+            try:
+                want.append(real.enforce(theirs, dict(TARGET), creds, do_raise=True))
+            except (policy.PolicyNotAuthorized, policy.InvalidScope):
+                want.append(False)
+    assert got == want
+    assert True in got and False in got
