@@ -242,6 +242,13 @@ class KeystoneWritesApi(KeystoneApi):
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
         action = self._in_domain(req, "identity:create_project")
+        if self._release < KEYSTONE_FLASK_CATALOG_SINCE and "project" not in _json(req):
+            # 13.x-14.x: protected()'s policy, then the controller's call without the object
+            # (keystone 13.0.4 resource/controllers.py create_project): wsgi's TypeError 400
+            action({})
+            raise exception.ValidationError(
+                "create_project() missing 1 required positional argument: 'project'"
+            )
         ref, _ = self._checked(req, self._old(admin_schema.PROJECT_CREATE), "project", action)
         if "name" not in ref:
             # From 27.0.0 the schema requires no "project" object, and keystone's
@@ -558,7 +565,21 @@ class KeystoneWritesApi(KeystoneApi):
         204 and the user's tokens revoked; an unknown user or a wrong original password is a
         401 (keystone's ``Invalid user / password``, hidden as every authentication failure)."""
         user_id = req.params["user_id"]
-        body = _json(req).get("user", {})
+        body = _json(req)
+        if self._release < KEYSTONE_FLASK_CATALOG_SINCE:
+            # 13.x-14.x: no schema (keystone 13.0.4 and 14.0.0 identity/controllers.py
+            # change_password, not protected): the call's TypeError without the object, then
+            # each password's None refused in Keystone's ValidationError words
+            if "user" not in body:
+                raise exception.ValidationError(
+                    "change_password() missing 1 required positional argument: 'user'"
+                )
+            if not isinstance(body["user"], dict):  # user.get(...)'s AttributeError
+                raise exception.Error()
+            for attribute in ("original_password", "password"):
+                if body["user"].get(attribute) is None:
+                    raise exception.ValidationError(attribute=attribute, target="user")
+        body = body.get("user", {})
         admin_schema.lazy_validate(admin_schema.PASSWORD_CHANGE, body, self._release)
         old = self.directory.users.get(user_id)
         cut = self.kernel.switches.keystone_bcrypt_max_length

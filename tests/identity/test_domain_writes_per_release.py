@@ -292,3 +292,22 @@ def test_keystone_13_makes_an_endpoint_group_with_empty_filters(clouds):
     path = "/v3/OS-EP-FILTER/endpoint_groups"
     made = cloud.request("identity", "POST", path, body, user="admin")
     assert (made.status, made.json()["endpoint_group"]["filters"]) == (201, {})
+
+
+def test_keystone_13_words_a_missing_object_and_password_as_its_controllers(clouds):
+    """keystone 13.0.4: ``create_project(request, project)`` called without its object is
+    wsgi's ``TypeError`` 400; ``change_password`` has no schema, its ``ValidationError``."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    user = cloud.keystone.directory.user_by_name("demo").id
+    for path, body, message in (
+        ("/v3/projects", {}, "create_project() missing 1 required positional argument: 'project'"),
+        (
+            f"/v3/users/{user}/password",
+            {"user": {"password": "n"}},
+            "Expecting to find original_password in user. The server could not comply with the "
+            "request since it is either malformed or otherwise incorrect. The client is assumed "
+            "to be in error.",
+        ),
+    ):
+        resp = cloud.request("identity", "POST", path, body, user="admin")
+        assert (resp.status, resp.json()["error"]["message"]) == (400, message)
