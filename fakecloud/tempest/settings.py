@@ -62,6 +62,18 @@ def glance_has_image_tasks(cloud: Any) -> bool:
     return cloud.switches.release.series.glance >= IMAGE_TASKS_SINCE
 
 
+def nova_policy_roles(cloud: Any) -> tuple[str, ...]:
+    """Tempest's ``[compute-feature-enabled] nova_policy_roles``: the roles the cloud's Nova
+    names in its default rules. ``manager`` and ``service`` from 32.0.0 (06699f26a5,
+    f914cb185c; devstack lib/tempest sets them from stable/2025.2), before it Tempest's
+    default."""
+    from fakecloud.nova.policies import SERVICE_ROLE_SINCE
+
+    if cloud.switches.release.major >= SERVICE_ROLE_SINCE:
+        return ("admin", "manager", "member", "reader", "service")
+    return ("admin", "member", "reader")
+
+
 def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
     """The values of ``tempest.conf`` for `cloud` (its served URLs when served)."""
     series = cloud.switches.release.series
@@ -94,6 +106,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "compute_nodes": len(cloud.nova.hosts),
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,
         "vnc_console": cloud.nova.config.vnc_enabled,
+        "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "glance_scope_enforced": cloud.glance.scope_enforced,
         "http_image": HTTP_IMAGE,

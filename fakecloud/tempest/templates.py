@@ -85,6 +85,13 @@ enable_instance_password = true
 # the noVNC console URL when the served Nova's [vnc] enabled says so (Nova's default)
 personality = true
 vnc_console = {{ vnc_console | lower }}
+# the roles Nova's default rules name: manager and service from Nova 32.0.0 (devstack lib/tempest
+# from stable/2025.2), so that with [enforce_scope] nova Tempest migrates as the project's manager
+nova_policy_roles = {{ nova_policy_roles }}
+# no shared storage: a live migration copies the local disk, as Nova's multinode jobs say it
+# (USE_BLOCK_MIGRATION_FOR_LIVE_MIGRATION); a volume-backed server has none to copy
+block_migration_for_live_migration = true
+volume_backed_live_migration = true
 # no guest, no Neutron, no console proxies (SPICE and serial tests connect to them), one
 # attachment per volume
 metadata_service = false

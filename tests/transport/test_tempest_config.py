@@ -197,3 +197,17 @@ def test_tempests_manager_and_service_roles_are_made_where_bootstrap_does_not(dy
             (),
         )
         assert d.implied(("manager",)) == manager
+
+
+def test_nova_policy_roles_name_the_manager_from_32_and_live_migration_copies_the_disk(workspace):
+    """devstack lib/tempest (stable/2025.2 on) names ``manager`` and ``service`` in
+    ``nova_policy_roles`` for Nova 32.0.0's rules (06699f26a5, f914cb185c), so Tempest's
+    migration tests act as the project manager; before 32 Tempest's default. No shared storage:
+    Tempest's live migrations ask for the block migration a local disk needs."""
+    _, _, conf = workspace
+    compute = conf["compute-feature-enabled"]
+    assert compute["nova_policy_roles"] == "admin,member,reader"  # Nova 27.5.1
+    assert compute.getboolean("block_migration_for_live_migration") is True
+    assert compute.getboolean("volume_backed_live_migration") is True
+    upstream = Cloud(profile="upstream", config=served_config(None))
+    assert settings(upstream)["nova_policy_roles"] == "admin,manager,member,reader,service"
