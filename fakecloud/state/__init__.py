@@ -205,7 +205,7 @@ def loads(
     try:
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise StateError(f"{source} is not a fakecloud state file (not JSON: {exc})") from None
+        raise StateError(_not_json(source, text, exc)) from None
     return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
 
 
@@ -225,7 +225,28 @@ def load_data(path: str | Path) -> Any:
     try:
         return json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise StateError(f"{path} is not a fakecloud state file (not JSON: {exc})") from None
+        raise StateError(_not_json(path, text, exc)) from None
+
+
+def _not_json(source: Any, text: str | bytes, exc: Exception) -> str:
+    """Why `text` is no state: a state file cut short (a copy or a save that stopped half way)
+    said "is not a fakecloud state file", as of any other file; bytes that are not UTF-8 were
+    json's guess at another encoding ("'utf-16-be' codec can't decode")."""
+    head = text[:64].lstrip()
+    head = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    if head.replace(" ", "").startswith('{"format":"fakecloud-state"'):
+        return (
+            f"{source} is a fakecloud state file cut short or damaged (not JSON: {exc}); "
+            "nothing was loaded: load a whole copy"
+        )
+    if isinstance(text, bytes) and isinstance(exc, UnicodeDecodeError):
+        try:  # json took a NUL for UTF-16: say what is wrong with it as UTF-8
+            json.loads(text.decode("utf-8"))
+        except UnicodeDecodeError:
+            return f"{source} is not a fakecloud state file (not UTF-8 text: a state is JSON)"
+        except (json.JSONDecodeError, RecursionError) as again:
+            exc = again
+    return f"{source} is not a fakecloud state file (not JSON: {exc})"
 
 
 def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | None = None) -> Any:

@@ -71,6 +71,9 @@ def test_a_file_of_another_format_version_is_refused(tmp_path):
         ("not json at all", "not JSON"),
         ('{"servers": []}', "not a fakecloud state file"),
         ("[1, 2, 3]", "not a fakecloud state file"),
+        # were "is not a fakecloud state file (not JSON: ...)" and "'utf-16-be' codec..."
+        ('{"format":"fakecloud-state","version":2,"clo', "state file cut short or damaged"),
+        ("\x00\x01hello", r"not a fakecloud state file \(not JSON: Expecting value: line 1"),
     ],
 )
 def test_a_file_that_is_not_a_state_is_refused(tmp_path, text, says):
