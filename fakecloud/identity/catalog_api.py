@@ -238,7 +238,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
     def create_endpoint(self, req: Request) -> Response:
         """``POST /v3/endpoints``: 201 and the endpoint."""
         ref = self._ref(req, "identity:create_endpoint", ENDPOINT_CREATE, "endpoint")
-        _check_url(ref["url"])
+        _check_url(ref["url"], self._release)
         sql_text.check(ref, *self._ENDPOINT_REFS)
         endpoint_id = self.kernel.ids.hex()
         catalog = self._writable()
@@ -280,11 +280,18 @@ def _same_id(ref: dict[str, Any], path_id: str) -> None:
         raise exception.ValidationError("Cannot change ID")
 
 
-def _check_url(url: str) -> None:
+#: ``check_endpoint_url`` words its 400 (keystone 16.0.0 df89c7eef, "Pass kwargs to exception
+#: to get better format of error message"); 13.x-15.x pass the URL as the message itself.
+URL_WORDED_SINCE = 16
+
+
+def _check_url(url: str, release: int) -> None:
     """``check_endpoint_url``: only the known substitutions, well formed (400 otherwise)."""
     try:
         url.replace("$(", "%(") % dict.fromkeys(_URL_NAMES, "")
     except (KeyError, TypeError, ValueError):
+        if release < URL_WORDED_SINCE:
+            raise exception.ValidationError(url) from None
         raise exception.ValidationError(
             f"Cannot create an endpoint with an invalid URL: {url}."
         ) from None

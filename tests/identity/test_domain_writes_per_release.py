@@ -311,3 +311,14 @@ def test_keystone_13_words_a_missing_object_and_password_as_its_controllers(clou
     ):
         resp = cloud.request("identity", "POST", path, body, user="admin")
         assert (resp.status, resp.json()["error"]["message"]) == (400, message)
+
+
+def test_keystone_13_answers_a_bad_endpoint_url_with_the_url_alone(clouds):
+    """keystone 13.0.4-15.x ``check_endpoint_url`` raise ``URLValidationError(url)``: the URL
+    is the message (16.0.0's df89c7eef words it "Cannot create an endpoint ...")."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    service = cloud.request("identity", "GET", "/v3/services", user="admin").json()["services"]
+    url = "http://x/$(bogus)s"
+    body = {"endpoint": {"service_id": service[0]["id"], "interface": "public", "url": url}}
+    resp = cloud.request("identity", "POST", "/v3/endpoints", body, user="admin")
+    assert (resp.status, resp.json()["error"]["message"]) == (400, url)
