@@ -1195,7 +1195,10 @@ class _Run:
         out = []
         if exp.status is not None and record.status not in exp.status:
             want = exp.status[0] if len(exp.status) == 1 else exp.status
-            out.append(f"status: expected {want}, got {record.status} {_short(record.body)}")
+            got = (  # a request never sent (its error is the step's) was "got None None"
+                "no answer" if record.status is None else f"{record.status} {_short(record.body)}"
+            )
+            out.append(f"status: expected {want}, got {got}")
         try:
             if exp.body is not None:
                 out += mismatches(record.body, self.read(exp.body, user), "body")

@@ -231,11 +231,13 @@ def test_a_fault_naming_an_unknown_error_fails_its_step():
 
 
 def test_a_reference_that_never_gets_a_value_fails_its_step():
-    text = "steps:\n  - request: GET /images/${images.late.id}\n  - request: GET /images\n"
-    result = run_text(text + "    save: {images.late.id: body.nothing}\n")
-    assert failures(result).splitlines()[0] == (
-        "scenario.yaml:2: step step1: ${images.late.id} is not known yet"
-    )
+    text = "steps:\n  - request: GET /images/${images.late.id}\n    expect: {status: 200}\n"
+    result = run_text(text + "  - request: GET /images\n    save: {images.late.id: body.no}\n")
+    assert failures(result).splitlines()[:3] == [
+        "scenario.yaml:2: step step1: ${images.late.id} is not known yet",
+        "scenario.yaml:3: step step1: status 200",
+        "    status: expected 200, got no answer",  # was "got None None"
+    ]
 
 
 def test_a_reference_to_a_name_nothing_makes_is_refused_at_load():
