@@ -171,6 +171,8 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         sql_text.check(ref, "description", "parent_region_id")
         region_id = req.params["region_id"]
         _same_id(ref, region_id)
+        if self._release < REGION_EXTRA_UPDATED_SINCE:
+            ref = {k: v for k, v in ref.items() if k in REGION_ATTRIBUTES}
         record = self._writable().update_region(region_id, ref)
         self._traced("region_updated", region_id, region_id)
         return Response(200, {"region": _linked(req, "regions", record)})
@@ -279,6 +281,12 @@ def _same_id(ref: dict[str, Any], path_id: str) -> None:
     if ref.get("id") is not None and ref["id"] != path_id:
         raise exception.ValidationError("Cannot change ID")
 
+
+#: An update writes a region's other attributes (its ``extra``): keystone 15.0.0 ef331f46b
+#: "Region update extra support"; 13.x-14.x ``catalog/backends/sql.py`` ``update_region`` set
+#: only ``Region.attributes``, so an update's unknown keys are dropped (its earlier ones kept).
+REGION_EXTRA_UPDATED_SINCE = 15
+REGION_ATTRIBUTES = ("id", "description", "parent_region_id")
 
 #: ``check_endpoint_url`` words its 400 (keystone 16.0.0 df89c7eef, "Pass kwargs to exception
 #: to get better format of error message"); 13.x-15.x pass the URL as the message itself.

@@ -322,3 +322,15 @@ def test_keystone_13_answers_a_bad_endpoint_url_with_the_url_alone(clouds):
     body = {"endpoint": {"service_id": service[0]["id"], "interface": "public", "url": url}}
     resp = cloud.request("identity", "POST", "/v3/endpoints", body, user="admin")
     assert (resp.status, resp.json()["error"]["message"]) == (400, url)
+
+
+def test_keystone_13_drops_an_updates_unknown_region_attribute(clouds):
+    """keystone 13.0.4 ``update_region`` sets ``Region.attributes`` alone (15.0.0 ef331f46b
+    writes ``extra`` too): a created region keeps its ``x``, an update's ``y`` is dropped."""
+    cloud = cloud_of(clouds, "seed")  # keystone 13
+    body = {"region": {"id": "R7", "x": 1}}
+    assert cloud.request("identity", "POST", "/v3/regions", body, user="admin").status == 201
+    body = {"region": {"description": "d", "y": 2}}
+    resp = cloud.request("identity", "PATCH", "/v3/regions/R7", body, user="admin")
+    region = resp.json()["region"]
+    assert (region["description"], region["x"], "y" in region) == ("d", 1, False)
