@@ -205,6 +205,12 @@ class Response:
     """An error answer's kind of refusal (`fakecloud.api.refusals`), set by the service that
     answered; "" when none is known."""
 
+    @property
+    def status_code(self) -> int:
+        """`status`, by the name `requests` gives it: a test written with requests' habits
+        (``r.status_code == 202``) met an AttributeError."""
+        return self.status
+
     def content(self) -> bytes:
         """The body as bytes: JSON unless it already is bytes."""
         if self.body is None:

@@ -75,6 +75,7 @@ class TestAPlainClassGetsACloudPerTest:
             "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}
         )
         assert r.status == 202 and len(PLAIN.cloud.cinder.store.volumes) == 1
+        assert r.status_code == 202  # requests' name for it: was an AttributeError
 
     def test_two(self):
         assert PLAIN.cloud.cinder.store.volumes == {}  # a fresh cloud for each test
