@@ -30,8 +30,9 @@ VALUES = ("name", "enabled", "description", "methods", "interface", "type", "reg
 
 
 #: fakecloud's explanation after Werkzeug's 404 page, on a line of its own (a runner keeps
-#: 300 characters of a body that is no JSON: it may be cut short).
-FAKECLOUD_LINE = re.compile(r'fakecloud: [^"\\]*(\\n)?')
+#: 300 characters of a body that is no JSON: it may be cut short), or in parentheses after
+#: the legacy router's JSON 404 message (13.x-14.x: `fakecloud.identity.legacy_router`).
+FAKECLOUD_LINE = re.compile(r'( \()?fakecloud: [^"\\]*(\\n)?')
 
 
 def norm(x, ids):
