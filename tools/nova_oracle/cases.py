@@ -984,3 +984,9 @@ add("inject-two-keys", b({"injectNetworkInfo": None, "x": 1}), path=R, user="adm
 add("inject-offloaded", b({"injectNetworkInfo": None}), path=OFFLOADED, user="admin")
 add("inject-missing", b({"injectNetworkInfo": None}), path="/v2.1/servers/{nouuid}/action",
     user="admin")  # fmt: skip
+# Session 34: the embedded flavor's extra_specs (2.47) by policy (servers:show:flavor-extra-specs
+# from 25.0.0, os-flavor-extra-specs:index before), read by a reader and an admin.
+q("fes-show-2.47-reader", "/v2.1/servers/{sid}", user="reader", mv="2.47")
+q("fes-detail-2.47-reader", "/v2.1/servers/detail?limit=1", user="reader", mv="2.47")
+q("fes-show-2.47-admin", "/v2.1/servers/{sid}", user="admin", mv="2.47")
+q("fes-show-2.46", "/v2.1/servers/{sid}", mv="2.46")
