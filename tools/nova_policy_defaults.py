@@ -82,6 +82,8 @@ def main(git_dir: str) -> None:
     OUT.write_text("{\n" + ",\n".join(majors) + "\n}\n")
 
 
+#: The callers compared, (user, project, roles, system scope): a member and a reader of the
+#: target's project, an admin and a member of another, a system-scoped admin and reader.
 CALLERS = (
     ("uA", "pA", ("member", "reader"), None),
     ("uR", "pA", ("reader",), None),
@@ -90,6 +92,7 @@ CALLERS = (
     ("uS", None, ("admin", "member", "reader"), "all"),
     ("uT", None, ("reader",), "all"),
 )
+#: The target every rule is asked on: a server of project pA's user uA.
 TARGET = {"project_id": "pA", "user_id": "uA"}
 
 
