@@ -96,7 +96,10 @@ CALLERS = (
 TARGET = {"project_id": "pA", "user_id": "uA"}
 
 
-def _real_enforcer(rules: list, new_defaults: bool, scoped: bool):
+def real_enforcer(rules: list, new_defaults: bool, scoped: bool):
+    """Plain oslo.policy with `rules` (``RuleDefault``s) registered as they are, the new
+    defaults enforced or not; with `scoped` off, on copies of the rules without their scopes
+    (oslo.policy 6 always checks scopes: ``enforce_scope`` off means none)."""
     from oslo_config import cfg
     from oslo_policy import policy
 
@@ -132,7 +135,7 @@ def check(git_dir: str) -> None:
             if name in names or old in names:
                 pairs.append((name, name if name in names else old))
         for flags in itertools.product((True, False), repeat=2):
-            real = _real_enforcer(rules, *flags)
+            real = real_enforcer(rules, *flags)
             config = types.SimpleNamespace(
                 policy_file=None, policy=None, enforce_new_defaults=flags[0], enforce_scope=flags[1]
             )

@@ -11,7 +11,6 @@ import types
 from pathlib import Path
 
 import pytest
-from oslo_config import cfg
 from oslo_policy import policy
 
 from fakecloud.identity.context import RequestContext
@@ -19,8 +18,8 @@ from fakecloud.nova import policies as P
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
-# The callers and target the tool's --check compares with: one sample, two places checked.
-from nova_policy_defaults import CALLERS, TARGET  # noqa: E402
+# The tool's --check sample (callers, target) and its plain oslo.policy: one oracle, not two.
+from nova_policy_defaults import CALLERS, TARGET, real_enforcer  # noqa: E402
 
 #: fakecloud's rule name, the name the release registers (its one rule before a split).
 RULES = {
@@ -52,26 +51,18 @@ RULES = {
 
 
 def _plain_oslo_policy(major: int, new_defaults: bool, scoped: bool, names) -> policy.Enforcer:
-    """oslo.policy with the release's rules `names` and its base rules registered as they are
-    (oslo.policy 6 always checks scopes: with ``enforce_scope`` off, none)."""
-    rules = P.real_defaults(major)
-    conf = cfg.ConfigOpts()
-    conf([], project="nova", default_config_files=[], default_config_dirs=[])
-    enforcer = policy.Enforcer(conf, use_conf=True)
-    conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
-    enforcer.suppress_deprecation_warnings = True
-    enforcer.suppress_default_change_warnings = True
-    for name, (check, scope, old_name, old_check) in rules.items():
+    """oslo.policy with the release's rules `names` and its base rules registered as they are,
+    by the tool's own `real_enforcer` (with ``enforce_scope`` off, no scopes)."""
+    rules = []
+    for name, (check, scope, old_name, old_check) in P.real_defaults(major).items():
         if name in names or not name.startswith(("os_compute_api", "compute:", "network:")):
             dep = old_name and policy.DeprecatedRule(
                 old_name, old_check, deprecated_reason="r", deprecated_since="21.0.0"
             )
-            scope = scope if scoped else None
-            enforcer.register_default(
+            rules.append(
                 policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep or None)
             )
-    enforcer.load_rules()
-    return enforcer
+    return real_enforcer(rules, new_defaults, scoped)
 
 
 @pytest.mark.parametrize(("major", "new_defaults", "scoped"), [(21, True, True), (25, False, True)])
