@@ -117,15 +117,30 @@ class SchedulerManager:
         source_volid: str | None = None,
         image_meta: dict[str, Any] | None = None,
         backup_id: str | None = None,
+        volume: Any = None,
     ) -> Generator:
-        """Pick the backend of the volume's type, then cast ``create_volume`` to it."""
+        """Pick the backend of the volume's type, then cast ``create_volume`` to it.
+
+        `volume` is the message's object. A volume the API destroyed while the cast waited (its
+        delete of a volume with no host, in any status) is scheduled all the same, then
+        ``volume_update_db`` finds no row (cinder 12.0.0-23.x ``get_by_id``; 24.0.0 on,
+        83ef828a7, the request spec's object's ``save``): ``VolumeNotFound``, the user message
+        ``schedule allocate volume:An unknown error occurred.`` of the deleted volume's id,
+        and the workers row claimed and removed (``error_out``'s save fails, the object says
+        ``error``: scheduler/flows/create_volume.py ``ScheduleCreateVolumeTask``)."""
         k = self.kernel
-        volume = self.cinder.store.volumes.get(volume_id)
-        if volume is None or volume.status != "creating":
+        store = self.cinder.store
+        current = store.volumes.get(volume_id)
+        if current is not None:
+            if current.status != "creating":
+                return
+            volume = current
+        elif volume is None:
             return
         # @objects.Volume.set_workers: the row is the scheduler's until the backend's manager
-        # claims it (`cleanup.set_worker`), or the volume errors here
-        worker = cleanup.set_worker(self, "Volume", volume)
+        # claims it (`cleanup.set_worker`), or the volume errors here; the message's object
+        # says creating
+        worker = cleanup.set_worker(self, "Volume", volume, "creating")
         backend = volume.volume_type.backend
         # A volume made from a snapshot or cloned from a volume lives where its source does.
         source = None
@@ -155,6 +170,8 @@ class SchedulerManager:
                     reason=f"No weighed backends available: {backend} has {driver.free_gb}G "
                     f"free, {volume.size}G requested"
                 )
+            if store.volumes.get(volume_id) is not volume:  # volume_update_db: no row
+                raise exception.VolumeNotFound(volume_id=volume_id)
         except Exception as exc:  # noqa: BLE001 - any scheduling failure errors the volume
             k.trace.emit("cinder.error", self.actor, volume_id, op="create_volume", error=str(exc))
             messages.record(
@@ -164,7 +181,8 @@ class SchedulerManager:
                 volume_id,
                 exc=exc,
             )
-            VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            if store.volumes.get(volume_id) is volume:  # else error_out's save fails
+                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
             cleanup.unset_worker(self, worker, volume)
             return
         # one string per backend, not per volume (every volume of a backend keeps it)

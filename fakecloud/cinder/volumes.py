@@ -423,6 +423,7 @@ class VolumeAPI(ApiPart):
             "snapshot_id": volume.snapshot_id,
             "source_volid": volume.source_volid,
             "image_meta": image_meta,
+            "volume": volume,  # the message's object (the scheduler's, if its row is gone)
         }
         if backup is not None:  # (3.47) only then, so other casts carry what they did
             request["backup_id"] = backup.id

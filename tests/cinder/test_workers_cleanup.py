@@ -149,3 +149,28 @@ def test_a_row_no_service_has_claimed_names_no_service():
     cloud.run_until_idle()
     assert states(cloud, vid)[-1] == "deleted"
     assert fault(_clean(cloud, body))[1] == 400
+
+
+def test_a_volume_deleted_before_the_scheduler_takes_its_create():
+    """API.delete of a volume with no host destroys it at once, whatever its status (cinder
+    12.0.0-29.0.0 volume/api.py); the queued create still claims its row, schedules, finds no
+    row to update (``volume_update_db``: ``VolumeNotFound``), tells the user and drops the row
+    (scheduler/flows/create_volume.py ``ScheduleCreateVolumeTask``, objects/cleanable.py)."""
+    cloud = _cloud()
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    vid = create_volume(cloud, settle=False)
+    assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
+    assert call(cloud, "GET", f"volumes/{vid}").status == 404
+    assert cloud.cinder.workers == {vid: ("Volume", "creating")}  # the cast's, unclaimed
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    assert (cloud.cinder.workers, cloud.cinder.scheduler.workers) == (None, None)
+    (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
+    assert error["actor"] == "cinder-scheduler"
+    (msg,) = call(cloud, "GET", "messages", version="3.3").json()["messages"]
+    assert (msg["resource_uuid"], msg["event_id"], msg["user_message"]) == (
+        vid,
+        "VOLUME_VOLUME_001_001",
+        "schedule allocate volume:An unknown error occurred.",
+    )
+    assert states(cloud, vid)[-1] == "deleted"
