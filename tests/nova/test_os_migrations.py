@@ -5,12 +5,14 @@ microversion."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.nova.conftest import NovaEnv
 
 
-def _moved_twice() -> tuple[NovaEnv, str]:
+def _moved_twice(profile: str = "upstream") -> tuple[NovaEnv, str]:
     """A server resized (confirmed) then migrated (left to verify)."""
-    env = NovaEnv("upstream")
+    env = NovaEnv(profile)
     sid = env.boot()
     assert env.action(sid, {"resize": {"flavorRef": "2"}}).status == 202
     env.cloud.run_until_idle()
@@ -64,6 +66,26 @@ def test_the_list_per_microversion():
         "Marker nope could not be found.",
     )
     assert _list(env, user="demo").status == 403
+
+
+@pytest.mark.parametrize(("profile", "by_project"), [("seed", False), ("upstream", True)])
+def test_before_2_59_the_whole_query_is_the_databases_filters(profile, by_project):
+    """Before 2.59 ``_index`` hands all of ``req.GET`` to ``migration_get_all_by_filters`` (the
+    schema's ``additionalProperties``): ``uuid`` filters in every release, ``hidden`` as MySQL
+    compares a tinyint with text, ``project_id`` from 20.0.0 (c65aabded2), ``node`` from 22.0.0
+    (255b3f2f91); 17.0.13 has neither. From 2.59 the schema refuses them (until 2.80)."""
+    env, sid = _moved_twice(profile)
+
+    def ids(query: str) -> list[int]:
+        return [m["id"] for m in _list(env, query).json()["migrations"]]
+
+    resize = _list(env, mv="2.59").json()["migrations"][-1]
+    assert ids(f"?uuid={resize['uuid']}") == [1]
+    assert (ids("?hidden=1"), ids("?hidden=true")) == ([], [1, 2])
+    project = env.server(sid)["tenant_id"]  # the resize's; the admin's migration is the admin's
+    assert ids(f"?project_id={project}&node=nope") == ([] if by_project else [1, 2])
+    assert ids(f"?project_id={project}") == ([1] if by_project else [1, 2])
+    assert _list(env, f"?project_id={project}", mv="2.59").status == 400
 
 
 def test_a_servers_migrations_are_live_ones_only():

@@ -3,18 +3,18 @@
 ``openstack server migration list``, novaclient ``migrations.list``, openstacksdk
 ``compute.migrations()``.
 
-``/os-migrations`` (policy ``os_compute_api:os-migrations:index``, the admin's; from 32.0.0
-also a project manager's, who must ask for the own ``project_id`` (else
-``index:all_projects``, the admin's: 403) and sees the hosts null unless ``index:host``
-allows them, as in the server's own list) lists every
-resize and cold migration record: the query's ``status``, ``host`` (source or destination),
-``source_compute``, ``migration_type``, ``instance_uuid`` (2.80: ``user_id``,
-``project_id``) filter it; before 2.59 unknown parameters are ignored and the rows come in id
-order, from 2.59 they are refused (400), the rows come newest first (``created_at``, ``id``
-descending) and ``limit``/``marker`` (a migration's uuid) and ``changes-since`` (2.66
-``changes-before``) page them, a full page ending with ``migrations_links``. The view: 2.23
-adds ``migration_type``, 2.59 ``uuid``, 2.80 ``user_id`` and ``project_id``; times as
-``2026-01-01T00:00:04.011000``.
+``/os-migrations`` (policy ``os_compute_api:os-migrations:index``, the admin's; from 32.0.0 also
+a project manager's, who must ask for the own ``project_id`` (else ``index:all_projects``, the
+admin's: 403) and sees the hosts null unless ``index:host`` allows them, as in the server's own
+list) lists every resize and cold migration record: the query's ``status``, ``host`` (source or
+destination), ``source_compute``, ``migration_type``, ``instance_uuid``, ``hidden`` (2.80:
+``user_id``, ``project_id``) filter it; before 2.59 the whole query is the database's filters,
+so ``uuid``, ``user_id`` and ``project_id`` (from 20.0.0) and ``node`` (from 22.0.0) filter too,
+other parameters are ignored, and the rows come in id order; from 2.59 other parameters are
+refused (400), the rows come newest first (``created_at``, ``id`` descending) and
+``limit``/``marker`` (a migration's uuid) and ``changes-since`` (2.66 ``changes-before``) page
+them, a full page ending with ``migrations_links``. The view: 2.23 adds ``migration_type``, 2.59
+``uuid``, 2.80 ``user_id`` and ``project_id``; times as ``2026-01-01T00:00:04.011000``.
 
 ``/servers/{id}/migrations`` (2.23) lists a server's live migrations in progress (queued,
 preparing, running, post-migrating) with their memory and disk progress as the libvirt monitor
@@ -26,6 +26,7 @@ preparing one) go to the compute API (``openstack server migration force complet
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
@@ -47,6 +48,10 @@ IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 PAGED = "2.59"
 CHANGES_BEFORE = "2.66"
 USER_PROJECT = "2.80"
+#: The releases whose ``migration_get_all_by_filters`` knows ``user_id``/``project_id``
+#: (c65aabded2, 20.0.0) and ``node`` (255b3f2f91, 22.0.0).
+USER_PROJECT_FILTER_SINCE = 20
+NODE_FILTER_SINCE = 22
 
 #: ``source_compute``/``source_node``/``dest_*``: nulled for a caller the host rule refuses
 #: (32.0.0 ``index:host``; the keys stay).
@@ -134,7 +139,7 @@ class MigrationsController:
         self.nova.policy.authorize(req.context, MIGRATIONS % "index")
         with_hosts = self._project_and_hosts(req)
         rows = list((self.nova.db.migrations or {}).values())
-        rows = [m for m in rows if self._kept(m, req, version)]
+        rows = [m for m in rows if self._kept(m, req)]
         if version >= PAGED:
             rows = self._window(req, rows, version)
             rows.sort(key=lambda m: (m.created_at, m.id), reverse=True)
@@ -174,32 +179,40 @@ class MigrationsController:
             policy.authorize(ctx, MIGRATIONS % "index:all_projects")
         return policy.authorize(ctx, MIGRATIONS % "index:host", fatal=False)
 
-    @staticmethod
-    def _kept(migration: Any, req: Request, version: Any) -> bool:
+    def _kept(self, migration: Any, req: Request) -> bool:
         """``migration_get_all_by_filters``' filters (the last value of a repeated one): SQL
-        ``=``, which MySQL's default collation makes case-insensitive."""
-        arg = req.arg
-        if "status" in req.query and not _same(migration.status, arg("status")):
+        ``=``, which MySQL's default collation makes case-insensitive. Before 2.59 the schema
+        lets any parameter through and the whole query is the filters, so the release's own
+        database filters apply at every microversion: ``uuid``, ``user_id``/``project_id``
+        from 20.0.0 (c65aabded2; 2.80 names them in the schema), ``node`` from 22.0.0
+        (255b3f2f91), ``hidden`` compared as a number (MySQL's ``tinyint = 'text'``: no
+        fakecloud migration is hidden, so a value worth 0 keeps them all, any other none)."""
+        query, arg = req.query, req.arg
+        major = self.nova.kernel.switches.release.major
+        if "uuid" in query and not _same(migration.uuid, arg("uuid")):
             return False
-        if "host" in req.query:
+        if "status" in query and not _same(migration.status, arg("status")):
+            return False
+        if "host" in query:
             host = arg("host")
             if not (_same(migration.source_compute, host) or _same(migration.dest_compute, host)):
                 return False
-        elif "source_compute" in req.query and not _same(
+        elif "source_compute" in query and not _same(
             migration.source_compute, arg("source_compute")
         ):
             return False
-        if "migration_type" in req.query and not _same(
-            migration.migration_type, arg("migration_type")
-        ):
+        if major >= NODE_FILTER_SINCE and "node" in query:
+            node = arg("node")
+            if not (_same(migration.source_node, node) or _same(migration.dest_node, node)):
+                return False
+        for name in ("migration_type", "instance_uuid"):
+            if name in query and not _same(getattr(migration, name), arg(name)):
+                return False
+        if "hidden" in query and _mysql_number(arg("hidden") or "") != 0:
             return False
-        if "instance_uuid" in req.query and not _same(
-            migration.instance_uuid, arg("instance_uuid")
-        ):
-            return False
-        if version >= USER_PROJECT:
+        if major >= USER_PROJECT_FILTER_SINCE:
             for name in ("user_id", "project_id"):
-                if name in req.query and not _same(getattr(migration, name), arg(name)):
+                if name in query and not _same(getattr(migration, name), arg(name)):
                     return False
         return True
 
@@ -378,3 +391,13 @@ def _same(value: Any, wanted: Any) -> bool:
     if value == wanted:
         return True
     return isinstance(value, str) and isinstance(wanted, str) and value.lower() == wanted.lower()
+
+
+_NUMBER_PREFIX = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _mysql_number(text: str) -> float:
+    """A string's value as MySQL compares it with a number: its leading number, 0 without one
+    (``'1abc'`` is 1, ``'true'`` 0)."""
+    found = _NUMBER_PREFIX.match(text)
+    return float(found.group(0)) if found else 0.0
