@@ -23,7 +23,11 @@ service's): the API's ``scheduler_rpcapi.create_volume`` and ``volume_rpcapi.del
 scheduler's ``volume_rpcapi.create_snapshot`` (12.0.0-29.0.0 ``scheduler/rpcapi.py``,
 ``volume/rpcapi.py``), kept in `Cinder.workers` until the receiving manager's
 ``set_worker`` claims it. A service's ``do_cleanup`` reads only its own rows, so nothing cleans
-an unclaimed row: the work runs when its service takes the message. The scheduler's own row
+an unclaimed row: the work runs when its service takes the message, which claims it even when
+the resource is gone or no longer cleanable (the message's object says it is): a create
+(the scheduler's, a snapshot's) then ends with another status and the row goes; a second
+``delete_volume`` returns at its refresh with ``deleting`` unchanged and keeps a row of its
+own (made anew) for its service's clean-up to remove (`keep_worker`). The scheduler's own row
 (its ``create_volume`` returns with the volume ``creating``) is its ``do_cleanup``'s until the
 backend claims it: ``error``; the create waiting in the backend's queue still runs (the
 message's object says ``creating``, the row it claims too) and ends the volume ``available``.
@@ -71,17 +75,34 @@ def set_worker(manager: Any, kind: str, row: Any, status: str | None = None) -> 
     status = status or row.status
     if status not in CLEANABLE[kind]:
         return None
-    cinder = manager.cinder
-    unclaimed = cinder.workers
-    if unclaimed is not None and unclaimed.pop(row.id, None) is not None and not unclaimed:
-        del cinder.workers  # back to the class's None: a quiet cloud saves as before
+    return keep_worker(manager, row.id, status)
+
+
+def keep_worker(manager: Any, resource_id: str, status: str) -> str:
+    """`set_worker`'s claim of the row of `resource_id` with `status`, the row's key. Alone,
+    for a resource gone before its method starts: ``set_worker`` claims the sender's row, or
+    makes one for its service (``WorkerNotFound``: ``worker_create``), and a method that then
+    returns with the message's status unchanged (``delete_volume``'s refresh:
+    ``VolumeNotFound``) leaves it, for the service's clean-up to remove (non existent)."""
+    if manager.cinder.workers is not None:
+        claimed(manager.cinder, resource_id)
     workers = manager.workers
     if workers is None:
         workers = manager.workers = {}
     # keyed by the id alone (volume and snapshot ids are distinct draws): no key object per
     # operation, which 100,000 snapshots at once left as ~20 MB of the allocator's pools
-    workers[row.id] = status
-    return row.id
+    workers[resource_id] = status
+    return resource_id
+
+
+def claimed(cinder: Any, resource_id: str) -> None:
+    """The row the sender made for `resource_id` (`create_worker`) is claimed: it leaves the
+    unclaimed rows (for a service's, or for none: a manager method whose message's object
+    says ``creating`` but whose resource is gone or no longer so claims the row, and
+    ``set_workers`` removes it as the method returns with another status)."""
+    unclaimed = cinder.workers
+    if unclaimed is not None and unclaimed.pop(resource_id, None) is not None and not unclaimed:
+        del cinder.workers  # back to the class's None: a quiet cloud saves as before
 
 
 def unset_worker(manager: Any, key: str | None, row: Any) -> None:
@@ -135,7 +156,7 @@ def do_cleanup(
         if kind == "Volume" and status == "deleting":
             # the worker kept: the delete claims it again as it runs
             k.spawn(
-                manager.delete_volume(resource_id, cascade=True),
+                manager.delete_volume(resource_id, cascade=True, cleaning=True),
                 name=f"{manager.actor} resume delete",
             )
         elif status == "creating":

@@ -911,7 +911,11 @@ class VolumeManager:
             VOLUME_STATUS.move(k, volume, new, actor=self.actor)
 
     def delete_volume(
-        self, volume_id: str, cascade: bool = False, unmanage_only: bool = False
+        self,
+        volume_id: str,
+        cascade: bool = False,
+        unmanage_only: bool = False,
+        cleaning: bool = False,
     ) -> Generator:
         """Delete the volume (its snapshots first when `cascade`), then return its quota; with
         `unmanage_only` the driver's ``unmanage`` instead of its delete (an unmanaged volume's
@@ -922,10 +926,13 @@ class VolumeManager:
         ``os-force_delete`` at one instant) waits for the first, then finds the volume gone
         and returns quietly. Like the real manager it does not look at the status: a volume an
         admin reset (``os-reset_status``) after the API accepted the delete is deleted all the
-        same (cinder 29.0.0 ``VolumeManager.delete_volume``).
+        same (cinder 29.0.0 ``VolumeManager.delete_volume``). `cleaning`: resumed by
+        ``do_cleanup``, whose row it is (``set_worker`` makes none for a ``cleaning`` one).
         """
         store = self.cinder.store
         if store.volumes.get(volume_id) is None:
+            if not cleaning:  # set_workers, then the refresh's VolumeNotFound
+                cleanup.keep_worker(self, volume_id, "deleting")
             return
         generation = self.generation
         key = f"{volume_id}-delete_volume"
@@ -933,7 +940,13 @@ class VolumeManager:
             return
         try:
             volume = store.volumes.get(volume_id)  # volume.refresh(): VolumeNotFound → return
-            if volume is not None:
+            if volume is None and not cleaning:
+                # a second delete: its row claimed (made anew: the first one's end removed
+                # it) with the message's `deleting`, unchanged as it returns: kept until this
+                # service's clean-up (cinder 12.0.0-29.x volume/manager.py delete_volume,
+                # objects/cleanable.py set_workers)
+                cleanup.keep_worker(self, volume_id, "deleting")
+            elif volume is not None:
                 worker = cleanup.set_worker(self, "Volume", volume)
                 try:
                     yield from self._delete_volume(volume, cascade, unmanage_only, generation)
@@ -1001,6 +1014,12 @@ class VolumeManager:
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
         if snap is None or snap.status != "creating":
+            # force-deleted (or reset) while the cast waited: Cinder's create_snapshot checks
+            # no status, its set_workers claims the row from the message's `creating` object
+            # and removes it as the method ends `available` or fails on the destroyed row
+            # (cinder 12.0.0, 16.4.2, 29.x volume/manager.py, objects/cleanable.py)
+            if self.cinder.workers is not None:
+                cleanup.claimed(self.cinder, snapshot_id)
             return
         volume = store.volumes[snap.volume_id]
         worker = cleanup.set_worker(self, "Snapshot", snap)

@@ -174,3 +174,35 @@ def test_a_volume_deleted_before_the_scheduler_takes_its_create():
         "schedule allocate volume:An unknown error occurred.",
     )
     assert states(cloud, vid)[-1] == "deleted"
+
+
+def test_rows_of_work_that_found_its_resource_gone():
+    """objects/cleanable.py ``set_workers`` (cinder 12.0.0-29.x) claims a row as the method
+    starts and removes it only when the object's status changed. A snapshot force-deleted
+    while its create waited: create_snapshot checks no status and ends ``available`` (or
+    fails on the destroyed row): its row goes. A second delete of a volume: its row is made
+    anew, the refresh's ``VolumeNotFound`` returns with ``deleting`` unchanged: kept, until
+    the service's start-up clean-up finds no volume."""
+    cloud = _cloud()
+    target = cloud.cinder.volume_target("b1")
+    vid = create_volume(cloud)
+    cloud.kernel.rpc.set_up(target, False)
+    sid = call(cloud, "POST", "snapshots", {"snapshot": {"volume_id": vid}}, version="3.0")
+    sid = sid.json()["snapshot"]["id"]
+    cloud.run_until_idle()
+    assert call(cloud, "POST", f"snapshots/{sid}/action", {"os-force_delete": {}}, ctx=ADMIN)
+    cloud.kernel.rpc.set_up(target, True)
+    cloud.run_until_idle()
+    assert states(cloud, sid) == ["creating", "deleting", "deleted"]
+    assert fault(_clean(cloud, {"resource_id": sid}))[1] == 400  # no row left
+    assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
+    force = call(cloud, "POST", f"volumes/{vid}/action", {"os-force_delete": {}}, ctx=ADMIN)
+    assert force.status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-1] == "deleted"
+    # the second delete's row, its service's: found, and no service asked
+    assert _clean(cloud, {"resource_id": vid}).json() == {"cleaning": [], "unavailable": []}
+    cloud.kernel.rpc.set_up(target, False)
+    cloud.kernel.rpc.set_up(target, True)  # init_host's do_cleanup: non existent, removed
+    cloud.run_until_idle()
+    assert fault(_clean(cloud, {"resource_id": vid}))[1] == 400
