@@ -349,9 +349,10 @@ class KeystoneWritesApi(KeystoneApi):
         if old.enabled and not enabled:  # a disabled project's tokens are revoked
             self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_updated", name, project_id)
-        extra = d.extra_of(project_id)
-        if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE:  # the options are not its extra
-            extra = {k: v for k, v in extra.items() if k != "options"}
+        # a project's tags are a column of its own in every release (``Project.attributes``),
+        # its options from 16.0.0: neither is its ``extra``
+        own = ("options", "tags") if self._release >= KEYSTONE_PROJECT_OPTIONS_SINCE else ("tags",)
+        extra = {k: v for k, v in d.extra_of(project_id).items() if k not in own}
         return Response(200, {"project": _with_extra(self._project(req, project), extra)})
 
     def delete_project(self, req: Request) -> Response:
@@ -473,12 +474,13 @@ class KeystoneWritesApi(KeystoneApi):
         """``POST /v3/users``: 201 and the user (never its password)."""
         action = self._in_domain(req, "identity:create_user")
         ref, _ = self._checked(req, self._old(admin_schema.USER_CREATE), "user", action)
+        admin_schema.check_name_length("User", ref["name"], self._release)
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         if domain_id not in d.domains:
             raise exception.DomainNotFound(domain_id=domain_id)
         self._default_project_not_a_domain(ref)
-        name = ref["name"]
+        name = ref["name"].strip()  # the manager's create_user, every release
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             self.keystone.read_password(ref["password"], name)
         self._default_project_length(ref)
@@ -511,8 +513,10 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
+        if "name" in ref:
+            admin_schema.check_name_length("User", ref["name"], self._release)
         self._default_project_not_a_domain(ref)
-        name = ref.get("name", old.name)
+        name = ref["name"].strip() if "name" in ref else old.name
         if ref.get("password") is not None:  # hashed by the model, before the row's conflict
             self.keystone.read_password(ref["password"], name)
         self._default_project_length(ref)

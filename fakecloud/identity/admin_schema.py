@@ -22,6 +22,7 @@ import jsonschema
 from fakecloud.identity import exception
 from fakecloud.identity import schema as identity_schema
 from fakecloud.profiles.series import (
+    KEYSTONE_IDENTITY_NAME_SCHEMA_SINCE,
     KEYSTONE_JSONSCHEMA_4_21_SINCE,
     KEYSTONE_ROLE_DESCRIPTION_SINCE,
     KEYSTONE_ROLE_OPTIONS_SINCE,
@@ -394,10 +395,51 @@ def old_user(release: int, update: bool) -> dict[str, Any]:
     if release >= KEYSTONE_USER_INACTIVITY_OPTION_SINCE:
         names += ("ignore_user_inactivity",)
     options = _user_options(names)
-    properties = {**_USER, "domain_id": _ID_STRING, "enabled": _OLD_BOOLEAN, "options": options}
+    properties = {
+        **_USER,
+        "domain_id": _ID_STRING,
+        "enabled": _OLD_BOOLEAN,
+        "name": _identity_name(release),
+        "options": options,
+    }
     if release >= KEYSTONE_USER_FEDERATED_SINCE:
         properties["federated"] = _OLD_FEDERATED
     return _old_body("user", properties, update, options=_OPTIONS)
+
+
+def _identity_name(release: int) -> dict[str, Any]:
+    """keystone `release`'s ``_identity_name`` (a user's and a group's name): no
+    ``maxLength`` before 15.0.0 (`check_name_length` bounds it then)."""
+    if release >= KEYSTONE_IDENTITY_NAME_SCHEMA_SINCE:
+        return _USER["name"]
+    return {k: v for k, v in _USER["name"].items() if k != "maxLength"}
+
+
+@functools.cache
+def group_body(release: int, update: bool) -> dict[str, Any]:
+    """`GROUP_CREATE` or `GROUP_UPDATE` (`update`) as keystone `release` has it: its name
+    without ``maxLength`` before 15.0.0 (`_identity_name`)."""
+    body = GROUP_UPDATE if update else GROUP_CREATE
+    if release >= KEYSTONE_IDENTITY_NAME_SCHEMA_SINCE:
+        return body
+    group = body["properties"]["group"]
+    properties = {**group["properties"], "name": _identity_name(release)}
+    return {**body, "properties": {"group": {**group, "properties": properties}}}
+
+
+#: ``keystone/common/clean.py`` (13.x-14.x): the longest stripped name the identity manager
+#: takes, by kind (``user_name``'s ``max_length=255``, ``group_name``'s default 64).
+_CLEAN_NAME_MAX = {"User": 255, "Group": 64}
+
+
+def check_name_length(kind: str, name: str, release: int) -> None:
+    """Before 15.0.0, ``clean.check_name``'s 400 for a `kind` (``User`` or ``Group``) whose
+    stripped `name` is longer than ``_CLEAN_NAME_MAX``; from then the schema bounds it."""
+    longest = _CLEAN_NAME_MAX[kind]
+    if release < KEYSTONE_IDENTITY_NAME_SCHEMA_SINCE and len(name.strip()) > longest:
+        raise exception.ValidationError(
+            f"{kind} name should not be greater than {longest} characters."
+        )
 
 
 #: ``keystone/identity/schema.py`` ``password_change`` (checked with the older

@@ -115,11 +115,13 @@ class KeystoneGroupsApi(KeystoneWritesApi):
     def create_group(self, req: Request) -> Response:
         """``POST /v3/groups``: 201 and the group; 409 for a name its domain holds."""
         action = self._in_domain(req, "identity:create_group")
-        ref, _ = self._checked(req, admin_schema.GROUP_CREATE, "group", action)
+        body = admin_schema.group_body(self._release, update=False)
+        ref, _ = self._checked(req, body, "group", action)
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         d = self.keystone.writable()
         if domain_id not in d.domains:
             raise exception.DomainNotFound(domain_id=domain_id)
+        admin_schema.check_name_length("Group", ref["name"], self._release)
         sql_text.check(ref, "name", "description")
         name = ref["name"].strip()
         if d.group_by_name(name, domain_id) is not None:
@@ -138,11 +140,13 @@ class KeystoneGroupsApi(KeystoneWritesApi):
     def update_group(self, req: Request) -> Response:
         """``PATCH /v3/groups/{id}``: the group as changed (its domain stays)."""
         old = self._group(req, "identity:update_group")
-        ref = self._body(req, admin_schema.GROUP_UPDATE, "group")
+        ref = self._body(req, admin_schema.group_body(self._release, update=True), "group")
         if ref.get("id") is not None and ref["id"] != old.id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
             raise exception.ValidationError("Cannot change Domain ID")
+        if "name" in ref:
+            admin_schema.check_name_length("Group", ref["name"], self._release)
         sql_text.check(ref, "name", "description")
         name = ref["name"].strip() if "name" in ref else old.name
         d = self.keystone.writable()

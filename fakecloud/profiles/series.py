@@ -227,6 +227,11 @@ KEYSTONE_BOOTSTRAP_MANAGER_SINCE = 24
 KEYSTONE_USER_LOCK_PASSWORD_SINCE = 14
 KEYSTONE_USER_FEDERATED_SINCE = 17
 KEYSTONE_USER_INACTIVITY_OPTION_SINCE = 18
+#: A user's and a group's name is bounded by their schema (``_identity_name``'s ``maxLength``
+#: 255) from 15.0.0 (e5def7c3a, "Remove useless "clean" file"); 13.x-14.x's schema has no
+#: bound (so prints none in a refusal) and the identity manager's ``clean.user_name`` and
+#: ``clean.group_name`` refuse a stripped name over 255 and 64 characters.
+KEYSTONE_IDENTITY_NAME_SCHEMA_SINCE = 15
 #: Application credentials' access rules (``/v3/users/{id}/access_rules``, an application
 #: credential's ``access_rules``) and the owner-only create policy from 16.0.0 (Train).
 KEYSTONE_ACCESS_RULES_SINCE = 16
