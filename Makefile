@@ -37,17 +37,16 @@ lint: $(STAMP)
 
 # Two pytest processes, one a core, each collecting and running only its share of the files
 # (pytest's own selection by path): no xdist controller taking CPU from the same two cores, and
-# each process imports only its share's test modules (share 1 collects in about 1.0 CPU-s,
-# share 2 in 1.9, the whole suite in 2.1). The split is static and by folder: SHARE_1 names its
-# folders, share 2 is everything else (a new folder lands there). It is balanced by measured
-# ends, not CPU alone: share 1 also waits on processes of its own (the `openstack` executable,
-# a Dask cluster). When one share ends a second or more after the other, move a folder
-# (docs/performance.md, "The suite's cost (session 24)", has the CPU-s of each; session 28 moved
-# tests/tools, identity, profiles and conformance to share 1: share 2 ended 3-7 s later on a
-# busy host; session 29 moved tests/identity back: share 1, with this session's state machine
-# and tests, ended 0.6-0.9 s later at load 1.6; at load 9-12 share 2 ends last either way;
-# session 30 moved it to share 1 again: share 2, grown by then, ended 1.0 s later on a quiet
-# host and 1.7-4.1 s later at load 11-13, 1.1-1.3 s with tests/identity moved).
+# each process imports only its share's test modules (share 1 collects in about 1.2 CPU-s,
+# share 2 in 1.8). The split is static, by folder and by file: SHARE_1 names its folders and
+# files, share 2 is everything else (`--ignore` of each), so a new file lands in its folder's
+# share and a new folder in share 2. It is balanced by measured ends, not CPU alone: share 1
+# also waits on processes of its own (the `openstack` executable, a Dask cluster), share 2 on
+# Chromium's page. When one share ends a second or more after the other, move a folder or a
+# file (docs/performance.md has each session's figures: "The suite's wall time (session 35)"
+# the per-file CPU-s; sessions 28-30 moved tests/tools, identity, profiles and conformance to
+# share 1; session 35 moved tests/docs/test_docs_examples.py, about 1.1 CPU-s, as share 2 ended
+# 1.7-2.4 s after share 1 in four runs).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -57,7 +56,8 @@ lint: $(STAMP)
 test: $(STAMP)
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity \
+	tests/docs/test_docs_examples.py
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
