@@ -324,11 +324,20 @@ class Instance:
     # -- copies ------------------------------------------------------------------------------
 
     def clone(self, actor: str | None = None) -> Instance:
-        """An independent copy (what Nova's RPC layer hands the receiving service)."""
+        """An independent copy (what Nova's RPC layer hands the receiving service), with this
+        copy's unsaved changes still unsaved: oslo.versionedobjects sends an object's changed
+        fields with it (``nova_object.changes``) and the receiver's first save writes them
+        (nova 17.0.13-34.0.0 ``NovaObjectSerializer``; the conductor's unshelve sets the zone
+        and casts). A copy of the row holds none."""
         other = _new_instance(Instance)
         _copy_fields(self, other)
         other.actor = self.actor if actor is None else actor
-        _take_snapshot(other, *_loaded_dicts(self))
+        if self._orig:
+            other._orig = self._orig
+            other._orig_system_metadata = self._orig_system_metadata
+            other._orig_metadata = self._orig_metadata
+        else:
+            _take_snapshot(other, self.system_metadata, self.metadata)
         # A copy of the row is in sync with it; a copy of a copy may hold unsaved changes.
         other._synced = 0 if self._orig else self._synced
         return other

@@ -333,10 +333,10 @@ class ComputeAPI:
         self.cast(ctx, instance, "shelve_offload_instance")
 
     def unshelve_instance(self, ctx: Any, instance: Any, host: str, image: Any) -> None:
-        """Spawn a shelved-offloaded server again on `host`. The conductor's copy goes as it
-        is, its new zone unsaved: oslo.versionedobjects carries an object's changed fields
-        over RPC, and the compute's first save writes them (nova 17.0.13-34.0.0)."""
-        self._hand_over(ctx, instance, "unshelve_instance", host, {"image": image})
+        """Spawn a shelved-offloaded server again on `host`. The conductor's copy goes with its
+        new zone unsaved: oslo.versionedobjects carries an object's changed fields over RPC,
+        and the compute's first save writes them (nova 17.0.13-34.0.0; `Instance.clone`)."""
+        self.cast(ctx, instance, "unshelve_instance", host=host, image=image)
 
     # -- the vendor's instance snapshots (`fakecloud.nova.instance_snapshots`) -------------
 
