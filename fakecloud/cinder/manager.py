@@ -84,7 +84,8 @@ _BEING_CREATED = ("creating", "downloading")
 #: volume the scheduler's clean-up set ``error`` while its create waited in a stopped
 #: cinder-volume's queue (``SchedulerManager._do_cleanup``) is created all the same, from
 #: ``error`` (``downloading`` on an image's path) to ``available`` (cinder 12.0.0-29.0.0
-#: volume/manager.py ``create_volume``, volume/flows/manager/create_volume.py).
+#: volume/manager.py ``create_volume``, volume/flows/manager/create_volume.py). The scheduler's
+#: create runs on them too (one reset to ``error`` while its cast waited).
 _CREATE_RUNS_ON = ("creating", "error")
 
 
@@ -132,8 +133,15 @@ class SchedulerManager:
         store = self.cinder.store
         current = store.volumes.get(volume_id)
         if current is not None:
-            if current.status != "creating":
+            if current.status not in _CREATE_RUNS_ON:
+                # Cinder's scheduler checks no status either (an admin's os-reset_status to
+                # `available` is placed and created all the same): not followed, the row
+                # claimed and, the status not the row's, removed
+                if self.cinder.workers is not None:
+                    cleanup.claimed(self.cinder, volume_id)
                 return
+            # `error`: reset by an admin while the cast waited, placed and created all the
+            # same (volume_update_db writes no status; the backend's create, below)
             volume = current
         elif volume is None:
             return
@@ -181,8 +189,8 @@ class SchedulerManager:
                 volume_id,
                 exc=exc,
             )
-            if store.volumes.get(volume_id) is volume:  # else error_out's save fails
-                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+            if store.volumes.get(volume_id) is volume and volume.status != "error":
+                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)  # error_out's save
             cleanup.unset_worker(self, worker, volume)
             return
         # one string per backend, not per volume (every volume of a backend keeps it)

@@ -155,15 +155,21 @@ def test_a_volume_deleted_before_the_scheduler_takes_its_create():
     """API.delete of a volume with no host destroys it at once, whatever its status (cinder
     12.0.0-29.0.0 volume/api.py); the queued create still claims its row, schedules, finds no
     row to update (``volume_update_db``: ``VolumeNotFound``), tells the user and drops the row
-    (scheduler/flows/create_volume.py ``ScheduleCreateVolumeTask``, objects/cleanable.py)."""
+    (scheduler/flows/create_volume.py ``ScheduleCreateVolumeTask``, objects/cleanable.py).
+    One an admin reset to ``error`` meanwhile is placed and created all the same."""
     cloud = _cloud()
     cloud.kernel.rpc.set_up("cinder-scheduler", False)
     vid = create_volume(cloud, settle=False)
+    reset = create_volume(cloud, settle=False)
     assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
     assert call(cloud, "GET", f"volumes/{vid}").status == 404
-    assert cloud.cinder.workers == {vid: ("Volume", "creating")}  # the cast's, unclaimed
+    body = {"os-reset_status": {"status": "error"}}
+    assert call(cloud, "POST", f"volumes/{reset}/action", body, ctx=ADMIN).status == 202
+    # the casts' rows, unclaimed
+    assert cloud.cinder.workers == {vid: ("Volume", "creating"), reset: ("Volume", "creating")}
     cloud.kernel.rpc.set_up("cinder-scheduler", True)
     cloud.run_until_idle()
+    assert states(cloud, reset) == ["creating", "error", "available"]
     assert (cloud.cinder.workers, cloud.cinder.scheduler.workers) == (None, None)
     (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
     assert error["actor"] == "cinder-scheduler"
