@@ -23,7 +23,7 @@ import simpy
 from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, PENDING, URGENT, EventPriority, Initialize
 
-from fakecloud.bounds import OutOfRange, finite_seconds
+from fakecloud.bounds import MAX_SECONDS, OutOfRange, finite_seconds
 from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
@@ -169,6 +169,24 @@ class Kernel:
         collector.ask_while_alive(self, live)
         self._spaced_above = 2 * live
 
+    def _drive(self) -> None:
+        """A drive of the clock starts: marked, or `ReentrantClockError` if one is under way."""
+        if self._running:
+            raise ReentrantClockError(
+                "virtual time cannot be advanced from inside the simulation "
+                "(was time.sleep or cloud.advance called by simulated work?)"
+            )
+        self._running = True
+
+    def _driven(self) -> None:
+        """A drive of the clock ended: unmarked, and the collector's ask ended if few
+        processes are alive again."""
+        self._running = False
+        if self._spaced_above > collector.SPACED_ABOVE and (
+            len(self._live) <= collector.SPACED_ABOVE
+        ):
+            self._unspace()
+
     def _unspace(self) -> None:
         """End this kernel's ask of the collector (few processes are alive again)."""
         collector.release(id(self))
@@ -283,7 +301,9 @@ class Kernel:
 
     def run(self, until: float | Any = None) -> Any:
         """Run the simulation until virtual time `until`, an event, or nothing is scheduled."""
-        if until is not None and not isinstance(until, simpy.Event):
+        # A request's process (every API call that starts work) is a plain simpy Process.
+        process = until.__class__ is simpy.Process
+        if until is not None and not process and not isinstance(until, simpy.Event):
             until = finite_seconds(until, "run(until)")  # names a string or bool, as advance
             self.clock.check_horizon(until, "run(until)")
             if until <= self.env.now:  # simpy's bare ValueError, for a time or a duration mixed up
@@ -293,9 +313,14 @@ class Kernel:
                     f"run(until={until:g}): the clock is already at {self.env.now:g}; until "
                     f"is a time on the clock (advance({until:g}) moves it {until:g} s on)"
                 )
-        if until is None or (isinstance(until, simpy.Event) and until.callbacks is not None):
-            with self.driving():
+        if until is None or (
+            (process or isinstance(until, simpy.Event)) and until.callbacks is not None
+        ):
+            self._drive()  # `driving()`'s marks without its object
+            try:
                 return self._run_to(until)
+            finally:
+                self._driven()
         with self.driving():
             return self.env.run(until=until)
 
@@ -369,10 +394,13 @@ class Kernel:
         `seconds` must be a finite duration (`fakecloud.bounds.finite_seconds`); anything else
         is an `OutOfRange` error and the clock does not move.
         """
-        seconds = finite_seconds(seconds, "advance")
-        self.clock.check_horizon(self.env.now + seconds, "advance")
-        with self.driving():
-            env = self.env
+        if seconds.__class__ is not float or not 0.0 <= seconds <= MAX_SECONDS:
+            # anything but a float in range (an int, NaN, text...): made float, or refused
+            seconds = finite_seconds(seconds, "advance")
+        env = self.env
+        self.clock.check_horizon(env._now + seconds, "advance")
+        self._drive()  # `driving()`'s marks without its object: a client's every sleep comes here
+        try:
             target = env._now + seconds
             queue = env._queue  # env.peek() without a call per step
             choices = self.choices
@@ -401,6 +429,8 @@ class Kernel:
             # Unlike env.run(until=...), events due exactly at the target have run; simpy has no
             # public way to move its clock to a time where nothing is scheduled.
             env._now = target
+        finally:
+            self._driven()
 
     def run_until_idle(self, cap_s: float | None = None) -> float:
         """Run until no simulated process is alive; returns the virtual time reached.
@@ -601,17 +631,7 @@ class _Driving:
         self._kernel = kernel
 
     def __enter__(self) -> None:
-        if self._kernel._running:
-            raise ReentrantClockError(
-                "virtual time cannot be advanced from inside the simulation "
-                "(was time.sleep or cloud.advance called by simulated work?)"
-            )
-        self._kernel._running = True
+        self._kernel._drive()
 
     def __exit__(self, *exc: Any) -> None:
-        kernel = self._kernel
-        kernel._running = False
-        if kernel._spaced_above > collector.SPACED_ABOVE and (
-            len(kernel._live) <= collector.SPACED_ABOVE
-        ):
-            kernel._unspace()
+        self._kernel._driven()
