@@ -397,10 +397,12 @@ class RbdDriver(Driver):
         """``RBDDriver.initialize_connection``, which reads nothing of the connector: no
         ``rbd_secret_uuid`` (Cinder's default), ``discard``, and before `RBD_KEYRING_GONE` a
         ``keyring`` (null: no ``rbd_keyring_conf``)."""
+        # The monitors as tuples (the same JSON): a dict holding no container is one the
+        # collector does not track, and every attachment keeps its connection's.
         data = {
             "name": f"volumes/volume-{volume.id}",
-            "hosts": ["127.0.0.1"],
-            "ports": ["6789"],
+            "hosts": ("127.0.0.1",),
+            "ports": ("6789",),
             "cluster_name": "ceph",
             "auth_enabled": True,
             "auth_username": "cinder",

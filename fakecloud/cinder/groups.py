@@ -503,7 +503,7 @@ class GroupAPI(ApiPart):
             )
             born(k, SNAPSHOT_STATUS, snap, "creating", actor=ACTOR)
             self.store.snapshots[snap.id] = snap
-            volume.snapshot_ids.add(snap.id)
+            volume.add_snapshot(snap.id)
         quotas.commit(reservation)
         k.rpc.cast(
             self.cinder.volume_target(group.backend),

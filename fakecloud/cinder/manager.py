@@ -1169,7 +1169,7 @@ class VolumeManager:
         store.snapshots.pop(snap.id, None)
         volume = store.volumes.get(snap.volume_id)
         if volume is not None:
-            volume.snapshot_ids.discard(snap.id)
+            volume.drop_snapshot(snap.id)
 
 
 #: ``volume_utils.IMAGE_ATTRIBUTES``: the image's own fields Cinder keeps.

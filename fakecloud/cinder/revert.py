@@ -184,5 +184,5 @@ def _backup_snapshot(manager: Any, volume: Any, project_id: str, user_id: str) -
     )
     born(k, SNAPSHOT_STATUS, snap, "creating", actor=manager.actor)
     store.snapshots[snap.id] = snap
-    volume.snapshot_ids.add(snap.id)
+    volume.add_snapshot(snap.id)
     return snap

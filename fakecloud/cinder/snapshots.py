@@ -230,7 +230,7 @@ class SnapshotAPI(ApiPart):
         )
         born(k, SNAPSHOT_STATUS, snap, "creating", actor=ACTOR)
         self.store.snapshots[snap.id] = snap
-        volume.snapshot_ids.add(snap.id)
+        volume.add_snapshot(snap.id)
         delay = self.cinder.config.snapshot_recheck_delay_s
         if delay > 0:
             return self._recheck(delay, volume, snap, valid, reservation)
@@ -292,7 +292,7 @@ class SnapshotAPI(ApiPart):
         del self.store.snapshots[snap.id]
         volume = self.store.volumes.get(snap.volume_id)
         if volume is not None:
-            volume.snapshot_ids.discard(snap.id)
+            volume.drop_snapshot(snap.id)
 
     # -- update, delete, metadata ------------------------------------------------------------
 

@@ -255,7 +255,7 @@ class Instance:
     reservation_id: str
     hostname: str
     config_drive: str | bool
-    tags: list[str]
+    tags: list[str] | tuple[str, ...]
     user_data: str | None
     access_ip_v4: str | None
     access_ip_v6: str | None
@@ -311,7 +311,7 @@ class Instance:
             "reservation_id": "",
             "hostname": "",
             "config_drive": "",
-            "tags": [],
+            "tags": (),  # shared: the tags API replaces it, never edits it
             "user_data": None,
             "access_ip_v4": None,
             "access_ip_v6": None,

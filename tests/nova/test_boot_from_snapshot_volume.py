@@ -6,6 +6,7 @@ metadata to the snapshot and on to the new volume."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from tests.nova.conftest import NovaEnv
@@ -73,6 +74,29 @@ def test_servers_booted_from_one_snapshot_keep_one_copy_of_its_id():
     held = {id(v) for v in cloud.trace._values if v.__class__ is str and v == snap["id"]}
     row = cloud.cinder.store.snapshots[snap["id"]].id
     assert held <= {id(row), id(sys.intern(snap["id"]))}
+    # Nor a container each that the collector walks in every full collection: the servers'
+    # empty tags, their volumes' snapshot ids, their guests' transfers and frozen intervals
+    # are untracked or one shared empty value (issue 17: 18 -> 11 tracked objects a server).
+    tracked: dict[str, set[int]] = {
+        "tags": set(),
+        "ids": set(),
+        "transfers": set(),
+        "frozen": set(),
+    }
+    for inst in cloud.nova.db.instances.values():
+        (bdm,) = cloud.nova.db.bdms[inst.uuid]
+        dom = cloud.nova.hosts[inst.host].driver.domains[inst.uuid]
+        volume = cloud.cinder.store.volumes[bdm.volume_id]
+        held = zip(
+            tracked,
+            (inst.tags, volume.snapshot_ids, dom.transfers, dom.frozen_intervals),
+            strict=True,
+        )
+        for name, value in held:
+            if gc.is_tracked(value):
+                tracked[name].add(id(value))
+    assert len(cloud.nova.db.instances) == 3
+    assert all(len(ids) <= 1 for ids in tracked.values()), tracked
 
 
 def _golden_snapshot(cloud) -> dict:

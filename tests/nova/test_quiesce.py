@@ -214,7 +214,7 @@ def test_a_hung_agent_is_tolerated_after_libvirts_timeout(profile):
         expected = reason
     assert _skipped(env) == [f"Skipping quiescing instance: {expected}."]
     env.cloud.run_until_idle()
-    assert dom.frozen_intervals == []
+    assert dom.frozen_intervals == ()
     assert [s["status"] for s in env.volume_snapshots()] == ["available"]
     (error,) = env.events("guest.agent_error", subject=sid)
     assert error["code"] == 86

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -86,6 +86,9 @@ def get_guest_fault(faults: Any, host: str, instance_uuid: str) -> Generator:
 DOMAIN_POWER_STATE = StateMachine("libvirt.domain.power_state", states.POWER_STATE.transitions)
 
 
+_NO_TRANSFERS: frozenset = frozenset()
+
+
 @dataclass(slots=True)
 class Domain:
     """A guest on a host: power state and root disk."""
@@ -99,11 +102,16 @@ class Domain:
     virtual_bytes: int
     source_type: str
     """``qcow2``, ``raw``, ``lvm``, ``rbd``, ``ploop`` — or ``volume`` (no local root disk)."""
-    transfers: set = field(default_factory=set)
+    transfers: set | frozenset = frozenset()
+    """Its disk's transfers in flight, replaced (`add_transfer`, `drop_transfer`), never edited:
+    a guest without any shares one empty set, so a storm's 100,000 guests hold no set each
+    for the collector to walk."""
     fsfreeze_status: str = "thawed"
     """qemu-ga's ``guest-fsfreeze-status``: thawed or frozen (`guest_agent.FSFREEZE_STATUS`)."""
-    frozen_intervals: list = field(default_factory=list)
-    """Every ``(start, end)`` the filesystems were frozen, virtual seconds (end None: still)."""
+    frozen_intervals: tuple | list = ()
+    """Every ``(start, end)`` the filesystems were frozen, virtual seconds (end None: still);
+    replaced, never edited: a tuple of atoms, which the collector stops tracking (a list in a
+    file saved before session 35)."""
     agent: Any = None
     """The guest's `fakecloud.nova.virt.guest_agent.GuestAgent`, made on first use."""
 
@@ -116,6 +124,14 @@ class Domain:
     def frozen(self) -> bool:
         """Whether the guest's filesystems are frozen (quiesced) now."""
         return self.fsfreeze_status == "frozen"
+
+    def add_transfer(self, transfer: Any) -> None:
+        """`transfer` (of the guest's disk) is in flight."""
+        self.transfers = self.transfers | {transfer}
+
+    def drop_transfer(self, transfer: Any) -> None:
+        """`transfer` is no longer in flight (nothing when it was not)."""
+        self.transfers = self.transfers - {transfer} or _NO_TRANSFERS
 
 
 #: ``[libvirt] wait_soft_reboot_seconds`` (its default): how long a soft reboot waits for
@@ -399,11 +415,11 @@ class LibvirtDriver:
             instance_uuid=dom.id,
             **attrs,
         )
-        dom.transfers.add(t)
+        dom.add_transfer(t)
         try:
             yield t.done
         finally:
-            dom.transfers.discard(t)
+            dom.drop_transfer(t)
         if turn:
             yield from self._turn(dom.id, label)
 

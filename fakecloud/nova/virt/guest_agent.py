@@ -233,9 +233,9 @@ class GuestAgent:
         now = k.env._now
         intervals = dom.frozen_intervals
         if new == "frozen":
-            intervals.append((now, None))
+            dom.frozen_intervals = (*intervals, (now, None))
         else:
-            intervals[-1] = (intervals[-1][0], now)
+            dom.frozen_intervals = (*intervals[:-1], (intervals[-1][0], now))
         at = _SITES.get((event, self.host))
         if at is None:
             at = _SITES[(event, self.host)] = site(event, host=self.host)
@@ -249,7 +249,7 @@ def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
         actor = f"libvirt:{host}"
         FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=actor, field="fsfreeze_status")
         intervals = dom.frozen_intervals
-        intervals[-1] = (intervals[-1][0], kernel.env.now)
+        dom.frozen_intervals = (*intervals[:-1], (intervals[-1][0], kernel.env.now))
 
 
 class Guest(NamedTuple):

@@ -378,11 +378,11 @@ def _send(driver: Any, job: LiveJob, size: float, path: tuple, label: str) -> Ge
         dest=job.dest.host,
     )  # fmt: skip
     job.transfer = t
-    job.dom.transfers.add(t)
+    job.dom.add_transfer(t)
     try:
         yield t.done
     finally:
-        job.dom.transfers.discard(t)
+        job.dom.drop_transfer(t)
         job.transfer = None
 
 
