@@ -77,6 +77,23 @@ def test_changes_since_is_updated_at_and_brings_deleted_servers(cloud):
     assert names(gone, "deleted=true") == []  # a user's `deleted` is dropped: live only
 
 
+def test_times_are_the_whole_seconds_mysql_stores_a_half_rounded_up():
+    # nova 34.0.0 db/main/api.py compares updated_at >= changes-since in the database, whose
+    # DATETIME column MySQL rounds to the nearest second as it stores it
+    cloud = Cloud(seed=3, profile="upstream")
+    cloud.run(0.6)
+    sid = _boot(cloud, "r", next(iter(cloud.glance.db.images)), "1")
+    row = cloud.nova.db.instances[sid]
+    assert cloud.kernel.clock.wall_time(row.updated_at).isoformat() == "2026-01-01T00:00:04.609000"
+    shown = cloud.request("compute", "GET", f"/v2.1/servers/{sid}").json()["server"]
+    assert (shown["created"], shown["updated"]) == ("2026-01-01T00:00:01Z", "2026-01-01T00:00:05Z")
+    assert names(cloud, "changes-since=2026-01-01T00:00:04.9Z") == ["r"]
+    assert names(cloud, "changes-since=2026-01-01T00:00:05.000001Z") == []
+    before = "changes-before={}&changes-since=2026-01-01T00:00:00Z"
+    assert names(cloud, before.format(shown["updated"]), microversion="2.66") == ["r"]
+    assert names(cloud, before.format("2026-01-01T00:00:04.9Z"), microversion="2.66") == []
+
+
 def test_a_users_filters_are_those_of_the_microversion(cloud):
     if cloud.profile == "seed":  # Queens serves 2.60: tags only
         assert names(cloud, "tags=x", microversion="2.26") == []

@@ -2,8 +2,9 @@
 
 Everything here only reads: a server row, a flavor, an image dict, an action. Timestamps are
 formatted as Nova formats them: ``isotime`` (``2026-01-01T00:00:04Z``) for ``created`` and
-``updated``, ``PERFECT_TIME_FORMAT`` (``2026-01-01T00:00:04.000000``) for datetimes Nova
-serializes as such (``OS-SRV-USG:launched_at``, instance-action times).
+``updated`` (a server's of the whole second MySQL stored: `Formatter.stored`),
+``PERFECT_TIME_FORMAT`` (``2026-01-01T00:00:04.000000``) for datetimes Nova serializes as such
+(``OS-SRV-USG:launched_at``, instance-action times).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fakecloud.nova import states
+from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.image_meta_props import STANDARD_IMAGE_PROPERTIES
 
 
@@ -28,6 +30,13 @@ class Formatter:
         if t is None:
             return None
         return self._clock.strftime(t, "%Y-%m-%dT%H:%M:%SZ")
+
+    def stored(self, t: float | None) -> str | None:
+        """``utils.isotime`` of a time Nova read back from its database: the whole second
+        MySQL's ``DATETIME`` stored (`instance_filters.stored_time`: the nearest, a half up)."""
+        if t is None:
+            return None
+        return stored_time(self._clock.wall_time(t)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def perfect(self, t: float | None) -> str | None:
         """``PERFECT_TIME_FORMAT``: microseconds, no zone."""
@@ -303,8 +312,8 @@ def server_detail(
         "hostId": generate_hostid(instance.host, instance.project_id),
         "image": image,
         "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded, show_extra_specs),
-        "created": fmt.isotime(instance.created_at),
-        "updated": fmt.isotime(instance.updated_at),
+        "created": fmt.stored(instance.created_at),
+        "updated": fmt.stored(instance.updated_at),
         "addresses": addresses,
         "accessIPv4": instance.access_ip_v4 or "",
         "accessIPv6": instance.access_ip_v6 or "",

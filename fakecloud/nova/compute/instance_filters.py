@@ -3,7 +3,8 @@
 release from 17.0.13 to 34.0.0), after ``compute.api.API.get_all`` has remapped the options.
 
 - ``changes-since``/``changes-before``: ``updated_at`` at or after / at or before the time, the
-  column's whole seconds (`db_time`: a ``DATETIME`` holds no fraction), as the API shows them;
+  column's whole seconds (`stored_time`: MySQL's ``DATETIME`` rounds to the second), as the API
+  shows them;
 - ``deleted``: True keeps the deleted (and soft-deleted) servers only, False the live ones but
   soft-deleted (the API sets False unless a changes window is asked for: then all);
 - ``tags``/``tags-any``/``not-tags``/``not-tags-any`` (lists): all, any, not all, none of them;
@@ -50,6 +51,21 @@ def db_time(moment: datetime.datetime) -> datetime.datetime:
     a server's ``updated`` shows includes that server (OSC's functional
     ``test_server_list_with_changes_before``)."""
     return moment.replace(microsecond=0)
+
+
+#: Half a second: MySQL rounds a fraction of .5 or more up as it stores it (`stored_time`).
+_HALF_SECOND = datetime.timedelta(microseconds=500_000)
+
+
+def stored_time(moment: datetime.datetime) -> datetime.datetime:
+    """What MySQL keeps of `moment` in a ``DATETIME`` column (Nova's ``DateTime``: no fraction
+    of a second): the nearest whole second, a half rounded up. MySQL 5.6.4 on rounds a time
+    with more fractional digits than its column has as it stores it ("Fractional Seconds in
+    Time Values"; devstack's database on Ubuntu); MariaDB and ``TIME_TRUNCATE_FRACTIONAL``
+    truncate instead. A server's ``created`` and ``updated`` are read back from that column, so
+    they show it, and ``changes-since``/``changes-before`` compare it: a server saved at
+    ``12:00:04.6`` shows ``12:00:05Z`` and is listed ``changes-since=12:00:04.9``."""
+    return (moment + _HALF_SECOND).replace(microsecond=0)
 
 
 def normalize_time(value: datetime.datetime) -> datetime.datetime:
@@ -131,9 +147,9 @@ def matcher(
     since = since and normalize_time(since)
     before = before and normalize_time(before)
     if since:
-        checks.append(lambda r: r.updated_at is not None and db_time(wall(r.updated_at)) >= since)
+        checks.append(lambda r: r.updated_at is not None and _updated(wall, r) >= since)
     if before:
-        checks.append(lambda r: r.updated_at is not None and db_time(wall(r.updated_at)) <= before)
+        checks.append(lambda r: r.updated_at is not None and _updated(wall, r) <= before)
     if "deleted" in filters:
         checks.append(_deleted_check(bool(filters["deleted"]), filters.get("soft_deleted")))
     for key, check in _TAG_CHECKS.items():
@@ -162,6 +178,10 @@ def matcher(
             read = functools.partial(_read, column, key)
             checks.append(_bind(_searches_derived, (read, pattern)))
     return lambda row: all(check(row) for check in checks)
+
+
+def _updated(wall: Callable[[float], datetime.datetime], row: Any) -> datetime.datetime:
+    return stored_time(wall(row.updated_at))
 
 
 def _read(column: Callable[[Any, str], Any], key: str, row: Any) -> Any:
