@@ -15,17 +15,18 @@ from typing import Any
 
 from fakecloud.tempest.accounts import with_identity, with_token_ttl
 from fakecloud.tempest.files import write as write_files
-from fakecloud.tempest.settings import web_download_config
+from fakecloud.tempest.settings import download_config, web_download_config
 
 
 def served_config(
     config: Mapping[str, Any] | None, dynamic_credentials: bool = False
 ) -> dict[str, Any]:
     """`config` (sections by name) with what a Tempest run needs of the cloud: year-long
-    tokens, Tempest's ``http_image`` fetchable by web-download, and the projects and users of
-    its accounts file (none with `dynamic_credentials`: Tempest creates its own)."""
+    tokens, Tempest's ``http_image`` fetchable by web-download, its images downloadable
+    (`download_config`), and the projects and users of its accounts file (none with
+    `dynamic_credentials`: Tempest creates its own)."""
     merged = with_token_ttl(config) if dynamic_credentials else with_identity(config)
-    return web_download_config(merged)
+    return download_config(web_download_config(merged))
 
 
 __all__ = ["served_config", "write_files"]

@@ -4,6 +4,7 @@ its accounts get tokens, and its exclude lists are regular expressions each afte
 One cloud of `served_config` for the module (a few milliseconds); no Tempest run here."""
 
 import configparser
+import hashlib
 import re
 
 import pytest
@@ -211,3 +212,15 @@ def test_nova_policy_roles_name_the_manager_from_32_and_live_migration_copies_th
     assert compute.getboolean("volume_backed_live_migration") is True
     upstream = Cloud(profile="upstream", config=served_config(None))
     assert settings(upstream)["nova_policy_roles"] == "admin,manager,member,reader,service"
+
+
+def test_tempests_image_downloads_whole_and_a_default_cloud_refuses_it(workspace):
+    # AttachSCSIVolumeTestJSON.test_attach_scsi_disk_with_config_drive downloads image_ref
+    cloud, _, conf = workspace
+    url = f"/v2/images/{conf['compute']['image_ref']}/file"
+    got = cloud.request("image", "GET", url)
+    image = cloud.request("image", "GET", url.removesuffix("/file")).json()
+    assert (got.status, len(got.body)) == (200, image["size"]) and image["size"] > 20 << 20
+    assert got.headers["Content-MD5"] and image["checksum"] == hashlib.md5(got.body).hexdigest()
+    refused = Cloud(profile=PROFILE).request("image", "GET", url)
+    assert refused.status == 400 and b"glance.downloadable_content_bytes (1048576" in refused.body
