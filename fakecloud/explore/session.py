@@ -71,6 +71,9 @@ class Report:
     file: str
     cases: list[CaseReport] = field(default_factory=list)
     elapsed_s: float = 0.0
+    seeds_s: float = 0.0
+    """Real seconds until the last batch of seeds came back (`elapsed_s` also counts the
+    grouping, the replay files and their shrinking): what the seeds/s rate is over."""
     stopped_early: bool = False
     """The time budget ran out (or Ctrl-C came) before every seed ran."""
     interrupted: bool = False

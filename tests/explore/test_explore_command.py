@@ -217,3 +217,18 @@ def test_one_thing_broken_by_many_paths_is_summed_up_before_the_groups():
     # one path per thing broken: no summing up
     case.groups = group(outcomes[:1])
     assert "what broke:" not in render(Report("x.yaml", [case]))
+
+
+def test_the_seeds_per_second_are_over_the_seeds_not_the_replays_shrunk_after_them():
+    # --shrink runs each group's seed dozens of times after the sweep: 30 seeds in 17.8 s
+    # read as 1.7 seeds/s where the seeds themselves had taken 0.6 s
+    from fakecloud.explore.cli import render
+    from fakecloud.explore.session import CaseReport, Report
+
+    case = CaseReport("default", "tie order", seeds=list(range(30)))
+    shrunk = Report("x.yaml", [case], elapsed_s=17.8, seeds_s=0.6)
+    assert render(shrunk).splitlines()[-1] == (
+        "30 seeds in 0.6 s (50 seeds/s), 17.8 s with the groups' replay files"
+    )
+    plain = Report("x.yaml", [case], elapsed_s=1.3, seeds_s=0.6)
+    assert render(plain).splitlines()[-1] == "30 seeds in 0.6 s (50 seeds/s)"
