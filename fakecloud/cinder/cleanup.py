@@ -14,8 +14,10 @@ ends with ``do_cleanup`` of the rows its service holds:
   resource left as it is. A volume created from an image went ``downloading`` under a
   ``creating`` row, so it stays ``downloading`` (``_do_cleanup``'s ``clear_download`` is never
   reached);
-- a volume ``deleting``: ``delete_volume(cascade=True)`` again, in the background
-  (``volume_service_inithost_offload``, on by default);
+- a volume ``deleting``: ``delete_volume(cascade=True)`` again, there and then: the rows
+  after it wait for it, and at a start the service takes no message until it is done
+  (``volume_service_inithost_offload``, off by default in every release, unset by devstack;
+  on, the deletes would run in a thread pool);
 - a volume or snapshot ``creating``: ``error``.
 
 The row of a cast not yet taken is the sender's (``create_worker``, ``service_id`` NULL: no
@@ -40,6 +42,7 @@ Work still in the service's queue was never claimed: it runs after the clean-up,
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from fakecloud.cinder.states import SNAPSHOT_STATUS, VOLUME_STATUS
@@ -128,9 +131,10 @@ def taken_from_scheduler(scheduler: Any, resource_id: str) -> None:
 
 def do_cleanup(
     manager: Any, resource_type: str | None = None, resource_id: str | None = None
-) -> None:
+) -> Generator[Any, Any, None]:
     """``CleanableManager.do_cleanup`` of this service's rows, oldest first (of one type, or
-    one resource: ``POST /workers/cleanup``, `fakecloud.cinder.workers_api`)."""
+    one resource: ``POST /workers/cleanup``, `fakecloud.cinder.workers_api`); a volume's
+    delete resumed in its turn, the rows after it waiting for it to end."""
     workers = manager.workers or {}
     store = manager.cinder.store
     if resource_type or resource_id:
@@ -155,14 +159,20 @@ def do_cleanup(
             continue  # non existent, or mismatching work: the row removed, nothing done
         if kind == "Volume" and status == "deleting":
             # the worker kept: the delete claims it again as it runs
-            k.spawn(
-                manager.delete_volume(resource_id, cascade=True, cleaning=True),
-                name=f"{manager.actor} resume delete",
-            )
+            yield from manager.delete_volume(resource_id, cascade=True, cleaning=True)
         elif status == "creating":
             table = VOLUME_STATUS if kind == "Volume" else SNAPSHOT_STATUS
             table.move(k, row, "error", actor=manager.actor)
         # Volume "uploading"/"downloading": never a row's status here (see the module's doc)
+
+
+def clean_rows(
+    manager: Any, resource_type: str | None = None, resource_id: str | None = None
+) -> None:
+    """`do_cleanup` of rows that resume no delete (the scheduler's: creates only; a
+    cinder-volume's without a volume still ``deleting``), at once."""
+    for _ in do_cleanup(manager, resource_type, resource_id):
+        raise AssertionError("a row resumed a delete")
 
 
 def _kind(store: Any, resource_id: str) -> str:

@@ -396,7 +396,7 @@ class SchedulerManager:
     def started(self) -> None:
         """``init_host``'s ``do_cleanup`` of the scheduler's rows (``SchedulerManager._do_cleanup``,
         cinder 12.0.0-29.0.0: a volume still ``creating`` goes ``error``)."""
-        cleanup.do_cleanup(self)
+        cleanup.clean_rows(self)
 
     def work_cleanup(self, cleanup_request: dict[str, Any]) -> tuple[list, list]:
         """``SchedulerManager.work_cleanup`` (an RPC call from ``POST /workers/cleanup``,
@@ -406,7 +406,7 @@ class SchedulerManager:
     def do_cleanup(self, resource_type: str | None = None, resource_id: str | None = None):
         """``CleanableManager.do_cleanup`` of the scheduler's rows (a cast from ``POST
         /workers/cleanup``)."""
-        cleanup.do_cleanup(self, resource_type, resource_id)
+        cleanup.clean_rows(self, resource_type, resource_id)
 
     def migrate_volume(
         self, volume_id: str, backend: str, force_copy: bool, previous_status: str
@@ -472,14 +472,35 @@ class VolumeManager:
     def started(self) -> None:
         """``init_host`` as the stopped service starts again (the bus calls it before the
         queue is consumed): ``CleanableManager.do_cleanup`` of its workers
-        (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0). The tasks of the earlier start
-        died at its stop (`stopped`)."""
-        cleanup.do_cleanup(self)
+        (`fakecloud.cinder.cleanup`, cinder 12.0.10-29.0.0), when none resumes a delete
+        (`starting`). The tasks of the earlier start died at its stop (`stopped`)."""
+        cleanup.clean_rows(self)
 
-    def do_cleanup(self, resource_type: str | None = None, resource_id: str | None = None):
+    @property
+    def starting(self) -> Any:
+        """The bus's ``starting`` hook while a row of this service resumes a delete (a volume
+        still ``deleting``), else None: `started` cleans at once."""
+        rows, volumes = self.workers, self.cinder.store.volumes
+        for resource_id, status in (rows or {}).items():
+            volume = volumes.get(resource_id) if status == "deleting" else None
+            if volume is not None and volume.status == "deleting":
+                return self._start_deleting
+        return None
+
+    def _start_deleting(self) -> Generator:
+        """``Service.start`` with a delete to resume: ``init_host``'s ``do_cleanup`` deletes
+        each such volume in its turn (``volume_service_inithost_offload``, off by default in
+        every release and unset by devstack, would put them in a thread pool), before the RPC
+        server starts: the service is down until it is done, its queue waiting."""
+        yield from cleanup.do_cleanup(self)
+        self.kernel.rpc.set_up(self.target, True, init=False)
+
+    def do_cleanup(
+        self, resource_type: str | None = None, resource_id: str | None = None
+    ) -> Generator:
         """``CleanableManager.do_cleanup`` asked by ``POST /workers/cleanup`` (a cast): this
         service's rows, of `resource_type` or `resource_id` when given."""
-        cleanup.do_cleanup(self, resource_type, resource_id)
+        yield from cleanup.do_cleanup(self, resource_type, resource_id)
 
     def _snapshot_message(
         self, snap: Any, action: str, exc: BaseException, detail: str | None = None
