@@ -45,8 +45,9 @@ lint: $(STAMP)
 # Chromium's page. When one share ends a second or more after the other, move a folder or a
 # file (docs/performance.md has each session's figures: "The suite's wall time (session 35)"
 # the per-file CPU-s; sessions 28-30 moved tests/tools, identity, profiles and conformance to
-# share 1; session 35 moved tests/docs/test_docs_examples.py, about 1.1 CPU-s, as share 2 ended
-# 1.7-2.4 s after share 1 in four runs).
+# share 1; session 35 moved tests/nova/test_keypairs.py, 0.4-0.5 CPU-s and pycryptodome's import,
+# as share 2 ended 0.7 s after share 1 on average in nine runs, and 1.9 s before it with
+# tests/docs/test_docs_examples.py, 1.0 CPU-s, moved instead).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -57,7 +58,7 @@ test: $(STAMP)
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-share-1 test-share-2
 
 SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity \
-	tests/docs/test_docs_examples.py
+	tests/nova/test_keypairs.py
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
