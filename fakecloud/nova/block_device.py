@@ -72,14 +72,25 @@ def prepare_block_devices(
         raise exception.InvalidBDM(str(ex)) from ex
 
 
-def read_encryption(nova: Any, context: Any, bdms: list[Any]) -> Generator[Any, Any, None]:
+def connect_volume(nova: Any) -> Generator[Any, Any, None]:
+    """os-brick's ``connect_volume`` of one volume on a host (libvirt ``_connect_volume``,
+    before its ``_attach_encryptor``): `NovaConfig.volume_connect_s` of virtual time."""
+    connect_s = nova.config.volume_connect_s
+    if connect_s > 0:
+        yield nova.kernel.env.timeout(connect_s)
+
+
+def connect_for_spawn(nova: Any, context: Any, bdms: list[Any]) -> Generator[Any, Any, None]:
     """libvirt's spawn (``_get_guest_storage_config`` → ``_connect_volume`` →
-    ``_attach_encryptor``, 17.0.0-34.0.0): each attached volume whose connection info says
-    ``encrypted`` has its encryption metadata read from Cinder (os-brick's
-    ``get_encryption_metadata``) before the guest starts; an error there fails the spawn."""
+    ``_attach_encryptor``, 17.0.0-34.0.0): each attached volume connected (`connect_volume`),
+    then, if its connection info says ``encrypted``, its encryption metadata read from Cinder
+    (os-brick's ``get_encryption_metadata``) before the guest starts; an error there fails the
+    spawn."""
     for bdm in attach_order(bdms):
-        if bdm.attachment_id and encrypted(nova, bdm.volume_id):
-            yield from nova.volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
+        if bdm.attachment_id:
+            yield from connect_volume(nova)
+            if encrypted(nova, bdm.volume_id):
+                yield from nova.volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
 
 
 def encrypted(nova: Any, volume_id: str | None) -> bool:

@@ -254,8 +254,11 @@ class NovaConfig:
     """Interval at which the live snapshot's block job is polled."""
     volume_connect_s: float = bounded(0.5, Bounds(0.0, MAX_SECONDS, unit="a number of seconds"))
     """os-brick's ``connect_volume`` of one volume on a host (libvirt ``_connect_volume``: an
-    iSCSI login and device scan, a mount), one value for every protocol; timed at a live
-    migration's destination (``pre_live_migration``), while the volume is ``attaching``."""
+    iSCSI login and device scan, a mount), one value for every protocol; timed wherever the
+    driver connects a volume: an attach (``attach_volume``, the volume ``attaching``), a spawn
+    (each volume of the guest), a hard reboot or start (``_hard_reboot``: each again), a swap
+    (the new volume) and a live migration's destination (``pre_live_migration``, each
+    ``attaching``)."""
     rbd_throughput_mb_per_s: float = 400.0
     """Ceph's internal copy rate (the flatten of a direct RBD snapshot)."""
     rbd_glance_store: bool = True

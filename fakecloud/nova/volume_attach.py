@@ -397,6 +397,8 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
             # ``_volume_attach`` (do_driver_attach): os-brick's ``get_encryption_metadata``
             # before the driver attaches (an error of Cinder's fails the attach, as below)
             yield from volume_api.get_volume_encryption_metadata(context, bdm.volume_id)
+        # ``driver.attach_volume``'s ``_connect_volume`` (its encryptor given the metadata)
+        yield from block_device.connect_volume(manager.nova)
         yield from volume_api.attachment_complete(context, bdm.attachment_id)
     except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
         try:
@@ -522,7 +524,8 @@ def _do_swap_volume(
         new_encryption = yield from encryptors.read(nova, context, new_volume_id)
         if encryptors.native_luks(old_encryption) or encryptors.native_luks(new_encryption):
             raise NotImplementedError(encryptors.SWAP_NATIVE_LUKS)
-        yield from encryptors.read(nova, context, new_volume_id)  # _connect_volume
+        yield from block_device.connect_volume(nova)  # _connect_volume, then its encryptor
+        yield from encryptors.read(nova, context, new_volume_id)
         copy = manager.kernel.io.transfer(
             int(old["size"]) * GiB,
             (manager.driver.disk,),

@@ -84,14 +84,14 @@ explore:
 
 def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_follow_from_it():
     ready = prepared(DB, "db.yaml", "default")
-    runs = {seed: ready.play(seed) for seed in (2, 4, 7, 14)}
+    runs = {seed: ready.play(seed) for seed in (2, 5, 7, 14)}
     outcomes = [outcome_of(run, seed) for seed, run in runs.items()]
-    (two, four, seven, fourteen) = [o.broken[0].path for o in outcomes]
-    detach, stops = four[:2]
+    (two, five, seven, fourteen) = [o.broken[0].path for o in outcomes]
+    detach, stops = five[:2]
     assert detach.startswith("adversary-1: DELETE") and stops.startswith("adversary-2: guest")
     fault = "fault volume_api.create_snapshot_force: CinderServerError"
     assert two == (stops, fault, detach, "step snap answered 500")
-    assert four == (detach, stops, fault, "step snap answered 500")
+    assert five == (detach, stops, fault, "step snap answered 500")
     # the guest stopped while the detach was asked, or only once it was refused: it may be why
     assert seven == (
         detach,
@@ -101,12 +101,12 @@ def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_fol
         "step snap answered 500",
     )
     assert fourteen == (detach, "step adversary-1 answered 400", stops, *seven[3:])
-    assert [g.seeds for g in group(outcomes)] == [[2, 4], [7], [14]]
+    assert [g.seeds for g in group(outcomes)] == [[2, 5], [7], [14]]
     # by effect: every createImage meets the Cinder 500 whatever the detach (refused or not)
     # and the guest stopping did, so the explorer leaves them off and makes one group
     outcomes = [outcome_of(run, seed, ready.rerun) for seed, run in runs.items()]
     (one,) = group(outcomes)
-    assert (one.seeds, one.path) == ([2, 4, 7, 14], (fault, "step snap answered 500"))
+    assert (one.seeds, one.path) == ([2, 5, 7, 14], (fault, "step snap answered 500"))
     # a run that goes on writing events stops as never idle (what bounds those runs again)
     again = ready.play(2, marks=False, max_events=5)
     (busy,) = [c.what for c in again.result.failures if "never became idle" in c.what]

@@ -19,5 +19,5 @@ def test_the_tour_runs(tmp_path, monkeypatch, capsys):
     exec(compile(code, str(README), "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("202 {'image_id': ")
-    assert printed[1] == "7.889 Violations([])"
+    assert printed[1] == "8.389 Violations([])"
     assert (tmp_path / "run.jsonl").stat().st_size > 0

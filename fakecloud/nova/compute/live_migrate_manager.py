@@ -39,7 +39,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import exception, server_groups, states
-from fakecloud.nova.block_device import connector
+from fakecloud.nova.block_device import connect_volume, connector
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
 from fakecloud.nova.virt import encryptors
@@ -468,11 +468,9 @@ def pre_live_migration(
         for bdm in volumes:
             yield from manager.volume_api.attachment_get(context, bdm.attachment_id)
         # ``driver.pre_live_migration``: each volume's ``_connect_volume`` here, os-brick's
-        # connect (`NovaConfig.volume_connect_s`), then its encryptor
-        connect_s = manager.config.volume_connect_s
+        # connect, then its encryptor
         for bdm in volumes:
-            if connect_s > 0:
-                yield manager.kernel.env.timeout(connect_s)
+            yield from connect_volume(manager.nova)
             yield from encryptors.read(manager.nova, context, bdm.volume_id)
         for bdm in volumes:
             yield from manager.volume_api.attachment_complete(context, bdm.attachment_id)

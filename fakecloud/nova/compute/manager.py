@@ -751,7 +751,7 @@ class ComputeManager:
             instance.save(expected_task_state=states.BLOCK_DEVICE_MAPPING)
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
             try:
-                yield from block_device.read_encryption(self.nova, context, bdms)
+                yield from block_device.connect_for_spawn(self.nova, context, bdms)
                 yield from self.driver.spawn(instance, image, volume_backed)
             except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError):
                 raise

@@ -38,7 +38,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.cinder.type_encryption import encryption_of
-from fakecloud.nova.block_device import attach_order, encrypted
+from fakecloud.nova.block_device import attach_order, connect_volume, encrypted
 from fakecloud.profiles.provenance import Backport, Change
 
 #: os-brick's ``LEGACY_PROVIDER_CLASS_TO_FORMAT_MAP`` entries that mean LUKS (v1).
@@ -88,11 +88,12 @@ def read_unless_secret(nova: Any, context: Any, volume_id: str) -> Generator[Any
 
 def reconnect_all(nova: Any, context: Any, bdms: list[Any]) -> Generator[Any, Any, None]:
     """``_hard_reboot``'s ``_connect_volume`` of each volume mapping, in ``block_device_info``'s
-    order: each encrypted volume read, unless its secret was kept (`SECRETS_KEPT`); an error
-    is raised."""
+    order: each volume connected (`connect_volume`), then each encrypted one read, unless its
+    secret was kept (`SECRETS_KEPT`); an error is raised."""
     kept = SECRETS_KEPT.reaches(nova.kernel.switches.release)
     for bdm in attach_order(bdms):
         volume_id = bdm.volume_id
+        yield from connect_volume(nova)
         if encrypted(nova, volume_id) and not (kept and _has_secret(nova, volume_id)):
             yield from nova.volume_api.get_volume_encryption_metadata(context, volume_id)
 
