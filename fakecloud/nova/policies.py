@@ -469,8 +469,12 @@ def _seed_check(name: str, upstream_check: str) -> str:
 #: system-scoped personas (``system_admin_api``, ``system_reader_api``,
 #: ``system_admin_or_owner``...), 25.x's project-only ``project_member_api`` rules (a project
 #: admin of another project refused), 26.0.0's few. Without either flag the deprecated
-#: (pre-21.0.0) checks are OR-ed in and scopes are not checked, and 34.0.0's table answers.
+#: (pre-21.0.0) checks are OR-ed in and scopes are not checked: 21.0.0-24.x's table still
+#: lets a system-scoped reader through (`SYSTEM_READER_UNTIL`), 25.x-26.x answer as 34.0.0's.
 REAL_DEFAULTS_MAJORS = range(21, 27)
+#: The last Nova major whose default rules name system-scoped personas (``system_reader_api``
+#: ...), which a system-scoped reader without admin passes with the deprecated checks OR-ed in.
+SYSTEM_READER_UNTIL = 24
 
 
 def real_defaults_major(major: int) -> int:
@@ -784,7 +788,8 @@ class PolicyEngine:
     #: and the operator has rules, so that the saved files of the other clouds keep their bytes.
     checks_uncompared = False
     #: The release's real default rules (`real_defaults_major`: 21.0.0-26.x). A class default,
-    #: set on the instance only where the config enforces the new defaults or scopes, likewise.
+    #: set on the instance only where they answer otherwise than 34.0.0's (21.0.0-24.x, or a
+    #: flag on), likewise.
     real_defaults_major = 0
 
     def __init__(
@@ -806,10 +811,12 @@ class PolicyEngine:
             self.admin_service_apis = True
         if checks_uncompared and not legacy and (config.policy_file or config.policy):
             self.checks_uncompared = True
-        # The release's own rules decide otherwise only with the new defaults or scopes
-        # enforced (off by default in those releases).
-        enforcing = config.enforce_new_defaults or config.enforce_scope
-        if real_defaults_major and not legacy and enforcing:
+        # The release's own rules decide otherwise with the new defaults or scopes enforced
+        # (off by default in those releases) or, 21.0.0-24.x, for a system-scoped caller
+        # (their system personas OR-ed with the deprecated checks).
+        differs = config.enforce_new_defaults or config.enforce_scope
+        differs = differs or real_defaults_major <= SYSTEM_READER_UNTIL
+        if real_defaults_major and not legacy and differs:
             self.real_defaults_major = real_defaults_major
 
     @property

@@ -228,3 +228,31 @@ def test_a_project_manager_migrates_and_lists_its_projects_migrations_without_ho
     assert (seen["status"], seen["source_compute"], seen["dest_host"]) == ("finished", None, None)
     (full,) = env.request("GET", mine, user="admin", **mv).json()["migrations"]
     assert full["dest_compute"] == env.server(sid)["OS-EXT-SRV-ATTR:host"] != full["source_compute"]
+
+
+def _system_reader(env: NovaEnv):
+    reader = env.cloud.context("demo-reader")
+    return dataclasses.replace(reader, project_id=None, system_scope="all", request_id="")
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-24.0.0", 200), ("nova-25.0.0", 403)])
+def test_a_system_reader_lists_services_until_25_with_the_new_defaults_off(profile, status):
+    """21.0.0-24.x's admin read APIs default to ``system_reader_api`` (``role:reader and
+    system_scope:all``; 21.0.0-24.0.0 nova/policies/services.py), OR-ed with the deprecated
+    ``rule:admin_api`` while ``enforce_new_defaults`` is off: a system-scoped reader without
+    admin passes. 25.0.0 (project-scoped defaults: ``role:admin``) refuses it."""
+    env = NovaEnv(profile)
+    req = Request.build("GET", "/v2.1/os-services", context=_system_reader(env))
+    resp = env.nova.api.call(req)
+    assert resp.status == status
+    if status == 403:
+        assert resp.json() == denied("os_compute_api:os-services:list")
+
+
+@pytest.mark.parametrize("config", [{}, {"nova": {"enforce_new_defaults": True}}])
+def test_a_member_lists_extensions_on_21(config):
+    """21.0.0's ``os_compute_api:extensions`` is ``admin_or_owner`` (nova/policies/
+    extensions.py) asked on the caller's own project (``context.can`` without a target,
+    extension_info.py): any project's member passes, with the new defaults enforced too."""
+    env = NovaEnv("nova-21.0.0", config)
+    assert env.request("GET", "/v2.1/extensions").status == 200

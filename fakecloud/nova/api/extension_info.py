@@ -20,6 +20,8 @@ from fakecloud.nova.policies import EXTENSIONS
 
 #: 9c8d51fa0c: the queries refuse unknown parameters from 2.102.
 STRICT_QUERY = "2.102"
+#: The first Nova whose ``os_compute_api:extensions`` check has an empty target.
+EMPTY_TARGET_SINCE = 22
 
 
 @functools.cache
@@ -55,5 +57,8 @@ class ExtensionInfoController:
 
     def _authorize(self, req: Request) -> None:
         schemas.query_validator(req.microversion < STRICT_QUERY).validate(req.query)
-        policy = self.nova.policy
-        policy.authorize(req.context, EXTENSIONS, None if policy.legacy else {})
+        # 22.0.0 asks on an empty target (284ac43f7a 'Add scope and new default roles in
+        # extensions policies'); before, on the caller's own project (``context.can``'s), which
+        # 21.0.0's ``admin_or_owner`` default needs for a member to pass.
+        empty = self.nova.kernel.switches.release.major >= EMPTY_TARGET_SINCE
+        self.nova.policy.authorize(req.context, EXTENSIONS, {} if empty else None)
