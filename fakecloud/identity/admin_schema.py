@@ -467,7 +467,13 @@ def validator(schema: dict[str, Any]) -> Any:
 def validate(schema: dict[str, Any], body: Any) -> None:
     """`SchemaValidationError` (400) unless `body` is valid against `schema`, in keystone
     27.0.0's words."""
-    error = next(validator(schema).iter_errors(body), None)  # Validator.validate raises the first
+    refuse(validator(schema), body)
+
+
+def refuse(checker: Any, body: Any) -> None:
+    """`SchemaValidationError` (400) for the first error jsonschema's `checker` finds in
+    `body`, worded as keystone 27.0.0's ``_SchemaValidator.validate`` words it."""
+    error = next(checker.iter_errors(body), None)  # Validator.validate raises the first
     if error is None:
         return
     if error.path:

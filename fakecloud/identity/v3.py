@@ -3,8 +3,9 @@ admin writes (`fakecloud.identity.admin_api`), groups (`fakecloud.identity.group
 implied roles (`fakecloud.identity.inference_api`), the role writes and the groups' system
 grants (`fakecloud.identity.roles_api`), project tags (`fakecloud.identity.tags_api`), the
 catalog's writes (`fakecloud.identity.catalog_api`) and its endpoint filter
-(`fakecloud.identity.endpoint_groups_api`), credentials (`fakecloud.identity.credentials_api`)
-and application credentials (`fakecloud.identity.app_creds_api`), each part declaring its
+(`fakecloud.identity.endpoint_groups_api`), credentials (`fakecloud.identity.credentials_api`),
+application credentials (`fakecloud.identity.app_creds_api`) and unified limits
+(`fakecloud.identity.limits_api`), each part declaring its
 routes after the parts before it."""
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from fakecloud.identity.app_creds_api import KeystoneAppCredsApi
 from fakecloud.identity.credentials_api import KeystoneCredentialsApi
 from fakecloud.identity.endpoint_groups_api import KeystoneEndpointFilterApi
 from fakecloud.identity.groups_api import KeystoneGroupsApi
+from fakecloud.identity.limits_api import KeystoneLimitsApi
 from fakecloud.identity.roles_api import KeystoneRolesApi
 from fakecloud.identity.tags_api import KeystoneTagsApi
 
 
 class KeystoneV3Api(
+    KeystoneLimitsApi,
     KeystoneAppCredsApi,
     KeystoneCredentialsApi,
     KeystoneEndpointFilterApi,

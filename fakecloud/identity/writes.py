@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity import app_creds, credentials_store
+from fakecloud.identity import app_creds, credentials_store, limits_store
 from fakecloud.identity.models import (
     Assignment,
     Directory,
@@ -160,9 +160,10 @@ class WrittenDirectory(Directory):
         self._put(self.projects, self._project_by_name, project, extra)
 
     def remove_project(self, project_id: str) -> Project:
-        """Delete a project, every role assignment on it and its credentials (a leaf: its
-        children first)."""
+        """Delete a project, every role assignment on it, its credentials and its limits (a
+        leaf: its children first)."""
         credentials_store.drop(self, project_id=project_id)
+        limits_store.drop_for_project(self, project_id)
         if self.parents:
             self.parents.pop(project_id, None)
         if self.group_grants:

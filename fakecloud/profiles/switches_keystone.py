@@ -110,4 +110,28 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "keystone_limits_admin_required",
+        "common/policies/limit.py and registered_limit.py: a limit's and a registered limit's "
+        "writes are admin_required (the admin role, any scope) and a limit's read lets an "
+        "admin in too. Off (keystone 15.0.0-23.0.1, 24.0.0): the writes are SYSTEM_ADMIN alone "
+        "(the admin role on a system-scoped token; no deprecated rule to fall back on), a "
+        "limit's read a system reader's or its own project's or domain's.",
+        False,
+        (
+            Change(
+                "29.0.0",
+                "f2f1a5c388",
+                "Consistent and Secure RBAC (Phase 1) (keystone 25.0.0; backports in keystone "
+                "23.0.2, tagged 2024-09-06, and 24.1.0, tagged 2025-02-28)",
+                True,
+                # the next Nova point releases of those series: 27.5.1 (2024-10-15), 28.3.1
+                # (2025-04-22)
+                backports=(
+                    Backport("27.5.1", "658fd7d584"),
+                    Backport("28.3.1", "991662c666"),
+                ),
+            ),
+        ),
+    ),
 )

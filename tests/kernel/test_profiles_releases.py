@@ -216,6 +216,15 @@ EXPECTED = {
         "28.0.0": False,
         "29.0.0": True,
     },
+    # keystone 25.0.0's f2f1a5c388 (Secure RBAC phase 1), backported in 23.0.2 and 24.1.0
+    "keystone_limits_admin_required": {
+        "19.0.0": False,
+        "27.5.0": False,
+        "27.5.1": True,
+        "28.3.0": False,
+        "28.3.1": True,
+        "29.0.0": True,
+    },
     "keystone_app_cred_token_capped": {
         "17.0.13": False,
         "25.2.1": False,

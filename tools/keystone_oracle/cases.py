@@ -84,7 +84,10 @@ def kept(case, answer, found, headers=None):
     if not isinstance(answer, dict):
         return found
     value = answer
-    for key in path:
+    for key in path:  # a number: a list's item
+        if isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value):
+            value = value[key]
+            continue
         if not isinstance(value, dict) or key not in value:
             return found
         value = value[key]
@@ -736,6 +739,96 @@ add("imm-child-delete", None, "DELETE", P + "/{imm_child}")
 add("imm-unset", b({"project": {"options": {"immutable": False}}}), "PATCH", _IMM)
 add("imm-tag-create-after", None, "PUT", _IMM + "/tags/t1")
 add("imm-delete", None, "DELETE", _IMM)
+# Session 35: unified limits (keystone 15.0.0 on; 13.x's legacy limits and 14.x's project-only
+# ones are not modelled: there these differ). A service of their own, deleted again at the end.
+RL, LM = "/v3/registered_limits", "/v3/limits"
+add("lim-svc", b({"service": {"type": "limtest", "name": "limtest"}}), path="/v3/services",
+    keep=("ls1", ["service", "id"]))  # fmt: skip
+
+
+def _reg(resource, limit, **more):
+    return {"service_id": "{ls1}", "resource_name": resource, "default_limit": limit, **more}
+
+
+def _lim(resource, limit, **more):
+    return {"service_id": "{ls1}", "resource_name": resource, "resource_limit": limit, **more}
+
+
+add("rl-create", b({"registered_limits": [_reg("cores", 10)]}), path=RL, user="system",
+    keep=("rl1", ["registered_limits", 0, "id"]))  # fmt: skip
+add("rl-create-ram", b({"registered_limits": [_reg("ram", 2048, region_id="RegionOne",
+    description="d")]}), path=RL, user="system",
+    keep=("rl2", ["registered_limits", -1, "id"]))  # fmt: skip
+add("rl-create-admin", b({"registered_limits": [_reg("disk", 5)]}), path=RL,
+    keep=("rl3", ["registered_limits", 0, "id"]))  # fmt: skip
+add("rl-create-member", b({"registered_limits": [_reg("gpus", 5)]}), path=RL, user="member")
+add("rl-create-dup", b({"registered_limits": [_reg("cores", 1)]}), path=RL, user="system")
+add("rl-create-dup-batch", b({"registered_limits": [_reg("x1", 1), _reg("x1", 2)]}), path=RL,
+    user="system")  # fmt: skip
+add("rl-create-no-service", b({"registered_limits": [{**_reg("cores", 1),
+    "service_id": "{nouuid}"}]}), path=RL, user="system")  # fmt: skip
+add("rl-create-no-region", b({"registered_limits": [_reg("y1", 1, region_id="Nowhere")]}),
+    path=RL, user="system")  # fmt: skip
+add("rl-create-empty", b({"registered_limits": []}), path=RL, user="system")
+add("rl-create-nobody", b({}), path=RL, user="system")
+add("rl-create-low", b({"registered_limits": [_reg("z1", -2)]}), path=RL, user="system")
+add("rl-create-extra", b({"registered_limits": [_reg("z1", 1, zz=1)]}), path=RL, user="system")
+q("rl-list", RL, user="member")
+q("rl-list-filter", RL + "?resource_name=ram", user="member")
+q("rl-get", RL + "/{rl1}", user="member")
+q("rl-get-none", RL + "/{nouuid}")
+add("lim-create", b({"limits": [_lim("cores", 5, project_id="{demo_pid}")]}), path=LM,
+    user="system", keep=("lm1", ["limits", 0, "id"]))  # fmt: skip
+add("lim-create-domain", b({"limits": [_lim("ram", 4096, region_id="RegionOne",
+    domain_id="default")]}), path=LM, user="system", keep=("lm2", ["limits", 0, "id"]))  # fmt: skip
+add("lim-create-admin", b({"limits": [_lim("cores", 6, project_id="{admin_pid}")]}), path=LM,
+    keep=("lm3", ["limits", 0, "id"]))  # fmt: skip
+add("lim-create-both", b({"limits": [_lim("cores", 5, project_id="{demo_pid}",
+    domain_id="default")]}), path=LM, user="system")  # fmt: skip
+add("lim-create-noref", b({"limits": [_lim("nothing", 5, project_id="{demo_pid}")]}), path=LM,
+    user="system")  # fmt: skip
+add("lim-create-dup", b({"limits": [_lim("cores", 9, project_id="{demo_pid}")]}), path=LM,
+    user="system")  # fmt: skip
+add("lim-create-no-project", b({"limits": [_lim("cores", 5, project_id="{nouuid}")]}), path=LM,
+    user="system")  # fmt: skip
+q("lim-list-system", LM, user="system")
+q("lim-list-member", LM, user="member")
+q("lim-list-admin", LM)
+q("lim-list-filter", LM + "?project_id={demo_pid}", user="member")
+q("lim-list-resource", LM + "?resource_name=ram", user="system")
+q("lim-get-member", LM + "/{lm1}", user="member")
+q("lim-get-admin", LM + "/{lm1}")
+q("lim-get-domain-member", LM + "/{lm2}", user="member")
+q("lim-get-none", LM + "/{nouuid}", user="system")
+q("lim-model", LM + "/model", user="member")
+add("lim-update", b({"limit": {"resource_limit": 7, "description": "x"}}), "PATCH",
+    LM + "/{lm1}", user="system")  # fmt: skip
+add("lim-update-zero", b({"limit": {"resource_limit": 0, "description": ""}}), "PATCH",
+    LM + "/{lm1}", user="system")  # fmt: skip
+add("lim-update-bad", b({"limit": {"resource_name": "x"}}), "PATCH", LM + "/{lm1}",
+    user="system")  # fmt: skip
+add("lim-update-member", b({"limit": {"resource_limit": 1}}), "PATCH", LM + "/{lm1}",
+    user="member")  # fmt: skip
+add("rl-update-referenced", b({"registered_limit": {"default_limit": 3}}), "PATCH",
+    RL + "/{rl1}", user="system")  # fmt: skip
+add("rl-delete-referenced", None, "DELETE", RL + "/{rl1}", user="system")
+add("lim-delete-member", None, "DELETE", LM + "/{lm1}", user="member")
+add("lim-delete", None, "DELETE", LM + "/{lm1}", user="system")
+add("lim-delete-again", None, "DELETE", LM + "/{lm1}", user="system")
+add("lim-delete-admin", None, "DELETE", LM + "/{lm3}")
+add("rl-update", b({"registered_limit": {"default_limit": 3, "description": None}}), "PATCH",
+    RL + "/{rl1}", user="system")  # fmt: skip
+add("rl-update-same-name", b({"registered_limit": {"resource_name": "cores"}}), "PATCH",
+    RL + "/{rl1}", user="system")  # fmt: skip
+add("rl-update-bad", b({"registered_limit": {"default_limit": "many"}}), "PATCH",
+    RL + "/{rl1}", user="system")  # fmt: skip
+add("rl-delete", None, "DELETE", RL + "/{rl1}", user="system")
+add("lim-delete-domain", None, "DELETE", LM + "/{lm2}", user="system")
+q("lim-list-after", LM, user="system")
+q("rl-list-after", RL, user="system")
+add("rl-delete-ram", None, "DELETE", RL + "/{rl2}", user="system")
+add("rl-delete-admin", None, "DELETE", RL + "/{rl3}")
+add("lim-svc-delete", None, "DELETE", "/v3/services/{ls1}", user="system")
 # Session 33: a service named with a lone surrogate (its name is in the row's `extra` JSON,
 # stored), then what the token and catalog requests answer; the service deleted again. Last:
 # it may break every later request.

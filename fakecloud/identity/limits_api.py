@@ -1,0 +1,443 @@
+"""Keystone's unified limits (``keystone/api/registered_limits.py``, ``keystone/api/limits.py``,
+``keystone/limit``), served from keystone 15.0.0 (Stein, the Nova 19 series; 13.x's legacy
+``PUT`` batch update and 14.x's project-only limits are not modelled): ``GET|POST
+/v3/registered_limits``, ``GET|HEAD|PATCH|DELETE /v3/registered_limits/{id}``, ``GET|POST
+/v3/limits``, ``GET|HEAD|PATCH|DELETE /v3/limits/{id}`` and ``GET /v3/limits/model`` (the
+``flat`` enforcement model, keystone's default).
+
+A registered limit is a service's default of a resource (optionally in a region): 201 with the
+list made, 409 ``Conflict occurred attempting to store registered_limit - Duplicate entry.``
+for one the service, resource and region hold, 400 ``Expecting to find service_id in
+registered_limit. ...`` for a service (a region: ``region_id``) the catalog does not hold; a
+registered limit a limit overrides is not changed or deleted (403 ``Unable to update or delete
+registered limit X because there are project limits associated with it.``). A limit is a
+project's or a domain's override (a project acting as a domain: the domain's): 403 ``Unable to
+create a limit that has no corresponding registered limit.``, 409 ``... store limit - Duplicate
+entry.``; from keystone 16.0.0 an update's ``resource_limit`` of 0 and an empty or null
+``description`` are ignored (f43954be9, ``update_limit``'s ``if limit.get(...)``). Deleting a
+project deletes its limits.
+
+Policy: anyone reads registered limits and the model. A limit is read by a system reader, its
+project's or its domain's token (15.0.0: the domain the limit names), an admin too where switch
+``keystone_limits_admin_required`` is on, which also lets an admin of any scope write both
+(off: the admin role on a system-scoped token alone). ``GET /v3/limits`` lists every limit for
+a system-scoped token, its own project's for a project-scoped one and its domain's and its
+projects' for a domain-scoped one (15.0.0: a ``project_id`` or ``domain_id`` filter yields
+nothing but to the system, and a domain-scoped token sees its domain's alone); from 29.0.0
+(8a42793e7) a token with the ``admin`` or ``service`` role sees every limit too. Bodies: from
+27.0.0 the body's schema first, before it the policy first (`fakecloud.identity.limits_schema`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from typing import Any
+
+from fakecloud.api.http import Request, Response
+from fakecloud.api.router import NoRoute
+from fakecloud.identity import exception, limits_schema
+from fakecloud.identity.admin_api import KeystoneWritesApi
+from fakecloud.identity.api import _json, _linked, _links, _mapped
+from fakecloud.identity.limits_store import Limit, RegisteredLimit, Tables, held, tables
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
+
+#: The limits API's first Keystone here (Stein: domain limits, ``/v3/limits/model``).
+LIMITS_SINCE = 15
+#: ``GET /v3/limits`` by the token's scope, and ``get_limit``'s domain target (Train).
+LIST_BY_SCOPE_SINCE = 16
+#: ``update_limit`` ignores a falsy ``resource_limit`` or ``description`` (f43954be9).
+FALSY_UPDATE_IGNORED_SINCE = 16
+#: ``GET /v3/limits``: an admin or a service sees every limit (8a42793e7).
+SUPERUSER_LIST_SINCE = 29
+
+#: ``keystone/limit/models/flat.py``.
+FLAT_MODEL = {
+    "name": "flat",
+    "description": "Limit enforcement and validation does not take project hierarchy into "
+    "consideration.",
+}
+
+
+class RegisteredLimitNotFound(exception.NotFound):
+    """No registered limit has this id."""
+
+    message_format = "Could not find registered limit for %(id)s."
+
+
+class LimitNotFound(exception.NotFound):
+    """No limit has this id."""
+
+    message_format = "Could not find limit for %(id)s."
+
+
+class NoLimitReference(exception.Forbidden):
+    """A limit whose service, resource and region no registered limit has."""
+
+    message_format = "Unable to create a limit that has no corresponding registered limit."
+
+
+class RegisteredLimitError(exception.Forbidden):
+    """A registered limit a limit overrides, changed or deleted (``ForbiddenNotSecurity``)."""
+
+    message_format = (
+        "Unable to update or delete registered limit %(id)s because there are project limits "
+        "associated with it."
+    )
+
+
+class KeystoneLimitsApi(KeystoneWritesApi):
+    """Keystone's v3 API with unified limits (from keystone 15.0.0)."""
+
+    @classmethod
+    def declare_routes(cls, router: Any, variant: Any) -> None:
+        """The routes before, then the limits' (`_served`)."""
+        super().declare_routes(router, variant)
+        for method, template, handler in (
+            ("GET", "/v3/registered_limits", cls.list_registered_limits),
+            ("POST", "/v3/registered_limits", cls.create_registered_limits),
+            ("GET", "/v3/registered_limits/{registered_limit_id}", cls.get_registered_limit),
+            ("PATCH", "/v3/registered_limits/{registered_limit_id}", cls.update_registered_limit),
+            ("DELETE", "/v3/registered_limits/{registered_limit_id}", cls.delete_registered_limit),
+            ("GET", "/v3/limits/model", cls.get_limit_model),
+            ("GET", "/v3/limits", cls.list_limits),
+            ("POST", "/v3/limits", cls.create_limits),
+            ("GET", "/v3/limits/{limit_id}", cls.get_limit),
+            ("PATCH", "/v3/limits/{limit_id}", cls.update_limit),
+            ("DELETE", "/v3/limits/{limit_id}", cls.delete_limit),
+        ):
+            router.add(method, template, _mapped(_served(handler)))
+
+    # -- what every call shares ---------------------------------------------------------------
+
+    def _limit_tables(self) -> Tables:
+        """The directory's limit tables, empty if it has none (a read writes nothing)."""
+        return held(self.directory) or Tables()
+
+    def _may_write_limits(self, req: Request, action: str) -> None:
+        """``admin_required`` where switch ``keystone_limits_admin_required`` is on, else
+        ``SYSTEM_ADMIN`` (``role:admin and system_scope:all``)."""
+        ctx = req.context
+        system = ctx.system_scope == "all" or self.kernel.switches.keystone_limits_admin_required
+        if not ("admin" in ctx.roles and system):
+            raise exception.ForbiddenAction(action=action)
+
+    def _limits_body(self, req: Request, body_schema: dict[str, Any], key: str, action: str) -> Any:
+        """The body's value under `key` once the schema and the policy let it through: from
+        27.0.0 the body's schema, then the policy; before, the policy, then the value's own
+        schema (``lazy_validate``; a missing key is ``{}``)."""
+        body = _json(req)
+        if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
+            limits_schema.validate(body_schema, body)
+            self._may_write_limits(req, action)
+            return body[key]
+        self._may_write_limits(req, action)
+        value = body.get(key, {})
+        limits_schema.old_validate(body_schema, value)
+        return value
+
+    def _limit_refs(self, ref: dict[str, Any], target: str) -> dict[str, Any]:
+        """``_assert_resource_exist``: the service, region, project and domain `ref` names
+        exist (else 400 ``Expecting to find <field> in <target>. ...``); a project acting as
+        a domain names the domain. The checked `ref`."""
+        catalog = self.keystone.catalog
+        d = self.directory
+        checks = (
+            ("service_id", {s["id"] for s in catalog.service_records()}),
+            ("region_id", {r["id"] for r in catalog.region_records()}),
+        )
+        for field, known in checks:
+            if ref.get(field) is not None and ref[field] not in known:
+                raise exception.ValidationError(attribute=field, target=target)
+        project_id = ref.get("project_id")
+        if project_id is not None:
+            if project_id in d.domains:
+                ref = {k: v for k, v in ref.items() if k != "project_id"}
+                ref["domain_id"] = project_id
+            elif project_id not in d.projects:
+                raise exception.ValidationError(attribute="project_id", target=target)
+        if ref.get("domain_id") is not None and ref["domain_id"] not in d.domains:
+            raise exception.ValidationError(attribute="domain_id", target=target)
+        return ref
+
+    # -- registered limits --------------------------------------------------------------------
+
+    def _registered_view(self, req: Request, reg: RegisteredLimit) -> dict[str, Any]:
+        return _linked(req, "registered_limits", asdict(reg))
+
+    def _record(self, req: Request, param: str) -> Any:
+        """The registered limit or limit the path's `param` names, else its 404."""
+        record_id = req.params[param]
+        t = self._limit_tables()
+        if param == "limit_id":
+            found, missing = t.limits.get(record_id), LimitNotFound
+        else:
+            found, missing = t.registered.get(record_id), RegisteredLimitNotFound
+        if found is None:
+            raise missing(id=record_id)
+        return found
+
+    def _registered(self, req: Request) -> RegisteredLimit:
+        return self._record(req, "registered_limit_id")
+
+    def list_registered_limits(self, req: Request) -> Response:
+        """``GET /v3/registered_limits`` (anyone), filters ``service_id``, ``region_id`` and
+        ``resource_name``."""
+        found = _filtered(req, self._limit_tables().registered.values(), lambda reg: reg, ())
+        shown = [self._registered_view(req, reg) for reg in found]
+        return Response(200, {"registered_limits": shown, "links": _links(req)})
+
+    def get_registered_limit(self, req: Request) -> Response:
+        """``GET|HEAD /v3/registered_limits/{id}`` (anyone)."""
+        reg = self._registered(req)
+        return Response(200, {"registered_limit": self._registered_view(req, reg)})
+
+    def create_registered_limits(self, req: Request) -> Response:
+        """``POST /v3/registered_limits``: 201 and the registered limits made (all or none)."""
+        refs = self._limits_body(
+            req,
+            limits_schema.REGISTERED_CREATE,
+            "registered_limits",
+            "identity:create_registered_limits",
+        )
+        for ref in refs:
+            self._limit_refs(ref, "registered_limit")
+        made: list[RegisteredLimit] = []
+        existing = self._limit_tables()
+        for ref in refs:
+            key = (ref["service_id"], ref["resource_name"], ref.get("region_id"))
+            taken = [(r.service_id, r.resource_name, r.region_id) for r in made]
+            if existing.registered_for(*key) is not None or key in taken:
+                raise exception.Conflict(type="registered_limit", details="Duplicate entry")
+            made.append(
+                RegisteredLimit(
+                    self.kernel.ids.hex(),
+                    ref["service_id"],
+                    ref.get("region_id"),
+                    ref["resource_name"],
+                    ref["default_limit"],
+                    ref.get("description"),
+                )
+            )
+        held_tables = tables(self.keystone.writable())
+        for reg in made:
+            held_tables.registered[reg.id] = reg
+        shown = [self._registered_view(req, reg) for reg in made]
+        return Response(201, {"registered_limits": shown})
+
+    def update_registered_limit(self, req: Request) -> Response:
+        """``PATCH /v3/registered_limits/{id}``: the registered limit as changed."""
+        ref = self._limits_body(
+            req,
+            limits_schema.REGISTERED_UPDATE,
+            "registered_limit",
+            "identity:update_registered_limit",
+        )
+        reg_id = req.params["registered_limit_id"]
+        if ref.get("id") is not None and ref["id"] != reg_id:
+            raise exception.ValidationError("Cannot change ID")
+        self._limit_refs(ref, "registered_limit")
+        reg = self._registered(req)
+        t = self._limit_tables()
+        if t.referenced(reg.id):
+            raise RegisteredLimitError(id=reg.id)
+        new = replace(reg, **{k: v for k, v in ref.items() if k != "id"})
+        # the driver's uniqueness query finds the record itself too (its key given unchanged)
+        keyed = ref.get("service_id") or "region_id" in ref or ref.get("resource_name")
+        if keyed and t.registered_for(new.service_id, new.resource_name, new.region_id):
+            raise exception.Conflict(type="registered_limit", details="Duplicate entry")
+        tables(self.keystone.writable()).registered[reg.id] = new
+        return Response(200, {"registered_limit": self._registered_view(req, new)})
+
+    def delete_registered_limit(self, req: Request) -> Response:
+        """``DELETE /v3/registered_limits/{id}``: 204, unless a limit overrides it."""
+        self._may_write_limits(req, "identity:delete_registered_limit")
+        reg = self._registered(req)
+        if self._limit_tables().referenced(reg.id):
+            raise RegisteredLimitError(id=reg.id)
+        del tables(self.keystone.writable()).registered[reg.id]
+        return Response(204)
+
+    # -- limits -------------------------------------------------------------------------------
+
+    def _limit_view(self, req: Request, lim: Limit) -> dict[str, Any]:
+        reg = self._limit_tables().registered[lim.registered_limit_id]
+        record = {
+            "id": lim.id,
+            "project_id": lim.project_id,
+            "domain_id": lim.domain_id,
+            "service_id": reg.service_id,
+            "region_id": reg.region_id,
+            "resource_name": reg.resource_name,
+            "resource_limit": lim.resource_limit,
+            "description": lim.description,
+        }
+        return _linked(req, "limits", record)
+
+    def _limit(self, req: Request) -> Limit:
+        return self._record(req, "limit_id")
+
+    def get_limit_model(self, req: Request) -> Response:
+        """``GET|HEAD /v3/limits/model`` (anyone): the enforcement model."""
+        return Response(200, {"model": dict(FLAT_MODEL)})
+
+    def _visible(self, req: Request) -> list[Limit]:
+        """The limits ``GET /v3/limits`` shows the caller, before its filters."""
+        ctx = req.context
+        every = list(self._limit_tables().limits.values())
+        superuser = self._release >= SUPERUSER_LIST_SINCE and (
+            "admin" in ctx.roles or "service" in ctx.roles
+        )
+        if ctx.system_scope or superuser:
+            return every
+        if self._release < LIST_BY_SCOPE_SINCE:
+            if req.query.get("project_id") or req.query.get("domain_id"):
+                return []
+            if ctx.project_id:
+                return [lim for lim in every if lim.project_id == ctx.project_id]
+            return [lim for lim in every if ctx.domain_id and lim.domain_id == ctx.domain_id]
+        if ctx.domain_id:
+            domain = ctx.domain_id
+            projects = {p.id for p in self.directory.projects.values() if p.domain_id == domain}
+            return [lim for lim in every if _owner(lim) in ((None, domain), *_as_owners(projects))]
+        if ctx.project_id:
+            return [lim for lim in every if lim.project_id == ctx.project_id]
+        return []
+
+    def list_limits(self, req: Request) -> Response:
+        """``GET /v3/limits``, filters ``service_id``, ``region_id``, ``resource_name``,
+        ``project_id`` and ``domain_id``: the limits the caller's scope shows."""
+        regs = self._limit_tables().registered
+        found = _filtered(
+            req, self._visible(req), lambda lim: regs[lim.registered_limit_id], _OWN_FIELDS
+        )
+        shown = [self._limit_view(req, lim) for lim in found]
+        return Response(200, {"limits": shown, "links": _links(req)})
+
+    def _may_read_limit(self, req: Request, lim: Limit | None) -> None:
+        """``identity:get_limit``: a system reader, the limit's project's or domain's token
+        (from 16.0.0 the domain of the limit's project too), an admin where switch
+        ``keystone_limits_admin_required`` is on. A limit that does not exist is the target
+        of none of them (their 403; its 404 to those the rule lets on)."""
+        ctx = req.context
+        if self.kernel.switches.keystone_limits_admin_required and "admin" in ctx.roles:
+            return
+        if ctx.system_scope == "all" and "reader" in ctx.roles:
+            return
+        if lim is None:  # an empty target: no project or domain matches (then its 404)
+            lim = Limit("", "", 0)
+        domains = {lim.domain_id}
+        if self._release >= LIST_BY_SCOPE_SINCE and lim.project_id in self.directory.projects:
+            domains.add(self.directory.projects[lim.project_id].domain_id)
+        if ctx.domain_id is not None and ctx.domain_id in domains:
+            return
+        if lim.project_id is not None and ctx.project_id == lim.project_id:
+            return
+        raise exception.ForbiddenAction(action="identity:get_limit")
+
+    def get_limit(self, req: Request) -> Response:
+        """``GET|HEAD /v3/limits/{id}``."""
+        lim = self._limit_tables().limits.get(req.params["limit_id"])
+        self._may_read_limit(req, lim)
+        return Response(200, {"limit": self._limit_view(req, self._limit(req))})
+
+    def create_limits(self, req: Request) -> Response:
+        """``POST /v3/limits``: 201 and the limits made (all or none)."""
+        refs = self._limits_body(
+            req, limits_schema.LIMITS_CREATE, "limits", "identity:create_limits"
+        )
+        refs = [self._limit_refs(ref, "limit") for ref in refs]
+        t = self._limit_tables()
+        made: list[Limit] = []
+        for ref in refs:
+            reg = t.registered_for(ref["service_id"], ref["resource_name"], ref.get("region_id"))
+            if reg is None:
+                raise NoLimitReference()
+            owner = (ref.get("project_id"), None if ref.get("project_id") else ref.get("domain_id"))
+            if owner == (None, None):
+                # 27.0.0 on a null project_id alone passes the schema's oneOf, and the
+                # driver's uniqueness check reads limit['domain_id']: its KeyError, a 500
+                raise exception.Error()
+            for other in [*t.limits.values(), *made]:
+                if other.registered_limit_id == reg.id and owner == _owner(other):
+                    raise exception.Conflict(type="limit", details="Duplicate entry")
+            made.append(
+                Limit(
+                    self.kernel.ids.hex(),
+                    reg.id,
+                    ref["resource_limit"],
+                    owner[0],
+                    ref.get("domain_id") if owner[0] is None else None,
+                    ref.get("description"),
+                )
+            )
+        held_tables = tables(self.keystone.writable())
+        for lim in made:
+            held_tables.limits[lim.id] = lim
+        return Response(201, {"limits": [self._limit_view(req, lim) for lim in made]})
+
+    def update_limit(self, req: Request) -> Response:
+        """``PATCH /v3/limits/{id}``: the limit as changed (its resource limit and
+        description alone)."""
+        ref = self._limits_body(req, limits_schema.LIMIT_UPDATE, "limit", "identity:update_limit")
+        if ref.get("id") is not None and ref["id"] != req.params["limit_id"]:
+            raise exception.ValidationError("Cannot change ID")
+        lim = self._limit(req)
+        changed = {k: ref[k] for k in ("resource_limit", "description") if k in ref}
+        if self._release >= FALSY_UPDATE_IGNORED_SINCE:
+            changed = {k: v for k, v in changed.items() if v}
+        new = replace(lim, **changed)
+        tables(self.keystone.writable()).limits[lim.id] = new
+        return Response(200, {"limit": self._limit_view(req, new)})
+
+    def delete_limit(self, req: Request) -> Response:
+        """``DELETE /v3/limits/{id}``: 204."""
+        self._may_write_limits(req, "identity:delete_limit")
+        lim = self._limit(req)
+        del tables(self.keystone.writable()).limits[lim.id]
+        return Response(204)
+
+
+def _served(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """`handler`, from keystone 15.0.0; before, no route (a path no route serves)."""
+
+    def serve(service: KeystoneLimitsApi, req: Request) -> Response:
+        if service._release < LIMITS_SINCE:
+            raise NoRoute([])
+        return handler(service, req)
+
+    serve.__name__ = handler.__name__
+    serve.__doc__ = handler.__doc__
+    return serve
+
+
+def _owner(lim: Limit) -> tuple[str | None, str | None]:
+    """Whose limit `lim` is: ``(project_id, None)`` or ``(None, domain_id)``."""
+    return (lim.project_id, None if lim.project_id else lim.domain_id)
+
+
+def _as_owners(project_ids: set[str]) -> list[tuple[str | None, str | None]]:
+    return [(p, None) for p in project_ids]
+
+
+#: A listing's exact filters (``build_driver_hints``): the limit's own or its registered
+#: limit's field.
+_OWN_FIELDS = ("project_id", "domain_id")
+_REGISTERED_FIELDS = ("service_id", "region_id", "resource_name")
+
+
+def _filtered(req: Request, records: Any, registered: Any, own: tuple[str, ...]) -> list[Any]:
+    """`records` whose fields equal every value given of each filter, the registered limit's
+    fields and the record's `own` (a limit's service, region and resource name are its
+    registered limit's: `registered`)."""
+    out = []
+    for rec in records:
+        keep = True
+        for name in (*_REGISTERED_FIELDS, *own):
+            source = registered(rec) if name in _REGISTERED_FIELDS else rec
+            for value in req.query.get(name) or ():
+                if str(getattr(source, name, None)) != value:
+                    keep = False
+        if keep:
+            out.append(rec)
+    return out

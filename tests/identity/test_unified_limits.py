@@ -1,0 +1,78 @@
+"""Keystone's unified limits (`fakecloud.identity.limits_api`): a registered limit and a
+project's override of it, read back by the project's member, the refusals keystone 30.0.0
+gives, and the older policies and body checks (keystone 21.x: ``SYSTEM_ADMIN`` writes and
+``lazy_validate``'s words; the oracle's ``rl-*``/``lim-*`` cases, tools/keystone_oracle)."""
+
+from fakecloud import Cloud
+
+RL, LM = "/v3/registered_limits", "/v3/limits"
+
+
+def _system(cloud, method, path, body=None):
+    token = cloud.keystone.token_for("admin", scope="system").id
+    return cloud.request("identity", method, path, body, user=None, headers={"X-Auth-Token": token})
+
+
+def _compute(cloud):
+    services = cloud.request("identity", "GET", "/v3/services", user="admin").json()["services"]
+    return next(s["id"] for s in services if s["type"] == "compute")
+
+
+def _error(resp):
+    return resp.status, resp.json()["error"]["message"]
+
+
+def test_a_project_limit_overrides_a_registered_limit(booted):
+    cloud = booted.fork()
+    nova = _compute(cloud)
+    reg = {"service_id": nova, "resource_name": "servers", "default_limit": 10}
+    made = cloud.request("identity", "POST", RL, {"registered_limits": [reg]}, user="admin")
+    assert made.status == 201  # 25.0.0 on: admin_required, any scope
+    reg_id = made.json()["registered_limits"][0]["id"]
+    again = cloud.request("identity", "POST", RL, {"registered_limits": [reg]}, user="admin")
+    assert _error(again) == (
+        409,
+        "Conflict occurred attempting to store registered_limit - Duplicate entry.",
+    )
+    demo = cloud.context("demo").project_id
+    limit = {"service_id": nova, "resource_name": "servers", "resource_limit": 4}
+    lim = cloud.request("identity", "POST", LM, {"limits": [{**limit, "project_id": demo}]},
+                        user="admin").json()["limits"][0]  # fmt: skip
+    assert (lim["project_id"], lim["domain_id"], lim["resource_limit"]) == (demo, None, 4)
+    listed = cloud.request("identity", "GET", LM, user="demo").json()["limits"]
+    assert [x["id"] for x in listed] == [lim["id"]]
+    orphan = {**limit, "resource_name": "cores", "project_id": demo}
+    refused = cloud.request("identity", "POST", LM, {"limits": [orphan]}, user="admin")
+    assert _error(refused) == (
+        403,
+        "Unable to create a limit that has no corresponding registered limit.",
+    )
+    held = cloud.request("identity", "DELETE", f"{RL}/{reg_id}", user="admin")
+    assert _error(held)[0] == 403
+    # 16.0.0 on: a resource limit of 0 is not written (update_limit's `if limit.get(...)`)
+    zero = cloud.request("identity", "PATCH", f"{LM}/{lim['id']}",
+                         {"limit": {"resource_limit": 0}}, user="admin")  # fmt: skip
+    assert zero.json()["limit"]["resource_limit"] == 4
+    assert cloud.request("identity", "GET", f"{LM}/{lim['id']}", user="demo").status == 200
+
+
+def test_keystone_21_writes_limits_as_a_system_admin_and_checks_bodies_lazily():
+    cloud = Cloud(profile="nova-25.0.0")  # keystone 21: SYSTEM_ADMIN, lazy_validate
+    nova = _compute(cloud)
+    reg = {"registered_limits": [{"service_id": nova, "resource_name": "r", "default_limit": 1}]}
+    denied = cloud.request("identity", "POST", RL, reg, user="admin")
+    assert _error(denied) == (
+        403,
+        "You are not authorized to perform the requested action: "
+        "identity:create_registered_limits.",
+    )
+    assert _system(cloud, "POST", RL, reg).status == 201
+    status, message = _error(_system(cloud, "POST", RL, {"registered_limits": []}))
+    assert status == 400 and message.startswith("[] is too short\n\nFailed validating 'minItems'")
+    assert cloud.request("identity", "GET", "/v3/limits/model", user="demo").json() == {
+        "model": {
+            "name": "flat",
+            "description": "Limit enforcement and validation does not take project hierarchy "
+            "into consideration.",
+        }
+    }
