@@ -14,8 +14,9 @@ registered limit X because there are project limits associated with it.``). A li
 project's or a domain's override (a project acting as a domain: the domain's): 403 ``Unable to
 create a limit that has no corresponding registered limit.``, 409 ``... store limit - Duplicate
 entry.``; from keystone 16.0.0 an update's ``resource_limit`` of 0 and an empty or null
-``description`` are ignored (f43954be9, ``update_limit``'s ``if limit.get(...)``). Deleting a
-project deletes its limits.
+``description`` are ignored (f43954be9, ``update_limit``'s ``if limit.get(...)``). A limit's
+``PATCH`` or ``DELETE`` (and in 15.0.0 its ``GET``) loads it for the policy's target first: a
+missing one is 404 before the policy. Deleting a project deletes its limits.
 
 Policy: anyone reads registered limits and the model. A limit is read by a system reader, its
 project's or its domain's token (15.0.0: the domain the limit names), an admin too where switch
@@ -122,19 +123,31 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         if not ("admin" in ctx.roles and system):
             raise exception.ForbiddenAction(action=action)
 
-    def _limits_body(self, req: Request, body_schema: dict[str, Any], key: str, action: str) -> Any:
+    def _limits_body(
+        self, req: Request, body_schema: dict[str, Any], key: str, action: str, member: bool
+    ) -> Any:
         """The body's value under `key` once the schema and the policy let it through: from
         27.0.0 the body's schema, then the policy; before, the policy, then the value's own
-        schema (``lazy_validate``; a missing key is ``{}``)."""
+        schema (``lazy_validate``; a missing key is ``{}``). A limit's `member` path: its 404
+        before the policy (`_limit_first`)."""
         body = _json(req)
         if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
             limits_schema.validate(body_schema, body)
+            self._limit_first(req, member)
             self._may_write_limits(req, action)
             return body[key]
+        self._limit_first(req, member)
         self._may_write_limits(req, action)
         value = body.get(key, {})
         limits_schema.old_validate(body_schema, value)
         return value
+
+    def _limit_first(self, req: Request, member: bool) -> None:
+        """A limit's member path (``LimitResource.get_member_from_driver``, 15.0.0-30.0.0):
+        ``enforce_call`` loads the limit for the policy's target, so a missing one is its 404
+        before the policy (the keystone oracle, 23.0.0)."""
+        if member:
+            self._limit(req)
 
     def _limit_refs(self, ref: dict[str, Any], target: str) -> dict[str, Any]:
         """``_assert_resource_exist``: the service, region, project and domain `ref` names
@@ -199,6 +212,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             limits_schema.REGISTERED_CREATE,
             "registered_limits",
             "identity:create_registered_limits",
+            member=False,
         )
         for ref in refs:
             self._limit_refs(ref, "registered_limit")
@@ -232,6 +246,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             limits_schema.REGISTERED_UPDATE,
             "registered_limit",
             "identity:update_registered_limit",
+            member=False,
         )
         reg_id = req.params["registered_limit_id"]
         if ref.get("id") is not None and ref["id"] != reg_id:
@@ -336,7 +351,10 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         raise exception.ForbiddenAction(action="identity:get_limit")
 
     def get_limit(self, req: Request) -> Response:
-        """``GET|HEAD /v3/limits/{id}``."""
+        """``GET|HEAD /v3/limits/{id}``: 15.0.0 loads the limit first (`_limit_first`); from
+        16.0.0 ``_build_limit_enforcement_target`` swallows its 404 for the policy."""
+        if self._release < LIST_BY_SCOPE_SINCE:
+            self._limit(req)
         lim = self._limit_tables().limits.get(req.params["limit_id"])
         self._may_read_limit(req, lim)
         return Response(200, {"limit": self._limit_view(req, self._limit(req))})
@@ -344,7 +362,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
     def create_limits(self, req: Request) -> Response:
         """``POST /v3/limits``: 201 and the limits made (all or none)."""
         refs = self._limits_body(
-            req, limits_schema.LIMITS_CREATE, "limits", "identity:create_limits"
+            req, limits_schema.LIMITS_CREATE, "limits", "identity:create_limits", member=False
         )
         refs = [self._limit_refs(ref, "limit") for ref in refs]
         t = self._limit_tables()
@@ -379,7 +397,9 @@ class KeystoneLimitsApi(KeystoneWritesApi):
     def update_limit(self, req: Request) -> Response:
         """``PATCH /v3/limits/{id}``: the limit as changed (its resource limit and
         description alone)."""
-        ref = self._limits_body(req, limits_schema.LIMIT_UPDATE, "limit", "identity:update_limit")
+        ref = self._limits_body(
+            req, limits_schema.LIMIT_UPDATE, "limit", "identity:update_limit", member=True
+        )
         if ref.get("id") is not None and ref["id"] != req.params["limit_id"]:
             raise exception.ValidationError("Cannot change ID")
         lim = self._limit(req)
@@ -392,8 +412,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
 
     def delete_limit(self, req: Request) -> Response:
         """``DELETE /v3/limits/{id}``: 204."""
+        lim = self._limit(req)  # `_limit_first`
         self._may_write_limits(req, "identity:delete_limit")
-        lim = self._limit(req)
         del tables(self.keystone.writable()).limits[lim.id]
         return Response(204)
 

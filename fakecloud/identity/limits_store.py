@@ -41,9 +41,12 @@ class Limit:
 class Tables:
     """A directory's registered limits and limits, by id, in creation order."""
 
+    registered: dict[str, RegisteredLimit]
+    limits: dict[str, Limit]
+
     def __init__(self) -> None:
-        self.registered: dict[str, RegisteredLimit] = {}
-        self.limits: dict[str, Limit] = {}
+        self.registered = {}
+        self.limits = {}
 
     def registered_for(
         self, service_id: str, resource_name: str, region_id: str | None

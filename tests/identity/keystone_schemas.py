@@ -367,6 +367,36 @@ CREDENTIAL = {
 }
 
 
+#: keystone 30.0.0 ``registered_limit_schema`` (``keystone/limit/schema.py``).
+REGISTERED_LIMIT = {
+    "type": "object",
+    "required": ["id", "service_id", "region_id", "resource_name", "default_limit", "links"],
+    "properties": {
+        "id": HEX32,
+        "service_id": HEX32,
+        "region_id": {"type": ["string", "null"]},
+        "resource_name": {"type": "string"},
+        "default_limit": {"type": "integer", "minimum": -1},
+        "description": {"type": ["string", "null"]},
+        "links": LINK_SELF,
+    },
+    "additionalProperties": False,
+}
+#: keystone 30.0.0 ``limit_schema``.
+LIMIT = {
+    "type": "object",
+    "required": ["id", "project_id", "domain_id", "service_id", "resource_name", "links"],
+    "properties": {
+        **REGISTERED_LIMIT["properties"],
+        "project_id": {"type": ["string", "null"]},
+        "domain_id": {"type": ["string", "null"]},
+        "resource_limit": {"type": "integer", "minimum": -1},
+    },
+    "additionalProperties": False,
+}
+del LIMIT["properties"]["default_limit"]
+
+
 def listing(key, item):
     """The schema of ``{key: [item...], "links": {...}}``."""
     return {

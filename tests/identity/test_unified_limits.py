@@ -67,6 +67,9 @@ def test_keystone_21_writes_limits_as_a_system_admin_and_checks_bodies_lazily():
         "identity:create_registered_limits.",
     )
     assert _system(cloud, "POST", RL, reg).status == 201
+    # a limit's member path loads it for the policy's target: a missing one 404s first
+    missing = cloud.request("identity", "DELETE", f"{LM}/nothing", user="demo")
+    assert _error(missing) == (404, "Could not find limit for nothing.")
     status, message = _error(_system(cloud, "POST", RL, {"registered_limits": []}))
     assert status == 400 and message.startswith("[] is too short\n\nFailed validating 'minItems'")
     assert cloud.request("identity", "GET", "/v3/limits/model", user="demo").json() == {
