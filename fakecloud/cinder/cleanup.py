@@ -58,10 +58,11 @@ CLEANABLE = {
 _UNCLAIMED = {(kind, status): (kind, status) for kind in CLEANABLE for status in CLEANABLE[kind]}
 
 
-def create_worker(cinder: Any, kind: str, row: Any) -> None:
+def create_worker(cinder: Any, kind: str, row: Any, status: str | None = None) -> None:
     """``CinderCleanableObject.create_worker`` as an RPC API casts: a row with no service for a
-    resource whose status is cleanable (an existing row goes back to no service)."""
-    unclaimed = _UNCLAIMED.get((kind, row.status))
+    resource whose status is cleanable (an existing row goes back to no service). `status`:
+    the cast object's, when it is not the database's."""
+    unclaimed = _UNCLAIMED.get((kind, status or row.status))
     if unclaimed is None:
         return
     rows = cinder.workers

@@ -85,8 +85,18 @@ _BEING_CREATED = ("creating", "downloading")
 #: cinder-volume's queue (``SchedulerManager._do_cleanup``) is created all the same, from
 #: ``error`` (``downloading`` on an image's path) to ``available`` (cinder 12.0.0-29.0.0
 #: volume/manager.py ``create_volume``, volume/flows/manager/create_volume.py). The scheduler's
-#: create runs on them too (one reset to ``error`` while its cast waited).
-_CREATE_RUNS_ON = ("creating", "error")
+#: create runs on them too, and both on a volume an admin reset to ``available`` while its
+#: create waited (neither checks a status; the flow's end writes ``available`` over it).
+_CREATE_RUNS_ON = ("creating", "error", "available")
+#: The cinder major from which the scheduler casts the request spec's volume (``creating``)
+#: to the backend, not ``volume_update_db``'s fresh read of the row (83ef828a7 'Scheduler:
+#: Remove unnecessary DB read', 24.0.0 scheduler/driver.py and filter_scheduler.py).
+SPEC_VOLUME_CAST_SINCE = 24
+#: The statuses a snapshot's create runs on: the scheduler's and the backend's check none (the
+#: message's object says ``creating``) and the backend's end saves ``available`` and "100%"
+#: over the row, so one an admin reset to ``error`` or ``available`` while its create waited is
+#: made all the same (cinder 12.0.0, 16.4.2, 29.x scheduler/manager.py, volume/manager.py).
+_SNAPSHOT_CREATE_RUNS_ON = ("creating", "error", "available")
 
 
 def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> str:
@@ -135,13 +145,13 @@ class SchedulerManager:
         if current is not None:
             if current.status not in _CREATE_RUNS_ON:
                 # Cinder's scheduler checks no status either (an admin's os-reset_status to
-                # `available` is placed and created all the same): not followed, the row
+                # another status is placed and created all the same): not followed, the row
                 # claimed and, the status not the row's, removed
                 if self.cinder.workers is not None:
                     cleanup.claimed(self.cinder, volume_id)
                 return
-            # `error`: reset by an admin while the cast waited, placed and created all the
-            # same (volume_update_db writes no status; the backend's create, below)
+            # `error` or `available`: reset by an admin while the cast waited, placed and
+            # created all the same (volume_update_db writes no status; the backend's create)
             volume = current
         elif volume is None:
             return
@@ -204,6 +214,8 @@ class SchedulerManager:
         }
         if backup_id is not None:
             request["backup_id"] = backup_id
+        if volume.status != "creating" and k.switches.series.cinder < SPEC_VOLUME_CAST_SINCE:
+            request["status"] = volume.status  # the fresh read's, cast as the volume's object
         k.rpc.cast_kwargs(self.cinder.volume_target(backend), "create_volume", request)
 
     def create_snapshot(self, snapshot_id: str) -> Generator:
@@ -217,7 +229,7 @@ class SchedulerManager:
         k = self.kernel
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
-        if snap is None or snap.status != "creating":
+        if snap is None or snap.status not in _SNAPSHOT_CREATE_RUNS_ON:
             return
         volume = store.volumes[snap.volume_id]
         try:
@@ -242,7 +254,8 @@ class SchedulerManager:
             if snap.status == "creating":
                 SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
             return
-        cleanup.create_worker(self.cinder, "Snapshot", snap)  # volume_rpcapi.create_snapshot
+        # volume_rpcapi.create_snapshot, of the message's object
+        cleanup.create_worker(self.cinder, "Snapshot", snap, "creating")
         k.rpc.cast_kwargs(
             self.cinder.volume_target(volume.backend),
             "create_snapshot",
@@ -585,12 +598,18 @@ class VolumeManager:
         source_volid: str | None = None,
         image_meta: dict[str, Any] | None = None,
         backup_id: str | None = None,
+        status: str = "creating",
     ) -> Generator:
         """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
-        raw, then restored from a backup by cinder-backup (``_create_from_backup``)."""
+        raw, then restored from a backup by cinder-backup (``_create_from_backup``).
+
+        `status`: the message's object's. Before 24.0.0 the scheduler casts its fresh read of
+        the row, so a volume an admin reset while the create waited for the scheduler is not
+        cleanable: ``set_workers`` neither claims the scheduler's row, left to the scheduler's
+        clean-up ("mismatching work"), nor makes one."""
         store = self.cinder.store
-        if self.cinder.scheduler.workers is not None:  # the scheduler's row, claimed here
-            cleanup.taken_from_scheduler(self.cinder.scheduler, volume_id)
+        if self.cinder.scheduler.workers is not None and status in cleanup.CLEANABLE["Volume"]:
+            cleanup.taken_from_scheduler(self.cinder.scheduler, volume_id)  # claimed here
         volume = store.volumes.get(volume_id)
         if volume is None or volume.status not in _CREATE_RUNS_ON:
             return
@@ -602,7 +621,7 @@ class VolumeManager:
         # the workers row is claimed in this frame, not in a wrapper generator: 100,000 creates at
         # once (the storm) kept a second frame each, ~10 MB of the allocator's pools at the peak
         # the row takes the message's status, creating, whatever the database now says
-        worker = cleanup.set_worker(self, "Volume", volume, "creating")
+        worker = cleanup.set_worker(self, "Volume", volume, status)
         try:
             k = self.kernel
             volume_id = volume.id
@@ -1042,16 +1061,17 @@ class VolumeManager:
         """Run the driver's snapshot: ``available`` and ``"100%"``, or ``error``."""
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
-        if snap is None or snap.status != "creating":
-            # force-deleted (or reset) while the cast waited: Cinder's create_snapshot checks
-            # no status, its set_workers claims the row from the message's `creating` object
-            # and removes it as the method ends `available` or fails on the destroyed row
-            # (cinder 12.0.0, 16.4.2, 29.x volume/manager.py, objects/cleanable.py)
+        if snap is None or snap.status not in _SNAPSHOT_CREATE_RUNS_ON:
+            # force-deleted (or reset to another status) while the cast waited: Cinder's
+            # create_snapshot checks no status, its set_workers claims the row from the
+            # message's `creating` object and removes it as the method ends `available` or
+            # fails on the destroyed row (cinder 12.0.0, 16.4.2, 29.x volume/manager.py,
+            # objects/cleanable.py); the other statuses are not followed
             if self.cinder.workers is not None:
                 cleanup.claimed(self.cinder, snapshot_id)
             return
         volume = store.volumes[snap.volume_id]
-        worker = cleanup.set_worker(self, "Snapshot", snap)
+        worker = cleanup.set_worker(self, "Snapshot", snap, "creating")
         try:
             k = self.kernel
             generation = self.generation
@@ -1070,10 +1090,12 @@ class VolumeManager:
             if self._dead(generation):
                 return
             self.snapshot_created(snap, volume)
-            if snap.status == "error" and store.snapshots.get(snap.id) is snap:
+            if snap.status in ("error", "available") and store.snapshots.get(snap.id) is snap:
                 # create_snapshot's end saves `available` and "100%" whatever the row holds: a
-                # workers clean-up's `error` is undone (12.0.0-29.0.0 volume/manager.py)
-                SNAPSHOT_STATUS_FORCED.move(k, snap, "available", actor=self.actor)
+                # workers clean-up's or an admin's `error` is undone (12.0.0-29.0.0
+                # volume/manager.py)
+                if snap.status == "error":
+                    SNAPSHOT_STATUS_FORCED.move(k, snap, "available", actor=self.actor)
                 snap.progress = "100%"
         finally:
             cleanup.unset_worker(self, worker, snap)

@@ -3,7 +3,16 @@ scheduler/manager.py ``work_cleanup``): which services are asked, the 202's list
 refusals per series, and the clean-up a live cinder-volume then does."""
 
 import pytest
-from cinder_support import ADMIN, MEMBER, MISSING, call, create_volume, fault, states
+from cinder_support import (
+    ADMIN,
+    MEMBER,
+    MISSING,
+    call,
+    create_snapshot,
+    create_volume,
+    fault,
+    states,
+)
 
 from fakecloud import Cloud
 
@@ -156,20 +165,23 @@ def test_a_volume_deleted_before_the_scheduler_takes_its_create():
     12.0.0-29.0.0 volume/api.py); the queued create still claims its row, schedules, finds no
     row to update (``volume_update_db``: ``VolumeNotFound``), tells the user and drops the row
     (scheduler/flows/create_volume.py ``ScheduleCreateVolumeTask``, objects/cleanable.py).
-    One an admin reset to ``error`` meanwhile is placed and created all the same."""
+    One an admin reset to ``error`` or ``available`` meanwhile is placed and created all the
+    same."""
     cloud = _cloud()
     cloud.kernel.rpc.set_up("cinder-scheduler", False)
     vid = create_volume(cloud, settle=False)
     reset = create_volume(cloud, settle=False)
+    ready = create_volume(cloud, settle=False)
     assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
     assert call(cloud, "GET", f"volumes/{vid}").status == 404
-    body = {"os-reset_status": {"status": "error"}}
-    assert call(cloud, "POST", f"volumes/{reset}/action", body, ctx=ADMIN).status == 202
+    _reset(cloud, "volumes", reset, "error")
+    _reset(cloud, "volumes", ready, "available")
     # the casts' rows, unclaimed
-    assert cloud.cinder.workers == {vid: ("Volume", "creating"), reset: ("Volume", "creating")}
+    assert set(cloud.cinder.workers) == {vid, reset, ready}
     cloud.kernel.rpc.set_up("cinder-scheduler", True)
     cloud.run_until_idle()
     assert states(cloud, reset) == ["creating", "error", "available"]
+    assert _created(cloud, ready) == (["creating", "available"], "cinder@b1#b1", 2)
     assert (cloud.cinder.workers, cloud.cinder.scheduler.workers) == (None, None)
     (error,) = cloud.trace.filter(kind="cinder.error", subject=vid)
     assert error["actor"] == "cinder-scheduler"
@@ -180,6 +192,61 @@ def test_a_volume_deleted_before_the_scheduler_takes_its_create():
         "schedule allocate volume:An unknown error occurred.",
     )
     assert states(cloud, vid)[-1] == "deleted"
+
+
+def _reset(cloud, collection, rid, status):
+    body = {"os-reset_status": {"status": status}}
+    assert call(cloud, "POST", f"{collection}/{rid}/action", body, ctx=ADMIN).status == 202
+
+
+def _created(cloud, vid):
+    """A volume's statuses and host, and its backend's allocated GiB."""
+    host = call(cloud, "GET", f"volumes/{vid}", ctx=ADMIN).json()["volume"]
+    pools = call(cloud, "GET", "scheduler-stats/get_pools", ctx=ADMIN, query={"detail": "true"})
+    (pool,) = pools.json()["pools"]
+    allocated = pool["capabilities"]["allocated_capacity_gb"]
+    return states(cloud, vid), host["os-vol-host-attr:host"], allocated
+
+
+def test_before_24_a_volume_reset_at_the_scheduler_leaves_it_its_row():
+    """Before 24.0.0 (83ef828a7) the scheduler casts ``volume_update_db``'s fresh read: a
+    volume reset to ``available`` while its create waited is created, but its object is not
+    cleanable, so the backend neither claims the scheduler's row nor makes one; the
+    scheduler's clean-up finds the status mismatching and removes it (16.4.2
+    scheduler/driver.py, objects/cleanable.py)."""
+    cloud = _cloud("nova-21.2.4")
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    vid = create_volume(cloud, settle=False)
+    _reset(cloud, "volumes", vid, "available")
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    assert _created(cloud, vid) == (["creating", "available"], "cinder@b1#b1", 1)
+    assert _clean(cloud, {"resource_id": vid}).status == 202  # a row: found (no service's)
+    body = {"binary": "cinder-scheduler", "is_up": True}
+    assert _clean(cloud, body).json() == {"cleaning": [SCHEDULER], "unavailable": []}
+    assert fault(_clean(cloud, {"resource_id": vid}))[1] == 400  # mismatching: removed
+    assert states(cloud, vid) == ["creating", "available"]
+
+
+def test_a_snapshot_reset_while_its_create_waited_is_made_all_the_same():
+    """The scheduler's and the backend's create_snapshot check no status, and the backend's
+    end saves ``available`` and "100%" over whatever an admin reset the row to (cinder 12.0.0,
+    16.4.2, 29.x scheduler/manager.py, volume/manager.py); the scheduler's cast makes the row
+    of its ``creating`` object, which the backend claims and removes."""
+    cloud = _cloud()
+    vid = create_volume(cloud)
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    sids = [create_snapshot(cloud, vid, settle=False) for _ in range(2)]
+    for sid, status in zip(sids, ("error", "available"), strict=True):
+        _reset(cloud, "snapshots", sid, status)
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    shown = [call(cloud, "GET", f"snapshots/{sid}").json()["snapshot"] for sid in sids]
+    assert [(s["status"], s["os-extended-snapshot-attributes:progress"]) for s in shown] == [
+        ("available", "100%")
+    ] * 2
+    assert states(cloud, sids[0]) == ["creating", "error", "available"]
+    assert (cloud.cinder.workers, cloud.cinder.managers["b1"].workers) == (None, None)
 
 
 def test_rows_of_work_that_found_its_resource_gone():
