@@ -33,7 +33,7 @@ def test_the_list_per_microversion():
     # 2.1: id order, no type, no uuid; instance type ids are the flavors' row ids.
     assert [(m["id"], m["status"], m["old_instance_type_id"], m["new_instance_type_id"])
             for m in old] == [(1, "confirmed", 1, 2), (2, "finished", 2, 2)]  # fmt: skip
-    assert old[0]["created_at"] == "2026-01-01T00:00:04.011000"
+    assert old[0]["created_at"] == "2026-01-01T00:00:04.000000"  # 04.011: MySQL's second
     assert (old[0]["source_compute"], old[0]["dest_compute"], old[0]["dest_host"]) == (
         "cmp-1",
         "cmp-2",

@@ -4,6 +4,8 @@ nova 17.0.13, 20.6.0, 29.2.0 and 34.0.0). Found by driving the real clients (ses
 fakecloud read only ``name``, ``status`` and an admin's ``project_id``, so ``openstack server
 list --image X`` or ``--flavor Y`` listed every server."""
 
+import functools
+
 import pytest
 
 from fakecloud import Cloud
@@ -92,6 +94,37 @@ def test_times_are_the_whole_seconds_mysql_stores_a_half_rounded_up():
     before = "changes-before={}&changes-since=2026-01-01T00:00:00Z"
     assert names(cloud, before.format(shown["updated"]), microversion="2.66") == ["r"]
     assert names(cloud, before.format("2026-01-01T00:00:04.9Z"), microversion="2.66") == []
+
+
+def test_actions_and_migrations_show_the_seconds_mysql_stored():
+    # instance_actions(_events) and migrations are DATETIME columns too (nova 34.0.0
+    # db/main/models.py); actions_get and migration_get_all_by_filters compare them in MySQL
+    cloud = Cloud(seed=3, profile="upstream")
+    cloud.run(0.6)
+    sid = _boot(cloud, "r", next(iter(cloud.glance.db.images)), "1")  # 00:00:00.6 to 04.609
+    compute = functools.partial(cloud.request, "compute", "GET", user="admin")
+    actions = f"/v2.1/servers/{sid}/os-instance-actions"
+    (act,) = compute(actions, microversion="2.58").json()["instanceActions"]
+    assert (act["start_time"], act["updated_at"]) == (
+        "2026-01-01T00:00:01.000000",
+        "2026-01-01T00:00:05.000000",
+    )
+    (event,) = compute(f"{actions}/{act['request_id']}").json()["instanceAction"]["events"]
+    assert (event["start_time"], event["finish_time"]) == (act["start_time"], act["updated_at"])
+    window = actions + "?changes-{}=2026-01-01T00:00:04.9Z"
+    assert len(compute(window.format("since"), microversion="2.58").json()["instanceActions"]) == 1
+    assert compute(window.format("before"), microversion="2.66").json()["instanceActions"] == []
+    resize = {"resize": {"flavorRef": "42"}}
+    resp = cloud.request("compute", "POST", f"/v2.1/servers/{sid}/action", body=resize)
+    assert resp.status == 202
+    cloud.run_until_idle()  # the migration made at 00:00:04.6, finished at 07.6
+    migrations = "/v2.1/os-migrations?changes-{}=2026-01-01T00:00:07.9Z"
+    (moved,) = compute(migrations.format("since"), microversion="2.59").json()["migrations"]
+    assert (moved["created_at"], moved["updated_at"]) == (
+        "2026-01-01T00:00:05.000000",
+        "2026-01-01T00:00:08.000000",
+    )
+    assert compute(migrations.format("before"), microversion="2.66").json()["migrations"] == []
 
 
 def test_a_users_filters_are_those_of_the_microversion(cloud):

@@ -51,10 +51,17 @@ def test_show_charges_each_server_the_hours_it_ran_in_the_period(env: NovaEnv):
     by_name = {u["name"]: u for u in usage["server_usages"]}
     a, b = by_name["a"], by_name["b"]
     assert a["state"] == "terminated" and b["state"] == "active"
-    assert a["hours"] == pytest.approx((times["a_end"] - times["a"]) / 3600)
-    assert b["hours"] == pytest.approx((env.kernel.now - times["b"]) / 3600)
-    assert a["uptime"] == int(times["a_end"] - times["a"])
-    assert a["ended_at"] == _at(env, times["a_end"]) and b["ended_at"] is None
+    # launched 00:00:04.009 and 01:00:08.018, a terminated 01:30:10.020, now 01:40:10.020: the
+    # launch and termination as MySQL's DATETIME keeps them, whole seconds (the nearest)
+    assert _at(env, times["a_end"]) == "2026-01-01T01:30:10.020000"
+    assert a["hours"] == pytest.approx((5400 + 6) / 3600)
+    assert b["hours"] == pytest.approx((2400 + 2.02) / 3600)
+    assert a["uptime"] == 5406
+    assert (a["started_at"], a["ended_at"], b["ended_at"]) == (
+        "2026-01-01T00:00:04.000000",
+        "2026-01-01T01:30:10.000000",
+        None,
+    )
     assert (a["flavor"], a["memory_mb"], a["vcpus"], a["local_gb"]) == ("m1.tiny", 512, 1, 1)
     total = a["hours"] + b["hours"]
     assert usage["total_hours"] == pytest.approx(total)
@@ -66,7 +73,7 @@ def test_show_charges_each_server_the_hours_it_ran_in_the_period(env: NovaEnv):
     end = times["b"] - 60
     r = env.request("GET", f"{USAGE}/{_project(env)}?{ALWAYS}&end={_at(env, end)}")
     (only,) = r.json()["tenant_usage"]["server_usages"]
-    assert only["name"] == "a" and only["hours"] == pytest.approx((end - times["a"]) / 3600)
+    assert only["name"] == "a" and only["hours"] == pytest.approx((end - 4) / 3600)
     # A period starting after a's termination: only b.
     start = _at(env, times["a_end"] + 1)
     r = env.request("GET", f"{USAGE}/{_project(env)}?start={start}")

@@ -141,8 +141,8 @@ class AggregateController:
         if full:
             found["hosts"] = list(row.hosts)
             found["metadata"] = dict(row.metadata)
-        found["created_at"] = self.fmt.perfect(row.created_at)
-        found["updated_at"] = self.fmt.perfect(row.updated_at)
+        found["created_at"] = self.fmt.stored_perfect(row.created_at)
+        found["updated_at"] = self.fmt.stored_perfect(row.updated_at)
         found["deleted_at"] = None
         found["deleted"] = False
         found["availability_zone"] = row.availability_zone
@@ -198,7 +198,11 @@ class AggregateController:
         row = aggregates.aggregate_create(self.nova, name, zone.strip() if zone else zone)
         if row is None:
             raise HttpError(409, f"Aggregate {name} already exists.")
-        return Response(200, {"aggregate": self.view(req, row, full=False)})
+        answer = self.view(req, row, full=False)
+        # the row SQLAlchemy just inserted: its Python default, fraction and all (nova 34.0.0
+        # objects/aggregate.py _aggregate_create_in_db), not the second MySQL stored
+        answer["created_at"] = self.fmt.perfect(row.created_at)
+        return Response(200, {"aggregate": answer})
 
     def show(self, req: Request) -> Response:
         """``GET /os-aggregates/{id}``."""
@@ -213,17 +217,21 @@ class AggregateController:
         self._authorize(req, AGGREGATES % "update")
         values = dict(body["aggregate"])
         row = self._get(req)
+        renamed = False
         if "name" in values:
             name = values.pop("name").strip()
             if any(
                 a.name == name and a.id != row.id for a in aggregates.aggregate_get_all(self.nova)
             ):
                 raise HttpError(409, f"Aggregate {name} already exists.")
-            if name != row.name:
+            renamed = name != row.name
+            if renamed:
                 row.name = name
                 row.updated_at = self.nova.kernel.now
         self._invalid_is(400, self._zone_checks, row, values, _UPDATE_WHY, row.hosts)
         answer = self.view(req, row)
+        if renamed:  # the save's own onupdate time on the session's row, not read back
+            answer["updated_at"] = self.fmt.perfect(row.updated_at)
         if values:
             self._update_metadata(row, values)
             answer = self.view(req, row)

@@ -86,7 +86,7 @@ class AvailabilityZoneController:
                 hosts.setdefault(row.zone, {}).setdefault(row.host, {})[row.binary] = {
                     "available": row.up,
                     "active": True,
-                    "updated_at": fmt.perfect(row.updated_at),
+                    "updated_at": fmt.stored_perfect(row.updated_at),
                 }
         info = [
             {"zoneName": zone, "zoneState": {"available": True}, "hosts": hosts.get(zone, {})}

@@ -15,7 +15,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker, whole_param
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
-from fakecloud.nova.compute.instance_filters import db_time
+from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import INSTANCE_ACTIONS
 
 #: 2.58 pages by limit and marker and filters by changes-since; 2.66 adds changes-before.
@@ -114,9 +114,9 @@ class InstanceActionsController:
         since, before = normalized_window(since, before, self.nova)
         wall = self.nova.kernel.clock.wall_time
         if since is not None:
-            actions = [a for a in actions if db_time(wall(a.updated_at)) >= since]
+            actions = [a for a in actions if stored_time(wall(a.updated_at)) >= since]
         if before is not None:
-            actions = [a for a in actions if db_time(wall(a.updated_at)) <= before]
+            actions = [a for a in actions if stored_time(wall(a.updated_at)) <= before]
         return page_after_marker(
             actions,
             req.arg("marker") or None,

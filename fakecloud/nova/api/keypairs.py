@@ -181,7 +181,7 @@ class KeypairsController:
             "fingerprint": row.fingerprint,
             "user_id": row.user_id,
             "type": row.type,
-            "created_at": self.fmt.perfect(row.created_at),
+            "created_at": self.fmt.stored_perfect(row.created_at),
             "deleted": False,
             "deleted_at": None,
             "id": row.id,

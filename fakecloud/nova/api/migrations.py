@@ -35,7 +35,7 @@ from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
-from fakecloud.nova.compute.instance_filters import db_time
+from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS, SERVICE_ROLE_SINCE
 
 TYPES = "2.23"
@@ -98,7 +98,7 @@ def migration_view(
     ``servers/{uuid}/migrations/{id}`` (17.0.13 and 34.0.0 ``_output``), under `prefix` (the
     request's ``link_prefix``)."""
     out: dict[str, Any] = {
-        "created_at": fmt.perfect(migration.created_at),
+        "created_at": fmt.stored_perfect(migration.created_at),
         "dest_compute": migration.dest_compute,
         "dest_host": migration.dest_host,
         "dest_node": migration.dest_node,
@@ -109,7 +109,7 @@ def migration_view(
         "source_compute": migration.source_compute,
         "source_node": migration.source_node,
         "status": migration.status,
-        "updated_at": fmt.perfect(migration.updated_at),
+        "updated_at": fmt.stored_perfect(migration.updated_at),
     }
     if version >= TYPES:
         out["migration_type"] = migration.migration_type
@@ -241,7 +241,7 @@ class MigrationsController:
         wall = self.nova.kernel.clock.wall_time
 
         def changed(m: Any) -> Any:
-            return db_time(wall(m.updated_at if m.updated_at is not None else m.created_at))
+            return stored_time(wall(m.updated_at if m.updated_at is not None else m.created_at))
 
         if since is not None:
             rows = [m for m in rows if changed(m) >= since]
@@ -297,7 +297,7 @@ class ServerMigrationsController:
         """``server_migrations.output``: the record with its memory and disk progress."""
         fmt = views.Formatter(self.nova.kernel)
         out: dict[str, Any] = {
-            "created_at": fmt.perfect(migration.created_at),
+            "created_at": fmt.stored_perfect(migration.created_at),
             "dest_compute": migration.dest_compute,
             "dest_host": migration.dest_host,
             "dest_node": migration.dest_node,
@@ -312,7 +312,7 @@ class ServerMigrationsController:
             "source_compute": migration.source_compute,
             "source_node": migration.source_node,
             "status": migration.status,
-            "updated_at": fmt.perfect(migration.updated_at),
+            "updated_at": fmt.stored_perfect(migration.updated_at),
         }
         if req.microversion >= PAGED:
             out["uuid"] = migration.uuid

@@ -98,8 +98,14 @@ class ServicesController:
         # 21.0.0 passes an empty target; before, the caller's own project (the default).
         policy.authorize(req.context, SERVICES % rule, None if policy.legacy else {})
 
-    def detail(self, row: services.Service, version: Any, forced_down: bool) -> dict[str, Any]:
-        """``_get_service_detail``: one service as the API shows it."""
+    def detail(
+        self, row: services.Service, version: Any, forced_down: bool, *, saved: bool = False
+    ) -> dict[str, Any]:
+        """``_get_service_detail``: one service as the API shows it. Its ``updated_at`` is the
+        whole second MySQL stored (`views.Formatter.stored_perfect`) as a list reads it back, but
+        a PUT's (`saved`) is the one ``Service.save`` just set: SQLAlchemy keeps the Python
+        ``onupdate`` value, fraction and all, on the row it returns (``db.service_update``)."""
+        when = self.fmt.perfect if saved else self.fmt.stored_perfect
         found = {
             "binary": row.binary,
             "host": row.host,
@@ -107,7 +113,7 @@ class ServicesController:
             "zone": row.zone,
             "status": "disabled" if row.disabled else "enabled",
             "state": "up" if row.up else "down",
-            "updated_at": self.fmt.perfect(row.updated_at),
+            "updated_at": when(row.updated_at),
             "disabled_reason": row.disabled_reason,
         }
         if forced_down:
@@ -225,7 +231,7 @@ class ServicesController:
             )
         yield from compute_status.service_update(self.nova, req.context, row, "status" in body)
         row = services.compute_service(self.nova, row.host)
-        return Response(200, {"service": self.detail(row, req.microversion, True)})
+        return Response(200, {"service": self.detail(row, req.microversion, True, saved=True)})
 
     def delete(self, req: Request) -> Response:
         """``DELETE /os-services/{id}``: 204; 409 for a nova-compute hosting servers."""

@@ -25,6 +25,7 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import whole_param
 from fakecloud.nova.api import schemas, views
+from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import SIMPLE_TENANT_USAGE
 
 #: 2.40 pages the servers (``limit``, ``marker``) and adds the ``next`` links.
@@ -159,6 +160,11 @@ class SimpleTenantUsageController:
 
     # -- the usage --------------------------------------------------------------------------
 
+    def _stored(self, t: float) -> datetime.datetime:
+        """A server's ``launched_at``/``terminated_at`` as Nova reads it back from its
+        database, the window's query too: MySQL's whole second (`stored_time`)."""
+        return stored_time(self.nova.kernel.clock.wall_time(t))
+
     def _instances(
         self,
         start: datetime.datetime,
@@ -171,13 +177,13 @@ class SimpleTenantUsageController:
         before `start` and launched before `stop`, by (project, uuid), after the marker's
         row (400 "Marker X could not be found." when no row has that uuid), `limit` of them."""
         db = self.nova.db
-        wall = self.nova.kernel.clock.wall_time
+        stored = self._stored
         rows = [
             row
             for row in db.instances.values()
-            if (row.terminated_at is None or wall(row.terminated_at) > start)
+            if (row.terminated_at is None or stored(row.terminated_at) > start)
             and row.launched_at is not None
-            and wall(row.launched_at) < stop
+            and stored(row.launched_at) < stop
             and (tenant_id is None or row.project_id == tenant_id)
         ]
         rows.sort(key=lambda row: (row.project_id or "", row.uuid))
@@ -206,8 +212,8 @@ class SimpleTenantUsageController:
         server_usages = []
         for row in self._instances(start, stop, tenant_id, limit, marker):
             flavor = row.flavor
-            launched = wall(row.launched_at)
-            ended = wall(row.terminated_at) if row.terminated_at is not None else None
+            launched = self._stored(row.launched_at)
+            ended = self._stored(row.terminated_at) if row.terminated_at is not None else None
             hours = _hours_for(launched, ended, start, stop)
             info: dict[str, Any] = {
                 "hours": hours,

@@ -2,9 +2,10 @@
 
 Everything here only reads: a server row, a flavor, an image dict, an action. Timestamps are
 formatted as Nova formats them: ``isotime`` (``2026-01-01T00:00:04Z``) for ``created`` and
-``updated`` (a server's of the whole second MySQL stored: `Formatter.stored`),
-``PERFECT_TIME_FORMAT`` (``2026-01-01T00:00:04.000000``) for datetimes Nova serializes as such
-(``OS-SRV-USG:launched_at``, instance-action times).
+``updated``, ``PERFECT_TIME_FORMAT`` (``2026-01-01T00:00:04.000000``) for datetimes Nova
+serializes as such (``OS-SRV-USG:launched_at``, instance-action times). A time Nova reads back
+from its database is the whole second MySQL's ``DATETIME`` stored (`Formatter.stored`,
+`Formatter.stored_perfect`); `Formatter.perfect` is for one Nova shows as it just wrote it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ class Formatter:
         if t is None:
             return None
         return stored_time(self._clock.wall_time(t)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def stored_perfect(self, t: float | None) -> str | None:
+        """``PERFECT_TIME_FORMAT`` of a time Nova read back from its database: MySQL's whole
+        second (`instance_filters.stored_time`), so ``.000000``."""
+        if t is None:
+            return None
+        return stored_time(self._clock.wall_time(t)).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
     def perfect(self, t: float | None) -> str | None:
         """``PERFECT_TIME_FORMAT``: microseconds, no zone."""
@@ -323,7 +331,7 @@ def server_detail(
     if status in ("ERROR", "DELETED") and fault is not None:
         fault_dict = {
             "code": fault.code,
-            "created": fmt.isotime(fault.created_at),
+            "created": fmt.stored(fault.created_at),
             "message": fault.message,
         }
         if fault.details and (is_admin or fault.code != 500):
@@ -334,8 +342,8 @@ def server_detail(
     server["OS-EXT-AZ:availability_zone"] = instance.availability_zone or ""
     server["config_drive"] = instance.config_drive or ""
     server["key_name"] = instance.key_name
-    server["OS-SRV-USG:launched_at"] = fmt.perfect(instance.launched_at)
-    server["OS-SRV-USG:terminated_at"] = fmt.perfect(instance.terminated_at)
+    server["OS-SRV-USG:launched_at"] = fmt.stored_perfect(instance.launched_at)
+    server["OS-SRV-USG:terminated_at"] = fmt.stored_perfect(instance.terminated_at)
     if security_groups:
         server["security_groups"] = [{"name": name} for name in security_groups]
     if show_extended_attr:
@@ -484,11 +492,11 @@ def instance_action(fmt: Formatter, action: Any, version: Any) -> dict[str, Any]
         "request_id": action.request_id,
         "user_id": action.user_id,
         "project_id": action.project_id,
-        "start_time": fmt.perfect(action.start_time),
+        "start_time": fmt.stored_perfect(action.start_time),
         "message": action.message,
     }
     if version >= "2.58":
-        out["updated_at"] = fmt.perfect(action.updated_at)
+        out["updated_at"] = fmt.stored_perfect(action.updated_at)
     return out
 
 
@@ -505,8 +513,8 @@ def instance_action_event(
     """An event of an action, with what the caller may see."""
     out: dict[str, Any] = {
         "event": event.event,
-        "start_time": fmt.perfect(event.start_time),
-        "finish_time": fmt.perfect(event.finish_time),
+        "start_time": fmt.stored_perfect(event.start_time),
+        "finish_time": fmt.stored_perfect(event.finish_time),
         "result": event.result,
     }
     if show_traceback:

@@ -45,14 +45,6 @@ _DB_TIME = "%Y-%m-%d %H:%M:%S"
 """A DATETIME column's text, which a regular expression is matched against (MySQL)."""
 
 
-def db_time(moment: datetime.datetime) -> datetime.datetime:
-    """What a ``DATETIME`` column (Nova's ``DateTime``, no fractional seconds under MySQL)
-    keeps of `moment`: its whole seconds, those the API shows. A ``changes-before`` of the time
-    a server's ``updated`` shows includes that server (OSC's functional
-    ``test_server_list_with_changes_before``)."""
-    return moment.replace(microsecond=0)
-
-
 #: Half a second: MySQL rounds a fraction of .5 or more up as it stores it (`stored_time`).
 _HALF_SECOND = datetime.timedelta(microseconds=500_000)
 
@@ -62,9 +54,10 @@ def stored_time(moment: datetime.datetime) -> datetime.datetime:
     of a second): the nearest whole second, a half rounded up. MySQL 5.6.4 on rounds a time
     with more fractional digits than its column has as it stores it ("Fractional Seconds in
     Time Values"; devstack's database on Ubuntu); MariaDB and ``TIME_TRUNCATE_FRACTIONAL``
-    truncate instead. A server's ``created`` and ``updated`` are read back from that column, so
-    they show it, and ``changes-since``/``changes-before`` compare it: a server saved at
-    ``12:00:04.6`` shows ``12:00:05Z`` and is listed ``changes-since=12:00:04.9``."""
+    truncate instead. Every time Nova's API reads back from such a column shows it (a server's
+    ``created`` and ``updated``, instance actions', migrations', services', ...), and
+    ``changes-since``/``changes-before`` compare it: a server saved at ``12:00:04.6`` shows
+    ``12:00:05Z`` and is listed ``changes-since=12:00:04.9``."""
     return (moment + _HALF_SECOND).replace(microsecond=0)
 
 
@@ -229,7 +222,7 @@ def _searches(row: Any, arg: tuple[str, re.Pattern, Callable]) -> bool:
     if value is None:
         return False
     if key in _TIMES:
-        text = wall(value).strftime(_DB_TIME)
+        text = stored_time(wall(value)).strftime(_DB_TIME)
     elif isinstance(value, bool):
         text = str(int(value))  # a BOOLEAN column's text: 0 or 1
     else:
