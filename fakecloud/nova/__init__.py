@@ -113,23 +113,38 @@ class Nova:
     def policy(self) -> Any:
         """The policy engine of the profile (oslo.policy, built on first check)."""
         if self._policy is None:
-            from fakecloud.nova.policies import (
-                CHECKS_COMPARED_SINCE,
-                SERVICE_ROLE_SINCE,
-                PolicyEngine,
-                real_defaults_major,
-            )
-
-            switches = self.kernel.switches
-            self._policy = PolicyEngine(
-                switches.legacy_policy_defaults,
-                self.config,
-                switches.policy_new_defaults_enforced,
-                admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
-                checks_uncompared=switches.release.major < CHECKS_COMPARED_SINCE,
-                real_defaults_major=real_defaults_major(switches.release.major),
-            )
+            self._policy = self._policy_engine()
         return self._policy
+
+    def _policy_engine(self) -> Any:
+        from fakecloud.nova.policies import (
+            CHECKS_COMPARED_SINCE,
+            SERVICE_ROLE_SINCE,
+            PolicyEngine,
+            real_defaults_major,
+        )
+
+        switches = self.kernel.switches
+        return PolicyEngine(
+            switches.legacy_policy_defaults,
+            self.config,
+            switches.policy_new_defaults_enforced,
+            admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
+            checks_uncompared=switches.release.major < CHECKS_COMPARED_SINCE,
+            real_defaults_major=real_defaults_major(switches.release.major),
+        )
+
+    def _rederive_policy(self) -> None:
+        """After a load (`fakecloud.state.kinds.REDERIVED`): the saved policy engine takes the
+        flags today's code derives from the release and configuration
+        (``admin_service_apis``, ``checks_uncompared``, ``real_defaults_major``), so a 21.x-24.x
+        world saved before session 35 lets a system reader through as one built today does."""
+        saved = self._policy
+        if saved is not None:
+            config = saved._config  # the loaded one, the very object the file's node names
+            held = vars(saved)
+            held.clear()
+            held.update(vars(self._policy_engine()), _config=config)
 
     @property
     def compute_api(self) -> Any:

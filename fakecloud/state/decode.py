@@ -473,11 +473,17 @@ class _Grafter:
                 self._fill(n, self.made[n], self.nodes[n])
             except _VALUE_ERRORS as exc:
                 raise self._damaged(n, exc) from None
+        rederived = []
         for n in first:
             obj = self.made[n]
-            complete = kinds.COMPLETED.get(kinds.class_name(type(obj)))
+            name = kinds.class_name(type(obj))
+            complete = kinds.COMPLETED.get(name)
             if complete is not None:
                 getattr(obj, complete)()
+            if name in kinds.REDERIVED:
+                rederived.append((obj, kinds.REDERIVED[name]))
+        for obj, method in rederived:  # once the settings they read are complete
+            getattr(obj, method)()
 
     def check_shapes(self) -> None:
         """Refuse a record whose fields do not have the types fakecloud's code expects, or

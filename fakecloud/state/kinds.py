@@ -147,6 +147,12 @@ COMPLETED: dict[str, str] = {
     "fakecloud.profiles.resolve:Switches": "_complete",
 }
 
+#: Classes whose loaded instances derive again, once every saved object is filled and the
+#: settings are complete (`COMPLETED`), the parts they build from their profile and
+#: configuration alone: the method named here gives them what today's code builds, so that a
+#: file saved before a derived flag existed answers as a cloud built today.
+REDERIVED: dict[str, str] = {"fakecloud.nova:Nova": "_rederive_policy"}
+
 
 def _migration_old_vm_state(cloud: Any, migration: Any, value: Any) -> None:
     """Session 17 kept a move's old vm_state on its migration; Nova's ``_prep_resize`` stashes

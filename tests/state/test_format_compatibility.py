@@ -268,3 +268,26 @@ def test_a_session_17_file_mid_move_reverts_to_the_vm_state_it_kept():
     after = cloud.request("compute", "GET", path, user="admin").json()["server"]
     assert (after["status"], after["OS-EXT-SRV-ATTR:host"]) == ("SHUTOFF", "cmp-1")
     assert cloud.check_invariants() == []
+
+
+def test_a_file_saved_before_a_policy_flag_existed_derives_it_as_a_cloud_built_today(tmp_path):
+    """A 21.x world saved before session 35 holds a policy engine without
+    ``real_defaults_major`` (the class's 0: 34.0.0's table, which refuses a system-scoped
+    reader the ``system_reader_api`` rules 21.0.0-24.x let through with the new defaults off;
+    `tests/nova/test_policy_releases.py`). Loaded, the engine derives its flags again
+    (`Nova._rederive_policy`): the engine, and the file saved again, are today's."""
+    path = tmp_path / "w.json"
+    cloud = Cloud(seed=0, profile="nova-21.0.0")
+    assert cloud.nova.policy.real_defaults_major == 21  # built on the first check, as by a request
+    cloud.save(path)
+    today = path.read_bytes()
+    data = json.loads(today)
+    (engine,) = (
+        n for n in data["nodes"] if n[:2] == ["obj", "fakecloud.nova.policies:PolicyEngine"]
+    )
+    del engine[2]["real_defaults_major"]  # as the file's fakecloud saved it
+    path.write_text(json.dumps(data))
+    loaded = Cloud.load(path)
+    assert loaded.nova.policy.real_defaults_major == 21
+    loaded.save(path)
+    assert path.read_bytes() == today
