@@ -1,8 +1,9 @@
 """os-brick's ``connect_volume`` takes virtual time (`NovaConfig.volume_connect_s` a volume)
 wherever the libvirt driver connects a volume (``_connect_volume``, nova 17.0.13-34.0.0
 ``virt/libvirt/driver.py``): the spawn's guest storage, ``attach_volume``, ``_hard_reboot``'s
-guest made again and ``swap_volume``'s new volume, as at a live migration's destination.
-Seen in the compute events' times of ``os-instance-actions``."""
+guest made again, ``swap_volume``'s new volume and the guest ``finish_migration`` and
+``finish_revert_migration`` define (``_get_guest_xml``, 22.0.0 and 34.0.0), as at a live
+migration's destination. Seen in the compute events' times of ``os-instance-actions``."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _event_seconds(env: NovaEnv, sid: str, name: str) -> float:
 
 
 def _durations(connect_s: float) -> list[float]:
-    """The build's, an attach's, a hard reboot's (two volumes) and a swap's compute events."""
+    """The build's, an attach's, a hard reboot's (two volumes), a swap's, then a resize's
+    finish and its revert's (two volumes) compute events."""
     env = NovaEnv("seed", {"nova": {"volume_connect_s": connect_s}})  # a user swap
     sid = env.boot(bfv=True)
     data, other = _volume(env), _volume(env, "other")
@@ -42,11 +44,16 @@ def _durations(connect_s: float) -> list[float]:
     swap = env.request("PUT", path, {"volumeAttachment": {"volumeId": other}}, user="admin")
     assert swap.status == 202, swap.json()
     env.cloud.run_until_idle()
+    for action in ({"resize": {"flavorRef": "2"}}, {"revertResize": None}):
+        assert env.action(sid, action).status == 202
+        env.cloud.run_until_idle()
     names = ("compute__do_build_and_run_instance", "compute_attach_volume")
     names += ("compute_reboot_instance", "compute_swap_volume")
+    names += ("compute_finish_resize", "compute_finish_revert_resize")
     return [_event_seconds(env, sid, name) for name in names]
 
 
 def test_each_volume_connect_takes_volume_connect_s():
     slow, instant = _durations(3.0), _durations(0.0)
-    assert [round(a - b, 6) for a, b in zip(slow, instant, strict=True)] == [3.0, 3.0, 6.0, 3.0]
+    added = [round(a - b, 6) for a, b in zip(slow, instant, strict=True)]
+    assert added == [3.0, 3.0, 6.0, 3.0, 6.0, 6.0]

@@ -31,7 +31,7 @@ from typing import Any
 
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
-from fakecloud.nova.block_device import connector
+from fakecloud.nova.block_device import connect_for_spawn, connector
 from fakecloud.nova.compute import instance_lock, move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.virt import encryptors
@@ -283,6 +283,8 @@ def finish_resize(
         bdms = manager.db.bdms_by_instance(instance.uuid)
         yield from _update_volume_attachments(manager, context, instance, bdms)
         power_on = old_vm_state(instance) != states.STOPPED
+        # libvirt finish_migration's _get_guest_xml connects each volume (as a spawn's)
+        yield from connect_for_spawn(manager.nova, context, bdms)
         yield from manager.driver.finish_migration(
             instance, disk_info, migration.new_flavor, power_on
         )
@@ -416,6 +418,8 @@ def finish_revert_resize(manager: Any, context: Any, instance: Any, migration: A
         bdms = manager.db.bdms_by_instance(instance.uuid)
         yield from _update_volume_attachments(manager, context, instance, bdms)
         power_on = old_vm_state(instance) != states.STOPPED
+        # finish_revert_migration's _get_guest_xml likewise
+        yield from connect_for_spawn(manager.nova, context, bdms)
         yield from manager.driver.finish_revert_migration(instance, power_on)
         yield from _complete_volume_attachments(manager, context, bdms)
         instance.power_state = manager.driver.get_info(instance)
