@@ -99,6 +99,17 @@ SPEC_VOLUME_CAST_SINCE = 24
 _SNAPSHOT_CREATE_RUNS_ON = ("creating", "error", "available")
 
 
+def _snapshot_failed(k: Any, store: Any, snap: Any, actor: str) -> None:
+    """A snapshot's create failed: the message's ``creating`` object saves ``error``, over an
+    admin's reset to ``available`` while the create waited too (cinder 12.0.0-29.x
+    scheduler/manager.py ``_set_snapshot_state_and_notify``, volume/manager.py
+    ``create_snapshot``); another status, or a destroyed row, is left as it is."""
+    if snap.status == "creating":
+        SNAPSHOT_STATUS.move(k, snap, "error", actor=actor)
+    elif snap.status == "available" and store.snapshots.get(snap.id) is snap:
+        SNAPSHOT_STATUS_FORCED.move(k, snap, "error", actor=actor)
+
+
 def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> str:
     """The filter scheduler for a type that names no configured backend: with a
     ``volume_backend_name`` spec naming none, no backend passes ``CapabilitiesFilter``; without
@@ -200,7 +211,9 @@ class SchedulerManager:
                 exc=exc,
             )
             if store.volumes.get(volume_id) is volume and volume.status != "error":
-                VOLUME_STATUS.move(k, volume, "error", actor=self.actor)  # error_out's save
+                # error_out's save, over an admin's `available` too
+                table = VOLUME_STATUS if volume.status == "creating" else VOLUME_STATUS_FORCED
+                table.move(k, volume, "error", actor=self.actor)
             cleanup.unset_worker(self, worker, volume)
             return
         # one string per backend, not per volume (every volume of a backend keeps it)
@@ -251,8 +264,7 @@ class SchedulerManager:
             k.trace.emit(
                 "cinder.error", self.actor, snapshot_id, op="create_snapshot", error=str(exc)
             )
-            if snap.status == "creating":
-                SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+            _snapshot_failed(k, store, snap, self.actor)  # _set_snapshot_state_and_notify
             return
         # volume_rpcapi.create_snapshot, of the message's object
         cleanup.create_worker(self.cinder, "Snapshot", snap, "creating")
@@ -708,6 +720,9 @@ class VolumeManager:
                     )
                 if volume.status in _BEING_CREATED:
                     VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
+                elif volume.status == "available" and store.volumes.get(volume_id) is volume:
+                    # the flow's revert (error_out) writes `error` over an admin's reset
+                    VOLUME_STATUS_FORCED.move(k, volume, "error", actor=self.actor)
                 return
             if self._dead(generation):
                 return
@@ -1081,8 +1096,7 @@ class VolumeManager:
                 if self._dead(generation):
                     return
                 self._fail(snap.id, "create_snapshot", exc)
-                if snap.status == "creating":
-                    SNAPSHOT_STATUS.move(k, snap, "error", actor=self.actor)
+                _snapshot_failed(k, store, snap, self.actor)
                 self._snapshot_message(
                     snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
                 )

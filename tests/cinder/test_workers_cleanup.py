@@ -249,6 +249,30 @@ def test_a_snapshot_reset_while_its_create_waited_is_made_all_the_same():
     assert (cloud.cinder.workers, cloud.cinder.managers["b1"].workers) == (None, None)
 
 
+def test_a_create_reset_to_available_that_fails_is_error():
+    """The failure's save is of the message's ``creating`` object: ``error`` over an admin's
+    ``available`` (the scheduler's ``error_out`` and the create flow's revert, cinder
+    12.0.0-29.x create_volume.py; volume/manager.py ``create_snapshot``)."""
+    cloud = _cloud()
+    vid = create_volume(cloud)
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    placed, unplaced = create_volume(cloud, settle=False), create_volume(cloud, settle=False)
+    sid = create_snapshot(cloud, vid, settle=False)
+    for collection, rid in (("volumes", placed), ("volumes", unplaced), ("snapshots", sid)):
+        _reset(cloud, collection, rid, "available")
+    cloud.faults.add(
+        "cinder.volume.create", error="CinderBackendError", match={"volume_id": placed}
+    )
+    match = {"op": "create_volume", "volume_id": unplaced}
+    cloud.faults.add("cinder.scheduler", error="NoValidBackend", match=match)
+    cloud.faults.add("cinder.snapshot.create", error="CinderBackendError")
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    assert [states(cloud, rid) for rid in (placed, unplaced, sid)] == [
+        ["creating", "available", "error"]
+    ] * 3
+
+
 def test_rows_of_work_that_found_its_resource_gone():
     """objects/cleanable.py ``set_workers`` (cinder 12.0.0-29.x) claims a row as the method
     starts and removes it only when the object's status changed. A snapshot force-deleted
