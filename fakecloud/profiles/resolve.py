@@ -75,6 +75,17 @@ def profile_names(vendor: bool = True) -> list[str]:
 PROFILES = tuple(profile_names())
 
 
+def closest(name: object) -> str:
+    """The hint ` (did you mean 'nova-17.0.1'?)` for a name that is no profile, or "".
+
+    A bare release number is its ``nova-`` profile (not ``seed-17.0.13``, which plain
+    similarity to a few aliases picked); anything else is matched against every name but the
+    ``+vendor`` ones, so ``nova_17.0.1`` is not ``nova-34.0.0``."""
+    if isinstance(name, str) and f"nova-{name}" in PROFILES:
+        return f" (did you mean {'nova-' + name!r}?)"
+    return did_you_mean(name, profile_names(vendor=False))
+
+
 def _parse(name: str) -> tuple[Release, bool]:
     if not isinstance(name, str):
         raise ConfigError(f"a profile is a string like 'nova-20.6.0', got {name!r}")
@@ -98,7 +109,7 @@ def _parse(name: str) -> tuple[Release, bool]:
         except ConfigError as exc:
             raise ConfigError(f"unknown profile {name!r}: {exc}") from None
     raise ConfigError(
-        f"unknown profile {name!r}{did_you_mean(name, list(ALIASES) + ['seed-17.0.13'])}; "
+        f"unknown profile {name!r}{closest(name)}; "
         f"profiles are seed, upstream, seed-17.0.N (Queens point releases) and nova-X.Y.Z "
         f"(any Nova release from 17.0.0 to {LATEST}, '+vendor' for the vendor branch)"
     )

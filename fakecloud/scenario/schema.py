@@ -440,7 +440,6 @@ class _Builder:
                         "vendor branch).",
                         "x-hint": "a profile: seed, upstream, seed-17.0.N or nova-X.Y.Z[+vendor]",
                         "examples": list(PROFILES[:4]),
-                        "x-suggest": ["seed", "upstream", "seed-17.0.13", "nova-34.0.0"],
                     }
                 ),
                 # Any whole number, as Cloud(seed=...), --seed and POST /fakecloud/reset take

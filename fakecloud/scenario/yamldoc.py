@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from fakecloud.profiles.resolve import closest
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -425,13 +426,12 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     if kind == "pattern" and "propertyNames" in error.schema_path:
         return (*path, value), f"{value!r} is not a usable name: {NAME_HINT}"
     if kind == "pattern":
-        from fakecloud.scenario.schema import NAME_PATTERN
+        from fakecloud.scenario.schema import NAME_PATTERN, PROFILE_PATTERN
 
         if error.validator_value == NAME_PATTERN:
             return path, f"{value!r} is not a usable name: {NAME_HINT}"
         wanted = hint.strip(" ()") or f"text matching {error.validator_value}"
-        close = difflib.get_close_matches(str(value), schema.get("x-suggest", []), 1)
-        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        suggestion = closest(value) if error.validator_value == PROFILE_PATTERN else ""
         return path, f"expected {wanted}, got {_got(value)}{suggestion}"
     if kind in ("minimum", "exclusiveMinimum"):
         bound = error.validator_value

@@ -78,6 +78,10 @@ cloud:
         "nova-X.Y.Z[+vendor], got 'upstrem'"
     )
     assert "did you mean 'upstream'" in msg[0]
+    typo = problems("cloud:\n  profile: nova_17.0.1\n", tmp_path)  # was 'nova-34.0.0'
+    assert typo.startswith("scenario.yaml:2: field cloud.profile: expected a profile") and (
+        "got 'nova_17.0.1' (did you mean 'nova-17.0.1'?)" in typo
+    )
     assert msg[1].startswith("scenario.yaml:3: field cloud.bugs[1]: expected one of lp")
 
 
