@@ -800,7 +800,9 @@ class _Run:
                 self._start(step, self.t0 + float(step.at) - self.kernel.now)
             elif step.on is not None:
                 record.waiting_for = f"a trace event like {dict(step.on)}"
-                self.watchers.append(_Watcher(step.on, step.on_nth, self._triggered(step)))
+                watcher = _Watcher(step.on, step.on_nth, self._triggered(step))
+                watcher.armed_late = self._armed_late(record)
+                self.watchers.append(watcher)
             else:
                 after = step.after or (previous.name if previous is not None else None)
                 if after is None:
@@ -810,6 +812,18 @@ class _Run:
                     self.followers.setdefault(after, []).append(step)
             previous = step
         self.seen = len(self.kernel.trace)
+
+    def _armed_late(self, record: StepRecord) -> Callable[[dict], None]:
+        """Say when a trigger naming ``${...}`` could first match: a volume-backed
+        createImage's image is `saving` before its answer gives `${images.snap.id}`."""
+
+        def note(event: dict) -> None:
+            record.waiting_for += (
+                f", watched from t={event['t'] - self.t0:.3f} when the names in it were "
+                "known (an event before that is not seen)"
+            )
+
+        return note
 
     def _triggered(self, step: Step) -> Callable[[dict], None]:
         def fire(_event: dict) -> None:
@@ -1241,6 +1255,8 @@ class _Watcher:
     """A trace pattern armed during the run; calls `fire(event)` at its nth match."""
 
     _resolved: dict | None
+    #: Called with the first event offered once the pattern resolved, if it did not at first.
+    armed_late: Callable[[dict], None] | None = None
 
     def __init__(self, pattern: dict, nth: int, fire: Callable[[dict], None]):
         self.pattern = pattern
@@ -1249,13 +1265,17 @@ class _Watcher:
         self.count = 0
         self.done = False
         self._resolved = None
+        self._waited = False
 
     def offer(self, event: dict, run: _Run) -> None:
         if self._resolved is None:
             try:
                 self._resolved = run.resolve(self.pattern)
             except Unresolved:
+                self._waited = True
                 return
+            if self._waited and self.armed_late is not None:
+                self.armed_late(event)
         if event_matches(event, self._resolved):
             self.count += 1
             if self.count >= self.nth:

@@ -316,3 +316,37 @@ def test_a_crash_inside_the_simulation_is_a_failure_with_its_traceback():
     crash = result.failures[0]
     assert crash.what == "the simulation crashed at t=1"
     assert "RuntimeError: a bug in simulated work" in crash.details[-1]
+
+
+def test_a_trigger_naming_what_a_later_answer_saves_says_from_when_it_watched():
+    # The real cloud: a volume-backed createImage's image is `saving` (t=0.083) before the
+    # answer that gives its id (t=0.088), so the trigger cannot see it; the failure says so.
+    from fakecloud.scenario import loads, run_case
+
+    text = """\
+cloud:
+  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}
+  volumes: {boot: {body: {size: 1, imageRef: "${images.cirros.id}"}}}
+  servers:
+    db:
+      body:
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${volumes.boot.id}", source_type: volume,
+             destination_type: volume}
+steps:
+  - name: snap
+    microversion: "2.45"
+    request: POST /servers/${servers.db.id}/action
+    body: {createImage: {name: snap}}
+    save: {images.snap.id: body.image_id}
+  - name: late
+    on: {trace: {kind: state, subject: "${images.snap.id}", new: saving}}
+    wait: 1
+"""
+    result = run_case(loads(text, "scenario.yaml").cases[0])
+    assert failures(result) == (
+        "scenario.yaml:17: step late never ran: it waited for a trace event like {'kind': "
+        "'state', 'subject': '${images.snap.id}', 'new': 'saving'}, watched from t=0.088 when "
+        "the names in it were known (an event before that is not seen)"
+    )
