@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.nova.conftest import NovaEnv
+from tests.nova.conftest import TIMED, NovaEnv
 from tests.nova.test_volume_attach_detach import _attach, _volume
 
 
@@ -57,3 +57,24 @@ def test_each_volume_connect_takes_volume_connect_s():
     slow, instant = _durations(3.0), _durations(0.0)
     added = [round(a - b, 6) for a, b in zip(slow, instant, strict=True)]
     assert added == [3.0, 3.0, 6.0, 3.0, 6.0, 6.0]
+
+
+def _rolled_back_at(connect_s: float) -> float:
+    """When a resize of a server with a data volume, its source restarted during the disk
+    copy, is rolled back (init_host's ``finish_revert_migration``)."""
+    env = NovaEnv("upstream", {**TIMED, "nova": {**TIMED["nova"], "volume_connect_s": connect_s}})
+    sid = env.boot(image=next(i for i in env.images if i.name == "big"))
+    assert _attach(env, sid, {"volumeId": _volume(env)}).status == 200
+    env.cloud.run_until_idle()
+    assert env.action(sid, {"resize": {"flavorRef": "2"}}).status == 202
+    env.cloud.advance(5)  # the 10 s copy is under way
+    assert env.server(sid)["OS-EXT-STS:task_state"] == "resize_migrating"
+    start = env.cloud.now
+    env.nova.restart_compute("cmp-1")
+    return env.cloud.run_until_idle() - start
+
+
+def test_a_crashed_resizes_roll_back_connects_each_volume():
+    """``_init_instance``'s ``resize_migrating`` branch: ``finish_revert_migration`` defines the
+    guest again, each volume connected (nova 22.0.0 ``compute/manager.py``)."""
+    assert round(_rolled_back_at(3.0) - _rolled_back_at(0.0), 6) == 3.0

@@ -266,7 +266,7 @@ class ComputeManager:
         if self.db.migrations:
             from fakecloud.nova.compute import live_migrate_manager, resize_manager
 
-            yield from resize_manager.init_resizes(self)
+            yield from resize_manager.init_resizes(self, _INIT_HOST_CONTEXT)
             if self.live_waiting is not None:
                 live_migrate_manager.init_live_migrations(self, _INIT_HOST_CONTEXT)
         if BUILDS_INTERRUPTED_ERRORED.reaches(self.kernel.switches.release):

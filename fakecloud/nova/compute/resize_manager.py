@@ -506,7 +506,7 @@ def poll_unconfirmed_resize(manager: Any, migration: Any) -> Generator:
         return
 
 
-def init_resizes(manager: Any) -> Generator:
+def init_resizes(manager: Any, context: Any) -> Generator:
     """``_init_instance``'s resize branches for the servers on a restarted host, before it
     takes messages: ``resize_prep`` is cleared ('Instance in transitional state resize_prep at
     start-up clearing task state'); ``resize_migrating`` (the crash came during the disk copy)
@@ -528,6 +528,10 @@ def init_resizes(manager: Any) -> Generator:
             instance = db.instance_get(row.uuid, manager.actor)
             power_on = old_vm_state(instance) != states.STOPPED
             try:
+                # finish_revert_migration's _get_guest_xml connects each volume (`context`:
+                # init_host's admin context)
+                bdms = db.bdms_by_instance(instance.uuid)
+                yield from connect_for_spawn(manager.nova, context, bdms)
                 yield from manager.driver.finish_revert_migration(instance, power_on)
             except Exception:  # noqa: BLE001 - logged, init_host goes on
                 manager._log(instance.uuid, "error", "Failed to revert crashed migration")
