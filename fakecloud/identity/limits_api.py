@@ -456,7 +456,7 @@ def _filtered(req: Request, records: Any, registered: Any, own: tuple[str, ...])
         for name in (*_REGISTERED_FIELDS, *own):
             source = registered(rec) if name in _REGISTERED_FIELDS else rec
             for value in req.query.get(name) or ():
-                if str(getattr(source, name, None)) != value:
+                if getattr(source, name, None) != value:  # a NULL column is no text
                     keep = False
         if keep:
             out.append(rec)

@@ -41,6 +41,12 @@ def test_a_project_limit_overrides_a_registered_limit(booted):
     assert (lim["project_id"], lim["domain_id"], lim["resource_limit"]) == (demo, None, 4)
     listed = cloud.request("identity", "GET", LM, user="demo").json()["limits"]
     assert [x["id"] for x in listed] == [lim["id"]]
+    # a filter is SQL's `=` on the column (build_driver_hints): no region is NULL, not 'None'
+    for path, key in (
+        (f"{RL}?region_id=None", "registered_limits"),
+        (f"{LM}?region_id=None", "limits"),
+    ):
+        assert cloud.request("identity", "GET", path, user="admin").json()[key] == []
     orphan = {**limit, "resource_name": "cores", "project_id": demo}
     refused = cloud.request("identity", "POST", LM, {"limits": [orphan]}, user="admin")
     assert _error(refused) == (
