@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.cli_args import file_and_case
+from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
 from fakecloud.humanize import counted
 from fakecloud.profiles.releases import RELEASES, SERIES, Release, release
@@ -207,7 +208,7 @@ def _pick_case(cases: list[Any], wanted: str | None) -> Any:
     for case in cases:
         if case.id == wanted:
             return case
-    raise ConfigError(f"no case {wanted!r}; cases: {', '.join(ids)}")
+    raise ConfigError(f"no case {wanted!r}{did_you_mean(wanted, ids)}; cases: {', '.join(ids)}")
 
 
 def runner_for(case: Any, seed: int | None = None) -> Callable[[str], Outcome]:

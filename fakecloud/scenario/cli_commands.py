@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import comma_list, file_and_case
+from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import ScenarioError
 
 
@@ -122,7 +123,10 @@ def run_main(argv: list[str] | None = None) -> int:
         problems += _explore_problems(scenario)
         known = [c.id for c in scenario.cases]
         if only and only not in known:
-            problems.append(f"fakecloud run: no case {only!r} in {name}; cases: {', '.join(known)}")
+            problems.append(
+                f"fakecloud run: no case {only!r}{did_you_mean(only, known)} in {name}; "
+                f"cases: {', '.join(known)}"
+            )
         scenarios.append((scenario, only))
     if problems:
         print("\n".join(problems), file=sys.stderr)
@@ -140,7 +144,8 @@ def run_main(argv: list[str] | None = None) -> int:
         missing = [c for c in args.case if c not in known]
         if missing:
             print(
-                f"fakecloud run: no case {missing[0]!r}; cases: {', '.join(sorted(known))}",
+                f"fakecloud run: no case {missing[0]!r}{did_you_mean(missing[0], sorted(known))}; "
+                f"cases: {', '.join(sorted(known))}",
                 file=sys.stderr,
             )
             return 2

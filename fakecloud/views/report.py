@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import file_and_case
+from fakecloud.config import did_you_mean
 from fakecloud.inputs import open_input
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
 
@@ -265,7 +266,8 @@ def _scenario_runs(
             missing = [c for c in args.case if c not in known]
             if missing:
                 raise ReportError(
-                    f"no case {missing[0]!r} in {scenario.file}; cases: {', '.join(known)}"
+                    f"no case {missing[0]!r}{did_you_mean(missing[0], known)} in "
+                    f"{scenario.file}; cases: {', '.join(known)}"
                 )
             cases = [c for c in cases if c.id in args.case]
         results = [run_case(c, seed=args.seed) for c in cases]

@@ -481,3 +481,13 @@ def test_a_library_scenario_is_named_from_the_library_as_run_names_it(
         "cases: bug_on, bug_off, backend-17-0-0, backend-17-0-1, backend-seed, "
         "backend-upstream, backend-upstream-bug-on",
     )
+
+
+def test_a_mistyped_case_is_named_with_the_closest(capsys):
+    """run, report and bisect listed the cases of a mistyped --case without the one meant
+    (explore named it): a new user's ``--case bug_onn`` (session 35)."""
+    for command in ("run", "report", "bisect"):
+        status, err = run_cli(capsys, command, "lp1731986", "--case", "bug_onn")
+        assert status == 2 and "no case 'bug_onn' (did you mean 'bug_on'?)" in err, command
+    status, err = run_cli(capsys, "run", "lp1731986::bugon")
+    assert status == 2 and "no case 'bugon' (did you mean 'bug_on'?) in lp1731986" in err
