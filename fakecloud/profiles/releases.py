@@ -143,7 +143,9 @@ FIRST, LATEST = RELEASES[0], RELEASES[-1]
 #: The release of the ``upstream`` profile, and the Queens point release of ``seed``.
 UPSTREAM_RELEASE = "34.0.0"
 SEED_RELEASE = "17.0.13"
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+#: A release number as Nova's tags spell them: no leading zero (``021.0.0`` would be read as
+#: 21.0.0 and then named unknown), and digits few enough for ``int`` to read.
+_VERSION = re.compile(r"^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$")
 
 
 def release(name: str) -> Release:

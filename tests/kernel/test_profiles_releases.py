@@ -486,6 +486,8 @@ def test_a_cloud_is_any_release():
         ("seed-18.0.0", "use 'nova-18.0.0+vendor'"),
         ("upstrem", "did you mean 'upstream'"),
         ("nova-20.6", "'20.6' is not a Nova release number"),
+        ("nova-021.0.0", "'021.0.0' is not a Nova release number"),
+        ("nova-" + "9" * 4400 + ".0.0", "is not a Nova release number"),  # int() refuses it
     ],
 )
 def test_unknown_profiles_name_the_nearest(name, message):
