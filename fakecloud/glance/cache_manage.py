@@ -37,7 +37,9 @@ caches it. Glance 16.x and 17.x map the filter's routes under ``/v1/`` (not mode
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fakecloud.api.http import Request, Response
@@ -76,63 +78,61 @@ def _absent(api: Any, req: Request) -> Response:
     return api.no_route(req, NoRoute([]))
 
 
-def get_cached_images(api: Any, req: Request) -> Response:
+def _action(run: Callable[[Any, Request], Any]) -> Callable[[Any, Request], Response]:
+    """The filter's route serving `run` (``run(cache, req)`` -> the action's result): the
+    controller's checks first (`_controller`), the API's 404 where no filter serves, the result
+    as JSON (`_json`)."""
+
+    @functools.wraps(run)
+    def serve(api: Any, req: Request) -> Response:
+        cache = _controller(api, req)
+        if cache is None:
+            return _absent(api, req)
+        return _json(run(cache, req))
+
+    return serve
+
+
+@_action
+def get_cached_images(cache: Any, req: Request) -> Any:
     """``GET /v2/cached_images``."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
-    return _json({"cached_images": cache.cached_images()})
+    return {"cached_images": cache.cached_images()}
 
 
-def delete_cached_image(api: Any, req: Request) -> Response:
+@_action
+def delete_cached_image(cache: Any, req: Request) -> Any:
     """``DELETE /v2/cached_images/{image_id}``."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
     cache.delete_cached(req.params["image_id"])
-    return _json(None)
 
 
-def delete_cached_images(api: Any, req: Request) -> Response:
+@_action
+def delete_cached_images(cache: Any, req: Request) -> Any:
     """``DELETE /v2/cached_images``: every cached image removed."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
-    return _json({"num_deleted": cache.delete_all_cached()})
+    return {"num_deleted": cache.delete_all_cached()}
 
 
-def get_queued_images(api: Any, req: Request) -> Response:
+@_action
+def get_queued_images(cache: Any, req: Request) -> Any:
     """``GET /v2/queued_images``."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
-    return _json({"queued_images": cache.queued_images()})
+    return {"queued_images": cache.queued_images()}
 
 
-def queue_image(api: Any, req: Request) -> Response:
+@_action
+def queue_image(cache: Any, req: Request) -> Any:
     """``PUT /v2/queued_images/{image_id}``: queued whatever the id names (no cache worker)."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
     cache.queue(req.params["image_id"], worker=False)
-    return _json(None)
 
 
-def delete_queued_image(api: Any, req: Request) -> Response:
+@_action
+def delete_queued_image(cache: Any, req: Request) -> Any:
     """``DELETE /v2/queued_images/{image_id}``."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
     cache.delete_queued(req.params["image_id"])
-    return _json(None)
 
 
-def delete_queued_images(api: Any, req: Request) -> Response:
+@_action
+def delete_queued_images(cache: Any, req: Request) -> Any:
     """``DELETE /v2/queued_images``: the queue emptied."""
-    cache = _controller(api, req)
-    if cache is None:
-        return _absent(api, req)
-    return _json({"num_deleted": cache.delete_all_queued()})
+    return {"num_deleted": cache.delete_all_queued()}
 
 
 #: ``(method, template, handler)``: ``CacheManageFilter``'s mapper.
