@@ -100,23 +100,13 @@ def real_enforcer(rules: list, new_defaults: bool, scoped: bool):
     """Plain oslo.policy with `rules` (``RuleDefault``s) registered as they are, the new
     defaults enforced or not; with `scoped` off, on copies of the rules without their scopes
     (oslo.policy 6 always checks scopes: ``enforce_scope`` off means none)."""
-    from oslo_config import cfg
-    from oslo_policy import policy
+    from fakecloud.nova.policies import frozen_enforcer
 
-    conf = cfg.ConfigOpts()
-    conf([], project="nova", default_config_files=[], default_config_dirs=[])
-    enforcer = policy.Enforcer(conf, use_conf=True)
-    conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
-    enforcer.suppress_deprecation_warnings = True
-    enforcer.suppress_default_change_warnings = True
     copies = [copy.copy(rule) for rule in rules]
     if not scoped:
         for rule in copies:
             rule.scope_types = None
-    enforcer.register_defaults(copies)
-    enforcer.load_rules()
-    enforcer.use_conf = False
-    return enforcer
+    return frozen_enforcer(copies, new_defaults)
 
 
 def check(git_dir: str) -> None:

@@ -703,20 +703,29 @@ def _defaults_enforcer(
     key = (legacy, new_defaults, scoped, admin_apis, major)
     found = _DEFAULTS_ENFORCERS.get(key)
     if found is None:
-        from oslo_config import cfg
-        from oslo_policy import policy
-
-        conf = cfg.ConfigOpts()
-        conf([], project="nova", default_config_files=[], default_config_dirs=[])
-        found = policy.Enforcer(conf, use_conf=True)
-        conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
-        found.suppress_deprecation_warnings = True
-        found.suppress_default_change_warnings = True
-        found.register_defaults(_rule_defaults(legacy, scoped, admin_apis, major))
-        found.load_rules()
-        found.use_conf = False  # frozen: no reload on every check
+        found = frozen_enforcer(_rule_defaults(legacy, scoped, admin_apis, major), new_defaults)
         _DEFAULTS_ENFORCERS[key] = found
     return found
+
+
+def frozen_enforcer(rules: list, new_defaults: bool) -> Any:
+    """A plain oslo.policy Enforcer of `rules` (``RuleDefault``s) alone, as a service builds one
+    with no policy file: Nova's own config options, ``enforce_new_defaults`` as given, the
+    deprecation warnings off; its rules loaded once and frozen (``use_conf`` off: no reload on
+    every check)."""
+    from oslo_config import cfg
+    from oslo_policy import policy
+
+    conf = cfg.ConfigOpts()
+    conf([], project="nova", default_config_files=[], default_config_dirs=[])
+    enforcer = policy.Enforcer(conf, use_conf=True)
+    conf.set_override("enforce_new_defaults", new_defaults, group="oslo_policy")
+    enforcer.suppress_deprecation_warnings = True
+    enforcer.suppress_default_change_warnings = True
+    enforcer.register_defaults(rules)
+    enforcer.load_rules()
+    enforcer.use_conf = False
+    return enforcer
 
 
 def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = False) -> Any:
