@@ -105,18 +105,9 @@ def test_a_volume_of_a_build_deleted_before_its_claim(profile, status):
     (``_local_cleanup_bdm_volumes``: f7dd550a70, LP #2088066); before, the volume stays
     reserved for the deleted server."""
     env = NovaEnv(profile, config=ONE_SLOT)
-    volume = env.cloud.request(
-        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
-    ).json()["volume"]["id"]
-    env.cloud.run_until_idle()
+    volume = data_volume(env)
     env.boot("first", wait=False)
-    bdm = [
-        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
-         "destination_type": "local"},
-        {"boot_index": 1, "uuid": volume, "source_type": "volume", "destination_type": "volume"},
-    ]  # fmt: skip
-    server = {"name": "v", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
-    body = {"server": {**server, "block_device_mapping_v2": bdm}}
+    body = with_data_volume(env, volume)
     resp = env.request("POST", "/v2.1/servers", body, microversion="2.45")
     sid = resp.json()["server"]["id"]
     env.cloud.advance(1.0)
@@ -133,20 +124,11 @@ def test_a_volume_of_a_build_deleted_in_its_reschedule():
     there too (f7dd550a70: ``_lookup_instance`` finds it; before, the volume stays reserved,
     as `test_a_volume_of_a_build_deleted_before_its_claim` shows)."""
     env = NovaEnv("upstream", config={"nova": {"compute_hosts": 2}, "rpc": {"delay_s": 1.0}})
-    volume = env.cloud.request(
-        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
-    ).json()["volume"]["id"]
-    env.cloud.run_until_idle()
+    volume = data_volume(env)
     env.cloud.faults.add(
         "nova.compute.instance_claim", error="ComputeResourcesUnavailable", times=1
     )
-    bdm = [
-        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
-         "destination_type": "local"},
-        {"boot_index": 1, "uuid": volume, "source_type": "volume", "destination_type": "volume"},
-    ]  # fmt: skip
-    server = {"name": "v", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
-    body = {"server": {**server, "block_device_mapping_v2": bdm}}
+    body = with_data_volume(env, volume)
     sid = env.request("POST", "/v2.1/servers", body, microversion="2.45").json()["server"]["id"]
     failed = "compute.instance.create.error"
     while not env.cloud.trace.filter(kind="notification", event_type=failed):
@@ -156,6 +138,26 @@ def test_a_volume_of_a_build_deleted_in_its_reschedule():
     assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
     env.cloud.run_until_idle()
     assert volume_status(env, volume) == "available"
+
+
+def data_volume(env):
+    """A 1 GB volume of the demo project, created and available."""
+    volume = env.cloud.request(
+        "volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}}, user="demo"
+    ).json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    return volume
+
+
+def with_data_volume(env, volume):
+    """A create body: an image-backed server with `volume` attached at boot."""
+    bdm = [
+        {"boot_index": 0, "uuid": env.image.id, "source_type": "image",
+         "destination_type": "local"},
+        {"boot_index": 1, "uuid": volume, "source_type": "volume", "destination_type": "volume"},
+    ]  # fmt: skip
+    server = {"name": "v", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    return {"server": {**server, "block_device_mapping_v2": bdm}}
 
 
 def volume_status(env, volume):
