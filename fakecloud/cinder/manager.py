@@ -76,18 +76,17 @@ from fakecloud.sim.io import mb_per_s
 
 SCHEDULER = "cinder-scheduler"
 
-#: The statuses of a volume whose create flow is still running (``downloading``: an image is
-#: being copied into it); CreateVolumeOnFinishTask makes it ``available``, a failure ``error``.
-_BEING_CREATED = ("creating", "downloading")
-#: The statuses a volume's create message finds it in and runs: the cast's object says
-#: ``creating``, and ``ExtractVolumeRefTask``'s refresh reads whatever the row holds, so a
-#: volume the scheduler's clean-up set ``error`` while its create waited in a stopped
-#: cinder-volume's queue (``SchedulerManager._do_cleanup``) is created all the same, from
-#: ``error`` (``downloading`` on an image's path) to ``available`` (cinder 12.0.0-29.0.0
-#: volume/manager.py ``create_volume``, volume/flows/manager/create_volume.py). The scheduler's
-#: create runs on them too, and both on a volume an admin reset to ``available`` while its
-#: create waited (neither checks a status; the flow's end writes ``available`` over it).
-_CREATE_RUNS_ON = ("creating", "error", "available")
+# A volume's create runs whatever status its row holds: the cast's object says ``creating``,
+# and neither the scheduler (scheduler/manager.py, filter_scheduler.py, scheduler/flows/
+# create_volume.py) nor the backend's flow (volume/manager.py ``create_volume``: its
+# ``_set_resource_host`` only moves a clustered volume's host; ``ExtractVolumeRefTask`` only
+# refreshes; volume/flows/manager/create_volume.py) checks one, so a volume the scheduler's
+# clean-up set ``error`` while its create waited in a stopped cinder-volume's queue, or one an
+# admin reset meanwhile (``available``, ``error``, ``maintenance``, ``detaching``, ...;
+# ``deleting`` and ``in-use`` before 20.0.0), is created all the same: ``downloading`` on an
+# image's path, and ``CreateVolumeOnFinishTask`` writes ``available`` (its
+# ``status_translation`` knows only ``migration_target_creating``, no status a reset can set);
+# a failure's ``error_out`` writes ``error`` (cinder 12.0.10, 16.4.2, 24.0.0, 29.0.0).
 #: The cinder major from which the scheduler casts the request spec's volume (``creating``)
 #: to the backend, not ``volume_update_db``'s fresh read of the row (83ef828a7 'Scheduler:
 #: Remove unnecessary DB read', 24.0.0 scheduler/driver.py and filter_scheduler.py).
@@ -154,15 +153,8 @@ class SchedulerManager:
         store = self.cinder.store
         current = store.volumes.get(volume_id)
         if current is not None:
-            if current.status not in _CREATE_RUNS_ON:
-                # Cinder's scheduler checks no status either (an admin's os-reset_status to
-                # another status is placed and created all the same): not followed, the row
-                # claimed and, the status not the row's, removed
-                if self.cinder.workers is not None:
-                    cleanup.claimed(self.cinder, volume_id)
-                return
-            # `error` or `available`: reset by an admin while the cast waited, placed and
-            # created all the same (volume_update_db writes no status; the backend's create)
+            # whatever an admin reset it to while the cast waited: placed and created all the
+            # same (volume_update_db writes no status; the backend's create)
             volume = current
         elif volume is None:
             return
@@ -219,6 +211,7 @@ class SchedulerManager:
         # one string per backend, not per volume (every volume of a backend keeps it)
         volume.host = sys.intern(f"{self.cinder.config.host}@{backend}#{backend}")
         volume.backend = backend
+        driver.building(volume_id)  # on the backend once the driver's create returns
         request = {
             "volume_id": volume_id,
             "snapshot_id": snapshot_id,
@@ -623,7 +616,7 @@ class VolumeManager:
         if self.cinder.scheduler.workers is not None and status in cleanup.CLEANABLE["Volume"]:
             cleanup.taken_from_scheduler(self.cinder.scheduler, volume_id)  # claimed here
         volume = store.volumes.get(volume_id)
-        if volume is None or volume.status not in _CREATE_RUNS_ON:
+        if volume is None:  # the flow's refresh: VolumeNotFound, nothing made
             return
         source = "snapshot" if snapshot_id else "image" if image_meta else "blank"
         if source_volid:
@@ -634,6 +627,7 @@ class VolumeManager:
         # once (the storm) kept a second frame each, ~10 MB of the allocator's pools at the peak
         # the row takes the message's status, creating, whatever the database now says
         worker = cleanup.set_worker(self, "Volume", volume, status)
+        driver = self.driver
         try:
             k = self.kernel
             volume_id = volume.id
@@ -684,9 +678,7 @@ class VolumeManager:
                         int(image_meta["size"]),
                         link,
                         image_id=image_meta["id"],
-                        created=lambda: VOLUME_STATUS.move(
-                            k, volume, "downloading", actor=self.actor
-                        ),
+                        created=lambda: self._downloading(volume),
                         fetched=None
                         if image_meta.get("virtual_size")
                         else lambda: self._check_fetched(volume, image_meta["id"]),
@@ -695,6 +687,7 @@ class VolumeManager:
                     _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
                 elif backup_id:
                     yield from self.driver.create_volume(volume)
+                    driver.built(volume, store.volumes.get(volume_id) is not volume)
                     if self._dead(generation):
                         return
                     # the raw volume stays creating until cinder-backup has restored into it
@@ -704,6 +697,8 @@ class VolumeManager:
                     yield from self.driver.create_volume(volume)
                 replication.created(self.driver.spec, volume, k.switches.series.cinder)
             except Exception as exc:  # noqa: BLE001 - the manager turns any failure into error
+                if store.volumes.get(volume_id) is not volume:
+                    driver.forget(volume_id)  # nothing made, and no row left to place it
                 if self._dead(generation):
                     return
                 self._fail(volume_id, "create_volume", exc)
@@ -718,24 +713,34 @@ class VolumeManager:
                         exc=exc,
                         detail=messages.DRIVER_FAILED_CREATE,
                     )
-                if volume.status in _BEING_CREATED:
-                    VOLUME_STATUS.move(k, volume, "error", actor=self.actor)
-                elif volume.status == "available" and store.volumes.get(volume_id) is volume:
-                    # the flow's revert (error_out) writes `error` over an admin's reset
-                    VOLUME_STATUS_FORCED.move(k, volume, "error", actor=self.actor)
+                if volume.status != "error" and store.volumes.get(volume_id) is volume:
+                    # the flow's revert (error_out) writes `error` over whatever the row holds
+                    _set_status(k, volume, "error", self.actor)
                 return
-            if self._dead(generation):
+            row_gone = store.volumes.get(volume_id) is not volume
+            driver.built(volume, row_gone)
+            if self._dead(generation) or row_gone:
+                # a row destroyed meanwhile: CreateVolumeOnFinishTask's save fails
+                # (VolumeNotFound, logged), and the driver's volume stays on the backend
                 return
-            if volume.status in _BEING_CREATED:
-                VOLUME_STATUS.move(k, volume, "available", actor=self.actor)
-            elif volume.status == "error" and store.volumes.get(volume_id) is volume:
+            if volume.status != "available":
                 # CreateVolumeOnFinishTask writes `available` over the row whatever it holds
-                # (the flow's object still says creating): a workers clean-up that set this
-                # running create `error` is undone at its end (12.0.0-29.0.0
-                # volume/flows/manager/create_volume.py)
-                VOLUME_STATUS_FORCED.move(k, volume, "available", actor=self.actor)
+                # (the flow's object still says creating): a workers clean-up's `error`, an
+                # admin's reset (12.0.0-29.0.0 volume/flows/manager/create_volume.py)
+                _set_status(k, volume, "available", self.actor)
         finally:
             cleanup.unset_worker(self, worker, volume)
+
+    def _downloading(self, volume: Any) -> None:
+        """``_create_from_image_download``'s save of ``downloading`` once the driver made the
+        volume, over whatever the row holds; on a row destroyed meanwhile the save fails
+        (``VolumeNotFound``: the create fails) and the volume just made stays on the backend
+        (cinder 12.0.10-29.0.0 volume/flows/manager/create_volume.py)."""
+        if self.cinder.store.volumes.get(volume.id) is not volume:
+            self.driver.allocated_gb += volume.size
+            self.driver.built(volume, True)
+            raise exception.VolumeNotFound(volume_id=volume.id)
+        _set_status(self.kernel, volume, "downloading", self.actor)
 
     def _check_fetched(self, volume: Any, image_id: str) -> None:
         """``fetch_to_volume_format`` after the download (12.0.10-29.0.0): ``qemu-img info``
@@ -1044,8 +1049,13 @@ class VolumeManager:
             )
             if unmanage_only:
                 yield from self.driver.unmanage(volume)
-            else:
+            elif self.driver.holds(volume_id):
                 yield from self.driver.delete_volume(volume)
+            else:
+                # its create under way or failed: the drivers find no such volume and return
+                # at once (LVM's and NFS's delete_volume, RBD's ImageNotFound; cinder
+                # 12.0.10-29.0.0), nothing wiped, no space given back
+                self.driver.forget(volume_id)
         except Exception as exc:  # noqa: BLE001
             if self._dead(generation):
                 return

@@ -13,6 +13,10 @@ and on thick LVM the snapshots' reserved space), ``provisioned_capacity_gb`` wha
 included), ``allocated_capacity_gb`` the volume
 manager's count (the sizes of the pool's volumes once created), ``total_volumes`` the logical
 volumes of the volume group (the pool's volumes and snapshots, and a thin pool's own LV).
+A volume left on the backend without a row (`fakecloud.cinder.backends.Driver.leftovers`: a
+create that ended after an ``os-force_delete`` found nothing to delete) takes its space and
+counts among the logical volumes, RBD's images and NFS's files, but not in
+``allocated_capacity_gb`` (the create's increment undone by the delete's decrement).
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ def _lvm(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
     total = float(driver.spec.capacity_gb)
     free = float(driver.free_gb)
     # thin: every logical volume's size but the pool's (os-brick's vg_provisioned_capacity)
-    lv_gb = sum(v.size for v in volumes) + sum(s.volume_size for s in snapshots)
+    leftovers = driver.leftover_gb()
+    lv_gb = sum(v.size for v in volumes) + sum(s.volume_size for s in snapshots) + sum(leftovers)
     provisioned = round(float(lv_gb), 2) if thin else round(total - free, 2)
     lvm_type = "thin" if thin else "default"
     return {
@@ -72,7 +77,7 @@ def _lvm(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
         "max_over_subscription_ratio": OVER_SUBSCRIPTION,
         "thin_provisioning_support": thin,
         "thick_provisioning_support": not thin,
-        "total_volumes": len(volumes) + len(snapshots) + (1 if thin else 0),
+        "total_volumes": len(volumes) + len(snapshots) + len(leftovers) + (1 if thin else 0),
         "filter_function": None,
         "goodness_function": None,
         "multiattach": True,
@@ -105,8 +110,9 @@ def _rbd(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
     stats["replication_enabled"] = bool(names)
     if names:
         stats["replication_targets"] = replication.stats_targets(driver.spec)
-    if major < RBD_EXCLUSIVE_FROM:
-        stats["provisioned_capacity_gb"] = round(float(sum(v.size for v in volumes)), 2)
+    if major < RBD_EXCLUSIVE_FROM:  # every image of the pool (_get_usage_info)
+        provisioned = sum(v.size for v in volumes) + sum(driver.leftover_gb())
+        stats["provisioned_capacity_gb"] = round(float(provisioned), 2)
     # no pools reported: the volume manager adds its one pool's count, the functions
     stats["filter_function"] = None
     stats["goodness_function"] = None
@@ -146,7 +152,9 @@ def _nfs(cinder: Any, driver: Any, volumes: list, snapshots: list) -> tuple:
         "reserved_percentage": 0,
         "QoS_support": False,
         "sparse_copy_volume": True,
-        "provisioned_capacity_gb": round(float(sum(v.size for v in volumes)), 2),
+        "provisioned_capacity_gb": round(
+            float(sum(v.size for v in volumes) + sum(driver.leftover_gb())), 2
+        ),
         "max_over_subscription_ratio": float(OVER_SUBSCRIPTION),
         "thin_provisioning_support": True,
         "thick_provisioning_support": False,

@@ -208,18 +208,25 @@ def _created(cloud, vid):
     return states(cloud, vid), host["os-vol-host-attr:host"], allocated
 
 
+def _reset_while_unscheduled(profile, status):
+    """A cloud of `profile` whose one volume an admin reset to `status` while its create
+    waited for the stopped scheduler, run until idle after the scheduler's start; and the id."""
+    cloud = _cloud(profile)
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    vid = create_volume(cloud, settle=False)
+    _reset(cloud, "volumes", vid, status)
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    return cloud, vid
+
+
 def test_before_24_a_volume_reset_at_the_scheduler_leaves_it_its_row():
     """Before 24.0.0 (83ef828a7) the scheduler casts ``volume_update_db``'s fresh read: a
     volume reset to ``available`` while its create waited is created, but its object is not
     cleanable, so the backend neither claims the scheduler's row nor makes one; the
     scheduler's clean-up finds the status mismatching and removes it (16.4.2
     scheduler/driver.py, objects/cleanable.py)."""
-    cloud = _cloud("nova-21.2.4")
-    cloud.kernel.rpc.set_up("cinder-scheduler", False)
-    vid = create_volume(cloud, settle=False)
-    _reset(cloud, "volumes", vid, "available")
-    cloud.kernel.rpc.set_up("cinder-scheduler", True)
-    cloud.run_until_idle()
+    cloud, vid = _reset_while_unscheduled("nova-21.2.4", "available")
     assert _created(cloud, vid) == (["creating", "available"], "cinder@b1#b1", 1)
     assert _clean(cloud, {"resource_id": vid}).status == 202  # a row: found (no service's)
     body = {"binary": "cinder-scheduler", "is_up": True}
@@ -303,3 +310,59 @@ def test_rows_of_work_that_found_its_resource_gone():
     cloud.kernel.rpc.set_up(target, True)  # init_host's do_cleanup: non existent, removed
     cloud.run_until_idle()
     assert fault(_clean(cloud, {"resource_id": vid}))[1] == 400
+
+
+def test_a_create_reset_to_any_status_is_placed_and_created():
+    """Neither the scheduler nor the backend's create flow checks a status, whatever an admin
+    reset the volume to while its create waited: ``CreateVolumeOnFinishTask`` writes
+    ``available``, a failure's ``error_out`` ``error`` (cinder 12.0.10-29.0.0
+    volume/flows/manager/create_volume.py). Before 20.0.0 a reset may say ``deleting``, and
+    before 24.0.0 the scheduler casts that fresh read: a create of a cleanable object."""
+    cloud = _cloud()
+    cloud.kernel.rpc.set_up("cinder-scheduler", False)
+    kept, failed = create_volume(cloud, settle=False), create_volume(cloud, settle=False)
+    _reset(cloud, "volumes", kept, "maintenance")
+    _reset(cloud, "volumes", failed, "detaching")
+    cloud.faults.add(
+        "cinder.volume.create", error="CinderBackendError", match={"volume_id": failed}
+    )
+    cloud.kernel.rpc.set_up("cinder-scheduler", True)
+    cloud.run_until_idle()
+    assert _created(cloud, kept) == (["creating", "maintenance", "available"], "cinder@b1#b1", 1)
+    assert states(cloud, failed) == ["creating", "detaching", "error"]
+    old, vid = _reset_while_unscheduled("nova-21.2.4", "deleting")
+    assert _created(old, vid) == (["creating", "deleting", "available"], "cinder@b1#b1", 1)
+    assert (old.cinder.scheduler.workers, old.cinder.managers["b1"].workers) == (None, None)
+
+
+def _pool(cloud):
+    pools = call(cloud, "GET", "scheduler-stats/get_pools", ctx=ADMIN, query={"detail": "true"})
+    (pool,) = pools.json()["pools"]
+    keys = ("free_capacity_gb", "provisioned_capacity_gb", "allocated_capacity_gb")
+    return tuple(pool["capabilities"][k] for k in (*keys, "total_volumes"))
+
+
+def test_a_force_delete_while_the_backend_creates_leaves_the_volume_there():
+    """The delete finds no volume on the backend yet and returns at once (LVM's
+    ``_volume_not_present``; RBD's ``ImageNotFound``), the row is destroyed, and the driver's
+    create, ending after, leaves its volume there: its space taken, a logical volume more,
+    no row (the create's ``volume.save()``: VolumeNotFound), and allocated_capacity_gb's
+    increment undone by the delete's decrement (cinder 12.0.10-29.0.0 volume/manager.py,
+    volume/drivers/lvm.py). A volume whose create failed holds no space to give back."""
+    cloud = _cloud()
+    empty = _pool(cloud)
+    assert empty == (100000.0, 0.0, 0, 1)  # the thin pool's own LV
+    vid = create_volume(cloud, settle=False)
+    cloud.advance(CREATE_S / 2)  # in the driver's create
+    force = call(cloud, "POST", f"volumes/{vid}/action", {"os-force_delete": {}}, ctx=ADMIN)
+    assert force.status == 202
+    cloud.run_until_idle()
+    assert states(cloud, vid) == ["creating", "deleting", "deleted"]
+    assert call(cloud, "GET", f"volumes/{vid}").status == 404
+    assert _pool(cloud) == (99999.0, 1.0, 0, 2)
+    cloud.faults.add("cinder.volume.create", error="CinderBackendError")
+    failed = create_volume(cloud)
+    assert states(cloud, failed) == ["creating", "error"]
+    assert call(cloud, "DELETE", f"volumes/{failed}").status == 202
+    cloud.run_until_idle()
+    assert _pool(cloud) == (99999.0, 1.0, 0, 2)
