@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cloud import Cloud
-from fakecloud.outputs import output_problem
+from fakecloud.outputs import new_folder_problem, output_problem
 from fakecloud.views.timeline import sequence, state_changes, story, timeline
 
 FLOWS = ("volume-online", "volume-offline", "image")
@@ -345,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         if not args.flow and Path(args.out).exists() and not Path(args.out).is_dir():
             raise DemoError(f"--out {args.out} is a file, not a folder")
+        problem = not args.flow and new_folder_problem(args.out)
+        if problem:  # found by the first report's mkdir, after the first chapter had played
+            raise DemoError(f"--out {args.out}: {problem}")
         if args.flow:
             return _print_flow(args)
         tour(Path(args.out), args.profile, args.seed, pace=False if args.no_pause else None)

@@ -72,10 +72,18 @@ def _unwritable(target: Path) -> str | None:
 
 def new_folder_problem(path: str | os.PathLike) -> str | None:
     """Why the folder `path` cannot be made or used, or None: it, or the nearest of its
-    ancestors that exists, is not a folder."""
+    ancestors that exists, is not a folder, or nothing can be made in that one (``/proc``, a
+    read-only mount, another user's folder: found when the first file was written, after the
+    work, as a traceback)."""
     for folder in (Path(path), *Path(path).parents):
         if folder.exists():
-            return None if folder.is_dir() else f"{folder} is not a folder"
+            if not folder.is_dir():
+                return f"{folder} is not a folder"
+            try:
+                os.rmdir(tempfile.mkdtemp(dir=folder, prefix=".fakecloud-", suffix=".tmp"))
+            except OSError as exc:
+                return f"{folder} is not writable ({exc.strerror})"
+            return None
     return None
 
 

@@ -142,6 +142,33 @@ def test_an_output_in_a_folder_no_file_can_be_made_in_is_refused_before_any_work
     ), last
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explore", "tiny.yaml", "--out", "/proc/replays"],
+        ["demo", "--no-pause", "--out", "/proc/reports/tour"],
+        ["shrink", "tiny.yaml", "--seed", "1", "-o", "/proc/min/m.yaml"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_folder_to_make_where_nothing_can_be_made_is_refused_before_any_work(
+    scenario, capsys, argv
+):
+    """A folder the command makes for its files under ``/proc`` (or, not as root, another
+    user's folder): explore ran every seed, and the demo played its first chapter, before
+    ``mkdir`` raised FileNotFoundError as a traceback."""
+    status, last = run_cli(capsys, *argv)
+    option = argv[-2]
+    shown = f"cannot write {argv[-1]}:" if option == "-o" else f"{option} {argv[-1]}:"
+    assert status == 2
+    assert re.fullmatch(
+        f"fakecloud {argv[0]}: {shown} /proc is not writable "
+        r"\((No such file or directory|Permission denied)\)",
+        last,
+    ), last
+    assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
+
+
 def test_serve_refuses_a_state_path_it_could_not_save_to_at_shutdown(tmp_path, capsys):
     """A session served with a --state in a missing folder used to be lost at Ctrl-C, with a
     traceback: the path is now checked before the server starts."""
