@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.config import config_section
+from fakecloud.bounds import POSITIVE_COUNT, Bounds
+from fakecloud.config import bounded, config_section
 from fakecloud.glance.content import FILLER_MAX_BYTES
 
 MiB = 1024 * 1024
@@ -105,9 +106,12 @@ class GlanceConfig:
     image_property_quota: int = 128
     image_tag_quota: int = 128
     image_location_quota: int = 10
-    image_size_cap: int = 1099511627776
-    limit_param_default: int = 25
-    api_limit_max: int = 1000
+    # Glance's own minimums (``min=1``: an oslo.config ValueError, glance-api does not start).
+    image_size_cap: int = bounded(
+        1099511627776, Bounds(1, 9223372036854775808, unit="a number of bytes", integer=True)
+    )
+    limit_param_default: int = bounded(25, POSITIVE_COUNT)
+    api_limit_max: int = bounded(1000, POSITIVE_COUNT)
     # -- legacy storage quota ---------------------------------------------------------------
     user_storage_quota: str = "0"  # "0" = no limit; units B/KB/MB/GB/TB, 1024-based
     project_storage_quota: dict = field(default_factory=dict)  # {project_id: "10GB"}

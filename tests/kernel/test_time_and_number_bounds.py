@@ -76,6 +76,11 @@ def test_the_clock_cannot_be_run_past_the_calendar():
         ({"clock": {"epoch": "yesterday"}}, "clock.epoch: expected an ISO 8601 UTC time"),
         ({"clock": {"epoch": "9999-12-31T00:00:00Z"}}, "clock.epoch: expected a time from 1970"),
         ({"oslo_middleware": {"max_request_body_size": 0}}, "max_request_body_size"),
+        # Glance's IntOpts with min=1 (glance/common/config.py): glance-api would not start;
+        # fakecloud answered every list empty, or refused every upload
+        ({"glance": {"limit_param_default": 0}}, "glance.limit_param_default: .* from 1 to"),
+        ({"glance": {"api_limit_max": 0}}, "glance.api_limit_max: expected a count from 1"),
+        ({"glance": {"image_size_cap": 0}}, "glance.image_size_cap: .* bytes from 1 to 9223"),
     ],
 )
 def test_config_refuses_numbers_out_of_range(config, message):
