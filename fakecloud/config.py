@@ -109,6 +109,19 @@ def _coerce_made(what: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
+def _own_copy(value: Any) -> Any:
+    """`value` as the config's own JSON data: each mapping a new dict, each list or tuple a
+    new list, all the way down. A section held the caller's containers: a dict changed after
+    ``Cloud(config=...)`` changed what the cloud saved (its world built from the old values,
+    the file loading as the new), a ``MappingProxyType`` made ``save`` a TypeError and a
+    tuple was refused only by ``save``."""
+    if isinstance(value, Mapping):
+        return {key: _own_copy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_own_copy(item) for item in value]
+    return value
+
+
 def default_of(field: dataclasses.Field) -> Any:
     """A section field's default value (a fresh one when the field has a factory)."""
     if field.default_factory is not dataclasses.MISSING:
@@ -272,7 +285,7 @@ class Config:
             for key, value in given.items():
                 if key not in fields:
                     raise ConfigError(f"unknown config key {name}.{key}{did_you_mean(key, fields)}")
-                values[key] = _coerce(name, fields[key], value)
+                values[key] = _own_copy(_coerce(name, fields[key], value))
             sections[name] = section_cls(**values)
         return cls(sections)
 

@@ -82,6 +82,34 @@ def test_a_cloud_changing_its_default_config_or_switches_leaves_the_next_cloud_a
     assert second.config.glance == type(second.config.glance)()
 
 
+def test_a_cloud_keeps_its_own_copy_of_the_containers_its_config_was_given():
+    """Changing the caller's dict after ``Cloud(config=...)`` changed the config the cloud
+    saved (a world built with 100 MB/s loading as 5), a read-only mapping made ``save`` a
+    TypeError, and a tuple was refused only by ``save``; each is now the cloud's own JSON
+    data, so the saved file loads as the world it was built as."""
+    import types
+
+    backend = {"kind": "lvm-thin", "throughput_mb_per_s": 100}
+    given = {
+        "cinder": {"backends": {"lvmdriver-1": backend}},
+        "glance": {
+            "disk_formats": ("qcow2", "raw"),
+            "project_storage_quota": types.MappingProxyType({"p": "1GB"}),
+        },
+    }
+    cloud = Cloud(config=given)
+    backend["throughput_mb_per_s"] = 5
+    given["glance"]["disk_formats"] = ["vmdk"]
+    # What a save writes as its header (the mapping proxy was its TypeError, and the tuple,
+    # which the file would give back as a list, its StateError)
+    saved = cloud.config.overrides()
+    assert saved["cinder"]["backends"]["lvmdriver-1"]["throughput_mb_per_s"] == 100
+    assert saved["glance"] == {
+        "disk_formats": ["qcow2", "raw"],
+        "project_storage_quota": {"p": "1GB"},
+    }
+
+
 def test_a_configs_dict_is_what_dataclasses_asdict_gives_and_holds_copies():
     """`to_dict` (what a save writes and checks) reads plain sections directly: the same
     values, types and order as `dataclasses.asdict`, copies of every list and dict, and a
