@@ -94,3 +94,39 @@ def test_an_access_ipv4_with_leading_zeros_follows_the_releases_jsonschema(env):
             "Invalid input for field/attribute accessIPv4. Value: 10.0.0.010. "
             "'10.0.0.010' is not a 'ipv4'",
         )
+
+
+def test_the_answer_shows_the_updated_time_before_the_save_and_any_field_moves_it():
+    """``Instance.save`` sends every field the update set (the same value too) and refreshes
+    the object from the row as its transaction read it before the UPDATE (oslo.db
+    ``update_on_match`` merges only the values sent): the answer's ``updated`` is the one
+    before, as MySQL stored it; a GET, and ``changes-since``, see the update's own second.
+    No field, no UPDATE (nova 17.0.13-34.0.0 objects/instance.py ``save``)."""
+    cloud = Cloud(seed=17, profile="upstream")
+    cloud.run(0.6)
+    image = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"server": {"name": "u", "flavorRef": "1", "imageRef": image["images"][0]["id"]}}
+    body["server"]["networks"] = "none"
+    resp = cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.37")
+    cloud.run_until_idle()  # built at 00:00:04.609: stored 00:00:05
+    path = f"/v2.1/servers/{resp.json()['server']['id']}"
+
+    def updated():
+        return cloud.request("compute", "GET", path).json()["server"]["updated"]
+
+    def listed(since):
+        query = f"/v2.1/servers?changes-since=2026-01-01T00:00:{since}Z"
+        return len(cloud.request("compute", "GET", query).json()["servers"])
+
+    cloud.run(10.3)
+    status, answer = put(cloud, path, {"name": "v"})
+    assert (status, answer["server"]["updated"]) == (200, "2026-01-01T00:00:05Z")
+    assert (updated(), listed("09.9"), listed("10.1")) == ("2026-01-01T00:00:10Z", 1, 0)
+    cloud.run(20.7)
+    assert put(cloud, path, {})[1]["server"]["updated"] == "2026-01-01T00:00:10Z"
+    assert updated() == "2026-01-01T00:00:10Z"
+    assert put(cloud, path, {"name": "v"})[1]["server"]["updated"] == "2026-01-01T00:00:10Z"
+    assert updated() == "2026-01-01T00:00:21Z"  # its own name again: written all the same
+    cloud.run(30.2)
+    put(cloud, path, {"accessIPv4": "192.0.2.9"})
+    assert updated() == "2026-01-01T00:00:30Z"

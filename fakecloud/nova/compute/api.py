@@ -1322,7 +1322,13 @@ class API:
         return instance
 
     def update_instance(self, context: Any, instance: Instance, updates: dict[str, Any]) -> None:
-        """``update_instance``: set the fields and save (no lock or state check)."""
+        """``update_instance``: set the fields and save (no lock or state check). Every field
+        given is written, one set to the value it had too, and with them the row's
+        ``updated_at``: ``instance.update`` marks each field it sets as changed (oslo.
+        versionedobjects' setter), so ``Instance.save`` sends an UPDATE, whose ``onupdate``
+        stamps the time; no field, no UPDATE (nova 17.0.13-34.0.0 ``objects/instance.py``)."""
+        if not updates:
+            return
         fixed = {}
         for field, value in updates.items():
             if field in SAVED_FIELDS:
@@ -1331,11 +1337,8 @@ class API:
                 fixed[field] = value
         instance.save()
         # The fields only this update changes after the create (access IPs, disk config,
-        # hostname) are not among those a save compares: they are written to the row itself.
-        row = self.db.instance_row(instance.uuid)
-        for field, value in fixed.items():
-            setattr(row, field, value)
-            setattr(instance, field, value)
+        # hostname) are not among those a save compares: written to the row directly.
+        self.db.instance_set_fixed(instance, **fixed, updated_at=self.kernel.now)
 
     # -- server metadata ---------------------------------------------------------------------
 
