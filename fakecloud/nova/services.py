@@ -15,11 +15,11 @@ A service is **up** (``service_is_up``, `service_is_up`) unless it is forced dow
 longer stop and not reporting yet: its first report comes 5 s after the start, and until then
 the row keeps the last one before the stop, `fakecloud.sim.heartbeats.row_heartbeat`): the DB
 driver's ``is_up`` (servicegroup/drivers/db.py, nova 17.0.13-34.0.0) reads ``last_seen_up`` (or
-``created_at``) against ``service_down_time``, so a stopped nova-compute is up for up to a
-minute, force-down downs it at once. ``updated_at`` is the time of its last heartbeat
-(``report_state`` every ``REPORT_INTERVAL_S`` virtual seconds while its RPC server is up, so a
-stopped nova-compute's stays at its last one before it stopped; null before the first) or of its
-last change through the API, whichever is later; each service reports from its own start
+``created_at``), MySQL's whole second, against ``service_down_time``, so a stopped nova-compute
+is up for up to a minute, force-down downs it at once. ``updated_at`` is the time of its last
+heartbeat (``report_state`` every ``REPORT_INTERVAL_S`` virtual seconds while its RPC server is
+up, so a stopped nova-compute's stays at its last one before it stopped; null before the first)
+or of its last change through the API, whichever is later; each service reports from its own start
 (`fakecloud.sim.heartbeats`: devstack's order, nova-scheduler, nova-conductor, then each nova-
 compute, a second apart), so no two share their heartbeats' instants. The scheduler's
 ``ComputeFilter`` (`compute_filter`) passes a host whose nova-compute is enabled and up (in the
@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.nova.aggregates import host_zone
+from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.sim.heartbeats import NOVA_FIRST_REPORT_S, first_report, last_report, row_heartbeat
 from fakecloud.sim.ids import stream, uuid4_text
 
@@ -134,21 +135,30 @@ def _heartbeat(nova: Any, host: str, binary: str, now: float) -> float | None:
 def _alive(nova: Any, host: str) -> bool:
     """The DB driver's ``is_up`` of `host`'s nova-compute: its last heartbeat
     (``last_seen_up``, else ``created_at``: the cloud's start) at most ``service_down_time``
-    old (``abs(elapsed) <= service_down_time``): running and reporting, stopped within that
-    grace, or restarted after a longer stop and not reporting yet (its first report is 5 s
-    after the start: the row keeps the last one before the stop until then)."""
+    old (`_seen_recently`): running and reporting, stopped within that grace, or restarted
+    after a longer stop and not reporting yet (its first report is 5 s after the start: the
+    row keeps the last one before the stop until then)."""
     target = f"compute.{host}"
     rpc = nova.kernel.rpc
     if rpc.is_up(target):
         if not (rpc.restarts and target in rpc.restarts):
             return True
-        last = _heartbeat(nova, host, COMPUTE, nova.kernel.now) or 0.0
-        return nova.kernel.now - last <= nova.config.service_down_time_s
+        return _seen_recently(nova, _heartbeat(nova, host, COMPUTE, nova.kernel.now) or 0.0)
     stopped = (rpc.down_since or {}).get(target)
     if stopped is None:
         return False
-    last = _heartbeat(nova, host, COMPUTE, stopped) or 0.0
-    return nova.kernel.now - last <= nova.config.service_down_time_s
+    return _seen_recently(nova, _heartbeat(nova, host, COMPUTE, stopped) or 0.0)
+
+
+def _seen_recently(nova: Any, last: float) -> bool:
+    """``is_up``'s test of a row's last heartbeat (virtual second `last`): the time as the
+    row holds it, MySQL's whole second (`stored_time`: ``service_update`` sets
+    ``last_seen_up`` to ``utcnow()``, the ``DATETIME`` column rounds it), against now to the
+    microsecond, ``abs(elapsed) <= service_down_time`` (nova 17.0.7-34.0.0
+    servicegroup/drivers/db.py): a report at ``:45.6`` counts from ``:46``."""
+    wall = nova.kernel.clock.wall_time
+    elapsed = (wall() - stored_time(wall(last))).total_seconds()
+    return abs(elapsed) <= nova.config.service_down_time_s
 
 
 def service_is_up(nova: Any, host: str) -> bool:

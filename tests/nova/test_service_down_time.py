@@ -157,3 +157,23 @@ def test_uptime_of_a_stopped_compute_in_the_grace_times_out():
         400,
         f"Compute service of {host} is unavailable at this time.",
     )
+
+
+def test_the_grace_counts_from_the_heartbeat_as_mysql_stored_it():
+    """``last_seen_up`` is a ``DATETIME``: a report at ``:45.6`` is kept as ``:46``, and
+    ``is_up`` compares that with now to the microsecond: down only past ``01:46``."""
+    env = NovaEnv("upstream")
+    host = env.server(env.boot())["OS-EXT-SRV-ATTR:host"]
+    target = f"compute.{host}"
+    env.cloud.run(20.0)
+    env.kernel.rpc.set_up(target, False)
+    env.cloud.run(20.6)
+    env.kernel.rpc.set_up(target, True)  # reports from 25.6, every 10 s
+    env.cloud.run(46.0)
+    env.kernel.rpc.set_up(target, False)  # the last at 45.6
+    services = env.request("GET", f"/v2.1/os-services?host={host}", user="admin").json()
+    assert services["services"][0]["updated_at"] == "2026-01-01T00:00:46.000000"
+    env.cloud.run(105.9)
+    assert _state(env, host) == ("up", "up")
+    env.cloud.run(106.1)
+    assert _state(env, host) == ("down", "down")
