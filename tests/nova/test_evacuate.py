@@ -56,6 +56,7 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
     assert env.request("POST", f"/v2.1/servers/{sid}/os-volume_attachments", body).status == 200
     env.cloud.run_until_idle()
     down(env)
+    reads = len(env.cloud.trace.filter(kind="http.request", call=READ))
     resp = evacuate(env, sid)
     assert (resp.status, resp.content()) == (200, b"")
     assert (shown(env, sid), migrations(env)) == (
@@ -64,6 +65,8 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
     )
     env.cloud.run_until_idle()
     assert shown(env, sid) == ("ACTIVE", "cmp-2", None)
+    # cmp-2's spawn connected the encrypted volume (_connect_volume, then its encryptor)
+    assert len(env.cloud.trace.filter(kind="http.request", call=READ)) == reads + 1
     assert migrations(env) == [("evacuation", "done", "cmp-1", "cmp-2")]
     assert events(env, sid) == (
         "evacuate",

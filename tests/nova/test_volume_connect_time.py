@@ -1,9 +1,10 @@
 """os-brick's ``connect_volume`` takes virtual time (`NovaConfig.volume_connect_s` a volume)
 wherever the libvirt driver connects a volume (``_connect_volume``, nova 17.0.13-34.0.0
 ``virt/libvirt/driver.py``): the spawn's guest storage, ``attach_volume``, ``_hard_reboot``'s
-guest made again, ``swap_volume``'s new volume and the guest ``finish_migration`` and
-``finish_revert_migration`` define (``_get_guest_xml``, 22.0.0 and 34.0.0), as at a live
-migration's destination. Seen in the compute events' times of ``os-instance-actions``."""
+guest made again, ``swap_volume``'s new volume, the guest ``finish_migration`` and
+``finish_revert_migration`` define (``_get_guest_xml``, 22.0.0 and 34.0.0) and the spawn of a
+rebuild (``_rebuild_default_impl``) and of an unshelve, as at a live migration's destination.
+Seen in the compute events' times of ``os-instance-actions``."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def _event_seconds(env: NovaEnv, sid: str, name: str) -> float:
 
 def _durations(connect_s: float) -> list[float]:
     """The build's, an attach's, a hard reboot's (two volumes), a swap's, then a resize's
-    finish and its revert's (two volumes) compute events."""
+    finish, its revert's, a rebuild's and an unshelve's (two volumes) compute events."""
     env = NovaEnv("seed", {"nova": {"volume_connect_s": connect_s}})  # a user swap
     sid = env.boot(bfv=True)
     data, other = _volume(env), _volume(env, "other")
@@ -44,19 +45,22 @@ def _durations(connect_s: float) -> list[float]:
     swap = env.request("PUT", path, {"volumeAttachment": {"volumeId": other}}, user="admin")
     assert swap.status == 202, swap.json()
     env.cloud.run_until_idle()
-    for action in ({"resize": {"flavorRef": "2"}}, {"revertResize": None}):
+    moves = ({"resize": {"flavorRef": "2"}}, {"revertResize": None})
+    moves += ({"rebuild": {"imageRef": env.image.id}}, {"shelve": None}, {"unshelve": None})
+    for action in moves:
         assert env.action(sid, action).status == 202
         env.cloud.run_until_idle()
     names = ("compute__do_build_and_run_instance", "compute_attach_volume")
     names += ("compute_reboot_instance", "compute_swap_volume")
     names += ("compute_finish_resize", "compute_finish_revert_resize")
+    names += ("compute_rebuild_instance", "compute_unshelve_instance")
     return [_event_seconds(env, sid, name) for name in names]
 
 
 def test_each_volume_connect_takes_volume_connect_s():
     slow, instant = _durations(3.0), _durations(0.0)
     added = [round(a - b, 6) for a, b in zip(slow, instant, strict=True)]
-    assert added == [3.0, 3.0, 6.0, 3.0, 6.0, 6.0]
+    assert added == [3.0, 3.0, 6.0, 3.0, 6.0, 6.0, 6.0, 6.0]
 
 
 def _rolled_back_at(connect_s: float) -> float:

@@ -10,7 +10,8 @@ error. No shared storage here: ``onSharedStorage`` true (before 2.14) is refused
 state of instance files on shared storage"). Then ``rebuild.start``, ``rebuilding``; each
 volume's attachment to the dead host is replaced by one with no connector (`detach_block_devices`:
 created first, the old one deleted), ``rebuild_block_device_mapping``, the attachments given
-this host's connector and completed, ``rebuild_spawning``, the guest spawned here (an
+this host's connector and completed, ``rebuild_spawning``, the guest spawned here (each volume
+connected, `NovaConfig.volume_connect_s`, as a build's spawn connects them; an
 image-backed server's disk made again from its image: nothing is copied from the dead host;
 17.x and 18.x read the image from Glance before ``rebuild.start``, from 19.0.0 (`IMAGE_FROM_SPAWN`)
 libvirt's image cache fetches it at the spawn: a deleted image fails the evacuation there, as no
@@ -154,7 +155,7 @@ def rebuild_evacuated(
             image = yield from manager.image_api.get(context, instance.image_ref)
         old = manager.nova.hosts[migration.source_compute].driver.domains.get(instance.uuid)
         yield from manager._spawn_rebuilt(
-            context, instance, image, volume_backed, old, orig_vm_state
+            context, instance, image, volume_backed, old, orig_vm_state, bdms
         )
     except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
         manager.driver.destroy(instance)

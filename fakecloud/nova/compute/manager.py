@@ -1531,7 +1531,7 @@ class ComputeManager:
             instance.task_state = states.REBUILD_SPAWNING
             instance.save(expected_task_state=[states.REBUILD_BLOCK_DEVICE_MAPPING])
             yield from self._spawn_rebuilt(
-                context, instance, image, volume_backed, old, orig_vm_state
+                context, instance, image, volume_backed, old, orig_vm_state, bdms
             )
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while rebuilding: Nova swallows the error. A guest spawned after the
@@ -1560,10 +1560,15 @@ class ComputeManager:
         volume_backed: bool,
         old: Any,
         orig_vm_state: str,
+        bdms: list[Any],
     ) -> Generator[Any, Any, None]:
         """A rebuild's (or an evacuation's) last steps: the guest again, its root disk new
-        from the image and libvirt's name kept from `old` (the domain it replaces, if any);
-        ACTIVE; stopped again if it was; ``rebuild.end``."""
+        from the image and libvirt's name kept from `old` (the domain it replaces, if any),
+        each volume of `bdms` connected as a build's spawn connects them
+        (``_rebuild_default_impl``'s ``driver.spawn`` with the ``block_device_info`` of
+        ``attach_block_devices``: libvirt ``_get_guest_xml`` → ``_connect_volume``, nova
+        17.0.13-34.0.0); ACTIVE; stopped again if it was; ``rebuild.end``."""
+        yield from block_device.connect_for_spawn(self.nova, context, bdms)
         yield from self.driver.spawn(
             instance, image, volume_backed, name=old.name if old is not None else None
         )
@@ -1915,6 +1920,9 @@ class ComputeManager:
             yield self.kernel.env.timeout(
                 max(0.0, self.config.unshelve_delay_s - self.config.build_delay_s)
             )
+            # driver.spawn with _prep_block_device's block_device_info: each volume connected
+            # (libvirt _get_guest_xml → _connect_volume), as a build's spawn
+            yield from block_device.connect_for_spawn(self.nova, context, bdms)
             yield from self.driver.spawn(instance, image, volume_backed)
             # The shelved image goes before the server's last save: until it is deleted the
             # server is still ``spawning`` (nova 17.0.13-34.0.0 ``_unshelve_instance``).
