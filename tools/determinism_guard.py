@@ -9,7 +9,8 @@ writes one line per scenario case of ``scenarios/`` (a hash of its JSONL trace, 
 passed, its end time in virtual seconds) and one per explore scenario (a hash of the groups
 ``fakecloud explore --seeds 24 --jobs 1 --json`` finds), then a ``TOTAL``. ``saves`` writes one
 line per fresh cloud of ten profiles and per end world of the flows, bugs, races, quota and
-examples scenarios: a hash of ``cloud.save()``'s bytes. A moved line is a changed trace or
+examples scenarios: a hash of ``cloud.save()``'s bytes, each traceback frame's line number
+masked (`world_hash`). A moved line is a changed trace or
 world; a change that moves one says which and why (CONTRIBUTING.md).
 """
 
@@ -19,6 +20,7 @@ import argparse
 import contextlib
 import hashlib
 import io
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -96,11 +98,25 @@ def digest_lines(files: Iterable[Path]) -> list[str]:
     return [*lines, f"TOTAL {total % 10**16}"]
 
 
+#: A traceback frame of fakecloud's in a saved world's JSON text (an instance fault's
+#: ``details``, an instance-action event's ``traceback``): ``File \"fakecloud/...py\", line
+#: 123, in name``. Its number moves with any edit above it in that file.
+FRAME_LINE = re.compile(rb'(File \\"fakecloud/[^"\\]*\\", line )[0-9]+(, in )')
+
+
+def world_hash(data: bytes) -> str:
+    """The hash of a saved world's bytes, each traceback frame's line number masked: the
+    world keeps the numbers (real Nova's fault details carry its own), but an edit elsewhere
+    in a file that raised moves none of the lines; which frames, files, functions and
+    messages a world holds still count."""
+    return short_hash(FRAME_LINE.sub(rb"\1N\2", data))
+
+
 def saved(cloud, scratch: Path) -> str:
-    """The hash of `cloud`'s saved bytes."""
+    """The hash of `cloud`'s saved bytes (`world_hash`)."""
     target = scratch / "world.fc"
     cloud.save(str(target))
-    return short_hash(target.read_bytes())
+    return world_hash(target.read_bytes())
 
 
 def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:

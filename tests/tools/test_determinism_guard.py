@@ -2,6 +2,7 @@
 (CONTRIBUTING.md): the same tree gives the same lines, and a change to what a scenario does
 moves exactly that scenario's lines."""
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -69,3 +70,17 @@ def test_the_guard_imports_fakecloud_from_the_tree_it_fingerprints(tmp_path, mon
     monkeypatch.setattr(sys, "path", list(sys.path))
     determinism_guard._import_from_working_directory()
     assert sys.path[0] == str(tmp_path.resolve())
+
+
+def test_a_worlds_hash_masks_its_traceback_line_numbers_only():
+    # A fault's details as cloud.save() writes them (JSON): the frames' numbers move with any
+    # edit above them; the rest of a world's text is what it ran
+    def world(line: int, function: str = "_steps_to_image", name: str = "line 7") -> bytes:
+        frame = f'  File "fakecloud/nova/compute/volume_backed.py", line {line}, in {function}\n'
+        details = f"Traceback (most recent call last):\n{frame}RuntimeError: gone\n"
+        return json.dumps({"details": details, "name": name}, separators=(",", ":")).encode()
+
+    hashed = determinism_guard.world_hash
+    assert hashed(world(192)) == hashed(world(201))
+    assert hashed(world(192)) != hashed(world(192, "snapshot_volume_backed"))
+    assert hashed(world(192)) != hashed(world(192, name="line 8"))  # no frame: it counts
