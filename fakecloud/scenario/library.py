@@ -20,6 +20,9 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
+_TYPO_CUTOFF = 0.7  # 'image_onlin' still finds flows/image_backed_online (0.73)
+
+
 class NotInLibrary(LookupError):
     """No scenario, or several, answer to a name (the message says which there are)."""
 
@@ -86,10 +89,12 @@ def find(name: str) -> Path:
             f"{name!r} names several library scenarios: " + ", ".join(e.name for e in starts)
         )
     aliases: dict[str, str] = {}
-    for e in known:  # the full name, the file name, and its first word (lp1731986)
-        for alias in (e.name, e.path.stem, e.path.stem.split("_")[0]):
+    for e in known:  # the full name, the file name, and a bug's id (lp1731986)
+        bug_id = e.path.stem.split("_")[0]
+        for alias in (e.name, e.path.stem) + ((bug_id,) if any(map(str.isdigit, bug_id)) else ()):
             aliases.setdefault(alias, e.name)
-    close = difflib.get_close_matches(key, list(aliases), n=1)
+    # A typo of a name, not a word it shares: difflib's default 0.6 took 'nothere' for 'other'.
+    close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=_TYPO_CUTOFF)
     hint = f" (did you mean {aliases[close[0]]!r}?)" if close else ""
     raise NotInLibrary(
         f"{name!r} is neither a file nor a library scenario{hint}; "

@@ -80,6 +80,13 @@ def test_a_library_scenario_runs_by_name(capsys):
     assert main(["run", "lp1731968"]) == 2
     err = capsys.readouterr().err
     assert "neither a file nor a library scenario" in err and "did you mean" in err
+    assert main(["run", "nothere.yaml"]) == 2  # session 35: "did you mean 'policy/other_project'?"
+    assert capsys.readouterr().err == (
+        "fakecloud run: 'nothere.yaml' is neither a file nor a library scenario; "
+        "`fakecloud list scenarios` lists them\n"
+    )
+    assert main(["run", "image_onlin"]) == 2
+    assert "(did you mean 'flows/image_backed_online'?)" in capsys.readouterr().err
     assert main(["list", "scenarios", "lp1731986"]) == 0
     assert capsys.readouterr().out.startswith("bugs/lp1731986_thaw_on_snapshot_failure\n    LP")
 
