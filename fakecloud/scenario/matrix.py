@@ -29,8 +29,9 @@ from typing import Any
 
 from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+from fakecloud.scenario.results import OUTCOME_PARTS
 from fakecloud.scenario.schema import case_schema, scenario_schema
-from fakecloud.scenario.subst import Unresolved, bind, dig, refs
+from fakecloud.scenario.subst import Unresolved, bind, dig, refs, unfinished
 from fakecloud.scenario.yamldoc import YamlList, YamlMap, line_of, schema_problems
 
 _SCHEMAS: dict[str, dict] = {}
@@ -251,7 +252,7 @@ def _named(doc: dict) -> dict[str, set[str] | None]:
         root: set(cloud.get(root) or {}) if isinstance(cloud.get(root) or {}, dict) else None
         for root in _NAMED_ROOTS
     }
-    for item in [*(doc.get("steps") or []), *(cloud.get("setup") or [])]:
+    for item in _steps_and_setup(doc):
         save = item.get("save") if isinstance(item, dict) else None
         for key in save if isinstance(save, dict) else ():
             root, _, rest = str(key).partition(".")
@@ -263,23 +264,120 @@ def _named(doc: dict) -> dict[str, set[str] | None]:
     return found
 
 
+def _saved_fields(doc: dict, root: str, name: str) -> set[str] | None:
+    """The fields ``${ROOT.NAME.FIELD}`` may read of a name only ``save:`` makes
+    (``save: {images.first.id: body.image_id}`` makes ``id``); None: any (a whole value)."""
+    fields: set[str] = set()
+    for item in _steps_and_setup(doc):
+        save = item.get("save") if isinstance(item, dict) else None
+        for key in save if isinstance(save, dict) else ():
+            parts = str(key).split(".")
+            if parts[:2] == [root, name]:
+                if len(parts) == 2:
+                    return None
+                fields.add(parts[2])
+    return fields
+
+
+def _steps_and_setup(doc: dict) -> list:
+    cloud = doc.get("cloud") if isinstance(doc.get("cloud"), dict) else {}
+    return [*(doc.get("steps") or []), *(cloud.get("setup") or [])]
+
+
+def _step_names(doc: dict) -> set[str]:
+    """What ``${steps.NAME...}`` may name: every step (unnamed, ``stepN``) and every named
+    ``setup:`` request."""
+    cloud = doc.get("cloud") if isinstance(doc.get("cloud"), dict) else {}
+    found = {
+        str(step.get("name") or f"step{i + 1}")
+        for i, step in enumerate(doc.get("steps") or [])
+        if isinstance(step, dict)
+    }
+    found.update(
+        str(item["name"])
+        for item in cloud.get("setup") or []
+        if isinstance(item, dict) and item.get("name")
+    )
+    return found
+
+
+def _named_ref_problem(doc: dict, ref: str, named: dict) -> str | None:
+    """Why ``${servers.wbe.id}`` (or ``${images.first.name}`` of a name whose ``save:`` made
+    only ``id``) can never resolve, or None."""
+    root, _, rest = ref.partition(".")
+    name, _, field = rest.partition(".")
+    known = named[root]
+    if known is not None and name not in known:
+        kind = _NAMED_ROOTS[root]
+        return (
+            f"${{{ref}}}: no {kind} {name!r}{did_you_mean(name, known)}; "
+            f"{'named' if known else 'there are no named'} {root}"
+            f"{': ' + ', '.join(sorted(known)) if known else ''} "
+            f"(cloud.{root}, or a save: {root}.NAME... of a step)"
+        )
+    cloud = doc.get("cloud") if isinstance(doc.get("cloud"), dict) else {}
+    made = cloud.get(root) if isinstance(cloud.get(root), dict) else {}
+    field = field.partition(".")[0]
+    if not field or name in made:  # a resource cloud: makes holds the service's whole answer
+        return None
+    fields = _saved_fields(doc, root, name)
+    if fields is None or field in fields:
+        return None
+    return (
+        f"${{{ref}}}: {root}.{name} has no {field!r}{did_you_mean(field, fields)}: "
+        f"its save: made {', '.join(f'{root}.{name}.{f}' for f in sorted(fields))}"
+    )
+
+
+def _step_ref_problem(ref: str, steps: set[str]) -> str | None:
+    """Why ``${steps.snp.body.image_id}`` can never resolve, or None."""
+    name, _, part = ref.partition(".")[2].partition(".")
+    if name not in steps:
+        return (
+            f"${{{ref}}}: no step {name!r}{did_you_mean(name, steps)}; "
+            f"the steps are {', '.join(sorted(steps)) or 'none'} (and named setup: requests)"
+        )
+    part = part.partition(".")[0]
+    if part and part not in OUTCOME_PARTS:
+        return (
+            f"${{{ref}}}: a step has no {part!r}{did_you_mean(part, OUTCOME_PARTS)}; "
+            f"it has {', '.join(OUTCOME_PARTS)}"
+        )
+    return None
+
+
+def _unfinished_refs(doc: dict, filename: str) -> list[Problem]:
+    """A ``${`` that starts no reference (``"${images.first.id"``): it would be sent, or
+    matched, as the text written."""
+    return [
+        _ref_problem(
+            doc,
+            path,
+            filename,
+            f"{text!r} has a ${{ that ends no ${{name}} (a missing }}?); "
+            "write $${ for the text ${",
+        )
+        for path, text in unfinished(doc)
+        if path[0] in _RUN_PARTS
+    ]
+
+
 def _check_refs(doc: dict, names: dict, runtime: set[str], filename: str) -> list[Problem]:
-    out = []
-    named = None
+    out = _unfinished_refs(doc, filename)
+    named = steps = None
     for path, ref in refs(doc):
         root, _, rest = ref.partition(".")
         if root in _NAMED_ROOTS and rest and root not in names and path[0] in _RUN_PARTS:
             # ${servers.wbe.id}: was found only when the step ran, after the whole set-up
             named = _named(doc) if named is None else named
-            name, known = rest.partition(".")[0], named[root]
-            if known is not None and name not in known:
-                kind = _NAMED_ROOTS[root]
-                message = (
-                    f"${{{ref}}}: no {kind} {name!r}{did_you_mean(name, known)}; "
-                    f"{'named' if known else 'there are no named'} {root}"
-                    f"{': ' + ', '.join(sorted(known)) if known else ''} "
-                    f"(cloud.{root}, or a save: {root}.NAME... of a step)"
-                )
+            message = _named_ref_problem(doc, ref, named)
+            if message is not None:
+                out.append(_ref_problem(doc, path, filename, message))
+            continue
+        if root == "steps" and rest and root not in names and path[0] in _RUN_PARTS:
+            steps = _step_names(doc) if steps is None else steps
+            message = _step_ref_problem(ref, steps)
+            if message is not None:
                 out.append(_ref_problem(doc, path, filename, message))
             continue
         if root in names:

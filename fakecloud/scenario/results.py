@@ -43,7 +43,7 @@ class StepRecord:
         return self.started is not None
 
     def outcome(self) -> dict[str, Any]:
-        """The step as ``${steps.NAME...}`` sees it."""
+        """The step as ``${steps.NAME...}`` sees it (the keys are `OUTCOME_PARTS`)."""
         return {
             "status": self.status,
             "body": self.body,
@@ -55,6 +55,10 @@ class StepRecord:
             if self.finished is None or self.started is None
             else self.finished - self.started,
         }
+
+
+#: What ``${steps.NAME.PART}`` may name: the keys of `StepRecord.outcome`.
+OUTCOME_PARTS = ("status", "body", "headers", "error", "started", "finished", "took")
 
 
 @dataclass

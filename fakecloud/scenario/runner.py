@@ -418,6 +418,7 @@ class _Run:
         self._schedule()
         result.first_seq, result.names = self.first_seq, self.names
         self._drive(result)
+        self._say_unresolved_triggers()
         self._evaluate(result)
         self._record_names()
         self._warn_unfired(result)
@@ -824,6 +825,18 @@ class _Run:
             )
 
         return note
+
+    def _say_unresolved_triggers(self) -> None:
+        """A step whose ``on:`` still names what the run never knew (the step that saves
+        ``${images.snap.id}`` failed) says so, not only the pattern as written."""
+        for step in self.case.steps:
+            record = self.records[step.name]
+            if step.on is None or record.ran or step.name in self.perturbation.triggers:
+                continue
+            try:
+                self.resolve(step.on)
+            except Unresolved as exc:
+                record.waiting_for += f", which never resolved: {exc}"
 
     def _triggered(self, step: Step) -> Callable[[dict], None]:
         def fire(_event: dict) -> None:

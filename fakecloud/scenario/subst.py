@@ -31,16 +31,37 @@ class Unresolved(LookupError):
 
 def refs(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every ``${name}`` inside `value` (values only, not keys), with the path it sits at."""
-    if isinstance(value, str):
-        for m in REF.finditer(value):
+    for where, text in _texts(value, path):
+        for m in REF.finditer(text):
             if m.group(1) is not None:
-                yield path, m.group(1).strip()
+                yield where, m.group(1).strip()
+
+
+def unfinished(value: Any) -> Iterator[tuple[tuple, str]]:
+    """Every text inside `value` with a ``${`` that starts no reference (``"${images.a.id"``),
+    with the path it sits at: it would be used as the text written."""
+    for where, text in _texts(value, ()):
+        rest = text
+        while True:  # the inner references first: ${images.${image}.id}
+            shorter = REF.sub("", rest)
+            if shorter == rest:
+                break
+            rest = shorter
+        if "${" in rest:
+            yield where, text
+
+
+def _texts(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every string value inside `value` that holds a ``${``, with its path."""
+    if isinstance(value, str):
+        if "${" in value:
+            yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from refs(item, (*path, key))
+            yield from _texts(item, (*path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from refs(item, (*path, i))
+            yield from _texts(item, (*path, i))
 
 
 def _substitute(text: str, lookup: Callable[[str], Any], keep_unknown: bool) -> Any:

@@ -225,6 +225,38 @@ steps:
     assert "servers" in msg
 
 
+def test_a_trigger_naming_what_can_never_resolve_is_refused_at_its_line(tmp_path):
+    # session 35: such a trigger never fired, and the run printed its ${...} as written
+    text = """\
+steps:
+  - name: snap
+    request: GET /servers
+    save: {images.snap.id: body.image_id}
+  - on: {trace: {kind: state, subject: "${steps.snp.body.image_id}"}}
+    wait: 1
+  - on: {trace: {kind: state, subject: "${steps.snap.bdy.image_id}"}}
+    wait: 1
+  - on: {trace: {kind: state, subject: "${images.snap.name}"}}
+    wait: 1
+  - on: {trace: {kind: state, subject: "${images.snap.id", new: saving}}
+    wait: 1
+  - on: {trace: {subject: "${images.snap.id}", new: "$${x} ${steps.step2.status}"}}
+    wait: 1
+"""
+    assert problems(text, tmp_path).splitlines() == [
+        "scenario.yaml:5: field steps[1].on.trace.subject: ${steps.snp.body.image_id}: no step "
+        "'snp' (did you mean 'snap'?); the steps are snap, step2, step3, step4, step5, step6 "
+        "(and named setup: requests)",
+        "scenario.yaml:7: field steps[2].on.trace.subject: ${steps.snap.bdy.image_id}: a step "
+        "has no 'bdy' (did you mean 'body'?); it has status, body, headers, error, started, "
+        "finished, took",
+        "scenario.yaml:9: field steps[3].on.trace.subject: ${images.snap.name}: images.snap has "
+        "no 'name': its save: made images.snap.id",
+        "scenario.yaml:11: field steps[4].on.trace.subject: '${images.snap.id' has a ${ that "
+        "ends no ${name} (a missing }?); write $${ for the text ${",
+    ]
+
+
 def test_after_must_name_a_step_and_cycles_are_caught(tmp_path):
     text = """\
 steps:

@@ -350,3 +350,20 @@ steps:
         "'state', 'subject': '${images.snap.id}', 'new': 'saving'}, watched from t=0.088 when "
         "the names in it were known (an event before that is not seen)"
     )
+
+
+def test_a_trigger_naming_what_the_run_never_saved_says_why_it_never_resolved():
+    steps = """\
+steps:
+  - name: snap
+    request: GET /servers/${servers.web.id}
+    save: {images.snap.id: body.server.image_id}
+  - name: late
+    on: {trace: {kind: state, subject: "${images.snap.id}"}}
+    wait: 1
+"""
+    assert failures(run_text(SERVER + steps)).splitlines()[-1] == (
+        "scenario.yaml:8: step late never ran: it waited for a trace event like {'kind': "
+        "'state', 'subject': '${images.snap.id}'}, which never resolved: ${images.snap.id} is "
+        "not known yet"
+    )
