@@ -184,7 +184,8 @@ def _busy(run: model.Run, start: float, end: float) -> str:
 
 
 def facts(run: model.Run) -> Iterator[tuple[str, str]]:
-    """The headline facts of a run: frozen windows, failures, images made."""
+    """The headline facts of a run: frozen windows, failures, guests snapshot unquiesced,
+    images made."""
     for bar in run.bars:
         if bar.kind == "frozen" and not bar.setup:
             guest = run.lane_label(bar.lane)
@@ -196,6 +197,9 @@ def facts(run: model.Run) -> Iterator[tuple[str, str]]:
     for m in run.markers:
         if m.failed and not m.setup:
             yield f"{m.t:.3f} s  {run.lane_label(m.lane)}: {m.label}", "red"
+        elif m.kind == "warning" and not m.setup:
+            what = f"{m.label}; the snapshot is crash-consistent"
+            yield f"{m.t:.3f} s  {run.lane_label(m.lane)}: {what}", "bold yellow"
     images: dict[str, str] = {}
     for e in run.events:
         image = e["kind"] == "state" and e.get("machine") == "glance.image.status"

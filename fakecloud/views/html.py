@@ -86,6 +86,7 @@ def render_html(run: model.Run) -> str:
         "setup_events": setup_events,
         "event_count": len(run.events),
         "failures": failures[:12],
+        "warnings": [m for m in run.markers if m.kind == "warning" and not m.setup][:12],
         "failure_count": len(failures),
         "kinds": kinds,
         "timeline": Markup(swimlane(run)),

@@ -77,6 +77,23 @@ FAILURE_KINDS = frozenset(
 )
 
 
+#: Nova's words when it snapshots a guest it could not quiesce (no guest agent, a driver that
+#: cannot): nova/compute/api.py snapshot_volume_backed and nova/virt/libvirt/driver.py
+#: _live_snapshot log them at INFO and go on, so the snapshot is crash-consistent, which no
+#: status, fault or answer shows.
+QUIESCE_SKIPPED = "Skipping quiescing instance"
+
+
+def quiesce_skipped(e: dict[str, Any]) -> str | None:
+    """Why a ``log`` event says a guest is snapshot unquiesced (Nova's reason), or None."""
+    message = e.get("message")
+    if e["kind"] != "log" or not isinstance(message, str):
+        return None
+    if not message.startswith(QUIESCE_SKIPPED):
+        return None
+    return message[len(QUIESCE_SKIPPED) :].lstrip(":").strip().rstrip(".")
+
+
 @dataclass
 class Bar:
     """A phase on a lane, from `start` to `end` (virtual seconds, scenario time)."""
@@ -96,7 +113,8 @@ class Bar:
 
 @dataclass
 class Marker:
-    """One moment on a lane: a state change, a step, a fault or a failure."""
+    """One moment on a lane: a state change, a step, a fault, a failure, or a warning (what
+    went on quietly, as a snapshot of a guest Nova could not quiesce)."""
 
     lane: str
     t: float
@@ -345,6 +363,11 @@ class _Reader:
             self._failure(e)
         elif kind == "log" and e.get("level") in ("error", "critical"):
             self._mark(e, lanes.of_actor(e.get("actor")), "error", "failure", e.get("message", ""))
+        elif kind == "log":
+            reason = quiesce_skipped(e)
+            if reason is not None:
+                label = f"{self.names.get(str(e['subject']))} not quiesced: {reason}"
+                self._mark(e, lanes.of_actor(e.get("actor")), label, "warning")
 
     def _api_request(self, e: dict[str, Any]) -> None:
         user = e.get("user") or "(no token)"

@@ -200,8 +200,11 @@ def _lane(
     return lane, height, parts
 
 
+_MARKER_COLOURS = {"step": "#2c3e50", "state": "#44546a", "warning": "#b35c00"}
+
+
 def _marker(m: model.Marker, x: float, top: float, row: int | None, leftward: bool) -> str:
-    colour = RED if m.failed else {"step": "#2c3e50", "state": "#44546a"}.get(m.kind, INK)
+    colour = RED if m.failed else _MARKER_COLOURS.get(m.kind, INK)
     y = top
     hover = _hover(m.detail, m.ids, m.t)
     if m.failed:

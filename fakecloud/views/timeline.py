@@ -20,7 +20,7 @@ from typing import Any
 
 from fakecloud.humanize import detail
 from fakecloud.views import lanes
-from fakecloud.views.model import RPC_FAILURE_KINDS, TRANSFER_NAMES, mb, seconds
+from fakecloud.views.model import RPC_FAILURE_KINDS, TRANSFER_NAMES, mb, quiesce_skipped, seconds
 from fakecloud.views.names import Names
 
 Event = dict[str, Any]
@@ -247,7 +247,14 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         what = f"RPC {e.get('what')}" if rpc else f"{e.get('what')} of {subject}"
         return f"{host}: {what} waited {waited} for the eventlet hub"
     if kind == "notification":
-        return f"notification {e.get('event_type', subject)}"
+        error = f" (ERROR {e['exception']})" if e.get("exception") else ""
+        return f"notification {e.get('event_type', subject)}{error}"
+    if kind == "log":
+        reason = quiesce_skipped(e)
+        if reason is None:
+            return None
+        who = lanes.label(lanes.of_actor(e["actor"]))
+        return f"{who}: {subject} not quiesced ({reason}): the snapshot goes on unfrozen"
     if kind == "fault":
         return f"FAULT at {subject}: {e.get('rule')}"
     if kind == "scenario.step":

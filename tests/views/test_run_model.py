@@ -121,3 +121,25 @@ def test_an_rpc_that_expired_or_waits_in_a_stopped_services_queue_is_a_failure()
         f"RPC {kind[4:]}: attach_volume to compute.cmp-1" for kind in kinds
     ]
     assert [line.style for line in narration(run)] == ["bold red"] * 4
+
+
+def test_a_guest_snapshot_unquiesced_is_told_as_a_warning(image_online):
+    # Nova logs it at INFO and goes on (nova/virt/libvirt/driver.py _live_snapshot): the answer
+    # is 202 and the image active, so the views are where a user can see it (session 35)
+    from fakecloud.views.console import facts
+    from fakecloud.views.html import render_html
+
+    run = read(image_online.trace)
+    (warning,) = [m for m in run.markers if m.kind == "warning"]
+    label = "web not quiesced: QEMU guest agent is not enabled"
+    assert (warning.lane, warning.label, warning.failed) == ("nova-compute:cmp-1", label, False)
+    told = {story_line(e, run.names) for e in image_online.trace if e["kind"] == "log"}
+    assert told == {
+        "nova-compute cmp-1: web not quiesced (QEMU guest agent is not enabled): the snapshot "
+        "goes on unfrozen",
+    }
+    assert (
+        f"{warning.t:.3f} s  nova-compute cmp-1: {label}; the snapshot is crash-consistent",
+        "bold yellow",
+    ) in list(facts(run))
+    assert f'<span class="lane">nova-compute cmp-1</span> {label}: Nova logs it' in render_html(run)
