@@ -43,10 +43,10 @@ def header(result: Any) -> str:
     return f"{case.file} :: {case.id}   {', '.join(bits)}{t0}"
 
 
-def steps_text(result: Any) -> str:
+def steps_text(result: Any, names: Names | None = None) -> str:
     """One line per step: start time, actor, its name, the answer, then what it did (whole,
     with the scenario's names for the ids in it)."""
-    names = Names.from_events(result.trace)
+    names = Names.from_events(result.trace) if names is None else names
     lines = []
     ordered = sorted(result.steps, key=lambda r: (r.started is None, r.started or 0.0))
     width = max((len(r.name) for r in ordered), default=0)
@@ -60,15 +60,17 @@ def steps_text(result: Any) -> str:
     return "\n".join(lines)
 
 
-def checks_text(result: Any) -> str:
-    """One line per expectation: ok / n/a / FAIL with file:line and the details."""
+def checks_text(result: Any, names: Names | None = None) -> str:
+    """One line per expectation: ok / n/a / FAIL with file:line and the details; the ids in
+    what it checked named as the steps' lines name them (``state: GET /v2/images/snap``)."""
+    names = Names.from_events(result.trace) if names is None else names
     lines = []
     for c in result.checks:
         if c.ok is False:
-            lines.append(f"  FAIL  {c.where}: {c.what}")
+            lines.append(f"  FAIL  {c.where}: {names.text(c.what)}")
             lines.extend(f"{'':8}{d}" for d in c.details)
         else:
-            lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {c.what}")
+            lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {names.text(c.what)}")
     return "\n".join(lines)
 
 
@@ -88,12 +90,12 @@ def summary(result: Any) -> str:
 
 def render(result: Any, trace_tail: int = 0) -> str:
     """The whole report; with `trace_tail`, the last trace events too (for failures)."""
-    parts = [header(result), steps_text(result), "expectations", checks_text(result)]
+    names = Names.from_events(result.trace)
+    parts = [header(result), steps_text(result, names), "expectations", checks_text(result, names)]
     warnings = getattr(result, "warnings", ())
     if warnings:
         parts += ["warnings", "\n".join(f"  WARN  {w}" for w in warnings)]
     if trace_tail:
-        names = Names.from_events(result.trace)
         events = [e for e in result.trace.tail(trace_tail + 1) if e["kind"] != "scenario.names"]
         tail = timeline(events[-trace_tail:], names=names, t0=result.t0)
         parts += [f"last {trace_tail} trace events", tail]

@@ -4,6 +4,7 @@ from scenario_fakes import FakeTransport, failures, load_text, run_text
 
 from fakecloud.invariants import REGISTRY
 from fakecloud.scenario import run_case
+from fakecloud.scenario.report import checks_text
 
 SERVER = """\
 cloud:
@@ -76,6 +77,8 @@ expect:
     # The image the fake compute made (the cloud's own Glance starts with base images).
     image_id = result.cloud.trace.first(kind="state", actor="fake-glance", new="queued")["subject"]
     assert checks(result)[2] == (True, f"state: GET /images/{image_id}")
+    # the report names it as the steps' lines do (session 36: it printed the id)
+    assert "\n  ok    state: GET /images/one\n" in checks_text(result)
 
 
 def test_trace_facts_count_present_absent_order_and_duration():
