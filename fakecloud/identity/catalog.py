@@ -155,3 +155,22 @@ class Catalog:
                     }
                 )
         return out
+
+
+def built_catalog(kernel: Any) -> Catalog:
+    """The catalog a cloud's Keystone starts with (its ids drawn from the cloud's seed, so
+    every call makes the same one)."""
+    return Catalog(
+        kernel.config,
+        kernel.config.identity.region,
+        kernel.streams("identity.catalog"),
+        identity_admin=kernel.switches.series.nova < 25,
+    )
+
+
+def cloud_catalog(kernel: Any) -> Catalog:
+    """The cloud's catalog as Keystone holds it now, for a service that reads Keystone without
+    a link to it (Nova's unified limits, `fakecloud.nova.limit`): the written one after
+    Keystone's first catalog write (`kernel.written_catalog`), else the built one."""
+    written = getattr(kernel, "written_catalog", None)
+    return written if written is not None else built_catalog(kernel)

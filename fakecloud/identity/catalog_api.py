@@ -24,6 +24,7 @@ from fakecloud.identity import admin_schema, exception, schema, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi, _require_admin
 from fakecloud.identity.api import _linked, _mapped
 from fakecloud.identity.catalog_writes import SERVICE_FIELDS, WrittenCatalog
+from fakecloud.identity.limits_store import held
 from fakecloud.profiles.series import (
     KEYSTONE_BODY_SCHEMA_SINCE,
     KEYSTONE_JSONSCHEMA_4_21_SINCE,
@@ -118,6 +119,8 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         keystone = self.keystone
         if keystone.catalog.__class__ is not WrittenCatalog:
             keystone.catalog = WrittenCatalog.copy_of(keystone.catalog)
+            # Nova's unified limits read it from the kernel (`catalog.cloud_catalog`)
+            self.kernel.written_catalog = keystone.catalog
         return keystone.catalog
 
     def _ref(self, req: Request, action: str, body_schema: dict[str, Any], key: str) -> Any:
@@ -181,7 +184,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         """``DELETE /v3/regions/{id}``: 204, with the regions below it."""
         _require_admin(req, "identity:delete_region")
         region_id = req.params["region_id"]
-        self._writable().delete_region(region_id)
+        self._writable().delete_region(region_id, _limited(self.keystone, "region_id"))
         self._traced("region_deleted", region_id, region_id)
         return Response(204)
 
@@ -217,7 +220,7 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         """``DELETE /v3/services/{id}``: 204, its endpoints with it."""
         _require_admin(req, "identity:delete_service")
         service_id = req.params["service_id"]
-        self._writable().delete_service(service_id)
+        self._writable().delete_service(service_id, _limited(self.keystone, "service_id"))
         self._traced("service_deleted", service_id, service_id)
         return Response(204)
 
@@ -307,3 +310,11 @@ def _check_url(url: str, release: int) -> None:
 
 def _without(ref: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in ref.items() if k not in keys}
+
+
+def _limited(keystone: Any, field: str) -> set[str]:
+    """The services (`field` ``service_id``) or regions (``region_id``) a registered limit
+    names: the ``registered_limit`` table's foreign keys keep them (keystone 15.0.0-30.0.0
+    ``limit/backends/sql.py``)."""
+    found = held(keystone.directory)
+    return set() if found is None else {getattr(r, field) for r in found.registered.values()}

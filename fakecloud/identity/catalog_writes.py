@@ -24,6 +24,7 @@ URL it cannot format. Catalogs are kept per project, unless an endpoint names th
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from fakecloud.identity import endpoint_filter, exception
@@ -164,14 +165,17 @@ class WrittenCatalog(Catalog):
         self._changed()
         return dict(record)
 
-    def delete_region(self, region_id: str) -> None:
+    def delete_region(self, region_id: str, referenced: Collection[str] = ()) -> None:
         """``catalog_api.delete_region``: with its child regions, refused while it or one of
-        them has an endpoint."""
+        them has an endpoint; one a registered limit names (`referenced`) is the database's
+        foreign key error, which no handler maps: Keystone's 500, nothing deleted."""
         if region_id not in self.regions:
             raise exception.RegionNotFound(region_id=region_id)
         doomed = self._subtree(region_id)
         if any(e["region_id"] in doomed for e in self.endpoints.values()):
             raise RegionDeletion(region_id=region_id)
+        if doomed & set(referenced):
+            raise exception.Error()
         for r in doomed:
             del self.regions[r]
         self._changed()
@@ -196,10 +200,15 @@ class WrittenCatalog(Catalog):
         self._changed()
         return dict(record)
 
-    def delete_service(self, service_id: str) -> None:
-        """``catalog_api.delete_service``: its endpoints go with it."""
-        if self.records.pop(service_id, None) is None:
+    def delete_service(self, service_id: str, referenced: Collection[str] = ()) -> None:
+        """``catalog_api.delete_service``: its endpoints go with it; one a registered limit
+        names (`referenced`) is the database's foreign key error: Keystone's 500, nothing
+        deleted."""
+        if service_id not in self.records:
             raise exception.ServiceNotFound(service_id=service_id)
+        if service_id in referenced:
+            raise exception.Error()
+        del self.records[service_id]
         self.endpoints = {k: e for k, e in self.endpoints.items() if e["service_id"] != service_id}
         self._changed()
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from fakecloud.identity import exception, passwords
 from fakecloud.identity.auth import authenticate
-from fakecloud.identity.catalog import Catalog
+from fakecloud.identity.catalog import built_catalog
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Directory, User
 from fakecloud.identity.tokens import Token, TokenStore
@@ -46,12 +46,7 @@ class Keystone:
             self.config, kernel.streams("identity"), kernel.switches.series.keystone
         )
         self.tokens = TokenStore(kernel, kernel.streams("identity.tokens"), self.config.token_ttl_s)
-        self.catalog = Catalog(
-            kernel.config,
-            self.config.region,
-            kernel.streams("identity.catalog"),
-            identity_admin=kernel.switches.series.nova < 25,
-        )
+        self.catalog = built_catalog(kernel)
         self._api = None
         self._user_tokens = {}
 

@@ -11,6 +11,7 @@ the timing knobs are fakecloud's, with defaults that make a run look like a smal
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,21 @@ DEFAULT_NON_INHERITABLE_TEXT = "cache_in_nova,bittorrent"
 QUOTA_DRIVERS = ("DbQuotaDriver", "NoopQuotaDriver", "UnifiedLimitsDriver")
 #: The first Nova with ``UnifiedLimitsDriver`` (25.0.0, Yoga: ``nova/quota.py``, ``nova/limit``).
 UNIFIED_LIMITS_DRIVER_SINCE = 25
+
+#: ``UnifiedLimitsResource``'s names besides the resource classes (``class:VCPU``...).
+UNIFIED_LIMITS_RESOURCES = frozenset(
+    (
+        "servers",
+        "server_metadata_items",
+        "server_injected_files",
+        "server_injected_file_content_bytes",
+        "server_injected_file_path_bytes",
+        "server_key_pairs",
+        "server_groups",
+        "server_group_members",
+    )
+)
+_RC = re.compile(r"class:[A-Z][A-Z0-9_]*")
 
 #: A cloud of more hosts than this is a typo, and would take long to build.
 MAX_COMPUTE_HOSTS = 1000
@@ -58,12 +74,22 @@ class NovaConfig:
     quota_metadata_items: int = 128
     """``[quota] metadata_items``: -1 is unlimited."""
     quota_driver: str = "DbQuotaDriver"
-    """``[quota] driver``: DbQuotaDriver, NoopQuotaDriver or (from 25.0.0) UnifiedLimitsDriver.
-    UnifiedLimitsDriver turns off the legacy checks its Noop base skips (the image metadata
-    quota, quota-set writes); Keystone's limits on boot are not modelled."""
+    """``[quota] driver``: DbQuotaDriver, NoopQuotaDriver or (from 25.0.0) UnifiedLimitsDriver,
+    whose quotas are the limits Keystone holds for Nova's endpoint (`fakecloud.nova.limit`)."""
     quota_instances: int = 10
     quota_cores: int = 20
     quota_ram: int = 51200
+    oslo_limit_endpoint_id: str = ""
+    """``[oslo_limit] endpoint_id``: the Keystone endpoint whose service and region the unified
+    limits are read for; empty: the catalog's public compute endpoint (what a deployment
+    names there)."""
+    unified_limits_resource_strategy: str = "require"
+    """``[quota] unified_limits_resource_strategy`` (Nova 31.0.0 on): ``require`` (a resource
+    of `unified_limits_resource_list` without a registered limit is limited to 0) or
+    ``ignore`` (a resource *not* in it without one is limited to 0, those in it unlimited)."""
+    unified_limits_resource_list: str = "servers"
+    """``[quota] unified_limits_resource_list`` (Nova 31.0.0 on), comma-separated: ``servers``
+    and ``class:<resource class>`` names."""
     glance_api_servers: str = ""
     """``[glance] api_servers`` (first one used); empty: the image endpoint of the catalog."""
     compute_link_prefix: str = ""
@@ -326,6 +352,20 @@ class NovaConfig:
                 f"config nova.quota_driver must be one of {', '.join(QUOTA_DRIVERS)}, got "
                 f"{self.quota_driver!r}{did_you_mean(str(self.quota_driver), QUOTA_DRIVERS)}"
             )
+        if self.unified_limits_resource_strategy not in ("require", "ignore"):
+            raise ConfigError(
+                "config nova.unified_limits_resource_strategy must be require or ignore, got "
+                f"{self.unified_limits_resource_strategy!r}"
+            )
+        for name in str(self.unified_limits_resource_list).split(","):
+            name = name.strip()
+            if name and name not in UNIFIED_LIMITS_RESOURCES and not _RC.fullmatch(name):
+                # ``UnifiedLimitsResource``: nova's limit names or a "class:" resource class
+                raise ConfigError(
+                    "config nova.unified_limits_resource_list: each name is one of "
+                    f"{', '.join(sorted(UNIFIED_LIMITS_RESOURCES))} or class:<resource class>, "
+                    f"got {name!r}"
+                )
         if self.notification_format not in NOTIFICATION_FORMATS:
             raise ConfigError(
                 f"config nova.notification_format must be one of "

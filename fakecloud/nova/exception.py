@@ -820,3 +820,21 @@ class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
     ``injected_file_content_bytes``."""
 
     msg_fmt = "Personality file content exceeds maximum %(allowed)s"
+
+
+class KeypairLimitExceeded(OverQuota):
+    """Nova's ``KeypairLimitExceeded``: the keypairs API's 403 (its ``str``)."""
+
+    msg_fmt = "Quota exceeded, too many key pairs."
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    """Nova's ``ServerGroupLimitExceeded``: the server groups API's 403 (its ``str``)."""
+
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class GroupMemberLimitExceeded(OverQuota):
+    """Nova's ``GroupMemberLimitExceeded``: a create's 403 (the servers API's ``OverQuota``)."""
+
+    msg_fmt = "Quota exceeded, too many servers in group"

@@ -22,6 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.nova import server_groups
+from fakecloud.nova.limit import local as local_limit
+from fakecloud.nova.limit import placement as placement_limit
 
 #: ``[quota] driver`` whose every limit (and usage) is -1: ``nova.quota.NoopQuotaDriver``.
 NOOP_DRIVER = "NoopQuotaDriver"
@@ -71,9 +73,34 @@ def config_limits(nova: Any) -> dict[str, int]:
     }
 
 
+def unified_limits(nova: Any, project_id: str | None) -> dict[str, int]:
+    """``UnifiedLimitsDriver.get_project_quotas``' limits (``get_defaults``' for None):
+    instances, cores and RAM the project's limits of ``servers``, ``class:VCPU`` and
+    ``class:MEMORY_MB`` (the registered ones for None), the local limits (metadata items,
+    personality files, key pairs, server groups and members) the registered ones, each 0
+    without one; -1 the rest (the nova-network quotas, ``fixed_ips``)."""
+    local = local_limit.get_legacy_default_limits(nova)
+    if project_id is None:
+        placement = placement_limit.get_legacy_default_limits(nova)
+    else:
+        placement = placement_limit.get_legacy_project_limits(nova, project_id)
+    return {
+        name: placement[name] if name in placement else local.get(name, -1)
+        for name in config_limits(nova)
+    }
+
+
+def legacy_checks(nova: Any) -> bool:
+    """Whether the driver checks Nova's own quotas (``DbQuotaDriver``): the Noop driver's and
+    the unified limits driver's ``limit_check`` and ``check_deltas`` check nothing."""
+    return nova.config.quota_driver not in (NOOP_DRIVER, UNIFIED_DRIVER)
+
+
 def class_limits(nova: Any, quota_class: str) -> dict[str, int]:
     """``DbQuotaDriver.get_class_quotas``: what was set for `quota_class`, the `config_limits`
-    for the rest."""
+    for the rest (``UnifiedLimitsDriver``: its defaults, whatever the class)."""
+    if nova.config.quota_driver == UNIFIED_DRIVER:
+        return unified_limits(nova, None)
     limits = config_limits(nova)
     limits.update(nova.db.quota_class(quota_class))
     return limits
@@ -90,6 +117,8 @@ def project_limits(nova: Any, project_id: str | None) -> dict[str, int]:
     ``get_defaults``), so no check refuses."""
     if nova.config.quota_driver == NOOP_DRIVER:
         return dict.fromkeys(config_limits(nova), -1)
+    if nova.config.quota_driver == UNIFIED_DRIVER:
+        return unified_limits(nova, project_id)
     if project_id is None:
         return default_limits(nova)
     limits = config_limits(nova)
@@ -113,7 +142,11 @@ def project_quotas(nova: Any, project_id: str | None) -> dict[str, tuple[int, in
     if nova.config.quota_driver == NOOP_DRIVER:
         return dict.fromkeys(limits, (-1, -1))
     used: dict[str, int] = {}
-    if project_id is not None:
+    if project_id is not None and nova.config.quota_driver == UNIFIED_DRIVER:
+        # ``get_in_use`` and ``get_legacy_counts``: Placement's counts over the local ones
+        used = {**local_limit.get_in_use(nova, project_id)}
+        used.update(placement_limit.get_legacy_counts(nova, project_id))
+    elif project_id is not None:
         used["instances"], used["cores"], used["ram"] = nova.db.project_usage(project_id)
         if nova.server_groups is not None:
             used["server_groups"] = server_groups.count(nova, project_id)

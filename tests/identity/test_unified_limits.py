@@ -85,3 +85,22 @@ def test_keystone_21_writes_limits_as_a_system_admin_and_checks_bodies_lazily():
             "into consideration.",
         }
     }
+
+
+def test_a_service_or_region_a_registered_limit_names_is_not_deleted(booted):
+    # registered_limit.service_id and region_id are foreign keys (limit/backends/sql.py): the
+    # delete's IntegrityError reaches no handler, Keystone's 500, and nothing goes
+    cloud = booted.fork()
+    nova = _compute(cloud)
+    assert cloud.request("identity", "POST", "/v3/regions", {"region": {"id": "R2"}},
+                         user="admin").status == 201  # fmt: skip
+    regs = [{"service_id": nova, "resource_name": "servers", "default_limit": 1},
+            {"service_id": nova, "region_id": "R2", "resource_name": "servers",
+             "default_limit": 2}]  # fmt: skip
+    made = cloud.request("identity", "POST", RL, {"registered_limits": regs}, user="admin")
+    for path in (f"/v3/services/{nova}", "/v3/regions/R2"):
+        assert cloud.request("identity", "DELETE", path, user="admin").status == 500
+        assert cloud.request("identity", "GET", path, user="admin").status == 200
+    for reg in made.json()["registered_limits"]:
+        cloud.request("identity", "DELETE", f"{RL}/{reg['id']}", user="admin")
+    assert cloud.request("identity", "DELETE", "/v3/regions/R2", user="admin").status == 204

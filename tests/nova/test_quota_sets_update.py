@@ -284,11 +284,11 @@ def test_user_quotas_survive_save_and_load(env: NovaEnv):
 
 @pytest.mark.parametrize(
     ("driver", "profile", "instances"),
-    [("NoopQuotaDriver", "upstream", -1), ("UnifiedLimitsDriver", "upstream", 10)],
+    [("NoopQuotaDriver", "upstream", -1), ("UnifiedLimitsDriver", "upstream", 0)],
 )
 def test_other_drivers_answer_a_user_as_real_nova(driver, profile, instances):
-    # NoopQuotaDriver.get_user_quotas: -1 all; UnifiedLimitsDriver: the project's, nothing
-    # stored (the API drops the requested quotas)
+    # NoopQuotaDriver.get_user_quotas: -1 all; UnifiedLimitsDriver: the project's Keystone
+    # limit (none registered: 0), nothing stored (the API drops the requested quotas)
     env = NovaEnv(profile, {"nova": {"quota_driver": driver}})
     r = _put_user(env, {"instances": 1})
     assert (r.status, r.json()["quota_set"]["instances"]) == (200, instances)

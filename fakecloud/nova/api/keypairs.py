@@ -35,9 +35,10 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker
 from fakecloud.api.refusals import QUOTA
-from fakecloud.nova import quota
+from fakecloud.nova import exception, quota
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.winrm_cert import generate_winrm_x509_cert
+from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.policies import KEYPAIRS
 
 _NAME = "^[_\\- a-zA-Z0-9]+$"
@@ -211,11 +212,16 @@ class KeypairsController:
         project = req.context.project_id
         # ``check_deltas`` of a per-user count: the lower of the project's and the caller's
         # own limit (a -1 of either is the lower)
-        own = quota.user_limits(self.nova, project, req.context.user_id)["key_pairs"]
-        limit = min(quota.project_limits(self.nova, project)["key_pairs"], own)
         db = self.nova.db
-        if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
-            raise HttpError(403, "Quota exceeded, too many key pairs.", refusal=QUOTA)
+        if quota.legacy_checks(self.nova):
+            own = quota.user_limits(self.nova, project, req.context.user_id)["key_pairs"]
+            limit = min(quota.project_limits(self.nova, project)["key_pairs"], own)
+            if limit >= 0 and db.keypair_count(user_id) + 1 > limit:
+                raise HttpError(403, "Quota exceeded, too many key pairs.", refusal=QUOTA)
+        try:
+            local_limit.enforce_db_limit(self.nova, local_limit.KEY_PAIRS, user_id, 1)
+        except exception.KeypairLimitExceeded as exc:  # the API answers its ``str``
+            raise HttpError(403, str(exc), refusal=QUOTA) from None
         private_key = None
         if generated and key_type == "ssh":
             private_key, public_key = generate_key_pair(self.nova.kernel.ids.hex(32))

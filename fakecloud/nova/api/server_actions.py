@@ -147,6 +147,8 @@ class ServerActionsController:
             raise_http_conflict_for_instance_invalid_state(exc, "unshelve", server_id)
         except (exception.InvalidRequest, exception.ComputeHostNotFound) as exc:
             raise HttpError(400, exc.format_message()) from None
+        except exception.OverQuota as exc:  # unified limits, 28.0.0 on
+            raise HttpError(403, exc.format_message()) from None
         return Response(202)
 
     def _lock(self, req: Request, server_id: str, body: Any) -> Response:

@@ -26,8 +26,9 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import limited
 from fakecloud.api.refusals import QUOTA
-from fakecloud.nova import quota, server_groups
+from fakecloud.nova import exception, quota, server_groups
 from fakecloud.nova.api import schemas
+from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.policies import SERVER_GROUPS
 
 #: The releases whose ``policies`` schema has ``minItems``/``maxItems`` 1 (22.0.0, backported
@@ -174,6 +175,17 @@ class ServerGroupsController:
             self._authorize(req, rule, group.project_id)
         return group
 
+    def _check_server_groups_quota(self, project_id: str, user_id: str) -> None:
+        """``check_deltas(server_groups: 1)``: the project's groups, then (a user with a
+        limit of its own) the user's."""
+        limit = quota.project_limits(self.nova, project_id)["server_groups"]
+        over = limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit
+        if not over and "server_groups" in self.nova.db.quota_user(project_id, user_id):
+            limit = quota.user_limits(self.nova, project_id, user_id)["server_groups"]
+            over = limit >= 0 and server_groups.count(self.nova, project_id, user_id) >= limit
+        if over:
+            raise HttpError(403, "Quota exceeded, too many server groups.", refusal=QUOTA)
+
     def create(self, req: Request) -> Response:
         """``POST /os-server-groups``: 200 with the new group."""
         version = req.microversion
@@ -184,13 +196,12 @@ class ServerGroupsController:
         ctx = req.context
         project_id = ctx.project_id
         self._authorize(req, "create", project_id)
-        limit = quota.project_limits(self.nova, project_id)["server_groups"]
-        over = limit >= 0 and server_groups.count(self.nova, project_id) + 1 > limit
-        if not over and "server_groups" in self.nova.db.quota_user(project_id, ctx.user_id):
-            limit = quota.user_limits(self.nova, project_id, ctx.user_id)["server_groups"]
-            over = limit >= 0 and server_groups.count(self.nova, project_id, ctx.user_id) >= limit
-        if over:
-            raise HttpError(403, "Quota exceeded, too many server groups.", refusal=QUOTA)
+        if quota.legacy_checks(self.nova):
+            self._check_server_groups_quota(project_id, ctx.user_id)
+        try:
+            local_limit.enforce_db_limit(self.nova, local_limit.SERVER_GROUPS, project_id, 1)
+        except exception.ServerGroupLimitExceeded as exc:  # the API answers its ``str``
+            raise HttpError(403, str(exc), refusal=QUOTA) from None
         vals = body["server_group"]
         rules: dict[str, int] = {}
         if version >= "2.64":

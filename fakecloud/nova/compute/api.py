@@ -38,8 +38,14 @@ from fakecloud.nova import (
 )
 from fakecloud.nova.compute import disk_config, guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.limit import local as local_limit
+from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
 from fakecloud.profiles.provenance import Change
+
+#: The first Nova to check an offloaded server's unshelve against unified limits (28.0.0,
+#: ``_check_quota_unshelve_offloaded`` with ``delta_updates``).
+UNSHELVE_LIMITS_SINCE = 28
 
 # Instance actions (``nova/compute/instance_actions.py``).
 #: The volume-backed createImage path, looked up by module so a test can stand in for it.
@@ -803,12 +809,27 @@ class API:
         (into `new_az`, onto `host`: `destination.unshelve_destination`)."""
         from fakecloud.nova.conductor_live_migrate import swallowing
 
+        if (
+            instance.vm_state == states.SHELVED_OFFLOADED
+            and self.kernel.switches.series.nova >= UNSHELVE_LIMITS_SINCE
+        ):
+            self._check_quota_unshelve_offloaded(context, instance)
         where = destination.unshelve_destination(self.nova, context, instance, new_az, host)
         self._claim(instance, states.UNSHELVING)
         self._record_action_start(context, instance, UNSHELVE)
         self.kernel.spawn(
             swallowing(self.nova.conductor.unshelve_instance(context, instance, where)),
             name=f"nova-conductor unshelve {instance.uuid}",
+        )
+
+    def _check_quota_unshelve_offloaded(self, context: Any, instance: Instance) -> None:
+        """``_check_quota_unshelve_offloaded`` (28.0.0 on), unified limits' part: the
+        deltas of zero servers of the flavor (``servers: 0``; every class's amount times
+        0), so an unshelve is refused only where the project is already over a limit."""
+        bdms = self.db.bdms_by_instance(instance.uuid)
+        is_bfv = compute_utils.is_volume_backed_instance(instance, bdms)
+        placement_limit.enforce_num_instances_and_flavor(
+            self.nova, context.project_id, instance.flavor, is_bfv, 0, 0, {"servers": 0}
         )
 
     # -- resize and cold migration (`fakecloud.nova.compute.resize_api`) ---------------------
@@ -1204,6 +1225,10 @@ class API:
         ):
             raise exception.ComputeHostNotFound(host=where.host or where.node)
         count = self.check_num_instances_quota(context, flavor, min_count, max_count)
+        is_bfv = root is not None and root.get("destination_type") == "volume"
+        count = placement_limit.enforce_num_instances_and_flavor(
+            self.nova, context.project_id, flavor, is_bfv, min_count, count
+        )
         if group is not None:
             self._check_group_members_quota(context, group, count)
         volumes = None
@@ -1247,6 +1272,9 @@ class API:
         """``_provision_instances``' ``server_group_members`` check (each new member counted
         against the caller's live members of `group`): `OverQuota` 'Quota exceeded, too many
         servers in group' (403), before any of the request's servers is stored."""
+        local_limit.enforce_group_members(self.nova, group, count)
+        if not quota.legacy_checks(self.nova):
+            return
         # a per-user count: the lower of the project's and the caller's own limit
         project, user = context.project_id, context.user_id
         limit = min(
@@ -1366,7 +1394,10 @@ class API:
         """``_check_metadata_properties_quota``: the project's ``metadata_items`` limit on a
         new server's metadata (in ``_checks_for_create_and_rebuild``, after the BDMs are
         merged)."""
-        if not metadata or self.config.quota_driver == quota.NOOP_DRIVER:
+        if not metadata:
+            return
+        local_limit.enforce_api_limit(self.nova, local_limit.SERVER_METADATA_ITEMS, len(metadata))
+        if not quota.legacy_checks(self.nova):
             return
         allowed = quota.limit(self.config, self.db, context.project_id, "metadata_items")
         if 0 <= allowed < len(metadata):
@@ -1380,6 +1411,9 @@ class API:
         path's refusal first. ``limit_check`` holds the caller to the project's limits and
         its own (`quota.user_limits`); the refusal names the project's."""
         if not injected_files:
+            return
+        if not quota.legacy_checks(self.nova):
+            self._check_injected_file_limits(injected_files)
             return
         project, user = context.project_id, context.user_id
         limits = quota.project_limits(self.nova, project)
@@ -1406,6 +1440,16 @@ class API:
                 allowed=limits["injected_file_content_bytes"]
             )
 
+    def _check_injected_file_limits(self, injected_files: Any) -> None:
+        """The unified limits' part of ``_check_injected_file_quota``: the number of files,
+        then the longest path, then the longest contents (`local_limit.enforce_api_limit`)."""
+        nova = self.nova
+        local_limit.enforce_api_limit(nova, local_limit.INJECTED_FILES, len(injected_files))
+        max_path = max(len(path) for path, _ in injected_files)
+        max_content = max(len(content) for _, content in injected_files)
+        local_limit.enforce_api_limit(nova, local_limit.INJECTED_FILES_PATH, max_path)
+        local_limit.enforce_api_limit(nova, local_limit.INJECTED_FILES_CONTENT, max_content)
+
     def check_num_instances_quota(
         self,
         context: Any,
@@ -1424,7 +1468,7 @@ class API:
         count meets the lower of the project's and the caller's limits.
         `project_id`, `user_id`: the ones counted (default the caller's; a restore counts the
         server's, ``quotas_obj.ids_from_instance``)."""
-        if self.config.quota_driver == quota.NOOP_DRIVER:
+        if not quota.legacy_checks(self.nova):
             return max_count
         if project_id is None:
             project_id = context.project_id

@@ -29,6 +29,9 @@ from typing import Any
 
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import quota, states
+from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.limit import placement as placement_limit
+from fakecloud.nova.limit import utils as limit_utils
 
 #: ``_reclaim_queued_deletes``' period: ``periodic_task.periodic_task`` with no spacing runs
 #: at oslo.service's ``DEFAULT_INTERVAL`` (ticks at whole minutes of the cloud's clock).
@@ -50,6 +53,14 @@ def restore(api: Any, context: Any, instance: Any) -> None:
     cast; a server with no host is ``active`` at once."""
     _project_id, user_id = quota.ids_from_instance(context, instance)
     api.check_num_instances_quota(context, instance.flavor, 1, 1, instance.project_id, user_id)
+    nova = api.nova
+    if limit_utils.use_unified_limits(nova):
+        bdms = nova.db.bdms_by_instance(instance.uuid)
+        is_bfv = compute_utils.is_volume_backed_instance(instance, bdms)
+        # the server's own soft-deleted allocation counts too: Placement still holds it
+        placement_limit.enforce_num_instances_and_flavor(
+            nova, instance.project_id, instance.flavor, is_bfv, 1, 1
+        )
     api._record_action_start(context, instance, "restore")
     if instance.host:
         instance.task_state = states.RESTORING

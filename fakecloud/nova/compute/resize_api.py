@@ -33,6 +33,8 @@ from typing import Any
 from fakecloud.nova import aggregates, destination, exception, flavors, quota, services, states
 from fakecloud.nova.compute import disk_config
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.limit import placement as placement_limit
+from fakecloud.nova.limit import utils as limit_utils
 from fakecloud.nova.objects import Flavor, Instance
 
 RESIZE = "resize"
@@ -178,19 +180,32 @@ class OverQuotaDetailKeyError(KeyError):
 
 
 def check_quota_for_upsize(
-    nova: Any, context: Any, instance: Instance, current: Flavor, new: Flavor
+    nova: Any,
+    context: Any,
+    instance: Instance,
+    current: Flavor,
+    new: Flavor,
+    is_revert: bool = False,
 ) -> None:
     """``_check_quota_for_upsize``: the cores and ram a larger flavor adds
     (``upsize_quota_delta``) must fit the project's quotas and the user's
     (`quota.check_counted`), else `TooManyInstances` with ``get_over_quota_detail``'s numbers
     (the user's usage: the user is always counted; 17.0.13-34.0.0 alike), or
-    `OverQuotaDetailKeyError` where one of the resources over is none the resize adds."""
+    `OverQuotaDetailKeyError` where one of the resources over is none the resize adds.
+    Under unified limits (not for a revert) one more server of the `new` flavor must fit the
+    project's usage, as Placement will hold both flavors, whatever the change
+    (`placement_limit.enforce_num_instances_and_flavor`), and no legacy quota is checked."""
+    if not is_revert and limit_utils.use_unified_limits(nova):
+        project_id, _user_id = quota.ids_from_instance(context, instance)
+        bdms = nova.db.bdms_by_instance(instance.uuid)
+        is_bfv = compute_utils.is_volume_backed_instance(instance, bdms)
+        placement_limit.enforce_num_instances_and_flavor(nova, project_id, new, is_bfv, 1, 1)
     deltas = {}
     if new.vcpus - current.vcpus > 0:
         deltas["cores"] = new.vcpus - current.vcpus
     if new.memory_mb - current.memory_mb > 0:
         deltas["ram"] = new.memory_mb - current.memory_mb
-    if not deltas or nova.config.quota_driver == quota.NOOP_DRIVER:
+    if not deltas or not quota.legacy_checks(nova):
         return
     _project_id, user_id = quota.ids_from_instance(context, instance)
     requested = {"cores": deltas.get("cores", 0), "ram": deltas.get("ram", 0)}
@@ -227,7 +242,9 @@ def revert_resize(api: Any, context: Any, instance: Instance) -> None:
     nova = api.nova
     migration = nova.db.migration_by_instance_and_status(instance.uuid, "finished")
     # "If this is a resize down, a revert might go over quota."
-    check_quota_for_upsize(nova, context, instance, instance.flavor, migration.old_flavor)
+    check_quota_for_upsize(
+        nova, context, instance, instance.flavor, migration.old_flavor, is_revert=True
+    )
     if nova.db.aggregates is not None:
         instance.availability_zone = aggregates.host_zone(nova, migration.source_compute)
     instance.task_state = states.RESIZE_REVERTING

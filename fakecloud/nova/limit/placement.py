@@ -1,0 +1,145 @@
+"""``nova/limit/placement.py`` (25.0.0-34.0.0): the limits of what Placement counts,
+``servers`` and the flavor's resource classes (``class:VCPU``, ``class:MEMORY_MB``,
+``class:DISK_GB``), checked for the project against its own limits or the registered ones.
+
+Usage as Nova reads it: ``servers`` from the instance mappings (every server of the project
+not queued for deletion: a soft-deleted one is not counted, a building one is), the classes
+from the project's Placement allocations (every server placed on a host and not offloaded, a
+soft-deleted one too, and during a resize or a cold migration the migration's hold of the old
+flavor beside the server's of the new). A boot asks ``servers: count`` and each class's amount
+times the count (``resources_for_limits``: the root disk left out for a volume-backed server,
+swap rounded up to whole GiB); over, it asks one server fewer until ``min_count``, where it is
+`TooManyInstances` with oslo.limit's text of the last try ("Project P is over a limit for
+[Resource servers is over limit of 10 due to current usage 10 and delta 1]").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.nova import exception, states
+from fakecloud.nova.compute.utils import is_volume_backed_instance
+from fakecloud.nova.limit import utils
+from fakecloud.nova.limit.oslo_limit import Enforcer, ProjectOverLimit, limits_reader
+
+#: Each limit's legacy quota name (``LEGACY_LIMITS``), in its order.
+LEGACY_LIMITS = {"servers": "instances", "class:VCPU": "cores", "class:MEMORY_MB": "ram"}
+
+#: Migration statuses whose Placement allocations are gone (confirmed, reverted or failed).
+_MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
+
+
+def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
+    """``scheduler_utils.resources_for_limits``: the flavor's Placement resources."""
+    disk = flavor.ephemeral_gb + -(-flavor.swap // 1024)
+    if not is_bfv:
+        disk += flavor.root_gb
+    return {"VCPU": flavor.vcpus, "MEMORY_MB": flavor.memory_mb, "DISK_GB": disk}
+
+
+def _get_deltas_by_flavor(flavor: Any, is_bfv: bool, count: int) -> dict[str, int]:
+    deltas = {"servers": count}
+    for resource, amount in resources_for_limits(flavor, is_bfv).items():
+        if amount != 0:
+            deltas["class:" + resource] = amount * count
+    return deltas
+
+
+def _placement_usages(nova: Any, project_id: str | None) -> dict[str, int]:
+    """``get_usages_counts_for_limits``: the project's allocations by resource class."""
+    db = nova.db
+    usages: dict[str, int] = {}
+
+    def add(row: Any, flavor: Any) -> None:
+        bfv = is_volume_backed_instance(row, db.bdms.get(row.uuid, []))
+        for rc, amount in resources_for_limits(flavor, bfv).items():
+            usages[rc] = usages.get(rc, 0) + amount
+
+    for row in db.instances.values():
+        if row.project_id != project_id or row.deleted:
+            continue
+        if row.vm_state == states.SHELVED_OFFLOADED:
+            continue
+        if row.host or db.allocated_host(row.uuid):
+            add(row, row.flavor)
+    for migration in (db.migrations or {}).values():
+        row = db.instances.get(migration.instance_uuid)
+        if row is None or row.deleted or row.project_id != project_id:
+            continue
+        if migration.status in _MOVE_ENDED or migration.dest_compute is None:
+            continue
+        if migration.old_flavor is None or migration.new_flavor is None:
+            continue
+        # the migration holds the old flavor, the server the new (either may be row.flavor)
+        held = migration.old_flavor if row.flavor == migration.new_flavor else migration.new_flavor
+        add(row, held)
+    return usages
+
+
+def _get_usage(nova: Any, project_id: str | None, resource_names: list[str]) -> dict[str, int]:
+    """``_get_usage``: each resource's usage (a class Placement does not list is 0)."""
+    counts: dict[str, int] = {}
+    if "servers" in resource_names:
+        counts["servers"] = sum(
+            1
+            for row in nova.db.instances.values()
+            if row.project_id == project_id
+            and not row.deleted
+            and row.vm_state != states.SOFT_DELETED
+        )
+    usages = _placement_usages(nova, project_id)
+    for name in resource_names:
+        if name.startswith("class:"):
+            counts[name] = usages.get(name[len("class:") :], 0)
+    return counts
+
+
+def enforce_num_instances_and_flavor(
+    nova: Any,
+    project_id: str,
+    flavor: Any,
+    is_bfv: bool,
+    min_count: int,
+    max_count: int,
+    delta_updates: dict[str, int] | None = None,
+) -> int:
+    """How many servers of `flavor`, from `max_count` down to `min_count`, the project's
+    limits allow (``enforce_num_instances_and_flavor``; ``..._and_resources`` from 34.0.0),
+    else `TooManyInstances`; `delta_updates` replace deltas (28.0.0 on: an unshelve's)."""
+    if not utils.use_unified_limits(nova):
+        return max_count
+    enforcer = Enforcer(nova, lambda project, names: _get_usage(nova, project, names))
+    count = max_count
+    while True:
+        deltas = _get_deltas_by_flavor(flavor, is_bfv, count)
+        if delta_updates:
+            deltas.update(delta_updates)
+        try:
+            enforcer.enforce(project_id, deltas)
+        except ProjectOverLimit as e:
+            if not utils.should_enforce(nova, e):
+                return count
+            if count - 1 < min_count:
+                raise exception.TooManyInstances(str(e)) from None
+            count -= 1
+            continue
+        return count
+
+
+def get_legacy_default_limits(nova: Any) -> dict[str, int]:
+    """The registered limits of ``servers``, ``class:VCPU`` and ``class:MEMORY_MB`` by
+    legacy name (0 for none)."""
+    found = dict(limits_reader(nova).get_registered_limits(LEGACY_LIMITS))
+    return {old: found.get(new) or 0 for new, old in LEGACY_LIMITS.items()}
+
+
+def get_legacy_project_limits(nova: Any, project_id: str) -> dict[str, int]:
+    """The project's limits of the three by legacy name (its own, else registered, else 0)."""
+    found = dict(limits_reader(nova).get_project_limits(project_id, LEGACY_LIMITS))
+    return {old: found.get(new) or 0 for new, old in LEGACY_LIMITS.items()}
+
+
+def get_legacy_counts(nova: Any, project_id: str) -> dict[str, int]:
+    """The project's usage of the three by legacy name."""
+    found = _get_usage(nova, project_id, sorted(LEGACY_LIMITS))
+    return {old: found.get(new) or 0 for new, old in LEGACY_LIMITS.items()}

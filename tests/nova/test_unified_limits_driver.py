@@ -1,0 +1,187 @@
+"""Nova under ``[quota] driver = nova.quota.UnifiedLimitsDriver`` (25.0.0 on,
+`fakecloud.nova.limit`): its quotas are the limits Keystone holds for the compute endpoint's
+service and region, read as oslo.limit reads them, and its refusals carry oslo.limit's words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_keypairs import SSH
+
+UNIFIED = {"nova": {"quota_driver": "UnifiedLimitsDriver"}}
+#: Registered limits that let the demo project boot two m1.tiny servers.
+TWO_TINY = {
+    "servers": 2,
+    "class:VCPU": 2,
+    "class:MEMORY_MB": 1024,
+    "class:DISK_GB": 2,
+    "server_key_pairs": 1,
+    "server_metadata_items": 1,
+    "server_groups": 0,
+}
+
+
+def _keystone(env, method, path, body=None):
+    """Keystone's limits API as a system admin (every release's writer of limits)."""
+    token = env.cloud.keystone.token_for("admin", scope="system").id
+    return env.cloud.request(
+        "identity", method, path, body, user=None, headers={"X-Auth-Token": token}
+    )
+
+
+def _register(env, limits, region="RegionOne"):
+    """Registered limits of the compute service: ``{resource: default}``."""
+    services = _keystone(env, "GET", "/v3/services").json()["services"]
+    compute = next(s["id"] for s in services if s["type"] == "compute")
+    regs = [
+        {"service_id": compute, "region_id": region, "resource_name": name, "default_limit": value}
+        for name, value in limits.items()
+    ]
+    made = _keystone(env, "POST", "/v3/registered_limits", {"registered_limits": regs})
+    assert made.status == 201, made.json()
+    return compute
+
+
+def _boot(env, max_count=1, **extra):
+    server = {"name": "vm", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
+    server.update(max_count=max_count, **extra)
+    return env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.90")
+
+
+def _forbidden(resp):
+    assert resp.status == 403, resp.json()
+    return resp.json()["forbidden"]["message"]
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    env = NovaEnv("upstream", UNIFIED)
+    _register(env, TWO_TINY)
+    return env
+
+
+def test_without_registered_limits_every_boot_is_refused_in_oslo_limits_words():
+    env = NovaEnv("upstream", UNIFIED)
+    project = env.cloud.context("demo").project_id
+    assert _forbidden(_boot(env)) == (
+        f"Project {project} is over a limit for [Resource class:DISK_GB is over limit of 0 due "
+        "to current usage 0 and delta 1, Resource class:MEMORY_MB is over limit of 0 due to "
+        "current usage 0 and delta 512, Resource class:VCPU is over limit of 0 due to current "
+        "usage 0 and delta 1, Resource servers is over limit of 0 due to current usage 0 and "
+        "delta 1]"
+    )
+    # a registered limit without the endpoint's region is none of Nova's
+    _register(env, {"servers": 5}, region=None)
+    assert "Resource servers is over limit of 0" in _forbidden(_boot(env))
+
+
+def test_a_boot_fits_the_registered_and_project_limits_and_the_views_show_them(upstream):
+    env = upstream.fork()
+    project = env.cloud.context("demo").project_id
+    created = _boot(env, max_count=3)  # two of the three fit: Nova asks one fewer each time
+    assert created.status == 202
+    env.cloud.run_until_idle()
+    assert _forbidden(_boot(env)) == (
+        f"Project {project} is over a limit for [Resource class:DISK_GB is over limit of 2 due "
+        "to current usage 2 and delta 1, Resource class:MEMORY_MB is over limit of 1024 due to "
+        "current usage 1024 and delta 512, Resource class:VCPU is over limit of 2 due to "
+        "current usage 2 and delta 1, Resource servers is over limit of 2 due to current usage "
+        "2 and delta 1]"
+    )
+    absolute = env.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
+    assert (absolute["maxTotalInstances"], absolute["totalInstancesUsed"]) == (2, 2)
+    assert (absolute["maxTotalRAMSize"], absolute["totalRAMUsed"]) == (1024, 1024)
+    assert (absolute["maxTotalKeypairs"], absolute["maxServerGroups"]) == (1, 0)
+    assert absolute["maxSecurityGroups"] == -1  # neither a Keystone nor a local limit
+    # the project's own limit overrides the registered one (oslo.limit's _get_limit)
+    compute = _register(env, {"class:SOMETHING": 1})
+    own = {"service_id": compute, "region_id": "RegionOne", "resource_name": "servers",
+           "resource_limit": 3, "project_id": project}  # fmt: skip
+    assert _keystone(env, "POST", "/v3/limits", {"limits": [own]}).status == 201
+    url = f"/v2.1/os-quota-sets/{project}"
+    detail = env.request("GET", url + "/detail", user="admin").json()["quota_set"]
+    assert detail["instances"] == {"in_use": 2, "limit": 3, "reserved": 0}
+    defaults = env.request("GET", url + "/defaults", user="admin").json()["quota_set"]
+    assert (defaults["instances"], defaults["cores"], defaults["metadata_items"]) == (2, 2, 1)
+    # a quota-set update stores nothing; the limits stay Keystone's
+    put = env.request("PUT", url, {"quota_set": {"instances": 50}}, user="admin")
+    assert put.json()["quota_set"]["instances"] == 3
+
+
+def test_key_pairs_metadata_and_server_groups_meet_the_registered_limits(upstream):
+    env = upstream.fork()
+    key = SSH
+    first = env.request("POST", "/v2.1/os-keypairs",
+                        {"keypair": {"name": "k1", "public_key": key}})  # fmt: skip
+    assert first.status == 200, first.json()
+    second = env.request("POST", "/v2.1/os-keypairs",
+                         {"keypair": {"name": "k2", "public_key": key}})  # fmt: skip
+    # a local limit is the registered one alone: "Project None"; without one it is ignored
+    # (31.0.0 on: not in unified_limits_resource_list), one registered at 0 refuses
+    assert _forbidden(second) == (
+        "Project None is over a limit for [Resource server_key_pairs is over limit of 1 due "
+        "to current usage 1 and delta 1]"
+    )
+    assert _forbidden(_boot(env, metadata={"a": "1", "b": "2"})) == (
+        "Project None is over a limit for [Resource server_metadata_items is over limit of 1 "
+        "due to current usage 0 and delta 2]"
+    )
+    group = env.request("POST", "/v2.1/os-server-groups",
+                        {"server_group": {"name": "g", "policies": ["affinity"]}})  # fmt: skip
+    assert _forbidden(group) == (
+        "Project None is over a limit for [Resource server_groups is over limit of 0 due to "
+        "current usage 0 and delta 1]"
+    )
+
+
+def test_a_resize_asks_room_for_one_more_server_of_the_new_flavor(upstream):
+    env = upstream.fork()
+    sid = env.boot(flavor="42")  # m1.nano: 128 MB
+    env.boot(flavor="42")
+    project = env.cloud.context("demo").project_id
+    # createImage's image metadata is a legacy check only (limit_check: the driver's no-op)
+    many = {f"k{i}": "v" for i in range(3)}
+    assert env.create_image(sid, metadata=many, microversion="2.1").status == 202
+    env.cloud.run_until_idle()
+    # Placement will hold both flavors, and the check asks servers: 1 too (whatever the change)
+    refused = env.action(sid, {"resize": {"flavorRef": "1"}})
+    assert _forbidden(refused) == (
+        f"Project {project} is over a limit for [Resource class:DISK_GB is over limit of 2 due "
+        "to current usage 2 and delta 1, Resource class:VCPU is over limit of 2 due to current "
+        "usage 2 and delta 1, Resource servers is over limit of 2 due to current usage 2 and "
+        "delta 1]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [("nova-30.0.0", True), ("nova-31.0.0", False)],
+)
+def test_unlimited_and_unregistered_classes_are_enforced_until_31(profile, refused):
+    # nova/limit/utils.py should_enforce (31.0.0): a -1 is unlimited, and a resource without
+    # a registered limit is 0 only if [quota] unified_limits_resource_list has it ("servers")
+    env = NovaEnv(profile, UNIFIED)
+    _register(env, {"servers": -1, "class:VCPU": 4, "class:MEMORY_MB": -1})
+    resp = _boot(env)
+    assert (resp.status == 403) == refused
+    if refused:
+        assert "Resource class:DISK_GB is over limit of 0" in _forbidden(resp)
+        assert "Resource servers is over limit of -1" in _forbidden(resp)
+
+
+def test_the_ignore_strategy_lets_a_listed_resource_go_unregistered():
+    listed = "servers,class:VCPU,class:MEMORY_MB,class:DISK_GB"
+    config = {
+        "nova": {
+            **UNIFIED["nova"],
+            "unified_limits_resource_strategy": "ignore",
+            "unified_limits_resource_list": listed,
+        }
+    }
+    env = NovaEnv("nova-33.0.0", config)
+    assert _boot(env).status == 202  # none has a registered limit: all ignored
+    env.cloud.run_until_idle()
+    _register(env, {"servers": 1})  # now it has one, and the project is at it
+    assert "Resource servers is over limit of 1" in _forbidden(_boot(env))
