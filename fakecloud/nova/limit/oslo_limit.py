@@ -85,13 +85,17 @@ class Enforcer:
     """``oslo_limit.limit.Enforcer`` (flat model) for Nova: `usage_callback(project_id,
     resource_names)` gives the current usage of each resource checked."""
 
+    service_id: str
+    region_id: str | None
+    _tables: Tables
+
     def __init__(self, nova: Any, usage_callback: UsageCallback):
         self._usage_callback = usage_callback
         self._negative_unlimited = nova.kernel.switches.series.nova >= NEGATIVE_UNLIMITED_SINCE
         found = endpoint(nova)
-        self.service_id: str = found["service_id"]
-        self.region_id: str | None = found["region_id"]
-        self._tables: Tables = held(getattr(nova.kernel, "written_directory", None)) or Tables()
+        self.service_id = found["service_id"]
+        self.region_id = found["region_id"]
+        self._tables = held(getattr(nova.kernel, "written_directory", None)) or Tables()
 
     def registered_limits(self) -> list[Any]:
         """Every registered limit of the endpoint's service and region (``connection
