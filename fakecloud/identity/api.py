@@ -353,20 +353,45 @@ class KeystoneApi(ApiService):
             201, self.render_token(token, catalog=catalog), {"X-Subject-Token": token.id}
         )
 
-    def _subject(self, req: Request) -> Token:
+    def _subject(self, req: Request, window: bool = False) -> Token:
+        """The subject token, live (or, with `window`, within ``allow_expired``'s window)."""
         ctx = req.context
         subject_id = req.headers.get("X-Subject-Token")
         try:
-            subject = self.keystone.validate(subject_id)
+            try:
+                subject = self.keystone.validate(subject_id)
+            except TokenExpired:
+                if not (window and self._allow_expired(req)):
+                    raise
+                subject = self.keystone.tokens.expired(subject_id)
+                if (
+                    self.kernel.now
+                    >= subject.expires_at + self.keystone.config.allow_expired_window_s
+                ):
+                    raise
         except (exception.TokenNotFound, TokenExpired) as dead:
             raise self.keystone.tokens.refusal(subject_id, dead) from None
         if subject.user.id != ctx.user_id and not _is_admin(ctx):
             raise exception.ForbiddenAction(action="identity:validate_token")
         return subject
 
+    def _allow_expired(self, req: Request) -> bool:
+        """``?allow_expired=``: ``strutils.bool_from_string`` of the value Flask's
+        ``request.args.get`` reads (the first; webob's ``request.params.get`` before 15.0.0,
+        the last): keystone api/auth.py ``AuthTokenResource.get``, 13.x's
+        ``Auth._token_validation_window``."""
+        values = req.query.get("allow_expired")
+        if not values:
+            return False
+        from oslo_utils import strutils  # here: its import compiles ~400 regexes (~50 ms)
+
+        flask = self.kernel.switches.series.keystone >= KEYSTONE_FLASK_CATALOG_SINCE
+        return strutils.bool_from_string(values[0] if flask else values[-1])
+
     def validate_token(self, req: Request) -> Response:
-        """``GET /v3/auth/tokens``: the subject token's body (404 if dead)."""
-        subject = self._subject(req)
+        """``GET /v3/auth/tokens``: the subject token's body (404 if dead; ``allow_expired``
+        keeps it past its expiry for ``[token] allow_expired_window``)."""
+        subject = self._subject(req, window=True)
         return Response(
             200,
             self.render_token(subject, catalog="nocatalog" not in req.query),
@@ -374,8 +399,9 @@ class KeystoneApi(ApiService):
         )
 
     def check_token(self, req: Request) -> Response:
-        """``HEAD /v3/auth/tokens``: 200 if the subject token lives."""
-        subject = self._subject(req)
+        """``HEAD /v3/auth/tokens``: 200 if the subject token lives (``allow_expired`` as
+        the GET's: one Flask resource answers both)."""
+        subject = self._subject(req, window=True)
         # Flask's response of the GET, its body left off
         return Response(
             200, None, {"X-Subject-Token": subject.id, "Content-Type": "application/json"}

@@ -71,6 +71,42 @@ def test_revoked_tokens_are_404_to_validate_and_401_to_use(cloud):
     )
 
 
+@pytest.mark.parametrize("profile, first_wins", [("seed", False), ("upstream", True)])
+def test_allow_expired_validates_a_token_within_the_window_as_keystone_does(profile, first_wins):
+    """``GET|HEAD /v3/auth/tokens?allow_expired=...`` validates with ``[token]
+    allow_expired_window`` added to the expiry (keystone api/auth.py
+    ``AuthTokenResource.get``, 13.x's ``_token_validation_window``; ``bool_from_string`` of
+    Flask's first value, webob's last before 15.0.0); a revoke validates without it. fakecloud
+    ignored the parameter: 404 for every expired token."""
+    cloud = Cloud(profile=profile)
+    subject = token_of(cloud, "demo-reader")
+    cloud.advance(3600)
+
+    def status(method, query):
+        return cloud.request(
+            "identity",
+            method,
+            "/v3/auth/tokens" + query,
+            user="admin",
+            headers={"X-Subject-Token": subject},
+        ).status
+
+    body = cloud.request(
+        "identity",
+        "GET",
+        "/v3/auth/tokens?allow_expired=1",
+        user="admin",
+        headers={"X-Subject-Token": subject},
+    )
+    assert body.status == 200 and body.json()["token"]["user"]["name"] == "demo-reader"
+    assert [status("GET", q) for q in ("", "?allow_expired=maybe", "?allow_expired=0")] == [404] * 3
+    assert status("HEAD", "?allow_expired=true") == 200
+    assert status("GET", "?allow_expired=yes&allow_expired=no") == (200 if first_wins else 404)
+    assert status("DELETE", "?allow_expired=1") == 404
+    cloud.advance(172800)  # the window's end: gone for good
+    assert status("GET", "?allow_expired=1") == 404
+
+
 def test_a_token_lives_one_virtual_hour_by_default(cloud):
     token_id = token_of(cloud)
 
