@@ -89,6 +89,9 @@ class Bounds:
 SECONDS = Bounds(0.0, MAX_SECONDS, unit="a number of seconds")
 POSITIVE_SECONDS = Bounds(0.0, MAX_SECONDS, exclusive=True, unit="a number of seconds")
 RATE = Bounds(0.0, MAX_RATE, exclusive=True, unit="a rate")
+#: An I/O resource's capacity in bytes per second (0 stalls it): up to the largest rate a
+#: config field gives in its unit (``*_gbit_per_s`` of `MAX_RATE`: 1.25e23 B/s, jittered).
+THROUGHPUT = Bounds(0.0, MAX_RATE * 1e9, unit="a throughput in bytes per second")
 SPEED = Bounds(0.0, MAX_SPEED, unit="a speed factor")
 FRACTION = Bounds(0.0, 1.0, unit="a fraction")
 COUNT = Bounds(0, MAX_COUNT, unit="a count", integer=True)

@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 import operator
 from collections.abc import Iterable
 from typing import Any
@@ -77,6 +76,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, PENDING
 
+from fakecloud.bounds import THROUGHPUT
 from fakecloud.sim.trace import Site, form, site
 
 MB = 1_000_000
@@ -405,7 +405,15 @@ class IoModel:
 
     def set_capacity(self, name: str, bytes_per_s: float) -> None:
         """Change a resource's throughput now (slow a link, stall a disk with 0)."""
-        res = self.resources[name]
+        res = self.resources.get(name)
+        if res is None:  # was a bare KeyError of the name
+            from fakecloud.config import did_you_mean
+
+            raise KeyError(
+                f"no I/O resource {name!r}{did_you_mean(name, self.resources)}; resources: "
+                f"{', '.join(map(str, self.resources)) or 'none yet'} (io.resource(name, "
+                "bytes_per_s) makes one)"
+            )
         if self._lone is not None:
             self.write_books()
         res.capacity = self._check_capacity(name, bytes_per_s)
@@ -417,9 +425,10 @@ class IoModel:
 
     @staticmethod
     def _check_capacity(name: str, value: float) -> float:
-        if not (value >= 0 and math.isfinite(value)):
-            raise ValueError(f"throughput of {name!r} must be finite and >= 0, got {value!r}")
-        return float(value)
+        """`value` as a throughput (`fakecloud.bounds.THROUGHPUT`: `OutOfRange`, a ValueError,
+        naming the resource): a string or None was a TypeError of ``>=``, a whole number past
+        a float's range an OverflowError, True a throughput of 1 B/s."""
+        return float(THROUGHPUT.check(value, f"throughput of {name!r}"))
 
     # -- transfers ---------------------------------------------------------------------------
 

@@ -36,6 +36,24 @@ def test_two_equal_transfers_share_a_link_and_both_finish_at_20s():
     assert _run_transfers(cloud, [(0, GB, ["link"]), (0, GB, ["link"])]) == {0: 20.0, 1: 20.0}
 
 
+def test_a_throughput_that_is_no_rate_or_a_link_that_does_not_exist_is_refused_by_name():
+    """``cloud.io.set_capacity`` and ``io.resource`` checked a throughput with ``>=`` and
+    ``isfinite``: a string or None was a TypeError, 10**400 an OverflowError, True and 1e308
+    were taken; a link not made yet was a bare KeyError of its name."""
+    from fakecloud.bounds import OutOfRange
+
+    cloud = Cloud()
+    cloud.io.resource("link", 100 * MB)
+    for bad in ("5", None, True, 1e308, 10**400, -1):
+        with pytest.raises(OutOfRange, match="throughput of 'link': expected a throughput in"):
+            cloud.io.set_capacity("link", bad)
+    with pytest.raises(OutOfRange, match="throughput of 'disk': expected"):
+        cloud.io.resource("disk", "fast")
+    with pytest.raises(KeyError, match=r"no I/O resource 'lnk' \(did you mean 'link'\?\)"):
+        cloud.io.set_capacity("lnk", MB)
+    assert cloud.io.resources["link"].capacity == 100 * MB and "disk" not in cloud.io.resources
+
+
 def test_unequal_transfers_finish_at_10s_and_15s():
     cloud = Cloud()
     cloud.io.resource("link", 100 * MB)
