@@ -93,6 +93,13 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
+def checked(part: str, field: dataclasses.Field, value: Any) -> Any:
+    """`value` for `field` of the config part `part` (``cinder.backends.NAME``), checked as a
+    section's key is (its default's type, its range from `bounded` or its name): the value,
+    or a `ConfigError` naming ``config PART.KEY``."""
+    return _coerce(part, field, value)
+
+
 #: What a field whose default is None takes besides None, by its annotation.
 _OPTIONAL = {"bool | None": bool, "int | None": int, "str | None": str, "list | None": list}
 

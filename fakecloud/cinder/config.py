@@ -22,7 +22,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.config import config_section, did_you_mean
+from fakecloud.config import checked, config_section, did_you_mean
 from fakecloud.errors import ConfigError
 
 BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy", "nfs")
@@ -217,20 +217,28 @@ def parse_backends(raw: dict) -> dict[str, BackendSpec]:
                 f"config cinder.backends.{name}.kind must be one of {', '.join(BACKEND_KINDS)}, "
                 f"got {kind!r}"
             )
-        if nfs and not isinstance(spec.get("nfs_snapshot_support", False), bool):
-            raise ConfigError(
-                f"config cinder.backends.{name}.nfs_snapshot_support: expected true or false, "
-                f"got {spec['nfs_snapshot_support']!r}"
-            )
+        cls = NfsBackendSpec if nfs else ReplicatedBackendSpec if replicated else BackendSpec
+        # each value as a section's key is checked: a throughput of -1, NaN, "x" or None was
+        # taken, and every copy on the backend then failed with fakecloud's own TypeError or
+        # ValueError as the volume's error
+        _check_fields(f"cinder.backends.{name}", cls, spec, ("kind", "replication_device"))
         if replicated:
             path = f"cinder.backends.{name}.replication_device"
             spec = {
                 **spec,
                 "replication_device": _replication_device(path, spec["replication_device"]),
             }
-        cls = NfsBackendSpec if nfs else ReplicatedBackendSpec if replicated else BackendSpec
         out[name] = cls(name=name, **{**KIND_DEFAULTS.get(kind, {}), **spec})
     return out
+
+
+def _check_fields(part: str, cls: type, spec: dict, skip: tuple[str, ...] = ()) -> None:
+    """Check each value of `spec` against the field of `cls` it sets (`checked`). The values
+    are kept as given (``throughput_mb_per_s: 100`` stays the int a saved world holds)."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key, value in spec.items():
+        if key not in skip:
+            checked(part, fields[key], value)
 
 
 def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str, VolumeTypeSpec]:
@@ -248,5 +256,6 @@ def parse_volume_types(raw: dict, backends: dict[str, BackendSpec]) -> dict[str,
                 f"config cinder.volume_types.{name}.backend {backend!r} is not a configured "
                 f"backend{did_you_mean(str(backend), backends)}; backends: {', '.join(backends)}"
             )
+        _check_fields(f"cinder.volume_types.{name}", VolumeTypeSpec, spec, ("backend",))
         out[name] = VolumeTypeSpec(name=name, **spec)
     return out

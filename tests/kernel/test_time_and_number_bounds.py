@@ -81,6 +81,20 @@ def test_the_clock_cannot_be_run_past_the_calendar():
         ({"glance": {"limit_param_default": 0}}, "glance.limit_param_default: .* from 1 to"),
         ({"glance": {"api_limit_max": 0}}, "glance.api_limit_max: expected a count from 1"),
         ({"glance": {"image_size_cap": 0}}, "glance.image_size_cap: .* bytes from 1 to 9223"),
+        # a backend's and a volume type's keys, as a section's: these were taken, and each
+        # copy on the backend failed as the volume's error with fakecloud's own TypeError
+        (
+            {"cinder": {"backends": {"lvmdriver-1": {"kind": "rbd", "throughput_mb_per_s": -1}}}},
+            r"cinder.backends.lvmdriver-1.throughput_mb_per_s: expected a rate .* \(negative\)",
+        ),
+        (
+            {"cinder": {"backends": {"lvmdriver-1": {"kind": "copy", "capacity_gb": None}}}},
+            "cinder.backends.lvmdriver-1.capacity_gb: expected int, got None",
+        ),
+        (
+            {"cinder": {"volume_types": {"t": {"backend": "lvmdriver-1", "is_public": "no"}}}},
+            "cinder.volume_types.t.is_public: expected true or false, got 'no'",
+        ),
     ],
 )
 def test_config_refuses_numbers_out_of_range(config, message):
