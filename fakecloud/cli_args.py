@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+
+
+def path_argument(text: str) -> str:
+    """argparse type of the file and folder options: an empty path (an unset shell variable,
+    ``--trace "$OUT"``) is refused rather than read as no option at all (no trace, no report,
+    no JSON written, while the command said nothing), or as the current folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
+    return text
+
+
+def case_argument(text: str) -> str:
+    """argparse type of ``--case``: a value naming no case (``--case ""``, ``--case ,``) is
+    refused; it ran every case, as if no ``--case`` had been given."""
+    if not any(item.strip() for item in text.split(",")):
+        raise argparse.ArgumentTypeError(f"expected a case id (or ids a,b), got {text!r}")
+    return text
+
+
+def address_argument(text: str) -> str:
+    """argparse type of ``--scheduler``: an empty address is refused; it ran the seeds on
+    this host's processes, as if no scheduler had been given."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "expected an address such as tcp://HOST:8786, got an empty one"
+        )
+    return text
 
 
 def comma_list(values: list[str] | None) -> list[str] | None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fakecloud.cli_args import path_argument
 from fakecloud.cloud import Cloud
 from fakecloud.outputs import new_folder_problem, output_problem
 from fakecloud.views.timeline import sequence, state_changes, story, timeline
@@ -329,9 +330,19 @@ def main(argv: list[str] | None = None) -> int:
         "instance-snapshot branch and the bug replay always run on seed)",
     )
     p.add_argument("--seed", type=int, help="seed of every run (default: each scenario's)")
-    p.add_argument("--out", default="fakecloud-demo", help="where the tour writes its reports")
+    p.add_argument(
+        "--out",
+        default="fakecloud-demo",
+        type=path_argument,
+        help="where the tour writes its reports",
+    )
     p.add_argument("--no-pause", action="store_true", help="tell everything at once")
-    p.add_argument("--trace", metavar="OUT.jsonl", help="--flow: also write the whole trace")
+    p.add_argument(
+        "--trace",
+        metavar="OUT.jsonl",
+        type=path_argument,
+        help="--flow: also write the whole trace",
+    )
     p.add_argument("--timeline", action="store_true", help="--flow: print every trace event too")
     args = p.parse_args(argv)
     try:

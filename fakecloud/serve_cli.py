@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.bounds import OutOfRange, finite_seconds, speed_factor
+from fakecloud.cli_args import path_argument
 from fakecloud.errors import ConfigError, FakecloudError
 from fakecloud.inputs import open_input
 from fakecloud.transport.server import (
@@ -68,14 +69,6 @@ def _port_base(text: str) -> int:
             f"expected 0 (free ports) or a port from 1 to {65535 - len(SERVICE_HOSTS)}, got {port}"
         )
     return port
-
-
-def _path(text: str) -> str:
-    """argparse type of the file and folder options: an empty path (an unset shell variable)
-    is refused rather than read as no option at all (no state saved, no Tempest files)."""
-    if not text:
-        raise argparse.ArgumentTypeError("expected a path, got an empty one")
-    return text
 
 
 def _host(text: str) -> str:
@@ -134,7 +127,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument(
         "--state",
         metavar="FILE",
-        type=_path,
+        type=path_argument,
         help="load the cloud saved in FILE at start (if FILE exists) and save it there at "
         "shutdown (after running it until idle)",
     )
@@ -155,15 +148,21 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         "lists them)",
     )
     p.add_argument(
-        "--config", metavar="FILE", type=_path, help="YAML file of config overrides by section"
+        "--config",
+        metavar="FILE",
+        type=path_argument,
+        help="YAML file of config overrides by section",
     )
     p.add_argument(
-        "--clouds-yaml", metavar="FILE", type=_path, help="also write the clouds.yaml to FILE"
+        "--clouds-yaml",
+        metavar="FILE",
+        type=path_argument,
+        help="also write the clouds.yaml to FILE",
     )
     p.add_argument(
         "--tempest-config",
         metavar="DIR",
-        type=_path,
+        type=path_argument,
         help="for Tempest: add Tempest's projects and users to this cloud and write a Tempest "
         "workspace for the served profile and ports in DIR (etc/tempest.conf, "
         "etc/accounts.yaml, exclude-{compute,volume,image,identity,cinder-plugin,"

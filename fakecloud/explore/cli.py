@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.bounds import MAX_COUNT, OutOfRange, finite_seconds
-from fakecloud.cli_args import comma_list, file_and_case
+from fakecloud.cli_args import (
+    address_argument,
+    case_argument,
+    comma_list,
+    file_and_case,
+    path_argument,
+)
 from fakecloud.explore.interrupt import FirstInterrupt
 from fakecloud.explore.runner import (
     INSTALL_CLUSTER,
@@ -51,6 +57,7 @@ def _explore_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "file",
         metavar="FILE",
+        type=path_argument,
         help="scenario YAML file, or a library scenario's name (fakecloud list scenarios)",
     )
     p.add_argument("--seeds", type=int, help="seeds per case (default: the file's, else 100)")
@@ -59,6 +66,7 @@ def _explore_parser() -> argparse.ArgumentParser:
         "--case",
         action="append",
         metavar="ID",
+        type=case_argument,
         help="only these cases (repeatable or comma-separated)",
     )
     p.add_argument(
@@ -70,6 +78,7 @@ def _explore_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
+        type=address_argument,
         help="run the seeds on this Dask scheduler's workers (needs the [cluster] extra)",
     )
     p.add_argument(
@@ -80,9 +89,19 @@ def _explore_parser() -> argparse.ArgumentParser:
     )
     _windows_option(p)
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
-    p.add_argument("--out", default="explore-replays", metavar="DIR", help="replay files' folder")
-    p.add_argument("--json", metavar="OUT.json", help="write the groups as JSON")
-    p.add_argument("--junit", metavar="OUT.xml", help="write a JUnit XML report for CI")
+    p.add_argument(
+        "--out",
+        default="explore-replays",
+        metavar="DIR",
+        type=path_argument,
+        help="replay files' folder",
+    )
+    p.add_argument(
+        "--json", metavar="OUT.json", type=path_argument, help="write the groups as JSON"
+    )
+    p.add_argument(
+        "--junit", metavar="OUT.xml", type=path_argument, help="write a JUnit XML report for CI"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -372,10 +391,16 @@ def _shrink_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "file",
         metavar="FILE",
+        type=path_argument,
         help="scenario YAML file, or a library scenario's name (fakecloud list scenarios)",
     )
     p.add_argument("--seed", type=int, required=True, help="the explore seed that broke")
-    p.add_argument("--case", metavar="ID", help="the case (needed when the file has several)")
+    p.add_argument(
+        "--case",
+        metavar="ID",
+        type=case_argument,
+        help="the case (needed when the file has several)",
+    )
     _windows_option(p)  # the seed's run as explore --windows played it
     p.add_argument(
         "--target",
@@ -383,7 +408,14 @@ def _shrink_parser() -> argparse.ArgumentParser:
         help="what must stay broken (default: the first of the file's explore.finds the seed "
         "breaks, else its first failure)",
     )
-    p.add_argument("-o", "--output", required=True, metavar="minimal.yaml", help="where to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="minimal.yaml",
+        type=path_argument,
+        help="where to write",
+    )
     p.add_argument("--max-examples", type=int, default=400, help="shrinking effort (runs)")
     return p
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.cli_args import file_and_case
+from fakecloud.cli_args import case_argument, file_and_case, path_argument
 from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
 from fakecloud.humanize import counted
@@ -171,8 +171,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a scenario case across the Nova releases and report, series by "
         "series, the releases where its outcome (passes, fails, error) changes.",
     )
-    p.add_argument("file", metavar="FILE", help="a scenario file or library scenario name")
-    p.add_argument("--case", metavar="ID", help="the case to run (needed when there are several)")
+    p.add_argument(
+        "file", metavar="FILE", type=path_argument, help="a scenario file or library scenario name"
+    )
+    p.add_argument(
+        "--case",
+        metavar="ID",
+        type=case_argument,
+        help="the case to run (needed when there are several)",
+    )
     p.add_argument("--seed", type=int, help="seed of every run (default: the file's)")
     p.add_argument(
         "--from",

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fakecloud.cli_args import comma_list, file_and_case
+from fakecloud.cli_args import case_argument, comma_list, file_and_case, path_argument
 from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import ScenarioError
 
@@ -31,6 +31,7 @@ def _run_parser() -> argparse.ArgumentParser:
         "files",
         nargs="+",
         metavar="FILE",
+        type=path_argument,
         help="scenario YAML file(s), folders (every *.yaml below, not in hidden folders or "
         "virtualenvs), FILE::CASE, or the name of a library scenario (lp1731986, "
         "flows/volume_backed_online; fakecloud list scenarios lists them)",
@@ -40,11 +41,13 @@ def _run_parser() -> argparse.ArgumentParser:
         "--case",
         action="append",
         metavar="ID",
+        type=case_argument,
         help="run only these cases (repeatable or comma-separated; ids as --list shows them)",
     )
     p.add_argument(
         "--trace",
         metavar="OUT.jsonl",
+        type=path_argument,
         help="write the trace as JSON Lines (one file per case: OUT-<case>.jsonl when a run "
         "has several cases)",
     )

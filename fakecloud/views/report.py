@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fakecloud.cli_args import file_and_case
+from fakecloud.cli_args import case_argument, file_and_case, path_argument
 from fakecloud.config import did_you_mean
 from fakecloud.inputs import open_input
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
@@ -164,16 +164,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "input",
         metavar="TRACE.jsonl|SCENARIO.yaml|SCENARIO-NAME",
+        type=path_argument,
         help="a trace (fakecloud run --trace), a scenario file, or a library scenario's name "
         "(fakecloud list scenarios), to run and show",
     )
-    p.add_argument("-o", "--output", metavar="OUT", help="file to write (one per case: OUT-<case>)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        type=path_argument,
+        help="file to write (one per case: OUT-<case>)",
+    )
     p.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else text")
     p.add_argument("--seed", type=int, help="scenario: the seed (default: the file's)")
     p.add_argument(
         "--case",
         action="append",
         metavar="ID",
+        type=case_argument,
         help="scenario: only these cases (repeatable or comma-separated)",
     )
     p.add_argument(

@@ -169,6 +169,37 @@ def test_a_folder_to_make_where_nothing_can_be_made_is_refused_before_any_work(
     assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
 
 
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["run", "tiny.yaml", "--trace", ""], "argument --trace: expected a path"),
+        (["run", ""], "argument FILE: expected a path"),
+        (["run", "tiny.yaml", "--case", ""], "argument --case: expected a case id"),
+        (["explore", "tiny.yaml", "--json", ""], "argument --json: expected a path"),
+        (["explore", "tiny.yaml", "--junit", ""], "argument --junit: expected a path"),
+        (["explore", "tiny.yaml", "--out", ""], "argument --out: expected a path"),
+        (["explore", "tiny.yaml", "--case", ","], "argument --case: expected a case id"),
+        (["explore", "tiny.yaml", "--scheduler", ""], "argument --scheduler: expected an address"),
+        (["report", "tiny.yaml", "-o", ""], "argument -o/--output: expected a path"),
+        (["demo", "--flow", "image", "--trace", ""], "argument --trace: expected a path"),
+        (["demo", "--out", ""], "argument --out: expected a path"),
+        (["shrink", "tiny.yaml", "--seed", "1", "-o", ""], "argument -o/--output: expected a path"),
+        (["bisect", "tiny.yaml", "--case", ""], "argument --case: expected a case id"),
+    ],
+    ids=lambda v: " ".join(v[:2] + v[-2:-1]) if isinstance(v, list) else None,
+)
+def test_an_empty_value_is_refused_rather_than_read_as_no_option(scenario, capsys, argv, says):
+    """An unset shell variable (``--trace "$OUT"``): a run, explore or demo without the file
+    it was asked for, every case for ``--case ""``, local processes for ``--scheduler ""``,
+    the demo's reports in the current folder, and ``report -o ""`` a ValueError traceback."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "Traceback" not in err
+    assert f"fakecloud {argv[0]}: error: {says}" in err
+    assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
+
+
 def test_serve_refuses_a_state_path_it_could_not_save_to_at_shutdown(tmp_path, capsys):
     """A session served with a --state in a missing folder used to be lost at Ctrl-C, with a
     traceback: the path is now checked before the server starts."""
