@@ -473,13 +473,15 @@ class CinderApi(ApiService):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _vc(self, req: Request) -> ViewContext:
+    def _vc(self, req: Request, written: bool = False) -> ViewContext:
+        """The view context of `req`; `written`: the answer shows a row just written, from
+        the object in memory (`Cinder.written_timestamp`), not one read back."""
         return ViewContext(
             context=req.context,
             version=req.microversion,
             base_url=(req.base_url or self.cinder.config.public_endpoint).rstrip("/"),
             url_project=req.params.get("project_id") or "",
-            timestamp=self.cinder.timestamp,
+            timestamp=self.cinder.written_timestamp if written else self.cinder.timestamp,
             store=self.cinder.store,
             host_name_to=self.host_name_to,
             targets=self.cinder.volume_targets,
@@ -635,7 +637,8 @@ class CinderApi(ApiService):
         volume = controllers.create_volume(
             self.cinder, req.context, self._body(req), req.microversion
         )
-        return Response(202, {"volume": views.volume_detail(self._vc(req), volume, False)})
+        vc = self._vc(req, written=True)  # db.volume_create's object
+        return Response(202, {"volume": views.volume_detail(vc, volume, False)})
 
     def volumes_show(self, req: Request) -> Response:
         """``GET /volumes/{id}``."""
@@ -788,11 +791,13 @@ class CinderApi(ApiService):
         )
         if isinstance(snap, GeneratorType):  # ``snapshot_recheck_delay_s`` > 0
             return self._snapshot_created(req, snap)
-        return Response(202, {"snapshot": views.snapshot_detail(self._vc(req), snap)})
+        vc = self._vc(req, written=True)  # db.snapshot_create's object
+        return Response(202, {"snapshot": views.snapshot_detail(vc, snap)})
 
     def _snapshot_created(self, req: Request, work: Generator) -> Generator:
         snap = yield from work
-        return Response(202, {"snapshot": views.snapshot_detail(self._vc(req), snap)})
+        vc = self._vc(req, written=True)
+        return Response(202, {"snapshot": views.snapshot_detail(vc, snap)})
 
     def snapshots_show(self, req: Request) -> Response:
         """``GET /snapshots/{id}`` (with ``os-extended-snapshot-attributes:*``)."""

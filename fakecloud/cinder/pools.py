@@ -183,7 +183,7 @@ def capabilities(cinder: Any, name: str, driver: Any) -> dict[str, Any]:
     if version is not None:
         caps.setdefault("driver_version", version)
     reported = cinder.kernel.now // STATS_INTERVAL_S * STATS_INTERVAL_S
-    caps["timestamp"] = cinder.timestamp(reported)
+    caps["timestamp"] = cinder.written_timestamp(reported)  # the scheduler's, in memory
     return caps
 
 

@@ -391,7 +391,20 @@ class Cinder:
         return sys.intern(f"cinder-volume.{self.config.host}@{backend}")
 
     def timestamp(self, t: float | None) -> str | None:
-        """A virtual time as Cinder writes timestamps (``2026-01-01T00:00:00.000000``)."""
+        """A time Cinder shows from a row it read from its database, as its JSON writes a
+        datetime (``2026-01-01T00:00:04.000000``): the whole second MySQL's ``DATETIME``
+        stored, a half rounded up (Cinder's ``DateTime`` columns have no fraction: 12.0.10
+        db/sqlalchemy/models.py to 29.0.0 db/models.py; only the workers table's
+        ``updated_at`` is ``DATETIME(fsp=6)``; `fakecloud.sim.clock.stored_time`)."""
+        if t is None:
+            return None
+        return self.kernel.clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%S.%f")
+
+    def written_timestamp(self, t: float | None) -> str | None:
+        """A time Cinder shows from an object it holds in memory, not read back: a row just
+        written (``db.volume_create``'s ``_volume_get`` in the same session returns the
+        object SQLAlchemy gave the Python default's value, fraction and all), or the
+        scheduler's capability reports (``2026-01-01T00:00:04.609000``)."""
         if t is None:
             return None
         return self.kernel.clock.strftime(t, "%Y-%m-%dT%H:%M:%S.%f")

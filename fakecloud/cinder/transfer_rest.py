@@ -214,7 +214,8 @@ def _create(service: Any, req: Request, v3: bool) -> Response:
         )
     except exception.InvalidVolume as error:
         raise HttpError(400, error.msg) from None
-    return Response(202, {"transfer": detail(service._vc(req), row, auth_key=key)})
+    vc = service._vc(req, written=True)  # db.transfer_create's row, not read back
+    return Response(202, {"transfer": detail(vc, row, auth_key=key)})
 
 
 def create(service: Any, req: Request) -> Response:

@@ -40,6 +40,7 @@ from fakecloud.cinder.states import (
 )
 from fakecloud.cinder.type_encryption import new_key_id
 from fakecloud.cinder.validation import is_uuid_like
+from fakecloud.sim.clock import stored_time
 
 ACTOR = "cinder-api"
 #: ``get_all`` filter name -> the column it matches exactly.
@@ -186,8 +187,9 @@ class VolumeAPI(ApiPart):
                 if not isinstance(wanted, dict):  # before 16.0.0 an exact compare: not modelled
                     return False
                 moment = getattr(row, column)
+                # compared in the database: the whole second MySQL stored
                 return list_query.time_matches(
-                    None if moment is None else wall_time(moment), wanted
+                    None if moment is None else stored_time(wall_time(moment)), wanted
                 )
 
             return (lambda _v: True, test)

@@ -773,7 +773,8 @@ class GlanceApi(ApiService):
         task = legacy_import.create(self.glance, req.context, self._body(req))
         base = req.base_url or self.glance.public_endpoint
         headers = {**JSON, "Location": f"{base.rstrip('/')}/v2/tasks/{task.id}"}
-        return Response(201, task_api.full_view(self.glance, task), headers)
+        # TaskRepo.add: task_create's row of the session, not read back
+        return Response(201, task_api.full_view(self.glance, task, written=True), headers)
 
     def list_tasks(self, req: Request) -> Response:
         """``GET /v2/tasks`` (`task_api.index`)."""
@@ -796,8 +797,8 @@ class GlanceApi(ApiService):
 
     # -- members -----------------------------------------------------------------------------
 
-    def _member(self, member) -> Response:
-        return Response(200, member_view(member, self.kernel.clock), dict(JSON))
+    def _member(self, member, written: str = "") -> Response:
+        return Response(200, member_view(member, self.kernel.clock, written), dict(JSON))
 
     def list_members(self, req: Request) -> Response:
         """``GET /v2/images/{id}/members``."""
@@ -830,7 +831,7 @@ class GlanceApi(ApiService):
         # the create answer still shows the value as sent (the domain object, not re-read).
         stored = "1" if given is True else str(given)
         member = self.glance.members.create(req.context, req.params["image_id"], stored)
-        response = self._member(member)
+        response = self._member(member, written="created_at updated_at")
         response.body["member_id"] = given
         return response
 
@@ -852,7 +853,7 @@ class GlanceApi(ApiService):
         member = self.glance.members.update(
             req.context, p["image_id"], p["member_id"], body["status"]
         )
-        return self._member(member)
+        return self._member(member, written="updated_at")
 
     def delete_member(self, req: Request) -> Response:
         """``DELETE /v2/images/{id}/members/{member}``: 204."""

@@ -32,6 +32,7 @@ from oslo_utils import timeutils
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden
 from fakecloud.glance.models import Image
 from fakecloud.glance.policy import ImagePolicy, is_admin, is_image_visible
+from fakecloud.sim.clock import stored_time
 
 SORT_KEYS = (
     "name",
@@ -411,7 +412,8 @@ def _range(attr: str, op: str, bound: int):
 
 def _time(clock: Any, key: str, op, threshold: datetime.datetime):
     def check(image: Image) -> bool:
-        when = clock.wall_time(getattr(image, key)).replace(microsecond=0)
+        # compared in the database: the whole second MySQL stored
+        when = stored_time(clock.wall_time(getattr(image, key)))
         return op(when, threshold)
 
     return check

@@ -189,7 +189,7 @@ class MetadefWrites(Metadefs):
             for t in body.get("tags") or []
         ]
         rows.namespaces.append(ns)
-        view = self.namespace_view(ns)
+        view = self.namespace_view(ns, written=True)  # the factory's object, not read back
         if body.get("resource_type_associations"):
             view["resource_type_associations"] = [
                 {k: a[k] for k in ("name", "prefix", "properties_target") if k in a}
@@ -260,7 +260,8 @@ class MetadefWrites(Metadefs):
         """``POST /v2/metadefs/namespaces/{namespace}/resource_types``: 201."""
         body = self._checked(body, "resource_type")
         ns = self._target(ctx, name, "add_metadef_resource_type_association")
-        return self.association_view(self._associate(self.rows(), ns, body, self._now()))
+        row = self._associate(self.rows(), ns, body, self._now())
+        return self.association_view(row, written=True)
 
     def dissociate(self, ctx: Any, name: str, rt: str) -> None:
         """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204."""
@@ -297,7 +298,7 @@ class MetadefWrites(Metadefs):
         _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         row = self._object_row(body, self._now())
         ns.objects.append(row)
-        return self.object_view(ns.namespace, row, echo=body)
+        return self.object_view(ns.namespace, row, echo=body, written=True)
 
     def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
         """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
@@ -373,7 +374,7 @@ class MetadefWrites(Metadefs):
         now = self._now()
         row = {"name": tag, "created_at": now, "updated_at": now}
         ns.tags.append(row)
-        return self.tag_view(row)
+        return self.tag_view(row, written=True)
 
     def create_tags(self, ctx: Any, name: str, body: Any, append: bool) -> dict[str, Any]:
         """``POST .../tags``: 201; the namespace's tags replaced unless ``X-Openstack-Append``

@@ -51,7 +51,7 @@ from fakecloud.glance.policy import (
     system_scoped,
 )
 from fakecloud.glance.stored_documents import stored_documents
-from fakecloud.glance.views import isotime
+from fakecloud.glance.views import isotime, stored_isotime
 
 #: ``PropertyType``'s attributes (``glance/api/v2/model/metadef_property_type.py``) in their
 #: declaration order, the order WSME writes them; any other key of a file is dropped.
@@ -201,15 +201,24 @@ class Metadefs:
         return rows
 
     def isotime(self, t: float) -> str:
-        """``timeutils.isotime`` of virtual time `t` (memoized: most rows share theirs)."""
+        """``timeutils.isotime`` of virtual time `t` as read back from the database: MySQL's
+        whole second (`stored_isotime`; memoized: most rows share theirs)."""
         text = self._times.get(t)
         if text is None:
-            text = self._times[t] = isotime(self.glance.kernel.clock, t)
+            text = self._times[t] = stored_isotime(self.glance.kernel.clock, t)
         return text
 
-    def _stamps(self, row: Any) -> dict[str, str]:
-        """``created_at`` and, when set, ``updated_at`` of a row (a dict or a `Namespace`)."""
+    def _stamps(self, row: Any, written: bool = False) -> dict[str, str]:
+        """``created_at`` and, when set, ``updated_at`` of a row (a dict or a `Namespace`);
+        `written`: of the domain object a create just made (its factory's ``utcnow()``, the
+        fraction cut), not read back."""
         get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+        if written:
+            clock = self.glance.kernel.clock
+            out = {"created_at": isotime(clock, get("created_at"))}
+            if get("updated_at") is not None:
+                out["updated_at"] = isotime(clock, get("updated_at"))
+            return out
         out = {"created_at": self.isotime(get("created_at"))}
         if get("updated_at") is not None:
             out["updated_at"] = self.isotime(get("updated_at"))
@@ -260,7 +269,7 @@ class Metadefs:
 
     # -- views ---------------------------------------------------------------------------------
 
-    def namespace_view(self, ns: Namespace) -> dict[str, Any]:
+    def namespace_view(self, ns: Namespace, written: bool = False) -> dict[str, Any]:
         """``Namespace.to_wsme_model``'s own fields (no self, schema or contents) of the domain
         ``MetadefNamespace``, which reads a NULL visibility as ``private`` and a NULL protected
         as false (16.0.0-33.0.0; who may see the row is the DB API's, on the NULL)."""
@@ -273,17 +282,22 @@ class Metadefs:
                 value = value or False
             if value is not None:
                 view[key] = value
-        view.update(self._stamps(ns))
+        view.update(self._stamps(ns, written))
         return view
 
-    def association_view(self, assoc: dict[str, Any]) -> dict[str, Any]:
+    def association_view(self, assoc: dict[str, Any], written: bool = False) -> dict[str, Any]:
         """``ResourceTypeAssociation``."""
         view = {k: assoc[k] for k in ("name", "prefix", "properties_target") if assoc[k]}
-        view.update(self._stamps(assoc))
+        view.update(self._stamps(assoc, written))
         return view
 
     def object_view(
-        self, ns: str, obj: dict[str, Any], prefix: str = "", echo: Any = None
+        self,
+        ns: str,
+        obj: dict[str, Any],
+        prefix: str = "",
+        echo: Any = None,
+        written: bool = False,
     ) -> dict[str, Any]:
         """``MetadefObject`` with its links (`prefix` before property and required names). Read
         back from the database (``_format_metadef_object_from_db``) it has ``required`` (``[]``
@@ -297,14 +311,14 @@ class Metadefs:
         if echo is None or "properties" in echo:
             properties = obj["properties"] or {}
             view["properties"] = {prefix + k: dict(v) for k, v in properties.items()}
-        view.update(self._stamps(obj))
+        view.update(self._stamps(obj, written))
         view["self"] = f"/v2/metadefs/namespaces/{ns}/objects/{obj['name']}"
         view["schema"] = "/v2/schemas/metadefs/object"
         return view
 
-    def tag_view(self, tag: dict[str, Any]) -> dict[str, Any]:
+    def tag_view(self, tag: dict[str, Any], written: bool = False) -> dict[str, Any]:
         """``MetadefTag``."""
-        return {"name": tag["name"], **self._stamps(tag)}
+        return {"name": tag["name"], **self._stamps(tag, written)}
 
     # -- namespaces ----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound,
 from fakecloud.glance.listing import pop_first, validated_limit
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
-from fakecloud.glance.views import isotime
+from fakecloud.glance.views import isotime, stored_isotime
 
 #: The first Glance whose tasks table has ``image_id``, ``request_id`` and ``user_id``
 #: (22.0.0, Wallaby: ``_format_task`` shows them when set; the columns are sort keys).
@@ -185,18 +185,20 @@ def _stub_view(glance: Any, task: Task) -> dict[str, Any]:
         "type": task.type,
         "status": task.status,
         "owner": task.owner,
-        "created_at": isotime(glance.kernel.clock, task.created_at),
-        "updated_at": isotime(glance.kernel.clock, task.updated_at),
+        "created_at": stored_isotime(glance.kernel.clock, task.created_at),
+        "updated_at": stored_isotime(glance.kernel.clock, task.updated_at),
         "self": f"/v2/tasks/{task.id}",
         "schema": "/v2/schemas/task",
     }
     if task.expires_at is not None:
-        view["expires_at"] = isotime(glance.kernel.clock, task.expires_at)
+        view["expires_at"] = stored_isotime(glance.kernel.clock, task.expires_at)
     return view
 
 
-def full_view(glance: Any, task: Task) -> dict[str, Any]:
-    """``_format_task``."""
+def full_view(glance: Any, task: Task, written: bool = False) -> dict[str, Any]:
+    """``_format_task``; `written`: of the task just created (`isotime` of the object in
+    memory), else one read back (`stored_isotime`)."""
+    time = isotime if written else stored_isotime
     view: dict[str, Any] = {
         "id": task.id,
         "input": task.input,
@@ -205,8 +207,8 @@ def full_view(glance: Any, task: Task) -> dict[str, Any]:
         "owner": task.owner,
         "message": task.message,
         "result": task.result,
-        "created_at": isotime(glance.kernel.clock, task.created_at),
-        "updated_at": isotime(glance.kernel.clock, task.updated_at),
+        "created_at": time(glance.kernel.clock, task.created_at),
+        "updated_at": time(glance.kernel.clock, task.updated_at),
         "self": f"/v2/tasks/{task.id}",
         "schema": "/v2/schemas/task",
     }
@@ -215,5 +217,5 @@ def full_view(glance: Any, task: Task) -> dict[str, Any]:
             if getattr(task, name):
                 view[name] = getattr(task, name)
     if task.expires_at is not None:
-        view["expires_at"] = isotime(glance.kernel.clock, task.expires_at)
+        view["expires_at"] = time(glance.kernel.clock, task.expires_at)
     return view

@@ -149,4 +149,4 @@ class Tasks:
     def _timestamp(self, t: float | None) -> str | None:
         if t is None:
             return None
-        return self._kernel.clock.wall_time(t).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return self._kernel.clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%S.%f")  # read back

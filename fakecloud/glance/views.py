@@ -39,8 +39,17 @@ _queens_values = operator.attrgetter(*_QUEENS_ATTRIBUTES)
 
 
 def isotime(clock: Any, t: float) -> str:
-    """Glance's ``timeutils.isotime``: UTC to the second, with a Z."""
+    """Glance's ``timeutils.isotime`` of a time it holds in memory (a row just written, not
+    read back): UTC to the second, the fraction cut, with a Z."""
     return clock.strftime(t, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def stored_isotime(clock: Any, t: float) -> str:
+    """``timeutils.isotime`` of a time Glance read from its database: the whole second
+    MySQL's ``DATETIME`` stored, a half rounded up (Glance's ``DateTime`` columns have no
+    fraction: 17.0.1 to 33.0.0 db/sqlalchemy/models.py and metadef_models.py;
+    `fakecloud.sim.clock.stored_time`)."""
+    return clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def image_view(
@@ -62,8 +71,10 @@ def image_view(
     else:
         view.update(zip(_QUEENS_ATTRIBUTES, _queens_values(image), strict=True))
     view["id"] = image.id
-    view["created_at"] = isotime(clock, image.created_at)
-    view["updated_at"] = isotime(clock, image.updated_at)
+    # read back even after a create or an update (33.0.0 image_create's and image_update's
+    # session_for_read; 17.0.1's image_get in a session of its own)
+    view["created_at"] = stored_isotime(clock, image.created_at)
+    view["updated_at"] = stored_isotime(clock, image.updated_at)
     view["tags"] = list(image.tags)
     view["self"] = f"/v2/images/{image.id}"
     view["file"] = f"/v2/images/{image.id}/file"
@@ -101,13 +112,18 @@ def image_view_entries(image: Image, schema: ImageSchema, clock: Any, keys: Any)
     return out
 
 
-def member_view(member: ImageMember, clock: Any) -> dict[str, Any]:
-    """The JSON object Glance answers for one membership."""
+def member_view(member: ImageMember, clock: Any, written: str = "") -> dict[str, Any]:
+    """The JSON object Glance answers for one membership; `written`: the times the answer
+    shows from the object just saved, not read back (``image_member_create`` and
+    ``image_member_update`` format the session's row: a create's both, an update's
+    ``updated_at``)."""
+    created = isotime if "created_at" in written else stored_isotime
+    updated = isotime if "updated_at" in written else stored_isotime
     return {
         "member_id": member.member_id,
         "image_id": member.image_id,
         "status": member.status,
-        "created_at": isotime(clock, member.created_at),
-        "updated_at": isotime(clock, member.updated_at),
+        "created_at": created(clock, member.created_at),
+        "updated_at": updated(clock, member.updated_at),
         "schema": "/v2/schemas/member",
     }

@@ -87,7 +87,7 @@ from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
-from fakecloud.glance.views import image_view, image_view_entries, isotime, member_view
+from fakecloud.glance.views import image_view, image_view_entries, member_view, stored_isotime
 from fakecloud.nova import anonymous_glance, exception, json_props
 from fakecloud.nova.service_auth import as_sent, is_anonymous_admin
 from fakecloud.sim import calls
@@ -517,8 +517,8 @@ def _translate_image(image: Any, schema: Any, clock: Any) -> dict[str, Any]:
         out["os_hash_algo"] = image.os_hash_algo
         out["os_hash_value"] = image.os_hash_value
     out["id"] = image.id
-    out["created_at"] = _parse_isotime(isotime(clock, image.created_at))
-    out["updated_at"] = _parse_isotime(isotime(clock, image.updated_at))
+    out["created_at"] = _parse_isotime(stored_isotime(clock, image.created_at))
+    out["updated_at"] = _parse_isotime(stored_isotime(clock, image.updated_at))
     for attr in _CONVERT_PROPS:
         if isinstance(properties.get(attr), str):
             properties[attr] = json_props.loads(properties[attr])

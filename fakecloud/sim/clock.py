@@ -108,12 +108,26 @@ def _format(when: datetime.datetime, fmt: str) -> str:
 
 
 _timedelta = datetime.timedelta
+#: Half a second: MySQL rounds a fraction of .5 or more up as it stores it (`stored_time`).
+_HALF_SECOND = datetime.timedelta(microseconds=500_000)
+
+
+def stored_time(moment: datetime.datetime) -> datetime.datetime:
+    """What MySQL keeps of `moment` in a ``DATETIME`` column without a fraction of a second
+    (Nova's, Cinder's and Glance's ``DateTime`` columns): the nearest whole second, a half
+    rounded up. MySQL 5.6.4 on rounds a time with more fractional digits than its column has
+    as it stores it ("Fractional Seconds in Time Values"; devstack's database on Ubuntu);
+    MariaDB and ``TIME_TRUNCATE_FRACTIONAL`` truncate instead. Every time a service's API reads
+    back from such a column shows it, and its filters compare it: a server saved at
+    ``12:00:04.6`` shows ``12:00:05Z`` and is listed ``changes-since=12:00:04.9``."""
+    return (moment + _HALF_SECOND).replace(microsecond=0)
 
 
 class ClockBridge:
     """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
 
     _formatted: dict[tuple[float, str], str]
+    _stored: dict[tuple[float, str], str]
     #: Server mode's `SettledSpans` when settling takes no calendar time; None: the calendar
     #: is the epoch plus virtual time (as the clocks a binding patches read).
     settled: SettledSpans | None
@@ -125,6 +139,7 @@ class ClockBridge:
         epoch = config.epoch
         self.epoch = _epoch_of(epoch) if type(epoch) is str else parse_epoch(epoch)
         self._formatted = {}
+        self._stored = {}
         self.settled = None
         self._depth = 0
         self._travel = None
@@ -137,6 +152,7 @@ class ClockBridge:
             raise RuntimeError("the calendar cannot move while the clock is bound")
         self.epoch = epoch
         self._formatted.clear()
+        self._stored.clear()
 
     def check_horizon(self, virtual_s: float, what: str) -> None:
         """`OutOfRange` if virtual second `virtual_s` lies past the last calendar time."""
@@ -175,6 +191,20 @@ class ClockBridge:
             # wall_time(virtual_s), without its call: a flow meets a new instant at most stamps
             when = self.epoch + _timedelta(seconds=virtual_s)
             text = self._formatted[key] = _format(when, fmt)
+        return text
+
+    def stored_strftime(self, virtual_s: float, fmt: str) -> str:
+        """`strftime` of what a database's ``DATETIME`` column keeps of virtual second
+        `virtual_s` (`stored_time`), remembered as `strftime` remembers."""
+        if self.settled is not None:
+            return _format(stored_time(self.wall_time(virtual_s)), fmt)
+        key = (virtual_s, fmt)
+        text = self._stored.get(key)
+        if text is None:
+            if len(self._stored) >= 512:
+                self._stored.clear()
+            when = stored_time(self.epoch + _timedelta(seconds=virtual_s))
+            text = self._stored[key] = _format(when, fmt)
         return text
 
     def __enter__(self) -> ClockBridge:

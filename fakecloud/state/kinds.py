@@ -132,7 +132,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # The spans a paced server settled in (`SettledSpans`): server mode's tie of the calendar
     # to the wall clock, not the cloud's state. A loaded cloud is served on a calendar put at
     # the wall clock afresh (`FakecloudServer.load_state`), with spans of its own.
-    "fakecloud.sim.clock:ClockBridge": {"settled": None},
+    # And its memo of the stored seconds' text (`ClockBridge.stored_strftime`): a file saved
+    # before the memo existed loads and works.
+    "fakecloud.sim.clock:ClockBridge": {"settled": None, "_stored": dict},
 }
 
 #: Classes whose loaded instances complete themselves once every saved object is filled: the

@@ -71,7 +71,7 @@ def test_get_returns_novas_summary_view_and_costs_one_round_trip(cloud, api):
         "status": "available",
         "size": 10,
         "availability_zone": "nova",
-        "created_at": "2026-01-01T00:00:00.010000",
+        "created_at": "2026-01-01T00:00:00.000000",  # MySQL's whole second
         "attach_time": "",
         "mountpoint": "",
         "multiattach": False,

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from fakecloud.glance import task_api
 from fakecloud.glance.errors import HTTPForbidden, StoreTimeout
+from fakecloud.sim.clock import stored_time
 from tests.robustness.fuzz_scale import SCALE
 
 IMPORT = {"method": {"name": "glance-direct"}}
@@ -51,14 +52,15 @@ def test_an_import_leaves_a_task_that_follows_it():
         {"image_id": image},
         "",
     )
-    # Times as oslo's to_primitive shows them; the staging took 0.8 virtual seconds.
-    assert done["created_at"] == "2026-01-01T00:00:00.800000"
+    # Times as oslo's to_primitive shows them, as MySQL stored them: the staging took 0.8
+    # virtual seconds, the whole second rounded up.
+    assert done["created_at"] == "2026-01-01T00:00:01.000000"
     (ended,) = [
         e["t"] for e in w.cloud.trace.filter(kind="glance.task") if e["status"] == "success"
     ]
     # [task] task_time_to_live: 48 hours after it ended, the task is gone.
     expires = w.cloud.kernel.clock.wall_time(ended + 48 * 3600)
-    assert done["expires_at"] == expires.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    assert done["expires_at"] == stored_time(expires).strftime("%Y-%m-%dT%H:%M:%S.%f")
     w.cloud.advance(48 * 3600 + 1)
     assert tasks(w, image) == []
 
@@ -117,7 +119,7 @@ def test_the_tasks_api_shows_admins_every_task():
         {"image_id": image},
         image,
     )
-    assert full["created_at"] == "2026-01-01T00:00:00Z"  # isotime
+    assert full["created_at"] == "2026-01-01T00:00:01Z"  # isotime of MySQL's 00:00:00.8
     bad = w.call("GET", "/v2/tasks", ADMIN, query={"type": "api_image_import"})
     assert bad.status == 400
     assert bad.json()["message"].startswith("Invalid type value: api_image_import")

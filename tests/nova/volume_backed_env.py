@@ -143,10 +143,12 @@ class BfvEnv(NovaEnv):
     # -- what a user reads -------------------------------------------------------------------
 
     def volume_snapshots(self, user: str = "demo") -> list[dict[str, Any]]:
-        """``GET /v3/{project_id}/snapshots/detail``, oldest first."""
+        """``GET /v3/{project_id}/snapshots/detail``, oldest first (the list's own order
+        reversed: the times shown are MySQL's whole seconds, which snapshots of one flow
+        share)."""
         resp = self.cloud.request("volumev3", "GET", "/v3/{project_id}/snapshots/detail", user=user)
         assert resp.status == 200, resp.json()
-        return sorted(resp.json()["snapshots"], key=lambda s: s["created_at"])
+        return resp.json()["snapshots"][::-1]
 
     def volume(self, volume_id: str, user: str = "demo") -> dict[str, Any]:
         """``GET /v3/{project_id}/volumes/{id}``."""

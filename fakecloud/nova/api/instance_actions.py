@@ -15,8 +15,8 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import page_after_marker, whole_param
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
-from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import INSTANCE_ACTIONS
+from fakecloud.sim.clock import stored_time
 
 #: 2.58 pages by limit and marker and filters by changes-since; 2.66 adds changes-before.
 PAGING = "2.58"

@@ -35,8 +35,8 @@ from fakecloud.nova import exception, flavors
 from fakecloud.nova.api import schemas, views
 from fakecloud.nova.api.server_search import normalized_window
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state
-from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import MIGRATIONS, SERVER_MIGRATIONS, SERVICE_ROLE_SINCE
+from fakecloud.sim.clock import stored_time
 
 TYPES = "2.23"
 FORCE_COMPLETE = "2.22"

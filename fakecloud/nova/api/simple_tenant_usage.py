@@ -25,8 +25,8 @@ from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.pagination import whole_param
 from fakecloud.nova.api import schemas, views
-from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.policies import SIMPLE_TENANT_USAGE
+from fakecloud.sim.clock import stored_time
 
 #: 2.40 pages the servers (``limit``, ``marker``) and adds the ``next`` links.
 PAGING = "2.40"

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fakecloud.nova import states
-from fakecloud.nova.compute.instance_filters import stored_time
 from fakecloud.nova.image_meta_props import STANDARD_IMAGE_PROPERTIES
 
 
@@ -34,17 +33,17 @@ class Formatter:
 
     def stored(self, t: float | None) -> str | None:
         """``utils.isotime`` of a time Nova read back from its database: the whole second
-        MySQL's ``DATETIME`` stored (`instance_filters.stored_time`: the nearest, a half up)."""
+        MySQL's ``DATETIME`` stored (`fakecloud.sim.clock.stored_time`: the nearest, a half up)."""
         if t is None:
             return None
-        return stored_time(self._clock.wall_time(t)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
     def stored_perfect(self, t: float | None) -> str | None:
         """``PERFECT_TIME_FORMAT`` of a time Nova read back from its database: MySQL's whole
-        second (`instance_filters.stored_time`), so ``.000000``."""
+        second (`fakecloud.sim.clock.stored_time`), so ``.000000``."""
         if t is None:
             return None
-        return stored_time(self._clock.wall_time(t)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        return self._clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%S.%f")
 
     def perfect(self, t: float | None) -> str | None:
         """``PERFECT_TIME_FORMAT``: microseconds, no zone."""

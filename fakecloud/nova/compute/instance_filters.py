@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fakecloud.nova import exception, states
+from fakecloud.sim.clock import stored_time
 
 EXACT = (
     "project_id", "user_id", "image_ref", "vm_state", "instance_type_id", "uuid", "host",
@@ -43,22 +44,6 @@ the API refuses those as joined tables; nor ``hidden``)."""
 
 _DB_TIME = "%Y-%m-%d %H:%M:%S"
 """A DATETIME column's text, which a regular expression is matched against (MySQL)."""
-
-
-#: Half a second: MySQL rounds a fraction of .5 or more up as it stores it (`stored_time`).
-_HALF_SECOND = datetime.timedelta(microseconds=500_000)
-
-
-def stored_time(moment: datetime.datetime) -> datetime.datetime:
-    """What MySQL keeps of `moment` in a ``DATETIME`` column (Nova's ``DateTime``: no fraction
-    of a second): the nearest whole second, a half rounded up. MySQL 5.6.4 on rounds a time
-    with more fractional digits than its column has as it stores it ("Fractional Seconds in
-    Time Values"; devstack's database on Ubuntu); MariaDB and ``TIME_TRUNCATE_FRACTIONAL``
-    truncate instead. Every time Nova's API reads back from such a column shows it (a server's
-    ``created`` and ``updated``, instance actions', migrations', services', ...), and
-    ``changes-since``/``changes-before`` compare it: a server saved at ``12:00:04.6`` shows
-    ``12:00:05Z`` and is listed ``changes-since=12:00:04.9``."""
-    return (moment + _HALF_SECOND).replace(microsecond=0)
 
 
 def normalize_time(value: datetime.datetime) -> datetime.datetime:
