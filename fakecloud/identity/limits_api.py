@@ -1,6 +1,6 @@
 """Keystone's unified limits (``keystone/api/registered_limits.py``, ``keystone/api/limits.py``,
-``keystone/limit``), served from keystone 15.0.0 (Stein, the Nova 19 series; 13.x's legacy
-``PUT`` batch update and 14.x's project-only limits are not modelled): ``GET|POST
+``keystone/limit``), served from keystone 14.0.0 (Rocky, the Nova 18 series; 13.x's legacy
+paste API with its ``PUT`` batch updates is not modelled, its paths not served): ``GET|POST
 /v3/registered_limits``, ``GET|HEAD|PATCH|DELETE /v3/registered_limits/{id}``, ``GET|POST
 /v3/limits``, ``GET|HEAD|PATCH|DELETE /v3/limits/{id}`` and ``GET /v3/limits/model`` (the
 ``flat`` enforcement model, keystone's default).
@@ -13,10 +13,14 @@ registered limit a limit overrides is not changed or deleted (403 ``Unable to up
 registered limit X because there are project limits associated with it.``). A limit is a
 project's or a domain's override (a project acting as a domain: the domain's): 403 ``Unable to
 create a limit that has no corresponding registered limit.``, 409 ``... store limit - Duplicate
-entry.``; from keystone 16.0.0 an update's ``resource_limit`` of 0 and an empty or null
-``description`` are ignored (f43954be9, ``update_limit``'s ``if limit.get(...)``). A limit's
-``PATCH`` or ``DELETE`` (and in 15.0.0 its ``GET``) loads it for the policy's target first: a
-missing one is 404 before the policy. Deleting a project deletes its limits.
+entry.``; 14.x has project limits alone (a project acting as a domain is 400 ``project_id``, no
+``domain_id`` shown), anyone reads a limit but a project's token another project's (403 ``You
+are not authorized to perform the requested action.``), its writes are ``admin_required`` and
+its bodies 14.x's schema (no bounds); from keystone 16.0.0 an update's ``resource_limit`` of 0
+and an empty or null ``description`` are ignored (f43954be9, ``update_limit``'s ``if
+limit.get(...)``). A limit's ``PATCH`` or ``DELETE`` (and in 15.0.0 its ``GET``) loads it for
+the policy's target first (15.0.0 on): a missing one is 404 before the policy. Deleting a
+project deletes its limits.
 
 Policy: anyone reads registered limits and the model. A limit is read by a system reader, its
 project's or its domain's token (15.0.0: the domain the limit names), an admin too where switch
@@ -43,8 +47,10 @@ from fakecloud.identity.api import _json, _linked, _links, _mapped
 from fakecloud.identity.limits_store import Limit, RegisteredLimit, Tables, held, tables
 from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
-#: The limits API's first Keystone here (Stein: domain limits, ``/v3/limits/model``).
-LIMITS_SINCE = 15
+#: The limits API's first Keystone here (Rocky: Flask, ``PATCH``, ``/v3/limits/model``).
+LIMITS_SINCE = 14
+#: Domain limits, ``SYSTEM_ADMIN`` writes, ``get_limit``'s target (Stein).
+DOMAIN_LIMITS_SINCE = 15
 #: ``GET /v3/limits`` by the token's scope, and ``get_limit``'s domain target (Train).
 LIST_BY_SCOPE_SINCE = 16
 #: ``update_limit`` ignores a falsy ``resource_limit`` or ``description`` (f43954be9).
@@ -120,6 +126,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         ``SYSTEM_ADMIN`` (``role:admin and system_scope:all``)."""
         ctx = req.context
         system = ctx.system_scope == "all" or self.kernel.switches.keystone_limits_admin_required
+        if self._release < DOMAIN_LIMITS_SINCE:
+            system = True  # 14.x: ``admin_required``
         if not ("admin" in ctx.roles and system):
             raise exception.ForbiddenAction(action=action)
 
@@ -139,14 +147,14 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         self._limit_first(req, member)
         self._may_write_limits(req, action)
         value = body.get(key, {})
-        limits_schema.old_validate(body_schema, value)
+        limits_schema.old_validate(body_schema, value, self._release < DOMAIN_LIMITS_SINCE)
         return value
 
     def _limit_first(self, req: Request, member: bool) -> None:
         """A limit's member path (``LimitResource.get_member_from_driver``, 15.0.0-30.0.0):
         ``enforce_call`` loads the limit for the policy's target, so a missing one is its 404
-        before the policy (the keystone oracle, 23.0.0)."""
-        if member:
+        before the policy (the keystone oracle, 23.0.0); 14.x's policy has no target."""
+        if member and self._release >= DOMAIN_LIMITS_SINCE:
             self._limit(req)
 
     def _limit_refs(self, ref: dict[str, Any], target: str) -> dict[str, Any]:
@@ -164,6 +172,9 @@ class KeystoneLimitsApi(KeystoneWritesApi):
                 raise exception.ValidationError(attribute=field, target=target)
         project_id = ref.get("project_id")
         if project_id is not None:
+            if project_id in d.domains and self._release < DOMAIN_LIMITS_SINCE:
+                # 14.x ``_assert_resource_exist``: "domain-level limits" not supported
+                raise exception.ValidationError(attribute="project_id", target=target)
             if project_id in d.domains:
                 ref = {k: v for k, v in ref.items() if k != "project_id"}
                 ref["domain_id"] = project_id
@@ -258,7 +269,10 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             raise RegisteredLimitError(id=reg.id)
         new = replace(reg, **{k: v for k, v in ref.items() if k != "id"})
         # the driver's uniqueness query finds the record itself too (its key given unchanged)
-        keyed = ref.get("service_id") or "region_id" in ref or ref.get("resource_name")
+        region_keyed = "region_id" in ref
+        if self._release < DOMAIN_LIMITS_SINCE:
+            region_keyed = bool(ref.get("region_id"))  # 14.x: ``registered_limit.get``
+        keyed = ref.get("service_id") or region_keyed or ref.get("resource_name")
         if keyed and t.registered_for(new.service_id, new.resource_name, new.region_id):
             raise exception.Conflict(type="registered_limit", details="Duplicate entry")
         tables(self.keystone.writable()).registered[reg.id] = new
@@ -287,6 +301,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             "resource_limit": lim.resource_limit,
             "description": lim.description,
         }
+        if self._release < DOMAIN_LIMITS_SINCE:
+            del record["domain_id"]  # 14.x's LimitModel has no such column
         return _linked(req, "limits", record)
 
     def _limit(self, req: Request) -> Limit:
@@ -303,6 +319,14 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         superuser = self._release >= SUPERUSER_LIST_SINCE and (
             "admin" in ctx.roles or "service" in ctx.roles
         )
+        if self._release < DOMAIN_LIMITS_SINCE:
+            # 14.x: a project_id filter finds nothing but to the system; else a project's
+            # token its own, any other all
+            if req.query.get("project_id"):
+                return every if ctx.system_scope else []
+            if ctx.project_id:
+                return [lim for lim in every if lim.project_id == ctx.project_id]
+            return every
         if ctx.system_scope or superuser:
             return every
         if self._release < LIST_BY_SCOPE_SINCE:
@@ -323,9 +347,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         """``GET /v3/limits``, filters ``service_id``, ``region_id``, ``resource_name``,
         ``project_id`` and ``domain_id``: the limits the caller's scope shows."""
         regs = self._limit_tables().registered
-        found = _filtered(
-            req, self._visible(req), lambda lim: regs[lim.registered_limit_id], _OWN_FIELDS
-        )
+        own = _OWN_FIELDS if self._release >= DOMAIN_LIMITS_SINCE else ("project_id",)
+        found = _filtered(req, self._visible(req), lambda lim: regs[lim.registered_limit_id], own)
         shown = [self._limit_view(req, lim) for lim in found]
         return Response(200, {"limits": shown, "links": _links(req)})
 
@@ -352,7 +375,15 @@ class KeystoneLimitsApi(KeystoneWritesApi):
 
     def get_limit(self, req: Request) -> Response:
         """``GET|HEAD /v3/limits/{id}``: 15.0.0 loads the limit first (`_limit_first`); from
-        16.0.0 ``_build_limit_enforcement_target`` swallows its 404 for the policy."""
+        16.0.0 ``_build_limit_enforcement_target`` swallows its 404 for the policy. 14.x:
+        anyone, then its 404, then a project's token other than the limit's project (and not
+        an admin's) is refused."""
+        if self._release < DOMAIN_LIMITS_SINCE:
+            lim = self._limit(req)
+            ctx = req.context
+            if "admin" not in ctx.roles and ctx.project_id and ctx.project_id != lim.project_id:
+                raise exception.Forbidden()
+            return Response(200, {"limit": self._limit_view(req, lim)})
         if self._release < LIST_BY_SCOPE_SINCE:
             self._limit(req)
         lim = self._limit_tables().limits.get(req.params["limit_id"])
@@ -412,14 +443,18 @@ class KeystoneLimitsApi(KeystoneWritesApi):
 
     def delete_limit(self, req: Request) -> Response:
         """``DELETE /v3/limits/{id}``: 204."""
-        lim = self._limit(req)  # `_limit_first`
-        self._may_write_limits(req, "identity:delete_limit")
+        if self._release < DOMAIN_LIMITS_SINCE:  # 14.x: the policy, then the limit
+            self._may_write_limits(req, "identity:delete_limit")
+            lim = self._limit(req)
+        else:
+            lim = self._limit(req)  # `_limit_first`
+            self._may_write_limits(req, "identity:delete_limit")
         del tables(self.keystone.writable()).limits[lim.id]
         return Response(204)
 
 
 def _served(handler: Callable[..., Response]) -> Callable[..., Response]:
-    """`handler`, from keystone 15.0.0; before, no route (a path no route serves)."""
+    """`handler`, from keystone 14.0.0; before, no route (a path no route serves)."""
 
     def serve(service: KeystoneLimitsApi, req: Request) -> Response:
         if service._release < LIMITS_SINCE:

@@ -147,6 +147,50 @@ OLD = {
     },
 }
 
+#: 14.x (Rocky): no bounds, project limits alone, a registered limit's region a string.
+_ROCKY_REGISTERED = {
+    "service_id": _ID,
+    "region_id": {"type": "string"},
+    "resource_name": {"type": "string"},
+    "default_limit": {"type": "integer"},
+    "description": _OLD_DESCRIPTION,
+}
+ROCKY = {
+    id(REGISTERED_CREATE): _listed(
+        {
+            "type": "object",
+            "properties": _ROCKY_REGISTERED,
+            "additionalProperties": False,
+            "required": ["service_id", "resource_name", "default_limit"],
+        }
+    ),
+    id(REGISTERED_UPDATE): {
+        "type": "object",
+        "properties": _ROCKY_REGISTERED,
+        "additionalProperties": False,
+    },
+    id(LIMITS_CREATE): _listed(
+        {
+            "type": "object",
+            "properties": {
+                "project_id": _ID,
+                "service_id": _ID,
+                "region_id": {"type": "string"},
+                "resource_name": {"type": "string"},
+                "resource_limit": {"type": "integer"},
+                "description": _OLD_DESCRIPTION,
+            },
+            "additionalProperties": False,
+            "required": ["project_id", "service_id", "resource_name", "resource_limit"],
+        }
+    ),
+    id(LIMIT_UPDATE): {
+        "type": "object",
+        "properties": {"resource_limit": {"type": "integer"}, "description": _OLD_DESCRIPTION},
+        "additionalProperties": False,
+    },
+}
+
 _FORMATS = jsonschema.FormatChecker(())
 
 
@@ -171,7 +215,8 @@ def validate(body_schema: dict[str, Any], body: Any) -> None:
     admin_schema.refuse(checker, body)
 
 
-def old_validate(body_schema: dict[str, Any], value: Any) -> None:
-    """15.0.0-26.x: the body's `value` under its key against the release's schema of it
-    (``lazy_validate``, its printout sorted as jsonschema then printed it)."""
-    schema.lazy_validate(admin_schema.validator(OLD[id(body_schema)]), value, sort_printed=True)
+def old_validate(body_schema: dict[str, Any], value: Any, rocky: bool = False) -> None:
+    """14.0.0-26.x: the body's `value` under its key against the release's schema of it
+    (`rocky`: 14.x's; ``lazy_validate``, its printout sorted as jsonschema then printed it)."""
+    found = (ROCKY if rocky else OLD)[id(body_schema)]
+    schema.lazy_validate(admin_schema.validator(found), value, sort_printed=True)

@@ -104,3 +104,32 @@ def test_a_service_or_region_a_registered_limit_names_is_not_deleted(booted):
     for reg in made.json()["registered_limits"]:
         cloud.request("identity", "DELETE", f"{RL}/{reg['id']}", user="admin")
     assert cloud.request("identity", "DELETE", "/v3/regions/R2", user="admin").status == 204
+
+
+def test_keystone_14_serves_project_limits_alone_and_13_none():
+    # keystone 14.x api/limits.py and limit/schema.py: admin_required writes, project limits
+    # only (no domain_id anywhere), a limit anyone reads but another project's token
+    cloud = Cloud(profile="nova-18.0.0")  # keystone 14
+    nova = _compute(cloud)
+    reg = {"service_id": nova, "resource_name": "servers", "default_limit": 10}
+    made = cloud.request("identity", "POST", RL, {"registered_limits": [reg]}, user="admin")
+    assert made.status == 201  # a project-scoped admin: admin_required
+    demo, admin = cloud.context("demo").project_id, cloud.context("admin").project_id
+    limit = {"service_id": nova, "resource_name": "servers", "resource_limit": 4}
+
+    def create(*owners):
+        body = {"limits": [{**limit, **owner} for owner in owners]}
+        return cloud.request("identity", "POST", LM, body, user="admin")
+
+    assert create({"domain_id": "default"}).status == 400  # the schema has no domain_id
+    as_domain = create({"project_id": "default"})
+    assert _error(as_domain)[1].startswith("Expecting to find project_id in limit.")
+    lims = create({"project_id": demo}, {"project_id": admin}).json()["limits"]
+    assert "domain_id" not in lims[0] and lims[0]["project_id"] == demo
+    assert cloud.request("identity", "GET", f"{LM}/{lims[0]['id']}", user="demo").status == 200
+    other = cloud.request("identity", "GET", f"{LM}/{lims[1]['id']}", user="demo")
+    assert _error(other) == (403, "You are not authorized to perform the requested action.")
+    listed = cloud.request("identity", "GET", LM, user="demo").json()["limits"]
+    assert [x["project_id"] for x in listed] == [demo]
+    seed = Cloud(profile="seed")  # keystone 13: its legacy limits API is not served
+    assert seed.request("identity", "GET", RL, user="admin").status == 404
