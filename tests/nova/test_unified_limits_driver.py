@@ -95,6 +95,13 @@ def test_a_boot_fits_the_registered_and_project_limits_and_the_views_show_them(u
     assert (absolute["maxTotalRAMSize"], absolute["totalRAMUsed"]) == (1024, 1024)
     assert (absolute["maxTotalKeypairs"], absolute["maxServerGroups"]) == (1, 0)
     assert absolute["maxSecurityGroups"] == -1  # neither a Keystone nor a local limit
+    # a server being deleted leaves the servers count at once (its mapping queued for
+    # deletion), its allocation only when its host has let it go
+    doomed = env.request("GET", "/v2.1/servers").json()["servers"][0]["id"]
+    assert env.request("DELETE", f"/v2.1/servers/{doomed}").status == 204
+    assert "Resource servers" not in _forbidden(_boot(env))
+    env.cloud.run_until_idle()
+    assert _boot(env).status == 202
     # the project's own limit overrides the registered one (oslo.limit's _get_limit)
     compute = _register(env, {"class:SOMETHING": 1})
     own = {"service_id": compute, "region_id": "RegionOne", "resource_name": "servers",

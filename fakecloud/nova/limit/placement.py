@@ -3,10 +3,11 @@
 ``class:DISK_GB``), checked for the project against its own limits or the registered ones.
 
 Usage as Nova reads it: ``servers`` from the instance mappings (every server of the project
-not queued for deletion: a soft-deleted one is not counted, a building one is), the classes
-from the project's Placement allocations (every server placed on a host and not offloaded, a
-soft-deleted one too, and during a resize or a cold migration the migration's hold of the old
-flavor beside the server's of the new). A boot asks ``servers: count`` and each class's amount
+not queued for deletion: one being deleted or soft-deleted is not counted, a building one
+is), the classes from the project's Placement allocations (every server placed on a host and
+not offloaded, one being deleted until its host lets it go, a soft-deleted one too, and during
+a resize or a cold migration the migration's hold of the old flavor beside the server's of the
+new). A boot asks ``servers: count`` and each class's amount
 times the count (``resources_for_limits``: the root disk left out for a volume-backed server,
 swap rounded up to whole GiB); over, it asks one server fewer until ``min_count``, where it is
 `TooManyInstances` with oslo.limit's text of the last try ("Project P is over a limit for
@@ -24,6 +25,10 @@ from fakecloud.nova.limit.oslo_limit import Enforcer, ProjectOverLimit, limits_r
 
 #: Each limit's legacy quota name (``LEGACY_LIMITS``), in its order.
 LEGACY_LIMITS = {"servers": "instances", "class:VCPU": "cores", "class:MEMORY_MB": "ram"}
+
+#: A delete's or soft delete's task: the API queued the mapping for deletion at once
+#: (``_do_delete``/``_do_soft_delete``' ``_update_queued_for_deletion``).
+_QUEUED_FOR_DELETE = frozenset((states.DELETING, states.SOFT_DELETING))
 
 #: Migration statuses whose Placement allocations are gone (confirmed, reverted or failed).
 _MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
@@ -86,6 +91,7 @@ def _get_usage(nova: Any, project_id: str | None, resource_names: list[str]) -> 
             if row.project_id == project_id
             and not row.deleted
             and row.vm_state != states.SOFT_DELETED
+            and row.task_state not in _QUEUED_FOR_DELETE
         )
     usages = _placement_usages(nova, project_id)
     for name in resource_names:
