@@ -192,3 +192,11 @@ def test_the_ignore_strategy_lets_a_listed_resource_go_unregistered():
     env.cloud.run_until_idle()
     _register(env, {"servers": 1})  # now it has one, and the project is at it
     assert "Resource servers is over limit of 1" in _forbidden(_boot(env))
+
+
+def test_an_endpoint_id_naming_no_endpoint_is_novas_500():
+    # oslo.limit's _get_endpoint_by_id: "Can't find endpoint for X", a ValueError
+    config = {"nova": {**UNIFIED["nova"], "oslo_limit_endpoint_id": "nope"}}
+    resp = _boot(NovaEnv("upstream", config))
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"].endswith("<class 'ValueError'>")

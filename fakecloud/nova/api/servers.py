@@ -49,6 +49,7 @@ from fakecloud.nova.api.wsgi import (
 from fakecloud.nova.compute import instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.api import is_uuid_like
+from fakecloud.nova.limit import oslo_limit
 from fakecloud.nova.passwords import generate_password
 from fakecloud.nova.policies import (
     EXTENDED_SERVER_ATTRIBUTES,
@@ -394,7 +395,11 @@ class ServersController:
             raise HttpError(400, exc.format_message()) from None
         except exception.OverQuota as exc:
             raise HttpError(403, exc.format_message()) from None
-        except (compute_utils.QuotaRetryRecursion, compute_utils.BuildRequestProjectMissing) as exc:
+        except (
+            compute_utils.QuotaRetryRecursion,
+            compute_utils.BuildRequestProjectMissing,
+            oslo_limit.EndpointNotFound,  # [oslo_limit] endpoint_id naming no endpoint
+        ) as exc:
             # Real Nova's 500 on purpose, not a crash of fakecloud's (no ``api.error``).
             raise unexpected_error(exc, self.switches.api_support_string) from None
         except _CREATE_BAD_REQUEST as exc:
