@@ -106,15 +106,18 @@ _OLD_REGISTERED = {
 }
 
 
-def _old_limit(owner: str) -> dict[str, Any]:
-    """One of ``limit_create``'s ``oneOf``: a project's or a domain's (`owner`) limit."""
+def _old_limit(
+    owner: str, name: dict[str, Any] = _OLD_STRING, integer: dict[str, Any] = _LIMIT
+) -> dict[str, Any]:
+    """One of ``limit_create``'s ``oneOf``: a project's or a domain's (`owner`) limit, its
+    resource `name` and `integer` limit as the release bounds them."""
     return {
         "properties": {
             owner: _ID,
             "service_id": _ID,
             "region_id": {"type": "string"},
-            "resource_name": _OLD_STRING,
-            "resource_limit": _LIMIT,
+            "resource_name": name,
+            "resource_limit": integer,
             "description": _OLD_DESCRIPTION,
         },
         "required": [owner, "service_id", "resource_name", "resource_limit"],
@@ -122,74 +125,55 @@ def _old_limit(owner: str) -> dict[str, Any]:
     }
 
 
-#: The 15.0.0-26.x schema of each body's key, by the 27.0.0 body schema it became.
-OLD = {
-    id(REGISTERED_CREATE): _listed(
-        {
+def _lazy(
+    registered: dict[str, Any], limit_item: dict[str, Any], integer: dict[str, Any]
+) -> dict[int, dict[str, Any]]:
+    """A release's ``lazy_validate`` schema of each body's key, by the 27.0.0 body schema it
+    became: `registered`'s properties, a limit's `limit_item`, an update's `integer`."""
+    return {
+        id(REGISTERED_CREATE): _listed(
+            {
+                "type": "object",
+                "properties": registered,
+                "additionalProperties": False,
+                "required": ["service_id", "resource_name", "default_limit"],
+            }
+        ),
+        id(REGISTERED_UPDATE): {
             "type": "object",
-            "properties": _OLD_REGISTERED,
+            "properties": registered,
             "additionalProperties": False,
-            "required": ["service_id", "resource_name", "default_limit"],
-        }
-    ),
-    id(REGISTERED_UPDATE): {
-        "type": "object",
-        "properties": _OLD_REGISTERED,
-        "additionalProperties": False,
-    },
-    id(LIMITS_CREATE): _listed(
-        {"type": "object", "oneOf": [_old_limit("project_id"), _old_limit("domain_id")]}
-    ),
-    id(LIMIT_UPDATE): {
-        "type": "object",
-        "properties": {"resource_limit": _LIMIT, "description": _OLD_DESCRIPTION},
-        "additionalProperties": False,
-    },
-}
+        },
+        id(LIMITS_CREATE): _listed(limit_item),
+        id(LIMIT_UPDATE): {
+            "type": "object",
+            "properties": {"resource_limit": integer, "description": _OLD_DESCRIPTION},
+            "additionalProperties": False,
+        },
+    }
+
+
+#: 15.0.0-26.x.
+OLD = _lazy(
+    _OLD_REGISTERED,
+    {"type": "object", "oneOf": [_old_limit("project_id"), _old_limit("domain_id")]},
+    _LIMIT,
+)
 
 #: 14.x (Rocky): no bounds, project limits alone, a registered limit's region a string.
-_ROCKY_REGISTERED = {
-    "service_id": _ID,
-    "region_id": {"type": "string"},
-    "resource_name": {"type": "string"},
-    "default_limit": {"type": "integer"},
-    "description": _OLD_DESCRIPTION,
-}
-ROCKY = {
-    id(REGISTERED_CREATE): _listed(
-        {
-            "type": "object",
-            "properties": _ROCKY_REGISTERED,
-            "additionalProperties": False,
-            "required": ["service_id", "resource_name", "default_limit"],
-        }
-    ),
-    id(REGISTERED_UPDATE): {
-        "type": "object",
-        "properties": _ROCKY_REGISTERED,
-        "additionalProperties": False,
+_STRING = {"type": "string"}
+_INTEGER = {"type": "integer"}
+ROCKY = _lazy(
+    {
+        "service_id": _ID,
+        "region_id": _STRING,
+        "resource_name": _STRING,
+        "default_limit": _INTEGER,
+        "description": _OLD_DESCRIPTION,
     },
-    id(LIMITS_CREATE): _listed(
-        {
-            "type": "object",
-            "properties": {
-                "project_id": _ID,
-                "service_id": _ID,
-                "region_id": {"type": "string"},
-                "resource_name": {"type": "string"},
-                "resource_limit": {"type": "integer"},
-                "description": _OLD_DESCRIPTION,
-            },
-            "additionalProperties": False,
-            "required": ["project_id", "service_id", "resource_name", "resource_limit"],
-        }
-    ),
-    id(LIMIT_UPDATE): {
-        "type": "object",
-        "properties": {"resource_limit": {"type": "integer"}, "description": _OLD_DESCRIPTION},
-        "additionalProperties": False,
-    },
-}
+    {"type": "object", **_old_limit("project_id", _STRING, _INTEGER)},
+    _INTEGER,
+)
 
 _FORMATS = jsonschema.FormatChecker(())
 
