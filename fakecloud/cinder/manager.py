@@ -91,21 +91,26 @@ SCHEDULER = "cinder-scheduler"
 #: to the backend, not ``volume_update_db``'s fresh read of the row (83ef828a7 'Scheduler:
 #: Remove unnecessary DB read', 24.0.0 scheduler/driver.py and filter_scheduler.py).
 SPEC_VOLUME_CAST_SINCE = 24
-#: The statuses a snapshot's create runs on: the scheduler's and the backend's check none (the
-#: message's object says ``creating``) and the backend's end saves ``available`` and "100%"
-#: over the row, so one an admin reset to ``error`` or ``available`` while its create waited is
-#: made all the same (cinder 12.0.0, 16.4.2, 29.x scheduler/manager.py, volume/manager.py).
-_SNAPSHOT_CREATE_RUNS_ON = ("creating", "error", "available")
+#: The status a snapshot's create is not followed on: ``deleting``, a force-delete's (whose
+#: delete races the create in Cinder: not modelled). On any other the scheduler's and the
+#: backend's create check none (the message's object says ``creating``) and the backend's end
+#: saves ``available`` and "100%" over the row, so one an admin reset while its create waited
+#: (``error``, ``available``, ``error_deleting``, ``backing-up``, ...) is made all the same
+#: (cinder 12.0.0, 16.4.2, 29.x scheduler/manager.py, volume/manager.py).
+_SNAPSHOT_CREATE_SKIPS = "deleting"
 
 
 def _snapshot_failed(k: Any, store: Any, snap: Any, actor: str) -> None:
     """A snapshot's create failed: the message's ``creating`` object saves ``error``, over an
-    admin's reset to ``available`` while the create waited too (cinder 12.0.0-29.x
-    scheduler/manager.py ``_set_snapshot_state_and_notify``, volume/manager.py
-    ``create_snapshot``); another status, or a destroyed row, is left as it is."""
+    admin's reset while the create waited too (cinder 12.0.0-29.x scheduler/manager.py
+    ``_set_snapshot_state_and_notify``, volume/manager.py ``create_snapshot``); a destroyed
+    row, or one being deleted, is left as it is."""
     if snap.status == "creating":
         SNAPSHOT_STATUS.move(k, snap, "error", actor=actor)
-    elif snap.status == "available" and store.snapshots.get(snap.id) is snap:
+    elif (
+        snap.status not in ("error", _SNAPSHOT_CREATE_SKIPS)
+        and store.snapshots.get(snap.id) is snap
+    ):
         SNAPSHOT_STATUS_FORCED.move(k, snap, "error", actor=actor)
 
 
@@ -235,7 +240,7 @@ class SchedulerManager:
         k = self.kernel
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
-        if snap is None or snap.status not in _SNAPSHOT_CREATE_RUNS_ON:
+        if snap is None or snap.status == _SNAPSHOT_CREATE_SKIPS:
             return
         volume = store.volumes[snap.volume_id]
         try:
@@ -1086,12 +1091,11 @@ class VolumeManager:
         """Run the driver's snapshot: ``available`` and ``"100%"``, or ``error``."""
         store = self.cinder.store
         snap = store.snapshots.get(snapshot_id)
-        if snap is None or snap.status not in _SNAPSHOT_CREATE_RUNS_ON:
-            # force-deleted (or reset to another status) while the cast waited: Cinder's
-            # create_snapshot checks no status, its set_workers claims the row from the
-            # message's `creating` object and removes it as the method ends `available` or
-            # fails on the destroyed row (cinder 12.0.0, 16.4.2, 29.x volume/manager.py,
-            # objects/cleanable.py); the other statuses are not followed
+        if snap is None or snap.status == _SNAPSHOT_CREATE_SKIPS:
+            # force-deleted while the cast waited: Cinder's create_snapshot checks no status,
+            # its set_workers claims the row from the message's `creating` object and removes
+            # it as the method ends `available` or fails on the destroyed row (cinder 12.0.0,
+            # 16.4.2, 29.x volume/manager.py, objects/cleanable.py)
             if self.cinder.workers is not None:
                 cleanup.claimed(self.cinder, snapshot_id)
             return
@@ -1114,11 +1118,14 @@ class VolumeManager:
             if self._dead(generation):
                 return
             self.snapshot_created(snap, volume)
-            if snap.status in ("error", "available") and store.snapshots.get(snap.id) is snap:
+            if (
+                snap.status not in ("creating", _SNAPSHOT_CREATE_SKIPS)
+                and store.snapshots.get(snap.id) is snap
+            ):
                 # create_snapshot's end saves `available` and "100%" whatever the row holds: a
-                # workers clean-up's or an admin's `error` is undone (12.0.0-29.0.0
+                # workers clean-up's `error` or an admin's reset is undone (12.0.0-29.0.0
                 # volume/manager.py)
-                if snap.status == "error":
+                if snap.status != "available":
                     SNAPSHOT_STATUS_FORCED.move(k, snap, "available", actor=self.actor)
                 snap.progress = "100%"
         finally:

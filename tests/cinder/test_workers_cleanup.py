@@ -243,16 +243,18 @@ def test_a_snapshot_reset_while_its_create_waited_is_made_all_the_same():
     cloud = _cloud()
     vid = create_volume(cloud)
     cloud.kernel.rpc.set_up("cinder-scheduler", False)
-    sids = [create_snapshot(cloud, vid, settle=False) for _ in range(2)]
-    for sid, status in zip(sids, ("error", "available"), strict=True):
+    resets = ("error", "available", "backing-up")
+    sids = [create_snapshot(cloud, vid, settle=False) for _ in resets]
+    for sid, status in zip(sids, resets, strict=True):
         _reset(cloud, "snapshots", sid, status)
     cloud.kernel.rpc.set_up("cinder-scheduler", True)
     cloud.run_until_idle()
     shown = [call(cloud, "GET", f"snapshots/{sid}").json()["snapshot"] for sid in sids]
     assert [(s["status"], s["os-extended-snapshot-attributes:progress"]) for s in shown] == [
         ("available", "100%")
-    ] * 2
+    ] * 3
     assert states(cloud, sids[0]) == ["creating", "error", "available"]
+    assert states(cloud, sids[2]) == ["creating", "backing-up", "available"]
     assert (cloud.cinder.workers, cloud.cinder.managers["b1"].workers) == (None, None)
 
 
