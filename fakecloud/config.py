@@ -243,6 +243,16 @@ class Config:
         else:
             self.__dict__.update(sections)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """A cloud's sections are fixed once it is built (its forks share them, a save writes
+        them): ``cloud.config.rpc = ...`` is refused, as a section's own keys are."""
+        if not name.startswith("_") and "_sections" in self.__dict__:
+            raise AttributeError(
+                f"config sections are fixed when the cloud is built: give "
+                f"Cloud(config={{{name!r}: {{...}}}}) (its forks and saved files share them)"
+            )
+        object.__setattr__(self, name, value)
+
     def _complete(self) -> None:
         """After loading a format-1 file, which held the Config itself
         (`fakecloud.state.kinds.COMPLETED`): what fakecloud added since reads its defaults,

@@ -152,6 +152,17 @@ class Switches:
         else:
             self.__dict__.update(values)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Switches are fixed once the cloud is built: its forks share them and a save writes
+        the ones it was built with, so ``cloud.switches.lp1731986 = True`` changed every fork
+        of the cloud too and was lost by a save and load."""
+        if not name.startswith("_") and "profile" in self.__dict__:
+            raise AttributeError(
+                f"switches are fixed when the cloud is built: give Cloud(config={{'switches': "
+                f"{{{name!r}: {value!r}}}}}) (its forks and saved files share them)"
+            )
+        object.__setattr__(self, name, value)
+
     def _complete(self) -> None:
         """After a load (`fakecloud.state.kinds.COMPLETED`): a switch the file predates
         reads the value a cloud of its profile built today has. Their names go in

@@ -74,12 +74,26 @@ def test_a_cloud_changing_its_default_config_or_switches_leaves_the_next_cloud_a
     first = Cloud()
     first.config.glance.disk_formats.append("fake")
     first.config.identity.users["eve"] = {"password": "x"}
-    first.switches.lp1731986 = not first.switches.lp1731986
+    object.__setattr__(first.switches, "lp1731986", not first.switches.lp1731986)  # by force
     second = Cloud()
     assert "fake" not in second.config.glance.disk_formats
     assert "eve" not in second.config.identity.users
     assert second.switches.lp1731986 == Cloud(profile="seed").switches.to_dict()["lp1731986"]
     assert second.config.glance == type(second.config.glance)()
+
+
+def test_a_clouds_switches_and_sections_are_fixed_so_a_fork_never_sees_its_parent_change():
+    """A fork shares its parent's switches and config (values that never change): setting
+    ``cloud.switches.lp1731986`` after a fork turned the bug on in the fork too, and a save
+    and load of either lost it (the file builds the switches it was given). Both are refused
+    now, naming the way that works."""
+    parent = Cloud()
+    fork = parent.fork()
+    with pytest.raises(AttributeError, match=r"Cloud\(config=\{'switches': \{'lp1731986': True"):
+        parent.switches.lp1731986 = True
+    with pytest.raises(AttributeError, match=r"Cloud\(config=\{'rpc': \{\.\.\.\}\}\)"):
+        parent.config.rpc = fork.config.rpc
+    assert fork.switches.lp1731986 is parent.switches.lp1731986 is False
 
 
 def test_a_cloud_keeps_its_own_copy_of_the_containers_its_config_was_given():
