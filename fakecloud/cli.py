@@ -23,7 +23,7 @@ COMMANDS = {
     "run": ("fakecloud.scenario.cli_commands", "run_main", "run scenario files"),
     "explore": ("fakecloud.explore.cli", "explore_main", "run a scenario under many seeds"),
     "shrink": ("fakecloud.explore.cli", "shrink_main", "shrink a failing seed to a replay file"),
-    "report": ("fakecloud.views.report", "main", "show a trace as timeline/sequence/states"),
+    "report": ("fakecloud.views.report", "main", "draw a run or trace as HTML, text, Perfetto"),
     "serve": ("fakecloud.serve_cli", "serve_main", "serve the cloud over HTTP on 127.0.0.1"),
     "schema": ("fakecloud.scenario.cli_commands", "schema_main", "print the scenario schema"),
     "list": ("fakecloud.catalog", "main", "list fault points, errors, events, scenarios, ..."),
