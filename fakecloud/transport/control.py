@@ -9,7 +9,7 @@ They drive the cloud from outside the process, for tools that only speak HTTP:
   ``GET`` lists them, ``DELETE`` clears them; ``POST /fakecloud/faults/release {"point": p}``
   releases stalled work;
 * ``GET /fakecloud/trace?since=N&kind=K``: trace events from sequence number N (``K`` may end in
-  ``.*``);
+  ``.*``), and the readable names of the ids (``fakecloud report`` reads the answer);
 * ``POST /fakecloud/idle``: run the cloud until no work is left (``{"cap_s": s}`` bounds it);
 * ``GET /fakecloud/invariants?names=a,b``: check the invariant library (or the named ones);
 * ``POST /fakecloud/reset`` (``{"seed": n}`` optional): serve a fresh cloud, built as at start;
@@ -44,6 +44,7 @@ from fakecloud.api.json_body import loads as loads_body
 from fakecloud.bounds import COUNT
 from fakecloud.errors import FakecloudError
 from fakecloud.events import kind_problem
+from fakecloud.scenario.names import resource_names
 from fakecloud.transport.wsgi import StartResponse, http_date, read_body, status_line
 
 PREFIX = "/fakecloud"
@@ -333,7 +334,10 @@ def trace(ctx: ControlContext, req: ControlRequest) -> Any:
         raise ControlError(problem)
     events = ctx.cloud.trace
     chosen = [e for e in events[since:] if kind is None or _kind_matches(e["kind"], kind)]
-    return {"events": chosen, "next": len(events)}
+    # the readable name of each id the cloud holds, as a scenario's trace ends with them, so
+    # `fakecloud report` of this answer says web and snap1, not server-1 and image-4
+    names = resource_names(ctx.cloud)
+    return {"events": chosen, "next": len(events), "names": names}
 
 
 def _kind_matches(have: str, want: str) -> bool:

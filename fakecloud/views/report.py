@@ -90,12 +90,34 @@ def _read_jsonl(f: Any, path: str, lines: list[int] | None) -> list[dict]:
         except (ValueError, RecursionError) as exc:  # 5,000 digits; 100,000 brackets
             why = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)
             raise ReportError(f"{path}:{number}: not a trace event ({why})") from None
+        if number == 1 and isinstance(event, dict) and "events" in event and "t" not in event:
+            return _served(event, path, lines)
         problem = _event_problem(event)
         if problem:
             raise ReportError(f"{path}:{number}: not a trace event ({problem})")
         events.append(event)
         if lines is not None:
             lines.append(number)
+    return events
+
+
+def _served(answer: dict, path: str, lines: list[int] | None) -> list[dict]:
+    """The events of a ``GET /fakecloud/trace`` answer saved to a file (``curl ... >
+    served.json``), its ``names`` as the ``scenario.names`` event a scenario's trace ends with."""
+    events = answer["events"]
+    if not isinstance(events, list):
+        raise ReportError(f"{path}:1: 'events' is {_short(events)}, expected a list of events")
+    for i, event in enumerate(events):
+        problem = _event_problem(event)
+        if problem:
+            raise ReportError(f"{path}:1: events[{i}] is not a trace event ({problem})")
+    names = answer.get("names")
+    if isinstance(names, dict) and events:
+        last = events[-1]
+        named = {"t": last["t"], "seq": last["seq"] + 1, "kind": "scenario.names"}
+        events = [*events, named | {"actor": "scenario", "subject": "names", "names": names}]
+    if lines is not None:
+        lines.extend(1 for _ in events)
     return events
 
 
@@ -165,8 +187,9 @@ def _parser() -> argparse.ArgumentParser:
         "input",
         metavar="TRACE.jsonl|SCENARIO.yaml|SCENARIO-NAME",
         type=path_argument,
-        help="a trace (fakecloud run --trace), a scenario file, or a library scenario's name "
-        "(fakecloud list scenarios), to run and show",
+        help="a trace (fakecloud run --trace, or a served cloud's GET /fakecloud/trace saved "
+        "to a file), a scenario file, or a library scenario's name (fakecloud list scenarios), "
+        "to run and show",
     )
     p.add_argument(
         "-o",

@@ -181,6 +181,12 @@ def test_a_line_that_is_not_a_trace_event_is_named(tmp_path, capsys):
     bad.write_text('{"t": 0, "seq": 0, "kind": "note"}\n{"t": 1}\nnot json\n')
     assert cli(["report", str(bad)]) == 2
     assert capsys.readouterr().err == (f"fakecloud report: {bad}:2: not a trace event (no 'seq')\n")
+    served = tmp_path / "served.json"  # a GET /fakecloud/trace answer whose events are not
+    served.write_text('{"events": [{"t": 0, "seq": 0, "kind": "note"}, {"t": 1}], "next": 2}')
+    assert cli(["report", str(served)]) == 2
+    assert capsys.readouterr().err == (
+        f"fakecloud report: {served}:1: events[1] is not a trace event (no 'seq')\n"
+    )
 
 
 @pytest.mark.parametrize(
