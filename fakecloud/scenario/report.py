@@ -62,13 +62,13 @@ def steps_text(result: Any, names: Names | None = None) -> str:
 
 def checks_text(result: Any, names: Names | None = None) -> str:
     """One line per expectation: ok / n/a / FAIL with file:line and the details; the ids in
-    what it checked named as the steps' lines name them (``state: GET /v2/images/snap``)."""
+    them named as the steps' lines name them (``state: GET /v2/images/snap``)."""
     names = Names.from_events(result.trace) if names is None else names
     lines = []
     for c in result.checks:
         if c.ok is False:
             lines.append(f"  FAIL  {c.where}: {names.text(c.what)}")
-            lines.extend(f"{'':8}{d}" for d in c.details)
+            lines.extend(f"{'':8}{names.text(d)}" for d in c.details)
         else:
             lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {names.text(c.what)}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from scenario_fakes import FakeTransport, failures, load_text, run_text
 from fakecloud.invariants import REGISTRY
 from fakecloud.scenario import run_case
 from fakecloud.scenario.report import checks_text
+from fakecloud.scenario.results import Check
 
 SERVER = """\
 cloud:
@@ -79,6 +80,11 @@ expect:
     assert checks(result)[2] == (True, f"state: GET /images/{image_id}")
     # the report names it as the steps' lines do (session 36: it printed the id)
     assert "\n  ok    state: GET /images/one\n" in checks_text(result)
+    detail = f"body.image.id: expected 'x', got '{image_id}'"  # and a failure's details
+    result.checks.append(Check(False, f"state: GET /images/{image_id}", "s.yaml:9", [detail]))
+    assert checks_text(result).endswith(
+        "FAIL  s.yaml:9: state: GET /images/one\n        body.image.id: expected 'x', got 'one'"
+    )
 
 
 def test_trace_facts_count_present_absent_order_and_duration():
