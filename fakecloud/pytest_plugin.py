@@ -413,12 +413,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 def _python_test_section(item: pytest.Item, built: Any) -> str:
     from fakecloud.humanize import secs
+    from fakecloud.scenario.names import resource_names
     from fakecloud.views.timeline import timeline
 
+    # the cloud's own names (web, cirros-0.6.2-x86_64-disk, admin), not image-1 and raw ids
+    names = resource_names(built)
     lines = [
         f"seed: {built.seed}   profile: {built.profile}   t={secs(built.now)}",
         f"replay: pytest '{item.nodeid}' --fakecloud-seed {built.seed}",
         f"last {TRACE_TAIL} trace events:",
-        timeline(built.trace.tail(TRACE_TAIL)) or "  (empty trace)",
+        timeline(built.trace.tail(TRACE_TAIL), names=names) or "  (empty trace)",
     ]
     return "\n".join(lines)

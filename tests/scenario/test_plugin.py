@@ -247,6 +247,8 @@ def test_a_failing_python_test_shows_seed_replay_and_trace(python_run):
             "*- fakecloud -*",
             f"seed: {seed}   profile: seed   t=0",
             f"replay: pytest 'test_broken.py::test_broken' --fakecloud-seed {seed}",
+            # the cloud's names (session 36: image-1, owner=<the admin project's id>)
+            "*state*glance*cirros-0.6.2-x86_64-disk*new=queued owner=admin",
             "*state*nova*vm-1*new=ERROR",
         ]
     )
