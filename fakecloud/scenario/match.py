@@ -164,9 +164,13 @@ def _operator(op: str, arg: Any, actual: Any, where: str) -> list[str]:
         ok = any(not mismatches(actual, a) for a in arg)
     elif op == "$len":
         try:
-            ok = len(actual) == arg
+            size = len(actual)
         except TypeError:
             ok = False
+        else:  # the length first: the list itself is cut at 160 characters
+            if size == arg:
+                return []
+            return [f"{where}: expected $len {_show(arg)}, got {size}: {_show(actual)}"]
     elif op == "$contains":
         if isinstance(actual, str):
             ok = str(arg) in actual

@@ -4,6 +4,7 @@ from scenario_fakes import FakeTransport, failures, load_text, run_text
 
 from fakecloud.invariants import REGISTRY
 from fakecloud.scenario import run_case
+from fakecloud.scenario.match import mismatches
 from fakecloud.scenario.report import checks_text
 from fakecloud.scenario.results import Check
 
@@ -59,6 +60,13 @@ def test_a_wrong_answer_says_what_differed_and_where():
     assert lines[2].startswith(
         "    body.conflictingRequest.message: expected text matching /task_state image_pending$/"
     )
+
+
+def test_a_wrong_length_says_the_length_before_the_value_it_cuts():
+    # session 36: "expected $len 5, got [{'id': '1', 'links': [...]…" cut before any count
+    flavors = [{"id": str(i), "links": [{"href": "x" * 80}]} for i in range(7)]
+    (why,) = mismatches(flavors, {"$len": 5}, "body.flavors")
+    assert why.startswith("body.flavors: expected $len 5, got 7: [{'id': '0', ")
 
 
 def test_saved_values_feed_later_steps_and_final_state_checks():
