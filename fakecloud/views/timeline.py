@@ -256,7 +256,10 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         who = lanes.label(lanes.of_actor(e["actor"]))
         return f"{who}: {subject} not quiesced ({reason}): the snapshot goes on unfrozen"
     if kind == "fault":
-        return f"FAULT at {subject}: {e.get('rule')}"
+        rule, action = e.get("rule"), e.get("action")
+        if rule == f"{action}@{e.get('subject')}":  # an unnamed rule: "raise@<point>" again
+            rule = action
+        return f"FAULT at {subject}: {rule}"
     if kind == "scenario.step":
         return f"step {e.get('subject')}: {book.text(e.get('what'))}"
     if kind == "note":

@@ -143,3 +143,13 @@ def test_a_guest_snapshot_unquiesced_is_told_as_a_warning(image_online):
         "bold yellow",
     ) in list(facts(run))
     assert f'<span class="lane">nova-compute cmp-1</span> {label}: Nova logs it' in render_html(run)
+
+
+def test_a_fault_is_told_by_its_rules_name_or_else_its_action():
+    # an unnamed rule's label is "raise@<point>": "FAULT at P: raise@P" said the point twice
+    fault = {"t": 0.0, "seq": 0, "kind": "fault", "actor": "fault_plan"}
+    fault |= {"subject": "cinder.snapshot.create", "action": "raise"}
+    assert story_line(fault | {"rule": "raise@cinder.snapshot.create"}) == (
+        "FAULT at cinder.snapshot.create: raise"
+    )
+    assert story_line(fault | {"rule": "broken"}) == "FAULT at cinder.snapshot.create: broken"
