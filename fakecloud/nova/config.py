@@ -299,6 +299,11 @@ class NovaConfig:
     scheduler_max_attempts: int = 3
     """``[scheduler] max_attempts``: a build is tried on its host and at most this many minus
     one alternates; 1 turns reschedules off (a build failing on its host ends in ERROR)."""
+    enabled_filters: list | None = None
+    """``[filter_scheduler] enabled_filters``; unset, Nova's default list. fakecloud reads from
+    it whether ``SameHostFilter`` and ``DifferentHostFilter`` are on (neither is by default:
+    the ``same_host`` and ``different_host`` hints are then ignored, `fakecloud.nova.
+    affinity_filter`); the filters it models of the default list apply whatever it says."""
     consecutive_build_service_disable_threshold: int = bounded(
         10, Bounds(0, 1_000_000, unit="a number of builds (0: off)", integer=True)
     )
@@ -375,6 +380,13 @@ class NovaConfig:
             raise ConfigError(
                 "config nova.scheduler_max_attempts must be an integer of at least 1, got "
                 f"{self.scheduler_max_attempts!r}"
+            )
+        if self.enabled_filters is not None and not all(
+            isinstance(name, str) for name in self.enabled_filters
+        ):
+            raise ConfigError(
+                "config nova.enabled_filters: a list of filter class names, got "
+                f"{self.enabled_filters!r}"
             )
         if self.concurrency_backend not in ("", "eventlet", "threading"):
             raise ConfigError(

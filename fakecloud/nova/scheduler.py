@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.nova import aggregates, compute_status, exception, server_groups, services
+from fakecloud.nova import (
+    affinity_filter,
+    aggregates,
+    compute_status,
+    exception,
+    server_groups,
+    services,
+)
 from fakecloud.nova.compute import build_failures
 from fakecloud.nova.destination import IN_TREE_SINCE, Destination
 from fakecloud.nova.services import compute_filter
@@ -98,9 +105,10 @@ def select_host(
     (`aggregates.zone_filter`) and only `destination`'s node (``in_tree``; none: 'No such
     host - ...'); no candidate at all is the empty reason. Then a forced `destination`
     skips the filters; otherwise ``ComputeFilter`` (enabled and up), before 24.0.0 the
-    ``AvailabilityZoneFilter``, a requested `destination`'s host, and for a member of a
-    server group its policy (`server_groups.pick_host`); the least loaded host passing
-    them, else 'There are not enough hosts available.' (``_ensure_sufficient_hosts``).
+    ``AvailabilityZoneFilter``, a requested `destination`'s host, the enabled hint filters
+    (`affinity_filter`), and for a member of a server group its policy
+    (`server_groups.pick_host`); the least loaded host passing them, else 'There are not
+    enough hosts available.' (``_ensure_sufficient_hosts``).
     `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
     and ``allow_resize_to_same_host``'s), left out by the filters."""
     version = nova.kernel.switches.release.version
@@ -113,6 +121,7 @@ def select_host(
         )
     else:
         usable = _filtered(nova, zone, destination, version, candidate)
+        usable = _with_hints(nova, instance_uuid, usable)
         if ignore_hosts:
             kept = usable
             usable = lambda name: name not in ignore_hosts and kept(name)  # noqa: E731
@@ -165,6 +174,17 @@ def _filtered(
     return usable
 
 
+def _with_hints(
+    nova: Any, instance_uuid: str | None, usable: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """`usable` and, where ``enabled_filters`` names them, ``SameHostFilter`` and
+    ``DifferentHostFilter`` for `instance_uuid`'s hints (`affinity_filter`)."""
+    hinted = affinity_filter.hint_filter(nova, instance_uuid)
+    if hinted is None:
+        return usable
+    return lambda name: usable(name) and hinted(name)
+
+
 def alternates(
     nova: Any,
     zone: str | None,
@@ -184,6 +204,7 @@ def alternates(
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
     usable = _filtered(nova, zone, destination, version, candidate)
+    usable = _with_hints(nova, instance_uuid, usable)
     passes = server_groups.policy_filter(nova, group, instance_uuid)
     db = nova.db
     hosts = [

@@ -15,7 +15,7 @@ from typing import Any
 
 from fakecloud.tempest.accounts import with_identity, with_token_ttl
 from fakecloud.tempest.files import write as write_files
-from fakecloud.tempest.settings import download_config, web_download_config
+from fakecloud.tempest.settings import download_config, filters_config, web_download_config
 
 
 def served_config(
@@ -23,10 +23,11 @@ def served_config(
 ) -> dict[str, Any]:
     """`config` (sections by name) with what a Tempest run needs of the cloud: year-long
     tokens, Tempest's ``http_image`` fetchable by web-download, its images downloadable
-    (`download_config`), and the projects and users of its accounts file (none with
-    `dynamic_credentials`: Tempest creates its own)."""
+    (`download_config`), devstack's scheduler filters (`filters_config`), and the projects
+    and users of its accounts file (none with `dynamic_credentials`: Tempest creates its
+    own)."""
     merged = with_token_ttl(config) if dynamic_credentials else with_identity(config)
-    return download_config(web_download_config(merged))
+    return filters_config(download_config(web_download_config(merged)))
 
 
 __all__ = ["served_config", "write_files"]

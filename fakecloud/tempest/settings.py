@@ -74,6 +74,30 @@ def nova_policy_roles(cloud: Any) -> tuple[str, ...]:
     return ("admin", "member", "reader")
 
 
+#: Nova's default ``[filter_scheduler] enabled_filters`` from 20.0.0 (nova 34.0.0
+#: ``nova/conf/scheduler.py``), and Tempest's default ``scheduler_enabled_filters``.
+NOVA_DEFAULT_FILTERS = (
+    "ComputeFilter",
+    "ComputeCapabilitiesFilter",
+    "ImagePropertiesFilter",
+    "ServerGroupAntiAffinityFilter",
+    "ServerGroupAffinityFilter",
+)
+#: devstack's ``lib/nova`` ``FILTERS``: Nova's defaults and the two hint filters Tempest's
+#: ``ServersOnMultiNodesTest`` asks for (`fakecloud.nova.affinity_filter`).
+DEVSTACK_FILTERS = (*NOVA_DEFAULT_FILTERS, "SameHostFilter", "DifferentHostFilter")
+
+
+def scheduler_filters(cloud: Any) -> tuple[str, ...]:
+    """Tempest's ``[compute-feature-enabled] scheduler_enabled_filters``: the filters of
+    Nova's default list fakecloud always applies, and the hint filters the cloud's
+    ``enabled_filters`` turns on."""
+    from fakecloud.nova.affinity_filter import HINTS
+
+    enabled = cloud.nova.config.enabled_filters or ()
+    return (*NOVA_DEFAULT_FILTERS, *(name for name in HINTS if name in enabled))
+
+
 def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
     """The values of ``tempest.conf`` for `cloud` (its served URLs when served)."""
     series = cloud.switches.release.series
@@ -107,6 +131,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,
         "vnc_console": cloud.nova.config.vnc_enabled,
         "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
+        "scheduler_enabled_filters": ",".join(scheduler_filters(cloud)),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
         "glance_scope_enforced": cloud.glance.scope_enforced,
         "http_image": HTTP_IMAGE,
@@ -130,6 +155,15 @@ def download_config(config: dict[str, Any]) -> dict[str, Any]:
         return config  # left for the config check to refuse, naming it
     limit = glance.get("downloadable_content_bytes", TEMPEST_DOWNLOADABLE_BYTES)
     return {**config, "glance": {**glance, "downloadable_content_bytes": limit}}
+
+
+def filters_config(config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with devstack's `DEVSTACK_FILTERS` as Nova's ``enabled_filters``, unless it
+    names its own."""
+    nova = config.get("nova") or {}
+    if not isinstance(nova, dict):
+        return config  # left for the config check to refuse, naming it
+    return {**config, "nova": {"enabled_filters": list(DEVSTACK_FILTERS), **nova}}
 
 
 def web_download_config(config: dict[str, Any]) -> dict[str, Any]:

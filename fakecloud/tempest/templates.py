@@ -88,6 +88,9 @@ vnc_console = {{ vnc_console | lower }}
 # the roles Nova's default rules name: manager and service from Nova 32.0.0 (devstack lib/tempest
 # from stable/2025.2), so that with [enforce_scope] nova Tempest migrates as the project's manager
 nova_policy_roles = {{ nova_policy_roles }}
+# the scheduler's filters: Nova's defaults and, as devstack's lib/nova enables them,
+# SameHostFilter and DifferentHostFilter (the same_host and different_host hints)
+scheduler_enabled_filters = {{ scheduler_enabled_filters }}
 # no shared storage: a live migration copies the local disk, as Nova's multinode jobs say it
 # (USE_BLOCK_MIGRATION_FOR_LIVE_MIGRATION); a volume-backed server has none to copy
 block_migration_for_live_migration = true

@@ -525,6 +525,9 @@ def test_image_bdm_property_is_json(env: NovaEnv):
     assert image["status"] == "active" and image["size"] == 0
 
 
+OTHER_A, OTHER_B = "2a4f0e0c-6d7b-4c1e-9f0a-3b5d8e7c6a01", "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+
+
 def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
     env = NovaEnv("upstream")
     group = {"server_group": {"name": "g1", "policies": ["affinity"]}}
@@ -536,7 +539,8 @@ def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
             "imageRef": env.image.id,
             "networks": "none",
         },
-        "os:scheduler_hints": {"group": g1, "different_host": ["a", "b"]},
+        # server uuids, as the hint's schema wants (none of a server here: every host passes)
+        "os:scheduler_hints": {"group": g1, "different_host": [OTHER_A, OTHER_B]},
     }
     r = env.cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.100")
     assert r.status == 202, r.json()
@@ -545,12 +549,12 @@ def test_scheduler_hints_given_at_boot_are_shown_from_2_100():
     show = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.100")
     assert show.json()["server"]["scheduler_hints"] == {
         "group": [g1],
-        "different_host": ["a", "b"],
+        "different_host": [OTHER_A, OTHER_B],
     }
     detail = env.cloud.request("compute", "GET", "/v2.1/servers/detail", microversion="2.100")
     assert detail.json()["servers"][0]["scheduler_hints"] == {
         "group": [g1],
-        "different_host": ["a", "b"],
+        "different_host": [OTHER_A, OTHER_B],
     }
     older = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}", microversion="2.99")
     assert "scheduler_hints" not in older.json()["server"]

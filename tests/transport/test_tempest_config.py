@@ -145,6 +145,20 @@ def test_personality_runs_and_the_vnc_console_as_the_served_nova_enables_it(work
     assert settings(no_vnc)["vnc_console"] is False
 
 
+def test_the_hint_filters_are_devstacks_unless_the_config_names_its_own(workspace):
+    """devstack's ``enabled_filters`` (Nova's defaults, ``SameHostFilter`` and
+    ``DifferentHostFilter``), so Tempest's ``ServersOnMultiNodesTest`` runs its hint tests."""
+    cloud, _, conf = workspace
+    filters = conf["compute-feature-enabled"]["scheduler_enabled_filters"].split(",")
+    assert filters[-2:] == ["SameHostFilter", "DifferentHostFilter"]
+    assert filters[:5] == ["ComputeFilter", "ComputeCapabilitiesFilter", "ImagePropertiesFilter",
+                           "ServerGroupAntiAffinityFilter",
+                           "ServerGroupAffinityFilter"]  # fmt: skip
+    assert set(cloud.nova.config.enabled_filters) == set(filters)
+    own = served_config({"nova": {"enabled_filters": ["ComputeFilter"]}})
+    assert own["nova"]["enabled_filters"] == ["ComputeFilter"]
+
+
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
     cloud, root, _ = workspace
     files = {path.name: text for path, text in render(cloud, root, True).items()}

@@ -110,7 +110,16 @@ def _hint_validator(lists: bool) -> schemas.SchemaValidator:
     group: dict[str, Any] = schemas.uuid_param
     if lists:
         group = {"oneOf": [{"type": "array", "items": schemas.uuid_param}, schemas.uuid_param]}
-    hints = {"type": "object", "properties": {"group": group}}
+    uuid = schemas.uuid_param
+    hints = {
+        "type": "object",
+        "properties": {
+            "group": group,
+            # the hosts hints of `fakecloud.nova.affinity_filter`, the same in every release
+            "different_host": {"oneOf": [uuid, {"type": "array", "items": uuid}]},
+            "same_host": {"type": ["string", "array"], "items": uuid},
+        },
+    }
     return schemas.SchemaValidator(
         {
             "type": "object",
@@ -121,7 +130,10 @@ def _hint_validator(lists: bool) -> schemas.SchemaValidator:
 
 def check_group_hint(nova: Any, body: Any) -> None:
     """The server create schema's ``group`` hint (``_hints``): a uuid (from 33.0.0 or a list
-    of them), else Nova's 400 ``Invalid input for field/attribute group. ...``."""
+    of them), else Nova's 400 ``Invalid input for field/attribute group. ...``; and its
+    ``different_host`` (a uuid or a list of them) and ``same_host`` (a string or a list of
+    uuids), as 17.0.13 ``schemas/scheduler_hints.py`` and 34.0.0 ``schemas/servers.py`` have
+    them."""
     _hint_validator(nova.kernel.switches.release.major >= _GROUP_LIST_SINCE).validate(body)
 
 
