@@ -170,7 +170,11 @@ class ServiceApplication:
                 except Exception as exc:  # noqa: BLE001 - no exception may reach the server
                     response = self._crash(exc)
                 if self.settle:
-                    run_until_settled(self.cloud)
+                    try:
+                        run_until_settled(self.cloud)
+                    except Exception as exc:  # noqa: BLE001 - nor a crash of the work it started
+                        # (it reached waitress: a bare 500 page, no log or --verbose line)
+                        response = self._crash(exc)
             finally:
                 if spans is not None:
                     spans.close(self.cloud.now)

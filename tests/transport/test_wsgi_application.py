@@ -160,3 +160,24 @@ def test_a_fault_request_with_one_bad_rule_adds_none_of_them():
     assert status == "400 Bad Request"
     assert "unknown error 'Nope'" in json.loads(payload)["error"]["message"]
     assert cloud.faults.rules() == []
+
+
+def test_a_crash_of_the_work_a_settled_request_started_is_the_services_500():
+    """With ``settle`` the request runs the cloud until idle; a simulated process that fails
+    there (a fakecloud defect) is answered as a crash in the handler is, Nova's 500 naming
+    its class, not an exception out of the application (waitress's bare page, logged nowhere)."""
+    from fakecloud.transport.wsgi import ServiceApplication
+
+    cloud = Cloud(seed=1)
+    auth = {"X-Auth-Token": cloud.keystone.token_for("demo").id}
+
+    def broken():
+        yield cloud.kernel.env.timeout(1)
+        raise RuntimeError("a simulated process failed")
+
+    cloud.kernel.spawn(broken(), "broken")
+    app = ServiceApplication(cloud, "compute", settle=True)
+    status, _, body = call(app, "GET", "/v2.1/flavors", b"", auth)
+    assert status == "500 Internal Server Error"
+    assert json.loads(body)["computeFault"]["message"].endswith("<class 'RuntimeError'>")
+    assert call(app, "GET", "/v2.1/flavors", b"", auth)[0] == "200 OK"  # the cloud goes on
