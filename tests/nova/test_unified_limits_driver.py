@@ -46,7 +46,8 @@ def _register(env, limits, region="RegionOne"):
 
 def _boot(env, max_count=1, **extra):
     server = {"name": "vm", "imageRef": env.image.id, "flavorRef": "1", "networks": "none"}
-    server.update(max_count=max_count, **extra)
+    server.update(max_count=max_count)
+    server.update(extra)
     return env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.90")
 
 
@@ -200,3 +201,21 @@ def test_an_endpoint_id_naming_no_endpoint_is_novas_500():
     resp = _boot(NovaEnv("upstream", config))
     assert resp.status == 500
     assert resp.json()["computeFault"]["message"].endswith("<class 'ValueError'>")
+
+
+def test_a_flavors_resource_extra_specs_are_what_a_boot_asks(upstream):
+    # ResourceRequest.from_request_spec's merged resources: resources:<class> extra specs and
+    # hw:cpu_policy=dedicated's PCPU in place of VCPU
+    env = upstream.fork()
+    flavor = {"flavor": {"name": "gpu", "ram": 128, "vcpus": 1, "disk": 0, "id": "gpu"}}
+    assert env.request("POST", "/v2.1/flavors", flavor, user="admin").status == 200
+    specs = {"extra_specs": {"resources:CUSTOM_GPU": "1", "hw:cpu_policy": "dedicated"}}
+    made = env.request("POST", "/v2.1/flavors/gpu/os-extra_specs", specs, user="admin")
+    assert made.status == 200, made.json()
+    _register(env, {"class:CUSTOM_GPU": 0})  # registered at 0: refused (31.0.0 on too)
+    project = env.cloud.context("demo").project_id
+    assert _forbidden(_boot(env, flavorRef="gpu")) == (
+        f"Project {project} is over a limit for [Resource class:CUSTOM_GPU is over limit of 0 "
+        "due to current usage 0 and delta 1, Resource class:PCPU is over limit of 0 due to "
+        "current usage 0 and delta 1]"
+    )

@@ -16,6 +16,7 @@ swap rounded up to whole GiB); over, it asks one server fewer until ``min_count`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fakecloud.nova import exception, states
@@ -26,6 +27,9 @@ from fakecloud.nova.limit.oslo_limit import Enforcer, ProjectOverLimit, limits_r
 #: Each limit's legacy quota name (``LEGACY_LIMITS``), in its order.
 LEGACY_LIMITS = {"servers": "instances", "class:VCPU": "cores", "class:MEMORY_MB": "ram"}
 
+#: ``ResourceRequest.XS_KEYPAT``'s resource keys: ``resources[$S]:<resource class>``.
+_XS_RESOURCE = re.compile(r"^resources([a-zA-Z0-9_-]{1,64})?:(.*)$")
+
 #: A delete's or soft delete's task: the API queued the mapping for deletion at once
 #: (``_do_delete``/``_do_soft_delete``' ``_update_queued_for_deletion``).
 _QUEUED_FOR_DELETE = frozenset((states.DELETING, states.SOFT_DELETING))
@@ -35,11 +39,33 @@ _MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed"
 
 
 def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
-    """``scheduler_utils.resources_for_limits``: the flavor's Placement resources."""
-    disk = flavor.ephemeral_gb + -(-flavor.swap // 1024)
-    if not is_bfv:
-        disk += flavor.root_gb
-    return {"VCPU": flavor.vcpus, "MEMORY_MB": flavor.memory_mb, "DISK_GB": disk}
+    """``scheduler_utils.resources_for_limits`` (``ResourceRequest.from_request_spec``'s
+    ``merged_resources``): the flavor's ``resources[$S]:<class>`` extra specs summed over
+    their groups, ``hw:cpu_policy=dedicated``'s ``PCPU`` (its vCPUs, one more for
+    ``hw:emulator_threads_policy=isolate``), then the flavor's own sizes for ``VCPU`` (unless
+    ``PCPU`` is asked), ``MEMORY_MB`` and ``DISK_GB`` none of those named; zeros dropped."""
+    specs = flavor.extra_specs
+    merged: dict[str, int] = {}
+    unsuffixed: dict[str, int] = {}
+    for key, value in specs.items():
+        match = _XS_RESOURCE.match(key)
+        if match is not None:
+            group = unsuffixed if match[1] is None else merged
+            group[match[2]] = group.get(match[2], 0) + int(value)
+    if specs.get("hw:cpu_policy") == "dedicated":
+        isolate = specs.get("hw:emulator_threads_policy") == "isolate"
+        unsuffixed["PCPU"] = flavor.vcpus + int(isolate)  # the unsuffixed group's, set
+    for rc, amount in unsuffixed.items():
+        merged[rc] = merged.get(rc, 0) + amount
+    if "VCPU" not in merged and "PCPU" not in merged:
+        merged["VCPU"] = flavor.vcpus
+    merged.setdefault("MEMORY_MB", flavor.memory_mb)
+    if "DISK_GB" not in merged:
+        disk = flavor.ephemeral_gb + -(-flavor.swap // 1024)
+        if not is_bfv:
+            disk += flavor.root_gb
+        merged["DISK_GB"] = disk
+    return {rc: amount for rc, amount in merged.items() if amount}
 
 
 def _get_deltas_by_flavor(flavor: Any, is_bfv: bool, count: int) -> dict[str, int]:
