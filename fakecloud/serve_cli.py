@@ -140,10 +140,11 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         f"closes (default {CLIENT_SOCKET_TIMEOUT_S:g}, nova-api's [wsgi] "
         "client_socket_timeout; 0: never)",
     )
-    p.add_argument("--seed", type=int, default=0, help="the cloud's seed (default 0)")
+    # None when not given: a --state file's cloud keeps its own, and one given that is not
+    # the file's is refused (`_state_disagrees`)
+    p.add_argument("--seed", type=int, help="the cloud's seed (default 0)")
     p.add_argument(
         "--profile",
-        default="seed",
         help="behaviour profile: seed (default), upstream or nova-X.Y.Z (fakecloud profiles "
         "lists them)",
     )
@@ -270,6 +271,26 @@ def _located(exc: ConfigError, path: str, data: Any) -> ConfigError:
     return ConfigError(f"{path}:{line_of(data, where)}: field {'.'.join(where)}: {exc}")
 
 
+def _state_disagrees(args: argparse.Namespace, saved: Any) -> str | None:
+    """Why the --seed or --profile given cannot go with the --state file's cloud, or None: the
+    file's cloud is served as it was built, so `serve --state world.json --profile upstream`
+    served the file's seed-profile cloud, the option dropped without a word."""
+    header = saved.get("cloud") if isinstance(saved, dict) else None
+    if not isinstance(header, dict):
+        return None  # a damaged file: loading it says what is wrong
+    for option, given, key in (
+        ("--profile", args.profile, "profile"),
+        ("--seed", args.seed, "seed"),
+    ):
+        if given is not None and given != header.get(key):
+            return (
+                f"{option} {given} is not the cloud {args.state} holds (profile "
+                f"{header.get('profile')}, seed {header.get('seed')}), which is served as it "
+                f"was saved: leave {option} out, or give another --state for a new cloud"
+            )
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; the exit status."""
     from fakecloud.outputs import output_problem
@@ -302,10 +323,14 @@ def run(args: argparse.Namespace) -> int:
             from fakecloud.state import load_data
 
             saved = load_data(args.state)
+            problem = _state_disagrees(args, saved)
+            if problem:
+                print(f"fakecloud serve: {problem}", file=sys.stderr)
+                return 2
         try:
             server = FakecloudServer(
-                seed=args.seed,
-                profile=args.profile,
+                seed=0 if args.seed is None else args.seed,
+                profile="seed" if args.profile is None else args.profile,
                 config=config,
                 host=args.host,
                 port_base=args.port_base,

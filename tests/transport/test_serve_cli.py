@@ -144,6 +144,26 @@ def test_a_busy_port_is_reported_not_a_traceback(capsys):
     assert "fakecloud serve: cannot listen" in err and "Traceback" not in err
 
 
+def test_a_seed_or_profile_that_is_not_the_state_files_cloud_is_refused(capsys, tmp_path):
+    """``serve --state world.json --profile seed`` served the file's upstream cloud, the option
+    dropped without a word; one that agrees with the file, or none, is taken."""
+    import json
+
+    from fakecloud.cli import main
+
+    world = tmp_path / "world.json"  # the header cloud.save writes; refused before the nodes
+    header = {"seed": 3, "profile": "upstream", "config": {}, "switches": {}}
+    world.write_text(json.dumps({"format": "fakecloud-state", "version": 2, "cloud": header}))
+    for option, value in (("--profile", "seed"), ("--seed", "0")):
+        status = main(["serve", "--port-base", "0", "--state", str(world), option, value])
+        err = capsys.readouterr().err
+        assert status == 2 and err == (
+            f"fakecloud serve: {option} {value} is not the cloud {world} holds (profile "
+            f"upstream, seed 3), which is served as it was saved: leave {option} out, or give "
+            "another --state for a new cloud\n"
+        )
+
+
 def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path):
     """``fakecloud serve`` in this process's main thread, a real SIGINT sent once it serves:
     the same stop as SIGTERM (status 0, no KeyboardInterrupt traceback, no 130). It also
