@@ -363,6 +363,11 @@ def _is_string(value: Any) -> bool:
 
 _SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
 
+#: How many of its verdicts a schema keeps (`ImageSchema._jsonschema_message`); past that it
+#: starts again from none.
+MESSAGES_KEPT = 512
+_UNSEEN = object()
+
 
 def schema_text(error: Any, glance: int) -> str:
     """``encodeutils.exception_to_unicode`` of jsonschema's error (its whole text) as Glance
@@ -385,6 +390,8 @@ class ImageSchema:
     """
 
     _validator: Any
+    #: `_jsonschema_message`'s answers by the repr of the object checked.
+    _messages: dict[str, str | None]
 
     def __init__(
         self, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
@@ -398,6 +405,7 @@ class ImageSchema:
         self.properties = base_properties(disk_formats, container_formats, glance)
         self.properties.update(custom_properties(glance))
         self._validator = None
+        self._messages = {}
         self._checks = {key: _check_of(key, prop) for key, prop in self.properties.items()}
         self._base = frozenset(
             key for key, prop in self.properties.items() if prop.get("is_base", True)
@@ -476,6 +484,18 @@ class ImageSchema:
         return attrs, extras
 
     def _jsonschema_message(self, obj: dict[str, Any]) -> str | None:
+        """jsonschema's verdict on `obj` as Glance words it (None: valid), remembered by the
+        repr of `obj`. The body is JSON (dicts, lists, strings, numbers, booleans, null), whose
+        repr tells apart all jsonschema tells apart (``1``, ``1.0`` and ``True``, the keys'
+        order its errors follow), so an equal repr is the same verdict and the same words. A
+        refused image write is checked by jsonschema and its whole error worded (the schema
+        pretty-printed: ``ValidationError.__str__``, some 0.5 ms); a client that sends the
+        same bad body again, and a patch read in full after the short path refused it
+        (`fakecloud.glance.patch`), get the words already made."""
+        key = repr(obj)
+        found = self._messages.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         if self._validator is None:
             import jsonschema
 
@@ -484,7 +504,11 @@ class ImageSchema:
         import jsonschema
 
         error = jsonschema.exceptions.best_match(self._validator.iter_errors(obj))
-        return None if error is None else schema_text(error, self.glance)
+        message = None if error is None else schema_text(error, self.glance)
+        if len(self._messages) >= MESSAGES_KEPT:
+            self._messages.clear()
+        self._messages[key] = message
+        return message
 
     def filter(self, view: dict[str, Any]) -> dict[str, Any]:
         """``Schema.filter``: a null custom property outside the schema is shown as ""."""

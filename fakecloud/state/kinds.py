@@ -72,7 +72,7 @@ RESET: dict[str, dict[str, Any]] = {
 #: Lazily built caches, shared between forks and left out of saved files (built again on use).
 CACHES: dict[str, tuple[str, ...]] = {
     "fakecloud.nova.policies:PolicyEngine": ("_enforcer",),
-    "fakecloud.glance.schema:ImageSchema": ("_validator",),
+    "fakecloud.glance.schema:ImageSchema": ("_validator", "_messages"),
     # The trace's book of event shapes: append-only, so a world and its forks share it and a
     # shape one fork makes serves the next (a saved trace lists its own shapes).
     "fakecloud.sim.trace:Trace": ("_book", "_shapes", "_widths", "_packed"),

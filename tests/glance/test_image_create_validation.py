@@ -345,3 +345,14 @@ def test_a_refusal_prints_the_schema_as_the_series_jsonschema_does():
         "     'description': 'Descriptive name for the image',",
         "     'maxLength': 255}",
     ]
+
+
+def test_a_body_refused_again_gets_the_same_words_and_a_like_body_its_own():
+    # fakecloud keeps the words of a refused body by its repr, which tells True, 1.5 and 1
+    # apart as jsonschema does: each is answered as if it came first.
+    w = World()
+    answers = [_post(w, {"min_ram": value}) for value in (True, 1.5, True, 1)]
+    assert [r.status for r in answers] == [400, 400, 400, 201]
+    first, other, again = (detail(r) for r in answers[:3])
+    assert first == again and first.startswith(f"{SCHEMA_400}True is not of type 'integer'")
+    assert other.startswith(f"{SCHEMA_400}1.5 is not of type 'integer'")
