@@ -47,7 +47,9 @@ lint: $(STAMP)
 # the per-file CPU-s; sessions 28-30 moved tests/tools, identity, profiles and conformance to
 # share 1; session 35 moved tests/nova/test_keypairs.py, 0.4-0.5 CPU-s and pycryptodome's import,
 # as share 2 ended 0.7 s after share 1 on average in nine runs, and 1.9 s before it with
-# tests/docs/test_docs_examples.py, 1.0 CPU-s, moved instead).
+# tests/docs/test_docs_examples.py, 1.0 CPU-s, moved instead; session 36 moved
+# tests/scenario/test_plugin.py, 0.4 CPU-s of pytester runs whose imports share 1 already has,
+# as share 2 ended 1.7 s after share 1 on average in eight runs at load 21-36).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -58,7 +60,7 @@ test: $(STAMP)
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-share-1 test-share-2
 
 SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity \
-	tests/nova/test_keypairs.py
+	tests/nova/test_keypairs.py tests/scenario/test_plugin.py
 
 .PHONY: test-share-1 test-share-2
 test-share-1:
