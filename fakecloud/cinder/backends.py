@@ -68,11 +68,12 @@ class Driver:
     #: ``terminate_connection`` do nothing).
     iscsi_target = True
 
-    #: The ids of volumes the database places here that the backend does not hold: the
-    #: manager's create under way, or one that failed (`building`); None while there are none.
+    #: The ids of volumes and snapshots the database places here that the backend does not
+    #: hold: the create cast or under way, or one that failed (`building`); None while there
+    #: are none.
     absent: set[str] | None = None
-    #: The volumes the backend holds whose database row is gone (`built`): id -> GiB; None
-    #: while there are none.
+    #: The volumes and snapshots the backend holds whose database row is gone (`built`): id ->
+    #: GiB (a snapshot's, its volume's size); None while there are none.
     leftovers: dict[str, int] | None = None
 
     def __init__(self, kernel: Any, spec: BackendSpec):
@@ -83,42 +84,43 @@ class Driver:
 
     # -- what the backend holds --------------------------------------------------------------
 
-    def building(self, volume_id: str) -> None:
-        """The manager's create of `volume_id` begins: the backend holds no such volume until
-        it ends (`built`), nor after one that failed."""
+    def building(self, resource_id: str) -> None:
+        """The create of volume or snapshot `resource_id` is cast here: the backend holds no
+        such thing until the driver's create ends (`built`), nor after one that failed."""
         absent = self.absent
         if absent is None:
             absent = self.absent = set()
-        absent.add(volume_id)
+        absent.add(resource_id)
 
-    def built(self, volume: Any, row_gone: bool) -> None:
-        """The create of `volume` made it on the backend. `row_gone`: its database row was
-        destroyed meanwhile (an ``os-force_delete`` whose delete found no volume here): the
-        backend keeps it, its space taken, and nothing in Cinder knows it (a leftover)."""
-        self.forget(volume.id)
+    def built(self, resource_id: str, size_gb: int, row_gone: bool) -> None:
+        """The driver's create made volume or snapshot `resource_id` (`size_gb`). `row_gone`:
+        its database row was destroyed meanwhile (an ``os-force_delete`` whose delete found
+        nothing here): the backend keeps it, its space taken, and nothing in Cinder knows it
+        (a leftover)."""
+        self.forget(resource_id)
         if row_gone:
             leftovers = self.leftovers
             if leftovers is None:
                 leftovers = self.leftovers = {}
-            leftovers[volume.id] = volume.size
+            leftovers[resource_id] = size_gb
 
-    def holds(self, volume_id: str) -> bool:
-        """Whether the backend holds `volume_id` (``_volume_not_present``'s inverse: LVM's
-        ``lvs``, RBD's image open, NFS's ``provider_location``)."""
+    def holds(self, resource_id: str) -> bool:
+        """Whether the backend holds volume or snapshot `resource_id` (``_volume_not_present``'s
+        inverse: LVM's ``lvs``, RBD's image or snapshot, NFS's ``provider_location``)."""
         absent = self.absent
-        return absent is None or volume_id not in absent
+        return absent is None or resource_id not in absent
 
-    def forget(self, volume_id: str) -> None:
-        """`volume_id` is no longer one the database places here without the backend
+    def forget(self, resource_id: str) -> None:
+        """`resource_id` is no longer one the database places here without the backend
         holding it (made, deleted, or its create failed on a destroyed row)."""
         absent = self.absent
         if absent is not None:
-            absent.discard(volume_id)
+            absent.discard(resource_id)
             if not absent:
                 del self.absent  # back to the class's None: a quiet driver saves as before
 
     def leftover_gb(self) -> list[int]:
-        """The sizes of the volumes left on the backend without a row (`built`)."""
+        """The sizes of what is left on the backend without a row (`built`)."""
         return list((self.leftovers or {}).values())
 
     # -- capacity ----------------------------------------------------------------------------

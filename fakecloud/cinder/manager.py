@@ -266,6 +266,7 @@ class SchedulerManager:
             return
         # volume_rpcapi.create_snapshot, of the message's object
         cleanup.create_worker(self.cinder, "Snapshot", snap, "creating")
+        driver.building(snapshot_id)  # on the backend once the driver's create returns
         k.rpc.cast_kwargs(
             self.cinder.volume_target(volume.backend),
             "create_snapshot",
@@ -692,7 +693,7 @@ class VolumeManager:
                     _handle_bootable_volume_glance_meta(volume, _image_metadata(image_meta))
                 elif backup_id:
                     yield from self.driver.create_volume(volume)
-                    driver.built(volume, store.volumes.get(volume_id) is not volume)
+                    driver.built(volume_id, volume.size, store.volumes.get(volume_id) is not volume)
                     if self._dead(generation):
                         return
                     # the raw volume stays creating until cinder-backup has restored into it
@@ -723,7 +724,7 @@ class VolumeManager:
                     _set_status(k, volume, "error", self.actor)
                 return
             row_gone = store.volumes.get(volume_id) is not volume
-            driver.built(volume, row_gone)
+            driver.built(volume_id, volume.size, row_gone)
             if self._dead(generation) or row_gone:
                 # a row destroyed meanwhile: CreateVolumeOnFinishTask's save fails
                 # (VolumeNotFound, logged), and the driver's volume stays on the backend
@@ -743,7 +744,7 @@ class VolumeManager:
         (cinder 12.0.10-29.0.0 volume/flows/manager/create_volume.py)."""
         if self.cinder.store.volumes.get(volume.id) is not volume:
             self.driver.allocated_gb += volume.size
-            self.driver.built(volume, True)
+            self.driver.built(volume.id, volume.size, True)
             raise exception.VolumeNotFound(volume_id=volume.id)
         _set_status(self.kernel, volume, "downloading", self.actor)
 
@@ -1041,7 +1042,10 @@ class VolumeManager:
         try:
             if cascade:
                 for snap in store.volume_snapshots(volume):
-                    yield from self.driver.delete_snapshot(snap, volume)
+                    if self.driver.holds(snap.id):
+                        yield from self.driver.delete_snapshot(snap, volume)
+                    else:
+                        self.driver.forget(snap.id)
                     if self._dead(generation):
                         return
                     self._destroy_snapshot(snap)
@@ -1098,6 +1102,8 @@ class VolumeManager:
             # 16.4.2, 29.x volume/manager.py, objects/cleanable.py)
             if self.cinder.workers is not None:
                 cleanup.claimed(self.cinder, snapshot_id)
+            if snap is None:
+                self.driver.forget(snapshot_id)  # nothing made, no row
             return
         volume = store.volumes[snap.volume_id]
         worker = cleanup.set_worker(self, "Snapshot", snap, "creating")
@@ -1107,6 +1113,8 @@ class VolumeManager:
             try:
                 yield from self.driver_create_snapshot(snap, volume)
             except Exception as exc:  # noqa: BLE001
+                if store.snapshots.get(snap.id) is not snap:
+                    self.driver.forget(snap.id)  # nothing made, and no row left
                 if self._dead(generation):
                     return
                 self._fail(snap.id, "create_snapshot", exc)
@@ -1115,6 +1123,9 @@ class VolumeManager:
                     snap, messages.SNAPSHOT_CREATE, exc, messages.SNAPSHOT_CREATE_ERROR
                 )
                 return
+            # a row destroyed meanwhile (a force-delete that found nothing to delete): the
+            # snapshot stays on the backend, its save fails (SnapshotNotFound)
+            self.driver.built(snap.id, snap.volume_size, store.snapshots.get(snap.id) is not snap)
             if self._dead(generation):
                 return
             self.snapshot_created(snap, volume)
@@ -1210,8 +1221,10 @@ class VolumeManager:
             )
             if unmanage_only:
                 yield from self.driver.unmanage_snapshot(snap)
-            else:
+            elif self.driver.holds(snapshot_id):
                 yield from self.driver.delete_snapshot(snap, volume)
+            else:  # LVM "snapshot: ... not found, skipping delete operations", RBD's not there
+                self.driver.forget(snapshot_id)
         except exception.SnapshotIsBusy as exc:
             if self._dead(generation):
                 return
