@@ -7,6 +7,8 @@ import runpy
 import sys
 from pathlib import Path
 
+import pytest
+
 COMPARE = Path(__file__).resolve().parents[2] / "tools" / "keystone_oracle" / "compare.py"
 
 
@@ -75,3 +77,31 @@ def test_cinder_compare_takes_a_set_order_and_a_host_word_as_the_same(
     runpy.run_path(str(CINDER_COMPARE), run_name="__main__")
     out = capsys.readouterr().out.splitlines()
     assert [line for line in out if not line.startswith(" ")] == ["other", "same 2 differ 1"]
+
+
+def test_every_oracle_driver_reads_a_tally_into_its_summary_row(monkeypatch):
+    # tools/oracles_all.py's table is what a developer reads after the ten runs: the cases
+    # compare.py named as differing and as one side's alone, the same/total count.
+    monkeypatch.syspath_prepend(str(COMPARE.parents[1]))
+    import oracles_all
+
+    output = "\n".join(
+        [
+            "c",
+            "  status keystone 404 fc 204",
+            "e",
+            "  body.x: real 1 fc 2",
+            "2 cases answered by keystone only: b, c",
+            "same 7 differ 2 missing 2",
+        ]
+    )
+    row = {"key": "k30", "oracle": "keystone", "release": "30.0.0", **oracles_all.tally(output)}
+    assert row["same"] == 7 and row["total"] == 11
+    before = {"rows": [{"key": "k30", "differ": ["e", "f"]}]}
+    assert oracles_all.table([row], before).splitlines()[2:] == [
+        "| keystone | 30.0.0 | 7/11 | c, e, b (one side only), c (one side only) |",
+        "k30: newly differing c",
+        "k30: the same again f",
+    ]
+    with pytest.raises(SystemExit):
+        oracles_all.parse_args(["--only", "n34,x99"])
