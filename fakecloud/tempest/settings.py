@@ -62,6 +62,17 @@ def glance_has_image_tasks(cloud: Any) -> bool:
     return cloud.switches.release.series.glance >= IMAGE_TASKS_SINCE
 
 
+def image_caching(cloud: Any) -> bool:
+    """Tempest's ``[image] image_caching_enabled``: the cloud's Glance has an image cache
+    (``glance: image_cache``) and its ``/v2/cache`` API answers as Tempest's cache client
+    expects (a queue's 202: 25.0.0 on; 24.0.0's 200 fails ``ImageCachingTest`` against the
+    real Glance 24 too, and before it only the middleware's ``/v2/cached_images`` exists)."""
+    from fakecloud.glance.cache_api import STATUS_SWITCH_SINCE
+
+    glance = cloud.glance
+    return glance.config.image_cache and cloud.switches.release.series.glance >= STATUS_SWITCH_SINCE
+
+
 def nova_policy_roles(cloud: Any) -> tuple[str, ...]:
     """Tempest's ``[compute-feature-enabled] nova_policy_roles``: the roles the cloud's Nova
     names in its default rules. ``manager`` and ``service`` from 32.0.0 (06699f26a5,
@@ -126,6 +137,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "cinder_release": volume["release"],
         "glance_release": f"{series.glance}.x",
         "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
+        "image_caching_enabled": image_caching(cloud),
         "access_rules": series.keystone >= KEYSTONE_ACCESS_RULES_SINCE,
         "compute_nodes": len(cloud.nova.hosts),
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,

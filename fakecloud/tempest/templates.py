@@ -109,6 +109,9 @@ attach_encrypted_volume = false
 [image]
 build_interval = 1
 build_timeout = 60
+# the image cache's /v2/cache API (Glance 24.0.0 on) where the cloud has a cache
+# (glance: image_cache in --config)
+image_caching_enabled = {{ image_caching_enabled | lower }}
 # Glance's web-download fetches it from the simulated web (glance.web_download_urls)
 http_image = {{ http_image }}
 

@@ -159,6 +159,16 @@ def test_the_hint_filters_are_devstacks_unless_the_config_names_its_own(workspac
     assert own["nova"]["enabled_filters"] == ["ComputeFilter"]
 
 
+def test_image_caching_runs_where_the_served_glance_has_a_cache_and_its_cache_api(workspace):
+    """``ImageCachingTest`` where the config gives Glance its cache and its ``/v2/cache`` API
+    answers a queue with the 202 Tempest's client wants (Glance 25.0.0 on; 24.0.0's 200 fails
+    the test against the real Glance 24 too); no cache by default."""
+    assert workspace[2].getboolean("image", "image_caching_enabled") is False
+    cached = {"glance": {"image_cache": True}}
+    assert settings(Cloud(profile="upstream", config=cached))["image_caching_enabled"] is True
+    assert settings(Cloud(profile="nova-25.3.0", config=cached))["image_caching_enabled"] is False
+
+
 def test_with_dynamic_credentials_the_admin_gets_a_token_and_no_accounts_file(workspace):
     cloud, root, _ = workspace
     files = {path.name: text for path, text in render(cloud, root, True).items()}
