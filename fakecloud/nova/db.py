@@ -2,9 +2,9 @@
 
 `NovaDB.instance_save` is Nova's ``instance_update_and_get_original`` with its
 compare-and-swap: the expected task_state (and vm_state) is checked against the **row**, not
-against the caller's copy, and only the caller's changed fields are written. That is what makes
-the snapshot races of the spec real: two requests that both passed the API's state check meet
-here, and the second gets `UnexpectedTaskStateError`.
+against the caller's copy, and only the fields the caller set (or changed in place) are
+written. That is what makes the snapshot races of the spec real: two requests that both passed
+the API's state check meet here, and the second gets `UnexpectedTaskStateError`.
 
 Every change of vm_state, task_state or power_state goes through its `StateMachine`, traced
 with the actor that made it (``nova-api``, ``nova-compute:cmp-1``).
@@ -133,13 +133,19 @@ class NovaDB:
         inst: Instance,
         expected_task_state: Any = (),
     ) -> None:
-        """Compare-and-swap, then write `inst`'s changed fields and refresh `inst` from the row.
+        """Compare-and-swap, then write the fields `inst` set or changed and refresh `inst`
+        from the row; nothing at all when it set and changed none (nova 17.0.13-34.0.0
+        ``Instance.save``: ``if not updates: return``, before the database: no compare, no
+        `InstanceNotFound`, no refresh).
 
         ``()`` means "no expectation"; a single value or a list gives the accepted states.
         The refresh copies every field only when someone else wrote the row since `inst` last
         synced with it (the row's version, counted at every write, tells); otherwise `inst`
         already holds what the row holds.
         """
+        changes = inst.changes()
+        if not changes:
+            return
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
             raise exception.InstanceNotFound(instance_id=inst.uuid)
@@ -154,13 +160,9 @@ class NovaDB:
                 if row.task_state == states.DELETING:
                     raise exception.UnexpectedDeletingTaskStateError(**props)
                 raise exception.UnexpectedTaskStateError(**props)
-        changes = inst.changes()
         version = row._synced
-        if changes:
-            self._apply(row, changes, inst.actor)
-            row._synced = version + 1
-        elif not version:
-            row._synced = 1
+        self._apply(row, changes, inst.actor)
+        row._synced = version + 1
         if version and inst._synced == version:
             inst.saved_to(row)
         else:
@@ -168,8 +170,17 @@ class NovaDB:
         inst._synced = row._synced
 
     def _apply(self, row: Instance, changes: dict[str, Any], actor: str) -> None:
+        """Write `changes` to `row`, and the row's ``updated_at``: the UPDATE's ``onupdate``
+        stamp (the Instance model's ``TimestampMixin``), or the time the caller set. A field
+        holding its value already is written as it stands (no state move, no re-placing)."""
         kernel = self.kernel
+        now = kernel.now
         for name, value in changes.items():
+            if name == "updated_at":  # ``instance.updated_at = ...``: SQLAlchemy's onupdate
+                now = value  # stamps only a column the UPDATE does not name
+                continue
+            if value == getattr(row, name):
+                continue
             machine = _MACHINES.get(name)
             if machine is not None:
                 if name == "vm_state" and states.SOFT_DELETED in (value, row.vm_state):
@@ -179,7 +190,7 @@ class NovaDB:
                 setattr(row, name, dict(value))
             else:
                 self._set(row, name, value)
-        row.updated_at = kernel.now
+        row.updated_at = now
 
     def _set(self, row: Instance, name: str, value: Any) -> None:
         if name == "host" and not row.deleted:
@@ -199,7 +210,7 @@ class NovaDB:
         version = row._synced
         for name, value in values.items():
             setattr(row, name, value)
-            setattr(inst, name, value)
+            object.__setattr__(inst, name, value)  # written: no mark for the next save
         row._synced = version + 1
         if version and inst._synced == version:
             inst._synced = version + 1

@@ -1,10 +1,12 @@
 """Nova's records: Instance, Flavor, BlockDeviceMapping, InstanceAction(+Event), InstanceFault.
 
 They mirror ``nova/objects``: an `Instance` a service holds is a **copy** of the database row,
-loaded at some moment. Code changes its fields and calls `Instance.save`, which writes only the
-fields that changed since the copy was loaded, after the database's compare-and-swap on
-``task_state`` (see `fakecloud.nova.db`). Two requests racing on one server therefore behave as
-they do in Nova: each holds its own copy, and the second ``save`` finds the row moved on.
+loaded at some moment. Code sets its fields and calls `Instance.save`, which writes every field
+set since the copy was loaded or saved (to the value it had too, as oslo.versionedobjects marks
+a field changed on every assignment) and any dict changed in place, after the database's
+compare-and-swap on ``task_state`` (see `fakecloud.nova.db`). Two requests racing on one
+server therefore behave as they do in Nova: each holds its own copy, and the second ``save``
+finds the row moved on.
 
 Times are virtual seconds; views turn them into Nova's timestamp strings.
 """
@@ -65,16 +67,35 @@ INSTANCE_FIELDS = (*SAVED_FIELDS, *_FIXED_FIELDS)
 
 _DICT_FIELDS = ("system_metadata", "metadata")
 
+#: The column fields an assignment marks for the next save (``obj_what_changed``): the saved
+#: fields and ``updated_at`` (``instance.updated_at = utcnow(); instance.save()`` writes the
+#: time given). The others are written to the row by `NovaDB` directly.
+_TRACKED = frozenset((*SAVED_FIELDS, "updated_at"))
+
+#: Where a copy's ``_orig`` keeps the names of the fields assigned since its snapshot: one
+#: element after the snapshot's values, there only once a field was assigned (a snapshot is
+#: replaced, never edited, so copies sharing one share their marks; a copy with none saves
+#: as before the marks existed).
+_ASSIGNED_AT = len(SAVED_FIELDS) - len(_DICT_FIELDS)
+
+#: The ORDER `changes` gives assigned fields in: the saved fields', then ``updated_at``.
+_CHANGE_ORDER = (*SAVED_FIELDS, "updated_at")
+
+_set_attr = object.__setattr__
+
 
 def _compile(lines: list[str], name: str) -> Any:
-    namespace: dict[str, Any] = {}
+    # ``set_attr``: object.__setattr__, past `Instance.__setattr__`'s marks (a snapshot is
+    # no assignment)
+    namespace: dict[str, Any] = {"set_attr": _set_attr, "assigned": _with_assigned}
     exec("\n".join(lines), namespace)  # noqa: S102 - the source is built from the names above
     return namespace[name]
 
 
 # An Instance's copy, snapshot and change list are written out field by field (one slot read
 # and write per field, no loop), as dataclasses writes its __init__: these run on every RPC
-# message and every save, and straight-line code is several times faster than a loop.
+# message and every save, and straight-line code is several times faster than a loop. The
+# copier and the filler write a `_Loading` (plain slot writes: a load is no assignment).
 
 
 def _field_copier() -> Any:
@@ -96,8 +117,8 @@ def _snapshotter() -> Any:
     in flight."""
     saved = "".join(f"inst.{name}, " for name in SAVED_FIELDS if name not in _DICT_FIELDS)
     lines = [f"def snapshot(inst, {', '.join(_DICT_FIELDS)}):"]
-    lines.append(f"    inst._orig = ({saved})")
-    lines += [f"    inst._orig_{name} = {name}" for name in _DICT_FIELDS]
+    lines.append(f"    set_attr(inst, '_orig', ({saved}))")
+    lines += [f"    set_attr(inst, '_orig_{name}', {name})" for name in _DICT_FIELDS]
     return _compile(lines, "snapshot")
 
 
@@ -135,8 +156,23 @@ def _differ() -> Any:
         # saved field can hold a NaN, the one value `is` and `!=` both)
         lines.append(f"    if value is not {loaded} and value != {loaded}:")
         lines.append(f"        out[{name!r}] = value")
+    # the fields assigned, changed or not, when there are any
+    lines.append(f"    if len(orig) > {_ASSIGNED_AT}:")
+    lines.append(f"        return assigned(inst, out, orig[{_ASSIGNED_AT}])")
     lines.append("    return out")
     return _compile(lines, "changes")
+
+
+def _with_assigned(inst: Any, changed: dict[str, Any], assigned: tuple[str, ...]) -> dict:
+    """`changed` and the `assigned` fields of `inst`, in `_CHANGE_ORDER`."""
+    added = False
+    for name in assigned:
+        if name not in changed:
+            changed[name] = getattr(inst, name)
+            added = True
+    if not added:
+        return changed
+    return {name: changed[name] for name in _CHANGE_ORDER if name in changed}
 
 
 def _filler() -> Any:
@@ -273,17 +309,35 @@ class Instance:
     )
 
     def __init__(self) -> None:
-        self._orig = ()
-        self._db = None
-        self.actor = "nova"
+        _set_attr(self, "_orig", ())
+        _set_attr(self, "_db", None)
+        _set_attr(self, "actor", "nova")
         #: A row's version (`NovaDB` counts its writes); a copy's, the version of its row it
         #: was last synced with, or 0 when unknown. Not saved (`fakecloud.state.kinds`).
-        self._synced = 0
+        _set_attr(self, "_synced", 0)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set a field; on a copy, mark a column field for the next save even when `value` is
+        the one it holds, as oslo.versionedobjects' field setter adds the name to
+        ``_changed_fields`` on every assignment (nova 17.0.13-34.0.0 ``Instance.save`` writes
+        ``obj_what_changed()``). A row (no snapshot) keeps no marks: `NovaDB` writes it."""
+        _set_attr(self, name, value)
+        if name in _TRACKED:
+            orig = self._orig
+            if not orig:
+                return
+            if len(orig) > _ASSIGNED_AT:
+                marked = orig[_ASSIGNED_AT]
+                if name not in marked:
+                    _set_attr(self, "_orig", (*orig[:_ASSIGNED_AT], (*marked, name)))
+            else:
+                _set_attr(self, "_orig", (*orig, (name,)))
 
     @classmethod
     def new(cls, **values: Any) -> Instance:
         """A fresh row with Nova's defaults for what `values` does not give."""
-        inst = cls()
+        inst = _new_instance(_Loading)
+        Instance.__init__(inst)
         defaults = {
             "display_name": "",
             "display_description": None,
@@ -319,6 +373,7 @@ class Instance:
         }
         defaults.update(values)
         _fill_fields(inst, defaults)
+        _set_attr(inst, "__class__", cls)
         return inst
 
     # -- copies ------------------------------------------------------------------------------
@@ -329,10 +384,10 @@ class Instance:
         fields with it (``nova_object.changes``) and the receiver's first save writes them
         (nova 17.0.13-34.0.0 ``NovaObjectSerializer``; the conductor's unshelve sets the zone
         and casts). A copy of the row holds none."""
-        other = _new_instance(Instance)
+        other = _new_instance(_Loading)
         _copy_fields(self, other)
         other.actor = self.actor if actor is None else actor
-        if self._orig:
+        if self._orig:  # its snapshot, and with it its marks
             other._orig = self._orig
             other._orig_system_metadata = self._orig_system_metadata
             other._orig_metadata = self._orig_metadata
@@ -340,31 +395,36 @@ class Instance:
             _take_snapshot(other, self.system_metadata, self.metadata)
         # A copy of the row is in sync with it; a copy of a copy may hold unsaved changes.
         other._synced = 0 if self._orig else self._synced
+        _set_attr(other, "__class__", Instance)
         return other
 
     def _snapshot(self) -> None:
         _take_snapshot(self, dict(self.system_metadata), dict(self.metadata))
 
     def changes(self) -> dict[str, Any]:
-        """Fields changed since this copy was loaded or saved."""
+        """Fields assigned or changed since this copy was loaded or saved, in field order
+        (``updated_at`` last)."""
         return _changes(self)
 
     def refresh_from(self, row: Instance) -> None:
         """Take every field from `row` (after a save), as Nova's ``_from_db_object`` does."""
+        _set_attr(self, "__class__", _Loading)
         _copy_fields(row, self)
+        _set_attr(self, "__class__", Instance)
         _take_snapshot(self, *_loaded_dicts(row))
 
     def saved_to(self, row: Instance) -> None:
         """What `refresh_from` does after a save into a `row` no one else wrote since this
         copy last synced with it: the fields already hold the row's values but for the time
         the save stamped, and what later changes are compared with is what was saved."""
-        self.updated_at = row.updated_at
+        _set_attr(self, "updated_at", row.updated_at)
         _take_snapshot(self, row.system_metadata, row.metadata)
 
     # -- persistence -------------------------------------------------------------------------
 
     def save(self, expected_task_state: Any = ()) -> None:
-        """Write the changed fields, after the compare-and-swap on the expected states.
+        """Write the fields assigned or changed, after the compare-and-swap on the expected
+        states; with none, nothing (no compare, no refresh: ``if not updates: return``).
 
         Raises `InstanceNotFound` when the row is gone, `UnexpectedDeletingTaskStateError` when
         the expected task_state is not met because a delete is under way, and
@@ -387,6 +447,14 @@ class Instance:
             f"<Instance {self.uuid} vm_state={self.vm_state} task_state={self.task_state} "
             f"host={self.host}>"
         )
+
+
+class _Loading(Instance):
+    """An `Instance` being filled by a copy or a load: plain slot writes, no marks. It is an
+    `Instance` again before anyone else holds it (``__class__`` is set back: the same slots)."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__  # CPython then writes slots as for a class without one
 
 
 #: The 19 new-style BDM fields a ``BlockDeviceDict`` always carries (``nova/block_device.py``,
