@@ -39,6 +39,7 @@ from fakecloud.cinder.transfers import TransferAPI
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.cinder.volumes import VolumeAPI
 from fakecloud.errors import ConfigError
+from fakecloud.sim.heartbeats import seen_within
 from fakecloud.sim.ids import stream, uuid4_text
 
 #: Cinder 15.0.0 (Train) made the ``__DEFAULT__`` type (DB migration 132,
@@ -339,15 +340,15 @@ class Cinder:
 
     def seen_down(self, stopped: float | None, binary: str, target: str) -> bool:
         """Whether a `binary` service (RPC `target`) stopped at `stopped` is down to the host
-        manager (``is_up`` false): its last heartbeat (else its start: ``created_at``) older
-        than ``service_down_time``."""
+        manager (``is_up`` false): its last heartbeat (else its start: ``created_at``), as
+        MySQL stored it, more than ``service_down_time`` before now (`seen_within`)."""
         if stopped is None:
             return False
         from fakecloud.cinder.services_api import last_heartbeat
 
         restarts = (self.kernel.rpc.restarts or {}).get(target)
         last = last_heartbeat(binary, stopped, restarts) or 0.0
-        return self.kernel.now - last > self.config.service_down_time_s
+        return not seen_within(self.kernel, last, self.config.service_down_time_s)
 
     def _volume_seen_down(self, stopped: dict[str, float], backend: str) -> bool:
         target = self.volume_target(backend)

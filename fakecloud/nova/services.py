@@ -40,8 +40,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.nova.aggregates import host_zone
-from fakecloud.nova.compute.instance_filters import stored_time
-from fakecloud.sim.heartbeats import NOVA_FIRST_REPORT_S, first_report, last_report, row_heartbeat
+from fakecloud.sim.heartbeats import (
+    NOVA_FIRST_REPORT_S,
+    first_report,
+    last_report,
+    row_heartbeat,
+    seen_within,
+)
 from fakecloud.sim.ids import stream, uuid4_text
 
 COMPUTE = "nova-compute"
@@ -151,14 +156,9 @@ def _alive(nova: Any, host: str) -> bool:
 
 
 def _seen_recently(nova: Any, last: float) -> bool:
-    """``is_up``'s test of a row's last heartbeat (virtual second `last`): the time as the
-    row holds it, MySQL's whole second (`stored_time`: ``service_update`` sets
-    ``last_seen_up`` to ``utcnow()``, the ``DATETIME`` column rounds it), against now to the
-    microsecond, ``abs(elapsed) <= service_down_time`` (nova 17.0.7-34.0.0
-    servicegroup/drivers/db.py): a report at ``:45.6`` counts from ``:46``."""
-    wall = nova.kernel.clock.wall_time
-    elapsed = (wall() - stored_time(wall(last))).total_seconds()
-    return abs(elapsed) <= nova.config.service_down_time_s
+    """``is_up``'s test of a row's last heartbeat (virtual second `last`, ``last_seen_up`` as
+    MySQL stored it: `seen_within`) against ``service_down_time``."""
+    return seen_within(nova.kernel, last, nova.config.service_down_time_s)
 
 
 def service_is_up(nova: Any, host: str) -> bool:

@@ -21,6 +21,9 @@ reports from its restart (`row_heartbeat`): the timer starts again with the serv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+from fakecloud.sim.clock import stored_time
 
 #: ``[DEFAULT] report_interval``: seconds between a service's heartbeats.
 REPORT_INTERVAL_S = 10
@@ -86,3 +89,16 @@ def row_heartbeat(
         first = up + initial_delay_s
     beat = last_report(now, first)
     return kept if beat is None else beat
+
+
+def seen_within(kernel: Any, last: float, grace_s: float) -> bool:
+    """Whether a heartbeat at virtual second `last`, as the row holds it, is at most `grace_s`
+    old: the ``DATETIME`` column's whole second (`stored_time`: the report writes ``utcnow()``,
+    MySQL rounds it), against now to the microsecond. Nova's DB servicegroup driver's
+    ``is_up`` (``abs(elapsed) <= service_down_time``, nova 17.0.7-34.0.0
+    ``servicegroup/drivers/db.py``), Cinder's ``Service.is_up`` (``updated_at >= utcnow() -
+    service_down_time``) and its API's ``alive`` (``abs(delta) <= service_down_time``, cinder
+    12.0.10-29.0.0 ``objects/service.py``, ``api/contrib/services.py`` or ``api/v3/
+    services.py``, ``api/contrib/hosts.py``): a report at ``:45.6`` counts from ``:46``."""
+    wall = kernel.clock.wall_time
+    return abs((wall() - stored_time(wall(last))).total_seconds()) <= grace_s

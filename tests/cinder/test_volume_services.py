@@ -169,3 +169,34 @@ def test_a_stopped_volume_service_is_up_and_available_for_service_down_time():
     cloud.run(until=109)
     assert seen() == ("up", "available")
     assert _rows(cloud, "host=cinder@ceph")[0]["updated_at"][14:19] == "01:40"
+
+
+def test_the_grace_counts_from_the_heartbeat_as_mysql_stored_it():
+    """The row's ``updated_at`` is MySQL's whole second (a half up) and the grace is counted
+    against now to the microsecond: ``alive`` in ``os-services`` and ``os-hosts``, and the
+    scheduler's ``Service.is_up`` (``updated_at >= utcnow() - service_down_time``, cinder
+    12.0.10-29.0.0 objects/service.py): a service last seen at 50.6 s is up until 111 s."""
+    ceph = {"backends": BACKENDS, "volume_types": {"__DEFAULT__": {"backend": "ceph"}}}
+    cloud = Cloud(profile="upstream", config={"cinder": ceph})
+    target = cloud.cinder.volume_target("ceph")
+    cloud.run(until=25)
+    cloud.kernel.rpc.set_up(target, False)
+    cloud.run(until=30.6)
+    cloud.kernel.rpc.set_up(target, True)  # saved at 30.6, reports at 40.6 and 50.6
+    cloud.run(until=55)
+    cloud.kernel.rpc.set_up(target, False)
+
+    def seen():
+        (row,) = _rows(cloud, "host=cinder@ceph")
+        hosts = call(cloud, "GET", "os-hosts", ctx=ADMIN).json()["hosts"]
+        (host,) = [h for h in hosts if h["host_name"] == "cinder@ceph"]
+        return row["updated_at"][11:], row["state"], host["service-status"]
+
+    cloud.run(until=110.8)
+    assert seen() == ("00:00:51.000000", "up", "available")
+    created = call(cloud, "POST", "volumes", {"volume": {"size": 1}}).json()["volume"]
+    cloud.run(until=111.1)
+    assert seen() == ("00:00:51.000000", "down", "unavailable")
+    # placed on the stopped backend while it was up to the scheduler: its create waits there
+    shown = call(cloud, "GET", f"volumes/{created['id']}", ctx=ADMIN).json()["volume"]
+    assert (shown["status"], shown["os-vol-host-attr:host"]) == ("creating", "cinder@ceph#ceph")
