@@ -44,8 +44,9 @@ def comma_list(values: list[str] | None) -> list[str] | None:
 def file_and_case(name: str) -> tuple[str, str | None]:
     """``FILE::CASE``, as ``run --list``, ``run -q`` and pytest name a case, as the file (or
     library name) and the case; a name without ``::`` (or a file whose name holds it) and no
-    case."""
-    if "::" not in name or Path(name).exists():
+    case. ``::CASE`` names no file: it stays whole (its file was read as ``.``, "cannot read:
+    Is a directory")."""
+    if "::" not in name or name.startswith("::") or Path(name).exists():
         return name, None
     file, _, case = name.partition("::")
     return file, case or None

@@ -200,6 +200,18 @@ def test_an_empty_value_is_refused_rather_than_read_as_no_option(scenario, capsy
     assert sorted(os.listdir(scenario.parent)) == ["adir", "tiny.yaml"]
 
 
+@pytest.mark.parametrize("command", ["run", "report"])  # each CLI reads FILE::CASE alike
+def test_a_case_with_no_file_is_named_as_given(scenario, capsys, command):
+    """``::CASE`` (a file name lost from ``"$FILE::upstream"``) read its file as ``.``: ".:
+    cannot read: Is a directory" (report: "cannot read : No such file or directory")."""
+    status, last = run_cli(capsys, command, "::upstream")
+    assert (status, last) == (
+        2,
+        f"fakecloud {command}: '::upstream' is neither a file nor a library scenario; "
+        "`fakecloud list scenarios` lists them",
+    )
+
+
 def test_serve_refuses_a_state_path_it_could_not_save_to_at_shutdown(tmp_path, capsys):
     """A session served with a --state in a missing folder used to be lost at Ctrl-C, with a
     traceback: the path is now checked before the server starts."""
