@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         default="fakecloud-demo",
         type=path_argument,
-        help="where the tour writes its reports",
+        help="where the tour writes its reports (default fakecloud-demo)",
     )
     p.add_argument("--no-pause", action="store_true", help="tell everything at once")
     p.add_argument(

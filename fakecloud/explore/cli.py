@@ -94,7 +94,7 @@ def _explore_parser() -> argparse.ArgumentParser:
         default="explore-replays",
         metavar="DIR",
         type=path_argument,
-        help="replay files' folder",
+        help="replay files' folder (default explore-replays)",
     )
     p.add_argument(
         "--json", metavar="OUT.json", type=path_argument, help="write the groups as JSON"

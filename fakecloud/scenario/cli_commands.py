@@ -52,7 +52,9 @@ def _run_parser() -> argparse.ArgumentParser:
         "has several cases)",
     )
     p.add_argument("--list", action="store_true", help="list the cases and exit")
-    p.add_argument("--tail", type=int, default=15, help="trace events shown for a failed case")
+    p.add_argument(
+        "--tail", type=int, default=15, help="trace events shown for a failed case (default 15)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary lines")
     p.add_argument(
         "--story",
