@@ -386,9 +386,16 @@ def fakecloud_world() -> Any:
 @pytest.fixture
 def world(fakecloud_world: Any, request: pytest.FixtureRequest) -> Any:
     """A fork of the session's `fakecloud_world`: each test gets the booted world to itself."""
-    forked = fakecloud_world.fork()
-    request.node.stash[_CLOUD] = forked
-    return forked
+    from fakecloud.errors import StateError
+
+    try:
+        forked = fakecloud_world.fork()
+    except StateError as exc:  # a conftest's world not run until idle: say whose, in one line
+        problem = f"StateError: the fakecloud_world fixture's cloud: {exc}"
+    else:
+        request.node.stash[_CLOUD] = forked
+        return forked
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

@@ -187,6 +187,22 @@ def test_three_fails(world):
     assert False
 """
 
+BUSY_WORLD_TEST = """\
+import pytest
+from fakecloud import Cloud
+
+
+@pytest.fixture(scope="session")
+def fakecloud_world():  # not run until idle: the volume is still being made
+    cloud = Cloud(seed=3)
+    cloud.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    return cloud
+
+
+def test_busy(world):
+    pass
+"""
+
 #: Inner sessions run once per process and are shared by the tests that read them (an inner
 #: pytest session costs about a tenth of a CPU-second).
 _RUNS: dict = {}
@@ -203,6 +219,7 @@ def python_run(tester):
             test_typo=TYPO_TEST,
             test_sdk=SDK_TEST,
             test_world=WORLD_TESTS,
+            test_busy_world=BUSY_WORLD_TEST,
         )
         _RUNS["python"] = tester.runpytest("-rA", "-W", "ignore::DeprecationWarning")
     return _RUNS["python"]
@@ -252,6 +269,20 @@ def test_a_failing_python_test_shows_seed_replay_and_trace(python_run):
             "*state*nova*vm-1*new=ERROR",
         ]
     )
+
+
+def test_a_world_with_work_in_flight_is_one_line_naming_the_fixture(python_run):
+    """Session 36: a traceback through the plugin's fork and fakecloud.state."""
+    assert outcome(python_run, "test_busy_world.py::test_busy") == "ERROR"
+    python_run.stdout.fnmatch_lines(
+        [
+            "*_ ERROR at setup of test_busy _*",
+            "StateError: the fakecloud_world fixture's cloud: cannot fork a cloud with work in "
+            "flight (t=0): rpc.cast cinder-scheduler.create_volume; run cloud.run_until_idle() "
+            "first",
+        ]
+    )
+    assert not [line for line in python_run.outlines if "pytest_plugin.py:" in line]
 
 
 def test_marker_misuse_is_a_clear_error(python_run):
