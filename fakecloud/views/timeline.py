@@ -85,12 +85,15 @@ def timeline(
     book = _names(evs, names)
     wanted = set(kinds or ())
     prefixes = tuple(k[:-1] for k in wanted if k.endswith(".*"))  # "rpc.*", as trace.filter
+    shown = [e for e in evs if not wanted or e["kind"] in wanted or e["kind"].startswith(prefixes)]
+    # columns as wide as their longest entry (glance.store.put, cinder-volume.cinder@lvm-1)
+    kind_w = max((len(e["kind"]) for e in shown), default=0)
+    actor_w = max((len(str(e.get("actor") or "-")) for e in shown), default=0)
     lines = []
-    for e in evs:
-        if wanted and e["kind"] not in wanted and not e["kind"].startswith(prefixes):
-            continue
+    for e in shown:
         subject = book.text(e.get("subject"))
-        prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<13} {str(e.get('actor') or '-'):<18} "
+        actor = str(e.get("actor") or "-")
+        prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<{max(kind_w, 13)}} {actor:<{max(actor_w, 18)}} "
         text = f"{subject}  {_details(e, book, t0)}".rstrip()
         lines.append(_row(prefix, text, width))
     return "\n".join(lines)

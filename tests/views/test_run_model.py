@@ -153,3 +153,18 @@ def test_a_fault_is_told_by_its_rules_name_or_else_its_action():
         "FAULT at cinder.snapshot.create: raise"
     )
     assert story_line(fault | {"rule": "broken"}) == "FAULT at cinder.snapshot.create: broken"
+
+
+def test_the_timeline_columns_are_as_wide_as_their_longest_entry():
+    # a kind past 13 characters or an actor past 18 pushed the rest of its row out of line
+    from fakecloud.views.timeline import timeline
+
+    events = [
+        {"t": 0.0, "seq": 0, "kind": "state", "actor": "glance", "subject": "s1"},
+        {"t": 0.0, "seq": 1, "kind": "glance.store.put", "actor": "glance", "subject": "s2"},
+        {"t": 0.0, "seq": 2, "kind": "rpc.cast", "actor": "cinder-volume.cinder@lvm-1"}
+        | {"subject": "s3"},
+    ]
+    rows = timeline(events).splitlines()
+    assert len({row.index(f"s{i}") for i, row in enumerate(rows, 1)}) == 1
+    assert len({rows[0].rindex("glance"), rows[1].rindex("glance"), rows[2].index("cinder")}) == 1
