@@ -198,9 +198,12 @@ def test_the_ignore_strategy_lets_a_listed_resource_go_unregistered():
 def test_an_endpoint_id_naming_no_endpoint_is_novas_500():
     # oslo.limit's _get_endpoint_by_id: "Can't find endpoint for X", a ValueError
     config = {"nova": {**UNIFIED["nova"], "oslo_limit_endpoint_id": "nope"}}
-    resp = _boot(NovaEnv("upstream", config))
+    env = NovaEnv("upstream", config)
+    resp = _boot(env)
     assert resp.status == 500
     assert resp.json()["computeFault"]["message"].endswith("<class 'ValueError'>")
+    # real Nova's own 500, not a crash of fakecloud's (which answers the same body)
+    assert not env.cloud.trace.filter(kind="api.error")
 
 
 def test_a_flavors_resource_extra_specs_are_what_a_boot_asks(upstream):
