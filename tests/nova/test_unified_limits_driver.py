@@ -222,3 +222,22 @@ def test_a_flavors_resource_extra_specs_are_what_a_boot_asks(upstream):
         "due to current usage 0 and delta 1, Resource class:PCPU is over limit of 0 due to "
         "current usage 0 and delta 1]"
     )
+
+
+def test_a_resource_extra_spec_nova_cannot_read_is_left_out_not_a_crash(upstream):
+    # RequestGroup.add_resource skips (a warning) a class neither standard nor CUSTOM_ and an
+    # amount that is no nonnegative integer; before 2.86 the API stores any value
+    env = upstream.fork()
+    flavor = {"flavor": {"name": "odd", "ram": 128, "vcpus": 1, "disk": 1, "id": "odd"}}
+    assert env.request("POST", "/v2.1/flavors", flavor, user="admin").status == 200
+    odd = {"resources:VCPU": "many", "resources1:NOT_A_CLASS": "1", "resources2:DISK_GB": "-1"}
+    made = env.request(
+        "POST", "/v2.1/flavors/odd/os-extra_specs", {"extra_specs": odd}, user="admin"
+    )
+    assert made.status == 200, made.json()
+    project = env.cloud.context("demo").project_id
+    over = "is over limit of 2 due to current usage 0 and delta 3"
+    assert _forbidden(_boot(env, 3, min_count=3, flavorRef="odd")) == (
+        f"Project {project} is over a limit for [Resource class:DISK_GB {over}, "
+        f"Resource class:VCPU {over}, Resource servers {over}]"
+    )

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import os_resource_classes
+
 from fakecloud.nova import exception, states
 from fakecloud.nova.compute.utils import is_volume_backed_instance
 from fakecloud.nova.limit import utils
@@ -49,9 +51,10 @@ def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
     unsuffixed: dict[str, int] = {}
     for key, value in specs.items():
         match = _XS_RESOURCE.match(key)
-        if match is not None:
+        amount = None if match is None else _amount(match[2], value)
+        if amount is not None:
             group = unsuffixed if match[1] is None else merged
-            group[match[2]] = group.get(match[2], 0) + int(value)
+            group[match[2]] = group.get(match[2], 0) + amount
     if specs.get("hw:cpu_policy") == "dedicated":
         isolate = specs.get("hw:emulator_threads_policy") == "isolate"
         unsuffixed["PCPU"] = flavor.vcpus + int(isolate)  # the unsuffixed group's, set
@@ -66,6 +69,20 @@ def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
             disk += flavor.root_gb
         merged["DISK_GB"] = disk
     return {rc: amount for rc, amount in merged.items() if amount}
+
+
+def _amount(rc: str, value: Any) -> int | None:
+    """``RequestGroup.add_resource``'s check of one ``resources[$S]:<class>`` extra spec: a
+    standard or ``CUSTOM_`` class and a nonnegative integer, else None (Nova logs a warning
+    and leaves it out; an API before 2.86 stores any value: nova 25.0.0-34.0.0
+    ``objects/request_spec.py``)."""
+    if not (rc.startswith("CUSTOM_") or rc in os_resource_classes.STANDARDS):
+        return None
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return None
+    return amount if amount >= 0 else None
 
 
 def _get_deltas_by_flavor(flavor: Any, is_bfv: bool, count: int) -> dict[str, int]:
