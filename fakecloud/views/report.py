@@ -236,7 +236,7 @@ Runs = list[tuple[str, list[dict], Any, list[int]]]
 def _runs(args: argparse.Namespace) -> Runs:
     """The runs the input gives."""
     path = args.input
-    if Path(path).suffix in (".yaml", ".yml"):
+    if Path(path).suffix in (".yaml", ".yml") and Path(path).exists():
         return _scenario_runs(path, args)
     if not Path(path).exists() and Path(path).suffix != ".jsonl":
         from fakecloud.scenario import library

@@ -150,6 +150,7 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
     ("args", "message"),
     [
         (["missing.jsonl"], "cannot read missing.jsonl"),
+        (["nothere.yaml"], "'nothere.yaml' is neither a file nor a library scenario"),  # as run
         ([LP, "--case", "nope"], "no case 'nope'"),
         (["x.jsonl", "--case", "a"], "--case and --seed apply to a scenario file"),
         (["x.jsonl", "--view", "pictures"], "unknown view 'pictures'"),
