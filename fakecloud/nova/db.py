@@ -161,12 +161,18 @@ class NovaDB:
                     raise exception.UnexpectedDeletingTaskStateError(**props)
                 raise exception.UnexpectedTaskStateError(**props)
         version = row._synced
+        # The object is refreshed from the row its transaction read before the UPDATE, with
+        # only the values sent merged in (oslo.db ``update_on_match``: ``manufacture_
+        # persistent_object``, ``session.merge(load=False)``): its ``updated_at`` is the
+        # row's before this save, unless the caller set one.
+        read = row.updated_at
         self._apply(row, changes, inst.actor)
         row._synced = version + 1
         if version and inst._synced == version:
             inst.saved_to(row)
         else:
             inst.refresh_from(row)
+        object.__setattr__(inst, "updated_at", changes.get("updated_at", read))
         inst._synced = row._synced
 
     def _apply(self, row: Instance, changes: dict[str, Any], actor: str) -> None:

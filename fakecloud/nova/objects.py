@@ -67,10 +67,16 @@ INSTANCE_FIELDS = (*SAVED_FIELDS, *_FIXED_FIELDS)
 
 _DICT_FIELDS = ("system_metadata", "metadata")
 
+#: Columns a save writes only when assigned (set at the create; a ``PUT /servers/{id}``
+#: assigns them; a rebuild, resize or migration writes them through
+#: `NovaDB.instance_set_fixed`).
+_ASSIGNED_COLUMNS = ("hostname", "access_ip_v4", "access_ip_v6", "auto_disk_config")
+
 #: The column fields an assignment marks for the next save (``obj_what_changed``): the saved
-#: fields and ``updated_at`` (``instance.updated_at = utcnow(); instance.save()`` writes the
-#: time given). The others are written to the row by `NovaDB` directly.
-_TRACKED = frozenset((*SAVED_FIELDS, "updated_at"))
+#: fields, `_ASSIGNED_COLUMNS` and ``updated_at`` (``instance.updated_at = utcnow();
+#: instance.save()`` writes the time given). The others are written to the row by `NovaDB`
+#: directly.
+_TRACKED = frozenset((*SAVED_FIELDS, *_ASSIGNED_COLUMNS, "updated_at"))
 
 #: Where a copy's ``_orig`` keeps the names of the fields assigned since its snapshot: one
 #: element after the snapshot's values, there only once a field was assigned (a snapshot is
@@ -78,8 +84,9 @@ _TRACKED = frozenset((*SAVED_FIELDS, "updated_at"))
 #: as before the marks existed).
 _ASSIGNED_AT = len(SAVED_FIELDS) - len(_DICT_FIELDS)
 
-#: The ORDER `changes` gives assigned fields in: the saved fields', then ``updated_at``.
-_CHANGE_ORDER = (*SAVED_FIELDS, "updated_at")
+#: The order `changes` gives assigned fields in: the saved fields', `_ASSIGNED_COLUMNS`',
+#: then ``updated_at``.
+_CHANGE_ORDER = (*SAVED_FIELDS, *_ASSIGNED_COLUMNS, "updated_at")
 
 _set_attr = object.__setattr__
 
@@ -415,9 +422,8 @@ class Instance:
 
     def saved_to(self, row: Instance) -> None:
         """What `refresh_from` does after a save into a `row` no one else wrote since this
-        copy last synced with it: the fields already hold the row's values but for the time
-        the save stamped, and what later changes are compared with is what was saved."""
-        _set_attr(self, "updated_at", row.updated_at)
+        copy last synced with it: the fields already hold the row's values, and what later
+        changes are compared with is what was saved."""
         _take_snapshot(self, row.system_metadata, row.metadata)
 
     # -- persistence -------------------------------------------------------------------------

@@ -471,13 +471,9 @@ class ServersController:
             updates["auto_disk_config"] = entity["OS-DCF:diskConfig"] == "AUTO"
         if "pinned_availability_zone" in entity:  # 2.104 (the schema's)
             self._pin(instance, entity["pinned_availability_zone"])
-        # ``Instance.save`` refreshes the object from the row its transaction read before the
-        # UPDATE, with only the updated fields merged in (oslo.db ``update_on_match``:
-        # ``manufacture_persistent_object``, ``session.merge(load=False)``): the answer shows
-        # the ``updated`` the server had before, a GET the new one.
-        updated_before = instance.updated_at
+        # The saved object keeps the ``updated_at`` its save read (`NovaDB.instance_save`): the
+        # answer shows the ``updated`` the server had before, a GET the new one.
         self.compute_api.update_instance(ctx, instance, updates)
-        instance.updated_at = updated_before
         # ``show_keypair`` is off too (rebuild shows it from 2.54)
         return Response(200, {"server": self._base_view(req, instance, keypair_from="2.75")})
 

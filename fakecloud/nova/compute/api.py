@@ -40,7 +40,7 @@ from fakecloud.nova.compute import disk_config, guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.limit import placement as placement_limit
-from fakecloud.nova.objects import SAVED_FIELDS, BlockDeviceMapping, Instance
+from fakecloud.nova.objects import BlockDeviceMapping, Instance
 from fakecloud.profiles.provenance import Change
 
 #: The first Nova to check an offloaded server's unshelve against unified limits (28.0.0,
@@ -1355,18 +1355,9 @@ class API:
         ``updated_at``: ``instance.update`` marks each field it sets as changed (oslo.
         versionedobjects' setter), so ``Instance.save`` sends an UPDATE, whose ``onupdate``
         stamps the time; no field, no UPDATE (nova 17.0.13-34.0.0 ``objects/instance.py``)."""
-        if not updates:
-            return
-        fixed = {}
         for field, value in updates.items():
-            if field in SAVED_FIELDS:
-                setattr(instance, field, value)
-            else:
-                fixed[field] = value
+            setattr(instance, field, value)
         instance.save()
-        # The fields only this update changes after the create (access IPs, disk config,
-        # hostname) are not among those a save compares: written to the row directly.
-        self.db.instance_set_fixed(instance, **fixed, updated_at=self.kernel.now)
 
     # -- server metadata ---------------------------------------------------------------------
 
