@@ -62,6 +62,7 @@ from fakecloud.cinder import (
     type_list,
     types_api,
     views,
+    volume_manage,
     workers_api,
 )
 from fakecloud.cinder.list_query import (
@@ -452,6 +453,7 @@ class CinderApi(ApiService):
             *capabilities_api.ROUTES,
             *resource_filters_api.ROUTES,
             *workers_api.ROUTES,
+            *volume_manage.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

@@ -72,8 +72,10 @@ class Driver:
     #: hold: the create cast or under way, or one that failed (`building`); None while there
     #: are none.
     absent: set[str] | None = None
-    #: The volumes and snapshots the backend holds whose database row is gone (`built`): id ->
-    #: GiB (a snapshot's, its volume's size); None while there are none.
+    #: The volumes and snapshots the backend holds whose database row is gone (`built`, an
+    #: ``os-unmanage``): their backend names (``volume-<id>``, ``snapshot-<id>``: Cinder's
+    #: ``volume_name_template`` and ``snapshot_name_template``) -> GiB (a snapshot's, its
+    #: volume's size); None while there are none.
     leftovers: dict[str, int] | None = None
 
     def __init__(self, kernel: Any, spec: BackendSpec):
@@ -92,17 +94,29 @@ class Driver:
             absent = self.absent = set()
         absent.add(resource_id)
 
-    def built(self, resource_id: str, size_gb: int, row_gone: bool) -> None:
-        """The driver's create made volume or snapshot `resource_id` (`size_gb`). `row_gone`:
-        its database row was destroyed meanwhile (an ``os-force_delete`` whose delete found
-        nothing here): the backend keeps it, its space taken, and nothing in Cinder knows it
-        (a leftover)."""
+    def built(self, resource_id: str, size_gb: int, row_gone: bool, kind: str = "volume") -> None:
+        """The driver's create made `kind` (``volume`` or ``snapshot``) `resource_id`
+        (`size_gb`). `row_gone`: its database row was destroyed meanwhile (an
+        ``os-force_delete`` whose delete found nothing here): the backend keeps it, its space
+        taken, and nothing in Cinder knows it (a leftover)."""
         self.forget(resource_id)
         if row_gone:
-            leftovers = self.leftovers
-            if leftovers is None:
-                leftovers = self.leftovers = {}
-            leftovers[resource_id] = size_gb
+            self.left(f"{kind}-{resource_id}", size_gb)
+
+    def left(self, name: str, size_gb: int) -> None:
+        """The backend holds `name` (`size_gb`) that no database row knows."""
+        leftovers = self.leftovers
+        if leftovers is None:
+            leftovers = self.leftovers = {}
+        leftovers[name] = size_gb
+
+    def adopt(self, name: str) -> int:
+        """`name` is managed again (``manage_existing``): no longer a leftover; its size."""
+        leftovers = self.leftovers
+        size = leftovers.pop(name)
+        if not leftovers:
+            del self.leftovers
+        return size
 
     def holds(self, resource_id: str) -> bool:
         """Whether the backend holds volume or snapshot `resource_id` (``_volume_not_present``'s

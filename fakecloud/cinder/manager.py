@@ -71,6 +71,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
 )
+from fakecloud.cinder.volume_manage import manageable_volumes
 from fakecloud.sim import stopping
 from fakecloud.sim.io import mb_per_s
 
@@ -762,6 +763,15 @@ class VolumeManager:
         the driver's capabilities (`fakecloud.cinder.capabilities_api`)."""
         return driver_capabilities(self.cinder, self.driver.name)
 
+    def get_manageable_volumes(
+        self, marker: Any, limit: int, offset: int, sort_keys: list, sort_dirs: list
+    ) -> list[dict[str, Any]]:
+        """``VolumeManager.get_manageable_volumes`` (an RPC call from ``GET
+        /manageable_volumes``): the driver's listing (`fakecloud.cinder.volume_manage`)."""
+        return manageable_volumes(
+            self.cinder, self.driver, marker, limit, offset, sort_keys, sort_dirs
+        )
+
     def accept_transfer(self, volume_id: str, new_user: str, new_project: str) -> None:
         """``VolumeManager.accept_transfer`` (an RPC call from the transfer API): the driver's
         ``accept_transfer``, which for LVM and RBD changes nothing (no model update)."""
@@ -1058,6 +1068,10 @@ class VolumeManager:
             )
             if unmanage_only:
                 yield from self.driver.unmanage(volume)
+                if self.driver.holds(volume_id):  # the LV or image stays, manageable again
+                    self.driver.left(f"volume-{volume_id}", volume.size)
+                else:
+                    self.driver.forget(volume_id)
             elif self.driver.holds(volume_id):
                 yield from self.driver.delete_volume(volume)
             else:
@@ -1125,7 +1139,9 @@ class VolumeManager:
                 return
             # a row destroyed meanwhile (a force-delete that found nothing to delete): the
             # snapshot stays on the backend, its save fails (SnapshotNotFound)
-            self.driver.built(snap.id, snap.volume_size, store.snapshots.get(snap.id) is not snap)
+            self.driver.built(
+                snap.id, snap.volume_size, store.snapshots.get(snap.id) is not snap, "snapshot"
+            )
             if self._dead(generation):
                 return
             self.snapshot_created(snap, volume)
@@ -1221,6 +1237,10 @@ class VolumeManager:
             )
             if unmanage_only:
                 yield from self.driver.unmanage_snapshot(snap)
+                if self.driver.holds(snapshot_id):
+                    self.driver.left(f"snapshot-{snapshot_id}", snap.volume_size)
+                else:
+                    self.driver.forget(snapshot_id)
             elif self.driver.holds(snapshot_id):
                 yield from self.driver.delete_snapshot(snap, volume)
             else:  # LVM "snapshot: ... not found, skipping delete operations", RBD's not there

@@ -152,6 +152,9 @@ RULES = {
     "group:group_types_specs:delete": ADMIN,
     # cinder/policies/capabilities.py (rule:admin_api in every series)
     "volume_extension:capabilities": ADMIN,
+    # cinder/policies/manageable_volumes.py (rule:admin_api in every series)
+    "volume_extension:list_manageable": ADMIN,
+    "volume_extension:volume_manage": ADMIN,
     # cinder/policies/workers.py (rule:admin_api in every series)
     "workers:cleanup": ADMIN,
     # cinder/policies/scheduler_stats.py (rule:admin_api in every series)
