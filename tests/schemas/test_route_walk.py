@@ -1020,6 +1020,37 @@ def _cinder_workers_cleanup(w: World, profile: str) -> None:
            "POST workers/cleanup @3.23")  # fmt: skip
 
 
+@walks("volumev3", "GET", "/v3/manageable_volumes", "/v3/manageable_volumes/detail")
+@walks("volumev3", "GET", "/v3/os-volume-manage", "/v3/os-volume-manage/detail")
+def _cinder_manageable_volumes(w: World, profile: str) -> None:
+    # api/views/manageable_volumes.py summary and detail
+    summary = {
+        "reference": {"type": "object", "required": ["source-name"]},
+        "size": {"type": "integer"},
+        "safe_to_manage": {"type": "boolean"},
+    }
+    detail = {
+        **summary,
+        "reason_not_safe": {"type": ["string", "null"]},
+        "cinder_id": {"type": ["string", "null"]},
+        "extra_info": {"type": ["object", "null"]},
+    }
+    for path, mv in (("manageable_volumes", "3.8"), ("os-volume-manage", "3.0")):
+        for suffix, fields in (("", summary), ("/detail", detail)):
+            item = {"type": "object", "properties": fields, "required": list(fields),
+                    "additionalProperties": False}  # fmt: skip
+            shape = {"type": "object", "properties": {"manageable-volumes": {
+                "type": "array", "items": item}}, "required": ["manageable-volumes"],
+                "additionalProperties": False}  # fmt: skip
+            for version in (mv, CINDER_TOP[profile]):
+                r = volume(w, "GET", f"{path}{suffix}?host=cinder", mv=version, user="admin")
+                expect(r, 200, shape, f"GET {path}{suffix} @{version}")
+    expect(volume(w, "GET", "manageable_volumes?host=cinder", mv="3.7", user="admin"), 404,
+           cinder.FAULT, "GET manageable_volumes @3.7")  # fmt: skip
+    expect(volume(w, "GET", "os-volume-manage", mv="3.0", user="admin"), 400, cinder.FAULT,
+           "GET os-volume-manage without host")  # fmt: skip
+
+
 _MSG = "/v3/messages"
 
 
