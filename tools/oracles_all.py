@@ -630,9 +630,16 @@ def main(argv: list[str]) -> int:
     if args.build_only:
         return 0
     rows = [done[run.key] for run in args.runs]
-    (out / "summary.json").write_text(
-        json.dumps({"tree": str(tree), "sha": sha, "rows": rows}, indent=1)
+    # A run of some runs keeps the other runs' rows of an earlier run on the same tree.
+    summary = out / "summary.json"
+    kept = (
+        {row["key"]: row for row in json.loads(summary.read_text())["rows"]}
+        if summary.exists()
+        else {}
     )
+    kept.update(done)
+    every = [kept[key] for key in RUNS if key in kept]
+    summary.write_text(json.dumps({"tree": str(tree), "sha": sha, "rows": every}, indent=1))
     previous = json.loads(Path(args.previous).read_text()) if args.previous else None
     print(f"fakecloud {sha} ({tree}); answers and compare.py outputs in {out}")
     print(table(rows, previous))
