@@ -110,14 +110,6 @@ class Driver:
             leftovers = self.leftovers = {}
         leftovers[name] = size_gb
 
-    def adopt(self, name: str) -> int:
-        """`name` is managed again (``manage_existing``): no longer a leftover; its size."""
-        leftovers = self.leftovers
-        size = leftovers.pop(name)
-        if not leftovers:
-            del self.leftovers
-        return size
-
     def holds(self, resource_id: str) -> bool:
         """Whether the backend holds volume or snapshot `resource_id` (``_volume_not_present``'s
         inverse: LVM's ``lvs``, RBD's image or snapshot, NFS's ``provider_location``)."""
