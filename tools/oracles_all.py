@@ -553,7 +553,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--cache", default=os.environ.get("ORACLE_CACHE", "/tmp/fakecloud-oracles"))
     p.add_argument("--out", help="where this tree's answers go (CACHE/runs/SHA)")
     p.add_argument("--only", default="", help=f"runs, comma-separated: {','.join(RUNS)}")
-    p.add_argument("--python", help="fakecloud's interpreter (TREE/.venv/bin/python)")
+    p.add_argument(
+        "--python",
+        help="fakecloud's interpreter (a .venv/bin/python of TREE, this checkout or here)",
+    )
     p.add_argument(
         "--requirements",
         default=os.environ.get("ORACLE_REQUIREMENTS", DEFAULT_REQUIREMENTS),
@@ -589,14 +592,14 @@ def main(argv: list[str]) -> int:
     )
     out = Path(args.out or cache / "runs" / sha).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    venvs = (tree, TOOLS.parent, Path.cwd())
     python = args.python or next(
-        (
-            str(p)
-            for p in (tree / ".venv/bin/python", TOOLS.parent / ".venv/bin/python")
-            if p.exists()
-        ),
-        sys.executable,
+        (str(p / ".venv/bin/python") for p in venvs if (p / ".venv/bin/python").exists()), None
     )
+    if python is None:  # the machine's python3 has none of fakecloud's requirements
+        print("no fakecloud virtualenv in TREE, this checkout or here: give --python "
+              "(a .venv/bin/python of `make setup`)", file=sys.stderr)  # fmt: skip
+        return 2
     runner = Runner(builder, tree, out, python)
 
     def one(run: Run) -> dict:
