@@ -35,6 +35,16 @@ keystoneauth's plugin loader: under 0.1 ms each) reads entry points stevedore it
 the process. With them, the command's level changes clear the loggers' cached answers through
 a list of the caches rather than a walk of the whole logger table each time
 (`_caches_cleared_from_a_list`).
+
+keystoneauth's version discovery is not shared between commands, though it is about a twelfth
+of tests/clients' CPU (py-spy, session 36): unlike the tables above it is requests to the
+cloud, not the process's reading of itself. ``openstack flavor list`` on ``profile="upstream"``
+sends identity's ``GET /v3`` and Nova's ``GET /v2.1`` before its ``GET /v2.1/flavors/detail``,
+two of its four requests, each an ``api.request`` and ``api.response`` in the cloud's trace,
+each through the transport a fault plan or a stopped service acts on, and each answered from
+the profile's own version documents (the microversion range the command then negotiates). A
+user's every command sends them; shared, a command would send, record and negotiate other
+than a user's does.
 """
 
 from __future__ import annotations
