@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud.cinder import Cinder
-from fakecloud.config import Config, did_you_mean
+from fakecloud.config import Config
 from fakecloud.errors import ConfigError
 from fakecloud.glance import Glance
 from fakecloud.identity import Keystone
@@ -26,6 +26,7 @@ from fakecloud.nova import Nova
 from fakecloud.nova.image_api import ImageApiConfig  # noqa: F401 - registers its config
 from fakecloud.nova.volume_api import VolumeApiConfig  # noqa: F401 - registers its config
 from fakecloud.sim.kernel import Kernel
+from fakecloud.suggest import did_you_mean
 from fakecloud.transport.sizelimit import SizeLimitConfig  # noqa: F401 - registers its config
 
 

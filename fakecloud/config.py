@@ -16,7 +16,6 @@ an infinity or a negative time never gets into a cloud.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from typing import Any
 
 from fakecloud.bounds import Bounds, for_field
 from fakecloud.errors import ConfigError
+from fakecloud.suggest import did_you_mean
 
 _SECTIONS: dict[str, type] = {}
 
@@ -39,15 +39,6 @@ def config_section(name: str):
         return cls
 
     return register
-
-
-def did_you_mean(word: str, choices) -> str:
-    """Return " (did you mean X?)" for the closest of `choices` to `word`, or "" if none is
-    (or `word` is no string: ``config={1: {}}`` was difflib's TypeError)."""
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def bounded(default: Any, bounds: Bounds) -> Any:

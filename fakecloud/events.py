@@ -499,7 +499,7 @@ def kind_problem(kind: str) -> str | None:
     ``trace.filter`` takes it), or None: a check naming such a kind could never see an event."""
     if kind in EVENTS or (kind.endswith(".*") and any(k.startswith(kind[:-1]) for k in EVENTS)):
         return None
-    from fakecloud.config import did_you_mean
+    from fakecloud.suggest import did_you_mean
 
     return (
         f"unknown event kind {kind!r}{did_you_mean(kind, EVENTS)}; "

@@ -157,7 +157,7 @@ def known(names: Iterable[str]) -> tuple[tuple[str, Invariant], ...]:
     chosen = list(names)
     unknown = [n for n in chosen if n not in REGISTRY]
     if unknown:
-        from fakecloud.config import did_you_mean
+        from fakecloud.suggest import did_you_mean
 
         raise KeyError(
             f"unknown invariant {unknown[0]!r}{did_you_mean(unknown[0], REGISTRY)}; "

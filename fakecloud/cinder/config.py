@@ -22,8 +22,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakecloud.config import checked, config_section, did_you_mean
+from fakecloud.config import checked, config_section
 from fakecloud.errors import ConfigError
+from fakecloud.suggest import did_you_mean
 
 BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy", "nfs")
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.cinder import exception
-from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
+from fakecloud.suggest import did_you_mean
 
 #: The quota resources of a project; the per-type ones are added per volume type.
 BASE_RESOURCES = (

@@ -138,7 +138,7 @@ def _pick_cases(scenario: Any, wanted: list[str] | None, prog: str) -> list[Any]
     known = [c.id for c in scenario.cases]
     missing = [c for c in wanted if c not in known]
     if missing:
-        from fakecloud.config import did_you_mean
+        from fakecloud.suggest import did_you_mean
 
         raise _Usage(
             f"{prog}: no case {missing[0]!r}{did_you_mean(missing[0], known)} in "

@@ -173,7 +173,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
             hosts = _cinder_backends(case) if "@" in host else _compute_hosts(case)
             kind = "cinder-volume" if "@" in host else "compute"
             if hosts is not None and not host.startswith("${") and host not in hosts:
-                from fakecloud.config import did_you_mean
+                from fakecloud.suggest import did_you_mean
 
                 problem(  # was explored as nothing: the restart's error ignored every seed
                     ("faults", i, "restart"),
@@ -195,7 +195,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         known = known_points()
         if errors is None:
             if not known.get(point):
-                from fakecloud.config import did_you_mean
+                from fakecloud.suggest import did_you_mean
 
                 usual = sorted(name for name, outcomes in known.items() if outcomes)
                 what = (
@@ -211,7 +211,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
                 continue
             errors = known[point]
         elif point not in known:
-            from fakecloud.config import did_you_mean
+            from fakecloud.suggest import did_you_mean
 
             problem(("faults", i, "point"), f"no fault point {point!r}{did_you_mean(point, known)}")
         for j, outcome in enumerate(errors):
@@ -231,7 +231,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
                 and ":" not in str(outcome)
                 and outcome not in (known_errors := known_errors or registered_errors())
             ):
-                from fakecloud.config import did_you_mean
+                from fakecloud.suggest import did_you_mean
 
                 problem(
                     ("faults", i, "errors", j),
@@ -254,7 +254,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
     for i, item in enumerate(data.get("adversary") or []):
         for action, kind, ref in _named_refs(item):
             if not ref.startswith("${") and ref not in world.get(kind, []):
-                from fakecloud.config import did_you_mean
+                from fakecloud.suggest import did_you_mean
 
                 problem(
                     ("adversary", i, action),
@@ -268,7 +268,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
             and not host.startswith("${")
             and host.split("#")[0] not in backends
         ):
-            from fakecloud.config import did_you_mean
+            from fakecloud.suggest import did_you_mean
 
             problem(  # Cinder's 400 every seed: nothing would be explored
                 ("adversary", i, "migrate_volume", "host"),
@@ -343,7 +343,7 @@ def _find(case: Any, name: str, path: tuple, problem: Any) -> Find:
         return Find(name, f"invariant {name}")
     if name in named:
         return Find(name, f"{named[name]} {name}: ")
-    from fakecloud.config import did_you_mean
+    from fakecloud.suggest import did_you_mean
 
     unexpecting = [s.name for s in case.steps if s.expect is None]
     why = (

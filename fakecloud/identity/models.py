@@ -17,7 +17,6 @@ from random import Random
 from types import MappingProxyType
 from typing import Any
 
-from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
 from fakecloud.identity.config import (
     BOOTSTRAP_ROLE_NAMES,
@@ -25,6 +24,7 @@ from fakecloud.identity.config import (
     DEFAULT_DOMAIN_NAME,
     NEWEST_KEYSTONE,
 )
+from fakecloud.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

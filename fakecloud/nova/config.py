@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.bounds import MAX_SECONDS, Bounds
-from fakecloud.config import bounded, config_section, did_you_mean
+from fakecloud.config import bounded, config_section
 from fakecloud.errors import ConfigError
+from fakecloud.suggest import did_you_mean
 
 #: ``[notifications] notification_format`` choices ("": the release's default).
 NOTIFICATION_FORMATS = ("", "unversioned", "versioned", "both", "none")

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
-from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
 from fakecloud.humanize import counted
 from fakecloud.profiles.releases import RELEASES, SERIES, Release, release
 from fakecloud.profiles.resolve import resolve
+from fakecloud.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

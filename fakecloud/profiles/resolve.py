@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from fakecloud.config import did_you_mean, same_value, shadowed
+from fakecloud.config import same_value, shadowed
 from fakecloud.errors import ConfigError
 from fakecloud.profiles.releases import (
     LATEST,
@@ -34,6 +34,7 @@ from fakecloud.profiles.releases import (
     release,
 )
 from fakecloud.profiles.table import SWITCHES
+from fakecloud.suggest import did_you_mean
 
 QUEENS = 17
 VENDOR_SUFFIX = "+vendor"

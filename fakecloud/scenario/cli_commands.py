@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import case_argument, comma_list, file_and_case, path_argument
-from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import ScenarioError
+from fakecloud.suggest import did_you_mean
 
 
 def _run_parser() -> argparse.ArgumentParser:

@@ -41,7 +41,7 @@ def operator_problems(expected: Any, path: str = "") -> list[tuple[str, str]]:
     if is_operator(expected):
         op, arg = next(iter(expected.items()))
         if op not in OPERATORS:
-            from fakecloud.config import did_you_mean
+            from fakecloud.suggest import did_you_mean
 
             out.append(
                 (

@@ -27,12 +27,12 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from fakecloud.config import did_you_mean
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.results import OUTCOME_PARTS
 from fakecloud.scenario.schema import case_schema, scenario_schema
 from fakecloud.scenario.subst import Unresolved, bind, dig, refs, unfinished
 from fakecloud.scenario.yamldoc import YamlList, YamlMap, line_of, schema_problems
+from fakecloud.suggest import did_you_mean
 
 _SCHEMAS: dict[str, dict] = {}
 #: The most cases one file may expand to (matrix cells times named cases, before exclude).

@@ -366,8 +366,8 @@ class _Problems:
 def _check_fault_step(spec: Any, action: str, where: tuple, problems: _Problems) -> None:
     """A point of fakecloud's own families must be one of its points, with its attributes
     (other names may belong to a service a test plugs in: the run checks those)."""
-    from fakecloud.config import did_you_mean
     from fakecloud.fault_points import FAMILIES, points
+    from fakecloud.suggest import did_you_mean
 
     point = spec.get("point") if action == "fault" else spec
     path = (*where, action, "point") if action == "fault" else (*where, action)

@@ -1356,7 +1356,7 @@ def _rate(spec: dict) -> float:
 
 
 def _no_resource(name: str, resources: dict) -> str:
-    from fakecloud.config import did_you_mean
+    from fakecloud.suggest import did_you_mean
 
     return (
         f"no I/O resource {name!r}{did_you_mean(name, resources)}; "

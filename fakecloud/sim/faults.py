@@ -26,8 +26,8 @@ from functools import cached_property
 from typing import Any
 
 from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS
-from fakecloud.config import did_you_mean
 from fakecloud.errors import ConfigError
+from fakecloud.suggest import did_you_mean
 
 ACTIONS = ("raise", "delay", "stall", "drop")
 #: The numeric fields of a rule and their ranges (virtual seconds, counts, a chance).

@@ -78,6 +78,7 @@ from simpy.events import NORMAL, PENDING
 
 from fakecloud.bounds import THROUGHPUT
 from fakecloud.sim.trace import Site, form, site
+from fakecloud.suggest import did_you_mean
 
 MB = 1_000_000
 GB = 1_000_000_000
@@ -407,8 +408,6 @@ class IoModel:
         """Change a resource's throughput now (slow a link, stall a disk with 0)."""
         res = self.resources.get(name)
         if res is None:  # was a bare KeyError of the name
-            from fakecloud.config import did_you_mean
-
             raise KeyError(
                 f"no I/O resource {name!r}{did_you_mean(name, self.resources)}; resources: "
                 f"{', '.join(map(str, self.resources)) or 'none yet'} (io.resource(name, "

@@ -102,7 +102,7 @@ class Endpoint:
         """What is wrong with the keys of a request, as Nova's schemas refuse an unexpected
         property (``additionalProperties: false``): a mistyped ``cap`` for ``cap_s`` was
         ignored, and the cloud ran on without the bound asked for."""
-        from fakecloud.config import did_you_mean
+        from fakecloud.suggest import did_you_mean
 
         where = f"{self.method} {self.path}"
         if self.body is not None:
@@ -369,8 +369,8 @@ def idle(ctx: ControlContext, req: ControlRequest) -> Any:
 def invariants(ctx: ControlContext, req: ControlRequest) -> Any:
     """Check the invariant library (``names=a,b`` for some); violations and what could not be
     checked."""
-    from fakecloud.config import did_you_mean
     from fakecloud.invariants import REGISTRY
+    from fakecloud.suggest import did_you_mean
 
     names = [n for n in (req.arg("names") or "").split(",") if n.strip()] or None
     for name in names or ():

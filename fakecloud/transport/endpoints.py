@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from fakecloud.config import config_section, did_you_mean
+from fakecloud.config import config_section
+from fakecloud.suggest import did_you_mean
 
 
 @config_section("endpoints")

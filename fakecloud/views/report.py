@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
-from fakecloud.config import did_you_mean
 from fakecloud.inputs import open_input
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
+from fakecloud.suggest import did_you_mean
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
 TEXT_VIEWS = ("timeline", "sequence", "states", "story")

@@ -39,6 +39,7 @@ SELF_CONTAINED = [
     "fakecloud.sim.ids",
     "fakecloud.sim.states",
     "fakecloud.sim.trace",
+    "fakecloud.suggest",
     "fakecloud.transport.sizelimit",
     "fakecloud.transport.wsgi",
 ]
