@@ -53,6 +53,8 @@ class ReportError(Exception):
 
 #: The longest line of a trace file read as one event (fakecloud's own are a few KB at most).
 MAX_EVENT_BYTES = 1 << 24
+#: The most read as one indented ``GET /fakecloud/trace`` answer (a million events or so).
+MAX_DOCUMENT_BYTES = 1 << 28
 
 
 def load_jsonl(path: str, lines: list[int] | None = None) -> list[dict]:
@@ -86,6 +88,10 @@ def _read_jsonl(f: Any, path: str, lines: list[int] | None) -> list[dict]:
         try:
             event = json.loads(line)
         except json.JSONDecodeError as exc:
+            if number == 1 and line.lstrip().startswith("{"):
+                served = _whole_document(raw + f.read(MAX_DOCUMENT_BYTES + 1), path)
+                if served is not None:
+                    return _served(served, path, lines)
             raise ReportError(f"{path}:{number}: not a JSON trace event ({exc.msg})") from None
         except (ValueError, RecursionError) as exc:  # 5,000 digits; 100,000 brackets
             why = "it nests too deep" if isinstance(exc, RecursionError) else str(exc)
@@ -99,6 +105,21 @@ def _read_jsonl(f: Any, path: str, lines: list[int] | None) -> list[dict]:
         if lines is not None:
             lines.append(number)
     return events
+
+
+def _whole_document(data: bytes, path: str) -> dict | None:
+    """A ``GET /fakecloud/trace`` answer spread over lines (``curl ... | jq . > served.json``),
+    or None if `data` is no such answer (the first line's error is then the one to show)."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ReportError(
+            f"{path}:1: not JSON Lines, and more than {MAX_DOCUMENT_BYTES >> 20} MiB to read as "
+            "one saved GET /fakecloud/trace answer"
+        )
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, too deep or too long a number
+        return None
+    return document if isinstance(document, dict) and "events" in document else None
 
 
 def _served(answer: dict, path: str, lines: list[int] | None) -> list[dict]:

@@ -190,6 +190,30 @@ def test_a_line_that_is_not_a_trace_event_is_named(tmp_path, capsys):
     )
 
 
+def test_a_served_trace_saved_indented_reads_as_the_compact_one(tmp_path, capsys):
+    """``curl .../fakecloud/trace | jq . > served.json`` spreads the answer over lines: it was
+    refused at line 1 ("not a JSON trace event"); a file of other indented JSON still is."""
+    answer = {
+        "events": [
+            {"t": 0, "seq": 0, "kind": "rpc.cast", "actor": "a", "subject": "m"},
+            {"t": 1, "seq": 1, "kind": "note", "actor": "a", "subject": "n"},
+        ],
+        "next": 2,
+    }
+    compact, indented = tmp_path / "compact.json", tmp_path / "indented.json"
+    compact.write_text(json.dumps(answer))
+    indented.write_text(json.dumps(answer, indent=2))
+    outputs = []
+    for path in (compact, indented):
+        assert cli(["report", str(path), "--view", "timeline"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert "rpc.cast" in outputs[0] and outputs[1] == outputs[0]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"servers": []}, indent=2))
+    assert cli(["report", str(other)]) == 2
+    assert f"{other}:1: not a JSON trace event (" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
