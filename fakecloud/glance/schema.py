@@ -366,6 +366,9 @@ _SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
 #: How many of its verdicts a schema keeps (`ImageSchema._jsonschema_message`); past that it
 #: starts again from none.
 MESSAGES_KEPT = 512
+#: The longest repr of a body whose verdict is kept: a longer one (a name of megabytes sent
+#: again and again) is checked each time, so the 512 kept hold a few megabytes at most.
+MESSAGE_KEY_MAX = 4096
 _UNSEEN = object()
 
 
@@ -505,9 +508,10 @@ class ImageSchema:
 
         error = jsonschema.exceptions.best_match(self._validator.iter_errors(obj))
         message = None if error is None else schema_text(error, self.glance)
-        if len(self._messages) >= MESSAGES_KEPT:
-            self._messages.clear()
-        self._messages[key] = message
+        if len(key) <= MESSAGE_KEY_MAX:
+            if len(self._messages) >= MESSAGES_KEPT:
+                self._messages.clear()
+            self._messages[key] = message
         return message
 
     def filter(self, view: dict[str, Any]) -> dict[str, Any]:

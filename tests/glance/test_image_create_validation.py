@@ -356,3 +356,8 @@ def test_a_body_refused_again_gets_the_same_words_and_a_like_body_its_own():
     first, other, again = (detail(r) for r in answers[:3])
     assert first == again and first.startswith(f"{SCHEMA_400}True is not of type 'integer'")
     assert other.startswith(f"{SCHEMA_400}1.5 is not of type 'integer'")
+    # a body too long to be kept by its repr (MESSAGE_KEY_MAX) is checked again, same words
+    long_name = [_post(w, {"name": "n" * 5000}) for _ in range(2)]
+    assert [r.status for r in long_name] == [400, 400]
+    assert detail(long_name[0]) == detail(long_name[1])
+    assert detail(long_name[0]).startswith(f"{SCHEMA_400}'nnnn")
