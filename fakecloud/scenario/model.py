@@ -540,6 +540,12 @@ def _build_steps(items: list, problems: _Problems) -> list[Step]:
                     "a saved name looks like kind.name.field (e.g. images.snap.id), "
                     "not under steps",
                 )
+            elif "${" in str(key):  # was saved under the literal text, never substituted
+                problems.add(
+                    (*where, "save", key),
+                    "a saved name is written as it is, not a ${...} template: name it "
+                    "(images.second.id) and refer to it as ${images.second.id}",
+                )
         steps.append(
             Step(
                 name=name,

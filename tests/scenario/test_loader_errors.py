@@ -482,3 +482,16 @@ steps:
         "scenario.yaml:3: field steps[0].headers.X-OpenStack-Nova-API-Version: expected a "
         "string or a whole number, got 2.1 ("
     )
+
+
+def test_a_save_name_with_a_template_is_refused_at_its_line(tmp_path):
+    # it was saved under the literal text and never found as ${images.second.id}
+    text = """\
+steps:
+  - name: snap
+    request: GET /v2.1/servers
+    save: {"images.${which}.id": body.image_id}
+"""
+    msg = problems(text, tmp_path)
+    assert msg.startswith("scenario.yaml:4: field steps[0].save.images.${which}.id: ")
+    assert "not a ${...} template" in msg
