@@ -160,3 +160,18 @@ class NoRoute(HttpError):
             )
         else:
             super().__init__(404, "The resource could not be found.")
+
+
+def served_from(first: int, release: Callable[[Any], int], handler: Callable) -> Callable:
+    """`handler` (called as ``handler(service, req)``), served where ``release(service)`` is
+    `first` or later; before, `NoRoute` of no method: the 404 of a path no route serves, as a
+    release without the API answers."""
+
+    def gated(service: Any, req: Request) -> Any:
+        if release(service) < first:
+            raise NoRoute([])
+        return handler(service, req)
+
+    gated.__name__ = handler.__name__
+    gated.__doc__ = handler.__doc__
+    return gated

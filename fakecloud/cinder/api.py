@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import operator
 import re
 from collections.abc import Callable, Generator, Mapping
 from types import GeneratorType
@@ -30,7 +31,7 @@ from typing import Any
 from fakecloud.api import webob
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
-from fakecloud.api.router import NoRoute
+from fakecloud.api.router import NoRoute, served_from
 from fakecloud.api.service import ApiService
 from fakecloud.cinder import (
     admin_volume_actions,
@@ -116,6 +117,8 @@ from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
+#: The Cinder release a service answers as (a route's `served_from` gate).
+_MAJOR = operator.attrgetter("cinder_major")
 LIMITS_USED_PROJECT_FILTER = "3.39"
 ETAGS = "3.15"
 VOLUME_SUMMARY = "3.12"
@@ -250,19 +253,6 @@ def _wrap(
     serve.__name__ = handler.__name__
     serve.__doc__ = handler.__doc__
     return serve
-
-
-def _from_release(first: int, serve: Callable) -> Callable:
-    """`serve` (a `_wrap`), on a Cinder from release `first` on; before, the router's 404."""
-
-    def gated(service: CinderApi, req: Request) -> Any:
-        if service.cinder_major < first:
-            raise NoRoute([])
-        return serve(service, req)
-
-    gated.__name__ = serve.__name__
-    gated.__doc__ = serve.__doc__
-    return gated
 
 
 def _no_resource_ids(req: Request, response: Response) -> None:
@@ -463,7 +453,7 @@ class CinderApi(ApiService):
         # others (default_types_api.WITH_PROJECT_FROM).
         for method, path, handler in default_types_api.ROUTES:
             router.add(method, f"/v3/{path}", _wrap(handler, bare_from=0))
-            with_project = _from_release(default_types_api.WITH_PROJECT_FROM, _wrap(handler))
+            with_project = served_from(default_types_api.WITH_PROJECT_FROM, _MAJOR, _wrap(handler))
             router.add(method, f"/v3/{{project_id}}/{path}", with_project)
 
     @staticmethod

@@ -35,12 +35,12 @@ nothing but to the system, and a domain-scoped token sees its domain's alone); f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
 from dataclasses import asdict, replace
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.api.router import NoRoute
+from fakecloud.api.router import served_from
 from fakecloud.identity import exception, limits_schema
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _json, _linked, _links, _mapped
@@ -49,6 +49,8 @@ from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
 #: The limits API's first Keystone here (Rocky: Flask, ``PATCH``, ``/v3/limits/model``).
 LIMITS_SINCE = 14
+#: The Keystone release a service answers as: what `served_from` compares with LIMITS_SINCE.
+_RELEASE = operator.attrgetter("_release")
 #: Domain limits, ``SYSTEM_ADMIN`` writes, ``get_limit``'s target (Stein).
 DOMAIN_LIMITS_SINCE = 15
 #: ``GET /v3/limits`` by the token's scope, and ``get_limit``'s domain target (Train).
@@ -94,11 +96,11 @@ class RegisteredLimitError(exception.Forbidden):
 
 
 class KeystoneLimitsApi(KeystoneWritesApi):
-    """Keystone's v3 API with unified limits (from keystone 15.0.0)."""
+    """Keystone's v3 API with unified limits (from keystone 14.0.0)."""
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
-        """The routes before, then the limits' (`_served`)."""
+        """The routes before, then the limits' (`served_from` 14.0.0)."""
         super().declare_routes(router, variant)
         for method, template, handler in (
             ("GET", "/v3/registered_limits", cls.list_registered_limits),
@@ -113,7 +115,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             ("PATCH", "/v3/limits/{limit_id}", cls.update_limit),
             ("DELETE", "/v3/limits/{limit_id}", cls.delete_limit),
         ):
-            router.add(method, template, _mapped(_served(handler)))
+            router.add(method, template, _mapped(served_from(LIMITS_SINCE, _RELEASE, handler)))
 
     # -- what every call shares ---------------------------------------------------------------
 
@@ -451,19 +453,6 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             self._may_write_limits(req, "identity:delete_limit")
         del tables(self.keystone.writable()).limits[lim.id]
         return Response(204)
-
-
-def _served(handler: Callable[..., Response]) -> Callable[..., Response]:
-    """`handler`, from keystone 14.0.0; before, no route (a path no route serves)."""
-
-    def serve(service: KeystoneLimitsApi, req: Request) -> Response:
-        if service._release < LIMITS_SINCE:
-            raise NoRoute([])
-        return handler(service, req)
-
-    serve.__name__ = handler.__name__
-    serve.__doc__ = handler.__doc__
-    return serve
 
 
 def _owner(lim: Limit) -> tuple[str | None, str | None]:
