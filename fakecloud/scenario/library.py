@@ -5,10 +5,11 @@
     fakecloud list scenarios           # every one, with what it teaches
 
 In a source checkout the library is the repository's ``scenarios/`` folder; an installed
-fakecloud carries a copy as ``fakecloud/library/`` (``setup.py`` puts it in the wheel). A name
-matches a file by its path under the library without ``.yaml`` (``bugs/lp1731986_thaw_on_...``),
-by its file name, or by the start of its file name (``lp1731986``), when exactly one file does
-(a file under ``explore/``, an exploration input, only when no other one does).
+fakecloud carries a copy as ``fakecloud/library/`` (``setup.py`` puts it in the wheel; MANIFEST.in
+in the sdist the wheel is built from). A name matches a file by its path under the library
+without ``.yaml`` (``bugs/lp1731986_thaw_on_...``), by its file name, or by the start of its file
+name (``lp1731986``), when exactly one file does (a file under ``explore/``, an exploration input,
+only when no other one does).
 """
 
 from __future__ import annotations

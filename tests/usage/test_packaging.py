@@ -63,6 +63,11 @@ def test_the_wheel_carries_the_scenario_library(tmp_path):
         "bugs/lp1.yaml",
     ]
     assert setup.HERE / "scenarios" == ROOT / "scenarios"  # what the wheel build copies
+    # python -m build makes the wheel from the sdist: the sdist must carry the same files
+    rules = [line.split() for line in (ROOT / "MANIFEST.in").read_text().splitlines()]
+    assert ["recursive-include", "scenarios", *(f"*{s}" for s in setup.LIBRARY_SUFFIXES)] in rules
+    with pytest.raises(SystemExit, match=r"no scenario library at .*: build the wheel from a ch"):
+        setup.copy_library(tmp_path / "sdist-without-scenarios", tmp_path / "build")
 
 
 def test_a_library_scenario_runs_by_name(capsys):
