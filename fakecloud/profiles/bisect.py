@@ -222,6 +222,7 @@ def runner_for(case: Any, seed: int | None = None) -> Callable[[str], Outcome]:
     """`run(profile)` for `case`: its outcome on that profile."""
     from fakecloud.scenario.errors import ScenarioError
     from fakecloud.scenario.runner import run_case
+    from fakecloud.views.names import Names
 
     def run(profile: str) -> Outcome:
         variant = dataclasses.replace(case, cloud=dataclasses.replace(case.cloud, profile=profile))
@@ -231,7 +232,8 @@ def runner_for(case: Any, seed: int | None = None) -> Callable[[str], Outcome]:
             return Outcome("error", str(exc).splitlines()[0])
         if result.passed:
             return Outcome("passes")
-        failed = tuple(f.what for f in result.failures)
+        names = Names.from_events(result.trace)  # ids as fakecloud run's report names them
+        failed = tuple(names.text(f.what) for f in result.failures)
         return Outcome("fails", ", ".join(failed), failed)
 
     return run

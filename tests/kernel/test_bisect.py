@@ -74,6 +74,8 @@ def test_the_command_reports_where_the_lp1731986_scenario_changes(capsys):
     assert status == 0
     assert "Queens  passes in 17.0.0; fails from 17.0.1 (ran 17.0.0, 17.0.1, 17.0.2)" in out
     assert "3 runs." in out
+    # the project's id named as the report of fakecloud run names it (was its 32 hex digits)
+    assert "fails (state: GET /v3/demo/snapshots (the first volume's snapshot is left" in out
 
 
 def test_bad_arguments_are_clear_errors(capsys):
