@@ -76,6 +76,9 @@ class Conductor:
         ``schedule_and_build_instances`` and ``build_instances`` set only
         ``availability_zone``), so until then the server shows no host."""
         instance.availability_zone = aggregates.host_zone(self.nova, host)
+        # Nova's conductor writes the zone in the row's INSERT (``instance.create()``), which
+        # leaves ``updated_at`` NULL: written back as read, it is not stamped here.
+        instance.updated_at = instance.updated_at
         try:
             instance.save(expected_task_state=states.SCHEDULING)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):

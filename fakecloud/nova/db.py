@@ -103,7 +103,8 @@ class NovaDB:
         """Store a new row and return a working copy of it."""
         inst._db = self
         inst._synced = 1
-        inst.created_at = inst.updated_at = self.kernel.now
+        # ``TimestampMixin``: created_at's default; updated_at is stamped by an UPDATE only
+        inst.created_at, inst.updated_at = self.kernel.now, None
         self._order[inst.uuid] = len(self.instances)
         self.instances[inst.uuid] = inst
         self._count(inst, 1)

@@ -24,6 +24,7 @@ class Formatter:
 
     def __init__(self, kernel: Any):
         self._clock = kernel.clock
+        self._env = kernel.env
 
     def isotime(self, t: float | None) -> str | None:
         """``utils.isotime``: seconds precision, ``Z``."""
@@ -36,6 +37,13 @@ class Formatter:
         MySQL's ``DATETIME`` stored (`fakecloud.sim.clock.stored_time`: the nearest, a half up)."""
         if t is None:
             return None
+        return self._clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%SZ")
+
+    def stored_or_now(self, t: float | None) -> str:
+        """``utils.isotime(at)`` of a column Nova read back that may be NULL: `stored`, or
+        for NULL (``at=None``) the current time, cut to the second (``strftime``)."""
+        if t is None:
+            return self._clock.strftime(self._env.now, "%Y-%m-%dT%H:%M:%SZ")
         return self._clock.stored_strftime(t, "%Y-%m-%dT%H:%M:%SZ")
 
     def stored_perfect(self, t: float | None) -> str | None:
@@ -320,7 +328,8 @@ def server_detail(
         "image": image,
         "flavor": _server_flavor(prefix, instance.flavor, gates.flavor_embedded, show_extra_specs),
         "created": fmt.stored(instance.created_at),
-        "updated": fmt.stored(instance.updated_at),
+        # NULL until the row's first save (the build's on its compute host): the GET's time
+        "updated": fmt.stored_or_now(instance.updated_at),
         "addresses": addresses,
         "accessIPv4": instance.access_ip_v4 or "",
         "accessIPv6": instance.access_ip_v6 or "",
