@@ -63,10 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def describe(clock: dict[str, Any]) -> str:
-    """One line for people: virtual now (to the millisecond), calendar time, pacing."""
+    """One line for people: virtual now (to the millisecond), calendar time, pacing; then
+    a line for each error the served clock caught (``clock error: t=...: Type: message``)."""
     speed = clock.get("speed", 0)
     pace = f"speed {speed:g}" + (", settle" if clock.get("settle") else "")
-    return f"t={clock['now']:.3f} s   {clock.get('wall_time', '?')}   ({pace})"
+    line = f"t={clock['now']:.3f} s   {clock.get('wall_time', '?')}   ({pace})"
+    return "\n".join([line, *(f"clock error: {error}" for error in clock.get("errors", ()))])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,8 @@
 They drive the cloud from outside the process, for tools that only speak HTTP:
 
 * ``POST /fakecloud/advance {"seconds": s}``: run the cloud `s` virtual seconds forward;
-* ``GET /fakecloud/clock``: virtual now, its calendar time, the speed;
+* ``GET /fakecloud/clock``: virtual now, its calendar time, the speed, and the errors the paced
+  clock caught running the cloud (each also written to stderr);
 * ``POST /fakecloud/faults {rule}`` (or ``{"rules": [...]}``): add fault-plan rules, fields as
   ``cloud.faults.add`` takes them (``point``, ``action``, ``error``, ``match``, ...);
   ``GET`` lists them, ``DELETE`` clears them; ``POST /fakecloud/faults/release {"point": p}``
@@ -244,13 +245,15 @@ def with_control(app: Any, control: ControlApplication) -> Any:
 
 
 def clock_document(ctx: ControlContext) -> dict[str, Any]:
-    """Virtual now, its calendar time, the pacing speed, and whether requests settle."""
+    """Virtual now, its calendar time, the pacing speed, whether requests settle, and what
+    the paced clock caught running the cloud forward (`FakecloudServer.errors`)."""
     kernel = ctx.cloud.kernel
     return {
         "now": kernel.now,
         "wall_time": kernel.clock.wall_time().isoformat() + "Z",
         "speed": ctx.speed,
         "settle": ctx.settle,
+        "errors": list(ctx.server.errors) if ctx.server is not None else [],
     }
 
 
@@ -265,7 +268,7 @@ def advance(ctx: ControlContext, req: ControlRequest) -> Any:
 
 @endpoint("GET", "/fakecloud/clock")
 def clock(ctx: ControlContext, req: ControlRequest) -> Any:
-    """The clock: virtual now, calendar time, speed."""
+    """The clock: virtual now, calendar time, speed, the paced clock's errors."""
     return clock_document(ctx)
 
 

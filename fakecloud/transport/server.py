@@ -219,10 +219,17 @@ def _merged(config: Any, section: str, values: dict[str, str]) -> Any:
     return merged
 
 
+#: How many of the paced clock's errors `FakecloudServer.errors` keeps (the latest).
+MAX_CLOCK_ERRORS = 20
+
+
 class FakecloudServer:
     """A cloud served over HTTP: `cloud`, its `urls`, `start`/`stop` (or ``with``)."""
 
     errors: list[str]
+    """What the paced clock caught running the cloud forward (``t=<virtual s>: <Type>:
+    <message>``, the latest `MAX_CLOCK_ERRORS`): written to stderr as each happens, and in
+    ``GET /fakecloud/clock``'s ``errors``."""
     _threads: list[threading.Thread]
     _server: Any
     _sockets: dict[str, socket.socket]
@@ -598,6 +605,7 @@ class FakecloudServer:
             try:
                 self.cloud.advance(step)
             except Exception as exc:  # noqa: BLE001 - keep serving; report it
-                self.errors.append(f"t={self.cloud.now:g}: {type(exc).__name__}: {exc}")
-                if self.verbose:
-                    sys.stderr.write(f"fakecloud clock: {type(exc).__name__}: {exc}\n")
+                line = f"t={self.cloud.now:g}: {type(exc).__name__}: {exc}"
+                self.errors.append(line)
+                del self.errors[:-MAX_CLOCK_ERRORS]
+                sys.stderr.write(f"fakecloud clock: {line}\n")  # a fakecloud bug: always said

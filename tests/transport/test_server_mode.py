@@ -11,6 +11,7 @@ from echo_service import EchoService
 from keystoneauth1 import session
 from keystoneauth1.identity import v3
 
+from fakecloud.clock_cli import describe
 from fakecloud.transport.server import FakecloudServer
 
 TIMEOUT = 10
@@ -102,6 +103,7 @@ def test_speed_zero_moves_time_only_on_demand(server, http):
         "wall_time": "2026-01-01T01:00:00Z",
         "speed": 0.0,
         "settle": False,
+        "errors": [],
     }
     bad = http.post(f"{base}/fakecloud/advance", json={"seconds": -1}, timeout=TIMEOUT)
     assert bad.status_code == 400
@@ -181,6 +183,25 @@ def test_speed_paces_virtual_time_with_wall_time():
                 "now"
             ]
         assert now >= 50
+
+
+def test_an_error_the_paced_clock_catches_is_said_and_shown(capfd):
+    """A process failing while the clock paces the cloud (a fakecloud bug) does not stop the
+    serving: its line goes to stderr without --verbose, and into the clock's ``errors``."""
+
+    def broken():
+        yield srv.cloud.kernel.env.timeout(0.001)
+        raise RuntimeError("boom")
+
+    with FakecloudServer(port_base=0, speed=1000, tick_s=60) as srv:
+        with srv.lock:
+            srv.cloud.kernel.spawn(broken(), name="broken")
+        time.sleep(0.01)  # (wall time passing, so the next request's catch-up runs the cloud)
+        clock = requests.get(f"{srv.urls['compute']}/fakecloud/clock", timeout=TIMEOUT).json()
+    assert len(clock["errors"]) == 1
+    assert clock["errors"][0].endswith(": RuntimeError: boom")
+    assert f"fakecloud clock: {clock['errors'][0]}\n" in capfd.readouterr().err
+    assert describe(clock).splitlines()[1] == f"clock error: {clock['errors'][0]}"
 
 
 def test_stop_closes_every_port_and_ends_every_thread():
