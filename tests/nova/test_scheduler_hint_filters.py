@@ -86,6 +86,50 @@ def test_the_hosts_hints_schema(hints, status, message):
         )
 
 
+#: The rest of ``_hints`` (checked, read by no filter of fakecloud's): (hints, the message's
+#: end or None for a 202), the same in 17.0.13 and 34.0.0 but for ``cidr``'s quoted pattern.
+REST_OF_HINTS = [
+    ({"query": 5}, "query. Value: 5. 5 is not of type 'string', 'object'"),
+    ({"query": '["=", "$free_ram_mb", 1024]', "anything": [1]}, None),
+    ({"target_cell": 5}, "target_cell. Value: 5. 5 is not of type 'string'"),
+    ({"different_cell": ["a", 1]}, "1. Value: 1. 1 is not of type 'string'"),
+    ({"different_cell": "c", "build_near_host_ip": "::1"}, None),
+    (
+        {"build_near_host_ip": "x"},
+        "build_near_host_ip. Value: x. 'x' is not valid under any of the given schemas",
+    ),
+    ({"cidr": 24}, "cidr. Value: 24. 24 is not of type 'string'"),
+    ({"cidr": "/24"}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("profile", "cidr_pattern"),
+    [("seed", "'^\\\\/[0-9a-f.:]+$'"), ("nova-20.0.0", "'^/[0-9a-f.:]+$'")],
+)
+def test_the_rest_of_the_hints_schema(profile, cidr_pattern):
+    """``query``, ``target_cell``, ``different_cell``, ``build_near_host_ip`` and ``cidr``
+    (17.0.13 ``schemas/scheduler_hints.py``, 34.0.0 ``schemas/servers.py`` ``_hints``); the
+    ``cidr`` pattern lost its escaped slash in 20.0.0 (dc6fc82c14), which a refusal quotes."""
+    cloud = booted(profile=profile)
+    image = next(iter(cloud.glance.db.images))
+    server = {"name": "vm", "flavorRef": "1", "imageRef": image, "networks": "none"}
+    cases = [
+        *REST_OF_HINTS,
+        ({"cidr": "24"}, f"cidr. Value: 24. '24' does not match {cidr_pattern}"),
+    ]
+    cases.append(({"target_cell": " x"}, "An invalid 'name' value was provided."))
+    for hints, message in cases:
+        body = {"server": server, "OS-SCH-HNT:scheduler_hints": hints}
+        r = cloud.request("compute", "POST", "/v2.1/servers", body=body, microversion="2.37")
+        if message is None:
+            assert r.status == 202, (hints, r.json())
+            continue
+        assert r.status == 400, hints
+        got = r.json()["badRequest"]["message"]
+        assert got.startswith(message) or got == f"Invalid input for field/attribute {message}"
+
+
 def test_enabled_filters_must_be_a_list_of_names():
     with pytest.raises(ConfigError, match="nova.enabled_filters: a list of filter class names"):
         Cloud(config={"nova": {"enabled_filters": ["SameHostFilter", 1]}})

@@ -101,12 +101,15 @@ def _bucket(version: Any) -> str:
 
 
 #: The first release whose ``group`` scheduler hint may be a list of uuids as well (33.0.0
-#: ``schemas/servers.py`` ``_hints``; 17.0.13-32.2.1: one uuid string).
+#: ``schemas/servers.py`` ``_hints``, fc089c4824; 17.0.13-32.2.1: one uuid string).
 _GROUP_LIST_SINCE = 33
+#: The first release whose ``cidr`` hint pattern is written without the escaped slash
+#: (20.0.0, dc6fc82c14 "hacking: Resolve W605"): the same pattern, but a refusal quotes it.
+_CIDR_UNESCAPED_SINCE = 20
 
 
 @functools.cache
-def _hint_validator(lists: bool) -> schemas.SchemaValidator:
+def _hint_validator(lists: bool, cidr_unescaped: bool) -> schemas.SchemaValidator:
     group: dict[str, Any] = schemas.uuid_param
     if lists:
         group = {"oneOf": [{"type": "array", "items": schemas.uuid_param}, schemas.uuid_param]}
@@ -118,6 +121,16 @@ def _hint_validator(lists: bool) -> schemas.SchemaValidator:
             # the hosts hints of `fakecloud.nova.affinity_filter`, the same in every release
             "different_host": {"oneOf": [uuid, {"type": "array", "items": uuid}]},
             "same_host": {"type": ["string", "array"], "items": uuid},
+            # checked only: no filter of fakecloud's reads them (JsonFilter, the cells v1
+            # and SimpleCIDRAffinityFilter ones)
+            "query": {"type": ["string", "object"]},
+            "target_cell": schemas.name,
+            "different_cell": {"type": ["string", "array"], "items": {"type": "string"}},
+            "build_near_host_ip": schemas.ip_address,
+            "cidr": {
+                "type": "string",
+                "pattern": "^/[0-9a-f.:]+$" if cidr_unescaped else "^\\/[0-9a-f.:]+$",
+            },
         },
     }
     return schemas.SchemaValidator(
@@ -128,13 +141,18 @@ def _hint_validator(lists: bool) -> schemas.SchemaValidator:
     )
 
 
-def check_group_hint(nova: Any, body: Any) -> None:
-    """The server create schema's ``group`` hint (``_hints``): a uuid (from 33.0.0 or a list
-    of them), else Nova's 400 ``Invalid input for field/attribute group. ...``; and its
-    ``different_host`` (a uuid or a list of them) and ``same_host`` (a string or a list of
-    uuids), as 17.0.13 ``schemas/scheduler_hints.py`` and 34.0.0 ``schemas/servers.py`` have
-    them."""
-    _hint_validator(nova.kernel.switches.release.major >= _GROUP_LIST_SINCE).validate(body)
+def check_group_hint(nova: Any, body: Any, loose_ipv4: bool = False) -> None:
+    """The server create schema's scheduler hints (``_hints``: 17.0.13
+    ``schemas/scheduler_hints.py``, 34.0.0 ``schemas/servers.py``), else Nova's 400
+    ``Invalid input for field/attribute <hint>. ...``: ``group`` a uuid (from 33.0.0 or a
+    list of them), ``different_host`` a uuid or a list of them, ``same_host`` a string or a
+    list of uuids, ``query`` a string or an object, ``target_cell`` a name,
+    ``different_cell`` a string or a list of strings, ``build_near_host_ip`` an IPv4 or IPv6
+    address (`loose_ipv4`: jsonschema's ipv4 format before 4.0.0), ``cidr`` ``/`` and hex
+    digits, dots or colons; any other hint as it is."""
+    major = nova.kernel.switches.release.major
+    validator = _hint_validator(major >= _GROUP_LIST_SINCE, major >= _CIDR_UNESCAPED_SINCE)
+    validator.validate(body, None, loose_ipv4)
 
 
 class ServerGroupsController:

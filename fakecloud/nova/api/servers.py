@@ -307,7 +307,7 @@ class ServersController:
         loose_ipv4 = not self.switches.jsonschema_ipv4_strict
         schemas.server_create_validator(req.microversion, one_of).validate(body, req, loose_ipv4)
         if "os:scheduler_hints" in body or "OS-SCH-HNT:scheduler_hints" in body:
-            server_groups_api.check_group_hint(self.nova, body)
+            server_groups_api.check_group_hint(self.nova, body, loose_ipv4)
         server = body["server"]
         min_count = int(server.get("min_count", 1))
         max_count = int(server.get("max_count", min_count))
