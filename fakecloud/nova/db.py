@@ -264,6 +264,8 @@ class NovaDB:
             if not self._networks:
                 del self._networks
         self._fixed_ips_drop(row.uuid)
+        if self.queued_for_delete is not None:
+            self.update_queued_for_deletion(row.uuid, False)
         if self.port_security_groups is not None:  # its port is gone with it
             self.port_security_groups.pop(row.uuid, None)
             if not self.port_security_groups:
@@ -631,6 +633,28 @@ class NovaDB:
     #: not here has ``default``): an instance field only from the first change to the last
     #: such server's deletion.
     port_security_groups: dict[str, list[str]] | None = None
+
+    #: The servers whose instance mapping is queued for deletion (``queued_for_delete``): a
+    #: delete or soft delete cast to the host sets it, a restore clears it, nothing else does
+    #: (nova 25.0.0-34.0.0 compute/api.py ``_update_queued_for_deletion``), so a server whose
+    #: delete failed on its host stays queued; an instance field only while some live server
+    #: is queued (a deleted one's mapping is never counted again).
+    queued_for_delete: set[str] | None = None
+
+    def update_queued_for_deletion(self, uuid: str, qfd: bool) -> None:
+        """``_update_queued_for_deletion``: the server's mapping queued (or no longer)."""
+        if qfd:
+            if self.queued_for_delete is None:
+                self.queued_for_delete = set()
+            self.queued_for_delete.add(uuid)
+        elif self.queued_for_delete is not None:
+            self.queued_for_delete.discard(uuid)
+            if not self.queued_for_delete:
+                del self.queued_for_delete
+
+    def is_queued_for_delete(self, uuid: str) -> bool:
+        """Whether the server's mapping is queued for deletion."""
+        return self.queued_for_delete is not None and uuid in self.queued_for_delete
 
     def security_groups_of(self, uuid: str) -> list[str]:
         """The names of the security groups on the server's port."""

@@ -241,3 +241,37 @@ def test_a_resource_extra_spec_nova_cannot_read_is_left_out_not_a_crash(upstream
         f"Project {project} is over a limit for [Resource class:DISK_GB {over}, "
         f"Resource class:VCPU {over}, Resource servers {over}]"
     )
+
+
+def test_a_server_stays_uncounted_once_queued_for_delete_until_a_restore(upstream):
+    # compute/api.py _update_queued_for_deletion: the delete's cast queues the instance
+    # mapping for deletion and only a restore takes it back, so a server whose delete never
+    # happened (its cast lost, its task reset by an admin) is no server to the servers limit
+    env = upstream.fork()
+    assert _boot(env, max_count=2).status == 202
+    env.cloud.run_until_idle()
+    one, two = (s["id"] for s in env.request("GET", "/v2.1/servers").json()["servers"])
+    env.cloud.faults.add("rpc.cast", "drop", times=1, match={"method": "terminate_instance"})
+    assert env.request("DELETE", f"/v2.1/servers/{one}").status == 204
+    env.cloud.run_until_idle()
+    assert env.action(one, {"os-resetState": {"state": "active"}}, user="admin").status == 202
+    shown = env.request("GET", f"/v2.1/servers/{one}").json()["server"]
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    absolute = env.request("GET", "/v2.1/limits").json()["limits"]["absolute"]
+    assert absolute["totalInstancesUsed"] == 1  # `two` alone; `one` still holds its cores
+    assert absolute["totalCoresUsed"] == 2
+
+
+def test_a_restore_counts_the_server_at_once():
+    # the restore's API call unqueues the mapping before its host powers the guest on
+    config = {"nova": {**UNIFIED["nova"], "reclaim_instance_interval_s": 3600}}
+    env = NovaEnv("upstream", config)
+    _register(env, {**TWO_TINY, "servers": 1})
+    assert _boot(env).status == 202
+    env.cloud.run_until_idle()
+    vm = env.request("GET", "/v2.1/servers").json()["servers"][0]["id"]
+    assert env.request("DELETE", f"/v2.1/servers/{vm}").status == 204
+    env.cloud.run_until_idle()
+    assert env.action(vm, {"restore": None}).status == 202
+    assert env.request("GET", f"/v2.1/servers/{vm}").json()["server"]["status"] == "SOFT_DELETED"
+    assert "Resource servers is over limit of 1 due to current usage 1" in _forbidden(_boot(env))

@@ -1025,6 +1025,7 @@ class API:
                 self.compute_rpcapi.soft_delete_instance(context, instance)
             else:
                 self.compute_rpcapi.terminate_instance(context, instance, bdms)
+            self.db.update_queued_for_deletion(instance.uuid, True)
             return
         # Local delete: no host, or its compute service is down. A soft delete ends here too
         # (soft-delete, then destroyed: ``_local_delete`` calls ``_do_soft_delete(local=True)``

@@ -50,7 +50,8 @@ def restore(api: Any, context: Any, instance: Any) -> None:
     """``API.restore`` after its gates (lock, vm_state ``soft-delete``): the quota checked
     for one more server of the project (403 ``TooManyInstances``), the ``restore`` action,
     task_state ``restoring`` and ``deleted_at`` cleared (compare-and-swap on no task), the
-    cast; a server with no host is ``active`` at once."""
+    cast; a server with no host is ``active`` at once; its mapping no longer queued for
+    deletion, so it counts as a server again at once."""
     _project_id, user_id = quota.ids_from_instance(context, instance)
     api.check_num_instances_quota(context, instance.flavor, 1, 1, instance.project_id, user_id)
     nova = api.nova
@@ -67,11 +68,12 @@ def restore(api: Any, context: Any, instance: Any) -> None:
         instance.deleted_at = None
         instance.save(expected_task_state=[None])
         api.compute_rpcapi.restore_instance(context, instance)
-        return
-    instance.vm_state = states.ACTIVE
-    instance.task_state = None
-    instance.deleted_at = None
-    instance.save(expected_task_state=[None])
+    else:
+        instance.vm_state = states.ACTIVE
+        instance.task_state = None
+        instance.deleted_at = None
+        instance.save(expected_task_state=[None])
+    nova.db.update_queued_for_deletion(instance.uuid, False)
 
 
 def soft_delete_instance(manager: Any, context: Any, instance: Any) -> Generator[Any, Any, None]:

@@ -3,8 +3,9 @@
 ``class:DISK_GB``), checked for the project against its own limits or the registered ones.
 
 Usage as Nova reads it: ``servers`` from the instance mappings (every server of the project
-not queued for deletion: one being deleted or soft-deleted is not counted, a building one
-is), the classes from the project's Placement allocations (every server placed on a host and
+not queued for deletion, `NovaDB.queued_for_delete`: one being deleted or soft-deleted is not
+counted, nor one whose delete failed on its host, until a restore; a building one is), the
+classes from the project's Placement allocations (every server placed on a host and
 not offloaded, one being deleted until its host lets it go, a soft-deleted one too, and during
 a resize or a cold migration the migration's hold of the old flavor beside the server's of the
 new). A boot asks ``servers: count`` and each class's amount
@@ -31,10 +32,6 @@ LEGACY_LIMITS = {"servers": "instances", "class:VCPU": "cores", "class:MEMORY_MB
 
 #: ``ResourceRequest.XS_KEYPAT``'s resource keys: ``resources[$S]:<resource class>``.
 _XS_RESOURCE = re.compile(r"^resources([a-zA-Z0-9_-]{1,64})?:(.*)$")
-
-#: A delete's or soft delete's task: the API queued the mapping for deletion at once
-#: (``_do_delete``/``_do_soft_delete``' ``_update_queued_for_deletion``).
-_QUEUED_FOR_DELETE = frozenset((states.DELETING, states.SOFT_DELETING))
 
 #: Migration statuses whose Placement allocations are gone (confirmed, reverted or failed).
 _MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
@@ -128,13 +125,13 @@ def _get_usage(nova: Any, project_id: str | None, resource_names: list[str]) -> 
     """``_get_usage``: each resource's usage (a class Placement does not list is 0)."""
     counts: dict[str, int] = {}
     if "servers" in resource_names:
+        db = nova.db
         counts["servers"] = sum(
             1
-            for row in nova.db.instances.values()
+            for row in db.instances.values()
             if row.project_id == project_id
             and not row.deleted
-            and row.vm_state != states.SOFT_DELETED
-            and row.task_state not in _QUEUED_FOR_DELETE
+            and not db.is_queued_for_delete(row.uuid)
         )
     usages = _placement_usages(nova, project_id)
     for name in resource_names:
