@@ -222,6 +222,16 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.oslo_limit",
+        "Nova's oslo.limit calls Keystone as it checks or reads unified limits (its first "
+        "call, GET /v3/limits/model, with the token Nova holds): ConnectFailure, Keystone "
+        "unreachable; a status, Keystone's error answer, read as the model (KeyError 'model'). "
+        "Either is Nova's 500 'Unexpected API Error', nothing stored.",
+        (),
+        usual=("ConnectFailure",),
+        http="oslo_limit",
+    ),
+    FaultPoint(
         "nova.guest_agent",
         "The guest agent is asked to freeze or thaw the guest's filesystems, or to set a "
         "password (GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
@@ -330,8 +340,19 @@ def _glance(status: int, message: str | None) -> BaseException:
     return cls(explanation=message or _phrase(status))
 
 
+def _oslo_limit(status: int, message: str | None) -> BaseException:
+    from fakecloud.nova.limit.oslo_limit import keystone_status_error
+
+    return keystone_status_error(status, message)
+
+
 #: Who answers with an HTTP status at a point (`FaultPoint.http`) -> the error it gives.
-STATUS_ERRORS = {"glanceclient": _glanceclient, "cinderclient": _cinderclient, "glance": _glance}
+STATUS_ERRORS = {
+    "glanceclient": _glanceclient,
+    "cinderclient": _cinderclient,
+    "glance": _glance,
+    "oslo_limit": _oslo_limit,
+}
 
 
 def declare(plan: Any) -> None:

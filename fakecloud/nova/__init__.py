@@ -255,6 +255,7 @@ class Nova:
 def _register_fault_errors(kernel: Any) -> None:
     """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
     from fakecloud.nova import exception
+    from fakecloud.nova.limit.oslo_limit import ConnectFailure
     from fakecloud.nova.virt.driver import VIR_ERR_NO_DOMAIN, LibvirtError
     from fakecloud.nova.virt.guest_agent import VIR_ERR_AGENT_UNRESPONSIVE
 
@@ -279,6 +280,7 @@ def _register_fault_errors(kernel: Any) -> None:
             msg or "Domain not found: no domain with matching uuid", VIR_ERR_NO_DOMAIN
         ),
     )
+    faults.register_error("ConnectFailure", ConnectFailure)
     faults.register_error(
         "NovaImageUnacceptable",
         lambda msg=None: exception.ImageUnacceptable(image_id="", reason=msg or "refused"),

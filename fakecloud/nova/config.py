@@ -83,7 +83,20 @@ class NovaConfig:
     oslo_limit_endpoint_id: str = ""
     """``[oslo_limit] endpoint_id``: the Keystone endpoint whose service and region the unified
     limits are read for; empty: the catalog's public compute endpoint (what a deployment
-    names there)."""
+    names there), unless `oslo_limit_endpoint_service_type` or `_name` is set."""
+    oslo_limit_endpoint_service_type: str = ""
+    """``[oslo_limit] endpoint_service_type`` (oslo.limit 2.6.0 on, Nova 31.0.0's series; an
+    option no earlier release reads): with no endpoint id, the endpoint is looked up by its
+    service's type and name, `oslo_limit_endpoint_region_name` and
+    `oslo_limit_endpoint_interface` (`fakecloud.nova.limit.oslo_limit.endpoint`)."""
+    oslo_limit_endpoint_service_name: str = ""
+    """``[oslo_limit] endpoint_service_name`` (31.0.0 on): the looked-up service's name."""
+    oslo_limit_endpoint_region_name: str = ""
+    """``[oslo_limit] endpoint_region_name`` (31.0.0 on): the looked-up endpoint's region (its
+    id, as ``get_region`` reads it); empty: any region."""
+    oslo_limit_endpoint_interface: str = "public"
+    """``[oslo_limit] endpoint_interface`` (31.0.0 on): the looked-up endpoint's interface
+    (``publicURL`` and the like read without ``URL``)."""
     unified_limits_resource_strategy: str = "require"
     """``[quota] unified_limits_resource_strategy`` (Nova 31.0.0 on): ``require`` (a resource
     of `unified_limits_resource_list` without a registered limit is limited to 0) or

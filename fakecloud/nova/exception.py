@@ -644,6 +644,12 @@ _REAL_MODULES = {
 }
 
 
+class NovasOwn500:
+    """Mixed into an error real Nova's API does not expect either (a library's, say
+    oslo.limit's): its ``Unexpected API Error`` 500 is real Nova's answer, not a crash of
+    fakecloud's, so `translate` records no ``api.error`` for it."""
+
+
 def real_class_path(exc: BaseException) -> str:
     """The class path real Nova would print for `exc` (``nova.exception.X``...)."""
     cls = type(exc)

@@ -195,13 +195,23 @@ def test_the_ignore_strategy_lets_a_listed_resource_go_unregistered():
     assert "Resource servers is over limit of 1" in _forbidden(_boot(env))
 
 
-def test_an_endpoint_id_naming_no_endpoint_is_novas_500():
-    # oslo.limit's _get_endpoint_by_id: "Can't find endpoint for X", a ValueError
+@pytest.mark.parametrize(
+    ("profile", "raised"),
+    [
+        ("nova-29.0.0", "openstack.exceptions.ResourceNotFound"),
+        ("nova-30.0.0", "openstack.exceptions.NotFoundException"),
+        ("upstream", "ValueError"),
+    ],
+)
+def test_an_endpoint_id_naming_no_endpoint_is_novas_500(profile, raised):
+    # oslo.limit 2.6.0 on _get_endpoint_by_id: "Can't find endpoint for X", a ValueError;
+    # before, the SDK's 404 itself, named as the series' openstacksdk names it (oslo.limit
+    # 2.4.0 with openstacksdk 3.0.0 and 2.5.0 with 4.0.1)
     config = {"nova": {**UNIFIED["nova"], "oslo_limit_endpoint_id": "nope"}}
-    env = NovaEnv("upstream", config)
+    env = NovaEnv(profile, config)
     resp = _boot(env)
     assert resp.status == 500
-    assert resp.json()["computeFault"]["message"].endswith("<class 'ValueError'>")
+    assert resp.json()["computeFault"]["message"].endswith(f"\n<class '{raised}'>")
     # real Nova's own 500, not a crash of fakecloud's (which answers the same body)
     assert not env.cloud.trace.filter(kind="api.error")
 
@@ -275,3 +285,48 @@ def test_a_restore_counts_the_server_at_once():
     assert env.action(vm, {"restore": None}).status == 202
     assert env.request("GET", f"/v2.1/servers/{vm}").json()["server"]["status"] == "SOFT_DELETED"
     assert "Resource servers is over limit of 1 due to current usage 1" in _forbidden(_boot(env))
+
+
+def test_keystone_unreachable_or_failing_while_enforcing_is_novas_500(upstream):
+    # oslo.limit 2.6.1 driven against a closed port and a Keystone answering 500 (session
+    # 37): keystoneauth's ConnectFailure and KeyError 'model' (_get_enforcement_model reads
+    # the error's body) leave the Enforcer; Nova's API expects neither
+    env = upstream.fork()
+    env.cloud.faults.add("nova.oslo_limit", error="ConnectFailure", times=1)
+    resp = _boot(env)
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"].endswith(
+        "\n<class 'keystoneauth1.exceptions.connection.ConnectFailure'>"
+    )
+    env.cloud.faults.add("nova.oslo_limit", error=503, times=1)
+    made = env.request("POST", "/v2.1/os-keypairs", {"keypair": {"name": "k", "public_key": SSH}})
+    assert made.status == 500
+    assert made.json()["computeFault"]["message"].endswith("\n<class 'KeyError'>")
+    assert env.request("GET", "/v2.1/servers").json()["servers"] == []
+    assert env.request("GET", "/v2.1/os-keypairs").json()["keypairs"] == []
+    assert not env.cloud.trace.filter(kind="api.error")  # real Nova's 500s, not crashes
+    assert _boot(env).status == 202  # Keystone back: the next boot is checked and fits
+
+
+@pytest.mark.parametrize("profile", ["nova-31.0.0", "nova-33.0.0"])
+def test_the_endpoint_looked_up_by_its_service_type(profile):
+    # oslo.limit _get_endpoint_by_service_lookup with no [oslo_limit] endpoint_id: 2.6.1 (Nova
+    # 31.0.0's pin) and 2.8.0 take len() of the SDK's generator of services, a TypeError
+    # whatever the catalog holds; 2.10.0 (33.0.0) lists them, and refuses a tie
+    lookup = {"oslo_limit_endpoint_service_type": "compute",
+              "oslo_limit_endpoint_region_name": "RegionOne"}  # fmt: skip
+    env = NovaEnv(profile, {"nova": {**UNIFIED["nova"], **lookup}})
+    resp = _boot(env)
+    if profile == "nova-31.0.0":
+        assert resp.status == 500
+        assert resp.json()["computeFault"]["message"].endswith("\n<class 'TypeError'>")
+        return
+    assert "Resource servers is over limit of 0" in _forbidden(resp)  # found: servers required
+    compute = _register(env, {"servers": 1})
+    again = {"service_id": compute, "interface": "public", "region_id": "RegionOne",
+             "url": "http://compute2.fakecloud.test/v2.1"}  # fmt: skip
+    assert _keystone(env, "POST", "/v3/endpoints", {"endpoint": again}).status == 201
+    resp = _boot(env)  # "Multiple endpoints found"
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"].endswith("\n<class 'ValueError'>")
+    assert not env.cloud.trace.filter(kind="api.error")

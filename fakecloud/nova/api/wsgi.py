@@ -380,12 +380,13 @@ class NovaApiService(ApiService):
             return HttpError(400, exc.format_message())
         if isinstance(exc, exception.Unauthorized):
             return HttpError(401, exc.format_message())
-        self.kernel.trace.emit(
-            "api.error",
-            self.name,
-            f"{req.method} {req.path}",
-            error=f"{type(exc).__name__}: {exc}",
-        )
+        if not isinstance(exc, exception.NovasOwn500):
+            self.kernel.trace.emit(
+                "api.error",
+                self.name,
+                f"{req.method} {req.path}",
+                error=f"{type(exc).__name__}: {exc}",
+            )
         return unexpected_error(exc, self.kernel.switches.api_support_string)
 
     def link_prefix(self, req: Request, project_id: str | None = None) -> LinkBase:

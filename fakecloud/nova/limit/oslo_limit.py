@@ -3,8 +3,12 @@
 (`fakecloud.identity.limits_store`) as its ``openstack.identity`` connection lists them.
 
 The endpoint is ``[oslo_limit] endpoint_id`` (``nova.oslo_limit_endpoint_id``; empty: the
-catalog's public compute endpoint, which a deployment names there); its service and region
-filter every lookup, so only a registered limit of that service *and* that region counts (one
+catalog's public compute endpoint, which a deployment names there; one naming no endpoint the
+SDK's 404 before oslo.limit 2.6.0, its ``ValueError`` after), or from Nova 31.0.0 (oslo.limit
+2.6.1) with no id and ``endpoint_service_type`` or ``_name`` set, the one endpoint of the
+service, region and interface named (2.6.1 and 2.8.0: a ``TypeError`` whatever they name;
+2.10.0 on: ``ValueError`` for none or several, `endpoint`); its service and region filter
+every lookup, so only a registered limit of that service *and* that region counts (one
 made without ``region_id`` is no limit here, as Keystone's list filter ``region_id=`` finds
 none). A resource's limit is the project's own limit, else the registered limit's default,
 else 0 (``_LimitNotFound``: "do not allow any use of a resource type that does not have a
@@ -12,6 +16,12 @@ registered limit"); with no project (Nova's local limits) the registered limit a
 resource is over when its usage plus its delta exceeds the limit, checked in name order; a
 limit of -1 is over as any other number until oslo.limit 2.12.0 (the 2026.2 pin, Nova 34.0.0)
 skips negative limits ("Keystone unified limits use -1 to represent unlimited").
+
+Making an `Enforcer` consults fault point ``nova.oslo_limit`` (its first call to Keystone):
+Keystone unreachable is keystoneauth's `ConnectFailure`, an error answer `ModelNotInAnswer`;
+neither is caught by oslo.limit or Nova (oslo.limit 2.4.0-2.12.0 driven against a closed port
+and a Keystone answering 500, session 37; 1.5.1 calls the same), so each is Nova's 500
+(`NovasOwn500`).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from typing import Any
 
 from fakecloud.identity.catalog import cloud_catalog
 from fakecloud.identity.limits_store import Tables, held
+from fakecloud.nova.exception import NovasOwn500
 
 #: ``usage_callback(project_id, resource_names)``: each resource's usage.
 UsageCallback = Callable[[str | None, list[str]], dict[str, int]]
@@ -57,28 +68,137 @@ class ProjectOverLimit(Exception):
         super().__init__(f"Project {project_id} is over a limit for {over_limit_info_list}")
 
 
-class EndpointNotFound(ValueError):
+class EndpointNotFound(NovasOwn500, ValueError):
     """``[oslo_limit] endpoint_id`` names no endpoint of the catalog (``_get_endpoint_by_id``'s
     "Can't find endpoint for X"): Nova's unexpected error, a 500."""
 
     real_class_path = "ValueError"
 
 
+class SdkResourceNotFound(EndpointNotFound):
+    """Before oslo.limit 2.6.0 (Nova 25.0.0-30.x) ``get_endpoint`` of an unknown endpoint id
+    raises the SDK's own 404, which nothing catches: ``ResourceNotFound`` in openstacksdk
+    0.62.0-3.0.0 (Nova 25.0.0-29.x's pins)."""
+
+    real_class_path = "openstack.exceptions.ResourceNotFound"
+
+
+class SdkNotFoundException(EndpointNotFound):
+    """`SdkResourceNotFound` as openstacksdk 4.0.1 (Nova 30.x's pin) names its class."""
+
+    real_class_path = "openstack.exceptions.NotFoundException"
+
+
+#: The first Nova whose oslo.limit (2.6.1) wraps an unknown endpoint id's 404 in its
+#: ``ValueError`` and looks the endpoint up by its service when no
+#: endpoint id is set (``[oslo_limit] endpoint_service_type``/``_name``).
+SERVICE_LOOKUP_SINCE = 31
+#: The one Nova before `SERVICE_LOOKUP_SINCE` whose openstacksdk (4.0.1) names its 404
+#: ``NotFoundException``.
+SDK_NOT_FOUND_EXCEPTION_IN = 30
+#: The first Nova whose oslo.limit (2.10.0) lists what it looks up: 2.6.0-2.8.0 take
+#: ``len()`` of the SDK's generator of services, a ``TypeError`` whatever the catalog holds.
+SERVICE_LOOKUP_WORKS_SINCE = 33
+
+
+class ServiceLookupTypeError(NovasOwn500, TypeError):
+    """oslo.limit 2.6.0-2.8.0's ``len(services)`` of a generator: Nova's 500."""
+
+    real_class_path = "TypeError"
+
+
+#: Where Nova's oslo.limit first calls Keystone as an `Enforcer` is made.
+FAULT_POINT = "nova.oslo_limit"
+
+
+class ConnectFailure(NovasOwn500, Exception):
+    """keystoneauth's ``ConnectFailure``: Keystone cannot be reached. oslo.limit catches only
+    its session's loading errors (``SessionInitError``, which Nova's local limits turn into
+    ``KeystoneConnectionFailed``), so this one reaches Nova's API: its 500."""
+
+    real_class_path = "keystoneauth1.exceptions.connection.ConnectFailure"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "Unable to establish connection to Keystone")
+
+
+class ModelNotInAnswer(NovasOwn500, KeyError):
+    """Keystone answered ``GET /v3/limits/model`` with an error status: the SDK's proxy does not
+    raise on a status, and ``_get_enforcement_model`` reads ``.json()['model']`` of the
+    error's body, a ``KeyError: 'model'`` (Nova's 500)."""
+
+    real_class_path = "KeyError"
+
+    def __init__(self, status: int = 500, message: str | None = None):
+        super().__init__("model")
+        self.status = status
+
+
+def keystone_status_error(status: int, message: str | None) -> BaseException:
+    """The error a Keystone answer of `status` at `FAULT_POINT` gives (`ModelNotInAnswer`)."""
+    return ModelNotInAnswer(status, message)
+
+
 def endpoint(nova: Any) -> dict[str, Any]:
     """The catalog's endpoint Nova's limits belong to (``_EnforcerUtils._get_endpoint``)."""
     catalog = cloud_catalog(nova.kernel)
     records = catalog.endpoint_records()
-    endpoint_id = nova.config.oslo_limit_endpoint_id
+    config = nova.config
+    endpoint_id = config.oslo_limit_endpoint_id
     if endpoint_id:
         for record in records:
             if record["id"] == endpoint_id:
                 return record
+        series = nova.kernel.switches.series.nova
+        if series < SERVICE_LOOKUP_SINCE:
+            sdk_404 = SdkNotFoundException if series == SDK_NOT_FOUND_EXCEPTION_IN else None
+            raise (sdk_404 or SdkResourceNotFound)(f"No Endpoint found for {endpoint_id}")
         raise EndpointNotFound(f"Can't find endpoint for {endpoint_id}")
+    series = nova.kernel.switches.series.nova
+    if series >= SERVICE_LOOKUP_SINCE and (
+        config.oslo_limit_endpoint_service_type or config.oslo_limit_endpoint_service_name
+    ):
+        if series < SERVICE_LOOKUP_WORKS_SINCE:
+            raise ServiceLookupTypeError("object of type 'generator' has no len()")
+        return _looked_up(catalog, config)
     compute = {s["id"] for s in catalog.service_records() if s["type"] == "compute"}
     for record in records:
         if record["service_id"] in compute and record["interface"] == "public":
             return record
     raise EndpointNotFound("Can't find endpoint for the compute service")
+
+
+def _looked_up(catalog: Any, config: Any) -> dict[str, Any]:
+    """``_get_endpoint_by_service_lookup`` (oslo.limit 2.9.0 on): the one service of the
+    type and name (those set), the region named (``get_region``), the one endpoint of that
+    service, region (any, none named) and interface; each miss or tie its ``ValueError``."""
+    kind, name = config.oslo_limit_endpoint_service_type, config.oslo_limit_endpoint_service_name
+    services = [
+        s
+        for s in catalog.service_records()
+        if (not kind or s["type"] == kind) and (not name or s.get("name") == name)
+    ]
+    if len(services) > 1:
+        raise EndpointNotFound("Multiple services found")
+    if not services:
+        raise EndpointNotFound("Service not found")
+    region = config.oslo_limit_endpoint_region_name or None
+    if region is not None and region not in {r["id"] for r in catalog.region_records()}:
+        raise EndpointNotFound("Region not found")
+    interface = config.oslo_limit_endpoint_interface
+    interface = interface[:-3] if interface.endswith("URL") else interface
+    found = [
+        e
+        for e in catalog.endpoint_records()
+        if e["service_id"] == services[0]["id"]
+        and (region is None or e["region_id"] == region)
+        and e["interface"] == interface
+    ]
+    if len(found) > 1:
+        raise EndpointNotFound("Multiple endpoints found")
+    if not found:
+        raise EndpointNotFound("Endpoint not found")
+    return found[0]
 
 
 class Enforcer:
@@ -90,6 +210,8 @@ class Enforcer:
     _tables: Tables
 
     def __init__(self, nova: Any, usage_callback: UsageCallback):
+        # ``Enforcer.__init__``' first call to Keystone, ``_get_enforcement_model``
+        nova.kernel.faults.check(FAULT_POINT)
         self._usage_callback = usage_callback
         self._negative_unlimited = nova.kernel.switches.series.nova >= NEGATIVE_UNLIMITED_SINCE
         found = endpoint(nova)
