@@ -20,7 +20,8 @@ its bodies 14.x's schema (no bounds); from keystone 16.0.0 an update's ``resourc
 and an empty or null ``description`` are ignored (f43954be9, ``update_limit``'s ``if
 limit.get(...)``). A limit's ``PATCH`` or ``DELETE`` (and in 15.0.0 its ``GET``) loads it for
 the policy's target first (15.0.0 on): a missing one is 404 before the policy. Deleting a
-project deletes its limits.
+project deletes its limits. A value longer than its column (the gate's MySQL's sizes) is
+Keystone's 500, nothing stored (`_fit_columns`).
 
 Policy: anyone reads registered limits and the model. A limit is read by a system reader, its
 project's or its domain's token (15.0.0: the domain the limit names), an admin too where switch
@@ -246,6 +247,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
                     ref.get("description"),
                 )
             )
+        _fit_columns(made)
         held_tables = tables(self.keystone.writable())
         for reg in made:
             held_tables.registered[reg.id] = reg
@@ -277,6 +279,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         keyed = ref.get("service_id") or region_keyed or ref.get("resource_name")
         if keyed and t.registered_for(new.service_id, new.resource_name, new.region_id):
             raise exception.Conflict(type="registered_limit", details="Duplicate entry")
+        _fit_columns([new])
         tables(self.keystone.writable()).registered[reg.id] = new
         return Response(200, {"registered_limit": self._registered_view(req, new)})
 
@@ -422,6 +425,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
                     ref.get("description"),
                 )
             )
+        _fit_columns(made)
         held_tables = tables(self.keystone.writable())
         for lim in made:
             held_tables.limits[lim.id] = lim
@@ -440,6 +444,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         if self._release >= FALSY_UPDATE_IGNORED_SINCE:
             changed = {k: v for k, v in changed.items() if v}
         new = replace(lim, **changed)
+        _fit_columns([new])
         tables(self.keystone.writable()).limits[lim.id] = new
         return Response(200, {"limit": self._limit_view(req, new)})
 
@@ -453,6 +458,33 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             self._may_write_limits(req, "identity:delete_limit")
         del tables(self.keystone.writable()).limits[lim.id]
         return Response(204)
+
+
+#: The ``registered_limit`` and ``limit`` columns' sizes (keystone 14.0.0-30.0.0
+#: ``limit/backends/sql.py``): ``resource_name`` VARCHAR(255) and a registered limit's
+#: ``region_id`` VARCHAR(64), in characters; ``description`` TEXT, 65,535 bytes.
+_RESOURCE_NAME_CHARS = 255
+_REGION_ID_CHARS = 64
+_TEXT_BYTES = 65535
+
+
+def _fit_columns(records: list[Any]) -> None:
+    """Keystone's 500 if a value of `records` (registered limits or limits, written in one
+    transaction) is longer than its column: the gate's MySQL refuses it in strict mode ("Data
+    too long for column", oslo.db's ``DBDataError``, which ``handle_conflicts`` raises on and
+    no handler maps), nothing stored. The body schemas leave it through for a resource name
+    in 14.x (no ``maxLength``), a description before 27.0.0 (15.0.0-26.x: none either), and a
+    region of 65 to 255 characters in every release (a region's own id is VARCHAR(255))."""
+    for rec in records:
+        name = getattr(rec, "resource_name", "")
+        region = getattr(rec, "region_id", None) or ""
+        description = rec.description or ""
+        if (
+            len(name) > _RESOURCE_NAME_CHARS
+            or len(region) > _REGION_ID_CHARS
+            or len(description.encode("utf-8", "surrogatepass")) > _TEXT_BYTES
+        ):
+            raise exception.Error()
 
 
 def _owner(lim: Limit) -> tuple[str | None, str | None]:

@@ -131,5 +131,20 @@ def test_keystone_14_serves_project_limits_alone_and_13_none():
     assert _error(other) == (403, "You are not authorized to perform the requested action.")
     listed = cloud.request("identity", "GET", LM, user="demo").json()["limits"]
     assert [x["project_id"] for x in listed] == [demo]
+    # 14.x's schema bounds no string: MySQL's "Data too long" for a column's size is
+    # Keystone's unexpected 500 (resource_name VARCHAR(255), description TEXT), nothing stored
+    long = [{**reg, "resource_name": "r" * n} for n in (255, 256)]
+    too_long = cloud.request("identity", "POST", RL, {"registered_limits": long}, user="admin")
+    assert _error(too_long) == (
+        500, "An unexpected error prevented the server from fulfilling your request."
+    )  # fmt: skip
+    names = [r["resource_name"] for r in cloud.request("identity", "GET", RL).json()[
+        "registered_limits"]]  # fmt: skip
+    assert names == ["servers"]
+    wordy = {"limit": {"description": "d" * 65536}}  # TEXT holds 65,535 bytes
+    patched = cloud.request("identity", "PATCH", f"{LM}/{lims[0]['id']}", wordy, user="admin")
+    assert patched.status == 500
+    kept = cloud.request("identity", "GET", f"{LM}/{lims[0]['id']}", user="admin").json()
+    assert kept["limit"]["description"] is None
     seed = Cloud(profile="seed")  # keystone 13: its legacy limits API is not served
     assert seed.request("identity", "GET", RL, user="admin").status == 404
