@@ -20,6 +20,7 @@ from fakecloud.scenario.match import operator_problems
 from fakecloud.scenario.schema import STEP_ACTIONS
 from fakecloud.scenario.world import KINDS
 from fakecloud.scenario.yamldoc import line_of
+from fakecloud.transport.endpoints import SERVICE_ALIASES
 
 #: Roots of ``${...}`` names that exist only while a scenario runs.
 RUNTIME_ROOTS = frozenset({"steps", "project_id", *(k.name for k in KINDS)})
@@ -78,7 +79,7 @@ class RequestSpec:
         return cls(
             method=method,
             path=path.strip(),
-            service=data.get("service"),
+            service=SERVICE_ALIASES.get(data.get("service"), data.get("service")),
             user=data.get("as") or "demo",
             microversion=data.get("microversion"),
             body=data.get("body"),

@@ -22,6 +22,7 @@ from fakecloud.bounds import MAX_COUNT, MAX_RATE, MAX_SECONDS
 from fakecloud.profiles import PROFILES, SWITCHES
 from fakecloud.sim.explore import OUTCOME_WORDS
 from fakecloud.sim.faults import ACTIONS
+from fakecloud.transport.endpoints import SERVICE_ALIASES
 
 #: A profile name's shape (whether the release exists is checked when the case is built).
 PROFILE_PATTERN = r"^(seed|upstream|seed-\d+\.\d+\.\d+|nova-\d+\.\d+\.\d+(\+vendor)?)$"
@@ -141,10 +142,11 @@ class _Builder:
     def request_fields(self) -> dict:
         return {
             "service": self.enum(
-                SERVICE_TYPES,
+                SERVICE_TYPES + tuple(SERVICE_ALIASES),
                 "Service type the path belongs to; inferred from the path when omitted "
                 "(/v2/... image, /v3/projects|users|roles|auth... identity, other /v3/... "
-                "block-storage, anything else compute).",
+                "block-storage, anything else compute). Other names work as in "
+                "cloud.request: volume and cinder for block-storage, nova, glance, keystone.",
             ),
             "as": self.string("User the request is made as (default demo)."),
             "microversion": self.microversion(),

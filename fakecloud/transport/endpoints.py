@@ -64,7 +64,9 @@ HOSTS: dict[str, ServiceEntry] = {}
 for _entry in CATALOG:
     HOSTS.setdefault(_entry.host, _entry)
 
-_ALIASES = {
+#: Other names of a service type, taken wherever one is named (`entry`, ``cloud.request``, a
+#: scenario step's ``service:``).
+SERVICE_ALIASES = {
     "volume": "block-storage",
     "volumev2": "block-storage",
     "block_storage": "block-storage",
@@ -80,9 +82,9 @@ _BY_TYPE = {e.service_type: e for e in CATALOG}
 def entry(service_type: str) -> ServiceEntry:
     """The catalog entry of `service_type` (aliases such as ``volume`` and ``nova`` work)."""
     key = service_type.strip().lower()
-    found = _BY_TYPE.get(_ALIASES.get(key, key))
+    found = _BY_TYPE.get(SERVICE_ALIASES.get(key, key))
     if found is None:
-        choices = list(_BY_TYPE) + list(_ALIASES)
+        choices = list(_BY_TYPE) + list(SERVICE_ALIASES)
         raise KeyError(
             f"unknown service type {service_type!r}{did_you_mean(key, choices)}; "
             f"known: {', '.join(_BY_TYPE)}"

@@ -188,6 +188,25 @@ steps:
     )
 
 
+def test_a_steps_service_goes_by_the_names_cloud_request_takes(tmp_path):
+    from fakecloud.scenario import run_case
+
+    text = """\
+steps:
+  - request: GET /limits
+    service: volume
+    expect: {body: {limits: {absolute: {maxTotalVolumes: 10}}}}
+  - request: GET /limits
+    service: nova
+    expect: {body: {limits: {absolute: {maxTotalCores: 20}}}}
+"""
+    result = run_case(load_text(text, tmp_path).cases[0])  # 'volume' was refused: not a type
+    assert result.passed, [c.details for c in result.failures]
+    assert "expected one of compute, image, block-storage, identity, volume, " in problems(
+        "steps: [{request: GET /limits, service: storage}]\n", tmp_path
+    )
+
+
 def test_yaml_syntax_error_has_a_line(tmp_path):
     text = "steps:\n  - wait: 1\n   bad: [\n"
     msg = problems(text, tmp_path)
