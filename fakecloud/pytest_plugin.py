@@ -187,11 +187,8 @@ class ScenarioItem(pytest.Item):
         if isinstance(excinfo.value, ScenarioFailed):
             from fakecloud.scenario.report import render
 
-            result = excinfo.value.result
-            return (
-                render(result, trace_tail=TRACE_TAIL)
-                + f"\nseed: {result.seed}\nreplay: {result.replay_command()}"
-            )
+            # its header names the seed, its last line the replay command
+            return render(excinfo.value.result, trace_tail=TRACE_TAIL)
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):

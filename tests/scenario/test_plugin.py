@@ -75,10 +75,12 @@ def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(scenario_run
             "*finished at t=2, expected 3 s",
             "*last 20 trace events",
             "*io.finish*",
-            "seed: 7",
+            "FAILED: 1 of 1 expectations failed (end t=2, idle)",
             "replay: fakecloud run scenarios/copy.yaml --case slow --seed 7",
         ]
     )
+    # once: the plugin wrote 'seed: 7' and the replay line again after the report's own
+    assert scenario_run.stdout.str().count("replay: fakecloud run scenarios/copy.yaml") == 1
     assert "Traceback" not in scenario_run.stdout.str()
 
 
