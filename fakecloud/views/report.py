@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
+from fakecloud.humanize import counted
 from fakecloud.inputs import open_input
 from fakecloud.outputs import folder_problem, output_problem, write_atomic
 from fakecloud.suggest import did_you_mean
@@ -436,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = [v for v in _split(args.view) if v not in TEXT_VIEWS]
     if bad:
         print(
-            f"fakecloud report: unknown view {bad[0]!r}; views: {', '.join(TEXT_VIEWS)}",
+            f"fakecloud report: unknown view {bad[0]!r}{did_you_mean(bad[0], TEXT_VIEWS)}; "
+            f"views: {', '.join(TEXT_VIEWS)}",
             file=sys.stderr,
         )
         return 2
@@ -447,11 +449,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.width is not None and args.width < 20:
         print("fakecloud report: --width must be at least 20 columns", file=sys.stderr)
         return 2
-    fmt = args.format
+    fmt, guessed = args.format, ""
     if fmt is None:
-        fmt = (
-            _SUFFIX_FORMAT.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
-        )
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        fmt = _SUFFIX_FORMAT.get(suffix, "text")
+        if suffix not in (*_SUFFIX_FORMAT, ".txt", ""):  # -o report.pdf: text, and say so
+            guessed = f"; {suffix} is no format's: --format picks one, as .html, .json, .mmd do"
     problem = args.output and folder_problem(args.output)  # the rest once the names are known
     if problem:
         print(f"fakecloud report: cannot write {args.output}: {problem}", file=sys.stderr)
@@ -492,5 +495,5 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
             return 2
-        print(f"wrote {path} ({fmt}, {len(events)} events)")
+        print(f"wrote {path} ({fmt}, {counted(len(events), 'event')}{guessed})")
     return 0

@@ -154,6 +154,7 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
         ([LP, "--case", "nope"], "no case 'nope'"),
         (["x.jsonl", "--case", "a"], "--case and --seed apply to a scenario file"),
         (["x.jsonl", "--view", "pictures"], "unknown view 'pictures'"),
+        (["x.jsonl", "--view", "timline"], "unknown view 'timline' (did you mean 'timeline'?)"),
         (["x.jsonl", "--width", "5"], "--width must be at least 20"),
         (["x.jsonl", "--kind", "api.request,api.respnse"], "(did you mean 'api.response'?)"),
     ],
@@ -161,6 +162,17 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
 def test_bad_input_is_a_clear_error(args, message, capsys):
     assert cli(["report", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_output_suffix_that_names_no_format_is_written_as_text_and_said(tmp_path, capsys):
+    trace = tmp_path / "t.jsonl"
+    trace.write_text('{"t": 0, "seq": 0, "kind": "note", "actor": "a", "subject": "n"}\n')
+    assert cli(["report", str(trace), "-o", str(tmp_path / "r.pdf")]) == 0
+    assert capsys.readouterr().out == (  # a text file named .pdf was written unsaid
+        f"wrote {tmp_path / 'r.pdf'} (text, 1 event; .pdf is no format's: --format picks one, "
+        "as .html, .json, .mmd do)\n"
+    )
+    assert (tmp_path / "r.pdf").read_text().startswith("== timeline ==")
 
 
 def test_kind_takes_a_prefix_as_trace_filter_and_scenarios_do(tmp_path, capsys):
