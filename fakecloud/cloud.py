@@ -219,7 +219,8 @@ class Cloud:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One API call without HTTP, authenticated as `user`; returns the service's
-        `fakecloud.api.http.Response` (status, also as ``status_code``, headers, ``.json()``).
+        `fakecloud.api.http.Response` (status, also as ``status_code``, headers, ``.json()``,
+        ``.text``).
 
         `path` is the path on the service's host (``/v2.1/servers``, ``/v3/{project_id}/
         snapshots``: ``{project_id}`` becomes the user's project); `body` is sent as JSON;

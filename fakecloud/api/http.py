@@ -222,6 +222,11 @@ class Response:
             return _ENCODER.encode(body).encode()
         return "".join(_C_ENCODE(body, 0)).encode()
 
+    @property
+    def text(self) -> str:
+        """The body as text (`content`, decoded), by the name `requests` gives it."""
+        return self.content().decode("utf-8", "replace")
+
     def json(self) -> Any:
         """The body as a Python value (for in-process callers and tests)."""
         if isinstance(self.body, bytes):

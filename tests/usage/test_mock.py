@@ -3,6 +3,7 @@ that code building its own ``openstack.connect()`` reaches with no arguments."""
 
 from __future__ import annotations
 
+import json
 import os
 import unittest
 
@@ -76,6 +77,7 @@ class TestAPlainClassGetsACloudPerTest:
         )
         assert r.status == 202 and len(PLAIN.cloud.cinder.store.volumes) == 1
         assert r.status_code == 202  # requests' name for it: was an AttributeError
+        assert json.loads(r.text) == r.json()  # requests' too
 
     def test_two(self):
         assert PLAIN.cloud.cinder.store.volumes == {}  # a fresh cloud for each test
