@@ -47,6 +47,7 @@ from fakecloud.cinder import (
     groups_rest,
     hosts_api,
     list_filters,
+    manage_existing,
     messages_api,
     migration,
     policy,
@@ -58,6 +59,7 @@ from fakecloud.cinder import (
     resource_filters_api,
     revert,
     services_api,
+    snapshot_manage,
     transfer_rest,
     type_encryption,
     type_list,
@@ -444,6 +446,8 @@ class CinderApi(ApiService):
             *resource_filters_api.ROUTES,
             *workers_api.ROUTES,
             *volume_manage.ROUTES,
+            *manage_existing.ROUTES,
+            *snapshot_manage.ROUTES,
         ):
             # Paths without a project id first, so /v3/snapshots/{id} wins over
             # /v3/{project_id}/x.

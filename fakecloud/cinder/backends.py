@@ -32,7 +32,11 @@ from typing import Any
 
 from fakecloud.cinder import images, iscsi_export
 from fakecloud.cinder.config import BackendSpec
-from fakecloud.cinder.exception import SnapshotIsBusy, VolumeBackendAPIException
+from fakecloud.cinder.exception import (
+    ManageExistingInvalidReference,
+    SnapshotIsBusy,
+    VolumeBackendAPIException,
+)
 from fakecloud.glance.content import ImageData
 from fakecloud.sim.io import mb_per_s
 
@@ -46,6 +50,9 @@ RBD_KEYRING_GONE = 17
 #: (``target_helper = lioadm``: devstack c0627927 "cinder: Default CINDER_ISCSI_HELPER to
 #: lioadm", Xena); before, devstack on Ubuntu took ``tgtadm`` (EL and SUSE always ``lioadm``).
 LIO_TARGET_SINCE = 19
+#: The driver kinds that list (``get_manageable_volumes``) and adopt (``manage_existing``)
+#: what their backend holds: LVM's and RBD's.
+MANAGEABLE_KINDS = frozenset({"lvm-thin", "lvm-thick", "rbd"})
 #: The iSCSI target's portal.
 PORTAL = "127.0.0.1:3260"
 #: ``nfs_mount_point_base`` (``$state_path/mnt``).
@@ -77,6 +84,9 @@ class Driver:
     #: ``volume_name_template`` and ``snapshot_name_template``) -> GiB (a snapshot's, its
     #: volume's size); None while there are none.
     leftovers: dict[str, int] | None = None
+    #: The volume each snapshot among `leftovers` is of (its backend name, ``volume-<id>``:
+    #: an LV's origin, an RBD snapshot's image); None while there are none.
+    origins: dict[str, str] | None = None
 
     def __init__(self, kernel: Any, spec: BackendSpec):
         self.kernel = kernel
@@ -94,21 +104,34 @@ class Driver:
             absent = self.absent = set()
         absent.add(resource_id)
 
-    def built(self, resource_id: str, size_gb: int, row_gone: bool, kind: str = "volume") -> None:
-        """The driver's create made `kind` (``volume`` or ``snapshot``) `resource_id`
-        (`size_gb`). `row_gone`: its database row was destroyed meanwhile (an
+    def built(
+        self,
+        resource_id: str,
+        size_gb: int,
+        row_gone: bool,
+        kind: str = "volume",
+        origin: str | None = None,
+    ) -> None:
+        """The driver's create made `kind` (``volume`` or ``snapshot``, of volume `origin`)
+        `resource_id` (`size_gb`). `row_gone`: its database row was destroyed meanwhile (an
         ``os-force_delete`` whose delete found nothing here): the backend keeps it, its space
         taken, and nothing in Cinder knows it (a leftover)."""
         self.forget(resource_id)
         if row_gone:
-            self.left(f"{kind}-{resource_id}", size_gb)
+            self.left(f"{kind}-{resource_id}", size_gb, origin)
 
-    def left(self, name: str, size_gb: int) -> None:
-        """The backend holds `name` (`size_gb`) that no database row knows."""
+    def left(self, name: str, size_gb: int, origin: str | None = None) -> None:
+        """The backend holds `name` (`size_gb`; a snapshot of volume `origin`) that no
+        database row knows."""
         leftovers = self.leftovers
         if leftovers is None:
             leftovers = self.leftovers = {}
         leftovers[name] = size_gb
+        if origin is not None:
+            origins = self.origins
+            if origins is None:
+                origins = self.origins = {}
+            origins[name] = f"volume-{origin}"
 
     def holds(self, resource_id: str) -> bool:
         """Whether the backend holds volume or snapshot `resource_id` (``_volume_not_present``'s
@@ -341,6 +364,81 @@ class Driver:
             return ()
         attrs = {"volume_id": snapshot.volume_id, "snapshot_id": snapshot.id}
         return self._fault("unmanage_snapshot", {**attrs, "size": snapshot.volume_size})
+
+    # -- manage existing ---------------------------------------------------------------------
+
+    def manage_existing_get_size(self, ref: Any, snapshot: Any = None) -> int:
+        """LVM's ``manage_existing_object_get_size`` and RBD's ``manage_existing_get_size``
+        / ``manage_existing_snapshot_get_size``: the GiB of what `ref`'s ``source-name`` names
+        among what no row knows (`leftovers`): a volume's LV or image, or for `snapshot` a
+        snapshot (LVM: any snapshot LV, ``_snapshot-<id>``; RBD: one of the snapshot's
+        volume's image, ``snapshot-<id>``; a text `ref` is taken as the name). The ``copy``
+        and NFS drivers adopt nothing here (the base driver's ``NotImplementedError``; NFS's
+        files are not modelled)."""
+        if self.spec.kind not in MANAGEABLE_KINDS:
+            raise NotImplementedError()
+        if snapshot is not None and not isinstance(ref, dict):
+            ref = {"source-name": ref}
+        if not isinstance(ref, dict) or "source-name" not in ref:
+            raise ManageExistingInvalidReference(
+                existing_ref=ref, reason="Reference must contain source-name element."
+            )
+        name = ref["source-name"]
+        key = self.leftover_key(name, snapshot)
+        size = (self.leftovers or {}).get(key)
+        rbd = self.spec.kind == "rbd"
+        origins = self.origins or {}
+        if rbd and snapshot is not None and origins.get(key) != f"volume-{snapshot.volume_id}":
+            size = None  # not a snapshot of this volume's image
+        if size is None:
+            if snapshot is not None and rbd:
+                reason = "Specified snapshot does not exist."
+            else:
+                reason = f"Specified {'RBD image' if rbd else 'logical volume'} does not exist."
+            raise ManageExistingInvalidReference(existing_ref=name, reason=reason)
+        return size
+
+    def leftover_key(self, name: Any, snapshot: Any = None) -> str | None:
+        """The `leftovers` key of what the backend calls `name` (a volume's, or with
+        `snapshot` a snapshot's): LVM names a snapshot's LV ``_snapshot-<id>``
+        (``_escape_snapshot``), the key is ``snapshot-<id>``."""
+        if not isinstance(name, str):
+            return None
+        prefix = "volume-" if snapshot is None else "snapshot-"
+        if snapshot is not None and self.spec.kind != "rbd":
+            prefix = "_snapshot-"
+        if not name.startswith(prefix):
+            return None
+        return name[1:] if prefix[0] == "_" else name
+
+    def manage_existing(self, resource: Any, ref: Any, snapshot: bool = False) -> Generator:
+        """LVM's ``manage_existing`` / ``manage_existing_snapshot`` (``lvrename`` to the new
+        row's name) and RBD's (the image or snapshot renamed): what `ref` names is no longer a
+        leftover; the backend holds it as `resource` (a volume, or a snapshot), its space
+        already taken. A metadata operation: no time passes."""
+        if snapshot:
+            attrs = {"volume_id": resource.volume_id, "snapshot_id": resource.id}
+        else:
+            attrs = {"volume_id": resource.id}
+        yield from self._fault("manage_existing", attrs)
+        if snapshot and not isinstance(ref, dict):
+            ref = {"source-name": ref}
+        key = self.leftover_key(ref["source-name"], resource if snapshot else None)
+        leftovers = self.leftovers or {}
+        if key not in leftovers:  # adopted meanwhile by another manage
+            raise VolumeBackendAPIException(
+                data=f"Failed to rename logical volume {ref['source-name']}, error message "
+                "was: not found"
+            )
+        del leftovers[key]
+        if not leftovers:
+            del self.leftovers  # back to the class's None
+        origins = self.origins
+        if origins is not None and key in origins:
+            del origins[key]
+            if not origins:
+                del self.origins
+        self.forget(resource.id)
 
     # -- snapshots ---------------------------------------------------------------------------
 

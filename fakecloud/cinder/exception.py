@@ -349,6 +349,21 @@ class VolumeBackendAPIException(CinderException):
     message = "Bad or unexpected response from the storage volume backend API: %(data)s"
 
 
+class ManageExistingInvalidReference(CinderException):
+    """A manage request's reference names nothing the backend holds."""
+
+    message = (
+        "Manage existing volume failed due to invalid backend reference %(existing_ref)s: "
+        "%(reason)s"
+    )
+
+
+class ServiceUnavailable(Invalid):
+    """Cinder's ``ServiceUnavailable``: the service is disabled, down, or not found."""
+
+    message = "Service is unavailable at this time."
+
+
 class VolumeDriverException(CinderException):
     """Cinder's ``VolumeDriverException``: a driver refused or failed (a 500 if raised in the
     API; in cinder-volume it fails the operation)."""

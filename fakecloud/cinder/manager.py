@@ -52,6 +52,7 @@ from fakecloud.cinder import (
     groups_manager,
     groups_replication,
     images,
+    manage_existing,
     messages,
     migration,
     migration_generic,
@@ -59,6 +60,7 @@ from fakecloud.cinder import (
     reimage,
     replication,
     revert,
+    snapshot_manage,
     workers_api,
 )
 from fakecloud.cinder.capabilities_api import driver_capabilities
@@ -70,6 +72,7 @@ from fakecloud.cinder.states import (
     SNAPSHOT_STATUS_FORCED,
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
+    save_volume_status,
 )
 from fakecloud.cinder.volume_manage import manageable_volumes
 from fakecloud.sim import stopping
@@ -274,6 +277,15 @@ class SchedulerManager:
             {"snapshot_id": snapshot_id},
         )
 
+    def manage_existing(self, volume_id: str, ref: Any) -> None:
+        """``SchedulerManager.manage_existing`` (`fakecloud.cinder.manage_existing`)."""
+        manage_existing.schedule(self, volume_id, ref)
+
+    def manage_existing_snapshot(self, snapshot_id: str, ref: Any) -> None:
+        """``SchedulerManager.manage_existing_snapshot`` (`fakecloud.cinder.
+        snapshot_manage`)."""
+        snapshot_manage.schedule(self, snapshot_id, ref)
+
     def create_backup(self, backup_id: str) -> None:
         """``SchedulerManager.create_backup`` (`fakecloud.cinder.backup_manager`)."""
         backup_manager.BackupScheduling(self.cinder, self.actor).create_backup(backup_id)
@@ -311,7 +323,7 @@ class SchedulerManager:
                     self.cinder, messages.EXTEND_VOLUME, volume.project_id, volume_id, exc=exc
                 )
             self.cinder.quotas.rollback(reservation)
-            _set_status(k, volume, previous_status, self.actor)
+            save_volume_status(k, volume, previous_status, self.actor)
             return
         k.rpc.cast(
             self.cinder.volume_target(volume.backend),
@@ -722,7 +734,7 @@ class VolumeManager:
                     )
                 if volume.status != "error" and store.volumes.get(volume_id) is volume:
                     # the flow's revert (error_out) writes `error` over whatever the row holds
-                    _set_status(k, volume, "error", self.actor)
+                    save_volume_status(k, volume, "error", self.actor)
                 return
             row_gone = store.volumes.get(volume_id) is not volume
             driver.built(volume_id, volume.size, row_gone)
@@ -734,7 +746,7 @@ class VolumeManager:
                 # CreateVolumeOnFinishTask writes `available` over the row whatever it holds
                 # (the flow's object still says creating): a workers clean-up's `error`, an
                 # admin's reset (12.0.0-29.0.0 volume/flows/manager/create_volume.py)
-                _set_status(k, volume, "available", self.actor)
+                save_volume_status(k, volume, "available", self.actor)
         finally:
             cleanup.unset_worker(self, worker, volume)
 
@@ -747,7 +759,7 @@ class VolumeManager:
             self.driver.allocated_gb += volume.size
             self.driver.built(volume.id, volume.size, True)
             raise exception.VolumeNotFound(volume_id=volume.id)
-        _set_status(self.kernel, volume, "downloading", self.actor)
+        save_volume_status(self.kernel, volume, "downloading", self.actor)
 
     def _check_fetched(self, volume: Any, image_id: str) -> None:
         """``fetch_to_volume_format`` after the download (12.0.10-29.0.0): ``qemu-img info``
@@ -769,6 +781,25 @@ class VolumeManager:
         """``VolumeManager.get_manageable_volumes`` (an RPC call from ``GET
         /manageable_volumes``): the driver's listing (`fakecloud.cinder.volume_manage`)."""
         return manageable_volumes(
+            self.cinder, self.driver, marker, limit, offset, sort_keys, sort_dirs
+        )
+
+    def manage_existing(self, volume_id: str, ref: Any) -> Generator:
+        """``VolumeManager.manage_existing``: the manager's flow (`fakecloud.cinder.
+        manage_existing`)."""
+        yield from manage_existing.run(self, volume_id, ref)
+
+    def manage_existing_snapshot(self, snapshot_id: str, ref: Any) -> Generator:
+        """``VolumeManager.manage_existing_snapshot``: the manager's flow (`fakecloud.cinder.
+        snapshot_manage`)."""
+        yield from snapshot_manage.run(self, snapshot_id, ref)
+
+    def get_manageable_snapshots(
+        self, marker: Any, limit: int, offset: int, sort_keys: list, sort_dirs: list
+    ) -> list[dict[str, Any]]:
+        """``VolumeManager.get_manageable_snapshots`` (an RPC call from ``GET
+        /manageable_snapshots``): the driver's listing (`fakecloud.cinder.snapshot_manage`)."""
+        return snapshot_manage.manageable_snapshots(
             self.cinder, self.driver, marker, limit, offset, sort_keys, sort_dirs
         )
 
@@ -800,12 +831,12 @@ class VolumeManager:
                 detail=messages.DRIVER_FAILED_EXTEND,
             )
             self.cinder.quotas.rollback(reservation)
-            _set_status(k, volume, "error_extending", self.actor)
+            save_volume_status(k, volume, "error_extending", self.actor)
             return
         self.cinder.quotas.commit(reservation)
         volume.size = int(new_size)
         new = "in-use" if volume.attachments else "available"
-        _set_status(k, volume, new, self.actor)
+        save_volume_status(k, volume, new, self.actor)
         server_ids = [a.instance_uuid for a in volume.attachments if a.instance_uuid]
         if server_ids:
             told = yield from compute.extend_volume(k, self.actor, server_ids, volume_id)
@@ -1140,7 +1171,11 @@ class VolumeManager:
             # a row destroyed meanwhile (a force-delete that found nothing to delete): the
             # snapshot stays on the backend, its save fails (SnapshotNotFound)
             self.driver.built(
-                snap.id, snap.volume_size, store.snapshots.get(snap.id) is not snap, "snapshot"
+                snap.id,
+                snap.volume_size,
+                store.snapshots.get(snap.id) is not snap,
+                "snapshot",
+                snap.volume_id,
             )
             if self._dead(generation):
                 return
@@ -1238,7 +1273,7 @@ class VolumeManager:
             if unmanage_only:
                 yield from self.driver.unmanage_snapshot(snap)
                 if self.driver.holds(snapshot_id):
-                    self.driver.left(f"snapshot-{snapshot_id}", snap.volume_size)
+                    self.driver.left(f"snapshot-{snapshot_id}", snap.volume_size, snap.volume_id)
                 else:
                     self.driver.forget(snapshot_id)
             elif self.driver.holds(snapshot_id):
@@ -1337,10 +1372,3 @@ def _extended(cinder: Any, volume_id: str, reservation: Any) -> Any:
         cinder.quotas.rollback(reservation)
         return None
     return volume
-
-
-def _set_status(kernel: Any, volume: Any, new: str, actor: str) -> None:
-    """``volume.status = new``: a legal move, or a forced one from a status an admin set
-    while the extend was under way (the manager writes it whatever it was)."""
-    machine = VOLUME_STATUS if VOLUME_STATUS.legal(volume.status, new) else VOLUME_STATUS_FORCED
-    machine.move(kernel, volume, new, actor=actor)

@@ -155,6 +155,8 @@ RULES = {
     # cinder/policies/manageable_volumes.py (rule:admin_api in every series)
     "volume_extension:list_manageable": ADMIN,
     "volume_extension:volume_manage": ADMIN,
+    # cinder/policies/manageable_snapshots.py (rule:admin_api in every series)
+    "snapshot_extension:snapshot_manage": ADMIN,
     # cinder/policies/workers.py (rule:admin_api in every series)
     "workers:cleanup": ADMIN,
     # cinder/policies/scheduler_stats.py (rule:admin_api in every series)

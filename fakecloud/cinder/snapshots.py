@@ -185,11 +185,14 @@ class SnapshotAPI(ApiPart):
         force: bool = False,
         metadata: dict[str, str] | None = None,
         allow_in_use: bool = False,
+        cast: bool = True,
     ) -> Snapshot | Generator[Any, Any, Snapshot]:
         """Create a snapshot row and cast its creation (``API._create_snapshot``): the
         snapshot, or, when ``snapshot_recheck_delay_s`` > 0, a generator giving it after the
         wait (`_recheck`). Without the wait no generator is made (Nova's every forced
-        snapshot: two a volume-backed createImage)."""
+        snapshot: two a volume-backed createImage). Not `cast`: ``create_snapshot_in_db`` with
+        ``commit_quota`` alone, as ``manage_existing_snapshot`` makes its row (its caller
+        casts: `fakecloud.cinder.snapshot_manage`)."""
         k = self.kernel
         quotas = self.cinder.quotas
         self._validate(context, volume)
@@ -232,6 +235,9 @@ class SnapshotAPI(ApiPart):
         self.store.snapshots[snap.id] = snap
         volume.add_snapshot(snap.id)
         delay = self.cinder.config.snapshot_recheck_delay_s
+        if not cast:
+            quotas.commit(reservation)
+            return snap
         if delay > 0:
             return self._recheck(delay, volume, snap, valid, reservation)
         self._commit(volume, snap, valid, reservation)

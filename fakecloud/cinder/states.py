@@ -67,7 +67,9 @@ ATTACH_STATUSES = (
 )
 
 _VOLUME_MOVES: dict[str | None, set[str]] = {
-    None: {"creating"},
+    None: {"creating", "managing"},
+    # manage_existing: the driver adopted it (its size known), or the flow failed.
+    "managing": {"available", "error_managing"},
     # backing-up: a backup's temporary clone (``_create_temp_cloned_volume``).
     "creating": {"available", "error", "downloading", "backing-up"},
     "available": {
@@ -241,3 +243,10 @@ def born(
         raise IllegalTransition(f"{machine.name}: a new row cannot start in {new!r}")
     setattr(obj, field, new)
     machine.write(kernel, actor, obj.id, field, None, new)
+
+
+def save_volume_status(kernel: Any, volume: Any, new: str, actor: str) -> None:
+    """A manager's ``volume.status = new``: a legal move, or a forced one from a status an
+    admin set while its work was under way (the manager writes it whatever it was)."""
+    machine = VOLUME_STATUS if VOLUME_STATUS.legal(volume.status, new) else VOLUME_STATUS_FORCED
+    machine.move(kernel, volume, new, actor=actor)

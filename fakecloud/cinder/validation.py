@@ -365,6 +365,53 @@ UNSET_IMAGE_METADATA = _action(
 #: Queens' (cinder 12.x) ``parameter_types``: ``uuid_allow_null`` was any string or null until
 #: 91139c9fc (13.0.0) made it a UUID or null, and metadata keys took no ``/`` until 534fa38f4
 #: (14.0.0, backported to 13.0.1; 13.0.0 is not told apart).
+#: ``parameter_types.cinder_host`` (a host, ``host@backend#pool``).
+cinder_host = {
+    "type": ["string", "null"],
+    "minLength": 1,
+    "maxLength": 255,
+    "pattern": r"^[a-zA-Z0-9-._#@:/+\[\]]*$",
+}
+#: ``cinder/api/schemas/volume_manage.py`` (from 13.0.0) ``volume_manage_create``, and from
+#: 3.16 (``VOLUME_MIGRATE_CLUSTER``) with ``cluster``.
+VOLUME_MANAGE_CREATE = _obj(
+    {
+        "volume": _obj(
+            {
+                "description": description,
+                "availability_zone": name_allow_zero_min_length,
+                "bootable": boolean,
+                "volume_type": name_allow_zero_min_length,
+                "name": name_allow_zero_min_length,
+                "host": cinder_host,
+                "ref": {"type": ["object", "string"]},
+                "metadata": metadata_allows_null,
+            },
+            ["ref"],
+        )
+    },
+    ["volume"],
+)
+VOLUME_MANAGE_CREATE_V316 = copy.deepcopy(VOLUME_MANAGE_CREATE)
+VOLUME_MANAGE_CREATE_V316["properties"]["volume"]["properties"]["cluster"] = {
+    "type": ["string", "null"],
+    "minLength": 0,
+    "maxLength": 255,
+}
+
+
+def snapshot_manage_schema() -> dict:
+    """``cinder/api/schemas/snapshot_manage.py`` ``create`` (every release)."""
+    props = {
+        "description": description,
+        "metadata": metadata_allows_null,
+        "name": name_allow_zero_min_length,
+        "volume_id": uuid_type,
+        "ref": {"type": ["object", "null", "string"]},
+    }
+    return _obj({"snapshot": _obj(props, ["ref", "volume_id"])}, ["snapshot"])
+
+
 QUEENS = 12
 _QUEENS_META = {
     "type": "object",

@@ -37,6 +37,7 @@ from typing import Any
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import controllers, exception, faults, policy
+from fakecloud.cinder.backends import MANAGEABLE_KINDS
 from fakecloud.cinder.list_query import host_matches
 from fakecloud.cinder.paging import first_values, page_params, sort_params
 from fakecloud.sim.rpc import MessagingTimeout
@@ -45,13 +46,13 @@ MANAGE_EXISTING_LIST = Version.parse("3.8")
 MANAGE_EXISTING_CLUSTER = Version.parse("3.17")
 VALID_SORT_KEYS = ("reference", "size")
 VALID_SORT_DIRS = ("asc", "desc")
-#: The driver kinds whose ``get_manageable_volumes`` lists the backend's volumes.
-LISTING_KINDS = frozenset({"lvm-thin", "lvm-thick", "rbd"})
 
 
-def get_cluster_host(req: Request, params: dict[str, str]) -> tuple[str | None, str | None]:
-    """``common.get_cluster_host`` with ``MANAGE_EXISTING_CLUSTER``."""
-    if req.microversion >= MANAGE_EXISTING_CLUSTER:
+def get_cluster_host(
+    req: Request, params: dict[str, Any], since: Version = MANAGE_EXISTING_CLUSTER
+) -> tuple[str | None, str | None]:
+    """``common.get_cluster_host`` with the microversion `since` which ``cluster`` counts."""
+    if req.microversion >= since:
         cluster = params.get("cluster")
         msg = "One and only one of cluster and host must be set."
     else:
@@ -100,6 +101,16 @@ def contrib_detail(service: Any, req: Request) -> Generator:
 
 
 def _listed(service: Any, req: Request, detail: bool, since: Version | None) -> Generator:
+    return listed(service, req, since, "get_manageable_volumes", "manageable-volumes",
+                  lambda entry: _view(entry, detail))  # fmt: skip
+
+
+def listed(
+    service: Any, req: Request, since: Version | None, method: str, key: str, view: Any
+) -> Generator:
+    """``resource_common_manage.get_manageable_resources`` (``_get_resources`` from `since`
+    on the v3 path): the checks, then `method` called on the backend's service, each entry
+    shown by `view`, the list under `key`."""
     if since is not None and req.microversion < since:
         raise controllers.not_found()  # _ensure_min_version: VersionNotFoundForAPIMethod
     cinder = service.cinder
@@ -112,7 +123,7 @@ def _listed(service: Any, req: Request, detail: bool, since: Version | None) -> 
     keys, dirs = sort_params(params) or (["reference"], ["desc"])
     if "sort" not in params and "sort_key" not in params:
         keys = ["reference"]  # get_sort_params(default_key='reference')
-    bad = [key for key in keys if key not in VALID_SORT_KEYS]
+    bad = [name for name in keys if name not in VALID_SORT_KEYS]
     if bad:
         raise exception.InvalidParameterValue(err=f"Invalid sort keys passed: {', '.join(bad)}")
     bad = [d for d in dirs if d not in VALID_SORT_DIRS]
@@ -122,7 +133,7 @@ def _listed(service: Any, req: Request, detail: bool, since: Version | None) -> 
     try:
         entries = yield from cinder.kernel.rpc.call(
             cinder.volume_target(backend),
-            "get_manageable_volumes",
+            method,
             marker=page.marker,
             limit=page.limit,
             offset=page.offset,
@@ -135,7 +146,7 @@ def _listed(service: Any, req: Request, detail: bool, since: Version | None) -> 
         if since is not None:  # the v3 path lets the RemoteError reach FaultWrapper
             raise HttpError(500, faults.GENERIC[500]) from None
         raise exception.Invalid(str(exc)) from None
-    return Response(200, {"manageable-volumes": [_view(e, detail) for e in entries]})
+    return Response(200, {key: [view(e) for e in entries]})
 
 
 def _view(entry: dict[str, Any], detail: bool) -> dict[str, Any]:
@@ -153,21 +164,23 @@ def manageable_volumes(
 ) -> list[dict[str, Any]]:
     """The driver's ``get_manageable_volumes``: what its backend holds, paged as
     ``paginate_entries_list``."""
-    if driver.spec.kind not in LISTING_KINDS:
+    if driver.spec.kind not in MANAGEABLE_KINDS:
         return []
     pool_host = f"{cinder.config.host}@{driver.name}#{driver.name}"
     entries = [
-        _entry(f"volume-{v.id}", v.size, v.id)
+        manageable_entry(f"volume-{v.id}", v.size, v.id)
         for v in cinder.store.volumes.values()
         if v.host == pool_host and driver.holds(v.id)
     ]
     for name, size in (driver.leftovers or {}).items():
         if name.startswith("volume-"):
-            entries.append(_entry(name, size, None))
+            entries.append(manageable_entry(name, size, None))
     return paginate_entries_list(entries, marker, limit, offset, keys, dirs)
 
 
-def _entry(name: str, size: int, cinder_id: str | None) -> dict[str, Any]:
+def manageable_entry(name: str, size: int, cinder_id: str | None) -> dict[str, Any]:
+    """One entry of a driver's listing: `name` on the backend, already managed by row
+    `cinder_id`, or (None) safe to manage."""
     return {
         "reference": {"source-name": name},
         "size": size,

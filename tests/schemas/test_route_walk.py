@@ -1051,6 +1051,60 @@ def _cinder_manageable_volumes(w: World, profile: str) -> None:
            "GET os-volume-manage without host")  # fmt: skip
 
 
+@walks("volumev3", "POST", "/v3/manageable_volumes", "/v3/os-volume-manage")
+@walks("volumev3", "GET", "/v3/manageable_snapshots", "/v3/manageable_snapshots/detail")
+@walks("volumev3", "GET", "/v3/os-snapshot-manage", "/v3/os-snapshot-manage/detail")
+@walks("volumev3", "POST", "/v3/manageable_snapshots", "/v3/os-snapshot-manage")
+def _cinder_manage_existing(w: World, profile: str) -> None:
+    # api/views/manageable_snapshots.py summary and detail; the manage answers: the volume's
+    # legacy detail view, the snapshot's base view. A reference nothing holds: each row ends
+    # error_managing / error, then is deleted (the world's other walkers do not see them).
+    summary = {
+        "reference": {"type": "object", "required": ["source-name"]},
+        "size": {"type": "integer"},
+        "safe_to_manage": {"type": "boolean"},
+        "source_reference": {"type": "object", "required": ["source-name"]},
+    }
+    detail = {
+        **summary,
+        "reason_not_safe": {"type": ["string", "null"]},
+        "cinder_id": {"type": ["string", "null"]},
+        "extra_info": {"type": ["object", "null"]},
+    }
+    host = "cinder@lvmdriver-1"
+    snap = cinder.one("snapshot", cinder.snapshot_summary())
+    made = []
+    for path, mv in (("manageable_snapshots", "3.8"), ("os-snapshot-manage", "3.0")):
+        for suffix, fields in (("", summary), ("/detail", detail)):
+            item = {"type": "object", "properties": fields, "required": list(fields),
+                    "additionalProperties": False}  # fmt: skip
+            shape = cinder.collection("manageable-snapshots", item)
+            for version in (mv, CINDER_TOP[profile]):
+                r = volume(w, "GET", f"{path}{suffix}?host={host}", mv=version, user="admin")
+                assert expect(r, 200, shape, f"GET {path}{suffix} @{version}")[
+                    "manageable-snapshots"]  # fmt: skip
+        for version in (mv, CINDER_TOP[profile]):
+            body = {"snapshot": {"volume_id": w.volume, "ref": "snapshot-none"}}
+            r = volume(w, "POST", path, body, mv=version, user="admin")
+            shown = expect(r, 202, snap, f"POST {path} @{version}")
+            made.append(("snapshots", shown["snapshot"]["id"]))
+    legacy = cinder.one("volume", cinder.volume_detail("3.0", extensions=False))
+    for path, mv in (("manageable_volumes", "3.8"), ("os-volume-manage", "3.0")):
+        for version in (mv, CINDER_TOP[profile]):
+            body = {"volume": {"host": host, "ref": {"source-name": "volume-none"}}}
+            r = volume(w, "POST", path, body, mv=version, user="admin")
+            made.append(
+                ("volumes", expect(r, 202, legacy, f"POST {path} @{version}")["volume"]["id"])
+            )
+    body = {"volume": {"host": host, "ref": {}}}
+    expect(volume(w, "POST", "manageable_volumes", body, mv="3.7", user="admin"), 404,
+           cinder.FAULT, "POST manageable_volumes @3.7")  # fmt: skip
+    w.cloud.run_until_idle()
+    for kind, made_id in made:
+        assert volume(w, "DELETE", f"{kind}/{made_id}", user="admin").status == 202
+    w.cloud.run_until_idle()
+
+
 _MSG = "/v3/messages"
 
 

@@ -1,0 +1,288 @@
+"""Adopting what a backend holds: ``POST /manageable_volumes`` (3.8) and ``/os-volume-manage``,
+``POST /manageable_snapshots`` and ``/os-snapshot-manage``, ``GET /manageable_snapshots``
+(cinder 12.0.10, 16.4.2 and 29.0.0 api/contrib/volume_manage.py, snapshot_manage.py,
+volume/api.py ``manage_existing[_snapshot]``, volume/flows/*/manage_existing*.py and the LVM
+and RBD drivers): what ``os-unmanage`` left comes back as a new row that works like any other;
+a bad reference is the row's ``error_managing`` (shown ``error``); the API's refusals."""
+
+import pytest
+from cinder_support import ADMIN, CONNECTOR, MEMBER, call, create_snapshot, fault, states
+
+from fakecloud import Cloud
+from fakecloud.identity.context import with_service_token
+from fakecloud.nova.service_auth import SERVICE_USER
+
+LVM = {
+    "cinder": {
+        "backends": {"b1": {"kind": "lvm-thin"}, "ceph": {"kind": "rbd"}},
+        "volume_types": {"__DEFAULT__": {"backend": "b1"}, "ceph": {"backend": "ceph"}},
+    }
+}
+
+
+def _volume(cloud, size, **extra):
+    resp = call(cloud, "POST", "volumes", {"volume": {"size": size, **extra}}, ctx=ADMIN)
+    assert resp.status == 202, resp.json()
+    cloud.run_until_idle()
+    return resp.json()["volume"]["id"]
+
+
+def _unmanaged(cloud, size, **extra):
+    """A volume of `size` GiB made, then unmanaged: its LV stays, no row knows it."""
+    volume_id = _volume(cloud, size, **extra)
+    resp = call(cloud, "POST", f"volumes/{volume_id}/action", {"os-unmanage": {}}, ctx=ADMIN)
+    assert resp.status == 202
+    cloud.run_until_idle()
+    return volume_id
+
+
+def _manage(cloud, ref, host="cinder@b1", version="3.8", path="manageable_volumes", **more):
+    body = {"volume": {"host": host, "ref": ref, **more}}
+    return call(cloud, "POST", path, body, ctx=ADMIN, version=version)
+
+
+@pytest.fixture(scope="module")
+def world():
+    return Cloud(profile="upstream", config=LVM)
+
+
+def test_an_unmanaged_volume_comes_back_and_works_like_any_other(world):
+    cloud = world
+    old = _unmanaged(cloud, 2)
+    before = dict(cloud.cinder.quotas.in_use(ADMIN.project_id))
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, name=" again ", version="3.13")
+    assert resp.status == 202
+    volume = resp.json()["volume"]
+    # the legacy view: 'creating' (managing), size 0, no microversion's keys at 3.13
+    assert (volume["status"], volume["size"], volume["name"]) == ("creating", 0, "again")
+    assert "group_id" not in volume and volume["volume_type"] == "__DEFAULT__"
+    new = volume["id"]
+    cloud.run_until_idle()
+    assert states(cloud, new) == ["managing", "available"]
+    shown = call(cloud, "GET", f"volumes/{new}", ctx=ADMIN).json()["volume"]
+    assert (shown["size"], shown["os-vol-host-attr:host"]) == (2, "cinder@b1#b1")
+    after = cloud.cinder.quotas.in_use(ADMIN.project_id)
+    assert after["volumes"][0] == before["volumes"][0] + 1
+    assert after["gigabytes___DEFAULT__"][0] == before["gigabytes___DEFAULT__"][0] + 2
+    # the LV renamed volume-<new id>: listed as managed, the old name gone
+    listed = call(cloud, "GET", "manageable_volumes/detail", ctx=ADMIN, version="3.8",
+                  query={"host": "cinder@b1"}).json()["manageable-volumes"]  # fmt: skip
+    names = {e["reference"]["source-name"]: e["cinder_id"] for e in listed}
+    assert names[f"volume-{new}"] == new and f"volume-{old}" not in names
+    # attach, snapshot, detach, delete: as any volume
+    att = call(cloud, "POST", "attachments", ctx=ADMIN, version="3.44", body={"attachment": {
+        "volume_uuid": new, "instance_uuid": "11111111-2222-4333-8444-555555555555",
+        "connector": CONNECTOR}}).json()["attachment"]  # fmt: skip
+    assert att["connection_info"]["driver_volume_type"] == "iscsi"
+    path = f"attachments/{att['id']}/action"
+    assert call(cloud, "POST", path, {"os-complete": None}, ctx=ADMIN, version="3.44").status == 204
+    snap = create_snapshot(cloud, new, ctx=ADMIN)
+    assert states(cloud, snap) == ["creating", "available"]
+    nova = with_service_token(ADMIN, SERVICE_USER)  # Nova's detach: no question back to it
+    assert call(cloud, "DELETE", f"attachments/{att['id']}", ctx=nova, version="3.44").status == 200
+    assert call(cloud, "DELETE", f"snapshots/{snap}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert call(cloud, "DELETE", f"volumes/{new}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, new)[-1] == "deleted"
+    assert cloud.cinder.quotas.in_use(ADMIN.project_id) == before
+    assert cloud.cinder.drivers["b1"].allocated_gb == 0 and not cloud.check_invariants()
+
+
+def test_an_adopted_volume_boots_a_server_whose_create_image_snapshots_it(world):
+    cloud = world
+
+    def cinder(method, path, body=None):
+        return cloud.request("volumev3", method, f"/v3/{{project_id}}/{path}", body, user="admin",
+                             microversion="3.8")  # fmt: skip
+
+    old = cinder("POST", "volumes", {"volume": {"size": 1}}).json()["volume"]["id"]
+    cloud.run_until_idle()
+    assert cinder("POST", f"volumes/{old}/action", {"os-unmanage": {}}).status == 202
+    cloud.run_until_idle()
+    body = {"volume": {"host": "cinder@b1", "ref": {"source-name": f"volume-{old}"},
+                       "bootable": True}}  # fmt: skip
+    new = cinder("POST", "manageable_volumes", body).json()["volume"]["id"]
+    cloud.run_until_idle()
+    root = {"boot_index": 0, "uuid": new, "source_type": "volume", "destination_type": "volume"}
+    server = {"name": "adopted", "flavorRef": "1", "imageRef": "", "networks": "none",
+              "block_device_mapping_v2": [root]}  # fmt: skip
+    r = cloud.request("compute", "POST", "/v2.1/servers", {"server": server}, user="admin",
+                      microversion="2.37")  # fmt: skip
+    assert r.status == 202, r.json()
+    server_id = r.json()["server"]["id"]
+    cloud.run_until_idle()
+    action = {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", f"/v2.1/servers/{server_id}/action", action,
+                      user="admin", microversion="2.45")  # fmt: skip
+    assert r.status == 202, r.json()
+    cloud.run_until_idle()
+    (snap,) = cinder("GET", "snapshots/detail").json()["snapshots"]
+    assert (snap["volume_id"], snap["status"]) == (new, "available")
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}", user="admin")
+    assert image.json()["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [{"source-name": "volume-nothing-there"}, {"source-id": "x"}, "a name"],
+)
+def test_a_reference_the_backend_does_not_hold_is_error_managing(world, ref):
+    cloud = world
+    resp = _manage(cloud, ref, path="os-volume-manage", version="3.0")
+    assert resp.status == 202
+    new = resp.json()["volume"]["id"]
+    cloud.run_until_idle()
+    assert states(cloud, new) == ["managing", "error_managing"]
+    shown = call(cloud, "GET", f"volumes/{new}", ctx=ADMIN).json()["volume"]
+    assert (shown["status"], shown["size"]) == ("error", 0)
+    assert call(cloud, "DELETE", f"volumes/{new}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, new)[-1] == "deleted" and not cloud.check_invariants()
+
+
+def test_the_type_asked_for_and_the_backend_it_names(world):
+    cloud = world
+    old = _unmanaged(cloud, 1, volume_type="ceph")
+    # on b1 (its type names ceph): the scheduler's filters refuse it
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, volume_type="ceph")
+    cloud.run_until_idle()
+    assert states(cloud, resp.json()["volume"]["id"]) == ["managing", "error_managing"]
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, host="cinder@ceph#ceph",
+                   volume_type=cloud.cinder.volume_types["ceph"].id)  # fmt: skip
+    new = resp.json()["volume"]["id"]
+    cloud.run_until_idle()
+    assert states(cloud, new) == ["managing", "available"]
+    assert cloud.cinder.drivers["ceph"].leftovers is None
+
+
+def test_over_quota_at_the_manager_is_error_managing(world):
+    cloud = world
+    old = _unmanaged(cloud, 3)
+    cloud.cinder.quotas.set_limits(ADMIN.project_id, gigabytes=2)
+    try:
+        resp = _manage(cloud, {"source-name": f"volume-{old}"})
+        cloud.run_until_idle()
+    finally:
+        cloud.cinder.quotas.clear_limits(ADMIN.project_id)
+    new = resp.json()["volume"]["id"]
+    assert states(cloud, new) == ["managing", "error_managing"]
+    assert cloud.cinder.drivers["b1"].leftovers == {f"volume-{old}": 3}  # not adopted
+    assert not cloud.check_invariants()
+
+
+def _refusal(cloud, body, version="3.8", ctx=ADMIN, path="manageable_volumes"):
+    return fault(call(cloud, "POST", path, body, ctx=ctx, version=version))
+
+
+def test_the_refusals(world):
+    cloud = world
+    managed = _volume(cloud, 1)
+    ref = {"source-name": "volume-x"}
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1", "ref": ref}}, version="3.7") == (
+        "itemNotFound", 404, "The resource could not be found.")  # fmt: skip
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1", "ref": ref}}, ctx=MEMBER)[1] == 403
+    # OSC's volume create --remote-source without --bootable sends null: the schema's boolean
+    # refuses it (cinder 13.0.0-29.0.0)
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1", "ref": ref, "bootable": None}})[2] == (
+        "Invalid input for field/attribute bootable. Value: None. None is not of type "
+        "'boolean', 'string'")  # fmt: skip
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1"}})[2] == (
+        "Invalid input for field/attribute volume. Value: {'host': 'cinder@b1'}. "
+        "'ref' is a required property")  # fmt: skip
+    assert _refusal(cloud, {"volume": {"ref": ref}}, version="3.16")[2] == (
+        "Invalid input received: One and only one of cluster and host must be set."
+    )
+    assert _refusal(cloud, {"volume": {"host": "elsewhere", "ref": ref}})[2] == (
+        "Host 'elsewhere' not found"
+    )
+    assert _refusal(cloud, {"volume": {"cluster": "c1", "ref": ref}}, version="3.16")[2] == (
+        "Cluster 'c1' not found"
+    )
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1", "ref": ref, "volume_type": "x"}})[
+        2] == "Invalid volume type: Cannot find requested 'x' volume type"  # fmt: skip
+    assert _refusal(cloud, {"volume": {"host": "cinder@b1",
+                                       "ref": {"source-name": f"volume-{managed}"}}})[2] == (
+        "Unable to manage existing volume. The volume is already managed")  # fmt: skip
+
+
+def test_queens_checks_the_body_by_hand():
+    cloud = Cloud(profile="seed", config=LVM)
+    assert (
+        _refusal(cloud, {"volume": {"host": "cinder@b1"}}, path="os-volume-manage", version="3.0")[
+            2
+        ]
+        == "Missing required element 'ref' in request body."
+    )
+    old = _unmanaged(cloud, 1)
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, bootable="yes")
+    assert resp.json()["volume"]["volume_type"] is None  # no type before 15.0.0
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{resp.json()['volume']['id']}", ctx=ADMIN).json()
+    assert (shown["volume"]["status"], shown["volume"]["bootable"]) == ("available", "true")
+
+
+def test_an_encrypted_type_and_a_disabled_service_are_refused():
+    cloud = Cloud(profile="upstream", config=LVM)
+    type_id = cloud.cinder.volume_types["ceph"].id
+    resp = call(cloud, "POST", f"types/{type_id}/encryption", ctx=ADMIN, body={
+        "encryption": {"provider": "luks", "control_location": "front-end"}})  # fmt: skip
+    assert resp.status == 200, resp.json()
+    body = {"volume": {"host": "cinder@ceph", "ref": {"source-name": "volume-x"},
+                       "volume_type": "ceph"}}  # fmt: skip
+    assert _refusal(cloud, body)[2] == "Managing to an encrypted volume type is not supported."
+    disable = {"host": "cinder@b1", "binary": "cinder-volume", "disabled_reason": "m"}
+    assert call(cloud, "PUT", "os-services/disable-log-reason", disable, ctx=ADMIN).status == 200
+    body = {"volume": {"host": "cinder@b1", "ref": {"source-name": "volume-x"}}}
+    assert _refusal(cloud, body)[2] == "Service is unavailable at this time."
+
+
+@pytest.mark.parametrize("backend", ["b1", "ceph"])
+def test_an_unmanaged_snapshot_is_listed_and_comes_back(world, backend):
+    cloud = world
+    volume = _volume(cloud, 2, volume_type="ceph" if backend == "ceph" else "__DEFAULT__")
+    old = create_snapshot(cloud, volume, ctx=ADMIN)
+    assert (
+        call(cloud, "POST", f"snapshots/{old}/action", {"os-unmanage": {}}, ctx=ADMIN).status == 202
+    )
+    cloud.run_until_idle()
+    host = f"cinder@{backend}"
+    entries = call(cloud, "GET", "manageable_snapshots/detail", ctx=ADMIN, version="3.8",
+                   query={"host": host}).json()["manageable-snapshots"]  # fmt: skip
+    name = f"_snapshot-{old}" if backend == "b1" else f"snapshot-{old}"  # LVM escapes its LVs
+    (entry,) = [e for e in entries if e["reference"]["source-name"] == name]
+    assert entry == {"reference": {"source-name": name}, "size": 2, "safe_to_manage": True,
+                     "reason_not_safe": None, "extra_info": None, "cinder_id": None,
+                     "source_reference": {"source-name": f"volume-{volume}"}}  # fmt: skip
+    gb = cloud.cinder.quotas.in_use(ADMIN.project_id)["gigabytes"][0]
+    body = {"snapshot": {"volume_id": volume, "ref": name, "name": "back"}}
+    resp = call(cloud, "POST", "os-snapshot-manage", body, ctx=ADMIN)
+    assert resp.status == 202
+    snap = resp.json()["snapshot"]
+    assert (snap["status"], snap["size"], snap["name"]) == ("creating", 2, "back")
+    cloud.run_until_idle()
+    assert states(cloud, snap["id"]) == ["creating", "available"]
+    assert cloud.cinder.quotas.in_use(ADMIN.project_id)["gigabytes"][0] == gb + 2
+    summary = call(cloud, "GET", "os-snapshot-manage", ctx=ADMIN,
+                   query={"host": host}).json()["manageable-snapshots"]  # fmt: skip
+    assert {"reference": {"source-name": name.replace(old, snap["id"])}, "size": 2,
+            "safe_to_manage": False,
+            "source_reference": {"source-name": f"volume-{volume}"}} in summary  # fmt: skip
+    # again: nothing of that name is left; the row is error
+    resp = call(cloud, "POST", "manageable_snapshots", body, ctx=ADMIN, version="3.8")
+    cloud.run_until_idle()
+    assert states(cloud, resp.json()["snapshot"]["id"]) == ["creating", "error"]
+    assert not cloud.check_invariants()
+
+
+def test_snapshot_manage_refusals(world):
+    cloud = world
+    volume = "deadbeef-0000-4000-8000-000000000000"
+    body = {"snapshot": {"volume_id": volume, "ref": "x"}}
+    assert _refusal(cloud, body, path="manageable_snapshots", version="3.7")[1] == 404
+    assert _refusal(cloud, body, path="os-snapshot-manage")[2] == (
+        f"Volume {volume} could not be found."
+    )
+    assert _refusal(cloud, {"snapshot": {"ref": "x"}}, path="os-snapshot-manage")[2] == (
+        "Invalid input for field/attribute snapshot. Value: {'ref': 'x'}. 'volume_id' is a "
+        "required property")  # fmt: skip
