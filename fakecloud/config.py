@@ -24,6 +24,7 @@ from typing import Any
 
 from fakecloud.bounds import Bounds, for_field
 from fakecloud.errors import ConfigError
+from fakecloud.frozen import FrozenDict, FrozenList, frozen
 from fakecloud.suggest import did_you_mean
 
 _SECTIONS: dict[str, type] = {}
@@ -108,16 +109,13 @@ def _coerce_made(what: str, field: dataclasses.Field, value: Any) -> Any:
 
 
 def _own_copy(value: Any) -> Any:
-    """`value` as the config's own JSON data: each mapping a new dict, each list or tuple a
-    new list, all the way down. A section held the caller's containers: a dict changed after
-    ``Cloud(config=...)`` changed what the cloud saved (its world built from the old values,
-    the file loading as the new), a ``MappingProxyType`` made ``save`` a TypeError and a
-    tuple was refused only by ``save``."""
-    if isinstance(value, Mapping):
-        return {key: _own_copy(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_own_copy(item) for item in value]
-    return value
+    """`value` as the config's own data, read-only (`fakecloud.frozen`): each mapping a new
+    `FrozenDict`, each list or tuple a new `FrozenList`, all the way down. A section held the
+    caller's containers: a dict changed after ``Cloud(config=...)`` changed what the cloud
+    saved (its world built from the old values, the file loading as the new), a
+    ``MappingProxyType`` made ``save`` a TypeError and a tuple was refused only by ``save``;
+    its own copy, writable, was changed in place the same way (and in every fork)."""
+    return frozen(value)
 
 
 def default_of(field: dataclasses.Field) -> Any:
@@ -169,13 +167,14 @@ class _NotPlain(Exception):
 def _copied(value: Any) -> Any:
     """What `dataclasses.asdict` makes of a section's value that is plain data: the value
     itself for a string, a number, a bool or None, a copy of each list, tuple and dict (their
-    exact types) made of the same; anything else raises `_NotPlain`."""
+    exact types; a plain list or dict of a frozen one) made of the same; anything else raises
+    `_NotPlain`."""
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if kind is list:
+    if kind is list or kind is FrozenList:
         return [_copied(v) for v in value]
-    if kind is dict:
+    if kind is dict or kind is FrozenDict:
         return {_copied(k): _copied(v) for k, v in value.items()}
     if kind is tuple:
         return tuple(_copied(v) for v in value)
@@ -193,31 +192,36 @@ def section_values(section: Any) -> dict[str, Any]:
         return dataclasses.asdict(section)
 
 
-_PROTOTYPES: dict[type, tuple[Any, tuple[tuple[str, Any], ...]]] = {}
+_PROTOTYPES: dict[type, tuple[Any, dict[str, Any]]] = {}
 
 
-def _default_section(section_cls: type) -> Any:
-    """``section_cls()``, copied from one built (and checked) once per process: the same
-    values in the same order, and a fresh value from every factory (a dict, a list), so no two
-    clouds share a mutable piece. Every cloud builds a dozen sections, and a frozen
-    dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
+def _prototype(section_cls: type) -> tuple[Any, dict[str, Any]]:
+    """``section_cls()`` built (and checked) once per process, each value a factory made (a
+    dict, a list) frozen (`fakecloud.frozen`), and those values by field name: read-only, so
+    every cloud's section may hold the very same ones."""
     found = _PROTOTYPES.get(section_cls)
     if found is None:
         proto = section_cls()
-        if not hasattr(proto, "__dict__"):
-            return proto
-        made = tuple(
-            (f.name, f.default_factory)
+        made = {
+            f.name: frozen(getattr(proto, f.name))
             for f in dataclasses.fields(section_cls)
             if f.default_factory is not dataclasses.MISSING
-        )
+        }
+        for name, value in made.items():
+            object.__setattr__(proto, name, value)
         found = _PROTOTYPES[section_cls] = (proto, made)
-    proto, made = found
+    return found
+
+
+def _default_section(section_cls: type) -> Any:
+    """``section_cls()``, copied from its prototype: the same values in the same order, the
+    factories' read-only. Every cloud builds a dozen sections, and a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``."""
+    proto, _ = _prototype(section_cls)
+    if not hasattr(proto, "__dict__"):
+        return proto
     section = object.__new__(section_cls)
-    held = section.__dict__
-    held.update(proto.__dict__)
-    for name, factory in made:
-        held[name] = factory()
+    section.__dict__.update(proto.__dict__)
     return section
 
 
@@ -266,7 +270,7 @@ class Config:
             held = section.__dict__
             for field in dataclasses.fields(section):
                 if field.name not in held:
-                    object.__setattr__(section, field.name, default_of(field))
+                    object.__setattr__(section, field.name, frozen(default_of(field)))
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -294,7 +298,9 @@ class Config:
                 if key not in fields:
                     raise ConfigError(f"unknown config key {name}.{key}{did_you_mean(key, fields)}")
                 values[key] = _own_copy(_coerce(name, fields[key], value))
-            sections[name] = section_cls(**values)
+            # a factory's default not given: the prototype's read-only one, not a new list
+            made = _prototype(section_cls)[1]
+            sections[name] = section_cls(**{**made, **values})
         return cls(sections)
 
     def replace(self, section: str, **changes: Any) -> Config:

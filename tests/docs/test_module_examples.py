@@ -18,6 +18,7 @@ SELF_CONTAINED = [
     "fakecloud.cinder.exception",
     "fakecloud.cloud",
     "fakecloud.config",
+    "fakecloud.frozen",
     "fakecloud.glance",
     "fakecloud.glance.locations",
     "fakecloud.glance.states",

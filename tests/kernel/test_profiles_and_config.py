@@ -68,16 +68,27 @@ def test_config_sections_are_in_name_order_whatever_was_imported_first():
     assert {"image_api", "volume_api"} <= set(first)
 
 
-def test_a_cloud_changing_its_default_config_or_switches_leaves_the_next_cloud_alone():
-    """Every cloud's defaults are its own: a cloud that edits a default list or mapping of
-    its config, or a switch, does not hand the edit to a cloud built after it."""
-    first = Cloud()
-    first.config.glance.disk_formats.append("fake")
-    first.config.identity.users["eve"] = {"password": "x"}
+def test_a_clouds_config_lists_and_mappings_are_read_only_as_its_sections_are():
+    """A cloud's config lists and mappings, its defaults and the ones it was given, nested
+    ones too, refuse every write (`fakecloud.frozen`): ``disk_formats.append`` changed the
+    cloud, every fork of it and what a save wrote, so the file loaded as a world the cloud was
+    not built as. A switch set by force still leaves the next cloud alone."""
+    first = Cloud(config={"cinder": {"backends": {"lvmdriver-1": {"kind": "rbd"}}}})
+    fork = first.fork()
+    fixed = r"config is fixed when the cloud is built .*: give the value in Cloud\(config="
+    with pytest.raises(TypeError, match=fixed):
+        first.config.glance.disk_formats.append("fake")
+    with pytest.raises(TypeError, match=fixed):
+        first.config.identity.users["eve"] = {"password": "x"}
+    with pytest.raises(TypeError, match=fixed):
+        first.config.cinder.backends["lvmdriver-1"]["kind"] = "lvm-thin"
+    with pytest.raises(TypeError, match=fixed):
+        first.config.glance.disk_formats += ["fake"]
+    assert first.config.glance.disk_formats + ["iso"] == [*fork.config.glance.disk_formats, "iso"]
+    assert "fake" not in fork.config.glance.disk_formats
+    assert first.config.overrides() == {"cinder": {"backends": {"lvmdriver-1": {"kind": "rbd"}}}}
     object.__setattr__(first.switches, "lp1731986", not first.switches.lp1731986)  # by force
     second = Cloud()
-    assert "fake" not in second.config.glance.disk_formats
-    assert "eve" not in second.config.identity.users
     assert second.switches.lp1731986 == Cloud(profile="seed").switches.to_dict()["lp1731986"]
     assert second.config.glance == type(second.config.glance)()
 
@@ -126,10 +137,15 @@ def test_a_cloud_keeps_its_own_copy_of_the_containers_its_config_was_given():
 
 def test_a_configs_dict_is_what_dataclasses_asdict_gives_and_holds_copies():
     """`to_dict` (what a save writes and checks) reads plain sections directly: the same
-    values, types and order as `dataclasses.asdict`, copies of every list and dict, and a
-    section holding something else (a tuple of pairs, a set) still goes through `asdict`."""
+    values, types and order as `dataclasses.asdict`, copies of every list and dict (plain
+    ones of the config's read-only ones), and a section holding something else (a tuple of
+    pairs, a set) still goes through `asdict`."""
     import dataclasses
     import json
+
+    from fakecloud.frozen import FrozenDict, FrozenList
+
+    plain = {FrozenList: list, FrozenDict: dict}
 
     config = Cloud().kernel.config  # glance's base images: a list of dicts
     got = config.to_dict()
@@ -137,7 +153,7 @@ def test_a_configs_dict_is_what_dataclasses_asdict_gives_and_holds_copies():
         want = dataclasses.asdict(section)
         assert json.dumps(got[name]) == json.dumps(want) and got[name] == want, name
         for key, value in got[name].items():
-            assert type(value) is type(want[key]), (name, key)
+            assert type(value) is plain.get(type(want[key]), type(want[key])), (name, key)
             assert not isinstance(value, (list, dict)) or value is not getattr(section, key)
     object.__setattr__(config.rpc, "delay_s", (1, [2]))
     object.__setattr__(config.clock, next(iter(got["clock"])), {3})
