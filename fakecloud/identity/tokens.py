@@ -89,7 +89,7 @@ class TokenStore:
 
     _tokens: dict[str, Token]
 
-    #: Past this many tokens, issuing one first forgets the expired ones.
+    #: Past this many tokens, issuing one first forgets those past ``allow_expired``'s window.
     prune_above = 10_000
 
     #: How many times the directory was written (`written`); 0 on the class, see `Token`.
@@ -265,9 +265,13 @@ class TokenStore:
         return len(dead)
 
     def prune(self) -> int:
-        """Forget expired tokens; returns how many were dropped."""
+        """Forget the tokens no validation can take any more: past their expiry by Keystone's
+        ``[token] allow_expired_window`` (until then ``allow_expired`` and a service token
+        still take one, and Keystone, storing no Fernet token, forgets none); returns how many
+        were dropped."""
         now, expiry = self._kernel.now, self.expiry
-        dead = [tid for tid, tok in self._tokens.items() if now >= expiry(tok)]
+        window = self._kernel.config.identity.allow_expired_window_s
+        dead = [tid for tid, tok in self._tokens.items() if now >= expiry(tok) + window]
         for tid in dead:
             del self._tokens[tid]
         return len(dead)

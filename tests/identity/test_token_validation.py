@@ -107,6 +107,32 @@ def test_allow_expired_validates_a_token_within_the_window_as_keystone_does(prof
     assert status("GET", "?allow_expired=1") == 404
 
 
+def test_a_crowded_token_store_keeps_expired_tokens_for_allow_expireds_window(cloud):
+    """Past `TokenStore.prune_above` tokens, issuing one forgets the dead ones: it forgot every
+    expired token, so an ``allow_expired`` validation (or a service token's) of one expired a
+    second ago was 404 where Keystone, storing no Fernet token, validates it for ``[token]
+    allow_expired_window``. Only tokens past the window are forgotten now."""
+    subject = token_of(cloud, "demo-reader")
+    store = cloud.keystone.tokens
+    store.prune_above = 0  # every issue prunes, as in a store of 10,000 tokens
+
+    def allow_expired():
+        return subject_call(cloud, "GET", subject, user="admin").status, cloud.request(
+            "identity",
+            "GET",
+            "/v3/auth/tokens?allow_expired=1",
+            user="admin",
+            headers={"X-Subject-Token": subject},
+        ).status
+
+    cloud.advance(3601)
+    token_of(cloud, "demo")  # an issue: the store prunes
+    assert subject in store and allow_expired() == (404, 200)
+    cloud.advance(172800)
+    token_of(cloud, "admin")
+    assert subject not in store and allow_expired() == (404, 404)
+
+
 def test_a_token_lives_one_virtual_hour_by_default(cloud):
     token_id = token_of(cloud)
 
