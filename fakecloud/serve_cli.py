@@ -345,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
                 raise
             raise _located(exc, args.config, given) from None
         if saved is not None:
-            server.load_state(saved, source=args.state)
+            server.start_from_state(saved, source=args.state)
     except OSError as exc:
         print(f"fakecloud serve: cannot listen on {args.host}: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,8 @@ They drive the cloud from outside the process, for tools that only speak HTTP:
   ``.*``), and the readable names of the ids (``fakecloud report`` reads the answer);
 * ``POST /fakecloud/idle``: run the cloud until no work is left (``{"cap_s": s}`` bounds it);
 * ``GET /fakecloud/invariants?names=a,b``: check the invariant library (or the named ones);
-* ``POST /fakecloud/reset`` (``{"seed": n}`` optional): serve a fresh cloud, built as at start;
+* ``POST /fakecloud/reset`` (``{"seed": n}`` optional): serve the start-up cloud again (a
+  ``--state`` file's as loaded then), or one built as it was with another seed;
 * ``POST /fakecloud/save``: the served cloud's whole state, as `fakecloud.state` saves it;
 * ``POST /fakecloud/load`` (body: a saved state): serve that cloud instead.
 
@@ -399,7 +400,8 @@ def _server(ctx: ControlContext, what: str) -> Any:
 
 @endpoint("POST", "/fakecloud/reset", body=("seed",))
 def reset(ctx: ControlContext, req: ControlRequest) -> Any:
-    """Serve a fresh cloud built as at start-up (``{"seed": n}`` for another seed)."""
+    """Serve the cloud of start-up again: a fresh one, or a ``--state`` file's as loaded then
+    (``{"seed": n}``: a fresh one built as it was, with another seed)."""
     seed = req.data.get("seed") if isinstance(req.data, dict) else None
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise ControlError(f'give {{"seed": <whole number>}} or nothing, got {req.data!r}')

@@ -235,6 +235,9 @@ class FakecloudServer:
     _sockets: dict[str, socket.socket]
     #: ``time.monotonic()`` when the clock was last paced (None: not paced, speed 0).
     _paced_at: float | None
+    #: The saved state (and where it came from) `start_from_state` served, which `reset`
+    #: serves again; None when the server built its own cloud.
+    _start_state: tuple[Any, str] | None
 
     def __init__(
         self,
@@ -302,6 +305,7 @@ class FakecloudServer:
         self.endpoints = {k: v for k, v in self.urls.items() if k in SERVICE_HOSTS}
         self.epoch = epoch
         self._build = {"seed": seed, "profile": profile, "config": config}
+        self._start_state = None
         self._extra_services = dict(extra_services or {})
         try:
             cloud = self._new_cloud(seed)
@@ -343,9 +347,28 @@ class FakecloudServer:
             }
 
     def reset(self, seed: int | None = None) -> Any:
-        """Serve a fresh cloud built as at start-up (or with another `seed`); returns it."""
+        """Serve the cloud of start-up again (or one built as it was, with another `seed`);
+        returns it. A server that started from a saved state (`start_from_state`, ``serve
+        --state``) serves that state again, as loaded then, and `seed` builds a fresh cloud
+        of its profile, configuration and switches: it built one of the server's options (by
+        default the seed profile, seed 0), whatever the file held."""
+        if seed is None and self._start_state is not None:
+            return self.load_state(*self._start_state)
         cloud = self._new_cloud(self._build["seed"] if seed is None else seed)
         self._serve(cloud)
+        return cloud
+
+    def start_from_state(self, data: Any, source: str = "the state") -> Any:
+        """Serve the cloud saved in `data` (`load_state`) as this server's start-up cloud,
+        the one `reset` comes back to; returns it."""
+        cloud = self.load_state(data, source)
+        header = data["cloud"]
+        self._build = {
+            "seed": header["seed"],
+            "profile": header["profile"],
+            "config": {**header["config"], "switches": header["switches"]},
+        }
+        self._start_state = (data, source)
         return cloud
 
     def save_state(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from keystoneauth1.identity import v3
 from fakecloud import Cloud
 from fakecloud.clock_cli import main as clock_main
 from fakecloud.serve_cli import _save_at_shutdown, build_parser
-from fakecloud.state import dumps, load_data
+from fakecloud.state import dumps, load_data, to_data
 from fakecloud.transport.server import FakecloudServer, calendar_epoch
 
 TIMEOUT = 10
@@ -112,6 +112,35 @@ def test_a_cloud_saved_in_process_is_served_on_the_servers_ports(server, tmp_pat
     # --state at shutdown: run until idle, then save where it was loaded from
     assert _save_at_shutdown(server, str(tmp_path / "after.json")) == 0
     assert load_data(tmp_path / "after.json")["summary"]["volumes"] == 1
+
+
+def test_reset_of_a_server_started_from_a_state_serves_that_state_again(server, tmp_path):
+    """``serve --state world.json`` then ``POST /fakecloud/reset``: the file's cloud again, as
+    loaded at start-up (a load since does not change it), and ``{"seed": n}`` a fresh cloud
+    built as the file's was (its profile, configuration and switches). Reset built a cloud of
+    the server's own options (the seed profile, seed 0), the file's world and profile gone."""
+    cloud = Cloud(seed=5, profile="upstream", config={"switches": {"lp1731986": True}})
+    r = cloud.request("volume", "POST", "/v3/{project_id}/volumes", body={"volume": {"size": 1}})
+    kept = r.json()["volume"]["id"]
+    cloud.run_until_idle()
+    path = tmp_path / "world.json"
+    path.write_text(dumps(cloud))
+    server.start_from_state(load_data(path), source=str(path))
+    volumes = f"{server.urls['volume']}/v3/{{project_id}}/volumes"
+    server.cloud.request("volume", "POST", volumes, body={"volume": {"size": 2}})
+    server.load_state(to_data(Cloud(seed=9)))
+
+    def reset(body=None):
+        r = requests.post(f"{server.urls['compute']}/fakecloud/reset", json=body, timeout=TIMEOUT)
+        assert r.status_code == 200, r.text
+        served = server.cloud
+        return served.profile, served.kernel.seed, served.switches.lp1731986, sorted(
+            served.cinder.store.volumes
+        )
+
+    assert reset() == ("upstream", 5, True, [kept])
+    assert reset({"seed": 4}) == ("upstream", 4, True, [])
+    assert reset() == ("upstream", 5, True, [kept])
 
 
 def test_fakecloud_clock_drives_a_running_server(server, capsys):
