@@ -74,6 +74,10 @@ class Nova:
         self.kernel = kernel
         self.config = kernel.config.nova
         _check_quota_driver(self.config, kernel.switches.release)
+        if self.config.policy_file:  # refused as the cloud is built, not at a first request
+            from fakecloud.nova.policies import load_policy_file
+
+            load_policy_file(self.config.policy_file)
         self.cinder = cinder
         self.glance = glance
         self.db = NovaDB(kernel)

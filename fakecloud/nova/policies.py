@@ -26,6 +26,7 @@ import copy
 import json
 from typing import Any
 
+from fakecloud.errors import ConfigError
 from fakecloud.identity.context import ExplicitAdminContext, RequestContext, with_is_admin
 from fakecloud.nova import exception
 
@@ -578,18 +579,49 @@ def _rule_defaults(
 
 
 def load_policy_file(path: str) -> dict[str, str]:
-    """Rules of a YAML or JSON policy file, as ``{name: check string}``."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        import yaml
+    """Rules of a YAML or JSON policy file, as ``{name: check string}`` (oslo.policy's
+    ``parse_file_contents``: ``yaml.safe_load``, JSON being YAML); a `ConfigError` naming
+    ``nova.policy_file``, the file and what is wrong (and its line) for a file that cannot be
+    read (a directory, a device, a named pipe nothing writes to), is not UTF-8 or YAML, or is
+    not a mapping of rule names to check strings. Each was a bare OSError, UnicodeDecodeError
+    or ParserError at the cloud's first request (a named pipe hung it), and a rule given as a
+    list or mapping was taken as its Python text (an alias bomb's, without end)."""
+    import yaml
 
-        data = yaml.safe_load(text) or {}
+    from fakecloud.inputs import open_input
+
+    where = f"config nova.policy_file: {path}"
+    try:
+        with open_input(path) as f:  # a named pipe nothing writes to: refused, not a hang
+            text = f.read().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read it: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{where}:{line}: not UTF-8 (byte 0x{exc.object[exc.start]:02x})"
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f":{mark.line + 1}" if mark else ""
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise ConfigError(f"{where}{at}: not valid YAML or JSON: {what}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not valid YAML or JSON: {exc}") from None
+    if data is None:
+        return {}
     if not isinstance(data, dict):
-        raise exception.NovaException(f"policy file {path} must map rule names to check strings")
-    return {str(k): str(v) for k, v in data.items()}
+        raise ConfigError(
+            f"{where}: must map rule names to check strings, got a {type(data).__name__}"
+        )
+    for name, rule in data.items():
+        if not isinstance(rule, str):
+            raise ConfigError(
+                f"{where}: rule {str(name)!r} must be a check string, got a {type(rule).__name__}"
+            )
+    return {str(k): v for k, v in data.items()}
 
 
 class _Enforcer:

@@ -7,7 +7,9 @@ import dataclasses
 
 import pytest
 
+from fakecloud import Cloud
 from fakecloud.api.http import Request
+from fakecloud.errors import ConfigError
 from tests.nova.conftest import NovaEnv
 
 RULE = "os_compute_api:servers:create_image"
@@ -101,6 +103,30 @@ def test_policy_file_overrides(tmp_path):
     sid = env.boot()
     assert env.create_image(sid).status == 403
     assert env.create_image(sid, user="admin").status == 202
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, ": cannot read it: Is a directory"),
+        (b'"a": [\n', ":2: not valid YAML or JSON: while parsing a flow node"),
+        (b"\n\xff: x\n", ":2: not UTF-8 (byte 0xff)"),
+        (b"- role:admin\n", ": must map rule names to check strings, got a list"),
+        (b"a: &a [x, x]\nb: [*a, *a]\n", ": rule 'a' must be a check string, got a list"),
+    ],
+)
+def test_a_policy_file_that_is_no_policy_is_refused_as_the_cloud_is_built(
+    tmp_path, content, problem
+):
+    """A policy file that cannot be read, is not UTF-8 or YAML, or maps rules to no check
+    string is a `ConfigError` naming ``nova.policy_file``, the file and its line when the
+    cloud is built: each was a bare IsADirectoryError, UnicodeDecodeError or ParserError at
+    the first request (a named pipe hung it), and a list rule was taken as its Python text."""
+    path = tmp_path / "policy.yaml"
+    path.mkdir() if content is None else path.write_bytes(content)
+    with pytest.raises(ConfigError) as refused:
+        Cloud(profile="upstream", config={"nova": {"policy_file": str(path)}})
+    assert str(refused.value).startswith(f"config nova.policy_file: {path}{problem}")
 
 
 def test_seed_checks_policy_before_the_lookup():
