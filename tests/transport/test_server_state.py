@@ -134,8 +134,11 @@ def test_reset_of_a_server_started_from_a_state_serves_that_state_again(server, 
         r = requests.post(f"{server.urls['compute']}/fakecloud/reset", json=body, timeout=TIMEOUT)
         assert r.status_code == 200, r.text
         served = server.cloud
-        return served.profile, served.kernel.seed, served.switches.lp1731986, sorted(
-            served.cinder.store.volumes
+        return (
+            served.profile,
+            served.kernel.seed,
+            served.switches.lp1731986,
+            sorted(served.cinder.store.volumes),
         )
 
     assert reset() == ("upstream", 5, True, [kept])
