@@ -23,8 +23,9 @@ without a YAML parser, and which is valid YAML too) and ``OS_CLOUD`` picks ``fak
 other ``OS_*`` variables are hidden meanwhile, so a shell set up for a real cloud cannot leak
 in. Everything is restored on exit.
 
-As a decorator it wraps a function (a fresh cloud per call), or a class: every ``test*``
-method of a plain class, and for a ``unittest.TestCase`` also ``setUp`` and ``tearDown``,
+As a decorator it wraps a function (a fresh cloud per call; a generator function's lasts from
+its first step to its end, so a pytest yield fixture's test runs inside it), or a class: every
+``test*`` method of a plain class, and for a ``unittest.TestCase`` also ``setUp`` and ``tearDown``,
 which run inside the same cloud as their test. The cloud of the activation in progress is
 ``mock.cloud`` (and the value of ``with``).
 """
@@ -128,8 +129,18 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         raise TypeError(f"fakecloud.mock() decorates a function or a class, not {target!r}")
 
     def _decorate_function(self, func: Callable) -> Callable:
-        if inspect.iscoroutinefunction(func):
+        if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
             raise TypeError("fakecloud.mock() does not decorate async functions")
+        if inspect.isgeneratorfunction(func):
+            # Active from the generator's first step to its end (a pytest yield fixture: the
+            # test runs inside): wrapped as a plain function, the mock was over when the call
+            # returned the generator, before any of its body ran.
+            @functools.wraps(func)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return (yield from func(*args, **kwargs))
+
+            return generator
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

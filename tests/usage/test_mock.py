@@ -97,6 +97,29 @@ class TestCaseSetUpRunsInsideTheSameCloud(unittest.TestCase):
         self.assertEqual(_volume_names(self.conn), ["from-setup"])
 
 
+def test_a_decorated_generator_runs_inside_one_cloud_until_it_ends():
+    """A generator function (a pytest yield fixture) decorated: the mock was entered and left
+    while the call made the generator, so its body ran with no cloud (``openstack.connect()``
+    reached whatever the environment named). Now one cloud serves it from its first step to
+    its end, and the environment comes back after."""
+    before = os.environ.get("OS_CLOUD")
+    mocker = fakecloud.mock()
+
+    @mocker
+    def fixture():
+        yield os.environ["OS_CLOUD"], mocker.cloud
+        __import__("time").sleep(30)  # virtual: the cloud's intercept is on
+        yield mocker.cloud.now
+
+    steps = fixture()
+    assert os.environ.get("OS_CLOUD") == before  # nothing runs before the first step
+    named, cloud = next(steps)
+    assert named == "fakecloud-demo" and cloud is not None
+    assert next(steps) == 30.0 and cloud.now == 30.0
+    assert list(steps) == [] and mocker.cloud is None
+    assert os.environ.get("OS_CLOUD") == before
+
+
 def test_unknown_user_and_wrong_targets_are_clear_errors():
     with (
         pytest.raises(fakecloud.errors.ConfigError, match="no such user"),
