@@ -96,6 +96,8 @@ class Nova:
         self.hosts = {}
         # nova.rpc.ALLOWED_EXMODS: Nova's own exceptions come back over RPC as *_Remote.
         kernel.rpc.allow_exception_module("fakecloud.nova.exception", "nova.exception")
+        if self.config.notify_on_state_change:
+            self.db.notify_update = self._instance_updated
         for index in range(1, self.config.compute_hosts + 1):
             self.add_host(f"cmp-{index}")
         _register_fault_errors(kernel)
@@ -112,6 +114,47 @@ class Nova:
             fmt = self.config.notification_format or switches.default_notification_format
             self._notifier = Notifier(self.kernel, fmt)
         return self._notifier
+
+    def _instance_updated(
+        self,
+        actor: str,
+        instance: Any,
+        old_vm_state: str | None,
+        old_task_state: str | None,
+        old_display_name: str | None,
+        service: str = "compute",
+    ) -> None:
+        """``notifications.send_update`` of a saved server (`NovaDB.notify_update`), from the
+        host of the `actor` that saved it (nova 17.0.0-34.0.0 ``notifications/base.py``): a
+        change of vm_state (or, with ``vm_and_task_state``, of task_state) is sent as it is;
+        any other save as the states the server holds, with the name it had if that changed.
+        The ``conductor`` `service` sends its states as given (``send_update_with_states``)."""
+        new_vm_state, new_task_state = instance.vm_state, instance.task_state
+        renamed = None
+        if service == "compute" and not (
+            old_vm_state != new_vm_state
+            or (
+                self.config.notify_on_state_change == "vm_and_task_state"
+                and old_task_state != new_task_state
+            )
+        ):
+            old_vm_state = old_task_state = None
+            if old_display_name != instance.display_name:
+                renamed = old_display_name or None
+        # ``_compute_states_payload``: a state not given (None) is the server's own
+        if old_vm_state is None:
+            old_vm_state = new_vm_state
+        if old_task_state is None:
+            old_task_state = new_task_state
+        from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
+
+        if ":" in actor:
+            host = actor.split(":", 1)[1]
+        else:
+            host = CONDUCTOR_HOST if actor == "nova-conductor" else self.config.api_host
+        self.notifier.instance_update(
+            service, host, instance, old_vm_state, old_task_state, renamed
+        )
 
     @property
     def policy(self) -> Any:

@@ -80,9 +80,13 @@ class Conductor:
         # leaves ``updated_at`` NULL: written back as read, it is not stamped here.
         instance.updated_at = instance.updated_at
         try:
-            instance.save(expected_task_state=states.SCHEDULING)
+            instance.save(expected_task_state=states.SCHEDULING, notify=False)
         except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
             return False
+        if self.db.notify_update is not None:
+            # ``send_update_with_states(..., None, BUILDING, None, None, service="conductor")``
+            # for the create (nova 17.0.0-34.0.0 ``schedule_and_build_instances``)
+            self.db.notify_update(ACTOR, instance, None, None, None, service="conductor")
         self.db.allocation_create(instance.uuid, host)
         return True
 

@@ -24,6 +24,9 @@ from fakecloud.suggest import did_you_mean
 #: ``[notifications] notification_format`` choices ("": the release's default).
 NOTIFICATION_FORMATS = ("", "unversioned", "versioned", "both", "none")
 
+#: ``[notifications] notify_on_state_change`` choices ("": None, no ``instance.update``).
+NOTIFY_ON_STATE_CHANGE = ("", "vm_state", "vm_and_task_state")
+
 #: ``[DEFAULT] non_inheritable_image_properties``' default text (21.0.0's default list).
 DEFAULT_NON_INHERITABLE_TEXT = "cache_in_nova,bittorrent"
 
@@ -341,6 +344,10 @@ class NovaConfig:
     notification_format: str = ""
     """``[notifications] notification_format``: unversioned, versioned, both or none; empty:
     the release's default (``both`` until 20.0.0, switch ``default_notification_format``)."""
+    notify_on_state_change: str = ""
+    """``[notifications] notify_on_state_change``: ``vm_state`` or ``vm_and_task_state`` sends
+    ``instance.update`` at every save of a server (the state change in it: the vm_state's, and
+    with ``vm_and_task_state`` the task_state's too); empty (Nova's None, its default): none."""
 
     # -- instance snapshots (the seed's vendor branch) ---------------------------------------
     instance_snapshot_poll_s: float = 0.5
@@ -389,6 +396,12 @@ class NovaConfig:
             raise ConfigError(
                 f"config nova.notification_format must be one of "
                 f"{', '.join(NOTIFICATION_FORMATS[1:])}, got {self.notification_format!r}"
+            )
+        if self.notify_on_state_change not in NOTIFY_ON_STATE_CHANGE:
+            raise ConfigError(
+                "config nova.notify_on_state_change must be one of "
+                f"{', '.join(NOTIFY_ON_STATE_CHANGE[1:])} (or empty), got "
+                f"{self.notify_on_state_change!r}"
             )
         if not isinstance(self.scheduler_max_attempts, int) or self.scheduler_max_attempts < 1:
             raise ConfigError(

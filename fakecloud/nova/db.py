@@ -77,6 +77,10 @@ class NovaDB:
     _heap_hosts: set[str]
     _order: dict[str, int]
     _usage: dict[str, list[int]]
+    #: ``notifications.send_update`` of every saved change, set by `Nova` when
+    #: ``notify_on_state_change`` asks for it: ``(actor, row, old vm_state, old task_state,
+    #: old display_name)``.
+    notify_update: Callable[..., None] | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -133,6 +137,7 @@ class NovaDB:
         self,
         inst: Instance,
         expected_task_state: Any = (),
+        notify: bool = True,
     ) -> None:
         """Compare-and-swap, then write the fields `inst` set or changed and refresh `inst`
         from the row; nothing at all when it set and changed none (nova 17.0.13-34.0.0
@@ -142,7 +147,8 @@ class NovaDB:
         ``()`` means "no expectation"; a single value or a list gives the accepted states.
         The refresh copies every field only when someone else wrote the row since `inst` last
         synced with it (the row's version, counted at every write, tells); otherwise `inst`
-        already holds what the row holds.
+        already holds what the row holds. The save is notified (`notify_update`) unless
+        `notify` is false.
         """
         changes = inst.changes()
         if not changes:
@@ -167,6 +173,9 @@ class NovaDB:
         # persistent_object``, ``session.merge(load=False)``): its ``updated_at`` is the
         # row's before this save, unless the caller set one.
         read = row.updated_at
+        hook = self.notify_update if notify else None
+        if hook is not None:
+            old = (row.vm_state, row.task_state, row.display_name)
         self._apply(row, changes, inst.actor)
         row._synced = version + 1
         if version and inst._synced == version:
@@ -175,6 +184,8 @@ class NovaDB:
             inst.refresh_from(row)
         object.__setattr__(inst, "updated_at", changes.get("updated_at", read))
         inst._synced = row._synced
+        if hook is not None:
+            hook(inst.actor, row, *old)
 
     def _apply(self, row: Instance, changes: dict[str, Any], actor: str) -> None:
         """Write `changes` to `row`, and the row's ``updated_at``: the UPDATE's ``onupdate``
@@ -223,10 +234,14 @@ class NovaDB:
             inst._synced = version + 1
 
     def instance_force(
-        self, uuid: str, actor: str, machines: dict[str, Any], **values: Any
+        self, uuid: str, actor: str, machines: dict[str, Any], notify: bool = False, **values: Any
     ) -> None:
-        """Set fields through special tables (``os-resetState``, test set-up), with no CAS."""
+        """Set fields through special tables (``os-resetState``, test set-up), with no CAS;
+        notified (`notify_update`) with `notify`, as ``os-resetState``'s save is."""
         row = self.instances[uuid]
+        hook = self.notify_update if notify else None
+        if hook is not None:
+            old = (row.vm_state, row.task_state, row.display_name)
         for name, value in values.items():
             table = machines.get(name) or _MACHINES.get(name)
             if name == "vm_state" and states.SOFT_DELETED in (value, row.vm_state):
@@ -237,6 +252,8 @@ class NovaDB:
                 self._set(row, name, value)
         row.updated_at = self.kernel.now
         row._synced += 1
+        if hook is not None:
+            hook(actor, row, *old)
 
     def instance_destroy(self, inst: Instance, actor: str) -> None:
         """Soft-delete the row: vm_state deleted, task_state none, then invisible to lookups."""

@@ -7,7 +7,8 @@ Legacy (unversioned) notifications have an ``event_type`` like
 ``versioned``, ``both`` or ``none``; by default the release's: ``both`` until 20.0.0, then
 ``unversioned``). Versioned payloads carry the release's ``payload_version``. Errors caught
 by ``wrap_exception`` send a legacy notification named after the function and a versioned
-``compute.exception``.
+``compute.exception``. With ``[notifications] notify_on_state_change`` (config
+``nova.notify_on_state_change``) every save of a server sends ``instance.update``.
 
     >>> cloud.trace.filter(kind="notification", event_type="instance.snapshot.end")
 """
@@ -50,6 +51,22 @@ _SNAPSHOT_FORM = form(
 
 #: oslo.versionedobjects' ``isotime`` of a naive UTC datetime (no fraction of a second).
 _ISO_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
+#: ``utils.strtime`` (``null_safe_isotime`` of the legacy ``instance.update``'s audit period).
+_STRTIME = "%Y-%m-%dT%H:%M:%S.%f"
+#: The first release whose notifications carry no ``bandwidth`` (2b02b66bae, 25.0.0).
+BANDWIDTH_DROPPED_SINCE = 25
+#: ``InstanceUpdatePayload.VERSION`` by the first release of each (read at every series'
+#: .0.0 tag, 17.0.0-33.0.0, and 34.0.0's wheel; object versions are never backported).
+_UPDATE_PAYLOAD_VERSIONS = ((31, "2.1"), (25, "2.0"), (20, "1.9"), (18, "1.8"), (0, "1.6"))
+
+
+def update_payload_version(major: int) -> str:
+    """The versioned ``instance.update`` payload's version in Nova `major`.
+
+    >>> update_payload_version(17), update_payload_version(24), update_payload_version(34)
+    ('1.6', '1.9', '2.1')
+    """
+    return next(version for since, version in _UPDATE_PAYLOAD_VERSIONS if major >= since)
 
 
 def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
@@ -160,6 +177,77 @@ class Notifier:
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,
+                **extra,
+            )
+
+    def instance_update(
+        self,
+        service: str,
+        host: str,
+        instance: Any,
+        old_state: str,
+        old_task_state: str | None,
+        old_display_name: str | None,
+    ) -> None:
+        """``send_instance_update_notification``: legacy ``compute.instance.update`` (publisher
+        ``<service>.<host>``; the audit period as ``utils.strtime``; ``bandwidth`` {} until
+        25.0.0) and versioned ``instance.update`` (publisher ``nova-<service>:<host>``,
+        ``InstanceUpdatePayload``: `update_payload_version`; ``bandwidth`` [] before 2.0)."""
+        if not (self.legacy or self.versioned):
+            return
+        now = self._kernel.clock.wall_time()
+        begin = audit_period_beginning(now)
+        release = self._kernel.switches.release
+        state, task_state = instance.vm_state, instance.task_state
+        if self.legacy:
+            extra: dict[str, Any] = {
+                "old_state": old_state,
+                "old_task_state": old_task_state,
+                "new_task_state": task_state,
+                "audit_period_beginning": begin.strftime(_STRTIME),
+                "audit_period_ending": now.strftime(_STRTIME),
+            }
+            if release.major < BANDWIDTH_DROPPED_SINCE:
+                extra["bandwidth"] = {}
+            if old_display_name:
+                extra["old_display_name"] = old_display_name
+            self._emit(
+                "unversioned",
+                f"{service}.{host}",
+                "compute.instance.update",
+                "INFO",
+                instance_id=instance.uuid,
+                state=state,
+                state_description=task_state or "",
+                tenant_id=instance.project_id,
+                **extra,
+            )
+        if self.versioned:
+            version = update_payload_version(release.major)
+            extra = {
+                "state_update": {
+                    "old_state": old_state,
+                    "state": state,
+                    "old_task_state": old_task_state,
+                    "new_task_state": task_state,
+                },
+                "audit_period": {
+                    "audit_period_beginning": begin.strftime(_ISO_SECONDS),
+                    "audit_period_ending": now.strftime(_ISO_SECONDS),
+                },
+            }
+            if version < "2.0":
+                extra["bandwidth"] = []
+            self._emit(
+                "versioned",
+                f"nova-{service}:{host}",
+                "instance.update",
+                "INFO",
+                payload_version=version,
+                instance_id=instance.uuid,
+                state=state,
+                task_state=task_state,
+                old_display_name=old_display_name,
                 **extra,
             )
 

@@ -428,15 +428,17 @@ class Instance:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def save(self, expected_task_state: Any = ()) -> None:
+    def save(self, expected_task_state: Any = (), notify: bool = True) -> None:
         """Write the fields assigned or changed, after the compare-and-swap on the expected
-        states; with none, nothing (no compare, no refresh: ``if not updates: return``).
+        states; with none, nothing (no compare, no refresh: ``if not updates: return``). Sends
+        ``instance.update`` where configured, unless `notify` is false (a write Nova makes in
+        the row's INSERT).
 
         Raises `InstanceNotFound` when the row is gone, `UnexpectedDeletingTaskStateError` when
         the expected task_state is not met because a delete is under way, and
         `UnexpectedTaskStateError` for any other mismatch (``nova/db/main/api.py``).
         """
-        self._db.instance_save(self, expected_task_state)
+        self._db.instance_save(self, expected_task_state, notify)
 
     def set_error_state(self) -> None:
         """``_set_instance_obj_error_state(clean_task_state=True)``: ERROR with no task,

@@ -937,6 +937,7 @@ class API:
             instance.uuid,
             API_ACTOR,
             {"vm_state": states.VM_STATE_RESET},
+            notify=True,
             vm_state=state,
             task_state=None,
         )
