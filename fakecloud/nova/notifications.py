@@ -160,25 +160,34 @@ class Notifier:
                 extra["bandwidth"] = {}
             self.instance_usage(host, instance, "exists", **extra)
         if versioned:
-            extra = {
-                "audit_period": {
-                    "audit_period_beginning": begin.strftime(_ISO_SECONDS),
-                    "audit_period_ending": now.strftime(_ISO_SECONDS),
-                }
-            }
-            if version < "2.0":
-                extra["bandwidth"] = []
-            self._emit(
-                "versioned",
-                f"nova-compute:{host}",
-                "instance.exists",
-                "INFO",
-                payload_version=version,
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                task_state=instance.task_state,
-                **extra,
-            )
+            self._audited(f"nova-compute:{host}", "instance.exists", version, instance, begin, now)
+
+    def _audited(
+        self,
+        publisher: str,
+        event_type: str,
+        version: str,
+        instance: Any,
+        begin: datetime.datetime,
+        now: datetime.datetime,
+        **fields: Any,
+    ) -> None:
+        """A versioned INFO notification whose payload has an audit period (`begin` to `now`,
+        ISO 8601 to the second) and, before version 2.0 (25.0.0), an empty ``bandwidth``."""
+        payload: dict[str, Any] = {
+            "payload_version": version,
+            "instance_id": instance.uuid,
+            "state": instance.vm_state,
+            "task_state": instance.task_state,
+            **fields,
+            "audit_period": {
+                "audit_period_beginning": begin.strftime(_ISO_SECONDS),
+                "audit_period_ending": now.strftime(_ISO_SECONDS),
+            },
+        }
+        if version < "2.0":
+            payload["bandwidth"] = []
+        self._emit("versioned", publisher, event_type, "INFO", **payload)
 
     def instance_update(
         self,
@@ -223,32 +232,20 @@ class Notifier:
                 **extra,
             )
         if self.versioned:
-            version = update_payload_version(release.major)
-            extra = {
-                "state_update": {
+            self._audited(
+                f"nova-{service}:{host}",
+                "instance.update",
+                update_payload_version(release.major),
+                instance,
+                begin,
+                now,
+                old_display_name=old_display_name,
+                state_update={
                     "old_state": old_state,
                     "state": state,
                     "old_task_state": old_task_state,
                     "new_task_state": task_state,
                 },
-                "audit_period": {
-                    "audit_period_beginning": begin.strftime(_ISO_SECONDS),
-                    "audit_period_ending": now.strftime(_ISO_SECONDS),
-                },
-            }
-            if version < "2.0":
-                extra["bandwidth"] = []
-            self._emit(
-                "versioned",
-                f"nova-{service}:{host}",
-                "instance.update",
-                "INFO",
-                payload_version=version,
-                instance_id=instance.uuid,
-                state=state,
-                task_state=task_state,
-                old_display_name=old_display_name,
-                **extra,
             )
 
     def instance_snapshot(self, host: str, instance: Any, phase: str, image_id: str) -> None:
