@@ -2,7 +2,8 @@
 
 Scenario files become one test per case: files named ``*.fakecloud.yaml`` wherever pytest
 looks, files matching the globs of the ini option ``fakecloud_scenarios`` or
-``--fakecloud-scenarios GLOB`` (default ``scenarios/**/*.yaml`` under the rootdir), and any
+``--fakecloud-scenarios GLOB`` (by default, YAML files in a ``scenarios/`` folder anywhere
+below the rootdir: ``scenarios/**/*.yaml``, ``tests/scenarios/**/*.yaml``), and any
 YAML file named on the command line (``pytest my_flow.yaml``), with ids
 such as ``scenarios/bugs/lp1731986.yaml::seed-bug-on``. A failure prints the scenario report,
 the seed, the command that replays it (``fakecloud run FILE --case ID --seed N``) and the tail
@@ -63,7 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=None,
         metavar="GLOB",
-        help=f"scenario files to collect, relative to the rootdir (default {DEFAULT_SCENARIOS})",
+        help="scenario files to collect, relative to the rootdir (default: every YAML file in "
+        "a scenarios/ folder below it)",
     )
     group.addoption(
         "--fakecloud-explore-seeds",
@@ -96,9 +98,25 @@ def pytest_configure(config: pytest.Config) -> None:
 # -- scenario files ------------------------------------------------------------------------
 
 
+def _patterns(config: pytest.Config) -> list[str]:
+    return config.getoption("fakecloud_scenarios") or config.getini("fakecloud_scenarios")
+
+
+def _in_a_scenarios_folder(file_path: Path, config: pytest.Config) -> bool:
+    """The default's other half: a YAML file in a ``scenarios/`` folder below the rootdir, at
+    any depth (a project's ``tests/scenarios/`` was left out without a word)."""
+    if _patterns(config) != [DEFAULT_SCENARIOS]:
+        return False
+    try:
+        folders = file_path.relative_to(config.rootpath).parts[:-1]
+    except ValueError:
+        return False
+    return "scenarios" in folders
+
+
 def _scenario_files(config: pytest.Config) -> set[Path]:
     if _FILES not in config.stash:
-        patterns = config.getoption("fakecloud_scenarios") or config.getini("fakecloud_scenarios")
+        patterns = _patterns(config)
         root = config.rootpath
         found = set()
         for pattern in patterns:
@@ -121,7 +139,7 @@ def is_scenario_file(file_path: Path, parent: pytest.Collector) -> bool:
         return True
     if file_path.resolve() in _scenario_files(parent.config):
         return True
-    return parent.session.isinitpath(file_path)
+    return _in_a_scenarios_folder(file_path, parent.config) or parent.session.isinitpath(file_path)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -349,11 +349,18 @@ def test_a_fault_rule_that_never_fired_is_a_warning_not_a_failure(scenario_run):
 def test_scenarios_are_found_wherever_the_user_keeps_them(tester):
     tester.mkdir("tests")
     (tester.path / "tests/copy.fakecloud.yaml").write_text(PASSING)
+    (tester.path / "tests/scenarios").mkdir()  # was left out: only the rootdir's scenarios/
+    (tester.path / "tests/scenarios/kept.yaml").write_text(PASSING)
     (tester.path / "my_flow.yaml").write_text(PASSING)
     (tester.path / "ci.yaml").write_text("jobs: {}\n")  # any other YAML is left alone
     result = tester.runpytest("--collect-only", "-q", "tests", ".")
     ids = sorted({line for line in result.outlines if "::" in line})
-    assert ids == ["tests/copy.fakecloud.yaml::seed-bug-on", "tests/copy.fakecloud.yaml::slow"]
+    assert ids == [
+        "tests/copy.fakecloud.yaml::seed-bug-on",
+        "tests/copy.fakecloud.yaml::slow",
+        "tests/scenarios/kept.yaml::seed-bug-on",
+        "tests/scenarios/kept.yaml::slow",
+    ]
     named = tester.runpytest("--collect-only", "-q", "my_flow.yaml")
     assert [line for line in named.outlines if "::" in line] == [
         "my_flow.yaml::seed-bug-on",
