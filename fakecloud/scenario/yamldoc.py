@@ -244,7 +244,14 @@ def read_yaml(text: str, filename: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
+        what = exc.problem or exc.context or str(exc)
+        opened = exc.context_mark
+        if exc.problem and exc.context and opened and (not mark or opened.line != mark.line):
+            # "did not find expected '}' (while parsing a flow mapping at line 5)": where the
+            # unclosed thing began, which a last line past the file's end does not show
+            what += f" ({exc.context} at line {opened.line + 1})"
+        elif exc.problem and exc.context:
+            what = f"{exc.context}: {what}"
         raise ScenarioError([Problem(filename, line, "", f"not valid YAML: {what}")]) from None
     except yaml.reader.ReaderError as exc:
         # A control character: PyYAML gives its position in the text, not a line.

@@ -211,6 +211,12 @@ def test_yaml_syntax_error_has_a_line(tmp_path):
     text = "steps:\n  - wait: 1\n   bad: [\n"
     msg = problems(text, tmp_path)
     assert msg.startswith("scenario.yaml:3: not valid YAML")
+    # an unclosed {: PyYAML's line is past the file's end, so the message names where it opened
+    text = "steps:\n  - request: GET /servers\n    expect: {status: 200\n"
+    assert problems(text, tmp_path) == (
+        "scenario.yaml:4: not valid YAML: did not find expected ',' or '}' "
+        "(while parsing a flow mapping at line 3)"
+    )
 
 
 def test_duplicate_keys_are_errors(tmp_path):
