@@ -9,7 +9,8 @@ fakecloud carries a copy as ``fakecloud/library/`` (``setup.py`` puts it in the 
 in the sdist the wheel is built from). A name matches a file by its path under the library
 without ``.yaml`` (``bugs/lp1731986_thaw_on_...``), by its file name, or by the start of its file
 name (``lp1731986``), when exactly one file does (a file under ``explore/``, an exploration input,
-only when no other one does).
+only when no other one does). A checkout's path (``scenarios/explore/quota_race.yaml``, as the
+docs write it) names the same file.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def find(name: str) -> Path:
     known = entries()
     if not known:
         raise NotInLibrary(f"{name!r} is not a file, and this fakecloud has no scenario library")
-    key = name.removesuffix(".yaml").strip("/")
+    # scenarios/explore/quota_race.yaml, as a checkout and its docs name it, is explore/quota_race
+    key = name.removesuffix(".yaml").strip("/").removeprefix("scenarios/")
     exact = [e for e in known if e.name == key or e.path.stem == key]
     if len(exact) == 1:
         return exact[0].path

@@ -70,7 +70,7 @@ def test_the_wheel_carries_the_scenario_library(tmp_path):
         setup.copy_library(tmp_path / "sdist-without-scenarios", tmp_path / "build")
 
 
-def test_a_library_scenario_runs_by_name(capsys):
+def test_a_library_scenario_runs_by_name(capsys, monkeypatch, tmp_path):
     assert library.find("lp1731986") == (
         ROOT / "scenarios" / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml"
     )
@@ -92,6 +92,9 @@ def test_a_library_scenario_runs_by_name(capsys):
     )
     assert main(["run", "image_onlin"]) == 2
     assert "(did you mean 'flows/image_backed_online'?)" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)  # as outside a checkout: the README's path names the library's
+    assert main(["run", "scenarios/explore/quota_race.yaml", "--list"]) == 0
+    assert capsys.readouterr().out.startswith("explore/quota_race.yaml::default")
     assert main(["list", "scenarios", "lp1731986"]) == 0
     assert capsys.readouterr().out.startswith("bugs/lp1731986_thaw_on_snapshot_failure\n    LP")
 
