@@ -326,8 +326,10 @@ def render(report: Any) -> str:
         if case.groups:
             lines.extend(_what_broke(case.groups))
             lines.append(f"  {counted(len(case.groups), 'group')} by what broke and how:")
-        names = Names(case.names)  # ids as the scenario names them: db, not 871edeee-...
         for n, g in enumerate(case.groups, 1):
+            # ids as the scenario names them (db, not 871edeee-...), then what the group's
+            # first seed made, by the name its run gave it (an image by its name)
+            names = Names({**g.names, **case.names})
             shown = ", ".join(map(str, g.seeds[:SHOWN_SEEDS]))
             more = f" and {g.count - SHOWN_SEEDS} more" if g.count > SHOWN_SEEDS else ""
             lines.append(f"  {n}. {g.key}: {counted(g.count, 'seed')}: {shown}{more}")

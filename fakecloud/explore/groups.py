@@ -18,6 +18,8 @@ from typing import Any
 
 from fakecloud.explore.effect import Broke, about, pruned
 from fakecloud.explore.paths import path_of
+from fakecloud.scenario.runner import readable_names
+from fakecloud.views.names import ID_RE
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Broken:
     details: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
     cause: tuple = ()
+    names: tuple[tuple[str, str], ...] = ()
+    """Id -> name of what `details` and `path` mention, as the run's end names it
+    (`fakecloud.scenario.names`): what the seed made (an image, a volume snapshot) has no
+    name in the world every seed forks, so the report shows it by this one."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,9 @@ class Group:
     shrunk: bool = False
     cause: tuple = ()
     """What its seeds share (`Broken.cause`), which its replay must show again."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Id -> name of what its first seed made that its details and path mention
+    (`Broken.names`), for the text report; ``--json`` keeps the ids."""
 
     @property
     def count(self) -> int:
@@ -103,11 +112,33 @@ def outcome_of(
     if rerun_of is not None:
         again = rerun_of(seed, explored)
         leds = pruned(result, landed, checks, keys, leds, again, start)
-    broken = tuple(
-        Broken(key, tuple(str(d) for d in check.details[:3]), led.path, led.cause)
-        for key, check, led in zip(keys, checks, leds, strict=True)
-    )
-    return SeedOutcome(result.case.id, seed, broken, len(explored.decisions))
+    named = _RunNames(result)
+    broken = []
+    for key, check, led in zip(keys, checks, leds, strict=True):
+        details = tuple(str(d) for d in check.details[:3])
+        broken.append(Broken(key, details, led.path, led.cause, named.of(details + led.path)))
+    return SeedOutcome(result.case.id, seed, tuple(broken), len(explored.decisions))
+
+
+class _RunNames:
+    """The readable names of a failed run's ids, read from its world once, when some text
+    mentions an id (only failing seeds pay for it)."""
+
+    _result: Any
+    _names: dict[str, str] | None
+
+    def __init__(self, result: Any):
+        self._result = result
+        self._names = None
+
+    def of(self, texts: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """Id -> name of every id in `texts` the run's world names, sorted."""
+        ids = {found for text in texts for found in ID_RE.findall(text)}
+        if not ids:
+            return ()
+        if self._names is None:
+            self._names = readable_names(self._result.cloud, self._result.names)
+        return tuple(sorted((i, self._names[i]) for i in ids if i in self._names))
 
 
 def broke_of(result: Any) -> Broke:
@@ -145,6 +176,7 @@ def group(outcomes: list[SeedOutcome]) -> list[Group]:
                     broken.path,
                     details=broken.details,
                     cause=broken.cause,
+                    names=dict(broken.names),
                 )
             if not found.seeds or found.seeds[-1] != outcome.seed:
                 found.seeds.append(outcome.seed)
