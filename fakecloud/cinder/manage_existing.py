@@ -177,6 +177,9 @@ def manage_existing(
         )
     if major >= DEFAULT_TYPE_SINCE and encryption_of(cinder, volume_type.id) is not None:
         raise exception.InvalidVolumeType("Managing to an encrypted volume type is not supported.")
+    if not isinstance(host or cluster, str):
+        # Queens has no schema: ``extract_host`` splits what it was given (AttributeError)
+        raise exception.CinderException(f"'{type(host or cluster).__name__}' has no 'split'")
     try:
         backend = service_backend(cinder, host, cluster)
     except exception.NotFound:  # the controller's ServiceNotFound
@@ -184,6 +187,8 @@ def manage_existing(
         raise exception.ServiceUnavailable(f"{what} '{value}' not found") from None
     if availability_zone is None:
         availability_zone = cinder.config.storage_availability_zone
+    elif not isinstance(availability_zone, str):  # Queens: the row's insert fails
+        raise exception.CinderException("availability_zone: not a string")
     manage_host = host if host and "#" in host else f"{cinder.config.host}@{backend}"
     # QuotaReserveTask (size 0), EntryCreateTask, QuotaCommitTask
     quotas = cinder.quotas
