@@ -200,7 +200,8 @@ class Notifier:
     ) -> None:
         """``send_instance_update_notification``: legacy ``compute.instance.update`` (publisher
         ``<service>.<host>``; the audit period as ``utils.strtime``; ``bandwidth`` {} until
-        25.0.0) and versioned ``instance.update`` (publisher ``nova-<service>:<host>``,
+        25.0.0) and versioned ``instance.update`` (publisher ``nova-<service>:<host>``, or
+        ``<service>:<host>`` for a service named ``nova-...``,
         ``InstanceUpdatePayload``: `update_payload_version`; ``bandwidth`` [] before 2.0)."""
         if not (self.legacy or self.versioned):
             return
@@ -232,8 +233,9 @@ class Notifier:
                 **extra,
             )
         if self.versioned:
+            source = service if service.startswith("nova-") else f"nova-{service}"
             self._audited(
-                f"nova-{service}:{host}",
+                f"{source}:{host}",
                 "instance.update",
                 update_payload_version(release.major),
                 instance,

@@ -93,3 +93,19 @@ def test_a_fork_and_a_loaded_cloud_notify_as_their_own(tmp_path):
 def test_a_value_nova_does_not_take_is_refused():
     with pytest.raises(ConfigError, match="nova.notify_on_state_change must be one of vm_state"):
         Cloud(config={"nova": {"notify_on_state_change": "yes"}})
+
+
+def test_a_tag_write_is_notified_whatever_the_option():
+    """``server_tags.py`` calls ``send_instance_update_notification(service="nova-api")``
+    itself after each write (nova 17.0.0-34.0.0): not gated by ``notify_on_state_change``."""
+    env = NovaEnv("seed")
+    sid = env.boot("a")
+    n = len(env.cloud.trace.filter(kind="notification"))
+    tags = f"/v2.1/servers/{sid}/tags"
+    assert env.request("PUT", f"{tags}/x", microversion="2.26").status == 201
+    assert env.request("PUT", f"{tags}/x", microversion="2.26").status == 204  # had it: none
+    (versioned,) = _updates(env, since=n)
+    assert versioned["actor"] == "nova-api:nova-api-1"
+    assert _states(versioned) == ("active", "active", None, None)
+    (legacy,) = _updates(env, "unversioned", since=n)
+    assert legacy["actor"] == "nova-api.nova-api-1"

@@ -95,8 +95,16 @@ class ServerTagsController:
         return row
 
     def _set(self, server: Any, tags: list[str]) -> None:
-        """``Tag.create``/``TagList.create``/``destroy``: the tags table, not ``save()``."""
+        """``Tag.create``/``TagList.create``/``destroy``: the tags table, not ``save()``; then
+        ``send_instance_update_notification(service="nova-api")``, whatever
+        ``notify_on_state_change`` says (nova 17.0.0-34.0.0 ``server_tags.py``)."""
         self.nova.db.instance_set_fixed(server, tags=tags)
+        notifier = self.nova.notifier
+        if notifier.legacy or notifier.versioned:
+            host = self.nova.config.api_host
+            notifier.instance_update(
+                "nova-api", host, server, server.vm_state, server.task_state, None
+            )
 
     def index(self, req: Request) -> Response:
         """``GET /servers/{server_id}/tags``: ``{"tags": [...]}``."""
