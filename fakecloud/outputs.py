@@ -8,17 +8,22 @@ does not exist, a directory given as the file, or the scenario it reads given as
 says so before it starts: `output_problem` names what is wrong, and the command exits 2 with
 ``fakecloud COMMAND: cannot write PATH: REASON``. `write_atomic` writes to a temporary file
 beside the target and renames it over, so an interrupt or a full disk leaves the old file (or
-none), never half of the new one; a device or a pipe (``-o /dev/stdout``) is written through,
-and a symbolic link's file is replaced, the link kept.
+none), never half of the new one; a device or a pipe (``-o /dev/stdout``) is written through
+(a named pipe that nothing reads from within `READER_WAIT_S` is refused, not waited on for
+good), and a symbolic link's file is replaced, the link kept.
 """
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def output_problem(
@@ -87,9 +92,19 @@ def new_folder_problem(path: str | os.PathLike) -> str | None:
     return None
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+#: How long a named pipe given as an output is given for a reader to open it (seconds of the
+#: host's time, as `fakecloud.inputs.WRITER_WAIT_S` for an input's writer), in steps of
+#: `_READER_STEP_S`.
+READER_WAIT_S = 2.0
+_READER_STEP_S = 0.05
+
+
+def write_atomic(
+    path: str | os.PathLike, data: str | bytes, reader_wait_s: float = READER_WAIT_S
+) -> None:
     """Write `data` (text as UTF-8) to `path` whole: into a temporary file in the same folder,
-    then renamed over `path`, so no reader ever sees a half-written file. `OSError` as `open`."""
+    then renamed over `path`, so no reader ever sees a half-written file. `OSError` as `open`;
+    a named pipe nothing opens for reading within `reader_wait_s` is refused (ENXIO)."""
     target = Path(path)
     if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
         raise IsADirectoryError(21, "Is a directory", str(target))
@@ -101,7 +116,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written through: renamed
         # over, the node itself was replaced by a regular file (as root, /dev/null too).
         try:
-            with open(target, "wb") as f:
+            with _open_through(target, mode, reader_wait_s) as f:
                 f.write(data.encode("utf-8") if isinstance(data, str) else data)
         except OSError as exc:  # a write's error (/dev/full: ENOSPC) names no file
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
@@ -126,6 +141,34 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
             # a full disk's error names no file, a rename's the temporary one
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         raise
+
+
+def _open_through(target: Path, mode: int, reader_wait_s: float) -> BinaryIO:
+    """`target`, a device or a pipe, opened for writing. ``open`` of a named pipe waits until
+    something opens it for reading: ``fakecloud run S --trace FIFO`` with no reader hung for
+    good after its run. One that nothing reads from within `reader_wait_s` is refused (ENXIO,
+    saying so), as an input's pipe that nothing writes to is."""
+    flags = getattr(os, "O_NONBLOCK", 0)
+    if not (stat.S_ISFIFO(mode) and flags):
+        return open(target, "wb")
+    tries = 1 + math.ceil(max(reader_wait_s, 0) / _READER_STEP_S)
+    for attempt in range(tries):
+        try:
+            fd = os.open(target, os.O_WRONLY | flags | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nothing has it open for reading yet
+                raise
+            if attempt + 1 < tries:
+                threading.Event().wait(_READER_STEP_S)
+            continue
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb")
+    raise OSError(
+        errno.ENXIO,
+        f"it is a named pipe (FIFO) that nothing opened for reading within {reader_wait_s:g} s "
+        "(start the program reading it first, or write to a file)",
+        str(target),
+    )
 
 
 def _umask() -> int:

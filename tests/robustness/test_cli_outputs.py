@@ -507,6 +507,20 @@ def test_a_named_pipe_nothing_writes_to_is_refused_not_waited_for(tmp_path):
         open_input("/dev/zero")
 
 
+def test_a_named_pipe_nothing_reads_from_is_refused_as_an_output_not_waited_for(tmp_path):
+    """``fakecloud run S --trace FIFO`` (any output) with nothing reading the pipe ran the
+    scenario, then hung for good in ``open``. Refused, naming what it is; the pipe stays."""
+    import stat
+
+    from fakecloud.outputs import write_atomic
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="named pipe .FIFO. that nothing opened for reading") as no:
+        write_atomic(fifo, "x", reader_wait_s=0)
+    assert no.value.filename == str(fifo) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
 def test_run_of_a_project_folder_passes_over_hidden_folders_and_virtualenvs(scenario, capsys):
     """``fakecloud run .`` in a project refused every YAML file of its .venv's packages (and
     of a venv not named with a dot) as a scenario; a folder that vanished mid-walk was
