@@ -105,6 +105,16 @@ def finite_seconds(value: Any, what: str, *, positive: bool = False) -> float:
     return float((POSITIVE_SECONDS if positive else SECONDS).check(value, what))
 
 
+def clock_time(value: Any, what: str, now: float) -> Any:
+    """`value` if it is a time on the virtual clock (absolute seconds: ``run(until=...)``, a
+    fault rule's ``at`` and ``until``; an int stays an int), else `OutOfRange`: finite, from 0
+    to `MAX_SECONDS` after `now`, and to `MAX_SECONDS` at least. Checked as a duration, a time
+    was refused once the clock had been advanced past `MAX_SECONDS`, however near."""
+    if now <= 0.0:
+        return SECONDS.check(value, what)
+    return Bounds(0.0, max(MAX_SECONDS, now + MAX_SECONDS), unit=SECONDS.unit).check(value, what)
+
+
 def finite_rate(value: Any, what: str) -> float:
     """`value` as a float rate (> 0, finite, at most `MAX_RATE`), else `OutOfRange`."""
     return float(RATE.check(value, what))

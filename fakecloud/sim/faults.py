@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator, Iterable
 from functools import cached_property
 from typing import Any
 
-from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS
+from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS, clock_time
 from fakecloud.errors import ConfigError
 from fakecloud.suggest import did_you_mean
 
@@ -33,8 +33,6 @@ ACTIONS = ("raise", "delay", "stall", "drop")
 #: The numeric fields of a rule and their ranges (virtual seconds, counts, a chance).
 _FIELD_BOUNDS = {
     "delay_s": SECONDS,
-    "at": SECONDS,
-    "until": SECONDS,
     "nth": POSITIVE_COUNT,
     "times": POSITIVE_COUNT,
     "probability": FRACTION,
@@ -142,6 +140,11 @@ class FaultPlan:
         for name, bounds in _FIELD_BOUNDS.items():
             if fields.get(name) is not None:
                 fields[name] = bounds.check(fields[name], f"fault at {point!r}: {name}")
+        for name in ("at", "until"):  # times on the clock, which may be past MAX_SECONDS
+            if fields.get(name) is not None:
+                fields[name] = clock_time(
+                    fields[name], f"fault at {point!r}: {name}", self._kernel.now
+                )
         match = fields.get("match")
         if match is not None and not isinstance(match, dict):
             raise ConfigError(f"fault at {point!r}: match is a mapping, got {match!r}")

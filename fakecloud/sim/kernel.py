@@ -23,7 +23,7 @@ import simpy
 from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, PENDING, URGENT, EventPriority, Initialize
 
-from fakecloud.bounds import MAX_SECONDS, OutOfRange, finite_seconds
+from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time, finite_seconds
 from fakecloud.config import Config, config_section
 from fakecloud.errors import ReentrantClockError, SimulationNotIdle
 from fakecloud.humanize import secs
@@ -304,7 +304,7 @@ class Kernel:
         # A request's process (every API call that starts work) is a plain simpy Process.
         process = until.__class__ is simpy.Process
         if until is not None and not process and not isinstance(until, simpy.Event):
-            until = finite_seconds(until, "run(until)")  # names a string or bool, as advance
+            until = float(clock_time(until, "run(until)", self.env.now))  # names a str, a bool
             self.clock.check_horizon(until, "run(until)")
             if until <= self.env.now:  # simpy's bare ValueError, for a time or a duration mixed up
                 if until == self.env.now:

@@ -26,6 +26,21 @@ def test_advance_refuses_a_time_that_is_not_a_finite_duration(seconds):
     assert cloud.now == 2.5
 
 
+def test_times_on_a_clock_advanced_past_the_longest_duration_are_taken():
+    """``run(until=...)`` and a fault rule's ``at`` and ``until`` are times on the clock, but
+    were checked as durations: once advanced past 1e9 s (twice ``advance(1e9)``), a cloud
+    refused every later time, however near. Now a time up to 1e9 s after now is taken."""
+    cloud = Cloud(seed=1)
+    cloud.advance(MAX_SECONDS)
+    cloud.advance(MAX_SECONDS)
+    rule = cloud.faults.add("glance.upload", error=503, at=cloud.now + 5, until=cloud.now + 9)
+    cloud.run(until=cloud.now + 10)
+    assert (cloud.now, rule.at) == (2 * MAX_SECONDS + 10, 2 * MAX_SECONDS + 5)
+    with pytest.raises(OutOfRange, match=r"run\(until\): expected a number of seconds from 0 to 3"):
+        cloud.run(until=cloud.now + MAX_SECONDS + 1)
+    assert cloud.now == 2 * MAX_SECONDS + 10
+
+
 def test_run_and_run_until_idle_refuse_non_finite_times():
     cloud = Cloud(seed=1)
     with pytest.raises(ValueError, match=r"run\(until\): .* got nan"):
