@@ -118,13 +118,25 @@ _Loader.add_implicit_resolver(
 )
 
 
+#: The most bits an integer of a scenario file may have: fewer than Python's limit on
+#: converting an int to text (``sys.get_int_max_str_digits()``, 4,300 digits by default; a
+#: 14,000-bit number has 4,215).
+MAX_INT_BITS = 14_000
+
+
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
     """An integer; one of more digits than Python converts (4,300 by default) is a `Problem`
-    at its line instead of a ValueError from deep inside the reader."""
+    at its line instead of a ValueError from deep inside the reader. A hexadecimal, octal or
+    binary one is read in any length (the limit is on decimal text), and was that ValueError
+    later, when a message showed it (``wait: 0xfff...``)."""
     try:
-        return loader.construct_yaml_int(node)
+        value = loader.construct_yaml_int(node)
+        if value.bit_length() > MAX_INT_BITS:
+            raise ValueError(node.value)
+        return value
     except ValueError:
-        digits = sum(c.isdigit() for c in node.value)
+        text = node.value.lower().lstrip("+-").removeprefix("0x").removeprefix("0b")
+        digits = sum(c.isalnum() for c in text)
         loader.problems.append(
             Problem(
                 loader.filename,

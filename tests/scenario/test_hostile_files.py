@@ -122,6 +122,11 @@ def test_an_integer_too_long_to_convert_is_named_at_its_line():
     assert problems("name: n\nsteps:\n  - wait: " + "9" * 5000 + "\n") == [
         "s.yaml:3: a whole number 5000 digits long: too large to read"
     ]
+    # hexadecimal is read in any length (Python limits decimal text only): a ValueError
+    # traceback when the refusal showed it
+    assert problems("name: n\nsteps:\n  - wait: -0x" + "f" * 5000 + "\n") == [
+        "s.yaml:3: a whole number 5000 digits long: too large to read"
+    ]
 
 
 def test_a_device_or_huge_file_is_refused_not_read_for_ever(tmp_path):
