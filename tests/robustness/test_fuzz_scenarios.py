@@ -62,6 +62,39 @@ def test_a_bent_scenario_file_loads_or_is_named_at_its_line(text):
             assert problem.file == "s.yaml" and problem.line is not None, str(problem)
 
 
+@st.composite
+def number_literals(draw):
+    """A number as YAML 1.1 or 1.2 may spell it, of any length: decimal, hexadecimal, octal
+    (``0``, ``0o``), binary, sexagesimal, with underscores, signs and exponents."""
+    digits = draw(st.sampled_from([1, 3, 4299, 4301, 6000, 15000]))
+    sign = draw(st.sampled_from(["", "-", "+"]))
+    form = draw(st.sampled_from(["dec", "0x", "0", "0o", "0b", "sexa", "under", "exp", "float"]))
+    body = {
+        "dec": "9" * digits,
+        "0x": "0x" + "f" * digits,
+        "0": "0" + "7" * digits,
+        "0o": "0o" + "7" * digits,
+        "0b": "0b" + "1" * digits,
+        "sexa": ":".join(["59"] * max(1, digits // 3)),
+        "under": "_".join(["999"] * max(1, digits // 3)),
+        "exp": "1e" + "9" * min(digits, 6),
+        "float": "9" * digits + ".5",
+    }[form]
+    return sign + body
+
+
+@settings(settings.get_profile("robustness"))
+@given(number_literals())
+def test_a_number_of_any_spelling_and_length_loads_or_is_named_at_its_line(literal):
+    """``wait: 0x`` and 5,000 f's was a ValueError traceback (CPython converts hexadecimal of
+    any length, then refuses to show it as decimal text in the refusal)."""
+    try:
+        loads(f"name: n\nvars:\n  n: {literal}\nsteps:\n  - wait: {literal}\n", "s.yaml")
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            assert problem.file == "s.yaml" and problem.line is not None, str(problem)
+
+
 #: Values of every YAML type, for a field of any type.
 WRONG_TYPES = [[], {}, 7, -1, 1.5, 10**30, "x", "", None, True, [1, {"a": 2}], {"a": [1]}]
 
