@@ -128,3 +128,33 @@ def test_a_marker_not_there(world):
         400,
         "Invalid input received: marker not found: {'source-name': 'nope'}",
     )
+
+
+def test_an_unmanage_while_the_backend_still_creates_leaves_the_volume_manageable():
+    """An admin resets a volume still being created to ``available`` and unmanages it: the
+    unmanage finds nothing on the backend yet (the driver's ``unmanage`` leaves nothing), and
+    the create ends on the backend after its row is gone: the LV is there, no row knows it,
+    so it is listed as manageable and the pool counts it, once."""
+    cloud = Cloud(
+        profile="upstream",
+        config={
+            "cinder": {
+                "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
+                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+            }
+        },
+    )
+    raced = create_volume(cloud, size=4, settle=False)
+    cloud.advance(CREATE_S / 2)  # in the driver's create
+    for action in ({"os-reset_status": {"status": "available"}}, {"os-unmanage": {}}):
+        assert call(cloud, "POST", f"volumes/{raced}/action", action, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, raced)[-2:] == ["unmanaging", "deleted"]
+    entries = _list(cloud).json()["manageable-volumes"]
+    assert [(e["reference"]["source-name"], e["size"], e["safe_to_manage"]) for e in entries] == [
+        (f"volume-{raced}", 4, True)
+    ]
+    pools = call(cloud, "GET", "scheduler-stats/get_pools", ctx=ADMIN, query={"detail": "true"})
+    (pool,) = pools.json()["pools"]
+    held = {k: pool["capabilities"][k] for k in ("free_capacity_gb", "total_volumes")}
+    assert held == {"free_capacity_gb": 99996.0, "total_volumes": 2}  # the LV, and the thin pool
