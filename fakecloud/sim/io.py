@@ -76,7 +76,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, PENDING
 
-from fakecloud.bounds import THROUGHPUT
+from fakecloud.bounds import MAX_COUNT, THROUGHPUT, OutOfRange
 from fakecloud.sim.trace import Site, form, site
 from fakecloud.suggest import did_you_mean
 
@@ -445,8 +445,11 @@ class IoModel:
                 break
         if not resources:
             raise ValueError(f"transfer {label!r} needs at least one resource")
-        if size_bytes < 0:
-            raise ValueError(f"transfer {label!r}: size must be >= 0, got {size_bytes}")
+        if not 0 <= size_bytes <= MAX_COUNT:  # a NaN compares false: it never finished
+            raise OutOfRange(
+                f"transfer {label!r}: expected a size in bytes from 0 to {MAX_COUNT}, "
+                f"got {size_bytes!r}"
+            )
         self._seq += 1
         done = _new_event(simpy.Event)  # env.event(), without its two calls
         done.env = k.env  # the fields in simpy's order, as Event.__init__ sets them

@@ -54,6 +54,21 @@ def test_a_throughput_that_is_no_rate_or_a_link_that_does_not_exist_is_refused_b
     assert cloud.io.resources["link"].capacity == 100 * MB and "disk" not in cloud.io.resources
 
 
+def test_a_transfer_of_no_size_is_refused_by_name():
+    """``cloud.io.transfer`` checked its size with ``< 0``: a NaN passed, and the transfer
+    never finished (its share of the link NaN); an infinite size likewise. Each is refused,
+    nothing started or traced."""
+    from fakecloud.bounds import OutOfRange
+
+    cloud = Cloud()
+    cloud.io.resource("link", 100 * MB)
+    before = len(cloud.trace)
+    for bad in (float("nan"), float("inf"), -1, 2**64):
+        with pytest.raises(OutOfRange, match="transfer 'copy': expected a size in bytes from 0"):
+            cloud.io.transfer(bad, ["link"], label="copy")
+    assert len(cloud.trace) == before and cloud.run_until_idle() == 0.0
+
+
 def test_unequal_transfers_finish_at_10s_and_15s():
     cloud = Cloud()
     cloud.io.resource("link", 100 * MB)
