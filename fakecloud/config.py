@@ -192,13 +192,14 @@ def section_values(section: Any) -> dict[str, Any]:
         return dataclasses.asdict(section)
 
 
-_PROTOTYPES: dict[type, tuple[Any, dict[str, Any]]] = {}
+_PROTOTYPES: dict[type, tuple[Any, dict[str, Any], dict[str, Any] | None]] = {}
 
 
-def _prototype(section_cls: type) -> tuple[Any, dict[str, Any]]:
+def _prototype(section_cls: type) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
     """``section_cls()`` built (and checked) once per process, each value a factory made (a
-    dict, a list) frozen (`fakecloud.frozen`), and those values by field name: read-only, so
-    every cloud's section may hold the very same ones."""
+    dict, a list) frozen (`fakecloud.frozen`); those values by field name; and the
+    prototype's ``__dict__`` (None for a section without one): read-only values, so every
+    cloud's section may hold the very same ones."""
     found = _PROTOTYPES.get(section_cls)
     if found is None:
         proto = section_cls()
@@ -209,7 +210,7 @@ def _prototype(section_cls: type) -> tuple[Any, dict[str, Any]]:
         }
         for name, value in made.items():
             object.__setattr__(proto, name, value)
-        found = _PROTOTYPES[section_cls] = (proto, made)
+        found = _PROTOTYPES[section_cls] = (proto, made, getattr(proto, "__dict__", None))
     return found
 
 
@@ -217,11 +218,12 @@ def _default_section(section_cls: type) -> Any:
     """``section_cls()``, copied from its prototype: the same values in the same order, the
     factories' read-only. Every cloud builds a dozen sections, and a frozen dataclass's
     ``__init__`` sets each field through ``object.__setattr__``."""
-    proto, _ = _prototype(section_cls)
-    if not hasattr(proto, "__dict__"):
-        return proto
+    found = _PROTOTYPES.get(section_cls) or _prototype(section_cls)
+    values = found[2]
+    if values is None:
+        return found[0]
     section = object.__new__(section_cls)
-    section.__dict__.update(proto.__dict__)
+    section.__dict__.update(values)
     return section
 
 

@@ -133,7 +133,7 @@ _default: dict[int, tuple[Any, int]] = {}
 
 def _no_overrides(config: Any) -> bool:
     return all(
-        value.__class__ is dict and not value
+        isinstance(value, dict) and not value  # a FrozenDict: a config's mapping
         for value in (config.domains, config.projects, config.users, config.roles)
     )
 
