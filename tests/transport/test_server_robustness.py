@@ -2,6 +2,7 @@
 oversized bodies and clients that vanish mid-request; and it stops cleanly."""
 
 import json
+import re
 import socket
 import struct
 import time
@@ -511,3 +512,22 @@ def test_a_target_holding_raw_utf8_is_served_as_its_escaped_form(server):
     answer = exchange(server, "compute", f"{head}X-Auth-Token: {token}\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.1 404 ")
     assert answer.endswith(b'"message": "Instance \\u2603 could not be found."}}')
+
+
+def test_pipelined_requests_are_answered_in_order_and_100_continue_first(server):
+    """Three requests written at once on one connection get three answers in their order (no
+    bytes of one read as another's); ``Expect: 100-continue`` gets ``100 Continue`` before
+    the answer, as eventlet.wsgi and Apache send it (session 37's probes of malformed HTTP:
+    also bad request lines, obs-fold, NUL and Latin-1 bytes, ``TE: gzip, chunked``; each the
+    server's 400/501 or the service's answer)."""
+    get = b"GET /v3 HTTP/1.1\r\nHost: x\r\n\r\n"
+    last = b"GET /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answers = exchange(server, "identity", get + login_request(server, close=False) + last)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == [b"200", b"201", b"401"]
+    body = b"{}"
+    head = (
+        b"POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: "
+        b"application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
+    )
+    answer = exchange(server, "identity", head + body)
+    assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 400 ")
