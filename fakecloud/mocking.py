@@ -59,9 +59,13 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         config: Mapping[str, Any] | None = None,
         user: str = "demo",
     ):
+        from fakecloud.frozen import frozen
+
         self.seed = seed
         self.profile = profile
-        self.config = config
+        # its own read-only copy: the caller's dict changed after the decorator was applied
+        # changed the cloud of every later activation (a test's cloud hung on the order)
+        self.config = frozen(config)
         self.user = user
         self.cloud = None
         self._stack = []

@@ -101,9 +101,12 @@ def test_a_decorated_generator_runs_inside_one_cloud_until_it_ends():
     """A generator function (a pytest yield fixture) decorated: the mock was entered and left
     while the call made the generator, so its body ran with no cloud (``openstack.connect()``
     reached whatever the environment named). Now one cloud serves it from its first step to
-    its end, and the environment comes back after."""
+    its end, and the environment comes back after. The mock's config is its own copy: the
+    caller's dict changed after ``fakecloud.mock(config=...)`` changed every later cloud."""
     before = os.environ.get("OS_CLOUD")
-    mocker = fakecloud.mock()
+    given = {"rpc": {"delay_s": 0.5}}
+    mocker = fakecloud.mock(config=given)
+    given["rpc"]["delay_s"] = 9.0  # the mock keeps its own copy, as Cloud(config=...) does
 
     @mocker
     def fixture():
@@ -114,7 +117,7 @@ def test_a_decorated_generator_runs_inside_one_cloud_until_it_ends():
     steps = fixture()
     assert os.environ.get("OS_CLOUD") == before  # nothing runs before the first step
     named, cloud = next(steps)
-    assert named == "fakecloud-demo" and cloud is not None
+    assert named == "fakecloud-demo" and cloud.config.rpc.delay_s == 0.5
     assert next(steps) == 30.0 and cloud.now == 30.0
     assert list(steps) == [] and mocker.cloud is None
     assert os.environ.get("OS_CLOUD") == before
