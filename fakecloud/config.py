@@ -24,7 +24,7 @@ from typing import Any
 
 from fakecloud.bounds import Bounds, for_field
 from fakecloud.errors import ConfigError
-from fakecloud.frozen import FrozenDict, FrozenList, frozen
+from fakecloud.frozen import FrozenDict, FrozenList, NotJsonData, frozen
 from fakecloud.suggest import did_you_mean
 
 _SECTIONS: dict[str, type] = {}
@@ -108,14 +108,20 @@ def _coerce_made(what: str, field: dataclasses.Field, value: Any) -> Any:
     return value
 
 
-def _own_copy(value: Any) -> Any:
-    """`value` as the config's own data, read-only (`fakecloud.frozen`): each mapping a new
-    `FrozenDict`, each list or tuple a new `FrozenList`, all the way down. A section held the
-    caller's containers: a dict changed after ``Cloud(config=...)`` changed what the cloud
-    saved (its world built from the old values, the file loading as the new), a
-    ``MappingProxyType`` made ``save`` a TypeError and a tuple was refused only by ``save``;
-    its own copy, writable, was changed in place the same way (and in every fork)."""
-    return frozen(value)
+def _own_copy(value: Any, where: str) -> Any:
+    """`value` (of the config key `where`, ``glance.disk_formats``) as the config's own data,
+    read-only (`fakecloud.frozen`): each mapping a new `FrozenDict`, each list or tuple a new
+    `FrozenList`, all the way down; a `ConfigError` naming the place inside it that is no
+    JSON data. A section held the caller's containers: a dict changed after
+    ``Cloud(config=...)`` changed what the cloud saved (its world built from the old values,
+    the file loading as the new), a ``MappingProxyType`` made ``save`` a TypeError and a
+    tuple was refused only by ``save``; its own copy, writable, was changed in place the same
+    way (and in every fork); bytes were save's TypeError, a key that is no text its refusal,
+    and a mapping holding itself Python's RecursionError."""
+    try:
+        return frozen(value)
+    except NotJsonData as exc:
+        raise ConfigError(f"config {where}{exc.path}: {exc.why}") from None
 
 
 def default_of(field: dataclasses.Field) -> Any:
@@ -299,7 +305,7 @@ class Config:
             for key, value in given.items():
                 if key not in fields:
                     raise ConfigError(f"unknown config key {name}.{key}{did_you_mean(key, fields)}")
-                values[key] = _own_copy(_coerce(name, fields[key], value))
+                values[key] = _own_copy(_coerce(name, fields[key], value), f"{name}.{key}")
             # a factory's default not given: the prototype's read-only one, not a new list
             made = _prototype(section_cls)[1]
             sections[name] = section_cls(**{**made, **values})

@@ -5,7 +5,8 @@ as the world was built. A section's own keys are a frozen dataclass's, but Pytho
 frozen list or dict, and ``cloud.config.glance.disk_formats.append("iso")`` changed the
 original, every fork, and what a save wrote (a file then loading as a world the cloud was not
 built as). `FrozenList` and `FrozenDict` are a list and a dict (JSON, ``isinstance`` and every
-read work as before) whose every write is a `TypeError` naming the way to set a value.
+read work as before) whose every write is a `TypeError` naming the way to set a value; `frozen`
+makes them of JSON data, and refuses what is not.
 
     >>> formats = frozen(["raw", "qcow2"])
     >>> formats + ["iso"]
@@ -63,11 +64,50 @@ class FrozenDict(dict):
     __copy__ = copy
 
 
-def frozen(value: Any) -> Any:
-    """`value` with every list and tuple a `FrozenList` and every mapping a `FrozenDict`, all
-    the way down (new containers: the caller's are left as they are); other values as given."""
+#: The deepest a frozen value may nest (a scenario file's values nest at most 100 levels
+#: too: `fakecloud.scenario.yamldoc.MAX_DEPTH`); a value that holds itself reaches it.
+MAX_DEPTH = 100
+
+#: The values a frozen container may hold besides containers: JSON's.
+_ATOMS = (str, int, float, bool, type(None))
+
+
+class NotJsonData(ValueError):
+    """A value `frozen` refuses: `path` (``.name[0]``, empty for the value itself) says where
+    inside it, `why` what is wrong."""
+
+    def __init__(self, path: str, why: str):
+        super().__init__(f"{path}: {why}" if path else why)
+        self.path = path
+        self.why = why
+
+
+def frozen(value: Any, _path: str = "", _depth: int = 0) -> Any:
+    """`value`, JSON data, with every list and tuple a `FrozenList` and every mapping a
+    `FrozenDict`, all the way down (new containers: the caller's are left as they are);
+    `NotJsonData` for a key that is no text, a value that is no JSON data (bytes, a set, an
+    object), or nesting past `MAX_DEPTH` (a mapping that holds itself): a saved cloud's file
+    could not hold it (a bytes value was save's TypeError), and copying one was Python's
+    RecursionError."""
+    if _depth > MAX_DEPTH:
+        raise NotJsonData("", f"nests more than {MAX_DEPTH} levels deep (or holds itself)")
     if isinstance(value, Mapping):
-        return FrozenDict({key: frozen(item) for key, item in value.items()})
+        held = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise NotJsonData(
+                    _path, f"a key is text, got {type(key).__name__} {key!r} (write {str(key)!r})"
+                )
+            held[key] = frozen(item, f"{_path}.{key}", _depth + 1)
+        return FrozenDict(held)
     if isinstance(value, (list, tuple)):
-        return FrozenList([frozen(item) for item in value])
+        return FrozenList(
+            [frozen(item, f"{_path}[{i}]", _depth + 1) for i, item in enumerate(value)]
+        )
+    if not isinstance(value, _ATOMS):
+        raise NotJsonData(
+            _path,
+            f"expected JSON data (text, a number, true or false, null, a list or a mapping), "
+            f"got {type(value).__name__} {value!r}",
+        )
     return value

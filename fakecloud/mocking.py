@@ -65,7 +65,7 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         self.profile = profile
         # its own read-only copy: the caller's dict changed after the decorator was applied
         # changed the cloud of every later activation (a test's cloud hung on the order)
-        self.config = frozen(config)
+        self.config = frozen(config) if isinstance(config, Mapping) else config
         self.user = user
         self.cloud = None
         self._stack = []

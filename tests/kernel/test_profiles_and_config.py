@@ -1,5 +1,7 @@
 """Profiles, switches and configuration: defaults, overrides, and clear errors."""
 
+import re
+
 import pytest
 
 from fakecloud import Cloud
@@ -91,6 +93,25 @@ def test_a_clouds_config_lists_and_mappings_are_read_only_as_its_sections_are():
     second = Cloud()
     assert second.switches.lp1731986 == Cloud(profile="seed").switches.to_dict()["lp1731986"]
     assert second.config.glance == type(second.config.glance)()
+
+
+def test_a_config_value_that_is_no_json_data_is_refused_naming_where():
+    """The config is JSON data of its own: a mapping that holds itself or a list nested
+    5,000 deep was Python's RecursionError while copying it; an object inside a mapping was
+    taken and made the cloud unsavable."""
+    holds_itself: dict = {}
+    holds_itself["web"] = holds_itself
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    cases = [
+        ({"nova": {"guest_agents": holds_itself}}, "nova.guest_agents: nests more than 100"),
+        ({"glance": {"disk_formats": deep}}, "glance.disk_formats: nests more than 100"),
+        ({"nova": {"guest_agents": {"web": {1, 2}}}}, "nova.guest_agents.web: expected JSON"),
+    ]
+    for given, where in cases:
+        with pytest.raises(ConfigError, match=rf"^config {re.escape(where)}"):
+            Cloud(config=given)
 
 
 def test_a_clouds_switches_and_sections_are_fixed_so_a_fork_never_sees_its_parent_change():

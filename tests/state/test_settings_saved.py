@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fakecloud import Cloud, config, fault_points
-from fakecloud.errors import StateError
+from fakecloud.errors import ConfigError
 from fakecloud.profiles.table import SWITCHES
 from fakecloud.sim.faults import FaultPoint
 from fakecloud.sim.rpc import RpcConfig
@@ -62,12 +62,16 @@ def test_a_key_added_later_with_a_default_leaves_the_saved_bytes_alone(monkeypat
     assert tuned["cloud"]["config"] == {"rpc": {"added_map": {"b": 2}}}
 
 
-def test_a_setting_that_json_data_does_not_hold_as_it_is_is_refused_at_save():
+def test_a_setting_that_json_data_does_not_hold_as_it_is_is_refused_when_given():
     # A dict keyed by a number would load keyed by its text: a quota set for project 7
-    # would no longer be found. Format 1 held it in the nodes; format 2 says so at once.
-    cloud = Cloud(config={"cinder": {"project_quotas": {7: {"volumes": 3}}}})
-    with pytest.raises(StateError, match=r"config cinder.project_quotas = \{7: .*'7'"):
-        dumps(cloud)
+    # would no longer be found. Format 1 held it in the nodes; format 2 said so at save;
+    # the config, JSON data of its own, says so when the cloud is built (session 37).
+    with pytest.raises(
+        ConfigError, match=r"config cinder.project_quotas: a key is text, got int 7"
+    ):
+        Cloud(config={"cinder": {"project_quotas": {7: {"volumes": 3}}}})
+    with pytest.raises(ConfigError, match=r"config glance.disk_formats\[1\]: expected JSON data"):
+        Cloud(config={"glance": {"disk_formats": ["raw", b"iso"]}})  # was save's TypeError
 
 
 def test_the_defaults_saved_files_rely_on_are_unchanged():
