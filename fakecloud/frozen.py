@@ -70,6 +70,7 @@ MAX_DEPTH = 100
 
 #: The values a frozen container may hold besides containers: JSON's.
 _ATOMS = (str, int, float, bool, type(None))
+_PLAIN = frozenset(_ATOMS)
 
 
 class NotJsonData(ValueError):
@@ -98,11 +99,17 @@ def frozen(value: Any, _path: str = "", _depth: int = 0) -> Any:
                 raise NotJsonData(
                     _path, f"a key is text, got {type(key).__name__} {key!r} (write {str(key)!r})"
                 )
-            held[key] = frozen(item, f"{_path}.{key}", _depth + 1)
+            # text and numbers, most values, taken without a call
+            held[key] = (
+                item if item.__class__ in _PLAIN else frozen(item, f"{_path}.{key}", _depth + 1)
+            )
         return FrozenDict(held)
     if isinstance(value, (list, tuple)):
         return FrozenList(
-            [frozen(item, f"{_path}[{i}]", _depth + 1) for i, item in enumerate(value)]
+            [
+                item if item.__class__ in _PLAIN else frozen(item, f"{_path}[{i}]", _depth + 1)
+                for i, item in enumerate(value)
+            ]
         )
     if not isinstance(value, _ATOMS):
         raise NotJsonData(
