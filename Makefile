@@ -96,7 +96,8 @@ fuzz: $(STAMP)
 	FAKECLOUD_FUZZ=1 $(BIN)/python -m pytest -n 2 -p no:randomly tests/robustness tests/transport/test_server_robustness.py \
 		tests/state/test_damaged_state.py tests/scenario/test_published_schema.py \
 		tests/glance/test_patch_fast_path.py tests/identity/test_token_body_check.py \
-		tests/kernel/test_io_sharing.py tests/kernel/test_trace_storage.py tests/nova/test_passwords.py \
+		tests/kernel/test_io_sharing.py tests/kernel/test_trace_storage.py tests/kernel/test_frozen.py \
+		tests/nova/test_passwords.py \
 		tests/nova/test_request_fast_paths.py tests/cinder/test_series_validation.py \
 		tests/scenario/test_transport_queries.py tests/transport/test_answer_encoding.py
 
