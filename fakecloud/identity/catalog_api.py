@@ -184,7 +184,9 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         """``DELETE /v3/regions/{id}``: 204, with the regions below it."""
         _require_admin(req, "identity:delete_region")
         region_id = req.params["region_id"]
-        self._writable().delete_region(region_id, _limited(self.keystone, "region_id"))
+        self._writable().delete_region(
+            region_id, _limited(self.keystone, "region_id", self._release)
+        )
         self._traced("region_deleted", region_id, region_id)
         return Response(204)
 
@@ -220,7 +222,9 @@ class KeystoneCatalogApi(KeystoneWritesApi):
         """``DELETE /v3/services/{id}``: 204, its endpoints with it."""
         _require_admin(req, "identity:delete_service")
         service_id = req.params["service_id"]
-        self._writable().delete_service(service_id, _limited(self.keystone, "service_id"))
+        self._writable().delete_service(
+            service_id, _limited(self.keystone, "service_id", self._release)
+        )
         self._traced("service_deleted", service_id, service_id)
         return Response(204)
 
@@ -312,9 +316,16 @@ def _without(ref: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in ref.items() if k not in keys}
 
 
-def _limited(keystone: Any, field: str) -> set[str]:
+def _limited(keystone: Any, field: str, release: int) -> set[str]:
     """The services (`field` ``service_id``) or regions (``region_id``) a registered limit
     names: the ``registered_limit`` table's foreign keys keep them (keystone 15.0.0-30.0.0
-    ``limit/backends/sql.py``)."""
+    ``limit/backends/sql.py``); none in 13.x, whose contract migration 037 drops both keys
+    (``037_contract_remove_service_and_region_fk_for_registered_limit``)."""
     found = held(keystone.directory)
-    return set() if found is None else {getattr(r, field) for r in found.registered.values()}
+    if found is None or release < _LIMIT_FOREIGN_KEYS_SINCE:
+        return set()
+    return {getattr(r, field) for r in found.registered.values()}
+
+
+#: The first Keystone whose ``registered_limit`` rows keep their service and region (14.0.0).
+_LIMIT_FOREIGN_KEYS_SINCE = 14

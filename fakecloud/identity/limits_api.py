@@ -1,9 +1,11 @@
 """Keystone's unified limits (``keystone/api/registered_limits.py``, ``keystone/api/limits.py``,
-``keystone/limit``), served from keystone 14.0.0 (Rocky, the Nova 18 series; 13.x's legacy
-paste API with its ``PUT`` batch updates is not modelled, its paths not served): ``GET|POST
+``keystone/limit``), served from keystone 14.0.0 (Rocky, the Nova 18 series): ``GET|POST
 /v3/registered_limits``, ``GET|HEAD|PATCH|DELETE /v3/registered_limits/{id}``, ``GET|POST
 /v3/limits``, ``GET|HEAD|PATCH|DELETE /v3/limits/{id}`` and ``GET /v3/limits/model`` (the
-``flat`` enforcement model, keystone's default).
+``flat`` enforcement model, keystone's default). 13.x (Queens) serves keystone 13.0.4's
+experimental legacy API (``keystone/limit/routers.py``): no ``PATCH`` and no model, but ``PUT
+/v3/registered_limits`` and ``PUT /v3/limits``, batch updates by id; no description; a create
+or an update answers every record (``QUEENS``).
 
 A registered limit is a service's default of a resource (optionally in a region): 201 with the
 list made, 409 ``Conflict occurred attempting to store registered_limit - Duplicate entry.``
@@ -48,7 +50,9 @@ from fakecloud.identity.api import _json, _linked, _links, _mapped
 from fakecloud.identity.limits_store import Limit, RegisteredLimit, Tables, held, tables
 from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
 
-#: The limits API's first Keystone here (Rocky: Flask, ``PATCH``, ``/v3/limits/model``).
+#: Keystone 13.x's experimental legacy limits API (``keystone/limit/routers.py``, 13.0.0).
+QUEENS = 13
+#: The limits API's Flask form (Rocky: ``PATCH`` of one, ``/v3/limits/model``; no ``PUT``).
 LIMITS_SINCE = 14
 #: The Keystone release a service answers as: what `served_from` compares with LIMITS_SINCE.
 _RELEASE = operator.attrgetter("_release")
@@ -101,22 +105,32 @@ class KeystoneLimitsApi(KeystoneWritesApi):
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
-        """The routes before, then the limits' (`served_from` 14.0.0)."""
+        """The routes before, then the limits' (`served_from` 13.0.0; ``PATCH`` 14.0.0)."""
         super().declare_routes(router, variant)
-        for method, template, handler in (
-            ("GET", "/v3/registered_limits", cls.list_registered_limits),
-            ("POST", "/v3/registered_limits", cls.create_registered_limits),
-            ("GET", "/v3/registered_limits/{registered_limit_id}", cls.get_registered_limit),
-            ("PATCH", "/v3/registered_limits/{registered_limit_id}", cls.update_registered_limit),
-            ("DELETE", "/v3/registered_limits/{registered_limit_id}", cls.delete_registered_limit),
-            ("GET", "/v3/limits/model", cls.get_limit_model),
-            ("GET", "/v3/limits", cls.list_limits),
-            ("POST", "/v3/limits", cls.create_limits),
-            ("GET", "/v3/limits/{limit_id}", cls.get_limit),
-            ("PATCH", "/v3/limits/{limit_id}", cls.update_limit),
-            ("DELETE", "/v3/limits/{limit_id}", cls.delete_limit),
-        ):
-            router.add(method, template, _mapped(served_from(LIMITS_SINCE, _RELEASE, handler)))
+        for method, template, handler, since in (
+            ("GET", "/v3/registered_limits", cls.list_registered_limits, QUEENS),
+            ("POST", "/v3/registered_limits", cls.create_registered_limits, QUEENS),
+            ("GET", "/v3/registered_limits/{registered_limit_id}", cls.get_registered_limit,
+             QUEENS),
+            ("PATCH", "/v3/registered_limits/{registered_limit_id}",
+             cls.update_registered_limit, LIMITS_SINCE),
+            ("DELETE", "/v3/registered_limits/{registered_limit_id}",
+             cls.delete_registered_limit, QUEENS),
+            ("GET", "/v3/limits/model", cls.get_limit_model, QUEENS),
+            ("GET", "/v3/limits", cls.list_limits, QUEENS),
+            ("POST", "/v3/limits", cls.create_limits, QUEENS),
+            ("GET", "/v3/limits/{limit_id}", cls.get_limit, QUEENS),
+            ("PATCH", "/v3/limits/{limit_id}", cls.update_limit, LIMITS_SINCE),
+            ("DELETE", "/v3/limits/{limit_id}", cls.delete_limit, QUEENS),
+        ):  # fmt: skip
+            router.add(method, template, _mapped(served_from(since, _RELEASE, handler)))
+        if variant == QUEENS:  # 13.x's PUT batch updates (a route no later release has)
+            router.add("PUT", "/v3/registered_limits", _mapped(cls.update_registered_limits))
+            router.add("PUT", "/v3/limits", _mapped(cls.update_limits))
+
+    def route_variant(self) -> int | None:
+        """13.x's routes (`QUEENS`: its ``PUT`` lists) or every later release's (None)."""
+        return QUEENS if self._release < LIMITS_SINCE else None
 
     # -- what every call shares ---------------------------------------------------------------
 
@@ -149,8 +163,15 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             return body[key]
         self._limit_first(req, member)
         self._may_write_limits(req, action)
+        if self._release < LIMITS_SINCE and key not in body:
+            # 13.x's route calls the controller with the body's keys: ``protected()``'s
+            # policy, then Python's TypeError, which wsgi renders as a 400
+            method = action.split(":", 1)[1]
+            raise exception.ValidationError(
+                f"{method}() missing 1 required positional argument: '{key}'"
+            )
         value = body.get(key, {})
-        limits_schema.old_validate(body_schema, value, self._release < DOMAIN_LIMITS_SINCE)
+        limits_schema.old_validate(body_schema, value, self._release)
         return value
 
     def _limit_first(self, req: Request, member: bool) -> None:
@@ -174,7 +195,11 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             if ref.get(field) is not None and ref[field] not in known:
                 raise exception.ValidationError(attribute=field, target=target)
         project_id = ref.get("project_id")
-        if project_id is not None:
+        if project_id is not None and self._release < LIMITS_SINCE:
+            # 13.x ``get_project`` finds a domain too (its project row, ``is_domain``)
+            if project_id not in d.projects and project_id not in d.domains:
+                raise exception.ValidationError(attribute="project_id", target=target)
+        elif project_id is not None:
             if project_id in d.domains and self._release < DOMAIN_LIMITS_SINCE:
                 # 14.x ``_assert_resource_exist``: "domain-level limits" not supported
                 raise exception.ValidationError(attribute="project_id", target=target)
@@ -190,7 +215,10 @@ class KeystoneLimitsApi(KeystoneWritesApi):
     # -- registered limits --------------------------------------------------------------------
 
     def _registered_view(self, req: Request, reg: RegisteredLimit) -> dict[str, Any]:
-        return _linked(req, "registered_limits", asdict(reg))
+        record = asdict(reg)
+        if self._release < LIMITS_SINCE:
+            del record["description"]  # 13.x's RegisteredLimitModel has no such column
+        return _linked(req, "registered_limits", record)
 
     def _record(self, req: Request, param: str) -> Any:
         """The registered limit or limit the path's `param` names, else its 404."""
@@ -219,17 +247,19 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         reg = self._registered(req)
         return Response(200, {"registered_limit": self._registered_view(req, reg)})
 
-    def create_registered_limits(self, req: Request) -> Response:
-        """``POST /v3/registered_limits``: 201 and the registered limits made (all or none)."""
-        refs = self._limits_body(
-            req,
-            limits_schema.REGISTERED_CREATE,
-            "registered_limits",
-            "identity:create_registered_limits",
-            member=False,
-        )
+    def _registered_refs(self, req: Request, body_schema: dict[str, Any], action: str) -> Any:
+        """The body's ``registered_limits`` list (`_limits_body`), each one's service and
+        region checked (`_limit_refs`)."""
+        refs = self._limits_body(req, body_schema, "registered_limits", action, member=False)
         for ref in refs:
             self._limit_refs(ref, "registered_limit")
+        return refs
+
+    def create_registered_limits(self, req: Request) -> Response:
+        """``POST /v3/registered_limits``: 201 and the registered limits made (all or none)."""
+        refs = self._registered_refs(
+            req, limits_schema.REGISTERED_CREATE, "identity:create_registered_limits"
+        )
         made: list[RegisteredLimit] = []
         existing = self._limit_tables()
         for ref in refs:
@@ -251,6 +281,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         held_tables = tables(self.keystone.writable())
         for reg in made:
             held_tables.registered[reg.id] = reg
+        if self._release < LIMITS_SINCE:  # 13.x: ``list_registered_limits()``
+            made = list(held_tables.registered.values())
         shown = [self._registered_view(req, reg) for reg in made]
         return Response(201, {"registered_limits": shown})
 
@@ -283,8 +315,43 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         tables(self.keystone.writable()).registered[reg.id] = new
         return Response(200, {"registered_limit": self._registered_view(req, new)})
 
+    def update_registered_limits(self, req: Request) -> Response:
+        """13.x ``PUT /v3/registered_limits``: each listed registered limit (by ``id``)
+        changed in one transaction, 200 and every registered limit (``update_registered_
+        limits``: the services and regions named exist, else 400; an unknown id 404; one
+        without a region that a limit overrides 403; one with a region only where its service,
+        region or resource stays (the limits' foreign key, else 403); a service, region and
+        resource another one with a region holds 409 (the unique key: none without a
+        region)."""
+        refs = self._registered_refs(
+            req, limits_schema.REGISTERED_UPDATE, "identity:update_registered_limits"
+        )
+        t = self._limit_tables()
+        changed: dict[str, RegisteredLimit] = {}
+        for ref in refs:
+            reg = changed.get(ref["id"]) or t.registered.get(ref["id"])
+            if reg is None:
+                raise RegisteredLimitNotFound(id=ref["id"])
+            new = replace(reg, **{k: v for k, v in ref.items() if k != "id"})
+            key = (new.service_id, new.resource_name, new.region_id)
+            referenced = t.referenced(reg.id)
+            if referenced and (not reg.region_id or key != _key(reg)):
+                raise RegisteredLimitError(id=reg.id)
+            others = [r for i, r in {**t.registered, **changed}.items() if i != reg.id]
+            if new.region_id is not None and key in {_key(r) for r in others}:
+                raise exception.Conflict(type="registered_limit", details="Duplicate entry")
+            changed[reg.id] = new
+        _fit_columns(list(changed.values()))
+        held_tables = tables(self.keystone.writable())
+        held_tables.registered.update(changed)
+        shown = [self._registered_view(req, reg) for reg in held_tables.registered.values()]
+        return Response(200, {"registered_limits": shown})
+
     def delete_registered_limit(self, req: Request) -> Response:
-        """``DELETE /v3/registered_limits/{id}``: 204, unless a limit overrides it."""
+        """``DELETE /v3/registered_limits/{id}``: 204, unless a limit overrides it (13.x:
+        ``protected()`` loads it for the policy's target first, a missing one 404 to all)."""
+        if self._release < LIMITS_SINCE:
+            self._registered(req)
         self._may_write_limits(req, "identity:delete_registered_limit")
         reg = self._registered(req)
         if self._limit_tables().referenced(reg.id):
@@ -308,13 +375,18 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         }
         if self._release < DOMAIN_LIMITS_SINCE:
             del record["domain_id"]  # 14.x's LimitModel has no such column
+        if self._release < LIMITS_SINCE:
+            del record["description"]  # nor 13.x's this one
         return _linked(req, "limits", record)
 
     def _limit(self, req: Request) -> Limit:
         return self._record(req, "limit_id")
 
     def get_limit_model(self, req: Request) -> Response:
-        """``GET|HEAD /v3/limits/model`` (anyone): the enforcement model."""
+        """``GET|HEAD /v3/limits/model`` (anyone): the enforcement model; 13.x has none, its
+        path is ``get_limit`` of a limit named ``model``."""
+        if self._release < LIMITS_SINCE:
+            raise LimitNotFound(id="model")
         return Response(200, {"model": dict(FLAT_MODEL)})
 
     def _visible(self, req: Request) -> list[Limit]:
@@ -324,6 +396,11 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         superuser = self._release >= SUPERUSER_LIST_SINCE and (
             "admin" in ctx.roles or "service" in ctx.roles
         )
+        if self._release < LIMITS_SINCE:
+            # 13.x ``LimitV3.list_limits``: a non-admin project token its own, any other all
+            if "admin" not in ctx.roles and ctx.project_id:
+                return [lim for lim in every if lim.project_id == ctx.project_id]
+            return every
         if self._release < DOMAIN_LIMITS_SINCE:
             # 14.x: a project_id filter finds nothing but to the system; else a project's
             # token its own, any other all
@@ -353,6 +430,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         ``project_id`` and ``domain_id``: the limits the caller's scope shows."""
         regs = self._limit_tables().registered
         own = _OWN_FIELDS if self._release >= DOMAIN_LIMITS_SINCE else ("project_id",)
+        if self._release < LIMITS_SINCE:
+            own = ()  # 13.x filters by service_id, region_id and resource_name alone
         found = _filtered(req, self._visible(req), lambda lim: regs[lim.registered_limit_id], own)
         shown = [self._limit_view(req, lim) for lim in found]
         return Response(200, {"limits": shown, "links": _links(req)})
@@ -429,6 +508,8 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         held_tables = tables(self.keystone.writable())
         for lim in made:
             held_tables.limits[lim.id] = lim
+        if self._release < LIMITS_SINCE:  # 13.x: ``list_limits()``, every project's
+            made = list(held_tables.limits.values())
         return Response(201, {"limits": [self._limit_view(req, lim) for lim in made]})
 
     def update_limit(self, req: Request) -> Response:
@@ -448,9 +529,27 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         tables(self.keystone.writable()).limits[lim.id] = new
         return Response(200, {"limit": self._limit_view(req, new)})
 
+    def update_limits(self, req: Request) -> Response:
+        """13.x ``PUT /v3/limits``: each listed limit's (by ``id``) ``resource_limit``, 200
+        and every limit (``update_limits``: an unknown id 404, all or none)."""
+        refs = self._limits_body(
+            req, limits_schema.LIMIT_UPDATE, "limits", "identity:update_limits", member=False
+        )
+        t = self._limit_tables()
+        changed: dict[str, Limit] = {}
+        for ref in refs:
+            lim = changed.get(ref["id"]) or t.limits.get(ref["id"])
+            if lim is None:
+                raise LimitNotFound(id=ref["id"])
+            changed[lim.id] = replace(lim, resource_limit=ref["resource_limit"])
+        held_tables = tables(self.keystone.writable())
+        held_tables.limits.update(changed)
+        shown = [self._limit_view(req, lim) for lim in held_tables.limits.values()]
+        return Response(200, {"limits": shown})
+
     def delete_limit(self, req: Request) -> Response:
         """``DELETE /v3/limits/{id}``: 204."""
-        if self._release < DOMAIN_LIMITS_SINCE:  # 14.x: the policy, then the limit
+        if LIMITS_SINCE <= self._release < DOMAIN_LIMITS_SINCE:  # 14.x: the policy first
             self._may_write_limits(req, "identity:delete_limit")
             lim = self._limit(req)
         else:
@@ -485,6 +584,11 @@ def _fit_columns(records: list[Any]) -> None:
             or len(description.encode("utf-8", "surrogatepass")) > _TEXT_BYTES
         ):
             raise exception.Error()
+
+
+def _key(reg: RegisteredLimit) -> tuple[str, str, str | None]:
+    """A registered limit's unique key: its service, resource and region."""
+    return (reg.service_id, reg.resource_name, reg.region_id)
 
 
 def _owner(lim: Limit) -> tuple[str | None, str | None]:

@@ -175,6 +175,39 @@ ROCKY = _lazy(
     _INTEGER,
 )
 
+#: 13.x (Queens, keystone 13.0.4 ``limit/schema.py``): no description; an update is ``PUT``
+#: of a list of records by ``id`` (a limit's ``resource_limit`` alone).
+_QUEENS_REGISTERED = {k: v for k, v in ROCKY[id(REGISTERED_CREATE)]["items"]["properties"].items()
+                      if k != "description"}  # fmt: skip
+_QUEENS_LIMIT = {
+    "properties": {
+        k: v
+        for k, v in _old_limit("project_id", _STRING, _INTEGER)["properties"].items()
+        if k != "description"
+    }
+}
+
+
+def _queens_item(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return _listed(
+        {"type": "object", "properties": properties, "additionalProperties": False,
+         "required": required}
+    )  # fmt: skip
+
+
+QUEENS = {
+    id(REGISTERED_CREATE): _queens_item(
+        _QUEENS_REGISTERED, ["service_id", "resource_name", "default_limit"]
+    ),
+    id(REGISTERED_UPDATE): _queens_item({"id": _ID, **_QUEENS_REGISTERED}, ["id"]),
+    id(LIMITS_CREATE): _queens_item(
+        _QUEENS_LIMIT["properties"], ["project_id", "service_id", "resource_name", "resource_limit"]
+    ),
+    id(LIMIT_UPDATE): _queens_item(
+        {"id": _ID, "resource_limit": _INTEGER}, ["id", "resource_limit"]
+    ),
+}
+
 _FORMATS = jsonschema.FormatChecker(())
 
 
@@ -199,8 +232,9 @@ def validate(body_schema: dict[str, Any], body: Any) -> None:
     admin_schema.refuse(checker, body)
 
 
-def old_validate(body_schema: dict[str, Any], value: Any, rocky: bool = False) -> None:
-    """14.0.0-26.x: the body's `value` under its key against the release's schema of it
-    (`rocky`: 14.x's; ``lazy_validate``, its printout sorted as jsonschema then printed it)."""
-    found = (ROCKY if rocky else OLD)[id(body_schema)]
+def old_validate(body_schema: dict[str, Any], value: Any, release: int = 15) -> None:
+    """13.0.0-26.x: the body's `value` under its key against the `release`'s schema of it
+    (13.x's `QUEENS`, 14.x's `ROCKY`, else `OLD`; ``lazy_validate``, its printout sorted as
+    jsonschema then printed it). 13.x's update schemas are its ``PUT`` lists'."""
+    found = (QUEENS if release < 14 else ROCKY if release < 15 else OLD)[id(body_schema)]
     schema.lazy_validate(admin_schema.validator(found), value, sort_printed=True)

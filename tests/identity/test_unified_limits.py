@@ -106,7 +106,7 @@ def test_a_service_or_region_a_registered_limit_names_is_not_deleted(booted):
     assert cloud.request("identity", "DELETE", "/v3/regions/R2", user="admin").status == 204
 
 
-def test_keystone_14_serves_project_limits_alone_and_13_none():
+def test_keystone_14_serves_project_limits_alone():
     # keystone 14.x api/limits.py and limit/schema.py: admin_required writes, project limits
     # only (no domain_id anywhere), a limit anyone reads but another project's token
     cloud = Cloud(profile="nova-18.0.0")  # keystone 14
@@ -146,5 +146,49 @@ def test_keystone_14_serves_project_limits_alone_and_13_none():
     assert patched.status == 500
     kept = cloud.request("identity", "GET", f"{LM}/{lims[0]['id']}", user="admin").json()
     assert kept["limit"]["description"] is None
-    seed = Cloud(profile="seed")  # keystone 13: its legacy limits API is not served
-    assert seed.request("identity", "GET", RL, user="admin").status == 404
+
+
+def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
+    # keystone 13.0.4 limit/routers.py, controllers.py, core.py, backends/sql.py: no
+    # description, a create or an update answers every record, PUT updates a list by id,
+    # no PATCH (the legacy router's 404) and no model (get_limit of a limit named 'model')
+    cloud = Cloud(profile="seed")
+    nova = _compute(cloud)
+    regs = [{"service_id": nova, "resource_name": "cores", "default_limit": 10},
+            {"service_id": nova, "resource_name": "ram", "default_limit": 2048,
+             "region_id": "RegionOne"}]  # fmt: skip
+    made = cloud.request("identity", "POST", RL, {"registered_limits": regs}, user="admin")
+    assert made.status == 201 and "description" not in made.json()["registered_limits"][0]
+    cores, ram = (r["id"] for r in made.json()["registered_limits"])
+    demo = cloud.context("demo").project_id
+    limit = {"service_id": nova, "resource_name": "cores", "resource_limit": 5,
+             "project_id": demo}  # fmt: skip
+    lims = cloud.request("identity", "POST", LM, {"limits": [limit]}, user="admin").json()
+    lim = lims["limits"][0]["id"]
+    more = cloud.request("identity", "POST", RL, {"registered_limits": [{**regs[0],
+                         "resource_name": "disk"}]}, user="admin")  # fmt: skip
+    assert [r["resource_name"] for r in more.json()["registered_limits"]] == [
+        "cores", "ram", "disk"]  # fmt: skip
+
+    def put(path, key, records, user="admin"):
+        return cloud.request("identity", "PUT", path, {key: records}, user=user)
+
+    referenced = put(RL, "registered_limits", [{"id": cores, "default_limit": 3}])
+    assert _error(referenced) == (
+        403,
+        f"Unable to update or delete registered limit {cores} "
+        "because there are project limits associated with it.",
+    )
+    changed = put(RL, "registered_limits", [{"id": ram, "default_limit": 4096}])
+    assert changed.status == 200
+    assert [r["default_limit"] for r in changed.json()["registered_limits"]] == [10, 4096, 10]
+    assert put(LM, "limits", [{"id": lim, "resource_limit": 7}]).json()["limits"][0][
+        "resource_limit"] == 7  # fmt: skip
+    assert _error(put(LM, "limits", [{"id": "nope", "resource_limit": 1}])) == (
+        404, "Could not find limit for nope.")  # fmt: skip
+    denied = put(LM, "limits", [{"id": lim, "resource_limit": 1}], user="demo")
+    assert _error(denied)[0] == 403
+    patched = cloud.request("identity", "PATCH", f"{LM}/{lim}", {"limit": {}}, user="admin")
+    assert _error(patched)[1].endswith(f"/v3/limits/{lim}): The resource could not be found.")
+    model = cloud.request("identity", "GET", f"{LM}/model", user="admin")
+    assert _error(model) == (404, "Could not find limit for model.")
