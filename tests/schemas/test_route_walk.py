@@ -2155,17 +2155,18 @@ _RL, _LM = "/v3/registered_limits", "/v3/limits"
 @walks("identity", "POST", _RL, _LM)
 @walks("identity", "PATCH", f"{_RL}/{{registered_limit_id}}", f"{_LM}/{{limit_id}}")
 @walks("identity", "DELETE", f"{_RL}/{{registered_limit_id}}", f"{_LM}/{{limit_id}}")
+@walks("identity", "PUT", _RL, _LM)
 def _keystone_limits(w: World, profile: str) -> None:
     cloud = w.cloud.fork()
 
     def req(method: str, path: str, body: Any = None) -> Any:
         return cloud.request("identity", method, path, body, user="admin")
 
-    if profile == "seed":  # keystone 13: its legacy limits are not served
-        assert req("GET", _RL).status == 404
-        return
     services = req("GET", "/v3/services").json()["services"]
     nova = next(s["id"] for s in services if s["type"] == "compute")
+    if profile == "seed":  # keystone 13's experimental API: PUT lists, no PATCH, no model
+        _keystone_13_limits(cloud, req, nova)
+        return
     reg = {"service_id": nova, "resource_name": "servers", "default_limit": 10}
     made = req("POST", _RL, {"registered_limits": [reg]}).json()
     ks.check(made["registered_limits"][0], ks.REGISTERED_LIMIT)
@@ -2185,6 +2186,37 @@ def _keystone_limits(w: World, profile: str) -> None:
         ks.check(got, ks.single("limit", ks.LIMIT))
     assert req("GET", f"{_LM}/model").json()["model"]["name"] == "flat"
     assert [req("DELETE", p).status for p in (f"{_LM}/{lim['id']}", one)] == [204, 204]
+
+
+def _keystone_13_limits(cloud: Any, req: Callable[..., Any], nova: str) -> None:
+    """Keystone 13.0.4's limits: every create and ``PUT`` answers the whole list (no
+    ``links``), a limit has no ``domain_id``."""
+    limit = {**ks.LIMIT, "required": [k for k in ks.LIMIT["required"] if k != "domain_id"]}
+
+    def whole(key: str, item: dict[str, Any]) -> dict[str, Any]:
+        return {**ks.single(key, {"type": "array", "items": item, "minItems": 1})}
+
+    reg = {"service_id": nova, "resource_name": "servers", "default_limit": 10}
+    made = req("POST", _RL, {"registered_limits": [reg]}).json()
+    ks.check(made, whole("registered_limits", ks.REGISTERED_LIMIT))
+    reg_id = made["registered_limits"][0]["id"]
+    ks.check(req("GET", _RL).json(), ks.listing("registered_limits", ks.REGISTERED_LIMIT))
+    one = req("GET", f"{_RL}/{reg_id}").json()
+    ks.check(one, ks.single("registered_limit", ks.REGISTERED_LIMIT))
+    put = {"registered_limits": [{"id": reg_id, "default_limit": 5}]}
+    ks.check(req("PUT", _RL, put).json(), whole("registered_limits", ks.REGISTERED_LIMIT))
+    demo = cloud.context("demo").project_id
+    lim = {"service_id": nova, "resource_name": "servers", "resource_limit": 4, "project_id": demo}
+    made = req("POST", _LM, {"limits": [lim]}).json()
+    ks.check(made, whole("limits", limit))
+    lim_id = made["limits"][0]["id"]
+    ks.check(req("GET", _LM).json(), ks.listing("limits", limit))
+    ks.check(req("GET", f"{_LM}/{lim_id}").json(), ks.single("limit", limit))
+    put = {"limits": [{"id": lim_id, "resource_limit": 3}]}
+    ks.check(req("PUT", _LM, put).json(), whole("limits", limit))
+    assert req("GET", f"{_LM}/model").status == 404  # get_limit('model')
+    assert req("PATCH", f"{_LM}/{lim_id}", {"limit": {}}).status == 404  # no such route
+    assert [req("DELETE", p).status for p in (f"{_LM}/{lim_id}", f"{_RL}/{reg_id}")] == [204, 204]
 
 
 _EPF = "/v3/OS-EP-FILTER"
