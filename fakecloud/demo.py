@@ -105,12 +105,14 @@ def chapters(profile: str = "seed") -> list[Chapter]:
         ),
         Chapter(
             "lp1731986-bug-off",
-            "The same replay with the fix (Nova 17.0.1)",
+            "The same replay with the fix switched on (17.0.1's)",
             "bugs/lp1731986_thaw_on_snapshot_failure.yaml",
             "bug_off",
-            "Same scenario, same seed. The fix casts an unquiesce with the partial mapping before "
-            "re-raising, so the guest is thawed right after the failure. The first volume's "
-            "snapshot is still left behind, holding the quota: that half is open upstream too.",
+            "Same scenario, same seed, Nova 17.0.0 with the fix alone switched on (17.0.1 as "
+            "released also checks the quota first, refusing before any freeze). The fix casts an "
+            "unquiesce with the partial mapping before re-raising, so the guest is thawed right "
+            "after the failure. The first volume's snapshot is still left behind, holding the "
+            "quota: that half is open upstream too.",
         ),
     ]
     return stops
