@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(name: str, rest: list[str]) -> int:
     """Run `name` (a command, or the usage or version flags) with `rest`; the exit status."""
+    if name == "help" and rest and rest[0] in COMMANDS:  # fakecloud help run: run's --help
+        return _dispatch(rest[0], ["--help"])
     if name in ("-h", "--help", "help"):
         print(_usage())
         return 0
@@ -63,7 +65,10 @@ def _dispatch(name: str, rest: list[str]) -> int:
         print(f"fakecloud {__version__} (the fakecloud-openstack distribution)")
         return 0
     if name not in COMMANDS:
-        print(f"fakecloud: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        from fakecloud.suggest import did_you_mean
+
+        hint = did_you_mean(name, list(COMMANDS))
+        print(f"fakecloud: unknown command {name!r}{hint}\n\n{_usage()}", file=sys.stderr)
         return 2
     module_name, func_name, _ = COMMANDS[name]
     import importlib

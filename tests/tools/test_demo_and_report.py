@@ -89,4 +89,8 @@ def test_report_of_an_edited_trace_names_the_file_not_a_traceback(tmp_path, caps
 
 def test_unknown_command_is_a_clear_error(capsys):
     assert cli(["explode"]) == 2
-    assert "unknown command 'explode'" in capsys.readouterr().err
+    assert "unknown command 'explode' (did you mean 'explore'?)" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:  # was the list of commands, not run's help
+        cli(["help", "run"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: fakecloud run [-h]")
