@@ -216,6 +216,18 @@ TEMPEST_UNSETTLED_HINT = (
 )
 
 
+def tempest_next_step(workspace: str) -> str:
+    """The line after Tempest's files: the command that runs Tempest on them (the files alone
+    left a newcomer to find it in ``--help``)."""
+    import shlex
+
+    return (
+        f"run Tempest there: cd {shlex.quote(workspace)} && tempest run --config-file "
+        "etc/tempest.conf -r '^tempest\\.api\\.compute' --exclude-list exclude-compute.txt "
+        "(volume, image, identity likewise: fakecloud serve --help)"
+    )
+
+
 def epilog() -> str:
     """The help's last part: every control endpoint, what --speed 0 means, Tempest's run."""
     from fakecloud.transport.control import ENDPOINTS
@@ -391,6 +403,7 @@ def run(args: argparse.Namespace) -> int:
         if tempest_files:
             sys.stdout.write(
                 f"# fakecloud: Tempest's files: {', '.join(map(str, tempest_files))}\n"
+                f"# fakecloud: {tempest_next_step(args.tempest_config)}\n"
             )
             if not args.settle:
                 sys.stdout.write(f"# fakecloud: {TEMPEST_UNSETTLED_HINT}\n")

@@ -192,6 +192,10 @@ def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path):
     auth_url = yaml.safe_load(printed)["clouds"]["fakecloud-demo"]["auth"]["auth_url"]
     assert f"uri_v3 = {auth_url}\n" in (workspace / "etc" / "tempest.conf").read_text()
     assert "# fakecloud: without --settle Tempest's waiters wait" in printed
+    assert (  # what to do with the files, not only where they are
+        f"# fakecloud: run Tempest there: cd {workspace} && tempest run --config-file "
+        "etc/tempest.conf -r '^tempest\\.api\\.compute' --exclude-list exclude-compute.txt "
+    ) in printed
 
 
 def test_tempest_files_that_cannot_be_written_stop_serve_with_status_2(capsys, tmp_path):
