@@ -44,6 +44,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from fakecloud.events import EVENTS, kind_problem
+
 Event = dict[str, Any]
 
 #: The fields every event has, in the order a read event shows them.
@@ -1100,6 +1102,9 @@ class Trace:
         A `kind` ending in ``.*`` matches a prefix: ``filter(kind="rpc.*")``. A field an event
         does not have reads as None.
         """
+        kind = fields.get("kind")
+        if kind.__class__ is str and kind not in EVENTS:
+            self._refuse_unknown_kind(kind)
         out = []
         for event in self._candidates(fields):
             if predicate is None or predicate(event):
@@ -1108,7 +1113,19 @@ class Trace:
 
     def first(self, **fields: Any) -> Event | None:
         """The earliest event matching `fields`, or None."""
+        kind = fields.get("kind")
+        if kind.__class__ is str and kind not in EVENTS:
+            self._refuse_unknown_kind(kind)
         return next(self._candidates(fields), None)
+
+    def _refuse_unknown_kind(self, kind: str) -> None:
+        """A `kind` no event of this trace has and none of fakecloud's can have (a typo,
+        ``filter(kind="guest.thaww")``) is a ValueError naming the kind meant: the empty answer
+        made a test's ``assert not trace.filter(...)`` pass whatever the cloud did."""
+        problem = kind_problem(kind)
+        if problem and next(self._candidates({"kind": kind}), None) is None:
+            # (a kind this trace has is the caller's own, trace.emit, or another version's)
+            raise ValueError(f"trace.filter: {problem}")
 
     def tail(self, n: int = 20) -> list[Event]:
         """The last `n` events."""

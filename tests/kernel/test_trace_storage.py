@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import fakecloud.sim.kernel
 import fakecloud.sim.trace
+from fakecloud.events import kind_problem
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 from fakecloud.sim.trace import Subject, Trace, _Book
@@ -171,6 +172,17 @@ def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
         return True
 
     expected = [e for e in trace.dicts if matches(e)]
+    kind = query.get("kind")
+    if (
+        isinstance(kind, str)
+        and kind_problem(kind)
+        and not any(_has_kind(e, kind) for e in trace.dicts)
+    ):
+        with pytest.raises(ValueError, match="unknown event kind"):  # a typo, not an empty list
+            trace.filter(**query)
+        with pytest.raises(ValueError, match="unknown event kind"):
+            trace.first(**query)
+        return
     assert trace.filter(**query) == expected
     assert trace.first(**query) == (expected[0] if expected else None)
     assert trace.tail(4) == trace.dicts[-4:]
@@ -178,6 +190,29 @@ def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
     again = Trace(lambda: 0)
     again.restore(json.loads(json.dumps(trace.snapshot())))
     assert again.to_jsonl() == trace.to_jsonl()
+
+
+def test_a_kind_no_event_can_have_is_refused_with_the_one_meant():
+    trace = Trace(lambda: 0)
+    trace.emit("guest.thaw", "libvirt", "db")
+    trace.emit("my.kind", "tool", "x")  # a kind of the caller's own, once written, is read
+    assert len(trace.filter(kind="my.kind")) == len(trace.filter(kind="guest.*")) == 1
+    assert trace.filter(kind="guest.freeze") == [] and trace.first(kind="rpc.*") is None
+    # an empty answer made `assert not trace.filter(kind="guest.thaww")` pass, whatever happened
+    with pytest.raises(ValueError) as info:
+        trace.filter(kind="guest.thaww")
+    assert str(info.value) == (
+        "trace.filter: unknown event kind 'guest.thaww' (did you mean 'guest.thaw'?); "
+        "`fakecloud list events` lists them"
+    )
+    with pytest.raises(ValueError, match="unknown event kind 'rcp.cast'"):
+        trace.first(kind="rcp.cast")
+
+
+def _has_kind(event, kind):
+    if kind.endswith(".*"):
+        return event["kind"].startswith(kind[:-1])
+    return event["kind"] == kind
 
 
 def _emit_all(trace, now, events):
@@ -433,8 +468,8 @@ QUERIED = [
     {"kind": "api.response", "status": 500},
     {"kind": "api.*", "actor": "nova-api"},
     {"subject": "s-2"},
-    {"kind": "wide"},
-    {"kind": "none-such"},
+    {"kind": ("wide",)},  # (a kind as text that no event can have is refused: a tuple is read)
+    {"kind": ("none-such",)},
 ]
 
 
@@ -477,7 +512,7 @@ def test_queries_find_the_events_a_full_scan_does_as_shape_ids_pass_256(monkeypa
     for one in (trace, *forks):
         for query in QUERIED:
             assert one.filter(**query) == _scan(one, **query), query
-    assert len(forks[1].filter(kind="wide")) == wide and forks[0].filter(status=500)
+    assert len(forks[1].filter(kind=("wide",))) == wide and forks[0].filter(status=500)
 
 
 def test_no_collection_runs_while_a_trace_holds_its_books_lock(monkeypatch):
