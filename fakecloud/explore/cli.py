@@ -323,6 +323,11 @@ def render(report: Any) -> str:
             problems = case.unexpected()
             verdict = "; ".join(problems) if problems else "found what it lists, nothing else"
             lines.append(f"  bug hunt (finds: {', '.join(case.finds)}): {verdict}")
+        if case.unconsulted:
+            lines.append(
+                f"  never consulted: {', '.join(case.unconsulted)} (no seed's run reached it, "
+                "so it never fired; `fakecloud list points` says where each point is)"
+            )
         if case.groups:
             lines.extend(_what_broke(case.groups))
             lines.append(f"  {counted(len(case.groups), 'group')} by what broke and how:")

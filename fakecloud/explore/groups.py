@@ -45,6 +45,8 @@ class SeedOutcome:
     seed: int
     broken: tuple[Broken, ...]
     decisions: int = 0
+    consulted: frozenset[str] = frozenset()
+    """The ``explore.faults`` points its run consulted (fired or not)."""
 
     @property
     def passed(self) -> bool:
@@ -101,8 +103,10 @@ def outcome_of(
     choices), each failed check's path is pruned by effect (`fakecloud.explore.effect`)."""
     result = explored.result
     checks = result.failures
+    decisions = explored.decisions
+    consulted = frozenset(d.about["point"] for d in decisions if d.kind == "fault")
     if not checks:
-        return SeedOutcome(result.case.id, seed, (), len(explored.decisions))
+        return SeedOutcome(result.case.id, seed, (), len(decisions), consulted)
     keys = [check_key(check) for check in checks]
     landed, start = explored.landed, explored.start
     leds = [
@@ -117,7 +121,7 @@ def outcome_of(
     for key, check, led in zip(keys, checks, leds, strict=True):
         details = tuple(str(d) for d in check.details[:3])
         broken.append(Broken(key, details, led.path, led.cause, named.of(details + led.path)))
-    return SeedOutcome(result.case.id, seed, tuple(broken), len(explored.decisions))
+    return SeedOutcome(result.case.id, seed, tuple(broken), len(decisions), consulted)
 
 
 class _RunNames:

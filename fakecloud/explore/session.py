@@ -40,6 +40,10 @@ class CaseReport:
     actions: dict[str, str] = field(default_factory=dict)
     """An inserted request's name -> its action (its body's key: ``createImage``, ``os-stop``),
     for the text report, where several are ``POST /servers/<id>/action``."""
+    unconsulted: tuple[str, ...] = ()
+    """``explore.faults`` points no seed's run consulted: nothing the case runs reaches them,
+    so they never fired (a point of another flow, as ``image_api.upload`` for a createImage,
+    whose image-backed upload goes through ``image_api.update``)."""
 
     @property
     def passed(self) -> int:
@@ -252,6 +256,9 @@ def _case_report(
     case_report.seeds = [o.seed for o in found]
     case_report.failed = [o.seed for o in found if not o.passed]
     case_report.groups = group(found)
+    if found:  # a case Ctrl-C left unexplored says nothing of its points
+        consulted = frozenset().union(*(o.consulted for o in found))
+        case_report.unconsulted = tuple(f.point for f in spec.faults if f.point not in consulted)
     if case_report.groups:
         case_report.names = ready.names()
         case_report.actions = {
