@@ -46,6 +46,19 @@ def output_problem(
     return problem
 
 
+def written_through(path: str | os.PathLike) -> bool:
+    """Whether `path` names a device or a pipe (``/dev/null``, ``/dev/stdout``, a process
+    substitution's ``/dev/fd/N``), which `write_atomic` writes through: a command with one
+    output per case writes each case's to it in turn, not to files named beside it
+    (``/dev/null-CASE.jsonl``: made in ``/dev`` when run as root, refused as an unwritable
+    folder otherwise)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def folder_problem(path: str | os.PathLike) -> str | None:
     """Why the folder that would hold `path` cannot, or None."""
     folder = Path(path).parent

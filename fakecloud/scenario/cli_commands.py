@@ -160,14 +160,14 @@ def run_main(argv: list[str] | None = None) -> int:
         return 0
     traces = _trace_paths(args.trace, selected) if args.trace else {}
     if args.trace:
-        from fakecloud.outputs import output_problem
+        from fakecloud.outputs import output_problem, written_through
 
         for path in traces.values():
             problem = output_problem(path, inputs=args.files)
             if problem:
                 print(f"fakecloud run: cannot write {path}: {problem}", file=sys.stderr)
                 return 2
-        if len(set(traces.values())) < len(traces):
+        if len(set(traces.values())) < len(traces) and not written_through(args.trace):
             print(
                 "fakecloud run: a scenario file is given twice (its traces would overwrite "
                 "each other)",
@@ -231,7 +231,12 @@ def _explore_problems(scenario: Any) -> list[str]:
 
 def _trace_paths(out: str, cases: list) -> dict[int, str]:
     """Each case's trace file, by ``id(case)``: OUT itself for one case, OUT-<case> for several,
-    and OUT-<file>-<case> where cases of two files share an id (one trace overwrote the other)."""
+    and OUT-<file>-<case> where cases of two files share an id (one trace overwrote the other);
+    OUT itself for every case when it is a device or a pipe (`written_through`)."""
+    from fakecloud.outputs import written_through
+
+    if written_through(out):  # /dev/null, /dev/stdout: every case's trace in turn
+        return {id(c): out for c in cases}
     paths = {id(c): _trace_path(out, c.id, len(cases)) for c in cases}
     counts = Counter(paths.values())
     for case in cases:

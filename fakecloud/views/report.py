@@ -33,7 +33,7 @@ from typing import Any
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
 from fakecloud.humanize import counted
 from fakecloud.inputs import open_input
-from fakecloud.outputs import folder_problem, output_problem, write_atomic
+from fakecloud.outputs import folder_problem, output_problem, write_atomic, written_through
 from fakecloud.suggest import did_you_mean
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
@@ -352,7 +352,7 @@ def _out_path(output: str | None, fmt: str, case: str, many: bool) -> Path | Non
             return None
         output = "report" + _FORMAT_SUFFIX[fmt]
     path = Path(output)
-    if many and case:
+    if many and case and not written_through(path):  # /dev/stdout: every case's in turn
         path = path.with_name(f"{path.stem}-{case}{path.suffix}")
     return path
 

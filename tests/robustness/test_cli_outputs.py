@@ -495,6 +495,27 @@ def test_a_pipe_is_read_once_by_every_verb(scenario, capsys, argv, text, says):
         assert status == 2 and says.replace("PIPE", pipe) in last
 
 
+def test_several_cases_write_a_device_or_pipe_output_in_turn_not_beside_it(scenario, capsys):
+    """``run FILE --trace /dev/stdout`` (or ``report FILE -o /dev/null``) of a file with two
+    cases named a file per case beside the device, ``/dev/stdout-one.jsonl``: as root made
+    in ``/dev``, else refused as an unwritable folder. Each case's trace now goes to the
+    device or pipe in turn (here a pipe, as ``>(gzip > t.gz)`` gives)."""
+    import threading
+
+    scenario.write_text(TINY + "cases:\n  one: {}\n  two: {}\n")
+    read_end, write_end = os.pipe()
+    got = []
+    reader = threading.Thread(target=lambda: got.append(os.fdopen(read_end, "rb").read()))
+    reader.start()
+    try:
+        status, last = run_cli(capsys, "run", "-q", "tiny.yaml", "--trace", f"/dev/fd/{write_end}")
+    finally:
+        os.close(write_end)
+        reader.join(10)
+    starts = [line for line in got[0].splitlines() if b'"scenario.start"' in line]
+    assert (status, last, len(starts)) == (0, "", 2)
+
+
 def test_a_named_pipe_nothing_writes_to_is_refused_not_waited_for(tmp_path):
     """``fakecloud report FIFO`` waited for ever for a writer (``open`` of a pipe blocks until
     one comes); a device never ends. Refused, naming what each is."""
