@@ -46,14 +46,13 @@ def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, di
     bugs = sections.pop("bugs", None) or ()
     if isinstance(bugs, (str, bytes, Mapping)) or not isinstance(bugs, Iterable):
         raise ConfigError(f"config bugs: a list of bug names such as ['lp1731986'], got {bugs!r}")
-    from fakecloud.profiles.table import SWITCHES
+    from fakecloud.profiles.table import BUGS
 
-    known = [name for name, switch in SWITCHES.items() if switch.is_bug]
     for bug in bugs:
-        if bug not in known:  # was "unknown switch 'lp1'", or a non-bug switch set to True
+        if bug not in BUGS:  # was "unknown switch 'lp1'", or a non-bug switch set to True
             raise ConfigError(
-                f"unknown bug {bug!r}{did_you_mean(str(bug), known)}; the bugs fakecloud "
-                f"replays: {', '.join(known)} (`fakecloud list switches lp` lists them)"
+                f"unknown bug {bug!r}{did_you_mean(str(bug), BUGS)}; the bugs fakecloud "
+                f"replays: {', '.join(BUGS)} (`fakecloud list switches lp` lists them)"
             )
         switches[bug] = True
     return Config.from_mapping(sections), switches

@@ -33,7 +33,7 @@ from fakecloud.profiles.releases import (
     in_series,
     release,
 )
-from fakecloud.profiles.table import SWITCHES
+from fakecloud.profiles.table import BUGS, SWITCHES
 from fakecloud.suggest import did_you_mean
 
 QUEENS = 17
@@ -223,7 +223,7 @@ class Switches:
 
     def bugs_on(self) -> list[str]:
         """Names of the Launchpad-bug switches that are on."""
-        return [n for n, sw in SWITCHES.items() if sw.is_bug and getattr(self, n) is True]
+        return [n for n in BUGS if getattr(self, n) is True]
 
     def to_dict(self) -> dict[str, Any]:
         """Every switch and its value, for traces and reports."""

@@ -56,3 +56,7 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_encryption.SWITCHES
     + switches_keystone.SWITCHES
 )
+
+#: The Launchpad-bug switches' names (``lp<number>``: `Switch.is_bug`), in the table's order:
+#: a config's ``bugs:`` list is checked against them in every cloud built with one.
+BUGS: tuple[str, ...] = tuple(name for name, switch in SWITCHES.items() if switch.is_bug)
