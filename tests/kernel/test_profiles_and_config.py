@@ -180,3 +180,40 @@ def test_a_configs_dict_is_what_dataclasses_asdict_gives_and_holds_copies():
     object.__setattr__(config.clock, next(iter(got["clock"])), {3})
     assert config.to_dict()["rpc"]["delay_s"] == (1, [2])
     assert config.to_dict()["clock"] == dataclasses.asdict(config.clock)
+
+
+def test_a_section_given_keys_is_what_its_dataclass_init_builds():
+    """`from_mapping` makes a section given keys from its defaults with those keys set and
+    its ``__post_init__`` run (`config._made`), not through the dataclass's ``__init__``:
+    every section, given all its keys (a changed number where the key is one) or its first
+    alone, is equal to ``cls(**values)`` field by field and in the same order; the defaults
+    every cloud copies are left as they were; ``__post_init__``'s refusals still come; a
+    section whose fields are not all ``__init__``'s parameters cannot register."""
+    import dataclasses
+
+    from fakecloud import config
+
+    for name, cls in config._SECTIONS.items():
+        values = config.section_values(cls())
+        for key, value in values.items():
+            if type(value) in (int, float) and value > 0:
+                values[key] = value * 2  # inside every positive range
+        first = dict([next(iter(values.items()))])
+        for given in (values, first):
+            made = config.Config.from_mapping({name: given}).sections()[name]
+            want = cls(**config.section_values(made))
+            assert made == want == cls(**{**config.section_values(cls()), **given}), name
+            assert list(vars(made)) == list(vars(want)), name
+    for name, cls in config._SECTIONS.items():  # no prototype took a cloud's keys
+        assert config.Config.from_mapping().sections()[name] == cls(), name
+    with pytest.raises(ConfigError, match="nova.quota_driver must be one of"):
+        config.Config.from_mapping({"nova": {"quota_driver": "nope"}})
+
+    @dataclasses.dataclass(frozen=True)
+    class Odd:
+        shown: int = 1
+        kept: int = dataclasses.field(default=2, init=False)
+
+    with pytest.raises(TypeError, match="every field, and only they, in __init__"):
+        config.config_section("odd")(Odd)
+    assert "odd" not in config._SECTIONS
