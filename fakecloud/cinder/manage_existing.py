@@ -187,7 +187,10 @@ def manage_existing(
         raise exception.ServiceUnavailable(f"{what} '{value}' not found") from None
     if availability_zone is None:
         availability_zone = cinder.config.storage_availability_zone
-    elif not isinstance(availability_zone, str):  # Queens: the row's insert fails
+    elif isinstance(availability_zone, (int, float)):
+        # Queens (no schema): ``objects.Volume``'s StringField coerces a number to its text
+        availability_zone = str(availability_zone)
+    elif not isinstance(availability_zone, str):  # Queens: the same coerce's ValueError
         raise exception.CinderException("availability_zone: not a string")
     manage_host = host if host and "#" in host else f"{cinder.config.host}@{backend}"
     # QuotaReserveTask (size 0), EntryCreateTask, QuotaCommitTask
