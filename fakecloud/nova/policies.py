@@ -578,14 +578,16 @@ def _rule_defaults(
     return out
 
 
-def load_policy_file(path: str) -> dict[str, str]:
-    """Rules of a YAML or JSON policy file, as ``{name: check string}`` (oslo.policy's
-    ``parse_file_contents``: ``yaml.safe_load``, JSON being YAML); a `ConfigError` naming
-    ``nova.policy_file``, the file and what is wrong (and its line) for a file that cannot be
-    read (a directory, a device, a named pipe nothing writes to), is not UTF-8 or YAML, or is
-    not a mapping of rule names to check strings. Each was a bare OSError, UnicodeDecodeError
-    or ParserError at the cloud's first request (a named pipe hung it), and a rule given as a
-    list or mapping was taken as its Python text (an alias bomb's, without end)."""
+def load_policy_file(path: str) -> dict[str, Any]:
+    """Rules of a YAML or JSON policy file, as ``{name: rule}`` (oslo.policy's
+    ``parse_file_contents``: ``yaml.safe_load``, JSON being YAML), each rule as
+    ``_parser.parse_rule`` takes it (`_file_rule`: a check string, or the old list-of-lists
+    syntax as tuples); a `ConfigError` naming ``nova.policy_file``, the file and what is wrong
+    (and its line) for a file that cannot be read (a directory, a device, a named pipe nothing
+    writes to), is not UTF-8 or YAML, is not a mapping of rule names to rules, or holds a rule
+    oslo.policy cannot load. Each was a bare OSError, UnicodeDecodeError or ParserError at the
+    cloud's first request (a named pipe hung it), and a list rule was taken as its Python
+    text."""
     import yaml
 
     from fakecloud.inputs import open_input
@@ -616,12 +618,43 @@ def load_policy_file(path: str) -> dict[str, str]:
         raise ConfigError(
             f"{where}: must map rule names to check strings, got a {type(data).__name__}"
         )
+    rules = {}
     for name, rule in data.items():
-        if not isinstance(rule, str):
+        check = _file_rule(rule)
+        if check is None:
             raise ConfigError(
-                f"{where}: rule {str(name)!r} must be a check string, got a {type(rule).__name__}"
+                f"{where}: rule {str(name)!r} must be a check string or a list of lists of"
+                f" them, got a {type(rule).__name__}"
             )
-    return {str(k): v for k, v in data.items()}
+        rules[str(name)] = check
+    return rules
+
+
+def _file_rule(rule: Any) -> str | tuple | None:
+    """A policy file's rule as oslo.policy's ``_parser.parse_rule`` reads it, hashable: a check
+    string as it is; an empty one (null, false, ``[]``: ``_parse_list_rule``'s "Empty rule
+    defaults to True") ``""``; the old list-of-lists syntax (the outer list or-ed, each inner
+    list and-ed, a bare string an inner list of one) as tuples, an inner entry that is no
+    string ``"!"`` (``_parse_check`` fails to split it: a ``FalseCheck``). None for what
+    ``parse_rule`` cannot take (a number, a list holding one: its ``TypeError``), which breaks
+    real Nova's every policy check. A mapping is read as the list of its keys."""
+    if isinstance(rule, str):
+        return rule
+    if not rule:
+        return ""
+    if not isinstance(rule, (list, dict)):
+        return None
+    out: list[Any] = []
+    for inner in rule:  # a mapping's keys, as Python iterates one
+        if isinstance(inner, str):
+            out.append(inner)
+        elif isinstance(inner, (list, dict)):
+            out.append(tuple(r if isinstance(r, str) else "!" for r in inner))
+        elif not inner:
+            out.append(())  # skipped, as an empty inner list
+        else:
+            return None
+    return tuple(out)
 
 
 class _Enforcer:
@@ -870,10 +903,11 @@ class PolicyEngine:
         """The profile's name of a rule (Queens names a few differently)."""
         return SEED_NAMES.get(name, name) if self.legacy else name
 
-    def overrides(self) -> dict[str, str]:
-        """The operator's rules: the policy file's, then the config mapping's."""
+    def overrides(self) -> dict[str, Any]:
+        """The operator's rules: the policy file's (`load_policy_file`), then the config
+        mapping's."""
         cfg = self._config
-        overrides: dict[str, str] = {}
+        overrides: dict[str, Any] = {}
         if cfg.policy_file:
             overrides.update(load_policy_file(cfg.policy_file))
         if cfg.policy:

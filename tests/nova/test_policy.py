@@ -96,9 +96,12 @@ def test_config_override_denies_and_names_the_rule(any_env: NovaEnv):
     assert resp.json() == DENIED
 
 
-def test_policy_file_overrides(tmp_path):
+@pytest.mark.parametrize("rule", ['"role:admin"', '[["role:admin"], ["role:nobody", "@"]]'])
+def test_policy_file_overrides(tmp_path, rule):
+    """A check string, or oslo.policy's old list-of-lists syntax (``_parse_list_rule``: the
+    outer list or-ed, each inner one and-ed), which every oslo.policy still loads."""
     path = tmp_path / "policy.yaml"
-    path.write_text(f'"{RULE}": "role:admin"\n')
+    path.write_text(f'"{RULE}": {rule}\n')
     env = NovaEnv("upstream", {"nova": {"policy_file": str(path)}})
     sid = env.boot()
     assert env.create_image(sid).status == 403
@@ -112,7 +115,7 @@ def test_policy_file_overrides(tmp_path):
         (b'"a": [\n', ":2: not valid YAML or JSON: while parsing a flow node"),
         (b"\n\xff: x\n", ":2: not UTF-8 (byte 0xff)"),
         (b"- role:admin\n", ": must map rule names to check strings, got a list"),
-        (b"a: &a [x, x]\nb: [*a, *a]\n", ": rule 'a' must be a check string, got a list"),
+        (b"a: [[x], 5]\n", ": rule 'a' must be a check string or a list of lists of them"),
     ],
 )
 def test_a_policy_file_that_is_no_policy_is_refused_as_the_cloud_is_built(
