@@ -59,6 +59,11 @@ _SYSTEM_ACTIONS = {
     "identity:create_grant": "identity:create_system_grant_for_user",
     "identity:revoke_grant": "identity:revoke_system_grant_for_user",
 }
+#: 13.x-14.x's routed methods with a body's object as an argument that are no
+#: ``protected()`` method but call one (keystone 13.0.4 and 14.2.0 assignment/controllers.py
+#: ``RoleV3``, catalog/controllers.py ``RegionV3``): a body without the object is refused
+#: before any policy.
+_UNPROTECTED = frozenset({"create_role_wrapper", "update_role_wrapper", "create_region_with_id"})
 #: What a project or user record holds in its own fields; any other attribute is its extra.
 _PROJECT_FIELDS = ("id", "name", "domain_id", "description", "enabled", "parent_id", "is_domain")
 _DOMAIN_FIELDS = ("id", "name", "description", "enabled")
@@ -158,9 +163,12 @@ class KeystoneWritesApi(KeystoneApi):
                 f"column default_project_id(CHAR({admin_schema.DEFAULT_PROJECT_ID_LENGTH}))."
             )
 
-    def _body(self, req: Request, body_schema: dict[str, Any], key: str) -> dict[str, Any]:
-        """The request's object under `key`, once it passes `body_schema`."""
-        return self._checked(req, body_schema, key, lambda ref: None)[0]
+    def _body(
+        self, req: Request, body_schema: dict[str, Any], key: str, controller: str = ""
+    ) -> dict[str, Any]:
+        """The request's object under `key`, once it passes `body_schema` (the policy
+        checked before; `controller` as `_checked`'s)."""
+        return self._checked(req, body_schema, key, lambda ref: None, controller=controller)[0]
 
     def _checked(
         self,
@@ -178,9 +186,14 @@ class KeystoneWritesApi(KeystoneApi):
         (``enforce_call``), then `absent` if the body has no such object (its release's
         refusal), then the object alone is checked, in ``lazy_validate``'s words. In
         13.x-14.x a route calls its `controller` with the object as an argument: a body
-        without it is wsgi's ``TypeError`` 400 (Python 3's words) before any policy."""
+        without it is wsgi's ``TypeError`` 400 (Python 3's words), after the policy where
+        the method is ``protected()`` (its wrapper takes ``*args, **kwargs`` and enforces
+        before it calls the method: keystone 13.0.4 and 14.2.0 common/controller.py) and
+        before any where the route's method is an unprotected wrapper (`_UNPROTECTED`)."""
         body = _json(req)
         if controller and self._release < KEYSTONE_FLASK_CATALOG_SINCE and key not in body:
+            if controller not in _UNPROTECTED:
+                policy({})
             raise exception.ValidationError(
                 f"{controller}() missing 1 required positional argument: '{key}'"
             )
@@ -242,14 +255,13 @@ class KeystoneWritesApi(KeystoneApi):
     def create_project(self, req: Request) -> Response:
         """``POST /v3/projects``: 201 and the project."""
         action = self._in_domain(req, "identity:create_project")
-        if self._release < KEYSTONE_FLASK_CATALOG_SINCE and "project" not in _json(req):
-            # 13.x-14.x: protected()'s policy, then the controller's call without the object
-            # (keystone 13.0.4 resource/controllers.py create_project): wsgi's TypeError 400
-            action({})
-            raise exception.ValidationError(
-                "create_project() missing 1 required positional argument: 'project'"
-            )
-        ref, _ = self._checked(req, self._old(admin_schema.PROJECT_CREATE), "project", action)
+        ref, _ = self._checked(
+            req,
+            self._old(admin_schema.PROJECT_CREATE),
+            "project",
+            action,
+            controller="create_project",
+        )
         if "name" not in ref:
             # From 27.0.0 the schema requires no "project" object, and keystone's
             # create_project reads project['name']: its KeyError is the unexpected 500.
@@ -313,6 +325,7 @@ class KeystoneWritesApi(KeystoneApi):
             self._old(admin_schema.PROJECT_UPDATE),
             "project",
             lambda _: self._named(req, "project", "identity:update_project"),
+            controller="update_project",
         )
         if ref.get("id") is not None and ref["id"] != project_id:
             raise exception.ValidationError("Cannot change ID")
@@ -385,7 +398,7 @@ class KeystoneWritesApi(KeystoneApi):
         are `resource_options.merged`'s."""
         _require_admin(req, "identity:create_domain")
         release = self._release
-        ref = self._body(req, self._old(admin_schema.DOMAIN_CREATE), "domain")
+        ref = self._body(req, self._old(admin_schema.DOMAIN_CREATE), "domain", "create_domain")
         explicit = None
         if release >= KEYSTONE_EXPLICIT_DOMAIN_ID_SINCE:
             explicit = ref.get("explicit_domain_id")
@@ -419,7 +432,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self.directory.domains.get(domain_id)
         if old is None:
             raise exception.DomainNotFound(domain_id=domain_id)
-        ref = self._body(req, self._old(admin_schema.DOMAIN_UPDATE), "domain")
+        ref = self._body(req, self._old(admin_schema.DOMAIN_UPDATE), "domain", "update_domain")
         return Response(200, {"domain": self._domain(req, self._update_domain(domain_id, ref))})
 
     def _update_domain(self, domain_id: str, ref: dict[str, Any]) -> Domain:
@@ -473,7 +486,9 @@ class KeystoneWritesApi(KeystoneApi):
     def create_user(self, req: Request) -> Response:
         """``POST /v3/users``: 201 and the user (never its password)."""
         action = self._in_domain(req, "identity:create_user")
-        ref, _ = self._checked(req, self._old(admin_schema.USER_CREATE), "user", action)
+        ref, _ = self._checked(
+            req, self._old(admin_schema.USER_CREATE), "user", action, controller="create_user"
+        )
         admin_schema.check_name_length("User", ref["name"], self._release)
         d = self.keystone.writable()
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
@@ -508,7 +523,7 @@ class KeystoneWritesApi(KeystoneApi):
         old = self._named(req, "user", "identity:update_user")
         if old is None:
             raise exception.UserNotFound(user_id=user_id)
-        ref = self._body(req, self._old(admin_schema.USER_UPDATE), "user")
+        ref = self._body(req, self._old(admin_schema.USER_UPDATE), "user", "update_user")
         if ref.get("id") is not None and ref["id"] != user_id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:

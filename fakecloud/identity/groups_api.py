@@ -116,7 +116,7 @@ class KeystoneGroupsApi(KeystoneWritesApi):
         """``POST /v3/groups``: 201 and the group; 409 for a name its domain holds."""
         action = self._in_domain(req, "identity:create_group")
         body = admin_schema.group_body(self._release, update=False)
-        ref, _ = self._checked(req, body, "group", action)
+        ref, _ = self._checked(req, body, "group", action, controller="create_group")
         domain_id = ref.get("domain_id") or req.context.domain_id or DEFAULT_DOMAIN_ID
         d = self.keystone.writable()
         if domain_id not in d.domains:
@@ -140,7 +140,9 @@ class KeystoneGroupsApi(KeystoneWritesApi):
     def update_group(self, req: Request) -> Response:
         """``PATCH /v3/groups/{id}``: the group as changed (its domain stays)."""
         old = self._group(req, "identity:update_group")
-        ref = self._body(req, admin_schema.group_body(self._release, update=True), "group")
+        ref = self._body(
+            req, admin_schema.group_body(self._release, update=True), "group", "update_group"
+        )
         if ref.get("id") is not None and ref["id"] != old.id:
             raise exception.ValidationError("Cannot change ID")
         if "domain_id" in ref and ref["domain_id"] != old.domain_id:
