@@ -138,6 +138,16 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         """The directory's limit tables, empty if it has none (a read writes nothing)."""
         return held(self.directory) or Tables()
 
+    def _rows(self, table: dict[str, Any]) -> list[Any]:
+        """`table`'s records as a list reads them: 13.x's in their id's order, as MySQL's
+        InnoDB scans its clustered primary key (``list_registered_limits``/``list_limits``,
+        keystone 13.0.4 limit/backends/sql.py, order by nothing; a filter on an index's
+        leading column may read that index's order instead: not modelled); from 14.0.0 in
+        creation order, as the keystone oracle's sqlite reads them (its rowid)."""
+        if self._release < LIMITS_SINCE:
+            return sorted(table.values(), key=operator.attrgetter("id"))
+        return list(table.values())
+
     def _may_write_limits(self, req: Request, action: str) -> None:
         """``admin_required`` where switch ``keystone_limits_admin_required`` is on, else
         ``SYSTEM_ADMIN`` (``role:admin and system_scope:all``)."""
@@ -238,7 +248,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
     def list_registered_limits(self, req: Request) -> Response:
         """``GET /v3/registered_limits`` (anyone), filters ``service_id``, ``region_id`` and
         ``resource_name``."""
-        found = _filtered(req, self._limit_tables().registered.values(), lambda reg: reg, ())
+        found = _filtered(req, self._rows(self._limit_tables().registered), lambda reg: reg, ())
         shown = [self._registered_view(req, reg) for reg in found]
         return Response(200, {"registered_limits": shown, "links": _links(req)})
 
@@ -282,7 +292,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         for reg in made:
             held_tables.registered[reg.id] = reg
         if self._release < LIMITS_SINCE:  # 13.x: ``list_registered_limits()``
-            made = list(held_tables.registered.values())
+            made = self._rows(held_tables.registered)
         shown = [self._registered_view(req, reg) for reg in made]
         return Response(201, {"registered_limits": shown})
 
@@ -344,7 +354,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         _fit_columns(list(changed.values()))
         held_tables = tables(self.keystone.writable())
         held_tables.registered.update(changed)
-        shown = [self._registered_view(req, reg) for reg in held_tables.registered.values()]
+        shown = [self._registered_view(req, reg) for reg in self._rows(held_tables.registered)]
         return Response(200, {"registered_limits": shown})
 
     def delete_registered_limit(self, req: Request) -> Response:
@@ -392,7 +402,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
     def _visible(self, req: Request) -> list[Limit]:
         """The limits ``GET /v3/limits`` shows the caller, before its filters."""
         ctx = req.context
-        every = list(self._limit_tables().limits.values())
+        every = self._rows(self._limit_tables().limits)
         superuser = self._release >= SUPERUSER_LIST_SINCE and (
             "admin" in ctx.roles or "service" in ctx.roles
         )
@@ -509,7 +519,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         for lim in made:
             held_tables.limits[lim.id] = lim
         if self._release < LIMITS_SINCE:  # 13.x: ``list_limits()``, every project's
-            made = list(held_tables.limits.values())
+            made = self._rows(held_tables.limits)
         return Response(201, {"limits": [self._limit_view(req, lim) for lim in made]})
 
     def update_limit(self, req: Request) -> Response:
@@ -544,7 +554,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             changed[lim.id] = replace(lim, resource_limit=ref["resource_limit"])
         held_tables = tables(self.keystone.writable())
         held_tables.limits.update(changed)
-        shown = [self._limit_view(req, lim) for lim in held_tables.limits.values()]
+        shown = [self._limit_view(req, lim) for lim in self._rows(held_tables.limits)]
         return Response(200, {"limits": shown})
 
     def delete_limit(self, req: Request) -> Response:

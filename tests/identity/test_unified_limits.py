@@ -159,7 +159,8 @@ def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
              "region_id": "RegionOne"}]  # fmt: skip
     made = cloud.request("identity", "POST", RL, {"registered_limits": regs}, user="admin")
     assert made.status == 201 and "description" not in made.json()["registered_limits"][0]
-    cores, ram = (r["id"] for r in made.json()["registered_limits"])
+    ids = {r["resource_name"]: r["id"] for r in made.json()["registered_limits"]}
+    cores, ram = ids["cores"], ids["ram"]
     demo = cloud.context("demo").project_id
     limit = {"service_id": nova, "resource_name": "cores", "resource_limit": 5,
              "project_id": demo}  # fmt: skip
@@ -167,8 +168,10 @@ def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
     lim = lims["limits"][0]["id"]
     more = cloud.request("identity", "POST", RL, {"registered_limits": [{**regs[0],
                          "resource_name": "disk"}]}, user="admin")  # fmt: skip
-    assert [r["resource_name"] for r in more.json()["registered_limits"]] == [
-        "cores", "ram", "disk"]  # fmt: skip
+    # every record, in its id's order (13.x's list orders by nothing: InnoDB's primary key)
+    listed = more.json()["registered_limits"]
+    assert [r["resource_name"] for r in listed] == ["ram", "cores", "disk"]
+    assert [r["id"] for r in listed] == sorted(r["id"] for r in listed)
 
     def put(path, key, records, user="admin"):
         return cloud.request("identity", "PUT", path, {key: records}, user=user)
@@ -181,7 +184,7 @@ def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
     )
     changed = put(RL, "registered_limits", [{"id": ram, "default_limit": 4096}])
     assert changed.status == 200
-    assert [r["default_limit"] for r in changed.json()["registered_limits"]] == [10, 4096, 10]
+    assert [r["default_limit"] for r in changed.json()["registered_limits"]] == [4096, 10, 10]
     assert put(LM, "limits", [{"id": lim, "resource_limit": 7}]).json()["limits"][0][
         "resource_limit"] == 7  # fmt: skip
     assert _error(put(LM, "limits", [{"id": "nope", "resource_limit": 1}])) == (
