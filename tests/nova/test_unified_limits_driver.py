@@ -234,6 +234,33 @@ def test_a_flavors_resource_extra_specs_are_what_a_boot_asks(upstream):
     )
 
 
+def test_a_pinned_flavor_asks_pcpu_but_is_allocated_the_fallbacks_vcpu(upstream):
+    # _translate_pinning_policies: mixed asks PCPU for hw:cpu_dedicated_mask's vCPUs (one more
+    # for isolated emulator threads), VCPU for the rest; the allocation of a dedicated one is
+    # the scheduler's fallback query's VCPU (no compute reports PCPU), so PCPU usage stays 0
+    env = upstream.fork()
+    for fid, vcpus, specs in (
+        ("pinned", 1, {"hw:cpu_policy": "dedicated"}),
+        ("mixed", 4, {"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "^0",
+                      "hw:emulator_threads_policy": "isolate"}),
+    ):  # fmt: skip
+        flavor = {"flavor": {"name": fid, "ram": 128, "vcpus": vcpus, "disk": 0, "id": fid}}
+        assert env.request("POST", "/v2.1/flavors", flavor, user="admin").status == 200
+        url = f"/v2.1/flavors/{fid}/os-extra_specs"
+        assert env.request("POST", url, {"extra_specs": specs}, user="admin").status == 200
+    _register(env, {"class:PCPU": 3})
+    assert _boot(env, flavorRef="pinned").status == 202
+    env.cloud.run_until_idle()
+    project = env.cloud.context("demo").project_id
+    detail = f"/v2.1/os-quota-sets/{project}/detail"
+    cores = env.request("GET", detail, user="admin").json()["quota_set"]["cores"]
+    assert cores == {"in_use": 1, "limit": 2, "reserved": 0}
+    assert _forbidden(_boot(env, flavorRef="mixed")) == (
+        f"Project {project} is over a limit for [Resource class:PCPU is over limit of 3 due to "
+        "current usage 0 and delta 4]"
+    )
+
+
 def test_a_resource_extra_spec_nova_cannot_read_is_left_out_not_a_crash(upstream):
     # RequestGroup.add_resource skips (a warning) a class neither standard nor CUSTOM_ and an
     # amount that is no nonnegative integer; before 2.86 the API stores any value

@@ -8,11 +8,12 @@ counted, nor one whose delete failed on its host, until a restore; a building on
 classes from the project's Placement allocations (every server placed on a host and
 not offloaded, one being deleted until its host lets it go, a soft-deleted one too, and during
 a resize or a cold migration the migration's hold of the old flavor beside the server's of the
-new). A boot asks ``servers: count`` and each class's amount
-times the count (``resources_for_limits``: the root disk left out for a volume-backed server,
-swap rounded up to whole GiB); over, it asks one server fewer until ``min_count``, where it is
-`TooManyInstances` with oslo.limit's text of the last try ("Project P is over a limit for
-[Resource servers is over limit of 10 due to current usage 10 and delta 1]").
+new; a pinned server's ``VCPU``, the scheduler's fallback allocation). A boot asks
+``servers: count`` and each class's amount times the count (``resources_for_limits``: the root
+disk left out for a volume-backed server, swap rounded up to whole GiB); over, it asks one
+server fewer until ``min_count``, where it is `TooManyInstances` with oslo.limit's text of the
+last try ("Project P is over a limit for [Resource servers is over limit of 10 due to current
+usage 10 and delta 1]").
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import os_resource_classes
 
-from fakecloud.nova import exception, states
+from fakecloud.nova import cpu_masks, exception, states
 from fakecloud.nova.compute.utils import is_volume_backed_instance
 from fakecloud.nova.limit import utils
 from fakecloud.nova.limit.oslo_limit import Enforcer, ProjectOverLimit, limits_reader
@@ -37,12 +38,13 @@ _XS_RESOURCE = re.compile(r"^resources([a-zA-Z0-9_-]{1,64})?:(.*)$")
 _MOVE_ENDED = frozenset(("confirmed", "reverted", "error", "failed", "completed", "done"))
 
 
-def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
+def resources_for_limits(flavor: Any, is_bfv: bool, pinning: bool = True) -> dict[str, int]:
     """``scheduler_utils.resources_for_limits`` (``ResourceRequest.from_request_spec``'s
-    ``merged_resources``): the flavor's ``resources[$S]:<class>`` extra specs summed over
-    their groups, ``hw:cpu_policy=dedicated``'s ``PCPU`` (its vCPUs, one more for
-    ``hw:emulator_threads_policy=isolate``), then the flavor's own sizes for ``VCPU`` (unless
-    ``PCPU`` is asked), ``MEMORY_MB`` and ``DISK_GB`` none of those named; zeros dropped."""
+    ``merged_resources`` of a request of the flavor alone: no image, ports or devices): the
+    flavor's ``resources[$S]:<class>`` extra specs summed over their groups, the CPU policy's
+    (`_translate_pinning_policies`, unless `pinning` is off as in the scheduler's fallback
+    query), then the flavor's own sizes for ``VCPU`` (unless ``PCPU`` is asked),
+    ``MEMORY_MB`` and ``DISK_GB`` none of those named; zeros dropped."""
     specs = flavor.extra_specs
     merged: dict[str, int] = {}
     unsuffixed: dict[str, int] = {}
@@ -52,9 +54,8 @@ def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
         if amount is not None:
             group = unsuffixed if match[1] is None else merged
             group[match[2]] = group.get(match[2], 0) + amount
-    if specs.get("hw:cpu_policy") == "dedicated":
-        isolate = specs.get("hw:emulator_threads_policy") == "isolate"
-        unsuffixed["PCPU"] = flavor.vcpus + int(isolate)  # the unsuffixed group's, set
+    if pinning:
+        _translate_pinning_policies(flavor, unsuffixed)
     for rc, amount in unsuffixed.items():
         merged[rc] = merged.get(rc, 0) + amount
     if "VCPU" not in merged and "PCPU" not in merged:
@@ -66,6 +67,26 @@ def resources_for_limits(flavor: Any, is_bfv: bool) -> dict[str, int]:
             disk += flavor.root_gb
         merged["DISK_GB"] = disk
     return {rc: amount for rc, amount in merged.items() if amount}
+
+
+def _translate_pinning_policies(flavor: Any, unsuffixed: dict[str, int]) -> None:
+    """``ResourceRequest._translate_pinning_policies`` on the unsuffixed group (each
+    ``add_resource`` sets its class): ``hw:cpu_policy=dedicated`` asks ``PCPU`` for every
+    vCPU; ``mixed`` ``PCPU`` for its dedicated vCPUs
+    (`cpu_masks.mixed_dedicated_cpus`) and ``VCPU`` for the rest; either one ``PCPU`` more
+    with ``hw:emulator_threads_policy=isolate``. The policy is the flavor's alone: the
+    limits' request has no image, so an image's ``hw_cpu_policy`` asks nothing here."""
+    policy = flavor.extra_specs.get("hw:cpu_policy")
+    if policy == "dedicated":
+        pcpus = flavor.vcpus
+    elif policy == "mixed":
+        pcpus = len(cpu_masks.mixed_dedicated_cpus(flavor))
+        unsuffixed["VCPU"] = flavor.vcpus - pcpus
+    else:
+        return
+    if flavor.extra_specs.get("hw:emulator_threads_policy") == "isolate":
+        pcpus += 1
+    unsuffixed["PCPU"] = pcpus
 
 
 def _amount(rc: str, value: Any) -> int | None:
@@ -97,7 +118,10 @@ def _placement_usages(nova: Any, project_id: str | None) -> dict[str, int]:
 
     def add(row: Any, flavor: Any) -> None:
         bfv = is_volume_backed_instance(row, db.bdms.get(row.uuid, []))
-        for rc, amount in resources_for_limits(flavor, bfv).items():
+        # fakecloud's computes report no PCPU (no cpu_dedicated_set): a pinned request's
+        # PCPU query finds none and the scheduler's fallback (enable_pinning_translate=False)
+        # allocates VCPU (nova 25.0.0-34.0.0 scheduler/manager.py _schedule)
+        for rc, amount in resources_for_limits(flavor, bfv, pinning=False).items():
             usages[rc] = usages.get(rc, 0) + amount
 
     for row in db.instances.values():
