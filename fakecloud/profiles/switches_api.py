@@ -322,6 +322,23 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "hostname_periods_dashed",
+        "a new server's hostname (sanitize_hostname of its name) makes periods '-' as it "
+        "does spaces and underscores; before, they were kept: a server named "
+        "'db.example' has the hostname 'db.example', not 'db-example'.",
+        False,
+        (Change("23.0.0", "9046f0fff4", "utils: Remove periods from instance hostnames"),),
+    ),
+    Switch(
+        "hostname_index_after",
+        "each server of a multiple create has its name's hostname and '-<n>' (the name left "
+        "nothing: Server-<uuid>); before, the hostname of its display name '<name>-<n>', cut "
+        "to 63 characters with the suffix (a 63-character name: its servers' hostnames the "
+        "same).",
+        False,
+        (Change("24.0.0", "5e2c31ab78", "api: Add support for 'hostname' parameter"),),
+    ),
+    Switch(
         "list_skips_failed_cells",
         "a server list whose query fails in every cell (a sort key that is no column of the "
         "instances table, asked on /v2 where no schema checks it) answers the cells that "

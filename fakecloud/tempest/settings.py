@@ -109,6 +109,11 @@ def scheduler_filters(cloud: Any) -> tuple[str, ...]:
     return (*NOVA_DEFAULT_FILTERS, *(name for name in HINTS if name in enabled))
 
 
+#: libvirt's stable device rescue (the rescue image's ``hw_rescue_bus`` and
+#: ``hw_rescue_device``), 035315b05b "libvirt: Add support for stable device rescue", 21.0.0.
+STABLE_RESCUE_SINCE = 21
+
+
 def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
     """The values of ``tempest.conf`` for `cloud` (its served URLs when served)."""
     series = cloud.switches.release.series
@@ -142,6 +147,8 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "compute_nodes": len(cloud.nova.hosts),
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,
         "vnc_console": cloud.nova.config.vnc_enabled,
+        "stable_rescue": cloud.switches.release.major >= STABLE_RESCUE_SINCE,
+        "hostname_fqdn_sanitization": cloud.switches.hostname_periods_dashed,
         "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
         "scheduler_enabled_filters": ",".join(scheduler_filters(cloud)),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,

@@ -70,7 +70,8 @@ resize = true
 shelve = true
 shelve_migrate = false
 rescue = true
-stable_rescue = true
+# libvirt's stable device rescue (hw_rescue_bus, hw_rescue_device) from Nova 21.0.0
+stable_rescue = {{ stable_rescue | lower }}
 snapshot = true
 pause = true
 suspend = true
@@ -79,7 +80,8 @@ live_migration = true
 change_password = true
 console_output = true
 disk_config = true
-hostname_fqdn_sanitization = true
+# a hostname's periods made '-' (Nova 23.0.0 on; before, a dotted name kept them)
+hostname_fqdn_sanitization = {{ hostname_fqdn_sanitization | lower }}
 enable_instance_password = true
 # personality files before 2.57 (their schema and quotas; nothing is written in a guest);
 # the noVNC console URL when the served Nova's [vnc] enabled says so (Nova's default)

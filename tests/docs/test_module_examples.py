@@ -25,6 +25,7 @@ SELF_CONTAINED = [
     "fakecloud.humanize",
     "fakecloud.identity.context",
     "fakecloud.nova.exception",
+    "fakecloud.nova.hostname",
     "fakecloud.nova.json_props",
     "fakecloud.nova.states",
     "fakecloud.outputs",

@@ -29,6 +29,8 @@ EXPECTED = {
     },
     "reset_state_action": {"22.2.0": False, "22.2.1": True, "22.4.0": True, "23.0.0": True},
     "hosts_update_any_of": {"29.4.0": False, "30.0.0": True},
+    "hostname_periods_dashed": {"22.4.0": False, "23.0.0": True},
+    "hostname_index_after": {"23.2.2": False, "24.0.0": True},
     "over_quota_usage_scope": {"33.0.2": False, "34.0.0": True},
     "boot_quota_user_scoped": {"21.1.2": False, "21.2.0": True, "21.2.4": True, "22.0.0": True},
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},

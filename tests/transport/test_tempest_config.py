@@ -145,6 +145,21 @@ def test_personality_runs_and_the_vnc_console_as_the_served_nova_enables_it(work
     assert settings(no_vnc)["vnc_console"] is False
 
 
+def test_stable_rescue_and_fqdn_sanitization_are_flagged_from_their_releases(workspace):
+    _, _, conf = workspace
+    compute = conf["compute-feature-enabled"]
+    assert compute.getboolean("stable_rescue") and compute.getboolean("hostname_fqdn_sanitization")
+    # libvirt's stable device rescue from 21.0.0; a hostname's periods made '-' from 23.0.0
+    flags = ("stable_rescue", "hostname_fqdn_sanitization")
+    for profile, values in [
+        ("nova-20.6.1", (False, False)),
+        ("nova-22.4.0", (True, False)),
+        ("nova-23.2.2", (True, True)),
+    ]:
+        told = settings(Cloud(profile=profile, config=served_config(None)))
+        assert tuple(told[flag] for flag in flags) == values, profile
+
+
 def test_the_hint_filters_are_devstacks_unless_the_config_names_its_own(workspace):
     """devstack's ``enabled_filters`` (Nova's defaults, ``SameHostFilter`` and
     ``DifferentHostFilter``), so Tempest's ``ServersOnMultiNodesTest`` runs its hint tests."""

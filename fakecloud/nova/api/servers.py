@@ -348,6 +348,11 @@ class ServersController:
             raise HttpError(400, f"Flavor {flavor_id} could not be found.")
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
         hints = {k: v if isinstance(v, list) else [v] for k, v in hints.items()}
+        # ``_create_instance``: a requested hostname (2.90) fits one server only, checked
+        # before the zone
+        hostname = server.get("hostname") if req.microversion >= "2.90" else None
+        if hostname and max_count > 1:
+            raise HttpError(400, "Unable to allocate a single hostname to multiple instances")
         try:
             destination.check_zone(self.nova, zone, forced_host)
         except exception.Invalid as exc:
@@ -385,6 +390,7 @@ class ServersController:
                     )
                 ),
                 config_drive=server.get("config_drive"),
+                hostname=hostname,
                 group=(hints.get("group") or [None])[0],
             )
         except exception.ImageNotFound:

@@ -36,6 +36,7 @@ from fakecloud.nova import (
     services,
     states,
 )
+from fakecloud.nova import hostname as hostnames
 from fakecloud.nova.compute import disk_config, guest_actions, instance_filters
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import local as local_limit
@@ -195,8 +196,6 @@ def check_instance_host(f: Callable) -> Callable:
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-#: What a server name's hostname replaces with ``-`` (a run of anything but a-z, 0-9, ``-``).
-_HOSTNAME_JUNK = re.compile(r"[^a-z0-9-]+")
 
 
 def is_uuid_like(value: Any) -> bool:
@@ -1260,12 +1259,17 @@ class API:
             if context.project_id is None:
                 raise compute_utils.BuildRequestProjectMissing("Field `project_id' cannot be None")
             display_name = name if count == 1 else f"{name}-{index + 1}"
+            switches = self.kernel.switches
+            hostname = options.get("hostname") or hostnames.for_server(
+                name, uuid, count, index,
+                switches.hostname_periods_dashed, switches.hostname_index_after,
+            )  # fmt: skip
             if group is not None:  # ``InstanceGroup.add_members``, before the build is cast
                 server_groups.add_member(self.nova, group, uuid)
             instances.append(
                 self._store_and_build(
-                    context, uuid, flavor, image_href, display_name, dict(sysmeta), specs,
-                    boot_meta, index, options, instances,
+                    context, uuid, flavor, image_href, display_name, hostname, dict(sysmeta),
+                    specs, boot_meta, index, options, instances,
                 )
             )  # fmt: skip
         return instances
@@ -1294,6 +1298,7 @@ class API:
         flavor: Any,
         image_href: str | None,
         name: str,
+        hostname: str,
         sysmeta: dict[str, Any],
         bdms: list[dict[str, Any]],
         boot_meta: dict[str, Any] | None,
@@ -1325,7 +1330,7 @@ class API:
             reservation_id=(
                 instances[0].reservation_id if instances else "r-" + self.kernel.ids.hex(4)
             ),
-            hostname=_hostname(name),
+            hostname=hostname,
             config_drive=_config_drive(options.get("config_drive")),
             user_data=options.get("user_data"),
             access_ip_v4=options.get("access_ip_v4"),
@@ -1854,13 +1859,6 @@ def _config_drive(value: Any) -> str:
     if value is True or (value.__class__ is str and value.lower() in ("true", "1", "on", "yes")):
         return "True"
     return ""
-
-
-def _hostname(name: str) -> str:
-    """The hostname Nova gives a server named `name` (the name itself when it is one already:
-    the same string, not an equal copy, which every server would keep for good)."""
-    hostname = _HOSTNAME_JUNK.sub("-", name.lower()).strip("-")[:63] or "server"
-    return name if hostname == name else hostname
 
 
 def _source_id(key: str, ref: Any) -> Any:
