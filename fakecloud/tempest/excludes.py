@@ -61,9 +61,28 @@ COMPUTE = (
 #: Every volume test runs: fakecloud serves each Cinder API Tempest 47's volume tests call.
 VOLUME: tuple[Exclusion, ...] = ()
 
-#: Every image test runs: Tempest skips what fakecloud's one file store has not (caching,
-#: multiple stores, the http store, locations before Glance 29).
-IMAGE: tuple[Exclusion, ...] = ()
+
+def _no_os_hidden(cloud: Any) -> bool:
+    from fakecloud.glance.schema import MULTIHASH_SINCE
+
+    return cloud.switches.release.series.glance < MULTIHASH_SINCE
+
+
+#: What a release's Glance does not have of the image tests Tempest runs (it skips what
+#: fakecloud's one file store has not: caching, multiple stores, the http store, locations
+#: before Glance 29).
+IMAGE = (
+    Exclusion(
+        "hides an image with os_hidden (Glance 17.0.0, Rocky, on: image API 2.7): this "
+        "release's image schema has no such property, so the create is 400 'True is not of "
+        "type 'string'', as the real one's",
+        (
+            r"tempest\.api\.image\.v2\.test_images\.ListUserImagesTest"
+            r"\.test_list_(update_)?hidden_image",
+        ),
+        _no_os_hidden,
+    ),
+)
 
 
 def _any_project_parent(cloud: Any) -> bool:

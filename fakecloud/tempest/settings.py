@@ -143,6 +143,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "glance_release": f"{series.glance}.x",
         "os_glance_reserved": bool(cloud.glance.reserved_namespaces),
         "image_caching_enabled": image_caching(cloud),
+        "image_format_enforcement": cloud.glance.require_image_format_match,
         "access_rules": series.keystone >= KEYSTONE_ACCESS_RULES_SINCE,
         "compute_nodes": len(cloud.nova.hosts),
         "nova_scope_enforced": cloud.nova.policy.scope_enforced,

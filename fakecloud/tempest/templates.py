@@ -123,6 +123,10 @@ import_image = true
 os_glance_reserved = {{ os_glance_reserved | lower }}
 manage_locations = false
 image_conversion = false
+# whether Glance refuses an upload whose data is not its disk_format (require_image_format_match:
+# Glance 30.0.0 on unless the config sets it); without it Tempest uploads bogus data for its
+# list tests (ListUserImagesTest)
+image_format_enforcement = {{ image_format_enforcement | lower }}
 http_store_enabled = false
 
 [volume]
