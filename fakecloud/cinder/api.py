@@ -593,7 +593,13 @@ class CinderApi(ApiService):
         volumes = self.cinder.volume_api.list(req.context, filters)
         if sort is not None:
             keys = ["display_name" if k == "name" else k for k in sort[0]]
-            _sort_rows(volumes, keys, sort[1], columns_of(VOLUME_COLUMNS, self.cinder_major))
+            _sort_rows(
+                volumes,
+                keys,
+                sort[1],
+                columns_of(VOLUME_COLUMNS, self.cinder_major),
+                self.kernel.clock,
+            )
         count = len(volumes or ()) if show_count else None
         if volumes is None:  # no query, so no marker fetched either (_generate_paginate_query)
             volumes = []
@@ -739,7 +745,13 @@ class CinderApi(ApiService):
             keys = sort[0]
             if req.microversion >= SNAPSHOT_SORT:  # 'name' sorts by display_name from 3.30
                 keys = ["display_name" if k == "name" else k for k in keys]
-            _sort_rows(snaps, keys, sort[1], columns_of(SNAPSHOT_COLUMNS, self.cinder_major))
+            _sort_rows(
+                snaps,
+                keys,
+                sort[1],
+                columns_of(SNAPSHOT_COLUMNS, self.cinder_major),
+                self.kernel.clock,
+            )
         count = self.cinder.snapshot_api.count(req.context, filters) if show_count else None
         if snaps is None:
             snaps = []
@@ -986,7 +998,7 @@ class CinderApi(ApiService):
         list_filters.attachment_filters(filters, req.context, req.microversion, self.cinder_major)
         items = self.cinder.attachment_api.list(req.context, filters)
         if sort is not None:
-            _sort_rows(items, sort[0], sort[1], ATTACHMENT_COLUMNS)
+            _sort_rows(items, sort[0], sort[1], ATTACHMENT_COLUMNS, self.kernel.clock)
         if items is None:
             items = []
         else:

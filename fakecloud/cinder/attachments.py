@@ -33,6 +33,7 @@ from fakecloud.cinder import compute, connection, exception, list_query, message
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.models import Volume, VolumeAttachment
+from fakecloud.cinder.paging import newest_first_key
 from fakecloud.cinder.states import (
     ATTACHMENT_STATUS,
     VOLUME_ATTACH_STATUS_FORCED,
@@ -123,7 +124,7 @@ class AttachmentAPI(ApiPart):
             self.store.attachments.values(), query, list_query.ATTACHMENT_COLUMNS, special
         )
         if rows is not None:
-            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+            rows.sort(key=newest_first_key(self.kernel.clock), reverse=True)
         return rows
 
     def create(

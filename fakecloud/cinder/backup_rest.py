@@ -177,7 +177,7 @@ def _list(service: Any, req: Request, is_detail: bool) -> Response:
         keys = sort[0]
         if req.microversion >= BACKUP_SORT_NAME:
             keys = ["display_name" if k == "name" else k for k in keys]
-        paging.sort_rows(rows, keys, sort[1], BACKUP_COLUMNS)
+        paging.sort_rows(rows, keys, sort[1], BACKUP_COLUMNS, service.cinder.kernel.clock)
     count = cinder.backup_api.count(req.context, filters) if show_count else None
     if rows is None:
         rows = []

@@ -26,6 +26,7 @@ from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.models import Backup, Volume
+from fakecloud.cinder.paging import newest_first_key
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
     BACKUP_STATUS,
@@ -110,7 +111,7 @@ class BackupAPI(ApiPart):
             query["project_id"] = context.project_id
         rows = list_query.select(self.store.backup_rows().values(), query, BACKUP_COLUMNS, _SPECIAL)
         if rows is not None:
-            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+            rows.sort(key=newest_first_key(self.kernel.clock), reverse=True)
         return rows
 
     def count(self, context: Any, filters: dict[str, Any]) -> int:

@@ -332,9 +332,14 @@ class Store:
 
 
 def newest_first(
-    rows: Any, filters: dict[str, Any], columns: dict[str, str], project_id: str | None = None
+    rows: Any,
+    filters: dict[str, Any],
+    columns: dict[str, str],
+    project_id: str | None = None,
+    key: Any = None,
 ) -> list[Any]:
-    """The `rows` that match, newest first (``created_at``, then ``id``, as Cinder's DB sorts).
+    """The `rows` that match, newest first (``created_at``, then ``id``, as Cinder's DB sorts;
+    `key`: the order's key, `fakecloud.cinder.paging.newest_first_key`, the time as stored).
 
     A row matches when, for every filter key named in `columns`, its column of that name equals
     the filter's value, and it belongs to `project_id` unless that is None.
@@ -346,5 +351,5 @@ def newest_first(
         if (project_id is None or row.project_id == project_id)
         and all(getattr(row, column) == value for column, value in wanted)
     ]
-    out.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+    out.sort(key=key or (lambda row: (row.created_at, row.id)), reverse=True)
     return out

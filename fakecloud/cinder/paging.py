@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from fakecloud.cinder import exception
 from fakecloud.cinder.list_query import column_value
 from fakecloud.cinder.validation import DB_MAX_INT, validate_integer
 from fakecloud.cinder.views import ViewContext
+from fakecloud.sim.clock import stored_time
 
 #: ``[DEFAULT] osapi_max_limit``: the most items one page of a list answer holds.
 OSAPI_MAX_LIMIT = 1000
@@ -121,11 +123,36 @@ def sort_params(params: dict[str, str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
-def sort_rows(rows: list | None, keys: list[str], dirs: list[str], columns: frozenset) -> None:
+#: The columns that hold a time: MySQL's ``DATETIME`` keeps their whole second.
+TIME_COLUMNS = frozenset({"created_at", "updated_at", "deleted_at"})
+
+
+def stored_key(clock: Any, t: float) -> datetime.datetime:
+    """Virtual second `t` as Cinder's ``DATETIME`` column keeps it (the whole second, a half
+    rounded up: `fakecloud.sim.clock.stored_time`, as the views show it): rows made within
+    one second tie on it, and ``paginate_query``'s ``id`` orders them."""
+    return stored_time(clock.wall_time(t))
+
+
+def newest_first_key(clock: Any) -> Any:
+    """The default list order's key (``created_at`` then ``id``, both descending, as
+    ``process_sort_params`` adds them) of a row, its time as stored (`stored_key`)."""
+    wall_time = clock.wall_time
+    return lambda row: (stored_time(wall_time(row.created_at)), row.id)
+
+
+def sort_rows(
+    rows: list | None,
+    keys: list[str],
+    dirs: list[str],
+    columns: frozenset,
+    clock: Any = None,
+) -> None:
     """Sort `rows` in place as ``process_sort_params`` and ``paginate_query`` order them: the
     directions checked, ``created_at`` and ``id`` added in the first direction, NULLs first
     ascending (and last descending); a key that is no column is ``Invalid sort key``, but only
-    once the filters built a query (`rows` not None: ``paginate_query`` comes after them)."""
+    once the filters built a query (`rows` not None: ``paginate_query`` comes after them).
+    With the cloud's `clock`, a time column sorts by its stored second (`stored_key`)."""
     for direction in dirs:
         if direction not in ("asc", "desc"):
             raise exception.InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'.")
@@ -140,7 +167,19 @@ def sort_rows(rows: list | None, keys: list[str], dirs: list[str], columns: froz
         if key not in columns:
             raise exception.InvalidInput(reason="Invalid sort key")
     for key, direction in reversed(list(zip(keys, dirs, strict=True))):
-        rows.sort(key=lambda row, k=key: sort_value(row, k), reverse=direction == "desc")
+        if clock is not None and key in TIME_COLUMNS:
+            value = _stored_value(clock, key)
+        else:
+            value = lambda row, k=key: sort_value(row, k)  # noqa: E731
+        rows.sort(key=value, reverse=direction == "desc")
+
+
+def _stored_value(clock: Any, column: str) -> Any:
+    def value(row: Any) -> tuple[bool, Any]:
+        t = column_value(row, column)
+        return (False, 0) if t is None else (True, stored_key(clock, t))
+
+    return value
 
 
 def sort_value(row: Any, column: str) -> tuple[bool, Any]:

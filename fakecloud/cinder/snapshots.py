@@ -21,6 +21,7 @@ from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.frozen import assert_not_frozen
 from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
+from fakecloud.cinder.paging import newest_first_key
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import SNAPSHOT_STATUS, SNAPSHOT_STATUS_FORCED, born
 from fakecloud.cinder.volumes import build_or_str, check_metadata_properties, is_migrating
@@ -91,7 +92,13 @@ class SnapshotAPI(ApiPart):
         filters = filters or {}
         every = context.is_admin and all_tenants
         project_id = None if every else context.project_id
-        return newest_first(self.store.snapshots.values(), filters, _FILTERS, project_id)
+        return newest_first(
+            self.store.snapshots.values(),
+            filters,
+            _FILTERS,
+            project_id,
+            newest_first_key(self.kernel.clock),
+        )
 
     def list(self, context: Any, filters: Any) -> list[Snapshot] | None:
         """``API.get_all_snapshots`` and the database's ``snapshot_get_all[_by_project]`` over
@@ -126,7 +133,7 @@ class SnapshotAPI(ApiPart):
             self._special_filters(),
         )
         if rows is not None:
-            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+            rows.sort(key=newest_first_key(self.kernel.clock), reverse=True)
         return rows
 
     def count(self, context: Any, filters: Any) -> int:

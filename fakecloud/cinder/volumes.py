@@ -27,6 +27,7 @@ from fakecloud.cinder.models import (
     group_of,
     newest_first,
 )
+from fakecloud.cinder.paging import newest_first_key
 from fakecloud.cinder.qos_specs import allows_retype
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
@@ -152,7 +153,13 @@ class VolumeAPI(ApiPart):
         filters = dict(filters or {})
         if not (context.is_admin and all_tenants):
             filters["project_id"] = context.project_id
-        return newest_first(self.store.volumes.values(), filters, _FILTERS)
+        return newest_first(
+            self.store.volumes.values(),
+            filters,
+            _FILTERS,
+            None,
+            newest_first_key(self.kernel.clock),
+        )
 
     def list(self, context: Any, filters: Any) -> list[Volume] | None:
         """``API.get_all`` and the database's ``volume_get_all[_by_project]`` over the filters
@@ -174,7 +181,7 @@ class VolumeAPI(ApiPart):
             self.store.volumes.values(), query, columns, self._special_filters()
         )
         if rows is not None:
-            rows.sort(key=lambda row: (row.created_at, row.id), reverse=True)
+            rows.sort(key=newest_first_key(self.kernel.clock), reverse=True)
         return rows
 
     def _special_filters(self) -> dict[str, Any]:

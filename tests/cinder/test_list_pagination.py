@@ -7,6 +7,8 @@ query (``_generate_paginate_query``: ``get(context, marker)``), so one that does
 that resource's 404. Found by the session 13 fuzzing: fakecloud ignored ``offset``, answered an
 unknown marker 400 "marker [x] not found" (Nova's words), and ``limit=1&limit=x`` was a 500."""
 
+import math
+
 import pytest
 
 from tests.booted import booted
@@ -147,3 +149,25 @@ def test_snapshots_read_sorting_before_paging_volumes_after(cloud):
         "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with "
         "the 'sort' parameter."
     )
+
+
+def test_rows_made_within_one_second_are_ordered_by_id():
+    """``paginate_query`` sorts by ``created_at`` then ``id`` (``process_sort_params`` adds
+    both, in the first direction), and MySQL keeps ``created_at`` to the whole second: three
+    volumes made 0.1 s apart within one list by id, not by the fraction fakecloud's clock
+    gave each (session 36's known difference)."""
+    cloud = booted(seed=1, profile="upstream")
+    cloud.advance(math.ceil(cloud.now) - cloud.now + 0.05)  # early in a second
+    made = []
+    for _ in range(3):
+        body = {"volume": {"size": 1}}
+        r = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+        made.append(r.json()["volume"]["id"])
+        cloud.advance(0.1)
+    cloud.run_until_idle()
+    assert made != sorted(made)  # the premise: creation order is not the ids' order
+    shown = get(cloud, "", "volumes/detail").json()["volumes"]
+    assert len({v["created_at"] for v in shown}) == 1  # one stored second
+    assert [v["id"] for v in shown] == sorted(made, reverse=True)
+    oldest_first = [v["id"] for v in get(cloud, "sort=created_at:asc").json()["volumes"]]
+    assert oldest_first == sorted(made)
