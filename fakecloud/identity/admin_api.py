@@ -194,9 +194,7 @@ class KeystoneWritesApi(KeystoneApi):
         if controller and self._release < KEYSTONE_FLASK_CATALOG_SINCE and key not in body:
             if controller not in _UNPROTECTED:
                 policy({})
-            raise exception.ValidationError(
-                f"{controller}() missing 1 required positional argument: '{key}'"
-            )
+            raise exception.MissingArgument(method=controller, name=key)
         if self._release >= since:
             admin_schema.validate(body_schema, body)
             ref = dict(body.get(key, {}))
@@ -590,9 +588,7 @@ class KeystoneWritesApi(KeystoneApi):
             # change_password, not protected): the call's TypeError without the object, then
             # each password's None refused in Keystone's ValidationError words
             if "user" not in body:
-                raise exception.ValidationError(
-                    "change_password() missing 1 required positional argument: 'user'"
-                )
+                raise exception.MissingArgument(method="change_password", name="user")
             if not isinstance(body["user"], dict):  # user.get(...)'s AttributeError
                 raise exception.Error()
             for attribute in ("original_password", "password"):

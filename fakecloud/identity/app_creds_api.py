@@ -29,7 +29,7 @@ from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _is_admin, _json, _links, _mapped
 from fakecloud.identity.app_creds import AccessRule, ApplicationCredential
 from fakecloud.profiles.series import KEYSTONE_ACCESS_RULES_SINCE as ACCESS_RULES_SINCE
-from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE
+from fakecloud.profiles.series import KEYSTONE_BODY_SCHEMA_SINCE, KEYSTONE_FLASK_CATALOG_SINCE
 
 #: "... for another user." ends with a full stop, and a credential shows its ``user_id`` and
 #: ``system`` (Stein: the Flask resource's ``wrap_member`` never calls ``filter_params``).
@@ -259,6 +259,12 @@ class KeystoneAppCredsApi(KeystoneWritesApi):
                 raise exception.ForbiddenAction(action="identity:create_application_credential")
         else:
             self._app_cred_policy(req, user_id, "identity:create_application_credential", False)
+        if release < KEYSTONE_FLASK_CATALOG_SINCE and "application_credential" not in body:
+            # 13.x-14.x: protected()'s policy, then the controller's call without the object
+            # (keystone 14.2.0 application_credential/controllers.py): wsgi's TypeError 400
+            raise exception.MissingArgument(
+                method="create_application_credential", name="application_credential"
+            )
         ref = body.get("application_credential", {})
         if release < KEYSTONE_BODY_SCHEMA_SINCE:
             admin_schema.lazy_validate(OLD_CREATE, ref, release)

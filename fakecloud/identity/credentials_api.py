@@ -159,6 +159,13 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         if not allowed:
             raise exception.ForbiddenAction(action=action)
 
+    def _called(self, body: dict[str, Any], method: str) -> None:
+        """13.x (wsgi; Flask from 14.0.0): the policy passed, ``CredentialV3``'s `method` is
+        called with the body's keys, a body without ``credential`` Python's ``TypeError``
+        400 (keystone 13.0.4 credential/controllers.py, ``protected()``)."""
+        if self._release < POLICY_FIRST_SINCE and "credential" not in body:
+            raise exception.MissingArgument(method=method, name="credential")
+
     def _primary_auth(self, req: Request) -> None:
         """keystone 30.0.0's ``_require_primary_auth``: no delegated token."""
         if self._release >= PRIMARY_AUTH_SINCE and self._app_cred_of(req) is not None:
@@ -227,6 +234,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         ref = body.get("credential", {})
         owner = ref.get("user_id") if isinstance(ref, dict) else None
         self._credential_policy(req, owner, "identity:create_credential", read=False)
+        self._called(body, "create_credential")
         if not new_schema:
             schema.lazy_validate(admin_schema.validator(OLD_CREATE), ref, sort_printed=True)
         self._primary_auth(req)
@@ -260,6 +268,7 @@ class KeystoneCredentialsApi(KeystoneWritesApi):
         if new_schema:
             admin_schema.validate(UPDATE_BODY, body)
         cred = self._credential(req, "identity:update_credential")
+        self._called(body, "update_credential")
         ref = body.get("credential", {})
         if not new_schema:
             schema.lazy_validate(admin_schema.validator(OLD_UPDATE), ref, sort_printed=True)

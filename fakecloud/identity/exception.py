@@ -32,6 +32,13 @@ class ValidationError(Error):
     )
 
 
+class MissingArgument(ValidationError):
+    """13.x-14.x's wsgi route calling `method` without the body's `name` (every key of the body
+    is an argument): Python 3's ``TypeError``, which wsgi renders as a 400."""
+
+    message_format = "%(method)s() missing 1 required positional argument: '%(name)s'"
+
+
 class SchemaValidationError(ValidationError):
     """A request body that does not match the API's schema (400)."""
 

@@ -176,10 +176,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         if self._release < LIMITS_SINCE and key not in body:
             # 13.x's route calls the controller with the body's keys: ``protected()``'s
             # policy, then Python's TypeError, which wsgi renders as a 400
-            method = action.split(":", 1)[1]
-            raise exception.ValidationError(
-                f"{method}() missing 1 required positional argument: '{key}'"
-            )
+            raise exception.MissingArgument(method=action.split(":", 1)[1], name=key)
         value = body.get(key, {})
         limits_schema.old_validate(body_schema, value, self._release)
         return value

@@ -104,6 +104,10 @@ class KeystoneTagsApi(KeystoneWritesApi):
         if self._release >= KEYSTONE_BODY_SCHEMA_SINCE:
             admin_schema.validate(TAGS_BODY, body)
         project = self._tagged(req, "identity:update_project_tags")
+        if self._release < KEYSTONE_FLASK_CATALOG_SINCE and "tags" not in body:
+            # 13.x-14.x: protected()'s policy, then the controller's call without the list
+            # (keystone 14.2.0 resource/controllers.py ProjectTagV3): wsgi's TypeError 400
+            raise exception.MissingArgument(method="update_project_tags", name="tags")
         tags = body.get("tags", {})
         admin_schema.lazy_validate(TAGS, tags, self._release)
         self._mutable(project, "update")

@@ -344,6 +344,13 @@ def test_queens_keystone_words_a_refused_body_as_lazy_validate():
     users = admin(cloud, "GET", "/v3/users").json()["users"]
     bare = admin(cloud, "PATCH", f"/v3/users/{users[0]['id']}", {}).json()["error"]["message"]
     assert bare == "update_user() missing 1 required positional argument: 'user'"
+    creds = admin(cloud, "POST", "/v3/credentials", {}).json()["error"]["message"]
+    assert creds == "create_credential() missing 1 required positional argument: 'credential'"
+    projects = admin(cloud, "GET", "/v3/projects").json()["projects"]
+    tags = admin(cloud, "PUT", f"/v3/projects/{projects[0]['id']}/tags", {})
+    assert tags.json()["error"]["message"] == (
+        "update_project_tags() missing 1 required positional argument: 'tags'"
+    )
     # a role without a name: keystone 13's role schema (the name alone), keys sorted
     nameless = admin(cloud, "POST", "/v3/roles", {"role": {}}).json()["error"]["message"]
     assert nameless.split("\n\n")[1] == (
