@@ -549,6 +549,7 @@ class KeystoneLimitsApi(KeystoneWritesApi):
             if lim is None:
                 raise LimitNotFound(id=ref["id"])
             changed[lim.id] = replace(lim, resource_limit=ref["resource_limit"])
+        _fit_columns(list(changed.values()))
         held_tables = tables(self.keystone.writable())
         held_tables.limits.update(changed)
         shown = [self._limit_view(req, lim) for lim in self._rows(held_tables.limits)]
@@ -566,12 +567,14 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         return Response(204)
 
 
-#: The ``registered_limit`` and ``limit`` columns' sizes (keystone 14.0.0-30.0.0
+#: The ``registered_limit`` and ``limit`` columns' sizes (keystone 13.0.4-30.0.0
 #: ``limit/backends/sql.py``): ``resource_name`` VARCHAR(255) and a registered limit's
-#: ``region_id`` VARCHAR(64), in characters; ``description`` TEXT, 65,535 bytes.
+#: ``region_id`` VARCHAR(64), in characters; ``description`` TEXT, 65,535 bytes;
+#: ``default_limit`` and ``resource_limit`` a signed INT.
 _RESOURCE_NAME_CHARS = 255
 _REGION_ID_CHARS = 64
 _TEXT_BYTES = 65535
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def _fit_columns(records: list[Any]) -> None:
@@ -579,14 +582,21 @@ def _fit_columns(records: list[Any]) -> None:
     transaction) is longer than its column: the gate's MySQL refuses it in strict mode ("Data
     too long for column", oslo.db's ``DBDataError``, which ``handle_conflicts`` raises on and
     no handler maps), nothing stored. The body schemas leave it through for a resource name
-    in 14.x (no ``maxLength``), a description before 27.0.0 (15.0.0-26.x: none either), and a
-    region of 65 to 255 characters in every release (a region's own id is VARCHAR(255))."""
+    in 13.x and 14.x (no ``maxLength``), a description before 27.0.0 (15.0.0-26.x: none
+    either), and a region of 65 to 255 characters in every release (a region's own id is
+    VARCHAR(255)); and a limit out of the INT's range ("Out of range value for column",
+    1264: ``DBDataError`` too, oslo.db's ``_raise_data_error``), which 13.x's and 14.x's
+    schemas (``integer``, no bounds) let through."""
     for rec in records:
         name = getattr(rec, "resource_name", "")
         region = getattr(rec, "region_id", None) or ""
         description = rec.description or ""
+        number = getattr(rec, "default_limit", None)
+        if number is None:
+            number = rec.resource_limit
         if (
-            len(name) > _RESOURCE_NAME_CHARS
+            not _INT_MIN <= number <= _INT_MAX
+            or len(name) > _RESOURCE_NAME_CHARS
             or len(region) > _REGION_ID_CHARS
             or len(description.encode("utf-8", "surrogatepass")) > _TEXT_BYTES
         ):

@@ -144,8 +144,12 @@ def test_keystone_14_serves_project_limits_alone():
     wordy = {"limit": {"description": "d" * 65536}}  # TEXT holds 65,535 bytes
     patched = cloud.request("identity", "PATCH", f"{LM}/{lims[0]['id']}", wordy, user="admin")
     assert patched.status == 500
+    # nor a number: MySQL's "Out of range value" for the INT, Keystone's 500 too
+    big = {"limit": {"resource_limit": 2**31}}
+    path = f"{LM}/{lims[0]['id']}"
+    assert cloud.request("identity", "PATCH", path, big, user="admin").status == 500
     kept = cloud.request("identity", "GET", f"{LM}/{lims[0]['id']}", user="admin").json()
-    assert kept["limit"]["description"] is None
+    assert (kept["limit"]["description"], kept["limit"]["resource_limit"]) == (None, 4)
 
 
 def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
@@ -187,6 +191,10 @@ def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
     assert [r["default_limit"] for r in changed.json()["registered_limits"]] == [4096, 10, 10]
     assert put(LM, "limits", [{"id": lim, "resource_limit": 7}]).json()["limits"][0][
         "resource_limit"] == 7  # fmt: skip
+    # 13.x's schema bounds no number: MySQL's "Out of range value" for the INT, a 500
+    assert put(LM, "limits", [{"id": lim, "resource_limit": 2**31}]).status == 500
+    shown = cloud.request("identity", "GET", f"{LM}/{lim}", user="admin").json()["limit"]
+    assert shown["resource_limit"] == 7
     assert _error(put(LM, "limits", [{"id": "nope", "resource_limit": 1}])) == (
         404, "Could not find limit for nope.")  # fmt: skip
     denied = put(LM, "limits", [{"id": lim, "resource_limit": 1}], user="demo")
