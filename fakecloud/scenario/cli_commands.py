@@ -33,8 +33,9 @@ def _run_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=path_argument,
         help="scenario YAML file(s), folders (every *.yaml below, not in hidden folders or "
-        "virtualenvs), FILE::CASE, or the name of a library scenario (lp1731986, "
-        "flows/volume_backed_online; fakecloud list scenarios lists them)",
+        "virtualenvs; YAML there that is plainly no scenario is skipped), FILE::CASE, or the "
+        "name of a library scenario (lp1731986, flows/volume_backed_online; fakecloud list "
+        "scenarios lists them)",
     )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
@@ -96,6 +97,28 @@ def _scenario_files(folder: str) -> list[str]:
     return sorted(found)
 
 
+def not_a_scenario(path: str) -> str | None:
+    """Why the YAML file at `path` is plainly no scenario (it is one with mistakes otherwise,
+    None): empty, not a mapping, or none of its keys a scenario's, past ``name`` and
+    ``description`` that any YAML may have (a CI workflow, a compose file, a mkdocs.yaml)."""
+    from fakecloud.scenario.schema import scenario_schema
+    from fakecloud.scenario.yamldoc import read_yaml
+
+    try:
+        data = read_yaml(Path(path).read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, ScenarioError):
+        return None  # unreadable or no YAML: reported as the scenario it may be meant as
+    if data is None:
+        return "empty, not a scenario"
+    if not isinstance(data, dict):
+        return "not a mapping, so not a scenario"
+    ours = set(scenario_schema()["properties"]) - {"name", "description"}
+    if ours.isdisjoint(data):
+        keys = ", ".join(map(str, list(data)[:5]))
+        return f"not a scenario: none of its keys ({keys}) is a scenario's"
+    return None
+
+
 def run_main(argv: list[str] | None = None) -> int:
     """``fakecloud run FILE... [--seed N] [--case ID] [--trace out.jsonl]``; the exit status."""
     from fakecloud.scenario.loader import load
@@ -110,17 +133,25 @@ def run_main(argv: list[str] | None = None) -> int:
     scenarios = []
     problems = []
     names = []
+    in_folders = set()
     for name in args.files:  # a folder: every scenario file below it, as pytest takes one
         found = _scenario_files(name) if Path(name).is_dir() else [name]
         if not found:
             problems.append(f"fakecloud run: no scenario file (*.yaml) in the folder {name}")
+        if found != [name]:
+            in_folders.update(found)
         names += found
+    skipped = []
     for name in names:
         name, only = file_and_case(name)  # FILE::CASE: that case of FILE only
         try:
             scenario = _load_file_or_library(name, load)
         except ScenarioError as exc:
-            problems.append(str(exc))
+            why = name in in_folders and not_a_scenario(name)
+            if why:  # a CI or compose file beside the scenarios, as pytest passes over conftest
+                skipped.append(f"fakecloud run: skipped {name}: {why}")
+            else:
+                problems.append(str(exc))
             continue
         except LookupError as exc:
             problems.append(f"fakecloud run: {exc}")
@@ -133,8 +164,15 @@ def run_main(argv: list[str] | None = None) -> int:
                 f"cases: {', '.join(known)}"
             )
         scenarios.append((scenario, only))
+    if skipped:
+        print("\n".join(skipped), file=sys.stderr)
     if problems:
         print("\n".join(problems), file=sys.stderr)
+        return 2
+    if not scenarios and skipped:
+        print(
+            "fakecloud run: no scenario among the files given (every one skipped)", file=sys.stderr
+        )
         return 2
     selected = []
     for scenario, only in scenarios:

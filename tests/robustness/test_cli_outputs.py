@@ -415,6 +415,34 @@ def test_run_takes_a_case_as_list_and_pytest_name_it(scenario, capsys):
     )
 
 
+def test_a_folder_passes_over_yaml_that_is_plainly_no_scenario_and_names_a_broken_one(
+    scenario, capsys
+):
+    """``fakecloud run .`` beside a CI workflow or a compose file refused them all as broken
+    scenarios and ran nothing; they are passed over with a note, as pytest passes over files
+    that are no tests, while a scenario with a mistake still stops the run at its line."""
+    (scenario.parent / "adir" / "ci.yaml").write_text("name: CI\non: push\njobs: {}\n")
+    (scenario.parent / "adir" / "compose.yaml").write_text("- web\n")
+    assert main(["run", "-q", "."]) == 0
+    out, err = capsys.readouterr()
+    assert out == "tiny.yaml::default  PASSED: 0 expectations (end t=1, idle)\n"
+    assert err.splitlines() == [
+        "fakecloud run: skipped adir/ci.yaml: not a scenario: none of its keys (name, on, jobs)"
+        " is a scenario's",
+        "fakecloud run: skipped adir/compose.yaml: not a mapping, so not a scenario",
+    ]
+    assert run_cli(capsys, "run", "adir") == (
+        2,
+        "fakecloud run: no scenario among the files given (every one skipped)",
+    )
+    (scenario.parent / "adir" / "typo.yaml").write_text("steps:\n  - wiat: 1\n")
+    assert main(["run", "-q", "."]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines()[-1].startswith("adir/typo.yaml:2: field steps[0]")
+    # named on the command line, a file is meant as a scenario: its mistakes are errors
+    assert run_cli(capsys, "run", "adir/ci.yaml")[0] == 2
+
+
 def test_report_explore_shrink_and_bisect_take_file_colon_colon_case_too(scenario, capsys):
     """Each has --case, and took FILE::CASE for a library name it could not find."""
     assert main(["report", "tiny.yaml::default", "--view", "timeline"]) == 0
