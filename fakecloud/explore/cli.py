@@ -259,52 +259,36 @@ REPORT_SHOWN_S = 1.0
 
 
 class _Progress:
-    """A rich progress bar on stderr: seeds done, seeds/s, seeds that broke something."""
-
-    _bar: Any
+    """Explore's bar (`fakecloud.views.progress.Bar`): seeds done, seeds/s, seeds that broke
+    something."""
 
     def __init__(self, total: int, enabled: bool):
+        from fakecloud.views.progress import Bar
+
         self.total = total
-        self.enabled = enabled
         self.broke = 0
-        self._bar = None
+        self._bar = Bar(
+            "seeds",
+            total,
+            "{task.fields[rate]:>7.1f} seeds/s",
+            "[red]{task.fields[broke]} broke something",
+            enabled=enabled,
+            rate=0.0,
+            broke=0,
+        )
 
     def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("seeds"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:>7.1f} seeds/s"),
-                TextColumn("[red]{task.fields[broke]} broke something"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._bar.__enter__()
-            self._task = self._bar.add_task("explore", total=self.total, rate=0.0, broke=0)
+        self._bar.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
+        self._bar.__exit__(*exc)
 
     def advance(self, case_id: str, outcomes: list[Any]) -> None:
         self.broke += sum(1 for o in outcomes if not o.passed)
-        if self._bar is not None:
-            task = self._bar.tasks[0]
-            done = task.completed + len(outcomes)
-            rate = done / task.elapsed if task.elapsed else 0.0
-            self._bar.update(self._task, advance=len(outcomes), rate=rate, broke=self.broke)
+        done, elapsed = self._bar.done + len(outcomes), self._bar.elapsed
+        rate = done / elapsed if elapsed else 0.0
+        self._bar.advance(len(outcomes), rate=rate, broke=self.broke)
 
 
 def render(report: Any) -> str:
@@ -424,6 +408,7 @@ def _shrink_parser() -> argparse.ArgumentParser:
         help="where to write",
     )
     p.add_argument("--max-examples", type=int, default=400, help="shrinking effort (runs)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
@@ -465,7 +450,22 @@ def shrink_main(argv: list[str] | None = None) -> int:
                     f"it breaks: {'; '.join(keys) or 'nothing'}"
                 )
             target = matching[0]
-        result = shrink(ready, args.seed, target=target, max_examples=args.max_examples)
+        from fakecloud.views.progress import Bar
+
+        with Bar(
+            "shrinking",
+            None,
+            "runs, smallest still breaking it: size {task.fields[size]}",
+            enabled=not args.no_progress,
+            size="…",
+        ) as bar:
+            result = shrink(
+                ready,
+                args.seed,
+                target=target,
+                max_examples=args.max_examples,
+                on_run=lambda smallest: bar.advance(size=smallest),
+            )
     except (ScenarioError, _Usage) as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ fail in the original run (so shrinking never trades one bug for another).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +53,18 @@ def sequence_of(prepared: Any, seed: int) -> tuple[Explored, list[int]]:
 
 
 def shrink(
-    prepared: Any, seed: int, target: str | None = None, max_examples: int = DEFAULT_MAX_EXAMPLES
+    prepared: Any,
+    seed: int,
+    target: str | None = None,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    on_run: Callable[[int], None] | None = None,
 ) -> Shrunk:
     """Shrink the run of `seed` of a prepared case (`fakecloud.explore.runner.Prepared`).
 
     `target` is the check to keep broken (a `check_key`; default: for a bug hunt the first of
-    its ``explore.finds`` that the seed breaks, else the run's first failure). Raises
-    `ValueError` when the seed breaks nothing (or not `target`).
+    its ``explore.finds`` that the seed breaks, else the run's first failure). `on_run` is told
+    the size of the smallest run so far after each run (``fakecloud shrink``'s progress).
+    Raises `ValueError` when the seed breaks nothing (or not `target`).
     """
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis import strategies as st
@@ -82,9 +87,18 @@ def shrink(
     case, spec, windows = prepared.case, prepared.spec, prepared.windows
     best: list[Explored] = []
     runs = [0]
+    before = _size(original)
+    smallest_size = [before]
 
     def still_breaks(data: Any) -> bool:
         runs[0] += 1
+        try:
+            return _still_breaks(data)
+        finally:  # a run Hypothesis stops midway (out of choices) is a run too
+            if on_run is not None:
+                on_run(smallest_size[0])
+
+    def _still_breaks(data: Any) -> bool:
         try:
             explored = play(
                 case,
@@ -105,6 +119,7 @@ def shrink(
         found = {check_key(c) for c in explored.failures}
         if target in found and found <= keys:
             best[:] = [explored]
+            smallest_size[0] = _size(explored)
             return True
         return False
 
@@ -127,7 +142,7 @@ def shrink(
         except NoSuchExample:
             best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
     smallest = best[0] if best else original
-    return Shrunk(smallest, target, chosen, runs[0], _size(original), _size(smallest))
+    return Shrunk(smallest, target, chosen, runs[0], before, _size(smallest))
 
 
 def _default_target(spec: Any, broken: list[str]) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """Shrinking a failing seed, and replay files that plain `fakecloud run` replays exactly."""
 
+import re
 import sys
 
 from fakecloud.cli import main as cli
@@ -84,3 +85,36 @@ def test_a_user_or_project_reference_issues_no_token(tmp_path):
     assert [s.status for s in result.steps] == [200, 200]  # the trigger fired
     issued = [e["subject"] for e in result.trace if e["kind"] == "identity.token_issued"]
     assert issued == ["admin"]
+
+
+def test_a_shrink_shows_its_runs_on_a_terminal_as_explore_its_seeds(tmp_path, monkeypatch, capsys):
+    """`fakecloud shrink` ran its tens to hundreds of runs with nothing shown; it shows them as
+    `fakecloud explore` shows its seeds (one `fakecloud.views.progress.Bar`), on stderr and only
+    on a terminal: piped or captured, stderr gets nothing (explore's bar wrote a blank line)."""
+    late = tmp_path / "late.yaml"
+    late.write_text(
+        "steps:\n  - {transfer: {size_mb: 1, path: [{name: l, mb_per_s: 1}]}, "
+        "expect: {finished_at: 5}}\nexplore: {chance: {rpc_delay: false, tie_order: false, "
+        "throughput_jitter: 0}}\n"
+    )
+    shrink = ["shrink", str(late), "--seed", "0", "-o", str(tmp_path / "m.yaml")]
+    explore = ["explore", str(late), "--seeds", "2", "-j", "1", "--out", str(tmp_path / "r")]
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli(shrink) == 0 and cli(explore) == 1
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich's word for "this stream is a terminal"
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", "120")  # the whole bar on one line
+    assert cli(shrink) == 0
+    out, err = capsys.readouterr()
+    runs = re.search(r"size 1 -> 1 \(.*; (\d+) runs\)", out).group(1)
+    last = err.split("\r")[-2]  # the bar as last drawn, then erased
+    assert re.search(
+        rf"^\x1b\[2Kshrinking [━ ]+ {runs} runs, smallest still breaking it: size 1 ", last
+    )
+    assert cli(explore) == 1
+    assert re.search(r"seeds [━ ]+ 2/2 +[\d.]+ seeds/s 2 broke something", capsys.readouterr().err)
+    assert cli([*explore, "--no-progress"]) == 1
+    assert capsys.readouterr().err == ""
