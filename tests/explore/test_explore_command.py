@@ -234,13 +234,14 @@ def test_the_seeds_per_second_are_over_the_seeds_not_the_replays_shrunk_after_th
     assert render(plain).splitlines()[-1] == "30 seeds in 0.6 s (50 seeds/s)"
 
 
-def test_a_fault_point_no_seed_reached_is_named(shared_link, capsys):
+def test_a_fault_point_no_seed_reached_is_named(shared_link, capsys, tmp_path):
     """A point of another flow (Nova's Cinder client, in a file of bare transfers) never
     fires: the report says so rather than leaving the reader to think it was tried."""
     text = shared_link.read_text()
     faults = "  faults: [{point: io.transfer, likelihood: 0.01}, volume_api.get]\n"
     shared_link.write_text(text + faults)
-    assert cli(["explore", str(shared_link), "--seeds", "2", "--jobs", "1", "--no-progress"]) == 1
+    argv = ["explore", str(shared_link), "--seeds", "2", "--jobs", "1", "--no-progress"]
+    assert cli([*argv, "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "faults at io.transfer, volume_api.get" in out
     assert "never consulted: volume_api.get (no seed's run reached it" in out
