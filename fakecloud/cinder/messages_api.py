@@ -112,7 +112,7 @@ def index(service: Any, req: Request) -> Response:
             # column builds no query (is_valid_model_filters): an empty list
             rows = select(rows, dict(filters.items()), MESSAGE_COLUMNS)
     keys, dirs = sort if sort is not None else (["created_at"], ["desc"])
-    paging.sort_rows(rows, keys, dirs, MESSAGE_COLUMNS)
+    paging.sort_rows(rows, keys, dirs, MESSAGE_COLUMNS, service.cinder.kernel.clock)
     if rows is None:
         rows = []
     elif page is not None:

@@ -122,7 +122,7 @@ def index(service: Any, req: Request) -> Response:
         roots = None  # _process_qos_specs_filters: no query, no rows
     elif "id" in filters:
         roots = [r for r in roots if r.id == filters["id"]]
-    sort_rows(roots, keys, dirs, _COLUMNS)
+    sort_rows(roots, keys, dirs, _COLUMNS, service.cinder.kernel.clock)
     rows = paginate(roots or [], page, lambda marker: qos_specs.QoSSpecsNotFound(specs_id=marker))
     body = {"qos_specs": [_detail(service, req, r.spec)["qos_specs"] for r in rows]}
     params = {k: v[-1] for k, v in req.query.items() if v}

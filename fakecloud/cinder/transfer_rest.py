@@ -110,7 +110,9 @@ def _list(service: Any, req: Request, is_detail: bool, v3: bool) -> Response:
     api = service.cinder.transfer_api
     rows = api.get_all(req.context, filters)
     if service.cinder_major >= FILTERS_FROM:
-        paging.sort_rows(rows, list(sort[0]), list(sort[1]), TRANSFER_COLUMNS)
+        paging.sort_rows(
+            rows, list(sort[0]), list(sort[1]), TRANSFER_COLUMNS, service.cinder.kernel.clock
+        )
     rows = rows or []
     if paged:
         if page.marker is not None:

@@ -74,7 +74,10 @@ def test_show_and_delete_are_the_project_s_the_list_is_everyone_s():
 
 def test_list_filters_sort_and_pages_from_3_5():
     cloud = booted(profile="upstream")
-    vids = [_no_valid_backend(cloud) for _ in range(3)]
+    vids = []
+    for _ in range(3):
+        vids.append(_no_valid_backend(cloud))
+        cloud.advance(1)  # each in its own second: within one, MySQL's order is by id
     listed = _messages(cloud, version="3.5")
     assert [m["resource_uuid"] for m in listed] == vids[::-1]  # newest first
     # before 3.5 the query is ignored
