@@ -11,21 +11,20 @@ from cinder_support import ADMIN, MEMBER, call, create_volume, fault, states
 from fakecloud import Cloud
 
 CREATE_S = 2.0
+#: One thin LVM backend whose creates take `CREATE_S`.
+THIN = {
+    "cinder": {
+        "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
+        "volume_types": {"__DEFAULT__": {"backend": "b1"}},
+    }
+}
 
 
 @pytest.fixture(scope="module")
 def world():
     """A thin LVM backend holding one managed volume, one a force-delete raced (no row) and
     one unmanaged (no row either)."""
-    cloud = Cloud(
-        profile="upstream",
-        config={
-            "cinder": {
-                "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
-                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
-            }
-        },
-    )
+    cloud = Cloud(profile="upstream", config=THIN)
     managed = create_volume(cloud, size=3)
     raced = create_volume(cloud, size=1, settle=False)
     cloud.advance(CREATE_S / 2)  # in the driver's create
@@ -135,15 +134,7 @@ def test_an_unmanage_while_the_backend_still_creates_leaves_the_volume_manageabl
     unmanage finds nothing on the backend yet (the driver's ``unmanage`` leaves nothing), and
     the create ends on the backend after its row is gone: the LV is there, no row knows it,
     so it is listed as manageable and the pool counts it, once."""
-    cloud = Cloud(
-        profile="upstream",
-        config={
-            "cinder": {
-                "backends": {"b1": {"kind": "lvm-thin", "volume_create_s": CREATE_S}},
-                "volume_types": {"__DEFAULT__": {"backend": "b1"}},
-            }
-        },
-    )
+    cloud = Cloud(profile="upstream", config=THIN)
     raced = create_volume(cloud, size=4, settle=False)
     cloud.advance(CREATE_S / 2)  # in the driver's create
     for action in ({"os-reset_status": {"status": "available"}}, {"os-unmanage": {}}):
