@@ -101,11 +101,15 @@ def not_a_scenario(path: str) -> str | None:
     """Why the YAML file at `path` is plainly no scenario (it is one with mistakes otherwise,
     None): empty, not a mapping, or none of its keys a scenario's, past ``name`` and
     ``description`` that any YAML may have (a CI workflow, a compose file, a mkdocs.yaml)."""
+    from fakecloud.inputs import open_input
     from fakecloud.scenario.schema import scenario_schema
     from fakecloud.scenario.yamldoc import read_yaml
 
     try:
-        data = read_yaml(Path(path).read_text(encoding="utf-8"), path)
+        # open_input, no wait: a named pipe or a device called *.yaml, which the loader
+        # refused, is not read again (read_text of one waited for a writer, or never ended)
+        with open_input(path, writer_wait_s=0) as f:
+            data = read_yaml(f.read().decode("utf-8"), path)
     except (OSError, UnicodeDecodeError, ScenarioError):
         return None  # unreadable or no YAML: reported as the scenario it may be meant as
     if data is None:

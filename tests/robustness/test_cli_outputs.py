@@ -443,6 +443,18 @@ def test_a_folder_passes_over_yaml_that_is_plainly_no_scenario_and_names_a_broke
     assert run_cli(capsys, "run", "adir/ci.yaml")[0] == 2
 
 
+def test_a_pipe_or_device_the_loader_refused_is_not_read_again_to_skip_it(tmp_path):
+    """``fakecloud run FOLDER`` asks `not_a_scenario` of a file the loader refused: it read a
+    named pipe called ``*.yaml`` with ``read_text``, which waited for a writer for good (the
+    run hung after the loader's own refusal), and a device never ended. Neither is read: the
+    loader's refusal stands."""
+    from fakecloud.scenario.cli_commands import not_a_scenario
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    assert not_a_scenario(str(tmp_path / "pipe.yaml")) is None
+    assert not_a_scenario("/dev/zero") is None
+
+
 def test_report_explore_shrink_and_bisect_take_file_colon_colon_case_too(scenario, capsys):
     """Each has --case, and took FILE::CASE for a library name it could not find."""
     assert main(["report", "tiny.yaml::default", "--view", "timeline"]) == 0
