@@ -31,6 +31,7 @@ from fakecloud.identity import (
     endpoint_filter,
     exception,
     hierarchy,
+    limits_store,
     passwords,
     resource_options,
     role_records,
@@ -45,6 +46,7 @@ from fakecloud.profiles.series import (
     KEYSTONE_FLASK_CATALOG_SINCE,
     KEYSTONE_OS_INHERIT_FLASK_SINCE,
     KEYSTONE_PROJECT_CONFLICT_ID_SINCE,
+    KEYSTONE_PROJECT_DELETE_DROPS_LIMITS_SINCE,
     KEYSTONE_PROJECT_OPTIONS_SINCE,
     KEYSTONE_REVOKE_MISSING_GROUP_SINCE,
     KEYSTONE_REVOKE_MISSING_SYSTEM_GROUP_SINCE,
@@ -367,8 +369,9 @@ class KeystoneWritesApi(KeystoneApi):
         return Response(200, {"project": _with_extra(self._project(req, project), extra)})
 
     def delete_project(self, req: Request) -> Response:
-        """``DELETE /v3/projects/{id}``: 204; its assignments and tokens go, its servers,
-        volumes and images stay (Keystone tells no other service)."""
+        """``DELETE /v3/projects/{id}``: 204; its assignments, tokens and limits go, its
+        servers, volumes and images stay (Keystone tells no other service); 13.x refuses one
+        with limits (`_check_no_limits`)."""
         project_id = req.params["project_id"]
         old = self._named(req, "project", "identity:delete_project")
         domain = self.directory.domains.get(project_id)
@@ -380,11 +383,23 @@ class KeystoneWritesApi(KeystoneApi):
             kept = self.directory.extra_of(project_id).get("options", {})
             resource_options.check_immutable_delete(kept, "project", project_id)
         hierarchy.check_leaf(self.directory, project_id)
+        self._check_no_limits({project_id})
         self.keystone.writable().remove_project(project_id)
         endpoint_filter.forget(self.keystone.catalog, 1, project_id)
         self.keystone.revoke_tokens(project_id=project_id)
         self._traced("project_deleted", old.name, project_id)
         return Response(204)
+
+    def _check_no_limits(self, project_ids: set[str]) -> None:
+        """13.x: Keystone's 500 if a limit is a project's of `project_ids`, nothing deleted.
+        Its ``limit.project_id`` is a foreign key of ``project.id`` (keystone 13.0.4 expand
+        migration 033, ``limit/backends/sql.py`` ``LimitModel``) and ``_delete_project``
+        deletes no limit, so MySQL refuses the project's row (1451, an ``IntegrityError``):
+        ``handle_conflicts``' ``UnexpectedError``, the transaction rolled back."""
+        if self._release < KEYSTONE_PROJECT_DELETE_DROPS_LIMITS_SINCE and (
+            limits_store.any_for_projects(self.directory, project_ids)
+        ):
+            raise exception.Error()
 
     # -- domains -----------------------------------------------------------------------------
 
@@ -474,6 +489,12 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.Forbidden(
                 "Cannot delete a domain that is enabled, please disable it first."
             )
+        # 13.x: a limit of its projects or of itself stops it (real Keystone 13.x deletes the
+        # projects its walk reached first: docs/conformance.md)
+        d = self.directory
+        self._check_no_limits(
+            {old.id, *(p.id for p in d.projects.values() if p.domain_id == old.id)}
+        )
         self.keystone.writable().remove_domain(old.id)
         self.keystone.revoke_tokens(domain_id=old.id)
         self._traced("domain_deleted", old.name, old.id)

@@ -22,7 +22,8 @@ its bodies 14.x's schema (no bounds); from keystone 16.0.0 an update's ``resourc
 and an empty or null ``description`` are ignored (f43954be9, ``update_limit``'s ``if
 limit.get(...)``). A limit's ``PATCH`` or ``DELETE`` (and in 15.0.0 its ``GET``) loads it for
 the policy's target first (15.0.0 on): a missing one is 404 before the policy. Deleting a
-project deletes its limits. A value longer than its column (the gate's MySQL's sizes) is
+project deletes its limits (13.x: Keystone's 500 instead, the project kept:
+`fakecloud.identity.admin_api`). A value longer than its column (the gate's MySQL's sizes) is
 Keystone's 500, nothing stored (`_fit_columns`).
 
 Policy: anyone reads registered limits and the model. A limit is read by a system reader, its

@@ -78,9 +78,16 @@ def held(d: Any) -> Tables | None:
     return getattr(d, "unified_limits", None)
 
 
+def any_for_projects(d: Any, project_ids: set[str]) -> bool:
+    """Whether a limit belongs to one of the projects (or domains) `project_ids`: the rows
+    13.x's ``limit.project_id`` foreign key holds their project rows by."""
+    found = held(d)
+    return found is not None and any(x.project_id in project_ids for x in found.limits.values())
+
+
 def drop_for_project(d: Any, project_id: str) -> None:
     """``delete_limits_for_project``: a deleted project's limits go with it (keystone
-    15.0.0-30.0.0 ``resource/core.py`` ``_delete_project``)."""
+    14.2.0-30.0.0 ``resource/core.py`` ``_post_delete_cleanup_project``)."""
     found = held(d)
     if found is not None:
         for lim in [x for x in found.limits.values() if x.project_id == project_id]:

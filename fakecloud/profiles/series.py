@@ -165,6 +165,11 @@ KEYSTONE_DOMAIN_MANAGER_SINCE = 26
 #: persistence); from 14.0.0 (Rocky) nothing is revoked: the token cache is invalidated and
 #: each token's roles are read again.
 KEYSTONE_ROLE_DELETE_REREAD_SINCE = 14
+#: A deleted project's limits go with it (keystone 14.2.0-30.0.0 ``resource/core.py``
+#: ``_post_delete_cleanup_project``: ``delete_limits_for_project``; contract migration 047 drops
+#: the ``limit`` table's ``project_id`` foreign key). 13.x keeps that foreign key (expand 033)
+#: and deletes no limit: MySQL refuses the project's row (1451), Keystone's 500, nothing gone.
+KEYSTONE_PROJECT_DELETE_DROPS_LIMITS_SINCE = 14
 KEYSTONE_BODY_SCHEMA_SINCE = 27
 #: A role's description is a column of its table, not ``extra`` (keystone 16.0.0
 #: assignment/role_backends/sql_model.py).

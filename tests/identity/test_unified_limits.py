@@ -3,6 +3,8 @@ project's override of it, read back by the project's member, the refusals keysto
 gives, and the older policies and body checks (keystone 21.x: ``SYSTEM_ADMIN`` writes and
 ``lazy_validate``'s words; the oracle's ``rl-*``/``lim-*`` cases, tools/keystone_oracle)."""
 
+import pytest
+
 from fakecloud import Cloud
 
 RL, LM = "/v3/registered_limits", "/v3/limits"
@@ -203,3 +205,41 @@ def test_keystone_13_serves_its_experimental_api_with_put_batch_updates():
     assert _error(patched)[1].endswith(f"/v3/limits/{lim}): The resource could not be found.")
     model = cloud.request("identity", "GET", f"{LM}/model", user="admin")
     assert _error(model) == (404, "Could not find limit for model.")
+
+
+@pytest.mark.parametrize("profile, drops", [("seed", False), ("nova-18.0.0", True)])
+def test_a_project_with_limits_is_deleted_from_keystone_14(profile, drops):
+    # 14.0.0 on: _post_delete_cleanup_project's delete_limits_for_project, contract 047 drops
+    # limit.project_id's foreign key; 13.x (keystone 13.0.4 expand 033) keeps it and deletes no
+    # limit: MySQL's 1451, handle_conflicts' UnexpectedError 500, the project, its limit and
+    # its grants all kept (one transaction); a domain holding such a project likewise
+    cloud = Cloud(profile=profile)
+    nova = _compute(cloud)
+    reg = {"service_id": nova, "resource_name": "cores", "default_limit": 10}
+    cloud.request("identity", "POST", RL, {"registered_limits": [reg]}, user="admin")
+    dom = cloud.request("identity", "POST", "/v3/domains", {"domain": {"name": "d"}},
+                        user="admin").json()["domain"]["id"]  # fmt: skip
+    project = cloud.request("identity", "POST", "/v3/projects",
+                            {"project": {"name": "p", "domain_id": dom}},
+                            user="admin").json()["project"]["id"]  # fmt: skip
+    member = cloud.request("identity", "GET", "/v3/roles?name=member", user="admin").json()
+    grant = f"/v3/projects/{project}/users/{cloud.context('demo').user_id}/roles/" + member[
+        "roles"][0]["id"]  # fmt: skip
+    assert cloud.request("identity", "PUT", grant, user="admin").status == 204
+    limit = {"service_id": nova, "resource_name": "cores", "resource_limit": 4,
+             "project_id": project}  # fmt: skip
+    lim = cloud.request("identity", "POST", LM, {"limits": [limit]}, user="admin").json()
+    lim_path = f"{LM}/{lim['limits'][0]['id']}"
+    cloud.request("identity", "PATCH", f"/v3/domains/{dom}", {"domain": {"enabled": False}},
+                  user="admin")  # fmt: skip
+    for path in (f"/v3/projects/{project}", f"/v3/domains/{dom}"):
+        deleted = cloud.request("identity", "DELETE", path, user="admin")
+        if drops:
+            assert deleted.status == 204
+            break
+        assert _error(deleted) == (
+            500, "An unexpected error prevented the server from fulfilling your request."
+        )  # fmt: skip
+    kept = [cloud.request("identity", method, p, user="admin").status for method, p in
+            (("GET", f"/v3/projects/{project}"), ("GET", lim_path), ("HEAD", grant))]  # fmt: skip
+    assert kept == ([404, 404, 404] if drops else [200, 200, 204])
