@@ -158,6 +158,11 @@ class ScenarioFile(pytest.File):
         try:
             scenario = load(self.path, root_dir=self.config.rootpath)
         except ScenarioError as exc:
+            if self._by_folder_alone():
+                from fakecloud.scenario.cli_commands import not_a_scenario
+
+                if not_a_scenario(str(self.path)):
+                    return  # another tool's YAML in a scenarios/ folder: no test, no error
             raise self.CollectError(str(exc)) from None
         for case in scenario.cases:
             yield ScenarioItem.from_parent(self, name=case.id, case=case)
@@ -166,6 +171,19 @@ class ScenarioFile(pytest.File):
                 item = ExploreItem.from_parent(self, name=f"explore[{case.id}]", case=case)
                 item.add_marker("explore")
                 yield item
+
+    def _by_folder_alone(self) -> bool:
+        """Whether the file is collected only as YAML in a ``scenarios/`` folder (the default,
+        at any depth below the rootdir): not named ``*.fakecloud.yaml``, on the command line
+        or by a configured glob. Such a file that is plainly no scenario (`not_a_scenario`: a
+        k6 or Artillery scenario, a CI file) is passed over, as ``fakecloud run FOLDER``
+        passes over it: every pytest run of a project with fakecloud installed collected it
+        and stopped at a collection error."""
+        return (
+            _patterns(self.config) == [DEFAULT_SCENARIOS]
+            and not self.path.name.endswith(SCENARIO_SUFFIXES)
+            and not self.session.isinitpath(self.path)
+        )
 
 
 class ScenarioFailed(Exception):

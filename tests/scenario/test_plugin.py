@@ -353,7 +353,12 @@ def test_scenarios_are_found_wherever_the_user_keeps_them(tester):
     (tester.path / "tests/scenarios/kept.yaml").write_text(PASSING)
     (tester.path / "my_flow.yaml").write_text(PASSING)
     (tester.path / "ci.yaml").write_text("jobs: {}\n")  # any other YAML is left alone
+    # another tool's scenarios/ folder (Artillery's): passed over, not a collection error
+    (tester.path / "tests/load/scenarios").mkdir(parents=True)
+    artillery = "config:\n  target: http://localhost\nscenarios:\n  - flow: [{get: {url: /}}]\n"
+    (tester.path / "tests/load/scenarios/smoke.yaml").write_text(artillery)
     result = tester.runpytest("--collect-only", "-q", "tests", ".")
+    assert result.ret == 0, result.outlines
     ids = sorted({line for line in result.outlines if "::" in line})
     assert ids == [
         "tests/copy.fakecloud.yaml::seed-bug-on",
