@@ -229,7 +229,9 @@ def manage_existing(
 def schedule(scheduler: Any, volume_id: str, ref: Any) -> None:
     """``SchedulerManager.manage_existing``: the volume's backend must pass the filters
     (``backend_passes_filters``: its service enabled, up and not frozen, the type's
-    ``volume_backend_name``); the row takes the pool's host, then the cast to its manager.
+    ``volume_backend_name``, and ``AvailabilityZoneFilter``: a zone the body named must be
+    the service's, as ``ManageCastTask``'s request spec carries the row's
+    ``volume_properties``); the row takes the pool's host, then the cast to its manager.
     Else ``error_managing`` (``_set_volume_state_and_notify``: no user message)."""
     cinder = scheduler.cinder
     k = scheduler.kernel
@@ -238,8 +240,11 @@ def schedule(scheduler: Any, volume_id: str, ref: Any) -> None:
         return
     backend = volume.backend
     wanted = volume.volume_type.backend if volume.volume_type.id is not None else None
-    if backend not in scheduler.capable(volume.volume_type) or (
-        wanted is not None and not is_operator(wanted) and wanted != backend
+    zone = volume.availability_zone
+    if (
+        backend not in scheduler.capable(volume.volume_type)
+        or (wanted is not None and not is_operator(wanted) and wanted != backend)
+        or (zone and zone != cinder.config.storage_availability_zone)
     ):
         error = f"Cannot place volume {volume_id} on {cinder.config.host}@{backend}."
         k.trace.emit("cinder.error", scheduler.actor, volume_id, op="manage_existing", error=error)

@@ -222,9 +222,13 @@ def test_queens_checks_the_body_by_hand():
         assert fault(resp)[:2] == ("computeFault", 500)
     assert not cloud.cinder.store.volumes and not cloud.check_invariants()
     old = _unmanaged(cloud, 1)
-    # a number is a zone: the row's StringField coerces it to its text (oslo.versionedobjects)
-    resp = _manage(cloud, {"source-name": f"volume-{old}"}, bootable="yes", availability_zone=5)
+    # a number is a zone: the row's StringField coerces it to its text (oslo.versionedobjects);
+    # the scheduler's AvailabilityZoneFilter then finds it no service's: error_managing
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, availability_zone=5)
     assert resp.json()["volume"]["availability_zone"] == "5"
+    cloud.run_until_idle()
+    assert states(cloud, resp.json()["volume"]["id"]) == ["managing", "error_managing"]
+    resp = _manage(cloud, {"source-name": f"volume-{old}"}, bootable="yes")
     assert resp.json()["volume"]["volume_type"] is None  # no type before 15.0.0
     cloud.run_until_idle()
     shown = call(cloud, "GET", f"volumes/{resp.json()['volume']['id']}", ctx=ADMIN).json()
