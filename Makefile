@@ -97,7 +97,7 @@ fuzz: $(STAMP)
 		tests/state/test_damaged_state.py tests/scenario/test_published_schema.py \
 		tests/glance/test_patch_fast_path.py tests/identity/test_token_body_check.py \
 		tests/kernel/test_io_sharing.py tests/kernel/test_trace_storage.py tests/kernel/test_frozen.py \
-		tests/nova/test_passwords.py \
+		tests/nova/test_passwords.py tests/nova/test_cpu_masks.py \
 		tests/nova/test_request_fast_paths.py tests/cinder/test_series_validation.py \
 		tests/scenario/test_transport_queries.py tests/transport/test_answer_encoding.py
 

@@ -73,14 +73,14 @@ def _translate_pinning_policies(flavor: Any, unsuffixed: dict[str, int]) -> None
     """``ResourceRequest._translate_pinning_policies`` on the unsuffixed group (each
     ``add_resource`` sets its class): ``hw:cpu_policy=dedicated`` asks ``PCPU`` for every
     vCPU; ``mixed`` ``PCPU`` for its dedicated vCPUs
-    (`cpu_masks.mixed_dedicated_cpus`) and ``VCPU`` for the rest; either one ``PCPU`` more
+    (`cpu_masks.mixed_dedicated_count`) and ``VCPU`` for the rest; either one ``PCPU`` more
     with ``hw:emulator_threads_policy=isolate``. The policy is the flavor's alone: the
     limits' request has no image, so an image's ``hw_cpu_policy`` asks nothing here."""
     policy = flavor.extra_specs.get("hw:cpu_policy")
     if policy == "dedicated":
         pcpus = flavor.vcpus
     elif policy == "mixed":
-        pcpus = len(cpu_masks.mixed_dedicated_cpus(flavor))
+        pcpus = cpu_masks.mixed_dedicated_count(flavor)
         unsuffixed["VCPU"] = flavor.vcpus - pcpus
     else:
         return
