@@ -33,6 +33,7 @@ from typing import Any
 from fakecloud.cinder import images, iscsi_export
 from fakecloud.cinder.config import BackendSpec
 from fakecloud.cinder.exception import (
+    ManageExistingAlreadyManaged,
     ManageExistingInvalidReference,
     SnapshotIsBusy,
     VolumeBackendAPIException,
@@ -367,14 +368,15 @@ class Driver:
 
     # -- manage existing ---------------------------------------------------------------------
 
-    def manage_existing_get_size(self, ref: Any, snapshot: Any = None) -> int:
+    def manage_existing_get_size(self, ref: Any, snapshot: Any = None, store: Any = None) -> int:
         """LVM's ``manage_existing_object_get_size`` and RBD's ``manage_existing_get_size``
         / ``manage_existing_snapshot_get_size``: the GiB of what `ref`'s ``source-name`` names
-        among what no row knows (`leftovers`): a volume's LV or image, or for `snapshot` a
-        snapshot (LVM: any snapshot LV, ``_snapshot-<id>``; RBD: one of the snapshot's
-        volume's image, ``snapshot-<id>``; a text `ref` is taken as the name). The ``copy``
-        and NFS drivers adopt nothing here (the base driver's ``NotImplementedError``; NFS's
-        files are not modelled)."""
+        (a text `ref` is taken as the name for `snapshot`). LVM: any LV of its volume group
+        (`lv`: one no row knows, or a volume's or snapshot's `store` has), whether the new
+        row is a volume or a snapshot; RBD: an image no row knows, or for `snapshot` one of
+        its volume's image's snapshots no row knows (`leftovers`). The ``copy`` and NFS
+        drivers adopt nothing here (the base driver's ``NotImplementedError``; NFS's files are
+        not modelled)."""
         if self.spec.kind not in MANAGEABLE_KINDS:
             raise NotImplementedError()
         if snapshot is not None and not isinstance(ref, dict):
@@ -384,38 +386,71 @@ class Driver:
                 existing_ref=ref, reason="Reference must contain source-name element."
             )
         name = ref["source-name"]
+        if self.spec.kind != "rbd":
+            found = self.lv(name, store)
+            if found is None:
+                raise ManageExistingInvalidReference(
+                    existing_ref=name, reason="Specified logical volume does not exist."
+                )
+            return found[2]
         key = self.leftover_key(name, snapshot)
         size = (self.leftovers or {}).get(key)
-        rbd = self.spec.kind == "rbd"
         origins = self.origins or {}
-        if rbd and snapshot is not None and origins.get(key) != f"volume-{snapshot.volume_id}":
+        if snapshot is not None and origins.get(key) != f"volume-{snapshot.volume_id}":
             size = None  # not a snapshot of this volume's image
         if size is None:
-            if snapshot is not None and rbd:
-                reason = "Specified snapshot does not exist."
-            else:
-                reason = f"Specified {'RBD image' if rbd else 'logical volume'} does not exist."
-            raise ManageExistingInvalidReference(existing_ref=name, reason=reason)
+            reason = "Specified snapshot does not exist." if snapshot else None
+            raise ManageExistingInvalidReference(
+                existing_ref=name, reason=reason or "Specified RBD image does not exist."
+            )
         return size
 
+    def lv(self, name: Any, store: Any = None) -> tuple[str, str, int, bool] | None:
+        """LVM's ``vg.get_volume(name)``: the LV `name` in the volume group, as (``volume`` or
+        ``snapshot``, its id, GiB, whether a row of `store` knows it), or None. The LVs are
+        ``volume-<id>`` and ``_snapshot-<id>`` (``_escape_snapshot``), a row's while the
+        backend holds it, or a leftover."""
+        if not isinstance(name, str):
+            return None
+        if name.startswith("volume-"):
+            kind, rid = "volume", name[7:]
+        elif name.startswith("_snapshot-"):
+            kind, rid = "snapshot", name[10:]
+        else:
+            return None
+        size = (self.leftovers or {}).get(f"{kind}-{rid}")
+        if size is not None:
+            return kind, rid, size, False
+        if store is None or not self.holds(rid):
+            return None
+        if kind == "volume":
+            volume = store.volumes.get(rid)
+            if volume is None or volume.backend != self.name:
+                return None
+            return kind, rid, volume.size, True
+        snap = store.snapshots.get(rid)
+        volume = store.volumes.get(snap.volume_id) if snap is not None else None
+        if volume is None or volume.backend != self.name:
+            return None
+        return kind, rid, snap.volume_size, True
+
     def leftover_key(self, name: Any, snapshot: Any = None) -> str | None:
-        """The `leftovers` key of what the backend calls `name` (a volume's, or with
-        `snapshot` a snapshot's): LVM names a snapshot's LV ``_snapshot-<id>``
-        (``_escape_snapshot``), the key is ``snapshot-<id>``."""
+        """The `leftovers` key of what RBD calls `name` (an image, or with `snapshot` a
+        snapshot of one, ``snapshot-<id>``)."""
         if not isinstance(name, str):
             return None
         prefix = "volume-" if snapshot is None else "snapshot-"
-        if snapshot is not None and self.spec.kind != "rbd":
-            prefix = "_snapshot-"
-        if not name.startswith(prefix):
-            return None
-        return name[1:] if prefix[0] == "_" else name
+        return name if name.startswith(prefix) else None
 
-    def manage_existing(self, resource: Any, ref: Any, snapshot: bool = False) -> Generator:
+    def manage_existing(
+        self, resource: Any, ref: Any, snapshot: bool = False, store: Any = None
+    ) -> Generator:
         """LVM's ``manage_existing`` / ``manage_existing_snapshot`` (``lvrename`` to the new
-        row's name) and RBD's (the image or snapshot renamed): what `ref` names is no longer a
-        leftover; the backend holds it as `resource` (a volume, or a snapshot), its space
-        already taken. A metadata operation: no time passes."""
+        row's name) and RBD's (the image or snapshot renamed): the backend holds what `ref`
+        names as `resource` (a volume, or a snapshot). LVM renames any LV but a volume's a
+        row of `store` has (``check_already_managed_volume``: ManageExistingAlreadyManaged):
+        a leftover, or a snapshot's LV, that snapshot's row then naming nothing here. Its space
+        stays taken, as the new kind takes it. A metadata operation: no time passes."""
         if snapshot:
             attrs = {"volume_id": resource.volume_id, "snapshot_id": resource.id}
         else:
@@ -423,13 +458,33 @@ class Driver:
         yield from self._fault("manage_existing", attrs)
         if snapshot and not isinstance(ref, dict):
             ref = {"source-name": ref}
-        key = self.leftover_key(ref["source-name"], resource if snapshot else None)
+        name = ref["source-name"]
+        if self.spec.kind == "rbd":
+            found = None
+            key = self.leftover_key(name, resource if snapshot else None)
+        else:
+            if store is not None and name.startswith("volume-") and name[7:] in store.volumes:
+                raise ManageExistingAlreadyManaged(volume_ref=name)
+            found = self.lv(name, store)
+            key = None if found is None else f"{found[0]}-{found[1]}"
         leftovers = self.leftovers or {}
-        if key not in leftovers:  # adopted meanwhile by another manage
+        if found is None and key not in leftovers:  # adopted meanwhile by another manage
             raise VolumeBackendAPIException(
-                data=f"Failed to rename logical volume {ref['source-name']}, error message "
-                "was: not found"
+                data=f"Failed to rename logical volume {name}, error message was: not found"
             )
+        if found is not None and found[3]:  # a snapshot's LV: its row's snapshot is gone
+            self.building(found[1])
+        else:
+            self._adopted(key)
+        if found is not None:
+            # a volume takes its size; a snapshot only where snapshots take space
+            taken = {"volume": 1, "snapshot": int(self.snapshot_takes_space)}
+            new = "snapshot" if snapshot else "volume"
+            self.allocated_gb += found[2] * (taken[new] - taken[found[0]])
+        self.forget(resource.id)
+
+    def _adopted(self, key: str) -> None:
+        leftovers = self.leftovers
         del leftovers[key]
         if not leftovers:
             del self.leftovers  # back to the class's None
@@ -438,7 +493,6 @@ class Driver:
             del origins[key]
             if not origins:
                 del self.origins
-        self.forget(resource.id)
 
     # -- snapshots ---------------------------------------------------------------------------
 

@@ -358,6 +358,13 @@ class ManageExistingInvalidReference(CinderException):
     )
 
 
+class ManageExistingAlreadyManaged(CinderException):
+    """A manage request's reference names a volume a row already has (the driver's
+    ``check_already_managed_volume``)."""
+
+    message = "Unable to manage existing volume. Volume %(volume_ref)s already managed."
+
+
 class ServiceUnavailable(Invalid):
     """Cinder's ``ServiceUnavailable``: the service is disabled, down, or not found."""
 

@@ -22,11 +22,13 @@ microversion) and ``POST /manageable_volumes`` (3.8; cinderclient ``cinder manag
   asked (with its pool if it names one, else the service's), committed, cast to the scheduler.
 - The scheduler: the volume's backend must pass the filters (its service enabled and up, the
   type's backend name); else ``error_managing`` (shown ``error``).
-- The volume manager: the driver's ``manage_existing_get_size`` (LVM and RBD: a reference
-  with a ``source-name`` naming what no row knows, `fakecloud.cinder.backends.Driver.leftovers`;
-  else ``ManageExistingInvalidReference``), ``QuotaReserveTask`` for that size
-  (``update_size``: ``gigabytes`` only), the driver's ``manage_existing`` (the LV or image
-  renamed ``volume-<new id>``), the size saved, the quota committed, ``available``. A failure
+- The volume manager: the driver's ``manage_existing_get_size`` (a reference with a
+  ``source-name``: RBD's an image no row knows, `fakecloud.cinder.backends.Driver.leftovers`;
+  LVM's any LV of its group, `fakecloud.cinder.backends.Driver.lv`, a snapshot's
+  ``_snapshot-<id>`` too; else ``ManageExistingInvalidReference``), ``QuotaReserveTask`` for
+  that size (``update_size``: ``gigabytes`` only), the driver's ``manage_existing`` (the LV or
+  image renamed ``volume-<new id>``; a managed snapshot's LV taken over, that snapshot then
+  naming nothing on the backend), the size saved, the quota committed, ``available``. A failure
   at any step is ``error_managing``, the reservation rolled back; the ``volumes`` 1 the API
   committed stays until the volume is deleted.
 """
@@ -269,7 +271,7 @@ def run(manager: Any, volume_id: str, ref: Any) -> Generator:
     reservation = None
     try:
         # PrepareForQuotaReservationTask
-        size = driver.manage_existing_get_size(ref)
+        size = driver.manage_existing_get_size(ref, store=cinder.store)
         # QuotaReserveTask (update_size: the volume was counted at the API)
         try:
             quotas.limit_check(volume.project_id, per_volume_gigabytes=size)
@@ -283,7 +285,7 @@ def run(manager: Any, volume_id: str, ref: Any) -> Generator:
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "volumes", size)
         # ManageExistingTask
-        yield from driver.manage_existing(volume, ref)
+        yield from driver.manage_existing(volume, ref, store=cinder.store)
     except Exception as exc:  # noqa: BLE001 - the flow's revert: error_managing
         if reservation is not None:
             quotas.rollback(reservation)

@@ -18,10 +18,13 @@ cinderclient ``cinder snapshot-manageable-list``, ``cinder snapshot-manage``, as
   backend (else ``error``), 12.x casts to the volume service itself. The 202 answers the
   base snapshot view (no microversion's keys).
 - The volume manager: the driver's ``manage_existing_snapshot_get_size`` (a text reference
-  is the name; RBD's must be a snapshot of the volume's image), the quota's ``gigabytes`` moved
-  by that size less the volume's, the driver's ``manage_existing_snapshot`` (the LV or RBD
-  snapshot renamed), the size saved, ``available`` (its progress as the row had it). A
-  failure is ``error``, the reservation rolled back.
+  is the name; RBD's must be a snapshot of the volume's image; LVM's any LV of its group, a
+  leftover ``volume-<id>`` or a managed snapshot's ``_snapshot-<id>`` too, whatever volume
+  the body names), the quota's ``gigabytes`` moved by that size less the volume's, the
+  driver's ``manage_existing_snapshot`` (the LV or RBD snapshot renamed; LVM refuses a volume's
+  LV a row has, ``ManageExistingAlreadyManaged``, so ``error``), the size saved,
+  ``available`` (its progress as the row had it). A failure is ``error``, the reservation
+  rolled back.
 """
 
 from __future__ import annotations
@@ -219,7 +222,7 @@ def run(manager: Any, snapshot_id: str, ref: Any) -> Generator:
     quotas = cinder.quotas
     reservation = None
     try:
-        size = driver.manage_existing_get_size(ref, snapshot=snap)
+        size = driver.manage_existing_get_size(ref, snapshot=snap, store=cinder.store)
         # QuotaReserveTask (update_size: the snapshot was counted at the API)
         deltas = (
             {} if cinder.config.no_snapshot_gb_quota else {"gigabytes": size - snap.volume_size}
@@ -232,7 +235,7 @@ def run(manager: Any, snapshot_id: str, ref: Any) -> Generator:
             )
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "snapshots", size)
-        yield from driver.manage_existing(snap, ref, snapshot=True)
+        yield from driver.manage_existing(snap, ref, snapshot=True, store=cinder.store)
     except Exception as exc:  # noqa: BLE001 - the flow's revert: error
         if reservation is not None:
             quotas.rollback(reservation)

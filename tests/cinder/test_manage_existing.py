@@ -299,3 +299,79 @@ def test_snapshot_manage_refusals(world):
     assert _refusal(cloud, {"snapshot": {"ref": "x"}}, path="os-snapshot-manage")[2] == (
         "Invalid input for field/attribute snapshot. Value: {'ref': 'x'}. 'volume_id' is a "
         "required property")  # fmt: skip
+
+
+def _manageable_snapshot_names(cloud):
+    entries = call(cloud, "GET", "manageable_snapshots", ctx=ADMIN, version="3.8",
+                   query={"host": "cinder@b1"}).json()["manageable-snapshots"]  # fmt: skip
+    return {e["reference"]["source-name"] for e in entries}
+
+
+def test_lvm_adopts_a_managed_snapshots_lv_as_a_volume(world):
+    # LVM's manage_existing_object_get_size finds any LV of its group (vg.get_volume) and
+    # manage_existing renames it; extract_id_from_volume_name('_snapshot-..') is None, so no
+    # check refuses it (cinder 12.0.10, 16.4.2, 29.0.0 volume/drivers/lvm.py)
+    cloud = world
+    driver = cloud.cinder.drivers["b1"]
+    volume = _volume(cloud, 3)
+    snap = create_snapshot(cloud, volume, ctx=ADMIN)
+    assert f"_snapshot-{snap}" in _manageable_snapshot_names(cloud)
+    allocated = driver.allocated_gb
+    resp = _manage(cloud, {"source-name": f"_snapshot-{snap}"})
+    new = resp.json()["volume"]["id"]
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{new}", ctx=ADMIN).json()["volume"]
+    assert (shown["status"], shown["size"]) == ("available", 3)
+    assert driver.allocated_gb == allocated + 3  # a thin snapshot took nothing; a volume does
+    # the snapshot's row stays, its LV gone: not listed, and its delete finds nothing
+    assert f"_snapshot-{snap}" not in _manageable_snapshot_names(cloud)
+    assert call(cloud, "GET", f"snapshots/{snap}", ctx=ADMIN).json()["snapshot"]["status"] == (
+        "available"
+    )
+    assert call(cloud, "DELETE", f"snapshots/{snap}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, snap)[-1] == "deleted"
+    assert driver.allocated_gb == allocated + 3
+    for gone in (new, volume):
+        assert call(cloud, "DELETE", f"volumes/{gone}", ctx=ADMIN).status == 202
+        cloud.run_until_idle()
+    assert driver.allocated_gb == allocated - 3 and not cloud.check_invariants()
+
+
+def test_lvm_snapshot_manage_takes_any_lv_but_a_managed_volumes(world):
+    # manage_existing_snapshot -> manage_existing: check_already_managed_volume on the id in
+    # 'volume-<id>' (ManageExistingAlreadyManaged: the flow's error), any other LV renamed
+    cloud = world
+    driver = cloud.cinder.drivers["b1"]
+    volume = _volume(cloud, 2)
+    other = create_snapshot(cloud, volume, ctx=ADMIN)
+    left = _unmanaged(cloud, 2)
+    allocated = driver.allocated_gb
+
+    def manage(name):
+        body = {"snapshot": {"volume_id": volume, "ref": {"source-name": name}}}
+        resp = call(cloud, "POST", "manageable_snapshots", body, ctx=ADMIN, version="3.8")
+        assert resp.status == 202, resp.json()
+        cloud.run_until_idle()
+        snap_id = resp.json()["snapshot"]["id"]
+        return snap_id, states(cloud, snap_id)
+
+    refused, seen = manage(f"volume-{volume}")
+    assert seen == ["creating", "error"]
+    assert call(cloud, "GET", f"volumes/{volume}", ctx=ADMIN).json()["volume"]["status"] == (
+        "available"
+    )
+    from_volume, seen = manage(f"volume-{left}")  # a leftover volume LV: a snapshot now
+    assert seen == ["creating", "available"]
+    assert driver.allocated_gb == allocated - 2  # thin: a snapshot takes no space
+    taken, seen = manage(f"_snapshot-{other}")  # another snapshot's LV, taken over
+    assert seen == ["creating", "available"]
+    names = _manageable_snapshot_names(cloud)
+    assert f"_snapshot-{taken}" in names and f"_snapshot-{other}" not in names
+    assert call(cloud, "GET", f"snapshots/{taken}", ctx=ADMIN).json()["snapshot"]["size"] == 2
+    for snap_id in (refused, from_volume, taken, other):
+        assert call(cloud, "DELETE", f"snapshots/{snap_id}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert call(cloud, "DELETE", f"volumes/{volume}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert driver.allocated_gb == allocated - 4 and not cloud.check_invariants()
