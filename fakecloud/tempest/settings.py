@@ -109,6 +109,16 @@ def scheduler_filters(cloud: Any) -> tuple[str, ...]:
     return (*NOVA_DEFAULT_FILTERS, *(name for name in HINTS if name in enabled))
 
 
+def unified_limits(cloud: Any) -> bool:
+    """Tempest's ``[compute-feature-enabled] unified_limits``: the served Nova counts quota
+    against Keystone's limits (``[quota] driver = nova.quota.UnifiedLimitsDriver``, 25.0.0 on,
+    ``nova: quota_driver`` in --config; Nova's default stays ``DbQuotaDriver`` through 34.0.0).
+    With it Tempest skips the legacy quota updates and runs ``ComputeProjectQuotaTest``."""
+    from fakecloud.nova.limit.utils import use_unified_limits
+
+    return use_unified_limits(cloud.nova)
+
+
 #: libvirt's stable device rescue (the rescue image's ``hw_rescue_bus`` and
 #: ``hw_rescue_device``), 035315b05b "libvirt: Add support for stable device rescue", 21.0.0.
 STABLE_RESCUE_SINCE = 21
@@ -150,6 +160,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "vnc_console": cloud.nova.config.vnc_enabled,
         "stable_rescue": cloud.switches.release.major >= STABLE_RESCUE_SINCE,
         "hostname_fqdn_sanitization": cloud.switches.hostname_periods_dashed,
+        "unified_limits": unified_limits(cloud),
         "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
         "scheduler_enabled_filters": ",".join(scheduler_filters(cloud)),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,

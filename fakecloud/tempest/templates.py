@@ -97,6 +97,12 @@ scheduler_enabled_filters = {{ scheduler_enabled_filters }}
 # (USE_BLOCK_MIGRATION_FOR_LIVE_MIGRATION); a volume-backed server has none to copy
 block_migration_for_live_migration = true
 volume_backed_live_migration = true
+# quota counted against Keystone's unified limits where the served Nova's [quota] driver is
+# UnifiedLimitsDriver (25.0.0 on, nova: quota_driver in --config; DbQuotaDriver by default)
+unified_limits = {{ unified_limits | lower }}
+# Nova's default x86_64 machine type is still pc (34.0.0 get_default_machine_type), which has
+# an IDE bus: ServerStableDeviceRescueTestIDE runs where stable_rescue does
+ide_bus = true
 # no guest, no Neutron, no console proxies (SPICE and serial tests connect to them), one
 # attachment per volume
 metadata_service = false
@@ -127,6 +133,9 @@ image_conversion = false
 # Glance 30.0.0 on unless the config sets it); without it Tempest uploads bogus data for its
 # list tests (ListUserImagesTest)
 image_format_enforcement = {{ image_format_enforcement | lower }}
+# Glance's do_secure_hash (29.0.0 on with the location API, default true: the hash of an added
+# location is computed); no http store, so Tempest's location tests skip whatever it says
+do_secure_hash = true
 http_store_enabled = false
 
 [volume]
