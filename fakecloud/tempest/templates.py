@@ -103,8 +103,8 @@ unified_limits = {{ unified_limits | lower }}
 # Nova's default x86_64 machine type is still pc (34.0.0 get_default_machine_type), which has
 # an IDE bus: ServerStableDeviceRescueTestIDE runs where stable_rescue does
 ide_bus = true
-# no guest, no Neutron, no console proxies (SPICE and serial tests connect to them), one
-# attachment per volume
+# no guest, no Neutron, no console proxies (SPICE and serial tests connect to them); swap,
+# multiattach and encrypted attach are modelled but left off: no Tempest run has checked them
 metadata_service = false
 config_drive = false
 interface_attach = false
