@@ -407,7 +407,15 @@ def _shrink_parser() -> argparse.ArgumentParser:
         type=path_argument,
         help="where to write",
     )
-    p.add_argument("--max-examples", type=int, default=400, help="shrinking effort (runs)")
+    p.add_argument(
+        "--max-examples",
+        type=int,
+        default=400,
+        help="Hypothesis's max_examples, which bounds new runs generated: a shrink generates "
+        "none (it replays the seed, then shrinks), so this does not bound its runs; it stops "
+        "when no smaller run breaks the target, or at Hypothesis's own limits (500 smaller "
+        "runs found, 5 minutes of shrinking)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 

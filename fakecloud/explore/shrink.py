@@ -64,6 +64,10 @@ def shrink(
     `target` is the check to keep broken (a `check_key`; default: for a bug hunt the first of
     its ``explore.finds`` that the seed breaks, else the run's first failure). `on_run` is told
     the size of the smallest run so far after each run (``fakecloud shrink``'s progress).
+    `max_examples` is Hypothesis's, which bounds the runs its generate phase makes: a shrink
+    has none (reuse and shrink phases alone), so it bounds nothing here; the shrink phase
+    stops by itself (no smaller run breaks the target; Hypothesis's ``MAX_SHRINKS``, 500
+    smaller runs found; ``MAX_SHRINKING_SECONDS``, 5 minutes).
     Raises `ValueError` when the seed breaks nothing (or not `target`).
     """
     from hypothesis import HealthCheck, Phase, find, settings
