@@ -422,11 +422,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_tempest(server: Any, directory: str, dynamic_credentials: bool) -> list[Any] | None:
-    """Write the Tempest workspace's files for the served cloud into `directory`: their paths,
-    or None (the server stopped, the reason said) when they cannot be written."""
-    from fakecloud.tempest import write_files
+    """Register Nova's limits as devstack does (`register_nova_limits`: a Nova under unified
+    limits) and write the Tempest workspace's files for the served cloud into `directory`:
+    their paths, or None (the server stopped, the reason said) when they cannot be written."""
+    from fakecloud.tempest import register_nova_limits, write_files
 
     try:
+        register_nova_limits(server.cloud)
         return write_files(server.cloud, directory, dynamic_credentials)
     except OSError as exc:
         why = f"cannot write {exc.filename or directory}: {exc.strerror}"

@@ -3,7 +3,8 @@
 ``fakecloud serve --settle --tempest-config DIR`` gives the served cloud Tempest's accounts
 (`served_config`) and writes the files of a Tempest workspace in DIR for the profile and ports
 it serves (`write_files`): ``etc/tempest.conf``, ``etc/accounts.yaml`` and the exclude lists,
-each line with its reason. With ``--tempest-dynamic-credentials`` Tempest makes its projects
+each line with its reason; a Nova under unified limits gets devstack's registered limits
+(`register_nova_limits`). With ``--tempest-dynamic-credentials`` Tempest makes its projects
 and users itself through Keystone's API (no accounts file). docs/testing.md ("Tempest") shows a
 run.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from fakecloud.tempest.accounts import with_identity, with_token_ttl
 from fakecloud.tempest.files import write as write_files
+from fakecloud.tempest.limits import register_nova_limits
 from fakecloud.tempest.settings import download_config, filters_config, web_download_config
 
 
@@ -30,4 +32,4 @@ def served_config(
     return filters_config(download_config(web_download_config(merged)))
 
 
-__all__ = ["served_config", "write_files"]
+__all__ = ["register_nova_limits", "served_config", "write_files"]
