@@ -75,7 +75,8 @@ class HeaderRefusal(BadRequest):
 class HeadLimits:
     """What the server in front of a service refuses of a request's head, and its answers.
     A line's bytes are counted with its end of line (`counts_end`, eventlet) or without
-    (Apache); a limit of None is no limit."""
+    (Apache); a limit of None is no limit. A line ended by a bare LF gets `bare_lf_answer`,
+    or when None is read as if ended by CRLF (eventlet)."""
 
     request_line: int
     header_line: int
@@ -86,6 +87,7 @@ class HeadLimits:
     header_line_answer: bytes
     total_answer: bytes = b""
     fields_answer: bytes = b""
+    bare_lf_answer: bytes | None = None
 
 
 EVENTLET = HeadLimits(
@@ -138,11 +140,15 @@ APACHE = HeadLimits(
         _NOT_UNDERSTOOD
         + "The number of request header fields exceeds this server's limit.<br />\n",
     ),
+    bare_lf_answer=_apache_page("400 Bad Request", _NOT_UNDERSTOOD),
 )
 """Apache httpd in front of uWSGI or mod_wsgi (devstack's layout, its defaults): a request
 line or a header field over 8,190 bytes (``LimitRequestLine``, ``LimitRequestFieldSize``, the
 end of line not counted), more than 100 header fields (``LimitRequestFields``); no limit on
-their sum (uWSGI's ``buffer-size`` of 65,535 behind it is not modelled)."""
+their sum (uWSGI's ``buffer-size`` of 65,535 behind it is not modelled). A line ended by a bare
+LF is refused at once with the plain 400 page: ``HttpProtocolOptions Strict``, the default since
+2.4.25 (CVE-2016-8743), reads lines with ``AP_GETLINE_CRLF`` (``server/protocol.c``
+``read_request_line`` and ``ap_get_mime_headers_core``: ``APR_EINVAL``, 400, no error note)."""
 
 
 def head_limits(host: str, release: Release) -> HeadLimits:
@@ -167,6 +173,8 @@ def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
         return limits.request_line_answer
     if pos == 0:
         return None  # still in the request line
+    if _bare_lf(head, pos - 1, limits):
+        return limits.bare_lf_answer
     total = fields = 0
     while True:
         end = head.find(b"\n", pos)
@@ -174,6 +182,8 @@ def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
             return limits.header_line_answer
         if end < 0:
             return None
+        if _bare_lf(head, end, limits):
+            return limits.bare_lf_answer
         total += end + 1 - pos
         if limits.total is not None and total > limits.total:
             return limits.total_answer
@@ -183,6 +193,30 @@ def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
         if limits.fields is not None and fields > limits.fields:
             return limits.fields_answer
         pos = end + 1
+
+
+def _bare_lf(head: bytes, end: int, limits: HeadLimits) -> bool:
+    """Whether `limits` refuses the line ending with the LF at `end` for having no CR."""
+    return limits.bare_lf_answer is not None and (end == 0 or head[end - 1] != 13)
+
+
+def head_end(head: bytes) -> int:
+    """Where the head at the start of `head` ends (past its blank line), read as eventlet.wsgi
+    reads it, or -1 while it has not: line by line to each LF (``BaseHTTPRequestHandler``'s
+    ``readline``), the first header line that is CRLF or LF alone ending it
+    (``http.client.parse_headers``)."""
+    pos = head.find(b"\n") + 1
+    while pos:
+        end = head.find(b"\n", pos)
+        if end < 0:
+            return -1
+        if head[pos:end] in (b"", b"\r"):
+            return end + 1
+        pos = end + 1
+    return -1
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def _line_size(head: bytes, start: int, end: int, limits: HeadLimits) -> int:
@@ -210,6 +244,16 @@ class HeaderLimitParser(HTTPRequestParser):
                 self.error = HeaderRefusal(answer)
                 self.completed = True
                 return len(data)
+            whole = self.header_plus + data
+            lead = len(whole) - len(whole.lstrip())
+            end = head_end(whole[lead:])
+            if end >= 0 and _BARE_LF.search(whole, lead, lead + end):
+                # Lines ended by bare LFs, which eventlet.wsgi reads (Apache's were refused
+                # above): waitress waited for a CRLF blank line and answered 408.
+                self.header_plus = b""
+                self.header_bytes_received = 0
+                super().received(_BARE_LF.sub(b"\r\n", whole[lead : lead + end]))
+                return len(data) - (len(whole) - lead - end)
         return super().received(data)
 
     def parse_header(self, header_plus: bytes) -> None:

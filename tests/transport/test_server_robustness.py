@@ -278,6 +278,25 @@ def test_apache_lingers_after_a_refused_head_so_its_page_is_read(server):
         assert read_all(sock) == APACHE.header_line_answer
 
 
+def test_a_head_ended_by_bare_lfs_is_read_under_eventlet_and_refused_by_apache_at_once(server):
+    """``GET / HTTP/1.1\\n\\n`` was waited for until ``--client-socket-timeout`` (900 s) and
+    answered 408. eventlet.wsgi (nova-api here) reads bare-LF lines as any others, also a body
+    after them and a second request on the connection; Apache (Keystone's front) refuses them
+    at once with its 400 page (``HttpProtocolOptions Strict``, its default since 2.4.25)."""
+    login = login_request(server, close=False).replace(b"\r\n", b"\n")
+    head, _, body = login.partition(b"\n\n")
+    with socket.create_connection(address(server, "identity"), timeout=TIMEOUT) as sock:
+        sock.sendall(head[:20])
+        sock.sendall(head[20:] + b"\n\n" + body)
+        assert read_all(sock) == APACHE.bare_lf_answer
+    assert APACHE.bare_lf_answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    with socket.create_connection(address(server, "compute"), timeout=TIMEOUT) as sock:
+        sock.sendall(b"GET /v2.1/servers HTTP/1.1\nHost: x\r\nX-Auth")
+        sock.sendall(b"-Token: bad\n\nGET /v2.1/servers HTTP/1.1\nConnection: close\n\n")
+        answers = read_all(sock)
+    assert answers.count(b"HTTP/1.1 401 Unauthorized\r\n") == 2, answers[:300]
+
+
 def test_a_head_just_within_the_limits_is_served(server):
     line = b"X-Big: " + b"a" * (MAX_HEADER_LINE - 10) + b"\r\n"  # 16,383 bytes
     assert exchange(server, "compute", _head(line)).startswith(b"HTTP/1.1 401 ")
