@@ -21,7 +21,9 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,6 +107,32 @@ def new_folder_problem(path: str | os.PathLike) -> str | None:
     return None
 
 
+_KEPT_OPEN: ContextVar[dict[tuple[int, int], BinaryIO] | None] = ContextVar(
+    "fakecloud_outputs_kept_open", default=None
+)
+
+
+@contextmanager
+def pipes_kept_open() -> Iterator[None]:
+    """Within it, a named pipe `write_atomic` writes through is opened once and kept open for
+    every later write to it, and closed at the end: a command writing several cases' outputs
+    to one FIFO (``fakecloud run S --trace FIFO``, ``report S -o FIFO``) gives its reader
+    (``cat FIFO``) them all and then one end of file, as it does a ``/dev/fd/N`` it holds
+    open. Closed after each write, the reader took the first end of file as the end and went,
+    and the next case found no reader and was refused."""
+    kept: dict[tuple[int, int], BinaryIO] = {}
+    token = _KEPT_OPEN.set(kept)
+    try:
+        yield
+    finally:
+        _KEPT_OPEN.reset(token)
+        for f in kept.values():
+            try:
+                f.close()
+            except OSError:  # a reader gone: what was written was flushed already
+                pass
+
+
 #: How long a named pipe given as an output is given for a reader to open it (seconds of the
 #: host's time, as `fakecloud.inputs.WRITER_WAIT_S` for an input's writer), in steps of
 #: `_READER_STEP_S`.
@@ -122,15 +150,25 @@ def write_atomic(
     if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
         raise IsADirectoryError(21, "Is a directory", str(target))
     try:
-        mode = os.stat(target).st_mode  # through a symbolic link
+        st = os.stat(target)  # through a symbolic link
+        mode = st.st_mode
     except OSError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written through: renamed
         # over, the node itself was replaced by a regular file (as root, /dev/null too).
+        kept = _KEPT_OPEN.get() if stat.S_ISFIFO(mode) else None
         try:
-            with _open_through(target, mode, reader_wait_s) as f:
+            if kept is None:
+                with _open_through(target, mode, reader_wait_s) as f:
+                    f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                key = (st.st_dev, st.st_ino)
+                f = kept.get(key) or kept.setdefault(
+                    key, _open_through(target, mode, reader_wait_s)
+                )
                 f.write(data.encode("utf-8") if isinstance(data, str) else data)
+                f.flush()
         except OSError as exc:  # a write's error (/dev/full: ENOSPC) names no file
             raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         return

@@ -216,38 +216,41 @@ def run_main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-    failed = 0
-    for done, case in enumerate(selected):
-        try:
-            result = run_case(case, seed=args.seed)
-        except ScenarioError as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:  # the cases run so far stand: say how they went
-            print(
-                f"interrupted (Ctrl-C) in {case.file}::{case.id}, after {done} of "
-                f"{len(selected)} cases: {done - failed} passed, {failed} failed"
-            )
-            raise  # `fakecloud.cli` ends it as every command: one line, status 130
-        if args.trace:
-            path = traces[id(case)]
-            try:
-                result.trace.to_jsonl(path)
-            except OSError as exc:
-                print(f"fakecloud run: cannot write {path}: {exc.strerror}", file=sys.stderr)
-                return 2
-        if args.quiet:
-            print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
-        else:
-            print(render(result, trace_tail=0 if result.passed else args.tail))
-            print()
-        if args.story:
-            from fakecloud.views.timeline import scenario_story
+    from fakecloud.outputs import pipes_kept_open
 
-            print("story (scenario time)")
-            print(scenario_story(result.trace))
-            print()
-        failed += not result.passed
+    failed = 0
+    with pipes_kept_open():  # a FIFO given for every case: open until all are written
+        for done, case in enumerate(selected):
+            try:
+                result = run_case(case, seed=args.seed)
+            except ScenarioError as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+            except KeyboardInterrupt:  # the cases run so far stand: say how they went
+                print(
+                    f"interrupted (Ctrl-C) in {case.file}::{case.id}, after {done} of "
+                    f"{len(selected)} cases: {done - failed} passed, {failed} failed"
+                )
+                raise  # `fakecloud.cli` ends it as every command: one line, status 130
+            if args.trace:
+                path = traces[id(case)]
+                try:
+                    result.trace.to_jsonl(path)
+                except OSError as exc:
+                    print(f"fakecloud run: cannot write {path}: {exc.strerror}", file=sys.stderr)
+                    return 2
+            if args.quiet:
+                print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
+            else:
+                print(render(result, trace_tail=0 if result.passed else args.tail))
+                print()
+            if args.story:
+                from fakecloud.views.timeline import scenario_story
+
+                print("story (scenario time)")
+                print(scenario_story(result.trace))
+                print()
+            failed += not result.passed
     if len(selected) > 1:
         print(f"{len(selected) - failed} passed, {failed} failed")
     return 1 if failed else 0

@@ -33,7 +33,13 @@ from typing import Any
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
 from fakecloud.humanize import counted
 from fakecloud.inputs import open_input
-from fakecloud.outputs import folder_problem, output_problem, write_atomic, written_through
+from fakecloud.outputs import (
+    folder_problem,
+    output_problem,
+    pipes_kept_open,
+    write_atomic,
+    written_through,
+)
 from fakecloud.suggest import did_you_mean
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
@@ -465,35 +471,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fakecloud report: {exc}", file=sys.stderr)
         return 2
     many = len(runs) > 1
-    for case, events, meta, lines in runs:
-        try:
-            body = render(events, fmt, args, meta)
-        except _UNSHOWABLE as exc:
-            if meta is not None:  # a run fakecloud just made: a fakecloud bug, show it all
-                raise
-            # A trace file whose events passed the reader's checks (t, seq, kind and the
-            # fields' types) but not what fakecloud writes: an edited or foreign file.
-            line = lines[_first_unshowable(events, fmt, args)]
-            print(
-                f"fakecloud report: {args.input}:{line}: an event this report cannot show "
-                f"({type(exc).__name__}: {exc}); was the trace edited? `fakecloud run "
-                "--trace` writes one afresh",
-                file=sys.stderr,
-            )
-            return 2
-        path = _out_path(args.output, fmt, case, many)
-        if path is None:
-            if not _emit((f"##### case {case}\n" if many else "") + body):
-                return 0
-            continue
-        problem = output_problem(path, inputs=[args.input])
-        if problem:
-            print(f"fakecloud report: cannot write {path}: {problem}", file=sys.stderr)
-            return 2
-        try:
-            write_atomic(path, body)
-        except OSError as exc:
-            print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
-            return 2
-        print(f"wrote {path} ({fmt}, {counted(len(events), 'event')}{guessed})")
-    return 0
+    with pipes_kept_open():  # a FIFO given for every case: open until all are written
+        for case, events, meta, lines in runs:
+            try:
+                body = render(events, fmt, args, meta)
+            except _UNSHOWABLE as exc:
+                if meta is not None:  # a run fakecloud just made: a fakecloud bug, show it all
+                    raise
+                # A trace file whose events passed the reader's checks (t, seq, kind and the
+                # fields' types) but not what fakecloud writes: an edited or foreign file.
+                line = lines[_first_unshowable(events, fmt, args)]
+                print(
+                    f"fakecloud report: {args.input}:{line}: an event this report cannot show "
+                    f"({type(exc).__name__}: {exc}); was the trace edited? `fakecloud run "
+                    "--trace` writes one afresh",
+                    file=sys.stderr,
+                )
+                return 2
+            path = _out_path(args.output, fmt, case, many)
+            if path is None:
+                if not _emit((f"##### case {case}\n" if many else "") + body):
+                    return 0
+                continue
+            problem = output_problem(path, inputs=[args.input])
+            if problem:
+                print(f"fakecloud report: cannot write {path}: {problem}", file=sys.stderr)
+                return 2
+            try:
+                write_atomic(path, body)
+            except OSError as exc:
+                print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
+                return 2
+            print(f"wrote {path} ({fmt}, {counted(len(events), 'event')}{guessed})")
+        return 0

@@ -556,6 +556,27 @@ def test_several_cases_write_a_device_or_pipe_output_in_turn_not_beside_it(scena
     assert (status, last, len(starts)) == (0, "", 2)
 
 
+def test_several_cases_write_one_named_pipe_held_open_until_all_are_written(
+    scenario, tmp_path, capsys
+):
+    """``run FILE --trace FIFO`` of two cases with ``cat FIFO`` reading: the pipe was closed
+    after the first case's trace, so ``cat`` took that end of file as the end and went, and
+    the second case found no reader, waited 2 s and was refused. It is now held open for
+    every case, as a ``/dev/fd/N`` is, and the reader sees both traces, then one end."""
+    import threading
+
+    scenario.write_text(TINY + "cases:\n  one: {}\n  two: {}\n")
+    fifo = tmp_path / "trace.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))  # as `cat FIFO`
+    reader.start()
+    status, last = run_cli(capsys, "run", "-q", "tiny.yaml", "--trace", str(fifo))
+    reader.join(10)
+    starts = [line for line in got[0].splitlines() if b'"scenario.start"' in line]
+    assert (status, last, len(starts)) == (0, "", 2)
+
+
 def test_a_named_pipe_nothing_writes_to_is_refused_not_waited_for(tmp_path):
     """``fakecloud report FIFO`` waited for ever for a writer (``open`` of a pipe blocks until
     one comes); a device never ends. Refused, naming what each is."""
