@@ -1125,8 +1125,8 @@ class Trace:
         """A `kind` no event of this trace has and none of fakecloud's can have (a typo,
         ``filter(kind="guest.thaww")``) is a ValueError naming the kind meant: the empty answer
         made a test's ``assert not trace.filter(...)`` pass whatever the cloud did. A kind of
-        the caller's own (``trace.emit("myapp.done", ...)``), in no namespace of fakecloud's and
-        close to none of its kinds, reads as before: empty until it is written."""
+        the caller's own (``myapp.done``, written by its ``trace.emit``), in no namespace of
+        fakecloud's and close to none of its kinds, reads as before: empty until written."""
         problem = kind_problem(kind)
         ours = problem and (kind.split(".", 1)[0] in _NAMESPACES or "(did you mean" in problem)
         # (a kind this trace has is the caller's own, trace.emit, or another version's)
