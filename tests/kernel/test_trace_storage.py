@@ -15,11 +15,15 @@ from hypothesis import strategies as st
 
 import fakecloud.sim.kernel
 import fakecloud.sim.trace
+from fakecloud.events import EVENTS as CATALOGUE
 from fakecloud.events import kind_problem
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 from fakecloud.sim.trace import Subject, Trace, _Book
 from tests.robustness.fuzz_scale import SCALE
+
+#: guest of guest.thaw: a kind in one of these, or close to a catalogued one, is a typo
+FAKECLOUD_NAMESPACES = {kind.split(".")[0] for kind in CATALOGUE}
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -173,11 +177,9 @@ def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
 
     expected = [e for e in trace.dicts if matches(e)]
     kind = query.get("kind")
-    if (
-        isinstance(kind, str)
-        and kind_problem(kind)
-        and not any(_has_kind(e, kind) for e in trace.dicts)
-    ):
+    problem = isinstance(kind, str) and kind_problem(kind)
+    ours = problem and (kind.split(".")[0] in FAKECLOUD_NAMESPACES or "did you mean" in problem)
+    if ours and not any(_has_kind(e, kind) for e in trace.dicts):
         with pytest.raises(ValueError, match="unknown event kind"):  # a typo, not an empty list
             trace.filter(**query)
         with pytest.raises(ValueError, match="unknown event kind"):
