@@ -46,7 +46,7 @@ from fakecloud.cinder import controllers, exception, policy, validation, views
 from fakecloud.cinder.capabilities_filter import is_operator
 from fakecloud.cinder.models import Volume
 from fakecloud.cinder.quota import process_reserve_over_quota
-from fakecloud.cinder.states import VOLUME_ATTACH_STATUS, VOLUME_STATUS, born, save_volume_status
+from fakecloud.cinder.states import born_volume, save_volume_status
 from fakecloud.cinder.type_encryption import encryption_of
 from fakecloud.cinder.volume_manage import MANAGE_EXISTING_LIST, get_cluster_host, service_backend
 from fakecloud.cinder.volumes import check_metadata_properties
@@ -216,8 +216,7 @@ def manage_existing(
         multiattach=volume_type.multiattach,
         metadata=dict(metadata or {}),
     )
-    born(k, VOLUME_STATUS, volume, "managing", actor=ACTOR)
-    born(k, VOLUME_ATTACH_STATUS, volume, "detached", actor=ACTOR, field="attach_status")
+    born_volume(k, volume, "managing", ACTOR)
     volume.host = manage_host
     volume.backend = backend
     cinder.store.volumes[volume.id] = volume

@@ -41,11 +41,10 @@ from typing import Any
 from fakecloud.cinder import cleanup, compute, exception, replication
 from fakecloud.cinder.models import Volume
 from fakecloud.cinder.states import (
-    VOLUME_ATTACH_STATUS,
     VOLUME_ATTACH_STATUS_FORCED,
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
-    born,
+    born_volume,
 )
 from fakecloud.sim.io import mb_per_s
 
@@ -106,8 +105,7 @@ def _temporary_volume(
         metadata=dict(volume.metadata),
         volume_image_metadata=volume.volume_image_metadata,
     )
-    born(k, VOLUME_STATUS, new_volume, "creating", actor=actor)
-    born(k, VOLUME_ATTACH_STATUS, new_volume, "detached", actor=actor, field="attach_status")
+    born_volume(k, new_volume, "creating", actor)
     cinder.store.volumes[new_volume.id] = new_volume
     cinder.links += (new_volume.id, volume.id)
     return new_volume

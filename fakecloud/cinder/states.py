@@ -245,6 +245,12 @@ def born(
     machine.write(kernel, actor, obj.id, field, None, new)
 
 
+def born_volume(kernel: Any, volume: Any, status: str, actor: str) -> None:
+    """A new volume row's first ``status`` and its ``attach_status`` ``detached``, traced."""
+    born(kernel, VOLUME_STATUS, volume, status, actor=actor)
+    born(kernel, VOLUME_ATTACH_STATUS, volume, "detached", actor=actor, field="attach_status")
+
+
 def save_volume_status(kernel: Any, volume: Any, new: str, actor: str) -> None:
     """A manager's ``volume.status = new``: a legal move, or a forced one from a status an
     admin set while its work was under way (the manager writes it whatever it was)."""

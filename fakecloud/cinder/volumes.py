@@ -38,6 +38,7 @@ from fakecloud.cinder.states import (
     VOLUME_STATUS,
     VOLUME_STATUS_FORCED,
     born,
+    born_volume,
 )
 from fakecloud.cinder.type_encryption import new_key_id
 from fakecloud.cinder.validation import is_uuid_like
@@ -418,8 +419,7 @@ class VolumeAPI(ApiPart):
             metadata=dict(metadata or {}),
             encryption_key_id=key_id,
         )
-        born(k, VOLUME_STATUS, volume, "creating", actor=ACTOR)
-        born(k, VOLUME_ATTACH_STATUS, volume, "detached", actor=ACTOR, field="attach_status")
+        born_volume(k, volume, "creating", ACTOR)
         self.store.volumes[volume.id] = volume
         if group is not None:
             volume.group_id = group.id
