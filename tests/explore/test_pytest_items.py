@@ -22,6 +22,9 @@ HUNT = "explore:\n  seeds: 2\n  chance: {rpc_delay: false, tie_order: false}\n  
 @pytest.fixture
 def tester(pytester, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    # as on a workstation: on CI pytest's short summary repeats each failure's whole report
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
     pytester.makeini(INI)
     pytester.mkdir("scenarios")
     return pytester

@@ -37,6 +37,10 @@ cases:
 def tester(pytester, monkeypatch):
     # Load exactly this plugin, whether or not the installed entry point already would.
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    # Inner sessions print as on a workstation wherever this suite runs: on CI (`CI` or
+    # `BUILD_NUMBER` set) pytest's short summary repeats each failure's whole report.
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
     pytester.makeini(INI)
     return pytester
 
