@@ -221,10 +221,17 @@ class ScenarioItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> Any:
         if isinstance(excinfo.value, ScenarioFailed):
-            from fakecloud.scenario.report import render
+            from fakecloud.scenario.report import one_line, render
 
+            result = excinfo.value.result
+            first = result.failures[0].where if result.failures else ""
             # its header names the seed, its last line the replay command
-            return render(excinfo.value.result, trace_tail=TRACE_TAIL)
+            return failure_report(
+                render(result, trace_tail=TRACE_TAIL),
+                self.path,
+                _line_of(first),
+                one_line(result),
+            )
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):
@@ -233,6 +240,35 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"scenario {self.case.file}::{self.case.id}"
+
+
+def _line_of(where: str) -> int | None:
+    """The line number of a ``file:line`` place, or None."""
+    _, _, line = where.rpartition(":")
+    return int(line) if line.isdigit() else None
+
+
+def failure_report(text: str, path: Path, line: int | None, message: str) -> Any:
+    """A failure's report for pytest: `text` whole in the failures section, `message` alone as
+    its line in the short summary and the JUnit ``message`` attribute. A plain string would be
+    that line too: cut to the terminal's width on a workstation, but printed whole where pytest
+    sees a CI (``CI`` or ``BUILD_NUMBER`` set), the report a second time. Made of pytest's own
+    report classes, which pytest-xdist carries from its workers intact; the plain text where
+    this pytest no longer has them."""
+    try:
+        from _pytest._code.code import (
+            ExceptionChainRepr,
+            ReprEntryNative,
+            ReprFileLocation,
+            ReprTraceback,
+        )
+
+        entries = ReprTraceback([ReprEntryNative([text + "\n"])], None, "native")
+        # `--tb=line` prints it as path:line: message
+        crash = ReprFileLocation(str(path), line or 0, message)
+        return ExceptionChainRepr([(entries, crash, None)])
+    except (ImportError, TypeError):  # pragma: no cover - a pytest without these classes
+        return text
 
 
 class ExploreFailed(Exception):
@@ -282,7 +318,9 @@ class ExploreItem(pytest.Item):
                             f"\n--- minimal replay {g.replay_file} ---",
                             Path(g.replay_file).read_text(encoding="utf-8"),
                         ]
-            return "\n".join(lines)
+            problems = [p for case in report.cases for p in case.unexpected()]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return failure_report("\n".join(lines), self.path, None, problems[0] + more)
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):

@@ -88,6 +88,22 @@ def summary(result: Any) -> str:
     return f"PASSED: {len(checks)} expectations ({end})"
 
 
+def one_line(result: Any) -> str:
+    """A failed run in one line, for a test runner's short summary: the first broken
+    expectation and its first detail, and how many more broke (``step copy: finished at 3 s:
+    finished at t=2, expected 3 s (1 of 1 expectations failed)``)."""
+    failures = result.failures
+    if not failures:
+        return summary(result)
+    names = Names.from_events(result.trace)
+    first = failures[0]
+    text = names.text(first.what)
+    if first.details:
+        text += f": {names.text(first.details[0])}"
+    checks = [c for c in result.checks if c.ok is not None]
+    return f"{text} ({len(failures)} of {len(checks)} expectations failed)"
+
+
 def render(result: Any, trace_tail: int = 0) -> str:
     """The whole report; with `trace_tail`, the last trace events too (for failures)."""
     names = Names.from_events(result.trace)

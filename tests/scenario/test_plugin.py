@@ -1,5 +1,7 @@
 """The pytest plugin: scenario files as tests, the cloud fixture and its marker, failure reports."""
 
+from xml.etree import ElementTree
+
 import pytest
 
 # Imported here, outside the inline runs: pytester drops modules first imported inside a run,
@@ -86,6 +88,24 @@ def test_a_failing_case_shows_the_report_seed_replay_and_trace_tail(scenario_run
     # once: the plugin wrote 'seed: 7' and the replay line again after the report's own
     assert scenario_run.stdout.str().count("replay: fakecloud run scenarios/copy.yaml") == 1
     assert "Traceback" not in scenario_run.stdout.str()
+    # the short summary names the broken expectation, not the report's header again
+    scenario_run.stdout.fnmatch_lines(["FAILED scenarios/copy.yaml::slow - step copy: finished*"])
+
+
+def test_on_ci_a_failure_is_one_line_in_the_short_summary_and_the_junit_message(
+    tester, monkeypatch
+):
+    # pytest prints a failure's summary message whole on CI: the report once, above, is enough
+    monkeypatch.setenv("CI", "true")
+    tester.mkdir("scenarios")
+    (tester.path / "scenarios/copy.yaml").write_text(PASSING)
+    result = tester.runpytest("scenarios", "--junitxml=junit.xml")
+    line = "step copy: finished at 3 s: finished at t=2, expected 3 s (1 of 1 expectations failed)"
+    assert f"FAILED scenarios/copy.yaml::slow - {line}" in result.outlines
+    assert result.stdout.str().count("replay: fakecloud run scenarios/copy.yaml") == 1
+    (failure,) = ElementTree.parse(tester.path / "junit.xml").iter("failure")
+    assert failure.get("message") == line
+    assert "replay: fakecloud run scenarios/copy.yaml --case slow --seed 0" in failure.text
 
 
 def test_a_broken_file_is_a_collection_error_naming_file_and_line(tester):
