@@ -32,6 +32,7 @@ which run inside the same cloud as their test. The cloud of the activation in pr
 
 from __future__ import annotations
 
+import atexit
 import functools
 import inspect
 import json
@@ -87,6 +88,9 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         handle, path = tempfile.mkstemp(prefix="fakecloud-mock-", suffix="-clouds.json")
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             f.write(json.dumps(clouds_config(cloud)))
+        # a mock started and never stopped leaves no file behind when the process ends
+        remove = functools.partial(_remove, path)
+        atexit.register(remove)
         saved = _set_environment(
             {"OS_CLIENT_CONFIG_FILE": path, "OS_CLOUD": f"fakecloud-{self.user}"}
         )
@@ -95,9 +99,10 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
             intercept.__enter__()
         except BaseException:
             _restore_environment(saved)
-            _remove(path)
+            atexit.unregister(remove)
+            remove()
             raise
-        self._stack.append((cloud, intercept, saved, path))
+        self._stack.append((cloud, intercept, saved, remove))
         self.cloud = cloud
         return cloud
 
@@ -107,12 +112,13 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         from fakecloud.transport.intercept import check_innermost
 
         check_innermost(self._stack[-1][1], "fakecloud.mock")
-        cloud, intercept, saved, path = self._stack.pop()
+        cloud, intercept, saved, remove = self._stack.pop()
         try:
             intercept.__exit__(*exc)
         finally:
             _restore_environment(saved)
-            _remove(path)
+            atexit.unregister(remove)
+            remove()
             self.cloud = self._stack[-1][0] if self._stack else None
 
     def start(self) -> Any:

@@ -3,6 +3,7 @@ that code building its own ``openstack.connect()`` reaches with no arguments."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import unittest
@@ -64,6 +65,27 @@ def test_start_and_stop_as_moto_has_them():
     finally:
         mocker.stop()
     assert mocker.cloud is None
+
+
+def test_a_mock_never_stopped_leaves_no_clouds_file_when_the_process_ends(monkeypatch):
+    at_exit = []  # what the interpreter would run as it ends
+    monkeypatch.setattr(atexit, "register", at_exit.append)
+    monkeypatch.setattr(atexit, "unregister", at_exit.remove)
+    mocker = fakecloud.mock()
+    mocker.start()
+    try:
+        path = os.environ["OS_CLIENT_CONFIG_FILE"]
+        assert os.path.exists(path)
+        for ending in list(at_exit):
+            ending()
+        assert not os.path.exists(path)
+    finally:
+        mocker.stop()
+    # stopped, nothing is left for the end either
+    assert at_exit == []
+    mocker.start()
+    mocker.stop()
+    assert at_exit == []
 
 
 PLAIN = fakecloud.mock()
