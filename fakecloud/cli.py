@@ -16,6 +16,7 @@ Each subcommand lives in its own module; this file only dispatches, importing la
 
 from __future__ import annotations
 
+import errno
 import sys
 
 COMMANDS = {
@@ -42,14 +43,27 @@ def _usage() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fakecloud`` console script; returns the exit status."""
+    from fakecloud.streams import readable
+
     args = list(sys.argv[1:] if argv is None else argv)
     name = args[0] if args else "help"
+    readable(sys.stdout)
+    readable(sys.stderr)
     try:
-        return _dispatch(name, args[1:])
+        status = _dispatch(name, args[1:])
+        # flushed here, not at exit, where a failing write is Python's "Exception ignored"
+        sys.stdout.flush()
+        return status
     except BrokenPipeError:  # `fakecloud --help | head -1` as much as `fakecloud list | head`
         return _reader_gone()
     except KeyboardInterrupt:
         return _interrupted(name)
+    except OSError as exc:
+        # a file's error names the file (`fakecloud.outputs`); one without a name is the
+        # terminal's or the redirection's: `fakecloud list > /dev/full`, a full disk
+        if exc.filename is not None or exc.errno not in _WRITE_ERRNOS:
+            raise
+        return _output_failed(name, exc)
 
 
 def _dispatch(name: str, rest: list[str]) -> int:
@@ -85,6 +99,27 @@ def _interrupted(name: str) -> int:
     except (OSError, ValueError):
         pass
     return 130  # 128 + SIGINT
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _output_failed(name: str, exc: OSError) -> int:
+    """The command's output could not be written (the disk under a redirection is full, the
+    terminal went away): one line on stderr, as ``ls > /dev/full`` says, and status 2. What
+    the command writes to files it names was written first (``explore --json``)."""
+    import os
+
+    try:
+        print(f"fakecloud {name}: cannot write the output: {exc.strerror}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    try:  # what is still buffered would fail again at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 2
 
 
 def _reader_gone() -> int:

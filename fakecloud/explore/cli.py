@@ -236,7 +236,8 @@ def explore_main(argv: list[str] | None = None) -> int:
         return 2
     report.elapsed_s, report.seeds_s = budget.elapsed, seeds_s[0]
     report.interrupted = ctrl_c.pressed and report.stopped_early
-    print(render(report))
+    # the files first: a terminal or pipe that fails mid-report must not lose them
+    unwritten = None
     try:
         if args.json:
             import json
@@ -247,7 +248,10 @@ def explore_main(argv: list[str] | None = None) -> int:
 
             write_junit(report, args.junit)
     except OSError as exc:
-        print(f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        unwritten = f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}"
+    print(render(report))
+    if unwritten:
+        print(unwritten, file=sys.stderr)
         return 2
     if report.interrupted:
         return 130  # 128 + SIGINT, as every command Ctrl-C stops
