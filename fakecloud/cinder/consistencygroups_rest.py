@@ -189,7 +189,9 @@ def _cgs(service: Any, req: Request, detail: bool) -> Response:
     service._policy(req, "group:get_all", None)
     filters = {k: v for k, v in first_values(req).items() if k not in POPPED}
     rows = service.cinder.group_api.get_all(ctx, filters)
-    rows = list_page(req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
+    rows = list_page(
+        service, req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m)
+    )
     vc = service._vc(req)
     items = [cg_detail(vc, r) if detail else {"id": r.id, "name": r.name} for r in rows]
     body: dict[str, Any] = {"consistencygroups": items}

@@ -218,12 +218,14 @@ def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:
     return first
 
 
-def list_page(req: Request, rows: list, columns: frozenset, not_found: Any) -> list:
-    """`rows` sorted as the query asks (newest first unless told), then paged."""
+def list_page(service: Any, req: Request, rows: list, columns: frozenset, not_found: Any) -> list:
+    """`rows` sorted as the query asks (newest first unless told; rows made within one stored
+    second by id, as ``paginate_query`` orders them: `paging.sort_rows` with the cloud's
+    clock), then paged."""
     page = page_params(req)
     first = {k: v[0] for k, v in req.query.items() if v}
     sort = sort_params(first) or (["created_at"], ["desc"])
-    sort_rows(rows, list(sort[0]), list(sort[1]), columns)
+    sort_rows(rows, list(sort[0]), list(sort[1]), columns, service.cinder.kernel.clock)
     return paginate(rows, page, not_found)
 
 
@@ -268,7 +270,7 @@ def types_index(service: Any, req: Request) -> Response:
     api = service.cinder.group_type_api
     rows = api.get_all(ctx, public, (["created_at"], ["desc"]))
     rows = list_page(
-        req, rows, _TYPE_COLUMNS, lambda m: exception.GroupTypeNotFound(group_type_id=m)
+        service, req, rows, _TYPE_COLUMNS, lambda m: exception.GroupTypeNotFound(group_type_id=m)
     )
     vc = service._vc(req)
     body: dict[str, Any] = {"group_types": [type_view(vc, r) for r in rows]}
@@ -451,7 +453,9 @@ def _groups(service: Any, req: Request, detail: bool) -> Response:
         for g in api.get_all(req.context, filters)
         if not service.cinder.group_type_api.is_default_cgsnapshot_type(g.group_type_id)
     ]
-    rows = list_page(req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m))
+    rows = list_page(
+        service, req, rows, GROUP_COLUMNS, lambda m: exception.GroupNotFound(group_id=m)
+    )
     vc = service._vc(req)
     items = [group_detail(service, vc, req, r) if detail else group_summary(r) for r in rows]
     body: dict[str, Any] = {"groups": items}
@@ -634,13 +638,16 @@ def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
     rows = service.cinder.group_api.get_all_group_snapshots(req.context, filters)
     if paged:
         rows = list_page(
+            service,
             req,
             rows,
             _GSNAP_COLUMNS,
             lambda m: exception.GroupSnapshotNotFound(group_snapshot_id=m),
         )
     else:
-        rows.sort(key=lambda r: (r.created_at, r.id))
+        # before 3.29 no sort is read, but the query is still paginate_query's: its default
+        # order, newest first (process_sort_params' created_at and id, 'desc')
+        sort_rows(rows, ["created_at"], ["desc"], _GSNAP_COLUMNS, service.cinder.kernel.clock)
     vc = service._vc(req)
     items = []
     for r in rows:

@@ -94,7 +94,7 @@ class GroupTypeAPI(ApiPart):
             for r in self.tables().types.values()
             if (is_public is None or r.is_public == is_public) and (r.is_public or context.is_admin)
         ]
-        sort_rows(rows, list(sort[0]), list(sort[1]), GROUP_TYPE_COLUMNS)
+        sort_rows(rows, list(sort[0]), list(sort[1]), GROUP_TYPE_COLUMNS, self.kernel.clock)
         return rows
 
     # -- writes ------------------------------------------------------------------------------

@@ -294,7 +294,7 @@ class ImageLister:
                 if self._selectable(ctx, i, q.member_status, visibility):
                     images.append(i)
         if len(images) > 1 or q.marker is not None:  # (one image or none: in order as it is)
-            compare = _comparer(q)
+            compare = _comparer(q, self._glance.kernel.clock)
             images.sort(key=functools.cmp_to_key(compare))
             if q.marker is not None:
                 marker = self._marker(ctx, q.marker)
@@ -419,15 +419,25 @@ def _time(clock: Any, key: str, op, threshold: datetime.datetime):
     return check
 
 
-def _value(image: Image, key: str) -> Any:
+#: The sort keys that are ``DateTime`` columns.
+_TIME_KEYS = frozenset(("created_at", "updated_at"))
+
+
+def _value(image: Image, key: str, clock: Any) -> Any:
     value = getattr(image, key)
     if value is None:
         return 0 if key in _INT_KEYS else ""
+    if key in _TIME_KEYS:
+        # MySQL's DATETIME keeps the whole second: images made within one tie, and the next
+        # key (id, last) orders them
+        return stored_time(clock.wall_time(value))
     return value
 
 
-def _comparer(q: ListQuery) -> Any:
-    """How two images of `q`'s answer compare (its sort keys, then created_at and id)."""
+def _comparer(q: ListQuery, clock: Any) -> Any:
+    """How two images of `q`'s answer compare (its sort keys, then created_at and id, as
+    glance 33.0.0 ``db/sqlalchemy/api.py`` ``_image_get_all`` adds them), a time to the
+    second the database stored."""
     keys, dirs = list(q.sort_keys or ["created_at"]), list(q.sort_dirs or ["desc"])
     default_dir = dirs[0] if len(dirs) == 1 else "desc"
     if len(dirs) == 1:
@@ -436,12 +446,12 @@ def _comparer(q: ListQuery) -> Any:
         if key not in keys:
             keys.append(key)
             dirs.append(default_dir)
-    return functools.partial(_compare, keys=keys, dirs=dirs)
+    return functools.partial(_compare, keys=keys, dirs=dirs, clock=clock)
 
 
-def _compare(a: Image, b: Image, *, keys: list[str], dirs: list[str]) -> int:
+def _compare(a: Image, b: Image, *, keys: list[str], dirs: list[str], clock: Any) -> int:
     for key, direction in zip(keys, dirs, strict=True):
-        va, vb = _value(a, key), _value(b, key)
+        va, vb = _value(a, key, clock), _value(b, key, clock)
         if va == vb:
             continue
         result = -1 if va < vb else 1

@@ -3,6 +3,8 @@
 paths, as cinder 29.0.0 (``upstream``) and 12.0.10 (``seed``) answer them. Each test forks
 one booted world: a group type, a group of the default volume type and a volume in it."""
 
+import math
+
 import pytest
 from cinder_support import ADMIN, MEMBER, OTHER, P1, call, fault, states
 
@@ -484,3 +486,47 @@ def test_consistency_groups_are_groups_of_the_cgsnapshot_type_no_driver_here_sup
     assert fault(gone) == ("badRequest", 400, "Invalid Group: Group has existing snapshots.")
     listed = {"consistencygroup": {"volume_types": [vtype]}}  # ``rstrip`` of a list
     assert _c(cloud, "POST", "consistencygroups", listed, allow_500=True).status == 500
+
+
+def test_rows_made_within_one_stored_second_list_by_id():
+    """Group types, groups and group snapshots are ``paginate_query``'s (``created_at`` then
+    ``id``, both as the first direction; MySQL keeps the whole second): three of each made
+    0.1 s apart within one second list by id, both ways; a group snapshot list below 3.29
+    (no sort read) is the default order too, newest first (cinder 12.0.10-29.0.0
+    db/sqlalchemy/api.py ``_group_snapshot_get_all``, ``process_sort_params``)."""
+    cloud = Cloud(seed=1, profile="upstream")  # a seed whose ids are not in creation order
+    vtype = cloud.cinder.default_type.id
+
+    def three(make):
+        cloud.advance(math.ceil(cloud.now) - cloud.now + 0.05)  # early in a second
+        made = []
+        for i in range(3):
+            made.append(make(i))
+            cloud.advance(0.1)
+        assert made != sorted(made)  # the premise: creation order is not the ids' order
+        cloud.run_until_idle()
+        return made
+
+    def group_type(i):
+        made = _c(cloud, "POST", "group_types", {"group_type": {"name": f"t{i}"}}, ctx=ADMIN)
+        return made.json()["group_type"]["id"]
+
+    types = three(group_type)
+    groups = three(lambda i: _group(cloud, types[i], vtype).json()["group"]["id"])
+    body = {"volume": {"size": 1, "volume_type": vtype, "group_id": groups[0]}}
+    _c(cloud, "POST", "volumes", body)
+    gsnap = {"group_snapshot": {"group_id": groups[0]}}
+    gsnaps = three(
+        lambda i: _c(cloud, "POST", "group_snapshots", gsnap).json()["group_snapshot"]["id"]
+    )
+    for path, key, made in (
+        ("group_types", "group_types", types),
+        ("groups", "groups", groups),
+        ("group_snapshots", "group_snapshots", gsnaps),
+    ):
+        ids = [r["id"] for r in _c(cloud, "GET", path).json()[key]]
+        assert [i for i in ids if i in made] == sorted(made, reverse=True), path
+        asc = _c(cloud, "GET", path, query={"sort": "created_at:asc"}).json()[key]
+        assert [r["id"] for r in asc if r["id"] in made] == sorted(made), path
+    old = _c(cloud, "GET", "group_snapshots", version="3.28").json()["group_snapshots"]
+    assert [r["id"] for r in old] == sorted(gsnaps, reverse=True)
