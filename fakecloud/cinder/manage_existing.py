@@ -30,7 +30,8 @@ microversion) and ``POST /manageable_volumes`` (3.8; cinderclient ``cinder manag
   image renamed ``volume-<new id>``; a managed snapshot's LV taken over, that snapshot then
   naming nothing on the backend), the size saved, the quota committed, ``available``. A failure
   at any step is ``error_managing``, the reservation rolled back; the ``volumes`` 1 the API
-  committed stays until the volume is deleted.
+  committed stays, and stays after the volume's delete (``error_managing_deleting``, whose
+  quota ``delete_volume`` skips: the known bug ``cinder_error_managing_delete_keeps_quota``).
 """
 
 from __future__ import annotations

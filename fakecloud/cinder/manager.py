@@ -1078,7 +1078,9 @@ class VolumeManager:
         volume_id = volume.id
         # The status the API wrote, or whatever an admin reset it to since: written anyway.
         table = (
-            VOLUME_STATUS if volume.status in ("deleting", "unmanaging") else VOLUME_STATUS_FORCED
+            VOLUME_STATUS
+            if volume.status in ("deleting", "unmanaging", "error_managing_deleting")
+            else VOLUME_STATUS_FORCED
         )
         try:
             if cascade:
@@ -1119,7 +1121,10 @@ class VolumeManager:
             return
         if self._dead(generation):
             return
-        if volume.use_quota:
+        if volume.use_quota and not (
+            volume.status == "error_managing_deleting"
+            and k.switches.cinder_error_managing_delete_keeps_quota
+        ):
             quotas = self.cinder.quotas
             quotas.release(
                 volume.project_id,

@@ -178,6 +178,10 @@ class QuotaEngine:
         `usage` makes the missing ones."""
         return self._usages.get(project_id)
 
+    def recorded_projects(self) -> list[str]:
+        """The projects that have usage records (a project with nothing left may have some)."""
+        return list(self._usages)
+
     def usages(self, project_id: str) -> dict[str, dict[str, int]]:
         """``{resource: {"limit", "in_use", "reserved"}}`` for every resource of a project."""
         out = {}

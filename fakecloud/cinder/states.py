@@ -118,6 +118,8 @@ _VOLUME_MOVES: dict[str | None, set[str]] = {
     "reverting": {"available", "error", "deleting"},
     # os-unmanage (no ``fields.VolumeStatus`` either): the row destroyed, or the driver failed.
     "unmanaging": {"deleted", "error_unmanaging"},
+    # the delete (or unmanage) of a volume whose manage failed (no ``fields.VolumeStatus``).
+    "error_managing_deleting": {"deleted", "error_deleting", "error_unmanaging"},
     "error_unmanaging": {"deleting"},
 }
 for _status in VOLUME_STATUSES:
@@ -126,6 +128,7 @@ for _status in VOLUME_STATUSES:
         _VOLUME_MOVES.setdefault(_status, set()).add("deleting")
 for _status in ("available", "error", "error_restoring", "error_extending"):
     _VOLUME_MOVES[_status].add("unmanaging")  # the statuses a delete accepts
+_VOLUME_MOVES["error_managing"].add("error_managing_deleting")
 for _status in ("available", "error", "reserved"):
     _VOLUME_MOVES[_status].add("downloading")  # os-reimage
 
@@ -140,7 +143,13 @@ VOLUME_STATUS_FORCED = StateMachine(
     "volume.status",
     {
         s: {*VOLUME_STATUSES, "deleted"}
-        for s in (*VOLUME_STATUSES, "reverting", "unmanaging", "error_unmanaging")
+        for s in (
+            *VOLUME_STATUSES,
+            "reverting",
+            "unmanaging",
+            "error_unmanaging",
+            "error_managing_deleting",
+        )
     },
 )
 

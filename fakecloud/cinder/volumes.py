@@ -585,8 +585,10 @@ class VolumeAPI(ApiPart):
                 reason=f"Volume {status} must not be migrating, attached, belong to a group, "
                 f"have snapshots{transfer} be disassociated from snapshots after volume transfer."
             )
-        # (an error_managing volume is error_managing_deleting in Cinder: deleting here)
-        busy = "unmanaging" if unmanage_only and volume.status != "error_managing" else "deleting"
+        if volume.status == "error_managing":
+            busy = "error_managing_deleting"  # an os-unmanage's too (the driver's unmanage)
+        else:
+            busy = "unmanaging" if unmanage_only else "deleting"
         VOLUME_STATUS.move(k, volume, busy, actor=ACTOR)
         if cascade:
             for snap in snapshots:

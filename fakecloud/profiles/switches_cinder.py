@@ -17,6 +17,17 @@ SWITCHES = (
         True,
     ),
     Switch(
+        "cinder_error_managing_delete_keeps_quota",
+        "bug: a volume whose manage failed (error_managing) keeps the 'volumes' 1 its manage "
+        "reserved after it is deleted: the API reserves and commits one volume of 0 GiB "
+        "(volume/flows/api/manage_existing.py get_flow: QuotaReserveTask, QuotaCommitTask), no "
+        "failure path gives it back, and delete_volume skips the quota of an "
+        "error_managing_deleting volume (volume/api.py delete, volume/manager.py "
+        "delete_volume; read in cinder 12.0.10, 16.4.2, 20.0.0 and 29.0.0: present in every "
+        "series here, no fix released). Off: the delete gives it back as any volume's.",
+        True,
+    ),
+    Switch(
         "cinder_backup_parent_any_project",
         "bug: an incremental backup's parent is the volume's latest backup of any project "
         "(API.create's BackupList.get_all_by_volume(context.elevated(), volume_id), cinder "

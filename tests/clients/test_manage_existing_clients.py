@@ -84,3 +84,15 @@ def _adopt(cloud, tmp_path):
     cloud.run_until_idle()
     assert cs.volumes.get(made["id"]).status == "available"
     assert not cloud.check_invariants()
+    # a manage of what the backend does not hold, then its delete: `cinder quota-usage` (its
+    # call) still counts the volume (Cinder's error_managing_deleting skips its quota,
+    # 12.0.10-29.0.0)
+    failed = cs.volumes.manage(HOST, {"source-name": "volume-nothing-there"})
+    cloud.run_until_idle()
+    assert cs.volumes.get(failed.id).status == "error"  # error_managing
+    project = cs.client.session.get_project_id()
+    before = cs.quotas.get(project, usage=True).volumes
+    cs.volumes.delete(failed)
+    cloud.run_until_idle()
+    assert cs.quotas.get(project, usage=True).volumes == before
+    assert before["in_use"] == 3  # the two adopted and the failed one, counted after its delete

@@ -180,6 +180,7 @@ EXPECTED = {
     "snapshot_hypervisor_time_log": {"17.0.13": False, "18.0.0": True},
     "instance_snapshot_branch": {"17.0.13": False, "34.0.0": False},
     "cinder_snapshot_delete_double_release": {"17.0.0": True, "34.0.0": True},
+    "cinder_error_managing_delete_keeps_quota": {"17.0.0": True, "34.0.0": True},
     # keystone 24.0.0's 6730c761d1 and CVE-2022-2447's 8f999d1c1f (23.0.0), their keystone
     # 21.0.1/22.0.1(/23.0.1) backports at the next Nova point releases
     "keystone_secret_type_checked": {
