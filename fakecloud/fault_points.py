@@ -225,8 +225,10 @@ _FIXED: tuple[FaultPoint, ...] = (
         "nova.oslo_limit",
         "Nova's oslo.limit calls Keystone as it checks or reads unified limits (its first "
         "call, GET /v3/limits/model, with the token Nova holds): ConnectFailure, Keystone "
-        "unreachable; a status, Keystone's error answer, read as the model (KeyError 'model'). "
-        "Either is Nova's 500 'Unexpected API Error', nothing stored.",
+        "unreachable; a status, Keystone's error answer, read as the model (KeyError 'model'); "
+        "SessionInitError, the token request of oslo.limit's own session refused (a 401; "
+        "Nova's local limits: KeystoneConnectionFailed). Each is Nova's 500 'Unexpected API "
+        "Error', nothing stored.",
         (),
         usual=("ConnectFailure",),
         http="oslo_limit",

@@ -302,7 +302,7 @@ class Nova:
 def _register_fault_errors(kernel: Any) -> None:
     """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
     from fakecloud.nova import exception
-    from fakecloud.nova.limit.oslo_limit import ConnectFailure
+    from fakecloud.nova.limit.oslo_limit import ConnectFailure, SessionInitError
     from fakecloud.nova.virt.driver import VIR_ERR_NO_DOMAIN, LibvirtError
     from fakecloud.nova.virt.guest_agent import VIR_ERR_AGENT_UNRESPONSIVE
 
@@ -328,6 +328,7 @@ def _register_fault_errors(kernel: Any) -> None:
         ),
     )
     faults.register_error("ConnectFailure", ConnectFailure)
+    faults.register_error("SessionInitError", SessionInitError)
     faults.register_error(
         "NovaImageUnacceptable",
         lambda msg=None: exception.ImageUnacceptable(image_id="", reason=msg or "refused"),

@@ -42,6 +42,13 @@ class CinderConnectionFailed(NovaException):
     msg_fmt = "Connection to cinder host failed: %(reason)s"
 
 
+class KeystoneConnectionFailed(NovaException):
+    """Nova's ``KeystoneConnectionFailed`` (``nova/limit/local.py``: oslo.limit's session could
+    not be made). No API handler maps it: Nova's 500 (`NovasOwn500`, mixed in where raised)."""
+
+    msg_fmt = "Connection to keystone host failed: %(reason)s"
+
+
 class Forbidden(NovaException):
     """Nova's ``Forbidden``."""
 

@@ -335,21 +335,46 @@ def test_keystone_unreachable_or_failing_while_enforcing_is_novas_500(upstream):
     assert _boot(env).status == 202  # Keystone back: the next boot is checked and fits
 
 
-@pytest.mark.parametrize("profile", ["nova-31.0.0", "nova-33.0.0"])
+def test_oslo_limits_own_token_refused_is_novas_500(upstream):
+    # oslo.limit 2.12.0 driven against a Keystone refusing POST /v3/auth/tokens (session 38):
+    # _get_keystone_connection wraps keystoneauth's Unauthorized in SessionInitError, which
+    # Nova's local limits turn into KeystoneConnectionFailed and the rest let through
+    env = upstream.fork()
+    env.cloud.faults.add("nova.oslo_limit", error="SessionInitError", times=2)
+    made = env.request("POST", "/v2.1/os-keypairs", {"keypair": {"name": "k", "public_key": SSH}})
+    assert made.status == 500
+    assert made.json()["computeFault"]["message"].endswith(
+        "\n<class 'nova.exception.KeystoneConnectionFailed'>"
+    )
+    limits = env.request("GET", "/v2.1/limits")
+    assert limits.status == 500
+    assert limits.json()["computeFault"]["message"].endswith(
+        "\n<class 'oslo_limit.exception.SessionInitError'>"
+    )
+    assert env.request("GET", "/v2.1/os-keypairs").json()["keypairs"] == []
+    assert not env.cloud.trace.filter(kind="api.error")
+
+
+@pytest.mark.parametrize("profile", ["nova-31.0.0", "nova-33.0.0", "upstream"])
 def test_the_endpoint_looked_up_by_its_service_type(profile):
-    # oslo.limit _get_endpoint_by_service_lookup with no [oslo_limit] endpoint_id: 2.6.1 (Nova
-    # 31.0.0's pin) and 2.8.0 take len() of the SDK's generator of services, a TypeError
-    # whatever the catalog holds; 2.10.0 (33.0.0) lists them, and refuses a tie
-    lookup = {"oslo_limit_endpoint_service_type": "compute",
-              "oslo_limit_endpoint_region_name": "RegionOne"}  # fmt: skip
+    # no [oslo_limit] endpoint_id: oslo.limit 2.6.1 (Nova 31.0.0's pin) and 2.8.0 take len() of
+    # the SDK's generator of services (_get_endpoint_by_service_lookup), a TypeError whatever
+    # the catalog holds; 2.10.0 (33.0.0) finds the endpoint, but should_enforce's read of the
+    # registered limits, Nova's own _identity_client, takes len() of that generator in 33.x;
+    # 34.0.0 lists them: with no region named, every region's and the region-less
+    lookup = {"oslo_limit_endpoint_service_type": "compute", "unified_limits_resource_list": ""}
     env = NovaEnv(profile, {"nova": {**UNIFIED["nova"], **lookup}})
     resp = _boot(env)
-    if profile == "nova-31.0.0":
+    if profile != "upstream":
         assert resp.status == 500
         assert resp.json()["computeFault"]["message"].endswith("\n<class 'TypeError'>")
+        assert not env.cloud.trace.filter(kind="api.error")
         return
-    assert "Resource servers is over limit of 0" in _forbidden(resp)  # found: servers required
-    compute = _register(env, {"servers": 1})
+    assert resp.status == 202  # nothing required, nothing registered: no limit at all
+    # a limit registered without a region is none of oslo.limit's (it reads its endpoint's
+    # region, RegionOne), but Nova's read with no region named lists it: the 0 stands
+    compute = _register(env, {"servers": 0}, region=None)
+    assert "Resource servers is over limit of 0 due to current usage 1" in _forbidden(_boot(env))
     again = {"service_id": compute, "interface": "public", "region_id": "RegionOne",
              "url": "http://compute2.fakecloud.test/v2.1"}  # fmt: skip
     assert _keystone(env, "POST", "/v3/endpoints", {"endpoint": again}).status == 201
@@ -357,3 +382,13 @@ def test_the_endpoint_looked_up_by_its_service_type(profile):
     assert resp.status == 500
     assert resp.json()["computeFault"]["message"].endswith("\n<class 'ValueError'>")
     assert not env.cloud.trace.filter(kind="api.error")
+
+
+def test_a_region_named_for_the_service_lookup_reads_that_regions_limits():
+    # 34.0.0 _identity_client regions(id=endpoint_region_name): the other region's limit and
+    # the region-less one are not Nova's, so a 0 without a limit of RegionOne is let through
+    lookup = {"oslo_limit_endpoint_service_type": "compute", "unified_limits_resource_list": "",
+              "oslo_limit_endpoint_region_name": "RegionOne"}  # fmt: skip
+    env = NovaEnv("upstream", {"nova": {**UNIFIED["nova"], **lookup}})
+    _register(env, {"servers": 0}, region=None)
+    assert _boot(env).status == 202

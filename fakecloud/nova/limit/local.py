@@ -8,7 +8,8 @@ API limits (a request's own size, usage 0): ``server_metadata_items``,
 ``server_group_members`` (the group's members, every one it lists). A refusal is the limit's
 own ``OverQuota`` subclass carrying oslo.limit's text ("Project None is over a limit for
 [Resource server_key_pairs is over limit of 0 due to current usage 0 and delta 1]"), unless
-`utils.should_enforce` lets it through (31.0.0 on).
+`utils.should_enforce` lets it through (31.0.0 on). oslo.limit's session not made
+(`SessionInitError`) is ``KeystoneConnectionFailed``, Nova's 500.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from typing import Any
 
 from fakecloud.nova import exception, server_groups
 from fakecloud.nova.limit import utils
-from fakecloud.nova.limit.oslo_limit import Enforcer, ProjectOverLimit, limits_reader
+from fakecloud.nova.limit.oslo_limit import (
+    Enforcer,
+    LocalKeystoneFailure,
+    ProjectOverLimit,
+    SessionInitError,
+    limits_reader,
+)
 
 SERVER_METADATA_ITEMS = "server_metadata_items"
 INJECTED_FILES = "server_injected_files"
@@ -52,7 +59,12 @@ LEGACY_LIMITS = {
 
 
 def _enforce(nova: Any, entity_type: str, delta: int, usage: int) -> None:
-    enforcer = Enforcer(nova, lambda _project, names: dict.fromkeys(names, usage))
+    try:
+        enforcer = Enforcer(nova, lambda _project, names: dict.fromkeys(names, usage))
+    except SessionInitError:
+        raise LocalKeystoneFailure(
+            f"Failed to connect to keystone while enforcing {entity_type} quota limit."
+        ) from None
     try:
         enforcer.enforce(None, {entity_type: delta})
     except ProjectOverLimit as e:

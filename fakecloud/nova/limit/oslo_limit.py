@@ -21,7 +21,9 @@ Making an `Enforcer` consults fault point ``nova.oslo_limit`` (its first call to
 Keystone unreachable is keystoneauth's `ConnectFailure`, an error answer `ModelNotInAnswer`;
 neither is caught by oslo.limit or Nova (oslo.limit 2.4.0-2.12.0 driven against a closed port
 and a Keystone answering 500, session 37; 1.5.1 calls the same), so each is Nova's 500
-(`NovasOwn500`).
+(`NovasOwn500`). Error `SessionInitError`: the session's own token request refused (a 401;
+oslo.limit 2.12.0 driven against a Keystone refusing ``POST /v3/auth/tokens``, session 38),
+which Nova's local limits alone catch (`LocalKeystoneFailure`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 
 from fakecloud.identity.catalog import cloud_catalog
 from fakecloud.identity.limits_store import Tables, held
-from fakecloud.nova.exception import NovasOwn500
+from fakecloud.nova.exception import KeystoneConnectionFailed, NovasOwn500
 
 #: ``usage_callback(project_id, resource_names)``: each resource's usage.
 UsageCallback = Callable[[str | None, list[str]], dict[str, int]]
@@ -122,6 +124,27 @@ class ConnectFailure(NovasOwn500, Exception):
         super().__init__(message or "Unable to establish connection to Keystone")
 
 
+class SessionInitError(NovasOwn500, Exception):
+    """``oslo_limit.exception.SessionInitError``: the token request of oslo.limit's session
+    (``_get_keystone_connection``, ``[oslo_limit]``'s user) refused, keystoneauth's
+    ``Unauthorized`` (Keystone's 401), which oslo.limit 1.5.1-2.12.0 catch and wrap (with its
+    plugin and discovery errors). Nova's local limits turn it into `LocalKeystoneFailure`; the
+    other callers let it through: Nova's 500."""
+
+    real_class_path = "oslo_limit.exception.SessionInitError"
+
+    def __init__(self, message: str | None = None):
+        reason = message or "The request you have made requires authentication. (HTTP 401)"
+        super().__init__(f"Can't initialise OpenStackSDK session: {reason}.")
+
+
+class LocalKeystoneFailure(NovasOwn500, KeystoneConnectionFailed):
+    """``local.py``'s ``KeystoneConnectionFailed`` for a `SessionInitError`: "Failed to connect
+    to keystone while enforcing X quota limit." (no API handler: Nova's 500)."""
+
+    real_class_path = "nova.exception.KeystoneConnectionFailed"
+
+
 class ModelNotInAnswer(NovasOwn500, KeyError):
     """Keystone answered ``GET /v3/limits/model`` with an error status: the SDK's proxy does not
     raise on a status, and ``_get_enforcement_model`` reads ``.json()['model']`` of the
@@ -155,9 +178,7 @@ def endpoint(nova: Any) -> dict[str, Any]:
             raise (sdk_404 or SdkResourceNotFound)(f"No Endpoint found for {endpoint_id}")
         raise EndpointNotFound(f"Can't find endpoint for {endpoint_id}")
     series = nova.kernel.switches.series.nova
-    if series >= SERVICE_LOOKUP_SINCE and (
-        config.oslo_limit_endpoint_service_type or config.oslo_limit_endpoint_service_name
-    ):
+    if looks_up_service(nova):
         if series < SERVICE_LOOKUP_WORKS_SINCE:
             raise ServiceLookupTypeError("object of type 'generator' has no len()")
         return _looked_up(catalog, config)
@@ -166,6 +187,17 @@ def endpoint(nova: Any) -> dict[str, Any]:
         if record["service_id"] in compute and record["interface"] == "public":
             return record
     raise EndpointNotFound("Can't find endpoint for the compute service")
+
+
+def looks_up_service(nova: Any) -> bool:
+    """Whether the endpoint is looked up by its service (``_get_endpoint_by_service_lookup``):
+    Nova 31.0.0 on, no ``endpoint_id``, ``endpoint_service_type`` or ``_name`` set."""
+    config = nova.config
+    return (
+        not config.oslo_limit_endpoint_id
+        and nova.kernel.switches.series.nova >= SERVICE_LOOKUP_SINCE
+        and bool(config.oslo_limit_endpoint_service_type or config.oslo_limit_endpoint_service_name)
+    )
 
 
 def _looked_up(catalog: Any, config: Any) -> dict[str, Any]:
@@ -226,6 +258,15 @@ class Enforcer:
             reg
             for reg in self._tables.registered.values()
             if reg.service_id == self.service_id and reg.region_id == self.region_id
+        ]
+
+    def service_registered_limits(self, region_id: str | None) -> list[Any]:
+        """Every registered limit of the endpoint's service in `region_id`, or in any region
+        (none too) for None: the SDK drops a ``region_id=None`` filter from its query."""
+        return [
+            reg
+            for reg in self._tables.registered.values()
+            if reg.service_id == self.service_id and region_id in (None, reg.region_id)
         ]
 
     def _registered(self, resource_name: str) -> Any:
