@@ -48,7 +48,11 @@ class Conductor:
             return
         try:
             host = scheduler.select_host(
-                self.nova, instance.availability_zone, instance.uuid, destination
+                self.nova,
+                instance.availability_zone,
+                instance.uuid,
+                destination,
+                flavor=instance.flavor,
             )
         except exception.NoValidHost as exc:
             self.db.fault_create(instance.uuid, exc, ACTOR, "")

@@ -63,7 +63,7 @@ def migrate_server(
         zone = (db.pinned_zones or {}).get(instance.uuid)
         if host_list is None:
             host = scheduler.select_host(
-                nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts
+                nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts, flavor=flavor
             )
             if where is None:
                 more = _retry_info(nova, zone, instance.uuid, host, ignore_hosts)

@@ -9,7 +9,9 @@ found. There are not enough hosts available.`` (``_ensure_sufficient_hosts``). A
 compute is a filter's before 20.0.0 (``ComputeFilter``) and placement's too from it (the
 ``COMPUTE_STATUS_DISABLED`` trait, which can lag the row: `compute_status`); a compute that
 is down (forced down, or its RPC server down) is always the filter's; a zone is a filter's
-before 24.0.0 and placement's from it.
+before 24.0.0 and placement's from it. No compute here reports ``PCPU`` inventory: a flavor
+whose request asks it (20.0.0 on, `_asks_pcpu_alone`) has no candidate but where the fallback
+query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def select_host(
     instance_uuid: str | None = None,
     destination: Destination | None = None,
     ignore_hosts: tuple[str, ...] = (),
+    flavor: Any = None,
 ) -> str:
     """The host for a server (`NoValidHost` if none), as ``select_destinations`` picks it.
 
@@ -110,11 +113,14 @@ def select_host(
     (`server_groups.pick_host`); the least loaded host passing them, else 'There are not
     enough hosts available.' (``_ensure_sufficient_hosts``).
     `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
-    and ``allow_resize_to_same_host``'s), left out by the filters."""
+    and ``allow_resize_to_same_host``'s), left out by the filters. `flavor` (a boot's or a
+    resize's) asking ``PCPU`` with no fallback: no candidate (`_asks_pcpu_alone`)."""
     version = nova.kernel.switches.release.version
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
+    if flavor is not None and _asks_pcpu_alone(flavor, version):
+        raise exception.NoValidHost(reason="")
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
             nova.hosts, lambda name: destination.matches(name) and candidate(name)
@@ -136,6 +142,35 @@ def select_host(
         found = any(candidate(name) for name in nova.hosts)
         raise exception.NoValidHost(reason=server_groups.NOT_ENOUGH_HOSTS if found else "")
     return host
+
+
+#: The first Nova asking Placement for ``PCPU`` (``_translate_pinning_policies``, with the
+#: fallback query for ``dedicated``: 20.0.0) and the first with ``hw:cpu_policy=mixed`` (22.0.0;
+#: before, ``numa_get_constraints``' ``InvalidCPUAllocationPolicy`` at the API, not modelled).
+PCPU_SINCE = (20, 0, 0)
+MIXED_SINCE = (22, 0, 0)
+
+
+def _asks_pcpu_alone(flavor: Any, version: tuple) -> bool:
+    """Whether every allocation candidates query for `flavor` asks ``PCPU``, which no compute
+    here reports (nova 20.0.0-34.0.0 scheduler/manager.py ``_schedule``: the query of
+    ``resources_from_request_spec``, and only where ``cpu_pinning_requested``, a
+    ``dedicated`` policy's, a second one with ``enable_pinning_translate=False``): a ``mixed``
+    flavor's dedicated vCPUs (22.0.0 on), a ``resources:PCPU`` extra spec. So ``NoValidHost``
+    with its empty reason."""
+    specs = flavor.extra_specs
+    if not specs or version < PCPU_SINCE:
+        return False
+    policy = specs.get("hw:cpu_policy")
+    if policy not in ("dedicated", "mixed") and not any("PCPU" in key for key in specs):
+        return False
+    if policy == "mixed" and version < MIXED_SINCE:
+        return False
+    from fakecloud.nova.limit.placement import resources_for_limits
+
+    if "PCPU" not in resources_for_limits(flavor, False):
+        return False
+    return policy != "dedicated" or "PCPU" in resources_for_limits(flavor, False, pinning=False)
 
 
 def _as_found(nova: Any, destination: Destination) -> Destination:
