@@ -489,16 +489,57 @@ class KeystoneWritesApi(KeystoneApi):
             raise exception.Forbidden(
                 "Cannot delete a domain that is enabled, please disable it first."
             )
-        # 13.x: a limit of its projects or of itself stops it (real Keystone 13.x deletes the
-        # projects its walk reached first: docs/conformance.md)
         d = self.directory
-        self._check_no_limits(
-            {old.id, *(p.id for p in d.projects.values() if p.domain_id == old.id)}
-        )
+        if self._release < KEYSTONE_PROJECT_DELETE_DROPS_LIMITS_SINCE and (
+            limits_store.any_for_projects(
+                d, {old.id, *(p.id for p in d.projects.values() if p.domain_id == old.id)}
+            )
+        ):
+            self._half_delete_domain(old)
         self.keystone.writable().remove_domain(old.id)
         self.keystone.revoke_tokens(domain_id=old.id)
         self._traced("domain_deleted", old.name, old.id)
         return Response(204)
+
+    def _half_delete_domain(self, domain: Domain) -> None:
+        """13.x's delete of a disabled domain where a limit names it or one of its projects:
+        each step its own transaction (keystone 13.0.4 ``resource/core.py`` ``delete_domain``),
+        so what came before the refused row stays deleted. ``_delete_domain_contents`` walks
+        the domain's projects (``list_projects_in_domain``, read here by the ``(domain_id,
+        name)`` unique key, in name order), each root's children before it, deleting each as
+        ``DELETE /v3/projects`` does; a project with limits is MySQL's refusal of its row
+        (`_check_no_limits`: Keystone's 500), the walk ends there. All deleted, the
+        ``DOMAIN_DELETED`` callback (``identity/core.py`` ``_domain_deleted``) deletes its
+        groups and users, and then the domain's own row, held by its own limits, is the 500."""
+        d = self.directory
+        mine = sorted(
+            (p for p in d.projects.values() if p.domain_id == domain.id),
+            key=lambda p: p.name,
+        )
+        examined: set[str] = set()
+        for root in [p for p in mine if d.parent_of(p) == domain.id]:
+            self._delete_subtree(root, mine, examined)
+        writable = self.keystone.writable()
+        for group in [g for g in d.groups.values() if g.domain_id == domain.id]:
+            writable.remove_group(group.id)
+        for user in [u for u in d.users.values() if u.domain_id == domain.id]:
+            writable.remove_user(user.id)
+            self.keystone.revoke_tokens(user_id=user.id)
+        left = {p.id for p in d.projects.values() if p.domain_id == domain.id}
+        self._check_no_limits({domain.id, *left})
+
+    def _delete_subtree(self, project: Any, mine: list[Any], examined: set[str]) -> None:
+        """``_delete_projects``: `project`'s children (of `mine`) first, then `project`."""
+        if project.id in examined:
+            return
+        examined.add(project.id)
+        for child in [p for p in mine if self.directory.parent_of(p) == project.id]:
+            self._delete_subtree(child, mine, examined)
+        self._check_no_limits({project.id})
+        self.keystone.writable().remove_project(project.id)
+        endpoint_filter.forget(self.keystone.catalog, 1, project.id)
+        self.keystone.revoke_tokens(project_id=project.id)
+        self._traced("project_deleted", project.name, project.id)
 
     # -- users -------------------------------------------------------------------------------
 

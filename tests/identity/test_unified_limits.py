@@ -243,3 +243,68 @@ def test_a_project_with_limits_is_deleted_from_keystone_14(profile, drops):
     kept = [cloud.request("identity", method, p, user="admin").status for method, p in
             (("GET", f"/v3/projects/{project}"), ("GET", lim_path), ("HEAD", grant))]  # fmt: skip
     assert kept == ([404, 404, 404] if drops else [200, 200, 204])
+
+
+def test_keystone_13_deletes_a_domain_until_a_row_its_limits_hold():
+    # keystone 13.0.4 resource/core.py delete_domain: each project of _delete_domain_contents'
+    # walk (children first) is deleted in its own transaction, so those before a project with
+    # limits stay deleted; then DOMAIN_DELETED's callback deletes the users, and the domain's
+    # own row, held by a limit of its id, is the 500 last
+    cloud = Cloud(profile="seed")
+    nova = _compute(cloud)
+    reg = {"service_id": nova, "resource_name": "cores", "default_limit": 10}
+    cloud.request("identity", "POST", RL, {"registered_limits": [reg]}, user="admin")
+
+    def made(kind, body):
+        resp = cloud.request("identity", "POST", f"/v3/{kind}s", {kind: body}, user="admin")
+        return resp.json()[kind]["id"]
+
+    def limited(project_id):
+        limit = {"service_id": nova, "resource_name": "cores", "resource_limit": 4,
+                 "project_id": project_id}  # fmt: skip
+        got = cloud.request("identity", "POST", LM, {"limits": [limit]}, user="admin").json()
+        return next(x["id"] for x in got["limits"] if x["project_id"] == project_id)
+
+    def status(path):
+        return cloud.request("identity", "GET", path, user="admin").status
+
+    dom = made("domain", {"name": "d"})
+    parent = made("project", {"name": "p", "domain_id": dom})
+    child = made("project", {"name": "c", "domain_id": dom, "parent_id": parent})
+    user = made("user", {"name": "u", "domain_id": dom})
+    held = limited(parent)
+    off = {"domain": {"enabled": False}}
+    assert cloud.request("identity", "PATCH", f"/v3/domains/{dom}", off, user="admin").status == 200
+    refused = cloud.request("identity", "DELETE", f"/v3/domains/{dom}", user="admin")
+    assert refused.status == 500
+    paths = (f"/v3/projects/{child}", f"/v3/projects/{parent}", f"/v3/users/{user}",
+             f"/v3/domains/{dom}")  # fmt: skip
+    assert [status(p) for p in paths] == [404, 200, 200, 200]
+    assert cloud.request("identity", "DELETE", f"{LM}/{held}", user="admin").status == 204
+    held = limited(dom)  # 13.x takes a domain's id as a project's
+    refused = cloud.request("identity", "DELETE", f"/v3/domains/{dom}", user="admin")
+    assert refused.status == 500
+    assert [status(p) for p in paths] == [404, 404, 404, 200]
+    assert cloud.request("identity", "DELETE", f"{LM}/{held}", user="admin").status == 204
+    assert cloud.request("identity", "DELETE", f"/v3/domains/{dom}", user="admin").status == 204
+
+
+@pytest.mark.parametrize("profile", ["nova-18.0.0", "upstream"])
+def test_lists_from_keystone_14_hold_the_records_in_creation_order(profile):
+    # keystone 14.2.0-30.0.0 limit/backends/sql.py: the queries order by nothing and both
+    # tables' primary key is the auto-increment internal_id, InnoDB's scan order
+    cloud = Cloud(profile=profile)
+    nova = _compute(cloud)
+    regs = [{"service_id": nova, "resource_name": name, "default_limit": 1}
+            for name in ("r1", "r2", "r3", "r4", "r5")]  # fmt: skip
+    made = _system(cloud, "POST", RL, {"registered_limits": regs}).json()["registered_limits"]
+    created = [x["id"] for x in made]
+    assert created != sorted(created)  # 13.x's uuid order would differ
+    listed = _system(cloud, "GET", RL).json()["registered_limits"]
+    assert [x["id"] for x in listed] == created
+    project = cloud.context("demo").project_id
+    lims = [{"service_id": nova, "resource_name": x["resource_name"], "resource_limit": 2,
+             "project_id": project} for x in reversed(made)]  # fmt: skip
+    made = _system(cloud, "POST", LM, {"limits": lims}).json()["limits"]
+    listed = _system(cloud, "GET", f"{LM}?service_id={nova}").json()["limits"]
+    assert [x["id"] for x in listed] == [x["id"] for x in made]
