@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from fakecloud.identity import endpoint_filter, exception
+from fakecloud.identity import endpoint_filter, exception, sql_text
 from fakecloud.identity.catalog import Catalog
 
 #: What a region, a service and an endpoint hold in their own fields; any other attribute of
@@ -134,6 +134,7 @@ class WrittenCatalog(Catalog):
     def create_region(self, ref: dict[str, Any]) -> dict[str, Any]:
         """``catalog_api.create_region``: a new region under an existing parent."""
         region_id = ref["id"]
+        sql_text.columns(ref, "id", "description")
         if region_id in self.regions:
             raise exception.Conflict(type="region", details=f"Duplicate ID, {region_id}.")
         parent = ref.get("parent_region_id")
@@ -156,6 +157,7 @@ class WrittenCatalog(Catalog):
         if "description" in ref and ref["description"] is None:
             ref = {**ref, "description": ""}
         record = {**old, **ref, "id": region_id}
+        sql_text.columns(record, "description")
         above = record.get("parent_region_id")
         while above:
             if above == region_id:
@@ -196,6 +198,7 @@ class WrittenCatalog(Catalog):
         """Create or change service `service_id` (``create_service`` / ``update_service``)."""
         old = self.records.get(service_id, {"id": service_id, "enabled": True, "name": ""})
         record = {**old, **ref, "id": service_id}
+        sql_text.columns(record, "type")  # a column; the rest is the row's extra JSON
         self.records[service_id] = record
         self._changed()
         return dict(record)
@@ -227,6 +230,7 @@ class WrittenCatalog(Catalog):
         old = self.endpoints.get(endpoint_id, {"id": endpoint_id, "region_id": None,
                                                "enabled": True})  # fmt: skip
         record = {**old, **ref, "id": endpoint_id}
+        sql_text.columns(record, "url")
         self.endpoints[endpoint_id] = record
         self._changed()
         return {**record, "region": record["region_id"]}

@@ -45,7 +45,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import served_from
-from fakecloud.identity import exception, limits_schema
+from fakecloud.identity import exception, limits_schema, sql_text
 from fakecloud.identity.admin_api import KeystoneWritesApi
 from fakecloud.identity.api import _json, _linked, _links, _mapped
 from fakecloud.identity.limits_store import Limit, RegisteredLimit, Tables, held, tables
@@ -144,7 +144,10 @@ class KeystoneLimitsApi(KeystoneWritesApi):
         InnoDB scans its clustered primary key (``list_registered_limits``/``list_limits``,
         keystone 13.0.4 limit/backends/sql.py, order by nothing; a filter on an index's
         leading column may read that index's order instead: not modelled); from 14.0.0 in
-        creation order, as the keystone oracle's sqlite reads them (its rowid)."""
+        creation order: both tables' primary key is then ``internal_id``, an auto-increment
+        integer (keystone 14.2.0 and 30.0.0 ``limit/backends/sql.py``, the queries ordering by
+        nothing still), so InnoDB's scan is the rows' creation order, as the keystone oracle's
+        sqlite reads them (its rowid)."""
         if self._release < LIMITS_SINCE:
             return sorted(table.values(), key=operator.attrgetter("id"))
         return list(table.values())
@@ -587,7 +590,8 @@ def _fit_columns(records: list[Any]) -> None:
     either), and a region of 65 to 255 characters in every release (a region's own id is
     VARCHAR(255)); and a limit out of the INT's range ("Out of range value for column",
     1264: ``DBDataError`` too, oslo.db's ``_raise_data_error``), which 13.x's and 14.x's
-    schemas (``integer``, no bounds) let through."""
+    schemas (``integer``, no bounds) let through; a name or description with a character
+    beyond the BMP (``Incorrect string value``, 1366: `sql_text.columns`)."""
     for rec in records:
         name = getattr(rec, "resource_name", "")
         region = getattr(rec, "region_id", None) or ""
@@ -602,6 +606,8 @@ def _fit_columns(records: list[Any]) -> None:
             or len(description.encode("utf-8", "surrogatepass")) > _TEXT_BYTES
         ):
             raise exception.Error()
+        # a character beyond the BMP: MySQL's utf8 columns' 1366 (`sql_text.columns`)
+        sql_text.columns({"n": name, "d": description}, "n", "d")
 
 
 def _key(reg: RegisteredLimit) -> tuple[str, str, str | None]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity import app_creds, credentials_store, limits_store
+from fakecloud.identity import app_creds, credentials_store, limits_store, sql_text
 from fakecloud.identity.models import (
     Assignment,
     Directory,
@@ -156,7 +156,9 @@ class WrittenDirectory(Directory):
 
     def put_project(self, project: Project, extra: dict[str, Any]) -> None:
         """Add `project`, or replace the project of its id (its place kept); `extra` joins
-        what it stored beside its fields."""
+        what it stored beside its fields. A name or description MySQL's ``utf8`` cannot
+        store: Keystone's 500, nothing stored (`sql_text.columns`)."""
+        sql_text.record_columns(project, "name", "description")
         self._put(self.projects, self._project_by_name, project, extra)
 
     def remove_project(self, project_id: str) -> Project:
@@ -171,7 +173,9 @@ class WrittenDirectory(Directory):
         return self._remove(self.projects, self._project_by_name, project_id, "project_id")
 
     def put_user(self, user: User, extra: dict[str, Any]) -> None:
-        """Add `user`, or replace the user of its id (its place kept); `extra` as a project's."""
+        """Add `user`, or replace the user of its id (its place kept); `extra` as a project's
+        (the name a column: `sql_text.columns`)."""
+        sql_text.record_columns(user, "name")
         self._put(self.users, self._user_by_name, user, extra)
 
     def remove_user(self, user_id: str) -> User:
@@ -185,7 +189,9 @@ class WrittenDirectory(Directory):
         return self._remove(self.users, self._user_by_name, user_id, "user_id")
 
     def put_domain(self, domain: Domain, extra: dict[str, Any]) -> None:
-        """Add `domain`, or replace the domain of its id (its place kept)."""
+        """Add `domain`, or replace the domain of its id (its place kept; name and description
+        columns: `sql_text.columns`)."""
+        sql_text.record_columns(domain, "name", "description")
         old = self.domains.get(domain.id)
         if old is not None:
             del self._domain_by_name[old.name]
@@ -237,7 +243,9 @@ class WrittenDirectory(Directory):
         return tuple(key for key in super().implied(names) if key in self._role_by_name)
 
     def add_role(self, role: Role, extra: dict[str, Any]) -> None:
-        """Add a role (implying none); a domain-specific one has ``domain_id`` in `extra`."""
+        """Add a role (implying none); a domain-specific one has ``domain_id`` in `extra`
+        (the name a column: `sql_text.columns`)."""
+        sql_text.record_columns(role, "name")
         self.roles[role.id] = role
         self.extra[role.id] = extra
         if not self.role_domain(role.id):
@@ -246,6 +254,7 @@ class WrittenDirectory(Directory):
     def put_role(self, role: Role, extra: dict[str, Any]) -> None:
         """Replace the role of `role`'s id (renamed: the rules naming it follow); `extra` is
         its whole extra."""
+        sql_text.record_columns(role, "name")
         old = self.roles[role.id]
         key = self.role_key(old)
         self.roles[role.id] = role
@@ -287,7 +296,9 @@ class WrittenDirectory(Directory):
     # -- groups ------------------------------------------------------------------------------
 
     def put_group(self, group: Group, extra: dict[str, Any]) -> None:
-        """Add `group`, or replace the group of its id (its place kept)."""
+        """Add `group`, or replace the group of its id (its place kept; name and description
+        columns: `sql_text.columns`)."""
+        sql_text.record_columns(group, "name", "description")
         self._grow()
         self._put(self.groups, self._group_by_name, group, extra)
         self.members.setdefault(group.id, [])

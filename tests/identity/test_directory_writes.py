@@ -479,3 +479,30 @@ def test_a_project_acting_as_a_domain_is_the_domain(cloud):
     assert admin(cloud, "PATCH", path, {"project": {"enabled": False}}).status == 200
     assert admin(cloud, "DELETE", path).status == 204
     assert made["id"] not in cloud.keystone.directory.domains
+
+
+def test_a_character_beyond_the_bmp_in_a_column_is_the_gates_mysqls_500(cloud):
+    # devstack's MySQL holds Keystone's tables in 3-byte utf8 (lib/databases/mysql, keystone's
+    # mysql_charset='utf8'): an emoji in a column is error 1366, oslo.db's DBDataError, the
+    # unexpected 500 and nothing stored; in a row's extra JSON it is escaped ASCII, stored
+    emoji = "web \U0001f600"
+    unexpected = "An unexpected error prevented the server from fulfilling your request."
+    for path, body in (
+        ("/v3/projects", {"project": {"name": emoji}}),
+        ("/v3/projects", {"project": {"name": "p", "description": emoji}}),
+        ("/v3/users", {"user": {"name": emoji}}),
+        ("/v3/groups", {"group": {"name": emoji}}),
+        ("/v3/roles", {"role": {"name": emoji}}),
+        ("/v3/regions", {"region": {"description": emoji}}),
+    ):
+        resp = admin(cloud, "POST", path, body)
+        assert (resp.status, resp.json()["error"]["message"]) == (500, unexpected), path
+    assert admin(cloud, "GET", "/v3/projects?name=p").json()["projects"] == []
+    project = new_project(cloud, "p")
+    renamed = admin(cloud, "PATCH", f"/v3/projects/{project['id']}", {"project": {"name": emoji}})
+    assert renamed.status == 500
+    assert admin(cloud, "GET", f"/v3/projects/{project['id']}").json()["project"]["name"] == "p"
+    user = {"user": {"name": "u", "description": emoji, "email": emoji}}
+    made = admin(cloud, "POST", "/v3/users", user)
+    assert made.status == 201
+    assert (made.json()["user"]["description"], made.json()["user"]["email"]) == (emoji, emoji)
