@@ -35,6 +35,7 @@ replay it, and the last trace events.
 from __future__ import annotations
 
 import glob
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,7 @@ class ScenarioFile(pytest.File):
 
                 if not_a_scenario(str(self.path)):
                     return  # another tool's YAML in a scenarios/ folder: no test, no error
-            raise self.CollectError(str(exc)) from None
+            raise self.CollectError(for_terminal(str(exc))) from None
         for case in scenario.cases:
             yield ScenarioItem.from_parent(self, name=case.id, case=case)
         for case in scenario.cases:
@@ -235,7 +236,7 @@ class ScenarioItem(pytest.Item):
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):
-            return str(excinfo.value)
+            return for_terminal(str(excinfo.value))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -263,12 +264,22 @@ def failure_report(text: str, path: Path, line: int | None, message: str) -> Any
             ReprTraceback,
         )
 
-        entries = ReprTraceback([ReprEntryNative([text + "\n"])], None, "native")
+        entries = ReprTraceback([ReprEntryNative([for_terminal(text) + "\n"])], None, "native")
         # `--tb=line` prints it as path:line: message
-        crash = ReprFileLocation(str(path), line or 0, message)
+        crash = ReprFileLocation(str(path), line or 0, for_terminal(message))
         return ExceptionChainRepr([(entries, crash, None)])
     except (ImportError, TypeError):  # pragma: no cover - a pytest without these classes
-        return text
+        return for_terminal(text)
+
+
+def for_terminal(text: str) -> str:
+    """`text` as fakecloud's own commands print it where stdout cannot encode all of it (a
+    ``C`` locale, ``PYTHONIOENCODING=latin-1``: see `fakecloud.streams`): pytest's terminal
+    writes a report that it cannot encode escaped, all of it on one line. (An xdist worker's
+    stdout is no terminal but has the encoding the same environment gives the controller's.)"""
+    from fakecloud.streams import encodable
+
+    return encodable(text, getattr(sys.__stdout__, "encoding", None))
 
 
 class ExploreFailed(Exception):
@@ -324,7 +335,7 @@ class ExploreItem(pytest.Item):
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):
-            return str(excinfo.value)
+            return for_terminal(str(excinfo.value))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -485,7 +496,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     if report.failed and call.when == "call":
         built = item.stash.get(_CLOUD, None)
         if built is not None:
-            report.sections.append(("fakecloud", _python_test_section(item, built)))
+            report.sections.append(("fakecloud", for_terminal(_python_test_section(item, built))))
     return report
 
 

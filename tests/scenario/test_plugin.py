@@ -1,5 +1,7 @@
 """The pytest plugin: scenario files as tests, the cloud fixture and its marker, failure reports."""
 
+import io
+import sys
 from xml.etree import ElementTree
 
 import pytest
@@ -106,6 +108,20 @@ def test_on_ci_a_failure_is_one_line_in_the_short_summary_and_the_junit_message(
     (failure,) = ElementTree.parse(tester.path / "junit.xml").iter("failure")
     assert failure.get("message") == line
     assert "replay: fakecloud run scenarios/copy.yaml --case slow --seed 0" in failure.text
+
+
+def test_a_report_a_c_locale_cannot_encode_is_spelled_in_ascii_not_escaped_on_one_line(
+    tester, monkeypatch
+):
+    # stdout in ASCII (LC_ALL=C, python -X utf8=0): pytest's terminal writes a report it cannot
+    # encode escaped, all of it on one line; fakecloud's commands spell such characters out
+    monkeypatch.setattr(sys, "__stdout__", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    tester.mkdir("scenarios")
+    text = PASSING.replace("label: copy", "label: copy→disk")
+    (tester.path / "scenarios/copy.yaml").write_text(text, encoding="utf-8")
+    result = tester.runpytest("scenarios")
+    assert "  t=0.000     -        copy  ok     transfer copy->disk (100 MB)" in result.outlines
+    assert "→" not in result.stdout.str()
 
 
 def test_a_broken_file_is_a_collection_error_naming_file_and_line(tester):
