@@ -375,8 +375,8 @@ class Driver:
         (`lv`: one no row knows, or a volume's or snapshot's `store` has), whether the new
         row is a volume or a snapshot; RBD: an image no row knows, or for `snapshot` one of
         its volume's image's snapshots no row knows (`leftovers`). The ``copy`` and NFS
-        drivers adopt nothing here (the base driver's ``NotImplementedError``; NFS's files are
-        not modelled)."""
+        drivers adopt nothing here (the base driver's ``NotImplementedError``; real NFS has no
+        ``manage_existing_get_size`` at all: `fakecloud.cinder.nfs`)."""
         if self.spec.kind not in MANAGEABLE_KINDS:
             raise NotImplementedError()
         if snapshot is not None and not isinstance(ref, dict):

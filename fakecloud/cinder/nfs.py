@@ -254,3 +254,18 @@ class NfsDriver(Driver):
         yield from super().delete_volume(volume)
         self.info.pop(volume.id, None)
         self.backing.pop(volume.id, None)
+
+    # -- manage and unmanage: NfsDriver has none ---------------------------------------------
+    # ``RemoteFSManageableVolumesMixin`` (remotefs.py), which lists and adopts a share's files,
+    # is mixed into the Windows SMBFS driver alone (cinder 12.0.10, 16.4.2, 20.0.0, 29.0.0):
+    # NfsDriver is ``RemoteFSSnapDriverDistributed`` on ``BaseVD``, whose stubs refuse.
+
+    def unmanage(self, volume: Any) -> Generator:
+        """``BaseVD.unmanage``: "Unmanage volume not implemented." (``NotImplementedError``):
+        the manager's ``delete_volume`` leaves the volume ``error_unmanaging``."""
+        raise NotImplementedError("Unmanage volume not implemented.")
+
+    def unmanage_snapshot(self, snapshot: Any) -> Generator:
+        """None at all (``BaseVD`` has no ``unmanage_snapshot``): the ``AttributeError`` the
+        manager's ``delete_snapshot`` catches, the snapshot ``error_deleting``."""
+        raise AttributeError("'NfsDriver' object has no attribute 'unmanage_snapshot'")

@@ -3,7 +3,7 @@ snapshot files the connection names, an attached volume's snapshot asked of Nova
 server Nova does not have: its 400 fails the snapshot), no extend of an attached volume."""
 
 import pytest
-from cinder_support import ADMIN, attach, call, create_snapshot, create_volume
+from cinder_support import ADMIN, P1, attach, call, create_snapshot, create_volume, states
 
 from fakecloud import Cloud, state
 from fakecloud.errors import ConfigError
@@ -25,6 +25,36 @@ def _connection(cloud, vid):
     body = {"os-initialize_connection": {"connector": {"host": "h"}}}
     info = call(cloud, "POST", f"volumes/{vid}/action", body).json()["connection_info"]
     return info["driver_volume_type"], info["data"]["name"], info["data"]["format"]
+
+
+def test_nfs_lists_and_adopts_nothing_and_refuses_to_unmanage():
+    """NfsDriver has no manage or unmanage of its own in any series here (the share files'
+    ``RemoteFSManageableVolumesMixin`` is only the Windows SMBFS driver's, cinder 12.0.10 to
+    29.0.0 remotefs.py): the lists are empty (``get_manageable_volumes``' AttributeError), a
+    manage is ``error_managing`` (no ``manage_existing_get_size``), a volume's ``os-unmanage``
+    ``error_unmanaging`` (``BaseVD.unmanage``'s NotImplementedError) and a snapshot's
+    ``error_deleting`` (no ``unmanage_snapshot``); every row stays, and its quota."""
+    cloud = _cloud(nfs_snapshot_support=True)
+    vid, other = create_volume(cloud), create_volume(cloud)
+    sid = create_snapshot(cloud, vid)
+    for path in ("manageable_volumes", "manageable_snapshots"):
+        listed = call(cloud, "GET", path, ctx=ADMIN, version="3.8", query={"host": "cinder@share"})
+        assert listed.json() == {path.replace("_", "-"): []}
+    ref = {"source-name": f"127.0.0.1:/srv/cinder/volume-{other}"}
+    body = {"volume": {"host": "cinder@share", "ref": ref}}
+    new = call(cloud, "POST", "manageable_volumes", body, ctx=ADMIN, version="3.8")
+    for action, target in (("volumes", other), ("snapshots", sid)):
+        path = f"{action}/{target}/action"
+        assert call(cloud, "POST", path, {"os-unmanage": {}}, ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert states(cloud, new.json()["volume"]["id"]) == ["managing", "error_managing"]
+    assert states(cloud, other)[-2:] == ["unmanaging", "error_unmanaging"]
+    assert states(cloud, sid)[-2:] == ["unmanaging", "error_deleting"]
+    usage = call(cloud, "GET", f"os-quota-sets/{P1}", query={"usage": "true"}).json()
+    assert (usage["quota_set"]["volumes"]["in_use"], usage["quota_set"]["snapshots"]["in_use"]) == (
+        2,
+        1,
+    )
 
 
 def test_snapshots_fail_until_nfs_snapshot_support_is_set():
