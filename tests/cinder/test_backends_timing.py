@@ -202,6 +202,30 @@ def test_volume_from_snapshot_is_a_clone_or_a_full_copy(kind, copy_label):
         assert took > COPY_10_GIB_AT_100_MB_S
 
 
+@pytest.mark.parametrize("kind", ["lvm-thin", "lvm-thick"])
+def test_lvm_volume_larger_than_its_snapshot_and_the_snapshot_deleted_first(kind):
+    """LVM's ``create_volume_from_snapshot`` (cinder 12.0.10-29.0.0 lvm.py, the same code):
+    thin, a thin snapshot of the snapshot's LV, extended to the size asked; thick, a new LV of
+    that size into which ``copy_volume`` copies the snapshot's ``volume_size`` alone. Either
+    volume is its own LV: the snapshot, then its volume, delete with no ``SnapshotIsBusy`` or
+    ``VolumeIsBusy`` (RBD's clone would hold its snapshot busy: the test above)."""
+    cloud = _cloud(kind, throughput_mb_per_s=100.0)
+    vid = create_volume(cloud, size=10)
+    sid = create_snapshot(cloud, vid)
+    resp = call(cloud, "POST", "volumes", {"volume": {"snapshot_id": sid, "size": 15}})
+    new = resp.json()["volume"]["id"]
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{new}").json()["volume"]
+    assert (shown["status"], shown["size"]) == ("available", 15)
+    copied = _io_durations(cloud, "cinder.copy_snapshot_to_volume")
+    assert copied == ([] if kind == "lvm-thin" else [pytest.approx(COPY_10_GIB_AT_100_MB_S)])
+    for path in (f"snapshots/{sid}", f"volumes/{vid}", f"volumes/{new}"):
+        assert call(cloud, "DELETE", path).status == 202
+        cloud.run_until_idle()
+    assert states(cloud, sid)[-1] == "deleted" and states(cloud, vid)[-1] == "deleted"
+    assert states(cloud, new)[-1] == "deleted" and not cloud.check_invariants()
+
+
 def test_rbd_snapshot_with_clones_is_busy_unless_flattened():
     cloud = _cloud("rbd")
     vid = create_volume(cloud, size=10)

@@ -457,6 +457,37 @@ def test_an_error_snapshot_ends_the_wait_and_the_image_still_points_at_it():
     assert env.glance_image(image_id)["status"] == "active"
 
 
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_snapshot_force_deleted_while_the_thaw_waits_ends_the_wait(profile):
+    """An admin's ``os-force_delete`` of the snapshot the compute host polls (``creating``,
+    the backend stalled): the next ``get_snapshot`` is Cinder's 404, ``SnapshotNotFound``,
+    which ends ``_wait_for_snapshots_completion``'s loop; ``unquiesce_instance`` logs it and
+    thaws (nova 17.0.13 and 34.0.0 compute/manager.py, the same code). The image, active
+    from the start, still names the snapshot that is gone. (A poll that lands in the
+    milliseconds the row is ``deleting`` ends the wait as a finished snapshot does.)"""
+    env = BfvEnv(profile)
+    sid = env.boot_bfv()
+    env.cloud.faults.add("cinder.snapshot.create", action="stall")
+    image_id = env.snap(sid)
+    env.cloud.advance(5.2)  # just after a poll: the row is gone before the next
+    (snap,) = env.volume_snapshots()
+    assert snap["status"] == "creating" and env.domain(sid).frozen
+    path = f"/v3/{{project_id}}/snapshots/{snap['id']}/action"
+    gone = env.cloud.request("volumev3", "POST", path, body={"os-force_delete": {}}, user="admin")
+    assert gone.status == 202
+    env.cloud.advance(1.0)  # the next poll
+    env.cloud.faults.release("cinder.snapshot.create")  # its create ends on a row gone
+    env.cloud.run_until_idle()
+    (log,) = env.events("log", level="error", subject=sid)
+    assert log["message"] == (
+        "Exception while waiting completion of volume snapshots: "
+        f"Snapshot {snap['id']} could not be found."
+    )
+    assert not env.domain(sid).frozen and env.volume_snapshots() == []
+    image = env.glance_image(image_id)
+    assert image["status"] == "active" and snap["id"] in image["block_device_mapping"]
+
+
 def test_cinder_unreachable_while_waiting_thaws_at_once():
     env = BfvEnv("upstream")
     sid = env.boot_bfv()
