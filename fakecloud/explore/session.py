@@ -338,10 +338,21 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
         + (f" --windows {ready.windows_option}" if ready.windows_option else "")
         + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
     )
-    path = write_replay(
-        out_dir / name,
-        replay_document(explored, case.cloud.seed, broke=found.key, found=found_by),
-    )
+    try:
+        path = write_replay(
+            out_dir / name,
+            replay_document(explored, case.cloud.seed, broke=found.key, found=found_by),
+        )
+    except OSError as exc:
+        # `fakecloud explore` checks --out before any seed runs; pytest's explore items write
+        # below a rootdir that may be read-only (a CI checkout), where this was a traceback
+        # in place of every group the seeds found
+        found.replay = (
+            f"not written (cannot write {exc.filename}: {exc.strerror}); "
+            f"fakecloud shrink {case.file}{f' --case {case.id}' if case.id != 'default' else ''}"
+            f" --seed {seed} -o FILE writes one"
+        )
+        return
     found.replay_file = str(path)
     found.replay = f"fakecloud run {path}"
     if not replays(path, found.key, ready, cause=() if shrink else found.cause):

@@ -79,3 +79,23 @@ def test_a_report_for_a_writer_fakecloud_does_not_own_is_spelled_for_its_encodin
     )
     assert encodable(text, "latin-1") == text.replace("—", "--").replace("→", "->")
     assert encodable(text, "utf-8") == text
+
+
+def test_a_replay_that_cannot_be_written_leaves_the_explore_report_whole(tmp_path):
+    """pytest's explore items write replays below the rootdir, which a CI checkout may have
+    read-only: a PermissionError traceback stood in place of every group the seeds found."""
+    from fakecloud.explore.cli import render
+    from fakecloud.explore.session import explore_file
+    from fakecloud.scenario.loader import load
+
+    path = tmp_path / "breaks.yaml"
+    path.write_text(REQUEST.replace("200", "418") + "explore: {seeds: 1}\n")
+    (tmp_path / "a-file").write_text("")
+    cases = load(path).cases
+    report = explore_file(
+        path.read_text(), "breaks.yaml", cases, lambda case: [0], out_dir=tmp_path / "a-file"
+    )
+    told = render(report)
+    assert "1 seed, 0 passed, 1 broke something" in told
+    assert f"replay: not written (cannot write {tmp_path}/a-file" in told
+    assert "); fakecloud shrink breaks.yaml --seed 0 -o FILE writes one" in told
