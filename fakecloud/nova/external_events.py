@@ -8,10 +8,11 @@ the same in 17.0.13).
 - The host (``ComputeManager.external_instance_event``) handles ``volume-extended`` with
   ``extend_volume`` (event ``compute_extend_volume``): the volume's mapping takes the size
   Cinder now reports and libvirt resizes the guest's block device (``virDomainBlockResize``,
-  a ``log`` trace event); a volume not attached to the server is only logged. Any other event
-  wakes its waiter (``_process_instance_event``: a 2.93 rebuild's ``volume-reimaged``,
-  `fakecloud.nova.compute.reimage`), or is logged as unexpected (fakecloud has no Neutron
-  to wait for).
+  a ``log`` trace event; before 21.0.0 an encrypted volume's under a running or paused guest
+  fails: QEMU refuses its raw size, `CANNOT_GROW`); a volume not attached to the server is only
+  logged. Any other event wakes its waiter (``_process_instance_event``: a 2.93 rebuild's
+  ``volume-reimaged``, `fakecloud.nova.compute.reimage`), or is logged as unexpected
+  (fakecloud has no Neutron to wait for).
 - ``power-update`` (2.76): `fakecloud.nova.compute.power_update`.
 """
 
@@ -21,8 +22,17 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.nova import states
+from fakecloud.nova.block_device import encrypted
 from fakecloud.nova.compute import power_update, reimage
 from fakecloud.nova.virt import encryptors
+from fakecloud.nova.virt.guest_agent import VIR_ERR_INTERNAL_ERROR
+from fakecloud.nova.virt.libvirt import LibvirtError
+
+#: QEMU's answer to a ``block_resize`` past what the device holds (``raw_co_truncate`` of a
+#: host device), as libvirt reports it.
+CANNOT_GROW = (
+    "internal error: unable to execute QEMU command 'block_resize': Cannot grow device files"
+)
 
 #: ``instance_actions.EXTEND_VOLUME``.
 EXTEND_VOLUME = "extend_volume"
@@ -119,6 +129,18 @@ def extend_volume(
             manager.db.fault_create(instance.uuid, exc, manager.host, "")
             event.finish(exc)
             return
+    elif running and encrypted(manager.nova, volume_id):
+        # Before 961df12393 libvirt resizes the guest's disk to the volume's raw size, more
+        # than an encrypted one's device has for its data (LUKS v1's header in QEMU, os-brick's
+        # dm-crypt mapping of the old size): QEMU's block_resize refuses (file-posix), and the
+        # driver's libvirtError fails the extend (nova 17.0.13 LibvirtDriver.extend_volume)
+        exc = LibvirtError(CANNOT_GROW, VIR_ERR_INTERNAL_ERROR)
+        manager._log(
+            instance.uuid, "warning", f"Extend volume failed, volume_id={volume_id}, reason: {exc}"
+        )
+        manager.db.fault_create(instance.uuid, exc, manager.host, "")
+        event.finish(exc)
+        return
     driver_log(
         instance,
         "DEBUG",

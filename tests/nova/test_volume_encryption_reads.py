@@ -3,6 +3,8 @@ a swap reads the old volume's and refuses a LUKS one QEMU decrypts; a detach rea
 
 from __future__ import annotations
 
+import pytest
+
 from tests.nova.conftest import NovaEnv
 
 READ = "get_volume_encryption_metadata"
@@ -106,3 +108,34 @@ def test_a_hard_reboot_reconnect_reads_a_luks_volume_until_its_secret_is_kept():
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE"
     assert len(env.cloud.trace.filter(kind="http.request", call=READ)) == before + 1
+
+
+@pytest.mark.parametrize(("profile", "result"), [("seed", "Error"), ("upstream", "Success")])
+def test_an_attached_encrypted_volume_grows_in_the_guest_from_21(profile, result):
+    """Before 961df12393 (21.0.0) libvirt resizes the guest's disk to an encrypted volume's raw
+    size, which QEMU refuses: the ``compute_extend_volume`` event fails with the server's fault
+    (Tempest's ``extend_attached_encrypted_volume`` is off there); from it the volume's
+    encryption is read and the disk resized by its decrypted size."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    vid = _volume(env, volume_type=_encrypted_type(env, "luks"))
+    path = f"/v2.1/servers/{sid}/os-volume_attachments"
+    assert env.request("POST", path, {"volumeAttachment": {"volumeId": vid}}).status == 200
+    env.cloud.run_until_idle()
+    extend = {"os-extend": {"new_size": 2}}
+    action = f"/v3/{{project_id}}/volumes/{vid}/action"
+    assert env.cloud.request("volumev3", "POST", action, extend, microversion="3.42").status == 202
+    env.cloud.run_until_idle()
+    assert _status(env, vid) == "in-use" and env.server(sid)["status"] == "ACTIVE"
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    latest = actions["instanceActions"][0]
+    shown = env.request(
+        "GET", f"/v2.1/servers/{sid}/os-instance-actions/{latest['request_id']}", user="admin"
+    ).json()["instanceAction"]
+    assert [(e["event"], e["result"]) for e in shown["events"]] == [
+        ("compute_extend_volume", result)
+    ]
+    fault = env.nova.db.fault_latest(sid)  # libvirtError's, its class name shown
+    assert (fault and (fault.code, fault.message)) == (
+        (500, "libvirtError") if result == "Error" else None
+    )
