@@ -17,7 +17,12 @@ from typing import Any
 from fakecloud.tempest.accounts import with_identity, with_token_ttl
 from fakecloud.tempest.files import write as write_files
 from fakecloud.tempest.limits import register_nova_limits
-from fakecloud.tempest.settings import download_config, filters_config, web_download_config
+from fakecloud.tempest.settings import (
+    download_config,
+    filters_config,
+    multiattach_config,
+    web_download_config,
+)
 
 
 def served_config(
@@ -25,11 +30,12 @@ def served_config(
 ) -> dict[str, Any]:
     """`config` (sections by name) with what a Tempest run needs of the cloud: year-long
     tokens, Tempest's ``http_image`` fetchable by web-download, its images downloadable
-    (`download_config`), devstack's scheduler filters (`filters_config`), and the projects
+    (`download_config`), devstack's scheduler filters (`filters_config`) and multiattach
+    volume type (`multiattach_config`), and the projects
     and users of its accounts file (none with `dynamic_credentials`: Tempest creates its
     own)."""
     merged = with_token_ttl(config) if dynamic_credentials else with_identity(config)
-    return filters_config(download_config(web_download_config(merged)))
+    return multiattach_config(filters_config(download_config(web_download_config(merged))))
 
 
 __all__ = ["register_nova_limits", "served_config", "write_files"]

@@ -119,6 +119,28 @@ def unified_limits(cloud: Any) -> bool:
     return use_unified_limits(cloud.nova)
 
 
+#: devstack's multiattach volume type (lib/cinder ``VOLUME_TYPE_MULTIATTACH``, made with the
+#: extra spec ``multiattach="<is> True"`` where ``ENABLE_VOLUME_MULTIATTACH``; lib/tempest then
+#: names it as ``[volume] volume_type_multiattach``).
+MULTIATTACH_TYPE = "multiattach"
+
+
+def multiattach_type(cloud: Any) -> str:
+    """Tempest's ``[volume] volume_type_multiattach``: devstack's `MULTIATTACH_TYPE` where the
+    cloud has it and its volumes are multiattach (`multiattach_config`), else ''."""
+    vtype = cloud.cinder.volume_types.get(MULTIATTACH_TYPE)
+    return MULTIATTACH_TYPE if vtype is not None and vtype.multiattach else ""
+
+
+def extend_attached_encrypted(cloud: Any) -> bool:
+    """Tempest's ``[volume-feature-enabled] extend_attached_encrypted_volume``: libvirt resizes
+    an attached encrypted volume by its decrypted size (LUKS v1 in QEMU, v2 through os-brick's
+    encryptor) from 961df12393 "libvirt: Correctly resize encrypted LUKSv1 volumes" (21.0.0, the
+    change of ``switches.extend_reads_encryption``); before it QEMU refuses the raw size ("Cannot
+    grow device files") and the ``compute_extend_volume`` event is an error."""
+    return bool(cloud.switches.extend_reads_encryption)
+
+
 #: libvirt's stable device rescue (the rescue image's ``hw_rescue_bus`` and
 #: ``hw_rescue_device``), 035315b05b "libvirt: Add support for stable device rescue", 21.0.0.
 STABLE_RESCUE_SINCE = 21
@@ -161,6 +183,8 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "stable_rescue": cloud.switches.release.major >= STABLE_RESCUE_SINCE,
         "hostname_fqdn_sanitization": cloud.switches.hostname_periods_dashed,
         "unified_limits": unified_limits(cloud),
+        "volume_type_multiattach": multiattach_type(cloud),
+        "extend_attached_encrypted_volume": extend_attached_encrypted(cloud),
         "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
         "scheduler_enabled_filters": ",".join(scheduler_filters(cloud)),
         "cinder_new_defaults": cloud.cinder.policy_new_defaults,
@@ -186,6 +210,28 @@ def download_config(config: dict[str, Any]) -> dict[str, Any]:
         return config  # left for the config check to refuse, naming it
     limit = glance.get("downloadable_content_bytes", TEMPEST_DOWNLOADABLE_BYTES)
     return {**config, "glance": {**glance, "downloadable_content_bytes": limit}}
+
+
+def multiattach_config(config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with devstack's `MULTIATTACH_TYPE` among Cinder's volume types (on the default
+    type's backend), unless it names a type of that name itself."""
+    from fakecloud.cinder.config import DEFAULT_TYPE_NAME, CinderConfig
+
+    cinder = config.get("cinder") or {}
+    if not isinstance(cinder, dict):
+        return config  # left for the config check to refuse, naming it
+    types = cinder.get("volume_types", CinderConfig().volume_types)
+    if not isinstance(types, dict) or MULTIATTACH_TYPE in types:
+        return config
+    default = types.get(DEFAULT_TYPE_NAME)
+    backend = default.get("backend") if isinstance(default, dict) else None
+    if backend is None:
+        backends = cinder.get("backends", CinderConfig().backends)
+        backend = next(iter(backends), None) if isinstance(backends, dict) else None
+    if backend is None:
+        return config  # no backend to name: left for the config check
+    spec = {"backend": backend, "extra_specs": {"multiattach": "<is> True"}}
+    return {**config, "cinder": {**cinder, "volume_types": {**types, MULTIATTACH_TYPE: spec}}}
 
 
 def filters_config(config: dict[str, Any]) -> dict[str, Any]:
