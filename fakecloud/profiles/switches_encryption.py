@@ -12,7 +12,9 @@ SWITCHES = (
         "a volume Cinder extended under a running or paused guest has its encryption metadata "
         "read from Cinder (encrypted volumes only) before libvirt resizes its block device "
         "(LibvirtDriver.extend_volume: a LUKS volume is resized by its decrypted size); a "
-        "failed read fails the extend (a fault, the event Error); before, no read.",
+        "failed read fails the extend (a fault, the event Error); before, no read, and an "
+        "encrypted volume's device is resized to its raw size, which QEMU refuses ('Cannot "
+        "grow device files': a libvirtError fault, the event Error).",
         False,
         (
             Change(
