@@ -66,7 +66,7 @@ class _Chance(Perturbation):
         for fault in self.spec.faults:
             choices.fault_points[fault.point] = (
                 fault.outcomes,
-                fault_handler(kernel, fault.point, fault.outcomes),
+                fault_handler(kernel, fault.point),
             )
         choices.start(self.source, self.spec.chance)
         self.decisions = choices.made

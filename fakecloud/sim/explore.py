@@ -93,7 +93,7 @@ class Source(Protocol):
         """The value of decision `n` of `kind`, in ``low..high`` (0 is the plain run's)."""
 
 
-FaultHandler = Callable[[int, dict[str, Any]], Any]
+FaultHandler = Callable[[str, dict[str, Any]], Any]
 """``(decision value, attrs) -> FaultRule | None``: what an explored fault point does."""
 
 
@@ -183,11 +183,17 @@ class Choices:
         if entry is None or self.source is None:
             return None
         outcomes, handler = entry
+        if "partway" in outcomes and not attrs.get("size", 1):
+            # An empty transfer has no middle: Glance reads the zero-byte body whole (the
+            # upload that activates a volume-backed snapshot's image), so it cannot be cut.
+            outcomes = tuple(o for o in outcomes if o != "partway")
+            if not outcomes:
+                return None
         v = self.decide("fault", len(outcomes), {"point": point, **_plain(attrs)})
         if not v:
             return None
-        self.made[-1].about["outcome"] = outcomes[v - 1]
-        return handler(v, attrs)
+        outcome = self.made[-1].about["outcome"] = outcomes[v - 1]
+        return handler(outcome, attrs)
 
     def step_with_ties(self, env: Any, names: dict[Any, str] | None = None) -> Callable[[], None]:
         """A replacement for ``env.step`` that decides the order of events due at one instant
@@ -282,12 +288,11 @@ def delay_of(outcome: str) -> float | None:
     return seconds if 0 <= seconds <= MAX_SECONDS else None
 
 
-def fault_handler(kernel: Any, point: str, outcomes: tuple[str, ...]) -> FaultHandler:
-    """What an explored fault point does for decision value i: the i-th of `outcomes`."""
+def fault_handler(kernel: Any, point: str) -> FaultHandler:
+    """What an explored fault point does for the outcome a decision chose."""
     from fakecloud.sim.faults import FaultRule
 
-    def handle(value: int, attrs: dict[str, Any]) -> Any:
-        outcome = outcomes[value - 1]
+    def handle(outcome: str, attrs: dict[str, Any]) -> Any:
         name = "chosen by the explorer"
         if outcome in ("stall", "drop"):
             return FaultRule(point, outcome, name=f"{outcome} ({name})")
@@ -370,5 +375,5 @@ def replay(kernel: Any, chance: Chance, made: list[dict[str, Any]]) -> None:
             values[(f"fault:{point}", int(entry["n"]))] = listed.index(outcome) + 1
     choices = kernel.choices
     for point, listed in outcomes.items():
-        choices.fault_points[point] = (tuple(listed), fault_handler(kernel, point, tuple(listed)))
+        choices.fault_points[point] = (tuple(listed), fault_handler(kernel, point))
     choices.start(ListSource(values), chance)

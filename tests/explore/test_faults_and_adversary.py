@@ -244,3 +244,59 @@ def test_a_partway_failure_strikes_half_way_through_the_transfer():
     (start,) = trace.filter(kind="io.start", label="copy")
     (failed,) = trace.filter(kind="io.fail", label="copy")
     assert (failed["t"] - start["t"], failed["error"]) == (0.5, "the transfer failed part-way")
+
+
+def test_an_empty_transfer_has_no_middle_to_fail_at():
+    # Zero bytes reach the other end whole (Glance reads an empty upload body at once): the
+    # seed's partway is not drawn for them, only for the 100 MB beside.
+    text = (
+        "name: partway\n"
+        "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
+        " path: [{name: link, mb_per_s: 100}]}}\n"
+        "  - {name: empty, at: 0, transfer: {label: empty, size_mb: 0, path: [link]}}\n"
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        "  faults: [{point: io.transfer, likelihood: 1}]\n"
+    )
+    explored = prepared(text, "partway.yaml", "default").play(0)
+    drawn = [(d.about["label"], d.value) for d in explored.decisions if d.kind == "fault"]
+    assert drawn == [("copy", 1)]
+    trace = explored.result.trace
+    assert [e["kind"] for e in trace if e.get("label") == "empty"] == ["io.start", "io.finish"]
+    assert [e["kind"] for e in trace if e.get("label") == "copy"] == [
+        "io.start",
+        "fault",
+        "io.fail",
+    ]
+
+
+VOLUME_BACKED = """
+cloud:
+  images: {qga: {existing: cirros-0.6.2-x86_64-qga}}
+  servers:
+    db:
+      body:
+        imageRef: ""
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${images.qga.id}", source_type: image,
+             destination_type: volume, volume_size: 1}
+"""
+
+
+def test_the_empty_upload_of_a_volume_backed_snapshot_is_not_cut_part_way():
+    # Nova makes a volume-backed snapshot's image active with a zero-byte upload (its
+    # force_activate): with every transfer failing part-way, that one still goes through
+    # (before, it was Glance's 500 and Nova's).
+    text = (
+        VOLUME_BACKED
+        + "steps:\n  - {name: snap, microversion: '2.45',"
+        + " request: 'POST /servers/${servers.db.id}/action', body: {createImage: {name: s}}}\n"
+        + "expect: {invariants: all}\n"
+        + "explore:\n  faults: [{point: io.transfer, likelihood: 1}]\n"
+    )
+    explored = prepared(text, "empty_upload.yaml", "default").play(0)
+    assert [d for d in explored.decisions if d.kind == "fault"] == []
+    assert [(s.name, s.status) for s in explored.result.steps] == [("snap", 202)]
+    assert explored.failures == []
+    uploads = [e for e in explored.result.trace if e.get("label") == "glance.upload"]
+    assert [(e["kind"], e.get("size")) for e in uploads] == [("io.start", 0), ("io.finish", None)]
