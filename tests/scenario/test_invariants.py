@@ -1,6 +1,8 @@
 """The invariant library: each invariant catches the bad state it names, and says when it
 cannot check."""
 
+import json
+
 import pytest
 
 from fakecloud import Cloud
@@ -11,6 +13,7 @@ NAMES = {
     "no_active_snapshot_image_deleted",
     "no_stuck_snapshot_image",
     "no_orphan_volume_snapshot",
+    "no_active_image_of_error_snapshot",
     "quota_usage_matches",
     "task_state_cleared",
     "no_frozen_guest",
@@ -80,10 +83,10 @@ def volume(cloud, size=1):
     return r.json()["volume"]["id"]
 
 
-def test_orphan_volume_snapshots_are_the_ones_nova_named():
-    cloud = Cloud()
-    vol = volume(cloud)
-    for name in ("snapshot for lost-image", "users own snapshot"):
+def snapshots(cloud, vol, names):
+    """Cinder snapshots of `vol`, one by each of `names`, made and settled: their ids."""
+    ids = {}
+    for name in names:
         r = cloud.request(
             "block-storage",
             "POST",
@@ -91,11 +94,58 @@ def test_orphan_volume_snapshots_are_the_ones_nova_named():
             {"snapshot": {"volume_id": vol, "name": name}},
         )
         assert r.status == 202, r.body
+        ids[name] = r.json()["snapshot"]["id"]
     cloud.run_until_idle()
+    return ids
+
+
+def test_orphan_volume_snapshots_are_the_ones_nova_named():
+    cloud = Cloud()
+    snapshots(cloud, volume(cloud), ("snapshot for lost-image", "users own snapshot"))
     found = cloud.check_invariants(["no_orphan_volume_snapshot"])
     assert len(found) == 1
     assert "'snapshot for lost-image'" in found[0].message
     assert "is referenced by no image" in found[0].message
+
+
+def test_an_active_image_mapping_a_snapshot_in_error_is_caught():
+    # The state a volume-backed createImage leaves when its Cinder snapshot fails after Nova
+    # made the image active (it does not wait): the image is what the user boots from.
+    cloud = Cloud()
+    vol = volume(cloud)
+    cloud.faults.add("cinder.snapshot.create", error="CinderBackendError", times=1)
+    made = snapshots(cloud, vol, ("snapshot for broken", "snapshot for fine"))
+    images = {}
+    for name in ("broken", "fine"):
+        mapping = [{"source_type": "snapshot", "snapshot_id": made[f"snapshot for {name}"]}]
+        r = cloud.request(
+            "image",
+            "POST",
+            "/v2/images",
+            {
+                "name": name,
+                "disk_format": "raw",
+                "container_format": "bare",
+                "block_device_mapping": json.dumps(mapping),
+            },
+        )
+        images[name] = r.json()["id"]
+        up = cloud.request(
+            "image",
+            "PUT",
+            f"/v2/images/{images[name]}/file",
+            headers={"Content-Type": "application/octet-stream", "x-openstack-image-size": "0"},
+        )
+        assert up.status == 204, up.body
+    cloud.run_until_idle()
+    found = cloud.check_invariants(["no_active_image_of_error_snapshot"])
+    assert [v.subject for v in found] == [f"image {images['broken']}"]
+    assert found[0].message == (
+        f"image 'broken' is active and maps volume snapshot {made['snapshot for broken']} "
+        f"of volume {vol}, which is in error: every boot from it fails"
+    )
+    assert cloud.request("image", "DELETE", f"/v2/images/{images['broken']}").status == 204
+    assert cloud.check_invariants(["no_active_image_of_error_snapshot"]) == []
 
 
 def test_quota_usage_drift_is_caught():
