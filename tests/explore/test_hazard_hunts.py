@@ -149,3 +149,32 @@ def test_a_retype_landing_mid_volume_createimage_orphans_the_root_snapshot(tmp_p
 
 
 _refused = {"migrate-root": 400, "retype-data": 400}
+
+
+def test_glance_lost_after_the_upload_costs_the_finished_snapshot(tmp_path):
+    # Not in the catalogue: the GET Nova's _upload_data sends after the upload fails through
+    # every retry, and delete_image_on_error deletes the image the upload made active.
+    ready = _ready("glance_get_fails_after_snapshot_upload.yaml", "upstream")
+    explored = ready.play(14)
+    fired = [
+        (d.about["call"], d.about["attempt"])
+        for d in explored.decisions
+        if d.kind == "fault" and d.value
+    ]
+    # one failed try of each call before it (each retried, 1 s on), then the last GET four times
+    assert fired == [("update", 1), ("get", 1), ("upload", 1), *(("get", n) for n in range(1, 5))]
+    assert _broken(explored) == {"invariant no_active_snapshot_image_deleted"}
+    moves = [
+        (e.get("old"), e["new"])
+        for e in explored.result.trace
+        if e["kind"] == "state" and e.get("machine") == "glance.image.status" and e["t"] > 4
+    ]
+    assert moves == [
+        (None, "queued"),
+        ("queued", "saving"),
+        ("saving", "active"),
+        ("active", "deleted"),
+    ]
+    path, replayed = _replay(explored, ready, tmp_path)
+    assert same_run(replayed.trace, explored.result.trace)
+    assert _broken(replayed) == {"invariant no_active_snapshot_image_deleted"}
