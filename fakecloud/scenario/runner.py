@@ -376,6 +376,7 @@ class _Run:
         self.followers = {}
         self.watchers = []
         self.t0 = 0.0
+        self._end = 0.0
         self.rules = []
 
     # -- building ----------------------------------------------------------------------------
@@ -1125,6 +1126,8 @@ class _Run:
         most = self.perturbation.max_events
         if most is not None:
             watch, most = True, self.first_seq + most
+        self._end = limit if stop is None else stop
+        kernel.horizon = self._poll_horizon
         with kernel.driving():
             try:
                 while live:
@@ -1181,6 +1184,8 @@ class _Run:
                         traceback.format_exception(exc)[-6:],
                     )
                 )
+            finally:
+                kernel.horizon = None
         result.driven_seq = len(trace)
         if stop is not None and env.now < stop and kernel.running():
             kernel.advance(stop - env.now)
@@ -1199,6 +1204,14 @@ class _Run:
                     ],
                 )
             )
+
+    def _poll_horizon(self) -> float | None:
+        """Where this run ends (its ``until``, else its idle cap) once nothing more is to come
+        from the scenario: no step waits for a trigger or for another step, no inserted action
+        for its event; else None (`fakecloud.sim.polling`)."""
+        if self.watchers or self.followers:
+            return None
+        return self._end
 
     def _scan(self, trace: Any) -> None:
         start, self.seen = self.seen, len(trace)

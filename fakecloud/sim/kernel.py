@@ -57,6 +57,8 @@ class Kernel:
     """The shared machinery of one simulated cloud."""
 
     _live: dict[simpy.Process, str]
+    horizon: Callable[[], float | None] | None
+    polls_asleep: int
 
     def __init__(
         self,
@@ -87,6 +89,11 @@ class Kernel:
         self._spaced_above = collector.SPACED_ABOVE
         # Cancelled events still in the queue, at most (`cancel`; some expire there first).
         self._cancelled = 0
+        #: Where the run driving this kernel ends, as a function of nothing (None: no driver
+        #: says; see `fakecloud.sim.polling`), and how many pollers sleep between polls.
+        #: Neither is saved: a copy starts with no driver and no poller asleep.
+        self.horizon = None
+        self.polls_asleep = 0
         self.choices.start_from_config(self.config.rpc.delay_s)
 
     def _chance_started(self) -> None:

@@ -117,7 +117,14 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # counting afresh).
     # How many cancelled events may still be queued (`Kernel.cancel`): none in a saved or
     # forked cloud (they leave the queue first, `Kernel.drop_cancelled`).
-    "fakecloud.sim.kernel:Kernel": {"_spaced_above": 1_100, "_cancelled": 0},
+    # Where the run driving the kernel ends, and the pollers asleep (`fakecloud.sim.polling`):
+    # a copy has no driver yet, and counts the pollers that go to sleep in it.
+    "fakecloud.sim.kernel:Kernel": {
+        "_spaced_above": 1_100,
+        "_cancelled": 0,
+        "horizon": None,
+        "polls_asleep": 0,
+    },
     # The transfer the I/O model runs the short way: none in a saved or forked cloud (its
     # books are written out first, `Kernel.ready_to_copy`).
     "fakecloud.sim.io:IoModel": {"_lone": None},

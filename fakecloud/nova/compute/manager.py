@@ -40,6 +40,7 @@ from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.sim.io import gbit_per_s
+from fakecloud.sim.polling import wait_to_poll
 from fakecloud.sim.resources import Semaphore
 from fakecloud.sim.trace import form, site
 
@@ -2126,7 +2127,11 @@ class ComputeManager:
                             )
                             if status != "creating":
                                 break
-                            yield self.kernel.timeout(max(0.0, interval - (env._now - started)))
+                            # the next read `interval` after this one began (at once after
+                            # a read that took longer), skipping those that cannot find more
+                            yield from wait_to_poll(
+                                self.kernel, max(0.0, interval - (env._now - started)), interval
+                            )
                 except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
                     self._log(
                         instance.uuid,

@@ -40,6 +40,7 @@ from fakecloud.nova.virt.guest_agent import (
     image_props_for_quiesce,
 )
 from fakecloud.nova.virt.libvirt import LibvirtError
+from fakecloud.sim.polling import wait_to_poll
 
 #: ``FixedIntervalLoopingCall(_wait_for_snapshot).start(interval=0.5)``.
 WAIT_INTERVAL_S = 0.5
@@ -164,12 +165,17 @@ def volume_snapshot_create(
         yield from _update_status(manager, context, snapshot_id, "error")
         raise
     yield from _update_status(manager, context, snapshot_id, "creating")
+    env = manager.kernel.env
     while True:
+        started = env._now
         snapshot = yield from manager.volume_api.get_snapshot(context, snapshot_id)
         if snapshot.get("status") != "creating":
             yield from _refresh_connection_info(manager, context, instance, volume_id)
             return
-        yield manager.kernel.timeout(WAIT_INTERVAL_S)
+        # the next read WAIT_INTERVAL_S after this one, skipping those that cannot find more
+        yield from wait_to_poll(
+            manager.kernel, WAIT_INTERVAL_S, env._now - started + WAIT_INTERVAL_S
+        )
 
 
 def volume_snapshot_delete(

@@ -1,0 +1,84 @@
+"""A snapshot stalled in `creating` for good: the thaw's poll, which real Nova keeps up with no
+limit, skips the reads that cannot find anything new, and the run ends as it would have."""
+
+from fakecloud.explore.runner import prepared
+from tests.explore.conftest import same_run
+from tests.explore.test_faults_and_adversary import VOLUME_BACKED as DB
+from tests.explore.test_faults_and_adversary import _replay
+
+SNAP = """
+  - {name: snap, microversion: "2.45", request: "POST /servers/${servers.db.id}/action",
+     body: {createImage: {name: db-snap}}}
+"""
+
+
+def _reads(result):
+    return [
+        e["t"]
+        for e in result.trace
+        if e["kind"] == "http.request" and e.get("call") == "get_snapshot"
+    ]
+
+
+def _broken(explored):
+    return {c.what.split(":")[0]: c.details for c in explored.failures}
+
+
+def test_a_snapshot_stalled_for_good_ends_the_run_at_its_cap_without_its_million_reads(tmp_path):
+    # The explorer's stall, nothing to release it: the run may take a virtual week, every
+    # 0.5 s of it a read of `creating` (1.2 million); its outcome is the same after two.
+    text = (
+        DB
+        + "steps:"
+        + SNAP
+        + "expect: {invariants: all}\n"
+        + "explore:\n  faults: [{point: cinder.snapshot.create, errors: [stall], likelihood: 1}]\n"
+    )
+    ready = prepared(text, "stalled.yaml", "default")
+    explored = ready.play(0)
+    broken = _broken(explored)
+    assert set(broken) == {"the cloud never became idle", "invariant no_long_freeze"}
+    (never_idle,) = [c.what for c in explored.failures if c.what.startswith("the cloud")]
+    assert "past the 604800 virtual seconds a run may take" in never_idle
+    assert explored.result.end > 604799
+    (freeze,) = broken["invariant no_long_freeze"]
+    assert "was frozen for 604799." in freeze and "and still is" in freeze
+    reads = _reads(explored.result)
+    assert len(reads) == 2  # the first, then the last before the cap
+    assert reads[1] - explored.result.t0 > 604799
+    path, replayed = _replay(explored, ready, tmp_path)
+    assert same_run(replayed.trace, explored.result.trace)
+    assert _broken(replayed) == broken
+
+
+def test_skipped_reads_leave_the_run_as_reading_each_one_does():
+    # Two runs of one stall until t=40: one whose scenario still waits for an event (a step on
+    # a trigger that never comes), so its poll reads every 0.5 s, and one waiting for nothing.
+    stalled = (
+        DB + "steps:\n  - {name: stall, fault: {point: cinder.snapshot.create, action: stall}}"
+    )
+    end = "run: {until: 40}\nexpect: {invariants: [no_long_freeze]}\n"
+    waiting = (
+        "  - {name: never, on: {trace: {kind: http.request, subject: GET /nothing}},\n"
+        "     request: GET /servers}\n"
+    )
+    every = prepared(stalled + SNAP + waiting + end, "every.yaml", "default").play(0)
+    skipped = prepared(stalled + SNAP + end, "skipped.yaml", "default").play(0)
+    read_every, read_skipped = _reads(every.result), _reads(skipped.result)
+    assert len(read_every) == 80 and len(read_skipped) == 2
+    assert read_skipped == [read_every[0], read_every[-1]]
+    assert skipped.result.end == every.result.end == 40
+    assert _broken(skipped) == {
+        k: v for k, v in _broken(every).items() if k == "invariant no_long_freeze"
+    }
+    # the same run but for the reads left out: every event before the second read and from
+    # the last one on, at the same times
+    first, last = read_every[1], read_every[-1]
+
+    def events(result, keep):
+        return [(e["kind"], e["actor"], e["subject"], e["t"]) for e in result.trace if keep(e)]
+
+    own = ("scenario.start", "scenario.names")
+    assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
+        events(skipped.result, lambda e: e["kind"] not in own)
+    )
