@@ -81,6 +81,28 @@ class Invalid(NovaException):
     code = 400
 
 
+class InvalidCPUAllocationPolicy(Invalid):
+    """Nova's ``InvalidCPUAllocationPolicy`` (a flavor's ``hw:cpu_policy`` no policy of its
+    release: ``hardware.get_cpu_policy_constraint``, 19.0.0 on)."""
+
+    msg_fmt = (
+        "CPU policy requested from '%(source)s' is invalid, given: '%(requested)s', "
+        "available: '%(available)s'."
+    )
+
+
+class RequiredMixedOrRealtimeCPUMask(Invalid):
+    """Nova's ``RequiredMixedOrRealtimeCPUMask`` (a ``mixed`` flavor naming neither or both of
+    its masks, 22.0.0 on)."""
+
+    msg_fmt = (
+        "Dedicated CPU set can be specified from either 'hw:cpu_dedicated_mask' or "
+        "'hw:cpu_realtime_mask' when using 'mixed' CPU policy. 'hw:cpu_dedicated_mask' and "
+        "'hw:cpu_realtime_mask' can not be specified at the same time, or be specified with "
+        "none of them."
+    )
+
+
 class AutoDiskConfigDisabledByImage(Invalid):
     """Nova's ``AutoDiskConfigDisabledByImage``."""
 

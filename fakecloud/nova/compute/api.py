@@ -27,6 +27,7 @@ from typing import Any
 from fakecloud.api.microversion import Version
 from fakecloud.nova import (
     bdm_request,
+    cpu_policy,
     destination,
     exception,
     flavors,
@@ -1202,6 +1203,7 @@ class API:
         if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
             self._key_pair(context, key_name)
         network.check_requested(options.get("networks"))  # ``_check_requested_networks``
+        cpu_policy.check(flavor, self.kernel.switches.release.version)  # numa_get_constraints
         # Nova merges the mappings of the boot's image metadata: also those of the image a
         # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image
         # then boots from its Cinder snapshot). A root volume's metadata (its
