@@ -51,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     readable(sys.stderr)
     try:
         status = _dispatch(name, args[1:])
-        # flushed here, not at exit, where a failing write is Python's "Exception ignored"
-        sys.stdout.flush()
+        # flushed here, not at exit, where a failing write is Python's "Exception ignored";
+        # None where the shell closed it (`fakecloud list >&-`): Python drops what is printed
+        if sys.stdout is not None:
+            sys.stdout.flush()
         return status
     except BrokenPipeError:  # `fakecloud --help | head -1` as much as `fakecloud list | head`
         return _reader_gone()

@@ -99,3 +99,11 @@ def test_a_replay_that_cannot_be_written_leaves_the_explore_report_whole(tmp_pat
     assert "1 seed, 0 passed, 1 broke something" in told
     assert f"replay: not written (cannot write {tmp_path}/a-file" in told
     assert "); fakecloud shrink breaks.yaml --seed 0 -o FILE writes one" in told
+
+
+def test_a_stdout_the_shell_closed_is_no_traceback(monkeypatch, capsys):
+    """`fakecloud list errors >&-`: Python starts with no sys.stdout, and the flush that names
+    a full disk was an AttributeError traceback."""
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(["list", "errors"]) == 0
+    assert capsys.readouterr().err == ""
