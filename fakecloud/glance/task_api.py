@@ -25,6 +25,7 @@ from fakecloud.glance.listing import pop_first, validated_limit
 from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 from fakecloud.glance.views import isotime, stored_isotime
+from fakecloud.sim.clock import stored_time
 
 #: The first Glance whose tasks table has ``image_id``, ``request_id`` and ``user_id``
 #: (22.0.0, Wallaby: ``_format_task`` shows them when set; the columns are sort keys).
@@ -137,12 +138,20 @@ def _listed(
 
 
 def _order(glance: Any, task: Task, keys: list[str]) -> tuple[Any, ...]:
-    # MySQL orders NULL before any value.
+    # MySQL orders NULL before any value, and keeps a DateTime column's whole second: tasks
+    # made within one tie on created_at, and the id orders them.
     out: list[Any] = []
+    wall_time = glance.kernel.clock.wall_time
     for key in keys:
         value = _column(glance, task, key)
+        if value is not None and key in _TIME_COLUMNS:
+            value = stored_time(wall_time(value))
         out += [value is not None, value if value is not None else 0]
     return tuple(out)
+
+
+#: The ``tasks`` table's ``DateTime`` columns (glance 17.0.1-33.0.0 db/sqlalchemy/models.py).
+_TIME_COLUMNS = frozenset(("created_at", "updated_at", "expires_at", "deleted_at"))
 
 
 def _column(glance: Any, task: Task, name: str) -> Any:

@@ -2,6 +2,7 @@
 tasks an image has, ``[]`` when none ran, a bare 404 for an image the caller may not see."""
 
 import functools
+import math
 from urllib.parse import urlencode
 
 from glance_support import ADMIN, GB, OCTET, P1, P2, World
@@ -183,3 +184,27 @@ def test_any_tasks_query_is_a_400_or_tasks_that_match_it(pairs):
     for name, value in pairs:
         if name in ("status", "type", "owner", "id"):
             assert all(task[name] == value for task in listed), (name, value)
+
+
+def test_tasks_made_within_one_stored_second_list_by_id():
+    """``_task_get_all`` sorts by (the key asked,) ``created_at`` and ``id`` (glance 33.0.0
+    db/sqlalchemy/api.py), and MySQL keeps the whole second: imports 0.1 s apart within one
+    second list their tasks by id, both ways and past a marker."""
+    w = World(profile="upstream")
+    images = [w.create()["id"] for _ in range(3)]
+    h = {**OCTET, "x-openstack-image-size": str(GB // 10)}
+    for image in images:
+        assert w.call("PUT", f"/v2/images/{image}/stage", headers=h).status == 204
+    w.cloud.advance(math.ceil(w.cloud.now) - w.cloud.now + 0.05)  # early in a second
+    for image in images:
+        assert w.call("POST", f"/v2/images/{image}/import", body=IMPORT).status == 202
+        w.cloud.advance(0.1)
+    w.cloud.run_until_idle()
+    made = [tasks(w, image)[0]["id"] for image in images]
+    assert made != sorted(made)  # the premise: creation order is not the ids' order
+    listed = w.call("GET", "/v2/tasks", ADMIN).json()["tasks"]
+    assert len({t["created_at"] for t in listed}) == 1  # one stored second
+    assert [t["id"] for t in listed] == sorted(made, reverse=True)
+    query = {"sort_dir": "asc", "marker": min(made)}
+    after = w.call("GET", "/v2/tasks", ADMIN, query=query).json()["tasks"]
+    assert [t["id"] for t in after] == sorted(made)[1:]
