@@ -129,6 +129,46 @@ def _send_the_controller_only_what_it_shows(config):
     worker[0].sendevent = sendevent
 
 
+#: The variables with which rich's `Console` takes any stream for a terminal, or a terminal for
+#: an interactive one (rich 15 ``Console.is_terminal``, ``__init__``): colours, cursor moves and
+#: progress bars then go to a pipe or a `StringIO`. fakecloud honours them as rich does
+#: (fakecloud/views/progress.py); CI jobs set them for their own logs.
+TERMINAL_FORCING = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def _output_read_as_a_pipes():
+    """The tests read fakecloud's output as a pipe's (the demo's narration, the docs' commands'
+    expected lines), so the run has none of `TERMINAL_FORCING` set, whatever the job running it
+    sets: with ``FORCE_COLOR=1`` the demo's piped narration carried colour codes and the docs'
+    `fakecloud shrink` its bar's cursor moves, three failures. Removed once the terminal reporter
+    is made (pytest's own output keeps the colour asked for); a test of the variables sets them
+    itself (tests/explore/test_shrink_and_replay.py)."""
+    for name in TERMINAL_FORCING:
+        os.environ.pop(name, None)
+
+
+#: The names the suite's servers are reached by (`fakecloud serve` and the tests' own servers
+#: listen on loopback addresses).
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _loopback_not_proxied():
+    """When the run has a proxy (``http_proxy``, ``HTTPS_PROXY``, ...: a CI job behind one), the
+    loopback names join ``no_proxy``: requests and urllib send to any host not named there
+    through the proxy, which cannot reach this machine's 127.0.0.1 (with ``http_proxy`` set,
+    two dozen tests of served clouds, the `openstack` and `fakecloud serve` processes among
+    them, failed to connect). Both spellings get the same list: requests reads ``no_proxy``
+    before ``NO_PROXY``, urllib either. Whatever else a job names stays proxied; a test of the
+    proxy variables sets its own (tests/transport/test_intercept_environment.py)."""
+    if not any(k.lower().endswith("_proxy") and k.lower() != "no_proxy" for k in os.environ):
+        return
+    hosts = []
+    for name in ("no_proxy", "NO_PROXY"):
+        hosts += [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
+    hosts += LOOPBACK
+    os.environ["no_proxy"] = os.environ["NO_PROXY"] = ",".join(dict.fromkeys(hosts))
+
+
 def pytest_sessionstart(session):
     """Remove the old runs' temporary folders while this run's tests run, not after them.
 
@@ -140,7 +180,12 @@ def pytest_sessionstart(session):
     the three newest, whose lock is gone or older than pytest's lock timeout) now runs in a
     thread from the session's start, mostly waiting on the disk while the workers run; the end
     of the session waits for it, and pytest's own pass then finds nothing left to remove. Not
-    in an xdist worker (its base folder is the controller's) nor under --basetemp."""
+    in an xdist worker (its base folder is the controller's) nor under --basetemp.
+
+    First, the environment the tests run in: fakecloud's output read as a pipe's
+    (`_output_read_as_a_pipes`), the served clouds reached directly (`_loopback_not_proxied`)."""
+    _output_read_as_a_pipes()
+    _loopback_not_proxied()
     config = session.config
     if hasattr(config, "workerinput") or config.option.basetemp:
         return

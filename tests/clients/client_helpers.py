@@ -1,7 +1,10 @@
 """What the client tests need from a cloud whatever its services seed: the services
 themselves, an image, a flavor, a keystoneauth session."""
 
+import contextlib
 import importlib.util
+import io
+import os
 
 import pytest
 from keystoneauth1 import session
@@ -134,31 +137,38 @@ def show_direct(cloud, path, user="demo"):
     return r.json()
 
 
-def nova_cli(cloud, *argv, user="demo"):
-    """``nova ARGV`` (python-novaclient's shell, unchanged) run in this process as `user`, with
-    the ``OS_*`` variables a user exports for the cloud: its exit status and what it printed
-    on stdout and stderr. Under ``cloud.intercept()`` its ``--poll`` sleeps are virtual."""
-    import contextlib
-    import io
-    import os
-
-    from novaclient import shell
-
-    cfg = cloud.credentials(user)
-    names = ("auth_url", "username", "password", "project_name", "user_domain_name")
-    env = {f"OS_{k.upper()}": cfg[k] for k in (*names, "project_domain_name")}
+@contextlib.contextmanager
+def os_variables(**variables):
+    """The process's ``OS_*`` environment variables are exactly `variables` (``OS_`` and the
+    name upper-cased) for the block, as for a shell with only the cloud's exported: a client's
+    shell reads any it finds (a region, an interface or a cloud of the user's own openrc, which
+    make the client look for endpoints the test's cloud has not). Restored afterwards."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("OS_")}
-    out, err, status = io.StringIO(), io.StringIO(), 0
+    env = {f"OS_{k.upper()}": v for k, v in variables.items()}
     for key in saved:
         del os.environ[key]
     os.environ.update(env)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            shell.main(list(argv))  # errors printed as the `nova` command prints them
-    except SystemExit as exit_:
-        status = exit_.code
+        yield
     finally:
         for key in env:
             os.environ.pop(key, None)
         os.environ.update(saved)
+
+
+def nova_cli(cloud, *argv, user="demo"):
+    """``nova ARGV`` (python-novaclient's shell, unchanged) run in this process as `user`, with
+    the ``OS_*`` variables a user exports for the cloud: its exit status and what it printed
+    on stdout and stderr. Under ``cloud.intercept()`` its ``--poll`` sleeps are virtual."""
+    from novaclient import shell
+
+    cfg = cloud.credentials(user)
+    names = ("auth_url", "username", "password", "project_name", "user_domain_name")
+    out, err, status = io.StringIO(), io.StringIO(), 0
+    with os_variables(**{k: cfg[k] for k in (*names, "project_domain_name")}):
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                shell.main(list(argv))  # errors printed as the `nova` command prints them
+        except SystemExit as exit_:
+            status = exit_.code
     return status, out.getvalue(), err.getvalue()

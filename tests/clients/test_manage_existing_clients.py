@@ -9,7 +9,7 @@ the adopted volume at work: tests/cinder/test_manage_existing.py."""
 import contextlib
 import io
 
-from client_helpers import needs, password_session
+from client_helpers import needs, os_variables, password_session
 from osc_inprocess import OpenStackCLI
 
 from fakecloud import Cloud
@@ -28,7 +28,7 @@ def _cinder_shell(cloud, *argv):
             "--os-project-domain-name", cfg["project_domain_name"],
             "--os-volume-api-version", "3.8"]  # fmt: skip
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with os_variables(), contextlib.redirect_stdout(out):  # its options, none of the OS_*
         shell.OpenStackCinderShell().main([*auth, *argv])
     return out.getvalue()
 
