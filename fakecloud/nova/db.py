@@ -55,6 +55,12 @@ def _event_sites(event: str) -> tuple[Site, Site]:
     return found
 
 
+#: A row's and a copy's writes that no save reads as assignments: a row keeps no marks, and
+#: ``_synced`` is no column (`Instance.__setattr__` would set the slot and return), so they
+#: are plain slot writes, without that Python setter's call (some 37 a boot, snapshot and
+#: delete).
+_write = object.__setattr__
+
 #: What `NovaDB.quota_overrides` answers for a project without limits of its own.
 _NO_QUOTAS: Mapping[str, int] = MappingProxyType({})
 
@@ -105,10 +111,11 @@ class NovaDB:
 
     def instance_create(self, inst: Instance, actor: str) -> Instance:
         """Store a new row and return a working copy of it."""
-        inst._db = self
-        inst._synced = 1
+        _write(inst, "_db", self)  # (a new row: no snapshot, so no marks, see `_write`)
+        _write(inst, "_synced", 1)
         # ``TimestampMixin``: created_at's default; updated_at is stamped by an UPDATE only
-        inst.created_at, inst.updated_at = self.kernel.now, None
+        _write(inst, "created_at", self.kernel.now)
+        _write(inst, "updated_at", None)
         self._order[inst.uuid] = len(self.instances)
         self.instances[inst.uuid] = inst
         self._count(inst, 1)
@@ -177,13 +184,13 @@ class NovaDB:
         if hook is not None:
             old = (row.vm_state, row.task_state, row.display_name)
         self._apply(row, changes, inst.actor)
-        row._synced = version + 1
+        _write(row, "_synced", version + 1)
         if version and inst._synced == version:
             inst.saved_to(row)
         else:
             inst.refresh_from(row)
-        object.__setattr__(inst, "updated_at", changes.get("updated_at", read))
-        inst._synced = row._synced
+        _write(inst, "updated_at", changes.get("updated_at", read))  # saved: no mark
+        _write(inst, "_synced", version + 1)
         if hook is not None:
             hook(inst.actor, row, *old)
 
@@ -205,10 +212,10 @@ class NovaDB:
                     self._soft_deleted_moved(row, value)
                 machine.move(kernel, row, value, actor=actor, field=name, subject=row.uuid)
             elif name in ("system_metadata", "metadata"):
-                setattr(row, name, dict(value))
+                _write(row, name, dict(value))
             else:
                 self._set(row, name, value)
-        row.updated_at = now
+        _write(row, "updated_at", now)
 
     def _set(self, row: Instance, name: str, value: Any) -> None:
         if name == "host" and not row.deleted:
@@ -216,7 +223,7 @@ class NovaDB:
             self._place(row, value)
         elif name in ("system_metadata", "metadata"):
             value = dict(value)  # a row's dicts are never edited: copies share them
-        setattr(row, name, value)
+        _write(row, name, value)
 
     def instance_set_fixed(self, inst: Instance, **values: Any) -> None:
         """Write fields `Instance.save` does not compare (key_name, hostname, user_data, access
@@ -271,9 +278,11 @@ class NovaDB:
             self.kernel, row, states.DELETED, actor=actor, field="vm_state", subject=row.uuid
         )
         self._unplace(row)
-        row.deleted = True
-        row.deleted_at = row.terminated_at = row.updated_at = now
-        row._synced += 1
+        _write(row, "deleted", True)
+        _write(row, "deleted_at", now)
+        _write(row, "terminated_at", now)
+        _write(row, "updated_at", now)
+        _write(row, "_synced", row._synced + 1)
         for bdm in self.bdms.pop(row.uuid, []):
             bdm.attachment_id = None
         if self._networks is not None:
