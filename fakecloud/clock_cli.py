@@ -71,6 +71,22 @@ def describe(clock: dict[str, Any]) -> str:
     return "\n".join([line, *(f"clock error: {error}" for error in clock.get("errors", ()))])
 
 
+def _loopback(url: str) -> bool:
+    """Whether `url`'s host is this machine (``localhost``, 127.0.0.0/8, ``::1``): a served
+    cloud there is asked directly, never through the environment's ``HTTP_PROXY`` (a CI
+    runner's, with no ``NO_PROXY``, answered "nothing answers ... (ProxyError)" for a serve
+    that was running), as Go's ``httpproxy`` never proxies a loopback host."""
+    import ipaddress
+
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """``fakecloud clock show|advance SECONDS|idle``; the exit status."""
     import requests
@@ -84,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         call = ("POST", "/fakecloud/idle", {"cap_s": args.cap} if args.cap is not None else {})
     method, path, body = call
+    session = requests.Session()
+    session.trust_env = not _loopback(base)
     try:
-        r = requests.request(method, base + path, json=body, timeout=TIMEOUT_S)
+        r = session.request(method, base + path, json=body, timeout=TIMEOUT_S)
     except requests.exceptions.RequestException as exc:
         print(
             f"fakecloud clock: nothing answers at {base} ({type(exc).__name__}); is "

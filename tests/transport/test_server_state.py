@@ -141,7 +141,10 @@ def test_reset_of_a_server_started_from_a_state_serves_that_state_again(server):
     assert reset() == ("upstream", 5, True, [kept])
 
 
-def test_fakecloud_clock_drives_a_running_server(server, capsys):
+def test_fakecloud_clock_drives_a_running_server(server, capsys, monkeypatch):
+    # session 38: a CI runner's proxy (HTTP_PROXY, no NO_PROXY) is not asked for a local serve
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     url = ["--url", server.urls["image"]]
     assert clock_main([*url, "advance", "12.5"]) == 0
     assert capsys.readouterr().out.startswith("t=12.500 s")
