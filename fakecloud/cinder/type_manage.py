@@ -20,6 +20,7 @@ from typing import Any
 from fakecloud.cinder import exception
 from fakecloud.cinder.config import DEFAULT_TYPE_NAME
 from fakecloud.cinder.models import VolumeType
+from fakecloud.sim.clock import stored_time
 
 #: 15.0.0 made ``__DEFAULT__``; until 17.0.0 ``destroy`` refuses that name with
 #: ``VolumeTypeDefault``, which no controller catches (``FaultWrapper``'s 500).
@@ -49,8 +50,10 @@ def create(cinder: Any, name: str, specs: dict[str, Any], is_public: bool,
     types = [*cinder.volume_types.values(), vtype]
     made = [t for t in types if t.id in created]
     # volume_type_get_all's default sort, created_at then id, descending: the types made here
-    # are newer than the configured ones (kept in configuration order, after them).
-    made.sort(key=lambda t: (created[t.id], t.id), reverse=True)
+    # are newer than the configured ones (kept in configuration order, after them); created_at
+    # as MySQL keeps it, the whole second, so types made within one list by id.
+    wall_time = cinder.kernel.clock.wall_time
+    made.sort(key=lambda t: (stored_time(wall_time(created[t.id])), t.id), reverse=True)
     cinder.index_types(made + [t for t in types if t.id not in created])
     cinder.quotas.add_type(name)
     return vtype

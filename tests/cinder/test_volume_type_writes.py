@@ -285,10 +285,17 @@ def test_extra_specs_filter_reads_written_and_configured_specs():
 
 
 def test_the_list_shows_the_newest_types_first():
+    """``volume_type_get_all``'s default sort, ``created_at`` then ``id``, both descending,
+    ``created_at`` as MySQL keeps it (the whole second): types made 0.1 s apart within one
+    second list by id, after the newer ones and before the configured."""
     cloud = booted(profile="upstream")
-    ids = {name: _type_id(cloud, name) for name in ("a", "b")}  # the same virtual second
+    ids = {}
+    for name in ("a", "b", "d"):  # within one stored second
+        ids[name] = _type_id(cloud, name)
+        cloud.advance(0.1)
+    assert sorted(ids, key=ids.get) != ["a", "b", "d"]  # the premise: ids not in that order
     cloud.run(until=5)
     _type_id(cloud, "c")
     listed = call(cloud, "GET", "types", ctx=ADMIN).json()["volume_types"]
-    same_second = sorted(("a", "b"), key=ids.get, reverse=True)  # then by id, descending
+    same_second = sorted(ids, key=ids.get, reverse=True)  # then by id, descending
     assert [t["name"] for t in listed] == ["c", *same_second, "__DEFAULT__"]
