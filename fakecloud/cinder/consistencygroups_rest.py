@@ -37,8 +37,8 @@ from fakecloud.cinder.controllers import (
     queens_name_and_description,
 )
 from fakecloud.cinder.groups_models import Group, GroupSnapshot
-from fakecloud.cinder.groups_rest import GROUP_COLUMNS, list_links, list_page
-from fakecloud.cinder.paging import POPPED, first_values, page_params
+from fakecloud.cinder.groups_rest import GROUP_COLUMNS, GSNAP_COLUMNS, list_links, list_page
+from fakecloud.cinder.paging import POPPED, first_values, page_params, sort_rows
 from fakecloud.cinder.views import ViewContext
 
 #: The first series whose consistency group bodies are checked by JSON schemas (1d41db9f8).
@@ -350,7 +350,9 @@ def cg_delete_plain(service: Any, req: Request) -> Response:
 
 def _cgsnapshots(service: Any, req: Request, detail: bool) -> Response:
     rows = service.cinder.group_api.get_all_group_snapshots(req.context, {})
-    rows.sort(key=lambda r: (r.created_at, r.id))
+    # no sort read, but paginate_query's default order: newest first (created_at's stored
+    # second, then id; cinder 12.0.10-29.0.0 _generate_paginate_query, process_sort_params)
+    sort_rows(rows, ["created_at"], ["desc"], GSNAP_COLUMNS, service.cinder.kernel.clock)
     page = page_params(req)  # ``common.limited``: offset and limit, no marker
     rows = rows[page.offset : page.offset + page.limit]
     vc = service._vc(req)

@@ -623,7 +623,8 @@ def gsnap_detail(vc: ViewContext, row: GroupSnapshot) -> dict[str, Any]:
     return out
 
 
-_GSNAP_COLUMNS = frozenset(
+#: The ``group_snapshots`` table's columns (a sort key must be one).
+GSNAP_COLUMNS = frozenset(
     (
         "id", "created_at", "updated_at", "deleted", "deleted_at", "group_id", "user_id",
         "project_id", "name", "description", "status", "group_type_id",
@@ -641,13 +642,13 @@ def _gsnaps(service: Any, req: Request, detail: bool) -> Response:
             service,
             req,
             rows,
-            _GSNAP_COLUMNS,
+            GSNAP_COLUMNS,
             lambda m: exception.GroupSnapshotNotFound(group_snapshot_id=m),
         )
     else:
         # before 3.29 no sort is read, but the query is still paginate_query's: its default
         # order, newest first (process_sort_params' created_at and id, 'desc')
-        sort_rows(rows, ["created_at"], ["desc"], _GSNAP_COLUMNS, service.cinder.kernel.clock)
+        sort_rows(rows, ["created_at"], ["desc"], GSNAP_COLUMNS, service.cinder.kernel.clock)
     vc = service._vc(req)
     items = []
     for r in rows:

@@ -492,8 +492,9 @@ def test_rows_made_within_one_stored_second_list_by_id():
     """Group types, groups and group snapshots are ``paginate_query``'s (``created_at`` then
     ``id``, both as the first direction; MySQL keeps the whole second): three of each made
     0.1 s apart within one second list by id, both ways; a group snapshot list below 3.29
-    (no sort read) is the default order too, newest first (cinder 12.0.10-29.0.0
-    db/sqlalchemy/api.py ``_group_snapshot_get_all``, ``process_sort_params``)."""
+    and the cgsnapshot list (no sort read) are the default order too, newest first (cinder
+    12.0.10-29.0.0 db/sqlalchemy/api.py ``_group_snapshot_get_all``,
+    ``process_sort_params``)."""
     cloud = Cloud(seed=1, profile="upstream")  # a seed whose ids are not in creation order
     vtype = cloud.cinder.default_type.id
 
@@ -530,3 +531,5 @@ def test_rows_made_within_one_stored_second_list_by_id():
         assert [r["id"] for r in asc if r["id"] in made] == sorted(made), path
     old = _c(cloud, "GET", "group_snapshots", version="3.28").json()["group_snapshots"]
     assert [r["id"] for r in old] == sorted(gsnaps, reverse=True)
+    cgsnaps = _c(cloud, "GET", "cgsnapshots", version="3.0").json()["cgsnapshots"]  # likewise
+    assert [r["id"] for r in cgsnaps] == sorted(gsnaps, reverse=True)
