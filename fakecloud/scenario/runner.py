@@ -18,7 +18,8 @@ generator is driven as its own process, so two requests really race.
 
 **The run** steps the simulation event by event, matching each new trace event against the
 armed triggers, until the cloud is idle (or ``run: {until: t}``). A stuck cloud is a failure
-that names what never finished, not a hang.
+that names what never finished, not a hang; it ends where the run may end at the latest (its
+``until``, else its idle cap), as work that cannot move stays so until then, however it waits.
 
 The result holds a `StepRecord` per step (time, actor, request, response) and a `Check` per
 expectation; ``result.passed`` is true when no check failed.
@@ -1128,6 +1129,7 @@ class _Run:
             watch, most = True, self.first_seq + most
         self._end = limit if stop is None else stop
         kernel.horizon = self._poll_horizon
+        stuck = False  # left waiting on what nothing will trigger
         with kernel.driving():
             try:
                 while live:
@@ -1135,7 +1137,11 @@ class _Run:
                     if stop is not None and when > stop:
                         break
                     if when == _NEVER:
-                        why = "waits on events nothing will trigger"
+                        stuck = True
+                        why = (
+                            f"has waited from t={secs(env.now - self.t0)} on events nothing "
+                            "will trigger"
+                        )
                         break
                     if when > limit:
                         if cancel.pop_head(queue):  # nothing is due then: look again
@@ -1189,6 +1195,11 @@ class _Run:
         result.driven_seq = len(trace)
         if stop is not None and env.now < stop and kernel.running():
             kernel.advance(stop - env.now)
+        elif stuck and env.now < limit:
+            # Work waits on what nothing will trigger: it waits so until the run's cap, as
+            # work polling a stall does (`fakecloud.sim.polling`), and what lasts while it
+            # waits (a guest left frozen) is judged at that end, not where waiting began.
+            kernel.advance(limit - env.now)
         result.idle = not kernel.running()
         result.end = env.now - self.t0
         if why:

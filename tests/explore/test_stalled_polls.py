@@ -82,3 +82,19 @@ def test_skipped_reads_leave_the_run_as_reading_each_one_does():
     assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
         events(skipped.result, lambda e: e["kind"] not in own)
     )
+
+
+def test_a_guest_left_frozen_by_a_hung_thaw_is_a_long_freeze():
+    # The agent takes the freeze and never answers the thaw (libvirt waits on it for good):
+    # nothing is due, so nothing can change, and the run ends at its cap, as a stalled
+    # snapshot's does; the guest frozen all that time is a long freeze (the run had ended
+    # where the waiting began, 0.7 s in: not long).
+    hung = "  - {name: hang, fault: {point: nova.guest_agent, action: stall,"
+    hung += " match: {command: guest-fsfreeze-thaw}}}"
+    text = DB + "steps:\n" + hung + SNAP + "expect: {invariants: [no_long_freeze]}\n"
+    explored = prepared(text, "hung_thaw.yaml", "default").play(0)
+    assert explored.result.end == 604800
+    (never_idle, freeze) = [c.what for c in explored.failures]
+    assert never_idle.startswith("the cloud never became idle: at t=604800 it has waited from")
+    assert never_idle.endswith("on events nothing will trigger")
+    assert freeze == "invariant no_long_freeze"

@@ -263,10 +263,15 @@ steps:
     result = run_text(text)
     assert not result.idle
     assert failures(result).splitlines() == [
-        "scenario.yaml: the cloud never became idle: at t=0 it waits on events nothing will "
-        "trigger",
+        "scenario.yaml: the cloud never became idle: at t=604800 it has waited from t=0 on "
+        "events nothing will trigger",
         "    still running: scenario step step2",
     ]
+    # it waits so to the run's cap, where the run ends, as work polling a stall does (nothing
+    # ran meanwhile: the stall is the last thing the transfer wrote)
+    assert result.end == 604800
+    (stalled,) = result.trace.filter(kind="io.stall")
+    assert stalled["t"] == result.trace.filter(kind="io.start")[0]["t"]
 
 
 def test_a_wait_past_the_cap_says_when_the_next_thing_is_due():
