@@ -14,6 +14,7 @@ argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -507,7 +508,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         + (f"  kept broken: {why} (--target picks another)\n" if why else "")
         + f"  seed {args.seed}: size {result.before} -> {result.after} "
         f"(steps, inserted actions and decisions off the plain run; {result.runs} runs)\n"
-        f"  replay: fakecloud run {path}"
+        f"  replay: fakecloud run {shlex.quote(str(path))}"
         + ("" if ok else "\n  warning: the replay did not break it again")
     )
     return 0

@@ -20,6 +20,7 @@ found it: ``fakecloud run FILE`` on any machine gives the same run, trace for tr
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,9 @@ def write_replay(path: str | Path, document: dict) -> Path:
     found = document.pop("# found", "")
     text = yaml.dump(document, Dumper=_DUMPER, sort_keys=False, width=100, allow_unicode=True)
     header = (
-        "# Written by fakecloud explore: replays exactly with `fakecloud run " + path.name + "`.\n"
+        "# Written by fakecloud explore: replays exactly with `fakecloud run "
+        + shlex.quote(path.name)
+        + "`.\n"
     )
     if found:
         header += f"# {found}\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -332,9 +333,12 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
     stem = Path(case.file).stem
     # "group": a case named seed (a profile) would read "x-seed-6.yaml" as seed 6's
     name = f"{stem}-{case.id}-group{n}.yaml" if case.id != "default" else f"{stem}-group{n}.yaml"
+    # commands as a shell reads them: a path with a space or a parenthesis quoted
+    file, case_option = shlex.quote(str(case.file)), ""
+    if case.id != "default":
+        case_option = f" --case {shlex.quote(case.id)}"
     found_by = (
-        f"found by: fakecloud explore {case.file}"
-        + (f" --case {case.id}" if case.id != "default" else "")
+        f"found by: fakecloud explore {file}{case_option}"
         + (f" --windows {ready.windows_option}" if ready.windows_option else "")
         + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
     )
@@ -349,12 +353,11 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
         # in place of every group the seeds found
         found.replay = (
             f"not written (cannot write {exc.filename}: {exc.strerror}); "
-            f"fakecloud shrink {case.file}{f' --case {case.id}' if case.id != 'default' else ''}"
-            f" --seed {seed} -o FILE writes one"
+            f"fakecloud shrink {file}{case_option} --seed {seed} -o FILE writes one"
         )
         return
     found.replay_file = str(path)
-    found.replay = f"fakecloud run {path}"
+    found.replay = f"fakecloud run {shlex.quote(str(path))}"
     if not replays(path, found.key, ready, cause=() if shrink else found.cause):
         found.replay += "   (warning: the replay did not break it again)"
 

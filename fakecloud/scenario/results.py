@@ -6,6 +6,7 @@ into `Check`s; both import them from here, so neither needs the other's module.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,10 +115,11 @@ class CaseResult:
         return self.cloud.trace
 
     def replay_command(self) -> str:
-        """The command that replays this exact run."""
+        """The command that replays this exact run, as a shell reads it (a file named
+        ``my flow.yaml`` quoted)."""
         many = self.case.id != "default"
-        case = f" --case {self.case.id}" if many else ""
-        return f"fakecloud run {self.case.file}{case} --seed {self.seed}"
+        case = f" --case {shlex.quote(self.case.id)}" if many else ""
+        return f"fakecloud run {shlex.quote(str(self.case.file))}{case} --seed {self.seed}"
 
 
 class StepFailed(Exception):

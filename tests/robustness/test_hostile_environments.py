@@ -107,3 +107,29 @@ def test_a_stdout_the_shell_closed_is_no_traceback(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdout", None)
     assert main(["list", "errors"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_replay_line_pasted_into_a_shell_replays_a_file_whose_name_has_spaces(folder, capsys):
+    """`replay: fakecloud run my flow (1).yaml --case ...` was two words and a parenthesis to a
+    shell: pasted, it ran files `my` and `flow` (bash: a syntax error). Now quoted, as the
+    replays of explore and shrink and the replay file's own header."""
+    import shlex
+
+    from fakecloud.explore.cli import render
+    from fakecloud.explore.session import explore_file
+    from fakecloud.scenario.loader import load
+
+    (folder / "my flow (1).yaml").write_text(REQUEST.replace("200", "418"))
+    assert main(["run", "my flow (1).yaml"]) == 1
+    replay = [line for line in capsys.readouterr().out.splitlines() if "replay:" in line][0]
+    assert replay == "replay: fakecloud run 'my flow (1).yaml' --seed 0"
+    assert main(shlex.split(replay)[2:] + ["-q"]) == 1
+    assert capsys.readouterr().out.startswith("my flow (1).yaml::default  FAILED")
+
+    cases = load(folder / "my flow (1).yaml").cases
+    text = (folder / "my flow (1).yaml").read_text()
+    report = explore_file(text, "my flow (1).yaml", cases, lambda c: [0], out_dir="out dir")
+    assert "replay: fakecloud run 'out dir/my flow (1)-group1.yaml'" in render(report)
+    header = (folder / "out dir" / "my flow (1)-group1.yaml").read_text().splitlines()[:2]
+    assert header[0].endswith("with `fakecloud run 'my flow (1)-group1.yaml'`.")
+    assert header[1].startswith("# found by: fakecloud explore 'my flow (1).yaml', seed 0")
