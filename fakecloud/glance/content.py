@@ -36,6 +36,10 @@ EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 FILLER_MAX_BYTES = 1 << 20
 #: The digest of no bytes, per algorithm (worked out once).
 _EMPTY_DIGESTS: dict[str, str] = {}
+#: The digest of larger simulated content by (algorithm, content id, size): every explored seed
+#: of a snapshot race uploads the same named content (cleared when full).
+_NAMED_DIGESTS: dict[tuple[str, str, int], str] = {}
+_NAMED_DIGESTS_MAX = 4096
 
 #: Per algorithm: what makes its hash object of some bytes (`_hasher`).
 _HASHERS: dict[str, Any] = {}
@@ -87,8 +91,16 @@ class ImageData:
             data = self.raw
         elif self.size <= filler_max:
             return _filler_digest(self, algorithm, declared)
-        else:
-            data = f"fakecloud-content:{self.content_id}:{self.size}".encode()
+        else:  # simulated content, named: the same name and size, the same hashes
+            key = (algorithm, self.content_id, self.size)
+            found = _NAMED_DIGESTS.get(key)
+            if found is None:
+                data = f"fakecloud-content:{self.content_id}:{self.size}".encode()
+                found = _hasher(algorithm)(data).hexdigest()
+                if len(_NAMED_DIGESTS) >= _NAMED_DIGESTS_MAX:
+                    _NAMED_DIGESTS.clear()
+                _NAMED_DIGESTS[key] = found
+            return found
         return _hasher(algorithm)(data).hexdigest()
 
     def checksum(self, filler_max: int = FILLER_MAX_BYTES, declared: str | None = None) -> str:

@@ -101,6 +101,24 @@ KEPT_ON_RESET: dict[str, tuple[str, ...]] = {
 #: its kernel's clock and settings, and memos of link roots that the configuration decides.
 KEPT_WIRING: dict[str, str] = {"fakecloud.nova:Nova": "_api"}
 
+#: Memos (`MEMOS`) a recycled world (`fakecloud.state.recycle`) keeps across its resets once a
+#: run derived them, as a fork of a world that had derived them keeps them: each derived only
+#: from the configuration and switches, which no run changes, and an immutable value (a bool,
+#: text, a frozenset, a frozen `Reserved`) that no run can change either. Without this every
+#: explored seed derived them again (Glance's reserved names on each image create, about 1 %
+#: of a seed of a createImage race). Not the fault plan's (remade on each change of its rules),
+#: nor Glance's web-download filtering and web (a dict of lists, a simulated web).
+KEPT_MEMOS: dict[str, tuple[str, ...]] = {
+    "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
+    "fakecloud.glance.service:Glance": (
+        "legacy_defaults",
+        "uncounted",
+        "reserved",
+        "service_api_rule",
+        "scope_enforced",
+    ),
+}
+
 #: Attributes that are not saved: a saved file leaves them out (not even their reset value),
 #: and a fork or a loaded cloud starts them at the default given (a callable default is called
 #: for a fresh one). Only for what is derived from the rest of the state or only makes work

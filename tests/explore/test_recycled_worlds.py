@@ -138,7 +138,11 @@ def test_a_reset_keeps_what_the_seeds_taught_the_trace_and_seeds_still_read_as_f
     # and Nova's REST service, which a fork builds again, is the one the first seed built
     # (kinds.KEPT_WIRING: the world had every part of Nova it holds)
     assert apis[0] is not None and all(api is apis[0] for api in apis)
-    world = Prepared(case).world.cloud.trace
+    world = Prepared(case).world.cloud
     kept = clouds[0].trace
     learnt = sum(len(slot) for slot in kept._at if slot.__class__ is dict)
-    assert learnt > sum(len(slot) for slot in world._at if slot.__class__ is dict)
+    assert learnt > sum(len(slot) for slot in world.trace._at if slot.__class__ is dict)
+    # and the memos of the configuration the seeds derived (kinds.KEPT_MEMOS: Glance's
+    # reserved names, read on each image create), as a fork of a world that had them keeps them
+    assert "reserved" not in world.glance.__dict__
+    assert "reserved" in clouds[0].glance.__dict__  # after the last seed's reset
