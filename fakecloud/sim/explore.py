@@ -360,6 +360,7 @@ def replay(kernel: Any, chance: Chance, made: list[dict[str, Any]]) -> None:
     """
     values: dict[tuple[str, int], int] = {}
     outcomes: dict[str, list[str]] = {}
+    faults: list[tuple[str, int, str]] = []
     for entry in made:
         if "tie" in entry:
             values[("tie", int(entry["tie"]))] = int(entry["pick"])
@@ -372,7 +373,13 @@ def replay(kernel: Any, chance: Chance, made: list[dict[str, Any]]) -> None:
             listed = outcomes.setdefault(point, [])
             if outcome not in listed:
                 listed.append(outcome)
-            values[(f"fault:{point}", int(entry["n"]))] = listed.index(outcome) + 1
+            faults.append((point, int(entry["n"]), outcome))
+    for listed in outcomes.values():
+        # partway last: `Choices.fault` leaves it out for an empty transfer, and the others
+        # keep their numbers there
+        listed.sort(key=lambda outcome: outcome == "partway")
+    for point, n, outcome in faults:
+        values[(f"fault:{point}", n)] = outcomes[point].index(outcome) + 1
     choices = kernel.choices
     for point, listed in outcomes.items():
         choices.fault_points[point] = (tuple(listed), fault_handler(kernel, point))

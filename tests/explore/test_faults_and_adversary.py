@@ -269,6 +269,31 @@ def test_an_empty_transfer_has_no_middle_to_fail_at():
     ]
 
 
+def test_a_replay_of_a_part_way_failure_beside_an_empty_transfers_stall_replays_both(tmp_path):
+    # The empty transfer draws from its outcomes without partway: the replay numbers each
+    # point's outcomes so that it reads the one written there too (it read 'stall' as partway's
+    # number and failed that transfer with a ConfigError's message instead).
+    text = (
+        "name: partway\n"
+        "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
+        " path: [{name: link, mb_per_s: 100}]}}\n"
+        "  - {name: empty, at: 0, transfer: {label: empty, size_mb: 0, path: [link]}}\n"
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        "  faults: [{point: io.transfer, errors: [partway, stall], likelihood: 1}]\n"
+    )
+    ready = prepared(text, "partway.yaml", "default")
+    explored = ready.play(4)  # seed 4: the copy part-way, the empty transfer stalled
+    drawn = [(d.about["label"], d.about["outcome"]) for d in explored.decisions]
+    assert drawn == [("copy", "partway"), ("empty", "stall")]
+    _, replayed = _replay(explored, ready, tmp_path)
+    assert [e["kind"] for e in replayed.trace if e.get("label") == "empty"] == [
+        "io.start",
+        "fault",
+        "io.stall",
+    ]
+    assert same_run(replayed.trace, explored.result.trace)
+
+
 VOLUME_BACKED = """
 cloud:
   images: {qga: {existing: cirros-0.6.2-x86_64-qga}}
