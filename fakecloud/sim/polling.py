@@ -17,7 +17,10 @@ end would all find what this one found, and the poller sleeps to its last poll a
 the end, which it makes as before: the run ends where it would have ended, at the same time,
 the guest frozen as long and the same work still running; only the reads in between are not
 made (nor traced). A run driven from Python (`Cloud.advance`, `run_until_idle`), which may
-release the stall at any moment, has no horizon and polls every read.
+release the stall at any moment, has no horizon and polls every read. Nor is a read skipped
+while a fault rule or the explorer waits at the point it consults (its `read` point): a rule
+firing on the nth read or by chance, or the explorer's draw on each read, may fail any one
+of them, which ends the real loop there.
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ from fakecloud.sim.cancel import CANCELLED
 _QUEUE_LOOKED_AT = 8
 
 
-def wait_to_poll(kernel: Any, delay: float, period: float) -> Generator[Any, Any, None]:
+def wait_to_poll(kernel: Any, delay: float, period: float, read: str) -> Generator[Any, Any, None]:
     """Wait `delay` seconds, until a poller whose read found nothing new reads again (its
     reads begin `period` seconds apart while nothing changes), or, when only polls are left
-    before the run's end, until its last read at or before that end (see the module doc)."""
+    before the run's end and no fault waits at `read` (the fault point its read consults),
+    until its last read at or before that end (see the module doc)."""
     horizon = kernel.horizon
-    if horizon is not None:
+    if horizon is not None and read not in kernel.faults.hot:
         end = horizon()
         if end is not None and period > 0:
             # reads left before the end, after the next (one due at the end itself is made)

@@ -98,3 +98,23 @@ def test_a_guest_left_frozen_by_a_hung_thaw_is_a_long_freeze():
     assert never_idle.startswith("the cloud never became idle: at t=604800 it has waited from")
     assert never_idle.endswith("on events nothing will trigger")
     assert freeze == "invariant no_long_freeze"
+
+
+def test_a_fault_waiting_at_the_read_keeps_every_read():
+    # A rule failing the 30th read (or the explorer's draw on each): real Nova's loop ends at
+    # that read, logs it and thaws. Skipped reads never reached it: the guest stayed frozen.
+    text = (
+        DB
+        + "steps:\n  - {name: stall, fault: {point: cinder.snapshot.create, action: stall}}\n"
+        + "  - {name: fail, fault: {point: volume_api.get_snapshot, error: 503, nth: 30}}"
+        + SNAP
+        + "run: {until: 40}\n"
+    )
+    result = prepared(text, "nth.yaml", "default").play(0).result
+    reads = _reads(result)
+    assert len(reads) == 30
+    (told,) = [
+        e for e in result.trace if e["kind"] == "log" and "waiting completion" in e["message"]
+    ]
+    assert told["message"].endswith("Service Unavailable (HTTP 503)")
+    assert reads[-1] < told["t"] < reads[-1] + 0.1

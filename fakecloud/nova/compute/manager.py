@@ -2130,7 +2130,10 @@ class ComputeManager:
                             # the next read `interval` after this one began (at once after
                             # a read that took longer), skipping those that cannot find more
                             yield from wait_to_poll(
-                                self.kernel, max(0.0, interval - (env._now - started)), interval
+                                self.kernel,
+                                max(0.0, interval - (env._now - started)),
+                                interval,
+                                "volume_api.get_snapshot",
                             )
                 except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
                     self._log(

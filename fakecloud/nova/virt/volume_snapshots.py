@@ -174,7 +174,10 @@ def volume_snapshot_create(
             return
         # the next read WAIT_INTERVAL_S after this one, skipping those that cannot find more
         yield from wait_to_poll(
-            manager.kernel, WAIT_INTERVAL_S, env._now - started + WAIT_INTERVAL_S
+            manager.kernel,
+            WAIT_INTERVAL_S,
+            env._now - started + WAIT_INTERVAL_S,
+            "volume_api.get_snapshot",
         )
 
 
