@@ -24,6 +24,7 @@ replace, ``null`` removes a key. Under ``steps:`` a case gives either a new list
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ def expand(doc: Any, filename: str, path: Path | None):
                 if key not in seen_problems:
                     seen_problems.add(key)
                     problems.append(p)
+    problems += _same_ids(cases, doc, filename)
     if problems:
         raise ScenarioError(problems)
     return Scenario(
@@ -171,10 +173,40 @@ def _case_id(cell: dict[str, Any], case_name: str | None) -> str:
     return "-".join(parts) or "default"
 
 
+#: What a case id keeps of a matrix value: letters, digits and ``_@%+=:,.-``, the characters a
+#: shell, a file name and ``--case`` take as they are. Anything else becomes ``_`` (a space did
+#: from the start): a ``/`` made ``--trace t.jsonl`` write ``t-a/b.jsonl`` in a folder ``t-a``,
+#: and an escape or bell character reached the terminal and the name and header of explore's
+#: replay file, which then failed to load as YAML (a traceback).
+_NOT_IN_AN_ID = re.compile(r"[^\w@%+=:,.-]")
+
+
 def _id_part(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).replace(" ", "_")
+    return _NOT_IN_AN_ID.sub("_", str(value))
+
+
+def _same_ids(cases: list[Any], doc: dict, filename: str) -> list[Problem]:
+    """Cases of one file that got the same id (values that differ only where an id has ``_``:
+    ``a b`` and ``a_b``): ``--case`` could pick only the first, and their traces and replay
+    files overwrote each other's."""
+    seen: dict[str, Any] = {}
+    out = []
+    for case in cases:
+        first = seen.setdefault(case.id, case)
+        if first is not case:
+            out.append(
+                Problem(
+                    filename,
+                    line_of(doc, ("matrix",)),
+                    "matrix",
+                    f"two cases get the id {case.id!r} (a case id keeps letters, digits and "
+                    "_@%+=:,.- of each value; any other character becomes _): make the values "
+                    "differ in those",
+                )
+            )
+    return out
 
 
 def _cells(params: dict[str, list], exclude: list[dict]) -> list[dict[str, Any]]:

@@ -228,3 +228,23 @@ def test_values_nested_past_the_limit_are_refused_at_the_level_that_passes_it():
         "needs that many, and reading them would exhaust Python's stack"
     ]
     assert loads("name: n\nsteps:\n  - request: GET /servers\n    body: " + "[" * 95 + "]" * 95)
+
+
+def test_a_matrix_value_no_id_can_hold_becomes_an_underscore_and_a_clash_is_named():
+    """Session 38: a value with an escape, a bell or a slash went into the case id as it was:
+    the escape coloured the terminal (`run --list`), `--trace t.jsonl` wrote `t-a/b.jsonl` in
+    a folder `t-a`, and explore's replay file, named and headed with it, failed to load (a
+    traceback). Values that then share an id were two cases `--case` could not tell apart."""
+    text = (
+        'name: m\nmatrix:\n  x: ["a\\x1b[31mb\\x07", "c/d", "caf\\u00e9 1", "v3.27+x"]\n'
+        'steps:\n  - request: GET /servers\n    expect: {body: {x: "${x}"}}\n'
+    )
+    ids = [case.id for case in loads(text, "m.yaml").cases]
+    assert ids == ["a__31mb_", "c_d", "caf\u00e9_1", "v3.27+x"]
+    with pytest.raises(ScenarioError) as clash:
+        loads(text.replace('"c/d"', '"a b", "a_b"'), "m.yaml")
+    assert str(clash.value) == (
+        "m.yaml:2: field matrix: two cases get the id 'a_b' (a case id keeps letters, digits "
+        "and _@%+=:,.- of each value; any other character becomes _): make the values differ "
+        "in those"
+    )
