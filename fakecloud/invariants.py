@@ -536,10 +536,12 @@ def _project_order(project: str | None) -> tuple[bool, str]:
 def quota_usage_matches(cloud: Any) -> list[Violation]:
     """Cinder's quota usage equals what exists, and nothing stays reserved, once idle.
 
-    For each project: ``volumes``, ``snapshots`` and ``gigabytes`` in use (and their per-type
-    copies) equal the count and size of its live volumes and snapshots that consume quota
-    (snapshot gigabytes unless ``no_snapshot_gb_quota``), ``backups`` and ``backup_gigabytes``
-    those of its backups, ``groups`` its generic volume groups; reservations are all settled.
+    For each project (Keystone's, any a live resource belongs to, and any that still has usage
+    records, such as one whose last volume left its quota behind): ``volumes``, ``snapshots``
+    and ``gigabytes`` in use (and their per-type copies) equal the count and size of its live
+    volumes and snapshots that consume quota (snapshot gigabytes unless
+    ``no_snapshot_gb_quota``), ``backups`` and ``backup_gigabytes`` those of its backups,
+    ``groups`` its generic volume groups; reservations are all settled.
     """
     if not _idle(cloud):
         raise NotApplicable(_busy(cloud))
