@@ -331,7 +331,8 @@ class ExploreItem(pytest.Item):
                         ]
             problems = [p for case in report.cases for p in case.unexpected()]
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            return failure_report("\n".join(lines), self.path, None, problems[0] + more)
+            line = getattr(self.case.explore, "line", None)  # where its explore: section is
+            return failure_report("\n".join(lines), self.path, line, problems[0] + more)
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):

@@ -59,9 +59,12 @@ def test_the_explore_item_fails_with_the_groups_and_the_minimal_replay(tester):
 def test_explore_items_pass_when_calm_and_a_bug_hunt_fails_when_it_finds_nothing(tester):
     _scenario(tester, HUNT, "calm", calm=True)
     _scenario(tester, HUNT.replace("finds: []", "finds: [no_unexpected_500]"), "hunt", calm=True)
-    result = tester.runpytest("-m", "explore", "scenarios")
+    result = tester.runpytest("-m", "explore", "scenarios", "--tb=line")
     result.assert_outcomes(passed=1, failed=1, deselected=2)
-    assert "no seed broke invariant no_unexpected_500 (explore.finds)" in result.stdout.str()
+    # --tb=line: the file and the line its explore: section starts at, and what went wrong
+    line = (HERE / "shared_link.yaml").read_text().split("explore:")[0].count("\n") + 1
+    where = f"{tester.path / 'scenarios/hunt.yaml'}:{line}: "
+    assert where + "no seed broke invariant no_unexpected_500 (explore.finds)" in result.outlines
     # the summary line says what went other than expected
     head = "FAILED scenarios/hunt.yaml::explore[default] - no seed broke"
     assert any(line.startswith(head) for line in result.outlines)
