@@ -43,12 +43,21 @@ def _usage() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``fakecloud`` console script; returns the exit status."""
-    from fakecloud.streams import readable
+    from fakecloud.streams import readable, restore
 
     args = list(sys.argv[1:] if argv is None else argv)
     name = args[0] if args else "help"
-    readable(sys.stdout)
-    readable(sys.stderr)
+    # for this command only: a caller's own streams (main called in-process) get theirs back
+    streams = [(stream, readable(stream)) for stream in (sys.stdout, sys.stderr)]
+    try:
+        return _run(name, args)
+    finally:
+        for stream, errors in streams:
+            restore(stream, errors)
+
+
+def _run(name: str, args: list[str]) -> int:
+    """`main` of `name`, its arguments `args` (the command's name first): its exit status."""
     try:
         status = _dispatch(name, args[1:])
         # flushed here, not at exit, where a failing write is Python's "Exception ignored";

@@ -85,15 +85,29 @@ def plain(error: UnicodeError) -> tuple[str | bytes, int]:
 codecs.register_error(ERRORS, plain)
 
 
-def readable(stream: Any) -> None:
+def readable(stream: Any) -> str | None:
     """Make `stream` (``sys.stdout``, ``sys.stderr``) write what its encoding cannot encode in
-    ASCII rather than raise; a stream that is no text wrapper (a test's capture) is left."""
+    ASCII rather than raise; a stream that is no text wrapper (a test's capture) is left.
+    Returns the errors handler it had (for `restore`), or None where it was left."""
+    return _set_errors(stream, ERRORS)
+
+
+def restore(stream: Any, errors: str | None) -> None:
+    """Give `stream` back the errors handler `readable` returned (None: leave it)."""
+    if errors is not None:
+        _set_errors(stream, errors)
+
+
+def _set_errors(stream: Any, errors: str) -> str | None:
     reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        try:
-            reconfigure(errors=ERRORS)
-        except (ValueError, OSError):  # closed, or not a reconfigurable stream after all
-            pass
+    if reconfigure is None:
+        return None
+    before = getattr(stream, "errors", None)
+    try:
+        reconfigure(errors=errors)
+    except (ValueError, OSError):  # closed, or not a reconfigurable stream after all
+        return None
+    return before
 
 
 def encodable(text: str, encoding: str | None) -> str:

@@ -36,6 +36,10 @@ def test_a_terminal_that_cannot_encode_the_arrows_gets_them_in_ascii(folder, mon
     told = raw.getvalue().decode("ascii")
     assert "demo -> nova-api: GET /v2.1/servers" in told
     assert "PASSED" in told
+    # for the command only: a caller of main() in-process gets its stream back as it was
+    assert sys.stdout.errors == "strict"
+    with pytest.raises(UnicodeEncodeError):
+        print("→")
 
 
 def test_a_file_name_that_is_not_utf8_prints_as_its_bytes(folder, monkeypatch):
