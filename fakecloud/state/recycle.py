@@ -62,7 +62,7 @@ class Recycler:
         self._replica = replica
         if replica.recycled is None:
             replica.recycled = _compiled(replica.plan)
-        # (root, slots, refills, checked, count, records, classes, wired, memos)
+        # (root, slots, refills, checked, count, records, classes, wired, memos, unset)
         self._kept = None
         self._lent = None
 
@@ -91,12 +91,12 @@ class Recycler:
         reset = self._replica.recycled
         if reset is _UNCOVERED:
             return
-        root, slots, refills, checked, count, records, classes, wired, memos = lent
+        root, slots, refills, checked, count, records, classes, wired, memos, unset = lent
         collector.release(id(root.kernel))  # what the kernel's collection would do
         kept = _still_held(wired)
         if memos:
             memos[:] = _learn_memos(memos)
-        reset(slots, refills)
+        reset(slots, refills, unset)
         for owner, field, value in kept:
             owner.__dict__[field] = value
         # after the reset a record or function holds at least what it held: one holding
@@ -132,6 +132,7 @@ class Recycler:
             classes,
             _wired(records, root.kernel),
             _memos(refills[2], refills[3]),
+            tuple(len(gc.get_referents(slots[s])) for s in reset.unset),
         )
 
 
@@ -293,6 +294,7 @@ class _Writer:
         by_dict: set[int] = set()
         checked: list[int] = []
         records: list[int] = []
+        unset_records: list[int] = []
         refilled: dict[str, list[int]] = {kind: [] for kind, _ in _KINDS}
         for slot, make, x, record in plan.makes:
             cls = x.__class__
@@ -311,10 +313,7 @@ class _Writer:
                         body.append(f"d[{const(key)}] = {self.fresh(value)}")
                 unset = _unset_slots(rcls, slot_values)
                 if unset:
-                    # a slot the world left unset (a table made on first use): a run may set
-                    # it, so the reset unsets it again; anything else shows in the count
                     checked.append(slot)
-                    body.append(f"_unset({n}, {const(unset)})")
                 plain = rcls.__setattr__ is object.__setattr__
                 attrp = patched.get((planned._ATTRIBUTE, slot), {})
                 for key, value in slot_values:
@@ -328,6 +327,15 @@ class _Writer:
                         body.append(f"{n}.{key} = {final}")
                     else:
                         body.append(f"_setattr({n}, {const(key)}, {final})")
+                if unset:
+                    # a slot the world left unset (a table made on first use): a run may set
+                    # it, so the reset unsets it again (anything else shows in the count).
+                    # With every held slot stored again, the record holds more than a new
+                    # fork's only if a run set one of them (or gave it a __dict__): only then
+                    # is each tried, at an AttributeError for each that is not set
+                    body.append(f"if len(_refs({n})) != E[{len(unset_records)}]:")
+                    body.append(f"    _unset({n}, {const(unset)})")
+                    unset_records.append(slot)
             elif make is dict.copy or make is set.copy:
                 refilled["dict" if make is dict.copy else "set"].append(slot)
             elif make is list.copy or cls is bytearray or cls is array:
@@ -373,7 +381,7 @@ class _Writer:
         unpack = ", ".join(f"n{i}" if i in made else "_" for i in range(plan.size))
         consts = ", ".join(f"c{i}" for i in range(len(self.consts)))
         lines = [
-            "def reset(K, N):",
+            "def reset(K, N, E):",
             f"    ({consts},) = K" if self.consts else "",
             f"    ({unpack},) = N",
             *(f"    {line}" for line in counters + body),
@@ -386,22 +394,28 @@ class _Writer:
             "_unset": _unset,
         }
         exec(compile("\n".join(lines) + "\n", "<fakecloud.state.recycle reset>", "exec"), namespace)
-        return _Reset(namespace["reset"], tuple(self.consts), tuple(checked), refilled, records)
+        return _Reset(
+            namespace["reset"], tuple(self.consts), tuple(checked), refilled, records, unset_records
+        )
 
 
 class _Reset:
-    """A compiled reset: ``reset(slots, refills)``; the slots of the records with a slot unset
-    and of the functions, checked by their referents' count; the slots refilled, by kind
-    (`_KINDS`); the slots of the records (their classes checked)."""
+    """A compiled reset: ``reset(slots, refills, counts)``; the slots of the records with a
+    slot unset and of the functions, checked by their referents' count; the slots refilled, by
+    kind (`_KINDS`); the slots of the records (their classes checked); the slots of the records
+    with a slot unset, whose referents a new fork counts (`counts`, in their order)."""
 
-    def __init__(self, function: Any, consts: tuple, checked: tuple, refilled: dict, records):
+    def __init__(
+        self, function: Any, consts: tuple, checked: tuple, refilled: dict, records, unset
+    ):
         self.function = function
         self.consts = consts
         self.checked = checked
         self.refilled = refilled
         self.records = tuple(records)
+        self.unset = tuple(unset)
 
-    def __call__(self, slots: tuple, refills: list) -> None:
+    def __call__(self, slots: tuple, refills: list, counts: tuple) -> None:
         """Put the fork whose objects are `slots` back as it was: each refilled object from
         its snapshot (`refills`: objects and snapshots by kind), by calls mapped in C rather
         than a statement each; then the rest, written out."""
@@ -418,7 +432,7 @@ class _Reset:
         _drain(map(operator.setitem, seqs, _EVERY, seq_snaps))
         _drain(map(collections.deque.clear, deques))
         _drain(map(operator.iadd, deques, items))
-        self.function(self.consts, slots)
+        self.function(self.consts, slots, counts)
 
 
 _drain = collections.deque(maxlen=0).extend
