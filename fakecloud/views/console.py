@@ -24,6 +24,7 @@ from typing import Any
 from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
 from rich.text import Text
 
 from fakecloud.views import model
@@ -126,6 +127,18 @@ class Narrator:
         )
         self._pause(0.4)
 
+    def hanging(self, head: Text, body: Text) -> None:
+        """`head` then `body`, whose wrapped rest starts under it, not at the terminal's left
+        edge, so the time column stays clear on a narrow terminal (piped lines are whole)."""
+        if self.console.soft_wrap:
+            self.console.print(head + body)
+            return
+        grid = Table.grid()
+        grid.add_column(width=head.cell_len, no_wrap=True)
+        grid.add_column()
+        grid.add_row(head, body)
+        self.console.print(grid)
+
     def note(self, text: str, style: str = "dim") -> None:
         """A line of commentary."""
         self.console.print(Text(text, style=style))
@@ -134,7 +147,7 @@ class Narrator:
         """A long virtual wait: a bar filling while the narrator waits a moment."""
         label = f"{seconds:.3f} s pass" + (f" — {what}" if what else "")
         if not self.pace:
-            self.console.print(Text(f"{'':12}… {label}", style="dim"))
+            self.hanging(Text(f"{'':12}… ", style="dim"), Text(label, style="dim"))
             return
         wall = min(1.4, 0.25 + 0.3 * math.log1p(seconds))
         steps = max(8, int(wall / 0.03))
@@ -144,7 +157,7 @@ class Narrator:
             for _ in range(steps):
                 time.sleep(wall / steps)
                 bar.advance(task)
-        self.console.print(Text(f"{'':12}… {label}", style="dim"))
+        self.hanging(Text(f"{'':12}… ", style="dim"), Text(label, style="dim"))
 
     def setup(self, run: model.Run) -> None:
         """The set-up, folded into one wait."""
@@ -164,16 +177,15 @@ class Narrator:
             else:
                 self._pause(min(0.12, 0.02 + gap))
             last = line.t
-            text = Text(f"{line.t:10.3f}s  ", style="dim")
-            text.append(line.text, style=line.style)
+            text = Text(line.text, style=line.style)
             if line.count > 1:
                 text.append(f"  (×{line.count})", style="dim")
-            self.console.print(text)
+            self.hanging(Text(f"{line.t:10.3f}s  ", style="dim"), text)
 
     def summary(self, facts: list[tuple[str, str]]) -> None:
         """What the chapter showed, as short facts; a fact's style may be red for a failure."""
         for fact, style in facts:
-            self.console.print(Text(f"  ▸ {fact}", style=style or "bold"))
+            self.hanging(Text("  ▸ ", style=style or "bold"), Text(fact, style=style or "bold"))
 
 
 def _busy(run: model.Run, start: float, end: float) -> str:

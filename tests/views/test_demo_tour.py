@@ -1,6 +1,7 @@
 """`fakecloud demo`: the guided tour a newcomer sees in the terminal, and where it leaves the
 reports."""
 
+import io
 import os
 import sys
 
@@ -92,3 +93,27 @@ def test_a_reader_that_leaves_early_ends_the_demo_quietly(tmp_path, monkeypatch)
         os.dup2(saved, 1)
         os.close(saved)
     assert not list(tmp_path.iterdir())  # it stopped at the first line it could not write
+
+
+def test_a_narrow_terminal_wraps_each_line_under_its_text(image_online):
+    """On an 80-column terminal a long milestone or fact goes on under its own text: rich wrapped
+    it to the left edge, into the time column (session 38's new user: '     0.016s  ... (QEMU
+    guest agent is not' then 'enabled): the snapshot goes on unfrozen' at column 0)."""
+    from rich.console import Console
+
+    from fakecloud.views.console import Narrator, facts
+    from fakecloud.views.model import read, scenario_meta
+
+    out = io.StringIO()
+    terminal = Console(file=out, width=80, force_terminal=False, color_system=None)
+    narrator = Narrator(terminal, pace=False)
+    run = read(image_online.trace, meta=scenario_meta(image_online))
+    narrator.tell(run)
+    narrator.summary(list(facts(run)))
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    told = lines[lines.index(next(x for x in lines if "not quiesced (QEMU" in x)) :]
+    assert told[0].startswith("     0.016s  nova-compute cmp-1: web not quiesced (QEMU guest")
+    assert told[1] == f"{'':13}enabled): the snapshot goes on unfrozen"
+    fact = lines.index("  ▸ 0.016 s  nova-compute cmp-1: web not quiesced: QEMU guest agent is not")
+    assert lines[fact + 1] == "    enabled; the snapshot is crash-consistent"
+    assert all(len(x) <= 80 and x.startswith(" ") for x in lines[1:])
