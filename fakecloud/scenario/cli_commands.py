@@ -11,6 +11,7 @@ cannot be loaded (its problems are printed as ``FILE:LINE: field X: ...``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections import Counter
@@ -39,6 +40,13 @@ def _run_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, help="seed for every case (default: the file's)")
     p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="run every case on this profile instead of its own: a Nova release (nova-17.0.1), "
+        "seed or upstream (fakecloud profiles lists them), e.g. a bug's scenario on the release "
+        "that fixed it",
+    )
+    p.add_argument(
         "--case",
         action="append",
         metavar="ID",
@@ -63,6 +71,12 @@ def _run_parser() -> argparse.ArgumentParser:
         help="also tell each run's story: every milestone on scenario time, with its names",
     )
     return p
+
+
+def on_profile(case: Any, profile: str) -> Any:
+    """`case` run on `profile` in place of its own, its replay command saying so."""
+    cloud = dataclasses.replace(case.cloud, profile=profile)
+    return dataclasses.replace(case, cloud=cloud, profile_given=profile)
 
 
 def _load_file_or_library(name: str, load) -> object:
@@ -124,7 +138,8 @@ def not_a_scenario(path: str) -> str | None:
 
 
 def run_main(argv: list[str] | None = None) -> int:
-    """``fakecloud run FILE... [--seed N] [--case ID] [--trace out.jsonl]``; the exit status."""
+    """``fakecloud run FILE... [--seed N] [--profile P] [--case ID] [--trace out.jsonl]``; the
+    exit status."""
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.report import render, summary
     from fakecloud.scenario.runner import run_case
@@ -196,6 +211,16 @@ def run_main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+    if args.profile is not None:
+        from fakecloud.errors import ConfigError
+        from fakecloud.profiles.resolve import resolve as resolve_profile
+
+        try:
+            resolve_profile(args.profile)
+        except ConfigError as exc:
+            print(f"fakecloud run: --profile: {exc}", file=sys.stderr)
+            return 2
+        selected = [on_profile(case, args.profile) for case in selected]
     if args.list:
         for case in selected:
             print(f"{case.file}::{case.id}")

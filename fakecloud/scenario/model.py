@@ -297,6 +297,8 @@ class Case:
     """The ``explore:`` section as written (`fakecloud.explore.spec` reads it); run ignores it."""
     choices: dict | None = None
     """Decisions written out by the explorer (``choices:``); run replays them exactly."""
+    profile_given: str | None = None
+    """``fakecloud run --profile``'s profile, run in place of the file's (the replay says it)."""
 
     def where(self, line: int | None) -> str:
         """``file:line`` for messages."""

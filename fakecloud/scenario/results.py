@@ -119,7 +119,9 @@ class CaseResult:
         ``my flow.yaml`` quoted)."""
         many = self.case.id != "default"
         case = f" --case {shlex.quote(self.case.id)}" if many else ""
-        return f"fakecloud run {shlex.quote(str(self.case.file))}{case} --seed {self.seed}"
+        given = self.case.profile_given
+        profile = f" --profile {shlex.quote(given)}" if given else ""
+        return f"fakecloud run {shlex.quote(str(self.case.file))}{case} --seed {self.seed}{profile}"
 
 
 class StepFailed(Exception):

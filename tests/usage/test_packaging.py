@@ -78,6 +78,19 @@ def test_a_library_scenario_runs_by_name(capsys, monkeypatch, tmp_path):
     assert (
         "bugs/lp1731986_thaw_on_snapshot_failure.yaml::bug_off  PASSED" in capsys.readouterr().out
     )
+    # A bug's scenario on the release that fixed it, with no edit to the file (session 38's new
+    # user: 'unrecognized arguments: --profile nova-17.0.1'); its replay says the profile.
+    assert main(["run", "lp1731986", "--case", "bug_on", "--profile", "nova-17.0.1"]) == 1
+    out = capsys.readouterr().out
+    assert ":: bug_on   seed 0, profile nova-17.0.1   (setup took" in out
+    assert out.endswith(
+        "replay: fakecloud run bugs/lp1731986_thaw_on_snapshot_failure.yaml --case bug_on "
+        "--seed 0 --profile nova-17.0.1\n\n"
+    )
+    assert main(["run", "lp1731986", "--profile", "17.0.1"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "fakecloud run: --profile: unknown profile '17.0.1' (did you mean 'nova-17.0.1'?); "
+    )
     assert main(["run", "flows/volume_backed_onl"]) == 2
     assert "names several library scenarios: flows/volume_backed_online, " in (
         capsys.readouterr().err
