@@ -6,6 +6,8 @@
 ('0.107', '0.102')
 >>> counted(1, "seed"), counted(3, "seed"), counted(0, "run")
 ('1 seed', '3 seeds', '0 runs')
+>>> clipped("referenced by no image", 16)
+'referenced by n…'
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ def secs(seconds: float) -> str:
 def counted(n: int, noun: str) -> str:
     """`n` and `noun`, plural unless `n` is 1 ("1 run", "2 runs")."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def clipped(text: str, width: int) -> str:
+    """`text`, or its first `width` - 1 characters and "…" when it is longer: a cut line says
+    it was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def detail(key: str, value: Any, t0: float = 0.0) -> Any:

@@ -35,7 +35,7 @@ from fakecloud.explore.runner import (
     batch_size,
     default_jobs,
 )
-from fakecloud.humanize import counted
+from fakecloud.humanize import clipped, counted
 from fakecloud.outputs import new_folder_problem, output_problem, write_atomic
 from fakecloud.scenario.errors import ScenarioError
 from fakecloud.views.names import Names
@@ -328,7 +328,7 @@ def render(report: Any) -> str:
             more = f" and {g.count - SHOWN_SEEDS} more" if g.count > SHOWN_SEEDS else ""
             lines.append(f"  {n}. {g.key}: {counted(g.count, 'seed')}: {shown}{more}")
             for detail in g.details[:2]:
-                lines.append(f"       {names.text(detail)[:150]}")
+                lines.append(f"       {clipped(names.text(detail), 150)}")
             path = names.text("; ".join(_with_action(e, case.actions) for e in g.path))
             lines.append("       led there by: " + (path or "delays and orders alone"))
             if g.replay:

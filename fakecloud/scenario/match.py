@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fakecloud.humanize import clipped
+
 OPERATORS = ("$regex", "$absent", "$present", "$in", "$len", "$contains", "$gt", "$ge", "$lt")
 OPERATORS += ("$le", "$not", "$any")
 _ABSENT = object()
@@ -81,8 +83,7 @@ def _join(path: str, key: Any) -> str:
 def _show(value: Any, width: int = 120) -> str:
     if value is _ABSENT:
         return "nothing (missing)"
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clipped(repr(value), width)
 
 
 def mismatches(actual: Any, expected: Any, path: str = "", fold_case: bool = False) -> list[str]:

@@ -40,7 +40,7 @@ from typing import Any
 
 from fakecloud.api.http import Response
 from fakecloud.errors import ConfigError, SimulationNotIdle
-from fakecloud.humanize import secs
+from fakecloud.humanize import clipped, secs
 from fakecloud.scenario import expect
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
 from fakecloud.scenario.match import event_matches, mismatches
@@ -1354,8 +1354,7 @@ def _plain(value: Any) -> Any:
 
 def _short(body: Any, width: int = 160) -> str:
     # a step's mismatch keeps the head: explore's paths read the ids it names
-    text = repr(body) if not isinstance(body, str) else body
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clipped(repr(body) if not isinstance(body, str) else body, width)
 
 
 def _ends(body: Any, width: int = 160) -> str:

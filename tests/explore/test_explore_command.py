@@ -245,3 +245,20 @@ def test_a_fault_point_no_seed_reached_is_named(shared_link, capsys, tmp_path):
     out = capsys.readouterr().out
     assert "faults at io.transfer, volume_api.get" in out
     assert "never consulted: volume_api.get (no seed's run reached it" in out
+
+
+def test_a_detail_too_long_for_its_line_says_it_was_cut():
+    # quota_race's group 1 ended '... of volume b/vda (available) is referenced by no': cut at
+    # 150 characters mid-sentence, with nothing to say so (session 38's new user)
+    from fakecloud.explore.cli import render
+    from fakecloud.explore.groups import Broken, SeedOutcome, group
+    from fakecloud.explore.session import CaseReport, Report
+
+    orphan = "no_orphan_volume_snapshot: volume snapshot b/vda@adversary-snapshot: 'snapshot for "
+    orphan += "adversary-snapshot' of volume b/vda (available) is referenced by no image"
+    broken = Broken("invariant no_orphan_volume_snapshot", details=(orphan, orphan[:140]))
+    case = CaseReport("default", "tie order", seeds=[0], failed=[0])
+    case.groups = group([SeedOutcome("default", 0, (broken,))])
+    lines = render(Report("x.yaml", [case])).splitlines()
+    assert lines[4] == f"       {orphan[:149]}…" and len(lines[4]) == 7 + 150
+    assert lines[5] == f"       {orphan[:140]}"  # one that fits is whole
