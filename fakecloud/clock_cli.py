@@ -1,6 +1,6 @@
 """``fakecloud clock``: drive the virtual clock of a running ``fakecloud serve``.
 
-    fakecloud clock show                 # virtual now, its calendar time, the speed
+    fakecloud clock show                 # virtual now, its calendar time, the speed (also bare)
     fakecloud clock advance 30           # run the cloud 30 virtual seconds forward
     fakecloud clock idle                 # run it until no work is left
     fakecloud clock show --url http://127.0.0.1:9000
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"any port of the server (default $FAKECLOUD_URL or {DEFAULT_URL})",
     )
     verbs = p.add_subparsers(
-        dest="verb", required=True, metavar="show|advance|idle", help="what to do"
+        dest="verb", metavar="show|advance|idle", help="what to do (default show)"
     )
     show = verbs.add_parser("show", help="virtual now, its calendar time, the speed")
     advance = verbs.add_parser("advance", help="run the cloud SECONDS virtual seconds forward")
@@ -88,12 +88,12 @@ def _loopback(url: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``fakecloud clock show|advance SECONDS|idle``; the exit status."""
+    """``fakecloud clock [show|advance SECONDS|idle]``; the exit status."""
     import requests
 
     args = build_parser().parse_args(argv)
     base = args.url.rstrip("/")
-    if args.verb == "show":
+    if args.verb in ("show", None):  # a bare `fakecloud clock` shows it, as `clock show`
         call = ("GET", "/fakecloud/clock", None)
     elif args.verb == "advance":
         call = ("POST", "/fakecloud/advance", {"seconds": args.seconds})

@@ -301,9 +301,11 @@ def test_an_atomic_write_keeps_the_usual_file_mode(tmp_path):
     assert (target.stat().st_mode & 0o777, target.read_bytes()) == (0o666 & ~mask, b"{}")
 
 
-@pytest.mark.parametrize("argv", [["show", "--url", "U"], ["--url", "U", "show"]])
+@pytest.mark.parametrize("argv", [["show", "--url", "U"], ["--url", "U", "show"], ["--url", "U"]])
 def test_clock_takes_url_after_the_verb_as_its_docstring_shows(capsys, argv):
-    """`fakecloud clock show --url ...`, the module's own example, was 'unrecognized arguments'."""
+    """`fakecloud clock show --url ...`, the module's own example, was 'unrecognized arguments';
+    a bare `fakecloud clock` shows it too (session 38's new user: 'the following arguments are
+    required: show|advance|idle')."""
     argv = [a.replace("U", "http://127.0.0.1:1") for a in argv]
     status, last = run_cli(capsys, "clock", *argv)
     assert status == 2 and last.startswith("fakecloud clock: nothing answers at http://127.0.0.1:1")
