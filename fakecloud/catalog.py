@@ -116,6 +116,12 @@ def rows_switches() -> list[dict[str, Any]]:
     ]
 
 
+def rows_bugs() -> list[dict[str, Any]]:
+    """The switches that are Launchpad bugs (named lpNNNNNNN), as `rows_switches` gives them:
+    what a new user looking for "the bugs" means (``bugs: [lp1731986]`` replays one)."""
+    return [r for r in rows_switches() if r["bug_in"] is not None]
+
+
 def _runs(ranges: list[tuple[str, str]]) -> str:
     return ", ".join(a if a == b else f"{a}-{b}" for a, b in ranges)
 
@@ -225,6 +231,7 @@ WHAT: dict[str, tuple[Callable[[], list[dict]], Callable[[list[dict]], str], str
     "errors": (rows_errors, _render_errors, "error names and HTTP statuses a rule can raise"),
     "invariants": (rows_invariants, _render_named, "the invariant library"),
     "switches": (rows_switches, _render_switches, "behaviour switches per profile"),
+    "bugs": (rows_bugs, _render_switches, "the Launchpad bugs (switches) and their releases"),
     "events": (rows_events, _render_events, "trace event kinds and their fields"),
     "scenarios": (rows_scenarios, _render_named, "the scenario library (fakecloud run NAME)"),
 }

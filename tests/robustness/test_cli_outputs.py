@@ -2,6 +2,7 @@
 (a missing folder, a directory, the very scenario the command reads), Ctrl-C ends a command with
 one line and status 130, and an interrupted write leaves the old file whole."""
 
+import json
 import os
 import re
 import socket
@@ -472,6 +473,18 @@ def test_list_takes_its_word_after_json_too(capsys):
     mix an optional positional with flags unless asked to)."""
     assert main(["list", "points", "--json", "snapshot"]) == 0
     assert '"name"' in capsys.readouterr().out
+
+
+def test_list_bugs_lists_the_launchpad_bug_switches(capsys):
+    """`fakecloud list bugs` was 'invalid choice' (session 38's new user looking for the bugs the
+    README says are switches): the Launchpad-bug switches, with the releases that had each."""
+    assert main(["list", "bugs", "lp1731986"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "lp1731986: seed=False  upstream=False  (the bug in 17.0.0; changes: 17.0.1 "
+    )
+    assert main(["list", "bugs", "--json"]) == 0
+    bugs = [row["name"] for row in json.loads(capsys.readouterr().out)]
+    assert "lp1731986" in bugs and all(re.fullmatch(r"lp\d+", name) for name in bugs)
 
 
 def test_an_output_that_is_a_pipe_is_written_through_and_a_link_stays_a_link(tmp_path):
