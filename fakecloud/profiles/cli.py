@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -25,7 +26,8 @@ def list_releases() -> str:
     lines = ["Nova releases (profile nova-X.Y.Z; * = git tag only, not on PyPI):", ""]
     for major, series in SERIES.items():
         names = " ".join(f"{r}{'' if r.on_pypi else '*'}" for r in in_series(major))
-        lines.append(f"  {series.name:<17} {names}")
+        head = f"  {series.name:<17} "  # a long series goes on under its releases, in 80 columns
+        lines += textwrap.wrap(names, 80, initial_indent=head, subsequent_indent=" " * len(head))
     lines += ["", "Cinder and Glance of each series (block-storage, image API maximum):", ""]
     for series in SERIES.values():
         apis = series_apis(series)
@@ -38,13 +40,13 @@ def list_releases() -> str:
         "",
         "Aliases:",
         f"  seed        = {ALIASES['seed']} (the vendor build of the seed document)",
-        f"  seed-17.0.N = nova-17.0.N+vendor (any Queens point release: "
+        f"  seed-17.0.N = nova-17.0.N+vendor (Queens point releases "
         f"{in_series(QUEENS)[0]} ... {in_series(QUEENS)[-1]})",
         f"  upstream    = {ALIASES['upstream']}",
         "  nova-X.Y.Z+vendor: any release with the vendor instance-snapshot branch",
         "",
         f"{len(RELEASES)} releases, {len(SWITCHES)} switches; "
-        "`fakecloud profiles NAME` shows one profile's switches.",
+        "`fakecloud profiles NAME` shows a profile's switches.",
     ]
     return "\n".join(lines)
 

@@ -12,6 +12,9 @@ def test_profiles_lists_every_release_by_series(capsys):
     out = capsys.readouterr().out
     assert "  Queens            17.0.0* 17.0.1*" in out
     assert "  2026.2 Hibiscus   34.0.0\n" in out
+    # 80 columns: Queens' 14 releases go on under its first (session 38's new user: 128 wide)
+    assert f"17.0.5* 17.0.6*\n{'':20}17.0.7 17.0.8 17.0.9 17.0.10 17.0.11 17.0.12 17.0.13\n" in out
+    assert max(map(len, out.splitlines())) <= 80
     assert "seed        = nova-17.0.13+vendor" in out and "upstream    = nova-34.0.0" in out
 
 
