@@ -59,7 +59,9 @@ def chapters(profile: str = "seed") -> list[Chapter]:
             "A running server whose disk is a file on its compute host. nova-api answers 202 "
             "at once; the host copies the live disk (libvirt's blockRebase mirror, then qemu-img "
             "convert) and uploads it to Glance, walking task_state image_snapshot → "
-            "image_pending_upload → image_uploading → none. The guest is never paused.",
+            "image_pending_upload → image_uploading → none (the first image_uploading turns "
+            "straight back: libvirt's driver tries a direct snapshot first, which only a Ceph "
+            "disk can take). The guest is never paused.",
         ),
         Chapter(
             "volume-offline",

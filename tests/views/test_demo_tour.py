@@ -50,6 +50,10 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     assert "     0.000s  step snap: POST /servers/web/action" in image
     assert "… 1.000 s pass — upload to Glance 100.0 MB @ 100.0 MB/s" in image
     assert "set-up: 50 events fold away" in image
+    # Nova's own back-step (libvirt driver.py snapshot: direct_snapshot's NotImplementedError on
+    # a file disk), which the chapter's introduction now explains (session 38's new user)
+    assert "     0.016s  web: task_state image_uploading → image_pending_upload" in image
+    assert "turns straight back" in " ".join(image.split("╰", 1)[0].replace("│", "").split())
     online = _chapter(printed, "3. Volume-backed server, online")
     # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
     assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online
