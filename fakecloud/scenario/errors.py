@@ -41,5 +41,8 @@ def field_name(path: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            text = str(part)
+            if not text.isprintable():  # a key's newline or escape, shown as written in YAML
+                text = repr(text)[1:-1]
+            out += f".{text}" if out else text
     return out

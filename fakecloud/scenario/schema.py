@@ -28,7 +28,10 @@ from fakecloud.transport.endpoints import SERVICE_ALIASES
 PROFILE_PATTERN = r"^(seed|upstream|seed-\d+\.\d+\.\d+|nova-\d+\.\d+\.\d+(\+vendor)?)$"
 SCHEMA_ID = "urn:fakecloud:scenario-schema:1"
 REF_PATTERN = r"^\$\{[^${}]+\}$"
-NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+#: A step, case, parameter or variable name. `(?!\n)`: Python's `$` (jsonschema's `pattern`)
+#: also matches before a final newline, and a case named ``"bug\n"`` put it in its case id
+#: (`run --list`, ``--trace t.jsonl`` wrote ``t-bug\n.jsonl``); ECMA-262 reads it the same.
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$(?!\n)"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 SERVICE_TYPES = ("compute", "image", "block-storage", "identity")
 ADVERSARY_ACTIONS = (

@@ -446,6 +446,8 @@ steps:
             "field steps[0].wait.untl: unknown key 'untl' (did you mean 'until'?)",
         ),
         ('cases: {"bug on": {}}', "field cases.bug on: 'bug on' is not a usable name"),
+        # Python's $ matched before a final newline: the case id held it (t-bug\n.jsonl)
+        ('cases: {"bug\\n": {}}', "field cases.bug\\n: 'bug\\n' is not a usable name"),
         ("matrix: {profile: seed}", "field matrix.profile: expected a list, got 'seed'"),
     ],
 )
