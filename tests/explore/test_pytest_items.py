@@ -61,8 +61,9 @@ def test_explore_items_pass_when_calm_and_a_bug_hunt_fails_when_it_finds_nothing
     _scenario(tester, HUNT.replace("finds: []", "finds: [no_unexpected_500]"), "hunt", calm=True)
     result = tester.runpytest("-m", "explore", "scenarios", "--tb=line")
     result.assert_outcomes(passed=1, failed=1, deselected=2)
-    # --tb=line: the file and the line its explore: section starts at, and what went wrong
-    line = (HERE / "shared_link.yaml").read_text().split("explore:")[0].count("\n") + 1
+    # --tb=line: the file, the first line of its explore: section, and what went wrong
+    written = (tester.path / "scenarios" / "hunt.yaml").read_text()
+    line = written.split("explore:")[0].count("\n") + 2  # the line below explore:
     where = f"{tester.path / 'scenarios/hunt.yaml'}:{line}: "
     assert where + "no seed broke invariant no_unexpected_500 (explore.finds)" in result.outlines
     # the summary line says what went other than expected
