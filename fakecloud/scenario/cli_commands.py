@@ -11,7 +11,6 @@ cannot be loaded (its problems are printed as ``FILE:LINE: field X: ...``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections import Counter
@@ -71,12 +70,6 @@ def _run_parser() -> argparse.ArgumentParser:
         help="also tell each run's story: every milestone on scenario time, with its names",
     )
     return p
-
-
-def on_profile(case: Any, profile: str) -> Any:
-    """`case` run on `profile` in place of its own, its replay command saying so."""
-    cloud = dataclasses.replace(case.cloud, profile=profile)
-    return dataclasses.replace(case, cloud=cloud, profile_given=profile)
 
 
 def _load_file_or_library(name: str, load) -> object:
@@ -213,14 +206,12 @@ def run_main(argv: list[str] | None = None) -> int:
             return 2
     if args.profile is not None:
         from fakecloud.errors import ConfigError
-        from fakecloud.profiles.resolve import resolve as resolve_profile
 
         try:
-            resolve_profile(args.profile)
+            selected = [case.on_profile(args.profile) for case in selected]
         except ConfigError as exc:
             print(f"fakecloud run: --profile: {exc}", file=sys.stderr)
             return 2
-        selected = [on_profile(case, args.profile) for case in selected]
     if args.list:
         for case in selected:
             print(f"{case.file}::{case.id}")

@@ -9,7 +9,7 @@ expectation points at the line that stated it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +299,13 @@ class Case:
     """Decisions written out by the explorer (``choices:``); run replays them exactly."""
     profile_given: str | None = None
     """``fakecloud run --profile``'s profile, run in place of the file's (the replay says it)."""
+
+    def on_profile(self, profile: str) -> Case:
+        """This case on `profile` in place of its own (``--profile``), its replay command
+        saying so; `ConfigError` for a name that is no profile (with the closest)."""
+        resolve_profile(profile)
+        cloud = replace(self.cloud, profile=profile)
+        return replace(self, cloud=cloud, profile_given=profile)
 
     def where(self, line: int | None) -> str:
         """``file:line`` for messages."""

@@ -10,12 +10,13 @@
                                                                 #   states, story
 
 The input is a trace (JSON Lines, from ``fakecloud run --trace`` or ``cloud.trace.to_jsonl``)
-or a scenario, a file or a library scenario's name, which is run first (``--seed``, ``--case``
-as for ``fakecloud run``); a file named without ``.jsonl``, ``.yaml`` or ``.yml`` (a pipe:
-``fakecloud report <(cat x.yaml)``) is a trace if it starts with ``{``, else a scenario. The
-format comes from ``--format`` or from the output's suffix (``.html``, ``.json``, ``.mmd``);
-text goes to the terminal. Set-up (everything before a scenario's first step) is folded away:
-the HTML page unfolds it with a switch, the other formats with ``--setup``.
+or a scenario, a file or a library scenario's name, which is run first (``--seed``, ``--case``,
+``--profile`` as for ``fakecloud run``); a file named without ``.jsonl``, ``.yaml`` or ``.yml``
+(a pipe: ``fakecloud report <(cat x.yaml)``) is a trace if it starts with ``{``, else a
+scenario. The format comes from ``--format`` or from the output's suffix (``.html``,
+``.json``, ``.mmd``); text goes to the terminal. Set-up (everything before a scenario's first
+step) is folded away: the HTML page unfolds it with a switch, the other formats with
+``--setup``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.cli_args import case_argument, file_and_case, path_argument
+from fakecloud.errors import ConfigError
 from fakecloud.humanize import counted
 from fakecloud.inputs import open_input
 from fakecloud.outputs import (
@@ -229,6 +231,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix, else text")
     p.add_argument("--seed", type=int, help="scenario: the seed (default: the file's)")
     p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="scenario: run on this profile instead of its own (as fakecloud run --profile)",
+    )
+    p.add_argument(
         "--case",
         action="append",
         metavar="ID",
@@ -294,8 +301,8 @@ def _runs(args: argparse.Namespace) -> Runs:
 
 def _trace_only(args: argparse.Namespace) -> None:
     """`ReportError` if `args` ask for what only a scenario has."""
-    if args.case or args.seed is not None:
-        raise ReportError("--case and --seed apply to a scenario file, not to a trace")
+    if args.case or args.seed is not None or args.profile is not None:
+        raise ReportError("--case, --seed and --profile apply to a scenario file, not to a trace")
 
 
 def _scenario_runs(
@@ -329,6 +336,11 @@ def _scenario_runs(
                     f"{scenario.file}; cases: {', '.join(known)}"
                 )
             cases = [c for c in cases if c.id in args.case]
+        if args.profile is not None:
+            try:
+                cases = [c.on_profile(args.profile) for c in cases]
+            except ConfigError as exc:
+                raise ReportError(f"--profile: {exc}") from None
         results = [run_case(c, seed=args.seed) for c in cases]
         return [(r.case.id, list(r.trace), scenario_meta(r), []) for r in results]
     except ScenarioError as exc:

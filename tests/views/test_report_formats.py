@@ -152,7 +152,9 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
         (["missing.jsonl"], "cannot read missing.jsonl"),
         (["nothere.yaml"], "'nothere.yaml' is neither a file nor a library scenario"),  # as run
         ([LP, "--case", "nope"], "no case 'nope'"),
-        (["x.jsonl", "--case", "a"], "--case and --seed apply to a scenario file"),
+        (["x.jsonl", "--case", "a"], "--case, --seed and --profile apply to a scenario file"),
+        (["x.jsonl", "--profile", "upstream"], "--profile apply to a scenario file"),
+        ([LP, "--profile", "17.0.1"], "--profile: unknown profile '17.0.1' (did you mean 'nova-1"),
         (["x.jsonl", "--view", "pictures"], "unknown view 'pictures'"),
         (["x.jsonl", "--view", "timline"], "unknown view 'timline' (did you mean 'timeline'?)"),
         (["x.jsonl", "--width", "5"], "--width must be at least 20"),
