@@ -56,8 +56,11 @@ def send(method, path, headers, body, user):
         "image", method, path, body=body if body is not None else b"", user=caller, headers=h
     )
     cloud.run_until_idle()
-    # a real request takes time: images made one after another are ordered by when
-    cloud.advance(0.001)
+    # a real request takes time: images made one after another are ordered by when. The real
+    # side's sqlite keeps each row's microseconds, so its rows never tie; fakecloud stores
+    # MySQL's whole second and orders a second's rows by id (_image_get_all's created_at, id),
+    # so a second a request keeps the lists' order compared (session 38)
+    cloud.advance(1.0)
     body = r.body if isinstance(r.body, (bytes, str)) else r.json()
     try:
         j = body if isinstance(body, (dict, list)) else json.loads(body) if body else None
