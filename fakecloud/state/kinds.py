@@ -130,6 +130,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # Which image properties keep Nova's image dicts off the one-pass translation (a memo of
     # the Glance schema): a file saved before the memo existed loads and works.
     "fakecloud.nova.image_api:API": {"_claimed": False},
+    # The command holding a guest agent's job, for the error of one that waited too long
+    # (`GuestAgent._holder`): none in a saved or forked cloud, whose agents are idle.
+    "fakecloud.nova.virt.guest_agent:GuestAgent": {"_holder": ""},
     # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
     # counting afresh).

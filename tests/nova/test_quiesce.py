@@ -713,3 +713,38 @@ def test_a_quiesce_that_meets_a_guest_not_running_is_skipped_unless_required(ima
         ]  # fmt: skip
         assert skipped == f"Skipping quiescing instance: {refused}."
     assert not dom.frozen
+
+
+# -- the agent job lock (libvirt's QEMU_JOB_WAIT_TIME) ------------------------------------------
+
+
+def test_a_thaw_behind_a_hung_freeze_times_out_and_leaves_the_guest_frozen():
+    """libvirt's agent job: the thaw Nova casts when the quiesce call times out waits 30 s for
+    the job a hanging freeze holds, then fails VIR_ERR_OPERATION_TIMEOUT; ``_set_quiesced``
+    makes it an InternalError (a notification, no instance fault), and the freeze, ending
+    later, leaves the guest frozen with nothing left to thaw it."""
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv(name="db")
+    env.cloud.faults.add("nova.guest_agent", action="delay", delay_s=100.0,
+                         match={"command": "guest-fsfreeze-freeze"})  # fmt: skip
+    assert env.create_image(sid).status == 500
+    env.cloud.run_until_idle()
+    call = env.t("rpc.call", method="quiesce_instance")
+    assert env.t("rpc.cast", method="unquiesce_instance") == pytest.approx(call + 60.0)
+    delivered = env.t("rpc.deliver", method="unquiesce_instance")
+    (error,) = env.events("guest.agent_error", subject=sid)
+    assert error["t"] == pytest.approx(delivered + 30.0)
+    held = "held by agent=remoteDispatchDomainFSFreeze"
+    assert (error["command"], error["code"]) == ("guest-fsfreeze-thaw", 68)
+    (note,) = env.events("notification", event_type="unquiesce_instance")
+    assert note["exception"] == "InternalError"
+    assert note["message"] == (
+        f"Error from libvirt while quiescing {env.domain(sid).name}: [Error Code 68] "
+        f"Timed out during operation: cannot acquire state change lock ({held})"
+    )
+    frozen = call + env.d + 100.0 + env.nova_cfg.guest_agent_freeze_s
+    assert _frozen_window(env, sid) == pytest.approx((frozen, None))
+    server = env.cloud.request("compute", "GET", f"/v2.1/servers/{sid}").json()["server"]
+    assert server["status"] == "ACTIVE" and "fault" not in server
+    assert {v.invariant for v in env.cloud.check_invariants()} == {
+        "no_frozen_guest", "no_unexpected_500"}  # fmt: skip

@@ -24,7 +24,14 @@ and status while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thaw
 nothing. ``guest-set-user-password`` (changePassword, `set_admin_password`) waits its turn like
 the others and takes no time of its own.
 Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
-agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze.
+agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze. A
+command queued behind another waits at most `AGENT_JOB_WAIT_S` (libvirt's ``QEMU_JOB_WAIT_TIME``,
+30 s, in ``qemuDomainObjBeginJobInternal`` from ``qemuDomainObjBeginAgentJob``), then fails
+``VIR_ERR_OPERATION_TIMEOUT`` "Timed out during operation: cannot acquire state change lock
+(held by agent=remoteDispatchDomainFSFreeze)" (`job_lock_timeout`): a thaw cast behind a freeze
+that hangs fails so, and Nova's ``_set_quiesced`` makes it an `InternalError` (17.0.13, 27.5.1,
+34.0.0: only ``VIR_ERR_AGENT_UNRESPONSIVE`` is `InstanceQuiesceFailed`, from 27.0.0); the guest
+is frozen once that freeze ends, and nothing thaws it.
 
 Fault point ``nova.guest_agent`` (attributes ``command`` — `FREEZE`, `THAW` or
 `SET_USER_PASSWORD` —, ``host``,
@@ -62,6 +69,7 @@ OVERRIDE_KEYS = ("state", "freeze_s", "thaw_s")
 
 VIR_ERR_INTERNAL_ERROR = 1
 VIR_ERR_OPERATION_INVALID = 55
+VIR_ERR_OPERATION_TIMEOUT = 68
 VIR_ERR_AGENT_UNRESPONSIVE = 86
 
 FREEZE = "guest-fsfreeze-freeze"
@@ -74,6 +82,15 @@ _FREEZE = form("guest.freeze", "host", "requested_at")
 _THAW = form("guest.thaw", "host", "requested_at")
 #: (form, host) -> the site of a host's freezes or thaws (`Trace.write_at`).
 _SITES: dict[tuple[Form, str], Site] = {}
+
+#: libvirt's ``QEMU_JOB_WAIT_TIME``: how long a command waits for the agent job another holds.
+AGENT_JOB_WAIT_S = 30.0
+#: The libvirt API (its RPC dispatcher's name, libvirt's ``agentOwnerAPI``) of each command.
+_OWNER_API = {
+    FREEZE: "remoteDispatchDomainFSFreeze",
+    THAW: "remoteDispatchDomainFSThaw",
+    SET_USER_PASSWORD: "remoteDispatchDomainSetUserPassword",
+}
 
 _TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
 
@@ -116,6 +133,18 @@ def disabled_while_frozen(command: str) -> LibvirtError:
     )
 
 
+def job_lock_timeout(holder: str) -> LibvirtError:
+    """libvirt's error for a command that waited `AGENT_JOB_WAIT_S` for the agent job while
+    `holder` (a command) kept it (``qemuDomainObjBeginJobInternal``: VIR_ERR_OPERATION_TIMEOUT;
+    its plain form when no holder is known)."""
+    api = _OWNER_API.get(holder)
+    held = f" (held by agent={api})" if api else ""
+    return LibvirtError(
+        f"Timed out during operation: cannot acquire state change lock{held}",
+        VIR_ERR_OPERATION_TIMEOUT,
+    )
+
+
 class GuestAgent:
     """qemu-ga inside one guest: its state, its command latencies, its one-at-a-time queue."""
 
@@ -126,7 +155,7 @@ class GuestAgent:
     _waiting: deque | None
 
     __slots__ = ("kernel", "domain", "host", "state", "freeze_s", "thaw_s", "timeout_s", "_busy",
-                 "_waiting")  # fmt: skip
+                 "_waiting", "_holder")  # fmt: skip
 
     def __init__(self, kernel: Any, domain: Any, host: str, spec: Mapping[str, Any]):
         cfg = kernel.config.nova
@@ -140,6 +169,7 @@ class GuestAgent:
         self.timeout_s = cfg.guest_agent_timeout_s
         self._busy = False
         self._waiting = None  # made when a second command queues (rare)
+        self._holder = ""  # the command holding the agent job (libvirt's agentOwnerAPI)
 
     def execute(self, command: str) -> Any:
         """Send `command` (`FREEZE`, `THAW` or `SET_USER_PASSWORD`); an event whose value is
@@ -158,9 +188,17 @@ class GuestAgent:
             if self._waiting is None:
                 self._waiting = deque()
             self._waiting.append(turn)
-            yield turn
+            deadline = env.timeout(AGENT_JOB_WAIT_S)
+            yield env.any_of([turn, deadline])
+            if not turn.triggered:
+                self._waiting.remove(turn)
+                error = job_lock_timeout(self._holder)
+                self._report(command, error)
+                return error
+            self.kernel.cancel(deadline)  # no longer on the clock
         else:
             self._busy = True
+        self._holder = command
         try:
             error: LibvirtError | None = None
             faults = self.kernel.faults
@@ -216,15 +254,18 @@ class GuestAgent:
             else:
                 self._busy = False
         if error is not None:
-            self.kernel.trace.emit(
-                "guest.agent_error",
-                f"libvirt:{self.host}",
-                self.domain.id,
-                command=command,
-                code=error.code,
-                error=error.message,
-            )
+            self._report(command, error)
         return error
+
+    def _report(self, command: str, error: LibvirtError) -> None:
+        self.kernel.trace.emit(
+            "guest.agent_error",
+            f"libvirt:{self.host}",
+            self.domain.id,
+            command=command,
+            code=error.code,
+            error=error.message,
+        )
 
     def _move(self, dom: Any, new: str, event: Form, requested: float) -> None:
         k = self.kernel
