@@ -312,10 +312,16 @@ def render(report: Any) -> str:
             problems = case.unexpected()
             verdict = "; ".join(problems) if problems else "found what it lists, nothing else"
             lines.append(f"  bug hunt (finds: {', '.join(case.finds)}): {verdict}")
-        if case.unconsulted:
+        unreached = [p for p in case.unconsulted if p not in case.cannot_fire]
+        if unreached:
             lines.append(
-                f"  never consulted: {', '.join(case.unconsulted)} (no seed's run reached it, "
+                f"  never consulted: {', '.join(unreached)} (no seed's run reached it, "
                 "so it never fired; `fakecloud list points` says where each point is)"
+            )
+        if case.cannot_fire:
+            lines.append(
+                f"  never consulted: {', '.join(case.cannot_fire)} (reached only by empty "
+                "transfers, which have no middle for partway to fail at, so it never fired)"
             )
         if case.groups:
             lines.extend(_what_broke(case.groups))

@@ -47,6 +47,8 @@ class SeedOutcome:
     decisions: int = 0
     consulted: frozenset[str] = frozenset()
     """The ``explore.faults`` points its run consulted (fired or not)."""
+    cannot_fire: frozenset[str] = frozenset()
+    """Those it reached only where none of their outcomes applies (`Explored.cannot_fire`)."""
 
     @property
     def passed(self) -> bool:
@@ -105,8 +107,9 @@ def outcome_of(
     checks = result.failures
     decisions = explored.decisions
     consulted = frozenset(d.about["point"] for d in decisions if d.kind == "fault")
+    unfired = explored.cannot_fire - consulted
     if not checks:
-        return SeedOutcome(result.case.id, seed, (), len(decisions), consulted)
+        return SeedOutcome(result.case.id, seed, (), len(decisions), consulted, unfired)
     keys = [check_key(check) for check in checks]
     landed, start = explored.landed, explored.start
     leds = [
@@ -121,7 +124,7 @@ def outcome_of(
     for key, check, led in zip(keys, checks, leds, strict=True):
         details = tuple(str(d) for d in check.details[:3])
         broken.append(Broken(key, details, led.path, led.cause, named.of(details + led.path)))
-    return SeedOutcome(result.case.id, seed, tuple(broken), len(decisions), consulted)
+    return SeedOutcome(result.case.id, seed, tuple(broken), len(decisions), consulted, unfired)
 
 
 class _RunNames:

@@ -40,6 +40,9 @@ class Explored:
     """Steps of the file left out (shrinking)."""
     start: tuple[tuple[str, str], ...] = ()
     """The links of the world the run forked (`fakecloud.explore.paths.world_links`)."""
+    cannot_fire: frozenset[str] = frozenset()
+    """Explored fault points the run reached only where none of their outcomes applies
+    (`fakecloud.sim.explore.Choices.cannot_fire`)."""
 
     @property
     def failures(self) -> list[Any]:
@@ -51,6 +54,7 @@ class _Chance(Perturbation):
     """The explorer's hook into the runner: switch chance on at t0, place the inserts."""
 
     decisions: list[Decision]
+    cannot_fire: set[str]
 
     def __init__(
         self, spec: ExploreSpec, source: Any, triggers: dict[str, int | float], marks: bool
@@ -60,6 +64,7 @@ class _Chance(Perturbation):
         self.triggers = triggers
         self.marks = marks
         self.decisions = []
+        self.cannot_fire = set()
 
     def begin(self, kernel: Any) -> None:
         choices = kernel.choices
@@ -70,6 +75,7 @@ class _Chance(Perturbation):
             )
         choices.start(self.source, self.spec.chance)
         self.decisions = choices.made
+        self.cannot_fire = choices.cannot_fire
 
 
 def with_invariants(case: Case) -> Case:
@@ -150,7 +156,9 @@ def play(
             landed[name] = where
         result.checks = [c for c in result.checks if not _about_step(c.what, name)]
     start = world_links(world)
-    return Explored(run, result, chance.decisions, landed, tuple(dropped), start)
+    return Explored(
+        run, result, chance.decisions, landed, tuple(dropped), start, frozenset(chance.cannot_fire)
+    )
 
 
 def insert_step(insert: Any, index: int) -> Step:

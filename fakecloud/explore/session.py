@@ -45,6 +45,9 @@ class CaseReport:
     """``explore.faults`` points no seed's run consulted: nothing the case runs reaches them,
     so they never fired (a point of another flow, as ``image_api.upload`` for a createImage,
     whose image-backed upload goes through ``image_api.update``)."""
+    cannot_fire: tuple[str, ...] = ()
+    """Those of `unconsulted` some seed's run reached, only where none of their outcomes
+    applies (an ``io.transfer`` listing ``partway`` alone, at empty transfers)."""
 
     @property
     def passed(self) -> int:
@@ -260,6 +263,8 @@ def _case_report(
     if found:  # a case Ctrl-C left unexplored says nothing of its points
         consulted = frozenset().union(*(o.consulted for o in found))
         case_report.unconsulted = tuple(f.point for f in spec.faults if f.point not in consulted)
+        reached = frozenset().union(*(o.cannot_fire for o in found))
+        case_report.cannot_fire = tuple(p for p in case_report.unconsulted if p in reached)
     if case_report.groups:
         case_report.names = ready.names()
         case_report.actions = {

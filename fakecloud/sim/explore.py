@@ -104,6 +104,9 @@ class Choices:
     made: list[Decision]
     _counts: dict[str, int]
     fault_points: dict[str, tuple[tuple[str, ...], FaultHandler]]
+    cannot_fire: set[str]
+    """Explored points reached where none of their outcomes applies (only ``partway``
+    listed, at an empty transfer): reached, but no decision made."""
     on_start: list[Callable[[], None]]
 
     def __init__(self, config: ExploreConfig, stream: Callable[[str], Random] | None):
@@ -114,6 +117,7 @@ class Choices:
         self._nominal_rpc = 0.0
         self.fault_points = {}
         """Explored fault points: their possible outcomes, and what each does."""
+        self.cannot_fire = set()
         self.on_start = []
         if stream is not None and (
             config.rpc_delay or config.tie_order or config.throughput_jitter
@@ -188,6 +192,7 @@ class Choices:
             # upload that activates a volume-backed snapshot's image), so it cannot be cut.
             outcomes = tuple(o for o in outcomes if o != "partway")
             if not outcomes:
+                self.cannot_fire.add(point)
                 return None
         v = self.decide("fault", len(outcomes), {"point": point, **_plain(attrs)})
         if not v:

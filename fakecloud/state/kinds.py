@@ -146,6 +146,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
         "horizon": None,
         "polls_asleep": 0,
     },
+    # The explored points a run reached only where none of their outcomes applies, for the
+    # explore report (`Choices.cannot_fire`): a copy starts with none, as its decisions do.
+    "fakecloud.sim.explore:Choices": {"cannot_fire": set},
     # The transfer the I/O model runs the short way: none in a saved or forked cloud (its
     # books are written out first, `Kernel.ready_to_copy`).
     "fakecloud.sim.io:IoModel": {"_lone": None},

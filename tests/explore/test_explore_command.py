@@ -262,3 +262,20 @@ def test_a_detail_too_long_for_its_line_says_it_was_cut():
     lines = render(Report("x.yaml", [case])).splitlines()
     assert lines[4] == f"       {orphan[:149]}…" and len(lines[4]) == 7 + 150
     assert lines[5] == f"       {orphan[:140]}"  # one that fits is whole
+
+
+def test_a_fault_point_reached_only_where_it_cannot_fire_says_so(capsys, tmp_path):
+    """``partway`` alone at an empty transfer draws nothing (it has no middle): the point was
+    reached, so the report says why it never fired instead of 'no seed's run reached it'."""
+    path = tmp_path / "empty.yaml"
+    path.write_text(
+        "name: empty\n"
+        "steps:\n  - {name: empty, transfer: {label: empty, size_mb: 0,"
+        " path: [{name: link, mb_per_s: 100}]}}\n"
+        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+        "  faults: [{point: io.transfer, errors: [partway], likelihood: 1}]\n"
+    )
+    assert cli(["explore", str(path), "--seeds", "2", "--jobs", "1", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "never consulted: io.transfer (reached only by empty transfers" in out
+    assert "no seed's run reached it" not in out
