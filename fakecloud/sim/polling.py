@@ -36,24 +36,34 @@ from fakecloud.sim.cancel import CANCELLED
 _QUEUE_LOOKED_AT = 8
 
 
-def wait_to_poll(kernel: Any, delay: float, period: float, read: str) -> Generator[Any, Any, None]:
+def wait_to_poll(
+    kernel: Any, delay: float, period: float, read: str, most: int | None = None
+) -> Generator[Any, Any, int]:
     """Wait `delay` seconds, until a poller whose read found nothing new reads again (its
     reads begin `period` seconds apart while nothing changes), or, when only polls are left
     before the run's end and no fault waits at `read` (the fault point its read consults),
-    until its last read at or before that end (see the module doc)."""
+    until its last read at or before that end (see the module doc); a bounded poller (`most`:
+    the reads it has left after the next) reads no later than its own last. The number of
+    reads skipped."""
+    later = 0
     horizon = kernel.horizon
-    if horizon is not None and read not in kernel.faults.hot:
+    if horizon is not None and read not in kernel.faults.hot and (most is None or most > 0):
         end = horizon()
         if end is not None and period > 0:
             # reads left before the end, after the next (one due at the end itself is made)
             later = math.floor(round((end - kernel.env._now - delay) / period, 9))
+            if most is not None and later > most:
+                later = most
             if later > 0 and _only_polls_queued(kernel):
                 delay += later * period
+            else:
+                later = 0
     kernel.polls_asleep += 1
     try:
         yield kernel.timeout(delay)
     finally:
         kernel.polls_asleep -= 1
+    return later
 
 
 def _only_polls_queued(kernel: Any) -> bool:

@@ -1,6 +1,8 @@
 """A snapshot stalled in `creating` for good: the thaw's poll, which real Nova keeps up with no
 limit, skips the reads that cannot find anything new, and the run ends as it would have."""
 
+import pytest
+
 from fakecloud.explore.runner import prepared
 from tests.explore.conftest import same_run
 from tests.explore.test_faults_and_adversary import VOLUME_BACKED as DB
@@ -118,3 +120,64 @@ def test_a_fault_waiting_at_the_read_keeps_every_read():
     ]
     assert told["message"].endswith("Service Unavailable (HTTP 503)")
     assert reads[-1] < told["t"] < reads[-1] + 0.1
+
+
+BOOT = """
+  - {name: boot, request: POST /servers,
+     body: {server: {name: vol, imageRef: "", flavorRef: "1", block_device_mapping_v2: [
+       {boot_index: 0, uuid: "${images.qga.id}", source_type: image, destination_type: volume,
+        volume_size: 1}]}}}
+"""
+
+
+def _volume_reads(result):
+    """When nova-compute read a volume from t0 on (the setup's boot of db reads its own
+    before)."""
+    return [
+        e["t"]
+        for e in result.trace
+        if e["kind"] == "http.request"
+        and e.get("call") == "get"
+        and e["t"] >= result.t0
+        and e["actor"].startswith("nova-compute")
+    ]
+
+
+def test_a_boot_s_bounded_volume_wait_skips_the_reads_of_a_stalled_volume():
+    # Nova reads the volume it made at boot up to 61 times, 3 s after each read
+    # (block_device_allocate_retries): against a volume stalled for good, only its first and
+    # its last read (and the build's clean-up read after) can tell anything; the run, read by
+    # read or skipping, ends alike: the same fault, its seconds and attempts, at the same time.
+    stalled = DB + "steps:\n  - {name: stall, fault: {point: cinder.volume.create, action: stall}}"
+    end = "run: {until: 400}\nexpect: {invariants: all}\n"
+    waiting = (
+        "  - {name: never, on: {trace: {kind: http.request, subject: GET /nothing}},\n"
+        "     request: GET /servers}\n"
+    )
+    every = prepared(stalled + BOOT + waiting + end, "every.yaml", "default").play(0)
+    skipped = prepared(stalled + BOOT + end, "skipped.yaml", "default").play(0)
+    read_every, read_skipped = _volume_reads(every.result), _volume_reads(skipped.result)
+    assert len(read_every) == 62 and len(read_skipped) == 3
+    # (one sleep over the skipped rounds sums them in another order: the same times to 1e-9 s)
+    kept = [read_every[0], read_every[-2], read_every[-1]]
+    assert read_skipped == pytest.approx(kept, abs=1e-9)
+    assert skipped.result.end == every.result.end == 400
+    first, last = read_every[1], read_every[-2]
+
+    def events(result, keep):
+        return [
+            (e["kind"], e["actor"], e["subject"], round(e["t"], 9)) for e in result.trace if keep(e)
+        ]
+
+    own = ("scenario.start", "scenario.names")
+    assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
+        events(skipped.result, lambda e: e["kind"] not in own)
+    )
+    faults = [
+        [e["message"] for e in run.result.trace if e["kind"] == "nova.fault"]
+        for run in (every, skipped)
+    ]
+    assert faults[0] == faults[1] and "waited 184 seconds or 61 attempts" in faults[1][0]
+    assert _broken(skipped) == {
+        k: v for k, v in _broken(every).items() if not k.startswith("step never")
+    }
