@@ -49,7 +49,10 @@ lint: $(STAMP)
 # as share 2 ended 0.7 s after share 1 on average in nine runs, and 1.9 s before it with
 # tests/docs/test_docs_examples.py, 1.0 CPU-s, moved instead; session 36 moved
 # tests/scenario/test_plugin.py, 0.4 CPU-s of pytester runs whose imports share 1 already has,
-# as share 2 ended 1.7 s after share 1 on average in eight runs at load 21-36).
+# as share 2 ended 1.7 s after share 1 on average in eight runs at load 21-36; session 38 moved
+# tests/identity back to share 2, 1.0 CPU-s whose imports share 2 has, as share 1 ended
+# 1.3-5.5 s after share 2 in all nine runs at load 5-9: after it, +0.9 s on average in three
+# runs, -0.4 to +1.7, against +2.3 in the three of main alternated with them).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -59,7 +62,7 @@ lint: $(STAMP)
 test: $(STAMP)
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-share-1 test-share-2
 
-SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance tests/identity \
+SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance \
 	tests/nova/test_keypairs.py tests/scenario/test_plugin.py
 
 # pytest's plugins make test has no use for, whose hooks run for every test or fixture: setuponly
