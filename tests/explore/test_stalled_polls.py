@@ -26,6 +26,41 @@ def _broken(explored):
     return {c.what.split(":")[0]: c.details for c in explored.failures}
 
 
+#: A step waiting for a trigger that never comes: the scenario still waits, so no read is skipped.
+_WAITING = (
+    "  - {name: never, on: {trace: {kind: http.request, subject: GET /nothing}},\n"
+    "     request: GET /servers}\n"
+)
+
+
+def _read_every_or_skipped(text, end):
+    """Two runs of `text` up to `end`: one reading every read (a step still waits), one not."""
+    every = prepared(text + _WAITING + end, "every.yaml", "default").play(0)
+    return every, prepared(text + end, "skipped.yaml", "default").play(0)
+
+
+def _same_but_between(every, skipped, first, last, digits=None):
+    """Every event of the two runs, at the same times (to `digits`), but the reads left out
+    between `first` and `last` (and each run's own scenario events)."""
+    own = ("scenario.start", "scenario.names")
+
+    def events(result, keep):
+        return [
+            (
+                e["kind"],
+                e["actor"],
+                e["subject"],
+                e["t"] if digits is None else round(e["t"], digits),
+            )
+            for e in result.trace
+            if keep(e)
+        ]
+
+    assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
+        events(skipped.result, lambda e: e["kind"] not in own)
+    )
+
+
 def test_a_snapshot_stalled_for_good_ends_the_run_at_its_cap_without_its_million_reads(tmp_path):
     # The explorer's stall, nothing to release it: the run may take a virtual week, every
     # 0.5 s of it a read of `creating` (1.2 million); its outcome is the same after two.
@@ -60,12 +95,7 @@ def test_skipped_reads_leave_the_run_as_reading_each_one_does():
         DB + "steps:\n  - {name: stall, fault: {point: cinder.snapshot.create, action: stall}}"
     )
     end = "run: {until: 40}\nexpect: {invariants: [no_long_freeze]}\n"
-    waiting = (
-        "  - {name: never, on: {trace: {kind: http.request, subject: GET /nothing}},\n"
-        "     request: GET /servers}\n"
-    )
-    every = prepared(stalled + SNAP + waiting + end, "every.yaml", "default").play(0)
-    skipped = prepared(stalled + SNAP + end, "skipped.yaml", "default").play(0)
+    every, skipped = _read_every_or_skipped(stalled + SNAP, end)
     read_every, read_skipped = _reads(every.result), _reads(skipped.result)
     assert len(read_every) == 80 and len(read_skipped) == 2
     assert read_skipped == [read_every[0], read_every[-1]]
@@ -75,15 +105,7 @@ def test_skipped_reads_leave_the_run_as_reading_each_one_does():
     }
     # the same run but for the reads left out: every event before the second read and from
     # the last one on, at the same times
-    first, last = read_every[1], read_every[-1]
-
-    def events(result, keep):
-        return [(e["kind"], e["actor"], e["subject"], e["t"]) for e in result.trace if keep(e)]
-
-    own = ("scenario.start", "scenario.names")
-    assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
-        events(skipped.result, lambda e: e["kind"] not in own)
-    )
+    _same_but_between(every, skipped, read_every[1], read_every[-1])
 
 
 def test_a_guest_left_frozen_by_a_hung_thaw_is_a_long_freeze():
@@ -150,29 +172,14 @@ def test_a_boot_s_bounded_volume_wait_skips_the_reads_of_a_stalled_volume():
     # read or skipping, ends alike: the same fault, its seconds and attempts, at the same time.
     stalled = DB + "steps:\n  - {name: stall, fault: {point: cinder.volume.create, action: stall}}"
     end = "run: {until: 400}\nexpect: {invariants: all}\n"
-    waiting = (
-        "  - {name: never, on: {trace: {kind: http.request, subject: GET /nothing}},\n"
-        "     request: GET /servers}\n"
-    )
-    every = prepared(stalled + BOOT + waiting + end, "every.yaml", "default").play(0)
-    skipped = prepared(stalled + BOOT + end, "skipped.yaml", "default").play(0)
+    every, skipped = _read_every_or_skipped(stalled + BOOT, end)
     read_every, read_skipped = _volume_reads(every.result), _volume_reads(skipped.result)
     assert len(read_every) == 62 and len(read_skipped) == 3
     # (one sleep over the skipped rounds sums them in another order: the same times to 1e-9 s)
     kept = [read_every[0], read_every[-2], read_every[-1]]
     assert read_skipped == pytest.approx(kept, abs=1e-9)
     assert skipped.result.end == every.result.end == 400
-    first, last = read_every[1], read_every[-2]
-
-    def events(result, keep):
-        return [
-            (e["kind"], e["actor"], e["subject"], round(e["t"], 9)) for e in result.trace if keep(e)
-        ]
-
-    own = ("scenario.start", "scenario.names")
-    assert events(every.result, lambda e: e["kind"] not in own and not first <= e["t"] < last) == (
-        events(skipped.result, lambda e: e["kind"] not in own)
-    )
+    _same_but_between(every, skipped, read_every[1], read_every[-2], digits=9)
     faults = [
         [e["message"] for e in run.result.trace if e["kind"] == "nova.fault"]
         for run in (every, skipped)
