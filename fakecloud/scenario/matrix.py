@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -189,24 +190,22 @@ def _id_part(value: Any) -> str:
 
 def _same_ids(cases: list[Any], doc: dict, filename: str) -> list[Problem]:
     """Cases of one file that got the same id (values that differ only where an id has ``_``:
-    ``a b`` and ``a_b``): ``--case`` could pick only the first, and their traces and replay
-    files overwrote each other's."""
-    seen: dict[str, Any] = {}
-    out = []
-    for case in cases:
-        first = seen.setdefault(case.id, case)
-        if first is not case:
-            out.append(
-                Problem(
-                    filename,
-                    line_of(doc, ("matrix",)),
-                    "matrix",
-                    f"two cases get the id {case.id!r} (a case id keeps letters, digits and "
-                    "_@%+=:,.- of each value; any other character becomes _): make the values "
-                    "differ in those",
-                )
-            )
-    return out
+    ``a b`` and ``a_b``; ``a-b`` then ``c`` and ``a`` then ``b-c``; a value listed twice):
+    ``--case`` could pick only the first, and their traces and replay files overwrote each
+    other's. One problem for each id, however many cases share it."""
+    counts = Counter(case.id for case in cases)
+    return [
+        Problem(
+            filename,
+            line_of(doc, ("matrix",)),
+            "matrix",
+            f"{n} cases get the id {case_id!r} (a case id is its matrix values, then its case "
+            "name, joined by -; of each value it keeps letters, digits and _@%+=:,.-, any other "
+            "character becomes _): make the values differ in those",
+        )
+        for case_id, n in counts.items()
+        if n > 1
+    ]
 
 
 def _cells(params: dict[str, list], exclude: list[dict]) -> list[dict[str, Any]]:

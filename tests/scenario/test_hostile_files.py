@@ -242,9 +242,10 @@ def test_a_matrix_value_no_id_can_hold_becomes_an_underscore_and_a_clash_is_name
     ids = [case.id for case in loads(text, "m.yaml").cases]
     assert ids == ["a__31mb_", "c_d", "caf\u00e9_1", "v3.27+x"]
     with pytest.raises(ScenarioError) as clash:
-        loads(text.replace('"c/d"', '"a b", "a_b"'), "m.yaml")
+        loads(text.replace('"c/d"', '"a b", "a_b", "a?b"'), "m.yaml")
+    # one problem for the id, however many cases share it
     assert str(clash.value) == (
-        "m.yaml:2: field matrix: two cases get the id 'a_b' (a case id keeps letters, digits "
-        "and _@%+=:,.- of each value; any other character becomes _): make the values differ "
-        "in those"
+        "m.yaml:2: field matrix: 3 cases get the id 'a_b' (a case id is its matrix values, then "
+        "its case name, joined by -; of each value it keeps letters, digits and _@%+=:,.-, any "
+        "other character becomes _): make the values differ in those"
     )
