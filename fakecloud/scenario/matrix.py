@@ -185,7 +185,8 @@ _NOT_IN_AN_ID = re.compile(r"[^\w@%+=:,.-]")
 def _id_part(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _NOT_IN_AN_ID.sub("_", str(value))
+    # `::` is pytest's separator: `pytest m.yaml::a::b`, the node id pytest printed, found none
+    return _NOT_IN_AN_ID.sub("_", str(value)).replace("::", "__")
 
 
 def _same_ids(cases: list[Any], doc: dict, filename: str) -> list[Problem]:

@@ -236,11 +236,11 @@ def test_a_matrix_value_no_id_can_hold_becomes_an_underscore_and_a_clash_is_name
     a folder `t-a`, and explore's replay file, named and headed with it, failed to load (a
     traceback). Values that then share an id were two cases `--case` could not tell apart."""
     text = (
-        'name: m\nmatrix:\n  x: ["a\\x1b[31mb\\x07", "c/d", "caf\\u00e9 1", "v3.27+x"]\n'
+        'name: m\nmatrix:\n  x: ["a\\x1b[31mb\\x07", "c/d", "caf\\u00e9 1", "v3.27+x", "::1"]\n'
         'steps:\n  - request: GET /servers\n    expect: {body: {x: "${x}"}}\n'
     )
     ids = [case.id for case in loads(text, "m.yaml").cases]
-    assert ids == ["a__31mb_", "c_d", "caf\u00e9_1", "v3.27+x"]
+    assert ids == ["a__31mb_", "c_d", "caf\u00e9_1", "v3.27+x", "__1"]  # :: is pytest's separator
     with pytest.raises(ScenarioError) as clash:
         loads(text.replace('"c/d"', '"a b", "a_b", "a?b"'), "m.yaml")
     # one problem for the id, however many cases share it
