@@ -11,7 +11,7 @@ import pytest
 from fakecloud.glance.config import BASE_IMAGES
 from fakecloud.humanize import secs
 from fakecloud.invariants import NotApplicable
-from fakecloud.nova.virt.guest_agent import agent_of
+from fakecloud.nova.virt.guest_agent import FREEZE, THAW, agent_of
 from tests.nova.conftest import unexpected_500
 from tests.nova.volume_backed_env import (
     DATA_VOLUME,
@@ -748,3 +748,33 @@ def test_a_thaw_behind_a_hung_freeze_times_out_and_leaves_the_guest_frozen():
     assert server["status"] == "ACTIVE" and "fault" not in server
     assert {v.invariant for v in env.cloud.check_invariants()} == {
         "no_frozen_guest", "no_unexpected_500"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("image", "status"), [(QGA, 202), (STRICT, 500)])
+def test_a_second_freeze_behind_a_hung_one_times_out_too(image, status):
+    """A second createImage's freeze queues behind the first's hanging one and fails after
+    libvirt's 30 s (error 68): an InternalError, which the API tolerates (the snapshot goes on
+    unquiesced, logged) unless the image requires quiesce (500)."""
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv(image=image, size=4 if image == STRICT else 1)
+    env.cloud.faults.add("nova.guest_agent", action="delay", delay_s=100.0, times=1,
+                         match={"command": "guest-fsfreeze-freeze"})  # fmt: skip
+    first = env.spawn_request(env.cloud.now + 1.0, "POST", f"/v2.1/servers/{sid}/action",
+                              {"createImage": {"name": "one"}}, headers=_v245())  # fmt: skip
+    second = env.spawn_request(env.cloud.now + 2.0, "POST", f"/v2.1/servers/{sid}/action",
+                               {"createImage": {"name": "two"}}, headers=_v245())  # fmt: skip
+    env.cloud.run_until_idle()
+    assert (first["response"].status, second["response"].status) == (500, status)
+    freeze, thaw = env.events("guest.agent_error", subject=sid)
+    assert (freeze["command"], freeze["code"], thaw["command"]) == (FREEZE, 68, THAW)
+    calls = [e["t"] for e in env.events("rpc.deliver", method="quiesce_instance")]
+    assert freeze["t"] == pytest.approx(calls[1] + 30.0)
+    skipped = [e["message"] for e in env.events("log", level="info") if "Skipping" in e["message"]]
+    if status == 202:
+        (line,) = skipped
+        assert line.startswith("Skipping quiescing instance: Error from libvirt while quiescing")
+        assert "[Error Code 68] Timed out during operation" in line
+        assert [s["name"] for s in env.volume_snapshots()] == ["snapshot for two"]
+    else:
+        assert skipped == [] and env.volume_snapshots() == []
+        assert second["response"].json()["computeFault"]["message"].endswith(INTERNAL_ERROR + "'>")
