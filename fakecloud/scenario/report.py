@@ -88,6 +88,21 @@ def summary(result: Any) -> str:
     return f"PASSED: {len(checks)} expectations ({end})"
 
 
+def _trace_tail(result: Any, n: int, names: Names) -> list[str]:
+    """The last `n` events of the run, from its ``scenario.start`` on: a short run's tail was
+    mostly the world's set-up (hosts' links, base images), which no step of it did."""
+    trace = result.trace
+    # time zero's own event comes just before the first the run wrote (`CaseResult.first_seq`)
+    start = result.first_seq - 1 if result.first_seq else 0
+    if start and trace[start]["kind"] != "scenario.start":
+        start += 1
+    low = max(start, len(trace) - n - 2)  # n, and the closing scenario.names left out
+    events = [e for e in trace[low:] if e["kind"] != "scenario.names"]
+    whole = low == start and len(events) <= n
+    title = "trace events from time zero" if whole else f"last {n} trace events"
+    return [title, timeline(events[-n:], names=names, t0=result.t0)]
+
+
 def one_line(result: Any) -> str:
     """A failed run in one line, for a test runner's short summary: the first broken
     expectation and its first detail, and how many more broke (``step copy: finished at 3 s:
@@ -112,8 +127,6 @@ def render(result: Any, trace_tail: int = 0) -> str:
     if warnings:
         parts += ["warnings", "\n".join(f"  WARN  {w}" for w in warnings)]
     if trace_tail:
-        events = [e for e in result.trace.tail(trace_tail + 1) if e["kind"] != "scenario.names"]
-        tail = timeline(events[-trace_tail:], names=names, t0=result.t0)
-        parts += [f"last {trace_tail} trace events", tail]
+        parts += _trace_tail(result, trace_tail, names)
     parts.append(summary(result))
     return "\n".join(p for p in parts if p)

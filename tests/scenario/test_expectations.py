@@ -5,7 +5,7 @@ from scenario_fakes import FakeTransport, failures, load_text, run_text
 from fakecloud.invariants import REGISTRY
 from fakecloud.scenario import run_case
 from fakecloud.scenario.match import mismatches
-from fakecloud.scenario.report import checks_text
+from fakecloud.scenario.report import checks_text, render
 from fakecloud.scenario.results import Check
 
 SERVER = """\
@@ -273,3 +273,22 @@ def test_a_case_run_again_checks_the_same_and_a_changed_expectation_is_seen():
     named = run_case(case, transport=FakeTransport)
     whats = [c.what for c in named.checks if "invariant" in c.what or "violated" in c.what]
     assert whats == ["invariant task_state_cleared", "violated no_unexpected_500 (expected)"]
+
+
+SLOW_COPY = """\
+name: slow-copy
+steps:
+  - name: copy
+    transfer: {label: copy, size_mb: 100, path: [{name: disk, mb_per_s: 50}]}
+    expect: {finished_at: 3}
+"""
+
+
+def test_a_failure_report_shows_the_runs_last_events_not_the_worlds_set_up():
+    result = run_text(SLOW_COPY)
+    assert not result.passed
+    few = render(result, trace_tail=20).split("trace events from time zero\n")[1].splitlines()
+    kinds = [line.split()[1] for line in few[:-2]]  # then FAILED: ... and replay: ...
+    assert kinds == ["scenario.start", "scenario.step", "io.resource", "io.start", "io.finish"]
+    last = render(result, trace_tail=2).split("last 2 trace events\n")[1].splitlines()
+    assert [line.split()[1] for line in last[:2]] == ["io.start", "io.finish"]
