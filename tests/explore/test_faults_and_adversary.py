@@ -246,17 +246,21 @@ def test_a_partway_failure_strikes_half_way_through_the_transfer():
     assert (failed["t"] - start["t"], failed["error"]) == (0.5, "the transfer failed part-way")
 
 
+#: A 100 MB copy over a 100 MB/s link and an empty transfer beside it, chance off: add the
+#: explorer's ``faults:`` line.
+COPY_AND_EMPTY = (
+    "name: partway\n"
+    "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
+    " path: [{name: link, mb_per_s: 100}]}}\n"
+    "  - {name: empty, at: 0, transfer: {label: empty, size_mb: 0, path: [link]}}\n"
+    "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
+)
+
+
 def test_an_empty_transfer_has_no_middle_to_fail_at():
     # Zero bytes reach the other end whole (Glance reads an empty upload body at once): the
     # seed's partway is not drawn for them, only for the 100 MB beside.
-    text = (
-        "name: partway\n"
-        "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
-        " path: [{name: link, mb_per_s: 100}]}}\n"
-        "  - {name: empty, at: 0, transfer: {label: empty, size_mb: 0, path: [link]}}\n"
-        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
-        "  faults: [{point: io.transfer, likelihood: 1}]\n"
-    )
+    text = COPY_AND_EMPTY + "  faults: [{point: io.transfer, likelihood: 1}]\n"
     explored = prepared(text, "partway.yaml", "default").play(0)
     drawn = [(d.about["label"], d.value) for d in explored.decisions if d.kind == "fault"]
     assert drawn == [("copy", 1)]
@@ -274,12 +278,8 @@ def test_a_replay_of_a_part_way_failure_beside_an_empty_transfers_stall_replays_
     # point's outcomes so that it reads the one written there too (it read 'stall' as partway's
     # number and failed that transfer with a ConfigError's message instead).
     text = (
-        "name: partway\n"
-        "steps:\n  - {name: copy, transfer: {label: copy, size_mb: 100,"
-        " path: [{name: link, mb_per_s: 100}]}}\n"
-        "  - {name: empty, at: 0, transfer: {label: empty, size_mb: 0, path: [link]}}\n"
-        "explore:\n  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}\n"
-        "  faults: [{point: io.transfer, errors: [partway, stall], likelihood: 1}]\n"
+        COPY_AND_EMPTY
+        + "  faults: [{point: io.transfer, errors: [partway, stall], likelihood: 1}]\n"
     )
     ready = prepared(text, "partway.yaml", "default")
     explored = ready.play(4)  # seed 4: the copy part-way, the empty transfer stalled
