@@ -3,7 +3,9 @@
     fakecloud explore FILE [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
                            [--windows moments|events|mixed] [--json OUT.json]
                            [--junit OUT.xml] [--out DIR] [--scheduler tcp://HOST:PORT]
-    fakecloud shrink FILE --seed N [--case ID] [--windows W] [--target TEXT] -o minimal.yaml
+                           [--profile NAME]
+    fakecloud shrink FILE --seed N [--case ID] [--windows W] [--profile NAME] [--target TEXT]
+                          -o minimal.yaml
 
 ``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
 argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
@@ -89,6 +91,7 @@ def _explore_parser() -> argparse.ArgumentParser:
         help="stop starting seeds after S s (each case runs its first batch)",
     )
     _windows_option(p)
+    _profile_option(p)
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
     p.add_argument(
         "--out",
@@ -115,6 +118,28 @@ def _windows_option(p: argparse.ArgumentParser) -> None:
         "explore.windows: by instant and heartbeat (moments, the default), by trace event "
         "(events), or each insert either way (mixed)",
     )
+
+
+def _profile_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="run every seed on this profile instead of the file's, as fakecloud run --profile "
+        "(fakecloud profiles lists them); the replay files say it in cloud.profile",
+    )
+
+
+def _checked_profile(profile: str | None, prog: str) -> None:
+    """`_Usage` for a ``--profile`` that names no profile (resolve's message, its closest)."""
+    if profile is None:
+        return
+    from fakecloud.errors import ConfigError
+    from fakecloud.profiles.resolve import resolve
+
+    try:
+        resolve(profile)
+    except ConfigError as exc:
+        raise _Usage(f"{prog}: --profile: {exc}") from None
 
 
 def _load(path: str, prog: str) -> tuple[str, Any]:
@@ -188,11 +213,12 @@ def explore_main(argv: list[str] | None = None) -> int:
         problem = args.out and new_folder_problem(args.out)
         if problem:  # found when the first replay was written, after every seed had run
             raise _Usage(f"fakecloud explore: --out {args.out}: {problem}")
+        _checked_profile(args.profile, "fakecloud explore")
         text, scenario = _load(args.file, "fakecloud explore")
         cases = _pick_cases(scenario, args.case, "fakecloud explore")
         counts = {}
         for case in cases:
-            spec = prepared(text, scenario.file, case.id, args.windows).spec
+            spec = prepared(text, scenario.file, case.id, args.windows, args.profile).spec
             counts[case.id] = args.seeds if args.seeds is not None else spec.seeds
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
@@ -231,6 +257,7 @@ def explore_main(argv: list[str] | None = None) -> int:
                 shrink=args.shrink,
                 batch_size=batch_size(total, executor.workers),
                 windows=args.windows,
+                profile=args.profile,
             )
     except ClusterUnavailable as exc:
         print(f"fakecloud explore: {exc}", file=sys.stderr)
@@ -404,6 +431,7 @@ def _shrink_parser() -> argparse.ArgumentParser:
         help="the case (needed when the file has several)",
     )
     _windows_option(p)  # the seed's run as explore --windows played it
+    _profile_option(p)  # and on explore --profile's profile
     p.add_argument(
         "--target",
         metavar="TEXT",
@@ -450,6 +478,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         ) or new_folder_problem(Path(args.output).parent)  # else found after the shrinking
         if problem:
             raise _Usage(f"fakecloud shrink: cannot write {args.output}: {problem}")
+        _checked_profile(args.profile, "fakecloud shrink")
         text, scenario = _load(args.file, "fakecloud shrink")
         if args.case is None and len(scenario.cases) > 1:
             raise _Usage(
@@ -457,7 +486,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
                 + ", ".join(c.id for c in scenario.cases)
             )
         (case,) = _pick_cases(scenario, [args.case] if args.case else None, "fakecloud shrink")
-        ready = prepared(text, scenario.file, case.id, args.windows)
+        ready = prepared(text, scenario.file, case.id, args.windows, args.profile)
         target = None
         if args.target:
             original = ready.play(args.seed)
@@ -492,6 +521,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         print(f"fakecloud shrink: {exc}", file=sys.stderr)
         return 1
     drawn = f" --windows {args.windows}" if args.windows else ""
+    drawn += f" --profile {shlex.quote(args.profile)}" if args.profile else ""
     found = (
         f"shrunk from seed {args.seed} of {scenario.file} [{case.id}]{drawn}; breaks: "
         f"{result.target}"

@@ -51,6 +51,8 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
         doc.pop(key, None)
     cloud = doc.setdefault("cloud", {})
     cloud["seed"] = seed
+    if case.profile_given:  # --profile's, so that a plain run replays on it
+        cloud["profile"] = case.profile_given
     doc["name"] = f"{doc.get('name') or Path(case.file).stem}-replay"
     source = f"{case.file} [{case.id}]" if case.id != "default" else case.file
     doc["description"] = f"Replay of {source}" + (f": {broke}" if broke else "")

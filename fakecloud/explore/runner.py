@@ -40,6 +40,8 @@ class Batch:
     windows: str | None = None
     """``fakecloud explore --windows``: how inserts are drawn, over the file's
     ``explore.windows`` (None: the file's)."""
+    profile: str | None = None
+    """``--profile``: the profile every seed runs on in place of the file's (None: the file's)."""
 
 
 #: A run pruning a seed's paths stops as never idle after this many times the trace events
@@ -144,22 +146,32 @@ class Prepared:
 _PREPARED: dict[tuple[str, str, str, str | None], Prepared] = {}
 
 
-def prepared(text: str, filename: str, case_id: str, windows: str | None = None) -> Prepared:
+def prepared(
+    text: str,
+    filename: str,
+    case_id: str,
+    windows: str | None = None,
+    profile: str | None = None,
+) -> Prepared:
     """The `Prepared` case `case_id` of a scenario file's text (cached per process), its
-    inserts drawn as `windows` says (``--windows``; None: as the file says)."""
-    key = (filename, case_id, text, windows)
+    inserts drawn as `windows` says (``--windows``; None: as the file says), run on `profile`
+    (``--profile``, `Case.on_profile`; None: the file's)."""
+    key = (filename, case_id, text, windows, profile)
     found = _PREPARED.get(key)
     if found is None:
         from fakecloud.scenario.loader import loads
 
         scenario = loads(text, filename)
-        found = _PREPARED[key] = Prepared(scenario.case(case_id), windows)
+        case = scenario.case(case_id)
+        if profile is not None:
+            case = case.on_profile(profile)
+        found = _PREPARED[key] = Prepared(case, windows)
     return found
 
 
 def run_batch(batch: Batch) -> list[SeedOutcome]:
     """Play every seed of `batch` (runs in a worker)."""
-    ready = prepared(batch.text, batch.filename, batch.case_id, batch.windows)
+    ready = prepared(batch.text, batch.filename, batch.case_id, batch.windows, batch.profile)
     out = []
     # only each outcome is kept: the run's own marks in its trace would be read by nobody,
     # and its world is reset in place for the next seed
@@ -233,6 +245,7 @@ def batches(
     spread: int = 2,
     after: int = 0,
     windows: str | None = None,
+    profile: str | None = None,
 ) -> Iterator[Batch]:
     """`seeds` cut into batches of at most `size`.
 
@@ -248,7 +261,7 @@ def batches(
     while i < len(order):
         left = len(order) - i
         n = max(1, min(size, left, -(-(left + after) // parts))) if parts else min(size, left)
-        yield Batch(text, filename, case_id, tuple(order[i : i + n]), windows)
+        yield Batch(text, filename, case_id, tuple(order[i : i + n]), windows, profile)
         i += n
 
 

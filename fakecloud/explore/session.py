@@ -134,6 +134,7 @@ def explore_file(
     shrink: bool = False,
     batch_size: int = 25,
     windows: str | None = None,
+    profile: str | None = None,
 ) -> Report:
     """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
 
@@ -141,15 +142,16 @@ def explore_file(
     `time_up()` (a time budget) after the case's first batch: a case always runs some seeds, so
     its status says something. `on_batch` is told of each finished batch (for a progress bar);
     replay files go to `out_dir` (none written when it is None). `windows` (``--windows``)
-    draws the inserts of every case so, over the file's ``explore.windows``.
+    draws the inserts of every case so, over the file's ``explore.windows``; `profile`
+    (``--profile``) runs every case on that profile, and its replay files say it.
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
     executor = executor or Executor()
     report = Report(filename)
     sweep = _Sweep(list(cases), seeds)
-    readies = {case.id: prepared(text, filename, case.id, windows) for case in sweep.cases}
-    work = sweep.batches(text, filename, executor, batch_size, stop, time_up, windows)
+    readies = {case.id: prepared(text, filename, case.id, windows, profile) for case in sweep.cases}
+    work = sweep.batches(text, filename, executor, batch_size, stop, time_up, windows, profile)
     if executor.starts_from_here:
         # planned here once, not by every forked worker after its own slow first forks
         many = [c for c in sweep.cases if _at_least(seeds(c), PLAN_AFTER_FORKS)]
@@ -197,6 +199,7 @@ class _Sweep:
         stop: Callable[[], bool],
         time_up: Callable[[], bool],
         windows: str | None = None,
+        profile: str | None = None,
     ) -> Iterator[Batch]:
         """Every case's batches (`fakecloud.explore.runner.batches`, shrinking toward the end
         of the whole run); none once `stop()`, none of a case but its first once `time_up()`."""
@@ -213,6 +216,7 @@ class _Sweep:
                 executor.spread,
                 after=sum(counts[n + 1 :]),
                 windows=windows,
+                profile=profile,
             ):
                 if stop():
                     return
@@ -345,6 +349,7 @@ def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shr
     found_by = (
         f"found by: fakecloud explore {file}{case_option}"
         + (f" --windows {ready.windows_option}" if ready.windows_option else "")
+        + (f" --profile {shlex.quote(case.profile_given)}" if case.profile_given else "")
         + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
     )
     try:

@@ -279,3 +279,29 @@ def test_a_fault_point_reached_only_where_it_cannot_fire_says_so(capsys, tmp_pat
     out = capsys.readouterr().out
     assert "never consulted: io.transfer (reached only by empty transfers" in out
     assert "no seed's run reached it" not in out
+
+
+def test_explore_on_another_profile_writes_it_into_the_replay(shared_link, tmp_path, capsys):
+    # a bug's scenario explored on the release that fixed it, as fakecloud run --profile runs it
+    out, trace = tmp_path / "replays", tmp_path / "t.jsonl"
+    argv = ["explore", str(shared_link), "--seeds", "1", "--jobs", "1", "--no-progress"]
+    assert cli([*argv, "--profile", "nova-17.0.13", "--out", str(out)]) == 1
+    capsys.readouterr()
+    replay = out / "shared_link-group1.yaml"
+    text = replay.read_text()
+    assert "# found by: fakecloud explore " in text and " --profile nova-17.0.13, seed 0;" in text
+    assert "\ncloud:\n  seed: 0\n  profile: nova-17.0.13\n" in text
+    # a plain run of the file replays it on that profile, no option needed
+    assert cli(["run", str(replay), "--trace", str(trace)]) == 1
+    assert (
+        '"kind":"scenario.start","actor":"scenario","subject":"time zero","seed":0,'
+        '"profile":"nova-17.0.13"' in trace.read_text()
+    )
+    for command in (argv, ["shrink", str(shared_link), "--seed", "0", "-o", str(tmp_path / "m")]):
+        assert cli([*command, "--profile", "17.0.1"]) == 2
+        err = capsys.readouterr().err
+        assert (
+            f"fakecloud {command[0]}: --profile: unknown profile '17.0.1' (did you mean "
+            "'nova-17.0.1'?)" in err
+        )
+    assert not (tmp_path / "m").exists()
