@@ -405,8 +405,8 @@ def _text(run: Any, args: argparse.Namespace) -> str:
     chosen = _split(args.view) or ["timeline", "sequence", "states"]
     parts = []
     if run.meta.scenario:
-        title = f"{run.meta.title}   seed {run.meta.seed}, profile {run.meta.profile}"
-        parts.append(views.wrap(title, width))
+        about = [f"seed {run.meta.seed},", f"profile {run.meta.profile}"]
+        parts.append(views.hanging(f"{run.meta.title}   ", about, width))
     folded = len(run.events) - len(events)
     if folded:
         note = f"(set-up folded: {folded} events before the first step; --setup shows them)"

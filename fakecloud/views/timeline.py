@@ -60,6 +60,25 @@ def wrap(text: str, width: int | None) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
+def hanging(head: str, parts: list[str], width: int | None) -> str:
+    """`head` then `parts` (each kept whole), their wrapped rest under the first part, not at
+    the left edge, as the demo hangs a line under its text (`fakecloud.views.console.Narrator
+    .hanging`); a `head` that leaves no room for the widest part wraps as one paragraph."""
+    body = " ".join(parts)
+    if width is None or len(head) + len(body) <= width:
+        return head + body
+    room = width - len(head)
+    if room < max(map(len, parts)):
+        return wrap(head + body, width)
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 1 + len(part) <= room:
+            lines[-1] += " " + part
+        else:
+            lines.append(part)
+    return "\n".join([head + lines[0], *(" " * len(head) + line for line in lines[1:])])
+
+
 def _details(event: Event, names: Names, t0: float = 0.0) -> str:
     """The event's details as ``key=value``; numbers with a fraction rounded to the millisecond
     (the trace keeps the exact values), instants counted from `t0` as the row's time is."""

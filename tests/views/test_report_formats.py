@@ -1,7 +1,9 @@
 """`fakecloud report`: HTML, Perfetto, Mermaid and text, from a trace file or a scenario."""
 
+import argparse
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
+from fakecloud.views.report import render
 from fakecloud.views.timeline import story_line, timeline
 from tests.views.conftest import SCENARIOS
 
@@ -118,6 +121,20 @@ def test_text_views_wrap_at_the_width_and_never_cut(tmp_path, capsys, lp_bug_on)
     refused = next(line for line in whole.splitlines() if "413" in line)
     assert refused.split()[-1] in wrapped and "exceeded)" in refused
     assert "== sequence ==" in whole and "/v3/demo/snapshots" in whole
+
+
+def test_the_header_wraps_its_seed_and_profile_under_themselves(lp_bug_on):
+    # 80 columns: the profile went to the left edge (session 38's new user), as the demo's
+    # lines did before 9c659df9
+    args = argparse.Namespace(width=80, setup=False, view="states", kind=None)
+    # named as `fakecloud report lp1731986` names it, whatever the checkout's path
+    meta = replace(
+        scenario_meta(lp_bug_on), scenario="bugs/lp1731986_thaw_on_snapshot_failure.yaml"
+    )
+    first, second = render(list(lp_bug_on.trace), "text", args, meta).splitlines()[:2]
+    assert first == "bugs/lp1731986_thaw_on_snapshot_failure.yaml :: bug_on   seed 0,"
+    assert second == " " * len(first.removesuffix("seed 0,")) + "profile nova-17.0.0"
+    assert len(first) > 80 - len("profile nova-17.0.0")  # it does not fit on one line
 
 
 def test_the_details_people_read_are_rounded_to_the_millisecond_the_trace_is_not(lp_bug_on):
