@@ -143,7 +143,7 @@ class Prepared:
         )
 
 
-_PREPARED: dict[tuple[str, str, str, str | None], Prepared] = {}
+_PREPARED: dict[tuple[str, str, str, str | None, str | None], Prepared] = {}
 
 
 def prepared(
