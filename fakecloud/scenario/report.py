@@ -62,16 +62,25 @@ def steps_text(result: Any, names: Names | None = None) -> str:
 
 def checks_text(result: Any, names: Names | None = None) -> str:
     """One line per expectation: ok / n/a / FAIL with file:line and the details; the ids in
-    them named as the steps' lines name them (``state: GET /v2/images/snap``)."""
+    them named as the steps' lines name them (``state: GET /v2/images/snap``), and in the
+    values a failure quotes marked as names (``got 200 {'volume': {'id': '<data>', ...``)."""
     names = Names.from_events(result.trace) if names is None else names
     lines = []
     for c in result.checks:
         if c.ok is False:
             lines.append(f"  FAIL  {c.where}: {names.text(c.what)}")
-            lines.extend(f"{'':8}{names.text(d)}" for d in c.details)
+            lines.extend(f"{'':8}{_quoted(d, names)}" for d in c.details)
         else:
             lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {names.text(c.what)}")
     return "\n".join(lines)
+
+
+def _quoted(detail: str, names: Names) -> str:
+    """A failed check's detail: what it names (``body.volume.status:``) as the steps' lines
+    name it, the values it quotes (``expected ..., got ...``) with the names marked; a detail
+    quoting nothing (an invariant's prose) named as the steps' lines name."""
+    head, sep, quoted = detail.partition(": expected ")
+    return names.text(head) + sep + names.marked(quoted) if sep else names.text(detail)
 
 
 def summary(result: Any) -> str:
@@ -114,7 +123,7 @@ def one_line(result: Any) -> str:
     first = failures[0]
     text = names.text(first.what)
     if first.details:
-        text += f": {names.text(first.details[0])}"
+        text += f": {_quoted(first.details[0], names)}"
     checks = [c for c in result.checks if c.ok is not None]
     return f"{text} ({len(failures)} of {len(checks)} expectations failed)"
 

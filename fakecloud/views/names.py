@@ -102,6 +102,14 @@ class Names:
         names = self._names
         return ID_RE.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
+    def marked(self, value: Any) -> str:
+        """`value` as text with every named id in it replaced by ``<name>``: for values quoted
+        as they were (a response body in a failed check), where a bare name would read like
+        the value itself (``'id': 'data'``); ``'id': '<data>'`` says it stands for data's id."""
+        text = "" if value is None else str(value)
+        names = self._names
+        return ID_RE.sub(lambda m: f"<{names[m[0]]}>" if m[0] in names else m[0], text)
+
     def ids_in(self, value: Any) -> list[str]:
         """The named ids in `value` (for a hover that shows them)."""
         text = "" if value is None else str(value)

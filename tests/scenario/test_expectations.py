@@ -62,6 +62,15 @@ def test_a_wrong_answer_says_what_differed_and_where():
     )
 
 
+def test_a_failed_answer_marks_the_names_it_shows_for_ids():
+    # session 38's new user read "'id': 'data'" as the volume's real id
+    result = run_text(SNAP.replace("status: [409]", "status: [202]"))
+    body = "{'conflictingRequest': {'code': 409, 'message': \"Cannot 'createImage' instance <web>"
+    assert f"        status: expected 202, got 409 {body} while it is" in checks_text(result)
+    # the step's line names it as the steps' lines do
+    assert "  FAIL  scenario.yaml:16: step busy: status 202, body\n" in checks_text(result)
+
+
 def test_a_wrong_length_says_the_length_before_the_value_it_cuts():
     # session 36: "expected $len 5, got [{'id': '1', 'links': [...]…" cut before any count
     flavors = [{"id": str(i), "links": [{"href": "x" * 80}]} for i in range(7)]
@@ -88,10 +97,11 @@ expect:
     assert checks(result)[2] == (True, f"state: GET /images/{image_id}")
     # the report names it as the steps' lines do (session 36: it printed the id)
     assert "\n  ok    state: GET /images/one\n" in checks_text(result)
-    detail = f"body.image.id: expected 'x', got '{image_id}'"  # and a failure's details
+    # and a failure's details, the value it quotes marked as a name (session 38)
+    detail = f"body.image.id: expected 'x', got '{image_id}'"
     result.checks.append(Check(False, f"state: GET /images/{image_id}", "s.yaml:9", [detail]))
     assert checks_text(result).endswith(
-        "FAIL  s.yaml:9: state: GET /images/one\n        body.image.id: expected 'x', got 'one'"
+        "FAIL  s.yaml:9: state: GET /images/one\n        body.image.id: expected 'x', got '<one>'"
     )
 
 
