@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -210,9 +211,28 @@ def _render_switches(rows: list[dict]) -> str:
         if r["changed_in"]:
             where.append(f"changes: {r['changed_in']}")
         changed = f"  ({'; '.join(where)})" if where else ""
-        out.append(f"{r['name']}: {values}{changed}")
+        out.append(_hang(f"{r['name']}: ", f"{values}{changed}"))
         out.append(_wrap(r["doc"]))
     return "\n".join(out)
+
+
+#: A release's change, ``18.0.0 (4cae503767): '2.65'``, kept on one line when wrapped.
+_CHANGE = re.compile(r"(\d) \((\w+)\): ")
+
+
+def _hang(head: str, text: str) -> str:
+    """`head` then `text` wrapped at `WIDTH` under itself (a switch's values and changes: the
+    doc below is indented less), each release's change whole."""
+    glued = _CHANGE.sub("\\1\xa0(\\2):\xa0", text)  # textwrap breaks at ASCII spaces only
+    lines = textwrap.wrap(
+        glued,
+        WIDTH,
+        initial_indent=head,
+        subsequent_indent=" " * len(head),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines).replace("\xa0", " ")
 
 
 def _render_events(rows: list[dict]) -> str:

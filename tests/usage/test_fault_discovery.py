@@ -150,6 +150,23 @@ def test_fakecloud_list_shows_each_registry(capsys):
         "lp1731986: seed=False  upstream=False  (the bug in 17.0.0; changes: 17.0.1"
         in capsys.readouterr().out
     )
+    # a long list of changes wraps under the values at 100 columns, each release's whole
+    # (max_microversion's line was ~300 columns: session 38's new user)
+    assert list_main(["switches", "max_microversion"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0]
+        == "max_microversion: seed='2.60'  upstream='2.104'  (changes: 18.0.0 (4cae503767): '2.65',"
+    )
+    assert (
+        lines[1]
+        == " " * len("max_microversion: ")
+        + "19.0.0 (3225fb61f9): '2.72', 20.0.0 (e5b47543cf): '2.79',"
+    )
+    assert (
+        max(map(len, lines)) <= 100
+        and lines[-1] == "    the highest compute API microversion served."
+    )
     assert list_main(["events", "guest.freeze"]) == 0
     assert "fields: host, requested_at" in capsys.readouterr().out
     assert list_main(["points", "--json"]) == 0
