@@ -21,7 +21,6 @@ on that release).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -225,9 +224,8 @@ def runner_for(case: Any, seed: int | None = None) -> Callable[[str], Outcome]:
     from fakecloud.views.names import Names
 
     def run(profile: str) -> Outcome:
-        variant = dataclasses.replace(case, cloud=dataclasses.replace(case.cloud, profile=profile))
         try:
-            result = run_case(variant, seed=seed)
+            result = run_case(case.on_profile(profile), seed=seed)
         except (ScenarioError, ConfigError) as exc:
             return Outcome("error", str(exc).splitlines()[0])
         if result.passed:
