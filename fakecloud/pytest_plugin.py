@@ -319,9 +319,8 @@ class ExploreItem(pytest.Item):
             from fakecloud.explore.cli import render
 
             report = excinfo.value.report
-            lines = [render(report)]
-            for case in report.cases:
-                lines += [f"{case.case_id}: {problem}" for problem in case.unexpected()]
+            problems = [(case.case_id, p) for case in report.cases for p in case.unexpected()]
+            lines = [render(report)] + [f"{case_id}: {p}" for case_id, p in problems]
             for case in report.cases:
                 for g in case.groups[:3]:
                     if g.replay_file:
@@ -329,10 +328,9 @@ class ExploreItem(pytest.Item):
                             f"\n--- minimal replay {g.replay_file} ---",
                             Path(g.replay_file).read_text(encoding="utf-8"),
                         ]
-            problems = [p for case in report.cases for p in case.unexpected()]
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             line = getattr(self.case.explore, "line", None)  # where its explore: section is
-            return failure_report("\n".join(lines), self.path, line, problems[0] + more)
+            return failure_report("\n".join(lines), self.path, line, problems[0][1] + more)
         from fakecloud.scenario.errors import ScenarioError
 
         if isinstance(excinfo.value, ScenarioError):
