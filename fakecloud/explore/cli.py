@@ -3,9 +3,9 @@
     fakecloud explore FILE [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
                            [--windows moments|events|mixed] [--json OUT.json]
                            [--junit OUT.xml] [--out DIR] [--scheduler tcp://HOST:PORT]
-                           [--profile NAME]
+                           [--profile NAME] [--shrink-time S]
     fakecloud shrink FILE --seed N [--case ID] [--windows W] [--profile NAME] [--target TEXT]
-                          -o minimal.yaml
+                          [--shrink-time S] -o minimal.yaml
 
 ``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
 argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
@@ -93,6 +93,7 @@ def _explore_parser() -> argparse.ArgumentParser:
     _windows_option(p)
     _profile_option(p)
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
+    _shrink_time_option(p)
     p.add_argument(
         "--out",
         default="explore-replays",
@@ -198,6 +199,7 @@ def explore_main(argv: list[str] | None = None) -> int:
                 f"fakecloud explore: --jobs at most {MAX_JOBS} (each is a process on this "
                 "host); --scheduler runs seeds on as many workers as a Dask cluster has"
             )
+        shrink_s = _shrink_seconds(args.shrink_time, "fakecloud explore")
         if args.time_budget is not None:
             try:
                 # 0 ran no seed and passed, as --seeds 0 would (refused)
@@ -255,6 +257,7 @@ def explore_main(argv: list[str] | None = None) -> int:
                 on_batch=on_batch,
                 out_dir=args.out,
                 shrink=args.shrink,
+                shrink_s=shrink_s,
                 batch_size=batch_size(total, executor.workers),
                 windows=args.windows,
                 profile=args.profile,
@@ -365,7 +368,10 @@ def render(report: Any) -> str:
             path = names.text("; ".join(_with_action(e, case.actions) for e in g.path))
             lines.append("       led there by: " + (path or "delays and orders alone"))
             if g.replay:
-                lines.append(f"       replay{' (shrunk)' if g.shrunk else ''}: {g.replay}")
+                shrunk = " (shrunk)" if g.shrunk else ""
+                if g.shrink_stopped:
+                    shrunk = f" (shrunk, {_STOPPED[g.shrink_stopped]})"
+                lines.append(f"       replay{shrunk}: {g.replay}")
     tail = counted(report.seeds_run, "seed")
     if report.elapsed_s:  # unmeasured under pytest: no "0.0 s (0 seeds/s)"
         shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
@@ -453,10 +459,52 @@ def _shrink_parser() -> argparse.ArgumentParser:
         help="Hypothesis's max_examples, which bounds new runs generated: a shrink generates "
         "none (it replays the seed, then shrinks), so this does not bound its runs; it stops "
         "when no smaller run breaks the target, or at Hypothesis's own limits (500 smaller "
-        "runs found, 5 minutes of shrinking)",
+        "runs found, --shrink-time of shrinking)",
     )
+    _shrink_time_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
+
+
+def _shrink_time_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--shrink-time",
+        type=float,
+        default=None,
+        metavar="S",
+        help="how long Hypothesis may shrink, in seconds on this machine's clock (its "
+        "MAX_SHRINKING_SECONDS; default 300): past it, the smallest run found so far is "
+        "written, and the report says shrinking stopped early",
+    )
+
+
+def _shrink_seconds(value: float | None, prog: str) -> float:
+    """``--shrink-time``'s seconds (Hypothesis's five minutes when not given); `_Usage` for a
+    value that is no number of seconds >= 0."""
+    from fakecloud.explore.shrink import DEFAULT_SHRINK_S
+
+    if value is None:
+        return DEFAULT_SHRINK_S
+    try:
+        return finite_seconds(value, "--shrink-time")
+    except OutOfRange as exc:
+        raise _Usage(f"{prog}: {exc}") from None
+
+
+#: How a report names why Hypothesis stopped a shrink before it had tried every smaller run
+#: (`fakecloud.explore.shrink.Shrunk.stopped`).
+_STOPPED = {
+    "time": "stopped early, its --shrink-time up",
+    "shrinks": "stopped early, at Hypothesis's 500 smaller runs",
+}
+
+
+def stopped_early(stopped: str, shrink_s: float) -> str:
+    """``fakecloud shrink``'s line for a shrink Hypothesis stopped early, or empty."""
+    if not stopped:
+        return ""
+    limit = f" ({shrink_s:g} s)" if stopped == "time" else ""
+    return f"shrinking {_STOPPED[stopped]}{limit}: the smallest run found by then"
 
 
 def shrink_main(argv: list[str] | None = None) -> int:
@@ -473,6 +521,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
     try:
         if args.max_examples < 1:
             raise _Usage("fakecloud shrink: --max-examples must be at least 1")
+        shrink_s = _shrink_seconds(args.shrink_time, "fakecloud shrink")
         problem = output_problem(
             args.output, inputs=[args.file], make_folders=True
         ) or new_folder_problem(Path(args.output).parent)  # else found after the shrinking
@@ -513,6 +562,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
                 target=target,
                 max_examples=args.max_examples,
                 on_run=lambda smallest: bar.advance(size=smallest),
+                shrink_s=shrink_s,
             )
     except (ScenarioError, _Usage) as exc:
         print(str(exc), file=sys.stderr)
@@ -544,7 +594,8 @@ def shrink_main(argv: list[str] | None = None) -> int:
         + (f"  kept broken: {why} (--target picks another)\n" if why else "")
         + f"  seed {args.seed}: size {result.before} -> {result.after} "
         f"(steps, inserted actions and decisions off the plain run; {result.runs} runs)\n"
-        f"  replay: fakecloud run {shlex.quote(str(path))}"
+        + (f"  {early}\n" if (early := stopped_early(result.stopped, shrink_s)) else "")
+        + f"  replay: fakecloud run {shlex.quote(str(path))}"
         + ("" if ok else "\n  warning: the replay did not break it again")
     )
     return 0

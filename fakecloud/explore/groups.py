@@ -70,6 +70,9 @@ class Group:
     """The command that replays the group's first seed exactly (set once it is written)."""
     replay_file: str = ""
     shrunk: bool = False
+    shrink_stopped: str = ""
+    """Why its shrink stopped before it had tried every smaller run, when it did
+    (`fakecloud.explore.shrink.Shrunk.stopped`: ``time`` or ``shrinks``)."""
     cause: tuple = ()
     """What its seeds share (`Broken.cause`), which its replay must show again."""
     names: dict[str, str] = field(default_factory=dict)
@@ -83,7 +86,7 @@ class Group:
 
     def as_json(self) -> dict[str, Any]:
         """The group as ``--json`` writes it."""
-        return {
+        shown: dict[str, Any] = {
             "case": self.case_id,
             "broke": self.key,
             "kind": "invariant" if self.key.startswith("invariant ") else "expectation",
@@ -95,6 +98,9 @@ class Group:
             "replay_file": self.replay_file,
             "shrunk": self.shrunk,
         }
+        if self.shrunk:  # why its shrink stopped early, if it did
+            shown["shrink_stopped"] = self.shrink_stopped or None
+        return shown
 
 
 def outcome_of(

@@ -132,6 +132,7 @@ def explore_file(
     on_batch: Callable[[str, list[SeedOutcome]], None] = lambda case_id, outcomes: None,
     out_dir: str | Path | None = None,
     shrink: bool = False,
+    shrink_s: float | None = None,
     batch_size: int = 25,
     windows: str | None = None,
     profile: str | None = None,
@@ -144,6 +145,8 @@ def explore_file(
     replay files go to `out_dir` (none written when it is None). `windows` (``--windows``)
     draws the inserts of every case so, over the file's ``explore.windows``; `profile`
     (``--profile``) runs every case on that profile, and its replay files say it.
+    `shrink_s` (``--shrink-time``) is the time each group's shrink may take (Hypothesis's
+    own five minutes when None).
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
@@ -161,7 +164,7 @@ def explore_file(
             work = _first_seed_here(work, sweep.outcomes, on_batch)
 
     def report_done(case: Any) -> None:
-        report.cases.append(_case_report(case, readies[case.id], sweep, out_dir, shrink))
+        report.cases.append(_case_report(case, readies[case.id], sweep, out_dir, shrink, shrink_s))
         report.stopped_early |= len(sweep.outcomes[case.id]) < _count(seeds(case))
 
     for batch, finished in executor.pairs(sweep.handed(work), stop):
@@ -256,6 +259,7 @@ def _case_report(
     sweep: _Sweep,
     out_dir: str | Path | None,
     shrink: bool,
+    shrink_s: float | None = None,
 ) -> CaseReport:
     """A case's report once its seeds have run: its groups, and their replay files written."""
     found = sorted(sweep.outcomes[case.id], key=lambda o: o.seed)
@@ -278,7 +282,7 @@ def _case_report(
         }
     if out_dir is not None:
         for n, each in enumerate(case_report.groups, 1):
-            write_group_replay(ready, each, Path(out_dir), n, shrink)
+            write_group_replay(ready, each, Path(out_dir), n, shrink, shrink_s)
     return case_report
 
 
@@ -328,14 +332,26 @@ def _action(body: dict[str, Any]) -> str:
 _REFERENCE = re.compile(r"\$\{[\w-]+\.([\w-]+)\.id\}")
 
 
-def write_group_replay(ready: Prepared, found: Group, out_dir: Path, n: int, shrink: bool) -> None:
-    """Write the replay file of `found` (from its first seed), check it, and note its command."""
+def write_group_replay(
+    ready: Prepared,
+    found: Group,
+    out_dir: Path,
+    n: int,
+    shrink: bool,
+    shrink_s: float | None = None,
+) -> None:
+    """Write the replay file of `found` (from its first seed), shrunk first with `shrink`
+    (for at most `shrink_s` s, else Hypothesis's own limit), check it, and note its command."""
     seed = found.seeds[0]
     if shrink:
+        from fakecloud.explore.shrink import DEFAULT_SHRINK_S
         from fakecloud.explore.shrink import shrink as shrink_run
 
-        explored = shrink_run(ready, seed, target=found.key).explored
+        limit = DEFAULT_SHRINK_S if shrink_s is None else shrink_s
+        shrunk = shrink_run(ready, seed, target=found.key, shrink_s=limit)
+        explored = shrunk.explored
         found.shrunk = True
+        found.shrink_stopped = shrunk.stopped
     else:
         explored = ready.play(seed)
     case = ready.case

@@ -27,6 +27,9 @@ from fakecloud.explore.sources import HypothesisSource, OutOfChoices, Recorder
 
 DATABASE_KEY = b"fakecloud-explore-shrink"
 DEFAULT_MAX_EXAMPLES = 400
+#: Hypothesis's own limit on a shrink phase's time (``MAX_SHRINKING_SECONDS`` of its engine,
+#: 6.170: five minutes), the default of ``fakecloud shrink --shrink-time``.
+DEFAULT_SHRINK_S = 300.0
 
 
 @dataclass
@@ -43,6 +46,10 @@ class Shrunk:
     """Size of the seed's run: steps, landed inserts and decisions off the plain run."""
     after: int
     """Size of the smallest run."""
+    stopped: str = ""
+    """Why Hypothesis stopped shrinking before it had tried every smaller run (empty when it
+    had): ``time`` (`shrink`'s `shrink_s` ran out) or ``shrinks`` (its ``MAX_SHRINKS``
+    smaller runs found). The smallest run is then the smallest found by then."""
 
 
 def sequence_of(prepared: Any, seed: int) -> tuple[Explored, list[int]]:
@@ -58,6 +65,7 @@ def shrink(
     target: str | None = None,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     on_run: Callable[[int], None] | None = None,
+    shrink_s: float = DEFAULT_SHRINK_S,
 ) -> Shrunk:
     """Shrink the run of `seed` of a prepared case (`fakecloud.explore.runner.Prepared`).
 
@@ -66,14 +74,18 @@ def shrink(
     the size of the smallest run so far after each run (``fakecloud shrink``'s progress).
     `max_examples` is Hypothesis's, which bounds the runs its generate phase makes: a shrink
     has none (reuse and shrink phases alone), so it bounds nothing here; the shrink phase
-    stops by itself (no smaller run breaks the target; Hypothesis's ``MAX_SHRINKS``, 500
-    smaller runs found; ``MAX_SHRINKING_SECONDS``, 5 minutes).
+    stops by itself (no smaller run breaks the target), or at Hypothesis's own limits: its
+    ``MAX_SHRINKS`` (500 smaller runs found) and its ``MAX_SHRINKING_SECONDS``, the time its
+    shrink phase may take (seconds on the host's clock), which is `shrink_s` here (Hypothesis's
+    five minutes unless told). Which stopped it is Hypothesis's own statistic
+    (``stopped-because``, what ``--hypothesis-show-statistics`` prints): `Shrunk.stopped`.
     Raises `ValueError` when the seed breaks nothing (or not `target`).
     """
-    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import HealthCheck, Phase, Verbosity, find, settings
     from hypothesis import strategies as st
     from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
     from hypothesis.errors import NoSuchExample
+    from hypothesis.statistics import collector
 
     original, sequence = sequence_of(prepared, seed)
     keys = {check_key(c) for c in original.failures}
@@ -129,7 +141,12 @@ def shrink(
 
     database = InMemoryExampleDatabase()
     database.save(DATABASE_KEY + b".secondary", choices_to_bytes(sequence))
-    with _without_source_constants():
+    statistics: dict[str, Any] = {}
+    with (
+        _without_source_constants(),
+        _shrinking_for(shrink_s),
+        collector.with_value(statistics.update),
+    ):
         try:
             find(
                 st.data(),
@@ -140,13 +157,45 @@ def shrink(
                     max_examples=max_examples,
                     deadline=None,
                     suppress_health_check=list(HealthCheck),
+                    # its own words at its time limit ("PLEASE REPORT THIS", "when you re-run
+                    # your tests, shrinking will resume") fit no fakecloud command: the
+                    # report says it instead (`Shrunk.stopped`)
+                    verbosity=Verbosity.quiet,
                 ),
                 database_key=DATABASE_KEY,
             )
         except NoSuchExample:
             best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
     smallest = best[0] if best else original
-    return Shrunk(smallest, target, chosen, runs[0], before, _size(smallest))
+    stopped = _stopped(statistics.get("stopped-because"))
+    return Shrunk(smallest, target, chosen, runs[0], before, _size(smallest), stopped)
+
+
+def _stopped(reason: str | None) -> str:
+    """`Shrunk.stopped` from Hypothesis's ``stopped-because`` statistic."""
+    from hypothesis.internal.conjecture.engine import ExitReason
+
+    if reason == ExitReason.very_slow_shrinking.value:
+        return "time"
+    if reason == ExitReason.max_shrinks.value:
+        return "shrinks"
+    return ""
+
+
+@contextlib.contextmanager
+def _shrinking_for(seconds: float) -> Iterator[None]:
+    """Hypothesis's shrink phase limited to `seconds`: its engine's ``MAX_SHRINKING_SECONDS``
+    (a module constant its source keeps "monkeypatchable, for the rare users who need to keep
+    on shrinking"; its maintainers keep it out of the settings, hypothesis PR #3400), set for
+    this shrink and put back after."""
+    from hypothesis.internal.conjecture import engine
+
+    before = engine.MAX_SHRINKING_SECONDS
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = before
 
 
 def _default_target(spec: Any, broken: list[str]) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """Shrinking a failing seed, and replay files that plain `fakecloud run` replays exactly."""
 
+import json
 import re
 import sys
 
@@ -118,3 +119,33 @@ def test_a_shrink_shows_its_runs_on_a_terminal_as_explore_its_seeds(tmp_path, mo
     assert re.search(r"seeds [━ ]+ 2/2 +[\d.]+ seeds/s 2 broke something", capsys.readouterr().err)
     assert cli([*explore, "--no-progress"]) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_a_shrink_out_of_time_writes_the_smallest_run_found_and_says_so(
+    shared_link, tmp_path, capsys
+):
+    """Hypothesis stops shrinking at its own time limit (``MAX_SHRINKING_SECONDS``, five
+    minutes), which ``--shrink-time`` sets: the smallest run found by then is written, and the
+    report says shrinking stopped early, in its words, not Hypothesis's "PLEASE REPORT THIS".
+    At 0 s no smaller run is tried (seed 3's run of shared_link: size 7, as the docs show)."""
+    out = tmp_path / "m.yaml"
+    shrink = ["shrink", str(shared_link), "--seed", "3", "-o", str(out), "--no-progress"]
+    assert cli([*shrink, "--shrink-time", "-1"]) == 2
+    assert "--shrink-time: expected a number of seconds from 0" in capsys.readouterr().err
+    assert cli([*shrink, "--shrink-time", "0"]) == 0
+    shown, err = capsys.readouterr()
+    assert "  seed 3: size 7 -> 7 (" in shown
+    assert (
+        "  shrinking stopped early, its --shrink-time up (0 s): the smallest run found by then\n"
+        f"  replay: fakecloud run {out}\n"
+    ) in shown
+    assert "PLEASE REPORT" not in shown + err and "warning" not in shown
+    assert cli(["run", str(out), "-q"]) == 1  # the written run still breaks it
+
+    report = tmp_path / "r.json"
+    explore = ["explore", str(shared_link), "--seeds", "1", "-j", "1", "--no-progress"]
+    explore += ["--out", str(tmp_path / "r"), "--json", str(report), "--shrink"]
+    assert cli([*explore, "--shrink-time", "0"]) == 1
+    assert "replay (shrunk, stopped early, its --shrink-time up): " in capsys.readouterr().out
+    (group,) = json.loads(report.read_text())["groups"]
+    assert (group["shrunk"], group["shrink_stopped"]) == (True, "time")
