@@ -131,7 +131,10 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # the Glance schema): a file saved before the memo existed loads and works.
     "fakecloud.nova.image_api:API": {"_claimed": False},
     # The command holding a guest agent's job, for the error of one that waited too long
-    # (`GuestAgent._holder`): none in a saved or forked cloud, whose agents are idle.
+    # (`GuestAgent._holder`): set as a command takes the job and cleared as the last one
+    # lets it go, so it is empty whenever no command's process is alive, as in every cloud
+    # that can be saved or forked (`check_idle`): a copy starts with none, as its original
+    # holds none.
     "fakecloud.nova.virt.guest_agent:GuestAgent": {"_holder": ""},
     # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fakecloud import Cloud
 from tests.state.state_helpers import boot, continue_all, copies
 
@@ -167,3 +169,62 @@ def test_a_replica_fork_saves_the_bytes_a_fork_saves_before_and_after_running(tm
         saved[name] = [(tmp_path / f"{name}{s}.json").read_bytes() for s in ("", "-after")]
     assert saved["replica"] == saved["fork"]
     assert saved["fork"][0] != saved["fork"][1]
+
+
+def test_a_cloud_copied_around_a_thaw_behind_a_hung_freeze_continues_identically(tmp_path):
+    """races/thaw_behind_hung_freeze.yaml driven from Python, copied at its instants: while
+    libvirt's agent job is held (the 100 s freeze, the thaw queued behind it, then the freeze
+    alone) a save and a fork are refused, naming the freeze's process: the job lives only in
+    a live process, which no copy holds. Once idle, the runtime state a copy starts afresh
+    (`kinds.TRANSIENT`: the job's holder, the pollers asleep, the cancelled events) is the
+    original's too, and the cloud, its forks and its loaded copy go through the same hung
+    freeze again alike: the thaw's error names the freeze holding the job in each."""
+    from fakecloud.errors import StateError
+    from fakecloud.nova.virt.guest_agent import agent_of
+    from fakecloud.state import kinds
+
+    cloud = Cloud(seed=2, profile="upstream")
+    server_id = boot(cloud, volumes=1)
+    cloud.faults.add(
+        "nova.guest_agent", action="delay", delay_s=100, match={"command": "guest-fsfreeze-freeze"}
+    )
+    t0 = cloud.now
+    assert _create_image(cloud, server_id).status == 500  # MessagingTimeout at +60
+    for instant in (70, 95):  # the thaw waiting for the job; the freeze holding it alone
+        cloud.advance(t0 + instant - cloud.now)
+        for copy in (cloud.fork, lambda: cloud.save(tmp_path / "held.json")):
+            with pytest.raises(StateError, match="qemu-ga instance-[0-9]+ guest-fsfreeze-freeze"):
+                copy()
+    cloud.advance(t0 + 105 - cloud.now)
+    assert not cloud.kernel.running()
+    clouds = copies(cloud, tmp_path)
+    kernel = kinds.TRANSIENT["fakecloud.sim.kernel:Kernel"]
+    assert {f: getattr(cloud.kernel, f) for f in kernel} == kernel
+    assert agent_of(cloud.nova, server_id)._holder == ""  # was the freeze's, for good
+
+    def step(c: Cloud) -> Any:
+        start = len(c.trace)
+        reboot = c.request(
+            "compute",
+            "POST",
+            f"/v2.1/servers/{server_id}/action",
+            body={"reboot": {"type": "HARD"}},
+        )
+        c.run_until_idle()  # the guest's OS restarts: thawed
+        again = _create_image(c, server_id, name="again")
+        c.run_until_idle()
+        errors = [
+            (e["command"], e["code"], e["error"])
+            for e in list(c.trace)[start:]
+            if e["kind"] == "guest.agent_error"
+        ]
+        return reboot.status, again.status, errors, [v.invariant for v in c.check_invariants()]
+
+    seen, _ = continue_all(clouds, step)
+    held = "cannot acquire state change lock (held by agent=remoteDispatchDomainFSFreeze)"
+    assert seen[:3] == (
+        202,
+        500,
+        [("guest-fsfreeze-thaw", 68, f"Timed out during operation: {held}")],
+    )
+    assert "no_frozen_guest" in seen[3]

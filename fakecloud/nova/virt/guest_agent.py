@@ -251,8 +251,9 @@ class GuestAgent:
         finally:
             if self._waiting:
                 self._waiting.popleft().succeed()
-            else:
+            else:  # released: an idle agent holds no job, as its copies' (`kinds.TRANSIENT`)
                 self._busy = False
+                self._holder = ""
         if error is not None:
             self._report(command, error)
         return error
