@@ -103,6 +103,51 @@ class RequiredMixedOrRealtimeCPUMask(Invalid):
     )
 
 
+class InvalidCPUThreadAllocationPolicy(Invalid):
+    """Nova's ``InvalidCPUThreadAllocationPolicy`` (a flavor's ``hw:cpu_thread_policy`` none of
+    ``prefer``, ``isolate``, ``require``: ``get_cpu_thread_policy_constraint``, 19.0.0 on)."""
+
+    msg_fmt = (
+        "CPU thread policy requested from '%(source)s' is invalid, given: '%(requested)s', "
+        "available: '%(available)s'."
+    )
+
+
+class ImageCPUPinningForbidden(Invalid):
+    """Nova's ``ImageCPUPinningForbidden``: a ``Forbidden`` there, but every API raising it
+    catches it as a 400 (``INVALID_FLAVOR_IMAGE_EXCEPTIONS``, 17.0.13's create list)."""
+
+    msg_fmt = (
+        "Image property 'hw_cpu_policy' is not permitted to override CPU pinning policy set "
+        "against the flavor"
+    )
+
+
+class ImageCPUThreadPolicyForbidden(Invalid):
+    """Nova's ``ImageCPUThreadPolicyForbidden`` (a ``Forbidden`` caught as a 400, as
+    `ImageCPUPinningForbidden`)."""
+
+    msg_fmt = (
+        "Image property 'hw_cpu_thread_policy' is not permitted to override CPU thread "
+        "pinning policy set against the flavor"
+    )
+
+
+class CPUThreadPolicyConfigurationInvalid(Invalid):
+    """Nova's ``CPUThreadPolicyConfigurationInvalid`` (a thread policy without pinning)."""
+
+    msg_fmt = "Cannot set cpu thread pinning policy in a non dedicated cpu pinning policy"
+
+
+class ImageNUMATopologyRebuildConflict(Invalid):
+    """Nova's ``ImageNUMATopologyRebuildConflict`` (``_validate_numa_rebuild``, 19.1.0 on)."""
+
+    msg_fmt = (
+        "An instance's NUMA topology cannot be changed as part of a rebuild. The image "
+        "provided is invalid for this instance."
+    )
+
+
 class AutoDiskConfigDisabledByImage(Invalid):
     """Nova's ``AutoDiskConfigDisabledByImage``."""
 

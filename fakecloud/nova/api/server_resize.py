@@ -15,7 +15,8 @@ source compute down; 400 for an unknown or disabled flavor, the same flavor, a r
 image-backed server to no disk, a migrate to its own or an unknown host, a confirm or revert
 of a server with no finished migration ('Instance has not been resized.'), and before 21.0.0
 no valid host (the API waits for the conductor). A new flavor too small for the server's image
-(19.0.0+) is 400 from 22.0.0 (efdcaf00e0, LP #1867077), a 500 before.
+(19.0.0+) is 400 from 22.0.0 (efdcaf00e0, LP #1867077), a 500 before; one whose CPU policies
+the server's image contradicts, or its release does not know, 400 (19.0.0+, `cpu_policy`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ _BAD_REQUEST = (
     exception.NoValidHost,
     exception.ComputeHostNotFound,
     exception.CannotMigrateToSameHost,
+    # ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``: the new flavor's CPU policies with the server's
+    # image (`fakecloud.nova.cpu_policy`, 19.0.0 on)
+    exception.CPUThreadPolicyConfigurationInvalid,
+    exception.ImageCPUPinningForbidden,
+    exception.ImageCPUThreadPolicyForbidden,
+    exception.InvalidCPUAllocationPolicy,
+    exception.InvalidCPUThreadAllocationPolicy,
+    exception.InvalidRequest,
+    exception.RequiredMixedOrRealtimeCPUMask,
 )
 _CONFLICT = (exception.InstanceIsLocked, exception.InstanceNotReady, exception.ServiceUnavailable)
 

@@ -514,7 +514,11 @@ class API:
         volume came from (`ImageUnacceptable`); with 2.93's `reimage_boot_volume` its root
         volume is reimaged from any image (`fakecloud.nova.compute.reimage`). From 22.0.0
         (backports 19.3.2, 20.4.1, 21.1.1; switch ``lp1489304``) every volume of the server must
-        be ``in-use`` (`InvalidVolume`, 400), after the image checks. The server's image_ref
+        be ``in-use`` (`InvalidVolume`, 400), after the image checks. From 19.0.0 the image
+        checks read the flavor's CPU policies with the image's (`cpu_policy`), and from 19.1.0
+        another image may not change the server's pinning (`ImageNUMATopologyRebuildConflict`);
+        before 19.0.0 an image whose policy is none of the release's enum is Nova's 500 once
+        the server is saved ``rebuilding``. The server's image_ref
         (image-backed) and ``image_*`` system metadata change now, then ``rebuilding``, the
         ``rebuild`` action and the ``rebuild_instance`` cast."""
         metadata = kwargs.get("metadata") or {}
@@ -567,8 +571,13 @@ class API:
             raise exception.FlavorMemoryTooSmall()
         if not volume_backed:
             _check_root_disk(flavor, image)
+        version = self.kernel.switches.release.version
+        if version >= cpu_policy.REBUILD_CHECKED_SINCE:  # ``validate_numa=True``
+            cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
         if not self.kernel.switches.lp1489304:
             yield from self._check_volume_status(context, bdms)
+        if orig_image_ref != image_href and version >= cpu_policy.REBUILD_CONFLICT_SINCE:
+            self._validate_numa_rebuild(instance, image, flavor, version)
         instance.task_state = states.REBUILDING
         if not volume_backed:
             instance.image_ref = image_href
@@ -594,6 +603,12 @@ class API:
         instance.system_metadata = sysmeta
         instance.save()
         self._record_action_start(context, instance, REBUILD)
+        if orig_image_ref != image_href and version < cpu_policy.REBUILD_CHECKED_SINCE:
+            # ``request_spec.image = objects.ImageMeta.from_dict(image)``, nothing before it
+            # having read the new image's properties: the server stays ``rebuilding``
+            bad = cpu_policy.invalid_property(image.get("properties") or {}, version)
+            if bad is not None:
+                raise cpu_policy.ImagePropertyFieldInvalid(bad)
         self.compute_rpcapi.rebuild_instance(
             context,
             instance,
@@ -605,6 +620,19 @@ class API:
             preserve_ephemeral=preserve_ephemeral,
             reimage_boot_volume=reimage_boot_volume,
         )
+
+    @staticmethod
+    def _validate_numa_rebuild(
+        instance: Instance, image: dict[str, Any], flavor: Any, version: tuple
+    ) -> None:
+        """``_validate_numa_rebuild``: a new image may not give the server a NUMA topology,
+        take its own away or change it (here: its pinned CPU and thread policies), as the
+        rebuild's claim on the host is a no-op (`ImageNUMATopologyRebuildConflict`)."""
+        old_props = compute_utils.get_image_from_system_metadata(instance.system_metadata)
+        old = cpu_policy.numa_get_constraints(flavor, old_props.get("properties") or {}, version)
+        new = cpu_policy.numa_get_constraints(flavor, image.get("properties") or {}, version)
+        if old != new:
+            raise exception.ImageNUMATopologyRebuildConflict()
 
     @check_instance_lock
     def add_fixed_ip(self, context: Any, instance: Instance, network_id: Any) -> None:
@@ -1203,7 +1231,10 @@ class API:
         if key_name is not None:  # ``_validate_and_build_base_options``: the caller's own
             self._key_pair(context, key_name)
         network.check_requested(options.get("networks"))  # ``_check_requested_networks``
-        cpu_policy.check(flavor, self.kernel.switches.release.version)  # numa_get_constraints
+        # ``_get_image_meta_obj`` and ``numa_get_constraints``: the flavor's CPU policies with
+        # the boot image's (a root volume's image metadata too)
+        version = self.kernel.switches.release.version
+        cpu_policy.check(flavor, version, cpu_policy.image_properties(boot_meta, version))
         # Nova merges the mappings of the boot's image metadata: also those of the image a
         # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image
         # then boots from its Cinder snapshot). A root volume's metadata (its

@@ -11,9 +11,11 @@ A resize asks for another flavor; a migrate (``flavor_id`` None) keeps it and ma
 (`CannotResizeDisk`), the flavor changes (`CannotResizeToSameFlavor`); an upsize fits the
 cores and ram quotas (`TooManyInstances`, 403); from 19.0.0 (5e7b840e48) the new flavor holds
 the server's image (its ``min_ram``, and for an image-backed server its ``min_disk``:
-`FlavorMemoryTooSmall`, `FlavorDiskSmallerThanMinDisk`). Then ``resize_prep``, the ``resize``
-or ``migrate`` action, and the conductor's ``migrate_server``: an RPC call the API waits for
-before 21.0.0 (a `NoValidHost` is the API's 400), a cast from 21.0.0 (``do_cast=True``).
+`FlavorMemoryTooSmall`, `FlavorDiskSmallerThanMinDisk`) and its CPU policies agree with the
+image's (`fakecloud.nova.cpu_policy`: ``numa_get_constraints``, a 400). Then ``resize_prep``,
+the ``resize`` or ``migrate`` action, and the conductor's ``migrate_server``: an RPC call the
+API waits for before 21.0.0 (a `NoValidHost` is the API's 400), a cast from 21.0.0
+(``do_cast=True``).
 Unless ``[DEFAULT] allow_resize_to_same_host`` (default False) lets a resize stay, the
 server's own host is ignored by the scheduler.
 
@@ -30,7 +32,16 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, destination, exception, flavors, quota, services, states
+from fakecloud.nova import (
+    aggregates,
+    cpu_policy,
+    destination,
+    exception,
+    flavors,
+    quota,
+    services,
+    states,
+)
 from fakecloud.nova.compute import disk_config
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import placement as placement_limit
@@ -105,7 +116,8 @@ def resize(
     if not same and version >= IMAGE_CHECK_SINCE:
         if bdms is None:
             bdms = nova.db.bdms_by_instance(instance.uuid)
-        _check_flavor_image(instance, new, compute_utils.is_volume_backed_instance(instance, bdms))
+        backed = compute_utils.is_volume_backed_instance(instance, bdms)
+        _check_flavor_image(instance, new, backed, version)
     instance.task_state = states.RESIZE_PREP
     instance.progress = 0
     instance.save(expected_task_state=[None])
@@ -153,21 +165,28 @@ def _service_is_up(nova: Any, host: str) -> bool:
     return services.service_is_up(nova, host)
 
 
-def _check_flavor_image(instance: Instance, flavor: Flavor, volume_backed: bool) -> None:
-    """``_validate_flavor_image_nostatus`` with the image of the server's system metadata
-    (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size)."""
+def _check_flavor_image(
+    instance: Instance, flavor: Flavor, volume_backed: bool, version: tuple
+) -> None:
+    """``_validate_flavor_image_nostatus`` (a volume-backed server's
+    ``_validate_flavor_image_numa_pci`` from 19.1.0) with the image of the server's system
+    metadata (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size, its
+    properties): then ``numa_get_constraints`` of the new flavor with them, so a flavor whose
+    CPU policy the image's contradicts, or that its release does not know, is a 400
+    (`cpu_policy`)."""
     sysmeta = instance.system_metadata
     min_ram = int(sysmeta.get("image_min_ram") or 0)
     if flavor.memory_mb < min_ram:
         raise exception.FlavorMemoryTooSmall()
-    if volume_backed or not flavor.root_gb:
-        return
-    root_bytes = flavor.root_gb * GiB
-    min_disk = int(sysmeta.get("image_min_disk") or 0) * GiB
-    if min_disk > root_bytes:
-        raise exception.FlavorDiskSmallerThanMinDisk(
-            flavor_size=root_bytes, image_min_disk=min_disk
-        )
+    if not volume_backed and flavor.root_gb:
+        root_bytes = flavor.root_gb * GiB
+        min_disk = int(sysmeta.get("image_min_disk") or 0) * GiB
+        if min_disk > root_bytes:
+            raise exception.FlavorDiskSmallerThanMinDisk(
+                flavor_size=root_bytes, image_min_disk=min_disk
+            )
+    image = compute_utils.get_image_from_system_metadata(sysmeta)
+    cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
 
 
 class OverQuotaDetailKeyError(KeyError):
