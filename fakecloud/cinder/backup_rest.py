@@ -24,7 +24,7 @@ from fakecloud.api.microversion import Version
 from fakecloud.cinder import exception, list_filters, paging, policy, validation
 from fakecloud.cinder.backups import BACKUP_COLUMNS
 from fakecloud.cinder.controllers import clean_name_and_description, no_such_action
-from fakecloud.cinder.views import ViewContext
+from fakecloud.cinder.views import FIXED_KEY_ID, ViewContext
 
 BACKUP_UPDATE = Version.parse("3.9")
 BACKUP_PROJECT = Version.parse("3.18")
@@ -35,8 +35,6 @@ BACKUP_PROJECT_USER_ID = Version.parse("3.56")
 ENCRYPTION_KEY_ID_IN_DETAILS = Version.parse("3.64")
 #: 16.0.0: a detail list's ``next`` link is on ``backups/detail`` (before, on ``backups``).
 DETAIL_LINK_FROM = 16
-#: ``cinder.common.constants.FIXED_KEY_ID``: the legacy fixed key a view never shows.
-FIXED_KEY_ID = "00000000-0000-0000-0000-000000000000"
 
 _container = {"type": ["string", "null"], "minLength": 0, "maxLength": 255}
 CREATE = validation._obj(

@@ -5,7 +5,7 @@ controller, ``api/contrib/volume_transfer.py``: every series) and ``/volume-tran
 views of ``api/views/transfers.py`` (links under ``os-volume-transfer`` whatever the path).
 
 The v3 controller differs from the extension's in three ways: ``no_snapshots`` in the create
-body from 3.55, an encrypted volume allowed from 3.70 (22.0.0 on), and from 3.59 its lists
+body from 3.55, an encrypted volume allowed from 3.70 (21.0.0 on), and from 3.59 its lists
 page and sort in the database (``marker``, ``sort``, newest first by default) before the
 shared ``common.limited`` takes ``offset`` and ``limit`` once more. Before 3.59, and always on
 ``/os-volume-transfer`` (13.0.0 on), every query parameter is a column filter, so a list asked

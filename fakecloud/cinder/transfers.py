@@ -1,7 +1,7 @@
 """Volume transfers, the API half: ``cinder/transfer/api.py``'s ``API`` and the transfer
 functions of ``cinder/db`` (``transfer_get``, ``_transfer_get_all``, ``transfer_create``,
-``transfer_destroy``, ``transfer_accept``), read in cinder 12.0.10, 16.4.2, 20.3.2, 22.0.0,
-24.0.0 and 29.0.0 (13.x-15.x taken as 16.4.2).
+``transfer_destroy``, ``transfer_accept``), read in cinder 12.0.10, 16.4.2, 20.3.2, 21.0.0,
+22.0.0, 24.0.0 and 29.0.0 (13.x-15.x taken as 16.4.2).
 
 A transfer offers an ``available`` volume to whoever holds its key: create makes the row and
 moves the volume to ``awaiting-transfer``, and answers the key once (the row keeps only a salt
@@ -12,6 +12,11 @@ quota: the receiver reserves, the donor gives back. An accepted or deleted row i
 soft-deleted: it leaves the store. The salt and key are hex digits drawn from the cloud's
 seeded ids (Cinder: ``sha224(os.urandom(255)).hexdigest()`` cut to 8 and 16 characters), so a
 replay hands out the same key.
+
+An encrypted volume (21.0.0 on, asked at 3.70) changes hands with its key: create, delete and
+accept each move the key manager's secret to its next owner (the cinder service's project,
+then the receiver's, or the donor's again: ``cinder/keymgr/transfer.py``), so the volume and
+its snapshots get a new ``encryption_key_id`` each time (`TransferAPI._transfer_key`).
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ SNAPSHOTS_FROM = 13
 #: 13.0.0: the lists read the query's other keys as column filters and sort by
 #: ``created_at``, ``id`` (12.0.10: no filter but ``all_tenants``, the database's order).
 FILTERS_FROM = 13
-#: 22.0.0 (3.70): an encrypted volume may be transferred (with its snapshots) when asked at
-#: that microversion; 16.x-20.x refuse an encrypted snapshot too.
-ENCRYPTED_FROM = 22
+#: 21.0.0 (Zed, 3.70 ``TRANSFER_ENCRYPTED_VOLUME``): an encrypted volume may be transferred
+#: (with its snapshots) when asked at that microversion, its key moved with it
+#: (``cinder/keymgr/transfer.py``, new in 21.0.0); 16.x-20.x refuse an encrypted snapshot too.
+ENCRYPTED_FROM = 21
 #: The columns of the ``transfers`` table (13.0.0 on; ``db/sqlalchemy/models.py``).
 TRANSFER_COLUMNS = frozenset(
     (
@@ -130,9 +136,10 @@ class TransferAPI(ApiPart):
         allow_encrypted: bool = False,
     ) -> tuple[Transfer, str]:
         """``API.create``: the volume (a 404 if the caller cannot see it), the policy on it,
-        ``available``, not encrypted (from 22.0.0 at 3.70: with its snapshots), its snapshots
+        ``available``, not encrypted (from 21.0.0 at 3.70: with its snapshots), its snapshots
         ``available`` (13.0.0 on, unless `no_snapshots`); then the row and the volume
-        ``awaiting-transfer``. Returns the row and its key."""
+        ``awaiting-transfer``, and an encrypted volume's key to the cinder service
+        (``key_transfer.transfer_create``). Returns the row and its key."""
         k = self.kernel
         major = self._major
         volume = self.cinder.volume_api.get(context, volume_id)
@@ -172,18 +179,34 @@ class TransferAPI(ApiPart):
         )
         VOLUME_STATUS.move(k, volume, "awaiting-transfer", actor=ACTOR)
         self.store.transfer_rows(create=True)[row.id] = row
+        if volume.encryption_key_id is not None:
+            self._transfer_key(volume)
         return row, auth_key
 
     def delete(self, context: Any, transfer_id: Any) -> None:
         """``API.delete``: the row, its volume (the caller's), the policy on the volume; the
         volume back to ``available`` if it still awaits the transfer (``transfer_destroy``
-        only logs otherwise), the row soft-deleted."""
+        only logs otherwise), the row soft-deleted; an encrypted volume's key first back to the
+        caller (``key_transfer.transfer_delete``)."""
         row = self._row(context, transfer_id)
         volume = self.cinder.volume_api.get(context, row.volume_id)
         self._authorize(context, "volume:delete_transfer", volume.project_id)
+        if volume.encryption_key_id is not None:
+            self._transfer_key(volume)
         if volume.status == "awaiting-transfer":
             VOLUME_STATUS.move(self.kernel, volume, "available", actor=ACTOR)
         self._drop(row)
+
+    def _transfer_key(self, volume: Volume) -> None:
+        """``KeyTransfer.transfer_key``: the key manager gets the volume's secret as its owner
+        and stores it again for the new one (a new secret, a new id), which the volume and
+        every snapshot of it take; the old secret is deleted. No Barbican is served: the key
+        manager is the services' own, its secrets' ids the cloud's seeded ids, as a new
+        volume's key (``volumes.py``)."""
+        new = self.kernel.ids.uuid()
+        volume.encryption_key_id = new
+        for snap in self.store.volume_snapshots(volume):
+            snap.encryption_key_id = new
 
     def _drop(self, row: Transfer) -> None:
         table = self.store.transfer_rows()
@@ -199,7 +222,9 @@ class TransferAPI(ApiPart):
         """``API.accept`` by a caller of the receiving project (see the module's docstring):
         the checks and reservations, then the volume API's ``accept_transfer``, an RPC call to
         the volume's cinder-volume (a service down times out: the reservations rolled back,
-        FaultWrapper's 500), then ``transfer_accept``; returns the (now deleted) row and the
+        FaultWrapper's 500), an encrypted volume's key to the caller
+        (``key_transfer.transfer_accept``), then ``transfer_accept`` (its refusal moves the
+        key back to the cinder service, again a new one); returns the (now deleted) row and the
         volume."""
         self._authorize(context, "volume:accept_transfer")
         row = self._row(_ELEVATED, transfer_id)
@@ -229,6 +254,7 @@ class TransferAPI(ApiPart):
         if self._major >= SNAPSHOTS_FROM and not row.no_snapshots:
             snapshots = self.store.volume_snapshots(volume)
             self._snapshot_quota(snapshots, type_name, receiver, donor, reservations)
+        key_moved = False
         try:
             if volume.status == "maintenance":
                 raise exception.InvalidVolume(
@@ -241,6 +267,9 @@ class TransferAPI(ApiPart):
                 new_user=context.user_id,
                 new_project=receiver,
             )
+            if volume.encryption_key_id is not None:
+                self._transfer_key(volume)
+                key_moved = True
             # ``transfer_accept``: one database transaction, so a refusal changes nothing
             if volume.status != "awaiting-transfer":
                 raise exception.InvalidVolume(
@@ -254,6 +283,8 @@ class TransferAPI(ApiPart):
                         "available state."
                     )
         except Exception:
+            if key_moved:
+                self._transfer_key(volume)
             for reservation in reservations:
                 quotas.rollback(reservation)
             raise

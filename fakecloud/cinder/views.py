@@ -26,6 +26,8 @@ VOLUME_TYPE_ID_IN_VOLUME_DETAIL = "3.63"
 ENCRYPTION_KEY_ID_IN_DETAILS = "3.64"
 USE_QUOTA = "3.65"
 SHARED_TARGETS_TRISTATE = "3.69"
+#: ``cinder.common.constants.FIXED_KEY_ID``: the legacy fixed key a view never shows.
+FIXED_KEY_ID = "00000000-0000-0000-0000-000000000000"
 
 #: Internal volume statuses the API shows as others (``_get_volume_status``).
 SHOWN_STATUS = {
@@ -154,6 +156,9 @@ def volume_detail(vc: ViewContext, volume: Any, extensions: bool = True) -> dict
         out["cluster_name"] = None
     if v >= VOLUME_TYPE_ID_IN_VOLUME_DETAIL:
         out["volume_type_id"] = volume.volume_type.id
+    key = volume.encryption_key_id
+    if v >= ENCRYPTION_KEY_ID_IN_DETAILS and key and key != FIXED_KEY_ID:
+        out["encryption_key_id"] = key
     if v >= USE_QUOTA:
         out["consumes_quota"] = volume.use_quota
     if not extensions:

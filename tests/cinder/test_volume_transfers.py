@@ -35,8 +35,8 @@ def _accept(cloud, tid, key, ctx=OTHER, version=V, path="volume-transfers"):
     return call(cloud, "POST", f"{path}/{tid}/accept", body, ctx=ctx, version=version)
 
 
-def _volume(cloud, vid, ctx=MEMBER):
-    return call(cloud, "GET", f"volumes/{vid}", ctx=ctx, version="3.60").json()["volume"]
+def _volume(cloud, vid, ctx=MEMBER, version="3.60"):
+    return call(cloud, "GET", f"volumes/{vid}", ctx=ctx, version=version).json()["volume"]
 
 
 def _usage(cloud, project, resource):
@@ -120,6 +120,51 @@ def test_refusals_and_delete():
     assert _accept(cloud, made["id"], made["auth_key"]).status == 202
     assert cloud.cinder.store.snapshots[sid].project_id == P1
     assert (_usage(cloud, P1, "snapshots"), _usage(cloud, P2, "volumes")) == (1, 1)
+
+
+@pytest.mark.parametrize("profile", ["upstream", "nova-26.3.0"])
+def test_an_encrypted_volume_changes_hands_with_a_new_key_each_time(profile):
+    """Cinder 21.0.0 on (``nova-26.3.0``'s Zed, 3.70): an encrypted volume is offered with its
+    snapshots, and create, delete and accept each store its secret for the next owner
+    (``cinder/keymgr/transfer.py``): the volume (its 3.64 ``encryption_key_id``, what Nova
+    reads) and its snapshot take the new key's id every time."""
+    cloud = booted(profile=profile)
+    body = {"volume_type": {"name": "luks"}}
+    tid = call(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]["id"]
+    body = {"encryption": {"provider": "luks", "control_location": "front-end"}}
+    assert call(cloud, "POST", f"types/{tid}/encryption", body, ctx=ADMIN).status == 200
+    vid = create_volume(cloud, volume_type=tid)
+    sid = create_snapshot(cloud, vid)
+    assert "encryption_key_id" not in _volume(cloud, vid, version="3.63")
+
+    def key(ctx=MEMBER):
+        shown = _volume(cloud, vid, ctx=ctx, version="3.64")["encryption_key_id"]
+        read = call(cloud, "GET", f"volumes/{vid}/encryption", ctx=ctx).json()
+        assert (
+            read["encryption_key_id"]
+            == shown
+            == cloud.cinder.store.snapshots[sid].encryption_key_id
+        )
+        return shown
+
+    keys = [key()]
+    assert fault(_offer(cloud, vid, version="3.69"))[2] == (
+        "Invalid volume: transferring encrypted volume is not supported"
+    )
+    assert fault(_offer(cloud, vid, version="3.70", no_snapshots=True))[2] == (
+        "Invalid volume: transferring an encrypted volume without its snapshots is not supported"
+    )
+    assert keys == [key()]  # a refusal moves nothing
+    made = _offer(cloud, vid, version="3.70").json()["transfer"]
+    keys.append(key())
+    assert call(cloud, "DELETE", f"volume-transfers/{made['id']}").status == 202
+    keys.append(key())
+    made = _offer(cloud, vid, version="3.70").json()["transfer"]
+    keys.append(key())
+    assert _accept(cloud, made["id"], made["auth_key"], version="3.70").status == 202
+    keys.append(key(ctx=OTHER))
+    assert len(set(keys)) == 5
+    assert not cloud.check_invariants()
 
 
 def test_the_receivers_quota_refuses_with_413_and_nothing_moves():
