@@ -30,19 +30,21 @@ command queued behind another waits at most `AGENT_JOB_WAIT_S` (libvirt's ``QEMU
 ``VIR_ERR_OPERATION_TIMEOUT`` "Timed out during operation: cannot acquire state change lock
 (held by agent=remoteDispatchDomainFSFreeze)" (`job_lock_timeout`): a thaw cast behind a freeze
 that hangs fails so, and Nova's ``_set_quiesced`` makes it an `InternalError` (17.0.13, 27.5.1,
-34.0.0: only ``VIR_ERR_AGENT_UNRESPONSIVE`` is `InstanceQuiesceFailed`, from 27.0.0); the guest
-is frozen once that freeze ends, and nothing thaws it.
+34.0.0: only ``VIR_ERR_AGENT_UNRESPONSIVE`` is `InstanceQuiesceFailed`, from 27.0.0); the guest,
+frozen while that freeze hangs, stays frozen once it ends, and nothing thaws it.
 
 Fault point ``nova.guest_agent`` (attributes ``command`` — `FREEZE`, `THAW` or
 `SET_USER_PASSWORD` —, ``host``,
 ``instance_uuid``) is consulted as each command starts: a delay or a stall holds the agent (and
-every command queued behind it), an error fails the command as libvirt would
+every command queued behind it; a freeze so held hangs in the guest, which qemu-ga has marked
+frozen and started freezing: frozen from then on), an error fails the command as libvirt would
 (``error: LibvirtError`` is a ``VIR_ERR_INTERNAL_ERROR``, an `InternalError` at the API).
 
 The guest's freeze state is qemu-ga's ``guest-fsfreeze-status`` (``thawed``/``frozen``), a state
 machine on the libvirt `Domain` (``dom.frozen`` is what the ``no_frozen_guest`` invariant
 reads). The domain keeps every frozen interval as ``(start, end)`` in virtual seconds (``end``
-None while frozen), from the moment the freeze completes to the moment the thaw completes, and
+None while frozen), from the moment the freeze completes (a freeze a fault holds: the moment it
+reached the guest) to the moment the thaw completes, and
 the trace has ``guest.freeze`` and ``guest.thaw`` events (subject: the server; ``requested_at``
 when the command was sent), and ``guest.agent_error`` for a command that failed.
 """
@@ -202,20 +204,46 @@ class GuestAgent:
         try:
             error: LibvirtError | None = None
             faults = self.kernel.faults
+            dom = self.domain
+            pausing: Any = ()
             try:
                 if "nova.guest_agent" in faults.hot:  # else consulting it does nothing
-                    yield from faults.pause(
+                    pausing = faults.pause(
                         "nova.guest_agent",
                         command=command,
                         host=self.host,
-                        instance_uuid=self.domain.id,
+                        instance_uuid=dom.id,
                     )
             except LibvirtError as exc:
                 error = exc
             except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
                 error = LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
+            hung = (  # a delay or a stall fired: this freeze hangs in the guest
+                pausing != ()
+                and command == FREEZE
+                and self.state == "running"
+                and dom.fsfreeze_status == "thawed"
+                and dom.power_state == states.RUNNING
+            )
+            if hung:
+                # qemu-ga marks itself frozen, then freezes each filesystem (FIFREEZE, which
+                # blocks the guest's writes from its start; qemu qga/commands-posix.c
+                # qmp_guest_fsfreeze_freeze_list): the guest is frozen while the freeze hangs
+                self._move(dom, "frozen", _FREEZE, requested)
+            yield from pausing
             if error is not None:
                 pass
+            elif hung:
+                if self.freeze_s > 0:
+                    yield self.kernel.timeout(self.freeze_s)
+                if dom.power_state != states.RUNNING:
+                    # the guest went down meanwhile (its OS thawed: `guest_restarted`), its
+                    # agent with it (qemu_agent.c's EOF)
+                    error = LibvirtError(
+                        "Guest agent is not responding: Guest agent disappeared while "
+                        "executing command",
+                        VIR_ERR_AGENT_UNRESPONSIVE,
+                    )
             elif self.state == "stopped":
                 error = LibvirtError(
                     "Guest agent is not responding: QEMU guest agent is not connected",
@@ -227,15 +255,15 @@ class GuestAgent:
                     "Guest agent is not responding: Guest agent not available for now",
                     VIR_ERR_AGENT_UNRESPONSIVE,
                 )
-            elif command != THAW and self.domain.fsfreeze_status == "frozen":
+            elif command != THAW and dom.fsfreeze_status == "frozen":
                 error = disabled_while_frozen(command)
             elif command == SET_USER_PASSWORD:
                 pass
             elif command == FREEZE:
                 if self.freeze_s > 0:
                     yield self.kernel.timeout(self.freeze_s)
-                if self.domain.power_state == states.RUNNING:
-                    self._move(self.domain, "frozen", _FREEZE, requested)
+                if dom.power_state == states.RUNNING:
+                    self._move(dom, "frozen", _FREEZE, requested)
                 else:  # the guest went down meanwhile, its agent with it (qemu_agent.c's EOF)
                     error = LibvirtError(
                         "Guest agent is not responding: Guest agent disappeared while "
@@ -243,7 +271,6 @@ class GuestAgent:
                         VIR_ERR_AGENT_UNRESPONSIVE,
                     )
             else:
-                dom = self.domain
                 if self.thaw_s > 0:
                     yield self.kernel.timeout(self.thaw_s)
                 if dom.fsfreeze_status == "frozen":
