@@ -234,6 +234,17 @@ _FIXED: tuple[FaultPoint, ...] = (
         http="oslo_limit",
     ),
     FaultPoint(
+        "nova.oslo_limit.token",
+        "Nova's oslo.limit session asks Keystone for its token (POST /v3/auth/tokens as "
+        "[oslo_limit]'s user): its first, and again when the one it holds expires within "
+        "120 s (renewal true). A status is keystoneauth's error for it (401 Unauthorized, 500 "
+        "InternalServerError, 503 ServiceUnavailable...); the first request's 401 alone is "
+        "wrapped as SessionInitError. Each is Nova's 500 'Unexpected API Error', nothing "
+        "stored.",
+        ("renewal",),
+        http="keystoneauth",
+    ),
+    FaultPoint(
         "nova.guest_agent",
         "The guest agent is asked to freeze or thaw the guest's filesystems, or to set a "
         "password (GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
@@ -348,12 +359,19 @@ def _oslo_limit(status: int, message: str | None) -> BaseException:
     return keystone_status_error(status, message)
 
 
+def _keystoneauth(status: int, message: str | None) -> BaseException:
+    from fakecloud.nova.limit.oslo_limit import token_status_error
+
+    return token_status_error(status, message)
+
+
 #: Who answers with an HTTP status at a point (`FaultPoint.http`) -> the error it gives.
 STATUS_ERRORS = {
     "glanceclient": _glanceclient,
     "cinderclient": _cinderclient,
     "glance": _glance,
     "oslo_limit": _oslo_limit,
+    "keystoneauth": _keystoneauth,
 }
 
 

@@ -67,6 +67,9 @@ class Nova:
     flavor_projects: dict[str, tuple[str, ...]] | None = None
     #: Server groups by uuid (`fakecloud.nova.server_groups`), likewise from the first create.
     server_groups: dict[str, InstanceGroup] | None = None
+    #: When oslo.limit's session got its Keystone token (`fakecloud.nova.limit.oslo_limit`
+    #: ``authenticate``): None until its first, likewise a class default until then.
+    oslo_limit_token_at: float | None = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         from fakecloud.nova.compute.rpcapi import ComputeAPI

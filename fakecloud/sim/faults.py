@@ -44,8 +44,8 @@ class FaultPoint:
     """A named place where services consult the plan: what a rule there can match on
     (`attrs`; `open_attrs` when the caller adds its own), what usually goes wrong there
     (`usual`: error names or stall/drop/partway), and whose HTTP errors a status names there
-    (`http`: ``glanceclient``, ``cinderclient``, ``glance``, ``oslo_limit``; None: statuses
-    do not apply)."""
+    (`http`: ``glanceclient``, ``cinderclient``, ``glance``, ``oslo_limit``,
+    ``keystoneauth``; None: statuses do not apply)."""
 
     name: str
     doc: str

@@ -355,6 +355,39 @@ def test_oslo_limits_own_token_refused_is_novas_500(upstream):
     assert not env.cloud.trace.filter(kind="api.error")
 
 
+def test_oslo_limits_token_asked_again_near_its_expiry_and_refused_is_keystoneauths_500(upstream):
+    # oslo.limit keeps one session per Nova process (_SDK_CONNECTION) and keystoneauth renews
+    # its token within 120 s of expiry (MIN_TOKEN_LIFE_SECONDS): only the first token
+    # request's 401 is wrapped (SessionInitError); a 503 there, and a renewal's 401, are
+    # keystoneauth's own, which neither oslo.limit nor Nova catches
+    env = upstream.fork()
+    keypair = {"keypair": {"name": "k", "public_key": SSH}}
+
+    def message(resp):
+        assert resp.status == 500, resp.json()
+        return resp.json()["computeFault"]["message"].rsplit("\n", 1)[1]
+
+    first = env.cloud.faults.add("nova.oslo_limit.token", error=503, times=1)
+    assert message(_boot(env)) == "<class 'keystoneauth1.exceptions.http.ServiceUnavailable'>"
+    assert first.fired == 1
+    assert env.request("POST", "/v2.1/os-keypairs", keypair).status == 200  # token got
+    t0 = env.cloud.now
+    renewal = env.cloud.faults.add("nova.oslo_limit.token", error=401, match={"renewal": True})
+    env.cloud.advance(3600 - 120 - 1)
+    assert _boot(env).status == 202  # the token still lives: nothing asked
+    assert renewal.matches == 0
+    env.cloud.advance(2)
+    assert env.cloud.now - t0 > 3600 - 120
+    assert message(env.request("POST", "/v2.1/os-keypairs", keypair)) == (
+        "<class 'keystoneauth1.exceptions.http.Unauthorized'>"
+    )
+    assert renewal.fired == 1
+    assert [
+        k["keypair"]["name"] for k in env.request("GET", "/v2.1/os-keypairs").json()["keypairs"]
+    ] == ["k"]
+    assert not env.cloud.trace.filter(kind="api.error")
+
+
 @pytest.mark.parametrize("profile", ["nova-31.0.0", "nova-33.0.0", "upstream"])
 def test_the_endpoint_looked_up_by_its_service_type(profile):
     # no [oslo_limit] endpoint_id: oslo.limit 2.6.1 (Nova 31.0.0's pin) and 2.8.0 take len() of

@@ -24,6 +24,18 @@ and a Keystone answering 500, session 37; 1.5.1 calls the same), so each is Nova
 (`NovasOwn500`). Error `SessionInitError`: the session's own token request refused (a 401;
 oslo.limit 2.12.0 driven against a Keystone refusing ``POST /v3/auth/tokens``, session 38),
 which Nova's local limits alone catch (`LocalKeystoneFailure`).
+
+The session itself (`authenticate`): oslo.limit makes it once per Nova process
+(``_get_keystone_connection``'s module-level ``_SDK_CONNECTION``, oslo.limit 1.5.1-2.12.0) and
+keystoneauth asks Keystone for a token on its first call and again whenever the one it holds
+expires within 120 s (``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS``, ``_needs_reauthenticate``;
+the token lives ``identity.token_ttl_s``). Each such request consults fault point
+``nova.oslo_limit.token``, whose statuses are keystoneauth's ``from_response`` classes
+(`KeystoneauthHttpError`): only the first request's ``Unauthorized`` is wrapped, as
+`SessionInitError` (the ``try`` around the connection's making); a renewal's 401, and any 500
+or 503, leave oslo.limit as keystoneauth raised them, and no Nova caller catches them: Nova's
+500 naming ``keystoneauth1.exceptions.http.<Class>``, nothing stored. A renewal that Keystone
+answers is nothing a user sees.
 """
 
 from __future__ import annotations
@@ -157,6 +169,108 @@ class ModelNotInAnswer(NovasOwn500, KeyError):
         self.status = status
 
 
+#: Where oslo.limit's session asks Keystone for its token (`authenticate`).
+TOKEN_FAULT_POINT = "nova.oslo_limit.token"
+#: keystoneauth's ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`` (5.18.1): a token expiring
+#: within it is renewed before use.
+MIN_TOKEN_LIFE_S = 120.0
+
+
+class KeystoneauthHttpError(NovasOwn500, Exception):
+    """keystoneauth's ``HttpError``: Keystone's error answer to the token request, raised by
+    ``session.post`` (``raise_exc``), its class by status as ``exceptions.from_response``
+    picks it (a subclass below, else ``HTTPClientError``/``HttpServerError`` by range)."""
+
+    real_class_path = "keystoneauth1.exceptions.http.HttpError"
+    status = 0
+
+    def __init_subclass__(cls, **kw: Any):
+        super().__init_subclass__(**kw)
+        cls.real_class_path = f"keystoneauth1.exceptions.http.{cls.__name__}"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or f"{type(self).__name__} (HTTP {self.status})")
+
+
+class HTTPClientError(KeystoneauthHttpError):
+    """keystoneauth's ``HTTPClientError`` (a 4xx without its own class)."""
+
+
+class HttpServerError(KeystoneauthHttpError):
+    """keystoneauth's ``HttpServerError`` (a 5xx without its own class)."""
+
+
+class Unauthorized(HTTPClientError):
+    """keystoneauth's ``Unauthorized`` (401)."""
+
+    status = 401
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "The request you have made requires authentication. (HTTP 401)")
+
+
+class InternalServerError(HttpServerError):
+    """keystoneauth's ``InternalServerError`` (500)."""
+
+    status = 500
+
+
+class BadGateway(HttpServerError):
+    """keystoneauth's ``BadGateway`` (502: a proxy in front of Keystone)."""
+
+    status = 502
+
+
+class ServiceUnavailable(HttpServerError):
+    """keystoneauth's ``ServiceUnavailable`` (503)."""
+
+    status = 503
+
+
+class GatewayTimeout(HttpServerError):
+    """keystoneauth's ``GatewayTimeout`` (504)."""
+
+    status = 504
+
+
+_TOKEN_ERRORS = {
+    cls.status: cls
+    for cls in (Unauthorized, InternalServerError, BadGateway, ServiceUnavailable, GatewayTimeout)
+}
+
+
+def token_status_error(status: int, message: str | None) -> BaseException:
+    """The keystoneauth error a token request answered with `status` raises."""
+    cls = _TOKEN_ERRORS.get(status)
+    if cls is not None:
+        return cls(message)
+    if 400 <= status < 500:
+        error: KeystoneauthHttpError = HTTPClientError(message)
+    else:
+        error = HttpServerError(message) if status >= 500 else KeystoneauthHttpError(message)
+    error.status = status
+    return error
+
+
+def authenticate(nova: Any) -> None:
+    """``_get_keystone_connection`` and keystoneauth's ``get_access``: the session's token
+    request when it holds none or one expiring within `MIN_TOKEN_LIFE_S` (fault point
+    `TOKEN_FAULT_POINT`, attribute ``renewal``); its first refusal is `SessionInitError`."""
+    issued = nova.oslo_limit_token_at
+    now = nova.kernel.now
+    if issued is not None:
+        expires = issued + nova.kernel.config.identity.token_ttl_s
+        if now < expires - MIN_TOKEN_LIFE_S:
+            return
+    try:
+        nova.kernel.faults.check(TOKEN_FAULT_POINT, renewal=issued is not None)
+    except Unauthorized as e:
+        if issued is None:
+            raise SessionInitError(str(e)) from None
+        raise
+    nova.oslo_limit_token_at = now
+
+
 def keystone_status_error(status: int, message: str | None) -> BaseException:
     """The error a Keystone answer of `status` at `FAULT_POINT` gives (`ModelNotInAnswer`)."""
     return ModelNotInAnswer(status, message)
@@ -242,6 +356,7 @@ class Enforcer:
     _tables: Tables
 
     def __init__(self, nova: Any, usage_callback: UsageCallback):
+        authenticate(nova)  # the session, made on first use, and its token
         # ``Enforcer.__init__``' first call to Keystone, ``_get_enforcement_model``
         nova.kernel.faults.check(FAULT_POINT)
         self._usage_callback = usage_callback
