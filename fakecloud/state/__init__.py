@@ -204,7 +204,7 @@ def loads(
     """A cloud continuing from saved JSON text (arguments as for `from_data`)."""
     try:
         data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also a number past int's digits
         raise StateError(_not_json(source, text, exc)) from None
     return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
 
@@ -224,7 +224,7 @@ def load_data(path: str | Path) -> Any:
     text = _read(path)
     try:
         return json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # as `loads`
         raise StateError(_not_json(path, text, exc)) from None
 
 
@@ -236,7 +236,7 @@ def _not_json(source: Any, text: str | bytes, exc: Exception) -> str:
     head = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     if head.replace(" ", "").startswith('{"format":"fakecloud-state"'):
         return (
-            f"{source} is a fakecloud state file cut short or damaged (not JSON: {exc}); "
+            f"{source} is a fakecloud state file cut short or damaged (not JSON: {_why(exc)}); "
             "nothing was loaded: load a whole copy"
         )
     if isinstance(text, bytes) and isinstance(exc, UnicodeDecodeError):
@@ -244,9 +244,15 @@ def _not_json(source: Any, text: str | bytes, exc: Exception) -> str:
             json.loads(text.decode("utf-8"))
         except UnicodeDecodeError:
             return f"{source} is not a fakecloud state file (not UTF-8 text: a state is JSON)"
-        except (json.JSONDecodeError, RecursionError) as again:
+        except (ValueError, RecursionError) as again:
             exc = again
-    return f"{source} is not a fakecloud state file (not JSON: {exc})"
+    return f"{source} is not a fakecloud state file (not JSON: {_why(exc)})"
+
+
+def _why(exc: Exception) -> str:
+    """json's reason, without the advice CPython adds to a number past its digit limit
+    ("; use sys.set_int_max_str_digits() to increase the limit": no way to fix a file)."""
+    return str(exc).split("; use sys.set_int_max_str_digits")[0]
 
 
 def load(path: str | Path, *, cloud_class: type, endpoints: Mapping[str, str] | None = None) -> Any:

@@ -74,6 +74,12 @@ def test_a_file_of_another_format_version_is_refused(tmp_path):
         # were "is not a fakecloud state file (not JSON: ...)" and "'utf-16-be' codec..."
         ('{"format":"fakecloud-state","version":2,"clo', "state file cut short or damaged"),
         ("\x00\x01hello", r"not a fakecloud state file \(not JSON: Expecting value: line 1"),
+        # a number past CPython's 4,300 digits was json's bare ValueError (serve --state too)
+        (
+            '{"format":"fakecloud-state","version":' + "9" * 5000 + "}",
+            r"cut short or damaged \(not JSON: Exceeds the limit \(4300 digits\) for integer "
+            r"string conversion: value has 5000 digits\); nothing was loaded",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_state_is_refused(tmp_path, text, says):
