@@ -154,6 +154,15 @@ class FaultPlan:
                 f"fault at {point!r}: error is an error name, an HTTP status, an exception "
                 f"(class or instance) or a function making one, got {error!r}"
             )
+        if _stops_the_program(error):
+            # raised in a simulated process, it left the run as it came (the work it failed
+            # stayed in flight, and every later run of the cloud raised it again)
+            name = getattr(error, "__name__", type(error).__name__)
+            raise ConfigError(
+                f"fault at {point!r}: error {name} is no error a service raises but a signal "
+                "to stop the program (a BaseException that is not an Exception); give an "
+                "Exception (class or instance) or an error name"
+            )
         if isinstance(error, str) and error.isdigit():
             fields["error"] = error = int(error)
         if isinstance(error, str) and error not in self.error_types:
@@ -423,6 +432,14 @@ class _Announcement:
 
     def __call__(self) -> None:
         self.plan._announce(self.rule)
+
+
+def _stops_the_program(error: Any) -> bool:
+    """Whether `error` is a `BaseException` outside `Exception` (``KeyboardInterrupt``,
+    ``SystemExit``, ``GeneratorExit``), as a class or an instance."""
+    if isinstance(error, type):
+        return issubclass(error, BaseException) and not issubclass(error, Exception)
+    return isinstance(error, BaseException) and not isinstance(error, Exception)
 
 
 def _raisable(error: Any) -> bool:

@@ -131,6 +131,16 @@ def test_an_error_no_rule_can_raise_is_refused_when_the_rule_is_added(error):
     assert cloud.faults.rules() == []
 
 
+@pytest.mark.parametrize("error", [KeyboardInterrupt("x"), SystemExit, GeneratorExit()])
+def test_an_error_that_stops_the_program_is_refused_when_the_rule_is_added(error):
+    """``error=KeyboardInterrupt()`` was taken; when it fired it left the run, the volume it
+    failed stayed in flight (no save, no fork) and every later run raised it again."""
+    cloud = Cloud()
+    with pytest.raises(ConfigError, match=r"^fault at 'cinder.volume.create': error \w+ is no "):
+        cloud.faults.add("cinder.volume.create", error=error)
+    assert cloud.faults.rules() == []
+
+
 def test_removing_a_rule_not_in_the_plan_says_so():
     """Another cloud's rule was skipped silently (this plan kept its own, still firing), and
     a rule removed twice too; a number was an AttributeError. As list.remove: ValueError."""
