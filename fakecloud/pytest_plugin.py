@@ -467,8 +467,16 @@ def fakecloud_world() -> Any:
 @pytest.fixture
 def world(fakecloud_world: Any, request: pytest.FixtureRequest) -> Any:
     """A fork of the session's `fakecloud_world`: each test gets the booted world to itself."""
+    from fakecloud import Cloud
     from fakecloud.errors import StateError
 
+    if not isinstance(fakecloud_world, Cloud):  # a conftest's fixture that forgot its return
+        got = f"{type(fakecloud_world).__name__} {fakecloud_world!r}"[:80]
+        pytest.fail(
+            f"TypeError: the fakecloud_world fixture returned {got}, not a fakecloud.Cloud "
+            "(return the cloud it built)",
+            pytrace=False,
+        )
     try:
         forked = fakecloud_world.fork()
     except StateError as exc:  # a conftest's world not run until idle: say whose, in one line

@@ -247,6 +247,19 @@ def test_busy(world):
     pass
 """
 
+NO_WORLD_TEST = """\
+import pytest
+
+
+@pytest.fixture(scope="session")
+def fakecloud_world():  # builds a world and forgets to return it
+    pass
+
+
+def test_no_world(world):
+    pass
+"""
+
 #: Inner sessions run once per process and are shared by the tests that read them (an inner
 #: pytest session costs about a tenth of a CPU-second).
 _RUNS: dict = {}
@@ -264,6 +277,7 @@ def python_run(tester):
             test_sdk=SDK_TEST,
             test_world=WORLD_TESTS,
             test_busy_world=BUSY_WORLD_TEST,
+            test_no_world=NO_WORLD_TEST,
         )
         _RUNS["python"] = tester.runpytest("-rA", "-W", "ignore::DeprecationWarning")
     return _RUNS["python"]
@@ -324,6 +338,20 @@ def test_a_world_with_work_in_flight_is_one_line_naming_the_fixture(python_run):
             "StateError: the fakecloud_world fixture's cloud: cannot fork a cloud with work in "
             "flight (t=0): rpc.cast cinder-scheduler.create_volume; run cloud.run_until_idle() "
             "first",
+        ]
+    )
+    assert not [line for line in python_run.outlines if "pytest_plugin.py:" in line]
+
+
+def test_a_world_fixture_that_returns_no_cloud_is_one_line_naming_it(python_run):
+    """Session 39: "AttributeError: 'NoneType' object has no attribute 'fork'", a traceback
+    through the plugin."""
+    assert outcome(python_run, "test_no_world.py::test_no_world") == "ERROR"
+    python_run.stdout.fnmatch_lines(
+        [
+            "*_ ERROR at setup of test_no_world _*",
+            "TypeError: the fakecloud_world fixture returned NoneType None, not a "
+            "fakecloud.Cloud (return the cloud it built)",
         ]
     )
     assert not [line for line in python_run.outlines if "pytest_plugin.py:" in line]
