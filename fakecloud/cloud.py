@@ -282,4 +282,5 @@ class Cloud:
         """
         from fakecloud.invariants import check_invariants
 
-        return check_invariants(self, names)
+        with self.kernel.lock:  # another thread's run of the cloud ends first
+            return check_invariants(self, names)

@@ -84,6 +84,10 @@ class Kernel:
         # live processes per server.
         self._forget_ended = self._forget
         self._running = False
+        # The simulation is single-threaded: threads that share a cloud (a client's thread
+        # pool inside ``intercept()``) take turns, each drive of the clock and each request
+        # whole (`_drive`, `fakecloud.transport.gateway.Gateway.handle`). Not saved.
+        self.lock = threading.RLock()
         # Live processes above which this kernel asks the collector for a wider spacing next
         # (`_space_out`); not saved, a copy starts from the first step.
         self._spaced_above = collector.SPACED_ABOVE
@@ -177,8 +181,12 @@ class Kernel:
         self._spaced_above = 2 * live
 
     def _drive(self) -> None:
-        """A drive of the clock starts: marked, or `ReentrantClockError` if one is under way."""
+        """A drive of the clock starts, once no other thread drives it (`lock`): marked, or
+        `ReentrantClockError` if this thread's own drive is under way (simulated work called
+        ``time.sleep``: waiting would deadlock). Another thread's drive was that error too."""
+        self.lock.acquire()
         if self._running:
+            self.lock.release()
             raise ReentrantClockError(
                 "virtual time cannot be advanced from inside the simulation "
                 "(was time.sleep or cloud.advance called by simulated work?)"
@@ -186,13 +194,16 @@ class Kernel:
         self._running = True
 
     def _driven(self) -> None:
-        """A drive of the clock ended: unmarked, and the collector's ask ended if few
-        processes are alive again."""
+        """A drive of the clock ended: unmarked, the turn handed on, and the collector's ask
+        ended if few processes are alive again."""
         self._running = False
-        if self._spaced_above > collector.SPACED_ABOVE and (
-            len(self._live) <= collector.SPACED_ABOVE
-        ):
-            self._unspace()
+        try:
+            if self._spaced_above > collector.SPACED_ABOVE and (
+                len(self._live) <= collector.SPACED_ABOVE
+            ):
+                self._unspace()
+        finally:
+            self.lock.release()
 
     def _unspace(self) -> None:
         """End this kernel's ask of the collector (few processes are alive again)."""
@@ -399,15 +410,20 @@ class Kernel:
         """Move virtual time forward by `seconds`, running everything due meanwhile.
 
         `seconds` must be a finite duration (`fakecloud.bounds.finite_seconds`); anything else
-        is an `OutOfRange` error and the clock does not move.
+        is an `OutOfRange` error and the clock does not move. Called while another thread runs
+        the clock, it waits for that run to end and then runs to the time it was due (`seconds`
+        from when it was called), so threads sleeping at once wake together.
         """
         if seconds.__class__ is not float or not 0.0 <= seconds <= MAX_SECONDS:
             # anything but a float in range (an int, NaN, text...): made float, or refused
             seconds = finite_seconds(seconds, "advance")
         env = self.env
-        self.clock.check_horizon(env._now + seconds, "advance")
+        start = env._now
+        self.clock.check_horizon(start + seconds, "advance")
         self._drive()  # `driving()`'s marks without its object: a client's every sleep comes here
         try:
+            if env._now != start:  # another thread's run moved the clock while this one waited
+                seconds = max(0.0, start + seconds - env._now)
             target = env._now + seconds
             queue = env._queue  # env.peek() without a call per step
             choices = self.choices

@@ -81,12 +81,13 @@ def fork(cloud: Any) -> Any:
     """An independent copy of an idle `cloud` that continues exactly as it would."""
     from fakecloud.state.copy import fork_graph
 
-    check_idle(cloud, "fork")
-    cloud.kernel.ready_to_copy()
-    try:
-        return fork_graph(cloud)
-    except StateError as exc:
-        raise _located(exc, cloud) from None
+    with cloud.kernel.lock:  # another thread's run of the cloud ends first
+        check_idle(cloud, "fork")
+        cloud.kernel.ready_to_copy()
+        try:
+            return fork_graph(cloud)
+        except StateError as exc:
+            raise _located(exc, cloud) from None
 
 
 # -- save --------------------------------------------------------------------------------------
@@ -98,6 +99,11 @@ def to_data(cloud: Any, verify: bool = True) -> dict[str, Any]:
     With `verify` (the default), the data is checked against a freshly built cloud, so a state
     that could not be loaded again fails now, naming what is wrong, rather than at load time.
     """
+    with cloud.kernel.lock:  # another thread's run of the cloud ends first
+        return _to_data(cloud, verify)
+
+
+def _to_data(cloud: Any, verify: bool) -> dict[str, Any]:
     from fakecloud.state.encode import encode_graph
     from fakecloud.version import __version__
 

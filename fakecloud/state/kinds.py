@@ -37,6 +37,7 @@ import datetime
 import functools
 import itertools
 import re
+import threading
 import types
 from collections.abc import Callable
 from random import Random
@@ -143,11 +144,14 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # forked cloud (they leave the queue first, `Kernel.drop_cancelled`).
     # Where the run driving the kernel ends, and the pollers asleep (`fakecloud.sim.polling`):
     # a copy has no driver yet, and counts the pollers that go to sleep in it.
+    # And the lock threads take turns by (`Kernel.lock`): a binding to this process, a fresh
+    # one in every copy.
     "fakecloud.sim.kernel:Kernel": {
         "_spaced_above": 1_100,
         "_cancelled": 0,
         "horizon": None,
         "polls_asleep": 0,
+        "lock": threading.RLock,
     },
     # The explored points a run reached only where none of their outcomes applies, for the
     # explore report (`Choices.cannot_fire`): a copy starts with none, as its decisions do.

@@ -36,6 +36,7 @@ import gc
 import itertools
 import keyword
 import operator
+import threading
 import types
 from array import array
 from random import Random
@@ -175,13 +176,20 @@ def _learn_memos(memos: list) -> list:
     return out
 
 
+_RLOCK = type(threading.RLock())
+
+
 def _parts(obj: Any, field: str | None) -> tuple:
     """What `obj` holds after a reset that a wiring may hold: its fields but `field` and those
     holding atoms, a None (a part not built yet) included; with how many fields it has."""
     fields = obj.__dict__
     atoms = kinds.ATOMS
+    # nor the kernel's lock (`Kernel.lock`), fresh after each reset: no wiring holds it (the
+    # gateway that takes it is the cloud's, built again on use)
     keys = tuple(
-        k for k, v in fields.items() if k != field and (v is None or v.__class__ not in atoms)
+        k
+        for k, v in fields.items()
+        if k != field and (v is None or (v.__class__ not in atoms and v.__class__ is not _RLOCK))
     )
     return (obj, keys, tuple(map(fields.__getitem__, keys)), len(fields))
 

@@ -185,57 +185,59 @@ class Gateway:
         *,
         path_decoded: bool = False,
     ) -> Response:
-        """Limit the body size, authenticate and dispatch one request to `mount`'s service.
+        """Limit the body size, authenticate and dispatch one request to `mount`'s service,
+        whole while no other thread runs the cloud (`Kernel.lock`).
 
         `path` is percent-encoded as on the wire, unless `path_decoded` (WSGI's PATH_INFO).
         """
-        method = method.upper()
-        if not path_decoded and "%" in path:
-            path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
-        api = mount.api
-        if api is None:
-            return self._unmounted(mount, method, path)
-        if "//" in path and getattr(api, "paste_urlmap", False):
-            path = collapse_slashes(without_host(path) if api.urlmap_outermost else path)
-        if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
-            refused = self._size_limit(mount, method, path, headers, len(body))
+        with self.kernel.lock:  # one thread at a time runs the cloud
+            method = method.upper()
+            if not path_decoded and "%" in path:
+                path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
+            api = mount.api
+            if api is None:
+                return self._unmounted(mount, method, path)
+            if "//" in path and getattr(api, "paste_urlmap", False):
+                path = collapse_slashes(without_host(path) if api.urlmap_outermost else path)
+            if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
+                refused = self._size_limit(mount, method, path, headers, len(body))
+                if refused is not None:
+                    return refused
+            # `Request(method, path, query=..., headers=..., body=..., base_url=...)` without its
+            # `__init__`: the fields the wire gives, set in this frame; the others are read from
+            # their defaults, which the dataclass keeps on the class, until the request's path
+            # sets them (its context, microversion, parameters)
+            req = _new(Request)
+            req.method = method
+            req.path = path
+            req.query = parse_qs(query, keep_blank_values=True) if query else {}
+            req.headers = _folded(headers)
+            req.body = body
+            req.base_url = base_url or mount.base_url
+            req.params = {}
+            early = getattr(api, "answer_before_token", None)
+            if early is not None:
+                answered = early(req)
+                if answered is not None:
+                    return answered
+            refused = authenticate(self.cloud.keystone, api, req)
             if refused is not None:
-                return refused
-        # `Request(method, path, query=..., headers=..., body=..., base_url=...)` without its
-        # `__init__`: the fields the wire gives, set in this frame; the others are read from
-        # their defaults, which the dataclass keeps on the class, until the request's path
-        # sets them (its context, microversion, parameters)
-        req = _new(Request)
-        req.method = method
-        req.path = path
-        req.query = parse_qs(query, keep_blank_values=True) if query else {}
-        req.headers = _folded(headers)
-        req.body = body
-        req.base_url = base_url or mount.base_url
-        req.params = {}
-        early = getattr(api, "answer_before_token", None)
-        if early is not None:
-            answered = early(req)
-            if answered is not None:
-                return answered
-        refused = authenticate(self.cloud.keystone, api, req)
-        if refused is not None:
-            return refused if method != "OPTIONS" else cors.filtered(api, method, refused)
-        try:
-            response = api.call(req)
-        except RuntimeError as exc:
-            # simpy: the handler waits on something nothing will ever trigger (a stall).
-            response = api.render_fault(api.unexpected(exc))
-        if response.status == 404:
-            response = self._explain_404(api, req, response)
-        ctx = req.context
-        if ctx is not None and response.__class__ is not WsgiServerError:
-            # `stamp_request_id`, in this frame: every request is stamped here
-            rid = ctx.request_id
-            headers = response.headers
-            for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
-                headers[name] = rid
-        return response if method != "OPTIONS" else cors.filtered(api, method, response)
+                return refused if method != "OPTIONS" else cors.filtered(api, method, refused)
+            try:
+                response = api.call(req)
+            except RuntimeError as exc:
+                # simpy: the handler waits on something nothing will ever trigger (a stall).
+                response = api.render_fault(api.unexpected(exc))
+            if response.status == 404:
+                response = self._explain_404(api, req, response)
+            ctx = req.context
+            if ctx is not None and response.__class__ is not WsgiServerError:
+                # `stamp_request_id`, in this frame: every request is stamped here
+                rid = ctx.request_id
+                headers = response.headers
+                for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
+                    headers[name] = rid
+            return response if method != "OPTIONS" else cors.filtered(api, method, response)
 
     def call(
         self,

@@ -1,6 +1,7 @@
 """The clock bridge: Python's clocks read virtual time, and sleep advances it."""
 
 import datetime
+import threading
 import time
 
 import pytest
@@ -96,6 +97,36 @@ def test_sleep_from_inside_the_simulation_fails_loudly():
     cloud.kernel.spawn(bad(), name="bad")
     with cloud.clock(), pytest.raises(ReentrantClockError):
         cloud.run_until_idle()
+
+
+def test_a_thread_that_sleeps_while_another_runs_the_clock_waits_its_turn():
+    """Session 39: a client's thread pool inside ``intercept()`` (openstacksdk sleeps between
+    polls): a thread's ``time.sleep`` while another thread ran the clock was the
+    `ReentrantClockError` of simulated work ("from inside the simulation"; 12 of 32 sdk
+    server flows in 8 threads). It now waits for that run to end, then sleeps its own."""
+    cloud = Cloud()
+    started, seen = threading.Event(), {}
+
+    def other_thread():
+        started.set()
+        try:
+            time.sleep(10)  # the cloud's clock is bound: virtual seconds
+            seen["woke at"] = cloud.now
+        except Exception as exc:  # noqa: BLE001 - what this test is about
+            seen["error"] = exc
+
+    other = threading.Thread(target=other_thread)
+
+    def during_the_run():  # at t=1, inside this thread's cloud.advance(1)
+        other.start()
+        started.wait()
+        other.join(0.05)  # its sleep meets this run (bounded: it waits for the run to end)
+
+    with cloud.clock():
+        cloud.kernel.at(1, during_the_run)
+        cloud.advance(1)
+        other.join()
+    assert seen == {"woke at": 11.0}
 
 
 def test_advance_runs_events_due_exactly_at_the_target():
