@@ -76,7 +76,9 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
     def __enter__(self) -> Any:
         from fakecloud.cloud import Cloud
         from fakecloud.transport.clients import clouds_config
+        from fakecloud.transport.intercept import check_one_thread
 
+        check_one_thread()  # before a cloud is built for nothing (its intercept checks too)
         cloud = Cloud(seed=self.seed, profile=self.profile, config=self.config)
         if self.user not in {u.name for u in cloud.keystone.directory.users.values()}:
             from fakecloud.errors import ConfigError

@@ -24,6 +24,7 @@ cost 0.13-0.24 ms per request); `calls` keeps `responses`' call-log shape
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from io import BytesIO
@@ -150,6 +151,8 @@ class Intercept:
     _send: Any
     _merge: Any
     _netrc: Any
+    #: The thread that entered it (`check_one_thread`).
+    _thread: threading.Thread | None
 
     def __init__(
         self,
@@ -167,6 +170,7 @@ class Intercept:
         self._merge = None
         self._netrc = None
         self._clock_bound = False
+        self._thread = None
 
     @property
     def calls(self) -> RecentCalls:
@@ -178,6 +182,7 @@ class Intercept:
         return self._calls
 
     def __enter__(self) -> Intercept:
+        check_one_thread()
         netlocs = frozenset(self.gateway.netlocs())
         # Pass-through goes to whatever sends requests now (the network, or an enclosing mock).
         self._send = HTTPAdapter.send
@@ -196,6 +201,7 @@ class Intercept:
             self._unpatch()
             raise
         self._clock_bound = True
+        self._thread = threading.current_thread()
         _ACTIVE.append(self)
         return self
 
@@ -221,6 +227,23 @@ class Intercept:
                 self.cloud.kernel.clock.__exit__(*exc)
         finally:
             self._unpatch()
+
+
+def check_one_thread() -> None:
+    """Raise `InterceptOrderError`, changing nothing, if another thread started an intercept
+    (or `fakecloud.mock`) that is still active: both patch ``requests`` and Python's clocks for
+    the whole process, so threads entering their own at once left them in an order none could
+    undo (each later exit refused, and the process kept their patches, ``time.sleep`` on a
+    virtual clock, for good). Threads may share one: its requests and clock serve them all."""
+    current = threading.current_thread()
+    for active in _ACTIVE:
+        if active._thread is not current:
+            raise InterceptOrderError(
+                f"an intercept (or fakecloud.mock) started in thread {active._thread.name!r} is "
+                "still active, and each patches requests and Python's clocks for the whole "
+                "process: one at a time (its threads may share it: a thread pool's requests "
+                "and sleeps reach its cloud); nothing was changed"
+            )
 
 
 def check_innermost(intercept: Intercept, what: str) -> None:

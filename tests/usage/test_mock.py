@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import threading
 import unittest
 
 import openstack
@@ -175,6 +176,32 @@ def test_mocks_stopped_out_of_order_are_refused_and_change_nothing():
     with pytest.raises(requests.ConnectionError) as caught:
         requests.get("http://127.0.0.1:1/", timeout=1)
     assert "fakecloud intercept" not in str(caught.value)  # no cloud answers any more
+
+
+def test_a_mock_started_while_another_threads_is_active_is_refused_changing_nothing():
+    """Session 39: threads each entering their own mock at once left them in an order none
+    could undo (every later exit an InterceptOrderError), and the process kept their patches:
+    ``time.sleep`` on a dead cloud's clock, OS_CLOUD set, for good."""
+    time_sleep, before = __import__("time").sleep, os.environ.get("OS_CLOUD")
+    started, leave, seen = threading.Event(), threading.Event(), []
+
+    def other_thread():
+        with fakecloud.mock(seed=1):
+            started.set()
+            leave.wait()
+
+    other = threading.Thread(target=other_thread, name="other")
+    other.start()
+    started.wait()
+    try:
+        with pytest.raises(RuntimeError, match="started in thread 'other' is still active"):
+            fakecloud.mock(seed=2).start()
+        seen.append(os.environ.get("OS_CLOUD"))  # the other thread's, untouched
+    finally:
+        leave.set()
+        other.join()
+    assert seen == ["fakecloud-demo"]
+    assert os.environ.get("OS_CLOUD") == before and __import__("time").sleep is time_sleep
 
 
 def test_stop_without_start_is_a_clear_error():
