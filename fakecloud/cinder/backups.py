@@ -5,12 +5,13 @@ update, delete, restore, reset_status), checked against cinder 12.0.10, 16.4.2, 
 Create: the volume (and the snapshot, when one is named) looked up and checked (a snapshot
 ``available`` and of that volume; else the volume ``available``, or ``in-use`` with
 ``force``), quota (``backups`` 1, ``backup_gigabytes`` the volume's size; 413s), an incremental
-backup's parent (the backup of the volume with the latest ``data_timestamp``: from 22.0.0 only
-an ``available`` one counts; one of the caller's project since 8ebeafcbb, switch
-``cinder_backup_parent_any_project``), the volume ``backing-up`` (or the snapshot), the row
-``creating``, the cast. Before 16.0.0 the API itself needs a cinder-backup service up (a 503);
-from 16.0.0 the scheduler does (the backup ``error``). Before 14.0.0 an incremental backup
-refused for want of a parent keeps its quota reserved (no rollback, 12.0.10).
+backup's parent (the backup of the volume with the latest ``data_timestamp``, MySQL's whole
+second, a tie the newest created: from 22.0.0 only an ``available`` one counts; one of the
+caller's project since 8ebeafcbb, switch ``cinder_backup_parent_any_project``), the volume
+``backing-up`` (or the snapshot), the row ``creating``, the cast. Before 16.0.0 the API itself
+needs a cinder-backup service up (a 503); from 16.0.0 the scheduler does (the backup
+``error``). Before 14.0.0 an incremental backup refused for want of a parent keeps its quota
+reserved (no rollback, 12.0.10).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.backup_manager import backup_service_up, backup_target
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.models import Backup, Volume
-from fakecloud.cinder.paging import newest_first_key
+from fakecloud.cinder.paging import newest_first_key, stored_key
 from fakecloud.cinder.quota import process_reserve_over_quota
 from fakecloud.cinder.states import (
     BACKUP_STATUS,
@@ -60,7 +61,8 @@ BACKUP_COLUMNS = frozenset(
         "data_timestamp", "restore_volume_id", "encryption_key_id",
     )
 )  # fmt: skip
-_EPOCH = float("-inf")
+#: ``datetime(1, 1, 1, 1, 1, 1)``: the key of a backup that cannot be the parent.
+_EPOCH = (0,)
 #: ``IMPORT_VOLUME_ID``: the volume an imported backup names until its record is read.
 IMPORT_VOLUME_ID = "00000000-0000-0000-0000-000000000000"
 #: The row's fields an exported record carries (``Backup.encode_record``, fakecloud's own
@@ -215,9 +217,13 @@ class BackupAPI(ApiPart):
         return backup
 
     def _parent(self, context: Any, volume: Volume, snapshot: Any, reservation: Any) -> Backup:
-        """The backup an incremental one builds on (``max`` by ``data_timestamp``, newest
-        first on a tie, as the list comes from the database)."""
+        """The backup an incremental one builds on: ``max`` by ``data_timestamp`` as MySQL
+        stores it (the whole second: `stored_key`), the first of a tie as the database lists
+        them (``process_sort_params``' ``created_at`` then ``id``, newest first); a backup of
+        a snapshot counts one whose ``data_timestamp`` is before the snapshot's stored
+        ``created_at``, so one of that very second does not."""
         major = self.kernel.switches.series.cinder
+        clock = self.kernel.clock
         # switch cinder_backup_parent_any_project: 8ebeafcbb (Cinder 17.0.0; 14.3.0, 15.4.0,
         # 16.2.0) takes the parent among the caller's project's backups only
         any_project = self.kernel.switches.cinder_backup_parent_any_project
@@ -227,17 +233,19 @@ class BackupAPI(ApiPart):
             for b in self.store.backup_rows().values()
             if b.volume_id == volume.id and (any_project or b.project_id == context.project_id)
         ]
-        rows.sort(key=lambda b: (b.created_at, b.id), reverse=True)
+        rows.sort(key=newest_first_key(clock), reverse=True)
         if not rows:
             if major >= INCREMENTAL_ROLLBACK_FROM:
                 quotas.rollback(reservation)
             raise exception.InvalidBackup(reason=NO_PARENT)
+        taken = stored_key(clock, snapshot.created_at) if snapshot is not None else None
 
-        def stamp(b: Backup) -> float:
+        def stamp(b: Backup) -> tuple:
             usable = major < AVAILABLE_PARENT_FROM or b.status == "available"
-            if usable and (snapshot is None or (b.data_timestamp or 0) < snapshot.created_at):
-                return b.data_timestamp if b.data_timestamp is not None else _EPOCH
-            return _EPOCH
+            if not usable or b.data_timestamp is None:
+                return _EPOCH
+            data = stored_key(clock, b.data_timestamp)
+            return (1, data) if taken is None or data < taken else _EPOCH
 
         parent = max(rows, key=stamp)
         if parent.status != "available":

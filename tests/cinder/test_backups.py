@@ -4,7 +4,18 @@ seed's Queens) run them. A backup's bytes cross the volume's backend and the bac
 (the I/O resource ``cinder-backup-store``); a restore crosses them the other way."""
 
 import pytest
-from cinder_support import ADMIN, MEMBER, OTHER, READER, attach, call, create_volume, fault, states
+from cinder_support import (
+    ADMIN,
+    MEMBER,
+    OTHER,
+    READER,
+    attach,
+    call,
+    create_snapshot,
+    create_volume,
+    fault,
+    states,
+)
 
 from fakecloud import Cloud
 from fakecloud.cinder.backup_manager import STORE
@@ -553,6 +564,36 @@ def test_a_volume_created_from_a_backup(profile):
     assert _show(cloud, bid, version="3.0")["status"] == "available"
     # the raw volume (1 s), then 2 GiB from the store
     assert cloud.now - start == pytest.approx(1 + 2 * GiB / (STORE_MB_PER_S * 1e6), abs=0.05)
+
+
+def test_an_incremental_backups_parent_is_read_by_the_stored_second(cloud):
+    """API.create's parent: ``max`` by ``data_timestamp`` as MySQL keeps it (``DateTime``, the
+    whole second), the first of a tie as ``backup_get_all_by_volume`` lists them (newest
+    first); of a snapshot, only a backup of a second before the snapshot's (cinder 12.0.10 to
+    29.0.0 backup/api.py create). Three snapshots taken within one second, backed up."""
+    vid = create_volume(cloud)
+    full = _made(cloud, vid)
+    wall = cloud.kernel.clock.wall_time()
+    cloud.advance(1.1 - (wall.microsecond / 1e6))  # a second's .1
+    sids = []
+    for _ in range(3):
+        sids.append(create_snapshot(cloud, vid, settle=False))
+        cloud.advance(0.1)
+    cloud.run_until_idle()
+    shown = {call(cloud, "GET", f"snapshots/{s}").json()["snapshot"]["created_at"] for s in sids}
+    assert len(shown) == 1  # the three in one stored second
+    second = _made(cloud, vid, snapshot_id=sids[1])
+    first = _made(cloud, vid, snapshot_id=sids[0])  # made later: listed first
+    inc = _made(cloud, vid, incremental=True)
+    # the two snapshots' backups tie: the one listed first is the parent, though the other's
+    # snapshot is 0.1 s younger
+    assert [_show(cloud, b)["has_dependent_backups"] for b in (full, second, first)] == [
+        False, False, True,
+    ]  # fmt: skip
+    # of the third snapshot, neither of its second counts: the full backup is the parent
+    _made(cloud, vid, snapshot_id=sids[2], incremental=True)
+    assert _show(cloud, full)["has_dependent_backups"] is True
+    assert _show(cloud, inc)["has_dependent_backups"] is False
 
 
 @pytest.mark.parametrize(
