@@ -40,7 +40,9 @@ KEY_LENGTH = 16
 #: checks them, accept moves them and their quota. Before, they stay with the donor.
 SNAPSHOTS_FROM = 13
 #: 13.0.0: the lists read the query's other keys as column filters and sort by
-#: ``created_at``, ``id`` (12.0.10: no filter but ``all_tenants``, the database's order).
+#: ``created_at``, ``id`` (12.0.10: no filter but ``all_tenants`` and no ``ORDER BY``: MySQL
+#: scans the transfers table, driving the join to the volumes for a project's, in the
+#: primary key's order, ``id``).
 FILTERS_FROM = 13
 #: 21.0.0 (Zed, 3.70 ``TRANSFER_ENCRYPTED_VOLUME``): an encrypted volume may be transferred
 #: (with its snapshots) when asked at that microversion, its key moved with it
@@ -103,7 +105,9 @@ class TransferAPI(ApiPart):
         if self._major < FILTERS_FROM:
             every = context.is_admin and raw is not None
             out = [r for r in rows if every or self._volume_project(r) == context.project_id]
-            out.sort(key=lambda r: (r.created_at, r.id))
+            # no ORDER BY (transfer_get_all, transfer_get_all_by_project): InnoDB's scan of
+            # the transfers table, the clustered primary key's order
+            out.sort(key=lambda r: r.id)
             return out
         from oslo_utils import strutils  # on use: its import compiles ~400 regexes
 

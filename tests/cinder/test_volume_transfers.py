@@ -265,3 +265,29 @@ def test_older_series(profile):
     assert resp.status == 202
     assert cloud.cinder.store.snapshots[sid].project_id == (P1 if queens else P2)
     assert not cloud.check_invariants()
+
+
+def test_queens_lists_transfers_in_the_primary_keys_order():
+    """12.0.10's ``transfer_get_all`` and ``transfer_get_all_by_project`` have no ``ORDER BY``:
+    MySQL scans the transfers table in its primary key's order, by id (13.0.0 on sorts them by
+    ``created_at`` and ``id``: `test_lists_page_from_3_59_and_filter_on_every_key_before`).
+    Accepted, a transfer leaves both lists and the rest keep their order."""
+    cloud = booted(profile="seed")
+    made = []
+    for vid in [create_volume(cloud) for _ in range(4)]:
+        made.append(_offer(cloud, vid, "3.0", "os-volume-transfer").json()["transfer"])
+        cloud.advance(1)
+    ids = [t["id"] for t in made]
+    assert ids != sorted(ids)  # offered in another order than their ids'
+
+    def listed(ctx=MEMBER, **query):
+        resp = call(cloud, "GET", "os-volume-transfer", ctx=ctx, version="3.0", query=query)
+        return [t["id"] for t in resp.json()["transfers"]]
+
+    expected = sorted(ids)
+    assert listed() == listed(ADMIN, all_tenants="1") == expected
+    taken = made[1]
+    resp = _accept(cloud, taken["id"], taken["auth_key"], path="os-volume-transfer", version="3.0")
+    assert resp.status == 202
+    expected.remove(taken["id"])
+    assert listed() == listed(ADMIN, all_tenants="1") == expected
