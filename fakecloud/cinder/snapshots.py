@@ -202,9 +202,11 @@ class SnapshotAPI(ApiPart):
         casts: `fakecloud.cinder.snapshot_manage`)."""
         k = self.kernel
         quotas = self.cinder.quotas
-        self._validate(context, volume)
-        if self.cinder.frozen_services:
+        # ``_create_snapshot`` asks before ``create_snapshot_in_db`` (its policy and checks);
+        # ``manage_existing_snapshot`` makes its row without asking
+        if cast and self.cinder.frozen_services:
             assert_not_frozen(self.cinder, volume.backend)
+        self._validate(context, volume)
         check_metadata_properties(metadata)
         valid = ("available", "in-use") if (force or allow_in_use) else ("available",)
         if volume.status not in valid:

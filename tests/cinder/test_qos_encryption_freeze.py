@@ -4,7 +4,7 @@ and thaw (`fakecloud.cinder.freeze`): each once, on forks of two booted clouds (
 Cinder 29, and seed, Cinder 12). They were a 404 each."""
 
 import pytest
-from cinder_support import ADMIN, CONNECTOR, MEMBER, attach, call, fault
+from cinder_support import ADMIN, CONNECTOR, MEMBER, READER, attach, call, fault, reset_volume
 
 from fakecloud import Cloud
 
@@ -160,3 +160,33 @@ def test_qos_specs_list_sorts_by_the_root_row_and_links_a_full_page(booted):
     assert link["rel"] == "next" and link["href"].endswith(f"/qos-specs?{query}&marker={ids['b']}")
     bad = call(cloud, "GET", "qos-specs", ctx=ADMIN, query="sort=name")
     assert fault(bad) == ("badRequest", 400, "Invalid input received: Invalid sort key")
+
+
+def test_a_frozen_backend_refuses_a_snapshot_before_its_policy_and_checks(world):
+    """``API._create_snapshot`` asks ``assert_not_frozen`` before ``create_snapshot_in_db`` (its
+    policy, the volume's checks, the quota) and ``delete_snapshot`` after its policy (cinder
+    12.0.10-29.0.0 volume/api.py): on a frozen backend a migrating volume's snapshot and a
+    reader's are the frozen refusal; the reader's delete is the policy's."""
+    cloud, tid = world
+    vid = _volume(cloud, tid)
+    body = {"snapshot": {"volume_id": vid, "force": True}}
+    sid = call(cloud, "POST", "snapshots", body).json()["snapshot"]["id"]
+    cloud.run_until_idle()
+    reset_volume(cloud, vid, migration_status="migrating")
+    assert call(cloud, "PUT", "os-services/freeze", {"host": "cinder"}, ctx=ADMIN).status == 200
+    frozen = (
+        "badRequest", 400, "Invalid input received: Modification operations are not allowed "
+        "on frozen storage backends.",
+    )  # fmt: skip
+    assert fault(call(cloud, "POST", "snapshots", body)) == frozen
+    assert fault(call(cloud, "POST", "snapshots", body, ctx=READER)) == frozen
+    assert fault(call(cloud, "DELETE", f"snapshots/{sid}")) == frozen
+    # (Queens' legacy admin_or_owner lets the project's reader through to the frozen check)
+    refused = fault(call(cloud, "DELETE", f"snapshots/{sid}", ctx=READER))
+    assert refused == frozen if cloud.profile == "seed" else refused[1:] == (
+        403, "Policy doesn't allow volume:delete_snapshot to be performed.",
+    )  # fmt: skip
+    assert call(cloud, "PUT", "os-services/thaw", {"host": "cinder"}, ctx=ADMIN).status == 200
+    assert fault(call(cloud, "POST", "snapshots", body))[2] == (
+        "Invalid volume: Snapshot cannot be created while volume is migrating."
+    )

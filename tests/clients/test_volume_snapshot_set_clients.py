@@ -2,10 +2,10 @@
 against Cinder's snapshot routes (cinder 29.0.0: ``api/v3/snapshots.py`` ``update``,
 ``api/v3/snapshot_metadata.py``, ``api/contrib/admin_actions.py`` ``SnapshotAdminController``
 ``os-reset_status``/``os-force_delete``, ``api/contrib/snapshot_actions.py``
-``os-update_snapshot_status``)."""
+``os-update_snapshot_status``), and python-cinderclient's on a frozen backend."""
 
 import pytest
-from client_helpers import needs, show_direct, volume_direct
+from client_helpers import needs, password_session, show_direct, volume_direct
 from osc_inprocess import CommandFailed, OpenStackCLI
 
 from fakecloud import Cloud
@@ -69,3 +69,45 @@ def test_sdk_snapshot_status_actions_and_force_delete(intercepted):
     assert bs.get_snapshot(sid).status == "deleting"
     intercepted.run_until_idle()
     assert bs.find_snapshot(sid) is None
+
+
+def test_cinder_snapshot_create_on_a_frozen_backend(intercepted):
+    """``cinder freeze-host``, ``snapshot-create`` and ``snapshot-delete`` (the calls they make:
+    python-cinderclient 9.10.0's ``services.freeze_host``, ``volume_snapshots.create`` and
+    ``delete``): a frozen backend refuses a snapshot before its policy (volume/api.py
+    ``_create_snapshot``: ``assert_not_frozen`` first, so the project's reader, whom 29.0.0's
+    policy refuses, hears 400 too) and its delete, until ``thaw-host``."""
+    needs(intercepted, "cinder")
+    from cinderclient import client, exceptions
+
+    admin, member, reader = (
+        client.Client("3.0", session=password_session(intercepted, user))
+        for user in ("admin", "demo", "demo-reader")
+    )
+    vid = volume_direct(intercepted, "fz")
+    snap = member.volume_snapshots.create(vid, force=True)
+    intercepted.run_until_idle()
+    admin.services.freeze_host("cinder")
+    refusals = []
+    for attempt in (
+        lambda: member.volume_snapshots.create(vid, force=True),
+        lambda: reader.volume_snapshots.create(vid, force=True),
+        lambda: member.volume_snapshots.delete(snap),
+    ):
+        with pytest.raises(exceptions.BadRequest) as refused:
+            attempt()
+        refusals.append(refused.value.message)
+    assert (
+        refusals
+        == [
+            "Invalid input received: Modification operations are not allowed on frozen storage "
+            "backends."
+        ]
+        * 3
+    )
+    admin.services.thaw_host("cinder")
+    with pytest.raises(exceptions.Forbidden):
+        reader.volume_snapshots.create(vid, force=True)
+    member.volume_snapshots.delete(snap)
+    intercepted.run_until_idle()
+    assert member.volume_snapshots.list() == []
