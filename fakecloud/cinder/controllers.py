@@ -226,28 +226,39 @@ def _queens_snapshot_action(api: Any, context: Any, snapshot_id: str, action: st
     ``AdminController.validate_update`` before the lookup (``admin_actions.py``), and
     ``_update_snapshot_status`` with its own progress check after the status map
     (``snapshot_actions.py``, 12.0.10)."""
-    status = args.get("status") if isinstance(args, dict) else None
     if action == "os-reset_status":
-        if not isinstance(status, str):
+        # ``body['status'].lower()``: its TypeError and KeyError caught, not the
+        # AttributeError of a status that is no text (FaultWrapper's 500)
+        if not isinstance(args, dict) or "status" not in args:
             raise bad_request("Must specify 'status'")
+        status = args["status"]
+        if not isinstance(status, str):
+            raise exception.CinderException()
         if status.lower() not in SNAPSHOT_STATUSES:
             raise bad_request("Must specify a valid status")
         api.reset_status(context, api.get(context, snapshot_id), status.lower())
         return
-    if not isinstance(args, dict) or "status" not in args:
+    # ``body[action]['status']``: its KeyError caught; arguments that are no object are a
+    # TypeError, WebOb's plain 400
+    if not isinstance(args, dict):
+        raise bad_request(_TYPE_ERROR_400)
+    if "status" not in args:
         raise bad_request("'status' must be specified.")
     snapshot = api.get(context, snapshot_id)
     api.update_status(
-        context, snapshot, status, args.get("progress"), progress_check=_queens_progress
+        context, snapshot, args["status"], args.get("progress"), progress_check=_queens_progress
     )
 
 
 def _queens_progress(progress: Any) -> None:
-    """``_update_snapshot_status``'s check of a progress string like ``73%`` (one message)."""
+    """``_update_snapshot_status``'s check of a progress string like ``73%`` (one message); one
+    that is no text is ``progress[:-1]``'s or ``int``'s TypeError, WebOb's plain 400."""
     message = "progress must be an integer percentage"
+    if not isinstance(progress, str):
+        raise bad_request(_TYPE_ERROR_400)
     try:
         integer = int(progress[:-1])
-    except (ValueError, TypeError):
+    except ValueError:
         raise bad_request(message) from None
     if integer < 0 or integer > 100 or progress[-1] != "%":
         raise bad_request(message)

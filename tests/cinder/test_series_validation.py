@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from fakecloud import Cloud
 from fakecloud.cinder import exception, validation
+from fakecloud.cinder.faults import GENERIC
 from tests.booted import booted
 from tests.nova.test_request_fast_paths import META, NAMES, SCALARS, SETTINGS, UUIDS
 
@@ -445,11 +446,20 @@ def test_queens_snapshot_actions_check_their_own_bodies():
         # validate_update runs before the lookup
         r = call(cloud, "POST", f"snapshots/{missing}/action", body, ctx=ADMIN)
         assert fault(r) == ("badRequest", 400, message)
+    # a status that is no text: ``body['status'].lower()``'s AttributeError, FaultWrapper's 500
+    for status in (5, None):
+        r = call(cloud, "POST", path, {"os-reset_status": {"status": status}}, ctx=ADMIN,
+                 allow_500=True)  # fmt: skip
+        assert fault(r) == ("computeFault", 500, GENERIC[500])
     r = call(cloud, "POST", path, {"os-reset_status": {"status": "CREATING"}}, ctx=ADMIN)
     assert r.status == 202
     update = "os-update_snapshot_status"
     r = call(cloud, "POST", path, {update: {"progress": "5%"}})
     assert fault(r) == ("badRequest", 400, "'status' must be specified.")
+    # arguments or a progress that are no text: ``body[action]['status']``'s and
+    # ``int(progress[:-1])``'s TypeError, WebOb's plain 400
+    for body in ({update: "available"}, {update: {"status": "available", "progress": 5}}):
+        assert fault(call(cloud, "POST", path, body)) == ("badRequest", 400, GENERIC[400])
     r = call(cloud, "POST", path, {update: {"status": "available", "progress": "101%"}})
     assert fault(r) == ("badRequest", 400, "progress must be an integer percentage")
     r = call(cloud, "POST", path, {update: {"status": "deleting", "progress": "x"}})
