@@ -87,6 +87,15 @@ def _mask(mask: str, vcpus: int) -> Runs:
     return parse_cpu_spec(mask)
 
 
+def dedicated_mask_shape(mask: str, vcpus: int) -> tuple[bool, bool]:
+    """``get_dedicated_cpu_constraint``'s two questions of a ``hw:cpu_dedicated_mask``: does
+    it pin some of the flavor's `vcpus` and leave some unpinned, and are all its CPUs the
+    flavor's. `ValueError` for a mask `parse_cpu_spec` refuses."""
+    pcpus = _mask(mask, vcpus)
+    unpinned = _without([(0, vcpus - 1)], pcpus) if vcpus > 0 else []
+    return bool(pcpus) and bool(unpinned), _within(pcpus, vcpus)
+
+
 def mixed_dedicated_count(flavor: Any) -> int:
     """How many vCPUs a ``mixed`` flavor pins: ``get_dedicated_cpu_constraint``'s
     ``hw:cpu_dedicated_mask``, else ``get_realtime_cpu_constraint``'s (``hw:cpu_realtime``

@@ -20,18 +20,26 @@ the API's ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``, which catches the two ``Forbidden
 Before 19.0.0 an unknown flavor thread policy on a pinned server is
 `ThreadPolicyFieldInvalid`, a 500.
 
+From 20.0.0 an explicit ``resources[N]:PCPU`` reads as ``dedicated`` and ``resources[N]:VCPU``
+as ``shared`` (refused beside a CPU policy, together, or with a ``PCPU`` count other than the
+vCPUs', one more with isolated emulator threads: ``InvalidRequest``), the
+``HW_CPU_HYPERTHREADING`` trait (the flavor's, or an image's ``trait:...=required``) as a
+thread policy (refused beside one); from 22.0.0 a ``hw:cpu_dedicated_mask`` must pin some but
+not all of the flavor's vCPUs and none beyond (``InvalidMixedInstanceDedicatedMask``) and
+belongs to a ``mixed`` policy alone (``RequiredMixedInstancePolicy``).
+
 `numa_get_constraints` also answers what a rebuild compares (``_validate_numa_rebuild``): the
 pinned policies, or None for a server Nova gives no NUMA topology. Not modelled: the rest of
-``numa_get_constraints``' checks (emulator threads and realtime, a mask that is no subset of the
-vCPUs, NUMA nodes, page sizes, 34.0.0's ``resources:PCPU`` and hyperthreading trait) and every
-other enum image property's ValueError.
+``numa_get_constraints``' checks (emulator threads and realtime, NUMA nodes, page sizes, a mask
+``parse_cpu_spec`` refuses) and every other enum image property's ValueError.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from fakecloud.nova import exception
+from fakecloud.nova import cpu_masks, exception
 
 #: The first Nova refusing a policy that is none of ``CPUAllocationPolicy.ALL`` (or
 #: ``CPUThreadAllocationPolicy.ALL``) in a flavor.
@@ -45,6 +53,13 @@ REBUILD_CHECKED_SINCE = (19, 0, 0)
 #: The first Nova whose rebuild with another image refuses a NUMA topology the image changes
 #: (``API._validate_numa_rebuild``: 19.1.0 and 20.0.0 on, not 19.0.0).
 REBUILD_CONFLICT_SINCE = (19, 1, 0)
+#: The first Nova reading explicit ``resources:VCPU``/``PCPU`` and the hyperthreading trait
+#: in ``numa_get_constraints`` (``_get_vcpu_pcpu_resources``, ``_get_hyperthreading_trait``:
+#: 20.0.0's PCPU work, not 19.3.2).
+RESOURCES_SINCE = (20, 0, 0)
+_VCPU_KEY = re.compile("resources([1-9][0-9]*)?:VCPU")
+_PCPU_KEY = re.compile("resources([1-9][0-9]*)?:PCPU")
+_TRAIT_KEY = re.compile("trait([1-9][0-9]*)?:HW_CPU_HYPERTHREADING")
 #: ``CPUThreadAllocationPolicy.ALL``, the same in every release.
 THREAD_POLICIES = ("prefer", "isolate", "require")
 
@@ -116,10 +131,17 @@ def numa_get_constraints(
     thread = _thread_policy(
         specs.get("hw:cpu_thread_policy"), image_props.get("hw_cpu_thread_policy"), version
     )
+    dedicated = _dedicated_mask(flavor, version)
+    if version >= RESOURCES_SINCE:
+        cpu_policy, thread = _explicit_requests(flavor, image_props, cpu_policy, thread)
     if cpu_policy in (SHARED, None):
         if thread:
             raise exception.CPUThreadPolicyConfigurationInvalid()
+        if dedicated:
+            raise exception.RequiredMixedInstancePolicy()
         return None
+    if cpu_policy == DEDICATED and dedicated:
+        raise exception.RequiredMixedInstancePolicy()
     if cpu_policy == MIXED:
         from oslo_utils import strutils  # here: its import compiles ~400 regexes
 
@@ -128,6 +150,88 @@ def numa_get_constraints(
             raise exception.RequiredMixedOrRealtimeCPUMask()
     if thread is not None and thread not in THREAD_POLICIES:
         raise ThreadPolicyFieldInvalid(f"Field value {thread} is invalid")
+    return cpu_policy, thread
+
+
+def _dedicated_mask(flavor: Any, version: tuple) -> bool:
+    """``get_dedicated_cpu_constraint`` (22.0.0 on): whether the flavor names a
+    ``hw:cpu_dedicated_mask``, refused as `InvalidMixedInstanceDedicatedMask` where it pins
+    none or all of the flavor's vCPUs, or CPUs the flavor has not (a mask ``parse_cpu_spec``
+    refuses is not modelled: passed over)."""
+    mask = (flavor.extra_specs or {}).get("hw:cpu_dedicated_mask")
+    if not mask or version < MIXED_SINCE:
+        return False
+    try:
+        some, within = cpu_masks.dedicated_mask_shape(str(mask), flavor.vcpus)
+    except ValueError:
+        return True
+    if not some:
+        raise exception.InvalidMixedInstanceDedicatedMask()
+    if not within:
+        raise exception.InvalidMixedInstanceDedicatedMask(
+            "Mixed instance dedicated vCPU(s) mask is not a subset of vCPUs in the flavor. "
+            'See "hw:cpu_dedicated_mask"'
+        )
+    return True
+
+
+def _explicit_requests(
+    flavor: Any, image_props: dict[str, Any], cpu_policy: str | None, thread: str | None
+) -> tuple[str | None, str | None]:
+    """``numa_get_constraints``' explicit ``resources[N]:VCPU``/``PCPU`` requests and the
+    ``HW_CPU_HYPERTHREADING`` trait (20.0.0 on): each refused beside a CPU (or thread) policy,
+    else read as one (``PCPU`` dedicated, ``VCPU`` shared; the trait forbidden isolate,
+    required require)."""
+    specs = flavor.extra_specs or {}
+    vcpus = pcpus = 0
+    for key, value in specs.items():
+        try:
+            if _VCPU_KEY.match(key):
+                vcpus += int(value)
+            if _PCPU_KEY.match(key):
+                pcpus += int(value)
+        except ValueError:
+            pass  # Nova: "this is handled elsewhere"
+    if cpu_policy and (vcpus or pcpus):
+        raise exception.InvalidRequest(
+            "It is not possible to use the 'resources:VCPU' or 'resources:PCPU' extra specs in "
+            "combination with the 'hw:cpu_policy' extra spec or 'hw_cpu_policy' image metadata "
+            "property; use one or the other"
+        )
+    if vcpus and pcpus:
+        raise exception.InvalidRequest(
+            "It is not possible to specify both 'resources:VCPU' and 'resources:PCPU' extra "
+            "specs; use one or the other"
+        )
+    if pcpus:
+        isolate = specs.get("hw:emulator_threads_policy") == "isolate"
+        if isolate and flavor.vcpus + 1 != pcpus:
+            raise exception.InvalidRequest(
+                "You have requested 'hw:emulator_threads_policy=isolate' but have not "
+                "requested sufficient PCPUs to handle this policy; you must allocate exactly "
+                "flavor.vcpus + 1 PCPUs."
+            )
+        if not isolate and flavor.vcpus != pcpus:
+            raise exception.InvalidRequest(
+                "There is a mismatch between the number of PCPUs requested via "
+                "'resourcesNN:PCPU' and the flavor); you must allocate exactly flavor.vcpus PCPUs"
+            )
+        cpu_policy = DEDICATED
+    if vcpus:
+        cpu_policy = SHARED
+    trait = next((v for k, v in specs.items() if _TRAIT_KEY.match(k)), None)
+    if trait is None and str(image_props.get("trait:HW_CPU_HYPERTHREADING")) == "required":
+        trait = "required"
+    if thread and trait:
+        raise exception.InvalidRequest(
+            "It is not possible to use the 'trait:HW_CPU_HYPERTHREADING' extra spec in "
+            "combination with the 'hw:cpu_thread_policy' extra spec or 'hw_cpu_thread_policy' "
+            "image metadata property; use one or the other"
+        )
+    if trait == "forbidden":
+        thread = "isolate"
+    elif trait == "required":
+        thread = "require"
     return cpu_policy, thread
 
 

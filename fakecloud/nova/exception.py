@@ -113,6 +113,21 @@ class InvalidCPUThreadAllocationPolicy(Invalid):
     )
 
 
+class RequiredMixedInstancePolicy(Invalid):
+    """Nova's ``RequiredMixedInstancePolicy`` (a dedicated mask without ``mixed``, 22.0.0 on)."""
+
+    msg_fmt = "Cannot specify 'hw:cpu_dedicated_mask' without the 'mixed' policy."
+
+
+class InvalidMixedInstanceDedicatedMask(Invalid):
+    """Nova's ``InvalidMixedInstanceDedicatedMask`` (``get_dedicated_cpu_constraint``)."""
+
+    msg_fmt = (
+        "Mixed instance must have at least 1 pinned vCPU and 1 unpinned vCPU. See "
+        "'hw:cpu_dedicated_mask'."
+    )
+
+
 class ImageCPUPinningForbidden(Invalid):
     """Nova's ``ImageCPUPinningForbidden``: a ``Forbidden`` there, but every API raising it
     catches it as a 400 (``INVALID_FLAVOR_IMAGE_EXCEPTIONS``, 17.0.13's create list)."""

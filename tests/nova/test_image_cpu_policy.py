@@ -190,3 +190,57 @@ def test_a_resize_checks_the_new_flavor_against_the_servers_image(profile):
         assert env.action(by_flavor, {"confirmResize": None}).status == 204
         env.cloud.run_until_idle()
     assert env.server(by_flavor, microversion="2.47")["flavor"]["original_name"] == "pinned"
+
+
+def test_explicit_cpu_requests_the_trait_and_the_dedicated_mask_read_with_the_policy():
+    # numa_get_constraints from 20.0.0 (resources[N]:VCPU/PCPU, trait:HW_CPU_HYPERTHREADING)
+    # and 22.0.0 (get_dedicated_cpu_constraint, RequiredMixedInstancePolicy), 34.0.0's words
+    env = NovaEnv("upstream")
+    cases = {
+        "pcpu-and-policy": (
+            {"resources:PCPU": "2", "hw:cpu_policy": "dedicated"},
+            "It is not possible to use the 'resources:VCPU' or 'resources:PCPU' extra specs in "
+            "combination with the 'hw:cpu_policy' extra spec or 'hw_cpu_policy' image metadata "
+            "property; use one or the other",
+        ),
+        "pcpu-short": (
+            {"resources:PCPU": "1"},
+            "There is a mismatch between the number of PCPUs requested via 'resourcesNN:PCPU' "
+            "and the flavor); you must allocate exactly flavor.vcpus PCPUs",
+        ),
+        # the trait forbidden reads as thread policy isolate, which needs pinning
+        "no-smt": (
+            {"trait:HW_CPU_HYPERTHREADING": "forbidden"},
+            "Cannot set cpu thread pinning policy in a non dedicated cpu pinning policy",
+        ),
+        "mask-alone": (
+            {"hw:cpu_dedicated_mask": "^0"},
+            "Cannot specify 'hw:cpu_dedicated_mask' without the 'mixed' policy.",
+        ),
+        "mask-all": (
+            {"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "0-1"},
+            "Mixed instance must have at least 1 pinned vCPU and 1 unpinned vCPU. See "
+            "'hw:cpu_dedicated_mask'.",
+        ),
+        "mask-beyond": (
+            {"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "1-2"},
+            "Mixed instance dedicated vCPU(s) mask is not a subset of vCPUs in the flavor. See "
+            '"hw:cpu_dedicated_mask"',
+        ),
+        # PCPU as many as the vCPUs: pinned, a thread policy with it; placement's PCPU then
+        # finds no host (no fallback for an explicit request)
+        "pcpu-isolate": ({"resources:PCPU": "2", "hw:cpu_thread_policy": "isolate"}, None),
+    }
+    for fid, (specs, _words) in cases.items():
+        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
+        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+        url = f"/v2.1/flavors/{fid}/os-extra_specs"
+        resp = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
+        assert resp.status == 200
+    answers = {fid: _boot(env, fid, env.image.id) for fid in cases}
+    assert {
+        fid: (r.status, _message(r) if r.status == 400 else None) for fid, r in answers.items()
+    } == {fid: (202 if words is None else 400, words) for fid, (_specs, words) in cases.items()}
+    env.cloud.run_until_idle()
+    shown = env.server(answers["pcpu-isolate"].json()["server"]["id"])
+    assert (shown["status"], shown["fault"]["message"]) == ("ERROR", "No valid host was found. ")

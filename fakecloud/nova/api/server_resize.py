@@ -51,7 +51,9 @@ _BAD_REQUEST = (
     exception.ImageCPUThreadPolicyForbidden,
     exception.InvalidCPUAllocationPolicy,
     exception.InvalidCPUThreadAllocationPolicy,
+    exception.InvalidMixedInstanceDedicatedMask,
     exception.InvalidRequest,
+    exception.RequiredMixedInstancePolicy,
     exception.RequiredMixedOrRealtimeCPUMask,
 )
 _CONFLICT = (exception.InstanceIsLocked, exception.InstanceNotReady, exception.ServiceUnavailable)
