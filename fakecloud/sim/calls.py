@@ -49,11 +49,16 @@ def sender(kernel: Any, default: str) -> str:
         found = _sender(name or "", default)
         if len(known) >= _KNOWN:
             # Full: a storm's flows are thousands of API processes alive at once, each of a
-            # name of its own; a table cleared while they are would be refilled and cleared
-            # again by every round of their requests. It is cleared once few are alive.
-            if len(kernel._live) > SPACED_ABOVE:
-                return found
-            known.clear()
+            # name of its own (``nova POST /v2.1/servers/<id>/action``); a table cleared while
+            # they are would be refilled and cleared again by every round of their requests,
+            # and one that stopped at `_KNOWN` names would miss every request of the others.
+            # So it holds as many names as processes are alive, and is cleared once few are.
+            alive = len(kernel._live)
+            if alive > SPACED_ABOVE:
+                if len(known) >= alive:
+                    return found
+            else:
+                known.clear()
         known[name] = found
     return found
 
@@ -61,7 +66,8 @@ def sender(kernel: Any, default: str) -> str:
 #: default -> {process name -> sender}: a flow sends from the same few processes again and
 #: again (the API request's, its host's RPC handlers).
 _SENDERS: dict[str, dict[str | None, str]] = {}
-#: The names a table of `_SENDERS` holds at most.
+#: The names a table of `_SENDERS` holds at most while few processes are alive (while more than
+#: `SPACED_ABOVE` are, as many as are alive).
 _KNOWN = 4096
 
 
