@@ -309,10 +309,18 @@ class Kernel:
 
     def at(self, t: float, action: Callable[[], Any]) -> None:
         """Call `action()` at virtual time `t` (at once if `t` is now or past)."""
+        if t.__class__ not in _NUMBERS or not -_NEVER < t - self.env._now <= MAX_SECONDS:
+            clock_time(t, "kernel.at", self.env._now)  # (a NaN: max(0, NaN) ran it at once)
         self.after(max(0.0, t - self.env.now), action)
 
     def after(self, delay_s: float, action: Callable[[], Any]) -> None:
-        """Call `action()` `delay_s` virtual seconds from now."""
+        """Call `action()` `delay_s` virtual seconds from now (`OutOfRange` for a delay that
+        is no finite duration: a NaN one, queued first, stopped the clock at every later
+        event; an int stays an int, as the clock keeps the time's type)."""
+        if delay_s.__class__ not in _NUMBERS or not 0 <= delay_s <= MAX_SECONDS:
+            finite_seconds(delay_s, "kernel.after")
+        if not callable(action):  # was a TypeError from inside a later run
+            raise TypeError(f"kernel.after: expected a function to call, got {action!r}")
         self.env.timeout(delay_s).callbacks.append(_Action(action))
 
     # -- driving the clock -------------------------------------------------------------------
@@ -527,6 +535,9 @@ class Kernel:
         work calling ``time.sleep``) raises `ReentrantClockError` instead of deadlocking."""
         return _Driving(self)
 
+
+#: The types of a time `Kernel.at` and `Kernel.after` take as they are (checked otherwise).
+_NUMBERS = (int, float)
 
 #: How many times `Kernel.kill` closes a generator whose ``finally`` blocks wait.
 _CLOSE_TRIES = 8

@@ -53,6 +53,24 @@ def test_run_and_run_until_idle_refuse_non_finite_times():
     assert cloud.now == 0.0
 
 
+def test_timers_refuse_a_time_that_would_jam_the_clock():
+    """Session 39: ``kernel.after(nan, f)`` queued a timer at NaN, first in the queue, and no
+    later event ran (``advance(5)`` ran none of them; ``run()`` then took the clock back from
+    NaN); ``kernel.at(nan, f)`` ran `f` at once; ``after(1, 5)`` failed in a later run."""
+    cloud = Cloud(seed=1)
+    ran = []
+    for bad in (math.nan, math.inf, 1e300, "5", None):
+        with pytest.raises(OutOfRange, match=r"^kernel.after: expected a number of seconds"):
+            cloud.kernel.after(bad, lambda: ran.append("bad"))
+        with pytest.raises(OutOfRange, match=r"^kernel.at: expected a number of seconds"):
+            cloud.kernel.at(bad, lambda: ran.append("bad"))
+    with pytest.raises(TypeError, match=r"^kernel.after: expected a function to call, got 5"):
+        cloud.kernel.after(1, 5)
+    cloud.kernel.after(1, lambda: ran.append(cloud.now))
+    cloud.advance(5)
+    assert ran == [1]
+
+
 def test_run_until_a_time_already_past_says_so_and_until_now_runs_what_is_due():
     """Were simpy's "until (3.0) must be greater than the current simulation time" (a time
     mixed up with a duration), also for until == now, where advance(0) runs what is due."""
