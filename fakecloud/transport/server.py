@@ -436,7 +436,15 @@ class FakecloudServer:
     # -- life cycle --------------------------------------------------------------------------
 
     def start(self) -> FakecloudServer:
-        """Serve every port (and pace the clock when `speed` > 0) in daemon threads."""
+        """Serve every port (and pace the clock when `speed` > 0) in daemon threads; once: a
+        server serving, or stopped (its ports closed), is refused (`RuntimeError`)."""
+        if self._server is not None:  # a second event loop and 8 workers that stop never ended
+            raise RuntimeError("FakecloudServer.start: already serving; a server starts once")
+        if self._stop.is_set():  # was "OSError: [Errno 9] Bad file descriptor"
+            raise RuntimeError(
+                "FakecloudServer.start: this server was stopped and its ports closed; build a "
+                "new FakecloudServer to serve again"
+            )
         self._server = waitress.server.create_server(
             self._dispatch,
             sockets=list(self._sockets.values()),

@@ -523,6 +523,20 @@ def test_stopping_sends_every_answer_already_made_whole():
     assert all(len(a.partition(b"\r\n\r\n")[2]) == len(mib) for a in answers)
 
 
+def test_a_server_starts_once():
+    """Session 39: a second start() ran a second event loop and eight more workers on the same
+    sockets, which stop() never ended (it waited 5 s for them); start() after stop() was
+    "OSError: [Errno 9] Bad file descriptor"."""
+    srv = FakecloudServer(port_base=0, speed=0).start()
+    try:
+        with pytest.raises(RuntimeError, match="already serving; a server starts once"):
+            srv.start()
+    finally:
+        srv.stop()
+    with pytest.raises(RuntimeError, match="was stopped and its ports closed; build a new"):
+        srv.start()
+
+
 def test_a_target_holding_raw_utf8_is_served_as_its_escaped_form(server):
     """waitress refused a byte past ASCII in the request-target ("400 Bad URI", its own page);
     eventlet.wsgi serves it as the escaped form: Nova's 404 for that server id."""
