@@ -171,6 +171,7 @@ class Intercept:
         self._netrc = None
         self._clock_bound = False
         self._thread = None
+        self._depth = 0  # how many times it was entered and not left
 
     @property
     def calls(self) -> RecentCalls:
@@ -182,6 +183,16 @@ class Intercept:
         return self._calls
 
     def __enter__(self) -> Intercept:
+        if self._depth:  # entered again (``with ic:`` inside ``with ic:``): already patched
+            # (it patched again over itself, and left both times: the process kept its
+            # patches, time.sleep on its cloud's clock, for good)
+            if _ACTIVE[-1] is not self:
+                raise InterceptOrderError(
+                    "this intercept is active under another started after it: enter it again "
+                    "only where it is the innermost; nothing was changed"
+                )
+            self._depth += 1
+            return self
         check_one_thread()
         netlocs = frozenset(self.gateway.netlocs())
         # Pass-through goes to whatever sends requests now (the network, or an enclosing mock).
@@ -202,6 +213,7 @@ class Intercept:
             raise
         self._clock_bound = True
         self._thread = threading.current_thread()
+        self._depth = 1
         _ACTIVE.append(self)
         return self
 
@@ -219,6 +231,10 @@ class Intercept:
 
     def __exit__(self, *exc: Any) -> None:
         check_innermost(self, "intercept")
+        if self._depth > 1:  # an inner `with` of the same intercept: the outer one unpatches
+            self._depth -= 1
+            return
+        self._depth = 0
         if self in _ACTIVE:
             _ACTIVE.remove(self)
         try:

@@ -199,6 +199,25 @@ def test_leaving_restores_requests_and_the_clock(cloud):
     assert HTTPAdapter.send is send and time.sleep is sleep
 
 
+def test_an_intercept_entered_again_is_left_once_its_outer_block_ends(cloud):
+    """Session 39: ``with ic:`` inside ``with ic:`` patched again over its own patches and
+    left the process with them: time.sleep advanced the cloud for good, and its hosts were
+    still answered."""
+    sleep, intercept = time.sleep, cloud.intercept()
+    with intercept:
+        with intercept:
+            assert requests.get(cloud.auth_url).status_code == 200
+        assert requests.get(cloud.auth_url).status_code == 200  # the outer block still serves
+    assert time.sleep is sleep
+    with pytest.raises(requests.ConnectionError, match="served in-process only"):
+        requests.get(cloud.auth_url, timeout=1)
+    other = cloud.intercept()
+    # under another started after it: refused, nothing changed
+    with intercept, other, pytest.raises(RuntimeError, match="under another started after it"):
+        intercept.__enter__()
+    assert time.sleep is sleep
+
+
 def test_recent_calls_are_logged(echo):
     get(echo, "/v1/whoami")
     assert echo.calls[-1].request.url == f"{ECHO_URL}/v1/whoami"
