@@ -394,12 +394,14 @@ class SchedulerManager:
     def capable(self, vtype: Any) -> dict[str, Any]:
         """The enabled backends whose capabilities satisfy `vtype`'s scheduled extra specs
         (``CapabilitiesFilter``; a ``volume_backend_name`` that is a name is left to the
-        caller, an operator expression such as ``<or> lvmdriver-1`` is matched here, as
-        ``extra_specs_ops`` does), in configured order."""
+        caller, the type's `backend`; an operator expression such as ``<or> lvmdriver-1``, or
+        a name under the ``capabilities:`` scope, is matched here, as ``extra_specs_ops`` does
+        with any capability), in configured order."""
         drivers = self.cinder.enabled_drivers()
         specs = vtype.extra_specs
         wanted = scheduled_specs(specs) if specs else {}
-        if not is_operator(wanted.get(("volume_backend_name",)) or ""):
+        named = wanted.get(("volume_backend_name",)) or ""
+        if not is_operator(named) and "capabilities:volume_backend_name" not in specs:
             wanted.pop(("volume_backend_name",), None)
         if not wanted:
             return drivers

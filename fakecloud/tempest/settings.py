@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.cinder import pools
 from fakecloud.profiles.series import KEYSTONE_ACCESS_RULES_SINCE, cinder_api
 
 #: The image Tempest's image import tests fetch by web-download (Tempest's ``[image]
@@ -132,6 +133,42 @@ def multiattach_type(cloud: Any) -> str:
     return MULTIATTACH_TYPE if vtype is not None and vtype.multiattach else ""
 
 
+def backend_names(cloud: Any) -> str:
+    """Tempest's ``[volume] backend_names`` where the served Cinder has two backends or more
+    (each its own ``volume_backend_name``), else '' (one backend: Tempest's multi-backend and
+    replication classes skip, as on devstack's single LVM). devstack's ``lib/tempest`` sets
+    them, and ``[volume-feature-enabled] multi_backend``, where ``CINDER_ENABLED_BACKENDS``
+    names more than one."""
+    names = list(cloud.cinder.drivers)
+    return ",".join(names) if len(names) > 1 else ""
+
+
+def default_backend_report(cloud: Any) -> dict[str, Any]:
+    """The capabilities the served Cinder's default type's backend reports (its first backend
+    when the type names none): Tempest's ``[volume] storage_protocol`` and ``vendor_name``, which
+    its volume type tests put in a type's extra specs, are its ``storage_protocol`` and
+    ``vendor_name`` (``iSCSI`` and ``Open Source`` on LVM, Tempest's defaults; ``ceph`` on RBD,
+    devstack-plugin-ceph's ``TEMPEST_STORAGE_PROTOCOL``)."""
+    cinder = cloud.cinder
+    name = cinder.default_type.backend or next(iter(cinder.drivers))
+    return pools.capabilities(cinder, name, cinder.drivers[name])
+
+
+def replication_enabled(cloud: Any) -> bool:
+    """cinder-tempest-plugin's ``[volume-feature-enabled] replication``: a backend replicates
+    (an ``rbd`` one with ``replication_device``, `fakecloud.cinder.replication`) and every
+    backend's pool reports ``replication_enabled``, which the plugin's classes read of each
+    pool (``get_pools``: an LVM pool has no such key, and they fail with a KeyError against a
+    real Cinder too). They also want two backends (`backend_names`), and the negative ones
+    one that does not replicate."""
+    cinder = cloud.cinder
+    reported = [
+        pools.capabilities(cinder, n, d).get("replication_enabled")
+        for n, d in cinder.drivers.items()
+    ]
+    return None not in reported and any(reported)
+
+
 def extend_attached_encrypted(cloud: Any) -> bool:
     """Tempest's ``[volume-feature-enabled] extend_attached_encrypted_volume``: libvirt resizes
     an attached encrypted volume by its decrypted size (LUKS v1 in QEMU, v2 through os-brick's
@@ -154,6 +191,7 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
     flavor_ref, flavor_ref_alt = flavor_refs(cloud)
     volume = cinder_api(series)
     admin = identity.world()["users"].get("admin") or {}
+    report = default_backend_report(cloud)
     return {
         "profile": cloud.profile,
         "release": str(cloud.switches.release),
@@ -184,6 +222,10 @@ def settings(cloud: Any, dynamic_credentials: bool = False) -> dict[str, Any]:
         "hostname_fqdn_sanitization": cloud.switches.hostname_periods_dashed,
         "unified_limits": unified_limits(cloud),
         "volume_type_multiattach": multiattach_type(cloud),
+        "backend_names": backend_names(cloud),
+        "storage_protocol": report["storage_protocol"],
+        "vendor_name": report["vendor_name"],
+        "replication": replication_enabled(cloud),
         "extend_attached_encrypted_volume": extend_attached_encrypted(cloud),
         "nova_policy_roles": ",".join(nova_policy_roles(cloud)),
         "scheduler_enabled_filters": ",".join(scheduler_filters(cloud)),

@@ -149,6 +149,13 @@ catalog_type = volumev3
 {% if volume_type_multiattach %}
 volume_type_multiattach = {{ volume_type_multiattach }}
 {% endif %}
+{% if backend_names %}
+# the served Cinder's backends (--config cinder: backends), each its volume_backend_name
+backend_names = {{ backend_names }}
+{% endif %}
+# what the default type's backend reports (Tempest's volume type tests ask for them)
+storage_protocol = {{ storage_protocol }}
+vendor_name = {{ vendor_name }}
 build_interval = 1
 build_timeout = 60
 min_microversion = {{ volume_min_microversion }}
@@ -166,15 +173,16 @@ enable_volume_image_dep_tests = true
 # cinder-tempest-plugin's flags: reverts to a snapshot are served (3.40), and many volumes,
 # snapshots, backups and attachments at once; consistency groups are not: no backend here
 # implements them (a consistency group ends `error`, as in Cinder on LVM: the driver's
-# NotImplementedError), and none replicates
+# NotImplementedError); replication where a backend replicates (an rbd one with
+# replication_device in --config)
 volume_revert = true
 concurrency_tests = true
 consistency_group = false
-replication = false
-# one LVM backend, nothing to manage
+replication = {{ replication | lower }}
+# nothing to manage; more than one backend where --config gives the served Cinder more
 manage_volume = false
 manage_snapshot = false
-multi_backend = false
+multi_backend = {{ (backend_names != "") | lower }}
 
 [enforce_scope]
 # whether Nova enforces scope (its enforce_scope: on with the new defaults from Nova 27.0.0

@@ -163,3 +163,25 @@ def test_an_nfs_share_reports_as_cinders_nfs_driver():
         "filter_function": None, "goodness_function": None, "allocated_capacity_gb": 2,
         "timestamp": pool["capabilities"]["timestamp"],
     }  # fmt: skip
+
+
+def test_a_backend_name_under_the_capabilities_scope_places_the_volume_there():
+    """Tempest's ``VolumeMultiBackendTest`` makes its types with ``volume_backend_name`` and
+    with ``capabilities:volume_backend_name``: ``CapabilitiesFilter`` matches the scoped key
+    against each backend's reported name as it does any capability, so the volume goes to
+    that backend, and a name no backend reports passes none (the volume ``error``). The scoped
+    name was dropped: the capacity weigher chose (here the first backend, the most free)."""
+    cloud = Cloud(profile="upstream", config=CONFIG)
+    hosts = {}
+    for name in ("thick", "ceph", "nosuch"):
+        specs = {"capabilities:volume_backend_name": name}
+        body = {"volume_type": {"name": f"on-{name}", "extra_specs": specs}}
+        vtype = call(cloud, "POST", "types", body, ctx=ADMIN).json()["volume_type"]
+        vid = create_volume(cloud, volume_type=vtype["id"])
+        shown = call(cloud, "GET", f"volumes/{vid}", ctx=ADMIN).json()["volume"]
+        hosts[name] = (shown["status"], shown["os-vol-host-attr:host"])
+    assert hosts == {
+        "thick": ("available", "cinder@thick#thick"),
+        "ceph": ("available", "cinder@ceph#ceph"),
+        "nosuch": ("error", None),
+    }

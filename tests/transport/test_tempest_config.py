@@ -360,3 +360,36 @@ def test_devstacks_multiattach_type_attaches_one_volume_to_two_servers(workspace
                                          "multiattach": {"backend": "lvmdriver-1"}}}}  # fmt: skip
     assert settings(Cloud(profile="seed", config=served_config(plain)))[
         "volume_type_multiattach"] == ""  # fmt: skip
+
+
+def test_a_second_backend_runs_the_multi_backend_tests_and_a_replicating_one_replications(
+    workspace, tmp_path
+):
+    """One LVM backend (devstack's default): Tempest's multi-backend and retype-with-migration
+    classes and cinder-tempest-plugin's replication classes skip, and no ``backend_names`` is
+    written (Tempest's default, two made-up names, would reach the plugin's backend count).
+    Two backends in the config (devstack's ``CINDER_ENABLED_BACKENDS``): ``multi_backend`` on
+    and their names; a replicating one (``rbd`` with ``replication_device``) among pools that
+    all report ``replication_enabled``, which the plugin reads of each: ``replication`` on
+    too, not beside an LVM pool (no such key). ``storage_protocol`` is what the default type's
+    backend reports. Session 39: the classes they enable passed against such clouds."""
+    conf = workspace[2]
+    assert "backend_names" not in conf["volume"]
+    assert (conf["volume"]["storage_protocol"], conf["volume"]["vendor_name"]) == (
+        "iSCSI", "Open Source",
+    )  # fmt: skip
+    flags = conf["volume-feature-enabled"]
+    assert not flags.getboolean("multi_backend") and not flags.getboolean("replication")
+    two = {"cinder": {"backends": {"ceph": {"kind": "rbd"}, "ceph-replicated": {
+        "kind": "rbd", "replication_device": [{"backend_id": "secondary"}]}},
+        "volume_types": {"__DEFAULT__": {"backend": "ceph"}}}}  # fmt: skip
+    cloud = Cloud(profile="upstream", config=served_config(two))
+    served = configparser.ConfigParser()
+    served.read_string(next(t for p, t in render(cloud, tmp_path).items() if p.suffix == ".conf"))
+    assert served["volume"]["backend_names"] == "ceph,ceph-replicated"
+    assert served["volume"]["storage_protocol"] == "ceph"  # its type tests' extra spec
+    flags = served["volume-feature-enabled"]
+    assert flags.getboolean("multi_backend") and flags.getboolean("replication")
+    two["cinder"]["backends"]["ceph"] = {"kind": "lvm-thin"}
+    mixed = settings(Cloud(profile="upstream", config=served_config(two)))
+    assert (mixed["backend_names"], mixed["replication"]) == ("ceph,ceph-replicated", False)
