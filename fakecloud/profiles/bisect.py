@@ -21,6 +21,7 @@ on that release).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,23 +138,29 @@ def bisect(
 
 
 def report(results: list[SeriesResult]) -> str:
-    """The text ``fakecloud bisect`` prints: one line per series, then where it changed."""
+    """The text ``fakecloud bisect`` prints: one line per series, then where it changed.
+
+    Where it changed is told as Nova's branches hold it: on master, between the first releases of
+    consecutive series (each ``X.0.0`` is cut from master, so a fix merged there is first in the
+    series that ``git tag --contains FIXSHA`` names first), then on each stable branch, its flips
+    (a backport, or a regression of that branch alone). A series' last release against the next
+    one's first compares two branches and says nothing by itself: 17.0.13 has a backport 18.0.0,
+    cut before the fix merged, lacks."""
     width = max(len(r.name) for r in results)
     lines = [f"  {r.name:<{width}}  {r.sentence()}" for r in results]
-    changes = []
-    previous: SeriesResult | None = None
+    changes = [
+        f"{_branch(before, after)}: {after.runs[b.name]} from {b.name} "
+        f"({before.runs[a.name]} in {a.name})"
+        for before, after in itertools.pairwise(results)
+        for a, b in [(before.releases[0], after.releases[0])]
+        if before.runs[a.name].key != after.runs[b.name].key
+    ]
     for res in results:
-        if previous is not None:
-            before = previous.runs[previous.releases[-1].name]
-            after = res.runs[res.releases[0].name]
-            if before.key != after.key:
-                last = previous.releases[-1].name
-                changes.append(f"{after} from {res.releases[0].name} ({before} in {last})")
+        branch = f"on stable/{SERIES[res.releases[0].major].short.lower()}"
         changes += [
-            f"{res.runs[b.name]} from {b.name} ({res.runs[a.name]} in {a.name})"
+            f"{branch}: {res.runs[b.name]} from {b.name} ({res.runs[a.name]} in {a.name})"
             for a, b in res.flips
         ]
-        previous = res
     total = sum(len(r.runs) for r in results)
     lines += ["", f"{counted(total, 'run')}."]
     if changes:
@@ -162,6 +169,15 @@ def report(results: list[SeriesResult]) -> str:
     else:
         lines.append("The outcome is the same in every release searched.")
     return "\n".join(lines)
+
+
+def _branch(before: SeriesResult, after: SeriesResult) -> str:
+    """``on master`` when both series were searched from their ``X.0.0``, else ``between Queens
+    and Rocky`` (``--from 17.0.5`` starts Queens on its stable branch)."""
+    a, b = before.releases[0], after.releases[0]
+    if a.version[1:] == b.version[1:] == (0, 0):
+        return "on master"
+    return f"between {before.name} and {after.name}"
 
 
 def _parser() -> argparse.ArgumentParser:

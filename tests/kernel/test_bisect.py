@@ -32,9 +32,22 @@ def test_a_fix_in_several_series_is_found_in_each_with_its_neighbours_run():
     assert all(p.endswith("+vendor") for p in ran)  # the seed keeps its vendor branch
     assert len(ran) < 40  # bisected, not every one of the 60 releases
     text = report(results)
-    assert "passes from 22.0.0 (fails in 21.2.4)" not in text  # 21.2.4 already passes
-    assert "passes from 19.3.0 (fails in 19.2.0)" in text
-    assert "fails from 20.0.0 (passes in 19.3.2)" in text  # a new series without the backport
+    # The fix merged on master (cfde53e4b4) is first in 22.0.0; each backport is its branch's.
+    # 19.3.2 against 20.0.0 compared two branches: "fails from 20.0.0" read as a regression.
+    assert text.endswith(
+        "The outcome changes:\n"
+        "  on master: passes from 22.0.0 (fails in 21.0.0)\n"
+        "  on stable/stein: passes from 19.3.0 (fails in 19.2.0)\n"
+        "  on stable/train: passes from 20.4.0 (fails in 20.3.0)\n"
+        "  on stable/ussuri: passes from 21.1.0 (fails in 21.0.0)"
+    )
+
+
+def test_a_search_from_inside_a_series_does_not_call_its_start_master():
+    bug = SWITCHES["lp1754071"]  # 17.0.0-17.0.13, fixed in 18.0.0 only
+    text = report(bisect(_runner(bug.value_at, []), "seed", "17.0.5", "18.0.0"))
+    last = "\n  between Queens and Rocky: passes from 18.0.0 (fails in 17.0.5)"
+    assert text.endswith("The outcome changes:" + last)
 
 
 def test_a_fix_and_a_later_regression_in_one_series_need_every_release_run():
