@@ -604,6 +604,39 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1863611",
+        "bug: a server create or rebuild from an image Cinder uploaded from an encrypted volume "
+        "(its cinder_encryption_key_id set) is accepted, and the server goes ACTIVE with a disk "
+        "its guest cannot read (fixed: 400 'Image X is unacceptable: Direct booting of an image "
+        "uploaded from an encrypted volume is unsupported.').",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "963fd8c0f9",
+                "Closes-Bug #1863611: reject boot request for unsupported images "
+                "(_detect_nonbootable_image_from_properties)",
+            ),
+        ),
+    ),
+    Switch(
+        "lp1895696",
+        "bug: lp1863611's check also reads a boot from volume's image metadata, so a server "
+        "cannot boot from a volume Cinder made from such an image (400 'Image None is "
+        "unacceptable: ...'; fixed: only an image boot is checked).",
+        False,
+        (
+            Change("21.0.0", "963fd8c0f9", "the check of LP #1863611's fix, image id or not"),
+            Change(
+                "22.0.0",
+                "f9b67893ac",
+                "Closes-Bug #1895696: skip the cinder_encryption_key_id check when booting "
+                "from volume",
+                backports=(Backport("21.1.2", "297435ad9e"),),
+            ),
+        ),
+    ),
+    Switch(
         "lp1489304",
         "bug: a rebuild does not check its server's volumes, so one whose volume is not in-use "
         "(retyping, detaching, reserved) is accepted (fixed: ``_check_volume_status`` before "

@@ -38,7 +38,7 @@ from fakecloud.nova import (
     states,
 )
 from fakecloud.nova import hostname as hostnames
-from fakecloud.nova.compute import disk_config, guest_actions, instance_filters
+from fakecloud.nova.compute import disk_config, guest_actions, instance_filters, nonbootable
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.limit import placement as placement_limit
@@ -565,6 +565,7 @@ class API:
         # size and min_disk).
         self._check_metadata_properties_quota(context, metadata)
         self._check_injected_file_quota(context, files_to_inject)
+        nonbootable.check(self.kernel.switches, image_id, image)
         if image.get("status") != "active":
             raise exception.ImageNotActive(image_id=image_id)
         if flavor.memory_mb < int(image.get("min_ram") or 0):
@@ -1246,6 +1247,7 @@ class API:
         root = next((b for b in bdms if b.get("boot_index") == 0), None)
         self._check_metadata_properties_quota(context, options.get("metadata"))
         self._check_injected_file_quota(context, options.get("injected_files"))
+        nonbootable.check(self.kernel.switches, image_href or None, boot_meta)
         _check_flavor_image(flavor, boot_meta, root)
         group = None
         if options.get("group") is not None:  # ``_get_requested_instance_group``
