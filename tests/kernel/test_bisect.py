@@ -91,6 +91,17 @@ def test_the_command_reports_where_the_lp1731986_scenario_changes(capsys):
     assert "fails (state: GET /v3/demo/snapshots (the first volume's snapshot is left" in out
 
 
+def test_a_failed_set_up_is_told_by_its_request_and_status(capsys):
+    """LP #1852106's trigger, a boot from an encrypted volume's image, is refused from 21.0.0:
+    the outcome read "fails (setup)", which said nothing of what failed."""
+    argv = ["bisect", "lp1852106_encryption_key_inherited", "--case", "bug_on"]
+    assert main([*argv, "--from", "20.6.1", "--to", "21.0.0"]) == 0
+    assert capsys.readouterr().out.endswith(
+        "  between Train and Ussuri: fails (setup servers.web: POST /v2.1/servers answered 400) "
+        "from 21.0.0 (passes in 20.6.1)\n"
+    )
+
+
 def test_bad_arguments_are_clear_errors(capsys):
     file = "scenarios/bugs/lp1731986_thaw_on_snapshot_failure.yaml"
     assert main(["bisect", file]) == 2
