@@ -148,6 +148,17 @@ class Message:
     ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Found:
+    """One check of a scenario run that found something broken: an expectation that failed, or
+    an invariant a bug replay expects broken (``expect.violated``: the bad end state it shows),
+    and its details as the run reported them (with ids, which the views name)."""
+
+    what: str
+    details: tuple[str, ...]
+    expected: bool
+
+
 @dataclass
 class Meta:
     """What the run was: scenario file and case, seed, profile, bugs, the replay command."""
@@ -159,6 +170,8 @@ class Meta:
     profile: str = ""
     bugs: list[str] = field(default_factory=list)
     replay: str = ""
+    found: list[Found] = field(default_factory=list)
+    """What the run's checks found broken (a scenario run only; a trace carries no checks)."""
 
     @property
     def title(self) -> str:
@@ -257,6 +270,11 @@ def scenario_meta(result: Any) -> Meta:
         profile=case.cloud.profile,
         bugs=list(case.cloud.bugs),
         replay=result.replay_command(),
+        found=[
+            Found(check.what, tuple(check.details), bool(check.ok))
+            for check in result.checks
+            if check.ok is False or (check.ok and check.what.startswith("violated "))
+        ],
     )
 
 

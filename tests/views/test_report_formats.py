@@ -54,6 +54,18 @@ def test_the_html_page_shows_lanes_phases_failures_and_the_replay(bug_on_html, l
     assert "What failed" in bug_on_html
 
 
+def test_the_html_page_shows_the_bad_end_state_the_checks_found(bug_on_html):
+    """A colleague reading the page of a bug replay saw the 413 and the frozen bar, but not the
+    orphaned Cinder snapshot the run's invariant found (LP #1717547's whole damage is one)."""
+    found = bug_on_html.split('id="found">', 1)[1].split("</section>", 1)[0]
+    assert 'What the checks found <span class="count">2</span>' in found
+    assert (
+        "broken, as the replay expects</span> violated no_orphan_volume_snapshot (expected)<br>"
+        '<span class="detail">no_orphan_volume_snapshot: volume snapshot db/vda@db-snap: '
+        "&#39;snapshot for db-snap&#39; of volume db/vda (available) is referenced by no image"
+    ) in found
+
+
 def test_names_replace_ids_and_the_id_is_on_hover(bug_on_html, lp_bug_on):
     server_id = lp_bug_on.names["servers"]["db"]["id"]
     assert server_id not in _visible_svg_text(bug_on_html)
