@@ -1,6 +1,6 @@
 """The ``fakecloud`` command: run scenarios, explore seeds, show reports, serve, demo.
 
-    fakecloud demo                      # the snapshot flow, shown as a timeline and a sequence
+    fakecloud demo [SCENARIO]           # a guided tour of the snapshot flows, or of a scenario
     fakecloud run FILE [--seed N] [--trace out.jsonl]
     fakecloud explore FILE [--seeds N]  # the same scenario under many seeds, choices left to chance
     fakecloud shrink FILE --seed N -o minimal.yaml   # a failing seed, shrunk to a replay file
@@ -20,7 +20,7 @@ import errno
 import sys
 
 COMMANDS = {
-    "demo": ("fakecloud.demo", "main", "run the snapshot flow and show it"),
+    "demo": ("fakecloud.demo", "main", "tour the snapshot flows, or a scenario case by case"),
     "run": ("fakecloud.scenario.cli_commands", "run_main", "run scenario files"),
     "explore": ("fakecloud.explore.cli", "explore_main", "run a scenario under many seeds"),
     "shrink": ("fakecloud.explore.cli", "shrink_main", "shrink a failing seed to a replay file"),

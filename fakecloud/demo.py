@@ -13,7 +13,13 @@ The runs take virtual seconds and cost milliseconds; the pauses are for people. 
 terminal (``fakecloud demo | less``) or with ``--no-pause`` the same text comes at once.
 
     fakecloud demo [--out DIR] [--profile seed|upstream] [--seed N] [--no-pause]
+    fakecloud demo SCENARIO [--case ID] [--profile NAME] [--out DIR] [--seed N] [--no-pause]
     fakecloud demo --flow volume-online|volume-offline|image [--trace out.jsonl] [--timeline]
+
+With a scenario (a file, or a library scenario by name) the tour is that scenario's: a chapter
+per case, the file's header comment (``# Teaches: ...``) the first one's introduction and each
+case's ``note`` its own, narrated and reported as the five stops are: a bug replay of one's own
+told to a colleague.
 
 ``--flow`` runs one flow on a bare cloud (no scenario) and prints its story, the calls between
 services, the state changes and the invariants' verdict.
@@ -28,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakecloud.cli_args import path_argument
+from fakecloud.cli_args import case_argument, comma_list, path_argument
 from fakecloud.cloud import Cloud
+from fakecloud.errors import ConfigError
 from fakecloud.outputs import new_folder_problem, output_problem
 from fakecloud.views.timeline import sequence, state_changes, story, timeline
 
@@ -129,9 +136,11 @@ def tour(
     seed: int | None = None,
     pace: bool | None = None,
     console: Any = None,
+    stops: list[tuple[Chapter, Any]] | None = None,
 ) -> list[Path]:
     """Play every chapter on `console` (a rich Console; default: the terminal), then write
-    the HTML reports into `out_dir`; their paths."""
+    the HTML reports into `out_dir`; their paths. `stops` (`scenario_stops`) replaces the
+    library's five with a scenario's cases."""
     from fakecloud.scenario import library
     from fakecloud.scenario.runner import run_case
     from fakecloud.views.console import Narrator, facts, make_console
@@ -141,19 +150,23 @@ def tour(
     if console is None:
         console = make_console()
     narrator = Narrator(console, pace)
-    console.rule("[bold]fakecloud — how OpenStack snapshots a server")
+    about = stops[0][1].file if stops else "how OpenStack snapshots a server"
+    console.rule(f"[bold]fakecloud — {about}")
     narrator.note(
         "Each run below is a whole simulated cloud (Nova, Cinder, Glance, Keystone) on one "
         "virtual clock. Times are virtual seconds from the scenario's first step.",
         style="",
     )
-    base = library.root()
-    if base is None:
-        raise DemoError("the tour plays the scenario library, and this fakecloud has none")
+    if stops is None:
+        base = library.root()
+        if base is None:
+            raise DemoError("the tour plays the scenario library, and this fakecloud has none")
+        stops = [
+            (stop, _load_stop(base, stop.scenario).case(stop.case)) for stop in chapters(profile)
+        ]
     written = []
-    for number, stop in enumerate(chapters(profile), 1):
+    for number, (stop, case) in enumerate(stops, 1):
         narrator.chapter(number, stop.title, stop.intro)
-        case = _load_stop(base, stop.scenario).case(stop.case)
         result = run_case(case, seed=seed)
         run = read(result.trace, meta=scenario_meta(result))
         narrator.tell(run)
@@ -169,6 +182,37 @@ def tour(
         console.print(f"  {title}", style="bold")
         console.print(f"    {path.as_uri()}", soft_wrap=True, style="cyan")
     return [path for _, path in written]
+
+
+def scenario_stops(
+    name: str, cases: list[str] | None = None, profile: str | None = None
+) -> list[tuple[Chapter, Any]]:
+    """The tour of the scenario `name` (a file, or a library scenario): a chapter per case (or
+    per case of `cases`), on `profile` in place of the file's when given. The first chapter is
+    introduced by the file's header comment, each by its case's ``note``."""
+    from fakecloud.scenario import library
+    from fakecloud.scenario.cli_commands import _load_file_or_library
+    from fakecloud.scenario.loader import load
+
+    scenario = _load_file_or_library(name, load)
+    picked = [c for c in scenario.cases if not cases or c.id in cases]
+    missing = [c for c in cases or () if c not in {case.id for case in scenario.cases}]
+    if missing:
+        known = ", ".join(c.id for c in scenario.cases)
+        raise DemoError(f"no case {missing[0]!r} in {name}; cases: {known}")
+    header = library.header(Path(picked[0].path)) if picked[0].path else ""
+    stops = []
+    for i, case in enumerate(picked):
+        if profile:
+            case = case.on_profile(profile)
+        intro = " ".join(part for part in (header if i == 0 else "", case.note) if part)
+        intro = intro or str((case.doc or {}).get("description") or "")
+        about = case.id if case.id != "default" else (case.name or case.file)
+        chapter = Chapter(
+            case.id, f"{about} (profile {case.cloud.profile})", case.file, case.id, intro
+        )
+        stops.append((chapter, case))
+    return stops
 
 
 def _load_stop(base: Path, scenario: str) -> Any:
@@ -319,19 +363,42 @@ def _print_flow(args: argparse.Namespace) -> int:
     return 0 if not violations else 1
 
 
+def _tour_profile(profile: str | None) -> str:
+    """The tour's and a flow's profile: seed (the default) or upstream."""
+    if profile in (None, "seed", "upstream"):
+        return profile or "seed"
+    raise DemoError(
+        f"--profile {profile}: the tour and --flow run on seed or upstream; a scenario of "
+        "yours on any release: fakecloud demo SCENARIO --profile NAME"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the tour (or one ``--flow``); the exit status."""
     p = argparse.ArgumentParser(
         prog="fakecloud demo",
         description="A guided tour of how OpenStack snapshots a server, in the terminal.",
     )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        type=path_argument,
+        help="tour this scenario instead (a file or a library scenario name): a chapter per case",
+    )
+    p.add_argument(
+        "--case",
+        action="append",
+        metavar="ID",
+        type=case_argument,
+        help="with SCENARIO: only these cases (repeatable or comma-separated)",
+    )
     p.add_argument("--flow", choices=FLOWS, help="show one flow on a bare cloud instead")
     p.add_argument(
         "--profile",
-        choices=("seed", "upstream"),
-        default="seed",
-        help="the behaviour profile of the flows (default seed, the vendor Queens build; the "
-        "instance-snapshot branch and the bug replay always run on seed)",
+        help="the behaviour profile of the flows: seed (the default, the vendor Queens build; "
+        "the instance-snapshot branch and the bug replay always run on seed) or upstream; with "
+        "SCENARIO any profile (nova-X.Y.Z), in place of the file's",
     )
     p.add_argument("--seed", type=int, help="seed of every run (default: each scenario's)")
     p.add_argument(
@@ -349,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--timeline", action="store_true", help="--flow: print every trace event too")
     args = p.parse_args(argv)
+    from fakecloud.scenario.errors import ScenarioError
+
     try:
         problem = args.trace and output_problem(args.trace)
         if problem:
@@ -364,8 +433,25 @@ def main(argv: list[str] | None = None) -> int:
         if problem:  # found by the first report's mkdir, after the first chapter had played
             raise DemoError(f"--out {args.out}: {problem}")
         if args.flow:
+            args.profile = _tour_profile(args.profile)
             return _print_flow(args)
-        tour(Path(args.out), args.profile, args.seed, pace=False if args.no_pause else None)
+        stops = None
+        if args.scenario:
+            stops = scenario_stops(args.scenario, comma_list(args.case), args.profile)
+        elif args.case:
+            raise DemoError("--case goes with a SCENARIO: fakecloud demo FILE --case ID")
+        else:
+            args.profile = _tour_profile(args.profile)
+        tour(
+            Path(args.out),
+            args.profile,
+            args.seed,
+            pace=False if args.no_pause else None,
+            stops=stops,
+        )
+    except (ScenarioError, ConfigError, LookupError) as exc:
+        print(f"fakecloud demo: {exc}", file=sys.stderr)
+        return 2
     except DemoError as exc:
         print(f"fakecloud demo: {exc}", file=sys.stderr)
         return 2

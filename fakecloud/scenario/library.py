@@ -58,15 +58,19 @@ def entries() -> list[Entry]:
     return found
 
 
-def _teaches(path: Path) -> str:
-    """What the file says it teaches (its ``# Teaches:`` comment, first sentence)."""
+def header(path: Path) -> str:
+    """A scenario file's opening comment as one paragraph, its ``Teaches:`` left out."""
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
         lines.append(line.lstrip("#").strip())
-    text = " ".join(lines)
-    text = text.removeprefix("Teaches:").strip()
+    return " ".join(lines).removeprefix("Teaches:").strip()
+
+
+def _teaches(path: Path) -> str:
+    """What the file says it teaches (its ``# Teaches:`` comment, first sentence)."""
+    text = header(path)
     end = text.find(". ")
     return text[: end + 1] if end >= 0 else text
 

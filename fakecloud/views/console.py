@@ -197,7 +197,7 @@ def _busy(run: model.Run, start: float, end: float) -> str:
 
 def facts(run: model.Run) -> Iterator[tuple[str, str]]:
     """The headline facts of a run: frozen windows, failures, guests snapshot unquiesced,
-    images made."""
+    images made, and what a scenario run's checks found broken (a replay's bad end state)."""
     for bar in run.bars:
         if bar.kind == "frozen" and not bar.setup:
             guest = run.lane_label(bar.lane)
@@ -219,3 +219,6 @@ def facts(run: model.Run) -> Iterator[tuple[str, str]]:
             images[str(e["subject"])] = str(e.get("new"))
     for ident, status in images.items():
         yield f"image {run.names.get(ident)}: {status}", "green" if status == "active" else "red"
+    for found in run.meta.found:  # what the scenario's checks found broken at the end
+        for said in found.details or (found.what,):
+            yield run.names.text(said), "bold red"

@@ -121,3 +121,32 @@ def test_a_narrow_terminal_wraps_each_line_under_its_text(image_online):
     fact = lines.index("  ▸ 0.016 s  nova-compute cmp-1: web not quiesced: QEMU guest agent is not")
     assert lines[fact + 1] == "    enabled; the snapshot is crash-consistent"
     assert all(len(x) <= 80 and x.startswith(" ") for x in lines[1:])
+
+
+def test_a_scenario_of_ones_own_is_toured_case_by_case(tmp_path, capsys):
+    """A Nova developer with a bug replay could not tour it for a colleague (the tour played
+    its five library runs only, on seed or upstream): `fakecloud demo SCENARIO` tells each case,
+    the file's header its introduction, and ends each with what the checks found."""
+    out = tmp_path / "tour"
+    argv = ["demo", "lp1717547_version_property", "--case", "bug_on", "--no-pause"]
+    assert cli([*argv, "--out", str(out)]) == 0
+    printed = " ".join(capsys.readouterr().out.replace("│", "").split())
+    assert "fakecloud — bugs/lp1717547_version_property.yaml" in printed
+    assert "1. bug_on (profile nova-18.2.0)" in printed
+    assert "LP #1717547, a snapshot image property named `version`" in printed  # the header
+    assert "Nova 18.2.0 as released (lp1717547 on)" in printed  # the case's note
+    assert (
+        "▸ no_orphan_volume_snapshot: volume snapshot db/vda@db-snap: 'snapshot for db-snap' of "
+        "volume db/vda (available) is referenced by no image"
+    ) in printed
+    assert [p.name for p in out.iterdir()] == ["1-bug_on.html"]
+    assert cli([*argv, "--profile", "nova-19.0.0", "--out", str(out)]) == 0  # the fix: it fails
+    assert "1. bug_on (profile nova-19.0.0)" in capsys.readouterr().out
+    for wrong, says in (
+        (["demo", "--case", "bug_on"], "--case goes with a SCENARIO"),
+        (["demo", "--profile", "nova-18.2.0"], "the tour and --flow run on seed or upstream"),
+        ([*argv[:2], "--case", "nope"], "no case 'nope' in lp1717547_version_property"),
+        ([*argv, "--profile", "18.2.0"], "did you mean 'nova-18.2.0'?"),
+    ):
+        assert cli([*wrong, "--out", str(out)]) == 2
+        assert says in capsys.readouterr().err
