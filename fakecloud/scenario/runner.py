@@ -435,6 +435,15 @@ class _Run:
         spec = self.case.cloud
         self.kernel.trace.put(_START, ACTOR, "time zero", self.seed, spec.profile, list(spec.bugs))
 
+    def _marked(self, body: Any) -> str:
+        """A refused set-up request's answer with the ids of what the world has so far marked
+        by name (``'Image <uploaded> is unacceptable: ...'``), before `_ends` cuts it: a cut
+        through a raw id left it neither whole nor named."""
+        from fakecloud.views.names import Names
+
+        text = body if isinstance(body, str) else repr(body)
+        return Names(readable_names(self.cloud, self.names)).marked(text)
+
     def _record_names(self) -> None:
         """Write the readable names of what the run touched into the trace (for the views),
         unless the perturbation says nobody will read this run's trace."""
@@ -619,7 +628,8 @@ class _Run:
                         raise StepFailed(f"{where}: {label}: " + "; ".join(problems))
                 elif response.status >= 400:
                     raise StepFailed(
-                        f"{where}: {label} answered {response.status}: {_ends(response.body)}"
+                        f"{where}: {label} answered {response.status}: "
+                        f"{_ends(self._marked(response.body))}"
                     )
                 if item.name:
                     self.names["steps"][item.name] = record.outcome()
@@ -638,7 +648,7 @@ class _Run:
             if response.status >= 400:
                 raise StepFailed(
                     f"{where}: {label}: {spec.describe()} answered {response.status}: "
-                    f"{_ends(response.body)}"
+                    f"{_ends(self._marked(response.body))}"
                 )
             body = response.json() or {}
             resource = body.get(kind.envelope, body) if kind.envelope else body

@@ -429,6 +429,27 @@ steps:
     assert result.steps[0].waiting_for == "setup, which failed"
 
 
+def test_a_refused_set_up_names_the_ids_of_what_it_made_before_the_body_is_cut(tmp_path):
+    """From 21.0.0 Nova refuses to boot an encrypted volume's image (LP #1863611): the message
+    was cut through the image's raw id ('Image e62764a8-…-11dda8a … irect booting of an ...')."""
+    from fakecloud.scenario import run_case
+
+    text = """\
+cloud:
+  profile: upstream
+  images:
+    uploaded: {size_mb: 1, body: {name: up, disk_format: raw, container_format: bare,
+                                  cinder_encryption_key_id: k}}
+  servers: {web: {body: {imageRef: "${images.uploaded.id}", flavorRef: "1"}}}
+steps:
+  - wait: 1
+"""
+    result = run_case(load_text(text, tmp_path).cases[0])
+    said = "Image <uploaded> is unacceptable: Direct booting of an image uploaded from an "
+    said += "encrypted volume is unsupported."
+    assert result.failures[0].details[0].endswith(f"'message': '{said}'}}}}")
+
+
 @pytest.mark.parametrize(
     "doc, message",
     [
