@@ -23,7 +23,6 @@ class SeededSource:
 
     def __init__(self, seed: int, likelihoods: dict[str, float]):
         self._rng = Random(f"fakecloud-explore:{seed}")
-        self._bits = self._rng.getrandbits
         self._likelihoods = likelihoods
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
@@ -39,7 +38,7 @@ class SeededSource:
             moments = about.get("moments")
             if moments is not None:
                 groups, beats = moments.groups, moments.beats
-                if moments.mixed and self._bits(1):
+                if moments.mixed and self._rng.getrandbits(1):
                     return 1 + self._below(high - len(beats))
                 k = self._below(len(groups) + len(beats))
                 if k >= len(groups):
@@ -54,17 +53,17 @@ class SeededSource:
         if width <= 0:
             raise ValueError(f"empty range for a draw ({low}, {high})")
         bits = width.bit_length()
-        value = self._bits(bits)
+        value = self._rng.getrandbits(bits)
         while value >= width:
-            value = self._bits(bits)
+            value = self._rng.getrandbits(bits)
         return low + value
 
     def _below(self, width: int) -> int:
         """A uniform draw in ``0..width - 1``, as `draw` makes it."""
         bits = width.bit_length()
-        value = self._bits(bits)
+        value = self._rng.getrandbits(bits)
         while value >= width:
-            value = self._bits(bits)
+            value = self._rng.getrandbits(bits)
         return value
 
 

@@ -97,6 +97,31 @@ FaultHandler = Callable[[str, dict[str, Any]], Any]
 """``(decision value, attrs) -> FaultRule | None``: what an explored fault point does."""
 
 
+class TieStep:
+    """``env.step`` while chance orders ties (`Choices.step_with_ties`): simpy's step, after
+    deciding which of the events due first at one instant runs next. A part of the cloud, not
+    a closure, so that a cloud whose chance has started (an explored seed's, a replay file's
+    run) is saved and loaded as any other, its decisions going on where they were."""
+
+    __slots__ = ("choices", "env", "names")
+
+    def __init__(self, choices: Any, env: Any, names: dict[Any, str] | None):
+        self.choices = choices
+        self.env = env
+        self.names = names
+
+    def __call__(self) -> None:
+        env = self.env
+        queue = env._queue
+        if queue and queue[0][3].callbacks is CANCELLED:
+            heappop(queue)  # not there (`fakecloud.sim.cancel`): the caller looks again
+            return
+        choices = self.choices
+        if len(queue) > 1 and choices.source is not None and choices.chance.tie_order:
+            choices.order_ties(queue, self.names)
+        env.__class__.step(env)
+
+
 class Choices:
     """The decision points of one kernel; each returns the plain value until `start`."""
 
@@ -203,18 +228,7 @@ class Choices:
     def step_with_ties(self, env: Any, names: dict[Any, str] | None = None) -> Callable[[], None]:
         """A replacement for ``env.step`` that decides the order of events due at one instant
         (`names`: the kernel's live processes' names, see `order_ties`)."""
-        queue = env._queue
-        plain_step = env.__class__.step
-
-        def step() -> None:
-            if queue and queue[0][3].callbacks is CANCELLED:
-                heappop(queue)  # not there (`fakecloud.sim.cancel`): the caller looks again
-                return
-            if len(queue) > 1 and self.source is not None and self.chance.tie_order:
-                self.order_ties(queue, names)
-            plain_step(env)
-
-        return step
+        return TieStep(self, env, names)
 
     def order_ties(self, queue: list, names: dict[Any, str] | None = None) -> None:
         """Before a step of simpy's event `queue` (with chance's tie order on): when several
@@ -295,21 +309,33 @@ def delay_of(outcome: str) -> float | None:
 
 def fault_handler(kernel: Any, point: str) -> FaultHandler:
     """What an explored fault point does for the outcome a decision chose."""
-    from fakecloud.sim.faults import FaultRule
+    return ExploredFault(kernel, point)
 
-    def handle(outcome: str, attrs: dict[str, Any]) -> Any:
-        name = "chosen by the explorer"
+
+class ExploredFault:
+    """An explored fault point's handler (`fault_handler`): the rule each chosen outcome
+    fires. A part of the cloud, not a closure, so that a cloud exploring its faults is saved
+    and loaded as any other."""
+
+    __slots__ = ("kernel", "point")
+
+    def __init__(self, kernel: Any, point: str):
+        self.kernel = kernel
+        self.point = point
+
+    def __call__(self, outcome: str, attrs: dict[str, Any]) -> Any:
+        from fakecloud.sim.faults import FaultRule
+
+        point, name = self.point, "chosen by the explorer"
         if outcome in ("stall", "drop"):
             return FaultRule(point, outcome, name=f"{outcome} ({name})")
         delay = delay_of(outcome)
         if delay is not None:
             return FaultRule(point, "delay", delay_s=delay, name=f"{outcome} ({name})")
         if outcome == "partway":
-            _fail_partway(kernel, attrs, name)
+            _fail_partway(self.kernel, attrs, name)
             return None
         return FaultRule(point, "raise", error=outcome, name=f"{outcome} ({name})")
-
-    return handle
 
 
 def _fail_partway(kernel: Any, attrs: dict[str, Any], name: str) -> None:

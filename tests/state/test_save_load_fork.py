@@ -231,3 +231,40 @@ def test_a_cloud_copied_around_a_thaw_behind_a_hung_freeze_continues_identically
         [("guest-fsfreeze-thaw", 68, f"Timed out during operation: {held}")],
     )
     assert "no_frozen_guest" in seen[3]
+
+
+# Two uploads at one instant on one link, explored: chance orders their ties, jitters the link
+# and may fail an upload part-way (a fault point the explorer draws at).
+EXPLORED = """\
+steps:
+  - {name: a, transfer: {label: a, size_mb: 10, path: [{name: link, mb_per_s: 10}]}}
+  - {name: b, transfer: {label: b, size_mb: 10, path: [link]}}
+explore:
+  faults: [{point: io.transfer, errors: [partway], likelihood: 0.5}]
+"""
+
+
+def test_an_explored_run_copied_at_its_end_draws_on_alike(tmp_path):
+    """A cloud whose chance has started (an explored seed's, a replay file's run) keeps it in a
+    copy: its tie order (``env.step``) and its explored fault points are parts of the cloud,
+    not closures (a save refused both, blaming 'a fault rule'), and its seed's draws go on where
+    they were: the cloud, its forks and its loaded copy order two actions due at one instant
+    alike, as many decisions made."""
+    from fakecloud.explore.runner import prepared
+
+    path = tmp_path / "explored.yaml"
+    path.write_text(EXPLORED)
+    explored = prepared(EXPLORED, str(path), "default").play(1)
+    assert explored.result.idle and explored.decisions
+    clouds = copies(explored.result.cloud, tmp_path)
+
+    def step(c: Cloud) -> Any:
+        order: list[str] = []
+        for name in "xyz":
+            c.kernel.at(c.now + 1.0, lambda name=name: order.append(name))
+        before = len(c.kernel.choices.made)
+        c.advance(2.0)
+        return order, len(c.kernel.choices.made) - before
+
+    (order, made), _ = continue_all(clouds, step)
+    assert order == ["y", "x", "z"] and made == 2  # the tie's two picks, the seed's draws
