@@ -168,3 +168,33 @@ def test_a_guest_that_shuts_itself_down_during_the_freeze_is_never_frozen(worlds
     assert "disappeared while executing" in str(quiesced.value)
     (failed,) = env.cloud.trace.filter(kind="guest.agent_error", subject=sid)
     assert failed["command"] == "guest-fsfreeze-freeze"
+
+
+def test_a_guest_rebooted_while_its_freeze_hangs_fails_the_freeze_thawed(worlds):
+    # A freeze a fault holds has frozen the guest as it reached it (35099430); a reboot
+    # meanwhile restarts the guest's OS, thawed, and its agent with it: the freeze fails as
+    # libvirt's "Guest agent disappeared while executing command", not a success that left
+    # the guest thawed (as it answered once the hang ended on a running guest).
+    env, sid = _world(worlds)
+    env.cloud.faults.add(
+        "nova.guest_agent", action="delay", delay_s=30.0, match={"command": "guest-fsfreeze-freeze"}
+    )
+    host = env.nova.hosts["cmp-1"]
+    freeze = host.driver.quiesce(None, host.db.instance_row(sid), {"hw_qemu_guest_agent": "yes"})
+
+    def caught():
+        try:
+            yield from freeze
+        except InstanceQuiesceFailed as exc:
+            return exc
+
+    quiesced = env.kernel.env.process(caught())
+    env.kernel.run(until=env.kernel.now + 1)
+    assert host.driver.domains[sid].frozen  # the hang
+    assert env.action(sid, {"reboot": {"type": "SOFT"}}).status == 202
+    env.cloud.run_until_idle()
+    assert _status(env, sid) == ("ACTIVE", 1)
+    assert not host.driver.domains[sid].frozen
+    assert "disappeared while executing" in str(quiesced.value)
+    (failed,) = env.cloud.trace.filter(kind="guest.agent_error", subject=sid)
+    assert (failed["command"], failed["code"]) == ("guest-fsfreeze-freeze", 86)

@@ -236,9 +236,10 @@ class GuestAgent:
             elif hung:
                 if self.freeze_s > 0:
                     yield self.kernel.timeout(self.freeze_s)
-                if dom.power_state != states.RUNNING:
-                    # the guest went down meanwhile (its OS thawed: `guest_restarted`), its
-                    # agent with it (qemu_agent.c's EOF)
+                if dom.power_state != states.RUNNING or dom.fsfreeze_status != "frozen":
+                    # the guest went down meanwhile, rebooted or not (its OS thawed it:
+                    # `guest_restarted`; no thaw ran, the job being this freeze's), its agent
+                    # with it (qemu_agent.c's EOF)
                     error = LibvirtError(
                         "Guest agent is not responding: Guest agent disappeared while "
                         "executing command",
