@@ -85,11 +85,14 @@ def action_of(body: Any) -> str:
 
 
 def no_such_action(action: str) -> exception.Invalid:
-    """The 400 for an action the resource does not have."""
-    return bad_request(
+    """The 400 for an action the resource does not have (``Resource._process_stack``'s
+    ``KeyError``), which `fakecloud.cinder.validation.worded` words as 12.x did."""
+    error = bad_request(
         f"There is no such action: {action}. Verify the request body and Content-Type header "
         "and try again."
     )
+    error.queens_detail = f"There is no such action: {action}"
+    return error
 
 
 def not_found() -> exception.NotFound:
@@ -1097,12 +1100,12 @@ def attachment_action(
     cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
 ) -> int:
     """``POST /attachments/{id}/action``: only ``os-complete`` (3.44+), answered 204."""
-    if not version.key >= NEW_ATTACH.key:
-        raise not_found()
+    # the action is looked up before the microversion of its method is asked
+    # (``get_method``, then ``dispatch``): an unknown one is its 400 at any microversion
     action = action_of(body)
     if action != "os-complete":
         raise no_such_action(action)
-    if not version.key >= NEW_ATTACH_COMPLETION.key:
+    if not version.key >= NEW_ATTACH_COMPLETION.key:  # NEW_ATTACH's 404 too (3.27 < 3.44)
         raise not_found()
     validation.validate(validation.ATTACHMENT_COMPLETE, body)
     cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))

@@ -758,11 +758,20 @@ def validate(schema: dict, body: Any) -> None:
 NON_EMPTY_WORDS_FROM = 26
 
 
+#: 13.0.0's ``Resource._process_stack`` words an unknown action's 400 with a hint ("Verify the
+#: request body and Content-Type header and try again."); 12.0.10 names the action alone.
+ACTION_HINT_FROM = 13
+
+
 def worded(exc: exception.CinderException, major: int) -> exception.CinderException:
-    """`exc` as Cinder `major` words it: a schema error in its release's jsonschema's words."""
+    """`exc` as Cinder `major` words it: a schema error in its release's jsonschema's words,
+    an unknown action without 13.0.0's hint."""
     legacy = getattr(exc, "legacy_detail", None)
     if legacy is not None and major < NON_EMPTY_WORDS_FROM:
         return exception.ValidationError(detail=legacy)
+    queens = getattr(exc, "queens_detail", None)
+    if queens is not None and major < ACTION_HINT_FROM:
+        return exception.Invalid(queens)
     return exc
 
 

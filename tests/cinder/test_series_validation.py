@@ -435,7 +435,8 @@ def test_queens_snapshot_actions_check_their_own_bodies():
     ``_update_snapshot_status`` (the lookup, the status map, then its own progress check) of
     12.0.10; ``schemas/snapshot_actions.py`` and ``admin_actions.py`` came with 13.0.0."""
     cloud = booted(profile=QUEENS)
-    sid = _snapshot(cloud, create_volume(cloud))
+    vid = create_volume(cloud)
+    sid = _snapshot(cloud, vid)
     path = f"snapshots/{sid}/action"
     missing = "deadbeef-0000-4000-8000-000000000000"
     for body, message in (
@@ -453,6 +454,11 @@ def test_queens_snapshot_actions_check_their_own_bodies():
         assert fault(r) == ("computeFault", 500, GENERIC[500])
     r = call(cloud, "POST", path, {"os-reset_status": {"status": "CREATING"}}, ctx=ADMIN)
     assert r.status == 202
+    # an unknown action: 12.0.10's Resource._process_stack names it alone (13.0.0 adds "Verify
+    # the request body and Content-Type header and try again.")
+    for where in (path, f"volumes/{vid}/action"):
+        r = call(cloud, "POST", where, {"os-frob": {}})
+        assert fault(r) == ("badRequest", 400, "There is no such action: os-frob")
     update = "os-update_snapshot_status"
     r = call(cloud, "POST", path, {update: {"progress": "5%"}})
     assert fault(r) == ("badRequest", 400, "'status' must be specified.")

@@ -291,6 +291,11 @@ def test_attachments_need_3_27_and_complete_needs_3_44(cloud, vid):
     aid = _att_create(cloud, vid, version="3.27").json()["attachment"]["id"]
     resp = call(cloud, "POST", f"attachments/{aid}/action", {"os-complete": {}}, version="3.43")
     assert resp.status == 404
+    # the action is looked up before its method's microversion is asked (wsgi.py
+    # Resource._process_stack: get_method, then dispatch): an unknown one is a 400 even at 3.0
+    resp = call(cloud, "POST", f"attachments/{aid}/action", {"os-frob": {}}, version="3.0")
+    assert fault(resp)[:2] == ("badRequest", 400)
+    assert fault(resp)[2].startswith("There is no such action: os-frob.")
     assert call(cloud, "GET", "attachments", version="3.26").status == 404
 
 
