@@ -56,6 +56,13 @@ class Forbidden(NovaException):
     code = 403
 
 
+class BootFromVolumeRequiredForZeroDiskFlavor(Forbidden):
+    """Nova's ``BootFromVolumeRequiredForZeroDiskFlavor`` (an image-backed server on a flavor
+    with no root disk, the ``create:zero_disk_flavor`` rule refusing the caller)."""
+
+    msg_fmt = "Only volume-backed servers are allowed for flavors with zero disk."
+
+
 class PolicyNotAuthorized(Forbidden):
     """Nova's ``PolicyNotAuthorized``."""
 

@@ -146,7 +146,7 @@ def select_host(
 
 #: The first Nova asking Placement for ``PCPU`` (``_translate_pinning_policies``, with the
 #: fallback query for ``dedicated``: 20.0.0) and the first with ``hw:cpu_policy=mixed`` (22.0.0;
-#: before, the create's 400, `fakecloud.nova.cpu_policy`; a resize to it not refused here).
+#: before, the create's and a resize's 400, `fakecloud.nova.cpu_policy`).
 PCPU_SINCE = (20, 0, 0)
 MIXED_SINCE = (22, 0, 0)
 

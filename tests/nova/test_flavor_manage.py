@@ -26,7 +26,9 @@ def flavor(name="f", **more):
     return {"flavor": {"name": name, "ram": 64, "vcpus": 1, "disk": 0, **more}}
 
 
-PRIVATE = flavor("priv", id="p", **{"os-flavor-access:is_public": False})
+#: A root disk: a member's image-backed boot on a zero-disk flavor is refused from 19.0.0
+#: (``create:zero_disk_flavor``, the admin's).
+PRIVATE = flavor("priv", id="p", disk=1, **{"os-flavor-access:is_public": False})
 
 
 def project(env, name="demo"):
@@ -184,8 +186,8 @@ def test_access_list_policy_per_release(profile, status):
 
 
 def test_a_deleted_flavor_stays_with_its_servers(env):
-    call(env, "POST", "/v2.1/flavors", flavor("gone", id="g", ram=128))
-    call(env, "POST", "/v2.1/flavors", flavor("here", id="h", ram=96))
+    call(env, "POST", "/v2.1/flavors", flavor("gone", id="g", ram=128, disk=1))
+    call(env, "POST", "/v2.1/flavors", flavor("here", id="h", ram=96, disk=1))
     order = [env.boot(name, flavor=name, wait=False) for name in ("h", "g", "1")]
     env.cloud.run_until_idle()
     assert call(env, "DELETE", "/v2.1/flavors/g") == (202, None)

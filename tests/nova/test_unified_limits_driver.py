@@ -220,7 +220,7 @@ def test_a_flavors_resource_extra_specs_are_what_a_boot_asks(upstream):
     # ResourceRequest.from_request_spec's merged resources: resources:<class> extra specs and
     # hw:cpu_policy=dedicated's PCPU in place of VCPU
     env = upstream.fork()
-    flavor = {"flavor": {"name": "gpu", "ram": 128, "vcpus": 1, "disk": 0, "id": "gpu"}}
+    flavor = {"flavor": {"name": "gpu", "ram": 128, "vcpus": 1, "disk": 1, "id": "gpu"}}
     assert env.request("POST", "/v2.1/flavors", flavor, user="admin").status == 200
     specs = {"extra_specs": {"resources:CUSTOM_GPU": "1", "hw:cpu_policy": "dedicated"}}
     made = env.request("POST", "/v2.1/flavors/gpu/os-extra_specs", specs, user="admin")
@@ -244,7 +244,7 @@ def test_a_pinned_flavor_asks_pcpu_but_is_allocated_the_fallbacks_vcpu(upstream)
         ("mixed", 4, {"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "^0",
                       "hw:emulator_threads_policy": "isolate"}),
     ):  # fmt: skip
-        flavor = {"flavor": {"name": fid, "ram": 128, "vcpus": vcpus, "disk": 0, "id": fid}}
+        flavor = {"flavor": {"name": fid, "ram": 128, "vcpus": vcpus, "disk": 1, "id": fid}}
         assert env.request("POST", "/v2.1/flavors", flavor, user="admin").status == 200
         url = f"/v2.1/flavors/{fid}/os-extra_specs"
         assert env.request("POST", url, {"extra_specs": specs}, user="admin").status == 200
