@@ -61,6 +61,7 @@ from fakecloud.scenario.world import BY_NAME
 from fakecloud.scenario.yamldoc import line_of
 from fakecloud.sim import cancel
 from fakecloud.sim.cancel import CANCELLED
+from fakecloud.sim.explore import ChoiceOutOfRange
 from fakecloud.sim.trace import form
 
 ACTOR = "scenario"
@@ -773,6 +774,25 @@ class _Run:
             )
         self.save(f"{kind.name}.{item.name}", dict(shown))
 
+    def _choice_not_taken(self, exc: ChoiceOutOfRange, at: float) -> Check:
+        """A replay file's decision the run could not take where it came (its ``choices.made``
+        entry named at its line and field): was a crash, with fakecloud's traceback."""
+        made = (self.case.choices or {}).get("made") or []
+        path: tuple = ("choices", "made")
+        value = {"tie": "pick", "fault": "outcome"}.get(exc.kind, "value")
+        for index, entry in enumerate(made):
+            if not isinstance(entry, dict):
+                continue
+            if exc.kind == "fault":
+                found = entry.get("fault") == exc.point and entry.get("n") == exc.n
+            else:
+                found = entry.get(exc.kind) == exc.n
+            if found:
+                path = ("choices", "made", index, value)
+                break
+        where = self.case.where(line_of(self.case.doc, path))
+        return Check(False, f"field {field_name(path)}: at t={secs(at)}, {exc}", where)
+
     # -- scheduling --------------------------------------------------------------------------
 
     def _begin_chance(self) -> None:
@@ -1191,6 +1211,8 @@ class _Run:
                                 "events, as many as this run may write"
                             )
                             break
+            except ChoiceOutOfRange as exc:  # the file's, not a crash: named at its entry
+                result.checks.append(self._choice_not_taken(exc, env.now - self.t0))
             except Exception as exc:  # noqa: BLE001 - a crash inside the simulation
                 result.checks.append(
                     Check(

@@ -39,6 +39,7 @@ from simpy.events import Initialize
 
 from fakecloud.bounds import MAX_SECONDS
 from fakecloud.config import config_section
+from fakecloud.errors import ConfigError
 from fakecloud.sim.cancel import CANCELLED, uncancelled
 
 KINDS = ("tie", "rpc_delay", "throughput", "fault")
@@ -363,6 +364,16 @@ def _fail_partway(kernel: Any, attrs: dict[str, Any], name: str) -> None:
     )
 
 
+class ChoiceOutOfRange(ConfigError):
+    """A replay file's decision that the run cannot take where it comes (`ListSource`):
+    `kind` (``tie``, ``rpc_delay``, ``throughput``, ``fault``), its number `n`, and for a
+    fault the `point`, so the runner can name the ``choices.made`` entry's line."""
+
+    def __init__(self, message: str, kind: str, n: int, point: str | None):
+        super().__init__(message)
+        self.kind, self.n, self.point = kind, n, point
+
+
 class ListSource:
     """Decisions read from a written-out list (a replay file); every other decision is 0."""
 
@@ -373,11 +384,12 @@ class ListSource:
         key = kind if kind != "fault" else f"fault:{about.get('point')}"
         value = self.values.get((key, n), 0)
         if not low <= value <= high:
-            from fakecloud.errors import ConfigError
-
-            raise ConfigError(
-                f"choices: {kind} {n} is {value}, outside {low}..{high} at this point of the run "
-                "(was the replay file written for another version of the scenario?)"
+            raise ChoiceOutOfRange(
+                f"{kind} {n} is {value}, outside {low}..{high} at this point of the run "
+                "(was the replay file written for another version of the scenario?)",
+                kind,
+                n,
+                about.get("point"),
             )
         return value
 

@@ -249,3 +249,25 @@ def test_a_matrix_value_no_id_can_hold_becomes_an_underscore_and_a_clash_is_name
         "its case name, joined by -; of each value it keeps letters, digits and _@%+=:,.-, any "
         "other character becomes _): make the values differ in those"
     )
+
+
+def test_a_replay_files_decision_the_run_cannot_take_is_named_at_its_entry():
+    """Session 39, a replay file for another version of its scenario (a tie's pick past the
+    events that tie): the ConfigError was "the simulation crashed", with fakecloud's traceback
+    and paths. Now the check names the entry's line and field."""
+    text = (
+        "name: n\nsteps:\n"
+        "  - {at: 0, transfer: {label: a, size_mb: 10, path: [{name: d1, mb_per_s: 10}]}}\n"
+        "  - {at: 0, transfer: {label: b, size_mb: 10, path: [{name: d2, mb_per_s: 10}]}}\n"
+        "choices:\n  chance: {tie_order: true}\n  made:\n    - {tie: 1, pick: 9}\n"
+    )
+    (case,) = loads(text, "s.yaml").cases
+    failed = [c for c in run_case(case).checks if c.ok is False and "choices" in c.what]
+    assert [(c.where, c.what, c.details) for c in failed] == [
+        (
+            "s.yaml:8",
+            "field choices.made[0].pick: at t=0, tie 1 is 9, outside 0..1 at this point of the "
+            "run (was the replay file written for another version of the scenario?)",
+            [],
+        )
+    ]
