@@ -149,19 +149,29 @@ def report(results: list[SeriesResult]) -> str:
     cut before the fix merged, lacks."""
     width = max(len(r.name) for r in results)
     lines = [f"  {r.name:<{width}}  {r.sentence()}" for r in results]
-    changes = [
-        f"{_branch(before, after)}: {after.runs[b.name]} from {b.name} "
-        f"({before.runs[a.name]} in {a.name})"
+    flips = [
+        (_branch(before, after), before.runs[a.name], a, after.runs[b.name], b)
         for before, after in itertools.pairwise(results)
         for a, b in [(before.releases[0], after.releases[0])]
         if before.runs[a.name].key != after.runs[b.name].key
     ]
     for res in results:
         branch = f"on stable/{SERIES[res.releases[0].major].short.lower()}"
-        changes += [
-            f"{branch}: {res.runs[b.name]} from {b.name} ({res.runs[a.name]} in {a.name})"
-            for a, b in res.flips
-        ]
+        flips += [(branch, res.runs[a.name], a, res.runs[b.name], b) for a, b in res.flips]
+    told: set[tuple[str, tuple[str, ...]]] = set()
+
+    def said(outcome: Outcome) -> str:
+        """An outcome's reasons the first time, then ``(as above)``: a fix backported to two
+        branches repeated its list of failed expectations on three lines of ~250 columns."""
+        if outcome.key in told and outcome.detail:
+            return f"{outcome.verdict} (as above)"
+        told.add(outcome.key)
+        return str(outcome)
+
+    changes = []
+    for branch, was, a, now, b in flips:
+        now_said = said(now)
+        changes.append(f"{branch}: {now_said} from {b.name} ({said(was)} in {a.name})")
     total = sum(len(r.runs) for r in results)
     lines += ["", f"{counted(total, 'run')}."]
     if changes:

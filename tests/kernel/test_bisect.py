@@ -43,6 +43,25 @@ def test_a_fix_in_several_series_is_found_in_each_with_its_neighbours_run():
     )
 
 
+def test_an_outcome_s_reasons_are_told_once():
+    """LP #1717547's bisect repeated its five failed expectations on each of three lines."""
+    bug = SWITCHES["lp1717547"]  # fixed 19.0.0, backports 17.0.11 and 18.2.1
+    failed = ("step snap: status 202", "invariant no_unexpected_500")
+
+    def run(profile):
+        fixed = not bug.value_at(release(profile.removeprefix("nova-")))
+        return Outcome("passes") if fixed else Outcome("fails", ", ".join(failed), failed)
+
+    text = report(bisect(run, "nova-18.2.0", "17.0.0", "19.0.0"))
+    assert text.endswith(
+        "The outcome changes:\n"
+        "  on master: passes from 19.0.0 (fails (step snap: status 202, invariant "
+        "no_unexpected_500) in 18.0.0)\n"
+        "  on stable/queens: passes from 17.0.11 (fails (as above) in 17.0.10)\n"
+        "  on stable/rocky: passes from 18.2.1 (fails (as above) in 18.2.0)"
+    )
+
+
 def test_a_search_from_inside_a_series_does_not_call_its_start_master():
     bug = SWITCHES["lp1754071"]  # 17.0.0-17.0.13, fixed in 18.0.0 only
     text = report(bisect(_runner(bug.value_at, []), "seed", "17.0.5", "18.0.0"))
