@@ -41,8 +41,8 @@ KEY_LENGTH = 16
 SNAPSHOTS_FROM = 13
 #: 13.0.0: the lists read the query's other keys as column filters and sort by
 #: ``created_at``, ``id`` (12.0.10: no filter but ``all_tenants`` and no ``ORDER BY``: MySQL
-#: scans the transfers table, driving the join to the volumes for a project's, in the
-#: primary key's order, ``id``).
+#: scans the transfers table, driving a project's join to the volumes from it while the volumes
+#: outnumber the transfers, in the primary key's order, ``id``).
 FILTERS_FROM = 13
 #: 21.0.0 (Zed, 3.70 ``TRANSFER_ENCRYPTED_VOLUME``): an encrypted volume may be transferred
 #: (with its snapshots) when asked at that microversion, its key moved with it

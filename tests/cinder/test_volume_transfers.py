@@ -274,7 +274,10 @@ def test_queens_lists_transfers_in_the_primary_keys_order():
     Accepted, a transfer leaves both lists and the rest keep their order."""
     cloud = booted(profile="seed")
     made = []
-    for vid in [create_volume(cloud) for _ in range(4)]:
+    # (a volume more than the transfers: with as many transfers as volumes MariaDB 10.11 joins
+    # the project's list through a buffer over the volumes' scan, their ids' order)
+    vids = [create_volume(cloud) for _ in range(5)]
+    for vid in vids[:4]:
         made.append(_offer(cloud, vid, "3.0", "os-volume-transfer").json()["transfer"])
         cloud.advance(1)
     ids = [t["id"] for t in made]
