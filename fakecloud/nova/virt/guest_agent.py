@@ -135,6 +135,15 @@ def disabled_while_frozen(command: str) -> LibvirtError:
     )
 
 
+def agent_disappeared() -> LibvirtError:
+    """libvirt's error for a command in flight when the guest's agent went away (the guest
+    went down or restarted: qemu_agent.c's EOF on its channel)."""
+    return LibvirtError(
+        "Guest agent is not responding: Guest agent disappeared while executing command",
+        VIR_ERR_AGENT_UNRESPONSIVE,
+    )
+
+
 def job_lock_timeout(holder: str) -> LibvirtError:
     """libvirt's error for a command that waited `AGENT_JOB_WAIT_S` for the agent job while
     `holder` (a command) kept it (``qemuDomainObjBeginJobInternal``: VIR_ERR_OPERATION_TIMEOUT;
@@ -240,11 +249,7 @@ class GuestAgent:
                     # the guest went down meanwhile, rebooted or not (its OS thawed it:
                     # `guest_restarted`; no thaw ran, the job being this freeze's), its agent
                     # with it (qemu_agent.c's EOF)
-                    error = LibvirtError(
-                        "Guest agent is not responding: Guest agent disappeared while "
-                        "executing command",
-                        VIR_ERR_AGENT_UNRESPONSIVE,
-                    )
+                    error = agent_disappeared()
             elif self.state == "stopped":
                 error = LibvirtError(
                     "Guest agent is not responding: QEMU guest agent is not connected",
@@ -266,11 +271,7 @@ class GuestAgent:
                 if dom.power_state == states.RUNNING:
                     self._move(dom, "frozen", _FREEZE, requested)
                 else:  # the guest went down meanwhile, its agent with it (qemu_agent.c's EOF)
-                    error = LibvirtError(
-                        "Guest agent is not responding: Guest agent disappeared while "
-                        "executing command",
-                        VIR_ERR_AGENT_UNRESPONSIVE,
-                    )
+                    error = agent_disappeared()
             else:
                 if self.thaw_s > 0:
                     yield self.kernel.timeout(self.thaw_s)
