@@ -11,7 +11,8 @@ Facts mirrored (``cinder/volume/drivers/lvm.py``, ``rbd.py``):
 - thick LVM snapshots reserve the volume's size of free space (the driver fails without it),
   and deleting a thick snapshot or volume zeroes all of it (``volume_clear=zero``);
 - RBD cannot delete a snapshot that clones depend on (``SnapshotIsBusy``), unless clones
-  are flattened (``rbd_flatten_volume_from_snapshot``, a full copy at create);
+  are flattened (``rbd_flatten_volume_from_snapshot``, a full copy at create), or from Cinder
+  24.0.0 (22.3.0, 23.3.0) it flattens them as it deletes the snapshot;
 - the ``copy`` backend (a generic file-copy driver) copies the volume for every snapshot;
 - a revert to a snapshot is the generic one (``_revert_to_snapshot_generic``: a temporary
   volume from the snapshot, its whole size copied onto the volume, the temporary deleted) but
@@ -588,6 +589,11 @@ class LvmThickDriver(Driver):
         yield from self.create_snapshot(snapshot, volume)
 
 
+#: ``rados_connection_interval`` (default 5 s): ``delete_snapshot``'s retry of the unprotect
+#: after the clones are flattened waits it once (tenacity's first exponential wait).
+RADOS_CONNECTION_INTERVAL_S = 5.0
+
+
 class RbdDriver(Driver):
     """Ceph RBD: snapshots and COW clones are metadata; busy snapshots cannot be deleted."""
 
@@ -654,11 +660,22 @@ class RbdDriver(Driver):
         yield from self._move(volume.size, "cinder.rbd_rollback", volume_id=volume.id)
 
     def delete_snapshot(self, snapshot: Any, volume: Any) -> Generator:
-        """Unprotect and remove the snapshot; ``SnapshotIsBusy`` while clones depend on it."""
+        """Unprotect and remove the snapshot. While clones depend on it, ``SnapshotIsBusy``
+        (switch ``rbd_snapshot_busy_with_clones``), or from Cinder 24.0.0 each clone flattened
+        first, one after the other (``_flatten_children``: the snapshot's size copied into it,
+        which then depends on nothing), and after ``rados_connection_interval`` the unprotect
+        tried again (``utils.retry`` on the first ``ImageBusy``)."""
         yield from self._delete_snapshot_fault(snapshot)
         yield from self._wait(self.spec.snapshot_delete_s)
-        if self.clones.get(snapshot.id):
+        children = self.clones.get(snapshot.id)
+        if not children:
+            return
+        if self.kernel.switches.rbd_snapshot_busy_with_clones:
             raise SnapshotIsBusy(snapshot_name=f"snapshot-{snapshot.id}")
+        for child in sorted(children):
+            yield from self._move(snapshot.volume_size, "cinder.rbd_flatten", volume_id=child)
+        del self.clones[snapshot.id]
+        yield from self._wait(RADOS_CONNECTION_INTERVAL_S)
 
 
 class CopyDriver(Driver):

@@ -71,6 +71,28 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "rbd_snapshot_busy_with_clones",
+        "an RBD snapshot that volumes were cloned from cannot be deleted: RBDDriver."
+        "delete_snapshot's unprotect_snap raises ImageBusy, SnapshotIsBusy, and the manager "
+        "puts the snapshot back to available (cinder 12.0.10-23.2.0 cinder/volume/drivers/"
+        "rbd.py); a cascade delete of its volume ends error_deleting. Off: the driver "
+        "flattens each clone (_flatten_children, a copy of the snapshot's data into it), waits "
+        "rados_connection_interval and unprotects again, and the snapshot is deleted.",
+        True,
+        (
+            Change(
+                "29.0.0",
+                "1a675c9aa1",
+                "RBD: Flattening of child volumes during deletion (Cinder 24.0.0, backports in "
+                "Cinder 22.3.0 and 23.3.0)",
+                # Both backports were tagged 2024-10-31: after the last Nova 27 release (27.5.1,
+                # 2024-10-15), before Nova 28.3.1 (2025-04-22). f56f9ed6d2 (22.3.0) reaches no
+                # Nova release here.
+                backports=(Backport("28.3.1", "ab92378c47"),),
+            ),
+        ),
+    ),
+    Switch(
         "cinder_attachment_host_name",
         "who sees an attachment's host_name in a volume's view (_get_attachments, cinder "
         "12.0.10 cinder/api/v2/views/volumes.py): 'all' (everyone, the attachments key after "

@@ -256,6 +256,14 @@ EXPECTED = {
         "19.0.0": False,
         "34.0.0": False,
     },
+    "rbd_snapshot_busy_with_clones": {
+        "17.0.13": True,
+        "27.5.1": True,
+        "28.3.0": True,
+        "28.3.1": False,
+        "29.0.0": False,
+        "34.0.0": False,
+    },
     "cinder_attachment_host_name": {
         "17.0.13": "all",
         "21.2.4": "all",
