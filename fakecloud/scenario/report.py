@@ -61,9 +61,10 @@ def steps_text(result: Any, names: Names | None = None) -> str:
 
 
 def checks_text(result: Any, names: Names | None = None) -> str:
-    """One line per expectation: ok / n/a / FAIL with file:line and the details; the ids in
-    them named as the steps' lines name them (``state: GET /v2/images/snap``), and in the
-    values a failure quotes marked as names (``got 200 {'volume': {'id': '<data>', ...``)."""
+    """One line per expectation: ok / n/a / FAIL with file:line and the details (also of an
+    invariant broken as a bug replay expects: its bad end state); the ids in them named as the
+    steps' lines name them (``state: GET /v2/images/snap``), and in the values a failure quotes
+    marked as names (``got 200 {'volume': {'id': '<data>', ...``)."""
     names = Names.from_events(result.trace) if names is None else names
     lines = []
     for c in result.checks:
@@ -72,6 +73,8 @@ def checks_text(result: Any, names: Names | None = None) -> str:
             lines.extend(f"{'':8}{_quoted(d, names)}" for d in c.details)
         else:
             lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {names.text(c.what)}")
+            if c.ok:  # an invariant a bug replay breaks as expected: the bad end state it shows
+                lines.extend(f"{'':8}{names.text(d)}" for d in c.details)
     return "\n".join(lines)
 
 

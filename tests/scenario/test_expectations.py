@@ -258,6 +258,11 @@ cases:
     )
     on = run_text(text, case="bug-on")
     assert on.passed, failures(on)
+    # the report shows the bad end state it found, not just 'ok' (u8, session 39: LP #1717547's
+    # orphaned snapshot was nowhere in fakecloud run's report of its replay)
+    shown = checks_text(on).split("  ok    violated no_unexpected_500 (expected)\n", 1)[1]
+    said = "no_unexpected_500: GET /v2.1/crash: fake-compute answered 500 at t=0: RuntimeError"
+    assert shown == f"        {said}: boom"
     off = run_text(text, case="bug-off")
     assert [(c.what, c.details) for c in off.failures] == [
         (
