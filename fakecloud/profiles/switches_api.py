@@ -20,6 +20,11 @@ _MICROVERSIONS = (
     ("33.0.0", "da0482aad8", "2.103", "os-volumes_boot deprecated"),
     ("34.0.0", "4bb7256f60", "2.104", "unpin a server's availability zone"),
 )
+#: LP #1863611's fix in the stable series (each release's ``compute/api.py`` has
+#: ``_detect_nonbootable_image_from_properties``, without 22.0.0's image id test, from them on:
+#: nova 19.2.0, 19.3.2, 20.2.0, 20.6.1; 19.1.0 and 20.1.0 have none). Its Queens and Rocky
+#: backports (418b9450e4, 02551d6d6a) are in no release, only in the -eol tags.
+_LP1863611_BACKPORTS = (Backport("19.2.0", "6e71909b0b"), Backport("20.2.0", "240d030902"))
 
 SWITCHES = (
     Switch(
@@ -616,6 +621,7 @@ SWITCHES = (
                 "963fd8c0f9",
                 "Closes-Bug #1863611: reject boot request for unsupported images "
                 "(_detect_nonbootable_image_from_properties)",
+                backports=_LP1863611_BACKPORTS,
             ),
         ),
     ),
@@ -626,7 +632,12 @@ SWITCHES = (
         "unacceptable: ...'; fixed: only an image boot is checked).",
         False,
         (
-            Change("21.0.0", "963fd8c0f9", "the check of LP #1863611's fix, image id or not"),
+            Change(
+                "21.0.0",
+                "963fd8c0f9",
+                "the check of LP #1863611's fix, image id or not",
+                backports=_LP1863611_BACKPORTS,
+            ),
             Change(
                 "22.0.0",
                 "f9b67893ac",

@@ -111,13 +111,14 @@ def test_the_command_reports_where_the_lp1731986_scenario_changes(capsys):
 
 
 def test_a_failed_set_up_is_told_by_its_request_and_status(capsys):
-    """LP #1852106's trigger, a boot from an encrypted volume's image, is refused from 21.0.0:
-    the outcome read "fails (setup)", which said nothing of what failed."""
+    """LP #1852106's trigger, a boot from an encrypted volume's image, is refused from 20.2.0
+    (LP #1863611's Train backport): the outcome read "fails (setup)", which said nothing of what
+    failed."""
     argv = ["bisect", "lp1852106_encryption_key_inherited", "--case", "bug_on"]
-    assert main([*argv, "--from", "20.6.1", "--to", "21.0.0"]) == 0
+    assert main([*argv, "--from", "20.1.1", "--to", "20.2.0"]) == 0
     assert capsys.readouterr().out.endswith(
-        "  between Train and Ussuri: fails (setup servers.web: POST /v2.1/servers answered 400) "
-        "from 21.0.0 (passes in 20.6.1)\n"
+        "  on stable/train: fails (setup servers.web: POST /v2.1/servers answered 400) "
+        "from 20.2.0 (passes in 20.1.1)\n"
     )
 
 

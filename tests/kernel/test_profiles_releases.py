@@ -370,11 +370,26 @@ EXPECTED = {
     },
     # BFV rescue without hw_rescue_* accepted: 21.0.0 (5b6f44efff) to 27.0.0 (6eed55bf55),
     # backports 25.1.1, 26.1.1 (nova 23.2.2/27.5.1 compute/api.py rescue).
-    # an image of an encrypted volume refused at boot: 21.0.0 (963fd8c0f9, LP #1863611)
-    "lp1863611": {"17.0.13": True, "20.6.1": True, "21.0.0": False, "34.0.0": False},
-    # ... and a boot from volume too in 21.0.0-21.1.1: 22.0.0 (f9b67893ac), backport 21.1.2
-    "lp1895696": {
+    # an image of an encrypted volume refused at boot: 21.0.0 (963fd8c0f9, LP #1863611),
+    # backports 19.2.0 and 20.2.0 (nova 19.1.0/19.2.0, 20.1.0/20.2.0 compute/api.py)
+    "lp1863611": {
+        "17.0.13": True,
+        "19.1.0": True,
+        "19.2.0": False,
+        "20.1.1": True,
+        "20.2.0": False,
         "20.6.1": False,
+        "21.0.0": False,
+        "34.0.0": False,
+    },
+    # ... and a boot from volume too until 22.0.0 (f9b67893ac), backport 21.1.2 (none before)
+    "lp1895696": {
+        "19.1.0": False,
+        "19.2.0": True,
+        "19.3.2": True,
+        "20.1.1": False,
+        "20.2.0": True,
+        "20.6.1": True,
         "21.0.0": True,
         "21.1.1": True,
         "21.1.2": False,

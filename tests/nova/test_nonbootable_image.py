@@ -1,6 +1,6 @@
-"""An image Cinder uploaded from an encrypted volume is not booted from 21.0.0 (nova 21.0.0-34.0.0
-``compute/api.py`` ``_detect_nonbootable_image_from_properties``; switches ``lp1863611`` and, for
-a boot from volume in 21.0.0-21.1.1, ``lp1895696``)."""
+"""An image Cinder uploaded from an encrypted volume is not booted from 21.0.0, 19.2.0 and 20.2.0
+(nova 19.2.0-34.0.0 ``compute/api.py`` ``_detect_nonbootable_image_from_properties``; switches
+``lp1863611`` and, for a boot from volume until 21.1.2, ``lp1895696``)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ def _boot(env: NovaEnv, image_id: str, bfv: bool):
 @pytest.mark.parametrize(
     ("profile", "image_boot", "volume_boot"),
     [
-        ("nova-20.6.1", 202, 202),  # booted: ACTIVE, its disk unreadable (LP #1863611)
-        ("nova-21.0.0", 400, 400),  # 963fd8c0f9, and LP #1895696 for the boot from volume
+        ("nova-20.1.1", 202, 202),  # booted: ACTIVE, its disk unreadable (LP #1863611)
+        ("nova-20.2.0", 400, 400),  # 240d030902, 963fd8c0f9's backport, and LP #1895696
         ("nova-21.1.2", 400, 202),  # 297435ad9e: a boot from volume is not checked
     ],
 )
-def test_an_image_of_an_encrypted_volume_is_refused_from_21_0_0(profile, image_boot, volume_boot):
+def test_an_image_of_an_encrypted_volume_is_refused_from_21_0_0_and_its_backports(
+    profile, image_boot, volume_boot
+):
     env = NovaEnv(profile)
     plain = env.boot("plain")
     patch = [{"op": "add", "path": "/cinder_encryption_key_id", "value": KEY}]

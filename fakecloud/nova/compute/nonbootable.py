@@ -3,14 +3,15 @@
 ``_checks_for_create_and_rebuild`` after the metadata and injected-file quotas).
 
 Such an image carries ``cinder_encryption_key_id``: its data is a LUKS container that only a
-volume of an encrypted type can use. Until 21.0.0 (switch ``lp1863611``) Nova booted it as it
-would any image: the server went ACTIVE with a disk its guest cannot read. From 21.0.0
-(963fd8c0f9) a create or rebuild naming it is `ImageUnacceptable`, the API's 400 "Image X is
-unacceptable: Direct booting of an image uploaded from an encrypted volume is unsupported.".
-In 21.0.0-21.1.1 (switch ``lp1895696``) the check also read a boot from volume's image metadata,
-whose image id is None, so a server could not boot from a volume made from such an image (the
-supported way) either: "Image None is unacceptable: ..."; 22.0.0 (f9b67893ac, backport 21.1.2)
-checks an image boot only.
+volume of an encrypted type can use. Until 21.0.0, 19.2.0 and 20.2.0 (switch ``lp1863611``)
+Nova booted it as it would any image: the server went ACTIVE with a disk its guest cannot read.
+From 21.0.0 (963fd8c0f9; backports 6e71909b0b in 19.2.0, 240d030902 in 20.2.0) a create or
+rebuild naming it is `ImageUnacceptable`, the API's 400 "Image X is unacceptable: Direct
+booting of an image uploaded from an encrypted volume is unsupported.". Until 21.1.2 (switch
+``lp1895696``: 19.2.0-19.x, 20.2.0-20.x, 21.0.0-21.1.1) the check also read a boot from
+volume's image metadata, whose image id is None, so a server could not boot from a volume made
+from such an image (the supported way) either: "Image None is unacceptable: ..."; 22.0.0
+(f9b67893ac, backport 21.1.2) checks an image boot only.
 """
 
 from __future__ import annotations
