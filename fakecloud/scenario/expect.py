@@ -304,7 +304,10 @@ def _trace_check(run: Any, check: TraceCheck, events: _Events) -> Any:
         by = spec.get("by")
         if not found:
             return Check(
-                False, f"trace present {_pattern(pattern)}{note}", where, ["no such event"]
+                False,
+                f"trace present {_pattern(pattern)}{note}",
+                where,
+                ["no such event", *_nearest(pattern, events, t0)],
             )
         first = found[0]["t"] - t0
         if by is not None and first > by + 1e-9:
@@ -318,6 +321,38 @@ def _trace_check(run: Any, check: TraceCheck, events: _Events) -> Any:
     if check.kind == "order":
         return _order(spec["order"], events, where, note)
     return _duration(run, spec["duration"], events, where, note)
+
+
+#: How many of the nearest events a failed `present` shows.
+_NEAREST = 3
+
+
+def _nearest(pattern: dict, events: _Events, t0: float) -> list[str]:
+    """The events of `pattern`'s kind that miss it by the fewest fields, each with the fields
+    it has instead: a `present` that failed because a number or a name moved (a slower disk
+    made a copy take 10 s, not 1) says so rather than only "no such event". Of two events
+    missing as many fields, the one missing a later field of the pattern is nearer (the first
+    fields written name the event, `label: qemu-img convert`, the last ones measure it).
+    Nothing when every event of the kind misses every field past the kind."""
+    kind = pattern.get("kind")
+    rest = [key for key in pattern if key != "kind"]
+    if not isinstance(kind, str) or not rest:
+        return []
+    scored = []
+    for event in events.like({"kind": kind}):
+        missed = [key for key in rest if not event_matches(event, {key: pattern[key]})]
+        scored.append(((len(missed), [-rest.index(key) for key in missed]), event, missed))
+    if not scored:
+        return []
+    best = min(score for score, _, _ in scored)
+    if best[0] >= len(rest):
+        return []
+    near = [(event, missed) for score, event, missed in scored if score == best][:_NEAREST]
+    return [
+        f"nearest: t={secs(event['t'] - t0)}: {_event(event)} with "
+        + ", ".join(f"{key}: {event.get(key, '(none)')}" for key in missed)
+        for event, missed in near
+    ]
 
 
 def _order(patterns: list[dict], events: _Events, where: str, note: str) -> Any:

@@ -151,6 +151,8 @@ expect:
         from: {kind: state, new: image_uploading}
         to: {kind: state, old: image_uploading}
         max: 3.5
+    - present: {kind: state, machine: fake.image, new: killed}
+    - present: {kind: state, machine: fake.volume}
 """
     )
     result = run_text(text)
@@ -160,6 +162,14 @@ expect:
     assert details[2][1][0].startswith("t=4.5: state fake-glance ")
     assert details[3][1] == ["after 1 in order, no later event like {kind: state, new: queued}"]
     assert details[4][1] == ["from t=0.5 lasted 4 s, more than 3.5 s"]
+    # an event missing only what the run changed is named with what it has (session 39)
+    nearest = [(d[:32], d.rsplit(" with ", 1)[1]) for d in details[5][1][1:]]
+    assert details[5][1][0] == "no such event"
+    assert nearest == [
+        ("nearest: t=0.5: state fake-glanc", "new: saving"),
+        ("nearest: t=4.5: state fake-glanc", "new: active"),
+    ]
+    assert details[6][1] == ["no such event"]  # nothing alike past the kind
 
 
 def test_an_interval_that_never_ends_lasts_until_the_end_of_the_run():
