@@ -8,6 +8,9 @@
     fakecloud report run.jsonl --format mermaid                 # a sequenceDiagram
     fakecloud report run.jsonl --view story --width 100         # text: timeline, sequence,
                                                                 #   states, story
+    fakecloud report image_backed_online --view diff            # two runs' stories, paired
+    fakecloud report a.yaml b.yaml --view diff                  #   (a scenario's two cases,
+                                                                #   or two inputs' one each)
 
 The input is a trace (JSON Lines, from ``fakecloud run --trace`` or ``cloud.trace.to_jsonl``)
 or a scenario, a file or a library scenario's name, which is run first (``--seed``, ``--case``,
@@ -45,7 +48,7 @@ from fakecloud.outputs import (
 from fakecloud.suggest import did_you_mean
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
-TEXT_VIEWS = ("timeline", "sequence", "states", "story")
+TEXT_VIEWS = ("timeline", "sequence", "states", "story", "diff")
 _SUFFIX_FORMAT = {
     ".html": "html",
     ".htm": "html",
@@ -222,6 +225,14 @@ def _parser() -> argparse.ArgumentParser:
         "to run and show",
     )
     p.add_argument(
+        "other",
+        nargs="?",
+        metavar="OTHER",
+        type=path_argument,
+        help="with --view diff: a second trace or scenario (FILE::CASE picks a case), its run "
+        "compared with the first input's",
+    )
+    p.add_argument(
         "-o",
         "--output",
         metavar="OUT",
@@ -246,7 +257,8 @@ def _parser() -> argparse.ArgumentParser:
         "--view",
         action="append",
         metavar="VIEW",
-        help=f"text: {', '.join(TEXT_VIEWS)} (comma list or repeated; default: the first three)",
+        help=f"text: {', '.join(TEXT_VIEWS)} (comma list or repeated; default: the first three; "
+        "diff, alone: two runs' stories side by side)",
     )
     p.add_argument(
         "--kind",
@@ -447,9 +459,92 @@ def _emit(text: str) -> bool:
     return True
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """``fakecloud report A [B] --view diff``: the stories of two runs, paired; the exit
+    status."""
+    from fakecloud.views.diff import story_diff
+    from fakecloud.views.model import read
+
+    if args.format not in (None, "text"):
+        print("fakecloud report: --view diff is text; --format does not apply", file=sys.stderr)
+        return 2
+    given = [args.input] if args.other is None else [args.input, args.other]
+    runs: Runs = []
+    try:
+        for name in given:
+            one = argparse.Namespace(**vars(args))
+            one.input, only = file_and_case(name)
+            one.case = [*_split(args.case), *([only] if only else [])] or None
+            found = _runs(one)
+            runs += found
+            if args.other is not None and len(found) != 1:
+                cases = ", ".join(case for case, *_ in found)
+                raise ReportError(
+                    f"--view diff compares one run of each input; {name} gives {len(found)} "
+                    f"(cases {cases}): name one, as {one.input}::{found[0][0]}"
+                )
+    except ReportError as exc:
+        print(f"fakecloud report: {exc}", file=sys.stderr)
+        return 2
+    if len(runs) != 2:
+        cases = ", ".join(case for case, *_ in runs if case)
+        print(
+            f"fakecloud report: --view diff compares two runs; {args.input} gives {len(runs)}"
+            + (f" (cases {cases}): pick two with --case A,B" if cases else "")
+            + ", or give a second input",
+            file=sys.stderr,
+        )
+        return 2
+    read_runs = [read(events, meta=meta) for _, events, meta, _ in runs]
+    labels = tuple(_label(run, name) for run, name in zip(read_runs, given * 2, strict=False))
+    width = args.width
+    if width is None and args.output is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    body = story_diff(read_runs[0], read_runs[1], labels, width)
+    if args.output is None:
+        _emit(body)
+        return 0
+    path = Path(args.output)
+    problem = output_problem(path, inputs=given)
+    if problem:
+        print(f"fakecloud report: cannot write {path}: {problem}", file=sys.stderr)
+        return 2
+    try:
+        write_atomic(path, body + "\n")
+    except OSError as exc:
+        print(f"fakecloud report: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} (text, the diff of two runs)")
+    return 0
+
+
+def _label(run: Any, name: str) -> str:
+    """What a run of the diff is: its scenario, case, seed and profile, or its trace file."""
+    meta = run.meta
+    if not meta.scenario:
+        return name
+    return f"{meta.title}, seed {meta.seed}, profile {meta.profile}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """``fakecloud report``; the exit status (2 for input it cannot read)."""
     args = _parser().parse_args(argv)
+    views = _split(args.view)
+    if "diff" in views:
+        if len(views) > 1:
+            print("fakecloud report: --view diff is shown alone", file=sys.stderr)
+            return 2
+        if args.width is not None and args.width < 20:
+            print("fakecloud report: --width must be at least 20 columns", file=sys.stderr)
+            return 2
+        return _diff(args)
+    if args.other is not None:
+        print(
+            "fakecloud report: a second input is compared with the first by --view diff; "
+            "other views take one",
+            file=sys.stderr,
+        )
+        return 2
     args.input, only = file_and_case(args.input)
     args.case = [*_split(args.case), *([only] if only else [])] or None
     bad = [v for v in _split(args.view) if v not in TEXT_VIEWS]

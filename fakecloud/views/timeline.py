@@ -39,7 +39,7 @@ def _names(events: list[Event], names: Mapping[str, str] | Names | None) -> Name
     return Names.from_events(events, names)
 
 
-def _row(prefix: str, text: str, width: int | None) -> str:
+def row(prefix: str, text: str, width: int | None) -> str:
     """`prefix` + `text`, wrapped at `width` with the continuation under `text`."""
     line = prefix + text
     if width is None or len(line) <= width:
@@ -114,7 +114,7 @@ def timeline(
         actor = str(e.get("actor") or "-")
         prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<{max(kind_w, 13)}} {actor:<{max(actor_w, 18)}} "
         text = f"{subject}  {_details(e, book, t0)}".rstrip()
-        lines.append(_row(prefix, text, width))
+        lines.append(row(prefix, text, width))
     return "\n".join(lines)
 
 
@@ -180,7 +180,7 @@ def sequence(
     lines = []
     for e, (src, arrow, what) in rows:
         prefix = f"{fmt_t(e['t'], t0)}  {src:>{left}} {arrow:<{mid}} "
-        lines.append(_row(prefix, what, width))
+        lines.append(row(prefix, what, width))
     return "\n".join(lines)
 
 
@@ -204,7 +204,7 @@ def state_changes(
         lines.append(f"{what} {book.get(subject)}")
         for e in changes:
             prefix = f"  {fmt_t(e['t'], t0)}  {str(e.get('field') or 'status'):<15} "
-            lines.append(_row(prefix, f"{e.get('old')} → {e.get('new')}", width))
+            lines.append(row(prefix, f"{e.get('old')} → {e.get('new')}", width))
     return "\n".join(lines)
 
 
@@ -300,6 +300,14 @@ def story(
 ) -> str:
     """The milestones of a run as sentences, ids replaced by names; a repeated sentence (a
     poll) is told once with how many times it happened."""
+    told = milestones(events, aliases, t0=t0)
+    return "\n".join(row(f"{fmt_t(t, t0)}  ", sentence, width) for t, sentence in told)
+
+
+def milestones(
+    events: Iterable[Event], aliases: Mapping[str, str] | Names | None = None, *, t0: float = 0.0
+) -> list[tuple[float, str]]:
+    """The sentences `story` tells, each with its virtual time."""
     evs = list(events)
     book = _names(evs, aliases)
     lines: list[list[Any]] = []  # [t, sentence, count, last t]
@@ -312,12 +320,10 @@ def story(
             lines[-1][3] = e["t"]
         else:
             lines.append([e["t"], sentence, 1, e["t"]])
-    out = []
-    for t, sentence, count, last in lines:
-        if count > 1:
-            sentence += f"  (×{count}, until {last - t0:.3f}s)"
-        out.append(_row(f"{fmt_t(t, t0)}  ", sentence, width))
-    return "\n".join(out)
+    return [
+        (t, sentence + (f"  (×{count}, until {last - t0:.3f}s)" if count > 1 else ""))
+        for t, sentence, count, last in lines
+    ]
 
 
 def scenario_story(events: Iterable[Event], width: int | None = None) -> str:

@@ -188,6 +188,9 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
         (["x.jsonl", "--view", "timline"], "unknown view 'timline' (did you mean 'timeline'?)"),
         (["x.jsonl", "--width", "5"], "--width must be at least 20"),
         (["x.jsonl", "--kind", "api.request,api.respnse"], "(did you mean 'api.response'?)"),
+        (["x.jsonl", "y.jsonl"], "a second input is compared with the first by --view diff"),
+        (["x.jsonl", "--view", "diff,story"], "--view diff is shown alone"),
+        (["x.jsonl", "y.jsonl", "--view", "diff", "--format", "html"], "--view diff is text"),
     ],
 )
 def test_bad_input_is_a_clear_error(args, message, capsys):
@@ -355,4 +358,32 @@ def test_an_input_without_a_known_suffix_is_read_by_its_content(tmp_path, capsys
     assert capsys.readouterr().err == (
         f"fakecloud report: {piped} is neither a trace (JSON Lines, each line a JSON object) "
         f"nor a scenario (YAML): {piped}:1: a scenario file is a mapping\n"
+    )
+
+
+def test_the_diff_view_pairs_two_runs_sentences_and_marks_what_one_alone_tells(
+    tmp_path, capsys, lp_bug_on, lp_bug_off
+):
+    # a teacher's "what if" (session 39): the same replay with the fix, each sentence paired
+    # with its twin whatever its time, what only the fixed run does marked + with its time
+    on, off = tmp_path / "on.jsonl", tmp_path / "off.jsonl"
+    lp_bug_on.trace.to_jsonl(str(on))
+    lp_bug_off.trace.to_jsonl(str(off))
+    assert cli(["report", str(on), str(off), "--view", "diff", "--width", "200"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[:3] == [f"A: {on}", f"B: {off}", "          A          B"]
+    assert "     0.184s     0.184s  nova-api → demo: 403 (POST /v2.1/servers/db/action)" in rows
+    only = [row for row in rows if row[0] in "+-"]
+    assert only[0] == "+               0.184s  RPC cast → nova-compute cmp-1: unquiesce_instance"
+    assert only[-1] == "+               0.756s  guest of db: filesystems thawed"
+    assert not [row for row in only if row[0] == "-"]  # the fix only adds
+
+
+def test_the_diff_view_wants_one_run_of_each_input(tmp_path, capsys, lp_bug_on):
+    trace = tmp_path / "on.jsonl"
+    lp_bug_on.trace.to_jsonl(str(trace))
+    assert cli(["report", str(trace), "--view", "diff"]) == 2
+    assert capsys.readouterr().err == (
+        f"fakecloud report: --view diff compares two runs; {trace} gives 1, or give a second "
+        "input\n"
     )
