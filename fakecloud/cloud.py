@@ -247,7 +247,8 @@ class Cloud:
     def context(self, user: str = "demo") -> Any:
         """The `RequestContext` a service sees for `user` (scoped to the user's default
         project; implied roles included), from a token issued and reused until it expires."""
-        return self.keystone.token_for(user).context
+        with self.kernel.lock:  # another thread's run of the cloud ends first
+            return self.keystone.token_for(user).context
 
     # -- save, load, fork ---------------------------------------------------------------------
 

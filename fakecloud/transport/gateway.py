@@ -268,12 +268,14 @@ class Gateway:
         sent = {"accept": "application/json"}
         if user is not None:
             try:
-                token = self.cloud.keystone.token_for(user)
+                with self.kernel.lock:  # a token issued while another thread runs the cloud
+                    token = self.cloud.keystone.token_for(user)
             except IdentityError as exc:
                 # The user's client stops at Keystone's refusal of its token request (no role
                 # on the project, a disabled user): that answer is what the caller gets.
                 identity = self.mount_for_type("identity").api
-                refused = refuse_token(identity, self.cloud.keystone, exc)
+                with self.kernel.lock:
+                    refused = refuse_token(identity, self.cloud.keystone, exc)
                 return refused if method.upper() != "HEAD" else _bodiless(refused)
             sent["x-auth-token"] = token.id
             if token.project is not None:

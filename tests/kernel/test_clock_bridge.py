@@ -129,6 +129,30 @@ def test_a_thread_that_sleeps_while_another_runs_the_clock_waits_its_turn():
     assert seen == {"woke at": 11.0}
 
 
+def test_a_request_from_another_thread_waits_whole_for_the_cloud():
+    """Session 39: cloud.request issued its user's token before taking its turn, so a thread
+    pool's first requests changed Keystone's tokens while another thread ran the cloud (a
+    stress of 8 threads met "dictionary changed size during iteration" once)."""
+    cloud = Cloud()
+    cloud.request("compute", "GET", "/", user=None)  # the gateway and Nova's REST service built
+    started, answers = threading.Event(), []
+
+    def other_thread():
+        started.set()
+        answers.append(cloud.request("compute", "GET", "/", user="admin").status)
+
+    other = threading.Thread(target=other_thread)
+    with cloud.kernel.lock:  # this thread's turn, as during a run of the clock
+        seen = len(cloud.trace)
+        other.start()
+        started.wait()
+        other.join(0.05)  # bounded: the request waits for the turn to end
+        assert len(cloud.trace) == seen  # no token issued, nothing traced meanwhile
+    other.join()
+    assert answers == [200]
+    assert cloud.trace.first(kind="identity.token_issued") is not None
+
+
 def test_advance_runs_events_due_exactly_at_the_target():
     cloud = Cloud()
     seen = []
