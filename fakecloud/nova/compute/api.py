@@ -38,12 +38,17 @@ from fakecloud.nova import (
     states,
 )
 from fakecloud.nova import hostname as hostnames
-from fakecloud.nova.compute import disk_config, guest_actions, instance_filters, nonbootable
+from fakecloud.nova.compute import (
+    disk_config,
+    guest_actions,
+    instance_filters,
+    nonbootable,
+    zero_disk,
+)
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
-from fakecloud.nova.policies import SERVERS
 from fakecloud.profiles.provenance import Change
 
 #: The first Nova to check an offloaded server's unshelve against unified limits (28.0.0,
@@ -115,11 +120,6 @@ API_ACTOR = "nova-api"
 _FILTER_NAMES = {"image": "image_ref", "name": "display_name", "tenant_id": "project_id"}
 """``get_all``'s ``filter_mapping``: the list options named otherwise in the database."""
 GiB = 1024**3
-
-
-#: The first Nova whose ``create:zero_disk_flavor`` default is the admin's (``RULE_ADMIN_API``;
-#: 17.0.13's and 18.3.0's ``RULE_AOO``, "TODO(mriedem): Default to RULE_ADMIN_API in Stein").
-ZERO_DISK_ADMIN_SINCE = (19, 0, 0)
 
 
 def _check_root_disk(flavor: Any, image: Any) -> None:
@@ -578,7 +578,7 @@ class API:
             raise exception.FlavorMemoryTooSmall()
         if not volume_backed:
             _check_root_disk(flavor, image)
-            self._check_zero_disk_flavor(context, flavor)
+            zero_disk.check(self.nova, context, flavor)
         version = self.kernel.switches.release.version
         if version >= cpu_policy.REBUILD_CHECKED_SINCE:  # ``validate_numa=True``
             cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
@@ -628,19 +628,6 @@ class API:
             preserve_ephemeral=preserve_ephemeral,
             reimage_boot_volume=reimage_boot_volume,
         )
-
-    def _check_zero_disk_flavor(self, context: Any, flavor: Any) -> None:
-        """``_validate_flavor_image_nostatus``' last disk check (LP #1739646): an image-backed
-        root on a flavor with no disk asks ``os_compute_api:servers:create:zero_disk_flavor``
-        (17.0.7 on), whose default lets the project's own through until 19.0.0 made it the
-        admin's (`BootFromVolumeRequiredForZeroDiskFlavor`, 403). Before 19.0.0 not asked here:
-        the default always passes (an operator's rule for it there is not read)."""
-        if flavor.root_gb or self.kernel.switches.release.version < ZERO_DISK_ADMIN_SINCE:
-            return
-        if not self.nova.policy.authorize(
-            context, SERVERS % "create:zero_disk_flavor", fatal=False
-        ):
-            raise exception.BootFromVolumeRequiredForZeroDiskFlavor()
 
     @staticmethod
     def _validate_numa_rebuild(
@@ -1270,7 +1257,7 @@ class API:
         nonbootable.check(self.kernel.switches, image_href or None, boot_meta)
         _check_flavor_image(flavor, boot_meta, root)
         if boot_meta and (root is None or root.get("destination_type") != "volume"):
-            self._check_zero_disk_flavor(context, flavor)
+            zero_disk.check(self.nova, context, flavor)
         group = None
         if options.get("group") is not None:  # ``_get_requested_instance_group``
             group = server_groups.get(self.nova, str(options["group"]), context)

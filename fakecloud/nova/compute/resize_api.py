@@ -42,7 +42,7 @@ from fakecloud.nova import (
     services,
     states,
 )
-from fakecloud.nova.compute import disk_config
+from fakecloud.nova.compute import disk_config, zero_disk
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.limit import utils as limit_utils
@@ -117,7 +117,7 @@ def resize(
         if bdms is None:
             bdms = nova.db.bdms_by_instance(instance.uuid)
         backed = compute_utils.is_volume_backed_instance(instance, bdms)
-        _check_flavor_image(instance, new, backed, version)
+        _check_flavor_image(nova, context, instance, new, backed, version)
     instance.task_state = states.RESIZE_PREP
     instance.progress = 0
     instance.save(expected_task_state=[None])
@@ -166,14 +166,15 @@ def _service_is_up(nova: Any, host: str) -> bool:
 
 
 def _check_flavor_image(
-    instance: Instance, flavor: Flavor, volume_backed: bool, version: tuple
+    nova: Any, context: Any, instance: Instance, flavor: Flavor, volume_backed: bool, version: tuple
 ) -> None:
     """``_validate_flavor_image_nostatus`` (a volume-backed server's
-    ``_validate_flavor_image_numa_pci`` from 19.1.0) with the image of the server's system
-    metadata (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size, its
-    properties): then ``numa_get_constraints`` of the new flavor with them, so a flavor whose
+    ``_validate_flavor_image_numa_pci`` from 19.0.1, 8aae3e39e5) with the image of the server's
+    system metadata (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size,
+    its properties): then ``numa_get_constraints`` of the new flavor with them, so a flavor whose
     CPU policy the image's contradicts, or that its release does not know, is a 400
-    (`cpu_policy`)."""
+    (`cpu_policy`). An image-backed server resized to a flavor with no disk (from one with none:
+    a disk to none is `CannotResizeDisk` first) asks the zero-disk rule (`zero_disk`)."""
     sysmeta = instance.system_metadata
     min_ram = int(sysmeta.get("image_min_ram") or 0)
     if flavor.memory_mb < min_ram:
@@ -185,6 +186,8 @@ def _check_flavor_image(
             raise exception.FlavorDiskSmallerThanMinDisk(
                 flavor_size=root_bytes, image_min_disk=min_disk
             )
+    elif not volume_backed:
+        zero_disk.check(nova, context, flavor)
     image = compute_utils.get_image_from_system_metadata(sysmeta)
     cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
 
