@@ -57,18 +57,28 @@ class Chapter:
 
 def chapters(profile: str = "seed") -> list[Chapter]:
     """The tour's stops (the flows on `profile`; the branch and the bug on the seed build)."""
+    # The seed's createImage first makes an RPC call no upstream Nova makes (its vendor
+    # branch): said where a student first meets it, not three chapters later.
+    vendor = (
+        " (The seed build's nova-api first asks the host for the server's current instance "
+        "snapshot, snapshot_current: a call of its vendor branch that upstream Nova never "
+        "makes; chapter 4 shows it.)"
+        if profile == "seed"
+        else ""
+    )
     stops = [
         Chapter(
             "image-online",
             "Image-backed server, online",
             "flows/image_backed_online.yaml",
             profile,
-            "A running server whose disk is a file on its compute host. nova-api answers 202 "
-            "at once; the host copies the live disk (libvirt's blockRebase mirror, then qemu-img "
+            "A running server whose disk is a file on its compute host. nova-api creates the "
+            "image in Glance (queued), sets task_state image_snapshot_pending and answers 202; "
+            "the host copies the live disk (libvirt's blockRebase mirror, then qemu-img "
             "convert) and uploads it to Glance, walking task_state image_snapshot → "
             "image_pending_upload → image_uploading → none (the first image_uploading turns "
             "straight back: libvirt's driver tries a direct snapshot first, which only a Ceph "
-            "disk can take). The guest is never paused.",
+            "disk can take). The guest is never paused." + vendor,
         ),
         Chapter(
             "volume-offline",

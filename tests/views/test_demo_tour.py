@@ -53,7 +53,13 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     # Nova's own back-step (libvirt driver.py snapshot: direct_snapshot's NotImplementedError on
     # a file disk), which the chapter's introduction now explains (session 38's new user)
     assert "     0.016s  web: task_state image_uploading → image_pending_upload" in image
-    assert "turns straight back" in " ".join(image.split("╰", 1)[0].replace("│", "").split())
+    intro = " ".join(image.split("╰", 1)[0].replace("│", "").split())
+    assert "turns straight back" in intro
+    # the first state a student meets, and the seed's vendor call before it, said at once
+    # (session 39's teacher: the 0.000 s snapshot_current call was explained three chapters on)
+    assert "sets task_state image_snapshot_pending and answers 202" in intro
+    assert "snapshot_current: a call of its vendor branch that upstream Nova never makes" in intro
+    assert "     0.000s  RPC call → nova-compute cmp-1: snapshot_current" in image
     online = _chapter(printed, "3. Volume-backed server, online")
     # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
     assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online
