@@ -273,6 +273,23 @@ class Cloud:
 
         return fork(self)
 
+    def __deepcopy__(self, memo: dict) -> Cloud:
+        """``copy.deepcopy(cloud)`` is `fork` (it was "cannot pickle '_thread.lock' object")."""
+        return self.fork()
+
+    def __copy__(self) -> Cloud:
+        """``copy.copy(cloud)`` is `fork` too: a shallow copy shared every service and the
+        clock with the original, so each changed the other."""
+        return self.fork()
+
+    def __reduce__(self) -> Any:
+        """A cloud is not pickled (its clock's processes and bindings are of this process):
+        say what keeps one (it was "Can't pickle local object 'Kernel.__init__...'")."""
+        raise TypeError(
+            "a Cloud cannot be pickled: cloud.save(path) writes its whole state as JSON data "
+            "and Cloud.load(path) reads it back (in any process); cloud.fork() copies it here"
+        )
+
     # -- invariants --------------------------------------------------------------------------
 
     def check_invariants(self, names: Any = None) -> Any:

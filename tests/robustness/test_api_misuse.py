@@ -124,3 +124,18 @@ def test_one_invariant_name_may_be_a_string():
     assert cloud.check_invariants("no_frozen_guest") == []
     with pytest.raises(TypeError, match=r"names: expected invariant names such as"):
         cloud.check_invariants(5)
+
+
+def test_copying_a_cloud_forks_it_and_pickling_it_names_save():
+    """Session 39: ``copy.deepcopy(cloud)`` was "cannot pickle '_thread.lock' object",
+    ``pickle.dumps(cloud)`` "Can't pickle local object", and ``copy.copy(cloud)`` a second
+    handle on the same services and clock."""
+    import copy
+    import pickle
+
+    cloud = Cloud(seed=1)
+    for twin in (copy.copy(cloud), copy.deepcopy(cloud)):
+        twin.advance(5)
+        assert (twin.now, cloud.now) == (5.0, 0.0)
+    with pytest.raises(TypeError, match=r"^a Cloud cannot be pickled: cloud.save\(path\) writes"):
+        pickle.dumps(cloud)
