@@ -269,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--width", type=int, help="text: wrap rows at N columns (never cut them)")
     p.add_argument("--setup", action="store_true", help="include the set-up (text, mermaid)")
+    p.set_defaults(most_runs=None)  # the diff's: more cases than it compares are refused unrun
     return p
 
 
@@ -348,6 +349,8 @@ def _scenario_runs(
                     f"{scenario.file}; cases: {', '.join(known)}"
                 )
             cases = [c for c in cases if c.id in args.case]
+        if args.most_runs is not None and len(cases) > args.most_runs:
+            raise ReportError(_too_many(args, [c.id for c in cases]))
         if args.profile is not None:
             try:
                 cases = [c.on_profile(args.profile) for c in cases]
@@ -475,14 +478,8 @@ def _diff(args: argparse.Namespace) -> int:
             one = argparse.Namespace(**vars(args))
             one.input, only = file_and_case(name)
             one.case = [*_split(args.case), *([only] if only else [])] or None
-            found = _runs(one)
-            runs += found
-            if args.other is not None and len(found) != 1:
-                cases = ", ".join(case for case, *_ in found)
-                raise ReportError(
-                    f"--view diff compares one run of each input; {name} gives {len(found)} "
-                    f"(cases {cases}): name one, as {one.input}::{found[0][0]}"
-                )
+            one.most_runs = 2 if args.other is None else 1
+            runs += _runs(one)
     except ReportError as exc:
         print(f"fakecloud report: {exc}", file=sys.stderr)
         return 2
@@ -516,6 +513,17 @@ def _diff(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {path} (text, the diff of two runs)")
     return 0
+
+
+def _too_many(args: argparse.Namespace, cases: list[str]) -> str:
+    """Why the diff refuses a scenario of more cases than it compares (said before they run)."""
+    given = f"{args.input} has {len(cases)} cases ({', '.join(cases)})"
+    if args.most_runs == 1:
+        return (
+            f"--view diff compares one run of each input; {given}: name one, as "
+            f"{args.input}::{cases[0]}"
+        )
+    return f"--view diff compares two runs; {given}: pick two with --case A,B"
 
 
 def _label(run: Any, name: str) -> str:

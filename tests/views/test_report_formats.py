@@ -191,6 +191,9 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
         (["x.jsonl", "y.jsonl"], "a second input is compared with the first by --view diff"),
         (["x.jsonl", "--view", "diff,story"], "--view diff is shown alone"),
         (["x.jsonl", "y.jsonl", "--view", "diff", "--format", "html"], "--view diff is text"),
+        # said before any case runs (the seven ran first)
+        ([LP, "--view", "diff"], "has 7 cases (bug_on, bug_off, backend-17-0-0, "),
+        ([LP, "x.jsonl", "--view", "diff"], "compares one run of each input; "),
     ],
 )
 def test_bad_input_is_a_clear_error(args, message, capsys):
