@@ -40,6 +40,7 @@ import re
 from typing import Any
 
 from fakecloud.nova import cpu_masks, exception
+from fakecloud.profiles.provenance import Backport, Change
 
 #: The first Nova refusing a policy that is none of ``CPUAllocationPolicy.ALL`` (or
 #: ``CPUThreadAllocationPolicy.ALL``) in a flavor.
@@ -50,9 +51,15 @@ MIXED_SINCE = (22, 0, 0)
 #: The first Nova whose rebuild runs ``numa_get_constraints`` on the flavor and the new image
 #: (``_checks_for_create_and_rebuild(validate_numa=True)``: 19.0.0, not 18.3.0).
 REBUILD_CHECKED_SINCE = (19, 0, 0)
-#: The first Nova whose rebuild with another image refuses a NUMA topology the image changes
-#: (``API._validate_numa_rebuild``: 19.1.0 and 20.0.0 on, not 19.0.0).
-REBUILD_CONFLICT_SINCE = (19, 1, 0)
+#: Where a rebuild with another image refuses a NUMA topology the image changes
+#: (``API._validate_numa_rebuild``): master's 6f5358ac19 is 21.0.0's, its Stein and Train picks
+#: 19.1.0's and 20.1.0's (``git tag --contains``), so 19.0.x and 20.0.x have none.
+REBUILD_CONFLICT = Change(
+    "21.0.0",
+    "6f5358ac19",
+    "Block rebuild when NUMA topology changed",
+    backports=(Backport("19.1.0", "9f57d16f38"), Backport("20.1.0", "745de99063")),
+)
 #: The first Nova reading explicit ``resources:VCPU``/``PCPU`` and the hyperthreading trait
 #: in ``numa_get_constraints`` (``_get_vcpu_pcpu_resources``, ``_get_hyperthreading_trait``:
 #: 20.0.0's PCPU work, not 19.3.2).

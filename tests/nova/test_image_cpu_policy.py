@@ -111,7 +111,9 @@ def test_a_boot_reads_the_images_cpu_policies_against_the_flavors(profile):
     [
         # 17.x-18.x check no NUMA constraint at a rebuild: both would be 202
         ("nova-19.0.0", 400, 202),  # _checks_for_create_and_rebuild(validate_numa=True)
-        ("upstream", 400, 400),  # and _validate_numa_rebuild (19.1.0 on)
+        # and _validate_numa_rebuild: 21.0.0 (6f5358ac19), picked for 19.1.0 and 20.1.0
+        ("nova-20.0.1", 400, 202),
+        ("upstream", 400, 400),
     ],
 )
 def test_a_snapshot_carries_its_servers_cpu_policy_to_a_rebuild(profile, shared, plain):

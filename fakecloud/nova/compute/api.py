@@ -584,7 +584,9 @@ class API:
             cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
         if not self.kernel.switches.lp1489304:
             yield from self._check_volume_status(context, bdms)
-        if orig_image_ref != image_href and version >= cpu_policy.REBUILD_CONFLICT_SINCE:
+        if orig_image_ref != image_href and cpu_policy.REBUILD_CONFLICT.reaches(
+            self.kernel.switches.release
+        ):
             self._validate_numa_rebuild(instance, image, flavor, version)
         instance.task_state = states.REBUILDING
         if not volume_backed:
