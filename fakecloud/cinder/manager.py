@@ -75,6 +75,7 @@ from fakecloud.cinder.states import (
     save_volume_status,
 )
 from fakecloud.cinder.volume_manage import manageable_volumes
+from fakecloud.cinder.volumes import SNAPSHOTS_RETYPED_SINCE
 from fakecloud.sim import stopping
 from fakecloud.sim.io import mb_per_s
 
@@ -927,8 +928,9 @@ class VolumeManager:
         if volume.backend != target_backend:
             volume.backend = target_backend
             volume.host = f"{self.cinder.config.host}@{target_backend}#{target_backend}"
-        for snap in store.volume_snapshots(volume):
-            snap.volume_type = vtype
+        if k.switches.series.cinder >= SNAPSHOTS_RETYPED_SINCE:
+            for snap in store.volume_snapshots(volume):
+                snap.volume_type = vtype
         VOLUME_STATUS.move(k, volume, previous_status, actor=self.actor)
 
     def _migrate_volume_generic(

@@ -119,6 +119,13 @@ MERGE_SKIPS_GIVEN_KEYS_SINCE = 15
 #: ``max_vol_size``) came with Cinder 16.0.0, in ``create``, ``_extend`` and ``retype``; before,
 #: nothing read those specs (12.0.10 to 15.x).
 TYPE_SIZE_FILTER_SINCE = 16
+#: The first Cinder whose retype counts the volume's snapshots in the per-type quota it moves
+#: (``snapshots_<type>`` and their ``gigabytes_<type>``) and gives the snapshots the new type
+#: (b77fb72aa, LP #1877164, 18.0.0 as 460095744; not backported): before (12.0.10 to 17.x,
+#: ``quota_utils.get_volume_type_reservation`` and ``API.retype``'s old reservations) only the
+#: volume's ``volumes_<type>`` and ``gigabytes_<type>`` move and its snapshots keep the old
+#: type, whose quota their delete gives back.
+SNAPSHOTS_RETYPED_SINCE = 18
 
 
 class VolumeAPI(ApiPart):
@@ -743,8 +750,9 @@ class VolumeAPI(ApiPart):
             if tgt_multiattach:
                 self._authorize(context, "volume:multiattach", volume.project_id)
         # quota_utils.get_volume_type_reservation(reserve_vol_type_only=True): only the
-        # per-type resources, the volume's snapshots counted with it.
-        snapshots = self.store.volume_snapshots(volume)
+        # per-type resources, the volume's snapshots counted with it (SNAPSHOTS_RETYPED_SINCE).
+        retyped = k.switches.series.cinder >= SNAPSHOTS_RETYPED_SINCE
+        snapshots = self.store.volume_snapshots(volume) if retyped else ()
         quotas = self.cinder.quotas
         deltas = {"volumes": 1, "gigabytes": volume.size}
         if snapshots:

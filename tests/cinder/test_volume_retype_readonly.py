@@ -39,6 +39,10 @@ RETYPE_REFUSED = (
 
 @pytest.fixture
 def cloud():
+    return _cloud("upstream")
+
+
+def _cloud(profile):
     backend = {
         "volume_create_s": CREATE_S,
         "volume_delete_s": DELETE_S,
@@ -47,7 +51,7 @@ def cloud():
     # Cinder 29.0.0's series: Queens' actions read their bodies by hand
     # (tests/cinder/test_series_validation.py).
     return Cloud(
-        profile="upstream",
+        profile=profile,
         config={
             "cinder": {
                 "backends": {
@@ -117,6 +121,32 @@ def test_an_in_use_volume_and_its_snapshots_are_retyped_in_place(cloud):
     assert cloud.cinder.snapshot(sid).volume_type.name == "gold"
     usage = cloud.cinder.quotas.usages(cloud.cinder.volume(vid).project_id)
     assert usage["snapshots_gold"]["in_use"] == 1 and usage["gigabytes_gold"]["in_use"] == 2
+
+
+@pytest.mark.parametrize(("profile", "retyped"), [("nova-22.4.0", False), ("nova-23.0.0", True)])
+def test_snapshots_keep_their_type_and_quota_until_cinder_18(profile, retyped):
+    # b77fb72aa (LP #1877164, Cinder 18.0.0): the retype moves the snapshots' per-type quota and
+    # gives them the new type; before (17.4.0 quota_utils.get_volume_type_reservation, API.retype,
+    # manager.retype) the snapshot keeps __DEFAULT__, whose quota its delete gives back.
+    cloud = _cloud(profile)
+    vid = create_volume(cloud, 1)
+    sid = create_snapshot(cloud, vid)
+    assert _retype(cloud, vid, "gold").status == 202
+    cloud.run_until_idle()
+    assert _show(cloud, vid)["volume_type"] == "gold"
+    assert cloud.cinder.snapshot(sid).volume_type.name == ("gold" if retyped else "__DEFAULT__")
+    project = cloud.cinder.volume(vid).project_id
+    usage = cloud.cinder.quotas.usages(project)
+    typed = {r: usage[r]["in_use"] for r in ("snapshots_gold", "snapshots___DEFAULT__")}
+    assert typed == (
+        {"snapshots_gold": 1, "snapshots___DEFAULT__": 0}
+        if retyped
+        else {"snapshots_gold": 0, "snapshots___DEFAULT__": 1}
+    )
+    assert call(cloud, "DELETE", f"snapshots/{sid}").status == 202
+    cloud.run_until_idle()
+    usage = cloud.cinder.quotas.usages(project)
+    assert [usage[r]["in_use"] for r in ("snapshots_gold", "snapshots___DEFAULT__")] == [0, 0]
 
 
 def test_another_backend_is_refused_with_the_default_policy_never(cloud):
