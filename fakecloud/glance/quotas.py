@@ -36,16 +36,16 @@ IMAGE_COUNT_UPLOADING = "image_count_uploading"
 LIMIT_NAMES = (IMAGE_SIZE_TOTAL, IMAGE_STAGE_TOTAL, IMAGE_COUNT_TOTAL, IMAGE_COUNT_UPLOADING)
 #: The first Glance with ``use_keystone_limits`` (``glance/common/config.py``, 23.0.0).
 UNIFIED_LIMITS_SINCE = 23
-#: The first Glance whose usage leaves ``pending_delete`` images out with ``killed`` and
-#: ``deleted`` (13b3c7283, LP #2118756: 31.0.0); before, a delayed-delete image counts in the
-#: storage usage and the image count until the scrubber deletes it.
-PENDING_DELETE_UNCOUNTED_SINCE = 31
-_GONE_BEFORE_31 = frozenset({"killed", "deleted"})
+#: What the usage leaves out while switch ``glance_pending_delete_counted`` is on (Glance 16.0.0
+#: to 29.1.x, 30.0.0: a delayed-delete image counts in the storage usage and the image count
+#: until the scrubber deletes it); off (13b3c7283, LP #2118756: 31.0.0, backported to 29.2.0
+#: and 30.1.0), ``pending_delete`` too.
+_GONE_PENDING_DELETE_COUNTED = frozenset({"killed", "deleted"})
 
 
-def uncounted(series_glance: int) -> frozenset[str]:
-    """The image statuses the usage of a series' Glance does not count."""
-    return GONE if series_glance >= PENDING_DELETE_UNCOUNTED_SINCE else _GONE_BEFORE_31
+def uncounted(pending_delete_counted: bool) -> frozenset[str]:
+    """The image statuses the usage of a release's Glance does not count."""
+    return _GONE_PENDING_DELETE_COUNTED if pending_delete_counted else GONE
 
 
 _UNITS = {None: 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}

@@ -121,9 +121,9 @@ class Glance:
 
     @cached_property
     def uncounted(self) -> frozenset[str]:
-        """The image statuses this series' quota usage leaves out (`quotas.uncounted`:
-        ``pending_delete`` too from Glance 31.0.0)."""
-        return uncounted(self.kernel.switches.series.glance)
+        """The image statuses this release's quota usage leaves out (`quotas.uncounted`:
+        ``pending_delete`` too unless switch ``glance_pending_delete_counted``)."""
+        return uncounted(self.kernel.switches.glance_pending_delete_counted)
 
     @cached_property
     def legacy_defaults(self) -> bool | str:

@@ -15,6 +15,7 @@ from fakecloud.profiles import (
     switches_compute,
     switches_driver,
     switches_encryption,
+    switches_glance,
     switches_keystone,
     switches_locks,
     switches_notifications,
@@ -51,6 +52,7 @@ SWITCHES: dict[str, Switch] = _check(
     + switches_compute.SWITCHES
     + switches_driver.SWITCHES
     + switches_cinder.SWITCHES
+    + switches_glance.SWITCHES
     + switches_notifications.SWITCHES
     + switches_locks.SWITCHES
     + switches_encryption.SWITCHES

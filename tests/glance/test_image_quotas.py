@@ -280,10 +280,15 @@ def test_before_glance_33_upfront_size_checks_count_only_what_is_held():
     assert w.call("PUT", f"/v2/images/{staged['id']}/stage", headers=h).status == 204
 
 
-@pytest.mark.parametrize(("profile", "status"), [("seed", 413), ("nova-32.0.0", 204)])
+@pytest.mark.parametrize(
+    ("profile", "status"),
+    [("seed", 413), ("nova-31.1.0", 413), ("nova-31.2.0", 204), ("nova-32.0.0", 204)],
+)
 def test_pending_delete_images_count_in_the_usage_before_glance_31(profile, status):
-    # glance 17.0.1-30.x db/sqlalchemy/api.py _image_get_disk_usage_by_owner leaves out only
-    # killed and deleted images; 13b3c7283 (31.0.0, LP #2118756) adds pending_delete.
+    # glance 17.0.1-29.1.x, 30.0.0 db/sqlalchemy/api.py _image_get_disk_usage_by_owner leaves
+    # out only killed and deleted images; 13b3c7283 (31.0.0, LP #2118756) adds pending_delete,
+    # backported to Glance 30.1.0 (Nova 31.2.0 on) and 29.2.0 (Nova 30.3.0 on): switch
+    # glance_pending_delete_counted.
     config = {"glance": {"delayed_delete": True, "scrub_time_s": 60.0, "user_storage_quota": "1MB"}}
     w = World(profile=profile, config=config)
     a, b = w.create(), w.create()

@@ -237,6 +237,16 @@ EXPECTED = {
         "26.3.0": True,
         "27.0.0": True,
     },
+    "glance_pending_delete_counted": {
+        "17.0.0": True,
+        "30.2.1": True,
+        "30.3.0": False,
+        "31.1.0": True,
+        "31.2.0": False,
+        "31.3.1": False,
+        "32.0.0": False,
+        "34.0.0": False,
+    },
     "cinder_backup_parent_any_project": {
         "17.0.0": True,
         "19.3.1": True,

@@ -1,0 +1,36 @@
+"""Switches of Glance's point releases (a series' Glance is its Nova major - 1): where a stable
+backport changed Glance's answers within a series. A backport's release is the first Nova point
+release of the series tagged after the Glance point release that carries it, as for Cinder's
+(`switches_cinder`). See `provenance`."""
+
+from __future__ import annotations
+
+from fakecloud.profiles.provenance import Backport, Change, Switch
+
+SWITCHES = (
+    Switch(
+        "glance_pending_delete_counted",
+        "bug: with delayed_delete on, an image deleted and awaiting the scrubber "
+        "(pending_delete) still counts in its owner's usage: db/sqlalchemy/api.py "
+        "_image_get_disk_usage_by_owner, the image count and the unified limits' usage leave "
+        "out only killed and deleted images (glance 16.0.0 to 29.1.x, 30.0.0), so a new "
+        "snapshot's upload may be refused by user_storage_quota or image_size_total. Off: "
+        "pending_delete is left out too (LP #2118756).",
+        True,
+        (
+            Change(
+                "32.0.0",
+                "13b3c7283f",
+                "Fix inaccurate usage reporting when delayed_delete is enabled (Glance 31.0.0, "
+                "backports in Glance 29.2.0, 30.1.0)",
+                # Glance 29.2.0 was tagged 2026-03-19, the next Nova 30 release is 30.3.0
+                # (2026-04-16); Glance 30.1.0 2025-08-29, the next Nova 31 one 31.2.0
+                # (2025-10-21).
+                backports=(
+                    Backport("30.3.0", "3c898c428d"),
+                    Backport("31.2.0", "d70e40e4cc"),
+                ),
+            ),
+        ),
+    ),
+)
