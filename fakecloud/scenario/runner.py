@@ -419,6 +419,7 @@ class _Run:
                 [Problem(self.case.file, line_of(self.case.doc, ("choices",)), "choices", str(exc))]
             ) from None
         self._schedule()
+        self._declare_resources()
         result.first_seq, result.names = self.first_seq, self.names
         self._drive(result)
         self._say_unresolved_triggers()
@@ -1031,6 +1032,24 @@ class _Run:
         return
         yield
 
+    def _declare_resources(self) -> None:
+        """Make the links and disks the steps' transfers declare (``{name, mb_per_s}``) at
+        time zero, in file order, before any step runs: part of the world the file describes,
+        not an event, so a step that names one finds it whichever step due at its instant runs
+        first (chance's tie order may run a step using ``link:demo`` before the one declaring
+        it: `fakecloud explore` grouped that as what broke). The schema requires a declared
+        resource's throughput, so none of this can fail."""
+        self._declared: dict[str, float] = {}
+        for step in self.case.steps:
+            if step.action != "transfer" or not isinstance(step.spec, dict):
+                continue
+            for item in step.spec.get("path") or ():
+                if not isinstance(item, dict) or "${" in str(item.get("name", "${")):
+                    continue
+                if item["name"] not in self.cloud.io.resources:
+                    self._declared[item["name"]] = rate = _rate(item)
+                    self.cloud.io.resource(item["name"], rate)
+
     def _do_transfer(self, step: Step, record: StepRecord) -> Generator:
         spec = self._resolved(step.spec, step)
         io = self.cloud.io
@@ -1043,7 +1062,9 @@ class _Run:
             else:
                 name, rate = item["name"], _rate(item)
                 known = io.resources.get(name)
-                if known is not None and abs(known.nominal - rate) > 1e-6:
+                if known is not None and self._declared.get(name) == rate:
+                    pass  # made at time zero from this declaration (or an equal one)
+                elif known is not None and abs(known.nominal - rate) > 1e-6:
                     raise StepFailed(
                         f"I/O resource {name!r} already exists at {known.nominal / 1e6:g} MB/s; "
                         "give just its name to use it as it is, or pick another name"

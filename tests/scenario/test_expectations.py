@@ -314,6 +314,26 @@ def test_a_failure_report_shows_the_runs_last_events_not_the_worlds_set_up():
     assert not result.passed
     few = render(result, trace_tail=20).split("trace events from time zero\n")[1].splitlines()
     kinds = [line.split()[1] for line in few[:-2]]  # then FAILED: ... and replay: ...
-    assert kinds == ["scenario.start", "scenario.step", "io.resource", "io.start", "io.finish"]
+    assert kinds == ["scenario.start", "io.resource", "scenario.step", "io.start", "io.finish"]
     last = render(result, trace_tail=2).split("last 2 trace events\n")[1].splitlines()
     assert [line.split()[1] for line in last[:2]] == ["io.start", "io.finish"]
+
+
+def test_a_step_finds_a_link_another_step_declares_whichever_runs_first():
+    """The links a file's transfers declare exist from time zero (session 39): a step naming
+    one ran before the step declaring it (chance's tie order, or the file's own order) failed
+    with "no I/O resource 'link:demo'", which `fakecloud explore` grouped as what broke."""
+    result = run_text(
+        "name: shared-link\nsteps:\n"
+        "  - {name: b, at: 0, transfer: {label: b, size_mb: 100, path: [link:demo]},"
+        " expect: {finished_at: 2}}\n"
+        "  - {name: a, at: 0, transfer: {label: a, size_mb: 100,"
+        " path: [{name: link:demo, mb_per_s: 100}]}, expect: {finished_at: 2}}\n"
+    )
+    assert result.passed, render(result)
+    assert [
+        (e["subject"], e["bytes_per_s"])
+        for e in result.trace
+        if e["kind"] == "io.resource"
+        if e["subject"] == "link:demo"
+    ] == [("link:demo", 100_000_000.0)]
