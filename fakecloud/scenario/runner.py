@@ -359,6 +359,8 @@ class _Run:
     followers: dict[str, list[Step]]
     watchers: list[_Watcher]
     rules: list[tuple[Any, Step]]
+    #: The I/O resources the steps' transfers declare, with their throughput (B/s).
+    _declared: dict[str, float]
 
     def __init__(
         self,
@@ -380,6 +382,7 @@ class _Run:
         self.t0 = 0.0
         self._end = 0.0
         self.rules = []
+        self._declared = {}
 
     # -- building ----------------------------------------------------------------------------
 
@@ -1039,7 +1042,6 @@ class _Run:
         first (chance's tie order may run a step using ``link:demo`` before the one declaring
         it: `fakecloud explore` grouped that as what broke). The schema requires a declared
         resource's throughput, so none of this can fail."""
-        self._declared: dict[str, float] = {}
         for step in self.case.steps:
             if step.action != "transfer" or not isinstance(step.spec, dict):
                 continue
