@@ -361,7 +361,7 @@ def _is_string(value: Any) -> bool:
     return isinstance(value, str)
 
 
-_SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int], ImageSchema] = {}
+_SHARED: dict[tuple[tuple[str, ...], tuple[str, ...], int, bool], ImageSchema] = {}
 
 #: How many of its verdicts a schema keeps (`ImageSchema._jsonschema_message`); past that it
 #: starts again from none.
@@ -397,7 +397,11 @@ class ImageSchema:
     _messages: dict[str, str | None]
 
     def __init__(
-        self, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
+        self,
+        disk_formats: list[str],
+        container_formats: list[str],
+        glance: int = LATEST_GLANCE,
+        import_statuses: bool = True,
     ):
         #: The Glance major version whose schema this is.
         self.glance = glance
@@ -406,6 +410,11 @@ class ImageSchema:
         #: The custom properties the image view leaves out (`hidden_properties`).
         self.hidden_properties = hidden_properties(glance)
         self.properties = base_properties(disk_formats, container_formats, glance)
+        if not import_statuses:  # switch glance_schema_import_statuses off: Glance 16.0.0
+            enum = self.properties["status"]["enum"]
+            self.properties["status"]["enum"] = [
+                s for s in enum if s not in ("uploading", "importing")
+            ]
         self.properties.update(custom_properties(glance))
         self._validator = None
         self._messages = {}
@@ -418,13 +427,20 @@ class ImageSchema:
 
     @classmethod
     def for_formats(
-        cls, disk_formats: list[str], container_formats: list[str], glance: int = LATEST_GLANCE
+        cls,
+        disk_formats: list[str],
+        container_formats: list[str],
+        glance: int = LATEST_GLANCE,
+        import_statuses: bool = True,
     ) -> ImageSchema:
-        """The schema shared by every Glance of series `glance` with these formats."""
-        key = (tuple(disk_formats), tuple(container_formats), glance)
+        """The schema shared by every Glance of series `glance` with these formats (and, in
+        Glance 16, `import_statuses`: switch ``glance_schema_import_statuses``)."""
+        key = (tuple(disk_formats), tuple(container_formats), glance, import_statuses)
         found = _SHARED.get(key)
         if found is None:
-            found = _SHARED[key] = cls(list(disk_formats), list(container_formats), glance)
+            found = _SHARED[key] = cls(
+                list(disk_formats), list(container_formats), glance, import_statuses
+            )
         return found
 
     def raw(self) -> dict[str, Any]:

@@ -99,7 +99,10 @@ class Glance:
         #: Property prefixes users cannot set (``os_glance`` from Glance 22.0.0).
         self.reserved_namespaces = glance_reserved_namespaces(series)
         self.schema = ImageSchema.for_formats(
-            self.config.disk_formats, self.config.container_formats, series.glance
+            self.config.disk_formats,
+            self.config.container_formats,
+            series.glance,
+            kernel.switches.glance_schema_import_statuses,
         )
         self.quotas = Quotas(self.config, self.db, series.glance)
         self.store = GlanceStore(kernel, self.config)

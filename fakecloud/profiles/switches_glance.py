@@ -33,4 +33,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "glance_schema_import_statuses",
+        "the image schema's status enum (GET /v2/schemas/image and /v2/schemas/images) lists "
+        "the interoperable import's 'uploading' and 'importing' (glance/api/v2/images.py "
+        "get_base_properties). Off (Glance 16.0.0): only queued, saving, active, killed, "
+        "deleted, pending_delete and deactivated, so a client validating an image against the "
+        "schema refuses one that is uploading or importing.",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "c48acba840",
+                "Update image schema with Image API 2.6 statuses (Glance 17.0.0, backport in "
+                "Glance 16.0.1)",
+                # Glance 16.0.1 was tagged 2018-04-12; the next Nova 17 release is 17.0.3
+                # (2018-04-19).
+                backports=(Backport("17.0.3", "b87a97832f"),),
+            ),
+        ),
+    ),
 )

@@ -314,6 +314,20 @@ def test_a_queens_glance_lists_2_6_as_current_and_the_deprecated_v1():
     assert w.call("GET", "/v2.7/images").status == 300  # not a version Queens' Glance knows
 
 
+@pytest.mark.parametrize(("profile", "listed"), [("nova-17.0.2", False), ("nova-17.0.3", True)])
+def test_the_schemas_status_enum_has_the_import_statuses_from_glance_16_0_1(profile, listed):
+    # c48acba840 (Glance 17.0.0), backported as b87a97832f (16.0.1, tagged 2018-04-12, before
+    # Nova 17.0.3): get_base_properties' status enum gains 'uploading' and 'importing'.
+    w = World(profile=profile)
+    for path, pick in (
+        ("image", lambda d: d),
+        ("images", lambda d: d["properties"]["images"]["items"]),
+    ):
+        enum = pick(w.call("GET", f"/v2/schemas/{path}").json())["properties"]["status"]["enum"]
+        assert ("uploading" in enum, "importing" in enum) == (listed, listed)
+        assert enum[-2:] == ["pending_delete", "deactivated"]
+
+
 def test_the_image_schema_document():
     w = World(config={"glance": {"disk_formats": ["raw", "qcow2"]}})
     schema = w.call("GET", "/v2/schemas/image").json()

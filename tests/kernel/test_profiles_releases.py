@@ -247,6 +247,13 @@ EXPECTED = {
         "32.0.0": False,
         "34.0.0": False,
     },
+    "glance_schema_import_statuses": {
+        "17.0.0": False,
+        "17.0.2": False,
+        "17.0.3": True,
+        "17.0.13": True,
+        "18.0.0": True,
+    },
     "cinder_backup_parent_any_project": {
         "17.0.0": True,
         "19.3.1": True,
