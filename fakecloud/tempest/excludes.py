@@ -33,10 +33,14 @@ def _rebuild_volume_backed(cloud: Any) -> bool:
     return Version.parse(cloud.switches.max_microversion) >= "2.93"
 
 
-def _no_image_tasks(cloud: Any) -> bool:
+def _has_image_tasks(cloud: Any) -> bool:
     from fakecloud.tempest.settings import glance_has_image_tasks
 
-    return not glance_has_image_tasks(cloud)
+    return glance_has_image_tasks(cloud)
+
+
+def _no_image_tasks(cloud: Any) -> bool:
+    return not _has_image_tasks(cloud)
 
 
 COMPUTE = (
@@ -55,6 +59,17 @@ COMPUTE = (
         (r"tempest\.api\.compute\.servers\.test_server_actions\.ServerActionsTestOtherB"
          r"\.test_create_backup",),
         _no_image_tasks,
+    ),
+    Exclusion(
+        "lists its two backups by created_at and expects them in the order it asked for them: "
+        "Glance stores whole seconds and orders one second's images by id (MySQL's DATETIME, "
+        "_image_get_all's id key), and a cloud served with --settle stands its calendar still "
+        "while a request's work runs, so backups asked for under a second of wall time apart "
+        "often share a second (a real backup takes seconds): the order is then the ids', "
+        "either way round",
+        (r"tempest\.api\.compute\.servers\.test_server_actions\.ServerActionsTestOtherB"
+         r"\.test_create_backup",),
+        _has_image_tasks,
     ),
 )  # fmt: skip
 
