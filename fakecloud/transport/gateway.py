@@ -253,6 +253,21 @@ class Gateway:
         """One in-process request, authenticated as `user` (None: no token); see
         ``Cloud.request``. `service_type` is a catalog type, or the ``name`` of an extra
         service."""
+        # The user's token issued and the request answered in one turn (`Kernel.lock`): a
+        # thread advancing the clock between them could let a token near its end expire.
+        with self.kernel.lock:
+            return self._call(service_type, method, path, body, user, microversion, headers)
+
+    def _call(
+        self,
+        service_type: str,
+        method: str,
+        path: str,
+        body: Any,
+        user: str | None,
+        microversion: str | None,
+        headers: Mapping[str, str] | None,
+    ) -> Response:
         if (
             service_type.__class__ is not str
             or method.__class__ is not str
@@ -268,14 +283,12 @@ class Gateway:
         sent = {"accept": "application/json"}
         if user is not None:
             try:
-                with self.kernel.lock:  # a token issued while another thread runs the cloud
-                    token = self.cloud.keystone.token_for(user)
+                token = self.cloud.keystone.token_for(user)
             except IdentityError as exc:
                 # The user's client stops at Keystone's refusal of its token request (no role
                 # on the project, a disabled user): that answer is what the caller gets.
                 identity = self.mount_for_type("identity").api
-                with self.kernel.lock:
-                    refused = refuse_token(identity, self.cloud.keystone, exc)
+                refused = refuse_token(identity, self.cloud.keystone, exc)
                 return refused if method.upper() != "HEAD" else _bodiless(refused)
             sent["x-auth-token"] = token.id
             if token.project is not None:
