@@ -14,8 +14,10 @@ Each volume's ``volume-<id>.info`` file is `NfsDriver.info` (snapshot id -> its 
   polling the snapshot's row every 1 s (2 s past 10 s, 5 s past 20 s, 10 s past 60 s) until
   Nova's ``os-update_snapshot_status`` puts it at ``90%``; ``error`` is "Nova returned "error"
   status while creating snapshot."; past 600 s, "Timed out while waiting for Nova update for
-  creation of snapshot <id>.". The attachment's connection info then names the new file,
-  format qcow2. Its delete (``_delete_snapshot_online``) is Nova's ``DELETE
+  creation of snapshot <id>.". The attachment's connection info then names the new file
+  (not before Cinder 19.0.0 and its backports: switch ``lp1860913``), format qcow2 (from
+  Cinder 26.0.0 and its backports: switch ``lp1989514``). Its delete
+  (``_delete_snapshot_online``) is Nova's ``DELETE
   /os-assisted-volume-snapshots/<id>?delete_info=...`` (a blockRebase when the snapshot's file is
   the active one, else a blockCommit) polled the same way for ``deleting`` at ``90%``, 7200 s.
 - Extending an attached volume is refused (from Cinder 17: "Cannot extend volume <id> while it
@@ -151,10 +153,14 @@ class NfsDriver(Driver):
             create_info = {"type": "qcow2", "new_file": new_file, "snapshot_id": snapshot.id}
             yield from compute.create_volume_snapshot(self.kernel, volume.id, create_info)
             yield from self._await_nova(snapshot, "creating", CREATE_TIMEOUT_S)
+            switches = self.kernel.switches
             for attachment in volume.attachments[:1]:
-                if attachment.connection_info is not None:
+                # the attachment renamed from lp1860913's fix, its format from lp1989514's
+                if attachment.connection_info is not None and not switches.lp1860913:
                     info = attachment.connection_info = dict(attachment.connection_info)
-                    info["name"], info["format"] = new_file, "qcow2"
+                    info["name"] = new_file
+                    if not switches.lp1989514:
+                        info["format"] = "qcow2"
         self.backing.setdefault(volume.id, {})[new_file] = backing_file
         info = self.info.setdefault(volume.id, {})
         info["active"] = info[snapshot.id] = new_file

@@ -117,4 +117,52 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1860913",
+        "bug: an attached NFS volume's snapshot (made by Nova, _create_snapshot_online) leaves "
+        "the attachment's connection_info naming the old file (remotefs.py _create_snapshot, "
+        "cinder 12.0.10 to 16.4.0, 17.1.x, 18.0.x): a hard reboot would write under the "
+        "snapshot. Off: 'name' is the new qcow2 file.",
+        True,
+        (
+            Change(
+                "24.0.0",
+                "25eb0a7d76",
+                "NFS: Update connection info on online snap create (Cinder 19.0.0, backports in "
+                "Cinder 16.4.1, 17.2.0, 18.1.0)",
+                # Cinder 16.4.1 was tagged 2021-09-20, 17.2.0 2021-09-17, 18.1.0 2021-08-31
+                # 20:48; the next Nova point releases of those series: 21.2.3 (2021-09-26),
+                # 22.4.0 (2022-03-02; 22.3.0 is 2021-09-16), 23.2.0 (23.1.0 is 10:55 that day).
+                backports=(
+                    Backport("21.2.3", "a5e44127ff"),
+                    Backport("22.4.0", "e7c5e7a7f6"),
+                    Backport("23.2.0", "d4960fd597"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1989514",
+        "bug: an attached NFS volume's snapshot renames the attachment's file (lp1860913 "
+        "fixed) but leaves its connection_info 'format' as it was, 'raw' for a volume's first "
+        "snapshot (remotefs.py _create_snapshot, cinder 19.0.0 to 23.3.x, 24.2.x, 25.0.x): the "
+        "guest, stopped and started, reads the qcow2 overlay as raw. Off: 'format' is 'qcow2' "
+        "(and the volume's admin metadata 'format' too).",
+        True,
+        (
+            Change(
+                "31.0.0",
+                "56abc9d5b9",
+                "NFS update volume attachment format during volume snapshot (Cinder 26.0.0, "
+                "backports in Cinder 23.4.0, 24.3.0, 25.1.0)",
+                # The three backports were tagged 2025-01-15; the next Nova point releases of
+                # those series: 28.3.1 (2025-04-17), 29.2.1 (2025-04-16), 30.1.0 (2025-08-18).
+                backports=(
+                    Backport("28.3.1", "0480073b9a"),
+                    Backport("29.2.1", "a54442aef0"),
+                    Backport("30.1.0", "9d1a7de850"),
+                ),
+            ),
+        ),
+    ),
 )

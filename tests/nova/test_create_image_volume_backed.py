@@ -590,3 +590,35 @@ def test_a_stopped_guests_nfs_snapshots_are_rebased_by_qemu_img_and_not_committe
         "libvirtError",
         "Requested operation is not valid: domain is not running",
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "renamed", "fmt"),
+    [
+        ("nova-23.1.0", False, "raw"),
+        ("nova-23.2.0", True, "raw"),
+        ("nova-30.0.0", True, "raw"),
+        ("nova-30.1.0", True, "qcow2"),
+    ],
+)
+def test_the_nfs_attachment_follows_the_snapshot_file_by_cinder_release(profile, renamed, fmt):
+    """Cinder's remotefs ``_create_snapshot`` after Nova's online snapshot: the attachment's
+    connection_info names the new file from 25eb0a7d76 (LP #1860913; Cinder 19.0.0, 18.1.0:
+    Nova 23.2.0 on) and says qcow2 from 56abc9d5b9 (LP #1989514; Cinder 26.0.0, 25.1.0: Nova
+    30.1.0 on); before, Nova's next start of the guest reads the old file, or the overlay as
+    raw."""
+    env = BfvEnv(profile, {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
+    sid = env.boot_bfv(image=NO_AGENT, size=4)
+    env.server_action(sid, "os-stop")
+    env.snap(sid)
+    env.cloud.run_until_idle()
+    (snapshot,) = env.volume_snapshots()
+    assert snapshot["status"] == "available"
+    path = "/v3/{project_id}/attachments/detail"
+    (attachment,) = env.cloud.request("volumev3", "GET", path, microversion="3.27").json()[
+        "attachments"
+    ]
+    data = attachment["connection_info"]
+    vid = snapshot["volume_id"]
+    name = f"volume-{vid}.{snapshot['id']}" if renamed else f"volume-{vid}"
+    assert (data["name"], data["format"]) == (name, fmt)
