@@ -11,7 +11,7 @@ import pytest
 from fakecloud.nova import states
 from fakecloud.nova.virt.driver import WAIT_SOFT_REBOOT_S
 from tests.nova.conftest import NovaEnv
-from tests.nova.volume_backed_env import QGA, BfvEnv
+from tests.nova.volume_backed_env import QGA, STRICT, BfvEnv
 
 
 def _reboot(env: NovaEnv, sid: str, kind: str = "SOFT", **kw):
@@ -237,3 +237,92 @@ def test_a_stop_during_a_quiesced_snapshot_thaws_the_guest():
     env.cloud.run_until_idle()
     assert env.server(sid)["status"] == "ACTIVE" and not env.domain(sid).frozen
     assert env.cloud.check_invariants(["no_frozen_guest"]) == []
+
+
+# -- a restart while the freeze is under way ---------------------------------------------------
+
+#: A slow guest-fsfreeze-freeze (big filesystems): 5 s from the quiesce's delivery to the
+#: frozen guest, room for a reboot, or a stop and a start, to land inside it.
+_SLOW_FREEZE = {"nova": {"guest_agents": {"vm": {"freeze_s": 5.0}, "db": {"freeze_s": 5.0}}}}
+#: The freeze's failure as a restarted guest's agent gives it (libvirt's EOF on the channel).
+_DISAPPEARED = (
+    "[Error Code 86] Guest agent is not responding: Guest agent disappeared while executing command"
+)
+
+
+@pytest.fixture(scope="module")
+def slow_freeze() -> tuple[BfvEnv, str, str]:
+    """A world with two volume-backed servers whose freezes take 5 s: `vm` (the agent) and
+    `db` (the agent and ``os_require_quiesce``)."""
+    env = BfvEnv("upstream", _SLOW_FREEZE)
+    return env, env.boot_bfv(name="vm", image=QGA), env.boot_bfv(name="db", image=STRICT, size=4)
+
+
+def _restart(env: BfvEnv, sid: str, how: str) -> None:
+    """Restart the guest of `sid` as a user (or the guest itself) would, `how`."""
+    if how in ("SOFT", "HARD"):
+        assert _reboot(env, sid, how).status == 202
+    elif how == "stop-start":
+        assert env.request("POST", f"/v2.1/servers/{sid}/action", {"os-stop": None}).status == 202
+        while env.server(sid)["OS-EXT-STS:task_state"] is not None:
+            env.cloud.advance(0.1)
+        assert env.request("POST", f"/v2.1/servers/{sid}/action", {"os-start": None}).status == 202
+    else:  # the guest crashes (libvirt's on_crash destroys it); its user reboots it hard
+        env.nova.hosts["cmp-1"].guest_stopped(sid, crashed=True)
+        assert _reboot(env, sid, "HARD").status == 202
+
+
+def _in_the_freeze(env: BfvEnv, sid: str, how: str) -> dict:
+    """createImage of `sid`, its guest restarted `how` while the freeze runs; its answer box."""
+    box = env.spawn_request(
+        env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
+    )
+    while not env.events("rpc.deliver", method="quiesce_instance"):
+        env.cloud.advance(0.01)
+    _restart(env, sid, how)
+    env.cloud.run_until_idle()
+    assert env.domain(sid).power_state == states.RUNNING  # up again before the freeze ended
+    return box
+
+
+@pytest.mark.parametrize("how", ["SOFT", "HARD", "stop-start", "crash-HARD"])
+def test_a_guest_restarted_during_the_freeze_fails_it_and_boots_thawed(slow_freeze, how):
+    """A restarted guest's qemu-ga starts thawed and closes the channel of the freeze in flight:
+    libvirt fails it ("Guest agent disappeared while executing command", 86), Nova's
+    ``_set_quiesced`` makes that InstanceQuiesceFailed (27.0.0 on), and ``snapshot_volume_backed``
+    skips the quiesce (a NovaException) and snapshots unquiesced (nova 17.0.13, 27.5.1, 34.0.0
+    ``compute/api.py``): no thaw cast, nothing frozen, no fault."""
+    env, sid, _ = slow_freeze
+    env = env.fork()
+    box = _in_the_freeze(env, sid, how)
+    assert box["response"].status == 202
+    server = env.server(sid)
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    assert "fault" not in server
+    assert env.images_named("snap")[0]["status"] == "active"
+    (error,) = env.events("guest.agent_error", subject=sid)
+    assert (error["command"], error["code"]) == ("guest-fsfreeze-freeze", 86)
+    (skipped,) = [
+        e["message"] for e in env.events("log", subject=sid)
+        if e["message"].startswith("Skipping quiescing instance")
+    ]  # fmt: skip
+    assert f"quiescing {env.domain(sid).name}: {_DISAPPEARED}, libvirt cannot" in skipped
+    assert env.events("guest.freeze", subject=sid) == []
+    assert env.events("rpc.cast", method="unquiesce_instance") == []
+    assert not env.domain(sid).frozen and env.domain(sid).frozen_intervals == ()
+    assert env.cloud.check_invariants(["no_frozen_guest", "no_long_freeze"]) == []
+
+
+def test_a_required_quiesce_restarted_mid_freeze_is_a_409(slow_freeze):
+    """With ``os_require_quiesce`` the InstanceQuiesceFailed is raised to the user: 409, no
+    volume snapshot, no image."""
+    env, _, sid = slow_freeze
+    env = env.fork()
+    box = _in_the_freeze(env, sid, "SOFT")
+    resp = box["response"]
+    assert resp.status == 409
+    message = resp.json()["conflictingRequest"]["message"]
+    assert message.startswith("Failed to quiesce instance: Error from libvirt while quiescing")
+    assert _DISAPPEARED in message
+    assert env.volume_snapshots() == [] and env.images_named("snap") == []
+    assert env.server(sid)["status"] == "ACTIVE" and not env.domain(sid).frozen

@@ -114,6 +114,10 @@ class Domain:
     file saved before session 35)."""
     agent: Any = None
     """The guest's `fakecloud.nova.virt.guest_agent.GuestAgent`, made on first use."""
+    boots: int = 0
+    """How many times the guest's OS went down (`guest_restarted`) in this copy of the cloud:
+    a command in flight across one fails, as the restarted guest's qemu-ga closed its channel.
+    Not saved (`fakecloud.state.kinds.TRANSIENT`): only a command in flight compares it."""
 
     @property
     def uuid(self) -> str:

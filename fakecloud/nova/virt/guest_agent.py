@@ -22,7 +22,11 @@ What decides each outcome:
 A frozen agent refuses a second freeze, or a password (qemu-ga disables every command but thaw
 and status while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does
 nothing. ``guest-set-user-password`` (changePassword, `set_admin_password`) waits its turn like
-the others and takes no time of its own.
+the others and takes no time of its own. A freeze in flight when the guest's OS goes down (a
+reboot, a stop, a crash, a rescue: `guest_restarted`, counted in ``dom.boots``) fails as the
+agent's channel closes, "Guest agent disappeared while executing command"
+(``VIR_ERR_AGENT_UNRESPONSIVE``), even if the guest is running again by its end: the restarted
+guest's qemu-ga starts thawed.
 Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
 agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze. A
 command queued behind another waits at most `AGENT_JOB_WAIT_S` (libvirt's ``QEMU_JOB_WAIT_TIME``,
@@ -214,6 +218,7 @@ class GuestAgent:
             error: LibvirtError | None = None
             faults = self.kernel.faults
             dom = self.domain
+            boot = dom.boots  # the guest's boot the command is sent to
             pausing: Any = ()
             try:
                 if "nova.guest_agent" in faults.hot:  # else consulting it does nothing
@@ -245,10 +250,9 @@ class GuestAgent:
             elif hung:
                 if self.freeze_s > 0:
                     yield self.kernel.timeout(self.freeze_s)
-                if dom.power_state != states.RUNNING or dom.fsfreeze_status != "frozen":
+                if dom.power_state != states.RUNNING or dom.boots != boot:
                     # the guest went down meanwhile, rebooted or not (its OS thawed it:
-                    # `guest_restarted`; no thaw ran, the job being this freeze's), its agent
-                    # with it (qemu_agent.c's EOF)
+                    # `guest_restarted`), its agent with it (qemu_agent.c's EOF)
                     error = agent_disappeared()
             elif self.state == "stopped":
                 error = LibvirtError(
@@ -268,9 +272,11 @@ class GuestAgent:
             elif command == FREEZE:
                 if self.freeze_s > 0:
                     yield self.kernel.timeout(self.freeze_s)
-                if dom.power_state == states.RUNNING:
+                if dom.power_state == states.RUNNING and dom.boots == boot:
                     self._move(dom, "frozen", _FREEZE, requested)
-                else:  # the guest went down meanwhile, its agent with it (qemu_agent.c's EOF)
+                else:
+                    # the guest went down meanwhile, rebooted or not, its agent with it
+                    # (qemu_agent.c's EOF): the restarted guest's qemu-ga starts thawed
                     error = agent_disappeared()
             else:
                 if self.thaw_s > 0:
@@ -314,8 +320,10 @@ class GuestAgent:
 
 
 def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
-    """The guest's OS went down (a reboot): its filesystems are frozen no more, and the frozen
-    interval ends now (no ``guest.thaw`` event: no agent command thawed them)."""
+    """The guest's OS went down (a reboot, a stop, a crash): its filesystems are frozen no
+    more, and the frozen interval ends now (no ``guest.thaw`` event: no agent command thawed
+    them); its qemu-ga went down too, so a command in flight fails (``dom.boots`` counts it)."""
+    dom.boots += 1
     if dom.fsfreeze_status == "frozen":
         actor = f"libvirt:{host}"
         FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=actor, field="fsfreeze_status")
