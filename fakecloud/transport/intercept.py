@@ -136,6 +136,9 @@ def _skip_netrc_for(netlocs: frozenset[str]) -> Any:
 _ACTIVE: list[Intercept] = []
 """Intercepts entered and not yet left, innermost last: each patched over the one before it,
 so only the innermost can put back what it replaced."""
+#: Held while an intercept checks and patches, or unpatches: two threads entering at once both
+#: passed `check_one_thread` before either was active (rv9's review of 00d9968b).
+_PATCHING = threading.Lock()
 
 
 class InterceptOrderError(RuntimeError):
@@ -183,6 +186,10 @@ class Intercept:
         return self._calls
 
     def __enter__(self) -> Intercept:
+        with _PATCHING:  # another thread's check and patches first (`check_one_thread`)
+            return self._enter()
+
+    def _enter(self) -> Intercept:
         if self._depth:  # entered again (``with ic:`` inside ``with ic:``): already patched
             # (it patched again over itself, and left both times: the process kept its
             # patches, time.sleep on its cloud's clock, for good)
@@ -230,6 +237,10 @@ class Intercept:
             outside.left()  # the adapter is back: guard the cloud's hosts again
 
     def __exit__(self, *exc: Any) -> None:
+        with _PATCHING:
+            self._exit(exc)
+
+    def _exit(self, exc: tuple) -> None:
         check_innermost(self, "intercept")
         if self._depth > 1:  # an inner `with` of the same intercept: the outer one unpatches
             self._depth -= 1
