@@ -130,13 +130,15 @@ SWITCHES = (
                 "25eb0a7d76",
                 "NFS: Update connection info on online snap create (Cinder 19.0.0, backports in "
                 "Cinder 16.4.1, 17.2.0, 18.1.0)",
-                # Cinder 16.4.1 was tagged 2021-09-20, 17.2.0 2021-09-17, 18.1.0 2021-08-31
-                # 20:48; the next Nova point releases of those series: 21.2.3 (2021-09-26),
-                # 22.4.0 (2022-03-02; 22.3.0 is 2021-09-16), 23.2.0 (23.1.0 is 10:55 that day).
+                # Tags' own dates (the release, not the tagged commit's): Cinder 16.4.1 was
+                # tagged 2021-09-23, 17.2.0 2021-09-27, 18.1.0 2021-09-01; the next Nova point
+                # releases of those series are 21.2.3, 22.3.0 and 23.1.0, all three tagged
+                # 2021-10-07 (the one before each, 21.2.2, 22.2.2, 23.0.2: 2021-07-15). The
+                # stable/train backport (3df664636) came after Cinder 15.6.0, the last Train one.
                 backports=(
                     Backport("21.2.3", "a5e44127ff"),
-                    Backport("22.4.0", "e7c5e7a7f6"),
-                    Backport("23.2.0", "d4960fd597"),
+                    Backport("22.3.0", "e7c5e7a7f6"),
+                    Backport("23.1.0", "d4960fd597"),
                 ),
             ),
         ),
@@ -155,8 +157,8 @@ SWITCHES = (
                 "56abc9d5b9",
                 "NFS update volume attachment format during volume snapshot (Cinder 26.0.0, "
                 "backports in Cinder 23.4.0, 24.3.0, 25.1.0)",
-                # The three backports were tagged 2025-01-15; the next Nova point releases of
-                # those series: 28.3.1 (2025-04-17), 29.2.1 (2025-04-16), 30.1.0 (2025-08-18).
+                # The three backports were tagged 2025-02-24; the next Nova point releases of
+                # those series: 28.3.1 (2025-04-22), 29.2.1 (2025-05-05), 30.1.0 (2025-08-25).
                 backports=(
                     Backport("28.3.1", "0480073b9a"),
                     Backport("29.2.1", "a54442aef0"),

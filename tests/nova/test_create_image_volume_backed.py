@@ -595,8 +595,8 @@ def test_a_stopped_guests_nfs_snapshots_are_rebased_by_qemu_img_and_not_committe
 @pytest.mark.parametrize(
     ("profile", "renamed", "fmt"),
     [
-        ("nova-23.1.0", False, "raw"),
-        ("nova-23.2.0", True, "raw"),
+        ("nova-23.0.2", False, "raw"),
+        ("nova-23.1.0", True, "raw"),
         ("nova-30.0.0", True, "raw"),
         ("nova-30.1.0", True, "qcow2"),
     ],
@@ -604,7 +604,7 @@ def test_a_stopped_guests_nfs_snapshots_are_rebased_by_qemu_img_and_not_committe
 def test_the_nfs_attachment_follows_the_snapshot_file_by_cinder_release(profile, renamed, fmt):
     """Cinder's remotefs ``_create_snapshot`` after Nova's online snapshot: the attachment's
     connection_info names the new file from 25eb0a7d76 (LP #1860913; Cinder 19.0.0, 18.1.0:
-    Nova 23.2.0 on) and says qcow2 from 56abc9d5b9 (LP #1989514; Cinder 26.0.0, 25.1.0: Nova
+    Nova 23.1.0 on) and says qcow2 from 56abc9d5b9 (LP #1989514; Cinder 26.0.0, 25.1.0: Nova
     30.1.0 on); before, Nova's next start of the guest reads the old file, or the overlay as
     raw."""
     env = BfvEnv(profile, {"cinder": backend_config("nfs", nfs_snapshot_support=True)})
