@@ -23,9 +23,10 @@ SWITCHES = (
                 "13b3c7283f",
                 "Fix inaccurate usage reporting when delayed_delete is enabled (Glance 31.0.0, "
                 "backports in Glance 29.2.0, 30.1.0)",
-                # Glance 29.2.0 was tagged 2026-03-19, the next Nova 30 release is 30.3.0
-                # (2026-04-16); Glance 30.1.0 2025-08-29, the next Nova 31 one 31.2.0
-                # (2025-10-21).
+                # Tags' own dates: Glance 29.2.0 was tagged 2026-03-23, the next Nova 30
+                # release is 30.3.0 (2026-04-22); Glance 30.1.0 2025-10-27 14:31:37 (its commit
+                # is of 2025-08-29), the next Nova 31 one 31.2.0, tagged three seconds later in
+                # the same batch (31.1.0: 2025-08-25).
                 backports=(
                     Backport("30.3.0", "3c898c428d"),
                     Backport("31.2.0", "d70e40e4cc"),
@@ -47,8 +48,8 @@ SWITCHES = (
                 "c48acba840",
                 "Update image schema with Image API 2.6 statuses (Glance 17.0.0, backport in "
                 "Glance 16.0.1)",
-                # Glance 16.0.1 was tagged 2018-04-12; the next Nova 17 release is 17.0.3
-                # (2018-04-19).
+                # Glance 16.0.1 was tagged 2018-04-24; the next Nova 17 release is 17.0.3
+                # (2018-04-25).
                 backports=(Backport("17.0.3", "b87a97832f"),),
             ),
         ),

@@ -316,7 +316,7 @@ def test_a_queens_glance_lists_2_6_as_current_and_the_deprecated_v1():
 
 @pytest.mark.parametrize(("profile", "listed"), [("nova-17.0.2", False), ("nova-17.0.3", True)])
 def test_the_schemas_status_enum_has_the_import_statuses_from_glance_16_0_1(profile, listed):
-    # c48acba840 (Glance 17.0.0), backported as b87a97832f (16.0.1, tagged 2018-04-12, before
+    # c48acba840 (Glance 17.0.0), backported as b87a97832f (16.0.1, tagged 2018-04-24, before
     # Nova 17.0.3): get_base_properties' status enum gains 'uploading' and 'importing'.
     w = World(profile=profile)
     for path, pick in (
