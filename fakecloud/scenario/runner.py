@@ -1040,8 +1040,9 @@ class _Run:
         time zero, in file order, before any step runs: part of the world the file describes,
         not an event, so a step that names one finds it whichever step due at its instant runs
         first (chance's tie order may run a step using ``link:demo`` before the one declaring
-        it: `fakecloud explore` grouped that as what broke). The schema requires a declared
-        resource's throughput, so none of this can fail."""
+        it: `fakecloud explore` grouped that as what broke). One given no throughput, or one
+        a reference (``${...}``) gives, is left to its step, which makes it or fails saying
+        why, as before (the schema requires neither)."""
         for step in self.case.steps:
             if step.action != "transfer" or not isinstance(step.spec, dict):
                 continue
@@ -1049,7 +1050,11 @@ class _Run:
                 if not isinstance(item, dict) or "${" in str(item.get("name", "${")):
                     continue
                 if item["name"] not in self.cloud.io.resources:
-                    self._declared[item["name"]] = rate = _rate(item)
+                    try:
+                        rate = _rate(item)
+                    except (StepFailed, ValueError):  # no rate; float("${...}")
+                        continue
+                    self._declared[item["name"]] = rate
                     self.cloud.io.resource(item["name"], rate)
 
     def _do_transfer(self, step: Step, record: StepRecord) -> Generator:

@@ -337,3 +337,15 @@ def test_a_step_finds_a_link_another_step_declares_whichever_runs_first():
         if e["kind"] == "io.resource"
         if e["subject"] == "link:demo"
     ] == [("link:demo", 100_000_000.0)]
+
+
+def test_a_link_declared_without_a_throughput_is_its_steps_error():
+    """Making the declared links at time zero (5a9d2066) left a ``{name}`` without a throughput
+    (the schema allows it) to `_rate` outside any step: ``fakecloud run`` ended in a traceback
+    (StepFailed). It is the step's error again, as before."""
+    result = run_text(
+        "name: no-rate\nsteps:\n"
+        "  - {name: a, at: 0, transfer: {label: a, size_mb: 1, path: [{name: link:demo}]}}\n"
+    )
+    assert not result.passed
+    assert "step a: give a throughput: bytes_per_s, mb_per_s or gbit_per_s" in failures(result)
