@@ -9,8 +9,10 @@ less``) or with ``pace=False``.
 
 The narration is the trace's story (`fakecloud.views.timeline.story_line`) thinned to what a
 person follows: requests that change something, the calls between services that matter, RPC
-casts and calls, state changes, the guest's freeze and thaw, transfers, faults and failures.
-Reads (GETs that succeed) and polls are left to the report.
+casts and calls, state changes, the guest's freeze and thaw, transfers, faults and failures,
+and a compute host's polls of Cinder while it waits for a volume snapshot before the thaw
+(`POLLS`; polls back to back are one line with their count and interval). Other reads (GETs
+that succeed) are left to the report.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from fakecloud.views.timeline import story_line
 #: Virtual seconds without news after which the narrator shows the wait as a progress bar.
 LONG_WAIT_S = 0.25
 _QUIET_MACHINES = ("volume.attach_status", "attachment.", "nova.instance.power_state")
+#: The reads a caller repeats until something is done, told as milestones: nova-compute's
+#: ``unquiesce_instance`` polls Cinder every 0.5 s until each snapshot of the mapping is no
+#: longer creating, then thaws (compute/manager.py `_wait_for_snapshots_completion`).
+POLLS = {("nova-compute", "get_snapshot")}
 _STYLES = {
     "scenario.step": "bold",
     "api.request": "cyan",
@@ -74,6 +80,21 @@ class Line:
     text: str
     style: str
     count: int = 1
+    last: float | None = None  # a poll's: when it was last made
+
+    def repeats(self) -> str:
+        """How often the line repeated: ``×N``, for a poll with its interval and last time."""
+        if self.count == 1:
+            return ""
+        if self.last is None:
+            return f"×{self.count}"
+        every = (self.last - self.t) / (self.count - 1)
+        return f"×{self.count}, every {every:.3f} s until {self.last:.3f}s"
+
+
+def _poll(e: dict[str, Any]) -> bool:
+    caller = str(e.get("actor", "")).split(":", 1)[0]
+    return e["kind"] == "http.request" and (caller, e.get("call")) in POLLS
 
 
 def _told(e: dict[str, Any]) -> bool:
@@ -82,7 +103,7 @@ def _told(e: dict[str, Any]) -> bool:
         subject = str(e.get("subject") or "")
         status = e.get("status")
         failed = kind.endswith("response") and (status is None or status >= 400)
-        return failed or not subject.startswith("GET ")
+        return failed or not subject.startswith("GET ") or _poll(e)
     if kind == "state":
         return not str(e.get("machine", "")).startswith(_QUIET_MACHINES)
     return kind not in ("rpc.reply", "notification", "note")
@@ -102,6 +123,7 @@ def narration(run: model.Run) -> list[Line]:
         t = run.rel(e["t"])
         if lines and lines[-1].text == sentence:
             lines[-1].count += 1
+            lines[-1].last = t if _poll(e) else None
             continue
         lines.append(Line(t, sentence, style))
     return lines
@@ -179,7 +201,7 @@ class Narrator:
             last = line.t
             text = Text(line.text, style=line.style)
             if line.count > 1:
-                text.append(f"  (×{line.count})", style="dim")
+                text.append(f"  ({line.repeats()})", style="dim")
             self.hanging(Text(f"{line.t:10.3f}s  ", style="dim"), text)
 
     def summary(self, facts: list[tuple[str, str]]) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from fakecloud.cli import main as cli
 from fakecloud.demo import chapters
+from tests.views.conftest import SCENARIOS
 
 # With the Chromium test: the demo reports, a session fixture, are made once on the worker that
 # runs both (with --dist loadgroup the group keeps them together).
@@ -64,6 +65,17 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
     assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online
     assert "▸ guest db: frozen 614 ms (from 0.126 s)" in online
+    # who waits for whom: nova-compute's unquiesce polls Cinder every 0.5 s and thaws after the
+    # poll that sees the snapshot done (27.5.1 compute/manager.py _wait_for_snapshots_completion;
+    # session 39's teacher: the introduction said so, the story left the polls to the report)
+    poll = "nova-compute cmp-1 → cinder-api: get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)"
+    told = [line.strip() for line in online.splitlines() if line.startswith(" ")]
+    assert told[told.index(f"0.170s  {poll}") - 1].endswith("unquiesce_instance")
+    thawed = told.index("0.740s  guest of db: filesystems thawed")
+    assert told[thawed - 2 : thawed] == [
+        "0.662s  db/vda@db-snap: status creating → available",
+        f"0.670s  {poll}",
+    ]
     offline = _chapter(printed, "2. Volume-backed server, offline")
     assert "frozen" not in offline.split("╯", 1)[1]  # nothing freezes a stopped server
 
@@ -156,3 +168,35 @@ def test_a_scenario_of_ones_own_is_toured_case_by_case(tmp_path, capsys):
     ):
         assert cli([*wrong, "--out", str(out)]) == 2
         assert says in capsys.readouterr().err
+
+
+# What a teacher does for "what if the backend were slow": a copy of the library's scenario with
+# its Cinder backend's snapshot taking 1.6 s in place of lvm-thin's 0.5 s.
+SLOW_BACKEND = """
+  config:
+    cinder:
+      backends: {store: {kind: lvm-thin, snapshot_create_s: 1.6}}
+      volume_types: {__DEFAULT__: {backend: store}}
+"""
+
+
+def test_polls_back_to_back_are_told_once_with_their_count_and_interval(tmp_path, capsys):
+    """A snapshot that takes 1.6 s: the polls while it is creating fold into one line, then its
+    status change, then the poll that sees it and the thaw."""
+    library = (SCENARIOS / "flows" / "volume_backed_online.yaml").read_text()
+    scenario = tmp_path / "slow_snapshot.yaml"
+    scenario.write_text(
+        library.replace("  profile: ${profile}\n", "  profile: ${profile}" + SLOW_BACKEND)
+    )
+    argv = ["demo", str(scenario), "--case", "upstream", "--no-pause", "--out", str(tmp_path)]
+    assert cli(argv) == 0
+    told = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    poll = "nova-compute cmp-1 → cinder-api: get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)"
+    folded = told.index(f"0.666s  {poll}  (×3, every 0.500 s until 1.666s)")
+    assert told[folded + 1].startswith("… 1.092 s pass")
+    assert told[folded + 2 : folded + 6] == [
+        "1.758s  db/vda@db-snap: status creating → available",
+        "… 0.408 s pass — frozen 2.114 s",
+        f"2.166s  {poll}",
+        "2.236s  guest of db: filesystems thawed",
+    ]
