@@ -3,7 +3,9 @@
 The pictures are drawn here, on the server, from the trace (no charting library, no script):
 the report opens anywhere, prints, and stays exactly what the trace says. Text sizes are
 estimated (`text_width`) to lay labels out without overlaps; every shape carries a ``<title>``
-(the hover) with its details and the ids behind the names.
+(the hover) with its details and the ids behind the names, and the timeline's bars and markers
+are `FOCUSABLE` too: the report's script shows a focused one's ``<title>`` beside it, so the
+keyboard reaches what the mouse does.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ RED = "#d0021b"
 INK = "#1f2d3d"
 MUTED = "#6b7a8c"
 GRID = "#e6ebf1"
+#: The attribute that puts a shape in the keyboard's Tab order (its details shown on focus).
+FOCUSABLE = 'tabindex="0"'
 
 
 def text_width(text: str, size: float = 11) -> float:

@@ -2,7 +2,8 @@
 
 Each lane has a track of bars (stacked when they overlap: two uploads from one host) and a
 track of markers whose labels are laid out in rows so none overlaps another; a label that
-finds no room within `MAX_ROWS` rows is left to the marker's hover. Failures are red. Thin grey
+finds no room within `MAX_ROWS` rows is left to the marker's hover (and, the marker being
+focusable, to the keyboard). Failures are red. Thin grey
 ticks on a lane show each message it sent or received, so its busy moments show even without
 a phase.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 
 from fakecloud.views import model
 from fakecloud.views.svg import (
+    FOCUSABLE,
     GRID,
     INK,
     MONO,
@@ -165,7 +167,8 @@ def _lane(
         hover = _hover(bar.detail or bar.label, bar.ids)
         hover = f"{bar.start:.3f} s → {bar.end:.3f} s\n{hover}"
         parts.append(
-            f'<g class="bar bar-{bar.kind}{" failed" if bar.failed else ""}">{title(hover)}'
+            f'<g class="bar bar-{bar.kind}{" failed" if bar.failed else ""}" {FOCUSABLE}>'
+            f"{title(hover)}"
             f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" height="{BAR_H}" rx="4" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="1.3"{dash}/>'
         )
@@ -223,7 +226,7 @@ def _marker(m: model.Marker, x: float, top: float, row: int | None, leftward: bo
             f'L{x - 5:.1f} {y:.1f} Z" fill="{colour}"/>'
         )
     cls = "marker failed" if m.failed else f"marker marker-{m.kind}"
-    out = f'<g class="{cls}">{title(hover)}{glyph}'
+    out = f'<g class="{cls}" {FOCUSABLE}>{title(hover)}{glyph}'
     if row is not None:
         ly = y + 14 + row * ROW_H
         if row:

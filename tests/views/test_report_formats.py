@@ -72,6 +72,20 @@ def test_names_replace_ids_and_the_id_is_on_hover(bug_on_html, lp_bug_on):
     assert f"id {server_id}" in bug_on_html  # in the hovers
 
 
+def test_every_bar_and_marker_of_the_timeline_is_in_the_keyboards_reach(bug_on_html):
+    """Session 39's teacher: a marker's or bar's details showed on hover only (its <title>).
+    Each is a Tab stop now, and the page has the box the script shows a focused one's in."""
+    timeline = bug_on_html.split('<svg xmlns="http://www.w3.org/2000/svg" class="swimlane"')[1]
+    timeline = timeline.split("</svg>", 1)[0]
+    shapes = re.findall(r'<g class="(?:bar|marker)[^"]*"([^>]*)><title>([^<]+)</title>', timeline)
+    assert len(shapes) == timeline.count('<g class="bar') + timeline.count('<g class="marker')
+    assert len(shapes) == 8 and all(attrs == ' tabindex="0"' for attrs, _ in shapes)
+    frozen = "0.102 s → 0.638 s\ndb&#39;s filesystems frozen"
+    assert any(hover.startswith(frozen) for _, hover in shapes)
+    assert '<div class="focus-details" id="focus-details" role="status"' in bug_on_html
+    assert "or Tab to a bar or marker" in bug_on_html
+
+
 def test_the_trace_table_carries_every_event_with_scenario_time(bug_on_html, lp_bug_on):
     data = re.search(
         r'<script type="application/json" id="trace-data">(.*?)</script>', bug_on_html, re.S

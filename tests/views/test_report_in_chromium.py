@@ -18,6 +18,7 @@ pytestmark = pytest.mark.xdist_group("demo")  # with --dist loadgroup: the demo 
 BOXES = """selector => [...document.querySelectorAll(selector)]
     .map(e => e.getBoundingClientRect())
     .filter(r => r.width > 0 && r.height > 0).length"""
+FOCUSED = """() => document.activeElement.getAttribute("class") || document.activeElement.id"""
 
 
 class Tab:
@@ -52,6 +53,14 @@ class Tab:
     def fill(self, selector: str, value: str) -> None:
         self.browser.call(lambda page: page.fill(selector, value))
 
+    def focus(self, selector: str) -> None:
+        self.browser.call(lambda page: page.focus(selector))
+
+    def press(self, key: str) -> str:
+        """Press `key`; the class (or else the id) of what has the focus then."""
+        self.browser.call(lambda page: page.keyboard.press(key))
+        return self.browser.call(lambda page: page.evaluate(FOCUSED))
+
 
 @pytest.fixture(scope="module")
 def tab(chromium):
@@ -82,6 +91,14 @@ def test_the_bug_report_shows_its_pictures_points_at_the_failure_and_stays_offli
     assert tab.boxes("svg.sequence .message.failed") == 2  # the 413 and the 403
     assert "not thawed by the end" in tab.text("#timeline")
     assert tab.boxes("#events tbody tr.setup") == 0  # the set-up is folded away...
+    # the keyboard reaches a bar's details (session 39's teacher: they were on hover only)
+    tab.focus("#show-setup")
+    focused = [tab.press("Tab") for _ in range(5)]
+    assert focused[0] == "marker marker-step" and focused[-1] == "bar bar-frozen failed", focused
+    assert tab.boxes("#focus-details") == 1
+    assert tab.text("#focus-details").startswith("0.102 s → 0.638 s\ndb's filesystems frozen")
+    assert tab.press("Shift+Tab") == "bar bar-quiesce"
+    assert tab.text("#focus-details").startswith("0.002 s → 0.102 s\nfsfreeze of db")
     steps = tab.boxes("#events tbody tr")
     check_pictures_and_offline(tab, bug_on)  # (unfolds the set-up for its image download)
     assert tab.boxes("#events tbody tr.setup") > 0  # ...and one click shows it

@@ -1,4 +1,6 @@
-// fakecloud report: the set-up switch and the trace table's filters. No network, no library.
+// fakecloud report: the set-up switch, the trace table's filters, and the details of a
+// focused bar or marker (its hover, the <title>, which a keyboard cannot reach). No network,
+// no library.
 (function () {
   "use strict";
   var rows = JSON.parse(document.getElementById("trace-data").textContent);
@@ -57,6 +59,23 @@
     render();
   }
 
+  var details = document.getElementById("focus-details");
+
+  function showDetails(event) {
+    var shape = event.target;
+    var hover = shape.querySelector && shape.querySelector(":scope > title");
+    if (!hover || !shape.closest("svg")) { return; }
+    details.textContent = hover.textContent;
+    details.hidden = false;
+    var box = shape.getBoundingClientRect();
+    var left = Math.min(box.left, window.innerWidth - details.offsetWidth - 8);
+    var below = box.bottom + 6 + details.offsetHeight <= window.innerHeight;
+    details.style.left = Math.max(8, left) + "px";
+    details.style.top = (below ? box.bottom + 6 : box.top - 6 - details.offsetHeight) + "px";
+  }
+
+  document.addEventListener("focusin", showDetails);
+  document.addEventListener("focusout", function () { details.hidden = true; });
   filter.addEventListener("input", render);
   kind.addEventListener("change", render);
   failuresOnly.addEventListener("change", render);
