@@ -242,8 +242,11 @@ def test_a_stop_during_a_quiesced_snapshot_thaws_the_guest():
 # -- a restart while the freeze is under way ---------------------------------------------------
 
 #: A slow guest-fsfreeze-freeze (big filesystems): 5 s from the quiesce's delivery to the
-#: frozen guest, room for a reboot, or a stop and a start, to land inside it.
-_SLOW_FREEZE = {"nova": {"guest_agents": {"vm": {"freeze_s": 5.0}, "db": {"freeze_s": 5.0}}}}
+#: frozen guest, room for a reboot, or a stop and a start, to land inside it (and for `vm`, as
+#: slow a thaw).
+_SLOW_FREEZE = {
+    "nova": {"guest_agents": {"vm": {"freeze_s": 5.0, "thaw_s": 5.0}, "db": {"freeze_s": 5.0}}}
+}
 #: The freeze's failure as a restarted guest's agent gives it (libvirt's EOF on the channel).
 _DISAPPEARED = (
     "[Error Code 86] Guest agent is not responding: Guest agent disappeared while executing command"
@@ -326,3 +329,25 @@ def test_a_required_quiesce_restarted_mid_freeze_is_a_409(slow_freeze):
     assert _DISAPPEARED in message
     assert env.volume_snapshots() == [] and env.images_named("snap") == []
     assert env.server(sid)["status"] == "ACTIVE" and not env.domain(sid).frozen
+
+
+def test_a_guest_restarted_during_the_thaw_fails_it(slow_freeze):
+    """The thaw in flight when the guest goes down fails as the freeze does (its qemu-ga closes
+    the channel: libvirt's "Guest agent disappeared", 86; Nova's unquiesce_instance raises it to
+    nobody, a cast); the guest is thawed by its restart, not by the thaw (no guest.thaw)."""
+    env, sid, _ = slow_freeze
+    env = env.fork()
+    env.spawn_request(
+        env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", {"createImage": {"name": "snap"}}
+    )
+    while not (env.volume_snapshots() and env.volume_snapshots()[0]["status"] == "available"):
+        env.cloud.advance(0.1)
+    env.cloud.advance(2.0)  # the unquiesce's next poll found it: the 5 s thaw is under way
+    assert env.events("rpc.deliver", method="unquiesce_instance") and env.domain(sid).frozen
+    assert _reboot(env, sid, "HARD").status == 202
+    env.cloud.run_until_idle()
+    (error,) = env.events("guest.agent_error", subject=sid)
+    assert (error["command"], error["code"]) == ("guest-fsfreeze-thaw", 86)
+    assert env.events("guest.thaw", subject=sid) == []
+    assert env.server(sid)["status"] == "ACTIVE" and not env.domain(sid).frozen
+    assert env.cloud.check_invariants(["no_frozen_guest"]) == []

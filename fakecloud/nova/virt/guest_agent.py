@@ -22,8 +22,8 @@ What decides each outcome:
 A frozen agent refuses a second freeze, or a password (qemu-ga disables every command but thaw
 and status while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does
 nothing. ``guest-set-user-password`` (changePassword, `set_admin_password`) waits its turn like
-the others and takes no time of its own. A freeze in flight when the guest's OS goes down (a
-reboot, a stop, a crash, a rescue: `guest_restarted`, counted in ``dom.boots``) fails as the
+the others and takes no time of its own. A freeze or a thaw in flight when the guest's OS goes
+down (a reboot, a stop, a crash, a rescue: `guest_restarted`, counted in ``dom.boots``) fails as the
 agent's channel closes, "Guest agent disappeared while executing command"
 (``VIR_ERR_AGENT_UNRESPONSIVE``), even if the guest is running again by its end: the restarted
 guest's qemu-ga starts thawed.
@@ -281,7 +281,9 @@ class GuestAgent:
             else:
                 if self.thaw_s > 0:
                     yield self.kernel.timeout(self.thaw_s)
-                if dom.fsfreeze_status == "frozen":
+                if dom.boots != boot:  # its OS thawed it going down, its agent with it (EOF)
+                    error = agent_disappeared()
+                elif dom.fsfreeze_status == "frozen":
                     self._move(dom, "thawed", _THAW, requested)
         finally:
             if self._waiting:
