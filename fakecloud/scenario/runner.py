@@ -1047,12 +1047,12 @@ class _Run:
             if step.action != "transfer" or not isinstance(step.spec, dict):
                 continue
             for item in step.spec.get("path") or ():
-                if not isinstance(item, dict) or "${" in str(item.get("name", "${")):
+                if not isinstance(item, dict) or has_refs(item):
                     continue
                 if item["name"] not in self.cloud.io.resources:
                     try:
                         rate = _rate(item)
-                    except (StepFailed, ValueError):  # no rate; float("${...}")
+                    except StepFailed:  # no throughput given
                         continue
                     self._declared[item["name"]] = rate
                     self.cloud.io.resource(item["name"], rate)
