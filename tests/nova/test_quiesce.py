@@ -715,6 +715,56 @@ def test_a_quiesce_that_meets_a_guest_not_running_is_skipped_unless_required(ima
     assert not dom.frozen
 
 
+@pytest.mark.parametrize(
+    ("profile", "image", "status"), [("nova-26.3.0", STRICT, 500), ("upstream", QGA, 202)]
+)
+def test_a_freeze_whose_turn_comes_with_the_guest_paused_never_reaches_the_agent(
+    profile, image, status
+):
+    """libvirt takes the agent job, then asks the domain (``qemuDomainFSFreeze``:
+    ``virDomainObjCheckActive``, ``qemuDomainAgentAvailable``): a freeze queued behind a slow
+    thaw, its guest paused outside Nova while it waits and resumed a second after its turn, is
+    refused at its turn, "domain is not running" (55), ``_set_quiesced``'s InternalError on
+    both sides of 27.0.0 (c8d5397b0a makes only AGENT_UNRESPONSIVE InstanceQuiesceFailed):
+    required, a 500; else skipped. It never waits the agent's freeze_s and leaves the guest
+    thawed (nova 26.3.0, 34.0.0 ``virt/libvirt/driver.py`` ``_set_quiesced``, ``guest.py``
+    ``freeze_filesystems``, ``compute/api.py`` ``snapshot_volume_backed``)."""
+    env = BfvEnv(profile, {"nova": {"guest_agents": {"vm": {"thaw_s": 5.0, "freeze_s": 3.0}}}})
+    sid = env.boot_bfv(image=image, size=4 if image == STRICT else 1)
+    env.snap(sid)
+    agent, dom = agent_of(env.nova, sid), env.domain(sid)
+    while agent._holder != THAW:
+        env.cloud.advance(0.1)
+    path = f"/v2.1/servers/{sid}/action"
+    box = env.spawn_request(env.cloud.now, "POST", path, {"createImage": {"name": "second"}})
+    env.cloud.advance(0.5)  # the second freeze waits behind the thaw
+    driver = env.nova.hosts["cmp-1"].driver
+    driver._set_power(dom, 3)  # virsh suspend: VIR_DOMAIN_PAUSED
+    while agent._holder == THAW:
+        env.cloud.advance(0.1)
+    refused_at = env.cloud.now
+    env.cloud.advance(1.0)
+    driver._set_power(dom, 1)  # virsh resume, inside what would have been the freeze_s
+    env.cloud.run_until_idle()
+    assert box["response"].status == status
+    (error,) = env.events("guest.agent_error", subject=sid)
+    assert (error["command"], error["code"]) == (FREEZE, 55)
+    assert error["t"] == pytest.approx(refused_at, abs=0.1)
+    assert not dom.frozen and len(env.events("guest.freeze", subject=sid)) == 1
+    refused = (
+        f"Error from libvirt while quiescing {dom.name}: [Error Code 55] Requested operation is "
+        "not valid: domain is not running"
+    )
+    if status == 500:
+        assert box["response"].json()["computeFault"]["message"] == unexpected_500(
+            profile, INTERNAL_ERROR
+        )
+    else:
+        assert f"Skipping quiescing instance: {refused}." in [
+            e["message"] for e in env.events("log", subject=sid)
+        ]
+
+
 # -- the agent job lock (libvirt's QEMU_JOB_WAIT_TIME) ------------------------------------------
 
 

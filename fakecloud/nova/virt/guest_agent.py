@@ -19,10 +19,15 @@ What decides each outcome:
   ``thaw_s``; defaults ``nova.guest_agent_freeze_s`` and ``nova.guest_agent_thaw_s``, per
   server in ``nova.guest_agents`` by server name or id).
 
-A frozen agent refuses a second freeze, or a password (qemu-ga disables every command but thaw
-and status while frozen: libvirt's ``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does
-nothing. ``guest-set-user-password`` (changePassword, `set_admin_password`) waits its turn like
-the others and takes no time of its own. A freeze or a thaw in flight when the guest's OS goes
+A command that takes the agent job while the guest is not running (shut off, paused, saved)
+fails there and then, libvirt's "domain is not running" (``VIR_ERR_OPERATION_INVALID``): libvirt
+asks the domain after the job and before the agent, so what counts is the guest's state when
+the command's turn comes, not when it was sent (a freeze queued behind another command, its
+guest paused meanwhile, never reaches the agent). A frozen agent refuses a second freeze, or a
+password (qemu-ga disables every command but thaw and status while frozen: libvirt's
+``VIR_ERR_INTERNAL_ERROR``); a thaw of a thawed guest does nothing. ``guest-set-user-password``
+(changePassword, `set_admin_password`) waits its turn like the others and takes no time of its
+own. A freeze or a thaw in flight when the guest's OS goes
 down (a reboot, a stop, a crash, a rescue: `guest_restarted`, counted in ``dom.boots``) fails as the
 agent's channel closes, "Guest agent disappeared while executing command"
 (``VIR_ERR_AGENT_UNRESPONSIVE``), even if the guest is running again by its end: the restarted
@@ -148,6 +153,16 @@ def agent_disappeared() -> LibvirtError:
     )
 
 
+def domain_not_running() -> LibvirtError:
+    """libvirt's error for an agent command to a guest that is not running, once the command
+    holds the agent job (``qemuDomainFSFreeze``, ``qemuDomainFSThaw``,
+    ``qemuDomainSetUserPassword``: ``virDomainObjCheckActive`` for a domain shut off, then
+    ``qemuDomainAgentAvailable`` for one paused or saved; VIR_ERR_OPERATION_INVALID both)."""
+    return LibvirtError(
+        "Requested operation is not valid: domain is not running", VIR_ERR_OPERATION_INVALID
+    )
+
+
 def job_lock_timeout(holder: str) -> LibvirtError:
     """libvirt's error for a command that waited `AGENT_JOB_WAIT_S` for the agent job while
     `holder` (a command) kept it (``qemuDomainObjBeginJobInternal``: VIR_ERR_OPERATION_TIMEOUT;
@@ -220,24 +235,27 @@ class GuestAgent:
             dom = self.domain
             boot = dom.boots  # the guest's boot the command is sent to
             pausing: Any = ()
-            try:
-                if "nova.guest_agent" in faults.hot:  # else consulting it does nothing
+            if dom.power_state != states.RUNNING:
+                # the job taken, libvirt asks the domain before the agent: a guest shut off,
+                # paused or managed-saved (now, not when the command was sent) is refused
+                error = domain_not_running()
+            elif "nova.guest_agent" in faults.hot:  # else consulting it does nothing
+                try:
                     pausing = faults.pause(
                         "nova.guest_agent",
                         command=command,
                         host=self.host,
                         instance_uuid=dom.id,
                     )
-            except LibvirtError as exc:
-                error = exc
-            except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
-                error = LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
+                except LibvirtError as exc:
+                    error = exc
+                except Exception as exc:  # noqa: BLE001 - whatever a rule raises, libvirt reports it
+                    error = LibvirtError(f"internal error: {exc}", VIR_ERR_INTERNAL_ERROR)
             hung = (  # a delay or a stall fired: this freeze hangs in the guest
                 pausing != ()
                 and command == FREEZE
                 and self.state == "running"
                 and dom.fsfreeze_status == "thawed"
-                and dom.power_state == states.RUNNING
             )
             if hung:
                 # qemu-ga marks itself frozen, then freezes each filesystem (FIFREEZE, which
@@ -383,15 +401,12 @@ def set_quiesced(
     dom = driver.domains.get(instance.uuid)
     if dom is None:
         raise exception.InstanceNotFound(instance_id=instance.uuid)
-    if dom.power_state != states.RUNNING:
-        # qemuDomainAgentAvailable: no agent command to a guest whose vCPUs are stopped (a
-        # live migration's force-complete paused it while the server stays ACTIVE).
-        raise exception.InternalError(
-            f"Error from libvirt while quiescing {dom.name}: [Error Code "
-            f"{VIR_ERR_OPERATION_INVALID}] Requested operation is not valid: domain is not running"
-        )
-    agent = agent_for(driver, dom, instance)
-    error = yield agent.execute(FREEZE if quiesced else THAW)
+    if dom.power_state != states.RUNNING and (dom.agent is None or not dom.agent._busy):
+        # the agent job is free, so libvirt asks the domain at once (`GuestAgent._execute`
+        # asks it at the turn of a command that has to wait for the job)
+        error = domain_not_running()
+    else:
+        error = yield agent_for(driver, dom, instance).execute(FREEZE if quiesced else THAW)
     if error is None:
         return
     code = error.get_error_code()
