@@ -44,10 +44,8 @@ SNAPSHOT_IN_USE_FLAG_MSG = (
     "backward compatability, however, when the 'force' flag is passed with a value evaluating "
     "to True, it is silently ignored."
 )
-#: The first Cinder that refuses the ``multiattach`` parameter of a volume create (32f1145b7,
-#: 22.0.0; backported to 19.3.0, 20.2.0 and 21.2.0, not told apart): before, it makes a
-#: multiattach volume whatever the type.
-MULTIATTACH_PARAM_REMOVED_SINCE = 22
+#: The refusal of a volume create's ``multiattach`` parameter (while switch
+#: ``cinder_multiattach_param`` is off: Cinder 22.0.0 and its backports).
 MULTIATTACH_REMOVED_MSG = (
     "multiattach parameter has been removed. The default behavior is to use multiattach "
     "enabled volume types. Contact your administrator to create a multiattach enabled volume "
@@ -439,7 +437,7 @@ def _create_volume(
     elif size is None and kwargs.get("backup") is not None:
         size = kwargs["backup"].size
     kwargs["availability_zone"] = volume.get("availability_zone")
-    if cinder.kernel.switches.series.cinder >= MULTIATTACH_PARAM_REMOVED_SINCE:
+    if not cinder.kernel.switches.cinder_multiattach_param:
         if get_bool_param("multiattach", volume):
             raise bad_request(MULTIATTACH_REMOVED_MSG)
     else:

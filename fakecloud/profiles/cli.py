@@ -45,8 +45,8 @@ def list_releases() -> str:
         f"  upstream    = {ALIASES['upstream']}",
         "  nova-X.Y.Z+vendor: any release with the vendor instance-snapshot branch",
         "",
-        f"{len(RELEASES)} releases, {len(SWITCHES)} switches; "
-        "`fakecloud profiles NAME` shows a profile's switches.",
+        f"{len(RELEASES)} releases, {len(SWITCHES)} switches: "
+        "`fakecloud profiles NAME` shows them for one.",
     ]
     return "\n".join(lines)
 

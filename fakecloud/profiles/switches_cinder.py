@@ -167,4 +167,28 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_multiattach_param",
+        "a volume create's 'multiattach' parameter makes a multiattach volume whatever its "
+        "type (VolumeController.create passes volume.get('multiattach', False), deprecated "
+        "since Queens, cinder 12.0.10 to 21.1.x cinder/api/v3/volumes.py): any true value, "
+        "even the string 'false'. Off: 400 'multiattach parameter has been removed. ...'.",
+        True,
+        (
+            Change(
+                "27.0.0",
+                "32f1145b7d",
+                "Remove multiatttach request parameter (OSSA-2023-002; Cinder 22.0.0 as "
+                "e2c3bcc6e3, backports in Cinder 19.3.0, 20.2.0, 21.2.0)",
+                # Tags' own dates: Cinder 20.2.0 and 21.2.0 were tagged 2023-05-02, the next
+                # Nova 25 and 26 releases are 25.2.0 and 26.2.0 (2023-05-17; 25.1.1, 26.1.1:
+                # 2023-04-27). Cinder 19.3.0 (75d778244d, 2023-04-27) came after the last Nova
+                # 24 release (24.2.1, 2023-04-13): no Nova 24 release carries it.
+                backports=(
+                    Backport("25.2.0", "d4535c7749"),
+                    Backport("26.2.0", "a8a4cdcb2e"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -277,13 +277,20 @@ def test_attachment_reserve_refusal_by_series(profile, checked):
 
 
 @pytest.mark.parametrize(
-    ("profile", "removed"), [(QUEENS, False), ("nova-26.0.0", False), ("nova-27.0.0", True)]
+    ("profile", "removed"),
+    [
+        (QUEENS, False),
+        *[(f"nova-{last}", False) for last in ("24.2.1", "25.1.1", "26.1.1")],
+        *[(f"nova-{first}", True) for first in ("25.2.0", "26.2.0", "27.0.0")],
+    ],
 )
 def test_the_multiattach_parameter_until_cinder_22(profile, removed):
     """``VolumeController.create`` passes ``volume.get('multiattach', False)`` to the volume API
     (deprecated since Queens; ``ExtractVolumeRequestTask`` ORs it with the type's and asks
-    ``volume:multiattach``) until 32f1145b7 (22.0.0; backported to 19.3.0, 20.2.0, 21.2.0)
-    refused it (``cinder/api/v3/volumes.py``, 12.0.10, 21.0.0 and 22.0.0)."""
+    ``volume:multiattach``) until 32f1145b7 (22.0.0; backported to 19.3.0, 20.2.0, 21.2.0:
+    switch ``cinder_multiattach_param``, off from Nova 25.2.0, 26.2.0, 27.0.0; 19.3.0 came
+    after Nova 24's last release) refused it (``cinder/api/v3/volumes.py``, 12.0.10, 20.1.0,
+    20.2.0, 21.0.0 and 22.0.0)."""
     cloud = booted(profile=profile)
     asked = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": True}})
     plain = call(cloud, "POST", "volumes", {"volume": {"size": 1, "multiattach": False}})

@@ -482,6 +482,17 @@ EXPECTED = {
         "32.0.0": True,
         "17.0.13": False,
     },
+    # Cinder's multiattach parameter removed: 27.0.0 (22.0.0), backports 25.2.0, 26.2.0; none
+    # in a Nova 24 release.
+    "cinder_multiattach_param": {
+        "24.2.1": True,
+        "25.1.1": True,
+        "25.2.0": False,
+        "26.1.1": True,
+        "26.2.0": False,
+        "26.3.0": False,
+        "27.0.0": False,
+    },
 }
 
 
