@@ -103,11 +103,9 @@ GLANCE_CORE_PROPERTIES = frozenset(
 )
 
 #: ``image_utils.GLANCE_RESERVED_NAMESPACES``: volume image metadata an upload leaves out of the
-#: image's properties from Cinder 23.0.0 (``filter_out_reserved_namespaces_metadata``, LP
-#: #1945500: 22.0.0's first fix filtered only the top-level keys, which never hold them;
-#: backported to 20.3.x and 21.x, not told apart). Before, Glance 22.0.0 on refuses ``os_glance*``.
+#: image's properties while switch ``cinder_upload_keeps_reserved_namespaces`` is off (Cinder
+#: 23.0.0 and its backports). Before, Glance 22.0.0 on refuses ``os_glance*``.
 RESERVED_IMAGE_NAMESPACES = ("os_glance", "img_signature")
-RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE = 23
 #: From Cinder 15.0.0 an upload into a ``compressed`` container is refused after Glance made the
 #: image (``[DEFAULT] allow_compression_on_image_upload``, off by default: not modelled on).
 COMPRESSED_UPLOAD_REFUSED_SINCE = 15
@@ -829,7 +827,7 @@ class VolumeAPI(ApiPart):
                 for key in volume.volume_image_metadata
                 if key not in GLANCE_CORE_PROPERTIES and key not in given
             ]
-            if cinder_major >= RESERVED_IMAGE_NAMESPACES_FILTERED_SINCE:
+            if not k.switches.cinder_upload_keeps_reserved_namespaces:
                 custom = [key for key in custom if not key.startswith(RESERVED_IMAGE_NAMESPACES)]
             if custom:
                 metadata["properties"] = {

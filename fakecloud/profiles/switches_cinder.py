@@ -191,4 +191,29 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_upload_keeps_reserved_namespaces",
+        "a volume uploaded to an image passes its os_glance* and img_signature* image "
+        "metadata on in the image's properties (image_utils.filter_out_reserved_namespaces_"
+        "metadata, from cinder 20.2.0/21.2.0/22.0.0's c43fb490b2, filters only the top-level "
+        "keys, and _merge_volume_image_meta puts them under 'properties'): Glance 22.0.0 on "
+        "refuses os_glance*, the upload fails. Off: left out (LP #1945500).",
+        True,
+        (
+            Change(
+                "28.0.0",
+                "b3d3f31fa3",
+                "Fix glance metadata properties filtering (LP #1945500; Cinder 23.0.0, "
+                "backports in Cinder 20.3.1, 21.3.1, 22.1.1)",
+                # The three backports were tagged 2023-09-14; the next Nova point releases of
+                # those series: 25.3.0 (2023-12-14; 25.2.1: 2023-09-07), 26.2.1 (2024-01-19)
+                # and 27.2.0 (2023-12-14). Nova 24's last release (24.2.1) has no Cinder 19 one.
+                backports=(
+                    Backport("25.3.0", "f99ad21b5b"),
+                    Backport("26.2.1", "7dad93bff1"),
+                    Backport("27.2.0", "f542dd07b0"),
+                ),
+            ),
+        ),
+    ),
 )

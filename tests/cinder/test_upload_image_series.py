@@ -35,10 +35,12 @@ def _volume_with_reserved_metadata(cloud):
     return vid
 
 
-@pytest.mark.parametrize("profile", ["nova-28.0.0", "upstream"])
+@pytest.mark.parametrize("profile", ["nova-25.3.0", "nova-26.2.1", "nova-27.2.0", "upstream"])
 def test_reserved_namespaces_are_left_out_from_cinder_23(profile):
     """``image_utils.filter_out_reserved_namespaces_metadata`` on the properties
-    (``os_glance``, ``img_signature``; LP #1945500, 23.0.0)."""
+    (``os_glance``, ``img_signature``; LP #1945500, b3d3f31fa, 23.0.0; backports 20.3.1,
+    21.3.1, 22.1.1 tagged 2023-09-14, beside Nova 25.3.0, 26.2.1, 27.2.0: switch
+    ``cinder_upload_keeps_reserved_namespaces``)."""
     cloud = booted(profile=profile)
     vid = _volume_with_reserved_metadata(cloud)
     resp = _upload(cloud, vid)
@@ -50,9 +52,10 @@ def test_reserved_namespaces_are_left_out_from_cinder_23(profile):
 
 
 def test_before_cinder_23_they_go_to_glance_which_refuses_os_glance_from_22():
-    # Cinder 18-22 (Nova 23-27) send them; Glance 22.0.0 on refuses os_glance* (22.0.0's
-    # first fix filtered only the top-level keys: the properties went as before).
-    for profile in ("nova-23.0.0", "nova-27.0.0"):
+    # Cinder 18-22 (Nova 23-27) send them until the backports; Glance 22.0.0 on refuses
+    # os_glance* (22.0.0's first fix filtered only the top-level keys: the properties went as
+    # before).
+    for profile in ("nova-23.0.0", "nova-25.2.1", "nova-26.2.0", "nova-27.1.0"):
         cloud = booted(profile=profile)
         vid = _volume_with_reserved_metadata(cloud)
         assert fault(_upload(cloud, vid))[:2] == ("badRequest", 400)

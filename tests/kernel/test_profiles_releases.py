@@ -493,6 +493,18 @@ EXPECTED = {
         "26.3.0": False,
         "27.0.0": False,
     },
+    # Cinder's reserved namespaces filtered in properties: 28.0.0, backports 25.3.0, 26.2.1,
+    # 27.2.0.
+    "cinder_upload_keeps_reserved_namespaces": {
+        "25.2.1": True,
+        "25.3.0": False,
+        "26.2.0": True,
+        "26.2.1": False,
+        "27.1.0": True,
+        "27.2.0": False,
+        "27.5.1": False,
+        "28.0.0": False,
+    },
 }
 
 
