@@ -33,12 +33,6 @@ SUPPORT_VOLUME_SCHEMA_CHANGES = Version.parse("3.53")
 ATTACHMENT_CREATE_MODE_ARG = Version.parse("3.54")
 DEFAULT_TYPE_OVERRIDES = Version.parse("3.62")
 SNAPSHOT_IN_USE = Version.parse("3.66")
-#: The first Cinder whose ``attachment_update`` refuses an error volume or a second connector
-#: with ``ResourceConflict`` (409; 67ac0fca8, 27.0.0, backported to 24.5.0, 25.3.0 and
-#: 26.2.0, not told apart); before, ``InvalidVolume``, which ``AttachmentsController.update``
-#: answered as a 500 "Unable to update attachment.(...)."
-RESOURCE_CONFLICT_SINCE = 27
-
 SNAPSHOT_IN_USE_FLAG_MSG = (
     f"Since microversion {SNAPSHOT_IN_USE} the 'force' flag is invalid for this request.  For "
     "backward compatability, however, when the 'force' flag is passed with a value evaluating "
@@ -1069,9 +1063,10 @@ def update_attachment_of(
 def _update_attachment(
     cinder: Any, context: Any, attachment_id: str, connector: dict[str, Any]
 ) -> VolumeAttachment:
-    """The update's ``try``: from `RESOURCE_CONFLICT_SINCE` an ``Invalid`` (the connector's
-    400, the conflict's 409) passes and any other Cinder error is the controller's 500
-    "Unable to update attachment (...)."; before, every Cinder error but ``NotAuthorized``
+    """The update's ``try``: with switch ``cinder_attachment_update_conflict_500`` off (Cinder
+    27.0.0 and its backports) an ``Invalid`` (the connector's 400, the conflict's 409) passes
+    and any other Cinder error is the controller's 500 "Unable to update attachment (...).";
+    before, every Cinder error but ``NotAuthorized``
     is its 500 "Unable to update attachment.(...)." (the conflict then an ``InvalidVolume``).
     A Python error (a connector without ``host``) is, in every series, the bare ``except``'s
     500 "Unable to update the attachment."."""
@@ -1085,7 +1080,7 @@ def _update_attachment(
     except exception.NotAuthorized:
         raise
     except exception.CinderException as error:
-        if cinder.kernel.switches.series.cinder >= RESOURCE_CONFLICT_SINCE:
+        if not cinder.kernel.switches.cinder_attachment_update_conflict_500:
             if isinstance(error, exception.Invalid):
                 raise
             raise exception.Explained(f"Unable to update attachment ({error.msg}).") from None

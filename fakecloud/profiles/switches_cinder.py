@@ -216,4 +216,30 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_attachment_update_conflict_500",
+        "an attachment update of an error volume, or a second connector on a volume that is "
+        "not multiattach, is API.attachment_update's InvalidVolume, which AttachmentsController"
+        ".update answers as a 500 'Unable to update attachment.(...).', and an Invalid such as "
+        "a connector the driver refuses likewise (cinder 12.0.10 to 26.1.x cinder/api/v3/"
+        "attachments.py). Off: the conflicts are 409 ResourceConflict, an Invalid its own 400, "
+        "other errors 500 'Unable to update attachment (...).'.",
+        True,
+        (
+            Change(
+                "32.0.0",
+                "67ac0fca89",
+                "Respond with HTTP 409 on resource conflict (Cinder 27.0.0, backports in Cinder "
+                "24.5.0, 25.3.0, 26.2.0)",
+                # The three backports were tagged 2025-10-23; the next Nova point releases of
+                # those series, 29.4.0, 30.2.0 and 31.2.0, 2025-10-27 (29.3.0, 30.1.0, 31.1.0:
+                # 2025-08-25).
+                backports=(
+                    Backport("29.4.0", "ccfcfb7450"),
+                    Backport("30.2.0", "749a18e1d9"),
+                    Backport("31.2.0", "324204e890"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -192,13 +192,21 @@ def test_attachment_create_schema_before_cinder_19(profile, fixed):
 
 
 @pytest.mark.parametrize(
-    ("profile", "conflict"), [(QUEENS, False), ("nova-31.0.0", False), (FLAMINGO, True)]
+    ("profile", "conflict"),
+    [
+        (QUEENS, False),
+        *[(f"nova-{last}", False) for last in ("29.3.0", "30.1.0", "31.1.0")],
+        *[(f"nova-{first}", True) for first in ("29.4.0", "30.2.0", "31.2.0")],
+        (FLAMINGO, True),
+    ],
 )
 def test_attachment_update_of_an_error_volume_by_series(profile, conflict):
     """``API.attachment_update`` refuses an error volume with ``InvalidVolume`` until 67ac0fca8
-    (27.0.0; backports 24.5.0, 25.3.0, 26.2.0) made it ``ResourceConflict``: before, the
-    controller's ``except exception.CinderException`` answers 500 "Unable to update
-    attachment.(...)." (``cinder/api/v3/attachments.py`` ``update``, 12.0.10 and 26.0.0)."""
+    (27.0.0; backports 24.5.0, 25.3.0, 26.2.0, tagged 2025-10-23, beside Nova 29.4.0, 30.2.0,
+    31.2.0: switch ``cinder_attachment_update_conflict_500``) made it ``ResourceConflict``:
+    before, the controller's ``except exception.CinderException`` answers 500 "Unable to
+    update attachment.(...)." (``cinder/api/v3/attachments.py`` ``update``, 12.0.10, 24.4.0,
+    24.5.0 and 26.0.0)."""
     cloud = booted(profile=profile)
     vid = create_volume(cloud)
     body = {"attachment": {"volume_uuid": vid, "instance_uuid": SERVER}}

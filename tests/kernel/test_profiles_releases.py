@@ -505,6 +505,17 @@ EXPECTED = {
         "27.5.1": False,
         "28.0.0": False,
     },
+    # Cinder's 409 on an attachment update's conflicts: 32.0.0, backports 29.4.0, 30.2.0, 31.2.0.
+    "cinder_attachment_update_conflict_500": {
+        "29.3.0": True,
+        "29.4.0": False,
+        "30.1.0": True,
+        "30.2.0": False,
+        "31.1.0": True,
+        "31.2.0": False,
+        "31.3.1": False,
+        "32.0.0": False,
+    },
 }
 
 
