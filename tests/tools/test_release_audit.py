@@ -1,0 +1,70 @@
+"""tools/release_audit.py (a developer tool): the tags it pairs, the functions it cuts, and what
+it reports changed between two tags, on a fixture of one module at four tags."""
+
+import runpy
+from pathlib import Path
+
+TOOL = runpy.run_path(str(Path(__file__).resolve().parents[2] / "tools" / "release_audit.py"))
+
+V1 = """
+class API:
+    @property
+    def status(self):
+        return self._status
+
+    @status.setter
+    def status(self, value):
+        self._status = value
+
+    def create(self, size):
+        return size
+
+
+LIMIT = 10
+"""
+#: A stable backport: only the setter of ``status`` changes.
+V1_1 = V1.replace("self._status = value", "self._status = value.lower()")
+#: The next series: ``create`` gains a check, ``LIMIT`` is gone, ``delete`` is new.
+V2 = V1.replace("        return size", "        assert size > 0\n        return size").replace(
+    "\n\nLIMIT = 10\n", "\n    def delete(self):\n        pass\n"
+)
+
+
+def test_it_pairs_each_point_release_with_the_one_before_and_each_series_with_the_last():
+    tags = ["2.0.0", "1.0.1", "1.0.0", "1.0.10", "1.0.2", "2.0.0.0rc1", "sometag", "3.0.0"]
+    assert TOOL["lines_of_tags"](tags) == [
+        ("1.0.0", "1.0.1"),
+        ("1.0.1", "1.0.2"),
+        ("1.0.2", "1.0.10"),
+        ("1.0.0", "2.0.0"),
+        ("2.0.0", "3.0.0"),
+    ]
+
+
+def test_a_cut_holds_a_property_getter_and_setter_with_their_decorators():
+    cuts = TOOL["cut"](V1, ["API.status", "LIMIT", "API.missing"])
+    assert set(cuts) == {"API.status", "LIMIT"}
+    status = cuts["API.status"]
+    assert (status.start, status.end) == (3, 9)
+    assert status.text.startswith("    @property") and status.text.endswith("= value")
+    assert TOOL["cut"](V1, [])["*"].text == V1
+
+
+def test_it_reports_what_changed_tag_to_tag_with_the_commits_the_log_finds():
+    files = {"1.0.0": V1, "1.0.1": V1_1, "2.0.0": V2}
+    spec = {"api.py": ["API.status", "API.create", "API.delete", "LIMIT"], "gone.py": []}
+
+    def read(tag, path):
+        return files[tag] if path == "api.py" else None
+
+    def log(before, after, path, where):
+        return [f"{before}..{after} {path}:{where.start}-{where.end}"]
+
+    pairs = TOOL["lines_of_tags"](files)
+    found = [f.lines() for f in TOOL["audit"](pairs, spec, read, log)]
+    assert found == [
+        ["1.0.0..1.0.1 CHANGED api.py:API.status", "    1.0.0..1.0.1 api.py:3-9"],
+        ["1.0.0..2.0.0 CHANGED api.py:API.create", "    1.0.0..2.0.0 api.py:11-13"],
+        ["1.0.0..2.0.0 ADDED api.py:API.delete", "    1.0.0..2.0.0 api.py:15-16"],
+        ["1.0.0..2.0.0 GONE api.py:LIMIT"],
+    ]
