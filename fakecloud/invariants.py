@@ -709,6 +709,40 @@ def no_long_freeze(cloud: Any) -> list[Violation]:
     return out
 
 
+@invariant("no_freeze_across_restart", needs=("nova",))
+def no_freeze_across_restart(cloud: Any) -> list[Violation]:
+    """No guest stays frozen, once the cloud is idle, by a freeze sent to it before its last
+    restart.
+
+    A restart (a reboot, a stop and start, a crash, a rescue: the guest's OS going down) thaws
+    the guest and fails a freeze in flight; a freeze Nova sent that waited for the agent job
+    reaches the restarted guest and freezes it, and what thaws it is the same createImage's
+    unquiesce, if any (with LP #1731986 none: `races/freeze_queued_across_reboot.yaml`).
+    """
+    if not _idle(cloud):
+        raise NotApplicable(_busy(cloud))
+    guests = _guests(cloud)
+    if guests and not _any_records(guests, "frozen_boot"):
+        raise NotApplicable("nova's guests do not record the boot a freeze was sent to")
+    out = []
+    for host, dom in guests:
+        if getattr(dom, "frozen", False) and dom.frozen_boot != dom.boots:
+            freezes = cloud.trace.filter(kind="guest.freeze", subject=dom.id)
+            sent = freezes[-1]["requested_at"] if freezes else None
+            when = "" if sent is None else f" at {_at(sent)}"
+            restarts = dom.boots - dom.frozen_boot
+            out.append(
+                Violation(
+                    "no_freeze_across_restart",
+                    f"server {dom.uuid}",
+                    f"guest {dom.name} on {host} is frozen by a freeze sent{when}, before its "
+                    f"last restart ({restarts} since)",
+                    since=sent,
+                )
+            )
+    return out
+
+
 @invariant("nova_usage_matches", needs=("nova",))
 def nova_usage_matches(cloud: Any) -> list[Violation]:
     """Nova's counted usage of each project (instances, cores, RAM: what ``/limits`` and the

@@ -140,7 +140,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # How many times a guest's OS went down (`Domain.boots`): only an agent command in flight
     # compares it with the count it was sent at, and none is in a cloud that can be saved or
     # forked, so a copy counts from 0 (and saves the bytes it saved before the count).
-    "fakecloud.nova.virt.driver:Domain": {"boots": 0},
+    # The boot the freeze that froze a guest was sent to (`Domain.frozen_boot`), counted as
+    # `boots` is: a copy counts both from 0.
+    "fakecloud.nova.virt.driver:Domain": {"boots": 0, "frozen_boot": 0},
     # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
     # counting afresh).

@@ -313,7 +313,8 @@ def test_a_guest_restarted_during_the_freeze_fails_it_and_boots_thawed(slow_free
     assert env.events("guest.freeze", subject=sid) == []
     assert env.events("rpc.cast", method="unquiesce_instance") == []
     assert not env.domain(sid).frozen and env.domain(sid).frozen_intervals == ()
-    assert env.cloud.check_invariants(["no_frozen_guest", "no_long_freeze"]) == []
+    held = ["no_frozen_guest", "no_long_freeze", "no_freeze_across_restart"]
+    assert env.cloud.check_invariants(held) == []
 
 
 def test_a_required_quiesce_restarted_mid_freeze_is_a_409(slow_freeze):

@@ -18,6 +18,7 @@ NAMES = {
     "task_state_cleared",
     "no_frozen_guest",
     "no_long_freeze",
+    "no_freeze_across_restart",
     "nova_usage_matches",
     "address_held_by_one_live_server",
     "server_group_policy_holds",

@@ -118,6 +118,11 @@ class Domain:
     """How many times the guest's OS went down (`guest_restarted`) in this copy of the cloud:
     a command in flight across one fails, as the restarted guest's qemu-ga closed its channel.
     Not saved (`fakecloud.state.kinds.TRANSIENT`): only a command in flight compares it."""
+    frozen_boot: int = 0
+    """The boot (`boots`) the freeze that froze the guest was sent to: Nova's call reached
+    libvirt then, and a freeze queued behind the agent job another command holds reaches the
+    guest later, whichever boot it is by then (``no_freeze_across_restart`` compares the two).
+    Not saved, counted in this copy of the cloud as `boots` is."""
 
     @property
     def uuid(self) -> str:

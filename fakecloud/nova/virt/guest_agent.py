@@ -31,7 +31,10 @@ own. A freeze or a thaw in flight when the guest's OS goes
 down (a reboot, a stop, a crash, a rescue: `guest_restarted`, counted in ``dom.boots``) fails as the
 agent's channel closes, "Guest agent disappeared while executing command"
 (``VIR_ERR_AGENT_UNRESPONSIVE``), even if the guest is running again by its end: the restarted
-guest's qemu-ga starts thawed.
+guest's qemu-ga starts thawed. A command still queued for the agent job then is not in flight:
+it reaches the restarted guest's agent when its turn comes (libvirt sends it once it holds the
+job, ``qemuDomainFSFreeze``), so a freeze Nova sent before the restart may freeze the new boot
+(``Domain.frozen_boot`` keeps the boot it was sent to: ``no_freeze_across_restart``).
 Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
 agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze. A
 command queued behind another waits at most `AGENT_JOB_WAIT_S` (libvirt's ``QEMU_JOB_WAIT_TIME``,
@@ -213,6 +216,7 @@ class GuestAgent:
         `LibvirtError` the command ended with."""
         env = self.kernel.env
         requested = env._now  # simpy's `now` property, without its call
+        sent = self.domain.boots  # the boot Nova's call reached libvirt in (`Domain.frozen_boot`)
         if self._busy:
             turn = env.event()
             if self._waiting is None:
@@ -233,7 +237,7 @@ class GuestAgent:
             error: LibvirtError | None = None
             faults = self.kernel.faults
             dom = self.domain
-            boot = dom.boots  # the guest's boot the command is sent to
+            boot = dom.boots  # the guest's boot the command reaches the agent in
             pausing: Any = ()
             if dom.power_state != states.RUNNING:
                 # the job taken, libvirt asks the domain before the agent: a guest shut off,
@@ -262,6 +266,7 @@ class GuestAgent:
                 # blocks the guest's writes from its start; qemu qga/commands-posix.c
                 # qmp_guest_fsfreeze_freeze_list): the guest is frozen while the freeze hangs
                 self._move(dom, "frozen", _FREEZE, requested)
+                dom.frozen_boot = sent
             yield from pausing
             if error is not None:
                 pass
@@ -292,6 +297,7 @@ class GuestAgent:
                     yield self.kernel.timeout(self.freeze_s)
                 if dom.power_state == states.RUNNING and dom.boots == boot:
                     self._move(dom, "frozen", _FREEZE, requested)
+                    dom.frozen_boot = sent
                 else:
                     # the guest went down meanwhile, rebooted or not, its agent with it
                     # (qemu_agent.c's EOF): the restarted guest's qemu-ga starts thawed
