@@ -225,7 +225,9 @@ _FIXED: tuple[FaultPoint, ...] = (
         "nova.oslo_limit",
         "Nova's oslo.limit calls Keystone as it checks or reads unified limits (its first "
         "call, GET /v3/limits/model, with the token Nova holds): ConnectFailure, Keystone "
-        "unreachable; a status, Keystone's error answer, read as the model (KeyError 'model'); "
+        "unreachable; a status, Keystone's error answer, read as the model (KeyError 'model'), "
+        "but a 401 (the token revoked), on which keystoneauth asks a new token and sends the "
+        "call again, once; "
         "SessionInitError, the token request of oslo.limit's own session refused (a 401; "
         "Nova's local limits: KeystoneConnectionFailed). Each is Nova's 500 'Unexpected API "
         "Error', nothing stored.",
@@ -236,11 +238,11 @@ _FIXED: tuple[FaultPoint, ...] = (
     FaultPoint(
         "nova.oslo_limit.token",
         "Nova's oslo.limit session asks Keystone for its token (POST /v3/auth/tokens as "
-        "[oslo_limit]'s user): its first, and again when the one it holds expires within "
-        "120 s (renewal true). A status is keystoneauth's error for it (401 Unauthorized, 500 "
-        "InternalServerError, 503 ServiceUnavailable...); the first request's 401 alone is "
-        "wrapped as SessionInitError. Each is Nova's 500 'Unexpected API Error', nothing "
-        "stored.",
+        "[oslo_limit]'s user): its first, and again (renewal true) when the one it holds "
+        "expires within 120 s or was refused with a 401. A status is keystoneauth's error "
+        "for it (401 Unauthorized, 500 InternalServerError, 503 ServiceUnavailable...); "
+        "the first request's 401 alone is wrapped as SessionInitError. Each is Nova's 500 "
+        "'Unexpected API Error', nothing stored.",
         ("renewal",),
         http="keystoneauth",
     ),

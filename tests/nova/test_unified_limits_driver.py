@@ -388,6 +388,40 @@ def test_oslo_limits_token_asked_again_near_its_expiry_and_refused_is_keystoneau
     assert not env.cloud.trace.filter(kind="api.error")
 
 
+@pytest.mark.parametrize("profile", ["nova-25.0.0", "upstream"])
+def test_a_revoked_token_is_asked_again_and_the_call_sent_again(profile, upstream):
+    # keystoneauth 5.12.0 session.py Session.request (the same since 1.x): a 401 to a request
+    # with a token invalidates it, asks a new one and sends the request again, once;
+    # openstacksdk's proxy (0.61.0-4.x) asks with raise_exc=False, so the second 401 reaches
+    # _get_enforcement_model's .json()['model'] (oslo.limit 1.5.1, 2.12.0): KeyError
+    if profile == "upstream":
+        env = upstream.fork()
+    else:
+        env = NovaEnv(profile, UNIFIED)
+        _register(env, TWO_TINY)
+    asked = env.cloud.faults.add("nova.oslo_limit.token", action="delay", delay_s=0.0)
+    assert _boot(env).status == 202
+    first = asked.matches
+    revoked = env.cloud.faults.add("nova.oslo_limit", error=401, times=1)
+    assert _boot(env).status == 202  # nothing to see but a new token
+    assert (revoked.fired, asked.matches - first) == (1, 1)
+    env.cloud.faults.add("nova.oslo_limit", error=401, times=2)
+    resp = _boot(env)
+    assert resp.status == 500
+    assert resp.json()["computeFault"]["message"].endswith("\n<class 'KeyError'>")
+    env.cloud.faults.remove(asked)
+    env.cloud.faults.add("nova.oslo_limit", error=401, times=1)
+    env.cloud.faults.add("nova.oslo_limit.token", error=401, times=1)  # the password changed
+    made = env.request("POST", "/v2.1/os-keypairs", {"keypair": {"name": "k", "public_key": SSH}})
+    assert made.status == 500  # not KeystoneConnectionFailed: the session was made before
+    assert made.json()["computeFault"]["message"].endswith(
+        "\n<class 'keystoneauth1.exceptions.http.Unauthorized'>"
+    )
+    assert len(env.request("GET", "/v2.1/servers").json()["servers"]) == 2
+    assert env.request("GET", "/v2.1/os-keypairs").json()["keypairs"] == []
+    assert not env.cloud.trace.filter(kind="api.error")
+
+
 @pytest.mark.parametrize("profile", ["nova-31.0.0", "nova-33.0.0", "upstream"])
 def test_the_endpoint_looked_up_by_its_service_type(profile):
     # no [oslo_limit] endpoint_id: oslo.limit 2.6.1 (Nova 31.0.0's pin) and 2.8.0 take len() of

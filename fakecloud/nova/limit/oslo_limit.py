@@ -36,6 +36,15 @@ the token lives ``identity.token_ttl_s``). Each such request consults fault poin
 or 503, leave oslo.limit as keystoneauth raised them, and no Nova caller catches them: Nova's
 500 naming ``keystoneauth1.exceptions.http.<Class>``, nothing stored. A renewal that Keystone
 answers is nothing a user sees.
+
+A token Keystone no longer takes (revoked: its user's password changed, the user disabled, an
+admin's ``DELETE /v3/auth/tokens``) is a 401 at `FAULT_POINT`, which keystoneauth does not pass
+on: ``Session.request`` invalidates the token, asks a new one (`reauthenticate`, a renewal)
+and sends the request again, once (keystoneauth1 5.12.0 ``session.py``, the same since 1.x;
+openstacksdk's proxy asks with ``raise_exc=False``, 0.61.0 to 4.x). So Nova answers as if
+nothing had happened; the new token refused (a 401 too where the user's password changed) is
+keystoneauth's ``Unauthorized``, Nova's 500, and the request sent again answered 401 once more
+is read as the model, ``KeyError`` (oslo.limit 1.5.1 and 2.12.0 ``_get_enforcement_model``).
 """
 
 from __future__ import annotations
@@ -271,6 +280,15 @@ def authenticate(nova: Any) -> None:
     nova.oslo_limit_token_at = now
 
 
+def reauthenticate(nova: Any) -> None:
+    """keystoneauth's ``Session.request`` after a 401 with a token: ``invalidate()`` drops the
+    token and ``get_auth_headers`` asks a new one at once (fault point `TOKEN_FAULT_POINT`,
+    ``renewal`` true: the session was made long ago, so its refusal is keystoneauth's
+    ``Unauthorized``, not `SessionInitError`)."""
+    nova.kernel.faults.check(TOKEN_FAULT_POINT, renewal=True)
+    nova.oslo_limit_token_at = nova.kernel.now
+
+
 def keystone_status_error(status: int, message: str | None) -> BaseException:
     """The error a Keystone answer of `status` at `FAULT_POINT` gives (`ModelNotInAnswer`)."""
     return ModelNotInAnswer(status, message)
@@ -358,7 +376,15 @@ class Enforcer:
     def __init__(self, nova: Any, usage_callback: UsageCallback):
         authenticate(nova)  # the session, made on first use, and its token
         # ``Enforcer.__init__``' first call to Keystone, ``_get_enforcement_model``
-        nova.kernel.faults.check(FAULT_POINT)
+        try:
+            nova.kernel.faults.check(FAULT_POINT)
+        except ModelNotInAnswer as refused:
+            if refused.status != 401:
+                raise
+            # keystoneauth's ``Session.request``: a 401 invalidates the token the session
+            # holds (revoked), a new one is asked and the request sent again, once
+            reauthenticate(nova)
+            nova.kernel.faults.check(FAULT_POINT)
         self._usage_callback = usage_callback
         self._negative_unlimited = nova.kernel.switches.series.nova >= NEGATIVE_UNLIMITED_SINCE
         found = endpoint(nova)
