@@ -129,9 +129,11 @@ SUPPORT_COUNT_INFO = "3.45"
 SNAPSHOT_SORT = "3.30"
 #: The first Cinder that shows a volume type's (user-visible) extra specs to its readers.
 USER_VISIBLE_EXTRA_SPECS_SINCE = 19
-#: The first Cinder whose quota usage has no ``allocated`` (6005fc25f, "Remove nested quota
-#: leftovers").
-ALLOCATED_GONE = 19
+#: The first Cinder whose quota usage has no ``allocated``: 6005fc25f "Remove nested quota
+#: leftovers" reached master after stable/wallaby branched (19.0.0 there) and stable/wallaby
+#: as 1b702ec11 before 18.0.0 was tagged (``cinder/quota.py`` 17.0.0 reads
+#: ``quota_allocated_get_all_by_project``, 18.0.0 nothing of it).
+ALLOCATED_GONE = 18
 
 
 class CinderVersions(VersionRange):
@@ -1133,7 +1135,7 @@ class CinderApi(ApiService):
         if usage:
             body = {r: dict(v) for r, v in quotas.usages(target).items()}
             if self.cinder_major < ALLOCATED_GONE and quotas.overrides(target):
-                # ``DbQuotaDriver.get_project_quotas`` before 19.0.0: a project with quota
+                # ``DbQuotaDriver.get_project_quotas`` before 18.0.0: a project with quota
                 # rows of its own gets each row's ``allocated`` (the nested driver's, 0 since
                 # it went), every resource's (6005fc25f removed it)
                 for entry in body.values():

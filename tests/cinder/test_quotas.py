@@ -370,10 +370,11 @@ def test_quota_sets_update_before_and_after_the_schema():
     assert fault(resp) == ("badRequest", 400, "Invalid input received: Bad key(s) in quota set: x")
 
 
-@pytest.mark.parametrize(("profile", "allocated"), [("nova-23.2.2", True), ("nova-24.0.0", False)])
-def test_quota_usage_shows_allocated_before_cinder_19(profile, allocated):
-    """``DbQuotaDriver.get_project_quotas(usages=True)`` before 19.0.0 (6005fc25f removed it)
-    adds every resource's ``allocated`` once the project has quota rows of its own."""
+@pytest.mark.parametrize(("profile", "allocated"), [("nova-22.4.0", True), ("nova-23.0.0", False)])
+def test_quota_usage_shows_allocated_before_cinder_18(profile, allocated):
+    """``DbQuotaDriver.get_project_quotas(usages=True)`` before 18.0.0 (6005fc25f removed it,
+    in 18.0.0 as 1b702ec11) adds every resource's ``allocated`` once the project has quota
+    rows of its own."""
     cloud = booted(profile=profile)
     path, usage = f"/v3/{P3}/os-quota-sets/{P1}", {"usage": "true"}
     shown = call(cloud, "GET", path, ctx=ADMIN, query=usage).json()["quota_set"]
