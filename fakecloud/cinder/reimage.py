@@ -7,11 +7,11 @@
 
 - Before Cinder 20 no such action; below 3.68 the bare 404. The schema: ``image_id`` a UUID,
   ``reimage_reserved`` a boolean string, nothing else.
-- The volume (404). From 27.0.0 (ae22195df) the image is read first (404 "Image X could not be
-  found.") and an image of a volume-backed server's snapshot (a ``snapshot`` source at boot
-  index 0 in its ``block_device_mapping``) must fit: "Volume size must be greater than the image
-  size. (Image: N, Volume: M)." 400, its snapshot seen (404 "Nova specific image is found, but
-  boot volume snapshot id:X not found.").
+- The volume (404). From 26.0.0 (ae22195df, in 26.0.0 as 25a297012) the image is read first
+  (404 "Image X could not be found.") and an image of a volume-backed server's snapshot (a
+  ``snapshot`` source at boot index 0 in its ``block_device_mapping``) must fit: "Volume size
+  must be greater than the image size. (Image: N, Volume: M)." 400, its snapshot seen (404
+  "Nova specific image is found, but boot volume snapshot id:X not found.").
 - The policy ``volume:reimage`` (``volume:reimage_reserved`` for a ``reserved`` volume; the
   project's members), no more than one attachment (409 "Cannot re-image a volume which is
   attached to more than one server."), the status ``available`` or ``error`` (also
@@ -20,12 +20,12 @@
 - The image (404 "Image X could not be found.", the volume left ``downloading``, as real Cinder
   leaves it) and ``check_image_metadata``: active, its size and ``min_disk`` within the
   volume's (from 21.0.0 its virtual size too), else "Invalid input received: ..." 400; from
-  27.0.0 the volume goes back to its status, before it stays ``downloading``. An image whose
+  26.0.0 the volume goes back to its status, before it stays ``downloading``. An image whose
   ``block_device_mapping`` is no JSON (the repr an upload copies) fails the image service's
-  decoding: FaultWrapper's generic 500, from 27.0.0 at the controller's read (nothing
+  decoding: FaultWrapper's generic 500, from 26.0.0 at the controller's read (nothing
   changed), before at the API's (the volume left ``downloading``).
 - The manager: the image's bytes through ``cinder-image-download`` and the backend (the
-  virtual size checked after, as ``fetch_to_raw`` does), or from 27.0.0 for a snapshot image
+  virtual size checked after, as ``fetch_to_raw`` does), or from 26.0.0 for a snapshot image
   the generic revert from that snapshot (a temporary volume and a copy); the volume's image
   metadata replaced by the image's, bootable, back to its status; a ``reserved`` volume has
   Nova told (``volume-reimaged`` at 2.93 for its server, as the service user; a refusal is
@@ -60,10 +60,11 @@ ACTION = "os-reimage"
 SUPPORT_REIMAGE_VOLUME = Version.parse("3.68")
 #: The first Cinder with the action (d69e89ea3 "Support volume re-image", 20.0.0).
 SINCE = 20
-#: ae22195df "Fix reimage with snapshot backed image" (27.0.0): the image read and the
-#: snapshot image's size check in the controller, the status rolled back when the image check
-#: fails.
-SNAPSHOT_IMAGE_SINCE = 27
+#: ae22195df "Fix reimage with snapshot backed image": the image read and the snapshot image's
+#: size check in the controller, the status rolled back when the image check fails. Master's
+#: commit is first tagged 27.0.0, but stable/2025.1 took it (25a297012, the same diff) before
+#: 26.0.0 was tagged (``api/contrib/volume_actions.py`` is the same in 26.0.0 and 27.0.0).
+SNAPSHOT_IMAGE_SINCE = 26
 POLICY = "volume:reimage"
 POLICY_RESERVED = "volume:reimage_reserved"
 ACTOR = "cinder-api"

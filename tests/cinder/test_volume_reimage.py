@@ -91,7 +91,7 @@ def test_policy_status_and_image_refusals(world):
         400,
         "Invalid input received: Size of specified image 2GB is larger than volume size 1GB.",
     )
-    assert states(cloud, vid)[-2:] == ["downloading", "available"]  # rolled back (27.0.0 on)
+    assert states(cloud, vid)[-2:] == ["downloading", "available"]  # rolled back (26.0.0 on)
     reset_volume(cloud, vid, "reserved")
     assert fault(_reimage(cloud, vid, image)) == (
         "badRequest",
@@ -101,8 +101,8 @@ def test_policy_status_and_image_refusals(world):
     )
 
 
-def test_before_cinder_27_a_refused_image_leaves_the_volume_downloading():
-    cloud = _cloud("nova-31.3.1")  # Cinder 26
+def test_before_cinder_26_a_refused_image_leaves_the_volume_downloading():
+    cloud = _cloud("nova-30.3.0")  # Cinder 25
     vid = make_volume(cloud, 1)
     min_disk = glance_image(cloud, 1024, min_disk=5)
     assert fault(_reimage(cloud, vid, min_disk)) == (
@@ -156,11 +156,11 @@ def test_a_nova_snapshot_image_is_its_cinder_snapshot_reverted_onto_the_volume(w
 
 
 @pytest.mark.parametrize(
-    ("profile", "status"), [("upstream", "available"), ("nova-30.0.0", "downloading")]
+    ("profile", "status"), [("nova-31.0.0", "available"), ("nova-30.3.0", "downloading")]
 )
 def test_an_image_whose_mapping_is_a_repr_is_faultwrappers_500(profile, status):
     """Cinder's image service cannot decode a ``block_device_mapping`` that is no JSON: its
-    ``ValueError`` reaches FaultWrapper (27.0.0 reads the image in the controller first;
+    ``ValueError`` reaches FaultWrapper (26.0.0 reads the image in the controller first;
     before, ``API.reimage`` reads it with the volume already ``downloading``)."""
     cloud = booted(profile=profile)
     vid = make_volume(cloud, 1)
