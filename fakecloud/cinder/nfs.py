@@ -143,6 +143,8 @@ class NfsDriver(Driver):
                 message="NFS driver snapshot support is disabled in cinder.conf."
             )
         acceptable = ["available", "in-use", "backing-up"]
+        if snapshot.display_name is None and self.kernel.switches.lp1886222:
+            raise AttributeError("'NoneType' object has no attribute 'startswith'")
         if (snapshot.display_name or "").startswith("tmp-snap-"):
             acceptable.append("downloading")
         _validate_state(volume.status, acceptable)

@@ -242,4 +242,34 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1886222",
+        "bug: an NFS snapshot created without a name fails (remotefs.py _create_snapshot "
+        "reads snapshot.display_name.startswith('tmp-snap-') unguarded, cinder 16.1.0 only: "
+        "AttributeError, the snapshot error). Off: a nameless snapshot is made as any other.",
+        False,
+        (
+            Change(
+                "22.0.0",
+                "e52ab1a3ad",
+                "Creating image-volume cache on NFS backend fails (LP #1875570; Cinder 17.0.0, "
+                "backports in Cinder 14.3.0, 15.4.0, 16.1.0): the check reads display_name",
+                # Cinder 16.1.0 was tagged 2020-06-08, the next Nova 21 release is 21.1.0
+                # (2020-08-27; 21.0.0: 2020-05-13). 14.3.0's and 15.4.0's backports (14f5a20dad,
+                # 193f3e97ce) took the guard with them, and master had it before 17.0.0.
+                True,
+                backports=(Backport("21.1.0", "f68a64540f"),),
+            ),
+            Change(
+                "22.0.0",
+                "11b5c9d97b",
+                "Creating snapshot on NFS backend fails (LP #1886222; Cinder 17.0.0, backport "
+                "in Cinder 16.2.0)",
+                # Cinder 16.2.0 was tagged 2020-09-30, the next Nova 21 release 21.1.1
+                # (2020-11-09).
+                False,
+                backports=(Backport("21.1.1", "f23c7e8f85"),),
+            ),
+        ),
+    ),
 )

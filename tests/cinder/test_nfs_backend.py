@@ -83,6 +83,22 @@ def test_offline_snapshots_are_qcow2_files_the_connection_names():
     assert call(cloud, "GET", "snapshots").json() == {"snapshots": []}
 
 
+@pytest.mark.parametrize(
+    ("profile", "status"),
+    [("nova-21.0.0", "available"), ("nova-21.1.0", "error"), ("nova-21.1.1", "available")],
+)
+def test_a_nameless_snapshot_fails_on_cinder_16_1_0(profile, status):
+    """LP #1886222: Cinder 16.1.0's ``_create_snapshot`` (f68a64540f) reads
+    ``snapshot.display_name.startswith('tmp-snap-')`` without 16.2.0's guard (f23c7e8f85):
+    a snapshot asked without a name is an AttributeError, ``error`` (Nova 21.1.0 only)."""
+    cloud = _cloud(profile, nfs_snapshot_support=True)
+    sid = create_snapshot(cloud, create_volume(cloud))
+    assert _snapshot(cloud, sid)["status"] == status
+    if status == "error":
+        error = cloud.trace.first(kind="cinder.error", op="create_snapshot")["error"]
+        assert error == "'NoneType' object has no attribute 'startswith'"
+
+
 def test_an_attached_volume_is_snapshotted_by_nova_whose_refusal_fails_it():
     """Attached outside Nova, the volume has no mapping there: Nova's 400 reaches Cinder."""
     cloud = _cloud(nfs_snapshot_support=True)

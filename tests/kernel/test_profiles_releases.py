@@ -516,6 +516,14 @@ EXPECTED = {
         "31.3.1": False,
         "32.0.0": False,
     },
+    # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
+    "lp1886222": {
+        "21.0.0": False,
+        "21.1.0": True,
+        "21.1.1": False,
+        "21.2.4": False,
+        "22.0.0": False,
+    },
 }
 
 
