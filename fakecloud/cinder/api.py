@@ -456,10 +456,11 @@ class CinderApi(ApiService):
             router.add(method, f"/v3/{path}", _wrap(handler))
             router.add(method, f"/v3/{{project_id}}/{path}", _wrap(handler))
         # The default types' paths came without a project id first, whatever the release's
-        # others (default_types_api.WITH_PROJECT_FROM).
+        # others (switch cinder_default_types_bare_paths).
         for method, path, handler in default_types_api.ROUTES:
             router.add(method, f"/v3/{path}", _wrap(handler, bare_from=0))
-            with_project = served_from(default_types_api.WITH_PROJECT_FROM, _MAJOR, _wrap(handler))
+            gate = default_types_api.with_project_paths
+            with_project = served_from(1, gate, _wrap(handler))
             router.add(method, f"/v3/{{project_id}}/{path}", with_project)
 
     @staticmethod

@@ -27,12 +27,6 @@ from fakecloud.nova.identity import project_exists
 DEFAULT_TYPE_OVERRIDES = Version.parse("3.62")
 #: The first Cinder with the API.
 DEFAULT_TYPES_FROM = 17
-#: The first Cinder that serves these paths under ``/v3/{project_id}/`` too, as its others
-#: (9afa19e9c "Make default-types APIs compatible with V3.67", 25.0.0; backported to 22.3.0,
-#: 23.3.0 and 24.2.0, not told apart): before, ``api/v3/router.py`` maps only
-#: ``/v3/default-types[/{id}]`` (17.0.0-24.0.0), what python-cinderclient calls; openstacksdk's
-#: ``/v3/{project_id}/default-types`` is the router's 404 there.
-WITH_PROJECT_FROM = 25
 #: 20.0.0: ``rule:admin_api`` (with the deprecated persona rules ORed in while the new
 #: defaults are not enforced); 17.x-19.x the persona rules alone.
 ADMIN_API_FROM = 20
@@ -151,11 +145,17 @@ def unset(service: Any, req: Request) -> Response:
     return Response(204)
 
 
-#: The routes (method, path under ``/v3/``, and from `WITH_PROJECT_FROM` ``/v3/{project_id}/``,
-#: handler).
+#: The routes (method, path under ``/v3/``, and ``/v3/{project_id}/`` where switch
+#: ``cinder_default_types_bare_paths`` is off, handler).
 ROUTES = (
     ("PUT", "default-types/{id}", set_default),
     ("GET", "default-types", index),
     ("GET", "default-types/{id}", show),
     ("DELETE", "default-types/{id}", unset),
 )
+
+
+def with_project_paths(service: Any) -> int:
+    """1 where the routes are served under ``/v3/{project_id}/`` too (switch
+    ``cinder_default_types_bare_paths`` off: Cinder 25.0.0 and its backports), else 0."""
+    return int(not service.kernel.switches.cinder_default_types_bare_paths)

@@ -272,4 +272,27 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_default_types_bare_paths",
+        "Cinder serves the default types (3.62) at /v3/default-types[/{id}] alone, what "
+        "python-cinderclient calls (api/v3/router.py, cinder 17.0.0 to 24.x): "
+        "/v3/{project_id}/default-types, openstacksdk's and Tempest's, is the router's 404. "
+        "Off: under /v3/{project_id}/ too, as every other path.",
+        True,
+        (
+            Change(
+                "30.0.0",
+                "9afa19e9c9",
+                "Make default-types APIs compatible with V3.67 (Cinder 25.0.0, backports in "
+                "Cinder 22.3.0, 23.3.0, 24.2.0)",
+                # The three backports were tagged 2024-11-07: the next Nova 28 and 29 releases
+                # are 28.3.1 (2025-04-22) and 29.2.1 (2025-05-05); 22.3.0's (48d827b690) came
+                # after the last Nova 27 release (27.5.1, 2024-10-24).
+                backports=(
+                    Backport("28.3.1", "ec37accf62"),
+                    Backport("29.2.1", "2bb2f13de3"),
+                ),
+            ),
+        ),
+    ),
 )

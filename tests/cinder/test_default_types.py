@@ -83,6 +83,28 @@ def test_refusals():
     assert cloud.cinder.project_default_types is None  # nothing left to save
 
 
+@pytest.mark.parametrize(
+    ("profile", "with_project"),
+    [("nova-28.3.0", False), ("nova-28.3.1", True), ("nova-29.2.0", False), ("nova-29.2.1", True)],
+)
+def test_the_paths_with_a_project_id_follow_the_backports(profile, with_project):
+    """9afa19e9c (25.0.0; backports 23.3.0, 24.2.0, beside Nova 28.3.1 and 29.2.1) maps the
+    paths under ``/v3/{project_id}/`` too (``api/v3/router.py`` of 23.2.0 and 23.3.0)."""
+    cloud = Cloud(profile=profile, config=CONFIG)
+    ids, _demo, admin = _callers(cloud)
+    bare = call(cloud, "GET", f"/v3/default-types/{ids['admin']}", ctx=admin, version=V)
+    assert fault(bare) == (
+        "itemNotFound",
+        404,
+        f"Default type for project {ids['admin']} not found.",
+    )
+    resp = call(cloud, "GET", f"default-types/{ids['admin']}", ctx=admin, version=V)
+    if with_project:
+        assert (resp.status, resp.body) == (bare.status, bare.body)
+    else:
+        assert resp.status == 404 and b"itemNotFound" not in resp.body  # the router's
+
+
 @pytest.mark.parametrize("profile", ["nova-24.0.0", "nova-21.2.4"])
 def test_older_series(profile):
     """17.x-19.x (Cinder 19 here): the system admin, or an admin of the target project only;

@@ -516,6 +516,17 @@ EXPECTED = {
         "31.3.1": False,
         "32.0.0": False,
     },
+    # Cinder's default types under /v3/{project_id}/: 30.0.0, backports 28.3.1, 29.2.1 (none in
+    # a Nova 27 release).
+    "cinder_default_types_bare_paths": {
+        "27.5.1": True,
+        "28.3.0": True,
+        "28.3.1": False,
+        "29.2.0": True,
+        "29.2.1": False,
+        "29.4.0": False,
+        "30.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
