@@ -66,10 +66,6 @@ LEGACY_SNAPSHOT_FILTERS = ("status", "volume_id", "name", "metadata")
 ASCII_KEYS_FROM = 13
 ALL_TENANTS_FORGIVEN_FROM = 14
 ALL_TENANTS_POPPED_FROM = 18
-#: ``get_all_snapshots`` pops ``all_tenants`` and reads it with ``bool_from_string`` from
-#: 17.0.0 (71a080b22; backports 14.3.1, 15.4.0, 16.2.0 not told apart); before, an admin's
-#: ``all_tenants`` of any value lists every project.
-SNAPSHOT_ALL_TENANTS_BOOL_FROM = 17
 #: Volume time comparisons (``created_at=gt:...``), 3.60, came with 16.0.0; ``consumes_quota``
 #: (``use_quota``) with 19.0.0.
 TIME_FILTERS_FROM = 16

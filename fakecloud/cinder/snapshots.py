@@ -19,7 +19,6 @@ from typing import Any
 from fakecloud.cinder import exception, list_query
 from fakecloud.cinder.api_part import ApiPart
 from fakecloud.cinder.frozen import assert_not_frozen
-from fakecloud.cinder.list_filters import SNAPSHOT_ALL_TENANTS_BOOL_FROM
 from fakecloud.cinder.models import Snapshot, Volume, newest_first
 from fakecloud.cinder.paging import newest_first_key
 from fakecloud.cinder.quota import process_reserve_over_quota
@@ -105,14 +104,15 @@ class SnapshotAPI(ApiPart):
         the filters the controller made (`fakecloud.cinder.list_filters.snapshot_filters`):
         newest first, or None when they build no query (the list is then empty).
 
-        From 17.0.0 ``all_tenants`` is popped for everyone and read loosely
-        (``bool_from_string``); before, an admin's of any value lists every project and a
-        non-admin's stays a filter. ``is_valid_model_filters`` wants each key (``~`` aside) an
-        attribute of the model and ``metadata`` a dict; ``_process_snaps_filters`` then wants
-        a column: either way, else no query. ``availability_zone``, ``host`` and
+        From 17.0.0 and its backports (switch ``cinder_snapshot_all_tenants_kept`` off)
+        ``all_tenants`` is popped for everyone and read loosely (``bool_from_string``);
+        before, an admin's of any value lists every project and a non-admin's stays a filter.
+        ``is_valid_model_filters`` wants each key (``~`` aside) an attribute of the model and
+        ``metadata`` a dict; ``_process_snaps_filters`` then wants a column: either way, else
+        no query. ``availability_zone``, ``host`` and
         ``cluster_name`` are the volume's (a join)."""
         self._authorize(context, "volume:get_all_snapshots", None)
-        if self.kernel.switches.series.cinder >= SNAPSHOT_ALL_TENANTS_BOOL_FROM:
+        if not self.kernel.switches.cinder_snapshot_all_tenants_kept:
             from oslo_utils import strutils  # on use: its import compiles ~400 regexes
 
             every = strutils.bool_from_string(filters.pop("all_tenants", "false"))

@@ -295,4 +295,28 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_snapshot_all_tenants_kept",
+        "a snapshot list's all_tenants is taken out of the filters only for an admin, who "
+        "then lists every project whatever its value (API.get_all_snapshots, cinder 12.0.10 "
+        "to 16.1.x volume/api.py); a non-admin's stays a filter no column matches. Off: "
+        "popped for everyone and read with bool_from_string (an admin's all_tenants=0 lists "
+        "the admin's own; a non-admin's is ignored).",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "71a080b226",
+                "Fix revert to snapshot for non admins (Cinder 17.0.0, backports in Cinder "
+                "14.3.1, 15.4.0, 16.2.0)",
+                # 15.4.0 and 16.2.0 were tagged 2020-09-30: the next Nova 20 and 21 releases
+                # are 20.4.1 and 21.1.1 (2020-11-09; 20.4.0: 2020-08-28, 21.1.0: 2020-08-27);
+                # 14.3.1 (ca0ebb6c92, 2020-11-11) came after Nova 19's last (19.3.2, 11-09).
+                backports=(
+                    Backport("20.4.1", "54433cb8c0"),
+                    Backport("21.1.1", "d51dc099a3"),
+                ),
+            ),
+        ),
+    ),
 )

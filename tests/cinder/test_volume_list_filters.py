@@ -301,6 +301,8 @@ def test_snapshot_filters(profile, version, query, expected):
     ("profile", "query", "expected"),
     [
         ("seed", "all_tenants=0", ["sb", "sa"]),  # any value: every project
+        ("nova-21.1.0", "all_tenants=0", ["sb", "sa"]),
+        ("nova-21.1.1", "all_tenants=0", []),  # 16.2.0's backport
         ("upstream", "all_tenants=0", []),  # 17.0.0: bool_from_string, the admin's own
         ("upstream", "all_tenants=yes", ["sb", "sa"]),
         ("upstream", "all_tenants=1&name~=B", ["sb"]),
@@ -309,8 +311,9 @@ def test_snapshot_filters(profile, version, query, expected):
     ],
 )
 def test_an_admins_snapshot_filters(profile, query, expected):
-    """``API.get_all_snapshots``: before 17.0.0 (71a080b22) an admin's ``all_tenants`` of any
-    value lists every project; from 17.0.0 it is ``bool_from_string``'d."""
+    """``API.get_all_snapshots``: before 17.0.0 (71a080b22; backports 15.4.0 and 16.2.0, beside
+    Nova 20.4.1 and 21.1.1) an admin's ``all_tenants`` of any value lists every project; from
+    then it is ``bool_from_string``'d."""
     assert listed(profile, query, "3.31", ADMIN, "snapshots") == expected
 
 
@@ -319,6 +322,8 @@ def test_an_admins_snapshot_filters(profile, query, expected):
     [
         ("seed", refused("all_tenants")),
         ("nova-19.0.0", []),  # forgiven, kept: is_valid_model_filters fails
+        ("nova-20.4.0", []),
+        ("nova-20.4.1", ["sb", "sa"]),  # 15.4.0's backport pops it
         ("nova-22.0.0", ["sb", "sa"]),  # 17.0.0: get_all_snapshots pops it
     ],
 )

@@ -527,6 +527,16 @@ EXPECTED = {
         "29.4.0": False,
         "30.0.0": False,
     },
+    # Cinder's snapshot list pops all_tenants for everyone: 22.0.0, backports 20.4.1, 21.1.1.
+    "cinder_snapshot_all_tenants_kept": {
+        "19.3.2": True,
+        "20.4.0": True,
+        "20.4.1": False,
+        "21.1.0": True,
+        "21.1.1": False,
+        "21.2.4": False,
+        "22.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
