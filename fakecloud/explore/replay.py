@@ -56,7 +56,7 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
     doc["name"] = f"{doc.get('name') or Path(case.file).stem}-replay"
     source = f"{case.file} [{case.id}]" if case.id != "default" else case.file
     doc["description"] = f"Replay of {source}" + (f": {broke}" if broke else "")
-    steps = [s for s in doc.get("steps") or [] if _step_name(s, doc) not in explored.dropped]
+    steps = kept_steps(doc, explored.dropped)
     names = {**_names(result.names), **_projects(result.cloud)}
     named = {s["name"] for s in steps if isinstance(s, dict) and s.get("name")}
     setup = [i.name for i in case.cloud.setup if i.kind == "setup" and i.name]
@@ -293,6 +293,12 @@ def _named(value: Any, names: dict[str, str]) -> Any:
         if ident in value:
             value = value.replace(ident, ref)
     return value
+
+
+def kept_steps(doc: dict, dropped: Any) -> list:
+    """The steps of a scenario document (`Case.doc`) but those named in `dropped` (a shrink's
+    left-out steps; an unnamed step by its ``stepN``)."""
+    return [s for s in doc.get("steps") or [] if _step_name(s, doc) not in dropped]
 
 
 def _step_name(step: Any, doc: dict) -> str:

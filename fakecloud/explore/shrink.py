@@ -237,9 +237,19 @@ def _without_source_constants() -> Iterator[None]:
 
 
 def _dangling(explored: Explored) -> bool:
-    """Whether a kept step waits for a dropped one (such a file would not load)."""
+    """Whether a kept step waits for a dropped one, or a kept step or check names what only a
+    dropped one saved or answered (such a file would not load)."""
+    from fakecloud.explore.replay import kept_steps
+    from fakecloud.scenario.matrix import unresolvable
+
     dropped = set(explored.dropped)
-    return any(step.after in dropped for step in explored.case.steps)
+    if not dropped:
+        return False
+    if any(step.after in dropped for step in explored.case.steps):
+        return True
+    doc = dict(explored.case.doc)
+    doc["steps"] = kept_steps(doc, dropped)
+    return bool(unresolvable(doc, explored.case.file))
 
 
 def _size(explored: Explored) -> int:

@@ -394,6 +394,15 @@ def _unfinished_refs(doc: dict, filename: str) -> list[Problem]:
     ]
 
 
+def unresolvable(doc: dict, filename: str) -> list[Problem]:
+    """The references of a case's bound document (`Case.doc`, as edited: a shrink's steps left
+    out) that could never resolve, as loading the file would report them: a ``${images.X.id}``
+    or ``${steps.X...}`` whose only maker is a step no longer there."""
+    from fakecloud.scenario.model import RUNTIME_ROOTS
+
+    return _check_refs(doc, {}, RUNTIME_ROOTS | _saved_roots(doc), filename)
+
+
 def _check_refs(doc: dict, names: dict, runtime: set[str], filename: str) -> list[Problem]:
     out = _unfinished_refs(doc, filename)
     named = steps = None

@@ -149,3 +149,37 @@ def test_a_shrink_out_of_time_writes_the_smallest_run_found_and_says_so(
     assert "replay (shrunk, stopped early, its --shrink-time up): " in capsys.readouterr().out
     (group,) = json.loads(report.read_text())["groups"]
     assert (group["shrunk"], group["shrink_stopped"]) == (True, "time")
+
+
+# The lookup's save fails (a 404 has no volume), so the state check that reads it fails
+# whether or not the lookup runs: a shrink dropping it still broke only what the seed broke.
+SAVED_BY_A_FAILING_STEP = """\
+steps:
+  - name: lookup
+    request: GET /volumes/no-such-volume
+    service: block-storage
+    save: {volumes.v.id: body.volume.id}
+  - name: other
+    request: GET /volumes/no-such-volume
+    service: block-storage
+    expect: {status: 200}
+expect:
+  state:
+    - request: GET /volumes/${volumes.v.id}
+      service: block-storage
+      expect: {status: 200}
+explore: {chance: {rpc_delay: false, tie_order: false, throughput_jitter: 0}}
+"""
+
+
+def test_a_shrink_keeps_the_step_whose_save_a_kept_check_reads(tmp_path, capsys):
+    """The shrink dropped `lookup` and wrote a file whose state check names
+    ``${volumes.v.id}``, which nothing left saves: its own check of the written file then
+    ended in a ScenarioError traceback (and `fakecloud run` of it refused the file)."""
+    path = tmp_path / "saved.yaml"
+    path.write_text(SAVED_BY_A_FAILING_STEP)
+    out = tmp_path / "m.yaml"
+    shrink = ["shrink", str(path), "--seed", "0", "--target", "other", "-o", str(out)]
+    assert cli([*shrink, "--no-progress"]) == 0
+    assert "warning" not in capsys.readouterr().out
+    assert [step.name for step in load(out).cases[0].steps] == ["lookup", "other"]
