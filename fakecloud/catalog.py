@@ -6,6 +6,7 @@
     fakecloud list switches [WORD]     # behaviour switches, their value in each profile
     fakecloud list events [WORD]       # trace event kinds and their fields
     fakecloud list scenarios [WORD]    # the scenario library, for fakecloud run NAME
+    fakecloud list config [WORD]       # configuration keys, their defaults and meaning
     fakecloud list points --json       # the same as JSON, for tools
 
 `WORD` keeps the entries whose name contains it. Each ``rows_*`` function gives the entries as
@@ -15,11 +16,16 @@ plain dicts (what ``--json`` prints); `render` lays them out for people.
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
+import inspect
+import itertools
 import json
 import re
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 WIDTH = 100
@@ -151,6 +157,47 @@ def rows_scenarios() -> list[dict[str, Any]]:
     return [{"name": e.name, "doc": e.teaches} for e in entries()]
 
 
+def rows_config() -> list[dict[str, Any]]:
+    """Every configuration key (``Cloud(config=...)``, a scenario's ``cloud.config``,
+    ``fakecloud serve --config``): ``section.key``, its default and its meaning (the
+    docstring under the field in its section's dataclass; empty where it has none)."""
+    from fakecloud.cloud import Cloud
+    from fakecloud.config import section_values
+
+    sections = Cloud().config.sections()  # a default cloud's: every service's section
+    out = []
+    for section_name, section in sorted(sections.items()):
+        docs = _field_docs(type(section))
+        for key, value in section_values(section).items():
+            name = f"{section_name}.{key}"
+            out.append({"name": name, "default": value, "doc": docs.get(key, "")})
+    return out
+
+
+@functools.cache
+def _field_docs(cls: type) -> dict[str, str]:
+    """The docstring written under each field of the dataclass `cls` (PEP 257's attribute
+    docstrings, which Python keeps nowhere at run time: read from its module's source, parsed
+    once; `inspect.getsource` of a class parses the whole module to find it anyway)."""
+    try:
+        tree = ast.parse(Path(inspect.getsourcefile(cls) or "").read_text(encoding="utf-8"))
+    except (OSError, TypeError, SyntaxError):  # no source (a frozen or zipped build)
+        return {}
+    found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
+    body = found[0].body if found else []
+    docs = {}
+    for field, after in itertools.pairwise(body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[field.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
 # -- for people ------------------------------------------------------------------------------
 
 
@@ -246,6 +293,15 @@ def _render_events(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _render_config(rows: list[dict]) -> str:
+    out = []
+    for r in rows:
+        out.append(_hang(f"{r['name']}: ", json.dumps(r["default"])))
+        if r["doc"]:
+            out.append(_wrap(r["doc"]))
+    return "\n".join(out)
+
+
 WHAT: dict[str, tuple[Callable[[], list[dict]], Callable[[list[dict]], str], str]] = {
     "points": (rows_points, _render_points, "fault points and the attributes rules match on"),
     "errors": (rows_errors, _render_errors, "error names and HTTP statuses a rule can raise"),
@@ -254,6 +310,12 @@ WHAT: dict[str, tuple[Callable[[], list[dict]], Callable[[list[dict]], str], str
     "bugs": (rows_bugs, _render_switches, "the Launchpad bugs (switches) and their releases"),
     "events": (rows_events, _render_events, "trace event kinds and their fields"),
     "scenarios": (rows_scenarios, _render_named, "the scenario library (fakecloud run NAME)"),
+    "config": (
+        rows_config,
+        _render_config,
+        "configuration keys (Cloud(config=...), a "
+        "scenario's cloud.config, serve --config), their defaults and meaning",
+    ),
 }
 
 

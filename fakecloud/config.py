@@ -328,7 +328,11 @@ class Config:
             values = {}
             for key, value in given.items():
                 if key not in fields:
-                    raise ConfigError(f"unknown config key {name}.{key}{did_you_mean(key, fields)}")
+                    hint = (
+                        did_you_mean(key, fields)
+                        or f" (`fakecloud list config {name}.` lists them)"
+                    )
+                    raise ConfigError(f"unknown config key {name}.{key}{hint}")
                 values[key] = _own_copy(_coerce(name, fields[key], value), f"{name}.{key}")
             sections[name] = _made(section_cls, values)
         return cls(sections)
