@@ -8,6 +8,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ReentrantClockError
+from tests.turns import wait_until_blocked
 
 
 def test_sleep_polling_observes_a_one_hour_process_in_no_wall_time():
@@ -103,12 +104,13 @@ def test_a_thread_that_sleeps_while_another_runs_the_clock_waits_its_turn():
     """Session 39: a client's thread pool inside ``intercept()`` (openstacksdk sleeps between
     polls): a thread's ``time.sleep`` while another thread ran the clock was the
     `ReentrantClockError` of simulated work ("from inside the simulation"; 12 of 32 sdk
-    server flows in 8 threads). It now waits for that run to end, then sleeps its own."""
+    server flows in 8 threads). It now waits for that run to end, then sleeps its own: the
+    sleep begun at t=1, during a run to t=5, wakes at 11, when it was due (begun after the
+    run, it would wake at 15)."""
     cloud = Cloud()
-    started, seen = threading.Event(), {}
+    seen = {}
 
     def other_thread():
-        started.set()
         try:
             time.sleep(10)  # the cloud's clock is bound: virtual seconds
             seen["woke at"] = cloud.now
@@ -117,16 +119,16 @@ def test_a_thread_that_sleeps_while_another_runs_the_clock_waits_its_turn():
 
     other = threading.Thread(target=other_thread)
 
-    def during_the_run():  # at t=1, inside this thread's cloud.advance(1)
+    def during_the_run():  # at t=1, inside this thread's cloud.advance(5)
         other.start()
-        started.wait()
-        other.join(0.05)  # its sleep meets this run (bounded: it waits for the run to end)
+        seen["blocked on"] = wait_until_blocked(other)  # its sleep waits for this run's end
 
     with cloud.clock():
         cloud.kernel.at(1, during_the_run)
-        cloud.advance(1)
+        cloud.advance(5)
+        assert cloud.now == 5.0
         other.join()
-    assert seen == {"woke at": 11.0}
+    assert seen == {"blocked on": "self.lock.acquire()", "woke at": 11.0}
 
 
 def test_a_request_from_another_thread_waits_whole_for_the_cloud():
@@ -135,18 +137,14 @@ def test_a_request_from_another_thread_waits_whole_for_the_cloud():
     stress of 8 threads met "dictionary changed size during iteration" once)."""
     cloud = Cloud()
     cloud.request("compute", "GET", "/", user=None)  # the gateway and Nova's REST service built
-    started, answers = threading.Event(), []
-
-    def other_thread():
-        started.set()
-        answers.append(cloud.request("compute", "GET", "/", user="admin").status)
-
-    other = threading.Thread(target=other_thread)
+    answers = []
+    other = threading.Thread(
+        target=lambda: answers.append(cloud.request("compute", "GET", "/", user="admin").status)
+    )
     with cloud.kernel.lock:  # this thread's turn, as during a run of the clock
         seen = len(cloud.trace)
         other.start()
-        started.wait()
-        other.join(0.05)  # bounded: the request waits for the turn to end
+        assert wait_until_blocked(other, on="kernel.lock")  # the request waits for the turn
         assert len(cloud.trace) == seen  # no token issued, nothing traced meanwhile
     other.join()
     assert answers == [200]
