@@ -40,3 +40,17 @@ def wait_until_blocked(thread: threading.Thread, on: str = "") -> str | None:
             return line
         pause.wait(0.0005)  # a C wait: never Python's clocks, which a test may have bound
     return None
+
+
+def wait_until_one_blocked(on: str) -> str:
+    """Wait until some other thread (a server's worker, say) is taking a lock on a line
+    holding `on`; returns the line."""
+    pause = threading.Event()
+    me = threading.current_thread()
+    while True:
+        for thread in threading.enumerate():
+            if thread is not me:
+                line = waiting_at(thread)
+                if line is not None and on in line:
+                    return line
+        pause.wait(0.0005)

@@ -84,9 +84,12 @@ class Kernel:
         # live processes per server.
         self._forget_ended = self._forget
         self._running = False
-        # The simulation is single-threaded: threads that share a cloud (a client's thread
-        # pool inside ``intercept()``) take turns, each drive of the clock and each request
-        # whole (`_drive`, `fakecloud.transport.gateway.Gateway.handle`). Not saved.
+        #: The cloud's one lock. The simulation is single-threaded: threads that share a cloud
+        #: (a client's thread pool inside ``intercept()``, a server's workers) take turns, each
+        #: drive of the clock (`_drive`), each request (`Gateway.handle`; over HTTP the whole
+        #: answer, `fakecloud.transport.wsgi`), each control request, fork and save whole. A
+        #: server hands its lock on to each cloud it serves after a reset or a load. Not saved:
+        #: a copy has its own.
         self.lock = threading.RLock()
         # Live processes above which this kernel asks the collector for a wider spacing next
         # (`_space_out`); not saved, a copy starts from the first step.

@@ -26,7 +26,7 @@ function::
         '''What it does (shown in the 404 that lists the endpoints).'''
         ...
 
-A handler gets the `ControlContext` (the cloud, the server's speed, the lock already held) and
+A handler gets the `ControlContext` (the cloud, the server's speed; the cloud's lock is held) and
 the `ControlRequest` (JSON body, query), and returns the JSON answer. A `ValueError`,
 `TypeError` or `FakecloudError` it raises is the caller's mistake: 400 with the message.
 """
@@ -35,9 +35,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -58,15 +57,19 @@ MAX_STATE_BYTES = 1 << 28
 
 @dataclass
 class ControlContext:
-    """What a control endpoint works on: the cloud, the server's speed, its lock, the server
-    object itself (None when the control application is mounted on its own), and whether API
+    """What a control endpoint works on: the cloud, the server's speed, the server object
+    itself (None when the control application is mounted on its own), and whether API
     requests settle (run the cloud until idle)."""
 
     cloud: Any
     speed: float = 0.0
-    lock: Any = field(default_factory=threading.RLock)
     server: Any = None
     settle: bool = False
+
+    @property
+    def lock(self) -> Any:
+        """The cloud's one lock (`fakecloud.sim.kernel.Kernel.lock`), held by every request."""
+        return self.cloud.kernel.lock
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ backlog and a connection limit, buffers request bodies before a worker sees them
 holds no worker), and shuts down from another thread. cheroot would do as well; waitress needs
 less glue for several listening sockets on one event loop.
 
-The simulation is single-threaded: every request, and every clock step, holds one lock
-(`fakecloud.transport.wsgi.lock_for`). Virtual time follows wall time times `speed`
+The simulation is single-threaded: every request, and every clock step, holds one lock, the
+served cloud's (`fakecloud.sim.kernel.Kernel.lock`, which each cloud served after a reset or a
+load takes over). Virtual time follows wall time times `speed`
 (``speed=0``: it moves only on demand); a request whose handler takes virtual time runs the
 clock forward until its answer is ready. With ``settle=True`` every API request is followed by a
 run until the cloud is idle: virtual time jumps over the work the request started, so a client
@@ -67,8 +68,6 @@ from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S, time_out_unf
 from fakecloud.transport.wsgi import (
     ServiceApplication,
     StartResponse,
-    adopt_lock,
-    lock_for,
     status_line,
 )
 
@@ -312,9 +311,10 @@ class FakecloudServer:
         except BaseException:
             self._close_sockets()
             raise
-        self.lock = lock_for(cloud)
+        #: The one lock of the cloud served (`Kernel.lock`): each cloud served later takes it.
+        self.lock = cloud.kernel.lock
         self.control = ControlApplication(
-            ControlContext(cloud, self.speed, self.lock, self, self.settle)
+            ControlContext(cloud, self.speed, server=self, settle=self.settle)
         )
         self._serve(cloud)
         self._threads_count = threads
@@ -332,7 +332,9 @@ class FakecloudServer:
     def _serve(self, cloud: Any) -> None:
         """Serve `cloud` from now on, on every port (under the lock, for reset and load)."""
         with self.lock:
-            adopt_lock(cloud, self.lock)
+            # One lock for every cloud this server serves (`Kernel.lock` is a cloud's own): a
+            # request that waited for it while the last one was replaced holds it next.
+            cloud.kernel.lock = self.lock
             if self.speed > 0:
                 if self.settle:
                     cloud.kernel.clock.settled = SettledSpans()
@@ -394,16 +396,13 @@ class FakecloudServer:
 
     def _application(self, key: str) -> Any:
         if key in SERVICE_HOSTS:
-            app = ServiceApplication(
-                self.cloud, key, gateway=self.gateway, lock=self.lock, settle=self.settle
-            )
+            app = ServiceApplication(self.cloud, key, gateway=self.gateway, settle=self.settle)
         else:
             where = netloc(self.urls[key])
             app = ServiceApplication(
                 self.cloud,
                 key,
                 gateway=self.gateway,
-                lock=self.lock,
                 mount=lambda: self.gateway.mount_for_netloc(where),
                 settle=self.settle,
             )

@@ -11,7 +11,8 @@ body-size limit, token check, the service's router, virtual time run until the a
 (with ``settle=True``, until the cloud is idle: a client that polls finds the work done; where
 the cloud's clock has `SettledSpans`, as a paced server's has, the calendar stands still
 meanwhile).
-Every application of one cloud shares one lock (`lock_for`), because the simulation is
+Every application of one cloud holds the cloud's one lock (`fakecloud.sim.kernel.Kernel.lock`,
+which in-process requests and runs of the clock hold too), because the simulation is
 single-threaded; a multi-threaded server may call them concurrently. Catalog URLs, links and
 ``Location`` headers come from the cloud's ``endpoints`` configuration, so build the cloud
 with the URLs you serve it on (`fakecloud.transport.server.FakecloudServer` does that).
@@ -27,8 +28,6 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import threading
-import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -54,25 +53,6 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
 )
-
-_LOCKS: weakref.WeakKeyDictionary[Any, threading.RLock] = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
-
-
-def lock_for(cloud: Any) -> threading.RLock:
-    """The one lock every WSGI application (and the clock pacer) of `cloud` holds to run it."""
-    with _LOCKS_GUARD:
-        lock = _LOCKS.get(cloud)
-        if lock is None:
-            lock = _LOCKS[cloud] = threading.RLock()
-        return lock
-
-
-def adopt_lock(cloud: Any, lock: threading.RLock) -> None:
-    """Make `lock` the one `lock_for(cloud)` gives (a server serving a new cloud keeps its lock,
-    which requests already waiting hold next)."""
-    with _LOCKS_GUARD:
-        _LOCKS[cloud] = lock
 
 
 def status_line(status: int) -> str:
@@ -146,7 +126,6 @@ class ServiceApplication:
         host: str,
         *,
         gateway: Gateway | None = None,
-        lock: threading.RLock | None = None,
         mount: Callable[[], Mount] | None = None,
         settle: bool = False,
     ):
@@ -154,13 +133,14 @@ class ServiceApplication:
         self.host = host
         self.settle = settle
         self.gateway = gateway or Gateway(cloud)
-        self.lock = lock or lock_for(cloud)
         self._mount = mount or (lambda: self.gateway.mount_for_host(host))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """Answer one request (never raises: a crash is the service's 500 fault body)."""
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        with self.lock:
+        # The cloud's one lock (`Kernel.lock`) for the whole answer: the request, its settling
+        # and its Date are one turn, which no in-process thread or control request splits.
+        with self.cloud.kernel.lock:
             spans = self.cloud.kernel.clock.settled if self.settle else None
             if spans is not None:
                 spans.open(self.cloud.now)
@@ -234,15 +214,15 @@ def _safe_date(cloud: Any) -> str:
         return "Fri, 31 Dec 9999 23:59:59 GMT"
 
 
-def application(cloud: Any, service: str, *, lock: threading.RLock | None = None) -> WsgiApp:
+def application(cloud: Any, service: str) -> WsgiApp:
     """The WSGI application of one service of `cloud`.
 
     `service` is an endpoint host (``identity``, ``compute``, ``image``, ``volume``) or a
-    catalog type or alias (``block-storage``, ``nova``, ...). Applications of one cloud share
-    `lock_for(cloud)` unless given another `lock`.
+    catalog type or alias (``block-storage``, ``nova``, ...). Every application of a cloud
+    holds its one lock (`fakecloud.sim.kernel.Kernel.lock`) to answer.
     """
     host = service if service in HOSTS else _host_of(service)
-    return ServiceApplication(cloud, host, lock=lock)
+    return ServiceApplication(cloud, host)
 
 
 def _host_of(service: str) -> str:

@@ -23,7 +23,7 @@ from fakecloud.transport.header_size import (
     refusal,
 )
 from fakecloud.transport.server import FakecloudServer
-from fakecloud.transport.wsgi import lock_for
+from tests.turns import wait_until_one_blocked
 
 TIMEOUT = 20
 
@@ -505,7 +505,7 @@ def test_stopping_sends_every_answer_already_made_whole():
         path = f"GET /v2/images/{image_id}/file"
 
         def served() -> int:
-            with lock_for(srv.cloud):
+            with srv.cloud.kernel.lock:
                 return len(srv.cloud.trace.filter(kind="api.response", subject=path))
 
         while served() < 8:
@@ -564,3 +564,28 @@ def test_pipelined_requests_are_answered_in_order_and_100_continue_first(server)
     )
     answer = exchange(server, "identity", head + body)
     assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 400 ")
+
+
+def test_a_thread_holding_the_served_clouds_turn_saves_while_a_request_waits():
+    """Session 40: the WSGI applications took a lock of their own (`wsgi.lock_for`) before
+    the cloud's (`Kernel.lock`, which in-process requests and runs of the clock take, and which
+    CONTRIBUTING tells every entry point to take). A request held the first while it waited
+    for the second, so a thread holding the cloud's turn that then saved (or reset, or loaded)
+    through the server waited for a request that waited for it: both hung for good. One lock
+    now: the request waits whole, the save is the turn's own."""
+    import threading
+
+    srv = FakecloudServer(port_base=0, speed=0).start()
+    try:
+        get = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        answers = []
+        client = threading.Thread(target=lambda: answers.append(exchange(srv, "compute", get)))
+        with srv.cloud.kernel.lock:
+            client.start()
+            assert wait_until_one_blocked(on="lock")  # a worker waits for this turn
+            saved = srv.save_state()
+        client.join()
+    finally:
+        srv.stop()
+    assert saved["cloud"]["seed"] == 0
+    assert answers[0].startswith(b"HTTP/1.1 200 ")
