@@ -75,8 +75,7 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
 
     def __enter__(self) -> Any:
         from fakecloud.cloud import Cloud
-        from fakecloud.transport.clients import clouds_config
-        from fakecloud.transport.intercept import check_one_thread
+        from fakecloud.transport.intercept import PATCHING, check_one_thread
 
         check_one_thread()  # before a cloud is built for nothing (its intercept checks too)
         cloud = Cloud(seed=self.seed, profile=self.profile, config=self.config)
@@ -84,6 +83,14 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
             from fakecloud.errors import ConfigError
 
             raise ConfigError(f"fakecloud.mock(user={self.user!r}): no such user in the cloud")
+        # The environment and the patches as one step, which no other thread's mock enters or
+        # leaves in the middle of (`PATCHING`): each sets the whole process's OS_* variables.
+        with PATCHING:
+            return self._enter(cloud)
+
+    def _enter(self, cloud: Any) -> Any:
+        from fakecloud.transport.clients import clouds_config
+
         # One file, not a folder: a directory to make and remove cost twice the CPU. JSON, not
         # YAML: openstacksdk's loader reads a ``.json`` file with json.load, where parsing the
         # same entries as YAML took ~1 ms of pure-Python scanning in every openstack.connect().
@@ -109,6 +116,15 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
         return cloud
 
     def __exit__(self, *exc: Any) -> None:
+        from fakecloud.transport.intercept import PATCHING
+
+        # Unpatched and the environment put back as one step (`PATCHING`): a thread's mock
+        # entered between the two had its OS_* variables wiped by this exit, and its own exit
+        # then put back this one's, naming a clouds file already removed, for good.
+        with PATCHING:
+            self._exit(exc)
+
+    def _exit(self, exc: tuple) -> None:
         if not self._stack:
             raise RuntimeError("fakecloud.mock: stop() without a start(): this mock is not active")
         from fakecloud.transport.intercept import check_innermost

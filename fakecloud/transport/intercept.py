@@ -137,8 +137,9 @@ _ACTIVE: list[Intercept] = []
 """Intercepts entered and not yet left, innermost last: each patched over the one before it,
 so only the innermost can put back what it replaced."""
 #: Held while an intercept checks and patches, or unpatches: two threads entering at once both
-#: passed `check_one_thread` before either was active (rv9's review of 00d9968b).
-_PATCHING = threading.Lock()
+#: passed `check_one_thread` before either was active (rv9's review of 00d9968b). Reentrant:
+#: `fakecloud.mock` holds it around its intercept's enter and exit, with its environment.
+PATCHING = threading.RLock()
 
 
 class InterceptOrderError(RuntimeError):
@@ -186,7 +187,7 @@ class Intercept:
         return self._calls
 
     def __enter__(self) -> Intercept:
-        with _PATCHING:  # another thread's check and patches first (`check_one_thread`)
+        with PATCHING:  # another thread's check and patches first (`check_one_thread`)
             return self._enter()
 
     def _enter(self) -> Intercept:
@@ -237,7 +238,7 @@ class Intercept:
             outside.left()  # the adapter is back: guard the cloud's hosts again
 
     def __exit__(self, *exc: Any) -> None:
-        with _PATCHING:
+        with PATCHING:
             self._exit(exc)
 
     def _exit(self, exc: tuple) -> None:

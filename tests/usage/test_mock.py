@@ -15,6 +15,7 @@ import requests
 
 import fakecloud
 from fakecloud import Cloud
+from tests.turns import waiting_at
 
 BASE_IMAGE = "cirros-0.6.2-x86_64-disk"
 
@@ -202,6 +203,56 @@ def test_a_mock_started_while_another_threads_is_active_is_refused_changing_noth
         other.join()
     assert seen == ["fakecloud-demo"]
     assert os.environ.get("OS_CLOUD") == before and __import__("time").sleep is time_sleep
+
+
+def test_a_mock_entered_while_another_threads_mock_leaves_keeps_its_environment():
+    """Session 40: a mock's exit let go of the intercepts' lock after unpatching and before
+    putting the OS_* variables back, so another thread's mock could enter in between (the first
+    no longer active): the exit then wiped its OS_CLOUD and clouds file, and its own exit put
+    back the first mock's, naming a file already removed, for good. The leaving thread is held
+    just before it puts the environment back (a trace function, no patch), the entering thread
+    goes as far as it can, then both carry on: the second enters after the first has left."""
+    import sys
+
+    from fakecloud.mocking import _restore_environment
+
+    before = {k: v for k, v in os.environ.items() if k.startswith("OS_")}
+    paused, resume, second_in, first_out = (threading.Event() for _ in range(4))
+    seen = {}
+
+    def hold_before_restoring(frame, event, arg):
+        if event == "call" and frame.f_code is _restore_environment.__code__:
+            paused.set()
+            resume.wait()
+        return None
+
+    def first():
+        with fakecloud.mock(seed=1):
+            sys.settrace(hold_before_restoring)
+        sys.settrace(None)
+
+    def second():
+        with fakecloud.mock(seed=2, user="admin"):
+            second_in.set()
+            first_out.wait()
+            path = os.environ.get("OS_CLIENT_CONFIG_FILE")
+            seen["inside"] = os.environ.get("OS_CLOUD"), path is not None and os.path.exists(path)
+
+    leaving, entering = threading.Thread(target=first), threading.Thread(target=second)
+    leaving.start()
+    paused.wait()
+    entering.start()
+    pause = threading.Event()
+    while not (second_in.is_set() or "PATCHING" in (waiting_at(entering) or "")):
+        if not entering.is_alive():
+            break  # (an error: the assertions below report it)
+        pause.wait(0.0005)
+    resume.set()
+    leaving.join()
+    first_out.set()
+    entering.join()
+    assert seen == {"inside": ("fakecloud-admin", True)}
+    assert {k: v for k, v in os.environ.items() if k.startswith("OS_")} == before
 
 
 def test_stop_without_start_is_a_clear_error():
