@@ -25,6 +25,10 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME_HINT = "names use letters, digits, '-' and '_', and start with a letter or '_'"
 
 
+#: YAML 1.1's implicit types YAML 1.2 reads otherwise (`BOOL_1_2` puts 1.2's booleans back).
+_NOT_YAML_1_2 = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+
+
 class YamlMap(dict):
     """A mapping from a scenario file; `line` is where it starts, `key_lines` each key's line."""
 
@@ -48,12 +52,15 @@ class YamlList(list):
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader with YAML 1.2 booleans and line-carrying containers."""
+    """SafeLoader with YAML 1.2 booleans, no timestamps, and line-carrying containers."""
 
     problems: list[Problem]
 
+    # YAML 1.2's core schema reads no dates: a bare ``2024-01-01`` is text (1.1 made it a
+    # date, which a request body cannot carry: "the simulation crashed ... Object of type
+    # date is not JSON serializable").
     yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        key: [(tag, rx) for tag, rx in resolvers if tag not in _NOT_YAML_1_2]
         for key, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
@@ -147,6 +154,31 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
         )
         return 0
 
+
+#: YAML 1.1's tags for values JSON has not (``!!timestamp``, ``!!binary``, ``!!set``, ...):
+#: a scenario or config value is JSON's, sent in a body or compared with one (a tagged date or
+#: set in a body crashed the simulation).
+NOT_JSON = {
+    "timestamp": "a date or time",
+    "binary": "bytes",
+    "set": "a set",
+    "omap": "an ordered mapping",
+    "pairs": "a list of pairs",
+}
+
+
+def _construct_not_json(loader: _Loader, node: yaml.Node) -> None:
+    """A value of a tag in `NOT_JSON`: a `Problem` at its line."""
+    short = node.tag.rsplit(":", 1)[-1]
+    message = (
+        f"a !!{short} value ({NOT_JSON[short]}): scenario and config files hold JSON's values "
+        "(text, numbers, true, false, null, lists, mappings); quote it to make it text"
+    )
+    loader.problems.append(Problem(loader.filename, node.start_mark.line + 1, "", message))
+
+
+for _short in NOT_JSON:
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_short}", _construct_not_json)
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)

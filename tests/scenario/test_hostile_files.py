@@ -271,3 +271,22 @@ def test_a_replay_files_decision_the_run_cannot_take_is_named_at_its_entry():
             [],
         )
     ]
+
+
+def test_a_bare_date_is_text_and_a_tagged_date_set_or_bytes_is_named_at_its_line():
+    """Session 40: YAML 1.1 read ``name: 2024-01-01`` in a body as a date, and the run was
+    "the simulation crashed ... Object of type date is not JSON serializable" with fakecloud's
+    traceback; a ``!!set`` or ``!!binary`` value in a body likewise. YAML 1.2 has no dates:
+    the bare one is text, and a value tagged as no JSON type is refused where it is."""
+    body = "{keypair: {name: 2024-01-01, ts: 2001-12-14t21:59:43.10-05:00}}"
+    (case,) = loads(f"name: n\nsteps:\n  - {{request: POST /os-keypairs, body: {body}}}\n").cases
+    assert case.steps[0].spec.body == {
+        "keypair": {"name": "2024-01-01", "ts": "2001-12-14t21:59:43.10-05:00"}
+    }
+    body = "{a: !!timestamp 2024-01-01, b: !!set {x}, c: !!binary aGk=}"
+    found = problems(f"name: n\nsteps:\n  - request: POST /os-keypairs\n    body: {body}\n")
+    tail = "scenario and config files hold JSON's values (text, numbers, true, false, null, "
+    assert found == [
+        f"s.yaml:4: a !!{tag} value ({what}): {tail}lists, mappings); quote it to make it text"
+        for tag, what in (("timestamp", "a date or time"), ("set", "a set"), ("binary", "bytes"))
+    ]
