@@ -414,11 +414,31 @@ def run(args: argparse.Namespace) -> int:
         server.wait()
     finally:
         server.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if not args.state:
+            _restore_signals(previous)
     if args.state:
-        return _save_at_shutdown(server, args.state)
+        try:
+            return _save_at_shutdown(server.cloud, args.state)
+        finally:
+            _restore_signals(previous)
     return 0
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+class _StoppedAgain(BaseException):
+    """A second SIGINT or SIGTERM while the cloud is saved at shutdown: `signum`."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_again(signum: int, frame: Any) -> None:
+    raise _StoppedAgain(signum)
 
 
 def _write_tempest(server: Any, directory: str, dynamic_credentials: bool) -> list[Any] | None:
@@ -439,13 +459,26 @@ def _write_tempest(server: Any, directory: str, dynamic_credentials: bool) -> li
     return None
 
 
-def _save_at_shutdown(server: Any, path: str) -> int:
-    """Run the cloud until idle, then save it to `path`; the exit status."""
+def _save_at_shutdown(cloud: Any, path: str) -> int:
+    """Run `cloud` until idle, then save it to `path`; the exit status. A second SIGINT or
+    SIGTERM meanwhile stops at once (status 128 + its number), the file as it was: SIGTERM's
+    default action killed the process mid-save with no word (and might leave the temporary
+    file `write_atomic` renames over it), and a second Ctrl-C said only "interrupted"."""
     from fakecloud.state import save
 
+    previous = {sig: signal.signal(sig, _stop_again) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        server.cloud.run_until_idle()
-        save(server.cloud, path)
+        cloud.run_until_idle()
+        save(cloud, path)
+    except _StoppedAgain as exc:
+        name = signal.Signals(exc.signum).name
+        kept = "the file there is as it was" if os.path.exists(path) else "nothing was written"
+        print(
+            f"fakecloud serve: the cloud was not saved to {path}: stopped by a second signal "
+            f"({name}) while saving; {kept}",
+            file=sys.stderr,
+        )
+        return 128 + exc.signum
     except FakecloudError as exc:
         print(f"fakecloud serve: the cloud was not saved to {path}: {exc}", file=sys.stderr)
         return 1
@@ -454,7 +487,9 @@ def _save_at_shutdown(server: Any, path: str) -> int:
             f"fakecloud serve: the cloud was not saved to {path}: {exc.strerror}", file=sys.stderr
         )
         return 1
-    print(f"# fakecloud: saved the cloud to {path} (t={server.cloud.now:.3f})", file=sys.stderr)
+    finally:
+        _restore_signals(previous)
+    print(f"# fakecloud: saved the cloud to {path} (t={cloud.now:.3f})", file=sys.stderr)
     return 0
 
 

@@ -4,6 +4,8 @@ load and invariants over HTTP, --state, and fakecloud clock driving a running se
 from __future__ import annotations
 
 import datetime
+import os
+import signal
 
 import pytest
 import requests
@@ -110,7 +112,7 @@ def test_a_cloud_saved_in_process_is_served_on_the_servers_ports(server, tmp_pat
     assert all(link.startswith(server.urls["volume"]) for link in links)
     assert served.now == cloud.now
     # --state at shutdown: run until idle, then save where it was loaded from
-    assert _save_at_shutdown(server, str(tmp_path / "after.json")) == 0
+    assert _save_at_shutdown(server.cloud, str(tmp_path / "after.json")) == 0
     assert load_data(tmp_path / "after.json")["summary"]["volumes"] == 1
 
 
@@ -192,3 +194,28 @@ def test_a_paced_server_that_does_not_settle_starts_its_calendar_at_the_wall_clo
         assert paced.cloud.kernel.clock.settled is None
         served = paced.cloud.kernel.clock.wall_time()
         assert abs((served - at.replace(tzinfo=None)).total_seconds()) < 1e-3
+
+
+def test_a_second_signal_while_saving_at_shutdown_stops_at_once_leaving_the_file(tmp_path, capsys):
+    """Session 40: after the first SIGTERM, ``serve --state`` ran the cloud until idle and saved
+    it with Python's own handlers back: a second SIGTERM killed it with no word (143, the
+    session's cloud unsaved, perhaps the temporary file of the save left beside the state),
+    a second Ctrl-C said only "interrupted". Now either stops at once, saying the cloud was
+    not saved and the file is as it was."""
+    cloud = Cloud(seed=3)
+
+    def operator():  # the second signal, mid-run
+        yield cloud.kernel.env.timeout(5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    cloud.kernel.spawn(operator(), name="operator")
+    path = tmp_path / "world.json"
+    path.write_text("the last save\n")
+    handler = signal.getsignal(signal.SIGTERM)
+    assert _save_at_shutdown(cloud, str(path)) == 128 + signal.SIGTERM
+    assert path.read_text() == "the last save\n" and os.listdir(tmp_path) == ["world.json"]
+    assert capsys.readouterr().err == (
+        f"fakecloud serve: the cloud was not saved to {path}: stopped by a second signal "
+        "(SIGTERM) while saving; the file there is as it was\n"
+    )
+    assert signal.getsignal(signal.SIGTERM) is handler
