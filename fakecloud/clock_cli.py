@@ -36,6 +36,23 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("seconds: ")) from None
 
 
+def _url(text: str) -> str:
+    """A server's URL, ``http[s]://HOST[:PORT][/path]``, or an argparse error naming what is
+    wrong (an unclosed ``[::1`` was a ValueError traceback; a URL without a scheme, or with a
+    query, "nothing answers", or a service's answer to the wrong path)."""
+    wanted = "expected a served port's URL such as http://127.0.0.1:8770"
+    try:
+        parts = urlsplit(text.strip())
+        parts.port  # noqa: B018 - its check: a port that is no number or past 65535
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{wanted}, got {text!r} ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{wanted}, got {text!r}")
+    if parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{wanted}, got {text!r} (no query or fragment)")
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``clock`` arguments."""
     p = argparse.ArgumentParser(
@@ -44,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--url",
+        type=_url,
         default=os.environ.get("FAKECLOUD_URL", DEFAULT_URL),
         help=f"any port of the server (default $FAKECLOUD_URL or {DEFAULT_URL})",
     )
@@ -58,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--cap", type=_seconds, metavar="SECONDS", help="give up after this many virtual seconds"
     )
     for verb in (show, advance, idle):  # `clock show --url U` as well as `clock --url U show`
-        verb.add_argument("--url", default=argparse.SUPPRESS, help="as before the verb")
+        verb.add_argument("--url", type=_url, default=argparse.SUPPRESS, help="as before the verb")
     return p
 
 

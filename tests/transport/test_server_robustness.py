@@ -332,6 +332,28 @@ def test_clock_given_a_service_url_says_the_control_endpoints_are_at_the_root(
     assert clock_cli.main(["show", "--url", root]) == 0
 
 
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("http://[::1", " (Invalid IPv6 URL)"),  # was a ValueError traceback
+        ("127.0.0.1:8770", ""),  # was "nothing answers ... (InvalidSchema)"
+        ("http://127.0.0.1:8770/?x=1", " (no query or fragment)"),  # was Keystone's 300
+    ],
+)
+def test_clock_given_no_servers_url_is_a_usage_error(capsys, url, why):
+    """Session 40: a ``--url`` that is no server's URL was a traceback, "nothing answers" or
+    the answer of a service to a path with the control endpoint's glued after the query."""
+    from fakecloud import clock_cli
+
+    with pytest.raises(SystemExit) as stopped:
+        clock_cli.main(["show", "--url", url])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: argument --url: expected a served port's URL such as http://127.0.0.1:8770, "
+        f"got {url!r}{why}\n"
+    )
+
+
 OVER = 114688 + 1
 
 
