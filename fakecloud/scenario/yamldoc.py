@@ -289,6 +289,9 @@ def read_yaml(text: str, filename: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or str(exc)
+        if exc.problem_mark and _at(text, exc.problem_mark) == "\t":
+            # "found character that cannot start any token" named no character: a tab
+            what = f"a tab at column {mark.column + 1}: YAML indents with spaces, never tabs"
         opened = exc.context_mark
         if exc.problem and exc.context and opened and (not mark or opened.line != mark.line):
             # "did not find expected '}' (while parsing a flow mapping at line 5)": where the
@@ -315,6 +318,15 @@ def read_yaml(text: str, filename: str) -> Any:
             node, message = bomb
             raise ScenarioError([Problem(filename, getattr(node, "line", None), "", message)])
     return data
+
+
+def _at(text: str, mark: Any) -> str:
+    """The character at `mark` (its line and column: a BOM the reader dropped moves its
+    index), or ""."""
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
 
 
 def line_of(root: Any, path: tuple) -> int | None:

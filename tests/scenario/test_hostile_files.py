@@ -290,3 +290,15 @@ def test_a_bare_date_is_text_and_a_tagged_date_set_or_bytes_is_named_at_its_line
         f"s.yaml:4: a !!{tag} value ({what}): {tail}lists, mappings); quote it to make it text"
         for tag, what in (("timestamp", "a date or time"), ("set", "a set"), ("binary", "bytes"))
     ]
+
+
+def test_a_tab_indenting_a_line_is_named_as_a_tab():
+    """Session 40: a line indented with a tab was "found character that cannot start any
+    token", naming no character (and "violates indentation" after a BOM and CRLF lines)."""
+    tab = "a tab at column 1: YAML indents with spaces, never tabs"
+    assert problems("name: n\nsteps:\n\t- wait: 1\n") == [
+        f"s.yaml:3: not valid YAML: while scanning for the next token: {tab}"
+    ]
+    assert problems("\ufeffname: n\r\nsteps:\r\n  - wait: 1\r\n\t  x: 1\r\n") == [
+        f"s.yaml:4: not valid YAML: {tab} (while scanning a plain scalar at line 3)"
+    ]
