@@ -84,6 +84,9 @@ def closest(name: object) -> str:
     ``+vendor`` ones, so ``nova_17.0.1`` is not ``nova-34.0.0``."""
     if isinstance(name, str) and f"nova-{name}" in PROFILES:
         return f" (did you mean {'nova-' + name!r}?)"
+    if isinstance(name, str) and name.strip().lower() in PROFILES:
+        # spelled in capitals or with spaces: 'NOVA-17.0.0' was "did you mean 'seed-17.0.0'"
+        return f" (did you mean {name.strip().lower()!r}?)"
     return did_you_mean(name, profile_names(vendor=False))
 
 

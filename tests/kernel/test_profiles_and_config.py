@@ -42,6 +42,9 @@ def test_unknown_names_are_errors_that_suggest_the_right_one():
         Cloud(profile="upstrem")
     with pytest.raises(ConfigError, match=r"profile '17\.0\.1' \(did you mean 'nova-17\.0\.1'"):
         Cloud(profile="17.0.1")  # a bare release number is its nova- profile, not seed-17.0.13
+    # capitals and spaces (session 40: 'NOVA-17.0.0' was "did you mean 'seed-17.0.0'")
+    with pytest.raises(ConfigError, match=r"'NOVA-17\.0\.0 ' \(did you mean 'nova-17\.0\.0'"):
+        Cloud(profile="NOVA-17.0.0 ")
     with pytest.raises(ConfigError, match="unknown config section 'rcp'.*'rpc'"):
         Cloud(config={"rcp": {}})
     with pytest.raises(ConfigError, match="unknown config key rpc.dealy_s.*'delay_s'"):
