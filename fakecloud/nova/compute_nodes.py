@@ -6,7 +6,8 @@ fakecloud's hosts all have one shape (`HOST_VCPUS`, `HOST_MEMORY_MB`, `HOST_LOCA
 host of libvirt's): the scheduler does not count capacity (it picks the least-loaded host), so
 these are what an operator sees, not limits. Usage is summed over the live servers on the host
 as ``_update_usage`` does: vCPUs, memory (plus ``reserved_host_memory_mb``), root disk (none for
-a volume-backed server from 18.0.0, f63fd14975), ephemeral disk and swap. A node's id is its
+a volume-backed server from 18.0.0, f63fd14975, and in a move's claims from 18.1.0 and
+19.0.0, switch ``lp1796737``), ephemeral disk and swap. A node's id is its
 host's position (1 for the first), its uuid drawn from the cloud's seed
 (`fakecloud.nova.services.compute_node_uuid`), its ``hypervisor_hostname`` the host's name.
 """
@@ -97,7 +98,8 @@ def _node(nova: Any, index: int, host: str) -> ComputeNode:
         if row.task_state is not None:
             workload += 1
     if db.migrations:
-        vcpus_m, memory_m, disk_m = _move_claims(nova, host, root_free)
+        moves_root_free = root_free and not nova.kernel.switches.lp1796737
+        vcpus_m, memory_m, disk_m = _move_claims(nova, host, moves_root_free)
         vcpus, memory, disk = vcpus + vcpus_m, memory + memory_m, disk + disk_m
     return ComputeNode(
         index,

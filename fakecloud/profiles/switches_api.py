@@ -666,4 +666,63 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1825020",
+        "bug: a volume-backed server's resize runs _validate_flavor_image_nostatus with no root "
+        "mapping, so its root is read as the new flavor's local disk: a disk below the image "
+        "min_disk its system metadata keeps (at least the boot flavor's root_gb) is "
+        "FlavorDiskSmallerThanMinDisk, a zero disk asks create:zero_disk_flavor, and the "
+        "image's min_ram is checked (fixed: the NUMA and PCI checks alone).",
+        False,
+        (
+            Change(
+                "19.0.0",
+                "5e7b840e48",
+                "flavor extra spec and image properties validation from the API: resize calls "
+                "_validate_flavor_image_nostatus(root_bdm=None)",
+            ),
+            Change(
+                "20.0.0",
+                "8aae3e39e5",
+                "Closes-Bug #1825020: fix volume-backed resize with a smaller disk flavor",
+                backports=(Backport("19.0.1", "3285210add"),),
+            ),
+        ),
+    ),
+    Switch(
+        "volume_backed_resize_min_ram",
+        "a volume-backed server's resize checks the new flavor's memory against its image's "
+        "min_ram (FlavorMemoryTooSmall, a 400); before, only while lp1825020 ran every image "
+        "check (19.0.0).",
+        False,
+        (
+            Change(
+                "30.0.0",
+                "f3eb76e57b",
+                "validate flavor image min ram when resize volume-backed instance",
+            ),
+        ),
+    ),
+    Switch(
+        "lp1796737",
+        "bug: the resource tracker counts no root disk for a volume-backed server's own usage "
+        "(LP #1782393) but still its flavor's root_gb in a move's claims (a resize's or cold "
+        "migration's old and new flavor, _get_usage_dict of a Flavor): os-hypervisors' "
+        "local_gb_used grows by it on both hosts until the move ends (fixed: 0 there too).",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "f63fd14975",
+                "Closes-Bug #1782393: report 0 root_gb in the resource tracker if the instance "
+                "is volume-backed (its instance claims only)",
+            ),
+            Change(
+                "19.0.0",
+                "a99722bb85",
+                "Closes-Bug #1796737: properly track local root disk usage during moves",
+                backports=(Backport("18.1.0", "980013d700"),),
+            ),
+        ),
+    ),
 )

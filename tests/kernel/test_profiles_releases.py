@@ -459,6 +459,31 @@ EXPECTED = {
         "22.0.0": False,
         "17.0.13": True,
     },
+    # the resource tracker's move claims count a volume-backed root: on with 18.0.0's
+    # f63fd14975 (instance claims only), off with 19.0.0's a99722bb85, backport 18.1.0
+    # (nova 18.0.0, 19.0.0 compute/resource_tracker.py _get_usage_dict).
+    "lp1796737": {
+        "17.0.13": False,
+        "18.0.0": True,
+        "18.0.3": True,
+        "18.1.0": False,
+        "18.3.0": False,
+        "19.0.0": False,
+    },
+    # a volume-backed resize runs every image check: 19.0.0 (5e7b840e48) alone, fixed 20.0.0
+    # (8aae3e39e5), backport 19.0.1 (nova 19.0.0, 19.3.2 compute/api.py resize).
+    "lp1825020": {
+        "18.3.0": False,
+        "19.0.0": True,
+        "19.0.1": False,
+        "19.3.2": False,
+        "20.0.0": False,
+    },
+    # a volume-backed resize checks min_ram: 30.0.0 (f3eb76e57b; 29.x none).
+    "volume_backed_resize_min_ram": {
+        "29.4.0": False,
+        "30.0.0": True,
+    },
     # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
     "lp2151256": {
         "31.3.0": True,

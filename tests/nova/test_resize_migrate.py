@@ -472,6 +472,68 @@ def test_a_flavor_with_no_disk_takes_only_a_volume_backed_server_and_locks_and_s
     assert env.server(volume_backed)["status"] == "VERIFY_RESIZE"
 
 
+def _bfv_to_resize(profile: str) -> tuple[NovaEnv, str]:
+    """A volume-backed server of m1.small (20 GB root, 2048 MB) whose image asks 1024 MB, and
+    the flavors ``x`` (1024 MB, a 10 GB disk) and ``z`` (1024 MB, no disk)."""
+    env = NovaEnv(profile)
+    for fid, disk in (("x", 10), ("z", 0)):
+        body = {"flavor": {"name": fid, "id": fid, "ram": 1024, "vcpus": 1, "disk": disk}}
+        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+    patch = [{"op": "replace", "path": "/min_ram", "value": 1024}]
+    headers = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
+    path = f"/v2/images/{env.image.id}"
+    made = env.cloud.request("image", "PATCH", path, patch, user="admin", headers=headers)
+    assert made.status == 200, made.json()
+    return env, env.boot(flavor="2", bfv=True)
+
+
+def test_a_volume_backed_resize_checks_the_image_only_in_19_0_0_then_min_ram_from_30_0_0():
+    """19.0.0's resize runs ``_validate_flavor_image_nostatus(root_bdm=None)`` (5e7b840e48):
+    a volume-backed root is read as the flavor's disk (LP #1825020), against the system
+    metadata's ``image_min_disk``, the boot flavor's 20 GB: the image's ``min_ram``, then a
+    smaller disk (both 500s before 22.0.0), then no disk, ``create:zero_disk_flavor`` (403 to
+    a member); 19.0.1 (3285210add) and 20.0.0 (8aae3e39e5) check NUMA and PCI alone, and 30.0.0
+    (f3eb76e57b) adds ``min_ram`` back, a 400 (nova 19.0.0, 19.3.2, 27.5.1, 30.2.0
+    ``compute/api.py`` ``API.resize``)."""
+    env, sid = _bfv_to_resize("nova-19.0.0")
+    refused = [_resize(env, sid, f) for f in ("1", "x", "z")]
+    assert [r.status for r in refused] == [500, 500, 403]
+    assert [next(iter(r.json().values()))["message"] for r in refused] == [
+        unexpected_500("nova-19.0.0", "nova.exception.FlavorMemoryTooSmall"),
+        unexpected_500("nova-19.0.0", "nova.exception.FlavorDiskSmallerThanMinDisk"),
+        "Only volume-backed servers are allowed for flavors with zero disk.",
+    ]
+    assert _resize(env, sid, "z", user="admin").status == 202  # the rule is the admin's
+    cases = (("nova-19.0.1", "1", 202), ("nova-30.0.0", "1", 400))
+    for profile, flavor, status in cases:
+        env, sid = _bfv_to_resize(profile)
+        resp = _resize(env, sid, flavor)
+        assert resp.status == status, (profile, flavor, resp.json())
+        if status == 400:
+            message = resp.json()["badRequest"]["message"]
+            assert message == "Flavor's memory is too small for requested image."
+            assert _resize(env, sid, "x").status == 202  # no disk check
+
+
+@pytest.mark.parametrize(("profile", "claimed"), [("nova-18.0.0", 20), ("nova-18.1.0", 0)])
+def test_a_volume_backed_servers_move_claims_its_root_disk_in_18_0_0_lp1796737(profile, claimed):
+    """18.0.0 counts no root disk for a volume-backed server's own usage (f63fd14975, LP
+    #1782393) but its move claims pass a Flavor to ``_get_usage_dict``, which counts its
+    ``root_gb``: during the resize the source holds the old flavor's 20 GB and the destination
+    the new one's (fixed 19.0.0 a99722bb85, backport 18.1.0 980013d700; nova 18.0.0 and 19.0.0
+    ``compute/resource_tracker.py`` ``_get_usage_dict``)."""
+    env = NovaEnv(profile)
+    sid = env.boot(flavor="2", bfv=True)
+    assert _resize(env, sid, "3").status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "VERIFY_RESIZE"
+    usage = _usage(env)
+    assert (usage["cmp-1"][2], usage["cmp-2"][2]) == (claimed, 0)
+    assert env.action(sid, {"confirmResize": None}).status == 204
+    env.cloud.run_until_idle()
+    assert _usage(env)["cmp-1"][2] == 0
+
+
 def test_another_projects_private_flavor_until_lp2151256_was_fixed():
     """LP #2151256 (ef7ddda106, 34.0.0; backports 31.3.1, 32.2.1, 33.0.2): ``resize`` looked
     its flavor up with an admin context, so another project's private flavor was taken."""

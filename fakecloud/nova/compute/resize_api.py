@@ -10,8 +10,9 @@ A resize asks for another flavor; a migrate (``flavor_id`` None) keeps it and ma
 (`FlavorNotFound`), an image-backed server keeps a root disk
 (`CannotResizeDisk`), the flavor changes (`CannotResizeToSameFlavor`); an upsize fits the
 cores and ram quotas (`TooManyInstances`, 403); from 19.0.0 (5e7b840e48) the new flavor holds
-the server's image (its ``min_ram``, and for an image-backed server its ``min_disk``:
-`FlavorMemoryTooSmall`, `FlavorDiskSmallerThanMinDisk`) and its CPU policies agree with the
+the server's image (its ``min_ram`` and ``min_disk``: `FlavorMemoryTooSmall`,
+`FlavorDiskSmallerThanMinDisk`; for a volume-backed server neither from 19.0.1 to 29.x, and
+``min_ram`` alone from 30.0.0: `_check_flavor_image`) and its CPU policies agree with the
 image's (`fakecloud.nova.cpu_policy`: ``numa_get_constraints``, a 400). Then ``resize_prep``,
 the ``resize`` or ``migrate`` action, and the conductor's ``migrate_server``: an RPC call the
 API waits for before 21.0.0 (a `NoValidHost` is the API's 400), a cast from 21.0.0
@@ -168,27 +169,40 @@ def _service_is_up(nova: Any, host: str) -> bool:
 def _check_flavor_image(
     nova: Any, context: Any, instance: Instance, flavor: Flavor, volume_backed: bool, version: tuple
 ) -> None:
-    """``_validate_flavor_image_nostatus`` (a volume-backed server's
-    ``_validate_flavor_image_numa_pci`` from 19.0.1, 8aae3e39e5) with the image of the server's
-    system metadata (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size,
-    its properties): then ``numa_get_constraints`` of the new flavor with them, so a flavor whose
-    CPU policy the image's contradicts, or that its release does not know, is a 400
-    (`cpu_policy`). An image-backed server resized to a flavor with no disk (from one with none:
-    a disk to none is `CannotResizeDisk` first) asks the zero-disk rule (`zero_disk`)."""
+    """``_validate_flavor_image_nostatus`` with the image of the server's system metadata
+    (``get_image_from_system_metadata``: ``min_ram`` and ``min_disk``, no size, its
+    properties): ``min_ram``, then the new flavor's root disk against ``min_disk`` (a disk
+    below it `FlavorDiskSmallerThanMinDisk`; no disk at all the zero-disk rule, `zero_disk`),
+    then ``numa_get_constraints`` of the new flavor with them, so a flavor whose CPU policy the
+    image's contradicts, or that its release does not know, is a 400 (`cpu_policy`). An
+    image-backed server resized from a disk to none is `CannotResizeDisk` before this.
+
+    A volume-backed server took the same path in 19.0.0 alone (LP #1825020, switch
+    ``lp1825020``: its root read as the flavor's local disk, whose ``min_disk`` in the system
+    metadata is at least the boot flavor's ``root_gb``); from 19.0.1 and 20.0.0 (8aae3e39e5,
+    backport 3285210add) it is ``_validate_flavor_image_numa_pci`` alone, and from 30.0.0
+    (f3eb76e57b, switch ``volume_backed_resize_min_ram``) that and then ``min_ram`` (nova
+    19.0.0, 19.3.2, 27.5.1, 30.2.0 ``compute/api.py`` ``API.resize``)."""
     sysmeta = instance.system_metadata
+    switches = nova.kernel.switches
     min_ram = int(sysmeta.get("image_min_ram") or 0)
+    image = compute_utils.get_image_from_system_metadata(sysmeta)
+    if volume_backed and not switches.lp1825020:
+        cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
+        if switches.volume_backed_resize_min_ram and flavor.memory_mb < min_ram:
+            raise exception.FlavorMemoryTooSmall()
+        return
     if flavor.memory_mb < min_ram:
         raise exception.FlavorMemoryTooSmall()
-    if not volume_backed and flavor.root_gb:
+    if flavor.root_gb:
         root_bytes = flavor.root_gb * GiB
         min_disk = int(sysmeta.get("image_min_disk") or 0) * GiB
         if min_disk > root_bytes:
             raise exception.FlavorDiskSmallerThanMinDisk(
                 flavor_size=root_bytes, image_min_disk=min_disk
             )
-    elif not volume_backed:
+    else:
         zero_disk.check(nova, context, flavor)
-    image = compute_utils.get_image_from_system_metadata(sysmeta)
     cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
 
 
