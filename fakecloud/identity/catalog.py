@@ -19,9 +19,9 @@ service", bug 1436704, never done). Catalogs are built once per project and reus
 from __future__ import annotations
 
 from dataclasses import dataclass
-from random import Random
 from typing import Any
 
+from fakecloud.sim.ids import first_hex_ids
 from fakecloud.transport.endpoints import CATALOG, ServiceEntry, host_url
 
 #: The interfaces of every service's endpoints; Keystone's own before Yoga add ``admin``.
@@ -61,16 +61,23 @@ class Catalog:
 
     _by_project: dict[str | None, list[dict[str, Any]]]
 
-    def __init__(self, config: Any, region: str, rng: Random, identity_admin: bool = False):
+    def __init__(self, config: Any, region: str, seed: int, identity_admin: bool = False):
+        """The catalog of a cloud of `seed`: each service's id, then its endpoints' ids, drawn
+        in `CATALOG`'s order from the seed's ``identity.catalog`` stream (`first_hex_ids`)."""
         self._config = config
         self.region = region
+        interfaces_of = [
+            IDENTITY_INTERFACES_BEFORE_YOGA
+            if identity_admin and entry.service_type == "identity"
+            else INTERFACES
+            for entry in CATALOG
+        ]
+        count = len(CATALOG) + sum(map(len, interfaces_of))
+        drawn = iter(first_hex_ids(seed, "identity.catalog", count))
         services = []
-        for entry in CATALOG:
-            service_id = f"{rng.getrandbits(128):032x}"
-            interfaces = INTERFACES
-            if identity_admin and entry.service_type == "identity":
-                interfaces = IDENTITY_INTERFACES_BEFORE_YOGA
-            ids = tuple(f"{rng.getrandbits(128):032x}" for _ in interfaces)
+        for entry, interfaces in zip(CATALOG, interfaces_of, strict=True):
+            service_id = next(drawn)
+            ids = tuple(next(drawn) for _ in interfaces)
             services.append(CatalogService(service_id, entry, ids, interfaces))
         self.services = tuple(services)
         self._by_project = {}
@@ -163,7 +170,7 @@ def built_catalog(kernel: Any) -> Catalog:
     return Catalog(
         kernel.config,
         kernel.config.identity.region,
-        kernel.streams("identity.catalog"),
+        kernel.seed,
         identity_admin=kernel.switches.series.nova < 25,
     )
 

@@ -42,9 +42,7 @@ class Keystone:
     def __init__(self, kernel: Any):
         self.kernel = kernel
         self.config = kernel.config.identity
-        self.directory = Directory.seeded(
-            self.config, kernel.streams("identity"), kernel.switches.series.keystone
-        )
+        self.directory = Directory.seeded(self.config, kernel.seed, kernel.switches.series.keystone)
         self.tokens = TokenStore(kernel, kernel.streams("identity.tokens"), self.config.token_ttl_s)
         self.catalog = built_catalog(kernel)
         self._api = None

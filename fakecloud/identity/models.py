@@ -24,6 +24,7 @@ from fakecloud.identity.config import (
     DEFAULT_DOMAIN_NAME,
     NEWEST_KEYSTONE,
 )
+from fakecloud.sim.ids import first_hex_ids, stream
 from fakecloud.suggest import did_you_mean
 
 
@@ -287,21 +288,22 @@ class Directory:
         return d
 
     @classmethod
-    def seeded(cls, config: Any, rng: Random, keystone: int = NEWEST_KEYSTONE) -> Directory:
-        """``from_world(config.world(keystone), rng)`` for `config` (an `IdentityConfig`) and
-        Keystone `keystone` (a major). The default world's (no overrides) is a copy of one
-        built once per process and release with stand-in ids, each replaced by the id
-        `from_world` draws from `rng` in its place: the same records in the same order, an id
-        shared wherever `from_world` shares it, without the world's merge, its checks and its
-        look-ups by name on every boot."""
+    def seeded(cls, config: Any, seed: int, keystone: int = NEWEST_KEYSTONE) -> Directory:
+        """``from_world(config.world(keystone), stream(seed, "identity"))`` for `config` (an
+        `IdentityConfig`), the cloud's `seed` and Keystone `keystone` (a major). The default
+        world's (no overrides) is a copy of one built once per process and release with
+        stand-in ids, each replaced by the id `from_world` draws from the stream in its place
+        (`first_hex_ids`: the stream's first draws, remembered per seed): the same records in
+        the same order, an id shared wherever `from_world` shares it, without the world's
+        merge, its checks and its look-ups by name on every boot."""
         if not _no_overrides(config):
-            return cls.from_world(config.world(keystone), rng)
+            return cls.from_world(config.world(keystone), stream(seed, "identity"))
         if keystone not in _default:
             counting = _Counting()
             template = cls.from_world(config.world(keystone), counting)  # type: ignore[arg-type]
             _default[keystone] = _builder(template, counting.drawn), counting.drawn
         build, drawn = _default[keystone]
-        return build([_hex_id(rng) for _ in range(drawn)])
+        return build(first_hex_ids(seed, "identity", drawn))
 
     def _add_user(self, name: str, spec: dict[str, Any], rng: Random) -> None:
         where = f"users.{name}"

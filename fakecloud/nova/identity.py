@@ -26,7 +26,7 @@ def project_exists(kernel: Any, project_id: str) -> bool:
     if written is not None:
         return project_id in written.projects
     directory = Directory.seeded(
-        kernel.config.identity, kernel.streams("identity"), kernel.switches.series.keystone
+        kernel.config.identity, kernel.seed, kernel.switches.series.keystone
     )
     return project_id in directory.projects
 

@@ -35,6 +35,30 @@ def stream(seed: int, purpose: str) -> Random:
     return Random(f"fakecloud:{seed}:{purpose}")
 
 
+def first_hex_ids(seed: int, purpose: str, count: int) -> tuple[str, ...]:
+    """The first `count` draws of ``stream(seed, purpose).getrandbits(128)``, each as 32 hex
+    digits: for a stream that is made, drawn `count` times and dropped where it is made
+    (Keystone's default directory and its catalog, built with every cloud).
+
+    Remembered per process by the stream's seed text and `count`, up to `_FIRST_IDS_KEPT`:
+    seeding a Mersenne Twister from text is some 42,000 instructions, and a test process
+    builds cloud after cloud of a few seeds."""
+    text = f"fakecloud:{seed}:{purpose}"  # `stream`'s
+    ids = _first_ids.get((text, count))
+    if ids is None:
+        rng = Random(text)
+        ids = tuple(f"{rng.getrandbits(128):032x}" for _ in range(count))
+        if len(_first_ids) >= _FIRST_IDS_KEPT:
+            _first_ids.clear()
+        _first_ids[text, count] = ids
+    return ids
+
+
+#: `first_hex_ids`' draws by (seed text, count), and how many it keeps at most.
+_first_ids: dict[tuple[str, int], tuple[str, ...]] = {}
+_FIRST_IDS_KEPT = 4096
+
+
 class IdSource:
     """UUIDs, request ids and human names drawn from the cloud's seed, never from the OS."""
 

@@ -4,6 +4,7 @@ import pytest
 from keystone_schemas import CATALOG, check, listing
 
 from fakecloud import Cloud
+from fakecloud.sim.ids import stream
 
 
 def catalog_of(cloud, user="demo"):
@@ -33,6 +34,23 @@ def test_each_service_has_devstacks_public_endpoint_in_one_region_under_both_key
             assert interfaces == (identity if kind == "identity" else ["public"]), (profile, kind)
             for ep in entry["endpoints"]:
                 assert ep["region"] == ep["region_id"] == "RegionOne"
+
+
+def test_service_and_endpoint_ids_are_drawn_from_the_clouds_own_seed():
+    # Each service's id, then its endpoints', in catalog order from the seed's own stream
+    # (`first_hex_ids` remembers a seed's draws: a cloud of another seed built in between
+    # must not get them, nor a Train cloud, whose identity service has two endpoints, the
+    # upstream one's).
+    for seed, profile in ((5, "seed"), (6, "seed"), (5, "upstream"), (5, "seed")):
+        rng = stream(seed, "identity.catalog")
+        drawn = []
+        for kind, entry in catalog_of(Cloud(seed=seed, profile=profile)).items():
+            drawn.append((kind, entry["id"], [ep["id"] for ep in entry["endpoints"]]))
+        expected = [
+            (kind, f"{rng.getrandbits(128):032x}", [f"{rng.getrandbits(128):032x}" for _ in eps])
+            for kind, _, eps in drawn
+        ]
+        assert drawn == expected, (seed, profile)
 
 
 def test_urls_follow_devstack_one_host_per_service():
