@@ -28,6 +28,7 @@ from fakecloud.nova.volume_api import VolumeApiConfig  # noqa: F401 - registers 
 from fakecloud.sim.kernel import Kernel
 from fakecloud.suggest import did_you_mean
 from fakecloud.transport.sizelimit import SizeLimitConfig  # noqa: F401 - registers its config
+from fakecloud.transport.token_cache import AuthTokenConfig  # noqa: F401 - registers its config
 
 
 def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, dict[str, Any]]:
@@ -108,6 +109,7 @@ class Cloud:
         from fakecloud.cinder.images import GlanceImageService
 
         fault_points.declare(self.kernel.faults)
+        self.kernel.keystone = self.keystone
 
         self.cinder.image_service = GlanceImageService(self.glance)
         admin = self.keystone.directory.project_by_name("admin")

@@ -68,8 +68,9 @@ EVENTS: dict[str, EventKind] = {
         _k(
             "http.request",
             "A service called another's REST API (Nova -> Cinder, Nova -> Glance, Cinder -> "
-            "Glance).",
-            "the caller (nova-api, nova-compute:HOST, ...)",
+            "Glance; a service's auth_token middleware -> Keystone: validate_token, "
+            "GET /v3/auth/tokens, for a token it has not cached).",
+            "the caller (nova-api, nova-compute:HOST, cinder-api, ...)",
             "METHOD /path",
             "callee",
             "call",

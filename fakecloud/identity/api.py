@@ -100,6 +100,8 @@ class KeystoneApi(ApiService):
     #: to 27.0.0, ``server/flask/request_processing/middleware/auth_context.py``). So the
     #: user's token alone decides (`fakecloud.transport.auth.authenticate`).
     reads_service_token = False
+    #: Keystone validates its own tokens: no call, no keystonemiddleware cache.
+    validates_own_tokens = True
 
     def __init__(self, kernel: Any, keystone: Any):
         super().__init__(kernel)

@@ -39,6 +39,11 @@ class Keystone:
 
     name = "keystone"
 
+    #: Each service's keystonemiddleware token cache (`fakecloud.transport.token_cache`):
+    #: service -> token id -> (fresh until, cached until, token, context). A world saved
+    #: before the caches existed (session 40) loads with none: None on the class.
+    authtoken_caches: dict[str, dict[str, tuple[float, float, Any, Any]]] | None = None
+
     def __init__(self, kernel: Any):
         self.kernel = kernel
         self.config = kernel.config.identity
@@ -47,6 +52,9 @@ class Keystone:
         self.catalog = built_catalog(kernel)
         self._api = None
         self._user_tokens = {}
+        # made here, not on first use: an explored seed's world, reset in place for the next
+        # seed (`fakecloud.state.recycle`), is dropped if a run gave a record a new field
+        self.authtoken_caches = {}
 
     @property
     def api(self) -> Any:
@@ -80,6 +88,14 @@ class Keystone:
                 "identity.auth_failed", self.name, _who(auth), reason=exc.reason or str(exc)
             )
             raise
+        caches = self.authtoken_caches
+        if caches:
+            # A new id is new to every service. A world built again from the same seed (a
+            # server's reset) issues the ids its first world issued, and a client still
+            # holding one from then may have had it cached as invalid before it authenticated
+            # again: ids no real Keystone gives twice.
+            for cache in caches.values():
+                cache.pop(token.id, None)
         self._trace_issue(token)
         return token
 

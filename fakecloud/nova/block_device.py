@@ -175,6 +175,8 @@ def _await_volume_created(nova: Any, context: Any, volume_id: str) -> Generator[
             interval + (env._now - started),
             "volume_api.get",
             attempts - attempt - 1,
+            nova.volume_api.answered_alike_until,
+            context,
         )
     raise exception.VolumeNotCreated(
         volume_id=volume_id,

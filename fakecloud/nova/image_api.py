@@ -92,6 +92,7 @@ from fakecloud.nova import anonymous_glance, exception, json_props
 from fakecloud.nova.service_auth import as_sent, is_anonymous_admin
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
+from fakecloud.transport.token_cache import NO_CACHE, callee_checks
 
 #: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
 #: 1707995), which leaves the slash before it.
@@ -335,6 +336,12 @@ def _translate_image_exception(
     ):
         return exception.ImageQuotaExceeded(image_id=image_id)
     return exc
+
+
+def _refused(code: int, message: str) -> GlanceClientError:
+    """glanceclient's error for Glance's ``auth_token`` middleware refusing the user's token
+    (`fakecloud.transport.token_cache.callee_checks`)."""
+    return HTTPUnauthorized(message)
 
 
 def _unauthenticated() -> None:
@@ -602,10 +609,13 @@ class API:
         work: Callable[..., Any],
         image_id: str | None = None,
         *args: Any,
+        token: str | None = None,
     ) -> Generator[Any, Any, Any]:
         """One glanceclient request, ``work(*args)``, with Nova's retries; Glance's errors as
         client errors. A callable and its arguments rather than a closure: a flow in flight
-        then holds no closure cells for the collector to visit."""
+        then holds no closure cells for the collector to visit. The user's token goes with
+        it (`token`, else that of a context first in `args`), checked by Glance's
+        ``auth_token`` middleware (`callee_checks`)."""
         k, cfg = self._kernel, self.config
         attempts = 1 + cfg.num_retries
         ok = ROUTES[call][2]
@@ -616,6 +626,8 @@ class API:
         # (as in Nova's Cinder client, `API._call`).
         parts = (image_id,) if templated else subject
         caller = calls.sender(k, CALLER)
+        if token is None and args:
+            token = getattr(args[0], "auth_token", None)
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
@@ -625,6 +637,17 @@ class API:
                 try:
                     if cfg.latency_s:
                         yield k.timeout(cfg.latency_s)
+                    if token is not None:
+                        # Glance's auth_token middleware: a fresh cache entry passes the token
+                        keystone = k.keystone
+                        if keystone is not None:
+                            entry = (
+                                (keystone.authtoken_caches or NO_CACHE)
+                                .get(CALLEE, NO_CACHE)
+                                .get(token)
+                            )
+                            if entry is None or k.env._now >= entry[0]:
+                                yield from callee_checks(k, keystone, CALLEE, token, _refused)
                     try:
                         if point in k.faults.hot:
                             yield from k.faults.pause(
@@ -760,7 +783,10 @@ class API:
                 if not ctx.user_id:
                     yield from self._anonymous(ctx, "get_all", "list")
                 page, next_marker = yield from self._call(
-                    "get_all", "list", lambda q=q: self._glance.lister.list(ctx, q)
+                    "get_all",
+                    "list",
+                    lambda q=q: self._glance.lister.list(ctx, q),
+                    token=ctx.auth_token,
                 )
             except GlanceClientError as e:
                 raise _translate_plain_exception(e) from e
@@ -781,6 +807,7 @@ class API:
                 "data",
                 lambda: self._glance.image_data.download(ctx, image_id, link),
                 image_id,
+                token=ctx.auth_token,
             )
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
@@ -933,7 +960,7 @@ class API:
             changes = parse_patch(ops, 10, g.schema, g.reserved)
             return g.images.update(ctx, image_id, changes)
 
-        yield from self._call("update", "update", send, image_id)
+        yield from self._call("update", "update", send, image_id, token=ctx.auth_token)
         return (yield from self._get_image(ctx, image_id, "update"))
 
     def upload(
@@ -988,7 +1015,7 @@ class API:
         error: GlanceClientError | None = None
         for call, work in tries:
             try:
-                yield from self._call(method, call, work, image_id)
+                yield from self._call(method, call, work, image_id, token=ctx.auth_token)
             except HTTPNotImplemented as e:
                 error = e
                 if len(tries) > 1:
@@ -1018,6 +1045,7 @@ class API:
                     "image_members.create",
                     lambda: self._glance.members.create(ctx, image_id, member_id),
                     image_id,
+                    token=ctx.auth_token,
                 )
             )
         except HTTPBadRequest as e:
@@ -1038,7 +1066,11 @@ class API:
             if not ctx.user_id:
                 yield from self._anonymous(ctx, "delete", "delete", image_id)
             yield from self._call(
-                "delete", "delete", lambda: self._glance.images.delete(ctx, image_id), image_id
+                "delete",
+                "delete",
+                lambda: self._glance.images.delete(ctx, image_id),
+                image_id,
+                token=ctx.auth_token,
             )
         except HTTPNotFound:
             raise exception.ImageNotFound(image_id=image_id) from None

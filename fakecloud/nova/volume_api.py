@@ -84,9 +84,15 @@ from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
 from fakecloud.identity.context import ExplicitAdminContext, without_is_admin
 from fakecloud.nova import exception
-from fakecloud.nova.service_auth import as_sent, cinder_context, is_anonymous_admin
+from fakecloud.nova.service_auth import (
+    as_sent,
+    cinder_context,
+    is_anonymous_admin,
+    sends_service_token,
+)
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
+from fakecloud.transport.token_cache import NO_CACHE, answered_alike_until, callee_checks
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -130,6 +136,11 @@ class ClientException(Exception):
 
 class BadRequest(ClientException):
     """HTTP 400."""
+
+
+class Unauthorized(ClientException):
+    """HTTP 401: Cinder's ``auth_token`` middleware refused the token Nova sent (an expired
+    user token without Nova's service token). No decorator of Nova's translates it."""
 
 
 class Forbidden(ClientException):
@@ -559,6 +570,19 @@ class API:
             if half > 0:
                 yield k.timeout(half)
             try:
+                token_id = context.auth_token
+                if token_id is not None:
+                    # Cinder's auth_token middleware, with the token Nova's client sent: a
+                    # fresh cache entry passes it (`fakecloud.transport.token_cache`)
+                    keystone = k.keystone
+                    if keystone is not None:
+                        entry = (
+                            (keystone.authtoken_caches or NO_CACHE)
+                            .get(CALLEE, NO_CACHE)
+                            .get(token_id)
+                        )
+                        if entry is None or k.env._now >= entry[0]:
+                            yield from callee_checks(k, keystone, CALLEE, token_id, Unauthorized)
                 if point in k.faults.hot:
                     if not attrs:  # the resource the request names, by its id alone
                         field = names if names.__class__ is str else _RESOURCE.get(method)
@@ -598,6 +622,14 @@ class API:
                 raise
             raise on_error(exc, res_id) from exc
         return result if view is None else view(self.cinder, context, result)
+
+    def answered_alike_until(self, context: Any) -> float | None:
+        """Until when Cinder's middleware answers a request made with `context`'s token as
+        it would now, with no call (`fakecloud.transport.token_cache.answered_alike_until`):
+        a poller skips no read past it (`fakecloud.sim.polling`)."""
+        return answered_alike_until(
+            self.kernel, CALLEE, getattr(context, "auth_token", None), sends_service_token
+        )
 
     def _discover_version(self) -> Generator:
         """The ``GET /`` Nova makes before a call that asks for a microversion (Cinder answers

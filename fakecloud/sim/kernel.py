@@ -60,6 +60,11 @@ class Kernel:
     horizon: Callable[[], float | None] | None
     polls_asleep: int
 
+    #: The cloud's Keystone (`fakecloud.identity.keystone.Keystone`), whom every other
+    #: service's ``auth_token`` middleware asks about the tokens it is sent
+    #: (`fakecloud.transport.token_cache`); None for a kernel without one.
+    keystone: Any = None
+
     def __init__(
         self,
         seed: int = 0,

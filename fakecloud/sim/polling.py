@@ -20,13 +20,17 @@ made (nor traced). A run driven from Python (`Cloud.advance`, `run_until_idle`),
 release the stall at any moment, has no horizon and polls every read. Nor is a read skipped
 while a fault rule or the explorer waits at the point it consults (its `read` point): a rule
 firing on the nth read or by chance, or the explorer's draw on each read, may fail any one
-of them, which ends the real loop there.
+of them, which ends the real loop there. Nor past the time its read would be answered
+otherwise (`until`, from ``until(about)``): a read carries the user's token, which Cinder's
+``auth_token`` middleware refuses once it has expired (without Nova's service token) and asks
+Keystone about again once its cache entry ages out (`fakecloud.transport.token_cache`), so the
+skip ends at the last read before then and the reads go on from there.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.sim.cancel import CANCELLED
@@ -37,18 +41,29 @@ _QUEUE_LOOKED_AT = 8
 
 
 def wait_to_poll(
-    kernel: Any, delay: float, period: float, read: str, most: int | None = None
+    kernel: Any,
+    delay: float,
+    period: float,
+    read: str,
+    most: int | None = None,
+    until: Callable[[Any], float | None] | None = None,
+    about: Any = None,
 ) -> Generator[Any, Any, int]:
     """Wait `delay` seconds, until a poller whose read found nothing new reads again (its
     reads begin `period` seconds apart while nothing changes), or, when only polls are left
     before the run's end and no fault waits at `read` (the fault point its read consults),
     until its last read at or before that end (see the module doc); a bounded poller (`most`:
-    the reads it has left after the next) reads no later than its own last. The number of
-    reads skipped."""
+    the reads it has left after the next) reads no later than its own last, and none later
+    than ``until(about)`` (the time its read's answer may change otherwise, None: never).
+    The number of reads skipped."""
     later = 0
     horizon = kernel.horizon
     if horizon is not None and read not in kernel.faults.hot and (most is None or most > 0):
         end = horizon()
+        if end is not None and until is not None:
+            changes = until(about)
+            if changes is not None and changes < end:
+                end = changes
         if end is not None and period > 0:
             # reads left before the end, after the next (one due at the end itself is made)
             later = math.floor(round((end - kernel.env._now - delay) / period, 9))

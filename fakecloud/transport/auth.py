@@ -1,7 +1,9 @@
 """Token validation in front of every service (what keystonemiddleware's ``auth_token`` does).
 
-Before a request reaches a service, its ``X-Auth-Token`` is looked up in the cloud's Keystone.
-A live token becomes the request's `RequestContext` (a copy per request, carrying the request
+Before a request reaches a service, its ``X-Auth-Token`` is looked up in the service's token
+cache, or validated with the cloud's Keystone and cached (`fakecloud.transport.token_cache`:
+the call traced, as keystonemiddleware makes it; Keystone's own API reads its store). A live
+token becomes the request's `RequestContext` (a copy per request, carrying the request
 id); a missing, unknown, revoked or expired token on a path that needs one never reaches the
 service: it is answered 401, traced as ``identity.token_rejected`` with the reason. The answer
 is keystonemiddleware's own, the same in front of every service (``{"error": {"code": 401,
@@ -39,7 +41,9 @@ from fakecloud.identity.context import (
 )
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
+from fakecloud.transport import token_cache
 from fakecloud.transport.endpoints import host_url
+from fakecloud.transport.token_cache import NO_CACHE, service_of
 
 UNAUTHORIZED = "The request you have made requires authentication."
 
@@ -88,7 +92,18 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
         return _with_service_token(keystone, api, req, token_id)
     if token_id:
         try:
-            token = keystone.tokens.validate(token_id)
+            if getattr(api, "validates_own_tokens", False):
+                token = keystone.tokens.validate(token_id)
+                ctx = token.context
+            else:
+                # keystonemiddleware's cache (`token_cache.fetch`): a token this service
+                # validated lately and still live is one lookup, read here
+                service = service_of(api)
+                entry = (keystone.authtoken_caches or NO_CACHE).get(service, NO_CACHE).get(token_id)
+                if entry is not None and keystone.kernel.env._now < entry[0]:
+                    token, ctx = entry[2], entry[3]
+                else:
+                    token, ctx = token_cache.fetch(keystone, service, token_id)
         except TokenExpired:
             reason = "expired token"
         except TokenNotFound as dead:
@@ -110,7 +125,6 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
                 refused = token_refusal(req, token)
                 if refused is not None:
                     return refused
-            ctx = token.context
             rid = keystone.kernel.ids.request_id()
             if ctx.__class__ is RequestContext:
                 req.context = _WITH_REQUEST_ID(ctx, rid)
@@ -125,29 +139,27 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
 
 
 def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | None) -> Any:
-    """`authenticate` for a request carrying a service token (see the module's docstring)."""
-    tokens, kernel = keystone.tokens, keystone.kernel
+    """`authenticate` for a request carrying a service token (see the module's docstring):
+    both tokens fetched through the service's cache, the user's with ``allow_expired`` when
+    the service token's role check passed."""
+    kernel = keystone.kernel
+    service = service_of(api)
     try:
-        service = tokens.validate(req.headers["x-service-token"])
+        _, serving = token_cache.fetch(keystone, service, req.headers["x-service-token"])
     except (TokenExpired, TokenNotFound):
         return _rejected(keystone, api, req, "invalid service token")
-    role_passed = SERVICE_TOKEN_ROLE in service.context.roles
+    role_passed = SERVICE_TOKEN_ROLE in serving.roles
     if not role_passed and kernel.switches.service_token_roles_required:
         return _rejected(keystone, api, req, "service token without the service role")
+    if not token_id:
+        return _rejected(keystone, api, req, "no token")
     try:
-        token = tokens.validate(token_id)
+        _, ctx = token_cache.fetch(keystone, service, token_id, allow_expired=role_passed)
     except TokenExpired:
-        token = tokens.expired(token_id)
-        if (
-            not role_passed
-            or kernel.now >= token.expires_at + keystone.config.allow_expired_window_s
-        ):
-            return _rejected(keystone, api, req, "expired token")
+        return _rejected(keystone, api, req, "expired token")
     except TokenNotFound:
-        return _rejected(keystone, api, req, "unknown or revoked token" if token_id else "no token")
-    req.context = replaced(
-        with_service_token(token.context, service.context), "request_id", kernel.ids.request_id()
-    )
+        return _rejected(keystone, api, req, "unknown or revoked token")
+    req.context = replaced(with_service_token(ctx, serving), "request_id", kernel.ids.request_id())
     return None
 
 

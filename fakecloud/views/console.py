@@ -30,7 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fakecloud.views import model
-from fakecloud.views.timeline import story_line
+from fakecloud.views.timeline import story_line, validations_note
 
 #: Virtual seconds without news after which the narrator shows the wait as a progress bar.
 LONG_WAIT_S = 0.25
@@ -186,6 +186,9 @@ class Narrator:
         if not run.t0_seq:
             return
         self.note(f"set-up: {run.t0_seq} events fold away (base images, tokens, the boot)")
+        keystone = validations_note(e for e in run.events if run.is_setup(e))
+        if keystone is not None:
+            self.hanging(Text(f"{'':12}", style="dim"), Text(keystone, style="dim"))
         self.wait(run.t0 - run.start, "the world is built before the first step")
 
     def tell(self, run: model.Run) -> None:

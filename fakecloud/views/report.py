@@ -426,6 +426,9 @@ def _text(run: Any, args: argparse.Namespace) -> str:
     if folded:
         note = f"(set-up folded: {folded} events before the first step; --setup shows them)"
         parts.append(views.wrap(note, width))
+        keystone = views.validations_note(e for e in run.events if run.is_setup(e))
+        if keystone is not None:
+            parts.append(views.wrap(f"({keystone})", width))
     common = {"t0": run.t0, "width": width}
     for name in chosen:
         parts.append(f"== {name} ==")

@@ -326,6 +326,28 @@ def milestones(
     ]
 
 
+def validations_note(events: Iterable[Event]) -> str | None:
+    """What folded `events` (a run's set-up) say of Keystone: which services validated tokens
+    with it (``GET /v3/auth/tokens``, `fakecloud.transport.token_cache`), and that each keeps
+    the answer, so a later request with that token asks Keystone nothing; None when no
+    service asked."""
+    asked = sorted(
+        {
+            e["actor"]
+            for e in events
+            if e["kind"] == "http.request" and e.get("callee") == "keystone"
+        },
+        key=lanes.rank,
+    )
+    if not asked:
+        return None
+    who = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " and " + asked[-1]
+    return (
+        f"Keystone: {who} validated the set-up's tokens (GET /v3/auth/tokens) and cache "
+        "each answer: a request with a cached token asks Keystone nothing"
+    )
+
+
 def scenario_story(events: Iterable[Event], width: int | None = None) -> str:
     """The story of a scenario run from its first step (the set-up folded away), on scenario
     time, with the scenario's names: what ``fakecloud run --story`` prints."""
@@ -335,4 +357,7 @@ def scenario_story(events: Iterable[Event], width: int | None = None) -> str:
     book = Names.from_events(evs)
     told = story([e for e in evs if e["seq"] > first], book, t0=t0, width=width)
     folded = f"(set-up folded: {first} events before the first step)\n" if first else ""
+    note = validations_note(e for e in evs if e["seq"] <= first) if first else None
+    if note is not None:
+        folded += wrap(f"({note})", width) + "\n"
     return folded + told

@@ -114,13 +114,14 @@ def test_windows_on_the_command_line_overrides_the_file_and_every_window_is_in_t
     assert data["cases"][0]["windows"] == "events"
     (group,) = data["groups"]
     assert group["seeds"] == [0] and "warning" not in group["replay"]
-    # the windows are the four events the run wrote (the step, the token, the request and its
-    # answer), not the check's own request and answer or the closing names, written once the
-    # run had ended; seed 0 draws the last, where its insert lands
-    assert prepared(KEYED, str(path), "default", "events").windows == 4
+    # the windows are the six events the run wrote (the step, the token, nova-api's
+    # validation of it with Keystone and its answer, the request and its answer), not the
+    # check's own request and answer or the closing names, written once the run had ended;
+    # seed 0 draws Keystone's answer, where its insert lands
+    assert prepared(KEYED, str(path), "default", "events").windows == 6
     replay = Path(group["replay_file"]).read_text()
-    placed = "  on:\n    trace:\n      kind: api.response\n      actor: nova\n"
-    assert placed + "      subject: GET /v2.1/flavors\n" in replay
+    placed = "  on:\n    trace:\n      kind: http.response\n      actor: nova-api\n"
+    assert placed + "      subject: GET /v3/auth/tokens\n      status: 200\n" in replay
     # the command that found it says the draw, so running it again finds the same seeds
     assert "keyed.yaml --windows events, seed 0; breaks: state no-group" in replay
     with pytest.raises(SystemExit) as exit:

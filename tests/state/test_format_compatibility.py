@@ -50,6 +50,14 @@ def _continued(cloud: Cloud, mark: int) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "seq"} for e in cloud.trace[mark:]]
 
 
+def _after_validations(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`events` without the services' token validations with Keystone: a file saved before
+    the services kept keystonemiddleware's token cache (session 40) holds none, so each
+    service of the loaded cloud asks Keystone once about a token the built one has cached,
+    as a service restarted would."""
+    return [e for e in events if e.get("callee") != "keystone"]
+
+
 def _snapshot_both_and_delete(cloud: Cloud) -> list[Any]:
     seen: list[Any] = []
     for server in (IMAGE_BACKED, VOLUME_BACKED):
@@ -106,7 +114,7 @@ def test_a_loaded_format_1_file_snapshots_and_deletes_as_a_world_built_today():
     assert [s[0] for s in seen[2:6:3]] == ["active", "active"]
     assert seen[6:8] == [204, 204]
     assert seen[-1] == []
-    assert _continued(loaded, marks[0]) == _continued(built, marks[1])
+    assert _after_validations(_continued(loaded, marks[0])) == _continued(built, marks[1])
 
 
 def _without_switches(data: Any, names: frozenset[str]) -> Any:
@@ -238,7 +246,9 @@ def test_a_file_with_answered_deadlines_loads_saves_and_continues(tmp_path):
     seen = _delete_and_wait(loaded)
     assert seen == _delete_and_wait(built)
     assert seen[0] == 204 and seen[-1] == [("active", 0)]
-    assert _continued(loaded, marks[0]) == _continued(built, marks[1])
+    assert _after_validations(_continued(loaded, marks[0])) == _after_validations(
+        _continued(built, marks[1])
+    )
 
 
 def test_a_saved_queue_holds_no_answered_deadline(tmp_path):

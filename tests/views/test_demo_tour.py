@@ -50,7 +50,10 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     image = _chapter(printed, "1. Image-backed server, online")
     assert "     0.000s  step snap: POST /servers/web/action" in image
     assert "… 1.000 s pass — upload to Glance 100.0 MB @ 100.0 MB/s" in image
-    assert "set-up: 50 events fold away" in image
+    assert "set-up: 56 events fold away" in image
+    # Keystone in the picture: the set-up's token validations, and the cache that spares the
+    # snapshot's requests another call
+    assert "Keystone: nova-api and glance-api validated the set-up's tokens" in image
     # Nova's own back-step (libvirt driver.py snapshot: direct_snapshot's NotImplementedError on
     # a file disk), which the chapter's introduction now explains (session 38's new user)
     assert "     0.016s  web: task_state image_uploading → image_pending_upload" in image

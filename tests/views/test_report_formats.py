@@ -183,7 +183,9 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
     out = capsys.readouterr().out
     story = out.split("story (scenario time)\n", 1)[1]
     lines = story.splitlines()
-    assert lines[1] == "     0.000s  step snap: POST /servers/db/action"
+    # under the fold, Keystone's part in the set-up: the services that validated its tokens
+    assert lines[1].startswith("(Keystone: nova-api, cinder-api and glance-api validated")
+    assert lines[2] == "     0.000s  step snap: POST /servers/db/action"
     assert "  t=0.000     demo     snap  -> 202 POST /servers/db/action" in out
     assert any("guest of db: filesystems frozen" in line for line in lines)
     assert any("get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)" in line for line in lines)

@@ -53,6 +53,7 @@ def test_lanes_are_the_actors_in_the_order_a_request_crosses_them(lp_bug_on):
     guest = next(lane for lane in run.lanes if lane.startswith("guest:"))
     assert run.lanes == [
         "client",
+        "keystone",  # each service's token validations
         "nova-api",
         "nova-conductor",
         "nova-compute:cmp-1",

@@ -2134,6 +2134,8 @@ class ComputeManager:
                                 max(0.0, interval - (env._now - started)),
                                 interval,
                                 "volume_api.get_snapshot",
+                                until=self.volume_api.answered_alike_until,
+                                about=context,
                             )
                 except Exception as error:  # noqa: BLE001 - Nova logs it and thaws anyway
                     self._log(

@@ -178,6 +178,8 @@ def volume_snapshot_create(
             WAIT_INTERVAL_S,
             env._now - started + WAIT_INTERVAL_S,
             "volume_api.get_snapshot",
+            until=manager.volume_api.answered_alike_until,
+            about=context,
         )
 
 

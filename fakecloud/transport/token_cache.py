@@ -1,0 +1,267 @@
+"""keystonemiddleware ``auth_token``'s token cache, and its calls to Keystone, at each service.
+
+Every service but Keystone validates a caller's token the way its ``auth_token`` middleware
+does (keystonemiddleware 4.22.0-13.0.1, ``auth_token/__init__.py`` ``AuthProtocol.fetch_token``):
+
+- a token the service has not seen, or saw more than ``[keystone_authtoken] token_cache_time``
+  seconds ago (config ``keystone_authtoken.token_cache_time_s``, default 300; 0 caches
+  nothing, keystonemiddleware's -1), is sent to Keystone: ``GET /v3/auth/tokens`` with the
+  token in ``X-Subject-Token`` (``_identity.IdentityServer.verify_token``), one round trip of
+  ``keystone_authtoken.validate_latency_s`` inside a flow (none in front of a user's
+  request). The trace has it as any call between services::
+
+      {"kind": "http.request",  "actor": "cinder-api", "subject": "GET /v3/auth/tokens",
+       "callee": "keystone", "call": "validate_token"}
+      {"kind": "http.response", ..., "status": 404, "error": "Failed to validate token"}
+
+- the answer is kept in the service's in-process cache (``_cache.TokenCache`` over
+  ``_FakeClient``: no memcached), a refused token as invalid (``_CACHE_INVALID_INDICATOR``);
+- a cached token costs no call: one dict lookup. Its expiry is read from the cached data
+  (``BaseAuthProtocol._validate_token``: ``will_expire_soon(stale_duration=0)``), so a token
+  past its ``expires_at`` is refused at once. A revoked token, or one whose roles changed, is
+  what the cache says until its entry ages out: the real middleware's window, without
+  memcached and with no revocation check of cached tokens.
+
+With a service token whose ``service`` role passed, the user's token is fetched with
+``allow_expired`` (Keystone answers an expired one within its ``[token]
+allow_expired_window``) and its expiry is not checked; a token already cached as invalid stays
+refused, as the real cache has it.
+
+Keystone's own API validates its tokens itself (no call, no cache). The caches are the
+services' state, saved with the cloud: a fork answers as the world it was forked from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from fakecloud.config import config_section
+from fakecloud.identity.exception import TokenNotFound
+from fakecloud.identity.tokens import TokenExpired
+from fakecloud.sim import calls
+
+#: The call's trace subject and name, and Keystone's actor in the trace.
+VALIDATE = "GET /v3/auth/tokens"
+CALL = "validate_token"
+KEYSTONE = "keystone"
+
+#: Keystone's words for a token it will not validate (``token/provider.py``
+#: ``_is_valid_token``: expired or revoked).
+FAILED_TO_VALIDATE = "Failed to validate token"
+#: ... and for one it cannot find (revoked, left without roles, never issued; Keystone's
+#: message names the token, which the trace does not carry).
+NOT_FOUND = "Could not find token"
+
+#: What a cache entry of a token Keystone refused as expired holds in place of its context.
+EXPIRED = "expired"
+
+#: keystonemiddleware's 401 message (its JSON body's ``error.message``).
+UNAUTHORIZED = "The request you have made requires authentication."
+
+#: Past this many entries, a miss first drops the entries that aged out (``_FakeClient.get``
+#: expunges them on every read; here a storm of tokens would make every read long).
+PRUNE_ABOVE = 4096
+
+
+@config_section("keystone_authtoken")
+@dataclass(frozen=True)
+class AuthTokenConfig:
+    """``[keystone_authtoken]`` of every service's API (the same for Nova, Cinder, Glance)."""
+
+    token_cache_time_s: float = 300.0
+    """How long a service keeps Keystone's answer about a token (keystonemiddleware's
+    ``token_cache_time``, 300 s); 0 keeps none (the middleware's -1): every request asks
+    Keystone."""
+    validate_latency_s: float = 0.0
+    """The round trip of one ``GET /v3/auth/tokens`` to Keystone made inside a flow (Cinder's
+    or Glance's middleware checking the token of a call from Nova), virtual seconds. 0 by
+    default, so that a flow's timings are those of its calls between Nova, Cinder and Glance;
+    a few milliseconds is a LAN's. The check in front of a user's request takes none."""
+
+
+def service_of(api: Any) -> str:
+    """The part of the service whose middleware validates: ``nova-api``, ``cinder-api``..."""
+    name = _SERVICES.get(api.name)
+    if name is None:
+        name = _SERVICES[api.name] = f"{api.name}-api"
+    return name
+
+
+#: A service's name -> its API's actor (`service_of`): one string per service.
+_SERVICES: dict[str, str] = {}
+
+#: No cache (a world saved before the caches existed, a service that cached nothing yet):
+#: what the hot paths read through (``(caches or NO_CACHE).get(service, NO_CACHE)``, the
+#: inline `cache_of`). Never written.
+NO_CACHE: dict[str, Any] = {}
+
+
+def cache_of(keystone: Any, service: str) -> dict[str, tuple[float, float, Any, Any]]:
+    """`service`'s cache: token id -> ``(fresh until, cached until, token, context)`` (see
+    `ask`); an empty one, not kept, while it has none."""
+    return (keystone.authtoken_caches or NO_CACHE).get(service, NO_CACHE)
+
+
+def lookup(keystone: Any, service: str, token_id: str) -> tuple[float, float, Any, Any] | None:
+    """What `service`'s cache holds for `token_id` (`ask`'s entry), or None when the
+    middleware must ask Keystone."""
+    entry = cache_of(keystone, service).get(token_id)
+    if entry is None or keystone.kernel.env._now >= entry[1]:
+        return None
+    return entry
+
+
+def ask(
+    keystone: Any, service: str, token_id: str, allow_expired: bool = False
+) -> tuple[float, float, Any, Any]:
+    """Keystone's answer to `service`'s ``verify_token`` of `token_id` (its request already
+    traced and waited for: `sent`), traced and kept in the service's cache for
+    ``token_cache_time``: ``(fresh until, cached until, token, context)``, where a request
+    before `fresh until` passes with no more than that lookup (the entry's end, or the
+    token's expiry if sooner; none for a server-mode token, whose expiry moves), or ``(now,
+    cached until, None, why)`` for a token Keystone refused (404): `EXPIRED` for an expired
+    one, None for one revoked or unknown (the cache marks both alike; the reason is the
+    trace's, for the refusal)."""
+    kernel, tokens = keystone.kernel, keystone.tokens
+    now = kernel.env._now
+    token: Any = None
+    try:
+        if not allow_expired:
+            token = tokens.validate(token_id)
+        else:
+            token = tokens.expired(token_id)
+            if now >= tokens.expiry(token) + keystone.config.allow_expired_window_s:
+                token = None
+                raise TokenExpired(FAILED_TO_VALIDATE)
+    except TokenExpired:
+        calls.answered(kernel, service, KEYSTONE, VALIDATE, CALL, 404, FAILED_TO_VALIDATE)
+        held: Any = EXPIRED
+    except TokenNotFound:
+        calls.answered(kernel, service, KEYSTONE, VALIDATE, CALL, 404, NOT_FOUND)
+        held = None
+    else:
+        calls.answered(kernel, service, KEYSTONE, VALIDATE, CALL, 200)
+        held = token.context
+    keep = kernel.config.keystone_authtoken.token_cache_time_s
+    until = now + keep
+    fresh = now
+    if token is not None and token.expires_calendar is None:
+        fresh = min(until, token.expires_at)
+    entry = (fresh, until, token, held)
+    if keep > 0:
+        caches = keystone.authtoken_caches
+        if caches is None:
+            caches = keystone.authtoken_caches = {}
+        cache = caches.get(service)
+        if cache is None:
+            cache = caches[service] = {}
+        elif len(cache) > PRUNE_ABOVE:
+            for stale in [tid for tid, entry in cache.items() if now >= entry[1]]:
+                del cache[stale]
+        cache[token_id] = entry
+    return entry
+
+
+def sent(keystone: Any, service: str) -> None:
+    """Trace `service`'s ``GET /v3/auth/tokens`` leaving for Keystone."""
+    calls.sent(keystone.kernel, service, KEYSTONE, VALIDATE, CALL)
+
+
+def check(
+    keystone: Any, entry: tuple[float, float, Any, Any], token_id: str, allow_expired: bool = False
+) -> tuple[Any, Any]:
+    """The token and the context of a cache `entry`, or the middleware's refusal: a token
+    cached as invalid is `TokenNotFound`, one past its expiry `TokenExpired` (unless
+    `allow_expired`)."""
+    token = entry[2]
+    if token is None:
+        if entry[3] is EXPIRED:
+            raise TokenExpired(FAILED_TO_VALIDATE)
+        raise TokenNotFound(token_id=token_id)
+    if not allow_expired:
+        if token.expires_calendar is not None:
+            keystone.tokens.expiry(token)
+        if keystone.kernel.env._now >= token.expires_at:
+            raise TokenExpired(f"token expired at t={token.expires_at:g}")
+    return token, entry[3]
+
+
+def fetch(
+    keystone: Any, service: str, token_id: str, allow_expired: bool = False
+) -> tuple[Any, Any]:
+    """`service`'s middleware fetching `token_id` in front of a user's request: the token
+    and the context it holds for it, from its cache or from Keystone; `TokenNotFound` or
+    `TokenExpired` as it refuses the token. The call takes no virtual time here: the door's
+    check runs before the request has a simulated process to wait in (the scenario runner's
+    requests are answered inside one, where the clock cannot be run)."""
+    entry = lookup(keystone, service, token_id)
+    if entry is None:
+        sent(keystone, service)
+        entry = ask(keystone, service, token_id, allow_expired)
+    return check(keystone, entry, token_id, allow_expired)
+
+
+def fetch_timed(
+    keystone: Any, service: str, token_id: str, allow_expired: bool = False
+) -> Generator[Any, Any, tuple[Any, Any]]:
+    """`fetch` inside a simulated process (another service's request to `service`): the
+    round trip to Keystone is waited for as a timeout."""
+    entry = lookup(keystone, service, token_id)
+    if entry is None:
+        sent(keystone, service)
+        wait = latency(keystone.kernel)
+        if wait > 0:
+            yield keystone.kernel.timeout(wait)
+        entry = ask(keystone, service, token_id, allow_expired)
+    return check(keystone, entry, token_id, allow_expired)
+
+
+def latency(kernel: Any) -> float:
+    """The virtual seconds one validation call takes (`AuthTokenConfig.validate_latency_s`)."""
+    return kernel.config.keystone_authtoken.validate_latency_s
+
+
+def callee_checks(
+    kernel: Any, keystone: Any, service: str, token_id: str, refusal: Callable[..., Exception]
+) -> Generator[Any, Any, None]:
+    """`service`'s middleware checking a request another service sends with a user's token
+    (Nova's to Cinder and Glance: ``nova/volume/cinder.py`` ``_get_cinderclient_parameters``,
+    ``nova/image/glance.py`` ``_session_and_auth``, each with
+    ``service_auth.get_auth_plugin``), once its cache has no fresh entry of the token (the
+    caller's one lookup: ``cache_of(keystone, service).get(token_id)``, its ``[0]`` ahead of
+    now): with Nova's service token (``[service_user] send_service_user_token``,
+    `fakecloud.nova.service_auth.sends_service_token`) an expired user token is taken
+    (``allow_expired``: Nova's service user holds the ``service`` role), without it refused.
+    A refusal is raised as ``refusal(401, UNAUTHORIZED)``, the client's error for the
+    middleware's 401. The service token itself is Nova's own, renewed by its session before
+    it expires: taken as valid, with no call."""
+    from fakecloud.nova.service_auth import sends_service_token
+
+    try:
+        yield from fetch_timed(keystone, service, token_id, sends_service_token(kernel))
+    except (TokenExpired, TokenNotFound):
+        raise refusal(401, UNAUTHORIZED) from None
+
+
+def answered_alike_until(
+    kernel: Any, service: str, token_id: str | None, sends: Callable[[Any], bool]
+) -> float | None:
+    """Until when `service`'s middleware answers a request carrying `token_id` (and a service
+    token when ``sends(kernel)``) as it would now, without a call: the end of its cache entry,
+    and for a live token without a service token its expiry; now when nothing is cached (the
+    next request asks Keystone), None when no token goes (nothing to check)."""
+    keystone = kernel.keystone
+    if keystone is None or token_id is None:
+        return None
+    entry = cache_of(keystone, service).get(token_id)
+    now = kernel.env._now
+    if entry is None or now >= entry[1]:
+        return now
+    until, token = entry[1], entry[2]
+    if token is not None and not sends(kernel):
+        expires = keystone.tokens.expiry(token)
+        if now < expires < until:
+            until = expires
+    return until

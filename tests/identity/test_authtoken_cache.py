@@ -1,0 +1,145 @@
+"""Each service's ``auth_token`` middleware asks Keystone about a token once, then reads its
+cache (keystonemiddleware ``AuthProtocol.fetch_token``, ``[keystone_authtoken]
+token_cache_time``); Nova's calls to Cinder and Glance carry the user's token, and the service
+token (``[service_user] send_service_user_token``) lets one that expired mid-snapshot through."""
+
+import pytest
+
+from fakecloud import Cloud
+
+VALIDATE = "GET /v3/auth/tokens"
+
+
+def validations(cloud, since=0):
+    """(actor, status) of each service's ``validate_token`` answer from Keystone."""
+    return [
+        (e["actor"], e["status"])
+        for e in cloud.trace[since:]
+        if e["kind"] == "http.response" and e.get("callee") == "keystone"
+    ]
+
+
+def test_a_service_asks_keystone_once_then_reads_its_cache_until_it_ages_out():
+    cloud = Cloud()
+    token = cloud.keystone.token_for("demo-reader").id
+    flavors = cloud.request("compute", "GET", "/v2.1/flavors", user="demo-reader")
+    assert flavors.status == 200
+    sent = cloud.trace.filter(kind="http.request", callee="keystone")
+    assert [(e["actor"], e["subject"], e["call"]) for e in sent] == [
+        ("nova-api", VALIDATE, "validate_token")
+    ]
+    mark = len(cloud.trace)
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user="demo-reader").status == 200
+    assert validations(cloud, mark) == []  # a cache hit: no call
+    # revoked: Keystone knows at once, nova-api's cache goes on taking it for 300 s
+    cloud.keystone.tokens.revoke(token)  # what DELETE /v3/auth/tokens does
+    used = {"X-Auth-Token": token}
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used).status == 200
+    # a service that had not seen it asks, and is told it is gone
+    images = cloud.request("image", "GET", "/v2/images", user=None, headers=used)
+    assert images.status == 401 and validations(cloud, mark) == [("glance-api", 404)]
+    assert cloud.trace.filter(kind="http.response", callee="keystone")[-1]["error"] == (
+        "Could not find token"
+    )
+    cloud.advance(300)  # token_cache_time: the entry aged out, nova-api asks again
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used).status == 401
+    assert validations(cloud, mark)[-1] == ("nova-api", 404)
+
+
+def test_an_expired_token_is_refused_from_the_cache_without_a_call():
+    cloud = Cloud(config={"identity": {"token_ttl_s": 60}})
+    token = cloud.keystone.token_for("demo").id
+    used = {"X-Auth-Token": token}
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used).status == 200
+    mark = len(cloud.trace)
+    cloud.advance(60)
+    refused = cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used)
+    assert refused.status == 401
+    assert validations(cloud, mark) == []
+    assert cloud.trace.filter(kind="identity.token_rejected")[-1]["reason"] == "expired token"
+
+
+def test_a_validation_inside_a_flow_takes_its_round_trip_and_no_cache_asks_each_time():
+    config = {"keystone_authtoken": {"validate_latency_s": 0.004, "token_cache_time_s": 0}}
+    cloud = Cloud(config=config)
+    for _ in range(2):  # Nova's image proxy: nova-api lists Glance's images with the token
+        assert cloud.request("compute", "GET", "/v2.1/images").status == 200
+    asked = [
+        (round(e["t"], 3), e["kind"], e["actor"])
+        for e in cloud.trace
+        if e.get("callee") == "keystone" or e["kind"] == "api.response"
+    ]
+    # nova-api's check at the door takes no time; glance-api's, inside the flow, its 4 ms
+    # (after image_api's 5 ms to reach Glance)
+    assert asked == [
+        (0.0, "http.request", "nova-api"),
+        (0.0, "http.response", "nova-api"),
+        (0.005, "http.request", "glance-api"),
+        (0.009, "http.response", "glance-api"),
+        (0.009, "api.response", "nova"),
+        (0.009, "http.request", "nova-api"),
+        (0.009, "http.response", "nova-api"),
+        (0.014, "http.request", "glance-api"),
+        (0.018, "http.response", "glance-api"),
+        (0.018, "api.response", "nova"),
+    ]
+
+
+# -- a token that expires mid-snapshot -------------------------------------------------------
+
+#: A slow disk: the live extract of the 128 MB image takes ~26 s, past the token's 30 s life
+#: by the time the upload's PUT is answered.
+SLOW = {"identity": {"token_ttl_s": 30}, "nova": {"disk_throughput_mb_per_s": 10}}
+
+
+def _snapshot_with_a_token_expiring(profile, send):
+    config = {**SLOW, "nova": {**SLOW["nova"]}}
+    if send is not None:
+        config["nova"]["send_service_user_token"] = send
+    cloud = Cloud(seed=1, profile=profile, config=config)
+    (image,) = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()[
+        "images"
+    ]
+    server = {"name": "web", "flavorRef": "1", "imageRef": image["id"], "networks": "none"}
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+    server_id = r.json()["server"]["id"]
+    cloud.run_until_idle()
+    action = {"createImage": {"name": "snap"}}
+    r = cloud.request(
+        "compute", "POST", f"/v2.1/servers/{server_id}/action", body=action, microversion="2.45"
+    )
+    assert r.status == 202
+    cloud.run_until_idle()
+    return cloud
+
+
+@pytest.mark.parametrize(
+    "profile, send, fails",
+    [
+        ("nova-17.0.13", None, True),  # the option's default, off; devstack too before Wallaby
+        ("nova-17.0.13", True, False),  # [service_user] send_service_user_token = True
+        ("nova-34.0.0", None, False),  # devstack's on from Wallaby (23.0.0)
+    ],
+)
+def test_a_user_token_expiring_mid_snapshot_fails_the_upload_unless_nova_sends_its_own(
+    profile, send, fails
+):
+    cloud = _snapshot_with_a_token_expiring(profile, send)
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("nova-compute")
+    ]
+    failure = cloud.trace.filter(kind="notification", event_type="compute.exception")
+    if fails:
+        # the PUT left before the token's end; the GET after it, and the clean-up's DELETE,
+        # meet Glance's middleware refusing it (a cache hit: no call to Keystone)
+        assert answers[-3:] == [("upload", 204), ("get", 401), ("delete", 401)]
+        assert failure[-1]["exception"] == "ImageNotAuthorized"
+    else:
+        assert answers[-2:] == [("upload", 204), ("get", 200)]
+        assert failure == []
+    changes = cloud.trace.filter(kind="state", field="task_state")
+    assert changes[-1]["new"] is None
