@@ -48,8 +48,6 @@ from fakecloud.sim.ids import stream, uuid4_text
 #: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
 DEFAULT_TYPE_SINCE = 15
 
-#: b46f5becd (17.0.0): a default type that cannot be found is an error, not "no type".
-DEFAULT_MISCONFIGURED_FROM = 17
 
 #: Statuses of a volume cinder-volume has not finished creating (its create flow still runs).
 _NOT_CREATED = frozenset(("creating", "downloading"))
@@ -242,12 +240,14 @@ class Cinder:
         backend configured for ``__DEFAULT__``."""
         vtype = self.volume_types.get(self.config.default_volume_type) or self._untyped
         if vtype is None:  # the configured default renamed or deleted through the API
-            if self.kernel.switches.release.series.cinder >= DEFAULT_MISCONFIGURED_FROM:
-                raise exception.VolumeTypeDefaultMisconfiguredError(
-                    volume_type_name=self.config.default_volume_type
-                )
-            # Before b46f5becd get_default_volume_type logs and answers {}: no type, and the
-            # scheduler weighs the backends.
+            name = self.config.default_volume_type
+            # e5d842eb1b (17.0.0, 16.2.0, 15.4.0): its own error
+            if not self.kernel.switches.cinder_default_type_guard_by_name:
+                raise exception.VolumeTypeDefaultMisconfiguredError(volume_type_name=name)
+            # 15.0.0 until then: get_default_volume_type raises the lookup's error
+            if self.kernel.switches.series.cinder >= DEFAULT_TYPE_SINCE:
+                raise exception.VolumeTypeNotFoundByName(volume_type_name=name)
+            # 12.x-14.x: it logs and answers {}: no type, and the scheduler weighs the backends.
             return VolumeType(id=None, name=None, backend=None)
         return vtype
 

@@ -22,12 +22,11 @@ from fakecloud.cinder.config import DEFAULT_TYPE_NAME
 from fakecloud.cinder.models import VolumeType
 from fakecloud.sim.clock import stored_time
 
-#: 15.0.0 made ``__DEFAULT__``; until 17.0.0 ``destroy`` refuses that name with
-#: ``VolumeTypeDefault``, which no controller catches (``FaultWrapper``'s 500).
+#: 15.0.0 made ``__DEFAULT__``; while switch ``cinder_default_type_guard_by_name`` is on
+#: (until 17.0.0, 16.2.0 and 15.4.0: e5d842eb1b "Modify default/delete volume type logic")
+#: ``destroy`` refuses that name with ``VolumeTypeDefault``, which no controller catches
+#: (``FaultWrapper``'s 500); then the configured default type is a 400.
 DEFAULT_NAME_GUARD_FROM = 15
-#: b46f5becd "Modify default/delete volume type logic" (17.0.0; in 16.2.0 too, a point release
-#: the series model does not separate): the configured default type is a 400.
-DEFAULT_DELETION_FROM = 17
 
 
 def create(cinder: Any, name: str, specs: dict[str, Any], is_public: bool,
@@ -80,9 +79,10 @@ def update(cinder: Any, vtype: VolumeType, name: str | None, description: str | 
 
 
 def destroy(cinder: Any, vtype: VolumeType, major: int) -> None:
-    """``volume_types.destroy``: not a project's default nor the default type (17.0.0 on;
-    15.x-16.x: not ``__DEFAULT__``), no volume of the type (``VolumeTypeInUse``)."""
-    if major >= DEFAULT_DELETION_FROM:
+    """``volume_types.destroy``: not a project's default nor the default type (17.0.0, 16.2.0,
+    15.4.0 on; 15.x-16.x before: not ``__DEFAULT__``), no volume of the type
+    (``VolumeTypeInUse``)."""
+    if not cinder.kernel.switches.cinder_default_type_guard_by_name:
         # a project's own default (get_all_projects_with_default_type), then the configured one
         if vtype.id in (cinder.project_default_types or {}).values():
             raise exception.VolumeTypeDefaultDeletionError(volume_type_id=vtype.id)

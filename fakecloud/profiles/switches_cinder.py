@@ -319,4 +319,28 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_default_type_guard_by_name",
+        "Cinder's volume_types.destroy guards the name __DEFAULT__ alone (VolumeTypeDefault, "
+        "which no controller catches: a 500; cinder 15.0.0 to 15.3.x, 16.0.x-16.1.x), and "
+        "get_default_volume_type answers {} when the configured default is gone: a volume "
+        "created without a type has none. Off: the configured default type is a 400 to delete "
+        "(VolumeTypeDefaultDeletionError) and a missing one is "
+        "VolumeTypeDefaultMisconfiguredError, a 500 to a create or a type delete.",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "e5d842eb1b",
+                "Modify default/delete volume type logic (Cinder 17.0.0, backports in Cinder "
+                "15.4.0, 16.2.0)",
+                # Both backports were tagged 2020-09-30: the next Nova 20 and 21 releases are
+                # 20.4.1 and 21.1.1 (2020-11-09; 20.4.0, 21.1.0: 2020-08-28, 2020-08-27).
+                backports=(
+                    Backport("20.4.1", "e62ac18085"),
+                    Backport("21.1.1", "b46f5becda"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -562,6 +562,15 @@ EXPECTED = {
         "21.2.4": False,
         "22.0.0": False,
     },
+    # Cinder's default type logic: 22.0.0, backports 20.4.1, 21.1.1.
+    "cinder_default_type_guard_by_name": {
+        "20.4.0": True,
+        "20.4.1": False,
+        "21.1.0": True,
+        "21.1.1": False,
+        "21.2.4": False,
+        "22.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
