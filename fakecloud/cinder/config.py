@@ -29,6 +29,11 @@ from fakecloud.suggest import did_you_mean
 BACKEND_KINDS = ("lvm-thin", "lvm-thick", "rbd", "copy", "nfs")
 
 DEFAULT_TYPE_NAME = "__DEFAULT__"
+#: Cinder 15.0.0 (Train) made the ``__DEFAULT__`` type (DB migration 132,
+#: ``132_create_default_volume_type.py``) and gives it to a volume created without a type.
+#: Before, ``[DEFAULT] default_volume_type`` has no default (``common/config.py``) and
+#: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
+DEFAULT_TYPE_SINCE = 15
 
 #: Defaults that differ by kind: a thick LVM snapshot is one ``lvcreate --snapshot``, instant.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {"lvm-thick": {"snapshot_create_s": 0.0}}

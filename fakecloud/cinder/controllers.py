@@ -388,6 +388,10 @@ def _create_volume(
     kwargs: dict[str, Any] = {}
     if volume.get("volume_type"):
         kwargs["volume_type"] = cinder.volume_type(volume["volume_type"], context)
+    elif cinder.kernel.switches.lp1879578:
+        # get_by_name_or_id(context, get_default_volume_type()['id']): the default type asked
+        # here, before the create flow could take the source's
+        kwargs["volume_type"] = cinder.volume_type(cinder.default_type.id, context)
     kwargs["metadata"] = volume.get("metadata")
     snapshot_id = volume.get("snapshot_id")
     if queens and snapshot_id is not None:

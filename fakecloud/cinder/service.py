@@ -21,6 +21,7 @@ from fakecloud.cinder.backends import Driver
 from fakecloud.cinder.backups import BackupAPI
 from fakecloud.cinder.config import (
     DEFAULT_TYPE_NAME,
+    DEFAULT_TYPE_SINCE,
     CinderConfig,
     parse_backends,
     parse_volume_types,
@@ -41,13 +42,6 @@ from fakecloud.cinder.volumes import VolumeAPI
 from fakecloud.errors import ConfigError
 from fakecloud.sim.heartbeats import seen_within
 from fakecloud.sim.ids import stream, uuid4_text
-
-#: Cinder 15.0.0 (Train) made the ``__DEFAULT__`` type (DB migration 132,
-#: ``132_create_default_volume_type.py``) and gives it to a volume created without a type.
-#: Before, ``[DEFAULT] default_volume_type`` has no default (``common/config.py``) and
-#: ``volume_types.get_default_volume_type`` is ``{}``: the volume has no type (12.0.10, 14.3.1).
-DEFAULT_TYPE_SINCE = 15
-
 
 #: Statuses of a volume cinder-volume has not finished creating (its create flow still runs).
 _NOT_CREATED = frozenset(("creating", "downloading"))

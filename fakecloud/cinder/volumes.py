@@ -14,6 +14,7 @@ from typing import Any
 
 from fakecloud.cinder import cleanup, connection, exception, list_query, policy
 from fakecloud.cinder.api_part import ApiPart
+from fakecloud.cinder.config import DEFAULT_TYPE_SINCE
 from fakecloud.cinder.connection import check_connector
 from fakecloud.cinder.faults import GENERIC
 from fakecloud.cinder.frozen import assert_not_frozen
@@ -62,9 +63,6 @@ VIRTUAL_SIZE_CHECK_IN_API_SINCE = 21
 #: The first series whose create flow takes a requested volume type as found
 #: (``_get_volume_type``, 8bd784537, 13.0.0); 12.x reads it again by id as the caller.
 TYPE_REREAD_UNTIL = 13
-#: The first series whose ``_get_volume_type`` raises when a source's type is not found
-#: (e63cb8548 "Default type overrides", 17.0.0; backported to 15.6.0/16.4.x, not told apart).
-SOURCE_TYPE_RAISES_SINCE = 17
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 #: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
@@ -712,10 +710,15 @@ class VolumeAPI(ApiPart):
 
     def _source_type(self, context: Any, vtype: VolumeType) -> VolumeType:
         """A source volume's or snapshot's type as the create flow reads it: by id as the
-        caller (``get_by_name_or_id``), so a private one is a member's 404 from 17.0.0
-        (e63cb8548 raises; 12.x: the re-read below); 13.0.0-16.x log and go on (not modelled:
-        the source's type is kept)."""
-        if vtype.id is not None and self.kernel.switches.series.cinder >= SOURCE_TYPE_RAISES_SINCE:
+        caller (``get_by_name_or_id``), so a private one is a member's 404 once 674c8e7286
+        (17.0.0, 16.2.0, 15.4.0: switch ``lp1879578`` off from Cinder 15) raises (12.x: the
+        re-read below); 13.0.0-14.x log and go on (not modelled: the source's type is kept),
+        and while ``lp1879578`` is on the controller gave the default type."""
+        if (
+            vtype.id is not None
+            and self.kernel.switches.series.cinder >= DEFAULT_TYPE_SINCE
+            and not self.kernel.switches.lp1879578
+        ):
             self.cinder.volume_type_by_id(vtype.id, context)
         return vtype
 

@@ -343,4 +343,34 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1879578",
+        "bug: a volume asked without a type gets the default type in Cinder's controller "
+        "(api/v3/volumes.py create: get_default_volume_type, cinder 15.0.0 to 15.3.x, "
+        "16.0.x-16.1.x), so the create flow never takes the type of the source volume, "
+        "snapshot or image (cinder_img_volume_type): a volume from a snapshot or a clone is "
+        "__DEFAULT__, or 400 'Invalid volume_type provided: ... (requested type is not "
+        "compatible; ...)' when the source's type is on another backend. Off: the flow takes "
+        "the source's type, and a source type the caller cannot see is its 404.",
+        False,
+        (
+            Change(
+                "20.0.0",
+                "a550ade303",
+                "Untyped to Default Volume Type (Cinder 15.0.0)",
+            ),
+            Change(
+                "22.0.0",
+                "674c8e7286",
+                "Default volume_type set too early (LP #1879578; Cinder 17.0.0, backports in "
+                "Cinder 15.4.0, 16.2.0)",
+                # Both backports were tagged 2020-09-30: the next Nova 20 and 21 releases are
+                # 20.4.1 and 21.1.1 (2020-11-09; 20.4.0, 21.1.0: 2020-08-28, 2020-08-27).
+                backports=(
+                    Backport("20.4.1", "5122b14658"),
+                    Backport("21.1.1", "c1bdb233cf"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -139,3 +139,42 @@ def test_upload_image_answer_names_the_type_or_none(profile):
         assert vtype is None
     else:
         assert vtype["name"] == "__DEFAULT__"
+
+
+#: A non-default type on a backend of its own: a volume of it cannot be retyped to the default.
+TWO_BACKENDS = {
+    "backends": {"thin": {"kind": "lvm-thin"}, "thick": {"kind": "lvm-thick"}},
+    "volume_types": {"__DEFAULT__": {"backend": "thin"}, "fat": {"backend": "thick"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("profile", "bug"),
+    [("nova-20.4.0", True), ("nova-20.4.1", False), ("nova-21.1.0", True), ("nova-21.1.1", False)],
+)
+def test_lp1879578_a_clone_or_a_volume_from_a_snapshot_is_asked_of_the_default_type(profile, bug):
+    """Cinder 15.0.0 (a550ade303) gives a create without a type the default type in its
+    controller, before the create flow could take the source's: a clone or a volume from a
+    snapshot of a type on another backend is the 400 of a type asked for; 674c8e7286 (17.0.0,
+    backports 15.4.0 and 16.2.0, beside Nova 20.4.1 and 21.1.1) takes the source's type."""
+    cloud = _cloud(profile, **TWO_BACKENDS)
+    vid = create_volume(cloud, volume_type="fat")
+    sid = create_snapshot(cloud, vid)
+    clone = call(cloud, "POST", "volumes", {"volume": {"source_volid": vid}})
+    from_snapshot = call(cloud, "POST", "volumes", {"volume": {"snapshot_id": sid}})
+    if not bug:
+        for resp in (clone, from_snapshot):
+            assert resp.json()["volume"]["volume_type"] == "fat"
+        return
+    default = cloud.cinder.default_type.id
+    refused = "Invalid input received: Invalid volume_type provided: {} (requested type is not "
+    assert fault(clone) == (
+        "badRequest",
+        400,
+        refused.format(default) + "compatible; either match source volume, or omit type argument).",
+    )
+    assert fault(from_snapshot) == (
+        "badRequest",
+        400,
+        refused.format(default) + "compatible; recommend omitting the type argument).",
+    )

@@ -151,11 +151,12 @@ def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile)
     assert resp.status == 202, resp.json()
 
 
-@pytest.mark.parametrize("profile", ["nova-26.0.0", "upstream"])
+@pytest.mark.parametrize("profile", ["nova-21.1.1", "nova-26.0.0", "upstream"])
 def test_a_private_types_volume_cannot_be_cloned_by_a_member(profile):
-    """From 17.0.0 (e63cb8548) ``_get_volume_type`` reads a source volume's or snapshot's type
-    by id as the caller and raises: a member who made a volume of a private type by name gets
-    404 cloning it or restoring its snapshot; an admin does not."""
+    """From 17.0.0, 16.2.0 and 15.4.0 (674c8e7286, LP #1879578) ``_get_volume_type`` reads a
+    source volume's or snapshot's type by id as the caller and raises: a member who made a
+    volume of a private type by name gets 404 cloning it or restoring its snapshot; an admin
+    does not."""
     cloud = _cloud(profile)
     secret = cloud.cinder.volume_types["secret"].id
     missing = ("itemNotFound", 404, f"Volume type {secret} could not be found.")

@@ -571,6 +571,19 @@ EXPECTED = {
         "21.2.4": False,
         "22.0.0": False,
     },
+    # Cinder's default type set in the controller (LP #1879578): 20.0.0 (Cinder 15.0.0), fixed
+    # 22.0.0, backports 20.4.1, 21.1.1.
+    "lp1879578": {
+        "19.3.2": False,
+        "20.0.0": True,
+        "20.4.0": True,
+        "20.4.1": False,
+        "20.6.1": False,
+        "21.1.0": True,
+        "21.1.1": False,
+        "21.2.4": False,
+        "22.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
