@@ -19,11 +19,11 @@
   available or error, but current status is S." 400. The volume is ``downloading``.
 - The image (404 "Image X could not be found.", the volume left ``downloading``, as real Cinder
   leaves it) and ``check_image_metadata``: active, its size and ``min_disk`` within the
-  volume's (from 21.0.0 its virtual size too), else "Invalid input received: ..." 400; from
-  26.0.0 the volume goes back to its status, before it stays ``downloading``. An image whose
-  ``block_device_mapping`` is no JSON (the repr an upload copies) fails the image service's
-  decoding: FaultWrapper's generic 500, from 26.0.0 at the controller's read (nothing
-  changed), before at the API's (the volume left ``downloading``).
+  volume's (from 21.0.0 and 20.3.1 its virtual size too), else "Invalid input received: ..."
+  400; from 26.0.0 the volume goes back to its status, before it stays ``downloading``. An
+  image whose ``block_device_mapping`` is no JSON (the repr an upload copies) fails the image
+  service's decoding: FaultWrapper's generic 500, from 26.0.0 at the controller's read
+  (nothing changed), before at the API's (the volume left ``downloading``).
 - The manager: the image's bytes through ``cinder-image-download`` and the backend (the
   virtual size checked after, as ``fetch_to_raw`` does), or from 26.0.0 for a snapshot image
   the generic revert from that snapshot (a temporary volume and a copy); the volume's image
@@ -146,7 +146,7 @@ def reimage(
     image_meta = cinder.image_service.show(context, image_id)
     major = k.switches.series.cinder
     try:
-        check_image_metadata(image_meta, volume.size, major)
+        check_image_metadata(image_meta, volume.size, k.switches.cinder_api_virtual_size_check)
     except Exception:
         if major >= SNAPSHOT_IMAGE_SINCE and volume.status == "downloading":
             VOLUME_STATUS.move(k, volume, previous, actor=ACTOR)

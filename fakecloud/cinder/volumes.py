@@ -55,11 +55,6 @@ DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending"
 #: The first Cinder series (21, Zed: Nova 26.x) whose volume-delete refusal names "awaiting a
 #: transfer" (2b75fa302, LP #1971603; no backport).
 TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
-#: The first Cinder series whose API checks an image's ``virtual_size`` against the volume
-#: at create time (75d5fabff "Add a check for virtual_size at API layer", 21.0.0; backported
-#: to 20.3.1 as 626f29a89, a point release the series model does not separate). Before, only
-#: cinder-volume's create flow checks it: the volume goes to ``error``.
-VIRTUAL_SIZE_CHECK_IN_API_SINCE = 21
 #: The first series whose create flow takes a requested volume type as found
 #: (``_get_volume_type``, 8bd784537, 13.0.0); 12.x reads it again by id as the caller.
 TYPE_REREAD_UNTIL = 13
@@ -353,7 +348,7 @@ class VolumeAPI(ApiPart):
         image_meta = None
         if image_id is not None:
             image_meta = self.cinder.image_service.show(context, image_id)
-            check_image_metadata(image_meta, size, k.switches.series.cinder)
+            check_image_metadata(image_meta, size, k.switches.cinder_api_virtual_size_check)
         if volume_type is None:
             if source_volume is not None:
                 volume_type = self._source_type(context, source_volume.volume_type)
@@ -1199,9 +1194,10 @@ def _invalid_metadata(reason: str) -> None:
     raise exception.InvalidVolumeMetadata(reason=exception.InvalidInput(reason=reason).msg)
 
 
-def check_image_metadata(image_meta: dict[str, Any], size: int, series: int) -> None:
-    """``volume_utils.check_image_metadata`` of Cinder `series`: active, fits the volume,
-    meets min_disk, and from `VIRTUAL_SIZE_CHECK_IN_API_SINCE` its virtual size fits too."""
+def check_image_metadata(image_meta: dict[str, Any], size: int, virtual_size_checked: bool) -> None:
+    """``volume_utils.check_image_metadata``: active, fits the volume, meets min_disk, and with
+    `virtual_size_checked` (switch ``cinder_api_virtual_size_check``: 21.0.0, 20.3.1) its
+    virtual size fits too."""
     if image_meta["status"] != "active":
         raise exception.InvalidInput(reason=f"Image {image_meta['id']} is not active.")
     image_gb = (int(image_meta["size"]) + GiB - 1) // GiB
@@ -1216,7 +1212,7 @@ def check_image_metadata(image_meta: dict[str, Any], size: int, series: int) -> 
             f"{min_disk}GB."
         )
     virtual_size = image_meta.get("virtual_size")
-    if virtual_size and series >= VIRTUAL_SIZE_CHECK_IN_API_SINCE:
+    if virtual_size and virtual_size_checked:
         check_virtual_size(int(virtual_size), size, image_meta["id"])
 
 

@@ -373,4 +373,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_api_virtual_size_check",
+        "Cinder's API checks an image's virtual size against the volume at create and "
+        "re-image time (volume_utils.check_image_metadata): a 400 'Image X is unacceptable: "
+        "Image virtual size is NGB and doesn't fit in a volume of size MGB.'. Off (cinder "
+        "12.0.10 to 20.3.0): only cinder-volume's create flow checks it, the volume goes to "
+        "error.",
+        False,
+        (
+            Change(
+                "26.0.0",
+                "75d5fabff0",
+                "Add a check for virtual_size at API layer (Cinder 21.0.0, backport in Cinder "
+                "20.3.1)",
+                # Cinder 20.3.1 was tagged 2023-09-14: the next Nova 25 release is 25.3.0
+                # (2023-12-14; 25.2.1: 2023-09-07).
+                backports=(Backport("25.3.0", "626f29a89a"),),
+            ),
+        ),
+    ),
 )

@@ -6,9 +6,10 @@ volume of size MGB."). cinder-volume's ``CreateVolumeFromSpecTask._create_from_i
 known ``virtual_size`` before any clone or download in every series: the volume goes from
 ``creating`` to ``error`` (ImageUnacceptable is in ``no_reschedule_types``), not bootable, no
 image metadata. From Cinder 21.0.0 (75d5fabff "Add a check for virtual_size at API layer";
-backported to 20.3.1, not told apart) ``volume_utils.check_image_metadata`` also checks it at
-create time: a 400. Nova's boot from volume then aborts the build either way (the volume in
-error: VolumeNotCreated; the 400: Cinder's refusal kept in the fault)."""
+backported to 20.3.1, beside Nova 25.3.0: switch ``cinder_api_virtual_size_check``)
+``volume_utils.check_image_metadata`` also checks it at create time: a 400. Nova's boot
+from volume then aborts the build either way (the volume in error: VolumeNotCreated; the 400:
+Cinder's refusal kept in the fault)."""
 
 import pytest
 from cinder_support import GLANCE_DATA, GLANCE_JSON, call, fault, states
@@ -16,7 +17,7 @@ from cinder_support import GLANCE_DATA, GLANCE_JSON, call, fault, states
 from fakecloud.api.http import Request
 from tests.booted import booted
 
-YOGA = "nova-25.3.0"  # Cinder 20 (before the API check), Glance 24 (sets virtual_size)
+YOGA = "nova-25.2.1"  # Cinder 20 (before the API check), Glance 24 (sets virtual_size)
 ZED = "nova-26.0.0"  # Cinder 21
 GiB = 1024**3
 
@@ -69,7 +70,7 @@ def test_before_cinder_21_the_volume_goes_to_error_in_cinder_volume():
     assert error["error"] == _unacceptable(image_id, 3, 2)[2]
 
 
-@pytest.mark.parametrize("profile", [ZED, "upstream"])
+@pytest.mark.parametrize("profile", ["nova-25.3.0", ZED, "upstream"])
 def test_from_cinder_21_the_api_refuses_it(profile):
     cloud = booted(profile=profile)
     image_id = _image(cloud, 2 * GiB + 1)

@@ -584,6 +584,12 @@ EXPECTED = {
         "21.2.4": False,
         "22.0.0": False,
     },
+    # Cinder's API checks an image's virtual size: 26.0.0, backport 25.3.0.
+    "cinder_api_virtual_size_check": {
+        "25.2.1": False,
+        "25.3.0": True,
+        "26.0.0": True,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
