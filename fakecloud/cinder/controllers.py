@@ -987,8 +987,8 @@ def create_attachment(cinder: Any, context: Any, body: Any, version: Version) ->
     if not version.key >= NEW_ATTACH.key:
         raise not_found()
     with_mode = version.key >= ATTACHMENT_CREATE_MODE_ARG.key
-    series = cinder.kernel.switches.series
-    validation.validate(validation.attachment_create_schema(series.cinder, with_mode), body)
+    v12 = cinder.kernel.switches.cinder_attachment_create_v12_schema
+    validation.validate(validation.attachment_create_schema(v12, with_mode), body)
     attachment = body["attachment"]
     volume = cinder.volume_api.get(context, attachment["volume_uuid"])
     mode = attachment.get("mode", "null") if with_mode else "null"

@@ -450,17 +450,18 @@ def assert_valid_body(body: Any, entity_name: str) -> None:
         raise HttpError(400, f"Missing required element '{entity_name}' in request body.")
 
 
-#: ``cinder/api/schemas/attachments.py`` ``create`` until 560318c82 (19.0.0; backported to
-#: 17.4.0 and 18.1.0, not told apart): ``instance_uuid`` required, and no ``mode`` even at
-#: 3.54 (the controller read one the schema refused).
+#: ``cinder/api/schemas/attachments.py`` ``create`` while switch
+#: ``cinder_attachment_create_v12_schema`` is on (until 560318c82, 19.0.0, and its 18.1.0
+#: backport): ``instance_uuid`` required, and no ``mode`` even at 3.54 (the controller read one
+#: the schema refused).
 ATTACHMENT_CREATE_V12 = copy.deepcopy(ATTACHMENT_CREATE)
 ATTACHMENT_CREATE_V12["properties"]["attachment"]["required"] = ["instance_uuid", "volume_uuid"]
-ATTACHMENT_SCHEMA_FIX_SINCE = 19
 
 
-def attachment_create_schema(cinder_major: int, with_mode: bool) -> dict:
-    """The series' attachment-create schema at a microversion with or without ``mode``."""
-    if cinder_major < ATTACHMENT_SCHEMA_FIX_SINCE:
+def attachment_create_schema(v12: bool, with_mode: bool) -> dict:
+    """The attachment-create schema (`v12`: switch ``cinder_attachment_create_v12_schema``) at
+    a microversion with or without ``mode``."""
+    if v12:
         return ATTACHMENT_CREATE_V12
     return ATTACHMENT_CREATE_V354 if with_mode else ATTACHMENT_CREATE
 

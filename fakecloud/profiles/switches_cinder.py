@@ -393,4 +393,23 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_attachment_create_v12_schema",
+        "Cinder's attachment create schema (api/schemas/attachments.py, cinder 12.0.10 to "
+        "18.0.x) requires instance_uuid and knows no mode, so a 3.54 'mode' is refused by the "
+        "schema of the microversion that added it. Off: instance_uuid optional, mode taken.",
+        True,
+        (
+            Change(
+                "24.0.0",
+                "560318c82e",
+                "Fix: Schema validation for attachment create API (Cinder 19.0.0, backports in "
+                "Cinder 17.4.0, 18.1.0)",
+                # Cinder 18.1.0 was tagged 2021-09-01: the next Nova 23 release is 23.1.0
+                # (2021-10-07; 23.0.2: 2021-07-15). 17.4.0 (d7bb194d09, 2022-04-27) came after
+                # the last Nova 22 release (22.4.0, 2022-03-10).
+                backports=(Backport("23.1.0", "58250aae06"),),
+            ),
+        ),
+    ),
 )

@@ -159,12 +159,19 @@ OTHER_SERVER = "66666666-7777-4888-8999-aaaaaaaaaaaa"
 
 @pytest.mark.parametrize(
     ("profile", "fixed"),
-    [(QUEENS, False), ("nova-21.0.0", False), ("nova-23.0.0", False), ("nova-24.0.0", True)],
+    [
+        (QUEENS, False),
+        ("nova-22.4.0", False),
+        ("nova-23.0.2", False),
+        ("nova-23.1.0", True),
+        ("nova-24.0.0", True),
+    ],
 )
 def test_attachment_create_schema_before_cinder_19(profile, fixed):
     """``cinder/api/schemas/attachments.py`` ``create`` required ``instance_uuid`` and knew no
-    ``mode`` until 560318c82 (19.0.0; backported to 17.4.0 and 18.1.0): a 3.54 ``mode`` (Rocky
-    on) was refused by the very schema whose microversion added it (12.0.10, 16.4.2)."""
+    ``mode`` until 560318c82 (19.0.0; backported to 17.4.0 and 18.1.0; 18.1.0 beside Nova
+    23.1.0, 17.4.0 after Nova 22's last release): a 3.54 ``mode`` (Rocky on) was refused by the
+    very schema whose microversion added it (12.0.10, 16.4.2)."""
     cloud = booted(profile=profile)
     vid = create_volume(cloud)
     bare = call(cloud, "POST", "attachments", {"attachment": {"volume_uuid": vid}}, version="3.27")

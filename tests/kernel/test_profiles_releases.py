@@ -590,6 +590,14 @@ EXPECTED = {
         "25.3.0": True,
         "26.0.0": True,
     },
+    # Cinder's attachment create schema fixed: 24.0.0, backport 23.1.0 (none in a Nova 22).
+    "cinder_attachment_create_v12_schema": {
+        "22.4.0": True,
+        "23.0.2": True,
+        "23.1.0": False,
+        "23.2.2": False,
+        "24.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
