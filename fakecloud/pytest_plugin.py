@@ -51,7 +51,26 @@ _CLOUD = pytest.StashKey[Any]()
 _FILES = pytest.StashKey[set]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def _fakecloud_imported_plainly(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Leave fakecloud's own modules to Python's import, not pytest's assertion rewriting.
+
+    pytest marks every top-level package of a distribution with a ``pytest11`` entry point
+    for rewriting (``Config._mark_plugins_for_rewrite``), so the 200 modules a test imports
+    were parsed and compiled again by pytest, which keeps the result only in a cache of its
+    own (``*-pytest-*.pyc``) that it cannot write under ``PYTHONDONTWRITEBYTECODE`` or into a
+    read-only site-packages, nor has in a fresh CI virtualenv: some 1.3 CPU-s of each pytest
+    process there (each xdist worker too) on a slow host, ~2.5 s of wall with two workers.
+    fakecloud holds no assertion a user's test relies on. This module and the package's
+    ``__init__``, imported before this hook, stay as pytest loaded them. pytest has no public
+    way to unmark a name: its hook's ``_must_rewrite`` set (pytest 3.0 to 9.x) is read if it is
+    there, and nothing is done otherwise (``--assert=plain``, another pytest)."""
+    marked = getattr(getattr(pluginmanager, "rewrite_hook", None), "_must_rewrite", None)
+    if isinstance(marked, set):
+        marked.discard("fakecloud")
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    _fakecloud_imported_plainly(pluginmanager)
     group = parser.getgroup("fakecloud", "fakecloud simulated OpenStack")
     group.addoption(
         "--fakecloud-seed",

@@ -49,6 +49,34 @@ def tester(pytester, monkeypatch):
     return pytester
 
 
+def test_fakecloud_is_left_to_python_not_rewritten_by_pytest(request, monkeypatch):
+    """pytest marks a plugin's whole package for assertion rewriting, so from a wheel every
+    fakecloud module a test imported was parsed, compiled and cached in pytest's own pyc:
+    ~1.3 CPU-s of each pytest process where that cache cannot be kept (PYTHONDONTWRITEBYTECODE,
+    a read-only or fresh virtualenv). The plugin unmarks the package as it registers; pytest's
+    import hook then finds no fakecloud module to take. (This suite's editable install is not
+    marked: a hook of its own, marked as pytest marks a wheel's, shows it.)"""
+    import types
+
+    import yaml
+    from _pytest.assertion.rewrite import AssertionRewritingHook
+
+    import fakecloud
+    from fakecloud.pytest_plugin import _fakecloud_imported_plainly
+
+    hook = AssertionRewritingHook(request.config)
+    with monkeypatch.context() as imported:  # as before they were: no "already imported" warning
+        imported.delitem(sys.modules, "fakecloud")
+        imported.delitem(sys.modules, "yaml")
+        hook.mark_rewrite("fakecloud", "yaml")
+    fakecloud_path = list(fakecloud.__path__)
+    assert hook.find_spec("fakecloud.config", fakecloud_path) is not None  # pytest's to rewrite
+    _fakecloud_imported_plainly(types.SimpleNamespace(rewrite_hook=hook))
+    assert hook.find_spec("fakecloud.cloud", fakecloud_path) is None  # (a name not asked yet:
+    # the hook remembers its answer for each name, as fakecloud's plugin is unmarked before)
+    assert hook.find_spec("yaml.composer", list(yaml.__path__)) is not None  # another name
+
+
 def test_scenario_cases_are_collected_with_readable_ids(tester):
     tester.mkdir("scenarios")
     tester.mkdir("scenarios/bugs")
