@@ -376,17 +376,6 @@ def run(args: argparse.Namespace) -> int:
     if tempest_files is None:
         return 2
     text = server.cloud.clouds_yaml()
-    if args.clouds_yaml:
-        from fakecloud.outputs import write_atomic
-
-        try:
-            write_atomic(args.clouds_yaml, text)
-        except OSError as exc:
-            server.stop()
-            print(
-                f"fakecloud serve: cannot write {args.clouds_yaml}: {exc.strerror}", file=sys.stderr
-            )
-            return 2
 
     def stop(signum: int, frame: Any) -> None:
         server.request_stop()
@@ -394,6 +383,10 @@ def run(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     server.start()
     try:
+        # once the ports listen: a harness that waits for the file may connect at once (written
+        # before, a connection in that moment was refused, 4 of 8 starts)
+        if args.clouds_yaml and not _write_clouds_yaml(args.clouds_yaml, text):
+            return 2
         sys.stdout.write(text)
         where = ", ".join(f"{k} {v}" for k, v in server.urls.items())
         pace = f"speed {args.speed:g}" + (", settle" if args.settle else "")
@@ -457,6 +450,18 @@ def _write_tempest(server: Any, directory: str, dynamic_credentials: bool) -> li
     server.stop()
     print(f"fakecloud serve: --tempest-config: {why}", file=sys.stderr)
     return None
+
+
+def _write_clouds_yaml(path: str, text: str) -> bool:
+    """Write ``--clouds-yaml``; False (said on stderr) when it cannot be written."""
+    from fakecloud.outputs import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        print(f"fakecloud serve: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
 
 
 def _save_at_shutdown(cloud: Any, path: str) -> int:

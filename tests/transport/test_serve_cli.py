@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -164,12 +165,29 @@ def test_a_seed_or_profile_that_is_not_the_state_files_cloud_is_refused(capsys, 
         )
 
 
-def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path):
+def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path, monkeypatch):
     """``fakecloud serve`` in this process's main thread, a real SIGINT sent once it serves:
     the same stop as SIGTERM (status 0, no KeyboardInterrupt traceback, no 130). It also
-    writes Tempest's files (``--tempest-config``) naming its ports."""
+    writes Tempest's files (``--tempest-config``) naming its ports, and its ``--clouds-yaml``
+    once they listen: a harness waiting for that file connected at once, and was refused in
+    4 of 8 starts (the file was written when the ports were bound, before they listened)."""
     from fakecloud.cli import main
 
+    listening = []
+    put_in_place = os.replace
+
+    def replace(src, dst):  # the moment the clouds.yaml appears (`outputs.write_atomic`)
+        if str(dst).endswith("clouds.yaml"):
+            auth_url = yaml.safe_load(Path(src).read_text())["clouds"]["fakecloud-demo"]["auth"]
+            host, port = auth_url["auth_url"][len("http://") :].split("/")[0].split(":")
+            try:
+                socket.create_connection((host, int(port)), timeout=TIMEOUT).close()
+                listening.append(True)
+            except ConnectionRefusedError:
+                listening.append(False)
+        put_in_place(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
     seen = []
 
     def interrupt_once_serving():
@@ -183,9 +201,14 @@ def test_serve_stops_on_sigint_with_status_0(capsys, tmp_path):
     sender = threading.Thread(target=interrupt_once_serving)
     sender.start()
     workspace = tmp_path / "ws"
-    status = main(["serve", "--port-base", "0", "--speed", "0", "--tempest-config", str(workspace)])
+    clouds = tmp_path / "clouds.yaml"
+    status = main(
+        ["serve", "--port-base", "0", "--speed", "0", "--tempest-config", str(workspace),
+         "--clouds-yaml", str(clouds)]
+    )  # fmt: skip
     sender.join(TIMEOUT)
     assert status == 0
+    assert listening == [True]
     printed = "".join(seen)
     assert "# fakecloud: serving" in printed
     assert "interrupted" not in capsys.readouterr().err
