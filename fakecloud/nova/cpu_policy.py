@@ -28,10 +28,12 @@ thread policy (refused beside one); from 22.0.0 a ``hw:cpu_dedicated_mask`` must
 not all of the flavor's vCPUs and none beyond (``InvalidMixedInstanceDedicatedMask``) and
 belongs to a ``mixed`` policy alone (``RequiredMixedInstancePolicy``).
 
+The NUMA topology's checks (node count, lists, page size) and the emulator threads policy's
+are `fakecloud.nova.numa_constraints`', called here in their release's order.
+
 `numa_get_constraints` also answers what a rebuild compares (``_validate_numa_rebuild``): the
-pinned policies, or None for a server Nova gives no NUMA topology. Not modelled: the rest of
-``numa_get_constraints``' checks (emulator threads and realtime, NUMA nodes, page sizes, a mask
-``parse_cpu_spec`` refuses) and every other enum image property's ValueError.
+pinned policies, or None for a server Nova gives no NUMA topology. Not modelled: realtime, a
+mask ``parse_cpu_spec`` refuses and every other enum image property's ValueError.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakecloud.nova import cpu_masks, exception
+from fakecloud.nova import cpu_masks, exception, numa_constraints
 from fakecloud.profiles.provenance import Backport, Change
 
 #: The first Nova refusing a policy that is none of ``CPUAllocationPolicy.ALL`` (or
@@ -121,31 +123,43 @@ def invalid_property(props: dict[str, Any], version: tuple) -> str | None:
     return None
 
 
-def check(flavor: Any, version: tuple, image_props: dict[str, Any] | None = None) -> None:
-    """The 400 (or 500) `flavor`'s CPU policies with `image_props` are in release `version`,
-    if any."""
-    numa_get_constraints(flavor, image_props or {}, version)
+def check(
+    flavor: Any, version: tuple, image_props: dict[str, Any] | None = None, switches: Any = None
+) -> None:
+    """The 400 (or 500) `flavor`'s CPU policies and NUMA topology with `image_props` are in
+    release `version`, if any (`switches`: the release's, for `numa_constraints`)."""
+    numa_get_constraints(flavor, image_props or {}, version, switches)
 
 
 def numa_get_constraints(
-    flavor: Any, image_props: dict[str, Any], version: tuple
+    flavor: Any, image_props: dict[str, Any], version: tuple, switches: Any = None
 ) -> tuple[str, str | None] | None:
-    """The CPU policy checks of ``numa_get_constraints`` in their order, then the pinned
-    policies (CPU policy, thread policy) Nova's NUMA topology holds, or None where it makes
-    none (`flavor` neither dedicated nor mixed, nothing else of it modelled)."""
+    """The checks of ``numa_get_constraints`` in their order (the topology's, `numa_
+    constraints`, before the CPU policies' up to 21.x, after them from 22.0.0; only with
+    `switches`), then the pinned policies (CPU policy, thread policy) Nova's NUMA topology
+    holds, or None where it pins nothing."""
     specs = flavor.extra_specs or {}
+    cpu_first = version >= numa_constraints.CPU_FIRST_SINCE
+    if switches is not None and not cpu_first:
+        numa_constraints.check_topology(flavor, image_props, version, switches, False)
     cpu_policy = _cpu_policy(specs.get("hw:cpu_policy"), image_props.get("hw_cpu_policy"), version)
     thread = _thread_policy(
         specs.get("hw:cpu_thread_policy"), image_props.get("hw_cpu_thread_policy"), version
     )
     dedicated = _dedicated_mask(flavor, version)
+    emulator = numa_constraints.emulator_threads_policy(specs, version)
+    if version < numa_constraints.EMULATOR_400_SINCE and cpu_policy != DEDICATED:
+        numa_constraints.refuse_isolate(emulator, version)  # get_emulator_threads_constraint
     if version >= RESOURCES_SINCE:
         cpu_policy, thread = _explicit_requests(flavor, image_props, cpu_policy, thread)
     if cpu_policy in (SHARED, None):
         if thread:
             raise exception.CPUThreadPolicyConfigurationInvalid()
+        numa_constraints.refuse_isolate(emulator, version)
         if dedicated:
             raise exception.RequiredMixedInstancePolicy()
+        if switches is not None and cpu_first:
+            numa_constraints.check_topology(flavor, image_props, version, switches, False)
         return None
     if cpu_policy == DEDICATED and dedicated:
         raise exception.RequiredMixedInstancePolicy()
@@ -155,6 +169,8 @@ def numa_get_constraints(
         realtime = strutils.bool_from_string(specs.get("hw:cpu_realtime", False))
         if realtime == bool(specs.get("hw:cpu_dedicated_mask")):
             raise exception.RequiredMixedOrRealtimeCPUMask()
+    if switches is not None and cpu_first:
+        numa_constraints.check_topology(flavor, image_props, version, switches, True)
     if thread is not None and thread not in THREAD_POLICIES:
         raise ThreadPolicyFieldInvalid(f"Field value {thread} is invalid")
     return cpu_policy, thread

@@ -940,3 +940,62 @@ class GroupMemberLimitExceeded(OverQuota):
     """Nova's ``GroupMemberLimitExceeded``: a create's 403 (the servers API's ``OverQuota``)."""
 
     msg_fmt = "Quota exceeded, too many servers in group"
+
+
+class ImageNUMATopologyForbidden(Invalid):
+    """Nova's ``ImageNUMATopologyForbidden``: the image sets what the flavor's NUMA extra specs
+    already set (`fakecloud.nova.numa_constraints`). A ``Forbidden`` there, but every API
+    raising it catches it as a 400 (as `ImageCPUPinningForbidden`)."""
+
+    msg_fmt = (
+        "Image property '%(name)s' is not permitted to override NUMA configuration set "
+        "against the flavor"
+    )
+
+
+class InvalidNUMANodesNumber(Invalid):
+    """Nova's ``InvalidNUMANodesNumber``."""
+
+    msg_fmt = "The property 'numa_nodes' cannot be '%(nodes)s'. It must be a number greater than 0"
+
+
+class ImageNUMATopologyAsymmetric(Invalid):
+    """Nova's ``ImageNUMATopologyAsymmetric``."""
+
+    msg_fmt = (
+        "Instance CPUs and/or memory cannot be evenly distributed across instance NUMA nodes. "
+        "Explicit assignment of CPUs and memory to nodes is required"
+    )
+
+
+class ImageNUMATopologyIncomplete(Invalid):
+    """Nova's ``ImageNUMATopologyIncomplete``."""
+
+    msg_fmt = "CPU and memory allocation must be provided for all NUMA nodes"
+
+
+class MemoryPageSizeInvalid(Invalid):
+    """Nova's ``MemoryPageSizeInvalid``."""
+
+    msg_fmt = "Invalid memory page size '%(pagesize)s'"
+
+
+class MemoryPageSizeForbidden(Invalid):
+    """Nova's ``MemoryPageSizeForbidden``."""
+
+    msg_fmt = "Page size %(pagesize)s forbidden against '%(against)s'"
+
+
+class InvalidEmulatorThreadsPolicy(Invalid):
+    """Nova's ``InvalidEmulatorThreadsPolicy``."""
+
+    msg_fmt = (
+        "CPU emulator threads option requested is invalid, given: '%(requested)s', "
+        "available: '%(available)s'."
+    )
+
+
+class BadRequirementEmulatorThreadsPolicy(Invalid):
+    """Nova's ``BadRequirementEmulatorThreadsPolicy``."""
+
+    msg_fmt = "An isolated CPU emulator threads option requires a dedicated CPU policy option."

@@ -725,4 +725,19 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1879964",
+        "bug: a hw:mem_page_size that is no alias, number or size string is refused naming "
+        "what it was read as, 'Invalid memory page size '0'', and a number below 1 is refused "
+        "(fixed: the text as given, and a number read as it is, 0 passing).",
+        True,
+        (
+            Change(
+                "22.0.0",
+                "f76d09b19d",
+                "Closes-Bug #1879964: raise a useful error for an invalid mempage size",
+                backports=(Backport("20.4.0", "58c9c3f238"), Backport("21.1.0", "eedc0b5ff3")),
+            ),
+        ),
+    ),
 )

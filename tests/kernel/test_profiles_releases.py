@@ -484,6 +484,17 @@ EXPECTED = {
         "29.4.0": False,
         "30.0.0": True,
     },
+    # an invalid mempage size named as given: 22.0.0 (f76d09b19d), backports 20.4.0, 21.1.0
+    # (git show 20.3.0/20.4.0/21.0.0/21.1.0:nova/virt/hardware.py).
+    "lp1879964": {
+        "19.3.2": True,
+        "20.3.0": True,
+        "20.4.0": False,
+        "21.0.0": True,
+        "21.1.0": False,
+        "21.2.4": False,
+        "22.0.0": False,
+    },
     # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
     "lp2151256": {
         "31.3.0": True,

@@ -55,6 +55,15 @@ _BAD_REQUEST = (
     exception.InvalidRequest,
     exception.RequiredMixedInstancePolicy,
     exception.RequiredMixedOrRealtimeCPUMask,
+    # and the NUMA topology's and emulator threads' (`fakecloud.nova.numa_constraints`)
+    exception.BadRequirementEmulatorThreadsPolicy,
+    exception.ImageNUMATopologyAsymmetric,
+    exception.ImageNUMATopologyForbidden,
+    exception.ImageNUMATopologyIncomplete,
+    exception.InvalidEmulatorThreadsPolicy,
+    exception.InvalidNUMANodesNumber,
+    exception.MemoryPageSizeForbidden,
+    exception.MemoryPageSizeInvalid,
 )
 _CONFLICT = (exception.InstanceIsLocked, exception.InstanceNotReady, exception.ServiceUnavailable)
 

@@ -581,7 +581,9 @@ class API:
             zero_disk.check(self.nova, context, flavor)
         version = self.kernel.switches.release.version
         if version >= cpu_policy.REBUILD_CHECKED_SINCE:  # ``validate_numa=True``
-            cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version))
+            cpu_policy.check(
+                flavor, version, cpu_policy.image_properties(image, version), self.kernel.switches
+            )
         if not self.kernel.switches.lp1489304:
             yield from self._check_volume_status(context, bdms)
         if orig_image_ref != image_href and cpu_policy.REBUILD_CONFLICT.reaches(
@@ -1244,7 +1246,9 @@ class API:
         # ``_get_image_meta_obj`` and ``numa_get_constraints``: the flavor's CPU policies with
         # the boot image's (a root volume's image metadata too)
         version = self.kernel.switches.release.version
-        cpu_policy.check(flavor, version, cpu_policy.image_properties(boot_meta, version))
+        cpu_policy.check(
+            flavor, version, cpu_policy.image_properties(boot_meta, version), self.kernel.switches
+        )
         # Nova merges the mappings of the boot's image metadata: also those of the image a
         # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image
         # then boots from its Cinder snapshot). A root volume's metadata (its

@@ -1,0 +1,185 @@
+"""The guest NUMA topology part of ``hardware.numa_get_constraints`` (its node count, the
+flavor's per-node CPU and memory lists, the memory page size) and its emulator threads
+policy, as a server create, a rebuild and a resize run it in Nova's API (`cpu_policy` has
+the CPU policy part and calls this).
+
+`check_topology` (``_get_numa_node_count_constraint``, ``_get_numa_pagesize_constraint``, the
+``hw:numa_cpus.N``/``hw:numa_mem.N`` lists, ``_get_numa_topology_auto``): a node count in both
+the flavor (``hw:numa_nodes``) and the image (``hw_numa_nodes``) is
+``ImageNUMATopologyForbidden``, one that is no integer of at least 1
+``InvalidNUMANodesNumber``; a page size the image asks (``hw_mem_page_size``) where the
+flavor asks none, or asks ``small`` or a size, ``MemoryPageSizeForbidden``, one no alias,
+number or size string ``MemoryPageSizeInvalid`` (switch ``lp1879964``: before 20.4.0, 21.1.0
+and 22.0.0 an unreadable size is named ``'0'`` and a number below 1 refused, after it the
+text as given and a number as it is); then, where the server gets a topology (nodes, a page
+size, or pinning from 22.0.0), one list without the other or of another length than the
+nodes is ``ImageNUMATopologyIncomplete``, and vCPUs or memory the nodes do not divide
+``ImageNUMATopologyAsymmetric`` (with no lists). Up to 21.x these come before the CPU
+policies' checks (any topology asked: nodes or a page size), from 22.0.0 after them.
+
+`emulator_threads_policy` (``get_emulator_thread_policy_constraint``;
+``get_emulator_threads_constraint`` before 19.0.0): ``hw:emulator_threads_policy`` other than
+``share`` or ``isolate`` is ``InvalidEmulatorThreadsPolicy``, ``isolate`` without a dedicated
+policy ``BadRequirementEmulatorThreadsPolicy`` (from 19.0.0 a sanity check after the thread
+policy's). Before 19.0.0 neither is in the API's list of 400s: Nova's 500.
+
+Each a 400 with its message from 19.0.0 (the API's ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``),
+at a create in every release (17.0.13's create lists them; nova 17.0.13, 19.3.2, 20.6.1,
+22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``). Not modelled: an image's own ``hw_numa_cpus``/
+``hw_numa_mem`` lists, the per-node checks of a manual topology (a CPU out of range or given
+twice or to no node, memory that does not add up), ``hw:locked_memory`` (26.0.0 on), vPMEM,
+the realtime mask (``vcpus_realtime_topology``, ``get_realtime_cpu_constraint``) and an image
+property of the wrong type (``ImageMeta.from_dict``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.nova import exception
+
+#: The first Nova whose ``numa_get_constraints`` reads the CPU policies before the topology.
+CPU_FIRST_SINCE = (22, 0, 0)
+#: The first Nova whose API answers the emulator threads errors with a 400, and checks
+#: ``isolate`` among the sanity checks (``INVALID_FLAVOR_IMAGE_EXCEPTIONS``).
+EMULATOR_400_SINCE = (19, 0, 0)
+#: ``CPUEmulatorThreadsPolicy.ALL``, the same in every release.
+EMULATOR_POLICIES = ("share", "isolate")
+ISOLATE = "isolate"
+
+
+class EmulatorThreadsUncaught(exception.NovasOwn500, Exception):
+    """An emulator threads error before 19.0.0: not in the create's list of 400s, so Nova's
+    500 naming it (17.0.13, 18.3.0 ``servers.py`` ``create``)."""
+
+
+class InvalidEmulatorThreadsUncaught(EmulatorThreadsUncaught):
+    """`EmulatorThreadsUncaught` of ``InvalidEmulatorThreadsPolicy``."""
+
+    real_class_path = "nova.exception.InvalidEmulatorThreadsPolicy"
+
+
+class BadRequirementUncaught(EmulatorThreadsUncaught):
+    """`EmulatorThreadsUncaught` of ``BadRequirementEmulatorThreadsPolicy``."""
+
+    real_class_path = "nova.exception.BadRequirementEmulatorThreadsPolicy"
+
+
+def emulator_threads_policy(specs: dict[str, Any], version: tuple) -> str | None:
+    """The flavor's ``hw:emulator_threads_policy``, refused when it is none of the enum's."""
+    policy = specs.get("hw:emulator_threads_policy")
+    if not policy:
+        return None
+    if policy not in EMULATOR_POLICIES:
+        _raise(
+            exception.InvalidEmulatorThreadsPolicy(
+                requested=policy, available=str(EMULATOR_POLICIES)
+            ),
+            version,
+        )
+    return policy
+
+
+def refuse_isolate(policy: str | None, version: tuple) -> None:
+    """``BadRequirementEmulatorThreadsPolicy`` for ``isolate`` under a policy that pins
+    nothing."""
+    if policy == ISOLATE:
+        _raise(exception.BadRequirementEmulatorThreadsPolicy(), version)
+
+
+def _raise(error: exception.NovaException, version: tuple) -> None:
+    if version < EMULATOR_400_SINCE:
+        isolate = isinstance(error, exception.BadRequirementEmulatorThreadsPolicy)
+        uncaught = BadRequirementUncaught if isolate else InvalidEmulatorThreadsUncaught
+        raise uncaught(error.format_message())
+    raise error
+
+
+def check_topology(
+    flavor: Any, image_props: dict[str, Any], version: tuple, switches: Any, pinned: bool
+) -> None:
+    """The node count, page size and lists checks, and the automatic split's; `pinned`:
+    the CPU policy asks a topology (22.0.0 on: dedicated or mixed)."""
+    specs = flavor.extra_specs or {}
+    nodes = _node_count(specs.get("hw:numa_nodes"), image_props.get("hw_numa_nodes"))
+    pagesize = _page_size(
+        specs.get("hw:mem_page_size"), image_props.get("hw_mem_page_size"), switches
+    )
+    if not (nodes or pagesize or (pinned and version >= CPU_FIRST_SINCE)):
+        return
+    nodes = nodes or 1
+    cpu_list = _flavor_list(specs, "hw:numa_cpus")
+    mem_list = _flavor_list(specs, "hw:numa_mem")
+    if (cpu_list is None) != (mem_list is None):
+        raise exception.ImageNUMATopologyIncomplete()
+    if cpu_list is not None and (cpu_list != nodes or mem_list != nodes):
+        raise exception.ImageNUMATopologyIncomplete()
+    if cpu_list is None and (flavor.vcpus % nodes or flavor.memory_mb % nodes):
+        raise exception.ImageNUMATopologyAsymmetric()
+
+
+def _node_count(flavor_nodes: Any, image_nodes: Any) -> int | None:
+    """``_get_numa_node_count_constraint``."""
+    if flavor_nodes and image_nodes:
+        raise exception.ImageNUMATopologyForbidden(name="hw_numa_nodes")
+    nodes = flavor_nodes or image_nodes
+    if nodes is None:
+        return None
+    from oslo_utils import strutils
+
+    if not strutils.is_int_like(nodes) or int(nodes) < 1:
+        raise exception.InvalidNUMANodesNumber(nodes=nodes)
+    return int(nodes)
+
+
+#: ``MEMPAGES_SMALL``, ``MEMPAGES_LARGE``, ``MEMPAGES_ANY``.
+_ALIASES = {"small": -1, "large": -2, "any": -3}
+
+
+def _page_size(flavor_request: Any, image_request: Any, switches: Any) -> Any:
+    """``_get_numa_pagesize_constraint``: the page size asked, or None."""
+    if not flavor_request and image_request:
+        raise exception.MemoryPageSizeForbidden(pagesize=image_request, against="<empty>")
+    if not flavor_request:
+        return None
+    pagesize = _read_page_size(str(flavor_request), switches)
+    if image_request and pagesize in (_ALIASES["any"], _ALIASES["large"]):
+        return _read_page_size(str(image_request), switches)
+    if image_request:
+        raise exception.MemoryPageSizeForbidden(pagesize=image_request, against=flavor_request)
+    return pagesize
+
+
+def _read_page_size(request: str, switches: Any) -> Any:
+    """``check_and_return_pages_size``: an alias, a number of KiB, or a size string
+    (``strutils.string_to_bytes``, in KiB)."""
+    from oslo_utils import strutils  # here: its import compiles ~400 regexes
+
+    if request in _ALIASES:
+        return _ALIASES[request]
+    if not switches.lp1879964:
+        if request.isdigit():
+            return int(request)
+        try:
+            return strutils.string_to_bytes(request, return_int=True) / 1024
+        except ValueError:
+            raise exception.MemoryPageSizeInvalid(pagesize=request) from None
+    try:
+        size: Any = int(request)
+    except ValueError:
+        try:
+            size = strutils.string_to_bytes(request, return_int=True) / 1024
+        except ValueError:
+            size = 0
+    if size <= 0:
+        raise exception.MemoryPageSizeInvalid(pagesize=size)
+    return size
+
+
+def _flavor_list(specs: dict[str, Any], prefix: str) -> int | None:
+    """How many nodes ``_get_constraint_mappings_from_flavor`` reads (``prefix.0``,
+    ``prefix.1``... until one is missing), or None for none."""
+    count = 0
+    while f"{prefix}.{count}" in specs:
+        count += 1
+    return count or None

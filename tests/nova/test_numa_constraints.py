@@ -1,0 +1,85 @@
+"""The rest of ``hardware.numa_get_constraints`` a boot reaches (nova 17.0.13, 18.3.0, 19.3.2,
+20.6.1, 22.4.0, 34.0.0 ``virt/hardware.py``; `fakecloud.nova.numa_constraints`): the NUMA
+node count, the flavor's per-node lists, the page size and the emulator threads policy, their
+messages, and where they come against the CPU policy checks, per release."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv, unexpected_500
+from tests.nova.test_image_cpu_policy import _boot, _message, _set
+
+FLAVORS = {
+    "n3": {"hw:numa_nodes": "3"},
+    "n0": {"hw:numa_nodes": "0"},
+    "n2": {"hw:numa_nodes": "2"},
+    "half": {"hw:numa_nodes": "2", "hw:numa_cpus.0": "0", "hw:numa_cpus.1": "1"},
+    "pg-bad": {"hw:mem_page_size": "2M"},
+    "pg-small": {"hw:mem_page_size": "small"},
+    "emu": {"hw:emulator_threads_policy": "isolate"},
+    "emu-bad": {"hw:emulator_threads_policy": "sometimes"},
+    "emu-pinned": {"hw:emulator_threads_policy": "isolate", "hw:cpu_policy": "dedicated"},
+    "n3-thread": {"hw:numa_nodes": "3", "hw:cpu_thread_policy": "require"},
+}
+ASYMMETRIC = (
+    "Instance CPUs and/or memory cannot be evenly distributed across instance NUMA nodes. "
+    "Explicit assignment of CPUs and memory to nodes is required"
+)
+ISOLATE = "An isolated CPU emulator threads option requires a dedicated CPU policy option."
+
+
+def _answers(env: NovaEnv, image: str) -> dict[str, tuple[int, str]]:
+    answers = {}
+    for fid in FLAVORS:
+        resp = _boot(env, fid, image)
+        answers[fid] = (resp.status, _message(resp) if resp.status != 202 else "")
+    return answers
+
+
+@pytest.mark.parametrize("profile", ["nova-18.3.0", "nova-19.3.2", "upstream"])
+def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
+    env = NovaEnv(profile)
+    for fid, specs in FLAVORS.items():
+        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
+        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+        url = f"/v2.1/flavors/{fid}/os-extra_specs"  # 2.1: no 2.86 validation
+        made = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
+        assert made.status == 200
+    image = env.images[0].id
+    old, new = profile == "nova-18.3.0", profile == "upstream"
+
+    def uncaught(name):  # 17.x-18.x: not in the create's list of 400s
+        return (500, unexpected_500(profile, f"nova.exception.{name}"))
+
+    assert _answers(env, image) == {
+        "n3": (400, ASYMMETRIC),
+        "n0": (400, "The property 'numa_nodes' cannot be '0'. It must be a number greater than 0"),
+        "n2": (202, ""),
+        "half": (400, "CPU and memory allocation must be provided for all NUMA nodes"),
+        # LP #1879964: the size as read, '0', until 20.4.0, 21.1.0, 22.0.0 (f76d09b19d)
+        "pg-bad": (400, "Invalid memory page size '%s'" % ("2M" if new else "0")),
+        "pg-small": (202, ""),
+        "emu": uncaught("BadRequirementEmulatorThreadsPolicy") if old else (400, ISOLATE),
+        "emu-bad": uncaught("InvalidEmulatorThreadsPolicy")
+        if old
+        else (
+            400,
+            "CPU emulator threads option requested is invalid, given: 'sometimes', available: "
+            "'('share', 'isolate')'.",
+        ),
+        "emu-pinned": (202, ""),
+        # up to 21.x the topology first; from 22.0.0 the CPU policies' sanity checks first
+        "n3-thread": (
+            400,
+            "Cannot set cpu thread pinning policy in a non dedicated cpu pinning policy"
+            if new
+            else ASYMMETRIC,
+        ),
+    }
+    _set(env, image, hw_numa_nodes="2", hw_mem_page_size="large")
+    assert [_message(_boot(env, fid, image)) for fid in ("n2", "pg-small")] == [
+        "Image property 'hw_numa_nodes' is not permitted to override NUMA configuration set "
+        "against the flavor",
+        "Page size large forbidden against 'small'",
+    ]
