@@ -3,10 +3,11 @@
 A test that starts a thread and then ``join(0.05)``s it "to let it reach the lock" passes when
 the thread never got there in time (session 39's clock-bridge tests did). `wait_until_blocked`
 waits, with no deadline, until the thread's innermost Python frame stands on a statement that
-takes a lock (``with ... lock:``, ``with PATCHING:``, ``....acquire()``): the C call taking it
-has no frame of its own, so a thread found there is in that call (blocked, when another thread
-holds the lock) or about to make it. Or until the thread has ended, which the caller checks
-for itself (a thread that was never blocked did not wait its turn).
+takes a lock (``with ... lock:``, ``with PATCHING:``, ``with _BINDING:``, ``....acquire()``):
+the C call taking it has no frame of its own, so a thread found there is in that call
+(blocked, when another thread holds the lock) or about to make it. Or until the thread has
+ended, which the caller checks for itself (a thread that was never blocked did not wait its
+turn).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import threading
 
 #: A statement that takes a lock: ``with self.kernel.lock:``, ``with PATCHING:``,
 #: ``self.lock.acquire()``.
-_TAKES_A_LOCK = re.compile(r"^\s*(with\s+\S*(lock|patching)\S*\s*:|\S*lock\.acquire\()", re.I)
+_TAKES_A_LOCK = re.compile(
+    r"^\s*(with\s+\S*(lock|patching|binding)\S*\s*:|\S*lock\.acquire\()", re.I
+)
 
 
 def waiting_at(thread: threading.Thread) -> str | None:

@@ -21,6 +21,7 @@ pytest's own timers keep the wall clock: they hold ``perf_counter`` from before 
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,8 +124,36 @@ def stored_time(moment: datetime.datetime) -> datetime.datetime:
     return (moment + _HALF_SECOND).replace(microsecond=0)
 
 
+class ClockOrderError(RuntimeError):
+    """A binding of Python's clocks that would break another: another cloud's clock bound by
+    another thread, or a clock left while a later one is bound over it. Nothing was changed."""
+
+
+#: Held while a binding patches or unpatches Python's clocks (the whole process's) and counts:
+#: threads binding one cloud's clock at once raced the count, and the last to leave met
+#: "'NoneType' object has no attribute 'stop'" with time-machine left travelling for good.
+_BINDING = threading.RLock()
+#: The clocks bound now, innermost last (each patched over the one before), with the thread
+#: that bound each.
+_BOUND: list[tuple[ClockBridge, threading.Thread]] = []
+
+
+def _check_may_bind() -> None:
+    """`ClockOrderError` if another cloud's clock is bound by another thread: binding this one
+    over it from here, the two would be left in an order neither could undo (``time.sleep``
+    kept on a cloud's clock, or the calendar on its epoch, for good)."""
+    if _BOUND and _BOUND[-1][1] is not threading.current_thread():
+        raise ClockOrderError(
+            f"another cloud's clock is bound, by thread {_BOUND[-1][1].name!r}, and Python's "
+            "clocks are the whole process's: one cloud's at a time (threads may share one: "
+            "bind the same cloud's clock, or bind it once around them); nothing was changed"
+        )
+
+
 class ClockBridge:
-    """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant."""
+    """Binds Python's clocks and ``time.sleep`` to one kernel's virtual time; re-entrant, and
+    shared by threads (each may bind it; the last to leave unbinds). Another cloud's clock
+    binds over it only in the thread that bound it, and is left first (`ClockOrderError`)."""
 
     _formatted: dict[tuple[float, str], str]
     _stored: dict[tuple[float, str], str]
@@ -208,33 +237,52 @@ class ClockBridge:
         return text
 
     def __enter__(self) -> ClockBridge:
-        if self._depth == 0:
-            epoch = self.epoch.replace(tzinfo=datetime.UTC)
-            time_machine, virtual = _traveller()
-            self._travel = time_machine.travel(epoch, tick=False)
-            traveller = self._travel.start()
-            # The traveller stays where time-machine put it (its stop undoes its time zone);
-            # only its reading changes, to follow the simulation.
-            traveller.__class__ = virtual
-            traveller._kernel = self._kernel
-            traveller._epoch_ns = traveller._destination_timestamp_ns
-            self._real = {name: getattr(time, name) for name in (*_INTERVAL_CLOCKS, "sleep")}
-            time.monotonic = time.perf_counter = self._virtual_seconds
-            time.monotonic_ns = time.perf_counter_ns = self._virtual_ns
-            time.sleep = self._sleep
-        self._depth += 1
+        with _BINDING:
+            if self._depth == 0:
+                _check_may_bind()
+                self._bind()
+                _BOUND.append((self, threading.current_thread()))
+            self._depth += 1
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._depth == 0:  # below 0, the next `with` would not bind: real time, real sleeps
-            raise RuntimeError("the clock is not bound: it was left more often than entered")
-        self._depth -= 1
-        if self._depth == 0:
-            for name, real in self._real.items():
-                setattr(time, name, real)
-            self._real = {}
-            self._travel.stop()
-            self._travel = None
+        with _BINDING:
+            if self._depth == 0:  # below 0, the next `with` would not bind: real time, real sleeps
+                raise RuntimeError("the clock is not bound: it was left more often than entered")
+            if self._depth == 1 and _BOUND[-1][0] is not self:
+                raise ClockOrderError(
+                    "this cloud's clock was bound before another cloud's, still bound: leave "
+                    "that one first (each patched Python's clocks over the one before); "
+                    "nothing was changed"
+                )
+            self._depth -= 1
+            if self._depth == 0:
+                _BOUND.pop()
+                self._unbind()
+
+    def _bind(self) -> None:
+        """Patch Python's clocks (time-machine for the calendar ones) to read this kernel's."""
+        epoch = self.epoch.replace(tzinfo=datetime.UTC)
+        time_machine, virtual = _traveller()
+        self._travel = time_machine.travel(epoch, tick=False)
+        traveller = self._travel.start()
+        # The traveller stays where time-machine put it (its stop undoes its time zone);
+        # only its reading changes, to follow the simulation.
+        traveller.__class__ = virtual
+        traveller._kernel = self._kernel
+        traveller._epoch_ns = traveller._destination_timestamp_ns
+        self._real = {name: getattr(time, name) for name in (*_INTERVAL_CLOCKS, "sleep")}
+        time.monotonic = time.perf_counter = self._virtual_seconds
+        time.monotonic_ns = time.perf_counter_ns = self._virtual_ns
+        time.sleep = self._sleep
+
+    def _unbind(self) -> None:
+        """Put back what `_bind` replaced."""
+        for name, real in self._real.items():
+            setattr(time, name, real)
+        self._real = {}
+        self._travel.stop()
+        self._travel = None
 
     def _virtual_seconds(self) -> float:
         return self._kernel.env.now

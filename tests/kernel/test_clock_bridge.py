@@ -8,7 +8,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ReentrantClockError
-from tests.turns import wait_until_blocked
+from tests.turns import wait_until_blocked, waiting_at
 
 
 def test_sleep_polling_observes_a_one_hour_process_in_no_wall_time():
@@ -149,6 +149,84 @@ def test_a_request_from_another_thread_waits_whole_for_the_cloud():
     other.join()
     assert answers == [200]
     assert cloud.trace.first(kind="identity.token_issued") is not None
+
+
+def test_threads_binding_one_clouds_clock_at_once_leave_python_clocks_real():
+    """Session 40: two threads entering ``cloud.clock()`` at once both found it unbound and
+    both patched: the one patching second kept the first one's patches as "the real ones",
+    so after both left ``time.sleep`` stayed on the cloud's clock (and time-machine kept one
+    travel going, the calendar on the cloud's epoch) for good; or the last to leave met
+    "'NoneType' object has no attribute 'stop'". The first thread is held inside its
+    binding (a trace function on time-machine's ``start``, no patch) while the second enters
+    as far as it can."""
+    import sys
+
+    import time_machine
+
+    cloud = Cloud(config={"clock": {"epoch": "1980-01-01T00:00:00Z"}})
+    real_sleep = time.sleep
+    paused, resume, second_in, leave = (threading.Event() for _ in range(4))
+
+    def hold_in_start(frame, event, arg):
+        if event == "call" and frame.f_code is time_machine.travel.start.__code__:
+            sys.settrace(None)
+            paused.set()
+            resume.wait()
+        return None
+
+    def first():
+        sys.settrace(hold_in_start)
+        with cloud.clock():
+            time.sleep(1)
+            leave.wait()
+
+    def second():
+        with cloud.clock():
+            second_in.set()
+            time.sleep(2)
+            leave.wait()
+
+    binding, entering = threading.Thread(target=first), threading.Thread(target=second)
+    binding.start()
+    paused.wait()
+    entering.start()
+    pause = threading.Event()
+    while not (second_in.is_set() or "_BINDING" in (waiting_at(entering) or "")):
+        pause.wait(0.0005)
+    resume.set()
+    second_in.wait()
+    leave.set()
+    binding.join()
+    entering.join()
+    assert cloud.now == 3.0
+    assert time.sleep is real_sleep and datetime.datetime.now().year != 1980
+
+
+def test_another_clouds_clock_bound_from_another_thread_is_refused():
+    """Session 40: two clouds' clocks bound by two threads were left in an order neither
+    could undo (``time.sleep`` kept on one cloud's clock for good); the second is refused,
+    changing nothing."""
+    from fakecloud.sim.clock import ClockOrderError
+
+    first, second = Cloud(), Cloud(seed=1)
+    real_sleep, bound, leave, seen = time.sleep, threading.Event(), threading.Event(), []
+
+    def other_thread():
+        with first.clock():
+            bound.set()
+            leave.wait()
+
+    other = threading.Thread(target=other_thread, name="other")
+    other.start()
+    bound.wait()
+    try:
+        with pytest.raises(ClockOrderError, match="^another cloud's clock is bound, by thread "):
+            second.clock().__enter__()
+        seen.append(time.sleep == first.kernel.clock._sleep)
+    finally:
+        leave.set()
+        other.join()
+    assert seen == [True] and time.sleep is real_sleep
 
 
 def test_advance_runs_events_due_exactly_at_the_target():
