@@ -5,7 +5,7 @@
                            [--junit OUT.xml] [--out DIR] [--scheduler tcp://HOST:PORT]
                            [--profile NAME] [--shrink-time S]
     fakecloud shrink FILE --seed N [--case ID] [--windows W] [--profile NAME] [--target TEXT]
-                          [--shrink-time S] -o minimal.yaml
+                          [--shrink-time S] [--database DIR | --no-database] -o minimal.yaml
 
 ``explore`` exits 0 when every seed passed, 1 when anything broke, 2 on a bad file or
 argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
@@ -462,8 +462,52 @@ def _shrink_parser() -> argparse.ArgumentParser:
         "runs found, --shrink-time of shrinking)",
     )
     _shrink_time_option(p)
+    kept = p.add_mutually_exclusive_group()
+    kept.add_argument(
+        "--database",
+        metavar="DIR",
+        type=path_argument,
+        help="Hypothesis's example database, where every run of a shrink is kept, so that the "
+        "next shrink of the same seed goes on where it stopped and ends where it would have "
+        f"(default: {CACHE_DIR}/shrink beside the file; for a library scenario, in the "
+        "current folder)",
+    )
+    kept.add_argument(
+        "--no-database",
+        action="store_true",
+        help="keep no runs: the shrink plays every run",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
+
+
+#: The folder of what ``fakecloud shrink`` keeps between runs, beside the scenario file (as
+#: pytest's ``.pytest_cache``): its example database under ``shrink/``.
+CACHE_DIR = ".fakecloud_cache"
+#: What a new cache folder holds besides its contents: git ignores it, backups skip it.
+_CACHE_FILES = {
+    ".gitignore": "# made by fakecloud shrink: keep it out of git\n*\n",
+    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# fakecloud shrink's example database (https://bford.info/cachedir/)\n",
+}
+
+
+def _database(args: argparse.Namespace, named_path: bool) -> tuple[Path | None, str]:
+    """The example database's folder of a shrink (None: none), and a problem with it: an
+    unwritable ``--database`` is the caller's usage error; an unwritable default, no database."""
+    if args.no_database:
+        return None, ""
+    if args.database is not None:
+        folder = Path(args.database)
+        return folder, new_folder_problem(folder) or ""
+    root = (Path(args.file).parent if named_path else Path()) / CACHE_DIR
+    if new_folder_problem(root):
+        return None, ""
+    if not root.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        for name, text in _CACHE_FILES.items():
+            (root / name).write_text(text)
+    return root / "shrink", ""
 
 
 def _shrink_time_option(p: argparse.ArgumentParser) -> None:
@@ -507,6 +551,18 @@ def stopped_early(stopped: str, shrink_s: float) -> str:
     return f"shrinking {_STOPPED[stopped]}{limit}: the smallest run found by then"
 
 
+def _kept(result: Any, database: Path | None) -> str:
+    """``fakecloud shrink``'s line for the runs an earlier shrink of the seed had made, or
+    empty (`fakecloud.explore.shrink.Shrunk.earlier`)."""
+    if not result.earlier:
+        return ""
+    return (
+        f"went on from the {result.earlier} runs earlier shrinks of this seed kept in "
+        f"{database}: played {result.played} of these {result.runs} (--no-database plays "
+        "them all)"
+    )
+
+
 def shrink_main(argv: list[str] | None = None) -> int:
     """``fakecloud shrink``; 0 when written, 1 when the seed breaks nothing, 2 on bad input."""
     from fakecloud.explore.groups import check_key
@@ -514,6 +570,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
     from fakecloud.explore.runner import prepared
     from fakecloud.explore.session import replays
     from fakecloud.explore.shrink import shrink
+    from fakecloud.explore.shrink_runs import identity
 
     args = _shrink_parser().parse_args(argv)
     args.file, only = file_and_case(args.file)
@@ -528,6 +585,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         if problem:
             raise _Usage(f"fakecloud shrink: cannot write {args.output}: {problem}")
         _checked_profile(args.profile, "fakecloud shrink")
+        named_path = Path(args.file).exists()  # else a library scenario's name
         text, scenario = _load(args.file, "fakecloud shrink")
         if args.case is None and len(scenario.cases) > 1:
             raise _Usage(
@@ -536,6 +594,9 @@ def shrink_main(argv: list[str] | None = None) -> int:
             )
         (case,) = _pick_cases(scenario, [args.case] if args.case else None, "fakecloud shrink")
         ready = prepared(text, scenario.file, case.id, args.windows, args.profile)
+        database, problem = _database(args, named_path)
+        if problem:
+            raise _Usage(f"fakecloud shrink: --database {args.database}: {problem}")
         target = None
         if args.target:
             original = ready.play(args.seed)
@@ -563,6 +624,8 @@ def shrink_main(argv: list[str] | None = None) -> int:
                 max_examples=args.max_examples,
                 on_run=lambda smallest: bar.advance(size=smallest),
                 shrink_s=shrink_s,
+                database=database,
+                identity=identity(text, case.id, args.windows, args.profile),
             )
     except (ScenarioError, _Usage) as exc:
         print(str(exc), file=sys.stderr)
@@ -595,6 +658,7 @@ def shrink_main(argv: list[str] | None = None) -> int:
         + f"  seed {args.seed}: size {result.before} -> {result.after} "
         f"(steps, inserted actions and decisions off the plain run; {result.runs} runs)\n"
         + (f"  {early}\n" if (early := stopped_early(result.stopped, shrink_s)) else "")
+        + (f"  {kept}\n" if (kept := _kept(result, database)) else "")
         + f"  replay: fakecloud run {shlex.quote(str(path))}"
         + ("" if ok else "\n  warning: the replay did not break it again")
     )

@@ -12,6 +12,11 @@ keeping only what the failure needs. The smallest run is written out like any ot
 
 "Still breaks the same thing" means: the target check fails, and nothing fails that did not
 fail in the original run (so shrinking never trades one bug for another).
+
+Given a folder (`shrink`'s `database`), every run is kept there as it ends
+(`fakecloud.explore.shrink_runs`), and a shrink of the same run and target answers the runs
+kept before from there: it goes the same way to the same smallest run, playing only the runs
+not made yet.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fakecloud.explore.groups import check_key
 from fakecloud.explore.play import Explored, play
+from fakecloud.explore.shrink_runs import Continued, KeptRuns, StaleRuns
+from fakecloud.explore.shrink_runs import key as runs_key
 from fakecloud.explore.sources import HypothesisSource, OutOfChoices, Recorder
 
 DATABASE_KEY = b"fakecloud-explore-shrink"
@@ -50,6 +58,11 @@ class Shrunk:
     """Why Hypothesis stopped shrinking before it had tried every smaller run (empty when it
     had): ``time`` (`shrink`'s `shrink_s` ran out) or ``shrinks`` (its ``MAX_SHRINKS``
     smaller runs found). The smallest run is then the smallest found by then."""
+    played: int = 0
+    """Of `runs`, those played (the others were answered by runs kept in the example
+    database, or stopped by Hypothesis before they began)."""
+    earlier: int = 0
+    """How many runs earlier shrinks of this seed had kept in the example database."""
 
 
 def sequence_of(prepared: Any, seed: int) -> tuple[Explored, list[int]]:
@@ -66,6 +79,8 @@ def shrink(
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     on_run: Callable[[int], None] | None = None,
     shrink_s: float = DEFAULT_SHRINK_S,
+    database: str | Path | None = None,
+    identity: str = "",
 ) -> Shrunk:
     """Shrink the run of `seed` of a prepared case (`fakecloud.explore.runner.Prepared`).
 
@@ -79,6 +94,11 @@ def shrink(
     shrink phase may take (seconds on the host's clock), which is `shrink_s` here (Hypothesis's
     five minutes unless told). Which stopped it is Hypothesis's own statistic
     (``stopped-because``, what ``--hypothesis-show-statistics`` prints): `Shrunk.stopped`.
+    `database` is a folder of Hypothesis's example database where every run is kept as it
+    ends (`fakecloud.explore.shrink_runs`; None: none kept): a shrink of the same run
+    (`identity` names it besides its seed: the file's text, case, draw and profile) and target
+    answers the runs an earlier one made from there (`Shrunk.kept`), so it ends where a shrink
+    never stopped would, playing only the runs not made yet.
     Raises `ValueError` when the seed breaks nothing (or not `target`).
     """
     from hypothesis import HealthCheck, Phase, Verbosity, find, settings
@@ -103,8 +123,22 @@ def shrink(
     case, spec, windows = prepared.case, prepared.spec, prepared.windows
     best: list[Explored] = []
     runs = [0]
+    kept = None if database is None else KeptRuns(database, runs_key(identity, seed, target))
+    played = [0]
+    best_draws: list[Any] = []  # the smallest run's draws, when a kept run answered it
     before = _size(original)
     smallest_size = [before]
+
+    def _play(source: Any) -> Explored:
+        return play(
+            case,
+            spec,
+            source,
+            windows,
+            keep_steps=False,
+            world=prepared.world,
+            moments=prepared.moments,
+        )
 
     def still_breaks(data: Any) -> bool:
         runs[0] += 1
@@ -115,29 +149,33 @@ def shrink(
                 on_run(smallest_size[0])
 
     def _still_breaks(data: Any) -> bool:
+        source: Any = HypothesisSource(data)
         try:
-            explored = play(
-                case,
-                spec,
-                HypothesisSource(data),
-                windows,
-                keep_steps=False,
-                world=prepared.world,
-                moments=prepared.moments,
-            )
+            if kept is not None:
+                drawn, end = kept.answer(source)
+                if end is not None:
+                    if end[0]:
+                        best[:], best_draws[:] = [], drawn
+                        smallest_size[0] = end[1]
+                    return end[0]
+                source = Continued(drawn, source)
+            played[0] += 1
+            explored = _play(source)
         except OutOfChoices as stop:
+            if isinstance(source, Continued) and kept is not None:
+                kept.keep_stop(source.draws, source.asked)
             signal = stop.signal if stop.signal is not None else stop.__cause__
             while isinstance(signal, OutOfChoices):  # simpy's copy: the original is its cause
                 signal = signal.signal or signal.__cause__
             raise signal from None
-        if _dangling(explored):
-            return False
         found = {check_key(c) for c in explored.failures}
-        if target in found and found <= keys:
-            best[:] = [explored]
+        broke = not _dangling(explored) and target in found and found <= keys
+        if kept is not None:
+            kept.keep(source.draws, broke, _size(explored))
+        if broke:
+            best[:], best_draws[:] = [explored], []
             smallest_size[0] = _size(explored)
-            return True
-        return False
+        return broke
 
     database = InMemoryExampleDatabase()
     database.save(DATABASE_KEY + b".secondary", choices_to_bytes(sequence))
@@ -167,9 +205,15 @@ def shrink(
             )
         except NoSuchExample:
             best[:] = [original]  # the seed's own run could not be replayed: keep it as it is
+        except StaleRuns as exc:
+            raise ValueError(str(exc)) from None
+    if best_draws:  # a kept run answered the smallest: play it once, for its file
+        best[:] = [_play(Continued(best_draws, None))]
     smallest = best[0] if best else original
     stopped = _stopped(statistics.get("stopped-because"))
-    return Shrunk(smallest, target, chosen, runs[0], before, _size(smallest), stopped)
+    size = _size(smallest)
+    earlier = 0 if kept is None else kept.found
+    return Shrunk(smallest, target, chosen, runs[0], before, size, stopped, played[0], earlier)
 
 
 def _stopped(reason: str | None) -> str:

@@ -5,6 +5,7 @@ import re
 import sys
 
 import pytest
+import yaml
 
 from fakecloud.cli import main as cli
 from fakecloud.explore.replay import replay_document, write_replay
@@ -242,3 +243,43 @@ def test_a_shrink_tries_the_same_runs_whatever_hypothesis_drew_before():
     finally:
         core.threadlocal._hypothesis_global_random = before
     assert tried[0] == tried[1]
+
+
+def test_a_shrink_stopped_midway_goes_on_and_ends_where_one_never_stopped(
+    shared_link, tmp_path, capsys
+):
+    """`fakecloud shrink` keeps every run in Hypothesis's example database (its folder:
+    ``--database``): a shrink of seed 3 stopped after 30 of its runs (a Ctrl-C), then started
+    again, answers the runs made from there and plays only the others, going the same way to
+    the same smallest run as a shrink never stopped (the docs' minimal file: both steps, the
+    link 0.1 % off its throughput), and says so. Before, a second shrink started again from
+    the seed."""
+    from fakecloud.explore.shrink import shrink
+    from fakecloud.explore.shrink_runs import identity
+
+    text = shared_link.read_text()
+    ready = prepared(text, str(shared_link), "default")
+    made = []
+
+    def ctrl_c_after_30(smallest):
+        made.append(smallest)
+        if len(made) == 30:
+            raise KeyboardInterrupt
+
+    database = tmp_path / "db"
+    named = identity(text, "default", None, None)
+    with pytest.raises(KeyboardInterrupt):
+        shrink(ready, 3, on_run=ctrl_c_after_30, database=database, identity=named)
+    out = tmp_path / "m.yaml"
+    argv = ["shrink", str(shared_link), "--seed", "3", "-o", str(out), "--database", str(database)]
+    assert cli([*argv, "--no-progress"]) == 0
+    shown = capsys.readouterr().out
+    runs = re.search(r"seed 3: size 7 -> 3 \(.*; (\d+) runs\)", shown).group(1)
+    earlier, played, of = re.search(
+        r"went on from the (\d+) runs earlier shrinks of this seed kept in .*db: played (\d+) "
+        r"of these (\d+) \(--no-database plays them all\)",
+        shown,
+    ).groups()
+    assert of == runs and 15 < int(earlier) < 30 and int(played) < int(runs) - 15
+    made = yaml.safe_load(out.read_text())["choices"]["made"]
+    assert [(m["throughput"], m["value"]) for m in made] == [(5, 1)]
