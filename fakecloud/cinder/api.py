@@ -116,6 +116,7 @@ from fakecloud.cinder.validation import (
 )
 from fakecloud.cinder.views import ViewContext
 from fakecloud.profiles.series import CINDER_V2_UPDATED, cinder_api
+from fakecloud.transport.endpoints import CINDER_V2_GONE_FROM
 
 MIN_VERSION = "3.0"
 MAX_VERSION = "3.71"
@@ -219,7 +220,24 @@ def _check_content_type(service: CinderApi, req: Request) -> None:
 #: The path the v3 router redirects to ``/v3/`` (see `CinderApi.versions_index`).
 _REDIRECTED = frozenset({"/v3", "/v2"})
 #: The first Cinder without the v2 API (``root_app_factory`` drops ``/v2``).
-V2_GONE_FROM = 19
+V2_GONE_FROM = CINDER_V2_GONE_FROM
+#: The resources of the v3 router alone (cinder 12.0.10-18.x ``api/v3/router.py`` beside
+#: ``api/v2/router.py``: the v2 router has volumes, types, snapshots, limits and the contrib
+#: extensions, ``os-volume-manage`` and ``os-snapshot-manage`` among them): their paths are
+#: served under ``/v3`` only.
+V3_ONLY_ROOTS = frozenset(
+    {"attachments", "messages", "groups", "group_types", "group_snapshots", "workers"}
+    | {"resource_filters", "manageable_volumes", "manageable_snapshots", "volume-transfers"}
+    | {"clusters", "default-types"}
+)
+#: The version a legacy ``/v2`` request is (``api_version.legacy_api_version2``): no v3
+#: microversion's change applies, as at 3.0, and none is echoed.
+V2_REQUEST_VERSION = Version.parse("3.0")
+
+
+def _v2_route(path: str) -> bool:
+    """Whether the v2 router also serves `path` (a route's path after the project id)."""
+    return path.split("/", 1)[0] not in V3_ONLY_ROOTS and path != "volumes/summary"
 
 
 def _wrap(
@@ -303,6 +321,11 @@ class CinderApi(ApiService):
         #: ``x-openstack-request-id``.
         self.cors_outer_headers = ("x-openstack-request-id",) if self.cinder_major >= 20 else ()
 
+    def route_variant(self) -> bool:
+        """Whether the release serves the legacy v2 API (before 19.0.0): its routes are in
+        the table of those releases alone."""
+        return self.cinder_major < V2_GONE_FROM
+
     def needs_token(self, method: str, path: str) -> bool:
         """``[composite:osapi_volume]`` (``etc/cinder/api-paste.ini``, 12.0.0 to 29.0.0): only
         the v3 pipeline (``/v3`` and below) and, before 19.0.0, the v2 one (``enable_v2_api``
@@ -369,8 +392,9 @@ class CinderApi(ApiService):
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
-        """Every route of Cinder's v3 API, with and without the project id (one table for
-        every release: a series' microversions change answers, not routes)."""
+        """Every route of Cinder's v3 API, with and without the project id, and where
+        `variant` (`route_variant`) says so the v2 API's (one table for the releases of each:
+        a series' microversions change answers, not routes)."""
         # ``routes.Mapper`` (cinder 12.0.0-29.0.0 api/openstack/__init__.py ProjectMapper, and
         # the version router's) matches no path with a trailing slash: ``GET
         # /v3/{project}/volumes/`` is ``Router._dispatch``'s bare 404; ``/v3/`` is the v3
@@ -455,6 +479,10 @@ class CinderApi(ApiService):
             # /v3/{project_id}/x.
             router.add(method, f"/v3/{path}", _wrap(handler))
             router.add(method, f"/v3/{{project_id}}/{path}", _wrap(handler))
+            if variant and _v2_route(path):
+                # The legacy v2 API (before 19.0.0), only under a project id (paths without
+                # one came in 20.0.0, after it went).
+                router.add(method, f"/v2/{{project_id}}/{path}", _wrap(handler))
         # The default types' paths came without a project id first, whatever the release's
         # others (switch cinder_default_types_bare_paths).
         for method, path, handler in default_types_api.ROUTES:
@@ -479,6 +507,7 @@ class CinderApi(ApiService):
             context=req.context,
             version=req.microversion,
             base_url=(req.base_url or self.cinder.config.public_endpoint).rstrip("/"),
+            api_root="/v2" if req.path[:4] == "/v2/" else "/v3",
             url_project=req.params.get("project_id") or "",
             timestamp=self.cinder.written_timestamp if written else self.cinder.timestamp,
             store=self.cinder.store,
@@ -580,9 +609,15 @@ class CinderApi(ApiService):
         return Response(200, body)
 
     def versioned(self, req: Request) -> bool:
-        """Every request but the redirects and the legacy ``/v2/`` document negotiates a
-        microversion."""
-        return req.path not in _REDIRECTED and req.path != "/v2/"
+        """Every ``/v3`` request but the redirect negotiates a microversion. A legacy ``/v2``
+        one is `V2_REQUEST_VERSION`, whatever its headers say, and its answer names none
+        (``Resource._process_stack`` and ``Fault``: ``not _is_legacy_endpoint(request)``,
+        cinder 12.0.10-18.x ``api/openstack/wsgi.py``)."""
+        path = req.path
+        if path[:4] == "/v2/":
+            req.microversion = V2_REQUEST_VERSION
+            return False
+        return path not in _REDIRECTED
 
     # -- volumes -----------------------------------------------------------------------------
 

@@ -201,6 +201,6 @@ def next_link(
     query["marker"] = page[-1].id
     project = f"/{vc.url_project}" if vc.url_project else ""
     path = f"{collection}/detail" if detail else collection
-    href = f"{vc.base_url}/v3{project}/{path}?{urlencode(query)}"
+    href = f"{vc.base_url}{vc.api_root}{project}/{path}?{urlencode(query)}"
     body[f"{collection}_links"] = [{"rel": "next", "href": href}]
     return body

@@ -129,7 +129,7 @@ def _list(service: Any, req: Request, is_detail: bool, v3: bool) -> Response:
         query = [(k, v) for k, values in req.query.items() if k != "marker" for v in values]
         query.append(("marker", rows[-1].id))
         project = f"/{vc.url_project}" if vc.url_project else ""
-        href = f"{vc.base_url}/v3{project}/{COLLECTION}?{urlencode(query)}"
+        href = f"{vc.base_url}{vc.api_root}{project}/{COLLECTION}?{urlencode(query)}"
         body["transfers_links"] = [{"rel": "next", "href": href}]
     return Response(200, body)
 

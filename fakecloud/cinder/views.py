@@ -53,6 +53,9 @@ class ViewContext:
     host_name_to: str = "admin_or_service"
     #: A volume's ``(shared_targets, service_uuid)`` (`Cinder.volume_targets`).
     targets: Any = None
+    #: The API's path, as a link's ``application_url`` ends: ``/v3``, or ``/v2`` for a
+    #: request to the legacy v2 API (before Cinder 19.0.0).
+    api_root: str = "/v3"
 
     def shows_host_name(self) -> bool:
         """Whether the caller sees the hosts of a volume's attachments."""
@@ -66,7 +69,10 @@ class ViewContext:
         """The ``self`` and ``bookmark`` links of one resource."""
         project = f"{self.url_project}/" if self.url_project else ""
         return [
-            {"rel": "self", "href": f"{self.base_url}/v3/{project}{collection}/{resource_id}"},
+            {
+                "rel": "self",
+                "href": f"{self.base_url}{self.api_root}/{project}{collection}/{resource_id}",
+            },
             {"rel": "bookmark", "href": f"{self.base_url}/{project}{collection}/{resource_id}"},
         ]
 

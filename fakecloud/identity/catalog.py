@@ -1,6 +1,7 @@
 """The service catalog: which services a cloud has, where, in which region, by interface.
 
-Each service of `fakecloud.transport.endpoints.CATALOG` gets one endpoint, ``public``, as
+Each service of `fakecloud.transport.endpoints.CATALOG` (and, before Cinder 19.0.0, Cinder's
+``volumev2``) gets one endpoint, ``public``, as
 devstack registers them since Pike (devstack 11eb2017, "simplify endpoints used in devstack":
 ``get_or_create_endpoint`` adds admin and internal endpoints only for URLs a service passes,
 and none passes any). Keystone also has an ``admin`` endpoint on the same URL in the series
@@ -22,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fakecloud.sim.ids import first_hex_ids
-from fakecloud.transport.endpoints import CATALOG, ServiceEntry, host_url
+from fakecloud.transport.endpoints import (
+    CATALOG,
+    CINDER_V2_GONE_FROM,
+    VOLUME_V2,
+    ServiceEntry,
+    host_url,
+)
 
 #: The interfaces of every service's endpoints; Keystone's own before Yoga add ``admin``.
 INTERFACES = ("public",)
@@ -61,9 +68,17 @@ class Catalog:
 
     _by_project: dict[str | None, list[dict[str, Any]]]
 
-    def __init__(self, config: Any, region: str, seed: int, identity_admin: bool = False):
+    def __init__(
+        self,
+        config: Any,
+        region: str,
+        seed: int,
+        identity_admin: bool = False,
+        volume_v2: bool = False,
+    ):
         """The catalog of a cloud of `seed`: each service's id, then its endpoints' ids, drawn
-        in `CATALOG`'s order from the seed's ``identity.catalog`` stream (`first_hex_ids`)."""
+        in `CATALOG`'s order from the seed's ``identity.catalog`` stream (`first_hex_ids`);
+        with `volume_v2` Cinder's ``volumev2`` too, its ids the stream's next."""
         self._config = config
         self.region = region
         interfaces_of = [
@@ -73,12 +88,21 @@ class Catalog:
             for entry in CATALOG
         ]
         count = len(CATALOG) + sum(map(len, interfaces_of))
+        if volume_v2:
+            count += 1 + len(INTERFACES)
         drawn = iter(first_hex_ids(seed, "identity.catalog", count))
         services = []
         for entry, interfaces in zip(CATALOG, interfaces_of, strict=True):
             service_id = next(drawn)
             ids = tuple(next(drawn) for _ in interfaces)
             services.append(CatalogService(service_id, entry, ids, interfaces))
+        if volume_v2:
+            # Listed before volumev3, as devstack registers them; its ids drawn after the
+            # others', so that theirs are those of a catalog without it.
+            service_id = next(drawn)
+            ids = tuple(next(drawn) for _ in INTERFACES)
+            at = next(i for i, s in enumerate(services) if s.entry.service_type == "volumev3")
+            services.insert(at, CatalogService(service_id, VOLUME_V2, ids, INTERFACES))
         self.services = tuple(services)
         self._by_project = {}
 
@@ -172,6 +196,7 @@ def built_catalog(kernel: Any) -> Catalog:
         kernel.config.identity.region,
         kernel.seed,
         identity_admin=kernel.switches.series.nova < 25,
+        volume_v2=kernel.switches.series.cinder < CINDER_V2_GONE_FROM,
     )
 
 

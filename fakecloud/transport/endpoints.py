@@ -59,6 +59,14 @@ CATALOG: tuple[ServiceEntry, ...] = (
     ServiceEntry("block-storage", "cinder", "volume", "/v3/{project_id}", "cinder"),
 )
 
+#: Cinder's v2 API, in the catalog before Cinder 19.0.0 (its ``volumev2`` service, which
+#: devstack registered through stable/wallaby, ``lib/cinder`` ``create_cinder_accounts``, and
+#: which clients of those years ask for: python-openstackclient's volume commands default to
+#: API 2 through 3.19.0, Stein's). Not in `CATALOG`: `fakecloud.identity.catalog` adds it by series.
+VOLUME_V2 = ServiceEntry("volumev2", "cinderv2", "volume", "/v2/{project_id}", "cinder")
+#: The first Cinder without the v2 API (e05b261af: ``root_app_factory`` drops ``/v2``).
+CINDER_V2_GONE_FROM = 19
+
 #: Host name (a field of `EndpointsConfig`) → the entry that owns it (first one listed).
 HOSTS: dict[str, ServiceEntry] = {}
 for _entry in CATALOG:
