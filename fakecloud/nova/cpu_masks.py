@@ -96,6 +96,16 @@ def dedicated_mask_shape(mask: str, vcpus: int) -> tuple[bool, bool]:
     return bool(pcpus) and bool(unpinned), _within(pcpus, vcpus)
 
 
+def realtime_mask_shape(mask: str, vcpus: int, legacy: bool) -> tuple[int, bool, bool]:
+    """A ``hw:cpu_realtime_mask``'s realtime vCPUs: how many, whether they are every one of
+    the flavor's `vcpus`, and whether all are the flavor's. `legacy` (``vcpus_realtime_topology``,
+    to 21.x): the mask always applied to all the vCPUs (``0-N,mask``); else
+    ``get_realtime_cpu_constraint``'s `_mask`. `ValueError` for a mask `parse_cpu_spec`
+    refuses."""
+    rt = parse_cpu_spec(f"0-{vcpus - 1},{mask}") if legacy else _mask(mask, vcpus)
+    return _count(rt), rt == [(0, vcpus - 1)], _within(rt, vcpus)
+
+
 def mixed_dedicated_count(flavor: Any) -> int:
     """How many vCPUs a ``mixed`` flavor pins: ``get_dedicated_cpu_constraint``'s
     ``hw:cpu_dedicated_mask``, else ``get_realtime_cpu_constraint``'s (``hw:cpu_realtime``

@@ -28,12 +28,13 @@ thread policy (refused beside one); from 22.0.0 a ``hw:cpu_dedicated_mask`` must
 not all of the flavor's vCPUs and none beyond (``InvalidMixedInstanceDedicatedMask``) and
 belongs to a ``mixed`` policy alone (``RequiredMixedInstancePolicy``).
 
-The NUMA topology's checks (node count, lists, page size) and the emulator threads policy's
-are `fakecloud.nova.numa_constraints`', called here in their release's order.
+The NUMA topology's checks (node count, lists, page size), the realtime and the emulator
+threads policies' are `fakecloud.nova.numa_constraints`', called here in their release's
+order.
 
 `numa_get_constraints` also answers what a rebuild compares (``_validate_numa_rebuild``): the
-pinned policies, or None for a server Nova gives no NUMA topology. Not modelled: realtime, a
-mask ``parse_cpu_spec`` refuses and every other enum image property's ValueError.
+pinned policies, or None for a server Nova gives no NUMA topology. Not modelled: a mask
+``parse_cpu_spec`` refuses and every other enum image property's ValueError.
 """
 
 from __future__ import annotations
@@ -139,8 +140,14 @@ def numa_get_constraints(
     `switches`), then the pinned policies (CPU policy, thread policy) Nova's NUMA topology
     holds, or None where it pins nothing."""
     specs = flavor.extra_specs or {}
+    checking = switches is not None
     cpu_first = version >= numa_constraints.CPU_FIRST_SINCE
-    if switches is not None and not cpu_first:
+    realtime = checking and numa_constraints.realtime(specs)
+    if realtime and version >= numa_constraints.REALTIME_TOPOLOGY_SINCE:
+        # ``_validate_flavor_image_numa_pci``'s ``vcpus_realtime_topology`` (22.0.0 on
+        # ``get_realtime_cpu_constraint``), just before ``numa_get_constraints``
+        numa_constraints.realtime_mask(flavor, image_props, version)
+    if checking and not cpu_first:
         numa_constraints.check_topology(flavor, image_props, version, switches, False)
     cpu_policy = _cpu_policy(specs.get("hw:cpu_policy"), image_props.get("hw_cpu_policy"), version)
     thread = _thread_policy(
@@ -148,8 +155,13 @@ def numa_get_constraints(
     )
     dedicated = _dedicated_mask(flavor, version)
     emulator = numa_constraints.emulator_threads_policy(specs, version)
-    if version < numa_constraints.EMULATOR_400_SINCE and cpu_policy != DEDICATED:
-        numa_constraints.refuse_isolate(emulator, version)  # get_emulator_threads_constraint
+    if version < numa_constraints.EMULATOR_400_SINCE:
+        if cpu_policy != DEDICATED:
+            numa_constraints.refuse_isolate(emulator, version)  # get_emulator_threads_constraint
+        if realtime and cpu_policy != DEDICATED:
+            raise exception.RealtimeConfigurationInvalid()
+        if realtime:
+            numa_constraints.realtime_mask_given(flavor, image_props)
     if version >= RESOURCES_SINCE:
         cpu_policy, thread = _explicit_requests(flavor, image_props, cpu_policy, thread)
     if cpu_policy in (SHARED, None):
@@ -158,7 +170,9 @@ def numa_get_constraints(
         numa_constraints.refuse_isolate(emulator, version)
         if dedicated:
             raise exception.RequiredMixedInstancePolicy()
-        if switches is not None and cpu_first:
+        if realtime:
+            raise exception.RealtimeConfigurationInvalid()
+        if checking and cpu_first:
             numa_constraints.check_topology(flavor, image_props, version, switches, False)
         return None
     if cpu_policy == DEDICATED and dedicated:
@@ -169,7 +183,7 @@ def numa_get_constraints(
         realtime = strutils.bool_from_string(specs.get("hw:cpu_realtime", False))
         if realtime == bool(specs.get("hw:cpu_dedicated_mask")):
             raise exception.RequiredMixedOrRealtimeCPUMask()
-    if switches is not None and cpu_first:
+    if checking and cpu_first:
         numa_constraints.check_topology(flavor, image_props, version, switches, True)
     if thread is not None and thread not in THREAD_POLICIES:
         raise ThreadPolicyFieldInvalid(f"Field value {thread} is invalid")

@@ -999,3 +999,19 @@ class BadRequirementEmulatorThreadsPolicy(Invalid):
     """Nova's ``BadRequirementEmulatorThreadsPolicy``."""
 
     msg_fmt = "An isolated CPU emulator threads option requires a dedicated CPU policy option."
+
+
+class RealtimeConfigurationInvalid(Invalid):
+    """Nova's ``RealtimeConfigurationInvalid``."""
+
+    msg_fmt = "Cannot set realtime policy in a non dedicated cpu pinning policy"
+
+
+class RealtimeMaskNotFoundOrInvalid(Invalid):
+    """Nova's ``RealtimeMaskNotFoundOrInvalid`` (22.0.0 gave it another message:
+    `fakecloud.nova.numa_constraints` passes its release's)."""
+
+    msg_fmt = (
+        "Use of realtime CPUs requires either one or more non-realtime CPU(s) or offloaded "
+        "emulator threads."
+    )

@@ -1,6 +1,6 @@
 """The guest NUMA topology part of ``hardware.numa_get_constraints`` (its node count, the
-flavor's per-node CPU and memory lists, the memory page size) and its emulator threads
-policy, as a server create, a rebuild and a resize run it in Nova's API (`cpu_policy` has
+flavor's per-node CPU and memory lists, the memory page size), its realtime and emulator
+threads policies, as a server create, a rebuild and a resize run it in Nova's API (`cpu_policy` has
 the CPU policy part and calls this).
 
 `check_topology` (``_get_numa_node_count_constraint``, ``_get_numa_pagesize_constraint``, the
@@ -17,6 +17,16 @@ nodes is ``ImageNUMATopologyIncomplete``, and vCPUs or memory the nodes do not d
 ``ImageNUMATopologyAsymmetric`` (with no lists). Up to 21.x these come before the CPU
 policies' checks (any topology asked: nodes or a page size), from 22.0.0 after them.
 
+Realtime (``hw:cpu_realtime``): the mask (the image's ``hw_cpu_realtime_mask`` before the
+flavor's ``hw:cpu_realtime_mask``) is checked ahead of ``numa_get_constraints`` from 19.0.0
+(`realtime_mask`: ``vcpus_realtime_topology``, none given or none left realtime; from 22.0.0
+``get_realtime_cpu_constraint``, with another message, where no mask makes every vCPU
+realtime, refused unless an emulator threads policy is set, as is a mask naming every vCPU,
+and a vCPU beyond the flavor's has its own message); 17.x-18.x ask only that one is given,
+after the CPU policy. Without a dedicated policy (or mixed, from 22.0.0) it is
+``RealtimeConfigurationInvalid`` (17.x-18.x before the mask's check; from 19.0.0 a sanity
+check after the thread and emulator threads policies' and the dedicated mask's).
+
 `emulator_threads_policy` (``get_emulator_thread_policy_constraint``;
 ``get_emulator_threads_constraint`` before 19.0.0): ``hw:emulator_threads_policy`` other than
 ``share`` or ``isolate`` is ``InvalidEmulatorThreadsPolicy``, ``isolate`` without a dedicated
@@ -27,16 +37,16 @@ Each a 400 with its message from 19.0.0 (the API's ``INVALID_FLAVOR_IMAGE_EXCEPT
 at a create in every release (17.0.13's create lists them; nova 17.0.13, 19.3.2, 20.6.1,
 22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``). Not modelled: an image's own ``hw_numa_cpus``/
 ``hw_numa_mem`` lists, the per-node checks of a manual topology (a CPU out of range or given
-twice or to no node, memory that does not add up), ``hw:locked_memory`` (26.0.0 on), vPMEM,
-the realtime mask (``vcpus_realtime_topology``, ``get_realtime_cpu_constraint``) and an image
-property of the wrong type (``ImageMeta.from_dict``).
+twice or to no node, memory that does not add up), ``hw:locked_memory`` (26.0.0 on), vPMEM, a
+realtime mask ``parse_cpu_spec`` refuses and an image property of the wrong type
+(``ImageMeta.from_dict``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.nova import exception
+from fakecloud.nova import cpu_masks, exception
 
 #: The first Nova whose ``numa_get_constraints`` reads the CPU policies before the topology.
 CPU_FIRST_SINCE = (22, 0, 0)
@@ -93,6 +103,69 @@ def _raise(error: exception.NovaException, version: tuple) -> None:
         uncaught = BadRequirementUncaught if isolate else InvalidEmulatorThreadsUncaught
         raise uncaught(error.format_message())
     raise error
+
+
+#: The first Nova reading the realtime mask in ``get_realtime_cpu_constraint`` (before any
+#: other realtime check, with another message); before, ``vcpus_realtime_topology`` (from
+#: 19.0.0, ahead of ``numa_get_constraints``) and the sanity checks.
+REALTIME_CONSTRAINT_SINCE = (22, 0, 0)
+#: The first Nova checking the realtime mask ahead of ``numa_get_constraints``
+#: (``_validate_flavor_image_numa_pci``'s ``vcpus_realtime_topology``).
+REALTIME_TOPOLOGY_SINCE = (19, 0, 0)
+_SUBSET = (
+    "Realtime policy vCPU(s) mask is configured with RT vCPUs that are not a subset of the "
+    "vCPUs in the flavor. See hw:cpu_realtime_mask or hw_cpu_realtime_mask"
+)
+
+
+def realtime(specs: dict[str, Any]) -> bool:
+    """``is_realtime_enabled``: the flavor's ``hw:cpu_realtime``."""
+    from oslo_utils import strutils
+
+    return strutils.bool_from_string(specs.get("hw:cpu_realtime"))
+
+
+def realtime_mask(flavor: Any, image_props: dict[str, Any], version: tuple) -> None:
+    """The realtime mask's check of a realtime flavor (the image's ``hw_cpu_realtime_mask``
+    before the flavor's): ``get_realtime_cpu_constraint`` from 22.0.0 (no mask: every vCPU
+    realtime, refused unless an emulator threads policy is set; none, or every vCPU without
+    one, or vCPUs beyond the flavor's, `RealtimeMaskNotFoundOrInvalid`), else
+    ``vcpus_realtime_topology`` (no mask, or one leaving no vCPU realtime)."""
+    specs = flavor.extra_specs or {}
+    mask = image_props.get("hw_cpu_realtime_mask") or specs.get("hw:cpu_realtime_mask")
+    legacy = version < REALTIME_CONSTRAINT_SINCE
+    if not mask:
+        if legacy or not specs.get("hw:emulator_threads_policy"):
+            raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message(version))
+        return
+    try:
+        count, every, within = cpu_masks.realtime_mask_shape(str(mask), flavor.vcpus, legacy)
+    except ValueError:
+        return  # parse_cpu_spec's Invalid: not modelled
+    if count < 1 or (not legacy and every and not specs.get("hw:emulator_threads_policy")):
+        raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message(version))
+    if not legacy and not within:
+        raise exception.RealtimeMaskNotFoundOrInvalid(_SUBSET)
+
+
+def realtime_mask_given(flavor: Any, image_props: dict[str, Any]) -> None:
+    """17.x-18.x's only realtime mask check (``numa_get_constraints``' sanity checks): one is
+    given."""
+    specs = flavor.extra_specs or {}
+    if not (image_props.get("hw_cpu_realtime_mask") or specs.get("hw:cpu_realtime_mask")):
+        raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message((17, 0, 0)))
+
+
+def _realtime_message(version: tuple) -> str:
+    if version >= REALTIME_CONSTRAINT_SINCE:
+        return (
+            "Use of realtime CPUs requires either one or more non-realtime CPU(s) or offloaded "
+            "emulator threads."
+        )
+    return (
+        "Realtime policy needs vCPU(s) mask configured with at least 1 RT vCPU and 1 ordinary "
+        "vCPU. See hw:cpu_realtime_mask or hw_cpu_realtime_mask"
+    )
 
 
 def check_topology(

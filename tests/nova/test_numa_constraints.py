@@ -21,12 +21,30 @@ FLAVORS = {
     "emu-bad": {"hw:emulator_threads_policy": "sometimes"},
     "emu-pinned": {"hw:emulator_threads_policy": "isolate", "hw:cpu_policy": "dedicated"},
     "n3-thread": {"hw:numa_nodes": "3", "hw:cpu_thread_policy": "require"},
+    "rt-shared": {"hw:cpu_realtime": "yes", "hw:cpu_realtime_mask": "^0"},
+    "rt-nomask": {"hw:cpu_realtime": "yes", "hw:cpu_policy": "dedicated"},
+    "rt-none": {
+        "hw:cpu_realtime": "yes",
+        "hw:cpu_policy": "dedicated",
+        "hw:cpu_realtime_mask": "^0-1",
+    },
+    "rt-beyond": {
+        "hw:cpu_realtime": "yes",
+        "hw:cpu_policy": "dedicated",
+        "hw:cpu_realtime_mask": "0-3",
+    },
 }
 ASYMMETRIC = (
     "Instance CPUs and/or memory cannot be evenly distributed across instance NUMA nodes. "
     "Explicit assignment of CPUs and memory to nodes is required"
 )
 ISOLATE = "An isolated CPU emulator threads option requires a dedicated CPU policy option."
+RT_MASK = {
+    False: "Realtime policy needs vCPU(s) mask configured with at least 1 RT vCPU and 1 "
+    "ordinary vCPU. See hw:cpu_realtime_mask or hw_cpu_realtime_mask",
+    True: "Use of realtime CPUs requires either one or more non-realtime CPU(s) or offloaded "
+    "emulator threads.",
+}
 
 
 def _answers(env: NovaEnv, image: str) -> dict[str, tuple[int, str]]:
@@ -76,6 +94,19 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
             if new
             else ASYMMETRIC,
         ),
+        # 17.x-18.x: realtime needs pinning, then a mask; 19.0.0 on the mask first (to 21.x
+        # vcpus_realtime_topology: 0-N and the mask; from 22.0.0 get_realtime_cpu_constraint)
+        "rt-shared": (400, "Cannot set realtime policy in a non dedicated cpu pinning policy"),
+        "rt-nomask": (400, RT_MASK[new]),
+        "rt-none": (202, "") if old else (400, RT_MASK[new]),
+        "rt-beyond": (
+            400,
+            "Realtime policy vCPU(s) mask is configured with RT vCPUs that are "
+            "not a subset of the vCPUs in the flavor. See hw:cpu_realtime_mask or "
+            "hw_cpu_realtime_mask",
+        )
+        if new
+        else (202, ""),  # fmt: skip
     }
     _set(env, image, hw_numa_nodes="2", hw_mem_page_size="large")
     assert [_message(_boot(env, fid, image)) for fid in ("n2", "pg-small")] == [
