@@ -55,6 +55,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader with YAML 1.2 booleans, no timestamps, and line-carrying containers."""
 
     problems: list[Problem]
+    not_json: int
 
     # YAML 1.2's core schema reads no dates: a bare ``2024-01-01`` is text (1.1 made it a
     # date, which a request body cannot carry: "the simulation crashed ... Object of type
@@ -68,6 +69,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self.filename = filename
         self.problems = []
+        self.not_json = 0  # values of a tag JSON has not (`_construct_not_json`)
 
 
 #: YAML 1.2's booleans (not 1.1's yes/no/on/off), for readers and writers of scenario files.
@@ -167,14 +169,48 @@ NOT_JSON = {
 }
 
 
-def _construct_not_json(loader: _Loader, node: yaml.Node) -> None:
-    """A value of a tag in `NOT_JSON`: a `Problem` at its line."""
-    short = node.tag.rsplit(":", 1)[-1]
-    message = (
-        f"a !!{short} value ({NOT_JSON[short]}): scenario and config files hold JSON's values "
-        "(text, numbers, true, false, null, lists, mappings); quote it to make it text"
-    )
-    loader.problems.append(Problem(loader.filename, node.start_mark.line + 1, "", message))
+class _NotJson:
+    """Where a value of a tag in `NOT_JSON` was: refused once its field is known
+    (`_not_json_problems`)."""
+
+    __slots__ = ("tag", "line")
+
+    def __init__(self, tag: str, line: int):
+        self.tag, self.line = tag, line
+
+    def __repr__(self) -> str:
+        return f"!!{self.tag}"
+
+
+def _construct_not_json(loader: _Loader, node: yaml.Node) -> _NotJson:
+    """A value of a tag in `NOT_JSON`: a marker, refused at its field after the document is
+    read."""
+    loader.not_json += 1
+    return _NotJson(node.tag.rsplit(":", 1)[-1], node.start_mark.line + 1)
+
+
+def _not_json_problems(data: Any, filename: str) -> list[Problem]:
+    """A `Problem` naming the line and field of each `_NotJson` in `data` (each container
+    walked and each marker named once: aliases share them)."""
+    problems, seen = [], set()
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _NotJson):
+            if id(node) in seen:  # an alias of it: named once, where it was first met
+                continue
+            seen.add(id(node))
+            message = (
+                f"a !!{node.tag} value ({NOT_JSON[node.tag]}): scenario and config files hold "
+                "JSON's values (text, numbers, true, false, null, lists, mappings); quote it "
+                "to make it text"
+            )
+            problems.append(Problem(filename, node.line, field_name(path), message))
+        elif isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack += [(value, (*path, key)) for key, value in reversed(list(items))]
+    return problems
 
 
 for _short in NOT_JSON:
@@ -310,6 +346,8 @@ def read_yaml(text: str, filename: str) -> Any:
         raise ScenarioError([Problem(filename, None, "", f"not valid YAML: {exc}")]) from None
     finally:
         loader.dispose()
+    if loader.not_json:
+        loader.problems += _not_json_problems(data, filename)
     if loader.problems:
         raise ScenarioError(loader.problems)
     if isinstance(data, (dict, list)):

@@ -287,8 +287,13 @@ def test_a_bare_date_is_text_and_a_tagged_date_set_or_bytes_is_named_at_its_line
     found = problems(f"name: n\nsteps:\n  - request: POST /os-keypairs\n    body: {body}\n")
     tail = "scenario and config files hold JSON's values (text, numbers, true, false, null, "
     assert found == [
-        f"s.yaml:4: a !!{tag} value ({what}): {tail}lists, mappings); quote it to make it text"
-        for tag, what in (("timestamp", "a date or time"), ("set", "a set"), ("binary", "bytes"))
+        f"s.yaml:4: field steps[0].body.{key}: a !!{tag} value ({what}): {tail}lists, "
+        "mappings); quote it to make it text"
+        for key, tag, what in (
+            ("a", "timestamp", "a date or time"),
+            ("b", "set", "a set"),
+            ("c", "binary", "bytes"),
+        )
     ]
 
 
