@@ -134,7 +134,7 @@ def run_main(argv: list[str] | None = None) -> int:
     """``fakecloud run FILE... [--seed N] [--profile P] [--case ID] [--trace out.jsonl]``; the
     exit status."""
     from fakecloud.scenario.loader import load
-    from fakecloud.scenario.report import render, summary
+    from fakecloud.scenario.report import printable, render, summary
     from fakecloud.scenario.runner import run_case
 
     args = _run_parser().parse_args(argv)
@@ -264,7 +264,7 @@ def run_main(argv: list[str] | None = None) -> int:
                 from fakecloud.views.timeline import scenario_story
 
                 print("story (scenario time)")
-                print(scenario_story(result.trace))
+                print(printable(scenario_story(result.trace)))
                 print()
             failed += not result.passed
     if len(selected) > 1:

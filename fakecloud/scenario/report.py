@@ -20,6 +20,18 @@ from fakecloud.humanize import secs
 from fakecloud.views.names import Names
 from fakecloud.views.timeline import timeline
 
+#: The control characters a report shows escaped (``\\x1b``): all but newline and tab. A
+#: scenario's own text (a request path, a step's note) holding an escape sequence wrote to the
+#: terminal that showed the report (its title, colours, a cleared screen).
+_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
+}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped, for a terminal or log."""
+    return text.translate(_CONTROLS)
+
 
 def _answer(record: Any) -> str:
     if not record.ran:
@@ -93,7 +105,7 @@ def summary(result: Any) -> str:
     state = "idle" if result.idle else "not idle"
     end = f"end t={secs(result.end)}, {state}"
     if failed:
-        return (
+        return printable(
             f"FAILED: {failed} of {len(checks)} expectations failed ({end})\n"
             f"replay: {result.replay_command()}"
         )
@@ -128,7 +140,7 @@ def one_line(result: Any) -> str:
     if first.details:
         text += f": {_quoted(first.details[0], names)}"
     checks = [c for c in result.checks if c.ok is not None]
-    return f"{text} ({len(failures)} of {len(checks)} expectations failed)"
+    return printable(f"{text} ({len(failures)} of {len(checks)} expectations failed)")
 
 
 def render(result: Any, trace_tail: int = 0) -> str:
@@ -141,4 +153,4 @@ def render(result: Any, trace_tail: int = 0) -> str:
     if trace_tail:
         parts += _trace_tail(result, trace_tail, names)
     parts.append(summary(result))
-    return "\n".join(p for p in parts if p)
+    return printable("\n".join(p for p in parts if p))

@@ -307,3 +307,16 @@ def test_a_tab_indenting_a_line_is_named_as_a_tab():
     assert problems("\ufeffname: n\r\nsteps:\r\n  - wait: 1\r\n\t  x: 1\r\n") == [
         f"s.yaml:4: not valid YAML: {tab} (while scanning a plain scalar at line 3)"
     ]
+
+
+def test_a_request_holding_an_escape_sequence_is_shown_escaped():
+    """Session 40: ``fakecloud run`` printed a step's request as written, so a scenario file
+    whose path held ``ESC ] 0 ; ... BEL`` (or ``ESC [ 2 J``) set the terminal's title or
+    cleared its screen; control characters are now shown as ``\\x1b`` escapes."""
+    from fakecloud.scenario.report import render
+
+    step = '{name: evil, request: "GET /servers\\e]0;pwn\\a\\e[2J"}'
+    (case,) = loads(f"name: n\nsteps:\n  - {step}\n", "esc.yaml").cases
+    shown = render(run_case(case))
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "evil  -> 404 GET /servers\\x1b]0;pwn\\x07\\x1b[2J\n" in shown
