@@ -120,3 +120,16 @@ def encodable(text: str, encoding: str | None) -> str:
         return text.encode(encoding, ERRORS).decode(encoding, "surrogateescape")
     except LookupError:  # an encoding Python does not know: leave the text to its writer
         return text
+
+
+#: The control characters a report shows escaped (``\\x1b``): all but newline and tab. A
+#: scenario's or trace's own text (a request path, a step's note) holding an escape sequence
+#: wrote to the terminal that showed the report (its title, colours, a cleared screen).
+_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
+}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped, for a terminal or log."""
+    return text.translate(_CONTROLS)

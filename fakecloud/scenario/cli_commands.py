@@ -134,8 +134,9 @@ def run_main(argv: list[str] | None = None) -> int:
     """``fakecloud run FILE... [--seed N] [--profile P] [--case ID] [--trace out.jsonl]``; the
     exit status."""
     from fakecloud.scenario.loader import load
-    from fakecloud.scenario.report import printable, render, summary
+    from fakecloud.scenario.report import render, summary
     from fakecloud.scenario.runner import run_case
+    from fakecloud.streams import printable
 
     args = _run_parser().parse_args(argv)
     args.case = comma_list(args.case)

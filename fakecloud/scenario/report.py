@@ -17,20 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.humanize import secs
+from fakecloud.streams import printable
 from fakecloud.views.names import Names
 from fakecloud.views.timeline import timeline
-
-#: The control characters a report shows escaped (``\\x1b``): all but newline and tab. A
-#: scenario's own text (a request path, a step's note) holding an escape sequence wrote to the
-#: terminal that showed the report (its title, colours, a cleared screen).
-_CONTROLS = {
-    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (9, 10)
-}
-
-
-def printable(text: str) -> str:
-    """`text` with its control characters escaped, for a terminal or log."""
-    return text.translate(_CONTROLS)
 
 
 def _answer(record: Any) -> str:

@@ -45,6 +45,7 @@ from fakecloud.outputs import (
     write_atomic,
     written_through,
 )
+from fakecloud.streams import printable
 from fakecloud.suggest import did_you_mean
 
 FORMATS = ("text", "html", "perfetto", "mermaid")
@@ -454,9 +455,10 @@ def _unknown_kind(kinds: list[str]) -> str | None:
 
 
 def _emit(text: str) -> bool:
-    """Print `text`; False when the reader has gone (``fakecloud report … | head``)."""
+    """Print `text` (its control characters escaped: a trace's own text may hold an escape
+    sequence); False when the reader has gone (``fakecloud report … | head``)."""
     try:
-        print(text, flush=True)
+        print(printable(text), flush=True)
     except BrokenPipeError:
         # Python's own advice: point stdout at devnull so the exit does not complain again.
         devnull = os.open(os.devnull, os.O_WRONLY)

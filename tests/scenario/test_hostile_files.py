@@ -309,14 +309,21 @@ def test_a_tab_indenting_a_line_is_named_as_a_tab():
     ]
 
 
-def test_a_request_holding_an_escape_sequence_is_shown_escaped():
-    """Session 40: ``fakecloud run`` printed a step's request as written, so a scenario file
-    whose path held ``ESC ] 0 ; ... BEL`` (or ``ESC [ 2 J``) set the terminal's title or
-    cleared its screen; control characters are now shown as ``\\x1b`` escapes."""
+def test_a_request_holding_an_escape_sequence_is_shown_escaped(tmp_path, capsys):
+    """Session 40: ``fakecloud run`` (and ``fakecloud report`` of its trace, as text) printed a
+    step's request as written, so a scenario file whose path held ``ESC ] 0 ; ... BEL`` (or
+    ``ESC [ 2 J``) set the terminal's title or cleared its screen; control characters are now
+    shown as ``\\x1b`` escapes."""
     from fakecloud.scenario.report import render
+    from fakecloud.views.report import main as report
 
     step = '{name: evil, request: "GET /servers\\e]0;pwn\\a\\e[2J"}'
     (case,) = loads(f"name: n\nsteps:\n  - {step}\n", "esc.yaml").cases
-    shown = render(run_case(case))
+    result = run_case(case)
+    shown = render(result)
     assert "\x1b" not in shown and "\x07" not in shown
     assert "evil  -> 404 GET /servers\\x1b]0;pwn\\x07\\x1b[2J\n" in shown
+    result.trace.to_jsonl(str(tmp_path / "t.jsonl"))
+    assert report([str(tmp_path / "t.jsonl"), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "GET /v2.1/servers\\x1b]0;pwn\\x07\\x1b[2J" in out
