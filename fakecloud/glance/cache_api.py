@@ -52,8 +52,6 @@ from fakecloud.glance.policy import is_admin, system_scoped
 #: The first Glance with the cache API (24.0.0) and with its nodes, clean and prune routes.
 CACHE_API_SINCE = 24
 CACHE_MAINTENANCE_SINCE = 33
-#: The first Glance whose queue and deletes answer 202 and 204 (24.0.0: 200 to each).
-STATUS_SWITCH_SINCE = 25
 #: ``/cache/clean`` and ``/cache/prune``: static paths routes matches first (Glance 33 on).
 _MAINTENANCE = frozenset(("clean", "prune"))
 
@@ -87,10 +85,12 @@ def _enforce(api: Any, req: Request) -> Any:
     return cache
 
 
-def _done(api: Any, status: int, result: Any = None) -> Response:
-    """The serializer's answer: 24.0.0's default (200, the result as JSON, ``null`` for
-    none); from 25.0.0 `status` and no body (``CachedImageSerializer``: ecb040c17, a71f7ba44)."""
-    if api._series.glance < STATUS_SWITCH_SINCE:
+def _done(default_200: bool, status: int, result: Any = None) -> Response:
+    """The serializer's answer: with `default_200` (switches ``glance_cache_queue_200``,
+    ``glance_cache_delete_200``: 24.0.0) its default, 200 and the result as JSON (``null``
+    for none); from 25.0.0 and the 24.x backports `status` and no body
+    (``CachedImageSerializer``: ecb040c17, a71f7ba44)."""
+    if default_200:
         return Response(200, json.dumps(result).encode(), {"Content-Type": "application/json"})
     return Response(status, None, plain_webob_headers())
 
@@ -159,7 +159,7 @@ def clear_cache(api: Any, req: Request) -> Response:
         result["cache_deleted"] = cache.delete_all_cached()
     if target in ("", "queue"):
         result["queue_deleted"] = cache.delete_all_queued()
-    return _done(api, 204, result)
+    return _done(api.kernel.switches.glance_cache_delete_200, 204, result)
 
 
 def queue_image(api: Any, req: Request) -> Response:
@@ -178,7 +178,7 @@ def queue_image(api: Any, req: Request) -> Response:
             explanation="Only images with status active can be targeted for queueing"
         )
     cache.queue(image_id)
-    return _done(api, 202)
+    return _done(api.kernel.switches.glance_cache_queue_200, 202)
 
 
 def delete_cache_entry(api: Any, req: Request) -> Response:
@@ -198,7 +198,7 @@ def delete_cache_entry(api: Any, req: Request) -> Response:
     cache = _enforce(api, req)
     cache.delete_cached(image_id)
     cache.delete_queued(image_id)
-    return _done(api, 204)
+    return _done(api.kernel.switches.glance_cache_delete_200, 204)
 
 
 def maintenance(api: Any, req: Request) -> Response:

@@ -54,4 +54,40 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "glance_cache_queue_200",
+        "Glance's PUT /v2/cache/{image_id} (queue an image for the cache) answers 200 and "
+        "'null' (the serializer's default: api/v2/cached_images.py, glance 24.0.0). Off: 202 "
+        "without a body.",
+        True,
+        (
+            Change(
+                "26.0.0",
+                "ecb040c177",
+                "[APIImpact] Correct API response code for PUT /v2/cache/{image_id} (Glance "
+                "25.0.0, backport in Glance 24.1.0)",
+                # Glance 24.1.0 was tagged 2022-06-08: the next Nova 25 release is 25.0.1
+                # (2022-06-23; 25.0.0: 2022-03-30).
+                backports=(Backport("25.0.1", "9043efc5ff"),),
+            ),
+        ),
+    ),
+    Switch(
+        "glance_cache_delete_200",
+        "Glance's DELETE /v2/cache and DELETE /v2/cache/{image_id} answer 200 and their "
+        "result as JSON (the serializer's default: api/v2/cached_images.py, glance 24.0.0 to "
+        "24.1.x). Off: 204 without a body.",
+        True,
+        (
+            Change(
+                "26.0.0",
+                "a71f7ba44e",
+                "[APIImpact] Correct API response code for DELETE cache APIs (Glance 25.0.0, "
+                "backport in Glance 24.2.0)",
+                # Glance 24.2.0 was tagged 2023-01-31: the next Nova 25 release is 25.1.1
+                # (2023-04-27; 25.1.0: 2023-01-26).
+                backports=(Backport("25.1.1", "ea4ed6dfec"),),
+            ),
+        ),
+    ),
 )

@@ -66,12 +66,13 @@ def glance_has_image_tasks(cloud: Any) -> bool:
 def image_caching(cloud: Any) -> bool:
     """Tempest's ``[image] image_caching_enabled``: the cloud's Glance has an image cache
     (``glance: image_cache``) and its ``/v2/cache`` API answers as Tempest's cache client
-    expects (a queue's 202: 25.0.0 on; 24.0.0's 200 fails ``ImageCachingTest`` against the
-    real Glance 24 too, and before it only the middleware's ``/v2/cached_images`` exists)."""
-    from fakecloud.glance.cache_api import STATUS_SWITCH_SINCE
-
-    glance = cloud.glance
-    return glance.config.image_cache and cloud.switches.release.series.glance >= STATUS_SWITCH_SINCE
+    expects (a queue's 202 and the deletes' 204: 25.0.0 on, and Glance 24.2.0 beside Nova
+    25.1.1, switches ``glance_cache_queue_200`` and ``glance_cache_delete_200`` off; 24.0.0's
+    200s fail ``ImageCachingTest`` against the real Glance 24 too, and before it only the
+    middleware's ``/v2/cached_images`` exists)."""
+    switches = cloud.switches
+    answers_as_expected = not (switches.glance_cache_queue_200 or switches.glance_cache_delete_200)
+    return cloud.glance.config.image_cache and answers_as_expected
 
 
 def nova_policy_roles(cloud: Any) -> tuple[str, ...]:

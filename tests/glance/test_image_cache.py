@@ -1,8 +1,8 @@
 """Glance's image cache, served (``glance.image_cache: true``; glance 24.0.0-33
 ``api/v2/cached_images.py``, ``api/middleware/cache.py``, ``image_cache/``): downloads fill it
 and are served from it, the queue is fetched by the 24.x prefetcher every 300 s or at once
-from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0 (the cachemanage routes
-stay 200)."""
+from 25.0.0, and the answers switch from 200 to 202/204 at 25.0.0 and the 24.1.0 and 24.2.0
+backports (the cachemanage routes stay 200)."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def test_a_download_fills_the_cache_and_a_later_one_is_a_hit(yoga):
     assert _ask(yoga, "GET", f"/v2/images/{image}/file", user="demo")[0] == 200
     assert _ask(yoga, "DELETE", f"/v2/images/{image}")[0] == 204
     assert image not in _state(yoga)[0]
+
+
+@pytest.mark.parametrize(
+    ("profile", "deleted"), [("nova-25.0.1", (200, b"null")), ("nova-25.1.1", (204, None))]
+)
+def test_glance_24s_backports_answer_202_then_204(profile, deleted):
+    """ecb040c177's PUT 202 came to Glance 24.1.0 (9043efc5ff, beside Nova 25.0.1), a71f7ba44e's
+    DELETE 204 to 24.2.0 (ea4ed6dfec, beside Nova 25.1.1): switches glance_cache_queue_200 and
+    glance_cache_delete_200."""
+    cloud = Cloud(seed=0, profile=profile, config=ON)
+    image = _image(cloud)
+    assert _ask(cloud, "PUT", f"/v2/cache/{image}") == (202, None)
+    assert _ask(cloud, "DELETE", f"/v2/cache/{image}") == deleted
 
 
 def test_glance_24_queues_for_the_prefetcher_every_300_s_and_answers_200(yoga):

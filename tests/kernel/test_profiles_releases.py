@@ -609,6 +609,20 @@ EXPECTED = {
         "23.2.2": False,
         "24.0.0": False,
     },
+    # Glance's cache API answers: 26.0.0 (Glance 25.0.0), backports 25.0.1 (PUT), 25.1.1
+    # (DELETE).
+    "glance_cache_queue_200": {
+        "25.0.0": True,
+        "25.0.1": False,
+        "25.3.0": False,
+        "26.0.0": False,
+    },
+    "glance_cache_delete_200": {
+        "25.1.0": True,
+        "25.1.1": False,
+        "25.3.0": False,
+        "26.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
