@@ -193,6 +193,16 @@ def version_objects(base_url: str, image_cache: bool, series: Any = None) -> lis
     ]
 
 
+def listing_series(switches: Any) -> Any:
+    """The series whose version list and negotiation this Glance has: its own, but Glance
+    24.1.0's ``versions.py`` and ``version_negotiation.py`` are 25.0.0's (55c000ee1d, Image
+    API 2.16: switch ``glance_image_api_2_16``)."""
+    series = switches.series
+    if series.glance == 24 and switches.glance_image_api_2_16:
+        return SERIES[series.nova + 1]
+    return series
+
+
 def _allowed_prefixes(image_cache: bool, series: Any = None) -> set[str]:
     """The path prefixes Glance's version negotiation sends to the v2 API: ``v2`` and every
     v2.N it lists (a set of the cloud's own)."""
@@ -234,7 +244,8 @@ class GlanceApi(ApiService):
         super().__init__(glance.kernel)
         self.glance = glance
         self._series = glance.kernel.switches.series
-        self._prefixes = _allowed_prefixes(glance.config.image_cache, self._series)
+        listed = listing_series(glance.kernel.switches)
+        self._prefixes = _allowed_prefixes(glance.config.image_cache, listed)
 
     @classmethod
     def declare_routes(cls, router: Any, variant: Any) -> None:
@@ -427,7 +438,8 @@ class GlanceApi(ApiService):
 
     def _versions(self, req: Request, status: int) -> Response:
         base = req.base_url or self.glance.public_endpoint
-        body = {"versions": version_objects(base, self.glance.config.image_cache, self._series)}
+        listed = listing_series(self.kernel.switches)
+        body = {"versions": version_objects(base, self.glance.config.image_cache, listed)}
         return Response(status, body, dict(JSON))
 
     # -- reading requests --------------------------------------------------------------------

@@ -90,4 +90,21 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "glance_image_api_2_16",
+        "Glance lists Image API 2.16 (CURRENT, 2.15 and 2.14 SUPPORTED) when an image cache "
+        "is configured, its versions.py and version negotiation those of 25.0.0. Off (Glance "
+        "24.0.0 and older): 2.15 CURRENT.",
+        False,
+        (
+            Change(
+                "26.0.0",
+                "11989a18f4",
+                "Bump Image API version to 2.16 (Glance 25.0.0, backport in Glance 24.1.0)",
+                # Glance 24.1.0 was tagged 2022-06-08: the next Nova 25 release is 25.0.1
+                # (2022-06-23).
+                backports=(Backport("25.0.1", "55c000ee1d"),),
+            ),
+        ),
+    ),
 )

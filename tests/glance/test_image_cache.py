@@ -66,16 +66,23 @@ def test_a_download_fills_the_cache_and_a_later_one_is_a_hit(yoga):
 
 
 @pytest.mark.parametrize(
-    ("profile", "deleted"), [("nova-25.0.1", (200, b"null")), ("nova-25.1.1", (204, None))]
+    ("profile", "queued", "deleted", "current"),
+    [
+        ("nova-25.0.0", (200, b"null"), (200, b"null"), "v2.15"),
+        ("nova-25.0.1", (202, None), (200, b"null"), "v2.16"),
+        ("nova-25.1.1", (202, None), (204, None), "v2.16"),
+    ],
 )
-def test_glance_24s_backports_answer_202_then_204(profile, deleted):
-    """ecb040c177's PUT 202 came to Glance 24.1.0 (9043efc5ff, beside Nova 25.0.1), a71f7ba44e's
-    DELETE 204 to 24.2.0 (ea4ed6dfec, beside Nova 25.1.1): switches glance_cache_queue_200 and
-    glance_cache_delete_200."""
+def test_glance_24s_backports_answer_202_then_204(profile, queued, deleted, current):
+    """ecb040c177's PUT 202 came to Glance 24.1.0 (9043efc5ff, beside Nova 25.0.1) with Image
+    API 2.16 (55c000ee1d), a71f7ba44e's DELETE 204 to 24.2.0 (ea4ed6dfec, beside Nova 25.1.1):
+    switches glance_cache_queue_200, glance_image_api_2_16 and glance_cache_delete_200."""
     cloud = Cloud(seed=0, profile=profile, config=ON)
     image = _image(cloud)
-    assert _ask(cloud, "PUT", f"/v2/cache/{image}") == (202, None)
+    assert _ask(cloud, "PUT", f"/v2/cache/{image}") == queued
     assert _ask(cloud, "DELETE", f"/v2/cache/{image}") == deleted
+    versions = _ask(cloud, "GET", "/versions")[1]["versions"]
+    assert next(v["id"] for v in versions if v["status"] == "CURRENT") == current
 
 
 def test_glance_24_queues_for_the_prefetcher_every_300_s_and_answers_200(yoga):

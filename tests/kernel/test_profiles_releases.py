@@ -617,6 +617,12 @@ EXPECTED = {
         "25.3.0": False,
         "26.0.0": False,
     },
+    "glance_image_api_2_16": {
+        "25.0.0": False,
+        "25.0.1": True,
+        "25.3.0": True,
+        "26.0.0": True,
+    },
     "glance_cache_delete_200": {
         "25.1.0": True,
         "25.1.1": False,
