@@ -14,7 +14,8 @@ is ``volume_type_access`` (admin or owner) until 18.x, then ``get_all_for_type``
 the legacy defaults admin or owner); an update's ``name`` may be empty until 15.x; the extra
 specs are checked by hand in 12.x (``_check_key_names``), by schema from 13.0.0;
 ``cacheable`` with ``multiattach`` is refused from 17.0.0; an access project must be a UUID
-until 21.x (17a3c67ae, 22.0.0; in 20.3.1 and 21.x point releases too, not told apart).
+until 21.x (17a3c67ae, 22.0.0; no stable branch took it: 20.3.1's and 21.3.2's schemas still
+want one).
 """
 
 from __future__ import annotations

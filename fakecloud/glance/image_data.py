@@ -96,7 +96,8 @@ IMPORT_CHECKS_SINCE = 17
 #: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
 IMPORT_REVERTS_SINCE = 20
 #: The first Glance whose failed web-download puts the image back to ``queued`` (94d3a0a14,
-#: 18.0.0: ``_WebDownload.revert``).
+#: 18.0.0: ``_WebDownload.revert``; its 17.0.1 backport ec2969d9f was tagged 2020-03-19, after
+#: Nova 18's last release, 18.3.0 of 2020-02-25: no Nova release here pairs with it).
 WEB_DOWNLOAD_REVERTS_SINCE = 18
 
 
