@@ -62,8 +62,12 @@ class Kernel:
 
     #: The cloud's Keystone (`fakecloud.identity.keystone.Keystone`), whom every other
     #: service's ``auth_token`` middleware asks about the tokens it is sent
-    #: (`fakecloud.transport.token_cache`); None for a kernel without one.
+    #: (`fakecloud.transport.token_cache`); None for a kernel without one. A world saved
+    #: before session 40 has none in its file: its Keystone gives itself on load
+    #: (`Keystone._rewire`), named in ``_completed`` so that it saves the bytes it did.
     keystone: Any = None
+    #: What a load added to the kernel (`fakecloud.state.kinds.COMPLETED`): a save leaves it out.
+    _completed: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -107,6 +111,11 @@ class Kernel:
         self.horizon = None
         self.polls_asleep = 0
         self.choices.start_from_config(self.config.rpc.delay_s)
+
+    def _complete(self) -> None:
+        """After a load (`fakecloud.state.kinds.COMPLETED`): nothing the kernel derives by
+        itself; what the services give it back is theirs to name in ``_completed``
+        (`fakecloud.identity.keystone.Keystone._rewire`)."""
 
     def _chance_started(self) -> None:
         """Exploration switched chance on: events due at one instant may now be reordered, and

@@ -151,13 +151,15 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # Where the run driving the kernel ends, and the pollers asleep (`fakecloud.sim.polling`):
     # a copy has no driver yet, and counts the pollers that go to sleep in it.
     # And the lock threads take turns by (`Kernel.lock`): a binding to this process, a fresh
-    # one in every copy.
+    # one in every copy. And what a load gave the kernel back (`Kernel._completed`): none in
+    # a fork, which saves what it holds.
     "fakecloud.sim.kernel:Kernel": {
         "_spaced_above": 1_100,
         "_cancelled": 0,
         "horizon": None,
         "polls_asleep": 0,
         "lock": threading.RLock,
+        "_completed": frozenset(),
     },
     # The explored points a run reached only where none of their outcomes applies, for the
     # explore report (`Choices.cannot_fire`): a copy starts with none, as its decisions do.
@@ -191,13 +193,18 @@ TRANSIENT: dict[str, dict[str, Any]] = {
 COMPLETED: dict[str, str] = {
     "fakecloud.config:Config": "_complete",
     "fakecloud.profiles.resolve:Switches": "_complete",
+    # The kernel's own: its Keystone, given back by `REDERIVED` to a file saved before it.
+    "fakecloud.sim.kernel:Kernel": "_complete",
 }
 
 #: Classes whose loaded instances derive again, once every saved object is filled and the
 #: settings are complete (`COMPLETED`), the parts they build from their profile and
 #: configuration alone: the method named here gives them what today's code builds, so that a
 #: file saved before a derived flag existed answers as a cloud built today.
-REDERIVED: dict[str, str] = {"fakecloud.nova:Nova": "_rederive_policy"}
+REDERIVED: dict[str, str] = {
+    "fakecloud.nova:Nova": "_rederive_policy",
+    "fakecloud.identity.keystone:Keystone": "_rewire",
+}
 
 
 def _migration_old_vm_state(cloud: Any, migration: Any, value: Any) -> None:

@@ -301,3 +301,17 @@ def test_a_file_saved_before_a_policy_flag_existed_derives_it_as_a_cloud_built_t
     assert loaded.nova.policy.real_defaults_major == 21
     loaded.save(path)
     assert path.read_bytes() == today
+
+
+def test_a_loaded_format_1_world_checks_the_token_of_nova_s_calls():
+    # The file holds no kernel.keystone (saved before session 40): Glance's middleware must
+    # still check the user's token Nova's image proxy sends it, as in a world built today.
+    loaded = Cloud.load(SAVED)
+    mark = len(loaded.trace)
+    assert loaded.request("compute", "GET", "/v2.1/images").status == 200
+    asked = [
+        e["actor"]
+        for e in loaded.trace[mark:]
+        if e["kind"] == "http.request" and e.get("callee") == "keystone"
+    ]
+    assert asked == ["nova-api", "glance-api"]
