@@ -129,7 +129,8 @@ class Keystone:
         return self.tokens.validate(token_id)
 
     def revoke(self, token_id: str) -> Token:
-        """Revoke a token: every later use of it is refused."""
+        """Revoke a token: Keystone refuses every later validation of it, and a service
+        that cached it takes it until its entry ages out (`fakecloud.transport.token_cache`)."""
         token = self.tokens.revoke(token_id)
         self.kernel.trace.emit("identity.token_revoked", self.name, token.user.name)
         return token

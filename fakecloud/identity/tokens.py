@@ -249,7 +249,8 @@ class TokenStore:
         return token
 
     def revoke(self, token_id: str) -> Token:
-        """Revoke a token (``DELETE /v3/auth/tokens``); later uses get 401/404."""
+        """Revoke a token (``DELETE /v3/auth/tokens``); later validations get 404 (a
+        service's cached entry of it still passes until it ages out)."""
         token = self._tokens.pop(token_id, None)
         if token is None:
             raise TokenNotFound(token_id=token_id)
