@@ -42,6 +42,21 @@ def _without(taken: Runs, rejected: Runs) -> Runs:
     return out
 
 
+def union(a: Runs, b: Runs) -> Runs:
+    """The CPUs of either."""
+    return _merged(a + b)
+
+
+def without(a: Runs, b: Runs) -> Runs:
+    """The CPUs of `a` not in `b` (both merged runs)."""
+    return _without(a, b)
+
+
+def intersection(a: Runs, b: Runs) -> Runs:
+    """The CPUs in both (merged runs), in order."""
+    return _without(a, _without(a, b))
+
+
 def parse_cpu_spec(spec: str) -> Runs:
     """``parse_cpu_spec``: CPU numbers, ranges ``a-b`` and exclusions ``^n``/``^a-b`` joined
     by commas (empty items skipped), as runs; `ValueError` for a rule that is none of these

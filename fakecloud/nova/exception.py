@@ -1015,3 +1015,27 @@ class RealtimeMaskNotFoundOrInvalid(Invalid):
         "Use of realtime CPUs requires either one or more non-realtime CPU(s) or offloaded "
         "emulator threads."
     )
+
+
+class ImageNUMATopologyCPUOutOfRange(Invalid):
+    """Nova's ``ImageNUMATopologyCPUOutOfRange``."""
+
+    msg_fmt = "CPU number %(cpunum)d is larger than max %(cpumax)d"
+
+
+class ImageNUMATopologyCPUDuplicates(Invalid):
+    """Nova's ``ImageNUMATopologyCPUDuplicates``."""
+
+    msg_fmt = "CPU number %(cpunum)d is assigned to two nodes"
+
+
+class ImageNUMATopologyCPUsUnassigned(Invalid):
+    """Nova's ``ImageNUMATopologyCPUsUnassigned``."""
+
+    msg_fmt = "CPU number %(cpuset)s is not assigned to any node"
+
+
+class ImageNUMATopologyMemoryOutOfRange(Invalid):
+    """Nova's ``ImageNUMATopologyMemoryOutOfRange``."""
+
+    msg_fmt = "%(memsize)d MB of memory assigned, but expected %(memtotal)d MB"

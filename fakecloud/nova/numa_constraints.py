@@ -36,8 +36,7 @@ policy's). Before 19.0.0 neither is in the API's list of 400s: Nova's 500.
 Each a 400 with its message from 19.0.0 (the API's ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``),
 at a create in every release (17.0.13's create lists them; nova 17.0.13, 19.3.2, 20.6.1,
 22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``). Not modelled: an image's own ``hw_numa_cpus``/
-``hw_numa_mem`` lists, the per-node checks of a manual topology (a CPU out of range or given
-twice or to no node, memory that does not add up), ``hw:locked_memory`` (26.0.0 on), vPMEM, a
+``hw_numa_mem`` lists, ``hw:locked_memory`` (26.0.0 on), vPMEM, a
 realtime mask ``parse_cpu_spec`` refuses and an image property of the wrong type
 (``ImageMeta.from_dict``).
 """
@@ -189,6 +188,50 @@ def check_topology(
         raise exception.ImageNUMATopologyIncomplete()
     if cpu_list is None and (flavor.vcpus % nodes or flavor.memory_mb % nodes):
         raise exception.ImageNUMATopologyAsymmetric()
+    if cpu_list is not None:
+        _manual_topology(flavor, specs, nodes)
+
+
+#: Beyond so many vCPUs left to no node Nova's own ``set(range(flavor.vcpus))`` is the
+#: trouble, not the message: not modelled.
+_UNASSIGNED_SHOWN = 1 << 16
+
+
+def _manual_topology(flavor: Any, specs: dict[str, Any], nodes: int) -> None:
+    """``_get_numa_topology_manual`` (the same in every release): node by node, its CPUs in
+    ascending order (Python's order of a set of small numbers; a node naming both a number at
+    or above its set's table size and an earlier node's CPU may be read the other way round
+    there), one beyond the flavor's ``ImageNUMATopologyCPUOutOfRange`` and one an
+    earlier node took ``ImageNUMATopologyCPUDuplicates``; then vCPUs no node took
+    ``ImageNUMATopologyCPUsUnassigned`` (Python's set text), memory other than the flavor's
+    ``ImageNUMATopologyMemoryOutOfRange``. A list item ``parse_cpu_spec`` or ``int`` refuses
+    is not modelled (passed over)."""
+    top = flavor.vcpus - 1
+    taken: cpu_masks.Runs = []
+    total = 0
+    try:
+        for node in range(nodes):
+            cpus = cpu_masks.parse_cpu_spec(str(specs[f"hw:numa_cpus.{node}"]))
+            memory = int(specs[f"hw:numa_mem.{node}"])
+            again = cpu_masks.intersection(cpus, taken)
+            if again and again[0][0] <= top:
+                raise exception.ImageNUMATopologyCPUDuplicates(cpunum=again[0][0])
+            beyond = [run for run in cpus if run[1] > top]
+            if beyond:
+                raise exception.ImageNUMATopologyCPUOutOfRange(
+                    cpunum=max(beyond[0][0], top + 1), cpumax=top
+                )
+            taken = cpu_masks.union(taken, cpus)
+            total += memory
+    except ValueError:
+        return
+    left = cpu_masks.without([(0, top)], taken) if top >= 0 else []
+    count = sum(last - first + 1 for first, last in left)
+    if left and count <= _UNASSIGNED_SHOWN:
+        shown = ", ".join(str(cpu) for first, last in left for cpu in range(first, last + 1))
+        raise exception.ImageNUMATopologyCPUsUnassigned(cpuset="{" + shown + "}")
+    if total != flavor.memory_mb:
+        raise exception.ImageNUMATopologyMemoryOutOfRange(memsize=total, memtotal=flavor.memory_mb)
 
 
 def _node_count(flavor_nodes: Any, image_nodes: Any) -> int | None:

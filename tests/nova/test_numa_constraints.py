@@ -1,7 +1,8 @@
 """The rest of ``hardware.numa_get_constraints`` a boot reaches (nova 17.0.13, 18.3.0, 19.3.2,
 20.6.1, 22.4.0, 34.0.0 ``virt/hardware.py``; `fakecloud.nova.numa_constraints`): the NUMA
-node count, the flavor's per-node lists, the page size and the emulator threads policy, their
-messages, and where they come against the CPU policy checks, per release."""
+node count, the flavor's per-node lists and their manual topology, the page size, the realtime
+and emulator threads policies, their messages, and where they come against the CPU policy
+checks, per release."""
 
 from __future__ import annotations
 
@@ -21,6 +22,28 @@ FLAVORS = {
     "emu-bad": {"hw:emulator_threads_policy": "sometimes"},
     "emu-pinned": {"hw:emulator_threads_policy": "isolate", "hw:cpu_policy": "dedicated"},
     "n3-thread": {"hw:numa_nodes": "3", "hw:cpu_thread_policy": "require"},
+    "man-range": {
+        "hw:numa_nodes": "2",
+        "hw:numa_cpus.0": "0",
+        "hw:numa_cpus.1": "5",
+        "hw:numa_mem.0": "64",
+        "hw:numa_mem.1": "64",
+    },
+    "man-dup": {
+        "hw:numa_nodes": "2",
+        "hw:numa_cpus.0": "0-1",
+        "hw:numa_cpus.1": "1",
+        "hw:numa_mem.0": "64",
+        "hw:numa_mem.1": "64",
+    },
+    "man-left": {"hw:numa_nodes": "1", "hw:numa_cpus.0": "0", "hw:numa_mem.0": "128"},
+    "man-mem": {
+        "hw:numa_nodes": "2",
+        "hw:numa_cpus.0": "0",
+        "hw:numa_cpus.1": "1",
+        "hw:numa_mem.0": "64",
+        "hw:numa_mem.1": "32",
+    },
     "rt-shared": {"hw:cpu_realtime": "yes", "hw:cpu_realtime_mask": "^0"},
     "rt-nomask": {"hw:cpu_realtime": "yes", "hw:cpu_policy": "dedicated"},
     "rt-none": {
@@ -94,6 +117,11 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
             if new
             else ASYMMETRIC,
         ),
+        # a manual topology's checks, the same in every release
+        "man-range": (400, "CPU number 5 is larger than max 1"),
+        "man-dup": (400, "CPU number 1 is assigned to two nodes"),
+        "man-left": (400, "CPU number {1} is not assigned to any node"),
+        "man-mem": (400, "96 MB of memory assigned, but expected 128 MB"),
         # 17.x-18.x: realtime needs pinning, then a mask; 19.0.0 on the mask first (to 21.x
         # vcpus_realtime_topology: 0-N and the mask; from 22.0.0 get_realtime_cpu_constraint)
         "rt-shared": (400, "Cannot set realtime policy in a non dedicated cpu pinning policy"),
