@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,10 +145,41 @@ def check(cloud: Any, names: Iterable[str] | None = None) -> list[Outcome]:
     """Check the named invariants (all when `names` is None), one `Outcome` each."""
     chosen = known(REGISTRY if names is None else names)
     trace = getattr(cloud, "trace", None)
-    if trace is None:
-        return [outcome(cloud, name, inv) for name, inv in chosen]
-    with reading(trace, reads_of(name for name, _ in chosen)):
-        return [outcome(cloud, name, inv) for name, inv in chosen]
+    with one_pass():
+        if trace is None:
+            return [outcome(cloud, name, inv) for name, inv in chosen]
+        with reading(trace, reads_of(name for name, _ in chosen)):
+            return [outcome(cloud, name, inv) for name, inv in chosen]
+
+
+#: What the invariants of one pass derived of the cloud they check (`one_pass`).
+_PASS: ContextVar[dict[tuple[int, str], Any] | None] = ContextVar(
+    "fakecloud_invariants_pass", default=None
+)
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """Within it, the invariants checked share what several derive of a cloud (whether it is
+    idle, its guests): checks only read the cloud, so it does not change within a pass, and
+    the explorer checks the whole library after every seed."""
+    token = _PASS.set({})
+    try:
+        yield
+    finally:
+        _PASS.reset(token)
+
+
+def _shared(cloud: Any, what: str, derive: Callable[[Any], Any]) -> Any:
+    """`derive(cloud)`, once a `one_pass` (every time outside one)."""
+    memo = _PASS.get()
+    if memo is None:
+        return derive(cloud)
+    key = (id(cloud), what)
+    found = memo.get(key, memo)
+    if found is memo:
+        found = memo[key] = derive(cloud)
+    return found
 
 
 def known(names: Iterable[str]) -> tuple[tuple[str, Invariant], ...]:
@@ -226,6 +259,10 @@ def _idle(cloud: Any) -> bool:
     of a stopped service. A cast queued for a stopped nova-compute is work it does when it is
     back (RabbitMQ keeps the queue: ``amqp_auto_delete`` is False), so a createImage cast to
     it is pending, not stuck; a call that expired there is no work (RabbitMQ discards it)."""
+    return _shared(cloud, "idle", _idle_now)
+
+
+def _idle_now(cloud: Any) -> bool:
     kernel = cloud.kernel
     return not kernel.running() and not kernel.rpc.waiting()
 
@@ -612,7 +649,12 @@ def _instances(cloud: Any) -> list[Any]:
 
 
 def _guests(cloud: Any) -> list[tuple[str, Any]]:
-    """(host, domain) of every guest on every compute host (``nova.hosts[h].driver``)."""
+    """(host, domain) of every guest on every compute host (``nova.hosts[h].driver``), shared
+    by a pass's invariants (read them, do not change the list)."""
+    return _shared(cloud, "guests", _guests_now)
+
+
+def _guests_now(cloud: Any) -> list[tuple[str, Any]]:
     hosts = getattr(cloud.nova, "hosts", None)
     if hosts is None:
         raise NotApplicable("cloud.nova does not expose its compute hosts (nova.hosts)")

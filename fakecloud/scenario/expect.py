@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.humanize import secs
-from fakecloud.invariants import REGISTRY, judged, known, reads_of
+from fakecloud.invariants import REGISTRY, judged, known, one_pass, reads_of
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, Expectations, TraceCheck
 from fakecloud.scenario.results import Check, StepFailed, record_from
@@ -406,6 +406,11 @@ def _duration(run: Any, spec: dict, events: _Events, where: str, note: str) -> A
 
 
 def _check_invariants(run: Any, result: Any, plan: _Plan) -> None:
+    with one_pass():
+        _check_each_invariant(run, result, plan)
+
+
+def _check_each_invariant(run: Any, result: Any, plan: _Plan) -> None:
 
     exp = run.case.expect
     cloud = run.cloud
