@@ -52,7 +52,7 @@ def tester(pytester, monkeypatch):
 def test_fakecloud_is_left_to_python_not_rewritten_by_pytest(request, monkeypatch):
     """pytest marks a plugin's whole package for assertion rewriting, so from a wheel every
     fakecloud module a test imported was parsed, compiled and cached in pytest's own pyc:
-    ~1.3 CPU-s of each pytest process where that cache cannot be kept (PYTHONDONTWRITEBYTECODE,
+    1.8 CPU-s of each pytest process where that cache cannot be kept (PYTHONDONTWRITEBYTECODE,
     a read-only or fresh virtualenv). The plugin unmarks the package as it registers; pytest's
     import hook then finds no fakecloud module to take. (This suite's editable install is not
     marked: a hook of its own, marked as pytest marks a wheel's, shows it.)"""
