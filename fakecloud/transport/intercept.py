@@ -291,6 +291,8 @@ def _answering(
     """An ``HTTPAdapter.send`` answering the cloud's hosts in-process; other hosts go to
     `previous` when `other` hosts are allowed, and are refused otherwise."""
 
+    kernel = gateway.kernel
+
     def send(adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any) -> Any:
         url = request.url
         parts = urlsplit(url)  # read again by the gateway (a cached split is still a look-up)
@@ -308,13 +310,17 @@ def _answering(
             body = b""
         elif body.__class__ is not bytes:
             body = _body_bytes(body)
-        answer = gateway.handle_url(request.method, url, request.headers, body, parts)
-        if answer is None:  # the host is the cloud's, so this cannot happen
-            raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
-        if stream:
-            response = built_response(adapter, request, to_urllib3(answer, request.method))
-            calls.log(request, response, None, None)
-            return response
-        return _read_response(adapter, request, answer, calls)
+        # Answered and logged in one turn of the cloud's lock (`Kernel.lock`): threads sharing
+        # the intercept log their calls in the order they were answered, and the log's trim
+        # (which rewrites the entry just older than the live ones) is never run by two at once.
+        with kernel.lock:
+            answer = gateway.handle_url(request.method, url, request.headers, body, parts)
+            if answer is None:  # the host is the cloud's, so this cannot happen
+                raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
+            if stream:
+                response = built_response(adapter, request, to_urllib3(answer, request.method))
+                calls.log(request, response, None, None)
+                return response
+            return _read_response(adapter, request, answer, calls)
 
     return send

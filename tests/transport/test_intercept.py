@@ -18,6 +18,7 @@ from fakecloud.transport.calllog import LIVE_CALLS
 from fakecloud.transport.gateway import wire_headers
 from fakecloud.transport.intercept import Intercept
 from tests.booted import booted
+from tests.turns import waiting_at
 
 
 @pytest.fixture
@@ -273,6 +274,44 @@ def test_the_call_log_stays_bounded(cloud):
         for _ in range(40):
             requests.get(cloud.auth_url)
         assert len(intercept.calls) <= 10
+
+
+def test_threads_sharing_an_intercept_log_their_calls_in_the_order_answered(cloud):
+    """Session 40: a call was answered in the cloud's turn and logged after it, so a thread
+    pool's log could hold a later answer before an earlier one (and two threads could run the
+    log's trim, which rewrites one entry by its position, at once). The first thread is held
+    just before it logs (a trace function on that call, no patch) while the second goes as
+    far as it can."""
+    import sys
+
+    from fakecloud.transport import intercept as module
+
+    paused, resume = threading.Event(), threading.Event()
+
+    def hold_before_logging(frame, event, arg):
+        if event == "call" and frame.f_code is module._read_response.__code__:
+            sys.settrace(None)
+            paused.set()
+            resume.wait()
+
+    def first():
+        sys.settrace(hold_before_logging)
+        requests.get(cloud.auth_url + "?first")
+
+    with Intercept(cloud) as intercept:
+        answering = threading.Thread(target=first)
+        answering.start()
+        paused.wait()
+        second = threading.Thread(target=lambda: requests.get(cloud.auth_url + "?second"))
+        second.start()
+        pause = threading.Event()
+        while second.is_alive() and "kernel.lock" not in (waiting_at(second) or ""):
+            pause.wait(0.0005)
+        resume.set()
+        answering.join()
+        second.join()
+        logged = [call.request.url.rpartition("?")[2] for call in intercept.calls]
+    assert logged == ["first", "second"]
 
 
 @pytest.mark.parametrize(
