@@ -41,11 +41,13 @@ def evaluate(run: Any, result: Any) -> None:
             )
         if record.finished is None:
             if step.expect is not None:
+                # what was seen goes in the details: the text is what explore groups seeds by
                 result.checks.append(
                     Check(
                         False,
-                        f"step {step.name} never finished: still running at t={secs(result.end)}",
+                        f"step {step.name} never finished",
                         where,
+                        [f"still running at t={secs(result.end)}"],
                     )
                 )
             continue
@@ -69,11 +71,14 @@ def evaluate(run: Any, result: Any) -> None:
             if result.idle
             else f"still busy at t={secs(result.end)}"
         )
-        result.checks.append(
-            Check(
-                ok, f"finished by t={exp.finished_by:g} ({state})", case.where(exp.finished_by_line)
-            )
-        )
+        # Failed, what was seen goes in the details (as a step's ``took``): the text, which
+        # `fakecloud explore` groups seeds by, is then the same for every seed it fails in.
+        what = f"finished by t={exp.finished_by:g}"
+        where = case.where(exp.finished_by_line)
+        if ok:
+            result.checks.append(Check(ok, f"{what} ({state})", where))
+        else:
+            result.checks.append(Check(ok, what, where, [state]))
     for state in exp.state:
         _check_state(run, result, state)
     # The trace checks and the invariants read the finished trace in one pass (the state

@@ -305,3 +305,16 @@ def test_explore_on_another_profile_writes_it_into_the_replay(shared_link, tmp_p
             "'nova-17.0.1'?)" in err
         )
     assert not (tmp_path / "m").exists()
+
+
+def test_seeds_finishing_late_at_different_times_are_one_group(shared_link, tmp_path, capsys):
+    # `finished_by` broken at 12 idle times: one group (was one a seed, the time in its name)
+    text = shared_link.read_text().replace("    expect: {finished_at: 2}\n", "")
+    shared_link.write_text(text.replace("expect:\n", "expect:\n  finished_by: 3\n"))
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    args = ["explore", str(shared_link), "--jobs", "1", "--no-progress", "--out", str(tmp_path)]
+    assert cli([*args, "--json", str(report), "--junit", str(junit)]) == 1
+    capsys.readouterr()
+    (group,) = json.loads(report.read_text())["groups"]
+    assert group["broke"] == f"finished by t=3 ({shared_link}:16)"
+    assert group["count"] == 12 and group["details"][0].startswith("idle at t=")

@@ -298,7 +298,7 @@ expect:
 """
     result = run_text(text)
     assert result.end == 30 and not result.idle
-    assert failures(result) == "scenario.yaml:8: finished by t=30 (still busy at t=30)"
+    assert failures(result) == "scenario.yaml:8: finished by t=30\n    still busy at t=30"
     assert [e["t"] for e in result.trace.filter(kind="io.capacity")] == [20.0]
 
 
