@@ -1,11 +1,13 @@
 """``--junit OUT.xml``: an exploration as a JUnit report, for CI systems that read one.
 
 One ``testsuite`` per case; one failing ``testcase`` per group (what broke, how, its seeds and
-the replay command), and one passing ``testcase`` for the seeds that broke nothing.
+the replay command), and one passing ``testcase`` for the seeds that broke nothing. A test's
+name is what its group broke (and how, where two groups broke the same thing), never its rank.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -29,9 +31,10 @@ def junit_tree(report: Any) -> ET.ElementTree:
         ET.SubElement(
             passing, "system-out"
         ).text = f"{case.passed} of {len(case.seeds)} seeds broke nothing ({case.spec})"
-        for n, g in enumerate(case.groups, 1):
+        shared = Counter(g.key for g in case.groups)
+        for g in case.groups:
             test = ET.SubElement(
-                suite, "testcase", classname=report.file, name=f"{case.case_id}: {n}. {g.key}"
+                suite, "testcase", classname=report.file, name=_name(case.case_id, g, shared)
             )
             failure = ET.SubElement(test, "failure", message=f"{g.key} ({g.count} seeds)")
             failure.text = "\n".join(
@@ -43,6 +46,15 @@ def junit_tree(report: Any) -> ET.ElementTree:
                 ]
             )
     return ET.ElementTree(suites)
+
+
+def _name(case_id: str, g: Any, shared: Counter) -> str:
+    """A group's test name: the same in every sweep that finds the group, whatever else it
+    finds or how many seeds it runs (CI viewers track a test's history by its name), so no
+    rank by count; its path only where another group of the case broke the same thing."""
+    if shared[g.key] == 1:
+        return f"{case_id}: {g.key}"
+    return f"{case_id}: {g.key}, led there by: " + ("; ".join(g.path) or "delays and orders alone")
 
 
 def write_junit(report: Any, path: str | Path) -> None:

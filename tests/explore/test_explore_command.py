@@ -318,3 +318,5 @@ def test_seeds_finishing_late_at_different_times_are_one_group(shared_link, tmp_
     (group,) = json.loads(report.read_text())["groups"]
     assert group["broke"] == f"finished by t=3 ({shared_link}:16)"
     assert group["count"] == 12 and group["details"][0].startswith("idle at t=")
+    names = [t.get("name") for t in ET.parse(junit).getroot().iter("testcase")]
+    assert names == ["default: seeds that pass", f"default: {group['broke']}"]
