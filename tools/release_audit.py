@@ -18,6 +18,13 @@ function's lines in that range (``--no-log`` to skip them, the slow part).
     python tools/release_audit.py cinder --series 12-29
     python tools/release_audit.py glance --series 16-33 --flow glance-snapshot --json out.json
     python tools/release_audit.py nova --series 17-34 --spec my_paths.json
+    python tools/release_audit.py cinder --constants fakecloud/cinder/*.py
+
+``--constants`` reads fakecloud's series constants instead (``NAME = 14`` under a ``#:``
+comment), follows every commit a comment cites to the commits sharing its Change-Id (a stable
+backport, which ``git tag --contains`` of the master commit misses) and prints each one's first
+final tag and its date, marking ``BACKPORT`` one released in a series below the constant's
+value: a point release the constant does not tell apart (a switch's work, dated by the tag).
 
 ``PROJECT`` names the git directory ``/work/.mirror/openstack+PROJECT/repo`` (``--git`` names
 another); ``--spec`` is a JSON file ``{"path": ["Class.method", ...]}``. docs/profiles.md
@@ -377,6 +384,46 @@ def audit(
     return findings
 
 
+_CONSTANT = re.compile(r"^([A-Z][A-Z0-9_]*) = (\d+)\s*$")
+#: A commit id in a comment: 7 to 12 hex digits holding a letter and a digit.
+_CITED = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,12}\b")
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A module's integer constant (a series number such as ``ERROR_CHECK_FROM = 14``) and the
+    commit ids the ``#:`` comment above it cites."""
+
+    path: str
+    line: int
+    name: str
+    value: int
+    cited: tuple[str, ...]
+
+
+def constants(path: str, source: str) -> list[Constant]:
+    """Every ``NAME = <integer>`` line of `source` with the commits its ``#:`` comment cites;
+    a constant right below another one without a comment of its own shares that one's."""
+    found: list[Constant] = []
+    comment: list[str] = []
+    previous: Constant | None = None
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.startswith("#:"):
+            comment.append(line)
+            previous = None
+            continue
+        if m := _CONSTANT.match(line):
+            cited = tuple(_CITED.findall(" ".join(comment)))
+            if not comment and previous is not None:
+                cited = previous.cited
+            previous = Constant(path, number, m.group(1), int(m.group(2)), cited)
+            found.append(previous)
+        else:
+            previous = None
+        comment = []
+    return found
+
+
 class Git:
     """A git directory read through one ``git cat-file --batch`` process."""
 
@@ -406,6 +453,31 @@ class Git:
         data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
         return data.decode("utf-8", "replace")
 
+    def _git(self, *args: str) -> str:
+        out = subprocess.run(["git", "-C", self.git_dir, *args], capture_output=True, text=True)
+        return out.stdout
+
+    def twins(self, commit: str) -> list[str]:
+        """Every commit sharing `commit`'s Change-Id (its stable backports, cherry-picked or
+        not; the commit alone when it has none), as 10-digit ids."""
+        full = self._git("rev-parse", "--verify", "-q", f"{commit}^{{commit}}").strip()
+        if not full:
+            return []
+        ids = re.findall(r"Change-Id: (I[0-9a-f]{40})", self._git("log", "-1", "--format=%B", full))
+        if not ids:
+            return [full[:10]]
+        found = self._git("log", "--all", "--abbrev=10", "--format=%h", f"--grep={ids[-1]}")
+        return found.split() or [full[:10]]
+
+    def first_tag(self, commit: str) -> str | None:
+        """The first final X.Y.Z tag that contains `commit`, with its tag date, or None."""
+        tags = [t for t in self._git("tag", "--contains", commit).split() if _FINAL.match(t)]
+        if not tags:
+            return None
+        first = min(tags, key=lambda t: tuple(int(p) for p in t.split(".")))
+        when = self._git("for-each-ref", "--format=%(taggerdate:short)", f"refs/tags/{first}")
+        return f"{first} ({when.strip()})"
+
     def log(self, before: str, after: str, path: str, where: Cut) -> list[str]:
         """The commits between the tags that touched the cut's lines (``git log -L``)."""
         out = subprocess.run(
@@ -432,6 +504,27 @@ def _series(text: str) -> range:
     return range(int(first), int(last or first) + 1)
 
 
+def constant_report(git: Git, paths: list[Path]) -> list[str]:
+    """For each series constant of `paths`: every commit its comment cites, each commit's
+    Change-Id twins and their first tags; ``BACKPORT`` marks a twin first released in a series
+    below the constant's value (a ``*_SINCE``/``*_FROM`` that a point release reached first)."""
+    lines = []
+    for path in paths:
+        for const in constants(str(path), path.read_text()):
+            head = f"{const.path}:{const.line} {const.name}={const.value}"
+            if not const.cited:
+                lines.append(f"{head}: no commit cited")
+                continue
+            lines.append(head)
+            for cited in const.cited:
+                for twin in git.twins(cited) or ["?"]:
+                    tag = git.first_tag(twin) if twin != "?" else None
+                    early = tag is not None and int(tag.split(".")[0]) < const.value
+                    flag = " BACKPORT" if early and "UNTIL" not in const.name else ""
+                    lines.append(f"    {cited} -> {twin} {tag or 'in no final tag'}{flag}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line: print (or write as JSON) every finding of a project's releases."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -443,8 +536,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-log", action="store_true", help="skip git log -L (faster)")
     parser.add_argument("--stable-only", action="store_true", help="only point-release pairs")
     parser.add_argument("--json", type=Path, help="write the findings here as JSON too")
+    parser.add_argument(
+        "--constants",
+        type=Path,
+        nargs="+",
+        help="instead: the series constants of these modules, their commits' backports",
+    )
     args = parser.parse_args(argv)
     git = Git(args.git or f"/work/.mirror/openstack+{args.project}/repo")
+    if args.constants:
+        print("\n".join(constant_report(git, args.constants)))
+        return 0
     if args.spec:
         spec = json.loads(args.spec.read_text())
     else:

@@ -68,3 +68,24 @@ def test_it_reports_what_changed_tag_to_tag_with_the_commits_the_log_finds():
         ["1.0.0..2.0.0 ADDED api.py:API.delete", "    1.0.0..2.0.0 api.py:15-16"],
         ["1.0.0..2.0.0 GONE api.py:LIMIT"],
     ]
+
+
+MODULE = """
+DEFAULT = "x"
+#: The first series whose refusal is its own (12fab51ef0, 14.0.0; backport abc1234 in 13.0.1).
+ERROR_CHECK_FROM = 14
+SAME_COMMENT_FROM = 14
+
+#: No commit named: 16.0.0's.
+PLAIN_FROM = 16
+SIZE_S = 1.5
+"""
+
+
+def test_constants_take_the_commits_their_comment_cites():
+    found = TOOL["constants"]("mod.py", MODULE)
+    assert [(c.name, c.value, c.line, c.cited) for c in found] == [
+        ("ERROR_CHECK_FROM", 14, 4, ("12fab51ef0", "abc1234")),
+        ("SAME_COMMENT_FROM", 14, 5, ("12fab51ef0", "abc1234")),
+        ("PLAIN_FROM", 16, 8, ()),
+    ]
