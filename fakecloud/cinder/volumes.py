@@ -55,9 +55,6 @@ DELETABLE_STATUSES = ("available", "error", "error_restoring", "error_extending"
 #: The first Cinder series (21, Zed: Nova 26.x) whose volume-delete refusal names "awaiting a
 #: transfer" (2b75fa302, LP #1971603; no backport).
 TRANSFER_IN_DELETE_REFUSAL_FROM_CINDER = 21
-#: The first series whose create flow takes a requested volume type as found
-#: (``_get_volume_type``, 8bd784537, 13.0.0); 12.x reads it again by id as the caller.
-TYPE_REREAD_UNTIL = 13
 #: The admin reset-status refusal list, with the missing comma of ``admin_actions.py`` kept.
 RESET_REFUSED = ("deleting", "error_deletingdetaching")
 #: The first Cinder (20.0.0, Yoga) whose ``VolumeAdminController._reset_status`` refuses those
@@ -360,7 +357,7 @@ class VolumeAPI(ApiPart):
                 )
             else:
                 volume_type = self.cinder.project_default_type(context)
-        if k.switches.series.cinder < TYPE_REREAD_UNTIL and volume_type.id is not None:
+        if k.switches.cinder_type_reread_as_caller and volume_type.id is not None:
             # 12.x ExtractVolumeRequestTask: get_by_name_or_id(context, volume_type_id) again,
             # by id as the caller: a private type is a member's 404 even when named.
             self.cinder.volume_type_by_id(volume_type.id, context)

@@ -412,4 +412,32 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_type_reread_as_caller",
+        "Cinder's ExtractVolumeRequestTask reads a requested volume type again by its id as "
+        "the caller (objects.VolumeType.get_by_name_or_id(context, volume_type_id), cinder "
+        "12.0.5 to 12.0.10 create_volume.py): a private type a member names is found by name, "
+        "then its id is the member's 404. Off (12.0.0 to 12.0.4, and 13.0.0 on, whose "
+        "_get_volume_type takes the type as found): the volume is made.",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "23f26555b3",
+                "Handling type's multiattach extra specs in API task flow (Cinder 13.0.0; its "
+                "Queens backport reads the type again by id)",
+                # Cinder 12.0.5 was tagged 2019-01-29: the next Nova 17 release is 17.0.10
+                # (2019-03-24; 17.0.9: 2018-12-19).
+                True,
+                backports=(Backport("17.0.10", "302e46d0c2"),),
+            ),
+            Change(
+                "18.0.0",
+                "23f26555b3",
+                "master's form of the same change (Cinder 13.0.0): _get_volume_type returns the "
+                "requested type as found",
+                False,
+            ),
+        ),
+    ),
 )

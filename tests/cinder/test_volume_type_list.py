@@ -113,7 +113,7 @@ def test_a_marker_the_caller_cannot_see_is_a_404():
     assert [t["id"] for t in after.json()["volume_types"]] == [t["id"] for t in listed[1:]]
 
 
-@pytest.mark.parametrize("profile", [QUEENS, "upstream"])
+@pytest.mark.parametrize("profile", [QUEENS, "nova-17.0.9", "upstream"])
 def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile):
     """``get_volume_type`` reads ``_volume_type_get_query`` (a non-admin: public or shared with
     the project), ``get_volume_type_by_name`` reads no access (12.0.10, 29.0.0 db): ``GET
@@ -137,7 +137,8 @@ def test_a_private_type_by_id_is_hidden_from_a_member_by_name_it_is_not(profile)
     resp = call(cloud, "POST", "volumes", body)
     if profile == QUEENS:
         # 12.0.10 ExtractVolumeRequestTask reads the named type again by its id, as the caller
-        # (13.0.0 on, 8bd784537 _get_volume_type: taken as found).
+        # (302e46d0c2, 12.0.5 on, beside Nova 17.0.10: switch cinder_type_reread_as_caller;
+        # 12.0.0-12.0.4 and 13.0.0 on take it as found).
         assert fault(resp) == missing
         assert call(cloud, "POST", "volumes", body, ctx=ADMIN).status == 202
         return

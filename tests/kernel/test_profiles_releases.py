@@ -629,6 +629,13 @@ EXPECTED = {
         "25.3.0": False,
         "26.0.0": False,
     },
+    # Cinder 12.0.5-12.0.10's re-read of a requested type by id: Nova 17.0.10-17.0.13 alone.
+    "cinder_type_reread_as_caller": {
+        "17.0.9": False,
+        "17.0.10": True,
+        "17.0.13": True,
+        "18.0.0": False,
+    },
     # Cinder 16.1.0's unguarded display_name (LP #1886222): on in Nova 21.1.0 alone.
     "lp1886222": {
         "21.0.0": False,
