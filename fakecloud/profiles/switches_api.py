@@ -392,6 +392,24 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1987355",
+        "bug: a service's auth_token middleware caches a token Keystone refused as invalid for "
+        "token_cache_time: a request with it, even one whose service token would let an "
+        "expired user token through, is refused from the cache without asking Keystone "
+        "(fixed: a refused token is not cached, each request asks Keystone again).",
+        True,
+        (
+            Change(
+                "27.0.0",
+                "e9a56ee55e",
+                "openstack/requirements (not Nova): upper-constraints takes keystonemiddleware "
+                "10.2.0, with e05466c5f4 'Remove cache invalidation when using expired token' "
+                "(Closes-Bug #1987355)",
+                backports=(Backport("26.3.0", "daf596f65a"),),
+            ),
+        ),
+    ),
+    Switch(
         "duplicate_port_check",
         "server create refuses a port named twice in its networks, 400 \"Port ID 'X' was "
         'specified twice: you cannot attach a port multiple times.", before Neutron is asked; '

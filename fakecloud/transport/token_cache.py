@@ -15,7 +15,10 @@ does (keystonemiddleware 4.22.0-13.0.1, ``auth_token/__init__.py`` ``AuthProtoco
       {"kind": "http.response", ..., "status": 404, "error": "Failed to validate token"}
 
 - the answer is kept in the service's in-process cache (``_cache.TokenCache`` over
-  ``_FakeClient``: no memcached), a refused token as invalid (``_CACHE_INVALID_INDICATOR``);
+  ``_FakeClient``: no memcached), a refused token as invalid (``_CACHE_INVALID_INDICATOR``)
+  while switch ``lp1987355`` is on (keystonemiddleware before 10.1.1 and 10.2.0, e05466c5f4:
+  Nova 26.2.2 and older); from then a refused token is not kept, and each request with it
+  asks Keystone again;
 - a cached token costs no call: one dict lookup. Its expiry is read from the cached data
   (``BaseAuthProtocol._validate_token``: ``will_expire_soon(stale_duration=0)``), so a token
   past its ``expires_at`` is refused at once. A revoked token, or one whose roles changed, is
@@ -25,7 +28,8 @@ does (keystonemiddleware 4.22.0-13.0.1, ``auth_token/__init__.py`` ``AuthProtoco
 With a service token whose ``service`` role passed, the user's token is fetched with
 ``allow_expired`` (Keystone answers an expired one within its ``[token]
 allow_expired_window``) and its expiry is not checked; a token already cached as invalid stays
-refused, as the real cache has it.
+refused, as the real cache has it (LP #1987355: a user's own request with an expired token,
+refused and cached, then refuses Nova's call with it and its service token).
 
 Keystone's own API validates its tokens itself (no call, no cache). The caches are the
 services' state, saved with the cloud: a fork answers as the world it was forked from.
@@ -123,7 +127,7 @@ def ask(
     token's expiry if sooner; none for a server-mode token, whose expiry moves), or ``(now,
     cached until, None, why)`` for a token Keystone refused (404): `EXPIRED` for an expired
     one, None for one revoked or unknown (the cache marks both alike; the reason is the
-    trace's, for the refusal)."""
+    trace's, for the refusal), kept only while switch ``lp1987355`` is on."""
     kernel, tokens = keystone.kernel, keystone.tokens
     now = kernel.env._now
     token: Any = None
@@ -150,7 +154,7 @@ def ask(
     if token is not None and token.expires_calendar is None:
         fresh = min(until, token.expires_at)
     entry = (fresh, until, token, held)
-    if keep > 0:
+    if keep > 0 and (token is not None or kernel.switches.lp1987355):
         caches = keystone.authtoken_caches
         if caches is None:
             caches = keystone.authtoken_caches = {}

@@ -143,3 +143,23 @@ def test_a_user_token_expiring_mid_snapshot_fails_the_upload_unless_nova_sends_i
         assert failure == []
     changes = cloud.trace.filter(kind="state", field="task_state")
     assert changes[-1]["new"] is None
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-26.2.2", 401), ("nova-26.3.0", 200)])
+def test_a_refused_token_is_cached_as_invalid_until_keystonemiddleware_10_1_1(profile, status):
+    # LP #1987355: the user's own request with its expired token is refused; then a request
+    # with that token and a service token of the service role (Nova's, on the user's behalf)
+    # is refused from the cache before keystonemiddleware e05466c5f4, asks Keystone after it
+    svc = {"password": "pw", "project": "demo", "roles": ["service"]}
+    identity = {"roles": {"service": []}, "users": {"svc": svc}}  # devstack makes the role
+    cloud = Cloud(profile=profile, config={"identity": identity})
+    user = cloud.keystone.token_for("demo").id
+    cloud.advance(3600)
+    service = cloud.keystone.token_for("svc").id
+    alone = cloud.request("image", "GET", "/v2/images", user=None, headers={"X-Auth-Token": user})
+    assert alone.status == 401
+    mark = len(cloud.trace)
+    both = {"X-Auth-Token": user, "X-Service-Token": service}
+    assert cloud.request("image", "GET", "/v2/images", user=None, headers=both).status == status
+    asked = [("glance-api", 200), ("glance-api", 200)] if status == 200 else [("glance-api", 200)]
+    assert validations(cloud, mark) == asked  # the service token's; the user's, allow_expired

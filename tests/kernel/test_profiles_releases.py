@@ -36,6 +36,7 @@ EXPECTED = {
     "list_skips_failed_cells": {"17.0.5": False, "17.0.6": True, "17.0.13": True, "18.0.0": True},
     "list_cell_error_rebuilt": {"18.3.0": False, "19.0.0": True},
     "service_token_roles_required": {"33.0.2": False, "34.0.0": True},
+    "lp1987355": {"26.2.2": True, "26.3.0": False, "27.0.0": False},
     "duplicate_port_check": {
         "23.2.2": False,
         "24.0.0": False,
