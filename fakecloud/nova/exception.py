@@ -1039,3 +1039,28 @@ class ImageNUMATopologyMemoryOutOfRange(Invalid):
     """Nova's ``ImageNUMATopologyMemoryOutOfRange``."""
 
     msg_fmt = "%(memsize)d MB of memory assigned, but expected %(memtotal)d MB"
+
+
+class LockMemoryForbidden(Invalid):
+    """Nova's ``LockMemoryForbidden`` (26.0.0 on): locked memory without a page size. A
+    ``Forbidden`` until 34.0.0 (ca384766a7): `LockMemoryForbidden403` stands for that one."""
+
+    msg_fmt = "locked_memory value in image or flavor is forbidden when mem_page_size is not set."
+
+
+class LockMemoryForbidden403(Forbidden):
+    """``LockMemoryForbidden`` as a ``Forbidden`` (26.0.0-33.x): the API's 403."""
+
+    msg_fmt = LockMemoryForbidden.msg_fmt
+    real_class_path = "nova.exception.LockMemoryForbidden"
+
+
+class FlavorImageLockedMemoryConflict(Invalid):
+    """Nova's ``FlavorImageLockedMemoryConflict`` (26.0.0 on), a ``FlavorImageConflict`` from
+    34.0.0, which the API answers with a 400; before, a bare ``NovaException``: Nova's 500
+    (`fakecloud.nova.numa_constraints`)."""
+
+    msg_fmt = (
+        "locked_memory value in image (%(image)s) and flavor (%(flavor)s) conflict. A "
+        "consistent value is expected if both specified."
+    )

@@ -17,6 +17,12 @@ nodes is ``ImageNUMATopologyIncomplete``, and vCPUs or memory the nodes do not d
 ``ImageNUMATopologyAsymmetric`` (with no lists). Up to 21.x these come before the CPU
 policies' checks (any topology asked: nodes or a page size), from 22.0.0 after them.
 
+From 26.0.0 (572c2b18e2), after the page size whether or not a topology is asked,
+``hw:locked_memory`` and the image's ``hw_locked_memory`` must agree
+(``FlavorImageLockedMemoryConflict``) and locked memory needs a page size
+(``LockMemoryForbidden``): until 34.0.0 (ca384766a7, LP #2158972, switch ``lp2158972``) the
+first a bare ``NovaException``, Nova's 500, the second a ``Forbidden``, a 403; then 400s.
+
 Realtime (``hw:cpu_realtime``): the mask (the image's ``hw_cpu_realtime_mask`` before the
 flavor's ``hw:cpu_realtime_mask``) is checked ahead of ``numa_get_constraints`` from 19.0.0
 (`realtime_mask`: ``vcpus_realtime_topology``, none given or none left realtime; from 22.0.0
@@ -36,7 +42,7 @@ policy's). Before 19.0.0 neither is in the API's list of 400s: Nova's 500.
 Each a 400 with its message from 19.0.0 (the API's ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``),
 at a create in every release (17.0.13's create lists them; nova 17.0.13, 19.3.2, 20.6.1,
 22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``). Not modelled: an image's own ``hw_numa_cpus``/
-``hw_numa_mem`` lists, ``hw:locked_memory`` (26.0.0 on), vPMEM, a
+``hw_numa_mem`` lists, memory encryption's locked memory (34.0.0), vPMEM, a
 realtime mask ``parse_cpu_spec`` refuses and an image property of the wrong type
 (``ImageMeta.from_dict``).
 """
@@ -177,6 +183,8 @@ def check_topology(
     pagesize = _page_size(
         specs.get("hw:mem_page_size"), image_props.get("hw_mem_page_size"), switches
     )
+    if version >= LOCKED_MEMORY_SINCE:
+        _locked_memory(specs, image_props, switches)
     if not (nodes or pagesize or (pinned and version >= CPU_FIRST_SINCE)):
         return
     nodes = nodes or 1
@@ -232,6 +240,44 @@ def _manual_topology(flavor: Any, specs: dict[str, Any], nodes: int) -> None:
         raise exception.ImageNUMATopologyCPUsUnassigned(cpuset="{" + shown + "}")
     if total != flavor.memory_mb:
         raise exception.ImageNUMATopologyMemoryOutOfRange(memsize=total, memtotal=flavor.memory_mb)
+
+
+#: The first Nova reading ``hw:locked_memory``/``hw_locked_memory`` (572c2b18e2).
+LOCKED_MEMORY_SINCE = (26, 0, 0)
+
+
+class LockedMemoryConflictUncaught(exception.NovasOwn500, Exception):
+    """``FlavorImageLockedMemoryConflict`` before 34.0.0: a bare ``NovaException`` no API
+    expects, Nova's 500 naming it."""
+
+    real_class_path = "nova.exception.FlavorImageLockedMemoryConflict"
+
+
+def _locked_memory(specs: dict[str, Any], image_props: dict[str, Any], switches: Any) -> None:
+    """``get_locked_memory_constraint`` (26.0.0 on): the flavor's and the image's values (both
+    read by ``bool_from_string``, the image's a ``FlexibleBooleanField``) must agree, and
+    locked memory needs a page size (flavor's or image's). Until 34.0.0 (switch ``lp2158972``)
+    the first is Nova's 500 and the second a 403."""
+    from oslo_utils import strutils
+
+    flavor_value, image_value = specs.get("hw:locked_memory"), image_props.get("hw_locked_memory")
+    if image_value is not None:
+        image_value = strutils.bool_from_string(image_value)
+    locked = image_value
+    if flavor_value is not None:
+        flavor_value = strutils.bool_from_string(flavor_value)
+        if image_value is not None and flavor_value != image_value:
+            error = exception.FlavorImageLockedMemoryConflict(
+                image=image_value, flavor=flavor_value
+            )
+            if switches.lp2158972:
+                raise LockedMemoryConflictUncaught(error.format_message())
+            raise error
+        locked = flavor_value
+    if locked and not (specs.get("hw:mem_page_size") or image_props.get("hw_mem_page_size")):
+        if switches.lp2158972:
+            raise exception.LockMemoryForbidden403()
+        raise exception.LockMemoryForbidden()
 
 
 def _node_count(flavor_nodes: Any, image_nodes: Any) -> int | None:

@@ -758,4 +758,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp2158972",
+        "bug: locked memory (hw:locked_memory, hw_locked_memory) without a page size is "
+        "LockMemoryForbidden, a Forbidden the API answers with a 403, and the flavor's and "
+        "the image's values disagreeing FlavorImageLockedMemoryConflict, a bare NovaException "
+        "(Nova's 500); fixed: both 400s.",
+        False,
+        (
+            Change(
+                "26.0.0",
+                "572c2b18e2",
+                "add the locked_memory extra spec and image property",
+            ),
+            Change(
+                "34.0.0",
+                "ca384766a7",
+                "Closes-Bug #2158972: return 400 for invalid properties for locked memory",
+            ),
+        ),
+    ),
 )

@@ -496,6 +496,14 @@ EXPECTED = {
         "21.2.4": False,
         "22.0.0": False,
     },
+    # locked memory's refusals a 403 and a 500: 26.0.0 (572c2b18e2) to 33.x, fixed 34.0.0
+    # (ca384766a7; no backport in 31.3.1, 32.2.1, 33.0.2 servers.py/exception.py).
+    "lp2158972": {
+        "25.3.0": False,
+        "26.0.0": True,
+        "33.0.2": True,
+        "34.0.0": False,
+    },
     # resize to unpermitted flavors: 34.0.0, backports 31.3.1, 32.2.1, 33.0.2.
     "lp2151256": {
         "31.3.0": True,

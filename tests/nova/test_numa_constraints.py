@@ -142,3 +142,43 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
         "against the flavor",
         "Page size large forbidden against 'small'",
     ]
+
+
+@pytest.mark.parametrize("profile", ["nova-25.0.0", "nova-26.0.0", "upstream"])
+def test_locked_memory_needs_a_page_size_and_one_value_from_26_0_0(profile):
+    """``get_locked_memory_constraint`` (572c2b18e2, 26.0.0): locked memory without a page
+    size is ``LockMemoryForbidden``, a ``Forbidden`` (403) until 34.0.0's ca384766a7 (LP
+    #2158972) made it an ``Invalid`` in the API's 400 list; the image's and the flavor's
+    values disagreeing ``FlavorImageLockedMemoryConflict``, a bare NovaException (500) until
+    then; 25.x reads neither."""
+    env = NovaEnv(profile)
+    locks = {
+        "lock": {"hw:locked_memory": "true"},
+        "lock-pg": {"hw:locked_memory": "yes", "hw:mem_page_size": "large"},
+    }
+    for fid, specs in locks.items():
+        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
+        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+        url = f"/v2.1/flavors/{fid}/os-extra_specs"
+        env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
+    image = env.images[0].id
+    lock = _boot(env, "lock", image)
+    _set(env, image, hw_locked_memory="false", hw_mem_page_size="large")
+    conflict = _boot(env, "lock-pg", image)
+    got = [(r.status, _message(r) if r.status != 202 else "") for r in (lock, conflict)]
+    forbidden = "locked_memory value in image or flavor is forbidden when mem_page_size is not set."
+    clash = (
+        "locked_memory value in image (False) and flavor (True) conflict. A consistent value "
+        "is expected if both specified."
+    )
+    assert (
+        got
+        == {
+            "nova-25.0.0": [(202, ""), (202, "")],
+            "nova-26.0.0": [
+                (403, forbidden),
+                (500, unexpected_500(profile, "nova.exception.FlavorImageLockedMemoryConflict")),
+            ],
+            "upstream": [(400, forbidden), (400, clash)],
+        }[profile]
+    )

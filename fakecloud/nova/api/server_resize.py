@@ -64,6 +64,8 @@ _BAD_REQUEST = (
     exception.InvalidNUMANodesNumber,
     exception.MemoryPageSizeForbidden,
     exception.MemoryPageSizeInvalid,
+    exception.LockMemoryForbidden,
+    exception.FlavorImageLockedMemoryConflict,
 )
 _CONFLICT = (exception.InstanceIsLocked, exception.InstanceNotReady, exception.ServiceUnavailable)
 
