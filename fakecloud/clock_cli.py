@@ -40,7 +40,7 @@ def _url(text: str) -> str:
     """A server's URL, ``http[s]://HOST[:PORT][/path]``, or an argparse error naming what is
     wrong (an unclosed ``[::1`` was a ValueError traceback; a URL without a scheme, or with a
     query, "nothing answers", or a service's answer to the wrong path)."""
-    wanted = "expected a served port's URL such as http://127.0.0.1:8770"
+    wanted = "expected a served port's URL such as http://127.0.0.1:8770 (--url, $FAKECLOUD_URL)"
     try:
         parts = urlsplit(text.strip())
         parts.port  # noqa: B018 - its check: a port that is no number or past 65535

@@ -349,7 +349,8 @@ def test_clock_given_no_servers_url_is_a_usage_error(capsys, url, why):
         clock_cli.main(["show", "--url", url])
     assert stopped.value.code == 2
     assert capsys.readouterr().err.endswith(
-        "error: argument --url: expected a served port's URL such as http://127.0.0.1:8770, "
+        "error: argument --url: expected a served port's URL such as http://127.0.0.1:8770 "
+        "(--url, $FAKECLOUD_URL), "
         f"got {url!r}{why}\n"
     )
 
