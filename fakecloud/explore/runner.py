@@ -334,11 +334,35 @@ class Executor:
                     f"cannot reach the Dask scheduler at {self.scheduler}: what answered is no "
                     f"Dask scheduler (reading its handshake: {type(exc).__name__})"
                 ) from None
+            self._check_workers()
         elif self.jobs > 1:
             from fakecloud.explore.pool import LocalPool
 
             self._pool = LocalPool(self.jobs)
         return self
+
+    def _check_workers(self) -> None:
+        """Refuse a cluster whose workers run another fakecloud (`fakecloud.explore.build`):
+        their seeds would not be this fakecloud's. A worker without fakecloud, or with one
+        too old to answer, returns the error its unpickling met."""
+        from fakecloud.explore.build import this_build
+
+        ours = this_build()
+        with _no_collection():
+            theirs = self._client.run(_worker_build, on_error="return")
+        other = {
+            addr: build if isinstance(build, str) else f"none that answers: {build}"
+            for addr, build in sorted(theirs.items())
+            if build != ours
+        }
+        if other:
+            self.__exit__(None, None, None)
+            listed = "; ".join(f"{addr}: {build}" for addr, build in other.items())
+            raise ClusterUnavailable(
+                f"the Dask workers at {self.scheduler} must run this fakecloud, {ours}; "
+                f"{len(other)} of {len(theirs)} run another ({listed}): install this one "
+                "on every worker and restart them"
+            )
 
     def __exit__(self, *exc: Any) -> None:
         if self._pool is not None:
@@ -419,6 +443,13 @@ class Executor:
             in_flight -= 1
             yield batch, done.result()
             submit()
+
+
+def _worker_build() -> str:
+    """A worker's fakecloud (`fakecloud.explore.build.this_build`), run there by `Client.run`."""
+    from fakecloud.explore.build import this_build
+
+    return this_build()
 
 
 class ClusterUnavailable(Exception):

@@ -14,6 +14,7 @@ import threading
 
 import pytest
 
+import fakecloud
 from fakecloud.cli import main as cli
 from fakecloud.explore import runner
 
@@ -132,3 +133,19 @@ def test_a_scheduler_address_dask_cannot_read_is_refused_before_any_work(shared_
         f"cannot reach the Dask scheduler at {address}: what answered is no Dask scheduler "
         "(reading its handshake: MemoryError)"
     )
+
+
+def test_a_worker_with_another_fakecloud_is_told_apart_by_its_files(tmp_path):
+    # the version alone cannot: two development trees are both 0.1.0
+    from fakecloud.explore.build import build_of, this_build
+
+    (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "pkg" / "runner.py").write_text("SEEDS = 1\n")
+    first = build_of(tmp_path / "pkg")
+    (tmp_path / "pkg" / "__pycache__" / "runner.pyc").write_bytes(b"cache")
+    assert build_of(tmp_path / "pkg") == first  # caches are no part of a build
+    (tmp_path / "pkg" / "runner.py").write_text("SEEDS = 2\n")
+    assert build_of(tmp_path / "pkg") != first
+    (tmp_path / "pkg" / "runner.py").rename(tmp_path / "pkg" / "play.py")
+    assert build_of(tmp_path / "pkg") not in (first, build_of(tmp_path / "pkg" / "__pycache__"))
+    assert this_build().startswith(f"{fakecloud.__version__} (")
