@@ -13,6 +13,7 @@ from typing import Any
 
 from fakecloud.humanize import secs
 from fakecloud.invariants import REGISTRY, judged, known, one_pass, reads_of
+from fakecloud.scenario.consequences import link
 from fakecloud.scenario.match import event_matches, mismatches
 from fakecloud.scenario.model import Expect, Expectations, TraceCheck
 from fakecloud.scenario.results import Check, StepFailed, record_from
@@ -92,6 +93,7 @@ def evaluate(run: Any, result: Any) -> None:
                 found.what = f"trace {check.name}: {found.what.removeprefix('trace ')}"
             result.checks.append(found)
         _check_invariants(run, result, plan)
+    link(run, result)
 
 
 class _Plan:

@@ -74,6 +74,9 @@ class Check:
     """The sequence number of the last trace event before it broke, where that is known: a
     step's answer that was not as expected, or the events a broken invariant's details name
     the moments of (None otherwise)."""
+    follows: int | None = None
+    """For a failed check that broke only because another of the run did, the index in
+    `CaseResult.checks` of that one, its cause (`fakecloud.scenario.consequences`)."""
 
 
 @dataclass
