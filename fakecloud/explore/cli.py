@@ -365,6 +365,9 @@ def render(report: Any) -> str:
             lines.append(f"  {n}. {g.key}: {counted(g.count, 'seed')}: {shown}{more}")
             for detail in g.details[:2]:
                 lines.append(f"       {clipped(names.text(detail), 150)}")
+            for c in g.consequences:  # broke only because the group's cause did
+                some = f" (in {counted(c.count, 'seed')})" if c.count != g.count else ""
+                lines.append(f"       and its consequence: {clipped(names.text(c.key), 150)}{some}")
             path = names.text("; ".join(_with_action(e, case.actions) for e in g.path))
             lines.append("       led there by: " + (path or "delays and orders alone"))
             if g.replay:

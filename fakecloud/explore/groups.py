@@ -7,7 +7,10 @@ inserted actions that ran, error answers, RPC timeouts, lost messages and expire
 it broke and touching what broke (`fakecloud.explore.paths`), without the faults and inserted
 actions it still breaks without (`fakecloud.explore.effect`), and its *cause*: the path as a set,
 keeping only the orders that can be why. Runs that broke the same thing by the same cause form one
-`Group`, shown with its first seed's path.
+`Group`, shown with its first seed's path. A failed check that broke only because another of the
+run did (`Broken.follows`: a step's failed ``save:``, a check reading what that step never gave,
+`fakecloud.scenario.consequences`) makes no group of its own: it is one of its cause's group's
+`Consequence`s.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ class Broken:
     """Id -> name of what `details` and `path` mention, as the run's end names it
     (`fakecloud.scenario.names`): what the seed made (an image, a volume snapshot) has no
     name in the world every seed forks, so the report shows it by this one."""
+    follows: int | None = None
+    """The index in `SeedOutcome.broken` of the failed check this one broke only because of
+    (its cause), or None for a cause."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,35 @@ class SeedOutcome:
     def passed(self) -> bool:
         """True when nothing broke."""
         return not self.broken
+
+
+@dataclass
+class Consequence:
+    """What broke only because a group's cause did, in some or all of its seeds."""
+
+    key: str
+    seeds: list[int] = field(default_factory=list)
+    details: tuple[str, ...] = ()
+    """Its first seed's."""
+
+    @property
+    def count(self) -> int:
+        """How many of the group's seeds it broke in."""
+        return len(self.seeds)
+
+    def as_json(self) -> dict[str, Any]:
+        """The consequence as ``--json`` writes it under its group."""
+        return {
+            "broke": self.key,
+            "kind": _kind(self.key),
+            "count": self.count,
+            "seeds": self.seeds,
+            "details": list(self.details),
+        }
+
+
+def _kind(key: str) -> str:
+    return "invariant" if key.startswith("invariant ") else "expectation"
 
 
 @dataclass
@@ -78,6 +113,8 @@ class Group:
     names: dict[str, str] = field(default_factory=dict)
     """Id -> name of what its first seed made that its details and path mention
     (`Broken.names`), for the text report; ``--json`` keeps the ids."""
+    consequences: list[Consequence] = field(default_factory=list)
+    """What broke only because of it, in the order first seen."""
 
     @property
     def count(self) -> int:
@@ -89,7 +126,7 @@ class Group:
         shown: dict[str, Any] = {
             "case": self.case_id,
             "broke": self.key,
-            "kind": "invariant" if self.key.startswith("invariant ") else "expectation",
+            "kind": _kind(self.key),
             "path": list(self.path),
             "count": self.count,
             "seeds": self.seeds,
@@ -98,6 +135,8 @@ class Group:
             "replay_file": self.replay_file,
             "shrunk": self.shrunk,
         }
+        if self.consequences:  # what broke only because of it, where anything did
+            shown["consequences"] = [c.as_json() for c in self.consequences]
         if self.shrunk:  # why its shrink stopped early, if it did
             shown["shrink_stopped"] = self.shrink_stopped or None
         return shown
@@ -126,10 +165,14 @@ def outcome_of(
         again = rerun_of(seed, explored)
         leds = pruned(result, landed, checks, keys, leds, again, start)
     named = _RunNames(result)
+    at = {id(check): n for n, check in enumerate(checks)}
     broken = []
     for key, check, led in zip(keys, checks, leds, strict=True):
         details = tuple(str(d) for d in check.details[:3])
-        broken.append(Broken(key, details, led.path, led.cause, named.of(details + led.path)))
+        follows = None if check.follows is None else at[id(result.checks[check.follows])]
+        broken.append(
+            Broken(key, details, led.path, led.cause, named.of(details + led.path), follows)
+        )
     return SeedOutcome(result.case.id, seed, tuple(broken), len(decisions), consulted, unfired)
 
 
@@ -176,10 +219,14 @@ def check_key(check: Any) -> str:
 
 
 def group(outcomes: list[SeedOutcome]) -> list[Group]:
-    """Group failing runs by case, what broke and cause; most seeds first."""
+    """Group failing runs by case, what broke and cause, each failed check that only follows
+    from another under that one's group; most seeds first."""
     groups: dict[tuple, Group] = {}
     for outcome in sorted(outcomes, key=lambda o: (o.case_id, o.seed)):
-        for broken in outcome.broken:
+        of: dict[int, Group] = {}
+        for n, broken in enumerate(outcome.broken):
+            if broken.follows is not None:
+                continue
             key = (outcome.case_id, broken.key, broken.cause or broken.path)
             found = groups.get(key)
             if found is None:
@@ -193,4 +240,18 @@ def group(outcomes: list[SeedOutcome]) -> list[Group]:
                 )
             if not found.seeds or found.seeds[-1] != outcome.seed:
                 found.seeds.append(outcome.seed)
+            of[n] = found
+        for broken in outcome.broken:
+            if broken.follows is not None:
+                _add_consequence(of[broken.follows], broken, outcome.seed)
     return sorted(groups.values(), key=lambda g: (-g.count, g.case_id, g.key, g.path))
+
+
+def _add_consequence(cause: Group, broken: Broken, seed: int) -> None:
+    """Count `broken` of seed `seed` under the group of its cause."""
+    found = next((c for c in cause.consequences if c.key == broken.key), None)
+    if found is None:
+        found = Consequence(broken.key, details=broken.details)
+        cause.consequences.append(found)
+    if not found.seeds or found.seeds[-1] != seed:
+        found.seeds.append(seed)

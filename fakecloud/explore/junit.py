@@ -42,6 +42,7 @@ def junit_tree(report: Any) -> ET.ElementTree:
                     f"seeds: {', '.join(map(str, g.seeds))}",
                     "led there by: " + ("; ".join(g.path) or "delays and orders alone"),
                     *g.details,
+                    *(f"and its consequence: {c.key} ({c.count} seeds)" for c in g.consequences),
                     f"replay: {g.replay}" if g.replay else "",
                 ]
             )

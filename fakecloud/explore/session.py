@@ -58,7 +58,7 @@ class CaseReport:
         """For a bug hunt (``finds:``): what went other than expected - something listed
         that no seed broke, or anything broken that is not listed. Otherwise: everything
         broken."""
-        broke = {g.key for g in self.groups}
+        broke = {g.key for g in self.groups} | {c.key for g in self.groups for c in g.consequences}
         out = [
             f"found {key}, not in explore.finds"
             for key in sorted(broke)

@@ -1,6 +1,7 @@
 """`fakecloud explore`: seeds run, failures grouped with counts, a replay file per group."""
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from fakecloud.cli import main as cli
@@ -320,3 +321,56 @@ def test_seeds_finishing_late_at_different_times_are_one_group(shared_link, tmp_
     assert group["count"] == 12 and group["details"][0].startswith("idle at t=")
     names = [t.get("name") for t in ET.parse(junit).getroot().iter("testcase")]
     assert names == ["default: seeds that pass", f"default: {group['broke']}"]
+
+
+UNNAMED_SNAPSHOT = """\
+name: unnamed-snapshot
+cloud:
+  images: {cirros: {existing: cirros-0.6.2-x86_64-disk}}
+  servers: {web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}}
+steps:
+  - name: snap
+    microversion: "2.45"
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {}}
+    expect: {status: 202}
+    save: {images.nightly.id: body.image_id}
+expect:
+  state:
+    - request: GET /v2/images/${images.nightly.id}
+      expect: {body: {status: active}}
+  trace:
+    - present: {kind: state, subject: "${images.nightly.id}", new: active}
+explore:
+  seeds: 1
+"""
+
+
+def test_what_broke_only_because_a_step_failed_is_under_that_steps_group(tmp_path, capsys):
+    scenario = tmp_path / "unnamed.yaml"
+    scenario.write_text(UNNAMED_SNAPSHOT)
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    args = ["--jobs", "1", "--no-progress", "--out", str(tmp_path / "replays")]
+    code = cli(["explore", str(scenario), *args, "--json", str(report), "--junit", str(junit)])
+    assert code == 1
+    text = capsys.readouterr().out
+    assert "1 group by what broke and how:" in text
+    (group,) = json.loads(report.read_text())["groups"]
+    assert group["broke"] == f"step snap: status 202 ({scenario}:10)"
+    assert group["details"][0].startswith("status: expected 202, got 400")
+    assert [(c["broke"], c["seeds"]) for c in group["consequences"]] == [
+        (
+            f"step snap: save images.nightly.id: body.image_id: no 'image_id' (has badRequest)"
+            f" ({scenario}:6)",
+            [0],
+        ),
+        (f"state: GET /v2/images/${{images.nightly.id}} ({scenario}:14)", [0]),
+        (f"trace present ({scenario}:17)", [0]),
+    ]
+    assert text.count("and its consequence: ") == 3
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure").text
+    assert failure.count("and its consequence: ") == 3
+    # the replay breaks the cause and each consequence again
+    assert cli(["run", group["replay_file"]]) == 1
+    shown = capsys.readouterr().out
+    assert re.search(r"FAILED: 4 of \d+ expectations failed", shown)
