@@ -133,23 +133,30 @@ def realtime(specs: dict[str, Any]) -> bool:
 def realtime_mask(flavor: Any, image_props: dict[str, Any], version: tuple) -> None:
     """The realtime mask's check of a realtime flavor (the image's ``hw_cpu_realtime_mask``
     before the flavor's): ``get_realtime_cpu_constraint`` from 22.0.0 (no mask: every vCPU
-    realtime, refused unless an emulator threads policy is set; none, or every vCPU without
+    realtime; none realtime `RealtimeMaskNotFoundOrInvalid`; then the emulator threads policy
+    read, one outside its enum refused here, ahead of the CPU policies; every vCPU without
     one, or vCPUs beyond the flavor's, `RealtimeMaskNotFoundOrInvalid`), else
     ``vcpus_realtime_topology`` (no mask, or one leaving no vCPU realtime)."""
     specs = flavor.extra_specs or {}
     mask = image_props.get("hw_cpu_realtime_mask") or specs.get("hw:cpu_realtime_mask")
     legacy = version < REALTIME_CONSTRAINT_SINCE
-    if not mask:
-        if legacy or not specs.get("hw:emulator_threads_policy"):
-            raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message(version))
-        return
-    try:
-        count, every, within = cpu_masks.realtime_mask_shape(str(mask), flavor.vcpus, legacy)
-    except ValueError:
-        return  # parse_cpu_spec's Invalid: not modelled
-    if count < 1 or (not legacy and every and not specs.get("hw:emulator_threads_policy")):
+    if mask:
+        try:
+            count, every, within = cpu_masks.realtime_mask_shape(str(mask), flavor.vcpus, legacy)
+        except ValueError:
+            return  # parse_cpu_spec's Invalid: not modelled
+    elif legacy:
+        count = 0
+    else:
+        count, every, within = flavor.vcpus, True, True
+    if count < 1:
         raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message(version))
-    if not legacy and not within:
+    if legacy:
+        return
+    emulator = emulator_threads_policy(specs, version)
+    if every and not emulator:
+        raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message(version))
+    if not within:
         raise exception.RealtimeMaskNotFoundOrInvalid(_SUBSET)
 
 

@@ -56,10 +56,20 @@ FLAVORS = {
         "hw:cpu_policy": "dedicated",
         "hw:cpu_realtime_mask": "0-3",
     },
+    "rt-emu-bad": {
+        "hw:cpu_realtime": "yes",
+        "hw:cpu_policy": "bogus",
+        "hw:cpu_realtime_mask": "^0",
+        "hw:emulator_threads_policy": "sometimes",
+    },
 }
 ASYMMETRIC = (
     "Instance CPUs and/or memory cannot be evenly distributed across instance NUMA nodes. "
     "Explicit assignment of CPUs and memory to nodes is required"
+)
+EMU_BAD = (
+    "CPU emulator threads option requested is invalid, given: 'sometimes', available: "
+    "'('share', 'isolate')'."
 )
 ISOLATE = "An isolated CPU emulator threads option requires a dedicated CPU policy option."
 RT_MASK = {
@@ -102,13 +112,7 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
         "pg-bad": (400, "Invalid memory page size '%s'" % ("2M" if new else "0")),
         "pg-small": (202, ""),
         "emu": uncaught("BadRequirementEmulatorThreadsPolicy") if old else (400, ISOLATE),
-        "emu-bad": uncaught("InvalidEmulatorThreadsPolicy")
-        if old
-        else (
-            400,
-            "CPU emulator threads option requested is invalid, given: 'sometimes', available: "
-            "'('share', 'isolate')'.",
-        ),
+        "emu-bad": uncaught("InvalidEmulatorThreadsPolicy") if old else (400, EMU_BAD),
         "emu-pinned": (202, ""),
         # up to 21.x the topology first; from 22.0.0 the CPU policies' sanity checks first
         "n3-thread": (
@@ -135,6 +139,17 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
         )
         if new
         else (202, ""),  # fmt: skip
+        # from 22.0.0 get_realtime_cpu_constraint reads the emulator threads policy, ahead of
+        # numa_get_constraints' CPU policy; to 21.x the CPU policy is refused first
+        "rt-emu-bad": uncaught("InvalidEmulatorThreadsPolicy")
+        if old
+        else (400, EMU_BAD)
+        if new
+        else (
+            400,
+            "CPU policy requested from 'flavor extra specs' is invalid, given: 'bogus', "
+            "available: '('dedicated', 'shared')'.",
+        ),
     }
     _set(env, image, hw_numa_nodes="2", hw_mem_page_size="large")
     assert [_message(_boot(env, fid, image)) for fid in ("n2", "pg-small")] == [
