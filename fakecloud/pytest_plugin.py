@@ -63,8 +63,10 @@ def _fakecloud_imported_plainly(pluginmanager: pytest.PytestPluginManager) -> No
     workers took 14.5-16.1 CPU-s and 29-33 s of wall with it, 10.4-11.0 and 18-22 without.
     fakecloud holds no assertion a user's test relies on. This module and the package's
     ``__init__``, imported before this hook, stay as pytest loaded them. pytest has no public
-    way to unmark a name: its hook's ``_must_rewrite`` set (as pytest 9.2 has it) is used if
-    it is there, and nothing is done otherwise (``--assert=plain``, another pytest)."""
+    way to unmark a name (a ``PYTEST_DONT_REWRITE`` docstring is read after pytest has parsed
+    the module, and compiles it all the same): its hook's ``_must_rewrite`` set (as pytest
+    8.0.0 and 9.2.0, the ends of the range pyproject allows, have it) is used if it is there,
+    and nothing is done otherwise (``--assert=plain``, another pytest)."""
     marked = getattr(getattr(pluginmanager, "rewrite_hook", None), "_must_rewrite", None)
     if isinstance(marked, set):
         marked.discard("fakecloud")

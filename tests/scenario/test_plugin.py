@@ -54,8 +54,9 @@ def test_fakecloud_is_left_to_python_not_rewritten_by_pytest(request, monkeypatc
     fakecloud module a test imported was parsed, compiled and cached in pytest's own pyc:
     1.8 CPU-s of each pytest process where that cache cannot be kept (PYTHONDONTWRITEBYTECODE,
     a read-only or fresh virtualenv). The plugin unmarks the package as it registers; pytest's
-    import hook then finds no fakecloud module to take. (This suite's editable install is not
-    marked: a hook of its own, marked as pytest marks a wheel's, shows it.)"""
+    import hook then finds no fakecloud module to take. (This suite loads its plugins by name,
+    ``--disable-plugin-autoload``, so pytest marks no package here: a hook of its own, marked
+    as pytest marks a wheel's, shows it.)"""
     import types
 
     import yaml
@@ -75,6 +76,20 @@ def test_fakecloud_is_left_to_python_not_rewritten_by_pytest(request, monkeypatc
     assert hook.find_spec("fakecloud.cloud", fakecloud_path) is None  # (a name not asked yet:
     # the hook remembers its answer for each name, as fakecloud's plugin is unmarked before)
     assert hook.find_spec("yaml.composer", list(yaml.__path__)) is not None  # another name
+
+
+def test_the_plugin_unmarks_fakecloud_as_pytest_registers_it(tester):
+    """The unmarking is the plugin's own ``pytest_addoption``: a plugin registered before it
+    marks fakecloud as pytest's entry-point loading marks a wheel's package, and once
+    fakecloud's plugin has registered pytest's hook no longer holds the name."""
+    tester.syspathinsert()
+    tester.makepyfile(
+        marks_fakecloud="def pytest_addoption(parser, pluginmanager):\n"
+        "    pluginmanager.rewrite_hook.mark_rewrite('fakecloud')\n"
+    )
+    tester.makeini(INI.replace("-p fakecloud", "-p marks_fakecloud -p fakecloud"))
+    marked = tester.parseconfig().pluginmanager.rewrite_hook._must_rewrite
+    assert "marks_fakecloud" in marked and "fakecloud" not in marked
 
 
 def test_scenario_cases_are_collected_with_readable_ids(tester):
