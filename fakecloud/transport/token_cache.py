@@ -4,11 +4,12 @@ Every service but Keystone validates a caller's token the way its ``auth_token``
 does (keystonemiddleware 4.22.0-13.0.1, ``auth_token/__init__.py`` ``AuthProtocol.fetch_token``):
 
 - a token the service has not seen, or saw more than ``[keystone_authtoken] token_cache_time``
-  seconds ago (config ``keystone_authtoken.token_cache_time_s``, default 300; 0 caches
-  nothing, keystonemiddleware's -1), is sent to Keystone: ``GET /v3/auth/tokens`` with the
-  token in ``X-Subject-Token`` (``_identity.IdentityServer.verify_token``), one round trip of
-  ``keystone_authtoken.validate_latency_s`` inside a flow (none in front of a user's
-  request). The trace has it as any call between services::
+  seconds ago (config ``keystone_authtoken.token_cache_time_s``, default 300; as in
+  keystonemiddleware, 0 keeps an answer for good and -1 keeps none), is sent to Keystone:
+  ``GET /v3/auth/tokens`` with the token in ``X-Subject-Token``
+  (``_identity.IdentityServer.verify_token``), one round trip of
+  ``keystone_authtoken.validate_latency_s`` inside a flow (none in front of a user's request).
+  The trace has it as any call between services::
 
       {"kind": "http.request",  "actor": "cinder-api", "subject": "GET /v3/auth/tokens",
        "callee": "keystone", "call": "validate_token"}
@@ -41,7 +42,8 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from fakecloud.config import config_section
+from fakecloud.bounds import MAX_SECONDS, Bounds
+from fakecloud.config import bounded, config_section
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.sim import calls
@@ -74,10 +76,14 @@ PRUNE_ABOVE = 4096
 class AuthTokenConfig:
     """``[keystone_authtoken]`` of every service's API (the same for Nova, Cinder, Glance)."""
 
-    token_cache_time_s: float = 300.0
+    token_cache_time_s: float = bounded(
+        300.0,
+        Bounds(-1, MAX_SECONDS, unit="a number of seconds (0: for good, -1: none)", integer=True),
+    )
     """How long a service keeps Keystone's answer about a token (keystonemiddleware's
-    ``token_cache_time``, 300 s); 0 keeps none (the middleware's -1): every request asks
-    Keystone."""
+    ``token_cache_time``, an ``IntOpt``, 300 s). As there, 0 keeps it for good (``_FakeClient``
+    and memcached take an entry's time 0 as no expiry) and -1 keeps none (an entry that has
+    expired as it is set): every request asks Keystone."""
     validate_latency_s: float = 0.0
     """The round trip of one ``GET /v3/auth/tokens`` to Keystone made inside a flow (Cinder's
     or Glance's middleware checking the token of a call from Nova), virtual seconds. 0 by
@@ -149,12 +155,14 @@ def ask(
         calls.answered(kernel, service, KEYSTONE, VALIDATE, CALL, 200)
         held = token.context
     keep = kernel.config.keystone_authtoken.token_cache_time_s
-    until = now + keep
+    # keystonemiddleware's 0 is no expiry; the longest time a cloud accepts stands for it
+    # (saved worlds hold finite numbers).
+    until = now + (keep or MAX_SECONDS)
     fresh = now
     if token is not None and token.expires_calendar is None:
         fresh = min(until, token.expires_at)
     entry = (fresh, until, token, held)
-    if keep > 0 and (token is not None or kernel.switches.lp1987355):
+    if keep >= 0 and (token is not None or kernel.switches.lp1987355):
         caches = keystone.authtoken_caches
         if caches is None:
             caches = keystone.authtoken_caches = {}

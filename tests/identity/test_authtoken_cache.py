@@ -46,6 +46,21 @@ def test_a_service_asks_keystone_once_then_reads_its_cache_until_it_ages_out():
     assert validations(cloud, mark)[-1] == ("nova-api", 404)
 
 
+def test_a_token_cache_time_of_0_keeps_an_answer_for_good_as_keystonemiddleware_does():
+    # _cache._FakeClient.set (and memcached) take an entry's time 0 as no expiry; -1 is none
+    cloud = Cloud(config={"keystone_authtoken": {"token_cache_time_s": 0}})
+    token = cloud.keystone.token_for("demo-reader").id
+    used = {"X-Auth-Token": token}
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used).status == 200
+    cloud.keystone.tokens.revoke(token)
+    cloud.advance(3000)  # past 300 s, still inside the token's hour
+    mark = len(cloud.trace)
+    assert cloud.request("compute", "GET", "/v2.1/flavors", user=None, headers=used).status == 200
+    assert validations(cloud, mark) == []
+    with pytest.raises(ValueError, match="-1: none"):
+        Cloud(config={"keystone_authtoken": {"token_cache_time_s": -2}})
+
+
 def test_an_expired_token_is_refused_from_the_cache_without_a_call():
     cloud = Cloud(config={"identity": {"token_ttl_s": 60}})
     token = cloud.keystone.token_for("demo").id
@@ -60,7 +75,7 @@ def test_an_expired_token_is_refused_from_the_cache_without_a_call():
 
 
 def test_a_validation_inside_a_flow_takes_its_round_trip_and_no_cache_asks_each_time():
-    config = {"keystone_authtoken": {"validate_latency_s": 0.004, "token_cache_time_s": 0}}
+    config = {"keystone_authtoken": {"validate_latency_s": 0.004, "token_cache_time_s": -1}}
     cloud = Cloud(config=config)
     for _ in range(2):  # Nova's image proxy: nova-api lists Glance's images with the token
         assert cloud.request("compute", "GET", "/v2.1/images").status == 200
