@@ -3,6 +3,8 @@
 One ``testsuite`` per case; one failing ``testcase`` per group (what broke, how, its seeds and
 the replay command), and one passing ``testcase`` for the seeds that broke nothing. A test's
 name is what its group broke (and how, where two groups broke the same thing), never its rank.
+A bug hunt's (``explore.finds``) verdict is pytest's: a group it lists passes, anything else
+fails, and so does a listed find no seed broke (a ``testcase`` of its own).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ def junit_tree(report: Any) -> ET.ElementTree:
     """The report as a JUnit XML tree."""
     suites = ET.Element("testsuites", name=f"fakecloud explore {report.file}")
     for case in report.cases:
+        listed = [g for g in case.groups if _listed(case, g)]
+        missed = [f.label for f in case.targets if not any(f.matches(g.key) for g in case.groups)]
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=f"{report.file}::{case.case_id}",
-            tests=str(len(case.groups) + 1),
-            failures=str(len(case.groups)),
+            tests=str(len(case.groups) + 1 + len(missed)),
+            failures=str(len(case.groups) - len(listed) + len(missed)),
             errors="0",
         )
         passing = ET.SubElement(
@@ -36,7 +40,10 @@ def junit_tree(report: Any) -> ET.ElementTree:
             test = ET.SubElement(
                 suite, "testcase", classname=report.file, name=_name(case.case_id, g, shared)
             )
-            failure = ET.SubElement(test, "failure", message=f"{g.key} ({g.count} seeds)")
+            if g in listed:  # a bug hunt found what it hunts: passes, as under pytest
+                failure = ET.SubElement(test, "system-out")
+            else:
+                failure = ET.SubElement(test, "failure", message=f"{g.key} ({g.count} seeds)")
             failure.text = "\n".join(
                 [
                     f"seeds: {', '.join(map(str, g.seeds))}",
@@ -46,7 +53,17 @@ def junit_tree(report: Any) -> ET.ElementTree:
                     f"replay: {g.replay}" if g.replay else "",
                 ]
             )
+        for label in sorted(missed):
+            test = ET.SubElement(
+                suite, "testcase", classname=report.file, name=f"{case.case_id}: finds {label}"
+            )
+            ET.SubElement(test, "failure", message=f"no seed broke {label} (explore.finds)")
     return ET.ElementTree(suites)
+
+
+def _listed(case: Any, g: Any) -> bool:
+    """Whether the case is a bug hunt whose ``explore.finds`` lists what `g` broke."""
+    return any(f.matches(g.key) for f in case.targets)
 
 
 def _name(case_id: str, g: Any, shared: Counter) -> str:

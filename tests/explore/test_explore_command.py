@@ -374,3 +374,23 @@ def test_what_broke_only_because_a_step_failed_is_under_that_steps_group(tmp_pat
     assert cli(["run", group["replay_file"]]) == 1
     shown = capsys.readouterr().out
     assert re.search(r"FAILED: 4 of \d+ expectations failed", shown)
+
+
+def test_a_bug_hunt_that_finds_what_it_lists_passes_in_its_status_and_junit(
+    shared_link, tmp_path, capsys
+):
+    # as its pytest item: a listed find passes, a listed find no seed broke fails
+    junit = tmp_path / "r.xml"
+    args = ["explore", str(shared_link), "--seeds", "2", "--jobs", "1", "--no-progress"]
+    args += ["--out", str(tmp_path), "--junit", str(junit)]
+    for finds, status, failed in (("[small]", 0, []), ("[small, no_frozen_guest]", 1, ["f"])):
+        shared_link.write_text(shared_link.read_text().split("  finds:")[0] + f"  finds: {finds}\n")
+        assert cli(args) == status
+        assert "bug hunt (finds: small" in capsys.readouterr().out
+        tests = {
+            t.get("name"): t.find("failure") is not None for t in ET.parse(junit).iter("testcase")
+        }
+        assert tests.pop(f"default: step small: finished at 2 s ({shared_link}:14)") is False
+        assert tests == {"default: seeds that pass": False} | (
+            {"default: finds invariant no_frozen_guest": True} if failed else {}
+        )
