@@ -3,8 +3,9 @@
 One ``testsuite`` per case; one failing ``testcase`` per group (what broke, how, its seeds and
 the replay command), and one passing ``testcase`` for the seeds that broke nothing. A test's
 name is what its group broke (and how, where two groups broke the same thing), never its rank.
-A bug hunt's (``explore.finds``) verdict is pytest's: a group it lists passes, anything else
-fails, and so does a listed find no seed broke (a ``testcase`` of its own).
+A bug hunt's (``explore.finds``) verdict is pytest's: a group it lists, each consequence too,
+passes, anything else fails, and so does a listed find no seed broke (a ``testcase`` of its
+own).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ def junit_tree(report: Any) -> ET.ElementTree:
     suites = ET.Element("testsuites", name=f"fakecloud explore {report.file}")
     for case in report.cases:
         listed = [g for g in case.groups if _listed(case, g)]
-        missed = [f.label for f in case.targets if not any(f.matches(g.key) for g in case.groups)]
+        broke = [key for g in case.groups for key in _broke(g)]
+        missed = [f.label for f in case.targets if not any(f.matches(key) for key in broke)]
         suite = ET.SubElement(
             suites,
             "testsuite",
@@ -61,9 +63,17 @@ def junit_tree(report: Any) -> ET.ElementTree:
     return ET.ElementTree(suites)
 
 
+def _broke(g: Any) -> list[str]:
+    """What group `g` broke: its cause, then each of its consequences."""
+    return [g.key, *(c.key for c in g.consequences)]
+
+
 def _listed(case: Any, g: Any) -> bool:
-    """Whether the case is a bug hunt whose ``explore.finds`` lists what `g` broke."""
-    return any(f.matches(g.key) for f in case.targets)
+    """Whether the case is a bug hunt whose ``explore.finds`` lists all `g` broke, its
+    consequences too: as `CaseReport.unexpected` judges, which the exit status and the pytest
+    item follow."""
+    targets = case.targets
+    return bool(targets) and all(any(f.matches(key) for f in targets) for key in _broke(g))
 
 
 def _name(case_id: str, g: Any, shared: Counter) -> str:

@@ -374,6 +374,15 @@ def test_what_broke_only_because_a_step_failed_is_under_that_steps_group(tmp_pat
     assert cli(["run", group["replay_file"]]) == 1
     shown = capsys.readouterr().out
     assert re.search(r"FAILED: 4 of \d+ expectations failed", shown)
+    # a bug hunt listing the step alone: its unnamed state check, a consequence, is not listed;
+    # the JUnit report fails its group as the exit status (and the pytest item) do
+    scenario.write_text(UNNAMED_SNAPSHOT + "  finds: [snap]\n")
+    assert cli(["explore", str(scenario), *args, "--junit", str(junit)]) == 1
+    assert "found state: GET" in capsys.readouterr().out
+    failed = {
+        t.get("name"): t.find("failure") is not None for t in ET.parse(junit).iter("testcase")
+    }
+    assert failed[f"default: step snap: status 202 ({scenario}:10)"] is True
 
 
 def test_a_bug_hunt_that_finds_what_it_lists_passes_in_its_status_and_junit(
