@@ -248,7 +248,8 @@ class Cloud:
 
     def context(self, user: str = "demo") -> Any:
         """The `RequestContext` a service sees for `user` (scoped to the user's default
-        project; implied roles included), from a token issued and reused until it expires."""
+        project; implied roles included), from a token issued and reused until it is about to
+        expire (keystoneauth's two minutes)."""
         with self.kernel.lock:  # another thread's run of the cloud ends first
             return self.keystone.token_for(user).context
 

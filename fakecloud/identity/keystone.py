@@ -26,6 +26,12 @@ from fakecloud.identity.writes import WrittenDirectory
 from fakecloud.sim.trace import form
 from fakecloud.transport.endpoints import auth_url
 
+#: A token a client reuses must stay valid this much longer, or it asks a new one first
+#: (keystoneauth1 ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`` and ``_needs_reauthenticate``,
+#: 120 s since 2.x): a request sent with a token about to expire would see Nova's later calls
+#: to Cinder and Glance refused with it.
+MIN_TOKEN_LIFE_S = 120.0
+
 #: A token's issue (`Trace.put`): its roles (a list) and expiry (a time) are never text.
 _ISSUED = form("identity.token_issued", "scope", "roles", "expires_at",
                variable=("roles", "expires_at"))  # fmt: skip
@@ -180,7 +186,8 @@ class Keystone:
         return found
 
     def token_for(self, user_name: str, scope: str = "project") -> Token:
-        """A live token for `user_name`, issued without HTTP and reused until it expires.
+        """A live token for `user_name`, issued without HTTP and reused, as keystoneauth's
+        session does, until it has `MIN_TOKEN_LIFE_S` left.
 
         `scope` is ``"project"`` (the user's default project) or ``"system"``. Keystone's
         refusal (`fakecloud.identity.exception.Unauthorized`: a user with no role on its
@@ -222,11 +229,12 @@ class Keystone:
         return user.default_project_id
 
     def _live(self, key: tuple[str, str, str]) -> Token | None:
-        """The token `token_for` issued for `key` while it is still valid, else None."""
+        """The token `token_for` issued for `key` while it is valid for `MIN_TOKEN_LIFE_S`
+        more, else None."""
         token = self._user_tokens.get(key)
         if (
             token is not None
-            and self.kernel.env._now < self.tokens.expiry(token)
+            and self.kernel.env._now + MIN_TOKEN_LIFE_S < self.tokens.expiry(token)
             and token.id in self.tokens
         ):
             if token.generation == self.tokens.generation:

@@ -102,9 +102,13 @@ def test_a_validation_inside_a_flow_takes_its_round_trip_and_no_cache_asks_each_
 
 # -- a token that expires mid-snapshot -------------------------------------------------------
 
-#: A slow disk: the live extract of the 128 MB image takes ~26 s, past the token's 30 s life
-#: by the time the upload's PUT is answered.
-SLOW = {"identity": {"token_ttl_s": 30}, "nova": {"disk_throughput_mb_per_s": 10}}
+#: A slow disk and a slow link to Glance: the live extract ends at t~520, inside the token's
+#: 600 s, and the upload's PUT is answered at t~1035, past it (a token lives longer than
+#: keystoneauth's two minutes of renewal, or every request would take a new one).
+SLOW = {
+    "identity": {"token_ttl_s": 600},
+    "nova": {"disk_throughput_mb_per_s": 0.5, "glance_link_gbit_per_s": 0.002},
+}
 
 
 def _snapshot_with_a_token_expiring(profile, send):
