@@ -403,3 +403,36 @@ def test_a_bug_hunt_that_finds_what_it_lists_passes_in_its_status_and_junit(
         assert tests == {"default: seeds that pass": False} | (
             {"default: finds invariant no_frozen_guest": True} if failed else {}
         )
+
+
+BACKUP_STEPS = """\
+steps:
+  - name: snap
+    request: POST /servers/${servers.web.id}/action
+    body: {createImage: {name: first}}
+    expect: {status: 202}
+  - name: backup
+    on: {trace: {kind: http.request, actor: nova-api, subject: POST /v2/images}}
+    request: POST /servers/${servers.web.id}/action
+    body: {createBackup: {name: bk, backup_type: daily, rotation: 1}}
+    expect: {status: 202}
+explore:
+  seeds: 1
+"""
+BACKUP_LOSES = UNNAMED_SNAPSHOT.split("steps:")[0] + BACKUP_STEPS  # its world: built once
+
+
+def test_a_steps_own_unexpected_500_is_a_consequence_of_its_status_check(tmp_path):
+    # createImage and createBackup claiming one server: the loser's answer is Nova's 500
+    # (scenarios/bugs/createbackup_during_createimage_500.yaml), its api.error that answer;
+    # seed 0's tie order has createImage lose
+    scenario = tmp_path / "backup.yaml"
+    scenario.write_text(BACKUP_LOSES)
+    report = tmp_path / "r.json"
+    args = ["--jobs", "1", "--no-progress", "--out", str(tmp_path / "replays")]
+    assert cli(["explore", str(scenario), *args, "--json", str(report)]) == 1
+    groups = json.loads(report.read_text())["groups"]
+    assert [(g["broke"], [c["broke"] for c in g.get("consequences", [])]) for g in groups] == [
+        ("invariant no_stuck_snapshot_image", []),  # the leaked image broke on its own
+        (f"step snap: status 202 ({scenario}:9)", ["invariant no_unexpected_500"]),
+    ]
