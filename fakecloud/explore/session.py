@@ -57,11 +57,20 @@ class CaseReport:
     def unexpected(self) -> list[str]:
         """For a bug hunt (``finds:``): what went other than expected - something listed
         that no seed broke, or anything broken that is not listed. Otherwise: everything
-        broken."""
+        broken. What broke is listed cause by cause as their groups rank, then each
+        consequence, naming its cause."""
         broke = {g.key for g in self.groups} | {c.key for g in self.groups for c in g.consequences}
+        # each cause as its group ranks (most seeds first), then what broke only because of
+        # it, said so: the first line (pytest's short summary) is a cause, never its consequence
+        shown: dict[str, str] = {}
+        for g in self.groups:
+            shown.setdefault(g.key, "")
+        for g in self.groups:
+            for c in g.consequences:
+                shown.setdefault(c.key, f" (a consequence of {g.key})")
         out = [
-            f"found {key}, not in explore.finds"
-            for key in sorted(broke)
+            f"found {key}, not in explore.finds{of}"
+            for key, of in shown.items()
             if not any(f.matches(key) for f in self.targets)
         ]
         out += [

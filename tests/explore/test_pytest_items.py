@@ -69,3 +69,26 @@ def test_explore_items_pass_when_calm_and_a_bug_hunt_fails_when_it_finds_nothing
     # the summary line says what went other than expected
     head = "FAILED scenarios/hunt.yaml::explore[default] - no seed broke"
     assert any(line.startswith(head) for line in result.outlines)
+
+
+def test_the_explore_items_summary_names_the_cause_and_its_consequences(tester):
+    from tests.explore.test_explore_command import UNNAMED_SNAPSHOT
+
+    text = UNNAMED_SNAPSHOT.replace("seeds: 1\n", "seeds: 1\n  chance: {tie_order: false}\n")
+    (tester.path / "scenarios" / "unnamed.yaml").write_text(text)
+    result = tester.runpytest("-m", "explore", "scenarios")
+    result.assert_outcomes(failed=1, deselected=1)
+    cause = "step snap: status 202 (scenarios/unnamed.yaml:10)"
+    of = f", not in explore.finds (a consequence of {cause})"
+    # the cause first, then what broke only because of it, each naming it
+    assert [line for line in result.outlines if line.startswith("default: found ")] == [
+        f"default: found {cause}, not in explore.finds",
+        "default: found step snap: save images.nightly.id: body.image_id: no 'image_id' (has"
+        f" badRequest) (scenarios/unnamed.yaml:6){of}",
+        "default: found state: GET /v2/images/${images.nightly.id}"
+        f" (scenarios/unnamed.yaml:14){of}",
+        f"default: found trace present (scenarios/unnamed.yaml:17){of}",
+    ]
+    # pytest's short summary: the cause, not a consequence
+    head = "FAILED scenarios/unnamed.yaml::explore[default] - found step snap: status 202"
+    assert any(line.startswith(head) for line in result.outlines)
