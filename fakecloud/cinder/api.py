@@ -311,6 +311,11 @@ class CinderApi(ApiService):
         self.volume_metadata_schemas = volume_metadata_schemas(series.cinder)
         #: Who sees an attachment's host in a volume's view (switch cinder_attachment_host_name).
         self.host_name_to = cinder.kernel.switches.cinder_attachment_host_name
+        #: An attachment create's success: 202 before Cinder 12.0.7 (switch
+        #: cinder_attachment_answers_202), 200 after.
+        self.attachment_created = (
+            202 if cinder.kernel.switches.cinder_attachment_answers_202 else 200
+        )
         top = self.series_api["max_microversion"]
         versions = VERSIONS if top == MAX_VERSION else CinderVersions("volume", MIN_VERSION, top)
         super().__init__(cinder.kernel, versions=versions)
@@ -1061,11 +1066,12 @@ class CinderApi(ApiService):
         return self._attachment_list(req, detail=True)
 
     def attachments_create(self, req: Request) -> Response:
-        """``POST /attachments`` (3.27+): 200 and the attachment."""
+        """``POST /attachments`` (3.27+): 200 (Cinder 12.0.0-12.0.6: 202) and the attachment."""
         attachment = controllers.create_attachment(
             self.cinder, req.context, self._body(req), req.microversion
         )
-        return Response(200, {"attachment": views.attachment_detail(self._vc(req), attachment)})
+        view = views.attachment_detail(self._vc(req), attachment)
+        return Response(self.attachment_created, {"attachment": view})
 
     def attachments_show(self, req: Request) -> Response:
         """``GET /attachments/{id}`` (3.27+)."""
@@ -1089,7 +1095,8 @@ class CinderApi(ApiService):
         return Response(200, {"attachments": [views.attachment_summary(a) for a in left]})
 
     def attachments_action(self, req: Request) -> Response:
-        """``POST /attachments/{id}/action``: ``os-complete`` (3.44+), 204."""
+        """``POST /attachments/{id}/action``: ``os-complete`` (3.44+), 204 (Cinder
+        12.0.0-12.0.6: 202)."""
         status = controllers.attachment_action(
             self.cinder, req.context, req.params["id"], self._body(req), req.microversion
         )

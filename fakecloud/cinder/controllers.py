@@ -1096,7 +1096,9 @@ def _update_attachment(
 def attachment_action(
     cinder: Any, context: Any, attachment_id: str, body: Any, version: Version
 ) -> int:
-    """``POST /attachments/{id}/action``: only ``os-complete`` (3.44+), answered 204."""
+    """``POST /attachments/{id}/action``: only ``os-complete`` (3.44+), answered 204, or 202
+    with switch ``cinder_attachment_answers_202`` (``AttachmentsController.complete``'s
+    ``@wsgi.response(202)``, Cinder 12.0.0-12.0.6)."""
     # the action is looked up before the microversion of its method is asked
     # (``get_method``, then ``dispatch``): an unknown one is its 400 at any microversion
     action = action_of(body)
@@ -1106,7 +1108,7 @@ def attachment_action(
         raise not_found()
     validation.validate(validation.ATTACHMENT_COMPLETE, body)
     cinder.attachment_api.complete(context, cinder.attachment_api.get(context, attachment_id))
-    return 204
+    return 202 if cinder.kernel.switches.cinder_attachment_answers_202 else 204
 
 
 def complete_attachment(cinder: Any, context: Any, attachment_id: str, version: Version) -> None:

@@ -457,6 +457,13 @@ def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, 
 
 
 _TEMPLATES = _templates()
+#: What Cinder 12.0.0-12.0.6 answer an attachment create and its ``os-complete`` (switch
+#: ``cinder_attachment_answers_202``: ``@wsgi.response(202)`` on both, until 2627b2f63f).
+ANSWERED_202 = ("attachment_create", "attachment_complete")
+_TEMPLATES_202 = {
+    method: (*t[:2], 202, *t[3:]) if method in ANSWERED_202 else t
+    for method, t in _TEMPLATES.items()
+}
 #: method -> the site of its answer when Cinder refused it (status and error per event).
 _FAILED = {
     method: site(calls.FAILED, template, callee=CALLEE, call=method)
@@ -553,7 +560,10 @@ class API:
         try:
             half = self.config.latency_s / 2
             caller = calls.sender(k, CALLER)
-            template, names, ok, point, sent, answered = _TEMPLATES[method]
+            # (the release's table read per call: an attribute of this client would be saved
+            # with every world)
+            templates = _TEMPLATES_202 if k.switches.cinder_attachment_answers_202 else _TEMPLATES
+            template, names, ok, point, sent, answered = templates[method]
             project = getattr(context, "project_id", None) or "-"
             # The subject's parts (after its template, which the sites hold) as a plain tuple
             # of strings, which the trace writes as the `Subject` they stand for: the

@@ -413,6 +413,25 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "cinder_attachment_answers_202",
+        "Cinder's attachments API answers an attachment create and its os-complete 202 "
+        "(AttachmentsController.create and .complete, @wsgi.response(202), cinder 12.0.0 to "
+        "12.0.6 cinder/api/v3/attachments.py). Off (12.0.7 on): the create 200, os-complete "
+        "204. Nova's cinderclient takes either.",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "fa353b2804",
+                "Correct attachment create success response code (LP #1747481; Cinder 13.0.0, "
+                "backport in Cinder 12.0.7)",
+                # Cinder 12.0.7 was tagged 2019-05-09: the next Nova 17 release is 17.0.11
+                # (2019-07-10; 17.0.10: 2019-03-24).
+                backports=(Backport("17.0.11", "2627b2f63f"),),
+            ),
+        ),
+    ),
+    Switch(
         "cinder_type_reread_as_caller",
         "Cinder's ExtractVolumeRequestTask reads a requested volume type again by its id as "
         "the caller (objects.VolumeType.get_by_name_or_id(context, volume_type_id), cinder "

@@ -141,3 +141,24 @@ def test_a_connector_without_host_is_the_updates_bare_500(profile):
         assert fault(r) == ("computeFault", 500, "Unable to update the attachment.")
     shown = call(cloud, "GET", f"attachments/{aid}", version="3.44").json()["attachment"]
     assert (shown["status"], shown["connection_info"]) == ("reserved", {})
+
+
+@pytest.mark.parametrize(
+    ("profile", "created", "completed"),
+    [("nova-17.0.10", 202, 202), ("nova-17.0.11", 200, 204)],
+)
+def test_queens_answers_an_attachment_create_and_complete_by_point_release(
+    profile, created, completed
+):
+    """``AttachmentsController.create`` and ``.complete``: ``@wsgi.response(202)`` in Cinder
+    12.0.0-12.0.6, 200 and 204 from 2627b2f63f (12.0.7, tagged 2019-05-09, after Nova
+    17.0.10: switch ``cinder_attachment_answers_202``); the attachment the same."""
+    cloud = booted(profile=profile)
+    vid = create_volume(cloud)
+    r = _create(cloud, vid, CONNECTOR)
+    assert (r.status, r.json()["attachment"]["status"]) == (created, "reserved")
+    done = {"os-complete": None}
+    aid = r.json()["attachment"]["id"]
+    r = call(cloud, "POST", f"attachments/{aid}/action", done, version="3.44")
+    assert (r.status, r.body) == (completed, None)  # no body
+    assert cloud.cinder.volume(vid).status == "in-use"

@@ -638,6 +638,14 @@ EXPECTED = {
         "25.3.0": False,
         "26.0.0": False,
     },
+    # Cinder 12.0.0-12.0.6's 202 to an attachment create and os-complete: Nova 17.0.0-17.0.10.
+    "cinder_attachment_answers_202": {
+        "17.0.0": True,
+        "17.0.10": True,
+        "17.0.11": False,
+        "17.0.13": False,
+        "18.0.0": False,
+    },
     # Cinder 12.0.5-12.0.10's re-read of a requested type by id: Nova 17.0.10-17.0.13 alone.
     "cinder_type_reread_as_caller": {
         "17.0.9": False,

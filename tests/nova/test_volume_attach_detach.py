@@ -451,3 +451,29 @@ def test_an_encrypted_volumes_attach_reads_its_encryption_and_fails_without_it(u
     reads = up.cloud.trace.filter(kind="http.response")
     calls = [e.get("status") for e in reads if e.get("call") == "get_volume_encryption_metadata"]
     assert calls == [None, 200]
+
+
+@pytest.mark.parametrize(
+    ("profile", "created", "completed"),
+    [("nova-17.0.10", 202, 202), ("nova-17.0.11", 200, 204)],
+)
+def test_the_trace_shows_what_the_release_of_cinder_answered_nova(profile, created, completed):
+    """Nova's ``attachment_create`` and ``attachment_complete`` (cinderclient takes any 2xx):
+    Cinder 12.0.0-12.0.6 answer both 202, 12.0.7 on (2627b2f63f, after Nova 17.0.10) 200 and
+    204; the attach ends ``in-use`` either way."""
+    env = NovaEnv(profile)
+    sid = env.boot()
+    vid = _volume(env)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    answers = [
+        (e["call"], e["status"])
+        for e in env.cloud.trace.filter(kind="http.response", callee="cinder-api")
+        if e["call"].startswith("attachment_")
+    ]
+    assert answers == [
+        ("attachment_create", created),
+        ("attachment_update", 200),
+        ("attachment_complete", completed),
+    ]
+    assert _cinder(env, vid)["status"] == "in-use"
