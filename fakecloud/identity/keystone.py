@@ -229,12 +229,13 @@ class Keystone:
         return user.default_project_id
 
     def _live(self, key: tuple[str, str, str]) -> Token | None:
-        """The token `token_for` issued for `key` while it is valid for `MIN_TOKEN_LIFE_S`
-        more, else None."""
+        """The token `token_for` issued for `key` while it is valid for at least
+        `MIN_TOKEN_LIFE_S` more, else None."""
         token = self._user_tokens.get(key)
         if (
             token is not None
-            and self.kernel.env._now + MIN_TOKEN_LIFE_S < self.tokens.expiry(token)
+            # keystoneauth renews when ``expires < now + 120 s`` (``will_expire_soon``)
+            and self.kernel.env._now + MIN_TOKEN_LIFE_S <= self.tokens.expiry(token)
             and token.id in self.tokens
         ):
             if token.generation == self.tokens.generation:
