@@ -21,16 +21,10 @@ from fakecloud.identity.auth import authenticate
 from fakecloud.identity.catalog import built_catalog
 from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Directory, User
-from fakecloud.identity.tokens import Token, TokenStore
+from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S, Token, TokenStore
 from fakecloud.identity.writes import WrittenDirectory
 from fakecloud.sim.trace import form
 from fakecloud.transport.endpoints import auth_url
-
-#: A token a client reuses must stay valid this much longer, or it asks a new one first
-#: (keystoneauth1 ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`` and ``_needs_reauthenticate``,
-#: 120 s since 2.x): a request sent with a token about to expire would see Nova's later calls
-#: to Cinder and Glance refused with it.
-MIN_TOKEN_LIFE_S = 120.0
 
 #: A token's issue (`Trace.put`): its roles (a list) and expiry (a time) are never text.
 _ISSUED = form("identity.token_issued", "scope", "roles", "expires_at",

@@ -79,6 +79,13 @@ class AppCredGone(TokenNotFound):
     message_format = "Could not find Application Credential: %(application_credential_id)s."
 
 
+#: A token a keystoneauth session reuses must stay valid this much longer, or it asks a new
+#: one first (keystoneauth1 ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`` and
+#: ``_needs_reauthenticate``, 120 s since 2.x: renewed when ``expires < now + 120``):
+#: ``cloud.request``'s and the scenario runner's tokens, oslo.limit's session in Nova, and a
+#: real client of ``fakecloud serve`` judging by its own clock.
+MIN_TOKEN_LIFE_S = 120.0
+
 #: What every issued token id starts with, and its length (a Fernet token's shape).
 ISSUED_PREFIX = "gAAAAAB"
 ISSUED_LENGTH = len(ISSUED_PREFIX) + 128

@@ -57,6 +57,7 @@ from waitress import wasyncore
 from fakecloud.bounds import finite_seconds, speed_factor
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
+from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S
 from fakecloud.sim.clock import parse_epoch
 from fakecloud.sim.settled_spans import SettledSpans
 from fakecloud.transport.bad_length import ServiceChannel
@@ -78,9 +79,6 @@ DEFAULT_PORT_BASE = 8770
 BACKLOG = 1024
 #: Connections served at once over all ports; more wait in the backlog, none is reset.
 CONNECTION_LIMIT = 1000
-#: keystoneauth's ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS``: a token with less life left
-#: (by the client's clock) is replaced before the next request.
-KEYSTONEAUTH_MIN_TOKEN_LIFE_S = 120
 #: Worker threads; requests run one at a time on the simulation, so a few suffice.
 THREADS = 8
 #: The largest request body waitress buffers (the services' own limits are lower, but Glance
@@ -602,20 +600,20 @@ class FakecloudServer:
         """How far the cloud's calendar is behind this machine's clock now, in seconds (negative:
         ahead). Clients judge a token's ``expires_at`` by their own clock: keystoneauth asks for
         a new token before each request once the one it holds has less than
-        `KEYSTONEAUTH_MIN_TOKEN_LIFE_S` left by that clock."""
+        `MIN_TOKEN_LIFE_S` left by that clock."""
         return (_wall_clock_now() - self.cloud.kernel.clock.wall_time()).total_seconds()
 
     def stale_token_hint(self) -> str | None:
         """What serve says when, by this machine's clock, a new token would have less than
-        `KEYSTONEAUTH_MIN_TOKEN_LIFE_S` to live (an ``--epoch`` in the past, or a short
+        `MIN_TOKEN_LIFE_S` to live (an ``--epoch`` in the past, or a short
         ``token_ttl_s``): clients then ask for a new token before every request. Else None."""
         ttl = self.cloud.kernel.config.identity.token_ttl_s
         left = ttl - self.calendar_lag_s()
-        if left >= KEYSTONEAUTH_MIN_TOKEN_LIFE_S:
+        if left >= MIN_TOKEN_LIFE_S:
             return None
         return (
             f"by this machine's clock a new token (life {ttl:g} s) has {left:.0f} s left, less "
-            f"than the {KEYSTONEAUTH_MIN_TOKEN_LIFE_S} s keystoneauth wants: clients ask for a "
+            f"than the {MIN_TOKEN_LIFE_S} s keystoneauth wants: clients ask for a "
             "new token before every request; give tokens a longer life (identity: token_ttl_s "
             "in --config)"
         )

@@ -54,6 +54,7 @@ from typing import Any
 
 from fakecloud.identity.catalog import cloud_catalog
 from fakecloud.identity.limits_store import Tables, held
+from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S
 from fakecloud.nova.exception import KeystoneConnectionFailed, NovasOwn500
 
 #: ``usage_callback(project_id, resource_names)``: each resource's usage.
@@ -180,9 +181,6 @@ class ModelNotInAnswer(NovasOwn500, KeyError):
 
 #: Where oslo.limit's session asks Keystone for its token (`authenticate`).
 TOKEN_FAULT_POINT = "nova.oslo_limit.token"
-#: keystoneauth's ``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS`` (5.18.1): a token expiring
-#: within it is renewed before use.
-MIN_TOKEN_LIFE_S = 120.0
 
 
 class KeystoneauthHttpError(NovasOwn500, Exception):
@@ -269,7 +267,7 @@ def authenticate(nova: Any) -> None:
     now = nova.kernel.now
     if issued is not None:
         expires = issued + nova.kernel.config.identity.token_ttl_s
-        if now < expires - MIN_TOKEN_LIFE_S:
+        if now + MIN_TOKEN_LIFE_S <= expires:  # keystoneauth renews when expires < now + 120
             return
     try:
         nova.kernel.faults.check(TOKEN_FAULT_POINT, renewal=issued is not None)
