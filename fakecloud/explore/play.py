@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fakecloud.explore.paths import world_links
 from fakecloud.explore.spec import ExploreSpec
 from fakecloud.scenario.model import Case, Step
+from fakecloud.scenario.results import Check
 from fakecloud.scenario.runner import CaseResult, Perturbation, World, run_case
 from fakecloud.sim.explore import Decision, fault_handler
 
@@ -146,19 +148,37 @@ def play(
     result = run_case(run, seed=seed, perturbation=chance, world=world)
     # A bug replay's `violated:` list is the bad end state its plain order shows; under chance
     # the race may resolve the benign way, which is no failure of the scenario.
-    result.checks = [
-        c for c in result.checks if not (c.ok is False and c.what.startswith("violated "))
-    ]
+    result.checks = kept_checks(
+        result.checks, lambda c: not (c.ok is False and c.what.startswith("violated "))
+    )
     landed = {}
     for name, where in triggers.items():
         record = next(r for r in result.steps if r.name == name)
         if record.ran and not (record.error or "").startswith("${"):
             landed[name] = where
-        result.checks = [c for c in result.checks if not _about_step(c.what, name)]
+        result.checks = kept_checks(
+            result.checks, lambda c, name=name: not _about_step(c.what, name)
+        )
     start = world_links(world)
     return Explored(
         run, result, chance.decisions, landed, tuple(dropped), start, frozenset(chance.cannot_fire)
     )
+
+
+def kept_checks(checks: list[Check], keep: Callable[[Check], bool]) -> list[Check]:
+    """The `checks` that `keep` accepts, in order, each one's `Check.follows` (an index into
+    the list) moved to its cause's new place, or None where its cause was left out (it is then
+    a cause of its own)."""
+    moved: dict[int, int] = {}
+    kept = []
+    for n, check in enumerate(checks):
+        if keep(check):
+            moved[n] = len(kept)
+            kept.append(check)
+    for check in kept:
+        if check.follows is not None:
+            check.follows = moved.get(check.follows)
+    return kept
 
 
 def insert_step(insert: Any, index: int) -> Step:
