@@ -92,7 +92,7 @@ from fakecloud.nova import anonymous_glance, exception, json_props
 from fakecloud.nova.service_auth import as_sent, is_anonymous_admin
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import NO_CACHE, callee_checks
+from fakecloud.transport.token_cache import callee_checks, passes
 
 #: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
 #: 1707995), which leaves the slash before it.
@@ -640,14 +640,8 @@ class API:
                     if token is not None:
                         # Glance's auth_token middleware: a fresh cache entry passes the token
                         keystone = k.keystone
-                        if keystone is not None:
-                            entry = (
-                                (keystone.authtoken_caches or NO_CACHE)
-                                .get(CALLEE, NO_CACHE)
-                                .get(token)
-                            )
-                            if entry is None or k.env._now >= entry[0]:
-                                yield from callee_checks(k, keystone, CALLEE, token, _refused)
+                        if keystone is not None and not passes(keystone, CALLEE, token):
+                            yield from callee_checks(k, keystone, CALLEE, token, _refused)
                     try:
                         if point in k.faults.hot:
                             yield from k.faults.pause(

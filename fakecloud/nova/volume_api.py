@@ -92,7 +92,7 @@ from fakecloud.nova.service_auth import (
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import NO_CACHE, answered_alike_until, callee_checks
+from fakecloud.transport.token_cache import answered_alike_until, callee_checks, passes
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -585,14 +585,8 @@ class API:
                     # Cinder's auth_token middleware, with the token Nova's client sent: a
                     # fresh cache entry passes it (`fakecloud.transport.token_cache`)
                     keystone = k.keystone
-                    if keystone is not None:
-                        entry = (
-                            (keystone.authtoken_caches or NO_CACHE)
-                            .get(CALLEE, NO_CACHE)
-                            .get(token_id)
-                        )
-                        if entry is None or k.env._now >= entry[0]:
-                            yield from callee_checks(k, keystone, CALLEE, token_id, Unauthorized)
+                    if keystone is not None and not passes(keystone, CALLEE, token_id):
+                        yield from callee_checks(k, keystone, CALLEE, token_id, Unauthorized)
                 if point in k.faults.hot:
                     if not attrs:  # the resource the request names, by its id alone
                         field = names if names.__class__ is str else _RESOURCE.get(method)

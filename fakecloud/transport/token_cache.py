@@ -123,6 +123,14 @@ def lookup(keystone: Any, service: str, token_id: str) -> tuple[float, float, An
     return entry
 
 
+def passes(keystone: Any, service: str, token_id: str) -> bool:
+    """Whether `service`'s cache holds a fresh entry of `token_id` (ahead of its ``fresh
+    until``), which lets a request through with no call to Keystone: the one lookup of a
+    call from Nova to Cinder or Glance, before `callee_checks`."""
+    entry = (keystone.authtoken_caches or NO_CACHE).get(service, NO_CACHE).get(token_id)
+    return entry is not None and keystone.kernel.env._now < entry[0]
+
+
 def ask(
     keystone: Any, service: str, token_id: str, allow_expired: bool = False
 ) -> tuple[float, float, Any, Any]:
@@ -242,10 +250,10 @@ def callee_checks(
     (Nova's to Cinder and Glance: ``nova/volume/cinder.py`` ``_get_cinderclient_parameters``,
     ``nova/image/glance.py`` ``_session_and_auth``, each with
     ``service_auth.get_auth_plugin``), once its cache has no fresh entry of the token (the
-    caller's one lookup: ``cache_of(keystone, service).get(token_id)``, its ``[0]`` ahead of
-    now): with Nova's service token (``[service_user] send_service_user_token``,
-    `fakecloud.nova.service_auth.sends_service_token`) an expired user token is taken
-    (``allow_expired``: Nova's service user holds the ``service`` role), without it refused.
+    caller's one lookup: `passes`): with Nova's service token (``[service_user]
+    send_service_user_token``, `fakecloud.nova.service_auth.sends_service_token`) an expired
+    user token is taken (``allow_expired``: Nova's service user holds the ``service`` role),
+    without it refused.
     A refusal is raised as ``refusal(401, UNAUTHORIZED)``, the client's error for the
     middleware's 401. The service token itself is Nova's own, renewed by its session before
     it expires: taken as valid, with no call."""
