@@ -224,7 +224,10 @@ class ComputeManager:
         """nova-compute's process ends (the bus calls it at a stop: `restart`, an ``rpc`` step):
         its tasks, slots and this host's transfers die with it; its guests keep running."""
         self.kernel.trace.emit("nova.compute", self.actor, self.host, phase="stopped")
-        for proc in list(self._tasks):
+        # oldest first, in the kernel's order of live processes: the set's own order is its
+        # processes' addresses, which differ from one Python process to the next
+        tasks, live = self._tasks, self.kernel._live
+        for proc in [p for p in live if p in tasks] + [p for p in tasks if p not in live]:
             if proc.is_alive:
                 self._kill(proc)
         self._fresh_slots()
