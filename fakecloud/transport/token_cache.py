@@ -127,7 +127,7 @@ def passes(keystone: Any, service: str, token_id: str) -> bool:
     """Whether `service`'s cache holds a fresh entry of `token_id` (ahead of its ``fresh
     until``), which lets a request through with no call to Keystone: the one lookup of a
     call from Nova to Cinder or Glance, before `callee_checks`."""
-    entry = (keystone.authtoken_caches or NO_CACHE).get(service, NO_CACHE).get(token_id)
+    entry = cache_of(keystone, service).get(token_id)
     return entry is not None and keystone.kernel.env._now < entry[0]
 
 
