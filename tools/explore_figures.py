@@ -134,8 +134,8 @@ def ready_case(text: str, name: str) -> str:
     return case.id
 
 
-def main() -> None:
-    """Explore, then print the tables."""
+def parser() -> argparse.ArgumentParser:
+    """The command line's options (the docs' test parses the documented lines with it)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=300, help="seeds a hunt's case (300)")
     parser.add_argument("--first", type=int, default=100, help="the first column's seeds (100)")
@@ -148,7 +148,12 @@ def main() -> None:
         "--landings", type=int, metavar="N", help="only the table of where N seeds' inserts land"
     )
     parser.add_argument("--reuse", action="store_true", help="keep reports already in --out")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    """Explore, then print the tables."""
+    args = parser().parse_args()
     draws = [d for d in args.windows.split(",") if d]
     if args.landings:
         print(f"| file | {' | '.join(f'`{d}`' for d in draws)} |\n|---|{'---|' * len(draws)}")

@@ -525,8 +525,8 @@ def constant_report(git: Git, paths: list[Path]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The command line: print (or write as JSON) every finding of a project's releases."""
+def parser() -> argparse.ArgumentParser:
+    """The command line's options (the docs' test parses the documented lines with it)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("project", help="nova, cinder, glance (the mirror's openstack+PROJECT)")
     parser.add_argument("--git", help="the git directory (default: the search tool's mirror)")
@@ -542,7 +542,12 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         help="instead: the series constants of these modules, their commits' backports",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: print (or write as JSON) every finding of a project's releases."""
+    args = parser().parse_args(argv)
     git = Git(args.git or f"/work/.mirror/openstack+{args.project}/repo")
     if args.constants:
         print("\n".join(constant_report(git, args.constants)))

@@ -8,7 +8,9 @@ How a page's fenced blocks are treated (one test per page, in a fresh directory)
   in the page's directory, not executed (a conftest, a test module, a scenario file).
 - ```` ```console ```` (or ``sh``, ``shell``, ``bash``): each ``$ fakecloud ...`` line runs
   in-process (``fakecloud.cli.main``), each ``$ pytest ...`` line through pytester, in the
-  page's directory; other commands (``pip install``, ``export``) are shown, not run. The lines
+  page's directory; a ``$ .venv/bin/python tools/NAME.py ...`` line is parsed by that tool's
+  own ``parser()`` (its options must exist: the tools read release mirrors or run for minutes,
+  so they are not run); other commands (``pip install``, ``export``) are shown, not run. The lines
   after a command up to the next one are its expected output: each must appear in what it
   printed (``...`` matches anything). A command ending in ``# exit N`` must exit with N.
 - ``<!-- docs-test: skip -->`` on the line before a block leaves it out (say why next to it).
@@ -19,9 +21,11 @@ A failure names the page and the line of the block.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import re
 import shlex
+import sys
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -115,6 +119,28 @@ def _check_output(page: str, block: Block, command: str, printed: str, expected:
             )
 
 
+_TOOL = re.compile(r"(?:\.venv/bin/)?python3? tools/(?P<tool>\w+)\.py")
+
+
+def _check_tool_line(page: str, block: Block, command: str) -> None:
+    """Fail unless the repository tool named on `command` accepts the line's options."""
+    argv = shlex.split(command, comments=True)
+    tool = _TOOL.fullmatch(" ".join(argv[:2])).group("tool")
+    path = DOCS.parent / "tools" / f"{tool}.py"
+    if not path.is_file():
+        pytest.fail(f"{page}:{block.line}: `{command}` names tools/{tool}.py, which does not exist")
+    spec = importlib.util.spec_from_file_location(f"docs_tool_{tool}", path)
+    module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # its dataclasses
+    spec.loader.exec_module(module)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        try:
+            module.parser().parse_args(argv[2:])
+        except SystemExit:
+            refusal = buffer.getvalue()
+            pytest.fail(f"{page}:{block.line}: tools/{tool}.py refuses `{command}`:\n{refusal}")
+
+
 def _run_fakecloud(argv: list[str]) -> tuple[int, str]:
     from fakecloud.cli import main
 
@@ -161,6 +187,9 @@ def run_page(page: Path, name: str, pytester: pytest.Pytester) -> None:
                 elif argv[:1] == ["pytest"]:
                     result = pytester.runpytest(*argv[1:], *INNER_PYTEST_OPTIONS)
                     status, printed = int(result.ret), "\n".join(result.outlines)
+                elif _TOOL.fullmatch(" ".join(argv[:2])):
+                    _check_tool_line(name, block, command)
+                    continue
                 else:
                     continue
                 if status != want_status:
@@ -201,6 +230,14 @@ def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, p
         pytest.fail.Exception, match="wrong.md:1: `fakecloud no-such-verb` exited 2"
     ):
         run_page(wrong, "wrong.md", pytester)
+    stale = tmp_path / "stale.md"
+    stale.write_text(
+        "```sh\n$ .venv/bin/python tools/release_audit.py cinder --stable-only  # fine\n"
+        "$ .venv/bin/python tools/release_audit.py cinder --no-such-option\n```\n"
+    )
+    refused = "stale.md:1: tools/release_audit.py refuses `[^`]*--no-such-option`"
+    with pytest.raises(pytest.fail.Exception, match=refused):
+        run_page(stale, "stale.md", pytester)
 
 
 _LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
