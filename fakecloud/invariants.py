@@ -764,15 +764,15 @@ def no_freeze_across_restart(cloud: Any) -> list[Violation]:
     if not _idle(cloud):
         raise NotApplicable(_busy(cloud))
     guests = _guests(cloud)
-    if guests and not _any_records(guests, "frozen_boot"):
-        raise NotApplicable("nova's guests do not record the boot a freeze was sent to")
+    if guests and not _any_records(guests, "frozen_restarts"):
+        raise NotApplicable("nova's guests do not record the restarts a freeze crossed")
     out = []
     for host, dom in guests:
-        if getattr(dom, "frozen", False) and dom.frozen_boot != dom.boots:
+        if getattr(dom, "frozen", False) and dom.frozen_restarts:
             freezes = cloud.trace.filter(kind="guest.freeze", subject=dom.id)
             sent = freezes[-1]["requested_at"] if freezes else None
             when = "" if sent is None else f" at {_at(sent)}"
-            restarts = dom.boots - dom.frozen_boot
+            restarts = dom.frozen_restarts
             out.append(
                 Violation(
                     "no_freeze_across_restart",

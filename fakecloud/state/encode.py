@@ -201,6 +201,9 @@ class _Encoder:
         transient = kinds.UNSAVED.get(name, ())
         if name in kinds.COMPLETED:
             transient = transient | x.__dict__.get("_completed", frozenset())
+        sparse = kinds.SPARSE.get(name)
+        if sparse:
+            transient = transient | _at_default(x, sparse)
         fields: dict[str, Any] = {}
         if cls.__dictoffset__ != 0:
             for key, value in x.__dict__.items():
@@ -249,6 +252,16 @@ class _Encoder:
             except ValueError:
                 cells.append({"empty": True})
         return cells
+
+
+def _at_default(x: Any, sparse: dict[str, Any]) -> frozenset[str]:
+    """The `kinds.SPARSE` fields of `x` at the value they are not saved at."""
+    out = []
+    for key, default in sparse.items():
+        value = getattr(x, key, default)
+        if type(value) is type(default) and value == default:
+            out.append(key)
+    return frozenset(out)
 
 
 def _set_order(x: set | frozenset) -> list[Any]:

@@ -139,10 +139,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     "fakecloud.nova.virt.guest_agent:GuestAgent": {"_holder": ""},
     # How many times a guest's OS went down (`Domain.boots`): only an agent command in flight
     # compares it with the count it was sent at, and none is in a cloud that can be saved or
-    # forked, so a copy counts from 0 (and saves the bytes it saved before the count).
-    # The boot the freeze that froze a guest was sent to (`Domain.frozen_boot`), counted as
-    # `boots` is: a copy counts both from 0.
-    "fakecloud.nova.virt.driver:Domain": {"boots": 0, "frozen_boot": 0},
+    # forked, so a copy counts from 0 (and saves the bytes it saved before the count). What a
+    # freeze crossed is kept apart from it (`Domain.frozen_restarts`, `SPARSE`).
+    "fakecloud.nova.virt.driver:Domain": {"boots": 0},
     # When the kernel asks Python's collector for a wider spacing next: a copy holds no ask
     # (`fakecloud.sim.collector.SPACED_ABOVE`; a saved copy is idle, a fork's processes start
     # counting afresh).
@@ -181,6 +180,16 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # And its memo of the stored seconds' text (`ClockBridge.stored_strftime`): a file saved
     # before the memo existed loads and works.
     "fakecloud.sim.clock:ClockBridge": {"settled": None, "_stored": dict},
+}
+
+#: Fields a saved file writes only when they differ from the value given here: a cloud where
+#: one never moved saves the bytes it saved before the field existed, and a file without it
+#: (saved before, or at that value) loads it so (a dataclass field's default). Only for state
+#: that is rarely anything else, so that old files and most new ones keep their bytes.
+SPARSE: dict[str, dict[str, Any]] = {
+    # The restarts a freeze crossed before it froze the guest (`no_freeze_across_restart`):
+    # 0 but in a guest a freeze queued across a reboot left frozen.
+    "fakecloud.nova.virt.driver:Domain": {"frozen_restarts": 0},
 }
 
 #: Classes whose loaded instances complete themselves once every saved object is filled: the

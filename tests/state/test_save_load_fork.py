@@ -268,3 +268,26 @@ def test_an_explored_run_copied_at_its_end_draws_on_alike(tmp_path):
 
     (order, made), _ = continue_all(clouds, step)
     assert order == ["y", "x", "z"] and made == 2  # the tie's two picks, the seed's draws
+
+
+def test_a_copy_of_a_guest_frozen_across_a_restart_still_breaks_no_freeze_across_restart(
+    tmp_path,
+):
+    """`races/freeze_queued_across_reboot.yaml` on Nova 17.0.0 ends with the guest frozen by a
+    freeze sent before its reboot. Each copy of that world (fork, loaded file) shows
+    the same violation, message and all: the restarts the freeze crossed are saved
+    (`Domain.frozen_restarts`), where the boots counted in one copy are not. Before, a loaded
+    copy had lost it (no_frozen_guest alone)."""
+    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.runner import run_case
+
+    case = next(c for c in load("scenarios/races/freeze_queued_across_reboot.yaml").cases
+                if c.id == "bug")  # fmt: skip
+    cloud = run_case(case).cloud
+    seen = {
+        name: [(v.invariant, v.message) for v in each.check_invariants()]
+        for name, each in copies(cloud, tmp_path, replica=False).items()
+    }
+    restarted = [v for v in seen["original"] if v[0] == "no_freeze_across_restart"]
+    assert len(restarted) == 1 and "before its last restart (1 since)" in restarted[0][1]
+    assert seen == dict.fromkeys(seen, seen["original"])

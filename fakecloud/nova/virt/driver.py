@@ -118,11 +118,12 @@ class Domain:
     """How many times the guest's OS went down (`guest_restarted`) in this copy of the cloud:
     a command in flight across one fails, as the restarted guest's qemu-ga closed its channel.
     Not saved (`fakecloud.state.kinds.TRANSIENT`): only a command in flight compares it."""
-    frozen_boot: int = 0
-    """The boot (`boots`) the freeze that froze the guest was sent to: Nova's call reached
-    libvirt then, and a freeze queued behind the agent job another command holds reaches the
-    guest later, whichever boot it is by then (``no_freeze_across_restart`` compares the two).
-    Not saved, counted in this copy of the cloud as `boots` is."""
+    frozen_restarts: int = 0
+    """How many times the guest restarted between Nova's sending the freeze that froze it and
+    that freeze reaching the guest (a freeze queued behind the agent job another command holds
+    reaches whichever boot the guest is in by then; ``no_freeze_across_restart``); 0 while
+    thawed. Saved (only when not 0, `fakecloud.state.kinds.SPARSE`), so a fork or a loaded
+    copy of a guest left so still shows it, where `boots` counts from the copy's start."""
 
     @property
     def uuid(self) -> str:

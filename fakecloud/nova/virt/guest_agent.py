@@ -34,7 +34,7 @@ agent's channel closes, "Guest agent disappeared while executing command"
 guest's qemu-ga starts thawed. A command still queued for the agent job then is not in flight:
 it reaches the restarted guest's agent when its turn comes (libvirt sends it once it holds the
 job, ``qemuDomainFSFreeze``), so a freeze Nova sent before the restart may freeze the new boot
-(``Domain.frozen_boot`` keeps the boot it was sent to: ``no_freeze_across_restart``).
+(``Domain.frozen_restarts`` keeps how many restarts it crossed: ``no_freeze_across_restart``).
 Commands run one at a time (libvirt's agent job lock), each in its own simulated process: the
 agent lives in the guest, so a nova-compute that dies mid-freeze does not stop the freeze. A
 command queued behind another waits at most `AGENT_JOB_WAIT_S` (libvirt's ``QEMU_JOB_WAIT_TIME``,
@@ -216,7 +216,7 @@ class GuestAgent:
         `LibvirtError` the command ended with."""
         env = self.kernel.env
         requested = env._now  # simpy's `now` property, without its call
-        sent = self.domain.boots  # the boot Nova's call reached libvirt in (`Domain.frozen_boot`)
+        sent = self.domain.boots  # the boot Nova's call reached libvirt in
         if self._busy:
             turn = env.event()
             if self._waiting is None:
@@ -266,7 +266,7 @@ class GuestAgent:
                 # blocks the guest's writes from its start; qemu qga/commands-posix.c
                 # qmp_guest_fsfreeze_freeze_list): the guest is frozen while the freeze hangs
                 self._move(dom, "frozen", _FREEZE, requested)
-                dom.frozen_boot = sent
+                dom.frozen_restarts = dom.boots - sent
             yield from pausing
             if error is not None:
                 pass
@@ -297,7 +297,7 @@ class GuestAgent:
                     yield self.kernel.timeout(self.freeze_s)
                 if dom.power_state == states.RUNNING and dom.boots == boot:
                     self._move(dom, "frozen", _FREEZE, requested)
-                    dom.frozen_boot = sent
+                    dom.frozen_restarts = dom.boots - sent
                 else:
                     # the guest went down meanwhile, rebooted or not, its agent with it
                     # (qemu_agent.c's EOF): the restarted guest's qemu-ga starts thawed
@@ -339,6 +339,7 @@ class GuestAgent:
             dom.frozen_intervals = (*intervals, (now, None))
         else:
             dom.frozen_intervals = (*intervals[:-1], (intervals[-1][0], now))
+            dom.frozen_restarts = 0
         at = _SITES.get((event, self.host))
         if at is None:
             at = _SITES[(event, self.host)] = site(event, host=self.host)
@@ -355,6 +356,7 @@ def guest_restarted(kernel: Any, dom: Any, host: str) -> None:
         FSFREEZE_STATUS.move(kernel, dom, "thawed", actor=actor, field="fsfreeze_status")
         intervals = dom.frozen_intervals
         dom.frozen_intervals = (*intervals[:-1], (intervals[-1][0], kernel.env.now))
+        dom.frozen_restarts = 0
 
 
 class Guest(NamedTuple):
