@@ -4,7 +4,8 @@ Mirrors ``volume/api.py`` (``_attachment_reserve``, ``attachment_create``, ``att
 ``attachment_deletion_allowed``, ``attachment_delete``), the manager's ``attachment_update``
 (``db.volume_attached(mark_attached=False)``) and ``api/v3/attachments.py complete``:
 
-- create: the volume must not be in an ``error*`` status; it goes ``available``/``downloading``
+- create: the volume must not be in an ``error*`` status (from Cinder 12.0.7, 13.0.5, 14.0.0:
+  switch ``lp1805762``); it goes ``available``/``downloading``
   → ``reserved`` (``in-use`` too when multiattach; the same instance may re-reserve); the row
   starts ``reserved``. With a connector, the update below happens in the same call.
 - update (a connector): attachment and volume become ``attaching``; ``connection_info`` is set.
@@ -138,7 +139,8 @@ class AttachmentAPI(ApiPart):
         """Reserve the volume for `instance_uuid`; with a `connector`, also connect it."""
         k = self.kernel
         self._authorize(context, "volume:attachment_create", volume.project_id)
-        if "error" in volume.status:
+        switches = k.switches
+        if "error" in volume.status and not switches.lp1805762:
             raise exception.InvalidVolume(
                 reason="Volume attachments can not be created if the volume is in an error "
                 f"state. The Volume {volume.id} currently has a status of: {volume.status} "
@@ -153,12 +155,19 @@ class AttachmentAPI(ApiPart):
         else:
             # Before 6eba403ba (Cinder 14.0.0) the same server's attachment allowed a new
             # reservation whatever the status, and the refusal named no status.
-            checked = self.kernel.switches.series.cinder >= RESERVE_STATUS_CHECK_SINCE
-            override = (
-                instance_uuid
-                and (not checked or volume.status in ("in-use", "reserved"))
-                and any(a.instance_uuid == instance_uuid for a in volume.attachments)
-            )
+            checked = switches.series.cinder >= RESERVE_STATUS_CHECK_SINCE
+            if switches.lp1785050:
+                # Cinder 12.0.0-12.0.3: an attachment of another server refuses, and a volume
+                # with none at all is reserved in any status (the status left as it is).
+                override = instance_uuid and all(
+                    a.instance_uuid == instance_uuid for a in volume.attachments
+                )
+            else:
+                override = (
+                    instance_uuid
+                    and (not checked or volume.status in ("in-use", "reserved"))
+                    and any(a.instance_uuid == instance_uuid for a in volume.attachments)
+                )
             if not override:
                 statuses = build_or_str(expected)
                 reason = f"Volume {volume.id} status must be {statuses}"
@@ -191,7 +200,7 @@ class AttachmentAPI(ApiPart):
         the attachment as it was, with its connection info."""
         self._authorize(context, "volume:attachment_update", attachment.project_id)
         volume = self.store.volumes[attachment.volume_id]
-        if "error" in volume.status:
+        if "error" in volume.status and not self.kernel.switches.lp1805762:
             raise exception.ResourceConflict(
                 reason="Volume attachments can not be updated if the volume is in an error "
                 f"state. The Volume {volume.id} currently has a status of: {volume.status} "

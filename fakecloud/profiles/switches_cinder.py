@@ -459,4 +459,51 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1805762",
+        "bug: Cinder's attachment create and update do not look at the volume's status "
+        "(API.attachment_create, API.attachment_update, cinder 12.0.6 and 13.0.4 cinder/volume/"
+        "api.py): an error volume's attachment is updated and connected (the volume "
+        "'attaching'), and its create is refused only by _attachment_reserve's status check. "
+        "Off: 'Volume attachments can not be created (updated) if the volume is in an error "
+        "state. ...', an InvalidVolume before the reservation (before the connection).",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "7d7dc2659d",
+                "Check Volume Status on attachment create/update (LP #1805762; Cinder 14.0.0, "
+                "backports in Cinder 12.0.7, 13.0.5)",
+                # Cinder 12.0.7 and 13.0.5 were tagged 2019-05-09: the next Nova 17 release is
+                # 17.0.11 (2019-07-10; 17.0.10: 2019-03-24), the next Nova 18 one 18.2.1
+                # (2019-06-18; 18.2.0: 2019-03-24).
+                backports=(
+                    Backport("17.0.11", "38b4e4e3b8"),
+                    Backport("18.2.1", "b9a9492bac"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1785050",
+        "bug: _attachment_reserve lets a server's attachment through whatever the volume's "
+        "status unless the volume has an attachment of another server (override starts True "
+        "and only another instance_uuid clears it, cinder 12.0.3 cinder/volume/api.py): a "
+        "volume with no attachment at all is reserved in any status, which it keeps (an "
+        "'error' one with lp1805762, a 'creating' or 'maintenance' one), while one that has the "
+        "same server's and another's is refused. Off: the same server's attachment must be "
+        "there (override starts False, any row of the same instance_uuid sets it).",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "9c0123eb70",
+                "Fix _attachment_reserve to not allow attaching an invalid status volume (LP "
+                "#1785050; Cinder 13.0.0, backport in Cinder 12.0.4)",
+                # Cinder 12.0.4 was tagged 2018-10-09: the next Nova 17 release is 17.0.8
+                # (2018-12-19; 17.0.7: 2018-10-08).
+                backports=(Backport("17.0.8", "1c06339d6a"),),
+            ),
+        ),
+    ),
 )

@@ -2,7 +2,7 @@
 manager's ``_connection_create`` and ``attachment_update``, ``API.attachment_create``)."""
 
 import pytest
-from cinder_support import CEPH_ONLY, CONNECTOR, SERVER, call, create_volume, fault
+from cinder_support import CEPH_ONLY, CONNECTOR, SERVER, call, create_volume, fault, reset_volume
 
 from fakecloud import Cloud
 from tests.booted import booted
@@ -162,3 +162,56 @@ def test_queens_answers_an_attachment_create_and_complete_by_point_release(
     r = call(cloud, "POST", f"attachments/{aid}/action", done, version="3.44")
     assert (r.status, r.body) == (completed, None)  # no body
     assert cloud.cinder.volume(vid).status == "in-use"
+
+
+@pytest.mark.parametrize(
+    ("profile", "created", "updated"),
+    [
+        ("nova-17.0.7", 202, 200),  # Cinder 12.0.3: lp1785050 and lp1805762
+        ("nova-17.0.8", "reserve", 200),  # 12.0.4 (1c06339d6a): lp1805762 alone
+        ("nova-17.0.10", "reserve", 200),  # 12.0.6
+        ("nova-17.0.11", "error", 500),  # 12.0.7 (38b4e4e3b8)
+        ("nova-18.2.0", "reserve", 200),  # 13.0.4
+        ("nova-18.2.1", "error", 500),  # 13.0.5 (b9a9492bac)
+        ("nova-19.0.0", "error", 500),  # 14.0.0 (7d7dc2659d)
+    ],
+)
+def test_an_error_volumes_attachments_by_point_release(profile, created, updated):
+    """``API.attachment_create`` and ``attachment_update`` refuse an ``error*`` volume from
+    7d7dc2659d (LP #1805762: Cinder 14.0.0; 12.0.7 and 13.0.5, tagged 2019-05-09, beside Nova
+    17.0.11 and 18.2.1); before, the update connects it and the create meets
+    ``_attachment_reserve`` alone, whose override let a server through to a volume with no
+    attachment in any status until 9c0123eb70 (LP #1785050: 13.0.0; 12.0.4, tagged
+    2018-10-09, beside Nova 17.0.8): the volume reserved and left ``error``."""
+    cloud = booted(profile=profile)
+    vid, bare = create_volume(cloud), create_volume(cloud)
+    aid = _create(cloud, vid).json()["attachment"]["id"]
+    for volume in (vid, bare):
+        reset_volume(cloud, volume, "error")
+    r = _create(cloud, bare)
+    if created == 202:
+        assert (r.status, r.json()["attachment"]["status"]) == (202, "reserved")
+    else:
+        reason = {
+            "reserve": f"Volume {bare} status must be available or downloading",
+            "error": "Volume attachments can not be created if the volume is in an error state. "
+            f"The Volume {bare} currently has a status of: error ",
+        }[created]
+        assert fault(r) == ("badRequest", 400, f"Invalid volume: {reason}")
+    assert cloud.cinder.volume(bare).status == "error"
+    update = {"attachment": {"connector": CONNECTOR}}
+    r = call(cloud, "PUT", f"attachments/{aid}", update, version="3.44", allow_500=True)
+    if updated == 200:
+        assert (r.status, r.json()["attachment"]["connection_info"]["target_lun"]) == (200, 1)
+        assert cloud.cinder.volume(vid).status == "attaching"
+    else:
+        reason = (
+            "Volume attachments can not be updated if the volume is in an error state. The "
+            f"Volume {vid} currently has a status of: error "
+        )
+        assert fault(r) == (
+            "computeFault",
+            500,
+            f"Unable to update attachment.(Invalid volume: {reason}).",
+        )
+        assert cloud.cinder.volume(vid).status == "error"

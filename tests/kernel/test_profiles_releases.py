@@ -661,6 +661,26 @@ EXPECTED = {
         "21.2.4": False,
         "22.0.0": False,
     },
+    # Cinder's attachment create/update status check (LP #1805762): 19.0.0, backports 17.0.11
+    # and 18.2.1.
+    "lp1805762": {
+        "17.0.10": True,
+        "17.0.11": False,
+        "17.0.13": False,
+        "18.0.0": True,
+        "18.2.0": True,
+        "18.2.1": False,
+        "18.3.0": False,
+        "19.0.0": False,
+    },
+    # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
+    "lp1785050": {
+        "17.0.0": True,
+        "17.0.7": True,
+        "17.0.8": False,
+        "17.0.13": False,
+        "18.0.0": False,
+    },
 }
 
 
