@@ -115,11 +115,16 @@ class Tasks:
         return [t for tasks in self._by_image.values() for t in tasks]
 
     def for_image(self, ctx: Any, image_id: str) -> list[Task]:
-        """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see."""
+        """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see (with
+        switch ``lp1922928``, Glance 22.0.0-22.0.x, not one in progress: no ``expires_at``)."""
         now = self._kernel.now
+        ended_only = self._kernel.switches.lp1922928
         out = []
         for task in self._by_image.get(image_id, ()):
-            if task.expires_at is not None and task.expires_at < now:
+            if task.expires_at is None:
+                if ended_only:
+                    continue
+            elif task.expires_at < now:
                 continue
             if ctx.is_admin or task.owner is None or task.owner == ctx.project_id:
                 out.append(task)

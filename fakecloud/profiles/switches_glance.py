@@ -107,4 +107,31 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1922928",
+        "bug: GET /v2/images/{id}/tasks lists only the tasks whose expires_at is not past "
+        "(db/sqlalchemy/api.py tasks_get_by_image's expires_at >= now, glance 22.0.0), so a "
+        "task still pending or processing, whose expires_at is NULL, is left out: an import "
+        "in progress shows no task. Off: NULL or not expired.",
+        False,
+        (
+            Change(
+                "23.0.0",
+                "281fadc15c",
+                "New API /v2/images/{id}/tasks (Glance 22.0.0): its query compares expires_at "
+                "alone",
+                True,
+            ),
+            Change(
+                "24.0.0",
+                "2a0d2303c3",
+                "Fix image/tasks API for in-progress tasks (LP #1922928; Glance 23.0.0, "
+                "backport in Glance 22.1.0)",
+                # Glance 22.1.0 was tagged 2021-09-15: the next Nova 23 release is 23.1.0
+                # (2021-10-07; 23.0.2: 2021-07-15). No Victoria backport (no route there).
+                False,
+                backports=(Backport("23.1.0", "78e8b7506a"),),
+            ),
+        ),
+    ),
 )

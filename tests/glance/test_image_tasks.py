@@ -208,3 +208,17 @@ def test_tasks_made_within_one_stored_second_list_by_id():
     query = {"sort_dir": "asc", "marker": min(made)}
     after = w.call("GET", "/v2/tasks", ADMIN, query=query).json()["tasks"]
     assert [t["id"] for t in after] == sorted(made)[1:]
+
+
+def test_glance_22_0_lists_no_task_in_progress():
+    """``tasks_get_by_image`` compared ``expires_at >= now`` alone in Glance 22.0.0 (Nova
+    23.0.0-23.0.2: switch ``lp1922928``), so a pending or processing task (no ``expires_at``)
+    was left out until 78e8b7506a (22.1.0, beside Nova 23.1.0); the ended task is listed."""
+    for profile, in_progress in (("nova-23.0.2", 0), ("nova-23.1.0", 1)):
+        w = World(profile=profile)
+        image = w.create()["id"]
+        stage_and_import(w, image)
+        w.cloud.advance(0)
+        assert len(tasks(w, image)) == in_progress
+        w.cloud.run_until_idle()
+        assert [t["status"] for t in tasks(w, image)] == ["success"]

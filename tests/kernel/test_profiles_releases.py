@@ -673,6 +673,16 @@ EXPECTED = {
         "18.3.0": False,
         "19.0.0": False,
     },
+    # Glance 22.0.0's image tasks API leaves out tasks in progress (LP #1922928): Nova
+    # 23.0.0-23.0.2.
+    "lp1922928": {
+        "22.4.0": False,
+        "23.0.0": True,
+        "23.0.2": True,
+        "23.1.0": False,
+        "23.2.2": False,
+        "24.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
