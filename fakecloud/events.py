@@ -389,9 +389,12 @@ EVENTS: dict[str, EventKind] = {
         ),
         _k(
             "identity.token_rejected",
-            "A request's token was refused (expired, revoked, unknown).",
-            "the service",
-            "user or token",
+            "A service's auth_token middleware refused a request's token (expired, revoked, "
+            "unknown; a service token invalid or without its role): at the door, where no "
+            "api.request follows, and inside a flow (Nova's call to Cinder or Glance), before "
+            "the 401 it answers.",
+            "the service (nova, cinder, glance)",
+            "the request (METHOD path)",
             "reason",
         ),
         _k("identity.token_revoked", "A token was revoked.", "keystone", "user name"),

@@ -641,7 +641,8 @@ class API:
                         # Glance's auth_token middleware: a fresh cache entry passes the token
                         keystone = k.keystone
                         if keystone is not None and not passes(keystone, CALLEE, token):
-                            yield from callee_checks(k, keystone, CALLEE, token, _refused)
+                            named = Subject((subject, image_id)) if templated else subject
+                            yield from callee_checks(k, keystone, CALLEE, token, _refused, named)
                     try:
                         if point in k.faults.hot:
                             yield from k.faults.pause(

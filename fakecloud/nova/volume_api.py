@@ -586,7 +586,10 @@ class API:
                     # fresh cache entry passes it (`fakecloud.transport.token_cache`)
                     keystone = k.keystone
                     if keystone is not None and not passes(keystone, CALLEE, token_id):
-                        yield from callee_checks(k, keystone, CALLEE, token_id, Unauthorized)
+                        subject = Subject((template, *parts))
+                        yield from callee_checks(
+                            k, keystone, CALLEE, token_id, Unauthorized, subject
+                        )
                 if point in k.faults.hot:
                     if not attrs:  # the resource the request names, by its id alone
                         field = names if names.__class__ is str else _RESOURCE.get(method)

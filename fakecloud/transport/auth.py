@@ -43,7 +43,7 @@ from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.transport import token_cache
 from fakecloud.transport.endpoints import host_url
-from fakecloud.transport.token_cache import NO_CACHE, service_of
+from fakecloud.transport.token_cache import EXPIRED_REASON, NO_CACHE, UNKNOWN_REASON, service_of
 
 UNAUTHORIZED = "The request you have made requires authentication."
 
@@ -105,9 +105,9 @@ def authenticate(keystone: Any, api: Any, req: Request) -> Response | None:
                 else:
                     token, ctx = token_cache.fetch(keystone, service, token_id)
         except TokenExpired:
-            reason = "expired token"
+            reason = EXPIRED_REASON
         except TokenNotFound as dead:
-            reason = "unknown or revoked token"
+            reason = UNKNOWN_REASON
             # Keystone's own middleware answers its validation's error (a deleted application
             # credential's 404), where keystonemiddleware says 401
             if (
@@ -156,20 +156,17 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
     try:
         _, ctx = token_cache.fetch(keystone, service, token_id, allow_expired=role_passed)
     except TokenExpired:
-        return _rejected(keystone, api, req, "expired token")
+        return _rejected(keystone, api, req, EXPIRED_REASON)
     except TokenNotFound:
-        return _rejected(keystone, api, req, "unknown or revoked token")
+        return _rejected(keystone, api, req, UNKNOWN_REASON)
     req.context = replaced(with_service_token(ctx, serving), "request_id", kernel.ids.request_id())
     return None
 
 
 def _rejected(keystone: Any, api: Any, req: Request, reason: str) -> Response:
     """keystonemiddleware's refusal of `req`, traced with `reason`."""
-    keystone.kernel.trace.emit(
-        "identity.token_rejected",
-        getattr(api, "name", "service"),
-        f"{req.method} {req.path}",
-        reason=reason,
+    token_cache.rejected(
+        keystone.kernel, getattr(api, "name", "service"), f"{req.method} {req.path}", reason
     )
     return reject(api, keystone, req)
 

@@ -63,6 +63,10 @@ NOT_FOUND = "Could not find token"
 #: What a cache entry of a token Keystone refused as expired holds in place of its context.
 EXPIRED = "expired"
 
+#: The reasons a refusal is traced with (``identity.token_rejected``'s ``reason``).
+EXPIRED_REASON = "expired token"
+UNKNOWN_REASON = "unknown or revoked token"
+
 #: keystonemiddleware's 401 message (its JSON body's ``error.message``).
 UNAUTHORIZED = "The request you have made requires authentication."
 
@@ -244,7 +248,12 @@ def latency(kernel: Any) -> float:
 
 
 def callee_checks(
-    kernel: Any, keystone: Any, service: str, token_id: str, refusal: Callable[..., Exception]
+    kernel: Any,
+    keystone: Any,
+    service: str,
+    token_id: str,
+    refusal: Callable[..., Exception],
+    subject: Any,
 ) -> Generator[Any, Any, None]:
     """`service`'s middleware checking a request another service sends with a user's token
     (Nova's to Cinder and Glance: ``nova/volume/cinder.py`` ``_get_cinderclient_parameters``,
@@ -254,15 +263,24 @@ def callee_checks(
     send_service_user_token``, `fakecloud.nova.service_auth.sends_service_token`) an expired
     user token is taken (``allow_expired``: Nova's service user holds the ``service`` role),
     without it refused.
-    A refusal is raised as ``refusal(401, UNAUTHORIZED)``, the client's error for the
-    middleware's 401. The service token itself is Nova's own, renewed by its session before
-    it expires: taken as valid, with no call."""
+    A refusal is traced as at the door (``identity.token_rejected``: the service, the
+    request's `subject`, the reason), then raised as ``refusal(401, UNAUTHORIZED)``, the
+    client's error for the middleware's 401. The service token itself is Nova's own, renewed
+    by its session before it expires: taken as valid, with no call."""
     from fakecloud.nova.service_auth import sends_service_token
 
     try:
         yield from fetch_timed(keystone, service, token_id, sends_service_token(kernel))
-    except (TokenExpired, TokenNotFound):
+    except (TokenExpired, TokenNotFound) as refused:
+        reason = EXPIRED_REASON if isinstance(refused, TokenExpired) else UNKNOWN_REASON
+        rejected(kernel, service.removesuffix("-api"), subject, reason)
         raise refusal(401, UNAUTHORIZED) from None
+
+
+def rejected(kernel: Any, actor: str, subject: Any, reason: str) -> None:
+    """Trace a middleware's refusal of the request `subject` sent to `actor` (a service's
+    name: ``nova``, ``cinder``, ``glance``), with `reason`: ``identity.token_rejected``."""
+    kernel.trace.emit("identity.token_rejected", actor, subject, reason=reason)
 
 
 def answered_alike_until(

@@ -419,6 +419,11 @@ class _Reader:
             answer = status if status is not None else "no answer"
             self._mark(e, dst, f"{answer} from {src}: {e.get('call')}", "failure")
 
+    def _token_rejected(self, e: dict[str, Any]) -> None:
+        # the middleware's reason, beside the 401 it answers (or, at the door, in its place)
+        label = f"token refused: {e.get('reason')} ({self.names.text(e.get('subject'))})"
+        self._mark(e, lanes.of_actor(e["actor"]), label, "failure")
+
     def _rpc(self, e: dict[str, Any]) -> None:
         target, method = str(e["subject"]), str(e.get("method"))
         sender = lanes.rpc_sender(target, method)
@@ -604,6 +609,7 @@ _HANDLERS = {
     "api.response": _Reader._api_response,
     "http.request": _Reader._http_request,
     "http.response": _Reader._http_response,
+    "identity.token_rejected": _Reader._token_rejected,
     "rpc.cast": _Reader._rpc,
     "rpc.call": _Reader._rpc,
     "rpc.reply": _Reader._rpc,

@@ -234,6 +234,9 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         caller = lanes.label(lanes.of_actor(e["actor"]))
         error = f": {book.text(e['error'])}" if e.get("error") else ""
         return f"{e.get('callee')} → {caller}: {answer} to {e.get('call')}{error}"
+    if kind == "identity.token_rejected":  # the middleware's reason for its 401
+        service = lanes.label(lanes.of_actor(e["actor"]))
+        return f"{service} refuses the token of {subject}: {e.get('reason')}"
     if kind in ("rpc.cast", "rpc.call"):
         target = lanes.label(lanes.of_actor(e.get("subject")))
         return f"RPC {kind[4:]} → {target}: {e.get('method')}"

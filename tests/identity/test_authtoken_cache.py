@@ -6,6 +6,7 @@ token (``[service_user] send_service_user_token``) lets one that expired mid-sna
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.views.timeline import story
 
 VALIDATE = "GET /v3/auth/tokens"
 
@@ -146,6 +147,7 @@ def test_a_user_token_expiring_mid_snapshot_fails_the_upload_unless_nova_sends_i
     profile, send, fails
 ):
     cloud = _snapshot_with_a_token_expiring(profile, send)
+    image = cloud.trace.filter(kind="state", machine="glance.image.status", new="queued")[-1]
     answers = [
         (e["call"], e["status"])
         for e in cloud.trace.filter(kind="http.response", callee="glance-api")
@@ -157,6 +159,17 @@ def test_a_user_token_expiring_mid_snapshot_fails_the_upload_unless_nova_sends_i
         # meet Glance's middleware refusing it (a cache hit: no call to Keystone)
         assert answers[-3:] == [("upload", 204), ("get", 401), ("delete", 401)]
         assert failure[-1]["exception"] == "ImageNotAuthorized"
+        # each 401 has its reason, as at the door, told by the story just before it
+        told = story(cloud.trace, {image["subject"]: "snap"}).splitlines()
+        refusals = [line.split("s  ", 1)[1] for line in told if "refuses" in line or "401" in line]
+        assert refusals == [
+            "glance-api refuses the token of GET /v2/images/snap: expired token",
+            "glance-api → nova-compute cmp-1: 401 to get: The request you have made requires "
+            "authentication.",
+            "glance-api refuses the token of DELETE /v2/images/snap: expired token",
+            "glance-api → nova-compute cmp-1: 401 to delete: The request you have made "
+            "requires authentication.",
+        ]
     else:
         assert answers[-2:] == [("upload", 204), ("get", 200)]
         assert failure == []
