@@ -15,9 +15,10 @@ docs write it) names the same file.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
+
+from fakecloud.suggest import close_match
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -101,8 +102,8 @@ def find(name: str) -> Path:
         for alias in (e.name, e.path.stem) + ((bug_id,) if any(map(str.isdigit, bug_id)) else ()):
             aliases.setdefault(alias, e.name)
     # A typo of a name, not a word it shares: difflib's default 0.6 took 'nothere' for 'other'.
-    close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=_TYPO_CUTOFF)
-    hint = f" (did you mean {aliases[close[0]]!r}?)" if close else ""
+    close = close_match(key, aliases, cutoff=_TYPO_CUTOFF)
+    hint = f" (did you mean {aliases[close]!r}?)" if close is not None else ""
     raise NotInLibrary(
         f"{name!r} is neither a file nor a library scenario{hint}; "
         "`fakecloud list scenarios` lists them"

@@ -55,7 +55,7 @@ def expand(doc: Any, filename: str, path: Path | None):
         raise ScenarioError(
             [Problem(filename, getattr(doc, "line", 1), "", "a scenario file is a mapping")]
         )
-    checked = _one_case_checked(doc, filename)
+    checked, strict = _one_case_checked(doc, filename)
     # In cases, null means "remove this key": check the rest of each override.
     problems = (
         []
@@ -92,7 +92,10 @@ def expand(doc: Any, filename: str, path: Path | None):
                 found, bound = static, checked
             else:
                 bound = bind(merged, names)
-                found = static + schema_problems(bound, _schema("case"), filename)
+                if strict is None:
+                    strict = schema_problems(bound, _schema("case"), filename)
+                found = static + strict
+                strict = None
             if not found:
                 case, found = build_case(
                     bound,
@@ -122,19 +125,23 @@ def expand(doc: Any, filename: str, path: Path | None):
     )
 
 
-def _one_case_checked(doc: YamlMap, filename: str) -> YamlMap | None:
+def _one_case_checked(doc: YamlMap, filename: str) -> tuple[YamlMap | None, list | None]:
     """A file without ``matrix:``, ``cases:`` and ``vars:`` (a replay, most of the library)
     is its one case: the case, bound, once it passes the strict case schema, which it is
-    checked against once instead of twice (None: check it as any other file). The file's
-    schema differs only by letting typed values be ``${name}``, so it passes what the strict
-    one passes, and binding no names leaves such a file as it is (else, or when the strict
-    check fails, both checks run as for any file, so a bad file's problems are the same)."""
+    checked against once instead of twice ((None, ...): check it as any other file). The
+    file's schema differs only by letting typed values be ``${name}``, so it passes what the
+    strict one passes, and binding no names leaves such a file as it is (else, or when the
+    strict check fails, both checks run as for any file, so a bad file's problems are the
+    same). The second of the pair is the strict check's problems when it failed (its one
+    case's, which the case's own check would find again: a file of 20,000 steps was checked
+    three times to be refused), else None."""
     if "matrix" in doc or "cases" in doc or "vars" in doc:
-        return None
+        return None, None
     bound = bind(_without_expansion(doc), {})
-    if bound != doc or schema_problems(bound, _schema("case"), filename):
-        return None
-    return bound
+    if bound != doc:
+        return None, None
+    problems = schema_problems(bound, _schema("case"), filename)
+    return (None, problems) if problems else (bound, None)
 
 
 def _without_expansion(doc: YamlMap) -> YamlMap:

@@ -10,7 +10,6 @@ naming file, line and field. `fakecloud.scenario.loader` builds scenarios on thi
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 
 from fakecloud.profiles.resolve import closest
 from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+from fakecloud.suggest import close_match, did_you_mean
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME_HINT = "names use letters, digits, '-' and '_', and start with a letter or '_'"
@@ -274,10 +274,12 @@ def _node_children(node: yaml.Node) -> list[yaml.Node]:
 def _alias_bomb(data: Any) -> tuple[Any, str] | None:
     """The smallest mapping or list of `data` that holds more than `MAX_VALUES` values once
     aliases (shared containers) are counted every time they appear, or one that holds itself
-    (an alias inside its own anchor: endless), with what is wrong; or None. Each container is
+    (an alias inside its own anchor: endless), with what is wrong (`LAUGHS` when an alias
+    counts, `TOO_MANY` for a file that simply writes that many out); or None. Each container is
     sized once, so this is linear in the file, not in its expansion."""
     sizes: dict[int, int] = {}
     open_: set[int] = set()  # being sized: the containers around the one looked at
+    aliased = False  # a container met twice: the count includes an alias's expansion
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, children_done = stack.pop()
@@ -289,10 +291,12 @@ def _alias_bomb(data: Any) -> tuple[Any, str] | None:
                 open_.add(id(node))
                 stack.append((node, True))
                 stack += [(v, False) for v in values if isinstance(v, (dict, list))]
+            else:
+                aliased = True
             continue
         total = len(node) + sum(sizes[id(v)] for v in values if isinstance(v, (dict, list)))
         if total > MAX_VALUES:
-            return node, LAUGHS
+            return node, LAUGHS if aliased else TOO_MANY
         sizes[id(node)] = total
         open_.discard(id(node))
     return None
@@ -301,6 +305,10 @@ def _alias_bomb(data: Any) -> tuple[Any, str] | None:
 LAUGHS = (
     f"anchors and aliases expand to more than {MAX_VALUES:,} values here (a 'billion "
     "laughs'); write the values out, or alias fewer of them"
+)
+TOO_MANY = (
+    f"more than {MAX_VALUES:,} values here: a scenario file holds hundreds (the library's "
+    "largest about 300); split it into smaller files"
 )
 SELF_ALIAS = (
     "this mapping or list holds itself (an alias inside its own anchor): it never ends; alias "
@@ -470,7 +478,7 @@ def _misspelt(error: jsonschema.ValidationError) -> bool:
         return False
     extra = _unknown_keys(error.schema, error.instance)
     known = list(error.schema.get("properties", {}))
-    return bool(extra) and bool(difflib.get_close_matches(str(extra[0]), known, n=1))
+    return bool(extra) and close_match(str(extra[0]), known) is not None
 
 
 def _closest_branch(
@@ -514,8 +522,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         return path, f"missing required key {missing[0]!r}{hint}"
     if kind == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
-        close = difflib.get_close_matches(str(value), [str(v) for v in error.validator_value], 1)
-        suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+        suggestion = did_you_mean(str(value), error.validator_value)
         return path, f"expected one of {allowed}, got {_got(value)}{suggestion}"
     if kind == "oneOf" and isinstance(value, dict):
         keys = _one_of_keys(schema)
@@ -525,12 +532,12 @@ def _describe(error: jsonschema.ValidationError) -> tuple[tuple, str]:
                 return path, f"does nothing: give one of {', '.join(keys)}{hint}"
             return path, f"does {' and '.join(given)} at once: give only one of them{hint}"
     if kind == "pattern" and "propertyNames" in error.schema_path:
-        return (*path, value), f"{value!r} is not a usable name: {NAME_HINT}"
+        return (*path, value), f"{_got(value)} is not a usable name: {NAME_HINT}"
     if kind == "pattern":
         from fakecloud.scenario.schema import NAME_PATTERN, PROFILE_PATTERN
 
         if error.validator_value == NAME_PATTERN:
-            return path, f"{value!r} is not a usable name: {NAME_HINT}"
+            return path, f"{_got(value)} is not a usable name: {NAME_HINT}"
         wanted = hint.strip(" ()") or f"text matching {error.validator_value}"
         suggestion = closest(value) if error.validator_value == PROFILE_PATTERN else ""
         return path, f"expected {wanted}, got {_got(value)}{suggestion}"
@@ -585,8 +592,7 @@ def _unknown_key_problems(error: jsonschema.ValidationError) -> list[tuple[tuple
         if why:
             message = f"{key!r} is not a key here ({why}); known: {', '.join(known)}"
         else:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            suggestion = did_you_mean(str(key), known)
             message = f"unknown key {key!r}{suggestion}; known: {', '.join(known)}"
         out.append(((*path, key), message))
     return out
@@ -616,9 +622,30 @@ def _is_finite_number(checker: Any, value: Any) -> bool:
     )
 
 
+_ONE_OF = jsonschema.Draft202012Validator.VALIDATORS["oneOf"]
+_ONE_OF_KEYS: dict[int, tuple[dict, list[str] | None]] = {}
+
+
+def _one_of(validator: Any, options: Any, instance: Any, schema: dict) -> Any:
+    """jsonschema's ``oneOf``, but a "does exactly one thing" choice (`_one_of_keys`) met by a
+    mapping that gives exactly one of its keys passes without a look at each branch: every
+    step and trace check is such a choice, and descending into its nine branches (eight of
+    them failing) was most of the time a file of 20,000 steps took to be checked. Any other
+    value goes through the library's own ``oneOf``, so a problem is worded as before."""
+    if isinstance(instance, dict):
+        kept = _ONE_OF_KEYS.get(id(schema))
+        if kept is None or kept[0] is not schema:
+            kept = _ONE_OF_KEYS[id(schema)] = (schema, _one_of_keys(schema))
+        keys = kept[1]
+        if keys is not None and sum(1 for key in keys if key in instance) == 1:
+            return ()
+    return _ONE_OF(validator, options, instance, schema)
+
+
 #: Draft 2020-12, where NaN and the infinities are not numbers (they would poison the clock).
 FiniteValidator = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
+    validators={"oneOf": _one_of},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("number", _is_finite_number),
 )
 

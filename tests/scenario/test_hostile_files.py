@@ -327,3 +327,21 @@ def test_a_request_holding_an_escape_sequence_is_shown_escaped(tmp_path, capsys)
     assert report([str(tmp_path / "t.jsonl"), "--format", "text"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "GET /v2.1/servers\\x1b]0;pwn\\x07\\x1b[2J" in out
+
+
+def test_a_huge_value_is_shown_cut_and_gets_no_suggestion():
+    """A value of 200,000 characters where a name or a choice goes: the problem shows its
+    first characters and its length (the whole value filled the terminal: 7 MB on one line),
+    and no "did you mean" (difflib indexed all of it: seconds of a refusal)."""
+    huge = "x" * 200_000
+    found = problems(
+        f"name: n\nsteps:\n  - {{name: '{huge} ', wait: 1}}\n  - {{wait: 1, service: {huge}}}\n"
+    )
+    shown = "'" + "x" * 76 + "... (200,003 characters)"
+    assert found == [
+        f"s.yaml:3: field steps[0].name: {shown} is not a usable name: names use letters, "
+        "digits, '-' and '_', and start with a letter or '_'",
+        "s.yaml:4: field steps[1].service: expected one of compute, image, block-storage, "
+        "identity, volume, volumev2, block_storage, blockstorage, keystone, nova, glance, "
+        "cinder, got " + shown.replace("200,003", "200,002"),
+    ]
