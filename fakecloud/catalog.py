@@ -9,7 +9,8 @@
     fakecloud list config [WORD]       # configuration keys, their defaults and meaning
     fakecloud list points --json       # the same as JSON, for tools
 
-`WORD` keeps the entries whose name contains it. Each ``rows_*`` function gives the entries as
+`WORD` keeps the entries whose name contains it, case ignored (an empty one is refused: leave
+it out to list everything). Each ``rows_*`` function gives the entries as
 plain dicts (what ``--json`` prints); `render` lays them out for people.
 """
 
@@ -27,6 +28,8 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from fakecloud.cli_args import word_argument
 
 WIDTH = 100
 
@@ -343,7 +346,12 @@ def main(argv: list[str] | None = None) -> int:
         + ".",
     )
     p.add_argument("what", choices=list(WHAT), help="what to list")
-    p.add_argument("word", nargs="?", help="keep only the entries whose name contains WORD")
+    p.add_argument(
+        "word",
+        nargs="?",
+        type=word_argument,
+        help="keep only the entries whose name contains WORD (case ignored)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON (a list of objects)")
     args = p.parse_intermixed_args(argv)  # `list points --json WORD` too
     rows = WHAT[args.what][0]()

@@ -23,6 +23,18 @@ def case_argument(text: str) -> str:
     return text
 
 
+def word_argument(text: str) -> str:
+    """argparse type of ``fakecloud list``'s WORD: an empty one (an unset shell variable,
+    ``list points "$WORD"``) is refused; it listed everything, as if no WORD had been given,
+    where ``--case ""`` and an empty path are refused. A word of spaces alone too: no name
+    holds a space, so it matched nothing, and said so as if the registry had no such name."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected a word to look for, got {text!r} (leave it out to list everything)"
+        )
+    return text
+
+
 def address_argument(text: str) -> str:
     """argparse type of ``--scheduler``: an empty address is refused; it ran the seeds on
     this host's processes, as if no scheduler had been given."""

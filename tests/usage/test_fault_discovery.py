@@ -176,3 +176,20 @@ def test_fakecloud_list_shows_each_registry(capsys):
     assert "nothing matches 'no-such-thing'" in capsys.readouterr().err
     assert list_main(["points", "--json", "no-such-thing"]) == 1  # stdout was empty: no JSON
     assert json.loads(capsys.readouterr().out) == []
+
+
+@pytest.mark.parametrize("word", ["", "  "])
+def test_fakecloud_list_refuses_an_empty_word_as_run_refuses_an_empty_case(capsys, word):
+    """``list points "$WORD"`` with WORD unset listed every point, as if no WORD were given;
+    a word of spaces said "nothing matches". Either is refused, as ``run --case ""`` is, for
+    every kind (argparse's exit status 2, one line on stderr)."""
+    for what in ("points", "events", "config"):
+        with pytest.raises(SystemExit) as caught:
+            list_main([what, word])
+        assert caught.value.code == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.splitlines()[-1] == (
+            "fakecloud list: error: argument word: expected a word to look for, got "
+            f"{word!r} (leave it out to list everything)"
+        )
