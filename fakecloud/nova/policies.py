@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -810,7 +811,11 @@ def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = Fals
     from oslo_policy import policy
 
     enforcer = copy.copy(base)
-    file_rules = {name: policy.RuleDefault(name, check) for name, check in overrides}
+    with _unparsed_rules_told() as told:
+        file_rules = {}
+        for name, check in overrides:
+            told.rule = name
+            file_rules[name] = policy.RuleDefault(name, check)
     enforcer.file_rules = file_rules
     rules = enforcer.rules = policy.Rules(base.rules, base.rules.default_rule)
     for name, rule in file_rules.items():
@@ -824,6 +829,48 @@ def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = Fals
             else:
                 rules[default.name] = enforcer._handle_deprecated_rule(default)
     return enforcer
+
+
+#: Where fakecloud says a rule of the operator's is one oslo.policy cannot parse: one line on
+#: stderr (Python's last-resort handler) unless the program configures logging.
+LOG = logging.getLogger("fakecloud.policy")
+
+
+class _unparsed_rules_told(logging.Handler):
+    """While open, oslo.policy's parser's own records ("Failed to understand rule bogus", with
+    the ValueError's traceback: `_parser._parse_check` and `_parse_text_rule` log it and make
+    the rule a ``FalseCheck``, refusing everyone) are kept from the program's stderr; each is
+    told as one line naming the operator's rule (`rule`, set before each is parsed) instead.
+    The rule still refuses everyone, as in Nova."""
+
+    rule = ""
+
+    def __enter__(self) -> _unparsed_rules_told:
+        self._log = logging.getLogger("oslo_policy._parser")
+        self._propagate = self._log.propagate
+        self._log.addHandler(self)
+        self._log.propagate = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._log.removeHandler(self)
+        self._log.propagate = self._propagate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Tell the rule being parsed once, in words, without the traceback."""
+        if record.levelno >= logging.ERROR:
+            LOG.warning(
+                "policy rule %r: oslo.policy cannot parse %s: the rule refuses every caller, "
+                "as in Nova",
+                self.rule,
+                _parsed_part(record),
+            )
+
+
+def _parsed_part(record: logging.LogRecord) -> str:
+    """What `record` (oslo.policy's parser's) could not parse, quoted: its argument."""
+    args = record.args if isinstance(record.args, tuple) else ()
+    return repr(str(args[0])) if args else "it"
 
 
 def _credentials(caller: tuple, admin: bool | None = None) -> dict[str, Any]:

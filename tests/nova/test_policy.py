@@ -4,6 +4,7 @@ from config or a policy file, scope, and the order of the check against the serv
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import pytest
 
@@ -287,3 +288,29 @@ def test_the_usual_targets_are_answered_as_any_other_target(profile):
                     assert got is want, (ctx.roles, rule, owner)
                     answers.add(got)
     assert answers == {True, False}
+
+
+def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_and_says_so_in_one_line():
+    """oslo.policy logs "Failed to understand rule bogus" with its ValueError's traceback and
+    makes the rule refuse everyone; with no logging configured that traceback reached the
+    user's stderr, once per rule. The rule still refuses (the admin too, as in Nova); what
+    is logged is one line naming the rule, no traceback."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append  # type: ignore[method-assign]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        env = NovaEnv("upstream", {"nova": {"policy": {RULE: "bogus"}}})
+        assert env.create_image(env.boot(), user="admin").status == 403
+    finally:
+        root.removeHandler(handler)
+    assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in records] == [
+        (
+            "fakecloud.policy",
+            "WARNING",
+            f"policy rule {RULE!r}: oslo.policy cannot parse 'bogus': the rule refuses every "
+            "caller, as in Nova",
+            None,
+        )
+    ]
