@@ -436,3 +436,22 @@ def test_a_steps_own_unexpected_500_is_a_consequence_of_its_status_check(tmp_pat
         ("invariant no_stuck_snapshot_image", []),  # the leaked image broke on its own
         (f"step snap: status 202 ({scenario}:9)", ["invariant no_unexpected_500"]),
     ]
+
+
+def test_a_flow_asserting_nominal_times_without_an_explore_section_explores_tie_orders(
+    tmp_path, capsys
+):
+    """A file with no explore: section states its times from nominal speeds (its managed save
+    and restore `duration_s: 5.36870912`, 5 GiB at 1 GiB/s): under RPC delays and throughput
+    jitter every seed broke them (5 groups in 20 seeds, each a time), so `fakecloud explore
+    scenarios/flows` said 12 of 22 flows broke. Such a case explores the order of ties alone,
+    and its chance line says why; its checks all hold."""
+    argv = ["explore", "flows/image_backed_cold_managed_save", "--seeds", "1", "--jobs", "1"]
+    assert cli([*argv, "--no-progress", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 seed, 1 passed, 0 broke something" in out
+    assert (
+        "  chance: tie order; no rpc delays or throughput jitter: "
+        "flows/image_backed_cold_managed_save.yaml:34 asserts a time at nominal speeds and the "
+        "file has no explore: section (one with chance: moves times)"
+    ) in out
