@@ -88,9 +88,10 @@ class ThreadPolicyFieldInvalid(exception.NovasOwn500, ValueError):
 
 
 class ImagePropertyFieldInvalid(exception.NovasOwn500, ValueError):
-    """``ImageMeta.from_dict`` refusing an image property where nothing turns its ValueError
-    into a 400: a Queens or Rocky rebuild's ``request_spec.image`` (17.0.13, 18.3.0
-    ``API.rebuild``), after the server was saved ``rebuilding``."""
+    """``ImageMeta.from_dict`` refusing an image property with a ValueError (`from_dict`):
+    ``_get_image_meta_obj``'s 400 where it is asked, Nova's 500 where nothing turns it into a
+    400, a Queens or Rocky rebuild's ``request_spec.image`` (17.0.13, 18.3.0 ``API.rebuild``),
+    after the server was saved ``rebuilding``."""
 
     real_class_path = "ValueError"
 
@@ -101,17 +102,35 @@ def policies(version: tuple) -> tuple[str, ...]:
 
 
 def image_properties(image_meta: dict[str, Any] | None, version: tuple) -> dict[str, Any]:
-    """``_get_image_meta_obj``: `image_meta`'s properties, refused as ``InvalidRequest`` where
-    the CPU policy or thread policy field is none of its enum's (``ImageMetaProps`` sets its
-    fields in their order, ``hw_cpu_policy`` before ``hw_cpu_thread_policy``)."""
+    """``_get_image_meta_obj``: `image_meta`'s properties, read as ``ImageMeta.from_dict``
+    reads them (`from_dict`), its ValueError answered as ``InvalidRequest`` ("Invalid image
+    metadata. Error: ..."); ``parse_cpu_spec``'s Invalid passes through."""
     props = (image_meta or {}).get("properties") or {}
-    bad = invalid_property(props, version)
-    if bad is not None:
-        raise exception.InvalidRequest(f"Invalid image metadata. Error: {bad}")
+    try:
+        from_dict(props, version)
+    except ImagePropertyFieldInvalid as error:
+        raise exception.InvalidRequest(f"Invalid image metadata. Error: {error}") from None
     return props
 
 
-def invalid_property(props: dict[str, Any], version: tuple) -> str | None:
+def from_dict(props: dict[str, Any], version: tuple) -> None:
+    """The refusals of ``ImageMetaProps.from_dict`` modelled, in its fields' order: the CPU
+    policy and thread policy fields none of their release's enum (`ImagePropertyFieldInvalid`,
+    oslo.versionedobjects' ``Field value X is invalid``), then the NUMA lists
+    ``hw_numa_cpus.N`` (``parse_cpu_spec``'s Invalid, `numa_constraints.CpuSpecInvalid`) and
+    ``hw_numa_mem.N`` (``int``'s ValueError, `ImagePropertyFieldInvalid`)."""
+    bad = _invalid_property(props, version)
+    if bad is not None:
+        raise ImagePropertyFieldInvalid(bad)
+    try:
+        numa_constraints.image_numa_lists(props)
+    except exception.InvalidRequest as error:
+        raise ImagePropertyFieldInvalid(
+            error.format_message().removeprefix("Invalid image metadata. Error: ")
+        ) from None
+
+
+def _invalid_property(props: dict[str, Any], version: tuple) -> str | None:
     """oslo.versionedobjects' ``Enum.coerce`` message for the first of `props`' CPU policy
     fields its release's enum lacks, or None."""
     for key, allowed in (
@@ -193,15 +212,15 @@ def numa_get_constraints(
 def _dedicated_mask(flavor: Any, version: tuple) -> bool:
     """``get_dedicated_cpu_constraint`` (22.0.0 on): whether the flavor names a
     ``hw:cpu_dedicated_mask``, refused as `InvalidMixedInstanceDedicatedMask` where it pins
-    none or all of the flavor's vCPUs, or CPUs the flavor has not (a mask ``parse_cpu_spec``
-    refuses is not modelled: passed over)."""
+    none or all of the flavor's vCPUs, or CPUs the flavor has not (one ``parse_cpu_spec``
+    refuses: `numa_constraints.CpuSpecInvalid`)."""
     mask = (flavor.extra_specs or {}).get("hw:cpu_dedicated_mask")
     if not mask or version < MIXED_SINCE:
         return False
     try:
         some, within = cpu_masks.dedicated_mask_shape(str(mask), flavor.vcpus)
     except ValueError:
-        return True
+        raise numa_constraints.CpuSpecInvalid() from None
     if not some:
         raise exception.InvalidMixedInstanceDedicatedMask()
     if not within:

@@ -41,10 +41,17 @@ policy's). Before 19.0.0 neither is in the API's list of 400s: Nova's 500.
 
 Each a 400 with its message from 19.0.0 (the API's ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``),
 at a create in every release (17.0.13's create lists them; nova 17.0.13, 19.3.2, 20.6.1,
-22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``). Not modelled: an image's own ``hw_numa_cpus``/
-``hw_numa_mem`` lists, memory encryption's locked memory (34.0.0), vPMEM, a
-realtime mask ``parse_cpu_spec`` refuses and an image property of the wrong type
-(``ImageMeta.from_dict``).
+22.4.0, 26.3.0, 34.0.0 ``virt/hardware.py``).
+
+The per-node lists are the flavor's ``hw:numa_cpus.N``/``hw:numa_mem.N`` or the image's own
+``hw_numa_cpus.N``/``hw_numa_mem.N`` (`image_numa_lists`, read as ``ImageMetaProps.from_dict``
+reads them), never both (``ImageNUMATopologyForbidden``, named ``hw_numa_cpus`` or
+``hw_numa_mem``). A CPU list or mask ``parse_cpu_spec`` refuses (an image's list as its
+metadata is read, the flavor's lists where a topology is asked, a realtime mask from 19.0.0, a
+dedicated mask from 22.0.0) is `CpuSpecInvalid`, a flavor's memory list ``int`` refuses
+`NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. Not modelled: vPMEM,
+an image property of the wrong type other than these (``ImageMeta.from_dict``), and 17.x-18.x's
+realtime mask, read first by the host's libvirt driver.
 """
 
 from __future__ import annotations
@@ -144,7 +151,7 @@ def realtime_mask(flavor: Any, image_props: dict[str, Any], version: tuple) -> N
         try:
             count, every, within = cpu_masks.realtime_mask_shape(str(mask), flavor.vcpus, legacy)
         except ValueError:
-            return  # parse_cpu_spec's Invalid: not modelled
+            raise CpuSpecInvalid() from None
     elif legacy:
         count = 0
     else:
@@ -195,16 +202,99 @@ def check_topology(
     if not (nodes or pagesize or (pinned and version >= CPU_FIRST_SINCE)):
         return
     nodes = nodes or 1
-    cpu_list = _flavor_list(specs, "hw:numa_cpus")
-    mem_list = _flavor_list(specs, "hw:numa_mem")
+    image_cpus, image_mems = image_numa_lists(image_props)
+    cpu_list = _one_list(_flavor_cpu_lists(specs), image_cpus, "hw_numa_cpus")
+    mem_list = _one_list(_flavor_mem_lists(specs), image_mems, "hw_numa_mem")
     if (cpu_list is None) != (mem_list is None):
         raise exception.ImageNUMATopologyIncomplete()
-    if cpu_list is not None and (cpu_list != nodes or mem_list != nodes):
+    if cpu_list is not None and (len(cpu_list) != nodes or len(mem_list) != nodes):
         raise exception.ImageNUMATopologyIncomplete()
     if cpu_list is None and (flavor.vcpus % nodes or flavor.memory_mb % nodes):
         raise exception.ImageNUMATopologyAsymmetric()
     if cpu_list is not None:
-        _manual_topology(flavor, specs, nodes)
+        _manual_topology(flavor, cpu_list, mem_list)
+
+
+#: ``ImageMetaProps.NUMA_NODES_MAX``: the lists' nodes read (``.0`` to ``.127``).
+NUMA_NODES_MAX = 128
+
+
+class CpuSpecInvalid(exception.NovasOwn500, Exception):
+    """``parse_cpu_spec``'s ``exception.Invalid`` (a CPU list or mask that is no numbers,
+    ranges and exclusions). Raised in Nova's API where no handler names it: the create's and
+    the rebuild's 500 (``Invalid`` is in neither list), the resize's 400 "Invalid instance
+    image." (its ``except exception.Invalid``; `fakecloud.nova.api.server_resize`)."""
+
+    real_class_path = "nova.exception.Invalid"
+
+
+class NumaMemValueError(exception.NovasOwn500, ValueError):
+    """``int()`` of a flavor's ``hw:numa_mem.N`` that is no integer
+    (``_get_constraint_mappings_from_flavor``): a ValueError no API catches, Nova's 500."""
+
+    real_class_path = "ValueError"
+
+
+def image_numa_lists(props: dict[str, Any]) -> tuple[list[cpu_masks.Runs] | None, list[int] | None]:
+    """``ImageMetaProps``' ``_set_numa_cpus`` and ``_set_numa_mem`` (``from_dict``): the
+    image's ``hw_numa_cpus.N`` (``parse_cpu_spec``: `CpuSpecInvalid`) and ``hw_numa_mem.N``
+    (``int``: its ValueError, which ``_get_image_meta_obj`` answers as ``InvalidRequest``) from
+    ``.0`` until one is missing, each None where there is none."""
+    cpus = _numbered(props, "hw_numa_cpus")
+    try:
+        cpu_list = [cpu_masks.parse_cpu_spec(str(value)) for value in cpus]
+    except ValueError:
+        raise CpuSpecInvalid() from None
+    mem_list = []
+    for value in _numbered(props, "hw_numa_mem"):
+        try:
+            mem_list.append(int(value))
+        except (TypeError, ValueError):
+            raise exception.InvalidRequest(
+                f"Invalid image metadata. Error: invalid literal for int() with base 10: "
+                f"{str(value)!r}"
+            ) from None
+    return cpu_list or None, mem_list or None
+
+
+def _numbered(mapping: dict[str, Any], prefix: str) -> list[Any]:
+    """The values of ``prefix.0``, ``prefix.1``... until one is missing (at most
+    `NUMA_NODES_MAX`)."""
+    values = []
+    for cell in range(NUMA_NODES_MAX):
+        key = f"{prefix}.{cell}"
+        if key not in mapping:
+            break
+        values.append(mapping[key])
+    return values
+
+
+def _flavor_cpu_lists(specs: dict[str, Any]) -> list[cpu_masks.Runs] | None:
+    """``_get_constraint_mappings_from_flavor(flavor, 'hw:numa_cpus', parse_cpu_spec)``."""
+    try:
+        lists = [cpu_masks.parse_cpu_spec(str(v)) for v in _numbered(specs, "hw:numa_cpus")]
+    except ValueError:
+        raise CpuSpecInvalid() from None
+    return lists or None
+
+
+def _flavor_mem_lists(specs: dict[str, Any]) -> list[int] | None:
+    """``_get_constraint_mappings_from_flavor(flavor, 'hw:numa_mem', int)``."""
+    try:
+        lists = [int(v) for v in _numbered(specs, "hw:numa_mem")]
+    except ValueError as error:
+        raise NumaMemValueError(str(error)) from None
+    return lists or None
+
+
+def _one_list(flavor_list: list | None, image_list: list | None, name: str) -> list | None:
+    """``_get_numa_cpu_constraint``/``_get_numa_mem_constraint``: the flavor's list, else the
+    image's; both `ImageNUMATopologyForbidden`."""
+    if flavor_list is None:
+        return image_list
+    if image_list is not None:
+        raise exception.ImageNUMATopologyForbidden(name=name)
+    return flavor_list
 
 
 #: Beyond so many vCPUs left to no node Nova's own ``set(range(flavor.vcpus))`` is the
@@ -212,34 +302,28 @@ def check_topology(
 _UNASSIGNED_SHOWN = 1 << 16
 
 
-def _manual_topology(flavor: Any, specs: dict[str, Any], nodes: int) -> None:
+def _manual_topology(flavor: Any, cpu_list: list[cpu_masks.Runs], mem_list: list[int]) -> None:
     """``_get_numa_topology_manual`` (the same in every release): node by node, its CPUs in
     ascending order (Python's order of a set of small numbers; a node naming both a number at
     or above its set's table size and an earlier node's CPU may be read the other way round
     there), one beyond the flavor's ``ImageNUMATopologyCPUOutOfRange`` and one an
     earlier node took ``ImageNUMATopologyCPUDuplicates``; then vCPUs no node took
     ``ImageNUMATopologyCPUsUnassigned`` (Python's set text), memory other than the flavor's
-    ``ImageNUMATopologyMemoryOutOfRange``. A list item ``parse_cpu_spec`` or ``int`` refuses
-    is not modelled (passed over)."""
+    ``ImageNUMATopologyMemoryOutOfRange``. The lists are the flavor's or the image's, read
+    already."""
     top = flavor.vcpus - 1
     taken: cpu_masks.Runs = []
-    total = 0
-    try:
-        for node in range(nodes):
-            cpus = cpu_masks.parse_cpu_spec(str(specs[f"hw:numa_cpus.{node}"]))
-            memory = int(specs[f"hw:numa_mem.{node}"])
-            again = cpu_masks.intersection(cpus, taken)
-            if again and again[0][0] <= top:
-                raise exception.ImageNUMATopologyCPUDuplicates(cpunum=again[0][0])
-            beyond = [run for run in cpus if run[1] > top]
-            if beyond:
-                raise exception.ImageNUMATopologyCPUOutOfRange(
-                    cpunum=max(beyond[0][0], top + 1), cpumax=top
-                )
-            taken = cpu_masks.union(taken, cpus)
-            total += memory
-    except ValueError:
-        return
+    for cpus in cpu_list:
+        again = cpu_masks.intersection(cpus, taken)
+        if again and again[0][0] <= top:
+            raise exception.ImageNUMATopologyCPUDuplicates(cpunum=again[0][0])
+        beyond = [run for run in cpus if run[1] > top]
+        if beyond:
+            raise exception.ImageNUMATopologyCPUOutOfRange(
+                cpunum=max(beyond[0][0], top + 1), cpumax=top
+            )
+        taken = cpu_masks.union(taken, cpus)
+    total = sum(mem_list)
     left = cpu_masks.without([(0, top)], taken) if top >= 0 else []
     count = sum(last - first + 1 for first, last in left)
     if left and count <= _UNASSIGNED_SHOWN:
@@ -343,12 +427,3 @@ def _read_page_size(request: str, switches: Any) -> Any:
     if size <= 0:
         raise exception.MemoryPageSizeInvalid(pagesize=size)
     return size
-
-
-def _flavor_list(specs: dict[str, Any], prefix: str) -> int | None:
-    """How many nodes ``_get_constraint_mappings_from_flavor`` reads (``prefix.0``,
-    ``prefix.1``... until one is missing), or None for none."""
-    count = 0
-    while f"{prefix}.{count}" in specs:
-        count += 1
-    return count or None

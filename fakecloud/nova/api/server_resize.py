@@ -16,7 +16,9 @@ image-backed server to no disk, a migrate to its own or an unknown host, a confi
 of a server with no finished migration ('Instance has not been resized.'), and before 21.0.0
 no valid host (the API waits for the conductor). A new flavor too small for the server's image
 (19.0.0+) is 400 from 22.0.0 (efdcaf00e0, LP #1867077), a 500 before; one whose CPU policies
-the server's image contradicts, or its release does not know, 400 (19.0.0+, `cpu_policy`).
+the server's image contradicts, or its release does not know, 400 (19.0.0+, `cpu_policy`); a
+CPU list or mask ``parse_cpu_spec`` refuses 400 "Invalid instance image." (Nova's ``except
+exception.Invalid``, where create and rebuild have none: their 500).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import exception
+from fakecloud.nova import exception, numa_constraints
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
 from fakecloud.nova.compute import resize_api
@@ -145,6 +147,8 @@ class ServerResizeController:
             raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
         if isinstance(exc, _BAD_REQUEST):
             raise HttpError(400, exc.format_message()) from None
+        if isinstance(exc, numa_constraints.CpuSpecInvalid):  # ``except exception.Invalid``
+            raise HttpError(400, "Invalid instance image.") from None
         too_small = isinstance(exc, (exception.FlavorDiskTooSmall, exception.FlavorMemoryTooSmall))
         if too_small and self.switches.release.version >= FLAVOR_IMAGE_400_SINCE:
             raise HttpError(400, exc.format_message()) from None

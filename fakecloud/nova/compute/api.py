@@ -618,9 +618,7 @@ class API:
         if orig_image_ref != image_href and version < cpu_policy.REBUILD_CHECKED_SINCE:
             # ``request_spec.image = objects.ImageMeta.from_dict(image)``, nothing before it
             # having read the new image's properties: the server stays ``rebuilding``
-            bad = cpu_policy.invalid_property(image.get("properties") or {}, version)
-            if bad is not None:
-                raise cpu_policy.ImagePropertyFieldInvalid(bad)
+            cpu_policy.from_dict(image.get("properties") or {}, version)
         self.compute_rpcapi.rebuild_instance(
             context,
             instance,

@@ -1,0 +1,125 @@
+"""An image's own NUMA lists (``hw_numa_cpus.N``/``hw_numa_mem.N``) and the CPU lists and masks
+``parse_cpu_spec`` refuses, at a boot, a rebuild and a resize, per release (nova 17.0.13,
+18.3.0, 19.0.0, 21.0.0, 22.0.0, 34.0.0 ``virt/hardware.py`` ``numa_get_constraints``,
+``_get_numa_cpu_constraint``, ``_get_numa_mem_constraint``, ``parse_cpu_spec``,
+``objects/image_meta.py`` ``ImageMetaProps._set_numa_cpus``/``_set_numa_mem``; the create's
+and rebuild's except lists, which have no ``exception.Invalid``, the resize's, which has)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv, unexpected_500
+from tests.nova.test_image_cpu_policy import _boot, _message, _set
+
+FLAVORS = {
+    "n2": {"hw:numa_nodes": "2"},
+    "lists": {
+        "hw:numa_nodes": "2",
+        "hw:numa_cpus.0": "0",
+        "hw:numa_cpus.1": "1",
+        "hw:numa_mem.0": "64",
+        "hw:numa_mem.1": "64",
+    },
+    "cpus-bad": {"hw:numa_nodes": "1", "hw:numa_cpus.0": "0-x", "hw:numa_mem.0": "128"},
+    "mem-bad": {"hw:numa_nodes": "1", "hw:numa_cpus.0": "0-1", "hw:numa_mem.0": "lots"},
+    "rt-bad": {
+        "hw:cpu_realtime": "yes",
+        "hw:cpu_policy": "dedicated",
+        "hw:cpu_realtime_mask": "^x",
+    },
+    "ded-bad": {"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "one"},
+}
+IMAGE_LISTS = {
+    "hw_numa_cpus.0": "0",
+    "hw_numa_cpus.1": "1",
+    "hw_numa_mem.0": "64",
+    "hw_numa_mem.1": "64",
+}
+
+
+def _env(profile: str) -> NovaEnv:
+    env = NovaEnv(profile)
+    for fid, specs in FLAVORS.items():
+        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
+        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+        url = f"/v2.1/flavors/{fid}/os-extra_specs"  # 2.1: no 2.86 validation
+        made = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
+        assert made.status == 200
+    return env
+
+
+def _answer(resp) -> tuple[int, str]:
+    return resp.status, _message(resp) if resp.status >= 400 else ""
+
+
+@pytest.mark.parametrize("profile", ["nova-18.3.0", "nova-19.0.0", "upstream"])
+def test_an_images_numa_lists_and_masks_parse_cpu_spec_refuses(profile):
+    env = _env(profile)
+    image = env.images[0].id
+    invalid = (500, unexpected_500(profile, "nova.exception.Invalid"))
+    answers = {fid: _answer(_boot(env, fid, image)) for fid in FLAVORS}
+    assert answers == {
+        "n2": (202, ""),
+        "lists": (202, ""),
+        # a flavor's list where a topology is asked: parse_cpu_spec's Invalid, int's ValueError
+        "cpus-bad": invalid,
+        "mem-bad": (500, unexpected_500(profile, "ValueError")),
+        # the realtime mask is read at the API from 19.0.0 (to 21.x vcpus_realtime_topology)
+        "rt-bad": (202, "") if profile == "nova-18.3.0" else invalid,
+        # the dedicated mask belongs to 22.0.0's mixed policy
+        "ded-bad": {
+            "nova-18.3.0": (202, ""),  # an unknown policy read as shared
+            "nova-19.0.0": (
+                400,
+                "CPU policy requested from 'flavor extra specs' is invalid, given: 'mixed', "
+                "available: '('dedicated', 'shared')'.",
+            ),
+            "upstream": invalid,
+        }[profile],
+    }
+    # the image's own lists: the node count is the flavor's, never both lists
+    _set(env, image, **IMAGE_LISTS)
+    assert [_answer(_boot(env, fid, image)) for fid in ("n2", "lists")] == [
+        (202, ""),
+        (
+            400,
+            "Image property 'hw_numa_cpus' is not permitted to override NUMA configuration "
+            "set against the flavor",
+        ),
+    ]
+    _set(env, image, **{"hw_numa_cpus.1": "5"})  # the manual topology's checks
+    assert _answer(_boot(env, "n2", image)) == (400, "CPU number 5 is larger than max 1")
+    # read as the image metadata is (ImageMeta.from_dict), whatever the flavor asks
+    _set(env, image, **{"hw_numa_mem.1": "half"})
+    assert _answer(_boot(env, "n2", image)) == (
+        400,
+        "Invalid image metadata. Error: invalid literal for int() with base 10: 'half'",
+    )
+    _set(env, image, **{"hw_numa_cpus.0": "zero"})
+    assert _answer(_boot(env, "n2", image)) == invalid
+    assert not env.cloud.trace.filter(kind="api.error")  # real Nova's 500s, not fakecloud's
+
+
+@pytest.mark.parametrize("profile", ["nova-18.3.0", "upstream"])
+def test_a_cpu_list_nova_cannot_parse_at_a_rebuild_and_a_resize(profile):
+    env = _env(profile)
+    server = env.boot(flavor="n2", image=env.images[0])
+    # resize: ``except exception.Invalid`` "Invalid instance image." (19.0.0 on checks NUMA)
+    resized = env.action(server, {"resize": {"flavorRef": "cpus-bad"}})
+    old = profile == "nova-18.3.0"
+    assert _answer(resized) == ((202, "") if old else (400, "Invalid instance image."))
+    env.cloud.run_until_idle()
+    if old:
+        assert env.action(server, {"revertResize": None}).status == 202
+        env.cloud.run_until_idle()
+    _set(env, env.images[1].id, **{"hw_numa_cpus.0": "0,,^"})
+    rebuilt = env.action(server, {"rebuild": {"imageRef": env.images[1].id}})
+    env.cloud.run_until_idle()
+    # the rebuild's 500: before 19.0.0 after the server was saved rebuilding (the request
+    # spec's ImageMeta.from_dict), from 19.0.0 before anything is saved
+    assert _answer(rebuilt) == (500, unexpected_500(profile, "nova.exception.Invalid"))
+    shown = env.server(server)
+    assert (shown["OS-EXT-STS:task_state"], shown["image"]["id"]) == (
+        ("rebuilding", env.images[1].id) if old else (None, env.images[0].id)
+    )
