@@ -109,6 +109,29 @@ def test_change_password_of_a_stopped_server(worlds):
     )
 
 
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_change_password_of_a_guest_paused_outside_nova(worlds, profile):
+    """``virsh suspend`` under an ACTIVE server: ``ComputeManager.set_admin_password`` reads
+    the guest's power state from the driver first (PAUSED, not RUNNING) and refuses without
+    reaching libvirt, "instance X is not running", the same in 17.0.13-34.0.0
+    (``compute/manager.py``); the task state goes back, the server stays ACTIVE."""
+    env, sid, _ = _fork(worlds, profile)
+    dom = env.nova.hosts[env.nova.db.instances[sid].host].driver.domains[sid]
+    env.nova.hosts[env.nova.db.instances[sid].host].driver._set_power(dom, 3)  # PAUSED
+    assert _answer(env.action(sid, {"changePassword": {"adminPass": "x"}})) == (
+        409,
+        f"Failed to set admin password on {sid} because instance {sid} is not running",
+    )
+    assert not env.cloud.trace.filter(kind="guest.agent_error", subject=sid)
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    (event,) = [
+        e for e in env.cloud.trace.filter(kind="nova.event", subject=sid)
+        if e["event"] == "compute_set_admin_password" and e["phase"] == "finish"
+    ]  # fmt: skip
+    assert event["result"] == "Error"
+
+
 # -- os-getConsoleOutput ----------------------------------------------------------------------
 
 

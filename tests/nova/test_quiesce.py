@@ -765,6 +765,42 @@ def test_a_freeze_whose_turn_comes_with_the_guest_paused_never_reaches_the_agent
         ]
 
 
+def test_a_password_whose_turn_comes_with_the_guest_paused_meets_libvirts_refusal():
+    """changePassword during a volume-backed snapshot's thaw (the snapshot sets no task
+    state): the manager sees the guest running and sends ``guest-set-user-password``, which
+    waits for the agent job; the guest paused outside Nova meanwhile, libvirt refuses it at its
+    turn, "domain is not running" (55), which ``LibvirtDriver.set_admin_password`` makes an
+    ``InternalError`` (only AGENT_UNRESPONSIVE is NotImplementedError) and the manager
+    ``InstancePasswordSetFailed`` "error setting admin password": 409, in 17.0.13-34.0.0
+    alike (``virt/libvirt/driver.py``, ``compute/manager.py`` ``set_admin_password``)."""
+    env = BfvEnv("upstream", {"nova": {"guest_agents": {"vm": {"thaw_s": 5.0}}}})
+    sid = env.boot_bfv(image=QGA)
+    env.snap(sid)
+    agent, dom = agent_of(env.nova, sid), env.domain(sid)
+    while agent._holder != THAW:
+        env.cloud.advance(0.1)
+    body = {"changePassword": {"adminPass": "x"}}
+    box = env.spawn_request(env.cloud.now, "POST", f"/v2.1/servers/{sid}/action", body)
+    env.cloud.advance(0.5)  # the password waits behind the thaw
+    assert env.server(sid)["status"] == "PASSWORD"
+    driver = env.nova.hosts["cmp-1"].driver
+    driver._set_power(dom, 3)  # virsh suspend
+    while agent._holder == THAW:
+        env.cloud.advance(0.1)
+    env.cloud.advance(1.0)
+    driver._set_power(dom, 1)  # virsh resume
+    env.cloud.run_until_idle()
+    assert box["response"].status == 409
+    assert box["response"].json()["conflictingRequest"]["message"] == (
+        f"Failed to set admin password on {sid} because error setting admin password"
+    )
+    errors = [(e["command"], e["code"]) for e in env.events("guest.agent_error", subject=sid)]
+    assert errors == [("guest-set-user-password", 55)]
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    assert not dom.frozen
+
+
 # -- the agent job lock (libvirt's QEMU_JOB_WAIT_TIME) ------------------------------------------
 
 
