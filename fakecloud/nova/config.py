@@ -109,6 +109,15 @@ class NovaConfig:
     and ``class:<resource class>`` names."""
     glance_api_servers: str = ""
     """``[glance] api_servers`` (first one used); empty: the image endpoint of the catalog."""
+    glance_verify_glance_signatures: bool = False
+    """``[glance] verify_glance_signatures``: the host verifies every image it downloads
+    against its ``img_signature*`` properties (`fakecloud.nova.trusted_certs`)."""
+    glance_enable_certificate_validation: bool = False
+    """``[glance] enable_certificate_validation``: with
+    `glance_default_trusted_certificate_ids`, the certificates an image's signing
+    certificate is validated against when the server names none."""
+    glance_default_trusted_certificate_ids: str = ""
+    """``[glance] default_trusted_certificate_ids``, comma-separated (Nova's list option)."""
     compute_link_prefix: str = ""
     """``[api] compute_link_prefix``: base of the links in responses (empty: the request's)."""
     max_limit: int = 1000

@@ -660,6 +660,26 @@ class NovaDB:
     #: such server's deletion.
     port_security_groups: dict[str, list[str]] | None = None
 
+    #: server uuid -> its trusted image certificate ids (``instance_extra.trusted_certs``,
+    #: `fakecloud.nova.trusted_certs`): an instance field only from the first server given
+    #: some.
+    trusted_certs: dict[str, list[str]] | None = None
+
+    def set_trusted_certs(self, uuid: str, certs: list[str] | None) -> None:
+        """Store (or, with None, clear) the server's trusted image certificates."""
+        if certs:
+            if self.trusted_certs is None:
+                self.trusted_certs = {}
+            self.trusted_certs[uuid] = list(certs)
+        elif self.trusted_certs is not None:
+            self.trusted_certs.pop(uuid, None)
+
+    def trusted_certs_of(self, uuid: str) -> list[str] | None:
+        """The server's trusted image certificate ids, or None."""
+        if self.trusted_certs is None:
+            return None
+        return self.trusted_certs.get(uuid)
+
     #: The servers whose instance mapping is queued for deletion (``queued_for_delete``): a
     #: delete or soft delete cast to the host sets it, a restore clears it, nothing else does
     #: (nova 25.0.0-34.0.0 compute/api.py ``_update_queued_for_deletion``), so a server whose

@@ -151,6 +151,7 @@ UPSTREAM_RULES = (
     (SERVERS % "create:attach_network", _MEMBER),
     (SERVERS % "create:forced_host", _ADMIN),
     (SERVERS % "create:zero_disk_flavor", _ADMIN),
+    (SERVERS % "create:trusted_certs", _MEMBER),
     ("compute:servers:create:requested_destination", _ADMIN),
     (SERVERS % "update", _MEMBER),
     (SERVERS % "delete", _MEMBER),

@@ -616,6 +616,16 @@ reboot = {
 }
 
 
+#: ``parameter_types.trusted_certs`` (create and rebuild, 2.63).
+TRUSTED_CERTS = {
+    "type": ["array", "null"],
+    "minItems": 1,
+    "maxItems": 50,
+    "uniqueItems": True,
+    "items": {"type": "string", "minLength": 1},
+}
+
+
 def rebuild(version: Any, one_of: bool = False) -> dict[str, Any]:
     """``schemas/servers.py``'s rebuild schemas at `version`: ``rebuild`` (2.1), 2.19
     ``description``, 2.54 ``key_name``, 2.57 ``user_data`` instead of ``personality``, 2.63
@@ -641,13 +651,7 @@ def rebuild(version: Any, one_of: bool = False) -> dict[str, Any]:
         del props["personality"]
         props["user_data"] = nullable(user_data, one_of)
     if version >= "2.63":
-        props["trusted_image_certificates"] = {
-            "type": ["array", "null"],
-            "minItems": 1,
-            "maxItems": 50,
-            "uniqueItems": True,
-            "items": {"type": "string", "minLength": 1},
-        }
+        props["trusted_image_certificates"] = TRUSTED_CERTS
     if version >= "2.94":
         props["hostname"] = {
             "type": "string",
@@ -861,7 +865,7 @@ def server_create(version: Any, one_of: bool = False) -> dict[str, Any]:
     if version >= "2.52":
         props["tags"] = {"type": "array", "items": tag, "maxItems": 50}
     if version >= "2.63":
-        props["trusted_image_certificates"] = {"type": ["array", "null"]}
+        props["trusted_image_certificates"] = TRUSTED_CERTS
     if version >= "2.67":
         bdm["properties"]["volume_type"] = {
             "type": ["string", "null"],

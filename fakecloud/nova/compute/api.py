@@ -36,6 +36,7 @@ from fakecloud.nova import (
     server_groups,
     services,
     states,
+    trusted_certs,
 )
 from fakecloud.nova import hostname as hostnames
 from fakecloud.nova.compute import (
@@ -50,6 +51,9 @@ from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
 from fakecloud.profiles.provenance import Change
+
+#: A keyword argument not given (a rebuild's ``trusted_certs`` may be given as None).
+_UNSET = object()
 
 #: The first Nova to check an offloaded server's unshelve against unified limits (28.0.0,
 #: ``_check_quota_unshelve_offloaded`` with ``delta_updates``).
@@ -529,8 +533,9 @@ class API:
         ``rebuild`` action and the ``rebuild_instance`` cast."""
         metadata = kwargs.get("metadata") or {}
         preserve_ephemeral = bool(kwargs.pop("preserve_ephemeral", False))
-        # Certificates are kept by nothing here (no image signature validation).
-        trusted_certs = kwargs.pop("trusted_certs", None)
+        # ``_retrieve_trusted_certs_object(rebuild=True)`` where the request names them (null
+        # too), kept with the ``rebuilding`` save
+        asked_certs = kwargs.pop("trusted_certs", _UNSET)
         if "key_name" in kwargs:
             # The caller's key pair (not the server owner's: users own keys, projects own
             # servers), before the image is read; null clears it.
@@ -548,7 +553,7 @@ class API:
         root_bdm = compute_utils.get_root_bdm(bdms)
         volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
         if volume_backed:
-            if trusted_certs:
+            if asked_certs is not _UNSET and asked_certs:
                 raise exception.CertificateValidationFailed(
                     message="Image certificate validation is not supported for volume-backed "
                     "servers."
@@ -597,6 +602,9 @@ class API:
         for key, value in kwargs.items():
             setattr(instance, key, value)
         instance.save(expected_task_state=[None])
+        if asked_certs is not _UNSET:
+            certs = trusted_certs.for_instance(self.config, asked_certs, version)
+            self.db.set_trusted_certs(instance.uuid, certs)
         # ``_inherit_properties_from_image``: none asked, the new image's (MANUAL if unset)
         auto = disk_config.inherited(image, fixed.pop("auto_disk_config", None))
         if auto != instance.auto_disk_config:
@@ -1223,6 +1231,9 @@ class API:
                 raise exception.ImageNotActive(image_id=image_href)
             boot_meta: dict[str, Any] | None = image_meta
         else:
+            trusted_certs.check_boot_from_volume(
+                self.config, options.get("trusted_certs"), self.kernel.switches.release.version
+            )
             boot_meta = yield from self._bdm_image_metadata(
                 context, block_device_mapping, legacy_bdm
             )
@@ -1387,6 +1398,11 @@ class API:
             launch_index=index,
         )
         instance = self.db.instance_create(inst, API_ACTOR)
+        certs = trusted_certs.for_instance(
+            self.config, options.get("trusted_certs"), self.kernel.switches.release.version
+        )
+        if certs:
+            self.db.set_trusted_certs(uuid, certs)
         if network.wanted(options.get("networks")):
             self.db.network_request(uuid)
         for spec in bdms:

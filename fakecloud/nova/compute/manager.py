@@ -790,7 +790,7 @@ class ComputeManager:
             )
             compute_utils.nil_out_host_and_node(instance, self.switches)
             self._set_error(instance, exc)
-            if not isinstance(exc.__cause__, exception.ImageUnacceptable):
+            if not isinstance(exc.__cause__, reschedule.ABORTING):
                 # (an image the driver refused had its own, `reschedule.spawn_failed`)
                 self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
             event.finish()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import block_device, exception, server_groups, states
+from fakecloud.nova import block_device, exception, server_groups, states, trusted_certs
 from fakecloud.nova.compute.utils import format_traceback, nil_out_host_and_node
 from fakecloud.profiles.provenance import Backport, Change
 
@@ -107,6 +107,11 @@ def claim_failed(manager: Any, context: Any, instance: Any) -> Generator[Any, An
         _failed(manager, instance, exc)
 
 
+#: What ``_build_and_run_instance`` aborts a build on when the driver's spawn raises it (its
+#: own ``except`` before the catch-all; nova 17.0.13-34.0.0).
+ABORTING = (exception.ImageUnacceptable, trusted_certs.SignatureVerificationError)
+
+
 def spawn_failed(
     manager: Any, context: Any, instance: Any, bdms: list[Any], exc: Exception
 ) -> Generator[Any, Any, None]:
@@ -115,14 +120,14 @@ def spawn_failed(
     attachment deleted, a failure logged and ignored; the mappings keep their attachment
     ids), then ``_build_and_run_instance``'s catch-all sends ``create.error`` and raises the
     ``RescheduledException`` with the error's text as its reason (nova 17.0.13-34.0.0); an
-    image the driver refused (``ImageUnacceptable``) is its own ``except``: the build aborted,
-    not rescheduled."""
+    image the driver refused (``ImageUnacceptable``, cursive's ``SignatureVerificationError``)
+    is its own ``except``: the build aborted, not rescheduled."""
     notifier, host = manager.notifier, manager.host
     notifier.instance_usage(host, instance, "shutdown.start")
     manager.driver.destroy(instance)
     yield from block_device.end_attachments(manager, context, instance, bdms, forget=False)
     notifier.instance_usage(host, instance, "shutdown.end")
-    if isinstance(exc, exception.ImageUnacceptable):
+    if isinstance(exc, ABORTING):
         _failed(manager, instance, exc, exception.BuildAbortException)
     _failed(manager, instance, exc)
 

@@ -37,7 +37,7 @@ from typing import Any
 import simpy
 
 from fakecloud.glance.content import ImageData
-from fakecloud.nova import exception, states
+from fakecloud.nova import exception, states, trusted_certs
 from fakecloud.nova.virt import diagnostics, images
 from fakecloud.nova.virt.guest_agent import (
     bool_from_string,
@@ -188,9 +188,17 @@ class LibvirtDriver:
         """Create and boot the guest (its disk from the image, or the attached root volume);
         `name`: the libvirt name a rebuilt guest keeps (otherwise a new one). Fault point
         ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists. An image
-        the download refuses (`images.check_fetched`) fails it at once."""
+        the download refuses (`images.check_fetched`), or whose signature it cannot verify
+        where the server has trusted certificates or the configuration asks
+        (`trusted_certs.verify`), fails it at once."""
         if not volume_backed and image_meta is not None:
             images.check_fetched(self.kernel.switches, image_meta)
+            config = self.config
+            if not (config.images_type == "rbd" and config.rbd_glance_store):  # else a clone
+                certs = self.manager.db.trusted_certs_of(instance.uuid)
+                trusted_certs.verify(
+                    config, certs, image_meta, self.kernel.switches.release.version
+                )
         yield self.kernel.env.timeout(self.config.build_delay_s)
         faults = self.kernel.faults
         if "nova.libvirt.spawn" in faults.hot:  # else consulting it does nothing
