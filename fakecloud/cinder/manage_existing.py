@@ -53,10 +53,6 @@ from fakecloud.cinder.volume_manage import MANAGE_EXISTING_LIST, get_cluster_hos
 from fakecloud.cinder.volumes import check_metadata_properties
 
 ACTOR = "cinder-api"
-#: The first Cinder whose ``manage_existing`` takes the (project's) default type itself and
-#: refuses an encrypted one (0fb7f4f0 "Default type overrides" and "Fix: Don't allow managing
-#: to an encrypted volume type", 20.0.0; read in 19.0.0 and 20.0.0).
-DEFAULT_TYPE_SINCE = 20
 #: ``mv.VOLUME_MIGRATE_CLUSTER``: ``cluster`` in the body, one of it and ``host``.
 VOLUME_MIGRATE_CLUSTER = Version.parse("3.16")
 #: The view's microversion: the legacy keys only.
@@ -169,16 +165,13 @@ def manage_existing(
         raise exception.InvalidVolume(
             "Unable to manage existing volume. The volume is already managed"
         )
-    major = k.switches.series.cinder
+    # Switch lp1944577: until ba947e6d7d (18.2.1), dd12492f32 (19.1.1) and 9c1aa92b95 (20.0.0)
+    # the API keeps no type (the row's create gives it the configured default, none before
+    # 15.0.0) and takes an encrypted one; after, ``get_default_volume_type(context)``.
+    checked = not k.switches.lp1944577
     if volume_type is None:
-        # from 20.0.0 ``get_default_volume_type(context)``; before, the API keeps no type and
-        # the row's create gives it the configured default (none before 15.0.0)
-        volume_type = (
-            cinder.project_default_type(context)
-            if major >= DEFAULT_TYPE_SINCE
-            else cinder.default_type
-        )
-    if major >= DEFAULT_TYPE_SINCE and encryption_of(cinder, volume_type.id) is not None:
+        volume_type = cinder.project_default_type(context) if checked else cinder.default_type
+    if checked and encryption_of(cinder, volume_type.id) is not None:
         raise exception.InvalidVolumeType("Managing to an encrypted volume type is not supported.")
     if not isinstance(host or cluster, str):
         # Queens has no schema: ``extract_host`` splits what it was given (AttributeError)

@@ -41,7 +41,7 @@ from fakecloud.cinder.states import (
     born,
     born_volume,
 )
-from fakecloud.cinder.type_encryption import new_key_id
+from fakecloud.cinder.type_encryption import encryption_of, new_key_id
 from fakecloud.cinder.validation import is_uuid_like
 from fakecloud.sim.clock import stored_time
 
@@ -361,6 +361,17 @@ class VolumeAPI(ApiPart):
             # 12.x ExtractVolumeRequestTask: get_by_name_or_id(context, volume_type_id) again,
             # by id as the caller: a private type is a member's 404 even when named.
             self.cinder.volume_type_by_id(volume_type.id, context)
+        refused = k.switches.cinder_multiattach_encrypted_refused
+        # ExtractVolumeRequestTask, after _get_encryption_key_id (d8d9e1cce7 in 12.0.2 read the
+        # type alone; 302e46d0c2 in 12.0.5, 13.0.0 on, the parameter too).
+        if (
+            refused
+            and (volume_type.multiattach or (multiattach and refused == "type_or_parameter"))
+            and encryption_of(self.cinder, volume_type.id) is not None
+        ):
+            raise exception.InvalidVolume(
+                reason="Multiattach cannot be used with encrypted volumes."
+            )
         # ExtractVolumeRequestTask: the type's multiattach, or the deprecated parameter.
         multiattach = volume_type.multiattach or multiattach
         if multiattach:
@@ -742,6 +753,14 @@ class VolumeAPI(ApiPart):
                 )
             if tgt_multiattach:
                 self._authorize(context, "volume:multiattach", volume.project_id)
+        if (
+            tgt_multiattach
+            and not k.switches.cinder_retype_encrypted_multiattach
+            and encryption_of(self.cinder, vtype.id) is not None
+        ):
+            raise exception.InvalidInput(
+                reason="Retype requested both encryption and multi-attach, which is not supported."
+            )
         # quota_utils.get_volume_type_reservation(reserve_vol_type_only=True): only the
         # per-type resources, the volume's snapshots counted with it (SNAPSHOTS_RETYPED_SINCE).
         retyped = k.switches.series.cinder >= SNAPSHOTS_RETYPED_SINCE

@@ -506,4 +506,86 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_multiattach_encrypted_refused",
+        "which multiattach a volume create of an encrypted type refuses, 400 'Invalid volume: "
+        "Multiattach cannot be used with encrypted volumes.' (ExtractVolumeRequestTask."
+        "extract_volume_request, cinder/volume/flows/api/create_volume.py): None (cinder "
+        "12.0.0-12.0.1: the volume is made, multiattach and encrypted), 'type' (12.0.2-12.0.4: "
+        "the type's multiattach extra spec) or 'type_or_parameter' (12.0.5 on and 13.0.0 on: "
+        "the type's, or the deprecated multiattach parameter).",
+        None,
+        (
+            Change(
+                "18.0.0",
+                "18327971ca",
+                "Disallow multiattach for encrypted volumes (LP #1770689; Cinder 13.0.0, "
+                "backport in Cinder 12.0.2): the type's extra spec",
+                # Cinder 12.0.2 was tagged 2018-06-04 12:30: the next Nova 17 release is 17.0.5
+                # (2018-06-04 13:52; 17.0.4: 2018-05-15).
+                "type",
+                backports=(Backport("17.0.5", "d8d9e1cce7"),),
+            ),
+            Change(
+                "18.0.0",
+                "23f26555b3",
+                "Handling type's multiattach extra specs in API task flow (Cinder 13.0.0, "
+                "backport in Cinder 12.0.5): the parameter counts too",
+                # Cinder 12.0.5 was tagged 2019-01-29: the next Nova 17 release is 17.0.10
+                # (2019-03-24), as for cinder_type_reread_as_caller.
+                "type_or_parameter",
+                backports=(Backport("17.0.10", "302e46d0c2"),),
+            ),
+        ),
+    ),
+    Switch(
+        "cinder_retype_encrypted_multiattach",
+        "bug: a retype to a type both encrypted and multiattach is accepted (API.retype, "
+        "cinder 12.0.9, 13.0.7, 14.0.1 cinder/volume/api.py, checks the multiattach side "
+        "alone). Off: 400 'Invalid input received: Retype requested both encryption and "
+        "multi-attach, which is not supported.'",
+        True,
+        (
+            Change(
+                "20.0.0",
+                "293be4f81b",
+                "Don't allow retype to encrypted+multiattach type (Cinder 15.0.0, backports in "
+                "Cinder 12.0.10, 13.0.8, 14.0.2)",
+                # Cinder 12.0.10 was tagged 2019-10-24, the next Nova 17 release 17.0.13
+                # (2019-10-30); 13.0.8 2020-01-06, Nova 18.3.0 (2020-02-25; 18.2.3:
+                # 2019-10-10); 14.0.2 2019-10-04 08:51, Nova 19.0.3 five minutes later.
+                backports=(
+                    Backport("17.0.13", "c0f4374be8"),
+                    Backport("18.3.0", "4adaa86f90"),
+                    Backport("19.0.3", "f6224a84a1"),
+                ),
+            ),
+        ),
+    ),
+    Switch(
+        "lp1944577",
+        "bug: a volume manage takes an encrypted volume type (API.manage_existing, cinder "
+        "12.0.10 to 19.1.0 cinder/volume/api.py, keeps no type when none is asked: the row's "
+        "create gives it the configured default), though the volume has no key and an "
+        "encrypted volume cannot be unmanaged. Off: the API takes get_default_volume_type("
+        "context), the project's default, and refuses an encrypted type, 400 'Managing to an "
+        "encrypted volume type is not supported.' (InvalidVolumeType given its text)",
+        True,
+        (
+            Change(
+                "25.0.0",
+                "9c1aa92b95",
+                "Prohibit volume manage to an encrypted volume type (LP #1944577; master "
+                "8088dc9580 in Cinder 21.0.0, its stable/yoga twin in 20.0.0, backports in "
+                "Cinder 18.2.1, 19.1.1)",
+                # Cinder 18.2.1 was tagged 2022-11-03: the next Nova 23 release is 23.2.2
+                # (2022-11-04; 23.2.1: 2022-06-23). 19.1.1 2022-07-28: Nova 24.2.0
+                # (2023-01-26; 24.1.1: 2022-06-23).
+                backports=(
+                    Backport("23.2.2", "ba947e6d7d"),
+                    Backport("24.2.0", "dd12492f32"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -406,3 +406,25 @@ def test_lvm_snapshot_manage_takes_any_lv_but_a_managed_volumes(world):
     assert call(cloud, "DELETE", f"volumes/{volume}", ctx=ADMIN).status == 202
     cloud.run_until_idle()
     assert driver.allocated_gb == allocated - 4 and not cloud.check_invariants()
+
+
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [("nova-23.2.1", False), ("nova-23.2.2", True), ("nova-24.1.1", False), ("nova-24.2.0", True)],
+)
+def test_a_manage_to_an_encrypted_type_by_point_release(profile, refused):
+    """``API.manage_existing`` refuses an encrypted type from 9c1aa92b95 (Cinder 20.0.0, LP
+    #1944577) and its backports in 18.2.1 and 19.1.1 (tagged 2022-11-03 and 2022-07-28,
+    beside Nova 23.2.2 and 24.2.0: switch ``lp1944577``); before, the row is made."""
+    cloud = Cloud(profile=profile, config=LVM)
+    type_id = cloud.cinder.volume_types["ceph"].id
+    encryption = {"encryption": {"provider": "luks", "control_location": "front-end"}}
+    assert call(cloud, "POST", f"types/{type_id}/encryption", encryption, ctx=ADMIN).status == 200
+    body = {"volume": {"host": "cinder@ceph", "ref": {"source-name": "volume-x"},
+                       "volume_type": "ceph"}}  # fmt: skip
+    r = call(cloud, "POST", "manageable_volumes", body, ctx=ADMIN, version="3.8")
+    if refused:
+        reason = "Managing to an encrypted volume type is not supported."
+        assert fault(r) == ("badRequest", 400, reason)
+    else:
+        assert (r.status, r.json()["volume"]["status"]) == (202, "creating")

@@ -683,6 +683,37 @@ EXPECTED = {
         "23.2.2": False,
         "24.0.0": False,
     },
+    # Cinder's multiattach refusal of an encrypted volume's create: the type's from 17.0.5
+    # (12.0.2), the parameter's too from 17.0.10 (12.0.5), both from 18.0.0.
+    "cinder_multiattach_encrypted_refused": {
+        "17.0.4": None,
+        "17.0.5": "type",
+        "17.0.9": "type",
+        "17.0.10": "type_or_parameter",
+        "17.0.13": "type_or_parameter",
+        "18.0.0": "type_or_parameter",
+    },
+    # A retype to an encrypted multiattach type refused: 20.0.0, backports 17.0.13, 18.3.0,
+    # 19.0.3.
+    "cinder_retype_encrypted_multiattach": {
+        "17.0.12": True,
+        "17.0.13": False,
+        "18.2.3": True,
+        "18.3.0": False,
+        "19.0.2": True,
+        "19.0.3": False,
+        "19.3.2": False,
+        "20.0.0": False,
+    },
+    # A manage to an encrypted type refused (LP #1944577): 25.0.0, backports 23.2.2, 24.2.0.
+    "lp1944577": {
+        "23.2.1": True,
+        "23.2.2": False,
+        "24.1.1": True,
+        "24.2.0": False,
+        "24.2.1": False,
+        "25.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
