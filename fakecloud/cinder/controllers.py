@@ -23,6 +23,8 @@ from fakecloud.cinder.states import SNAPSHOT_STATUSES
 # are compared by key (`Version.key`).
 GROUP_VOLUME = Version.parse("3.13")
 VOLUME_DELETE_FORCE = Version.parse("3.23")
+#: ``mv.VOLUME_LIST_BOOTABLE``, what 12.0.0-12.0.3's delete compared for ``force``.
+VOLUME_LIST_BOOTABLE = Version.parse("3.2")
 NEW_ATTACH = Version.parse("3.27")
 LIMITS_ADMIN_FILTER = Version.parse("3.39")
 VOLUME_EXTEND_INUSE = Version.parse("3.42")
@@ -587,9 +589,12 @@ def update_volume(cinder: Any, context: Any, volume_id: str, body: Any, version:
 def delete_volume(
     cinder: Any, context: Any, volume_id: str, params: dict[str, Any], version: Version
 ) -> None:
-    """``VolumeController.delete``: ``cascade`` always, ``force`` from 3.23 (admin)."""
+    """``VolumeController.delete``: ``cascade`` always, ``force`` from 3.23 (admin; from 3.2,
+    ``VOLUME_LIST_BOOTABLE``, with switch ``cinder_delete_force_from_3_2``)."""
     cascade = get_bool_param("cascade", params)
-    force = get_bool_param("force", params) if version.key >= VOLUME_DELETE_FORCE.key else False
+    since = VOLUME_LIST_BOOTABLE if cinder.kernel.switches.cinder_delete_force_from_3_2 else None
+    force_from = (since or VOLUME_DELETE_FORCE).key
+    force = get_bool_param("force", params) if version.key >= force_from else False
     volume = cinder.volume_api.get(context, volume_id)
     if force:
         policy.authorize(

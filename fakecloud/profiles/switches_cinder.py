@@ -588,4 +588,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_delete_force_from_3_2",
+        "Cinder's volume delete reads its force parameter from microversion 3.2 "
+        "(VolumeController.delete's req_version.matches(mv.VOLUME_LIST_BOOTABLE), cinder "
+        "12.0.0-12.0.3 cinder/api/v3/volumes.py): an admin's DELETE /volumes/X?force=true at "
+        "3.2-3.22 force-deletes. Off: from 3.23 (VOLUME_DELETE_FORCE), below it force is "
+        "ignored.",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "bd0fc76aba",
+                "Update microversion for force delete volume parameter (Cinder 13.0.0, backport "
+                "in Cinder 12.0.4)",
+                # Cinder 12.0.4 was tagged 2018-10-09: the next Nova 17 release is 17.0.8
+                # (2018-12-19; 17.0.7: 2018-10-08).
+                backports=(Backport("17.0.8", "d402747547"),),
+            ),
+        ),
+    ),
 )

@@ -499,3 +499,19 @@ def test_reset_status_guards_came_with_cinder_20(profile, refused):
         else:
             assert resp.status == 202, resp.json()
             assert cloud.cinder.volume(vid).status == status
+
+
+@pytest.mark.parametrize(("profile", "forced"), [("nova-17.0.7", True), ("nova-17.0.8", False)])
+def test_queens_force_delete_by_point_release(profile, forced):
+    """``VolumeController.delete`` compared ``mv.VOLUME_LIST_BOOTABLE`` (3.2) for ``force`` in
+    Cinder 12.0.0-12.0.3 until d402747547 (12.0.4, tagged 2018-10-09, beside Nova 17.0.8:
+    switch ``cinder_delete_force_from_3_2``): at 3.22 an admin's ``force`` deletes a
+    ``maintenance`` volume; from then it is ignored, the status check's 400."""
+    cloud = booted(profile=profile)
+    vid = create_volume(cloud)
+    reset_volume(cloud, vid, "maintenance")
+    path, force = f"/v3/{P3}/volumes/{vid}", {"force": "true"}
+    resp = call(cloud, "DELETE", path, ctx=ADMIN, query=force, version="3.22")
+    assert resp.status == (202 if forced else 400)
+    cloud.run_until_idle()
+    assert (vid in cloud.cinder.store.volumes) is not forced

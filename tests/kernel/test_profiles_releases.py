@@ -714,6 +714,13 @@ EXPECTED = {
         "24.2.1": False,
         "25.0.0": False,
     },
+    # Cinder's volume delete reads force from 3.2 (12.0.0-12.0.3): 18.0.0, backport 17.0.8.
+    "cinder_delete_force_from_3_2": {
+        "17.0.7": True,
+        "17.0.8": False,
+        "17.0.13": False,
+        "18.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
