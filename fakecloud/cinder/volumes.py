@@ -743,7 +743,8 @@ class VolumeAPI(ApiPart):
         if k.switches.series.cinder >= TYPE_SIZE_FILTER_SINCE:
             check_type_size(vtype, volume.size)
         src_multiattach = volume.multiattach
-        tgt_multiattach = vtype.multiattach
+        # Switch lp1790840: ``_is_multiattach`` getattr()s a dict's extra_specs: always False.
+        tgt_multiattach = vtype.multiattach and not k.switches.lp1790840
         if src_multiattach != tgt_multiattach:
             if volume.status != "available":
                 raise exception.InvalidInput(

@@ -608,4 +608,29 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1790840",
+        "bug: a retype reads the new type's multiattach as False whatever its extra specs "
+        "(API.retype's volume_types.get_by_name_or_id returns a dict, whose extra_specs "
+        "_is_multiattach's getattr() does not find: cinder 12.0.0-12.0.5, 13.0.0-13.0.1 "
+        "cinder/volume/api.py): a retype to a multiattach type leaves the volume not "
+        "multiattach, and one of a multiattach volume counts as a multiattach change (the volume "
+        "must be available) and makes it not multiattach. Off: the type's extra spec.",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "7f85be4186",
+                "Fix multiattach set to false after retype (LP #1790840; Cinder 14.0.0, "
+                "backports in Cinder 12.0.6, 13.0.2)",
+                # Cinder 12.0.6 was tagged 2019-03-26: the next Nova 17 release is 17.0.11
+                # (2019-07-10; 17.0.10: 2019-03-24). 13.0.2 2018-12-03: Nova 18.1.0
+                # (2018-12-19; 18.0.3: 2018-11-06).
+                backports=(
+                    Backport("17.0.11", "2d8f2dc117"),
+                    Backport("18.1.0", "f4e3d58869"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -77,3 +77,27 @@ def test_a_retype_to_an_encrypted_multiattach_type_by_point_release(profile, acc
         )
         assert fault(r) == ("badRequest", 400, reason)
         assert cloud.cinder.volume(vid).status == "available"
+
+
+@pytest.mark.parametrize(
+    ("profile", "multiattach"),
+    [
+        ("nova-17.0.10", False),  # Cinder 12.0.5
+        ("nova-17.0.11", True),  # 12.0.6: 2d8f2dc117
+        ("nova-18.0.3", False),  # 13.0.1
+        ("nova-18.1.0", True),  # 13.0.2: f4e3d58869
+    ],
+)
+def test_a_retype_to_a_multiattach_type_by_point_release(profile, multiattach):
+    """``API.retype`` read the new type's multiattach as False (LP #1790840: a dict's
+    extra_specs through ``getattr``) until 7f85be4186 (Cinder 14.0.0) and its backports in
+    12.0.6 and 13.0.2 (beside Nova 17.0.11 and 18.1.0): the retyped volume was not
+    multiattach."""
+    cloud = booted(profile=profile)
+    tid = _type(cloud, "multi", MULTI, encrypted=False)
+    vid = create_volume(cloud, volume_type=_type(cloud, "plain", {}, encrypted=False))
+    r = call(cloud, "POST", f"volumes/{vid}/action", {"os-retype": {"new_type": tid}})
+    assert r.status == 202
+    cloud.run_until_idle()
+    shown = call(cloud, "GET", f"volumes/{vid}").json()["volume"]
+    assert (shown["volume_type"], shown["multiattach"]) == ("multi", multiattach)

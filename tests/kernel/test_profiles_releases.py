@@ -721,6 +721,18 @@ EXPECTED = {
         "17.0.13": False,
         "18.0.0": False,
     },
+    # A retype's target multiattach read as False (LP #1790840): 19.0.0, backports 17.0.11,
+    # 18.1.0.
+    "lp1790840": {
+        "17.0.10": True,
+        "17.0.11": False,
+        "17.0.13": False,
+        "18.0.0": True,
+        "18.0.3": True,
+        "18.1.0": False,
+        "18.3.0": False,
+        "19.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
