@@ -343,6 +343,14 @@ class ImageNotFound(NotFound):
     message = "Image %(image_id)s could not be found."
 
 
+class ImageNotAuthorized(CinderException):
+    """Cinder's ``ImageNotAuthorized``: Glance refused the request for the image (its
+    ``auth_token`` middleware's 401 or Glance's 403; ``_translate_image_exception``). A
+    ``CinderException`` of no code of its own (500), 12.0.10 to 27.0.0 alike."""
+
+    message = "Not authorized for image %(image_id)s."
+
+
 class VolumeBackendAPIException(CinderException):
     """A driver failure (fault name ``CinderBackendError``)."""
 

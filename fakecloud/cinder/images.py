@@ -23,7 +23,7 @@ import json
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.cinder.exception import ImageNotFound
+from fakecloud.cinder.exception import ImageNotAuthorized, ImageNotFound, NotAuthorized
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Subject, site
 
@@ -166,10 +166,39 @@ class GlanceImageService:
 
     Glance answers a hidden or missing image with its own 404; Cinder raises `ImageNotFound`.
     Each read is traced as a request from Cinder to Glance (`fakecloud.sim.calls`).
+
+    Each request carries the caller's token (``_create_glance_client``:
+    ``service_auth.get_auth_plugin(context)``, 12.0.10-27.0.0), with Cinder's service token
+    when Cinder sends it (`fakecloud.cinder.compute.sends_service_token`), and Glance's
+    ``auth_token`` middleware checks it as it checks Nova's (`_refuses`): a refusal is
+    glanceclient's 401, which ``_translate_image_exception`` makes `ImageNotAuthorized` (a 500
+    at Cinder's API) and ``_translate_plain_exception`` (a create, a list) `NotAuthorized`.
+    The image download of a volume made from an image is not checked (`download`).
     """
 
     def __init__(self, glance: Any):
         self._glance = glance
+
+    def _refuses(self, context: Any, subject: Any) -> bool:
+        """Whether Glance's middleware refuses the token of Cinder's request `subject` made
+        with `context` (none when it carries no token, or glance-api's cache holds it fresh)."""
+        # Imported here, as `detail`'s: importing them when this module loads would move the
+        # order config sections register in, and so the bytes of every save.
+        from fakecloud.cinder.compute import sends_service_token
+        from fakecloud.transport.token_cache import passes, refuses
+
+        token = getattr(context, "auth_token", None)
+        kernel = self._glance.kernel
+        keystone = kernel.keystone
+        if token is None or keystone is None or passes(keystone, CALLEE, token):
+            return False
+        return refuses(kernel, keystone, CALLEE, token, sends_service_token(kernel), subject)
+
+    def _refused(self, caller: str, subject: Any, call: str) -> None:
+        """Trace the middleware's 401 to Cinder's request `subject`."""
+        from fakecloud.transport.token_cache import UNAUTHORIZED
+
+        calls.answered(self._glance.kernel, caller, CALLEE, subject, call, 401, UNAUTHORIZED)
 
     def show(self, context: Any, image_id: str) -> dict[str, Any]:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
@@ -177,6 +206,9 @@ class GlanceImageService:
         caller = calls.sender(kernel, CALLER)
         parts = (image_id,)
         kernel.trace.write_at(_SHOW_SENT, caller, parts)
+        if self._refuses(context, Subject.of(_SHOW, image_id)):
+            self._refused(caller, Subject.of(_SHOW, image_id), "show")
+            raise ImageNotAuthorized(image_id=image_id)
         try:
             meta = self._glance.image_info(context, image_id)
         except Exception as exc:
@@ -212,6 +244,9 @@ class GlanceImageService:
         caller = calls.sender(kernel, CALLER)
         subject = Subject.of("GET /v2/images")
         calls.sent(kernel, caller, CALLEE, subject, "detail")
+        if self._refuses(context, subject):
+            self._refused(caller, subject, "detail")
+            raise NotAuthorized()
         try:
             found, _ = self._glance.lister.list(context, ListQuery(filters=dict(filters)))
         except Exception as exc:
@@ -235,6 +270,9 @@ class GlanceImageService:
         caller = calls.sender(kernel, CALLER)
         subject = Subject.of("POST /v2/images")
         calls.sent(kernel, caller, CALLEE, subject, "create")
+        if self._refuses(context, subject):
+            self._refused(caller, subject, "create")
+            raise NotAuthorized()
         try:
             image = self._glance.images.create(context, body)
         except Exception as exc:
@@ -254,6 +292,9 @@ class GlanceImageService:
         caller = calls.sender(kernel, "cinder-volume")
         subject = Subject.of("PUT /v2/images/{}/file", image_id)
         calls.sent(kernel, caller, CALLEE, subject, "upload")
+        if self._refuses(context, subject):
+            self._refused(caller, subject, "upload")
+            raise ImageNotAuthorized(image_id=image_id)
         try:
             yield from self._glance.image_data.upload(context, image_id, data)
         except Exception as exc:
@@ -268,6 +309,9 @@ class GlanceImageService:
         caller = calls.sender(kernel, "cinder-volume")
         subject = Subject.of("DELETE /v2/images/{}", image_id)
         calls.sent(kernel, caller, CALLEE, subject, "delete")
+        if self._refuses(context, subject):
+            self._refused(caller, subject, "delete")
+            raise ImageNotAuthorized(image_id=image_id)
         try:
             self._glance.images.delete(context, image_id)
         except Exception as exc:
@@ -278,7 +322,8 @@ class GlanceImageService:
 
 def download(kernel: Any, image_id: str, copied: Any) -> Generator:
     """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's
-    ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in."""
+    ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in.
+    Its token is not checked: the bytes are already moving when it is traced."""
     caller = calls.sender(kernel, "cinder-volume")
     kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
     try:

@@ -272,9 +272,29 @@ def callee_checks(
     try:
         yield from fetch_timed(keystone, service, token_id, sends_service_token(kernel))
     except (TokenExpired, TokenNotFound) as refused:
-        reason = EXPIRED_REASON if isinstance(refused, TokenExpired) else UNKNOWN_REASON
-        rejected(kernel, service.removesuffix("-api"), subject, reason)
+        rejected(kernel, service.removesuffix("-api"), subject, reason_of(refused))
         raise refusal(401, UNAUTHORIZED) from None
+
+
+def refuses(
+    kernel: Any, keystone: Any, service: str, token_id: str, allow_expired: bool, subject: Any
+) -> bool:
+    """Whether `service`'s middleware refuses a request another service sends it with
+    `token_id` now (`fetch`: no virtual time; `allow_expired` when the sender adds a service
+    token of the ``service`` role), once its cache has no fresh entry of it (`passes`): a
+    refusal traced as `callee_checks` traces it. Cinder's requests to Glance
+    (`fakecloud.cinder.images.GlanceImageService`)."""
+    try:
+        fetch(keystone, service, token_id, allow_expired)
+    except (TokenExpired, TokenNotFound) as refused:
+        rejected(kernel, service.removesuffix("-api"), subject, reason_of(refused))
+        return True
+    return False
+
+
+def reason_of(refused: Exception) -> str:
+    """The traced reason of a middleware's refusal (`TokenExpired` or `TokenNotFound`)."""
+    return EXPIRED_REASON if isinstance(refused, TokenExpired) else UNKNOWN_REASON
 
 
 def rejected(kernel: Any, actor: str, subject: Any, reason: str) -> None:

@@ -1,0 +1,52 @@
+"""Cinder's requests to Glance carry the caller's token (``cinder/image/glance.py``
+``_create_glance_client``: ``service_auth.get_auth_plugin(context)``, 12.0.10-27.0.0), which
+Glance's ``auth_token`` middleware checks as it checks Nova's: an upload-to-image whose
+``PUT /v2/images/{id}/file`` leaves after the user's token died is refused (401, Cinder's
+``ImageNotAuthorized``) unless Cinder adds its own service token (``[service_user]
+send_service_user_token``; devstack's from Cinder 25.0.0)."""
+
+import pytest
+
+from fakecloud import Cloud
+
+
+@pytest.mark.parametrize(("send", "refused"), [(False, True), (True, False)])
+def test_an_upload_to_image_after_the_users_token_died_is_refused_without_cinders_own(
+    send, refused
+):
+    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    project = cloud.context("demo").project_id
+    volumes = f"/v3/{project}/volumes"
+    vid = cloud.request("block-storage", "POST", volumes, body={"volume": {"size": 1}})
+    vid = vid.json()["volume"]["id"]
+    cloud.run_until_idle()
+    # cinder-volume starts copying 700 s after the request: the token lived 600
+    cloud.faults.add("cinder.volume.upload", action="delay", delay_s=700)
+    body = {"os-volume_upload_image": {"image_name": "up"}}
+    r = cloud.request("block-storage", "POST", f"{volumes}/{vid}/action", body=body)
+    assert r.status == 202
+    image_id = r.json()["os-volume_upload_image"]["image_id"]
+    cloud.run_until_idle()
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    rejected = [
+        (e["subject"], e["reason"]) for e in cloud.trace.filter(kind="identity.token_rejected")
+    ]
+    image = cloud.request("image", "GET", f"/v2/images/{image_id}", user="admin").json()
+    volume = cloud.request("block-storage", "GET", f"{volumes}/{vid}").json()["volume"]
+    assert volume["status"] == "available"
+    if refused:
+        # the PUT, then the clean-up's show, each refused: the image is left queued
+        assert answers == [("upload", 401), ("show", 401)]
+        assert rejected == [
+            (f"PUT /v2/images/{image_id}/file", "expired token"),
+            (f"GET /v2/images/{image_id}", "expired token"),
+        ]
+        assert image["status"] == "queued"
+    else:
+        assert answers == [("upload", 204)] and rejected == []
+        assert image["status"] == "active"
