@@ -2,7 +2,9 @@
 
 A Dask worker with another fakecloud would play the seeds its own way (or fail on a scenario
 its version cannot read) and the sweep would mix two programs' results, so ``--scheduler``
-asks every worker for its build before the first batch (`fakecloud.explore.runner.Executor`).
+asks every worker for its build before the first batch, and each batch comes back with the
+build of the worker that ran it, as a worker may join mid-sweep
+(`fakecloud.explore.runner.Executor`).
 The version alone cannot tell two development trees apart: the digest covers every file of
 the package, as installed.
 """

@@ -341,10 +341,11 @@ class Executor:
             self._pool = LocalPool(self.jobs)
         return self
 
-    def _check_workers(self) -> None:
+    def _check_workers(self, mid_sweep: bool = False) -> None:
         """Refuse a cluster whose workers run another fakecloud (`fakecloud.explore.build`):
         their seeds would not be this fakecloud's. A worker without fakecloud, or with one
-        too old to answer, returns the error its unpickling met."""
+        too old to answer, returns the error its unpickling met. `mid_sweep`: asked again
+        once a batch failed, as one that joined since may have failed it."""
         from fakecloud.explore.build import this_build
 
         ours = this_build()
@@ -358,10 +359,12 @@ class Executor:
         if other:
             self.__exit__(None, None, None)
             listed = "; ".join(f"{addr}: {build}" for addr, build in other.items())
+            joined = ", some joining after the sweep began" if mid_sweep else ""
             raise ClusterUnavailable(
                 f"the Dask workers at {self.scheduler} must run this fakecloud, {ours}; "
-                f"{len(other)} of {len(theirs)} run another ({listed}): install this one "
-                "on every worker and restart them"
+                f"{len(other)} of {len(theirs)} run another{joined} ({listed}): "
+                + ("the sweep stopped; " if mid_sweep else "")
+                + "install this one on every worker and restart them"
             )
 
     def __exit__(self, *exc: Any) -> None:
@@ -370,6 +373,7 @@ class Executor:
         if self._client is not None:
             with _no_collection():
                 self._client.close()
+            self._client = None  # closed once, by a refusal or by the with-block's end
 
     @property
     def starts_from_here(self) -> bool:
@@ -431,18 +435,53 @@ class Executor:
             batch = next(work, None)
             if batch is None or stop():
                 return False
-            future = self._client.submit(run_batch, batch, pure=False)
+            future = self._client.submit(_run_batch_built, batch, pure=False)
             future.add_done_callback(lambda done, batch=batch: finished.put((batch, done)))
             in_flight += 1
             return True
 
         while in_flight < 2 * self.workers and submit():
             pass
+        from fakecloud.explore.build import this_build
+
+        ours = this_build()
         while in_flight:
             batch, done = finished.get()
             in_flight -= 1
-            yield batch, done.result()
+            try:
+                ran = done.result()
+            except Exception:
+                # a worker of an older fakecloud that joined meanwhile cannot even read the
+                # task (no _run_batch_built there): name it rather than its traceback
+                self._check_workers(mid_sweep=True)
+                raise
+            yield batch, self._from_this_build(ours, *ran)
             submit()
+
+    def _from_this_build(self, ours: str, worker: str, build: str, outcomes: list) -> list:
+        """A batch's `outcomes`, from a `worker` that runs `build`: refused, stopping the
+        sweep, when that is another fakecloud than `ours`. The workers are asked before the
+        first batch (`_check_workers`), but a worker may join the cluster mid-sweep, and Dask
+        gives it work at once: its seeds would be another program's."""
+        if build != ours:
+            self.__exit__(None, None, None)
+            raise ClusterUnavailable(
+                f"the Dask worker {worker}, which joined {self.scheduler} after the sweep "
+                f"began, runs another fakecloud, {build}, not this one, {ours}: its seeds are "
+                "refused and the sweep stopped; install this one on every worker and restart "
+                "them"
+            )
+        return outcomes
+
+
+def _run_batch_built(batch: Batch) -> tuple[str, str, list[SeedOutcome]]:
+    """`run_batch` on a Dask worker: its address and build with the batch's outcomes, which
+    this process takes only from this fakecloud (`Executor._from_this_build`)."""
+    from distributed import get_worker
+
+    from fakecloud.explore.build import this_build
+
+    return get_worker().address, this_build(), run_batch(batch)
 
 
 def _worker_build() -> str:

@@ -149,3 +149,23 @@ def test_a_worker_with_another_fakecloud_is_told_apart_by_its_files(tmp_path):
     (tmp_path / "pkg" / "runner.py").rename(tmp_path / "pkg" / "play.py")
     assert build_of(tmp_path / "pkg") not in (first, build_of(tmp_path / "pkg" / "__pycache__"))
     assert this_build().startswith(f"{fakecloud.__version__} (")
+
+
+def test_a_batch_from_a_worker_that_joined_with_another_fakecloud_is_refused():
+    """The workers are asked for their build before the first batch; one that joins the
+    cluster later gets work from Dask at once. Each batch comes back with its worker's build,
+    and one from another fakecloud stops the sweep (exit 2 in `fakecloud explore`) naming the
+    worker, rather than mixing two programs' seeds into one report. (A worker too old to read
+    the task at all loses its connection to the scheduler, and Dask runs its batch elsewhere:
+    seen with a worker on an older main joining a 3,000-seed sweep.)"""
+    executor = runner.Executor(scheduler="tcp://10.0.0.5:8786")
+    ours, outcomes = "0.1.0 (5c84d2fb190cac1a)", ["an outcome"]
+    assert executor._from_this_build(ours, "tcp://10.0.0.7:40001", ours, outcomes) == outcomes
+    with pytest.raises(runner.ClusterUnavailable) as refused:
+        executor._from_this_build(ours, "tcp://10.0.0.7:40001", "0.1.0 (2bad2eefc5646f93)", [])
+    assert str(refused.value) == (
+        "the Dask worker tcp://10.0.0.7:40001, which joined tcp://10.0.0.5:8786 after the sweep "
+        "began, runs another fakecloud, 0.1.0 (2bad2eefc5646f93), not this one, 0.1.0 "
+        "(5c84d2fb190cac1a): its seeds are refused and the sweep stopped; install this one on "
+        "every worker and restart them"
+    )
