@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakecloud.nova import cpu_masks, exception, numa_constraints
+from fakecloud.nova import cpu_masks, exception, mem_encryption, numa_constraints
 from fakecloud.profiles.provenance import Backport, Change
 
 #: The first Nova refusing a policy that is none of ``CPUAllocationPolicy.ALL`` (or
@@ -72,6 +72,8 @@ _PCPU_KEY = re.compile("resources([1-9][0-9]*)?:PCPU")
 _TRAIT_KEY = re.compile("trait([1-9][0-9]*)?:HW_CPU_HYPERTHREADING")
 #: ``CPUThreadAllocationPolicy.ALL``, the same in every release.
 THREAD_POLICIES = ("prefer", "isolate", "require")
+#: ``FirmwareType.ALL`` (``hw_firmware_type``), the same in every release.
+FIRMWARE_TYPES = ("uefi", "bios")
 
 DEDICATED = "dedicated"
 MIXED = "mixed"
@@ -115,7 +117,8 @@ def image_properties(image_meta: dict[str, Any] | None, version: tuple) -> dict[
 
 def from_dict(props: dict[str, Any], version: tuple) -> None:
     """The refusals of ``ImageMetaProps.from_dict`` modelled, in its fields' order: the CPU
-    policy and thread policy fields none of their release's enum (`ImagePropertyFieldInvalid`,
+    policy, thread policy, firmware type and memory encryption model fields none of their
+    release's enum (`ImagePropertyFieldInvalid`,
     oslo.versionedobjects' ``Field value X is invalid``), then the NUMA lists
     ``hw_numa_cpus.N`` (``parse_cpu_spec``'s Invalid, `numa_constraints.CpuSpecInvalid`) and
     ``hw_numa_mem.N`` (``int``'s ValueError, `ImagePropertyFieldInvalid`)."""
@@ -131,23 +134,34 @@ def from_dict(props: dict[str, Any], version: tuple) -> None:
 
 
 def _invalid_property(props: dict[str, Any], version: tuple) -> str | None:
-    """oslo.versionedobjects' ``Enum.coerce`` message for the first of `props`' CPU policy
-    fields its release's enum lacks, or None."""
+    """oslo.versionedobjects' ``Enum.coerce`` message for the first of `props`' enum fields
+    modelled (the CPU policies, the firmware type, from 32.0.0 the memory encryption model)
+    its release's enum lacks, or None."""
     for key, allowed in (
         ("hw_cpu_policy", policies(version)),
         ("hw_cpu_thread_policy", THREAD_POLICIES),
+        ("hw_firmware_type", FIRMWARE_TYPES),
+        ("hw_mem_encryption_model", mem_encryption.models(version) or None),
     ):
         value = props.get(key)
-        if value is not None and value not in allowed:
+        if value is not None and allowed is not None and value not in allowed:
             return f"Field value {value} is invalid"
     return None
 
 
 def check(
-    flavor: Any, version: tuple, image_props: dict[str, Any] | None = None, switches: Any = None
+    flavor: Any,
+    version: tuple,
+    image_props: dict[str, Any] | None = None,
+    switches: Any = None,
+    image_meta: dict[str, Any] | None = None,
 ) -> None:
     """The 400 (or 500) `flavor`'s CPU policies and NUMA topology with `image_props` are in
-    release `version`, if any (`switches`: the release's, for `numa_constraints`)."""
+    release `version`, if any (`switches`: the release's, for `numa_constraints`), after
+    ``_validate_flavor_image_numa_pci``'s memory encryption check (`mem_encryption`; the
+    image's name and id from `image_meta`)."""
+    if switches is not None:
+        mem_encryption.check(flavor, image_meta, image_props or {}, version)
     numa_get_constraints(flavor, image_props or {}, version, switches)
 
 

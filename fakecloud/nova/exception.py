@@ -1064,3 +1064,28 @@ class FlavorImageLockedMemoryConflict(Invalid):
         "locked_memory value in image (%(image)s) and flavor (%(flavor)s) conflict. A "
         "consistent value is expected if both specified."
     )
+
+
+class FlavorImageConflict(NovaException):
+    """Nova's ``FlavorImageConflict`` (a bare ``NovaException``, in the API's
+    ``INVALID_FLAVOR_IMAGE_EXCEPTIONS``: a 400; `fakecloud.nova.mem_encryption`)."""
+
+    msg_fmt = (
+        "Conflicting values for %(setting)s found in the flavor (%(flavor_val)s) and the image "
+        "(%(image_val)s)."
+    )
+
+
+class InvalidMachineType(Invalid):
+    """Nova's ``InvalidMachineType``."""
+
+    msg_fmt = (
+        "Machine type '%(mtype)s' is not compatible with image %(image_name)s (%(image_id)s): "
+        "%(reason)s"
+    )
+
+
+class StatelessFirmwareRequired(Invalid):
+    """Nova's ``StatelessFirmwareRequired`` (34.0.0)."""
+
+    msg_fmt = "%(feature)s requires stateless firmware"

@@ -24,6 +24,7 @@ from fakecloud.nova import (
     aggregates,
     compute_status,
     exception,
+    mem_encryption,
     server_groups,
     services,
 )
@@ -119,7 +120,9 @@ def select_host(
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
-    if flavor is not None and _asks_pcpu_alone(flavor, version):
+    if flavor is not None and (
+        _asks_pcpu_alone(flavor, version) or _asks_encryption(nova, flavor, instance_uuid, version)
+    ):
         raise exception.NoValidHost(reason="")
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
@@ -142,6 +145,16 @@ def select_host(
         found = any(candidate(name) for name in nova.hosts)
         raise exception.NoValidHost(reason=server_groups.NOT_ENOUGH_HOSTS if found else "")
     return host
+
+
+def _asks_encryption(nova: Any, flavor: Any, instance_uuid: str | None, version: tuple) -> bool:
+    """Whether the request asks ``MEM_ENCRYPTION_CONTEXT`` (20.0.0 on: the flavor's or the
+    server's image's memory encryption), which no compute here offers."""
+    if version < mem_encryption.SINCE:
+        return False
+    row = nova.db.instances.get(instance_uuid) if instance_uuid else None
+    image_asks = row.system_metadata.get("image_hw_mem_encryption") if row is not None else None
+    return mem_encryption.asks_encryption(flavor, {"hw_mem_encryption": image_asks})
 
 
 #: The first Nova asking Placement for ``PCPU`` (``_translate_pinning_policies``, with the

@@ -27,7 +27,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.nova import exception, numa_constraints
+from fakecloud.nova import exception, mem_encryption, numa_constraints
 from fakecloud.nova.api import schemas
 from fakecloud.nova.api.wsgi import raise_http_conflict_for_instance_invalid_state, unexpected_error
 from fakecloud.nova.compute import resize_api
@@ -68,6 +68,10 @@ _BAD_REQUEST = (
     exception.MemoryPageSizeInvalid,
     exception.LockMemoryForbidden,
     exception.FlavorImageLockedMemoryConflict,
+    # and memory encryption's (`fakecloud.nova.mem_encryption`)
+    exception.FlavorImageConflict,
+    exception.InvalidMachineType,
+    exception.StatelessFirmwareRequired,
 )
 _CONFLICT = (exception.InstanceIsLocked, exception.InstanceNotReady, exception.ServiceUnavailable)
 
@@ -147,7 +151,8 @@ class ServerResizeController:
             raise_http_conflict_for_instance_invalid_state(exc, action, server_id)
         if isinstance(exc, _BAD_REQUEST):
             raise HttpError(400, exc.format_message()) from None
-        if isinstance(exc, numa_constraints.CpuSpecInvalid):  # ``except exception.Invalid``
+        if isinstance(exc, (numa_constraints.CpuSpecInvalid, mem_encryption.ModelInvalid)):
+            # ``except exception.Invalid``
             raise HttpError(400, "Invalid instance image.") from None
         too_small = isinstance(exc, (exception.FlavorDiskTooSmall, exception.FlavorMemoryTooSmall))
         if too_small and self.switches.release.version >= FLAVOR_IMAGE_400_SINCE:

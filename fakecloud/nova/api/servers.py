@@ -659,6 +659,7 @@ class ServersController:
             exception.ImageNotActive,
             exception.FlavorMemoryTooSmall,
             exception.CertificateValidationFailed,
+            exception.FlavorImageConflict,
         ) as exc:
             raise HttpError(400, exc.format_message()) from None
         return self._rebuild_view(req, server_id, password, include_user_data)
@@ -854,6 +855,7 @@ def _create_image_failed(exc: Exception, server_id: str) -> None:
 #: ``VolumeTypeNotFound``, ``NetworkNotFound``, ``PortNotFound``).
 _CREATE_BAD_REQUEST = (
     exception.Invalid,
+    exception.FlavorImageConflict,
     exception.CertificateValidationFailed,
     exception.SecurityGroupNotFound,
     exception.ImageNotActive,

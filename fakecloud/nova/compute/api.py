@@ -587,7 +587,11 @@ class API:
         version = self.kernel.switches.release.version
         if version >= cpu_policy.REBUILD_CHECKED_SINCE:  # ``validate_numa=True``
             cpu_policy.check(
-                flavor, version, cpu_policy.image_properties(image, version), self.kernel.switches
+                flavor,
+                version,
+                cpu_policy.image_properties(image, version),
+                self.kernel.switches,
+                image,
             )
         if not self.kernel.switches.lp1489304:
             yield from self._check_volume_status(context, bdms)
@@ -1256,7 +1260,11 @@ class API:
         # the boot image's (a root volume's image metadata too)
         version = self.kernel.switches.release.version
         cpu_policy.check(
-            flavor, version, cpu_policy.image_properties(boot_meta, version), self.kernel.switches
+            flavor,
+            version,
+            cpu_policy.image_properties(boot_meta, version),
+            self.kernel.switches,
+            boot_meta,
         )
         # Nova merges the mappings of the boot's image metadata: also those of the image a
         # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image

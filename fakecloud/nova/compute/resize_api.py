@@ -188,7 +188,9 @@ def _check_flavor_image(
     min_ram = int(sysmeta.get("image_min_ram") or 0)
     image = compute_utils.get_image_from_system_metadata(sysmeta)
     if volume_backed and not switches.lp1825020:
-        cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version), switches)
+        cpu_policy.check(
+            flavor, version, cpu_policy.image_properties(image, version), switches, image
+        )
         if switches.volume_backed_resize_min_ram and flavor.memory_mb < min_ram:
             raise exception.FlavorMemoryTooSmall()
         return
@@ -203,7 +205,7 @@ def _check_flavor_image(
             )
     else:
         zero_disk.check(nova, context, flavor)
-    cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version), switches)
+    cpu_policy.check(flavor, version, cpu_policy.image_properties(image, version), switches, image)
 
 
 class OverQuotaDetailKeyError(KeyError):
