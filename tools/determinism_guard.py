@@ -3,6 +3,7 @@
     .venv/bin/python tools/determinism_guard.py digest OUT.txt   # every scenario's trace
     .venv/bin/python tools/determinism_guard.py saves OUT.txt    # saved worlds' bytes
     diff BEFORE.txt AFTER.txt
+    .venv/bin/python tools/determinism_guard.py layouts OUT.txt  # both, in two processes
 
 Run it from the project root on main and on a change, then diff the two outputs. ``digest``
 writes one line per scenario case of ``scenarios/`` (a hash of its JSONL trace, whether it
@@ -12,6 +13,14 @@ line per fresh cloud of ten profiles and per end world of the flows, bugs, races
 examples scenarios: a hash of ``cloud.save()``'s bytes, each traceback frame's line number
 masked (`world_hash`). A moved line is a changed trace or
 world; a change that moves one says which and why (CONTRIBUTING.md).
+
+``layouts`` checks one tree against itself: it takes both fingerprints in two Python processes
+that differ in what iterates a set (`LAYOUTS`: the hash seed, which orders a set of strings,
+and the allocator, which places objects, whose addresses order a set of them) and writes the
+lines that differ, exit status 1 if any do. A set walked where its order reaches a trace or a
+saved world moves a line there (a restart's killed tasks did, 12df1374; a cascade delete's
+snapshots and a destroyed guest's copies, session 41), while the guard's own diff against
+another process's reference shows it only by the chance of that process's hash seed.
 """
 
 from __future__ import annotations
@@ -144,6 +153,60 @@ def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:
     return lines
 
 
+#: The two processes of ``layouts``: ``PYTHONHASHSEED`` and ``PYTHONMALLOC`` (Python's own
+#: allocator, then the C library's, which lay objects out at other addresses).
+LAYOUTS = (
+    {"PYTHONHASHSEED": "0", "PYTHONMALLOC": "pymalloc"},
+    {"PYTHONHASHSEED": "1", "PYTHONMALLOC": "malloc"},
+)
+
+
+def differing(first: list[str], second: list[str]) -> list[str]:
+    """The lines of two fingerprints of one tree (`digest_lines`, `save_lines`) whose hash
+    differs, each as ``NAME: FIRST != SECOND`` (a line only one has: ``NAME: FIRST != -``)."""
+
+    def named(lines: list[str]) -> dict[str, str]:
+        return dict(line.split(" ", 1) if " " in line else (line, "") for line in lines)
+
+    one, other = named(first), named(second)
+    return [
+        f"{name}: {one.get(name, '-')} != {other.get(name, '-')}"
+        for name in dict.fromkeys([*one, *other])
+        if one.get(name) != other.get(name)
+    ]
+
+
+def layout_lines(scenarios: Path) -> list[str]:
+    """`differing` lines of ``digest`` then ``saves``, each taken under both `LAYOUTS`."""
+    import os
+    import subprocess
+
+    out = []
+    with tempfile.TemporaryDirectory() as name:
+        for kind in ("digest", "saves"):
+            taken = []
+            for n, layout in enumerate(LAYOUTS):
+                target = Path(name) / f"{kind}-{n}.txt"
+                command = [
+                    sys.executable,
+                    __file__,
+                    kind,
+                    str(target),
+                    "--scenarios",
+                    str(scenarios),
+                ]
+                done = subprocess.run(
+                    command, env={**os.environ, **layout}, stdout=subprocess.DEVNULL
+                )
+                if done.returncode != 0:
+                    raise SystemExit(
+                        f"{kind} under {layout} failed (exit status {done.returncode})"
+                    )
+                taken.append(target.read_text().splitlines())
+            out += [f"{kind} {line}" for line in differing(*taken)]
+    return out
+
+
 def _import_from_working_directory() -> None:
     """Fingerprint the fakecloud of the tree being fingerprinted: a virtualenv borrowed from
     another worktree has an editable install of that other tree, which Python would import."""
@@ -154,11 +217,17 @@ def _import_from_working_directory() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Write the chosen fingerprint of the project in the working directory to OUT."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=("digest", "saves"))
+    parser.add_argument("kind", choices=("digest", "saves", "layouts"))
     parser.add_argument("out", type=Path)
     parser.add_argument("--scenarios", type=Path, default=Path("scenarios"))
     args = parser.parse_args(argv)
     _import_from_working_directory()
+    if args.kind == "layouts":
+        lines = layout_lines(args.scenarios)
+        text = "".join(line + "\n" for line in lines)
+        args.out.write_text(text)
+        print(f"{len(lines)} lines differ between {len(LAYOUTS)} layouts: {args.out}")
+        return 1 if lines else 0
     if args.kind == "digest":
         lines = digest_lines(sorted(args.scenarios.rglob("*.yaml")))
     else:

@@ -324,10 +324,13 @@ class Store:
             del self.admin_metadata
 
     def volume_snapshots(self, volume: Volume) -> list[Snapshot]:
-        """The live snapshots of `volume`, oldest first."""
+        """The live snapshots of `volume`, oldest first; those made at one instant by id (as
+        `fakecloud.cinder.revert` picks the latest), not in the order of the set of their
+        ids, which changes with Python's hash seed (a cascade delete traced it)."""
         snaps = self.snapshots
         return sorted(
-            (snaps[s] for s in volume.snapshot_ids if s in snaps), key=lambda s: s.created_at
+            (snaps[s] for s in volume.snapshot_ids if s in snaps),
+            key=lambda s: (s.created_at, s.id),
         )
 
 

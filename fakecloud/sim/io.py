@@ -122,6 +122,12 @@ def _at_most(value: float, limit: float) -> bool:
     return value <= limit + abs(limit) * _SLACK + 1e-9
 
 
+def in_start_order(transfers: Iterable[Transfer]) -> list[Transfer]:
+    """`transfers` in the order they started (their ids count up): a set of them iterates in
+    the order of their addresses, which differ from one Python process to the next."""
+    return sorted(transfers, key=lambda t: int(t.id[3:]))
+
+
 class TransferFailed(Exception):
     """A transfer failed (a fault, or the work it belonged to was aborted)."""
 
@@ -513,9 +519,7 @@ class IoModel:
 
     def active(self) -> list[Transfer]:
         """Running and stalled transfers, in the order they started."""
-        return sorted(
-            [*self._active.values(), *self._stalled.values()], key=lambda t: int(t.id[3:])
-        )
+        return in_start_order([*self._active.values(), *self._stalled.values()])
 
     # -- transfers coming and going ------------------------------------------------------------
 

@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -84,3 +86,43 @@ def test_a_worlds_hash_masks_its_traceback_line_numbers_only():
     assert hashed(world(192)) == hashed(world(201))
     assert hashed(world(192)) != hashed(world(192, "snapshot_volume_backed"))
     assert hashed(world(192)) != hashed(world(192, name="line 8"))  # no frame: it counts
+
+
+def test_differing_names_each_line_whose_hash_differs_between_two_processes():
+    first = ["a.yaml::x 1111 passed=True now=2", "a.yaml::y 2222 passed=True now=3", "TOTAL 9"]
+    second = ["a.yaml::x 1111 passed=True now=2", "a.yaml::y 3333 passed=True now=3", "TOTAL 8"]
+    assert determinism_guard.differing(first, second) == [
+        "a.yaml::y: 2222 passed=True now=3 != 3333 passed=True now=3",
+        "TOTAL: 9 != 8",
+    ]
+    assert determinism_guard.differing(first, first[:2]) == ["TOTAL: 9 != -"]
+
+
+CASCADE = """\
+name: cascade
+cloud: {profile: upstream}
+steps:
+  - {name: vol, at: 0, request: "POST /v3/${project_id}/volumes", body: {volume: {size: 1}}}
+%s  - name: del
+    at: 20
+    request: "DELETE /v3/${project_id}/volumes/${steps.vol.body.volume.id}?cascade=true"
+    expect: {status: 202}
+"""
+SNAPSHOT = """\
+  - name: s%d
+    at: 5
+    request: "POST /v3/${project_id}/snapshots"
+    body: {snapshot: {volume_id: "${steps.vol.body.volume.id}"}}
+"""
+
+
+@pytest.mark.explore  # four processes of the guard: ~3 CPU-s
+def test_layouts_finds_no_line_a_hash_seed_or_an_allocator_moves(tmp_path, monkeypatch):
+    """Four snapshots made at one instant, deleted by a cascade: their order came from a set
+    of their ids, which Python's hash seed orders, and the two processes of ``layouts``
+    traced and saved two worlds (session 41); none differs now."""
+    folder = tmp_path / "scenarios" / "flows"
+    folder.mkdir(parents=True)
+    (folder / "cascade.yaml").write_text(CASCADE % "".join(SNAPSHOT % n for n in range(4)))
+    monkeypatch.chdir(ROOT)
+    assert determinism_guard.layout_lines(tmp_path / "scenarios") == []

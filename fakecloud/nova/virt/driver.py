@@ -48,7 +48,7 @@ from fakecloud.nova.virt.guest_agent import (
 )
 from fakecloud.nova.virt.guest_agent import set_admin_password as agent_set_admin_password
 from fakecloud.nova.virt.libvirt import LibvirtError  # noqa: F401 - also offered from here
-from fakecloud.sim.io import MB, gbit_per_s
+from fakecloud.sim.io import MB, gbit_per_s, in_start_order
 from fakecloud.sim.states import StateMachine
 from fakecloud.sim.trace import form, site
 
@@ -251,7 +251,7 @@ class LibvirtDriver:
         # lookup goes through `domains`); a command in flight keeps its agent. Dropping the
         # link frees the domain and its agent at once, not at the collector's next pass.
         dom.agent = None
-        for t in list(dom.transfers):
+        for t in in_start_order(dom.transfers):  # the set's own order is their addresses'
             self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
 
     def get_info(self, instance: Any) -> int:
@@ -319,7 +319,7 @@ class LibvirtDriver:
         dom = self.domains.get(instance.uuid)
         if dom is None or dom.power_state == states.SHUTDOWN:
             return
-        for t in list(dom.transfers):
+        for t in in_start_order(dom.transfers):
             if t.label == "libvirt.blockRebase":
                 self.kernel.io.fail(t, LibvirtError("Domain not found", VIR_ERR_NO_DOMAIN))
         yield from self.power_off(instance)
