@@ -129,7 +129,7 @@ def _to_data(cloud: Any, verify: bool) -> dict[str, Any]:
         from fakecloud.state.decode import _Grafter
 
         _check_rebuilt(cloud, template)
-        _Grafter(nodes).match(template)
+        _Grafter(nodes, saving=True).match(template)
     return data
 
 
@@ -448,8 +448,15 @@ def _moved(data: dict[str, Any], endpoints: Mapping[str, str]) -> dict[str, Any]
             return {move(k): move(v) for k, v in value.items()}
         return value
 
-    nodes = [node if node and node[0] == "trace" else move(node) for node in data["nodes"]]
+    # a node that is no list is moved as any value, and refused where the nodes are read
+    # (`decode.check_nodes`): its ``node[0]`` was a TypeError's traceback at a served load
+    nodes = [_kept_or(move, node) for node in data["nodes"]]
     return {**data, "cloud": move(data["cloud"]), "nodes": nodes}
+
+
+def _kept_or(move: Any, node: Any) -> Any:
+    """`node` itself if it is the trace's (history keeps the URLs it recorded), else moved."""
+    return node if type(node) is list and node and node[0] == "trace" else move(node)
 
 
 def _template(args: Any, cloud_class: type) -> Any:

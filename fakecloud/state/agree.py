@@ -14,6 +14,7 @@ be edited, its row stays when it is deleted).
 
 from __future__ import annotations
 
+import reprlib
 from random import Random
 from typing import Any
 
@@ -107,7 +108,7 @@ def check_header(header: dict[str, Any], built: dict[str, Any]) -> None:
     header's ``nova-17.0.0``, or kept its own seed."""
     for key in ("profile", "seed"):
         if header[key] != built[key]:
-            _refuse(key, repr(header[key]), repr(built[key]))
+            _refuse(key, reprlib.repr(header[key]), reprlib.repr(built[key]))
 
 
 def _refuse(what: str, header: str, world: str, why: str = "") -> None:

@@ -25,6 +25,7 @@ import datetime
 import importlib
 import inspect
 import itertools
+import reprlib
 import types
 from array import array
 from random import Random
@@ -46,6 +47,7 @@ _VALUE_ERRORS = (TypeError, ValueError, OverflowError)
 
 def graft(nodes: list[Any], template: Any) -> Any:
     """Give `template` (a fresh cloud) the saved state in `nodes`; returns the root object."""
+    check_nodes(nodes)
     grafter = _Grafter(nodes)
     grafter.match(template)
     root = grafter.make({"r": 0})
@@ -54,6 +56,76 @@ def graft(nodes: list[Any], template: Any) -> Any:
     for obj, field, value in grafter.retired:
         kinds.RETIRED[kinds.class_name(type(obj))][field](root, obj, value)
     return root
+
+
+_TEXT, _LIST, _DICT, _ANY = (str,), (list,), (dict,), (object,)
+_NUMBER = (int, float)
+#: Each kind of node (`fakecloud.state.encode`'s table): the types of its items after the kind,
+#: those after the first `_REQUIRED` of them optional. A count of items or a name or container
+#: of another type is refused by `check_nodes` before the load reads it.
+NODE_ITEMS: dict[str, tuple[tuple[type, ...], ...]] = {
+    **dict.fromkeys(("dict", "list", "tuple", "set", "frozenset", "faker"), (_LIST,)),
+    "deque": (_LIST, (int, type(None))),
+    **dict.fromkeys(("bytes", "bytearray", "datetime", "date", "const", "deadgen"), (_TEXT,)),
+    **dict.fromkeys(("type", "keep"), (_TEXT,)),
+    "array": (_TEXT, _LIST),
+    "obj": (_TEXT, _DICT, _LIST),
+    "exc": (_TEXT, _LIST, _DICT),
+    "settings": (_TEXT, _TEXT),
+    "random": (_ANY, _LIST, _ANY),
+    "count": (_NUMBER, _NUMBER),
+    "timedelta": (_NUMBER,),
+    "trace": (_DICT,),
+    "fn": (_TEXT, _LIST),
+    "method": (_TEXT, _ANY, _TEXT),
+}
+_REQUIRED = {"obj": 2, "settings": 1}
+
+
+def check_nodes(nodes: list[Any]) -> None:
+    """`StateError` naming the first node that is not one as the saves write it (a JSON array:
+    a known kind, then its items, `NODE_ITEMS`): an edited file's ``[]``, ``7``, ``["obj"]``
+    or an object's fields as a list were the load's last resort, an IndexError or a TypeError
+    named as the file's damage without a word of where."""
+    for n, node in enumerate(nodes):
+        kind = node[0] if type(node) is list and node else None
+        items = NODE_ITEMS.get(kind) if type(kind) is str else None
+        if items is None:
+            if type(kind) is str:
+                raise StateError(f"the saved state has a node of unknown kind {kind!r}")
+            raise StateError(
+                f"the saved state's node {n} is {_json_kind(node)}, not a node ([kind, ...])"
+            )
+        given = node[1:]
+        least = _REQUIRED.get(kind, len(items))
+        if not least <= len(given) <= len(items):
+            count = f"{least}" if least == len(items) else f"{least} to {len(items)}"
+            raise StateError(
+                f"the saved state's {kind} node {n} holds {len(given)} items, not {count}"
+            )
+        for i, (value, types_) in enumerate(zip(given, items, strict=False)):
+            if not isinstance(value, types_) or type(value) is bool and types_ is _NUMBER:
+                wanted = " or ".join(_json_kind_name(t) for t in types_)
+                raise StateError(
+                    f"the saved state's {kind} node {n} holds {_json_kind(value)} as its item "
+                    f"{i + 1}, not {wanted}"
+                )
+
+
+def _json_kind_name(cls: type) -> str:
+    return {
+        str: "text",
+        list: "a list",
+        dict: "an object",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(cls, cls.__name__)
+
+
+def _json_kind(value: Any) -> str:
+    """How a JSON value is named in a refusal: its kind, and itself if short."""
+    return f"{_json_kind_name(type(value))} {reprlib.repr(value)}"
 
 
 class _Grafter:
@@ -66,8 +138,10 @@ class _Grafter:
     _root: Any
     _examples: dict[int, dict[str, type]]
 
-    def __init__(self, nodes: list[Any]):
+    def __init__(self, nodes: list[Any], saving: bool = False):
         self.nodes = nodes
+        #: Whether this checks a save (`fakecloud.state.to_data`'s verify), not a file loaded.
+        self.saving = saving
         self.targets = {}  # node -> the template object it is
         self.paths = {}
         self.made = {}
@@ -174,10 +248,12 @@ class _Grafter:
             ok = _describe(cand) == node[1]
         if not ok:
             if kind == "fn" and cand in (_MISSING, None):
+                # a save holding a function of the caller's; a file naming one was edited
+                verb = "save" if self.saving else "load"
                 raise StateError(
-                    f"cannot save the Python function {node[1]} at {path}: only functions the "
-                    "cloud builds itself can be saved (in a fault rule, name the error by string, "
-                    'error="CinderBackendError", or give an exception instance)'
+                    f"cannot {verb} the Python function {reprlib.repr(node[1])} at {path}: only "
+                    "functions the cloud builds itself can be saved (in a fault rule, name the "
+                    'error by string, error="CinderBackendError", or give an exception instance)'
                 )
             what = {"fn": "the function ", "method": "the method ", "keep": "a "}.get(kind, "")
             name = node[1] if kind != "trace" else "trace"
@@ -451,8 +527,13 @@ class _Grafter:
             return obj
         return self._shell(n, obj)
 
-    def _make_fn(self, n: int, node: list[Any]) -> Any:  # pragma: no cover - matched always
-        raise StateError(f"cannot restore the function {node[1]} at {self.paths.get(n)}")
+    def _make_fn(self, n: int, node: list[Any]) -> Any:
+        """A wiring node the template did not match (none but an edited file's: one whose
+        root is no cloud): refused naming it, not its saved value (a trace's is all of it)."""
+        what = {"fn": "the function ", "method": "the method ", "keep": "a "}.get(node[0], "")
+        name = "the trace" if node[0] == "trace" else what + reprlib.repr(node[1])
+        where = self.paths.get(n, f"node {n}")
+        raise StateError(f"cannot restore {name} at {where}: the saved state does not lead to it")
 
     _make_method = _make_keep = _make_trace = _make_fn
 

@@ -331,3 +331,45 @@ def test_an_inherited_grant_naming_no_role_is_refused():
     grants = _index_node(nodes, "fakecloud.identity.writes:WrittenDirectory", "inherited_grants")
     nodes[grants[1][0]["r"]][2]["role_id"] = "0" * 32
     _refused(data, r"its field 'inherited_grants' \[0\] names the role '0+', which no role is")
+
+
+@pytest.mark.parametrize(
+    ("node", "problem"),
+    [
+        (7, "the saved state's node {n} is a number 7, not a node"),
+        ([], r"the saved state's node {n} is a list \[\], not a node"),
+        (["obj"], "the saved state's obj node {n} holds 0 items, not 2 to 3"),
+        (
+            ["obj", "fakecloud.nova.objects:Instance", [1, 2]],
+            r"the saved state's obj node {n} holds a list \[1, 2\] as its item 2, not an object",
+        ),
+        (["random", 3], "the saved state's random node {n} holds 1 items, not 3"),
+    ],
+)
+@pytest.mark.parametrize("served", [False, True])
+def test_a_node_that_is_no_node_is_refused_naming_it(saved, node, problem, served):
+    """A node edited into no node (a number, an empty list, an object without its fields)
+    was the load's last resort, an IndexError or TypeError with no word of where; a served
+    load (its endpoints moved first) was the TypeError itself, ``/fakecloud/load``'s 400
+    "'int' object is not subscriptable"."""
+    data = json.loads(json.dumps(saved[0]))
+    n = _find(data["nodes"], "obj", "fakecloud.nova.objects:Instance")
+    data["nodes"][n] = node
+    endpoints = {"compute": "http://127.0.0.1:1"} if served else None
+    with pytest.raises(StateError, match="^the state: " + problem.format(n=n)):
+        loads(json.dumps(data), cloud_class=Cloud, endpoints=endpoints)
+
+
+def test_a_huge_header_value_is_shown_cut_and_a_function_is_loaded_not_saved(saved):
+    data = json.loads(json.dumps(saved[0]))
+    data["cloud"]["seed"] = int("7" * 3000)
+    with pytest.raises(StateError) as refused:
+        loads(json.dumps(data), cloud_class=Cloud)
+    assert 'its "cloud" header says seed 777777777777777777...7777777777777777777, its ' in str(
+        refused.value
+    )
+    assert len(str(refused.value)) < 300  # the 3,000 digits were all of it
+    data = json.loads(json.dumps(saved[0]))
+    data["nodes"].append(["fn", "os.system", []])
+    data["nodes"][0][2]["extra"] = {"r": len(data["nodes"]) - 1}  # where a cloud has none
+    _refused(data, r"^the state: cannot load the Python function 'os.system' at cloud.extra: ")
