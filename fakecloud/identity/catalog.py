@@ -1,7 +1,8 @@
 """The service catalog: which services a cloud has, where, in which region, by interface.
 
 Each service of `fakecloud.transport.endpoints.CATALOG` (and, before Cinder 19.0.0, Cinder's
-``volumev2``) gets one endpoint, ``public``, as
+``volumev2``; before Cinder 14.0.0, its dead v1 entry ``volume`` too) gets one endpoint,
+``public``, as
 devstack registers them since Pike (devstack 11eb2017, "simplify endpoints used in devstack":
 ``get_or_create_endpoint`` adds admin and internal endpoints only for URLs a service passes,
 and none passes any). Keystone also has an ``admin`` endpoint on the same URL in the series
@@ -25,7 +26,9 @@ from typing import Any
 from fakecloud.sim.ids import first_hex_ids
 from fakecloud.transport.endpoints import (
     CATALOG,
+    CINDER_V1_ENTRY_GONE_FROM,
     CINDER_V2_GONE_FROM,
+    VOLUME_V1,
     VOLUME_V2,
     ServiceEntry,
     host_url,
@@ -75,10 +78,12 @@ class Catalog:
         seed: int,
         identity_admin: bool = False,
         volume_v2: bool = False,
+        volume_v1: bool = False,
     ):
         """The catalog of a cloud of `seed`: each service's id, then its endpoints' ids, drawn
         in `CATALOG`'s order from the seed's ``identity.catalog`` stream (`first_hex_ids`);
-        with `volume_v2` Cinder's ``volumev2`` too, its ids the stream's next."""
+        with `volume_v2` Cinder's ``volumev2`` too, its ids the stream's next, and with
+        `volume_v1` its ``volume`` after that."""
         self._config = config
         self.region = region
         interfaces_of = [
@@ -88,21 +93,24 @@ class Catalog:
             for entry in CATALOG
         ]
         count = len(CATALOG) + sum(map(len, interfaces_of))
-        if volume_v2:
-            count += 1 + len(INTERFACES)
+        legacy = [VOLUME_V2] if volume_v2 else []
+        if volume_v1:
+            legacy.append(VOLUME_V1)
+        count += len(legacy) * (1 + len(INTERFACES))
         drawn = iter(first_hex_ids(seed, "identity.catalog", count))
         services = []
         for entry, interfaces in zip(CATALOG, interfaces_of, strict=True):
             service_id = next(drawn)
             ids = tuple(next(drawn) for _ in interfaces)
             services.append(CatalogService(service_id, entry, ids, interfaces))
-        if volume_v2:
-            # Listed before volumev3, as devstack registers them; its ids drawn after the
-            # others', so that theirs are those of a catalog without it.
+        # Cinder's older entries are listed before volumev3 in the order devstack registers
+        # them (volume, volumev2); their ids are drawn after the others', so that theirs are
+        # those of a catalog without them.
+        at = next(i for i, s in enumerate(services) if s.entry.service_type == "volumev3")
+        for entry in legacy:
             service_id = next(drawn)
             ids = tuple(next(drawn) for _ in INTERFACES)
-            at = next(i for i, s in enumerate(services) if s.entry.service_type == "volumev3")
-            services.insert(at, CatalogService(service_id, VOLUME_V2, ids, INTERFACES))
+            services.insert(at, CatalogService(service_id, entry, ids, INTERFACES))
         self.services = tuple(services)
         self._by_project = {}
 
@@ -197,6 +205,7 @@ def built_catalog(kernel: Any) -> Catalog:
         kernel.seed,
         identity_admin=kernel.switches.series.nova < 25,
         volume_v2=kernel.switches.series.cinder < CINDER_V2_GONE_FROM,
+        volume_v1=kernel.switches.series.cinder < CINDER_V1_ENTRY_GONE_FROM,
     )
 
 

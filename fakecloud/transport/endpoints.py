@@ -66,6 +66,15 @@ CATALOG: tuple[ServiceEntry, ...] = (
 VOLUME_V2 = ServiceEntry("volumev2", "cinderv2", "volume", "/v2/{project_id}", "cinder")
 #: The first Cinder without the v2 API (e05b261af: ``root_app_factory`` drops ``/v2``).
 CINDER_V2_GONE_FROM = 19
+#: Cinder's v1 entry, ``volume`` (name ``cinder``) at ``/v1/$(project_id)s``: devstack still
+#: registered it through stable/rocky (``lib/cinder`` ``create_cinder_accounts``, queens-eol and
+#: rocky-eol), though Cinder 12.0.0 no longer serves ``/v1`` (``cinder.api.root_app_factory``
+#: drops it from the paste map, so a v1 request reaches the versions router, whose 404 it
+#: gets). Not in `CATALOG`: `fakecloud.identity.catalog` adds it by series.
+VOLUME_V1 = ServiceEntry("volume", "cinder", "volume", "/v1/{project_id}", "cinder")
+#: The first Cinder whose devstack lists no v1 entry (devstack bfd2a54c, "Stop creating the
+#: cinderv1 endpoint", in stable/stein).
+CINDER_V1_ENTRY_GONE_FROM = 14
 
 #: Host name (a field of `EndpointsConfig`) → the entry that owns it (first one listed).
 HOSTS: dict[str, ServiceEntry] = {}

@@ -34,3 +34,34 @@ def test_openstacksdk_at_block_storage_2_makes_a_volume_and_its_snapshot():
     assert snapshot.volume_id == volume.id
     # The v3 router's own resources are not the v2 router's: its bare 404.
     assert cloud.request("volume", "GET", "/v2/{project_id}/attachments").status == 404
+
+
+def test_keystoneauth_finds_devstacks_dead_v1_entry_through_rocky_and_cinder_answers_404():
+    # devstack registered `volume` at /v1/$(project_id)s through stable/rocky (lib/cinder
+    # create_cinder_accounts; gone in stein, bfd2a54c), though Cinder 12.0.0 serves no /v1:
+    # root_app_factory leaves it out of the paste map, so the request reaches the versions
+    # router (whose pipeline has no request_id middleware there), and its 404. Without the
+    # entry, keystoneauth takes `volume` as an alias of block-storage (os-service-types): v3.
+    from tests.clients.client_helpers import password_session
+
+    v1 = {"service_type": "volume", "interface": "public"}
+    seen = {}
+    for profile in ("nova-17.0.7", "nova-19.0.0"):  # Cinder 12, 14
+        cloud = booted(profile=profile)
+        with cloud.intercept():
+            session = password_session(cloud)
+            answer = session.get(  # what python-cinderclient's v1 volume list sent
+                "/volumes/detail",
+                endpoint_filter=v1,
+                headers={"Accept": "application/json"},
+                raise_exc=False,
+            )
+            seen[profile] = (session.get_endpoint(**v1), answer)
+    project = cloud.context("demo").project_id
+    url, answer = seen["nova-17.0.7"]
+    assert url == f"http://volume.fakecloud.test/v1/{project}"
+    assert answer.status_code == 404
+    assert answer.json()["message"].startswith("The resource could not be found.")
+    assert "x-openstack-request-id" not in answer.headers
+    url, answer = seen["nova-19.0.0"]
+    assert (url, answer.status_code) == (f"http://volume.fakecloud.test/v3/{project}", 200)

@@ -7,8 +7,10 @@ from fakecloud import Cloud
 from fakecloud.sim.ids import stream
 
 #: The seed's catalog, in Keystone's order: Cinder's v2 API is in it while the release serves
-#: it (before Cinder 19.0.0: devstack registered volumev2 through stable/wallaby).
+#: it (before Cinder 19.0.0: devstack registered volumev2 through stable/wallaby), and the seed's
+#: Cinder 12 has the dead v1 entry `volume` too (devstack registered it through stable/rocky).
 TYPES_BEFORE_CINDER_19 = ["identity", "compute", "image", "volumev2", "volumev3", "block-storage"]
+TYPES_BEFORE_CINDER_14 = TYPES_BEFORE_CINDER_19[:3] + ["volume"] + TYPES_BEFORE_CINDER_19[3:]
 
 
 def catalog_of(cloud, user="demo"):
@@ -25,12 +27,17 @@ def urls(entry):
 def test_every_service_type_clients_look_for_is_listed():
     # The v2 entry's ids leave the others' as they were.
     catalog = catalog_of(Cloud())
-    assert list(catalog) == TYPES_BEFORE_CINDER_19
+    assert list(catalog) == TYPES_BEFORE_CINDER_14
     assert catalog["block-storage"]["name"] == "cinder"
     assert catalog["volumev3"]["name"] == "cinderv3"
     assert catalog["volumev2"]["name"] == "cinderv2"
     project_id = Cloud().context("demo").project_id
     assert urls(catalog["volumev2"])["public"] == f"http://volume.fakecloud.test/v2/{project_id}"
+    assert catalog["volume"]["name"] == "cinder"
+    assert urls(catalog["volume"])["public"] == f"http://volume.fakecloud.test/v1/{project_id}"
+    stein = catalog_of(Cloud(profile="nova-19.0.0"))  # Cinder 14: devstack bfd2a54c
+    assert list(stein) == TYPES_BEFORE_CINDER_19
+    assert stein["volumev2"]["id"] == catalog["volumev2"]["id"]
     newer = catalog_of(Cloud(profile="nova-24.2.1"))  # Cinder 19
     assert list(newer) == ["identity", "compute", "image", "volumev3", "block-storage"]
     assert newer["volumev3"]["id"] == catalog["volumev3"]["id"]
@@ -48,7 +55,7 @@ def test_each_service_has_devstacks_public_endpoint_in_one_region_under_both_key
 
 
 def test_service_and_endpoint_ids_are_drawn_from_the_clouds_own_seed():
-    # Each service's id, then its endpoints', in catalog order (volumev2's last) from the
+    # Each service's id, then its endpoints', in catalog order (volumev2's, volume's last) from the
     # seed's own stream (`first_hex_ids` remembers a seed's draws: a cloud of another seed
     # built in between must not get them, nor a Train cloud, whose identity service has two
     # endpoints, the upstream one's).
@@ -57,8 +64,15 @@ def test_service_and_endpoint_ids_are_drawn_from_the_clouds_own_seed():
         drawn = []
         for kind, entry in catalog_of(Cloud(seed=seed, profile=profile)).items():
             drawn.append((kind, entry["id"], [ep["id"] for ep in entry["endpoints"]]))
-        # Cinder's volumev2 (before Cinder 19), listed before volumev3, is drawn last.
-        drawn.sort(key=lambda service: service[0] == "volumev2")
+        # Cinder's volumev2 (before Cinder 19) and volume (before 14), listed before
+        # volumev3, are drawn last, in that order.
+        drawn.sort(
+            key=lambda service: (
+                ("volumev2", "volume").index(service[0]) + 1
+                if service[0] in ("volumev2", "volume")
+                else 0
+            )
+        )
         expected = [
             (kind, f"{rng.getrandbits(128):032x}", [f"{rng.getrandbits(128):032x}" for _ in eps])
             for kind, _, eps in drawn
@@ -112,14 +126,15 @@ def test_hosts_and_region_are_configuration():
 def test_admin_reads_services_endpoints_and_regions():
     cloud = Cloud()
     services = cloud.request("identity", "GET", "/v3/services", user="admin").json()
-    assert [s["type"] for s in services["services"]] == TYPES_BEFORE_CINDER_19
+    assert [s["type"] for s in services["services"]] == TYPES_BEFORE_CINDER_14
     endpoints = cloud.request("identity", "GET", "/v3/endpoints?interface=public", user="admin")
     volume = [
         e["url"] for e in endpoints.json()["endpoints"] if e["url"].startswith("http://volume")
     ]
     assert (
         volume
-        == ["http://volume.fakecloud.test/v2/$(project_id)s"]
+        == ["http://volume.fakecloud.test/v1/$(project_id)s"]
+        + ["http://volume.fakecloud.test/v2/$(project_id)s"]
         + ["http://volume.fakecloud.test/v3/$(project_id)s"] * 2
     )
     one = cloud.request("identity", "GET", f"/v3/services/{services['services'][1]['id']}")
