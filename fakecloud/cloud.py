@@ -224,7 +224,9 @@ class Cloud:
         ``.text``).
 
         `path` is the path on the service's host (``/v2.1/servers``, ``/v3/{project_id}/
-        snapshots``: ``{project_id}`` becomes the user's project); `body` is sent as JSON;
+        snapshots``: ``{project_id}`` becomes the user's project; ``volumev2``, Cinder's v2 API,
+        takes ``/v2/{project_id}/...`` paths, and is a KeyError on a cloud whose Cinder serves
+        none, 19.0.0 on); `body` is sent as JSON;
         `microversion` (``"2.60"``, ``"latest"``) sets ``OpenStack-API-Version`` with the
         service's name added (a ValueError for a value of two words, ``"volume 3.27"``: send a
         whole header in `headers`); ``user=None`` sends no token. Work the

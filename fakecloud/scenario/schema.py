@@ -34,6 +34,8 @@ REF_PATTERN = r"^\$\{[^${}]+\}$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$(?!\n)"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 SERVICE_TYPES = ("compute", "image", "block-storage", "identity")
+#: Service types a step may name that not every release has (Cinder's v2 API before 19.0.0).
+LEGACY_SERVICE_TYPES = ("volumev2",)
 ADVERSARY_ACTIONS = (
     "delete_server",
     "create_image",
@@ -145,11 +147,13 @@ class _Builder:
     def request_fields(self) -> dict:
         return {
             "service": self.enum(
-                SERVICE_TYPES + tuple(SERVICE_ALIASES),
+                SERVICE_TYPES + tuple(SERVICE_ALIASES) + LEGACY_SERVICE_TYPES,
                 "Service type the path belongs to; inferred from the path when omitted "
                 "(/v2/... image, /v3/projects|users|roles|auth... identity, other /v3/... "
                 "block-storage, anything else compute). Other names work as in "
-                "cloud.request: volume and cinder for block-storage, nova, glance, keystone.",
+                "cloud.request: volume and cinder for block-storage, nova, glance, keystone; "
+                "volumev2 is Cinder's v2 API (/v2/${project_id}/...), on releases before "
+                "Cinder 19.0.0 only.",
             ),
             "as": self.string("User the request is made as (default demo)."),
             "microversion": self.microversion(),

@@ -7,7 +7,8 @@ generator the step's process drives on the virtual clock, so concurrent requests
 
 Paths are the service's own, as ``cloud.request`` takes them (``/v2.1/servers``,
 ``/v3/{project_id}/volumes``, ``/v2/images``, ``/v3/projects``), or relative to the catalog URL
-as openstacksdk users write them (``/servers``, ``/volumes``): the version prefix is added.
+as openstacksdk users write them (``/servers``, ``/volumes``): the version prefix is added
+(``volumev2``'s is ``/v2/{project_id}``, Cinder's v2 API before 19.0.0).
 ``{project_id}`` becomes the caller's project.
 """
 
@@ -26,12 +27,14 @@ from fakecloud.transport.auth import (
     refuse_token,
     stamp_request_id,
 )
+from fakecloud.transport.endpoints import check_volume_v2
 
 #: Service type → the `Cloud` attribute that holds the service (its ``.api`` answers).
 SERVICE_ATTRIBUTES = {
     "compute": "nova",
     "image": "glance",
     "block-storage": "cinder",
+    "volumev2": "cinder",
     "identity": "keystone",
 }
 #: The catalog path of each service (fakecloud.transport.endpoints.CATALOG has the same).
@@ -39,6 +42,7 @@ CATALOG_PATHS = {
     "compute": "/v2.1",
     "image": "",
     "block-storage": "/v3/{project_id}",
+    "volumev2": "/v2/{project_id}",
     "identity": "/v3",
 }
 _IDENTITY_ROOTS = frozenset(
@@ -150,6 +154,11 @@ class Transport:
     ) -> Response | Generator[Any, Any, Response]:
         """Send one request: the answer, or a generator that drives it to its answer."""
         api = self.api(service_type)
+        if service_type == "volumev2":
+            try:
+                check_volume_v2(path, self.cloud.kernel.switches.series.cinder)
+            except (KeyError, ValueError) as exc:
+                raise Unreachable(str(exc.args[0])) from None
         sent = {"Accept": "application/json"}
         try:
             project_id, token = self._credentials(user)

@@ -85,7 +85,6 @@ for _entry in CATALOG:
 #: scenario step's ``service:``).
 SERVICE_ALIASES = {
     "volume": "block-storage",
-    "volumev2": "block-storage",
     "block_storage": "block-storage",
     "blockstorage": "block-storage",
     "keystone": "identity",
@@ -93,11 +92,12 @@ SERVICE_ALIASES = {
     "glance": "image",
     "cinder": "block-storage",
 }
-_BY_TYPE = {e.service_type: e for e in CATALOG}
+_BY_TYPE = {e.service_type: e for e in (*CATALOG, VOLUME_V2)}
 
 
 def entry(service_type: str) -> ServiceEntry:
-    """The catalog entry of `service_type` (aliases such as ``volume`` and ``nova`` work)."""
+    """The catalog entry of `service_type` (aliases such as ``volume`` and ``nova`` work;
+    ``volumev2`` is Cinder's v2 API, `VOLUME_V2`, whichever release: see `check_volume_v2`)."""
     key = service_type.strip().lower()
     found = _BY_TYPE.get(SERVICE_ALIASES.get(key, key))
     if found is None:
@@ -107,6 +107,25 @@ def entry(service_type: str) -> ServiceEntry:
             f"known: {', '.join(_BY_TYPE)}"
         )
     return found
+
+
+def check_volume_v2(path: str, cinder_series: int) -> None:
+    """Refuse a request named for ``volumev2`` that Cinder's v2 API cannot answer: on a Cinder
+    of 19.0.0 or later (a `KeyError`, as for a type no catalog has: the release serves no v2
+    API and its catalog lists no ``volumev2``, where a client's endpoint look-up fails), or with
+    a path of its v3 API (a `ValueError`: ``/v3/...`` is ``volumev3``'s)."""
+    if cinder_series >= CINDER_V2_GONE_FROM:
+        raise KeyError(
+            f"this cloud has no volumev2 service: its Cinder ({cinder_series}.x) serves no v2 "
+            f"API (gone in {CINDER_V2_GONE_FROM}.0.0, e05b261af) and its catalog lists none, "
+            "so a client's look-up of volumev2 fails there; its block-storage API is v3: "
+            "service volumev3 or block-storage, paths /v3/{project_id}/..."
+        )
+    if path.lstrip("/").partition("?")[0].partition("/")[0] == "v3":
+        raise ValueError(
+            f"service volumev2 is Cinder's v2 API, at /v2/{{project_id}}: {path!r} is a path "
+            "of its v3 API (service volumev3 or block-storage)"
+        )
 
 
 def host_url(config: Any, host: str) -> str:

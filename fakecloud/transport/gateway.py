@@ -34,7 +34,15 @@ from fakecloud.api.router import NoRoute
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.transport.auth import DEFAULT_REQUEST_ID_HEADERS as _REQUEST_ID_HEADERS
 from fakecloud.transport.auth import authenticate, refuse_token
-from fakecloud.transport.endpoints import HOSTS, entry, host_header, host_url, netloc
+from fakecloud.transport.endpoints import (
+    HOSTS,
+    VOLUME_V2,
+    check_volume_v2,
+    entry,
+    host_header,
+    host_url,
+    netloc,
+)
 from fakecloud.transport.sizelimit import LIMITED_HOSTS, too_large
 
 _new = object.__new__
@@ -289,6 +297,8 @@ class Gateway:
         ):  # the common case costs no call; the check proper is for the others
             check_call_arguments(service_type, method, path, user, microversion, headers)
         mount = self.mount_for_type(service_type)
+        if mount.host == "volume" and entry(service_type) is VOLUME_V2:
+            check_volume_v2(path, self.kernel.switches.series.cinder)
         # Names folded as they are written: `Headers` takes the dict as it is (no call per
         # header), and `handle` reads it without folding it again.
         sent = {"accept": "application/json"}

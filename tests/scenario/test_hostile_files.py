@@ -342,6 +342,6 @@ def test_a_huge_value_is_shown_cut_and_gets_no_suggestion():
         f"s.yaml:3: field steps[0].name: {shown} is not a usable name: names use letters, "
         "digits, '-' and '_', and start with a letter or '_'",
         "s.yaml:4: field steps[1].service: expected one of compute, image, block-storage, "
-        "identity, volume, volumev2, block_storage, blockstorage, keystone, nova, glance, "
-        "cinder, got " + shown.replace("200,003", "200,002"),
+        "identity, volume, block_storage, blockstorage, keystone, nova, glance, cinder, "
+        "volumev2, got " + shown.replace("200,003", "200,002"),
     ]
