@@ -96,6 +96,7 @@ def _explore_parser() -> argparse.ArgumentParser:
     p.add_argument("--shrink", action="store_true", help="shrink each group's replay first")
     _shrink_time_option(p)
     p.add_argument(
+        "-o",  # as `fakecloud shrink` and `report` take theirs (it was "unrecognized arguments")
         "--out",
         default="explore-replays",
         metavar="DIR",

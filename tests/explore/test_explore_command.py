@@ -21,7 +21,7 @@ def test_every_seed_that_breaks_is_grouped_counted_and_replayable(shared_link, t
             "12",
             "--jobs",
             "1",
-            "--out",
+            "-o",  # the short name of --out, as shrink's and report's -o
             str(out),
             "--json",
             str(report),

@@ -178,7 +178,7 @@ def test_a_folder_to_make_where_nothing_can_be_made_is_refused_before_any_work(
         (["run", "tiny.yaml", "--case", ""], "argument --case: expected a case id"),
         (["explore", "tiny.yaml", "--json", ""], "argument --json: expected a path"),
         (["explore", "tiny.yaml", "--junit", ""], "argument --junit: expected a path"),
-        (["explore", "tiny.yaml", "--out", ""], "argument --out: expected a path"),
+        (["explore", "tiny.yaml", "--out", ""], "argument -o/--out: expected a path"),
         (["explore", "tiny.yaml", "--case", ","], "argument --case: expected a case id"),
         (["explore", "tiny.yaml", "--scheduler", ""], "argument --scheduler: expected an address"),
         (["report", "tiny.yaml", "-o", ""], "argument -o/--output: expected a path"),
