@@ -248,6 +248,26 @@ class Cloud:
             headers=headers,
         )
 
+    def request_at(
+        self,
+        t: float,
+        service_type: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        user: str = "demo",
+        microversion: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send a request when the clock reaches virtual time `t`, whatever drives it then: a
+        client's ``time.sleep`` inside ``intercept()``, `advance`, `run_until_idle`. Returns a
+        `fakecloud.transport.scheduled.ScheduledRequest`, whose ``.response`` is the answer once
+        given (None before). For what happens while code under test waits (the owner deleting
+        the server whose snapshot it awaits); the arguments are `request`'s."""
+        from fakecloud.transport.scheduled import request_at
+
+        return request_at(self, t, service_type, method, path, body, user, microversion, headers)
+
     def context(self, user: str = "demo") -> Any:
         """The `RequestContext` a service sees for `user` (scoped to the user's default
         project; implied roles included), from a token issued and reused until it is about to

@@ -1,0 +1,84 @@
+"""`Cloud.request_at`: a request sent at a virtual time, while other code waits on the clock.
+
+Code under test blocks in its own wait loops (openstacksdk's ``wait_for_status`` sleeping on
+the virtual clock); what a test wants to happen meanwhile - the owner deleting the server whose
+snapshot is being awaited - cannot be a ``cloud.request`` from inside that wait, which would
+drive the clock from inside the simulation (`ReentrantClockError`). A scheduled request is sent
+by the clock itself when it reaches its time, as a scenario step's request is
+(`fakecloud.scenario.transport.Transport`), and its answer comes on the clock too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from typing import Any
+
+from fakecloud.api.http import Response
+from fakecloud.scenario.transport import SERVICE_ATTRIBUTES, Transport, Unreachable
+from fakecloud.transport.gateway import check_call_arguments
+
+
+class ScheduledRequest:
+    """One request `Cloud.request_at` sends at virtual time `at`. `response` is None until it
+    is answered, then the service's `Response` (``.status``, ``.json()``), as
+    ``cloud.request`` returns it."""
+
+    at: float
+    method: str
+    path: str
+    #: The answer, once the clock has reached `at` and the service answered.
+    response: Response | None
+
+    def __init__(self, cloud: Any, at: float, method: str, path: str, sent: dict[str, Any]):
+        self._cloud = cloud
+        self.at = at
+        self.method = method
+        self.path = path
+        self._sent = sent
+        self.response = None
+
+    def __repr__(self) -> str:
+        answered = self.response.status if self.response is not None else "not answered yet"
+        return f"<ScheduledRequest at t={self.at:g} {self.method} {self.path}: {answered}>"
+
+    def __call__(self) -> None:
+        """The clock reached `at`: send the request; a process drives its answer."""
+        try:
+            answer = Transport(self._cloud).send(method=self.method, path=self.path, **self._sent)
+        except Unreachable as exc:  # its user deleted since: Keystone refuses the token
+            self.response = Response(401, {"error": {"code": 401, "message": str(exc)}})
+            return
+        if isinstance(answer, Response):
+            self.response = answer
+        else:
+            self._cloud.kernel.spawn(self._answered(answer), name=f"request_at {self.path}")
+
+    def _answered(self, work: Generator) -> Generator:
+        self.response = yield from work
+
+
+def request_at(
+    cloud: Any,
+    t: float,
+    service_type: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    user: str = "demo",
+    microversion: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> ScheduledRequest:
+    """Schedule a request at virtual time `t` (see `Cloud.request_at`); its mistakes are
+    refused now, as ``cloud.request`` refuses them, not when the clock gets there."""
+    if user is None:
+        raise TypeError("cloud.request_at: user: expected a user's name, got None")
+    check_call_arguments(service_type, method, path, user, microversion, headers)
+    cloud.keystone.user(user)  # KeyError naming the users, as cloud.request's
+    if service_type not in SERVICE_ATTRIBUTES:  # as cloud.request's KeyError
+        known = ", ".join(SERVICE_ATTRIBUTES)
+        raise KeyError(f"unknown service type {service_type!r}; known: {known}")
+    sent = {"service_type": service_type, "user": user, "body": body}
+    sent.update(microversion=microversion, headers=dict(headers) if headers else None)
+    scheduled = ScheduledRequest(cloud, t, method, path, sent)
+    cloud.kernel.at(t, scheduled)
+    return scheduled

@@ -1,0 +1,54 @@
+"""``cloud.request_at``: a request the clock sends at its time, while other code waits on it."""
+
+import math
+import time
+
+import pytest
+
+from fakecloud.bounds import OutOfRange
+from tests.booted import booted
+
+
+def test_the_owner_deletes_the_server_while_its_snapshot_is_awaited():
+    """What a backup tool's test needs: the delete lands during the wait (a client's sleep on
+    the virtual clock), where a ``cloud.request`` from inside it was a ReentrantClockError."""
+    cloud = booted()
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"server": {"name": "web", "flavorRef": "1", "imageRef": images["images"][0]["id"]}}
+    server_id = cloud.request("compute", "POST", "/v2.1/servers", body).json()["server"]["id"]
+    cloud.run_until_idle()
+    snap = {"createImage": {"name": "nightly"}}
+    r = cloud.request(
+        "compute", "POST", f"/v2.1/servers/{server_id}/action", snap, microversion="2.45"
+    )
+    assert r.status == 202
+    start = cloud.now
+    delete = cloud.request_at(start + 1, "compute", "DELETE", f"/v2.1/servers/{server_id}")
+    assert delete.response is None and "not answered yet" in repr(delete)
+    with cloud.clock():
+        time.sleep(30)  # the tool's wait loop
+    assert delete.response.status == 204 and cloud.now == start + 30
+    (answer,) = cloud.trace.filter(kind="api.response", subject=f"DELETE /v2.1/servers/{server_id}")
+    assert answer["t"] == start + 1
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}")
+    assert image.status == 404  # Nova deleted the snapshot it could not finish
+    assert cloud.check_invariants() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"user": "nobody"}, KeyError, "no user 'nobody' in this cloud"),
+        ({"user": None}, TypeError, "user: expected a user's name"),
+        ({"service_type": "volume"}, KeyError, "unknown service type 'volume'; known: compute"),
+        ({"microversion": 2.1}, TypeError, "microversion: expected a string"),
+        ({"t": math.nan}, OutOfRange, "expected a number of seconds"),
+    ],
+)
+def test_a_mistake_is_refused_when_scheduled_not_when_the_clock_gets_there(change, error, message):
+    cloud = booted()
+    call = {"t": 5, "service_type": "compute", "method": "GET", "path": "/v2.1/flavors"} | change
+    with pytest.raises(error, match=message):
+        cloud.request_at(**call)
+    cloud.advance(10)
+    assert cloud.trace.filter(kind="api.request") == []  # nothing was scheduled
