@@ -16,7 +16,8 @@ does (keystonemiddleware 4.22.0-13.0.1, ``auth_token/__init__.py`` ``AuthProtoco
       {"kind": "http.response", ..., "status": 404, "error": "Failed to validate token"}
 
 - the answer is kept in the service's in-process cache (``_cache.TokenCache`` over
-  ``_FakeClient``: no memcached), a refused token as invalid (``_CACHE_INVALID_INDICATOR``)
+  ``_FakeClient``: no memcached; with ``shared_cache`` one cache for every service, as
+  devstack's memcached), a refused token as invalid (``_CACHE_INVALID_INDICATOR``)
   while switch ``lp1987355`` is on (keystonemiddleware before 10.1.1 and 10.2.0, e05466c5f4:
   Nova 26.2.2 and older); from then a refused token is not kept, and each request with it
   asks Keystone again;
@@ -88,6 +89,14 @@ class AuthTokenConfig:
     ``token_cache_time``, an ``IntOpt``, 300 s). As there, 0 keeps it for good (``_FakeClient``
     and memcached take an entry's time 0 as no expiry) and -1 keeps none (an entry that has
     expired as it is set): every request asks Keystone."""
+    shared_cache: bool = False
+    """One cache for every service's middleware, as devstack has it: each service's
+    ``[keystone_authtoken] memcached_servers`` names the same memcached (devstack's
+    ``lib/keystone`` ``configure_keystone_authtoken_middleware``), where a token's entry is
+    ``tokens/<token>`` in every service (``_cache.TokenCache``, ``memcache_security_strategy``
+    unset), so a token nova-api validated is a hit for cinder-api and glance-api. Off (the
+    default): a cache per service, as one API worker without ``memcached_servers``
+    (``_FakeClient``) has."""
     validate_latency_s: float = 0.0
     """The round trip of one ``GET /v3/auth/tokens`` to Keystone made inside a flow (Cinder's
     or Glance's middleware checking the token of a call from Nova), virtual seconds. 0 by
@@ -112,10 +121,23 @@ _SERVICES: dict[str, str] = {}
 NO_CACHE: dict[str, Any] = {}
 
 
+#: The key of the one cache every service reads with ``shared_cache`` (memcached's), which
+#: each service's key then names too.
+SHARED = "memcached"
+
+
 def cache_of(keystone: Any, service: str) -> dict[str, tuple[float, float, Any, Any]]:
     """`service`'s cache: token id -> ``(fresh until, cached until, token, context)`` (see
-    `ask`); an empty one, not kept, while it has none."""
-    return (keystone.authtoken_caches or NO_CACHE).get(service, NO_CACHE)
+    `ask`); an empty one, not kept, while it has none. With ``shared_cache`` every service's
+    is the one under `SHARED`, named by the service's key from its first read."""
+    caches = keystone.authtoken_caches or NO_CACHE
+    cache = caches.get(service)
+    if cache is None:
+        shared = caches.get(SHARED)
+        if shared is None or not keystone.kernel.config.keystone_authtoken.shared_cache:
+            return NO_CACHE
+        cache = caches[service] = shared
+    return cache
 
 
 def lookup(keystone: Any, service: str, token_id: str) -> tuple[float, float, Any, Any] | None:
@@ -180,7 +202,10 @@ def ask(
             caches = keystone.authtoken_caches = {}
         cache = caches.get(service)
         if cache is None:
-            cache = caches[service] = {}
+            if kernel.config.keystone_authtoken.shared_cache:
+                cache = caches[service] = caches.setdefault(SHARED, {})
+            else:
+                cache = caches[service] = {}
         elif len(cache) > PRUNE_ABOVE:
             for stale in [tid for tid, entry in cache.items() if now >= entry[1]]:
                 del cache[stale]

@@ -101,6 +101,16 @@ def test_a_validation_inside_a_flow_takes_its_round_trip_and_no_cache_asks_each_
     ]
 
 
+@pytest.mark.parametrize(
+    ("shared", "asking"), [(False, ["nova-api", "glance-api"]), (True, ["nova-api"])]
+)
+def test_a_shared_cache_lets_every_service_take_a_token_one_of_them_validated(shared, asking):
+    # devstack: every service's memcached_servers is one memcached, the key tokens/<token>
+    cloud = Cloud(config={"keystone_authtoken": {"shared_cache": shared}})
+    assert cloud.request("compute", "GET", "/v2.1/images").status == 200  # Nova asks Glance
+    assert [actor for actor, _ in validations(cloud)] == asking
+
+
 # -- a token that expires mid-snapshot -------------------------------------------------------
 
 #: A slow disk and a slow link to Glance: the live extract ends at t~520, inside the token's
