@@ -100,8 +100,10 @@ class AuthTokenConfig:
     validate_latency_s: float = 0.0
     """The round trip of one ``GET /v3/auth/tokens`` to Keystone made inside a flow (Cinder's
     or Glance's middleware checking the token of a call from Nova), virtual seconds. 0 by
-    default, so that a flow's timings are those of its calls between Nova, Cinder and Glance;
-    a few milliseconds is a LAN's. The check in front of a user's request takes none."""
+    default (kept so in session 41: docs/conformance.md's known differences say why), so that
+    a flow's timings are those of its calls between Nova, Cinder and Glance and do not hang on
+    whether a cache still holds the token; a few milliseconds is a LAN's. The check in front
+    of a user's request takes none."""
 
 
 def service_of(api: Any) -> str:
