@@ -334,20 +334,20 @@ def test_an_inherited_grant_naming_no_role_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("node", "problem"),
+    ("node", "served", "problem"),
     [
-        (7, "the saved state's node {n} is a number 7, not a node"),
-        ([], r"the saved state's node {n} is a list \[\], not a node"),
-        (["obj"], "the saved state's obj node {n} holds 0 items, not 2 to 3"),
+        (7, True, "the saved state's node {n} is a number 7, not a node"),
+        ([], False, r"the saved state's node {n} is a list \[\], not a node"),
+        (["obj"], False, "the saved state's obj node {n} holds 0 items, not 2 to 3"),
         (
             ["obj", "fakecloud.nova.objects:Instance", [1, 2]],
+            False,
             r"the saved state's obj node {n} holds a list \[1, 2\] as its item 2, not an object",
         ),
-        (["random", 3], "the saved state's random node {n} holds 1 items, not 3"),
+        (["random", 3], False, "the saved state's random node {n} holds 1 items, not 3"),
     ],
 )
-@pytest.mark.parametrize("served", [False, True])
-def test_a_node_that_is_no_node_is_refused_naming_it(saved, node, problem, served):
+def test_a_node_that_is_no_node_is_refused_naming_it(saved, node, served, problem):
     """A node edited into no node (a number, an empty list, an object without its fields)
     was the load's last resort, an IndexError or TypeError with no word of where; a served
     load (its endpoints moved first) was the TypeError itself, ``/fakecloud/load``'s 400
