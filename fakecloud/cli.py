@@ -2,7 +2,7 @@
 
     fakecloud demo [SCENARIO]           # a guided tour of the snapshot flows, or of a scenario
     fakecloud run FILE [--seed N] [--trace out.jsonl]
-    fakecloud explore FILE [--seeds N]  # the same scenario under many seeds, choices left to chance
+    fakecloud explore FILE... [--seeds N]  # scenarios under many seeds, choices left to chance
     fakecloud shrink FILE --seed N -o minimal.yaml   # a failing seed, shrunk to a replay file
     fakecloud report TRACE.jsonl [--view timeline|sequence|states]
     fakecloud serve [--port-base N] [--speed X]

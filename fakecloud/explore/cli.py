@@ -1,14 +1,16 @@
 """The ``fakecloud explore`` and ``fakecloud shrink`` commands.
 
-    fakecloud explore FILE [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
+    fakecloud explore FILE... [--seeds N] [--case ID] [--jobs J] [--time-budget S] [--shrink]
                            [--windows moments|events|mixed] [--json OUT.json]
                            [--junit OUT.xml] [--out DIR] [--scheduler tcp://HOST:PORT]
                            [--profile NAME] [--shrink-time S]
     fakecloud shrink FILE --seed N [--case ID] [--windows W] [--profile NAME] [--target TEXT]
                           [--shrink-time S] [--database DIR | --no-database] -o minimal.yaml
 
-``explore`` exits 0 when every seed passed, 1 when anything broke (a bug hunt: anything it
-does not list, or a listed find missed), 2 on a bad file or
+``explore`` takes files, folders (every scenario below, as ``fakecloud run``) and library
+scenarios' names, and makes one report of them all. It exits 0 when every seed passed, 1 when
+anything broke (a bug hunt: anything it does not list, or a listed find missed), 2 on a bad
+file or
 argument, 130 when Ctrl-C stopped it (the seeds run by then are reported all the same:
 `fakecloud.explore.interrupt`). Each group of failing seeds gets a replay file in ``--out`` (default
 ``explore-replays/``) and the ``fakecloud run`` command that replays it exactly.
@@ -59,10 +61,12 @@ def _explore_parser() -> argparse.ArgumentParser:
         "a replay file per group.",
     )
     p.add_argument(
-        "file",
+        "files",
+        nargs="+",
         metavar="FILE",
         type=path_argument,
-        help="scenario YAML file, or a library scenario's name (fakecloud list scenarios)",
+        help="scenario YAML file(s), folders (every *.yaml below, as fakecloud run takes "
+        "them), FILE::CASE, or a library scenario's name (fakecloud list scenarios)",
     )
     p.add_argument("--seeds", type=int, help="seeds per case (default: the file's, else 100)")
     p.add_argument("--first-seed", type=int, default=0, help="the first seed (default 0)")
@@ -187,8 +191,7 @@ def explore_main(argv: list[str] | None = None) -> int:
     from fakecloud.explore.session import explore_file
 
     args = _explore_parser().parse_args(argv)
-    args.file, only = file_and_case(args.file)
-    args.case = comma_list(args.case) if only is None else [*(comma_list(args.case) or ()), only]
+    args.case = comma_list(args.case)
     try:
         if args.seeds is not None and args.seeds < 1:
             raise _Usage("fakecloud explore: --seeds must be at least 1")
@@ -209,7 +212,7 @@ def explore_main(argv: list[str] | None = None) -> int:
             except OutOfRange as exc:
                 raise _Usage(f"fakecloud explore: {exc}") from None
         for out in (args.json, args.junit):
-            problem = out and output_problem(out, inputs=[args.file])
+            problem = out and output_problem(out, inputs=list(args.files))
             if problem:
                 raise _Usage(f"fakecloud explore: cannot write {out}: {problem}")
         if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
@@ -218,12 +221,12 @@ def explore_main(argv: list[str] | None = None) -> int:
         if problem:  # found when the first replay was written, after every seed had run
             raise _Usage(f"fakecloud explore: --out {args.out}: {problem}")
         _checked_profile(args.profile, "fakecloud explore")
-        text, scenario = _load(args.file, "fakecloud explore")
-        cases = _pick_cases(scenario, args.case, "fakecloud explore")
+        files = _explored_files(args.files, args.case)
         counts = {}
-        for case in cases:
-            spec = prepared(text, scenario.file, case.id, args.windows, args.profile).spec
-            counts[case.id] = args.seeds if args.seeds is not None else spec.seeds
+        for text, scenario, cases in files:
+            for case in cases:
+                ready = prepared(text, scenario.file, case.id, args.windows, args.profile)
+                counts[scenario.file, case.id] = args.seeds or ready.spec.seeds
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -231,65 +234,133 @@ def explore_main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
 
-    def seeds(case: Any) -> range:
-        return range(args.first_seed, args.first_seed + counts[case.id])
-
     total = sum(counts.values())
     # Never more processes than seeds (the pool forks a worker only once it has a batch).
     jobs = min(args.jobs or (1 if total < 50 else default_jobs()), max(total, 1))
     budget = Budget(args.time_budget)
     progress = _Progress(total, enabled=not args.no_progress)
     ctrl_c = FirstInterrupt()
-    seeds_s = [0.0]  # when the last batch came back
-
-    def on_batch(case_id: str, outcomes: list[Any]) -> None:
-        progress.advance(case_id, outcomes)
-        seeds_s[0] = budget.elapsed
-
+    stems = _replay_stems([scenario.file for _, scenario, _ in files])
+    reports = []
     try:
         with ctrl_c, Executor(jobs, args.scheduler) as executor, progress:
-            report = explore_file(
-                text,
-                scenario.file,
-                cases,
-                seeds,
-                executor=executor,
-                stop=lambda: ctrl_c.pressed,
-                time_up=budget.spent,
-                on_batch=on_batch,
-                out_dir=args.out,
-                shrink=args.shrink,
-                shrink_s=shrink_s,
-                batch_size=batch_size(total, executor.workers),
-                windows=args.windows,
-                profile=args.profile,
-            )
+            for text, scenario, cases in files:
+                if ctrl_c.pressed:
+                    break  # the files not begun: none of their seeds ran, nothing to say
+
+                def seeds(case: Any, name: str = scenario.file) -> range:
+                    return range(args.first_seed, args.first_seed + counts[name, case.id])
+
+                reports.append(
+                    explore_file(
+                        text,
+                        scenario.file,
+                        cases,
+                        seeds,
+                        executor=executor,
+                        stop=lambda: ctrl_c.pressed,
+                        time_up=budget.spent,
+                        on_batch=progress.advance,
+                        out_dir=args.out,
+                        shrink=args.shrink,
+                        shrink_s=shrink_s,
+                        batch_size=batch_size(total, executor.workers),
+                        windows=args.windows,
+                        profile=args.profile,
+                        clock=lambda: budget.elapsed,
+                        replay_stem=stems.get(scenario.file),
+                    )
+                )
     except ClusterUnavailable as exc:
         print(f"fakecloud explore: {exc}", file=sys.stderr)
         return 2
-    report.elapsed_s, report.seeds_s = budget.elapsed, seeds_s[0]
-    report.interrupted = ctrl_c.pressed and report.stopped_early
+    interrupted = ctrl_c.pressed and (
+        len(reports) < len(files) or any(r.stopped_early for r in reports)
+    )
+    for report in reports:
+        report.interrupted = interrupted and report.stopped_early
     # the files first: a terminal or pipe that fails mid-report must not lose them
     unwritten = None
     try:
         if args.json:
             import json
 
-            write_atomic(args.json, json.dumps(report.as_json(), indent=2) + "\n")
+            write_atomic(args.json, json.dumps(_json(reports, args.files), indent=2) + "\n")
         if args.junit:
             from fakecloud.explore.junit import write_junit
 
-            write_junit(report, args.junit)
+            write_junit(reports, args.junit)
     except OSError as exc:
         unwritten = f"fakecloud explore: cannot write {exc.filename}: {exc.strerror}"
-    print(render(report))
+    print(render_all(reports, budget.elapsed, interrupted))
     if unwritten:
         print(unwritten, file=sys.stderr)
         return 2
-    if report.interrupted:
+    if interrupted:
         return 130  # 128 + SIGINT, as every command Ctrl-C stops
     # a bug hunt that found what it lists and nothing else passes, as its pytest item does
-    return 1 if any(case.unexpected() for case in report.cases) else 0
+    return 1 if any(case.unexpected() for r in reports for case in r.cases) else 0
+
+
+def _explored_files(names: list[str], wanted: list[str] | None) -> list[tuple[str, Any, list]]:
+    """Each file to explore: its text, scenario and cases (`wanted`'s, and a ``FILE::CASE``'s
+    own). A folder stands for every scenario file below it, as for ``fakecloud run``, its YAML
+    that is plainly no scenario passed over (said on stderr). Every file's problems are said
+    at once (`_Usage`, status 2), before any seed runs."""
+    from fakecloud.scenario.cli_commands import passed_over, scenario_files
+
+    prog = "fakecloud explore"
+    found: list[tuple[str, str | None, bool]] = []
+    problems: list[str] = []
+    for name in names:
+        path, only = file_and_case(name)
+        if Path(path).is_dir():
+            below = scenario_files(path)
+            if not below:
+                problems.append(f"{prog}: no scenario file (*.yaml) in the folder {path}")
+            found += [(each, only, True) for each in below]
+        else:
+            found.append((path, only, False))
+    files = []
+    skipped = []
+    known: set[str] = set()
+    for path, only, in_folder in found:
+        try:
+            text, scenario = _load(path, prog)
+        except (ScenarioError, _Usage) as exc:
+            skip = passed_over(path, in_folder, prog) if isinstance(exc, ScenarioError) else ""
+            (skipped if skip else problems).append(skip or str(exc))
+            continue
+        known.update(c.id for c in scenario.cases)
+        asked = [*(wanted or ()), *([only] if only else [])]
+        if len(found) == 1 or only:
+            try:
+                cases = _pick_cases(scenario, asked or None, prog)
+            except _Usage as exc:
+                problems.append(str(exc))
+                continue
+        else:  # --case over several files: each file's cases of those ids
+            cases = [c for c in scenario.cases if not asked or c.id in asked]
+        if cases:
+            files.append((text, scenario, cases))
+    if skipped:
+        print("\n".join(skipped), file=sys.stderr)
+    if not problems and wanted and len(found) > 1:
+        chosen = {c.id for _, _, cases in files for c in cases}
+        missing = [c for c in wanted if c not in chosen]
+        if missing:
+            from fakecloud.suggest import did_you_mean
+
+            every = sorted(known)
+            problems.append(
+                f"{prog}: no case {missing[0]!r}{did_you_mean(missing[0], every)} in the files "
+                f"given; cases: {', '.join(every)}"
+            )
+    if problems:
+        raise _Usage("\n".join(dict.fromkeys(problems)))
+    if not files:
+        raise _Usage(f"{prog}: no scenario among the files given (every one skipped)")
+    return files
 
 
 #: Real seconds the grouping and replay files take after the seeds before the report says so.
@@ -331,9 +402,41 @@ class _Progress:
 
 def render(report: Any) -> str:
     """The text report: per case, the counts; per group, what broke, how, seeds, replay."""
+    return "\n".join(
+        [
+            *_lines(report),
+            _tail(
+                report.seeds_run,
+                report.seeds_s,
+                report.elapsed_s,
+                report.interrupted,
+                report.stopped_early,
+            ),
+        ]
+    )
+
+
+def render_all(reports: list[Any], elapsed_s: float, interrupted: bool) -> str:
+    """The text report of several files' explorations (`render`'s, one after another), and one
+    last line for them all: its seeds/s over each file's seeds alone (`Report.seeds_s`)."""
+    lines = [line for report in reports for line in _lines(report)]
+    tail = _tail(
+        sum(r.seeds_run for r in reports),
+        sum(r.seeds_s for r in reports),
+        elapsed_s,
+        interrupted,
+        any(r.stopped_early for r in reports),
+    )
+    if len(reports) > 1:
+        # failing as the exit status judges: a bug hunt that found what it lists passes
+        failing = sum(1 for r in reports if any(c.unexpected() for c in r.cases))
+        tail = f"{counted(len(reports), 'file')}, {failing} failing: {tail}"
+    return "\n".join([*lines, tail])
+
+
+def _lines(report: Any) -> list[str]:
+    """A file's lines of the report: each case and its groups."""
     lines = []
-    seeds_s = report.seeds_s or report.elapsed_s
-    rate = report.seeds_run / seeds_s if seeds_s else 0.0
     for case in report.cases:
         name = f"{report.file} [{case.case_id}]" if case.case_id != "default" else report.file
         lines.append(
@@ -378,18 +481,54 @@ def render(report: Any) -> str:
                 if g.shrink_stopped:
                     shrunk = f" (shrunk, {_STOPPED[g.shrink_stopped]})"
                 lines.append(f"       replay{shrunk}: {g.replay}")
-    tail = counted(report.seeds_run, "seed")
-    if report.elapsed_s:  # unmeasured under pytest: no "0.0 s (0 seeds/s)"
+    return lines
+
+
+def _tail(
+    seeds_run: int, seeds_s: float, elapsed_s: float, interrupted: bool, stopped_early: bool
+) -> str:
+    """The report's last line: the seeds, their time and rate, and why not all ran."""
+    seeds_s = seeds_s or elapsed_s
+    rate = seeds_run / seeds_s if seeds_s else 0.0
+    tail = counted(seeds_run, "seed")
+    if elapsed_s:  # unmeasured under pytest: no "0.0 s (0 seeds/s)"
         shown_rate = f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
         tail += f" in {seeds_s:.1f} s ({shown_rate} seeds/s)"
-        if report.elapsed_s - seeds_s >= REPORT_SHOWN_S:  # a --shrink's runs, many replays
-            tail += f", {report.elapsed_s:.1f} s with the groups' replay files"
-    if report.interrupted:
+        if elapsed_s - seeds_s >= REPORT_SHOWN_S:  # a --shrink's runs, many replays
+            tail += f", {elapsed_s:.1f} s with the groups' replay files"
+    if interrupted:
         tail += "; interrupted (Ctrl-C) before every seed ran"
-    elif report.stopped_early:
+    elif stopped_early:
         tail += "; the time budget ran out before every seed ran"
-    lines.append(tail)
-    return "\n".join(lines)
+    return tail
+
+
+def _json(reports: list[Any], given: list[str]) -> dict[str, Any]:
+    """``--json``'s document: one file given, its report (`Report.as_json`); several, or a
+    folder, ``files`` holding each one's and the totals."""
+    if len(given) == 1 and len(reports) == 1 and not Path(file_and_case(given[0])[0]).is_dir():
+        return reports[0].as_json()
+    return {
+        "seeds_run": sum(r.seeds_run for r in reports),
+        "broke": any(r.broke for r in reports),
+        "stopped_early": any(r.stopped_early for r in reports),
+        "files": [r.as_json() for r in reports],
+    }
+
+
+def _replay_stems(files: list[str]) -> dict[str, str]:
+    """Replay files' names for files that share a stem (``flows/x.yaml``, ``races/x.yaml``),
+    which would overwrite each other's in one folder: their folders' names before it
+    (``flows-x``, ``races-x``)."""
+    by_stem: dict[str, list[str]] = {}
+    for name in dict.fromkeys(files):
+        by_stem.setdefault(Path(name).stem, []).append(name)
+    out = {}
+    for same in (names for names in by_stem.values() if len(names) > 1):
+        for name in same:
+            parts = Path(name).with_suffix("").parts
+            out[name] = "-".join(p for p in parts if p not in ("/", "..", "."))
+    return out
 
 
 def _with_action(event: str, actions: dict[str, str]) -> str:

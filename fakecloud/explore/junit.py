@@ -16,9 +16,20 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 
-def junit_tree(report: Any) -> ET.ElementTree:
-    """The report as a JUnit XML tree."""
-    suites = ET.Element("testsuites", name=f"fakecloud explore {report.file}")
+def junit_tree(reports: Any) -> ET.ElementTree:
+    """The report of one file, or of several (a list: a ``testsuite`` per case of each, in
+    order), as a JUnit XML tree."""
+    reports = reports if isinstance(reports, list) else [reports]
+    names = " ".join(r.file for r in reports)
+    suites = ET.Element("testsuites", name=f"fakecloud explore {names}")
+    for report in reports:
+        _suites(suites, report)
+    return ET.ElementTree(suites)
+
+
+def _suites(suites: ET.Element, report: Any) -> None:
+    """A ``testsuite`` per case of `report` (one file's), in `suites`."""
+    classname = report.file
     for case in report.cases:
         listed = [g for g in case.groups if _listed(case, g)]
         broke = [key for g in case.groups for key in _broke(g)]
@@ -32,7 +43,7 @@ def junit_tree(report: Any) -> ET.ElementTree:
             errors="0",
         )
         passing = ET.SubElement(
-            suite, "testcase", classname=report.file, name=f"{case.case_id}: seeds that pass"
+            suite, "testcase", classname=classname, name=f"{case.case_id}: seeds that pass"
         )
         ET.SubElement(
             passing, "system-out"
@@ -40,7 +51,7 @@ def junit_tree(report: Any) -> ET.ElementTree:
         shared = Counter(g.key for g in case.groups)
         for g in case.groups:
             test = ET.SubElement(
-                suite, "testcase", classname=report.file, name=_name(case.case_id, g, shared)
+                suite, "testcase", classname=classname, name=_name(case.case_id, g, shared)
             )
             if g in listed:  # a bug hunt found what it hunts: passes, as under pytest
                 failure = ET.SubElement(test, "system-out")
@@ -57,10 +68,9 @@ def junit_tree(report: Any) -> ET.ElementTree:
             )
         for label in sorted(missed):
             test = ET.SubElement(
-                suite, "testcase", classname=report.file, name=f"{case.case_id}: finds {label}"
+                suite, "testcase", classname=classname, name=f"{case.case_id}: finds {label}"
             )
             ET.SubElement(test, "failure", message=f"no seed broke {label} (explore.finds)")
-    return ET.ElementTree(suites)
 
 
 def _broke(g: Any) -> list[str]:
@@ -85,10 +95,10 @@ def _name(case_id: str, g: Any, shared: Counter) -> str:
     return f"{case_id}: {g.key}, led there by: " + ("; ".join(g.path) or "delays and orders alone")
 
 
-def write_junit(report: Any, path: str | Path) -> None:
-    """Write the JUnit XML report of `report` to `path`."""
+def write_junit(reports: Any, path: str | Path) -> None:
+    """Write the JUnit XML report of `reports` (one file's, or a list) to `path`."""
     from fakecloud.outputs import write_atomic
 
-    tree = junit_tree(report)
+    tree = junit_tree(reports)
     ET.indent(tree)
     write_atomic(path, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True))

@@ -89,8 +89,9 @@ class Report:
     cases: list[CaseReport] = field(default_factory=list)
     elapsed_s: float = 0.0
     seeds_s: float = 0.0
-    """Real seconds until the last batch of seeds came back (`elapsed_s` also counts the
-    grouping, the replay files and their shrinking): what the seeds/s rate is over."""
+    """Real seconds until the last batch of seeds came back, less those this process spent
+    meanwhile reporting the cases done before (grouping, replay files, shrinking); `elapsed_s`
+    counts everything: what the seeds/s rate is over."""
     stopped_early: bool = False
     """The time budget ran out (or Ctrl-C came) before every seed ran."""
     interrupted: bool = False
@@ -145,6 +146,8 @@ def explore_file(
     batch_size: int = 25,
     windows: str | None = None,
     profile: str | None = None,
+    clock: Callable[[], float] | None = None,
+    replay_stem: str | None = None,
 ) -> Report:
     """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
 
@@ -155,12 +158,18 @@ def explore_file(
     draws the inserts of every case so, over the file's ``explore.windows``; `profile`
     (``--profile``) runs every case on that profile, and its replay files say it.
     `shrink_s` (``--shrink-time``) is the time each group's shrink may take (Hypothesis's
-    own five minutes when None).
+    own five minutes when None). `clock` (real seconds, `fakecloud.explore.budget.Budget`)
+    times the report: its `Report.seeds_s` leaves out the time this process spent reporting
+    the cases done (their grouping, replay files and shrinks) while later cases' seeds ran.
+    `replay_stem` names the replay files (default: the file's stem), for two files of one
+    stem explored into one folder.
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
     executor = executor or Executor()
     report = Report(filename)
+    now = clock or (lambda: 0.0)
+    started, reporting = now(), [0.0]
     sweep = _Sweep(list(cases), seeds)
     readies = {case.id: prepared(text, filename, case.id, windows, profile) for case in sweep.cases}
     work = sweep.batches(text, filename, executor, batch_size, stop, time_up, windows, profile)
@@ -173,16 +182,23 @@ def explore_file(
             work = _first_seed_here(work, sweep.outcomes, on_batch)
 
     def report_done(case: Any) -> None:
-        report.cases.append(_case_report(case, readies[case.id], sweep, out_dir, shrink, shrink_s))
+        began = now()
+        ready = readies[case.id]
+        done = _case_report(case, ready, sweep, out_dir, shrink, shrink_s, replay_stem)
+        report.cases.append(done)
         report.stopped_early |= len(sweep.outcomes[case.id]) < _count(seeds(case))
+        reporting[0] += now() - began
 
     for batch, finished in executor.pairs(sweep.handed(work), stop):
         sweep.finished(batch, finished)
         on_batch(batch.case_id, finished)
+        # the seeds' time: an earlier case's shrinks, run here meanwhile, are no seed's
+        report.seeds_s = now() - started - reporting[0]
         for case in sweep.done():
             report_done(case)
     for case in sweep.done(everything=True):  # Ctrl-C: the cases not reached, as they are
         report_done(case)
+    report.elapsed_s = now() - started
     return report
 
 
@@ -269,6 +285,7 @@ def _case_report(
     out_dir: str | Path | None,
     shrink: bool,
     shrink_s: float | None = None,
+    replay_stem: str | None = None,
 ) -> CaseReport:
     """A case's report once its seeds have run: its groups, and their replay files written."""
     found = sorted(sweep.outcomes[case.id], key=lambda o: o.seed)
@@ -291,7 +308,7 @@ def _case_report(
         }
     if out_dir is not None:
         for n, each in enumerate(case_report.groups, 1):
-            write_group_replay(ready, each, Path(out_dir), n, shrink, shrink_s)
+            write_group_replay(ready, each, Path(out_dir), n, shrink, shrink_s, replay_stem)
     return case_report
 
 
@@ -348,9 +365,11 @@ def write_group_replay(
     n: int,
     shrink: bool,
     shrink_s: float | None = None,
+    stem: str | None = None,
 ) -> None:
     """Write the replay file of `found` (from its first seed), shrunk first with `shrink`
-    (for at most `shrink_s` s, else Hypothesis's own limit), check it, and note its command."""
+    (for at most `shrink_s` s, else Hypothesis's own limit), check it, and note its command;
+    the file is named by `stem` (default: the scenario file's)."""
     seed = found.seeds[0]
     if shrink:
         from fakecloud.explore.shrink import DEFAULT_SHRINK_S
@@ -364,7 +383,7 @@ def write_group_replay(
     else:
         explored = ready.play(seed)
     case = ready.case
-    stem = Path(case.file).stem
+    stem = stem or Path(case.file).stem
     # "group": a case named seed (a profile) would read "x-seed-6.yaml" as seed 6's
     name = f"{stem}-{case.id}-group{n}.yaml" if case.id != "default" else f"{stem}-group{n}.yaml"
     # commands as a shell reads them: a path with a space or a parenthesis quoted

@@ -86,7 +86,7 @@ def _load_file_or_library(name: str, load) -> object:
 _NOT_SCENARIO_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
 
-def _scenario_files(folder: str) -> list[str]:
+def scenario_files(folder: str) -> list[str]:
     """Every ``*.yaml`` below `folder`, as pytest looks: not in hidden folders (``.git``,
     ``.venv``, ``.tox``) nor in a virtualenv (a ``pyvenv.cfg``), whose packages' YAML files
     were each refused as a scenario (``fakecloud run .`` in a project); a folder that cannot
@@ -102,6 +102,15 @@ def _scenario_files(folder: str) -> list[str]:
         ]
         found += [str(Path(top, f)) for f in files if f.endswith(".yaml")]  # "." adds no ./
     return sorted(found)
+
+
+def passed_over(path: str, in_folder: bool, prog: str) -> str:
+    """The line saying that YAML found in a folder (`in_folder`) that did not load is passed
+    over, being plainly no scenario (a CI or compose file beside the scenarios, as pytest
+    passes over a conftest); empty for a file named on its own, or one meant as a scenario,
+    whose errors are the caller's to report."""
+    why = in_folder and not_a_scenario(path)
+    return f"{prog}: skipped {path}: {why}" if why else ""
 
 
 def not_a_scenario(path: str) -> str | None:
@@ -148,7 +157,7 @@ def run_main(argv: list[str] | None = None) -> int:
     names = []
     in_folders = set()
     for name in args.files:  # a folder: every scenario file below it, as pytest takes one
-        found = _scenario_files(name) if Path(name).is_dir() else [name]
+        found = scenario_files(name) if Path(name).is_dir() else [name]
         if not found:
             problems.append(f"fakecloud run: no scenario file (*.yaml) in the folder {name}")
         if found != [name]:
@@ -160,11 +169,8 @@ def run_main(argv: list[str] | None = None) -> int:
         try:
             scenario = _load_file_or_library(name, load)
         except ScenarioError as exc:
-            why = name in in_folders and not_a_scenario(name)
-            if why:  # a CI or compose file beside the scenarios, as pytest passes over conftest
-                skipped.append(f"fakecloud run: skipped {name}: {why}")
-            else:
-                problems.append(str(exc))
+            skip = passed_over(name, name in in_folders, "fakecloud run")
+            (skipped if skip else problems).append(skip or str(exc))
             continue
         except LookupError as exc:
             problems.append(f"fakecloud run: {exc}")

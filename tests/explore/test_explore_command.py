@@ -455,3 +455,65 @@ def test_a_flow_asserting_nominal_times_without_an_explore_section_explores_tie_
         "flows/image_backed_cold_managed_save.yaml:34 asserts a time at nominal speeds and the "
         "file has no explore: section (one with chance: moves times)"
     ) in out
+
+
+def test_several_files_and_folders_are_one_report_with_stable_names(
+    shared_link, tmp_path, capsys, monkeypatch
+):
+    """`fakecloud explore` takes files and folders as `fakecloud run` does: one report, one
+    exit status, `--json` and `--junit` grouped per file; two files of one stem keep their
+    replays apart."""
+    for folder, jitter in (("a", "0.2"), ("b", "0")):  # b's uploads run at nominal speed
+        (tmp_path / "hunts" / folder).mkdir(parents=True)
+        text = shared_link.read_text().replace(
+            "throughput_jitter: 0.2", f"throughput_jitter: {jitter}"
+        )
+        (tmp_path / "hunts" / folder / "shared_link.yaml").write_text(text)
+    (tmp_path / "hunts" / "ci.yaml").write_text("jobs: {test: {runs-on: linux}}\n")
+    monkeypatch.chdir(tmp_path)
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    argv = ["explore", str(tmp_path / "hunts"), "--seeds", "1", "--jobs", "1", "--no-progress"]
+    assert cli([*argv, "--out", "out", "--json", str(report), "--junit", str(junit)]) == 1
+    out = capsys.readouterr()
+    assert "skipped" in out.err and "ci.yaml: not a scenario" in out.err
+    lines = out.out.splitlines()
+    hunts = tmp_path / "hunts"
+    assert lines[0] == f"{hunts}/a/shared_link.yaml: 1 seed, 0 passed, 1 broke something"
+    assert f"{hunts}/b/shared_link.yaml: 1 seed, 1 passed, 0 broke something" in lines
+    assert re.fullmatch(r"2 files, 1 failing: 2 seeds in [0-9.]+ s \(.*seeds/s\)", lines[-1])
+    data = json.loads(report.read_text())
+    assert (data["seeds_run"], data["broke"]) == (2, True)
+    assert [f["file"] for f in data["files"]] == [
+        f"{hunts}/a/shared_link.yaml",
+        f"{hunts}/b/shared_link.yaml",
+    ]
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert [s.get("name") for s in suites] == [
+        f"{hunts}/a/shared_link.yaml::default",
+        f"{hunts}/b/shared_link.yaml::default",
+    ]
+    (replay,) = (tmp_path / "out").iterdir()  # b broke nothing
+    assert replay.name.endswith("-hunts-a-shared_link-group1.yaml")
+
+
+def test_the_seeds_per_second_leave_out_an_earlier_cases_replays_and_shrinks(shared_link, tmp_path):
+    """While a later case's seeds run, this process writes (and with --shrink, shrinks) the
+    earlier cases' replay files: that time was counted as the seeds', so a many-case --shrink
+    sweep showed a rate several times too low. Here a clock on which only writing a replay file
+    takes time (100 s each): the seeds took none of it."""
+    from fakecloud.explore.session import explore_file
+    from fakecloud.scenario.loader import loads
+
+    text = shared_link.read_text().replace("steps:", "matrix: {big: [300, 400]}\nsteps:", 1)
+    text = text.replace("size_mb: 300", 'size_mb: "${big}"')
+    cases = loads(text, "two.yaml").cases
+    out = tmp_path / "out"
+
+    def replays_written() -> float:
+        return 100.0 * len(list(out.glob("*.yaml"))) if out.exists() else 0.0
+
+    report = explore_file(
+        text, "two.yaml", cases, lambda c: [0], out_dir=out, clock=replays_written
+    )
+    assert [len(c.groups) for c in report.cases] == [1, 1]
+    assert (report.seeds_s, report.elapsed_s) == (0.0, 200.0)
