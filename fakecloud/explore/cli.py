@@ -151,7 +151,11 @@ def _checked_profile(profile: str | None, prog: str) -> None:
 
 def _load(path: str, prog: str) -> tuple[str, Any]:
     """The file's text (what the workers load) and its scenario, from one read; a name that is
-    no file is a library scenario's, as for ``fakecloud run``."""
+    no file is a library scenario's, as for ``fakecloud run``. A file below the working
+    directory is named relative to it however it was typed (``scenarios/x.yaml``, not
+    ``/home/ci/build/scenarios/x.yaml`` nor ``./scenarios/x.yaml``): the report, the JUnit
+    names and the replay files' comments then read the same on every machine and checkout
+    that explores it from its root."""
     from fakecloud.scenario import library
     from fakecloud.scenario.loader import load_with_text
 
@@ -162,7 +166,7 @@ def _load(path: str, prog: str) -> tuple[str, Any]:
             raise _Usage(f"{prog}: {exc}") from None
         # named from the library, as `fakecloud run` names it (not its site-packages path)
         return load_with_text(path, root_dir=library.root())
-    return load_with_text(path)
+    return load_with_text(path, root_dir=Path.cwd())
 
 
 def _pick_cases(scenario: Any, wanted: list[str] | None, prog: str) -> list[Any]:

@@ -461,8 +461,10 @@ def test_several_files_and_folders_are_one_report_with_stable_names(
     shared_link, tmp_path, capsys, monkeypatch
 ):
     """`fakecloud explore` takes files and folders as `fakecloud run` does: one report, one
-    exit status, `--json` and `--junit` grouped per file; two files of one stem keep their
-    replays apart."""
+    exit status, `--json` and `--junit` grouped per file. A file below the working directory
+    is named relative to it however it was typed (here by an absolute folder), in the report,
+    the JUnit suites and classnames (dotted as pytest's own JUnit report names a test file's
+    class) and the replay files' comments; two files of one stem keep their replays apart."""
     for folder, jitter in (("a", "0.2"), ("b", "0")):  # b's uploads run at nominal speed
         (tmp_path / "hunts" / folder).mkdir(parents=True)
         text = shared_link.read_text().replace(
@@ -477,23 +479,24 @@ def test_several_files_and_folders_are_one_report_with_stable_names(
     out = capsys.readouterr()
     assert "skipped" in out.err and "ci.yaml: not a scenario" in out.err
     lines = out.out.splitlines()
-    hunts = tmp_path / "hunts"
-    assert lines[0] == f"{hunts}/a/shared_link.yaml: 1 seed, 0 passed, 1 broke something"
-    assert f"{hunts}/b/shared_link.yaml: 1 seed, 1 passed, 0 broke something" in lines
+    assert lines[0] == "hunts/a/shared_link.yaml: 1 seed, 0 passed, 1 broke something"
+    assert "hunts/b/shared_link.yaml: 1 seed, 1 passed, 0 broke something" in lines
     assert re.fullmatch(r"2 files, 1 failing: 2 seeds in [0-9.]+ s \(.*seeds/s\)", lines[-1])
     data = json.loads(report.read_text())
     assert (data["seeds_run"], data["broke"]) == (2, True)
     assert [f["file"] for f in data["files"]] == [
-        f"{hunts}/a/shared_link.yaml",
-        f"{hunts}/b/shared_link.yaml",
+        "hunts/a/shared_link.yaml",
+        "hunts/b/shared_link.yaml",
     ]
     suites = ET.parse(junit).getroot().findall("testsuite")
     assert [s.get("name") for s in suites] == [
-        f"{hunts}/a/shared_link.yaml::default",
-        f"{hunts}/b/shared_link.yaml::default",
+        "hunts/a/shared_link.yaml::default",
+        "hunts/b/shared_link.yaml::default",
     ]
-    (replay,) = (tmp_path / "out").iterdir()  # b broke nothing
-    assert replay.name.endswith("-hunts-a-shared_link-group1.yaml")
+    assert {c.get("classname") for c in suites[0]} == {"hunts.a.shared_link.yaml"}
+    replay = tmp_path / "out" / "hunts-a-shared_link-group1.yaml"
+    assert "# found by: fakecloud explore hunts/a/shared_link.yaml, seed 0" in replay.read_text()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [replay.name]  # b broke nothing
 
 
 def test_the_seeds_per_second_leave_out_an_earlier_cases_replays_and_shrinks(shared_link, tmp_path):
