@@ -161,7 +161,7 @@ def check(
     ``_validate_flavor_image_numa_pci``'s memory encryption check (`mem_encryption`; the
     image's name and id from `image_meta`)."""
     if switches is not None:
-        mem_encryption.check(flavor, image_meta, image_props or {}, version)
+        mem_encryption.check(flavor, image_meta, image_props or {}, version, switches.release)
     numa_get_constraints(flavor, image_props or {}, version, switches)
 
 

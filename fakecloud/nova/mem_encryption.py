@@ -25,8 +25,8 @@ a resize's image (the server's system metadata) have neither. Up to 26.x the mes
 them unguarded (``image_meta.name``: 20.0.0-23.x the image requester's name, from 24.0.0 its
 id): a missing one is oslo.versionedobjects' ``NotImplementedError`` "Cannot load 'name' in
 the base class", Nova's 500 (`AttributeUnset`); from 27.0.0 the name is None where missing,
-from 30.0.0 the id ``<no-id>`` (LP #2041511), the uefi refusal adding "or volume-backed
-instance was requested" (27.0.0-33.x).
+from 30.0.0 and 29.4.0 the id ``<no-id>`` (LP #2041511, `ID_GUARDED`), the uefi refusal
+adding "or volume-backed instance was requested" (27.0.0-33.x).
 
 No compute here offers ``MEM_ENCRYPTION_CONTEXT``: a server asking memory encryption finds no
 host (`asks_encryption`, `fakecloud.nova.scheduler`). The 400s are ``INVALID_FLAVOR_IMAGE_
@@ -40,15 +40,24 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.nova import exception
+from fakecloud.profiles.provenance import Backport, Change
 
-#: The first Nova with memory encryption (Train).
+#: The first Nova with memory encryption (Train: b4905467db).
 SINCE = (20, 0, 0)
-#: Where the image requester is its id, not its name (24.0.0).
+#: Where the image requester is its id, not its name (24.0.0: e98994027f).
 REQUESTER_ID_SINCE = (24, 0, 0)
-#: Where a missing image name reads None (27.0.0), a missing id ``<no-id>`` (30.0.0).
+#: Where a missing image name reads None and the uefi refusal names volume-backed servers
+#: (27.0.0: 54faea0196, "Fix logging in MemEncryption-related checks").
 NAME_GUARDED_SINCE = (27, 0, 0)
-ID_GUARDED_SINCE = (30, 0, 0)
-#: The first Nova reading a model (``MemEncryptionModel``), and 34.0.0's configs.
+#: Where a missing image id reads ``<no-id>`` (LP #2041511).
+ID_GUARDED = Change(
+    "30.0.0",
+    "e6f8bf5ff5",
+    "hardware: Fix image_meta.id within get_mem_encryption_constraint",
+    backports=(Backport("29.4.0", "32f2fcfc3a"),),
+)
+#: The first Nova reading a model (``MemEncryptionModel``: 4f5a3f3c00, SEV-ES), and 34.0.0's
+#: ``MemEncryptionConfig`` classes (a04c92378d).
 MODEL_SINCE = (32, 0, 0)
 CONFIG_SINCE = (34, 0, 0)
 _FIRMWARE_ORIGINAL = (
@@ -104,10 +113,14 @@ def asks_encryption(flavor: Any, image_props: dict[str, Any]) -> bool:
 
 
 def check(
-    flavor: Any, image_meta: dict[str, Any] | None, props: dict[str, Any], version: tuple
+    flavor: Any,
+    image_meta: dict[str, Any] | None,
+    props: dict[str, Any],
+    version: tuple,
+    release: Any = None,
 ) -> None:
     """``get_mem_encryption_constraint`` of `flavor` and the image (`image_meta`, its
-    properties `props`), as the API runs it."""
+    properties `props`), as the API runs it in `release` (of `version`)."""
     if version < SINCE:
         return
     specs = flavor.extra_specs or {}
@@ -127,7 +140,7 @@ def check(
     def ident() -> Any:
         if "id" in meta:
             return meta["id"]
-        if version >= ID_GUARDED_SINCE:
+        if release is not None and ID_GUARDED.reaches(release):
             return "<no-id>"
         raise AttributeUnset("Cannot load 'id' in the base class")
 

@@ -95,3 +95,29 @@ def test_memory_encryption_checks_per_release(profile):
         "hw:mem_encryption extra spec in sev flavor", f"hw_mem_encryption property of image {by}"
     ).replace(image.name, other.name)
     assert _answer(rebuilt) == (400, expected)
+
+
+@pytest.mark.parametrize("profile", ["nova-29.3.0", "nova-29.4.0"])
+def test_a_root_volumes_image_id_is_read_guarded_from_29_4_0(profile):
+    """A root volume's image metadata has no id: the image requester's ``image_meta.id`` is
+    oslo.versionedobjects' ``NotImplementedError`` (Nova's 500) until e6f8bf5ff5 (30.0.0, LP
+    #2041511; backport 32f2fcfc3a, 29.4.0) reads ``<no-id>``."""
+    env = NovaEnv(profile)
+    image = env.images[0]
+    _set(env, image.id, hw_mem_encryption="true")
+    body = {"volume": {"size": 1, "imageRef": image.id}}
+    made = env.cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body, user="demo")
+    volume = made.json()["volume"]["id"]
+    env.cloud.run_until_idle()
+    root = {"boot_index": 0, "uuid": volume, "source_type": "volume", "destination_type": "volume"}
+    server = {"name": "vm", "flavorRef": "1", "networks": "none", "block_device_mapping_v2": [root]}
+    resp = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+    if profile == "nova-29.3.0":
+        assert _answer(resp) == (500, unexpected_500(profile, "NotImplementedError"))
+    else:
+        assert _answer(resp) == (
+            400,
+            "Memory encryption requested by hw_mem_encryption property of image <no-id> but "
+            "image None doesn't have 'hw_firmware_type' property set to 'uefi' or "
+            "volume-backed instance was requested",
+        )
