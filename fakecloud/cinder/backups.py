@@ -388,7 +388,10 @@ class BackupAPI(ApiPart):
         if "size" not in record:
             raise exception.InvalidInput(reason="Provided backup record is missing size attribute")
         rows = self.store.backup_rows()
-        if record["id"] in rows:
+        k = self.kernel
+        existing = rows.get(record["id"])
+        destroys = k.switches.lp1965847
+        if existing is not None and not destroys:
             raise exception.InvalidBackup(reason="Backup already exists in database.")
         quotas = self.cinder.quotas
         try:
@@ -397,7 +400,14 @@ class BackupAPI(ApiPart):
             )
         except exception.OverQuota as e:
             process_reserve_over_quota(e, "backups", record["size"])
-        k = self.kernel
+        if existing is not None:
+            # lp1965847: the refusal is raised inside the try whose except destroys "the
+            # import's" row, the live backup it found, and rolls back the import's own
+            # reservation: the backup is gone, its usage stays counted.
+            BACKUP_STATUS_FORCED.move(k, existing, "deleted", actor=ACTOR)
+            rows.pop(existing.id, None)
+            quotas.rollback(reservation)
+            raise exception.InvalidBackup(reason="Backup already exists in database.")
         backup = Backup(
             id=str(record["id"]),
             project_id=context.project_id,

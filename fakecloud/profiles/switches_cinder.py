@@ -633,4 +633,40 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1965847",
+        "bug: an import of a record whose backup exists destroys that backup (API."
+        "import_record, cinder 12.0.5 to 18.2.0, 19.1.0, 20.0.0 cinder/backup/api.py: the "
+        "'Backup already exists in database.' InvalidBackup is raised inside the try whose "
+        "except destroys the backup it found, then rolls back the import's own reservation): "
+        "the 400 as before, the live backup gone, its usage still counted; the quota is "
+        "reserved before the check. Off: the check first, nothing reserved or destroyed.",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "4b4fbd35da",
+                "Consume quota when importing backup resource (Cinder 13.0.0, backport in "
+                "Cinder 12.0.5): the refusal moves into the try",
+                # Cinder 12.0.5 was tagged 2019-01-29: the next Nova 17 release is 17.0.10.
+                True,
+                backports=(Backport("17.0.10", "acf16280a4"),),
+            ),
+            Change(
+                "26.0.0",
+                "6386cbb0a0",
+                "Don't destroy existing backup by mistake on import (LP #1965847; Cinder "
+                "21.0.0, backports in Cinder 18.2.1, 19.1.1, 20.0.1)",
+                # Tagged 2022-11-03, 2022-07-28 and 2022-07-07: the next Nova 23, 24 and 25
+                # releases are 23.2.2 (2022-11-04), 24.2.0 (2023-01-26) and 25.1.0
+                # (2023-01-26; 25.0.1: 2022-06-23). No Xena backport (Cinder 19 is Nova 24's).
+                False,
+                backports=(
+                    Backport("23.2.2", "741d0ce546"),
+                    Backport("24.2.0", "332aa33404"),
+                    Backport("25.1.0", "753c022463"),
+                ),
+            ),
+        ),
+    ),
 )

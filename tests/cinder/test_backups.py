@@ -9,6 +9,7 @@ from cinder_support import (
     MEMBER,
     OTHER,
     READER,
+    absolute,
     attach,
     call,
     create_snapshot,
@@ -680,3 +681,34 @@ def test_export_a_record_and_import_it_into_another_cloud(cloud):
     assert resp.status == 202
     other.run_until_idle()
     assert _show(other, bid, ctx=ADMIN)["status"] == "available"
+
+
+@pytest.mark.parametrize(
+    ("profile", "destroyed"),
+    [
+        ("nova-17.0.9", False),  # Cinder 12.0.4: no quota, no try
+        ("nova-17.0.10", True),  # 12.0.5 (acf16280a4)
+        ("nova-23.2.1", True),  # 18.2.0
+        ("nova-23.2.2", False),  # 18.2.1 (741d0ce546)
+        ("nova-24.1.1", True),  # 19.1.0
+        ("nova-24.2.0", False),  # 19.1.1 (332aa33404)
+        ("nova-25.0.1", True),  # 20.0.0
+        ("nova-25.1.0", False),  # 20.0.1 (753c022463)
+    ],
+)
+def test_importing_a_live_backups_record_by_point_release(profile, destroyed):
+    """``API.import_record`` refuses a record whose backup exists, 400 "Backup already exists
+    in database."; from acf16280a4 (Cinder 12.0.5, 13.0.0) it refuses inside the ``try`` that
+    destroys the import's row, the live backup it found (LP #1965847), and rolls back only
+    the import's reservation: the backup gone, its usage kept, until 6386cbb0a0 (21.0.0) and
+    its backports in 18.2.1, 19.1.1 and 20.0.1 (beside Nova 23.2.2, 24.2.0, 25.1.0)."""
+    cloud = _cloud(profile)
+    bid = _backup(cloud, create_volume(cloud), version="3.0").json()["backup"]["id"]
+    cloud.run_until_idle()
+    path = f"backups/{bid}/export_record"
+    body = {"backup-record": call(cloud, "GET", path, ctx=ADMIN).json()["backup-record"]}
+    r = call(cloud, "POST", "backups/import_record", body, ctx=ADMIN)
+    assert fault(r)[1:] == (400, "Invalid backup: Backup already exists in database.")
+    shown = call(cloud, "GET", f"backups/{bid}", version="3.0")
+    assert shown.status == (404 if destroyed else 200)
+    assert absolute(cloud)["totalBackupsUsed"] == 1  # counted either way

@@ -728,10 +728,27 @@ EXPECTED = {
         "17.0.11": False,
         "17.0.13": False,
         "18.0.0": True,
+        "18.0.1": True,
         "18.0.3": True,
         "18.1.0": False,
         "18.3.0": False,
         "19.0.0": False,
+    },
+    # A refused backup import destroys the live backup (LP #1965847): from 18.0.0 (backport
+    # 17.0.10) to 26.0.0 (backports 23.2.2, 24.2.0, 25.1.0).
+    "lp1965847": {
+        "17.0.9": False,
+        "17.0.10": True,
+        "17.0.13": True,
+        "18.0.0": True,
+        "23.2.1": True,
+        "23.2.2": False,
+        "24.1.1": True,
+        "24.2.0": False,
+        "25.0.1": True,
+        "25.1.0": False,
+        "25.3.0": False,
+        "26.0.0": False,
     },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
