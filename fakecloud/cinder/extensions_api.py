@@ -6,7 +6,8 @@ Each is ``name``, ``alias``, ``description`` (the descriptor's docstring), ``upd
 empty ``links``; ``GET /extensions/{alias}`` shows one (404 for another). Any authenticated
 caller may read them. The list is in the contrib modules' file-name order (Cinder walks its
 directory with ``os.walk``, whose order is the file system's). The same 33 descriptors in every
-series but one: ``os-image-create`` (``CreateVolumeExtension``) went in 14.0.0.
+series but one: ``os-image-create`` (``CreateVolumeExtension``) went in 14.0.0; ``OS-SCH-HNT``
+is missing from 13.0.0-13.0.6 and 14.0.0 (switch ``cinder_extensions_skip_scheduler_hints``).
 """
 
 from __future__ import annotations
@@ -166,22 +167,27 @@ EXTENSIONS = (
 IMAGE_CREATE_GONE_FROM = 14
 
 
-def _loaded(major: int) -> list[dict[str, Any]]:
+def _loaded(service: Any) -> list[dict[str, Any]]:
+    major = service.cinder_major
+    # Switch cinder_extensions_skip_scheduler_hints: 13.0.0-13.0.6 and 14.0.0 skip
+    # scheduler_hints.py (FILES_TO_SKIP), whose descriptor 48b8973aed took out.
+    switches = service.cinder.kernel.switches
+    skipped = "OS-SCH-HNT" if switches.cinder_extensions_skip_scheduler_hints else ""
     return [
         {"name": name, "alias": alias, "description": doc, "updated": updated, "links": []}
         for name, alias, doc, updated in EXTENSIONS
-        if alias != "os-image-create" or major < IMAGE_CREATE_GONE_FROM
+        if (alias != "os-image-create" or major < IMAGE_CREATE_GONE_FROM) and alias != skipped
     ]
 
 
 def index(service: Any, req: Request) -> Response:
     """``GET /extensions``."""
-    return Response(200, {"extensions": _loaded(service.cinder_major)})
+    return Response(200, {"extensions": _loaded(service)})
 
 
 def show(service: Any, req: Request) -> Response:
     """``GET /extensions/{alias}``: 404 (``webob.exc.HTTPNotFound()``) for one not loaded."""
-    for ext in _loaded(service.cinder_major):
+    for ext in _loaded(service):
         if ext["alias"] == req.params["id"]:
             return Response(200, {"extension": ext})
     raise not_found()

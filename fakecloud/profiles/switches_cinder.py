@@ -669,4 +669,34 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_extensions_skip_scheduler_hints",
+        "Cinder's GET /extensions lists no OS-SCH-HNT (api/extensions.py FILES_TO_SKIP names "
+        "scheduler_hints.py, whose descriptor class the jsonschema work took out: cinder "
+        "13.0.0-13.0.6, 14.0.0), and GET /extensions/OS-SCH-HNT is a 404. Off (12.x, and the "
+        "descriptor back): listed after os-quota-sets.",
+        False,
+        (
+            Change(
+                "18.0.0",
+                "48b8973aed",
+                "V3 jsonschema validation: Volumes (Cinder 13.0.0): scheduler_hints.py skipped",
+                True,
+            ),
+            Change(
+                "20.0.0",
+                "9a5bdb308a",
+                "Add OS-SCH-HNT in extensions list (Cinder 15.0.0, backports in Cinder 13.0.7, "
+                "14.0.1)",
+                # Cinder 13.0.7 was tagged 2019-10-04: the next Nova 18 release is 18.2.3
+                # (2019-10-10; 18.2.2: 2019-08-12). 14.0.1 2019-07-11: Nova 19.0.2
+                # (2019-08-12; 19.0.1: 2019-06-06).
+                False,
+                backports=(
+                    Backport("18.2.3", "a02fa540e8"),
+                    Backport("19.0.2", "bd07e5b87a"),
+                ),
+            ),
+        ),
+    ),
 )

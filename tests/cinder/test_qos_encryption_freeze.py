@@ -190,3 +190,23 @@ def test_a_frozen_backend_refuses_a_snapshot_before_its_policy_and_checks(world)
     assert fault(call(cloud, "POST", "snapshots", body))[2] == (
         "Invalid volume: Snapshot cannot be created while volume is migrating."
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "listed"),
+    [
+        ("nova-17.0.13", True),  # Cinder 12.0.10: scheduler_hints.py has its descriptor
+        ("nova-18.2.2", False),  # 13.0.6: 48b8973aed took it out, FILES_TO_SKIP names the file
+        ("nova-18.2.3", True),  # 13.0.7: a02fa540e8
+        ("nova-19.0.1", False),  # 14.0.0
+        ("nova-19.0.2", True),  # 14.0.1: bd07e5b87a
+    ],
+)
+def test_the_scheduler_hints_extension_by_point_release(profile, listed):
+    """``GET /extensions`` lists ``OS-SCH-HNT`` in Queens and from 9a5bdb308a (Cinder 15.0.0;
+    13.0.7, 14.0.1, beside Nova 18.2.3, 19.0.2: switch
+    ``cinder_extensions_skip_scheduler_hints``); 13.0.0-13.0.6 and 14.0.0 skip the file."""
+    cloud = Cloud(profile=profile)
+    aliases = [e["alias"] for e in call(cloud, "GET", "extensions").json()["extensions"]]
+    assert ("OS-SCH-HNT" in aliases) is listed
+    assert call(cloud, "GET", "extensions/OS-SCH-HNT").status == (200 if listed else 404)

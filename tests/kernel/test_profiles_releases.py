@@ -750,6 +750,19 @@ EXPECTED = {
         "25.3.0": False,
         "26.0.0": False,
     },
+    # Cinder's extensions without OS-SCH-HNT: 13.0.0-13.0.6 and 14.0.0 (Nova 18.0.0-18.2.2,
+    # 19.0.0-19.0.1).
+    "cinder_extensions_skip_scheduler_hints": {
+        "17.0.13": False,
+        "18.0.0": True,
+        "18.2.2": True,
+        "18.2.3": False,
+        "19.0.0": True,
+        "19.0.1": True,
+        "19.0.2": False,
+        "19.3.2": False,
+        "20.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
