@@ -14,7 +14,8 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from fakecloud.api.http import Response
-from fakecloud.scenario.transport import SERVICE_ATTRIBUTES, Transport, Unreachable
+from fakecloud.scenario.transport import Transport, Unreachable
+from fakecloud.transport.endpoints import check_volume_v2, entry
 from fakecloud.transport.gateway import check_call_arguments
 
 
@@ -74,9 +75,12 @@ def request_at(
         raise TypeError("cloud.request_at: user: expected a user's name, got None")
     check_call_arguments(service_type, method, path, user, microversion, headers)
     cloud.keystone.user(user)  # KeyError naming the users, as cloud.request's
-    if service_type not in SERVICE_ATTRIBUTES:  # as cloud.request's KeyError
-        known = ", ".join(SERVICE_ATTRIBUTES)
-        raise KeyError(f"unknown service type {service_type!r}; known: {known}")
+    # cloud.request's names (``volume``, ``volumev3``, ``nova``), its KeyError for others
+    service_type = entry(service_type).service_type
+    if service_type == "volumev3":
+        service_type = "block-storage"  # one Cinder API on one URL, the catalog's two names
+    elif service_type == "volumev2":
+        check_volume_v2(path, cloud.kernel.switches.series.cinder)
     sent = {"service_type": service_type, "user": user, "body": body}
     sent.update(microversion=microversion, headers=dict(headers) if headers else None)
     scheduled = ScheduledRequest(cloud, t, method, path, sent)

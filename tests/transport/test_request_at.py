@@ -40,15 +40,25 @@ def test_the_owner_deletes_the_server_while_its_snapshot_is_awaited():
     [
         ({"user": "nobody"}, KeyError, "no user 'nobody' in this cloud"),
         ({"user": None}, TypeError, "user: expected a user's name"),
-        ({"service_type": "volume"}, KeyError, "unknown service type 'volume'; known: compute"),
+        ({"service_type": "volum"}, KeyError, "unknown service type 'volum' .did you mean"),
+        ({"service_type": "volumev2"}, KeyError, "this cloud has no volumev2 service"),
         ({"microversion": 2.1}, TypeError, "microversion: expected a string"),
         ({"t": math.nan}, OutOfRange, "expected a number of seconds"),
     ],
 )
 def test_a_mistake_is_refused_when_scheduled_not_when_the_clock_gets_there(change, error, message):
-    cloud = booted()
+    cloud = booted(profile="upstream")  # Cinder 3x: no v2 API
     call = {"t": 5, "service_type": "compute", "method": "GET", "path": "/v2.1/flavors"} | change
     with pytest.raises(error, match=message):
         cloud.request_at(**call)
     cloud.advance(10)
     assert cloud.trace.filter(kind="api.request") == []  # nothing was scheduled
+
+
+def test_the_service_names_are_cloud_requests():
+    cloud = booted()
+    volumes = cloud.request_at(1, "volume", "GET", "/v3/{project_id}/volumes")
+    v3 = cloud.request_at(1, "volumev3", "GET", "/v3/{project_id}/volumes")
+    v2 = cloud.request_at(1, "volumev2", "GET", "/v2/{project_id}/volumes")  # Cinder 12 has it
+    cloud.advance(2)
+    assert [r.response.json() for r in (volumes, v3, v2)] == [{"volumes": []}] * 3
