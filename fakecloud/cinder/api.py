@@ -102,6 +102,7 @@ from fakecloud.cinder.validation import (
     QUOTA_SET_PROPERTIES,
     QUOTA_SET_UPDATE,
     SET_IMAGE_METADATA,
+    SET_IMAGE_METADATA_255,
     SHOW_IMAGE_METADATA,
     SNAPSHOT_METADATA_CREATE,
     SNAPSHOT_METADATA_SCHEMA_SINCE,
@@ -761,7 +762,9 @@ class CinderApi(ApiService):
         return Response(200, {"metadata": api.get_image_metadata(req.context, volume)})
 
     def _set_image_metadata(self, req: Request, body: Any) -> Response:
-        validate(SET_IMAGE_METADATA, body)
+        switches = self.cinder.kernel.switches
+        short = switches.cinder_image_metadata_value_255 and self.cinder_major > QUEENS
+        validate(SET_IMAGE_METADATA_255 if short else SET_IMAGE_METADATA, body)
         api = self.cinder.volume_api
         volume = api.get(req.context, req.params["id"])
         metadata = body["os-set_image_metadata"]["metadata"]

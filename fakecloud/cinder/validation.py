@@ -355,6 +355,12 @@ SET_IMAGE_METADATA = _action(
         ["metadata"],
     ),
 )
+#: The same before 0bd1bd699d (Cinder 24.0.0; 2fb2ff99b4 in 23.2.0): ``parameter_types.
+#: extra_specs``, values of 255 characters at most (switch ``cinder_image_metadata_value_255``).
+SET_IMAGE_METADATA_255 = _action(
+    "os-set_image_metadata",
+    _obj({"metadata": _VOLUME_META}, ["metadata"]),
+)
 UNSET_IMAGE_METADATA = _action(
     "os-unset_image_metadata",
     _obj({"key": {"type": "string", "minLength": 1, "maxLength": 255}}, ["key"]),

@@ -699,4 +699,25 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "cinder_image_metadata_value_255",
+        "Cinder's os-set_image_metadata schema takes a value of 255 characters at most "
+        "(api/schemas/volume_image_metadata.py's parameter_types.extra_specs, cinder 13.0.0 to "
+        "23.1.x): a longer one is the schema's 400. Off: up to MySQL TEXT's 65535 bytes "
+        "(parameter_types.image_metadata, format mysql_text), as Glance's image properties. "
+        "Queens' action (no schema) is as fakecloud models it either way.",
+        True,
+        (
+            Change(
+                "29.0.0",
+                "0bd1bd699d",
+                "Increase size of volume image metadata values (Cinder 24.0.0, backports in "
+                "Cinder 22.3.0, 23.2.0)",
+                # Cinder 23.2.0 was tagged 2024-07-10 15:00: the next Nova 28 release is 28.3.0
+                # (2024-08-09; 28.2.0: 2024-07-09). 22.3.0 (80dc87cd89, 2024-11-07) came after
+                # the last Nova 27 release (27.5.1, 2024-10-24).
+                backports=(Backport("28.3.0", "2fb2ff99b4"),),
+            ),
+        ),
+    ),
 )

@@ -250,3 +250,18 @@ _BOTH = (
 )
 def test_bad_sort_parameters_are_400(cloud, query, message):
     assert fault(call(cloud, "GET", "volumes", query=query)) == ("badRequest", 400, message)
+
+
+@pytest.mark.parametrize(("profile", "taken"), [("nova-28.2.0", False), ("nova-28.3.0", True)])
+def test_an_image_metadata_value_over_255_by_point_release(profile, taken):
+    """``os-set_image_metadata``'s schema took ``extra_specs`` values (255 characters at most)
+    until 0bd1bd699d (Cinder 24.0.0) and its backport 2fb2ff99b4 (23.2.0, tagged 2024-07-10,
+    beside Nova 28.3.0: switch ``cinder_image_metadata_value_255``): MySQL TEXT's 65535
+    bytes after."""
+    cloud = Cloud(profile=profile)
+    vid = create_volume(cloud)
+    r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"signature": "s" * 256}}})
+    if taken:
+        assert r.status == 200
+    else:
+        assert fault(r)[:2] == ("badRequest", 400) and "is too long" in fault(r)[2]

@@ -763,6 +763,14 @@ EXPECTED = {
         "19.3.2": False,
         "20.0.0": False,
     },
+    # os-set_image_metadata values up to 65535 bytes: 29.0.0, backport 28.3.0 (none in 27).
+    "cinder_image_metadata_value_255": {
+        "27.5.1": True,
+        "28.2.0": True,
+        "28.3.0": False,
+        "28.3.1": False,
+        "29.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
