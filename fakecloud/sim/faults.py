@@ -27,6 +27,7 @@ from typing import Any
 
 from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS, clock_time
 from fakecloud.errors import ConfigError
+from fakecloud.sim.ids import stream_seeded_on_use
 from fakecloud.suggest import did_you_mean
 
 ACTIONS = ("raise", "delay", "stall", "drop")
@@ -92,7 +93,9 @@ class FaultPlan:
     def __init__(self, kernel: Any):
         self._kernel = kernel
         self._rules = {}
-        self._rng = kernel.streams("faults")
+        # seeded when a rule with a probability first fires (most clouds never do), or when a
+        # save or fork reads it: its draws and saved bytes are those of `kernel.streams`'
+        self._rng = stream_seeded_on_use(kernel.seed, "faults")
         self.error_types = {}
         self._watchers = {}
         self._stalls = {}

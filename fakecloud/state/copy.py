@@ -25,8 +25,8 @@ from random import Random
 from typing import Any
 
 from fakecloud.errors import StateError
+from fakecloud.sim.lazy_random import LazyRandom
 from fakecloud.state import kinds
-from fakecloud.state.lazy_random import LazyRandom
 
 _Memo = dict[int, Any]
 _HANDLERS: dict[type, Any] = {}

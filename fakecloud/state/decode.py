@@ -32,8 +32,8 @@ from random import Random
 from typing import Any
 
 from fakecloud.errors import FakecloudError, StateError
+from fakecloud.sim.lazy_random import is_plain_or_lazy
 from fakecloud.state import kinds, shapes
-from fakecloud.state.lazy_random import is_plain_or_lazy
 
 _MISSING = object()
 _BY_NAME = object()

@@ -51,8 +51,8 @@ from array import array
 from typing import Any
 
 from fakecloud.errors import StateError
+from fakecloud.sim.lazy_random import is_plain_or_lazy
 from fakecloud.state import kinds
-from fakecloud.state.lazy_random import is_plain_or_lazy
 
 _PENDING_NAMES = {"simpy.events:PENDING"}
 

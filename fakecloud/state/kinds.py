@@ -43,7 +43,7 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
-from fakecloud.state.lazy_random import continued
+from fakecloud.sim.lazy_random import LazyRandom, continued, seeded
 
 #: Types whose values are immutable atoms of JSON (and of the object graph).
 ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
@@ -399,7 +399,9 @@ def _number(text: str) -> int | float:
 
 def copy_random(rng: Random) -> Random:
     """A `Random` that continues exactly as `rng` would (a plain one takes the state at its
-    first use: `fakecloud.state.lazy_random`)."""
+    first use: `fakecloud.sim.lazy_random`; one still to be seeded is copied as such)."""
+    if rng.__class__ is LazyRandom and rng.__dict__["_continues"].__class__ is str:
+        return seeded(rng.__dict__["_continues"])
     state = rng.getstate()  # first: a copy not used yet is a plain Random from here on
     cls = type(rng)
     if cls is Random:

@@ -43,9 +43,9 @@ from random import Random
 from typing import Any
 
 from fakecloud.sim import collector
+from fakecloud.sim.lazy_random import LazyRandom
 from fakecloud.state import kinds
 from fakecloud.state import replica as planned
-from fakecloud.state.lazy_random import LazyRandom
 
 
 class _NotCovered(Exception):

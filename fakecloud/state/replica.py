@@ -29,9 +29,9 @@ from random import Random
 from typing import Any
 
 from fakecloud.errors import StateError
+from fakecloud.sim.lazy_random import LazyRandom, continued
 from fakecloud.state import copy as generic
 from fakecloud.state import kinds
-from fakecloud.state.lazy_random import LazyRandom, continued
 
 _ATOMS = kinds.ATOMS
 
@@ -312,7 +312,7 @@ def _same(value: Any) -> Any:
 
 def _random_maker(cls: type, state: tuple):
     """A generator continuing where the world's was (its state read once: it never draws); a
-    plain `Random` takes that state at its first use (`fakecloud.state.lazy_random`)."""
+    plain `Random` takes that state at its first use (`fakecloud.sim.lazy_random`)."""
     if cls is Random:
         return lambda x: continued(state)
 

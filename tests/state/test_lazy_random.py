@@ -10,8 +10,8 @@ from random import Random
 import pytest
 
 from fakecloud import Cloud
+from fakecloud.sim.lazy_random import LazyRandom, continued, seeded
 from fakecloud.state.kinds import copy_random
-from fakecloud.state.lazy_random import LazyRandom, continued
 
 
 def _original(after_gauss: bool) -> Random:
@@ -50,6 +50,22 @@ def test_a_lazy_copy_continues_as_an_eager_one(use, after_gauss):
     assert type(lazy) is Random  # a plain generator from its first use on
 
 
+@pytest.mark.parametrize("use", sorted(FIRST_USES))
+def test_a_stream_seeded_on_use_draws_as_one_seeded_at_once(use):
+    eager, lazy = Random("fakecloud:7:faults"), seeded("fakecloud:7:faults")
+    assert type(lazy) is LazyRandom
+    assert FIRST_USES[use](lazy) == FIRST_USES[use](eager)
+    assert lazy.getstate() == eager.getstate()
+    assert type(lazy) is Random
+
+
+def test_a_copy_of_a_stream_not_seeded_yet_is_one_too():
+    lazy = seeded("fakecloud:7:faults")
+    twin = copy_random(lazy)
+    assert type(lazy) is type(twin) is LazyRandom
+    assert twin.getstate() == lazy.getstate() == Random("fakecloud:7:faults").getstate()
+
+
 def test_a_copy_of_a_lazy_copy_continues_from_the_same_state():
     original = _original(False)
     lazy = continued(original.getstate())
@@ -80,8 +96,8 @@ def test_a_generator_of_a_second_import_of_the_module_forks_and_saves(tmp_path, 
 
     from fakecloud.state.replica import Replica
 
-    monkeypatch.delitem(sys.modules, "fakecloud.state.lazy_random")
-    second = importlib.import_module("fakecloud.state.lazy_random")
+    monkeypatch.delitem(sys.modules, "fakecloud.sim.lazy_random")
+    second = importlib.import_module("fakecloud.sim.lazy_random")
     assert second.LazyRandom is not LazyRandom
     cloud = Cloud(seed=3)
     cloud.run_until_idle()

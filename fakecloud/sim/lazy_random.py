@@ -1,4 +1,4 @@
-"""A copied random generator that takes its state at its first use.
+"""A random generator that takes its state at its first use.
 
 A fork copies every generator of a cloud (`fakecloud.state.kinds.copy_random`) so that each
 continues exactly where the original's was. Setting a generator's state is 625 words, most of
@@ -7,6 +7,12 @@ race draws ids, not tokens nor fault chances). `continued(state)` is a `random.R
 holds the state it continues from and takes it only at its first draw, state read, seeding or
 pickling; it then turns into a plain `random.Random` (its class set back), so from there on it
 is the generator an eager copy would have been, at no cost per draw.
+
+`seeded(text)` is the same for a new stream (``random.Random(text)``): seeding from text is
+some 42,000 instructions, and a cloud makes a stream at its start that most clouds never draw
+from (the fault plan's chances, `fakecloud.sim.faults`). It is seeded at its first use; a save
+or a copy reads its state, which seeds it then, so saved bytes are those of a stream seeded at
+the start.
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ def continued(state: tuple) -> Random:
     return twin
 
 
+def seeded(text: str) -> Random:
+    """A `random.Random` as ``Random(text)`` makes it, seeded at first use (see the module
+    doc)."""
+    twin = Random.__new__(LazyRandom)
+    twin.gauss_next = None  # as ``Random.__init__`` leaves it
+    twin._continues = text
+    return twin
+
+
 def is_plain_or_lazy(cls: type) -> bool:
     """Whether `cls` is `random.Random` or a `LazyRandom`, this module's or that of a second
     import of it (pytester's in-process runs drop the modules they imported, so a later import
@@ -38,16 +53,22 @@ def is_plain_or_lazy(cls: type) -> bool:
 def _wake(rng: Any) -> None:
     if rng.__class__ is LazyRandom:
         rng.__class__ = Random
-        # the 625 words only, by the C generator's own setstate: `random.Random.setstate`
-        # would also set ``gauss_next``, which the caller may just have changed (``gauss``)
-        super(Random, rng).setstate(rng.__dict__.pop("_continues"))
+        pending = rng.__dict__.pop("_continues")
+        if pending.__class__ is str:  # `seeded`: Python's seeding of text (its sha512 too)
+            gauss = rng.gauss_next  # which the caller may just have changed (``gauss``)
+            Random.seed(rng, pending)
+            rng.gauss_next = gauss
+        else:
+            # the 625 words only, by the C generator's own setstate: `random.Random.setstate`
+            # would also set ``gauss_next``, which the caller may just have changed (``gauss``)
+            super(Random, rng).setstate(pending)
 
 
 class LazyRandom(Random):
-    """What `continued` makes until its first use. Every method that reads or changes the
-    generator's state goes through one of these (the others of `random.Random` call them), and
-    each first takes the state, so a method bound before (``gauss`` binds ``random``) still
-    draws right."""
+    """What `continued` and `seeded` make until their first use. Every method that reads or
+    changes the generator's state goes through one of these (the others of `random.Random` call
+    them), and each first takes the state, so a method bound before (``gauss`` binds
+    ``random``) still draws right."""
 
     __slots__ = ()
 
