@@ -333,6 +333,11 @@ class _Writer:
                         final = const(value)
                     if plain and key.isidentifier() and not keyword.iskeyword(key):
                         body.append(f"{n}.{key} = {final}")
+                    elif (store := _slot_store(rcls, key)) is not None:
+                        # a class with its own __setattr__ (Nova's Instance records its
+                        # changes): the slot's own descriptor, as object.__setattr__ finds
+                        # it, stores without that lookup (46 against 72 ns a store)
+                        body.append(f"{const(store)}({n}, {final})")
                     else:
                         body.append(f"_setattr({n}, {const(key)}, {final})")
                 if unset:
@@ -446,6 +451,17 @@ class _Reset:
 _drain = collections.deque(maxlen=0).extend
 _vars = operator.attrgetter("__dict__")
 _EVERY = itertools.repeat(slice(None))
+
+
+def _slot_store(cls: type, name: str) -> Any:
+    """The bound ``__set__`` of the slot descriptor `object.__setattr__` stores `name` of a
+    `cls` record through (the first in its classes' order: no later class can override a data
+    descriptor found first); None if that is no slot's."""
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name)
+        if found is not None:
+            return found.__set__ if type(found) is types.MemberDescriptorType else None
+    return None
 
 
 def _unset_slots(cls: type, slot_values: tuple) -> tuple[str, ...]:
