@@ -205,8 +205,9 @@ class Kernel:
         if self._running:
             self.lock.release()
             raise ReentrantClockError(
-                "virtual time cannot be advanced from inside the simulation "
-                "(was time.sleep or cloud.advance called by simulated work?)"
+                "virtual time cannot be advanced from inside the simulation (was time.sleep, "
+                "cloud.advance or cloud.request called by simulated work? "
+                "cloud.request_at(t, ...) has the clock send a request at virtual time t)"
             )
         self._running = True
 

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from fakecloud.bounds import OutOfRange
+from fakecloud.errors import ReentrantClockError
 from tests.booted import booted
 
 
@@ -62,3 +63,19 @@ def test_the_service_names_are_cloud_requests():
     v2 = cloud.request_at(1, "volumev2", "GET", "/v2/{project_id}/volumes")  # Cinder 12 has it
     cloud.advance(2)
     assert [r.response.json() for r in (volumes, v3, v2)] == [{"volumes": []}] * 3
+
+
+def test_a_request_from_inside_the_simulation_is_told_of_request_at():
+    """A callback of the clock (here `Kernel.at`'s; a fault plan's watcher alike) that calls
+    ``cloud.request`` cannot drive the clock it runs on: the error names the way that works."""
+    cloud = booted()
+    # an answer that takes the clock: Nova's API asks the computes over RPC
+    cloud.kernel.at(
+        1, lambda: cloud.request("compute", "GET", "/v2.1/os-hypervisors", user="admin")
+    )
+    with pytest.raises(
+        ReentrantClockError,
+        match=r"cloud.request called by simulated work\? "
+        r"cloud.request_at\(t, ...\) has the clock send a request",
+    ):
+        cloud.advance(2)
