@@ -260,7 +260,8 @@ class Cloud:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send a request when the clock reaches virtual time `t`, whatever drives it then: a
-        client's ``time.sleep`` inside ``intercept()``, `advance`, `run_until_idle`. Returns a
+        client's ``time.sleep`` inside ``intercept()``, `advance`, or `run_until_idle` while
+        other work runs until `t` (on a cloud with none it returns at once: `advance`). Returns a
         `fakecloud.transport.scheduled.ScheduledRequest`, whose ``.response`` is the answer once
         given (None before). For what happens while code under test waits (the owner deleting
         the server whose snapshot it awaits); the arguments are `request`'s."""
