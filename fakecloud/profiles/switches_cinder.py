@@ -659,7 +659,8 @@ SWITCHES = (
                 "21.0.0, backports in Cinder 18.2.1, 19.1.1, 20.0.1)",
                 # Tagged 2022-11-03, 2022-07-28 and 2022-07-07: the next Nova 23, 24 and 25
                 # releases are 23.2.2 (2022-11-04), 24.2.0 (2023-01-26) and 25.1.0
-                # (2023-01-26; 25.0.1: 2022-06-23). No Xena backport (Cinder 19 is Nova 24's).
+                # (2023-01-26; 25.0.1: 2022-06-23). No Victoria backport (Cinder 17.4.0,
+                # Victoria's last, imports as 20.0.0 does: read), so Nova 22 keeps the bug.
                 False,
                 backports=(
                     Backport("23.2.2", "741d0ce546"),
