@@ -435,6 +435,14 @@ class Git:
             stdout=subprocess.PIPE,
         )
 
+    def close(self) -> None:
+        """End the ``cat-file`` process."""
+        if self._batch.stdin is not None:
+            self._batch.stdin.close()
+        self._batch.wait()
+        if self._batch.stdout is not None:
+            self._batch.stdout.close()
+
     def tags(self) -> list[str]:
         """Every tag of the repository."""
         out = subprocess.run(
@@ -466,7 +474,10 @@ class Git:
         ids = re.findall(r"Change-Id: (I[0-9a-f]{40})", self._git("log", "-1", "--format=%B", full))
         if not ids:
             return [full[:10]]
-        found = self._git("log", "--all", "--abbrev=10", "--format=%h", f"--grep={ids[-1]}")
+        # Only a trailer line: a body may name another change's id in its text ("added in
+        # I422a9... which is not in ussuri", "the proposed backport (I8f59...) was rejected").
+        trailer = f"--grep=^Change-Id: {ids[-1]}$"
+        found = self._git("log", "--all", "--abbrev=10", "--format=%h", trailer)
         return found.split() or [full[:10]]
 
     def first_tag(self, commit: str) -> str | None:

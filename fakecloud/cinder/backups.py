@@ -42,9 +42,6 @@ from fakecloud.sim.rpc import MessagingTimeout
 ACTOR = "cinder-api"
 #: 16.0.0: ``scheduler_rpcapi.create_backup`` (before, the API picks the backup host).
 SCHEDULER_CREATE_FROM = 16
-#: 14.0.0 rolls the reservation back when an incremental backup finds no parent (12.0.10
-#: does not; 13.x not checked).
-INCREMENTAL_ROLLBACK_FROM = 14
 #: 22.0.0: only ``available`` backups may be an incremental backup's parent, and a missing
 #: one is "No backups available ..." (before: "The parent backup must be available ...").
 AVAILABLE_PARENT_FROM = 22
@@ -234,8 +231,10 @@ class BackupAPI(ApiPart):
             if b.volume_id == volume.id and (any_project or b.project_id == context.project_id)
         ]
         rows.sort(key=newest_first_key(clock), reverse=True)
+        # Switch lp1809323: no QUOTAS.rollback before a62fabfa65 (15.0.0; ef07bc9547 in 14.3.0).
+        rolls_back = not self.kernel.switches.lp1809323
         if not rows:
-            if major >= INCREMENTAL_ROLLBACK_FROM:
+            if rolls_back:
                 quotas.rollback(reservation)
             raise exception.InvalidBackup(reason=NO_PARENT)
         taken = stored_key(clock, snapshot.created_at) if snapshot is not None else None
@@ -249,7 +248,7 @@ class BackupAPI(ApiPart):
 
         parent = max(rows, key=stamp)
         if parent.status != "available":
-            if major >= INCREMENTAL_ROLLBACK_FROM:
+            if rolls_back:
                 quotas.rollback(reservation)
             raise exception.InvalidBackup(
                 reason=NO_PARENT if major >= AVAILABLE_PARENT_FROM else PARENT_NOT_AVAILABLE

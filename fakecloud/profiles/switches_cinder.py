@@ -721,4 +721,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1809323",
+        "bug: an incremental backup refused for want of a parent (none, or not available) keeps "
+        "its quota reservation (API.create raises InvalidBackup without QUOTAS.rollback, cinder "
+        "12.0.10 to 14.2.x cinder/backup/api.py): each refusal leaves 'backups' and "
+        "'backup_gigabytes' reserved until the reservation expires. Off: rolled back.",
+        True,
+        (
+            Change(
+                "20.0.0",
+                "a62fabfa65",
+                "Rollback the quota_usages table when failed to create a incremental backup (LP "
+                "#1809323; Cinder 15.0.0, backport in Cinder 14.3.0)",
+                # Cinder 14.3.0 was tagged 2020-09-30: the next Nova 19 release is 19.3.2
+                # (2020-11-09; 19.3.1: 2020-09-07). It replaces INCREMENTAL_ROLLBACK_FROM (14),
+                # read in 14.3.x: 14.0.0-14.2.x do not roll back.
+                backports=(Backport("19.3.2", "ef07bc9547"),),
+            ),
+        ),
+    ),
 )

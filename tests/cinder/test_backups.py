@@ -191,7 +191,7 @@ def test_queens_keeps_the_reservation_and_has_no_scheduler_hop():
     vid = create_volume(cloud)
     name, code, message = fault(_backup(cloud, vid, version="3.0", incremental=True))
     assert code == 400
-    # cinder 12.0.10 API.create raises without QUOTAS.rollback (14.0.0 rolls back)
+    # cinder 12.0.10 API.create raises without QUOTAS.rollback (lp1809323: until 14.3.0)
     assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == 1
     leaks = [v.subject for v in cloud.check_invariants() if v.invariant == "quota_usage_matches"]
     assert leaks == [
@@ -712,3 +712,14 @@ def test_importing_a_live_backups_record_by_point_release(profile, destroyed):
     shown = call(cloud, "GET", f"backups/{bid}", version="3.0")
     assert shown.status == (404 if destroyed else 200)
     assert absolute(cloud)["totalBackupsUsed"] == 1  # counted either way
+
+
+@pytest.mark.parametrize(("profile", "kept"), [("nova-19.3.1", 1), ("nova-19.3.2", 0)])
+def test_a_refused_incremental_backups_reservation_by_point_release(profile, kept):
+    """``API.create`` rolls back the reservation of an incremental backup it refuses from
+    a62fabfa65 (Cinder 15.0.0) and its backport ef07bc9547 (14.3.0, tagged 2020-09-30, beside
+    Nova 19.3.2: switch ``lp1809323``); 14.0.0-14.2.x keep it reserved."""
+    cloud = _cloud(profile)
+    vid = create_volume(cloud)
+    assert fault(_backup(cloud, vid, version="3.0", incremental=True))[1] == 400
+    assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == kept

@@ -771,6 +771,14 @@ EXPECTED = {
         "28.3.1": False,
         "29.0.0": False,
     },
+    # A refused incremental backup rolls its reservation back (LP #1809323): 20.0.0, backport
+    # 19.3.2.
+    "lp1809323": {
+        "19.0.0": True,
+        "19.3.1": True,
+        "19.3.2": False,
+        "20.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,

@@ -89,3 +89,29 @@ def test_constants_take_the_commits_their_comment_cites():
         ("SAME_COMMENT_FROM", 14, 5, ("12fab51ef0", "abc1234")),
         ("PLAIN_FROM", 16, 8, ()),
     ]
+
+
+def test_twins_share_a_change_id_trailer_not_a_mention(tmp_path):
+    """A backport carries its master commit's ``Change-Id:`` trailer; a commit whose body only
+    names that id (nova 02114a9d7f: "added in I422a9... which is not in ussuri"; keystone
+    98b2c8dea5: "the proposed backport (I8f59...) was rejected") is no twin."""
+    import subprocess
+
+    def git(*args):
+        run = subprocess.run(["git", "-C", str(tmp_path), *args], capture_output=True, text=True)
+        return run.stdout.strip()
+
+    git("init", "-q")
+    same = "I" + "a" * 40
+    ids = []
+    for body in (f"fix\n\nChange-Id: {same}", f"fix\n\nChange-Id: {same}\n(cherry picked)",
+                 f"other\n\nneeds {same}, not here\n\nChange-Id: I{'b' * 40}"):  # fmt: skip
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty",
+            "-m", body)  # fmt: skip
+        ids.append(git("rev-parse", "--short=10", "HEAD"))
+    repo = TOOL["Git"](str(tmp_path))
+    try:
+        assert sorted(repo.twins(ids[0])) == sorted(ids[:2])
+        assert repo.twins(ids[2]) == [ids[2]]
+    finally:
+        repo.close()
