@@ -538,7 +538,7 @@ class CinderApi(ApiService):
         return req.context.is_admin and controllers.get_bool_param("all_tenants", params)
 
     def _policy(self, req: Request, action: str, project_id: str | None) -> None:
-        policy.authorize(req.context, action, project_id, self.cinder.policy_new_defaults)
+        policy.authorize(req.context, action, project_id, self.cinder.policy_rules)
 
     # -- version documents -------------------------------------------------------------------
 
@@ -827,7 +827,7 @@ class CinderApi(ApiService):
             req.context,
             "volume_extension:extended_snapshot_attributes",
             project_id,
-            self.cinder.policy_new_defaults,
+            self.cinder.policy_rules,
         )
 
     def snapshots_index(self, req: Request) -> Response:
@@ -1109,7 +1109,7 @@ class CinderApi(ApiService):
 
     def _type_view(self, req: Request, vtype: Any) -> dict[str, Any]:
         def may(action: str) -> bool:
-            return policy.allowed(req.context, action, None, self.cinder.policy_new_defaults)
+            return policy.allowed(req.context, action, None, self.cinder.policy_rules)
 
         # Until 084212711 (Cinder 19.0.0) the extra specs were the admins' only (``rule:
         # admin_api``, ``cinder/policies/volume_type.py`` 12.0.10 to 18.x), all of them.
@@ -1132,7 +1132,7 @@ class CinderApi(ApiService):
         ctx = req.context
         sensitive = policy.allowed(
             ctx, "volume_extension:types_extra_specs:read_sensitive", None,
-            self.cinder.policy_new_defaults,
+            self.cinder.policy_rules,
         )  # fmt: skip
         filters = type_list.type_filters(
             req.query, _POPPED, ctx, req.microversion, self.cinder_major, sensitive

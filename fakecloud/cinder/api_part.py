@@ -19,7 +19,7 @@ class ApiPart:
 
     def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
         # `policy.authorize` in this frame (most requests pass here: one call fewer)
-        if not policy.allowed(context, action, project_id, self.cinder.policy_new_defaults):
+        if not policy.allowed(context, action, project_id, self.cinder.policy_rules):
             raise policy.PolicyNotAuthorized(action=action)
 
     @staticmethod

@@ -154,7 +154,7 @@ def _attributes(service: Any, req: Request) -> bool:
         req.context,
         "backup:backup_project_attribute",
         None,
-        service.cinder.policy_new_defaults,
+        service.cinder.policy_rules,
     )
 
 

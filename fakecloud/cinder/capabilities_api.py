@@ -51,7 +51,7 @@ def driver_capabilities(cinder: Any, backend: str) -> dict[str, Any]:
 def show(service: Any, req: Request) -> Generator:
     """``CapabilitiesController.show``."""
     cinder = service.cinder
-    policy.authorize(req.context, "volume_extension:capabilities", None, cinder.policy_new_defaults)
+    policy.authorize(req.context, "volume_extension:capabilities", None, cinder.policy_rules)
     wanted = req.params["host"]
     host = cinder.config.host
     backends = [b for b in cinder.drivers if host_matches(f"{host}@{b}", wanted)]

@@ -19,6 +19,7 @@ name only says which backend takes the volumes created without a type, which hav
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,11 @@ class CinderConfig:
     """``[oslo_policy] enforce_new_defaults``; unset: the series' default, True from Cinder
     29.0.0 (cd2a0c893, "Enable SRBAC by default"; cinder/policy.py set it False until 28.x,
     so the deprecated ``rule:admin_or_owner`` rules decide: a project reader may snapshot)."""
+    policy_file: str = ""
+    """A YAML or JSON policy file whose rules override the release's defaults (``[oslo_policy]
+    policy_file``; read as oslo.policy reads it, over the release's own ``cinder/policies``)."""
+    policy: Any = None
+    """Rule overrides as a mapping {rule name: check string} (applied after the file)."""
     send_service_user_token: bool | None = None
     """``[service_user] send_service_user_token``: Cinder's requests to Nova carry its service
     user's token beside the user's (or the privileged user's); unset: what devstack configures,
@@ -88,6 +94,11 @@ class CinderConfig:
     service_down_time_s: float = 60.0
 
     def __post_init__(self) -> None:
+        if self.policy is not None and not isinstance(self.policy, Mapping):
+            raise ConfigError(
+                "config cinder.policy: a mapping of rule names to check strings, got "
+                f"{self.policy!r}"
+            )
         for name in ("enforce_new_defaults", "send_service_user_token"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):

@@ -597,9 +597,7 @@ def delete_volume(
     force = get_bool_param("force", params) if version.key >= force_from else False
     volume = cinder.volume_api.get(context, volume_id)
     if force:
-        policy.authorize(
-            context, "volume:force_delete", volume.project_id, cinder.policy_new_defaults
-        )
+        policy.authorize(context, "volume:force_delete", volume.project_id, cinder.policy_rules)
     cinder.volume_api.delete(context, volume, cascade=cascade, force=force)
 
 
@@ -690,7 +688,7 @@ def volume_action(
             context,
             "volume_extension:volume_admin_actions:force_delete",
             volume.project_id,
-            cinder.policy_new_defaults,
+            cinder.policy_rules,
         )
         api.delete(context, volume, force=True)
     return status
@@ -921,8 +919,8 @@ def volume_upload_image(
         )
         force = validation.bool_from_string(params.get("force", "False"))
     volume = cinder.volume_api.get(context, volume_id)
-    enforce = cinder.policy_new_defaults
-    policy.authorize(context, "volume_extension:volume_actions:upload_image", None, enforce)
+    rules = cinder.policy_rules
+    policy.authorize(context, "volume_extension:volume_actions:upload_image", None, rules)
     disk_format = params.get("disk_format", "raw")
     if queens and disk_format not in QUEENS_DISK_FORMATS:  # image_utils.validate_disk_format
         raise bad_request(
@@ -938,9 +936,7 @@ def volume_upload_image(
         metadata["visibility"] = params.get("visibility", "private")
         protected = params.get("protected", "False")
         if metadata["visibility"] == "public":
-            policy.authorize(
-                context, "volume_extension:volume_actions:upload_public", None, enforce
-            )
+            policy.authorize(context, "volume_extension:volume_actions:upload_public", None, rules)
         if queens:  # utils.get_bool_param, after the public policy
             metadata["protected"] = _queens_bool_param("protected", protected)
         else:

@@ -103,7 +103,7 @@ def _create(service: Any, req: Request, since: Version | None) -> Response:
         validation.validate(schema, body)
     if since is not None and req.microversion < since:
         raise controllers.not_found()  # _ensure_min_version
-    policy.authorize(context, "volume_extension:volume_manage", None, cinder.policy_new_defaults)
+    policy.authorize(context, "volume_extension:volume_manage", None, cinder.policy_rules)
     if queens:
         validation.assert_valid_body(body, "volume")
         volume = dict(body["volume"])

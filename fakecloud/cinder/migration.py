@@ -104,11 +104,11 @@ def migrate_volume_action(
     cinder: Any, context: Any, volume_id: str, body: Any, version: Version | None
 ) -> None:
     """``VolumeAdminController._migrate_volume`` (answered 202)."""
-    new_defaults = cinder.policy_new_defaults
+    rules = cinder.policy_rules
     cluster_version = version is not None and version >= VOLUME_MIGRATE_CLUSTER
     api = cinder.volume_api
     if cinder.kernel.switches.series.cinder <= validation.QUEENS:
-        policy.authorize(context, POLICY, None, new_defaults)
+        policy.authorize(context, POLICY, None, rules)
         volume = api.get(context, volume_id)
         params = body[ACTION]
         if not isinstance(params, dict):  # params.get: an AttributeError
@@ -121,7 +121,7 @@ def migrate_volume_action(
     else:
         validation.validate(MIGRATE_VOLUME_V316 if cluster_version else MIGRATE_VOLUME, body)
         volume = api.get(context, volume_id)
-        policy.authorize(context, POLICY, volume.project_id, new_defaults)
+        policy.authorize(context, POLICY, volume.project_id, rules)
         params = body[ACTION]
         cluster, host = _cluster_host(params, cluster_version)
         force_copy = validation.bool_from_string(params.get("force_host_copy", False))
@@ -134,9 +134,9 @@ def migrate_volume_completion_action(cinder: Any, context: Any, volume_id: str, 
     (answered 200 ``{"save_volume_id": ...}``); Queens reads ``new_volume`` by hand, after the
     policy."""
     api = cinder.volume_api
-    new_defaults = cinder.policy_new_defaults
+    rules = cinder.policy_rules
     if cinder.kernel.switches.series.cinder <= validation.QUEENS:
-        policy.authorize(context, COMPLETE_POLICY, None, new_defaults)
+        policy.authorize(context, COMPLETE_POLICY, None, rules)
         volume = api.get(context, volume_id)
         params = body[COMPLETION]
         if not isinstance(params, dict):  # params['new_volume']: a TypeError (WebOb's 400)
@@ -146,7 +146,7 @@ def migrate_volume_completion_action(cinder: Any, context: Any, volume_id: str, 
     else:
         validation.validate(MIGRATE_VOLUME_COMPLETION, body)
         volume = api.get(context, volume_id)
-        policy.authorize(context, COMPLETE_POLICY, volume.project_id, new_defaults)
+        policy.authorize(context, COMPLETE_POLICY, volume.project_id, rules)
         params = body[COMPLETION]
     new_volume = api.get(context, params["new_volume"])
     error = bool(params.get("error", False))

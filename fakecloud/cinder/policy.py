@@ -179,8 +179,13 @@ _DEPRECATED_ADMIN_API = frozenset({"volume_extension:access_types_extra_specs"})
 _DEPRECATED_ANYONE = frozenset({"volume:accept_transfer", "group:create"})
 
 
-def allowed(context: Any, action: str, project_id: str | None, new_defaults: bool) -> bool:
-    """Whether `context` may perform `action` on a resource of `project_id`."""
+def allowed(context: Any, action: str, project_id: str | None, rules: Any) -> bool:
+    """Whether `context` may perform `action` on a resource of `project_id`, by `rules`
+    (``Cinder.policy_rules``): whether the new defaults are enforced (the distilled rules
+    below), or the operator's rules in oslo.policy (`fakecloud.cinder.policy_file.FileRules`)."""
+    if rules is not True and rules is not False:
+        return rules.allows(context, action, project_id)
+    new_defaults = rules
     roles = context.roles
     if "admin" in roles:  # ``context.is_admin``, without the property's call (every request)
         return True
@@ -195,7 +200,7 @@ def allowed(context: Any, action: str, project_id: str | None, new_defaults: boo
     return owner and (READER in roles or MEMBER in roles)
 
 
-def authorize(context: Any, action: str, project_id: str | None, new_defaults: bool) -> None:
-    """Raise ``PolicyNotAuthorized`` unless `context` may perform `action`."""
-    if not allowed(context, action, project_id, new_defaults):
+def authorize(context: Any, action: str, project_id: str | None, rules: Any) -> None:
+    """Raise ``PolicyNotAuthorized`` unless `context` may perform `action` (`allowed`)."""
+    if not allowed(context, action, project_id, rules):
         raise PolicyNotAuthorized(action=action)

@@ -206,7 +206,7 @@ def get_pools(service: Any, req: Request) -> Response:
     cinder = service.cinder
     ctx = req.context
     policy.authorize(
-        ctx, "scheduler_extension:scheduler_stats:get_pools", None, cinder.policy_new_defaults
+        ctx, "scheduler_extension:scheduler_stats:get_pools", None, cinder.policy_rules
     )
     params = service._query(req)
     detail = get_bool_param("detail", params)

@@ -58,7 +58,7 @@ def _authorize(service: Any, req: Request, action: str) -> None:
     name = "volume_extension:quota_classes"
     if service.cinder_major >= SPLIT_POLICY_FROM:
         name = f"{name}:{action}"
-    policy.authorize(req.context, name, None, service.cinder.policy_new_defaults)
+    policy.authorize(req.context, name, None, service.cinder.policy_rules)
 
 
 def show(service: Any, req: Request) -> Response:

@@ -34,6 +34,8 @@ from fakecloud.cinder.images import ImageCatalog
 from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
 from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
+from fakecloud.cinder.policy_file import FileRules, file_rules
+from fakecloud.cinder.policy_file import overrides as policy_overrides
 from fakecloud.cinder.quota import QuotaEngine
 from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.transfers import TransferAPI
@@ -130,6 +132,8 @@ class Cinder:
                 f"config cinder.default_volume_type {cfg.default_volume_type!r} is not one of "
                 f"the configured volume_types ({', '.join(types)})"
             )
+        if cfg.policy_file:  # refused as the cloud is built, not at a first request
+            policy_overrides(cfg)
         self.drivers = {n: make_driver(kernel, s) for n, s in backends.items()}
         self.volume_types = {
             name: VolumeType(
@@ -226,6 +230,17 @@ class Cinder:
         if value is None:
             return self.kernel.switches.series.cinder >= NEW_DEFAULTS_SINCE
         return value
+
+    @cached_property
+    def policy_rules(self) -> bool | FileRules:
+        """What `fakecloud.cinder.policy.allowed` decides by: the operator's rules in
+        oslo.policy (`fakecloud.cinder.policy_file`: ``cinder.policy_file`` or
+        ``cinder.policy`` given), else `policy_new_defaults` (the distilled rules). A memo a
+        save leaves out, likewise."""
+        rules = file_rules(
+            self.kernel.switches.series.cinder, self.policy_new_defaults, self.config
+        )
+        return self.policy_new_defaults if rules is None else rules
 
     @property
     def default_type(self) -> VolumeType:

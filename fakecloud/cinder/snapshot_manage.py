@@ -136,7 +136,7 @@ def _create(service: Any, req: Request, since: Version | None) -> Response:
     volume = cinder.volume_api.get(context, wanted["volume_id"])
     policy.authorize(
         context, "snapshot_extension:snapshot_manage", volume.project_id,
-        cinder.policy_new_defaults,
+        cinder.policy_rules,
     )  # fmt: skip
     snap = manage_existing_snapshot(
         cinder,

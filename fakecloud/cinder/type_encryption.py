@@ -238,7 +238,7 @@ def encryption_metadata(cinder: Any, ctx: Any, volume_id: str) -> dict[str, Any]
     client, which asks it to attach an encrypted volume)."""
     volume = cinder.volume_api.get(ctx, volume_id)
     action = "volume_extension:volume_encryption_metadata"
-    if not policy.allowed(ctx, action, volume.project_id, cinder.policy_new_defaults):
+    if not policy.allowed(ctx, action, volume.project_id, cinder.policy_rules):
         raise exception.PolicyNotAuthorized(action=action)
     values: dict[str, Any] = {"encryption_key_id": volume.encryption_key_id}
     row = encryption_of(cinder, volume.volume_type.id)

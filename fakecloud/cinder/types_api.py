@@ -128,7 +128,7 @@ def _spec_reader_policy(service: Any, ctx: Any, action: str) -> None:
     if service.cinder_major < READERS_FROM:
         _admin(ctx, action)
     else:
-        policy.authorize(ctx, action, None, service.cinder.policy_new_defaults)
+        policy.authorize(ctx, action, None, service.cinder.policy_rules)
 
 
 def _visible_specs(service: Any, ctx: Any, vtype: Any) -> dict[str, Any]:
@@ -137,7 +137,7 @@ def _visible_specs(service: Any, ctx: Any, vtype: Any) -> dict[str, Any]:
     specs = vtype.specs()
     if service.cinder_major < READERS_FROM or policy.allowed(
         ctx, "volume_extension:types_extra_specs:read_sensitive", None,
-        service.cinder.policy_new_defaults,
+        service.cinder.policy_rules,
     ):  # fmt: skip
         return specs
     return {k: specs[k] for k in USER_VISIBLE_EXTRA_SPECS if k in specs}
@@ -194,7 +194,7 @@ def _manage_view(service: Any, req: Request, vtype: Any, *, create: bool) -> dic
     29.0.0; the cinder oracle)."""
     access = create and policy.allowed(
         req.context, "volume_extension:volume_type_access", None,
-        service.cinder.policy_new_defaults,
+        service.cinder.policy_rules,
     )  # fmt: skip
     return views.volume_type(vtype, extra_specs=True, sensitive=True, qos=False, access=access)
 

@@ -114,9 +114,7 @@ def listed(
     if since is not None and req.microversion < since:
         raise controllers.not_found()  # _ensure_min_version: VersionNotFoundForAPIMethod
     cinder = service.cinder
-    policy.authorize(
-        req.context, "volume_extension:list_manageable", None, cinder.policy_new_defaults
-    )
+    policy.authorize(req.context, "volume_extension:list_manageable", None, cinder.policy_rules)
     params = first_values(req)
     cluster, host = get_cluster_host(req, params)
     page = page_params(req)

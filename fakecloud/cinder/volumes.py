@@ -134,9 +134,7 @@ class VolumeAPI(ApiPart):
             volume.project_id == context.project_id or "admin" in context.roles
         ):
             raise exception.VolumeNotFound(volume_id=volume_id)
-        if not policy.allowed(
-            context, "volume:get", volume.project_id, self.cinder.policy_new_defaults
-        ):
+        if not policy.allowed(context, "volume:get", volume.project_id, self.cinder.policy_rules):
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume
 

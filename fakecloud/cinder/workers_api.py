@@ -89,7 +89,7 @@ def cleanup(service: Any, req: Request) -> Generator:
         if not req.body:  # no ``body`` argument: the schema's wrapper's KeyError, a 500
             raise HttpError(500, faults.GENERIC[500])
         validate(CLEANUP, body)
-    policy.authorize(req.context, "workers:cleanup", None, cinder.policy_new_defaults)
+    policy.authorize(req.context, "workers:cleanup", None, cinder.policy_rules)
     params = dict(body or {})
     if major < SCHEMA_FROM:
         _prepare_params_queens(params)

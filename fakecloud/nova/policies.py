@@ -581,21 +581,21 @@ def _rule_defaults(
     return out
 
 
-def load_policy_file(path: str) -> dict[str, Any]:
+def load_policy_file(path: str, option: str = "nova.policy_file") -> dict[str, Any]:
     """Rules of a YAML or JSON policy file, as ``{name: rule}`` (oslo.policy's
     ``parse_file_contents``: ``yaml.safe_load``, JSON being YAML), each rule as
     ``_parser.parse_rule`` takes it (`_file_rule`: a check string, or the old list-of-lists
-    syntax as tuples); a `ConfigError` naming ``nova.policy_file``, the file and what is wrong
-    (and its line) for a file that cannot be read (a directory, a device, a named pipe nothing
-    writes to), is not UTF-8 or YAML, is not a mapping of rule names to rules, or holds a rule
-    oslo.policy cannot load. Each was a bare OSError, UnicodeDecodeError or ParserError at the
-    cloud's first request (a named pipe hung it), and a list rule was taken as its Python
+    syntax as tuples); a `ConfigError` naming `option` (``nova.policy_file``), the file and what
+    is wrong (and its line) for a file that cannot be read (a directory, a device, a named pipe
+    nothing writes to), is not UTF-8 or YAML, is not a mapping of rule names to rules, or holds
+    a rule oslo.policy cannot load. Each was a bare OSError, UnicodeDecodeError or ParserError at
+    the cloud's first request (a named pipe hung it), and a list rule was taken as its Python
     text."""
     import yaml
 
     from fakecloud.inputs import open_input
 
-    where = f"config nova.policy_file: {path}"
+    where = f"config {option}: {path}"
     try:
         with open_input(path) as f:  # a named pipe nothing writes to: refused, not a hang
             text = f.read().decode("utf-8")
@@ -796,7 +796,9 @@ def frozen_enforcer(rules: list, new_defaults: bool) -> Any:
     return enforcer
 
 
-def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = False) -> Any:
+def _with_file_rules(
+    base: Any, overrides: tuple, checks_uncompared: bool = False, service: str = "Nova"
+) -> Any:
     """The defaults' enforcer `base` with the operator's rules loaded as oslo.policy loads a
     policy file, without registering and parsing the defaults again: its own copy of the loaded
     rules, the file's laid over them and recorded as its ``file_rules``, and each default the
@@ -808,11 +810,13 @@ def _with_file_rules(base: Any, overrides: tuple, checks_uncompared: bool = Fals
     `checks_uncompared`: the release pins an oslo.policy before 5.0.0 (3.1.2 Ussuri to 4.6.0
     2025.2, each run on such a file), whose ``file_rule.check != deprecated_rule.check`` compares
     two objects and always holds, so an old-name rule equal to the deprecated default replaces
-    the new rule too."""
+    the new rule too. `service`: whose rules they are, named in the warning of a rule
+    oslo.policy cannot parse."""
     from oslo_policy import policy
 
     enforcer = copy.copy(base)
     with _unparsed_rules_told() as told:
+        told.service = service
         file_rules = {}
         for name, check in overrides:
             told.rule = name
@@ -845,6 +849,7 @@ class _unparsed_rules_told(logging.Handler):
     The rule still refuses everyone, as in Nova."""
 
     rule = ""
+    service = "Nova"
 
     def __enter__(self) -> _unparsed_rules_told:
         self._log = logging.getLogger("oslo_policy._parser")
@@ -862,9 +867,10 @@ class _unparsed_rules_told(logging.Handler):
         if record.levelno >= logging.ERROR:
             LOG.warning(
                 "policy rule %r: oslo.policy cannot parse %s: the rule refuses every caller, "
-                "as in Nova",
+                "as in %s",
                 self.rule,
                 _parsed_part(record),
+                self.service,
             )
 
 

@@ -110,7 +110,7 @@ KEPT_WIRING: dict[str, str] = {"fakecloud.nova:Nova": "_api"}
 #: of a seed of a createImage race). Not the fault plan's (remade on each change of its rules),
 #: nor Glance's web-download filtering and web (a dict of lists, a simulated web).
 KEPT_MEMOS: dict[str, tuple[str, ...]] = {
-    "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
+    "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "uncounted",
@@ -264,7 +264,7 @@ RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
 #: them or not, and a loaded cloud finds them absent and derives them again.
 MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
-    "fakecloud.cinder.service:Cinder": ("policy_new_defaults",),
+    "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "uncounted",

@@ -1,0 +1,123 @@
+"""Cinder's API policy through oslo.policy, for a cloud whose operator gives rules.
+
+With ``cinder.policy_file`` (a YAML or JSON policy file, read as `load_policy_file` reads
+Nova's) and/or ``cinder.policy`` (a mapping, applied after the file), every Cinder rule is
+decided by oslo.policy: the release's own defaults registered (each Cinder major's
+``cinder/policies`` ``list_rules()``: check strings and deprecated rules, read from
+``data/policy_defaults_12-29.json`` by ``tools/service_policy_defaults.py``), the operator's
+rules laid over them as oslo.policy loads a policy file (`_with_file_rules`: a rule of a
+deprecated name still governs its new rule), ``enforce_new_defaults`` as the cloud has it.
+Scopes are not checked (fakecloud's Cinder takes no ``enforce_scope``). Without either key the
+distilled rules of `fakecloud.cinder.policy` answer, as fast as before.
+
+The target is Cinder's ``context.authorize``'s: the caller's project and user, the resource's
+project over them (``target_obj``). A rule the file tightens refuses with Cinder's own
+``PolicyNotAuthorized`` (403 ``forbidden``, "Policy doesn't allow volume:create to be
+performed.").
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakecloud.nova.policies import _with_file_rules, frozen_enforcer, load_policy_file
+
+#: The Cinder majors `real_defaults` has tables of (Nova 17-34's series).
+MAJORS = range(12, 30)
+#: The first Cinder whose oslo.policy (5.0.0) compares checks by value (the series of Nova
+#: `fakecloud.nova.policies.CHECKS_COMPARED_SINCE`, 33: the same upper constraints).
+CHECKS_COMPARED_SINCE = 28
+
+_TABLES: dict[str, dict[str, list]] = {}
+
+
+def real_defaults(major: int) -> dict[str, list]:
+    """Cinder `major`'s default rules, ``{name: [check, scope types, deprecated name,
+    deprecated check]}`` (shared: never change)."""
+    if not _TABLES:
+        from importlib import resources
+
+        data = resources.files("fakecloud.cinder").joinpath("data", "policy_defaults_12-29.json")
+        _TABLES.update(json.loads(data.read_text()))
+    return _TABLES[str(min(max(major, MAJORS[0]), MAJORS[-1]))]
+
+
+def overrides(config: Any) -> tuple[tuple[str, Any], ...]:
+    """The operator's rules, sorted: the policy file's, then the config mapping's; () for
+    none (a `ConfigError` naming ``cinder.policy_file`` for a file that is no policy)."""
+    rules: dict[str, Any] = {}
+    if config.policy_file:
+        rules.update(load_policy_file(config.policy_file, "cinder.policy_file"))
+    if config.policy:
+        rules.update({str(k): str(v) for k, v in dict(config.policy).items()})
+    return tuple(sorted(rules.items()))
+
+
+class FileRules:
+    """The release's defaults and the operator's rules in one oslo.policy Enforcer, with its
+    decisions memoized (a decision depends only on the rule, the target's project and the
+    caller's credentials)."""
+
+    __slots__ = ("enforcer", "_memo")
+
+    def __init__(self, major: int, new_defaults: bool, rules: tuple[tuple[str, Any], ...]):
+        from oslo_policy import policy
+
+        defaults = []
+        for name, (check, _scope, old_name, old_check) in real_defaults(major).items():
+            dep = None
+            if old_name is not None:
+                dep = policy.DeprecatedRule(
+                    name=old_name,
+                    check_str=old_check,
+                    deprecated_reason="Cinder's new default roles.",
+                    deprecated_since="X",
+                )
+            defaults.append(policy.RuleDefault(name, check, deprecated_rule=dep))
+        base = frozen_enforcer(defaults, new_defaults)
+        uncompared = major < CHECKS_COMPARED_SINCE
+        self.enforcer = _with_file_rules(base, rules, uncompared, "Cinder")
+        self._memo: dict[tuple, bool] = {}
+
+    def allows(self, context: Any, action: str, project_id: str | None) -> bool:
+        """Whether `context` may perform `action` on a resource of `project_id` (None: the
+        caller's own project)."""
+        roles = tuple(context.roles)
+        key = (action, project_id, context.user_id, context.project_id, roles)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._decide(context, action, project_id, roles)
+        return found
+
+    def _decide(self, context: Any, action: str, project_id: str | None, roles: tuple) -> bool:
+        target = {"project_id": context.project_id, "user_id": context.user_id}
+        if project_id is not None:
+            target["project_id"] = project_id
+        # oslo.context's ``to_policy_values`` (``is_admin_project`` True: Keystone sets no
+        # admin project by default)
+        credentials = {
+            "user_id": context.user_id,
+            "project_id": context.project_id,
+            "roles": list(roles),
+            "is_admin": "admin" in roles,
+            "is_admin_project": True,
+            "system_scope": getattr(context, "system_scope", None),
+        }
+        return bool(self.enforcer.enforce(action, target, credentials))
+
+
+_BUILT: dict[tuple, FileRules] = {}
+
+
+def file_rules(major: int, new_defaults: bool, config: Any) -> FileRules | None:
+    """The cloud's `FileRules` (shared by every cloud of the same release, defaults and
+    rules), or None when the operator gives no rules."""
+    rules = overrides(config)
+    if not rules:
+        return None
+    key = (major, new_defaults, rules)
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = FileRules(major, new_defaults, rules)
+    return found

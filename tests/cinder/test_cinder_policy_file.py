@@ -1,0 +1,76 @@
+"""An operator's Cinder policy (``cinder.policy_file``, ``cinder.policy``): oslo.policy over the
+release's own ``cinder/policies`` defaults, as Nova's; a tightened rule is Cinder's own 403."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from fakecloud import Cloud
+from fakecloud.errors import ConfigError
+from tests.cinder.cinder_support import ADMIN, READER, call, create_volume, fault
+
+
+def test_a_rule_the_file_tightens_is_cinders_403(tmp_path):
+    """Snapshots the admin's alone: a member's is refused in Cinder's words (not Nova's
+    ``Policy doesn't allow ... performed.`` body: Cinder's ``forbidden`` fault), the admin's
+    taken; the rules the file leaves alone keep the release's defaults (the member's volume)."""
+    path = tmp_path / "policy.yaml"
+    path.write_text('"volume:create_snapshot": "role:admin"\n')
+    cloud = Cloud(profile="nova-34.0.0", config={"cinder": {"policy_file": str(path)}})
+    vid = create_volume(cloud)
+    body = {"snapshot": {"volume_id": vid, "force": True}}
+    resp = call(cloud, "POST", "snapshots", body)
+    assert fault(resp) == (
+        "forbidden",
+        403,
+        "Policy doesn't allow volume:create_snapshot to be performed.",
+    )
+    path = f"/v3/{ADMIN.project_id}/snapshots"
+    assert call(cloud, "POST", path, body, ctx=ADMIN).status == 202
+    # a reader still may not delete (34.0.0's new defaults, untouched by the file)
+    assert call(cloud, "DELETE", f"volumes/{vid}", ctx=READER).status == 403
+
+
+def test_a_base_rule_the_file_sets_governs_the_rules_built_on_it():
+    """Cinder 12's ``volume:get`` is ``rule:admin_or_owner``: set to the admin's, the owner no
+    longer sees the volume (``API.get`` answers a refused ``volume:get`` as not found)."""
+    policy = {"admin_or_owner": "role:admin"}
+    cloud = Cloud(profile="seed", config={"cinder": {"policy": policy}})
+    vid = create_volume(cloud, settle=False)
+    assert call(cloud, "GET", f"/v3/{ADMIN.project_id}/volumes/{vid}", ctx=ADMIN).status == 200
+    refused = call(cloud, "GET", f"volumes/{vid}")
+    assert fault(refused) == ("itemNotFound", 404, f"Volume {vid} could not be found.")
+
+
+def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
+    config = {"cinder": {"policy": {"volume:create": "role:admin and ("}}}
+    cloud = Cloud(profile="nova-34.0.0", config=config)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append  # type: ignore[method-assign]
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        path = f"/v3/{ADMIN.project_id}/volumes"
+        resp = call(cloud, "POST", path, {"volume": {"size": 1}}, ctx=ADMIN)
+    finally:
+        root.removeHandler(handler)
+    assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:create to be performed.")
+    assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in records] == [
+        (
+            "fakecloud.policy",
+            "WARNING",
+            "policy rule 'volume:create': oslo.policy cannot parse 'role:admin and (': the rule "
+            "refuses every caller, as in Cinder",
+            None,
+        )
+    ]
+
+
+def test_a_file_that_is_no_policy_is_refused_as_the_cloud_is_built(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text("- volume:create\n")
+    with pytest.raises(ConfigError, match="config cinder.policy_file: .*policy.yaml: must map"):
+        Cloud(config={"cinder": {"policy_file": str(path)}})
