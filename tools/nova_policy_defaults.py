@@ -40,16 +40,19 @@ MAJORS = (21, 22, 23, 24, 25, 26)
 def _rules(git_dir: str, tag: str) -> dict[str, list]:
     """``{name: [check string, scope types or None, deprecated name, deprecated check]}`` of
     the ``nova/policies`` at `tag`."""
-    out = {}
-    for rule in _rule_objects(git_dir, tag):
-        dep = rule.deprecated_rule
-        out[rule.name] = [
-            rule.check_str,
-            list(rule.scope_types) if rule.scope_types else None,
-            dep.name if dep else None,
-            dep.check_str if dep else None,
-        ]
-    return out
+    return {rule.name: rule_row(rule) for rule in _rule_objects(git_dir, tag)}
+
+
+def rule_row(rule) -> list:
+    """A ``RuleDefault``'s row of a defaults table: [check string, scope types or None,
+    deprecated name, deprecated check]."""
+    dep = rule.deprecated_rule
+    return [
+        rule.check_str,
+        list(rule.scope_types) if rule.scope_types else None,
+        dep.name if dep else None,
+        dep.check_str if dep else None,
+    ]
 
 
 def _rule_objects(git_dir: str, tag: str) -> list:

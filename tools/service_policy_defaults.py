@@ -24,6 +24,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nova_policy_defaults import rule_row  # noqa: E402 - a sibling script
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The majors of each service fakecloud's profiles run (Nova 17-34's series).
 MAJORS = {"cinder": range(12, 30), "glance": range(16, 34)}
@@ -78,16 +81,7 @@ def _table(service: str, git_dir: str, sdists: Path | None, major: int) -> tuple
             dst.mkdir()
             for f in src.glob("*.py"):
                 (dst / f.name).write_text(f.read_text())
-        out = {}
-        for rule in _rule_objects(service, root):
-            dep = rule.deprecated_rule
-            out[rule.name] = [
-                rule.check_str,
-                list(rule.scope_types) if rule.scope_types else None,
-                dep.name if dep else None,
-                dep.check_str if dep else None,
-            ]
-        return tag, out
+        return tag, {rule.name: rule_row(rule) for rule in _rule_objects(service, root)}
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ check depends only on the rule, the target and the caller's credentials.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 from typing import Any
@@ -486,18 +487,20 @@ def real_defaults_major(major: int) -> int:
     return major if major in REAL_DEFAULTS_MAJORS else 0
 
 
-_REAL_DEFAULTS: dict[str, dict[str, list]] = {}
+@functools.cache
+def defaults_tables(package: str, name: str) -> dict[str, dict[str, list]]:
+    """The default rules of each major in `package`'s ``data/<name>``, ``{major: {name:
+    [check, scope types, deprecated name, deprecated check]}}`` (read once; shared: never
+    change)."""
+    from importlib import resources
+
+    return json.loads(resources.files(package).joinpath("data", name).read_text())
 
 
 def real_defaults(major: int) -> dict[str, list]:
     """Nova `major`'s default rules, ``{name: [check, scope types, deprecated name,
     deprecated check]}`` (shared: never change)."""
-    if not _REAL_DEFAULTS:
-        from importlib import resources
-
-        data = resources.files("fakecloud.nova").joinpath("data", "policy_defaults_21-26.json")
-        _REAL_DEFAULTS.update(json.loads(data.read_text()))
-    return _REAL_DEFAULTS[str(major)]
+    return defaults_tables("fakecloud.nova", "policy_defaults_21-26.json")[str(major)]
 
 
 #: The first Nova whose service APIs (``_SERVICE`` rules) let the ``service`` role through

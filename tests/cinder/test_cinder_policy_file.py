@@ -45,7 +45,10 @@ def test_a_base_rule_the_file_sets_governs_the_rules_built_on_it():
 
 
 def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
-    config = {"cinder": {"policy": {"volume:create": "role:admin and ("}}}
+    """An unparsable rule refuses even the admin, told in one line; a rule of a name the
+    release has not is told as oslopolicy-validator tells it."""
+    rules = {"volume:create": "role:admin and (", "volume:creat": "role:admin"}
+    config = {"cinder": {"policy": rules}}
     cloud = Cloud(profile="nova-34.0.0", config=config)
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.DEBUG)
@@ -59,6 +62,13 @@ def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
         root.removeHandler(handler)
     assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:create to be performed.")
     assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in records] == [
+        (
+            "fakecloud.policy",
+            "WARNING",
+            "policy rule 'volume:creat': Unknown rule found in policy file (oslopolicy-validator's"
+            " words): Cinder 29 checks no rule of that name (did you mean 'volume:create'?)",
+            None,
+        ),
         (
             "fakecloud.policy",
             "WARNING",
