@@ -62,6 +62,8 @@ class FileRules:
 
     __slots__ = ("enforcer", "new_defaults", "_memo")
 
+    _memo: dict[tuple, bool]
+
     def __init__(self, major: int, new_defaults: bool, rules: tuple[tuple[str, Any], ...]):
         from oslo_policy import policy as oslo
 
@@ -90,7 +92,7 @@ class FileRules:
         uncompared = major < CHECKS_COMPARED_SINCE
         self.enforcer = _with_file_rules(base, rules, uncompared, "Cinder")
         self.new_defaults = new_defaults
-        self._memo: dict[tuple, bool] = {}
+        self._memo = {}
 
     def allows(self, context: Any, action: str, project_id: str | None) -> bool:
         """Whether `context` may perform `action` on a resource of `project_id` (None: the
