@@ -8,6 +8,8 @@ Keystone's implied roles make it. With the legacy defaults, reader and member ru
 ``rule:admin_or_owner``. A refusal is ``PolicyNotAuthorized`` (403 ``forbidden``).
 
 The target is the resource's project (``target_obj``); without one, the caller's own project.
+An operator's rules (``cinder.policy_file``, ``cinder.policy``) hand every check to oslo.policy
+over the release's own defaults instead (`fakecloud.cinder.policy_file`).
 """
 
 from __future__ import annotations

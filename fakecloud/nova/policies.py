@@ -532,17 +532,8 @@ def _rule_defaults(
                 out.append(policy.RuleDefault(real, _seed_check(name, check)))
         return out
     real = real_defaults(major) if major else {}
-    for name, (check, scope, old_name, old_check) in real.items():
-        dep = None
-        if old_name is not None:
-            dep = policy.DeprecatedRule(
-                name=old_name,
-                check_str=old_check,
-                deprecated_reason="Nova API policies are introducing new default roles.",
-                deprecated_since="21.0.0",
-            )
-        scope = scope if scoped else None
-        out.append(policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep))
+    for name, row in real.items():
+        out.append(table_rule(name, row, scoped, "21.0.0"))
     for name, check, deprecated in UPSTREAM_BASE_RULES:
         if name in real:
             continue
@@ -582,6 +573,25 @@ def _rule_defaults(
         # 21.x still checks the multinic actions' one rule (nova 21.0.0 policies/multinic.py).
         out.append(policy.RuleDefault(MULTINIC_BASE, "rule:admin_or_owner"))
     return out
+
+
+def table_rule(name: str, row: list, scoped: bool, since: str) -> Any:
+    """The ``RuleDefault`` of a defaults table's `row` (`defaults_tables`: check, scope types,
+    deprecated name and check), its scopes only where `scoped`, its deprecated rule's release
+    `since`."""
+    from oslo_policy import policy
+
+    check, scope, old_name, old_check = row
+    dep = None
+    if old_name is not None:
+        dep = policy.DeprecatedRule(
+            name=old_name,
+            check_str=old_check,
+            deprecated_reason="API policies are introducing new default roles.",
+            deprecated_since=since,
+        )
+    scope = scope if scoped else None
+    return policy.RuleDefault(name, check, scope_types=scope, deprecated_rule=dep)
 
 
 def load_policy_file(path: str, option: str = "nova.policy_file") -> dict[str, Any]:

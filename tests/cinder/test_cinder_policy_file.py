@@ -3,13 +3,12 @@ release's own ``cinder/policies`` defaults, as Nova's; a tightened rule is Cinde
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
 from tests.cinder.cinder_support import ADMIN, READER, call, create_volume, fault
+from tests.logged import logged
 
 
 def test_a_rule_the_file_tightens_is_cinders_403(tmp_path):
@@ -50,16 +49,9 @@ def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
     rules = {"volume:create": "role:admin and (", "volume:creat": "role:admin"}
     config = {"cinder": {"policy": rules}}
     cloud = Cloud(profile="nova-34.0.0", config=config)
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.DEBUG)
-    handler.emit = records.append  # type: ignore[method-assign]
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
+    with logged() as records:
         path = f"/v3/{ADMIN.project_id}/volumes"
         resp = call(cloud, "POST", path, {"volume": {"size": 1}}, ctx=ADMIN)
-    finally:
-        root.removeHandler(handler)
     assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:create to be performed.")
     assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in records] == [
         (
@@ -75,7 +67,7 @@ def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
             "policy rule 'volume:create': oslo.policy cannot parse 'role:admin and (': the rule "
             "refuses every caller, as in Cinder",
             None,
-        )
+        ),
     ]
 
 

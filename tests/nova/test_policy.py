@@ -4,13 +4,13 @@ from config or a policy file, scope, and the order of the check against the serv
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 import pytest
 
 from fakecloud import Cloud
 from fakecloud.api.http import Request
 from fakecloud.errors import ConfigError
+from tests.logged import logged
 from tests.nova.conftest import NovaEnv
 
 RULE = "os_compute_api:servers:create_image"
@@ -295,16 +295,9 @@ def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_and_says_so_in_one_lin
     makes the rule refuse everyone; with no logging configured that traceback reached the
     user's stderr, once per rule. The rule still refuses (the admin too, as in Nova); what
     is logged is one line naming the rule, no traceback."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.DEBUG)
-    handler.emit = records.append  # type: ignore[method-assign]
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
+    with logged() as records:
         env = NovaEnv("upstream", {"nova": {"policy": {RULE: "bogus"}}})
         assert env.create_image(env.boot(), user="admin").status == 403
-    finally:
-        root.removeHandler(handler)
     assert [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in records] == [
         (
             "fakecloud.policy",
