@@ -762,13 +762,27 @@ class CinderApi(ApiService):
         return Response(200, {"metadata": api.get_image_metadata(req.context, volume)})
 
     def _set_image_metadata(self, req: Request, body: Any) -> Response:
-        switches = self.cinder.kernel.switches
-        short = switches.cinder_image_metadata_value_255 and self.cinder_major > QUEENS
-        validate(SET_IMAGE_METADATA_255 if short else SET_IMAGE_METADATA, body)
         api = self.cinder.volume_api
+        if self.cinder_major > QUEENS:
+            short = self.cinder.kernel.switches.cinder_image_metadata_value_255
+            validate(SET_IMAGE_METADATA_255 if short else SET_IMAGE_METADATA, body)
+            volume = api.get(req.context, req.params["id"])
+            metadata = body["os-set_image_metadata"]["metadata"]
+            saved = api.set_image_metadata(req.context, volume, metadata)
+            return Response(200, {"metadata": saved})
+        # Queens' action has no schema (12.0.10 contrib/volume_image_metadata.py ``create``):
+        # the volume, then the body, then ``_update_volume_metadata``'s
+        # ``check_metadata_properties`` (`VolumeAPI.set_image_metadata`), its two errors and the
+        # db's ``metadata.items()`` answered as ``_update_volume_image_metadata`` answers them.
         volume = api.get(req.context, req.params["id"])
-        metadata = body["os-set_image_metadata"]["metadata"]
-        return Response(200, {"metadata": api.set_image_metadata(req.context, volume, metadata)})
+        try:
+            metadata = body["os-set_image_metadata"]["metadata"]
+            saved = api.set_image_metadata(req.context, volume, metadata)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise HttpError(400, "Malformed request body.") from None
+        except exception.InvalidVolumeMetadataSize as error:
+            raise HttpError(413, error.msg) from None
+        return Response(200, {"metadata": saved})
 
     def _unset_image_metadata(self, req: Request, body: Any) -> Response:
         validate(UNSET_IMAGE_METADATA, body)

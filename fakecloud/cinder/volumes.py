@@ -42,7 +42,7 @@ from fakecloud.cinder.states import (
     born_volume,
 )
 from fakecloud.cinder.type_encryption import encryption_of, new_key_id
-from fakecloud.cinder.validation import is_uuid_like
+from fakecloud.cinder.validation import QUEENS, is_uuid_like
 from fakecloud.sim.clock import stored_time
 
 ACTOR = "cinder-api"
@@ -506,6 +506,12 @@ class VolumeAPI(ApiPart):
         self._authorize(context, "volume_extension:volume_image_metadata:set", volume.project_id)
         self._authorize(context, "volume:update_volume_metadata", volume.project_id)
         self._check_metadata_status(volume, "Updating")
+        if self.kernel.switches.series.cinder <= QUEENS:
+            # Queens' action has no schema: this is its check (the 255 characters, 13.0.0 on
+            # the schema's, switch ``cinder_image_metadata_value_255``); then the db reads
+            # ``metadata.items()`` (an AttributeError for what is no mapping)
+            check_metadata_properties(metadata)
+            metadata = dict(metadata.items())
         old = volume.volume_image_metadata
         changed = {k: metadata[k] for k in old if k in metadata and metadata[k] != old[k]}
         added = {k: v for k, v in metadata.items() if k not in old}

@@ -12,6 +12,7 @@ import pytest
 from cinder_support import ADMIN, OTHER, READER, call, create_volume, fault, reset_volume
 
 from fakecloud import Cloud
+from tests.booted import booted
 
 
 @pytest.fixture
@@ -265,3 +266,26 @@ def test_an_image_metadata_value_over_255_by_point_release(profile, taken):
         assert r.status == 200
     else:
         assert fault(r)[:2] == ("badRequest", 400) and "is too long" in fault(r)[2]
+
+
+def test_queens_image_metadata_is_checked_by_the_volume_api_not_a_schema():
+    """Queens' ``os-set_image_metadata`` has no schema: ``_update_volume_metadata``'s
+    ``check_metadata_properties`` refuses a value over 255 characters (413, as
+    ``_update_volume_image_metadata`` answers ``InvalidVolumeMetadataSize``) and a value that is
+    no string (400), and what is no mapping is "Malformed request body." (cinder 12.0.10); it
+    took 300 characters and answered a schema's words (rv13, 2ba62bf0's Queens claim)."""
+    cloud = booted(profile="nova-17.0.13")  # Cinder 12.0.10
+    vid = create_volume(cloud)
+    answers = [
+        fault(_action(cloud, vid, {"os-set_image_metadata": {"metadata": metadata}}))
+        for metadata in ({"k": "v" * 256}, {"k": 5}, None)
+    ]
+    assert answers == [
+        ("overLimit", 413, "Invalid metadata size: Metadata property key k value greater than "
+         "255 characters."),
+        ("badRequest", 400, "Invalid metadata: Invalid input received: Value for metadata key: "
+         "k is not a string or unicode"),
+        ("badRequest", 400, "Malformed request body."),
+    ]  # fmt: skip
+    r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"k": "v" * 255}}})
+    assert (r.status, r.json()) == (200, {"metadata": {"k": "v" * 255}})
