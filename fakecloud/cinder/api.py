@@ -785,10 +785,22 @@ class CinderApi(ApiService):
         return Response(200, {"metadata": saved})
 
     def _unset_image_metadata(self, req: Request, body: Any) -> Response:
-        validate(UNSET_IMAGE_METADATA, body)
         api = self.cinder.volume_api
-        volume = api.get(req.context, req.params["id"])
-        api.unset_image_metadata(req.context, volume, body["os-unset_image_metadata"]["key"])
+        if self.cinder_major > QUEENS:
+            validate(UNSET_IMAGE_METADATA, body)
+            volume = api.get(req.context, req.params["id"])
+            key = body["os-unset_image_metadata"]["key"]
+        else:
+            # Queens' action has no schema (12.0.10 contrib/volume_image_metadata.py
+            # ``delete``): the volume, then the key by hand
+            volume = api.get(req.context, req.params["id"])
+            try:
+                key = body["os-unset_image_metadata"]["key"]
+            except (KeyError, TypeError):
+                raise HttpError(400, "Malformed request body.") from None
+            if not key:
+                raise HttpError(400, "The key cannot be None.")
+        api.unset_image_metadata(req.context, volume, key)
         return Response(200, None, webob.plain_webob_headers())
 
     # -- snapshots ---------------------------------------------------------------------------

@@ -289,3 +289,20 @@ def test_queens_image_metadata_is_checked_by_the_volume_api_not_a_schema():
     ]  # fmt: skip
     r = _action(cloud, vid, {"os-set_image_metadata": {"metadata": {"k": "v" * 255}}})
     assert (r.status, r.json()) == (200, {"metadata": {"k": "v" * 255}})
+
+
+def test_queens_image_metadata_unset_reads_its_key_by_hand():
+    """Queens' ``os-unset_image_metadata`` has no schema either (12.0.10 ``delete``): no key
+    is "Malformed request body.", an empty one "The key cannot be None.", one of another type
+    a key the volume lacks (404); they were the later schema's words (rv13)."""
+    cloud = booted(profile="nova-17.0.13")
+    vid = create_volume(cloud)
+    answers = [
+        fault(_action(cloud, vid, {"os-unset_image_metadata": body}))
+        for body in ({}, {"key": ""}, {"key": 5})
+    ]
+    assert answers == [
+        ("badRequest", 400, "Malformed request body."),
+        ("badRequest", 400, "The key cannot be None."),
+        ("itemNotFound", 404, f"Glance metadata for volume/snapshot {vid} cannot be found."),
+    ]
