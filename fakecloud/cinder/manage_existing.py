@@ -207,7 +207,8 @@ def manage_existing(
         availability_zone=availability_zone,
         created_at=k.now,
         bootable=bootable,
-        multiattach=volume_type.multiattach,
+        # Switch lp1783790: EntryCreateTask set no multiattach before 22db1a6f22 (12.0.7).
+        multiattach=volume_type.multiattach and not k.switches.lp1783790,
         metadata=dict(metadata or {}),
     )
     born_volume(k, volume, "managing", ACTOR)

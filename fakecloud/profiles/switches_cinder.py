@@ -741,4 +741,25 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1783790",
+        "bug: a managed volume is not multiattach whatever its type (manage_existing.py "
+        "EntryCreateTask's volume_properties have no multiattach, cinder 12.0.0-12.0.6, "
+        "13.0.0-13.0.4). Off: the type's multiattach extra spec.",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "fa1b8b399a",
+                "Handle multiattach attribute when managing volumes (LP #1783790; Cinder "
+                "14.0.0, backports in Cinder 12.0.7, 13.0.5)",
+                # Cinder 12.0.7 and 13.0.5 were tagged 2019-05-09: the next Nova 17 release is
+                # 17.0.11 (2019-07-10), the next Nova 18 one 18.2.1 (2019-06-18).
+                backports=(
+                    Backport("17.0.11", "22db1a6f22"),
+                    Backport("18.2.1", "721500aa7f"),
+                ),
+            ),
+        ),
+    ),
 )

@@ -428,3 +428,22 @@ def test_a_manage_to_an_encrypted_type_by_point_release(profile, refused):
         assert fault(r) == ("badRequest", 400, reason)
     else:
         assert (r.status, r.json()["volume"]["status"]) == (202, "creating")
+
+
+@pytest.mark.parametrize(
+    ("profile", "multiattach"), [("nova-18.2.0", False), ("nova-18.2.1", True)]
+)
+def test_a_volume_managed_to_a_multiattach_type_by_point_release(profile, multiattach):
+    """``EntryCreateTask`` gives the managed volume its type's multiattach from fa1b8b399a
+    (Cinder 14.0.0, LP #1783790) and its backports in 12.0.7 and 13.0.5 (tagged 2019-05-09,
+    beside Nova 17.0.11 and 18.2.1: switch ``lp1783790``); before, never multiattach."""
+    multi = {"backend": "ceph", "extra_specs": {"multiattach": "<is> True"}}
+    config = {"cinder": {**LVM["cinder"], "volume_types": {**LVM["cinder"]["volume_types"],
+                                                            "ceph": multi}}}  # fmt: skip
+    cloud = Cloud(profile=profile, config=config)
+    body = {"volume": {"host": "cinder@ceph", "ref": {"source-name": "volume-x"},
+                       "volume_type": "ceph"}}  # fmt: skip
+    r = call(cloud, "POST", "os-volume-manage", body, ctx=ADMIN)
+    assert r.status == 202, r.json()
+    shown = call(cloud, "GET", f"volumes/{r.json()['volume']['id']}", ctx=ADMIN).json()["volume"]
+    assert shown["multiattach"] is multiattach

@@ -779,6 +779,18 @@ EXPECTED = {
         "19.3.2": False,
         "20.0.0": False,
     },
+    # A managed volume takes its type's multiattach (LP #1783790): 19.0.0, backports 17.0.11,
+    # 18.2.1.
+    "lp1783790": {
+        "17.0.10": True,
+        "17.0.11": False,
+        "18.0.0": True,
+        "18.2.0": True,
+        "18.2.1": False,
+        "18.3.0": False,
+        "19.0.0": False,
+        "17.0.13": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
