@@ -431,7 +431,13 @@ def test_a_manage_to_an_encrypted_type_by_point_release(profile, refused):
 
 
 @pytest.mark.parametrize(
-    ("profile", "multiattach"), [("nova-18.2.0", False), ("nova-18.2.1", True)]
+    ("profile", "multiattach"),
+    [
+        ("nova-17.0.10", False),
+        ("nova-17.0.11", True),
+        ("nova-18.2.0", False),
+        ("nova-18.2.1", True),
+    ],
 )
 def test_a_volume_managed_to_a_multiattach_type_by_point_release(profile, multiattach):
     """``EntryCreateTask`` gives the managed volume its type's multiattach from fa1b8b399a
