@@ -205,6 +205,48 @@ def _instance_snapshots(w: World, profile: str) -> None:
     w.cloud.run_until_idle()
 
 
+# -- Nova: /os-volumes_boot, a clone of /servers ------------------------------------------------
+
+_VB = "/v2.1/os-volumes_boot"
+
+
+@walks("compute", "GET", _VB, _VB + "/detail", _VB + "/{server_id}")
+@walks("compute", "POST", _VB, _VB + "/{server_id}/action")
+@walks("compute", "PUT", _VB + "/{server_id}")
+@walks("compute", "DELETE", _VB + "/{server_id}")
+def _volumes_boot(w: World, profile: str) -> None:
+    # /servers' schemas at its first and last microversion (2.102 from 33.0.0; 404 after)
+    last = "2.102" if _v(w.top) > _v("2.102") else w.top
+    sid = w.boot("vb")
+    for mv in ("2.1", last):
+        for method, path, route in (
+            ("GET", "", "/servers"),
+            ("GET", "/detail", "/servers/detail"),
+            ("GET", f"/{sid}", "/servers/{server_id}"),
+        ):
+            r = w.compute(method, "/os-volumes_boot" + path, mv=mv)
+            expect(r, 200, _pick(nova.ROUTES[(method, route)], mv), f"{method} {_VB}{path} {mv}")
+        r = w.compute("PUT", f"/os-volumes_boot/{sid}", {"server": {"name": "vb"}}, mv=mv)
+        if last == w.top:
+            expect(r, 200, _pick(nova.ROUTES[("PUT", "/servers/{server_id}")], mv), f"PUT {mv}")
+        else:  # VolumesBootController.update calls ServersController's without the body
+            expect(r, 500, NOVA_FAULT, f"PUT {_VB}/{{server_id}} {mv}")
+        image = {"createImage": {"name": "vb"}}
+        r = w.compute("POST", f"/os-volumes_boot/{sid}/action", image, mv=mv)
+        expect(r, 202, _pick(nova.ACTIONS["createImage"], mv), f"createImage {_VB} {mv}")
+        w.cloud.run_until_idle()
+    body = {"server": w.server_body("vb2", False)}
+    r = w.compute("POST", "/os-volumes_boot", body, mv=last)
+    made = expect(r, 202, _pick(nova.ROUTES[("POST", "/servers")], last), f"POST {_VB}")
+    w.cloud.run_until_idle()
+    r = w.compute("DELETE", f"/os-volumes_boot/{made['server']['id']}", mv=last)
+    expect(r, 204, None, f"DELETE {_VB}")
+    if last != w.top:
+        r = w.compute("GET", f"/os-volumes_boot/{sid}", mv=w.top)
+        expect(r, 404, NOVA_FAULT, f"GET {_VB} at {w.top}")
+    w.cloud.run_until_idle()
+
+
 # -- Nova: volume attach and detach -------------------------------------------------------------
 
 _VA = "/v2.1/servers/{server_id}/os-volume_attachments"

@@ -27,6 +27,7 @@ from fakecloud.nova.api import (
     server_rescue,
     server_resize,
     servers,
+    volumes_boot,
 )
 from fakecloud.nova.api.agents import REMOVED_SINCE as AGENTS_REMOVED_SINCE
 from fakecloud.nova.api.agents import AgentController
@@ -125,6 +126,12 @@ class ComputeApiService(NovaApiService):
 
     #: The action table (module-level `ACTIONS`), read by ``ServersController.action``.
     ACTIONS = ACTIONS
+
+    def action_names(self, path: str) -> Any:
+        """The actions ``POST path`` dispatches on (``/os-volumes_boot``'s by release)."""
+        if volumes_boot.is_volumes_boot(path):
+            return volumes_boot.actions(self)
+        return super().action_names(path)
 
     def __init__(self, nova: Any):
         versions = VersionRange(
@@ -423,6 +430,14 @@ class ComputeApiService(NovaApiService):
         add("PUT", "/servers/{server_id}", "servers", s.update)
         add("DELETE", "/servers/{server_id}", "servers", s.delete)
         add("POST", "/servers/{server_id}/action", "servers", s.action)
+        vb = volumes_boot.served
+        add("GET", "/os-volumes_boot", "servers", vb(s.index))
+        add("GET", "/os-volumes_boot/detail", "servers", vb(s.detail))
+        add("POST", "/os-volumes_boot", "servers", vb(s.create))
+        add("GET", "/os-volumes_boot/{server_id}", "servers", vb(s.show))
+        add("PUT", "/os-volumes_boot/{server_id}", "servers", volumes_boot.update)
+        add("DELETE", "/os-volumes_boot/{server_id}", "servers", vb(s.delete))
+        add("POST", "/os-volumes_boot/{server_id}/action", "servers", volumes_boot.action)
         sg = ServerSecurityGroupController
         add("GET", "/servers/{server_id}/os-security-groups", "server_security_groups", sg.index)
         ia = InstanceActionsController

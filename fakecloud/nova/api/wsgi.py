@@ -138,9 +138,10 @@ def _checks_before_the_project(service: NovaApiService, req: Request) -> None:
     """What ``Resource._process_stack`` (nova 17.0.0-34.0.0) refuses before it compares the
     URL's project with the token's: the action (``get_method``: ``action_peek``'s 400 or 404,
     "There is no such action") and a POST or PUT body that is not JSON."""
-    if req.method == "POST" and req.path.endswith("/action") and "/servers/" in req.path:
+    path = req.path
+    if req.method == "POST" and path.endswith("/action") and service.action_names(path):
         name, _ = service.action_peek(req)
-        if name not in service.ACTIONS:
+        if name not in service.action_names(path):
             raise HttpError(400, f"There is no such action: {name}")
     elif req.method in ("POST", "PUT") and req.body:
         service.body(req)
@@ -204,6 +205,11 @@ class NovaApiService(ApiService):
     #: Paths answered without a token or a microversion (the version documents).
     unversioned_paths = frozenset({"", "/", "/v2", "/v2/"})
     public_paths = frozenset({"", "/", "/v2", "/v2/", "/v2.1", "/v2.1/"})
+
+    def action_names(self, path: str) -> Any:
+        """The actions ``POST path`` dispatches on the body's key (empty: not an action route
+        of the servers)."""
+        return self.ACTIONS if "/servers/" in path else ()
 
     # -- the ApiService hooks ----------------------------------------------------------------
 
