@@ -19,8 +19,9 @@ class ApiPart:
 
     def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
         # `policy.authorize` in this frame (most requests pass here: one call fewer)
-        if not policy.allowed(context, action, project_id, self.cinder.policy_rules):
-            raise policy.PolicyNotAuthorized(action=action)
+        rules = self.cinder.policy_rules
+        if not policy.allowed(context, action, project_id, rules):
+            raise policy.PolicyNotAuthorized(action=policy.checked_name(action, rules))
 
     @staticmethod
     def _project_query(context: Any, filters: Any) -> dict[str, Any]:

@@ -205,4 +205,11 @@ def allowed(context: Any, action: str, project_id: str | None, rules: Any) -> bo
 def authorize(context: Any, action: str, project_id: str | None, rules: Any) -> None:
     """Raise ``PolicyNotAuthorized`` unless `context` may perform `action` (`allowed`)."""
     if not allowed(context, action, project_id, rules):
-        raise PolicyNotAuthorized(action=action)
+        raise PolicyNotAuthorized(action=checked_name(action, rules))
+
+
+def checked_name(action: str, rules: Any) -> str:
+    """The rule name a refusal of `action` shows: with an operator's policy the rule the
+    release checks (`fakecloud.cinder.policy_file.FileRules.rule_name`: before 19.0.0 some
+    actions share an older rule), else `action`."""
+    return action if rules is True or rules is False else rules.rule_name(action)

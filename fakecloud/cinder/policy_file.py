@@ -85,11 +85,14 @@ class FileRules:
 
     def allows(self, context: Any, action: str, project_id: str | None) -> bool:
         """Whether `context` may perform `action` on a resource of `project_id` (None: the
-        caller's own project). A rule the release does not have (fakecloud asks a later
-        release's name, e.g. ``volume:reimage`` before 19.0.0) nor the operator sets answers
-        by the distilled rules, as without a policy (oslo.policy would refuse everyone)."""
+        caller's own project). A rule fakecloud asks under a later release's name is the
+        release's own of its older name (`rule_name`); one the release does not have at all
+        (``volume:reimage`` before 19.0.0) answers by the distilled rules, as without a
+        policy (oslo.policy would refuse everyone)."""
         if action not in self.enforcer.rules:
-            return policy.allowed(context, action, project_id, self.new_defaults)
+            action = self.rule_name(action)
+            if action not in self.enforcer.rules:
+                return policy.allowed(context, action, project_id, self.new_defaults)
         roles = tuple(context.roles)
         key = (action, project_id, context.user_id, context.project_id, roles)
         found = self._memo.get(key)
@@ -99,6 +102,17 @@ class FileRules:
                 self._memo.clear()
             self._memo[key] = found
         return found
+
+    def rule_name(self, action: str) -> str:
+        """The rule this release checks for `action`, the name fakecloud asks: before Cinder
+        19.0.0 split them, one rule of another name (``volume_extension:volume_image_metadata``
+        for ``...:set`` and ``...:remove``, ``volume_extension:types_manage``, ``..:quota_classes``,
+        ``group:group_types_manage``, ``group:group_types_specs``), as the later releases'
+        tables name it deprecated (`renamed_from`); else `action` itself."""
+        if action in self.enforcer.rules:
+            return action
+        old = renamed_from(action)
+        return old if old is not None and old in self.enforcer.rules else action
 
     def _decide(self, context: Any, action: str, project_id: str | None, roles: tuple) -> bool:
         target = {"project_id": context.project_id, "user_id": context.user_id}
@@ -115,6 +129,20 @@ class FileRules:
             "system_scope": getattr(context, "system_scope", None),
         }
         return bool(self.enforcer.enforce(action, target, credentials))
+
+
+_RENAMED: dict[str, str] = {}
+
+
+def renamed_from(action: str) -> str | None:
+    """The name `action`'s rule had before a release split or renamed it (its deprecated rule
+    of another name in the releases that have it), or None."""
+    if not _RENAMED:
+        for major in MAJORS:
+            for name, row in real_defaults(major).items():
+                if row[2] and row[2] != name:
+                    _RENAMED.setdefault(name, row[2])
+    return _RENAMED.get(action)
 
 
 _BUILT: dict[tuple, FileRules] = {}

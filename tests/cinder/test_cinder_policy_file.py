@@ -76,3 +76,24 @@ def test_a_file_that_is_no_policy_is_refused_as_the_cloud_is_built(tmp_path):
     path.write_text("- volume:create\n")
     with pytest.raises(ConfigError, match="config cinder.policy_file: .*policy.yaml: must map"):
         Cloud(config={"cinder": {"policy_file": str(path)}})
+
+
+@pytest.mark.parametrize(
+    ("profile", "rule"),
+    [
+        ("seed", "volume_extension:volume_image_metadata"),  # Cinder 12: one rule
+        ("nova-23.2.1", "volume_extension:volume_image_metadata"),  # 18.x: still one
+        ("nova-24.0.0", "volume_extension:volume_image_metadata:set"),  # 19.0.0: split
+    ],
+)
+def test_a_rule_a_later_release_split_is_the_releases_own_older_rule(profile, rule):
+    """Before Cinder 19.0.0 ``os-set_image_metadata`` checks ``volume_extension:
+    volume_image_metadata`` (12.0.10 contrib/volume_image_metadata.py, 18.2.1's policies),
+    which 19.0.0 split into ``:set``, ``:remove``, ``:show``: the operator's rule of the old
+    name governs it and names it in the 403 (it was ignored: fakecloud asks the new name,
+    which those releases lack; rv13)."""
+    cloud = Cloud(profile=profile, config={"cinder": {"policy": {rule: "role:admin"}}})
+    vid = create_volume(cloud)
+    body = {"os-set_image_metadata": {"metadata": {"k": "v"}}}
+    refused = ("forbidden", 403, f"Policy doesn't allow {rule} to be performed.")
+    assert fault(call(cloud, "POST", f"volumes/{vid}/action", body)) == refused
