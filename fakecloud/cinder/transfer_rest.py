@@ -105,7 +105,9 @@ def _list(service: Any, req: Request, is_detail: bool, v3: bool) -> Response:
     else:
         sort, popped = (["created_at", "id"], ["asc", "asc"]), ()
     filters = {k: v for k, v in first.items() if k not in popped}
-    if "name" in filters and service.cinder_major >= FILTERS_FROM:
+    # Switch lp1860100: before 205bed13fc (15.1.0) `name` stays a filter no column has.
+    renames = not service.cinder.kernel.switches.lp1860100
+    if "name" in filters and service.cinder_major >= FILTERS_FROM and renames:
         filters["display_name"] = filters.pop("name")
     api = service.cinder.transfer_api
     rows = api.get_all(req.context, filters)

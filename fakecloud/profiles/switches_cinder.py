@@ -762,4 +762,23 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "lp1860100",
+        "bug: a volume transfer list's name filter is no filter Cinder knows (the transfer's "
+        "column is display_name; cinder 13.0.0 to 15.0.x api/contrib and api/v3 "
+        "volume_transfer.py pass it as it is, and a key no column has lists nothing). Off: "
+        "name is display_name (display_name itself still works). Queens filters nothing.",
+        True,
+        (
+            Change(
+                "21.0.0",
+                "41b0eb2351",
+                "Support volume transfer `name` filters (LP #1860100; Cinder 16.0.0, backport in "
+                "Cinder 15.1.0)",
+                # Cinder 15.1.0 was tagged 2020-04-03: the next Nova 20 release is 20.2.0
+                # (2020-04-23; 20.1.1: 2020-02-10).
+                backports=(Backport("20.2.0", "205bed13fc"),),
+            ),
+        ),
+    ),
 )

@@ -294,3 +294,16 @@ def test_queens_lists_transfers_in_the_primary_keys_order():
     assert resp.status == 202
     expected.remove(taken["id"])
     assert listed() == listed(ADMIN, all_tenants="1") == expected
+
+
+@pytest.mark.parametrize(("profile", "found"), [("nova-20.1.1", 0), ("nova-20.2.0", 1)])
+def test_a_transfer_lists_name_filter_by_point_release(profile, found):
+    """The transfer lists map ``name`` to ``display_name`` from 41b0eb2351 (Cinder 16.0.0, LP
+    #1860100) and its backport 205bed13fc (15.1.0, tagged 2020-04-03, beside Nova 20.2.0:
+    switch ``lp1860100``); before, a filter no column has lists nothing, and
+    ``display_name`` finds it either way."""
+    cloud = booted(profile=profile)
+    assert _offer(cloud, create_volume(cloud), version="3.0", name="t1").status == 202
+    for query, count in (({"name": "t1"}, found), ({"display_name": "t1"}, 1)):
+        r = call(cloud, "GET", "os-volume-transfer", query=query)
+        assert len(r.json()["transfers"]) == count

@@ -791,6 +791,13 @@ EXPECTED = {
         "19.0.0": False,
         "17.0.13": False,
     },
+    # A transfer list's name filter (LP #1860100): 21.0.0, backport 20.2.0.
+    "lp1860100": {
+        "20.1.1": True,
+        "20.2.0": False,
+        "20.6.1": False,
+        "21.0.0": False,
+    },
     # _attachment_reserve's override (LP #1785050): 18.0.0, backport 17.0.8.
     "lp1785050": {
         "17.0.0": True,
