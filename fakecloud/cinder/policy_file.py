@@ -11,9 +11,11 @@ Scopes are not checked (fakecloud's Cinder takes no ``enforce_scope``). Without 
 distilled rules of `fakecloud.cinder.policy` answer (one identity test more per check).
 
 The target is Cinder's ``context.authorize``'s: the caller's project and user, the resource's
-project over them (``target_obj``). A rule the file tightens refuses with Cinder's own
-``PolicyNotAuthorized`` (403 ``forbidden``, "Policy doesn't allow volume:create to be
-performed.").
+project over them (``target_obj``, whose other fields, the resource's ``user_id`` among them,
+are left out). The credentials are oslo.context's ``to_policy_values`` as Nova's checks read
+them, a request's service token included (``service_roles``). A rule the file tightens
+refuses with Cinder's own ``PolicyNotAuthorized`` (403 ``forbidden``, "Policy doesn't allow
+volume:create to be performed.").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from fakecloud.cinder import policy
 from fakecloud.nova.policies import (
     LOG,
+    _credentials,
     _with_file_rules,
     defaults_tables,
     frozen_enforcer,
@@ -93,11 +96,17 @@ class FileRules:
             action = self.rule_name(action)
             if action not in self.enforcer.rules:
                 return policy.allowed(context, action, project_id, self.new_defaults)
-        roles = tuple(context.roles)
-        key = (action, project_id, context.user_id, context.project_id, roles)
+        caller = _caller(context)
+        key = (action, project_id, *caller)
         found = self._memo.get(key)
         if found is None:
-            found = self._decide(context, action, project_id, roles)
+            target = {"project_id": caller[1], "user_id": caller[0]}
+            if project_id is not None:
+                target["project_id"] = project_id
+            # oslo.context's ``to_policy_values`` as Nova's checks read it (``is_admin_project``
+            # True besides: Keystone sets no admin project by default)
+            credentials = {**_credentials(caller), "is_admin_project": True}
+            found = bool(self.enforcer.enforce(action, target, credentials))
             if len(self._memo) > 50_000:
                 self._memo.clear()
             self._memo[key] = found
@@ -114,21 +123,21 @@ class FileRules:
         old = renamed_from(action)
         return old if old is not None and old in self.enforcer.rules else action
 
-    def _decide(self, context: Any, action: str, project_id: str | None, roles: tuple) -> bool:
-        target = {"project_id": context.project_id, "user_id": context.user_id}
-        if project_id is not None:
-            target["project_id"] = project_id
-        # oslo.context's ``to_policy_values`` (``is_admin_project`` True: Keystone sets no
-        # admin project by default)
-        credentials = {
-            "user_id": context.user_id,
-            "project_id": context.project_id,
-            "roles": list(roles),
-            "is_admin": "admin" in roles,
-            "is_admin_project": True,
-            "system_scope": getattr(context, "system_scope", None),
-        }
-        return bool(self.enforcer.enforce(action, target, credentials))
+
+def _caller(context: Any) -> tuple:
+    """What oslo.policy reads of `context`, as Nova's checks key it (`fakecloud.nova.policies`
+    ``_credentials``): user, project, roles, system scope, domain scope (a domain-scoped
+    token's only) and, for a request with a service token, its user, project and roles (a
+    rule such as ``service_roles:service`` reads them)."""
+    system = getattr(context, "system_scope", None)
+    project = context.project_id
+    domain = None if (project or system) else getattr(context, "domain_id", None)
+    caller: tuple = (context.user_id, project, tuple(context.roles), system, domain)
+    service = getattr(context, "extra", None)
+    if service:
+        caller += (service["service_user_id"], service["service_project_id"])
+        caller += (tuple(service["service_roles"]),)
+    return caller
 
 
 _RENAMED: dict[str, str] = {}

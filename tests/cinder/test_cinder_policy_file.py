@@ -97,3 +97,20 @@ def test_a_rule_a_later_release_split_is_the_releases_own_older_rule(profile, ru
     body = {"os-set_image_metadata": {"metadata": {"k": "v"}}}
     refused = ("forbidden", 403, f"Policy doesn't allow {rule} to be performed.")
     assert fault(call(cloud, "POST", f"volumes/{vid}/action", body)) == refused
+
+
+def test_a_rule_naming_the_service_tokens_roles_reads_them():
+    """oslo.context's ``to_policy_values`` carries the service token's ``service_roles`` (as
+    Nova's checks read them): ``service_roles:service`` refuses the user's token alone and
+    takes it with a service user's token beside it."""
+    svc = {"password": "pw", "project": "demo", "roles": ["service"]}
+    policy = {"volume:get_all": "service_roles:service"}
+    config = {"identity": {"users": {"svc": svc}}, "cinder": {"policy": policy}}
+    cloud = Cloud(profile="nova-34.0.0", config=config)
+    token = cloud.keystone.token_for("demo")
+    path = f"/v3/{token.context.project_id}/volumes"
+    alone = cloud.request("volume", "GET", path, user=None, headers={"X-Auth-Token": token.id})
+    refused = "Policy doesn't allow volume:get_all to be performed."
+    assert fault(alone) == ("forbidden", 403, refused)
+    both = {"X-Auth-Token": token.id, "X-Service-Token": cloud.keystone.token_for("svc").id}
+    assert cloud.request("volume", "GET", path, user=None, headers=both).json() == {"volumes": []}
