@@ -458,10 +458,13 @@ def _slot_store(cls: type, name: str) -> Any:
     `cls` record through (the first in its classes' order: no later class can override a data
     descriptor found first); None if that is no slot's."""
     for klass in cls.__mro__:
-        found = klass.__dict__.get(name)
-        if found is not None:
+        found = klass.__dict__.get(name, _ABSENT)  # a class attribute of None shadows too
+        if found is not _ABSENT:
             return found.__set__ if type(found) is types.MemberDescriptorType else None
     return None
+
+
+_ABSENT = object()
 
 
 def _unset_slots(cls: type, slot_values: tuple) -> tuple[str, ...]:
