@@ -261,7 +261,8 @@ class Cloud:
     ) -> Any:
         """Send a request when the clock reaches virtual time `t`, whatever drives it then: a
         client's ``time.sleep`` inside ``intercept()``, `advance`, or `run_until_idle` while
-        other work runs until `t` (on a cloud with none it returns at once: `advance`). Returns a
+        other work runs until `t` (on a cloud with none it returns at once: `advance`); a `t` the
+        clock has passed is refused (`fakecloud.bounds.OutOfRange`), not sent at once. Returns a
         `fakecloud.transport.scheduled.ScheduledRequest`, whose ``.response`` is the answer once
         given (None before). For what happens while code under test waits (the owner deleting
         the server whose snapshot it awaits); the arguments are `request`'s."""

@@ -14,6 +14,7 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from fakecloud.api.http import Response
+from fakecloud.bounds import OutOfRange
 from fakecloud.scenario.transport import Transport, Unreachable
 from fakecloud.transport.endpoints import check_volume_v2, entry
 from fakecloud.transport.gateway import check_call_arguments
@@ -70,7 +71,8 @@ def request_at(
     headers: Mapping[str, str] | None = None,
 ) -> ScheduledRequest:
     """Schedule a request at virtual time `t` (see `Cloud.request_at`); its mistakes are
-    refused now, as ``cloud.request`` refuses them, not when the clock gets there."""
+    refused now, as ``cloud.request`` refuses them, not when the clock gets there (a `t` the
+    clock has passed too: `OutOfRange`, as ``run(until=...)``'s)."""
     if user is None:
         raise TypeError("cloud.request_at: user: expected a user's name, got None")
     check_call_arguments(service_type, method, path, user, microversion, headers)
@@ -81,6 +83,12 @@ def request_at(
         service_type = "block-storage"  # one Cinder API on one URL, the catalog's two names
     elif service_type == "volumev2":
         check_volume_v2(path, cloud.kernel.switches.series.cinder)
+    now = cloud.kernel.now
+    if t.__class__ in (int, float) and t < now:  # the clock would send it at once, not at t
+        raise OutOfRange(
+            f"cloud.request_at(t={t:g}): the clock is already at {now:g}; t is a time on the "
+            f"clock, not a delay (cloud.now + {t:g} is {t:g} s from now)"
+        )
     sent = {"service_type": service_type, "user": user, "body": body}
     sent.update(microversion=microversion, headers=dict(headers) if headers else None)
     scheduled = ScheduledRequest(cloud, t, method, path, sent)

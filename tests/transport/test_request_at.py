@@ -45,11 +45,14 @@ def test_the_owner_deletes_the_server_while_its_snapshot_is_awaited():
         ({"service_type": "volumev2"}, KeyError, "this cloud has no volumev2 service"),
         ({"microversion": 2.1}, TypeError, "microversion: expected a string"),
         ({"t": math.nan}, OutOfRange, "expected a number of seconds"),
+        # a time the clock has passed, not sent at once: a delay given for a time
+        ({"t": 1}, OutOfRange, r"request_at\(t=1\): the clock is already at 3; .* not a delay"),
     ],
 )
 def test_a_mistake_is_refused_when_scheduled_not_when_the_clock_gets_there(change, error, message):
     cloud = booted(profile="upstream")  # Cinder 3x: no v2 API
-    call = {"t": 5, "service_type": "compute", "method": "GET", "path": "/v2.1/flavors"} | change
+    cloud.advance(3 - cloud.now)
+    call = {"t": 8, "service_type": "compute", "method": "GET", "path": "/v2.1/flavors"} | change
     with pytest.raises(error, match=message):
         cloud.request_at(**call)
     cloud.advance(10)
