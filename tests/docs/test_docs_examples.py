@@ -131,14 +131,23 @@ def _check_tool_line(page: str, block: Block, command: str) -> None:
         pytest.fail(f"{page}:{block.line}: `{command}` names tools/{tool}.py, which does not exist")
     spec = importlib.util.spec_from_file_location(f"docs_tool_{tool}", path)
     module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # its dataclasses
-    spec.loader.exec_module(module)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-        try:
-            module.parser().parse_args(argv[2:])
-        except SystemExit:
-            refusal = buffer.getvalue()
-            pytest.fail(f"{page}:{block.line}: tools/{tool}.py refuses `{command}`:\n{refusal}")
+    try:
+        spec.loader.exec_module(module)
+        parser = getattr(module, "parser", None)
+        if parser is None:
+            pytest.fail(
+                f"{page}:{block.line}: `{command}` names tools/{tool}.py, which has no parser() "
+                "for this test to check the line with"
+            )
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                parser().parse_args(argv[2:])
+            except SystemExit:
+                refusal = buffer.getvalue()
+                pytest.fail(f"{page}:{block.line}: tools/{tool}.py refuses `{command}`:\n{refusal}")
+    finally:
+        del sys.modules[spec.name]
 
 
 def _run_fakecloud(argv: list[str]) -> tuple[int, str]:
@@ -238,6 +247,11 @@ def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, p
     refused = "stale.md:1: tools/release_audit.py refuses `[^`]*--no-such-option`"
     with pytest.raises(pytest.fail.Exception, match=refused):
         run_page(stale, "stale.md", pytester)
+    unchecked = tmp_path / "unchecked.md"
+    unchecked.write_text("```sh\n$ python tools/determinism_guard.py digest out.txt\n```\n")
+    with pytest.raises(pytest.fail.Exception, match="unchecked.md:1: .*has no parser"):
+        run_page(unchecked, "unchecked.md", pytester)
+    assert not [name for name in sys.modules if name.startswith("docs_tool_")]
 
 
 _LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
