@@ -16,8 +16,10 @@ from typing import Any
 from fakecloud.api.http import Response
 from fakecloud.bounds import OutOfRange
 from fakecloud.scenario.transport import Transport, Unreachable
+from fakecloud.transport.auth import reject
 from fakecloud.transport.endpoints import check_volume_v2, entry
 from fakecloud.transport.gateway import check_call_arguments
+from fakecloud.transport.token_cache import UNKNOWN_REASON, rejected
 
 
 class ScheduledRequest:
@@ -45,10 +47,16 @@ class ScheduledRequest:
 
     def __call__(self) -> None:
         """The clock reached `at`: send the request; a process drives its answer."""
+        transport = Transport(self._cloud)
         try:
-            answer = Transport(self._cloud).send(method=self.method, path=self.path, **self._sent)
-        except Unreachable as exc:  # its user deleted since: Keystone refuses the token
-            self.response = Response(401, {"error": {"code": 401, "message": str(exc)}})
+            answer = transport.send(method=self.method, path=self.path, **self._sent)
+        except Unreachable:
+            # its user deleted since (the rest was checked when scheduled): Keystone revoked
+            # the user's tokens, so the service's auth_token middleware refuses the request
+            api = transport.api(self._sent["service_type"])
+            subject = f"{self.method} {self.path}"
+            rejected(self._cloud.kernel, getattr(api, "name", "service"), subject, UNKNOWN_REASON)
+            self.response = reject(api, self._cloud.keystone)
             return
         if isinstance(answer, Response):
             self.response = answer

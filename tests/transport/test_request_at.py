@@ -82,3 +82,26 @@ def test_a_request_from_inside_the_simulation_is_told_of_request_at():
         r"cloud.request_at\(t, ...\) has the clock send a request",
     ):
         cloud.advance(2)
+
+
+def test_a_request_whose_user_was_deleted_meanwhile_is_keystonemiddlewares_401():
+    """Keystone revokes a deleted user's tokens: the service's auth_token middleware answers
+    the scheduled request as it answers any revoked token (its body, traced)."""
+    cloud = booted()
+    scheduled = cloud.request_at(5, "compute", "GET", "/v2.1/flavors", user="demo-reader")
+    user_id = cloud.keystone.token_for("demo-reader").context.user_id
+    assert cloud.request("identity", "DELETE", f"/v3/users/{user_id}", user="admin").status == 204
+    cloud.advance(10)
+    assert scheduled.response.json() == {
+        "error": {
+            "code": 401,
+            "title": "Unauthorized",
+            "message": "The request you have made requires authentication.",
+        }
+    }
+    (refused,) = cloud.trace.filter(kind="identity.token_rejected")
+    assert (refused["t"], refused["subject"], refused["reason"]) == (
+        5,
+        "GET /v2.1/flavors",
+        "unknown or revoked token",
+    )
