@@ -33,7 +33,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.cinder import exception, replication
+from fakecloud.cinder import exception, policy, replication
 from fakecloud.cinder.replication_hosts import cluster_host, named_services
 from fakecloud.cinder.services_api import HOST_FIELD
 from fakecloud.cinder.validation import validate
@@ -60,14 +60,16 @@ def failover(service: Any, req: Request, action: str, body: Any) -> Generator | 
         raise NoRoute([])  # 28.0.0 routes no failover
     if major >= SCHEMA_BEFORE_POLICY_FROM:
         validate(FAILOVER_HOST, body)
-    if not req.context.is_admin:
-        raise exception.PolicyNotAuthorized(action="volume_extension:services:update")
+    rules = service.cinder.policy_rules
+    policy.authorize_admin(req.context, "volume_extension:services:update", rules)
     if clustered and req.microversion < REPLICATION_CLUSTER:
         raise exception.InvalidInput(reason="Unknown action")
     if SCHEMA_FROM <= major < SCHEMA_BEFORE_POLICY_FROM:
         validate(FAILOVER_HOST, body)
     body = body if isinstance(body, dict) else {}
     cluster, host = cluster_host(body, clustered)
+    # volume/api.py ``API.failover``'s own check, behind the controller's
+    policy.authorize_admin(req.context, "volume:failover_host", rules)
     cinder = service.cinder
     name, target = named_services(cinder, host, cluster)[0]
     up = cinder.kernel.rpc.is_up(target)

@@ -33,7 +33,7 @@ from collections.abc import Generator
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.cinder import exception, failover, faults
+from fakecloud.cinder import exception, failover, faults, policy
 from fakecloud.cinder.replication_hosts import cluster_host, named_services
 from fakecloud.cinder.services_api import HOST_FIELD, services_update
 from fakecloud.cinder.validation import validate
@@ -73,12 +73,14 @@ def freeze_or_thaw(service: Any, req: Request, action: str, body: Any) -> Genera
     major = service.cinder_major
     if major >= SCHEMA_BEFORE_POLICY_FROM:
         validate(FREEZE_AND_THAW, body)
-    if not req.context.is_admin:
-        raise exception.PolicyNotAuthorized(action="volume_extension:services:update")
+    rules = service.cinder.policy_rules
+    policy.authorize_admin(req.context, "volume_extension:services:update", rules)
     if SCHEMA_FROM <= major < SCHEMA_BEFORE_POLICY_FROM:
         validate(FREEZE_AND_THAW, body)
     body = body if isinstance(body, dict) else {}
     cluster, host = cluster_host(body, req.microversion >= REPLICATION_CLUSTER)
+    # volume/api.py ``API.freeze_host``'s or ``thaw_host``'s own check, behind the controller's
+    policy.authorize_admin(req.context, f"volume:{action}_host", rules)
     cinder = service.cinder
     named = named_services(cinder, host, cluster)
     found = [name for name, _target in named]

@@ -19,18 +19,17 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import Request, Response
-from fakecloud.cinder import exception
+from fakecloud.cinder import exception, policy
 from fakecloud.cinder.services_api import VOLUME_BINARY, host_matches, service_rows
 
 
-def _authorize(req: Request) -> None:
-    if not req.context.is_admin:
-        raise exception.PolicyNotAuthorized(action="volume_extension:hosts")
+def _authorize(service: Any, req: Request) -> None:
+    policy.authorize_admin(req.context, "volume_extension:hosts", service.cinder.policy_rules)
 
 
 def index(service: Any, req: Request) -> Response:
     """``GET /os-hosts``."""
-    _authorize(req)
+    _authorize(service, req)
     cinder = service.cinder
     zone = (req.query.get("zone") or [""])[-1]
     own_zone = cinder.config.storage_availability_zone
@@ -64,7 +63,7 @@ def _usage(host: str, project: str, volumes: list, snapshots: list) -> dict[str,
 
 def show(service: Any, req: Request) -> Response:
     """``GET /os-hosts/{host}``."""
-    _authorize(req)
+    _authorize(service, req)
     host = req.params["id"]
     cinder = service.cinder
     found = next(

@@ -208,6 +208,18 @@ def authorize(context: Any, action: str, project_id: str | None, rules: Any) -> 
         raise PolicyNotAuthorized(action=checked_name(action, rules))
 
 
+def authorize_admin(context: Any, action: str, rules: Any) -> None:
+    """Raise ``PolicyNotAuthorized`` unless `context` passes `action`, a ``rule:admin_api`` rule
+    in the release that checks it (whatever `RULES` says of a later release's rule of that
+    name): without an operator's policy the admin role (``context.is_admin``), with one the
+    release's rule in oslo.policy, as `authorize`."""
+    if rules is True or rules is False:
+        if "admin" not in context.roles:
+            raise PolicyNotAuthorized(action=action)
+    elif not rules.allows(context, action, None):
+        raise PolicyNotAuthorized(action=rules.rule_name(action))
+
+
 def checked_name(action: str, rules: Any) -> str:
     """The rule name a refusal of `action` shows: with an operator's policy the rule the
     release checks (`fakecloud.cinder.policy_file.FileRules.rule_name`: before 19.0.0 some

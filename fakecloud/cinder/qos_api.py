@@ -24,7 +24,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.webob import plain_webob_headers
-from fakecloud.cinder import exception, faults, qos_specs
+from fakecloud.cinder import exception, faults, policy, qos_specs
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.paging import (
     POPPED,
@@ -80,9 +80,9 @@ _COLUMNS = frozenset({"id", "specs_id", "key", "value", "created_at", "updated_a
                       "deleted_at", "deleted"})  # fmt: skip
 
 
-def _authorize(req: Request, verb: str) -> None:
-    if not req.context.is_admin:
-        raise exception.PolicyNotAuthorized(action=f"volume_extension:qos_specs_manage:{verb}")
+def _authorize(service: Any, req: Request, verb: str) -> None:
+    rules = service.cinder.policy_rules
+    policy.authorize_admin(req.context, f"volume_extension:qos_specs_manage:{verb}", rules)
 
 
 def _checked(service: Any, req: Request, schema: dict, verb: str) -> Any:
@@ -90,7 +90,7 @@ def _checked(service: Any, req: Request, schema: dict, verb: str) -> Any:
     body = service._body(req)
     if service.cinder_major >= SCHEMA_FROM:
         validate(schema, body)
-    _authorize(req, verb)
+    _authorize(service, req, verb)
     return body
 
 
@@ -112,7 +112,7 @@ def _accepted() -> Response:
 
 def index(service: Any, req: Request) -> Response:
     """``GET /qos-specs``."""
-    _authorize(req, "get_all")
+    _authorize(service, req, "get_all")
     page = page_params(req)
     first = first_values(req)
     filters = {k: v for k, v in first.items() if k not in POPPED}
@@ -169,7 +169,7 @@ def create(service: Any, req: Request) -> Response:
 
 def show(service: Any, req: Request) -> Response:
     """``GET /qos-specs/{id}``."""
-    _authorize(req, "get")
+    _authorize(service, req, "get")
     spec = qos_specs.get(service.cinder, req.params["id"])
     return Response(200, _detail(service, req, spec))
 
@@ -186,7 +186,7 @@ def update(service: Any, req: Request) -> Response:
 
 def delete(service: Any, req: Request) -> Response:
     """``DELETE /qos-specs/{id}[?force=]``: 202."""
-    _authorize(req, "delete")
+    _authorize(service, req, "delete")
     force = get_bool_param("force", {k: v[-1] for k, v in req.query.items() if v})
     spec = qos_specs.get(service.cinder, req.params["id"])
     if not qos_specs.delete(service.cinder, spec, force):
@@ -208,7 +208,7 @@ def delete_keys(service: Any, req: Request) -> Response:
 
 def associations(service: Any, req: Request) -> Response:
     """``GET /qos-specs/{id}/associations``."""
-    _authorize(req, "get_all")
+    _authorize(service, req, "get_all")
     spec = qos_specs.get(service.cinder, req.params["id"])
     rows = [{"association_type": "volume_type", "name": t.name, "id": t.id}
             for t in qos_specs.types_of(service.cinder, spec)]  # fmt: skip
@@ -226,7 +226,7 @@ def _with_type(change: Any) -> Any:
     """A ``GET /qos-specs/{id}/<action>?vol_type_id=`` handler doing `change`: 202."""
 
     def handler(service: Any, req: Request) -> Response:
-        _authorize(req, "update")
+        _authorize(service, req, "update")
         type_id = _type_id(req)
         spec = qos_specs.get(service.cinder, req.params["id"])
         change(service.cinder, spec, type_id)
@@ -243,7 +243,7 @@ disassociate = _with_type(qos_specs.disassociate)
 
 def disassociate_all(service: Any, req: Request) -> Response:
     """``GET /qos-specs/{id}/disassociate_all``: 202."""
-    _authorize(req, "update")
+    _authorize(service, req, "update")
     qos_specs.disassociate_all(service.cinder, qos_specs.get(service.cinder, req.params["id"]))
     return _accepted()
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.cinder import exception, faults, replication
+from fakecloud.cinder import exception, faults, policy, replication
 from fakecloud.cinder.backup_manager import backup_running, backup_target
 from fakecloud.cinder.frozen import VOLUME_BINARY, save_change
 from fakecloud.cinder.validation import validate
@@ -115,8 +115,7 @@ def service_rows(cinder: Any) -> list[tuple[str, str, bool, bool, str | None, fl
 def services_index(service: Any, req: Request) -> Response:
     """``GET /os-services[?host=&binary=]``."""
     ctx = req.context
-    if not ctx.is_admin:
-        raise exception.PolicyNotAuthorized(action="volume_extension:services:index")
+    policy.authorize_admin(ctx, "volume_extension:services:index", service.cinder.policy_rules)
     cinder = service.cinder
     query = req.query
     host = (query.get("host") or [None])[-1]
@@ -201,8 +200,7 @@ def services_update(service: Any, req: Request) -> Response:
     schema = DISABLE_LOG_REASON if action == "disable-log-reason" else ENABLE_AND_DISABLE
     if own_routes and action in _ACTIONS:
         validate(schema, body)  # the method's decorator: before its policy
-    if not ctx.is_admin:
-        raise exception.PolicyNotAuthorized(action="volume_extension:services:update")
+    policy.authorize_admin(ctx, "volume_extension:services:update", service.cinder.policy_rules)
     if action not in _ACTIONS:
         raise exception.InvalidInput(reason="Unknown action")
     if SCHEMA_FROM <= major < OWN_ROUTES_FROM:

@@ -95,11 +95,10 @@ def new_key_id(cinder: Any, vtype: Any) -> str | None:
 
 
 def _authorize(service: Any, req: Request, verb: str) -> None:
-    if not req.context.is_admin:
-        action = "volume_extension:volume_type_encryption"
-        if service.cinder_major >= VERB_POLICIES_FROM:
-            action = f"{action}:{verb}"
-        raise exception.PolicyNotAuthorized(action=action)
+    action = "volume_extension:volume_type_encryption"
+    if service.cinder_major >= VERB_POLICIES_FROM:
+        action = f"{action}:{verb}"
+    policy.authorize_admin(req.context, action, service.cinder.policy_rules)
 
 
 def _in_use(service: Any, type_id: str, verb: str) -> None:

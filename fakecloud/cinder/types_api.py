@@ -112,21 +112,20 @@ _VALID_KEY_NAME = re.compile(r"^[\w\.\-\:\_]+$", re.UNICODE)
 # -- checks ----------------------------------------------------------------------------------
 
 
-def _admin(ctx: Any, action: str) -> None:
-    """A ``rule:admin_api`` policy."""
-    if not ctx.is_admin:
-        raise exception.PolicyNotAuthorized(action=action)
+def _admin(service: Any, ctx: Any, action: str) -> None:
+    """A ``rule:admin_api`` policy (`policy.authorize_admin`)."""
+    policy.authorize_admin(ctx, action, service.cinder.policy_rules)
 
 
 def _manage_policy(service: Any, ctx: Any, verb: str) -> None:
     major = service.cinder_major
-    _admin(ctx, f"volume_extension:type_{verb}" if major >= OWN_POLICIES_FROM else
+    _admin(service, ctx, f"volume_extension:type_{verb}" if major >= OWN_POLICIES_FROM else
            "volume_extension:types_manage")  # fmt: skip
 
 
 def _spec_reader_policy(service: Any, ctx: Any, action: str) -> None:
     if service.cinder_major < READERS_FROM:
-        _admin(ctx, action)
+        _admin(service, ctx, action)
     else:
         policy.authorize(ctx, action, None, service.cinder.policy_rules)
 
@@ -268,7 +267,7 @@ def types_action(service: Any, req: Request) -> Response:
     cinder = service.cinder
     validate(ACCESS[action, service.cinder_major >= ANY_PROJECT_FROM], body)
     ctx = req.context
-    _admin(ctx, f"volume_extension:volume_type_access:{action}")
+    _admin(service, ctx, f"volume_extension:volume_type_access:{action}")
     vtype = cinder.volume_type_by_id(req.params["id"])
     project = body[action]["project"]
     if action == "addProjectAccess":
@@ -286,7 +285,7 @@ def access_index(service: Any, req: Request) -> Response:
     (a public type's list is a 404)."""
     ctx = req.context
     if service.cinder_major >= READERS_FROM and service.cinder.policy_new_defaults:
-        _admin(ctx, "volume_extension:volume_type_access:get_all_for_type")
+        _admin(service, ctx, "volume_extension:volume_type_access:get_all_for_type")
     vtype = service.cinder.volume_type_by_id(req.params["id"], ctx)
     if vtype.is_public:
         raise exception.VolumeTypeAccessNotFound(
@@ -330,7 +329,7 @@ def specs_create(service: Any, req: Request) -> Response:
         validate(SPECS_CREATE, body)
     ctx = req.context
     type_id = req.params["id"]
-    _admin(ctx, "volume_extension:types_extra_specs:create")
+    _admin(service, ctx, "volume_extension:types_extra_specs:create")
     _allow_update(service, type_id)
     vtype = service.cinder.volume_type_by_id(type_id, ctx)
     if major < SPEC_SCHEMA_FROM:
@@ -351,7 +350,7 @@ def specs_update(service: Any, req: Request) -> Response:
         validate(SPECS_UPDATE, body)
     ctx = req.context
     type_id, key = req.params["id"], req.params["key"]
-    _admin(ctx, "volume_extension:types_extra_specs:update")
+    _admin(service, ctx, "volume_extension:types_extra_specs:update")
     _allow_update(service, type_id)
     vtype = service.cinder.volume_type_by_id(type_id, ctx)
     if major < SPEC_SCHEMA_FROM and not body:
@@ -373,7 +372,7 @@ def specs_delete(service: Any, req: Request) -> Response:
     ctx = req.context
     type_id = req.params["id"]
     vtype = service.cinder.volume_type_by_id(type_id, ctx)
-    _admin(ctx, "volume_extension:types_extra_specs:delete")
+    _admin(service, ctx, "volume_extension:types_extra_specs:delete")
     _allow_update(service, type_id)
     type_manage.delete_spec(vtype, req.params["key"])
     return Response(202)
