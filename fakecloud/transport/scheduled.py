@@ -14,7 +14,7 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from fakecloud.api.http import Response
-from fakecloud.bounds import OutOfRange
+from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time
 from fakecloud.scenario.transport import Transport, Unreachable
 from fakecloud.transport.auth import reject
 from fakecloud.transport.endpoints import check_volume_v2, entry
@@ -92,7 +92,10 @@ def request_at(
     elif service_type == "volumev2":
         check_volume_v2(path, cloud.kernel.switches.series.cinder)
     now = cloud.kernel.now
-    if t.__class__ in (int, float) and t < now:  # the clock would send it at once, not at t
+    if t.__class__ not in (int, float) or not 0 <= t - now <= MAX_SECONDS:
+        # the bounds' words for what is no time at all (kernel.at's, had it gone there)
+        clock_time(t, "cloud.request_at: t", now)
+    if t < now:  # the clock would send it at once, not at t
         raise OutOfRange(
             f"cloud.request_at(t={t:g}): the clock is already at {now:g}; t is a time on the "
             f"clock, not a delay (cloud.now + {t:g} is {t:g} s from now)"

@@ -44,7 +44,9 @@ def test_the_owner_deletes_the_server_while_its_snapshot_is_awaited():
         ({"service_type": "volum"}, KeyError, "unknown service type 'volum' .did you mean"),
         ({"service_type": "volumev2"}, KeyError, "this cloud has no volumev2 service"),
         ({"microversion": 2.1}, TypeError, "microversion: expected a string"),
-        ({"t": math.nan}, OutOfRange, "expected a number of seconds"),
+        ({"t": math.nan}, OutOfRange, r"cloud.request_at: t: expected a number of seconds"),
+        ({"t": "9"}, OutOfRange, r"cloud.request_at: t: expected a number of seconds.*got .9."),
+        ({"t": -1}, OutOfRange, r"cloud.request_at: t: .* got -1 \(negative\)"),
         # a time the clock has passed, not sent at once: a delay given for a time
         ({"t": 1}, OutOfRange, r"request_at\(t=1\): the clock is already at 3; .* not a delay"),
     ],
