@@ -34,6 +34,11 @@ ADMIN_API_FROM = 20
 #: 25.x-28.x read as 24.0.0).
 DELETE_MISSING_PROJECT_FROM = 29
 FORBIDDEN = "You are not authorized to perform this operation."
+#: ``policies/default_types.py``'s rule names.
+SET_POLICY = "volume_extension:default_set_or_update"
+GET_POLICY = "volume_extension:default_get"
+GET_ALL_POLICY = "volume_extension:default_get_all"
+UNSET_POLICY = "volume_extension:default_unset"
 
 #: ``create_or_update``: no ``required`` nor ``additionalProperties`` at the top (a body
 #: without ``default_type`` meets the controller's KeyError: FaultWrapper's 500).
@@ -62,8 +67,12 @@ def _gate(service: Any, req: Request) -> None:
         raise controllers.not_found()
 
 
-def _allowed(service: Any, ctx: Any, project_id: str | None) -> bool:
-    """``volume_extension:default_*`` on `project_id` (None: the list's system-admin rule)."""
+def _allowed(service: Any, ctx: Any, project_id: str | None, action: str) -> bool:
+    """`action` (``volume_extension:default_*``) on `project_id` (None: the list's rule, whose
+    target is the caller's own project): an operator's policy decides where one is given."""
+    rules = service.cinder.policy_rules
+    if rules is not True and rules is not False:
+        return rules.allows(ctx, action, ctx.project_id if project_id is None else project_id)
     if not ctx.is_admin:
         return False
     if service.cinder_major >= ADMIN_API_FROM:
@@ -71,14 +80,16 @@ def _allowed(service: Any, ctx: Any, project_id: str | None) -> bool:
     return ctx.system_scope == "all" or (project_id is not None and ctx.project_id == project_id)
 
 
-def _validate_project_and_authorize(service: Any, req: Request, project_id: str) -> None:
+def _validate_project_and_authorize(
+    service: Any, req: Request, project_id: str, action: str
+) -> None:
     """Keystone's ``GET /v3/projects/{id}`` (with the caller's token: an admin reads any
-    project, others their own), then the policy on that project."""
+    project, others their own), then the policy `action` on that project."""
     ctx = req.context
     reads = ctx.is_admin or ctx.project_id == project_id
     if reads and not project_exists(service.cinder.kernel, project_id):
         raise HttpError(404, f"Project with id {project_id} not found.")
-    if not _allowed(service, ctx, project_id):
+    if not _allowed(service, ctx, project_id, action):
         raise HttpError(403, FORBIDDEN)
 
 
@@ -94,7 +105,7 @@ def set_default(service: Any, req: Request) -> Response:
     if "default_type" not in body:
         raise exception.CinderException()  # body['default_type']: KeyError
     project_id = req.params["id"]
-    _validate_project_and_authorize(service, req, project_id)
+    _validate_project_and_authorize(service, req, project_id, SET_POLICY)
     wanted = body["default_type"]["volume_type"]
     cinder = service.cinder
     try:
@@ -111,7 +122,7 @@ def show(service: Any, req: Request) -> Response:
     """``GET /default-types/{project_id}``."""
     _gate(service, req)
     project_id = req.params["id"]
-    _validate_project_and_authorize(service, req, project_id)
+    _validate_project_and_authorize(service, req, project_id, GET_POLICY)
     type_id = (service.cinder.project_default_types or {}).get(project_id)
     if type_id is None:
         raise exception.VolumeTypeProjectDefaultNotFound(project_id=project_id)
@@ -121,7 +132,7 @@ def show(service: Any, req: Request) -> Response:
 def index(service: Any, req: Request) -> Response:
     """``GET /default-types``: every project's."""
     _gate(service, req)
-    if not _allowed(service, req.context, None):
+    if not _allowed(service, req.context, None, GET_ALL_POLICY):
         raise HttpError(403, FORBIDDEN)
     rows = service.cinder.project_default_types or {}
     return Response(200, {"default_types": [_view(p, t) for p, t in rows.items()]})
@@ -132,7 +143,7 @@ def unset(service: Any, req: Request) -> Response:
     _gate(service, req)
     project_id = req.params["id"]
     try:
-        _validate_project_and_authorize(service, req, project_id)
+        _validate_project_and_authorize(service, req, project_id, UNSET_POLICY)
     except HttpError as error:
         if error.status != 404 or service.cinder_major < DELETE_MISSING_PROJECT_FROM:
             raise

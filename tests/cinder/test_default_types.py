@@ -129,3 +129,29 @@ def test_older_series(profile):
         ]
         == "fat"
     )
+
+
+def test_an_operators_policy_file_decides_the_default_type_rules():
+    """With ``cinder.policy``, oslo.policy decides ``volume_extension:default_*`` on the target
+    project (the list on the caller's own), answered in validate_project_and_authorize's words:
+    a member let set their own project's default, the admin refused the list."""
+    rules = {
+        "volume_extension:default_set_or_update": "project_id:%(project_id)s",
+        "volume_extension:default_get_all": "!",
+    }
+    config = {"cinder": {**CONFIG["cinder"], "policy": rules}}
+    cloud = Cloud(profile="upstream", config=config)
+    ids, demo, admin = _callers(cloud)
+    body = {"default_type": {"volume_type": "fat"}}
+    own = call(cloud, "PUT", f"default-types/{ids['demo']}", body, ctx=demo, version=V)
+    assert own.status == 200
+    refused = ("forbidden", 403, "You are not authorized to perform this operation.")
+    assert fault(
+        call(cloud, "PUT", f"default-types/{ids['admin']}", body, ctx=demo, version=V)
+    ) == (refused)
+    assert fault(call(cloud, "GET", "default-types", ctx=admin, version=V)) == refused
+    # a rule the file leaves alone keeps the release's default: the member may not read it
+    assert fault(call(cloud, "GET", f"default-types/{ids['demo']}", ctx=demo, version=V)) == (
+        refused
+    )
+    assert call(cloud, "GET", f"default-types/{ids['demo']}", ctx=admin, version=V).status == 200
