@@ -50,6 +50,8 @@ pytest_plugins = ["pytester"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
+#: The repository's tools a page's ``$ .venv/bin/python tools/NAME.py`` line names.
+TOOLS = DOCS.parent / "tools"
 SHELLS = {"console", "sh", "shell", "bash"}
 #: Added to a page's ``$ pytest`` line. The page's files live in this run's own temporary
 #: folder, which pytest's default import mode (prepend) would put on ``sys.path``: a path
@@ -126,7 +128,7 @@ def _check_tool_line(page: str, block: Block, command: str) -> None:
     """Fail unless the repository tool named on `command` accepts the line's options."""
     argv = shlex.split(command, comments=True)
     tool = _TOOL.fullmatch(" ".join(argv[:2])).group("tool")
-    path = DOCS.parent / "tools" / f"{tool}.py"
+    path = TOOLS / f"{tool}.py"
     if not path.is_file():
         pytest.fail(f"{page}:{block.line}: `{command}` names tools/{tool}.py, which does not exist")
     spec = importlib.util.spec_from_file_location(f"docs_tool_{tool}", path)
@@ -228,7 +230,9 @@ def test_the_harness_reads_blocks_options_and_skips(tmp_path):
     ]
 
 
-def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, pytester):
+def test_a_failing_example_or_command_fails_the_page_naming_its_line(
+    tmp_path, pytester, monkeypatch
+):
     bad = tmp_path / "bad.md"
     bad.write_text("# Bad\n\n```python\nx = 1\n```\n\n```python\nassert x == 2\n```\n")
     with pytest.raises(pytest.fail.Exception, match="bad.md:7: the example failed"):
@@ -247,8 +251,10 @@ def test_a_failing_example_or_command_fails_the_page_naming_its_line(tmp_path, p
     refused = "stale.md:1: tools/release_audit.py refuses `[^`]*--no-such-option`"
     with pytest.raises(pytest.fail.Exception, match=refused):
         run_page(stale, "stale.md", pytester)
+    (tmp_path / "plain.py").write_text('"""A tool without parser()."""\n')
+    monkeypatch.setattr(sys.modules[__name__], "TOOLS", tmp_path)
     unchecked = tmp_path / "unchecked.md"
-    unchecked.write_text("```sh\n$ python tools/determinism_guard.py digest out.txt\n```\n")
+    unchecked.write_text("```sh\n$ python tools/plain.py out.txt\n```\n")
     with pytest.raises(pytest.fail.Exception, match="unchecked.md:1: .*has no parser"):
         run_page(unchecked, "unchecked.md", pytester)
     assert not [name for name in sys.modules if name.startswith("docs_tool_")]
