@@ -64,6 +64,19 @@ class NovaEnv:
         self.images = list(self.cloud.glance.db.images.values())
         self.image = self.images[0]
 
+    def with_flavors(self, flavors: dict[str, dict[str, str]]) -> NovaEnv:
+        """Make each flavor of `flavors` (its id to its extra specs; 2 vCPUs, 128 MB, 1 GB),
+        its specs set at 2.1 (before 2.86's validation of their values); this env."""
+        for fid, specs in flavors.items():
+            body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
+            assert self.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+            url = f"/v2.1/flavors/{fid}/os-extra_specs"
+            made = self.request(
+                "POST", url, {"extra_specs": specs}, user="admin", microversion="2.1"
+            )
+            assert made.status == 200
+        return self
+
     def fork(self) -> NovaEnv:
         """A fork of this cloud with the same helpers (a booted world shared by tests), of
         the same class."""

@@ -90,13 +90,7 @@ def _answers(env: NovaEnv, image: str) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.parametrize("profile", ["nova-18.3.0", "nova-19.3.2", "upstream"])
 def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
-    env = NovaEnv(profile)
-    for fid, specs in FLAVORS.items():
-        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
-        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
-        url = f"/v2.1/flavors/{fid}/os-extra_specs"  # 2.1: no 2.86 validation
-        made = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
-        assert made.status == 200
+    env = NovaEnv(profile).with_flavors(FLAVORS)
     image = env.images[0].id
     old, new = profile == "nova-18.3.0", profile == "upstream"
 

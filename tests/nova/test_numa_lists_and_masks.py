@@ -39,14 +39,7 @@ IMAGE_LISTS = {
 
 
 def _env(profile: str) -> NovaEnv:
-    env = NovaEnv(profile)
-    for fid, specs in FLAVORS.items():
-        body = {"flavor": {"name": fid, "ram": 128, "vcpus": 2, "disk": 1, "id": fid}}
-        assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
-        url = f"/v2.1/flavors/{fid}/os-extra_specs"  # 2.1: no 2.86 validation
-        made = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
-        assert made.status == 200
-    return env
+    return NovaEnv(profile).with_flavors(FLAVORS)
 
 
 def _answer(resp) -> tuple[int, str]:
