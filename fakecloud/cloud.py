@@ -265,7 +265,8 @@ class Cloud:
         clock has passed is refused (`fakecloud.bounds.OutOfRange`), not sent at once. Returns a
         `fakecloud.transport.scheduled.ScheduledRequest`, whose ``.response`` is the answer once
         given (None before). For what happens while code under test waits (the owner deleting
-        the server whose snapshot it awaits); the arguments are `request`'s."""
+        the server whose snapshot it awaits); the arguments are `request`'s, `path` too: the
+        path on the service's host (``/v2.1/servers``), sent as it is."""
         from fakecloud.transport.scheduled import request_at
 
         return request_at(self, t, service_type, method, path, body, user, microversion, headers)

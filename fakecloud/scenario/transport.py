@@ -151,8 +151,12 @@ class Transport:
         body: Any = None,
         microversion: str | None = None,
         headers: dict[str, Any] | None = None,
+        base_url: str | None = None,
     ) -> Response | Generator[Any, Any, Response]:
-        """Send one request: the answer, or a generator that drives it to its answer."""
+        """Send one request: the answer, or a generator that drives it to its answer. A
+        scenario step's `path` gets the catalog's prefix unless it has it (`full_path`) and
+        its links are relative; with a `base_url` (the service's URL) the path is the one on
+        that host, sent as it is, as ``cloud.request`` sends it, and links name the host."""
         api = self.api(service_type)
         if service_type == "volumev2":
             try:
@@ -171,12 +175,15 @@ class Transport:
         if body is not None and not isinstance(body, (bytes, str)):
             sent["Content-Type"] = "application/json"
         sent.update({str(k): str(v) for k, v in (headers or {}).items()})
-        path = full_path(service_type, path)
+        if base_url is None:
+            path = full_path(service_type, path)
         if project_id is not None:
             path = path.replace("{project_id}", project_id)
         raw_path, _, query = path.partition("?")
         parsed = parsed_query(query) if query else None
-        req = Request.build(method, raw_path, query=parsed, headers=sent, body=body)
+        req = Request.build(
+            method, raw_path, query=parsed, headers=sent, body=body, base_url=base_url or ""
+        )
         refused = self._authenticate(api, req, user)
         if refused is not None:
             return cors.filtered(api, req.method, refused)

@@ -17,7 +17,7 @@ from fakecloud.api.http import Response
 from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time
 from fakecloud.scenario.transport import Transport, Unreachable
 from fakecloud.transport.auth import reject
-from fakecloud.transport.endpoints import check_volume_v2, entry
+from fakecloud.transport.endpoints import check_volume_v2, entry, host_url
 from fakecloud.transport.gateway import check_call_arguments
 from fakecloud.transport.token_cache import UNKNOWN_REASON, rejected
 
@@ -100,7 +100,11 @@ def request_at(
             f"cloud.request_at(t={t:g}): the clock is already at {now:g}; t is a time on the "
             f"clock, not a delay (cloud.now + {t:g} is {t:g} s from now)"
         )
-    sent = {"service_type": service_type, "user": user, "body": body}
+    # The path on the service's host, as cloud.request sends it (session 41: a scenario step's
+    # catalog prefix was added, so Nova's "/" was /v2.1/ and "/v2/servers" /v2.1/v2/servers),
+    # and links naming the host, as cloud.request's do.
+    base_url = host_url(cloud.config, entry(service_type).host)
+    sent = {"service_type": service_type, "user": user, "body": body, "base_url": base_url}
     sent.update(microversion=microversion, headers=dict(headers) if headers else None)
     scheduled = ScheduledRequest(cloud, t, method, path, sent)
     cloud.kernel.at(t, scheduled)

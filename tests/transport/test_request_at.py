@@ -107,3 +107,24 @@ def test_a_request_whose_user_was_deleted_meanwhile_is_keystonemiddlewares_401()
         "GET /v2.1/flavors",
         "unknown or revoked token",
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("compute", "/"),  # the version list (was /v2.1/'s document)
+        ("compute", "/servers"),  # no version: Nova's 300 (was the list)
+        ("compute", "/v2/servers"),  # the legacy v2 API (was /v2.1/v2/servers, a 404)
+        ("compute", "/v2.1/servers"),
+        ("identity", "/"),
+        ("volume", "/v3/{project_id}/volumes"),
+    ],
+)
+def test_the_path_is_on_the_services_host_as_cloud_requests(service, path):
+    """``request_at``'s arguments are ``cloud.request``'s: the path is sent as given, where it
+    had a scenario step's catalog prefix added (session 41's finding)."""
+    cloud = booted()
+    now = cloud.request(service, "GET", path)
+    later = cloud.request_at(1, service, "GET", path)
+    cloud.advance(2)
+    assert (later.response.status, later.response.json()) == (now.status, now.json())
