@@ -26,12 +26,29 @@ class Problem:
         return f"{where}: {what}"
 
 
+#: The problems a `ScenarioError`'s message lists; the rest are counted on one more line.
+MAX_SHOWN_PROBLEMS = 20
+
+
 class ScenarioError(Exception):
-    """A scenario file that cannot be loaded or run as written; `problems` says why."""
+    """A scenario file that cannot be loaded or run as written; `problems` says why (all of
+    them; the message lists the first `MAX_SHOWN_PROBLEMS` and counts the rest)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(_listing(self.problems))
+
+
+def _listing(problems: list[Problem]) -> str:
+    """One line a problem, in order; past `MAX_SHOWN_PROBLEMS`, ``FILE: and N more problems``
+    (a file of 15,000 mistakes printed 15,000 lines, session 41)."""
+    shown = "\n".join(str(p) for p in problems[:MAX_SHOWN_PROBLEMS])
+    rest = problems[MAX_SHOWN_PROBLEMS:]
+    if not rest:
+        return shown
+    files = sorted({p.file for p in rest})
+    where = f"{files[0]}: " if len(files) == 1 else ""
+    return f"{shown}\n{where}and {len(rest):,} more problems ({len(problems):,} in all)"
 
 
 def field_name(path: tuple) -> str:

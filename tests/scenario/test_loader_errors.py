@@ -543,3 +543,21 @@ steps:
     msg = problems(text, tmp_path)
     assert msg.startswith("scenario.yaml:4: field steps[0].save.images.${which}.id: ")
     assert "not a ${...} template" in msg
+
+
+def test_thousands_of_mistakes_list_the_first_twenty_and_count_the_rest(tmp_path, capsys):
+    """A file of 15,000 mistakes printed 15,000 lines (session 41): the first are exact, the
+    rest one line, the status still 2; the exception keeps every problem."""
+    from fakecloud.scenario.cli_commands import run_main
+
+    path = tmp_path / "many.yaml"
+    path.write_text("steps:\n" + "  - reqest: GET /servers\n" * 25)
+    with pytest.raises(ScenarioError) as info:
+        load_text(path.read_text(), tmp_path)
+    assert len(info.value.problems) == 25
+    assert run_main([str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 21
+    assert lines[0].startswith(f"{path}:2: field steps[0].reqest: unknown key 'reqest'")
+    assert lines[19].startswith(f"{path}:21: field steps[19].reqest: ")
+    assert lines[20] == f"{path}: and 5 more problems (25 in all)"
