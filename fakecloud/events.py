@@ -390,9 +390,9 @@ EVENTS: dict[str, EventKind] = {
         _k(
             "identity.token_rejected",
             "A service's auth_token middleware refused a request's token (expired, revoked, "
-            "unknown; a service token invalid or without its role): at the door, where no "
-            "api.request follows, and inside a flow (Nova's call to Cinder or Glance), before "
-            "the 401 it answers.",
+            "unknown; a service token invalid or without its role): at the door, between the "
+            "request's api.request and its api.response 401 (both with no user), and inside a "
+            "flow (Nova's call to Cinder or Glance), before the 401 it answers.",
             "the service (nova, cinder, glance)",
             "the request (METHOD path)",
             "reason",

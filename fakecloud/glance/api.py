@@ -407,8 +407,9 @@ class GlanceApi(ApiService):
 
     def _unauthenticated(self, req: Request) -> Response:
         """The 401 to a request the media type sent to the v2 API without a token."""
-        line = f"{req.method} {req.path}"
-        self.kernel.trace.emit("identity.token_rejected", self.name, line, reason="no token")
+        from fakecloud.transport.auth import refused_at_door
+
+        refused_at_door(self.kernel, self.name, f"{req.method} {req.path}", "no token")
         self.kernel.ids.request_id()  # drawn as before: every later id keeps its place
         return self.unauthenticated(req)
 

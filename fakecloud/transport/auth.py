@@ -5,7 +5,9 @@ cache, or validated with the cloud's Keystone and cached (`fakecloud.transport.t
 the call traced, as keystonemiddleware makes it; Keystone's own API reads its store). A live
 token becomes the request's `RequestContext` (a copy per request, carrying the request
 id); a missing, unknown, revoked or expired token on a path that needs one never reaches the
-service: it is answered 401, traced as ``identity.token_rejected`` with the reason. The answer
+service: it is answered 401, traced as every request a middleware in front of a service refuses
+(`refused_at_door`): ``api.request`` (no user), ``identity.token_rejected`` with the reason,
+``api.response`` 401 (no user), after the validation call if one was made. The answer
 is keystonemiddleware's own, the same in front of every service (``{"error": {"code": 401,
 "title": "Unauthorized", "message": ...}}``, ``WWW-Authenticate: Keystone uri="..."``), with
 the request-id header the service's pipeline adds before authentication. Version documents
@@ -164,11 +166,23 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
 
 
 def _rejected(keystone: Any, api: Any, req: Request, reason: str) -> Response:
-    """keystonemiddleware's refusal of `req`, traced with `reason`."""
-    token_cache.rejected(
+    """keystonemiddleware's refusal of `req`, traced with `reason` (`refused_at_door`)."""
+    refused_at_door(
         keystone.kernel, getattr(api, "name", "service"), f"{req.method} {req.path}", reason
     )
     return reject(api, keystone, req)
+
+
+def refused_at_door(kernel: Any, actor: str, line: str, reason: str, status: int = 401) -> None:
+    """Trace a request that a middleware in front of service `actor` refused before the
+    service's own code ran (keystonemiddleware's 401 for a token, `reason` the traced
+    ``identity.token_rejected``'s): ``api.request`` and ``api.response`` with no user, as
+    every other request the service answers has them (the refused request is in the
+    service's access log, ``"GET /v2.1/servers" status: 401``, where its own log has
+    nothing), the refusal between them."""
+    kernel.trace.emit("api.request", actor, line, user=None)
+    token_cache.rejected(kernel, actor, line, reason)
+    kernel.trace.emit("api.response", actor, line, status=status, user=None)
 
 
 def reject(api: Any, keystone: Any, req: Request | None = None) -> Response:

@@ -374,11 +374,16 @@ class Gateway:
         pairs = headers.items() if isinstance(headers, Mapping) else headers
         refused = too_large(mount.host, path, Headers(pairs), size, limit)
         if refused is not None:
+            # refused before the service's code, traced as the token's refusal is
+            # (`refused_at_door`): the request, then its answer with the reason
+            actor, line = getattr(mount.api, "name", mount.host), f"{method} {path}"
+            self.kernel.trace.emit("api.request", actor, line, user=None)
             self.kernel.trace.emit(
                 "api.response",
-                getattr(mount.api, "name", mount.host),
-                f"{method} {path}",
+                actor,
+                line,
                 status=413,
+                user=None,
                 reason=f"body of {size} bytes over max_request_body_size {limit}",
             )
             rid_headers = LIMITED_HOSTS.get(mount.host, ())

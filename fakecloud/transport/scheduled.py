@@ -16,10 +16,10 @@ from typing import Any
 from fakecloud.api.http import Response
 from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time
 from fakecloud.scenario.transport import Transport, Unreachable
-from fakecloud.transport.auth import reject
+from fakecloud.transport.auth import refused_at_door, reject
 from fakecloud.transport.endpoints import check_volume_v2, entry, host_url
 from fakecloud.transport.gateway import check_call_arguments
-from fakecloud.transport.token_cache import UNKNOWN_REASON, rejected
+from fakecloud.transport.token_cache import UNKNOWN_REASON
 
 
 class ScheduledRequest:
@@ -55,7 +55,8 @@ class ScheduledRequest:
             # the user's tokens, so the service's auth_token middleware refuses the request
             api = transport.api(self._sent["service_type"])
             subject = f"{self.method} {self.path}"
-            rejected(self._cloud.kernel, getattr(api, "name", "service"), subject, UNKNOWN_REASON)
+            actor = getattr(api, "name", "service")
+            refused_at_door(self._cloud.kernel, actor, subject, UNKNOWN_REASON)
             self.response = reject(api, self._cloud.keystone)
             return
         if isinstance(answer, Response):

@@ -26,6 +26,9 @@ def test_nova_and_cinder_answer_413_just_over_the_limit_and_nothing_changes():
     assert volume.status == 413
     answers = [e for e in cloud.trace[before:] if e["kind"] == "api.response"]
     assert [e["status"] for e in answers][-2:] == [413, 413]
+    # a refused request at the door is a request and its answer, with no user
+    door = [(e["kind"], e["actor"], e["user"]) for e in cloud.trace[-2:]]
+    assert door == [("api.request", "cinder", None), ("api.response", "cinder", None)]
     assert answers[-1]["reason"] == "body of 114689 bytes over max_request_body_size 114688"
     assert cloud.request("compute", "GET", "/v2.1/servers").json() == {"servers": []}
 

@@ -43,9 +43,17 @@ def test_no_token_is_keystonemiddlewares_401(echo):
     # 1.8.11) puts no charset on a JSON type it is given with its headers.
     assert resp.headers["Content-Type"] == "application/json"
     assert resp.headers["x-openstack-request-id"].startswith("req-")
-    assert echo.trace.filter(kind="identity.token_rejected")[-1]["reason"] == "no token"
-    # The service never saw the request.
-    assert not echo.trace.filter(kind="api.request", actor="echo")
+    # The service's code never ran, but its access log has the request: the trace has it as
+    # every refused request at the door, the refusal between its request and its answer.
+    seen = [
+        (e["kind"], e["subject"], e.get("user"), e.get("status"), e.get("reason"))
+        for e in echo.trace.filter(actor="echo")
+    ]
+    assert seen == [
+        ("api.request", "GET /v1/whoami", None, None, None),
+        ("identity.token_rejected", "GET /v1/whoami", None, None, "no token"),
+        ("api.response", "GET /v1/whoami", None, 401, None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -63,6 +71,8 @@ def test_bad_tokens_are_401_and_the_trace_says_why(echo, spoil, reason):
     assert resp.status_code == 401
     assert resp.json() == UNAUTHORIZED
     assert echo.trace.filter(kind="identity.token_rejected")[-1]["reason"] == reason
+    kinds = [e["kind"] for e in echo.trace.filter(actor="echo")][-3:]
+    assert kinds == ["api.request", "identity.token_rejected", "api.response"]
 
 
 def test_version_documents_need_no_token(echo):
@@ -130,3 +140,31 @@ def test_every_service_of_the_catalog_refuses_a_missing_token(cloud, service_typ
         assert refused.json() == UNAUTHORIZED
         assert refused.headers["x-openstack-request-id"].startswith("req-")
     assert cloud.request(service_type, "GET", path, user="demo").status == 200
+
+
+def test_every_401_at_a_services_door_is_traced_alike():
+    """The pipelines' own refusals without a token (Nova's urlmap sending a media type's
+    ``version=`` to the API, Glance's ``ContextMiddleware`` behind ``delay_auth_decision``)
+    are traced as keystonemiddleware's: the request, the refusal and its 401, no user."""
+    cloud = booted(profile="nova-20.6.1")
+    nova = cloud.request(
+        "compute", "GET", "/servers", user=None, headers={"Accept": "application/json;version=2.1"}
+    )
+    glance = cloud.request(
+        "image",
+        "GET",
+        "/images",
+        user=None,
+        headers={"Accept": "application/vnd.openstack.images-v2.1"},
+    )
+    assert (nova.status, glance.status) == (401, 401)
+    for actor, line in (("nova", "GET /v2.1/servers"), ("glance", "GET /images")):
+        seen = [
+            (e["kind"], e.get("user"), e.get("status"), e.get("reason"))
+            for e in cloud.trace.filter(actor=actor, subject=line)
+        ]
+        assert seen == [
+            ("api.request", None, None, None),
+            ("identity.token_rejected", None, None, "no token"),
+            ("api.response", None, 401, None),
+        ], actor

@@ -330,11 +330,9 @@ class NovaApiService(ApiService):
         """keystonemiddleware's 401 behind ``compute_req_id`` for a request the media type's
         ``version=`` sent to the API (``urlmap``): both request ids, drawn from the stream of
         ids fakecloud gave no answer before session 21 (`IdSource.anonymous_request_id`)."""
-        from fakecloud.transport.auth import unauthorized
+        from fakecloud.transport.auth import refused_at_door, unauthorized
 
-        line = f"{req.method} {req.path}"
-        self.kernel.trace.emit("api.request", self.name, line, user=None)
-        self.kernel.trace.emit("api.response", self.name, line, status=401, user=None)
+        refused_at_door(self.kernel, self.name, f"{req.method} {req.path}", "no token")
         rid = self.kernel.ids.anonymous_request_id()
         return unauthorized(self.kernel, REQUEST_ID_HEADERS, rid)
 
