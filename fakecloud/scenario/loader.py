@@ -15,6 +15,7 @@ Every mistake is a `Problem` (file, line, field, what was expected), gathered in
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -97,7 +98,13 @@ def _as_named(scenario, shown: str, path: Path):
 
 def decode(raw: bytes, filename: str) -> str:
     """A scenario file's bytes as text; `ScenarioError` at the line of the first byte that is
-    not UTF-8, or of the first NUL (a binary file)."""
+    not UTF-8, or of the first NUL (a binary file); UTF-16 or UTF-32 text (which YAML 1.2
+    allows and PyYAML reads after a byte order mark) named as such. A UTF-8 byte order mark
+    is taken (YAML 1.2 5.2; Windows editors write one)."""
+    other = _utf16_or_32(raw)
+    if other is not None:
+        message = f"{other}: a scenario file is UTF-8 YAML (save it as UTF-8)"
+        raise ScenarioError([Problem(filename, 1, "", message)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -110,6 +117,24 @@ def decode(raw: bytes, filename: str) -> str:
         message = "a NUL character: this looks like a binary file, not YAML"
         raise ScenarioError([Problem(filename, line, "", message)])
     return text
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """What `raw` is when it is UTF-16 or UTF-32 text (its byte order mark, or the NULs of
+    ASCII in it: ``json.detect_encoding``'s reading, checked by decoding), else None."""
+    if raw[:1] not in (b"\x00", b"\xfe", b"\xff") and raw[1:2] != b"\x00":
+        return None  # the common case: no NUL, no mark, in the first two bytes
+    encoding = json.detect_encoding(raw[:4])
+    if encoding in ("utf-8", "utf-8-sig"):
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None  # a binary file: said at its NUL
+    if "\0" in text:
+        return None
+    mark = ", a byte order mark first" if encoding in ("utf-16", "utf-32") else ""
+    return f"{encoding.upper()} text{mark}"
 
 
 def loads(text: str, filename: str = "<scenario>"):

@@ -207,9 +207,10 @@ def loads(
     source: str = "the state",
     endpoints: Mapping[str, str] | None = None,
 ) -> Any:
-    """A cloud continuing from saved JSON text (arguments as for `from_data`)."""
+    """A cloud continuing from saved JSON text (arguments as for `from_data`); bytes must be
+    UTF-8 without a byte order mark, as `save` writes them."""
     try:
-        data = json.loads(text)
+        data = json.loads(_as_saved(text, source))
     except (ValueError, RecursionError) as exc:  # ValueError: also a number past int's digits
         raise StateError(_not_json(source, text, exc)) from None
     return from_data(data, cloud_class=cloud_class, source=source, endpoints=endpoints)
@@ -229,9 +230,42 @@ def load_data(path: str | Path) -> Any:
     """The JSON data saved in `path` (not checked yet: `from_data` does that)."""
     text = _read(path)
     try:
-        return json.loads(text)
+        return json.loads(_as_saved(text, path))
     except (ValueError, RecursionError) as exc:  # as `loads`
         raise StateError(_not_json(path, text, exc)) from None
+
+
+def _as_saved(text: str | bytes, source: Any) -> str | bytes:
+    """`text`, refused (`StateError`) unless in the encoding `save` writes: UTF-8 with no byte
+    order mark. ``json.loads`` of bytes takes UTF-16 and UTF-32 (its ``detect_encoding``)
+    and a BOM, so a state re-encoded by an editor loaded (session 41); it is no file `save`
+    wrote. Bytes that are not UTF-8 (Latin-1 past ASCII) fail in ``json.loads``, said by
+    `_not_json`, as does a binary file json reads as UTF-16 and finds no JSON in."""
+    if isinstance(text, str):
+        if text[:1] == "\ufeff":
+            raise StateError(
+                f"{source} is not a fakecloud state file as cloud.save writes it "
+                "(a byte order mark before the JSON)"
+            )
+        return text
+    encoding = json.detect_encoding(text[:4])
+    if encoding == "utf-8":
+        return text
+    if encoding not in _WITH_BOM:
+        try:
+            json.loads(text.decode(encoding))
+        except (ValueError, RecursionError):
+            return text  # no JSON in that encoding either: a binary file
+    what = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
+    mark = ", a byte order mark first" if encoding in _WITH_BOM else ""
+    raise StateError(
+        f"{source} is not a fakecloud state file as cloud.save writes it ({what} text{mark}; "
+        "a state is UTF-8 JSON without a byte order mark)"
+    )
+
+
+#: What ``json.detect_encoding`` names text that starts with a byte order mark.
+_WITH_BOM = ("utf-8-sig", "utf-16", "utf-32")
 
 
 def _not_json(source: Any, text: str | bytes, exc: Exception) -> str:

@@ -21,8 +21,12 @@ def problems(text, name="s.yaml"):
     [
         (b"name: x\n\xff\xfe\x00", "s.yaml:2: not UTF-8 text (byte 0xff)"),
         (b"name: x\nsteps: []\n\x00\x00", "s.yaml:3: a NUL character: this looks like a binary"),
+        # were "not UTF-8 text (byte 0xff)" and "a NUL character" (session 41)
+        ("name: x\n".encode("utf-16"), "s.yaml:1: UTF-16 text, a byte order mark first: a sc"),
+        ("name: x\n".encode("utf-16-le"), "s.yaml:1: UTF-16-LE text: a scenario file is UTF-8"),
+        ("steps:\n  - wat: 1\n".encode("utf-8-sig"), "s.yaml:2: field steps[0].wat: unknown"),
     ],
-    ids=["latin-1-bytes", "nul-bytes"],
+    ids=["latin-1-bytes", "nul-bytes", "utf-16", "utf-16-le", "utf-8-bom-taken"],
 )
 def test_a_binary_or_non_utf8_file_is_named_at_its_line(tmp_path, raw, expected):
     path = tmp_path / "s.yaml"

@@ -89,6 +89,29 @@ def test_a_file_that_is_not_a_state_is_refused(tmp_path, text, says):
         Cloud.load(path)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "says"),
+    [
+        ("utf-16", r"\(UTF-16 text, a byte order mark first; a state is UTF-8 JSON without"),
+        ("utf-16-le", r"\(UTF-16-LE text; a state is UTF-8 JSON"),
+        ("utf-32", r"\(UTF-32 text, a byte order mark first;"),
+        ("utf-8-sig", r"\(UTF-8 text, a byte order mark first;"),
+    ],
+)
+def test_a_state_in_another_encoding_than_saves_is_refused_naming_it(tmp_path, encoding, says):
+    """``json.loads`` of bytes reads UTF-16, UTF-32 and a BOM: a save re-encoded by an editor
+    loaded (session 41); `save` writes UTF-8 without a BOM, and `load` takes that alone."""
+    saved = tmp_path / "world.json"
+    Cloud(seed=1).save(saved)
+    other = tmp_path / "other.json"
+    other.write_bytes(saved.read_text().encode(encoding))
+    with pytest.raises(
+        StateError, match=f"^{re.escape(str(other))} is not a fakecloud state fi.*{says}"
+    ):
+        Cloud.load(other)
+    assert Cloud.load(saved).seed == 1
+
+
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(StateError, match="cannot read .*nope.json"):
         Cloud.load(tmp_path / "nope.json")
