@@ -33,6 +33,7 @@ from typing import Any
 import waitress.task
 from waitress.utilities import BadRequest
 
+from fakecloud.transport.header_case import FrontTask
 from fakecloud.transport.header_size import (
     APACHE,
     EVENTLET,
@@ -72,9 +73,11 @@ class EventletLengthErrorTask(waitress.task.ErrorTask):
 
 class ServiceChannel(KeepAliveChannel):
     """The channel each service port serves: keep-alive after bodiless answers
-    (`KeepAliveChannel`), eventlet's answers to a bad Content-Length, and to a head too long
+    (`KeepAliveChannel`), header names in the case of the server in front (`FrontTask`),
+    eventlet's answers to a bad Content-Length, and to a head too long
     the answer of the server in front of the service (`head_limits`)."""
 
+    task_class = FrontTask
     error_task_class = EventletLengthErrorTask
     linger = False
     """Whether the next close lingers (Apache's answer to a head it refused)."""

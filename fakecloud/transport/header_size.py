@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
+from fakecloud.transport.request_line import read_version
 from fakecloud.transport.unfinished import bound_chunks
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class HeaderRefusal(BadRequest):
     """A head eventlet.wsgi refuses; `answer` is the bytes it sends."""
 
     def __init__(self, answer: bytes):
-        super().__init__(answer.split(b"\r\n", 1)[0].decode("ascii"))
+        super().__init__(answer.split(b"\r\n", 1)[0].decode("latin-1"))  # a page may echo bytes
         self.answer = answer
 
 
@@ -88,6 +89,9 @@ class HeadLimits:
     total_answer: bytes = b""
     fields_answer: bytes = b""
     bare_lf_answer: bytes | None = None
+    apache: bool = False
+    """Whether the request line's version is read as Apache reads it, else as eventlet.wsgi
+    (`fakecloud.transport.request_line`)."""
 
 
 EVENTLET = HeadLimits(
@@ -141,6 +145,7 @@ APACHE = HeadLimits(
         + "The number of request header fields exceeds this server's limit.<br />\n",
     ),
     bare_lf_answer=_apache_page("400 Bad Request", _NOT_UNDERSTOOD),
+    apache=True,
 )
 """Apache httpd in front of uWSGI or mod_wsgi (devstack's layout, its defaults): a request
 line or a header field over 8,190 bytes (``LimitRequestLine``, ``LimitRequestFieldSize``, the
@@ -175,6 +180,9 @@ def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
         return None  # still in the request line
     if _bare_lf(head, pos - 1, limits):
         return limits.bare_lf_answer
+    answer = read_version(head[: pos - 1], limits.apache, limits.bare_lf_answer or b"")[0]
+    if answer is not None:  # refused on the request line alone, the header lines unread
+        return answer
     total = fields = 0
     while True:
         end = head.find(b"\n", pos)
@@ -260,6 +268,7 @@ class HeaderLimitParser(HTTPRequestParser):
         """waitress's head parsing, of a request line whose bytes past ASCII are escaped
         (`escape_high_bytes`); a chunked body is read by the bounded reader."""
         line, end, rest = header_plus.partition(b"\n")
+        line = read_version(line, self.limits.apache, b"")[1]  # a version waitress serves
         super().parse_header(escape_high_bytes(line) + end + rest)
         bound_chunks(self)
 

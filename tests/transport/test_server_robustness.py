@@ -612,3 +612,46 @@ def test_a_thread_holding_the_served_clouds_turn_saves_while_a_request_waits():
         srv.stop()
     assert saved["cloud"]["seed"] == 0
     assert answers[0].startswith(b"HTTP/1.1 200 ")
+
+
+# eventlet 0.41.3 on Python 3.11, tried: parse_request's send_error before the version is
+# known writes an HTTP/0.9 answer, the page alone
+EVENTLET_505 = (
+    b'<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n'
+    b"        <title>Error response</title>\n    </head>\n    <body>\n"
+    b"        <h1>Error response</h1>\n        <p>Error code: 505</p>\n"
+    b"        <p>Message: Invalid HTTP version (2.0).</p>\n"
+    b"        <p>Error code explanation: 505 - Cannot fulfill request.</p>\n"
+    b"    </body>\n</html>\n"
+)
+
+
+def test_an_http_version_is_read_as_the_server_in_front_reads_it(server):
+    """waitress served ``HTTP/2.0`` and ``HTTP/9.9`` as HTTP/1.0 and refused ``HTTP/1.10``
+    with its own page (session 41). eventlet.wsgi (nova-api on the seed) answers 2.0 and over
+    505 and a version that is no ``HTTP/d.d`` 400, as bare pages, and serves the rest closing;
+    Apache (Keystone's front) serves ``HTTP/[1-9].[0-9]`` as 1.1 and refuses the rest."""
+    head = b" / %s\r\nHost: x\r\n\r\n"
+    assert exchange(server, "compute", b"GET" + head % b"HTTP/2.0") == EVENTLET_505
+    bad = exchange(server, "compute", b"GET" + head % b"HTTP/1.1x")
+    assert bad.startswith(b"<!DOCTYPE HTML>") and b"Bad request version ('HTTP/1.1x')" in bad
+    served = exchange(server, "compute", b"GET" + head % b"HTTP/1.10")
+    assert served.startswith(b"HTTP/1.0 200 OK\r\nConnection: close\r\n")
+    for version in (b"HTTP/0.9", b"HTTP/01.1", b"http/1.1"):
+        assert exchange(server, "identity", b"GET" + head % version) == APACHE.bare_lf_answer
+    # two requests on one connection: HTTP/2.0 and 9.9 are HTTP/1.1 to Apache, kept alive
+    both = b"GET" + head % b"HTTP/2.0" + b"GET / HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answers = exchange(server, "identity", both)
+    assert answers.count(b"HTTP/1.1 300 Multiple Choices\r\n") == 2, answers[:200]
+
+
+def test_header_names_are_written_as_the_server_in_front_writes_them(server):
+    """Apache passes the application's names on as written (Keystone's port here), where
+    waitress capitalized them (``X-Openstack-Request-Id``); eventlet.wsgi capitalizes them
+    (nova-api on the seed), as waitress does."""
+    apache = exchange(server, "identity", b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b"\r\nx-openstack-request-id: req-" in apache
+    assert b"\r\nContent-Type: application/json\r\n" in apache
+    eventlet = exchange(server, "compute", _head(b""))
+    assert b"\r\nX-Openstack-Request-Id: req-" in eventlet
+    assert b"\r\nX-Compute-Request-Id: req-" in eventlet
