@@ -8,8 +8,15 @@ deprecated rule (name and check string). A stable branch's fixes are in: the new
 release's table is its major's (cinder f6d256cf1 "Correct group:reset_group_snapshot_status
 policy" in 15.x-17.x, c0892af62 in 19.x; glance 22.x and 30.x changed one rule each).
 
+Glance 16-19 (Queens to Train) have no ``glance/policies``: their defaults are the
+``etc/policy.json`` the release ships (what a deployment installs as its policy file;
+5c17e4c7e "Move policy defaults into code", glance 20.0.0, moved them), read as rules without
+scope types or deprecated rules.
+
     python tools/service_policy_defaults.py cinder /work/.mirror/openstack+cinder/repo \
         --sdists /tmp/pl1-src
+    python tools/service_policy_defaults.py glance /work/.mirror/openstack+glance/repo \
+        --sdists /tmp/pl3-src
 """
 
 from __future__ import annotations
@@ -55,10 +62,33 @@ def _rule_objects(service: str, root: Path) -> list:
         sys.path.remove(str(root))
 
 
+def _shipped_policy(git_dir: str, tag: str, service: str) -> dict | None:
+    """The rules of the ``etc/policy.json`` release `tag` ships, as `_table` gives them, or None
+    when its defaults are in code (``<service>/policies``)."""
+    listed = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "ls-tree", "--name-only", tag, f"{service}/policies/"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    if listed.strip():
+        return None
+    text = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", f"{tag}:etc/policy.json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {name: [check, None, None, None] for name, check in json.loads(text).items()}
+
+
 def _table(service: str, git_dir: str, sdists: Path | None, major: int) -> tuple[str, dict]:
     """(the release read, ``{name: [check, scope types or None, deprecated name, deprecated
     check]}``) of `service` `major`."""
     tag = _newest_tag(git_dir, major)
+    shipped = _shipped_policy(git_dir, tag, service) if tag is not None else None
+    if shipped is not None:
+        return tag, shipped
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if tag is not None:

@@ -22,17 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud import service_policy
 from fakecloud.cinder import policy
-from fakecloud.nova.policies import (
-    LOG,
-    _credentials,
-    _with_file_rules,
-    defaults_tables,
-    frozen_enforcer,
-    load_policy_file,
-    table_rule,
-)
-from fakecloud.suggest import did_you_mean
+from fakecloud.nova.policies import defaults_tables
 
 #: The Cinder majors `real_defaults` has tables of (Nova 17-34's series).
 MAJORS = range(12, 30)
@@ -51,40 +43,19 @@ def real_defaults(major: int) -> dict[str, list]:
 def overrides(config: Any) -> tuple[tuple[str, Any], ...]:
     """The operator's rules, sorted: the policy file's, then the config mapping's; () for
     none (a `ConfigError` naming ``cinder.policy_file`` for a file that is no policy)."""
-    rules: dict[str, Any] = {}
-    if config.policy_file:
-        rules.update(load_policy_file(config.policy_file, "cinder.policy_file"))
-    if config.policy:
-        rules.update({str(k): str(v) for k, v in dict(config.policy).items()})
-    return tuple(sorted(rules.items()))
+    return service_policy.overrides(config, "cinder")
 
 
-class FileRules:
-    """The release's defaults and the operator's rules in one oslo.policy Enforcer, with its
-    decisions memoized (a decision depends only on the rule, the target's project and the
-    caller's credentials)."""
+class FileRules(service_policy.ServiceRules):
+    """Cinder's defaults of one release and the operator's rules in one oslo.policy Enforcer
+    (`fakecloud.service_policy.ServiceRules`)."""
 
-    __slots__ = ("enforcer", "new_defaults", "_memo")
-
-    _memo: dict[tuple, bool]
+    __slots__ = ()
 
     def __init__(self, major: int, new_defaults: bool, rules: tuple[tuple[str, Any], ...]):
-        table = real_defaults(major)
-        for name, _check in rules:
-            if name not in table:
-                LOG.warning(
-                    "policy rule %r: Unknown rule found in policy file (oslopolicy-validator's"
-                    " words): Cinder %d checks no rule of that name%s",
-                    name,
-                    major,
-                    did_you_mean(name, table),
-                )
-        defaults = [table_rule(name, row, False, "19.0.0") for name, row in table.items()]
-        base = frozen_enforcer(defaults, new_defaults)
         uncompared = major < CHECKS_COMPARED_SINCE
-        self.enforcer = _with_file_rules(base, rules, uncompared, "Cinder")
-        self.new_defaults = new_defaults
-        self._memo = {}
+        table = real_defaults(major)
+        super().__init__("Cinder", major, table, new_defaults, rules, "19.0.0", uncompared)
 
     def allows(self, context: Any, action: str, project_id: str | None) -> bool:
         """Whether `context` may perform `action` on a resource of `project_id` (None: the
@@ -96,21 +67,12 @@ class FileRules:
             action = self.rule_name(action)
             if action not in self.enforcer.rules:
                 return policy.allowed(context, action, project_id, self.new_defaults)
-        caller = _caller(context)
-        key = (action, project_id, *caller)
-        found = self._memo.get(key)
-        if found is None:
-            target = {"project_id": caller[1], "user_id": caller[0]}
-            if project_id is not None:
-                target["project_id"] = project_id
-            # oslo.context's ``to_policy_values`` as Nova's checks read it (``is_admin_project``
-            # True besides: Keystone sets no admin project by default)
-            credentials = {**_credentials(caller), "is_admin_project": True}
-            found = bool(self.enforcer.enforce(action, target, credentials))
-            if len(self._memo) > 50_000:
-                self._memo.clear()
-            self._memo[key] = found
-        return found
+        caller = service_policy.caller(context)
+        target = {"project_id": caller[1] if project_id is None else project_id}
+        target["user_id"] = caller[0]
+        # oslo.context's ``to_policy_values`` as Nova's checks read it (``is_admin_project``
+        # True besides: Keystone sets no admin project by default)
+        return self.decide(action, target, caller, _ADMIN_PROJECT)
 
     def rule_name(self, action: str) -> str:
         """The rule this release checks for `action`, the name fakecloud asks: before Cinder
@@ -124,20 +86,7 @@ class FileRules:
         return old if old is not None and old in self.enforcer.rules else action
 
 
-def _caller(context: Any) -> tuple:
-    """What oslo.policy reads of `context`, as Nova's checks key it (`fakecloud.nova.policies`
-    ``_credentials``): user, project, roles, system scope, domain scope (a domain-scoped
-    token's only) and, for a request with a service token, its user, project and roles (a
-    rule such as ``service_roles:service`` reads them)."""
-    system = getattr(context, "system_scope", None)
-    project = context.project_id
-    domain = None if (project or system) else getattr(context, "domain_id", None)
-    caller: tuple = (context.user_id, project, tuple(context.roles), system, domain)
-    service = getattr(context, "extra", None)
-    if service:
-        caller += (service["service_user_id"], service["service_project_id"])
-        caller += (tuple(service["service_roles"]),)
-    return caller
+_ADMIN_PROJECT = {"is_admin_project": True}
 
 
 _RENAMED: dict[str, str] = {}
@@ -154,17 +103,11 @@ def renamed_from(action: str) -> str | None:
     return _RENAMED.get(action)
 
 
-_BUILT: dict[tuple, FileRules] = {}
-
-
 def file_rules(major: int, new_defaults: bool, config: Any) -> FileRules | None:
     """The cloud's `FileRules` (shared by every cloud of the same release, defaults and
     rules), or None when the operator gives no rules."""
     rules = overrides(config)
     if not rules:
         return None
-    key = (major, new_defaults, rules)
-    found = _BUILT.get(key)
-    if found is None:
-        found = _BUILT[key] = FileRules(major, new_defaults, rules)
-    return found
+    key = ("cinder", major, new_defaults, rules)
+    return service_policy.built(key, lambda: FileRules(major, new_defaults, rules))
