@@ -93,6 +93,12 @@ class GlanceConfig:
     ``glance/policies`` is ``scope_types=['project']`` from 25.0.0; before, they take system
     scope too and it refuses nothing); unset: the series' default (on from Glance 26.0.0, whose
     glance/api/policy.py sets it with the new defaults)."""
+    policy_file: str = ""
+    """A YAML or JSON policy file whose rules override the release's defaults (``[oslo_policy]
+    policy_file``; read as oslo.policy reads it, over the release's own ``glance/policies``, or
+    before Glance 20.0.0 the ``etc/policy.json`` it ships)."""
+    policy: Any = None
+    """Rule overrides as a mapping {rule name: check string} (applied after the file)."""
     hashing_algorithm: str = "sha512"
     downloadable_content_bytes: int = FILLER_MAX_BYTES
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size

@@ -241,11 +241,11 @@ class ImageDataApi:
                 )
             except LimitExceeded as e:
                 raise HTTPRequestEntityTooLarge(explanation=str(e))
-        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced):
+        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced) and g.policy_rules is None:
             image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
             image = g.db.get(ctx, image_id)
-            if not owner_passes(ctx, image.owner, "upload_image"):  # else the checker passes
+            if g.policy_rules is not None or not owner_passes(ctx, image.owner, "upload_image"):
                 g.images.policy(ctx, image).enforce(
                     "upload_image", refusal=f"Not allowed to upload image data for image {image.id}"
                 )

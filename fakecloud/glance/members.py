@@ -51,14 +51,7 @@ class Members:
             raise _OnlyShared()
 
     def _policy(self, ctx: Any, image: Image) -> ImagePolicy:
-        g = self._glance
-        pol = ImagePolicy(
-            ctx,
-            image,
-            g.db.member_status,
-            legacy=g.legacy_defaults,
-            scope_enforced=g.scope_enforced,
-        )
+        pol = self._glance.images.policy(ctx, image)
         pol.enforce("get_image")  # MemberAPIPolicy checks the image first
         return pol
 

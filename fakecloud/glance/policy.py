@@ -33,6 +33,7 @@ from typing import Any
 
 from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.models import Image
+from fakecloud.glance.policy_file import GlanceRules
 from fakecloud.identity.context import service_roles
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.releases import Release
@@ -210,6 +211,9 @@ def service_api_rule(r: Release) -> str:
 class ImagePolicy:
     """The default policy rules for one caller and one image (or a proposed image's owner)."""
 
+    #: A proposed image's visibility (`add_image`), part of its target.
+    visibility: str | None
+
     # Slots: one is built for most requests Glance answers (no instance dict to make).
     __slots__ = (
         "ctx",
@@ -221,6 +225,8 @@ class ImagePolicy:
         "_scoped_out",
         "legacy",
         "service_rule",
+        "rules",
+        "visibility",
     )
 
     def __init__(
@@ -232,6 +238,7 @@ class ImagePolicy:
         legacy: bool | str = False,
         service_rule: str = SERVICE_ROLE_OR_ADMIN,
         scope_enforced: bool | None = None,
+        rules: GlanceRules | None = None,
     ):
         self.ctx = ctx
         self.image = image
@@ -242,8 +249,15 @@ class ImagePolicy:
         self._scoped_out = system_scoped(
             ctx, not legacy if scope_enforced is None else scope_enforced
         )
-        # an admin (or no caller) passes every rule but the service ones (`admin_passes`)
-        self._passes = (ctx is None or "admin" in self._roles) and not self._scoped_out
+        #: The operator's rules over the release's defaults (`fakecloud.glance.policy_file`),
+        #: or None: the distilled rules below. Glance itself (no caller) passes either way.
+        self.rules = rules if ctx is not None else None
+        # an admin (or no caller) passes every rule but the service ones (`admin_passes`),
+        # unless the operator's rules say otherwise
+        self._passes = (
+            (ctx is None or "admin" in self._roles) and not self._scoped_out and self.rules is None
+        )
+        self.visibility = None
         #: Glance's legacy defaults (before 26.0.0; `legacy_defaults`): see the module's
         #: docstring.
         self.legacy = legacy
@@ -288,6 +302,10 @@ class ImagePolicy:
         """Whether the named Glance rule passes for this caller and image."""
         if self._scoped_out:
             return False
+        if self.rules is not None:
+            found = self.rules.allows(self.ctx, rule, self._target(rule))
+            if found is not None:
+                return found
         if rule in _SERVICE_RULES and self.ctx is not None:
             # the location API's rules (glance 29.0.0): ``rule:service_api``, and for
             # add_image_location the owner's members too
@@ -305,6 +323,7 @@ class ImagePolicy:
         if rule == "download_image":
             return self._shared_or_open("member")
         if rule in (
+            "add_image",
             "modify_image",
             "delete_image",
             "upload_image",
@@ -328,6 +347,12 @@ class ImagePolicy:
             return "reader" in self._roles
         return False  # publicize_image, copy_image, ...: admin only
 
+    def _target(self, rule: str) -> dict[str, Any]:
+        """The target Glance gives `rule` (`fakecloud.glance.policy_file`)."""
+        if self.image is not None:
+            return self.rules.image_target(self.ctx, self.image, rule)
+        return self.rules.proposed_target(rule, self.owner, self.visibility)
+
     def enforce(self, rule: str, attr: str | None = None, refusal: str | None = None) -> None:
         """``ImageAPIPolicy._enforce``: 403 if the caller can see the image, else 404; with the
         legacy defaults, then ``check_is_image_mutable`` for the rules that change it (`attr`:
@@ -337,6 +362,9 @@ class ImagePolicy:
         upload's and the tags' ``except exception.Forbidden`` clauses, 16.0.1-25.x)."""
         if self._passes and rule not in _SERVICE_RULES:
             return
+        if self.rules is not None and self.legacy == "authz":
+            self._enforce_proxies(rule, attr, refusal)
+            return
         if self.allows(rule):
             if self.legacy and rule in _LEGACY_OWNER_ONLY and not self.owns():
                 raise HTTPForbidden(explanation=refusal or self._legacy_words(rule, attr))
@@ -344,6 +372,19 @@ class ImagePolicy:
         if self.image is not None and (rule == "get_image" or not self.allows("get_image")):
             raise HTTPNotFound()
         raise policy_forbidden(rule)
+
+    def _enforce_proxies(self, rule: str, attr: str | None, refusal: str | None) -> None:
+        """Glance 16-22's layers with the operator's rules, outermost first: the policy proxy's
+        ``get_image`` at the repository's get, the authorization layer's ownership
+        (``ImmutableImageProxy``), then the policy proxy's `rule`. Each refusal is
+        ``exception.Forbidden``, a 403 naming the rule (or the controller's own words,
+        `refusal`): nothing is disguised as a 404 before 23.0.0's ``ImageAPIPolicy``."""
+        if self.image is not None and rule != "get_image" and not self.allows("get_image"):
+            raise HTTPForbidden(explanation=refusal) if refusal else policy_forbidden("get_image")
+        if rule in _LEGACY_OWNER_ONLY and not self.owns():
+            raise HTTPForbidden(explanation=refusal or self._legacy_words(rule, attr))
+        if not self.allows(rule):
+            raise HTTPForbidden(explanation=refusal) if refusal else policy_forbidden(rule)
 
     def _legacy_words(self, rule: str, attr: str | None) -> str:
         """``check_is_image_mutable``'s (23.0.0-25.x) or ``ImmutableImageProxy``'s (16-22)."""
@@ -378,19 +419,32 @@ class ImagePolicy:
         )
 
     def add_image(self, visibility: str | None) -> None:
-        """``add_image``: admin or (member and project == the new image's owner); with the
-        legacy defaults anyone, then ``check_admin_or_same_owner``."""
-        if self.legacy:
+        """``add_image`` (admin or (member and project == the new image's owner); with the
+        legacy defaults anyone) in the release's order: Glance 16-22's factory proxies first
+        (the authorization layer's owner check, then the visibility's rule), the policy
+        proxy's ``add_image`` at the repository's add; from 23.0.0 ``ImageAPIPolicy``'s
+        ``add_image`` (refused for another owner in its own words), then the visibility's rule
+        and, with the legacy defaults, ``check_admin_or_same_owner``."""
+        self.visibility = visibility
+        if self.legacy == "authz":
+            self._same_owner()
             self.enforce_visibility(visibility)
-            if not self._admin() and self.owner != self.ctx.project_id:
-                raise HTTPForbidden(  # exception.Forbidden, answered with its text
-                    explanation=f"You are not permitted to create images owned by '{self.owner}'."
-                )
+            self._plain("add_image")
             return
-        if self._scoped_out or not (self._admin() or self._project("member", self.owner)):
+        if not self.allows("add_image"):
             if self.owner != self.ctx.project_id:
                 raise HTTPForbidden(
                     f"You are not permitted to create images owned by '{self.owner}'"
                 )
             raise policy_forbidden("add_image")
         self.enforce_visibility(visibility)
+        if self.legacy:
+            self._same_owner()
+
+    def _same_owner(self) -> None:
+        """``check_admin_or_same_owner`` (and Glance 16-22's ``ImageFactoryProxy``, in the same
+        words): a caller other than the admin makes images of its own project only."""
+        if not self._admin() and self.owner != self.ctx.project_id:
+            raise HTTPForbidden(  # exception.Forbidden, answered with its text
+                explanation=f"You are not permitted to create images owned by '{self.owner}'."
+            )

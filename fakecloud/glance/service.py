@@ -33,6 +33,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from fakecloud import service_policy
 from fakecloud.errors import ConfigError
 from fakecloud.glance.api import GlanceApi
 from fakecloud.glance.cache_manage import CACHE_MANAGE_V2_SINCE
@@ -49,6 +50,7 @@ from fakecloud.glance.members import Members
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import Reserved, reserved_at
 from fakecloud.glance.policy import PROJECT_SCOPED_SINCE, legacy_defaults, service_api_rule
+from fakecloud.glance.policy_file import GlanceRules, file_rules
 from fakecloud.glance.quotas import Quotas, uncounted
 from fakecloud.glance.schema import ImageSchema
 from fakecloud.glance.states import set_status
@@ -118,6 +120,8 @@ class Glance:
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)
         self.import_methods, self.import_filtering  # noqa: B018 (a bad config fails here)
+        if self.config.policy_file:  # refused as the cloud is built, not at a first request
+            service_policy.overrides(self.config, "glance")
 
     # Rules of the cloud's series, read on many requests: memos a save leaves out
     # (`fakecloud.state.kinds.MEMOS`), derived again in a loaded cloud.
@@ -133,6 +137,13 @@ class Glance:
         """Whether this series runs with Glance's legacy policy defaults, and whose words its
         refusals use (`policy.legacy_defaults`)."""
         return legacy_defaults(self.kernel.switches.series.glance)
+
+    @cached_property
+    def policy_rules(self) -> GlanceRules | None:
+        """The operator's rules over the release's defaults in oslo.policy
+        (`fakecloud.glance.policy_file`: ``glance.policy_file`` or ``glance.policy`` given),
+        else None (the distilled rules of `fakecloud.glance.policy`)."""
+        return file_rules(self.kernel.switches.series.glance, not self.legacy_defaults, self.config)
 
     @cached_property
     def scope_enforced(self) -> bool:

@@ -113,6 +113,7 @@ KEPT_MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
+        "policy_rules",
         "uncounted",
         "reserved",
         "service_api_rule",
@@ -267,6 +268,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
+        "policy_rules",
         "uncounted",
         "import_methods",
         "import_filtering",

@@ -197,3 +197,18 @@ def test_enforce_scope_set_refuses_a_system_admin_from_glance_25(profile, refuse
         w.call("POST", "/v2/images", READER, body={"name": "x"}).status,
     )
     assert answers == ((404, 404, 201) if refused else (200, 200, 201))
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        # 16-22: the authorization layer's ImageFactoryProxy, outermost, before the policy's
+        (AUTHZ, "You are not permitted to create images owned by 'p2'."),
+        # 23-25: ImageAPIPolicy.add_image: the visibility's rule before check_admin_or_same_owner
+        (LEGACY[1], "You are not authorized to complete publicize_image action."),
+    ],
+)
+def test_a_public_image_of_another_owner_is_refused_by_the_outer_check(profile, message):
+    body = {"owner": "p2", "visibility": "public"}
+    resp = World(profile=profile).call("POST", "/v2/images", P1, body=body)
+    assert (resp.status, detail(resp)) == (403, message)

@@ -1,0 +1,131 @@
+"""Glance's API policy through oslo.policy, for a cloud whose operator gives rules.
+
+With ``glance.policy_file`` (a YAML or JSON policy file, read as Nova's) and/or
+``glance.policy`` (a mapping, applied after the file), every rule `fakecloud.glance.policy`
+asks is decided by oslo.policy over the release's own defaults
+(`fakecloud.service_policy.ServiceRules`): from Glance 20.0.0 its ``glance/policies``
+``list_rules()`` (check strings and deprecated rules), before it the ``etc/policy.json`` the
+release ships (no defaults in code: 5c17e4c7e "Move policy defaults into code", 20.0.0), both
+read into ``data/policy_defaults_16-33.json`` by ``tools/service_policy_defaults.py``;
+``enforce_new_defaults`` as the release has it (on from 26.0.0). In 16-19 the operator's file
+is laid over the shipped one (the deployer who edits it; real Glance reads the file alone, so
+a file of one rule refuses every other, ``default`` missing).
+
+The target is Glance's ``ImageTarget``: the image's attributes and custom properties, from
+23.0.0 (8ddbdb952 "Add a member field to Image when appropriate") ``project_id`` (its owner)
+and ``member_id`` (the caller's project on a shared image it does not own); a proposed image's
+owner and visibility (``ImageAPIPolicy`` of a dict, 23.0.0 on); ``{}`` where Glance 16-22's
+policy proxies give none (the list, a new image's visibility). The credentials are
+oslo.context's ``to_policy_values``, before 18.0.0 with Glance's ``user`` and ``tenant``
+besides (88a8ad782 removed them). A rule the file tightens refuses as Glance does
+(`fakecloud.glance.policy.ImagePolicy`: 403 "You are not authorized to complete add_image
+action.", a 404 where the caller may not see the image).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud import service_policy
+from fakecloud.glance.models import Image
+from fakecloud.nova.policies import defaults_tables
+
+#: The Glance majors `real_defaults` has tables of (Nova 17-34's series).
+MAJORS = range(16, 34)
+#: The first Glance whose oslo.policy (5.0.0) compares checks by value (the series of Nova
+#: `fakecloud.nova.policies.CHECKS_COMPARED_SINCE`, 33: the same upper constraints).
+CHECKS_COMPARED_SINCE = 32
+#: The first Glance whose credentials lack ``user`` and ``tenant`` (88a8ad782, 18.0.0).
+OLD_CREDENTIAL_NAMES_UNTIL = 18
+#: The first Glance whose image target has ``project_id`` and ``member_id`` (8ddbdb952).
+TARGET_ALIASES_SINCE = 23
+#: The first Glance whose upload checks ``upload_image`` on the image (22.0.0's image_data.py;
+#: before, ``{}`` ahead of the image's lookup).
+UPLOAD_TARGET_SINCE = 22
+#: An image's attributes in its target (``ImageTarget``'s keys: the proxy's non-callable
+#: attributes but ``locations``, ``id`` as ``image_id``).
+_TARGET_FIELDS = (
+    "image_id",
+    "name",
+    "status",
+    "visibility",
+    "protected",
+    "os_hidden",
+    "owner",
+    "disk_format",
+    "container_format",
+    "min_disk",
+    "min_ram",
+    "size",
+    "virtual_size",
+    "checksum",
+)
+
+
+def real_defaults(major: int) -> dict[str, list]:
+    """Glance `major`'s default rules, ``{name: [check, scope types, deprecated name,
+    deprecated check]}`` (shared: never change)."""
+    tables = defaults_tables("fakecloud.glance", "policy_defaults_16-33.json")
+    return tables[str(min(max(major, MAJORS[0]), MAJORS[-1]))]
+
+
+class GlanceRules(service_policy.ServiceRules):
+    """Glance's defaults of one release and the operator's rules in one oslo.policy Enforcer."""
+
+    __slots__ = ("major",)
+
+    def __init__(self, major: int, new_defaults: bool, rules: tuple[tuple[str, Any], ...]):
+        uncompared = major < CHECKS_COMPARED_SINCE
+        table = real_defaults(major)
+        super().__init__("Glance", major, table, new_defaults, rules, "22.0.0", uncompared)
+        self.major = major
+
+    def allows(self, ctx: Any, rule: str, target: dict[str, Any]) -> bool | None:
+        """oslo.policy's answer for `rule` on `target` (`image_target`, `proposed_target`), or
+        None for a rule this release has not (the caller answers as without a policy)."""
+        if rule not in self.enforcer.rules:
+            return None
+        who = service_policy.caller(ctx)
+        extra = None
+        if self.major < OLD_CREDENTIAL_NAMES_UNTIL:
+            extra = {"user": who[0], "tenant": who[1]}
+        return self.decide(rule, target, who, extra)
+
+    def image_target(self, ctx: Any, image: Image, rule: str) -> dict[str, Any]:
+        """``ImageTarget(image)`` as this release builds it for `ctx`'s `rule` (``{}`` for
+        Glance 16-21's upload, checked before the image is read)."""
+        if rule == "upload_image" and self.major < UPLOAD_TARGET_SINCE:
+            return {}
+        target = {name: getattr(image, name) for name in _TARGET_FIELDS}
+        for key, value in image.extra_properties.items():
+            if isinstance(value, str):  # Glance's are strings; a memo key takes no list
+                target.setdefault(key, value)
+        if self.major >= TARGET_ALIASES_SINCE:
+            target["project_id"] = image.owner
+            shared = image.visibility == "shared" and ctx.project_id != image.owner
+            target["member_id"] = ctx.project_id if shared else None
+        return target
+
+    def proposed_target(
+        self, rule: str, owner: str | None, visibility: str | None
+    ) -> dict[str, Any]:
+        """The target of `rule` asked of no image (a create's, the list's): from 23.0.0
+        ``ImageAPIPolicy``'s dict of proposed properties (owner, visibility, private by
+        default); before, Glance 16-22's policy proxies give ``{}`` but to ``add_image``,
+        whose target is the new image's (shared by default)."""
+        if self.major >= TARGET_ALIASES_SINCE:
+            return {"project_id": owner, "owner": owner, "visibility": visibility or "private"}
+        if rule != "add_image":
+            return {}
+        return {"owner": owner, "visibility": visibility or "shared", "status": "queued"}
+
+
+def file_rules(major: int, new_defaults: bool, config: Any) -> GlanceRules | None:
+    """The cloud's `GlanceRules` (shared by every cloud of the same release and rules), or None
+    when the operator gives no rules (a `ConfigError` naming ``glance.policy_file`` for a file
+    that is no policy)."""
+    rules = service_policy.overrides(config, "glance")
+    if not rules:
+        return None
+    key = ("glance", major, new_defaults, rules)
+    return service_policy.built(key, lambda: GlanceRules(major, new_defaults, rules))
