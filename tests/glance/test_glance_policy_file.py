@@ -6,10 +6,13 @@ rule hides an image the caller may not see."""
 from __future__ import annotations
 
 import pytest
-from glance_support import ADMIN, P1, P2, World, detail
+from glance_support import ADMIN, P1, P2, World, ctx, detail
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
+from fakecloud.glance.models import Image
+from fakecloud.glance.policy import ImagePolicy, is_image_visible, legacy_defaults
+from fakecloud.glance.policy_file import GlanceRules
 from fakecloud.scenario import ScenarioError, loads, run_case
 from tests.logged import logged
 
@@ -174,3 +177,45 @@ steps: [{{wait: 1}}]
         "s.yaml:4: field cloud.config.glance.policy_file: config glance.policy_file: "
     )
     assert "policy.yaml" in str(info.value)
+
+
+#: Callers and images the database shows them (an image it hides never reaches the rules).
+_CALLERS = [ADMIN, P1, ctx("p1", "r1", "reader"), ctx("p1", "c1", "custom"), P2]
+_SERVED = [
+    "get_image",
+    "modify_image",
+    "delete_image",
+    "upload_image",
+    "download_image",
+    "publicize_image",
+    "communitize_image",
+    "deactivate",
+    "reactivate",
+    "add_member",
+]
+
+
+@pytest.mark.parametrize("major", [16, 20, 23, 33])
+def test_the_releases_defaults_in_oslo_policy_answer_as_the_distilled_rules(major):
+    """A file that changes nothing (``context_is_admin`` as it is) hands every check to
+    oslo.policy over the release's defaults: the same answers as without it, for every caller
+    on every image it may see and for a create and the list."""
+    legacy = legacy_defaults(major)
+    rules = GlanceRules(major, not legacy, (("context_is_admin", "role:admin"),))
+
+    def answers(rules):
+        found = []
+        for caller in _CALLERS:
+            for visibility in ("private", "shared", "public", "community"):
+                image = Image(id="i", owner="p1", created_at=0, updated_at=0)
+                image.visibility = visibility
+                if not is_image_visible(caller, image, lambda i, p: None):
+                    continue
+                pol = ImagePolicy(caller, image, lambda i, p: None, legacy=legacy, rules=rules)
+                found += [pol.allows(rule) for rule in _SERVED]
+            own = ImagePolicy(caller, None, lambda i, p: None, caller.project_id, legacy)
+            own.rules = rules
+            found += [own.allows("add_image"), own.allows("get_images")]
+        return found
+
+    assert answers(rules) == answers(None)
