@@ -65,6 +65,10 @@ def _coerce(section: str, field: dataclasses.Field, value: Any) -> Any:
     default = field.default
     if default is None:
         expected = _OPTIONAL.get(str(field.type))
+        bounds = field.metadata.get("bounds")
+        if value is not None and bounds is not None:
+            # an unset count (None: the release's default) set is still a count
+            return bounds.check(value, what)
         if value is None or expected is None or isinstance(value, expected):
             return value
         if expected is bool:

@@ -60,7 +60,8 @@ point ``image_api.<method>`` (attributes ``image_id``, ``call`` — the glancecl
 ``create``/``upload``/``get`` — and ``attempt``). A raised `GlanceClientError` there is Glance
 answering with that status; any other error (``error: GlanceUnreachable``) is a connection
 failure. Connection failures and 503s are retried as ``GlanceClientWrapper.call`` does: up to
-``1 + num_retries`` attempts, ``retry_interval_s`` apart, then GlanceConnectionFailed. The
+``1 + num_retries`` attempts (unset: the release's ``[glance] num_retries`` default, 0 before
+22.0.0, 3 after), ``retry_interval_s`` apart, then GlanceConnectionFailed. The
 fault can also delay or stall a request.
 
 fakecloud contexts are always authenticated, so Nova's noauth filter (``_is_image_available``)
@@ -81,7 +82,8 @@ from typing import Any
 
 from fakecloud.api.http import Headers
 from fakecloud.api.webob import render as webob_render
-from fakecloud.config import config_section
+from fakecloud.bounds import COUNT
+from fakecloud.config import bounded, config_section
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
@@ -121,7 +123,9 @@ class ImageApiConfig:
     """Nova's ``[glance]`` client options, with the round trip Nova→Glance made explicit."""
 
     latency_s: float = 0.005
-    num_retries: int = 3
+    num_retries: int | None = bounded(None, COUNT)
+    """``[glance] num_retries``; unset, the release's default: 0 until 22.0.0 (20.5.0 and
+    21.1.2 by backports), then 3 (switch ``default_glance_num_retries``)."""
     retry_interval_s: float = 1.0
     page_size: int = 20
     api_server: str = ""  # [glance] api_servers; "": get_api_servers' (`glance_endpoint`)
@@ -617,7 +621,8 @@ class API:
         it (`token`, else that of a context first in `args`), checked by Glance's
         ``auth_token`` middleware (`callee_checks`)."""
         k, cfg = self._kernel, self.config
-        attempts = 1 + cfg.num_retries
+        retries = cfg.num_retries
+        attempts = 1 + (k.switches.default_glance_num_retries if retries is None else retries)
         ok = ROUTES[call][2]
         subject, templated, sent, answered = _SUBJECTS[call]
         # A templated subject's part (the sites hold the template) is kept as a plain tuple,

@@ -102,6 +102,23 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "default_glance_num_retries",
+        "[glance] num_retries when image_api.num_retries is not set: how many times Nova's "
+        "Glance client (GlanceClientWrapper.call) retries a request that met a 503 or no "
+        "Glance, 1 s apart, before GlanceConnectionFailed. 0: one attempt.",
+        0,
+        (
+            Change(
+                "22.0.0",
+                "662af9fab6",
+                "LP #1888168: the default becomes 3, as Cinder's and Neutron's clients' "
+                "(nova/conf/glance.py; 0 in 17.0.7, 18.3.0, 19.3.2, 20.4.1, 21.1.1)",
+                3,
+                backports=(Backport("20.5.0", "ca2fd8098a"), Backport("21.1.2", "1f9dd694b9")),
+            ),
+        ),
+    ),
+    Switch(
         "snapshot_payload_version",
         "version of the versioned instance.snapshot.* payload (InstanceActionSnapshotPayload).",
         "1.6",

@@ -396,25 +396,40 @@ def test_delete(nova):
 
 
 @pytest.mark.parametrize(
-    ("profile", "server"),
-    [("seed", "http://image.fakecloud.test"), ("upstream", "http://image.fakecloud.test/")],
+    ("profile", "config", "attempts"),
+    [
+        ("seed", None, 1),  # the vendor build sets no [glance] option: Queens' 0
+        ("nova-20.4.1", None, 1),
+        ("nova-20.5.0", None, 4),  # ca2fd8098a
+        ("nova-21.1.1", None, 1),
+        ("nova-21.1.2", None, 4),  # 1f9dd694b9
+        ("upstream", None, 4),  # 662af9fab6, 22.0.0
+        ("seed", {"num_retries": 3}, 4),  # the operator's value wins, either way
+        ("upstream", {"num_retries": 0}, 1),
+    ],
 )
-def test_glance_unreachable_is_glance_connection_failed_after_nova_retries(profile, server):
-    """The server named is get_api_servers' (nova/image/glance.py GlanceClientWrapper): the
-    catalog URL as written until 33.x, the discovered v2 URL cut to '.../' in 34.0.0
-    (12d8f57c6f)."""
-    nova = Nova(profile=profile)
+def test_glance_unreachable_is_glance_connection_failed_after_the_releases_retries(
+    profile, config, attempts
+):
+    """``[glance] num_retries`` defaults to 0 until 662af9fab6 (22.0.0, LP #1888168;
+    backports in 20.5.0 and 21.1.2), then 3: `GlanceClientWrapper.call` makes ``1 +
+    num_retries`` attempts, 1 s apart. The server named is get_api_servers': the catalog URL
+    as written until 33.x, the discovered v2 URL cut to '.../' in 34.0.0 (12d8f57c6f)."""
+    nova = Nova(profile=profile, config=config and {"image_api": config})
     image = nova.w.create()
     nova.cloud.faults.add("image_api.get", error="GlanceUnreachable")
+    server = "http://image.fakecloud.test" + ("/" if profile == "upstream" else "")
     with pytest.raises(exception.GlanceConnectionFailed) as info:
         nova.run(nova.api.get(P1, image["id"]))
     assert str(info.value).startswith(f"Connection to glance host {server} failed: ")
-    assert nova.cloud.now == pytest.approx(4 * LATENCY + 3 * 1.0)  # 4 attempts, 3 sleeps
+    assert nova.cloud.now == pytest.approx(attempts * LATENCY + (attempts - 1) * 1.0)
     logs = nova.cloud.trace.filter(kind="log", actor="nova.image.glance")
-    assert [e["message"].split(", ")[-1] for e in logs] == ["retrying."] * 3 + ["done trying."]
+    words = ["retrying."] * (attempts - 1) + ["done trying."]
+    assert [e["message"].split(", ")[-1] for e in logs] == words
 
 
-def test_a_transient_failure_is_retried_after_a_second(nova):
+def test_a_transient_failure_is_retried_after_a_second():
+    nova = Nova(profile="upstream")
     image = nova.w.create()
     nova.cloud.faults.add("image_api.get", error="GlanceUnreachable", times=1)
     assert nova.run(nova.api.get(P1, image["id"]))["id"] == image["id"]

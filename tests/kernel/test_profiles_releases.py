@@ -158,6 +158,20 @@ EXPECTED = {
     "jsonschema_ipv4_strict": {"25.3.0": False, "26.0.0": True},
     "images_query_schema": {"29.4.0": False, "30.0.0": True},
     "default_notification_format": {"19.3.2": "both", "20.0.0": "unversioned"},
+    # [glance] num_retries as nova/conf/glance.py has it (pip download; 21.2.4 and master
+    # from the git mirror), each side of 662af9fab6 and its 20.5.0 and 21.1.2 backports
+    "default_glance_num_retries": {
+        "17.0.7": 0,
+        "18.3.0": 0,
+        "19.3.2": 0,
+        "20.4.1": 0,
+        "20.5.0": 3,
+        "21.1.1": 0,
+        "21.1.2": 3,
+        "21.2.4": 3,
+        "22.0.0": 3,
+        "34.0.0": 3,
+    },
     "snapshot_payload_version": {
         "17.0.13": "1.6",
         "18.0.0": "1.8",

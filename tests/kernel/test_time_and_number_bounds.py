@@ -114,6 +114,9 @@ def test_the_clock_cannot_be_run_past_the_calendar():
         ({"glance": {"limit_param_default": 0}}, "glance.limit_param_default: .* from 1 to"),
         ({"glance": {"api_limit_max": 0}}, "glance.api_limit_max: expected a count from 1"),
         ({"glance": {"image_size_cap": 0}}, "glance.image_size_cap: .* bytes from 1 to 9223"),
+        # [glance] num_retries is an IntOpt with min=0; unset (None) it is the release's
+        ({"image_api": {"num_retries": -1}}, r"image_api.num_retries: .* count .* \(negative\)"),
+        ({"image_api": {"num_retries": True}}, "image_api.num_retries: expected a count"),
         # a backend's and a volume type's keys, as a section's: these were taken, and each
         # copy on the backend failed as the volume's error with fakecloud's own TypeError
         (

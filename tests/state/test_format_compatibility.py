@@ -8,7 +8,9 @@ as what differs from their defaults): `format2-from-format1-8213291.json` is wha
 fakecloud writing format 2 (session 17) saved it as, and every later one must save the same
 bytes, from either file (but for a default changed since, whose old value the file then
 writes: session 23's Glance enables its series' import methods, the file ``glance-direct``
-alone). A change that adds an attribute to a saved object breaks this; a memo belongs in
+alone; session 42's ``image_api.num_retries`` unset is the release's ``[glance] num_retries``,
+0 on Queens, and the file's Nova image API keeps the settings it was saved with, 3 retries, as
+a node of its own). A change that adds an attribute to a saved object breaks this; a memo belongs in
 `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file cannot have
 held needs a new format version. A profile switch or a configuration key added
 after a file was saved reads, in the loaded cloud, the value a cloud built today has.
