@@ -178,3 +178,14 @@ def test_glance_lost_after_the_upload_costs_the_finished_snapshot(tmp_path):
     path, replayed = _replay(explored, ready, tmp_path)
     assert same_run(replayed.trace, explored.result.trace)
     assert _broken(replayed) == {"invariant no_active_snapshot_image_deleted"}
+    # Queens' [glance] num_retries is 0 (3 from 662af9fab6, 22.0.0): one failed GET, its only
+    # attempt, costs the seed profile's finished snapshot
+    queens = _ready("glance_get_fails_after_snapshot_upload.yaml", "seed").play(0)
+    tries = [
+        (d.about["call"], d.about["attempt"], d.value)
+        for d in queens.decisions
+        if d.kind == "fault"
+    ]
+    calls = [("get", 1, 0), ("update", 1, 0), ("get", 1, 0), ("upload", 1, 0), ("get", 1, 1)]
+    assert tries == calls
+    assert _broken(queens) == {"invariant no_active_snapshot_image_deleted"}
