@@ -771,10 +771,14 @@ class CinderApi(ApiService):
             saved = api.set_image_metadata(req.context, volume, metadata)
             return Response(200, {"metadata": saved})
         # Queens' action has no schema (12.0.10 contrib/volume_image_metadata.py ``create``):
-        # the volume, then the body, then ``_update_volume_metadata``'s
+        # the volume, its policy (``context.authorize(IMAGE_METADATA_POLICY, target_obj=
+        # volume)``, before the body: a caller it refuses is 403 whatever the body; session
+        # 41 found the body's 400 first), then the body, then ``_update_volume_metadata``'s
         # ``check_metadata_properties`` (`VolumeAPI.set_image_metadata`), its two errors and the
         # db's ``metadata.items()`` answered as ``_update_volume_image_metadata`` answers them.
+        # 13.0.0 on, ``@validation.schema`` checks the body first (above).
         volume = api.get(req.context, req.params["id"])
+        api.authorize_image_metadata(req.context, volume, "set")
         try:
             metadata = body["os-set_image_metadata"]["metadata"]
             saved = api.set_image_metadata(req.context, volume, metadata)
@@ -792,8 +796,9 @@ class CinderApi(ApiService):
             key = body["os-unset_image_metadata"]["key"]
         else:
             # Queens' action has no schema (12.0.10 contrib/volume_image_metadata.py
-            # ``delete``): the volume, then the key by hand
+            # ``delete``): the volume, its policy, then the key by hand
             volume = api.get(req.context, req.params["id"])
+            api.authorize_image_metadata(req.context, volume, "remove")
             try:
                 key = body["os-unset_image_metadata"]["key"]
             except (KeyError, TypeError):

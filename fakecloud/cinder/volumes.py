@@ -498,6 +498,14 @@ class VolumeAPI(ApiPart):
             raise exception.GlanceMetadataNotFound(id=volume.id)
         return dict(volume.volume_image_metadata)
 
+    def authorize_image_metadata(self, context: Any, volume: Volume, change: str) -> None:
+        """The image-metadata action's own policy (`change`: ``set`` or ``remove``; before
+        19.0.0 one rule, ``volume_extension:volume_image_metadata``), as Queens' controller
+        asks it before it reads the body (403 ``PolicyNotAuthorized``)."""
+        self._authorize(
+            context, f"volume_extension:volume_image_metadata:{change}", volume.project_id
+        )
+
     def set_image_metadata(
         self, context: Any, volume: Volume, metadata: dict[str, str]
     ) -> dict[str, str]:

@@ -204,3 +204,27 @@ def test_a_decision_is_remembered_per_system_scope():
     assert fault(call(cloud, "GET", "os-services", ctx=ADMIN)) == refused
     system = dataclasses.replace(ADMIN, system_scope="all")
     assert call(cloud, "GET", "os-services", ctx=system).status == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"os-set_image_metadata": None},
+        {"os-set_image_metadata": {"metadata": {"k": "v" * 256}}},
+        {"os-unset_image_metadata": {}},
+        {"os-unset_image_metadata": {"key": ""}},
+    ],
+)
+def test_queens_image_metadata_asks_its_policy_before_reading_the_body(body):
+    """Cinder 12.0.10's ``os-set_image_metadata`` and ``os-unset_image_metadata`` (no schema)
+    look the volume up, ask ``volume_extension:volume_image_metadata`` and only then read the
+    body: a caller the policy refuses is 403 whatever the body (fakecloud answered the body's
+    400 or 413 first, session 41). 13.0.0 on, the schema decorator reads the body first."""
+    rule = "volume_extension:volume_image_metadata"
+    cloud = Cloud(profile="seed", config={"cinder": {"policy": {rule: "role:admin"}}})
+    vid = create_volume(cloud)
+    refused = ("forbidden", 403, f"Policy doesn't allow {rule} to be performed.")
+    assert fault(call(cloud, "POST", f"volumes/{vid}/action", body)) == refused
+    later = Cloud(profile="nova-18.3.0", config={"cinder": {"policy": {rule: "role:admin"}}})
+    vid = create_volume(later)
+    assert fault(call(later, "POST", f"volumes/{vid}/action", body))[1] == 400  # Cinder 13
