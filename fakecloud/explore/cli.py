@@ -247,7 +247,7 @@ def explore_main(argv: list[str] | None = None) -> int:
     stems = _replay_stems([scenario.file for _, scenario, _ in files])
     reports = []
     try:
-        with ctrl_c, Executor(jobs, args.scheduler) as executor, progress:
+        with ctrl_c, Executor(jobs, args.scheduler, note=progress.note) as executor, progress:
             for text, scenario, cases in files:
                 if ctrl_c.pressed:
                     break  # the files not begun: none of their seeds ran, nothing to say
@@ -396,6 +396,10 @@ class _Progress:
 
     def __exit__(self, *exc: Any) -> None:
         self._bar.__exit__(*exc)
+
+    def note(self, text: str) -> None:
+        """Tell the user `text` on stderr (above the bar), as ``fakecloud explore: TEXT``."""
+        self._bar.note(f"fakecloud explore: {text}")
 
     def advance(self, case_id: str, outcomes: list[Any]) -> None:
         self.broke += sum(1 for o in outcomes if not o.passed)

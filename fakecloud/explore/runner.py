@@ -11,6 +11,7 @@ spread; the caller sorts them by seed.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import queue
 import threading
@@ -43,6 +44,10 @@ class Batch:
     profile: str | None = None
     """``--profile``: the profile every seed runs on in place of the file's (None: the file's)."""
 
+
+#: Real seconds batches restricted to this fakecloud's Dask workers wait before they are
+#: looked at again: are those workers still there? (`Executor._watch`)
+_WATCH_S = 10.0
 
 #: A run pruning a seed's paths stops as never idle after this many times the trace events
 #: the seed's own run wrote after t0, and this many more.
@@ -308,11 +313,24 @@ class Executor:
     _pool: Any
     _client: Any
 
-    def __init__(self, jobs: int = 1, scheduler: str | None = None):
+    def __init__(
+        self,
+        jobs: int = 1,
+        scheduler: str | None = None,
+        note: Callable[[str], None] = lambda text: None,
+    ):
         self.jobs = jobs
         self.scheduler = scheduler
+        self.note = note
+        """Told what the user should know that changes no result (a worker of another
+        fakecloud left out, its batches run again): ``fakecloud explore`` prints it on stderr."""
         self._pool = None
         self._client = None
+        self._ours_only: list[str] | None = None
+        """The Dask workers batches are restricted to once a worker of another fakecloud was
+        seen (those that run this one then); None: any worker."""
+        self._refused: dict[str, str] = {}
+        """Workers of another fakecloud seen mid-sweep, and their builds."""
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -341,11 +359,11 @@ class Executor:
             self._pool = LocalPool(self.jobs)
         return self
 
-    def _check_workers(self, mid_sweep: bool = False) -> None:
+    def _check_workers(self) -> None:
         """Refuse a cluster whose workers run another fakecloud (`fakecloud.explore.build`):
         their seeds would not be this fakecloud's. A worker without fakecloud, or with one
-        too old to answer, returns the error its unpickling met. `mid_sweep`: asked again
-        once a batch failed, as one that joined since may have failed it."""
+        too old to answer, returns the error its unpickling met. (One that joins mid-sweep is
+        left out instead: `_leave_out`.)"""
         from fakecloud.explore.build import this_build
 
         ours = this_build()
@@ -359,12 +377,10 @@ class Executor:
         if other:
             self.__exit__(None, None, None)
             listed = "; ".join(f"{addr}: {build}" for addr, build in other.items())
-            joined = ", some joining after the sweep began" if mid_sweep else ""
             raise ClusterUnavailable(
                 f"the Dask workers at {self.scheduler} must run this fakecloud, {ours}; "
-                f"{len(other)} of {len(theirs)} run another{joined} ({listed}): "
-                + ("the sweep stopped; " if mid_sweep else "")
-                + "install this one on every worker and restart them"
+                f"{len(other)} of {len(theirs)} run another ({listed}): "
+                "install this one on every worker and restart them"
             )
 
     def __exit__(self, *exc: Any) -> None:
@@ -428,55 +444,111 @@ class Executor:
         # client's thread), so the wait for the next one is one blocking get rather
         # than a waiter put on every pending future and taken off again per batch.
         finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        in_flight = 0
+        live: dict[int, tuple[Batch, Any, bool]] = {}  # submitted, not back: by number
+        numbers = itertools.count()
 
-        def submit() -> bool:
-            nonlocal in_flight
+        def submit(batch: Batch) -> None:
+            number, only = next(numbers), self._ours_only
+            where = {} if only is None else {"workers": only, "allow_other_workers": False}
+            future = self._client.submit(_run_batch_built, batch, pure=False, **where)
+            live[number] = (batch, future, only is not None)
+            future.add_done_callback(lambda done, n=number: finished.put((n, done)))
+
+        def take() -> bool:
             batch = next(work, None)
             if batch is None or stop():
                 return False
-            future = self._client.submit(_run_batch_built, batch, pure=False)
-            future.add_done_callback(lambda done, batch=batch: finished.put((batch, done)))
-            in_flight += 1
+            submit(batch)
             return True
 
-        while in_flight < 2 * self.workers and submit():
+        while len(live) < 2 * self.workers and take():
             pass
         from fakecloud.explore.build import this_build
 
         ours = this_build()
-        while in_flight:
-            batch, done = finished.get()
-            in_flight -= 1
+        while live:
             try:
-                ran = done.result()
+                number, done = finished.get(timeout=_WATCH_S if self._ours_only else None)
+            except queue.Empty:  # restricted batches wait: for workers that are still there?
+                self._watch(ours, live, submit)
+                continue
+            if number not in live:  # one `_watch` submitted again, cancelled
+                continue
+            batch, _, restricted = live.pop(number)
+            try:
+                worker, build, outcomes = done.result()
             except Exception:
                 # a worker of an older fakecloud that joined meanwhile cannot even read the
-                # task (no _run_batch_built there): name it rather than its traceback
-                self._check_workers(mid_sweep=True)
-                raise
-            yield batch, self._from_this_build(ours, *ran)
-            submit()
+                # task (no _run_batch_built there): left out, the batch run again by this
+                # fakecloud's workers; an error there is the batch's own
+                if restricted or not self._leave_out(ours, {}):
+                    raise
+                submit(batch)
+                continue
+            if build != ours:  # a worker that joined mid-sweep: its seeds are another's
+                self._leave_out(ours, {worker: build})
+                submit(batch)
+                continue
+            yield batch, outcomes
+            take()
 
-    def _from_this_build(self, ours: str, worker: str, build: str, outcomes: list) -> list:
-        """A batch's `outcomes`, from a `worker` that runs `build`: refused, stopping the
-        sweep, when that is another fakecloud than `ours`. The workers are asked before the
-        first batch (`_check_workers`), but a worker may join the cluster mid-sweep, and Dask
-        gives it work at once: its seeds would be another program's."""
-        if build != ours:
+    def _leave_out(self, ours: str, seen: dict[str, str]) -> bool:
+        """Restrict the batches to the workers that run `ours` once a worker of another
+        fakecloud took part (`seen`: worker -> its build; every worker is asked too), and
+        whether one ever did. A worker may join the cluster mid-sweep, after `_check_workers`,
+        and Dask gives it work at once: its batches are run again by this fakecloud's workers,
+        so the report is the one they alone would give. None of those left: the sweep stops."""
+        with _no_collection():
+            builds = self._client.run(_worker_build, on_error="return")
+        told = {
+            a: b if isinstance(b, str) else f"none that answers: {b}" for a, b in builds.items()
+        }
+        new = {
+            a: b
+            for a, b in sorted({**told, **seen}.items())
+            if b != ours and a not in self._refused
+        }
+        self._refused.update(new)
+        if not self._refused:
+            return False
+        good = sorted(a for a, b in builds.items() if b == ours and a not in self._refused)
+        if not good:
             self.__exit__(None, None, None)
+            listed = "; ".join(f"{a}: {b}" for a, b in sorted(self._refused.items()))
             raise ClusterUnavailable(
-                f"the Dask worker {worker}, which joined {self.scheduler} after the sweep "
-                f"began, runs another fakecloud, {build}, not this one, {ours}: its seeds are "
-                "refused and the sweep stopped; install this one on every worker and restart "
-                "them"
+                f"no Dask worker at {self.scheduler} runs this fakecloud, {ours}, any more; "
+                f"those that joined after the sweep began run another ({listed}): the sweep "
+                "stopped; install this one on every worker and restart them"
             )
-        return outcomes
+        self._ours_only = good
+        for addr, build in new.items():
+            self.note(
+                f"the Dask worker {addr}, which joined {self.scheduler} after the sweep began, "
+                f"runs another fakecloud, {build}, not this one, {ours}: its batches are run "
+                "again by the workers that run this one, and it gets no more (install this one "
+                "on it and restart it)"
+            )
+        return True
+
+    def _watch(self, ours: str, live: dict[int, tuple[Batch, Any, bool]], submit: Callable) -> None:
+        """Batches restricted to this fakecloud's workers have waited `_WATCH_S`: when none of
+        those workers is left (each stopped, or restarted at another address) Dask would hold
+        them for good, so they go to the workers of this fakecloud there now."""
+        with _no_collection():
+            there = set(self._client.scheduler_info(n_workers=-1)["workers"])
+        if there & set(self._ours_only or ()):
+            return
+        self._leave_out(ours, {})  # to those of ours there now; raises with none left
+        for number, (batch, future, restricted) in list(live.items()):
+            if restricted:
+                del live[number]
+                future.cancel()
+                submit(batch)
 
 
 def _run_batch_built(batch: Batch) -> tuple[str, str, list[SeedOutcome]]:
     """`run_batch` on a Dask worker: its address and build with the batch's outcomes, which
-    this process takes only from this fakecloud (`Executor._from_this_build`)."""
+    this process takes only from this fakecloud (`Executor._pipelined`)."""
     from distributed import get_worker
 
     from fakecloud.explore.build import this_build

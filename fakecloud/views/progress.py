@@ -8,6 +8,7 @@ when done, so the report printed after it stands alone; piped or captured, stder
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
@@ -68,6 +69,13 @@ class Bar:
     def elapsed(self) -> float:
         """Real seconds since the bar started (0 with no bar or before it started)."""
         return (self._bar.tasks[0].elapsed or 0.0) if self._bar is not None else 0.0
+
+    def note(self, text: str) -> None:
+        """Print `text` on stderr: above the bar while it is drawn."""
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(text, file=sys.stderr)
 
     def advance(self, by: int = 1, **fields: Any) -> None:
         """Count `by` more done and show the new `fields`."""

@@ -8,6 +8,7 @@ cluster; a real sweep points --scheduler at a `dask scheduler` the user started.
 import contextlib
 import gc
 import json
+import re
 import socket
 import sys
 import threading
@@ -17,18 +18,20 @@ import pytest
 import fakecloud
 from fakecloud.cli import main as cli
 from fakecloud.explore import runner
+from fakecloud.explore.build import this_build
 
 
 @contextlib.contextmanager
-def local_cluster():
-    """A LocalCluster of two forked worker processes on 127.0.0.1; yields its address."""
+def local_cluster(workers=2, yield_cluster=False):
+    """A LocalCluster of `workers` forked worker processes on 127.0.0.1; yields its address
+    (`yield_cluster`: the cluster)."""
     # Imported here, not at collection: Dask's import costs a second of every worker's start.
     distributed = pytest.importorskip("distributed")
     dask = pytest.importorskip("dask")
     # forked worker processes start in a fraction of the time spawned ones take
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         cluster = distributed.LocalCluster(
-            n_workers=2,
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
@@ -41,7 +44,7 @@ def local_cluster():
         )
     try:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        yield cluster.scheduler_address
+        yield cluster if yield_cluster else cluster.scheduler_address
     finally:
         cluster.close()
 
@@ -151,21 +154,86 @@ def test_a_worker_with_another_fakecloud_is_told_apart_by_its_files(tmp_path):
     assert this_build().startswith(f"{fakecloud.__version__} (")
 
 
-def test_a_batch_from_a_worker_that_joined_with_another_fakecloud_is_refused():
+#: What a late worker of another fakecloud runs at its start (a Dask preload): another build,
+#: whose batches come back with no outcome, and, for one too old to read the sweep's tasks, no
+#: task function.
+FOREIGN = """
+import fakecloud.explore.build as build
+import fakecloud.explore.runner as runner
+
+build.this_build = lambda: "0.0.9 (0000000000000000)"
+runner.run_batch = lambda batch: []  # another program's outcomes: none of the seeds
+"""
+# (a preload file runs twice: as the worker's process starts and as the worker does)
+TOO_OLD = FOREIGN + "for name in ('_run_batch_built', '_worker_build'): vars(runner).pop(name, 0)\n"
+
+
+def join(cluster, preloads):
+    """Worker processes that join `cluster`, each running its file of `preloads` (name -> file)
+    first; forked, as the cluster's own are."""
+    import dask
+
+    spec = cluster.new_spec
+    for name, preload in preloads.items():
+        options = {**spec["options"], "preload": [str(preload)]}
+        cluster.worker_spec[name] = {"cls": spec["cls"], "options": options}
+    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        cluster.scale(len(cluster.worker_spec))
+        cluster.wait_for_workers(len(cluster.worker_spec), timeout=60)
+
+
+@pytest.mark.explore  # three forked workers and a fourth's batches run again: ~1 CPU-s
+def test_workers_of_another_fakecloud_joining_mid_sweep_lose_no_seed(
+    shared_link, tmp_path, monkeypatch, capsys
+):
     """The workers are asked for their build before the first batch; one that joins the
-    cluster later gets work from Dask at once. Each batch comes back with its worker's build,
-    and one from another fakecloud stops the sweep (exit 2 in `fakecloud explore`) naming the
-    worker, rather than mixing two programs' seeds into one report. (A worker too old to read
-    the task at all loses its connection to the scheduler, and Dask runs its batch elsewhere:
-    seen with a worker on an older main joining a 3,000-seed sweep.)"""
-    executor = runner.Executor(scheduler="tcp://10.0.0.5:8786")
-    ours, outcomes = "0.1.0 (5c84d2fb190cac1a)", ["an outcome"]
-    assert executor._from_this_build(ours, "tcp://10.0.0.7:40001", ours, outcomes) == outcomes
-    with pytest.raises(runner.ClusterUnavailable) as refused:
-        executor._from_this_build(ours, "tcp://10.0.0.7:40001", "0.1.0 (2bad2eefc5646f93)", [])
-    assert str(refused.value) == (
-        "the Dask worker tcp://10.0.0.7:40001, which joined tcp://10.0.0.5:8786 after the sweep "
-        "began, runs another fakecloud, 0.1.0 (2bad2eefc5646f93), not this one, 0.1.0 "
-        "(5c84d2fb190cac1a): its seeds are refused and the sweep stopped; install this one on "
-        "every worker and restart them"
+    cluster later gets work from Dask at once. Each batch comes back with its worker's build:
+    one from another fakecloud, or one that fails on a worker too old to read the task, is run
+    again on the workers of this one, which alone get the rest, so the report is complete and
+    the serial run's. (Until session 42 the sweep stopped, exit 2, its seeds in no report.)"""
+
+    def explore(name, *extra):
+        path = tmp_path / f"{name}.json"
+        args = ["explore", str(shared_link), "--seeds", "12", "--no-progress"]
+        assert cli([*args, "--out", str(tmp_path / name), "--json", str(path), *extra]) == 1
+        data = json.loads(path.read_text())
+        return [(c["seeds"], c["passed"]) for c in data["cases"]], [
+            (g["broke"], g["path"], g["seeds"]) for g in data["groups"]
+        ]
+
+    serial = explore("serial", "--jobs", "1")
+    (tmp_path / "foreign.py").write_text(FOREIGN)
+    (tmp_path / "too_old.py").write_text(TOO_OLD)
+    with local_cluster(workers=1, yield_cluster=True) as cluster:
+        checked = runner.Executor._check_workers
+
+        def joined_after_the_check(executor):
+            checked(executor)
+            join(cluster, {"foreign": tmp_path / "foreign.py", "too-old": tmp_path / "too_old.py"})
+
+        monkeypatch.setattr(runner.Executor, "_check_workers", joined_after_the_check)
+        capsys.readouterr()
+        dask = explore("dask", "--scheduler", cluster.scheduler_address)
+        late = {w["name"]: a for a, w in cluster.scheduler_info["workers"].items()}
+    assert dask == serial
+    assert serial[0] == [(12, 0)] and serial[1][0][2] == list(range(12))
+    # the worker that cannot read the tasks drops out of the cluster as it gets one (Dask runs
+    # its batch elsewhere) and comes back: told apart when it is there as the other's batches
+    # come back, by the error its answer meets
+    ours, address = this_build(), cluster.scheduler_address
+    told = capsys.readouterr().err.splitlines()
+    note = (
+        "fakecloud explore: the Dask worker @, which joined ADDRESS after the sweep began, runs "
+        "another fakecloud, @, not this one, OURS: its batches are run again by the workers that "
+        "run this one, and it gets no more (install this one on it and restart it)"
+    )
+    note = note.replace("ADDRESS", address).replace("OURS", ours).replace("@", "{}")
+    assert note.format(late["foreign"], "0.0.9 (0000000000000000)") in told
+    assert len(told) <= 2
+    assert all(
+        line == note.format(late["foreign"], "0.0.9 (0000000000000000)")
+        or re.fullmatch(
+            re.escape(note.format("@", "none that answers: @")).replace("@", ".+"), line
+        )
+        for line in told
     )

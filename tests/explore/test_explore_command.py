@@ -152,7 +152,7 @@ def test_more_jobs_than_seeds_start_no_more_workers_than_seeds(shared_link, tmp_
 
     started = []
 
-    def executor(jobs, scheduler=None):
+    def executor(jobs, scheduler=None, note=None):
         started.append(jobs)  # then stop: running the seed is not what this checks
         raise explore_cli.ClusterUnavailable("stopped by the test")
 
