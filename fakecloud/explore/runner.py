@@ -312,6 +312,8 @@ class Executor:
 
     _pool: Any
     _client: Any
+    _ours_only: list[str] | None
+    _refused: dict[str, str]
 
     def __init__(
         self,
@@ -326,10 +328,10 @@ class Executor:
         fakecloud left out, its batches run again): ``fakecloud explore`` prints it on stderr."""
         self._pool = None
         self._client = None
-        self._ours_only: list[str] | None = None
+        self._ours_only = None
         """The Dask workers batches are restricted to once a worker of another fakecloud was
         seen (those that run this one then); None: any worker."""
-        self._refused: dict[str, str] = {}
+        self._refused = {}
         """Workers of another fakecloud seen mid-sweep, and their builds."""
 
     def __enter__(self) -> Executor:
