@@ -27,13 +27,15 @@ eventlet's answer before any application sees the request.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
-from fakecloud.transport.request_line import read_version
+from fakecloud.transport.request_line import python_error_page, read_version
 from fakecloud.transport.unfinished import bound_chunks
 
 if TYPE_CHECKING:
@@ -92,6 +94,10 @@ class HeadLimits:
     apache: bool = False
     """Whether the request line's version is read as Apache reads it, else as eventlet.wsgi
     (`fakecloud.transport.request_line`)."""
+    length_and_chunked_answer: bytes | None = None
+    """The answer to a request with both ``Content-Length`` and ``Transfer-Encoding``; None:
+    the chunked body is read and the length ignored (RFC 9112 6.3, Apache's and eventlet's
+    before 0.36.0 reading)."""
 
 
 EVENTLET = HeadLimits(
@@ -106,6 +112,48 @@ EVENTLET = HeadLimits(
 )
 """eventlet.wsgi with the services' ``max_header_line``: a line of 8,192 (request) or 16,384
 (header) bytes or more, header lines over 65,536 bytes."""
+
+_BOTH = b"Content-Length and Transfer-Encoding are not allowed together\n"
+
+LENGTH_AND_CHUNKED = (
+    b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+    % (len(_BOTH), _BOTH)
+)
+"""eventlet.wsgi's whole answer (0.36.0 on, ``reject_bad_requests``, "Fix security issue related
+to RFC 9112", e4b034f7) to a request with both ``Content-Length`` and ``Transfer-Encoding``."""
+
+
+def _python_page(status: int, message: str, explain: str) -> bytes:
+    """What ``BaseHTTPRequestHandler.send_error(status, message, explain)`` sends once the
+    request's version is known (eventlet's ``protocol_version`` HTTP/1.1; without its
+    ``Date``, as Apache's pages here)."""
+    page = python_error_page(status, message, explain)
+    return (
+        f"HTTP/1.1 {status} {message}\r\n"
+        f"Server: {BaseHTTPRequestHandler.server_version} Python/{sys.version.split()[0]}\r\n"
+        "Connection: close\r\nContent-Type: text/html;charset=utf-8\r\n"
+        f"Content-Length: {len(page)}\r\n\r\n"
+    ).encode() + page
+
+
+EVENTLET_PY3 = replace(
+    EVENTLET,
+    fields=99,
+    fields_answer=_python_page(431, "Too many headers", "got more than 100 headers"),
+)
+"""eventlet.wsgi on Python 3: as `EVENTLET`, and ``parse_request``'s ``http.client.
+parse_headers`` reads at most 100 lines (``_MAXHEADERS``), the blank line that ends the head
+among them, so a head of 100 fields or more gets 431 "Too many headers" (Python 2.7's
+``mimetools.Message``, which Nova ran on until Ussuri dropped it, had no such limit)."""
+
+EVENTLET_036 = replace(EVENTLET_PY3, length_and_chunked_answer=LENGTH_AND_CHUNKED)
+"""eventlet.wsgi 0.36.0 on: as `EVENTLET_PY3`, refusing a length beside a transfer coding."""
+
+#: The first Nova major run on Python 3 alone (21.0.0, Ussuri, dropped Python 2.7).
+PYTHON3_SINCE = 21
+#: The first Nova major whose series pins eventlet 0.36.0 or later (openstack/requirements
+#: upper-constraints: 2024.1 0.35.1, 2024.2 0.36.1).
+EVENTLET_036_SINCE = 30
 
 
 def _apache_page(status: str, note: str) -> bytes:
@@ -164,9 +212,11 @@ def head_limits(host: str, release: Release) -> HeadLimits:
     Glance 32.0.0, the 2026.1 series of Nova 33)."""
     if host == "identity":
         return APACHE
-    if host == "compute":
-        return APACHE if release.major >= 32 else EVENTLET
-    return APACHE if release.major >= 33 else EVENTLET
+    if release.major >= (32 if host == "compute" else 33):
+        return APACHE
+    if release.major >= EVENTLET_036_SINCE:
+        return EVENTLET_036
+    return EVENTLET_PY3 if release.major >= PYTHON3_SINCE else EVENTLET
 
 
 def refusal(head: bytes, limits: HeadLimits = EVENTLET) -> bytes | None:
@@ -270,6 +320,11 @@ class HeaderLimitParser(HTTPRequestParser):
         line, end, rest = header_plus.partition(b"\n")
         line = read_version(line, self.limits.apache, b"")[1]  # a version waitress serves
         super().parse_header(escape_high_bytes(line) + end + rest)
+        both = self.limits.length_and_chunked_answer
+        if both is not None and self.chunked and "CONTENT_LENGTH" in self.headers:
+            self.error = HeaderRefusal(both)  # answered before the body is read
+            self.completed = True
+            return
         bound_chunks(self)
 
 

@@ -30,10 +30,12 @@ from http.server import BaseHTTPRequestHandler
 _APACHE_VERSION = re.compile(rb"HTTP/[1-9]\.[0-9]")
 
 
-def python_error_page(code: int, message: str) -> bytes:
-    """The page ``BaseHTTPRequestHandler.send_error(code, message)`` writes on this Python
-    (its ``error_message_format`` and reason text), as eventlet.wsgi sends it."""
-    explain = BaseHTTPRequestHandler.responses[code][1]
+def python_error_page(code: int, message: str, explain: str | None = None) -> bytes:
+    """The page ``BaseHTTPRequestHandler.send_error(code, message, explain)`` writes on this
+    Python (its ``error_message_format``; `explain` by default the reason's text), as
+    eventlet.wsgi sends it."""
+    if explain is None:
+        explain = BaseHTTPRequestHandler.responses[code][1]
     page = BaseHTTPRequestHandler.error_message_format % {
         "code": code,
         "message": html.escape(message, quote=False),

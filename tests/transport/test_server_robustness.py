@@ -14,8 +14,11 @@ from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
 from fakecloud.transport.header_size import (
     APACHE,
     EVENTLET,
+    EVENTLET_036,
+    EVENTLET_PY3,
     HEADER_LINE_TOO_LONG,
     HEADERS_TOO_LARGE,
+    LENGTH_AND_CHUNKED,
     MAX_HEADER_LINE,
     MAX_REQUEST_LINE,
     REQUEST_URI_TOO_LONG,
@@ -219,9 +222,13 @@ def test_a_request_line_of_8192_bytes_gets_eventlets_empty_414(server):
 @pytest.mark.parametrize(
     ("host", "nova", "server"),
     [
-        ("compute", "31.0.0", EVENTLET),  # nova-api, the eventlet command, still shipped
+        ("compute", "20.0.0", EVENTLET),  # Python 2.7 still run: no count of fields
+        ("compute", "21.0.0", EVENTLET_PY3),  # Ussuri: Python 3 alone
+        ("compute", "29.0.0", EVENTLET_PY3),  # 2024.1 pins eventlet 0.35.1
+        ("compute", "30.0.0", EVENTLET_036),  # 2024.2 pins eventlet 0.36.1
+        ("compute", "31.0.0", EVENTLET_036),  # nova-api, the eventlet command, still shipped
         ("compute", "32.0.0", APACHE),  # "Remove eventlet based WSGI server entry points"
-        ("volume", "32.0.0", EVENTLET),  # cinder-api until Cinder 28.0.0 (2026.1)
+        ("volume", "32.0.0", EVENTLET_036),  # cinder-api until Cinder 28.0.0 (2026.1)
         ("image", "33.0.0", APACHE),  # glance-api gone in Glance 32.0.0 (2026.1)
         ("identity", "17.0.0", APACHE),  # Keystone under Apache since Newton
     ],
@@ -655,3 +662,30 @@ def test_header_names_are_written_as_the_server_in_front_writes_them(server):
     eventlet = exchange(server, "compute", _head(b""))
     assert b"\r\nX-Openstack-Request-Id: req-" in eventlet
     assert b"\r\nX-Compute-Request-Id: req-" in eventlet
+
+
+def test_eventlet_on_python_3_refuses_100_fields_and_from_0_36_a_length_beside_chunked(server):
+    """eventlet.wsgi 0.36.0 ("Fix security issue related to RFC 9112", in the 2024.2 series'
+    upper-constraints) refuses a request with both ``Content-Length`` and ``Transfer-Encoding``
+    before reading its body, with its own 400; earlier eventlet and Apache read the chunked
+    body and ignore the length (RFC 9112 6.3), as waitress did everywhere. The next request on
+    the connection is never read. On Python 3 (Nova 21.0.0 on) Python's ``parse_headers``
+    reads 100 lines at most, the blank one among them: 100 fields are 431 (both as eventlet
+    0.41.3 answers on Python 3.11, tried; fakecloud took them)."""
+    body = b'{"auth": {}}'
+    both = (
+        b"POST /v2.1/os-keypairs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n"
+        % (len(body), len(body), body)
+    ) + b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    fields = b"".join(b"X-%03d: 1\r\n" % i for i in range(98))  # Host, these, Connection
+    with FakecloudServer(port_base=0, speed=0, profile="nova-30.0.0") as dalmatian:
+        assert exchange(dalmatian, "compute", both) == LENGTH_AND_CHUNKED
+        too_many = exchange(dalmatian, "compute", _head(fields))
+        assert too_many.startswith(b"HTTP/1.1 431 Too many headers\r\nServer: BaseHTTP/0.6 ")
+        assert b"<p>Error code explanation: 431 - got more than 100 headers.</p>" in too_many
+        assert exchange(dalmatian, "compute", _head(fields[10:])).startswith(b"HTTP/1.1 401 ")
+    assert LENGTH_AND_CHUNKED.startswith(b"HTTP/1.0 400 Bad Request\r\nConnection: close\r\n")
+    assert exchange(server, "compute", _head(fields)).startswith(b"HTTP/1.1 401 ")  # 2.7
+    answers = exchange(server, "compute", both)  # the seed: eventlet 0.20.0
+    assert answers.startswith(b"HTTP/1.1 401 ") and answers.count(b"HTTP/1.1 ") == 2
