@@ -81,7 +81,7 @@ def volume_admin_action(cinder: Any, context: Any, volume_id: str, body: dict[st
 
 
 def _admin_policy(cinder: Any, context: Any, name: str, volume: Any) -> None:
-    policy.authorize(context, name, volume.project_id, cinder.policy_rules)
+    policy.authorize(context, name, volume.project_id, cinder.policy_rules, volume.user_id)
 
 
 def force_detach(cinder: Any, context: Any, volume_id: str, body: dict[str, Any]) -> None:

@@ -17,10 +17,12 @@ class ApiPart:
         self.kernel = cinder.kernel
         self.store = cinder.store
 
-    def _authorize(self, context: Any, action: str, project_id: str | None = None) -> None:
+    def _authorize(
+        self, context: Any, action: str, project_id: str | None = None, user_id: str | None = None
+    ) -> None:
         # `policy.authorize` in this frame (most requests pass here: one call fewer)
         rules = self.cinder.policy_rules
-        if not policy.allowed(context, action, project_id, rules):
+        if not policy.allowed(context, action, project_id, rules, user_id):
             raise policy.PolicyNotAuthorized(action=policy.checked_name(action, rules))
 
     @staticmethod

@@ -89,7 +89,7 @@ class BackupAPI(ApiPart):
         row = self.store.backup_rows().get(backup_id) if isinstance(backup_id, str) else None
         if row is None or not (context.is_admin or row.project_id == context.project_id):
             raise exception.BackupNotFound(backup_id=backup_id)
-        self._authorize(context, "backup:get", row.project_id)
+        self._authorize(context, "backup:get", row.project_id, row.user_id)
         return row
 
     def get_all(self, context: Any, filters: dict[str, Any]) -> list[Backup] | None:
@@ -142,7 +142,7 @@ class BackupAPI(ApiPart):
         cinder = self.cinder
         major = k.switches.series.cinder
         volume = cinder.volume_api.get(context, volume_id)
-        self._authorize(context, "backup:create", volume.project_id)
+        self._authorize(context, "backup:create", volume.project_id, volume.user_id)
         snapshot = None
         if snapshot_id:
             snapshot = cinder.snapshot_api.get(context, snapshot_id)
@@ -260,7 +260,7 @@ class BackupAPI(ApiPart):
     def update(self, context: Any, backup_id: str, fields: dict[str, Any]) -> Backup:
         """``API.update``: name, description, metadata (replaced)."""
         backup = self.get(context, backup_id)
-        self._authorize(context, "backup:update", backup.project_id)
+        self._authorize(context, "backup:update", backup.project_id, backup.user_id)
         for key, value in fields.items():
             setattr(backup, key, dict(value) if key == "metadata" else value)
         backup.updated_at = self.kernel.now
@@ -271,7 +271,7 @@ class BackupAPI(ApiPart):
         asked the backup host), no incremental backup built on it (among the caller's own), a
         backup service up; then ``deleting``."""
         if not force:
-            self._authorize(context, "backup:delete", backup.project_id)
+            self._authorize(context, "backup:delete", backup.project_id, backup.user_id)
             if backup.status not in ("available", "error"):
                 raise exception.InvalidBackup(reason="Backup status must be available or error")
         if self.get_all(context, {"parent_id": backup.id}):
@@ -302,7 +302,7 @@ class BackupAPI(ApiPart):
         k = self.kernel
         cinder = self.cinder
         backup = self.get(context, backup_id)
-        self._authorize(context, "backup:restore", backup.project_id)
+        self._authorize(context, "backup:restore", backup.project_id, backup.user_id)
         if backup.status != "available":
             raise exception.InvalidBackup(reason="Backup status must be available")
         size = backup.size
@@ -358,7 +358,7 @@ class BackupAPI(ApiPart):
         """``API.export_record``: an ``available`` backup's record for another cloud to
         import (the manager's ``export_record``: the driver's service and the encoded row)."""
         backup = self.get(context, backup_id)
-        self._authorize(context, "backup:export-import", backup.project_id)
+        self._authorize(context, "backup:export-import", backup.project_id, backup.user_id)
         if backup.status != "available":
             raise exception.InvalidBackup(
                 reason=f"Backup status must be available and not {backup.status}."
@@ -435,7 +435,10 @@ class BackupAPI(ApiPart):
         """``API.reset_status`` (admin): the backup host, then the manager sets it."""
         backup = self.get(context, backup_id)
         self._authorize(
-            context, "volume_extension:backup_admin_actions:reset_status", backup.project_id
+            context,
+            "volume_extension:backup_admin_actions:reset_status",
+            backup.project_id,
+            backup.user_id,
         )
         self._host(backup)
         self.kernel.rpc.cast(
@@ -450,9 +453,12 @@ class BackupAPI(ApiPart):
         (cinder 12.0.10-29.0.0 backup/api.py ``delete``)."""
         backup = self.get(context, backup_id)
         self._authorize(
-            context, "volume_extension:backup_admin_actions:force_delete", backup.project_id
+            context,
+            "volume_extension:backup_admin_actions:force_delete",
+            backup.project_id,
+            backup.user_id,
         )
-        self._authorize(context, "backup:delete", backup.project_id)
+        self._authorize(context, "backup:delete", backup.project_id, backup.user_id)
         try:
             yield from self.kernel.rpc.call(
                 backup_target(self.cinder), "check_support_to_force_delete"

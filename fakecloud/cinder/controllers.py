@@ -597,7 +597,9 @@ def delete_volume(
     force = get_bool_param("force", params) if version.key >= force_from else False
     volume = cinder.volume_api.get(context, volume_id)
     if force:
-        policy.authorize(context, "volume:force_delete", volume.project_id, cinder.policy_rules)
+        policy.authorize(
+            context, "volume:force_delete", volume.project_id, cinder.policy_rules, volume.user_id
+        )
     cinder.volume_api.delete(context, volume, cascade=cascade, force=force)
 
 
@@ -689,6 +691,7 @@ def volume_action(
             "volume_extension:volume_admin_actions:force_delete",
             volume.project_id,
             cinder.policy_rules,
+            volume.user_id,
         )
         api.delete(context, volume, force=True)
     return status

@@ -110,7 +110,7 @@ class GroupAPI(ApiPart):
         row = self.tables().groups.get(group_id) if isinstance(group_id, str) else None
         if row is None or not (context.is_admin or row.project_id == context.project_id):
             raise exception.GroupNotFound(group_id=group_id)
-        self._authorize(context, "group:get", row.project_id)
+        self._authorize(context, "group:get", row.project_id, row.user_id)
         return row
 
     def get_all(self, context: Any, filters: dict[str, Any]) -> list[Group]:
@@ -125,7 +125,7 @@ class GroupAPI(ApiPart):
         row = table.get(group_snapshot_id) if isinstance(group_snapshot_id, str) else None
         if row is None or not (context.is_admin or row.project_id == context.project_id):
             raise exception.GroupSnapshotNotFound(group_snapshot_id=group_snapshot_id)
-        self._authorize(context, "group:get_group_snapshot", row.project_id)
+        self._authorize(context, "group:get_group_snapshot", row.project_id, row.user_id)
         return row
 
     def get_all_group_snapshots(self, context: Any, filters: dict[str, Any]) -> list[GroupSnapshot]:
@@ -293,7 +293,7 @@ class GroupAPI(ApiPart):
     ) -> None:
         """``API.update``: name and description at once; volumes to add or remove checked,
         the group ``updating`` and cast to its backend (``update_group``)."""
-        self._authorize(context, "group:update", group.project_id)
+        self._authorize(context, "group:update", group.project_id, group.user_id)
         if name == group.name:
             name = None
         if description == group.description:
@@ -399,7 +399,7 @@ class GroupAPI(ApiPart):
         group snapshots, volumes without the flag, attached volumes or with snapshots), its
         volumes and itself ``deleting``, cast to its backend (``delete_group``)."""
         k = self.kernel
-        self._authorize(context, "group:delete", group.project_id)
+        self._authorize(context, "group:delete", group.project_id, group.user_id)
         if not group.host:
             self._undo(group)
             return
@@ -437,7 +437,7 @@ class GroupAPI(ApiPart):
     def reset_status(self, context: Any, group: Group, status: str) -> None:
         """``API.reset_status`` (admins): the status written as it is (12.0.10: one of
         ``GroupStatus.ALL``; later the schema's format checks it)."""
-        self._authorize(context, "group:reset_status", group.project_id)
+        self._authorize(context, "group:reset_status", group.project_id, group.user_id)
         if self.kernel.switches.series.cinder <= QUEENS and status not in GROUP_STATUSES:
             raise exception.InvalidGroupStatus(
                 reason=f"Group status: {status} is invalid, valid status are: {GROUP_STATUSES}."
@@ -455,7 +455,7 @@ class GroupAPI(ApiPart):
         each member (``create_snapshots_in_db``: each volume checked, their quota reserved at
         once), cast to the group's backend."""
         k = self.kernel
-        self._authorize(context, "group:create_group_snapshot", group.project_id)
+        self._authorize(context, "group:create_group_snapshot", group.project_id, group.user_id)
         assert_not_frozen(self.cinder, group.backend)
         snapshot_api = self.cinder.snapshot_api
         volumes = self.members(group)
@@ -516,7 +516,7 @@ class GroupAPI(ApiPart):
         """``API.delete_group_snapshot``: ``available`` or ``error`` and no group being made
         from it; it and its snapshots ``deleting``, cast to the group's backend."""
         k = self.kernel
-        self._authorize(context, "group:delete_group_snapshot", gsnap.project_id)
+        self._authorize(context, "group:delete_group_snapshot", gsnap.project_id, gsnap.user_id)
         tables = self.tables(create=True)
         group = tables.groups.get(gsnap.group_id)
         backend = group.backend if group is not None else None
@@ -542,6 +542,8 @@ class GroupAPI(ApiPart):
 
     def reset_group_snapshot_status(self, context: Any, gsnap: GroupSnapshot, status: str) -> None:
         """``API.reset_group_snapshot_status`` (admins)."""
-        self._authorize(context, "group:reset_group_snapshot_status", gsnap.project_id)
+        self._authorize(
+            context, "group:reset_group_snapshot_status", gsnap.project_id, gsnap.user_id
+        )
         gsnap.updated_at = self.kernel.now
         GROUP_SNAPSHOT_STATUS_FORCED.move(self.kernel, gsnap, status, actor=ACTOR)

@@ -99,7 +99,7 @@ def check_type(cinder: Any, group: Group) -> None:
 def act(cinder: Any, context: Any, group: Group, action: str, allow_attached: bool) -> None:
     """``API.enable_replication`` / ``disable_replication`` / ``failover_replication``: the
     checks, the rows marked, the cast to the group's backend."""
-    cinder.group_api._authorize(context, f"group:{action}", group.project_id)
+    cinder.group_api._authorize(context, f"group:{action}", group.project_id, group.user_id)
     check_type(cinder, group)
     valid, valid_rep, valid_vol, marking, verb = ACTIONS[action]
     tail = f"Cannot {verb} replication."
@@ -144,7 +144,9 @@ def list_targets(cinder: Any, context: Any, group: Group) -> Generator:
     """``API.list_replication_targets``: the policy, `check_type`, then an RPC call to the
     group's volume service (any one when the group has no host); one that is down times the
     call out, which nothing catches: a 500."""
-    cinder.group_api._authorize(context, "group:list_replication_targets", group.project_id)
+    cinder.group_api._authorize(
+        context, "group:list_replication_targets", group.project_id, group.user_id
+    )
     check_type(cinder, group)
     backend = group.backend or next(iter(cinder.drivers))
     try:

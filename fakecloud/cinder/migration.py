@@ -121,7 +121,7 @@ def migrate_volume_action(
     else:
         validation.validate(MIGRATE_VOLUME_V316 if cluster_version else MIGRATE_VOLUME, body)
         volume = api.get(context, volume_id)
-        policy.authorize(context, POLICY, volume.project_id, rules)
+        policy.authorize(context, POLICY, volume.project_id, rules, volume.user_id)
         params = body[ACTION]
         cluster, host = _cluster_host(params, cluster_version)
         force_copy = validation.bool_from_string(params.get("force_host_copy", False))
@@ -146,7 +146,7 @@ def migrate_volume_completion_action(cinder: Any, context: Any, volume_id: str, 
     else:
         validation.validate(MIGRATE_VOLUME_COMPLETION, body)
         volume = api.get(context, volume_id)
-        policy.authorize(context, COMPLETE_POLICY, volume.project_id, rules)
+        policy.authorize(context, COMPLETE_POLICY, volume.project_id, rules, volume.user_id)
         params = body[COMPLETION]
     new_volume = api.get(context, params["new_volume"])
     error = bool(params.get("error", False))

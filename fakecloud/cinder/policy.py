@@ -181,12 +181,15 @@ _DEPRECATED_ADMIN_API = frozenset({"volume_extension:access_types_extra_specs"})
 _DEPRECATED_ANYONE = frozenset({"volume:accept_transfer", "group:create"})
 
 
-def allowed(context: Any, action: str, project_id: str | None, rules: Any) -> bool:
-    """Whether `context` may perform `action` on a resource of `project_id`, by `rules`
-    (``Cinder.policy_rules``): whether the new defaults are enforced (the distilled rules
-    below), or the operator's rules in oslo.policy (`fakecloud.cinder.policy_file.FileRules`)."""
+def allowed(
+    context: Any, action: str, project_id: str | None, rules: Any, user_id: str | None = None
+) -> bool:
+    """Whether `context` may perform `action` on a resource of `project_id` (and `user_id`, its
+    creator's, which only an operator's rule reads), by `rules` (``Cinder.policy_rules``):
+    whether the new defaults are enforced (the distilled rules below), or the operator's rules
+    in oslo.policy (`fakecloud.cinder.policy_file.FileRules`)."""
     if rules is not True and rules is not False:
-        return rules.allows(context, action, project_id)
+        return rules.allows(context, action, project_id, user_id)
     new_defaults = rules
     roles = context.roles
     if "admin" in roles:  # ``context.is_admin``, without the property's call (every request)
@@ -202,9 +205,11 @@ def allowed(context: Any, action: str, project_id: str | None, rules: Any) -> bo
     return owner and (READER in roles or MEMBER in roles)
 
 
-def authorize(context: Any, action: str, project_id: str | None, rules: Any) -> None:
+def authorize(
+    context: Any, action: str, project_id: str | None, rules: Any, user_id: str | None = None
+) -> None:
     """Raise ``PolicyNotAuthorized`` unless `context` may perform `action` (`allowed`)."""
-    if not allowed(context, action, project_id, rules):
+    if not allowed(context, action, project_id, rules, user_id):
         raise PolicyNotAuthorized(action=checked_name(action, rules))
 
 

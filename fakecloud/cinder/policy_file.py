@@ -24,7 +24,7 @@ from typing import Any
 
 from fakecloud import service_policy
 from fakecloud.cinder import policy
-from fakecloud.nova.policies import defaults_tables
+from fakecloud.nova.policies import _credentials, defaults_tables
 
 #: The Cinder majors `real_defaults` has tables of (Nova 17-34's series).
 MAJORS = range(12, 30)
@@ -57,9 +57,11 @@ class FileRules(service_policy.ServiceRules):
         table = real_defaults(major)
         super().__init__("Cinder", major, table, new_defaults, rules, "19.0.0", uncompared)
 
-    def allows(self, context: Any, action: str, project_id: str | None) -> bool:
-        """Whether `context` may perform `action` on a resource of `project_id` (None: the
-        caller's own project). A rule fakecloud asks under a later release's name is the
+    def allows(
+        self, context: Any, action: str, project_id: str | None, user_id: str | None = None
+    ) -> bool:
+        """Whether `context` may perform `action` on a resource of `project_id` and `user_id`
+        (None: the caller's own). A rule fakecloud asks under a later release's name is the
         release's own of its older name (`rule_name`); one the release does not have at all
         (``volume:reimage`` before 19.0.0) answers by the distilled rules, as without a
         policy (oslo.policy would refuse everyone)."""
@@ -69,10 +71,28 @@ class FileRules(service_policy.ServiceRules):
                 return policy.allowed(context, action, project_id, self.new_defaults)
         caller = service_policy.caller(context)
         target = {"project_id": caller[1] if project_id is None else project_id}
-        target["user_id"] = caller[0]
+        target["user_id"] = caller[0] if user_id is None else user_id
         # oslo.context's ``to_policy_values`` as Nova's checks read it (``is_admin_project``
-        # True besides: Keystone sets no admin project by default)
-        return self.decide(action, target, caller, _ADMIN_PROJECT)
+        # True besides: Keystone sets no admin project by default), ``is_admin`` Cinder's
+        return self.decide(action, target, caller, self._admin_values(caller))
+
+    def _admin_values(self, caller: tuple) -> dict[str, bool]:
+        """The credentials Cinder adds: ``is_admin_project`` (True: Keystone sets no admin
+        project by default) and ``is_admin``, the context's, which ``RequestContext.__init__``
+        sets by ``policy.check_is_admin``: the ``context_is_admin`` rule on the caller's
+        credentials, their ``is_admin`` still unset (cinder 12.0.10-29.0.0 ``context.py``,
+        ``policy.py``). ``rule:admin_api`` (``is_admin:True or ...``) and every admin check
+        built on it read it: an operator's ``context_is_admin`` names Cinder's admins. Without
+        one it is the admin role, as oslo.context's own."""
+        if "context_is_admin" not in self.enforcer.file_rules:
+            return _ADMIN_PROJECT
+        key = ("context_is_admin", (), caller)
+        found = self._memo.get(key)
+        if found is None:
+            credentials = {**_credentials(caller, False), "is_admin_project": True}
+            found = bool(self.enforcer.enforce("context_is_admin", credentials, credentials))
+            self._memo[key] = found
+        return {"is_admin_project": True, "is_admin": found}
 
     def rule_name(self, action: str) -> str:
         """The rule this release checks for `action`, the name fakecloud asks: before Cinder

@@ -130,7 +130,7 @@ def reimage(
     """``API.reimage``: policy, attachments, status, image checks, the cast."""
     k = cinder.kernel
     name = POLICY_RESERVED if volume.status == "reserved" else POLICY
-    policy.authorize(context, name, volume.project_id, cinder.policy_rules)
+    policy.authorize(context, name, volume.project_id, cinder.policy_rules, volume.user_id)
     if len(volume.attachments) > 1:
         raise exception.Explained(
             "Cannot re-image a volume which is attached to more than one server.", code=409

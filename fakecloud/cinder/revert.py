@@ -93,7 +93,7 @@ def revert_action(
 def revert_to_snapshot(cinder: Any, context: Any, volume: Any, snapshot: Snapshot) -> None:
     """``API.revert_to_snapshot``: the policy, both conditional updates, the cast."""
     k = cinder.kernel
-    policy.authorize(context, POLICY, volume.project_id, cinder.policy_rules)
+    policy.authorize(context, POLICY, volume.project_id, cinder.policy_rules, volume.user_id)
     # Until 14.0.0 the message names one id: the volume's, then (a slip) the snapshot's.
     named = k.switches.series.cinder >= BOTH_IDS_SINCE
     if volume.status != "available":

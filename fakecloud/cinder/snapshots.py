@@ -79,7 +79,7 @@ class SnapshotAPI(ApiPart):
         # (``context.is_admin`` read as its roles: no property call on every read)
         if snap is None or not (snap.project_id == context.project_id or "admin" in context.roles):
             raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
-        self._authorize(context, "volume:get_snapshot", snap.project_id)
+        self._authorize(context, "volume:get_snapshot", snap.project_id, snap.user_id)
         return snap
 
     def get_all(
@@ -279,7 +279,7 @@ class SnapshotAPI(ApiPart):
     def _validate(self, context: Any, volume: Volume) -> None:
         """``API._create_snapshot_in_db_validate`` (from Cinder 14; the same checks inline, less the
         ``error`` one, before)."""
-        self._authorize(context, "volume:create_snapshot", volume.project_id)
+        self._authorize(context, "volume:create_snapshot", volume.project_id, volume.user_id)
         if not volume.host:
             raise exception.InvalidVolume(
                 reason="The snapshot cannot be created because volume has not been scheduled "
@@ -313,7 +313,7 @@ class SnapshotAPI(ApiPart):
 
     def update(self, context: Any, snapshot: Snapshot, fields: dict[str, Any]) -> None:
         """Change a snapshot's name or description."""
-        self._authorize(context, "volume:update_snapshot", snapshot.project_id)
+        self._authorize(context, "volume:update_snapshot", snapshot.project_id, snapshot.user_id)
         for key, value in fields.items():
             setattr(snapshot, key, value)
         snapshot.updated_at = self.kernel.now
@@ -323,7 +323,7 @@ class SnapshotAPI(ApiPart):
     ) -> None:
         """Start deleting a snapshot: ``available``/``error`` → ``deleting`` (any with force),
         or with `unmanage_only` (``os-unmanage``) → ``unmanaging``, the driver's unmanage."""
-        self._authorize(context, "volume:delete_snapshot", snapshot.project_id)
+        self._authorize(context, "volume:delete_snapshot", snapshot.project_id, snapshot.user_id)
         if not unmanage_only and self.cinder.frozen_services:
             assert_not_frozen(self.cinder, self.store.volumes[snapshot.volume_id].backend)
         expected = None if force else ("available", "error")
@@ -350,26 +350,35 @@ class SnapshotAPI(ApiPart):
     def force_delete(self, context: Any, snapshot: Snapshot) -> None:
         """os-force_delete (admin): delete whatever the status."""
         self._authorize(
-            context, "volume_extension:snapshot_admin_actions:force_delete", snapshot.project_id
+            context,
+            "volume_extension:snapshot_admin_actions:force_delete",
+            snapshot.project_id,
+            snapshot.user_id,
         )
         self.delete(context, snapshot, force=True)
 
     def unmanage(self, context: Any, snapshot: Snapshot) -> None:
         """``SnapshotUnmanageController.unmanage`` after its lookup: the admin's policy, then
         the delete that keeps the backend's snapshot."""
-        self._authorize(context, "snapshot_extension:snapshot_unmanage", snapshot.project_id)
+        self._authorize(
+            context, "snapshot_extension:snapshot_unmanage", snapshot.project_id, snapshot.user_id
+        )
         self.delete(context, snapshot, unmanage_only=True)
 
     def get_metadata(self, context: Any, snapshot: Snapshot) -> dict[str, str]:
         """A snapshot's metadata."""
-        self._authorize(context, "volume:get_snapshot_metadata", snapshot.project_id)
+        self._authorize(
+            context, "volume:get_snapshot_metadata", snapshot.project_id, snapshot.user_id
+        )
         return snapshot.metadata
 
     def update_metadata(
         self, context: Any, snapshot: Snapshot, metadata: dict[str, str], delete: bool = False
     ) -> dict[str, str]:
         """Merge `metadata` into the snapshot's (replace it all when `delete`)."""
-        self._authorize(context, "volume:update_snapshot_metadata", snapshot.project_id)
+        self._authorize(
+            context, "volume:update_snapshot_metadata", snapshot.project_id, snapshot.user_id
+        )
         new = dict(metadata) if delete else {**snapshot.metadata, **metadata}
         check_metadata_properties(new)
         snapshot.metadata = new
@@ -378,7 +387,9 @@ class SnapshotAPI(ApiPart):
 
     def delete_metadata(self, context: Any, snapshot: Snapshot, key: str) -> None:
         """Remove one metadata key (404 when absent)."""
-        self._authorize(context, "volume:delete_snapshot_metadata", snapshot.project_id)
+        self._authorize(
+            context, "volume:delete_snapshot_metadata", snapshot.project_id, snapshot.user_id
+        )
         if key not in snapshot.metadata:
             raise exception.SnapshotMetadataNotFound(snapshot_id=snapshot.id, metadata_key=key)
         del snapshot.metadata[key]
@@ -389,7 +400,10 @@ class SnapshotAPI(ApiPart):
     def reset_status(self, context: Any, snapshot: Snapshot, status: str) -> None:
         """os-reset_status (admin): set any snapshot status."""
         self._authorize(
-            context, "volume_extension:snapshot_admin_actions:reset_status", snapshot.project_id
+            context,
+            "volume_extension:snapshot_admin_actions:reset_status",
+            snapshot.project_id,
+            snapshot.user_id,
         )
         SNAPSHOT_STATUS_FORCED.move(
             self.kernel, snapshot, status, actor=ACTOR, details={"reset": True}

@@ -147,7 +147,7 @@ class TransferAPI(ApiPart):
         k = self.kernel
         major = self._major
         volume = self.cinder.volume_api.get(context, volume_id)
-        self._authorize(context, "volume:create_transfer", volume.project_id)
+        self._authorize(context, "volume:create_transfer", volume.project_id, volume.user_id)
         if volume.status != "available":
             raise exception.InvalidVolume(reason="status must be available")
         if volume.encryption_key_id is not None:

@@ -134,7 +134,8 @@ class VolumeAPI(ApiPart):
             volume.project_id == context.project_id or "admin" in context.roles
         ):
             raise exception.VolumeNotFound(volume_id=volume_id)
-        if not policy.allowed(context, "volume:get", volume.project_id, self.cinder.policy_rules):
+        rules = self.cinder.policy_rules
+        if not policy.allowed(context, "volume:get", volume.project_id, rules, volume.user_id):
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume
 
@@ -448,7 +449,7 @@ class VolumeAPI(ApiPart):
 
     def update(self, context: Any, volume: Volume, fields: dict[str, Any]) -> None:
         """Change a volume's name, description or metadata."""
-        self._authorize(context, "volume:update", volume.project_id)
+        self._authorize(context, "volume:update", volume.project_id, volume.user_id)
         if volume.status == "maintenance":
             raise exception.InvalidVolume(reason="The volume cannot be updated during maintenance.")
         check_metadata_properties(fields.get("metadata"))
@@ -460,7 +461,7 @@ class VolumeAPI(ApiPart):
 
     def get_metadata(self, context: Any, volume: Volume) -> dict[str, str]:
         """A volume's metadata (a copy)."""
-        self._authorize(context, "volume:get_volume_metadata", volume.project_id)
+        self._authorize(context, "volume:get_volume_metadata", volume.project_id, volume.user_id)
         return dict(volume.metadata)
 
     def update_metadata(
@@ -473,7 +474,7 @@ class VolumeAPI(ApiPart):
     ) -> dict[str, str]:
         """Merge `metadata` into the volume's (replace it all when `delete`); the answer is
         ``_volume_x_metadata_update``'s: changed keys, new keys, then the unchanged ones."""
-        self._authorize(context, action, volume.project_id)
+        self._authorize(context, action, volume.project_id, volume.user_id)
         self._check_metadata_status(volume, "Updating")
         old = volume.metadata
         if delete:
@@ -485,7 +486,7 @@ class VolumeAPI(ApiPart):
 
     def delete_metadata(self, context: Any, volume: Volume, key: str) -> None:
         """Remove one metadata key (the controller answers 404 when it is absent)."""
-        self._authorize(context, "volume:delete_volume_metadata", volume.project_id)
+        self._authorize(context, "volume:delete_volume_metadata", volume.project_id, volume.user_id)
         self._check_metadata_status(volume, "Deleting")
         volume.metadata = {k: v for k, v in volume.metadata.items() if k != key}
 
@@ -493,7 +494,7 @@ class VolumeAPI(ApiPart):
 
     def get_image_metadata(self, context: Any, volume: Volume) -> dict[str, str]:
         """``get_volume_image_metadata``: 404 ``GlanceMetadataNotFound`` when it has none."""
-        self._authorize(context, "volume:get_volume_metadata", volume.project_id)
+        self._authorize(context, "volume:get_volume_metadata", volume.project_id, volume.user_id)
         if not volume.volume_image_metadata:
             raise exception.GlanceMetadataNotFound(id=volume.id)
         return dict(volume.volume_image_metadata)
@@ -503,7 +504,10 @@ class VolumeAPI(ApiPart):
         19.0.0 one rule, ``volume_extension:volume_image_metadata``), as Queens' controller
         asks it before it reads the body (403 ``PolicyNotAuthorized``)."""
         self._authorize(
-            context, f"volume_extension:volume_image_metadata:{change}", volume.project_id
+            context,
+            f"volume_extension:volume_image_metadata:{change}",
+            volume.project_id,
+            volume.user_id,
         )
 
     def set_image_metadata(
@@ -511,8 +515,10 @@ class VolumeAPI(ApiPart):
     ) -> dict[str, str]:
         """``os-set_image_metadata``: the set policy, then ``update_volume_metadata`` of the
         image type (its policy and status check); answers the rows it saved or skipped."""
-        self._authorize(context, "volume_extension:volume_image_metadata:set", volume.project_id)
-        self._authorize(context, "volume:update_volume_metadata", volume.project_id)
+        self._authorize(
+            context, "volume_extension:volume_image_metadata:set", volume.project_id, volume.user_id
+        )
+        self._authorize(context, "volume:update_volume_metadata", volume.project_id, volume.user_id)
         self._check_metadata_status(volume, "Updating")
         if self.kernel.switches.series.cinder <= QUEENS:
             # Queens' action has no schema: this is its check (the 255 characters, 13.0.0 on
@@ -528,10 +534,15 @@ class VolumeAPI(ApiPart):
 
     def unset_image_metadata(self, context: Any, volume: Volume, key: str) -> None:
         """``os-unset_image_metadata``: 404 ``GlanceMetadataNotFound`` for a key it lacks."""
-        self._authorize(context, "volume_extension:volume_image_metadata:remove", volume.project_id)
+        self._authorize(
+            context,
+            "volume_extension:volume_image_metadata:remove",
+            volume.project_id,
+            volume.user_id,
+        )
         if key not in self.get_image_metadata(context, volume):
             raise exception.GlanceMetadataNotFound(id=volume.id)
-        self._authorize(context, "volume:delete_volume_metadata", volume.project_id)
+        self._authorize(context, "volume:delete_volume_metadata", volume.project_id, volume.user_id)
         self._check_metadata_status(volume, "Deleting")
         volume.volume_image_metadata = {
             k: v for k, v in volume.volume_image_metadata.items() if k != key
@@ -556,7 +567,7 @@ class VolumeAPI(ApiPart):
         """Start deleting a volume (with its snapshots when `cascade`); with `unmanage_only`,
         forgetting it (``unmanaging``: the backend keeps its data)."""
         k = self.kernel
-        self._authorize(context, "volume:delete", volume.project_id)
+        self._authorize(context, "volume:delete", volume.project_id, volume.user_id)
         if not volume.host:
             # Never scheduled: destroyed at once, its quota returned.
             if volume.status != "error_managing" and volume.use_quota:
@@ -631,7 +642,7 @@ class VolumeAPI(ApiPart):
         the ``gigabytes`` reservation, then the scheduler's ``extend_volume``."""
         k = self.kernel
         policy_name = "volume:extend_attached_volume" if attached else "volume:extend"
-        self._authorize(context, policy_name, volume.project_id)
+        self._authorize(context, policy_name, volume.project_id, volume.user_id)
         size_increase = int(new_size) - volume.size
         if size_increase <= 0:
             raise exception.InvalidInput(
@@ -683,7 +694,7 @@ class VolumeAPI(ApiPart):
         """``API.update_readonly_flag``: an ``available`` volume's admin metadata ``readonly``
         becomes ``"True"``/``"False"`` (shown in its metadata; a later attachment is
         read-only)."""
-        self._authorize(context, "volume:update_readonly_flag", volume.project_id)
+        self._authorize(context, "volume:update_readonly_flag", volume.project_id, volume.user_id)
         if volume.status != "available":
             raise exception.InvalidVolume(
                 reason=f"Volume {volume.id} status must be available to update readonly flag, "
@@ -744,7 +755,7 @@ class VolumeAPI(ApiPart):
         multiattach rule, the per-type quota of the new type reserved and the old one's given
         back, ``retyping``, then the scheduler's ``retype``."""
         k = self.kernel
-        self._authorize(context, "volume:retype", volume.project_id)
+        self._authorize(context, "volume:retype", volume.project_id, volume.user_id)
         if migration_policy and migration_policy not in ("on-demand", "never"):
             # (the schema refuses it first from Cinder 13; the message names the type)
             raise exception.InvalidInput(
@@ -765,7 +776,7 @@ class VolumeAPI(ApiPart):
                     f"status of: {volume.status}."
                 )
             if tgt_multiattach:
-                self._authorize(context, "volume:multiattach", volume.project_id)
+                self._authorize(context, "volume:multiattach", volume.project_id, volume.user_id)
         if (
             tgt_multiattach
             and not k.switches.cinder_retype_encrypted_multiattach
@@ -908,7 +919,9 @@ class VolumeAPI(ApiPart):
 
     def reserve_volume(self, context: Any, volume: Volume) -> None:
         """os-reserve: ``available`` (or ``in-use`` when multiattach) → ``attaching``."""
-        self._authorize(context, "volume_extension:volume_actions:reserve", volume.project_id)
+        self._authorize(
+            context, "volume_extension:volume_actions:reserve", volume.project_id, volume.user_id
+        )
         expected = ("available", "in-use") if volume.multiattach else ("available",)
         if volume.status not in expected:
             raise exception.InvalidVolume(
@@ -920,7 +933,9 @@ class VolumeAPI(ApiPart):
     def unreserve_volume(self, context: Any, volume: Volume) -> None:
         """os-unreserve: ``attaching`` → ``in-use`` if attached somewhere, else ``available``;
         any other status is left alone."""
-        self._authorize(context, "volume_extension:volume_actions:unreserve", volume.project_id)
+        self._authorize(
+            context, "volume_extension:volume_actions:unreserve", volume.project_id, volume.user_id
+        )
         if volume.status != "attaching":
             return
         new = "in-use" if volume.attachments else "available"
@@ -1001,7 +1016,9 @@ class VolumeAPI(ApiPart):
         one and refuses a read-only volume's mode other than ``ro`` (400, no user message);
         the volume becomes ``in-use``, its mode the ``attached_mode`` admin metadata."""
         k = self.kernel
-        self._authorize(context, "volume_extension:volume_actions:attach", volume.project_id)
+        self._authorize(
+            context, "volume_extension:volume_actions:attach", volume.project_id, volume.user_id
+        )
         if volume.status == "maintenance":
             raise exception.InvalidVolume(
                 reason="The volume cannot be attached in maintenance mode."
@@ -1042,7 +1059,9 @@ class VolumeAPI(ApiPart):
 
     def detach(self, context: Any, volume: Volume, attachment_id: str | None) -> None:
         """os-detach (the manager's ``detach_volume``): finish one attachment."""
-        self._authorize(context, "volume_extension:volume_actions:detach", volume.project_id)
+        self._authorize(
+            context, "volume_extension:volume_actions:detach", volume.project_id, volume.user_id
+        )
         self.cinder.attachment_api.deletion_allowed(context, attachment_id, volume)
         if volume.status == "maintenance":
             raise exception.InvalidVolume(
@@ -1072,7 +1091,7 @@ class VolumeAPI(ApiPart):
 
     def set_bootable(self, context: Any, volume: Volume, bootable: bool) -> None:
         """os-set_bootable."""
-        self._authorize(context, "volume:update", volume.project_id)
+        self._authorize(context, "volume:update", volume.project_id, volume.user_id)
         volume.bootable = bootable
         volume.updated_at = self.kernel.now
 

@@ -9,7 +9,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ConfigError
-from tests.cinder.cinder_support import ADMIN, MISSING, READER, call, create_volume, fault
+from tests.cinder.cinder_support import ADMIN, MEMBER, MISSING, READER, call, create_volume, fault
 from tests.logged import logged
 
 
@@ -228,3 +228,32 @@ def test_queens_image_metadata_asks_its_policy_before_reading_the_body(body):
     later = Cloud(profile="nova-18.3.0", config={"cinder": {"policy": {rule: "role:admin"}}})
     vid = create_volume(later)
     assert fault(call(later, "POST", f"volumes/{vid}/action", body))[1] == 400  # Cinder 13
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-34.0.0"])
+def test_context_is_admin_names_cinders_admins(profile):
+    """Cinder's ``context.is_admin`` is the ``context_is_admin`` rule (``check_is_admin``), and
+    ``rule:admin_api`` (``is_admin:True or ...``) reads it: an operator's ``context_is_admin``
+    lets its own role through every admin check, in Cinder 12 as in 29."""
+    cloud_admin = dataclasses.replace(MEMBER, roles=("cloud_admin", "member", "reader"))
+    rules = {"context_is_admin": "role:admin or role:cloud_admin"}
+    cloud = Cloud(profile=profile, config={"cinder": {"policy": rules}})
+    assert call(cloud, "GET", "os-services", ctx=cloud_admin).status == 200
+    assert call(cloud, "GET", "os-services").status == 403  # a member still is not
+    # the same file without the rule: the admin role alone
+    cloud = Cloud(profile=profile, config={"cinder": {"policy": {"admin_api": "is_admin:True"}}})
+    assert call(cloud, "GET", "os-services", ctx=cloud_admin).status == 403
+
+
+@pytest.mark.parametrize("profile", ["seed", "nova-34.0.0"])
+def test_a_rule_reading_user_id_reads_the_resources_creator(profile):
+    """Cinder's target is the caller's project and user updated with the resource's fields
+    (``context.authorize(..., target_obj=volume)``): ``user_id:%(user_id)s`` is the volume's
+    creator, so another member of its project may not delete it."""
+    rules = {"volume:delete": "user_id:%(user_id)s"}
+    cloud = Cloud(profile=profile, config={"cinder": {"policy": rules}})
+    vid = create_volume(cloud)
+    colleague = dataclasses.replace(MEMBER, user_id="u-colleague")
+    resp = call(cloud, "DELETE", f"volumes/{vid}", ctx=colleague)
+    assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:delete to be performed.")
+    assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
