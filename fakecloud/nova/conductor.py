@@ -14,12 +14,24 @@ from fakecloud.nova import aggregates, exception, scheduler, server_groups, stat
 from fakecloud.nova.compute.utils import EventReporter
 from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
 from fakecloud.nova.destination import Destination
+from fakecloud.nova.numa_constraints import REALTIME_TOPOLOGY_SINCE
 
 ACTOR = "nova-conductor"
 #: The fault points a build consults on its host (`reschedule.spawn_failed`,
 #: `reschedule.claim_failed`).
 _SPAWN = "nova.libvirt.spawn"
 _CLAIM = "nova.compute.instance_claim"
+
+
+def _may_fail_on_host(kernel: Any, instance: Any) -> bool:
+    """Whether the build may fail on its host by its spawn or claim: either fault point armed,
+    or before 19.0.0 a realtime flavor, whose mask the libvirt driver reads first."""
+    if _SPAWN in kernel.faults.hot or _CLAIM in kernel.faults.hot:
+        return True
+    specs = instance.flavor.extra_specs
+    if specs and "hw:cpu_realtime" in specs:
+        return kernel.switches.release.version < REALTIME_TOPOLOGY_SINCE
+    return False
 
 
 class Conductor:
@@ -62,8 +74,7 @@ class Conductor:
         if (
             self.nova.server_groups is not None
             or self.nova.scheduler_hints.get(instance.uuid)
-            or _SPAWN in self.kernel.faults.hot
-            or _CLAIM in self.kernel.faults.hot
+            or _may_fail_on_host(self.kernel, instance)
         ) and not _forced(destination):
             more = self._retry_info(instance, host, destination)
         if not self._place(instance, host):
@@ -100,12 +111,13 @@ class Conductor:
         """The alternates and ``filter_properties['retry']`` a build carries to its host
         (``populate_retry``, ``_add_retry_host``), for a member of a group with a hard policy
         (or, before 26.0.0, of a group deleted since the boot), and every build while the
-        ``nova.libvirt.spawn`` or ``nova.compute.instance_claim`` fault point is armed: the only
-        builds here that can fail on their host (`reschedule.late_group_check`,
-        `reschedule.spawn_failed`, `reschedule.claim_failed`);
-        every other build would carry them too and never use them."""
+        ``nova.libvirt.spawn`` or ``nova.compute.instance_claim`` fault point is armed, and
+        before 19.0.0 every build of a realtime flavor (the driver reads its mask first,
+        `numa_constraints.spawn_realtime_mask`): the only builds here that can fail on their
+        host (`reschedule.late_group_check`, `reschedule.spawn_failed`,
+        `reschedule.claim_failed`); every other build would carry them too and never use them."""
         group = server_groups.group_of(self.nova, instance.uuid)
-        spawn = _SPAWN in self.kernel.faults.hot or _CLAIM in self.kernel.faults.hot
+        spawn = _may_fail_on_host(self.kernel, instance)
         if group is None:
             if not spawn and server_groups.lost_group(self.nova, instance.uuid) is None:
                 return {}

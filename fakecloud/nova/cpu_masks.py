@@ -59,8 +59,8 @@ def intersection(a: Runs, b: Runs) -> Runs:
 
 def parse_cpu_spec(spec: str) -> Runs:
     """``parse_cpu_spec``: CPU numbers, ranges ``a-b`` and exclusions ``^n``/``^a-b`` joined
-    by commas (empty items skipped), as runs; `ValueError` for a rule that is none of these
-    (Nova's ``exception.Invalid``)."""
+    by commas (empty items skipped), as runs; `ValueError` for a rule that is none of these,
+    in the words of Nova's ``exception.Invalid`` ("Invalid exclusion expression '^x'")."""
     taken: Runs = []
     rejected: Runs = []
     for rule in spec.split(","):
@@ -72,15 +72,24 @@ def parse_cpu_spec(spec: str) -> Runs:
             reject = parts[0][:1] == "^"
             if reject:
                 parts[0] = parts[0][1:]
-            start, end = (int(p.strip()) for p in parts)
+            try:
+                start, end = (int(p.strip()) for p in parts)
+            except ValueError:
+                raise ValueError(f"Invalid range expression {rule!r}") from None
             if start > end:
                 raise ValueError(f"Invalid range expression {rule!r}")
             (rejected if reject else taken).append((start, end))
         elif rule[0] == "^":
-            cpu = int(rule[1:].strip())
+            try:
+                cpu = int(rule[1:].strip())
+            except ValueError:
+                raise ValueError(f"Invalid exclusion expression {rule!r}") from None
             rejected.append((cpu, cpu))
         else:
-            cpu = int(rule)
+            try:
+                cpu = int(rule)
+            except ValueError:
+                raise ValueError(f"Invalid inclusion expression {rule!r}") from None
             taken.append((cpu, cpu))
     return _without(_merged(taken), _merged(rejected))
 

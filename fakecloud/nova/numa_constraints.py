@@ -50,8 +50,9 @@ reads them), never both (``ImageNUMATopologyForbidden``, named ``hw_numa_cpus`` 
 metadata is read, the flavor's lists where a topology is asked, a realtime mask from 19.0.0, a
 dedicated mask from 22.0.0) is `CpuSpecInvalid`, a flavor's memory list ``int`` refuses
 `NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. Not modelled: vPMEM,
-an image property of the wrong type other than these (``ImageMeta.from_dict``), and 17.x-18.x's
-realtime mask, read first by the host's libvirt driver.
+and an image property of the wrong type other than these (``ImageMeta.from_dict``).
+17.x-18.x's realtime mask is read first by the host's libvirt driver at the spawn
+(`spawn_realtime_mask`): a bad one fails the build there, which is rescheduled.
 """
 
 from __future__ import annotations
@@ -172,6 +173,25 @@ def realtime_mask_given(flavor: Any, image_props: dict[str, Any]) -> None:
     given."""
     specs = flavor.extra_specs or {}
     if not (image_props.get("hw_cpu_realtime_mask") or specs.get("hw:cpu_realtime_mask")):
+        raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message((17, 0, 0)))
+
+
+def spawn_realtime_mask(flavor: Any, image_props: dict[str, Any]) -> None:
+    """17.x-18.x's libvirt driver building a realtime guest (``_get_guest_numa_config``'s
+    ``vcpus_realtime_topology``; nova 17.0.13, 18.3.0 ``virt/libvirt/driver.py``,
+    ``virt/hardware.py``), where the API asked only that a mask be given: one
+    ``parse_cpu_spec`` refuses is its ``exception.Invalid`` ("Invalid exclusion expression
+    '^x'"), one leaving no vCPU realtime (``^0-1`` of 2) `RealtimeMaskNotFoundOrInvalid`; a
+    mask naming every vCPU passes, as there. From 19.0.0 the API refuses these first."""
+    specs = flavor.extra_specs or {}
+    mask = image_props.get("hw_cpu_realtime_mask") or specs.get("hw:cpu_realtime_mask")
+    count = 0
+    if mask:
+        try:
+            count = cpu_masks.realtime_mask_shape(str(mask), flavor.vcpus, legacy=True)[0]
+        except ValueError as exc:
+            raise exception.Invalid(str(exc)) from None
+    if count < 1:
         raise exception.RealtimeMaskNotFoundOrInvalid(_realtime_message((17, 0, 0)))
 
 

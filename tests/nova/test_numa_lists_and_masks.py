@@ -116,3 +116,47 @@ def test_a_cpu_list_nova_cannot_parse_at_a_rebuild_and_a_resize(profile):
     assert (shown["OS-EXT-STS:task_state"], shown["image"]["id"]) == (
         ("rebuilding", env.images[1].id) if old else (None, env.images[0].id)
     )
+
+
+REALTIME = {"hw:cpu_realtime": "yes", "hw:cpu_policy": "dedicated"}
+RT_MASKS = {"rt-none": "^0-1", "rt-x": "^x", "rt-all": "0-1"}  # of 2 vCPUs
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "nova-18.3.0", "nova-19.0.0"])
+def test_a_realtime_mask_the_api_lets_through_fails_the_spawn_on_every_host(profile):
+    # 17.x-18.x's API asks only that a mask be given; the libvirt driver's guest config reads
+    # it (vcpus_realtime_topology, nova 17.0.13 and 18.3.0 virt/libvirt/driver.py
+    # _get_guest_numa_config): its error fails the spawn, rescheduled on every host. From
+    # 19.0.0 the API reads it first. A mask naming every vCPU passes to 21.x.
+    flavors = {fid: {**REALTIME, "hw:cpu_realtime_mask": mask} for fid, mask in RT_MASKS.items()}
+    env = NovaEnv(profile).with_flavors(flavors)
+    answers = {fid: _answer(_boot(env, fid, env.images[0].id)) for fid in flavors}
+    env.cloud.run_until_idle()
+    no_rt = (
+        "Realtime policy needs vCPU(s) mask configured with at least 1 RT vCPU and 1 ordinary "
+        "vCPU. See hw:cpu_realtime_mask or hw_cpu_realtime_mask"
+    )
+    errors = [e["message"] for e in env.cloud.trace.filter(kind="notification")
+              if e["event_type"] == "compute.instance.create.error"]  # fmt: skip
+    states = sorted(
+        s["status"] for s in env.request("GET", "/v2.1/servers/detail").json()["servers"]
+    )
+    if profile == "nova-19.0.0":
+        assert answers == {
+            "rt-none": (400, no_rt),
+            "rt-x": (500, unexpected_500(profile, "nova.exception.Invalid")),
+            "rt-all": (202, ""),
+        }
+        assert (errors, states) == ([], ["ACTIVE"])
+        return
+    assert answers == dict.fromkeys(RT_MASKS, (202, ""))
+    # each tried on both hosts, then the conductor's MaxRetriesExceeded
+    assert sorted(errors) == sorted([no_rt, "Invalid exclusion expression '^x'"] * 2)
+    assert states == ["ACTIVE", "ERROR", "ERROR"]
+    faults = {
+        e["message"].split(" for instance ")[0] for e in env.cloud.trace.filter(kind="nova.fault")
+    }
+    assert faults == {
+        "Exceeded maximum number of retries. Exhausted all hosts available for retrying build "
+        "failures"
+    }

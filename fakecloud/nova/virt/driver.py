@@ -37,7 +37,7 @@ from typing import Any
 import simpy
 
 from fakecloud.glance.content import ImageData
-from fakecloud.nova import exception, states, trusted_certs
+from fakecloud.nova import exception, numa_constraints, states, trusted_certs
 from fakecloud.nova.virt import diagnostics, images
 from fakecloud.nova.virt.guest_agent import (
     bool_from_string,
@@ -200,12 +200,26 @@ class LibvirtDriver:
                     config, certs, image_meta, self.kernel.switches.release.version
                 )
         yield self.kernel.env.timeout(self.config.build_delay_s)
+        specs = instance.flavor.extra_specs
+        if specs and "hw:cpu_realtime" in specs:
+            self._realtime_guest(instance)
         faults = self.kernel.faults
         if "nova.libvirt.spawn" in faults.hot:  # else consulting it does nothing
             yield from faults.pause(
                 "nova.libvirt.spawn", host=self.host, instance_uuid=instance.uuid
             )
         self.domains[instance.uuid] = self._new_domain(instance, image_meta, volume_backed, name)
+
+    def _realtime_guest(self, instance: Any) -> None:
+        """The guest XML's realtime vCPUs (``_get_guest_numa_config``): before 19.0.0 the
+        first reading of the mask (`numa_constraints.spawn_realtime_mask`), its error failing
+        the spawn; from 19.0.0 the API has refused whatever it would refuse."""
+        flavor = instance.flavor
+        if self.kernel.switches.release.version >= numa_constraints.REALTIME_TOPOLOGY_SINCE:
+            return
+        if numa_constraints.realtime(flavor.extra_specs):
+            mask = instance.system_metadata.get("image_hw_cpu_realtime_mask")
+            numa_constraints.spawn_realtime_mask(flavor, {"hw_cpu_realtime_mask": mask})
 
     def _new_domain(
         self,
