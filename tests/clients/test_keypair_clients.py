@@ -36,9 +36,9 @@ def test_cli_and_sdk_import_list_show_delete(tmp_path):
 def test_novaclient_and_sdk_have_nova_generate_a_key_before_2_92():
     """novaclient ``keypairs.create(name)`` and openstacksdk ``create_keypair(name=...)``
     without a public key: Nova (here the seed's Queens) generates one and answers the private
-    half once. Seed 11: both keys are found after few prime candidates (0.1 CPU-s; seed 6
-    took 0.45)."""
-    cloud = Cloud(seed=11, profile="seed")
+    half once. Seed 20: both keys are found after few prime candidates (0.1 CPU-s, the least
+    of seeds 0-39 in session 42; seed 11, chosen so before the cloud's draws moved, took 0.24)."""
+    cloud = Cloud(seed=20, profile="seed")
     with cloud.intercept():
         nova = novaclient(cloud, "2.2")
         made = nova.keypairs.create("nc")
