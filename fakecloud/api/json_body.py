@@ -28,7 +28,7 @@ _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _OPENERS = {ord("["): "array", ord("{"): "object"}
 
 
-def loads(body: bytes | str, *, utf8_only: bool = True) -> Any:
+def loads(body: bytes | str, *, utf8_only: bool = True, object_pairs_hook: Any = None) -> Any:
     """`body` decoded as JSON (`ValueError` when it is not JSON), or CPython's RecursionError
     when it nests deeper than `MAX_DEPTH`.
 
@@ -36,6 +36,7 @@ def loads(body: bytes | str, *, utf8_only: bool = True) -> Any:
     and Glance (``safe_decode(s, 'utf-8')``, then ``json.loads``): a UTF-8 byte-order mark or
     UTF-16 is a malformed body. `utf8_only=False` reads bytes as Python's ``json.loads`` does
     (UTF-8, -16 or -32, a BOM allowed), as Keystone's Flask ``request.get_json`` does.
+    `object_pairs_hook` is ``json.loads``'s.
     """
     if isinstance(body, bytes):
         # (bytes that decode as UTF-8 are what their text encodes back to: counted as sent)
@@ -51,7 +52,7 @@ def loads(body: bytes | str, *, utf8_only: bool = True) -> Any:
                 f"maximum recursion depth exceeded while decoding a JSON {too_deep} "
                 "from a unicode string"
             )
-    return json.loads(body)
+    return json.loads(body, object_pairs_hook=object_pairs_hook)
 
 
 def _overflow(raw: bytes) -> str | None:

@@ -167,11 +167,16 @@ def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes)
         known = ", ".join(f"{m} {p}" for m, p in ENDPOINTS)
         message = f"no control endpoint {method} {path}; known: {known}"
         return 404, {"error": {"code": 404, "message": message}}
+    # A key given twice is refused, as a key no endpoint takes is (json keeps the last
+    # silently); a saved state, ``save``'s JSON, is read as it is (megabytes: no hook).
+    once = None if key[1] == PREFIX + "/load" else _each_key_once
     try:
-        data = loads_body(body) if body.strip() else {}
+        data = loads_body(body, object_pairs_hook=once) if body.strip() else {}
     except RecursionError:
         message = f"the body is not JSON fakecloud reads: it nests deeper than {MAX_DEPTH}"
         return 400, {"error": {"code": 400, "message": message}}
+    except _GivenTwice as exc:
+        return 400, {"error": {"code": 400, "message": str(exc)}}
     except ValueError as exc:
         return 400, {"error": {"code": 400, "message": f"the body is not JSON: {_why(exc)}"}}
     req = ControlRequest(key[0], key[1], data, parse_qs(query, keep_blank_values=True))
@@ -183,6 +188,20 @@ def answer(ctx: ControlContext, method: str, path: str, query: str, body: bytes)
             return found.status, found.handler(ctx, req)
     except (ValueError, TypeError, FakecloudError) as exc:
         return 400, {"error": {"code": 400, "message": str(exc)}}
+
+
+class _GivenTwice(ValueError):
+    """A control request's JSON object names a key twice."""
+
+
+def _each_key_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; `_GivenTwice` naming a key given twice."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _GivenTwice(f"the body gives the key {twice!r} twice: which value is meant?")
+    return data
 
 
 class ControlApplication:

@@ -131,6 +131,13 @@ def test_a_control_request_with_a_key_it_does_not_take_is_refused_not_ignored():
         in (json.loads(payload)["error"]["message"])
     )
     assert call(app, "POST", "/fakecloud/idle", b"[5]")[0] == "400 Bad Request"
+    # a key given twice: json kept the last silently (session 42), an advance of 1 s here
+    twice = call(app, "POST", "/fakecloud/advance", b'{"seconds": 50, "seconds": 1}')
+    assert (twice[0], json.loads(twice[2])["error"]["message"]) == (
+        "400 Bad Request",
+        "the body gives the key 'seconds' twice: which value is meant?",
+    )
+    assert cloud.now == 0
     assert call(app, "POST", "/fakecloud/idle", b'{"cap_s": 5}')[0] == "200 OK"
 
 
