@@ -782,7 +782,7 @@ class GlanceApi(ApiService):
     def create_task(self, req: Request) -> Response:
         """``POST /v2/tasks`` (`fakecloud.glance.legacy_import`): 201, the task ``pending``
         and its Location; the access check comes before the body is read."""
-        task_api.enforce_access(req.context, self._series.glance)
+        task_api.enforce_access(self.glance, req.context)
         task = legacy_import.create(self.glance, req.context, self._body(req))
         base = req.base_url or self.glance.public_endpoint
         headers = {**JSON, "Location": f"{base.rstrip('/')}/v2/tasks/{task.id}"}
@@ -801,7 +801,7 @@ class GlanceApi(ApiService):
     def delete_task(self, req: Request) -> Response:
         """``DELETE /v2/tasks/{task_id}``: after the access check, always 405 (Allow: GET),
         the body the explanation alone."""
-        task_api.enforce_access(req.context, self._series.glance)
+        task_api.enforce_access(self.glance, req.context)
         refusal = HTTPMethodNotAllowed(
             explanation=task_api.DELETE_REFUSAL, headers={"Allow": "GET"}
         )

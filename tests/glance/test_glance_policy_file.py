@@ -141,6 +141,15 @@ def test_a_rule_name_the_release_has_not_is_told_and_answers_by_default():
     assert not [r for r in records if r.name == "fakecloud.policy"]
 
 
+@pytest.mark.parametrize("profile", [QUEENS, UPSTREAM])
+def test_the_tasks_api_is_the_operators_tasks_api_access(profile):
+    """``tasks_api_access`` (``role:admin`` in every release) opened to members: the tasks
+    list is theirs; without the rule a member's is 403."""
+    w = _refused("tasks_api_access", profile, "role:admin or role:member")
+    assert w.call("GET", "/v2/tasks", P1).status == 200
+    assert World(profile=profile).call("GET", "/v2/tasks", P1).status == 403
+
+
 def test_a_target_field_reaches_the_rule():
     """The image target (``ImageTarget``): a rule of ``%(visibility)s`` sees the image's."""
     w = _refused("delete_image", UPSTREAM, "'private':%(visibility)s")
