@@ -1,10 +1,12 @@
 """The path of one failed check: the notable trace events that led to it, and its cause.
 
-A run's notable events are the faults that fired, the inserted actions that ran, the error
-answers of steps, and RPC timeouts, lost messages and calls that expired in the queue of a
-stopped service (``rpc.expired``: a call queued for a nova-compute down longer than the
-call's timeout, discarded unseen when it is back). The path of a failed check keeps those
-that both
+A run's notable events are the faults that fired, the inserted actions that ran, the
+restarts and guests' own actions the file places at a time (``at:``, which race the flow as
+such an insert does, but are in every seed's run: no choice of it; named for a check that
+names a resource, not on every path of one that names none), the error answers of steps,
+and RPC timeouts, lost messages and calls that expired in the queue of a stopped service
+(``rpc.expired``: a call queued for a nova-compute down longer than the call's timeout,
+discarded unseen when it is back). The path of a failed check keeps those that both
 
 - happened *before the check failed*: up to the moment its details name as the one it broke
   at (``at t=...``, counted from t0: a 500 answer, an image deleted while active, a freeze
@@ -73,6 +75,9 @@ _KINDS = ("fault", "rpc.timeout", "rpc.lost", "rpc.expired", "scenario.step")
 #: service's queue.
 _RPC = ("rpc.timeout", "rpc.lost", "rpc.expired")
 _CHOSEN = "(chosen by the explorer)"
+#: The actions of the file's steps placed at a time (``at:``) that a path names: those an
+#: insert may be too (a service's restart, a guest's own shutdown), which nothing else names.
+_TIMED = ("restart", "guest")
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,14 @@ def path_of(
     backends = volume_hosts(result.cloud, ids)
     restarts = _names(backends) if backends else None  # a step restarting their cinder-volume
     records = {record.name: record for record in result.steps}
+    # a restart or a guest's own action the file places at a time (`at:`) races the flow as an
+    # insert of the same kind does, and writes no fault event or error answer: named alike
+    timed = {
+        s.name
+        for s in result.case.steps
+        if s.at is not None and s.action in _TIMED and s.name not in landed
+    }
+    named_steps = timed.union(landed)
     seen: dict[str, dict[str, Any]] = {}  # how the path names an event -> its first event
     requests: dict[str, dict[str, Any]] = {}  # each step's request (its trace event)
     steps: set[str] = set()  # the steps whose request touches the subject
@@ -140,7 +153,7 @@ def path_of(
             and not (kind == "scenario.step" and restarts and restarts.search(event["what"]))
         ):
             if kind == "scenario.step":
-                others[event["subject"]] = _action(event, landed)
+                others[event["subject"]] = _action(event, named_steps)
             continue
         if kind == "fault":
             rule = str(event.get("rule", ""))
@@ -165,6 +178,9 @@ def path_of(
             steps.add(event["subject"])
             seen.setdefault(label, event)
             choices.setdefault(label, ("insert", event["subject"]))
+        elif event["subject"] in timed and names is not None:  # no choice to try away
+            steps.add(event["subject"])
+            seen.setdefault(_action(event, timed), event)
         else:
             steps.add(event["subject"])
     answers = [
@@ -239,10 +255,11 @@ def _answer_t(record: Any, t0: float) -> float:
     return t0 + (record.finished if record.finished is not None else record.started or 0.0)
 
 
-def _action(event: dict[str, Any], landed: dict[str, int]) -> str:
-    """An inserted action as a path names it (what it did); "" for a step of the file."""
+def _action(event: dict[str, Any], placed: Iterable[str]) -> str:
+    """An inserted action, or a step of the file placed at a time (`at:`), as a path names it
+    (what it did); "" for another step of the file."""
     name = event["subject"]
-    return f"{name}: {event.get('what', '')}" if name in landed else ""
+    return f"{name}: {event.get('what', '')}" if name in placed else ""
 
 
 def _answered(record: Any) -> str:

@@ -544,3 +544,32 @@ def test_a_restart_of_a_deleted_volumes_backend_is_on_its_path():
             worlds.release()
     finally:
         worlds.close()
+
+
+# nova-compute restarts mid-upload at a time the file sets (`at:`), not one the seed draws
+CRASH = """
+name: crash-at-a-time
+cloud:
+  profile: upstream
+  config: {nova: {disk_throughput_mb_per_s: 10, compute_hosts: 1}}
+  images:
+    cirros: {existing: cirros-0.6.2-x86_64-disk}
+  servers:
+    web: {body: {imageRef: "${images.cirros.id}", flavorRef: "1"}}
+steps:
+  - {name: snap, microversion: "2.45", request: "POST /servers/${servers.web.id}/action",
+     body: {createImage: {name: interrupted}}}
+  - {name: crash, at: 3, restart: {host: cmp-1, down_s: 10}}
+expect:
+  invariants: all
+"""
+
+
+def test_a_step_the_file_places_at_a_time_is_on_the_path_as_an_insert_is():
+    """A restart the file places `at:` a time races the flow as an inserted restart does: it
+    is what left web's image queued, and leads there (the path was empty: delays and orders
+    alone)."""
+    ready = prepared(CRASH, "crash.yaml", "default")
+    (stuck,) = group([outcome_of(ready.play(0), 0)])
+    assert stuck.key == "invariant no_stuck_snapshot_image"
+    assert stuck.path == ("crash: restart nova-compute on cmp-1",)
