@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakecloud.nova import cpu_masks, exception, mem_encryption, numa_constraints
+from fakecloud.nova import cpu_masks, exception, mem_encryption, numa_constraints, pmu
 from fakecloud.profiles.provenance import Backport, Change
 
 #: The first Nova refusing a policy that is none of ``CPUAllocationPolicy.ALL`` (or
@@ -158,10 +158,11 @@ def check(
 ) -> None:
     """The 400 (or 500) `flavor`'s CPU policies and NUMA topology with `image_props` are in
     release `version`, if any (`switches`: the release's, for `numa_constraints`), after
-    ``_validate_flavor_image_numa_pci``'s memory encryption check (`mem_encryption`; the
-    image's name and id from `image_meta`)."""
+    ``_validate_flavor_image_numa_pci``'s memory encryption and PMU checks (`mem_encryption`,
+    `pmu`; the image's name and id from `image_meta`)."""
     if switches is not None:
         mem_encryption.check(flavor, image_meta, image_props or {}, version, switches.release)
+        pmu.check(flavor, image_meta, image_props or {}, version)
     numa_get_constraints(flavor, image_props or {}, version, switches)
 
 

@@ -30,9 +30,9 @@ adding "or volume-backed instance was requested" (27.0.0-33.x).
 
 No compute here offers ``MEM_ENCRYPTION_CONTEXT``: a server asking memory encryption finds no
 host (`asks_encryption`, `fakecloud.nova.scheduler`). The 400s are ``INVALID_FLAVOR_IMAGE_
-EXCEPTIONS`` (20.0.0 on). Not modelled: ``hw_pmu``'s conflict checked beside it, the guest's
-``<launchSecurity>`` and locked memory, ``reject_sev_instances`` (suspend and live migration of
-an encrypted server, which never runs here).
+EXCEPTIONS`` (20.0.0 on). The PMU's conflict, checked next, is `fakecloud.nova.pmu`'s. Not
+modelled: the guest's ``<launchSecurity>`` and locked memory, ``reject_sev_instances`` (suspend
+and live migration of an encrypted server, which never runs here).
 """
 
 from __future__ import annotations
