@@ -6,6 +6,13 @@ The default world (every id is seeded from the cloud seed)::
     project demo    user demo         password "demo-secret"    role member
                     user demo-reader  password "reader-secret"  role reader
     project admin   user admin        password "admin-secret"   role admin (also on the system)
+    project service user nova         password "nova-secret"    roles admin, service
+
+The ``service`` project and its users are the services' own, as devstack makes them
+(``create_service_user nova admin``: the role given and ``service`` on project ``service``):
+Nova's ``[service_user]`` (and ``[cinder]``) user, whose token Nova sends beside a user's as
+``X-Service-Token`` (`fakecloud.nova.service_auth`). Their ids are drawn after every other
+record's, so the other records keep the ids they had before the services' users existed.
 
 Roles are what ``keystone-manage bootstrap`` of the profile's Keystone makes, with the implied
 roles it makes (`bootstrap_roles`): from keystone 24.0.0 admin ⇒ manager ⇒ member ⇒ reader and
@@ -85,11 +92,20 @@ def bootstrap_roles(keystone: int) -> dict[str, list[str]]:
     return {"admin": []}
 
 
+def _default_service_users() -> dict[str, Any]:
+    return {"nova": {"password": "nova-secret", "roles": ["admin", "service"]}}
+
+
+#: The project of the services' users (devstack's ``SERVICE_PROJECT_NAME``).
+SERVICE_PROJECT = "service"
+
+
 def _default_roles(keystone: int) -> dict[str, Any]:
     # bootstrap's roles, and the ones the default users hold that it does not make (13.x:
-    # member, as devstack makes it, and reader), implying nothing
+    # member, as devstack makes it, and reader; before 24.0.0 ``service``, which devstack's
+    # ``create_keystone_accounts`` makes), implying nothing
     roles: dict[str, Any] = bootstrap_roles(keystone)
-    for name in ("member", "reader"):
+    for name in ("member", "reader", "service"):
         roles.setdefault(name, [])
     return roles
 
@@ -120,6 +136,9 @@ class IdentityConfig:
     """Users by name, merged over the defaults (a None value removes one)."""
     roles: dict[str, Any] = field(default_factory=dict)
     """Roles by name → the roles each implies, merged over Keystone's bootstrap roles."""
+    service_users: dict[str, Any] = field(default_factory=dict)
+    """The services' users in project ``service`` by name (``password``, ``roles`` there,
+    ``enabled``), merged over the default (``nova``; a None value removes one)."""
 
     def world(self, keystone: int = NEWEST_KEYSTONE) -> dict[str, dict[str, Any]]:
         """Domains, projects, users and roles of a cloud of Keystone `keystone` (a major): the
@@ -129,6 +148,7 @@ class IdentityConfig:
             "projects": _merge(_default_projects(), self.projects, "projects"),
             "users": _merge(_default_users(), self.users, "users"),
             "roles": _merge(_default_roles(keystone), self.roles, "roles"),
+            "service_users": _merge(_default_service_users(), self.service_users, "service_users"),
         }
 
 

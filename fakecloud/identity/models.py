@@ -23,6 +23,7 @@ from fakecloud.identity.config import (
     DEFAULT_DOMAIN_ID,
     DEFAULT_DOMAIN_NAME,
     NEWEST_KEYSTONE,
+    SERVICE_PROJECT,
 )
 from fakecloud.sim.ids import first_hex_ids, stream
 from fakecloud.suggest import did_you_mean
@@ -106,6 +107,7 @@ _NONE: Any = MappingProxyType({})
 
 _USER_KEYS = ("password", "project", "roles", "system_roles", "domain", "enabled", "assignments")
 _PROJECT_KEYS = ("description", "domain", "enabled")
+_SERVICE_USER_KEYS = ("password", "roles", "enabled")
 _DOMAIN_KEYS = ("id", "description", "enabled")
 
 
@@ -135,7 +137,13 @@ _default: dict[int, tuple[Any, int]] = {}
 def _no_overrides(config: Any) -> bool:
     return all(
         isinstance(value, dict) and not value  # a FrozenDict: a config's mapping
-        for value in (config.domains, config.projects, config.users, config.roles)
+        for value in (
+            config.domains,
+            config.projects,
+            config.users,
+            config.roles,
+            getattr(config, "service_users", {}),
+        )
     )
 
 
@@ -285,7 +293,21 @@ class Directory:
             d._project_by_name[(dom.id, name)] = proj
         for name, spec in world["users"].items():
             d._add_user(name, _check_keys("users", name, spec, _USER_KEYS), rng)
+        d._add_service_users(world.get("service_users") or {}, rng)
         return d
+
+    def _add_service_users(self, users: dict[str, Any], rng: Random) -> None:
+        """The services' users in project ``service`` (made first unless the world has it),
+        their ids drawn after every other record's."""
+        if not users:
+            return
+        if (DEFAULT_DOMAIN_ID, SERVICE_PROJECT) not in self._project_by_name:
+            proj = Project(_hex_id(rng), SERVICE_PROJECT, DEFAULT_DOMAIN_ID, "", True)
+            self.projects[proj.id] = proj
+            self._project_by_name[(DEFAULT_DOMAIN_ID, SERVICE_PROJECT)] = proj
+        for name, spec in users.items():
+            spec = _check_keys("service_users", name, spec, _SERVICE_USER_KEYS)
+            self._add_user(name, {**spec, "project": SERVICE_PROJECT}, rng)
 
     @classmethod
     def seeded(cls, config: Any, seed: int, keystone: int = NEWEST_KEYSTONE) -> Directory:

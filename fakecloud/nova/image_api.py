@@ -91,7 +91,13 @@ from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
 from fakecloud.glance.views import image_view, image_view_entries, member_view, stored_isotime
 from fakecloud.nova import anonymous_glance, exception, json_props
-from fakecloud.nova.service_auth import as_sent, is_anonymous_admin
+from fakecloud.nova.service_auth import (
+    UNCHECKED,
+    as_sent,
+    is_anonymous_admin,
+    sends_service_token,
+    service_token,
+)
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 from fakecloud.transport.token_cache import callee_checks, passes
@@ -633,6 +639,10 @@ class API:
         caller = calls.sender(k, CALLER)
         if token is None and args:
             token = getattr(args[0], "auth_token", None)
+        # Nova's service token beside the user's when it sends one (`service_auth`)
+        serving = None
+        if token is not None and k.keystone is not None and sends_service_token(k):
+            serving = service_token(k)
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
@@ -645,9 +655,25 @@ class API:
                     if token is not None:
                         # Glance's auth_token middleware: a fresh cache entry passes the token
                         keystone = k.keystone
-                        if keystone is not None and not passes(keystone, CALLEE, token):
+                        if keystone is not None and (
+                            not passes(keystone, CALLEE, token)
+                            or (
+                                serving is not None
+                                and serving.id
+                                and not passes(keystone, CALLEE, serving.id)
+                            )
+                        ):
                             named = Subject((subject, image_id)) if templated else subject
-                            yield from callee_checks(k, keystone, CALLEE, token, _refused, named)
+                            yield from callee_checks(
+                                k,
+                                keystone,
+                                CALLEE,
+                                token,
+                                _refused,
+                                named,
+                                serving.id if serving is not None else None,
+                                serving is UNCHECKED,
+                            )
                     try:
                         if point in k.faults.hot:
                             yield from k.faults.pause(

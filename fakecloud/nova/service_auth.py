@@ -12,11 +12,26 @@ token added only from 41c64b94b0 (28.0.0, backported to 25.2.0, 26.2.0, 27.1.0).
 
 The option's default is off in every release; devstack turns it on (``NOVA_USE_SERVICE_TOKEN``
 True from b516efed, 2021-02-15: the Wallaby series on), and so does an unset option here.
-fakecloud's Nova calls Cinder and Glance in-process, without tokens: `as_sent` gives the
-context the service builds from the request. Only Cinder's ``is_service_request`` and Glance's
-location API (``add_location``: ``service`` in the roles or the service token's roles, and
-``rule:service_api`` of Glance 31.0.0) read it, so only the calls that reach them carry it:
-``attachment_delete``, ``detach``, ``terminate_connection``, ``add_image_location``.
+From db455548a1 (28.0.0; backports 25.2.0 acd62d526d, 26.2.0 0e511c799d, 27.1.0 efb01985db:
+the CVE-2023-2088 / LP #2004555 work) it is *required*: ``nova-status upgrade check`` fails
+without it ("Service user token configuration is required for all Nova services"), and
+Cinder refuses Nova's attachment deletes made without it. Every Nova release fakecloud serves
+(17.0.0 on) wraps every request to Cinder (``nova/volume/cinder.py``: 9e54b29c4f, 16.0.0)
+and to Glance (``nova/image/glance.py`` ``_session_and_auth``: 6211009e55, 16.0.0) this way.
+
+The service user is a real user of the cloud's Keystone (`SERVICE_USER_NAME`, ``nova`` in
+project ``service`` with ``admin`` and ``service``: `fakecloud.identity.config`), and its
+token (`service_token`) is what keystoneauth's password plugin of ``[service_user]`` holds:
+asked on the first request that needs it and again once it would expire within 120 s
+(`Keystone.token_for`), so the callee's ``auth_token`` middleware validates it as it
+validates any token (`fakecloud.transport.token_cache.callee_checks`). Where Keystone will not
+issue it (the user deleted or disabled, its role taken away: an operator's mistake) the
+request goes with the user's token alone and a warning in the trace: real Nova's request
+fails there with keystoneauth's ``Unauthorized`` (a known difference).
+
+Cinder's context of a request has the service token's user, project and roles as its
+``service_*`` (`as_sent`): every Nova request to Cinder carries them; of Nova's requests to
+Glance only ``add_image_location`` does, the one whose rules read them.
 """
 
 from __future__ import annotations
@@ -30,10 +45,16 @@ from fakecloud.identity.context import (
     with_service_token,
 )
 from fakecloud.identity.context import sends_service_token as sends
+from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.profiles.provenance import Backport, Change
 
-#: The ``[service_user]`` user devstack gives Nova.
-SERVICE_USER = service_user("nova")
+#: The ``[service_user]`` (and ``[cinder]``) user devstack gives Nova, a user of the cloud's
+#: Keystone (`fakecloud.identity.config`).
+SERVICE_USER_NAME = "nova"
+
+#: The context of Nova's service user in a cloud without Keystone (a world saved before
+#: session 40): no token, the project named as devstack names it.
+SERVICE_USER = service_user(SERVICE_USER_NAME)
 
 #: 41c64b94b0: ``_get_auth`` adds the service token to the ``[cinder]`` auth of an anonymous
 #: admin context (before, that auth went alone).
@@ -59,13 +80,71 @@ def sends_service_token(kernel: Any) -> bool:
     return sends(configured, kernel.switches.release.major, DEVSTACK_SENDS_SINCE)
 
 
+class UncheckedServiceToken:
+    """Nova's service token in a world without its service user (saved before session 42, or
+    configured without it: ``identity.service_users: {nova: null}``), as fakecloud had it
+    then: the `SERVICE_USER` context, no id, taken by the callee's middleware as valid with
+    its ``service`` role and no call (`fakecloud.transport.token_cache.callee_checks`'s
+    ``service_unchecked``)."""
+
+    id = None
+    context = SERVICE_USER
+
+
+#: The one `UncheckedServiceToken`.
+UNCHECKED = UncheckedServiceToken()
+
+
+def service_token(kernel: Any) -> Any:
+    """Nova's service user's live token from the cloud's Keystone (`SERVICE_USER_NAME`);
+    `UNCHECKED` where the cloud has no Keystone or no such user; None where Keystone will not
+    issue it one (the user disabled, without a role on its project: a warning in the trace)."""
+    keystone = kernel.keystone
+    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+        return UNCHECKED
+    try:
+        return keystone.token_for(SERVICE_USER_NAME)
+    except (KeyError, IdentityError) as refused:
+        kernel.trace.emit(
+            "log",
+            "nova",
+            SERVICE_USER_NAME,
+            level="warning",
+            message=(
+                "fakecloud: Keystone issues no token to Nova's service user "
+                f"{SERVICE_USER_NAME!r} ({str(refused).strip(chr(34) + chr(39))}): the request "
+                "goes with the user's token alone (real Nova's fails: keystoneauth's "
+                "Unauthorized)"
+            ),
+        )
+        return None
+
+
+def sent_service_token(kernel: Any, context: Any) -> Any:
+    """The service token (a `Token`) that goes with Nova's request made with `context`: its
+    service user's when Nova sends one (for an anonymous admin context from
+    `ADMIN_SERVICE_TOKEN` on), else None."""
+    if not sends_service_token(kernel):
+        return None
+    if is_anonymous_admin(context) and not ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
+        return None
+    return service_token(kernel)
+
+
+def _service_context(kernel: Any) -> Any:
+    """The context of Nova's service user's token (`UNCHECKED`'s without the user), or None
+    where Keystone issues it none."""
+    token = service_token(kernel)
+    return token.context if token is not None else None
+
+
 def as_sent(kernel: Any, context: Any) -> Any:
     """The context Cinder builds from Nova's request made with `context`'s token: with Nova's
     service token when it sends one, else the user's token alone (an anonymous admin context:
     `cinder_context`'s)."""
     if is_anonymous_admin(context):
         return cinder_context(kernel, context)
-    return forwarded(context, SERVICE_USER if sends_service_token(kernel) else None)
+    return forwarded(context, _service_context(kernel) if sends_service_token(kernel) else None)
 
 
 def is_anonymous_admin(context: Any) -> bool:
@@ -77,8 +156,10 @@ def is_anonymous_admin(context: Any) -> bool:
 def cinder_context(kernel: Any, context: Any) -> Any:
     """What Cinder sees of a request Nova makes with the anonymous admin `context`: the
     ``[cinder]`` user (`SERVICE_USER`) with `context`'s request id, and from
-    `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova sends one."""
-    sent = replaced(SERVICE_USER, "request_id", context.request_id)
+    `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova sends one. The ``[cinder]``
+    user is the service user (devstack's): one token stands for both plugins' here."""
+    user = _service_context(kernel) or SERVICE_USER
+    sent = replaced(user, "request_id", context.request_id)
     if sends_service_token(kernel) and ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
-        return with_service_token(sent, SERVICE_USER)
+        return with_service_token(sent, user)
     return sent

@@ -82,13 +82,15 @@ from fakecloud.cinder import controllers, faults, migration, reimage, type_encry
 from fakecloud.cinder import exception as cinder_exception
 from fakecloud.cinder.views import absolute_limits, snapshot_limits
 from fakecloud.config import config_section
-from fakecloud.identity.context import ExplicitAdminContext, without_is_admin
+from fakecloud.identity.context import ExplicitAdminContext, forwarded, without_is_admin
 from fakecloud.nova import exception
 from fakecloud.nova.service_auth import (
+    UNCHECKED,
     as_sent,
     cinder_context,
     is_anonymous_admin,
     sends_service_token,
+    sent_service_token,
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
@@ -549,8 +551,15 @@ class API:
         user (`cinder_context`), in the subject and wherever `args` hold it; one whose
         ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule)."""
         k = self.kernel
+        # Nova's service token, sent with every request when it sends one (`service_auth`)
+        serving = sent_service_token(k, context) if k.keystone is not None else None
         if not getattr(context, "user_id", True) and is_anonymous_admin(context):
             sent = cinder_context(k, context)
+            args = tuple(sent if arg is context else arg for arg in args)
+            context = sent
+        elif serving is not None and context.auth_token is not None:
+            # Cinder's context has the service token's identity (`service_*`)
+            sent = forwarded(context, serving.context)
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         elif context.__class__ is ExplicitAdminContext:
@@ -585,10 +594,24 @@ class API:
                     # Cinder's auth_token middleware, with the token Nova's client sent: a
                     # fresh cache entry passes it (`fakecloud.transport.token_cache`)
                     keystone = k.keystone
-                    if keystone is not None and not passes(keystone, CALLEE, token_id):
+                    if keystone is not None and (
+                        not passes(keystone, CALLEE, token_id)
+                        or (
+                            serving is not None
+                            and serving.id
+                            and not passes(keystone, CALLEE, serving.id)
+                        )
+                    ):
                         subject = Subject((template, *parts))
                         yield from callee_checks(
-                            k, keystone, CALLEE, token_id, Unauthorized, subject
+                            k,
+                            keystone,
+                            CALLEE,
+                            token_id,
+                            Unauthorized,
+                            subject,
+                            serving.id if serving is not None else None,
+                            serving is UNCHECKED,
                         )
                 if point in k.faults.hot:
                     if not attrs:  # the resource the request names, by its id alone

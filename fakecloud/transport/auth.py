@@ -45,7 +45,14 @@ from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.transport import token_cache
 from fakecloud.transport.endpoints import host_url
-from fakecloud.transport.token_cache import EXPIRED_REASON, NO_CACHE, UNKNOWN_REASON, service_of
+from fakecloud.transport.token_cache import (
+    EXPIRED_REASON,
+    INVALID_SERVICE_TOKEN,
+    NO_CACHE,
+    SERVICE_TOKEN_WITHOUT_ROLE,
+    UNKNOWN_REASON,
+    service_of,
+)
 
 UNAUTHORIZED = "The request you have made requires authentication."
 
@@ -149,10 +156,10 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
     try:
         _, serving = token_cache.fetch(keystone, service, req.headers["x-service-token"])
     except (TokenExpired, TokenNotFound):
-        return _rejected(keystone, api, req, "invalid service token")
+        return _rejected(keystone, api, req, INVALID_SERVICE_TOKEN)
     role_passed = SERVICE_TOKEN_ROLE in serving.roles
     if not role_passed and kernel.switches.service_token_roles_required:
-        return _rejected(keystone, api, req, "service token without the service role")
+        return _rejected(keystone, api, req, SERVICE_TOKEN_WITHOUT_ROLE)
     if not token_id:
         return _rejected(keystone, api, req, "no token")
     try:

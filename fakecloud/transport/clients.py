@@ -79,11 +79,13 @@ def credentials(
 def clouds_config(cloud: Any) -> dict[str, Any]:
     """The clouds.yaml content as data: ``{"clouds": {...}}`` with one ``fakecloud-<user>``
     entry per user that has a project, and a system-scoped ``fakecloud-system-<user>`` for each
-    user holding a role on the system."""
+    user holding a role on the system; none for the services' users (``nova``), as devstack's
+    clouds.yaml has none."""
     _guard(cloud)
     clouds: dict[str, Any] = {}
+    services = cloud.config.identity.world()["service_users"]
     for record in cloud.keystone.directory.users.values():
-        if record.default_project_id is None:
+        if record.default_project_id is None or record.name in services:
             continue
         clouds[f"fakecloud-{record.name}"] = {
             "auth": auth_settings(cloud, record.name),

@@ -45,6 +45,7 @@ from typing import Any
 
 from fakecloud.bounds import MAX_SECONDS, Bounds
 from fakecloud.config import bounded, config_section
+from fakecloud.identity.context import SERVICE_TOKEN_ROLE
 from fakecloud.identity.exception import TokenNotFound
 from fakecloud.identity.tokens import TokenExpired
 from fakecloud.sim import calls
@@ -67,6 +68,8 @@ EXPIRED = "expired"
 #: The reasons a refusal is traced with (``identity.token_rejected``'s ``reason``).
 EXPIRED_REASON = "expired token"
 UNKNOWN_REASON = "unknown or revoked token"
+INVALID_SERVICE_TOKEN = "invalid service token"
+SERVICE_TOKEN_WITHOUT_ROLE = "service token without the service role"
 
 #: keystonemiddleware's 401 message (its JSON body's ``error.message``).
 UNAUTHORIZED = "The request you have made requires authentication."
@@ -281,25 +284,41 @@ def callee_checks(
     token_id: str,
     refusal: Callable[..., Exception],
     subject: Any,
+    service_token_id: str | None = None,
+    service_unchecked: bool = False,
 ) -> Generator[Any, Any, None]:
     """`service`'s middleware checking a request another service sends with a user's token
     (Nova's to Cinder and Glance: ``nova/volume/cinder.py`` ``_get_cinderclient_parameters``,
     ``nova/image/glance.py`` ``_session_and_auth``, each with
-    ``service_auth.get_auth_plugin``), once its cache has no fresh entry of the token (the
-    caller's one lookup: `passes`): with Nova's service token (``[service_user]
-    send_service_user_token``, `fakecloud.nova.service_auth.sends_service_token`) an expired
-    user token is taken (``allow_expired``: Nova's service user holds the ``service`` role),
-    without it refused.
+    ``service_auth.get_auth_plugin``), once its cache has no fresh entry of the token or of
+    the service token (the caller's lookups: `passes`), as ``AuthProtocol.process_request``
+    checks a request at the door: the service token first (`service_token_id`, Nova's when
+    ``[service_user] send_service_user_token``, `fakecloud.nova.service_auth`), fetched as
+    any token (a call to Keystone unless cached); refused when unknown, revoked or expired,
+    or, where ``service_token_roles_required`` is on, without the ``service`` role; with the
+    role the user's token is fetched with ``allow_expired`` (an expired one taken within
+    Keystone's ``allow_expired_window``), without it as alone, an expired one refused.
     A refusal is traced as at the door (``identity.token_rejected``: the service, the
     request's `subject`, the reason), then raised as ``refusal(401, UNAUTHORIZED)``, the
-    client's error for the middleware's 401. The service token itself is Nova's own, renewed
-    by its session before it expires: taken as valid, with no call."""
-    from fakecloud.nova.service_auth import sends_service_token
-
+    client's error for the middleware's 401. A `service_unchecked` service token (a world
+    without Nova's service user, `fakecloud.nova.service_auth.UNCHECKED`) is taken as valid
+    with its role, with no call, as every one was before session 42."""
+    allow_expired = service_unchecked
+    actor = service.removesuffix("-api")
+    if service_token_id is not None:
+        try:
+            _, serving = yield from fetch_timed(keystone, service, service_token_id)
+        except (TokenExpired, TokenNotFound):
+            rejected(kernel, actor, subject, INVALID_SERVICE_TOKEN)
+            raise refusal(401, UNAUTHORIZED) from None
+        allow_expired = SERVICE_TOKEN_ROLE in serving.roles
+        if not allow_expired and kernel.switches.service_token_roles_required:
+            rejected(kernel, actor, subject, SERVICE_TOKEN_WITHOUT_ROLE)
+            raise refusal(401, UNAUTHORIZED)
     try:
-        yield from fetch_timed(keystone, service, token_id, sends_service_token(kernel))
+        yield from fetch_timed(keystone, service, token_id, allow_expired)
     except (TokenExpired, TokenNotFound) as refused:
-        rejected(kernel, service.removesuffix("-api"), subject, reason_of(refused))
+        rejected(kernel, actor, subject, reason_of(refused))
         raise refusal(401, UNAUTHORIZED) from None
 
 

@@ -445,9 +445,12 @@ def test_a_periodic_tasks_context_reaches_cinder_as_novas_cinder_user(profile, t
     ``[cinder]`` auth (devstack: ``nova`` in ``service``), its request id kept; Nova's service
     token beside it from 41c64b94b0 (28.0.0, 27.1.0, 26.2.0, 25.2.0)."""
     periodic = RequestContext(user_id=None, project_id=None, roles=("admin",), request_id="req-p")
-    sent = as_sent(booted(profile=profile).kernel, periodic)
-    assert (sent.user_id, sent.project_id, sent.request_id) == ("nova", "service", "req-p")
-    assert sent.extra.get("service_user_id") == token
+    cloud = booted(profile=profile)
+    sent = as_sent(cloud.kernel, periodic)
+    assert (sent.user_name, sent.project_name, sent.request_id) == ("nova", "service", "req-p")
+    nova = cloud.keystone.token_for("nova").context  # a user of the cloud's Keystone
+    assert (sent.user_id, sent.project_id) == (nova.user_id, nova.project_id)
+    assert sent.extra.get("service_user_id") == (nova.user_id if token else None)
 
 
 @pytest.mark.parametrize(("send", "service_user"), [(None, "cinder"), (False, None)])

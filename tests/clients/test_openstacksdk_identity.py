@@ -26,10 +26,11 @@ def test_identity_version_discovery(intercepted):
 
 def test_admin_reads_the_directory_and_demo_is_forbidden(intercepted):
     admin = intercepted.connection("admin")
-    assert [p.name for p in admin.identity.projects()] == ["demo", "admin"]
-    assert [u.name for u in admin.identity.users()] == ["demo", "demo-reader", "admin"]
-    # Queens: bootstrap's admin, and the member and reader the world's users hold
-    assert sorted(r.name for r in admin.identity.roles()) == ["admin", "member", "reader"]
+    assert [p.name for p in admin.identity.projects()] == ["demo", "admin", "service"]
+    assert [u.name for u in admin.identity.users()] == ["demo", "demo-reader", "admin", "nova"]
+    # Queens: bootstrap's admin, and the member, reader and service the world's users hold
+    roles = sorted(r.name for r in admin.identity.roles())
+    assert roles == ["admin", "member", "reader", "service"]
     with pytest.raises(exceptions.ForbiddenException, match="identity:list_projects"):
         list(intercepted.connection().identity.projects())
 

@@ -172,11 +172,12 @@ def test_the_default_world_is_the_directory_its_seed_builds_and_no_cloud_shares_
 
 #: What ``keystone-manage bootstrap`` makes, by release (keystone 13.0.0 ``cmd/cli.py``,
 #: 14.0.0 and 24.0.0 ``cmd/bootstrap.py``): each role and the roles it implies; 13.x's world
-#: makes the member and reader its users hold, implying nothing.
+#: makes the member and reader its users hold, implying nothing, and before 24.0.0 the
+#: ``service`` role its services' users hold (devstack's ``create_keystone_accounts``).
 BOOTSTRAPS = {
-    "seed": {"admin": (), "member": (), "reader": ()},
-    "nova-18.0.0": {"admin": ("member",), "member": ("reader",), "reader": ()},
-    "nova-27.5.1": {"admin": ("member",), "member": ("reader",), "reader": ()},
+    "seed": {"admin": (), "member": (), "reader": (), "service": ()},
+    "nova-18.0.0": {"admin": ("member",), "member": ("reader",), "reader": (), "service": ()},
+    "nova-27.5.1": {"admin": ("member",), "member": ("reader",), "reader": (), "service": ()},
     "nova-28.0.0": {
         "admin": ("manager",),
         "manager": ("member",),

@@ -114,8 +114,9 @@ def test_shelved_offload_time_offloads_at_the_hourly_poll():
     server = env.server(sid)
     assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
     offload = env.cloud.trace.filter(kind="http.response", call="attachment_delete")[-1]
+    service = env.cloud.keystone.directory.project_by_name("service").id
     assert (offload["subject"].split("/")[:4], offload["status"]) == (
-        ["DELETE ", "v3", "service", "attachments"],
+        ["DELETE ", "v3", service, "attachments"],
         200,
     )
     assert _events(env, sid, rid) == [  # newest first (action_events_get)

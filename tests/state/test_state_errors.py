@@ -322,12 +322,13 @@ _MALLORY = {"password": "x", "project": "demo", "roles": ["admin"]}
     [  # each loaded the world the file was built with, its settings saying otherwise
         (
             {"identity": {"users": {"mallory": _MALLORY}}},
-            r"says identity users \[admin, demo, demo-reader, mallory\], its saved world \[admin, "
-            r"demo, demo-reader\]: was the header edited\?",
+            r"says identity users \[admin, demo, demo-reader, mallory, nova\], its saved world "
+            r"\[admin, demo, demo-reader, nova\] \(nova: not the same record\): was the header "
+            r"edited\?",
         ),
         (
             {"identity": {"users": {"demo": {**_MALLORY, "roles": ["member"]}}}},
-            r"identity users \[admin, demo, demo-reader\], .* \(demo: not the same record\)",
+            r"identity users \[admin, demo, demo-reader, nova\], .* \(demo: not the same record\)",
         ),
         ({"identity": {"token_ttl_s": 60}}, r"identity.token_ttl_s 60.0, its saved world 3600.0"),
         ({"identity": {"region": "R2"}}, r"identity.region 'R2', its saved world 'RegionOne'"),

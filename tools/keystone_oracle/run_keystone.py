@@ -106,6 +106,32 @@ def world(b):
         # user its project as default_project_id)
         apis.identity_api.update_user(user["id"], {"default_project_id": demo_pid})
         apis.assignment_api.create_grant(roles[role], user_id=user["id"], project_id=demo_pid)
+    # the services' project and Nova's service user (session 42; devstack's
+    # `create_service_user nova admin`: admin and service on project service; the service
+    # role made where bootstrap does not make it)
+    if "service" not in roles:
+        rid = uuid.uuid4().hex
+        apis.role_api.create_role(rid, {"id": rid, "name": "service"})
+        roles["service"] = rid
+    service_pid = uuid.uuid4().hex
+    apis.resource_api.create_project(
+        service_pid,
+        {
+            "id": service_pid,
+            "name": "service",
+            "domain_id": "default",
+            "description": "",
+            "enabled": True,
+            "parent_id": "default",
+            "is_domain": False,
+        },
+    )
+    nova = apis.identity_api.create_user(
+        {"name": "nova", "domain_id": "default", "password": "nova-secret", "enabled": True}
+    )
+    apis.identity_api.update_user(nova["id"], {"default_project_id": service_pid})
+    for role in ("admin", "service"):
+        apis.assignment_api.create_grant(roles[role], user_id=nova["id"], project_id=service_pid)
     for stype, sname, path in cases.CATALOG:
         if stype == "identity":
             continue

@@ -1,0 +1,139 @@
+"""Nova's service token (``[service_user] send_service_user_token``) is its service user's, a
+user of the cloud's Keystone (``nova`` in project ``service``, devstack's), and Cinder's and
+Glance's ``auth_token`` middleware validate it as any token: with its ``service`` role it lets
+a user's token that expired mid-snapshot through; without the role it lets nothing expired
+through, and from keystonemiddleware 13.0.0 (Nova 34.0.0's series) it is refused itself."""
+
+import pytest
+
+from fakecloud import Cloud
+
+#: A slow disk and a slow link to Glance: the live extract ends inside the user's token's
+#: 600 s, and the upload's answer and Nova's GET of the image come after it.
+SLOW = {
+    "identity": {"token_ttl_s": 600},
+    "nova": {"disk_throughput_mb_per_s": 0.5, "glance_link_gbit_per_s": 0.002},
+}
+
+
+def _booted(profile, send=None, policy=None):
+    config = {**SLOW, "nova": {**SLOW["nova"]}}
+    if send is not None:
+        config["nova"]["send_service_user_token"] = send
+    if policy is not None:
+        config["cinder"] = {"policy": policy}
+    cloud = Cloud(seed=1, profile=profile, config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    server = {
+        "name": "web",
+        "flavorRef": "1",
+        "imageRef": images["images"][0]["id"],
+        "networks": "none",
+    }
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+    cloud.run_until_idle()
+    return cloud, r.json()["server"]["id"]
+
+
+def _take_novas_service_role(cloud):
+    d = cloud.keystone.directory
+    project, user = d.project_by_name("service").id, d.user_by_name("nova", "default").id
+    role = next(r.id for r in d.roles.values() if r.name == "service")
+    path = f"/v3/projects/{project}/users/{user}/roles/{role}"
+    assert cloud.request("identity", "DELETE", path, user="admin").status == 204
+
+
+@pytest.mark.parametrize(
+    ("profile", "send", "role", "status", "refusal"),
+    [
+        ("nova-34.0.0", None, True, "active", None),  # devstack's: sent, the service role
+        # the upload lands, then Nova's GET of the image (and its clean-up's DELETE) after
+        # the user's token died is refused: the snapshot fails, the image left as it is
+        ("nova-34.0.0", False, True, "active", "expired token"),
+        # keystonemiddleware 12.x takes a service token without the role, allows nothing
+        ("nova-33.0.2", None, False, "active", "expired token"),
+        # 13.0.0's service_token_roles_required: the service token itself is refused, once
+        # glance-api's cache of it (with the role, from the boot) has aged out: the upload
+        # never starts
+        ("nova-34.0.0", None, False, "queued", "service token without the service role"),
+    ],
+)
+def test_openstacksdks_snapshot_outlives_its_token_only_with_novas_service_role(
+    profile, send, role, status, refusal
+):
+    cloud, server_id = _booted(profile, send)
+    if not role:
+        _take_novas_service_role(cloud)
+    with cloud.intercept():
+        conn = cloud.connection("demo")
+        image = conn.compute.create_server_image(server_id, "snap")
+        cloud.run_until_idle()
+        assert conn.image.get_image(image.id).status == status
+    rejected = [e["reason"] for e in cloud.trace.filter(kind="identity.token_rejected")]
+    assert rejected == ([refusal, refusal] if refusal else [])  # the GET, the DELETE
+    issued = cloud.trace.filter(kind="identity.token_issued", subject="nova")
+    if send is False:
+        assert issued == []
+    else:
+        # the service user's own token, from Keystone: project service, the service role
+        # while it has it
+        assert issued[-1]["scope"] == "project:service"
+        assert ("service" in issued[-1]["roles"]) is role
+
+
+def test_cinder_and_glance_validate_novas_service_token_as_any_token():
+    """The first call of Nova's with its service token makes each callee ask Keystone about
+    both tokens (keystonemiddleware fetches the service token first); then both are cached."""
+    cloud, server_id = _booted("nova-34.0.0")
+    asked = [
+        e["actor"]
+        for e in cloud.trace.filter(kind="http.response", call="validate_token")
+        if e["actor"] in ("cinder-api", "glance-api")
+    ]
+    # glance-api: the user's (its own image list), then Nova's GET with both tokens;
+    # nothing more while both are cached
+    assert asked == ["glance-api", "glance-api"]
+    (issued,) = cloud.trace.filter(kind="identity.token_issued", subject="nova")
+    assert issued["roles"][:2] == ["admin", "service"]
+
+
+def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to_cinder():
+    """Every request Nova makes to Cinder carries its service token (``nova/volume/cinder.py``
+    ``cinderclient``: ``service_auth.get_auth_plugin``), so a rule naming ``service_roles``
+    lets Nova's snapshot of a volume-backed server's volume through and refuses the user's
+    own; fakecloud gave the service token's identity to four of Nova's calls only."""
+    rule = {"volume:create_snapshot": "service_roles:service"}
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config={"cinder": {"policy": rule}})
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    boot = {
+        "boot_index": 0,
+        "uuid": images["images"][0]["id"],
+        "source_type": "image",
+        "destination_type": "volume",
+        "volume_size": 1,
+    }
+    server = {
+        "name": "web",
+        "flavorRef": "1",
+        "imageRef": "",
+        "networks": "none",
+        "block_device_mapping_v2": [boot],
+    }
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+    server_id = r.json()["server"]["id"]
+    cloud.run_until_idle()
+    (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes").json()["volumes"]
+    own = {"snapshot": {"volume_id": volume["id"], "force": True}}
+    assert cloud.request("volumev3", "POST", "/v3/{project_id}/snapshots", body=own).status == 403
+    action = {"createImage": {"name": "snap"}}
+    r = cloud.request(
+        "compute", "POST", f"/v2.1/servers/{server_id}/action", body=action, microversion="2.45"
+    )
+    assert r.status == 202
+    cloud.run_until_idle()
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}").json()
+    assert image["status"] == "active"
