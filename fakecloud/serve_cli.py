@@ -17,7 +17,6 @@ FILE`` loads a saved cloud at start (when FILE exists) and saves it there at shu
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import signal
 import sys
@@ -249,21 +248,18 @@ def _load_config(path: str | None) -> Any:
     if path is None:
         return None
     from fakecloud.scenario.errors import ScenarioError
+    from fakecloud.scenario.loader import decode
     from fakecloud.scenario.yamldoc import read_yaml
 
     # ConfigError, not OSError (which `run` reports as a port it cannot listen on): one line,
     # status 2, as every other mistake in the command line.
     try:
-        with io.TextIOWrapper(open_input(path), encoding="utf-8") as f:
-            text = f.read()
-        data = read_yaml(text, path) or {}
+        with open_input(path) as f:
+            raw = f.read()
+        # as a scenario file's bytes: UTF-8 (a BOM taken), UTF-16 or -32 named as such
+        data = read_yaml(decode(raw, path, what="a config file"), path) or {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): a config file is "
-            "UTF-8 YAML"
-        ) from None
     except ScenarioError as exc:
         raise ConfigError(str(exc.problems[0])) from None
     if not isinstance(data, dict):

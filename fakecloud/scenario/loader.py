@@ -96,21 +96,21 @@ def _as_named(scenario, shown: str, path: Path):
     return scenario
 
 
-def decode(raw: bytes, filename: str) -> str:
+def decode(raw: bytes, filename: str, what: str = "a scenario file") -> str:
     """A scenario file's bytes as text; `ScenarioError` at the line of the first byte that is
     not UTF-8, or of the first NUL (a binary file); UTF-16 or UTF-32 text (which YAML 1.2
     allows and PyYAML reads after a byte order mark) named as such. A UTF-8 byte order mark
     is taken (YAML 1.2 5.2; Windows editors write one)."""
     other = _utf16_or_32(raw)
     if other is not None:
-        message = f"{other}: a scenario file is UTF-8 YAML (save it as UTF-8)"
+        message = f"{other}: {what} is UTF-8 YAML (save it as UTF-8)"
         raise ScenarioError([Problem(filename, 1, "", message)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         byte = raw[exc.start : exc.start + 1].hex()
-        message = f"not UTF-8 text (byte 0x{byte}): a scenario file is UTF-8 YAML"
+        message = f"not UTF-8 text (byte 0x{byte}): {what} is UTF-8 YAML"
         raise ScenarioError([Problem(filename, line, "", message)]) from None
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1

@@ -255,6 +255,8 @@ def test_ctrl_c_ends_a_command_with_one_line_and_status_130(scenario, capsys, mo
         ("yes.yaml", "fakecloud serve: yes.yaml:2: field cinder.send_service_user_token: config"),
         # a key that is no text (`on:` was YAML 1.1's True) was a TypeError's traceback
         ("key.yaml", "fakecloud serve: key.yaml:2: a key is text, got 5: quote it ('5')"),
+        # was "not UTF-8 text (byte 0xff)", as a scenario file's (session 42)
+        ("u16.yaml", "fakecloud serve: u16.yaml:1: UTF-16 text, a byte order mark first: a co"),
     ],
 )
 def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
@@ -268,6 +270,7 @@ def test_a_config_file_serve_cannot_read_is_one_line_and_status_2(
     (scenario.parent / "svc.yaml").write_text("nova: {}\ncinder:\n  send_service_user_token: 1\n")
     (scenario.parent / "yes.yaml").write_text("cinder:\n  send_service_user_token: yes\n")
     (scenario.parent / "key.yaml").write_text("nova:\n  5: 1\n")
+    (scenario.parent / "u16.yaml").write_bytes("nova: {}\n".encode("utf-16"))
     status, last = run_cli(capsys, "serve", "--port-base", "0", "--config", config)
     assert status == 2 and last.startswith(expected)
 
