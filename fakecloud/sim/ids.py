@@ -10,10 +10,16 @@ exploration choice never shifts the ids a plain run hands out.
 
 from __future__ import annotations
 
+import _random
 from random import Random
 from typing import Any
 
 from fakecloud.sim.lazy_random import seeded
+
+try:  # what `random` itself hashes a text seed with
+    from _sha512 import sha512
+except ImportError:  # pragma: no cover - a CPython built without it
+    from hashlib import sha512
 
 #: The variant and version bits of a version-4 UUID, as ``uuid.UUID(int=n, version=4)`` sets
 #: them: `IdSource.uuid` formats the same string without building a UUID object.
@@ -33,8 +39,47 @@ def uuid4_text(bits: int) -> str:
 
 
 def stream(seed: int, purpose: str) -> Random:
-    """A random generator for one purpose, derived deterministically from the cloud seed."""
-    return Random(f"fakecloud:{seed}:{purpose}")
+    """A random generator for one purpose, derived deterministically from the cloud seed:
+    ``Random(f"fakecloud:{seed}:{purpose}")``, made by `seeded_now`."""
+    return seeded_now(f"fakecloud:{seed}:{purpose}")
+
+
+def _seeded_now(text: str) -> Random:
+    """``Random(text)``: the same state, without ``Random.__init__``'s and ``Random.seed``'s
+    Python frames (some 3,000 of a seeding's 43,000 instructions; the rest is C: sha512,
+    ``init_by_array``, the state's allocation, and no exact way round it).
+
+    ``Random.seed`` (version 2, CPython 3.9 on) seeds the C generator with the big-endian
+    number of the text's UTF-8 bytes followed by their sha512 digest, and sets ``gauss_next``
+    to None; ``Random.__new__`` only allocates (CPython seeds in ``__init__``)."""
+    raw = text.encode()
+    rng = _allocate(Random)
+    _seed_words(rng, _from_bytes(raw + sha512(raw).digest(), "big"))
+    rng.gauss_next = None
+    return rng
+
+
+_allocate = Random.__new__
+_seed_words = _random.Random.seed  # the C generator's own: an int's 32-bit words
+_from_bytes = int.from_bytes
+
+
+def _same_as_random(make: Any) -> bool:
+    """Whether `make(text)` is ``Random(text)`` on this interpreter (its state, and that
+    nothing else differs: the class and the instance's fields)."""
+    for text in ("", "fakecloud:0:ids", "fakecloud:1:nova.password.\u00e9"):
+        mine, theirs = make(text), Random(text)
+        if (
+            mine.__class__ is not Random
+            or mine.getstate() != theirs.getstate()
+            or vars(mine) != vars(theirs)
+        ):
+            return False
+    return True
+
+
+#: `_seeded_now` where it is ``Random(text)`` (checked once per process), else ``Random``.
+seeded_now = _seeded_now if _same_as_random(_seeded_now) else Random
 
 
 def stream_seeded_on_use(seed: int, purpose: str) -> Random:
@@ -55,7 +100,7 @@ def first_hex_ids(seed: int, purpose: str, count: int) -> tuple[str, ...]:
     text = f"fakecloud:{seed}:{purpose}"  # `stream`'s
     ids = _first_ids.get((text, count))
     if ids is None:
-        rng = Random(text)
+        rng = seeded_now(text)
         ids = tuple(f"{rng.getrandbits(128):032x}" for _ in range(count))
         if len(_first_ids) >= _FIRST_IDS_KEPT:
             _first_ids.clear()

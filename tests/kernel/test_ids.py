@@ -30,3 +30,28 @@ def test_id_source_draws_are_the_uuid_modules_text_of_its_stream():
     for _ in range(500):
         assert ids.uuid() == str(uuid.UUID(int=rng.getrandbits(128), version=4))
         assert ids.request_id() == f"req-{uuid.UUID(int=rng.getrandbits(128), version=4)}"
+
+
+def test_a_stream_is_random_seeded_from_its_text():
+    """`stream` seeds the C generator itself (no ``Random.__init__`` frames): the same state,
+    class and fields as ``Random(text)``, for texts of every kind a cloud seeds from."""
+    from fakecloud.sim import ids
+
+    assert ids.seeded_now is ids._seeded_now  # this CPython's seeding is the one it copies
+    purposes = ["ids", "nova.password.6f1c", "nova.bdm.12", "", "é" * 40, "x" * 5000, "\U0001f600"]
+    for seed in (0, 1, 2**70, -3):
+        for purpose in purposes:
+            mine, theirs = stream(seed, purpose), Random(f"fakecloud:{seed}:{purpose}")
+            assert type(mine) is Random and vars(mine) == vars(theirs)
+            assert mine.getstate() == theirs.getstate()
+            assert [mine.getrandbits(128) for _ in range(700)] == [
+                theirs.getrandbits(128) for _ in range(700)
+            ]
+
+
+def test_a_seeding_unlike_randoms_is_not_taken():
+    from fakecloud.sim import ids
+
+    assert ids._same_as_random(ids._seeded_now)
+    assert not ids._same_as_random(lambda text: Random(text + "."))
+    assert not ids._same_as_random(lambda text: Random(0))
