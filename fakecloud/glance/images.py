@@ -392,6 +392,10 @@ class Images:
 
     def _update_property(self, pol: ImagePolicy, root: str, value: Any = None) -> None:
         if root == "visibility":
+            if pol.legacy == "authz" and not pol.owns():
+                # Glance 16-22: ImmutableImageProxy's setter, outside the policy proxy's
+                # visibility setter (glance 16.0.1, 22.1.1 gateway.py, authorization.py)
+                pol.enforce("modify_image", root)
             pol.enforce_visibility(value)
         pol.enforce("modify_image", root)
 

@@ -212,3 +212,20 @@ def test_a_public_image_of_another_owner_is_refused_by_the_outer_check(profile, 
     body = {"owner": "p2", "visibility": "public"}
     resp = World(profile=profile).call("POST", "/v2/images", P1, body=body)
     assert (resp.status, detail(resp)) == (403, message)
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (AUTHZ, "You are not permitted to modify 'visibility' on this image."),
+        (LEGACY[1], "You are not authorized to complete publicize_image action."),
+    ],
+)
+def test_a_non_owner_publicizing_is_refused_by_the_outer_check(profile, message):
+    """A member PATCHes another project's image it sees (community) to public: Glance 16-22's
+    authorization layer refuses the non-owner's setter before the policy proxy's
+    publicize_image; from 23.0.0 ImageAPIPolicy asks the visibility's rule first."""
+    w = World(profile=profile)
+    image = w.create(P2, visibility="community")["id"]
+    resp = w.patch(image, [{"op": "replace", "path": "/visibility", "value": "public"}], P1)
+    assert (resp.status, detail(resp)) == (403, message)
