@@ -169,10 +169,13 @@ def kept_checks(checks: list[Check], keep: Callable[[Check], bool]) -> list[Chec
     """The `checks` that `keep` accepts, in order, each one's `Check.follows` (an index into
     the list) moved to its cause's new place, or None where its cause was left out (it is then
     a cause of its own)."""
+    verdicts = list(map(keep, checks))
+    if all(verdicts):  # none left out (most runs): every index, so every `follows`, stays
+        return list(checks)
     moved: dict[int, int] = {}
     kept = []
     for n, check in enumerate(checks):
-        if keep(check):
+        if verdicts[n]:
             moved[n] = len(kept)
             kept.append(check)
     for check in kept:

@@ -21,3 +21,14 @@ def test_a_consequence_follows_its_cause_to_its_new_place_or_stands_alone():
         "state server",
     ]
     assert [c.follows for c in kept] == [None, 0, None]
+
+
+def test_with_none_left_out_every_check_keeps_its_place_and_cause():
+    checks = [
+        Check(False, "step snap: status 202", "snap"),
+        Check(False, "step snap: save image_id", "snap", follows=0),
+        Check(True, "invariant no_frozen_guest", "case"),
+    ]
+    kept = kept_checks(checks, lambda c: not c.what.startswith("violated"))
+    assert kept == checks and kept is not checks
+    assert [c.follows for c in kept] == [None, 0, None]
