@@ -296,12 +296,15 @@ class Driver:
         image_id: str | None = None,
         created: Callable[[], None] | None = None,
         fetched: Callable[[], None] | None = None,
+        before_copy: Callable[[], bool] | None = None,
     ) -> Generator:
         """Create a volume and write an image of `image_size` bytes into it (read from Glance
         as ``GET /v2/images/{image_id}/file``).
 
         As the create flow's ``_create_from_image_download``: ``driver.create_volume`` first,
-        then `created` (the manager sets status ``downloading`` there), then the copy, then
+        then `created` (the manager sets status ``downloading`` there), then `before_copy`
+        (Glance's middleware checking the download's token: it may raise, and says whether it
+        traced the request), the copy, then
         `fetched` (``fetch_to_volume_format``'s checks of the data; it may raise)."""
         yield from self._wait(self.spec.volume_create_s)
         if created is not None:
@@ -309,12 +312,13 @@ class Driver:
         yield from self._fault(
             "copy_image_to_volume", {"volume_id": volume.id, "size": volume.size}
         )
+        sent = before_copy() if before_copy is not None else False
         io = self.kernel.io
         res = io.resource(self.spec.resource_name, mb_per_s(self.spec.throughput_mb_per_s))
         transfer = io.transfer(
             image_size, (link, res), label="cinder.image_download", volume_id=volume.id
         )
-        yield from images.download(self.kernel, image_id or "-", transfer.done)
+        yield from images.download(self.kernel, image_id or "-", transfer.done, sent)
         if fetched is not None:
             fetched()
         self.allocated_gb += volume.size

@@ -173,7 +173,8 @@ class GlanceImageService:
     ``auth_token`` middleware checks it as it checks Nova's (`_refuses`): a refusal is
     glanceclient's 401, which ``_translate_image_exception`` makes `ImageNotAuthorized` (a 500
     at Cinder's API) and ``_translate_plain_exception`` (a create, a list) `NotAuthorized`.
-    The image download of a volume made from an image is not checked (`download`).
+    The image download of a volume made from an image is checked before its bytes move
+    (`check_download`; session 42: it was not).
     """
 
     def __init__(self, glance: Any):
@@ -303,6 +304,30 @@ class GlanceImageService:
             raise
         calls.answered(kernel, caller, CALLEE, subject, "upload", 204)
 
+    def check_download(self, context: Any, image_id: str) -> bool:
+        """Glance's middleware taking the token of cinder-volume's ``GET
+        /v2/images/{id}/file`` (``image_utils.fetch``: ``image_service.download(context,
+        ...)``, 12.0.10-29.0.0) before the bytes move (`download`): True when it asked
+        Keystone (the request traced here, then the call), False when glance-api's cache
+        holds the token fresh (nothing traced). A refusal is traced as the request, the
+        middleware's reason and its 401, and raised as `ImageNotAuthorized`, which fails the
+        volume's create (``error``)."""
+        from fakecloud.cinder.compute import sends_service_token
+        from fakecloud.transport.token_cache import passes, refuses
+
+        token = getattr(context, "auth_token", None)
+        kernel = self._glance.kernel
+        keystone = kernel.keystone
+        if token is None or keystone is None or passes(keystone, CALLEE, token):
+            return False
+        caller = calls.sender(kernel, "cinder-volume")
+        kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
+        subject = Subject.of(_DOWNLOAD, image_id)
+        if refuses(kernel, keystone, CALLEE, token, sends_service_token(kernel), subject):
+            self._refused(caller, subject, "download")
+            raise ImageNotAuthorized(image_id=image_id)
+        return True
+
     def delete(self, context: Any, image_id: str) -> None:
         """``DELETE /v2/images/{id}`` from cinder-volume (the manager's ``_delete_image``)."""
         kernel = self._glance.kernel
@@ -320,12 +345,13 @@ class GlanceImageService:
         calls.answered(kernel, caller, CALLEE, subject, "delete", 204)
 
 
-def download(kernel: Any, image_id: str, copied: Any) -> Generator:
+def download(kernel: Any, image_id: str, copied: Any, sent: bool = False) -> Generator:
     """Wait for `copied` (the event of the image's bytes written into a volume) as Cinder's
-    ``GET /v2/images/{id}/file`` from Glance, traced when it starts and when the data is in.
-    Its token is not checked: the bytes are already moving when it is traced."""
+    ``GET /v2/images/{id}/file`` from Glance, traced when it starts (unless `sent`: its
+    token's check traced it, `GlanceImageService.check_download`) and when the data is in."""
     caller = calls.sender(kernel, "cinder-volume")
-    kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
+    if not sent:
+        kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
     try:
         result = yield copied
     except Exception as exc:

@@ -149,6 +149,7 @@ class SchedulerManager:
         image_meta: dict[str, Any] | None = None,
         backup_id: str | None = None,
         volume: Any = None,
+        context: Any = None,
     ) -> Generator:
         """Pick the backend of the volume's type, then cast ``create_volume`` to it.
 
@@ -230,6 +231,8 @@ class SchedulerManager:
         }
         if backup_id is not None:
             request["backup_id"] = backup_id
+        if context is not None:  # a volume made from an image: its download's token
+            request["context"] = context
         if volume.status != "creating" and k.switches.series.cinder < SPEC_VOLUME_CAST_SINCE:
             request["status"] = volume.status  # the fresh read's, cast as the volume's object
         k.rpc.cast_kwargs(self.cinder.volume_target(backend), "create_volume", request)
@@ -626,9 +629,13 @@ class VolumeManager:
         image_meta: dict[str, Any] | None = None,
         backup_id: str | None = None,
         status: str = "creating",
+        context: Any = None,
     ) -> Generator:
         """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
         raw, then restored from a backup by cinder-backup (``_create_from_backup``).
+
+        `context`: the request's (a volume made from an image; none in a message saved before
+        session 42), whose token the image's download sends to Glance (`check_download`).
 
         `status`: the message's object's. Before 24.0.0 the scheduler casts its fresh read of
         the row, so a volume an admin reset while the create waited for the scheduler is not
@@ -701,6 +708,7 @@ class VolumeManager:
                         link,
                         image_id=image_meta["id"],
                         created=lambda: self._downloading(volume),
+                        before_copy=_download_check(self.cinder, context, image_meta["id"]),
                         fetched=None
                         if image_meta.get("virtual_size")
                         else lambda: self._check_fetched(volume, image_meta["id"]),
@@ -1381,3 +1389,14 @@ def _extended(cinder: Any, volume_id: str, reservation: Any) -> Any:
         cinder.quotas.rollback(reservation)
         return None
     return volume
+
+
+def _download_check(cinder: Any, context: Any, image_id: str) -> Any:
+    """What the download of image `image_id` checks first: Glance's middleware taking the
+    token of `context` (``GlanceImageService.download(context, ...)``: the caller's, with
+    Cinder's service token when it sends one; `GlanceImageService.check_download`), or None
+    without a context or an image service that checks."""
+    check = getattr(cinder.image_service, "check_download", None)
+    if context is None or check is None:
+        return None
+    return lambda: check(context, image_id)

@@ -441,6 +441,8 @@ class VolumeAPI(ApiPart):
         }
         if backup is not None:  # (3.47) only then, so other casts carry what they did
             request["backup_id"] = backup.id
+        if image_meta is not None:  # the caller's context, whose token the download sends
+            request["context"] = context
         cleanup.create_worker(self.cinder, "Volume", volume)  # scheduler_rpcapi.create_volume
         k.rpc.cast_kwargs("cinder-scheduler", "create_volume", request)
         return volume

@@ -50,3 +50,38 @@ def test_an_upload_to_image_after_the_users_token_died_is_refused_without_cinder
     else:
         assert answers == [("upload", 204)] and rejected == []
         assert image["status"] == "active"
+
+
+@pytest.mark.parametrize(("send", "status"), [(False, "error"), (True, "available")])
+def test_a_volume_from_an_image_whose_download_starts_after_the_token_died(send, status):
+    """The download of a volume made from an image (``image_utils.fetch``:
+    ``image_service.download(context, ...)``) carries the caller's token too: a download that
+    starts after it died is refused before a byte moves, and the create fails (session 42:
+    fakecloud did not check it), unless Cinder adds its own service token."""
+    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    cloud.faults.add("cinder.scheduler", action="delay", delay_s=900)  # the token lives 600
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    image_id = images["images"][0]["id"]
+    body = {"volume": {"size": 1, "imageRef": image_id}}
+    r = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    assert r.status == 202
+    cloud.run_until_idle()
+    volume = r.json()["volume"]["id"]
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume}")
+    assert shown.json()["volume"]["status"] == status
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    moved = cloud.trace.filter(kind="io.start", label="cinder.image_download")
+    if status == "error":
+        assert answers == [("download", 401)] and moved == []
+        (refused,) = cloud.trace.filter(kind="identity.token_rejected")
+        assert (refused["subject"], refused["reason"]) == (
+            f"GET /v2/images/{image_id}/file",
+            "expired token",
+        )
+    else:
+        assert answers == [("download", 200)] and len(moved) == 1
