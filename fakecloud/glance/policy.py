@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
+from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, image_not_found, policy_forbidden
 from fakecloud.glance.models import Image
 from fakecloud.glance.policy_file import GlanceRules
 from fakecloud.identity.context import service_roles
@@ -59,6 +59,10 @@ _LEGACY_OWNER_ONLY = frozenset(
     {"modify_image", "delete_image", "upload_image", "deactivate", "reactivate"}
 )
 
+
+#: The first Glance whose policy proxy answers a refused ``get_image`` as the image not found
+#: (31414b9f6, 22.0.0; 16-21 a 403 naming the rule).
+GET_IMAGE_NOT_FOUND_SINCE = 22
 
 #: The first Glance whose API checks ``check_is_image_mutable`` (23.0.0, glance/api/v2/policy.py).
 API_POLICY_SINCE = 23
@@ -350,7 +354,7 @@ class ImagePolicy:
     def _target(self, rule: str) -> dict[str, Any]:
         """The target Glance gives `rule` (`fakecloud.glance.policy_file`)."""
         if self.image is not None:
-            return self.rules.image_target(self.ctx, self.image, rule)
+            return self.rules.image_target(self.ctx, self.image, rule, self._image_member())
         return self.rules.proposed_target(rule, self.owner, self.visibility)
 
     def enforce(self, rule: str, attr: str | None = None, refusal: str | None = None) -> None:
@@ -378,9 +382,17 @@ class ImagePolicy:
         ``get_image`` at the repository's get, the authorization layer's ownership
         (``ImmutableImageProxy``), then the policy proxy's `rule`. Each refusal is
         ``exception.Forbidden``, a 403 naming the rule (or the controller's own words,
-        `refusal`): nothing is disguised as a 404 before 23.0.0's ``ImageAPIPolicy``."""
-        if self.image is not None and rule != "get_image" and not self.allows("get_image"):
-            raise HTTPForbidden(explanation=refusal) if refusal else policy_forbidden("get_image")
+        `refusal`), but Glance 22's ``get_image``: its policy proxy's repository answers a
+        refused ``get_image`` as ``exception.NotFound`` ("No image found with ID ...", 31414b9f6
+        "Implement project personas for image actions"), a 404 for every call that reads the
+        image."""
+        if self.image is not None and not self.allows("get_image"):
+            if self.rules.major >= GET_IMAGE_NOT_FOUND_SINCE:
+                raise image_not_found(self.image.id)
+            if rule != "get_image":
+                raise (
+                    HTTPForbidden(explanation=refusal) if refusal else policy_forbidden("get_image")
+                )
         if rule in _LEGACY_OWNER_ONLY and not self.owns():
             raise HTTPForbidden(explanation=refusal or self._legacy_words(rule, attr))
         if not self.allows(rule):

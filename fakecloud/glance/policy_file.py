@@ -37,7 +37,12 @@ MAJORS = range(16, 34)
 CHECKS_COMPARED_SINCE = 32
 #: The first Glance whose credentials lack ``user`` and ``tenant`` (88a8ad782, 18.0.0).
 OLD_CREDENTIAL_NAMES_UNTIL = 18
-#: The first Glance whose image target has ``project_id`` and ``member_id`` (8ddbdb952).
+#: The first Glance whose image targets have ``project_id`` (the owner; the list's the caller's
+#: project) and whose ``get_image`` target has ``member_id`` for a member's project (31414b9f6
+#: "Implement project personas for image actions", 22.0.0's policy proxies).
+PROJECT_ID_SINCE = 22
+#: The first Glance whose image target is ``ImageAPIPolicy``'s, ``member_id`` on every rule
+#: (8ddbdb952 "Add a member field to Image when appropriate").
 TARGET_ALIASES_SINCE = 23
 #: The first Glance whose upload checks ``upload_image`` on the image (22.0.0's image_data.py;
 #: before, ``{}`` ahead of the image's lookup).
@@ -91,9 +96,12 @@ class GlanceRules(service_policy.ServiceRules):
             extra = {"user": who[0], "tenant": who[1]}
         return self.decide(rule, target, who, extra)
 
-    def image_target(self, ctx: Any, image: Image, rule: str) -> dict[str, Any]:
+    def image_target(
+        self, ctx: Any, image: Image, rule: str, member: bool = False
+    ) -> dict[str, Any]:
         """``ImageTarget(image)`` as this release builds it for `ctx`'s `rule` (``{}`` for
-        Glance 16-21's upload, checked before the image is read)."""
+        Glance 16-21's upload, checked before the image is read); `member`: whether `ctx`'s
+        project is a member of the image (Glance 22's ``get_image`` asks the members)."""
         if rule == "upload_image" and self.major < UPLOAD_TARGET_SINCE:
             return {}
         target = {name: getattr(image, name) for name in _TARGET_FIELDS}
@@ -104,6 +112,12 @@ class GlanceRules(service_policy.ServiceRules):
             target["project_id"] = image.owner
             shared = image.visibility == "shared" and ctx.project_id != image.owner
             target["member_id"] = ctx.project_id if shared else None
+        elif self.major >= PROJECT_ID_SINCE:
+            # 22.0.0 glance/api/policy.py: ``target['project_id'] = owner`` on each proxy's
+            # target, and ImageRepoProxy._build_image_target's member_id for get_image alone
+            target["project_id"] = image.owner
+            if rule == "get_image" and member:
+                target["member_id"] = ctx.project_id
         return target
 
     def proposed_target(
@@ -115,9 +129,12 @@ class GlanceRules(service_policy.ServiceRules):
         whose target is the new image's (shared by default)."""
         if self.major >= TARGET_ALIASES_SINCE:
             return {"project_id": owner, "owner": owner, "visibility": visibility or "private"}
+        # Glance 22 (31414b9f6) adds project_id: the new image's owner, the list's the caller's
+        # project (`owner` as the list asks), a new image's visibility rule the owner's
+        extra = {"project_id": owner} if self.major >= PROJECT_ID_SINCE else {}
         if rule != "add_image":
-            return {}
-        return {"owner": owner, "visibility": visibility or "shared", "status": "queued"}
+            return extra
+        return {"owner": owner, "visibility": visibility or "shared", "status": "queued", **extra}
 
 
 def file_rules(major: int, new_defaults: bool, config: Any) -> GlanceRules | None:

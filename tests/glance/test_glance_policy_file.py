@@ -1,6 +1,6 @@
 """An operator's Glance policy (``glance.policy_file``, ``glance.policy``): oslo.policy over the
 release's own defaults (``glance/policies`` from 20.0.0, the shipped ``etc/policy.json``
-before), each refusal in Glance's words: a 403 naming the rule, or from 23.0.0 a 404 where the
+before), each refusal in Glance's words: a 403 naming the rule, or from 22.0.0 a 404 where the
 rule hides an image the caller may not see."""
 
 from __future__ import annotations
@@ -72,32 +72,50 @@ def test_a_rule_the_operator_refuses_is_glances_403_naming_it(rule, method, path
         assert w.call(method, path, ADMIN, body=body).status == 403
 
 
+NOT_FOUND = "No image found with ID {id}"
+
+
 @pytest.mark.parametrize(
-    ("profile", "status", "message"),
+    ("profile", "status", "message", "listed"),
     [
-        # Glance 16-22: the policy proxy's Forbidden at the repository's get, a 403
-        (QUEENS, 403, "You are not authorized to complete get_image action."),
-        ("nova-23.2.2", 403, "You are not authorized to complete get_image action."),
+        # Glance 16-21: the policy proxy's Forbidden at the repository's get, a 403
+        (QUEENS, 403, "You are not authorized to complete get_image action.", 1),
+        ("nova-22.0.0", 403, "You are not authorized to complete get_image action.", 1),
+        # Glance 22: the policy proxy's get answers the refusal as NotFound (31414b9f6)
+        ("nova-23.2.2", 404, NOT_FOUND, 1),
         # 23.0.0 on: ImageAPIPolicy hides an image the caller may not see (get_image refused)
-        ("nova-24.0.0", 404, "The resource could not be found."),
-        (UPSTREAM, 404, "The resource could not be found."),
+        ("nova-24.0.0", 404, "The resource could not be found.", 0),
+        (UPSTREAM, 404, "The resource could not be found.", 0),
     ],
 )
-def test_a_refused_get_image_is_a_403_before_glance_23_then_a_404(profile, status, message):
+def test_a_refused_get_image_is_a_403_before_glance_22_then_a_404(profile, status, message, listed):
     w = _refused("get_image", profile, "role:admin")
     image_id = _image(w)
+    message = message.format(id=image_id)
     resp = w.call("GET", f"/v2/images/{image_id}", P1)
     assert (resp.status, detail(resp)) == (status, message)
     assert w.call("GET", f"/v2/images/{image_id}", ADMIN).status == 200
     # the list: filtered by get_image from 23.0.0, not before
-    listed = w.call("GET", "/v2/images", P1, query={"name": "mine"}).json()["images"]
-    assert len(listed) == (1 if status == 403 else 0)
-    # before 23.0.0 a delete reads the image through the policy proxy (get_image's 403); from
-    # 23.0.0 (get_repo(authorization_layer=False)) only delete_image is asked
+    found = w.call("GET", "/v2/images", P1, query={"name": "mine"}).json()["images"]
+    assert len(found) == listed
+    # before 23.0.0 a delete reads the image through the policy proxy (get_image's refusal);
+    # from 23.0.0 (get_repo(authorization_layer=False)) only delete_image is asked
     resp = w.call("DELETE", f"/v2/images/{image_id}", P1)
-    assert (resp.status, detail(resp) if status == 403 else None) == (
-        (403, message) if status == 403 else (204, None)
+    assert (resp.status, detail(resp) if listed else None) == (
+        (status, message) if listed else (204, None)
     )
+
+
+def test_glance_22s_targets_have_the_owners_project_id():
+    """31414b9f6 (22.0.0) put ``project_id`` (the image's owner) in the policy proxies'
+    targets: a rule of ``project_id:%(project_id)s`` keeps an image to its owner's project
+    there, where Glance 21's targets lack the key (oslo.policy refuses the check)."""
+    for profile, status in [("nova-22.0.0", 403), ("nova-23.2.2", 200)]:
+        w = _refused("modify_image", profile, "project_id:%(project_id)s")
+        image_id = _image(w)
+        headers = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
+        resp = w.call("PATCH", f"/v2/images/{image_id}", P1, body=RENAME, headers=headers)
+        assert resp.status == status, (profile, resp.json())
 
 
 @pytest.mark.parametrize(
