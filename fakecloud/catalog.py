@@ -47,6 +47,7 @@ def rows_points() -> list[dict[str, Any]]:
             "open_attributes": p.open_attrs,
             "usual": list(p.usual),
             "http_status_errors": p.http,
+            "values": {key: list(allowed) for key, allowed in p.values},
         }
         for p in points().values()
     ]
@@ -232,6 +233,8 @@ def _render_points(rows: list[dict]) -> str:
         out.append(r["name"])
         out.append(_wrap(r["doc"]))
         out.append(_wrap(f"matches on: {attrs}"))
+        for key, allowed in r["values"].items():
+            out.append(_wrap(f"{key}: {', '.join(allowed)}"))
         extra = []
         if r["usual"]:
             extra.append("usually: " + ", ".join(r["usual"]))

@@ -252,6 +252,13 @@ _FIXED: tuple[FaultPoint, ...] = (
         "password (GuestAgentUnresponsive: libvirt gives up on it; stall: it never answers).",
         ("command", "host", "instance_uuid"),
         usual=("GuestAgentUnresponsive", "stall"),
+        # qemu-ga's command names, as libvirt sends them (fakecloud.nova.virt.guest_agent)
+        values=(
+            (
+                "command",
+                ("guest-fsfreeze-freeze", "guest-fsfreeze-thaw", "guest-set-user-password"),
+            ),
+        ),
     ),
 )
 

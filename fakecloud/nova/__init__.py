@@ -20,7 +20,8 @@ Fault points: ``nova.libvirt.get_guest``, ``nova.libvirt.direct_snapshot`` and
 ``io.transfer`` (labels ``libvirt.blockRebase``, ``qemu-img convert``, ``rbd.flatten``,
 ``libvirt.managedSave``, ``libvirt.snapshotCreateXML``, a resize's or migration's
 ``libvirt.copy_image`` (with ``dest``); attributes ``host``, ``instance_uuid``), the guest agent's
-commands as ``nova.guest_agent`` (``command`` freeze, thaw or set-user-password, ``host``,
+commands as ``nova.guest_agent`` (``command`` ``guest-fsfreeze-freeze``, ``guest-fsfreeze-thaw`` or
+``guest-set-user-password``, ``host``,
 ``instance_uuid``), instance snapshots on the host as ``nova.libvirt.instance_snapshot``, RPC
 messages as ``rpc.cast``/``rpc.call`` (``target`` ``compute.<host>``, ``method``:
 ``quiesce_instance`` is a call, ``unquiesce_instance`` a cast), and Nova's clients'

@@ -400,6 +400,9 @@ def _check_fault_step(spec: Any, action: str, where: tuple, problems: _Problems)
                     f"fault point {point!r} has no attribute {key!r}"
                     f"{did_you_mean(key, known.attrs)}; it matches on {', '.join(known.attrs)}",
                 )
+    if isinstance(match, dict):
+        for key, problem in known.value_problems(match):
+            problems.add((*where, action, "match", key), problem)
 
 
 def build_case(

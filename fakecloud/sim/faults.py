@@ -46,7 +46,9 @@ class FaultPoint:
     (`attrs`; `open_attrs` when the caller adds its own), what usually goes wrong there
     (`usual`: error names or stall/drop/partway), and whose HTTP errors a status names there
     (`http`: ``glanceclient``, ``cinderclient``, ``glance``, ``oslo_limit``,
-    ``keystoneauth``; None: statuses do not apply)."""
+    ``keystoneauth``; None: statuses do not apply), and the values of the attributes that
+    take only a few (`values`: ``(("command", ("guest-fsfreeze-freeze", ...)),)``), which a
+    rule's match must name exactly."""
 
     name: str
     doc: str
@@ -54,6 +56,25 @@ class FaultPoint:
     open_attrs: bool = False
     usual: tuple[str, ...] = ()
     http: str | None = None
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def value_problems(self, match: dict[str, Any]) -> list[tuple[str, str]]:
+        """``(attribute, problem)`` for each value of `match` its attribute never has
+        (``command: freeze`` for ``guest-fsfreeze-freeze``: a rule that would never fire)."""
+        problems = []
+        for key, allowed in self.values:
+            wanted = match.get(key)
+            for value in wanted if isinstance(wanted, (list, tuple, set)) else [wanted]:
+                if value is not None and value not in allowed and "${" not in str(value):
+                    problems.append(
+                        (
+                            key,
+                            f"fault point {self.name!r}: {key} {value!r} is none of its values"
+                            f"{did_you_mean(value, allowed)}; {key} is one of "
+                            f"{', '.join(allowed)}",
+                        )
+                    )
+        return problems
 
 
 @dataclasses.dataclass
@@ -190,7 +211,8 @@ class FaultPlan:
 
     def _check_rule(self, point: str, fields: dict[str, Any]) -> None:
         """Refuse what would never fire at a declared point: an unknown point or attribute,
-        an HTTP status where errors are not HTTP answers."""
+        a value an attribute of few values never has, an HTTP status where errors are not
+        HTTP answers."""
         known = self.points.get(point)
         if known is None:
             raise ConfigError(
@@ -206,6 +228,8 @@ class FaultPlan:
                         f"{did_you_mean(key, known.attrs)}; it matches on "
                         f"{', '.join(known.attrs) or 'nothing'}"
                     )
+        for _key, problem in known.value_problems(match):
+            raise ConfigError(problem)
         error = fields.get("error")
         if isinstance(error, int) and not isinstance(error, bool):
             self._check_status(known, error)

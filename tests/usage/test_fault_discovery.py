@@ -13,9 +13,12 @@ from fakecloud import Cloud
 from fakecloud.catalog import main as list_main
 from fakecloud.errors import ConfigError
 from fakecloud.fault_points import points
+from fakecloud.nova.virt.guest_agent import FREEZE, SET_USER_PASSWORD, THAW
 from fakecloud.scenario.errors import ScenarioError
 from fakecloud.scenario.loader import loads
 from tests.state.state_helpers import boot
+
+GUEST_AGENT_COMMANDS = (FREEZE, THAW, SET_USER_PASSWORD)  # the values the point declares
 
 PACKAGE = Path(__file__).resolve().parents[2] / "fakecloud"
 
@@ -36,6 +39,22 @@ PACKAGE = Path(__file__).resolve().parents[2] / "fakecloud"
             },
             "has no attribute 'volum_id' (did you mean 'volume_id'?)",
         ),
+        # qemu-ga's command name, not the word a reader of the trace might guess: a rule for
+        # "freeze" never fired, a warning after the run (session 42's new user)
+        (
+            {"point": "nova.guest_agent", "action": "stall", "match": {"command": "freeze"}},
+            "command 'freeze' is none of its values; command is one of guest-fsfreeze-freeze, "
+            "guest-fsfreeze-thaw, guest-set-user-password",
+        ),
+        (
+            {
+                "point": "nova.guest_agent",
+                "action": "stall",
+                "match": {"command": ["guest-fsfreeze-thaw", "guest-fsfreeze-freez"]},
+            },
+            "command 'guest-fsfreeze-freez' is none of its values (did you mean "
+            "'guest-fsfreeze-freeze'?)",
+        ),  # fmt: skip
         ({"point": "nova.libvirt.extract", "error": 503}, "an HTTP status (503) names an error"),
         ({"point": "glance.upload", "error": 418}, "glance has no HTTP 418 error"),
         ({"point": "image_api.create", "error": 302}, "HTTP status 302 is not an error"),
@@ -91,6 +110,7 @@ steps:
   - fault: {point: image_api.create, error: 503, match: {image_idd: x}}
   - release: glance.uplod
   - fault: {point: my.own.point, error: Whatever}
+  - fault: {point: nova.guest_agent, action: stall, match: {command: thaw}}
 """
 
 
@@ -106,6 +126,9 @@ def test_a_scenario_naming_a_point_that_does_not_exist_fails_to_load_naming_the_
         "attempt",
         "typos.yaml:5: field steps[2].release: unknown fault point 'glance.uplod' (did you mean "
         "'glance.upload'?); `fakecloud list points` lists them",
+        "typos.yaml:7: field steps[4].fault.match.command: fault point 'nova.guest_agent': "
+        "command 'thaw' is none of its values; command is one of guest-fsfreeze-freeze, "
+        "guest-fsfreeze-thaw, guest-set-user-password",
     ]
 
 
@@ -139,6 +162,11 @@ def test_fakecloud_list_shows_each_registry(capsys):
     out = capsys.readouterr().out
     assert out.startswith("cinder.snapshot.create\n")
     assert "matches on: snapshot_id, volume_id, project_id, size, backend" in out
+    assert list_main(["points", "nova.guest_agent"]) == 0  # the values a rule must name
+    assert (
+        "    command: guest-fsfreeze-freeze, guest-fsfreeze-thaw, guest-set-user-password\n"
+        in capsys.readouterr().out
+    )
     assert list_main(["errors"]) == 0
     out = capsys.readouterr().out
     assert "CinderBackendError" in out and "HTTP statuses (error: 503)" in out
@@ -172,6 +200,8 @@ def test_fakecloud_list_shows_each_registry(capsys):
     assert list_main(["points", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows} == set(points())
+    agent = next(r for r in rows if r["name"] == "nova.guest_agent")
+    assert agent["values"] == {"command": list(GUEST_AGENT_COMMANDS)}
     assert list_main(["points", "no-such-thing"]) == 1
     assert "nothing matches 'no-such-thing'" in capsys.readouterr().err
     assert list_main(["points", "--json", "no-such-thing"]) == 1  # stdout was empty: no JSON
