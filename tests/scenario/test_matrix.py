@@ -103,6 +103,26 @@ cases:
     assert [s.name for s in buggy.steps] == ["snap", "later"]
 
 
+def test_a_case_list_replaces_the_files_list():
+    """docs/scenarios.md: mappings merge, a list replaces (session 42's new user read "merged"
+    as a case's invariants added to the file's)."""
+    text = """\
+steps:
+  - request: GET /servers
+expect:
+  invariants: [no_orphan_volume_snapshot, task_state_cleared]
+cases:
+  plain: {}
+  fixed: {expect: {invariants: [no_frozen_guest]}}
+"""
+    scenario = load_text(text)
+    assert scenario.case("plain").expect.invariants == [
+        "no_orphan_volume_snapshot",
+        "task_state_cleared",
+    ]
+    assert scenario.case("fixed").expect.invariants == ["no_frozen_guest"]
+
+
 def test_a_case_changing_a_step_that_does_not_exist():
     text = """\
 steps:
