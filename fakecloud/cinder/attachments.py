@@ -138,7 +138,7 @@ class AttachmentAPI(ApiPart):
     ) -> VolumeAttachment:
         """Reserve the volume for `instance_uuid`; with a `connector`, also connect it."""
         k = self.kernel
-        self._authorize(context, "volume:attachment_create", volume.project_id)
+        self._authorize(context, "volume:attachment_create", volume.project_id, volume.user_id)
         switches = k.switches
         if "error" in volume.status and not switches.lp1805762:
             raise exception.InvalidVolume(

@@ -194,7 +194,7 @@ class TransferAPI(ApiPart):
         caller (``key_transfer.transfer_delete``)."""
         row = self._row(context, transfer_id)
         volume = self.cinder.volume_api.get(context, row.volume_id)
-        self._authorize(context, "volume:delete_transfer", volume.project_id)
+        self._authorize(context, "volume:delete_transfer", volume.project_id, volume.user_id)
         if volume.encryption_key_id is not None:
             self._transfer_key(volume)
         if volume.status == "awaiting-transfer":

@@ -257,3 +257,16 @@ def test_a_rule_reading_user_id_reads_the_resources_creator(profile):
     resp = call(cloud, "DELETE", f"volumes/{vid}", ctx=colleague)
     assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:delete to be performed.")
     assert call(cloud, "DELETE", f"volumes/{vid}").status == 202
+
+
+def test_a_transfers_delete_reads_its_volumes_creator():
+    """``volume:delete_transfer``'s target is the transfer's volume (cinder transfer/api.py
+    ``delete``: ``target_obj=volume_ref``): the creator's rule keeps a colleague out."""
+    rules = {"volume:delete_transfer": "user_id:%(user_id)s"}
+    cloud = Cloud(profile="nova-34.0.0", config={"cinder": {"policy": rules}})
+    vid = create_volume(cloud)
+    transfer = call(cloud, "POST", "os-volume-transfer", {"transfer": {"volume_id": vid}})
+    tid = transfer.json()["transfer"]["id"]
+    colleague = dataclasses.replace(MEMBER, user_id="u-colleague")
+    assert call(cloud, "DELETE", f"os-volume-transfer/{tid}", ctx=colleague).status == 403
+    assert call(cloud, "DELETE", f"os-volume-transfer/{tid}").status == 202
