@@ -642,14 +642,26 @@ def test_an_http_version_is_read_as_the_server_in_front_reads_it(server):
     assert exchange(server, "compute", b"GET" + head % b"HTTP/2.0") == EVENTLET_505
     bad = exchange(server, "compute", b"GET" + head % b"HTTP/1.1x")
     assert bad.startswith(b"<!DOCTYPE HTML>") and b"Bad request version ('HTTP/1.1x')" in bad
+    # served as HTTP/1.0 (closing), in eventlet's own HTTP/1.1 status line
     served = exchange(server, "compute", b"GET" + head % b"HTTP/1.10")
-    assert served.startswith(b"HTTP/1.0 200 OK\r\nConnection: close\r\n")
+    assert served.startswith(b"HTTP/1.1 200 OK\r\nConnection: close\r\n")
     for version in (b"HTTP/0.9", b"HTTP/01.1", b"http/1.1"):
         assert exchange(server, "identity", b"GET" + head % version) == APACHE.bare_lf_answer
     # two requests on one connection: HTTP/2.0 and 9.9 are HTTP/1.1 to Apache, kept alive
     both = b"GET" + head % b"HTTP/2.0" + b"GET / HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n"
     answers = exchange(server, "identity", both)
     assert answers.count(b"HTTP/1.1 300 Multiple Choices\r\n") == 2, answers[:200]
+
+
+def test_an_http_1_0_request_is_answered_in_the_fronts_http_1_1_status_line(server):
+    """eventlet.wsgi's status line is its ``protocol_version`` and Apache's
+    ``AP_SERVER_PROTOCOL``, both ``HTTP/1.1`` whatever the request's version (waitress echoed
+    ``HTTP/1.0``); the connection still closes after an HTTP/1.0 request's answer."""
+    for port in ("compute", "identity"):
+        answer = exchange(server, port, b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+        status, _, rest = answer.partition(b"\r\n")
+        assert status in (b"HTTP/1.1 200 OK", b"HTTP/1.1 300 Multiple Choices"), answer[:80]
+        assert b"Connection: close\r\n" in rest.split(b"\r\n\r\n")[0] + b"\r\n"
 
 
 def test_header_names_are_written_as_the_server_in_front_writes_them(server):
