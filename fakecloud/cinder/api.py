@@ -110,6 +110,7 @@ from fakecloud.cinder.validation import (
     UNSET_IMAGE_METADATA,
     assert_valid_body,
     check_quota_set,
+    for_release,
     validate,
     validate_integer,
     volume_metadata_schemas,
@@ -309,7 +310,7 @@ class CinderApi(ApiService):
         self.series_api = cinder_api(series)
         #: The series' body schemas where they changed (`validation.QUEENS`, ...).
         self.cinder_major = series.cinder
-        self.volume_metadata_schemas = volume_metadata_schemas(series.cinder)
+        self.volume_metadata_schemas = volume_metadata_schemas(cinder.kernel.switches)
         #: Who sees an attachment's host in a volume's view (switch cinder_attachment_host_name).
         self.host_name_to = cinder.kernel.switches.cinder_attachment_host_name
         #: An attachment create's success: 202 before Cinder 12.0.7 (switch
@@ -764,8 +765,9 @@ class CinderApi(ApiService):
     def _set_image_metadata(self, req: Request, body: Any) -> Response:
         api = self.cinder.volume_api
         if self.cinder_major > QUEENS:
-            short = self.cinder.kernel.switches.cinder_image_metadata_value_255
-            validate(SET_IMAGE_METADATA_255 if short else SET_IMAGE_METADATA, body)
+            switches = self.cinder.kernel.switches
+            schema = SET_IMAGE_METADATA_255 if switches.cinder_image_metadata_value_255 else None
+            validate(for_release(schema or SET_IMAGE_METADATA, switches), body)
             volume = api.get(req.context, req.params["id"])
             metadata = body["os-set_image_metadata"]["metadata"]
             saved = api.set_image_metadata(req.context, volume, metadata)

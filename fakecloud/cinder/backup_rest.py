@@ -223,7 +223,8 @@ def create(service: Any, req: Request) -> Response:
     """``POST /backups``: 202 and the summary."""
     body = service._body(req)
     version = req.microversion
-    validation.validate(_create_schema(version, service.cinder_major), body)
+    schema = _create_schema(version, service.cinder_major)
+    validation.validate(validation.for_release(schema, service.cinder.kernel.switches), body)
     backup = body["backup"]
     clean_name_and_description(backup)
     try:
@@ -250,7 +251,8 @@ def update(service: Any, req: Request) -> Response:
     if not version >= BACKUP_UPDATE:
         raise exception.NotFound("The resource could not be found.")
     body = service._body(req)
-    validation.validate(UPDATE_V343 if version >= BACKUP_METADATA else UPDATE, body)
+    schema = UPDATE_V343 if version >= BACKUP_METADATA else UPDATE
+    validation.validate(validation.for_release(schema, service.cinder.kernel.switches), body)
     fields = body["backup"]
     if fields is None:
         # the schema allows null; clean_name_and_description's None.get: FaultWrapper's 500

@@ -62,6 +62,15 @@ def _metadata(value: Any, nullable: bool) -> bool:
     return True
 
 
+def metadata_keys_without_slash(body: Any) -> bool:
+    """For a body a quick check accepted (``{entity: {...}}``): no key of the entity's
+    ``metadata`` holds a ``/``, as the Cinder 12.x and 13.0.0 schemas' keys
+    (``validation.keys_without_slash``)."""
+    (entity,) = body.values()
+    metadata = entity.get("metadata")
+    return not metadata or not any("/" in key for key in metadata)
+
+
 def _optional_uuid(value: Any) -> bool:
     return value is None or (type(value) is str and is_uuid_like(value))
 

@@ -292,7 +292,7 @@ def types_create(service: Any, req: Request) -> Response:
     """``POST /group_types``: 202 and the type."""
     _since(req, GROUP_TYPE)
     body = service._body(req)
-    validation.validate(TYPE_CREATE, body)
+    validation.validate(validation.for_release(TYPE_CREATE, service.cinder.kernel.switches), body)
     inner = body["group_type"]
     api = service.cinder.group_type_api
     try:

@@ -100,7 +100,7 @@ def _create(service: Any, req: Request, since: Version | None) -> Response:
         schema = (
             validation.VOLUME_MANAGE_CREATE_V316 if cluster_ok else validation.VOLUME_MANAGE_CREATE
         )
-        validation.validate(schema, body)
+        validation.validate(validation.for_release(schema, cinder.kernel.switches), body)
     if since is not None and req.microversion < since:
         raise controllers.not_found()  # _ensure_min_version
     policy.authorize(context, "volume_extension:volume_manage", None, cinder.policy_rules)

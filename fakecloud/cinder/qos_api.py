@@ -36,7 +36,7 @@ from fakecloud.cinder.paging import (
     with_links,
 )
 from fakecloud.cinder.types_api import _SPECS_WITH_NULL
-from fakecloud.cinder.validation import assert_valid_body, validate
+from fakecloud.cinder.validation import assert_valid_body, for_release, validate
 
 #: The first Cinder whose bodies are checked by JSON schema (74ef703c3).
 SCHEMA_FROM = 13
@@ -89,7 +89,7 @@ def _checked(service: Any, req: Request, schema: dict, verb: str) -> Any:
     """The body: its schema (13.0.0 on) before the policy."""
     body = service._body(req)
     if service.cinder_major >= SCHEMA_FROM:
-        validate(schema, body)
+        validate(for_release(schema, service.cinder.kernel.switches), body)
     _authorize(service, req, verb)
     return body
 

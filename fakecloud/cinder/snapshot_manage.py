@@ -129,7 +129,9 @@ def _create(service: Any, req: Request, since: Version | None) -> Response:
     cinder = service.cinder
     context = req.context
     body = service._body(req)
-    validation.validate(SNAPSHOT_MANAGE_CREATE, body)
+    validation.validate(
+        validation.for_release(SNAPSHOT_MANAGE_CREATE, cinder.kernel.switches), body
+    )
     if since is not None and req.microversion < since:
         raise controllers.not_found()  # _ensure_min_version
     wanted = body["snapshot"]

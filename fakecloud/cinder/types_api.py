@@ -34,6 +34,7 @@ from fakecloud.cinder.validation import (
     bool_from_string,
     boolean,
     description,
+    for_release,
     name_allow_zero_min_length,
     uuid_type,
     validate,
@@ -201,7 +202,7 @@ def _manage_view(service: Any, req: Request, vtype: Any, *, create: bool) -> dic
 def types_create(service: Any, req: Request) -> Response:
     """``POST /types`` (``VolumeTypesManageController._create``): 200 and the type."""
     body = service._body(req)
-    validate(CREATE, body)
+    validate(for_release(CREATE, service.cinder.kernel.switches), body)
     ctx = req.context
     _manage_policy(service, ctx, "create")
     spec = body["volume_type"]

@@ -40,7 +40,12 @@ description = {
     "maxLength": 255,
     "format": "printable",
 }
+#: ``parameter_types.extra_specs``' key pattern: a ``/`` allowed by 534fa38f4 (Cinder 14.0.0;
+#: d59b432ddd in 13.0.1, LP #1798798).
 METADATA_KEY = "^[a-zA-Z0-9-_:. /]{1,255}$"
+#: The pattern before (Cinder 12.x and 13.0.0): every schema built from ``extra_specs`` refuses
+#: a ``/`` in a key where switch ``lp1798798`` is on (`keys_without_slash`).
+METADATA_KEY_NO_SLASH = "^[a-zA-Z0-9-_:. ]{1,255}$"
 extra_specs = {
     "type": "object",
     "patternProperties": {METADATA_KEY: {"type": "string", "maxLength": 255}},
@@ -303,16 +308,17 @@ UPDATE_SNAPSHOT_STATUS = _action(
     _obj({"status": {"type": "string"}, "progress": {"format": "progress"}}, ["status"]),
 )
 
+#: ``cinder/api/schemas/snapshot_metadata.py`` (28.0.0 on): its own pattern, no ``/``.
 _SNAPSHOT_META = {
     "type": "object",
-    "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
+    "patternProperties": {METADATA_KEY_NO_SLASH: {"type": "string", "maxLength": 255}},
     "additionalProperties": False,
 }
-#: ``cinder/api/schemas/volume_metadata.py``: ``parameter_types.extra_specs`` (a key may hold
-#: a ``/``), no other top-level key.
+#: ``cinder/api/schemas/volume_metadata.py``: ``parameter_types.extra_specs``, no other
+#: top-level key.
 _VOLUME_META = {
     "type": "object",
-    "patternProperties": {"^[a-zA-Z0-9-_:. /]{1,255}$": {"type": "string", "maxLength": 255}},
+    "patternProperties": {METADATA_KEY: {"type": "string", "maxLength": 255}},
     "additionalProperties": False,
 }
 VOLUME_METADATA_CREATE = _obj({"metadata": _VOLUME_META}, ["metadata"])
@@ -346,9 +352,7 @@ SET_IMAGE_METADATA = _action(
         {
             "metadata": {
                 "type": "object",
-                "patternProperties": {
-                    "^[a-zA-Z0-9-_:. /]{1,255}$": {"type": "string", "format": "mysql_text"}
-                },
+                "patternProperties": {METADATA_KEY: {"type": "string", "format": "mysql_text"}},
                 "additionalProperties": False,
             }
         },
@@ -368,9 +372,6 @@ UNSET_IMAGE_METADATA = _action(
 
 # -- older series' schemas --------------------------------------------------------------------
 
-#: Queens' (cinder 12.x) ``parameter_types``: ``uuid_allow_null`` was any string or null until
-#: 91139c9fc (13.0.0) made it a UUID or null, and metadata keys took no ``/`` until 534fa38f4
-#: (14.0.0, backported to 13.0.1; 13.0.0 is not told apart).
 #: ``parameter_types.cinder_host`` (a host, ``host@backend#pool``).
 cinder_host = {
     "type": ["string", "null"],
@@ -419,20 +420,13 @@ def snapshot_manage_schema() -> dict:
 
 
 QUEENS = 12
-_QUEENS_META = {
-    "type": "object",
-    "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255}},
-    "additionalProperties": False,
-}
+#: Queens' (cinder 12.x) snapshot create: ``uuid_allow_null`` was any string or null until
+#: 91139c9fc (13.0.0) made it a UUID or null. (Its metadata keys, without ``/``, are switch
+#: ``lp1798798``'s.)
 SNAPSHOT_CREATE_V12 = copy.deepcopy(SNAPSHOT_CREATE)
-SNAPSHOT_CREATE_V12["properties"]["snapshot"]["properties"].update(
-    volume_id={"type": ["string", "null"]},
-    metadata={**copy.deepcopy(_QUEENS_META), "type": ["object", "null"]},
-)
-VOLUME_METADATA_CREATE_V12 = _obj({"metadata": _QUEENS_META}, ["metadata"])
-VOLUME_METADATA_UPDATE_V12 = _obj(
-    {"meta": {**_QUEENS_META, "minProperties": 1, "maxProperties": 1}}, ["meta"]
-)
+SNAPSHOT_CREATE_V12["properties"]["snapshot"]["properties"]["volume_id"] = {
+    "type": ["string", "null"]
+}
 #: The first Cinder whose snapshot-metadata routes have a schema (1d41db9f8, 28.0.0); before,
 #: ``assert_valid_body`` and the volume API's ``check_metadata_properties`` only.
 SNAPSHOT_METADATA_SCHEMA_SINCE = 28
@@ -443,11 +437,62 @@ def snapshot_create_schema(cinder_major: int) -> dict:
     return SNAPSHOT_CREATE_V12 if cinder_major <= QUEENS else SNAPSHOT_CREATE
 
 
-def volume_metadata_schemas(cinder_major: int) -> tuple[dict, dict]:
-    """``cinder/api/schemas/volume_metadata.py`` ``create`` and ``update`` of the series."""
-    if cinder_major <= QUEENS:
-        return VOLUME_METADATA_CREATE_V12, VOLUME_METADATA_UPDATE_V12
-    return VOLUME_METADATA_CREATE, VOLUME_METADATA_UPDATE
+def volume_metadata_schemas(switches: Any) -> tuple[dict, dict]:
+    """``cinder/api/schemas/volume_metadata.py`` ``create`` and ``update`` of the release (the
+    same from 12.0.0 but for their keys: `for_release`)."""
+    return for_release(VOLUME_METADATA_CREATE, switches), for_release(
+        VOLUME_METADATA_UPDATE, switches
+    )
+
+
+#: Schema (by identity) -> (the schema, kept alive so that its id stays its own; its variant).
+_NO_SLASH: dict[int, tuple[dict, dict]] = {}
+
+
+def keys_without_slash(schema: dict) -> dict:
+    """`schema` as Cinder 12.x and 13.0.0 build it: every ``parameter_types.extra_specs`` key
+    pattern without the ``/`` (LP #1798798; `schema` itself if it has none). Memoized by
+    identity, so a variant's validator and quick check are built once."""
+    hit = _NO_SLASH.get(id(schema))
+    if hit is None:
+        variant = _without_slash(schema)
+        if variant == schema:
+            variant = schema
+        else:
+            quick = _QUICK.get(id(schema))
+            if quick is not None:
+                _QUICK[id(variant)] = _quick_without_slash(quick)
+        hit = _NO_SLASH[id(schema)] = (schema, variant)
+    return hit[1]
+
+
+def for_release(schema: dict, switches: Any) -> dict:
+    """`schema` with the metadata keys of the cloud's release: `keys_without_slash` where switch
+    ``lp1798798`` is on (Cinder 12.x, 13.0.0), else `schema`."""
+    return keys_without_slash(schema) if switches.lp1798798 else schema
+
+
+def _without_slash(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_slash(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _without_slash(value) for key, value in node.items()}
+    patterns = out.get("patternProperties")
+    if isinstance(patterns, dict) and METADATA_KEY in patterns:
+        # the key renamed in place: jsonschema's message lists the patterns in this order
+        out["patternProperties"] = {
+            (METADATA_KEY_NO_SLASH if key == METADATA_KEY else key): value
+            for key, value in patterns.items()
+        }
+    return out
+
+
+def _quick_without_slash(quick: Any) -> Any:
+    def check(body: Any) -> bool:
+        return quick(body) and fast_paths.metadata_keys_without_slash(body)
+
+    return check
 
 
 def assert_valid_body(body: Any, entity_name: str) -> None:
@@ -474,15 +519,6 @@ def attachment_create_schema(v12: bool, with_mode: bool) -> dict:
 
 def _attachment_create_v12_ok(body: Any) -> bool:
     return fast_paths.attachment_create_ok(body) and "instance_uuid" in body["attachment"]
-
-
-def _snapshot_create_v12_ok(body: Any) -> bool:
-    # fast_paths.snapshot_create_ok accepts a subset of SNAPSHOT_CREATE_V12 but for the "/"
-    # Queens refused in metadata keys.
-    if not fast_paths.snapshot_create_ok(body):
-        return False
-    metadata = body["snapshot"].get("metadata")
-    return not metadata or not any("/" in key for key in metadata)
 
 
 #: ``cinder.quota.NON_QUOTA_KEYS`` and ``constants.DB_MAX_INT``.
@@ -710,7 +746,7 @@ _validators: dict[int, Any] = {}
 #: Schema (by identity) -> a quick check accepting only bodies it accepts (`fast_paths`).
 _QUICK = {
     id(SNAPSHOT_CREATE): fast_paths.snapshot_create_ok,
-    id(SNAPSHOT_CREATE_V12): _snapshot_create_v12_ok,
+    id(SNAPSHOT_CREATE_V12): fast_paths.snapshot_create_ok,
     id(VOLUME_CREATE): fast_paths.volume_create_ok,
     id(VOLUME_CREATE_V313): fast_paths.volume_create_ok,
     id(VOLUME_CREATE_V347): fast_paths.volume_create_ok,

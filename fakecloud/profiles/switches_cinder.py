@@ -763,6 +763,29 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1798798",
+        "bug: a metadata key holding a '/' is refused by every schema built from parameter_"
+        "types.extra_specs (its key pattern '^[a-zA-Z0-9-_:. ]{1,255}$', cinder 12.0.0-12.0.10 "
+        "and 13.0.0 cinder/api/validation/parameter_types.py): the volume, snapshot, volume "
+        "manage and snapshot manage create bodies' metadata, a volume update's, the volume "
+        "metadata routes, a backup's metadata, a group type's group_specs, QoS specs, a volume "
+        "type's extra_specs at create and os-set_image_metadata, each where that release has a "
+        'schema: the schema\'s 400 "... does not match any of the regexes". Off: '
+        "'^[a-zA-Z0-9-_:. /]{1,255}$'.",
+        True,
+        (
+            Change(
+                "19.0.0",
+                "534fa38f4c",
+                "Allow using forward slashes in metadata (LP #1798798; Cinder 14.0.0, backport "
+                "in Cinder 13.0.1)",
+                # Cinder 13.0.1 was tagged 2018-10-24: the next Nova 18 release is 18.0.3
+                # (2018-11-06; 18.0.2: 2018-10-08). No Queens backport (12.0.10 refuses).
+                backports=(Backport("18.0.3", "d59b432ddd"),),
+            ),
+        ),
+    ),
+    Switch(
         "lp1860100",
         "bug: a volume transfer list's name filter is no filter Cinder knows (the transfer's "
         "column is display_name; cinder 13.0.0 to 15.0.x api/contrib and api/v3 "

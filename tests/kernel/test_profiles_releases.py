@@ -805,6 +805,17 @@ EXPECTED = {
         "19.0.0": False,
         "17.0.13": False,
     },
+    # A '/' in a metadata key (LP #1798798): 19.0.0, backport 18.0.3 (Cinder 13.0.1); never
+    # in Queens.
+    "lp1798798": {
+        "17.0.0": True,
+        "17.0.13": True,
+        "18.0.0": True,
+        "18.0.2": True,
+        "18.0.3": False,
+        "18.3.0": False,
+        "19.0.0": False,
+    },
     # A transfer list's name filter (LP #1860100): 21.0.0, backport 20.2.0.
     "lp1860100": {
         "20.1.1": True,

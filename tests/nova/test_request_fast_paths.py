@@ -178,17 +178,22 @@ _SNAPSHOT_EDGES = {
 }
 
 
-#: Equal schemas by other identities (kept alive: validators are cached by identity).
-_FULL_SNAPSHOT_CREATE_V12 = dict(cinder_validation.SNAPSHOT_CREATE_V12)
+#: Queens' and 13.0.0's (their keys without '/': switch lp1798798), and equal schemas by other
+#: identities (kept alive: validators are cached by identity).
+_SNAPSHOT_CREATE_V12 = cinder_validation.keys_without_slash(cinder_validation.SNAPSHOT_CREATE_V12)
+_SNAPSHOT_CREATE_13_0_0 = cinder_validation.keys_without_slash(cinder_validation.SNAPSHOT_CREATE)
+_FULL_SNAPSHOT_CREATE_V12 = dict(_SNAPSHOT_CREATE_V12)
+_FULL_SNAPSHOT_CREATE_13_0_0 = dict(_SNAPSHOT_CREATE_13_0_0)
 
 
 @pytest.mark.parametrize(
     "quick, full",
     [
         (cinder_validation.SNAPSHOT_CREATE, FULL_SNAPSHOT_CREATE),
-        (cinder_validation.SNAPSHOT_CREATE_V12, _FULL_SNAPSHOT_CREATE_V12),
+        (_SNAPSHOT_CREATE_V12, _FULL_SNAPSHOT_CREATE_V12),
+        (_SNAPSHOT_CREATE_13_0_0, _FULL_SNAPSHOT_CREATE_13_0_0),
     ],
-    ids=["current", "queens"],
+    ids=["current", "queens", "13.0.0"],
 )
 def test_cinder_snapshot_create_fast_path_at_each_fields_edges(quick, full):
     """Each field alone at its edge values (lengths 255 and 256, unprintable text, wrong
@@ -365,6 +370,9 @@ CINDER_BODIES = {
     "VOLUME_CREATE_V313": ("volume", VOLUME, VOLUME_POOLS),
     "VOLUME_CREATE_V347": ("volume", VOLUME, VOLUME_POOLS),
     "VOLUME_CREATE_V353": ("volume", VOLUME, VOLUME_POOLS),
+    # Cinder 12.x and 13.0.0's keys (switch lp1798798: `keys_without_slash`)
+    "VOLUME_CREATE@13.0.0": ("volume", VOLUME, VOLUME_POOLS),
+    "VOLUME_CREATE_V353@13.0.0": ("volume", VOLUME, VOLUME_POOLS),
     "ATTACHMENT_CREATE": ("attachment", ATTACHMENT, ATTACHMENT_POOLS),
     "ATTACHMENT_CREATE_V354": ("attachment", ATTACHMENT, ATTACHMENT_POOLS),
     "ATTACHMENT_UPDATE": ("attachment", {"connector": {"host": "h"}}, ATTACHMENT_POOLS),
@@ -372,12 +380,21 @@ CINDER_BODIES = {
 }
 
 
+#: The copies `_Cinder` validates without a fast path, kept alive (validators are cached by
+#: identity: a dead copy's id may come back as another schema's).
+_FULL_CINDER: dict[str, dict] = {}
+
+
 class _Cinder:
-    """Cinder's validation of one named schema, with its fast path or (a copy) without."""
+    """Cinder's validation of one named schema (``NAME@13.0.0``: its keys without '/'), with its
+    fast path or (a copy) without."""
 
     def __init__(self, name, fast):
-        schema = getattr(cinder_validation, name)
-        self.schema = schema if fast else dict(schema)
+        base, _, variant = name.partition("@")
+        schema = getattr(cinder_validation, base)
+        if variant:
+            schema = cinder_validation.keys_without_slash(schema)
+        self.schema = schema if fast else _FULL_CINDER.setdefault(name, dict(schema))
 
     def validate(self, body):
         cinder_validation.validate(self.schema, body)
