@@ -665,7 +665,10 @@ class BackupManager:
                 return
             if self._dead(generation) or rows.get(backup_id) is not backup:
                 return  # died with its process, or another delete of it finished first
-        cinder.quotas.release(backup.project_id, backups=1, backup_gigabytes=backup.size or 0)
+        if backup.size is not None:
+            # (a size-less import's, lp1783525: ``-backup.size``'s TypeError is caught, "Failed
+            # to update usages deleting backup", and nothing is given back)
+            cinder.quotas.release(backup.project_id, backups=1, backup_gigabytes=backup.size)
         table = BACKUP_STATUS if backup.status == "deleting" else BACKUP_STATUS_FORCED
         table.move(k, backup, "deleted", actor=self.actor)
         rows.pop(backup_id, None)

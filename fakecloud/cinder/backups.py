@@ -374,7 +374,9 @@ class BackupAPI(ApiPart):
     def import_record(self, context: Any, backup_service: str, backup_url: str) -> Backup:
         """``API.import_record``: a backup service up (else ``ServiceNotFound``), the record
         decoded (an ``id`` and a ``size``), no live backup of that id, quota, a row of that id
-        ``creating`` on the import volume id; cinder-backup then fills it in."""
+        ``creating`` on the import volume id; cinder-backup then fills it in. Where switch
+        ``lp1783525`` is on (Cinder 12.0.0-12.0.4) no ``size`` is asked for and no quota
+        reserved: the row counts nowhere until its delete gives back what it never took."""
         self._authorize(context, "backup:backup-import", None)
         if not backup_service_up(self.cinder):
             raise exception.ServiceNotFound(service_id=backup_service)
@@ -384,42 +386,47 @@ class BackupAPI(ApiPart):
             raise exception.InvalidInput(reason="Can't parse backup record.") from None
         if not isinstance(record, dict) or "id" not in record:
             raise exception.InvalidInput(reason="Provided backup record is missing an id")
-        if "size" not in record:
+        k = self.kernel
+        unreserved = k.switches.lp1783525
+        if "size" not in record and not unreserved:
             raise exception.InvalidInput(reason="Provided backup record is missing size attribute")
         rows = self.store.backup_rows()
-        k = self.kernel
         existing = rows.get(record["id"])
         destroys = k.switches.lp1965847
         if existing is not None and not destroys:
             raise exception.InvalidBackup(reason="Backup already exists in database.")
         quotas = self.cinder.quotas
-        try:
-            reservation = quotas.reserve_deltas(
-                context.project_id, {"backups": 1, "backup_gigabytes": record["size"]}
-            )
-        except exception.OverQuota as e:
-            process_reserve_over_quota(e, "backups", record["size"])
+        reservation = None
+        if not unreserved:
+            try:
+                reservation = quotas.reserve_deltas(
+                    context.project_id, {"backups": 1, "backup_gigabytes": record["size"]}
+                )
+            except exception.OverQuota as e:
+                process_reserve_over_quota(e, "backups", record["size"])
         if existing is not None:
             # lp1965847: the refusal is raised inside the try whose except destroys "the
             # import's" row, the live backup it found, and rolls back the import's own
             # reservation: the backup is gone, its usage stays counted.
             BACKUP_STATUS_FORCED.move(k, existing, "deleted", actor=ACTOR)
             rows.pop(existing.id, None)
-            quotas.rollback(reservation)
+            if reservation is not None:
+                quotas.rollback(reservation)
             raise exception.InvalidBackup(reason="Backup already exists in database.")
         backup = Backup(
             id=str(record["id"]),
             project_id=context.project_id,
             user_id=context.user_id,
             volume_id=IMPORT_VOLUME_ID,
-            size=record["size"],
+            size=record.get("size"),  # (none: a 12.0.0-12.0.4 record without one)
             display_name=None,
             display_description=None,
             created_at=k.now,
         )
         born(k, BACKUP_STATUS, backup, "creating", actor=ACTOR)
         self.store.backup_rows(create=True)[backup.id] = backup
-        quotas.commit(reservation)
+        if reservation is not None:
+            quotas.commit(reservation)
         k.rpc.cast(
             backup_target(self.cinder),
             "import_record",

@@ -634,6 +634,28 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "lp1783525",
+        "bug: a backup import reserves no quota (API._get_import_backup, cinder 12.0.0-12.0.4 "
+        "cinder/backup/api.py): over the backups or backup_gigabytes quota it is taken, the "
+        "imported backup counts nowhere, and its delete gives back a backup and its size it "
+        "never took; a record without 'size' is taken too (cinder-backup then fails it for the "
+        "missing field, and its delete gives nothing back). Off: 400 'Invalid input received: "
+        "Provided backup record is missing size attribute', then backups 1 and "
+        "backup_gigabytes the record's size reserved (413 over quota) and committed.",
+        True,
+        (
+            Change(
+                "18.0.0",
+                "4b4fbd35da",
+                "Consume quota when importing backup resource (LP #1783525; Cinder 13.0.0, "
+                "backport in Cinder 12.0.5)",
+                # Cinder 12.0.5 was tagged 2019-01-29: the next Nova 17 release is 17.0.10
+                # (2019-03-24; 17.0.9: 2018-12-19).
+                backports=(Backport("17.0.10", "acf16280a4"),),
+            ),
+        ),
+    ),
+    Switch(
         "lp1965847",
         "bug: an import of a record whose backup exists destroys that backup (API."
         "import_record, cinder 12.0.5 to 18.2.0, 19.1.0, 20.0.0 cinder/backup/api.py: the "

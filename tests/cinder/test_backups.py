@@ -723,3 +723,68 @@ def test_a_refused_incremental_backups_reservation_by_point_release(profile, kep
     vid = create_volume(cloud)
     assert fault(_backup(cloud, vid, version="3.0", incremental=True))[1] == 400
     assert cloud.cinder.quotas.usages(MEMBER.project_id)["backups"]["reserved"] == kept
+
+
+def _exported(profile, **changes):
+    """A backup's exported record (in a cloud of `profile`), its decoded fields changed."""
+    import base64
+    import json
+
+    cloud = _cloud(profile)
+    bid = _backup(cloud, create_volume(cloud), version="3.0").json()["backup"]["id"]
+    cloud.run_until_idle()
+    path = f"backups/{bid}/export_record"
+    record = call(cloud, "GET", path, ctx=ADMIN).json()["backup-record"]
+    fields = {**json.loads(base64.b64decode(record["backup_url"])), **changes}
+    for key in [key for key, value in changes.items() if value is None]:
+        del fields[key]
+    record["backup_url"] = base64.b64encode(json.dumps(fields).encode()).decode()
+    return bid, {"backup-record": record}
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.9", True), ("nova-17.0.10", False)])
+def test_a_backup_import_and_its_quota_by_point_release(profile, bug):
+    """``API._get_import_backup`` reserves ``backups`` 1 and ``backup_gigabytes`` the record's
+    ``size``, which it requires, from 4b4fbd35da (Cinder 13.0.0) and its backport acf16280a4
+    (12.0.5, beside Nova 17.0.10: switch ``lp1783525``); 12.0.0-12.0.4 reserve nothing: an
+    import over quota is taken, counts nowhere, and its delete gives back what it never took."""
+    bid, body = _exported(profile)
+    cloud = _cloud(profile)
+    cloud.cinder.quotas.set_limits(ADMIN.project_id, backups=0)
+    r = call(cloud, "POST", "backups/import_record", body, ctx=ADMIN)
+    cloud.cinder.quotas.clear_limits(ADMIN.project_id)
+    if bug:
+        assert r.status == 201
+    else:
+        message = "BackupLimitExceeded: Maximum number of backups allowed (0) exceeded"
+        assert fault(r)[1:] == (413, message)
+        assert call(cloud, "POST", "backups/import_record", body, ctx=ADMIN).status == 201
+    cloud.run_until_idle()
+    assert absolute(cloud, ADMIN)["totalBackupsUsed"] == (0 if bug else 1)
+    # a backup of the project's own, then the import deleted: what is left counted
+    _made(cloud, create_volume(cloud, ctx=ADMIN), version="3.0", ctx=ADMIN)
+    assert call(cloud, "DELETE", f"backups/{bid}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert absolute(cloud, ADMIN)["totalBackupsUsed"] == (0 if bug else 1)
+
+
+@pytest.mark.parametrize(("profile", "bug"), [("nova-17.0.9", True), ("nova-17.0.10", False)])
+def test_a_backup_record_without_a_size_by_point_release(profile, bug):
+    """Without ``size`` the import is 400 "Provided backup record is missing size attribute"
+    from acf16280a4 (12.0.5); before, it is taken and cinder-backup fails it (a missing field),
+    and its delete gives nothing back (``-backup.size``'s TypeError is caught)."""
+    bid, body = _exported(profile, size=None)
+    cloud = _cloud(profile)
+    r = call(cloud, "POST", "backups/import_record", body, ctx=ADMIN)
+    if not bug:
+        message = "Invalid input received: Provided backup record is missing size attribute"
+        assert fault(r)[1:] == (400, message)
+        return
+    assert r.status == 201
+    cloud.run_until_idle()
+    shown = _show(cloud, bid, version="3.0", ctx=ADMIN)
+    assert (shown["status"], shown["size"]) == ("error", None)
+    _made(cloud, create_volume(cloud, ctx=ADMIN), version="3.0", ctx=ADMIN)
+    assert call(cloud, "DELETE", f"backups/{bid}", ctx=ADMIN).status == 202
+    cloud.run_until_idle()
+    assert absolute(cloud, ADMIN)["totalBackupsUsed"] == 1

@@ -816,6 +816,14 @@ EXPECTED = {
         "18.3.0": False,
         "19.0.0": False,
     },
+    # A backup import's quota (LP #1783525): 18.0.0, backport 17.0.10.
+    "lp1783525": {
+        "17.0.0": True,
+        "17.0.9": True,
+        "17.0.10": False,
+        "17.0.13": False,
+        "18.0.0": False,
+    },
     # A transfer list's name filter (LP #1860100): 21.0.0, backport 20.2.0.
     "lp1860100": {
         "20.1.1": True,
