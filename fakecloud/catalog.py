@@ -9,9 +9,10 @@
     fakecloud list config [WORD]       # configuration keys, their defaults and meaning
     fakecloud list points --json       # the same as JSON, for tools
 
-`WORD` keeps the entries whose name contains it, case ignored (an empty one is refused: leave
-it out to list everything). Each ``rows_*`` function gives the entries as
-plain dicts (what ``--json`` prints); `render` lays them out for people.
+`WORD` keeps the entries whose name contains it, case ignored, else those whose description
+does, saying so on stderr (`fakecloud list bugs quiesce`: a bug is named by its number; an
+empty WORD is refused: leave it out to list everything). Each ``rows_*`` function gives the
+entries as plain dicts (what ``--json`` prints); `render` lays them out for people.
 """
 
 from __future__ import annotations
@@ -353,14 +354,26 @@ def main(argv: list[str] | None = None) -> int:
         "word",
         nargs="?",
         type=word_argument,
-        help="keep only the entries whose name contains WORD (case ignored)",
+        help="keep only the entries whose name contains WORD (case ignored), else those "
+        "whose description does",
     )
     p.add_argument("--json", action="store_true", help="print JSON (a list of objects)")
     args = p.parse_intermixed_args(argv)  # `list points --json WORD` too
     rows = WHAT[args.what][0]()
     if args.word:
+        word = args.word.lower()
         key = "kind" if args.what == "events" else "name"
-        rows = [r for r in rows if args.word.lower() in r[key].lower()]
+        named = [r for r in rows if word in r[key].lower()]
+        if not named:  # a symptom, not a name: `list bugs quiesce` (a bug's name is its number)
+            told = "message" if args.what == "errors" else "doc"
+            named = [r for r in rows if word in str(r.get(told, "")).lower()]
+            if named:
+                print(
+                    f"fakecloud list {args.what}: no {key} contains {args.word!r}; "
+                    f"{len(named)} whose description does:",
+                    file=sys.stderr,
+                )
+        rows = named
         if not rows:
             print(f"fakecloud list {args.what}: nothing matches {args.word!r}", file=sys.stderr)
             if args.json:  # still a JSON document for the program reading it (was nothing)

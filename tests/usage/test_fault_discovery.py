@@ -202,6 +202,24 @@ def test_fakecloud_list_shows_each_registry(capsys):
     assert {r["name"] for r in rows} == set(points())
     agent = next(r for r in rows if r["name"] == "nova.guest_agent")
     assert agent["values"] == {"command": list(GUEST_AGENT_COMMANDS)}
+    # a bug is named by its number: a reviewer looks for its symptom (session 42's new user)
+    assert list_main(["bugs", "quiesce"]) == 0
+    captured = capsys.readouterr()
+    assert [line.split(":")[0] for line in captured.out.splitlines() if line[:2] == "lp"] == [
+        "lp1754360",
+        "lp1980720",
+    ]
+    assert captured.err == (
+        "fakecloud list bugs: no name contains 'quiesce'; 2 whose description does:\n"
+    )
+    assert list_main(["points", "--json", "freeze"]) == 0  # JSON on stdout, the note on stderr
+    captured = capsys.readouterr()
+    assert [r["name"] for r in json.loads(captured.out)] == ["nova.guest_agent"]
+    assert "no name contains 'freeze'" in captured.err
+    assert list_main(["events", "thawed"]) == 0  # events are named by kind
+    assert capsys.readouterr().err == (
+        "fakecloud list events: no kind contains 'thawed'; 1 whose description does:\n"
+    )
     assert list_main(["points", "no-such-thing"]) == 1
     assert "nothing matches 'no-such-thing'" in capsys.readouterr().err
     assert list_main(["points", "--json", "no-such-thing"]) == 1  # stdout was empty: no JSON
