@@ -315,7 +315,11 @@ def _argumentless_fixtures_read_once():
     if real is None or getattr(real, "_argumentless_read_once", False):
         return
 
-    def getfuncargnames(function, *, name="", cls=None):
+    # Whatever else pytest passes goes through as given: pytest 8.0 and 8.1 (pyproject takes
+    # pytest>=8) pass is_method=, which a wrapper naming only name= and cls= refused with a
+    # TypeError at every fixture parsed after the collection (pytester's inner runs). A function
+    # of no arguments has none to drop for is_method or cls either.
+    def getfuncargnames(function, *args, **kwargs):
         code = getattr(function, "__code__", None)
         if (
             type(function) is types.FunctionType
@@ -325,7 +329,7 @@ def _argumentless_fixtures_read_once():
             and getattr(function, "__signature__", None) is None
         ):
             return ()
-        return real(function, name=name, cls=cls)
+        return real(function, *args, **kwargs)
 
     getfuncargnames._argumentless_read_once = True
     fixtures.getfuncargnames = getfuncargnames
