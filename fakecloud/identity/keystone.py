@@ -212,6 +212,13 @@ class Keystone:
         self._user_tokens[key] = token
         return token
 
+    def held_token(self, user_name: str) -> Token | None:
+        """The project-scoped token `token_for(user_name)` would return now without issuing
+        one (None: its next call asks Keystone), with no trace event. A `KeyError` names an
+        unknown user."""
+        user = self.user(user_name)
+        return self._live((user.domain_id, user.name, "project"))
+
     def project_of(self, user_name: str) -> str | None:
         """The id of the project `token_for(user_name)` scopes to, issuing no token (so no
         trace event): the live token's, else the user's default project. A `KeyError` names

@@ -94,6 +94,9 @@ class UncheckedServiceToken:
 #: The one `UncheckedServiceToken`.
 UNCHECKED = UncheckedServiceToken()
 
+#: `held_service_token`'s answer where Nova's next request asks Keystone for a service token.
+RENEWS = "renews"
+
 
 def service_token(kernel: Any) -> Any:
     """Nova's service user's live token from the cloud's Keystone (`SERVICE_USER_NAME`);
@@ -129,6 +132,22 @@ def sent_service_token(kernel: Any, context: Any) -> Any:
     if is_anonymous_admin(context) and not ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
         return None
     return service_token(kernel)
+
+
+def held_service_token(kernel: Any, context: Any) -> Any:
+    """The service token Nova would send with its next request made with `context`, as
+    `sent_service_token` finds it but issuing none and tracing nothing: None where it sends
+    none, `UNCHECKED`, the live `Token` its plugin holds, or `RENEWS` where the next request
+    asks Keystone for one (none held, or one within 120 s of its end)."""
+    if not sends_service_token(kernel):
+        return None
+    if is_anonymous_admin(context) and not ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
+        return None
+    keystone = kernel.keystone
+    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+        return UNCHECKED
+    held = keystone.held_token(SERVICE_USER_NAME)
+    return RENEWS if held is None else held
 
 
 def _service_context(kernel: Any) -> Any:

@@ -85,11 +85,12 @@ from fakecloud.config import config_section
 from fakecloud.identity.context import ExplicitAdminContext, forwarded, without_is_admin
 from fakecloud.nova import exception
 from fakecloud.nova.service_auth import (
+    RENEWS,
     UNCHECKED,
     as_sent,
     cinder_context,
+    held_service_token,
     is_anonymous_admin,
-    sends_service_token,
     sent_service_token,
 )
 from fakecloud.sim import calls
@@ -657,8 +658,15 @@ class API:
         """Until when Cinder's middleware answers a request made with `context`'s token as
         it would now, with no call (`fakecloud.transport.token_cache.answered_alike_until`):
         a poller skips no read past it (`fakecloud.sim.polling`)."""
+        token_id = getattr(context, "auth_token", None)
+        if token_id is None:
+            return None
+        k = self.kernel
+        held = held_service_token(k, context)
+        if held is RENEWS:  # the next request asks Keystone for Nova's service token
+            return k.env._now
         return answered_alike_until(
-            self.kernel, CALLEE, getattr(context, "auth_token", None), sends_service_token
+            k, CALLEE, token_id, None if held is UNCHECKED else held, held is UNCHECKED
         )
 
     def _discover_version(self) -> Generator:

@@ -22,9 +22,11 @@ while a fault rule or the explorer waits at the point it consults (its `read` po
 firing on the nth read or by chance, or the explorer's draw on each read, may fail any one
 of them, which ends the real loop there. Nor past the time its read would be answered
 otherwise (`until`, from ``until(about)``): a read carries the user's token, which Cinder's
-``auth_token`` middleware refuses once it has expired (without Nova's service token) and asks
-Keystone about again once its cache entry ages out (`fakecloud.transport.token_cache`), so the
-skip ends at the last read before then and the reads go on from there.
+``auth_token`` middleware refuses once it has expired (unless Nova's service token goes with
+it and its cached roles hold ``service``) and asks Keystone about again once its cache entry
+ages out, and Nova's service token, which Nova renews 120 s before its end and the middleware
+asks about when its entry ages out (`fakecloud.transport.token_cache.answered_alike_until`),
+so the skip ends at the last read before then and the reads go on from there.
 """
 
 from __future__ import annotations

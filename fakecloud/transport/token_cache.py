@@ -47,7 +47,7 @@ from fakecloud.bounds import MAX_SECONDS, Bounds
 from fakecloud.config import bounded, config_section
 from fakecloud.identity.context import SERVICE_TOKEN_ROLE
 from fakecloud.identity.exception import TokenNotFound
-from fakecloud.identity.tokens import TokenExpired
+from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S, TokenExpired
 from fakecloud.sim import calls
 
 #: The call's trace subject and name, and Keystone's actor in the trace.
@@ -350,21 +350,34 @@ def rejected(kernel: Any, actor: str, subject: Any, reason: str) -> None:
 
 
 def answered_alike_until(
-    kernel: Any, service: str, token_id: str | None, sends: Callable[[Any], bool]
+    kernel: Any, service: str, token_id: str | None, serving: Any = None, unchecked: bool = False
 ) -> float | None:
-    """Until when `service`'s middleware answers a request carrying `token_id` (and a service
-    token when ``sends(kernel)``) as it would now, without a call: the end of its cache entry,
-    and for a live token without a service token its expiry; now when nothing is cached (the
-    next request asks Keystone), None when no token goes (nothing to check)."""
+    """Until when `service`'s middleware answers a request carrying `token_id` (and the
+    service token `serving`, a `Token`, when one goes) as it would now, without a call: the
+    end of the token's cache entry; with `serving`, the end of its entry too and the moment
+    the sender's plugin renews it (`MIN_TOKEN_LIFE_S` before its end: a new token, a call);
+    and the token's expiry unless the service token lets an expired one through (its cached
+    roles hold ``service``, as `callee_checks` reads them, or it is `unchecked`: taken with
+    its role and no call). Now when a token is not cached (the next request asks Keystone),
+    None when no token goes (nothing to check)."""
     keystone = kernel.keystone
     if keystone is None or token_id is None:
         return None
-    entry = cache_of(keystone, service).get(token_id)
+    cache = cache_of(keystone, service)
+    entry = cache.get(token_id)
     now = kernel.env._now
     if entry is None or now >= entry[1]:
         return now
     until, token = entry[1], entry[2]
-    if token is not None and not sends(kernel):
+    allow_expired = unchecked
+    if serving is not None:
+        held = cache.get(serving.id)
+        if held is None or now >= held[1] or held[2] is None:
+            return now
+        renews = keystone.tokens.expiry(serving) - MIN_TOKEN_LIFE_S
+        until = min(until, held[1], renews)
+        allow_expired = SERVICE_TOKEN_ROLE in held[3].roles
+    if token is not None and not allow_expired:
         expires = keystone.tokens.expiry(token)
         if now < expires < until:
             until = expires

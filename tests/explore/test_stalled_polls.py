@@ -62,7 +62,8 @@ def _same_but_between(every, skipped, first, last, digits=None):
 
 
 #: Nova sends its service token (so the user's token, dead after an hour, still reads) and
-#: Cinder's middleware keeps a token for the whole week: every read is answered alike.
+#: Cinder's middleware keeps a token for the whole week: every read is answered alike but
+#: those of each hour's new service token.
 ANSWERED_ALIKE = (
     "  config:\n    nova: {send_service_user_token: true}\n"
     "    keystone_authtoken: {token_cache_time_s: 1000000}\n"
@@ -90,8 +91,20 @@ def test_a_snapshot_stalled_for_good_ends_the_run_at_its_cap_without_its_million
     (freeze,) = broken["invariant no_long_freeze"]
     assert "was frozen for 604799." in freeze and "and still is" in freeze
     reads = _reads(explored.result)
-    assert len(reads) == 2  # the first, then the last before the cap
-    assert reads[1] - explored.result.t0 > 604799
+    # the first, then the last before the cap, and two at each renewal of Nova's service
+    # token (keystoneauth's, 120 s before its hour ends): the last read with the old one, the
+    # next with the new one, which Cinder validates (a call to Keystone)
+    assert len(reads) == 2 + 2 * 173
+    assert [round(b - a, 3) for a, b in zip(reads[1:-1:2], reads[2:-1:2], strict=True)] == [
+        0.5
+    ] * 173
+    renewed = [
+        e["t"]
+        for e in explored.result.trace
+        if e["kind"] == "identity.token_issued" and e["t"] > explored.result.t0
+    ]
+    assert renewed == reads[2:-1:2]
+    assert reads[-1] - explored.result.t0 > 604799
     path, replayed = _replay(explored, ready, tmp_path)
     assert same_run(replayed.trace, explored.result.trace)
     assert _broken(replayed) == broken
@@ -223,3 +236,30 @@ def test_a_boot_s_bounded_volume_wait_skips_the_reads_of_a_stalled_volume():
     assert _broken(skipped) == {
         k: v for k, v in _broken(every).items() if not k.startswith("step never")
     }
+
+
+def test_a_service_token_without_the_service_role_ends_the_stalled_poll_when_the_token_dies():
+    # Nova 33.0.2 (keystonemiddleware 12.x: a service token without the `service` role is
+    # taken, but lets nothing expired through) sends its service token, but its user lacks
+    # the role: the read after the user's token's hour is Cinder's 401, as without a service
+    # token, though Cinder's cache keeps the token for the whole week; the loop ends and the
+    # guest is thawed then, not at the run's cap.
+    text = (
+        DB
+        + ANSWERED_ALIKE
+        + "    identity: {service_users: {nova: {password: s, roles: [admin]}}}\n"
+        + "steps:"
+        + SNAP
+        + "expect: {invariants: all}\n"
+        + "explore:\n  faults: [{point: cinder.snapshot.create, errors: [stall], likelihood: 1}]\n"
+    )
+    explored = prepared(text, "stalled.yaml", "default", profile="nova-33.0.2").play(0)
+    trace = explored.result.trace
+    (refused,) = [e for e in trace if e.get("call") == "get_snapshot" and e.get("status") == 401]
+    (rejected,) = [e for e in trace if e["kind"] == "identity.token_rejected"]
+    assert rejected["reason"] == "expired token"
+    (thaw,) = [e for e in trace if e["kind"] == "guest.thaw"]
+    (demo,) = [e for e in trace if e["kind"] == "identity.token_issued" and e["subject"] == "demo"]
+    # the first read from the user's token's end on (reads every 0.5 s) is refused, and the
+    # guest thawed then (before: at the week's end)
+    assert 0 <= refused["t"] - demo["expires_at"] < 0.5 and 0 < thaw["t"] - refused["t"] < 1
