@@ -90,10 +90,10 @@ from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
 from fakecloud.glance.schema import MULTIHASH_FIELDS
 from fakecloud.glance.views import image_view, image_view_entries, member_view, stored_isotime
+from fakecloud.identity.context import forwarded
 from fakecloud.nova import anonymous_glance, exception, json_props
 from fakecloud.nova.service_auth import (
     UNCHECKED,
-    as_sent,
     is_anonymous_admin,
     sends_service_token,
     service_token,
@@ -619,13 +619,16 @@ class API:
         work: Callable[..., Any],
         image_id: str | None = None,
         *args: Any,
-        token: str | None = None,
     ) -> Generator[Any, Any, Any]:
         """One glanceclient request, ``work(*args)``, with Nova's retries; Glance's errors as
         client errors. A callable and its arguments rather than a closure: a flow in flight
-        then holds no closure cells for the collector to visit. The user's token goes with
-        it (`token`, else that of a context first in `args`), checked by Glance's
-        ``auth_token`` middleware (`callee_checks`)."""
+        then holds no closure cells for the collector to visit. The token of a context first
+        in `args` goes with it, and Nova's service token when it sends one, as every request
+        of Nova's glanceclient carries it (``nova/image/glance.py`` ``_session_and_auth``:
+        ``service_auth.get_auth_plugin``, 6211009e55, 16.0.0), both checked by Glance's
+        ``auth_token`` middleware (`callee_checks`): Glance's context (`work`'s) then has the
+        service token's user, project and roles as its ``service_*`` (`forwarded`), which an
+        operator's rule may read (``service_roles:service``)."""
         k, cfg = self._kernel, self.config
         retries = cfg.num_retries
         attempts = 1 + (k.switches.default_glance_num_retries if retries is None else retries)
@@ -637,12 +640,13 @@ class API:
         # (as in Nova's Cinder client, `API._call`).
         parts = (image_id,) if templated else subject
         caller = calls.sender(k, CALLER)
-        if token is None and args:
-            token = getattr(args[0], "auth_token", None)
+        token = getattr(args[0], "auth_token", None) if args else None
         # Nova's service token beside the user's when it sends one (`service_auth`)
         serving = None
-        if token is not None and k.keystone is not None and sends_service_token(k):
-            serving = service_token(k)
+        if token is not None:
+            if k.keystone is not None and sends_service_token(k):
+                serving = service_token(k)
+            args = (forwarded(args[0], serving.context if serving is not None else None), *args[1:])
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
@@ -809,10 +813,7 @@ class API:
                 if not ctx.user_id:
                     yield from self._anonymous(ctx, "get_all", "list")
                 page, next_marker = yield from self._call(
-                    "get_all",
-                    "list",
-                    lambda q=q: self._glance.lister.list(ctx, q),
-                    token=ctx.auth_token,
+                    "get_all", "list", self._glance.lister.list, None, ctx, q
                 )
             except GlanceClientError as e:
                 raise _translate_plain_exception(e) from e
@@ -829,11 +830,7 @@ class API:
             if not ctx.user_id:
                 yield from self._anonymous(ctx, "download", "data", image_id)
             _image, data = yield from self._call(
-                "download",
-                "data",
-                lambda: self._glance.image_data.download(ctx, image_id, link),
-                image_id,
-                token=ctx.auth_token,
+                "download", "data", self._glance.image_data.download, image_id, ctx, image_id, link
             )
         except GlanceClientError as e:
             raise _translate_image_exception(image_id, e, self._kernel.switches.release) from e
@@ -982,11 +979,11 @@ class API:
             if key in current and key not in sent:
                 ops.append({"op": "remove", "path": f"/{key}"})
 
-        def send() -> Any:
+        def send(sent: Any) -> Any:
             changes = parse_patch(ops, 10, g.schema, g.reserved)
-            return g.images.update(ctx, image_id, changes)
+            return g.images.update(sent, image_id, changes)
 
-        yield from self._call("update", "update", send, image_id, token=ctx.auth_token)
+        yield from self._call("update", "update", send, image_id, ctx)
         return (yield from self._get_image(ctx, image_id, "update"))
 
     def upload(
@@ -1023,17 +1020,17 @@ class API:
         refuses with 403 unless ``show_multiple_locations`` is on. A 400 becomes Invalid; any
         other error is raised untranslated (``update`` makes a 403 ImageNotAuthorized). Like
         every call of Nova's glanceclient (``service_auth.get_auth_plugin``), the location API
-        carries Nova's service token when Nova sends one (`as_sent`): Glance refuses the
+        carries Nova's service token when Nova sends one (`_call`): Glance refuses the
         location of a caller whose token and service token lack the ``service`` role (403)."""
         g = self._glance
 
-        def new_api() -> Any:
-            return g.images.add_location(as_sent(self._kernel, ctx), image_id, url, data)
+        def new_api(sent: Any) -> Any:
+            return g.images.add_location(sent, image_id, url, data)
 
-        def patch() -> Any:
+        def patch(sent: Any) -> Any:
             ops = [{"op": "add", "path": "/locations/-", "value": {"url": url, "metadata": {}}}]
             changes = parse_patch(ops, 10, g.schema, g.reserved)
-            return g.images.update(ctx, image_id, changes, location_data=data)
+            return g.images.update(sent, image_id, changes, location_data=data)
 
         tries = [("add_location", patch)]
         if self._kernel.switches.glance_location_api:
@@ -1041,7 +1038,7 @@ class API:
         error: GlanceClientError | None = None
         for call, work in tries:
             try:
-                yield from self._call(method, call, work, image_id, token=ctx.auth_token)
+                yield from self._call(method, call, work, image_id, ctx)
             except HTTPNotImplemented as e:
                 error = e
                 if len(tries) > 1:
@@ -1069,9 +1066,11 @@ class API:
                 yield from self._call(
                     method,
                     "image_members.create",
-                    lambda: self._glance.members.create(ctx, image_id, member_id),
+                    self._glance.members.create,
                     image_id,
-                    token=ctx.auth_token,
+                    ctx,
+                    image_id,
+                    member_id,
                 )
             )
         except HTTPBadRequest as e:
@@ -1092,11 +1091,7 @@ class API:
             if not ctx.user_id:
                 yield from self._anonymous(ctx, "delete", "delete", image_id)
             yield from self._call(
-                "delete",
-                "delete",
-                lambda: self._glance.images.delete(ctx, image_id),
-                image_id,
-                token=ctx.auth_token,
+                "delete", "delete", self._glance.images.delete, image_id, ctx, image_id
             )
         except HTTPNotFound:
             raise exception.ImageNotFound(image_id=image_id) from None

@@ -29,9 +29,9 @@ issue it (the user deleted or disabled, its role taken away: an operator's mista
 request goes with the user's token alone and a warning in the trace: real Nova's request
 fails there with keystoneauth's ``Unauthorized`` (a known difference).
 
-Cinder's context of a request has the service token's user, project and roles as its
-``service_*`` (`as_sent`): every Nova request to Cinder carries them; of Nova's requests to
-Glance only ``add_image_location`` does, the one whose rules read them.
+Cinder's and Glance's context of a request has the service token's user, project and roles
+as its ``service_*`` (`as_sent`, `fakecloud.identity.context.forwarded`): every Nova request
+to Cinder and to Glance carries them.
 """
 
 from __future__ import annotations

@@ -137,3 +137,43 @@ def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to
     cloud.run_until_idle()
     image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}").json()
     assert image["status"] == "active"
+
+
+@pytest.mark.parametrize(("send", "status"), [(None, "active"), (False, None)])
+def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to_glance(
+    send, status
+):
+    """Every request Nova makes to Glance carries its service token (``nova/image/glance.py``
+    ``_session_and_auth``: ``service_auth.get_auth_plugin``, 16.0.0 on), so a Glance rule
+    letting only it upload (``upload_image: service_roles:service``) passes openstacksdk's
+    createImage and refuses the user's own upload; without the service token Nova's upload
+    is refused as the user's is (the snapshot fails: Nova deletes the image). fakecloud gave
+    the service token's identity to Nova's ``add_image_location`` alone."""
+    rule = {"upload_image": "service_roles:service"}
+    config = {"glance": {"policy": rule}}
+    if send is not None:
+        config["nova"] = {"send_service_user_token": send}
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    server = {
+        "name": "web",
+        "flavorRef": "1",
+        "imageRef": images["images"][0]["id"],
+        "networks": "none",
+    }
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+    server_id = r.json()["server"]["id"]
+    cloud.run_until_idle()
+    own = {"name": "own", "disk_format": "raw", "container_format": "bare"}
+    own_id = cloud.request("image", "POST", "/v2/images", body=own).json()["id"]
+    octets = {"Content-Type": "application/octet-stream"}
+    r = cloud.request("image", "PUT", f"/v2/images/{own_id}/file", body=b"x", headers=octets)
+    assert r.status == 403
+    with cloud.intercept():
+        conn = cloud.connection("demo")
+        image = conn.compute.create_server_image(server_id, "snap")
+        cloud.run_until_idle()
+        found = conn.image.find_image(image.id)
+        assert (found.status if found is not None else None) == status
