@@ -100,7 +100,7 @@ from fakecloud.nova.service_auth import (
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import callee_checks, passes
+from fakecloud.transport.token_cache import callee_checks, passes, passes_as_service
 
 #: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
 #: 1707995), which leaves the slash before it.
@@ -664,7 +664,7 @@ class API:
                             or (
                                 serving is not None
                                 and serving.id
-                                and not passes(keystone, CALLEE, serving.id)
+                                and not passes_as_service(keystone, CALLEE, serving.id)
                             )
                         ):
                             named = Subject((subject, image_id)) if templated else subject

@@ -95,7 +95,12 @@ from fakecloud.nova.service_auth import (
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import answered_alike_until, callee_checks, passes
+from fakecloud.transport.token_cache import (
+    answered_alike_until,
+    callee_checks,
+    passes,
+    passes_as_service,
+)
 
 V3_0 = Version(3, 0)
 V3_44 = Version(3, 44)
@@ -600,7 +605,7 @@ class API:
                         or (
                             serving is not None
                             and serving.id
-                            and not passes(keystone, CALLEE, serving.id)
+                            and not passes_as_service(keystone, CALLEE, serving.id)
                         )
                     ):
                         subject = Subject((template, *parts))

@@ -162,6 +162,24 @@ def passes(keystone: Any, service: str, token_id: str) -> bool:
     return entry is not None and keystone.kernel.env._now < entry[0]
 
 
+def passes_as_service(keystone: Any, service: str, token_id: str) -> bool:
+    """Whether `service`'s cache holds a fresh entry of the service token `token_id` that its
+    middleware takes with no more than that lookup: one whose cached roles hold ``service``,
+    or any while ``service_token_roles_required`` is off. From keystonemiddleware 13.0.0 the
+    roles are checked on every request, from the cache as from Keystone
+    (``AuthProtocol.process_request``), so a cached token without the role is refused each
+    time (`callee_checks`)."""
+    kernel = keystone.kernel
+    entry = cache_of(keystone, service).get(token_id)
+    return (
+        entry is not None
+        and kernel.env._now < entry[0]
+        and (
+            not kernel.switches.service_token_roles_required or SERVICE_TOKEN_ROLE in entry[3].roles
+        )
+    )
+
+
 def ask(
     keystone: Any, service: str, token_id: str, allow_expired: bool = False
 ) -> tuple[float, float, Any, Any]:

@@ -177,3 +177,21 @@ def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to
         cloud.run_until_idle()
         found = conn.image.find_image(image.id)
         assert (found.status if found is not None else None) == status
+
+
+def test_from_keystonemiddleware_13_a_cached_service_token_without_the_role_is_refused_each_time():
+    """keystonemiddleware 13.0.0 (Nova 34.0.0's series) checks the service token's roles on
+    every request, cached or not: once glance-api has cached Nova's token without the
+    ``service`` role, Nova's calls with it are refused even while glance-api holds the user's
+    token fresh (the user's own image list just validated it); fakecloud's cache lookup let
+    them through."""
+    cloud, server_id = _booted("nova-34.0.0")
+    _take_novas_service_role(cloud)
+    cloud.advance(301)  # glance-api's entries of both tokens age out
+    path, action = f"/v2.1/servers/{server_id}/action", {"createImage": {"name": "snap"}}
+    for _ in range(2):
+        r = cloud.request("compute", "POST", path, body=action, microversion="2.45")
+        assert r.status == 403  # Nova's create of the image refused: ImageNotAuthorized
+        assert cloud.request("image", "GET", "/v2/images").status == 200
+    rejected = [e["reason"] for e in cloud.trace.filter(kind="identity.token_rejected")]
+    assert rejected == ["service token without the service role"] * 2
