@@ -1026,7 +1026,8 @@ class VolumeAPI(ApiPart):
                 reason="The volume cannot be attached in maintenance mode."
             )
         admin = self.store.volume_admin_metadata(volume.id)
-        if "readonly" not in admin:
+        added_readonly = "readonly" not in admin
+        if added_readonly:
             admin = self.store.admin_metadata_update(volume.id, {"readonly": "False"})
         if admin["readonly"] == "True" and mode != "ro":
             raise exception.InvalidVolumeAttachMode(mode=mode, volume_id=volume.id)
@@ -1048,6 +1049,10 @@ class VolumeAPI(ApiPart):
         # Volume.begin_attach: the mode is the volume's attached_mode until its detach, even
         # when the checks below refuse the attach.
         self.store.admin_metadata_update(volume.id, {"attached_mode": mode})
+        if added_readonly and context.is_admin and k.switches.cinder_os_attach_drops_readonly:
+            # The volume the API read for an admin carries its admin metadata, read before the
+            # API added readonly through the DB; begin_attach's save writes it with delete=True.
+            self.store.admin_metadata_delete(volume.id, "readonly")
         if instance_uuid and not is_uuid_like(instance_uuid):
             raise exception.InvalidUUID(uuid=instance_uuid)
         attachment = new_attachment(self.cinder, volume, instance_uuid, "attached")

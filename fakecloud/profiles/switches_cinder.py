@@ -785,6 +785,28 @@ SWITCHES = (
         ),
     ),
     Switch(
+        "cinder_os_attach_drops_readonly",
+        "an admin's os-attach of a volume without a 'readonly' admin metadata row leaves it "
+        "without one: API.attach adds readonly False through the DB, and the manager's "
+        "Volume.begin_attach saves the admin metadata of the volume the API read for the admin "
+        "(loaded before that row) with delete=True (cinder 12.0.0-17.2.x volume/api.py and "
+        "objects/volume.py): the volume's shown metadata has attached_mode alone. A non-admin's "
+        "volume carries no admin metadata, which the manager then loads from the DB. Off: "
+        "API.attach writes through the volume object (Volume.admin_metadata_update): readonly "
+        "'False' kept beside attached_mode.",
+        True,
+        (
+            Change(
+                "23.0.0",
+                "779b0249fa",
+                "Fix old attach method (Cinder 18.0.0, backport in Cinder 17.3.0)",
+                # Cinder 17.3.0 was tagged 2022-03-07: the next Nova 22 release is 22.4.0
+                # (2022-03-10; 22.3.0: 2021-10-07). No earlier backport.
+                backports=(Backport("22.4.0", "2aa799bbfb"),),
+            ),
+        ),
+    ),
+    Switch(
         "lp1798798",
         "bug: a metadata key holding a '/' is refused by every schema built from parameter_"
         "types.extra_specs (its key pattern '^[a-zA-Z0-9-_:. ]{1,255}$', cinder 12.0.0-12.0.10 "

@@ -805,6 +805,14 @@ EXPECTED = {
         "19.0.0": False,
         "17.0.13": False,
     },
+    # An admin's os-attach keeps readonly: 23.0.0, backport 22.4.0 (Cinder 17.3.0).
+    "cinder_os_attach_drops_readonly": {
+        "17.0.0": True,
+        "22.0.0": True,
+        "22.3.0": True,
+        "22.4.0": False,
+        "23.0.0": False,
+    },
     # A '/' in a metadata key (LP #1798798): 19.0.0, backport 18.0.3 (Cinder 13.0.1); never
     # in Queens.
     "lp1798798": {
