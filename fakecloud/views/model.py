@@ -289,6 +289,14 @@ def rate(bytes_per_s: float) -> str:
     return f"{bytes_per_s / 1e6:,.1f} MB/s"
 
 
+def rpc_timeout_label(e: dict[str, Any]) -> str:
+    """What an ``rpc.timeout`` event says as the call's answer: ``quiesce_instance: no reply
+    in 60 s (timeout)``."""
+    timeout = e.get("timeout_s")
+    within = f" in {timeout:g} s" if isinstance(timeout, (int, float)) else ""
+    return f"{e.get('method')}: no reply{within} (timeout)"
+
+
 def seconds(s: float) -> str:
     """A duration as people read it: ms below a second."""
     return f"{s * 1000:.0f} ms" if abs(s) < 1 else f"{s:,.3f} s"
@@ -434,6 +442,15 @@ class _Reader:
             self._message(e, lanes.of_actor(target), sender, label, "reply", not ok)
         else:
             self._message(e, sender, lanes.of_actor(target), method, style)
+
+    def _rpc_timeout(self, e: dict[str, Any]) -> None:
+        """A call that got no reply: the caller's timeout drawn as the call's failed answer
+        (as an HTTP request's "no answer"), beside its red marker on the target's lane; the
+        sequence showed a call and then, 60 s on, the API's 500 with nothing between."""
+        target, method = str(e["subject"]), str(e.get("method"))
+        sender = lanes.rpc_sender(target, method)
+        self._message(e, lanes.of_actor(target), sender, rpc_timeout_label(e), "reply", True)
+        self._failure(e)
 
     def _state(self, e: dict[str, Any]) -> None:
         machine = str(e.get("machine", ""))
@@ -613,6 +630,7 @@ _HANDLERS = {
     "rpc.cast": _Reader._rpc,
     "rpc.call": _Reader._rpc,
     "rpc.reply": _Reader._rpc,
+    "rpc.timeout": _Reader._rpc_timeout,
     "state": _Reader._state,
     "guest.freeze": _Reader._freeze,
     "guest.thaw": _Reader._thaw,

@@ -20,7 +20,14 @@ from typing import Any
 
 from fakecloud.humanize import detail
 from fakecloud.views import lanes
-from fakecloud.views.model import RPC_FAILURE_KINDS, TRANSFER_NAMES, mb, quiesce_skipped, seconds
+from fakecloud.views.model import (
+    RPC_FAILURE_KINDS,
+    TRANSFER_NAMES,
+    mb,
+    quiesce_skipped,
+    rpc_timeout_label,
+    seconds,
+)
 from fakecloud.views.names import Names
 
 Event = dict[str, Any]
@@ -151,6 +158,10 @@ def _message_line(e: Event, book: Names) -> tuple[str, str, str] | None:
         sender = lanes.rpc_sender(target, str(e.get("method")))
         error = "" if e.get("ok", True) else " (error)"
         return sender, f"◀── {lanes.of_actor(target)}", f"{e.get('method')} reply{error}"
+    if kind == "rpc.timeout":  # the call's answer, as the caller sees it
+        target = str(e["subject"])
+        sender = lanes.rpc_sender(target, str(e.get("method")))
+        return sender, f"◀── {lanes.of_actor(target)}", rpc_timeout_label(e)
     if kind in ("io.start", "io.finish", "io.fail"):
         label = TRANSFER_NAMES.get(str(e.get("label")), str(e.get("label")))
         if kind == "io.start":

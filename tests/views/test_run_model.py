@@ -124,6 +124,35 @@ def test_an_rpc_that_expired_or_waits_in_a_stopped_services_queue_is_a_failure()
     assert [line.style for line in narration(run)] == ["bold red"] * 4
 
 
+def test_a_call_that_timed_out_is_drawn_as_its_failed_answer():
+    """LP #1754360's replay: the sequence showed the quiesce call, then 60 s on the API's 500
+    with nothing between (session 42's new user); the timeout is the call's answer now."""
+    from fakecloud.views.mermaid import sequence_diagram
+    from fakecloud.views.timeline import sequence
+
+    rpc = {"actor": "rpc", "subject": "compute.cmp-1", "method": "quiesce_instance"}
+    events = [
+        {"t": 0.02, "seq": 1, "kind": "rpc.call", "timeout_s": 60} | rpc,
+        {"t": 60.02, "seq": 2, "kind": "rpc.timeout", "timeout_s": 60} | rpc,
+    ]
+    run = read(events)
+    assert [(m.src, m.dst, m.label, m.style, m.failed) for m in run.messages] == [
+        ("nova-api", "nova-compute:cmp-1", "quiesce_instance", "call", False),
+        ("nova-compute:cmp-1", "nova-api", "quiesce_instance: no reply in 60 s (timeout)",
+         "reply", True),
+    ]  # fmt: skip
+    assert [(m.lane, m.label) for m in run.markers] == [
+        ("nova-compute:cmp-1", "rpc.timeout quiesce_instance")
+    ]
+    assert sequence(events).splitlines()[-1].split(None, 1)[1] == (
+        "nova-api ◀── nova-compute:cmp-1 quiesce_instance: no reply in 60 s (timeout)"
+    )
+    assert (
+        "nova_compute_cmp_1-->>nova_api: [60.020] ✗ quiesce_instance: no reply in 60 s (timeout)"
+        in [line.strip() for line in sequence_diagram(run).splitlines()]
+    )
+
+
 def test_a_guest_snapshot_unquiesced_is_told_as_a_warning(image_online):
     # Nova logs it at INFO and goes on (nova/virt/libvirt/driver.py _live_snapshot): the answer
     # is 202 and the image active, so the views are where a user can see it (session 35)
