@@ -978,10 +978,11 @@ class VolumeManager:
         previous_status: str,
         snapshot_id: str | None,
         project_id: str,
+        context: Any = None,
     ) -> Generator:
         """``VolumeManager.reimage``: see `fakecloud.cinder.reimage.run`."""
         yield from reimage.run(
-            self, volume_id, image_meta, previous_status, snapshot_id, project_id
+            self, volume_id, image_meta, previous_status, snapshot_id, project_id, context
         )
 
     def refresh_volume_glance_meta(self, volume: Any, image_meta: dict[str, Any]) -> None:

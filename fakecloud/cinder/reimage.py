@@ -159,6 +159,7 @@ def reimage(
         previous_status=previous,
         snapshot_id=snapshot.id if snapshot is not None else None,
         project_id=context.project_id,
+        context=context,  # the request's, whose token the image's download sends to Glance
     )
 
 
@@ -169,8 +170,11 @@ def run(
     previous_status: str,
     snapshot_id: str | None,
     project_id: str,
+    context: Any = None,
 ) -> Generator:
-    """``VolumeManager.reimage`` on `manager`'s backend."""
+    """``VolumeManager.reimage`` on `manager`'s backend. `context` is the request's, whose
+    token the image's download carries (``volume_utils.copy_image_to_volume(self.driver,
+    context, ...)``: ``image_service.download(context, ...)``, cinder 20.0.0-29.0.0)."""
     k = manager.kernel
     cinder = manager.cinder
     volume = cinder.store.volumes.get(volume_id)
@@ -183,7 +187,7 @@ def run(
             # the generic revert, not the driver's: the snapshot may be another volume's
             yield from Driver.revert_to_snapshot(driver, volume, snapshot)
         else:
-            yield from _copy_image(manager, volume, image_meta)
+            yield from _copy_image(manager, volume, image_meta, context)
     except Exception as exc:  # noqa: BLE001 - the manager's save_and_reraise: error
         manager._fail(volume_id, "reimage", exc)
         if volume.status == "downloading":
@@ -205,13 +209,19 @@ def run(
             )
 
 
-def _copy_image(manager: Any, volume: Any, image_meta: dict[str, Any]) -> Generator:
-    """``volume_utils.copy_image_to_volume`` into the volume as it is (no create): the image's
-    bytes through Cinder's download link and the backend, then ``fetch_to_raw``'s virtual size
+def _copy_image(
+    manager: Any, volume: Any, image_meta: dict[str, Any], context: Any = None
+) -> Generator:
+    """``volume_utils.copy_image_to_volume`` into the volume as it is (no create): Glance's
+    middleware taking the download's token (`context`'s, as a create's download does:
+    `GlanceImageService.check_download`; a refusal fails the reimage), the image's bytes
+    through Cinder's download link and the backend, then ``fetch_to_raw``'s virtual size
     check."""
     k = manager.kernel
     driver = manager.driver
     yield from driver._fault("copy_image_to_volume", {"volume_id": volume.id, "size": volume.size})
+    check = getattr(manager.cinder.image_service, "check_download", None)
+    sent = check(context, image_meta["id"]) if context is not None and check else False
     io = k.io
     link = io.resource(
         "cinder-image-download", mb_per_s(manager.cinder.config.image_download_mb_per_s)
@@ -220,7 +230,7 @@ def _copy_image(manager: Any, volume: Any, image_meta: dict[str, Any]) -> Genera
     transfer = io.transfer(
         int(image_meta["size"]), (link, res), label="cinder.image_download", volume_id=volume.id
     )
-    yield from images.download(k, image_meta["id"], transfer.done)
+    yield from images.download(k, image_meta["id"], transfer.done, sent)
     virtual_size = image_meta.get("virtual_size") or manager.cinder.image_service.data_virtual_size(
         image_meta["id"]
     )
