@@ -70,21 +70,7 @@ def test_a_volume_from_an_image_whose_download_starts_after_the_token_died(send,
     volume = r.json()["volume"]["id"]
     shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume}")
     assert shown.json()["volume"]["status"] == status
-    answers = [
-        (e["call"], e["status"])
-        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
-        if e["actor"].startswith("cinder-volume")
-    ]
-    moved = cloud.trace.filter(kind="io.start", label="cinder.image_download")
-    if status == "error":
-        assert answers == [("download", 401)] and moved == []
-        (refused,) = cloud.trace.filter(kind="identity.token_rejected")
-        assert (refused["subject"], refused["reason"]) == (
-            f"GET /v2/images/{image_id}/file",
-            "expired token",
-        )
-    else:
-        assert answers == [("download", 200)] and len(moved) == 1
+    _download_checked(cloud, image_id, refused=status == "error")
 
 
 @pytest.mark.parametrize(("send", "status"), [(False, "error"), (True, "available")])
@@ -109,16 +95,22 @@ def test_a_reimage_whose_download_starts_after_the_token_died(send, status):
     cloud.run_until_idle()
     shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
     assert shown.json()["volume"]["status"] == status
+    _download_checked(cloud, image_id, refused=status == "error")
+
+
+def _download_checked(cloud, image_id, refused):
+    """cinder-volume's download of `image_id` answered 401 for an expired token with no byte
+    moved (`refused`), else 200 with its bytes."""
     answers = [
         (e["call"], e["status"])
         for e in cloud.trace.filter(kind="http.response", callee="glance-api")
         if e["actor"].startswith("cinder-volume")
     ]
     moved = cloud.trace.filter(kind="io.start", label="cinder.image_download")
-    if status == "error":
+    if refused:
         assert answers == [("download", 401)] and moved == []
-        (refused,) = cloud.trace.filter(kind="identity.token_rejected")
-        assert (refused["subject"], refused["reason"]) == (
+        (rejected,) = cloud.trace.filter(kind="identity.token_rejected")
+        assert (rejected["subject"], rejected["reason"]) == (
             f"GET /v2/images/{image_id}/file",
             "expired token",
         )
