@@ -72,6 +72,7 @@ from fakecloud.glance.import_methods import (
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import IMPORT_LOCK, IMPORT_LOCKING
 from fakecloud.glance.policy import is_admin, owner_passes, system_scoped
+from fakecloud.glance.policy_file import UPLOAD_TARGET_SINCE
 from fakecloud.glance.quotas import (
     IMAGE_COUNT_UPLOADING,
     IMAGE_SIZE_TOTAL,
@@ -241,14 +242,16 @@ class ImageDataApi:
                 )
             except LimitExceeded as e:
                 raise HTTPRequestEntityTooLarge(explanation=str(e))
+        refusal = f"Not allowed to upload image data for image {image_id}"
         if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced) and g.policy_rules is None:
             image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
-            image = g.db.get(ctx, image_id)
+            if g.policy_rules is not None and g.policy_rules.major < UPLOAD_TARGET_SINCE:
+                image = self._upload_lookup(ctx, image_id, refusal)
+            else:
+                image = g.db.get(ctx, image_id)
             if g.policy_rules is not None or not owner_passes(ctx, image.owner, "upload_image"):
-                g.images.policy(ctx, image).enforce(
-                    "upload_image", refusal=f"Not allowed to upload image data for image {image.id}"
-                )
+                g.images.policy(ctx, image).enforce("upload_image", refusal=refusal)
         self._to_saving_checks(image)
         if g.config.db_roundtrip_s > 0:
             yield k.timeout(g.config.db_roundtrip_s)
@@ -401,6 +404,24 @@ class ImageDataApi:
         set_status(self._kernel, image, "active", details={"size": data.size})
 
     # -- download ----------------------------------------------------------------------------
+
+    def _upload_lookup(self, ctx: Any, image_id: str, refusal: str) -> Image:
+        """Glance 16-21's upload with the operator's rules (glance 16.0.1 and 21.0.0
+        image_data.py ``upload``): ``upload_image`` on ``{}`` before the image is read, then
+        the repository's get, whose policy proxy asks ``get_image`` on ``{}`` for an image the
+        database does not show (api/policy.py ``ImageRepoProxy.get``): either refusal is
+        ``exception.Forbidden``, the upload's 403 in its own words, before the 404 of a
+        missing image. Glance 22.0.0 reads the image first (`UPLOAD_TARGET_SINCE`)."""
+        g = self._glance
+        unread = g.images.policy(ctx, None)  # the target {}: no image (`proposed_target`)
+        if not unread.allows("upload_image"):
+            raise HTTPForbidden(explanation=refusal)
+        try:
+            return g.db.get(ctx, image_id)
+        except HTTPNotFound:
+            if not unread.allows("get_image"):
+                raise HTTPForbidden(explanation=refusal) from None
+            raise
 
     def download(
         self, ctx: Any, image_id: str, link: str | None = None, *, sendable: int | None = None

@@ -100,10 +100,13 @@ class GlanceRules(service_policy.ServiceRules):
         self, ctx: Any, image: Image, rule: str, member: bool = False
     ) -> dict[str, Any]:
         """``ImageTarget(image)`` as this release builds it for `ctx`'s `rule` (``{}`` for
-        Glance 16-21's upload, checked before the image is read); `member`: whether `ctx`'s
+        Glance 16-21's upload, checked before the image is read, the owner's ``project_id``
+        alone for 22's); `member`: whether `ctx`'s
         project is a member of the image (Glance 22's ``get_image`` asks the members)."""
-        if rule == "upload_image" and self.major < UPLOAD_TARGET_SINCE:
-            return {}
+        if rule == "upload_image" and self.major < TARGET_ALIASES_SINCE:
+            # 16-21 ask it before the image is read; 22.0.0's image_data.py ``upload`` gives
+            # ``{'project_id': image.owner}`` alone (not the proxy's ImageTarget)
+            return {"project_id": image.owner} if self.major >= UPLOAD_TARGET_SINCE else {}
         target = {name: getattr(image, name) for name in _TARGET_FIELDS}
         for key, value in image.extra_properties.items():
             if isinstance(value, str):  # Glance's are strings; a memo key takes no list

@@ -118,6 +118,28 @@ def test_glance_22s_targets_have_the_owners_project_id():
         assert resp.status == status, (profile, resp.json())
 
 
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [(QUEENS, True), ("nova-22.0.0", True), ("nova-23.2.2", False), ("nova-24.0.0", False)],
+)
+def test_glance_16_to_21_refuse_the_upload_before_reading_the_image(profile, refused):
+    """Glance 16-21's upload asks ``upload_image`` on ``{}`` before the image is read, and their
+    repository's get ``get_image`` on ``{}`` for an image it does not find: a missing image is
+    the upload's 403 there; from 22.0.0 the image is read first (its 404). 22.0.0's own target
+    is the owner's ``project_id`` alone (an ``%(owner)s`` rule refuses the owner)."""
+    words = f"Not allowed to upload image data for image {MISSING}"
+    for rule in ("upload_image", "get_image"):
+        resp = _refused(rule, profile).upload(MISSING, 10, P1)
+        missing = (404, f"No image found with ID {MISSING}")
+        assert (resp.status, detail(resp)) == ((403, words) if refused else missing)
+    w = _refused("upload_image", profile, "project_id:%(owner)s")
+    status = 403 if profile in (QUEENS, "nova-22.0.0", "nova-23.2.2") else 204
+    assert w.upload(_image(w), 10, P1).status == status
+
+
 @pytest.mark.parametrize(
     ("profile", "status"),
     [
