@@ -56,10 +56,16 @@ class GlanceDb:
             ("_by_owner", {o: rows for o, rows in self._by_owner.items() if rows}, by_owner),
         ]
 
-    def get(self, ctx: Any, image_id: str) -> Image:
-        """The image `ctx` may see, or 404 (missing, deleted and hidden look the same)."""
+    def get(self, ctx: Any, image_id: str, rules: Any = None) -> Image:
+        """The image `ctx` may see, or 404 (missing, deleted and hidden look the same); `rules`
+        the operator's (`fakecloud.glance.policy_file.GlanceRules`: their ``context_is_admin``
+        names who sees every image)."""
         image = self.images.get(image_id)
-        if image is None or image.deleted or not is_image_visible(ctx, image, self.member_status):
+        if (
+            image is None
+            or image.deleted
+            or not is_image_visible(ctx, image, self.member_status, rules)
+        ):
             raise image_not_found(image_id)
         return image
 

@@ -249,7 +249,7 @@ class ImageDataApi:
             if g.policy_rules is not None and g.policy_rules.major < UPLOAD_TARGET_SINCE:
                 image = self._upload_lookup(ctx, image_id, refusal)
             else:
-                image = g.db.get(ctx, image_id)
+                image = g.db.get(ctx, image_id, g.policy_rules)
             if g.policy_rules is not None or not owner_passes(ctx, image.owner, "upload_image"):
                 g.images.policy(ctx, image).enforce("upload_image", refusal=refusal)
         self._to_saving_checks(image)
@@ -417,7 +417,7 @@ class ImageDataApi:
         if not unread.allows("upload_image"):
             raise HTTPForbidden(explanation=refusal)
         try:
-            return g.db.get(ctx, image_id)
+            return g.db.get(ctx, image_id, g.policy_rules)
         except HTTPNotFound:
             if not unread.allows("get_image"):
                 raise HTTPForbidden(explanation=refusal) from None
@@ -429,8 +429,8 @@ class ImageDataApi:
         """``GET /v2/images/{id}/file``: the data after its transfer, or None (204). With
         `sendable` (bytes a client is sent), simulated content over it is refused (400)."""
         g = self._glance
-        image = g.db.get(ctx, image_id)
-        if image.status == "deactivated" and not g.images.policy(ctx, image)._admin():
+        image = g.db.get(ctx, image_id, g.policy_rules)
+        if image.status == "deactivated" and not g.images.policy(ctx, image).context_admin():
             raise HTTPForbidden(
                 explanation="The requested image has been deactivated. Image data download "
                 "is forbidden."
@@ -458,7 +458,7 @@ class ImageDataApi:
         policy, then the data from the node's cache over the client's link (no store read).
         Simulated content over `sendable` goes on to the API too (its 400)."""
         g = self._glance
-        image = g.db.get(ctx, image_id)
+        image = g.db.get(ctx, image_id, g.policy_rules)
         stored = g.store.objects.get(image.id)
         if image.status == "deactivated" or stored is None:
             return None
@@ -489,7 +489,7 @@ class ImageDataApi:
             g.quotas.enforce(project, IMAGE_STAGE_TOTAL, delta=self._quota_delta(declared))
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
-        image = g.db.get(ctx, image_id)
+        image = g.db.get(ctx, image_id, g.policy_rules)
         g.images.policy(ctx, image).enforce("modify_image")
         try:
             set_status(k, image, "uploading")
@@ -537,7 +537,7 @@ class ImageDataApi:
                 self._import_queens(ctx, image_id, method, task), name=f"glance import {image_id}"
             )
             return image_id
-        image = g.db.get(ctx, image_id)
+        image = g.db.get(ctx, image_id, g.policy_rules)
         conflict = import_conflict(image, method, g.schema.glance)
         if conflict:
             raise HTTPConflict(explanation=conflict)
@@ -634,7 +634,7 @@ class ImageDataApi:
         g, k = self._glance, self._kernel
         g.tasks.move(task, "processing")
         try:
-            image = g.db.get(ctx, image_id)
+            image = g.db.get(ctx, image_id, g.policy_rules)
             if not g.images.policy(ctx, image).owns():
                 raise HTTPForbidden()
             set_status(k, image, "importing", details={"method": method})

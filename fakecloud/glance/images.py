@@ -307,12 +307,12 @@ class Images:
     def get(self, ctx: Any, image_id: str) -> Image:
         """``GET /v2/images/{id}``: the image, or 404."""
         g = self._glance
-        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced):
+        if is_admin(ctx, g.policy_rules) and not system_scoped(ctx, g.scope_enforced):
             image = g.db.row(image_id)  # sees every image, passes get_image by default
             if g.policy_rules is not None:
                 self.policy(ctx, image).enforce("get_image")
             return image
-        image = g.db.get(ctx, image_id)
+        image = g.db.get(ctx, image_id, g.policy_rules)
         if g.policy_rules is not None or not owner_passes(ctx, image.owner, "get_image"):
             self.policy(ctx, image).enforce("get_image")
         return image
@@ -331,7 +331,7 @@ class Images:
         `location_data` is what the store finds at a location the PATCH adds (an RBD clone
         Nova made); unknown locations hold no data Glance can size."""
         g = self._glance
-        image = g.db.get(ctx, image_id)
+        image = g.db.get(ctx, image_id, g.policy_rules)
         pol = self.policy(ctx, image)
         draft = Image(*_field_values(image))  # dataclasses.replace, without its field loop
         draft.tags = list(image.tags)
@@ -460,7 +460,7 @@ class Images:
             check = None if same else lambda url: self._check_location_uri(url, data)
             draft.locations = _unique_locations(value, check)
             return
-        if root == "owner" and not (ctx is None or pol._admin()):
+        if root == "owner" and not pol.context_admin():
             raise HTTPForbidden("Owner can't be updated by non admin.")
         if not pol._passes:  # an admin (or Glance itself) passes both rules
             self._update_property(pol, root, value)
@@ -539,7 +539,7 @@ class Images:
         or its service token has the ``service`` role (``req.context.roles +
         req.context.service_roles``, 29.0.0-33.0.0): fakecloud's Glance has no http store,
         which is what would take another caller's location."""
-        image = self._glance.db.get(ctx, image_id)
+        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
         if image.status != "queued":
             raise HTTPConflict(
                 explanation=f"It's not allowed to add locations if image status is {image.status}."
@@ -620,7 +620,7 @@ class Images:
     def get_locations(self, ctx: Any, image_id: str) -> list[dict[str, Any]]:
         """``GET /v2/images/{id}/locations`` (``ImagesController.get_locations``, glance
         29.0.0): the image's locations, for the ``service`` role only (403/404)."""
-        image = self._glance.db.get(ctx, image_id)
+        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
         self.policy(ctx, image).enforce("fetch_image_location")
         return [{"url": loc["url"], "metadata": dict(loc["metadata"])} for loc in image.locations]
 
@@ -628,7 +628,7 @@ class Images:
 
     def _tag_image(self, ctx: Any, image_id: str, verb: str) -> Image:
         try:
-            image = self._glance.db.get(ctx, image_id)
+            image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
         refusal = f"Not allowed to {verb} tags for image {image_id}."  # image_tags.py
@@ -669,7 +669,7 @@ class Images:
         """``DELETE /v2/images/{id}``: deleted (or pending_delete), its data removed."""
         g = self._glance
         try:
-            image = g.db.get(ctx, image_id)
+            image = g.db.get(ctx, image_id, g.policy_rules)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Failed to find image {image_id} to delete")
         self.policy(ctx, image).enforce("delete_image")
@@ -744,7 +744,7 @@ class Images:
             self._glance.cache.wake()
 
     def _activation(self, ctx: Any, image_id: str, rule: str, source: str, target: str) -> None:
-        image = self._glance.db.get(ctx, image_id)
+        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
         self.policy(ctx, image).enforce(rule)
         if image.status == target:
             return

@@ -316,9 +316,11 @@ class ImageLister:
 
     def _marker(self, ctx: Any, marker_id: str) -> Image:
         image = self._glance.db.images.get(marker_id)
-        if image is None or (image.deleted and not is_admin(ctx)):
+        if image is None or (image.deleted and not is_admin(ctx, self._glance.policy_rules)):
             raise _bad(f"No image found with ID {marker_id}")
-        if not is_image_visible(ctx, image, self._glance.db.member_status):
+        if not is_image_visible(
+            ctx, image, self._glance.db.member_status, self._glance.policy_rules
+        ):
             raise HTTPForbidden(explanation=f"Forbidding request, image {marker_id} not visible")
         return image
 
@@ -329,7 +331,7 @@ class ImageLister:
                 return False
         elif image.visibility == "community" and (project is None or image.owner != project):
             return False
-        if is_admin(ctx):
+        if is_admin(ctx, self._glance.policy_rules):
             return True
         if image.visibility in ("public", "community"):
             return True

@@ -41,7 +41,7 @@ class Members:
 
     def _lookup_image(self, ctx: Any, image_id: str) -> Image:
         try:
-            return self._glance.db.get(ctx, image_id)
+            return self._glance.db.get(ctx, image_id, self._glance.policy_rules)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
 
@@ -60,7 +60,7 @@ class Members:
         defaults (glance 23.0.0-25.x image_members.py; Glance's authorization layer before):
         only the owner adds or removes members, and the owner may not set a member's status.
         Raises `_OnlyShared`, which the caller words as its "Not allowed to ..." 403."""
-        if not self._glance.legacy_defaults or is_admin(ctx):
+        if not self._glance.legacy_defaults or is_admin(ctx, self._glance.policy_rules):
             return
         owner = image.owner
         owned = owner is not None and owner == ctx.project_id
@@ -70,8 +70,7 @@ class Members:
     def _visible_rows(self, ctx: Any, image: Image) -> dict[str, ImageMember]:
         """The rows the database shows `ctx`: all to admin and owner, else only its own."""
         rows = self._glance.db.members.get(image.id, {})
-        pol = ImagePolicy(ctx, image, self._glance.db.member_status)
-        if pol._admin() or ctx.project_id == image.owner:
+        if is_admin(ctx, self._glance.policy_rules) or ctx.project_id == image.owner:
             return rows
         own = rows.get(ctx.project_id)
         return {own.member_id: own} if own is not None else {}

@@ -149,10 +149,15 @@ def owner_adds(ctx: Any, owner: str | None, visibility: str | None) -> bool:
 _OWN_VISIBILITIES = frozenset((None, "private", "shared"))
 
 
-def is_admin(ctx: Any) -> bool:
-    """``context_is_admin``: role:admin (a rule without ``scope_types``: a system-scoped
-    admin's token passes it, and the database shows it every image)."""
-    return ctx is None or "admin" in roles_of(ctx)
+def is_admin(ctx: Any, rules: GlanceRules | None = None) -> bool:
+    """Glance's ``context.is_admin``: the ``context_is_admin`` rule, role:admin (a rule
+    without ``scope_types``: a system-scoped admin's token passes it, and the database shows
+    it every image), or the operator's `rules`' (`GlanceRules.is_admin`)."""
+    if ctx is None:
+        return True
+    if rules is not None:
+        return rules.is_admin(ctx)
+    return "admin" in roles_of(ctx)
 
 
 def system_scoped(ctx: Any, scope_enforced: bool) -> bool:
@@ -164,9 +169,15 @@ def system_scoped(ctx: Any, scope_enforced: bool) -> bool:
     return scope_enforced and getattr(ctx, "system_scope", None) is not None
 
 
-def is_image_visible(ctx: Any, image: Image, member_status: Callable[[str, str], str | None]):
-    """Glance's ``is_image_visible``; `member_status(image_id, project)` looks up a membership."""
-    if is_admin(ctx) or image.owner is None:
+def is_image_visible(
+    ctx: Any,
+    image: Image,
+    member_status: Callable[[str, str], str | None],
+    rules: GlanceRules | None = None,
+):
+    """Glance's ``is_image_visible``; `member_status(image_id, project)` looks up a membership,
+    `rules` the operator's (their ``context_is_admin``: `is_admin`)."""
+    if is_admin(ctx, rules) or image.owner is None:
         return True
     if image.visibility in ("public", "community"):
         return True
@@ -272,6 +283,13 @@ class ImagePolicy:
 
     def _admin(self) -> bool:
         return self.ctx is None or "admin" in self._roles
+
+    def context_admin(self) -> bool:
+        """Glance's ``context.is_admin`` (`is_admin`: the operator's ``context_is_admin``
+        where given), which the ownership checks and the deactivated image's download read."""
+        if self.rules is None:
+            return self._admin()
+        return self.rules.is_admin(self.ctx)
 
     def _service_api(self) -> bool:
         rule = self.service_rule
@@ -423,7 +441,7 @@ class ImagePolicy:
     def owns(self) -> bool:
         """``check_is_image_mutable``'s test: admin, or the image's owner is the caller's
         project (an image without owner is nobody's)."""
-        if self._admin():
+        if self.context_admin():
             return True
         owner = self.owner
         return (
@@ -456,7 +474,7 @@ class ImagePolicy:
     def _same_owner(self) -> None:
         """``check_admin_or_same_owner`` (and Glance 16-22's ``ImageFactoryProxy``, in the same
         words): a caller other than the admin makes images of its own project only."""
-        if not self._admin() and self.owner != self.ctx.project_id:
+        if not self.context_admin() and self.owner != self.ctx.project_id:
             raise HTTPForbidden(  # exception.Forbidden, answered with its text
                 explanation=f"You are not permitted to create images owned by '{self.owner}'."
             )

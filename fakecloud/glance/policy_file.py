@@ -28,7 +28,7 @@ from typing import Any
 
 from fakecloud import service_policy
 from fakecloud.glance.models import Image
-from fakecloud.nova.policies import defaults_tables
+from fakecloud.nova.policies import _credentials, defaults_tables
 
 #: The Glance majors `real_defaults` has tables of (Nova 17-34's series).
 MAJORS = range(16, 34)
@@ -95,6 +95,26 @@ class GlanceRules(service_policy.ServiceRules):
         if self.major < OLD_CREDENTIAL_NAMES_UNTIL:
             extra = {"user": who[0], "tenant": who[1]}
         return self.decide(rule, target, who, extra)
+
+    def is_admin(self, ctx: Any) -> bool:
+        """Glance's ``context.is_admin``: ``check_is_admin``, the ``context_is_admin`` rule
+        (``role:admin`` in every release) on the caller's credentials and its ``to_dict`` as
+        the target, as ``RequestContext.__init__`` sets it (glance 16.0.1-33.0.0 context.py,
+        api/policy.py; oslo.context's own ``is_admin`` is False until then). What the
+        database shows an admin and the ownership checks read it: an operator's
+        ``context_is_admin`` names Glance's admins."""
+        if "context_is_admin" not in self.enforcer.file_rules:
+            return "admin" in ctx.roles  # the release's role:admin
+        who = service_policy.caller(ctx)
+        key = ("context_is_admin", (), who)
+        found = self._memo.get(key)
+        if found is None:
+            credentials = {**_credentials(who, False)}
+            if self.major < OLD_CREDENTIAL_NAMES_UNTIL:
+                credentials.update(user=who[0], tenant=who[1])
+            found = bool(self.enforcer.enforce("context_is_admin", credentials, credentials))
+            self._memo[key] = found
+        return found
 
     def image_target(
         self, ctx: Any, image: Image, rule: str, member: bool = False

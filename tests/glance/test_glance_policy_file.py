@@ -140,6 +140,21 @@ def test_glance_16_to_21_refuse_the_upload_before_reading_the_image(profile, ref
     assert w.upload(_image(w), 10, P1).status == status
 
 
+@pytest.mark.parametrize("profile", [QUEENS, "nova-24.0.0"])
+def test_the_operators_context_is_admin_names_glances_admins(profile):
+    """Glance's ``context.is_admin`` is ``check_is_admin`` (the ``context_is_admin`` rule): the
+    database shows its admins every image and the legacy ownership checks let them change
+    another project's; the admin role alone is no such admin when the rule says otherwise."""
+    cloud_admin = ctx("p2", "u2", "cloud_admin", "member", "reader")
+    w = _refused("context_is_admin", profile, "role:cloud_admin")
+    private = w.create(P1, name="p", visibility="private")["id"]
+    assert w.call("GET", f"/v2/images/{private}", cloud_admin).status == 200
+    assert w.call("GET", f"/v2/images/{private}", ADMIN).status == 404
+    listed = w.call("GET", "/v2/images", cloud_admin, query={"name": "p"}).json()["images"]
+    assert [i["id"] for i in listed] == [private]
+    assert w.call("DELETE", f"/v2/images/{private}", cloud_admin).status == 204
+
+
 @pytest.mark.parametrize(
     ("profile", "status"),
     [
