@@ -47,6 +47,7 @@ from fakecloud.glance.errors import (
     HTTPInternalServerError,
     HTTPNotFound,
 )
+from fakecloud.glance.models import Image
 from fakecloud.glance.policy import is_admin, system_scoped
 
 #: The first Glance with the cache API (24.0.0) and with its nodes, clean and prune routes.
@@ -73,16 +74,35 @@ def _maintenance(path: str, glance: int) -> bool:
     return glance >= CACHE_MAINTENANCE_SINCE and path.rsplit("/", 1)[-1] in _MAINTENANCE
 
 
-def _enforce(api: Any, req: Request) -> Any:
-    """``CacheController._enforce``: the admin's rule (WebOb's bare 403), then no cache at
-    this site (404); the cloud's `ImageCache` otherwise."""
-    ctx = req.context
-    if not is_admin(ctx) or system_scoped(ctx, api.glance.scope_enforced):
+def _enforce(api: Any, req: Request, rule: str, image: Image | None = None) -> Any:
+    """``CacheController._enforce``: the action's `rule` (``CacheImageAPIPolicy``, 24.0.0 on:
+    on the image's ``ImageTarget`` where the action found one, else ``{}``; the admin's by
+    default, or the operator's rules: `admitted`; WebOb's bare 403), then no cache at this
+    site (404); the cloud's `ImageCache` otherwise."""
+    if not admitted(api.glance, req.context, rule, image):
         raise HTTPForbidden()
     cache = api.glance.cache
     if cache is None:
         raise HTTPNotFound(explanation="Caching via API is not supported at this site.")
     return cache
+
+
+def admitted(glance: Any, ctx: Any, rule: str, image: Image | None = None) -> bool:
+    """Whether `ctx` passes the cache API's `rule` (the cachemanage filter's
+    ``manage_image_cache``, 18.0.0 on, the ``/v2/cache`` actions' ``cache_list``,
+    ``cache_image``, ``cache_delete`` (24.0.0), ``cache_clean``, ``cache_prune``,
+    ``list_cached_nodes`` (33.0.0): ``rule:context_is_admin`` in every release, the
+    deprecated ``rule:manage_image_cache`` beside it): the operator's rules where given
+    (`fakecloud.glance.policy_file`, on `image`'s target or ``{}``), else the admin role; a
+    system-scoped token refused where scope is enforced."""
+    if system_scoped(ctx, glance.scope_enforced):
+        return False
+    rules = glance.policy_rules
+    if rules is None or ctx is None:
+        return is_admin(ctx)
+    target = rules.image_target(ctx, image, rule) if image is not None else {}
+    found = rules.allows(ctx, rule, target)
+    return is_admin(ctx, rules) if found is None else found
 
 
 def _done(default_200: bool, status: int, result: Any = None) -> Response:
@@ -109,14 +129,13 @@ def _read_body(api: Any, req: Request) -> None:
         raise HTTPInternalServerError()
 
 
-def _image_found(api: Any, req: Request) -> bool:
-    """Whether the caller's image repo finds the image (``image_repo.get``: the database's
-    visibility rule, no policy)."""
+def _image_found(api: Any, req: Request) -> Image | None:
+    """The image the caller's image repo finds (``image_repo.get``: the database's
+    visibility rule, no policy), or None."""
     try:
-        api.glance.db.get(req.context, req.params["image_id"])
+        return api.glance.db.get(req.context, req.params["image_id"], api.glance.policy_rules)
     except HTTPNotFound:
-        return False
-    return True
+        return None
 
 
 def _absent(api: Any, req: Request, since: int = CACHE_API_SINCE) -> Response | None:
@@ -136,7 +155,7 @@ def cache_state(api: Any, req: Request) -> Response:
     if (absent := _absent(api, req)) is not None:
         return absent
     _reject_body(req)
-    cache = _enforce(api, req)
+    cache = _enforce(api, req, "cache_list")
     body = {"cached_images": cache.cached_images(), "queued_images": cache.queued_images()}
     return Response(200, body, {"Content-Type": "application/json"})
 
@@ -147,7 +166,7 @@ def clear_cache(api: Any, req: Request) -> Response:
     if (absent := _absent(api, req)) is not None:
         return absent
     _read_body(api, req)
-    cache = _enforce(api, req)
+    cache = _enforce(api, req, "cache_delete")
     target = (req.headers.get("x-image-cache-clear-target") or "").lower()
     if target not in ("", "cache", "queue"):
         raise HTTPBadRequest(
@@ -170,9 +189,10 @@ def queue_image(api: Any, req: Request) -> Response:
         return _rejected(api, req)
     _read_body(api, req)
     image_id = req.params["image_id"]
-    if not _image_found(api, req):
+    image = _image_found(api, req)
+    if image is None:
         raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-    cache = _enforce(api, req)
+    cache = _enforce(api, req, "cache_image", image)
     if api.glance.db.row(image_id).status != "active":
         raise HTTPBadRequest(
             explanation="Only images with status active can be targeted for queueing"
@@ -190,12 +210,13 @@ def delete_cache_entry(api: Any, req: Request) -> Response:
     _read_body(api, req)
     image_id = req.params["image_id"]
     cache = api.glance.cache
-    if not _image_found(api, req):
+    image = _image_found(api, req)
+    if image is None:
         if cache is None:
             raise HTTPInternalServerError()  # image_exists_in_cache asks a cache that is None
         if not cache.holds(image_id):
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-    cache = _enforce(api, req)
+    cache = _enforce(api, req, "cache_delete", image)
     cache.delete_cached(image_id)
     cache.delete_queued(image_id)
     return _done(api.kernel.switches.glance_cache_delete_200, 204)
@@ -210,7 +231,7 @@ def maintenance(api: Any, req: Request) -> Response:
     if not _maintenance(req.path, api._series.glance):
         return _rejected(api, req)
     _read_body(api, req)
-    cache = _enforce(api, req)
+    cache = _enforce(api, req, "cache_clean" if req.path.endswith("/clean") else "cache_prune")
     if req.path.endswith("/clean"):
         return Response(200, None, plain_webob_headers())  # nothing invalid or stalled
     files, size = cache.prune()
@@ -224,9 +245,11 @@ def cached_nodes(api: Any, req: Request) -> Response:
     if (absent := _absent(api, req, CACHE_MAINTENANCE_SINCE)) is not None:
         return absent
     _reject_body(req)
-    cache = _enforce(api, req)  # the driver is centralized_db (the default from 28.0.0)
+    cache = _enforce(
+        api, req, "list_cached_nodes"
+    )  # the driver is centralized_db (the default from 28.0.0)
     image_id = req.params["image_id"]
-    if not _image_found(api, req):
+    if _image_found(api, req) is None:
         raise HTTPNotFound(explanation=f"Image {image_id} not found.")
     return Response(200, cache.nodes(image_id), {"Content-Type": "application/json"})
 

@@ -44,9 +44,8 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
-from fakecloud.glance.cache_api import _read_body
+from fakecloud.glance.cache_api import _read_body, admitted
 from fakecloud.glance.errors import HTTPForbidden
-from fakecloud.glance.policy import is_admin, system_scoped
 
 #: The first Glance whose ``cachemanage`` filter maps ``/v2/`` paths (d03e80a73).
 CACHE_MANAGE_V2_SINCE = 18
@@ -63,7 +62,7 @@ def _controller(api: Any, req: Request) -> Any:
     if not served(api.glance, api._series.glance):
         return None
     _read_body(api, req)
-    if not is_admin(req.context) or system_scoped(req.context, api.glance.scope_enforced):
+    if not admitted(api.glance, req.context, "manage_image_cache"):  # on {}
         raise HTTPForbidden()
     return api.glance.cache
 

@@ -223,3 +223,27 @@ def test_glance_18_has_no_prefetcher_in_its_api():
     cloud.advance(600)
     assert json.loads(_ask(cloud, "GET", "/v2/queued_images")[1]) == {"queued_images": [image]}
     assert _ask(cloud, "GET", "/v2/cached_images") == (200, b'{"cached_images": []}')
+
+
+@pytest.mark.parametrize(
+    ("profile", "rules", "path"),
+    [
+        ("nova-22.0.0", {"manage_image_cache": "@"}, "/v2/queued_images"),  # Glance 21
+        ("nova-26.0.0", {"cache_list": "@", "cache_image": "project_id:%(project_id)s"}, "/v2/cache"),
+    ],
+)  # fmt: skip
+def test_the_cache_apis_ask_the_operators_rules(profile, rules, path):
+    """An operator's ``manage_image_cache`` (the cachemanage filter, on ``{}``) and the
+    ``/v2/cache`` actions' own rules (24.0.0 on; ``cache_image`` on the image's target) decide
+    who manages the cache, not the admin role: a member lists it, queues its project's image,
+    and the admin may not queue another's."""
+    cloud = Cloud(
+        seed=0, profile=profile, config={"glance": {"image_cache": True, "policy": rules}}
+    )
+    assert _ask(cloud, "GET", path, user="demo")[0] == 200
+    if "cache_image" in rules:
+        body = {"name": "d", "disk_format": "raw", "container_format": "bare"}
+        image = cloud.request("image", "POST", "/v2/images", body, user="demo").json()["id"]
+        assert _ask(cloud, "PUT", f"/v2/images/{image}/file", b"x", user="demo", **OCTET)[0] == 204
+        assert _ask(cloud, "PUT", f"/v2/cache/{image}")[0] == 403
+        assert _ask(cloud, "PUT", f"/v2/cache/{image}", user="demo")[0] == 202
