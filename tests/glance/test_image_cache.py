@@ -225,13 +225,16 @@ def test_glance_18_has_no_prefetcher_in_its_api():
     assert _ask(cloud, "GET", "/v2/cached_images") == (200, b'{"cached_images": []}')
 
 
+OWN = {"cache_list": "@", "cache_image": "project_id:%(project_id)s"}
+
+
 @pytest.mark.parametrize(
     ("profile", "rules", "path"),
     [
         ("nova-22.0.0", {"manage_image_cache": "@"}, "/v2/queued_images"),  # Glance 21
-        ("nova-26.0.0", {"cache_list": "@", "cache_image": "project_id:%(project_id)s"}, "/v2/cache"),
+        ("nova-26.0.0", OWN, "/v2/cache"),  # Glance 25
     ],
-)  # fmt: skip
+)
 def test_the_cache_apis_ask_the_operators_rules(profile, rules, path):
     """An operator's ``manage_image_cache`` (the cachemanage filter, on ``{}``) and the
     ``/v2/cache`` actions' own rules (24.0.0 on; ``cache_image`` on the image's target) decide
