@@ -195,6 +195,19 @@ class GlanceImageService:
             return False
         return refuses(kernel, keystone, CALLEE, token, sends_service_token(kernel), subject)
 
+    def _sent(self, context: Any) -> Any:
+        """The context Glance builds from Cinder's request made with `context`'s token: with
+        Cinder's own service token (``service_*``) when Cinder sends one, else the user's token
+        alone; never the service token the request Cinder answers came with (Nova's), which
+        stays with Cinder (`fakecloud.identity.context.forwarded`)."""
+        from fakecloud.cinder.compute import SERVICE_USER, sends_service_token
+        from fakecloud.identity.context import forwarded
+
+        if getattr(context, "auth_token", None) is None:
+            return context
+        sends = sends_service_token(self._glance.kernel)
+        return forwarded(context, SERVICE_USER if sends else None)
+
     def _refused(self, caller: str, subject: Any, call: str) -> None:
         """Trace the middleware's 401 to Cinder's request `subject`."""
         from fakecloud.transport.token_cache import UNAUTHORIZED
@@ -211,7 +224,7 @@ class GlanceImageService:
             self._refused(caller, Subject.of(_SHOW, image_id), "show")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            meta = self._glance.image_info(context, image_id)
+            meta = self._glance.image_info(self._sent(context), image_id)
         except Exception as exc:
             code = getattr(exc, "code", None)
             subject = Subject.of(_SHOW, image_id)
@@ -249,7 +262,9 @@ class GlanceImageService:
             self._refused(caller, subject, "detail")
             raise NotAuthorized()
         try:
-            found, _ = self._glance.lister.list(context, ListQuery(filters=dict(filters)))
+            found, _ = self._glance.lister.list(
+                self._sent(context), ListQuery(filters=dict(filters))
+            )
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "detail", getattr(exc, "code", None))
             raise
@@ -275,12 +290,13 @@ class GlanceImageService:
             self._refused(caller, subject, "create")
             raise NotAuthorized()
         try:
-            image = self._glance.images.create(context, body)
+            sent = self._sent(context)
+            image = self._glance.images.create(sent, body)
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "create", getattr(exc, "code", None))
             raise
         calls.answered(kernel, caller, CALLEE, subject, "create", 201)
-        meta = self._glance.image_info(context, image.id)
+        meta = self._glance.image_info(sent, image.id)
         meta["protected"] = image.protected
         check_convertible(meta)  # Glance made the image: it stays queued
         return meta
@@ -297,7 +313,7 @@ class GlanceImageService:
             self._refused(caller, subject, "upload")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            yield from self._glance.image_data.upload(context, image_id, data)
+            yield from self._glance.image_data.upload(self._sent(context), image_id, data)
         except Exception as exc:
             code = getattr(exc, "code", None)
             calls.answered(kernel, caller, CALLEE, subject, "upload", code, str(exc))
@@ -338,7 +354,7 @@ class GlanceImageService:
             self._refused(caller, subject, "delete")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            self._glance.images.delete(context, image_id)
+            self._glance.images.delete(self._sent(context), image_id)
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "delete", getattr(exc, "code", None))
             raise

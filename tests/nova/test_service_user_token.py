@@ -195,3 +195,39 @@ def test_from_keystonemiddleware_13_a_cached_service_token_without_the_role_is_r
         assert cloud.request("image", "GET", "/v2/images").status == 200
     rejected = [e["reason"] for e in cloud.trace.filter(kind="identity.token_rejected")]
     assert rejected == ["service token without the service role"] * 2
+
+
+@pytest.mark.parametrize(("cinder_sends", "status"), [(True, "ACTIVE"), (False, "ERROR")])
+def test_glance_sees_cinders_service_token_not_the_one_nova_sent_cinder(cinder_sends, status):
+    """Cinder's calls to Glance carry Cinder's own service token (or none), never the one the
+    request Cinder answers came with: with a Glance rule letting only a service read an image
+    (``get_image: service_roles:service``), a boot from volume's volume is made from the image
+    only where Cinder sends its service token; fakecloud handed Glance the context Nova's
+    request gave Cinder, Nova's service roles in it."""
+    config = {
+        "glance": {"policy": {"get_image": "service_roles:service"}},
+        "cinder": {"send_service_user_token": cinder_sends},
+    }
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config=config)
+    image_id = next(i.id for i in cloud.glance.db.images.values() if i.name.startswith("cirros"))
+    boot = {
+        "boot_index": 0,
+        "uuid": image_id,
+        "source_type": "image",
+        "destination_type": "volume",
+        "volume_size": 1,
+    }
+    server = {
+        "name": "web",
+        "flavorRef": "1",
+        "imageRef": "",
+        "networks": "none",
+        "block_device_mapping_v2": [boot],
+    }
+    r = cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+    assert r.status == 202
+    cloud.run_until_idle()
+    shown = cloud.request("compute", "GET", f"/v2.1/servers/{r.json()['server']['id']}").json()
+    assert shown["server"]["status"] == status
