@@ -72,6 +72,7 @@ no token for Glance: each method fails as `anonymous_glance` says, mostly before
 from __future__ import annotations
 
 import datetime
+import functools
 import operator
 import re
 import sys
@@ -610,6 +611,13 @@ class API:
         # (a memo: not saved, and False again in a fork or a loaded cloud; see state.kinds)
         self._claimed = False
 
+    @functools.cached_property
+    def sends_service_token(self) -> bool:
+        """`fakecloud.nova.service_auth.sends_service_token` of this cloud, read once: it
+        derives from the configuration and the release alone, and `_call` asks it on every
+        request with a token (a memo a save leaves out, `fakecloud.state.kinds.MEMOS`)."""
+        return sends_service_token(self._kernel)
+
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 
     def _call(
@@ -644,7 +652,7 @@ class API:
         # Nova's service token beside the user's when it sends one (`service_auth`)
         serving = None
         if token is not None:
-            if k.keystone is not None and sends_service_token(k):
+            if k.keystone is not None and self.sends_service_token:
                 serving = service_token(k)
             args = (forwarded(args[0], serving.context if serving is not None else None), *args[1:])
         point = _POINTS.get(method)  # one string per method: an upload waits with it

@@ -91,6 +91,7 @@ from fakecloud.nova.service_auth import (
     cinder_context,
     held_service_token,
     is_anonymous_admin,
+    sends_service_token,
     sent_service_token,
 )
 from fakecloud.sim import calls
@@ -518,6 +519,13 @@ class API:
 
     # -- plumbing ----------------------------------------------------------------------------
 
+    @functools.cached_property
+    def sends_service_token(self) -> bool:
+        """`fakecloud.nova.service_auth.sends_service_token` of this cloud, read once: it
+        derives from the configuration and the release alone, and `_call` asks it on every
+        request (a memo a save leaves out, `fakecloud.state.kinds.MEMOS`)."""
+        return sends_service_token(self.kernel)
+
     def _request(
         self,
         method: str,
@@ -558,7 +566,11 @@ class API:
         ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule)."""
         k = self.kernel
         # Nova's service token, sent with every request when it sends one (`service_auth`)
-        serving = sent_service_token(k, context) if k.keystone is not None else None
+        serving = (
+            sent_service_token(k, context)
+            if k.keystone is not None and self.sends_service_token
+            else None
+        )
         if not getattr(context, "user_id", True) and is_anonymous_admin(context):
             sent = cinder_context(k, context)
             args = tuple(sent if arg is context else arg for arg in args)
@@ -667,7 +679,7 @@ class API:
         if token_id is None:
             return None
         k = self.kernel
-        held = held_service_token(k, context)
+        held = held_service_token(k, context) if self.sends_service_token else None
         if held is RENEWS:  # the next request asks Keystone for Nova's service token
             return k.env._now
         return answered_alike_until(

@@ -266,6 +266,10 @@ RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
 MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
+    # whether Nova sends its service token (`fakecloud.nova.service_auth`), asked by its
+    # Cinder and Glance clients on every request
+    "fakecloud.nova.volume_api:API": ("sends_service_token",),
+    "fakecloud.nova.image_api:API": ("sends_service_token",),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "policy_rules",

@@ -1,7 +1,8 @@
 """The release rules a cloud holds once read (`fakecloud.state.kinds.MEMOS`: the switches'
-series, Cinder's and Glance's policy defaults, Glance's uncounted image statuses) are no part
-of its state: a cloud saves the same bytes whether it read them or not, and a fork, a replica's
-fork and a loaded cloud hold the same rules and answer as the original does."""
+series, Cinder's and Glance's policy defaults, whether Nova sends its service token, Glance's
+uncounted image statuses) are no part of its state: a cloud saves the same bytes whether it
+read them or not, and a fork, a replica's fork and a loaded cloud hold the same rules and
+answer as the original does."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def _holders(cloud: Cloud) -> dict[str, Any]:
     held = {
         "fakecloud.profiles.resolve:Switches": cloud.kernel.switches,
         "fakecloud.cinder.service:Cinder": cloud.cinder,
+        "fakecloud.nova.volume_api:API": cloud.nova.volume_api,
+        "fakecloud.nova.image_api:API": cloud.nova.image_api,
         "fakecloud.glance.service:Glance": cloud.glance,
         "fakecloud.sim.faults:FaultPlan": cloud.kernel.faults,
     }
