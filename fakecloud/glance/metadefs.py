@@ -232,17 +232,54 @@ class Metadefs:
         if system_scoped(ctx, self.glance.scope_enforced):
             raise HTTPNotFound()
 
-    def _require(self, ctx: Any, rule: str) -> None:
-        """A read rule: ``""`` before 26.0.0, then ``ADMIN_OR_PROJECT_READER``."""
+    def _require(self, ctx: Any, rule: str, ns: Namespace | None = None) -> None:
+        """A read rule: ``""`` before 26.0.0, then ``ADMIN_OR_PROJECT_READER``; the
+        operator's rules where given (`_ask`)."""
         self.refuse_system_scope(ctx)
+        if self.glance.policy_rules is not None and ctx is not None:
+            self._ask(ctx, rule, ns)
+            return
         if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
             return
         raise refusal(ctx, rule)
 
-    @staticmethod
-    def _visible(ctx: Any, ns: Namespace) -> bool:
-        """``_is_namespace_visible``."""
-        return is_admin(ctx) or ns.visibility == "public" or ns.owner == ctx.project_id
+    def _ask(self, ctx: Any, rule: str, ns: Namespace | None) -> None:
+        """`rule` by the operator's rules (`fakecloud.glance.policy_file`): Glance 16-22's
+        policy proxies on ``{}`` (before the namespace is read: `_first`), a 403 naming it;
+        from 23.0.0 ``MetadefAPIPolicy`` on ``{project_id, visibility}`` of the namespace (the
+        caller's project without one), a 404 where ``get_metadef_namespace`` fails too."""
+        rules = self.glance.policy_rules
+        if self._major < API_POLICY_SINCE:
+            target: dict[str, Any] = {}
+        elif ns is None:
+            target = {"project_id": ctx.project_id}
+        else:
+            target = {"project_id": ns.owner, "visibility": ns.visibility}
+        if rules.allows(ctx, rule, target) is not False:  # passed, or no such rule (None)
+            return
+        if self._major < API_POLICY_SINCE:
+            raise policy_forbidden(rule)
+        if rule == "get_metadef_namespace" or not rules.allows(
+            ctx, "get_metadef_namespace", target
+        ):
+            raise HTTPNotFound()
+        raise policy_forbidden(rule)
+
+    def _first(self, ctx: Any, rule: str) -> None:
+        """Glance 16-22 with the operator's rules: the repository proxy's `rule` before the
+        namespace is read (glance 16.0.1-22.1.1 api/policy.py ``MetadefNamespaceRepoProxy``
+        and its siblings; an absent namespace is that 403 too)."""
+        if self.glance.policy_rules is not None and self._major < API_POLICY_SINCE:
+            self._require(ctx, rule)
+
+    def _visible(self, ctx: Any, ns: Namespace) -> bool:
+        """``_is_namespace_visible`` (``context.is_admin``: the operator's
+        ``context_is_admin`` where given)."""
+        return (
+            is_admin(ctx, self.glance.policy_rules)
+            or ns.visibility == "public"
+            or ns.owner == ctx.project_id
+        )
 
     def _namespace(self, ctx: Any, name: str, under: str = "") -> Namespace:
         """``ns_repo.get(name)`` as each controller catches it: absent is "Metadata definition
@@ -409,11 +446,12 @@ class Metadefs:
         """``GET /v2/metadefs/namespaces/{namespace}``: the namespace with its resource type
         associations, properties, objects and tags; ``?resource_type=`` prefixes property
         names with that association's prefix."""
+        self._first(ctx, "get_metadef_namespace")
         ns = self._namespace(ctx, name)
         for rule in ("get_metadef_namespace", "list_metadef_resource_types"):
-            self._require(ctx, rule)
+            self._require(ctx, rule, ns)
         for rule in ("get_metadef_objects", "get_metadef_properties", "get_metadef_tags"):
-            self._require(ctx, rule)
+            self._require(ctx, rule, ns)
         wanted = (query.get("resource_type") or [None])[-1]
         prefix = next(
             (a["prefix"] or "" for a in ns.associations if wanted and a["name"] == wanted), ""
@@ -434,8 +472,9 @@ class Metadefs:
     # -- what hangs off a namespace ------------------------------------------------------------
 
     def _parent(self, ctx: Any, name: str, rule: str, under: str = "others") -> Namespace:
+        self._first(ctx, rule)
         ns = self._namespace(ctx, name, under)
-        self._require(ctx, rule)
+        self._require(ctx, rule, ns)
         return ns
 
     def resource_types(self, ctx: Any) -> dict[str, Any]:

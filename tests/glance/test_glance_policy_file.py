@@ -283,3 +283,25 @@ def test_the_releases_defaults_in_oslo_policy_answer_as_the_distilled_rules(majo
         return found
 
     assert answers(rules) == answers(None)
+
+
+@pytest.mark.parametrize(
+    ("profile", "rule", "status"),
+    [
+        ("nova-22.0.0", "get_metadef_namespace", 403),  # Glance 21: the proxy's, on {}
+        ("nova-22.0.0", "get_metadef_properties", 403),
+        ("nova-24.0.0", "get_metadef_namespace", 404),  # 23.0.0 on: MetadefAPIPolicy's
+        ("nova-24.0.0", "get_metadef_properties", 403),
+    ],
+)
+def test_the_metadefs_reads_ask_the_operators_rules(profile, rule, status):
+    """A metadef read rule the operator refuses: Glance 16-22's policy proxies ask it on ``{}``
+    before the namespace is read (an absent one is that 403 too); from 23.0.0
+    ``MetadefAPIPolicy`` after, a 404 where ``get_metadef_namespace`` fails as well."""
+    w = _refused(rule, profile)
+    tail = "/properties" if rule == "get_metadef_properties" else ""
+    resp = w.call("GET", f"/v2/metadefs/namespaces/OS::Compute::Quota{tail}", P1)
+    words = f"You are not authorized to complete {rule} action." if status == 403 else None
+    assert (resp.status, detail(resp) if words else None) == (status, words)
+    absent = w.call("GET", f"/v2/metadefs/namespaces/nope{tail}", P1).status
+    assert absent == (403 if profile == "nova-22.0.0" else 404)
