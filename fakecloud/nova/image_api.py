@@ -101,7 +101,7 @@ from fakecloud.nova.service_auth import (
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import callee_checks, passes, passes_as_service
+from fakecloud.transport.token_cache import callee_checks, passes
 
 #: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
 #: 1707995), which leaves the slash before it.
@@ -672,7 +672,9 @@ class API:
                             or (
                                 serving is not None
                                 and serving.id
-                                and not passes_as_service(keystone, CALLEE, serving.id)
+                                # (glance-api defers an invalid service token's refusal:
+                                # a fresh entry is enough, as for the user's)
+                                and not passes(keystone, CALLEE, serving.id)
                             )
                         ):
                             named = Subject((subject, image_id)) if templated else subject
@@ -685,6 +687,7 @@ class API:
                                 named,
                                 serving.id if serving is not None else None,
                                 serving is UNCHECKED,
+                                deferred=True,
                             )
                     try:
                         if point in k.faults.hot:

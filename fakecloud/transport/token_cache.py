@@ -304,6 +304,7 @@ def callee_checks(
     subject: Any,
     service_token_id: str | None = None,
     service_unchecked: bool = False,
+    deferred: bool = False,
 ) -> Generator[Any, Any, None]:
     """`service`'s middleware checking a request another service sends with a user's token
     (Nova's to Cinder and Glance: ``nova/volume/cinder.py`` ``_get_cinderclient_parameters``,
@@ -320,19 +321,28 @@ def callee_checks(
     request's `subject`, the reason), then raised as ``refusal(401, UNAUTHORIZED)``, the
     client's error for the middleware's 401. A `service_unchecked` service token (a world
     without Nova's service user, `fakecloud.nova.service_auth.UNCHECKED`) is taken as valid
-    with its role, with no call, as every one was before session 42."""
+    with its role, with no call, as every one was before session 42.
+
+    `deferred`: the callee's ``delay_auth_decision`` is on (glance-api-paste.ini's
+    ``authtoken``, Glance 16.0.0-31.0.0): an invalid service token only goes unconfirmed
+    (``X-Service-Identity-Status: Invalid``; keystonemiddleware 10.7.1-13.0.0
+    ``AuthProtocol.process_request``, "Deferring reject downstream") and Glance's
+    ``ContextMiddleware`` reads ``X-Identity-Status`` alone: the user's token decides, taken
+    without ``allow_expired``."""
     allow_expired = service_unchecked
     actor = service.removesuffix("-api")
     if service_token_id is not None:
         try:
             _, serving = yield from fetch_timed(keystone, service, service_token_id)
         except (TokenExpired, TokenNotFound):
-            rejected(kernel, actor, subject, INVALID_SERVICE_TOKEN)
-            raise refusal(401, UNAUTHORIZED) from None
-        allow_expired = SERVICE_TOKEN_ROLE in serving.roles
-        if not allow_expired and kernel.switches.service_token_roles_required:
-            rejected(kernel, actor, subject, SERVICE_TOKEN_WITHOUT_ROLE)
-            raise refusal(401, UNAUTHORIZED)
+            if not deferred:
+                rejected(kernel, actor, subject, INVALID_SERVICE_TOKEN)
+                raise refusal(401, UNAUTHORIZED) from None
+        else:
+            allow_expired = SERVICE_TOKEN_ROLE in serving.roles
+            if not (allow_expired or deferred) and kernel.switches.service_token_roles_required:
+                rejected(kernel, actor, subject, SERVICE_TOKEN_WITHOUT_ROLE)
+                raise refusal(401, UNAUTHORIZED)
     try:
         yield from fetch_timed(keystone, service, token_id, allow_expired)
     except (TokenExpired, TokenNotFound) as refused:
