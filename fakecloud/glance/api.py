@@ -239,6 +239,10 @@ class GlanceApi(ApiService):
     #: ``cors`` heads every pipeline of glance-api-paste.ini (16.0.0 on): its own ``OPTIONS``
     #: answer has no request id (`fakecloud.api.cors`).
     cors_outer_headers: tuple[str, ...] = ()
+    #: glance-api-paste.ini's ``authtoken`` has ``delay_auth_decision = true`` (16.0.0 to
+    #: 31.0.0): an invalid service token only goes unconfirmed and ``ContextMiddleware`` reads
+    #: ``X-Identity-Status`` alone (`fakecloud.transport.auth`).
+    delays_auth_decision = True
 
     def __init__(self, glance: Any):
         super().__init__(glance.kernel)

@@ -19,7 +19,9 @@ checked as ``AuthProtocol.process_request`` checks it (keystonemiddleware 4.22.0
 unknown, revoked or expired one is a 401 whatever the user's token; one without a role of
 ``service_token_roles`` (``service``) is refused only where ``service_token_roles_required``
 is on (its default from keystonemiddleware 13.0.0: the 2026.2 series, Nova 34.0.0; before, it
-is taken, with a warning), and only one with the role lets an expired user token through
+is taken, with a warning); behind glance-api's ``delay_auth_decision`` (`delays_auth_decision`)
+neither is refused, only left unconfirmed (no ``service_*``), the user's token deciding. Only
+one with the role lets an expired user token through
 (``allow_expired``, within Keystone's ``[token] allow_expired_window``). Its user, project and
 roles reach the service as oslo.context's ``service_*`` fields (`service_identity`), never as
 the caller's own: a policy reads them only where a rule names them (``service_roles:service``).
@@ -153,13 +155,20 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
     the service token's role check passed."""
     kernel = keystone.kernel
     service = service_of(api)
+    # glance-api's delay_auth_decision: an invalid service token goes unconfirmed (no
+    # service_* headers) and the user's token decides, without allow_expired
+    deferred = getattr(api, "delays_auth_decision", False)
     try:
         _, serving = token_cache.fetch(keystone, service, req.headers["x-service-token"])
     except (TokenExpired, TokenNotFound):
-        return _rejected(keystone, api, req, INVALID_SERVICE_TOKEN)
-    role_passed = SERVICE_TOKEN_ROLE in serving.roles
-    if not role_passed and kernel.switches.service_token_roles_required:
-        return _rejected(keystone, api, req, SERVICE_TOKEN_WITHOUT_ROLE)
+        if not deferred:
+            return _rejected(keystone, api, req, INVALID_SERVICE_TOKEN)
+        serving = None
+    role_passed = serving is not None and SERVICE_TOKEN_ROLE in serving.roles
+    if serving is not None and not role_passed and kernel.switches.service_token_roles_required:
+        if not deferred:
+            return _rejected(keystone, api, req, SERVICE_TOKEN_WITHOUT_ROLE)
+        serving = None
     if not token_id:
         return _rejected(keystone, api, req, "no token")
     try:
@@ -168,7 +177,9 @@ def _with_service_token(keystone: Any, api: Any, req: Request, token_id: str | N
         return _rejected(keystone, api, req, EXPIRED_REASON)
     except TokenNotFound:
         return _rejected(keystone, api, req, UNKNOWN_REASON)
-    req.context = replaced(with_service_token(ctx, serving), "request_id", kernel.ids.request_id())
+    if serving is not None:
+        ctx = with_service_token(ctx, serving)
+    req.context = replaced(ctx, "request_id", kernel.ids.request_id())
     return None
 
 

@@ -1,9 +1,10 @@
 """A service token (``X-Service-Token``) as keystonemiddleware's ``AuthProtocol`` takes it
 (4.22.0-13.0.1) and as Nova's policy reads it (17.0.0-34.0.0): an invalid one is a 401 whatever
-the user's token; only one with the ``service`` role lets an expired user token through; one
-without the role is refused only from keystonemiddleware 13.0.0 (Nova 34.0.0's series); its
-roles are never the caller's own (``role:service`` reads the user's), only a rule naming
-``service_roles`` reads them. Keystone's own API reads none."""
+the user's token (but behind glance-api's delay_auth_decision, where the user's decides); only
+one with the ``service`` role lets an expired user token through; one without the role is
+refused only from keystonemiddleware 13.0.0 (Nova 34.0.0's series); its roles are never the
+caller's own (``role:service`` reads the user's), only a rule naming ``service_roles`` reads
+them. Keystone's own API reads none."""
 
 import pytest
 
@@ -34,6 +35,26 @@ def test_an_invalid_service_token_is_a_401_whatever_the_users_token():
     assert cloud.trace.filter(kind="identity.token_rejected")[-1]["reason"] == (
         "invalid service token"
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "status"),
+    [
+        ("compute", "/v2.1/flavors", 401),
+        ("block-storage", "/v3/{project_id}/types", 401),
+        # glance-api's delay_auth_decision: the service token goes unconfirmed, the user's decides
+        ("image", "/v2/images", 200),
+    ],
+)
+@pytest.mark.parametrize("service_user", [None, "demo-reader"])
+def test_glance_alone_leaves_a_refused_service_token_to_the_users(
+    service, path, status, service_user
+):
+    cloud = _cloud("nova-34.0.0")  # keystonemiddleware 13.0.0: a role-less one is refused
+    service_token = _token(cloud, service_user) if service_user else "not-a-token"
+    assert _get(cloud, _token(cloud, "demo"), service_token, path, service).status == status
+    rejected = cloud.trace.filter(kind="identity.token_rejected")
+    assert len(rejected) == (status == 401)
 
 
 @pytest.mark.parametrize(
