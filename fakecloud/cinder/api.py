@@ -693,10 +693,14 @@ class CinderApi(ApiService):
         return Response(200, {"volume": views.volume_detail(self._vc(req), volume)})
 
     def volumes_update(self, req: Request) -> Response:
-        """``PUT /volumes/{id}`` (no extension keys)."""
-        volume = controllers.update_volume(
-            self.cinder, req.context, req.params["id"], self._body(req), req.microversion
-        )
+        """``PUT /volumes/{id}`` (no extension keys): metadata too large is the 413 of
+        ``HTTPRequestEntityTooLarge`` (12.0.10 to 27.0.0 v2/volumes.py ``update``)."""
+        try:
+            volume = controllers.update_volume(
+                self.cinder, req.context, req.params["id"], self._body(req), req.microversion
+            )
+        except exception.InvalidVolumeMetadataSize as error:
+            raise HttpError(413, error.msg) from None
         return Response(200, {"volume": views.volume_detail(self._vc(req), volume, False)})
 
     def volumes_delete(self, req: Request) -> Response:

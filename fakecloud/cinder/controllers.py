@@ -468,6 +468,28 @@ def _queens_volume_body(body: Any) -> dict[str, Any]:
     return volume
 
 
+#: The keys Queens' ``VolumeController.update`` takes from its body (12.0.10 v2/volumes.py).
+_QUEENS_UPDATE_KEYS = ("name", "description", "display_name", "display_description", "metadata")
+
+
+def _queens_update_body(body: Any) -> dict[str, Any]:
+    """What Queens' ``VolumeController.update`` (12.0.10, no schema) takes: the body and its
+    ``volume`` present, the five keys it knows picked out and any other ignored, the names
+    checked by ``validate_name_and_description``; the metadata is the volume API's
+    ``check_metadata_properties``. A ``volume`` that is no object keeps 13.0.0's schema answer
+    (Queens' ``key in volume`` on it is a substring test or a ``TypeError``, its 500)."""
+    if not body:
+        raise bad_request("Missing request body")
+    if not isinstance(body, dict) or not isinstance(body.get("volume"), dict):
+        if isinstance(body, dict) and "volume" in body:
+            validation.validate(validation.VOLUME_UPDATE, body)
+        raise bad_request("Missing required element 'volume' in request body")
+    volume = body["volume"]
+    fields = {key: volume[key] for key in _QUEENS_UPDATE_KEYS if key in volume}
+    queens_name_and_description(fields)
+    return fields
+
+
 def queens_name_and_description(entity: dict[str, Any]) -> None:
     """``wsgi.Controller.validate_name_and_description`` (12.0.10): each of the four names
     stripped in `entity`, a value not a string or longer than 255 refused."""
@@ -571,18 +593,18 @@ def boot_snapshot(cinder: Any, context: Any, boot: dict[str, Any]) -> Snapshot:
 
 
 def update_volume(cinder: Any, context: Any, volume_id: str, body: Any, version: Version) -> Volume:
-    """``VolumeController.update``."""
-    schema = (
-        validation.VOLUME_UPDATE_V353
-        if version >= SUPPORT_VOLUME_SCHEMA_CHANGES
-        else validation.VOLUME_UPDATE
-    )
-    if cinder.kernel.switches.series.cinder > validation.QUEENS:
-        # (Queens' controller had no schema, and took any key: 13.0.0's stands for it here)
-        schema = validation.for_release(schema, cinder.kernel.switches)
-    validation.validate(schema, body)
-    fields = dict(body["volume"])
-    clean_name_and_description(fields)
+    """``VolumeController.update``: the series' schema (13.0.0 on), Queens' hand checks before."""
+    if cinder.kernel.switches.series.cinder <= validation.QUEENS:
+        fields = _queens_update_body(body)
+    else:
+        schema = (
+            validation.VOLUME_UPDATE_V353
+            if version >= SUPPORT_VOLUME_SCHEMA_CHANGES
+            else validation.VOLUME_UPDATE
+        )
+        validation.validate(validation.for_release(schema, cinder.kernel.switches), body)
+        fields = dict(body["volume"])
+        clean_name_and_description(fields)
     for src, dst in (("name", "display_name"), ("description", "display_description")):
         if src in fields:
             fields[dst] = fields.pop(src)

@@ -523,3 +523,43 @@ def test_an_empty_string_in_the_words_of_the_series_jsonschema(profile, words):
         400,
         f"Invalid input for field/attribute disabled_reason. Value: . {words}",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "queens", "later"),
+    [
+        (
+            {"volume": {"name": " a ", "bogus": 1}},
+            (200, "a"),
+            (400, "Additional properties are not allowed ('bogus' was unexpected)"),
+        ),
+        ({}, (400, "Missing request body"), (400, "'volume' is a required property")),
+        (
+            {"x": 1},
+            (400, "Missing required element 'volume' in request body"),
+            (400, "'volume' is a required property"),
+        ),
+        (
+            {"volume": {"metadata": {"k": "v" * 256}}},
+            (413, "Invalid metadata size: Metadata property key k value greater than 255 "),
+            (400, "Invalid input for field/attribute k."),
+        ),
+    ],
+)
+def test_queens_volume_update_takes_the_keys_it_knows_and_ignores_the_rest(body, queens, later):
+    """12.0.10's ``VolumeController.update`` had no schema: "Missing request body", the
+    ``volume`` element present, the five keys it knows picked out (any other ignored), the
+    names stripped and checked, and the volume API's ``check_metadata_properties`` whose
+    ``InvalidVolumeMetadataSize`` is the 413 (``HTTPRequestEntityTooLarge``); 13.0.0's schema
+    refuses an unknown key, and its pattern a value over 255 first."""
+    for profile, (status, text) in ((QUEENS, queens), (STEIN, later)):
+        cloud = booted(profile=profile)
+        vid = create_volume(cloud)
+        r = call(cloud, "PUT", f"volumes/{vid}", body)
+        assert r.status == status, (profile, r.json())
+        if status == 200:
+            assert r.json()["volume"]["name"] == text
+        else:
+            assert next(iter(r.json().values()))["message"].startswith(text) or text in str(
+                r.json()
+            ), (profile, r.json())
