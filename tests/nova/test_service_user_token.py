@@ -38,6 +38,27 @@ def _booted(profile, send=None, policy=None):
     return cloud, r.json()["server"]["id"]
 
 
+def _boot_from_volume(cloud, image_id):
+    """``POST /servers`` (2.37) of "web" on a 1 GB volume Cinder makes from `image_id`."""
+    boot = {
+        "boot_index": 0,
+        "uuid": image_id,
+        "source_type": "image",
+        "destination_type": "volume",
+        "volume_size": 1,
+    }
+    server = {
+        "name": "web",
+        "flavorRef": "1",
+        "imageRef": "",
+        "networks": "none",
+        "block_device_mapping_v2": [boot],
+    }
+    return cloud.request(
+        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
+    )
+
+
 def _take_novas_service_role(cloud):
     d = cloud.keystone.directory
     project, user = d.project_by_name("service").id, d.user_by_name("nova", "default").id
@@ -108,23 +129,7 @@ def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to
     rule = {"volume:create_snapshot": "service_roles:service"}
     cloud = Cloud(seed=1, profile="nova-34.0.0", config={"cinder": {"policy": rule}})
     images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
-    boot = {
-        "boot_index": 0,
-        "uuid": images["images"][0]["id"],
-        "source_type": "image",
-        "destination_type": "volume",
-        "volume_size": 1,
-    }
-    server = {
-        "name": "web",
-        "flavorRef": "1",
-        "imageRef": "",
-        "networks": "none",
-        "block_device_mapping_v2": [boot],
-    }
-    r = cloud.request(
-        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
-    )
+    r = _boot_from_volume(cloud, images["images"][0]["id"])
     server_id = r.json()["server"]["id"]
     cloud.run_until_idle()
     (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes").json()["volumes"]
@@ -212,23 +217,7 @@ def test_glance_sees_cinders_service_token_not_the_one_nova_sent_cinder(cinder_s
     }
     cloud = Cloud(seed=1, profile="nova-34.0.0", config=config)
     image_id = next(i.id for i in cloud.glance.db.images.values() if i.name.startswith("cirros"))
-    boot = {
-        "boot_index": 0,
-        "uuid": image_id,
-        "source_type": "image",
-        "destination_type": "volume",
-        "volume_size": 1,
-    }
-    server = {
-        "name": "web",
-        "flavorRef": "1",
-        "imageRef": "",
-        "networks": "none",
-        "block_device_mapping_v2": [boot],
-    }
-    r = cloud.request(
-        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
-    )
+    r = _boot_from_volume(cloud, image_id)
     assert r.status == 202
     cloud.run_until_idle()
     shown = cloud.request("compute", "GET", f"/v2.1/servers/{r.json()['server']['id']}").json()
