@@ -24,6 +24,13 @@ def _booted(profile, send=None, policy=None):
     if policy is not None:
         config["cinder"] = {"policy": policy}
     cloud = Cloud(seed=1, profile=profile, config=config)
+    r = _boot_from_image(cloud)
+    cloud.run_until_idle()
+    return cloud, r.json()["server"]["id"]
+
+
+def _boot_from_image(cloud):
+    """``POST /servers`` (2.37) of "web" from the cirros image, its disk on the host."""
     images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
     server = {
         "name": "web",
@@ -31,11 +38,9 @@ def _booted(profile, send=None, policy=None):
         "imageRef": images["images"][0]["id"],
         "networks": "none",
     }
-    r = cloud.request(
+    return cloud.request(
         "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
     )
-    cloud.run_until_idle()
-    return cloud, r.json()["server"]["id"]
 
 
 def _boot_from_volume(cloud, image_id):
@@ -160,16 +165,7 @@ def test_an_operators_rule_reading_service_roles_passes_every_call_nova_makes_to
     if send is not None:
         config["nova"] = {"send_service_user_token": send}
     cloud = Cloud(seed=1, profile="nova-34.0.0", config=config)
-    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
-    server = {
-        "name": "web",
-        "flavorRef": "1",
-        "imageRef": images["images"][0]["id"],
-        "networks": "none",
-    }
-    r = cloud.request(
-        "compute", "POST", "/v2.1/servers", body={"server": server}, microversion="2.37"
-    )
+    r = _boot_from_image(cloud)
     server_id = r.json()["server"]["id"]
     cloud.run_until_idle()
     own = {"name": "own", "disk_format": "raw", "container_format": "bare"}
