@@ -19,7 +19,7 @@ import dataclasses
 import inspect
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -307,6 +307,26 @@ class Config:
             for field in dataclasses.fields(section):
                 if field.name not in held:
                     object.__setattr__(section, field.name, frozen(default_of(field)))
+
+    def adopt(self, held: Iterable[Any]) -> None:
+        """After a load: a section among `held` (the loaded world's objects) that is not this
+        configuration's own, and says otherwise, is a part's own settings, built when the
+        cloud's configuration lacked its section (a format-1 file's Nova clients, whose image
+        API kept ``num_retries`` 3 when session 42 made the configuration's unset, the
+        release's default): the configuration takes it (the first, in `held`'s order), so
+        that it says what the part does and a save writes its keys in the header."""
+        names = {cls: name for name, cls in _SECTIONS.items()}
+        sections, fields, adopted = self._sections, self.__dict__, set()
+        for obj in held:
+            name = names.get(type(obj))
+            if name is None or name not in sections:
+                continue
+            mine = sections[name]
+            if obj is not mine and obj != mine and name not in adopted:
+                adopted.add(name)
+                sections[name] = obj
+                if fields.get(name) is mine:
+                    object.__setattr__(self, name, obj)
 
     @classmethod
     def from_mapping(cls, overrides: Mapping[str, Any] | None = None) -> Config:

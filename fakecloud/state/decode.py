@@ -55,6 +55,9 @@ def graft(nodes: list[Any], template: Any) -> Any:
     grafter.check_shapes()
     for obj, field, value in grafter.retired:
         kinds.RETIRED[kinds.class_name(type(obj))][field](root, obj, value)
+    config = getattr(getattr(root, "kernel", None), "config", None)
+    if config is not None:  # a part's own section, if any, is what the configuration says
+        config.adopt(grafter.made.values())
     return root
 
 

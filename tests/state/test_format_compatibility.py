@@ -9,8 +9,9 @@ fakecloud writing format 2 (session 17) saved it as, and every later one must sa
 bytes, from either file (but for a default changed since, whose old value the file then
 writes: session 23's Glance enables its series' import methods, the file ``glance-direct``
 alone; session 42's ``image_api.num_retries`` unset is the release's ``[glance] num_retries``,
-0 on Queens, and the file's Nova image API keeps the settings it was saved with, 3 retries, as
-a node of its own). A change that adds an attribute to a saved object breaks this; a memo belongs in
+0 on Queens, and the file's Nova image API, which held a section of its own, keeps the 3 retries
+it was saved with, which the loaded configuration then says: ``image_api.num_retries`` 3 in the
+header). A change that adds an attribute to a saved object breaks this; a memo belongs in
 `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file cannot have
 held needs a new format version. A profile switch or a configuration key added
 after a file was saved reads, in the loaded cloud, the value a cloud built today has.
@@ -95,8 +96,41 @@ def test_a_loaded_format_1_file_saves_as_format_2_and_then_to_the_same_bytes(tmp
     assert header["config"] == {
         "cinder": {"enforce_new_defaults": True},
         "glance": {"enabled_import_methods": ["glance-direct"]},
+        "image_api": {"num_retries": 3},
     }
     assert header["switches"] == {}
+
+
+def _saved_with_its_own_image_api(tmp_path: Path) -> Path:
+    """`SAVED2` as fakecloud saved it from 6e08f9bf (session 42) until session 43: its Nova
+    image API's section a node of its own (3 retries), the header without it."""
+    data = json.loads(SAVED2.read_text())
+    del data["cloud"]["config"]["image_api"]
+    own = {"latency_s": 0.005, "num_retries": 3, "retry_interval_s": 1.0, "page_size": 20,
+           "api_server": ""}  # fmt: skip
+    at = data["nodes"].index(["settings", "config", "image_api"])
+    data["nodes"][at] = ["obj", "fakecloud.nova.image_api:ImageApiConfig", own]
+    path = tmp_path / "session42.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_loaded_world_s_configuration_says_the_retries_its_nova_makes(tmp_path):
+    """A format-1 file's configuration has no ``image_api`` section: its Nova image API held
+    one of its own, ``num_retries`` 3, the default then. Session 42 made the configuration's
+    unset (the release's default, 0 on this Queens) and the loaded world's Nova kept its 3, so
+    its configuration said None while Nova retried 3 times. Loaded (from format 1, from the
+    format 2 it saves as, or from one session 42 saved), the configuration says 3 (`Config.
+    adopt`) and Nova makes four attempts: Glance unreachable three times, createImage still
+    makes the snapshot."""
+    for path in (SAVED, SAVED2, _saved_with_its_own_image_api(tmp_path)):
+        cloud = Cloud.load(path)
+        assert cloud.kernel.config.image_api.num_retries == 3, path.name
+        assert cloud.nova.image_api.config is cloud.kernel.config.image_api
+        cloud.faults.add("image_api.create", error="GlanceUnreachable", times=3)
+        r = cloud.request("compute", "POST", f"/v2.1/servers/{IMAGE_BACKED}/action",
+                          body={"createImage": {"name": "snap"}}, microversion="2.45")  # fmt: skip
+        assert r.status == 202, (path.name, r.json())
 
 
 def test_a_format_1_file_saved_as_format_2_continues_as_it_would_have():
