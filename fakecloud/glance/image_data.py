@@ -246,10 +246,7 @@ class ImageDataApi:
         if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced) and g.policy_rules is None:
             image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
-            if g.policy_rules is not None and g.policy_rules.major < UPLOAD_TARGET_SINCE:
-                image = self._upload_lookup(ctx, image_id, refusal)
-            else:
-                image = g.db.get(ctx, image_id, g.policy_rules)
+            image = self._upload_lookup(ctx, image_id, refusal)
             if g.policy_rules is not None or not owner_passes(ctx, image.owner, "upload_image"):
                 g.images.policy(ctx, image).enforce("upload_image", refusal=refusal)
         self._to_saving_checks(image)
@@ -406,22 +403,22 @@ class ImageDataApi:
     # -- download ----------------------------------------------------------------------------
 
     def _upload_lookup(self, ctx: Any, image_id: str, refusal: str) -> Image:
-        """Glance 16-21's upload with the operator's rules (glance 16.0.1 and 21.0.0
-        image_data.py ``upload``): ``upload_image`` on ``{}`` before the image is read, then
-        the repository's get, whose policy proxy asks ``get_image`` on ``{}`` for an image the
-        database does not show (api/policy.py ``ImageRepoProxy.get``): either refusal is
-        ``exception.Forbidden``, the upload's 403 in its own words, before the 404 of a
-        missing image. Glance 22.0.0 reads the image first (`UPLOAD_TARGET_SINCE`)."""
+        """The upload's image (`Images.lookup`): with the operator's rules Glance 16-21 ask
+        ``upload_image`` on ``{}`` before it is read (glance 16.0.1 and 21.0.0 image_data.py
+        ``upload``; 22.0.0 reads the image first, `UPLOAD_TARGET_SINCE`); either refusal is
+        ``exception.Forbidden``, the upload's 403 in its own words."""
         g = self._glance
-        unread = g.images.policy(ctx, None)  # the target {}: no image (`proposed_target`)
-        if not unread.allows("upload_image"):
+        rules = g.policy_rules
+        if (
+            rules is not None
+            and rules.major < UPLOAD_TARGET_SINCE
+            and not g.images.policy(ctx, None).allows("upload_image")  # on {}: no image
+        ):
             raise HTTPForbidden(explanation=refusal)
         try:
-            return g.db.get(ctx, image_id, g.policy_rules)
-        except HTTPNotFound:
-            if not unread.allows("get_image"):
-                raise HTTPForbidden(explanation=refusal) from None
-            raise
+            return g.images.lookup(ctx, image_id)
+        except HTTPForbidden:
+            raise HTTPForbidden(explanation=refusal) from None
 
     def download(
         self, ctx: Any, image_id: str, link: str | None = None, *, sendable: int | None = None
@@ -429,7 +426,7 @@ class ImageDataApi:
         """``GET /v2/images/{id}/file``: the data after its transfer, or None (204). With
         `sendable` (bytes a client is sent), simulated content over it is refused (400)."""
         g = self._glance
-        image = g.db.get(ctx, image_id, g.policy_rules)
+        image = g.images.lookup(ctx, image_id)
         if image.status == "deactivated" and not g.images.policy(ctx, image).context_admin():
             raise HTTPForbidden(
                 explanation="The requested image has been deactivated. Image data download "
@@ -489,8 +486,7 @@ class ImageDataApi:
             g.quotas.enforce(project, IMAGE_STAGE_TOTAL, delta=self._quota_delta(declared))
         except LimitExceeded as e:
             raise HTTPRequestEntityTooLarge(explanation=str(e))
-        image = g.db.get(ctx, image_id, g.policy_rules)
-        g.images.policy(ctx, image).enforce("modify_image")
+        image = self._stage_image(ctx, image_id)
         try:
             set_status(k, image, "uploading")
         except InvalidImageStatusTransition as e:
@@ -519,6 +515,34 @@ class ImageDataApi:
         image.updated_at = k.now
         return image
 
+    def _stage_image(self, ctx: Any, image_id: str) -> Image:
+        """The image a stage reads (`Images.lookup`) and its refusals. From 23.0.0
+        ``ImageAPIPolicy.modify_image`` (its 403). Glance 16-22's stage reads and saves the
+        image through the proxies and catches no ``exception.Forbidden`` (glance 16.0.1-22.1.1
+        image_data.py ``stage``): the policy proxy's ``get_image`` (`Images.lookup`), the
+        authorization layer's status setter for a caller who does not own the image
+        (``ImmutableImageProxy``), then, after the status's own check (409), the save's
+        ``modify_image`` reach ``wsgi.Resource``'s catch-all, a 500."""
+        g = self._glance
+        if g.legacy_defaults != "authz":
+            image = g.images.lookup(ctx, image_id)
+            g.images.policy(ctx, image).enforce("modify_image")
+            return image
+        try:
+            image = g.images.lookup(ctx, image_id)
+        except HTTPForbidden:
+            raise HTTPInternalServerError() from None
+        pol = g.images.policy(ctx, image)
+        if not pol.owns():
+            raise HTTPInternalServerError()
+        try:
+            check_status(image, "uploading")
+        except InvalidImageStatusTransition as e:
+            raise HTTPConflict(explanation=e.msg)
+        if g.policy_rules is not None and not pol.allows("modify_image"):
+            raise HTTPInternalServerError()
+        return image
+
     def import_image(self, ctx: Any, image_id: str, body: Any) -> str:
         """``POST /v2/images/{id}/import``: checks now (202), the import in the background."""
         g = self._glance
@@ -537,7 +561,14 @@ class ImageDataApi:
                 self._import_queens(ctx, image_id, method, task), name=f"glance import {image_id}"
             )
             return image_id
-        image = g.db.get(ctx, image_id, g.policy_rules)
+        try:
+            image = g.images.lookup(ctx, image_id)
+        except HTTPForbidden:
+            if g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
+                raise
+            # Glance 17-20 catch no exception.Forbidden around the read: the policy proxy's
+            # get_image refusal is wsgi.Resource's 500 (ee8a69d50, 21.0.0, added the clause)
+            raise HTTPInternalServerError() from None
         conflict = import_conflict(image, method, g.schema.glance)
         if conflict:
             raise HTTPConflict(explanation=conflict)
@@ -634,7 +665,7 @@ class ImageDataApi:
         g, k = self._glance, self._kernel
         g.tasks.move(task, "processing")
         try:
-            image = g.db.get(ctx, image_id, g.policy_rules)
+            image = g.images.lookup(ctx, image_id)
             if not g.images.policy(ctx, image).owns():
                 raise HTTPForbidden()
             set_status(k, image, "importing", details={"method": method})

@@ -28,6 +28,8 @@ from fakecloud.glance.errors import (
     HTTPServiceUnavailable,
     InUseByStore,
     StoreTimeout,
+    image_not_found,
+    policy_forbidden,
 )
 from fakecloud.glance.import_methods import uri_passes
 from fakecloud.glance.locations import (
@@ -44,6 +46,8 @@ from fakecloud.glance.locations import (
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import Reserved
 from fakecloud.glance.policy import (
+    API_POLICY_SINCE,
+    GET_IMAGE_NOT_FOUND_SINCE,
     ImagePolicy,
     is_admin,
     owner_adds,
@@ -304,16 +308,47 @@ class Images:
 
     # -- read --------------------------------------------------------------------------------
 
-    def get(self, ctx: Any, image_id: str) -> Image:
-        """``GET /v2/images/{id}``: the image, or 404."""
+    def lookup(self, ctx: Any, image_id: str) -> Image:
+        """``image_repo.get(image_id)``, every API's first read of an image: the image `ctx`
+        may see, or the 404 "No image found with ID ..." (missing, deleted and hidden look the
+        same: `GlanceDb.get`). With the operator's rules, Glance 16-22's repository is wrapped
+        in the policy proxy (glance 16.0.1-22.1.1 api/policy.py ``ImageRepoProxy.get``),
+        which asks ``get_image``: on the image found, and in 16-21 on ``{}`` for one the
+        database does not give (then re-raises its NotFound). 16-21's refusal is
+        ``exception.Forbidden`` (`policy_forbidden`; a hidden or missing image is a 403, not a
+        404, for a caller the rule refuses); 22.0.0's proxy answers it as NotFound (31414b9f6)
+        and asks nothing of an image not found. Each controller words either its own way (a
+        tag's, a member's); from 23.0.0 (`API_POLICY_SINCE`) ``ImageAPIPolicy`` asks after the
+        lookup (`ImagePolicy.enforce`)."""
         g = self._glance
-        if is_admin(ctx, g.policy_rules) and not system_scoped(ctx, g.scope_enforced):
-            image = g.db.row(image_id)  # sees every image, passes get_image by default
-            if g.policy_rules is not None:
-                self.policy(ctx, image).enforce("get_image")
+        rules = g.policy_rules
+        if rules is None or rules.major >= API_POLICY_SINCE:
+            return g.db.get(ctx, image_id, rules)
+        try:
+            image = g.db.get(ctx, image_id, rules)
+        except HTTPNotFound:
+            if rules.major >= GET_IMAGE_NOT_FOUND_SINCE or self.policy(ctx, None).allows(
+                "get_image"
+            ):
+                raise
+            raise policy_forbidden("get_image") from None
+        if not self.policy(ctx, image).allows("get_image"):
+            if rules.major >= GET_IMAGE_NOT_FOUND_SINCE:
+                raise image_not_found(image_id)
+            raise policy_forbidden("get_image")
+        return image
+
+    def get(self, ctx: Any, image_id: str) -> Image:
+        """``GET /v2/images/{id}``: the image, or 404 (a 403 for `lookup`'s refusal)."""
+        g = self._glance
+        if g.policy_rules is not None:
+            image = self.lookup(ctx, image_id)
+            self.policy(ctx, image).enforce("get_image")
             return image
-        image = g.db.get(ctx, image_id, g.policy_rules)
-        if g.policy_rules is not None or not owner_passes(ctx, image.owner, "get_image"):
+        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced):
+            return g.db.row(image_id)  # sees every image, passes get_image by default
+        image = g.db.get(ctx, image_id)
+        if not owner_passes(ctx, image.owner, "get_image"):
             self.policy(ctx, image).enforce("get_image")
         return image
 
@@ -331,7 +366,7 @@ class Images:
         `location_data` is what the store finds at a location the PATCH adds (an RBD clone
         Nova made); unknown locations hold no data Glance can size."""
         g = self._glance
-        image = g.db.get(ctx, image_id, g.policy_rules)
+        image = self.lookup(ctx, image_id)
         pol = self.policy(ctx, image)
         draft = Image(*_field_values(image))  # dataclasses.replace, without its field loop
         draft.tags = list(image.tags)
@@ -539,7 +574,7 @@ class Images:
         or its service token has the ``service`` role (``req.context.roles +
         req.context.service_roles``, 29.0.0-33.0.0): fakecloud's Glance has no http store,
         which is what would take another caller's location."""
-        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
+        image = self.lookup(ctx, image_id)
         if image.status != "queued":
             raise HTTPConflict(
                 explanation=f"It's not allowed to add locations if image status is {image.status}."
@@ -620,18 +655,20 @@ class Images:
     def get_locations(self, ctx: Any, image_id: str) -> list[dict[str, Any]]:
         """``GET /v2/images/{id}/locations`` (``ImagesController.get_locations``, glance
         29.0.0): the image's locations, for the ``service`` role only (403/404)."""
-        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
+        image = self.lookup(ctx, image_id)
         self.policy(ctx, image).enforce("fetch_image_location")
         return [{"url": loc["url"], "metadata": dict(loc["metadata"])} for loc in image.locations]
 
     # -- tags --------------------------------------------------------------------------------
 
     def _tag_image(self, ctx: Any, image_id: str, verb: str) -> Image:
+        refusal = f"Not allowed to {verb} tags for image {image_id}."  # image_tags.py
         try:
-            image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
+            image = self.lookup(ctx, image_id)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Image {image_id} not found.")
-        refusal = f"Not allowed to {verb} tags for image {image_id}."  # image_tags.py
+        except HTTPForbidden:
+            raise HTTPForbidden(explanation=refusal)
         self.policy(ctx, image).enforce("modify_image", "tags", refusal)
         return image
 
@@ -669,7 +706,7 @@ class Images:
         """``DELETE /v2/images/{id}``: deleted (or pending_delete), its data removed."""
         g = self._glance
         try:
-            image = g.db.get(ctx, image_id, g.policy_rules)
+            image = self.lookup(ctx, image_id)
         except HTTPNotFound:
             raise HTTPNotFound(explanation=f"Failed to find image {image_id} to delete")
         self.policy(ctx, image).enforce("delete_image")
@@ -744,7 +781,7 @@ class Images:
             self._glance.cache.wake()
 
     def _activation(self, ctx: Any, image_id: str, rule: str, source: str, target: str) -> None:
-        image = self._glance.db.get(ctx, image_id, self._glance.policy_rules)
+        image = self.lookup(ctx, image_id)
         self.policy(ctx, image).enforce(rule)
         if image.status == target:
             return

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, image_not_found, policy_forbidden
+from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.models import Image
 from fakecloud.glance.policy_file import GlanceRules
 from fakecloud.identity.context import service_roles
@@ -396,21 +396,11 @@ class ImagePolicy:
         raise policy_forbidden(rule)
 
     def _enforce_proxies(self, rule: str, attr: str | None, refusal: str | None) -> None:
-        """Glance 16-22's layers with the operator's rules, outermost first: the policy proxy's
-        ``get_image`` at the repository's get, the authorization layer's ownership
-        (``ImmutableImageProxy``), then the policy proxy's `rule`. Each refusal is
-        ``exception.Forbidden``, a 403 naming the rule (or the controller's own words,
-        `refusal`), but Glance 22's ``get_image``: its policy proxy's repository answers a
-        refused ``get_image`` as ``exception.NotFound`` ("No image found with ID ...", 31414b9f6
-        "Implement project personas for image actions"), a 404 for every call that reads the
-        image."""
-        if self.image is not None and not self.allows("get_image"):
-            if self.rules.major >= GET_IMAGE_NOT_FOUND_SINCE:
-                raise image_not_found(self.image.id)
-            if rule != "get_image":
-                raise (
-                    HTTPForbidden(explanation=refusal) if refusal else policy_forbidden("get_image")
-                )
+        """Glance 16-22's layers with the operator's rules, after the policy proxy's
+        ``get_image`` at the repository's get (`fakecloud.glance.images.Images.lookup`, which
+        read the image): the authorization layer's ownership (``ImmutableImageProxy``), then
+        the policy proxy's `rule`. Each refusal is ``exception.Forbidden``, a 403 naming the
+        rule (or the controller's own words, `refusal`)."""
         if rule in _LEGACY_OWNER_ONLY and not self.owns():
             raise HTTPForbidden(explanation=refusal or self._legacy_words(rule, attr))
         if not self.allows(rule):

@@ -98,8 +98,11 @@ def test_a_refused_get_image_is_a_403_before_glance_22_then_a_404(profile, statu
     # the list: filtered by get_image from 23.0.0, not before
     found = w.call("GET", "/v2/images", P1, query={"name": "mine"}).json()["images"]
     assert len(found) == listed
-    # before 23.0.0 a delete reads the image through the policy proxy (get_image's refusal);
-    # from 23.0.0 (get_repo(authorization_layer=False)) only delete_image is asked
+    # before 23.0.0 a delete reads the image through the policy proxy (get_image's refusal:
+    # Glance 22's NotFound in the delete's own words); from 23.0.0
+    # (get_repo(authorization_layer=False)) only delete_image is asked
+    if status == 404 and listed:
+        message = f"Failed to find image {image_id} to delete"
     resp = w.call("DELETE", f"/v2/images/{image_id}", P1)
     assert (resp.status, detail(resp) if listed else None) == (
         (status, message) if listed else (204, None)
@@ -138,6 +141,73 @@ def test_glance_16_to_21_refuse_the_upload_before_reading_the_image(profile, ref
     w = _refused("upload_image", profile, "project_id:%(owner)s")
     status = 403 if profile in (QUEENS, "nova-22.0.0", "nova-23.2.2") else 204
     assert w.upload(_image(w), 10, P1).status == status
+
+
+GET_IMAGE = "You are not authorized to complete get_image action."
+OCTET = {"Content-Type": "application/octet-stream", "x-openstack-image-size": "10"}
+PATCHING = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
+#: Every call that reads an image by id (after /v2/images/{id}: method, path, body, headers),
+#: with its answer in Glance 16-21 to a caller whose get_image the policy proxy refuses on an
+#: image the database does not give (its ``{}``), and in Glance 22 (the proxy asks nothing then)
+LOOKUPS = [
+    ("GET", "", None, None, (403, GET_IMAGE), (404, NOT_FOUND)),
+    ("PATCH", "", RENAME, PATCHING, (403, GET_IMAGE), (404, NOT_FOUND)),
+    ("DELETE", "", None, None, (403, GET_IMAGE), (404, "Failed to find image {id} to delete")),
+    ("PUT", "/tags/t", None, None,
+     (403, "Not allowed to update tags for image {id}."), (404, "Image {id} not found.")),
+    ("DELETE", "/tags/t", None, None,
+     (403, "Not allowed to delete tags for image {id}."), (404, "Image {id} not found.")),
+    ("GET", "/members", None, None,
+     (403, "You are not authorized to lookup image {id}."), (404, "Image {id} not found.")),
+    # the member's show answers any Forbidden as its 404, in the lookup's words
+    ("GET", "/members/p2", None, None,
+     (404, "You are not authorized to lookup image {id}."), (404, "Image {id} not found.")),
+    ("PUT", "/members/p1", {"status": "accepted"}, None,
+     (403, "You are not authorized to lookup image {id}."), (404, "Image {id} not found.")),
+    ("POST", "/actions/deactivate", None, None, (403, GET_IMAGE), (404, NOT_FOUND)),
+    ("POST", "/actions/reactivate", None, None, (403, GET_IMAGE), (404, NOT_FOUND)),
+    ("GET", "/file", None, None, (403, GET_IMAGE), (404, NOT_FOUND)),
+    ("PUT", "/file", None, OCTET,
+     (403, "Not allowed to upload image data for image {id}"), (404, NOT_FOUND)),
+    # the stage catches no exception.Forbidden: wsgi.Resource's 500
+    ("PUT", "/stage", None, OCTET, (500, None), (404, NOT_FOUND)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("profile", "before_22", "imported"),
+    [
+        (QUEENS, True, (202, None)),  # 16.x's import reads no image (its task does)
+        ("nova-21.2.4", True, (500, None)),  # 17-20 catch no Forbidden around the read
+        ("nova-22.0.0", True, (403, GET_IMAGE)),  # ee8a69d50 (21.0.0) catches it
+        ("nova-23.2.2", False, (404, NOT_FOUND)),
+    ],
+)
+def test_glance_16_to_21_refuse_a_missing_or_hidden_image_as_get_image_on_nothing(
+    profile, before_22, imported
+):
+    """Glance 16-21's repository is wrapped in the policy proxy, whose get asks ``get_image`` on
+    ``{}`` for an image the database does not give (missing, deleted or another project's
+    private one) before its NotFound (glance 16.0.1-21.0.0 api/policy.py
+    ``ImageRepoProxy.get``): a caller the rule refuses meets ``exception.Forbidden``, each
+    controller's 403 in its words, not the 404; Glance 22's proxy asks nothing of such an
+    image (31414b9f6). The admin passes the rule: its 404s."""
+    w = _refused("get_image", profile, "role:admin")
+    hidden = w.create(P2, name="p2s", visibility="private")["id"]
+    for image_id in (MISSING, hidden):
+        for method, path, body, headers, refused, missing in LOOKUPS:
+            resp = w.call(method, f"/v2/images/{image_id}{path}", P1, body=body, headers=headers)
+            status, words = refused if before_22 else missing
+            assert (resp.status, words and detail(resp)) == (
+                status,
+                words and words.format(id=image_id),
+            ), (method, path)
+    glance_direct = {"method": {"name": "glance-direct"}}
+    resp = w.call("POST", f"/v2/images/{MISSING}/import", P1, body=glance_direct)
+    status, words = imported
+    assert (resp.status, words and detail(resp)) == (status, words and words.format(id=MISSING))
+    resp = w.call("GET", f"/v2/images/{MISSING}", ADMIN)
+    assert (resp.status, detail(resp)) == (404, NOT_FOUND.format(id=MISSING))
 
 
 @pytest.mark.parametrize("profile", [QUEENS, "nova-24.0.0"])

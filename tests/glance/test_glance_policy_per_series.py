@@ -136,6 +136,15 @@ def test_a_non_owners_change_in_the_series_words(profile, words):
     )
     expected = [(403, f"{text.format(iid)}<br /><br />\n\n\n") for text in words]
     assert [(r.status, r.json()["message"]) for r in answers] == expected
+    # 16-22's stage catches no exception.Forbidden (image_data.py ``stage``, 16.0.1-22.1.1):
+    # the authorization layer's refusal of the status setter is wsgi.Resource's 500
+    octet = {"Content-Type": "application/octet-stream"}
+    staged = w.call("PUT", f"/v2/images/{iid}/stage", P1, headers=octet)
+    authz = words[0] != "You do not own this image"
+    assert (staged.status, None if authz else detail(staged)) == (
+        (500, None) if authz else (403, words[0])
+    )
+    assert w.status(iid) == "queued"
 
 
 SYSTEM_ADMIN = dataclasses.replace(ADMIN, project_id=None, system_scope="all")
