@@ -631,19 +631,35 @@ def load_policy_file(path: str, option: str = "nova.policy_file") -> dict[str, A
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(
-            f"{where}: must map rule names to check strings, got a {type(data).__name__}"
-        )
+        raise ConfigError(f"{where}: must map rule names to check strings, got {_kind(data)}")
     rules = {}
     for name, rule in data.items():
         check = _file_rule(rule)
         if check is None:
             raise ConfigError(
                 f"{where}: rule {str(name)!r} must be a check string or a list of lists of"
-                f" them, got a {type(rule).__name__}"
+                f" them, got {_shown(rule)}"
             )
         rules[str(name)] = check
     return rules
+
+
+#: What a YAML document is, in the scenario loader's words (`fakecloud.scenario.yamldoc`):
+#: oslo.policy has none for a file that is no mapping (``Rules.load``'s AttributeError).
+_KINDS = {list: "a list", str: "a string", int: "a whole number", float: "a number"}
+
+
+def _kind(data: Any) -> str:
+    """`data`'s kind for a sentence ("a list", "true or false", "a date")."""
+    if isinstance(data, bool):
+        return "true or false"
+    return _KINDS.get(type(data)) or f"a {type(data).__name__}"
+
+
+def _shown(rule: Any) -> str:
+    """A rule's value as the file gave it, cut to 80 characters."""
+    shown = repr(rule)
+    return shown if len(shown) <= 80 else f"{shown[:77]}..."
 
 
 def _file_rule(rule: Any) -> str | tuple | None:

@@ -116,7 +116,12 @@ def test_policy_file_overrides(tmp_path, rule):
         (b'"a": [\n', ":2: not valid YAML or JSON: while parsing a flow node"),
         (b"\n\xff: x\n", ":2: not UTF-8 (byte 0xff)"),
         (b"- role:admin\n", ": must map rule names to check strings, got a list"),
-        (b"a: [[x], 5]\n", ": rule 'a' must be a check string or a list of lists of them"),
+        (b"5\n", ": must map rule names to check strings, got a whole number"),
+        (
+            b"a: [[x], 5]\n",
+            ": rule 'a' must be a check string or a list of lists of them, got [['x'], 5]",
+        ),
+        (b"a: 5\n", ": rule 'a' must be a check string or a list of lists of them, got 5"),
     ],
 )
 def test_a_policy_file_that_is_no_policy_is_refused_as_the_cloud_is_built(
