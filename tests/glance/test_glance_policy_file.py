@@ -210,6 +210,25 @@ def test_glance_16_to_21_refuse_a_missing_or_hidden_image_as_get_image_on_nothin
     assert (resp.status, detail(resp)) == (404, NOT_FOUND.format(id=MISSING))
 
 
+@pytest.mark.parametrize(
+    ("profile", "refused"),
+    [(QUEENS, True), ("nova-22.0.0", True), ("nova-23.2.2", True), ("nova-24.0.0", False)],
+)
+def test_glance_16_to_22_upload_asks_modify_image_too(profile, refused):
+    """Glance 16-22's upload saves the image ``saving`` through the policy proxy's repository,
+    which asks ``modify_image`` (16.0.1-22.1.1 api/policy.py ``ImageRepoProxy.save``): refused,
+    the upload's 403 in its words; 23.0.0's upload reads a repository without the proxy and asks
+    ``upload_image`` alone. The image stays ``queued``."""
+    w = _refused("modify_image", profile)
+    image_id = _image(w)
+    resp = w.upload(image_id, 10, P1)
+    words = f"Not allowed to upload image data for image {image_id}"
+    assert (resp.status, detail(resp) if refused else None) == (
+        (403, words) if refused else (204, None)
+    )
+    assert w.status(image_id) == ("queued" if refused else "active")
+
+
 @pytest.mark.parametrize("profile", [QUEENS, "nova-24.0.0"])
 def test_the_operators_context_is_admin_names_glances_admins(profile):
     """Glance's ``context.is_admin`` is ``check_is_admin`` (the ``context_is_admin`` rule): the
