@@ -22,7 +22,7 @@ from oslo_utils import uuidutils
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.listing import pop_first, validated_limit
-from fakecloud.glance.policy import API_POLICY_SINCE, roles_of
+from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 from fakecloud.glance.views import isotime, stored_isotime
 from fakecloud.sim.clock import stored_time
@@ -56,19 +56,50 @@ def enforce_access(glance: Any, ctx: Any) -> None:
     raise HTTPForbidden()
 
 
+def _proxy_rule(glance: Any, ctx: Any, rule: str) -> None:
+    """Glance 16-22's task repositories with the operator's rules: the policy proxy's `rule`
+    (``get_task``, ``get_tasks``) on ``{}`` before the database is read (glance 16.0.1-22.1.1
+    api/policy.py ``TaskRepoProxy.get``, ``TaskStubRepoProxy.list``), ``exception.Forbidden``,
+    a 403 naming it; 23.0.0-24.x read the repositories without the proxies
+    (``authorization_layer=False``), 25.0.0 removed them."""
+    rules = glance.policy_rules
+    if rules is None or ctx is None or rules.major >= API_POLICY_SINCE:
+        return
+    if rules.allows(ctx, rule, {}) is False:
+        raise policy_forbidden(rule)
+
+
+def _sees(glance: Any, ctx: Any, task: Task) -> bool:
+    """``_is_task_visible`` (16.0.1-33.0.0 db/sqlalchemy/api.py): Glance's ``context.is_admin``
+    (the operator's ``context_is_admin`` where given, `is_admin`), a task of no owner, or one
+    of the caller's project."""
+    return (
+        is_admin(ctx, glance.policy_rules)
+        or task.owner is None
+        or (ctx.project_id is not None and task.owner == ctx.project_id)
+    )
+
+
 def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
     """``TasksController.get``: the task's full view, or 404 (``TaskRepo.get`` words the
-    database's ``TaskNotFound`` as "Could not find task X"; a list's marker is not rewritten)."""
+    database's ``TaskNotFound`` as "Could not find task X"; a list's marker is not rewritten;
+    a soft-deleted task is shown to Glance's admins alone, ``can_see_deleted``), or the
+    database's Forbidden for another project's task (`_sees`: 403 "Forbidding request, task
+    X is not visible", ``_task_get``)."""
     enforce_access(glance, ctx)
+    _proxy_rule(glance, ctx, "get_task")
     task = _find(glance, task_id)
-    if task is None:
+    if task is None or ("deleted_at" in task.extra and not is_admin(ctx, glance.policy_rules)):
         raise HTTPNotFound(explanation=f"Could not find task {task_id}")
+    if not _sees(glance, ctx, task):
+        raise HTTPForbidden(explanation=f"Forbidding request, task {task_id} is not visible")
     return full_view(glance, task)
 
 
 def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
     """``RequestDeserializer.index`` then ``TasksController.index`` and the serializer."""
     enforce_access(glance, ctx)
+    _proxy_rule(glance, ctx, "get_tasks")
     params = {k: list(v) for k, v in query.items()}
     limit_text = pop_first(params, "limit")
     marker = pop_first(params, "marker")
@@ -113,19 +144,23 @@ def _listed(
     sort_dir: str,
     limit: int,
 ) -> list[Task]:
-    """``_task_get_all``: soft-delete, filter, order by (`sort_key`, created_at, id), page."""
+    """``_task_get_all``: soft-delete, filter (the caller's project's tasks unless it is
+    Glance's admin, `is_admin`), order by (`sort_key`, created_at, id), page."""
     now = glance.kernel.now
     every = _all(glance)
     for task in every:  # _task_soft_delete: the caller's project's expired tasks
         expired = task.expires_at is not None and task.expires_at <= now
         if expired and task.owner == ctx.project_id and "deleted_at" not in task.extra:
             task.extra["deleted_at"] = now
+    admin = is_admin(ctx, glance.policy_rules)
     columns = _columns(glance)
     keys = [sort_key] if sort_key not in ("created_at", "id") else []
     keys += ["created_at", "id"]
     if any(k not in columns for k in keys):
         raise HTTPBadRequest(explanation="Sort key supplied was not valid.")
     rows = [t for t in every if "deleted_at" not in t.extra]
+    if not admin and ctx.project_id is not None:
+        rows = [t for t in rows if t.owner == ctx.project_id]
     for name, values in filters.items():
         if name in columns:
             for value in values:
@@ -133,8 +168,12 @@ def _listed(
     start = None
     if marker is not None:
         found = _find(glance, marker)
-        if found is None:  # an admin's marker may be a soft-deleted task (can_see_deleted)
+        if found is not None and "deleted_at" in found.extra and not admin:
+            found = None  # an admin's marker may be a soft-deleted task (can_see_deleted)
+        if found is None:
             raise HTTPBadRequest(explanation=f"Task with the given id {marker} was not found")
+        if not _sees(glance, ctx, found):  # _task_get's Forbidden, the index's 403
+            raise HTTPForbidden(explanation=f"Forbidding request, task {marker} is not visible")
         start = _order(glance, found, keys)
     rows.sort(key=lambda t: _order(glance, t, keys), reverse=sort_dir == "desc")
     if start is not None:

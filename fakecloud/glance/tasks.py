@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakecloud.glance.policy import is_admin
+
 #: The task executor's message for a flow's failure it does not name.
 INTERNAL_ERROR = "Task failed due to Internal Error"
 TASK_STATUSES = ("pending", "processing", "success", "failure")
@@ -115,10 +117,13 @@ class Tasks:
         return [t for tasks in self._by_image.values() for t in tasks]
 
     def for_image(self, ctx: Any, image_id: str) -> list[Task]:
-        """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see (with
-        switch ``lp1922928``, Glance 22.0.0-22.0.x, not one in progress: no ``expires_at``)."""
+        """``tasks_get_by_image``: the unexpired tasks of `image_id` that `ctx` may see
+        (``_is_task_visible``: Glance's ``context.is_admin``, the operator's
+        ``context_is_admin`` where given; with switch ``lp1922928``, Glance 22.0.0-22.0.x, not
+        one in progress: no ``expires_at``)."""
         now = self._kernel.now
         ended_only = self._kernel.switches.lp1922928
+        admin = is_admin(ctx, self._glance.policy_rules)
         out = []
         for task in self._by_image.get(image_id, ()):
             if task.expires_at is None:
@@ -126,7 +131,7 @@ class Tasks:
                     continue
             elif task.expires_at < now:
                 continue
-            if ctx.is_admin or task.owner is None or task.owner == ctx.project_id:
+            if admin or task.owner is None or task.owner == ctx.project_id:
                 out.append(task)
         return out
 

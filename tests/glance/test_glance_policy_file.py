@@ -294,6 +294,61 @@ def test_the_tasks_api_is_the_operators_tasks_api_access(profile):
     assert World(profile=profile).call("GET", "/v2/tasks", P1).status == 403
 
 
+def _imported(w: World, context) -> str:
+    """An image of `context`'s staged and imported (its import task made): the image's id."""
+    image_id = w.create(context)["id"]
+    staged = w.call("PUT", f"/v2/images/{image_id}/stage", context, headers=OCTET)
+    assert staged.status == 204
+    imported = w.call("POST", f"/v2/images/{image_id}/import", context, body=GLANCE_DIRECT)
+    assert imported.status == 202
+    return image_id
+
+
+GLANCE_DIRECT = {"method": {"name": "glance-direct"}}
+
+
+@pytest.mark.parametrize("profile", [QUEENS, "nova-24.0.0", UPSTREAM])
+def test_the_tasks_api_keeps_a_project_to_its_tasks_unless_context_is_admin_says(profile):
+    """``tasks_api_access`` opened to members, the database still keeps a project to its own
+    tasks unless Glance's ``context.is_admin`` (the operator's ``context_is_admin``) names the
+    caller: ``_task_get_all``'s owner filter, ``_task_get``'s Forbidden "Forbidding request,
+    task X is not visible" (16.0.1-33.0.0 db/sqlalchemy/api.py ``_is_task_visible``)."""
+    rules = {"tasks_api_access": "role:member", "context_is_admin": "role:admin or user_id:u2"}
+    w = World(profile=profile, config={"glance": {"policy": rules}})
+    _imported(w, P1)
+    _imported(w, P2)
+    by_owner = {t["owner"]: t["id"] for t in w.call("GET", "/v2/tasks", P2).json()["tasks"]}
+    assert sorted(by_owner) == ["p1", "p2"]
+    mine = w.call("GET", "/v2/tasks", P1).json()["tasks"]
+    assert [t["owner"] for t in mine] == ["p1"]
+    assert w.call("GET", f"/v2/tasks/{by_owner['p1']}", P1).status == 200
+    resp = w.call("GET", f"/v2/tasks/{by_owner['p2']}", P1)
+    assert (resp.status, detail(resp)) == (
+        403,
+        f"Forbidding request, task {by_owner['p2']} is not visible",
+    )
+    assert w.call("GET", f"/v2/tasks/{by_owner['p1']}", P2).status == 200
+
+
+@pytest.mark.parametrize(("profile", "proxied"), [(QUEENS, True), ("nova-24.0.0", False)])
+def test_glance_16_to_22_task_repositories_ask_get_task_and_get_tasks(profile, proxied):
+    """Glance 16-22's task repositories are wrapped in the policy proxies, which ask
+    ``get_task`` and ``get_tasks`` on ``{}`` before the database is read (16.0.1-22.1.1
+    api/policy.py ``TaskRepoProxy.get``, ``TaskStubRepoProxy.list``): a 403 naming the rule,
+    even for a task that does not exist; 23.0.0 reads the repositories without them."""
+    w = World(profile=profile, config={"glance": {"policy": {"get_task": "!", "get_tasks": "!"}}})
+    resp = w.call("GET", f"/v2/tasks/{MISSING}", ADMIN)
+    assert (resp.status, detail(resp)) == (
+        (403, "You are not authorized to complete get_task action.")
+        if proxied
+        else (404, f"Could not find task {MISSING}")
+    )
+    resp = w.call("GET", "/v2/tasks", ADMIN)
+    assert (resp.status, detail(resp) if proxied else None) == (
+        (403, "You are not authorized to complete get_tasks action.") if proxied else (200, None)
+    )
+
+
 def test_a_target_field_reaches_the_rule():
     """The image target (``ImageTarget``): a rule of ``%(visibility)s`` sees the image's."""
     w = _refused("delete_image", UPSTREAM, "'private':%(visibility)s")
