@@ -25,9 +25,11 @@ token (`service_token`) is what keystoneauth's password plugin of ``[service_use
 asked on the first request that needs it and again once it would expire within 120 s
 (`Keystone.token_for`), so the callee's ``auth_token`` middleware validates it as it
 validates any token (`fakecloud.transport.token_cache.callee_checks`). Where Keystone will not
-issue it (the user deleted or disabled, its role taken away: an operator's mistake) the
-request goes with the user's token alone and a warning in the trace: real Nova's request
-fails there with keystoneauth's ``Unauthorized`` (a known difference).
+issue it (the user disabled, its role on `service` taken away: an operator's mistake) the
+request is never sent: keystoneauth's ``Unauthorized`` goes up through Nova's client
+untranslated (`service_token`), so an API call that needed it is Nova's 500 ``Unexpected API
+Error`` naming ``keystoneauth1.exceptions.http.Unauthorized``, and a compute host's call fails
+as any unexpected error does there.
 
 Cinder's and Glance's context of a request has the service token's user, project and roles
 as its ``service_*`` (`as_sent`, `fakecloud.identity.context.forwarded`): every Nova request
@@ -46,6 +48,7 @@ from fakecloud.identity.context import (
 )
 from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.exception import Error as IdentityError
+from fakecloud.nova.limit.oslo_limit import Unauthorized
 from fakecloud.profiles.provenance import Backport, Change
 
 #: The ``[service_user]`` (and ``[cinder]``) user devstack gives Nova, a user of the cloud's
@@ -100,27 +103,24 @@ RENEWS = "renews"
 
 def service_token(kernel: Any) -> Any:
     """Nova's service user's live token from the cloud's Keystone (`SERVICE_USER_NAME`);
-    `UNCHECKED` where the cloud has no Keystone or no such user; None where Keystone will not
-    issue it one (the user disabled, without a role on its project: a warning in the trace)."""
+    `UNCHECKED` where the cloud has no Keystone or no such user. Where Keystone will not issue
+    it one (the user disabled, without a role on its project: ``identity.auth_failed`` in the
+    trace) keystoneauth's `Unauthorized`, raised before the request leaves Nova:
+    ``ServiceTokenAuthWrapper.get_headers`` asks the ``[service_user]`` password plugin for its
+    token (``service_auth.get_token(session)``, keystoneauth1 5.18.1 ``service_token.py``),
+    whose ``POST /v3/auth/tokens`` raises on Keystone's 401, and neither Nova's Cinder client
+    (``translate_cinder_exception`` maps keystoneauth's ``BadRequest``, ``Forbidden``,
+    ``NotFound`` and ``ConnectionError`` alone) nor its Glance client
+    (``_translate_image_exception``: glanceclient's errors) nor glanceclient's
+    ``SessionClient.request`` (``ConnectTimeout``, ``ConnectFailure``) translates it
+    (nova 34.0.0 ``nova/volume/cinder.py``, ``nova/image/glance.py``; 17.0.13 alike)."""
     keystone = kernel.keystone
     if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
         return UNCHECKED
     try:
         return keystone.token_for(SERVICE_USER_NAME)
     except (KeyError, IdentityError) as refused:
-        kernel.trace.emit(
-            "log",
-            "nova",
-            SERVICE_USER_NAME,
-            level="warning",
-            message=(
-                "fakecloud: Keystone issues no token to Nova's service user "
-                f"{SERVICE_USER_NAME!r} ({str(refused).strip(chr(34) + chr(39))}): the request "
-                "goes with the user's token alone (real Nova's fails: keystoneauth's "
-                "Unauthorized)"
-            ),
-        )
-        return None
+        raise Unauthorized() from refused
 
 
 def sent_service_token(kernel: Any, context: Any) -> Any:
@@ -151,10 +151,8 @@ def held_service_token(kernel: Any, context: Any) -> Any:
 
 
 def _service_context(kernel: Any) -> Any:
-    """The context of Nova's service user's token (`UNCHECKED`'s without the user), or None
-    where Keystone issues it none."""
-    token = service_token(kernel)
-    return token.context if token is not None else None
+    """The context of Nova's service user's token (`UNCHECKED`'s without the user)."""
+    return service_token(kernel).context
 
 
 def as_sent(kernel: Any, context: Any) -> Any:
@@ -177,7 +175,7 @@ def cinder_context(kernel: Any, context: Any) -> Any:
     ``[cinder]`` user (`SERVICE_USER`) with `context`'s request id, and from
     `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova sends one. The ``[cinder]``
     user is the service user (devstack's): one token stands for both plugins' here."""
-    user = _service_context(kernel) or SERVICE_USER
+    user = _service_context(kernel)
     sent = replaced(user, "request_id", context.request_id)
     if sends_service_token(kernel) and ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
         return with_service_token(sent, user)

@@ -218,3 +218,59 @@ def test_glance_sees_cinders_service_token_not_the_one_nova_sent_cinder(cinder_s
     cloud.run_until_idle()
     shown = cloud.request("compute", "GET", f"/v2.1/servers/{r.json()['server']['id']}").json()
     assert shown["server"]["status"] == status
+
+
+def _disable_nova(cloud):
+    uid = cloud.keystone.directory.user_by_name("nova", "default").id
+    body = {"user": {"enabled": False}}
+    r = cloud.request("identity", "PATCH", f"/v3/users/{uid}", body=body, user="admin")
+    assert r.status == 200
+
+
+#: keystoneauth's ``Unauthorized`` out of Nova's client, as real Nova's API answers it.
+UNAUTHORIZED_500 = (
+    "Unexpected API Error. Please contact the administrator\n"
+    "<class 'keystoneauth1.exceptions.http.Unauthorized'>"
+)
+
+
+def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves():
+    """Keystone refusing Nova's service user its token (the user disabled) fails the request
+    that needed it, as keystoneauth's ``ServiceTokenAuthWrapper.get_headers`` raises
+    ``Unauthorized`` there, untranslated by Nova's Cinder and Glance clients: createImage's
+    Glance create and an attach's Cinder read are Nova's 500, nothing sent (fakecloud sent the
+    user's token alone with a warning, and both calls went through)."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    volume = {"volume": {"size": 1}}
+    volume_id = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume).json()
+    cloud.run_until_idle()
+    _disable_nova(cloud)
+    path, action = f"/v2.1/servers/{server_id}", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
+    assert (r.status, r.json()["computeFault"]["message"]) == (500, UNAUTHORIZED_500)
+    attach = {"volumeAttachment": {"volumeId": volume_id["volume"]["id"]}}
+    r = cloud.request("compute", "POST", f"{path}/os-volume_attachments", body=attach)
+    assert (r.status, r.json()["computeFault"]["message"]) == (500, UNAUTHORIZED_500)
+    assert cloud.request("image", "GET", "/v2/images?name=snap").json()["images"] == []
+    refused = cloud.trace.filter(kind="identity.auth_failed")
+    assert [e["reason"] for e in refused] == ["user 'nova' is disabled"] * 2
+
+
+def test_keystone_refusing_novas_service_token_mid_snapshot_fails_the_upload():
+    """The compute host's calls to Glance fail alike: the snapshot's fault recorded, its
+    clean-up's delete refused too, so the image stays ``queued`` (Nova logs "Error while
+    trying to clean up image"), the server back to ACTIVE with no task."""
+    cloud, server_id = _booted("nova-34.0.0")
+    path, action = f"/v2.1/servers/{server_id}", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
+    assert r.status == 202
+    _disable_nova(cloud)
+    cloud.run_until_idle()
+    server = cloud.request("compute", "GET", path).json()["server"]
+    assert (server["status"], server["OS-EXT-STS:task_state"]) == ("ACTIVE", None)
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}", user="admin")
+    assert image.json()["status"] == "queued"
+    (fault,) = cloud.trace.filter(kind="nova.fault")
+    assert "Unauthorized" in str(fault)
