@@ -19,22 +19,27 @@ handlers, logger levels).
 Four things a new process would compute again are made once a process, as they are the same
 every time: the shell's global option parser (cliff, osc_lib and each client plugin add ~90
 options to a new argparse parser: ~1.8 ms of a command; its defaults are read from the ``OS_*``
-variables, the same for every command here as they are cleaned), each namespace's command
-entry points (cliff's ``CommandManager`` has stevedore
-import every command's module and read its class, ~900 a command line, though the installed
-packages do not change within a run), the service types table of openstacksdk's regions,
-read through `fakecloud.transport.service_types.ServiceTypes` as ``cloud.connection()`` reads
-it (the same names, without the library's deep copy of the whole table per read;
-test_connection_service_types.py holds the two tables equal), and the openstacksdk version
-its regions put in the User-Agent (``importlib.metadata.version``, which searches every path
-entry for the distribution and parses its METADATA file on each call: ~0.4 ms a command).
-Together about a quarter of a command's CPU; what the command parses, sends (User-Agent
-included), prints and exits with is the same (test_osc_inprocess.py compares commands with and
-without them). The rest of what stevedore does a command (cliff's hooks and formatters,
-keystoneauth's plugin loader: under 0.1 ms each) reads entry points stevedore itself keeps for
-the process. With them, the command's level changes clear the loggers' cached answers through
-a list of the caches rather than a walk of the whole logger table each time
-(`_caches_cleared_from_a_list`).
+variables, the same for every command here as they are cleaned), each namespace's command entry
+points (cliff's ``CommandManager`` has stevedore import every command's module and read its
+class, ~900 a command line, though the installed packages do not change within a run), the
+service types table of openstacksdk's regions, read through
+`fakecloud.transport.service_types.ServiceTypes` as ``cloud.connection()`` reads it (the same
+names, without the library's deep copy of the whole table per read;
+test_connection_service_types.py holds the two tables equal), and the openstacksdk version its
+regions put in the User-Agent (``importlib.metadata.version``, which searches every path entry
+for the distribution and parses its METADATA file on each call: ~0.4 ms a command). Together
+about a quarter of a command's CPU. Two more are the same for every command and were another
+quarter of what was left (session 43: ``flavor list`` 12.1 -> 9.1 ms, tests/clients' 209
+commands 5.2 -> 4.3 CPU-s): openstacksdk's attributes of each resource class, which it finds by
+walking the class's MRO for every resource it makes, shows or maps, and osc_lib's masked texts
+(the options, the cloud's config and its auth options, masked with a dozen regular expressions
+for debug lines whatever the level, the same text for each command of a cloud entry). What the
+command parses, sends (User-Agent included), prints, logs and exits with is the same
+(test_osc_inprocess.py compares commands with and without them). The rest of what stevedore
+does a command (cliff's hooks and formatters, keystoneauth's plugin loader: under 0.1 ms each)
+reads entry points stevedore itself keeps for the process. With them, the command's level
+changes clear the loggers' cached answers through a list of the caches rather than a walk of
+the whole logger table each time (`_caches_cleared_from_a_list`).
 
 keystoneauth's version discovery is not shared between commands, though it is about a twelfth
 of tests/clients' CPU (py-spy, session 36): unlike the tables above it is requests to the
@@ -153,6 +158,61 @@ class _MetadataModule:
 #: Installed distributions' versions by name (the installed packages do not change in a run).
 _VERSIONS: dict[str, str] = {}
 
+
+class _StrutilsModule:
+    """oslo.utils' strutils, as osc_lib's shell, client config and client manager call it, whose
+    ``mask_password`` masks each text once a process. osc_lib masks the command line, the
+    global options, the cloud's config and its auth options for debug lines whatever the
+    level (a dozen regular expressions over each text, four texts a command); the options and
+    the config are the same text for every command of a cloud entry. The mask is a function
+    of the text and the secret alone (``mask_password`` first makes its argument a string)."""
+
+    def __init__(self, real: Any):
+        self.real = real
+
+    def mask_password(self, message: object, secret: str = "***") -> str:  # noqa: S107
+        """``strutils.mask_password(message, secret)``, remembered by text and secret."""
+        text = message.decode(errors="ignore") if isinstance(message, bytes) else str(message)
+        key = (text, secret)
+        found = _MASKED.get(key)
+        if found is None:
+            if len(_MASKED) >= _MASKED_KEPT:
+                _MASKED.clear()
+            found = _MASKED[key] = self.real.mask_password(text, secret)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+#: Masked texts by (text, secret); cleared when it holds `_MASKED_KEPT` (each command line is
+#: a text of its own).
+_MASKED: dict[tuple[str, str], str] = {}
+_MASKED_KEPT = 512
+
+#: openstacksdk's resource attributes by (class, components), in the order
+#: ``Resource._attributes_iterator`` yields them.
+_ATTRIBUTES: dict[tuple, tuple] = {}
+
+
+def _attributes_read_once(real: classmethod) -> classmethod:
+    """``Resource._attributes_iterator`` with each class's answer kept: it walks the class's
+    MRO and every class ``__dict__`` with an ``isinstance`` per entry, again for every
+    resource made, shown or mapped (a server list's each server several times), and the
+    classes' attributes do not change (openstacksdk makes no resource class nor sets one's
+    attribute at run time). The same pairs in the same order."""
+    walk = real.__func__
+
+    def _attributes_iterator(cls, components=walk.__defaults__[0]):
+        key = (cls, components)
+        found = _ATTRIBUTES.get(key)
+        if found is None:
+            found = _ATTRIBUTES[key] = tuple(walk(cls, components))
+        return iter(found)
+
+    return classmethod(_attributes_iterator)
+
+
 #: Each namespace's commands as cliff's own loading found them, by (namespace, ignored
 #: modules, underscores converted): the (name, entry point) pairs in their order.
 _COMMAND_TABLES: dict[tuple, tuple] = {}
@@ -163,11 +223,16 @@ _COMMAND_TABLES: dict[tuple, tuple] = {}
 _PARSERS: dict[tuple, Any] = {}
 
 
+#: Variables of the environment no global option reads, each new for each test: the clouds
+#: file's path (openstacksdk's loader reads it; a new folder a test) and pytest's name of the
+#: running test and phase. With the latter in the key the parser was built again for every test.
+_NOT_READ_BY_OPTIONS = frozenset({"OS_CLIENT_CONFIG_FILE", "PYTEST_CURRENT_TEST"})
+
+
 def _parser_environment() -> tuple:
-    """The environment the global options' defaults are read from: all of it but the clouds
-    file's path, which no option reads (openstacksdk's loader reads it) and which is a new
-    folder for each test."""
-    return tuple(sorted(item for item in os.environ.items() if item[0] != "OS_CLIENT_CONFIG_FILE"))
+    """The environment the global options' defaults are read from: all of it but
+    `_NOT_READ_BY_OPTIONS`."""
+    return tuple(sorted(item for item in os.environ.items() if item[0] not in _NOT_READ_BY_OPTIONS))
 
 
 @contextlib.contextmanager
@@ -203,11 +268,22 @@ def _read_once_a_process():
             parser = _PARSERS[key] = build(self, description, version, argparse_kwargs)
         return parser
 
+    from openstack import resource
+    from osc_lib import clientmanager
+    from osc_lib import shell as osc_shell
+    from osc_lib.cli import client_config
+
     types, metadata = cloud_region.os_service_types, cloud_region.importlib_metadata
+    maskers = (osc_shell, client_config, clientmanager)
+    strutils = [module.strutils for module in maskers]
+    walk = resource.Resource.__dict__["_attributes_iterator"]
     manager_class.load_commands = load_commands
     shell.OpenStackShell.build_option_parser = build_option_parser
     cloud_region.os_service_types = _ServiceTypesModule(types)
     cloud_region.importlib_metadata = _MetadataModule(metadata)
+    for module, real in zip(maskers, strutils, strict=True):
+        module.strutils = _StrutilsModule(real)
+    resource.Resource._attributes_iterator = _attributes_read_once(walk)
     try:
         yield
     finally:
@@ -215,6 +291,9 @@ def _read_once_a_process():
         shell.OpenStackShell.build_option_parser = build
         cloud_region.os_service_types = types
         cloud_region.importlib_metadata = metadata
+        for module, real in zip(maskers, strutils, strict=True):
+            module.strutils = real
+        resource.Resource._attributes_iterator = walk
 
 
 @contextlib.contextmanager
