@@ -442,11 +442,12 @@ class Instance:
         """
         self._db.instance_save(self, expected_task_state, notify)
 
-    def set_error_state(self) -> None:
-        """``_set_instance_obj_error_state(clean_task_state=True)``: ERROR with no task,
-        saved; nothing when the server is gone already."""
+    def set_error_state(self, clean_task_state: bool = True) -> None:
+        """``_set_instance_obj_error_state``: ERROR, with no task unless not
+        `clean_task_state`, saved; nothing when the server is gone already."""
         self.vm_state = states.ERROR
-        self.task_state = None
+        if clean_task_state:
+            self.task_state = None
         try:
             self.save()
         except exception.InstanceNotFound:

@@ -160,3 +160,62 @@ def test_a_realtime_mask_the_api_lets_through_fails_the_spawn_on_every_host(prof
         "Exceeded maximum number of retries. Exhausted all hosts available for retrying build "
         "failures"
     }
+
+
+def _rebuild_steps(env: NovaEnv, mark: int) -> list[str]:
+    """What the compute host did from a failed rebuild's ``rebuild.error`` on, in order."""
+    steps = []
+    for e in env.cloud.trace[mark:]:
+        if e["kind"] == "state" and e["actor"].startswith("nova-compute"):
+            steps.append(f"{e['field']} {e['new']}")
+        elif e["kind"] == "notification":
+            steps.append(e["event_type"])
+        elif e["kind"] == "nova.fault":
+            steps.append("fault")
+        elif e["kind"] == "nova.event" and e["phase"] == "finish":
+            steps.append(f"event {e['result']}")
+    return steps[steps.index("compute.instance.rebuild.error") :]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "nova-18.3.0", "nova-19.0.0"])
+def test_a_realtime_mask_the_api_lets_through_fails_a_rebuild_s_spawn(profile):
+    # 17.x-18.x: the rebuild's API checks (_checks_for_create_and_rebuild's
+    # numa_get_constraints) ask only that a mask be given; the new image's, read first
+    # (_get_realtime_mask), fails _rebuild_default_impl's spawn after the old guest was
+    # destroyed. rebuild_instance's own except sends rebuild.error, then
+    # _error_out_instance_on_exception puts the server in ERROR (its task kept), then the
+    # decorators from the innermost: wrap_instance_fault, wrap_instance_event,
+    # reverts_task_state, wrap_exception (nova 17.0.13, 18.3.0 compute/manager.py). From
+    # 19.0.0 the API reads the mask: parse_cpu_spec's Invalid is its 500, nothing saved.
+    env = NovaEnv(profile).with_flavors({"rt": {**REALTIME, "hw:cpu_realtime_mask": "^0"}})
+    server = env.boot(flavor="rt", image=env.images[0])
+    _set(env, env.images[1].id, hw_cpu_realtime_mask="^x")
+    mark = len(env.cloud.trace)
+    rebuilt = env.action(server, {"rebuild": {"imageRef": env.images[1].id}})
+    env.cloud.run_until_idle()
+    shown = env.server(server)
+    if profile == "nova-19.0.0":
+        assert _answer(rebuilt) == (500, unexpected_500(profile, "nova.exception.Invalid"))
+        assert (shown["status"], shown["image"]["id"]) == ("ACTIVE", env.images[0].id)
+        return
+    assert _answer(rebuilt) == (202, "")
+    assert (shown["status"], shown["OS-EXT-STS:task_state"], shown["image"]["id"]) == (
+        "ERROR",
+        None,
+        env.images[1].id,
+    )
+    assert (shown["fault"]["code"], shown["fault"]["message"]) == (
+        400,
+        "Invalid exclusion expression '^x'",
+    )
+    assert server not in env.cloud.nova.hosts[shown["OS-EXT-SRV-ATTR:host"]].driver.domains
+    assert _rebuild_steps(env, mark) == [
+        "compute.instance.rebuild.error",
+        "instance.rebuild.error",
+        "vm_state error",
+        "fault",
+        "event Error",
+        "task_state None",
+        "rebuild_instance",
+        "compute.exception",
+    ]

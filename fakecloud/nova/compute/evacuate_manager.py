@@ -181,9 +181,8 @@ def rebuild_evacuated(
             except exception.InstanceNotFound:
                 pass
         else:
-            instance.set_error_state()
-        manager._rebuild_raised(instance, args, raised)
-        event.finish(raised)
+            instance.set_error_state(clean_task_state=False)
+        manager._rebuild_raised(instance, args, raised, event)
         return
     # ``finish_evacuation``: the server is this host's, then the migration is done.
     instance.host = manager.host

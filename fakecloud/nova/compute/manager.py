@@ -1497,13 +1497,7 @@ class ComputeManager:
             # (``wrap_instance_fault``) and the task state reverted (``reverts_task_state``).
             image = yield from self.image_api.get(context, image_ref)
         except Exception as exc:  # noqa: BLE001
-            self._rebuild_raised(instance, args, exc)
-            try:
-                instance.task_state = None
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-            event.finish(exc)
+            self._rebuild_raised(instance, args, exc, event)
             return
         try:
             self.notifier.usage_exists(self.host, instance)
@@ -1546,10 +1540,9 @@ class ComputeManager:
             event.finish()
             return
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
-            instance.set_error_state()  # the fault is wrap_instance_fault's
-            self._rebuild_error(instance, exc)
-            self._rebuild_raised(instance, args, exc)
-            event.finish(exc)
+            self._rebuild_error(instance, exc)  # rebuild_instance's own except, then re-raised
+            instance.set_error_state(clean_task_state=False)  # _error_out_instance_on_exception
+            self._rebuild_raised(instance, args, exc, event)
             return
         except reimage.EventletTimeout as exc:  # past every handler but wrap_instance_event's
             event.finish(exc)
@@ -1598,12 +1591,28 @@ class ComputeManager:
             self.host, "nova-compute", instance, "rebuild.error", priority="ERROR"
         )
 
-    def _rebuild_raised(self, instance: Any, args: dict[str, Any], exc: BaseException) -> None:
-        """An error leaving ``rebuild_instance``: ``wrap_exception``'s notifications (`args`:
-        `rebuild_call_args`) and ``wrap_instance_fault``'s fault."""
-        self.notifier.exception(self.host, "rebuild_instance", exc, instance=instance.uuid, **args)
+    def _rebuild_raised(
+        self,
+        instance: Any,
+        args: dict[str, Any],
+        exc: BaseException,
+        event: compute_utils.EventReporter,
+    ) -> None:
+        """An error leaving ``rebuild_instance``, through its decorators from the innermost
+        (nova 17.0.13-34.0.0 compute/manager.py): ``wrap_instance_fault``'s fault,
+        ``wrap_instance_event``'s event in error, ``reverts_task_state``'s task cleared (a
+        server its ``_error_out_instance_on_exception`` put in ERROR kept its task until
+        then), ``wrap_exception``'s notifications (`args`: `rebuild_call_args`)."""
         if not isinstance(exc, exception.InstanceNotFound):
             self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
+        event.finish(exc)
+        if not isinstance(exc, exception.UnexpectedTaskStateError):
+            try:
+                instance.task_state = None
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+        self.notifier.exception(self.host, "rebuild_instance", exc, instance=instance.uuid, **args)
 
     def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: pause (``pausing`` → paused)."""
