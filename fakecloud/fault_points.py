@@ -14,11 +14,12 @@ by its HTTP status (``error: 503``): the client exception that status gives ther
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Any
 
 from fakecloud.api.reasons import phrase
-from fakecloud.sim.faults import FaultPoint
+from fakecloud.sim.faults import RPC_POINTS, FaultPoint
 
 #: The points, in the order `fakecloud list points` shows them (families appended below).
 _FIXED: tuple[FaultPoint, ...] = (
@@ -289,10 +290,33 @@ def points() -> dict[str, FaultPoint]:
     global _POINTS
     if _POINTS is None:
         found = {p.name: p for p in _FIXED}
+        methods = (("method", rpc_methods()),)
+        for name in RPC_POINTS:  # a method no service serves would never match
+            found[name] = dataclasses.replace(found[name], values=methods)
         for point in _image_api_points() + _volume_api_points():
             found[point.name] = point
         _POINTS = found
     return _POINTS
+
+
+#: The points whose ``method`` is an RPC method of a service's manager.
+_RPC_POINTS = ("rpc.cast", "rpc.queue", "rpc.call")
+
+
+def rpc_methods() -> tuple[str, ...]:
+    """The methods an RPC message may name, sorted: those of the managers the services serve
+    on the bus (nova-compute's, cinder-volume's, cinder-scheduler's, cinder-backup's). A rule
+    matching another (``method: quiesce_instanse``) would silently never fire. (A cloud built
+    in Python with endpoints of its own checks its rules against those: `FaultPlan.add`.)"""
+    from fakecloud.cinder.backup_manager import BackupManager
+    from fakecloud.cinder.manager import SchedulerManager, VolumeManager
+    from fakecloud.nova.compute.manager import ComputeManager
+    from fakecloud.sim.rpc import methods_of
+
+    found: set[str] = set()
+    for manager in (ComputeManager, VolumeManager, SchedulerManager, BackupManager):
+        found |= methods_of(manager)
+    return tuple(sorted(found))
 
 
 def _image_api_points() -> list[FaultPoint]:

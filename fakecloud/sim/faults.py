@@ -31,6 +31,11 @@ from fakecloud.sim.ids import stream_seeded_on_use
 from fakecloud.suggest import did_you_mean
 
 ACTIONS = ("raise", "delay", "stall", "drop")
+#: The points whose ``method`` names a method of an RPC endpoint (`fakecloud.sim.rpc`).
+RPC_POINTS = ("rpc.cast", "rpc.queue", "rpc.call")
+#: An attribute of at most this many values has them all in a refusal's message; one of more
+#: (an RPC method) names the command that lists them.
+_LISTED_VALUES = 12
 #: The numeric fields of a rule and their ranges (virtual seconds, counts, a chance).
 _FIELD_BOUNDS = {
     "delay_s": SECONDS,
@@ -66,12 +71,16 @@ class FaultPoint:
             wanted = match.get(key)
             for value in wanted if isinstance(wanted, (list, tuple, set)) else [wanted]:
                 if value is not None and value not in allowed and "${" not in str(value):
+                    listed = (
+                        f"{key} is one of {', '.join(allowed)}"
+                        if len(allowed) <= _LISTED_VALUES
+                        else f"`fakecloud list points {self.name}` lists all {len(allowed)}"
+                    )
                     problems.append(
                         (
                             key,
                             f"fault point {self.name!r}: {key} {value!r} is none of its values"
-                            f"{did_you_mean(value, allowed)}; {key} is one of "
-                            f"{', '.join(allowed)}",
+                            f"{did_you_mean(value, allowed)}; {listed}",
                         )
                     )
         return problems
@@ -201,12 +210,24 @@ class FaultPlan:
         if point.startswith("rpc.") and match:
             known_targets = self._kernel.rpc.targets()
             wanted = match.get("target")
-            for target in wanted if isinstance(wanted, (list, tuple)) else [wanted]:
+            targets = list(wanted) if isinstance(wanted, (list, tuple)) else [wanted]
+            for target in targets:
                 if target is not None and target not in known_targets:
                     raise ConfigError(
                         f"fault at {point!r}: unknown RPC target {target!r}"
                         f"{did_you_mean(str(target), known_targets)}; "
                         f"known: {', '.join(known_targets)}"
+                    )
+            wanted = match.get("method")
+            named = [t for t in targets if t is not None]
+            methods = self._kernel.rpc.methods(named or None)
+            for method in wanted if isinstance(wanted, (list, tuple)) else [wanted]:
+                if method is not None and "${" not in str(method) and method not in methods:
+                    served = f"{', '.join(named)}'s endpoint" if named else "any endpoint"
+                    raise ConfigError(
+                        f"fault at {point!r}: no RPC method {method!r} on {served}"
+                        f"{did_you_mean(str(method), methods)}; `fakecloud list points "
+                        f"{point}` lists the services'"
                     )
 
     def _check_rule(self, point: str, fields: dict[str, Any]) -> None:
@@ -228,7 +249,9 @@ class FaultPlan:
                         f"{did_you_mean(key, known.attrs)}; it matches on "
                         f"{', '.join(known.attrs) or 'nothing'}"
                     )
-        for _key, problem in known.value_problems(match):
+        for key, problem in known.value_problems(match):
+            if key == "method" and point in RPC_POINTS:
+                continue  # the methods of the endpoints this cloud serves (`_check_fields`)
             raise ConfigError(problem)
         error = fields.get("error")
         if isinstance(error, int) and not isinstance(error, bool):

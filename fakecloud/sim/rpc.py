@@ -78,6 +78,23 @@ def _sites_of(method: str) -> tuple[Site, Site, Site, Site]:
     return found
 
 
+#: What the bus itself calls on an endpoint, no message's method (`RpcBus.set_up`).
+HOOKS = frozenset({"starting", "started", "stopped"})
+
+
+def methods_of(endpoint: type) -> set[str]:
+    """The methods a message to an endpoint of class `endpoint` may name: its public
+    functions, but the bus's own hooks (`HOOKS`)."""
+    found = set()
+    for name in dir(endpoint):
+        if name.startswith("_") or name in HOOKS:
+            continue
+        member = getattr(endpoint, name)
+        if inspect.isfunction(member) or inspect.ismethod(member):
+            found.add(name)
+    return found
+
+
 @config_section("rpc")
 @dataclass(frozen=True)
 class RpcConfig:
@@ -454,6 +471,16 @@ class RpcBus:
     def targets(self) -> list[str]:
         """Every registered target, sorted (``compute.cmp-1``, ``conductor``, ...)."""
         return sorted(self._endpoints)
+
+    def methods(self, targets: list[str] | None = None) -> list[str]:
+        """The methods a message to `targets` (default: every registered one) may name, sorted:
+        their endpoints' (`methods_of`)."""
+        found: set[str] = set()
+        for target in self._endpoints if targets is None else targets:
+            endpoint = self._endpoints.get(target)
+            if endpoint is not None:
+                found.update(methods_of(type(endpoint)))
+        return sorted(found)
 
     def allow_exception_module(self, module: str, real_module: str) -> None:
         """Let exceptions of `module` (``fakecloud.nova.exception``) come back over RPC rebuilt

@@ -164,7 +164,14 @@ import fakecloud.explore.runner as runner
 build.this_build = lambda: "0.0.9 (0000000000000000)"
 runner.run_batch = lambda batch: []  # another program's outcomes: none of the seeds
 """
-# (a preload file runs twice: as the worker's process starts and as the worker does)
+# A preload given as a .py file runs twice, in one process: distributed's `import_file` imports
+# it, then reloads it so that a changed file takes effect (`importlib.reload(importlib.
+# import_module(name))`, distributed/utils.py in 2026.11.0, installed here, as in 2026.8, where
+# session 42 saw it; its maintainers on the double run: dask/distributed#1634). Measured in
+# session 43: a worker with a preload appending its pid to a file wrote two lines, one pid.
+# Harmless here: both preloads only set and pop attributes, so the second run leaves the module
+# as the first did. A preload that counts or appends must allow for it (or be given as a module
+# name on the workers' path, which is imported once).
 TOO_OLD = FOREIGN + "for name in ('_run_batch_built', '_worker_build'): vars(runner).pop(name, 0)\n"
 
 

@@ -12,7 +12,7 @@ import pytest
 from fakecloud import Cloud
 from fakecloud.catalog import main as list_main
 from fakecloud.errors import ConfigError
-from fakecloud.fault_points import points
+from fakecloud.fault_points import points, rpc_methods
 from fakecloud.nova.virt.guest_agent import FREEZE, SET_USER_PASSWORD, THAW
 from fakecloud.scenario.errors import ScenarioError
 from fakecloud.scenario.loader import loads
@@ -54,6 +54,26 @@ PACKAGE = Path(__file__).resolve().parents[2] / "fakecloud"
             },
             "command 'guest-fsfreeze-freez' is none of its values (did you mean "
             "'guest-fsfreeze-freeze'?)",
+        ),  # fmt: skip
+        # an RPC method no service serves: the rule never fired, a warning after a run that
+        # passed (session 43's audit of issue 16)
+        (
+            {
+                "point": "rpc.call",
+                "action": "delay",
+                "delay_s": 15,
+                "match": {"method": "quiesce_instanse"},
+            },
+            "no RPC method 'quiesce_instanse' on any endpoint (did you mean 'quiesce_instance'?); "
+            "`fakecloud list points rpc.call` lists the services'",
+        ),
+        (
+            {
+                "point": "rpc.cast",
+                "action": "drop",
+                "match": {"target": "cinder-scheduler", "method": "unquiesce_instance"},
+            },
+            "no RPC method 'unquiesce_instance' on cinder-scheduler's endpoint",
         ),  # fmt: skip
         ({"point": "nova.libvirt.extract", "error": 503}, "an HTTP status (503) names an error"),
         ({"point": "glance.upload", "error": 418}, "glance has no HTTP 418 error"),
@@ -111,6 +131,7 @@ steps:
   - release: glance.uplod
   - fault: {point: my.own.point, error: Whatever}
   - fault: {point: nova.guest_agent, action: stall, match: {command: thaw}}
+  - fault: {point: rpc.cast, action: drop, match: {method: [unquiesce_instance, snapshot_instanse]}}
 """
 
 
@@ -129,7 +150,23 @@ def test_a_scenario_naming_a_point_that_does_not_exist_fails_to_load_naming_the_
         "typos.yaml:7: field steps[4].fault.match.command: fault point 'nova.guest_agent': "
         "command 'thaw' is none of its values; command is one of guest-fsfreeze-freeze, "
         "guest-fsfreeze-thaw, guest-set-user-password",
+        "typos.yaml:8: field steps[5].fault.match.method: fault point 'rpc.cast': method "
+        "'snapshot_instanse' is none of its values (did you mean 'snapshot_instance'?); "
+        f"`fakecloud list points rpc.cast` lists all {len(rpc_methods())}",
     ]
+
+
+def test_the_rpc_methods_a_rule_may_match_are_those_the_services_answer():
+    methods = rpc_methods()
+    # nova-compute's, cinder-volume's, cinder-scheduler's and cinder-backup's
+    assert {"quiesce_instance", "snapshot_instance", "create_snapshot", "create_backup"} <= set(
+        methods
+    )
+    assert not {"starting", "started", "stopped"} & set(methods)  # the bus's own hooks
+    cloud = Cloud()  # what a scenario file is checked against covers what a cloud serves
+    served = cloud.kernel.rpc.methods()
+    assert "quiesce_instance" in served and set(served) <= set(methods)
+    cloud.faults.add("rpc.call", "delay", delay_s=1, match={"method": served})
 
 
 _CONSULT = re.compile(r"faults\.(?:pause|check)\(\s*(f?)\"([^\"{]+)")
