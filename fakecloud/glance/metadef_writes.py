@@ -10,8 +10,9 @@ read-only key (403 "Attribute 'self' is read-only."), the schema Glance serves f
 deprecated rule; glance 22.1.0, 25.1.0 and 26.1.0 glance/policies/metadef.py): 403 "You are not
 authorized to complete add_metadef_namespace action.", from 26.0.0 a bare 404 to a caller
 without ``reader`` (`refusal`). Before 22.0.0 ``rule:metadef_default`` (``""``) lets anyone
-write. Through 24.x the authorization layer (glance/api/authorization.py) keeps a non-admin to
-their project's namespaces: "You are not permitted to create namespace owned by 'X'", "You are
+write. Through 22.x the authorization layer (glance/api/authorization.py) keeps a non-admin to
+their project's namespaces (23.0.0's controllers read every metadef repository with
+``authorization_layer=False``): "You are not permitted to create namespace owned by 'X'", "You are
 not permitted to modify 'namespace' on this namespace.", "You are not permitted to delete this
 object." and the like (adding objects, properties and tags to another's public namespace
 passes: the factories check an owner the API never gives); in 22.x its proxies wrap the policy
@@ -21,7 +22,9 @@ proxies, so its words come before the rule's, and from 23.0.0 the controllers as
 a protected namespace refuses to be deleted and to lose what hangs off it (403 "Metadata
 definition namespace X is protected and cannot be deleted."). The first write copies the
 loaded definitions into the cloud's own tables (`fakecloud.glance.metadefs.MetadefRows`),
-which a saved cloud keeps.
+which a saved cloud keeps. With the operator's rules (``glance.policy_file``,
+``glance.policy``) each write's rule is theirs, as the reads' (`Metadefs._ask`), and 16-22's
+repository proxies ask the get of what a change reads first (`_target`'s `first`).
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ _WSME_KEYS = {"tags": frozenset({"tags"})}
 APPEND_HEADER_SINCE = 24
 #: The first Glance whose metadef writes are ``metadef_admin``'s (22.0.0, f8551de8c).
 METADEF_ADMIN_SINCE = 22
-#: The first Glance without the authorization layer's metadef proxies (``gateway.py``, 25.0.0).
-AUTHZ_LAYER_UNTIL = 25
+#: The namespace's get rule (16-22's proxies ask it before a write reads the namespace).
+_GET_NS = "get_metadef_namespace"
 #: The resource names of those proxies, for their words.
 _AUTHZ_NAMES = {"property": "namespace_property", "resource_type": "meta_resource_type"}
 #: The schema each kind of body is checked against (the name its 400 gives).
@@ -113,8 +116,12 @@ class MetadefWrites(Metadefs):
     def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:
         """``metadef_admin`` from 22.0.0 (`METADEF_ADMIN_SINCE`); before, anyone; through
         22.x the authorization layer's `words` first for a change to a namespace of another
-        project (a system-scoped token: `refuse_system_scope`)."""
+        project (a system-scoped token: `refuse_system_scope`); the operator's rules where
+        given (`_ask_write`)."""
         self.refuse_system_scope(ctx)
+        if self.glance.policy_rules is not None and ctx is not None:
+            self._ask_write(ctx, rule, ns, words)
+            return
         if is_admin(ctx):
             return
         if self._major >= API_POLICY_SINCE:
@@ -124,9 +131,32 @@ class MetadefWrites(Metadefs):
         if self._major >= METADEF_ADMIN_SINCE:
             raise policy_forbidden(rule)
 
-    def _target(self, ctx: Any, name: str, rule: str, words: str = "") -> Namespace:
-        """The namespace a write names, in the writable tables, the rule checked."""
+    def _ask_write(self, ctx: Any, rule: str, ns: Namespace | None, words: str) -> None:
+        """A write's `rule` by the operator's rules (`_ask`: 16-22 the policy proxies' on
+        ``{}``, 23.0.0 on ``MetadefAPIPolicy``'s target), after, in 16-22, the authorization
+        layer's `words` for another project's namespace unless Glance's ``context.is_admin``
+        (the operator's ``context_is_admin``) holds (its immutable proxies refuse the change
+        the policy proxy's save or delete would ask); 23.0.0's controllers read every metadef
+        repository with ``authorization_layer=False``."""
+        if (
+            words
+            and ns is not None
+            and self._major < API_POLICY_SINCE
+            and ns.owner != ctx.project_id
+            and not is_admin(ctx, self.glance.policy_rules)
+        ):
+            raise HTTPForbidden(explanation=words)
+        self._ask(ctx, rule, ns)
+
+    def _target(
+        self, ctx: Any, name: str, rule: str, words: str = "", first: tuple[str, ...] = ()
+    ) -> Namespace:
+        """The namespace a write names, in the writable tables, the rule checked; `first`:
+        the rules Glance 16-22's repository proxies ask on ``{}`` before it is read, with the
+        operator's rules (the get of what is changed, a namespace's ``delete``: `_first`)."""
         self.writable()
+        for read in first:
+            self._first(ctx, read)
         ns = self._namespace(ctx, name, "others")
         self._may(ctx, rule, ns, words)
         return ns
@@ -148,7 +178,8 @@ class MetadefWrites(Metadefs):
         if self._major >= API_POLICY_SINCE:  # the controller's MetadefAPIPolicy first
             self._may(ctx, "add_metadef_namespace")
         owner = body.get("owner") or ctx.project_id
-        if self._major < AUTHZ_LAYER_UNTIL and not is_admin(ctx) and owner != ctx.project_id:
+        admin = is_admin(ctx, self.glance.policy_rules)
+        if self._major < API_POLICY_SINCE and not admin and owner != ctx.project_id:
             raise HTTPForbidden(
                 explanation=f"You are not permitted to create namespace owned by '{owner}'"
             )
@@ -209,7 +240,7 @@ class MetadefWrites(Metadefs):
         ``private``, protected False and the caller's project when not given)."""
         body = self._checked(body, "namespace")
         words = "You are not permitted to modify 'namespace' on this namespace."
-        ns = self._target(ctx, name, "modify_metadef_namespace", words)
+        ns = self._target(ctx, name, "modify_metadef_namespace", words, (_GET_NS,))
         new = body["namespace"]
         if new != name and any(n.namespace == new for n in self.rows().namespaces):
             raise HTTPConflict(
@@ -228,7 +259,11 @@ class MetadefWrites(Metadefs):
         """``DELETE /v2/metadefs/namespaces/{namespace}[/objects|/properties|/tags]``: the
         namespace, or all of one part of it; a protected one refuses."""
         rule = "delete_metadef_tags" if part == "tags" else "delete_metadef_namespace"
-        ns = self._target(ctx, name, rule, "You are not permitted to delete this namespace.")
+        # 16-22: the namespace's get, then its proxy's delete() (every part) before the
+        # repository's remove_tags (glance 21.0.0 metadef_namespaces.py delete_tags)
+        first = (_GET_NS, "delete_metadef_namespace") if part == "tags" else (_GET_NS,)
+        words = "You are not permitted to delete this namespace."
+        ns = self._target(ctx, name, rule, words, first)
         _unprotected(ns, "namespace", ns.namespace)
         if part == "objects":
             ns.objects = []
@@ -266,7 +301,11 @@ class MetadefWrites(Metadefs):
     def dissociate(self, ctx: Any, name: str, rt: str) -> None:
         """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204."""
         ns = self._target(
-            ctx, name, "remove_metadef_resource_type_association", _deny("delete", "resource_type")
+            ctx,
+            name,
+            "remove_metadef_resource_type_association",
+            _deny("delete", "resource_type"),
+            ("list_metadef_resource_types",),  # 16-22 find it in the repository's list
         )
         row = next((a for a in ns.associations if a["name"] == rt), None)
         if row is None:
@@ -303,7 +342,9 @@ class MetadefWrites(Metadefs):
     def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
         """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
         body = self._checked(body, "object")
-        ns = self._target(ctx, name, "modify_metadef_object", _deny("modify", "object"))
+        ns = self._target(
+            ctx, name, "modify_metadef_object", _deny("modify", "object"), ("get_metadef_object",)
+        )
         row = find_object(ns, object_name)
         if body["name"] != object_name:
             _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
@@ -314,7 +355,9 @@ class MetadefWrites(Metadefs):
 
     def delete_object(self, ctx: Any, name: str, object_name: str) -> None:
         """``DELETE .../objects/{object_name}``: 204."""
-        ns = self._target(ctx, name, "delete_metadef_object", _deny("delete", "object"))
+        ns = self._target(
+            ctx, name, "delete_metadef_object", _deny("delete", "object"), ("get_metadef_object",)
+        )
         row = find_object(ns, object_name)
         _unprotected(ns, "object", object_name)
         ns.objects.remove(row)
@@ -332,7 +375,13 @@ class MetadefWrites(Metadefs):
     def update_property(self, ctx: Any, name: str, prop: str, body: Any) -> dict[str, Any]:
         """``PUT .../properties/{property_name}``: replaced (renamed if asked)."""
         body = self._checked(body, "property")
-        ns = self._target(ctx, name, "modify_metadef_property", _deny("modify", "property"))
+        ns = self._target(
+            ctx,
+            name,
+            "modify_metadef_property",
+            _deny("modify", "property"),
+            ("get_metadef_property",),
+        )
         find_property(ns, prop)
         if body["name"] != prop:
             _unique("property", ns, body["name"], ns.properties)
@@ -342,7 +391,13 @@ class MetadefWrites(Metadefs):
 
     def delete_property(self, ctx: Any, name: str, prop: str) -> None:
         """``DELETE .../properties/{property_name}``: 204."""
-        ns = self._target(ctx, name, "remove_metadef_property", _deny("delete", "property"))
+        ns = self._target(
+            ctx,
+            name,
+            "remove_metadef_property",
+            _deny("delete", "property"),
+            ("get_metadef_property",),
+        )
         find_property(ns, prop)
         _unprotected(ns, "property", prop)
         del ns.properties[prop]
@@ -396,7 +451,9 @@ class MetadefWrites(Metadefs):
     def update_tag(self, ctx: Any, name: str, tag: str, body: Any) -> dict[str, Any]:
         """``PUT .../tags/{tag_name}``: renamed."""
         body = self._checked(body, "tag")
-        ns = self._target(ctx, name, "modify_metadef_tag", _deny("modify", "tag"))
+        ns = self._target(
+            ctx, name, "modify_metadef_tag", _deny("modify", "tag"), ("get_metadef_tag",)
+        )
         row = find_tag(ns, tag)
         self._unique_tag(ns, body["name"], [t for t in ns.tags if t is not row])
         row["name"], row["updated_at"] = body["name"], self._now()
@@ -404,7 +461,9 @@ class MetadefWrites(Metadefs):
 
     def delete_tag(self, ctx: Any, name: str, tag: str) -> None:
         """``DELETE .../tags/{tag_name}``: 204."""
-        ns = self._target(ctx, name, "delete_metadef_tag", _deny("delete", "tag"))
+        ns = self._target(
+            ctx, name, "delete_metadef_tag", _deny("delete", "tag"), ("get_metadef_tag",)
+        )
         row = find_tag(ns, tag)
         _unprotected(ns, "tag", tag)
         ns.tags.remove(row)

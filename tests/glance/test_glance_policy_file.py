@@ -449,3 +449,35 @@ def test_the_metadefs_reads_ask_the_operators_rules(profile, rule, status):
     assert (resp.status, detail(resp) if words else None) == (status, words)
     absent = w.call("GET", f"/v2/metadefs/namespaces/nope{tail}", P1).status
     assert absent == (403 if profile == "nova-22.0.0" else 404)
+
+
+@pytest.mark.parametrize("profile", [QUEENS, "nova-23.2.2", "nova-24.0.0", UPSTREAM])
+def test_the_metadefs_writes_ask_the_operators_rules(profile):
+    """A metadef write rule is the operator's: opened to members (``add_metadef_namespace``,
+    ``modify_metadef_namespace``), a member writes its project's namespace where the release's
+    default (``metadef_admin``, 22.0.0 on) refused; refused (``!``), even the admin is (16-22
+    the policy proxies' 403 naming it, on ``{}``; 23.0.0 on ``MetadefAPIPolicy``'s, a 404
+    where ``get_metadef_namespace`` fails too). Glance 16-22's proxies ask the namespace's
+    ``get_metadef_namespace`` before a change reads it: an absent namespace is that 403 too."""
+    opened_rules = {
+        "add_metadef_namespace": "role:member",
+        "modify_metadef_namespace": "role:member",
+        "get_metadef_namespace": "role:member",
+    }
+    w = World(profile=profile, config={"glance": {"policy": opened_rules}})
+    resp = w.call("POST", "/v2/metadefs/namespaces", P1, body={"namespace": "mine"})
+    assert resp.status == 201, resp.json()
+    body = {"namespace": "mine", "description": "d"}
+    assert w.call("PUT", "/v2/metadefs/namespaces/mine", P1, body=body).status == 200
+    w = _refused("delete_metadef_namespace", profile)
+    resp = w.call("DELETE", "/v2/metadefs/namespaces/OS::Compute::Quota", ADMIN)
+    words = "You are not authorized to complete delete_metadef_namespace action."
+    assert (resp.status, detail(resp)) == (403, words)
+    w = _refused("get_metadef_namespace", profile)
+    resp = w.call("PUT", "/v2/metadefs/namespaces/nope", ADMIN, body={"namespace": "nope"})
+    legacy = profile in (QUEENS, "nova-23.2.2")
+    assert (resp.status, detail(resp)) == (
+        (403, "You are not authorized to complete get_metadef_namespace action.")
+        if legacy
+        else (404, "Namespace nope not found")
+    )
