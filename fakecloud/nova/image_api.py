@@ -72,7 +72,6 @@ no token for Glance: each method fails as `anonymous_glance` says, mostly before
 from __future__ import annotations
 
 import datetime
-import functools
 import operator
 import re
 import sys
@@ -592,6 +591,7 @@ class API:
     _base_of: Any
     _base: frozenset[str]
     _claimed: frozenset[str] | None | bool
+    _sends: bool | None
     config: ImageApiConfig
 
     def __init__(self, glance: Any):
@@ -610,13 +610,19 @@ class API:
         # schema's base attributes lack one `_translate_image` copies, False until worked out
         # (a memo: not saved, and False again in a fork or a loaded cloud; see state.kinds)
         self._claimed = False
+        # `sends_service_token`'s answer once read (a memo, like `_claimed`)
+        self._sends = None
 
-    @functools.cached_property
+    @property
     def sends_service_token(self) -> bool:
         """`fakecloud.nova.service_auth.sends_service_token` of this cloud, read once: it
         derives from the configuration and the release alone, and `_call` asks it on every
-        request with a token (a memo a save leaves out, `fakecloud.state.kinds.MEMOS`)."""
-        return sends_service_token(self._kernel)
+        request with a token. Kept in a plain attribute (`fakecloud.state.kinds.TRANSIENT`),
+        which `_call` reads itself: Python 3.11 specialises that read, not a descriptor's."""
+        sends = self._sends
+        if sends is None:
+            sends = self._sends = sends_service_token(self._kernel)
+        return sends
 
     # -- GlanceClientWrapper.call ------------------------------------------------------------
 
@@ -652,7 +658,10 @@ class API:
         # Nova's service token beside the user's when it sends one (`service_auth`)
         serving = None
         if token is not None:
-            if k.keystone is not None and self.sends_service_token:
+            sends = self._sends
+            if sends is None:
+                sends = self.sends_service_token
+            if sends and k.keystone is not None:
                 serving = service_token(k)
             args = (forwarded(args[0], serving.context if serving is not None else None), *args[1:])
         point = _POINTS.get(method)  # one string per method: an upload waits with it

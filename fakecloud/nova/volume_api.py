@@ -497,10 +497,14 @@ class API:
     """Nova's API for interacting with Cinder (``nova.volume.cinder.API``)."""
 
     config: VolumeApiConfig
+    _sends: bool | None
 
     def __init__(self, cinder: Any):
         self.cinder = cinder
         self.kernel = cinder.kernel
+        # `sends_service_token`'s answer once read (a memo: not saved, None again in a fork
+        # or a loaded cloud; see state.kinds)
+        self._sends = None
         try:
             self.config = self.kernel.config.volume_api
         except AttributeError:  # the section was registered after this cloud's config was built
@@ -519,12 +523,16 @@ class API:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    @functools.cached_property
+    @property
     def sends_service_token(self) -> bool:
         """`fakecloud.nova.service_auth.sends_service_token` of this cloud, read once: it
         derives from the configuration and the release alone, and `_call` asks it on every
-        request (a memo a save leaves out, `fakecloud.state.kinds.MEMOS`)."""
-        return sends_service_token(self.kernel)
+        request. Kept in a plain attribute (`fakecloud.state.kinds.TRANSIENT`), which
+        `_call` reads itself: Python 3.11 specialises that read, not a descriptor's."""
+        sends = self._sends
+        if sends is None:
+            sends = self._sends = sends_service_token(self.kernel)
+        return sends
 
     def _request(
         self,
@@ -566,11 +574,10 @@ class API:
         ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule)."""
         k = self.kernel
         # Nova's service token, sent with every request when it sends one (`service_auth`)
-        serving = (
-            sent_service_token(k, context)
-            if k.keystone is not None and self.sends_service_token
-            else None
-        )
+        sends = self._sends
+        if sends is None:
+            sends = self.sends_service_token
+        serving = sent_service_token(k, context) if sends and k.keystone is not None else None
         if not getattr(context, "user_id", True) and is_anonymous_admin(context):
             sent = cinder_context(k, context)
             args = tuple(sent if arg is context else arg for arg in args)

@@ -131,7 +131,11 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     "fakecloud.nova.objects:Instance": {"_synced": 0},
     # Which image properties keep Nova's image dicts off the one-pass translation (a memo of
     # the Glance schema): a file saved before the memo existed loads and works.
-    "fakecloud.nova.image_api:API": {"_claimed": False},
+    # Whether Nova sends its service token (`fakecloud.nova.service_auth`), asked by its
+    # Cinder and Glance clients on every request: None until read, from the configuration
+    # and the release alone.
+    "fakecloud.nova.image_api:API": {"_claimed": False, "_sends": None},
+    "fakecloud.nova.volume_api:API": {"_sends": None},
     # The command holding a guest agent's job, for the error of one that waited too long
     # (`GuestAgent._holder`): set as a command takes the job and cleared as the last one
     # lets it go, so it is empty whenever no command's process is alive, as in every cloud
@@ -266,10 +270,6 @@ RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
 MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
-    # whether Nova sends its service token (`fakecloud.nova.service_auth`), asked by its
-    # Cinder and Glance clients on every request
-    "fakecloud.nova.volume_api:API": ("sends_service_token",),
-    "fakecloud.nova.image_api:API": ("sends_service_token",),
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "policy_rules",

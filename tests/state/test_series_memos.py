@@ -1,8 +1,8 @@
 """The release rules a cloud holds once read (`fakecloud.state.kinds.MEMOS`: the switches'
-series, Cinder's and Glance's policy defaults, whether Nova sends its service token, Glance's
-uncounted image statuses) are no part of its state: a cloud saves the same bytes whether it
-read them or not, and a fork, a replica's fork and a loaded cloud hold the same rules and
-answer as the original does."""
+series, Cinder's and Glance's policy defaults, Glance's uncounted image statuses; and, in
+plain attributes, `TRANSIENT`, whether Nova sends its service token) are no part of its
+state: a cloud saves the same bytes whether it read them or not, and a fork, a replica's fork
+and a loaded cloud hold the same rules and answer as the original does."""
 
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ def _holders(cloud: Cloud) -> dict[str, Any]:
     held = {
         "fakecloud.profiles.resolve:Switches": cloud.kernel.switches,
         "fakecloud.cinder.service:Cinder": cloud.cinder,
-        "fakecloud.nova.volume_api:API": cloud.nova.volume_api,
-        "fakecloud.nova.image_api:API": cloud.nova.image_api,
         "fakecloud.glance.service:Glance": cloud.glance,
         "fakecloud.sim.faults:FaultPlan": cloud.kernel.faults,
     }
@@ -32,13 +30,25 @@ def _holders(cloud: Cloud) -> dict[str, Any]:
     return held
 
 
+def _clients(cloud: Cloud) -> tuple[Any, Any]:
+    """Nova's Cinder and Glance clients, which keep whether Nova sends its service token in
+    a plain attribute (`_sends`, a `TRANSIENT` memo: None until read)."""
+    clients = cloud.nova.volume_api, cloud.nova.image_api
+    for client in clients:
+        assert kinds.TRANSIENT[kinds.class_name(type(client))]["_sends"] is None
+    return clients
+
+
 def _memos(cloud: Cloud) -> dict[str, Any]:
     """Every memo's value, read (and so derived, if not yet held)."""
-    return {
+    memos = {
         f"{name}.{attr}": getattr(obj, attr)
         for name, obj in _holders(cloud).items()
         for attr in kinds.MEMOS[name]
     }
+    for client in _clients(cloud):
+        memos[f"{type(client).__module__}.sends_service_token"] = client.sends_service_token
+    return memos
 
 
 def _refused_delete(cloud: Cloud) -> tuple[int, str]:
@@ -59,9 +69,13 @@ def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_
     for name, obj in _holders(cloud).items():
         assert set(kinds.MEMOS[name]) <= obj.__dict__.keys()
     saved = state.dumps(cloud)
+    for client in _clients(cloud):
+        assert client._sends is held[f"{type(client).__module__}.sends_service_token"]
     for name, obj in _holders(cloud).items():
         for attr in kinds.MEMOS[name]:
             del obj.__dict__[attr]
+    for client in _clients(cloud):
+        client._sends = None
     assert state.dumps(cloud) == saved
 
     clouds = copies(cloud, tmp_path)
@@ -70,6 +84,8 @@ def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_
         if obj is loaded.kernel.switches:
             continue  # the switches the file's header built, which derived theirs as built
         assert not set(kinds.MEMOS[name]) & obj.__dict__.keys()
+    for client in _clients(loaded):
+        assert client._sends is None  # derived again on its first read
     for copy in clouds.values():
         assert _memos(copy) == held
     seen, _ = continue_all(clouds, _refused_delete)
