@@ -24,8 +24,11 @@ lets go up (the snapshot fails).
 
 Every request carries Cinder's own service token beside the user's or the privileged user's
 (``service_auth.get_auth_plugin``, 12.0.0 on) when ``[service_user] send_service_user_token``
-is on (`sends_service_token`); never the service token the request Cinder is answering came
-with, which stays with Cinder.
+is on (`fakecloud.cinder.service_auth`: its ``cinder`` user's, session 43); never the service
+token the request Cinder is answering came with, which stays with Cinder. The privileged
+user's token is the ``nova`` user's, from the cloud's Keystone. nova-api's ``auth_token``
+middleware checks both as it checks any request's (`_refused`): a refusal is its 401,
+novaclient's ``Unauthorized`` (`NovaClientError` here; an event only logged).
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from typing import Any
 
 from fakecloud.api.http import Request
 from fakecloud.cinder import exception
+from fakecloud.cinder.service_auth import UNCHECKED, Unauthorized, service_token, user_token
 from fakecloud.identity.context import forwarded, replaced, service_user
-from fakecloud.identity.context import sends_service_token as sends
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
@@ -65,30 +68,58 @@ class NovaClientError(exception.CinderException):
 #: ``service``, with ``admin`` and ``service`` as every devstack service user has: Nova's
 #: ``rule:admin_api`` (before 32.0.0) and ``rule:service_or_admin`` (f914cb185c, 32.0.0) for
 #: os-server-external-events and os-assisted-volume-snapshots pass either way.
-PRIVILEGED_USER = service_user("nova")
-#: Cinder's ``[service_user]`` (devstack's ``init_cinder_service_user_conf``: ``cinder``),
-#: whose token goes as ``X-Service-Token``.
-SERVICE_USER = service_user("cinder")
+PRIVILEGED_USER_NAME = "nova"
+#: The privileged user's context in a cloud without it in Keystone (no token).
+PRIVILEGED_USER = service_user(PRIVILEGED_USER_NAME)
 
 
-#: The first Cinder whose devstack sends its service token (80c1605a, ``CINDER_USE_SERVICE_TOKEN``
-#: True from the 2024.2 series: Cinder 25.0.0).
-DEVSTACK_SENDS_SINCE = 25
+def privileged(kernel: Any) -> Any:
+    """The context of the ``[nova]`` privileged user's live token from the cloud's Keystone
+    (`PRIVILEGED_USER` where it has no such user)."""
+    token = user_token(kernel, PRIVILEGED_USER_NAME)
+    return PRIVILEGED_USER if token is None else token.context
 
 
-def sends_service_token(kernel: Any) -> bool:
-    """Whether Cinder sends its service token (``cinder.send_service_user_token``, or
-    devstack's choice for the series when it is unset)."""
-    configured = kernel.config.cinder.send_service_user_token
-    return sends(configured, kernel.switches.series.cinder, DEVSTACK_SENDS_SINCE)
-
-
-def as_sent(kernel: Any, context: Any) -> Any:
+def as_sent(kernel: Any, context: Any, serving: Any = None) -> Any:
     """The context Nova builds from Cinder's request made with `context`'s token: a request of
-    its own (no request id), with Cinder's service token (its ``[service_user]``,
-    `SERVICE_USER`) or none."""
-    service = SERVICE_USER if sends_service_token(kernel) else None
-    return replaced(forwarded(context, service), "request_id", "")
+    its own (no request id), with the service token `serving` Cinder sends
+    (`fakecloud.cinder.service_auth.service_token`'s, asked here unless given) or none."""
+    if serving is None:
+        serving = service_token(kernel)
+    return replaced(
+        forwarded(context, serving.context if serving is not None else None), "request_id", ""
+    )
+
+
+def _answer(kernel: Any, api: Any, req: Request, context: Any, serving: Any) -> Any:
+    """Nova's answer to Cinder's request `req` made with `context`'s token and the service
+    token `serving`: nova-api's ``auth_token`` middleware first (`_refused`), then the API (a
+    Response, or a generator returning one)."""
+    refused = _refused(kernel, api, req, context, serving)
+    if refused is not None:
+        return refused
+    req.context = as_sent(kernel, context, serving)
+    return api.dispatch(req)
+
+
+def _refused(kernel: Any, api: Any, req: Request, context: Any, serving: Any) -> Any:
+    """nova-api's middleware's 401 to `req` (traced as any request refused at its door), or
+    None when it takes both tokens (cached, or validated with a call to Keystone) or the
+    context has no token (a cloud without Keystone)."""
+    # Imported here: the transport's modules import the services' (config sections' order).
+    from fakecloud.transport.auth import refused_at_door, reject
+    from fakecloud.transport.token_cache import door_refusal, service_of
+
+    keystone = kernel.keystone
+    token_id = getattr(context, "auth_token", None)
+    if keystone is None or token_id is None:
+        return None
+    serving_id = serving.id if serving is not None else None
+    reason, _ = door_refusal(keystone, service_of(api), token_id, serving_id, serving is UNCHECKED)
+    if reason is None:
+        return None
+    refused_at_door(kernel, api.name, f"{req.method} {req.path}", reason)
+    return reject(api, keystone)
 
 
 def _nova_api(kernel: Any) -> Any:
@@ -133,14 +164,24 @@ def _send_events(
     if api is None:
         kernel.trace.emit("cinder.error", actor, volume_id, op=op, error="Nova is not deployed")
         return False
+    try:
+        context, serving = privileged(kernel), service_token(kernel)
+    except Unauthorized:  # keystoneauth's, inside _send_events' try: logged as any failure
+        kernel.trace.emit(
+            "cinder.error",
+            actor,
+            volume_id,
+            op=op,
+            error=f"Failed to notify nova on events: {events} (Unauthorized)",
+        )
+        return False
     req = Request.build(
         "POST",
         EVENTS_PATH,
         body={"events": events},
-        context=as_sent(kernel, PRIVILEGED_USER),
         headers={"OpenStack-API-Version": f"compute {microversion}"},
     )
-    resp = api.dispatch(req)
+    resp = _answer(kernel, api, req, context, serving)
     if not hasattr(resp, "status"):
         resp = yield from resp
     # _send_events: a refusal (404 or any error) or an answer without codes fails; an event
@@ -166,13 +207,13 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
     api = _nova_api(kernel)
     if api is None:
         return None
+    serving = service_token(kernel)
     req = Request.build(
         "GET",
         f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}",
-        context=as_sent(kernel, context),  # the user's token
         headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
     )
-    resp = api.dispatch(req)  # a read: Nova answers it at once
+    resp = _answer(kernel, api, req, context, serving)  # the user's token; a read: at once
     if resp.status == 404:
         return None
     if resp.status != 200:
@@ -194,14 +235,14 @@ def update_server_volume(
     api = _nova_api(kernel)
     if api is None:
         raise NovaClientError(code=404)
+    context, serving = privileged(kernel), service_token(kernel)
     req = Request.build(
         "PUT",
         f"/v2.1/servers/{server_id}/os-volume_attachments/{src_volid}",
         body={"volumeAttachment": {"volumeId": new_volume_id}},
-        context=as_sent(kernel, PRIVILEGED_USER),
         headers={"OpenStack-API-Version": f"compute {UPDATE_SERVER_VOLUME_MICROVERSION}"},
     )
-    resp = api.dispatch(req)
+    resp = _answer(kernel, api, req, context, serving)
     if not hasattr(resp, "status"):
         resp = yield from resp
     if resp.status != 202:
@@ -234,15 +275,15 @@ def _assisted(
     api = _nova_api(kernel)
     if api is None:
         raise NovaClientError("Unable to establish connection to the compute API")
+    context, serving = privileged(kernel), service_token(kernel)
     req = Request.build(
         method,
         path,
         query=query,
         body=body,
-        context=as_sent(kernel, PRIVILEGED_USER),
         headers={"OpenStack-API-Version": f"compute {NOVA_API_VERSION}"},
     )
-    resp = api.dispatch(req)
+    resp = _answer(kernel, api, req, context, serving)
     if not hasattr(resp, "status"):
         resp = yield from resp
     if resp.status >= 400:

@@ -169,8 +169,9 @@ class GlanceImageService:
 
     Each request carries the caller's token (``_create_glance_client``:
     ``service_auth.get_auth_plugin(context)``, 12.0.10-27.0.0), with Cinder's service token
-    when Cinder sends it (`fakecloud.cinder.compute.sends_service_token`), and Glance's
-    ``auth_token`` middleware checks it as it checks Nova's (`_refuses`): a refusal is
+    when Cinder sends it (`fakecloud.cinder.service_auth`: its ``cinder`` user's, session
+    43), and Glance's ``auth_token`` middleware checks both as it checks Nova's (`_refuses`,
+    ``delay_auth_decision``: an unconfirmed service token leaves it to the user's): a refusal is
     glanceclient's 401, which ``_translate_image_exception`` makes `ImageNotAuthorized` (a 500
     at Cinder's API) and ``_translate_plain_exception`` (a create, a list) `NotAuthorized`.
     The image download of a volume made from an image is checked before its bytes move
@@ -180,33 +181,47 @@ class GlanceImageService:
     def __init__(self, glance: Any):
         self._glance = glance
 
-    def _refuses(self, context: Any, subject: Any) -> bool:
+    def _serving(self, context: Any) -> Any:
+        """The service token that goes beside `context`'s token
+        (`fakecloud.cinder.service_auth.service_token`: None where Cinder sends none), asked
+        of Keystone before the request leaves; None where `context` carries no token."""
+        from fakecloud.cinder.service_auth import service_token
+
+        if getattr(context, "auth_token", None) is None:
+            return None
+        return service_token(self._glance.kernel)
+
+    def _refuses(self, context: Any, serving: Any, subject: Any) -> bool:
         """Whether Glance's middleware refuses the token of Cinder's request `subject` made
-        with `context` (none when it carries no token, or glance-api's cache holds it fresh)."""
+        with `context` and the service token `serving` (none when it carries no token, or
+        glance-api's cache holds both fresh)."""
         # Imported here, as `detail`'s: importing them when this module loads would move the
         # order config sections register in, and so the bytes of every save.
-        from fakecloud.cinder.compute import sends_service_token
+        from fakecloud.cinder.service_auth import UNCHECKED
         from fakecloud.transport.token_cache import passes, refuses
 
         token = getattr(context, "auth_token", None)
         kernel = self._glance.kernel
         keystone = kernel.keystone
-        if token is None or keystone is None or passes(keystone, CALLEE, token):
+        if token is None or keystone is None:
             return False
-        return refuses(kernel, keystone, CALLEE, token, sends_service_token(kernel), subject)
+        serving_id = serving.id if serving is not None else None
+        if passes(keystone, CALLEE, token) and (
+            serving_id is None or passes(keystone, CALLEE, serving_id)
+        ):
+            return False
+        return refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED)
 
-    def _sent(self, context: Any) -> Any:
+    def _sent(self, context: Any, serving: Any) -> Any:
         """The context Glance builds from Cinder's request made with `context`'s token: with
-        Cinder's own service token (``service_*``) when Cinder sends one, else the user's token
-        alone; never the service token the request Cinder answers came with (Nova's), which
-        stays with Cinder (`fakecloud.identity.context.forwarded`)."""
-        from fakecloud.cinder.compute import SERVICE_USER, sends_service_token
+        Cinder's own service token's identity (``service_*``) when `serving` goes, else the
+        user's token alone; never the service token the request Cinder answers came with
+        (Nova's), which stays with Cinder (`fakecloud.identity.context.forwarded`)."""
         from fakecloud.identity.context import forwarded
 
         if getattr(context, "auth_token", None) is None:
             return context
-        sends = sends_service_token(self._glance.kernel)
-        return forwarded(context, SERVICE_USER if sends else None)
+        return forwarded(context, serving.context if serving is not None else None)
 
     def _refused(self, caller: str, subject: Any, call: str) -> None:
         """Trace the middleware's 401 to Cinder's request `subject`."""
@@ -219,12 +234,13 @@ class GlanceImageService:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
         parts = (image_id,)
+        serving = self._serving(context)
         kernel.trace.write_at(_SHOW_SENT, caller, parts)
-        if self._refuses(context, Subject.of(_SHOW, image_id)):
+        if self._refuses(context, serving, Subject.of(_SHOW, image_id)):
             self._refused(caller, Subject.of(_SHOW, image_id), "show")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            meta = self._glance.image_info(self._sent(context), image_id)
+            meta = self._glance.image_info(self._sent(context, serving), image_id)
         except Exception as exc:
             code = getattr(exc, "code", None)
             subject = Subject.of(_SHOW, image_id)
@@ -257,13 +273,14 @@ class GlanceImageService:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
         subject = Subject.of("GET /v2/images")
+        serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "detail")
-        if self._refuses(context, subject):
+        if self._refuses(context, serving, subject):
             self._refused(caller, subject, "detail")
             raise NotAuthorized()
         try:
             found, _ = self._glance.lister.list(
-                self._sent(context), ListQuery(filters=dict(filters))
+                self._sent(context, serving), ListQuery(filters=dict(filters))
             )
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "detail", getattr(exc, "code", None))
@@ -285,12 +302,13 @@ class GlanceImageService:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
         subject = Subject.of("POST /v2/images")
+        serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "create")
-        if self._refuses(context, subject):
+        if self._refuses(context, serving, subject):
             self._refused(caller, subject, "create")
             raise NotAuthorized()
         try:
-            sent = self._sent(context)
+            sent = self._sent(context, serving)
             image = self._glance.images.create(sent, body)
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "create", getattr(exc, "code", None))
@@ -308,12 +326,13 @@ class GlanceImageService:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, "cinder-volume")
         subject = Subject.of("PUT /v2/images/{}/file", image_id)
+        serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "upload")
-        if self._refuses(context, subject):
+        if self._refuses(context, serving, subject):
             self._refused(caller, subject, "upload")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            yield from self._glance.image_data.upload(self._sent(context), image_id, data)
+            yield from self._glance.image_data.upload(self._sent(context, serving), image_id, data)
         except Exception as exc:
             code = getattr(exc, "code", None)
             calls.answered(kernel, caller, CALLEE, subject, "upload", code, str(exc))
@@ -328,18 +347,24 @@ class GlanceImageService:
         holds the token fresh (nothing traced). A refusal is traced as the request, the
         middleware's reason and its 401, and raised as `ImageNotAuthorized`, which fails the
         volume's create (``error``)."""
-        from fakecloud.cinder.compute import sends_service_token
+        from fakecloud.cinder.service_auth import UNCHECKED
         from fakecloud.transport.token_cache import passes, refuses
 
         token = getattr(context, "auth_token", None)
         kernel = self._glance.kernel
         keystone = kernel.keystone
-        if token is None or keystone is None or passes(keystone, CALLEE, token):
+        if token is None or keystone is None:
+            return False
+        serving = self._serving(context)
+        serving_id = serving.id if serving is not None else None
+        if passes(keystone, CALLEE, token) and (
+            serving_id is None or passes(keystone, CALLEE, serving_id)
+        ):
             return False
         caller = calls.sender(kernel, "cinder-volume")
         kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
         subject = Subject.of(_DOWNLOAD, image_id)
-        if refuses(kernel, keystone, CALLEE, token, sends_service_token(kernel), subject):
+        if refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED):
             self._refused(caller, subject, "download")
             raise ImageNotAuthorized(image_id=image_id)
         return True
@@ -349,12 +374,13 @@ class GlanceImageService:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, "cinder-volume")
         subject = Subject.of("DELETE /v2/images/{}", image_id)
+        serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "delete")
-        if self._refuses(context, subject):
+        if self._refuses(context, serving, subject):
             self._refused(caller, subject, "delete")
             raise ImageNotAuthorized(image_id=image_id)
         try:
-            self._glance.images.delete(self._sent(context), image_id)
+            self._glance.images.delete(self._sent(context, serving), image_id)
         except Exception as exc:
             calls.answered(kernel, caller, CALLEE, subject, "delete", getattr(exc, "code", None))
             raise

@@ -7,12 +7,16 @@ The default world (every id is seeded from the cloud seed)::
                     user demo-reader  password "reader-secret"  role reader
     project admin   user admin        password "admin-secret"   role admin (also on the system)
     project service user nova         password "nova-secret"    roles admin, service
+                    user cinder       password "cinder-secret"  role service
 
 The ``service`` project and its users are the services' own, as devstack makes them
 (``create_service_user nova admin``: the role given and ``service`` on project ``service``):
-Nova's ``[service_user]`` (and ``[cinder]``) user, whose token Nova sends beside a user's as
-``X-Service-Token`` (`fakecloud.nova.service_auth`). Their ids are drawn after every other
-record's, so the other records keep the ids they had before the services' users existed.
+Nova's ``[service_user]`` (and ``[cinder]``, and Cinder's ``[nova]``) user, whose token Nova
+sends beside a user's as ``X-Service-Token`` (`fakecloud.nova.service_auth`), and Cinder's
+``[service_user]`` (``create_service_user "cinder"``: ``service`` alone, devstack's e8bc2b82;
+`fakecloud.cinder.service_auth`, session 43). Their ids are drawn after every other record's,
+``cinder``'s after ``nova``'s, so the other records keep the ids they had before the
+services' users existed.
 
 Roles are what ``keystone-manage bootstrap`` of the profile's Keystone makes, with the implied
 roles it makes (`bootstrap_roles`): from keystone 24.0.0 admin ⇒ manager ⇒ member ⇒ reader and
@@ -93,7 +97,10 @@ def bootstrap_roles(keystone: int) -> dict[str, list[str]]:
 
 
 def _default_service_users() -> dict[str, Any]:
-    return {"nova": {"password": "nova-secret", "roles": ["admin", "service"]}}
+    return {
+        "nova": {"password": "nova-secret", "roles": ["admin", "service"]},
+        "cinder": {"password": "cinder-secret", "roles": ["service"]},
+    }
 
 
 #: The project of the services' users (devstack's ``SERVICE_PROJECT_NAME``).

@@ -351,19 +351,60 @@ def callee_checks(
 
 
 def refuses(
-    kernel: Any, keystone: Any, service: str, token_id: str, allow_expired: bool, subject: Any
+    kernel: Any,
+    keystone: Any,
+    service: str,
+    token_id: str,
+    subject: Any,
+    service_token_id: str | None = None,
+    service_unchecked: bool = False,
 ) -> bool:
-    """Whether `service`'s middleware refuses a request another service sends it with
-    `token_id` now (`fetch`: no virtual time; `allow_expired` when the sender adds a service
-    token of the ``service`` role), once its cache has no fresh entry of it (`passes`): a
-    refusal traced as `callee_checks` traces it. Cinder's requests to Glance
+    """Whether glance-api's middleware (`service`, ``delay_auth_decision`` on) refuses a request
+    Cinder sends it with `token_id` and its service token (`service_token_id`, or one
+    `service_unchecked`) now, once its cache has no fresh entry of either (`passes`): a
+    refusal traced as `callee_checks` traces it (`door_refusal`). Cinder's requests to Glance
     (`fakecloud.cinder.images.GlanceImageService`)."""
+    reason, _ = door_refusal(
+        keystone, service, token_id, service_token_id, service_unchecked, deferred=True
+    )
+    if reason is not None:
+        rejected(kernel, service.removesuffix("-api"), subject, reason)
+        return True
+    return False
+
+
+def door_refusal(
+    keystone: Any,
+    service: str,
+    token_id: str,
+    service_token_id: str | None = None,
+    service_unchecked: bool = False,
+    deferred: bool = False,
+) -> tuple[str | None, Any]:
+    """`callee_checks` at no virtual time (`fetch`), tracing no refusal: the traced reason
+    `service`'s middleware refuses a request carrying `token_id` and the service token
+    `service_token_id` (or one `service_unchecked`) for, or None, with the context of the
+    service token it confirmed (None: none went, or it went unconfirmed behind `deferred`'s
+    ``delay_auth_decision``)."""
+    allow_expired = service_unchecked
+    serving = None
+    if service_token_id is not None:
+        try:
+            _, serving = fetch(keystone, service, service_token_id)
+        except (TokenExpired, TokenNotFound):
+            if not deferred:
+                return INVALID_SERVICE_TOKEN, None
+        else:
+            allow_expired = SERVICE_TOKEN_ROLE in serving.roles
+            if not allow_expired and keystone.kernel.switches.service_token_roles_required:
+                if not deferred:
+                    return SERVICE_TOKEN_WITHOUT_ROLE, None
+                serving = None
     try:
         fetch(keystone, service, token_id, allow_expired)
     except (TokenExpired, TokenNotFound) as refused:
-        rejected(kernel, service.removesuffix("-api"), subject, reason_of(refused))
-        return True
-    return False
+        return reason_of(refused), None
+    return None, serving
 
 
 def reason_of(refused: Exception) -> str:

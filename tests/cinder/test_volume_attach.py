@@ -453,15 +453,17 @@ def test_a_periodic_tasks_context_reaches_cinder_as_novas_cinder_user(profile, t
     assert sent.extra.get("service_user_id") == (nova.user_id if token else None)
 
 
-@pytest.mark.parametrize(("send", "service_user"), [(None, "cinder"), (False, None)])
-def test_cinder_asks_nova_with_its_own_service_token_not_the_one_it_was_sent(send, service_user):
+@pytest.mark.parametrize(("send", "sent_one"), [(None, True), (False, False)])
+def test_cinder_asks_nova_with_its_own_service_token_not_the_one_it_was_sent(send, sent_one):
     """``novaclient(context)`` (``get_server_volume``): the user's token, and Cinder's own
     service token when ``[service_user] send_service_user_token`` is on (devstack's from
-    Cinder 25.0.0); the service token Nova sent Cinder never goes on to Nova."""
+    Cinder 25.0.0: its ``cinder`` user's, a user of the cloud's Keystone); the service token
+    Nova sent Cinder never goes on to Nova."""
     cloud = Cloud(profile="upstream", config={"cinder": {"send_service_user_token": send}})
     sent = compute.as_sent(cloud.kernel, NOVA)
     assert (sent.user_id, sent.roles, sent.request_id) == (MEMBER.user_id, MEMBER.roles, "")
-    assert sent.extra.get("service_user_id") == service_user
+    cinder = cloud.keystone.directory.user_by_name("cinder", "default")
+    assert sent.extra.get("service_user_id") == (cinder.id if sent_one else None)
 
 
 def test_an_admins_force_detach_of_an_attachment_nova_uses_needs_a_service_token(cloud, vid):

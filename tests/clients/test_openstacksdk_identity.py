@@ -27,7 +27,13 @@ def test_identity_version_discovery(intercepted):
 def test_admin_reads_the_directory_and_demo_is_forbidden(intercepted):
     admin = intercepted.connection("admin")
     assert [p.name for p in admin.identity.projects()] == ["demo", "admin", "service"]
-    assert [u.name for u in admin.identity.users()] == ["demo", "demo-reader", "admin", "nova"]
+    assert [u.name for u in admin.identity.users()] == [
+        "demo",
+        "demo-reader",
+        "admin",
+        "nova",
+        "cinder",
+    ]
     # Queens: bootstrap's admin, and the member, reader and service the world's users hold
     roles = sorted(r.name for r in admin.identity.roles())
     assert roles == ["admin", "member", "reader", "service"]

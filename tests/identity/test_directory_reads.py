@@ -65,7 +65,13 @@ def test_admin_lists_with_filters(cloud):
     assert [p["name"] for p in projects.json()["projects"]] == ["demo"]
     users = get(cloud, "/v3/users", user="admin")
     check(users.json(), listing("users", USER))
-    assert [u["name"] for u in users.json()["users"]] == ["demo", "demo-reader", "admin", "nova"]
+    assert [u["name"] for u in users.json()["users"]] == [
+        "demo",
+        "demo-reader",
+        "admin",
+        "nova",
+        "cinder",
+    ]
     roles = get(cloud, "/v3/roles", user="admin")
     check(roles.json(), listing("roles", ROLE))
     assert [r["name"] for r in roles.json()["roles"]] == [
@@ -190,8 +196,8 @@ def with_disabled():
         # are false, stripped and any case; a word it does not know is true, not an error
         ("enabled=f", ["gone"]),
         ("enabled=%20N%20", ["gone"]),
-        ("enabled=maybe", ["demo", "demo-reader", "admin", "bob", "nova"]),
-        ("enabled=", ["demo", "demo-reader", "admin", "bob", "nova"]),
+        ("enabled=maybe", ["demo", "demo-reader", "admin", "bob", "nova", "cinder"]),
+        ("enabled=", ["demo", "demo-reader", "admin", "bob", "nova", "cinder"]),
         # build_driver_hints adds every value of a repeated parameter: all must match
         ("enabled=true&enabled=false", []),
         ("name=bob&name=gone", []),

@@ -44,14 +44,17 @@ def test_extending_an_attached_volume_tells_nova(profile):
     assert r.status == 202
     env.cloud.run_until_idle()
     (sent,) = env.cloud.trace.filter(kind="api.request", subject=f"POST {EVENTS}")
-    # Cinder's [nova] user: devstack gives it Nova's own service user (fakecloud: cinder).
+    # Cinder's [nova] user: devstack gives it Nova's own service user, a user of the
+    # cloud's Keystone (session 43: its token, checked by nova-api's middleware)
     assert (sent["actor"], sent["user"]) == ("nova", "nova")
+    directory = env.cloud.keystone.directory
+    nova = directory.user_by_name("nova", "default")
     actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
     latest = actions["instanceActions"][0]
     assert (latest["action"], latest["user_id"], latest["project_id"]) == (
         "extend_volume",
-        "nova",
-        "service",
+        nova.id,
+        directory.project_by_name("service").id,
     )
     shown = env.request(
         "GET", f"/v2.1/servers/{sid}/os-instance-actions/{latest['request_id']}", user="admin"

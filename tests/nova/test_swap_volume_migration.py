@@ -86,7 +86,8 @@ def test_an_attached_volume_migrates_through_novas_swap(world):
     assert (new["device"], new["bdm_uuid"]) == (old["device"], old["bdm_uuid"])
     assert new["attachment_id"] != old["attachment_id"]
     (swap, *_rest) = env.actions(sid)
-    assert (swap["action"], swap["user_id"]) == ("swap_volume", "nova")
+    nova = env.cloud.keystone.directory.user_by_name("nova", "default")  # Cinder's [nova]
+    assert (swap["action"], swap["user_id"]) == ("swap_volume", nova.id)
     assert [(e["event"], e["result"]) for e in swap["events"]] == [
         ("compute_swap_volume", "Success")
     ]

@@ -351,3 +351,19 @@ def test_a_loaded_format_1_world_checks_the_token_of_nova_s_calls():
         if e["kind"] == "http.request" and e.get("callee") == "keystone"
     ]
     assert asked == ["nova-api", "glance-api"]
+
+
+def test_a_world_saved_before_cinders_service_user_loads_as_it_was_built():
+    """A world saved in session 42 has Nova's service user and not Cinder's (session 43):
+    its header builds ``cinder`` today, and the load takes the world without it, whose
+    Cinder keeps the service token it had then (unchecked: no user behind it)."""
+    from fakecloud.cinder.service_auth import UNCHECKED, service_token
+    from fakecloud.state import dumps, loads
+
+    without = {"identity": {"service_users": {"cinder": None}}}
+    data = json.loads(dumps(Cloud(seed=1, profile="upstream", config=without)))
+    data["cloud"]["config"].pop("identity")  # the header as session 42 wrote it
+    loaded = loads(json.dumps(data), cloud_class=Cloud)
+    names = [u.name for u in loaded.keystone.directory.users.values()]
+    assert names == ["demo", "demo-reader", "admin", "nova"]
+    assert service_token(loaded.kernel) is UNCHECKED

@@ -1,0 +1,101 @@
+"""Cinder's service token (``cinder/service_auth.py``, 12.0.0-27.0.0): with ``[service_user]
+send_service_user_token`` on (config ``cinder.send_service_user_token``; devstack's from the
+2024.2 series), every request Cinder makes to Nova or Glance with a token also carries a token
+of Cinder's own service user (``get_auth_plugin``: keystoneauth's
+``ServiceTokenAuthWrapper``, ``X-Service-Token``).
+
+The service user is a real user of the cloud's Keystone (`SERVICE_USER_NAME`, ``cinder`` in
+project ``service`` with the ``service`` role alone: devstack's ``create_service_user
+"cinder"``, the admin role dropped in e8bc2b82, 2015, and its ``init_cinder_service_user_conf``,
+``configure_keystoneauth $CINDER_CONF cinder service_user``, 80c1605a), and its token
+(`service_token`) is what the ``[service_user]`` password plugin holds: asked on the first
+request that needs it and again once it would expire within 120 s (`Keystone.token_for`), so
+the callee's ``auth_token`` middleware validates it as any token. Where Keystone will not
+issue it (the user disabled, without a role on ``service``) the request is never sent:
+``ServiceTokenAuthWrapper.get_headers`` lets keystoneauth's ``Unauthorized`` go up
+(keystoneauth1 5.18.1 ``service_token.py``), which neither Cinder's Glance client
+(``_translate_image_exception``: glanceclient's errors) nor its Nova client translates.
+
+A world without Keystone, or without the ``cinder`` user (saved before session 43, or
+configured without it: ``identity.service_users: {cinder: null}``), keeps the token fakecloud
+had before: `UNCHECKED`, taken by the callee as valid with its ``service`` role and no call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.identity.context import sends_service_token as sends
+from fakecloud.identity.context import service_user
+from fakecloud.identity.exception import Error as IdentityError
+
+#: Cinder's ``[service_user]`` user in devstack, a user of the cloud's Keystone
+#: (`fakecloud.identity.config`).
+SERVICE_USER_NAME = "cinder"
+
+#: The context of Cinder's service user in a cloud without it: no token, the project named as
+#: devstack names it.
+SERVICE_USER = service_user(SERVICE_USER_NAME)
+
+#: The first Cinder whose devstack sends its service token (80c1605a, ``CINDER_USE_SERVICE_TOKEN``
+#: True from the 2024.2 series: Cinder 25.0.0).
+DEVSTACK_SENDS_SINCE = 25
+
+
+def sends_service_token(kernel: Any) -> bool:
+    """Whether Cinder sends its service token (``cinder.send_service_user_token``, or
+    devstack's choice for the series when it is unset)."""
+    configured = kernel.config.cinder.send_service_user_token
+    return sends(configured, kernel.switches.series.cinder, DEVSTACK_SENDS_SINCE)
+
+
+class UncheckedServiceToken:
+    """Cinder's service token in a world without its service user: the `SERVICE_USER`
+    context, no id, taken by the callee's middleware as valid with its ``service`` role and no
+    call, as every one of Cinder's was before session 43."""
+
+    id = None
+    context = SERVICE_USER
+
+
+#: The one `UncheckedServiceToken`.
+UNCHECKED = UncheckedServiceToken()
+
+
+class Unauthorized(Exception):
+    """keystoneauth's ``Unauthorized``: Keystone's 401 to the ``[service_user]`` plugin's
+    ``POST /v3/auth/tokens``, raised before Cinder's request leaves."""
+
+    real_class_path = "keystoneauth1.exceptions.http.Unauthorized"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "The request you have made requires authentication. (HTTP 401)")
+
+
+def service_token(kernel: Any) -> Any:
+    """The service token Cinder sends with its next request made with a user's token: None
+    where it sends none, `UNCHECKED` where the cloud has no Keystone or no such user, else its
+    service user's live `Token` from the cloud's Keystone; `Unauthorized` where Keystone will
+    not issue one (``identity.auth_failed`` in the trace)."""
+    if not sends_service_token(kernel):
+        return None
+    keystone = kernel.keystone
+    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+        return UNCHECKED
+    try:
+        return keystone.token_for(SERVICE_USER_NAME)
+    except (KeyError, IdentityError) as refused:
+        raise Unauthorized() from refused
+
+
+def user_token(kernel: Any, name: str) -> Any:
+    """The live token of the user `name` Cinder authenticates as from its configuration (the
+    ``[nova]`` section's privileged user), from the cloud's Keystone; None where the cloud has
+    no Keystone or no such user; `Unauthorized` where Keystone will not issue one."""
+    keystone = kernel.keystone
+    if keystone is None or keystone.directory.user_by_name(name, "default") is None:
+        return None
+    try:
+        return keystone.token_for(name)
+    except (KeyError, IdentityError) as refused:
+        raise Unauthorized() from refused

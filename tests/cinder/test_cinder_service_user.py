@@ -1,0 +1,61 @@
+"""Cinder's service token (``[service_user] send_service_user_token``, devstack's from Cinder
+25.0.0) is its ``cinder`` user's, a user of the cloud's Keystone (project ``service``, the
+``service`` role alone: devstack's ``create_service_user "cinder"``), and Nova's and Glance's
+``auth_token`` middleware validate it as any token; before session 43 it was taken as valid
+with no user behind it. Cinder's ``[nova]`` privileged user is Nova's ``nova``, its token
+checked alike."""
+
+from __future__ import annotations
+
+from fakecloud import Cloud
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_server_external_events import _attached_volume
+
+
+def _cirros(cloud):
+    return next(i.id for i in cloud.glance.db.images.values() if i.name.startswith("cirros"))
+
+
+def test_cinders_service_token_is_its_keystone_users_checked_by_glance():
+    """A volume made from an image: Cinder asks Keystone for its service user's token, and
+    glance-api validates it beside the user's (its first call: two validations)."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
+    cloud.run_until_idle()
+    (issued,) = cloud.trace.filter(kind="identity.token_issued", subject="cinder")
+    assert (issued["scope"], issued["roles"]) == ("project:service", ["service"])
+    asked = [e["actor"] for e in cloud.trace.filter(kind="http.response", call="validate_token")]
+    assert asked == ["cinder-api", "glance-api", "glance-api"]  # the user's; Cinder's, user's
+    (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()[
+        "volumes"
+    ]
+    assert volume["status"] == "available"
+
+
+def test_nova_refuses_cinders_event_when_its_service_token_lacks_the_service_role():
+    """keystonemiddleware 13.0.0 (Nova 34.0.0's series) refuses a service token without the
+    ``service`` role: an operator who gives ``cinder`` another role instead has Nova refuse
+    Cinder's ``volume-extended`` event (nova-api's 401), which Cinder only logs; the guest's
+    disk is never grown. fakecloud took Cinder's service token unchecked."""
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    vid = _attached_volume(env, sid)
+    d = env.cloud.keystone.directory
+    project, user = d.project_by_name("service").id, d.user_by_name("cinder", "default").id
+    roles = {r.name: r.id for r in d.roles.values()}
+    grants = f"/v3/projects/{project}/users/{user}/roles"
+    for method, role in (("PUT", "member"), ("DELETE", "service")):
+        r = env.cloud.request("identity", method, f"{grants}/{roles[role]}", user="admin")
+        assert r.status == 204
+    path = f"/v3/{{project_id}}/volumes/{vid}/action"
+    extend = {"os-extend": {"new_size": 3}}
+    r = env.cloud.request("volumev3", "POST", path, body=extend, microversion="3.42")
+    assert r.status == 202
+    env.cloud.run_until_idle()
+    (rejected,) = env.cloud.trace.filter(kind="identity.token_rejected", actor="nova")
+    assert rejected["reason"] == "service token without the service role"
+    (error,) = env.cloud.trace.filter(kind="cinder.error")
+    assert error["error"].endswith("(401)")
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    assert "extend_volume" not in [a["action"] for a in actions["instanceActions"]]
