@@ -5,8 +5,18 @@ skipped, saying which service is missing, only until that service exists on `Clo
 """
 
 import pytest
+from osc_inprocess import resource_attributes
 
 from tests.booted import booted
+
+
+@pytest.fixture(autouse=True)
+def _resource_attributes_kept():
+    """openstacksdk's resources read their classes' attributes from answers kept once a
+    process (osc_inprocess.resource_attributes says why; test_osc_inprocess.py checks each
+    kept answer against the library's own walk)."""
+    with resource_attributes():
+        yield
 
 
 @pytest.fixture

@@ -101,6 +101,7 @@ def run(argv: list[str], clouds_file: Path, once_a_process: bool = True) -> tupl
     _forget_client_handles()
     with (
         _read_once_a_process() if once_a_process else contextlib.nullcontext(),
+        resource_attributes(kept=once_a_process),
         _clean_environment(clouds_file),
         _restored_logging(),
         _caches_cleared_from_a_list() if once_a_process else contextlib.nullcontext(),
@@ -195,22 +196,50 @@ _MASKED_KEPT = 512
 _ATTRIBUTES: dict[tuple, tuple] = {}
 
 
-def _attributes_read_once(real: classmethod) -> classmethod:
-    """``Resource._attributes_iterator`` with each class's answer kept: it walks the class's
-    MRO and every class ``__dict__`` with an ``isinstance`` per entry, again for every
-    resource made, shown or mapped (a server list's each server several times), and the
-    classes' attributes do not change (openstacksdk makes no resource class nor sets one's
-    attribute at run time). The same pairs in the same order."""
-    walk = real.__func__
+#: openstacksdk's own ``Resource._attributes_iterator`` and the one keeping its answers, made
+#: the first time `resource_attributes` is entered (openstacksdk is imported then, not here).
+_WALKS: list = []
 
-    def _attributes_iterator(cls, components=walk.__defaults__[0]):
-        key = (cls, components)
-        found = _ATTRIBUTES.get(key)
-        if found is None:
-            found = _ATTRIBUTES[key] = tuple(walk(cls, components))
-        return iter(found)
 
-    return classmethod(_attributes_iterator)
+def _walks() -> tuple[classmethod, classmethod]:
+    """openstacksdk's ``Resource._attributes_iterator`` as the library defines it, and the same
+    with each class's answer kept: it walks the class's MRO and every class ``__dict__`` with an
+    ``isinstance`` per entry, again for every resource made, shown or mapped (a server list's
+    each server several times), and the classes' attributes do not change (openstacksdk makes
+    no resource class nor sets one's attribute at run time). The same pairs in the same order."""
+    if not _WALKS:
+        from openstack import resource
+
+        real = resource.Resource.__dict__["_attributes_iterator"]
+        walk = real.__func__
+
+        def _attributes_iterator(cls, components=walk.__defaults__[0]):
+            key = (cls, components)
+            found = _ATTRIBUTES.get(key)
+            if found is None:
+                found = _ATTRIBUTES[key] = tuple(walk(cls, components))
+            return iter(found)
+
+        _WALKS[:] = [real, classmethod(_attributes_iterator)]
+    return _WALKS[0], _WALKS[1]
+
+
+@contextlib.contextmanager
+def resource_attributes(kept: bool = True):
+    """openstacksdk's resources find their classes' attributes through the answers kept once a
+    process (`_walks`), or with `kept` False by the library's own walk, until the context ends
+    (then as before it). tests/clients/conftest.py keeps them for each test of the folder: its
+    openstacksdk calls (``cloud.connection()``, the osc commands) made about 5 % of the
+    folder's samples walking them."""
+    from openstack import resource
+
+    real, kept_walk = _walks()
+    before = resource.Resource.__dict__["_attributes_iterator"]
+    resource.Resource._attributes_iterator = kept_walk if kept else real
+    try:
+        yield
+    finally:
+        resource.Resource._attributes_iterator = before
 
 
 #: Each namespace's commands as cliff's own loading found them, by (namespace, ignored
@@ -268,7 +297,6 @@ def _read_once_a_process():
             parser = _PARSERS[key] = build(self, description, version, argparse_kwargs)
         return parser
 
-    from openstack import resource
     from osc_lib import clientmanager
     from osc_lib import shell as osc_shell
     from osc_lib.cli import client_config
@@ -276,14 +304,12 @@ def _read_once_a_process():
     types, metadata = cloud_region.os_service_types, cloud_region.importlib_metadata
     maskers = (osc_shell, client_config, clientmanager)
     strutils = [module.strutils for module in maskers]
-    walk = resource.Resource.__dict__["_attributes_iterator"]
     manager_class.load_commands = load_commands
     shell.OpenStackShell.build_option_parser = build_option_parser
     cloud_region.os_service_types = _ServiceTypesModule(types)
     cloud_region.importlib_metadata = _MetadataModule(metadata)
     for module, real in zip(maskers, strutils, strict=True):
         module.strutils = _StrutilsModule(real)
-    resource.Resource._attributes_iterator = _attributes_read_once(walk)
     try:
         yield
     finally:
@@ -293,7 +319,6 @@ def _read_once_a_process():
         cloud_region.importlib_metadata = metadata
         for module, real in zip(maskers, strutils, strict=True):
             module.strutils = real
-        resource.Resource._attributes_iterator = walk
 
 
 @contextlib.contextmanager
