@@ -412,9 +412,11 @@ class Executor:
 
     @property
     def workers(self) -> int:
-        """How many workers run batches at once."""
+        """How many workers run batches at once (on a Dask cluster: its workers' threads now,
+        asked of its scheduler)."""
         if self._client is not None:
-            return max(1, sum(self._client.nthreads().values()))
+            with _no_collection():
+                return max(1, sum(self._client.nthreads().values()))
         return self.jobs
 
     def map(
@@ -463,8 +465,16 @@ class Executor:
             submit(batch)
             return True
 
-        while len(live) < 2 * self.workers and take():
-            pass
+        def fill() -> None:
+            # two batches a worker thread: one running, one waiting. The workers are counted
+            # again each time, as one may join the cluster (or leave it) mid-sweep: counted
+            # once, a cluster of one worker joined by three kept two batches out, and three of
+            # its four workers had nothing to run at any moment (until session 43).
+            most = 2 * self.workers
+            while len(live) < most and take():
+                pass
+
+        fill()
         from fakecloud.explore.build import this_build
 
         ours = this_build()
@@ -492,7 +502,7 @@ class Executor:
                 submit(batch)
                 continue
             yield batch, outcomes
-            take()
+            fill()
 
     def _leave_out(self, ours: str, seen: dict[str, str]) -> bool:
         """Restrict the batches to the workers that run `ours` once a worker of another

@@ -12,6 +12,7 @@ import re
 import socket
 import sys
 import threading
+import time
 
 import pytest
 
@@ -176,13 +177,13 @@ TOO_OLD = FOREIGN + "for name in ('_run_batch_built', '_worker_build'): vars(run
 
 
 def join(cluster, preloads):
-    """Worker processes that join `cluster`, each running its file of `preloads` (name -> file)
-    first; forked, as the cluster's own are."""
+    """Worker processes that join `cluster`, each running its file of `preloads` (name -> file,
+    or None: none) first; forked, as the cluster's own are."""
     import dask
 
     spec = cluster.new_spec
     for name, preload in preloads.items():
-        options = {**spec["options"], "preload": [str(preload)]}
+        options = {**spec["options"], "preload": [str(preload)] if preload else []}
         cluster.worker_spec[name] = {"cls": spec["cls"], "options": options}
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         cluster.scale(len(cluster.worker_spec))
@@ -243,4 +244,90 @@ def test_workers_of_another_fakecloud_joining_mid_sweep_lose_no_seed(
             re.escape(note.format("@", "none that answers: @")).replace("@", ".+"), line
         )
         for line in told
+    )
+
+
+def _one_seed_batches(path, count):
+    text = path.read_text()
+    return [runner.Batch(text, str(path), "default", (seed,)) for seed in range(count)]
+
+
+@pytest.mark.explore  # three forked workers: ~1 CPU-s
+def test_workers_joining_mid_sweep_are_given_batches_at_once(shared_link):
+    """The sweep keeps two batches out per worker thread, counted again as batches come back:
+    a cluster of one worker joined by two more mid-sweep has six out from then on. (Until
+    session 43 the workers were counted once, at the start: two batches out whatever joined,
+    so two of the three workers had nothing to run at any moment.)"""
+    batches = _one_seed_batches(shared_link, 16)
+    taken, back, out = [0], [0], []
+    with local_cluster(workers=1, yield_cluster=True) as cluster:
+
+        def work():
+            for n, batch in enumerate(batches):
+                if n == 2:  # the first batch is back: two workers join
+                    join(cluster, {"late-1": None, "late-2": None})
+                taken[0] += 1
+                out.append(taken[0] - back[0])
+                yield batch
+
+        with runner.Executor(1, cluster.scheduler_address) as executor:
+            seeds = []
+            for _batch, outcomes in executor.pairs(work()):
+                back[0] += 1
+                seeds += [o.seed for o in outcomes]
+    assert sorted(seeds) == list(range(16))
+    assert out[:2] == [1, 2]  # one worker: two out
+    assert max(out) == 6  # three: six
+
+
+@pytest.mark.explore  # two forked workers, two waits of 0.2 s: ~1 CPU-s
+def test_batches_held_for_workers_that_left_go_to_those_there_now(shared_link, monkeypatch):
+    """`Executor._watch`: once a worker of another fakecloud took part, batches are kept to
+    the workers of this one (Dask's `workers=`), which Dask holds for good when every one of
+    those has left (stopped, or restarted at another address). After `_WATCH_S` of waiting
+    they go to the workers of this fakecloud there now; with none, the sweep stops, exit 2.
+    The state is the one such a sweep is in: a worker of another build refused earlier, the
+    batches kept to a worker that is gone."""
+    monkeypatch.setattr(runner, "_WATCH_S", 0.2)
+    watched = runner.Executor._watch
+
+    def watch(executor, *args):
+        watch.calls += 1
+        assert watch.calls < 50, "the batches were held for good"  # not a hang, a failure
+        watched(executor, *args)
+
+    watch.calls = 0
+    monkeypatch.setattr(runner.Executor, "_watch", watch)
+    batches = _one_seed_batches(shared_link, 3)
+    gone, other = "tcp://127.0.0.1:9", "tcp://127.0.0.1:10"
+    told = []
+    (shared_link.parent / "foreign.py").write_text(FOREIGN)
+    with (
+        local_cluster(workers=1, yield_cluster=True) as cluster,
+        runner.Executor(1, cluster.scheduler_address, note=told.append) as executor,
+    ):
+        (address,) = cluster.scheduler_info["workers"]
+        executor._refused = {other: "0.0.9 (0000000000000000)"}
+        executor._ours_only = [gone]
+        seeds = sorted(o.seed for _, out in executor.pairs(iter(batches)) for o in out)
+        assert seeds == [0, 1, 2]
+        assert executor._ours_only == [address]  # the worker of this fakecloud there now
+        assert told == []  # no other build joined meanwhile: nothing to tell
+        assert watch.calls
+
+        # this fakecloud's worker leaves; one of another build is all there is
+        cluster.worker_spec.pop(0)
+        join(cluster, {"foreign": shared_link.parent / "foreign.py"})
+        there = {address}
+        while not there or address in there:  # gone, and the other one there
+            time.sleep(0.05)
+            there = set(executor._client.scheduler_info(n_workers=-1)["workers"])
+        with pytest.raises(runner.ClusterUnavailable) as stopped:
+            list(executor.pairs(iter(batches)))
+    (foreign,) = there
+    refused = "; ".join(f"{a}: 0.0.9 (0000000000000000)" for a in sorted((other, foreign)))
+    assert str(stopped.value) == (
+        f"no Dask worker at {cluster.scheduler_address} runs this fakecloud, {this_build()}, "
+        f"any more; those that joined after the sweep began run another ({refused}): the sweep "
+        "stopped; install this one on every worker and restart them"
     )
