@@ -49,8 +49,9 @@ reads them), never both (``ImageNUMATopologyForbidden``, named ``hw_numa_cpus`` 
 ``hw_numa_mem``). A CPU list or mask ``parse_cpu_spec`` refuses (an image's list as its
 metadata is read, the flavor's lists where a topology is asked, a realtime mask from 19.0.0, a
 dedicated mask from 22.0.0) is `CpuSpecInvalid`, a flavor's memory list ``int`` refuses
-`NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. Not modelled: vPMEM,
-and an image property of the wrong type other than these (``ImageMeta.from_dict``).
+`NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. Not modelled: the NUMA
+node vPMEM implies (`fakecloud.nova.vpmem`), and an image property of the wrong type other
+than these (``ImageMeta.from_dict``).
 17.x-18.x's realtime mask is read first by the host's libvirt driver at the spawn
 (`spawn_realtime_mask`): a bad one fails the build there, which is rescheduled.
 """

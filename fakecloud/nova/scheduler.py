@@ -11,7 +11,8 @@ compute is a filter's before 20.0.0 (``ComputeFilter``) and placement's too from
 is down (forced down, or its RPC server down) is always the filter's; a zone is a filter's
 before 24.0.0 and placement's from it. No compute here reports ``PCPU`` inventory: a flavor
 whose request asks it (20.0.0 on, `_asks_pcpu_alone`) has no candidate but where the fallback
-query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead.
+query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead; nor memory encryption
+(`mem_encryption`) nor vPMEM namespaces (`vpmem`): a boot or a resize asking them has none.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fakecloud.nova import (
     mem_encryption,
     server_groups,
     services,
+    vpmem,
 )
 from fakecloud.nova.compute import build_failures
 from fakecloud.nova.destination import IN_TREE_SINCE, Destination
@@ -115,13 +117,16 @@ def select_host(
     enough hosts available.' (``_ensure_sufficient_hosts``).
     `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
     and ``allow_resize_to_same_host``'s), left out by the filters. `flavor` (a boot's or a
-    resize's) asking ``PCPU`` with no fallback: no candidate (`_asks_pcpu_alone`)."""
+    resize's) asking ``PCPU`` with no fallback (`_asks_pcpu_alone`), memory encryption or a
+    vPMEM namespace: no candidate."""
     version = nova.kernel.switches.release.version
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
     if flavor is not None and (
-        _asks_pcpu_alone(flavor, version) or _asks_encryption(nova, flavor, instance_uuid, version)
+        _asks_pcpu_alone(flavor, version)
+        or _asks_encryption(nova, flavor, instance_uuid, version)
+        or vpmem.labels(flavor, version)
     ):
         raise exception.NoValidHost(reason="")
     if destination is not None and destination.forced:
