@@ -87,12 +87,24 @@ from fakecloud.glance.states import (
     set_status,
 )
 from fakecloud.glance.tasks import INTERNAL_ERROR
+from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 from fakecloud.sim.io import gbit_per_s
 
 #: The first Glance whose import checks the image first (0376185fb, 17.0.0: 404, the 409s of
 #: a status or formats that cannot work, ``modify_image``); 16.x answers 202 to any import.
 IMPORT_CHECKS_SINCE = 17
+#: Where the import refuses at once a caller who does not own the image (``is_image_mutable``:
+#: 403 "Operation not permitted"), by Nova release: c930638fc "Check authorization before
+#: import for image" (LP #1884587) is Glance 21.0.0 (Nova 22's series); its backport fcba03989
+#: is in Glance 20.0.1 (tagged 2020-08-12), so Nova 21.1.0 (2020-08-27) is the first of Nova
+#: 21's releases whose Glance has it. Before, the 202, and the task's flow fails (`_import_owner`).
+IMPORT_OWNER_CHECKED = Change(
+    "22.0.0",
+    "c930638fc",
+    "Check authorization before import for image",
+    backports=(Backport("21.1.0", "fcba03989"),),
+)
 #: The first series whose failed import puts the image back to ``queued``: no code of
 #: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
 IMPORT_REVERTS_SINCE = 20
@@ -585,8 +597,9 @@ class ImageDataApi:
             raise HTTPConflict(explanation=conflict)
         if method == "glance-download":
             check_glance_download(body["method"])
+        stalled = False
         if method != "copy-image":
-            g.images.policy(ctx, image).enforce("modify_image")
+            stalled = self._import_owner(ctx, image)
         elif g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
             g.images.policy(ctx, image).enforce("copy_image")
         locks = IMPORT_LOCKING.reaches(self._kernel.switches.release)
@@ -608,8 +621,36 @@ class ImageDataApi:
         task = g.tasks.new_import(ctx, image.id, body)
         if locks:
             image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
-        self._kernel.spawn(self._import(image, method, task), name=f"glance import {image.id}")
+        flow = self._import_queens(ctx, image.id, method, task) if stalled else None
+        self._kernel.spawn(
+            flow or self._import(image, method, task), name=f"glance import {image.id}"
+        )
         return image.id
+
+    def _import_owner(self, ctx: Any, image: Image) -> bool:
+        """The import's check that the caller may change `image` (every method but
+        copy-image). From 23.0.0 ``ImageAPIPolicy.modify_image`` (with the legacy defaults
+        ``check_is_image_mutable``'s "You do not own this image"). Glance 17.0.0-20.0.0 check
+        nothing here: a caller who does not own the image has the 202, and the task's flow,
+        reading the image as the caller, meets the authorization layer's
+        ``ImmutableImageProxy`` outside the executor's try (17.0.1 ``get_flow``,
+        ``TaskExecutor._run``): the task stays ``processing``, the image as it was (True:
+        `_import_queens` runs it). `IMPORT_OWNER_CHECKED` refuses that caller at once
+        (``is_image_mutable``, Glance's ``context.is_admin`` passing). With the operator's
+        rules an owner is asked ``modify_image`` here, where Glance 16-22 ask it of the
+        flow's save through the policy proxy (not modelled)."""
+        g = self._glance
+        pol = g.images.policy(ctx, image)
+        if g.legacy_defaults != "authz":
+            pol.enforce("modify_image")
+            return False
+        if not pol.owns():
+            if IMPORT_OWNER_CHECKED.reaches(self._kernel.switches.release):
+                raise HTTPForbidden(explanation="Operation not permitted")
+            return True
+        if g.policy_rules is not None:
+            pol.enforce("modify_image")
+        return False
 
     def _enforce_import_lock(self, image: Image) -> None:
         """``_enforce_import_lock`` (21.0.0 on): another import's task holds the image (from

@@ -238,3 +238,32 @@ def test_a_non_owner_publicizing_is_refused_by_the_outer_check(profile, message)
     image = w.create(P2, visibility="community")["id"]
     resp = w.patch(image, [{"op": "replace", "path": "/visibility", "value": "public"}], P1)
     assert (resp.status, detail(resp)) == (403, message)
+
+
+@pytest.mark.parametrize(
+    ("profile", "answer"),
+    [
+        ("nova-18.0.0", (202, None)),  # Glance 17: the flow fails instead
+        ("nova-21.0.0", (202, None)),  # Glance 20.0.0
+        ("nova-21.1.0", (403, "Operation not permitted")),  # 20.0.1's fcba03989
+        ("nova-23.2.2", (403, "Operation not permitted")),  # c930638fc, Glance 21.0.0
+        ("nova-24.0.0", (403, "You do not own this image")),  # 23.0.0: ImageAPIPolicy
+    ],
+)
+def test_a_non_owners_import_by_release(profile, answer):
+    """An import of another project's image: Glance 17.0.0-20.0.0 take it (202) and the
+    task's flow, reading the image as the caller, meets the authorization layer outside the
+    executor's try (the task stays ``processing``, the image ``uploading``); c930638fc (21.0.0,
+    backport in 20.0.1) refuses it at once, ``is_image_mutable``'s "Operation not permitted";
+    23.0.0 ``ImageAPIPolicy``'s words."""
+    w = World(profile=profile)
+    iid = w.create(P1, visibility="community")["id"]
+    octet = {"Content-Type": "application/octet-stream"}
+    assert w.call("PUT", f"/v2/images/{iid}/stage", P1, headers=octet).status == 204
+    body = {"method": {"name": "glance-direct"}}
+    resp = w.call("POST", f"/v2/images/{iid}/import", P2, body=body)
+    assert (resp.status, detail(resp) if resp.status != 202 else None) == answer
+    w.cloud.run_until_idle()
+    assert w.status(iid) == "uploading"
+    tasks = [e["status"] for e in w.cloud.trace.filter(kind="glance.task")]
+    assert tasks == (["pending", "processing"] if answer[0] == 202 else [])
