@@ -214,14 +214,21 @@ class GlanceImageService:
 
     def _sent(self, context: Any, serving: Any) -> Any:
         """The context Glance builds from Cinder's request made with `context`'s token: with
-        Cinder's own service token's identity (``service_*``) when `serving` goes, else the
-        user's token alone; never the service token the request Cinder answers came with
-        (Nova's), which stays with Cinder (`fakecloud.identity.context.forwarded`)."""
+        Cinder's own service token's identity (``service_*``) when `serving` goes and Glance's
+        middleware confirms it, else the user's token alone; never the service token the
+        request Cinder answers came with (Nova's), which stays with Cinder
+        (`fakecloud.identity.context.forwarded`)."""
         from fakecloud.identity.context import forwarded
+        from fakecloud.transport.token_cache import confirmed
 
         if getattr(context, "auth_token", None) is None:
             return context
-        return forwarded(context, serving.context if serving is not None else None)
+        seen = None if serving is None else serving.context
+        keystone = self._glance.kernel.keystone
+        if seen is not None and serving.id and keystone is not None:
+            # unconfirmed behind delay_auth_decision: no service_* (`confirmed`)
+            seen = confirmed(keystone, CALLEE, serving.id)
+        return forwarded(context, seen)
 
     def _refused(self, caller: str, subject: Any, call: str) -> None:
         """Trace the middleware's 401 to Cinder's request `subject`."""
@@ -346,7 +353,9 @@ class GlanceImageService:
         Keystone (the request traced here, then the call), False when glance-api's cache
         holds the token fresh (nothing traced). A refusal is traced as the request, the
         middleware's reason and its 401, and raised as `ImageNotAuthorized`, which fails the
-        volume's create (``error``)."""
+        volume's create (``error``); so is Glance's own 403 (``download_image`` refused, an
+        image deactivated since: glance ``ImageDataController.download``), a 404
+        `ImageNotFound` (session 43: Cinder's download asked no rule of Glance's)."""
         from fakecloud.cinder.service_auth import UNCHECKED
         from fakecloud.transport.token_cache import passes, refuses
 
@@ -357,17 +366,31 @@ class GlanceImageService:
             return False
         serving = self._serving(context)
         serving_id = serving.id if serving is not None else None
-        if passes(keystone, CALLEE, token) and (
-            serving_id is None or passes(keystone, CALLEE, serving_id)
-        ):
-            return False
         caller = calls.sender(kernel, "cinder-volume")
-        kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
         subject = Subject.of(_DOWNLOAD, image_id)
-        if refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED):
-            self._refused(caller, subject, "download")
-            raise ImageNotAuthorized(image_id=image_id)
-        return True
+        traced = False
+        if not passes(keystone, CALLEE, token) or (
+            serving_id is not None and not passes(keystone, CALLEE, serving_id)
+        ):
+            kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
+            traced = True
+            if refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED):
+                self._refused(caller, subject, "download")
+                raise ImageNotAuthorized(image_id=image_id)
+        # Glance's download_image rule (a deactivated image's refusal), before a byte moves
+        try:
+            self._glance.image_data.download_allowed(self._sent(context, serving), image_id)
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            if not traced:
+                kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
+            calls.answered(kernel, caller, CALLEE, subject, "download", code, str(exc))
+            if code == 404:
+                raise ImageNotFound(image_id=image_id) from None
+            if code == 403:
+                raise ImageNotAuthorized(image_id=image_id) from None
+            raise
+        return traced
 
     def delete(self, context: Any, image_id: str) -> None:
         """``DELETE /v2/images/{id}`` from cinder-volume (the manager's ``_delete_image``)."""

@@ -443,11 +443,10 @@ class ImageDataApi:
         except HTTPForbidden:
             raise HTTPForbidden(explanation=refusal) from None
 
-    def download(
-        self, ctx: Any, image_id: str, link: str | None = None, *, sendable: int | None = None
-    ) -> Generator[Any, Any, tuple[Image, ImageData | None]]:
-        """``GET /v2/images/{id}/file``: the data after its transfer, or None (204). With
-        `sendable` (bytes a client is sent), simulated content over it is refused (400)."""
+    def download_allowed(self, ctx: Any, image_id: str) -> Image:
+        """The image ``GET /v2/images/{id}/file`` may send `ctx`: looked up (404 as the
+        API's), a ``deactivated`` one refused but to an admin, then the ``download_image``
+        policy (403)."""
         g = self._glance
         image = g.images.lookup(ctx, image_id)
         if image.status == "deactivated" and not g.images.policy(ctx, image).context_admin():
@@ -456,6 +455,15 @@ class ImageDataApi:
                 "is forbidden."
             )
         g.images.policy(ctx, image).enforce("download_image")
+        return image
+
+    def download(
+        self, ctx: Any, image_id: str, link: str | None = None, *, sendable: int | None = None
+    ) -> Generator[Any, Any, tuple[Image, ImageData | None]]:
+        """``GET /v2/images/{id}/file``: the data after its transfer, or None (204). With
+        `sendable` (bytes a client is sent), simulated content over it is refused (400)."""
+        g = self._glance
+        image = self.download_allowed(ctx, image_id)
         stored = g.store.objects.get(image.id)
         if stored is None:
             return image, None

@@ -100,7 +100,7 @@ from fakecloud.nova.service_auth import (
 )
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
-from fakecloud.transport.token_cache import callee_checks, passes
+from fakecloud.transport.token_cache import callee_checks, confirmed, passes
 
 #: ``get_api_servers``' cut of a version off the Glance endpoint (python-glanceclient bug
 #: 1707995), which leaves the slash before it.
@@ -642,7 +642,9 @@ class API:
         ``service_auth.get_auth_plugin``, 6211009e55, 16.0.0), both checked by Glance's
         ``auth_token`` middleware (`callee_checks`): Glance's context (`work`'s) then has the
         service token's user, project and roles as its ``service_*`` (`forwarded`), which an
-        operator's rule may read (``service_roles:service``)."""
+        operator's rule may read (``service_roles:service``), where the middleware confirmed
+        it (`confirmed`: not where it went unconfirmed, invalid or, from keystonemiddleware
+        13.0.0, without the ``service`` role, behind ``delay_auth_decision``)."""
         k, cfg = self._kernel, self.config
         retries = cfg.num_retries
         attempts = 1 + (k.switches.default_glance_num_retries if retries is None else retries)
@@ -663,7 +665,8 @@ class API:
                 sends = self.sends_service_token
             if sends and k.keystone is not None:
                 serving = service_token(k)
-            args = (forwarded(args[0], serving.context if serving is not None else None), *args[1:])
+            user = args[0]
+            args = (forwarded(user, serving.context if serving is not None else None), *args[1:])
         point = _POINTS.get(method)  # one string per method: an upload waits with it
         if point is None:
             point = _POINTS[method] = sys.intern("image_api." + method)
@@ -698,6 +701,15 @@ class API:
                                 serving is UNCHECKED,
                                 deferred=True,
                             )
+                        if (
+                            keystone is not None
+                            and serving is not None
+                            and serving.id
+                            and confirmed(keystone, CALLEE, serving.id) is None
+                        ):
+                            # unconfirmed behind delay_auth_decision: no service_* reach
+                            # Glance's context (`confirmed`)
+                            args = (forwarded(user, None), *args[1:])
                     try:
                         if point in k.faults.hot:
                             yield from k.faults.pause(

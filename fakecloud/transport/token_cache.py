@@ -407,6 +407,31 @@ def door_refusal(
     return None, serving
 
 
+def confirmed(keystone: Any, service: str, token_id: str) -> Any:
+    """The context of the service token `token_id` that `service`'s middleware confirms
+    (``X-Service-Identity-Status: Confirmed``: its ``service_*`` headers set,
+    ``AuthProtocol.process_request`` only ``if request.service_token_valid``,
+    keystonemiddleware 10.7.1-13.0.1), or None: unknown, revoked or expired, or without the
+    ``service`` role where ``service_token_roles_required`` is on. What matters behind
+    glance-api's ``delay_auth_decision``, where such a token is not refused, only left
+    unconfirmed. Read from the entry the request's check left in the service's cache (or from
+    Keystone's store where it caches nothing), tracing nothing."""
+    entry = lookup(keystone, service, token_id)
+    try:
+        if entry is not None:
+            _, context = check(keystone, entry, token_id)
+        else:
+            context = keystone.tokens.validate(token_id).context
+    except (TokenExpired, TokenNotFound):
+        return None
+    if (
+        keystone.kernel.switches.service_token_roles_required
+        and SERVICE_TOKEN_ROLE not in context.roles
+    ):
+        return None
+    return context
+
+
 def reason_of(refused: Exception) -> str:
     """The traced reason of a middleware's refusal (`TokenExpired` or `TokenNotFound`)."""
     return EXPIRED_REASON if isinstance(refused, TokenExpired) else UNKNOWN_REASON

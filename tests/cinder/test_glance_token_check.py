@@ -116,3 +116,27 @@ def _download_checked(cloud, image_id, refused):
         )
     else:
         assert answers == [("download", 200)] and len(moved) == 1
+
+
+def test_a_volume_from_an_image_glances_download_rule_refuses_fails_before_a_byte_moves():
+    """Cinder's download is Glance's ``GET /v2/images/{id}/file``, which asks the
+    ``download_image`` rule (glance ``ImageDataController.download``: ``ImageAPIPolicy``):
+    an operator's rule refusing the user refuses Cinder's download with Glance's 403
+    (``ImageNotAuthorized``), the volume ``error``; fakecloud moved the bytes unasked."""
+    config = {"glance": {"policy": {"download_image": "role:admin"}}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"volume": {"size": 1, "imageRef": images["images"][0]["id"]}}
+    r = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    assert r.status == 202
+    cloud.run_until_idle()
+    volume = r.json()["volume"]["id"]
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume}")
+    assert shown.json()["volume"]["status"] == "error"
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    assert answers == [("download", 403)]
+    assert cloud.trace.filter(kind="io.start", label="cinder.image_download") == []

@@ -274,3 +274,26 @@ def test_keystone_refusing_novas_service_token_mid_snapshot_fails_the_upload():
     assert image.json()["status"] == "queued"
     (fault,) = cloud.trace.filter(kind="nova.fault")
     assert "Unauthorized" in str(fault)
+
+
+@pytest.mark.parametrize(("profile", "status"), [("nova-33.0.2", "active"), ("nova-34.0.0", None)])
+def test_glance_reads_no_service_roles_of_a_service_token_it_leaves_unconfirmed(profile, status):
+    """keystonemiddleware sets the ``X-Service-*`` headers only for a service token it
+    confirms (``if request.service_token_valid``); from 13.0.0 (Nova 34.0.0's series) one
+    without the ``service`` role is not, and glance-api's ``delay_auth_decision`` lets the
+    request on without them: a Glance rule reading Nova's other role (``service_roles:admin``)
+    refuses Nova's upload there (the snapshot fails, Nova deletes the image), where 12.x
+    confirms it. fakecloud gave Glance the unconfirmed token's roles."""
+    rule = {"upload_image": "service_roles:admin"}
+    config = {"identity": {"token_ttl_s": 600}, "glance": {"policy": rule}}
+    cloud = Cloud(seed=1, profile=profile, config=config)
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    _take_novas_service_role(cloud)
+    cloud.advance(481)  # Nova's next request renews its token: without the role
+    path, action = f"/v2.1/servers/{server_id}/action", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", path, body=action, microversion="2.45")
+    assert r.status == 202
+    cloud.run_until_idle()
+    shown = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}", user="admin")
+    assert (shown.json()["status"] if shown.status == 200 else None) == status
