@@ -72,7 +72,6 @@ no token for Glance: each method fails as `anonymous_glance` says, mostly before
 from __future__ import annotations
 
 import datetime
-import operator
 import re
 import sys
 from collections.abc import Callable, Container, Generator
@@ -384,8 +383,11 @@ def _translate_plain_exception(exc: BaseException) -> BaseException:
     return exc
 
 
-#: A schema's properties, as `API._call`'s work (no closure per request).
-_PROPERTIES = operator.attrgetter("properties")
+def _schema_properties(ctx: Any, schema: Any) -> Any:
+    """``schemas.get('image')``'s properties, as `API._call`'s work: the request's context
+    first, as every call's (no closure per request)."""
+    return schema.properties
+
 
 _CONVERT_PROPS = ("block_device_mapping", "mappings")
 _READ_ONLY = ("status", "updated_at", "created_at", "deleted_at")
@@ -898,7 +900,7 @@ class API:
                 if not self._kernel.switches.volume_backed_image_raw:
                     # Before 31.0.0: the format the image schema prefers, claimed for empty data.
                     if "disk_format" not in sent:
-                        default = yield from self._get_image_create_disk_format_default()
+                        default = yield from self._get_image_create_disk_format_default(ctx)
                         sent["disk_format"] = default
                 elif "disk_format" not in sent:
                     sent["disk_format"] = "raw"
@@ -935,12 +937,15 @@ class API:
             raise _translate_plain_exception(e) from e
         return image.id if id_only else self._meta(image)
 
-    def _get_image_create_disk_format_default(self) -> Generator[Any, Any, str]:
-        """``GET /v2/schemas/image``: qcow2, vhd, vmdk or raw, the first the schema's
-        ``disk_format`` enum allows (else its first format; no enum: qcow2)."""
+    def _get_image_create_disk_format_default(self, ctx: Any) -> Generator[Any, Any, str]:
+        """``GET /v2/schemas/image`` with `ctx`'s token (``self._client.call(context, 2,
+        'get', args=('image',), controller='schemas')``, nova 17.0.13-30.x: checked by Glance's
+        middleware as any call; fakecloud sent it with none until session 43): qcow2, vhd,
+        vmdk or raw, the first the schema's ``disk_format`` enum allows (else its first
+        format; no enum: qcow2)."""
         # Only read here: Glance's own (read-only) properties stand for the copy it would send.
         properties = yield from self._call(
-            "create", "schemas.get", _PROPERTIES, None, self._glance.schema
+            "create", "schemas.get", _schema_properties, None, ctx, self._glance.schema
         )
         last = _LAST_PREFERRED
         if last[0] is not properties:

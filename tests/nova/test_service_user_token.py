@@ -297,3 +297,22 @@ def test_glance_reads_no_service_roles_of_a_service_token_it_leaves_unconfirmed(
     cloud.run_until_idle()
     shown = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}", user="admin")
     assert (shown.json()["status"] if shown.status == 200 else None) == status
+
+
+def test_novas_image_schema_read_carries_the_users_token_to_glances_middleware():
+    """Before 31.0.0 a volume-backed createImage reads Glance's image schema for the image's
+    disk format (``_get_image_create_disk_format_default``: ``self._client.call(context, 2,
+    'get', args=('image',), controller='schemas')``), with the request's token as every call
+    of Nova's Glance client: glance-api's middleware checks it (with no cache, a call to
+    Keystone inside the request). fakecloud sent it with no token."""
+    config = {"keystone_authtoken": {"token_cache_time_s": -1}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    server_id = _boot_from_volume(cloud, images["images"][0]["id"]).json()["server"]["id"]
+    cloud.run_until_idle()
+    path, action = f"/v2.1/servers/{server_id}/action", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", path, body=action, microversion="2.45")
+    assert r.status == 202
+    calls = [(e["actor"], e["call"]) for e in cloud.trace.filter(kind="http.request")]
+    at = calls.index(("nova-api", "schemas.get"))
+    assert calls[at + 1] == ("glance-api", "validate_token")  # before the create is sent
