@@ -219,3 +219,12 @@ def test_a_realtime_mask_the_api_lets_through_fails_a_rebuild_s_spawn(profile):
         "rebuild_instance",
         "compute.exception",
     ]
+    # the event keeps the frames, as Nova's (fakecloud's paths, shown to an admin); the trace
+    # holds no path and no traceback
+    url = f"/v2.1/servers/{server}/os-instance-actions"
+    actions = env.request("GET", url, user="admin").json()["instanceActions"]
+    shown = env.request("GET", f"{url}/{actions[0]['request_id']}", user="admin").json()
+    (event,) = shown["instanceAction"]["events"]
+    assert event["traceback"].startswith('  File "fakecloud/nova/')
+    written = env.cloud.trace.to_jsonl()
+    assert "fakecloud/" not in written and "Traceback" not in written
