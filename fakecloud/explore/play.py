@@ -59,8 +59,14 @@ class _Chance(Perturbation):
     cannot_fire: set[str]
 
     def __init__(
-        self, spec: ExploreSpec, source: Any, triggers: dict[str, int | float], marks: bool
+        self,
+        case: Case,
+        spec: ExploreSpec,
+        source: Any,
+        triggers: dict[str, int | float],
+        marks: bool,
     ):
+        self.case = case
         self.spec = spec
         self.source = source
         self.triggers = triggers
@@ -68,12 +74,12 @@ class _Chance(Perturbation):
         self.decisions = []
         self.cannot_fire = set()
 
-    def begin(self, kernel: Any) -> None:
+    def begin(self, kernel: Any, resolve: Callable[[Any], Any]) -> None:
         choices = kernel.choices
         for fault in self.spec.faults:
             choices.fault_points[fault.point] = (
                 fault.outcomes,
-                fault_handler(kernel, fault.point),
+                fault_handler(kernel, fault.point, resolve(fault.match) if fault.match else None),
             )
         choices.start(self.source, self.spec.chance)
         self.decisions = choices.made
@@ -143,7 +149,7 @@ def play(
     if dropped or triggers:
         run = copy.copy(run)
         run.steps = steps
-    chance = _Chance(spec, source, triggers, marks)
+    chance = _Chance(case, spec, source, triggers, marks)
     chance.max_events = max_events
     result = run_case(run, seed=seed, perturbation=chance, world=world)
     # A bug replay's `violated:` list is the bad end state its plain order shows; under chance

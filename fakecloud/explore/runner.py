@@ -71,6 +71,7 @@ class Prepared:
         """``--windows`` as given (None: the file's draw), for the commands a report prints."""
         self.world = prepare_world(case)
         """The case's world after setup: every seed starts from a fork of it."""
+        _check_matches(case, self.spec, self.world)
         self.windows, self.moments = 0, None
         """How many trace events a plain run writes after t0, and its `Moments` when the
         inserts are drawn by moment (``explore.windows: moments``)."""
@@ -146,6 +147,37 @@ class Prepared:
             max_events=max_events,
             moments=self.moments,
         )
+
+
+def _check_matches(case: Any, spec: Any, world: Any) -> None:
+    """Refuse an ``explore.faults`` match naming what the world at t0 does not have (a
+    ``${steps...}`` no step has answered then, a server the file does not make): each seed
+    resolves it as chance switches on, before any step (`fakecloud.explore.play`)."""
+    from fakecloud.scenario.errors import Problem, ScenarioError, field_name
+    from fakecloud.scenario.loader import line_of
+    from fakecloud.scenario.runner import resolve_at_t0
+    from fakecloud.scenario.subst import Unresolved
+
+    if world.failed is not None:  # every run fails at setup, as the report says
+        return
+    problems = []
+    for i, fault in enumerate(spec.faults):
+        for key, value in fault.match.items():
+            try:
+                resolve_at_t0(case, world, value)
+            except Unresolved as exc:
+                path = ("explore", "faults", i, "match", key)
+                problems.append(
+                    Problem(
+                        case.file,
+                        line_of(case.doc, path),
+                        field_name(path),
+                        f"{exc}: a fault's match is resolved at t0, once setup is done and "
+                        "before any step (${servers.NAME.id}, ${volumes.NAME.id}, ${project_id})",
+                    )
+                )
+    if problems:
+        raise ScenarioError(problems)
 
 
 _PREPARED: dict[tuple[str, str, str, str | None, str | None], Prepared] = {}

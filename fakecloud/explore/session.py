@@ -42,9 +42,10 @@ class CaseReport:
     """An inserted request's name -> its action (its body's key: ``createImage``, ``os-stop``),
     for the text report, where several are ``POST /servers/<id>/action``."""
     unconsulted: tuple[str, ...] = ()
-    """``explore.faults`` points no seed's run consulted: nothing the case runs reaches them,
-    so they never fired (a point of another flow, as ``image_api.upload`` for a createImage,
-    whose image-backed upload goes through ``image_api.update``)."""
+    """``explore.faults`` points no seed's run consulted (by their `FaultPoint.label`):
+    nothing the case runs reaches them, or not with what their ``match:`` asks, so they never
+    fired (a point of another flow, as ``image_api.upload`` for a createImage, whose
+    image-backed upload goes through ``image_api.update``)."""
     cannot_fire: tuple[str, ...] = ()
     """Those of `unconsulted` some seed's run reached, only where none of their outcomes
     applies (an ``io.transfer`` listing ``partway`` alone, at empty transfers)."""
@@ -296,9 +297,10 @@ def _case_report(
     case_report.groups = group(found)
     if found:  # a case Ctrl-C left unexplored says nothing of its points
         consulted = frozenset().union(*(o.consulted for o in found))
-        case_report.unconsulted = tuple(f.point for f in spec.faults if f.point not in consulted)
+        unconsulted = [f for f in spec.faults if f.point not in consulted]
+        case_report.unconsulted = tuple(f.label for f in unconsulted)
         reached = frozenset().union(*(o.cannot_fire for o in found))
-        case_report.cannot_fire = tuple(p for p in case_report.unconsulted if p in reached)
+        case_report.cannot_fire = tuple(f.label for f in unconsulted if f.point in reached)
     if case_report.groups:
         case_report.names = ready.names()
         case_report.actions = {

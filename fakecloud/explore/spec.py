@@ -61,6 +61,17 @@ class FaultPoint:
     point: str
     outcomes: tuple[str, ...]
     likelihood: float = DEFAULT_FAULT_LIKELIHOOD
+    match: dict[str, Any] = field(default_factory=dict)
+    """What the work must have for the point to fire there (``match:``, as a fault step's:
+    ``{method: quiesce_instance}``; values may be ``${...}`` of the world at t0); empty: any."""
+
+    @property
+    def label(self) -> str:
+        """The point as a report names it: ``rpc.call``, or with its match ``rpc.call
+        (method quiesce_instance)``."""
+        if not self.match:
+            return self.point
+        return f"{self.point} ({', '.join(f'{k} {v}' for k, v in self.match.items())})"
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,7 @@ class ExploreSpec:
         if c.throughput_jitter:
             parts.append(f"throughput ±{c.throughput_jitter:.0%}")
         if self.faults:
-            parts.append("faults at " + ", ".join(f.point for f in self.faults))
+            parts.append("faults at " + ", ".join(f.label for f in self.faults))
         if self.inserts:
             parts.append("adversary " + ", ".join(i.name for i in self.inserts))
             if self.windows != "moments":
@@ -251,6 +262,12 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
                     f"errors: {', '.join(sorted(known_errors))}; or stall, drop, partway, "
                     "delay:S, module:Class",
                 )
+        match = dict(spec.get("match") or {})
+        if point in known:
+            from fakecloud.fault_points import points
+
+            for key, message in points()[point].match_problems(match):
+                problem(("faults", i, "match", key), message)
         if any(f.point == point for f in faults):
             problem(("faults", i), f"fault point {point!r} is listed twice")
         faults.append(
@@ -258,6 +275,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
                 point,
                 tuple(str(e) for e in errors),
                 float(spec.get("likelihood", DEFAULT_FAULT_LIKELIHOOD)),
+                match,
             )
         )
     world: dict[str, list[str]] = {}

@@ -392,16 +392,8 @@ def _check_fault_step(spec: Any, action: str, where: tuple, problems: _Problems)
         )
         return
     match = spec.get("match") if action == "fault" else None
-    if isinstance(match, dict) and not known.open_attrs:
-        for key in match:
-            if key not in known.attrs:
-                problems.add(
-                    (*where, action, "match", key),
-                    f"fault point {point!r} has no attribute {key!r}"
-                    f"{did_you_mean(key, known.attrs)}; it matches on {', '.join(known.attrs)}",
-                )
     if isinstance(match, dict):
-        for key, problem in known.value_problems(match):
+        for key, problem in known.match_problems(match):
             problems.add((*where, action, "match", key), problem)
 
 

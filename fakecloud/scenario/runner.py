@@ -89,8 +89,9 @@ def readable_names(cloud: Any, names: dict[str, Any]) -> dict[str, str]:
 class Perturbation:
     """What an explorer changes in a run (`fakecloud.explore`); the base class changes nothing.
 
-    `begin(kernel)` is called at t0, once setup is done and before any step is scheduled (the
-    moment chance is switched on); `triggers` maps step names to "start right after the n-th
+    `begin(kernel, resolve)` is called at t0, once setup is done and before any step is
+    scheduled (the moment chance is switched on), `resolve` giving a value with its ``${...}``
+    substituted as a step's are; `triggers` maps step names to "start right after the n-th
     trace event from t0" (0: at t0), for steps placed by chance rather than by the file.
     """
 
@@ -106,8 +107,8 @@ class Perturbation:
     became idle (the explorer's reruns of a seed, which may go another way and poll for the
     week a run may take); None: no limit."""
 
-    def begin(self, kernel: Any) -> None:
-        """Called at t0 with the cloud's kernel."""
+    def begin(self, kernel: Any, resolve: Callable[[Any], Any]) -> None:
+        """Called at t0 with the cloud's kernel, and how to resolve ``${...}`` then."""
 
 
 @dataclass
@@ -287,6 +288,15 @@ def _json_copier(value: Any) -> Callable[[], Any] | None:
     namespace: dict[str, Any] = {}
     exec(compile(source + f"    return {root}\n", "<names copier>", "exec"), namespace)
     return functools.partial(namespace["copy"], tuple(consts))
+
+
+def resolve_at_t0(case: Case, world: World, value: Any) -> Any:
+    """`value` with its ``${...}`` resolved as a run forked from `world` resolves it at t0,
+    before any step (raises `Unresolved`): what the explorer's fault matches are."""
+    run = _Run(case, None, None, None)
+    run.cloud = world.cloud
+    run.names = world.copy_names()
+    return run.read(value)
 
 
 class _NotJson(Exception):
@@ -811,7 +821,7 @@ class _Run:
             except TypeError as exc:
                 raise ConfigError(f"choices.chance: {exc}") from None
             replay(self.kernel, made, list(choices.get("made") or []))
-        self.perturbation.begin(self.kernel)
+        self.perturbation.begin(self.kernel, self.read)
 
     def _schedule(self) -> None:
         self.first_seq = len(self.kernel.trace)

@@ -672,6 +672,12 @@ class _Builder:
                     "Default: the point's usual failures (see docs/exploration.md).",
                 },
                 "likelihood": likelihood,
+                "match": {
+                    "type": "object",
+                    "description": "Attributes the work must have for the point to fire there, "
+                    "as a fault step's match: (e.g. {method: quiesce_instance}); values may be "
+                    "${...} of the world at t0. Default: any work at the point.",
+                },
             },
             "A fault point that may fire.",
             ("point",),

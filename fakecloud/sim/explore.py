@@ -41,6 +41,7 @@ from fakecloud.bounds import MAX_SECONDS
 from fakecloud.config import config_section
 from fakecloud.errors import ConfigError
 from fakecloud.sim.cancel import CANCELLED, uncancelled
+from fakecloud.sim.faults import attrs_match
 
 KINDS = ("tie", "rpc_delay", "throughput", "fault")
 SCALE = 1000
@@ -213,6 +214,12 @@ class Choices:
         if entry is None or self.source is None:
             return None
         outcomes, handler = entry
+        if handler.match and not attrs_match(handler.match, attrs):
+            # not the work it is explored at: no decision, but numbered as a consultation all
+            # the same, as a replay file's run (which lists firings, not the match) numbers it
+            key = f"fault:{point}"
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return None
         if "partway" in outcomes and not attrs.get("size", 1):
             # An empty transfer has no middle: Glance reads the zero-byte body whole (the
             # upload that activates a volume-backed snapshot's image), so it cannot be cut.
@@ -308,21 +315,24 @@ def delay_of(outcome: str) -> float | None:
     return seconds if 0 <= seconds <= MAX_SECONDS else None
 
 
-def fault_handler(kernel: Any, point: str) -> FaultHandler:
-    """What an explored fault point does for the outcome a decision chose."""
-    return ExploredFault(kernel, point)
+def fault_handler(kernel: Any, point: str, match: dict[str, Any] | None = None) -> FaultHandler:
+    """What an explored fault point does for the outcome a decision chose (`match`: what the
+    work must have for a decision to be made there; None: any)."""
+    return ExploredFault(kernel, point, match)
 
 
 class ExploredFault:
     """An explored fault point's handler (`fault_handler`): the rule each chosen outcome
-    fires. A part of the cloud, not a closure, so that a cloud exploring its faults is saved
-    and loaded as any other."""
+    fires, and the `match` the work must have for the point to be explored there (None: any
+    work; `Choices.fault`). A part of the cloud, not a closure, so that a cloud exploring its
+    faults is saved and loaded as any other."""
 
-    __slots__ = ("kernel", "point")
+    __slots__ = ("kernel", "match", "point")
 
-    def __init__(self, kernel: Any, point: str):
+    def __init__(self, kernel: Any, point: str, match: dict[str, Any] | None = None):
         self.kernel = kernel
         self.point = point
+        self.match = match
 
     def __call__(self, outcome: str, attrs: dict[str, Any]) -> Any:
         from fakecloud.sim.faults import FaultRule

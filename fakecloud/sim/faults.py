@@ -63,6 +63,24 @@ class FaultPoint:
     http: str | None = None
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    def match_problems(self, match: dict[str, Any]) -> list[tuple[str, str]]:
+        """``(attribute, problem)`` for what in a rule's `match` would never match here: an
+        attribute the point does not have (unless it takes the caller's own), a value an
+        attribute of few values never has (`value_problems`)."""
+        problems = []
+        if not self.open_attrs:
+            for key in match:
+                if key not in self.attrs:
+                    problems.append(
+                        (
+                            key,
+                            f"fault point {self.name!r} has no attribute {key!r}"
+                            f"{did_you_mean(key, self.attrs)}; it matches on "
+                            f"{', '.join(self.attrs) or 'nothing'}",
+                        )
+                    )
+        return problems + self.value_problems(match)
+
     def value_problems(self, match: dict[str, Any]) -> list[tuple[str, str]]:
         """``(attribute, problem)`` for each value of `match` its attribute never has
         (``command: freeze`` for ``guest-fsfreeze-freeze``: a rule that would never fire)."""
@@ -84,6 +102,22 @@ class FaultPoint:
                         )
                     )
         return problems
+
+
+def attrs_match(match: dict[str, Any], attrs: dict[str, Any]) -> bool:
+    """Whether work with `attrs` has what a rule's `match` asks: each attribute equal, or one
+    of a list given, or (an attribute that is a list) among its items."""
+    for key, want in match.items():
+        have = attrs.get(key)
+        if isinstance(have, (list, tuple, frozenset)) and not isinstance(want, (list, tuple)):
+            if want not in have:
+                return False
+        elif isinstance(want, (list, tuple, set)):
+            if have not in want:
+                return False
+        elif have != want:
+            return False
+    return True
 
 
 @dataclasses.dataclass
@@ -241,15 +275,7 @@ class FaultPlan:
                 "`fakecloud list points` lists them"
             )
         match = fields.get("match") or {}
-        if not known.open_attrs:
-            for key in match:
-                if key not in known.attrs:
-                    raise ConfigError(
-                        f"fault point {point!r} has no attribute {key!r}"
-                        f"{did_you_mean(key, known.attrs)}; it matches on "
-                        f"{', '.join(known.attrs) or 'nothing'}"
-                    )
-        for key, problem in known.value_problems(match):
+        for key, problem in known.match_problems(match):
             if key == "method" and point in RPC_POINTS:
                 continue  # the methods of the endpoints this cloud serves (`_check_fields`)
             raise ConfigError(problem)
@@ -447,16 +473,8 @@ class FaultPlan:
             return False
         if rule.until is not None and now > rule.until:
             return False
-        for key, want in rule.match.items():
-            have = attrs.get(key)
-            if isinstance(have, (list, tuple, frozenset)) and not isinstance(want, (list, tuple)):
-                if want not in have:
-                    return False
-            elif isinstance(want, (list, tuple, set)):
-                if have not in want:
-                    return False
-            elif have != want:
-                return False
+        if rule.match and not attrs_match(rule.match, attrs):
+            return False
         rule.matches += 1
         if rule.nth is not None and rule.matches != rule.nth:
             return False

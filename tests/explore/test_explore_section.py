@@ -110,6 +110,16 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
             "x.yaml:8: field explore.faults[0].restart: no cinder-volume host 'cinder@lvmdriver1' "
             "(did you mean 'cinder@lvmdriver-1'?); hosts: cinder@lvmdriver-1",
         ),
+        (  # a match: as a fault step's, and what would never match refused as there
+            "explore:\n  faults: [{point: rpc.call, match: {method: quiesce_instanse}}]\n",
+            "x.yaml:8: field explore.faults[0].match.method: fault point 'rpc.call': method "
+            "'quiesce_instanse' is none of its values (did you mean 'quiesce_instance'?)",
+        ),
+        (
+            "explore:\n  faults: [{point: volume_api.get, match: {volum_id: x}}]\n",
+            "x.yaml:8: field explore.faults[0].match.volum_id: fault point 'volume_api.get' has "
+            "no attribute 'volum_id' (did you mean 'volume_id'?)",
+        ),
         (  # an infinite wait, explored as a cloud that never became idle
             "explore:\n  faults: [{point: io.transfer, errors: ['delay:1e400']}]\n",
             "x.yaml:8: field explore.faults[0].errors[0]: a delay is written delay:S, S seconds "

@@ -1,11 +1,13 @@
 """Faults and an adversary chosen by the seed, written out so plain `fakecloud run` replays them."""
 
+import pytest
 import yaml
 
 from fakecloud.explore.groups import outcome_of
 from fakecloud.explore.replay import replay_document, write_replay
 from fakecloud.explore.runner import prepared
 from fakecloud.explore.session import replays
+from fakecloud.scenario.errors import ScenarioError
 from fakecloud.scenario.loader import load
 from fakecloud.scenario.runner import run_case
 from tests.explore.conftest import ROOT, by_event, same_run
@@ -326,3 +328,69 @@ def test_the_empty_upload_of_a_volume_backed_snapshot_is_not_cut_part_way():
     assert explored.failures == []
     uploads = [e for e in explored.result.trace if e.get("label") == "glance.upload"]
     assert [(e["kind"], e.get("size")) for e in uploads] == [("io.start", 0), ("io.finish", None)]
+
+
+#: A volume-backed createImage whose guest agent may stall, at the thaw of server db alone (an
+#: explored point's match:, as a fault step's): the freeze goes through in every seed.
+THAW_STALLS = """\
+name: thaw-stalls
+cloud:
+  profile: upstream
+  images: {qga: {existing: cirros-0.6.2-x86_64-qga}}
+  servers:
+    db:
+      body:
+        imageRef: ""
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${images.qga.id}", source_type: image,
+             destination_type: volume, volume_size: 1, delete_on_termination: true}
+steps:
+  - name: snap
+    microversion: "2.45"
+    request: POST /servers/${servers.db.id}/action
+    body: {createImage: {name: db-snap}}
+expect:
+  invariants: all
+explore:
+  chance: {rpc_delay: false, tie_order: false, throughput_jitter: false}
+  faults:
+    - point: nova.guest_agent
+      errors: [stall]
+      likelihood: 1
+      match: {command: guest-fsfreeze-thaw, instance_uuid: "${servers.db.id}"}
+"""
+
+
+def test_an_explored_point_with_a_match_fires_only_at_that_work_and_replays_exactly(tmp_path):
+    """Without its match the stall fired at the freeze, the first command the agent gets;
+    with it the freeze is answered and the thaw hangs. The replay file writes the firing, not
+    the match: the thaw's consultation keeps its number, so plain `fakecloud run` makes the
+    same run."""
+    ready = prepared(THAW_STALLS, "thaw.yaml", "default")
+    (fault,) = ready.spec.faults
+    assert fault.label == (
+        "nova.guest_agent (command guest-fsfreeze-thaw, instance_uuid ${servers.db.id})"
+    )
+    explored = ready.play(0)
+    fired = [e for e in explored.result.trace if e["kind"] == "fault"]
+    assert [(e["command"], e["action"]) for e in fired] == [("guest-fsfreeze-thaw", "stall")]
+    (decision,) = [d for d in explored.decisions if d.kind == "fault"]
+    assert decision.n == 2  # the freeze was the point's first consultation, drawn nothing
+    assert "invariant no_long_freeze" in {c.what for c in explored.failures}
+    path, replayed = _replay(explored, ready, tmp_path)
+    (entry,) = yaml.safe_load(path.read_text())["choices"]["made"]
+    assert (entry["fault"], entry["n"], entry["outcome"]) == ("nova.guest_agent", 2, "stall")
+    assert same_run(replayed.trace, explored.result.trace)
+
+
+def test_a_match_naming_what_no_world_at_t0_has_is_an_error_of_the_file():
+    text = THAW_STALLS.replace("${servers.db.id}", "${steps.snap.body.image_id}")
+    with pytest.raises(ScenarioError) as refused:
+        prepared(text, "thaw.yaml", "default")
+    assert str(refused.value) == (
+        "thaw.yaml:26: field explore.faults[0].match.instance_uuid: "
+        "${steps.snap.body.image_id}: no 'snap' (has nothing): a fault's match is resolved at "
+        "t0, once setup is done and before any step (${servers.NAME.id}, ${volumes.NAME.id}, "
+        "${project_id})"
+    )
