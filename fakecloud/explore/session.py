@@ -57,9 +57,9 @@ class CaseReport:
 
     def unexpected(self) -> list[str]:
         """For a bug hunt (``finds:``): what went other than expected - something listed
-        that no seed broke, or anything broken that is not listed. Otherwise: everything
-        broken. What broke is listed cause by cause as their groups rank, then each
-        consequence, naming its cause."""
+        that no seed broke, or anything broken that is not listed (``found X, not in
+        explore.finds``). Otherwise: everything broken (``broke X``). What broke is listed
+        cause by cause as their groups rank, then each consequence, naming its cause."""
         broke = {g.key for g in self.groups} | {c.key for g in self.groups for c in g.consequences}
         # each cause as its group ranks (most seeds first), then what broke only because of
         # it, said so: the first line (pytest's short summary) is a cause, never its consequence
@@ -69,8 +69,10 @@ class CaseReport:
         for g in self.groups:
             for c in g.consequences:
                 shown.setdefault(c.key, f" (a consequence of {g.key})")
+        # a case that hunts nothing has no explore.finds to be outside of: it broke this
+        found = "found {}, not in explore.finds{}" if self.targets else "broke {}{}"
         out = [
-            f"found {key}, not in explore.finds{of}"
+            found.format(key, of)
             for key, of in shown.items()
             if not any(f.matches(key) for f in self.targets)
         ]

@@ -44,7 +44,7 @@ def test_the_explore_item_fails_with_the_groups_and_the_minimal_replay(tester):
     text = result.stdout.str()
     assert "scenarios/link.yaml::explore[default]" in text
     assert "2 seeds, 0 passed, 2 broke something" in text
-    assert "found step small: finished at 2 s" in text  # not among explore.finds
+    assert "broke step small: finished at 2 s" in text  # it hunts nothing: no explore.finds
     assert "did not break it again" not in text  # the shrunk file was replayed and checked
     assert "\n2 seeds\n" in text and "seeds/s" not in text  # no wall time measured here
     # The minimal replay, in full: both transfers are needed (alone, the small one is not slowed
@@ -79,16 +79,17 @@ def test_the_explore_items_summary_names_the_cause_and_its_consequences(tester):
     result = tester.runpytest("-m", "explore", "scenarios")
     result.assert_outcomes(failed=1, deselected=1)
     cause = "step snap: status 202 (scenarios/unnamed.yaml:10)"
-    of = f", not in explore.finds (a consequence of {cause})"
-    # the cause first, then what broke only because of it, each naming it
-    assert [line for line in result.outlines if line.startswith("default: found ")] == [
-        f"default: found {cause}, not in explore.finds",
-        "default: found step snap: save images.nightly.id: body.image_id: no 'image_id' (has"
+    of = f" (a consequence of {cause})"
+    # the cause first, then what broke only because of it, each naming it; no "not in
+    # explore.finds", which a case that hunts nothing does not have (until session 43)
+    assert [line for line in result.outlines if line.startswith("default: broke ")] == [
+        f"default: broke {cause}",
+        "default: broke step snap: save images.nightly.id: body.image_id: no 'image_id' (has"
         f" badRequest) (scenarios/unnamed.yaml:6){of}",
-        "default: found state: GET /v2/images/${images.nightly.id}"
+        "default: broke state: GET /v2/images/${images.nightly.id}"
         f" (scenarios/unnamed.yaml:14){of}",
-        f"default: found trace present (scenarios/unnamed.yaml:17){of}",
+        f"default: broke trace present (scenarios/unnamed.yaml:17){of}",
     ]
     # pytest's short summary: the cause, not a consequence
-    head = "FAILED scenarios/unnamed.yaml::explore[default] - found step snap: status 202"
+    head = "FAILED scenarios/unnamed.yaml::explore[default] - broke step snap: status 202"
     assert any(line.startswith(head) for line in result.outlines)
