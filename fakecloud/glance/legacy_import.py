@@ -32,6 +32,7 @@ from fakecloud.glance.errors import GlanceHttpError, HTTPBadRequest, HTTPInterna
 from fakecloud.glance.import_methods import uri_passes
 from fakecloud.glance.schema import schema_text
 from fakecloud.glance.states import FormatsNotSet, check_status, set_status
+from fakecloud.glance.task_api import proxy_rule
 from fakecloud.glance.task_schemas import task_schema
 from fakecloud.glance.tasks import INTERNAL_ERROR, Task
 from fakecloud.sim.io import gbit_per_s
@@ -82,6 +83,7 @@ def create(glance: Any, ctx: Any, body: Any) -> Task:
         if not isinstance(task_input, dict):
             raise HTTPInternalServerError()  # None.get: AttributeError
         image_id = task_input.get("image_id")
+    proxy_rule(glance, ctx, "add_task")  # 16-22: the task repository's add (its 403)
     task = glance.tasks.new_task(ctx, kind, task_input, image_id)
     glance.kernel.spawn(_run(glance, ctx, task), name=f"glance task {task.id}")
     return task

@@ -56,11 +56,11 @@ def enforce_access(glance: Any, ctx: Any) -> None:
     raise HTTPForbidden()
 
 
-def _proxy_rule(glance: Any, ctx: Any, rule: str) -> None:
+def proxy_rule(glance: Any, ctx: Any, rule: str) -> None:
     """Glance 16-22's task repositories with the operator's rules: the policy proxy's `rule`
-    (``get_task``, ``get_tasks``) on ``{}`` before the database is read (glance 16.0.1-22.1.1
-    api/policy.py ``TaskRepoProxy.get``, ``TaskStubRepoProxy.list``), ``exception.Forbidden``,
-    a 403 naming it; 23.0.0-24.x read the repositories without the proxies
+    (``get_task``, ``get_tasks``, ``add_task``) on ``{}`` at the repository (glance
+    16.0.1-22.1.1 api/policy.py ``TaskRepoProxy``, ``TaskStubRepoProxy.list``),
+    ``exception.Forbidden``, a 403 naming it; 23.0.0-24.x read the repositories without the proxies
     (``authorization_layer=False``), 25.0.0 removed them."""
     rules = glance.policy_rules
     if rules is None or ctx is None or rules.major >= API_POLICY_SINCE:
@@ -87,7 +87,7 @@ def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
     database's Forbidden for another project's task (`_sees`: 403 "Forbidding request, task
     X is not visible", ``_task_get``)."""
     enforce_access(glance, ctx)
-    _proxy_rule(glance, ctx, "get_task")
+    proxy_rule(glance, ctx, "get_task")
     task = _find(glance, task_id)
     if task is None or ("deleted_at" in task.extra and not is_admin(ctx, glance.policy_rules)):
         raise HTTPNotFound(explanation=f"Could not find task {task_id}")
@@ -99,7 +99,7 @@ def show(glance: Any, ctx: Any, task_id: str) -> dict[str, Any]:
 def index(glance: Any, ctx: Any, query: dict[str, list[str]]) -> dict[str, Any]:
     """``RequestDeserializer.index`` then ``TasksController.index`` and the serializer."""
     enforce_access(glance, ctx)
-    _proxy_rule(glance, ctx, "get_tasks")
+    proxy_rule(glance, ctx, "get_tasks")
     params = {k: list(v) for k, v in query.items()}
     limit_text = pop_first(params, "limit")
     marker = pop_first(params, "marker")

@@ -335,7 +335,8 @@ def test_glance_16_to_22_task_repositories_ask_get_task_and_get_tasks(profile, p
     """Glance 16-22's task repositories are wrapped in the policy proxies, which ask
     ``get_task`` and ``get_tasks`` on ``{}`` before the database is read (16.0.1-22.1.1
     api/policy.py ``TaskRepoProxy.get``, ``TaskStubRepoProxy.list``): a 403 naming the rule,
-    even for a task that does not exist; 23.0.0 reads the repositories without them."""
+    even for a task that does not exist, and ``add_task`` as a task is created (``add``);
+    23.0.0 reads the repositories without them."""
     w = World(profile=profile, config={"glance": {"policy": {"get_task": "!", "get_tasks": "!"}}})
     resp = w.call("GET", f"/v2/tasks/{MISSING}", ADMIN)
     assert (resp.status, detail(resp)) == (
@@ -347,6 +348,16 @@ def test_glance_16_to_22_task_repositories_ask_get_task_and_get_tasks(profile, p
     assert (resp.status, detail(resp) if proxied else None) == (
         (403, "You are not authorized to complete get_tasks action.") if proxied else (200, None)
     )
+    # the legacy import task's create: the repository's add_task, after the body's checks
+    w = _refused("add_task", profile)
+    url = "http://download.cirros-cloud.net/0.6.2/cirros-0.6.2-x86_64-disk.img"
+    legacy = {"image_properties": {"disk_format": "qcow2", "container_format": "bare"}}
+    legacy |= {"import_from_format": "qcow2", "import_from": url}
+    resp = w.call("POST", "/v2/tasks", ADMIN, body={"type": "import", "input": legacy})
+    assert (resp.status, detail(resp) if proxied else None) == (
+        (403, "You are not authorized to complete add_task action.") if proxied else (201, None)
+    )
+    assert w.call("POST", "/v2/tasks", ADMIN, body={"type": "import"}).status == 400
 
 
 def test_a_target_field_reaches_the_rule():
