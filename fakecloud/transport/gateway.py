@@ -145,9 +145,14 @@ class Gateway:
         headers: Mapping[str, str] | Iterable,
         body: bytes,
         parts: SplitResult | None = None,
+        held: bool = False,
     ) -> Response | None:
         """Answer a request for a full URL; None if its host is not this cloud's. `parts`:
-        ``urlsplit(url)``, when the caller has it already."""
+        ``urlsplit(url)``, when the caller has it already; `held`: the caller holds the
+        cloud's turn (`Kernel.lock`) already, as the intercept does around the answer and its
+        log (the turn is then not taken again: a nested acquire and release, 840 instructions
+        a request)."""
+        handle = self._handle if held else self.handle
         if parts is None:
             parts = urlsplit(url)
         # A netloc already in normal form (lower case, no default port) is looked up as it is.
@@ -172,14 +177,14 @@ class Gateway:
                         if under(path, prefix):
                             mount = self.mount_for_host(host)
                             path = path[len(prefix) :] or "/"
-                            return self.handle(
+                            return handle(
                                 mount, method, path, parts.query, headers, body, base_url + prefix
                             )
                     return self._outside_prefixes(method, url, where, prefixed)
             mount = self.mount_for_netloc(where)
             if mount is None:
                 return None
-        return self.handle(mount, method, path, parts.query, headers, body, base_url)
+        return handle(mount, method, path, parts.query, headers, body, base_url)
 
     def handle(
         self,
@@ -204,55 +209,69 @@ class Gateway:
         lock = self.kernel.lock
         lock.acquire()  # this thread's turn of kernel.lock
         try:
-            method = method.upper()
-            if not path_decoded and "%" in path:
-                path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
-            api = mount.api
-            if api is None:
-                return self._unmounted(mount, method, path)
-            if "//" in path and getattr(api, "paste_urlmap", False):
-                path = collapse_slashes(without_host(path) if api.urlmap_outermost else path)
-            if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
-                refused = self._size_limit(mount, method, path, headers, len(body))
-                if refused is not None:
-                    return refused
-            # `Request(method, path, query=..., headers=..., body=..., base_url=...)` without its
-            # `__init__`: the fields the wire gives, set in this frame; the others are read from
-            # their defaults, which the dataclass keeps on the class, until the request's path
-            # sets them (its context, microversion, parameters)
-            req = _new(Request)
-            req.method = method
-            req.path = path
-            req.query = parse_qs(query, keep_blank_values=True) if query else {}
-            req.headers = _folded(headers)
-            req.body = body
-            req.base_url = base_url or mount.base_url
-            req.params = {}
-            early = getattr(api, "answer_before_token", None)
-            if early is not None:
-                answered = early(req)
-                if answered is not None:
-                    return answered
-            refused = authenticate(self.cloud.keystone, api, req)
-            if refused is not None:
-                return refused if method != "OPTIONS" else cors.filtered(api, method, refused)
-            try:
-                response = api.call(req)
-            except RuntimeError as exc:
-                # simpy: the handler waits on something nothing will ever trigger (a stall).
-                response = api.render_fault(api.unexpected(exc))
-            if response.status == 404:
-                response = self._explain_404(api, req, response)
-            ctx = req.context
-            if ctx is not None and response.__class__ is not WsgiServerError:
-                # `stamp_request_id`, in this frame: every request is stamped here
-                rid = ctx.request_id
-                headers = response.headers
-                for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
-                    headers[name] = rid
-            return response if method != "OPTIONS" else cors.filtered(api, method, response)
+            return self._handle(mount, method, path, query, headers, body, base_url, path_decoded)
         finally:
             lock.release()
+
+    def _handle(
+        self,
+        mount: Mount,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str] | Iterable,
+        body: bytes,
+        base_url: str | None = None,
+        path_decoded: bool = False,
+    ) -> Response:
+        """`handle` for a caller holding the cloud's turn (`Kernel.lock`)."""
+        method = method.upper()
+        if not path_decoded and "%" in path:
+            path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
+        api = mount.api
+        if api is None:
+            return self._unmounted(mount, method, path)
+        if "//" in path and getattr(api, "paste_urlmap", False):
+            path = collapse_slashes(without_host(path) if api.urlmap_outermost else path)
+        if len(body) > self.kernel.config.oslo_middleware.max_request_body_size:
+            refused = self._size_limit(mount, method, path, headers, len(body))
+            if refused is not None:
+                return refused
+        # `Request(method, path, query=..., headers=..., body=..., base_url=...)` without its
+        # `__init__`: the fields the wire gives, set in this frame; the others are read from
+        # their defaults, which the dataclass keeps on the class, until the request's path
+        # sets them (its context, microversion, parameters)
+        req = _new(Request)
+        req.method = method
+        req.path = path
+        req.query = parse_qs(query, keep_blank_values=True) if query else {}
+        req.headers = _folded(headers)
+        req.body = body
+        req.base_url = base_url or mount.base_url
+        req.params = {}
+        early = getattr(api, "answer_before_token", None)
+        if early is not None:
+            answered = early(req)
+            if answered is not None:
+                return answered
+        refused = authenticate(self.cloud.keystone, api, req)
+        if refused is not None:
+            return refused if method != "OPTIONS" else cors.filtered(api, method, refused)
+        try:
+            response = api.call(req)
+        except RuntimeError as exc:
+            # simpy: the handler waits on something nothing will ever trigger (a stall).
+            response = api.render_fault(api.unexpected(exc))
+        if response.status == 404:
+            response = self._explain_404(api, req, response)
+        ctx = req.context
+        if ctx is not None and response.__class__ is not WsgiServerError:
+            # `stamp_request_id`, in this frame: every request is stamped here
+            rid = ctx.request_id
+            headers = response.headers
+            for name in getattr(api, "request_id_headers", _REQUEST_ID_HEADERS):
+                headers[name] = rid
+        return response if method != "OPTIONS" else cors.filtered(api, method, response)
 
     def call(
         self,
@@ -353,7 +372,7 @@ class Gateway:
         # `Headers(sent)` without folding the names again (each is written folded above)
         folded = dict.__new__(Headers)
         dict.update(folded, sent)
-        response = self.handle(mount, method, path, query, folded, raw)
+        response = self._handle(mount, method, path, query, folded, raw)  # (`call` holds the turn)
         if method == "GET" or method.upper() != "HEAD":
             return response
         return _bodiless(response)

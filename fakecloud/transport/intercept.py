@@ -313,8 +313,12 @@ def _answering(
         # Answered and logged in one turn of the cloud's lock (`Kernel.lock`): threads sharing
         # the intercept log their calls in the order they were answered, and the log's trim
         # (which rewrites the entry just older than the live ones) is never run by two at once.
-        with kernel.lock:
-            answer = gateway.handle_url(request.method, url, request.headers, body, parts)
+        # The lock's own acquire and release, not ``with`` (see `Gateway.handle`), and the
+        # gateway told the turn is held (`held`), so it does not take it again.
+        lock = kernel.lock
+        lock.acquire()  # this thread's turn of kernel.lock
+        try:
+            answer = gateway.handle_url(request.method, url, request.headers, body, parts, True)
             if answer is None:  # the host is the cloud's, so this cannot happen
                 raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
             if stream:
@@ -322,5 +326,7 @@ def _answering(
                 calls.log(request, response, None, None)
                 return response
             return _read_response(adapter, request, answer, calls)
+        finally:
+            lock.release()
 
     return send
