@@ -92,7 +92,8 @@ from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
 from fakecloud.sim.io import gbit_per_s
 
 #: The first Glance whose import checks the image first (0376185fb, 17.0.0: 404, the 409s of
-#: a status or formats that cannot work, ``modify_image``); 16.x answers 202 to any import.
+#: a status or formats that cannot work; the caller's ownership from `IMPORT_OWNER_CHECKED`);
+#: 16.x answers 202 to any import.
 IMPORT_CHECKS_SINCE = 17
 #: Where the import refuses at once a caller who does not own the image (``is_image_mutable``:
 #: 403 "Operation not permitted"), by Nova release: c930638fc "Check authorization before
