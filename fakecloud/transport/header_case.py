@@ -10,9 +10,19 @@ answer ``x-openstack-request-id``, ``x-compute-request-id`` and ``OpenStack-API-
 Keystone ``x-openstack-request-id``, as a client that records answers byte for byte (a replay
 cassette) sees them. On such a port (`fakecloud.transport.header_size.head_limits`) the names
 the application gave are written as given; the ones the server adds (``Date``,
-``Content-Length``, ``Connection``, ``Server``) are Apache's own spelling already. Not
-modelled: Apache's order of the fields (waitress sorts them by name), its ``Server`` and
-``Keep-Alive`` fields.
+``Content-Length``, ``Connection``, ``Server``) are Apache's own spelling already.
+
+The fields are laid out as the front lays them out, not sorted by name as waitress sorts them
+(a recorded answer diffed against the same answer in process, which keeps the application's
+order): eventlet.wsgi writes the application's fields in the application's order, then its
+``Date``, ``Transfer-Encoding`` and ``Connection`` (``close``, or ``keep-alive`` to a client
+that sent ``Connection: keep-alive``, as requests does), and no ``Server`` field
+(``handle_one_response``, eventlet 0.20.0 to 0.41.3; 0.41.3 tried); Apache writes its ``Date``
+and ``Server`` first (``basic_http_header``), then the application's fields. Apache's
+``Server`` is its ``ServerTokens Prod`` banner, ``Apache`` (Debian's default adds the version
+and OS). Not modelled: Apache's ``Keep-Alive: timeout=5, max=N`` and ``Connection:
+Keep-Alive`` (its count of requests left on the connection), and where it moves a proxied
+``Content-Type``.
 
 The status line's version is the server's own, not the request's: eventlet.wsgi writes its
 ``protocol_version`` (``HTTP/1.1``, ``max_http_version`` left at its default by nova/wsgi.py;
@@ -26,25 +36,55 @@ from __future__ import annotations
 
 from fakecloud.transport.keepalive import KeepAliveTask
 
+#: The fields the server in front writes itself, where it writes them (not the application's).
+_FRONT_FIELDS = frozenset({"Date", "Server", "Via", "Transfer-Encoding", "Connection"})
+
+#: Apache's ``Server`` field at ``ServerTokens Prod``: the product alone, no version or OS
+#: (Debian's default ``OS`` adds ``/2.4.x (Ubuntu)``, which a simulation cannot know).
+APACHE_SERVER = "Apache"
+
 
 class FrontTask(KeepAliveTask):
-    """The WSGI task of a service's port (`KeepAliveTask`), writing the application's header
-    names in their own case where Apache is in front."""
+    """The WSGI task of a service's port (`KeepAliveTask`), writing the response head as the
+    server in front of the service writes it: its status line, its fields, their order and,
+    where Apache is in front, the application's names in their own case."""
 
     def build_response_header(self) -> bytes:
-        """waitress's head with the front's ``HTTP/1.1`` status line, each name the application
-        gave spelled as it gave it when the port's front keeps names (Apache)."""
+        """The head waitress would write (its framing decisions: close, chunked), laid out as
+        the front lays it out: the application's fields in the application's order (waitress
+        sorted them by name), then eventlet.wsgi's ``Date``, ``Transfer-Encoding`` and
+        ``Connection`` after them and no ``Server`` (``handle_one_response``); or Apache's
+        ``Date`` and ``Server`` first (``basic_http_header``), the application's names as
+        given."""
         given = {}  # read before waitress rewrites the list with its capitalized names
         for name, _ in self.response_headers:
             given.setdefault("-".join(x.capitalize() for x in name.split("-")), name)
-        head = super().build_response_header()
-        if head.startswith(b"HTTP/1.0 "):  # the server's protocol, not the request's
-            head = b"HTTP/1.1 " + head[9:]
-        if not self.channel.head_limits().apache:
-            return head
-        lines = head.decode("latin-1").split("\r\n")
-        for i in range(1, len(lines)):
-            name, colon, value = lines[i].partition(":")
-            if colon and name in given:
-                lines[i] = given[name] + colon + value
-        return "\r\n".join(lines).encode("latin-1")
+        super().build_response_header()
+        apache = self.channel.head_limits().apache
+        front = {}
+        fields = []
+        for name, value in self.response_headers:
+            if name in _FRONT_FIELDS and not (name == "Server" and "Server" in given):
+                front.setdefault(name, value)
+            else:
+                fields.append((given.get(name, name) if apache else name, value))
+        lines = ["HTTP/1.1 " + self.status]  # the server's protocol, not the request's
+        if apache:
+            lines.append("Date: " + front["Date"])
+            if "Server" not in given:
+                lines.append("Server: " + APACHE_SERVER)
+        lines += [f"{name}: {value}" for name, value in fields]
+        if not apache:
+            lines.append("Date: " + front["Date"])
+        if "Transfer-Encoding" in front:
+            lines.append("Transfer-Encoding: " + front["Transfer-Encoding"])
+        connection = front.get("Connection")
+        if not apache and connection is None and not self.close_on_finish:
+            # eventlet.wsgi answers a client's own ``Connection: keep-alive`` in kind
+            asked = self.request.headers.get("CONNECTION", "").lower()
+            connection = "keep-alive" if asked == "keep-alive" else None
+        elif not apache and connection is not None:
+            connection = connection.lower()  # eventlet's ``close`` and ``keep-alive``
+        if connection is not None:
+            lines.append("Connection: " + connection)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

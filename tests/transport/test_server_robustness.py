@@ -8,6 +8,7 @@ import struct
 import time
 
 import pytest
+import requests
 
 from fakecloud.profiles.releases import release
 from fakecloud.transport.bad_length import EVENTLET_BAD_LENGTH
@@ -644,7 +645,7 @@ def test_an_http_version_is_read_as_the_server_in_front_reads_it(server):
     assert bad.startswith(b"<!DOCTYPE HTML>") and b"Bad request version ('HTTP/1.1x')" in bad
     # served as HTTP/1.0 (closing), in eventlet's own HTTP/1.1 status line
     served = exchange(server, "compute", b"GET" + head % b"HTTP/1.10")
-    assert served.startswith(b"HTTP/1.1 200 OK\r\nConnection: close\r\n")
+    assert served.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\nConnection: close\r\n\r\n" in served
     for version in (b"HTTP/0.9", b"HTTP/01.1", b"http/1.1"):
         assert exchange(server, "identity", b"GET" + head % version) == APACHE.bare_lf_answer
     # two requests on one connection: HTTP/2.0 and 9.9 are HTTP/1.1 to Apache, kept alive
@@ -701,3 +702,27 @@ def test_eventlet_on_python_3_refuses_100_fields_and_from_0_36_a_length_beside_c
     assert exchange(server, "compute", _head(fields)).startswith(b"HTTP/1.1 401 ")  # 2.7
     answers = exchange(server, "compute", both)  # the seed: eventlet 0.20.0
     assert answers.startswith(b"HTTP/1.1 401 ") and answers.count(b"HTTP/1.1 ") == 2
+
+
+def test_answers_lay_out_their_fields_as_the_front_does_and_as_in_process(server):
+    """waitress sorted the fields by name and sent ``Server: fakecloud`` (session 42's known
+    limit): a recorded answer diffed against the same answer in process. eventlet.wsgi
+    writes the application's fields in its order, then ``Date`` and its ``Connection`` (a
+    client's ``keep-alive`` answered in kind), and no ``Server``; Apache writes ``Date`` and
+    ``Server`` first (eventlet 0.41.3 tried; httpd's ``basic_http_header``)."""
+    front = {"date", "server", "connection", "content-length"}
+    for service, path in (("compute", "/v2.1/"), ("volume", "/"), ("identity", "/v3")):
+        url = server.urls[service] + path
+        served = requests.get(url, timeout=TIMEOUT)
+        with server.cloud.intercept():
+            in_process = requests.get(url, timeout=TIMEOUT)
+        assert served.status_code == in_process.status_code
+        names = list(served.headers)
+        assert [n.lower() for n in names if n.lower() not in front] == [
+            n.lower() for n in in_process.headers if n.lower() not in front
+        ], service
+        if service == "identity":  # Apache
+            assert names[:2] == ["Date", "Server"] and served.headers["Server"] == "Apache"
+        else:
+            assert names[-3:] == ["Content-Length", "Date", "Connection"], names
+            assert served.headers["Connection"] == "keep-alive" and "Server" not in names
