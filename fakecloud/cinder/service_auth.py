@@ -74,15 +74,21 @@ class Unauthorized(Exception):
 
 def service_token(kernel: Any) -> Any:
     """The service token Cinder sends with its next request made with a user's token: None
-    where it sends none, `UNCHECKED` where the cloud has no Keystone or no such user, else its
-    service user's live `Token` from the cloud's Keystone; `Unauthorized` where Keystone will
-    not issue one (``identity.auth_failed`` in the trace)."""
+    where it sends none, `UNCHECKED` where the cloud has no Keystone or was built without such a
+    user, else its service user's live `Token` from the cloud's Keystone; `Unauthorized` where
+    Keystone will not issue one (the user disabled or deleted: ``identity.auth_failed`` in the
+    trace)."""
     if not sends_service_token(kernel):
         return None
     keystone = kernel.keystone
-    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+    if keystone is None or (
+        keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None
+        and not keystone.was_deleted(SERVICE_USER_NAME)
+    ):
         return UNCHECKED
     try:
+        if keystone.was_deleted(SERVICE_USER_NAME):
+            keystone.refuse_deleted(SERVICE_USER_NAME)
         return keystone.token_for(SERVICE_USER_NAME)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused
@@ -93,9 +99,13 @@ def user_token(kernel: Any, name: str) -> Any:
     ``[nova]`` section's privileged user), from the cloud's Keystone; None where the cloud has
     no Keystone or no such user; `Unauthorized` where Keystone will not issue one."""
     keystone = kernel.keystone
-    if keystone is None or keystone.directory.user_by_name(name, "default") is None:
+    if keystone is None or (
+        keystone.directory.user_by_name(name, "default") is None and not keystone.was_deleted(name)
+    ):
         return None
     try:
+        if keystone.was_deleted(name):
+            keystone.refuse_deleted(name)
         return keystone.token_for(name)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused

@@ -179,6 +179,23 @@ class Keystone:
             raise KeyError(f"no user {name!r} in this cloud; users: {known}")
         return found
 
+    def was_deleted(self, user_name: str) -> bool:
+        """Whether the user `user_name` of the Default domain was in the directory as the
+        cloud was built and is no more: deleted through Keystone's API (a world built without
+        it, saved before it existed, never had it)."""
+        if self.directory.user_by_name(user_name, DEFAULT_DOMAIN_ID) is not None:
+            return False
+        built = getattr(self.directory, "origin", None)
+        return built is not None and built.user_by_name(user_name, DEFAULT_DOMAIN_ID) is not None
+
+    def refuse_deleted(self, user_name: str) -> None:
+        """What a service's configured password for the deleted user `user_name` (`was_deleted`)
+        meets: Keystone's 401 (``no such user``, traced as ``identity.auth_failed``), raised as
+        `fakecloud.identity.exception.Unauthorized`."""
+        name = {"name": user_name, "domain": {"id": DEFAULT_DOMAIN_ID}, "password": "-"}
+        self.authenticate({"identity": {"methods": ["password"], "password": {"user": name}}})
+        raise exception.Unauthorized()  # (authenticate refuses a name it does not know)
+
     def token_for(self, user_name: str, scope: str = "project") -> Token:
         """A live token for `user_name`, issued without HTTP and reused, as keystoneauth's
         session does, until it has `MIN_TOKEN_LIFE_S` left.

@@ -25,7 +25,8 @@ token (`service_token`) is what keystoneauth's password plugin of ``[service_use
 asked on the first request that needs it and again once it would expire within 120 s
 (`Keystone.token_for`), so the callee's ``auth_token`` middleware validates it as it
 validates any token (`fakecloud.transport.token_cache.callee_checks`). Where Keystone will not
-issue it (the user disabled, its role on `service` taken away: an operator's mistake) the
+issue it (the user disabled or deleted, its role on `service` taken away: an operator's
+mistake) the
 request is never sent: keystoneauth's ``Unauthorized`` goes up through Nova's client
 untranslated (`service_token`), so an API call that needed it is Nova's 500 ``Unexpected API
 Error`` naming ``keystoneauth1.exceptions.http.Unauthorized``, and a compute host's call fails
@@ -103,9 +104,10 @@ RENEWS = "renews"
 
 def service_token(kernel: Any) -> Any:
     """Nova's service user's live token from the cloud's Keystone (`SERVICE_USER_NAME`);
-    `UNCHECKED` where the cloud has no Keystone or no such user. Where Keystone will not issue
-    it one (the user disabled, without a role on its project: ``identity.auth_failed`` in the
-    trace) keystoneauth's `Unauthorized`, raised before the request leaves Nova:
+    `UNCHECKED` where the cloud has no Keystone or was built without such a user. Where
+    Keystone will not issue it one (the user disabled, deleted, without a role on its project:
+    ``identity.auth_failed`` in the trace) keystoneauth's `Unauthorized`, raised before the
+    request leaves Nova:
     ``ServiceTokenAuthWrapper.get_headers`` asks the ``[service_user]`` password plugin for its
     token (``service_auth.get_token(session)``, keystoneauth1 5.18.1 ``service_token.py``),
     whose ``POST /v3/auth/tokens`` raises on Keystone's 401, and neither Nova's Cinder client
@@ -115,9 +117,14 @@ def service_token(kernel: Any) -> Any:
     ``SessionClient.request`` (``ConnectTimeout``, ``ConnectFailure``) translates it
     (nova 34.0.0 ``nova/volume/cinder.py``, ``nova/image/glance.py``; 17.0.13 alike)."""
     keystone = kernel.keystone
-    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+    if keystone is None or (
+        keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None
+        and not keystone.was_deleted(SERVICE_USER_NAME)
+    ):
         return UNCHECKED
     try:
+        if keystone.was_deleted(SERVICE_USER_NAME):
+            keystone.refuse_deleted(SERVICE_USER_NAME)
         return keystone.token_for(SERVICE_USER_NAME)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused
@@ -145,7 +152,11 @@ def held_service_token(kernel: Any, context: Any) -> Any:
         return None
     keystone = kernel.keystone
     if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
-        return UNCHECKED
+        return (
+            RENEWS
+            if keystone is not None and keystone.was_deleted(SERVICE_USER_NAME)
+            else UNCHECKED
+        )
     held = keystone.held_token(SERVICE_USER_NAME)
     return RENEWS if held is None else held
 

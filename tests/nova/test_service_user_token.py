@@ -220,8 +220,12 @@ def test_glance_sees_cinders_service_token_not_the_one_nova_sent_cinder(cinder_s
     assert shown["server"]["status"] == status
 
 
-def _disable_nova(cloud):
+def _disable_nova(cloud, delete=False):
     uid = cloud.keystone.directory.user_by_name("nova", "default").id
+    if delete:
+        r = cloud.request("identity", "DELETE", f"/v3/users/{uid}", user="admin")
+        assert r.status == 204
+        return
     body = {"user": {"enabled": False}}
     r = cloud.request("identity", "PATCH", f"/v3/users/{uid}", body=body, user="admin")
     assert r.status == 200
@@ -234,10 +238,13 @@ UNAUTHORIZED_500 = (
 )
 
 
-def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves():
-    """Keystone refusing Nova's service user its token (the user disabled) fails the request
-    that needed it, as keystoneauth's ``ServiceTokenAuthWrapper.get_headers`` raises
-    ``Unauthorized`` there, untranslated by Nova's Cinder and Glance clients: createImage's
+@pytest.mark.parametrize(
+    ("delete", "reason"), [(False, "user 'nova' is disabled"), (True, "no such user 'nova'")]
+)
+def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves(delete, reason):
+    """Keystone refusing Nova's service user its token (the user disabled or deleted) fails
+    the request that needed it, as keystoneauth's ``ServiceTokenAuthWrapper.get_headers``
+    raises ``Unauthorized`` there, untranslated by Nova's Cinder and Glance clients: createImage's
     Glance create and an attach's Cinder read are Nova's 500, nothing sent (fakecloud sent the
     user's token alone with a warning, and both calls went through)."""
     cloud = Cloud(seed=1, profile="nova-34.0.0")
@@ -246,7 +253,7 @@ def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves
     volume = {"volume": {"size": 1}}
     volume_id = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume).json()
     cloud.run_until_idle()
-    _disable_nova(cloud)
+    _disable_nova(cloud, delete)
     path, action = f"/v2.1/servers/{server_id}", {"createImage": {"name": "snap"}}
     r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
     assert (r.status, r.json()["computeFault"]["message"]) == (500, UNAUTHORIZED_500)
@@ -255,7 +262,7 @@ def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves
     assert (r.status, r.json()["computeFault"]["message"]) == (500, UNAUTHORIZED_500)
     assert cloud.request("image", "GET", "/v2/images?name=snap").json()["images"] == []
     refused = cloud.trace.filter(kind="identity.auth_failed")
-    assert [e["reason"] for e in refused] == ["user 'nova' is disabled"] * 2
+    assert [e["reason"] for e in refused] == [reason] * 2
 
 
 def test_keystone_refusing_novas_service_token_mid_snapshot_fails_the_upload():
