@@ -16,7 +16,11 @@ servers the real services run behind bound both:
   body past ``LimitRequestBody`` (1 GiB by default since 2.4.53) with ``413``.
 
 So here: a request that has begun and receives nothing for `client_socket_timeout_s` gets
-``408 Request Timeout`` (waitress's plain-text error page) and its connection closes; an idle
+``408 Request Timeout`` (waitress's plain-text error page) and its connection closes, but on a
+port eventlet.wsgi serves a head that stops arriving is closed unanswered, as eventlet's
+``readline`` of the head timing out closes it (a byte within each timeout keeps it coming,
+there as here: the timeout is per read, and waitress reads every connection on one loop, so a
+trickling client holds no worker and others are served meanwhile); an idle
 connection (no request begun) closes without an answer, as every server closes one; a chunk
 size announcing more than the body limit (`waitress`'s ``max_request_body_size``) left gets
 ``413 Request Entity Too Large`` when its line arrives, as a ``Content-Length`` over the limit
@@ -93,6 +97,11 @@ def _sweep(listener: Any, now: float) -> None:
             if request is None or request.completed or channel.will_close:
                 channel.will_close = True
                 continue
+            if not request.headers_finished and not _apache(channel):
+                # eventlet.wsgi's ``readline`` of the head times out: the connection closes
+                # unanswered (``handle_one_request``; 0.41.3 tried), where Apache answers 408
+                channel.will_close = True
+                continue
             waited = now - channel.last_activity
             request.error = RequestTimeout(
                 f"no more of the request arrived for {waited:.3g} s (client_socket_timeout)"
@@ -102,3 +111,9 @@ def _sweep(listener: Any, now: float) -> None:
             channel.requests.append(request)
             channel.last_activity = now
         channel.server.add_task(channel)
+
+
+def _apache(channel: Any) -> bool:
+    """Whether Apache fronts `channel`'s port (a channel of another kind: as eventlet)."""
+    limits = getattr(channel, "head_limits", None)
+    return limits is not None and limits().apache
