@@ -94,6 +94,10 @@ class HeadLimits:
     apache: bool = False
     """Whether the request line's version is read as Apache reads it, else as eventlet.wsgi
     (`fakecloud.transport.request_line`)."""
+    underscores_kept: bool = False
+    """Whether a field whose name holds ``_`` reaches the application (eventlet.wsgi before
+    0.37.0 makes ``X_Auth_Token`` the ``HTTP_X_AUTH_TOKEN`` ``X-Auth-Token`` makes); else it
+    is dropped, as eventlet from 0.37.0, Apache (``ap_add_common_vars``) and waitress drop it."""
     length_and_chunked_answer: bytes | None = None
     """The answer to a request with both ``Content-Length`` and ``Transfer-Encoding``; None:
     the chunked body is read and the length ignored (RFC 9112 6.3, Apache's and eventlet's
@@ -109,6 +113,7 @@ EVENTLET = HeadLimits(
     REQUEST_URI_TOO_LONG,
     HEADER_LINE_TOO_LONG,
     HEADERS_TOO_LARGE,
+    underscores_kept=True,
 )
 """eventlet.wsgi with the services' ``max_header_line``: a line of 8,192 (request) or 16,384
 (header) bytes or more, header lines over 65,536 bytes."""
@@ -148,6 +153,14 @@ among them, so a head of 100 fields or more gets 431 "Too many headers" (Python 
 
 EVENTLET_036 = replace(EVENTLET_PY3, length_and_chunked_answer=LENGTH_AND_CHUNKED)
 """eventlet.wsgi 0.36.0 on: as `EVENTLET_PY3`, refusing a length beside a transfer coding."""
+
+EVENTLET_039 = replace(EVENTLET_036, underscores_kept=False)
+"""eventlet.wsgi 0.39.0 (the 2025.1 series' upper-constraints; 0.37.0 on, its
+``formalize_key_naming``): as `EVENTLET_036`, dropping a field whose name holds ``_``."""
+
+#: The first Nova major whose series' eventlet drops a field named with ``_`` (31.0.0, 2025.1:
+#: eventlet===0.39.0 in openstack/requirements' upper-constraints; 2024.2's was 0.36.1).
+EVENTLET_UNDERSCORES_DROPPED_SINCE = 31
 
 #: The first Nova major run on Python 3 alone (21.0.0, Ussuri, dropped Python 2.7).
 PYTHON3_SINCE = 21
@@ -214,6 +227,8 @@ def head_limits(host: str, release: Release) -> HeadLimits:
         return APACHE
     if release.major >= (32 if host == "compute" else 33):
         return APACHE
+    if release.major >= EVENTLET_UNDERSCORES_DROPPED_SINCE:
+        return EVENTLET_039
     if release.major >= EVENTLET_036_SINCE:
         return EVENTLET_036
     return EVENTLET_PY3 if release.major >= PYTHON3_SINCE else EVENTLET
@@ -319,6 +334,8 @@ class HeaderLimitParser(HTTPRequestParser):
         (`escape_high_bytes`); a chunked body is read by the bounded reader."""
         line, end, rest = header_plus.partition(b"\n")
         line = read_version(line, self.limits.apache, b"")[1]  # a version waitress serves
+        if self.limits.underscores_kept and b"_" in rest:
+            rest = _UNDERSCORED_NAME.sub(_dashed, rest)  # (waitress drops such a field)
         super().parse_header(escape_high_bytes(line) + end + rest)
         both = self.limits.length_and_chunked_answer
         if both is not None and self.chunked and "CONTENT_LENGTH" in self.headers:
@@ -326,6 +343,24 @@ class HeaderLimitParser(HTTPRequestParser):
             self.completed = True
             return
         bound_chunks(self)
+
+
+_UNDERSCORED_NAME = re.compile(rb"(?m)^(?![ \t])[^:\r\n]*_[^:\r\n]*(?=:)")
+
+
+#: Names whose underscored spelling stays dropped: eventlet skips ``CONTENT_TYPE`` and
+#: ``CONTENT_LENGTH`` among the ``HTTP_`` keys, and a field waitress frames or routes the
+#: connection by is not made one from a spelling no client sends for it.
+_FRAMING = frozenset(
+    {b"content-length", b"content-type", b"transfer-encoding", b"connection", b"expect", b"host"}
+)
+
+
+def _dashed(name: re.Match[bytes]) -> bytes:
+    """A field name with its ``_`` as ``-``: the environ key eventlet.wsgi gave it before
+    0.37.0 (``k.replace('-', '_').upper()``), the one waitress gives the dashed name."""
+    dashed = name[0].replace(b"_", b"-")
+    return name[0] if dashed.strip().lower() in _FRAMING else dashed
 
 
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")

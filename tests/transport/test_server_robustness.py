@@ -16,6 +16,7 @@ from fakecloud.transport.header_size import (
     APACHE,
     EVENTLET,
     EVENTLET_036,
+    EVENTLET_039,
     EVENTLET_PY3,
     HEADER_LINE_TOO_LONG,
     HEADERS_TOO_LARGE,
@@ -227,9 +228,9 @@ def test_a_request_line_of_8192_bytes_gets_eventlets_empty_414(server):
         ("compute", "21.0.0", EVENTLET_PY3),  # Ussuri: Python 3 alone
         ("compute", "29.0.0", EVENTLET_PY3),  # 2024.1 pins eventlet 0.35.1
         ("compute", "30.0.0", EVENTLET_036),  # 2024.2 pins eventlet 0.36.1
-        ("compute", "31.0.0", EVENTLET_036),  # nova-api, the eventlet command, still shipped
+        ("compute", "31.0.0", EVENTLET_039),  # nova-api, the eventlet command, still shipped
         ("compute", "32.0.0", APACHE),  # "Remove eventlet based WSGI server entry points"
-        ("volume", "32.0.0", EVENTLET_036),  # cinder-api until Cinder 28.0.0 (2026.1)
+        ("volume", "32.0.0", EVENTLET_039),  # cinder-api until Cinder 28.0.0 (2026.1)
         ("image", "33.0.0", APACHE),  # glance-api gone in Glance 32.0.0 (2026.1)
         ("identity", "17.0.0", APACHE),  # Keystone under Apache since Newton
     ],
@@ -748,3 +749,22 @@ def test_a_head_trickled_a_byte_at_a_time_is_served_and_holds_no_one_up():
                 assert answer.startswith(b"HTTP/1.1 300 Multiple Choices\r\n")
             time.sleep(0.03)
         assert read_all(slow).startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_a_field_named_with_underscores_reaches_the_service_where_old_eventlet_serves(server):
+    """eventlet.wsgi before 0.37.0 (every eventlet port up to the 2024.2 series) makes
+    ``X_Auth_Token`` the environ key ``X-Auth-Token`` makes, so the token is taken (0.36.1's
+    ``get_environ``); waitress dropped the field, a 401. Apache (Keystone's port here) and
+    eventlet from 0.37.0 drop it (0.41.3 tried), as before."""
+    token = requests.post(
+        server.urls["identity"] + "/v3/auth/tokens",
+        data=login_request(server).split(b"\r\n\r\n")[1],
+        headers={"Content-Type": "application/json"},
+        timeout=TIMEOUT,
+    ).headers["X-Subject-Token"]
+    head = b"GET %s HTTP/1.1\r\nHost: x\r\nX_Auth_Token: %s\r\nConnection: close\r\n\r\n"
+    served = exchange(server, "compute", head % (b"/v2.1/servers", token.encode()))
+    assert served.startswith(b"HTTP/1.1 200 OK\r\n"), served[:200]
+    apache = exchange(server, "identity", head % (b"/v3/projects", token.encode()))
+    assert apache.startswith(b"HTTP/1.1 401 Unauthorized\r\n"), apache[:200]
+    assert head_limits("compute", release("31.0.0")).underscores_kept is False
