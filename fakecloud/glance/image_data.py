@@ -611,6 +611,12 @@ class ImageDataApi:
             stalled = self._import_owner(ctx, image)
         elif g.schema.glance >= COPY_IMAGE_POLICY_SINCE:
             g.images.policy(ctx, image).enforce("copy_image")
+        elif IMPORT_OWNER_CHECKED.reaches(self._kernel.switches.release) and not (
+            g.images.policy(ctx, image).owns()
+        ):
+            # 20.0.1's fcba03989 asks is_image_mutable of every method, copy-image too (its
+            # own policy, and the exemption, are ee8a69d50's, 21.0.0)
+            raise HTTPForbidden(explanation="Operation not permitted")
         locks = IMPORT_LOCKING.reaches(self._kernel.switches.release)
         if locks and IMPORT_LOCK in image.extra_properties:
             self._enforce_import_lock(image)
@@ -638,10 +644,11 @@ class ImageDataApi:
 
     def _import_owner(self, ctx: Any, image: Image) -> bool:
         """The import's check that the caller may change `image` (every method but
-        copy-image). From 23.0.0 ``ImageAPIPolicy.modify_image`` (with the legacy defaults
-        ``check_is_image_mutable``'s "You do not own this image"). Glance 17.0.0-20.0.0 check
-        nothing here: a caller who does not own the image has the 202, and the task's flow,
-        reading the image as the caller, meets the authorization layer's
+        copy-image, which from 21.0.0 asks ``copy_image`` instead). From 23.0.0
+        ``ImageAPIPolicy.modify_image`` (with the legacy defaults ``check_is_image_mutable``'s
+        "You do not own this image"). Glance 17.0.0-20.0.0 check nothing here: a caller who
+        does not own the image has the 202, and the task's flow, reading the image as the
+        caller, meets the authorization layer's
         ``ImmutableImageProxy`` outside the executor's try (17.0.1 ``get_flow``,
         ``TaskExecutor._run``): the task stays ``processing``, the image as it was (True:
         `_import_queens` runs it). `IMPORT_OWNER_CHECKED` refuses that caller at once

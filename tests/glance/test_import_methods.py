@@ -3,7 +3,7 @@
 ``utils.validate_uri``; the oracle's cases ``import-web-download-*``, ``import-copy-*``)."""
 
 import pytest
-from glance_support import ADMIN, World, detail
+from glance_support import ADMIN, P2, World, detail
 
 from fakecloud.errors import ConfigError
 
@@ -324,3 +324,24 @@ def test_a_lock_naming_no_task_is_busted():
     assert _import(w, image["id"], "web-download", uri=URL).status == 202
     (task,) = w.call("GET", f"/v2/images/{image['id']}/tasks").json()["tasks"]
     assert w.show(image["id"])["os_glance_import_task"] == task["id"]
+
+
+@pytest.mark.parametrize(
+    "profile, answer",
+    [
+        ("nova-21.0.0", (500, None)),  # Glance 20.0.0: no ownership check, the stores' KeyError
+        ("nova-21.1.0", (403, "Operation not permitted")),  # 20.0.1's fcba03989: every method
+        ("nova-22.0.0", (403, "You are not authorized to complete copy_image action.")),
+    ],
+)
+def test_a_non_owners_copy_image_on_glance_20_point_1_is_refused_as_not_permitted(profile, answer):
+    """Glance 20.0.1's backport of c930638fc (fcba03989) checks ``is_image_mutable`` for every
+    import method, ``copy-image`` included, before the stores are read (its KeyError, the 500
+    of Glance 20.0.0); 21.0.0 exempts ``copy-image``, which asks its own ``copy_image``
+    policy (ee8a69d50) instead."""
+    w = _world(profile)
+    image = w.create(visibility="community")
+    w.upload(image["id"], 10)
+    resp = _import(w, image["id"], "copy-image", P2)
+    assert (resp.status, detail(resp) if resp.status != 500 else None) == answer
+    assert w.status(image["id"]) == "active" and not w.glance.tasks._by_image.get(image["id"])
