@@ -52,7 +52,10 @@ lint: $(STAMP)
 # as share 2 ended 1.7 s after share 1 on average in eight runs at load 21-36; session 38 moved
 # tests/identity back to share 2, 1.0 CPU-s whose imports share 2 has, as share 1 ended
 # 1.3-5.5 s after share 2 in all nine runs at load 5-9: after it, +0.9 s on average in three
-# runs, -0.4 to +1.7, against +2.3 in the three of main alternated with them).
+# runs, -0.4 to +1.7, against +2.3 in the three of main alternated with them; session 43 moved
+# tests/transport/test_serve_cli.py, 0.6 CPU-s with its `fakecloud serve` processes, an `early`
+# test, as share 2 ended 4.6-14 s after share 1 in all five runs at load 7-10, 2.6 s after it
+# with the file moved).
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -63,7 +66,7 @@ test: $(STAMP)
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-share-1 test-share-2
 
 SHARE_1 := tests/clients tests/robustness tests/kernel tests/explore tests/usage tests/tools tests/profiles tests/conformance \
-	tests/nova/test_keypairs.py tests/scenario/test_plugin.py
+	tests/nova/test_keypairs.py tests/scenario/test_plugin.py tests/transport/test_serve_cli.py
 
 # pytest's plugins make test has no use for, whose hooks run for every test or fixture: setuponly
 # and setupplan (--setup-show, --setup-only, --setup-plan) wrap every fixture's setup and
