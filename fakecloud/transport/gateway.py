@@ -315,6 +315,12 @@ class Gateway:
             or (headers is not None and headers.__class__ is not dict)
         ):  # the common case costs no call; the check proper is for the others
             check_call_arguments(service_type, method, path, user, microversion, headers)
+        if not method.isalpha():
+            check_method(method)
+        # (a header or two: each checked before a token is issued for the call)
+        given = (
+            [(key, header_value(key, value)) for key, value in headers.items()] if headers else ()
+        )
         mount = self.mount_for_type(service_type)
         if mount.host == "volume" and entry(service_type) is VOLUME_V2:
             check_volume_v2(path, self.kernel.switches.series.cinder)
@@ -355,19 +361,11 @@ class Gateway:
                     f"cloud.request: body: expected JSON data or bytes ({exc})"
                 ) from None
             sent["content-type"] = "application/json"
-        if headers:
-            for key, value in headers.items():
-                if (
-                    value.__class__ is not str
-                    or key.__class__ is not str
-                    or "\n" in value
-                    or "\r" in value
-                ):
-                    value = header_value(key, value)
-                    if value is None:  # as requests: a header given None is not sent
-                        sent.pop(key.lower(), None)
-                        continue
-                sent[key.lower()] = value
+        for key, value in given:
+            if value is None:  # as requests: a header given None is not sent
+                sent.pop(key.lower(), None)
+                continue
+            sent[key.lower()] = value
         path, _, query = path.partition("?")
         # `Headers(sent)` without folding the names again (each is written folded above)
         folded = dict.__new__(Headers)
@@ -470,10 +468,13 @@ def check_call_arguments(*values: Any) -> None:
 
 
 def header_value(name: Any, value: Any) -> str | None:
-    """A header value of ``cloud.request`` that is not a plain string, as ``requests`` takes
-    it: bytes are sent as they are (read as latin-1, as HTTP carries them), None drops the
-    header; a number, or a line break (a second header smuggled in), is requests'
-    InvalidHeader: here a TypeError naming the header (a float version was a 500)."""
+    """A header value of ``cloud.request`` as ``requests`` takes it: bytes are sent as they
+    are (read as latin-1, as HTTP carries them), None drops the header; a number, or a line
+    break (a second header smuggled in), is requests' InvalidHeader: here a TypeError naming
+    the header (a float version was a 500). So are a name requests refuses (empty, leading
+    whitespace, a colon) or http.client cannot write (past ASCII), and a value with leading
+    whitespace or a character past latin-1 (http.client's ``UnicodeEncodeError``): each was
+    sent in process, an answer a real client never gets."""
     if isinstance(name, str) and value is None:
         return None
     if isinstance(name, str) and isinstance(value, bytes):
@@ -483,9 +484,44 @@ def header_value(name: Any, value: Any) -> str | None:
             f"cloud.request: headers: {name!r} must be a string (or bytes), as requests "
             f"sends it, got {value!r}"
         )
+    if _HEADER_NAME.fullmatch(name) is None or not name.isascii():
+        raise TypeError(
+            f"cloud.request: headers: {name!r} is no header name (ASCII, no colon, line "
+            "break or leading whitespace), as requests and http.client refuse it"
+        )
     if "\n" in value or "\r" in value:
         raise TypeError(f"cloud.request: headers: {name!r} holds a line break: {value!r}")
+    if value[:1].isspace():
+        raise TypeError(
+            f"cloud.request: headers: {name!r} starts with whitespace, which requests "
+            f"refuses: {value!r}"
+        )
+    if not value.isascii():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise TypeError(
+                f"cloud.request: headers: {name!r} holds a character HTTP does not carry "
+                f"(http.client writes values as latin-1): {value!r}"
+            ) from None
     return value
+
+
+#: A header name requests takes (``requests.utils``' ``_CLEAN_HEADER_REGEX_STR``).
+_HEADER_NAME = re.compile(r"[^:\s][^:\r\n]*")
+
+#: An HTTP method: an RFC 9110 token (what a server reads as one).
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def check_method(method: str) -> None:
+    """Refuse a method of ``cloud.request`` that is no HTTP token (empty, a space, a control
+    character) with a ValueError naming it: it was sent in process, a 404 'no route'."""
+    if not method.isalpha() and _METHOD.fullmatch(method) is None:
+        raise ValueError(
+            f"cloud.request: method: expected an HTTP method such as 'GET' (a token: no "
+            f"space or control character), got {method!r}"
+        )
 
 
 _SLASHES = re.compile("//+")

@@ -285,6 +285,16 @@ def check_innermost(intercept: Intercept, what: str) -> None:
         )
 
 
+def _writable(name: str, value: Any) -> None:
+    """Raise what http.client's ``putheader`` raises for a header it cannot write, before any
+    byte is sent: a name past ASCII, a value past latin-1 (``UnicodeEncodeError``). requests
+    passes both on, so a client's ``headers={"X-Name": "☃"}`` failed against every real cloud
+    and was answered in process."""
+    name.encode("ascii")
+    if value.__class__ is str:
+        value.encode("latin-1")
+
+
 def _answering(
     gateway: Gateway, netlocs: frozenset[str], previous: Any, calls: RecentCalls, other: bool
 ) -> Any:
@@ -305,6 +315,9 @@ def _answering(
                 "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
                 request=request,
             )
+        for name, value in request.headers.items():
+            if not name.isascii() or (value.__class__ is str and not value.isascii()):
+                _writable(name, value)
         body = request.body
         if body is None:
             body = b""

@@ -18,7 +18,7 @@ from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time
 from fakecloud.scenario.transport import Transport, Unreachable
 from fakecloud.transport.auth import refused_at_door, reject
 from fakecloud.transport.endpoints import check_volume_v2, entry, host_url
-from fakecloud.transport.gateway import check_call_arguments
+from fakecloud.transport.gateway import check_call_arguments, check_method, header_value
 from fakecloud.transport.token_cache import UNKNOWN_REASON
 
 
@@ -85,6 +85,9 @@ def request_at(
     if user is None:
         raise TypeError("cloud.request_at: user: expected a user's name, got None")
     check_call_arguments(service_type, method, path, user, microversion, headers)
+    check_method(method)
+    for key, value in (headers or {}).items():
+        header_value(key, value)  # (not when the clock gets there, in its run)
     cloud.keystone.user(user)  # KeyError naming the users, as cloud.request's
     # cloud.request's names (``volume``, ``volumev3``, ``nova``), its KeyError for others
     service_type = entry(service_type).service_type

@@ -117,6 +117,36 @@ def test_cloud_request_takes_header_values_as_requests_does():
         cloud.request("compute", "GET", path, headers={"X-Foo": "a\r\nX-Auth-Token: t"})
 
 
+def test_cloud_request_refuses_what_no_real_client_sends_and_changes_nothing():
+    """Session 43's abuse pass: a method that is no HTTP token (``""``, ``"G ET"``, a NUL)
+    was sent in process, a 404 'no route'; a header name requests refuses (a colon, leading
+    whitespace, empty) or past ASCII, a value with leading whitespace or a character past
+    latin-1 were sent too, where requests (InvalidHeader) or http.client (UnicodeEncodeError)
+    stops the call before a byte goes. Each is refused naming it, when given (``request_at``
+    too, not when the clock gets there), and nothing reaches the cloud."""
+    cloud = Cloud(seed=1)
+    events = len(cloud.trace)
+    path = "/v2.1/servers"
+    for method in ("", "G ET", "GET\x00"):
+        with pytest.raises(ValueError, match=r"^cloud.request: method: expected an HTTP method"):
+            cloud.request("compute", method, path)
+        with pytest.raises(ValueError, match=r"^cloud.request: method: "):
+            cloud.request_at(5, "compute", method, path)
+    for headers, said in (
+        ({"X:A": "1"}, "is no header name"),
+        ({" X": "1"}, "is no header name"),
+        ({"X-\u00e9": "1"}, "is no header name"),
+        ({"X-A": " 1"}, "starts with whitespace"),
+        ({"X-A": "\u2603"}, "holds a character HTTP does not carry"),
+    ):
+        with pytest.raises(TypeError, match=r"^cloud.request: headers: .*" + said):
+            cloud.request("compute", "GET", path, headers=headers)
+        with pytest.raises(TypeError, match=said):
+            cloud.request_at(5, "compute", "GET", path, headers=headers)
+    assert len(cloud.trace) == events and cloud.now == 0.0
+    assert cloud.request("compute", "get", path, headers={"X-A": "caf\u00e9"}).status == 200
+
+
 def test_one_invariant_name_may_be_a_string():
     """``check_invariants("no_frozen_guest")`` was read letter by letter ("unknown invariant
     'n'"), and a number was "'int' object is not iterable"."""
