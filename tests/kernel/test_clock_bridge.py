@@ -8,7 +8,7 @@ import pytest
 
 from fakecloud import Cloud
 from fakecloud.errors import ReentrantClockError
-from tests.turns import wait_until_blocked, waiting_at
+from tests.turns import polls, standing, wait_until_blocked, waiting_at
 
 
 def test_sleep_polling_observes_a_one_hour_process_in_no_wall_time():
@@ -190,9 +190,9 @@ def test_threads_binding_one_clouds_clock_at_once_leave_python_clocks_real():
     binding.start()
     paused.wait()
     entering.start()
-    pause = threading.Event()
-    while not (second_in.is_set() or "_BINDING" in (waiting_at(entering) or "")):
-        pause.wait(0.0005)
+    for _ in polls(lambda: standing(entering)):
+        if second_in.is_set() or "_BINDING" in (waiting_at(entering) or ""):
+            break
     resume.set()
     second_in.wait()
     leave.set()

@@ -18,7 +18,7 @@ from fakecloud.transport.calllog import LIVE_CALLS
 from fakecloud.transport.gateway import wire_headers
 from fakecloud.transport.intercept import Intercept
 from tests.booted import booted
-from tests.turns import waiting_at
+from tests.turns import polls, standing, waiting_at
 
 
 @pytest.fixture
@@ -304,9 +304,9 @@ def test_threads_sharing_an_intercept_log_their_calls_in_the_order_answered(clou
         paused.wait()
         second = threading.Thread(target=lambda: requests.get(cloud.auth_url + "?second"))
         second.start()
-        pause = threading.Event()
-        while second.is_alive() and "kernel.lock" not in (waiting_at(second) or ""):
-            pause.wait(0.0005)
+        for _ in polls(lambda: standing(second)):
+            if not second.is_alive() or "kernel.lock" in (waiting_at(second) or ""):
+                break
         resume.set()
         answering.join()
         second.join()

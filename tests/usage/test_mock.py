@@ -15,7 +15,7 @@ import requests
 
 import fakecloud
 from fakecloud import Cloud
-from tests.turns import waiting_at
+from tests.turns import polls, standing, waiting_at
 
 BASE_IMAGE = "cirros-0.6.2-x86_64-disk"
 
@@ -242,11 +242,11 @@ def test_a_mock_entered_while_another_threads_mock_leaves_keeps_its_environment(
     leaving.start()
     paused.wait()
     entering.start()
-    pause = threading.Event()
-    while not (second_in.is_set() or "PATCHING" in (waiting_at(entering) or "")):
+    for _ in polls(lambda: standing(entering)):
+        if second_in.is_set() or "PATCHING" in (waiting_at(entering) or ""):
+            break
         if not entering.is_alive():
             break  # (an error: the assertions below report it)
-        pause.wait(0.0005)
     resume.set()
     leaving.join()
     first_out.set()
