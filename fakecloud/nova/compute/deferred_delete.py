@@ -97,7 +97,7 @@ def soft_delete_instance(manager: Any, context: Any, instance: Any) -> Generator
             notifier.instance_action(host, "nova-compute", instance, "soft_delete.end")
     except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
         _soft_delete_ended(notifier, host, instance, in_finally)
-        manager._action_failed(instance, event, exc)
+        manager._action_failed(instance, event, exc, "soft_delete_instance")
         return
     _soft_delete_ended(notifier, host, instance, in_finally)
     event.finish()
@@ -129,7 +129,7 @@ def restore_instance(manager: Any, context: Any, instance: Any) -> Generator[Any
         notifier.instance_usage(host, instance, "restore.end")
         notifier.instance_action(host, "nova-compute", instance, "restore.end")
     except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
-        manager._action_failed(instance, event, exc)
+        manager._action_failed(instance, event, exc, "restore_instance")
         return
     event.finish()
 

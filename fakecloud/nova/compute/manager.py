@@ -1053,10 +1053,12 @@ class ComputeManager:
         vm_state: str,
         notify: str,
         locked: bool = False,
+        args: dict[str, Any] | None = None,
     ) -> Generator[Any, Any, None]:
         """A power action's work between its event's start and end; `locked`: under the
         server's lock (a stop's ``do_stop_instance``; a start takes none); `expected` may be
-        a callable, asked once the lock is held."""
+        a callable, asked once the lock is held; `args`: the call's arguments after
+        ``instance`` (`_action_failed`)."""
         instance = self._receive(instance)
         event = self._event(context, instance, event_name)
         uuid = instance.uuid
@@ -1072,8 +1074,8 @@ class ComputeManager:
             instance.task_state = None
             instance.save(expected_task_state=expected)
             self.notifier.instance_usage(self.host, instance, f"{notify}.end")
-        except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
-            self._action_failed(instance, event, exc)
+        except Exception as exc:  # noqa: BLE001 - the entry point's decorators
+            self._action_failed(instance, event, exc, event_name.removeprefix("compute_"), args)
             return
         finally:
             if locked:
@@ -1081,31 +1083,35 @@ class ComputeManager:
         event.finish()
 
     def _action_failed(
-        self, instance: Any, event: compute_utils.EventReporter, exc: Exception
+        self,
+        instance: Any,
+        event: compute_utils.EventReporter,
+        exc: Exception,
+        name: str,
+        args: dict[str, Any] | None = None,
     ) -> None:
-        """A power action or reboot failed: ``wrap_instance_fault`` records a fault (unless the
-        server is gone), ``reverts_task_state`` clears the task state (unless another task
-        preempted it), and the instance action event records the error."""
-        if not isinstance(exc, exception.InstanceNotFound):
-            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
-        if not isinstance(exc, exception.UnexpectedTaskStateError):
-            try:
-                instance.task_state = None
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-        event.finish(exc)
+        """A power action, a reboot, a soft delete or a restore failed: out through
+        its entry point's decorators (``wrap_exception``, ``reverts_task_state``,
+        ``wrap_instance_event``, ``wrap_instance_fault``, nova 17.0.13-34.0.0
+        compute/manager.py) from the innermost: the fault (unless the server is gone), the
+        instance action event's error, the task state cleared (unless another task preempted
+        it), the legacy ``<method>`` error and ``compute.exception`` (`name` the method, `args`
+        its arguments after ``instance``)."""
+        self._failed(name, None, instance, exc, functools.partial(event.finish, exc), args)
 
     def stop_instance(
         self, context: Any, instance: Any, clean_shutdown: bool = True
     ) -> Generator[Any, Any, None]:
         """RPC cast: power off (``powering-off`` → stopped)."""
-        return (yield from self._task(self._power_off(context, instance)))
+        return (yield from self._task(self._power_off(context, instance, clean_shutdown)))
 
-    def _power_off(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
+    def _power_off(
+        self, context: Any, instance: Any, clean_shutdown: bool = True
+    ) -> Generator[Any, Any, None]:
         """``stop_instance``'s work (``powering-off`` → stopped), in the caller's task; a guest
         already off may have no task state left (``do_stop_instance``: the stop cast that
-        waited in the queue of a restart whose ``init_host`` stopped the server)."""
+        waited in the queue of a restart whose ``init_host`` stopped the server).
+        `clean_shutdown` is the call's argument, named in ``wrap_exception``'s notification."""
 
         def expected() -> Any:
             # read under the lock, as ``do_stop_instance`` reads ``_get_power_state``
@@ -1128,6 +1134,7 @@ class ComputeManager:
             states.STOPPED,
             "power_off",
             locked=True,
+            args={"clean_shutdown": clean_shutdown},
         )
 
     def start_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
@@ -1376,7 +1383,8 @@ class ComputeManager:
                 # A failed reboot of a guest that still runs is only a fault.
                 new_power_state = self._power_state_of(instance)
                 if new_power_state != states.RUNNING:
-                    instance.set_error_state()  # the fault is wrap_instance_fault's
+                    # the task kept until reverts_task_state; the fault is wrap_instance_fault's
+                    instance.set_error_state(clean_task_state=False)
                     raise
                 self.db.fault_create(
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
@@ -1392,8 +1400,10 @@ class ComputeManager:
             except exception.InstanceNotFound:
                 self._log(instance.uuid, "warning", "Instance disappeared during reboot")
             self.notifier.instance_usage(self.host, instance, "reboot.end")
-        except Exception as exc:  # noqa: BLE001 - reverts_task_state + wrap_instance_fault
-            self._action_failed(instance, event, exc)
+        except Exception as exc:  # noqa: BLE001 - the entry point's decorators
+            # the API's cast and init_host's retry both send no block_device_info
+            args = {"block_device_info": None, "reboot_type": reboot_type}
+            self._action_failed(instance, event, exc, "reboot_instance", args)
             return
         finally:
             if locked:
