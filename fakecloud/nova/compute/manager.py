@@ -1605,24 +1605,23 @@ class ComputeManager:
         self,
         instance: Any,
         args: dict[str, Any],
-        exc: BaseException,
+        exc: Exception,
         event: compute_utils.EventReporter,
     ) -> None:
         """An error leaving ``rebuild_instance``, through its decorators from the innermost
         (nova 17.0.13-34.0.0 compute/manager.py): ``wrap_instance_fault``'s fault,
         ``wrap_instance_event``'s event in error, ``reverts_task_state``'s task cleared (a
         server its ``_error_out_instance_on_exception`` put in ERROR kept its task until
-        then), ``wrap_exception``'s notifications (`args`: `rebuild_call_args`)."""
-        if not isinstance(exc, exception.InstanceNotFound):
-            self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
-        event.finish(exc)
-        if not isinstance(exc, exception.UnexpectedTaskStateError):
-            try:
-                instance.task_state = None
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-        self.notifier.exception(self.host, "rebuild_instance", exc, instance=instance.uuid, **args)
+        then), ``wrap_exception``'s notifications (`args`: `rebuild_call_args`): `_failed`,
+        the event finished between the fault and the revert."""
+        self._failed(
+            "rebuild_instance",
+            None,
+            instance,
+            exc,
+            after_fault=functools.partial(event.finish, exc),
+            more_args=args,
+        )
 
     def pause_instance(self, context: Any, instance: Any) -> Generator[Any, Any, None]:
         """RPC cast: pause (``pausing`` → paused)."""
