@@ -5,7 +5,7 @@ skipped, saying which service is missing, only until that service exists on `Clo
 """
 
 import pytest
-from osc_inprocess import resource_attributes
+from osc_inprocess import resource_attributes, stale_attributes
 
 from tests.booted import booted
 
@@ -17,6 +17,16 @@ def _resource_attributes_kept():
     kept answer against the library's own walk)."""
     with resource_attributes():
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_attributes_stayed_the_librarys():
+    """When the folder's tests end, every class's attributes kept by any of them are still what
+    openstacksdk's own walk finds (test_osc_inprocess.py checks only those kept before it runs):
+    the memo changed nothing a test saw. An error of the last test's teardown otherwise."""
+    yield
+    stale = stale_attributes()
+    assert not stale, f"openstacksdk resource classes changed while kept: {stale[:5]}"
 
 
 @pytest.fixture
