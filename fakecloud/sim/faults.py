@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Generator, Iterable
-from functools import cached_property
 from typing import Any
 
 from fakecloud.bounds import FRACTION, POSITIVE_COUNT, SECONDS, clock_time
@@ -153,6 +152,7 @@ class FaultPlan:
     _stalls: dict[str, list[Any]]
     points: dict[str, FaultPoint]
     _status_errors: dict[str, Callable[[int, str | None], BaseException]]
+    hot: frozenset[str]
 
     def __init__(self, kernel: Any):
         self._kernel = kernel
@@ -166,6 +166,12 @@ class FaultPlan:
         #: The declared points (empty for a bare kernel: then any point is accepted).
         self.points = {}
         self._status_errors = {}
+        #: The armed points (`armed`) as a set, for the hot paths' ``point in plan.hot``:
+        #: made again by `rearm` on every change of the rules or of the explorer's points. A
+        #: plain attribute, which Python 3.11 reads specialised (a ``cached_property`` it reads
+        #: by the generic lookup every time); not saved (`fakecloud.state.kinds.MEMOS`),
+        #: remade by a loaded cloud (`kinds.REDERIVED`).
+        self.hot = frozenset()
 
     # -- building the plan -------------------------------------------------------------------
 
@@ -361,16 +367,10 @@ class FaultPlan:
         ``if p in plan.hot``, without a call)."""
         return point in self._rules or point in self._kernel.choices.fault_points
 
-    @cached_property
-    def hot(self) -> frozenset[str]:
-        """The armed points (`armed`) as a set, for the hot paths' ``point in plan.hot``.
-        Made on first read after a change of the rules or of the explorer's points (`rearm`);
-        not saved (`fakecloud.state.kinds.MEMOS`), made again by a loaded cloud."""
-        return frozenset(self._rules).union(self._kernel.choices.fault_points)
-
     def rearm(self) -> None:
-        """The rules or the explorer's fault points changed: `hot` is made again when read."""
-        self.__dict__.pop("hot", None)
+        """The rules or the explorer's fault points changed, or a load filled the plan: `hot`
+        is made again."""
+        self.hot = frozenset(self._rules).union(self._kernel.choices.fault_points)
 
     def _consult(self, point: str, attrs: dict[str, Any]) -> FaultRule | None:
         explored = self._kernel.choices.fault_points

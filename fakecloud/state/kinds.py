@@ -218,6 +218,8 @@ COMPLETED: dict[str, str] = {
 REDERIVED: dict[str, str] = {
     "fakecloud.nova:Nova": "_rederive_policy",
     "fakecloud.identity.keystone:Keystone": "_rewire",
+    # the armed points' set (`FaultPlan.hot`, a memo a save leaves out)
+    "fakecloud.sim.faults:FaultPlan": "rearm",
 }
 
 
@@ -282,7 +284,9 @@ MEMOS: dict[str, tuple[str, ...]] = {
         "scope_enforced",
     ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
-    # again after each change of either, `FaultPlan.rearm`).
+    # again after each change of either, `FaultPlan.rearm`): a plain attribute, not a
+    # cached_property (Python 3.11 specialises its read), which a fork copies and a loaded
+    # cloud makes again (`REDERIVED`).
     "fakecloud.sim.faults:FaultPlan": ("hot",),
 }
 

@@ -173,6 +173,7 @@ def _plan(cls: type) -> _Plan:
     name = kinds.class_name(cls)
     exempt = kinds.TRANSIENT.get(name, {}).keys() | set(kinds.CACHES.get(name, ()))
     exempt |= set(kinds.RETIRED.get(name, {}))
+    exempt |= set(kinds.MEMOS.get(name, ()))  # never saved (`FaultPlan.hot` is always held)
     defaults = None
     if dataclasses.is_dataclass(cls):
         defaults = {f.name: _default(f) for f in dataclasses.fields(cls) if f.name not in exempt}

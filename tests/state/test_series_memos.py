@@ -2,7 +2,9 @@
 series, Cinder's and Glance's policy defaults, Glance's uncounted image statuses; and, in
 plain attributes, `TRANSIENT`, whether Nova sends its service token) are no part of its
 state: a cloud saves the same bytes whether it read them or not, and a fork, a replica's fork
-and a loaded cloud hold the same rules and answer as the original does."""
+and a loaded cloud hold the same rules and answer as the original does. So is the fault
+plan's set of armed points (`FaultPlan.hot`, a plain attribute kept by `rearm`): a save
+leaves it out whatever it holds, and a loaded cloud makes it again (`kinds.REDERIVED`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from fakecloud.api.http import Request
 from fakecloud.identity.context import RequestContext
 from fakecloud.state import kinds
 from tests.state.state_helpers import boot, continue_all, copies
+
+#: Memos held in plain attributes, always present: a loaded cloud makes them again as it loads.
+PLAIN = {"fakecloud.sim.faults:FaultPlan"}
 
 OTHER = RequestContext(user_id="u2", project_id="p2", roles=("member", "reader"))
 
@@ -65,7 +70,9 @@ def _refused_delete(cloud: Cloud) -> tuple[int, str]:
 def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_path):
     cloud = Cloud(profile=profile)
     boot(cloud, volumes=1)
+    cloud.kernel.faults.add("cinder.snapshot.create", error=RuntimeError("backend down"), nth=9)
     held = _memos(cloud)
+    assert held["fakecloud.sim.faults:FaultPlan.hot"] == {"cinder.snapshot.create"}
     for name, obj in _holders(cloud).items():
         assert set(kinds.MEMOS[name]) <= obj.__dict__.keys()
     saved = state.dumps(cloud)
@@ -73,16 +80,23 @@ def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, tmp_
         assert client._sends is held[f"{type(client).__module__}.sends_service_token"]
     for name, obj in _holders(cloud).items():
         for attr in kinds.MEMOS[name]:
-            del obj.__dict__[attr]
+            if name in PLAIN:
+                obj.__dict__[attr] = frozenset({"stale"})  # not saved: any value
+            else:
+                del obj.__dict__[attr]
     for client in _clients(cloud):
         client._sends = None
     assert state.dumps(cloud) == saved
+    cloud.kernel.faults.rearm()
 
     clouds = copies(cloud, tmp_path)
     loaded = clouds["loaded"]
     for name, obj in _holders(loaded).items():
         if obj is loaded.kernel.switches:
             continue  # the switches the file's header built, which derived theirs as built
+        if name in PLAIN:
+            assert set(kinds.MEMOS[name]) <= obj.__dict__.keys()  # made again as it loaded
+            continue
         assert not set(kinds.MEMOS[name]) & obj.__dict__.keys()
     for client in _clients(loaded):
         assert client._sends is None  # derived again on its first read
