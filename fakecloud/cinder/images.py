@@ -39,6 +39,47 @@ _DOWNLOAD = "GET /v2/images/{}/file"
 _DOWNLOAD_SENT = site(calls.SENT, _DOWNLOAD, callee=CALLEE, call="download")
 _DOWNLOAD_ANSWERED = site(calls.ANSWERED, _DOWNLOAD, callee=CALLEE, call="download")
 
+
+class _Late:
+    """The names `GlanceImageService` takes from Cinder's service token, glance-api's token
+    cache and the request context: modules it may not import as this module loads (that
+    would move the order config sections register in, and so the bytes of every save), bound
+    once on first use (`_late`). Not an import statement in each method: Python 3.11's import
+    of a loaded module asks its spec for ``_initializing``, which raises and clears an
+    AttributeError every time (``_PyModuleSpec_IsInitializing``), some 5,000 instructions a
+    statement, a dozen a boot from an image."""
+
+    __slots__ = (
+        "UNAUTHORIZED",
+        "UNCHECKED",
+        "confirmed",
+        "forwarded",
+        "passes",
+        "refuses",
+        "service_token",
+    )
+
+    def __init__(self) -> None:
+        from fakecloud.cinder.service_auth import UNCHECKED, service_token
+        from fakecloud.identity.context import forwarded
+        from fakecloud.transport.token_cache import UNAUTHORIZED, confirmed, passes, refuses
+
+        self.UNAUTHORIZED, self.UNCHECKED = UNAUTHORIZED, UNCHECKED
+        self.confirmed, self.forwarded = confirmed, forwarded
+        self.passes, self.refuses = passes, refuses
+        self.service_token = service_token
+
+
+_LATE: list[_Late] = []
+
+
+def _late() -> _Late:
+    """The names `_Late` binds, bound on the first call."""
+    if not _LATE:
+        _LATE.append(_Late())
+    return _LATE[0]
+
+
 #: ``cinder/image/glance.py`` ``_CONVERT_PROPS``: the properties Cinder's image service hands
 #: over JSON-decoded (``_convert_from_string``, on every image it reads).
 CONVERT_PROPS = ("block_device_mapping", "mappings")
@@ -185,32 +226,29 @@ class GlanceImageService:
         """The service token that goes beside `context`'s token
         (`fakecloud.cinder.service_auth.service_token`: None where Cinder sends none), asked
         of Keystone before the request leaves; None where `context` carries no token."""
-        from fakecloud.cinder.service_auth import service_token
-
         if getattr(context, "auth_token", None) is None:
             return None
-        return service_token(self._glance.kernel)
+        return _late().service_token(self._glance.kernel)
 
     def _refuses(self, context: Any, serving: Any, subject: Any) -> bool:
         """Whether Glance's middleware refuses the token of Cinder's request `subject` made
         with `context` and the service token `serving` (none when it carries no token, or
         glance-api's cache holds both fresh)."""
-        # Imported here, as `detail`'s: importing them when this module loads would move the
-        # order config sections register in, and so the bytes of every save.
-        from fakecloud.cinder.service_auth import UNCHECKED
-        from fakecloud.transport.token_cache import passes, refuses
-
         token = getattr(context, "auth_token", None)
         kernel = self._glance.kernel
         keystone = kernel.keystone
         if token is None or keystone is None:
             return False
+        late = _late()
+        passes = late.passes
         serving_id = serving.id if serving is not None else None
         if passes(keystone, CALLEE, token) and (
             serving_id is None or passes(keystone, CALLEE, serving_id)
         ):
             return False
-        return refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED)
+        return late.refuses(
+            kernel, keystone, CALLEE, token, subject, serving_id, serving is late.UNCHECKED
+        )
 
     def _sent(self, context: Any, serving: Any) -> Any:
         """The context Glance builds from Cinder's request made with `context`'s token: with
@@ -218,23 +256,20 @@ class GlanceImageService:
         middleware confirms it, else the user's token alone; never the service token the
         request Cinder answers came with (Nova's), which stays with Cinder
         (`fakecloud.identity.context.forwarded`)."""
-        from fakecloud.identity.context import forwarded
-        from fakecloud.transport.token_cache import confirmed
-
         if getattr(context, "auth_token", None) is None:
             return context
+        late = _late()
         seen = None if serving is None else serving.context
         keystone = self._glance.kernel.keystone
         if seen is not None and serving.id and keystone is not None:
             # unconfirmed behind delay_auth_decision: no service_* (`confirmed`)
-            seen = confirmed(keystone, CALLEE, serving.id)
-        return forwarded(context, seen)
+            seen = late.confirmed(keystone, CALLEE, serving.id)
+        return late.forwarded(context, seen)
 
     def _refused(self, caller: str, subject: Any, call: str) -> None:
         """Trace the middleware's 401 to Cinder's request `subject`."""
-        from fakecloud.transport.token_cache import UNAUTHORIZED
-
-        calls.answered(self._glance.kernel, caller, CALLEE, subject, call, 401, UNAUTHORIZED)
+        unauthorized = _late().UNAUTHORIZED
+        calls.answered(self._glance.kernel, caller, CALLEE, subject, call, 401, unauthorized)
 
     def show(self, context: Any, image_id: str) -> dict[str, Any]:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
@@ -356,14 +391,13 @@ class GlanceImageService:
         volume's create (``error``); so is Glance's own 403 (``download_image`` refused, an
         image deactivated since: glance ``ImageDataController.download``), a 404
         `ImageNotFound` (session 43: Cinder's download asked no rule of Glance's)."""
-        from fakecloud.cinder.service_auth import UNCHECKED
-        from fakecloud.transport.token_cache import passes, refuses
-
         token = getattr(context, "auth_token", None)
         kernel = self._glance.kernel
         keystone = kernel.keystone
         if token is None or keystone is None:
             return False
+        late = _late()
+        passes = late.passes
         serving = self._serving(context)
         serving_id = serving.id if serving is not None else None
         caller = calls.sender(kernel, "cinder-volume")
@@ -374,7 +408,9 @@ class GlanceImageService:
         ):
             kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
             traced = True
-            if refuses(kernel, keystone, CALLEE, token, subject, serving_id, serving is UNCHECKED):
+            if late.refuses(
+                kernel, keystone, CALLEE, token, subject, serving_id, serving is late.UNCHECKED
+            ):
                 self._refused(caller, subject, "download")
                 raise ImageNotAuthorized(image_id=image_id)
         # Glance's download_image rule (a deactivated image's refusal), before a byte moves
