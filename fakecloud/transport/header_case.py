@@ -17,7 +17,8 @@ The fields are laid out as the front lays them out, not sorted by name as waitre
 order): eventlet.wsgi writes the application's fields in the application's order, then its
 ``Date``, ``Transfer-Encoding`` and ``Connection`` (``close``, or ``keep-alive`` to a client
 that sent ``Connection: keep-alive``, as requests does), and no ``Server`` field
-(``handle_one_response``, eventlet 0.20.0 to 0.41.3; 0.41.3 tried); Apache writes its ``Date``
+(``handle_one_response``, eventlet 0.20.0 to 0.41.3; 0.41.3 tried), a 204's or 304's
+``Content-Length: 0`` included where waitress drops it; Apache writes its ``Date``
 and ``Server`` first (``basic_http_header``), then the application's fields. Apache's
 ``Server`` is its ``ServerTokens Prod`` banner, ``Apache`` (Debian's default adds the version
 and OS). Not modelled: Apache's ``Keep-Alive: timeout=5, max=N`` and ``Connection:
@@ -57,12 +58,19 @@ class FrontTask(KeepAliveTask):
         ``Date`` and ``Server`` first (``basic_http_header``), the application's names as
         given."""
         given = {}  # read before waitress rewrites the list with its capitalized names
-        for name, _ in self.response_headers:
+        length_at = None
+        for i, (name, value) in enumerate(self.response_headers):
             given.setdefault("-".join(x.capitalize() for x in name.split("-")), name)
+            if name.lower() == "content-length":
+                length_at = (i, value)
         super().build_response_header()
         apache = self.channel.head_limits().apache
         front = {}
         fields = []
+        if length_at is not None and not apache and not self.has_body:
+            # waitress drops a 204's or 304's length; eventlet.wsgi writes the application's
+            # (webob's ``Content-Length: 0``), as the answer in process has it
+            self.response_headers.insert(length_at[0], ("Content-Length", length_at[1]))
         for name, value in self.response_headers:
             if name in _FRONT_FIELDS and not (name == "Server" and "Server" in given):
                 front.setdefault(name, value)

@@ -158,11 +158,23 @@ class ServiceApplication:
             finally:
                 if spans is not None:
                     spans.close(self.cloud.now)
-            headers = [(k, v) for k, v in wire_headers(response) if k.lower() not in HOP_BY_HOP]
+            lines = wire_headers(response)
             payload = wire_body(response, method)
             date = _safe_date(self.cloud)
-        headers = [(k, v) for k, v in headers if k.lower() != "date"] + [("Date", date)]
-        headers.append(("Content-Length", str(len(payload))))
+        # The length where the application put it (webob's place, and the answer's in process:
+        # `raw_response`), else last; the server's own fields are the server's to write.
+        length = ("Content-Length", str(len(payload)))
+        headers = []
+        for k, v in lines:
+            folded = k.lower()
+            if folded == "content-length" and length is not None:
+                headers.append(length)
+                length = None
+            elif folded not in HOP_BY_HOP and folded != "date":
+                headers.append((k, v))
+        headers.append(("Date", date))
+        if length is not None:
+            headers.append(length)
         start_response(status_line(response.status), headers)
         return [payload] if method != "HEAD" else []
 

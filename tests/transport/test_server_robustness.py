@@ -1,6 +1,7 @@
 """Server mode holds under hostile traffic: many simultaneous connections, broken HTTP framing,
 oversized bodies and clients that vanish mid-request; and it stops cleanly."""
 
+import contextlib
 import json
 import re
 import socket
@@ -768,3 +769,25 @@ def test_a_field_named_with_underscores_reaches_the_service_where_old_eventlet_s
     apache = exchange(server, "identity", head % (b"/v3/projects", token.encode()))
     assert apache.startswith(b"HTTP/1.1 401 Unauthorized\r\n"), apache[:200]
     assert head_limits("compute", release("31.0.0")).underscores_kept is False
+
+
+def test_a_bodiless_answer_keeps_its_length_where_the_application_put_it(server):
+    """eventlet.wsgi writes the application's ``Content-Length: 0`` of a 204 where webob put
+    it, as the answer in process has it; waitress dropped it, and the served length of
+    every answer came last (after ``Date``)."""
+    token = requests.post(
+        server.urls["identity"] + "/v3/auth/tokens",
+        data=login_request(server).split(b"\r\n\r\n")[1],
+        headers={"Content-Type": "application/json"},
+        timeout=TIMEOUT,
+    ).headers["X-Subject-Token"]
+    headers = {"X-Auth-Token": token, "OpenStack-API-Version": "compute 2.10"}
+    url = server.urls["compute"] + "/v2.1/os-keypairs"
+    answers = []
+    for in_process in (False, True):
+        with server.cloud.intercept() if in_process else contextlib.nullcontext():
+            requests.post(url, json={"keypair": {"name": "k"}}, headers=headers, timeout=TIMEOUT)
+            answers.append(requests.delete(url + "/k", headers=headers, timeout=TIMEOUT))
+    served, in_process = ([n.lower() for n in a.headers] for a in answers)
+    assert answers[0].status_code == 204 and answers[0].headers["Content-Length"] == "0"
+    assert served == [*in_process, "date", "connection"]
