@@ -520,6 +520,12 @@ class _Reader:
         self._frozen[lane] = bar
         self.bars.append(bar)
 
+    def _agent_error(self, e: dict[str, Any]) -> None:
+        # a failed freeze is why Nova went on unquiesced (or answered 409, the quiesce
+        # required), a failed thaw why a guest stays frozen: a failure on the guest's lane
+        label = f"{e.get('command')} failed"
+        self._mark(e, self._guest(e), label, "failure")
+
     def _thaw(self, e: dict[str, Any]) -> None:
         lane = self._guest(e)
         t, asked = self._t(e["t"]), self._t(e.get("requested_at", e["t"]))
@@ -634,6 +640,7 @@ _HANDLERS = {
     "state": _Reader._state,
     "guest.freeze": _Reader._freeze,
     "guest.thaw": _Reader._thaw,
+    "guest.agent_error": _Reader._agent_error,
     "io.start": _Reader._io_start,
     "io.finish": _Reader._io_end,
     "io.fail": _Reader._io_end,

@@ -270,6 +270,9 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         return f"guest of {subject}: filesystems frozen (fsfreeze)"
     if kind == "guest.thaw":
         return f"guest of {subject}: filesystems thawed"
+    if kind == "guest.agent_error":  # libvirt's error for the agent's command, and its code
+        error = f"{e.get('error')} (libvirt error {e.get('code')})"
+        return f"guest of {subject}: {e.get('command')} failed: {error}"
     if kind.startswith("guest."):
         return f"guest of {subject}: {kind[6:]}"
     if kind == "nova.hub":  # LP #1874032: an upload holds nova-compute's eventlet hub

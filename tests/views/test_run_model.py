@@ -198,3 +198,25 @@ def test_the_timeline_columns_are_as_wide_as_their_longest_entry():
     rows = timeline(events).splitlines()
     assert len({row.index(f"s{i}") for i, row in enumerate(rows, 1)}) == 1
     assert len({rows[0].rindex("glance"), rows[1].rindex("glance"), rows[2].index("cinder")}) == 1
+
+
+def test_a_guest_agents_failed_command_is_told_with_libvirts_error():
+    """A hung agent's freeze fails after libvirt's 5 s wait: the story said only "guest of db:
+    agent_error", and the report drew nothing on the guest's lane (session 43's teacher)."""
+    from fakecloud.views.console import facts
+
+    error = "Guest agent is not responding: Guest agent not available for now"
+    event = {"t": 5.026, "seq": 7, "kind": "guest.agent_error", "actor": "libvirt:cmp-1"}
+    event |= {"subject": "db", "command": "guest-fsfreeze-freeze", "code": 86, "error": error}
+    assert story_line(event) == (
+        f"guest of db: guest-fsfreeze-freeze failed: {error} (libvirt error 86)"
+    )
+    run = read([event])
+    (marker,) = run.markers
+    assert (marker.lane, marker.label, marker.failed) == (
+        "guest:cmp-1:db",
+        "guest-fsfreeze-freeze failed",
+        True,
+    )
+    assert f"error={error}" in marker.detail.splitlines()
+    assert ("5.026 s  guest db: guest-fsfreeze-freeze failed", "red") in list(facts(run))
