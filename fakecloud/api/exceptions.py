@@ -38,3 +38,11 @@ class ServiceException(Exception):
             except (KeyError, TypeError, ValueError):
                 message = template
         super().__init__(str(message))
+
+
+class ServicesOwn500:
+    """Mixed into an error the real service's API does not expect either (a library's:
+    keystoneauth's ``Unauthorized`` out of Nova's or Cinder's client, oslo.limit's): the
+    service's 500 for it (Nova's ``Unexpected API Error``, Cinder's ``FaultWrapper``) is real
+    OpenStack's answer, not a crash of fakecloud's, so the API records no ``api.error`` for it
+    and ``no_unexpected_500`` reports only fakecloud's own defects."""

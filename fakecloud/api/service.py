@@ -13,7 +13,8 @@ then returns a generator too, and `call` drives it on the kernel's clock.
 An exception that is not an `HttpError` is a fakecloud bug, or a place where real OpenStack
 also answers 500: it becomes the service's 500 body and an ``api.error`` trace event holding
 the error's class and message only (never file paths or traceback text, which differ between
-installs and would make one seed give other trace bytes).
+installs and would make one seed give other trace bytes). An error marked
+`fakecloud.api.exceptions.ServicesOwn500` is real OpenStack's 500 on purpose: no ``api.error``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from operator import itemgetter
 from types import GeneratorType
 from typing import Any
 
+from fakecloud.api.exceptions import ServicesOwn500
 from fakecloud.api.faults import openstack_fault
 from fakecloud.api.http import HttpError, Request, Response, WsgiServerError
 from fakecloud.api.microversion import VersionNotAcceptable, VersionRange
@@ -234,12 +236,13 @@ class ApiService:
         return response
 
     def _crash(self, req: Request | Answering, exc: BaseException) -> Response:
-        self.kernel.trace.emit(
-            "api.error",
-            self.name,
-            f"{req.method} {req.path}",
-            error=f"{type(exc).__name__}: {exc}",
-        )
+        if not isinstance(exc, ServicesOwn500):  # real OpenStack's own 500: not a defect
+            self.kernel.trace.emit(
+                "api.error",
+                self.name,
+                f"{req.method} {req.path}",
+                error=f"{type(exc).__name__}: {exc}",
+            )
         return self.refused(self.unexpected(exc), exc)
 
     def _finish(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud.api.exceptions import ServicesOwn500
 from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.context import service_user
 from fakecloud.identity.exception import Error as IdentityError
@@ -62,9 +63,10 @@ class UncheckedServiceToken:
 UNCHECKED = UncheckedServiceToken()
 
 
-class Unauthorized(Exception):
+class Unauthorized(ServicesOwn500, Exception):
     """keystoneauth's ``Unauthorized``: Keystone's 401 to the ``[service_user]`` plugin's
-    ``POST /v3/auth/tokens``, raised before Cinder's request leaves."""
+    ``POST /v3/auth/tokens``, raised before Cinder's request leaves. Where it reaches Cinder's
+    API its ``FaultWrapper`` answers 500, as real Cinder's does: no ``api.error``."""
 
     real_class_path = "keystoneauth1.exceptions.http.Unauthorized"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.exceptions import ServiceException
+from fakecloud.api.exceptions import ServiceException, ServicesOwn500
 from fakecloud.api.refusals import QUOTA
 
 
@@ -740,10 +740,11 @@ _REAL_MODULES = {
 }
 
 
-class NovasOwn500:
+class NovasOwn500(ServicesOwn500):
     """Mixed into an error real Nova's API does not expect either (a library's, say
     oslo.limit's): its ``Unexpected API Error`` 500 is real Nova's answer, not a crash of
-    fakecloud's, so `translate` records no ``api.error`` for it."""
+    fakecloud's, so `translate` records no ``api.error`` for it (`ServicesOwn500`, which
+    Cinder's and Glance's APIs honour alike)."""
 
 
 def real_class_path(exc: BaseException) -> str:

@@ -59,3 +59,20 @@ def test_nova_refuses_cinders_event_when_its_service_token_lacks_the_service_rol
     assert error["error"].endswith("(401)")
     actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
     assert "extend_volume" not in [a["action"] for a in actions["instanceActions"]]
+
+
+def test_cinders_500_for_keystones_refusal_of_its_service_user_is_no_unexpected_500():
+    """With ``cinder`` disabled, a volume made from an image fails before Cinder's Glance
+    request leaves: keystoneauth's ``Unauthorized``, which Cinder's Glance client does not
+    translate, is ``FaultWrapper``'s generic 500 as in real Cinder, so ``no_unexpected_500``
+    (fakecloud's own defects) holds; it reported the real 500 as fakecloud's."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    cinder = cloud.keystone.directory.user_by_name("cinder", "default").id
+    off = {"user": {"enabled": False}}
+    r = cloud.request("identity", "PATCH", f"/v3/users/{cinder}", body=off, user="admin")
+    assert r.status == 200
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    r = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body)
+    assert (r.status, r.json()["computeFault"]["code"]) == (500, 500)
+    assert [e["subject"] for e in cloud.trace.filter(kind="identity.auth_failed")] == [cinder]
+    assert cloud.check_invariants(["no_unexpected_500"]) == []

@@ -20,6 +20,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
+from fakecloud.api.exceptions import ServicesOwn500
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.json_body import loads as loads_body
 from fakecloud.api.router import NoRoute
@@ -384,7 +385,7 @@ class NovaApiService(ApiService):
             return HttpError(400, exc.format_message())
         if isinstance(exc, exception.Unauthorized):
             return HttpError(401, exc.format_message())
-        if not isinstance(exc, exception.NovasOwn500):
+        if not isinstance(exc, ServicesOwn500):
             self.kernel.trace.emit(
                 "api.error",
                 self.name,
