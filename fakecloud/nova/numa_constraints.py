@@ -49,9 +49,9 @@ reads them), never both (``ImageNUMATopologyForbidden``, named ``hw_numa_cpus`` 
 ``hw_numa_mem``). A CPU list or mask ``parse_cpu_spec`` refuses (an image's list as its
 metadata is read, the flavor's lists where a topology is asked, a realtime mask from 19.0.0, a
 dedicated mask from 22.0.0) is `CpuSpecInvalid`, a flavor's memory list ``int`` refuses
-`NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. Not modelled: the NUMA
-node vPMEM implies (`fakecloud.nova.vpmem`), and an image property of the wrong type other
-than these (``ImageMeta.from_dict``).
+`NumaMemValueError` (Nova's 500), an image's ``InvalidRequest``. A flavor asking vPMEM
+(`fakecloud.nova.vpmem`, 20.0.0 on) asks a topology as a node count does (one node). Not
+modelled: an image property of the wrong type other than these (``ImageMeta.from_dict``).
 17.x-18.x's realtime mask is read first by the host's libvirt driver at the spawn
 (`spawn_realtime_mask`): a bad one fails the build there, which is rescheduled.
 """
@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.nova import cpu_masks, exception
+from fakecloud.nova import cpu_masks, exception, vpmem
 
 #: The first Nova whose ``numa_get_constraints`` reads the CPU policies before the topology.
 CPU_FIRST_SINCE = (22, 0, 0)
@@ -220,7 +220,12 @@ def check_topology(
     )
     if version >= LOCKED_MEMORY_SINCE:
         _locked_memory(specs, image_props, switches)
-    if not (nodes or pagesize or (pinned and version >= CPU_FIRST_SINCE)):
+    if not (
+        nodes
+        or pagesize
+        or vpmem.labels(flavor, version)  # vPMEM asks a (first) NUMA node, 20.0.0 on
+        or (pinned and version >= CPU_FIRST_SINCE)
+    ):
         return
     nodes = nodes or 1
     image_cpus, image_mems = image_numa_lists(image_props)

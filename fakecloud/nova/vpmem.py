@@ -10,7 +10,9 @@ read by `fakecloud.nova.scheduler`); before 20.0.0 the key means nothing. A rebu
 flavor and skips placement (``select_destinations``' ``is_rebuild``). Nova refuses no
 snapshot of a vPMEM server (``compute/api.py`` ``snapshot`` and the libvirt driver's have no
 vPMEM check, 20.0.0-34.0.0); here no such server runs, so a createImage finds it ERROR
-(409). Not modelled: the guest NUMA node ``hw:pmem`` implies (``numa_get_constraints``).
+(409). ``numa_get_constraints`` gives a flavor asking vPMEM a topology of one node, as
+``hw:numa_nodes`` would, whose lists the API checks before a host is sought
+(`fakecloud.nova.numa_constraints.check_topology`: a CPU list without its memory list, 400).
 """
 
 from __future__ import annotations

@@ -74,3 +74,21 @@ def test_a_snapshot_of_a_server_asking_memory_encryption_or_vpmem(profile):
         "ERROR",
         "No valid host was found. ",
     )
+
+
+@pytest.mark.parametrize("profile", ["nova-19.0.0", "nova-20.0.0"])
+def test_a_flavor_asking_vpmem_asks_a_numa_node_whose_lists_the_api_checks(profile):
+    """``numa_get_constraints`` (nova 20.0.0 and 34.0.0 ``virt/hardware.py``) builds a
+    topology of one node for a flavor asking vPMEM as for one asking ``hw:numa_nodes``: a
+    flavor's CPU list without its memory list is ``ImageNUMATopologyIncomplete``, the create's
+    400, before any host is sought. Before Train ``hw:pmem`` means nothing, and the lists are
+    read only with a node count: the server boots."""
+    env = NovaEnv(profile).with_flavors({"pmem": {"hw:pmem": "SMALL", "hw:numa_cpus.0": "0"}})
+    resp = _boot(env, "pmem", env.images[1].id)
+    if profile == "nova-19.0.0":
+        assert resp.status == 202
+        return
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        "CPU and memory allocation must be provided for all NUMA nodes",
+    )
