@@ -24,11 +24,15 @@ definition namespace X is protected and cannot be deleted."). The first write co
 loaded definitions into the cloud's own tables (`fakecloud.glance.metadefs.MetadefRows`),
 which a saved cloud keeps. With the operator's rules (``glance.policy_file``,
 ``glance.policy``) each write's rule is theirs, as the reads' (`Metadefs._ask`), and 16-22's
-repository proxies ask the get of what a change reads first (`_target`'s `first`).
+repository proxies ask the get of what a change reads first (`_target`'s `first`). 16-22's
+update or delete of an object, property, tag or association reads that row before the
+authorization layer and the rule (an absent one is a 404 there, the rule's refusal from
+23.0.0: `_part`), and 16-19 ask no delete rule (`METADEF_DELETE_RULES_SINCE`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakecloud.glance.errors import (
@@ -63,6 +67,22 @@ _WSME_KEYS = {"tags": frozenset({"tags"})}
 APPEND_HEADER_SINCE = 24
 #: The first Glance whose metadef writes are ``metadef_admin``'s (22.0.0, f8551de8c).
 METADEF_ADMIN_SINCE = 22
+#: The first Glance whose policy proxies ask the metadef delete rules (d2cc0dc56 "Add Policy
+#: enforcement for several Metadata Definition delete APIs", LP #1782840, 20.0.0): 16.0.1-19.x
+#: api/policy.py has no ``delete``/``remove``/``remove_tags`` on the metadef proxies, so a
+#: delete asks the get of what it reads alone, whatever an operator's file says of these.
+METADEF_DELETE_RULES_SINCE = 20
+#: The rules `METADEF_DELETE_RULES_SINCE` brought.
+_DELETE_RULES = frozenset(
+    {
+        "delete_metadef_namespace",
+        "delete_metadef_object",
+        "delete_metadef_tag",
+        "delete_metadef_tags",
+        "remove_metadef_property",
+        "remove_metadef_resource_type_association",
+    }
+)
 #: The namespace's get rule (16-22's proxies ask it before a write reads the namespace).
 _GET_NS = "get_metadef_namespace"
 #: The resource names of those proxies, for their words.
@@ -137,7 +157,8 @@ class MetadefWrites(Metadefs):
         layer's `words` for another project's namespace unless Glance's ``context.is_admin``
         (the operator's ``context_is_admin``) holds (its immutable proxies refuse the change
         the policy proxy's save or delete would ask); 23.0.0's controllers read every metadef
-        repository with ``authorization_layer=False``."""
+        repository with ``authorization_layer=False``. 16-19 ask no delete rule
+        (`METADEF_DELETE_RULES_SINCE`)."""
         if (
             words
             and ns is not None
@@ -146,20 +167,58 @@ class MetadefWrites(Metadefs):
             and not is_admin(ctx, self.glance.policy_rules)
         ):
             raise HTTPForbidden(explanation=words)
+        if rule in _DELETE_RULES and self._major < METADEF_DELETE_RULES_SINCE:
+            return
         self._ask(ctx, rule, ns)
 
     def _target(
-        self, ctx: Any, name: str, rule: str, words: str = "", first: tuple[str, ...] = ()
+        self,
+        ctx: Any,
+        name: str,
+        rule: str,
+        words: str = "",
+        first: tuple[str, ...] = (),
+        under: str = "others",
     ) -> Namespace:
         """The namespace a write names, in the writable tables, the rule checked; `first`:
         the rules Glance 16-22's repository proxies ask on ``{}`` before it is read, with the
-        operator's rules (the get of what is changed, a namespace's ``delete``: `_first`)."""
+        operator's rules (the get of what is changed: `_first`); `under`: as `_namespace`'s
+        (the object controller's own words for an absent namespace, 23.0.0 on)."""
         self.writable()
         for read in first:
             self._first(ctx, read)
-        ns = self._namespace(ctx, name, "others")
+        ns = self._namespace(ctx, name, under)
         self._may(ctx, rule, ns, words)
         return ns
+
+    def _part(
+        self,
+        ctx: Any,
+        name: str,
+        rule: str,
+        words: str,
+        read: str,
+        find: Callable[[Namespace], Any],
+        under: str = "others",
+    ) -> tuple[Namespace, Any]:
+        """The namespace and the row of it (`find`, its 404) that an update or a delete
+        names, in the release's order. Glance 16-22's controllers begin with the repository's
+        get of the row (glance 16.0.1-22.1.1 metadef_objects.py, metadef_properties.py,
+        metadef_tags.py ``update``/``delete``): the policy proxy's `read` rule on ``{}`` (with
+        the operator's rules), the namespace, then the row, an absent one the database's
+        404, before the authorization layer's `words` (the immutable proxy's setter or
+        ``delete()``) and `rule` (the policy proxy's ``save``, or from 20.0.0 the row
+        proxy's ``delete()``). From 23.0.0 the controller asks ``MetadefAPIPolicy``'s `rule`
+        on the namespace it read, and reads the row after (23.0.0-33.0.0)."""
+        if self._major >= API_POLICY_SINCE:
+            ns = self._target(ctx, name, rule, under=under)
+            return ns, find(ns)
+        self.writable()
+        self._first(ctx, read)
+        ns = self._namespace(ctx, name, under)
+        row = find(ns)
+        self._may(ctx, rule, ns, words)
+        return ns, row
 
     def _now(self) -> float:
         return float(self.glance.kernel.now)
@@ -258,13 +317,18 @@ class MetadefWrites(Metadefs):
     def delete_namespace(self, ctx: Any, name: str, part: str = "") -> None:
         """``DELETE /v2/metadefs/namespaces/{namespace}[/objects|/properties|/tags]``: the
         namespace, or all of one part of it; a protected one refuses."""
-        rule = "delete_metadef_tags" if part == "tags" else "delete_metadef_namespace"
-        # 16-22: the namespace's get, then its proxy's delete() (every part) before the
-        # repository's remove_tags (glance 21.0.0 metadef_namespaces.py delete_tags)
-        first = (_GET_NS, "delete_metadef_namespace") if part == "tags" else (_GET_NS,)
         words = "You are not permitted to delete this namespace."
-        ns = self._target(ctx, name, rule, words, first)
+        # every part asks delete_metadef_namespace: 16-22 its proxy's delete() (from 20.0.0)
+        # on the namespace read, 23.0.0 on MetadefAPIPolicy's; the tags' delete_metadef_tags
+        # after it, 16-22 at the repository's remove_tags, after the domain's delete() (the
+        # protected check: glance 21.0.0 and 23.0.0 metadef_namespaces.py delete_tags)
+        ns = self._target(ctx, name, "delete_metadef_namespace", words, (_GET_NS,))
+        newer = self._major >= API_POLICY_SINCE
+        if part == "tags" and newer:
+            self._may(ctx, "delete_metadef_tags", ns)
         _unprotected(ns, "namespace", ns.namespace)
+        if part == "tags" and not newer:
+            self._may(ctx, "delete_metadef_tags", ns)
         if part == "objects":
             ns.objects = []
         elif part == "properties":
@@ -299,20 +363,33 @@ class MetadefWrites(Metadefs):
         return self.association_view(row, written=True)
 
     def dissociate(self, ctx: Any, name: str, rt: str) -> None:
-        """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204."""
-        ns = self._target(
-            ctx,
-            name,
-            "remove_metadef_resource_type_association",
-            _deny("delete", "resource_type"),
-            ("list_metadef_resource_types",),  # 16-22 find it in the repository's list
-        )
-        row = next((a for a in ns.associations if a["name"] == rt), None)
-        if row is None:
-            raise HTTPNotFound(
-                explanation=f"The metadata definition resource-type association of "
-                f"resource-type={rt} to namespace={name}, was not found."
+        """``DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{name}``: 204. The
+        controller finds the association in the repository's list (16-22 its
+        ``list_metadef_resource_types``, which reads the namespace) and answers whatever is
+        not found, a missing association and 16-22's absent namespace, "Failed to find
+        resource type X to delete" (glance 16.0.1-33.0.0 metadef_resource_types.py
+        ``delete``)."""
+        missing = f"Failed to find resource type {rt} to delete"
+
+        def find(ns: Namespace) -> dict[str, Any]:
+            row = next((a for a in ns.associations if a["name"] == rt), None)
+            if row is None:
+                raise HTTPNotFound(explanation=missing)
+            return row
+
+        try:
+            ns, row = self._part(
+                ctx,
+                name,
+                "remove_metadef_resource_type_association",
+                _deny("delete", "resource_type"),
+                "list_metadef_resource_types",
+                find,
             )
+        except HTTPNotFound as e:
+            if e.explanation != f"Metadata definition namespace={name} was not found.":
+                raise
+            raise HTTPNotFound(explanation=missing) from None
         _unprotected(ns, "resource-type-association", rt)
         ns.associations.remove(row)
 
@@ -333,7 +410,7 @@ class MetadefWrites(Metadefs):
     def create_object(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/objects``: 201."""
         body = self._checked(body, "object")
-        ns = self._target(ctx, name, "add_metadef_object")
+        ns = self._target(ctx, name, "add_metadef_object", under="objects")
         _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         row = self._object_row(body, self._now())
         ns.objects.append(row)
@@ -342,10 +419,15 @@ class MetadefWrites(Metadefs):
     def update_object(self, ctx: Any, name: str, object_name: str, body: Any) -> dict[str, Any]:
         """``PUT .../objects/{object_name}``: the object replaced (renamed if asked)."""
         body = self._checked(body, "object")
-        ns = self._target(
-            ctx, name, "modify_metadef_object", _deny("modify", "object"), ("get_metadef_object",)
+        ns, row = self._part(
+            ctx,
+            name,
+            "modify_metadef_object",
+            _deny("modify", "object"),
+            "get_metadef_object",
+            lambda ns: find_object(ns, object_name),
+            "objects",
         )
-        row = find_object(ns, object_name)
         if body["name"] != object_name:
             _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         new = self._object_row(body, row["created_at"])
@@ -355,10 +437,15 @@ class MetadefWrites(Metadefs):
 
     def delete_object(self, ctx: Any, name: str, object_name: str) -> None:
         """``DELETE .../objects/{object_name}``: 204."""
-        ns = self._target(
-            ctx, name, "delete_metadef_object", _deny("delete", "object"), ("get_metadef_object",)
+        ns, row = self._part(
+            ctx,
+            name,
+            "delete_metadef_object",
+            _deny("delete", "object"),
+            "get_metadef_object",
+            lambda ns: find_object(ns, object_name),
+            "objects",
         )
-        row = find_object(ns, object_name)
         _unprotected(ns, "object", object_name)
         ns.objects.remove(row)
 
@@ -375,14 +462,14 @@ class MetadefWrites(Metadefs):
     def update_property(self, ctx: Any, name: str, prop: str, body: Any) -> dict[str, Any]:
         """``PUT .../properties/{property_name}``: replaced (renamed if asked)."""
         body = self._checked(body, "property")
-        ns = self._target(
+        ns, _ = self._part(
             ctx,
             name,
             "modify_metadef_property",
             _deny("modify", "property"),
-            ("get_metadef_property",),
+            "get_metadef_property",
+            lambda ns: find_property(ns, prop),
         )
-        find_property(ns, prop)
         if body["name"] != prop:
             _unique("property", ns, body["name"], ns.properties)
         del ns.properties[prop]
@@ -391,14 +478,14 @@ class MetadefWrites(Metadefs):
 
     def delete_property(self, ctx: Any, name: str, prop: str) -> None:
         """``DELETE .../properties/{property_name}``: 204."""
-        ns = self._target(
+        ns, _ = self._part(
             ctx,
             name,
             "remove_metadef_property",
             _deny("delete", "property"),
-            ("get_metadef_property",),
+            "get_metadef_property",
+            lambda ns: find_property(ns, prop),
         )
-        find_property(ns, prop)
         _unprotected(ns, "property", prop)
         del ns.properties[prop]
 
@@ -451,20 +538,28 @@ class MetadefWrites(Metadefs):
     def update_tag(self, ctx: Any, name: str, tag: str, body: Any) -> dict[str, Any]:
         """``PUT .../tags/{tag_name}``: renamed."""
         body = self._checked(body, "tag")
-        ns = self._target(
-            ctx, name, "modify_metadef_tag", _deny("modify", "tag"), ("get_metadef_tag",)
+        ns, row = self._part(
+            ctx,
+            name,
+            "modify_metadef_tag",
+            _deny("modify", "tag"),
+            "get_metadef_tag",
+            lambda ns: find_tag(ns, tag),
         )
-        row = find_tag(ns, tag)
         self._unique_tag(ns, body["name"], [t for t in ns.tags if t is not row])
         row["name"], row["updated_at"] = body["name"], self._now()
         return self.tag_view(row)
 
     def delete_tag(self, ctx: Any, name: str, tag: str) -> None:
         """``DELETE .../tags/{tag_name}``: 204."""
-        ns = self._target(
-            ctx, name, "delete_metadef_tag", _deny("delete", "tag"), ("get_metadef_tag",)
+        ns, row = self._part(
+            ctx,
+            name,
+            "delete_metadef_tag",
+            _deny("delete", "tag"),
+            "get_metadef_tag",
+            lambda ns: find_tag(ns, tag),
         )
-        row = find_tag(ns, tag)
         _unprotected(ns, "tag", tag)
         ns.tags.remove(row)
 

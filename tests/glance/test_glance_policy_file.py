@@ -483,6 +483,9 @@ def test_the_metadefs_writes_ask_the_operators_rules(profile):
     w = _refused("delete_metadef_namespace", profile)
     resp = w.call("DELETE", "/v2/metadefs/namespaces/OS::Compute::Quota", ADMIN)
     words = "You are not authorized to complete delete_metadef_namespace action."
+    if profile == QUEENS:  # Glance 16-19 ask no delete rule (d2cc0dc56, 20.0.0): protected
+        words = "Metadata definition namespace OS::Compute::Quota is protected and cannot be "
+        words += "deleted."
     assert (resp.status, detail(resp)) == (403, words)
     w = _refused("get_metadef_namespace", profile)
     resp = w.call("PUT", "/v2/metadefs/namespaces/nope", ADMIN, body={"namespace": "nope"})
@@ -492,3 +495,62 @@ def test_the_metadefs_writes_ask_the_operators_rules(profile):
         if legacy
         else (404, "Namespace nope not found")
     )
+
+
+#: Every metadef change or delete rule refused (``!``), even to the admin.
+_WRITES_REFUSED = {
+    rule: "!"
+    for rule in (
+        "modify_metadef_object",
+        "delete_metadef_object",
+        "remove_metadef_property",
+        "delete_metadef_tag",
+        "delete_metadef_namespace",
+    )
+}
+
+
+@pytest.mark.parametrize("profile", [QUEENS, "nova-22.0.0", UPSTREAM])  # Glance 16, 21, 33
+def test_the_metadefs_changes_read_the_row_before_the_rule(profile):
+    """Glance 16-22's update and delete of an object, a property or a tag read it first (the
+    repository's get: an absent one is the database's 404) and ask the authorization layer and
+    the rule of the row read; 23.0.0 on ask ``MetadefAPIPolicy`` first, then read it. Glance
+    16-19 ask no delete rule at all (d2cc0dc56, 20.0.0). A dissociation's not found is "Failed
+    to find resource type X to delete" (16-22 an absent namespace too); the object controller
+    words an absent namespace as the database (23.0.0 on as before)."""
+    major = {QUEENS: 16, "nova-22.0.0": 21, UPSTREAM: 33}[profile]
+    w = World(profile=profile, config={"glance": {"policy": _WRITES_REFUSED}})
+    mine = {"namespace": "mine", "visibility": "public", "objects": [{"name": "o"}]}
+    mine |= {"properties": {"p": {"title": "p", "type": "string"}}, "tags": [{"name": "t"}]}
+    mine |= {"resource_type_associations": [{"name": "OS::Glance::Image"}]}
+    assert w.call("POST", "/v2/metadefs/namespaces", ADMIN, body=mine).status == 201
+    ns = "/v2/metadefs/namespaces/mine"
+
+    def answer(method, path, who=ADMIN, body=None):
+        resp = w.call(method, path, who, body=body)
+        return (resp.status, detail(resp) if resp.status != 204 else None)
+
+    def refused(rule):
+        return (403, f"You are not authorized to complete {rule} action.")
+
+    legacy = major < 23
+    assert answer("PUT", f"{ns}/objects/nope", body={"name": "x"}) == (
+        (404, "Could not find metadata object nope") if legacy else refused("modify_metadef_object")
+    )
+    # another project's absent tag and property: 16-22 the 404 before the layer's own words
+    assert answer("DELETE", f"{ns}/tags/nope", P2) == (
+        (404, "Could not find metadata tag nope") if legacy else refused("delete_metadef_tag")
+    )
+    assert answer("DELETE", f"{ns}/properties/nope", P2) == (
+        (404, "Could not find property nope") if legacy else refused("remove_metadef_property")
+    )
+    gone = (204, None) if major < 20 else None
+    assert answer("DELETE", f"{ns}/objects/o") == (gone or refused("delete_metadef_object"))
+    assert answer("DELETE", f"{ns}/tags") == (gone or refused("delete_metadef_namespace"))
+    missing = (404, "Failed to find resource type nope to delete")
+    assert answer("DELETE", f"{ns}/resource_types/nope") == missing
+    assert answer("DELETE", "/v2/metadefs/namespaces/nope/resource_types/nope") == (
+        missing if legacy else (404, "Namespace nope not found")
+    )
+    absent = (404, "Metadata definition namespace=nope was not found.")
+    assert answer("PUT", "/v2/metadefs/namespaces/nope/objects/o", body={"name": "o"}) == absent
