@@ -82,32 +82,19 @@ def service_token(kernel: Any) -> Any:
     trace)."""
     if not sends_service_token(kernel):
         return None
-    keystone = kernel.keystone
-    if keystone is None or (
-        keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None
-        and not keystone.was_deleted(SERVICE_USER_NAME)
-    ):
-        return UNCHECKED
-    try:
-        if keystone.was_deleted(SERVICE_USER_NAME):
-            keystone.refuse_deleted(SERVICE_USER_NAME)
-        return keystone.token_for(SERVICE_USER_NAME)
-    except (KeyError, IdentityError) as refused:
-        raise Unauthorized() from refused
+    token = user_token(kernel, SERVICE_USER_NAME)
+    return UNCHECKED if token is None else token
 
 
 def user_token(kernel: Any, name: str) -> Any:
     """The live token of the user `name` Cinder authenticates as from its configuration (the
-    ``[nova]`` section's privileged user), from the cloud's Keystone; None where the cloud has
-    no Keystone or no such user; `Unauthorized` where Keystone will not issue one."""
+    ``[nova]`` section's privileged user, its ``[service_user]``), from the cloud's Keystone
+    (`Keystone.configured_token`); None where the cloud has no Keystone or was built without
+    the user; `Unauthorized` where Keystone will not issue one (disabled, deleted)."""
     keystone = kernel.keystone
-    if keystone is None or (
-        keystone.directory.user_by_name(name, "default") is None and not keystone.was_deleted(name)
-    ):
+    if keystone is None:
         return None
     try:
-        if keystone.was_deleted(name):
-            keystone.refuse_deleted(name)
-        return keystone.token_for(name)
+        return keystone.configured_token(name)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused

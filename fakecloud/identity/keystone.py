@@ -196,6 +196,18 @@ class Keystone:
         self.authenticate({"identity": {"methods": ["password"], "password": {"user": name}}})
         raise exception.Unauthorized()  # (authenticate refuses a name it does not know)
 
+    def configured_token(self, user_name: str) -> Token | None:
+        """The token a service's password plugin configured as `user_name` (of the Default
+        domain: Nova's ``[service_user]``, Cinder's ``[service_user]`` and ``[nova]``) holds:
+        `token_for`'s; None where the cloud was built without the user (`was_deleted` false:
+        the service's token then goes unchecked); Keystone's refusal raised as `token_for`
+        raises it, for a deleted user too (`refuse_deleted`)."""
+        if self.directory.user_by_name(user_name, DEFAULT_DOMAIN_ID) is None:
+            if not self.was_deleted(user_name):
+                return None
+            self.refuse_deleted(user_name)
+        return self.token_for(user_name)
+
     def token_for(self, user_name: str, scope: str = "project") -> Token:
         """A live token for `user_name`, issued without HTTP and reused, as keystoneauth's
         session does, until it has `MIN_TOKEN_LIFE_S` left.

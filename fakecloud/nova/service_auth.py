@@ -117,17 +117,13 @@ def service_token(kernel: Any) -> Any:
     ``SessionClient.request`` (``ConnectTimeout``, ``ConnectFailure``) translates it
     (nova 34.0.0 ``nova/volume/cinder.py``, ``nova/image/glance.py``; 17.0.13 alike)."""
     keystone = kernel.keystone
-    if keystone is None or (
-        keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None
-        and not keystone.was_deleted(SERVICE_USER_NAME)
-    ):
+    if keystone is None:
         return UNCHECKED
     try:
-        if keystone.was_deleted(SERVICE_USER_NAME):
-            keystone.refuse_deleted(SERVICE_USER_NAME)
-        return keystone.token_for(SERVICE_USER_NAME)
+        token = keystone.configured_token(SERVICE_USER_NAME)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused
+    return UNCHECKED if token is None else token
 
 
 def sent_service_token(kernel: Any, context: Any) -> Any:
