@@ -21,8 +21,8 @@ that sent ``Connection: keep-alive``, as requests does), and no ``Server`` field
 ``Content-Length: 0`` included where waitress drops it; Apache writes its ``Date``
 and ``Server`` first (``basic_http_header``), then the application's fields. Apache's
 ``Server`` is its ``ServerTokens Prod`` banner, ``Apache`` (Debian's default adds the version
-and OS). Not modelled: Apache's ``Keep-Alive: timeout=5, max=N`` and ``Connection:
-Keep-Alive`` (its count of requests left on the connection), and where it moves a proxied
+and OS). Apache also counts the answers a connection carries (`FrontTask._apache_keep_alive`).
+Not modelled: its idle close after ``KeepAliveTimeout``, and where it moves a proxied
 ``Content-Type``.
 
 The status line's version is the server's own, not the request's: eventlet.wsgi writes its
@@ -39,6 +39,12 @@ from fakecloud.transport.keepalive import KeepAliveTask
 
 #: The fields the server in front writes itself, where it writes them (not the application's).
 _FRONT_FIELDS = frozenset({"Date", "Server", "Via", "Transfer-Encoding", "Connection"})
+
+#: Apache's ``MaxKeepAliveRequests`` and ``KeepAliveTimeout`` (its defaults, Debian's and
+#: devstack's): the answers one connection carries after its first, and the idle seconds it
+#: advertises (the idle close itself stays ``--client-socket-timeout``'s, not modelled).
+APACHE_KEEP_ALIVE_MAX = 100
+APACHE_KEEP_ALIVE_TIMEOUT_S = 5
 
 #: Apache's ``Server`` field at ``ServerTokens Prod``: the product alone, no version or OS
 #: (Debian's default ``OS`` adds ``/2.4.x (Ubuntu)``, which a simulation cannot know).
@@ -87,7 +93,9 @@ class FrontTask(KeepAliveTask):
         if "Transfer-Encoding" in front:
             lines.append("Transfer-Encoding: " + front["Transfer-Encoding"])
         connection = front.get("Connection")
-        if not apache and connection is None and not self.close_on_finish:
+        if apache and not self.close_on_finish:
+            connection = self._apache_keep_alive(lines)
+        elif not apache and connection is None and not self.close_on_finish:
             # eventlet.wsgi answers a client's own ``Connection: keep-alive`` in kind
             asked = self.request.headers.get("CONNECTION", "").lower()
             connection = "keep-alive" if asked == "keep-alive" else None
@@ -96,3 +104,21 @@ class FrontTask(KeepAliveTask):
         if connection is not None:
             lines.append("Connection: " + connection)
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _apache_keep_alive(self, lines: list[str]) -> str | None:
+        """Apache's ``ap_set_keepalive`` for an answer after which the connection may stay
+        open: the ``MaxKeepAliveRequests`` (100) answers after the first are its last, the
+        next one closes (``Connection: close``); a client that sent ``Connection:
+        keep-alive`` (requests does) is told ``Keep-Alive: timeout=5, max=<left>``, and
+        ``Connection: Keep-Alive``. Returns the ``Connection`` value, or None."""
+        channel = self.channel
+        left = APACHE_KEEP_ALIVE_MAX - getattr(channel, "apache_keepalives", 0)
+        if left <= 0:
+            self.close_on_finish = True
+            return "close"
+        channel.apache_keepalives = APACHE_KEEP_ALIVE_MAX - left + 1
+        asked = self.request.headers.get("CONNECTION", "").lower()
+        if "keep-alive" not in (token.strip() for token in asked.split(",")):
+            return None
+        lines.append(f"Keep-Alive: timeout={APACHE_KEEP_ALIVE_TIMEOUT_S}, max={left}")
+        return "Keep-Alive"

@@ -715,7 +715,7 @@ def test_answers_lay_out_their_fields_as_the_front_does_and_as_in_process(server
     writes the application's fields in its order, then ``Date`` and its ``Connection`` (a
     client's ``keep-alive`` answered in kind), and no ``Server``; Apache writes ``Date`` and
     ``Server`` first (eventlet 0.41.3 tried; httpd's ``basic_http_header``)."""
-    front = {"date", "server", "connection", "content-length"}
+    front = {"date", "server", "connection", "content-length", "keep-alive"}
     for service, path in (("compute", "/v2.1/"), ("volume", "/"), ("identity", "/v3")):
         url = server.urls[service] + path
         served = requests.get(url, timeout=TIMEOUT)
@@ -728,6 +728,7 @@ def test_answers_lay_out_their_fields_as_the_front_does_and_as_in_process(server
         ], service
         if service == "identity":  # Apache
             assert names[:2] == ["Date", "Server"] and served.headers["Server"] == "Apache"
+            assert names[-2:] == ["Keep-Alive", "Connection"], names
         else:
             assert names[-3:] == ["Content-Length", "Date", "Connection"], names
             assert served.headers["Connection"] == "keep-alive" and "Server" not in names
@@ -771,6 +772,11 @@ def test_a_field_named_with_underscores_reaches_the_service_where_old_eventlet_s
     assert head_limits("compute", release("31.0.0")).underscores_kept is False
 
 
+PUBLIC_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAT1gK83ruUidhGETF5lkrWWgfbW7DHFfcuJm1iJGvO+ t6@fakecloud"
+)
+
+
 def test_a_bodiless_answer_keeps_its_length_where_the_application_put_it(server):
     """eventlet.wsgi writes the application's ``Content-Length: 0`` of a 204 where webob put
     it, as the answer in process has it; waitress dropped it, and the served length of
@@ -786,8 +792,23 @@ def test_a_bodiless_answer_keeps_its_length_where_the_application_put_it(server)
     answers = []
     for in_process in (False, True):
         with server.cloud.intercept() if in_process else contextlib.nullcontext():
-            requests.post(url, json={"keypair": {"name": "k"}}, headers=headers, timeout=TIMEOUT)
+            made = {"keypair": {"name": "k", "public_key": PUBLIC_KEY}}  # (generating one: 0.5 s)
+            requests.post(url, json=made, headers=headers, timeout=TIMEOUT)
             answers.append(requests.delete(url + "/k", headers=headers, timeout=TIMEOUT))
     served, in_process = ([n.lower() for n in a.headers] for a in answers)
     assert answers[0].status_code == 204 and answers[0].headers["Content-Length"] == "0"
     assert served == [*in_process, "date", "connection"]
+
+
+def test_apache_counts_the_answers_a_connection_carries_and_says_so(server):
+    """Apache (``ap_set_keepalive``, ``MaxKeepAliveRequests 100``) tells a client that sent
+    ``Connection: keep-alive`` how many answers the connection has left, and closes it after
+    the 101st; waitress said nothing and kept it open for good (Keystone's port here)."""
+    keep = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+    answers = exchange(server, "identity", keep * 102)
+    assert answers.count(b"HTTP/1.1 300 Multiple Choices\r\n") == 101  # the 102nd unread
+    assert re.findall(rb"\r\nKeep-Alive: timeout=5, max=(\d+)\r\n", answers) == [
+        b"%d" % left for left in range(100, 0, -1)
+    ]
+    assert answers.count(b"\r\nConnection: Keep-Alive\r\n") == 100
+    assert answers.count(b"\r\nConnection: close\r\n\r\n") == 1
