@@ -165,7 +165,8 @@ def rows_scenarios() -> list[dict[str, Any]]:
 def rows_config() -> list[dict[str, Any]]:
     """Every configuration key (``Cloud(config=...)``, a scenario's ``cloud.config``,
     ``fakecloud serve --config``): ``section.key``, its default and its meaning (the
-    docstring under the field in its section's dataclass; empty where it has none)."""
+    docstring under the field in its section's dataclass, else its comment: `_field_comment`;
+    empty where it has neither)."""
     from fakecloud.cloud import Cloud
     from fakecloud.config import section_values
 
@@ -182,9 +183,10 @@ def rows_config() -> list[dict[str, Any]]:
 @functools.cache
 def _field_docs(cls: type) -> dict[str, str]:
     """The docstring written under each field of the dataclass `cls` (PEP 257's attribute
-    docstrings, which Python keeps nowhere at run time): read from the class's lines of its
-    module's source, the ``class`` line to the next line at the margin (`inspect.getsource`
-    would parse the whole module to find them: five times the CPU for the sections)."""
+    docstrings, which Python keeps nowhere at run time), or its comment: read from the class's
+    lines of its module's source, the ``class`` line to the next line at the margin
+    (`inspect.getsource` would parse the whole module to find them: five times the CPU for the
+    sections)."""
     try:
         lines = Path(inspect.getsourcefile(cls) or "").read_text(encoding="utf-8").splitlines()
         start = next(i for i, line in enumerate(lines) if _class_line(line, cls.__name__))
@@ -196,16 +198,34 @@ def _field_docs(cls: type) -> dict[str, str]:
     except (OSError, TypeError, StopIteration, SyntaxError, ValueError):  # no source, or odd
         return {}
     docs = {}
-    for field, after in itertools.pairwise(found.body if isinstance(found, ast.ClassDef) else []):
+    body = found.body if isinstance(found, ast.ClassDef) else []
+    for field, after in itertools.pairwise([*body, None]):
+        if not (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)):
+            continue
         if (
-            isinstance(field, ast.AnnAssign)
-            and isinstance(field.target, ast.Name)
-            and isinstance(after, ast.Expr)
+            isinstance(after, ast.Expr)
             and isinstance(after.value, ast.Constant)
             and isinstance(after.value.value, str)
         ):
             docs[field.target.id] = inspect.cleandoc(after.value.value)
+        elif said := _field_comment(lines, start + field.lineno - 1):
+            docs[field.target.id] = said
     return docs
+
+
+def _field_comment(lines: list[str], at: int) -> str:
+    """The comment a field without a docstring has for its meaning: the comment lines right
+    above it (``#:`` or ``#``, not a ``# --`` section rule), else one after it on its line."""
+    above = []
+    for line in reversed(lines[:at]):
+        text = line.strip()
+        if not text.startswith("#") or text.startswith("# --"):
+            break
+        above.append(text.removeprefix("#:").removeprefix("#").strip())
+    if above:
+        return " ".join(reversed(above))
+    code, hash_, comment = lines[at].partition("  # ")
+    return comment.strip() if hash_ and "noqa" not in comment else ""
 
 
 def _class_line(line: str, name: str) -> bool:

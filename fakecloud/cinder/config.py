@@ -58,9 +58,15 @@ class CinderConfig:
     public_endpoint: str = "http://127.0.0.1:8776"
     default_volume_type: str = DEFAULT_TYPE_NAME
     backends: dict = field(default_factory=_default_backends)
+    """Cinder's backends by name, each a ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd``,
+    ``copy``, ``nfs``) and its timings: ``snapshot_create_s`` 0.5 (0 for ``lvm-thick``),
+    ``volume_create_s`` 1.0, ``throughput_mb_per_s`` 200 for copies (docs/backends.md)."""
     volume_types: dict = field(default_factory=_default_types)
     quota_volumes: int = 10
     quota_snapshots: int = 10
+    """``[DEFAULT] quota_snapshots``: each project's default limit of volume snapshots (as
+    ``quota_volumes``, ``quota_gigabytes`` and the others: Cinder's defaults); Nova's volume-backed
+    createImage checks it first, and Cinder's 413 past it is Nova's 403."""
     quota_gigabytes: int = 1000
     quota_backups: int = 10
     quota_backup_gigabytes: int = 1000
@@ -82,6 +88,7 @@ class CinderConfig:
     user's token beside the user's (or the privileged user's); unset: what devstack configures,
     on from Cinder 25.0.0 (80c1605a, 2024.2: the series of Nova 30.0.0); Cinder's default is off."""
     image_download_mb_per_s: float = 1000.0
+    """How fast cinder-volume copies an image from Glance into a new volume, MB/s."""
     #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
     #: above 0, an attach or delete landing in between makes the snapshot create a 400.
     snapshot_recheck_delay_s: float = 0.0

@@ -72,8 +72,11 @@ class GlanceConfig:
 
     # -- where data goes and how fast -------------------------------------------------------
     store_throughput_mb_per_s: float = 1000.0
+    """The Glance store's throughput, MB/s, shared max-min fairly by the transfers into and out
+    of it (an upload from a compute host crosses its link to Glance, then the store)."""
     store_capacity_bytes: int = 0  # 0 = unlimited; otherwise StorageFull (413) past it
     staging_throughput_mb_per_s: float = 1000.0
+    """The throughput of the import's staging area (``os_glance_staging_store``), MB/s."""
     client_link_gbit_per_s: float = 1.0  # the link of REST users without their own
     client_link: str = "glance.client"
     store_resource: str = "glance.store"
@@ -116,6 +119,8 @@ class GlanceConfig:
     image_size_cap: int = bounded(
         1099511627776, Bounds(1, 9223372036854775808, unit="a number of bytes", integer=True)
     )
+    """``[DEFAULT] image_size_cap``: the largest image Glance stores, bytes (1 TiB); a larger
+    upload is a 413."""
     limit_param_default: int = bounded(25, POSITIVE_COUNT)
     api_limit_max: int = bounded(1000, POSITIVE_COUNT)
     # -- legacy storage quota ---------------------------------------------------------------

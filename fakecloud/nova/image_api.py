@@ -128,10 +128,14 @@ class ImageApiConfig:
     """Nova's ``[glance]`` client options, with the round trip Nova→Glance made explicit."""
 
     latency_s: float = 0.005
+    """The round trip of one request from Nova to Glance, virtual seconds (glance-api acts at
+    its end); an upload's or download's bytes take their own time on the links and store."""
     num_retries: int | None = bounded(None, COUNT)
     """``[glance] num_retries``; unset, the release's default: 0 until 22.0.0 (20.5.0 and
     21.1.2 by backports), then 3 (switch ``default_glance_num_retries``)."""
     retry_interval_s: float = 1.0
+    """The wait between two attempts of a request ``num_retries`` retries
+    (``GlanceClientWrapper.call``'s ``time.sleep(1)``)."""
     page_size: int = 20
     api_server: str = ""  # [glance] api_servers; "": get_api_servers' (`glance_endpoint`)
 

@@ -118,8 +118,13 @@ class VolumeApiConfig:
     """Nova's client of Cinder: the round-trip time of one request, and Nova's retries."""
 
     latency_s: float = 0.02
+    """The round trip of one request from Nova to Cinder, virtual seconds (cinder-api acts
+    half-way through); a call that asks for a microversion costs one more, the version
+    discovery before it."""
     endpoint: str = "http://127.0.0.1:8776/v3"
     attachment_retries: int = 5
+    """How many times Nova tries ``attachment_delete`` on a 500 or 504 before it gives up
+    (``nova/volume/cinder.py``'s ``retrying.retry(stop_max_attempt_number=5)``, no wait)."""
 
 
 # -- python-cinderclient's exceptions (cinderclient/exceptions.py) ----------------------------

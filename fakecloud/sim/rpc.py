@@ -102,8 +102,14 @@ class RpcConfig:
     and whether a queue dies with its last consumer (``amqp_auto_delete``)."""
 
     delay_s: float = 0.002
+    """How long a message takes from sender to consumer, virtual seconds: a cast's delivery,
+    a call's request and its reply each (a call's round trip is twice this)."""
     response_timeout_s: float = 60.0
+    """oslo.messaging's ``rpc_response_timeout``: how long a call waits for its reply before
+    ``MessagingTimeout``."""
     amqp_auto_delete: bool = False
+    """``[oslo_messaging_rabbit] amqp_auto_delete``: a queue dies with its last consumer, so a
+    cast to a stopped service is lost rather than kept until it is back."""
 
 
 class MessagingTimeout(Exception):
