@@ -485,7 +485,13 @@ class ImageDataApi:
         """The cache middleware's hit (``CacheFilter.process_request``): the image looked up
         (404 as the API's), a ``deactivated`` one passed on (None), the ``download_image``
         policy, then the data from the node's cache over the client's link (no store read).
-        Simulated content over `sendable` goes on to the API too (its 400)."""
+        Simulated content over `sendable` goes on to the API too (its 400). A refused
+        ``download_image`` is the middleware's own answer in every release, never passed on:
+        16-22's ``_enforce`` asks it of the image read without the policy proxies (no
+        ``get_image``) and raises ``webob.exc.HTTPForbidden``, which ``process_request``'s
+        ``except exception.Forbidden: return None`` never catches (WebOb's is no Glance
+        exception: dead from 0656386e9 until 6ffd80f9c removed it in 23.0.0, which asks
+        ``ImageAPIPolicy.download_image``, a 404 where ``get_image`` fails too)."""
         g = self._glance
         image = g.db.get(ctx, image_id, g.policy_rules)
         stored = g.store.objects.get(image.id)

@@ -22,7 +22,7 @@ from oslo_utils import uuidutils
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.listing import pop_first, validated_limit
-from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, roles_of
+from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, roles_of, system_scoped
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 from fakecloud.glance.views import isotime, stored_isotime
 from fakecloud.sim.clock import stored_time
@@ -42,11 +42,19 @@ DELETE_REFUSAL = (
 
 
 def enforce_access(glance: Any, ctx: Any) -> None:
-    """``_enforce_access_policy``: ``tasks_api_access`` (``role:admin``; on ``{}``, an
-    operator's rule in oslo.policy, `fakecloud.glance.policy_file`)."""
+    """``_enforce_access_policy``: ``tasks_api_access`` (``role:admin``, from 27.0.0
+    ``rule:context_is_admin``) on ``{}`` in every release: 16-22 ``policy_engine.enforce(
+    context, 'tasks_api_access', {})``, 23.0.0-33.0.0 ``TasksAPIPolicy(context)``, whose
+    target defaults to ``{}`` (api/v2/policy.py ``APIPolicyBase``: ``target or {}``); an
+    operator's rule in oslo.policy (`fakecloud.glance.policy_file`). Its scope_types are
+    ``['project']`` from 25.0.0: where scope is enforced a system-scoped token fails it
+    whatever the rule says (oslo.policy's ``InvalidScope``, which Glance's ``Enforcer.enforce``
+    raises as ``Forbidden``: the same 403)."""
     allowed = "admin" in roles_of(ctx)
     rules = glance.policy_rules
-    if rules is not None and ctx is not None:
+    if system_scoped(ctx, glance.scope_enforced):
+        allowed = False
+    elif rules is not None and ctx is not None:
         found = rules.allows(ctx, "tasks_api_access", {})
         allowed = allowed if found is None else found
     if allowed:

@@ -554,3 +554,38 @@ def test_the_metadefs_changes_read_the_row_before_the_rule(profile):
     )
     absent = (404, "Metadata definition namespace=nope was not found.")
     assert answer("PUT", "/v2/metadefs/namespaces/nope/objects/o", body={"name": "o"}) == absent
+
+
+@pytest.mark.parametrize(
+    ("profile", "words"),
+    [
+        ("nova-22.0.0", "download_image"),  # Glance 21: the API would name get_image first
+        ("nova-23.2.2", "download_image"),  # 22: the API's would be its 404
+        ("nova-24.0.0", None),  # 23.0.0 on: ImageAPIPolicy.download_image, its 404
+    ],
+)
+def test_a_cache_hit_the_rule_refuses_is_the_cache_middlewares_own_answer(profile, words):
+    """A cached image whose ``download_image`` (and ``get_image``) the rules refuse the caller:
+    Glance 18-22's ``CacheFilter._enforce`` raises ``webob.exc.HTTPForbidden``, which
+    ``process_request``'s ``except exception.Forbidden: return None`` never catches (dead from
+    0656386e9 to 6ffd80f9c, 23.0.0; Glance's own test_process_request_without_download_image_
+    policy expects the raise), so the middleware answers 403 naming ``download_image`` itself,
+    never passing the request on to the API; from 23.0.0 ``ImageAPIPolicy.download_image``, a
+    404 where ``get_image`` fails too. A miss is the API's answer."""
+    rules = {"download_image": "role:admin", "get_image": "role:admin"}
+    w = World(profile=profile, config={"glance": {"image_cache": True, "policy": rules}})
+    image = w.create(ADMIN, name="c", visibility="public")["id"]
+    assert w.upload(image, 10, ADMIN).status == 204
+    missed = w.call("GET", f"/v2/images/{image}/file", P1)
+    assert w.call("GET", f"/v2/images/{image}/file", ADMIN).status == 200  # cached
+    assert image in w.glance.cache.cached
+    hit = w.call("GET", f"/v2/images/{image}/file", P1)
+    if words is None:
+        assert (hit.status, detail(hit)) == (404, "The resource could not be found.")
+        assert (missed.status, detail(missed)) == (hit.status, detail(hit))
+    else:
+        assert (hit.status, detail(hit)) == (
+            403,
+            f"You are not authorized to complete {words} action.",
+        )
+        assert (missed.status, detail(missed)) != (hit.status, detail(hit))

@@ -191,6 +191,32 @@ def test_a_system_scoped_admin_passes_no_metadef_rule_from_glance_26():
     assert w.call("POST", ns, P1, body={"namespace": "n"}).status == 403
 
 
+@pytest.mark.parametrize(
+    ("profile", "scope", "refused"),
+    [(NEW, None, True), (LEGACY[1], True, True), ("nova-25.0.0", True, False)],
+)
+def test_a_system_scoped_admin_is_refused_the_tasks_api_where_scope_is_enforced(
+    profile, scope, refused
+):
+    """``tasks_api_access`` is asked on ``{}`` (``TasksAPIPolicy(context)``: ``target or {}``,
+    23.0.0-33.0.0 api/v2/policy.py) and is scope_types ['project'] from 25.0.0: with scope
+    enforced (26.0.0 on, or set) a system admin's token fails it whatever its role, Glance's
+    ``Enforcer`` raising oslo.policy's ``InvalidScope`` as its 403 naming the rule (no
+    ``get_*`` disguise: no resource). 24.x's ['system', 'project'] let it through."""
+    w = World(profile=profile, config={"glance": {"enforce_scope": scope}} if scope else None)
+    answers = [
+        w.call("GET", "/v2/tasks", SYSTEM_ADMIN),
+        w.call("GET", "/v2/tasks/nope", SYSTEM_ADMIN),
+        w.call("POST", "/v2/tasks", SYSTEM_ADMIN, body={}),
+    ]
+    words = "You are not authorized to complete tasks_api_access action."
+    if refused:
+        assert [(r.status, detail(r)) for r in answers] == [(403, words)] * 3
+    else:
+        assert [r.status for r in answers] == [200, 404, 400]
+    assert w.call("GET", "/v2/tasks", ADMIN).status == 200
+
+
 @pytest.mark.parametrize(("profile", "refused"), [("nova-25.0.0", False), (LEGACY[1], True)])
 def test_enforce_scope_set_refuses_a_system_admin_from_glance_25(profile, refused):
     """``[oslo_policy] enforce_scope = true`` on a legacy Glance: 25.x's rules are
