@@ -74,9 +74,13 @@ PRIVILEGED_USER = service_user(PRIVILEGED_USER_NAME)
 
 
 def privileged(kernel: Any) -> Any:
-    """The context of the ``[nova]`` privileged user's live token from the cloud's Keystone
-    (`PRIVILEGED_USER` where it has no such user)."""
-    token = user_token(kernel, PRIVILEGED_USER_NAME)
+    """The context of a new token of the ``[nova]`` privileged user from the cloud's Keystone
+    (`PRIVILEGED_USER` where it has no such user): real Cinder loads the section's password
+    plugin for every client it makes (``novaclient(privileged_user=True)``:
+    ``ks_loading.load_auth_from_conf_options``, cinder 12.0.0-27.0.0 ``compute/nova.py``), so
+    each event, swap or assisted snapshot asks Keystone for a token of its own, which nova-api
+    then validates."""
+    token = user_token(kernel, PRIVILEGED_USER_NAME, fresh=True)
     return PRIVILEGED_USER if token is None else token.context
 
 

@@ -86,15 +86,16 @@ def service_token(kernel: Any) -> Any:
     return UNCHECKED if token is None else token
 
 
-def user_token(kernel: Any, name: str) -> Any:
+def user_token(kernel: Any, name: str, fresh: bool = False) -> Any:
     """The live token of the user `name` Cinder authenticates as from its configuration (the
     ``[nova]`` section's privileged user, its ``[service_user]``), from the cloud's Keystone
     (`Keystone.configured_token`); None where the cloud has no Keystone or was built without
-    the user; `Unauthorized` where Keystone will not issue one (disabled, deleted)."""
+    the user; `Unauthorized` where Keystone will not issue one (disabled, deleted). `fresh`:
+    a token of its own, as a password plugin loaded for one request gets."""
     keystone = kernel.keystone
     if keystone is None:
         return None
     try:
-        return keystone.configured_token(name)
+        return keystone.configured_token(name, fresh)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized() from refused

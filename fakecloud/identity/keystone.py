@@ -196,21 +196,23 @@ class Keystone:
         self.authenticate({"identity": {"methods": ["password"], "password": {"user": name}}})
         raise exception.Unauthorized()  # (authenticate refuses a name it does not know)
 
-    def configured_token(self, user_name: str) -> Token | None:
+    def configured_token(self, user_name: str, fresh: bool = False) -> Token | None:
         """The token a service's password plugin configured as `user_name` (of the Default
         domain: Nova's ``[service_user]``, Cinder's ``[service_user]`` and ``[nova]``) holds:
-        `token_for`'s; None where the cloud was built without the user (`was_deleted` false:
-        the service's token then goes unchecked); Keystone's refusal raised as `token_for`
-        raises it, for a deleted user too (`refuse_deleted`)."""
+        `token_for`'s (`fresh`: a plugin made for this one request, as Cinder's ``[nova]``);
+        None where the cloud was built without the user (`was_deleted` false: the service's
+        token then goes unchecked); Keystone's refusal raised as `token_for` raises it, for a
+        deleted user too (`refuse_deleted`)."""
         if self.directory.user_by_name(user_name, DEFAULT_DOMAIN_ID) is None:
             if not self.was_deleted(user_name):
                 return None
             self.refuse_deleted(user_name)
-        return self.token_for(user_name)
+        return self.token_for(user_name, fresh=fresh)
 
-    def token_for(self, user_name: str, scope: str = "project") -> Token:
+    def token_for(self, user_name: str, scope: str = "project", fresh: bool = False) -> Token:
         """A live token for `user_name`, issued without HTTP and reused, as keystoneauth's
-        session does, until it has `MIN_TOKEN_LIFE_S` left.
+        session does, until it has `MIN_TOKEN_LIFE_S` left; `fresh`: a new one, neither the
+        one held nor held for later (a password plugin loaded for one request).
 
         `scope` is ``"project"`` (the user's default project) or ``"system"``. Keystone's
         refusal (`fakecloud.identity.exception.Unauthorized`: a user with no role on its
@@ -218,9 +220,10 @@ class Keystone:
         """
         user = self.user(user_name)
         key = (user.domain_id, user.name, scope)
-        token = self._live(key)
-        if token is not None:
-            return token
+        if not fresh:
+            token = self._live(key)
+            if token is not None:
+                return token
         if scope == "system":
             auth_scope: Any = {"system": {"all": True}}
         elif scope == "project":
@@ -238,7 +241,8 @@ class Keystone:
                 "scope": auth_scope,
             }
         )
-        self._user_tokens[key] = token
+        if not fresh:
+            self._user_tokens[key] = token
         return token
 
     def held_token(self, user_name: str) -> Token | None:

@@ -76,3 +76,25 @@ def test_cinders_500_for_keystones_refusal_of_its_service_user_is_no_unexpected_
     assert (r.status, r.json()["computeFault"]["code"]) == (500, 500)
     assert [e["subject"] for e in cloud.trace.filter(kind="identity.auth_failed")] == [cinder]
     assert cloud.check_invariants(["no_unexpected_500"]) == []
+
+
+def test_cinders_nova_user_asks_keystone_for_a_token_at_each_event():
+    """Cinder's ``[nova]`` privileged user is a password plugin loaded for each client Cinder
+    makes (cinder 27.0.0 ``compute/nova.py`` ``novaclient``): each ``volume-extended`` event
+    goes with a new ``nova`` token of its own, which nova-api validates, not the one Nova's own
+    service user holds."""
+    env = NovaEnv("upstream")
+    sid = env.boot("vm")
+    vid = _attached_volume(env, sid)
+    path = f"/v3/{{project_id}}/volumes/{vid}/action"
+    before = len(env.cloud.trace.filter(kind="identity.token_issued", subject="nova"))
+    for size in (2, 3):
+        extend = {"os-extend": {"new_size": size}}
+        r = env.cloud.request("volumev3", "POST", path, body=extend, microversion="3.42")
+        assert r.status == 202
+        env.cloud.run_until_idle()
+    issued = env.cloud.trace.filter(kind="identity.token_issued", subject="nova")[before:]
+    assert [e["scope"] for e in issued] == ["project:service"] * 2
+    actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
+    extends = [a for a in actions["instanceActions"] if a["action"] == "extend_volume"]
+    assert len(extends) == 2
