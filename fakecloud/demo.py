@@ -86,16 +86,19 @@ def chapters(profile: str = "seed") -> list[Chapter]:
             "flows/volume_backed_offline.yaml",
             profile,
             "A stopped server booted from a Cinder volume. No guest runs, so nothing is frozen: "
-            "nova-api asks Cinder for a snapshot of each volume (with force: they are attached) "
-            "and registers a zero-byte image whose block device mapping points at them.",
+            "nova-api checks Cinder's limits first (a snapshot of each volume must fit in the "
+            "project's quota: get_absolute_limits), asks Cinder for a snapshot of each volume "
+            "(with force: they are attached) and registers a zero-byte image whose block device "
+            "mapping points at them.",
         ),
         Chapter(
             "volume-online",
             "Volume-backed server, online: the frozen window",
             "flows/volume_backed_online.yaml",
             profile,
-            "The same server, running. nova-api has the guest agent freeze the filesystems "
-            "(quiesce) so the snapshot is consistent, snapshots each volume and casts the thaw; "
+            "The same server, running. After the same quota check, nova-api has the guest agent "
+            "freeze the filesystems (quiesce) so the snapshot is consistent, snapshots each "
+            "volume and casts the thaw; "
             "the host polls Cinder every 0.5 s until the snapshots are done, then thaws. While "
             "the window is open every write inside the guest waits.",
         ),

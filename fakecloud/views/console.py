@@ -11,7 +11,8 @@ The narration is the trace's story (`fakecloud.views.timeline.story_line`) thinn
 person follows: requests that change something, the calls between services that matter, RPC
 casts and calls, state changes, the guest's freeze and thaw, transfers, faults and failures,
 and a compute host's polls of Cinder while it waits for a volume snapshot before the thaw
-(`POLLS`; polls back to back are one line with their count and interval). Other reads (GETs
+(`POLLS`; polls back to back are one line with their count and interval), and nova-api's
+check of Cinder's snapshot quota before a volume-backed snapshot (`CHECKS`). Other reads (GETs
 that succeed) are left to the report.
 """
 
@@ -39,6 +40,11 @@ _QUIET_MACHINES = ("volume.attach_status", "attachment.", "nova.instance.power_s
 #: ``unquiesce_instance`` polls Cinder every 0.5 s until each snapshot of the mapping is no
 #: longer creating, then thaws (compute/manager.py `_wait_for_snapshots_completion`).
 POLLS = {("nova-compute", "get_snapshot")}
+#: The reads told as milestones though they change nothing: nova-api's look at Cinder's limits
+#: before a volume-backed snapshot (compute/api.py ``snapshot_volume_backed``, 17.0.1 on), the
+#: quota check that refuses a request before anything is frozen, and that two requests at once
+#: both pass (the 20 ms before the quiesce call was a silent gap).
+CHECKS = {("nova-api", "get_absolute_limits")}
 _STYLES = {
     "scenario.step": "bold",
     "api.request": "cyan",
@@ -97,13 +103,18 @@ def _poll(e: dict[str, Any]) -> bool:
     return e["kind"] == "http.request" and (caller, e.get("call")) in POLLS
 
 
+def _check(e: dict[str, Any]) -> bool:
+    caller = str(e.get("actor", "")).split(":", 1)[0]
+    return e["kind"] == "http.request" and (caller, e.get("call")) in CHECKS
+
+
 def _told(e: dict[str, Any]) -> bool:
     kind = e["kind"]
     if kind in ("api.request", "api.response", "http.request", "http.response"):
         subject = str(e.get("subject") or "")
         status = e.get("status")
         failed = kind.endswith("response") and (status is None or status >= 400)
-        return failed or not subject.startswith("GET ") or _poll(e)
+        return failed or not subject.startswith("GET ") or _poll(e) or _check(e)
     if kind == "state":
         return not str(e.get("machine", "")).startswith(_QUIET_MACHINES)
     return kind not in ("rpc.reply", "notification", "note")

@@ -65,14 +65,19 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     assert "snapshot_current: a call of its vendor branch that upstream Nova never makes" in intro
     assert "     0.000s  RPC call → nova-compute cmp-1: snapshot_current" in image
     online = _chapter(printed, "3. Volume-backed server, online")
-    # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later.
+    # 17.0.13 asks Cinder's limits first (the pre-check, 17.0.1): the freeze comes 20 ms later,
+    # and the tour says why (session 43's teacher: a silent gap, where the quota race starts)
+    told = [line.strip() for line in online.splitlines() if line.startswith(" ")]
+    limits = "nova-api → cinder-api: get_absolute_limits (GET /v3/demo/limits)"
+    assert told[told.index(f"0.004s  {limits}") + 1] == (
+        "0.024s  RPC call → nova-compute cmp-1: quiesce_instance"
+    )
     assert "     0.126s  guest of db: filesystems frozen (fsfreeze)" in online
     assert "▸ guest db: frozen 614 ms (from 0.126 s)" in online
     # who waits for whom: nova-compute's unquiesce polls Cinder every 0.5 s and thaws after the
     # poll that sees the snapshot done (27.5.1 compute/manager.py _wait_for_snapshots_completion;
     # session 39's teacher: the introduction said so, the story left the polls to the report)
     poll = "nova-compute cmp-1 → cinder-api: get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)"
-    told = [line.strip() for line in online.splitlines() if line.startswith(" ")]
     assert told[told.index(f"0.170s  {poll}") - 1].endswith("unquiesce_instance")
     thawed = told.index("0.740s  guest of db: filesystems thawed")
     assert told[thawed - 2 : thawed] == [
@@ -81,6 +86,7 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
     ]
     offline = _chapter(printed, "2. Volume-backed server, offline")
     assert "frozen" not in offline.split("╯", 1)[1]  # nothing freezes a stopped server
+    assert f"     1.504s  {limits}" in offline  # the quota is checked all the same
 
 
 def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
