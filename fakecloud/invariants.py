@@ -821,6 +821,32 @@ def nova_usage_matches(cloud: Any) -> list[Violation]:
     return out
 
 
+@invariant("server_holds_allocation", needs=("nova",))
+def server_holds_allocation(cloud: Any) -> list[Violation]:
+    """A live server on a host holds its placement allocation there, at any time.
+
+    A rebuild that fails on its own host removes it from Nova 19.0.0 on (switch
+    ``failed_rebuild_drops_allocation``, never fixed upstream): placement then counts the
+    server nowhere (its project's unified-limits usage, its host's capacity), while the host's
+    resource tracker and ``/os-hypervisors`` still count it.
+    """
+    db = getattr(cloud.nova, "db", None)
+    if db is None or not hasattr(db, "allocation_was_dropped"):
+        raise NotApplicable("cloud.nova has no db.allocation_was_dropped to read")
+    dropped = db.allocation_dropped
+    if not dropped:
+        return []
+    rows = db.instances
+    return [
+        Violation(
+            "server_holds_allocation",
+            f"server {uuid}",
+            f"on {host} ({rows[uuid].vm_state}), but placement holds no allocation of it",
+        )
+        for uuid, host in dropped.items()
+    ]
+
+
 @invariant("address_held_by_one_live_server", needs=("nova",))
 def address_held_by_one_live_server(cloud: Any) -> list[Violation]:
     """A fixed address on the ``public`` network is held by one live server only, and a deleted

@@ -340,6 +340,25 @@ class NovaDB:
             self._unplace(row)
             self._place(row, row.host)
 
+    #: uuid -> the host whose placement allocation of the live row a failed rebuild removed
+    #: (switch ``failed_rebuild_drops_allocation``): placement holds nothing of it, while the
+    #: row stays on its host (the resource tracker, os-hypervisors and the scheduler's
+    #: weighing count it). Until it is deleted or placed again (`_unplace`: a new host, a
+    #: new allocation). An instance field only while one exists, so a cloud without one saves
+    #: as before.
+    allocation_dropped: dict[str, str] | None = None
+
+    def drop_allocation(self, uuid: str, host: str) -> None:
+        """``remove_provider_tree_from_instance_allocation`` of `host`'s node emptied the live
+        row `uuid`'s allocation."""
+        if self.allocation_dropped is None:
+            self.allocation_dropped = {}
+        self.allocation_dropped[uuid] = host
+
+    def allocation_was_dropped(self, uuid: str) -> bool:
+        """Whether placement holds no allocation of the live row `uuid` on its host."""
+        return self.allocation_dropped is not None and uuid in self.allocation_dropped
+
     def allocated_host(self, uuid: str) -> str | None:
         """The host the scheduler placed `uuid` on that its compute has not claimed yet."""
         return None if self.allocations is None else self.allocations.get(uuid)
@@ -775,6 +794,10 @@ class NovaDB:
 
     def _unplace(self, row: Instance) -> None:
         host = row.host
+        if self.allocation_dropped is not None:
+            self.allocation_dropped.pop(row.uuid, None)
+            if not self.allocation_dropped:
+                del self.allocation_dropped
         if self.allocations is not None:
             allocated = self.allocations.pop(row.uuid, None)
             if not self.allocations:

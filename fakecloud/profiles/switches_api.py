@@ -778,4 +778,24 @@ SWITCHES = (
             ),
         ),
     ),
+    Switch(
+        "failed_rebuild_drops_allocation",
+        "bug: a rebuild that fails on its own host (rebuild_instance's `except Exception`) "
+        "calls delete_allocation_for_evacuated_instance for scheduled_node, which a plain "
+        "rebuild set to instance.node: the server's own allocation is removed, so the server "
+        "(ERROR) holds nothing in placement until it is deleted, while os-hypervisors still "
+        "counts it; before, the same-host subtraction left an empty resources dict, which "
+        "placement refused (400), the allocation kept and 'Failed to clean allocation' logged. "
+        "Never fixed (master's rebuild_instance is the same).",
+        False,
+        (
+            Change(
+                "19.0.0",
+                "66297f0c4a",
+                "remove_provider_tree_from_instance_allocation: the cleanup pops the node's "
+                "allocation and PUTs the rest (empty: placement 1.28 deletes), Change-Id "
+                "I2af45a9540e7ccd60ace80d9fcadc79972da7df7",
+            ),
+        ),
+    ),
 )

@@ -351,6 +351,7 @@ EXPECTED = {
     "lp1675791": {"18.2.1": True, "18.2.2": False, "18.3.0": False, "19.0.0": False},
     "lp1852106": {"20.6.1": True, "21.0.0": False},
     "snapshot_drops_os_glance_properties": {"22.4.0": False, "23.0.0": True},
+    "failed_rebuild_drops_allocation": {"18.3.0": False, "19.0.0": True, "34.0.0": True},
     "volume_backed_image_raw": {"30.3.0": False, "31.0.0": True},
     "deep_image_inspection": {
         "27.3.0": False,

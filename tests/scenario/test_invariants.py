@@ -20,6 +20,7 @@ NAMES = {
     "no_long_freeze",
     "no_freeze_across_restart",
     "nova_usage_matches",
+    "server_holds_allocation",
     "address_held_by_one_live_server",
     "server_group_policy_holds",
     "server_moves_settled",

@@ -22,7 +22,7 @@ from typing import Any
 
 from fakecloud.errors import ConfigError
 from fakecloud.identity.context import RequestContext
-from fakecloud.nova import block_device, compute_status, exception, states
+from fakecloud.nova import block_device, compute_status, exception, services, states
 from fakecloud.nova.compute import (
     build_failures,
     instance_lock,
@@ -1550,6 +1550,7 @@ class ComputeManager:
             event.finish()
             return
         except Exception as exc:  # noqa: BLE001 - _error_out_instance_on_exception + fault
+            self._rebuild_drop_allocation(instance)
             self._rebuild_error(instance, exc)  # rebuild_instance's own except, then re-raised
             instance.set_error_state(clean_task_state=False)  # _error_out_instance_on_exception
             self._rebuild_raised(instance, args, exc, event)
@@ -1593,6 +1594,34 @@ class ComputeManager:
             yield from self._power_off(context, instance)
         self.notifier.instance_usage(self.host, instance, "rebuild.end")
         self.notifier.instance_action(self.host, "nova-compute", instance, "rebuild.end")
+
+    def _rebuild_drop_allocation(self, instance: Any) -> None:
+        """``rebuild_instance``'s ``except Exception`` on its own host: ``if evacuate or
+        scheduled_node is not None: rt.delete_allocation_for_evacuated_instance(...,
+        scheduled_node, node_type='destination')``, where a plain rebuild has set
+        scheduled_node to ``instance.node`` (54b122caec; nova 17.0.13 compute/manager.py
+        :2963 to master). From 19.0.0 (66297f0c4a) the node's allocation is popped and the
+        empty rest PUT: the server's allocation is gone (switch
+        ``failed_rebuild_drops_allocation``; no fix upstream, whose unit test
+        ``test_rebuild_driver_error_same_host`` passes only because its fake instance has no
+        node). Before, the same-host subtraction PUT ``resources: {}``, placement's 400, the
+        allocation kept; the resource tracker's error then, as on a second failure from 19.0.0
+        (no allocation left: the report client's error first)."""
+        uuid = instance.uuid
+        dropped = self.db.allocation_was_dropped(uuid)
+        if self.switches.failed_rebuild_drops_allocation and not dropped:
+            self.db.drop_allocation(uuid, self.host)
+            return
+        if dropped:
+            self._log(
+                uuid, "error", f"Expected to find current allocations for {uuid}, but found none."
+            )
+        node = services.compute_node_uuid(self.nova, self.host)
+        self._log(
+            uuid,
+            "error",
+            f"Failed to clean allocation of evacuated instance on the destination node {node}",
+        )
 
     def _rebuild_error(self, instance: Any, exc: BaseException) -> None:
         """``_notify_instance_rebuild_error``: legacy and versioned ``rebuild.error``."""

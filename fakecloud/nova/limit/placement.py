@@ -8,7 +8,8 @@ counted, nor one whose delete failed on its host, until a restore; a building on
 classes from the project's Placement allocations (every server placed on a host and
 not offloaded, one being deleted until its host lets it go, a soft-deleted one too, and during
 a resize or a cold migration the migration's hold of the old flavor beside the server's of the
-new; a pinned server's ``VCPU``, the scheduler's fallback allocation). A boot asks
+new; a pinned server's ``VCPU``, the scheduler's fallback allocation; not a server whose failed
+rebuild removed its allocation, switch ``failed_rebuild_drops_allocation``). A boot asks
 ``servers: count`` and each class's amount times the count (``resources_for_limits``: the root
 disk left out for a volume-backed server, swap rounded up to whole GiB); over, it asks one
 server fewer until ``min_count``, where it is `TooManyInstances` with oslo.limit's text of the
@@ -129,7 +130,7 @@ def _placement_usages(nova: Any, project_id: str | None) -> dict[str, int]:
             continue
         if row.vm_state == states.SHELVED_OFFLOADED:
             continue
-        if row.host or db.allocated_host(row.uuid):
+        if (row.host or db.allocated_host(row.uuid)) and not db.allocation_was_dropped(row.uuid):
             add(row, row.flavor)
     for migration in (db.migrations or {}).values():
         row = db.instances.get(migration.instance_uuid)
