@@ -34,7 +34,8 @@ as any unexpected error does there.
 
 Cinder's and Glance's context of a request has the service token's user, project and roles
 as its ``service_*`` (`as_sent`, `fakecloud.identity.context.forwarded`): every Nova request
-to Cinder and to Glance carries them.
+to Cinder and to Glance carries them, its roles as the callee's middleware has them (a fresh
+cache entry's, a role taken away since still there: `fakecloud.transport.token_cache.seen_by`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.nova.limit.oslo_limit import Unauthorized
 from fakecloud.profiles.provenance import Backport, Change
+from fakecloud.transport.token_cache import seen_by
 
 #: The ``[service_user]`` (and ``[cinder]``) user devstack gives Nova, a user of the cloud's
 #: Keystone (`fakecloud.identity.config`).
@@ -97,6 +99,9 @@ class UncheckedServiceToken:
 
 #: The one `UncheckedServiceToken`.
 UNCHECKED = UncheckedServiceToken()
+
+#: The service whose middleware validates Nova's requests to Cinder (its cache's name).
+CINDER_API = "cinder-api"
 
 #: `held_service_token`'s answer where Nova's next request asks Keystone for a service token.
 RENEWS = "renews"
@@ -158,8 +163,10 @@ def held_service_token(kernel: Any, context: Any) -> Any:
 
 
 def _service_context(kernel: Any) -> Any:
-    """The context of Nova's service user's token (`UNCHECKED`'s without the user)."""
-    return service_token(kernel).context
+    """The context Cinder's middleware gives Nova's service user's token (`UNCHECKED`'s
+    without the user): its cached validation's while fresh, a role taken away since still in
+    it (`fakecloud.transport.token_cache.seen_by`)."""
+    return seen_by(kernel.keystone, CINDER_API, service_token(kernel))
 
 
 def as_sent(kernel: Any, context: Any) -> Any:

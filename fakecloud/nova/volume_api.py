@@ -101,6 +101,7 @@ from fakecloud.transport.token_cache import (
     callee_checks,
     passes,
     passes_as_service,
+    seen_by,
 )
 
 V3_0 = Version(3, 0)
@@ -588,8 +589,9 @@ class API:
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         elif serving is not None and context.auth_token is not None:
-            # Cinder's context has the service token's identity (`service_*`)
-            sent = forwarded(context, serving.context)
+            # Cinder's context has the service token's identity (`service_*`), as its
+            # middleware's cache holds it
+            sent = forwarded(context, seen_by(k.keystone, CALLEE, serving))
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         elif context.__class__ is ExplicitAdminContext:

@@ -162,6 +162,23 @@ def passes(keystone: Any, service: str, token_id: str) -> bool:
     return entry is not None and keystone.kernel.env._now < entry[0]
 
 
+def seen_by(keystone: Any, service: str, token: Any) -> Any:
+    """The context `service`'s middleware gives a request carrying `token` (a `Token`, or a
+    sender's unchecked stand-in with no id) now: its cache's entry's while that entry is
+    fresh, the roles Keystone rebuilt them with when it was cached (a role taken away since
+    still there: keystonemiddleware sets ``X-Roles`` and ``X-Service-Roles`` from the cached
+    validation, ``_cache.TokenCache.get``, 4.22.0-13.0.1), else the token's own, as the
+    validation the request then makes reads them (`fakecloud.identity.tokens.TokenStore`:
+    the assignments as they are). Its sender's plugin keeps no roles of its own: a token
+    holds none (Fernet), and keystoneauth only sends the id."""
+    token_id = token.id
+    if token_id is not None and keystone is not None:
+        entry = cache_of(keystone, service).get(token_id)
+        if entry is not None and entry[2] is not None and keystone.kernel.env._now < entry[1]:
+            return entry[3]
+    return token.context
+
+
 def passes_as_service(keystone: Any, service: str, token_id: str) -> bool:
     """Whether `service`'s cache holds a fresh entry of the service token `token_id` that its
     middleware takes with no more than that lookup: one whose cached roles hold ``service``,

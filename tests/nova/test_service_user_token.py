@@ -316,7 +316,9 @@ def test_glance_reads_no_service_roles_of_a_service_token_it_leaves_unconfirmed(
     server_id = _boot_from_image(cloud).json()["server"]["id"]
     cloud.run_until_idle()
     _take_novas_service_role(cloud)
-    cloud.advance(481)  # Nova's next request renews its token: without the role
+    # glance-api's cached validation of Nova's service token, with the role, ages out (its
+    # token is the same: no roles in it, keystoneauth sends the id)
+    cloud.advance(301)
     path, action = f"/v2.1/servers/{server_id}/action", {"createImage": {"name": "snap"}}
     r = cloud.request("compute", "POST", path, body=action, microversion="2.45")
     assert r.status == 202
@@ -342,3 +344,35 @@ def test_novas_image_schema_read_carries_the_users_token_to_glances_middleware()
     calls = [(e["actor"], e["call"]) for e in cloud.trace.filter(kind="http.request")]
     at = calls.index(("nova-api", "schemas.get"))
     assert calls[at + 1] == ("glance-api", "validate_token")  # before the create is sent
+
+
+def _attach(cloud, server_id):
+    """``POST /servers/{id}/os-volume_attachments`` (2.79) of a new 1 GB volume."""
+    volume = {"volume": {"size": 1}}
+    r = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume)
+    cloud.run_until_idle()
+    body = {"volumeAttachment": {"volumeId": r.json()["volume"]["id"]}}
+    path = f"/v2.1/servers/{server_id}/os-volume_attachments"
+    return cloud.request("compute", "POST", path, body=body, microversion="2.79")
+
+
+@pytest.mark.parametrize(("wait", "status"), [(0, 200), (290, 200), (301, 403)])
+def test_cinder_reads_novas_service_roles_from_its_cached_validation_until_it_ages_out(
+    wait, status
+):
+    """A Fernet token holds no roles: Keystone rebuilds them at each validation, and Cinder's
+    ``auth_token`` middleware keeps a validation ``token_cache_time`` (300 s), its
+    ``X-Service-Roles`` read from it. With ``nova``'s ``service`` role taken away, a Cinder
+    rule reading it (``service_roles:service``) still lets Nova's next attachment through
+    while Cinder's entry of Nova's service token (cached at the first attach, t=6.6) lasts,
+    and refuses it (403) from when the entry ages out. fakecloud gave Cinder the roles as
+    they were at once (Nova's plugin's token read again), a 403 at every wait."""
+    rule = {"volume:attachment_create": "service_roles:service"}
+    cloud = Cloud(seed=1, profile="nova-33.0.2", config={"cinder": {"policy": rule}})
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    assert _attach(cloud, server_id).status == 200
+    cloud.run_until_idle()
+    _take_novas_service_role(cloud)
+    cloud.advance(wait)
+    assert _attach(cloud, server_id).status == status
