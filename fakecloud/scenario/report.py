@@ -1,7 +1,7 @@
 """The short readable outcome of a run, as ``fakecloud run`` prints it.
 
     bugs/lp1731986.yaml :: bug-on   seed 0, profile seed, bugs lp1731986
-      t=0.000   demo   snap      -> 500  POST /servers/db/action
+      t=0.000   demo   snap      -> 500  POST /servers/db/action  (answered at t=0.162)
       t=0.000   -      fail-2nd  ok      fault raise at cinder.snapshot.create
     expectations
       ok    step snap: status 500
@@ -32,6 +32,17 @@ def _answer(record: Any) -> str:
     return "ok"
 
 
+def _answered(record: Any) -> str:
+    """When a request's answer came, if not at once: nova-api holding a volume-backed
+    createImage through the quiesce and Cinder's snapshots, a poll's last answer."""
+    if record.action != "request" or record.status is None or record.finished is None:
+        return ""
+    if record.started is None or record.finished - record.started < 0.0005:
+        return ""
+    said = "matched" if record.what.startswith("poll ") else "answered"
+    return f"  ({said} at t={record.finished:.3f})"
+
+
 def header(result: Any) -> str:
     """The first line: file, case, and the cloud it ran on."""
     case = result.case
@@ -55,6 +66,7 @@ def steps_text(result: Any, names: Names | None = None) -> str:
         when = f"t={r.started:<9.3f}" if r.ran else "t=-        "
         lines.append(
             f"  {when} {r.actor or '-':<8} {r.name:<{width}}  {_answer(r):<6} {names.text(r.what)}"
+            + _answered(r)
         )
         if r.error:
             lines.append(f"{'':14}error: {r.error}")

@@ -220,3 +220,16 @@ def test_a_guest_agents_failed_command_is_told_with_libvirts_error():
     )
     assert f"error={error}" in marker.detail.splitlines()
     assert ("5.026 s  guest db: guest-fsfreeze-freeze failed", "red") in list(facts(run))
+
+
+def test_a_step_answered_later_says_when(lp_bug_on):
+    """A volume-backed createImage is answered once nova-api has frozen the guest and asked
+    Cinder for its snapshots: `fakecloud run` gave its start alone, "t=0.000 ... -> 403", as if
+    Nova had answered at once (session 43's teacher)."""
+    from fakecloud.scenario.report import steps_text
+
+    lines = steps_text(lp_bug_on).splitlines()
+    assert [line.split()[-4:] for line in lines if " snap " in line] == [
+        ["/servers/db/action", "(answered", "at", "t=0.184)"]
+    ]
+    assert not [line for line in lines if "answered" in line and " snap " not in line]
