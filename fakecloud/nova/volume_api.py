@@ -153,9 +153,11 @@ class BadRequest(ClientException):
     """HTTP 400."""
 
 
-class Unauthorized(ClientException):
+class Unauthorized(exception.NovasOwn500, ClientException):
     """HTTP 401: Cinder's ``auth_token`` middleware refused the token Nova sent (an expired
-    user token without Nova's service token). No decorator of Nova's translates it."""
+    user token without Nova's service token). No decorator of Nova's translates it
+    (``translate_cinder_exception``: connection errors, ``BadRequest``, ``Forbidden``): real
+    Nova's 500, no ``api.error``."""
 
 
 class Forbidden(ClientException):

@@ -376,3 +376,17 @@ def test_cinder_reads_novas_service_roles_from_its_cached_validation_until_it_ag
     _take_novas_service_role(cloud)
     cloud.advance(wait)
     assert _attach(cloud, server_id).status == status
+
+
+def test_novas_500_for_cinders_401_is_real_novas_not_an_unexpected_500():
+    """From keystonemiddleware 13.0.0 Cinder refuses Nova's service token without the
+    ``service`` role (401); cinderclient's ``Unauthorized``, which no decorator of Nova's
+    translates, is real Nova's 500 too, so ``no_unexpected_500`` holds; it was reported as
+    fakecloud's defect."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    _take_novas_service_role(cloud)
+    r = _attach(cloud, server_id)
+    assert "cinderclient.exceptions.Unauthorized" in r.json()["computeFault"]["message"]
+    assert cloud.check_invariants(["no_unexpected_500"]) == []
