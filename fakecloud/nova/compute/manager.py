@@ -836,14 +836,6 @@ class ComputeManager:
         """Start the instance action event `name` on this host (``wrap_instance_event``)."""
         return compute_utils.EventReporter(self.db, context, instance.uuid, name, self.host)
 
-    def _task_failed(
-        self, instance: Any, event: compute_utils.EventReporter, exc: Exception
-    ) -> None:
-        """A task failed: the server goes to ERROR (unless it is gone), the event records why."""
-        if not isinstance(exc, exception.InstanceNotFound):
-            self._set_error(instance, exc)
-        event.finish(exc)
-
     def _set_error(self, instance: Any, exc: BaseException) -> None:
         self.db.fault_create(instance.uuid, exc, self.host, compute_utils.format_traceback(exc))
         instance.set_error_state()
