@@ -35,6 +35,7 @@ from fakecloud.nova.compute import (
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.context import elevated
 from fakecloud.nova.eventlet_hub import EventletHub
+from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
 from fakecloud.nova.virt import diagnostics, encryptors, volume_snapshots
 from fakecloud.nova.virt.driver import LibvirtDriver
 from fakecloud.nova.virt.guest_agent import Guest, image_props_for_quiesce
@@ -873,8 +874,6 @@ class ComputeManager:
         marked deleted), the row deleted; a terminate's, and the periodic reclaim's."""
         self.notifier.instance_usage(self.host, instance, "delete.start")
         if self.kernel.switches.instance_snapshot_branch:
-            from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
-
             yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
         self.driver.destroy(instance)
         yield from self._cleanup_volumes_read(context, instance, bdms)
