@@ -179,12 +179,21 @@ class MetadefWrites(Metadefs):
         words: str = "",
         first: tuple[str, ...] = (),
         under: str = "others",
+        create: bool = False,
     ) -> Namespace:
         """The namespace a write names, in the writable tables, the rule checked; `first`:
         the rules Glance 16-22's repository proxies ask on ``{}`` before it is read, with the
         operator's rules (the get of what is changed: `_first`); `under`: as `_namespace`'s
-        (the object controller's own words for an absent namespace, 23.0.0 on)."""
+        (the object controller's own words for an absent namespace, 23.0.0 on). A `create`
+        of an object, property, tag, tags or association asks its rule before the namespace
+        is read in 16-22: the factory makes the row without reading it, and the policy
+        proxy's ``add`` asks the rule before the database's create reads the namespace
+        (glance 16.0.1-22.1.1 metadef_objects.py, metadef_properties.py, metadef_tags.py,
+        metadef_resource_types.py ``create``; db/__init__.py ``add``)."""
         self.writable()
+        if create and self._major < API_POLICY_SINCE:
+            self._may(ctx, rule)
+            return self._namespace(ctx, name, under)
         for read in first:
             self._first(ctx, read)
         ns = self._namespace(ctx, name, under)
@@ -358,7 +367,7 @@ class MetadefWrites(Metadefs):
     def associate(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/resource_types``: 201."""
         body = self._checked(body, "resource_type")
-        ns = self._target(ctx, name, "add_metadef_resource_type_association")
+        ns = self._target(ctx, name, "add_metadef_resource_type_association", create=True)
         row = self._associate(self.rows(), ns, body, self._now())
         return self.association_view(row, written=True)
 
@@ -410,7 +419,7 @@ class MetadefWrites(Metadefs):
     def create_object(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/objects``: 201."""
         body = self._checked(body, "object")
-        ns = self._target(ctx, name, "add_metadef_object", under="objects")
+        ns = self._target(ctx, name, "add_metadef_object", under="objects", create=True)
         _unique("object", ns, body["name"], [o["name"] for o in ns.objects])
         row = self._object_row(body, self._now())
         ns.objects.append(row)
@@ -454,7 +463,7 @@ class MetadefWrites(Metadefs):
     def create_property(self, ctx: Any, name: str, body: Any) -> dict[str, Any]:
         """``POST /v2/metadefs/namespaces/{namespace}/properties``: 201 with its name."""
         body = self._checked(body, "property")
-        ns = self._target(ctx, name, "add_metadef_property")
+        ns = self._target(ctx, name, "add_metadef_property", create=True)
         _unique("property", ns, body["name"], ns.properties)
         ns.properties[body["name"]] = property_type(body)
         return {"name": body["name"], **ns.properties[body["name"]]}
@@ -506,7 +515,7 @@ class MetadefWrites(Metadefs):
         named = {"name": tag}
         if self._major < API_POLICY_SINCE:
             self._checked(named, "tag")
-            ns = self._target(ctx, name, "add_metadef_tag")
+            ns = self._target(ctx, name, "add_metadef_tag", create=True)
         else:
             self.writable()
             ns = self._namespace(ctx, name, "others")
@@ -522,10 +531,14 @@ class MetadefWrites(Metadefs):
         """``POST .../tags``: 201; the namespace's tags replaced unless ``X-Openstack-Append``
         is true (read from Glance 24.0.0)."""
         body = self._checked(body, "tags")
-        ns = self._target(ctx, name, "add_metadef_tags")
-        if None in (body.get("tags") or []):
+        null = None in (body.get("tags") or [])
+        if null and self._major < API_POLICY_SINCE:
             # fromjson lets a null tag through as None, whose ``to_dict()`` the controller calls
-            # after the namespace and the rule: the bare 500 (glance 16.0.0-HEAD create_tags)
+            # building the tags, before the rule and the namespace through 22.x (glance
+            # 16.0.1-22.1.1 create_tags), after them from 23.0.0: the bare 500
+            raise HTTPInternalServerError()
+        ns = self._target(ctx, name, "add_metadef_tags", create=True)
+        if null:
             raise HTTPInternalServerError()
         append = append and self._major >= APPEND_HEADER_SINCE
         now, kept = self._now(), list(ns.tags) if append else []

@@ -589,3 +589,27 @@ def test_a_cache_hit_the_rule_refuses_is_the_cache_middlewares_own_answer(profil
             f"You are not authorized to complete {words} action.",
         )
         assert (missed.status, detail(missed)) != (hit.status, detail(hit))
+
+
+@pytest.mark.parametrize("profile", [QUEENS, "nova-23.2.2", UPSTREAM])  # Glance 16, 22, 33
+def test_a_metadef_create_asks_its_rule_before_the_namespace_through_22(profile):
+    """Glance 16-22 create an object (property, tag, association) with the factory, which reads
+    no namespace, and the policy proxy's ``add`` asks the rule before the database's create
+    reads it: an absent namespace is the rule's 403; a null tag in a list is the bare 500
+    before either. 23.0.0 on read the namespace first (the object controller's 404 in the
+    database's words), then the rule, then the tags."""
+    rules = {"add_metadef_object": "!", "add_metadef_tags": "!"}
+    w = World(profile=profile, config={"glance": {"policy": rules}})
+    ns = "/v2/metadefs/namespaces/nope"
+    made = w.call("POST", f"{ns}/objects", ADMIN, body={"name": "x"})
+    tags = w.call("POST", f"{ns}/tags", ADMIN, body={"tags": [None]})
+    if profile == UPSTREAM:
+        assert (made.status, detail(made)) == (
+            404,
+            "Metadata definition namespace=nope was not found.",
+        )
+        assert (tags.status, detail(tags)) == (404, "Namespace nope not found")
+    else:
+        words = "You are not authorized to complete add_metadef_object action."
+        assert (made.status, detail(made)) == (403, words)
+        assert tags.status == 500
