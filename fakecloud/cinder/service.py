@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Generator
-from functools import cached_property
 from typing import Any
 
 from fakecloud.cinder import exception
@@ -35,7 +34,6 @@ from fakecloud.cinder.manager import SchedulerManager, VolumeManager
 from fakecloud.cinder.models import Snapshot, Store, Volume, VolumeType
 from fakecloud.cinder.policy import NEW_DEFAULTS_SINCE
 from fakecloud.cinder.policy_file import FileRules, file_rules
-from fakecloud.cinder.policy_file import overrides as policy_overrides
 from fakecloud.cinder.quota import QuotaEngine
 from fakecloud.cinder.snapshots import SnapshotAPI
 from fakecloud.cinder.transfers import TransferAPI
@@ -82,6 +80,8 @@ class Cinder:
     _api: Any
     links: list[str]
     gone_backends: list[str]
+    policy_new_defaults: bool
+    policy_rules: bool | FileRules
 
     #: Before Cinder 15.0.0: the type of the volumes created without one (see `default_type`).
     #: A class default, so that clouds of later series (and files saved before) do not carry it.
@@ -132,8 +132,7 @@ class Cinder:
                 f"config cinder.default_volume_type {cfg.default_volume_type!r} is not one of "
                 f"the configured volume_types ({', '.join(types)})"
             )
-        if cfg.policy_file:  # refused as the cloud is built, not at a first request
-            policy_overrides(cfg)
+        self.derive_rules()  # a policy file that is no policy refused here, not at a request
         self.drivers = {n: make_driver(kernel, s) for n, s in backends.items()}
         self.volume_types = {
             name: VolumeType(
@@ -221,26 +220,25 @@ class Cinder:
 
     # -- shared lookups ----------------------------------------------------------------------
 
-    @cached_property
-    def policy_new_defaults(self) -> bool:
-        """Whether the new RBAC defaults are enforced: ``enforce_new_defaults`` if set, else the
-        series' default (from Cinder 29.0.0, the series of Nova 34). Read on most requests: a
-        memo a save leaves out (`fakecloud.state.kinds.MEMOS`)."""
-        value = self.config.enforce_new_defaults
-        if value is None:
-            return self.kernel.switches.series.cinder >= NEW_DEFAULTS_SINCE
-        return value
+    def derive_rules(self) -> None:
+        """Derive the release rules most requests read, from the configuration and the
+        switches alone: plain attributes, not `functools.cached_property` memos (Python 3.11
+        specialises an instance attribute's read, never a read that meets a descriptor on the
+        class). A save leaves them out (`fakecloud.state.kinds.MEMOS`), a fork copies them,
+        and a loaded cloud derives them again (`kinds.REDERIVED`).
 
-    @cached_property
-    def policy_rules(self) -> bool | FileRules:
-        """What `fakecloud.cinder.policy.allowed` decides by: the operator's rules in
-        oslo.policy (`fakecloud.cinder.policy_file`: ``cinder.policy_file`` or
-        ``cinder.policy`` given), else `policy_new_defaults` (the distilled rules). A memo a
-        save leaves out, likewise."""
-        rules = file_rules(
-            self.kernel.switches.series.cinder, self.policy_new_defaults, self.config
-        )
-        return self.policy_new_defaults if rules is None else rules
+        ``policy_new_defaults``: whether the new RBAC defaults are enforced,
+        ``enforce_new_defaults`` if set, else the series' default (from Cinder 29.0.0, the
+        series of Nova 34). ``policy_rules``: what `fakecloud.cinder.policy.allowed` decides
+        by, the operator's rules in oslo.policy (`fakecloud.cinder.policy_file`:
+        ``cinder.policy_file`` or ``cinder.policy`` given), else ``policy_new_defaults`` (the
+        distilled rules)."""
+        series = self.kernel.switches.series.cinder
+        value = self.config.enforce_new_defaults
+        new_defaults = series >= NEW_DEFAULTS_SINCE if value is None else value
+        self.policy_new_defaults = new_defaults
+        rules = file_rules(series, new_defaults, self.config)
+        self.policy_rules = new_defaults if rules is None else rules
 
     @property
     def default_type(self) -> VolumeType:

@@ -10,6 +10,7 @@ which `Images.update` applies.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,7 @@ class Reserved:
 LATEST_RESERVED = Reserved()
 
 
+@functools.cache  # each cloud built asks (`Glance.derive_rules`); a change's reach is ~4 us
 def reserved_at(r: Release, namespaces: tuple[str, ...]) -> Reserved:
     """What release `r`'s Glance reserves: ``os_glance_import_task`` where `IMPORT_LOCKING`
     reached it, and the series' `namespaces` (`Glance.reserved_namespaces`)."""

@@ -33,7 +33,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from fakecloud import service_policy
 from fakecloud.errors import ConfigError
 from fakecloud.glance.api import GlanceApi
 from fakecloud.glance.cache_manage import CACHE_MANAGE_V2_SINCE
@@ -82,6 +81,15 @@ class Glance:
     #: The API node's image cache (`fakecloud.glance.image_cache`), with ``image_cache`` on
     #: only: a cloud without one keeps nothing for it.
     cache: ImageCache | None = None
+    # The release rules `derive_rules` sets.
+    legacy_defaults: bool | str
+    policy_rules: GlanceRules | None
+    scope_enforced: bool
+    service_api_rule: str
+    reserved: Reserved
+    uncounted: frozenset[str]
+    import_methods: list[str]
+    import_filtering: dict[str, list]
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -119,67 +127,52 @@ class Glance:
         self.api = GlanceApi(self)
         for name, error in STORE_ERRORS.items():
             kernel.faults.register_error(name, error)
-        self.import_methods, self.import_filtering  # noqa: B018 (a bad config fails here)
-        if self.config.policy_file:  # refused as the cloud is built, not at a first request
-            service_policy.overrides(self.config, "glance")
+        self.derive_rules()  # a bad import method or policy file refused here, not at a request
 
-    # Rules of the cloud's series, read on many requests: memos a save leaves out
-    # (`fakecloud.state.kinds.MEMOS`), derived again in a loaded cloud.
+    def derive_rules(self) -> None:
+        """Derive the rules of the cloud's release that many requests read, from the
+        configuration and the switches alone: plain attributes, not `functools.cached_property`
+        memos (Python 3.11 specialises an instance attribute's read, never a read that meets a
+        descriptor on the class; an image create read them some 20 times). A save leaves them
+        out (`fakecloud.state.kinds.MEMOS`), a fork copies them, and a loaded cloud derives
+        them again (`kinds.REDERIVED`).
 
-    @cached_property
-    def uncounted(self) -> frozenset[str]:
-        """The image statuses this release's quota usage leaves out (`quotas.uncounted`:
-        ``pending_delete`` too unless switch ``glance_pending_delete_counted``)."""
-        return uncounted(self.kernel.switches.glance_pending_delete_counted)
-
-    @cached_property
-    def legacy_defaults(self) -> bool | str:
-        """Whether this series runs with Glance's legacy policy defaults, and whose words its
-        refusals use (`policy.legacy_defaults`)."""
-        return legacy_defaults(self.kernel.switches.series.glance)
-
-    @cached_property
-    def policy_rules(self) -> GlanceRules | None:
-        """The operator's rules over the release's defaults in oslo.policy
-        (`fakecloud.glance.policy_file`: ``glance.policy_file`` or ``glance.policy`` given),
-        else None (the distilled rules of `fakecloud.glance.policy`)."""
-        return file_rules(self.kernel.switches.series.glance, not self.legacy_defaults, self.config)
-
-    @cached_property
-    def scope_enforced(self) -> bool:
-        """``[oslo_policy] enforce_scope`` (`GlanceConfig.enforce_scope`; unset: on with the
-        new defaults, Glance 26.0.0 on): whether a system-scoped token passes no rule. Before
-        25.0.0 (`policy.PROJECT_SCOPED_SINCE`) the rules also take system scope, so setting it
-        refuses such a token nothing."""
+        - ``import_methods``: the import methods this Glance enables
+          (`import_methods.import_methods`), and ``import_filtering`` web-download's
+          ``[import_filtering_opts]`` (`import_methods.filtering_opts`);
+        - ``legacy_defaults``: whether this series runs with Glance's legacy policy defaults,
+          and whose words its refusals use (`policy.legacy_defaults`);
+        - ``policy_rules``: the operator's rules over the release's defaults in oslo.policy
+          (`fakecloud.glance.policy_file`: ``glance.policy_file`` or ``glance.policy``
+          given), else None (the distilled rules of `fakecloud.glance.policy`);
+        - ``scope_enforced``: ``[oslo_policy] enforce_scope`` (`GlanceConfig.enforce_scope`;
+          unset: on with the new defaults, Glance 26.0.0 on), whether a system-scoped token
+          passes no rule. Before 25.0.0 (`policy.PROJECT_SCOPED_SINCE`) the rules also take
+          system scope, so setting it refuses such a token nothing;
+        - ``service_api_rule``: the location API's ``rule:service_api``
+          (`policy.service_api_rule`: by point release);
+        - ``reserved``: the custom property names this Glance refuses (`patch.reserved_at`:
+          by point release);
+        - ``uncounted``: the image statuses this release's quota usage leaves out
+          (`quotas.uncounted`: ``pending_delete`` too unless switch
+          ``glance_pending_delete_counted``)."""
+        switches = self.kernel.switches
+        glance = switches.series.glance
+        self.import_methods = import_methods(self.config, glance)
+        self.import_filtering = filtering_opts(self.config)
+        legacy = self.legacy_defaults = legacy_defaults(glance)
+        self.policy_rules = file_rules(glance, not legacy, self.config)
         value = self.config.enforce_scope
-        enforced = not self.legacy_defaults if value is None else value
-        return enforced and self.kernel.switches.series.glance >= PROJECT_SCOPED_SINCE
-
-    @cached_property
-    def service_api_rule(self) -> str:
-        """The location API's ``rule:service_api`` (`policy.service_api_rule`: by point
-        release)."""
-        return service_api_rule(self.kernel.switches.release)
-
-    @cached_property
-    def reserved(self) -> Reserved:
-        """The custom property names this Glance refuses (`patch.reserved_at`: by point
-        release)."""
-        return reserved_at(self.kernel.switches.release, self.reserved_namespaces)
-
-    @cached_property
-    def import_methods(self) -> list[str]:
-        """The import methods this Glance enables (`import_methods.import_methods`)."""
-        return import_methods(self.config, self.kernel.switches.series.glance)
-
-    @cached_property
-    def import_filtering(self) -> dict[str, list]:
-        """web-download's ``[import_filtering_opts]`` (`import_methods.filtering_opts`)."""
-        return filtering_opts(self.config)
+        enforced = not legacy if value is None else value
+        self.scope_enforced = enforced and glance >= PROJECT_SCOPED_SINCE
+        self.service_api_rule = service_api_rule(switches.release)
+        self.reserved = reserved_at(switches.release, self.reserved_namespaces)
+        self.uncounted = uncounted(switches.glance_pending_delete_counted)
 
     @cached_property
     def web(self) -> SimulatedWeb:
-        """The URLs web-download can fetch (``glance.web_download_urls``)."""
+        """The URLs web-download can fetch (``glance.web_download_urls``): a memo a save
+        leaves out (`fakecloud.state.kinds.MEMOS`), made again on a loaded cloud's first read."""
         return SimulatedWeb(self.config.web_download_urls)
 
     def add_base_images(self, owner_project_id: str | None) -> list[Image]:

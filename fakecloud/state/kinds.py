@@ -21,9 +21,10 @@ each *type* is treated, and names the few attributes that are not state of the s
 - `TRANSIENT`: markers and memos derived from the rest of the state (which copy of a row last
   synced with it); a saved file does not write them at all (its bytes are those of a cloud
   without them), and a fork or a loaded cloud starts them at their default;
-- `MEMOS`: values a `functools.cached_property` derives from what never changes once a cloud is
-  built (its configuration and switches); a saved file does not write them, a loaded cloud
-  derives them again on its first read, a fork keeps them (it has the same switches).
+- `MEMOS`: values derived from what never changes once a cloud is built (its configuration and
+  switches), by a `functools.cached_property` or into a plain attribute as the cloud is built;
+  a saved file does not write them, a loaded cloud derives them again (on its first read, or
+  as it loads: `REDERIVED`), a fork keeps them (it has the same switches).
 
 Anything else (a type from another library) is refused with a message naming it and where it
 was found, so that a new kind of object is classified here rather than copied wrongly.
@@ -101,25 +102,6 @@ KEPT_ON_RESET: dict[str, tuple[str, ...]] = {
 #: for a service holding no state: Nova's routes, controllers and formatters hold its parts,
 #: its kernel's clock and settings, and memos of link roots that the configuration decides.
 KEPT_WIRING: dict[str, str] = {"fakecloud.nova:Nova": "_api"}
-
-#: Memos (`MEMOS`) a recycled world (`fakecloud.state.recycle`) keeps across its resets once a
-#: run derived them, as a fork of a world that had derived them keeps them: each derived only
-#: from the configuration and switches, which no run changes, and an immutable value (a bool,
-#: text, a frozenset, a frozen `Reserved`) that no run can change either. Without this every
-#: explored seed derived them again (Glance's reserved names on each image create, about 1 %
-#: of a seed of a createImage race). Not the fault plan's (remade on each change of its rules),
-#: nor Glance's web-download filtering and web (a dict of lists, a simulated web).
-KEPT_MEMOS: dict[str, tuple[str, ...]] = {
-    "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
-    "fakecloud.glance.service:Glance": (
-        "legacy_defaults",
-        "policy_rules",
-        "uncounted",
-        "reserved",
-        "service_api_rule",
-        "scope_enforced",
-    ),
-}
 
 #: Attributes that are not saved: a saved file leaves them out (not even their reset value),
 #: and a fork or a loaded cloud starts them at the default given (a callable default is called
@@ -220,6 +202,9 @@ REDERIVED: dict[str, str] = {
     "fakecloud.identity.keystone:Keystone": "_rewire",
     # the armed points' set (`FaultPlan.hot`, a memo a save leaves out)
     "fakecloud.sim.faults:FaultPlan": "rearm",
+    # the release rules most of their requests read (memos a save leaves out)
+    "fakecloud.cinder.service:Cinder": "derive_rules",
+    "fakecloud.glance.service:Glance": "derive_rules",
 }
 
 
@@ -266,12 +251,19 @@ RETIRED: dict[str, dict[str, Callable[[Any, Any, Any], None]]] = {
     "fakecloud.nova.objects:Migration": {"old_vm_state": _migration_old_vm_state},
 }
 
-#: Memos of a cloud's release rules (`functools.cached_property` on the class), read on many
-#: requests of a flow: a save leaves them out, so a cloud saves the same bytes whether it read
-#: them or not, and a loaded cloud finds them absent and derives them again.
+#: Memos of a cloud's release rules, read on many requests of a flow: a save leaves them out, so
+#: a cloud saves the same bytes whether it derived them or not. A `functools.cached_property`
+#: (the switches' series, Glance's simulated web) a loaded cloud finds absent and derives on its
+#: first read; the rest are plain attributes the cloud derives as it is built and a loaded
+#: cloud as it loads (`REDERIVED`), since Python 3.11 never specialises a read that meets a
+#: descriptor on the class (a cached_property's read is the generic lookup every time). A fork
+#: copies them, and so does a recycled world's reset (`fakecloud.state.recycle`: they are in
+#: the fork it puts back).
 MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
+    # `Cinder.derive_rules`
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
+    # `Glance.derive_rules`, and `web`, a cached_property
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "policy_rules",
@@ -284,9 +276,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
         "scope_enforced",
     ),
     # The armed fault points as a set (derived from the rules and the explorer's points; made
-    # again after each change of either, `FaultPlan.rearm`): a plain attribute, not a
-    # cached_property (Python 3.11 specialises its read), which a fork copies and a loaded
-    # cloud makes again (`REDERIVED`).
+    # again after each change of either, `FaultPlan.rearm`).
     "fakecloud.sim.faults:FaultPlan": ("hot",),
 }
 
@@ -318,15 +308,22 @@ SHARED_CLASSES: frozenset[str] = frozenset(
     }
 )
 
-#: Frozen records holding only atoms and tuples of atoms, and the trace's interned family
-#: states, sites and the slot of a site not met (which never change once made): forks share
-#: them as they are, without looking inside.
+#: Frozen records holding only atoms and tuples of atoms, the trace's interned family states,
+#: sites and the slot of a site not met (which never change once made), and the operator's
+#: policy rules a process builds once: forks share them as they are, without looking inside.
 VALUE_CLASSES: frozenset[str] = frozenset(
     {
         "fakecloud.sim.faults:FaultPoint",
         "fakecloud.sim.trace:_Family",
         "fakecloud.sim.trace:Site",
         "fakecloud.sim.trace:_Unmet",
+        # An operator's policy rules over a release's defaults (`ServiceRules`: an oslo.policy
+        # Enforcer and the memo of its decisions), built once a process for every cloud of that
+        # release and those rules (`fakecloud.service_policy.built`), and no part of a cloud's
+        # state: a fork refused a cloud holding them ("cannot copy a oslo_policy.policy.
+        # Enforcer") until session 43.
+        "fakecloud.cinder.policy_file:FileRules",
+        "fakecloud.glance.policy_file:GlanceRules",
     }
 )
 

@@ -11,21 +11,21 @@ and each random generator set back, each counter made again (and put where it is
 next `fork` returns that same graph: the objects a new fork would be, holding what a new fork
 would hold, made without an allocation.
 
-What a run made (new servers, events, processes) is dropped by the refill, so it is garbage
-as before. Only what `kinds.KEPT_ON_RESET` names is left as the runs made it: learning that
+What a run made (new servers, events, processes) is dropped by the refill, so it is garbage as
+before. Only what `kinds.KEPT_ON_RESET` names is left as the runs made it: learning that
 decides how an object stores what it is given, not what it answers (the trace's families and
 site slots: a seed's events then read back as on a fresh fork, stored as a trace that had met
-them before stores them); the memos `kinds.KEPT_MEMOS` names, once a run derived them (as a
-fork of a world that had derived them keeps them); and a REST service's wiring that a run
-built on first use (`kinds.KEPT_WIRING`) is put back after the reset while what it holds is
-still the world's. A run's processes still suspended are closed first (as the collector
-would close them in a dropped fork), so no ``finally`` of theirs runs on the reset world
-later. A record that gained an attribute, or whose fields Python moved into a dict of their
-own (an attribute deleted, ``vars()`` read), is found after the reset by the count of what it
-holds (its `gc.get_referents`); the graph is then dropped and the next fork made anew. Plans
-holding something this reset does not cover (a Faker, a dict or list subclass, a random
-generator of a subclass, a closure's empty cell, a hashed container keyed by a counter) never
-recycle: every `fork` is a new replay.
+them before stores them); and a REST service's wiring that a run built on first use
+(`kinds.KEPT_WIRING`) is put back after the reset while what it holds is still the world's. The
+memos of a cloud's release rules need nothing of their own: derived as the world was built
+(`kinds.MEMOS`), they are in the fork the reset puts back. A run's processes still suspended
+are closed first (as the collector would close them in a dropped fork), so no ``finally`` of
+theirs runs on the reset world later. A record that gained an attribute, or whose fields Python
+moved into a dict of their own (an attribute deleted, ``vars()`` read), is found after the
+reset by the count of what it holds (its `gc.get_referents`); the graph is then dropped and the
+next fork made anew. Plans holding something this reset does not cover (a Faker, a dict or list
+subclass, a random generator of a subclass, a closure's empty cell, a hashed container keyed by
+a counter) never recycle: every `fork` is a new replay.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Recycler:
         self._replica = replica
         if replica.recycled is None:
             replica.recycled = _compiled(replica.plan)
-        # (root, slots, refills, checked, count, records, classes, wired, memos, unset)
+        # (root, slots, refills, checked, count, records, classes, wired, unset)
         self._kept = None
         self._lent = None
 
@@ -92,11 +92,9 @@ class Recycler:
         reset = self._replica.recycled
         if reset is _UNCOVERED:
             return
-        root, slots, refills, checked, count, records, classes, wired, memos, unset = lent
+        root, slots, refills, checked, count, records, classes, wired, unset = lent
         collector.release(id(root.kernel))  # what the kernel's collection would do
         kept = _still_held(wired)
-        if memos:
-            memos[:] = _learn_memos(memos)
         reset(slots, refills, unset)
         for owner, field, value in kept:
             owner.__dict__[field] = value
@@ -132,7 +130,6 @@ class Recycler:
             records,
             classes,
             _wired(records, root.kernel),
-            _memos(refills[2], refills[3]),
             tuple(len(gc.get_referents(slots[s])) for s in reset.unset),
         )
 
@@ -146,34 +143,6 @@ def _wired(records: Any, kernel: Any) -> tuple:
         if field is not None:
             out.append((record, field, _parts(record, field), _parts(kernel, None)))
     return tuple(out)
-
-
-def _memos(records: tuple, fields: tuple) -> list:
-    """Each of `records` (refilled through their ``__dict__``, `fields` its snapshot) whose
-    class keeps memos across resets (`kinds.KEPT_MEMOS`): [record, its snapshot, the names of
-    the memos the snapshot lacks]."""
-    out = []
-    for record, snapshot in zip(records, fields, strict=True):
-        names = kinds.KEPT_MEMOS.get(kinds.class_name(record.__class__), ())
-        missing = tuple(name for name in names if name not in snapshot)
-        if missing:
-            out.append((record, snapshot, missing))
-    return out
-
-
-def _learn_memos(memos: list) -> list:
-    """At a run's end: each memo of `memos` (`_memos`) the run derived put in its record's
-    snapshot, which the reset refills the record from; those still not derived."""
-    out = []
-    for record, snapshot, names in memos:
-        fields = record.__dict__
-        for name in names:
-            if name in fields:
-                snapshot[name] = fields[name]
-        left = tuple(name for name in names if name not in snapshot)
-        if left:
-            out.append((record, snapshot, left))
-    return out
 
 
 _RLOCK = type(threading.RLock())

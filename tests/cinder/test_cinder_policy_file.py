@@ -50,8 +50,8 @@ def test_a_rule_oslo_policy_cannot_parse_refuses_everyone_with_one_warning():
     release has not is told as oslopolicy-validator tells it."""
     rules = {"volume:create": "role:admin and (", "volume:creat": "role:admin"}
     config = {"cinder": {"policy": rules}}
-    cloud = Cloud(profile="nova-34.0.0", config=config)
-    with logged() as records:
+    with logged() as records:  # told as the cloud builds its rules (`Cinder.derive_rules`)
+        cloud = Cloud(profile="nova-34.0.0", config=config)
         path = f"/v3/{ADMIN.project_id}/volumes"
         resp = call(cloud, "POST", path, {"volume": {"size": 1}}, ctx=ADMIN)
     assert fault(resp) == ("forbidden", 403, "Policy doesn't allow volume:create to be performed.")
