@@ -15,11 +15,12 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from oslo_utils import strutils
+from fakecloud import late
 
 
 def _is(x: Any, y: Any) -> bool:
-    return strutils.bool_from_string(x) is strutils.bool_from_string(y)
+    as_bool = late.module("oslo_utils.strutils").bool_from_string
+    return as_bool(x) is as_bool(y)
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {

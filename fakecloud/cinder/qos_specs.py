@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from oslo_utils import strutils
-
+from fakecloud import late
 from fakecloud.cinder import exception
 
 CONSUMERS = ("back-end", "front-end", "both")
@@ -72,7 +71,7 @@ class InvalidQoSSpecs(exception.Invalid):
 def check_string_length(value: Any, name: str, min_length: int) -> None:
     """``utils.check_string_length`` (oslo's, its errors as ``InvalidInput``)."""
     try:
-        strutils.check_string_length(value, name, min_length, 255)
+        late.module("oslo_utils.strutils").check_string_length(value, name, min_length, 255)
     except (ValueError, TypeError) as error:
         raise exception.InvalidInput(reason=str(error)) from None
 

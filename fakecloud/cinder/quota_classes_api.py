@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oslo_utils import strutils
-
+from fakecloud import late
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.cinder import exception, policy
 from fakecloud.cinder.validation import (
@@ -87,7 +86,9 @@ def update(service: Any, req: Request) -> Response:
     _authorize(service, req, "update")
     name = req.params["class"]
     try:
-        strutils.check_string_length(name, "quota_class_name", min_length=1, max_length=255)
+        late.module("oslo_utils.strutils").check_string_length(
+            name, "quota_class_name", min_length=1, max_length=255
+        )
     except ValueError as exc:
         raise HttpError(400, f"Invalid input received: {exc}") from None
     if service.cinder_major <= QUEENS:

@@ -28,8 +28,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from oslo_utils import strutils
-
+from fakecloud import late
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.pagination import limited
 from fakecloud.nova import exception
@@ -254,7 +253,9 @@ class VolumesProxyController:
         _validator("snapshot").validate(body, req)
         self._authorize(req, "snapshots:create")
         snap = body["snapshot"]
-        force = strutils.bool_from_string(snap.get("force", False), strict=True)
+        force = late.module("oslo_utils.strutils").bool_from_string(
+            snap.get("force", False), strict=True
+        )
         create = self.volume_api.create_snapshot_force if force else self.volume_api.create_snapshot
         try:
             new = yield from create(
