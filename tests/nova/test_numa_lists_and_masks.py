@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
+from tests.nova.test_action_failure_order import _steps
 from tests.nova.test_image_cpu_policy import _boot, _message, _set
 
 FLAVORS = {
@@ -164,16 +165,7 @@ def test_a_realtime_mask_the_api_lets_through_fails_the_spawn_on_every_host(prof
 
 def _rebuild_steps(env: NovaEnv, mark: int) -> list[str]:
     """What the compute host did from a failed rebuild's ``rebuild.error`` on, in order."""
-    steps = []
-    for e in env.cloud.trace[mark:]:
-        if e["kind"] == "state" and e["actor"].startswith("nova-compute"):
-            steps.append(f"{e['field']} {e['new']}")
-        elif e["kind"] == "notification":
-            steps.append(e["event_type"])
-        elif e["kind"] == "nova.fault":
-            steps.append("fault")
-        elif e["kind"] == "nova.event" and e["phase"] == "finish":
-            steps.append(f"event {e['result']}")
+    steps = _steps(env, None, mark)
     return steps[steps.index("compute.instance.rebuild.error") :]
 
 

@@ -755,17 +755,22 @@ def test_a_head_trickled_a_byte_at_a_time_is_served_and_holds_no_one_up():
         assert read_all(slow).startswith(b"HTTP/1.1 200 OK\r\n")
 
 
-def test_a_field_named_with_underscores_reaches_the_service_where_old_eventlet_serves(server):
-    """eventlet.wsgi before 0.37.0 (every eventlet port up to the 2024.2 series) makes
-    ``X_Auth_Token`` the environ key ``X-Auth-Token`` makes, so the token is taken (0.36.1's
-    ``get_environ``); waitress dropped the field, a 401. Apache (Keystone's port here) and
-    eventlet from 0.37.0 drop it (0.41.3 tried), as before."""
-    token = requests.post(
+def _token(server) -> str:
+    """A token of the served cloud's demo user, as a client asks Keystone for one."""
+    return requests.post(
         server.urls["identity"] + "/v3/auth/tokens",
         data=login_request(server).split(b"\r\n\r\n")[1],
         headers={"Content-Type": "application/json"},
         timeout=TIMEOUT,
     ).headers["X-Subject-Token"]
+
+
+def test_a_field_named_with_underscores_reaches_the_service_where_old_eventlet_serves(server):
+    """eventlet.wsgi before 0.37.0 (every eventlet port up to the 2024.2 series) makes
+    ``X_Auth_Token`` the environ key ``X-Auth-Token`` makes, so the token is taken (0.36.1's
+    ``get_environ``); waitress dropped the field, a 401. Apache (Keystone's port here) and
+    eventlet from 0.37.0 drop it (0.41.3 tried), as before."""
+    token = _token(server)
     head = b"GET %s HTTP/1.1\r\nHost: x\r\nX_Auth_Token: %s\r\nConnection: close\r\n\r\n"
     served = exchange(server, "compute", head % (b"/v2.1/servers", token.encode()))
     assert served.startswith(b"HTTP/1.1 200 OK\r\n"), served[:200]
@@ -783,12 +788,7 @@ def test_a_bodiless_answer_keeps_its_length_where_the_application_put_it(server)
     """eventlet.wsgi writes the application's ``Content-Length: 0`` of a 204 where webob put
     it, as the answer in process has it; waitress dropped it, and the served length of
     every answer came last (after ``Date``)."""
-    token = requests.post(
-        server.urls["identity"] + "/v3/auth/tokens",
-        data=login_request(server).split(b"\r\n\r\n")[1],
-        headers={"Content-Type": "application/json"},
-        timeout=TIMEOUT,
-    ).headers["X-Subject-Token"]
+    token = _token(server)
     headers = {"X-Auth-Token": token, "OpenStack-API-Version": "compute 2.10"}
     url = server.urls["compute"] + "/v2.1/os-keypairs"
     answers = []
