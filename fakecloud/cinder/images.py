@@ -235,19 +235,28 @@ class GlanceImageService:
         with `context` and the service token `serving` (none when it carries no token, or
         glance-api's cache holds both fresh)."""
         token = getattr(context, "auth_token", None)
-        kernel = self._glance.kernel
-        keystone = kernel.keystone
-        if token is None or keystone is None:
+        keystone = self._glance.kernel.keystone
+        if token is None or keystone is None or self._held_fresh(keystone, token, serving):
             return False
+        return self._asked_refuses(token, serving, subject)
+
+    @staticmethod
+    def _held_fresh(keystone: Any, token: str, serving: Any) -> bool:
+        """Whether glance-api's cache holds `token` and the service token `serving` (if any)
+        fresh, so its middleware asks Keystone nothing."""
+        passes = _late().passes
+        return passes(keystone, CALLEE, token) and (
+            serving is None or serving.id is None or passes(keystone, CALLEE, serving.id)
+        )
+
+    def _asked_refuses(self, token: str, serving: Any, subject: Any) -> bool:
+        """Whether Glance's middleware, asking Keystone of `token` and the service token
+        `serving`, refuses Cinder's request `subject` (traced as the middleware's answer)."""
         late = _late()
-        passes = late.passes
+        kernel = self._glance.kernel
         serving_id = serving.id if serving is not None else None
-        if passes(keystone, CALLEE, token) and (
-            serving_id is None or passes(keystone, CALLEE, serving_id)
-        ):
-            return False
         return late.refuses(
-            kernel, keystone, CALLEE, token, subject, serving_id, serving is late.UNCHECKED
+            kernel, kernel.keystone, CALLEE, token, subject, serving_id, serving is late.UNCHECKED
         )
 
     def _sent(self, context: Any, serving: Any) -> Any:
@@ -396,21 +405,14 @@ class GlanceImageService:
         keystone = kernel.keystone
         if token is None or keystone is None:
             return False
-        late = _late()
-        passes = late.passes
         serving = self._serving(context)
-        serving_id = serving.id if serving is not None else None
         caller = calls.sender(kernel, "cinder-volume")
         subject = Subject.of(_DOWNLOAD, image_id)
         traced = False
-        if not passes(keystone, CALLEE, token) or (
-            serving_id is not None and not passes(keystone, CALLEE, serving_id)
-        ):
+        if not self._held_fresh(keystone, token, serving):
             kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
             traced = True
-            if late.refuses(
-                kernel, keystone, CALLEE, token, subject, serving_id, serving is late.UNCHECKED
-            ):
+            if self._asked_refuses(token, serving, subject):
                 self._refused(caller, subject, "download")
                 raise ImageNotAuthorized(image_id=image_id)
         # Glance's download_image rule (a deactivated image's refusal), before a byte moves
