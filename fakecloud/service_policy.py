@@ -6,8 +6,11 @@ Each service's ``<service>.policy_file`` (a YAML or JSON policy file, read as
 applied after the file) are laid over the release's own defaults (``data/policy_defaults_*.json``
 of the service's package, written by ``tools/service_policy_defaults.py``) as oslo.policy loads
 a policy file (`fakecloud.nova.policies._with_file_rules`: a rule of a deprecated name still
-governs its new rule), ``enforce_new_defaults`` as the cloud has it. Scopes are not checked
-here (each service refuses a system-scoped token itself where its release does).
+governs its new rule), ``enforce_new_defaults`` as the cloud has it. With `scoped`
+(``[oslo_policy] enforce_scope``: Glance's) each default keeps its release's ``scope_types``,
+so oslo.policy itself refuses a token of another scope (``_enforce_scope``: system, domain or
+project) whatever the check string says, as it does in the service; without it scopes are not
+checked (Cinder's: fakecloud's Cinder takes no ``enforce_scope``).
 
 The credentials are oslo.context's ``to_policy_values`` as Nova's checks read them, a
 request's service token included (``service_roles``); the target is the service's (Cinder's
@@ -63,7 +66,8 @@ class ServiceRules:
     deprecated check]}``) and the operator's rules in one oslo.policy Enforcer, its decisions
     memoized. `service` names the service in the warnings, `deprecated_since` the release the
     table's deprecated rules give, `checks_uncompared` whether the release's oslo.policy
-    compares checks by identity (`_with_file_rules`)."""
+    compares checks by identity (`_with_file_rules`), `scoped` whether each rule keeps its
+    ``scope_types`` (``enforce_scope``)."""
 
     __slots__ = ("enforcer", "new_defaults", "service", "_memo")
 
@@ -78,6 +82,7 @@ class ServiceRules:
         rules: tuple[tuple[str, Any], ...],
         deprecated_since: str,
         checks_uncompared: bool,
+        scoped: bool = False,
     ):
         for name, _check in rules:
             if name not in table:
@@ -89,7 +94,7 @@ class ServiceRules:
                     major,
                     did_you_mean(name, table),
                 )
-        defaults = [table_rule(name, row, False, deprecated_since) for name, row in table.items()]
+        defaults = [table_rule(name, row, scoped, deprecated_since) for name, row in table.items()]
         base = frozen_enforcer(defaults, new_defaults)
         self.enforcer = _with_file_rules(base, rules, checks_uncompared, service)
         self.new_defaults = new_defaults

@@ -95,11 +95,10 @@ def admitted(glance: Any, ctx: Any, rule: str, image: Image | None = None) -> bo
     deprecated ``rule:manage_image_cache`` beside it): the operator's rules where given
     (`fakecloud.glance.policy_file`, on `image`'s target or ``{}``), else the admin role; a
     system-scoped token refused where scope is enforced."""
-    if system_scoped(ctx, glance.scope_enforced):
-        return False
     rules = glance.policy_rules
     if rules is None or ctx is None:
-        return is_admin(ctx)
+        return is_admin(ctx) and not system_scoped(ctx, glance.scope_enforced)
+    # the scope checked by the rules (`GlanceRules.allows`)
     target = rules.image_target(ctx, image, rule) if image is not None else {}
     found = rules.allows(ctx, rule, target)
     return is_admin(ctx, rules) if found is None else found

@@ -234,11 +234,11 @@ class Metadefs:
 
     def _require(self, ctx: Any, rule: str, ns: Namespace | None = None) -> None:
         """A read rule: ``""`` before 26.0.0, then ``ADMIN_OR_PROJECT_READER``; the
-        operator's rules where given (`_ask`)."""
-        self.refuse_system_scope(ctx)
+        operator's rules where given (`_ask`, which check the token's scope themselves)."""
         if self.glance.policy_rules is not None and ctx is not None:
             self._ask(ctx, rule, ns)
             return
+        self.refuse_system_scope(ctx)
         if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
             return
         raise refusal(ctx, rule)

@@ -323,13 +323,14 @@ class ImagePolicy:
     # -- the rules ---------------------------------------------------------------------------
 
     def allows(self, rule: str) -> bool:
-        """Whether the named Glance rule passes for this caller and image."""
-        if self._scoped_out:
-            return False
+        """Whether the named Glance rule passes for this caller and image (the operator's
+        rules check the token's scope themselves: `GlanceRules.allows`)."""
         if self.rules is not None:
             found = self.rules.allows(self.ctx, rule, self._target(rule))
             if found is not None:
                 return found
+        if self._scoped_out:
+            return False
         if rule in _SERVICE_RULES and self.ctx is not None:
             # the location API's rules (glance 29.0.0): ``rule:service_api``, and for
             # add_image_location the owner's members too

@@ -79,15 +79,30 @@ class GlanceRules(service_policy.ServiceRules):
 
     __slots__ = ("major",)
 
-    def __init__(self, major: int, new_defaults: bool, rules: tuple[tuple[str, Any], ...]):
+    def __init__(
+        self,
+        major: int,
+        new_defaults: bool,
+        rules: tuple[tuple[str, Any], ...],
+        enforce_scope: bool = False,
+    ):
         uncompared = major < CHECKS_COMPARED_SINCE
         table = real_defaults(major)
-        super().__init__("Glance", major, table, new_defaults, rules, "22.0.0", uncompared)
+        super().__init__(
+            "Glance", major, table, new_defaults, rules, "22.0.0", uncompared, enforce_scope
+        )
         self.major = major
 
     def allows(self, ctx: Any, rule: str, target: dict[str, Any]) -> bool | None:
         """oslo.policy's answer for `rule` on `target` (`image_target`, `proposed_target`), or
-        None for a rule this release has not (the caller answers as without a policy)."""
+        None for a rule this release has not (the caller answers as without a policy). With
+        ``enforce_scope`` a token whose scope the rule's ``scope_types`` lack is refused here,
+        whatever the rule says: oslo.policy's ``InvalidScope``, which Glance's
+        ``Enforcer.enforce`` raises as ``Forbidden`` (22.1.0-33.0.0 api/policy.py), so every
+        caller answers it as the rule's refusal. The scope types are the release's own: none
+        before 22.0.0, ``['system', 'project']`` for most rules of 22.0.0-24.x (24.x's cache
+        rules ``['project']``), ``['project']`` from 25.0.0 (`PROJECT_SCOPED_SINCE`), and
+        ``context_is_admin`` has none in any release."""
         if rule not in self.enforcer.rules:
             return None
         who = service_policy.caller(ctx)
@@ -160,12 +175,14 @@ class GlanceRules(service_policy.ServiceRules):
         return {"owner": owner, "visibility": visibility or "shared", "status": "queued", **extra}
 
 
-def file_rules(major: int, new_defaults: bool, config: Any) -> GlanceRules | None:
-    """The cloud's `GlanceRules` (shared by every cloud of the same release and rules), or None
-    when the operator gives no rules (a `ConfigError` naming ``glance.policy_file`` for a file
-    that is no policy)."""
+def file_rules(
+    major: int, new_defaults: bool, config: Any, enforce_scope: bool = False
+) -> GlanceRules | None:
+    """The cloud's `GlanceRules` (shared by every cloud of the same release, rules and
+    ``enforce_scope``), or None when the operator gives no rules (a `ConfigError` naming
+    ``glance.policy_file`` for a file that is no policy)."""
     rules = service_policy.overrides(config, "glance")
     if not rules:
         return None
-    key = ("glance", major, new_defaults, rules)
-    return service_policy.built(key, lambda: GlanceRules(major, new_defaults, rules))
+    key = ("glance", major, new_defaults, rules, enforce_scope)
+    return service_policy.built(key, lambda: GlanceRules(major, new_defaults, rules, enforce_scope))

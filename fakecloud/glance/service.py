@@ -144,7 +144,8 @@ class Glance:
           and whose words its refusals use (`policy.legacy_defaults`);
         - ``policy_rules``: the operator's rules over the release's defaults in oslo.policy
           (`fakecloud.glance.policy_file`: ``glance.policy_file`` or ``glance.policy``
-          given), else None (the distilled rules of `fakecloud.glance.policy`);
+          given; with ``enforce_scope`` as below, uncapped: the rules keep their release's
+          scope types), else None (the distilled rules of `fakecloud.glance.policy`);
         - ``scope_enforced``: ``[oslo_policy] enforce_scope`` (`GlanceConfig.enforce_scope`;
           unset: on with the new defaults, Glance 26.0.0 on), whether a system-scoped token
           passes no rule. Before 25.0.0 (`policy.PROJECT_SCOPED_SINCE`) the rules also take
@@ -161,9 +162,9 @@ class Glance:
         self.import_methods = import_methods(self.config, glance)
         self.import_filtering = filtering_opts(self.config)
         legacy = self.legacy_defaults = legacy_defaults(glance)
-        self.policy_rules = file_rules(glance, not legacy, self.config)
         value = self.config.enforce_scope
         enforced = not legacy if value is None else value
+        self.policy_rules = file_rules(glance, not legacy, self.config, enforced)
         self.scope_enforced = enforced and glance >= PROJECT_SCOPED_SINCE
         self.service_api_rule = service_api_rule(switches.release)
         self.reserved = reserved_at(switches.release, self.reserved_namespaces)

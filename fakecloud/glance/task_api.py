@@ -52,11 +52,11 @@ def enforce_access(glance: Any, ctx: Any) -> None:
     raises as ``Forbidden``: the same 403)."""
     allowed = "admin" in roles_of(ctx)
     rules = glance.policy_rules
-    if system_scoped(ctx, glance.scope_enforced):
-        allowed = False
-    elif rules is not None and ctx is not None:
+    if rules is not None and ctx is not None:  # the scope checked there (`GlanceRules.allows`)
         found = rules.allows(ctx, "tasks_api_access", {})
         allowed = allowed if found is None else found
+    elif system_scoped(ctx, glance.scope_enforced):
+        allowed = False
     if allowed:
         return
     if glance.kernel.switches.series.glance >= API_POLICY_SINCE:
