@@ -190,11 +190,11 @@ class Metadefs:
 
     def rows(self) -> MetadefRows:
         """The tables as they are (the loaded ones, shared, until something writes)."""
-        return self.glance.__dict__.get("metadef_rows") or _loaded(self._major)
+        return self.glance.metadef_rows or _loaded(self._major)
 
     def writable(self) -> MetadefRows:
         """The cloud's own tables, copied from the loaded ones on the first write."""
-        rows = self.glance.__dict__.get("metadef_rows")
+        rows = self.glance.metadef_rows
         if rows is None:
             rows = copy.deepcopy(_loaded(self._major))
             self.glance.metadef_rows = rows

@@ -30,7 +30,6 @@ the image back to ``queued``.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -46,6 +45,7 @@ from fakecloud.glance.images import Images
 from fakecloud.glance.import_methods import SimulatedWeb, filtering_opts, import_methods
 from fakecloud.glance.listing import ImageLister
 from fakecloud.glance.members import Members
+from fakecloud.glance.metadefs import MetadefRows
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import Reserved, reserved_at
 from fakecloud.glance.policy import PROJECT_SCOPED_SINCE, legacy_defaults, service_api_rule
@@ -81,6 +81,11 @@ class Glance:
     #: The API node's image cache (`fakecloud.glance.image_cache`), with ``image_cache`` on
     #: only: a cloud without one keeps nothing for it.
     cache: ImageCache | None = None
+    #: The metadef tables once a write made them this cloud's own (`Metadefs.writable`); None
+    #: while the release's loaded ones, shared, serve. A class default: read as any attribute
+    #: (not through the instance's ``__dict__``, which would make it a real dict and every
+    #: later attribute read of Glance the slower one).
+    metadef_rows: MetadefRows | None = None
     # The release rules `derive_rules` sets.
     legacy_defaults: bool | str
     policy_rules: GlanceRules | None
@@ -90,6 +95,7 @@ class Glance:
     uncounted: frozenset[str]
     import_methods: list[str]
     import_filtering: dict[str, list]
+    web: SimulatedWeb
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -139,7 +145,8 @@ class Glance:
 
         - ``import_methods``: the import methods this Glance enables
           (`import_methods.import_methods`), and ``import_filtering`` web-download's
-          ``[import_filtering_opts]`` (`import_methods.filtering_opts`);
+          ``[import_filtering_opts]`` (`import_methods.filtering_opts`), and ``web`` the URLs
+          web-download can fetch (``glance.web_download_urls``, `import_methods.SimulatedWeb`);
         - ``legacy_defaults``: whether this series runs with Glance's legacy policy defaults,
           and whose words its refusals use (`policy.legacy_defaults`);
         - ``policy_rules``: the operator's rules over the release's defaults in oslo.policy
@@ -161,6 +168,7 @@ class Glance:
         glance = switches.series.glance
         self.import_methods = import_methods(self.config, glance)
         self.import_filtering = filtering_opts(self.config)
+        self.web = SimulatedWeb(self.config.web_download_urls)
         legacy = self.legacy_defaults = legacy_defaults(glance)
         value = self.config.enforce_scope
         enforced = not legacy if value is None else value
@@ -169,12 +177,6 @@ class Glance:
         self.service_api_rule = service_api_rule(switches.release)
         self.reserved = reserved_at(switches.release, self.reserved_namespaces)
         self.uncounted = uncounted(switches.glance_pending_delete_counted)
-
-    @cached_property
-    def web(self) -> SimulatedWeb:
-        """The URLs web-download can fetch (``glance.web_download_urls``): a memo a save
-        leaves out (`fakecloud.state.kinds.MEMOS`), made again on a loaded cloud's first read."""
-        return SimulatedWeb(self.config.web_download_urls)
 
     def add_base_images(self, owner_project_id: str | None) -> list[Image]:
         """Create the configured base images (``glance.base_images``), public and active.

@@ -263,7 +263,7 @@ MEMOS: dict[str, tuple[str, ...]] = {
     "fakecloud.profiles.resolve:Switches": ("series",),
     # `Cinder.derive_rules`
     "fakecloud.cinder.service:Cinder": ("policy_new_defaults", "policy_rules"),
-    # `Glance.derive_rules`, and `web`, a cached_property
+    # `Glance.derive_rules`
     "fakecloud.glance.service:Glance": (
         "legacy_defaults",
         "policy_rules",

@@ -134,3 +134,13 @@ def test_a_save_leaves_the_memos_out_and_every_copy_holds_the_same(profile, conf
         assert _memos(copy) == held
     seen, _ = continue_all(clouds, _refused_delete)
     assert seen[0] == 403
+
+
+def test_glance_holds_its_release_rules_as_it_is_built():
+    """Each of Glance's memos is a plain attribute `Glance.derive_rules` sets as the cloud is
+    built (and as it loads), the URLs web-download fetches (``web``) too: none is a
+    ``cached_property``, whose every read Python 3.11 leaves unspecialised."""
+    glance = Cloud(profile="upstream").glance
+    memos = kinds.MEMOS["fakecloud.glance.service:Glance"]
+    assert [attr for attr in memos if not _plain(glance, attr)] == []
+    assert set(memos) <= glance.__dict__.keys()
