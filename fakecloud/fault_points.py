@@ -395,9 +395,9 @@ def _oslo_limit(status: int, message: str | None) -> BaseException:
 
 
 def _keystoneauth(status: int, message: str | None) -> BaseException:
-    from fakecloud.nova.limit.oslo_limit import token_status_error
+    from fakecloud.identity.keystoneauth import status_error
 
-    return token_status_error(status, message)
+    return status_error(status, message)
 
 
 #: Who answers with an HTTP status at a point (`FaultPoint.http`) -> the error it gives.

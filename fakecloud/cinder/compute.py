@@ -39,8 +39,9 @@ from typing import Any
 
 from fakecloud.api.http import Request
 from fakecloud.cinder import exception
-from fakecloud.cinder.service_auth import UNCHECKED, Unauthorized, service_token, user_token
+from fakecloud.cinder.service_auth import UNCHECKED, service_token, user_token
 from fakecloud.identity.context import forwarded, replaced, service_user
+from fakecloud.identity.keystoneauth import Unauthorized
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"

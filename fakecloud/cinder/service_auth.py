@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.api.exceptions import ServicesOwn500
 from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.context import service_user
 from fakecloud.identity.exception import Error as IdentityError
+from fakecloud.identity.keystoneauth import Unauthorized
 
 #: Cinder's ``[service_user]`` user in devstack, a user of the cloud's Keystone
 #: (`fakecloud.identity.config`).
@@ -63,17 +63,6 @@ class UncheckedServiceToken:
 UNCHECKED = UncheckedServiceToken()
 
 
-class Unauthorized(ServicesOwn500, Exception):
-    """keystoneauth's ``Unauthorized``: Keystone's 401 to the ``[service_user]`` plugin's
-    ``POST /v3/auth/tokens``, raised before Cinder's request leaves. Where it reaches Cinder's
-    API its ``FaultWrapper`` answers 500, as real Cinder's does: no ``api.error``."""
-
-    real_class_path = "keystoneauth1.exceptions.http.Unauthorized"
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or "The request you have made requires authentication. (HTTP 401)")
-
-
 def service_token(kernel: Any) -> Any:
     """The service token Cinder sends with its next request made with a user's token: None
     where it sends none, `UNCHECKED` where the cloud has no Keystone or was built without such a
@@ -98,4 +87,4 @@ def user_token(kernel: Any, name: str, fresh: bool = False) -> Any:
     try:
         return keystone.configured_token(name, fresh)
     except (KeyError, IdentityError) as refused:
-        raise Unauthorized() from refused
+        raise Unauthorized(request_id=keystone.refusal_request_id()) from refused

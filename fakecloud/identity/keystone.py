@@ -14,6 +14,7 @@ Its REST surface, `api`, is built on first use.
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 from fakecloud.identity import exception, passwords
@@ -23,6 +24,7 @@ from fakecloud.identity.config import DEFAULT_DOMAIN_ID
 from fakecloud.identity.models import Directory, User
 from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S, Token, TokenStore
 from fakecloud.identity.writes import WrittenDirectory
+from fakecloud.sim.ids import uuid4_text
 from fakecloud.sim.trace import form
 from fakecloud.transport.endpoints import auth_url
 
@@ -43,6 +45,10 @@ class Keystone:
     #: service -> token id -> (fresh until, cached until, token, context). A world saved
     #: before the caches existed (session 40) loads with none: None on the class.
     authtoken_caches: dict[str, dict[str, tuple[float, float, Any, Any]]] | None = None
+
+    #: `refusal_request_id`'s stream, made on its first draw (a world that never drew one,
+    #: or saved before it existed, holds none).
+    _refusal_ids: Random | None = None
 
     def __init__(self, kernel: Any):
         self.kernel = kernel
@@ -170,6 +176,17 @@ class Keystone:
             return project_id is None or (project is not None and project.id == project_id)
 
         self.tokens.revoke_matching(doomed)
+
+    def refusal_request_id(self) -> str:
+        """The ``x-openstack-request-id`` of Keystone's 401 to a service's password plugin
+        (`configured_token` refused), which keystoneauth's ``Unauthorized`` prints after its
+        text (`fakecloud.identity.keystoneauth`): drawn from a stream of its own, as fakecloud
+        answers such a plugin without HTTP, so every other id the cloud hands out stays what
+        it was."""
+        rng = self._refusal_ids
+        if rng is None:
+            rng = self._refusal_ids = self.kernel.streams("identity.plugin refusals")
+        return "req-" + uuid4_text(rng.getrandbits(128))
 
     def user(self, name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> User:
         """The user called `name`; a `KeyError` naming the known users otherwise."""

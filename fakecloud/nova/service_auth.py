@@ -50,7 +50,7 @@ from fakecloud.identity.context import (
 )
 from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.exception import Error as IdentityError
-from fakecloud.nova.limit.oslo_limit import Unauthorized
+from fakecloud.identity.keystoneauth import Unauthorized
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.transport.token_cache import seen_by
 
@@ -127,7 +127,7 @@ def service_token(kernel: Any) -> Any:
     try:
         token = keystone.configured_token(SERVICE_USER_NAME)
     except (KeyError, IdentityError) as refused:
-        raise Unauthorized() from refused
+        raise Unauthorized(request_id=keystone.refusal_request_id()) from refused
     return UNCHECKED if token is None else token
 
 

@@ -31,7 +31,7 @@ keystoneauth asks Keystone for a token on its first call and again whenever the 
 expires within 120 s (``BaseIdentityPlugin.MIN_TOKEN_LIFE_SECONDS``, ``_needs_reauthenticate``;
 the token lives ``identity.token_ttl_s``). Each such request consults fault point
 ``nova.oslo_limit.token``, whose statuses are keystoneauth's ``from_response`` classes
-(`KeystoneauthHttpError`): only the first request's ``Unauthorized`` is wrapped, as
+(`fakecloud.identity.keystoneauth`): only the first request's ``Unauthorized`` is wrapped, as
 `SessionInitError` (the ``try`` around the connection's making); a renewal's 401, and any 500
 or 503, leave oslo.limit as keystoneauth raised them, and no Nova caller catches them: Nova's
 500 naming ``keystoneauth1.exceptions.http.<Class>``, nothing stored. A renewal that Keystone
@@ -53,6 +53,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from fakecloud.identity.catalog import cloud_catalog
+from fakecloud.identity.keystoneauth import Unauthorized
 from fakecloud.identity.limits_store import Tables, held
 from fakecloud.identity.tokens import MIN_TOKEN_LIFE_S
 from fakecloud.nova.exception import KeystoneConnectionFailed, NovasOwn500
@@ -181,82 +182,6 @@ class ModelNotInAnswer(NovasOwn500, KeyError):
 
 #: Where oslo.limit's session asks Keystone for its token (`authenticate`).
 TOKEN_FAULT_POINT = "nova.oslo_limit.token"
-
-
-class KeystoneauthHttpError(NovasOwn500, Exception):
-    """keystoneauth's ``HttpError``: Keystone's error answer to the token request, raised by
-    ``session.post`` (``raise_exc``), its class by status as ``exceptions.from_response``
-    picks it (a subclass below, else ``HTTPClientError``/``HttpServerError`` by range)."""
-
-    real_class_path = "keystoneauth1.exceptions.http.HttpError"
-    status = 0
-
-    def __init_subclass__(cls, **kw: Any):
-        super().__init_subclass__(**kw)
-        cls.real_class_path = f"keystoneauth1.exceptions.http.{cls.__name__}"
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or f"{type(self).__name__} (HTTP {self.status})")
-
-
-class HTTPClientError(KeystoneauthHttpError):
-    """keystoneauth's ``HTTPClientError`` (a 4xx without its own class)."""
-
-
-class HttpServerError(KeystoneauthHttpError):
-    """keystoneauth's ``HttpServerError`` (a 5xx without its own class)."""
-
-
-class Unauthorized(HTTPClientError):
-    """keystoneauth's ``Unauthorized`` (401)."""
-
-    status = 401
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or "The request you have made requires authentication. (HTTP 401)")
-
-
-class InternalServerError(HttpServerError):
-    """keystoneauth's ``InternalServerError`` (500)."""
-
-    status = 500
-
-
-class BadGateway(HttpServerError):
-    """keystoneauth's ``BadGateway`` (502: a proxy in front of Keystone)."""
-
-    status = 502
-
-
-class ServiceUnavailable(HttpServerError):
-    """keystoneauth's ``ServiceUnavailable`` (503)."""
-
-    status = 503
-
-
-class GatewayTimeout(HttpServerError):
-    """keystoneauth's ``GatewayTimeout`` (504)."""
-
-    status = 504
-
-
-_TOKEN_ERRORS = {
-    cls.status: cls
-    for cls in (Unauthorized, InternalServerError, BadGateway, ServiceUnavailable, GatewayTimeout)
-}
-
-
-def token_status_error(status: int, message: str | None) -> BaseException:
-    """The keystoneauth error a token request answered with `status` raises."""
-    cls = _TOKEN_ERRORS.get(status)
-    if cls is not None:
-        return cls(message)
-    if 400 <= status < 500:
-        error: KeystoneauthHttpError = HTTPClientError(message)
-    else:
-        error = HttpServerError(message) if status >= 500 else KeystoneauthHttpError(message)
-    error.status = status
-    return error
 
 
 def authenticate(nova: Any) -> None:
