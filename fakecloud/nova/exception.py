@@ -488,7 +488,9 @@ class OperationNotSupportedForSEV(NotSupported):
     """Nova's ``OperationNotSupportedForSEV`` (20.0.0-33.x, 84db8b3f3d): the suspend and live
     migration controllers make it a 409 (`fakecloud.nova.compute.api.reject_sev_instances`)."""
 
-    msg_fmt = "Operation '%(operation)s' not supported for SEV-enabled instance (%(instance_uuid)s)."
+    msg_fmt = (
+        "Operation '%(operation)s' not supported for SEV-enabled instance (%(instance_uuid)s)."
+    )
 
 
 class OperationNotSupportedForMemEncryption(NotSupported):

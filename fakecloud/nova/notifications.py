@@ -306,9 +306,7 @@ class Notifier:
         if self.versioned:
             fault = None
             if error is not None:
-                message = (
-                    error.format_message() if hasattr(error, "format_message") else str(error)
-                )
+                message = error.format_message() if hasattr(error, "format_message") else str(error)
                 fault = {"exception": real_class_name(error), "exception_message": message}
             self._emit(
                 "versioned",

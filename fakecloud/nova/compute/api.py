@@ -31,6 +31,7 @@ from fakecloud.nova import (
     destination,
     exception,
     flavors,
+    mem_encryption,
     network,
     quota,
     server_groups,
@@ -39,7 +40,6 @@ from fakecloud.nova import (
     trusted_certs,
 )
 from fakecloud.nova import hostname as hostnames
-from fakecloud.nova import mem_encryption
 from fakecloud.nova.compute import (
     disk_config,
     guest_actions,
