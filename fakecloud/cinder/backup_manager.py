@@ -320,6 +320,20 @@ def _drop_temp(cinder: Any, temp: Volume, actor: str) -> None:
 class BackupManager:
     """``cinder/backup/manager.py``: one cinder-backup service with the Swift driver."""
 
+    #: What cinder-api and cinder-volume send it (cinder/backup/rpcapi.py's ``BackupAPI``):
+    #: `fakecloud.sim.rpc.methods_of`.
+    RPC_API = frozenset(
+        {
+            "check_support_to_force_delete",
+            "continue_backup",
+            "create_backup",
+            "delete_backup",
+            "import_record",
+            "reset_status",
+            "restore_backup",
+        }
+    )
+
     def __init__(self, cinder: Any):
         self.cinder = cinder
         self.kernel = cinder.kernel

@@ -134,6 +134,24 @@ def weigh_backends(drivers: dict[str, Any], wanted: str | None, size: int) -> st
 class SchedulerManager:
     """``cinder/scheduler/manager.py``: place volumes and snapshots on a backend."""
 
+    #: What cinder-api sends it (cinder/scheduler/rpcapi.py's ``SchedulerAPI``):
+    #: `fakecloud.sim.rpc.methods_of`; `capable` and `retype_candidates` are its own helpers.
+    RPC_API = frozenset(
+        {
+            "create_backup",
+            "create_group",
+            "create_snapshot",
+            "create_volume",
+            "do_cleanup",
+            "extend_volume",
+            "manage_existing",
+            "manage_existing_snapshot",
+            "migrate_volume",
+            "retype",
+            "work_cleanup",
+        }
+    )
+
     target = SCHEDULER
     actor = "cinder-scheduler"
 
@@ -460,6 +478,46 @@ class SchedulerManager:
 
 class VolumeManager:
     """``cinder/volume/manager.py`` for one backend: runs its driver."""
+
+    #: What cinder-api and cinder-scheduler send it (cinder/volume/rpcapi.py's ``VolumeAPI``
+    #: as fakecloud sends it): `fakecloud.sim.rpc.methods_of`. `migrate_volume_completion`, an
+    #: RPC call in real Cinder, is called here in the process (`fakecloud.cinder.migration`),
+    #: so no message names it; the driver's steps are no messages either.
+    RPC_API = frozenset(
+        {
+            "accept_transfer",
+            "copy_volume_to_image",
+            "create_group",
+            "create_group_from_src",
+            "create_group_snapshot",
+            "create_snapshot",
+            "create_volume",
+            "delete_group",
+            "delete_group_snapshot",
+            "delete_snapshot",
+            "delete_volume",
+            "disable_replication",
+            "do_cleanup",
+            "enable_replication",
+            "extend_volume",
+            "failover_host",
+            "failover_replication",
+            "freeze_host",
+            "get_backup_device",
+            "get_capabilities",
+            "get_manageable_snapshots",
+            "get_manageable_volumes",
+            "list_replication_targets",
+            "manage_existing",
+            "manage_existing_snapshot",
+            "migrate_volume",
+            "reimage",
+            "retype",
+            "revert_to_snapshot",
+            "thaw_host",
+            "update_group",
+        }
+    )
 
     _held: dict[str, Any]
 

@@ -83,8 +83,13 @@ HOOKS = frozenset({"starting", "started", "stopped"})
 
 
 def methods_of(endpoint: type) -> set[str]:
-    """The methods a message to an endpoint of class `endpoint` may name: its public
-    functions, but the bus's own hooks (`HOOKS`)."""
+    """The methods a message to an endpoint of class `endpoint` may name: those its RPC API
+    sends, when the class lists them (``RPC_API``: a service's manager, whose other public
+    methods are called in its process, never by a message), else its public functions but the
+    bus's own hooks (`HOOKS`): an endpoint of a cloud built in Python."""
+    declared = getattr(endpoint, "RPC_API", None)
+    if declared is not None:
+        return set(declared)
     found = set()
     for name in dir(endpoint):
         if name.startswith("_") or name in HOOKS:

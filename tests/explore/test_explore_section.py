@@ -115,6 +115,11 @@ def test_faults_and_adversaries_get_their_usual_outcomes_and_requests():
             "x.yaml:8: field explore.faults[0].match.method: fault point 'rpc.call': method "
             "'quiesce_instanse' is none of its values (did you mean 'quiesce_instance'?)",
         ),
+        (  # a public method of cinder-volume's manager that no message names: never fired
+            "explore:\n  faults: [{point: rpc.cast, match: {method: driver_create_snapshot}}]\n",
+            "x.yaml:8: field explore.faults[0].match.method: fault point 'rpc.cast': method "
+            "'driver_create_snapshot' is none of its values (did you mean 'create_snapshot'?)",
+        ),
         (
             "explore:\n  faults: [{point: volume_api.get, match: {volum_id: x}}]\n",
             "x.yaml:8: field explore.faults[0].match.volum_id: fault point 'volume_api.get' has "

@@ -169,6 +169,42 @@ def test_the_rpc_methods_a_rule_may_match_are_those_the_services_answer():
     cloud.faults.add("rpc.call", "delay", delay_s=1, match={"method": served})
 
 
+#: The public methods of the services' managers that no RPC message names: called in their
+#: own process (a restart's, a driver's steps, a scheduler's filters).
+IN_PROCESS = {
+    "ComputeManager": {"guest_stopped", "init_host", "rebuild_call_args", "restart", "spawn_task"},
+    "VolumeManager": {
+        "driver_create_snapshot",
+        "migrate_volume_completion",  # an RPC call in real Cinder; fakecloud calls it in place
+        "refresh_volume_glance_meta",
+        "snapshot_created",
+    },
+    "SchedulerManager": {"capable", "retype_candidates"},
+    "BackupManager": set(),
+}
+
+
+def test_a_managers_rpc_methods_are_its_rpc_apis_not_every_public_method():
+    """A rule or an explored fault matching a public method no message names never fired:
+    each manager lists its RPC API (`RPC_API`), and a new public method is one or the other."""
+    from fakecloud.cinder.backup_manager import BackupManager
+    from fakecloud.cinder.manager import SchedulerManager, VolumeManager
+    from fakecloud.nova.compute.manager import ComputeManager
+    from fakecloud.sim.rpc import HOOKS
+
+    for manager in (ComputeManager, VolumeManager, SchedulerManager, BackupManager):
+        public = {
+            name
+            for name, member in vars(manager).items()
+            if callable(member) and not name.startswith("_") and name not in HOOKS
+        }
+        assert manager.RPC_API | IN_PROCESS[manager.__name__] == public, manager.__name__
+        assert not manager.RPC_API & IN_PROCESS[manager.__name__]
+    assert not {"restart", "init_host", "driver_create_snapshot", "capable"} & set(rpc_methods())
+    with pytest.raises(ConfigError, match=r"'snapshot_created' .*did you mean 'snapshot_current'"):
+        Cloud().faults.add("rpc.cast", "drop", match={"method": "snapshot_created"})
+
+
 _CONSULT = re.compile(r"faults\.(?:pause|check)\(\s*(f?)\"([^\"{]+)")
 
 

@@ -118,6 +118,80 @@ _INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",
 class ComputeManager:
     """nova-compute on one host."""
 
+    #: What nova-api, nova-conductor and other computes send it (nova/compute/rpcapi.py's
+    #: ``ComputeAPI``): the methods an RPC message to ``compute.<host>`` names, and a fault's
+    #: ``match: {method: ...}`` may (`fakecloud.sim.rpc.methods_of`). Its other public methods
+    #: (`restart`, `init_host`, `spawn_task`, `guest_stopped`, `rebuild_call_args`) are called
+    #: in the process, never by a message.
+    RPC_API = frozenset(
+        {
+            "add_fixed_ip_to_instance",
+            "attach_volume",
+            "backup_instance",
+            "build_and_run_instance",
+            "check_can_live_migrate_destination",
+            "check_can_live_migrate_source",
+            "confirm_resize",
+            "create_instance_snapshot",
+            "delete_instance_snapshot",
+            "detach_volume",
+            "external_instance_event",
+            "finish_resize",
+            "finish_revert_resize",
+            "get_console_output",
+            "get_diagnostics",
+            "get_host_uptime",
+            "get_instance_diagnostics",
+            "get_mks_console",
+            "get_rdp_console",
+            "get_serial_console",
+            "get_spice_console",
+            "get_vnc_console",
+            "host_maintenance_mode",
+            "host_power_action",
+            "inject_network_info",
+            "live_migration",
+            "live_migration_abort",
+            "live_migration_force_complete",
+            "pause_instance",
+            "post_live_migration_at_destination",
+            "pre_live_migration",
+            "prep_resize",
+            "quiesce_instance",
+            "reboot_instance",
+            "rebuild_instance",
+            "remove_fixed_ip_from_instance",
+            "rescue_instance",
+            "reserve_block_device_name",
+            "resize_instance",
+            "restore_instance",
+            "resume_instance",
+            "revert_resize",
+            "revert_to_instance_snapshot",
+            "rollback_live_migration_at_destination",
+            "set_admin_password",
+            "set_host_enabled",
+            "shelve_instance",
+            "shelve_offload_instance",
+            "snapshot_current",
+            "snapshot_instance",
+            "soft_delete_instance",
+            "start_instance",
+            "stop_instance",
+            "suspend_instance",
+            "swap_volume",
+            "terminate_instance",
+            "trigger_crash_dump",
+            "unpause_instance",
+            "unquiesce_instance",
+            "unrescue_instance",
+            "unshelve_instance",
+            "upload_instance_snapshot",
+            "volume_snapshot_create",
+            "volume_snapshot_delete",
+        }
+    )
+
     _tasks: set[Any]
     _long_task_executor: Any
     eventlet_hub: EventletHub | None
