@@ -52,7 +52,7 @@ class SeedOutcome:
     broken: tuple[Broken, ...]
     decisions: int = 0
     consulted: frozenset[str] = frozenset()
-    """The ``explore.faults`` points its run consulted (fired or not)."""
+    """The ``explore.faults`` points its run consulted (fired or not), by `FaultPoint.key`."""
     cannot_fire: frozenset[str] = frozenset()
     """Those it reached only where none of their outcomes applies (`Explored.cannot_fire`)."""
 
@@ -151,7 +151,9 @@ def outcome_of(
     result = explored.result
     checks = result.failures
     decisions = explored.decisions
-    consulted = frozenset(d.about["point"] for d in decisions if d.kind == "fault")
+    consulted = frozenset(  # a point listed several times: by its entry (`FaultPoint.key`)
+        d.about.get("entry") or d.about["point"] for d in decisions if d.kind == "fault"
+    )
     unfired = explored.cannot_fire - consulted
     if not checks:
         return SeedOutcome(result.case.id, seed, (), len(decisions), consulted, unfired)

@@ -77,10 +77,19 @@ class _Chance(Perturbation):
     def begin(self, kernel: Any, resolve: Callable[[Any], Any]) -> None:
         choices = kernel.choices
         for fault in self.spec.faults:
-            choices.fault_points[fault.point] = (
+            entry = (
                 fault.outcomes,
-                fault_handler(kernel, fault.point, resolve(fault.match) if fault.match else None),
+                fault_handler(
+                    kernel,
+                    fault.point,
+                    resolve(fault.match) if fault.match else None,
+                    fault.key if fault.entry else None,
+                ),
             )
+            if fault.entry:  # one of the point's several entries, in the file's order
+                choices.fault_points.setdefault(fault.point, []).append(entry)
+            else:
+                choices.fault_points[fault.point] = entry
         choices.start(self.source, self.spec.chance)
         self.decisions = choices.made
         self.cannot_fire = choices.cannot_fire

@@ -186,7 +186,7 @@ def _entry(d: Decision, t0: float) -> dict[str, Any]:
             "value": d.value,
             "note": f"{about.get('resource')}: {d.value / 10:+g}% of the jitter",
         }
-    attrs = {k: v for k, v in about.items() if k not in ("point", "outcome")}
+    attrs = {k: v for k, v in about.items() if k not in ("point", "outcome", "entry")}
     return {
         "fault": about.get("point"),
         "n": d.n,

@@ -84,7 +84,7 @@ class Prepared:
         self._checked = with_invariants(case)
         # what each seed calls, imported here once (an import in a function runs per call)
         self._play, self._source = play, SeededSource
-        self._likelihoods = {f.point: f.likelihood for f in self.spec.faults}
+        self._likelihoods = {f.key: f.likelihood for f in self.spec.faults}
         self._likelihoods.update({i.name: i.likelihood for i in self.spec.inserts})
 
     def names(self) -> dict[str, str]:

@@ -299,10 +299,10 @@ def _case_report(
     case_report.groups = group(found)
     if found:  # a case Ctrl-C left unexplored says nothing of its points
         consulted = frozenset().union(*(o.consulted for o in found))
-        unconsulted = [f for f in spec.faults if f.point not in consulted]
+        unconsulted = [f for f in spec.faults if f.key not in consulted]
         case_report.unconsulted = tuple(f.label for f in unconsulted)
         reached = frozenset().union(*(o.cannot_fire for o in found))
-        case_report.cannot_fire = tuple(f.label for f in unconsulted if f.point in reached)
+        case_report.cannot_fire = tuple(f.label for f in unconsulted if f.key in reached)
     if case_report.groups:
         case_report.names = ready.names()
         case_report.actions = {

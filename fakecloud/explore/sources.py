@@ -31,7 +31,8 @@ class SeededSource:
         the moments, then over the events of its instant; with mixed moments, one bit first
         says whether it is drawn that way or uniform over the events."""
         if kind in ("fault", "window"):
-            key = about.get("point") or about.get("insert")
+            # a point listed several times: its entry's likelihood (`sim.explore.ENTRY`)
+            key = about.get("entry") or about.get("point") or about.get("insert")
             if high < 1 or self._rng.random() >= self._likelihoods.get(key, 1.0):
                 return 0
             low = 1

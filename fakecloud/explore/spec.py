@@ -19,7 +19,7 @@ the rest (a fault point nobody consults, an outcome that point cannot have) the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -64,6 +64,15 @@ class FaultPoint:
     match: dict[str, Any] = field(default_factory=dict)
     """What the work must have for the point to fire there (``match:``, as a fault step's:
     ``{method: quiesce_instance}``; values may be ``${...}`` of the world at t0); empty: any."""
+    entry: int = 0
+    """Its place among the entries of ``explore.faults`` listing the same point (1, 2, ...,
+    each with its own ``match:``), or 0 for a point listed once."""
+
+    @property
+    def key(self) -> str:
+        """What tells it from the other entries of its point: the point, or ``POINT#ENTRY``
+        for a point listed several times (its likelihood, its consultations)."""
+        return f"{self.point}#{self.entry}" if self.entry else self.point
 
     @property
     def label(self) -> str:
@@ -188,6 +197,7 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
     if nominal:  # written for the plain run, at nominal speeds: only the order of ties moves
         chance = Chance(tie_order=True, rpc_delay_max_s=None, throughput_jitter=0.0)
     faults: list[FaultPoint] = []
+    listed: dict[str, list[tuple[int, FaultPoint]]] = {}  # point -> (its index, entry) so far
     inserts: list[Insert] = []
     for i, item in enumerate(data.get("faults") or []):
         if isinstance(item, dict) and "restart" in item:
@@ -268,8 +278,21 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
 
             for key, message in points()[point].match_problems(match):
                 problem(("faults", i, "match", key), message)
-        if any(f.point == point for f in faults):
-            problem(("faults", i), f"fault point {point!r} is listed twice")
+        for j, earlier in listed.get(point, []):
+            if _covers(earlier.match, match):
+                if earlier.match == match:
+                    why = f"faults[{j}] lists it with the same match:"
+                elif not earlier.match:
+                    why = f"faults[{j}] lists it with no match: (every consultation)"
+                else:
+                    why = f"faults[{j}]'s match: is met wherever this one's is"
+                problem(
+                    ("faults", i),
+                    f"fault point {point!r} is listed twice: {why}, so faults[{j}] draws every "
+                    "consultation this entry would and this one none (list the point once, "
+                    "or give each entry a match: of its own work)",
+                )
+        listed.setdefault(point, []).append((i, FaultPoint(point, (), match=match)))
         faults.append(
             FaultPoint(
                 point,
@@ -316,6 +339,12 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
     targets = tuple(_find(case, name, ("finds", i), problem) for i, name in enumerate(finds))
     if problems:
         raise ScenarioError(problems)
+    several = {p for p, entries in listed.items() if len(entries) > 1}
+    numbered: dict[str, int] = {}
+    for k, fault in enumerate(faults):
+        if fault.point in several:  # each its own fault: its likelihood, its consultations
+            numbered[fault.point] = numbered.get(fault.point, 0) + 1
+            faults[k] = replace(fault, entry=numbered[fault.point])
     return ExploreSpec(
         seeds=int(data.get("seeds", DEFAULT_SEEDS)),
         chance=chance,
@@ -326,6 +355,13 @@ def read(case: Any, nominal_rpc_s: float = 0.002, known_errors: Any = None) -> E
         windows=str(data.get("windows", "moments")),
         nominal=nominal,
     )
+
+
+def _covers(earlier: dict[str, Any], later: dict[str, Any]) -> bool:
+    """Whether every consultation `later` (a fault's ``match:``) matches also meets
+    `earlier`, listed before it for the same point: each of `earlier`'s attributes is in
+    `later` with the same value (no match: every consultation)."""
+    return all(key in later and later[key] == value for key, value in earlier.items())
 
 
 def asserted_time(case: Any) -> str:

@@ -130,7 +130,7 @@ class Choices:
     source: Source | None
     made: list[Decision]
     _counts: dict[str, int]
-    fault_points: dict[str, tuple[tuple[str, ...], FaultHandler]]
+    fault_points: dict[str, Any]
     cannot_fire: set[str]
     """Explored points reached where none of their outcomes applies (only ``partway``
     listed, at an empty transfer): reached, but no decision made."""
@@ -143,7 +143,9 @@ class Choices:
         self._counts = {}
         self._nominal_rpc = 0.0
         self.fault_points = {}
-        """Explored fault points: their possible outcomes, and what each does."""
+        """Explored fault points: their possible outcomes, and what each does; for a point the
+        file explores several times, each at its own ``match:``, a list of those, the first
+        whose match the work meets drawing it."""
         self.cannot_fire = set()
         self.on_start = []
         if stream is not None and (
@@ -213,6 +215,12 @@ class Choices:
         entry = self.fault_points.get(point)
         if entry is None or self.source is None:
             return None
+        if entry.__class__ is list:  # the point explored several times, each at its match
+            entry = next((e for e in entry if attrs_match(e[1].match or {}, attrs)), None)
+            if entry is None:
+                key = f"fault:{point}"
+                self._counts[key] = self._counts.get(key, 0) + 1
+                return None
         outcomes, handler = entry
         if handler.match and not attrs_match(handler.match, attrs):
             # not the work it is explored at: no decision, but numbered as a consultation all
@@ -225,9 +233,12 @@ class Choices:
             # upload that activates a volume-backed snapshot's image), so it cannot be cut.
             outcomes = tuple(o for o in outcomes if o != "partway")
             if not outcomes:
-                self.cannot_fire.add(point)
+                self.cannot_fire.add(handler.entry or point)
                 return None
-        v = self.decide("fault", len(outcomes), {"point": point, **_plain(attrs)})
+        about = {"point": point, **_plain(attrs)}
+        if handler.entry is not None:  # which of the point's entries drew it
+            about[ENTRY] = handler.entry
+        v = self.decide("fault", len(outcomes), about)
         if not v:
             return None
         outcome = self.made[-1].about["outcome"] = outcomes[v - 1]
@@ -315,10 +326,18 @@ def delay_of(outcome: str) -> float | None:
     return seconds if 0 <= seconds <= MAX_SECONDS else None
 
 
-def fault_handler(kernel: Any, point: str, match: dict[str, Any] | None = None) -> FaultHandler:
+#: A fault decision's ``about`` key naming the ``explore.faults`` entry that drew it
+#: (``POINT#N``), where the file lists the point several times, each with its own ``match:``.
+ENTRY = "entry"
+
+
+def fault_handler(
+    kernel: Any, point: str, match: dict[str, Any] | None = None, entry: str | None = None
+) -> FaultHandler:
     """What an explored fault point does for the outcome a decision chose (`match`: what the
-    work must have for a decision to be made there; None: any)."""
-    return ExploredFault(kernel, point, match)
+    work must have for a decision to be made there; None: any; `entry`: which of the point's
+    entries it is, ``POINT#N``, where the file lists the point several times)."""
+    return ExploredFault(kernel, point, match, entry)
 
 
 class ExploredFault:
@@ -327,12 +346,19 @@ class ExploredFault:
     work; `Choices.fault`). A part of the cloud, not a closure, so that a cloud exploring its
     faults is saved and loaded as any other."""
 
-    __slots__ = ("kernel", "match", "point")
+    __slots__ = ("entry", "kernel", "match", "point")
 
-    def __init__(self, kernel: Any, point: str, match: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        kernel: Any,
+        point: str,
+        match: dict[str, Any] | None = None,
+        entry: str | None = None,
+    ):
         self.kernel = kernel
         self.point = point
         self.match = match
+        self.entry = entry
 
     def __call__(self, outcome: str, attrs: dict[str, Any]) -> Any:
         from fakecloud.sim.faults import FaultRule

@@ -394,3 +394,65 @@ def test_a_match_naming_what_no_world_at_t0_has_is_an_error_of_the_file():
         "t0, once setup is done and before any step (${servers.NAME.id}, ${volumes.NAME.id}, "
         "${project_id})"
     )
+
+
+def _two_entries(freeze_likelihood):
+    """THAW_STALLS listing the guest agent twice: the freeze answered 3 s late (with
+    `freeze_likelihood`), the thaw stalled."""
+    return THAW_STALLS.replace(
+        "    - point: nova.guest_agent\n",
+        "    - point: nova.guest_agent\n"
+        '      errors: ["delay:3"]\n'
+        f"      likelihood: {freeze_likelihood}\n"
+        "      match: {command: guest-fsfreeze-freeze}\n"
+        "    - point: nova.guest_agent\n",
+    )
+
+
+def test_a_point_listed_twice_with_different_matches_is_two_faults_each_its_own(tmp_path):
+    """Each entry draws the consultations its match meets, with its own outcomes and
+    likelihood; the replay file writes both firings on the one point and replays exactly."""
+    ready = prepared(_two_entries(1), "thaw.yaml", "default")
+    assert [f.label for f in ready.spec.faults] == [
+        "nova.guest_agent (command guest-fsfreeze-freeze)",
+        "nova.guest_agent (command guest-fsfreeze-thaw, instance_uuid ${servers.db.id})",
+    ]
+    explored = ready.play(0)
+    fired = [e for e in explored.result.trace if e["kind"] == "fault"]
+    assert [(e["command"], e["action"]) for e in fired] == [
+        ("guest-fsfreeze-freeze", "delay"),
+        ("guest-fsfreeze-thaw", "stall"),
+    ]
+    path, replayed = _replay(explored, ready, tmp_path)
+    made = yaml.safe_load(path.read_text())["choices"]["made"]
+    assert [(m["fault"], m["n"], m["outcome"]) for m in made] == [
+        ("nova.guest_agent", 1, "delay:3"),
+        ("nova.guest_agent", 2, "stall"),
+    ]
+    assert same_run(replayed.trace, explored.result.trace)
+    # the freeze's entry never fires at likelihood 0: the thaw's still does, at its own 1
+    quiet = prepared(_two_entries(0), "thaw.yaml", "default").play(0)
+    fired = [e for e in quiet.result.trace if e["kind"] == "fault"]
+    assert [(e["command"], e["action"]) for e in fired] == [("guest-fsfreeze-thaw", "stall")]
+
+
+def test_a_point_listed_twice_where_one_entry_draws_all_the_other_would_is_an_error():
+    text = THAW_STALLS + (
+        "    - point: nova.guest_agent\n"
+        "      errors: [stall]\n"
+        "      match: {command: guest-fsfreeze-thaw, instance_uuid: '${servers.db.id}'}\n"
+    )
+    with pytest.raises(ScenarioError) as refused:
+        prepared(text, "thaw.yaml", "default")
+    assert str(refused.value) == (
+        "thaw.yaml:27: field explore.faults[1]: fault point 'nova.guest_agent' is listed "
+        "twice: faults[0] lists it with the same match:, so faults[0] draws every "
+        "consultation this entry would and this one none (list the point once, or give each "
+        "entry a match: of its own work)"
+    )
+    # the first entry without a match: draws every consultation, the second's too
+    wide = THAW_STALLS.replace("      match: {", "      # {") + (
+        "    - {point: nova.guest_agent, errors: [stall], match: {command: guest-sync}}\n"
+    )
+    with pytest.raises(ScenarioError, match=r"faults\[1\]: .* faults\[0\] lists it with no "):
+        prepared(wide, "thaw.yaml", "default")
