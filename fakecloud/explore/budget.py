@@ -15,6 +15,10 @@ class Budget:
     def __init__(self, limit_s: float | None = None):
         self.limit_s = limit_s
         self._start = time.monotonic()
+        self.until = None if limit_s is None else time.time() + limit_s
+        """When the limit is reached, in seconds since the epoch (None: no limit): what a
+        worker process, here or on another machine of a Dask cluster, compares its own clock
+        with (`past`) before each seed of a batch."""
 
     @property
     def elapsed(self) -> float:
@@ -28,3 +32,9 @@ class Budget:
     def rate(self, count: int) -> float:
         """`count` per real second so far."""
         return count / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def past(until: float) -> bool:
+    """Whether the clock of the machine this runs on has reached `until` (`Budget.until`): a
+    batch under way starts no more seeds then (`fakecloud.explore.runner.run_batch`)."""
+    return time.time() >= until

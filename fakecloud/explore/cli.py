@@ -273,6 +273,8 @@ def explore_main(argv: list[str] | None = None) -> int:
                         profile=args.profile,
                         clock=lambda: budget.elapsed,
                         replay_stem=stems.get(scenario.file),
+                        until=budget.until,
+                        resize=batch_size,
                     )
                 )
     except ClusterUnavailable as exc:
@@ -419,6 +421,7 @@ def render(report: Any) -> str:
                 report.elapsed_s,
                 report.interrupted,
                 report.stopped_early,
+                report.seeds_planned,
             ),
         ]
     )
@@ -434,6 +437,7 @@ def render_all(reports: list[Any], elapsed_s: float, interrupted: bool) -> str:
         elapsed_s,
         interrupted,
         any(r.stopped_early for r in reports),
+        sum(r.seeds_planned for r in reports),
     )
     if len(reports) > 1:
         # failing as the exit status judges: a bug hunt that found what it lists passes
@@ -493,9 +497,15 @@ def _lines(report: Any) -> list[str]:
 
 
 def _tail(
-    seeds_run: int, seeds_s: float, elapsed_s: float, interrupted: bool, stopped_early: bool
+    seeds_run: int,
+    seeds_s: float,
+    elapsed_s: float,
+    interrupted: bool,
+    stopped_early: bool,
+    planned: int = 0,
 ) -> str:
-    """The report's last line: the seeds, their time and rate, and why not all ran."""
+    """The report's last line: the seeds, their time and rate, and why not all ran (of how
+    many `planned`)."""
     seeds_s = seeds_s or elapsed_s
     rate = seeds_run / seeds_s if seeds_s else 0.0
     tail = counted(seeds_run, "seed")
@@ -504,10 +514,11 @@ def _tail(
         tail += f" in {seeds_s:.1f} s ({shown_rate} seeds/s)"
         if elapsed_s - seeds_s >= REPORT_SHOWN_S:  # a --shrink's runs, many replays
             tail += f", {elapsed_s:.1f} s with the groups' replay files"
+    of = f" ({seeds_run} of {planned})" if planned > seeds_run else ""
     if interrupted:
-        tail += "; interrupted (Ctrl-C) before every seed ran"
+        tail += f"; interrupted (Ctrl-C) before every seed ran{of}"
     elif stopped_early:
-        tail += "; the time budget ran out before every seed ran"
+        tail += f"; the time budget ran out before every seed ran{of}"
     return tail
 
 

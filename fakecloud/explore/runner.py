@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from fakecloud.explore.budget import past
 from fakecloud.explore.effect import Rerun, Without, own_events
 from fakecloud.explore.groups import SeedOutcome, broke_of, outcome_of
 from fakecloud.explore.paths import rpc_timeouts
@@ -43,6 +44,11 @@ class Batch:
     ``explore.windows`` (None: the file's)."""
     profile: str | None = None
     """``--profile``: the profile every seed runs on in place of the file's (None: the file's)."""
+    until: float | None = None
+    """``--time-budget``'s end (`fakecloud.explore.budget.Budget.until`): no seed of the batch
+    starts once it has passed, but its first `at_least`; None: every seed runs."""
+    at_least: int = 0
+    """Seeds run whatever the time: 1 for a case's first batch, so its status judges some."""
 
 
 #: Real seconds batches restricted to this fakecloud's Dask workers wait before they are
@@ -207,15 +213,19 @@ def prepared(
 
 
 def run_batch(batch: Batch) -> list[SeedOutcome]:
-    """Play every seed of `batch` (runs in a worker)."""
+    """Play every seed of `batch` (runs in a worker), those it reaches before its `until`
+    passes under a time budget: the outcomes of its first seeds, in order."""
     ready = prepared(batch.text, batch.filename, batch.case_id, batch.windows, batch.profile)
     out = []
     # only each outcome is kept: the run's own marks in its trace would be read by nobody,
     # and its world is reset in place for the next seed
     worlds = ready.world.recycling()
+    until, at_least = batch.until, batch.at_least
     try:
         with seeds_gc() as collect:
-            for seed in batch.seeds:
+            for n, seed in enumerate(batch.seeds):
+                if until is not None and n >= at_least and past(until):
+                    break  # the time budget is spent: the seeds left are not begun
                 explored = ready.play(seed, marks=False, world=worlds)
                 out.append(outcome_of(explored, seed, ready.rerun))
                 worlds.release()
@@ -277,8 +287,8 @@ def batches(
     filename: str,
     case_id: str,
     seeds: Iterable[int],
-    size: int,
-    workers: int = 1,
+    size: int | Callable[[], int],
+    workers: int | Callable[[], int] = 1,
     spread: int = 2,
     after: int = 0,
     windows: str | None = None,
@@ -290,16 +300,57 @@ def batches(
     `spread` times the workers: `Executor.spread`), so the workers run out of work together:
     the last batch still running when the others are done is a few seeds, not `size`. `after`
     seeds (of later cases, in the same run of batches) count as left: the batches shrink toward
-    the end of the whole run, not of each case.
+    the end of the whole run, not of each case. `workers` and `size` may be functions, asked
+    before each batch: a Dask cluster's workers may join or leave mid-sweep (`_Plan`).
     """
     order = seeds if isinstance(seeds, Sequence) else list(seeds)
-    parts = spread * workers if workers > 1 else 0
     i = 0
     while i < len(order):
         left = len(order) - i
-        n = max(1, min(size, left, -(-(left + after) // parts))) if parts else min(size, left)
+        count = workers() if callable(workers) else workers
+        most = size() if callable(size) else size
+        parts = spread * count if count > 1 else 0
+        n = max(1, min(most, left, -(-(left + after) // parts))) if parts else min(most, left)
         yield Batch(text, filename, case_id, tuple(order[i : i + n]), windows, profile)
         i += n
+
+
+class Plan:
+    """The batches' size for the workers running them, planned again for the seeds left when
+    a Dask cluster's workers change mid-sweep (one joins, or leaves): planned once, a cluster
+    of one worker joined by three kept cutting the seeds in batches for one, so the sweep ended
+    with a worker running a long batch alone. The workers are the executor's count as the last
+    batch came back (`Executor.known_workers`: no round trip to the scheduler a batch)."""
+
+    def __init__(
+        self,
+        size: int,
+        executor: Executor,
+        left: int,
+        resize: Callable[[int, int], int] | None = None,
+    ):
+        self.size = size
+        """Seeds a batch holds at most, for `workers`."""
+        self.workers = executor.workers
+        self.left = left
+        """Seeds not yet handed out, of every case of the sweep."""
+        self._executor = executor
+        self._resize = resize
+
+    def count(self) -> int:
+        """The workers now, `size` planned again for `left` if they changed (`batches`)."""
+        now = self._executor.known_workers
+        if now != self.workers and self._resize is not None:
+            self.size, self.workers = self._resize(self.left, now), now
+        return self.workers
+
+    def planned(self) -> int:
+        """`size` (`batches`)."""
+        return self.size
+
+    def handed(self, batch: Batch) -> None:
+        """`batch` is handed out: its seeds are no longer left."""
+        self.left -= len(batch.seeds)
 
 
 def batch_size(total: int, workers: int) -> int:
@@ -346,6 +397,7 @@ class Executor:
     _client: Any
     _ours_only: list[str] | None
     _refused: dict[str, str]
+    _counted: int | None
 
     def __init__(
         self,
@@ -365,6 +417,8 @@ class Executor:
         seen (those that run this one then); None: any worker."""
         self._refused = {}
         """Workers of another fakecloud seen mid-sweep, and their builds."""
+        self._counted = None
+        """The Dask cluster's worker threads as last counted (`workers`)."""
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -448,8 +502,17 @@ class Executor:
         asked of its scheduler)."""
         if self._client is not None:
             with _no_collection():
-                return max(1, sum(self._client.nthreads().values()))
+                self._counted = max(1, sum(self._client.nthreads().values()))
+            return self._counted
         return self.jobs
+
+    @property
+    def known_workers(self) -> int:
+        """`workers` as last counted: on a Dask cluster, as the last batch came back
+        (`_pipelined` counts them then), with no round trip to its scheduler."""
+        if self._client is not None and self._counted is not None:
+            return self._counted
+        return self.workers
 
     def map(
         self, work: Iterable[Batch], stop: Callable[[], bool] = lambda: False

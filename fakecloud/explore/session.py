@@ -19,7 +19,15 @@ from typing import Any
 
 from fakecloud.explore.groups import Group, SeedOutcome, check_key, group
 from fakecloud.explore.replay import replay_document, write_replay
-from fakecloud.explore.runner import Batch, Executor, Prepared, batches, prepared, run_batch
+from fakecloud.explore.runner import (
+    Batch,
+    Executor,
+    Plan,
+    Prepared,
+    batches,
+    prepared,
+    run_batch,
+)
 
 
 @dataclass
@@ -97,6 +105,8 @@ class Report:
     counts everything: what the seeds/s rate is over."""
     stopped_early: bool = False
     """The time budget ran out (or Ctrl-C came) before every seed ran."""
+    seeds_planned: int = 0
+    """Seeds its cases were to run (`seeds_run` of them ran)."""
     interrupted: bool = False
     """Ctrl-C stopped the sweep (``fakecloud explore``; not in `as_json`: the status is 130)."""
 
@@ -151,6 +161,8 @@ def explore_file(
     profile: str | None = None,
     clock: Callable[[], float] | None = None,
     replay_stem: str | None = None,
+    until: float | None = None,
+    resize: Callable[[int, int], int] | None = None,
 ) -> Report:
     """Explore `cases` of the scenario file `text` (named `filename`); see the module doc.
 
@@ -165,7 +177,10 @@ def explore_file(
     times the report: its `Report.seeds_s` leaves out the time this process spent reporting
     the cases done (their grouping, replay files and shrinks) while later cases' seeds ran.
     `replay_stem` names the replay files (default: the file's stem), for two files of one
-    stem explored into one folder.
+    stem explored into one folder. `until` (`fakecloud.explore.budget.Budget.until`, with a
+    time budget) also cuts the batches under way short: none starts a seed once it has passed
+    (but a case's first seed). `resize(seeds left, workers)` (`runner.batch_size`) plans the
+    batches again when the executor's workers change mid-sweep (a Dask cluster's).
     """
     from fakecloud.scenario.runner import PLAN_AFTER_FORKS
 
@@ -175,7 +190,9 @@ def explore_file(
     started, reporting = now(), [0.0]
     sweep = _Sweep(list(cases), seeds)
     readies = {case.id: prepared(text, filename, case.id, windows, profile) for case in sweep.cases}
-    work = sweep.batches(text, filename, executor, batch_size, stop, time_up, windows, profile)
+    work = sweep.batches(
+        text, filename, executor, batch_size, stop, time_up, windows, profile, until, resize
+    )
     if executor.starts_from_here:
         # planned here once, not by every forked worker after its own slow first forks
         many = [c for c in sweep.cases if _at_least(seeds(c), PLAN_AFTER_FORKS)]
@@ -189,7 +206,9 @@ def explore_file(
         ready = readies[case.id]
         done = _case_report(case, ready, sweep, out_dir, shrink, shrink_s, replay_stem)
         report.cases.append(done)
-        report.stopped_early |= len(sweep.outcomes[case.id]) < _count(seeds(case))
+        planned = _count(seeds(case))
+        report.seeds_planned += planned
+        report.stopped_early |= len(sweep.outcomes[case.id]) < planned
         reporting[0] += now() - began
 
     for batch, finished in executor.pairs(sweep.handed(work), stop):
@@ -231,10 +250,15 @@ class _Sweep:
         time_up: Callable[[], bool],
         windows: str | None = None,
         profile: str | None = None,
+        until: float | None = None,
+        resize: Callable[[int, int], int] | None = None,
     ) -> Iterator[Batch]:
         """Every case's batches (`fakecloud.explore.runner.batches`, shrinking toward the end
-        of the whole run); none once `stop()`, none of a case but its first once `time_up()`."""
+        of the whole run, planned again as the workers change: `runner.Plan`); none once
+        `stop()`, none of a case but its first once `time_up()`, and each cut short at
+        `until` (but a case's first seed: `Batch.at_least`)."""
         counts = [_count(self.seeds(case)) for case in self.cases]
+        plan = Plan(size, executor, sum(counts), resize)
         for n, case in enumerate(self.cases):
             started = bool(self.outcomes[case.id])  # its first seed played here
             for batch in batches(
@@ -242,8 +266,8 @@ class _Sweep:
                 filename,
                 case.id,
                 self.seeds(case),
-                size,
-                executor.workers,
+                plan.planned,
+                plan.count,
                 executor.spread,
                 after=sum(counts[n + 1 :]),
                 windows=windows,
@@ -253,6 +277,9 @@ class _Sweep:
                     return
                 if started and time_up():
                     break
+                plan.handed(batch)
+                if until is not None:
+                    batch = replace(batch, until=until, at_least=0 if started else 1)
                 started = True
                 yield batch
             self._handed = n + 1

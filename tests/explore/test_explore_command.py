@@ -2,9 +2,11 @@
 
 import json
 import re
+from dataclasses import replace
 from xml.etree import ElementTree as ET
 
 from fakecloud.cli import main as cli
+from fakecloud.explore.runner import prepared
 from tests.explore.conftest import ROOT
 
 RACE = str(ROOT / "scenarios/races/concurrent_createimage_500.yaml")
@@ -136,15 +138,76 @@ def test_a_pool_gets_every_seed_once_and_the_last_batches_small():
 
 
 def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_path, capsys):
-    """The budget stops a case after its first batch, never before: ``--time-budget 0`` (now
-    refused) ran no seed and passed, whatever the scenario broke."""
+    """The budget stops a case after its first seed, never before: ``--time-budget 0`` (now
+    refused) ran no seed and passed, whatever the scenario broke. The batch under way stops
+    too: until session 44 the case's first batch ran whole (3 of the 12 seeds here; up to 50)."""
     argv = ["explore", str(shared_link), "--jobs", "1", "--no-progress", "--out", str(tmp_path)]
     assert cli([*argv, "--time-budget", "0"]) == 2
     assert "--time-budget: expected a number of seconds above 0" in capsys.readouterr().err
     code = cli([*argv, "--time-budget", "1e-9"])
     out = capsys.readouterr().out
-    assert "the time budget ran out before every seed ran" in out
-    assert code == 1 and "3 seeds, 0 passed, 3 broke something" in out  # its first batch
+    assert "the time budget ran out before every seed ran (1 of 12)" in out
+    assert code == 1 and "1 seed, 0 passed, 1 broke something" in out  # its first seed
+
+
+def test_a_batch_under_way_starts_no_seed_once_the_budget_is_spent(shared_link):
+    """A worker looks at the budget's end before each seed of its batch (`Batch.until`), so
+    a sweep overshoots its budget by at most the seed each worker is running; a case's first
+    seed runs whatever the time (`Batch.at_least`)."""
+    import time
+
+    from fakecloud.explore.runner import Batch, run_batch
+
+    batch = Batch(shared_link.read_text(), str(shared_link), "default", (0, 1, 2))
+    spent, later = time.time() - 1, time.time() + 3600
+    assert [o.seed for o in run_batch(batch)] == [0, 1, 2]
+    assert [o.seed for o in run_batch(replace(batch, until=later))] == [0, 1, 2]
+    assert run_batch(replace(batch, until=spent)) == []
+    assert [o.seed for o in run_batch(replace(batch, until=spent, at_least=1))] == [0]
+
+
+def test_batches_are_planned_again_when_workers_join_mid_sweep(shared_link, tmp_path):
+    """A Dask cluster of one worker joined by three once the first batch is back: the seeds
+    left are cut for four (`runner.Plan`), not in the batches planned for one (until session
+    44, so the sweep ended with one worker running a long batch alone). Whatever the batching,
+    the report and the replay files are a serial run's."""
+    from fakecloud.explore.runner import Executor, batch_size
+    from fakecloud.explore.session import explore_file
+
+    class Joining(Executor):
+        """In this process, with the workers a cluster counts as its batches come back."""
+
+        back = 0
+
+        @property
+        def known_workers(self):
+            return 1 if self.back == 0 else 4
+
+        def pairs(self, work, stop=lambda: False):
+            for done in super().pairs(work, stop):
+                self.back += 1
+                yield done
+
+    def explore(name, executor, sizes):
+        ready = prepared(shared_link.read_text(), str(shared_link), "default")
+        report = explore_file(
+            shared_link.read_text(),
+            str(shared_link),
+            [ready.case],
+            lambda case: range(16),
+            executor=executor,
+            on_batch=lambda case_id, outcomes: sizes.append(len(outcomes)),
+            out_dir=tmp_path / name,
+            batch_size=batch_size(16, 1),
+            resize=batch_size,
+        )
+        files = {p.name: p.read_text() for p in (tmp_path / name).iterdir()}
+        return json.dumps(report.as_json()).replace(str(tmp_path / name), "OUT"), files
+
+    serial, joined = [], []
+    assert explore("serial", Executor(), serial) == explore("joined", Joining(), joined)
+    assert serial == [4, 4, 4, 4]
+    assert joined == [4] + [1] * 12  # 12 left over 4 workers, four batches each: 1 seed
 
 
 def test_more_jobs_than_seeds_start_no_more_workers_than_seeds(shared_link, tmp_path, monkeypatch):
