@@ -61,6 +61,7 @@ from fakecloud.glance.errors import (
     StoreInvalid,
     StoreTimeout,
     image_not_found,
+    policy_forbidden,
     unsupported_media_type,
 )
 from fakecloud.glance.import_methods import (
@@ -86,6 +87,7 @@ from fakecloud.glance.states import (
     check_status,
     set_status,
 )
+from fakecloud.glance.task_api import begin_processing, proxy_allows
 from fakecloud.glance.tasks import INTERNAL_ERROR
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.series import GLANCE_VIRTUAL_SIZE_SINCE
@@ -266,12 +268,12 @@ class ImageDataApi:
         rules = g.policy_rules
         # Glance 16-22 save the image ``saving`` through the policy proxy's repository, which
         # asks modify_image (16.0.1-22.1.1 api/policy.py ImageRepoProxy.save; its lazy
-        # ImageTarget reads the status 'saving', here still 'queued'); 23.0.0's upload reads a
+        # ImageTarget reads the status the upload set, 'saving'); 23.0.0's upload reads a
         # repository without it (get_repo(authorization_layer=False))
         if (
             rules is not None
             and rules.major < API_POLICY_SINCE
-            and not g.images.policy(ctx, image).allows("modify_image")
+            and not g.images.policy(ctx, image).allows_saved("modify_image", status="saving")
         ):
             raise HTTPForbidden(explanation=refusal)
         if g.config.db_roundtrip_s > 0:
@@ -348,6 +350,17 @@ class ImageDataApi:
         except StorageQuotaFull as exc:
             g.store.delete(image.id)
             raise _upload_error(exc, g.schema.glance)
+        if (
+            rules is not None
+            and rules.major < API_POLICY_SINCE
+            and not g.images.policy(ctx, image).allows_saved(
+                "modify_image", status="active", size=data.size
+            )
+        ):
+            # Glance 16-22's last save, of the image the store's set_data made active, through
+            # the policy proxy: its Forbidden is the upload's 403, caught with no _restore nor
+            # cleanup (the data stays in the store, the row ``saving``)
+            raise HTTPForbidden(explanation=refusal)
         if image.status != "saving":  # deleted (or changed) while the bytes were moving
             g.store.delete(image.id)
             raise self._gone(image_id)
@@ -577,7 +590,7 @@ class ImageDataApi:
             check_status(image, "uploading")
         except InvalidImageStatusTransition as e:
             raise HTTPConflict(explanation=e.msg)
-        if g.policy_rules is not None and not pol.allows("modify_image"):
+        if g.policy_rules is not None and not pol.allows_saved("modify_image", status="uploading"):
             raise HTTPInternalServerError()
         return image
 
@@ -594,6 +607,7 @@ class ImageDataApi:
             # 16.x: ImagesController.import_image checks the URI and reads no image; the
             # task's flow checks the rest, in the background
             self._check_uri(method, body)
+            self._add_task(ctx, None, False)
             task = g.tasks.new_import(ctx, image_id, body)
             self._kernel.spawn(
                 self._import_queens(ctx, image_id, method, task), name=f"glance import {image_id}"
@@ -639,14 +653,71 @@ class ImageDataApi:
                 f"{body['method'].get('uri')}"
             )
         self._check_uri(method, body)
+        self._add_task(ctx, image, locks)
         task = g.tasks.new_import(ctx, image.id, body)
         if locks:
             image.extra_properties[IMPORT_LOCK] = task.id  # set_property_atomic
-        flow = self._import_queens(ctx, image.id, method, task) if stalled else None
-        self._kernel.spawn(
-            flow or self._import(image, method, task), name=f"glance import {image.id}"
-        )
+        if stalled:
+            flow = self._import_queens(ctx, image.id, method, task)
+        elif self._proxied(ctx):
+            flow = self._import_proxied(ctx, image, method, task)
+        else:
+            flow = self._import(image, method, task)
+        self._kernel.spawn(flow, name=f"glance import {image.id}")
         return image.id
+
+    def _proxied(self, ctx: Any) -> bool:
+        """Whether the import's task and image repositories carry Glance 16-22's policy
+        proxies with the operator's rules (`_add_task`, `_flow_begins`): 23.0.0's import reads
+        every repository with ``authorization_layer=False`` (glance 23.0.0 images.py
+        ``import_image``, gateway.py), its checks ``ImageAPIPolicy``'s at the request."""
+        rules = self._glance.policy_rules
+        return rules is not None and ctx is not None and rules.major < API_POLICY_SINCE
+
+    def _add_task(self, ctx: Any, image: Image | None, locks: bool) -> None:
+        """Glance 16-22 with the operator's rules: the import's ``task_repo.add`` asks the task
+        repository proxy's ``add_task`` on ``{}`` (16.0.1-22.1.1 api/policy.py
+        ``TaskRepoProxy.add``), its ``Forbidden`` the import's 403 (``explanation=e.msg``).
+        From 21.0.0 the image's import lock is taken first (``set_property_atomic``), so a
+        refusal leaves it naming the task that was made and never stored."""
+        if not proxy_allows(self._glance, ctx, "add_task"):
+            if locks:
+                image.extra_properties[IMPORT_LOCK] = self._kernel.ids.uuid()  # the new task's
+            raise policy_forbidden("add_task")
+
+    def _flow_begins(self, ctx: Any, task: Any, image: Image | None) -> bool:
+        """Glance 16-22's task executor with the operator's rules, on the caller's
+        repositories: ``begin_processing`` reads and saves the task through the task
+        repository proxy (``get_task``, ``modify_task`` on ``{}``), then ``get_flow`` saves the
+        image ``importing`` (with 20.0.0's store properties) through the image repository
+        proxy (``modify_image`` on the image as changed: `ImagePolicy.allows_saved`), each
+        outside the executor's ``try`` (16.0.1-22.1.1 async_/__init__.py, taskflow_executor.py
+        ``_run``, flows/api_image_import.py ``get_flow``): a refusal stops the task where it
+        is (``pending`` at the task's, ``processing`` at the image's) and leaves the image as
+        it was (its import lock too). With `image` None (16.x, which reads the image in the
+        flow) the task's checks alone. True: the flow goes on, the task ``processing``."""
+        if not begin_processing(self._glance, ctx, task):
+            return False
+        return image is None or self._importing_saved(ctx, image)
+
+    def _importing_saved(self, ctx: Any, image: Image) -> bool:
+        """``get_flow``'s save of `image` ``importing`` through Glance 16-22's policy proxy
+        (`_flow_begins`), False (traced) where ``modify_image`` refuses it."""
+        changed = {"status": "importing"}
+        if self._glance.schema.glance >= ALL_STORES_SINCE:
+            changed.update(IMPORT_STORE_PROPERTIES)
+        if self._glance.images.policy(ctx, image).allows_saved("modify_image", **changed):
+            return True
+        self._kernel.trace.emit("glance.import.fail", "glance", image.id, error="modify_image")
+        return False
+
+    def _import_proxied(
+        self, ctx: Any, image: Image, method: str, task: Any
+    ) -> Generator[Any, Any, None]:
+        """The import of Glance 17-22 with the operator's rules: the task executor's checks
+        (`_flow_begins`), then the flow."""
+        if self._flow_begins(ctx, task, image):
+            yield from self._import(image, method, task)
 
     def _import_owner(self, ctx: Any, image: Image) -> bool:
         """The import's check that the caller may change `image` (every method but
@@ -659,8 +730,8 @@ class ImageDataApi:
         ``TaskExecutor._run``): the task stays ``processing``, the image as it was (True:
         `_import_queens` runs it). `IMPORT_OWNER_CHECKED` refuses that caller at once
         (``is_image_mutable``, Glance's ``context.is_admin`` passing). With the operator's
-        rules an owner is asked ``modify_image`` here, where Glance 16-22 ask it of the
-        flow's save through the policy proxy (not modelled)."""
+        rules Glance 16-22 ask an owner's ``modify_image`` not here but at the flow's first
+        save of the image, through the policy proxy (`_flow_begins`)."""
         g = self._glance
         pol = g.images.policy(ctx, image)
         if g.legacy_defaults != "authz":
@@ -670,8 +741,6 @@ class ImageDataApi:
             if IMPORT_OWNER_CHECKED.reaches(self._kernel.switches.release):
                 raise HTTPForbidden(explanation="Operation not permitted")
             return True
-        if g.policy_rules is not None:
-            pol.enforce("modify_image")
         return False
 
     def _enforce_import_lock(self, image: Image) -> None:
@@ -735,13 +804,23 @@ class ImageDataApi:
         does not own (``ImmutableImageProxy``) or a move the status table refuses raises
         outside the executor's ``try``: the task stays ``processing``, the image as it was.
         An image never staged then fails the flow: the task fails, the image stays
-        ``importing`` (no revert in 16.0.1)."""
+        ``importing`` (no revert in 16.0.1). With the operator's rules the task's and the
+        image's saves ask their rules (`_flow_begins`): the image's after the owner's and the
+        status's checks (the authorization layer's setter, the domain's transition)."""
         g, k = self._glance, self._kernel
-        g.tasks.move(task, "processing")
+        proxied = self._proxied(ctx)
+        if not proxied:
+            g.tasks.move(task, "processing")
+        elif not self._flow_begins(ctx, task, None):
+            return
         try:
             image = g.images.lookup(ctx, image_id)
             if not g.images.policy(ctx, image).owns():
                 raise HTTPForbidden()
+            if proxied:
+                check_status(image, "importing")
+                if not self._importing_saved(ctx, image):
+                    return
             set_status(k, image, "importing", details={"method": method})
         except (GlanceHttpError, InvalidImageStatusTransition) as exc:
             k.trace.emit("glance.import.fail", "glance", image_id, error=str(exc))

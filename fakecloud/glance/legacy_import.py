@@ -32,7 +32,7 @@ from fakecloud.glance.errors import GlanceHttpError, HTTPBadRequest, HTTPInterna
 from fakecloud.glance.import_methods import uri_passes
 from fakecloud.glance.schema import schema_text
 from fakecloud.glance.states import FormatsNotSet, check_status, set_status
-from fakecloud.glance.task_api import proxy_rule
+from fakecloud.glance.task_api import begin_processing, proxy_rule
 from fakecloud.glance.task_schemas import task_schema
 from fakecloud.glance.tasks import INTERNAL_ERROR, Task
 from fakecloud.sim.io import gbit_per_s
@@ -151,9 +151,11 @@ def _flow_uri(glance: Any, task: Task) -> str:
 
 
 def _run(glance: Any, ctx: Any, task: Task) -> Generator[Any, Any, None]:
-    """``Task.run``: ``begin_processing``, ``_get_flow``, the flow."""
+    """``Task.run``: ``begin_processing`` (`task_api.begin_processing`), ``_get_flow``, the
+    flow."""
     tasks, k = glance.tasks, glance.kernel
-    tasks.move(task, "processing")
+    if not begin_processing(glance, ctx, task):
+        return
     try:
         uri = _flow_uri(glance, task)
     except _Refused as exc:

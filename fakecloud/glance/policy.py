@@ -372,6 +372,18 @@ class ImagePolicy:
             return "reader" in self._roles
         return False  # publicize_image, copy_image, ...: admin only
 
+    def allows_saved(self, rule: str, **changed: Any) -> bool:
+        """`allows` at a save through Glance 16-22's policy proxy (``ImageRepoProxy.save``:
+        ``modify_image``) with the operator's rules: its target is the proxy's lazy
+        ``ImageTarget``, which reads the image as the caller changed it before the save
+        (`changed`: the upload's ``status='saving'``, the stage's ``'uploading'``, the import
+        flow's ``'importing'`` and its store properties), not as stored."""
+        if self.rules is None or self.image is None:
+            return self.allows(rule)
+        target = {**self._target(rule), **changed}
+        found = self.rules.allows(self.ctx, rule, target)
+        return self.allows(rule) if found is None else found
+
     def _target(self, rule: str) -> dict[str, Any]:
         """The target Glance gives `rule` (`fakecloud.glance.policy_file`)."""
         if self.image is not None:

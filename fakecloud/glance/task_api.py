@@ -64,17 +64,36 @@ def enforce_access(glance: Any, ctx: Any) -> None:
     raise HTTPForbidden()
 
 
-def proxy_rule(glance: Any, ctx: Any, rule: str) -> None:
-    """Glance 16-22's task repositories with the operator's rules: the policy proxy's `rule`
-    (``get_task``, ``get_tasks``, ``add_task``) on ``{}`` at the repository (glance
-    16.0.1-22.1.1 api/policy.py ``TaskRepoProxy``, ``TaskStubRepoProxy.list``),
-    ``exception.Forbidden``, a 403 naming it; 23.0.0-24.x read the repositories without the proxies
-    (``authorization_layer=False``), 25.0.0 removed them."""
+def proxy_allows(glance: Any, ctx: Any, rule: str) -> bool:
+    """Whether Glance 16-22's task repositories with the operator's rules let `ctx` through:
+    the policy proxy's `rule` (``get_task``, ``get_tasks``, ``add_task``, ``modify_task``) on
+    ``{}`` at the repository (glance 16.0.1-22.1.1 api/policy.py ``TaskRepoProxy``,
+    ``TaskStubRepoProxy.list``); True where no proxy asks: 23.0.0-24.x read the repositories
+    without the proxies (``authorization_layer=False``), 25.0.0 removed them."""
     rules = glance.policy_rules
     if rules is None or ctx is None or rules.major >= API_POLICY_SINCE:
-        return
-    if rules.allows(ctx, rule, {}) is False:
+        return True
+    return rules.allows(ctx, rule, {}) is not False
+
+
+def proxy_rule(glance: Any, ctx: Any, rule: str) -> None:
+    """`proxy_allows` at a request: a refusal is ``exception.Forbidden``, a 403 naming it."""
+    if not proxy_allows(glance, ctx, rule):
         raise policy_forbidden(rule)
+
+
+def begin_processing(glance: Any, ctx: Any, task: Task) -> bool:
+    """The task executor's ``begin_processing`` (16.0.1-33.0.0 async_/__init__.py): the task
+    read and saved ``processing`` through the caller's task repository, which in Glance 16-22
+    asks ``get_task`` and ``modify_task`` with the operator's rules (`proxy_allows`). A
+    refusal is ``exception.Forbidden`` outside every ``try`` of ``Task.run``: the task stays
+    ``pending``, nothing else runs (False, traced)."""
+    for rule in ("get_task", "modify_task"):
+        if not proxy_allows(glance, ctx, rule):
+            glance.kernel.trace.emit("glance.task.stuck", "glance", task.id, error=rule)
+            return False
+    glance.tasks.move(task, "processing")
+    return True
 
 
 def _sees(glance: Any, ctx: Any, task: Task) -> bool:
