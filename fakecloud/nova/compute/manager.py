@@ -1133,14 +1133,12 @@ class ComputeManager:
             expected = expected()
         try:
             self.notifier.instance_usage(self.host, instance, f"{notify}.start")
-            self.notifier.instance_power(self.host, instance, f"{notify}.start")
             yield from driver_call(instance)
             instance.power_state = self.driver.get_info(instance)
             instance.vm_state = vm_state
             instance.task_state = None
             instance.save(expected_task_state=expected)
             self.notifier.instance_usage(self.host, instance, f"{notify}.end")
-            self.notifier.instance_power(self.host, instance, f"{notify}.end")
         except Exception as exc:  # noqa: BLE001 - the entry point's decorators
             self._action_failed(instance, event, exc, event_name.removeprefix("compute_"), args)
             return
@@ -1434,7 +1432,6 @@ class ComputeManager:
             # Acknowledge the request: the pending state, from any state of its kind.
             instance.task_state = pending
             self.notifier.instance_usage(self.host, instance, "reboot.start")
-            self.notifier.instance_power(self.host, instance, "reboot.start")
             instance.power_state = self._power_state_of(instance)
             instance.save(
                 expected_task_state=states.SOFT_REBOOT_STATES if soft else states.HARD_REBOOT_STATES
@@ -1458,7 +1455,6 @@ class ComputeManager:
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
                 )
                 self.notifier.instance_usage(self.host, instance, "reboot.error")
-                self.notifier.instance_power(self.host, instance, "reboot.error", error)
             if not new_power_state:
                 new_power_state = self._power_state_of(instance)
             try:
@@ -1469,7 +1465,6 @@ class ComputeManager:
             except exception.InstanceNotFound:
                 self._log(instance.uuid, "warning", "Instance disappeared during reboot")
             self.notifier.instance_usage(self.host, instance, "reboot.end")
-            self.notifier.instance_power(self.host, instance, "reboot.end")
         except Exception as exc:  # noqa: BLE001 - the entry point's decorators
             # the API's cast and init_host's retry both send no block_device_info
             args = {"block_device_info": None, "reboot_type": reboot_type}
