@@ -48,7 +48,7 @@ from fakecloud.glance.errors import (
     HTTPNotFound,
 )
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import is_admin, system_scoped
+from fakecloud.glance.policy import is_admin, out_of_scope
 
 #: The first Glance with the cache API (24.0.0) and with its nodes, clean and prune routes.
 CACHE_API_SINCE = 24
@@ -97,7 +97,7 @@ def admitted(glance: Any, ctx: Any, rule: str, image: Image | None = None) -> bo
     system-scoped token refused where scope is enforced."""
     rules = glance.policy_rules
     if rules is None or ctx is None:
-        return is_admin(ctx) and not system_scoped(ctx, glance.scope_enforced)
+        return is_admin(ctx) and not out_of_scope(ctx, glance.scope_enforced)
     # the scope checked by the rules (`GlanceRules.allows`)
     target = rules.image_target(ctx, image, rule) if image is not None else {}
     found = rules.allows(ctx, rule, target)

@@ -72,7 +72,7 @@ from fakecloud.glance.import_methods import (
 )
 from fakecloud.glance.models import Image
 from fakecloud.glance.patch import IMPORT_LOCK, IMPORT_LOCKING
-from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, owner_passes, system_scoped
+from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, out_of_scope, owner_passes
 from fakecloud.glance.policy_file import UPLOAD_TARGET_SINCE
 from fakecloud.glance.quotas import (
     IMAGE_COUNT_UPLOADING,
@@ -258,7 +258,7 @@ class ImageDataApi:
             except LimitExceeded as e:
                 raise HTTPRequestEntityTooLarge(explanation=str(e))
         refusal = f"Not allowed to upload image data for image {image_id}"
-        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced) and g.policy_rules is None:
+        if is_admin(ctx) and not out_of_scope(ctx, g.scope_enforced) and g.policy_rules is None:
             image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
             image = self._upload_lookup(ctx, image_id, refusal)

@@ -50,10 +50,10 @@ from fakecloud.glance.policy import (
     GET_IMAGE_NOT_FOUND_SINCE,
     ImagePolicy,
     is_admin,
+    out_of_scope,
     owner_adds,
     owner_passes,
     roles_of,
-    system_scoped,
 )
 from fakecloud.glance.quotas import IMAGE_COUNT_TOTAL, LimitExceeded
 from fakecloud.glance.schema import SchemaError
@@ -345,7 +345,7 @@ class Images:
             image = self.lookup(ctx, image_id)
             self.policy(ctx, image).enforce("get_image")
             return image
-        if is_admin(ctx) and not system_scoped(ctx, g.scope_enforced):
+        if is_admin(ctx) and not out_of_scope(ctx, g.scope_enforced):
             return g.db.row(image_id)  # sees every image, passes get_image by default
         image = g.db.get(ctx, image_id)
         if not owner_passes(ctx, image.owner, "get_image"):

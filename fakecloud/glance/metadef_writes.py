@@ -136,12 +136,12 @@ class MetadefWrites(Metadefs):
     def _may(self, ctx: Any, rule: str, ns: Namespace | None = None, words: str = "") -> None:
         """``metadef_admin`` from 22.0.0 (`METADEF_ADMIN_SINCE`); before, anyone; through
         22.x the authorization layer's `words` first for a change to a namespace of another
-        project (a system-scoped token: `refuse_system_scope`); the operator's rules where
-        given (`_ask_write`, which check the token's scope themselves)."""
+        project (a system- or domain-scoped token: `refuse_out_of_scope`); the operator's
+        rules where given (`_ask_write`, which check the token's scope themselves)."""
         if self.glance.policy_rules is not None and ctx is not None:
             self._ask_write(ctx, rule, ns, words)
             return
-        self.refuse_system_scope(ctx)
+        self.refuse_out_of_scope(ctx)
         if is_admin(ctx):
             return
         if self._major >= API_POLICY_SINCE:

@@ -20,11 +20,11 @@ above; a caller without it is answered a bare 404: `refusal`); before,
 ``rule:metadef_default`` (``""``) lets anyone read.
 
 Every metadef rule is ``scope_types=['project']`` from 25.0.0 (``['system', 'project']`` in
-22.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system-scoped
-token fails each rule, and ``MetadefAPIPolicy._enforce`` turns that into a bare 404 (its
-``check('get_metadef_namespace')`` fails as well). The database still shows such an admin every
-namespace (``context_is_admin`` has no scope), so what comes before the rule (an absent
-namespace, a bad body) answers as for any admin.
+22.0.0-24.x, none before): where scope is enforced (``Glance.scope_enforced``) a system- or
+domain-scoped token fails each rule, and ``MetadefAPIPolicy._enforce`` turns that into a bare
+404 (its ``check('get_metadef_namespace')`` fails as well). The database still shows such an
+admin every namespace (``context_is_admin`` has no scope), so what comes before the rule (an
+absent namespace, a bad body) answers as for any admin.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ from fakecloud.glance.policy import (
     API_POLICY_SINCE,
     NEW_DEFAULTS_SINCE,
     is_admin,
+    out_of_scope,
     roles_of,
-    system_scoped,
 )
 from fakecloud.glance.stored_documents import stored_documents
 from fakecloud.glance.views import isotime, stored_isotime
@@ -226,10 +226,10 @@ class Metadefs:
 
     # -- access --------------------------------------------------------------------------------
 
-    def refuse_system_scope(self, ctx: Any) -> None:
-        """A system-scoped token's bare 404 at a rule, where scope is enforced on the
+    def refuse_out_of_scope(self, ctx: Any) -> None:
+        """A system- or domain-scoped token's bare 404 at a rule, where scope is enforced on the
         project-scoped rules (see the module's docstring)."""
-        if system_scoped(ctx, self.glance.scope_enforced):
+        if out_of_scope(ctx, self.glance.scope_enforced):
             raise HTTPNotFound()
 
     def _require(self, ctx: Any, rule: str, ns: Namespace | None = None) -> None:
@@ -238,7 +238,7 @@ class Metadefs:
         if self.glance.policy_rules is not None and ctx is not None:
             self._ask(ctx, rule, ns)
             return
-        self.refuse_system_scope(ctx)
+        self.refuse_out_of_scope(ctx)
         if self._major < NEW_DEFAULTS_SINCE or "reader" in roles_of(ctx):
             return
         raise refusal(ctx, rule)

@@ -161,13 +161,20 @@ def is_admin(ctx: Any, rules: GlanceRules | None = None) -> bool:
     return "admin" in roles_of(ctx)
 
 
-def system_scoped(ctx: Any, scope_enforced: bool) -> bool:
-    """Whether `ctx` is a system-scoped token that Glance's rules refuse: with scope enforced
-    (``Glance.scope_enforced``: from 26.0.0, ``set_defaults(enforce_scope=True)``, or as
-    configured from 25.0.0) every rule of ``glance/policies`` has ``scope_types=['project']``,
-    so oslo.policy's ``InvalidScope`` is Glance's ``Forbidden`` for each (a 404 where the image
-    is the target, as any refusal there)."""
-    return scope_enforced and getattr(ctx, "system_scope", None) is not None
+def out_of_scope(ctx: Any, scope_enforced: bool) -> bool:
+    """Whether `ctx` is a token of a scope that Glance's default rules refuse: with scope
+    enforced (``Glance.scope_enforced``: from 26.0.0, ``set_defaults(enforce_scope=True)``, or
+    as configured from 25.0.0) every rule of ``glance/policies`` has
+    ``scope_types=['project']``, so oslo.policy's ``InvalidScope`` (``_enforce_scope``: a
+    system scope, or a domain one, is no project's) is Glance's ``Forbidden`` for each (a 404
+    where the image is the target, as any refusal there). The domain is read as
+    `fakecloud.service_policy.caller` reads it: a token of neither project nor system. The
+    operator's rules check the scope themselves (`GlanceRules.allows`)."""
+    if not scope_enforced or ctx is None:
+        return False
+    if getattr(ctx, "system_scope", None) is not None:
+        return True
+    return not ctx.project_id and getattr(ctx, "domain_id", None) is not None
 
 
 def is_image_visible(
@@ -262,8 +269,9 @@ class ImagePolicy:
         self.owner = image.owner if image is not None else owner
         self._member_status = member_status
         self._roles = roles_of(ctx)
-        #: A system-scoped token under the new defaults, which passes no rule (`system_scoped`).
-        self._scoped_out = system_scoped(
+        #: A system- or domain-scoped token under the new defaults, which passes no rule
+        #: (`out_of_scope`).
+        self._scoped_out = out_of_scope(
             ctx, not legacy if scope_enforced is None else scope_enforced
         )
         #: The operator's rules over the release's defaults (`fakecloud.glance.policy_file`),

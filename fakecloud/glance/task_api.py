@@ -22,7 +22,7 @@ from oslo_utils import uuidutils
 
 from fakecloud.glance.errors import HTTPBadRequest, HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.listing import pop_first, validated_limit
-from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, roles_of, system_scoped
+from fakecloud.glance.policy import API_POLICY_SINCE, is_admin, out_of_scope, roles_of
 from fakecloud.glance.tasks import TASK_STATUSES, Task
 from fakecloud.glance.views import isotime, stored_isotime
 from fakecloud.sim.clock import stored_time
@@ -55,7 +55,7 @@ def enforce_access(glance: Any, ctx: Any) -> None:
     if rules is not None and ctx is not None:  # the scope checked there (`GlanceRules.allows`)
         found = rules.allows(ctx, "tasks_api_access", {})
         allowed = allowed if found is None else found
-    elif system_scoped(ctx, glance.scope_enforced):
+    elif out_of_scope(ctx, glance.scope_enforced):
         allowed = False
     if allowed:
         return

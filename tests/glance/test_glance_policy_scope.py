@@ -1,9 +1,11 @@
-"""A token's scope under an operator's Glance rules (`fakecloud.glance.policy_file`): with
-``[oslo_policy] enforce_scope`` oslo.policy refuses a token whose scope a rule's
+"""A token's scope under Glance's rules, the operator's (`fakecloud.glance.policy_file`) or the
+defaults: with ``[oslo_policy] enforce_scope`` oslo.policy refuses a token whose scope a rule's
 ``scope_types`` lack, whatever the rule's check says (``InvalidScope``, Glance's
 ``Forbidden``), with each release's own scope types: ``['system', 'project']`` for most rules
 of Glance 22.0.0-24.x (24.x's cache rules ``['project']``), ``['project']`` from 25.0.0. The
-rules check it themselves, so every API that asks them answers it."""
+operator's rules check it themselves, so every API that asks them answers it; the defaults
+refuse a system- or domain-scoped token where scope is enforced from 25.0.0
+(`fakecloud.glance.policy.out_of_scope`)."""
 
 from __future__ import annotations
 
@@ -31,12 +33,14 @@ def _answers(w: World, caller) -> list[int]:
     ]
 
 
+@pytest.mark.parametrize("rules", [RULES, {}])
 @pytest.mark.parametrize("enforced", [None, False])
-def test_glance_33_refuses_a_domain_scoped_token_every_rule_under_the_operators_rules(enforced):
+def test_glance_33_refuses_a_domain_scoped_token_every_rule(enforced, rules):
     """Glance 26.0.0 on enforces scope by default: a domain-scoped admin fails each project
     rule (the list's 403 naming ``get_images``, the image's and the namespace's 404 as any
-    refusal there, ``tasks_api_access``'s 403); ``enforce_scope: false`` lets it through."""
-    config = {**RULES, "enforce_scope": enforced} if enforced is not None else RULES
+    refusal there, ``tasks_api_access``'s 403), by the operator's rules as by the defaults;
+    ``enforce_scope: false`` lets it through."""
+    config = {**rules, "enforce_scope": enforced} if enforced is not None else rules
     w = World(profile="upstream", config={"glance": config})
     answers = _answers(w, DOMAIN_ADMIN)
     if enforced is None:
