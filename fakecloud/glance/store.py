@@ -31,10 +31,13 @@ from fakecloud.glance.config import GlanceConfig
 from fakecloud.glance.content import ImageData
 from fakecloud.glance.errors import StorageFull
 from fakecloud.sim.io import Resource, gbit_per_s, mb_per_s
-from fakecloud.sim.trace import form
+from fakecloud.sim.trace import form, site
 
 #: The form of a stored image's event (`Trace.put`).
 _PUT = form("glance.store.put", "size")
+#: Its site (`Trace.write_at`): the size, a number, is the tail, so each event takes the kept
+#: path (the shape found by the site, not by the family's look-ups; the same events).
+_PUT_AT = site(_PUT)
 
 
 class GlanceStore:
@@ -116,7 +119,7 @@ class GlanceStore:
             self.used_bytes -= old.size
         self.objects[image_id] = data
         self.used_bytes += data.size
-        self._kernel.trace.write(_PUT, "glance", image_id, (data.size,))
+        self._kernel.trace.write_at(_PUT_AT, "glance", image_id, (data.size,))
 
     def delete(self, image_id: str) -> bool:
         """Remove an image's data; whether there was any."""

@@ -609,7 +609,9 @@ class API:
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         try:
-            half = self.config.latency_s / 2
+            # (a float's product and compare with a float: CPython 3.11 specializes both, not
+            # `/ 2` nor `> 0`; the same numbers)
+            half = self.config.latency_s * 0.5
             caller = calls.sender(k, CALLER)
             # (the release's table read per call: an attribute of this client would be saved
             # with every world)
@@ -628,7 +630,7 @@ class API:
                 # frame, one more object per request in flight)
                 parts = (project, *map(attrs.__getitem__, names))
             k.trace.write_at(sent, caller, parts)
-            if half > 0:
+            if half > 0.0:
                 yield k.timeout(half)
             try:
                 token_id = context.auth_token
@@ -670,7 +672,7 @@ class API:
                 if isinstance(result, GeneratorType):
                     result = yield from result
             except cinder_exception.CinderException as error:
-                if half > 0:
+                if half > 0.0:
                     yield k.timeout(half)
                 # Not bound to a name here: the error's traceback holds this frame, and a
                 # local naming the error would make a cycle that only the collector frees
@@ -678,7 +680,7 @@ class API:
                 raise _answered(k, caller, parts, method, error) from None
             except Exception as exc:
                 # An injected failure is known one full round trip after the request left.
-                if half > 0:
+                if half > 0.0:
                     yield k.timeout(half)
                 subject = Subject((template, *parts))
                 if isinstance(exc, ClientException):
@@ -694,7 +696,7 @@ class API:
                 else:
                     calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
                 raise
-            if half > 0:
+            if half > 0.0:
                 yield k.timeout(half)
             k.trace.write_at(answered, caller, parts, (ok,))
         except CLIENT_ERRORS as exc:
