@@ -43,6 +43,8 @@ def _undefined(env: NovaEnv) -> tuple[str, int]:
 
 #: The notifications of ``wrap_exception`` after the legacy one, by profile.
 VERSIONED = {"nova-17.0.13": ["compute.exception"], "upstream": []}
+#: The versioned twin of a legacy ``compute.instance.<action>.start``, by profile.
+VERSIONED_START = {"nova-17.0.13": ["instance.reboot.start"], "upstream": []}
 
 
 @pytest.mark.parametrize("profile", sorted(VERSIONED))
@@ -57,6 +59,7 @@ def test_a_soft_reboot_of_a_guest_gone_ends_in_error_in_the_decorators_order(pro
     steps = _steps(env, sid, mark)
     assert steps[steps.index("compute.instance.reboot.start") :] == [
         "compute.instance.reboot.start",
+        *VERSIONED_START[profile],
         "task_state reboot_pending",
         "power_state 0",
         "task_state reboot_started",
@@ -79,9 +82,41 @@ def test_a_pause_of_a_guest_gone_ends_in_the_decorators_order():
     env.cloud.run_until_idle()
     assert _steps(env, sid, mark) == [
         "compute.instance.pause.start",
+        "instance.pause.start",
         "event Error",
         "task_state None",
         "pause_instance",
         "compute.exception",
     ]
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_a_failed_terminate_errs_the_server_then_leaves_through_the_decorators():
+    # terminate_instance (@wrap_exception @reverts_task_state @wrap_instance_event
+    # @wrap_instance_fault): do_terminate_instance's ``except Exception`` sets ERROR with the
+    # task kept ('Setting instance vm_state to ERROR'), then, from the innermost, the fault,
+    # the event's Error, the task state cleared, the legacy and versioned error notifications
+    # (nova 17.0.13 and 34.0.0 compute/manager.py). Here the vendor's instance snapshots of
+    # a volume-backed server are waited for as it is deleted, and Cinder answers 500.
+    env = NovaEnv("seed")
+    sid = env.boot(bfv=True)
+    made = env.request("POST", f"/v2.1/servers/{sid}/snapshots", {"snapshot": {"name": "s"}})
+    assert made.status == 202
+    env.cloud.run_until_idle()
+    env.cloud.faults.add("volume_api.get_snapshot", error=500)
+    mark = len(env.cloud.trace)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    steps = _steps(env, sid, mark)
+    assert steps[steps.index("compute.instance.delete.start") :] == [
+        "compute.instance.delete.start",
+        "vm_state error",
+        "fault",
+        "event Error",
+        "task_state None",
+        "terminate_instance",
+        "compute.exception",
+    ]
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-STS:task_state"]) == ("ERROR", None)
+    assert shown["fault"]["code"] == 500

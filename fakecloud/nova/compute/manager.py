@@ -930,17 +930,27 @@ class ComputeManager:
         event = self._event(context, instance, "compute_terminate_instance")
         uuid = instance.uuid
         yield from instance_lock.acquire(self, uuid)  # do_terminate_instance
+        failed = None
         try:
             yield from self._delete_instance(context, instance, bdms)
         except exception.InstanceNotFound:
             # do_terminate_instance catches it (nova 17.0.13-34.0.0): the event succeeds.
             self._log(uuid, "info", "Instance disappeared during terminate")
         except Exception as exc:  # noqa: BLE001
-            self._set_error(instance, exc)
-            event.finish(exc)
-            return
+            # do_terminate_instance: ERROR, the task kept (_set_instance_obj_error_state), and
+            # raised again, out of the lock
+            self._log(uuid, "error", "Setting instance vm_state to ERROR")
+            instance.set_error_state(clean_task_state=False)
+            failed = exc
         finally:
             instance_lock.release(self, uuid)
+        if failed is not None:
+            # then terminate_instance's decorators (nova 17.0.13-34.0.0): the fault, the
+            # event's Error, the task cleared, the error notifications (its other argument,
+            # ``bdms``, an object list: `rebuild_call_args`)
+            finish = functools.partial(event.finish, failed)
+            self._failed("terminate_instance", None, instance, failed, finish)
+            return
         event.finish()
 
     def _delete_instance(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
@@ -1133,12 +1143,14 @@ class ComputeManager:
             expected = expected()
         try:
             self.notifier.instance_usage(self.host, instance, f"{notify}.start")
+            self.notifier.instance_power(self.host, instance, f"{notify}.start")
             yield from driver_call(instance)
             instance.power_state = self.driver.get_info(instance)
             instance.vm_state = vm_state
             instance.task_state = None
             instance.save(expected_task_state=expected)
             self.notifier.instance_usage(self.host, instance, f"{notify}.end")
+            self.notifier.instance_power(self.host, instance, f"{notify}.end")
         except Exception as exc:  # noqa: BLE001 - the entry point's decorators
             self._action_failed(instance, event, exc, event_name.removeprefix("compute_"), args)
             return
@@ -1432,6 +1444,7 @@ class ComputeManager:
             # Acknowledge the request: the pending state, from any state of its kind.
             instance.task_state = pending
             self.notifier.instance_usage(self.host, instance, "reboot.start")
+            self.notifier.instance_power(self.host, instance, "reboot.start")
             instance.power_state = self._power_state_of(instance)
             instance.save(
                 expected_task_state=states.SOFT_REBOOT_STATES if soft else states.HARD_REBOOT_STATES
@@ -1455,6 +1468,7 @@ class ComputeManager:
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
                 )
                 self.notifier.instance_usage(self.host, instance, "reboot.error")
+                self.notifier.instance_power(self.host, instance, "reboot.error", error)
             if not new_power_state:
                 new_power_state = self._power_state_of(instance)
             try:
@@ -1465,6 +1479,7 @@ class ComputeManager:
             except exception.InstanceNotFound:
                 self._log(instance.uuid, "warning", "Instance disappeared during reboot")
             self.notifier.instance_usage(self.host, instance, "reboot.end")
+            self.notifier.instance_power(self.host, instance, "reboot.end")
         except Exception as exc:  # noqa: BLE001 - the entry point's decorators
             # the API's cast and init_host's retry both send no block_device_info
             args = {"block_device_info": None, "reboot_type": reboot_type}
