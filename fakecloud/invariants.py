@@ -847,6 +847,29 @@ def server_holds_allocation(cloud: Any) -> list[Violation]:
     ]
 
 
+@invariant("provider_within_capacity", needs=("nova",))
+def provider_within_capacity(cloud: Any) -> list[Violation]:
+    """No compute host holds more than placement's capacity of it, at any time.
+
+    Each host's servers (claimed there or scheduled to it) and the moves in progress use
+    ``VCPU``, ``MEMORY_MB`` and ``DISK_GB`` within ``(total - reserved) * allocation_ratio``
+    (`fakecloud.nova.inventories`). The scheduler asks placement, so this breaks only where
+    placement's books lost a server its host still holds (a failed rebuild's dropped
+    allocation, ``server_holds_allocation``) and let others in on top.
+    """
+    from fakecloud.nova import inventories
+
+    nova = cloud.nova
+    db = getattr(nova, "db", None)
+    if db is None or not hasattr(db, "placement_use"):
+        raise NotApplicable("cloud.nova has no db.placement_use to read")
+    return [
+        Violation("provider_within_capacity", f"host {host}", f"uses {', '.join(over)}")
+        for host in nova.hosts
+        if (over := inventories.over_capacity(nova, host))
+    ]
+
+
 @invariant("address_held_by_one_live_server", needs=("nova",))
 def address_held_by_one_live_server(cloud: Any) -> list[Violation]:
     """A fixed address on the ``public`` network is held by one live server only, and a deleted

@@ -3,8 +3,9 @@ hypervisor (``nova/compute/resource_tracker.py``, the libvirt driver's
 ``get_available_resource``), read by ``/os-hypervisors``.
 
 fakecloud's hosts all have one shape (`HOST_VCPUS`, `HOST_MEMORY_MB`, `HOST_LOCAL_GB`, a QEMU
-host of libvirt's): the scheduler does not count capacity (it picks the least-loaded host), so
-these are what an operator sees, not limits. Usage is summed over the live servers on the host
+host of libvirt's), which placement's inventories are made of (`fakecloud.nova.inventories`:
+the scheduler asks placement for room, then picks the least-loaded host). Usage is summed over
+the live servers on the host
 as ``_update_usage`` does: vCPUs, memory (plus ``reserved_host_memory_mb``), root disk (none for
 a volume-backed server from 18.0.0, f63fd14975, and in a move's claims from 18.1.0 and
 19.0.0, switch ``lp1796737``), ephemeral disk and swap. A node's id is its
@@ -99,7 +100,7 @@ def _node(nova: Any, index: int, host: str) -> ComputeNode:
             workload += 1
     if db.migrations:
         moves_root_free = root_free and not nova.kernel.switches.lp1796737
-        vcpus_m, memory_m, disk_m = _move_claims(nova, host, moves_root_free)
+        vcpus_m, memory_m, disk_m = move_claims(nova, host, moves_root_free)
         vcpus, memory, disk = vcpus + vcpus_m, memory + memory_m, disk + disk_m
     return ComputeNode(
         index,
@@ -140,7 +141,7 @@ _MOVE_TASK_STATES = frozenset(
 )
 
 
-def _move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
+def move_claims(nova: Any, host: str, root_free: bool) -> tuple[int, int, int]:
     """What the moves in progress hold on `host` besides its servers (``_update_usage_from_
     migrations``): an incoming server's new flavor on its destination until it arrives, an
     outgoing one's old flavor on its source until the confirm (and the destination's until a

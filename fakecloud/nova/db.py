@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from fakecloud.nova import exception, network, states
+from fakecloud.nova import exception, inventories, network, states
 from fakecloud.nova.compute.utils import TRACEBACK_HEADER, format_tb
 from fakecloud.nova.objects import (
     BlockDeviceMapping,
@@ -83,6 +83,11 @@ class NovaDB:
     _heap_hosts: set[str]
     _order: dict[str, int]
     _usage: dict[str, list[int]]
+    #: Placement's usage by host, a memo (`placement_use`): None until the scheduler first
+    #: asks; then host -> [VCPU, MEMORY_MB, DISK_GB] and uuid -> (host, what its allocation
+    #: holds), kept up as rows are placed. Not saved (`fakecloud.state.kinds.TRANSIENT`): a fork
+    #: or a loaded cloud derives it again from its rows.
+    _placement: tuple[dict[str, list[int]], dict[str, tuple]] | None = None
     #: ``notifications.send_update`` of every saved change, set by `Nova` when
     #: ``notify_on_state_change`` asks for it: ``(actor, row, old vm_state, old task_state,
     #: old display_name)``.
@@ -354,6 +359,45 @@ class NovaDB:
         if self.allocation_dropped is None:
             self.allocation_dropped = {}
         self.allocation_dropped[uuid] = host
+        if self._placement is not None:
+            self._unuse(self._placement, uuid)
+
+    def placement_use(self, host: str) -> tuple[int, int, int]:
+        """What the allocations of the live rows on `host` (claimed there or scheduled to it;
+        an allocation `drop_allocation` removed left out) use of its ``VCPU``, ``MEMORY_MB``
+        and ``DISK_GB`` (`fakecloud.nova.inventories`)."""
+        memo = self._placement
+        if memo is None:
+            memo = self._placement = ({}, {})
+            dropped = self.allocation_dropped or {}
+            for name, rows in self._by_host.items():
+                for row in rows.values():
+                    if row.uuid not in dropped:
+                        self._use(memo, row, name)
+        found = memo[0].get(host)
+        return (0, 0, 0) if found is None else (found[0], found[1], found[2])
+
+    def _use(self, memo: tuple, row: Instance, host: str) -> None:
+        """Count `row`'s allocation against `host` in the `memo` of `placement_use`."""
+        held = inventories.held(self, row)
+        memo[1][row.uuid] = (host, held)
+        use = memo[0].get(host)
+        if use is None:
+            memo[0][host] = list(held)
+        else:
+            use[0] += held[0]
+            use[1] += held[1]
+            use[2] += held[2]
+
+    def _unuse(self, memo: tuple, uuid: str) -> None:
+        """Take `uuid`'s allocation, if counted, out of the `memo` of `placement_use`."""
+        found = memo[1].pop(uuid, None)
+        if found is not None:
+            host, held = found
+            use = memo[0][host]
+            use[0] -= held[0]
+            use[1] -= held[1]
+            use[2] -= held[2]
 
     def allocation_was_dropped(self, uuid: str) -> bool:
         """Whether placement holds no allocation of the live row `uuid` on its host."""
@@ -791,6 +835,8 @@ class NovaDB:
             rows = self._by_host.setdefault(host, {})
             rows[row.uuid] = row
             heapq.heappush(self._load_heap, (len(rows), host))
+            if self._placement is not None:
+                self._use(self._placement, row, host)
 
     def _unplace(self, row: Instance) -> None:
         host = row.host
@@ -807,6 +853,8 @@ class NovaDB:
         rows = self._by_host.get(host) if host is not None else None
         if rows is not None and rows.pop(row.uuid, None) is not None:
             heapq.heappush(self._load_heap, (len(rows), host))
+        if self._placement is not None:
+            self._unuse(self._placement, row.uuid)
 
     # -- migrations (Nova's ``migrations`` table) --------------------------------------------
 
@@ -861,6 +909,11 @@ class NovaDB:
         self._count(row, -1)
         row.flavor = flavor
         self._count(row, 1)
+        memo = self._placement
+        if memo is not None and row.uuid in memo[1]:
+            host = memo[1][row.uuid][0]
+            self._unuse(memo, row.uuid)
+            self._use(memo, row, host)
         version = row._synced
         row._synced = version + 1
         inst.flavor = flavor

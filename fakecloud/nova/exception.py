@@ -484,6 +484,25 @@ class NotSupported(NovaException):
     code = 400
 
 
+class OperationNotSupportedForSEV(NotSupported):
+    """Nova's ``OperationNotSupportedForSEV`` (20.0.0-33.x, 84db8b3f3d): the suspend and live
+    migration controllers make it a 409 (`fakecloud.nova.compute.api.reject_sev_instances`)."""
+
+    msg_fmt = (
+        "Operation '%(operation)s' not supported for SEV-enabled instance (%(instance_uuid)s)."
+    )
+
+
+class OperationNotSupportedForMemEncryption(NotSupported):
+    """Nova's ``OperationNotSupportedForMemEncryption`` (34.0.0), which no controller catches:
+    ``expected_errors``' ``NotSupported`` 400."""
+
+    msg_fmt = (
+        "Operation '%(operation)s' not supported for mem encryption enabled instance "
+        "(%(instance_uuid)s)."
+    )
+
+
 class Unauthorized(NovaException):
     """Nova's ``Unauthorized``."""
 

@@ -30,12 +30,13 @@ adding "or volume-backed instance was requested" (27.0.0-33.x).
 
 No compute here offers ``MEM_ENCRYPTION_CONTEXT``: a server asking memory encryption finds no
 host (`asks_encryption`, `fakecloud.nova.scheduler`). The 400s are ``INVALID_FLAVOR_IMAGE_
-EXCEPTIONS`` (20.0.0 on). The PMU's conflict, checked next, is `fakecloud.nova.pmu`'s. Not
-modelled: the guest's ``<launchSecurity>`` and locked memory, ``reject_sev_instances`` (a 409
-for the suspend and the live migration of a server asking it, which here runs only once rebuilt
-onto an image asking it: a rebuild skips placement, and the libvirt driver's ``_sev_enabled``
-is False on a host without SEV, so the guest runs unencrypted). Nova refuses no snapshot of
-such a server; the snapshot copies the image's ``hw_mem_encryption``.
+EXCEPTIONS`` (20.0.0 on). The PMU's conflict, checked next, is `fakecloud.nova.pmu`'s. A
+server asking it runs here only once rebuilt onto an image asking it (a rebuild skips
+placement, and the libvirt driver's ``_sev_enabled`` is False on a host without SEV, so the
+guest runs unencrypted); its suspend and live migration are refused by
+``compute.api.reject_sev_instances``, which runs `check`. Not modelled: the guest's
+``<launchSecurity>`` and locked memory. Nova refuses no snapshot of such a server; the
+snapshot copies the image's ``hw_mem_encryption``.
 """
 
 from __future__ import annotations

@@ -295,6 +295,31 @@ class Notifier:
                 **extra,
             )
 
+    def instance_power(
+        self, host: str, instance: Any, action: str, error: BaseException | None = None
+    ) -> None:
+        """``notify_about_instance_action`` with a plain ``InstanceActionPayload`` (reboot,
+        power_off, power_on, pause, unpause, suspend, resume, the same in nova 17.0.0-34.0.0
+        compute/manager.py): versioned
+        ``instance.<action>`` from ``nova-compute`` with the release's ``payload_version``
+        (`action_payload_version`) and its ``fault`` (`error`: an ``.error`` phase, ERROR)."""
+        if self.versioned:
+            fault = None
+            if error is not None:
+                message = error.format_message() if hasattr(error, "format_message") else str(error)
+                fault = {"exception": real_class_name(error), "exception_message": message}
+            self._emit(
+                "versioned",
+                f"nova-compute:{host}",
+                f"instance.{action}",
+                "INFO" if error is None else "ERROR",
+                payload_version=self._kernel.switches.action_payload_version,
+                instance_id=instance.uuid,
+                state=instance.vm_state,
+                task_state=instance.task_state,
+                fault=fault,
+            )
+
     def flavor(
         self,
         host: str,

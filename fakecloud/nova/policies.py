@@ -22,10 +22,12 @@ check depends only on the rule, the target and the caller's credentials.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -820,9 +822,32 @@ def frozen_enforcer(rules: list, new_defaults: bool) -> Any:
     enforcer.suppress_deprecation_warnings = True
     enforcer.suppress_default_change_warnings = True
     enforcer.register_defaults(rules)
-    enforcer.load_rules()
+    # load_rules looks for policy.yaml (there is none: use_conf only to load the defaults) and
+    # logs "The policy file policy.yaml could not be found." at DEBUG: the service's own log,
+    # which an in-process client's ``--debug`` root handler would otherwise print as its own.
+    with _kept_from_the_program("oslo_policy.policy"):
+        enforcer.load_rules()
     enforcer.use_conf = False
     return enforcer
+
+
+@contextlib.contextmanager
+def _kept_from_the_program(name: str) -> Iterator[None]:
+    """While open, logger `name`'s records reach no handler of the program (a service's log
+    line is no client's)."""
+    log = logging.getLogger(name)
+    propagate = log.propagate
+    log.propagate = False
+    log.addHandler(_DROPPED)
+    try:
+        yield
+    finally:
+        log.removeHandler(_DROPPED)
+        log.propagate = propagate
+
+
+#: Where `_kept_from_the_program` sends a service's records.
+_DROPPED = logging.NullHandler()
 
 
 def _with_file_rules(

@@ -13,6 +13,9 @@ before 24.0.0 and placement's from it. No compute here reports ``PCPU`` inventor
 whose request asks it (20.0.0 on, `_asks_pcpu_alone`) has no candidate but where the fallback
 query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead; nor memory encryption
 (`mem_encryption`) nor vPMEM namespaces (`vpmem`): a boot or a resize asking them has none.
+Nor is a host a candidate for a boot or a resize whose flavor its inventories have no room
+left for (`inventories.fits`: ``VCPU``, ``MEMORY_MB``, ``DISK_GB``); a live migration, an
+evacuation and an unshelve ask no room here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from fakecloud.nova import (
     aggregates,
     compute_status,
     exception,
+    inventories,
     mem_encryption,
     server_groups,
     services,
@@ -84,6 +88,14 @@ def _placement(
     return candidate
 
 
+def _with_room(
+    nova: Any, candidate: Callable[[str], bool], wanted: tuple[int, int, int]
+) -> Callable[[str], bool]:
+    """`candidate` and placement's room on the host for `wanted` (`inventories.fits`)."""
+    fits = inventories.fits
+    return lambda name: candidate(name) and fits(nova, name, wanted)
+
+
 def _node_match(destination: Destination, name: str, changes: Any) -> bool:
     """``get_compute_nodes_by_host_or_node``: `name`'s compute node is the destination's (a
     database look-up: case-insensitive under MySQL's default collation)."""
@@ -123,12 +135,14 @@ def select_host(
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
-    if flavor is not None and (
-        _asks_pcpu_alone(flavor, version)
-        or _asks_encryption(nova, flavor, instance_uuid, version)
-        or vpmem.labels(flavor, version)
-    ):
-        raise exception.NoValidHost(reason="")
+    if flavor is not None:
+        if (
+            _asks_pcpu_alone(flavor, version)
+            or _asks_encryption(nova, flavor, instance_uuid, version)
+            or vpmem.labels(flavor, version)
+        ):
+            raise exception.NoValidHost(reason="")
+        candidate = _with_room(nova, candidate, inventories.wanted(nova, flavor, instance_uuid))
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
             nova.hosts, lambda name: destination.matches(name) and candidate(name)

@@ -1,5 +1,6 @@
-"""Switches of Nova's usage audit notifications (``compute.instance.exists`` and
-``instance.exists``, sent around shelve, rescue, rebuild and resize: not the snapshot path)."""
+"""Switches of Nova's notifications off the snapshot path: the usage audit
+(``compute.instance.exists`` and ``instance.exists``, sent around shelve, rescue, rebuild and
+resize) and the power actions' versioned payload."""
 
 from __future__ import annotations
 
@@ -31,5 +32,22 @@ SWITCHES = (
         "constant).",
         True,
         (Change("25.0.0", "2b02b66bae", "objects: remove 'bandwidth' fields from notifications"),),
+    ),
+    Switch(
+        "action_payload_version",
+        "version of the versioned instance.reboot.*, power_off.*, power_on.*, pause.*, "
+        "unpause.*, suspend.* and resume.* payload (InstanceActionPayload).",
+        "1.5",
+        (
+            Change(
+                "18.0.0",
+                "2bca6431e6",
+                "1.6 request_id (94de8d75ff) and 1.7 action_initiator_user/project in "
+                "InstancePayload",
+                "1.7",
+            ),
+            Change("20.0.0", "c541ace518", "1.8: locked_reason (microversion 2.73)", "1.8"),
+            Change("31.0.0", "bf96ca7c9a", "1.9: shares in InstancePayload", "1.9"),
+        ),
     ),
 )

@@ -111,6 +111,9 @@ TRANSIENT: dict[str, dict[str, Any]] = {
     # The row version a working copy was last synced with (`NovaDB.instance_save`): a copy
     # starting at 0 after a fork or a load is refreshed from its row on its first save.
     "fakecloud.nova.objects:Instance": {"_synced": 0},
+    # Placement's usage by host (`NovaDB.placement_use`), derived from the rows on the
+    # scheduler's first ask.
+    "fakecloud.nova.db:NovaDB": {"_placement": None},
     # Which image properties keep Nova's image dicts off the one-pass translation (a memo of
     # the Glance schema): a file saved before the memo existed loads and works.
     # Whether Nova sends its service token (`fakecloud.nova.service_auth`), asked by its

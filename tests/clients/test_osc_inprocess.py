@@ -66,3 +66,18 @@ def test_a_debug_command_logs_the_same_masked_texts_with_the_masks_kept(intercep
     assert all("'***'" in line for line in logs[0][2:])
     password = json.loads(clouds.read_text())["clouds"]["fakecloud-demo"]["auth"]["password"]
     assert not any(password in line for line in logs[0])
+
+
+def test_a_debug_command_logs_nothing_of_the_services(intercepted, tmp_path, monkeypatch):
+    # Nova's policy defaults are loaded when a release's first request is checked (the first
+    # of the process: none kept); oslo.policy's "The policy file policy.yaml could not be
+    # found." is nova-api's log line, never the client's
+    from fakecloud.nova import policies
+
+    monkeypatch.setattr(policies, "_ENFORCERS", {})
+    monkeypatch.setattr(policies, "_DEFAULTS_ENFORCERS", {})
+    clouds = OpenStackCLI(intercepted, tmp_path).clouds_file
+    status, out, err = run(["--debug", "--os-cloud", "fakecloud-demo", "server", "list"], clouds)
+    assert status == 0 and out
+    assert "REQ: curl" in err  # the client's own debug lines are there
+    assert "policy" not in err

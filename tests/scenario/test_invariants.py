@@ -21,6 +21,7 @@ NAMES = {
     "no_freeze_across_restart",
     "nova_usage_matches",
     "server_holds_allocation",
+    "provider_within_capacity",
     "address_held_by_one_live_server",
     "server_group_policy_holds",
     "server_moves_settled",

@@ -107,7 +107,9 @@ def _wait(work: Generator, server_id: str) -> Generator:
 def _raise_http(exc: Exception, server_id: str) -> None:
     if isinstance(exc, _BAD_REQUEST):
         raise HttpError(400, exc.format_message()) from None
-    if isinstance(exc, exception.InstanceIsLocked):
+    # OperationNotSupportedForSEV: 20.0.0-33.x (84db8b3f3d); 34.0.0's mem encryption error is
+    # caught by none (NotSupported's 400)
+    if isinstance(exc, (exception.OperationNotSupportedForSEV, exception.InstanceIsLocked)):
         raise HttpError(409, exc.format_message()) from None
     if isinstance(exc, exception.InstanceInvalidState):
         raise_http_conflict_for_instance_invalid_state(exc, ACTION, server_id)

@@ -31,6 +31,7 @@ from fakecloud.nova import (
     destination,
     exception,
     flavors,
+    mem_encryption,
     network,
     quota,
     server_groups,
@@ -192,6 +193,48 @@ def check_instance_lock(f: Callable) -> Callable:
         return f(self, context, instance, *args, **kw)
 
     return inner
+
+
+#: Where ``ImageMeta.from_instance`` gives the image the server's ``image_ref`` as its id
+#: (24.0.0: 9d037f7d19).
+IMAGE_META_ID_SINCE = (24, 0, 0)
+
+
+def reject_sev_instances(operation: str) -> Callable:
+    """Nova's decorator (20.0.0 on: 84db8b3f3d, Change-Id I69b6e153324a3e5680e096cd714e5d4dd05bae34;
+    ``reject_mem_enc_instances`` in 34.0.0's wheel): a server whose flavor or image asks memory
+    encryption (``get_mem_encryption_constraint`` of ``instance.flavor`` and
+    ``instance.image_meta``) refuses `operation` with ``OperationNotSupportedForSEV`` (a 409
+    at the suspend and live-migration controllers), from 34.0.0
+    ``OperationNotSupportedForMemEncryption`` (caught by none: ``NotSupported``'s 400). It
+    runs before the lock and state checks. ``instance.image_meta`` is the system metadata's
+    image, no name, its id the server's ``image_ref`` from 24.0.0 (9d037f7d19): an image asking
+    it names its requester by name before 24.0.0, which reads as Nova's 500
+    (`mem_encryption.AttributeUnset`), as ``check`` has it."""
+
+    def outer(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def inner(self: Any, context: Any, instance: Instance, *args: Any, **kw: Any) -> Any:
+            release = self.kernel.switches.release
+            version = release.version
+            if version >= mem_encryption.SINCE:
+                image = compute_utils.get_image_from_system_metadata(instance.system_metadata)
+                props = image["properties"]
+                if mem_encryption.asks_encryption(instance.flavor, props):
+                    if version >= IMAGE_META_ID_SINCE and instance.image_ref:
+                        image["id"] = instance.image_ref
+                    mem_encryption.check(instance.flavor, image, props, version, release)
+                    refused = (
+                        exception.OperationNotSupportedForMemEncryption
+                        if version >= mem_encryption.CONFIG_SINCE
+                        else exception.OperationNotSupportedForSEV
+                    )
+                    raise refused(instance_uuid=instance.uuid, operation=operation)
+            return f(self, context, instance, *args, **kw)
+
+        return inner
+
+    return outer
 
 
 def check_instance_host(f: Callable) -> Callable:
@@ -688,6 +731,7 @@ class API:
         self._record_action_start(context, instance, UNPAUSE)
         self.compute_rpcapi.unpause_instance(context, instance)
 
+    @reject_sev_instances(SUSPEND)
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE])
     def suspend(self, context: Any, instance: Instance) -> None:
@@ -919,6 +963,7 @@ class API:
 
     # -- live migration (`fakecloud.nova.compute.live_migrate_api`) ---------------------------
 
+    @reject_sev_instances("live-migration")  # instance_actions.LIVE_MIGRATION
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE, states.PAUSED])
     def live_migrate(

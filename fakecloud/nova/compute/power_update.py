@@ -119,7 +119,7 @@ def _do_power_update(manager: Any, instance: Any, target: str) -> None:
         )
         return
     manager.notifier.instance_usage(manager.host, instance, f"{notify}.start")
-    manager.notifier.instance_action(manager.host, "nova-compute", instance, f"{notify}.start")
+    manager.notifier.instance_power(manager.host, instance, f"{notify}.start")
     manager.driver.power_update_event(instance, target)
     manager.notifier.instance_usage(manager.host, instance, f"{notify}.end")
-    manager.notifier.instance_action(manager.host, "nova-compute", instance, f"{notify}.end")
+    manager.notifier.instance_power(manager.host, instance, f"{notify}.end")

@@ -1,0 +1,129 @@
+"""Placement's inventory of each compute host and what its allocations use of it, as far as a
+user sees it: a scheduling request placement has no room for anywhere is no allocation
+candidate (a boot's bare "No valid host was found. ").
+
+Each compute node's provider has ``VCPU``, ``MEMORY_MB`` and ``DISK_GB`` inventories, as the
+libvirt driver's ``update_provider_tree`` reports them (nova 17.0.13-34.0.0): ``total`` the
+hypervisor's (`compute_nodes.HOST_VCPUS`, ``HOST_MEMORY_MB``, ``HOST_LOCAL_GB``), ``reserved``
+``[DEFAULT] reserved_host_cpus`` (0), ``reserved_host_memory_mb`` (512) and
+``reserved_host_disk_mb`` (0, in whole GB rounded up), ``allocation_ratio`` 16.0, 1.5 and 1.0
+(``cpu_allocation_ratio``/``ram_allocation_ratio``/``disk_allocation_ratio``; from 19.0.0 the
+``initial_*_allocation_ratio`` defaults, the same numbers), ``max_unit`` the total. Placement
+refuses a request where ``used + amount > (total - reserved) * allocation_ratio`` or ``amount >
+max_unit`` (``_check_capacity_exceeded``, ``allocation_candidates``' usage filter).
+
+A scheduling request asks the flavor: ``VCPU`` its vCPUs, ``MEMORY_MB`` its memory, ``DISK_GB``
+its root, ephemeral and swap disk (swap in GB rounded up), without the root of a
+volume-backed server from 18.0.0 (03c596a9f4, ``resources_from_request_spec``'s ``is_bfv``;
+17.x asks it). What a host's allocations use is kept by `fakecloud.nova.db.NovaDB.placement_use`
+(the servers it holds, an allocation a failed rebuild dropped left out) plus the moves in
+progress (`compute_nodes.move_claims`: the new flavor on a destination until the server
+arrives, the old one on its source until the confirm).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakecloud.nova import compute_nodes
+from fakecloud.nova.compute.utils import is_volume_backed_instance
+
+#: ``[DEFAULT] cpu_allocation_ratio``, ``ram_allocation_ratio``, ``disk_allocation_ratio``.
+CPU_ALLOCATION_RATIO = 16.0
+RAM_ALLOCATION_RATIO = 1.5
+DISK_ALLOCATION_RATIO = 1.0
+#: The first release whose scheduling request leaves a volume-backed root out of ``DISK_GB``.
+BFV_ROOT_FREE_SINCE = 18
+#: The resource classes, in the order `capacity` and `request` give them.
+RESOURCE_CLASSES = ("VCPU", "MEMORY_MB", "DISK_GB")
+
+
+def capacity() -> tuple[int, int, int]:
+    """What placement lets a host's allocations use of each class: ``(total - reserved) *
+    allocation_ratio`` (every host here has the same)."""
+    return _CAPACITY
+
+
+_CAPACITY = (
+    int(compute_nodes.HOST_VCPUS * CPU_ALLOCATION_RATIO),
+    int(
+        (compute_nodes.HOST_MEMORY_MB - compute_nodes.RESERVED_HOST_MEMORY_MB)
+        * RAM_ALLOCATION_RATIO
+    ),
+    int(compute_nodes.HOST_LOCAL_GB * DISK_ALLOCATION_RATIO),
+)
+#: ``max_unit`` of each class: the total.
+_MAX_UNIT = (compute_nodes.HOST_VCPUS, compute_nodes.HOST_MEMORY_MB, compute_nodes.HOST_LOCAL_GB)
+
+
+def request(flavor: Any, volume_backed: bool, major: int) -> tuple[int, int, int]:
+    """What a scheduling request for `flavor` asks of each class in Nova `major`."""
+    root = 0 if volume_backed and major >= BFV_ROOT_FREE_SINCE else flavor.root_gb
+    swap_gb = -(-flavor.swap // 1024)  # ``convert_mb_to_ceil_gb``
+    return (flavor.vcpus, flavor.memory_mb, root + flavor.ephemeral_gb + swap_gb)
+
+
+def wanted(nova: Any, flavor: Any, instance_uuid: str | None) -> tuple[int, int, int]:
+    """What scheduling server `instance_uuid` (None: an image-backed one) with `flavor` asks."""
+    db = nova.db
+    major = nova.kernel.switches.release.major
+    row = db.instances.get(instance_uuid) if instance_uuid is not None else None
+    bfv = (
+        row is not None
+        and major >= BFV_ROOT_FREE_SINCE
+        and is_volume_backed_instance(row, db.bdms.get(row.uuid, ()))
+    )
+    return request(flavor, bfv, major)
+
+
+def held(db: Any, row: Any) -> tuple[int, int, int]:
+    """What the allocation of the live row `row` asks (its flavor; its root volume's disk
+    left out from 18.0.0)."""
+    major = db.kernel.switches.release.major
+    bfv = major >= BFV_ROOT_FREE_SINCE and is_volume_backed_instance(row, db.bdms.get(row.uuid, ()))
+    return request(row.flavor, bfv, major)
+
+
+def used(nova: Any, host: str) -> tuple[int, int, int]:
+    """What the allocations against `host`'s provider use of each class."""
+    vcpus, memory, disk = nova.db.placement_use(host)
+    if nova.db.migrations:
+        root_free = nova.kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
+        more = compute_nodes.move_claims(nova, host, root_free)
+        vcpus, memory, disk = vcpus + more[0], memory + more[1], disk + more[2]
+    return vcpus, memory, disk
+
+
+def fits(nova: Any, host: str, wanted: tuple[int, int, int]) -> bool:
+    """Whether placement has room on `host` for `wanted` (each class within its ``max_unit``
+    and, with what is used, within its capacity)."""
+    vcpus, memory, disk = used(nova, host)
+    cap, unit = _CAPACITY, _MAX_UNIT
+    return (
+        wanted[0] <= unit[0]
+        and wanted[1] <= unit[1]
+        and wanted[2] <= unit[2]
+        and vcpus + wanted[0] <= cap[0]
+        and memory + wanted[1] <= cap[1]
+        and disk + wanted[2] <= cap[2]
+    )
+
+
+def over_capacity(nova: Any, host: str) -> list[str]:
+    """The classes whose use on `host` (by the servers on it, each counted whether or not
+    placement still holds its allocation, and the moves in progress) is above placement's
+    capacity, each as ``CLASS used/capacity``."""
+    totals = [0, 0, 0]
+    db = nova.db
+    for row in db.instances_allocated_on(host):
+        for i, amount in enumerate(held(db, row)):
+            totals[i] += amount
+    if db.migrations:
+        root_free = nova.kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
+        for i, amount in enumerate(compute_nodes.move_claims(nova, host, root_free)):
+            totals[i] += amount
+    return [
+        f"{name} {use}/{cap}"
+        for name, use, cap in zip(RESOURCE_CLASSES, totals, _CAPACITY, strict=True)
+        if use > cap
+    ]

@@ -1,0 +1,78 @@
+"""Placement's inventory of each compute host (`fakecloud.nova.inventories`): a scheduling
+request with no room left on any host is no allocation candidate, a boot's bare "No valid host
+was found. ", and ``provider_within_capacity`` holds unless placement's books lost a server.
+
+Every host here: 32 vCPUs (x16), 131072 MB less 512 reserved (x1.5), 900 GB (x1.0). Flavor 5
+(m1.xlarge: 8 vCPUs, 16384 MB, 160 GB root) fits five times on a host's disk, not six."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_rebuild_allocation import _fail_a_rebuild
+
+ONE_HOST = {"nova": {"compute_hosts": 1, "quota_instances": -1, "quota_cores": -1, "quota_ram": -1}}
+
+
+def _boot(env: NovaEnv, name: str, **kw) -> dict:
+    resp = env.request(
+        "POST",
+        "/v2.1/servers",
+        {"server": {"name": name, "flavorRef": "5", "imageRef": env.image.id, **kw}},
+        microversion="2.1",
+    )
+    assert resp.status == 202, resp.json()
+    env.cloud.run_until_idle()
+    return env.server(resp.json()["server"]["id"])
+
+
+def _full(profile: str) -> NovaEnv:
+    env = NovaEnv(profile, ONE_HOST)
+    for i in range(5):
+        assert _boot(env, f"x{i}")["status"] == "ACTIVE"
+    return env
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_a_host_whose_disk_is_allocated_takes_no_more(profile):
+    env = _full(profile)
+    refused = _boot(env, "x5")
+    assert (refused["status"], refused["fault"]["message"]) == (
+        "ERROR",
+        "No valid host was found. ",
+    )
+    # a smaller flavor still fits
+    assert env.server(env.boot(name="tiny"))["status"] == "ACTIVE"
+    assert env.cloud.check_invariants(["provider_within_capacity"]) == []
+
+
+def test_a_flavor_above_a_host_s_total_is_no_candidate_anywhere():
+    env = NovaEnv("upstream")
+    body = {"flavor": {"name": "huge", "ram": 512, "vcpus": 33, "disk": 1, "id": "huge"}}
+    assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+    env.request("PUT", f"/v2.1/os-quota-sets/{env.cloud.context('demo').project_id}",
+                {"quota_set": {"cores": -1}}, user="admin")  # fmt: skip
+    sid = env.request(
+        "POST",
+        "/v2.1/servers",
+        {"server": {"name": "h", "flavorRef": "huge", "imageRef": env.image.id}},
+    ).json()["server"]["id"]
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    # VCPU's max_unit is the host's 32, whatever the allocation ratio
+    assert (shown["status"], shown["fault"]["message"]) == ("ERROR", "No valid host was found. ")
+
+
+def test_a_dropped_allocation_lets_the_host_be_overcommitted():
+    # from 19.0.0 a rebuild failing on its host drops the server's allocation
+    # (server_holds_allocation): placement then lets a sixth in, beyond the host's disk
+    env = _full("nova-19.0.0")
+    sid = next(iter(env.nova.db.instances))
+    _fail_a_rebuild(env, sid)
+    assert _boot(env, "x5")["status"] == "ACTIVE"
+    host = next(iter(env.nova.hosts))
+    broken = env.cloud.check_invariants(["provider_within_capacity"])
+    assert [str(v) for v in broken] == [
+        f"provider_within_capacity: host {host}: uses DISK_GB 960/900"
+    ]
