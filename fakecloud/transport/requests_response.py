@@ -99,15 +99,18 @@ def _new_response() -> Response:
     if _LAYOUT is None:
         return Response()
     layout, policy_layout = _LAYOUT
+    # Each object given a copy of its whole attribute dict, not an empty one filled key by
+    # key (a dict's copy is one block; the fill inserts and grows): 8,600 -> 7,600
+    # instructions a response.
     policy = _new(DefaultCookiePolicy)
-    policy.__dict__.update(policy_layout)
+    policy.__dict__ = policy_layout.copy()
     jar = _new(RequestsCookieJar)
-    jar.__dict__.update(_policy=policy, _cookies_lock=threading.RLock(), _cookies={})
+    jar.__dict__ = {"_policy": policy, "_cookies_lock": threading.RLock(), "_cookies": {}}
     response = _new(Response)
-    attributes = response.__dict__
-    attributes.update(layout)
+    attributes = layout.copy()
     attributes["history"] = []
     attributes["cookies"] = jar
+    response.__dict__ = attributes
     return response
 
 
@@ -117,12 +120,11 @@ def _made_here(adapter: Any, request: Any, raw: Any) -> Response:
     # requests' store: lower-case name -> (name as sent, the values joined as urllib3 joins
     # them); urllib3's: lower-case name -> [name as sent, value, value...]
     headers = _new(CaseInsensitiveDict)
-    headers._store = OrderedDict(
-        [
-            (key, (values[0], values[1] if len(values) == 2 else ", ".join(values[1:])))
-            for key, values in raw.headers._container.items()
-        ]
-    )
+    # set entry by entry: an OrderedDict made from a list of pairs takes them through the
+    # generic mapping update, 16,600 instructions for a Nova answer's six names, this 11,100
+    headers._store = store = OrderedDict()
+    for key, values in raw.headers._container.items():
+        store[key] = (values[0], values[1] if len(values) == 2 else ", ".join(values[1:]))
     response.headers = headers
     found = headers._store.get("content-type")
     if found is None:
