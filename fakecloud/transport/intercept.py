@@ -35,6 +35,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.sessions import merge_setting
+from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
 from fakecloud.transport import outside
@@ -315,7 +316,16 @@ def _answering(
                 "cloud.intercept(allow_other_hosts=True) to let other traffic through.",
                 request=request,
             )
-        for name, value in request.headers.items():
+        headers = request.headers
+        for name, value in (
+            # requests' case-insensitive dict read as its store's (name as sent, value) pairs,
+            # a plain dict's values in the store's order (it only sets and deletes keys): its
+            # own items() resume a generator and call __getitem__ for each header, 25,400
+            # instructions for a poll's seven headers against 5,500
+            dict.values(headers._store)
+            if headers.__class__ is CaseInsensitiveDict and headers._store.__class__ is OrderedDict
+            else headers.items()
+        ):
             if not name.isascii() or (value.__class__ is str and not value.isascii()):
                 _writable(name, value)
         body = request.body
