@@ -81,21 +81,32 @@ def replay_document(explored: Explored, seed: int, broke: str = "", found: str =
 
 def write_replay(path: str | Path, document: dict) -> Path:
     """Write `document` as YAML at `path` (folders made as needed); returns the path."""
-    from fakecloud.outputs import write_atomic
-
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    write_replay_text(path, replay_text(path.name, document))
+    return path
+
+
+def replay_text(name: str, document: dict) -> str:
+    """`document` as the YAML text of a replay file named `name` (`write_replay`), made where
+    its run was (a Dask worker) and written by the process that writes the report."""
     found = document.pop("# found", "")
     text = yaml.dump(document, Dumper=_DUMPER, sort_keys=False, width=100, allow_unicode=True)
     header = (
         "# Written by fakecloud explore: replays exactly with `fakecloud run "
-        + shlex.quote(path.name)
+        + shlex.quote(name)
         + "`.\n"
     )
     if found:
         header += f"# {found}\n"
-    write_atomic(path, header + text)
-    return path
+    return header + text
+
+
+def write_replay_text(path: Path, text: str) -> None:
+    """Write a replay file's `text` at `path` (folders made as needed)."""
+    from fakecloud.outputs import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
 
 
 #: libyaml's emitter where PyYAML has it: the same text as PyYAML's own, five times faster (a

@@ -63,6 +63,8 @@ RERUN_EVENTS, RERUN_EVENTS_MORE = 10, 1_000
 class Prepared:
     """A case made ready to explore: its `ExploreSpec` and how many windows a plain run has."""
 
+    made_from: tuple[str, str, str, str | None, str | None] | None
+
     def __init__(self, case: Any, windows: str | None = None):
         from fakecloud.explore.play import plain_windows, play, with_invariants
         from fakecloud.explore.sources import SeededSource
@@ -70,6 +72,9 @@ class Prepared:
         from fakecloud.scenario.runner import prepare_world
 
         self.case = case
+        self.made_from = None
+        """What `prepared` made it from (text, filename, case id, windows, profile): what
+        another process prepares it again from (`fakecloud.explore.session.ReplayJob`)."""
         self.spec = read(case)
         if windows is not None:  # the command line's --windows, over the file's
             self.spec = replace(self.spec, windows=windows)
@@ -209,6 +214,7 @@ def prepared(
         if profile is not None:
             case = case.on_profile(profile)
         found = _PREPARED[key] = Prepared(case, windows)
+        found.made_from = (text, filename, case_id, windows, profile)
     return found
 
 
@@ -398,6 +404,7 @@ class Executor:
     _ours_only: list[str] | None
     _refused: dict[str, str]
     _counted: int | None
+    _found_on: dict[tuple[str, str, int], str]
 
     def __init__(
         self,
@@ -419,6 +426,9 @@ class Executor:
         """Workers of another fakecloud seen mid-sweep, and their builds."""
         self._counted = None
         """The Dask cluster's worker threads as last counted (`workers`)."""
+        self._found_on = {}
+        """(file, case id, seed) of a seed that broke something -> the Dask worker that ran it
+        (`each`)."""
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -596,8 +606,42 @@ class Executor:
                 self._leave_out(ours, {worker: build})
                 submit(batch)
                 continue
+            for outcome in outcomes:
+                if not outcome.passed:  # a group's replay is made there (`each`)
+                    self._found_on[batch.filename, batch.case_id, outcome.seed] = worker
             yield batch, outcomes
             fill()
+
+    def each(self, run: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+        """`run(job)` of each of `jobs` (each with a `filename`, `case_id` and `seed`), in this
+        process, or on a Dask cluster by the worker that ran the job's seed (its case prepared
+        there; another of this fakecloud's if it has gone), all at once: what `run` returns, in
+        order. One that comes back from a worker of another fakecloud (joined meanwhile) is run
+        again here."""
+        if self._client is None:
+            return [run(job) for job in jobs]
+        from fakecloud.explore.build import this_build
+
+        ours = this_build()
+        futures = []
+        for job in jobs:
+            where = self._found_on.get((job.filename, job.case_id, job.seed))
+            only = self._ours_only
+            if where is not None and (only is None or where in only):
+                placed: dict[str, Any] = {"workers": [where], "allow_other_workers": True}
+            else:
+                placed = {} if only is None else {"workers": only, "allow_other_workers": False}
+            futures.append(self._client.submit(_run_built, run, job, pure=False, **placed))
+        out = []
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                _, build, value = future.result()
+            except Exception:
+                if not self._refused:  # no other fakecloud took part: the job's own error
+                    raise
+                build, value = None, None  # a worker too old to read the task: made here
+            out.append(value if build == ours else run(job))
+        return out
 
     def _leave_out(self, ours: str, seen: dict[str, str]) -> bool:
         """Restrict the batches to the workers that run `ours` once a worker of another
@@ -661,6 +705,15 @@ def _run_batch_built(batch: Batch) -> tuple[str, str, list[SeedOutcome]]:
     from fakecloud.explore.build import this_build
 
     return get_worker().address, this_build(), run_batch(batch)
+
+
+def _run_built(run: Callable[[Any], Any], job: Any) -> tuple[str, str, Any]:
+    """`run(job)` on a Dask worker (`Executor.each`): its address and build with the answer."""
+    from distributed import get_worker
+
+    from fakecloud.explore.build import this_build
+
+    return get_worker().address, this_build(), run(job)
 
 
 def _worker_build() -> str:

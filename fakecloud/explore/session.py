@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fakecloud.explore.groups import Group, SeedOutcome, check_key, group
-from fakecloud.explore.replay import replay_document, write_replay
+from fakecloud.explore.replay import replay_document, replay_text, write_replay_text
 from fakecloud.explore.runner import (
     Batch,
     Executor,
@@ -204,7 +204,7 @@ def explore_file(
     def report_done(case: Any) -> None:
         began = now()
         ready = readies[case.id]
-        done = _case_report(case, ready, sweep, out_dir, shrink, shrink_s, replay_stem)
+        done = _case_report(case, ready, sweep, out_dir, shrink, shrink_s, replay_stem, executor)
         report.cases.append(done)
         planned = _count(seeds(case))
         report.seeds_planned += planned
@@ -316,8 +316,11 @@ def _case_report(
     shrink: bool,
     shrink_s: float | None = None,
     replay_stem: str | None = None,
+    executor: Executor | None = None,
 ) -> CaseReport:
-    """A case's report once its seeds have run: its groups, and their replay files written."""
+    """A case's report once its seeds have run: its groups, and their replay files made (by
+    `executor`: on a Dask cluster, by the worker that ran each group's first seed) and
+    written."""
     found = sorted(sweep.outcomes[case.id], key=lambda o: o.seed)
     spec = ready.spec
     case_report = CaseReport(case.id, spec.describe(), spec.windows, spec.finds, spec.targets)
@@ -337,9 +340,15 @@ def _case_report(
             for i in ready.spec.inserts
             if isinstance(i.step.get("body"), dict) and i.step["body"]
         }
-    if out_dir is not None:
-        for n, each in enumerate(case_report.groups, 1):
-            write_group_replay(ready, each, Path(out_dir), n, shrink, shrink_s, replay_stem)
+    if out_dir is not None and case_report.groups:
+        jobs = [
+            replay_job(ready, each, Path(out_dir), n, shrink, shrink_s, replay_stem)
+            for n, each in enumerate(case_report.groups, 1)
+        ]
+        # made where the seeds ran (a Dask worker, whose case is prepared), written here
+        made = (executor or Executor()).each(make_replay, jobs)
+        for each, job, replay in zip(case_report.groups, jobs, made, strict=True):
+            place_replay(each, job, replay)
     return case_report
 
 
@@ -401,54 +410,139 @@ def write_group_replay(
     """Write the replay file of `found` (from its first seed), shrunk first with `shrink`
     (for at most `shrink_s` s, else Hypothesis's own limit), check it, and note its command;
     the file is named by `stem` (default: the scenario file's)."""
-    seed = found.seeds[0]
-    if shrink:
-        from fakecloud.explore.shrink import DEFAULT_SHRINK_S
-        from fakecloud.explore.shrink import shrink as shrink_run
+    job = replay_job(ready, found, out_dir, n, shrink, shrink_s, stem)
+    place_replay(found, job, make_replay(job))
 
-        limit = DEFAULT_SHRINK_S if shrink_s is None else shrink_s
-        shrunk = shrink_run(ready, seed, target=found.key, shrink_s=limit)
-        explored = shrunk.explored
-        found.shrunk = True
-        found.shrink_stopped = shrunk.stopped
-    else:
-        explored = ready.play(seed)
+
+@dataclass(frozen=True)
+class ReplayJob:
+    """What a group's replay file is made from (`make_replay`), in any process with this
+    fakecloud: this one, or the Dask worker whose batch found the group's first seed, where
+    the case is prepared already (`Executor.each`)."""
+
+    text: str
+    """The scenario file's text, and what `prepared` takes with it."""
+    filename: str
+    case_id: str
+    windows: str | None
+    profile: str | None
+    seed: int
+    """The group's first seed."""
+    key: str
+    """What the group broke (`Group.key`): what the replay must break again."""
+    cause: tuple
+    path: str
+    """Where the report's process writes the file (its header names it)."""
+    shrink: bool = False
+    shrink_s: float | None = None
+
+
+@dataclass(frozen=True)
+class MadeReplay:
+    """A replay file made (`make_replay`): its text, whether a plain run of it breaks its
+    group's check again, and why its shrink stopped early (`fakecloud.explore.shrink`)."""
+
+    text: str
+    replays: bool
+    shrink_stopped: str | None = None
+
+
+def replay_job(
+    ready: Prepared,
+    found: Group,
+    out_dir: Path,
+    n: int,
+    shrink: bool,
+    shrink_s: float | None = None,
+    stem: str | None = None,
+) -> ReplayJob:
+    """The `ReplayJob` of group `found`, the `n`th of its case, into `out_dir`."""
     case = ready.case
     stem = stem or Path(case.file).stem
     # "group": a case named seed (a profile) would read "x-seed-6.yaml" as seed 6's
     name = f"{stem}-{case.id}-group{n}.yaml" if case.id != "default" else f"{stem}-group{n}.yaml"
-    # commands as a shell reads them: a path with a space or a parenthesis quoted
-    file, case_option = shlex.quote(str(case.file)), ""
-    if case.id != "default":
-        case_option = f" --case {shlex.quote(case.id)}"
+    text, filename, case_id, windows, profile = ready.made_from
+    return ReplayJob(
+        text,
+        filename,
+        case_id,
+        windows,
+        profile,
+        found.seeds[0],
+        found.key,
+        found.cause,
+        str(out_dir / name),
+        shrink,
+        shrink_s,
+    )
+
+
+def make_replay(job: ReplayJob) -> MadeReplay:
+    """Make the replay file of `job` (shrunk first with its `shrink`) and check it."""
+    ready = prepared(job.text, job.filename, job.case_id, job.windows, job.profile)
+    seed, stopped = job.seed, None
+    if job.shrink:
+        from fakecloud.explore.shrink import DEFAULT_SHRINK_S
+        from fakecloud.explore.shrink import shrink as shrink_run
+
+        limit = DEFAULT_SHRINK_S if job.shrink_s is None else job.shrink_s
+        shrunk = shrink_run(ready, seed, target=job.key, shrink_s=limit)
+        explored, stopped = shrunk.explored, shrunk.stopped
+    else:
+        explored = ready.play(seed)
+    case = ready.case
+    file, case_option = _command_of(case)
     found_by = (
         f"found by: fakecloud explore {file}{case_option}"
         + (f" --windows {ready.windows_option}" if ready.windows_option else "")
         + (f" --profile {shlex.quote(case.profile_given)}" if case.profile_given else "")
-        + f", seed {seed}{' (shrunk)' if shrink else ''}; breaks: {found.key}"
+        + f", seed {seed}{' (shrunk)' if job.shrink else ''}; breaks: {job.key}"
     )
+    path = Path(job.path)
+    document = replay_document(explored, case.cloud.seed, broke=job.key, found=found_by)
+    text = replay_text(path.name, document)
+    cause = () if job.shrink else job.cause
+    return MadeReplay(text, replays(path, job.key, ready, cause=cause, text=text), stopped)
+
+
+def place_replay(found: Group, job: ReplayJob, made: MadeReplay) -> None:
+    """Write the replay file `made` of group `found` where `job` says, and note its command
+    (or why it is not written) in the group."""
+    if job.shrink:
+        found.shrunk = True
+        found.shrink_stopped = made.shrink_stopped
+    path = Path(job.path)
     try:
-        path = write_replay(
-            out_dir / name,
-            replay_document(explored, case.cloud.seed, broke=found.key, found=found_by),
-        )
+        write_replay_text(path, made.text)
     except OSError as exc:
         # `fakecloud explore` checks --out before any seed runs; pytest's explore items write
         # below a rootdir that may be read-only (a CI checkout), where this was a traceback
         # in place of every group the seeds found
+        ready = prepared(job.text, job.filename, job.case_id, job.windows, job.profile)
+        file, case_option = _command_of(ready.case)
         found.replay = (
             f"not written (cannot write {exc.filename}: {exc.strerror}); "
-            f"fakecloud shrink {file}{case_option} --seed {seed} -o FILE writes one"
+            f"fakecloud shrink {file}{case_option} --seed {job.seed} -o FILE writes one"
         )
         return
     found.replay_file = str(path)
     found.replay = f"fakecloud run {shlex.quote(str(path))}"
-    if not replays(path, found.key, ready, cause=() if shrink else found.cause):
+    if not made.replays:
         found.replay += "   (warning: the replay did not break it again)"
 
 
-def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = ()) -> bool:
-    """Whether plain ``fakecloud run`` on the replay file at `path` breaks `key` (by `cause`,
+def _command_of(case: Any) -> tuple[str, str]:
+    """The file and ``--case`` option of a command that explores `case`, as a shell reads
+    them (a path with a space or a parenthesis quoted)."""
+    case_option = f" --case {shlex.quote(case.id)}" if case.id != "default" else ""
+    return shlex.quote(str(case.file)), case_option
+
+
+def replays(
+    path: Path, key: str, ready: Prepared | None = None, cause: tuple = (), text: str | None = None
+) -> bool:
+    """Whether plain ``fakecloud run`` on the replay file at `path` (of `text`, when given:
+    not written yet, or on another machine) breaks `key` (by `cause`,
     when given: its group's, `fakecloud.explore.paths.Led.cause`, which the replay's path
     must hold: a group's is pruned by effect, the replay's is not).
 
@@ -458,10 +552,13 @@ def replays(path: Path, key: str, ready: Prepared | None = None, cause: tuple = 
     from fakecloud.explore.paths import path_of, world_links
     from fakecloud.explore.play import with_invariants
     from fakecloud.explore.replay import PLACED, PLACED_AT
-    from fakecloud.scenario.loader import load
+    from fakecloud.scenario.loader import from_bytes, load
     from fakecloud.scenario.runner import prepare_world, run_case
 
-    case = load(path).cases[0]
+    if text is None:
+        case = load(path).cases[0]
+    else:
+        case = from_bytes(text.encode(), Path(path))[1].cases[0]
     same = ready is not None and _built_alike(case.cloud, ready.case.cloud)
     # a path reads the links of the world at t0 too: the file's own when it is built otherwise
     world = ready.world if same else prepare_world(case)
