@@ -126,7 +126,13 @@ class Conductor:
         if self.nova.config.scheduler_max_attempts == 1:
             return {}  # ``populate_retry``: re-scheduling is disabled
         alternates = scheduler.alternates(
-            self.nova, instance.availability_zone, instance.uuid, destination, host, group
+            self.nova,
+            instance.availability_zone,
+            instance.uuid,
+            destination,
+            host,
+            group,
+            flavor=instance.flavor,
         )
         return {"host_list": alternates, "retry": {"num_attempts": 1, "hosts": [host]}}
 

@@ -66,7 +66,7 @@ def migrate_server(
                 nova, zone, instance.uuid, where, ignore_hosts=ignore_hosts, flavor=flavor
             )
             if where is None:
-                more = _retry_info(nova, zone, instance.uuid, host, ignore_hosts)
+                more = _retry_info(nova, zone, instance.uuid, host, ignore_hosts, flavor)
         elif (counted := _attempts(nova, instance.uuid, retry)) is not None and host_list:
             host = host_list.pop(0)
             more = {"host_list": host_list, "retry": {"num_attempts": counted, "hosts": [host]}}
@@ -98,7 +98,12 @@ def migrate_server(
 
 
 def _retry_info(
-    nova: Any, zone: str | None, uuid: str, host: str, ignore_hosts: tuple[str, ...]
+    nova: Any,
+    zone: str | None,
+    uuid: str,
+    host: str,
+    ignore_hosts: tuple[str, ...],
+    flavor: Any = None,
 ) -> dict[str, Any]:
     """The alternates and ``retry`` a scheduled (not targeted) move carries to ``prep_resize``
     (``populate_retry``, ``_schedule``'s ``host_list``), for a member of a group with a hard
@@ -115,7 +120,7 @@ def _retry_info(
             return {}
         if not server_groups.MIGRATIONS_COUNTED.reaches(nova.kernel.switches.release):
             return {}
-    alternates = scheduler.alternates(nova, zone, uuid, None, host, group, ignore_hosts)
+    alternates = scheduler.alternates(nova, zone, uuid, None, host, group, ignore_hosts, flavor)
     return {"host_list": alternates, "retry": {"num_attempts": 1, "hosts": [host]}}
 
 

@@ -260,16 +260,20 @@ def alternates(
     chosen: str,
     group: Any,
     ignore_hosts: tuple[str, ...] = (),
+    flavor: Any = None,
 ) -> list[str]:
     """``_get_alternate_hosts``: the hosts a build of `group`'s member `instance_uuid` placed
     on `chosen` may be retried on, best first, at most ``[scheduler] max_attempts`` - 1
     (`NovaConfig.scheduler_max_attempts`; nova 17.0.13
     filter_scheduler.py, 34.0.0 scheduler/manager.py): those passing the same filters at
-    the same moment, `chosen` and a move's `ignore_hosts` left out."""
+    the same moment, `chosen` and a move's `ignore_hosts` left out: placement's candidates,
+    so those with room for `flavor` (a boot's or a move's) as well."""
     version = nova.kernel.switches.release.version
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
+    if flavor is not None:
+        candidate = _with_room(nova, candidate, inventories.wanted(nova, flavor, instance_uuid))
     usable = _filtered(nova, zone, destination, version, candidate)
     usable = _with_hints(nova, instance_uuid, usable)
     passes = server_groups.policy_filter(nova, group, instance_uuid)

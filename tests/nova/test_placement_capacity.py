@@ -15,11 +15,12 @@ from tests.nova.test_rebuild_allocation import _fail_a_rebuild
 ONE_HOST = {"nova": {"compute_hosts": 1, "quota_instances": -1, "quota_cores": -1, "quota_ram": -1}}
 
 
-def _boot(env: NovaEnv, name: str, **kw) -> dict:
+def _boot(env: NovaEnv, name: str, user: str = "demo", **kw) -> dict:
     resp = env.request(
         "POST",
         "/v2.1/servers",
         {"server": {"name": name, "flavorRef": "5", "imageRef": env.image.id, **kw}},
+        user=user,
         microversion="2.1",
     )
     assert resp.status == 202, resp.json()
@@ -76,3 +77,20 @@ def test_a_dropped_allocation_lets_the_host_be_overcommitted():
     assert [str(v) for v in broken] == [
         f"provider_within_capacity: host {host}: uses DISK_GB 960/900"
     ]
+
+
+def test_a_host_without_room_is_no_alternate_for_a_rescheduled_build():
+    # the alternates are placement's candidates too: the build failing on cmp-1 has no host
+    # left to retry on while cmp-2's disk is allocated
+    env = NovaEnv("upstream", {"nova": {**ONE_HOST["nova"], "compute_hosts": 2}})
+    for i in range(5):
+        forced = _boot(env, f"x{i}", user="admin", availability_zone="nova:cmp-2")
+        assert forced["status"] == "ACTIVE"
+    env.cloud.faults.add("nova.libvirt.spawn", error="LibvirtError", times=1)
+    shown = _boot(env, "x5")
+    assert (shown["status"], shown["fault"]["message"]) == (
+        "ERROR",
+        "Exceeded maximum number of retries. Exhausted all hosts available for retrying "
+        f"build failures for instance {shown['id']}.",
+    )
+    assert env.cloud.check_invariants(["provider_within_capacity"]) == []
