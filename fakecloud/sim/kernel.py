@@ -504,14 +504,16 @@ class Kernel:
         live = self._live
         with self.driving(), _StormCollections(len(live)):
             while live:
-                when = queue[0][0] if queue else _NEVER
-                if when == _NEVER:
-                    raise SimulationNotIdle(
-                        f"the cloud can never become idle (t={secs(env.now)}): these processes "
-                        f"wait on events nothing will trigger: {self._describe_live()}",
-                        self.running(),
-                    )
-                if when > limit:
+                # (an empty queue, or a head never due, told apart only past the limit, which
+                # is finite (a cap is at most `MAX_SECONDS`): a step tests the head once)
+                if not queue or queue[0][0] > limit:
+                    if not queue or queue[0][0] == _NEVER:
+                        raise SimulationNotIdle(
+                            f"the cloud can never become idle (t={secs(env.now)}): these "
+                            f"processes wait on events nothing will trigger: "
+                            f"{self._describe_live()}",
+                            self.running(),
+                        )
                     if cancel.pop_head(queue):  # nothing is due then: look again
                         continue
                     raise SimulationNotIdle(
