@@ -93,7 +93,8 @@ def _explore_parser() -> argparse.ArgumentParser:
         "--time-budget",
         type=float,
         metavar="S",
-        help="stop starting seeds after S s (each case runs its first batch)",
+        help="stop starting seeds after S s, in the batches under way too (each case runs its "
+        "first seed)",
     )
     _windows_option(p)
     _profile_option(p)

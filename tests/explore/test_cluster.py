@@ -287,6 +287,52 @@ def test_workers_joining_mid_sweep_are_given_batches_at_once(shared_link):
     assert max(out) == 6  # three: six
 
 
+@pytest.mark.explore  # four forked workers: ~2 CPU-s
+def test_batches_are_cut_again_for_the_workers_that_joined(shared_link, tmp_path):
+    """A cluster of one worker joined by three once the first batch is back: the 20 seeds not
+    yet handed out go in batches cut for four (`runner.Plan`, the workers counted as that
+    batch came back), not in the batches of 10 planned for one (until session 44); the report
+    and the replay files are a serial run's."""
+    from fakecloud.explore.session import explore_file
+
+    text = shared_link.read_text()
+
+    def explore(name, executor, joined=lambda: None):
+        sizes = []
+
+        def back(case_id, outcomes):
+            sizes.append(len(outcomes))
+            if len(sizes) == 1:
+                joined()
+
+        report = explore_file(
+            text,
+            str(shared_link),
+            [runner.prepared(text, str(shared_link), "default").case],
+            lambda case: range(40),
+            executor=executor,
+            on_batch=back,
+            out_dir=tmp_path / name,
+            batch_size=runner.batch_size(40, 1),
+            resize=runner.batch_size,
+        )
+        replays = {p.name: p.read_text() for p in (tmp_path / name).iterdir()}
+        shown = json.dumps(report.as_json()).replace(str(tmp_path / name), "OUT")
+        return sizes, (shown, replays)
+
+    serial_sizes, serial = explore("serial", runner.Executor())
+    with (
+        local_cluster(workers=1, yield_cluster=True) as cluster,
+        runner.Executor(1, cluster.scheduler_address) as executor,
+    ):
+        three = {"late-1": None, "late-2": None, "late-3": None}
+        sizes, dask = explore("dask", executor, lambda: join(cluster, three))
+    assert dask == serial
+    assert serial_sizes == [10] * 4
+    # as they came back: the second batch of 10 was out before the three joined
+    assert sizes[0] == 10 and sorted(sizes) == [1] * 20 + [10, 10]  # 20 left, 4 workers
+
+
 @pytest.mark.explore  # two forked workers, two waits of 0.2 s: ~1 CPU-s
 def test_batches_held_for_workers_that_left_go_to_those_there_now(shared_link, monkeypatch):
     """`Executor._watch`: once a worker of another fakecloud took part, batches are kept to
