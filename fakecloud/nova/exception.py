@@ -485,12 +485,22 @@ class NotSupported(NovaException):
 
 
 class OperationNotSupportedForSEV(NotSupported):
-    """Nova's ``OperationNotSupportedForSEV`` (20.0.0-33.x, 84db8b3f3d): the suspend and live
-    migration controllers make it a 409 (`fakecloud.nova.compute.api.reject_sev_instances`)."""
+    """Nova's ``OperationNotSupportedForSEV`` from 24.0.0 to 33.x: a ``NotSupported``
+    (1b6a6e3916, LP #1938093), which the suspend and live-migration controllers no longer catch:
+    ``expected_errors``' 400 (`fakecloud.nova.compute.api.reject_sev_instances`)."""
 
     msg_fmt = (
         "Operation '%(operation)s' not supported for SEV-enabled instance (%(instance_uuid)s)."
     )
+
+
+class SEVOperationConflict(NovaException):
+    """Nova's ``OperationNotSupportedForSEV`` as 20.0.0-23.x define it (84db8b3f3d): a plain
+    ``NovaException`` with code 409, which the suspend and live-migration controllers catch as
+    a 409 (`fakecloud.nova.compute.api.reject_sev_instances`)."""
+
+    msg_fmt = OperationNotSupportedForSEV.msg_fmt
+    code = 409
 
 
 class OperationNotSupportedForMemEncryption(NotSupported):

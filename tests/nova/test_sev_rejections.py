@@ -2,10 +2,14 @@
 a server asking memory encryption can be neither suspended nor live-migrated. Here such a server
 runs only once rebuilt onto an image asking it (no host offers SEV to a boot). The check reads
 ``instance.image_meta`` (no name; its id the server's ``image_ref`` from 24.0.0), before the
-lock and state checks: a 409 in 24.0.0-33.x, Nova's 500 before (the requester's image name),
-34.0.0's ``NotSupported`` 400."""
+lock and state checks: Nova's 500 before 24.0.0 (the requester's image name), a 400 from 24.0.0
+(``OperationNotSupportedForSEV`` a ``NotSupported`` no controller catches: 1b6a6e3916, LP
+#1938093; the controllers' 409 before, which only a server whose flavor asks it meets),
+34.0.0's ``OperationNotSupportedForMemEncryption`` a 400 too."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
@@ -36,12 +40,13 @@ def test_a_sev_server_refuses_suspend_and_live_migration(profile):
     env, sid = _sev_server(profile)
     # before the lock check: the owner's locked server is refused for SEV, not the lock
     assert env.action(sid, {"lock": None}).status == 202
+    # expected_errors' NotSupported 400 (1b6a6e3916, 24.0.0): the controllers' 409 is gone
     assert _answer(env.action(sid, {"suspend": None})) == (
-        409,
+        400,
         f"Operation 'suspend' not supported for SEV-enabled instance ({sid}).",
     )
     assert _answer(env.action(sid, LIVE, user="admin", microversion="2.30")) == (
-        409,
+        400,
         f"Operation 'live-migration' not supported for SEV-enabled instance ({sid}).",
     )
     server = env.server(sid)
@@ -68,6 +73,28 @@ def test_before_24_0_0_the_image_has_no_name_to_name_the_requester():
     assert status == 500
     assert message.endswith("<class 'NotImplementedError'>")
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_before_24_0_0_the_controllers_make_it_a_409():
+    # 20.0.0-23.x: OperationNotSupportedForSEV is a NovaException with code 409, caught by the
+    # suspend and migrate_server controllers. Only a server whose flavor asks it (its image
+    # UEFI, q35, not asking it) gets that far: none boots here (no SEV host), so its flavor is
+    # made to ask it in place, as one migrated from an SEV host would have it.
+    env = NovaEnv("nova-23.0.0")
+    image = env.images[0]
+    _set(env, image.id, hw_firmware_type="uefi", hw_machine_type="q35")
+    sid = env.boot(image=image)
+    row = env.nova.db.instances[sid]
+    row.flavor = dataclasses.replace(row.flavor, extra_specs={"hw:mem_encryption": "true"})
+    assert env.action(sid, {"lock": None}).status == 202
+    assert _answer(env.action(sid, {"suspend": None})) == (
+        409,
+        f"Operation 'suspend' not supported for SEV-enabled instance ({sid}).",
+    )
+    assert _answer(env.action(sid, LIVE, user="admin", microversion="2.30")) == (
+        409,
+        f"Operation 'live-migration' not supported for SEV-enabled instance ({sid}).",
+    )
 
 
 def test_before_train_nothing_is_refused():

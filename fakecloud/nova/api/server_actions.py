@@ -92,8 +92,8 @@ class ServerActionsController:
             self.policy.authorize(ctx, rule, self._target(instance, target_user))
         try:
             result = getattr(self.compute_api, method)(ctx, instance)
-        except (exception.OperationNotSupportedForSEV, exception.InstanceIsLocked) as exc:
-            # only suspend's method can raise the first (20.0.0-33.x, 84db8b3f3d)
+        except (exception.SEVOperationConflict, exception.InstanceIsLocked) as exc:
+            # only suspend's method can raise the first (20.0.0-23.x, 84db8b3f3d)
             raise HttpError(409, exc.format_message()) from None
         except exception.InstanceInvalidState as exc:
             raise_http_conflict_for_instance_invalid_state(exc, action, server_id)

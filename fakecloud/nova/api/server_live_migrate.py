@@ -107,9 +107,9 @@ def _wait(work: Generator, server_id: str) -> Generator:
 def _raise_http(exc: Exception, server_id: str) -> None:
     if isinstance(exc, _BAD_REQUEST):
         raise HttpError(400, exc.format_message()) from None
-    # OperationNotSupportedForSEV: 20.0.0-33.x (84db8b3f3d); 34.0.0's mem encryption error is
-    # caught by none (NotSupported's 400)
-    if isinstance(exc, (exception.OperationNotSupportedForSEV, exception.InstanceIsLocked)):
+    # OperationNotSupportedForSEV: 20.0.0-23.x (84db8b3f3d); from 24.0.0 a NotSupported caught
+    # by none (1b6a6e3916: expected_errors' 400), 34.0.0's mem encryption error likewise
+    if isinstance(exc, (exception.SEVOperationConflict, exception.InstanceIsLocked)):
         raise HttpError(409, exc.format_message()) from None
     if isinstance(exc, exception.InstanceInvalidState):
         raise_http_conflict_for_instance_invalid_state(exc, ACTION, server_id)

@@ -198,15 +198,21 @@ def check_instance_lock(f: Callable) -> Callable:
 #: Where ``ImageMeta.from_instance`` gives the image the server's ``image_ref`` as its id
 #: (24.0.0: 9d037f7d19).
 IMAGE_META_ID_SINCE = (24, 0, 0)
+#: Where ``OperationNotSupportedForSEV`` is a ``NotSupported``, the API's 400, no longer the
+#: controllers' 409 (24.0.0: 1b6a6e3916, Change-Id I410924668a73785f1bfe5c79827915d72e1d9e03,
+#: LP #1938093; not backported).
+SEV_NOT_SUPPORTED_SINCE = (24, 0, 0)
 
 
 def reject_sev_instances(operation: str) -> Callable:
     """Nova's decorator (20.0.0 on: 84db8b3f3d, Change-Id I69b6e153324a3e5680e096cd714e5d4dd05bae34;
     ``reject_mem_enc_instances`` in 34.0.0's wheel): a server whose flavor or image asks memory
     encryption (``get_mem_encryption_constraint`` of ``instance.flavor`` and
-    ``instance.image_meta``) refuses `operation` with ``OperationNotSupportedForSEV`` (a 409
-    at the suspend and live-migration controllers), from 34.0.0
-    ``OperationNotSupportedForMemEncryption`` (caught by none: ``NotSupported``'s 400). It
+    ``instance.image_meta``) refuses `operation` with ``OperationNotSupportedForSEV``: a 409
+    at the suspend and live-migration controllers to 23.x (`exception.SEVOperationConflict`),
+    from 24.0.0 a ``NotSupported`` no controller catches, ``expected_errors``' 400
+    (`SEV_NOT_SUPPORTED_SINCE`); from 34.0.0 ``OperationNotSupportedForMemEncryption``, a
+    ``NotSupported`` too. It
     runs before the lock and state checks. ``instance.image_meta`` is the system metadata's
     image, no name, its id the server's ``image_ref`` from 24.0.0 (9d037f7d19): an image asking
     it names its requester by name before 24.0.0, which reads as Nova's 500
@@ -224,11 +230,12 @@ def reject_sev_instances(operation: str) -> Callable:
                     if version >= IMAGE_META_ID_SINCE and instance.image_ref:
                         image["id"] = instance.image_ref
                     mem_encryption.check(instance.flavor, image, props, version, release)
-                    refused = (
-                        exception.OperationNotSupportedForMemEncryption
-                        if version >= mem_encryption.CONFIG_SINCE
-                        else exception.OperationNotSupportedForSEV
-                    )
+                    if version >= mem_encryption.CONFIG_SINCE:
+                        refused: type = exception.OperationNotSupportedForMemEncryption
+                    elif version >= SEV_NOT_SUPPORTED_SINCE:
+                        refused = exception.OperationNotSupportedForSEV
+                    else:
+                        refused = exception.SEVOperationConflict
                     raise refused(instance_uuid=instance.uuid, operation=operation)
             return f(self, context, instance, *args, **kw)
 
