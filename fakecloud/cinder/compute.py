@@ -39,7 +39,7 @@ from typing import Any
 
 from fakecloud.api.http import Request
 from fakecloud.cinder import exception
-from fakecloud.cinder.service_auth import UNCHECKED, service_token, user_token
+from fakecloud.cinder.service_auth import UNCHECKED, invalidated, service_token, user_token
 from fakecloud.identity.context import forwarded, replaced, service_user
 from fakecloud.identity.keystoneauth import Unauthorized
 
@@ -96,13 +96,30 @@ def as_sent(kernel: Any, context: Any, serving: Any = None) -> Any:
     )
 
 
-def _answer(kernel: Any, api: Any, req: Request, context: Any, serving: Any) -> Any:
+def _answer(
+    kernel: Any, api: Any, req: Request, context: Any, serving: Any, own: bool = True
+) -> Any:
     """Nova's answer to Cinder's request `req` made with `context`'s token and the service
     token `serving`: nova-api's ``auth_token`` middleware first (`_refused`), then the API (a
-    Response, or a generator returning one)."""
+    Response, or a generator returning one). `own`: `context` is the ``[nova]`` privileged
+    user's (`privileged`), not the caller's.
+
+    nova-api's 401 is keystoneauth's to handle (``Session.request``: ``invalidate(auth)``,
+    keystoneauth1 3.4.0-5.18.1): novaclient's ``ServiceTokenAuthWrapper`` drops the
+    ``[service_user]`` plugin's token (`invalidated`) and the ``[nova]`` plugin's, which
+    always holds one, and the request goes again, once, with new ones (Keystone's refusal of
+    either raised: keystoneauth's ``Unauthorized``); the caller's own token it cannot
+    renew."""
     refused = _refused(kernel, api, req, context, serving)
     if refused is not None:
-        return refused
+        if not (invalidated(kernel, serving) or own):
+            return refused
+        if own:
+            context = privileged(kernel)
+        serving = service_token(kernel)
+        again = _refused(kernel, api, req, context, serving)
+        if again is not None:
+            return again
     req.context = as_sent(kernel, context, serving)
     return api.dispatch(req)
 
@@ -169,8 +186,15 @@ def _send_events(
     if api is None:
         kernel.trace.emit("cinder.error", actor, volume_id, op=op, error="Nova is not deployed")
         return False
+    req = Request.build(
+        "POST",
+        EVENTS_PATH,
+        body={"events": events},
+        headers={"OpenStack-API-Version": f"compute {microversion}"},
+    )
     try:
         context, serving = privileged(kernel), service_token(kernel)
+        resp = _answer(kernel, api, req, context, serving)  # (a retry's tokens asked too)
     except Unauthorized:  # keystoneauth's, inside _send_events' try: logged as any failure
         kernel.trace.emit(
             "cinder.error",
@@ -180,13 +204,6 @@ def _send_events(
             error=f"Failed to notify nova on events: {events} (Unauthorized)",
         )
         return False
-    req = Request.build(
-        "POST",
-        EVENTS_PATH,
-        body={"events": events},
-        headers={"OpenStack-API-Version": f"compute {microversion}"},
-    )
-    resp = _answer(kernel, api, req, context, serving)
     if not hasattr(resp, "status"):
         resp = yield from resp
     # _send_events: a refusal (404 or any error) or an answer without codes fails; an event
@@ -218,7 +235,7 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
         f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}",
         headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
     )
-    resp = _answer(kernel, api, req, context, serving)  # the user's token; a read: at once
+    resp = _answer(kernel, api, req, context, serving, own=False)  # the user's token; at once
     if resp.status == 404:
         return None
     if resp.status != 200:

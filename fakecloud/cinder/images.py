@@ -54,13 +54,14 @@ class _Late:
         "UNCHECKED",
         "confirmed",
         "forwarded",
+        "invalidated",
         "passes",
         "refuses",
         "service_token",
     )
 
     def __init__(self) -> None:
-        from fakecloud.cinder.service_auth import UNCHECKED, service_token
+        from fakecloud.cinder.service_auth import UNCHECKED, invalidated, service_token
         from fakecloud.identity.context import forwarded
         from fakecloud.transport.token_cache import UNAUTHORIZED, confirmed, passes, refuses
 
@@ -68,6 +69,7 @@ class _Late:
         self.confirmed, self.forwarded = confirmed, forwarded
         self.passes, self.refuses = passes, refuses
         self.service_token = service_token
+        self.invalidated = invalidated
 
 
 _LATE: list[_Late] = []
@@ -280,6 +282,36 @@ class GlanceImageService:
         unauthorized = _late().UNAUTHORIZED
         calls.answered(self._glance.kernel, caller, CALLEE, subject, call, 401, unauthorized)
 
+    def _checked(
+        self, context: Any, serving: Any, caller: str, subject: Any, call: str
+    ) -> tuple[bool, Any]:
+        """Glance's middleware on Cinder's request `subject` (already traced as sent) made
+        with `context` and the service token `serving`: ``(False, serving)`` where it takes
+        it, else its 401 traced and keystoneauth's retry (`_again`)."""
+        if not self._refuses(context, serving, subject):
+            return False, serving
+        return self._again(context, serving, caller, subject, call)
+
+    def _again(
+        self, context: Any, serving: Any, caller: str, subject: Any, call: str
+    ) -> tuple[bool, Any]:
+        """After Glance's 401 to `subject`: traced, then keystoneauth's ``Session.request``
+        (`fakecloud.cinder.service_auth.invalidated`): where the ``[service_user]`` plugin
+        dropped its token, the request is sent again, once, with a new one (Keystone's refusal
+        of it raised, keystoneauth's ``Unauthorized``), and its answer is the caller's:
+        ``(refused, the service token it went with)``."""
+        self._refused(caller, subject, call)
+        late = _late()
+        kernel = self._glance.kernel
+        if not late.invalidated(kernel, serving):
+            return True, serving
+        serving = self._serving(context)
+        calls.sent(kernel, caller, CALLEE, subject, call)
+        if self._refuses(context, serving, subject):
+            self._refused(caller, subject, call)
+            return True, serving
+        return False, serving
+
     def show(self, context: Any, image_id: str) -> dict[str, Any]:
         """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
         kernel = self._glance.kernel
@@ -287,8 +319,10 @@ class GlanceImageService:
         parts = (image_id,)
         serving = self._serving(context)
         kernel.trace.write_at(_SHOW_SENT, caller, parts)
-        if self._refuses(context, serving, Subject.of(_SHOW, image_id)):
-            self._refused(caller, Subject.of(_SHOW, image_id), "show")
+        refused, serving = self._checked(
+            context, serving, caller, Subject.of(_SHOW, image_id), "show"
+        )
+        if refused:
             raise ImageNotAuthorized(image_id=image_id)
         try:
             meta = self._glance.image_info(self._sent(context, serving), image_id)
@@ -326,8 +360,8 @@ class GlanceImageService:
         subject = Subject.of("GET /v2/images")
         serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "detail")
-        if self._refuses(context, serving, subject):
-            self._refused(caller, subject, "detail")
+        refused, serving = self._checked(context, serving, caller, subject, "detail")
+        if refused:
             raise NotAuthorized()
         try:
             found, _ = self._glance.lister.list(
@@ -355,8 +389,8 @@ class GlanceImageService:
         subject = Subject.of("POST /v2/images")
         serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "create")
-        if self._refuses(context, serving, subject):
-            self._refused(caller, subject, "create")
+        refused, serving = self._checked(context, serving, caller, subject, "create")
+        if refused:
             raise NotAuthorized()
         try:
             sent = self._sent(context, serving)
@@ -379,6 +413,7 @@ class GlanceImageService:
         subject = Subject.of("PUT /v2/images/{}/file", image_id)
         serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "upload")
+        # (not sent again after a 401: keystoneauth would resend the consumed data iterator)
         if self._refuses(context, serving, subject):
             self._refused(caller, subject, "upload")
             raise ImageNotAuthorized(image_id=image_id)
@@ -413,8 +448,9 @@ class GlanceImageService:
             kernel.trace.write_at(_DOWNLOAD_SENT, caller, (image_id,))
             traced = True
             if self._asked_refuses(token, serving, subject):
-                self._refused(caller, subject, "download")
-                raise ImageNotAuthorized(image_id=image_id)
+                refused, serving = self._again(context, serving, caller, subject, "download")
+                if refused:
+                    raise ImageNotAuthorized(image_id=image_id)
         # Glance's download_image rule (a deactivated image's refusal), before a byte moves
         try:
             self._glance.image_data.download_allowed(self._sent(context, serving), image_id)
@@ -437,8 +473,8 @@ class GlanceImageService:
         subject = Subject.of("DELETE /v2/images/{}", image_id)
         serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "delete")
-        if self._refuses(context, serving, subject):
-            self._refused(caller, subject, "delete")
+        refused, serving = self._checked(context, serving, caller, subject, "delete")
+        if refused:
             raise ImageNotAuthorized(image_id=image_id)
         try:
             self._glance.images.delete(self._sent(context, serving), image_id)

@@ -9,8 +9,10 @@ project ``service`` with the ``service`` role alone: devstack's ``create_service
 "cinder"``, the admin role dropped in e8bc2b82, 2015, and its ``init_cinder_service_user_conf``,
 ``configure_keystoneauth $CINDER_CONF cinder service_user``, 80c1605a), and its token
 (`service_token`) is what the ``[service_user]`` password plugin holds: asked on the first
-request that needs it and again once it would expire within 120 s (`Keystone.token_for`), so
-the callee's ``auth_token`` middleware validates it as any token. Where Keystone will not
+request that needs it and again once it would expire within 120 s, kept until then whatever
+Keystone thinks of it since (`Keystone.held_token`), so the callee's ``auth_token`` middleware
+validates it as any token; its 401 makes the plugin drop it and the request go again, once,
+with a new one (`invalidated`). Where Keystone will not
 issue it (the user disabled, without a role on ``service``) the request is never sent:
 ``ServiceTokenAuthWrapper.get_headers`` lets keystoneauth's ``Unauthorized`` go up
 (keystoneauth1 5.18.1 ``service_token.py``), which neither Cinder's Glance client
@@ -71,20 +73,33 @@ def service_token(kernel: Any) -> Any:
     trace)."""
     if not sends_service_token(kernel):
         return None
-    token = user_token(kernel, SERVICE_USER_NAME)
+    token = user_token(kernel, SERVICE_USER_NAME, kept=True)
     return UNCHECKED if token is None else token
 
 
-def user_token(kernel: Any, name: str, fresh: bool = False) -> Any:
+def invalidated(kernel: Any, serving: Any) -> bool:
+    """keystoneauth's ``Session.request`` after the callee's 401 to a request of Cinder's that
+    carried its service token `serving` (``ServiceTokenAuthWrapper.invalidate``): the
+    ``[service_user]`` plugin drops the token it holds (`Keystone.invalidate`) and the request
+    is sent again, once, with a new one (keystoneauth1 3.4.0-5.18.1 ``session.py``). Whether
+    it dropped one: not where no service token went, nor one `UNCHECKED`."""
+    if serving is None or serving is UNCHECKED:
+        return False
+    return kernel.keystone.invalidate(SERVICE_USER_NAME)
+
+
+def user_token(kernel: Any, name: str, fresh: bool = False, kept: bool = False) -> Any:
     """The live token of the user `name` Cinder authenticates as from its configuration (the
     ``[nova]`` section's privileged user, its ``[service_user]``), from the cloud's Keystone
     (`Keystone.configured_token`); None where the cloud has no Keystone or was built without
     the user; `Unauthorized` where Keystone will not issue one (disabled, deleted). `fresh`:
-    a token of its own, as a password plugin loaded for one request gets."""
+    a token of its own, as a password plugin loaded for one request gets; `kept`: the one
+    the plugin holds until its renewal point, Keystone's refusal of it since unknown to it
+    (`Keystone.configured_token`)."""
     keystone = kernel.keystone
     if keystone is None:
         return None
     try:
-        return keystone.configured_token(name, fresh)
+        return keystone.configured_token(name, fresh, kept)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized(request_id=keystone.refusal_request_id()) from refused

@@ -213,13 +213,23 @@ class Keystone:
         self.authenticate({"identity": {"methods": ["password"], "password": {"user": name}}})
         raise exception.Unauthorized()  # (authenticate refuses a name it does not know)
 
-    def configured_token(self, user_name: str, fresh: bool = False) -> Token | None:
+    def configured_token(
+        self, user_name: str, fresh: bool = False, kept: bool = False
+    ) -> Token | None:
         """The token a service's password plugin configured as `user_name` (of the Default
         domain: Nova's ``[service_user]``, Cinder's ``[service_user]`` and ``[nova]``) holds:
         `token_for`'s (`fresh`: a plugin made for this one request, as Cinder's ``[nova]``);
-        None where the cloud was built without the user (`was_deleted` false: the service's
-        token then goes unchecked); Keystone's refusal raised as `token_for` raises it, for a
-        deleted user too (`refuse_deleted`)."""
+        `kept`: as keystoneauth keeps it, the one issued until its renewal point
+        (`held_token`), Keystone's refusal of it since (revoked, the user disabled or deleted)
+        unknown to the plugin, which learns of it only from the callee's 401 (`invalidate`:
+        Nova's clients, `fakecloud.nova.service_auth.invalidated`); None where the cloud was
+        built without the user (`was_deleted` false: the service's token then goes
+        unchecked); Keystone's refusal raised as `token_for` raises it, for a deleted user too
+        (`refuse_deleted`)."""
+        if kept:
+            held = self.held_token(user_name)
+            if held is not None:
+                return held
         if self.directory.user_by_name(user_name, DEFAULT_DOMAIN_ID) is None:
             if not self.was_deleted(user_name):
                 return None
@@ -263,11 +273,28 @@ class Keystone:
         return token
 
     def held_token(self, user_name: str) -> Token | None:
-        """The project-scoped token `token_for(user_name)` would return now without issuing
-        one (None: its next call asks Keystone), with no trace event. A `KeyError` names an
-        unknown user."""
-        user = self.user(user_name)
-        return self._live((user.domain_id, user.name, "project"))
+        """The project-scoped token a service's password plugin configured as `user_name` (of
+        the Default domain) holds now (`configured_token`), with no trace event: the one issued
+        last while it has `MIN_TOKEN_LIFE_S` left (keystoneauth's ``_needs_reauthenticate``
+        asks nothing else: revoked, its user disabled or deleted, it is still sent; its roles
+        as Keystone reads them now while it still takes it), else None (the next request asks
+        Keystone)."""
+        token = self._user_tokens.get((DEFAULT_DOMAIN_ID, user_name, "project"))
+        if token is None or self.kernel.env._now + MIN_TOKEN_LIFE_S > self.tokens.expiry(token):
+            return None
+        if token.generation != self.tokens.generation and token.id in self.tokens:
+            try:
+                self.tokens.validate(token.id)  # its roles as they are now
+            except exception.TokenNotFound:
+                pass  # left without roles: refused by the callee, still held
+        return token
+
+    def invalidate(self, user_name: str) -> bool:
+        """keystoneauth's ``BaseIdentityPlugin.invalidate`` of the password plugin configured
+        as `user_name` (after the callee's 401: ``Session.request``): it drops the token it
+        holds, so its next request asks Keystone for a new one; whether it held one (True: the
+        request is sent again, once)."""
+        return self._user_tokens.pop((DEFAULT_DOMAIN_ID, user_name, "project"), None) is not None
 
     def project_of(self, user_name: str) -> str | None:
         """The id of the project `token_for(user_name)` scopes to, issuing no token (so no

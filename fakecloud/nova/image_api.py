@@ -93,6 +93,7 @@ from fakecloud.identity.context import forwarded
 from fakecloud.nova import anonymous_glance, exception, json_props
 from fakecloud.nova.service_auth import (
     UNCHECKED,
+    invalidated,
     is_anonymous_admin,
     sends_service_token,
     service_token,
@@ -639,6 +640,7 @@ class API:
         work: Callable[..., Any],
         image_id: str | None = None,
         *args: Any,
+        reauth: bool = True,
     ) -> Generator[Any, Any, Any]:
         """One glanceclient request, ``work(*args)``, with Nova's retries; Glance's errors as
         client errors. A callable and its arguments rather than a closure: a flow in flight
@@ -650,8 +652,16 @@ class API:
         service token's user, project and roles as its ``service_*`` (`forwarded`), which an
         operator's rule may read (``service_roles:service``), where the middleware confirmed
         it (`confirmed`: not where it went unconfirmed, invalid or, from keystonemiddleware
-        13.0.0, without the ``service`` role, behind ``delay_auth_decision``)."""
+        13.0.0, without the ``service`` role, behind ``delay_auth_decision``).
+
+        Glance's 401 to a request that carried Nova's service token is keystoneauth's to handle
+        (`invalidated`): the request is sent again, once (`reauth` false), with a new service
+        token, and the second answer is the caller's; glance-api then takes a user's token
+        that expired within Keystone's ``allow_expired_window``, where the service token it
+        held went unconfirmed (revoked, its user disabled since). An upload is not sent again
+        here (`_upload_data`): keystoneauth's retry would send its consumed chunk iterator."""
         k, cfg = self._kernel, self.config
+        asked_args = args
         retries = cfg.num_retries
         attempts = 1 + (k.switches.default_glance_num_retries if retries is None else retries)
         ok = ROUTES[call][2]
@@ -740,6 +750,10 @@ class API:
                     named = Subject((subject, image_id)) if templated else subject
                     said = e.glance_message or e.details or str(e)
                     calls.answered(k, caller, CALLEE, named, call, e.code, said)
+                    if e.code == 401 and reauth and invalidated(k, serving):
+                        # keystoneauth's one retry, its service token asked anew
+                        again = self._call(method, call, work, image_id, *asked_args, reauth=False)
+                        return (yield from again)
                     raise
                 except CommunicationError as e:
                     named = Subject((subject, image_id)) if templated else subject
@@ -1044,7 +1058,14 @@ class API:
         self, ctx: Any, image_id: str, data: ImageData, method: str, hub: Any = None
     ) -> Generator[Any, Any, Any]:
         upload = self._call(
-            method, "upload", self._glance.image_data.upload, image_id, ctx, image_id, data
+            method,
+            "upload",
+            self._glance.image_data.upload,
+            image_id,
+            ctx,
+            image_id,
+            data,
+            reauth=False,  # (keystoneauth would resend the chunks the first attempt consumed)
         )
         if hub is not None:
             upload = hub.blocking(upload, image_id, "glance upload")

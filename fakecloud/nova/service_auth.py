@@ -22,15 +22,17 @@ and to Glance (``nova/image/glance.py`` ``_session_and_auth``: 6211009e55, 16.0.
 The service user is a real user of the cloud's Keystone (`SERVICE_USER_NAME`, ``nova`` in
 project ``service`` with ``admin`` and ``service``: `fakecloud.identity.config`), and its
 token (`service_token`) is what keystoneauth's password plugin of ``[service_user]`` holds:
-asked on the first request that needs it and again once it would expire within 120 s
-(`Keystone.token_for`), so the callee's ``auth_token`` middleware validates it as it
-validates any token (`fakecloud.transport.token_cache.callee_checks`). Where Keystone will not
-issue it (the user disabled or deleted, its role on `service` taken away: an operator's
-mistake) the
-request is never sent: keystoneauth's ``Unauthorized`` goes up through Nova's client
-untranslated (`service_token`), so an API call that needed it is Nova's 500 ``Unexpected API
-Error`` naming ``keystoneauth1.exceptions.http.Unauthorized``, and a compute host's call fails
-as any unexpected error does there.
+asked on the first request that needs it and again once it would expire within 120 s, kept
+until then whatever Keystone thinks of it since (`Keystone.held_token`), so the callee's
+``auth_token`` middleware validates it as it validates any token
+(`fakecloud.transport.token_cache.callee_checks`). The callee's 401 is keystoneauth's to
+handle (`invalidated`): the plugin drops its token and the request is sent again, once, with
+a new one. Where Keystone will not issue it (the user disabled or deleted, its role on
+`service` taken away: an operator's mistake) the request is not sent (again):
+keystoneauth's ``Unauthorized`` goes up through Nova's client untranslated (`service_token`),
+so an API call that needed it is Nova's 500 ``Unexpected API Error`` naming
+``keystoneauth1.exceptions.http.Unauthorized``, and a compute host's call fails as any
+unexpected error does there.
 
 Cinder's and Glance's context of a request has the service token's user, project and roles
 as its ``service_*`` (`as_sent`, `fakecloud.identity.context.forwarded`): every Nova request
@@ -108,8 +110,9 @@ RENEWS = "renews"
 
 
 def service_token(kernel: Any) -> Any:
-    """Nova's service user's live token from the cloud's Keystone (`SERVICE_USER_NAME`);
-    `UNCHECKED` where the cloud has no Keystone or was built without such a user. Where
+    """Nova's service user's token (`SERVICE_USER_NAME`) its plugin holds, kept until its
+    renewal point (`Keystone.configured_token`'s `kept`), else a new one from the cloud's
+    Keystone; `UNCHECKED` where the cloud has no Keystone or was built without such a user. Where
     Keystone will not issue it one (the user disabled, deleted, without a role on its project:
     ``identity.auth_failed`` in the trace) keystoneauth's `Unauthorized`, raised before the
     request leaves Nova:
@@ -125,10 +128,24 @@ def service_token(kernel: Any) -> Any:
     if keystone is None:
         return UNCHECKED
     try:
-        token = keystone.configured_token(SERVICE_USER_NAME)
+        token = keystone.configured_token(SERVICE_USER_NAME, kept=True)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized(request_id=keystone.refusal_request_id()) from refused
     return UNCHECKED if token is None else token
+
+
+def invalidated(kernel: Any, serving: Any) -> bool:
+    """keystoneauth's ``Session.request`` after the callee's 401 to a request of Nova's that
+    carried the service token `serving`: ``ServiceTokenAuthWrapper.invalidate`` asks both
+    plugins (the user's ``_ContextAuthPlugin`` has nothing to drop; the ``[service_user]``
+    password plugin drops the token it holds, `Keystone.invalidate`) and, where one dropped
+    something, the request is sent again, once, its service token asked anew (keystoneauth1
+    5.18.1 ``session.py`` and ``service_token.py``, 3.4.0 alike): whatever the 401 was about,
+    the user's token expired or the service token refused. Whether it is sent again: not
+    where no service token went, nor one `UNCHECKED` (a world without Nova's service user)."""
+    if serving is None or serving is UNCHECKED:
+        return False
+    return kernel.keystone.invalidate(SERVICE_USER_NAME)
 
 
 def sent_service_token(kernel: Any, context: Any) -> Any:
@@ -145,21 +162,23 @@ def sent_service_token(kernel: Any, context: Any) -> Any:
 def held_service_token(kernel: Any, context: Any) -> Any:
     """The service token Nova would send with its next request made with `context`, as
     `sent_service_token` finds it but issuing none and tracing nothing: None where it sends
-    none, `UNCHECKED`, the live `Token` its plugin holds, or `RENEWS` where the next request
-    asks Keystone for one (none held, or one within 120 s of its end)."""
+    none, `UNCHECKED`, the `Token` its plugin holds (Keystone may refuse it since: the
+    callee's middleware decides, as its cache or Keystone answers), or `RENEWS` where the next
+    request asks Keystone for one (none held, or one within 120 s of its end)."""
     if not sends_service_token(kernel):
         return None
     if is_anonymous_admin(context) and not ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
         return None
     keystone = kernel.keystone
-    if keystone is None or keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
-        return (
-            RENEWS
-            if keystone is not None and keystone.was_deleted(SERVICE_USER_NAME)
-            else UNCHECKED
-        )
+    if keystone is None:
+        return UNCHECKED
+    # the one its plugin holds, refused by Keystone or not (`Keystone.held_token`)
     held = keystone.held_token(SERVICE_USER_NAME)
-    return RENEWS if held is None else held
+    if held is not None:
+        return held
+    if keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:
+        return RENEWS if keystone.was_deleted(SERVICE_USER_NAME) else UNCHECKED
+    return RENEWS
 
 
 def _service_context(kernel: Any) -> Any:

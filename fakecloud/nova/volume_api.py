@@ -90,6 +90,7 @@ from fakecloud.nova.service_auth import (
     as_sent,
     cinder_context,
     held_service_token,
+    invalidated,
     is_anonymous_admin,
     sends_service_token,
     sent_service_token,
@@ -563,6 +564,8 @@ class API:
         res_id: Any,
         view: Callable[[Any, Any, Any], Any] | None = None,
         args: tuple[Any, ...] = (),
+        *,
+        reauth: bool = True,
         **attrs: Any,
     ) -> Generator:
         """One round trip: half the latency, the fault point and Cinder's work ``op(*args)``,
@@ -579,8 +582,13 @@ class API:
 
         An anonymous admin `context` (a periodic task's) reaches Cinder as Nova's ``[cinder]``
         user (`cinder_context`), in the subject and wherever `args` hold it; one whose
-        ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule)."""
+        ``is_admin`` Nova's rule set reaches it without (Cinder asks its own rule).
+
+        Cinder's 401 to a request that carried Nova's service token is keystoneauth's to
+        handle (`invalidated`): the request is sent again, once (`reauth` false), with a new
+        service token, and the second answer is the caller's."""
         k = self.kernel
+        asked, asked_args = context, args
         # Nova's service token, sent with every request when it sends one (`service_auth`)
         sends = self._sends
         if sends is None:
@@ -677,6 +685,14 @@ class API:
                 subject = Subject((template, *parts))
                 if isinstance(exc, ClientException):
                     calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
+                    if exc.code == 401 and reauth and invalidated(k, serving):
+                        # keystoneauth's one retry, its service token asked anew
+                        return (
+                            yield from self._call(
+                                method, asked, op, on_error, res_id, view, asked_args,
+                                reauth=False, **attrs,
+                            )
+                        )  # fmt: skip
                 else:
                     calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
                 raise

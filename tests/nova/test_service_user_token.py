@@ -99,7 +99,10 @@ def test_openstacksdks_snapshot_outlives_its_token_only_with_novas_service_role(
         cloud.run_until_idle()
         assert conn.image.get_image(image.id).status == status
     rejected = [e["reason"] for e in cloud.trace.filter(kind="identity.token_rejected")]
-    assert rejected == ([refusal, refusal] if refusal else [])  # the GET, the DELETE
+    # the GET, the DELETE; with a service token, each sent again after the 401 with a new
+    # one (keystoneauth's Session.request: ServiceTokenAuthWrapper.invalidate), refused again
+    times = 2 if send is False else 4
+    assert rejected == ([refusal] * times if refusal else [])
     issued = cloud.trace.filter(kind="identity.token_issued", subject="nova")
     if send is False:
         assert issued == []
@@ -257,8 +260,8 @@ def test_keystone_refusing_novas_service_token_fails_novas_call_before_it_leaves
 
     The token Nova's plugin holds is past its renewal point (``will_expire_soon(120)``), so
     real keystoneauth asks Keystone for a new one: while it holds a live one it sends that,
-    revoked or not, and glance-api (``delay_auth_decision``) would take the create on the
-    user's token (docs/conformance.md: not modelled)."""
+    revoked or not, and glance-api (``delay_auth_decision``) takes the create on the user's
+    token (`test_a_snapshot_right_after_nova_is_disabled_goes_on_while_its_token_is_held`)."""
     cloud = Cloud(seed=1, profile="nova-34.0.0")
     server_id = _boot_from_image(cloud).json()["server"]["id"]
     cloud.run_until_idle()
@@ -390,3 +393,104 @@ def test_novas_500_for_cinders_401_is_real_novas_not_an_unexpected_500():
     r = _attach(cloud, server_id)
     assert "cinderclient.exceptions.Unauthorized" in r.json()["computeFault"]["message"]
     assert cloud.check_invariants(["no_unexpected_500"]) == []
+
+
+def _revoke_novas_held_token(cloud):
+    """An admin's ``DELETE /v3/auth/tokens`` of the token Nova's service user holds."""
+    held = cloud.keystone.held_token("nova").id
+    r = cloud.request(
+        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held}
+    )
+    assert r.status == 204
+
+
+@pytest.mark.parametrize(("disable", "status"), [(False, 200), (True, 500)])
+def test_nova_sends_its_held_service_token_and_retries_once_with_a_new_one(disable, status):
+    """keystoneauth's plugin keeps its token until ``will_expire_soon(120)``, whatever Keystone
+    thinks of it since (``_needs_reauthenticate``): Nova's attach reads the volume with the
+    revoked one, cinder-api's middleware (no cached entry) refuses it, and ``Session.request``
+    invalidates the plugin and sends the request again, once, with a new token: the attach goes
+    on. Where Keystone refuses the new token too (the user disabled), that refusal,
+    keystoneauth's ``Unauthorized``, is what Nova's API answers (its 500). fakecloud asked
+    Keystone for a new token before sending, so the trace had neither the refused request nor
+    the second."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    volume = {"volume": {"size": 1}}
+    volume_id = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume).json()
+    cloud.run_until_idle()
+    if disable:
+        _disable_nova(cloud)
+    else:
+        _revoke_novas_held_token(cloud)
+    start = len(cloud.trace)
+    attach = {"volumeAttachment": {"volumeId": volume_id["volume"]["id"]}}
+    path = f"/v2.1/servers/{server_id}/os-volume_attachments"
+    r = cloud.request("compute", "POST", path, body=attach)
+    assert r.status == status
+    seen = [
+        (e["kind"], e.get("status") or e.get("reason") or e["subject"])
+        for e in list(cloud.trace)[start:]
+        if e.get("callee") == "cinder-api" or e["kind"].startswith("identity.")
+    ]
+    refused = [
+        ("http.request", seen[0][1]),  # GET /volumes/{id} with the held token
+        ("identity.token_rejected", "invalid service token"),
+        ("http.response", 401),
+    ]
+    if disable:  # the new token refused: keystoneauth's Unauthorized, nothing sent again
+        assert seen[:4] == [*refused, ("identity.auth_failed", "user 'nova' is disabled")]
+        assert r.json()["computeFault"]["message"] == UNAUTHORIZED_500
+        return
+    assert seen[:6] == [
+        *refused,
+        ("identity.token_issued", "nova"),
+        ("http.request", seen[0][1]),  # sent again, once
+        ("http.response", 200),
+    ]
+    cloud.run_until_idle()
+    (vol,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()["volumes"]
+    assert vol["status"] == "in-use"
+
+
+def test_a_snapshot_right_after_nova_is_disabled_goes_on_while_its_token_is_held():
+    """Disabling ``nova`` revokes its tokens, but Nova's plugin keeps sending the one it holds
+    until its renewal point, and glance-api (``delay_auth_decision``) leaves the unconfirmed
+    service token to the user's: a createImage straight after succeeds, as real Nova's does.
+    fakecloud's Nova asked Keystone for a new token at once and answered 500."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    _disable_nova(cloud)
+    path, action = f"/v2.1/servers/{server_id}", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
+    assert r.status == 202
+    cloud.run_until_idle()
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}")
+    assert image.json()["status"] == "active"
+    assert cloud.trace.filter(kind="identity.auth_failed") == []
+
+
+def test_a_poll_skips_no_read_past_cinders_entry_of_the_revoked_token_nova_holds():
+    """A poller skips reads while Cinder's middleware answers alike
+    (`answered_alike_until`): with the service token Nova holds revoked but fresh in
+    cinder-api's cache, each read still passes with no call until that entry ages out, where
+    the next read is refused and sent again with a new token. The skip's end is that entry's
+    end (or the held token's renewal point); it was now (`RENEWS`: fakecloud's Nova renewed a
+    revoked token before its next read), so no read was skipped."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    volume = {"volume": {"size": 1}}
+    volume_id = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume).json()
+    cloud.run_until_idle()
+    attach = {"volumeAttachment": {"volumeId": volume_id["volume"]["id"]}}
+    path = f"/v2.1/servers/{server_id}/os-volume_attachments"
+    assert cloud.request("compute", "POST", path, body=attach).status == 200
+    cloud.run_until_idle()
+    held = cloud.keystone.held_token("nova")
+    _revoke_novas_held_token(cloud)
+    assert cloud.keystone.held_token("nova") is held  # still the plugin's
+    now = cloud.kernel.now
+    until = cloud.nova.volume_api.answered_alike_until(cloud.context("demo"))
+    cached = cloud.keystone.authtoken_caches["cinder-api"][held.id][1]
+    assert now < until <= cached  # (the user's token's entry may end first)
