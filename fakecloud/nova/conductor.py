@@ -232,7 +232,9 @@ class Conductor:
         try:
             # the request spec's zone (the create's, or a pin)
             zone = (self.db.pinned_zones or {}).get(instance.uuid)
-            host = scheduler.select_host(self.nova, zone, instance.uuid, destination)
+            host = scheduler.select_host(
+                self.nova, zone, instance.uuid, destination, room=instance.flavor
+            )
         except exception.NoValidHost as exc:
             event.finish(exc)
             instance.task_state = None

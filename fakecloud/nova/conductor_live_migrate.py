@@ -210,7 +210,7 @@ def _find_destination(
     zone = (nova.db.pinned_zones or {}).get(instance.uuid)
     while True:
         host = scheduler.select_host(
-            nova, zone, instance.uuid, where, ignore_hosts=tuple(attempted)
+            nova, zone, instance.uuid, where, ignore_hosts=tuple(attempted), room=instance.flavor
         )
         try:
             data = yield from _call_livem_checks_on_host(nova, context, instance, host, checks)

@@ -13,9 +13,9 @@ before 24.0.0 and placement's from it. No compute here reports ``PCPU`` inventor
 whose request asks it (20.0.0 on, `_asks_pcpu_alone`) has no candidate but where the fallback
 query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead; nor memory encryption
 (`mem_encryption`) nor vPMEM namespaces (`vpmem`): a boot or a resize asking them has none.
-Nor is a host a candidate for a boot or a resize whose flavor its inventories have no room
-left for (`inventories.fits`: ``VCPU``, ``MEMORY_MB``, ``DISK_GB``); a live migration, an
-evacuation and an unshelve ask no room here.
+Nor is a host a candidate for a server its inventories have no room left for
+(`inventories.fits`: ``VCPU``, ``MEMORY_MB``, ``DISK_GB``; a boot, a resize, a scheduled live
+migration, evacuation or unshelve).
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def select_host(
     destination: Destination | None = None,
     ignore_hosts: tuple[str, ...] = (),
     flavor: Any = None,
+    room: Any = None,
 ) -> str:
     """The host for a server (`NoValidHost` if none), as ``select_destinations`` picks it.
 
@@ -130,7 +131,8 @@ def select_host(
     `ignore_hosts`: the request spec's (a move's source host, ``IgnoreAttemptedHostsFilter``'s
     and ``allow_resize_to_same_host``'s), left out by the filters. `flavor` (a boot's or a
     resize's) asking ``PCPU`` with no fallback (`_asks_pcpu_alone`), memory encryption or a
-    vPMEM namespace: no candidate."""
+    vPMEM namespace: no candidate. Placement's room is asked for `flavor`, or for `room` (a
+    live migration's, an evacuation's or an unshelve's flavor, which ask nothing else here)."""
     version = nova.kernel.switches.release.version
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
@@ -142,7 +144,9 @@ def select_host(
             or vpmem.labels(flavor, version)
         ):
             raise exception.NoValidHost(reason="")
-        candidate = _with_room(nova, candidate, inventories.wanted(nova, flavor, instance_uuid))
+        room = flavor
+    if room is not None:
+        candidate = _with_room(nova, candidate, inventories.wanted(nova, room, instance_uuid))
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
             nova.hosts, lambda name: destination.matches(name) and candidate(name)

@@ -94,3 +94,41 @@ def test_a_host_without_room_is_no_alternate_for_a_rescheduled_build():
         f"build failures for instance {shown['id']}.",
     )
     assert env.cloud.check_invariants(["provider_within_capacity"]) == []
+
+
+def _cmp_2_full(env: NovaEnv) -> None:
+    for i in range(5):
+        forced = _boot(env, f"x{i}", user="admin", availability_zone="nova:cmp-2")
+        assert forced["status"] == "ACTIVE"
+
+
+TWO_HOSTS = {"nova": {**ONE_HOST["nova"], "compute_hosts": 2}}
+
+
+def test_a_live_migration_finds_no_host_with_room():
+    env = NovaEnv("upstream", TWO_HOSTS)
+    _cmp_2_full(env)
+    sid = _boot(env, "x5", user="admin", availability_zone="nova:cmp-1")["id"]
+    body = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
+    # before 2.34 the API waits for the conductor's scheduling; placement's one candidate is
+    # the source, which the request spec's ignore_hosts filters out
+    resp = env.action(sid, body, user="admin", microversion="2.30")
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        "No valid host was found. There are not enough hosts available.",
+    )
+    assert env.server(sid)["OS-EXT-SRV-ATTR:host"] == "cmp-1"
+
+
+def test_an_unshelve_finds_no_host_with_room():
+    env = NovaEnv("upstream", {"nova": {**ONE_HOST["nova"], "shelved_offload_time_s": 0}})
+    sid = [_boot(env, f"x{i}")["id"] for i in range(5)][0]
+    assert env.action(sid, {"shelve": None}).status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "SHELVED_OFFLOADED"
+    assert _boot(env, "x5")["status"] == "ACTIVE"  # its room taken meanwhile
+    assert env.action(sid, {"unshelve": None}).status == 202
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
+    assert env.cloud.check_invariants(["provider_within_capacity"]) == []

@@ -144,8 +144,9 @@ def rebuild_instance(
         try:
             zone = (db.pinned_zones or {}).get(instance.uuid)
             host = scheduler.select_host(
-                nova, zone, instance.uuid, where, ignore_hosts=(instance.host,)
-            )
+                nova, zone, instance.uuid, where, ignore_hosts=(instance.host,),
+                room=instance.flavor,
+            )  # fmt: skip
         except exception.NoValidHost as exc:
             db.migration_save(migration, "error", CONDUCTOR_ACTOR)
             # ``_set_vm_state_and_notify``: the fault is the scheduler's, the server in error.
