@@ -16,6 +16,7 @@ import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fakecloud import late
 from fakecloud.cinder import Cinder
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
@@ -47,7 +48,7 @@ def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, di
     bugs = sections.pop("bugs", None) or ()
     if isinstance(bugs, (str, bytes, Mapping)) or not isinstance(bugs, Iterable):
         raise ConfigError(f"config bugs: a list of bug names such as ['lp1731986'], got {bugs!r}")
-    from fakecloud.profiles.table import BUGS
+    BUGS = late.module("fakecloud.profiles.table").BUGS
 
     for bug in bugs:
         if bug not in BUGS:  # was "unknown switch 'lp1'", or a non-bug switch set to True
@@ -105,13 +106,11 @@ class Cloud:
     def _wire_services(self) -> None:
         """Connect the services the way a deployment does: Cinder reads images from Glance,
         and the cloud starts with Glance's public base images, owned by the admin project."""
-        from fakecloud import fault_points
-        from fakecloud.cinder.images import GlanceImageService
-
-        fault_points.declare(self.kernel.faults)
+        late.module("fakecloud.fault_points").declare(self.kernel.faults)
         self.kernel.keystone = self.keystone
 
-        self.cinder.image_service = GlanceImageService(self.glance)
+        images = late.module("fakecloud.cinder.images")
+        self.cinder.image_service = images.GlanceImageService(self.glance)
         admin = self.keystone.directory.project_by_name("admin")
         self.glance.add_base_images(admin.id if admin is not None else None)
 
@@ -190,9 +189,7 @@ class Cloud:
     def connection(self, user: str = "demo") -> Any:
         """An ``openstack.connection.Connection`` as `user`; it sends no request until used,
         and must be used inside ``with cloud.intercept():``."""
-        from fakecloud.transport.clients import connection
-
-        return connection(self, user)
+        return late.module("fakecloud.transport.clients").connection(self, user)
 
     def clouds_yaml(self) -> str:
         """A clouds.yaml text with one ``fakecloud-<user>`` entry per user (and
@@ -205,9 +202,8 @@ class Cloud:
         """Context manager: route every ``requests`` call to this cloud's hosts in-process, and
         bind the clock (``time.sleep`` advances virtual time). Other hosts fail with a clear
         ConnectionError unless `allow_other_hosts`. Enter it once per test."""
-        from fakecloud.transport.intercept import Intercept
-
-        return Intercept(self, allow_other_hosts=allow_other_hosts)
+        intercept = late.module("fakecloud.transport.intercept")
+        return intercept.Intercept(self, allow_other_hosts=allow_other_hosts)
 
     def request(
         self,

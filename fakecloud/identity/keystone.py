@@ -17,6 +17,7 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
+from fakecloud import late
 from fakecloud.identity import exception, passwords
 from fakecloud.identity.auth import authenticate
 from fakecloud.identity.catalog import built_catalog
@@ -77,9 +78,7 @@ class Keystone:
     def api(self) -> Any:
         """The Keystone v3 REST surface (a `fakecloud.api.service.ApiService`)."""
         if self._api is None:
-            from fakecloud.identity.v3 import KeystoneV3Api
-
-            self._api = KeystoneV3Api(self.kernel, self)
+            self._api = late.module("fakecloud.identity.v3").KeystoneV3Api(self.kernel, self)
         return self._api
 
     @property

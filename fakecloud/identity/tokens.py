@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
+from fakecloud import late
 from fakecloud.identity.context import RequestContext
 from fakecloud.identity.exception import TokenNotFound, Unauthorized
 from fakecloud.identity.models import Domain, Project, User
@@ -127,8 +128,7 @@ class TokenStore:
     ) -> Token:
         """A new token; `expires_at` defaults to now plus the lifetime (rescoping keeps the
         original's), and `parent_audit_ids` chains the audit id of the token it came from."""
-        from fakecloud.identity.policy_context import context_from_token
-
+        policy_context = late.module("fakecloud.identity.policy_context")
         if len(self._tokens) > self.prune_above:
             self.prune()
         now = self._kernel.now
@@ -151,7 +151,7 @@ class TokenStore:
         spans = self._kernel.clock.settled
         if spans is not None:
             token.expires_calendar = token.expires_at - spans.skipped(token.expires_at, now)
-        token.context = context_from_token(token)
+        token.context = policy_context.context_from_token(token)
         self._tokens[token.id] = token
         return token
 
@@ -199,8 +199,7 @@ class TokenStore:
         """Rebuild `token`'s roles from the written directory as Keystone's validation does
         (``[token] infer_roles`` honoured); `TokenNotFound` when its scope has none left
         (the token stays: a role granted again revives it, as in Keystone)."""
-        from fakecloud.identity.policy_context import context_from_token
-
+        policy_context = late.module("fakecloud.identity.policy_context")
         d, infer = self._kernel.written_directory, self._kernel.config.identity.infer_roles
         roles_on = d.effective_roles if infer else d.granted_roles
         user_id = token.user.id
@@ -222,7 +221,7 @@ class TokenStore:
             raise TokenNotFound(token_id=token.id)
         if roles != token.roles:
             token.roles = roles
-            token.context = context_from_token(token)
+            token.context = policy_context.context_from_token(token)
         token.generation = self.generation
 
     def refusal(self, token_id: str | None, cause: Exception | None = None) -> TokenNotFound:

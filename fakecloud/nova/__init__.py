@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from fakecloud import late
 from fakecloud.errors import ConfigError
 from fakecloud.nova.config import UNIFIED_LIMITS_DRIVER_SINCE, NovaConfig
 from fakecloud.nova.db import NovaDB
@@ -73,8 +74,6 @@ class Nova:
     oslo_limit_token_at: float | None = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
-        from fakecloud.nova.compute.rpcapi import ComputeAPI
-
         self.kernel = kernel
         self.config = kernel.config.nova
         _check_quota_driver(self.config, kernel.switches.release)
@@ -91,7 +90,7 @@ class Nova:
         self.scheduler_hints = {}
         self.volume_api = _volume_api(cinder)
         self.image_api = _image_api(glance)
-        self.compute_rpcapi = ComputeAPI(kernel, self)
+        self.compute_rpcapi = late.module("fakecloud.nova.compute.rpcapi").ComputeAPI(kernel, self)
         self._notifier = None
         self._policy = None
         self._compute_api = None
@@ -112,11 +111,10 @@ class Nova:
     def notifier(self) -> Any:
         """Where Nova's notifications go (the trace)."""
         if self._notifier is None:
-            from fakecloud.nova.notifications import Notifier
-
+            notifications = late.module("fakecloud.nova.notifications")
             switches = self.kernel.switches
             fmt = self.config.notification_format or switches.default_notification_format
-            self._notifier = Notifier(self.kernel, fmt)
+            self._notifier = notifications.Notifier(self.kernel, fmt)
         return self._notifier
 
     def _instance_updated(
@@ -150,12 +148,11 @@ class Nova:
             old_vm_state = new_vm_state
         if old_task_state is None:
             old_task_state = new_task_state
-        from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
-
+        conductor_host = late.module("fakecloud.nova.conductor_migrate").CONDUCTOR_HOST
         if ":" in actor:
             host = actor.split(":", 1)[1]
         else:
-            host = CONDUCTOR_HOST if actor == "nova-conductor" else self.config.api_host
+            host = conductor_host if actor == "nova-conductor" else self.config.api_host
         self.notifier.instance_update(
             service, host, instance, old_vm_state, old_task_state, renamed
         )
@@ -168,21 +165,15 @@ class Nova:
         return self._policy
 
     def _policy_engine(self) -> Any:
-        from fakecloud.nova.policies import (
-            CHECKS_COMPARED_SINCE,
-            SERVICE_ROLE_SINCE,
-            PolicyEngine,
-            real_defaults_major,
-        )
-
+        policies = late.module("fakecloud.nova.policies")
         switches = self.kernel.switches
-        return PolicyEngine(
+        return policies.PolicyEngine(
             switches.legacy_policy_defaults,
             self.config,
             switches.policy_new_defaults_enforced,
-            admin_service_apis=switches.release.major < SERVICE_ROLE_SINCE,
-            checks_uncompared=switches.release.major < CHECKS_COMPARED_SINCE,
-            real_defaults_major=real_defaults_major(switches.release.major),
+            admin_service_apis=switches.release.major < policies.SERVICE_ROLE_SINCE,
+            checks_uncompared=switches.release.major < policies.CHECKS_COMPARED_SINCE,
+            real_defaults_major=policies.real_defaults_major(switches.release.major),
         )
 
     def _rederive_policy(self) -> None:
@@ -201,27 +192,21 @@ class Nova:
     def compute_api(self) -> Any:
         """The compute API (`fakecloud.nova.compute.api.API`)."""
         if self._compute_api is None:
-            from fakecloud.nova.compute.api import API
-
-            self._compute_api = API(self)
+            self._compute_api = late.module("fakecloud.nova.compute.api").API(self)
         return self._compute_api
 
     @property
     def conductor(self) -> Any:
         """nova-conductor and the scheduler."""
         if self._conductor is None:
-            from fakecloud.nova.conductor import Conductor
-
-            self._conductor = Conductor(self)
+            self._conductor = late.module("fakecloud.nova.conductor").Conductor(self)
         return self._conductor
 
     @property
     def api(self) -> Any:
         """The compute REST service (`fakecloud.nova.api.service.ComputeApiService`)."""
         if self._api is None:
-            from fakecloud.nova.api.service import ComputeApiService
-
-            self._api = ComputeApiService(self)
+            self._api = late.module("fakecloud.nova.api.service").ComputeApiService(self)
         return self._api
 
     @property
@@ -230,9 +215,8 @@ class Nova:
         (`fakecloud.nova.instance_snapshots.InstanceSnapshotStore`), built on first use."""
         store = self.__dict__.get("_instance_snapshot_store")
         if store is None:
-            from fakecloud.nova.instance_snapshots import InstanceSnapshotStore
-
-            store = self._instance_snapshot_store = InstanceSnapshotStore(self.kernel)
+            snapshots = late.module("fakecloud.nova.instance_snapshots")
+            store = self._instance_snapshot_store = snapshots.InstanceSnapshotStore(self.kernel)
         return store
 
     def instance_snapshots(self) -> list[Any]:
@@ -245,9 +229,7 @@ class Nova:
 
     def add_host(self, name: str) -> Any:
         """Add a compute host (its manager, driver, disk and link to Glance)."""
-        from fakecloud.nova.compute.manager import ComputeManager
-
-        manager = ComputeManager(self, name)
+        manager = late.module("fakecloud.nova.compute.manager").ComputeManager(self, name)
         self.hosts[name] = manager
         return manager
 
@@ -278,9 +260,7 @@ class Nova:
         servers = [s.strip() for s in self.config.glance_api_servers.split(",") if s.strip()]
         if servers:
             return servers[0]
-        from fakecloud.nova.image_api import glance_endpoint
-
-        return glance_endpoint(self.kernel, self.glance)
+        return late.module("fakecloud.nova.image_api").glance_endpoint(self.kernel, self.glance)
 
     def generate_image_url(self, image_id: str) -> str:
         """``glance.API.generate_image_url``: the pre-2.45 ``Location`` of a snapshot."""
@@ -290,26 +270,27 @@ class Nova:
         self, context: Any, instance: Any, bdms: list[Any]
     ) -> Generator[Any, Any, None]:
         """Create, wait for and attach a booting server's volumes."""
-        from fakecloud.nova.block_device import prepare_block_devices
-
-        return prepare_block_devices(self, context, instance, bdms)
+        block_device = late.module("fakecloud.nova.block_device")
+        return block_device.prepare_block_devices(self, context, instance, bdms)
 
     def cleanup_volumes(
         self, context: Any, instance: Any, bdms: list[Any]
     ) -> Generator[Any, Any, None]:
         """Detach a deleted server's volumes, deleting those marked for it."""
-        from fakecloud.nova.block_device import cleanup_volumes
-
-        return cleanup_volumes(self, context, instance, bdms)
+        return late.module("fakecloud.nova.block_device").cleanup_volumes(
+            self, context, instance, bdms
+        )
 
 
 def _register_fault_errors(kernel: Any) -> None:
     """Errors scenario files can name at Nova's fault points (``nova.libvirt.*``)."""
-    from fakecloud.nova import exception
-    from fakecloud.nova.limit.oslo_limit import ConnectFailure, SessionInitError
-    from fakecloud.nova.virt.driver import VIR_ERR_NO_DOMAIN, LibvirtError
-    from fakecloud.nova.virt.guest_agent import VIR_ERR_AGENT_UNRESPONSIVE
-
+    exception = late.module("fakecloud.nova.exception")
+    oslo_limit = late.module("fakecloud.nova.limit.oslo_limit")
+    driver = late.module("fakecloud.nova.virt.driver")
+    LibvirtError, VIR_ERR_NO_DOMAIN = driver.LibvirtError, driver.VIR_ERR_NO_DOMAIN
+    VIR_ERR_AGENT_UNRESPONSIVE = late.module(
+        "fakecloud.nova.virt.guest_agent"
+    ).VIR_ERR_AGENT_UNRESPONSIVE
     faults = kernel.faults
     faults.register_error("LibvirtError", lambda msg=None: LibvirtError(msg or "internal error", 1))
     faults.register_error(
@@ -331,8 +312,8 @@ def _register_fault_errors(kernel: Any) -> None:
             msg or "Domain not found: no domain with matching uuid", VIR_ERR_NO_DOMAIN
         ),
     )
-    faults.register_error("ConnectFailure", ConnectFailure)
-    faults.register_error("SessionInitError", SessionInitError)
+    faults.register_error("ConnectFailure", oslo_limit.ConnectFailure)
+    faults.register_error("SessionInitError", oslo_limit.SessionInitError)
     faults.register_error(
         "NovaImageUnacceptable",
         lambda msg=None: exception.ImageUnacceptable(image_id="", reason=msg or "refused"),
@@ -342,19 +323,17 @@ def _register_fault_errors(kernel: Any) -> None:
 def _volume_api(cinder: Any) -> Any:
     if cinder is None:
         return None
-    from fakecloud.nova.volume_api import API
-
-    return API(cinder)
+    return late.module("fakecloud.nova.volume_api").API(cinder)
 
 
 def _image_api(glance: Any) -> Any:
     if glance is None:
         return None
     try:
-        from fakecloud.nova.image_api import API
+        image_api = late.module("fakecloud.nova.image_api")
     except ModuleNotFoundError:
         return None
-    return API(glance)
+    return image_api.API(glance)
 
 
 def _check_quota_driver(config: NovaConfig, release: Any) -> None:
