@@ -147,3 +147,32 @@ def test_cinder_sends_its_held_service_token_and_retries_once_after_novas_401():
     assert cloud.trace.filter(kind="cinder.error") == []
     actions = env.request("GET", f"/v2.1/servers/{sid}/os-instance-actions").json()
     assert [a["action"] for a in actions["instanceActions"]].count("extend_volume") == 2
+
+
+def test_cinders_download_refused_for_an_expired_token_goes_again_with_a_new_service_token():
+    """A volume made from an image whose download waits past the user's token's end, Cinder's
+    held service token revoked meanwhile and out of glance-api's cache: glance-api leaves the
+    revoked one unconfirmed and refuses the expired user token (401); keystoneauth drops
+    Cinder's token and sends the download again with a new one, whose ``service`` role lets
+    the expired token through (``allow_expired``): the volume is made. fakecloud's Cinder
+    renewed the revoked token before sending: no 401."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config={"identity": {"token_ttl_s": 600}})
+    cloud.context("demo")  # the user's token, issued at 0: it dies at 600
+    cloud.run(until=350)
+    cloud.faults.add("cinder.volume.create", action="delay", delay_s=350)
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
+    held = cloud.keystone.held_token("cinder")  # issued at 350 for the image's show
+    r = cloud.request(
+        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
+    )
+    assert r.status == 204
+    cloud.run_until_idle()
+    downloads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="download")]
+    assert downloads == [401, 200]
+    (rejected,) = cloud.trace.filter(kind="identity.token_rejected", actor="glance")
+    assert rejected["reason"] == "expired token"
+    (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()[
+        "volumes"
+    ]
+    assert volume["status"] == "available"
