@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud import late
+from fakecloud.api_checks import application_credential as checked_credential
+from fakecloud.api_checks import file_path, flag, save_target, user_name
 from fakecloud.cinder import Cinder
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
@@ -184,12 +186,17 @@ class Cloud:
         """
         from fakecloud.transport.clients import credentials
 
+        call = "cloud.credentials"
+        if application_credential is None:
+            user_name(self, user, call)
+        checked_credential(application_credential, call)
         return credentials(self, user, application_credential=application_credential)
 
     def connection(self, user: str = "demo") -> Any:
         """An ``openstack.connection.Connection`` as `user`; it sends no request until used,
         and must be used inside ``with cloud.intercept():``."""
-        return late.module("fakecloud.transport.clients").connection(self, user)
+        clients = late.module("fakecloud.transport.clients")
+        return clients.connection(self, user_name(self, user, "cloud.connection"))
 
     def clouds_yaml(self) -> str:
         """A clouds.yaml text with one ``fakecloud-<user>`` entry per user (and
@@ -203,7 +210,8 @@ class Cloud:
         bind the clock (``time.sleep`` advances virtual time). Other hosts fail with a clear
         ConnectionError unless `allow_other_hosts`. Enter it once per test."""
         intercept = late.module("fakecloud.transport.intercept")
-        return intercept.Intercept(self, allow_other_hosts=allow_other_hosts)
+        allowed = flag(allow_other_hosts, "cloud.intercept", "allow_other_hosts")
+        return intercept.Intercept(self, allow_other_hosts=allowed)
 
     def request(
         self,
@@ -278,17 +286,20 @@ class Cloud:
 
     def save(self, path: Any) -> None:
         """Write this idle cloud's whole state to `path` (JSON data, no code); `Cloud.load`
-        continues from it exactly. Work still in flight is refused, naming the processes."""
+        continues from it exactly. Work still in flight is refused, naming the processes; a
+        `path` that is no file path, a directory or in no folder, naming `path`, before the
+        state is written out."""
         from fakecloud.state import save
 
-        save(self, path)
+        save(self, save_target(path, "cloud.save"))
 
     @classmethod
     def load(cls, path: Any) -> Cloud:
-        """A cloud continuing exactly from the state `Cloud.save` wrote to `path`."""
+        """A cloud continuing exactly from the state `Cloud.save` wrote to `path` (a
+        TypeError naming `path` for what is no file path)."""
         from fakecloud.state import load
 
-        return load(path, cloud_class=cls)
+        return load(file_path(path, "Cloud.load"), cloud_class=cls)
 
     def fork(self) -> Cloud:
         """An independent copy of this idle cloud that continues exactly as it would (same

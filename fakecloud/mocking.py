@@ -36,6 +36,7 @@ import atexit
 import functools
 import inspect
 import json
+import operator
 import os
 import tempfile
 import unittest
@@ -62,6 +63,7 @@ class mock:  # noqa: N801 - named like moto's mock_aws, and used as fakecloud.mo
     ):
         from fakecloud.frozen import frozen
 
+        _check_arguments(seed, profile, config, user)
         self.seed = seed
         self.profile = profile
         # its own read-only copy: the caller's dict changed after the decorator was applied
@@ -218,6 +220,42 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
     for key, value in saved.items():
         if value is not None:
             os.environ[key] = value
+
+
+def _check_arguments(seed: Any, profile: Any, config: Any, user: Any) -> None:
+    """Refuse what no activation could build, naming ``fakecloud.mock`` and the argument,
+    when the mock is made (a decorator's bad profile failed in every test it wrapped, the
+    error naming ``Cloud``); ``@fakecloud.mock`` without its parentheses is said so."""
+    from fakecloud.config import Config
+    from fakecloud.errors import ConfigError
+
+    if callable(seed):  # @fakecloud.mock: the function became the seed
+        raise TypeError(
+            "fakecloud.mock: seed: got the function or class to decorate; write "
+            "@fakecloud.mock() with its parentheses"
+        )
+    try:
+        if isinstance(seed, bool):
+            raise TypeError
+        operator.index(seed)  # as Cloud reads a seed
+    except TypeError:
+        raise ConfigError(f"fakecloud.mock: seed: a whole number, got {seed!r}") from None
+    if not isinstance(profile, str):
+        raise ConfigError(
+            f"fakecloud.mock: profile: a string like 'nova-20.6.0' or 'upstream', got {profile!r}"
+        )
+    from fakecloud.profiles.resolve import resolve
+
+    try:
+        resolve(profile)
+    except ConfigError as exc:
+        raise ConfigError(f"fakecloud.mock: profile: {exc}") from None
+    if config is not None and not isinstance(config, (Mapping, Config)):
+        raise ConfigError(
+            f"fakecloud.mock: config: a mapping of sections (or a Config), got {config!r}"
+        )
+    if not isinstance(user, str):
+        raise TypeError(f"fakecloud.mock: user: expected a user name such as 'demo', got {user!r}")
 
 
 def _remove(path: str) -> None:

@@ -14,6 +14,7 @@ SELF_CONTAINED = [
     "fakecloud.api.exceptions",
     "fakecloud.api.microversion",
     "fakecloud.api.pagination",
+    "fakecloud.api_checks",
     "fakecloud.bounds",
     "fakecloud.cinder.exception",
     "fakecloud.cloud",

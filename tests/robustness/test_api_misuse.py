@@ -169,3 +169,70 @@ def test_copying_a_cloud_forks_it_and_pickling_it_names_save():
         assert (twin.now, cloud.now) == (5.0, 0.0)
     with pytest.raises(TypeError, match=r"^a Cloud cannot be pickled: cloud.save\(path\) writes"):
         pickle.dumps(cloud)
+
+
+def test_save_and_load_name_a_path_that_is_no_file(tmp_path):
+    """Session 44: ``cloud.save(<a directory>)`` was a plain "Is a directory", ``save(None)``
+    pathlib's TypeError, ``Cloud.load(None)`` "open: path should be string..." (naming
+    ``open``). Each names the call and `path` now, still the OSError kind ``open`` gives where
+    it is one, and the cloud is saved afterwards as before."""
+    cloud = Cloud(seed=1)
+    with pytest.raises(IsADirectoryError, match=r"cloud.save: path is a directory; name a file"):
+        cloud.save(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"cloud.save: path: its folder .* does not"):
+        cloud.save(tmp_path / "gone" / "cloud.json")
+    with pytest.raises(ValueError, match=r"^cloud.save: path: an empty path names no file"):
+        cloud.save("")
+    for path in (None, 5, ["cloud.json"]):
+        with pytest.raises(TypeError, match=r"^cloud.save: path: expected a file path"):
+            cloud.save(path)
+        with pytest.raises(TypeError, match=r"^Cloud.load: path: expected a file path"):
+            Cloud.load(path)
+    assert list(tmp_path.iterdir()) == []
+    cloud.save(tmp_path / "cloud.json")
+    assert Cloud.load(tmp_path / "cloud.json").now == 0.0
+
+
+def test_intercept_connection_and_credentials_name_a_bad_argument():
+    """Session 44: ``intercept(allow_other_hosts="yes")`` let every host through (a non-empty
+    string is true) and ``"no"`` too; ``credentials(application_credential=5)`` was "'int'
+    object is not subscriptable", ``{}`` a bare KeyError 'id', an id of 5 was taken;
+    ``connection(user=None)`` "no user None". Each is refused naming the call and argument."""
+    cloud = Cloud(seed=1)
+    for value in ("yes", "no", 1, None):
+        with pytest.raises(TypeError, match=r"^cloud.intercept: allow_other_hosts: expected True"):
+            cloud.intercept(allow_other_hosts=value)
+    for value, said in ((5, "got 5"), ({}, "its 'id' is None"), ({"id": 5}, "its 'id' is 5")):
+        with pytest.raises(TypeError, match=r"^cloud.credentials: application_credential: .*"):
+            cloud.credentials(application_credential=value)
+        with pytest.raises(TypeError, match=said):
+            cloud.credentials(application_credential=value)
+    for call in (cloud.connection, cloud.credentials):
+        name = f"cloud.{call.__name__}"
+        with pytest.raises(TypeError, match=rf"^{name}: user: expected a user name"):
+            call(user=None)
+        with pytest.raises(KeyError, match=rf"{name}: user: no user 'nobody' in this cloud"):
+            call(user="nobody")
+
+
+def test_mock_refuses_what_no_activation_could_build_when_made():
+    """Session 44: ``fakecloud.mock(profile="nova-99")`` (a decorator's argument) failed only
+    when each test it wrapped ran, naming ``Cloud``; ``@fakecloud.mock`` without parentheses
+    made the decorated function the seed, and the test then failed with a missing argument."""
+    import fakecloud
+
+    with pytest.raises(TypeError, match=r"^fakecloud.mock: seed: .*@fakecloud.mock\(\) with"):
+
+        @fakecloud.mock
+        def test_nothing():
+            pass
+
+    for arguments, expected in (
+        ({"seed": "1"}, r"seed: a whole number, got '1'"),
+        ({"profile": 5}, r"profile: a string like"),
+        ({"profile": "nova-99"}, r"profile: unknown profile 'nova-99'"),
+        ({"config": 5}, r"config: a mapping of sections"),
+        ({"user": 5}, r"user: expected a user name"),
+    ):
+        with pytest.raises((TypeError, ConfigError), match=r"^fakecloud.mock: " + expected):
+            fakecloud.mock(**arguments)
