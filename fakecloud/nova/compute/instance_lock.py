@@ -23,11 +23,10 @@ from typing import Any
 def acquire(manager: Any, uuid: str) -> Generator[Any, Any, None]:
     """Take server `uuid`'s lock on `manager`'s host, waiting while another task holds it
     (``yield from acquire(...)``, then `release` in a ``finally``)."""
-    state = manager.__dict__
     while True:
-        locks = state.get("_instance_locks")
+        locks = getattr(manager, "_instance_locks", None)
         if locks is None:
-            state["_instance_locks"] = {uuid: None}
+            manager._instance_locks = {uuid: None}
             return
         if uuid not in locks:
             locks[uuid] = None
@@ -40,15 +39,15 @@ def acquire(manager: Any, uuid: str) -> Generator[Any, Any, None]:
 
 def release(manager: Any, uuid: str) -> None:
     """Let server `uuid`'s lock go: its waiters try again."""
-    locks = manager.__dict__["_instance_locks"]
+    locks = manager._instance_locks
     freed = locks.pop(uuid)
     if not locks:
-        del manager.__dict__["_instance_locks"]
+        del manager._instance_locks
     if freed is not None:
         freed.succeed()
 
 
 def held(manager: Any, uuid: str) -> bool:
     """Whether a task on `manager`'s host holds server `uuid`'s lock."""
-    locks = manager.__dict__.get("_instance_locks")
+    locks = getattr(manager, "_instance_locks", None)
     return locks is not None and uuid in locks

@@ -149,7 +149,9 @@ def sync_tick(manager: Any) -> None:
         if not instance_lock.held(manager, uuid):
             _query_driver_power_state_and_sync(manager, uuid, row.task_state)
             continue
-        in_progress = manager.__dict__.setdefault("_syncs_in_progress", set())
+        in_progress = getattr(manager, "_syncs_in_progress", None)
+        if in_progress is None:
+            in_progress = manager._syncs_in_progress = set()
         if uuid not in in_progress:  # else: 'Sync already in progress' (debug)
             in_progress.add(uuid)
             work = _sync_when_unlocked(manager, uuid, row.task_state)
@@ -182,10 +184,10 @@ def _sync_when_unlocked(manager: Any, uuid: str, listed_task: Any) -> Generator:
         finally:
             instance_lock.release(manager, uuid)
     finally:
-        in_progress = manager.__dict__["_syncs_in_progress"]
+        in_progress = manager._syncs_in_progress
         in_progress.discard(uuid)
         if not in_progress:
-            del manager.__dict__["_syncs_in_progress"]
+            del manager._syncs_in_progress
 
 
 def _pending(task_state: str) -> str:
