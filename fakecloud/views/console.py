@@ -30,7 +30,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from fakecloud.views import model
+from fakecloud.views import lanes, model
 from fakecloud.views.timeline import story_line, validations_note
 
 #: Virtual seconds without news after which the narrator shows the wait as a progress bar.
@@ -225,10 +225,72 @@ class Narrator:
 
 
 def _busy(run: model.Run, start: float, end: float) -> str:
-    """What is running between `start` and `end` (the phases that span the wait)."""
+    """What is running between `start` and `end`: the phases that span the wait, else who
+    waits on whom (`awaited`)."""
     spans = [b for b in run.bars if not b.setup and b.start <= start + 1e-9 and b.end >= end - 1e-9]
     names = list(dict.fromkeys(b.label for b in spans))
-    return ", ".join(names[:2])
+    return ", ".join(names[:2]) or "; ".join(awaited(run, start, end)[:2])
+
+
+def awaited(run: model.Run, start: float, end: float) -> list[str]:
+    """Who waits on whom through the whole of a wait from `start` to `end` (scenario time)
+    where no phase runs: the RPC calls and the requests between services sent by its middle and
+    unanswered before `end`; when the wait ends in a guest agent's failed command, that libvirt
+    waited on the agent (a hung qemu-ga: nova-api's ``quiesce_instance`` call waits while
+    libvirt waits out ``QEMU_AGENT_WAIT_TIME`` for the agent's answer); the instance actions
+    begun and not finished (a stop's ``compute_stop_instance`` while the guest shuts down);
+    else the scenario's own wait (a `wait:` step polling) or its next step. Without these the
+    tour's five seconds of a hung agent read ``… 5.002 s pass``, nothing named."""
+    calls: dict[tuple[Any, ...], list[str]] = {}  # sent and not yet answered, oldest first
+    step: dict[str, Any] | None = None  # the scenario's last step begun
+    half = start + (end - start) / 2
+    for e in run.events:
+        t = run.rel(e["t"])
+        if t >= end - 1e-9:
+            break
+        kind = e["kind"]
+        if kind in ("rpc.call", "rpc.reply", "rpc.timeout"):
+            target, method = str(e["subject"]), str(e.get("method"))
+            key: tuple[Any, ...] = ("rpc", target, method)
+            sender = lanes.label(lanes.rpc_sender(target, method))
+            said = f"{sender} waits for {lanes.label(lanes.of_actor(target))} to answer {method}"
+            opens = kind == "rpc.call"
+        elif kind in ("http.request", "http.response"):
+            caller = lanes.label(lanes.of_actor(e["actor"]))
+            key = ("http", e["actor"], e.get("callee"), e.get("call"), e.get("subject"))
+            said = f"{caller} waits for {e.get('callee')} to answer {e.get('call')}"
+            opens = kind == "http.request"
+        elif kind == "nova.event":  # an instance action's event (`wrap_instance_event`)
+            action = str(e.get("event"))
+            host = f"nova-compute {e['actor']}" if action.startswith("compute_") else e["actor"]
+            key = ("action", e["actor"], e["subject"], action)
+            said = f"{host} runs {action} for {run.names.get(str(e['subject']))}"
+            opens = e.get("phase") == "start"
+        else:
+            if kind == "scenario.step" and not run.is_setup(e):
+                step = e
+            continue
+        if opens:
+            # (what begins in the wait's first half waits through most of it: a stop's action
+            # starts as its cast arrives, 2 ms after the request line that opens the wait)
+            calls.setdefault(key, []).append(said if t <= half else "")
+        elif calls.get(key):
+            calls[key].pop(0)
+    waits = [said for pending in calls.values() for said in pending if said]
+    ends = [e for e in run.events if abs(run.rel(e["t"]) - end) < 1e-9]
+    for e in ends:
+        if e["kind"] == "guest.agent_error":
+            server = run.names.get(str(e["subject"]))
+            waits.append(f"libvirt waits for the guest agent of {server} ({e.get('command')})")
+    if not waits and step is not None:
+        if step.get("action") == "wait":
+            what = run.names.text(step.get("what"))
+            waits.append(f"step {step['subject']} waits: {what}")
+        else:
+            nxt = next((e for e in ends if e["kind"] == "scenario.step"), None)
+            if nxt is not None:
+                waits.append(f"until the scenario's next step, {nxt['subject']}")
+    return list(dict.fromkeys(waits))
 
 
 def facts(run: model.Run) -> Iterator[tuple[str, str]]:

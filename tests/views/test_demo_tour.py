@@ -209,3 +209,50 @@ def test_polls_back_to_back_are_told_once_with_their_count_and_interval(tmp_path
         f"2.166s  {poll}",
         "2.236s  guest of db: filesystems thawed",
     ]
+
+
+# docs/faults.md's volume-backed snapshot of a running server whose guest agent never answers
+AGENT_HUNG = """
+name: agent-hung
+cloud:
+  config: {nova: {guest_agents: {db: {state: hung}}}}
+  images: {cirros: {existing: cirros-0.6.2-x86_64-qga}}
+  volumes: {boot: {body: {size: 1, imageRef: "${images.cirros.id}"}}}
+  servers:
+    db:
+      body:
+        flavorRef: "1"
+        block_device_mapping_v2:
+          - {boot_index: 0, uuid: "${volumes.boot.id}", source_type: volume,
+             destination_type: volume}
+steps:
+  - name: snap
+    microversion: "2.45"
+    request: POST /servers/${servers.db.id}/action
+    body: {createImage: {name: snap}}
+"""
+
+
+def test_a_wait_with_no_phase_running_names_who_waits_on_whom(tmp_path, capsys):
+    """Session 43's trainer: the five seconds of a hung guest agent read `… 5.002 s pass`, with
+    nothing named (no phase is open while nova-api's quiesce call waits); the tour names the
+    call it waits on and libvirt's wait for the agent, and a stop's wait the instance action
+    under way."""
+    scenario = tmp_path / "agent_hung.yaml"
+    scenario.write_text(AGENT_HUNG)
+    assert cli(["demo", str(scenario), "--no-pause", "--out", str(tmp_path)]) == 0
+    told = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    quiesce = told.index("0.024s  RPC call → nova-compute cmp-1: quiesce_instance")
+    assert told[quiesce + 1] == (
+        "… 5.002 s pass — nova-api waits for nova-compute cmp-1 to answer quiesce_instance; "
+        "libvirt waits for the guest agent of db (guest-fsfreeze-freeze)"
+    )
+    assert told[quiesce + 2].startswith("5.026s  guest of db: guest-fsfreeze-freeze failed")
+
+
+def test_the_tour_names_what_each_quiet_wait_is(demo_tour):
+    printed, _ = demo_tour
+    offline = _chapter(printed, "2. Volume-backed server, offline")
+    assert "… 1.002 s pass — nova-compute cmp-1 runs compute_stop_instance for db" in offline
+    assert "… 0.498 s pass — step stopped waits: poll GET /servers/db until it matches" in offline
+    assert " pass\n" not in printed  # every wait says what it is
