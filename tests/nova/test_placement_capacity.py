@@ -132,3 +132,18 @@ def test_an_unshelve_finds_no_host_with_room():
     shown = env.server(sid)
     assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("SHELVED_OFFLOADED", None)
     assert env.cloud.check_invariants(["provider_within_capacity"]) == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "sixth"), [("nova-17.0.13", "ERROR"), ("nova-18.0.0", "ACTIVE")]
+)
+def test_a_volume_backed_root_is_asked_of_disk_gb_until_rocky(profile, sixth):
+    # resources_from_request_spec leaves a volume-backed server's root out of DISK_GB from
+    # 18.0.0 (03c596a9f4, LP #1469179): 17.x asks it, so a sixth 160 GB root finds no room
+    config = {**ONE_HOST, "cinder": {"quota_gigabytes": -1, "quota_volumes": -1}}
+    env = NovaEnv(profile, config)
+    for i in range(5):
+        env.boot(name=f"b{i}", flavor="5", bfv=True)
+    shown = env.server(env.boot(name="b5", flavor="5", bfv=True, wait=False))
+    env.cloud.run_until_idle()
+    assert env.server(shown["id"])["status"] == sixth
