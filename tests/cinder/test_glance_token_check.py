@@ -140,3 +140,40 @@ def test_a_volume_from_an_image_glances_download_rule_refuses_fails_before_a_byt
     ]
     assert answers == [("download", 403)]
     assert cloud.trace.filter(kind="io.start", label="cinder.image_download") == []
+
+
+def test_a_download_with_cinders_revoked_held_service_token_is_sent_again_with_a_new_one():
+    """Cinder's ``[service_user]`` plugin keeps its token until its renewal point, revoked
+    since or not: the download goes with it, glance-api confirms neither token (the user's
+    expired) and answers 401, and keystoneauth sends it again, once, with a new service token
+    (``Session.request``'s ``invalidate``, keystoneauth1 3.4.0-5.18.1), which lets the expired
+    user token through: the volume is made. Without the retry it was ``error``."""
+    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": True}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    image_id = images["images"][0]["id"]  # the user's token: issued now, dead at t=600
+    cloud.run(until=450)  # (its client keeps it: 150 s left)
+    # the download at t=800: past glance-api's cache of both tokens (300 s), before the held
+    # service token's renewal point (issued at 450, 600 s, renewed within 120 s of its end)
+    cloud.faults.add("cinder.scheduler", action="delay", delay_s=350)
+    body = {"volume": {"size": 1, "imageRef": image_id}}
+    r = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    assert r.status == 202
+    held = cloud.keystone.held_token("cinder")  # issued for cinder-api's show of the image
+    headers = {"X-Subject-Token": held.id}
+    revoked = cloud.request("identity", "DELETE", "/v3/auth/tokens", user="admin", headers=headers)
+    assert revoked.status == 204
+    cloud.run_until_idle()
+    volume = r.json()["volume"]["id"]
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume}")
+    assert shown.json()["volume"]["status"] == "available"
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    assert answers == [("download", 401), ("download", 200)]
+    rejected = [e["reason"] for e in cloud.trace.filter(kind="identity.token_rejected")]
+    assert rejected == ["expired token"]  # (the service token unconfirmed: delay_auth_decision)
+    issued = cloud.trace.filter(kind="identity.token_issued", subject="cinder")
+    assert [e["t"] > 750 for e in issued] == [False, True]

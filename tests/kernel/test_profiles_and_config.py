@@ -220,3 +220,28 @@ def test_a_section_given_keys_is_what_its_dataclass_init_builds():
     with pytest.raises(TypeError, match="every field, and only they, in __init__"):
         config.config_section("odd")(Odd)
     assert "odd" not in config._SECTIONS
+
+
+def test_a_key_checked_again_is_refused_or_taken_exactly_as_the_first_time():
+    """`config._checked_scalar` remembers the checks of text, int and bool values (a cloud is
+    mostly built with the same few keys): a refused value is refused every time with its own
+    message, ``True`` is not taken for ``1`` nor ``1`` for ``True``, an int given for a float
+    is that float, and floats are checked each time (``-0.0`` equals ``0.0``, and a save
+    writes them apart)."""
+    from fakecloud.config import Config
+
+    def nova(**keys):
+        return Config.from_mapping({"nova": keys}).nova
+
+    for _ in range(2):
+        with pytest.raises(ConfigError, match=r"nova.quota_instances: expected a limit .* -5"):
+            nova(quota_instances=-5)
+        with pytest.raises(ConfigError, match="nova.quota_instances: expected int, got bool"):
+            nova(quota_instances=True)  # YAML's true, an int, is no count
+        assert nova(quota_instances=1).quota_instances == 1
+        with pytest.raises(ConfigError, match="nova.notify_on_state_change"):
+            nova(notify_on_state_change=1)
+        made = nova(build_delay_s=3).build_delay_s
+        assert (made, type(made)) == (3.0, float)
+        for zero in (0.0, -0.0, 0.0):
+            assert str(nova(build_delay_s=zero).build_delay_s) == str(zero)
