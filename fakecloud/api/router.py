@@ -126,8 +126,7 @@ class Router:
         if slash_paths is not None and path[-1:] == "/" and path not in slash_paths:
             table = self._slashed
         parts = list(filter(None, path.split("/")))
-        method = method.upper()
-        allowed: list[str] = []
+        allowed: list[str] = []  # (`method` as sent: ``get`` is no ``GET``, as routes reads it)
         for route in table.get(len(parts), ()):
             for i, literal in route.literals:
                 if parts[i] != literal:

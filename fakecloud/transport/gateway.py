@@ -224,8 +224,8 @@ class Gateway:
         base_url: str | None = None,
         path_decoded: bool = False,
     ) -> Response:
-        """`handle` for a caller holding the cloud's turn (`Kernel.lock`)."""
-        method = method.upper()
+        """`handle` for a caller holding the cloud's turn (`Kernel.lock`); `method` as sent
+        (a served ``get`` is no ``GET``: `fakecloud.transport.method_case`)."""
         if not path_decoded and "%" in path:
             path = unquote(path)  # as WSGI's PATH_INFO: routers see decoded segments
         api = mount.api
@@ -317,6 +317,8 @@ class Gateway:
             check_call_arguments(service_type, method, path, user, microversion, headers)
         if not method.isalpha():
             check_method(method)
+        if not method.isupper():
+            method = method.upper()  # as requests writes it (``prepare_method``)
         # (a header or two: each checked before a token is issued for the call)
         given = (
             [(key, header_value(key, value)) for key, value in headers.items()] if headers else ()
@@ -335,7 +337,7 @@ class Gateway:
                 # on the project, a disabled user): that answer is what the caller gets.
                 identity = self.mount_for_type("identity").api
                 refused = refuse_token(identity, self.cloud.keystone, exc)
-                return refused if method.upper() != "HEAD" else _bodiless(refused)
+                return refused if method != "HEAD" else _bodiless(refused)
             sent["x-auth-token"] = token.id
             if token.project is not None:
                 path = path.replace("{project_id}", token.project.id)
@@ -371,7 +373,7 @@ class Gateway:
         folded = dict.__new__(Headers)
         dict.update(folded, sent)
         response = self._handle(mount, method, path, query, folded, raw)  # (`call` holds the turn)
-        if method == "GET" or method.upper() != "HEAD":
+        if method != "HEAD":
             return response
         return _bodiless(response)
 
@@ -649,6 +651,6 @@ def _bodiless(response: Response) -> Response:
 
 def wire_body(response: Response, method: str) -> bytes:
     """The body bytes to send (none for HEAD, 204 and 304)."""
-    if method.upper() == "HEAD" or response.status in NO_BODY_STATUS:
+    if method == "HEAD" or response.status in NO_BODY_STATUS:
         return b""
     return response.content()

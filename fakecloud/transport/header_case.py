@@ -56,6 +56,16 @@ class FrontTask(KeepAliveTask):
     server in front of the service writes it: its status line, its fields, their order and,
     where Apache is in front, the application's names in their own case."""
 
+    def get_environment(self) -> dict:
+        """waitress's environ, its ``REQUEST_METHOD`` the method as sent (waitress writes it in
+        upper case; the servers in front pass ``get`` on as it is: `fakecloud.transport.
+        method_case`)."""
+        environ = super().get_environment()
+        command = self.request.command
+        if environ["REQUEST_METHOD"] != command:
+            environ["REQUEST_METHOD"] = command
+        return environ
+
     def build_response_header(self) -> bytes:
         """The head waitress would write (its framing decisions: close, chunked), laid out as
         the front lays it out: the application's fields in the application's order (waitress

@@ -336,7 +336,16 @@ class HeaderLimitParser(HTTPRequestParser):
         line = read_version(line, self.limits.apache, b"")[1]  # a version waitress serves
         if self.limits.underscores_kept and b"_" in rest:
             rest = _UNDERSCORED_NAME.sub(_dashed, rest)  # (waitress drops such a field)
-        super().parse_header(escape_high_bytes(line) + end + rest)
+        method, space, target = line.partition(b" ")
+        if space and method.upper() != method:
+            # ``get``: waitress refuses it ("Malformed HTTP method"), eventlet.wsgi and Apache
+            # pass it on as sent (`fakecloud.transport.method_case`); its parser is given the
+            # upper-case word and the command is put back as sent
+            super().parse_header(method.upper() + space + escape_high_bytes(target) + end + rest)
+            if self.command:
+                self.command = method.decode("latin-1")
+        else:
+            super().parse_header(escape_high_bytes(line) + end + rest)
         both = self.limits.length_and_chunked_answer
         if both is not None and self.chunked and "CONTENT_LENGTH" in self.headers:
             self.error = HeaderRefusal(both)  # answered before the body is read

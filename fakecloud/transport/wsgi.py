@@ -43,6 +43,7 @@ from fakecloud.transport.gateway import (
     wire_body,
     wire_headers,
 )
+from fakecloud.transport.method_case import served_method
 from fakecloud.transport.sizelimit import LIMITED_HOSTS
 
 #: WSGI's callable types, spelled out.
@@ -137,7 +138,7 @@ class ServiceApplication:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """Answer one request (never raises: a crash is the service's 500 fault body)."""
-        method = environ.get("REQUEST_METHOD", "GET").upper()
+        method = environ.get("REQUEST_METHOD", "GET")  # as sent: `method_case`
         # The cloud's one lock (`Kernel.lock`) for the whole answer: the request, its settling
         # and its Date are one turn, which no in-process thread or control request splits.
         with self.cloud.kernel.lock:
@@ -188,6 +189,8 @@ class ServiceApplication:
             # A proxy passed the endpoint's whole path (the server is not mounted at it): the
             # prefix is where the service is mounted, as a server's SCRIPT_NAME would say.
             path, base = path[len(prefix) :] or "/", base + prefix
+        if not method.isupper():
+            method = served_method(method, mount.host, path, self.cloud)
         return self.gateway.handle(
             mount,
             method,

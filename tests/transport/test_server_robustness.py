@@ -254,12 +254,17 @@ def test_apache_refuses_a_field_over_8190_bytes_and_the_101st_field():
     assert b"Size of a request header field exceeds server limit." in APACHE.header_line_answer
 
 
-def test_nova_32_and_later_answer_a_long_header_as_apache_over_http():
+@pytest.fixture(scope="module")
+def upstream():
+    with FakecloudServer(port_base=0, speed=0, profile="upstream") as srv:
+        yield srv
+
+
+def test_nova_32_and_later_answer_a_long_header_as_apache_over_http(upstream):
     """From nova 32.0.0 no eventlet server runs nova-api: the compute port answers a header
     field of 8,191 bytes as Apache in front of uWSGI does (eventlet took up to 16,383)."""
-    with FakecloudServer(port_base=0, speed=0, profile="upstream") as srv:
-        field = b"X-Big: " + b"a" * (8191 - 7) + b"\r\n"
-        assert refused(srv, _head(field)) == APACHE.header_line_answer
+    field = b"X-Big: " + b"a" * (8191 - 7) + b"\r\n"
+    assert refused(upstream, _head(field)) == APACHE.header_line_answer
 
 
 def refused(srv, data):
@@ -814,3 +819,42 @@ def test_apache_counts_the_answers_a_connection_carries_and_says_so(server):
     ]
     assert answers.count(b"\r\nConnection: Keep-Alive\r\n") == 100
     assert answers.count(b"\r\nConnection: close\r\n\r\n") == 1
+
+
+def test_a_lower_case_method_reaches_the_service_and_is_routed_as_it_routes_it(server):
+    """``curl -X get``: waitress answered its own 400 "Malformed HTTP method"; eventlet.wsgi
+    and Apache pass ``get`` on, and the services' routers read it (`method_case`): routes
+    compares it as sent, so Nova's and Cinder's ``HTTPNotFound`` and Glance's 405 naming
+    ``get`` (as for any method no route serves); Keystone's Flask (14.0.0 on) reads it as
+    ``GET``, its legacy router (13.x, the seed's) not."""
+    token = _token(server)
+    pid = server.cloud.keystone.token_for("demo").project.id
+
+    def sent(service, method, path):
+        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {token}\r\n"
+        answer = exchange(server, service, (head + "Connection: close\r\n\r\n").encode())
+        return answer.split(b"\r\n", 1)[0], answer.partition(b"\r\n\r\n")[2]
+
+    for method in ("GET", "get"):
+        assert sent("compute", method, "/")[0] == b"HTTP/1.1 200 OK"  # any method: versions
+    status, body = sent("compute", "get", "/v2.1/servers")
+    assert (status, body.replace(b" get ", b" FOO ")) == sent("compute", "FOO", "/v2.1/servers")
+    assert status == b"HTTP/1.1 404 Not Found" and body.startswith(b"404 Not Found\n\nThe resour")
+    assert sent("volume", "get", f"/v3/{pid}/volumes")[0] == b"HTTP/1.1 404 Not Found"
+    status, body = sent("image", "get", "/v2/images")
+    assert status == b"HTTP/1.1 405 Method Not Allowed"
+    assert b"The method get is not allowed for this resource." in body
+    assert sent("identity", "get", "/v3/projects")[0] == b"HTTP/1.1 404 Not Found"  # 13.x
+
+
+def test_keystones_flask_reads_a_lower_case_method_as_upper_case(upstream):
+    """Werkzeug reads ``REQUEST_METHOD`` in upper case: on Keystone 14.0.0 on, ``get`` is
+    ``GET`` (where Nova, behind Apache too from 32.0.0, still routes it as sent)."""
+    token = _token(upstream)
+    head = "%s %s HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {t}\r\nX-Subject-Token: {t}"
+    head = (head + "\r\nConnection: close\r\n\r\n").format(t=token)
+    for method in ("GET", "get"):
+        answer = exchange(upstream, "identity", (head % (method, "/v3/auth/tokens")).encode())
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:300]
+    answer = exchange(upstream, "compute", (head % ("get", "/v2.1/servers")).encode())
+    assert answer.startswith(b"HTTP/1.1 404 Not Found\r\n"), answer[:300]
