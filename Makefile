@@ -79,7 +79,7 @@ SHARE_1 := tests/clients tests/robustness tests/explore tests/usage tests/tools 
 	tests/cinder/test_rest_versions.py tests/nova/test_service_user_token.py tests/nova/test_rescue.py \
 	tests/nova/test_image_cpu_policy.py tests/nova/test_numa_lists_and_masks.py \
 	tests/nova/test_numa_constraints.py tests/nova/test_memory_encryption.py tests/nova/test_pmu.py \
-	tests/nova/test_snapshot_sev_vpmem.py
+	tests/nova/test_snapshot_sev_vpmem.py tests/nova/test_sev_rejections.py
 
 # pytest's plugins make test has no use for, whose hooks run for every test or fixture: setuponly
 # and setupplan (--setup-show, --setup-only, --setup-plan) wrap every fixture's setup and
