@@ -21,9 +21,10 @@ that sent ``Connection: keep-alive``, as requests does), and no ``Server`` field
 ``Content-Length: 0`` included where waitress drops it; Apache writes its ``Date``
 and ``Server`` first (``basic_http_header``), then the application's fields. Apache's
 ``Server`` is its ``ServerTokens Prod`` banner, ``Apache`` (Debian's default adds the version
-and OS). Apache also counts the answers a connection carries (`FrontTask._apache_keep_alive`).
-Not modelled: its idle close after ``KeepAliveTimeout``, and where it moves a proxied
-``Content-Type``.
+and OS). Apache also counts the answers a connection carries (`FrontTask._apache_keep_alive`), and
+closes one idle ``KeepAliveTimeout`` after its last answer
+(`fakecloud.transport.unfinished.close_idle_keep_alive`). Not modelled: where it moves a
+proxied ``Content-Type``.
 
 The status line's version is the server's own, not the request's: eventlet.wsgi writes its
 ``protocol_version`` (``HTTP/1.1``, ``max_http_version`` left at its default by nova/wsgi.py;
@@ -41,8 +42,8 @@ from fakecloud.transport.keepalive import KeepAliveTask
 _FRONT_FIELDS = frozenset({"Date", "Server", "Via", "Transfer-Encoding", "Connection"})
 
 #: Apache's ``MaxKeepAliveRequests`` and ``KeepAliveTimeout`` (its defaults, Debian's and
-#: devstack's): the answers one connection carries after its first, and the idle seconds it
-#: advertises (the idle close itself stays ``--client-socket-timeout``'s, not modelled).
+#: devstack's): the answers one connection carries after its first, and the seconds a
+#: connection kept alive waits for its next request before Apache closes it.
 APACHE_KEEP_ALIVE_MAX = 100
 APACHE_KEEP_ALIVE_TIMEOUT_S = 5
 
@@ -130,5 +131,6 @@ class FrontTask(KeepAliveTask):
         asked = self.request.headers.get("CONNECTION", "").lower()
         if "keep-alive" not in (token.strip() for token in asked.split(",")):
             return None
-        lines.append(f"Keep-Alive: timeout={APACHE_KEEP_ALIVE_TIMEOUT_S}, max={left}")
+        timeout = getattr(channel.adj, "keep_alive_timeout", APACHE_KEEP_ALIVE_TIMEOUT_S)
+        lines.append(f"Keep-Alive: timeout={int(timeout)}, max={left}")  # apr_time_sec
         return "Keep-Alive"

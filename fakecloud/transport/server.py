@@ -64,6 +64,7 @@ from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import Gateway
+from fakecloud.transport.header_case import APACHE_KEEP_ALIVE_TIMEOUT_S
 from fakecloud.transport.header_size import head_limits
 from fakecloud.transport.unfinished import CLIENT_SOCKET_TIMEOUT_S, time_out_unfinished
 from fakecloud.transport.wsgi import (
@@ -252,6 +253,7 @@ class FakecloudServer:
         threads: int = THREADS,
         epoch: str | None = None,
         client_socket_timeout_s: float = CLIENT_SOCKET_TIMEOUT_S,
+        keep_alive_timeout_s: float = APACHE_KEEP_ALIVE_TIMEOUT_S,
     ):
         """Bind the ports, then build the cloud with its endpoints on them.
 
@@ -261,12 +263,17 @@ class FakecloudServer:
         virtual second 0 on the calendar: ``"now"`` (the wall-clock time of start-up, so
         clients see fresh tokens), an ISO 8601 time, or None (the configuration's). A request
         that stops arriving for `client_socket_timeout_s` (nova-api's default; 0: never) gets
-        408 (`fakecloud.transport.unfinished`).
+        408 (`fakecloud.transport.unfinished`). On a port Apache fronts (`head_limits`) a
+        connection kept alive closes once no next request has begun for
+        `keep_alive_timeout_s` after its last answer (Apache's ``KeepAliveTimeout``, 5 s).
         """
         self.speed = speed_factor(speed, "speed")
         self.tick_s = finite_seconds(tick_s, "tick_s", positive=True)
         self.client_socket_timeout_s = finite_seconds(
             client_socket_timeout_s, "client_socket_timeout_s"
+        )
+        self.keep_alive_timeout_s = finite_seconds(
+            keep_alive_timeout_s, "keep_alive_timeout_s", positive=True
         )
         self.settle = settle
         self.verbose = verbose
@@ -462,7 +469,7 @@ class FakecloudServer:
             listener.channel_class = ServiceChannel.limited(
                 lambda host=host: head_limits(host, self.cloud.switches.release)
             )
-            time_out_unfinished(listener, self.client_socket_timeout_s)
+            time_out_unfinished(listener, self.client_socket_timeout_s, self.keep_alive_timeout_s)
         # Our own wake-up pipe into waitress's loop (the listeners' own go when they close).
         self._trigger = waitress.trigger.trigger(self._server.map)
         if self.speed > 0:

@@ -74,24 +74,49 @@ def bound_chunks(parser: HTTPRequestParser) -> None:
         parser.body_rcv = BoundedChunkedReceiver(body.buf, parser.adj.max_request_body_size)
 
 
-def time_out_unfinished(listener: Any, timeout_s: float) -> None:
+def time_out_unfinished(listener: Any, timeout_s: float, keep_alive_s: float = math.inf) -> None:
     """Make waitress's `listener` answer a request that stops arriving for `timeout_s` seconds
-    (0: never) with 408, and close an idle connection after as long."""
+    (0: never) with 408, and close an idle connection after as long; where Apache is in front,
+    a connection idle `keep_alive_s` after its last answer (`close_idle_keep_alive`)."""
     timeout_s = math.inf if timeout_s == 0 else timeout_s
     adj = listener.adj
     adj.channel_timeout = timeout_s
-    # the sweep runs at most every `cleanup_interval`, the loop wakes every loop timeout
-    adj.cleanup_interval = min(adj.cleanup_interval, timeout_s / 2)
-    adj.asyncore_loop_timeout = min(adj.asyncore_loop_timeout, timeout_s / 2)
+    adj.keep_alive_timeout = keep_alive_s
+    # the sweep runs at most every `cleanup_interval`, the loop wakes every loop timeout: a
+    # fifth of Apache's keep-alive timeout, so an idle connection closes within 1.2 times it
+    step = min(timeout_s / 2, keep_alive_s / 5)
+    adj.cleanup_interval = min(adj.cleanup_interval, step)
+    adj.asyncore_loop_timeout = min(adj.asyncore_loop_timeout, step)
     listener.maintenance = partial(_sweep, listener)
+
+
+def close_idle_keep_alive(channel: Any, now: float) -> bool:
+    """Whether `channel` is a connection Apache closes now: kept alive after an answer
+    (`fakecloud.transport.header_case.FrontTask` counts them), its answers all sent, and no
+    byte of a next request for ``KeepAliveTimeout`` (5 s by default: ``ap_process_http_
+    connection`` waits that long for the next request, then closes; Apache httpd 2.4,
+    ``server/core.c`` ``keep_alive_timeout``). The first request of a connection, and one
+    begun, wait ``client_socket_timeout`` as before; eventlet.wsgi keeps an idle connection
+    until its socket timeout (``client_socket_timeout``)."""
+    return (
+        getattr(channel, "apache_keepalives", 0) > 0
+        and channel.request is None
+        and not channel.total_outbufs_len
+        and channel.last_activity < now - channel.adj.keep_alive_timeout
+        and _apache(channel)
+    )
 
 
 def _sweep(listener: Any, now: float) -> None:
     """waitress's idle sweep (``BaseWSGIServer.maintenance``), answering a request begun."""
     cutoff = now - listener.adj.channel_timeout
     for channel in list(listener.active_channels.values()):
-        if channel.requests or channel.last_activity >= cutoff:
-            continue  # answering, or heard from lately
+        if channel.requests:
+            continue  # answering
+        if channel.last_activity >= cutoff:  # heard from lately
+            if close_idle_keep_alive(channel, now):
+                channel.will_close = True
+            continue
         with channel.requests_lock:
             request = channel.request
             if request is None or request.completed or channel.will_close:
