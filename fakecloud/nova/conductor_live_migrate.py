@@ -11,8 +11,10 @@ source compute is up (`ComputeServiceUnavailable`). With no destination the sche
 `MigrationPreCheckError` is left out and the scheduler asked again, until it has no host
 (`NoValidHost`). A forced destination is checked here: not the source
 (`UnableToMigrateToSelf`), up, with the memory (`MigrationPreCheckError` 'Lack of memory'), then
-asked the same. Then the migration names both nodes and ``live_migration`` is cast to the
-source.
+asked the same, and the server's allocation is claimed on it in placement (`NoValidHost` 'There
+is not enough capacity on the host', `inventories.claim_on_destination`; from 21.0.0 the claim
+before the question, `FORCED_CLAIM_FIRST`). Then the migration names both nodes and
+``live_migration`` is cast to the source.
 
 Any of those refusals: the server keeps its vm_state with task_state none and a fault, the
 migration is ``error``, and the error goes back to the API (its 400 before 2.34) and into the
@@ -25,11 +27,12 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, compute_nodes, exception, scheduler, states
+from fakecloud.nova import aggregates, compute_nodes, exception, inventories, scheduler, states
 from fakecloud.nova.compute.utils import EventReporter
 from fakecloud.nova.conductor_migrate import ACTOR, CONDUCTOR_HOST
 from fakecloud.nova.destination import Destination
 from fakecloud.nova.objects import Migration
+from fakecloud.profiles.provenance import Change
 from fakecloud.sim.rpc import MessagingTimeout
 
 #: The refusals ``_live_migrate`` reports as such (the others put the server in ERROR).
@@ -42,6 +45,11 @@ _KNOWN = (
     exception.InvalidSharedStorage,
     exception.InstanceInvalidState,
     exception.MigrationPreCheckError,
+)
+#: A forced destination is claimed in placement before ``check_can_live_migrate_destination``
+#: is asked (and the claim dropped if it refuses), not after it.
+FORCED_CLAIM_FIRST = Change(
+    "21.0.0", "990a26ef1f", "partial support for live migration with specific resources"
 )
 #: ``power_state.STATE_MAP``: the names an `InstanceInvalidState` on ``power_state`` shows.
 _POWER_NAMES = {
@@ -159,7 +167,12 @@ def _execute(
             raise exception.UnableToMigrateToSelf(instance_id=instance.uuid, host=dest)
         _check_host_is_up(nova, dest)
         _check_destination_has_enough_memory(nova, instance, dest)
+        claim_first = FORCED_CLAIM_FIRST.reaches(nova.kernel.switches.release)
+        if claim_first:
+            inventories.claim_on_destination(nova, instance, dest)
         migrate_data = yield from _call_livem_checks_on_host(nova, context, instance, dest, checks)
+        if not claim_first:
+            inventories.claim_on_destination(nova, instance, dest)
     if nova.db.aggregates is not None:
         instance.availability_zone = aggregates.host_zone(nova, dest)
         instance.save()
@@ -187,12 +200,14 @@ def _check_host_is_up(nova: Any, host: str) -> None:
 
 
 def _check_destination_has_enough_memory(nova: Any, instance: Any, dest: str) -> None:
-    """``_check_destination_has_enough_memory``: the node's memory times
-    ``ram_allocation_ratio`` (1.5) less what is used must exceed the server's."""
+    """``_check_destination_has_enough_memory``: the node's memory times its
+    ``ram_allocation_ratio`` (`inventories.RAM_ALLOCATION_RATIO`) less what is used must exceed
+    the server's (the RAMFilter's sum: the reserved memory counts as used, where placement takes
+    it off the total before the ratio)."""
     index = list(nova.hosts).index(dest) + 1
     node = compute_nodes.compute_node_get(nova, index)
     total = node.memory_mb
-    avail = total * 1.5 - (total - node.free_ram_mb)
+    avail = total * inventories.RAM_ALLOCATION_RATIO - (total - node.free_ram_mb)
     mem_inst = instance.flavor.memory_mb
     if not mem_inst or avail <= mem_inst:
         raise exception.MigrationPreCheckError(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.nova import compute_nodes
+from fakecloud.nova import compute_nodes, exception
 from fakecloud.nova.compute.utils import is_volume_backed_instance
 
 #: ``[DEFAULT] cpu_allocation_ratio``, ``ram_allocation_ratio``, ``disk_allocation_ratio``.
@@ -107,6 +107,18 @@ def fits(nova: Any, host: str, wanted: tuple[int, int, int]) -> bool:
         and memory + wanted[1] <= cap[1]
         and disk + wanted[2] <= cap[2]
     )
+
+
+def claim_on_destination(nova: Any, instance: Any, host: str) -> None:
+    """``scheduler_utils.claim_resources_on_destination`` of a forced live migration or
+    evacuation (no scheduler asked; nova 17.0.0-34.0.0): the server's allocation copied to
+    `host`'s provider, placement refusing it where `host` has no room (the forced host is
+    still claimed in placement, only the filters are skipped)."""
+    if not fits(nova, host, held(nova.db, instance)):
+        raise exception.NoValidHost(
+            reason=f"Unable to move instance {instance.uuid} to host {host}. There is not "
+            "enough capacity on the host for the instance."
+        )
 
 
 def over_capacity(nova: Any, host: str) -> list[str]:

@@ -7,6 +7,8 @@ Every host here: 32 vCPUs (x16), 131072 MB less 512 reserved (x1.5), 900 GB (x1.
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 import pytest
 
 from tests.nova.conftest import NovaEnv
@@ -147,3 +149,81 @@ def test_a_volume_backed_root_is_asked_of_disk_gb_until_rocky(profile, sixth):
     shown = env.server(env.boot(name="b5", flavor="5", bfv=True, wait=False))
     env.cloud.run_until_idle()
     assert env.server(shown["id"])["status"] == sixth
+
+
+def _live_forced(env: NovaEnv, sid: str, microversion: str = "2.30"):
+    body = {"os-migrateLive": {"host": "cmp-2", "block_migration": "auto", "force": True}}
+    return env.action(sid, body, user="admin", microversion=microversion)
+
+
+@pytest.mark.parametrize("profile", ["nova-20.0.0", "upstream"])
+def test_a_forced_live_migration_is_still_claimed_in_placement(profile):
+    # a forced host skips the scheduler, not placement (claim_resources_on_destination): the
+    # memory check passes (5 x 16384 MB of 196096) but cmp-2's disk holds no sixth 160 GB
+    env = NovaEnv(profile, TWO_HOSTS)
+    _cmp_2_full(env)
+    sid = _boot(env, "x5", user="admin", availability_zone="nova:cmp-1")["id"]
+    before = len(
+        env.cloud.trace.filter(kind="rpc.call", method="check_can_live_migrate_destination")
+    )
+    resp = _live_forced(env, sid)
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        f"No valid host was found. Unable to move instance {sid} to host cmp-2. There is not "
+        "enough capacity on the host for the instance.",
+    )
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "cmp-1")
+    # from 21.0.0 (990a26ef1f) the claim comes before cmp-2 is asked, before it after
+    asked = len(
+        env.cloud.trace.filter(kind="rpc.call", method="check_can_live_migrate_destination")
+    )
+    assert asked - before == (1 if profile == "nova-20.0.0" else 0)
+    assert env.cloud.check_invariants(["provider_within_capacity"]) == []
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"), [("nova-18.0.0", "accepted"), ("upstream", "error")]
+)
+def test_a_forced_evacuation_is_still_claimed_in_placement(profile, status):
+    from tests.nova.test_evacuate import down, evacuate, events
+
+    env = NovaEnv(profile, TWO_HOSTS)
+    _cmp_2_full(env)
+    sid = _boot(env, "x5", user="admin", availability_zone="nova:cmp-1")["id"]
+    down(env)
+    assert evacuate(env, sid, {"host": "cmp-2", "force": True}, mv="2.29").status == 200
+    env.cloud.run_until_idle()
+    shown = env.server(sid)
+    # the vm_state kept (no fault shown but in ERROR), the task cleared, the event's Error
+    assert (shown["status"], shown["OS-EXT-SRV-ATTR:host"], shown["OS-EXT-STS:task_state"]) == (
+        "ACTIVE",
+        "cmp-1",
+        None,
+    )
+    assert env.nova.db.fault_latest(sid).message == (
+        f"No valid host was found. Unable to move instance {sid} to host cmp-2. There is not "
+        "enough capacity on the host for the instance."
+    )
+    assert events(env, sid) == ("evacuate", [("conductor_rebuild_server", ANY, "Error")])
+    # fd351903a1 (19.0.0) sets the migration 'error'; Rocky left it 'accepted'
+    migration = next(m for m in env.nova.db.migrations.values() if m.instance_uuid == sid)
+    assert migration.status == status
+    assert env.cloud.check_invariants(["provider_within_capacity"]) == []
+
+
+def test_a_forced_live_migration_s_memory_check_reads_the_ram_allocation_ratio(monkeypatch):
+    # the RAMFilter's sum with the configured ratio: at 1.0 an empty cmp-2 has 131072 - 512
+    from fakecloud.nova import inventories
+
+    env = NovaEnv("upstream", TWO_HOSTS)
+    body = {"flavor": {"name": "big", "ram": 131000, "vcpus": 1, "disk": 1, "id": "big"}}
+    assert env.request("POST", "/v2.1/flavors", body, user="admin").status == 200
+    sid = _boot(env, "big", user="admin", availability_zone="nova:cmp-1", flavorRef="big")["id"]
+    monkeypatch.setattr(inventories, "RAM_ALLOCATION_RATIO", 1.0)
+    resp = _live_forced(env, sid)
+    assert (resp.status, resp.json()["badRequest"]["message"]) == (
+        400,
+        f"Migration pre-check error: Unable to migrate {sid} to cmp-2: Lack of memory(host:"
+        "130560.0 <= instance:131000)",
+    )

@@ -13,7 +13,11 @@ is taken over (the compute that held it is down).
 A named host not forced (2.29+ ``force`` false) is a requested destination the scheduler
 checks; a forced one (before 2.29 every named host) skips the scheduler. The conductor
 (event ``conductor_rebuild_server``) otherwise schedules the server anywhere but its host; no
-host: the migration ``error``, a fault of the scheduler's reason, the server ``error``. Then
+host: the migration ``error``, a fault of the scheduler's reason, the server ``error``. A forced
+host is still claimed in placement (``_allocate_for_evacuate_dest_host``): no room there is
+`NoValidHost` ('There is not enough capacity on the host'), the server keeping its vm_state
+with no task and a fault, the migration ``error`` from 19.0.0 (fd351903a1; ``accepted``
+before). Then
 legacy ``compute.instance.rebuild.scheduled`` (versioned ``instance.rebuild_scheduled`` from
 18.0.0, ab2279eb09), the server's zone the destination's, and ``rebuild_instance`` cast to
 the destination with ``recreate`` (`fakecloud.nova.compute.evacuate_manager`).
@@ -24,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.nova import aggregates, destination, exception, scheduler, states
+from fakecloud.nova import aggregates, destination, exception, inventories, scheduler, states
 from fakecloud.nova.compute.resize_api import _service_is_up
 from fakecloud.nova.compute.utils import EventReporter
 from fakecloud.nova.objects import Migration
@@ -45,6 +49,10 @@ ANY_TASK_STATE = Change(
         Backport("24.2.0", "8e9aa71e1a"),
         Backport("23.2.2", "0b8124b996"),
     ),
+)
+#: A forced evacuation placement refuses sets its migration 'error' (before: left 'accepted').
+FORCED_REFUSAL_ERRS_MIGRATION = Change(
+    "19.0.0", "fd351903a1", "Reject forced move with nested source allocation"
 )
 #: ``instance.rebuild_scheduled`` (ab2279eb09).
 REBUILD_SCHEDULED_SINCE = (18, 0, 0)
@@ -160,6 +168,23 @@ def rebuild_instance(
             event.finish(exc)
             return
         scheduled_node = host  # the selection's nodename: fakecloud's nodes are its hosts
+    elif host != instance.host:
+        try:
+            inventories.claim_on_destination(nova, instance, host)
+        except exception.NoValidHost as exc:
+            # ``_allocate_for_evacuate_dest_host``'s ``_set_vm_state_and_notify``: the
+            # vm_state kept, the task cleared, a fault; the migration left 'accepted' until
+            # rebuild_instance sets it 'error' too (FORCED_REFUSAL_ERRS_MIGRATION)
+            if FORCED_REFUSAL_ERRS_MIGRATION.reaches(kernel.switches.release):
+                db.migration_save(migration, "error", CONDUCTOR_ACTOR)
+            db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
+            instance.task_state = None
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
+            event.finish(exc)
+            return
     notifier = nova.notifier
     notifier.instance_usage(CONDUCTOR_HOST, instance, "rebuild.scheduled")
     if kernel.switches.release.version >= REBUILD_SCHEDULED_SINCE:
