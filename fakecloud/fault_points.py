@@ -173,6 +173,15 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.libvirt.hard_reboot",
+        "The libvirt driver's hard reboot (a HARD reboot, or a SOFT one of a guest that does "
+        "not shut down) destroys the guest (step destroy: libvirt cannot kill it, the guest "
+        "runs on: the reboot is only a fault and instance.reboot.error, the server ACTIVE) or "
+        "creates it again (step create: the guest stays off, the server in ERROR).",
+        ("host", "instance_uuid", "step"),
+        usual=("LibvirtError",),
+    ),
+    FaultPoint(
         "nova.libvirt.live_migration",
         "The libvirt driver starts a live migration job on the source (migrateToURI3): a "
         "failure is the job's, rolled back (the migration failed, the server active on its "

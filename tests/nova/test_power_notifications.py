@@ -98,3 +98,80 @@ def test_a_pause_and_a_suspend_send_theirs_too():
         for action in ("pause", "unpause", "suspend", "resume")
         for phase in ("start", "end")
     ]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "nova-20.0.0"])
+def test_a_hard_reboot_whose_guest_libvirt_cannot_kill_is_only_an_error_notification(profile):
+    # _hard_reboot's destroy fails and the guest runs on ('Reboot failed but instance is
+    # running', 17.0.0-34.0.0): a fault, legacy reboot.error with exception_to_dict's keys
+    # (fault=error), versioned instance.reboot.error with the exception, then reboot.end;
+    # the server ACTIVE, the action's event a success
+    env = NovaEnv(profile, {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    env.cloud.faults.add(
+        "nova.libvirt.hard_reboot",
+        error="LibvirtError",
+        message="Failed to terminate process 4242 with SIGKILL: Device or resource busy",
+        match={"step": "destroy"},
+    )
+    mark = len(env.cloud.trace)
+    assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
+    env.cloud.run_until_idle()
+    version = "1.5" if profile == "nova-17.0.13" else "1.8"
+    assert _sent(env, mark) == [
+        ("compute.instance.reboot.start", "unversioned", None, None),
+        ("instance.reboot.start", "versioned", version, "reboot_pending_hard"),
+        ("compute.instance.reboot.error", "unversioned", None, None),
+        ("instance.reboot.error", "versioned", version, "reboot_started_hard"),
+        ("compute.instance.reboot.end", "unversioned", None, None),
+        ("instance.reboot.end", "versioned", version, None),
+    ]
+    (legacy,) = env.cloud.trace.filter(event_type="compute.instance.reboot.error")
+    # a foreign exception's message is its class name since LP #1837877's fix (17.0.11)
+    assert (legacy["priority"], legacy["exception"], legacy["message"], legacy["code"]) == (
+        "ERROR",
+        "libvirtError",
+        "libvirtError",
+        500,
+    )
+    assert (legacy["state"], legacy["state_description"]) == ("active", "reboot_started_hard")
+    (versioned,) = env.cloud.trace.filter(event_type="instance.reboot.error")
+    assert (versioned["priority"], versioned["fault"]) == (
+        "ERROR",
+        {
+            "exception": "libvirtError",
+            "exception_message": "Failed to terminate process 4242 with SIGKILL: Device or "
+            "resource busy",
+        },
+    )
+    shown = env.server(sid)
+    assert (shown["status"], shown["OS-EXT-STS:power_state"], "fault" in shown) == (
+        "ACTIVE",
+        1,
+        False,
+    )
+    assert env.nova.db.fault_latest(sid).message == "libvirtError"
+    (event,) = env.nova.db.actions[sid][-1].events
+    assert (event.event, event.result) == ("compute_reboot_instance", "Success")
+
+
+def test_a_hard_reboot_whose_guest_does_not_start_again_is_an_error():
+    # _create_guest_with_network fails after the destroy: the guest is off, so 'Cannot reboot
+    # instance', ERROR, and the decorators' fault and notifications; no reboot.error
+    env = NovaEnv("nova-20.0.0", VERSIONED)
+    sid = env.boot()
+    env.cloud.faults.add("nova.libvirt.hard_reboot", error="LibvirtError", match={"step": "create"})
+    mark = len(env.cloud.trace)
+    assert env.action(sid, {"reboot": {"type": "HARD"}}).status == 202
+    env.cloud.run_until_idle()
+    assert [s[0] for s in _sent(env, mark)] == ["instance.reboot.start", "compute.exception"]
+    shown = env.server(sid)
+    # _set_instance_obj_error_state saves no power state: the one read as the reboot began
+    # (RUNNING) stays until the power-state sync, though the driver has the guest shut down
+    assert (shown["status"], shown["OS-EXT-STS:power_state"], shown["fault"]["message"]) == (
+        "ERROR",
+        1,
+        "libvirtError",
+    )
+    row = env.nova.db.instances[sid]
+    assert env.nova.hosts[row.host].driver.get_info(row) == 4

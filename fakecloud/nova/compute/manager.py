@@ -1467,7 +1467,12 @@ class ComputeManager:
                 self.db.fault_create(
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
                 )
-                self.notifier.instance_usage(self.host, instance, "reboot.error")
+                # ``fault=error``: ``exception_to_dict``'s keys, its message and code the fault's
+                fault = self.db.fault_latest(instance.uuid)
+                self.notifier.instance_usage(
+                    self.host, instance, "reboot.error", exception=exception.real_class_name(error),
+                    message=fault.message, code=fault.code,
+                )  # fmt: skip
                 self.notifier.instance_power(self.host, instance, "reboot.error", error)
             if not new_power_state:
                 new_power_state = self._power_state_of(instance)

@@ -404,9 +404,16 @@ class LibvirtDriver:
         it is rebooted hard. Hard: the domain is destroyed (its volumes disconnected: the
         caller's `disconnect`, `encryptors.disconnect_all`) and created again. Either way the
         guest's OS restarts, so its filesystems are no longer frozen (`guest_restarted`); a hard
-        reboot defines the guest from the server's own configuration (`_own_definition`)."""
+        reboot defines the guest from the server's own configuration (`_own_definition`).
+
+        Fault point ``nova.libvirt.hard_reboot`` (host, instance_uuid, step) fails the hard
+        reboot (``_hard_reboot``) where it destroys the guest (step ``destroy``: libvirt could
+        not kill it, the guest runs on) or where it creates it again (step ``create``, after
+        the delay: the guest stays shut down)."""
         delay = self.config.power_action_delay_s
         dom = self._domain(instance)
+        faults = self.kernel.faults
+        hot = "nova.libvirt.hard_reboot" in faults.hot  # else consulting it does nothing
         if reboot_type == "SOFT":
             if dom.power_state == states.RUNNING:
                 yield self.kernel.env.timeout(delay)  # guest.shutdown()
@@ -419,6 +426,10 @@ class LibvirtDriver:
             yield self.kernel.env.timeout(WAIT_SOFT_REBOOT_S)
             self._log(instance, "warning", "Failed to soft reboot instance. Trying hard reboot.")
             dom = self._domain(instance)
+        if hot:
+            yield from faults.pause(
+                "nova.libvirt.hard_reboot", host=self.host, instance_uuid=dom.id, step="destroy"
+            )
         if dom.power_state != states.SHUTDOWN:
             self._set_power(dom, states.SHUTDOWN)  # _destroy
         guest_restarted(self.kernel, dom, self.host)
@@ -426,6 +437,10 @@ class LibvirtDriver:
             yield from disconnect()
         self._own_definition(instance, dom)
         yield self.kernel.env.timeout(delay)  # _create_guest_with_network
+        if hot:
+            yield from faults.pause(
+                "nova.libvirt.hard_reboot", host=self.host, instance_uuid=dom.id, step="create"
+            )
         self._set_power(self._domain(instance), states.RUNNING)
 
     def _copy(
