@@ -69,19 +69,23 @@ EVENTS: dict[str, EventKind] = {
             "http.request",
             "A service called another's REST API (Nova -> Cinder, Nova -> Glance, Cinder -> "
             "Glance; a service's auth_token middleware -> Keystone: validate_token, "
-            "GET /v3/auth/tokens, for a token it has not cached).",
+            "GET /v3/auth/tokens, for a token it has not cached). volume_id: the volume a "
+            "request's body names where its path names none (Nova's create_snapshot_force).",
             "the caller (nova-api, nova-compute:HOST, cinder-api, ...)",
             "METHOD /path",
             "callee",
             "call",
+            "volume_id",
         ),
         _k(
             "http.response",
-            "The answer to an internal REST call (status None: no answer, e.g. unreachable).",
+            "The answer to an internal REST call (status None: no answer, e.g. unreachable; "
+            "volume_id as its request's).",
             "the caller",
             "METHOD /path",
             "callee",
             "call",
+            "volume_id",
             "status",
             "error",
         ),

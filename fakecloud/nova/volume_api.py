@@ -186,12 +186,14 @@ def _client_error(error: cinder_exception.CinderException, request_id: str) -> C
 
 
 def _answered(
-    k: Any, caller: str, parts: tuple[str, ...], method: str, error: Exception
+    k: Any, caller: str, parts: tuple[str, ...], method: str, error: Exception, body: tuple = ()
 ) -> ClientException:
     """The client error for Cinder's `error`, its answer traced (`calls.answered`'s event,
-    at the method's site: `parts` fill its subject's template)."""
+    at the method's site: `parts` fill its subject's template, `body` holds the volume a
+    request's body names, `_BODY_VOLUME`)."""
     client_error = _client_error(error, k.ids.request_id())
-    k.trace.write_at(_FAILED[method], caller, parts, (client_error.code, client_error.message))
+    tail = (*body, client_error.code, client_error.message)
+    k.trace.write_at(_FAILED[method], caller, parts, tail)
     return client_error
 
 
@@ -459,18 +461,27 @@ CALLER = "nova-api"
 CALLEE = "cinder-api"
 
 
-def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, Site]]:
+#: The requests whose path names no resource but whose body names the volume they act on
+#: (``{"snapshot": {"volume_id": ...}}``): their events carry it as ``volume_id``, so a story
+#: tells two snapshots asked at once apart (session 43's quota race read as one line ×2).
+_BODY_VOLUME = ("create_snapshot", "create_snapshot_force")
+
+
+def _templates() -> dict[str, tuple[str, tuple[str, ...] | str, int, str, Site, Site, str | None]]:
     """method -> (subject template, the attrs that fill it after the project — a lone one as
     its name —, success, the method's fault point, the sites of its request and its answer
-    (`Trace.write_at`))."""
+    (`Trace.write_at`), the body's field its events carry (`_BODY_VOLUME`) or None)."""
     out = {}
     for method, (verb, path, ok) in ROUTES.items():
         names = tuple(field for _, field, _, _ in string.Formatter().parse(path) if field)
         template = f"{verb} /v3/{{}}" + path.format_map({n: "{}" for n in names})
-        sent = site(calls.SENT, template, callee=CALLEE, call=method)
-        answered = site(calls.ANSWERED, template, callee=CALLEE, call=method)
+        on = "volume_id" if method in _BODY_VOLUME else None
+        sent = site(calls.SENT_ON if on else calls.SENT, template, callee=CALLEE, call=method)
+        answered = site(
+            calls.ANSWERED_ON if on else calls.ANSWERED, template, callee=CALLEE, call=method
+        )
         lone = names[0] if len(names) == 1 else names
-        out[method] = (template, lone, ok, f"volume_api.{method}", sent, answered)
+        out[method] = (template, lone, ok, f"volume_api.{method}", sent, answered, on)
     return out
 
 
@@ -484,8 +495,8 @@ _TEMPLATES_202 = {
 }
 #: method -> the site of its answer when Cinder refused it (status and error per event).
 _FAILED = {
-    method: site(calls.FAILED, template, callee=CALLEE, call=method)
-    for method, (template, *_) in _TEMPLATES.items()
+    method: site(calls.FAILED_ON if on else calls.FAILED, template, callee=CALLEE, call=method)
+    for method, (template, *_, on) in _TEMPLATES.items()
 }
 #: The sites of the version discovery before a call at a microversion (every attachment).
 _VERSIONS_SENT = site(calls.SENT, callee=CALLEE, call="get_server_version")
@@ -616,7 +627,7 @@ class API:
             # (the release's table read per call: an attribute of this client would be saved
             # with every world)
             templates = _TEMPLATES_202 if k.switches.cinder_attachment_answers_202 else _TEMPLATES
-            template, names, ok, point, sent, answered = templates[method]
+            template, names, ok, point, sent, answered, on = templates[method]
             project = getattr(context, "project_id", None) or "-"
             # The subject's parts (after its template, which the sites hold) as a plain tuple
             # of strings, which the trace writes as the `Subject` they stand for: the
@@ -629,7 +640,9 @@ class API:
                 # (map, not a comprehension: that would make `attrs` a closure cell of this
                 # frame, one more object per request in flight)
                 parts = (project, *map(attrs.__getitem__, names))
-            k.trace.write_at(sent, caller, parts)
+            # the volume a snapshot's body names (`_BODY_VOLUME`), in its events' details
+            body = () if on is None else (attrs[on] if attrs else res_id,)
+            k.trace.write_at(sent, caller, parts, body)
             if half > 0.0:
                 yield k.timeout(half)
             try:
@@ -677,14 +690,14 @@ class API:
                 # Not bound to a name here: the error's traceback holds this frame, and a
                 # local naming the error would make a cycle that only the collector frees
                 # (with Cinder's exception, its traceback and frames: 17 objects a failure).
-                raise _answered(k, caller, parts, method, error) from None
+                raise _answered(k, caller, parts, method, error, body) from None
             except Exception as exc:
                 # An injected failure is known one full round trip after the request left.
                 if half > 0.0:
                     yield k.timeout(half)
                 subject = Subject((template, *parts))
                 if isinstance(exc, ClientException):
-                    calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message)
+                    calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message, body)
                     if exc.code == 401 and reauth and invalidated(k, serving):
                         # keystoneauth's one retry, its service token asked anew
                         return (
@@ -694,11 +707,12 @@ class API:
                             )
                         )  # fmt: skip
                 else:
-                    calls.answered(k, caller, CALLEE, subject, method, None, str(exc) or repr(exc))
+                    error_text = str(exc) or repr(exc)
+                    calls.answered(k, caller, CALLEE, subject, method, None, error_text, body)
                 raise
             if half > 0.0:
                 yield k.timeout(half)
-            k.trace.write_at(answered, caller, parts, (ok,))
+            k.trace.write_at(answered, caller, parts, (*body, ok) if body else (ok,))
         except CLIENT_ERRORS as exc:
             if on_error is None:
                 raise

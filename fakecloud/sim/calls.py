@@ -11,7 +11,10 @@ request is two trace events, written by the one place each client sends from:
      "error": "Maximum number of snapshots allowed (1) exceeded"}
 
 ``actor`` is the caller and ``callee`` the service answering; ``subject`` is the HTTP method
-and path, as the callee's access log shows it; ``call`` is the client's own method name. The
+and path, as the callee's access log shows it; ``call`` is the client's own method name. A
+request whose path names no resource but whose body names a volume (Nova's
+``create_snapshot_force``: ``{"snapshot": {"volume_id": ...}}``) has that ``volume_id`` in
+both events too, which a story needs to tell two such requests apart. The
 response has ``status`` (``None`` when the callee could not be reached) and, for a failure,
 ``error``. Users' requests to the public APIs are ``api.request``/``api.response`` instead.
 
@@ -34,6 +37,10 @@ RESPONSE = "http.response"
 SENT = form(REQUEST, "callee", "call")
 ANSWERED = form(RESPONSE, "callee", "call", "status")
 FAILED = form(RESPONSE, "callee", "call", "status", "error")
+#: The same three with the volume the request's body names (Cinder's snapshot create).
+SENT_ON = form(REQUEST, "callee", "call", "volume_id")
+ANSWERED_ON = form(RESPONSE, "callee", "call", "volume_id", "status")
+FAILED_ON = form(RESPONSE, "callee", "call", "volume_id", "status", "error")
 
 
 def sender(kernel: Any, default: str) -> str:
@@ -105,9 +112,16 @@ def answered(
     call: str,
     status: int | None,
     error: str | None = None,
+    body: tuple = (),
 ) -> None:
-    """Trace the answer `caller` got: `status` (None: no answer at all) and any `error`."""
-    if error is None:
+    """Trace the answer `caller` got: `status` (None: no answer at all) and any `error`;
+    `body` is ``(volume_id,)`` for a request that carried it (`SENT_ON`), else empty."""
+    if body:
+        if error is None:
+            kernel.trace.write(ANSWERED_ON, caller, subject, (callee, call, *body, status))
+        else:
+            kernel.trace.write(FAILED_ON, caller, subject, (callee, call, *body, status, error))
+    elif error is None:
         kernel.trace.write(ANSWERED, caller, subject, (callee, call, status))
     else:
         kernel.trace.write(FAILED, caller, subject, (callee, call, status, error))

@@ -84,6 +84,14 @@ FAILURE_KINDS = frozenset(
 QUIESCE_SKIPPED = "Skipping quiescing instance"
 
 
+def acts_on(e: dict[str, Any], names: Any) -> str:
+    """`` of <volume>`` for a request between services whose body names the volume it acts on
+    (Nova's ``create_snapshot_force``: its path, ``POST /v3/<project>/snapshots``, names none,
+    `fakecloud.sim.calls`), else nothing: two snapshots asked at once read as two calls."""
+    volume = e.get("volume_id")
+    return "" if volume is None else f" of {names.get(str(volume))}"
+
+
 def quiesce_skipped(e: dict[str, Any]) -> str | None:
     """Why a ``log`` event says a guest is snapshot unquiesced (Nova's reason), or None."""
     message = e.get("message")
@@ -410,7 +418,7 @@ class _Reader:
             self._mark(e, lane, f"{status} {what}", "failure")
 
     def _http_request(self, e: dict[str, Any]) -> None:
-        label = f"{e.get('call')}: {self.names.text(e['subject'])}"
+        label = f"{e.get('call')}{acts_on(e, self.names)}: {self.names.text(e['subject'])}"
         self._message(
             e, lanes.of_actor(e["actor"]), lanes.of_actor(e.get("callee")), label, "request"
         )
@@ -425,7 +433,8 @@ class _Reader:
         self._message(e, src, dst, label, "response", failed)
         if failed:
             answer = status if status is not None else "no answer"
-            self._mark(e, dst, f"{answer} from {src}: {e.get('call')}", "failure")
+            call = f"{e.get('call')}{acts_on(e, self.names)}"
+            self._mark(e, dst, f"{answer} from {src}: {call}", "failure")
 
     def _token_rejected(self, e: dict[str, Any]) -> None:
         # the middleware's reason, beside the 401 it answers (or, at the door, in its place)

@@ -23,6 +23,7 @@ from fakecloud.views import lanes
 from fakecloud.views.model import (
     RPC_FAILURE_KINDS,
     TRANSFER_NAMES,
+    acts_on,
     mb,
     quiesce_skipped,
     rpc_timeout_label,
@@ -138,7 +139,8 @@ def _message_line(e: Event, book: Names) -> tuple[str, str, str] | None:
             f"{e.get('status')} {subject}",
         )
     if kind == "http.request":
-        return lanes.of_actor(e["actor"]), f"──▶ {e.get('callee')}", f"{e.get('call')} {subject}"
+        call = f"{e.get('call')}{acts_on(e, book)}"
+        return lanes.of_actor(e["actor"]), f"──▶ {e.get('callee')}", f"{call} {subject}"
     if kind == "http.response":
         status = e.get("status")
         answer = "no answer" if status is None else str(status)
@@ -146,7 +148,7 @@ def _message_line(e: Event, book: Names) -> tuple[str, str, str] | None:
         return (
             lanes.of_actor(e["actor"]),
             f"◀── {e.get('callee')}",
-            f"{answer} {e.get('call')} {subject}{error}",
+            f"{answer} {e.get('call')}{acts_on(e, book)} {subject}{error}",
         )
     if kind in ("rpc.cast", "rpc.call"):
         arrow = "──▶" if kind == "rpc.call" else "- ▶"
@@ -236,7 +238,7 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         return f"{lanes.of_actor(e['actor'])} → {who}: {e.get('status')} ({subject})"
     if kind == "http.request":
         caller = lanes.label(lanes.of_actor(e["actor"]))
-        return f"{caller} → {e.get('callee')}: {e.get('call')} ({subject})"
+        return f"{caller} → {e.get('callee')}: {e.get('call')}{acts_on(e, book)} ({subject})"
     if kind == "http.response":
         status = e.get("status")
         if status is not None and status < 400:
@@ -244,7 +246,8 @@ def story_line(e: Event, aliases: Mapping[str, str] | Names | None = None) -> st
         answer = "no answer" if status is None else status
         caller = lanes.label(lanes.of_actor(e["actor"]))
         error = f": {book.text(e['error'])}" if e.get("error") else ""
-        return f"{e.get('callee')} → {caller}: {answer} to {e.get('call')}{error}"
+        call = f"{e.get('call')}{acts_on(e, book)}"
+        return f"{e.get('callee')} → {caller}: {answer} to {call}{error}"
     if kind == "identity.token_rejected":  # the middleware's reason for its 401
         service = lanes.label(lanes.of_actor(e["actor"]))
         return f"{service} refuses the token of {subject}: {e.get('reason')}"

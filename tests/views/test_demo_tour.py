@@ -92,7 +92,7 @@ def test_each_run_is_narrated_on_its_virtual_clock(demo_tour):
 def test_the_bug_replay_shows_the_bug_on_then_off(demo_tour):
     printed, _ = demo_tour
     bug_on = _chapter(printed, "bug on")
-    assert "413 to create_snapshot_force: SnapshotLimitExceeded" in bug_on
+    assert "413 to create_snapshot_force of db/vdb: SnapshotLimitExceeded" in bug_on
     # The replay runs on 17.0.0 (no vendor snapshot_current call before the quiesce).
     assert "▸ guest db: frozen at 0.102 s, still frozen when the run ended" in bug_on
     bug_off = _chapter(printed, "with the fix")

@@ -47,8 +47,10 @@ def test_the_html_page_shows_lanes_phases_failures_and_the_replay(bug_on_html, l
     shown = _visible_svg_text(bug_on_html)
     assert "guest db" in shown.splitlines()
     assert "frozen — not thawed by the end" in shown
-    assert "413 from cinder-api: create_snapshot_force" in shown
-    assert "create_snapshot_force: POST /v3/demo/snapshots" in shown  # the sequence's arrow
+    assert "413 from cinder-api: create_snapshot_force of db/vdb" in shown
+    # the sequence's arrows, each with the volume its body names (the path names none)
+    assert "create_snapshot_force of db/vda: POST /v3/demo/snapshots" in shown
+    assert "create_snapshot_force of db/vdb: POST /v3/demo/snapshots" in shown
     assert 'class="message message-response failed"' in bug_on_html
     assert lp_bug_on.replay_command() in bug_on_html
     assert "What failed" in bug_on_html
@@ -406,3 +408,29 @@ def test_the_diff_view_wants_one_run_of_each_input(tmp_path, capsys, lp_bug_on):
         f"fakecloud report: --view diff compares two runs; {trace} gives 1, or give a second "
         "input\n"
     )
+
+
+def test_two_snapshots_asked_at_once_are_two_lines_each_naming_its_volume():
+    """Session 43's trainer: the quota race's two `create_snapshot_force` calls at one instant
+    read as one line `(×2, until 0.144s)`, and the 413 named no volume (the request's path,
+    ``POST /v3/<project>/snapshots``, names none): the events carry the body's ``volume_id``
+    and the story says which volume each call, and the refusal, is for."""
+    from fakecloud.views.timeline import scenario_story
+    from tests.views.conftest import run_scenario
+
+    result = run_scenario("races/quota_toctou_volume_backed.yaml", "same_instant")
+    told = [line.strip() for line in scenario_story(list(result.trace)).splitlines()]
+    asked = [line for line in told if "cinder-api: create_snapshot_force" in line]
+    assert asked == [
+        f"{t}s  nova-api → cinder-api: create_snapshot_force of {volume} (POST /v3/demo/snapshots)"
+        for t, volume in (
+            ("0.144", "a/vda"),
+            ("0.144", "b/vda"),
+            ("0.184", "a/vdb"),
+            ("0.184", "b/vdb"),
+        )
+    ]
+    assert (
+        "0.204s  cinder-api → nova-api: 413 to create_snapshot_force of b/vdb: "
+        "SnapshotLimitExceeded: Maximum number of snapshots allowed (3) exceeded"
+    ) in told

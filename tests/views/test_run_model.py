@@ -70,7 +70,7 @@ def test_failures_are_markers_and_red_messages(lp_bug_on):
     run = read(lp_bug_on.trace)
     failures = [(m.lane, m.label) for m in run.markers if m.failed and not m.setup]
     assert failures == [
-        ("nova-api", "413 from cinder-api: create_snapshot_force"),
+        ("nova-api", "413 from cinder-api: create_snapshot_force of db/vdb"),
         ("nova-api", "403 POST /v2.1/servers/db/action"),
     ]
     (refused,) = [m for m in run.messages if m.failed and m.src == "cinder-api"]
