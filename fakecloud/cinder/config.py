@@ -54,26 +54,52 @@ class CinderConfig:
     """The fake Cinder's tunables (quota defaults are ``cinder/quota.py``'s options)."""
 
     host: str = "cinder"
+    """``[DEFAULT] host``, "Name of this node": the host part of each backend's service name,
+    ``cinder@lvmdriver-1`` (a volume's ``os-vol-host-attr:host``, the ``cinder-volume`` RPC
+    target)."""
     storage_availability_zone: str = "nova"
+    """``[DEFAULT] storage_availability_zone``, "Availability zone of this node": the zone of
+    every backend and of a volume created without one."""
     public_endpoint: str = "http://127.0.0.1:8776"
+    """``[DEFAULT] public_endpoint`` ("Public url to use for versions endpoint"; unset, the
+    request's ``host_url``): the base of the links in Cinder's answers to a request that
+    brings no URL of its own (an in-process call)."""
     default_volume_type: str = DEFAULT_TYPE_NAME
+    """``[DEFAULT] default_volume_type``, "Default volume type to use": the type of a volume
+    created without one (from Cinder 15.0.0; before, such a volume has no type)."""
     backends: dict = field(default_factory=_default_backends)
     """Cinder's backends by name, each a ``kind`` (``lvm-thin``, ``lvm-thick``, ``rbd``,
     ``copy``, ``nfs``) and its timings: ``snapshot_create_s`` 0.5 (0 for ``lvm-thick``),
     ``volume_create_s`` 1.0, ``throughput_mb_per_s`` 200 for copies (docs/backends.md)."""
     volume_types: dict = field(default_factory=_default_types)
+    """The volume types a cloud starts with, by name: each names its ``backend`` (a key of
+    ``backends``) and may carry ``description``, ``is_public`` and ``extra_specs``; the
+    ``__DEFAULT__`` entry is Cinder's default type (see the module's docstring)."""
     quota_volumes: int = 10
+    """``[DEFAULT] quota_volumes``: "Number of volumes allowed per project"."""
     quota_snapshots: int = 10
     """``[DEFAULT] quota_snapshots``: each project's default limit of volume snapshots (as
     ``quota_volumes``, ``quota_gigabytes`` and the others: Cinder's defaults); Nova's volume-backed
     createImage checks it first, and Cinder's 413 past it is Nova's 403."""
     quota_gigabytes: int = 1000
+    """``[DEFAULT] quota_gigabytes``: "Total amount of storage, in gigabytes, allowed for
+    volumes and snapshots per project"."""
     quota_backups: int = 10
+    """``[DEFAULT] quota_backups``: "Number of volume backups allowed per project"."""
     quota_backup_gigabytes: int = 1000
+    """``[DEFAULT] quota_backup_gigabytes``: "Total amount of storage, in gigabytes, allowed
+    for backups per project"."""
     quota_groups: int = 10
+    """``[DEFAULT] quota_groups``: "Number of groups allowed per project"."""
     per_volume_size_limit: int = -1
+    """``[DEFAULT] per_volume_size_limit``: "Max size allowed per volume, in gigabytes" (-1: no
+    limit)."""
     no_snapshot_gb_quota: bool = False
+    """``[DEFAULT] no_snapshot_gb_quota``: "Whether snapshots sizes count against global and
+    per volume type gigabyte quotas. By default snapshots' sizes are counted." """
     project_quotas: dict = field(default_factory=dict)
+    """Limits of given projects over the ``quota_*`` defaults, ``{project_id: {resource:
+    limit}}`` (``{"p1": {"snapshots": 2}}``): what ``cinder quota-update`` stores per project."""
     enforce_new_defaults: bool | None = None
     """``[oslo_policy] enforce_new_defaults``; unset: the series' default, True from Cinder
     29.0.0 (cd2a0c893, "Enable SRBAC by default"; cinder/policy.py set it False until 28.x,

@@ -79,15 +79,25 @@ class GlanceConfig:
     """The throughput of the import's staging area (``os_glance_staging_store``), MB/s."""
     client_link_gbit_per_s: float = 1.0  # the link of REST users without their own
     client_link: str = "glance.client"
+    """fakecloud's own: the name of the I/O resource REST users' image bytes cross (its speed
+    ``client_link_gbit_per_s``), as bandwidth views and ``io.*`` events name it."""
     store_resource: str = "glance.store"
+    """fakecloud's own: the name of the store's I/O resource (its speed
+    ``store_throughput_mb_per_s``)."""
     staging_resource: str = "glance.staging"
+    """fakecloud's own: the name of the import staging area's I/O resource (its speed
+    ``staging_throughput_mb_per_s``)."""
     # Virtual time between an API worker's read of an image and its compare-and-swap save.
     # 0: read and save are one atomic step (a racing second upload sees `saving`: 409);
     # > 0: two uploads can both read `queued`, and the loser's save fails (410).
     db_roundtrip_s: float = 0.0
     # -- formats and validation -------------------------------------------------------------
     disk_formats: list = field(default_factory=lambda: list(DISK_FORMATS))
+    """``[image_format] disk_formats``: "Supported values for the 'disk_format' image
+    attribute"; another is a 400."""
     container_formats: list = field(default_factory=lambda: list(CONTAINER_FORMATS))
+    """``[image_format] container_formats``: "Supported values for the 'container_format' image
+    attribute"; another is a 400."""
     require_image_format_match: bool | None = None
     """Refuse an upload whose content is not its disk_format (Glance 30.0.0, 7c748d385, default
     True); unset: the series' Glance (no such check before 30.0.0, the Nova 31.0.0 series)."""
@@ -103,6 +113,8 @@ class GlanceConfig:
     policy: Any = None
     """Rule overrides as a mapping {rule name: check string} (applied after the file)."""
     hashing_algorithm: str = "sha512"
+    """``[DEFAULT] hashing_algorithm``: "Secure hashing algorithm used for computing the
+    'os_hash_value' property" (a ``hashlib`` name; it is also the image's ``os_hash_algo``)."""
     downloadable_content_bytes: int = FILLER_MAX_BYTES
     """fakecloud's own: simulated image content (a snapshot's, a base image's) up to this size
     is downloadable, as deterministic filler bytes its checksum and os_hash_value are the
@@ -112,9 +124,18 @@ class GlanceConfig:
     server snapshots."""
     # -- static limits (glance/common/config.py) --------------------------------------------
     image_member_quota: int = 128
+    """``[DEFAULT] image_member_quota``: "Maximum number of image members per image" (negative:
+    unlimited)."""
     image_property_quota: int = 128
+    """``[DEFAULT] image_property_quota``: "Maximum number of properties allowed on an image"
+    (negative: unlimited); from compute 2.39 Nova leaves createImage's metadata to it, and
+    Glance's 413 at the image's create is Nova's 500 (quota/glance_property_quota_at_create)."""
     image_tag_quota: int = 128
+    """``[DEFAULT] image_tag_quota``: "Maximum number of tags allowed on an image" (negative:
+    unlimited)."""
     image_location_quota: int = 10
+    """``[DEFAULT] image_location_quota``: "Maximum number of locations allowed on an image"
+    (negative: unlimited)."""
     # Glance's own minimums (``min=1``: an oslo.config ValueError, glance-api does not start).
     image_size_cap: int = bounded(
         1099511627776, Bounds(1, 9223372036854775808, unit="a number of bytes", integer=True)
@@ -122,7 +143,11 @@ class GlanceConfig:
     """``[DEFAULT] image_size_cap``: the largest image Glance stores, bytes (1 TiB); a larger
     upload is a 413."""
     limit_param_default: int = bounded(25, POSITIVE_COUNT)
+    """``[DEFAULT] limit_param_default``: "The default number of results to return for a
+    request" that gives no ``limit`` (at most ``api_limit_max``)."""
     api_limit_max: int = bounded(1000, POSITIVE_COUNT)
+    """``[DEFAULT] api_limit_max``: "Maximum number of results that could be returned by a
+    request"; a larger ``limit`` is trimmed to it."""
     # -- legacy storage quota ---------------------------------------------------------------
     user_storage_quota: str = "0"  # "0" = no limit; units B/KB/MB/GB/TB, 1024-based
     project_storage_quota: dict = field(default_factory=dict)  # {project_id: "10GB"}
@@ -144,6 +169,8 @@ class GlanceConfig:
     "disk_format": F, "virtual_size": V, "content_id": C}}``; any other URL is unreachable."""
     web_link_gbit_per_s: float = 1.0  # the link web-download's bytes come over
     web_link: str = "glance.web"
+    """fakecloud's own: the name of the I/O resource web-download's bytes cross (its speed
+    ``web_link_gbit_per_s``)."""
     task_time_to_live_s: float = 48 * 3600.0  # [task] task_time_to_live (48 hours)
     delayed_delete: bool = False  # glance_store: deleted images with data go pending_delete
     scrub_time_s: float = 0.0  # how long the scrubber leaves pending_delete images alone
@@ -163,3 +190,6 @@ class GlanceConfig:
     public_endpoint: str = ""
     # -- the images a cloud starts with (see `Glance.add_base_images`) -----------------------
     base_images: list = field(default_factory=lambda: [dict(i) for i in BASE_IMAGES])
+    """The public images a cloud starts with (CirrOS with and without a guest agent, an Ubuntu
+    that requires quiescing), each a dict of its ``name``, sizes, formats and ``properties``;
+    a scenario's ``images: {x: {existing: NAME}}`` names one."""

@@ -71,6 +71,8 @@ class NovaConfig:
     api_host: str = "nova-api-1"
     """``CONF.host`` of the API node: the host of ``api_*`` instance-action events."""
     availability_zone: str = "nova"
+    """``[DEFAULT] default_availability_zone``: "Default availability zone for compute
+    services", the zone of a host in no aggregate with one."""
 
     # -- API ---------------------------------------------------------------------------------
     allow_instance_snapshots: bool = True
@@ -81,8 +83,11 @@ class NovaConfig:
     """``[quota] driver``: DbQuotaDriver, NoopQuotaDriver or (from 25.0.0) UnifiedLimitsDriver,
     whose quotas are the limits Keystone holds for Nova's endpoint (`fakecloud.nova.limit`)."""
     quota_instances: int = 10
+    """``[quota] instances``: "The number of instances allowed per project" (-1: no limit)."""
     quota_cores: int = 20
+    """``[quota] cores``: "The number of instance cores or vCPUs allowed per project"."""
     quota_ram: int = 51200
+    """``[quota] ram``: "The number of megabytes of instance RAM allowed per project"."""
     oslo_limit_endpoint_id: str = ""
     """``[oslo_limit] endpoint_id``: the Keystone endpoint whose service and region the unified
     limits are read for; empty: the catalog's public compute endpoint (what a deployment
@@ -158,7 +163,10 @@ class NovaConfig:
     power_action_delay_s: float = 1.0
     """Stop, start, pause, unpause, resume: the hypervisor call."""
     shelve_offload_delay_s: float = 2.0
+    """Offloading a shelved server: the wait before its guest is destroyed on the host."""
     unshelve_delay_s: float = 4.0
+    """Unshelving on the new host, in all: the wait before the driver's spawn, then the spawn
+    itself (``build_delay_s``)."""
     shelved_offload_time_s: int = bounded(
         0, Bounds(-1, MAX_SECONDS, unit="a number of seconds (-1: never)", integer=True)
     )
@@ -316,7 +324,11 @@ class NovaConfig:
     rbd_glance_store: bool = True
     """Glance stores images in the same Ceph cluster, so an RBD direct snapshot can work."""
     rbd_pool: str = "vms"
+    """``[libvirt] images_rbd_pool``: "The RADOS pool in which rbd volumes are stored" (Nova's
+    default ``rbd``; ``vms`` as devstack sets it). Nothing here reads it yet."""
     rbd_fsid: str = "b2f6a6b1-1c43-4c7e-9a4e-5d1a2e8b7c10"
+    """The Ceph cluster's fsid: the ``rbd://FSID/images/ID/snap`` location of a direct RBD
+    snapshot, which Glance takes as its own cluster's."""
     max_concurrent_snapshots: int = 5
     """Per host (22.0.0+); 0 (deprecated) means 1000 with eventlet, 5 with threading."""
     max_concurrent_builds: int = 10

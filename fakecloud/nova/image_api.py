@@ -138,6 +138,8 @@ class ImageApiConfig:
     """The wait between two attempts of a request ``num_retries`` retries
     (``GlanceClientWrapper.call``'s ``time.sleep(1)``)."""
     page_size: int = 20
+    """Images a page when Nova lists Glance's with no ``page_size`` of its own; each further
+    page is one more round trip (python-glanceclient's v2 ``images.list`` ``page_size``)."""
     api_server: str = ""  # [glance] api_servers; "": get_api_servers' (`glance_endpoint`)
 
 

@@ -124,6 +124,8 @@ class VolumeApiConfig:
     half-way through); a call that asks for a microversion costs one more, the version
     discovery before it."""
     endpoint: str = "http://127.0.0.1:8776/v3"
+    """The Cinder URL Nova's client names when it cannot reach Cinder (cinderclient's
+    ``ConnectionError``, "Unable to establish connection to ..."): the message only."""
     attachment_retries: int = 5
     """How many times Nova tries ``attachment_delete`` on a 500 or 504 before it gives up
     (``nova/volume/cinder.py``'s ``retrying.retry(stop_max_attempt_number=5)``, no wait)."""

@@ -39,6 +39,8 @@ class ClockConfig:
     """Where virtual second 0 sits on the calendar (UTC, ISO 8601)."""
 
     epoch: str = "2026-01-01T00:00:00Z"
+    """The calendar time of virtual second 0, UTC, ISO 8601: every timestamp a service writes
+    (``created_at``, a token's ``expires_at``) counts from it."""
 
 
 #: The latest calendar time a virtual clock may reach (what ``datetime`` and HTTP dates hold).

@@ -58,10 +58,17 @@ class ExploreConfig:
     """
 
     rpc_delay: bool = False
+    """Draw each RPC message's delivery delay, between the nominal ``rpc.delay_s`` and
+    ``rpc_delay_max_factor`` times it."""
     rpc_delay_max_factor: float = 10.0
+    """The longest delivery delay `rpc_delay` draws, as a multiple of ``rpc.delay_s``."""
     tie_order: bool = False
+    """Draw the order of the events due at one virtual instant (else they run in the order
+    they were scheduled)."""
     throughput_jitter: bool = False
+    """Vary each transfer's throughput by up to ``throughput_jitter_fraction``."""
     throughput_jitter_fraction: float = 0.2
+    """The largest relative change `throughput_jitter` makes to a throughput."""
 
 
 @dataclass(frozen=True)

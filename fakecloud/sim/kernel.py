@@ -51,6 +51,8 @@ class KernelConfig:
     """How long `run_until_idle` may run (virtual seconds) before it gives up."""
 
     idle_cap_s: float = 7 * 24 * 3600.0
+    """The most virtual seconds `run_until_idle` runs (a week) before it gives up: work that
+    never ends (a poll of something that never comes) stops there."""
 
 
 class Kernel:

@@ -32,9 +32,14 @@ class EndpointsConfig:
     such as ``http://proxy.example/fakecloud``: the service is mounted there)."""
 
     identity: str = "http://identity.fakecloud.test"
+    """Keystone's base URL in the catalog, which in-process clients are routed by."""
     compute: str = "http://compute.fakecloud.test"
+    """Nova's base URL in the catalog, which in-process clients are routed by."""
     image: str = "http://image.fakecloud.test"
+    """Glance's base URL in the catalog, which in-process clients are routed by."""
     volume: str = "http://volume.fakecloud.test"
+    """Cinder's base URL in the catalog (as ``volumev3`` and ``block-storage``), which
+    in-process clients are routed by."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ class SizeLimitConfig:
     """``[oslo_middleware]``: the largest request body (bytes) Nova, Cinder and Keystone take."""
 
     max_request_body_size: int = bounded(114688, POSITIVE_COUNT)
+    """``[oslo_middleware] max_request_body_size``: "The maximum body size for each request, in
+    bytes"; a larger body is a 413 before the service sees it."""
 
 
 def applies(host: str, path: str) -> bool:
