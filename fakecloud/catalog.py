@@ -8,6 +8,7 @@
     fakecloud list scenarios [WORD]    # the scenario library, for fakecloud run NAME
     fakecloud list config [WORD]       # configuration keys, their defaults and meaning
     fakecloud list points --json       # the same as JSON, for tools
+    fakecloud list                     # what there is to list
 
 `WORD` keeps the entries whose name contains it, case ignored, else those whose description
 does, saying so on stderr (`fakecloud list bugs quiesce`: a bug is named by its number; an
@@ -369,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         + "; ".join(f"{k}: {v[2]}" for k, v in WHAT.items())
         + ".",
     )
-    p.add_argument("what", choices=list(WHAT), help="what to list")
+    p.add_argument("what", nargs="?", choices=list(WHAT), help="what to list")
     p.add_argument(
         "word",
         nargs="?",
@@ -379,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--json", action="store_true", help="print JSON (a list of objects)")
     args = p.parse_intermixed_args(argv)  # `list points --json WORD` too
+    if args.what is None:  # a newcomer's first try: what there is to list (was argparse's error)
+        if args.word:
+            p.error(f"{args.word!r} is not what to list; choose from {', '.join(WHAT)}")
+        print("fakecloud list WHAT [WORD] [--json], where WHAT is one of:")
+        for name, (_, _, said) in WHAT.items():
+            print(_hang(f"  {name:<11} ", said))
+        return 0
     rows = WHAT[args.what][0]()
     if args.word:
         word = args.word.lower()

@@ -314,3 +314,13 @@ def test_fakecloud_list_refuses_an_empty_word_as_run_refuses_an_empty_case(capsy
             "fakecloud list: error: argument word: expected a word to look for, got "
             f"{word!r} (leave it out to list everything)"
         )
+
+
+def test_a_bare_fakecloud_list_says_what_there_is_to_list(capsys):
+    """Session 44's student typed `fakecloud list` first and got argparse's "the following
+    arguments are required: what": it lists what there is to list, each with its meaning."""
+    assert list_main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("fakecloud list WHAT [WORD] [--json], where WHAT is one of:\n")
+    assert "  scenarios   the scenario library (fakecloud run NAME)\n" in out
+    assert "  config      configuration keys" in out
