@@ -28,18 +28,22 @@ def flag(value: Any, call: str, name: str) -> bool:
     return value
 
 
-def file_path(path: Any, call: str) -> str | bytes | os.PathLike:
-    """`path`, which must name a file: a string, bytes or an ``os.PathLike``, not empty."""
+def file_path(path: Any, call: str) -> str | os.PathLike:
+    """`path`, which must name a file: a string, bytes (as the file system's encoding
+    reads them) or an ``os.PathLike``, not empty, without a NUL."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise TypeError(
             f"{call}: path: expected a file path (a string or a pathlib.Path), got {path!r}"
         )
-    if not os.fspath(path):
+    name = os.fspath(path)
+    if not name:
         raise ValueError(f"{call}: path: an empty path names no file")
-    return path
+    if ("\0" if isinstance(name, str) else b"\0") in name:  # was os's "embedded null byte"
+        raise ValueError(f"{call}: path: {path!r} holds a NUL character, which no file name does")
+    return os.fsdecode(name) if isinstance(name, bytes) else path  # (pathlib takes no bytes)
 
 
-def save_target(path: Any, call: str) -> str | bytes | os.PathLike:
+def save_target(path: Any, call: str) -> str | os.PathLike:
     """`path` (as `file_path`) where a file can be written: not a directory, in a folder that
     exists (an `OSError` of the same kind as ``open``'s, its message naming the call)."""
     path = file_path(path, call)

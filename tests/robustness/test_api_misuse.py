@@ -2,11 +2,16 @@
 argument, never a world quietly other than the one asked for."""
 
 import math
+import os
 
 import pytest
+from fuzz_scale import SCALE
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+import fakecloud
 from fakecloud import Cloud
-from fakecloud.errors import ConfigError
+from fakecloud.errors import ConfigError, FakecloudError
 
 
 @pytest.mark.parametrize("seed", [1.0, 1.5, math.nan, "1", None, True, [1], object()])
@@ -183,13 +188,16 @@ def test_save_and_load_name_a_path_that_is_no_file(tmp_path):
         cloud.save(tmp_path / "gone" / "cloud.json")
     with pytest.raises(ValueError, match=r"^cloud.save: path: an empty path names no file"):
         cloud.save("")
+    for path in ("x\0.json", b"x\0.json"):  # os's "embedded null byte"; pathlib's TypeError
+        with pytest.raises(ValueError, match=r"path: .* holds a NUL character"):
+            cloud.save(path)
     for path in (None, 5, ["cloud.json"]):
         with pytest.raises(TypeError, match=r"^cloud.save: path: expected a file path"):
             cloud.save(path)
         with pytest.raises(TypeError, match=r"^Cloud.load: path: expected a file path"):
             Cloud.load(path)
     assert list(tmp_path.iterdir()) == []
-    cloud.save(tmp_path / "cloud.json")
+    cloud.save(bytes(tmp_path / "cloud.json"))  # bytes, as os reads them (pathlib's TypeError)
     assert Cloud.load(tmp_path / "cloud.json").now == 0.0
 
 
@@ -236,3 +244,106 @@ def test_mock_refuses_what_no_activation_could_build_when_made():
     ):
         with pytest.raises((TypeError, ConfigError), match=r"^fakecloud.mock: " + expected):
             fakecloud.mock(**arguments)
+
+
+# -- session 44: every public call given junk, by Hypothesis -------------------------------
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=-1),
+    st.sampled_from([math.nan, math.inf, -math.inf, 1e300, -0.5, 2**70, 1j]),
+    st.text(max_size=6),
+    st.binary(max_size=3),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.builds(object),
+)
+
+#: Each call, with which of its argument a junk value goes to (a junk value that is valid
+#: there, such as None for ``run``'s `until`, is skipped by `_valid`).
+_CALLS = {
+    "advance": lambda cloud, junk: cloud.advance(junk),
+    "run": lambda cloud, junk: cloud.run(junk),
+    "run_until_idle": lambda cloud, junk: cloud.run_until_idle(junk),
+    "request service_type": lambda cloud, junk: cloud.request(junk, "GET", "/"),
+    "request method": lambda cloud, junk: cloud.request("compute", junk, "/"),
+    "request path": lambda cloud, junk: cloud.request("compute", "GET", junk),
+    "request user": lambda cloud, junk: cloud.request("compute", "GET", "/", user=junk),
+    "request microversion": lambda c, junk: c.request("compute", "GET", "/", microversion=junk),
+    "request headers": lambda cloud, junk: cloud.request("compute", "GET", "/", headers=junk),
+    "request_at t": lambda cloud, junk: cloud.request_at(junk, "compute", "GET", "/"),
+    "connection user": lambda cloud, junk: cloud.connection(user=junk),
+    "credentials user": lambda cloud, junk: cloud.credentials(user=junk),
+    "credentials application_credential": lambda c, j: c.credentials(application_credential=j),
+    "intercept": lambda cloud, junk: cloud.intercept(allow_other_hosts=junk),
+    "save": lambda cloud, junk: cloud.save(junk),
+    "load": lambda cloud, junk: Cloud.load(junk),
+    "check_invariants": lambda cloud, junk: cloud.check_invariants(junk),
+    "mock seed": lambda cloud, junk: fakecloud.mock(seed=junk),
+    "mock profile": lambda cloud, junk: fakecloud.mock(profile=junk),
+    "mock config": lambda cloud, junk: fakecloud.mock(config=junk),
+    "mock user": lambda cloud, junk: fakecloud.mock(user=junk),
+}
+
+
+#: The calls None is an ordinary value of (no token, no limit, the default).
+_NONE_TAKEN = {
+    "run",
+    "run_until_idle",
+    "request microversion",
+    "request headers",
+    "request user",
+    "check_invariants",
+    "credentials application_credential",
+    "mock config",
+}
+
+
+def _valid(call, junk):
+    """Whether `junk` is a value `call` takes (not an abuse of it)."""
+    if junk is None:
+        return call in _NONE_TAKEN
+    if call in ("save", "load") and isinstance(junk, (str, bytes)):
+        return bool(junk) and "\0" not in os.fsdecode(junk)  # a file name (never written here)
+    if isinstance(junk, bool) and call == "intercept":
+        return True
+    if call == "mock seed":
+        return isinstance(junk, int) and not isinstance(junk, bool)
+    if call in ("request headers", "check_invariants") and not junk and junk != "":
+        return True  # no headers; no invariant named (an empty list, dict or bytes: none run)
+    # a mapping of sections, a user name: the cloud refuses a bad one when the mock is entered
+    return (call == "mock config" and isinstance(junk, dict)) or (
+        call == "mock user" and isinstance(junk, str)
+    )
+
+
+@pytest.fixture(scope="module")
+def abused():
+    return Cloud(seed=1)
+
+
+@settings(settings.get_profile("robustness"), max_examples=6 if SCALE == 1 else 600)
+@given(call=st.sampled_from(sorted(_CALLS)), junk=_JUNK)
+def test_every_public_call_refuses_junk_clearly_and_changes_nothing(abused, call, junk):
+    """Each public name of the contract given a wrong type, a negative, NaN or huge number,
+    an unknown name: an error of the kinds a caller catches (TypeError, ValueError, KeyError,
+    OSError, fakecloud's errors), raised by fakecloud's own check rather than from deep
+    inside (its message names the argument or the call), and the cloud unchanged and working
+    after it (session 44)."""
+    cloud = abused
+    assume(not _valid(call, junk))
+    before = (cloud.now, len(cloud.trace))
+    try:
+        _CALLS[call](cloud, junk)
+    except (TypeError, ValueError, KeyError, OSError, FakecloudError) as exc:
+        said = str(exc)
+        assert "Traceback" not in said
+        named = call.split()[-1].replace("request_at", "t").replace("intercept", "allow_other")
+        words = (named, "path", "seconds", "cap_s", "until", "invariant", "service type")
+        assert any(word in said for word in words), said
+    else:
+        # taken: only where it is something the call may take (a text a service answers)
+        assert call in ("request path", "request method", "request microversion"), (call, junk)
+    assert (cloud.now, len(cloud.trace)) == before or call.startswith("request ")
+    assert cloud.request("compute", "GET", "/v2.1/flavors").status == 200
