@@ -27,7 +27,7 @@ import copy
 import functools
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from fakecloud.errors import ConfigError
@@ -696,6 +696,7 @@ class _Enforcer:
 
     _memo: dict[tuple, bool]
     _flat: dict[tuple, bool]
+    answers: dict[tuple, tuple]
 
     def __init__(
         self,
@@ -718,6 +719,9 @@ class _Enforcer:
         #: The answers for the caller's own target, (rule, user, project, roles, system,
         #: domain), and for a project's, (rule, its id, user, project, roles, system, domain)
         self._flat = {}
+        #: `PolicyEngine.answers`' tuples, by (kind, project, user, project, roles, system,
+        #: domain)
+        self.answers = {}
 
     def check(self, rule: str, target: dict[str, Any] | None, ctx: Any) -> bool:
         """Whether `rule` allows the caller `ctx` on `target` (a failed scope check is a no;
@@ -1055,6 +1059,37 @@ class PolicyEngine:
         is false)."""
         probe = with_is_admin(ctx, False)
         return (self._enforcer or self._get()).check("context_is_admin", None, probe)
+
+    def answers(
+        self,
+        ctx: Any,
+        project_id: str | None,
+        kind: Hashable,
+        decide: Callable[..., tuple],
+        *args: Any,
+    ) -> tuple:
+        """``decide(*args)``: the answers of several checks (`authorize`, not fatal) for the
+        caller `ctx` on a target of `project_id` alone, remembered with this policy's rules as
+        `check` remembers one answer: by the caller's user, project, roles and scope, the
+        project, and `kind` (everything else that decides which checks `decide` makes, and
+        how). One look-up for the several checks of a request (a server's view makes four).
+        A caller `check` does not key so (a service token's, an ``is_admin`` Nova set) is
+        decided each time."""
+        enforcer = self._enforcer or self._get()
+        roles = ctx.roles
+        if ctx.__class__ is RequestContext and roles.__class__ is tuple and not ctx.extra:
+            system = ctx.system_scope
+            project = ctx.project_id
+            domain = None if (project or system) else ctx.domain_id
+            key = (kind, project_id, ctx.user_id, project, roles, system, domain)
+            found = enforcer.answers.get(key)
+            if found is None:
+                found = decide(*args)
+                if len(enforcer.answers) > 50_000:
+                    enforcer.answers.clear()
+                enforcer.answers[key] = found
+            return found
+        return decide(*args)
 
     def authorize(
         self, ctx: Any, action: str, target: dict[str, Any] | None = None, fatal: bool = True

@@ -11,6 +11,7 @@ import pytest
 from tests.nova.conftest import NovaEnv
 
 UNKNOWN_ONLY = {"os_compute_api:servers:show:host_status:unknown-only": "@"}
+HOST_STATUS = "os_compute_api:servers:show:host_status"
 
 
 def _seen(env: NovaEnv, sid: str, user: str) -> tuple[str | None, str | None]:
@@ -39,3 +40,25 @@ def test_unknown_only_shows_a_member_unknown_and_nothing_else(profile, rule):
     assert resp.status == 200
     assert _seen(env, sid, "demo") == (None, None)  # MAINTENANCE: the admin's alone
     assert _seen(env, sid, "admin") == ("MAINTENANCE", "MAINTENANCE")
+
+
+def test_show_and_update_ask_on_the_servers_project_and_the_list_on_the_callers_own():
+    """One caller, one server, a rule on the target's project: show's and update's
+    ``host_status`` check is on the server's project (the demo's: refused, and
+    ``unknown-only`` shows no ``UP``), the detail list's on the admin's own (allowed); each
+    request answers for its own target however they alternate (the view's checks are
+    remembered by target and kind)."""
+    env = NovaEnv("upstream", {"nova": {"policy": {HOST_STATUS: "project_id:%(project_id)s"}}})
+    sid = env.boot()
+    path = "/v2.1/servers/detail?all_tenants=1"
+    for name in ("a", "b"):
+        listed = env.request("GET", path, user="admin", microversion="2.75").json()["servers"]
+        assert [s.get("host_status") for s in listed if s["id"] == sid] == ["UP"]
+        body = {"server": {"name": name}}
+        updated = env.request(
+            "PUT", f"/v2.1/servers/{sid}", body, user="admin", microversion="2.75"
+        ).json()["server"]
+        assert (updated["name"], updated.get("host_status")) == (name, None)
+        shown = env.server(sid, microversion="2.75")
+        assert "host_status" not in shown
+        assert shown["OS-EXT-SRV-ATTR:host"]  # the admin's extended attributes all along

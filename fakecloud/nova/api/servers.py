@@ -70,6 +70,10 @@ MULTIATTACH_VERSION = Version(2, 60)
 #: The first Nova whose embedded flavor asks ``servers:show:flavor-extra-specs`` (1be007243b,
 #: 25.0.0), not ``os-flavor-extra-specs:index``.
 SHOW_FLAVOR_EXTRA_SPECS_SINCE = 25
+#: The kinds of `PolicyEngine.answers` a server's view asks: the view's checks alone, and a
+#: show's (``servers:show`` first).
+_VIEW = "server view"
+_SHOW = "server show"
 
 
 class ServersController:
@@ -84,6 +88,8 @@ class ServersController:
         self.config = nova.config
         self.switches = nova.kernel.switches
         self.fmt = views.Formatter(nova.kernel)
+        #: Which rule the embedded flavor's extra specs ask (`_show_extra_specs`).
+        self._specs_rule = self.switches.release.major >= SHOW_FLAVOR_EXTRA_SPECS_SINCE
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -197,16 +203,48 @@ class ServersController:
             return []
         raise unexpected_error(exc, self.switches.api_support_string) from None
 
+    def _view_answers(
+        self, ctx: Any, target: dict[str, Any], gates: views.DetailGates, listed: bool
+    ) -> tuple[bool, int, bool]:
+        """The view's policy checks, in Nova's order: extended attributes, ``host_status``
+        (2.16: 1 any, 2 ``UNKNOWN`` alone, 0 none; `_host_status_shown`), the embedded
+        flavor's extra specs (2.47, `_show_extra_specs`)."""
+        extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
+        shown = self._host_status_shown(ctx, None if listed else target) if gates.host_status else 0
+        extra_specs = gates.flavor_embedded and self._show_extra_specs(ctx, target, listed)
+        return extended, shown, extra_specs
+
+    def _show_answers(
+        self, ctx: Any, target: dict[str, Any], gates: views.DetailGates
+    ) -> tuple[bool, int, bool] | None:
+        """``servers:show`` on `target`, then (allowed) the view's checks (`_view_answers`);
+        None: refused."""
+        if not self.policy.authorize(ctx, SERVERS % "show", target, fatal=False):
+            return None
+        return self._view_answers(ctx, target, gates, False)
+
     def _detail(
-        self, req: Request, instance: Any, gates: views.DetailGates, listed: bool = False
+        self,
+        req: Request,
+        instance: Any,
+        gates: views.DetailGates,
+        listed: bool = False,
+        answers: tuple[bool, int, bool] | None = None,
     ) -> dict[str, Any]:
         ctx = req.context
         target = {"project_id": instance.project_id}
-        extended = self.policy.authorize(ctx, EXTENDED_SERVER_ATTRIBUTES, target, fatal=False)
+        if answers is None:
+            # Which checks the view makes, and on which target, follow from these alone (the
+            # release's extra specs rule; the policy's rules are the memo's own).
+            kind = (_VIEW, gates.host_status, gates.flavor_embedded, listed, self._specs_rule)
+            answers = self.policy.answers(
+                ctx, instance.project_id, kind, self._view_answers, ctx, target, gates, listed
+            )
+        extended, shown, show_extra_specs = answers
         host_status = None
-        if gates.host_status:
-            host_status = self._host_status(ctx, instance, None if listed else target)
-        show_extra_specs = gates.flavor_embedded and self._show_extra_specs(ctx, target, listed)
+        if shown:
+            status = services.host_status(self.nova, instance.host)
+            host_status = status if shown == 1 or status == services.HOST_STATUS_UNKNOWN else None
         building = instance.vm_state == states.BUILDING
         number = self.db.network_number(instance.uuid)
         server = views.server_detail(
@@ -248,26 +286,24 @@ class ServersController:
         ``os-flavor-extra-specs:index``); before, ``os-flavor-extra-specs:index`` on the
         caller's own project (nova 24.0.0 and 25.0.0 api/openstack/compute/views/servers.py
         ``show``, ``detail``)."""
-        if self.switches.release.major < SHOW_FLAVOR_EXTRA_SPECS_SINCE:
+        if not self._specs_rule:
             return self.policy.authorize(ctx, FLAVOR_EXTRA_SPECS % "index", None, fatal=False)
         rule = SERVERS % "show:flavor-extra-specs"
         return self.policy.authorize(ctx, rule, None if listed else target, fatal=False)
 
-    def _host_status(self, ctx: Any, instance: Any, target: dict[str, Any] | None) -> str | None:
-        """The ``host_status`` the caller sees (2.16; None: no key): ``show:host_status`` shows
-        any, else from 21.0.0 (f9c6089244) ``show:host_status:unknown-only`` shows
-        ``UNKNOWN`` alone (``_get_host_status_unknown_only``, views/servers.py 21.0.0-33.0.2:
-        the server's project as target, the caller's own for the detail list and before
-        21.0.0)."""
+    def _host_status_shown(self, ctx: Any, target: dict[str, Any] | None) -> int:
+        """Which ``host_status`` the caller sees (2.16): 1 any, by ``show:host_status``; else
+        from 21.0.0 (f9c6089244) 2, ``UNKNOWN`` alone, by ``show:host_status:unknown-only``
+        (``_get_host_status_unknown_only``, views/servers.py 21.0.0-33.0.2: the server's project
+        as target, the caller's own for the detail list and before 21.0.0); 0 none (no key)."""
         policy = self.policy
         if policy.legacy:
             target = None
         if policy.authorize(ctx, SERVERS % "show:host_status", target, fatal=False):
-            return services.host_status(self.nova, instance.host)
+            return 1
         if policy.legacy or not policy.authorize(ctx, HOST_STATUS_UNKNOWN_ONLY, target, False):
-            return None
-        status = services.host_status(self.nova, instance.host)
-        return status if status == services.HOST_STATUS_UNKNOWN else None
+            return 0
+        return 2
 
     def show(self, req: Request) -> Response:
         """``GET /servers/{server_id}``. Before 21.0.0 (``policy_before_lookup``; nova
@@ -277,11 +313,24 @@ class ServersController:
         if req.query:  # (the usual GET has none: no call)
             schemas.refuse_any_query(req)
         # The view only reads the server: the row itself, not a working copy of it.
-        instance = self.get_authorized_server(
-            req.context, req.params["server_id"], SERVERS % "show", copy=False
-        )
+        ctx = req.context
         gates = views.detail_gates(req.microversion)
-        server = self._detail(req, instance, gates)
+        if self.switches.policy_before_lookup:
+            instance = self.get_authorized_server(
+                ctx, req.params["server_id"], SERVERS % "show", copy=False
+            )
+            answers = None
+        else:
+            instance = self.get_server(ctx, req.params["server_id"], copy=False)
+            # ``servers:show`` and the view's checks on the server's project: one look-up
+            target = {"project_id": instance.project_id}
+            kind = (_SHOW, gates.host_status, gates.flavor_embedded, self._specs_rule)
+            answers = self.policy.answers(
+                ctx, instance.project_id, kind, self._show_answers, ctx, target, gates
+            )
+            if answers is None:
+                self.policy.authorize(ctx, SERVERS % "show", target)  # its 403
+        server = self._detail(req, instance, gates, answers=answers)
         if gates.server_groups:
             # Show only (not the detail list): ``_get_server_groups``, the group's uuid or [].
             server["server_groups"] = self._server_groups(instance.uuid)
