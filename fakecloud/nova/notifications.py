@@ -60,6 +60,38 @@ BANDWIDTH_DROPPED_SINCE = 25
 _UPDATE_PAYLOAD_VERSIONS = ((31, "2.1"), (25, "2.0"), (20, "1.9"), (18, "1.8"), (0, "1.6"))
 
 
+#: The eras of ``InstancePayload`` by ``InstanceActionPayload``'s version in them (switch
+#: `action_payload_version`): 17.x, 18.0.0 (request_id, action initiator), 20.0.0
+#: (locked_reason), 31.0.0 (shares). Every action payload class derives from it and was bumped
+#: with it (nova/notifications/objects/instance.py at each series' .0.0 tag, 17.0.0-33.0.0).
+_ACTION_ERAS = {"1.5": 0, "1.7": 1, "1.8": 2, "1.9": 3}
+#: The versions, by era, of the payload classes `Notifier.instance_action` sends that are not a
+#: plain ``InstanceActionPayload`` (the action, its phase left off): the rebuild's and the
+#: conductor's rebuild_scheduled ``InstanceActionRebuildPayload`` from 18.0.0 (e8ed9aacf8;
+#: 17.x sends a rebuild an ``InstanceActionPayload``), the rescue's
+#: ``InstanceActionRescuePayload`` (not the unrescue's), prep_resize's
+#: ``InstanceActionResizePrepPayload``.
+_SUBCLASS_VERSIONS = {
+    "rebuild": ("1.5", "1.8", "1.9", "1.10"),
+    "rebuild_scheduled": ("1.5", "1.8", "1.9", "1.10"),
+    "rescue": ("1.0", "1.2", "1.3", "1.4"),
+    "resize_prep": ("1.0", "1.2", "1.3", "1.4"),
+}
+
+
+def action_payload_version(action: str, plain: str) -> str:
+    """The payload version of versioned ``instance.<action>`` where a plain
+    ``InstanceActionPayload`` is `plain` (switch `action_payload_version`).
+
+    >>> action_payload_version("rescue.end", "1.5"), action_payload_version("shelve.end", "1.9")
+    ('1.0', '1.9')
+    >>> action_payload_version("rebuild.start", "1.5"), action_payload_version("rebuild.end", "1.8")
+    ('1.5', '1.9')
+    """
+    versions = _SUBCLASS_VERSIONS.get(action.split(".", 1)[0])
+    return plain if versions is None else versions[_ACTION_ERAS[plain]]
+
+
 def update_payload_version(major: int) -> str:
     """The versioned ``instance.update`` payload's version in Nova `major`.
 
@@ -281,14 +313,19 @@ class Notifier:
         priority: str = "INFO",
         **extra: Any,
     ) -> None:
-        """``notify_about_instance_action``: versioned ``instance.<action>.<phase>`` (`extra`:
-        the fields a payload of its own adds, e.g. a rescue's ``rescue_image_ref``)."""
+        """``notify_about_instance_action`` and the like: versioned
+        ``instance.<action>.<phase>`` with its payload class's version in the release
+        (`action_payload_version`; `extra`: the fields a payload of its own adds, e.g. a
+        rescue's ``rescue_image_ref``)."""
         if self.versioned:
             self._emit(
                 "versioned",
                 f"{source}:{host}",
                 f"instance.{action}",
                 priority,
+                payload_version=action_payload_version(
+                    action, self._kernel.switches.action_payload_version
+                ),
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,

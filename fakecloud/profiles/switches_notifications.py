@@ -35,8 +35,10 @@ SWITCHES = (
     ),
     Switch(
         "action_payload_version",
-        "version of the versioned instance.reboot.*, power_off.*, power_on.*, pause.*, "
-        "unpause.*, suspend.* and resume.* payload (InstanceActionPayload).",
+        "version of the versioned instance action notifications' plain payload "
+        "(InstanceActionPayload: reboot, power_off/on, pause, suspend, shelve, unrescue, "
+        "resize, live migration, lock, ...); the rebuild's, rescue's and resize_prep's "
+        "payload classes, bumped with it, follow it (notifications.action_payload_version).",
         "1.5",
         (
             Change(

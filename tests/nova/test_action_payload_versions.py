@@ -1,0 +1,65 @@
+"""The payload version of each versioned action notification (``payload_version``): a plain
+``InstanceActionPayload``'s the release's (switch ``action_payload_version``), the rebuild's
+``InstanceActionRebuildPayload`` (from 18.0.0; 17.x sends a plain one), the rescue's
+``InstanceActionRescuePayload`` and prep_resize's ``InstanceActionResizePrepPayload`` their own,
+each bumped with ``InstancePayload`` in 18.0.0, 20.0.0 and 31.0.0
+(nova/notifications/objects/instance.py at 17.0.0-33.0.0)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+VERSIONED = {"nova": {"notification_format": "versioned"}}
+
+
+@pytest.mark.parametrize(
+    ("profile", "plain", "rebuild", "own"),
+    [
+        ("nova-17.0.13", "1.5", "1.5", "1.0"),
+        ("nova-18.0.0", "1.7", "1.8", "1.2"),
+        ("nova-20.0.0", "1.8", "1.9", "1.3"),
+        ("upstream", "1.9", "1.10", "1.4"),
+    ],
+)
+def test_each_action_payload_has_its_class_s_version(profile, plain, rebuild, own):
+    env = NovaEnv(profile, VERSIONED)
+    sid = env.boot()
+    mark = len(env.cloud.trace)
+    for body in (
+        {"rebuild": {"imageRef": env.image.id}},
+        {"rescue": None},
+        {"unrescue": None},
+        {"resize": {"flavorRef": "2"}},
+        {"confirmResize": None},
+        {"shelve": None},
+    ):
+        assert env.action(sid, body).status in (200, 202, 204), body
+        env.cloud.run_until_idle()
+    sent = {
+        e["event_type"]: e["payload_version"]
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification" and e["event_type"].startswith("instance.")
+        and e["event_type"] not in ("instance.update", "instance.exists")
+    }  # fmt: skip
+    assert sent == {
+        "instance.rebuild.start": rebuild,
+        "instance.rebuild.end": rebuild,
+        "instance.rescue.start": own,
+        "instance.rescue.end": own,
+        "instance.unrescue.start": plain,
+        "instance.unrescue.end": plain,
+        "instance.resize_prep.start": own,
+        "instance.resize_prep.end": own,
+        "instance.resize.start": plain,
+        "instance.resize.end": plain,
+        "instance.resize_finish.start": plain,
+        "instance.resize_finish.end": plain,
+        "instance.resize_confirm.start": plain,
+        "instance.resize_confirm.end": plain,
+        "instance.shelve.start": plain,
+        "instance.shelve.end": plain,
+        "instance.shelve_offload.start": plain,
+        "instance.shelve_offload.end": plain,
+    }
