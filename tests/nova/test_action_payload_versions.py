@@ -63,3 +63,34 @@ def test_each_action_payload_has_its_class_s_version(profile, plain, rebuild, ow
         "instance.shelve_offload.start": plain,
         "instance.shelve_offload.end": plain,
     }
+
+
+@pytest.mark.parametrize(("profile", "sent"), [("nova-17.0.13", []), ("nova-18.0.0", ["1.7"] * 2)])
+def test_a_lock_is_notified_from_rocky(profile, sent):
+    # instance.lock and instance.unlock came with 18.0.0 (102cdb9315, 0b9b37fe9a)
+    env = NovaEnv(profile, VERSIONED)
+    sid = env.boot()
+    mark = len(env.cloud.trace)
+    for action in ("lock", "unlock"):
+        assert env.action(sid, {action: None}).status == 202
+    locks = [
+        e["payload_version"]
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification" and e["event_type"] in ("instance.lock", "instance.unlock")
+    ]
+    assert locks == sent
+
+
+def test_rebuild_scheduled_is_published_by_the_destination_s_host():
+    # notify_about_instance_rebuild(context, instance, host, ...): the conductor names the
+    # host it casts the rebuild to (18.0.0-34.0.0), with the rebuild's payload
+    from tests.nova.test_evacuate import down, evacuate
+
+    env = NovaEnv("nova-18.0.0", VERSIONED)
+    sid = env.boot()
+    assert env.nova.db.instances[sid].host == "cmp-1"
+    down(env)
+    assert evacuate(env, sid, {"host": "cmp-2"}, mv="2.14").status == 200
+    env.cloud.run_until_idle()
+    (scheduled,) = env.cloud.trace.filter(event_type="instance.rebuild_scheduled")
+    assert (scheduled["actor"], scheduled["payload_version"]) == ("nova-conductor:cmp-2", "1.8")

@@ -59,6 +59,9 @@ _UNSET = object()
 #: The first Nova to check an offloaded server's unshelve against unified limits (28.0.0,
 #: ``_check_quota_unshelve_offloaded`` with ``delta_updates``).
 UNSHELVE_LIMITS_SINCE = 28
+#: The first Nova to send versioned ``instance.lock`` and ``instance.unlock`` (102cdb9315,
+#: 0b9b37fe9a: 18.0.0; 17.x sends none for a lock).
+LOCK_NOTIFIED_SINCE = 18
 
 # Instance actions (``nova/compute/instance_actions.py``).
 #: The volume-backed createImage path, looked up by module so a test can stand in for it.
@@ -814,7 +817,8 @@ class API:
             instance.system_metadata = {**instance.system_metadata, "locked_reason": reason}
         instance.save()
         event.finish()
-        self.notifier.instance_action(self.config.api_host, "nova-api", instance, "lock")
+        if self.kernel.switches.release.major >= LOCK_NOTIFIED_SINCE:
+            self.notifier.instance_action(self.config.api_host, "nova-api", instance, "lock")
 
     def is_expected_locked_by(self, context: Any, instance: Instance) -> bool:
         """Whether the caller is the kind of user (owner/admin) that locked the server."""
@@ -835,7 +839,8 @@ class API:
             instance.system_metadata = meta
         instance.save()
         event.finish()
-        self.notifier.instance_action(self.config.api_host, "nova-api", instance, "unlock")
+        if self.kernel.switches.release.major >= LOCK_NOTIFIED_SINCE:
+            self.notifier.instance_action(self.config.api_host, "nova-api", instance, "unlock")
 
     @check_instance_lock
     @check_instance_state(vm_state=[states.ACTIVE, states.STOPPED, states.ERROR])

@@ -188,7 +188,9 @@ def rebuild_instance(
     notifier = nova.notifier
     notifier.instance_usage(CONDUCTOR_HOST, instance, "rebuild.scheduled")
     if kernel.switches.release.version >= REBUILD_SCHEDULED_SINCE:
-        notifier.instance_action(CONDUCTOR_HOST, "nova-conductor", instance, "rebuild_scheduled")
+        # notify_about_instance_rebuild(context, instance, host, ...): the publisher is the
+        # destination's host, not the conductor's (18.0.0-34.0.0 conductor/manager.py)
+        notifier.instance_action(host, "nova-conductor", instance, "rebuild_scheduled")
     if db.aggregates is not None:
         instance.availability_zone = aggregates.host_zone(nova, host)
     event.finish()
