@@ -63,6 +63,8 @@ _write = object.__setattr__
 
 #: What `NovaDB.quota_overrides` answers for a project without limits of its own.
 _NO_QUOTAS: Mapping[str, int] = MappingProxyType({})
+#: What a host no allocation was ever counted against uses (`NovaDB.placement_use`).
+_NO_USE = (0, 0, 0)
 
 _MACHINES = {
     "vm_state": states.VM_STATE,
@@ -84,10 +86,11 @@ class NovaDB:
     _order: dict[str, int]
     _usage: dict[str, list[int]]
     #: Placement's usage by host, a memo (`placement_use`): None until the scheduler first
-    #: asks; then host -> [VCPU, MEMORY_MB, DISK_GB] and uuid -> (host, what its allocation
-    #: holds), kept up as rows are placed. Not saved (`fakecloud.state.kinds.TRANSIENT`): a fork
-    #: or a loaded cloud derives it again from its rows.
-    _placement: tuple[dict[str, list[int]], dict[str, tuple]] | None = None
+    #: asks; then host -> (VCPU, MEMORY_MB, DISK_GB), uuid -> (its host, what its allocation
+    #: holds), kept up as rows are placed, and `inventories.root_free`. Not saved
+    #: (`fakecloud.state.kinds.TRANSIENT`): a fork or a loaded cloud derives it again from its
+    #: rows.
+    _placement: tuple[dict[str, tuple], dict[str, tuple[str, tuple]], bool] | None = None
     #: ``notifications.send_update`` of every saved change, set by `Nova` when
     #: ``notify_on_state_change`` asks for it: ``(actor, row, old vm_state, old task_state,
     #: old display_name)``.
@@ -366,38 +369,41 @@ class NovaDB:
         """What the allocations of the live rows on `host` (claimed there or scheduled to it;
         an allocation `drop_allocation` removed left out) use of its ``VCPU``, ``MEMORY_MB``
         and ``DISK_GB`` (`fakecloud.nova.inventories`)."""
+        return self.placement_usage()[0].get(host, _NO_USE)
+
+    def placement_usage(self) -> tuple[dict[str, tuple[int, int, int]], bool]:
+        """`placement_use` of every host that has held an allocation, as a dict by host (the
+        memo itself, kept up as rows are placed: read it, never write it), and whether the
+        release leaves a volume-backed root out of ``DISK_GB``
+        (`fakecloud.nova.inventories.root_free`, read once: a cloud's switches are fixed)."""
         memo = self._placement
         if memo is None:
-            memo = self._placement = ({}, {})
+            memo = self._placement = ({}, {}, inventories.root_free(self.kernel))
             dropped = self.allocation_dropped or {}
             for name, rows in self._by_host.items():
                 for row in rows.values():
                     if row.uuid not in dropped:
                         self._use(memo, row, name)
-        found = memo[0].get(host)
-        return (0, 0, 0) if found is None else (found[0], found[1], found[2])
+        return memo[0], memo[2]
 
     def _use(self, memo: tuple, row: Instance, host: str) -> None:
-        """Count `row`'s allocation against `host` in the `memo` of `placement_use`."""
-        held = inventories.held(self, row)
+        """Count `row`'s allocation against `host` in the `memo` of `placement_use` (`_place`
+        does the same in line)."""
+        held = inventories.held(self, row, memo[2])
         memo[1][row.uuid] = (host, held)
-        use = memo[0].get(host)
-        if use is None:
-            memo[0][host] = list(held)
-        else:
-            use[0] += held[0]
-            use[1] += held[1]
-            use[2] += held[2]
+        usage = memo[0]
+        vcpus, memory, disk = usage.get(host, _NO_USE)
+        usage[host] = (vcpus + held[0], memory + held[1], disk + held[2])
 
     def _unuse(self, memo: tuple, uuid: str) -> None:
-        """Take `uuid`'s allocation, if counted, out of the `memo` of `placement_use`."""
+        """Take `uuid`'s allocation, if counted, out of the `memo` of `placement_use`
+        (`_unplace` does the same in line)."""
         found = memo[1].pop(uuid, None)
         if found is not None:
             host, held = found
-            use = memo[0][host]
-            use[0] -= held[0]
-            use[1] -= held[1]
-            use[2] -= held[2]
+            usage = memo[0]
+            vcpus, memory, disk = usage[host]
+            usage[host] = (vcpus - held[0], memory - held[1], disk - held[2])
 
     def allocation_was_dropped(self, uuid: str) -> bool:
         """Whether placement holds no allocation of the live row `uuid` on its host."""
@@ -835,8 +841,13 @@ class NovaDB:
             rows = self._by_host.setdefault(host, {})
             rows[row.uuid] = row
             heapq.heappush(self._load_heap, (len(rows), host))
-            if self._placement is not None:
-                self._use(self._placement, row, host)
+            memo = self._placement
+            if memo is not None:  # `_use`, in line: every build and move places its row twice
+                held = inventories.held(self, row, memo[2])
+                memo[1][row.uuid] = (host, held)
+                usage = memo[0]
+                vcpus, memory, disk = usage.get(host, _NO_USE)
+                usage[host] = (vcpus + held[0], memory + held[1], disk + held[2])
 
     def _unplace(self, row: Instance) -> None:
         host = row.host
@@ -853,8 +864,14 @@ class NovaDB:
         rows = self._by_host.get(host) if host is not None else None
         if rows is not None and rows.pop(row.uuid, None) is not None:
             heapq.heappush(self._load_heap, (len(rows), host))
-        if self._placement is not None:
-            self._unuse(self._placement, row.uuid)
+        memo = self._placement
+        if memo is not None:  # `_unuse`, in line
+            found = memo[1].pop(row.uuid, None)
+            if found is not None:
+                counted, held = found
+                usage = memo[0]
+                vcpus, memory, disk = usage[counted]
+                usage[counted] = (vcpus - held[0], memory - held[1], disk - held[2])
 
     # -- migrations (Nova's ``migrations`` table) --------------------------------------------
 
@@ -910,10 +927,10 @@ class NovaDB:
         row.flavor = flavor
         self._count(row, 1)
         memo = self._placement
-        if memo is not None and row.uuid in memo[1]:
-            host = memo[1][row.uuid][0]
+        found = memo[1].get(row.uuid) if memo is not None else None
+        if found is not None:  # its allocation holds the new flavor where it is
             self._unuse(memo, row.uuid)
-            self._use(memo, row, host)
+            self._use(memo, row, found[0])
         version = row._synced
         row._synced = version + 1
         inst.flavor = flavor

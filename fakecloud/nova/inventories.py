@@ -15,7 +15,7 @@ max_unit`` (``_check_capacity_exceeded``, ``allocation_candidates``' usage filte
 A scheduling request asks the flavor: ``VCPU`` its vCPUs, ``MEMORY_MB`` its memory, ``DISK_GB``
 its root, ephemeral and swap disk (swap in GB rounded up), without the root of a
 volume-backed server from 18.0.0 (03c596a9f4, ``resources_from_request_spec``'s ``is_bfv``;
-17.x asks it). What a host's allocations use is kept by `fakecloud.nova.db.NovaDB.placement_use`
+17.x asks it). What a host's allocations use is kept by `fakecloud.nova.db.NovaDB.placement_usage`
 (the servers it holds, an allocation a failed rebuild dropped left out) plus the moves in
 progress (`compute_nodes.move_claims`: the new flavor on a destination until the server
 arrives, the old one on its source until the confirm).
@@ -23,6 +23,7 @@ arrives, the old one on its source until the confirm).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakecloud.nova import compute_nodes, exception
@@ -53,60 +54,82 @@ _CAPACITY = (
     int(compute_nodes.HOST_LOCAL_GB * DISK_ALLOCATION_RATIO),
 )
 #: ``max_unit`` of each class: the total.
-_MAX_UNIT = (compute_nodes.HOST_VCPUS, compute_nodes.HOST_MEMORY_MB, compute_nodes.HOST_LOCAL_GB)
+_MAX_VCPUS, _MAX_MEMORY_MB, _MAX_DISK_GB = (
+    compute_nodes.HOST_VCPUS,
+    compute_nodes.HOST_MEMORY_MB,
+    compute_nodes.HOST_LOCAL_GB,
+)
 
 
-def request(flavor: Any, volume_backed: bool, major: int) -> tuple[int, int, int]:
-    """What a scheduling request for `flavor` asks of each class in Nova `major`."""
-    root = 0 if volume_backed and major >= BFV_ROOT_FREE_SINCE else flavor.root_gb
+def request(flavor: Any, volume_backed: bool) -> tuple[int, int, int]:
+    """What a scheduling request for `flavor` asks of each class: its root disk left out
+    where `volume_backed` (a volume-backed server's from 18.0.0, `root_free`)."""
+    root = 0 if volume_backed else flavor.root_gb
     swap_gb = -(-flavor.swap // 1024)  # ``convert_mb_to_ceil_gb``
     return (flavor.vcpus, flavor.memory_mb, root + flavor.ephemeral_gb + swap_gb)
 
 
-def wanted(nova: Any, flavor: Any, instance_uuid: str | None) -> tuple[int, int, int]:
-    """What scheduling server `instance_uuid` (None: an image-backed one) with `flavor` asks."""
+def root_free(kernel: Any) -> bool:
+    """Whether the cloud's Nova leaves a volume-backed root out of ``DISK_GB`` (18.0.0 on)."""
+    return kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
+
+
+def held(db: Any, row: Any, root_free: bool) -> tuple[int, int, int]:
+    """What the allocation of the live row `row` asks: `request` of its flavor, its root
+    volume's disk left out where `root_free` (the cloud's `root_free`)."""
+    bfv = root_free and is_volume_backed_instance(row, db.bdms.get(row.uuid, ()))
+    return request(row.flavor, bfv)
+
+
+def room(nova: Any, flavor: Any, instance_uuid: str | None) -> Callable[[str], bool]:
+    """Whether placement has room on a host for scheduling server `instance_uuid` (None: an
+    image-backed one) with `flavor` (`room_for` what it asks, `request`)."""
     db = nova.db
-    major = nova.kernel.switches.release.major
-    row = db.instances.get(instance_uuid) if instance_uuid is not None else None
+    usage, free = db.placement_usage()
     bfv = (
-        row is not None
-        and major >= BFV_ROOT_FREE_SINCE
+        free
+        and instance_uuid is not None
+        and (row := db.instances.get(instance_uuid)) is not None
         and is_volume_backed_instance(row, db.bdms.get(row.uuid, ()))
     )
-    return request(flavor, bfv, major)
+    return room_for(nova, usage, free, request(flavor, bfv))
 
 
-def held(db: Any, row: Any) -> tuple[int, int, int]:
-    """What the allocation of the live row `row` asks (its flavor; its root volume's disk
-    left out from 18.0.0)."""
-    major = db.kernel.switches.release.major
-    bfv = major >= BFV_ROOT_FREE_SINCE and is_volume_backed_instance(row, db.bdms.get(row.uuid, ()))
-    return request(row.flavor, bfv, major)
+def room_for(
+    nova: Any, usage: dict[str, tuple[int, int, int]], free: bool, wanted: tuple[int, int, int]
+) -> Callable[[str], bool]:
+    """Whether placement has room on a host for `wanted`: each class within its ``max_unit``
+    and, with what the host's allocations use (`usage`, `free`: what
+    `fakecloud.nova.db.NovaDB.placement_usage` answers) and the moves in progress hold
+    (`compute_nodes.move_claims`), within its capacity.
 
-
-def used(nova: Any, host: str) -> tuple[int, int, int]:
-    """What the allocations against `host`'s provider use of each class."""
-    vcpus, memory, disk = nova.db.placement_use(host)
-    if nova.db.migrations:
-        root_free = nova.kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
-        more = compute_nodes.move_claims(nova, host, root_free)
-        vcpus, memory, disk = vcpus + more[0], memory + more[1], disk + more[2]
-    return vcpus, memory, disk
-
-
-def fits(nova: Any, host: str, wanted: tuple[int, int, int]) -> bool:
-    """Whether placement has room on `host` for `wanted` (each class within its ``max_unit``
-    and, with what is used, within its capacity)."""
-    vcpus, memory, disk = used(nova, host)
-    cap, unit = _CAPACITY, _MAX_UNIT
-    return (
-        wanted[0] <= unit[0]
-        and wanted[1] <= unit[1]
-        and wanted[2] <= unit[2]
-        and vcpus + wanted[0] <= cap[0]
-        and memory + wanted[1] <= cap[1]
-        and disk + wanted[2] <= cap[2]
+    The scheduler asks it of each host it weighs, so the sums are compared with what is left
+    for them (``capacity - wanted``, the same integers) and the usage read where it is kept."""
+    vcpus, memory, disk = wanted
+    if vcpus > _MAX_VCPUS or memory > _MAX_MEMORY_MB or disk > _MAX_DISK_GB:
+        return _no_room
+    left_vcpus, left_memory, left_disk = (
+        _CAPACITY[0] - vcpus,
+        _CAPACITY[1] - memory,
+        _CAPACITY[2] - disk,
     )
+    db = nova.db
+
+    def fits(host: str) -> bool:
+        use = usage.get(host, _NOTHING)
+        if db.migrations:
+            more = compute_nodes.move_claims(nova, host, free)
+            use = (use[0] + more[0], use[1] + more[1], use[2] + more[2])
+        return use[0] <= left_vcpus and use[1] <= left_memory and use[2] <= left_disk
+
+    return fits
+
+
+def _no_room(host: str) -> bool:
+    return False
+
+
+_NOTHING = (0, 0, 0)
 
 
 def claim_on_destination(nova: Any, instance: Any, host: str) -> None:
@@ -114,7 +137,8 @@ def claim_on_destination(nova: Any, instance: Any, host: str) -> None:
     evacuation (no scheduler asked; nova 17.0.0-34.0.0): the server's allocation copied to
     `host`'s provider, placement refusing it where `host` has no room (the forced host is
     still claimed in placement, only the filters are skipped)."""
-    if not fits(nova, host, held(nova.db, instance)):
+    usage, free = nova.db.placement_usage()
+    if not room_for(nova, usage, free, held(nova.db, instance, free))(host):
         raise exception.NoValidHost(
             reason=f"Unable to move instance {instance.uuid} to host {host}. There is not "
             "enough capacity on the host for the instance."
@@ -127,12 +151,12 @@ def over_capacity(nova: Any, host: str) -> list[str]:
     capacity, each as ``CLASS used/capacity``."""
     totals = [0, 0, 0]
     db = nova.db
+    free = root_free(nova.kernel)
     for row in db.instances_allocated_on(host):
-        for i, amount in enumerate(held(db, row)):
+        for i, amount in enumerate(held(db, row, free)):
             totals[i] += amount
     if db.migrations:
-        root_free = nova.kernel.switches.release.major >= BFV_ROOT_FREE_SINCE
-        for i, amount in enumerate(compute_nodes.move_claims(nova, host, root_free)):
+        for i, amount in enumerate(compute_nodes.move_claims(nova, host, free)):
             totals[i] += amount
     return [
         f"{name} {use}/{cap}"

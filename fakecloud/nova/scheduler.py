@@ -14,7 +14,7 @@ whose request asks it (20.0.0 on, `_asks_pcpu_alone`) has no candidate but where
 query for ``hw:cpu_policy=dedicated`` asks ``VCPU`` instead; nor memory encryption
 (`mem_encryption`) nor vPMEM namespaces (`vpmem`): a boot or a resize asking them has none.
 Nor is a host a candidate for a server its inventories have no room left for
-(`inventories.fits`: ``VCPU``, ``MEMORY_MB``, ``DISK_GB``; a boot, a resize, a scheduled live
+(`inventories.room`: ``VCPU``, ``MEMORY_MB``, ``DISK_GB``; a boot, a resize, a scheduled live
 migration, evacuation or unshelve).
 """
 
@@ -89,11 +89,14 @@ def _placement(
 
 
 def _with_room(
-    nova: Any, candidate: Callable[[str], bool], wanted: tuple[int, int, int]
+    nova: Any, candidate: Callable[[str], bool], flavor: Any, instance_uuid: str | None
 ) -> Callable[[str], bool]:
-    """`candidate` and placement's room on the host for `wanted` (`inventories.fits`)."""
-    fits = inventories.fits
-    return lambda name: candidate(name) and fits(nova, name, wanted)
+    """`candidate` and placement's room on the host for scheduling `instance_uuid` with
+    `flavor` (`inventories.room`)."""
+    fits = inventories.room(nova, flavor, instance_uuid)
+    if candidate is _ANY:
+        return fits
+    return lambda name: candidate(name) and fits(name)
 
 
 def _node_match(destination: Destination, name: str, changes: Any) -> bool:
@@ -146,7 +149,7 @@ def select_host(
             raise exception.NoValidHost(reason="")
         room = flavor
     if room is not None:
-        candidate = _with_room(nova, candidate, inventories.wanted(nova, room, instance_uuid))
+        candidate = _with_room(nova, candidate, room, instance_uuid)
     if destination is not None and destination.forced:
         host = nova.db.least_loaded(
             nova.hosts, lambda name: destination.matches(name) and candidate(name)
@@ -277,7 +280,7 @@ def alternates(
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
     if flavor is not None:
-        candidate = _with_room(nova, candidate, inventories.wanted(nova, flavor, instance_uuid))
+        candidate = _with_room(nova, candidate, flavor, instance_uuid)
     usable = _filtered(nova, zone, destination, version, candidate)
     usable = _with_hints(nova, instance_uuid, usable)
     passes = server_groups.policy_filter(nova, group, instance_uuid)
