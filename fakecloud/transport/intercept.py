@@ -39,6 +39,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
 from fakecloud.transport import outside
+from fakecloud.transport.answer_date import AnswerDates, Fronts, with_date
 from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
@@ -59,14 +60,18 @@ def _body_bytes(body: Any) -> bytes:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
 
 
-def to_urllib3(response: Any, method: str) -> HTTPResponse:
-    """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads."""
+def to_urllib3(response: Any, method: str, date: tuple[str, bool] | None = None) -> HTTPResponse:
+    """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads (with
+    `date`'s ``Date`` where its front writes it: `fakecloud.transport.answer_date`)."""
     body = wire_body(response, method)
-    return raw_response(response.status, method, wire_headers(response), body, BytesIO(body))
+    lines = wire_headers(response)
+    if date is not None:
+        lines = with_date(lines, body, *date)
+    return raw_response(response.status, method, lines, body, BytesIO(body))
 
 
 def _read_response(
-    adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls
+    adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls, date: tuple[str, bool]
 ) -> requests.Response:
     """The ``requests`` response of a non-streamed request, its body already read: what
     ``requests`` holds after reading the network's answer (the raw stream read to its end and
@@ -76,7 +81,7 @@ def _read_response(
     method = request.method
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
-    lines = wire_headers(answer)
+    lines = with_date(wire_headers(answer), body, *date)
     response = built_response(adapter, request, read_response(answer.status, method, lines, body))
     response._content = body
     response._content_consumed = True
@@ -303,6 +308,9 @@ def _answering(
     `previous` when `other` hosts are allowed, and are refused otherwise."""
 
     kernel = gateway.kernel
+    dates = AnswerDates(kernel)
+    fronts = Fronts(gateway.cloud)
+    hosts = gateway._hosts
 
     def send(adapter: HTTPAdapter, request: Any, stream: bool = False, **kwargs: Any) -> Any:
         url = request.url
@@ -344,11 +352,14 @@ def _answering(
             answer = gateway.handle_url(request.method, url, request.headers, body, parts, True)
             if answer is None:  # the host is the cloud's, so this cannot happen
                 raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
+            found = hosts.get(parts.netloc)
+            date = (dates.now(), fronts[found[0] if found else None])
             if stream:
-                response = built_response(adapter, request, to_urllib3(answer, request.method))
+                raw = to_urllib3(answer, request.method, date)
+                response = built_response(adapter, request, raw)
                 calls.log(request, response, None, None)
                 return response
-            return _read_response(adapter, request, answer, calls)
+            return _read_response(adapter, request, answer, calls, date)
         finally:
             lock.release()
 
