@@ -44,6 +44,20 @@ def test_waiting_on_an_event_nothing_triggers_is_reported_at_once():
         cloud.run_until_idle()
 
 
+def test_a_wait_queued_at_an_infinite_time_can_never_end_either():
+    # the queue is not empty, its head is never due: told apart from a cap reached only past
+    # the limit (a6cbfb17), the same error as an empty queue, not "not idle after"
+    cloud = Cloud()
+
+    def waits_forever():
+        yield cloud.kernel.env.timeout(float("inf"))
+
+    cloud.kernel.spawn(waits_forever(), name="endless sleeper")
+    with pytest.raises(SimulationNotIdle, match="can never become idle.*endless sleeper"):
+        cloud.run_until_idle(cap_s=60)
+    assert cloud.now == 0
+
+
 def test_run_until_an_absolute_time():
     cloud = Cloud()
     cloud.run(until=42)
