@@ -115,6 +115,30 @@ def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
     return end
 
 
+def exception_to_dict(exc: BaseException, str_of_foreign: bool) -> dict[str, Any]:
+    """``compute_utils.exception_to_dict``, the keys a legacy notification's ``fault=`` adds:
+    ``exception`` (its class name, as `Notifier.exception` gives it), ``message`` (a Nova
+    exception's own, another's ``str`` before LP #1837877's fix (`str_of_foreign`), its class
+    name after; cut at 255) and ``code`` (a Nova exception's, else 500), as the instance fault
+    of the same exception has them."""
+    code = 500
+    kwargs = getattr(exc, "kwargs", None)
+    if isinstance(kwargs, dict):
+        code = kwargs.get("code", 500)
+    if hasattr(exc, "format_message"):
+        message = exc.format_message()
+    else:
+        message = (str(exc) if str_of_foreign else "") or real_class_name(exc)
+    return {"exception": real_class_name(exc), "message": message[:255], "code": code}
+
+
+def _fault(error: BaseException) -> dict[str, str]:
+    """A versioned payload's ``fault`` (``ExceptionPayload.from_exception``) as fakecloud
+    keeps it: the exception's class name and message."""
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    return {"exception": real_class_name(error), "exception_message": message}
+
+
 class Notifier:
     """Sends Nova's notifications of one cloud into its trace."""
 
@@ -167,6 +191,13 @@ class Notifier:
                     *extra.values(),
                 ),
             )
+
+    def usage_error(self, host: str, instance: Any, event_suffix: str, exc: BaseException) -> None:
+        """``notify_about_instance_usage(..., fault=exc)``: legacy ``compute.instance.<suffix>``
+        (an ERROR) with `exception_to_dict`'s keys."""
+        if self.legacy:
+            old = self._kernel.switches.lp1837877
+            self.instance_usage(host, instance, event_suffix, **exception_to_dict(exc, old))
 
     def usage_exists(self, host: str, instance: Any) -> None:
         """``compute_utils.notify_usage_exists(current_period=True)``: legacy
@@ -311,13 +342,17 @@ class Notifier:
         instance: Any,
         action: str,
         priority: str = "INFO",
+        error: BaseException | None = None,
         **extra: Any,
     ) -> None:
         """``notify_about_instance_action`` and the like: versioned
         ``instance.<action>.<phase>`` with its payload class's version in the release
         (`action_payload_version`; `extra`: the fields a payload of its own adds, e.g. a
-        rescue's ``rescue_image_ref``)."""
+        rescue's ``rescue_image_ref``; `error`: an ``.error`` phase's ``exception=``, the
+        payload's ``fault``)."""
         if self.versioned:
+            if error is not None:
+                extra["fault"] = _fault(error)
             self._emit(
                 "versioned",
                 f"{source}:{host}",
@@ -341,10 +376,7 @@ class Notifier:
         ``instance.<action>`` from ``nova-compute`` with the release's ``payload_version``
         (`action_payload_version`) and its ``fault`` (`error`: an ``.error`` phase, ERROR)."""
         if self.versioned:
-            fault = None
-            if error is not None:
-                message = error.format_message() if hasattr(error, "format_message") else str(error)
-                fault = {"exception": real_class_name(error), "exception_message": message}
+            fault = None if error is None else _fault(error)
             self._emit(
                 "versioned",
                 f"nova-compute:{host}",

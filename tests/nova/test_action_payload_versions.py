@@ -94,3 +94,26 @@ def test_rebuild_scheduled_is_published_by_the_destination_s_host():
     env.cloud.run_until_idle()
     (scheduled,) = env.cloud.trace.filter(event_type="instance.rebuild_scheduled")
     assert (scheduled["actor"], scheduled["payload_version"]) == ("nova-conductor:cmp-2", "1.8")
+
+
+def test_a_failed_rebuild_s_error_notifications_carry_the_exception():
+    # _notify_instance_rebuild_error: legacy rebuild.error with fault=error (exception_to_dict's
+    # exception, message, code) and versioned instance.rebuild.error with exception=error
+    from tests.nova.test_rebuild_allocation import _fail_a_rebuild
+
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot()
+    _fail_a_rebuild(env, sid)
+    message = "The current driver does not support preserving ephemeral partitions."
+    (legacy,) = env.cloud.trace.filter(event_type="compute.instance.rebuild.error")
+    assert (legacy["priority"], legacy["exception"], legacy["message"], legacy["code"]) == (
+        "ERROR",
+        "PreserveEphemeralNotSupported",
+        message,
+        400,
+    )
+    (versioned,) = env.cloud.trace.filter(event_type="instance.rebuild.error")
+    assert (versioned["payload_version"], versioned["fault"]) == (
+        "1.5",
+        {"exception": "PreserveEphemeralNotSupported", "exception_message": message},
+    )

@@ -1467,12 +1467,7 @@ class ComputeManager:
                 self.db.fault_create(
                     instance.uuid, error, self.host, compute_utils.format_traceback(error)
                 )
-                # ``fault=error``: ``exception_to_dict``'s keys, its message and code the fault's
-                fault = self.db.fault_latest(instance.uuid)
-                self.notifier.instance_usage(
-                    self.host, instance, "reboot.error", exception=exception.real_class_name(error),
-                    message=fault.message, code=fault.code,
-                )  # fmt: skip
+                self.notifier.usage_error(self.host, instance, "reboot.error", error)
                 self.notifier.instance_power(self.host, instance, "reboot.error", error)
             if not new_power_state:
                 new_power_state = self._power_state_of(instance)
@@ -1710,9 +1705,9 @@ class ComputeManager:
 
     def _rebuild_error(self, instance: Any, exc: BaseException) -> None:
         """``_notify_instance_rebuild_error``: legacy and versioned ``rebuild.error``."""
-        self.notifier.instance_usage(self.host, instance, "rebuild.error", message=str(exc))
+        self.notifier.usage_error(self.host, instance, "rebuild.error", exc)
         self.notifier.instance_action(
-            self.host, "nova-compute", instance, "rebuild.error", priority="ERROR"
+            self.host, "nova-compute", instance, "rebuild.error", priority="ERROR", error=exc
         )
 
     def _rebuild_raised(

@@ -154,7 +154,7 @@ def _fault_and_error(manager: Any, instance: Any, exc: Exception) -> None:
     (``_reschedule_resize_or_reraise``)."""
     host = manager.host
     manager.db.fault_create(instance.uuid, exc, host, format_traceback(exc))
-    manager.notifier.instance_usage(host, instance, "resize.error", message=str(exc))
+    manager.notifier.usage_error(host, instance, "resize.error", exc)
     manager.notifier.instance_action(
-        host, "nova-compute", instance, "resize.error", priority="ERROR"
+        host, "nova-compute", instance, "resize.error", priority="ERROR", error=exc
     )
