@@ -164,7 +164,7 @@ class Kernel:
         start._ok = True
         heappush(env._queue, (env._now, URGENT, next(env._eid), start))
         proc._target = start
-        proc._resume = start.callbacks[0]
+        proc._resume = proc._resumer = start.callbacks[0]
         live = self._live
         live[proc] = name
         if len(live) > self._spaced_above:
@@ -236,6 +236,7 @@ class Kernel:
         if proc._generator is not None:
             try:
                 del proc._resume  # `spawn`'s cycle, broken as the process ends
+                del proc._resumer
             except AttributeError:  # a process that did not keep it
                 pass
 

@@ -18,6 +18,12 @@ from typing import Any
 
 from simpy.events import NORMAL, _describe_frame
 
+# The resumer a process waits with is read as ``proc._resumer``, the same object its owner keeps
+# as ``proc._resume`` too (`Kernel.spawn`, the RPC bus's `_Delivery._run`): simpy's `Process`
+# defines a method ``_resume``, and CPython 3.11 never specializes a read of an instance
+# attribute that shadows a class attribute (about 150 instructions more a read). simpy's own
+# uses (an interrupt taking the process off its target) still find ``proc._resume``.
+
 #: The class of `Kernel.timeout`'s waits (``fakecloud.sim.kernel._Sleep``; that module, which
 #: imports this one, sets it): a wait always succeeds, with None, and is its own list of
 #: callbacks. `resume` tests for it by its exact class: a read of ``_ok``, ``_value`` or
@@ -61,13 +67,13 @@ def resume(proc: Any, event: Any) -> None:
         if type(event) is WAIT:  # (its reads here meet one class)
             callbacks = event.callbacks
             if callbacks is not None:  # not fired yet: wait for it
-                callbacks.append(proc._resume)
+                callbacks.append(proc._resumer)
                 break
             continue
         try:
             callbacks = event.callbacks  # read once: events of many classes come here
             if callbacks is not None:  # not triggered yet: wait for it
-                callbacks.append(proc._resume)
+                callbacks.append(proc._resumer)
                 break
         except AttributeError:  # not an event: said as simpy says it
             if hasattr(event, "callbacks"):

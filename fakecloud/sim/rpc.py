@@ -242,6 +242,7 @@ def _ended(delivery: _Delivery) -> None:
     if delivery._generator is not None:
         try:
             del delivery._resume  # `_run`'s cycle, broken as the delivery ends
+            del delivery._resumer
         except AttributeError:
             pass
 
@@ -377,7 +378,7 @@ class _Delivery(simpy.Process):
         # The delivery is the callback of each event it waits for (`__call__`), as
         # `Kernel.spawn` gives a spawned process one bound method for all its waits (the
         # cycle is broken when it ends: it is tracked by the kernel).
-        self._resume = self  # type: ignore[method-assign]
+        self._resume = self._resumer = self  # type: ignore[method-assign]
         self._resume(_STARTED)
 
     def _end(self, value: Any) -> None:

@@ -8,6 +8,7 @@ import traceback
 
 import simpy
 
+from fakecloud import Cloud
 from fakecloud.sim.kernel import Kernel
 
 
@@ -121,7 +122,8 @@ def test_a_spawned_process_is_queued_and_checked_as_simpy_queues_it():
     (t, priority, eid, start), (t2, priority2, eid2, start2) = kernel.env._queue[0], env._queue[0]
     assert (t, priority, eid, type(start)) == (t2, priority2, eid2, type(start2))
     assert (start._ok, start._value, ours._target) == (start2._ok, start2._value, start)
-    assert list(vars(ours)) == [*vars(theirs), "_resume"]  # the fields in simpy's order
+    # the fields in simpy's order, then the resumer (as `_resumer` too: `fakecloud.sim.resume`)
+    assert list(vars(ours)) == [*vars(theirs), "_resume", "_resumer"]
     for spawn in (lambda w: kernel.spawn(w, "w"), env.process):
         try:
             spawn(42)
@@ -129,3 +131,29 @@ def test_a_spawned_process_is_queued_and_checked_as_simpy_queues_it():
             assert str(exc) == "42 is not a generator."
         else:
             raise AssertionError("a non-generator was accepted")
+
+
+def test_an_ended_process_lets_go_of_its_resumer():
+    """A spawned process and an RPC delivery running a generator each keep their resumer (under
+    both names, `fakecloud.sim.resume`) while they wait, and neither once they end: the
+    reference cycle it makes is broken, the process collected without the cycle collector."""
+    cloud = Cloud(config={"rpc": {"delay_s": 0.5}})
+    kernel, seen = cloud.kernel, []
+
+    class Endpoint:
+        def slow(self):
+            seen.append(kernel.env.active_process)
+            yield kernel.timeout(1.0)
+
+    def work():
+        yield kernel.timeout(1.0)
+
+    kernel.rpc.register("compute.cmp-1", Endpoint())
+    kernel.rpc.cast("compute.cmp-1", "slow")
+    proc = kernel.spawn(work(), "work")
+    cloud.advance(0.75)  # both wait: the process until 1.0, the delivery until 1.5
+    for waiting in (proc, seen[0]):
+        assert waiting._resumer is waiting._resume
+    cloud.run_until_idle()
+    for ended in (proc, seen[0]):
+        assert not {"_resume", "_resumer"} & set(vars(ended))
