@@ -11,7 +11,7 @@ from its database is the whole second MySQL's ``DATETIME`` stored (`Formatter.st
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -84,23 +84,29 @@ class LinkBase:
 
     root: str
     project_id: str = ""
+    #: ``<root>/v2.1[/<project>]`` and ``<root>[/<project>]``: every view writes links, their
+    #: two stems made once per base, not per link.
+    versioned: str = field(init=False, repr=False, compare=False)
+    unversioned: str = field(init=False, repr=False, compare=False)
     #: The version segment of ``req.application_url`` (the API's script name).
     VERSION = "v2.1"
 
+    def __post_init__(self) -> None:
+        project = f"/{self.project_id}" if self.project_id else ""
+        object.__setattr__(self, "versioned", f"{self.root}/{self.VERSION}{project}")
+        object.__setattr__(self, "unversioned", f"{self.root}{project}")
+
     def self_href(self, collection: str, ident: str) -> str:
         """``<root>/v2.1[/<project>]/<collection>/<id>``."""
-        project = f"/{self.project_id}" if self.project_id else ""
-        return f"{self.root}/{self.VERSION}{project}/{collection}/{ident}"
+        return f"{self.versioned}/{collection}/{ident}"
 
     def collection_href(self, collection: str) -> str:
         """``<root>/v2.1[/<project>]/<collection>``."""
-        project = f"/{self.project_id}" if self.project_id else ""
-        return f"{self.root}/{self.VERSION}{project}/{collection}"
+        return f"{self.versioned}/{collection}"
 
     def bookmark_href(self, collection: str, ident: str) -> str:
         """``<root>[/<project>]/<collection>/<id>``."""
-        project = f"/{self.project_id}" if self.project_id else ""
-        return f"{self.root}{project}/{collection}/{ident}"
+        return f"{self.unversioned}/{collection}/{ident}"
 
 
 class LegacyLinkBase(LinkBase):
@@ -113,8 +119,8 @@ class LegacyLinkBase(LinkBase):
 def links(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:
     """Self and bookmark links of a resource."""
     return [
-        {"rel": "self", "href": prefix.self_href(collection, ident)},
-        {"rel": "bookmark", "href": prefix.bookmark_href(collection, ident)},
+        {"rel": "self", "href": f"{prefix.versioned}/{collection}/{ident}"},
+        {"rel": "bookmark", "href": f"{prefix.unversioned}/{collection}/{ident}"},
     ]
 
 
@@ -141,7 +147,7 @@ def collection_links(
 
 def bookmark(prefix: LinkBase, collection: str, ident: str) -> list[dict[str, str]]:
     """Only the bookmark link (image and flavor references inside a server)."""
-    return [links(prefix, collection, ident)[1]]
+    return [{"rel": "bookmark", "href": f"{prefix.unversioned}/{collection}/{ident}"}]
 
 
 # -- flavors -----------------------------------------------------------------------------------
