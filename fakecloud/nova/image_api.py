@@ -79,6 +79,7 @@ from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
 
+from fakecloud import late
 from fakecloud.api.http import Headers
 from fakecloud.api.webob import render as webob_render
 from fakecloud.bounds import COUNT
@@ -114,9 +115,7 @@ def glance_endpoint(kernel: Any, glance: Any) -> str:
     ``get_endpoint_data().catalog_url``), ``http://image.fakecloud.test``; from 34.0.0
     (12d8f57c6f) the one keystoneauth discovers for versions 2.0-2.latest, Glance's v2 link at
     its public endpoint, cut to ``http://image.fakecloud.test/``."""
-    from fakecloud.transport.endpoints import service_url
-
-    catalog = service_url(kernel.config, "image")
+    catalog = late.module("fakecloud.transport.endpoints").service_url(kernel.config, "image")
     if kernel.switches.glance_link_catalog_url:
         return _VERSION_CUT.sub("/", catalog)
     linked = glance.public_endpoint if glance is not None else catalog

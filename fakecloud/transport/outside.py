@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from fakecloud import late
+
 #: Host names under this domain are fakecloud's own (the default endpoints).
 DOMAIN = "fakecloud.test"
 
@@ -55,7 +57,7 @@ def install(hosts: Any = ()) -> None:
         # real name (fakecloud serve) is reached over real HTTP and must stay reachable.
         if name and name.endswith(RESERVED):
             _hosts.add(name)
-    from requests.adapters import HTTPAdapter
+    HTTPAdapter = late.module("requests.adapters").HTTPAdapter  # noqa: N806
 
     current = HTTPAdapter.send
     if getattr(current, "_fakecloud_guard", False):

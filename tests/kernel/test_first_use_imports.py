@@ -39,3 +39,40 @@ def test_a_cloud_built_and_wired_again_runs_no_import_statement_of_its_own():
     finally:
         builtins.__import__ = real
     assert seen == []
+
+
+#: The modules a fresh test's first requests pass through once per cloud, connection or bind.
+FIRST_REQUESTS = ("fakecloud/transport/clients.py", "fakecloud/transport/outside.py")
+FIRST_REQUESTS += ("fakecloud/nova/image_api.py",)
+FIRST_REQUESTS += ("fakecloud/nova/api/versions.py", "fakecloud/nova/api/wsgi.py")
+
+
+def _first_requests(cloud: Cloud) -> None:
+    from fakecloud.transport.clients import credentials
+
+    credentials(cloud, "demo")  # the guard against outside requests installed
+    cloud.nova.glance_url()
+    with cloud.clock():  # Python's clocks bound
+        assert cloud.request("compute", "GET", "/").status_code == 200  # the versions' root
+        assert cloud.request("compute", "GET", "/v2.1/flavors").status_code == 200  # links
+
+
+def test_a_cloud_s_first_requests_run_no_import_statement_once_loaded():
+    """The same for what a fresh test's first requests meet once per cloud (the guard, Nova's
+    links and Glance endpoint), through `fakecloud.late.module`."""
+    _first_requests(Cloud())
+    real, seen = builtins.__import__, []
+
+    def counting(name, globals=None, locals=None, fromlist=(), level=0):
+        caller = sys._getframe(1).f_code.co_filename.replace("\\", "/")
+        if caller.endswith(FIRST_REQUESTS):
+            seen.append((caller.rsplit("fakecloud/", 1)[1], name))
+        return real(name, globals, locals, fromlist, level)
+
+    cloud = Cloud()
+    builtins.__import__ = counting
+    try:
+        _first_requests(cloud)
+    finally:
+        builtins.__import__ = real
+    assert seen == []

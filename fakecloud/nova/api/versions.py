@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakecloud import late
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.router import NoRoute
 from fakecloud.nova.api.urlmap import legacy_v2
@@ -60,9 +61,8 @@ class VersionsController:
         }
 
     def _request_base(self) -> str:
-        from fakecloud.transport.endpoints import host_url
-
-        return host_url(self.nova.kernel.config, "compute")
+        endpoints = late.module("fakecloud.transport.endpoints")
+        return endpoints.host_url(self.nova.kernel.config, "compute")
 
     def _root(self, req: Request) -> str:
         return self.service.link_prefix(req).root

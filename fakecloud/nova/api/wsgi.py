@@ -19,6 +19,7 @@ from collections.abc import Callable, Generator
 from types import GeneratorType
 from typing import Any
 
+from fakecloud import late
 from fakecloud.api import webob
 from fakecloud.api.exceptions import ServicesOwn500
 from fakecloud.api.http import HttpError, Request, Response
@@ -401,9 +402,8 @@ class NovaApiService(ApiService):
         key = (self.config.compute_link_prefix or req.base_url, project_id, legacy)
         found = self._link_prefixes.get(key)
         if found is None:
-            from fakecloud.transport.endpoints import host_url
-
-            base = (key[0] or host_url(self.kernel.config, "compute")).rstrip("/")
+            endpoints = late.module("fakecloud.transport.endpoints")
+            base = (key[0] or endpoints.host_url(self.kernel.config, "compute")).rstrip("/")
             if base.endswith("/v2.1"):
                 base = base[: -len("/v2.1")]
             # One LinkBase per root and project, however the root was found (the catalog's
