@@ -72,6 +72,10 @@ class Nova:
     #: When oslo.limit's session got its Keystone token (`fakecloud.nova.limit.oslo_limit`
     #: ``authenticate``): None until its first, likewise a class default until then.
     oslo_limit_token_at: float | None = None
+    #: The instance-snapshot store (`instance_snapshot_store`), likewise: read as an attribute,
+    #: not through ``__dict__`` (reading it makes 3.11 build a real dict of the instance's
+    #: attributes for good, and every later attribute read of Nova's is a dict lookup).
+    _instance_snapshot_store: Any = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         self.kernel = kernel
@@ -213,7 +217,7 @@ class Nova:
     def instance_snapshot_store(self) -> Any:
         """The vendor's per-server instance-snapshot chains
         (`fakecloud.nova.instance_snapshots.InstanceSnapshotStore`), built on first use."""
-        store = self.__dict__.get("_instance_snapshot_store")
+        store = self._instance_snapshot_store
         if store is None:
             snapshots = late.module("fakecloud.nova.instance_snapshots")
             store = self._instance_snapshot_store = snapshots.InstanceSnapshotStore(self.kernel)
@@ -222,7 +226,7 @@ class Nova:
     def instance_snapshots(self) -> list[Any]:
         """Every instance snapshot not deleted, each with its ``volume_snapshot_ids`` (the
         grouped Cinder snapshots of a volume-backed server; empty for an image-backed one)."""
-        store = self.__dict__.get("_instance_snapshot_store")
+        store = self._instance_snapshot_store
         return [] if store is None else store.all()
 
     # -- hosts -------------------------------------------------------------------------------
