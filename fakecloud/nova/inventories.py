@@ -33,8 +33,9 @@ from fakecloud.nova.compute.utils import is_volume_backed_instance
 CPU_ALLOCATION_RATIO = 16.0
 RAM_ALLOCATION_RATIO = 1.5
 DISK_ALLOCATION_RATIO = 1.0
-#: The first release whose scheduling request leaves a volume-backed root out of ``DISK_GB``.
-BFV_ROOT_FREE_SINCE = 18
+#: The first release whose scheduling request leaves a volume-backed root out of ``DISK_GB``
+#: (03c596a9f4, LP #1469179): the release whose resource tracker stopped counting it too.
+BFV_ROOT_FREE_SINCE = compute_nodes.BFV_ROOT_FREE_SINCE
 #: The resource classes, in the order `capacity` and `request` give them.
 RESOURCE_CLASSES = ("VCPU", "MEMORY_MB", "DISK_GB")
 
