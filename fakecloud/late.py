@@ -5,16 +5,23 @@ expressions as it loads (about 50 ms a process that never needs it; 224227bd). A
 statement inside a function costs Python 3.11 some 3,000-6,000 instructions each time it runs,
 even with the module loaded (``_PyModuleSpec_IsInitializing`` asks the module's spec for
 ``_initializing``, which raises and clears an AttributeError): a boot ran a few of them. `module`
-imports on its first call and answers from a cache after that (a dictionary lookup)."""
+answers as such a statement would, without that cost: the module in ``sys.modules`` (a
+dictionary lookup), imported on the first call. It keeps no copy of its own: a test tool that
+drops modules imported during a run (pytester's inline runs) and a later import that loads them
+afresh find the same module objects here as an import statement does, so no two copies of a
+class meet."""
 
 from __future__ import annotations
 
-import functools
 import importlib
+import sys
 from types import ModuleType
 
 
-@functools.cache
 def module(name: str) -> ModuleType:
-    """The module called `name` (``"oslo_utils.strutils"``), imported on the first call."""
-    return importlib.import_module(name)
+    """The module called `name` (``"oslo_utils.strutils"``) as ``sys.modules`` holds it,
+    imported there if it is not."""
+    found = sys.modules.get(name)
+    if found is None:  # not loaded, or a None entry: the import says why
+        found = importlib.import_module(name)
+    return found

@@ -4,8 +4,11 @@ modules are loaded: Python 3.11 pays some 5,000 instructions for each (the modul
 
 import builtins
 import sys
+import types
 
-from fakecloud import Cloud
+import pytest
+
+from fakecloud import Cloud, late
 
 #: The modules that build a cloud and wire its services on first use.
 WIRING = ("fakecloud/cloud.py", "fakecloud/nova/__init__.py", "fakecloud/identity/keystone.py")
@@ -76,3 +79,19 @@ def test_a_cloud_s_first_requests_run_no_import_statement_once_loaded():
     finally:
         builtins.__import__ = real
     assert seen == []
+
+
+def test_a_module_dropped_and_loaded_afresh_is_the_fresh_one(monkeypatch):
+    """`late.module` answers as an import statement does, from ``sys.modules``: after a test
+    tool drops a module imported during a run (pytester's inline runs) and it is loaded afresh,
+    a late-bound name is the fresh module, not a copy kept from before (two copies of a class
+    would fail each other's isinstance checks)."""
+    name = "fakecloud_late_probe"
+    first, second = types.ModuleType(name), types.ModuleType(name)
+    monkeypatch.setitem(sys.modules, name, first)
+    assert late.module(name) is first
+    monkeypatch.setitem(sys.modules, name, second)  # dropped, then loaded again
+    assert late.module(name) is second
+    monkeypatch.setitem(sys.modules, name, None)  # refused, as an import statement is
+    with pytest.raises(ImportError):
+        late.module(name)
