@@ -156,16 +156,8 @@ def rebuild_instance(
                 room=instance.flavor,
             )  # fmt: skip
         except exception.NoValidHost as exc:
-            db.migration_save(migration, "error", CONDUCTOR_ACTOR)
             # ``_set_vm_state_and_notify``: the fault is the scheduler's, the server in error.
-            db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
-            instance.vm_state = states.ERROR
-            instance.task_state = None
-            try:
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-            event.finish(exc)
+            _not_placed(db, migration, instance, exc, event, errs_migration=True, errs_server=True)
             return
         scheduled_node = host  # the selection's nodename: fakecloud's nodes are its hosts
     elif host != instance.host:
@@ -175,15 +167,8 @@ def rebuild_instance(
             # ``_allocate_for_evacuate_dest_host``'s ``_set_vm_state_and_notify``: the
             # vm_state kept, the task cleared, a fault; the migration left 'accepted' until
             # rebuild_instance sets it 'error' too (FORCED_REFUSAL_ERRS_MIGRATION)
-            if FORCED_REFUSAL_ERRS_MIGRATION.reaches(kernel.switches.release):
-                db.migration_save(migration, "error", CONDUCTOR_ACTOR)
-            db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
-            instance.task_state = None
-            try:
-                instance.save()
-            except exception.InstanceNotFound:
-                pass
-            event.finish(exc)
+            errs = FORCED_REFUSAL_ERRS_MIGRATION.reaches(kernel.switches.release)
+            _not_placed(db, migration, instance, exc, event, errs_migration=errs, errs_server=False)
             return
     notifier = nova.notifier
     notifier.instance_usage(CONDUCTOR_HOST, instance, "rebuild.scheduled")
@@ -200,3 +185,29 @@ def rebuild_instance(
         recreate=True, on_shared_storage=on_shared_storage, migration=migration,
         target_state=target_state, scheduled_node=scheduled_node,
     )  # fmt: skip
+
+
+def _not_placed(
+    db: Any,
+    migration: Migration,
+    instance: Any,
+    exc: Exception,
+    event: EventReporter,
+    *,
+    errs_migration: bool,
+    errs_server: bool,
+) -> None:
+    """An evacuation with no destination for it (``_set_vm_state_and_notify``): the migration
+    in error (`errs_migration`), the scheduler's fault, the server in error (`errs_server`) or
+    left as it was, the task cleared, the conductor's event failed."""
+    if errs_migration:
+        db.migration_save(migration, "error", CONDUCTOR_ACTOR)
+    db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
+    if errs_server:
+        instance.vm_state = states.ERROR
+    instance.task_state = None
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        pass
+    event.finish(exc)
