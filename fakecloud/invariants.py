@@ -237,7 +237,11 @@ def check_invariants(cloud: Any, names: Iterable[str] | None = None) -> Violatio
         names = (names,)
     elif names is not None:
         try:
+            if isinstance(names, (bytes, bytearray, memoryview)):
+                raise TypeError  # iterable, but of numbers: b"" would check nothing
             names = tuple(names)
+            if not all(isinstance(name, str) for name in names):
+                raise TypeError
         except TypeError:
             raise TypeError(
                 f"check_invariants: names: expected invariant names such as "

@@ -424,6 +424,8 @@ class ListSource:
         self.values = values
 
     def draw(self, kind: str, n: int, low: int, high: int, about: dict[str, Any]) -> int:
+        """The written decision `n` of `kind` (a fault's by its point), 0 where none was
+        written; `ChoiceOutOfRange` when it is outside ``low..high`` here."""
         key = kind if kind != "fault" else f"fault:{about.get('point')}"
         value = self.values.get((key, n), 0)
         if not low <= value <= high:

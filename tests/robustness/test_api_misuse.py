@@ -159,6 +159,10 @@ def test_one_invariant_name_may_be_a_string():
     assert cloud.check_invariants("no_frozen_guest") == []
     with pytest.raises(TypeError, match=r"names: expected invariant names such as"):
         cloud.check_invariants(5)
+    # session 44: bytes were read number by number, and b"" checked nothing and passed
+    for junk in (b"", b"no_frozen_guest", ["no_frozen_guest", 7]):
+        with pytest.raises(TypeError, match=r"names: expected invariant names such as"):
+            cloud.check_invariants(junk)
 
 
 def test_copying_a_cloud_forks_it_and_pickling_it_names_save():
