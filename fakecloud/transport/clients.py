@@ -8,7 +8,6 @@ test talks to this cloud only).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from fakecloud import late
@@ -137,13 +136,8 @@ def connection(cloud: Any, user: str = "demo", scope: str = "project") -> Any:
 
 def require_openstacksdk() -> Any:
     """The ``openstack`` package, or `ClientsMissing` saying how to install it."""
-    # Loaded: from the modules' table, not an import statement (some 5,000 instructions in
-    # 3.11). Not through `late.module`, which would keep it when a test takes it away.
-    openstack = sys.modules.get("openstack")
-    if openstack is not None:
-        return openstack
     try:
-        import openstack
+        return late.module("openstack")
     except ImportError:
         from fakecloud.errors import ClientsMissing
 
@@ -151,4 +145,3 @@ def require_openstacksdk() -> Any:
             "this needs openstacksdk, which fakecloud installs as an extra: "
             "pip install 'fakecloud-openstack[clients]'"
         ) from None
-    return openstack

@@ -13,9 +13,10 @@ when an intercept ends.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 from urllib.parse import urlsplit
+
+from fakecloud import late
 
 #: Host names under this domain are fakecloud's own (the default endpoints).
 DOMAIN = "fakecloud.test"
@@ -56,14 +57,8 @@ def install(hosts: Any = ()) -> None:
         # real name (fakecloud serve) is reached over real HTTP and must stay reachable.
         if name and name.endswith(RESERVED):
             _hosts.add(name)
-    # From the modules' table (an import statement of a loaded module costs 3.11 some 5,000
-    # instructions), read each time: not `fakecloud.late.module`, whose copy would go stale
-    # where a test runner drops the modules a run imported first (pytester), as the guard
-    # must patch the adapter requests uses now.
-    adapters = sys.modules.get("requests.adapters")
-    if adapters is None:
-        from requests import adapters
-    HTTPAdapter = adapters.HTTPAdapter  # noqa: N806
+    # the adapter requests uses now (`late.module` reads the modules' table each time)
+    HTTPAdapter = late.module("requests.adapters").HTTPAdapter  # noqa: N806
 
     current = HTTPAdapter.send
     if getattr(current, "_fakecloud_guard", False):
