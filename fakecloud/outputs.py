@@ -34,7 +34,7 @@ def output_problem(
     """Why `path` cannot be written as an output, or None: it is a directory, its folder is
     missing (unless the command makes folders), not a folder or not writable, or it is one of
     the `inputs` (the files the command reads)."""
-    target = Path(path)
+    target = Path(os.fsdecode(path))  # (pathlib takes no bytes path: its TypeError)
     if target.is_dir():
         return "it is a directory"
     problem = None if make_folders else folder_problem(target) or _unwritable(target)
@@ -63,7 +63,7 @@ def written_through(path: str | os.PathLike) -> bool:
 
 def folder_problem(path: str | os.PathLike) -> str | None:
     """Why the folder that would hold `path` cannot, or None."""
-    folder = Path(path).parent
+    folder = Path(os.fsdecode(path)).parent
     if not folder.exists():
         return f"its folder {folder} does not exist"
     if not folder.is_dir():
@@ -95,7 +95,8 @@ def new_folder_problem(path: str | os.PathLike) -> str | None:
     ancestors that exists, is not a folder, or nothing can be made in that one (``/proc``, a
     read-only mount, another user's folder: found when the first file was written, after the
     work, as a traceback)."""
-    for folder in (Path(path), *Path(path).parents):
+    path = Path(os.fsdecode(path))
+    for folder in (path, *path.parents):
         if folder.exists():
             if not folder.is_dir():
                 return f"{folder} is not a folder"
@@ -146,7 +147,7 @@ def write_atomic(
     """Write `data` (text as UTF-8) to `path` whole: into a temporary file in the same folder,
     then renamed over `path`, so no reader ever sees a half-written file. `OSError` as `open`;
     a named pipe nothing opens for reading within `reader_wait_s` is refused (ENXIO)."""
-    target = Path(path)
+    target = Path(os.fsdecode(path))  # (pathlib takes no bytes path: its TypeError)
     if target.is_dir():  # os.replace would say "Is a directory" naming the temporary file
         raise IsADirectoryError(21, "Is a directory", str(target))
     try:

@@ -305,6 +305,22 @@ def test_an_atomic_write_keeps_the_usual_file_mode(tmp_path):
     assert (target.stat().st_mode & 0o777, target.read_bytes()) == (0o666 & ~mask, b"{}")
 
 
+def test_a_bytes_path_is_written_and_checked_as_its_text_is(tmp_path):
+    """Session 45: ``write_atomic(b"out.json", ...)`` and the output checks were pathlib's
+    TypeError ("argument should be a str object or an os.PathLike object returning str"),
+    where ``open``, ``os.stat`` and `Cloud.save` take a bytes path."""
+    target = os.fsencode(tmp_path / "out.json")
+    outputs.write_atomic(target, "{}")
+    assert (tmp_path / "out.json").read_text() == "{}"
+    missing = os.fsencode(tmp_path / "no" / "out.json")
+    assert outputs.output_problem(target) is None
+    assert outputs.output_problem(missing) == f"its folder {tmp_path / 'no'} does not exist"
+    assert outputs.new_folder_problem(missing) is None
+    with pytest.raises(FileNotFoundError) as failed:
+        outputs.write_atomic(missing, b"{}")
+    assert failed.value.filename == str(tmp_path / "no" / "out.json")
+
+
 @pytest.mark.parametrize("argv", [["show", "--url", "U"], ["--url", "U", "show"], ["--url", "U"]])
 def test_clock_takes_url_after_the_verb_as_its_docstring_shows(capsys, argv):
     """`fakecloud clock show --url ...`, the module's own example, was 'unrecognized arguments';
