@@ -15,10 +15,14 @@ a plain "Is a directory").
 from __future__ import annotations
 
 import errno
+import operator
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from fakecloud.errors import ConfigError
 
 
 def flag(value: Any, call: str, name: str) -> bool:
@@ -26,6 +30,57 @@ def flag(value: Any, call: str, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{call}: {name}: expected True or False, got {value!r}")
     return value
+
+
+def whole_number(value: Any, call: str, name: str) -> int:
+    """`value`, which must be a whole number: an ``int`` or what stands for one
+    (``operator.index``), not a bool, ``1.0`` or ``"1"`` (a `ConfigError` naming the call)."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise _refused(call, f"{name}: a whole number, got {value!r}")
+
+
+def profile_name(value: Any, call: str) -> str:
+    """`value`, which must name a profile (`fakecloud.profiles.resolve`): a `ConfigError`
+    naming the call and saying what the profiles are, or which one was meant."""
+    if not isinstance(value, str):  # (a list was resolve's cache's "unhashable type")
+        raise _refused(call, f"profile: a string like 'nova-20.6.0' or 'upstream', got {value!r}")
+    from fakecloud.profiles.resolve import resolve
+
+    with naming(call, "profile"):
+        resolve(value)
+    return value
+
+
+@contextmanager
+def naming(call: str, name: str) -> Iterator[None]:
+    """A `ConfigError` raised inside, its message naming `call` and the argument `name` (a
+    message that already starts with the argument's name, "config rpc.delay_s: ...", keeps
+    it once). The error itself is re-raised, of its own kind (`OutOfRange` stays one), and
+    keeps its message as it was for a caller that names the place itself (`unnamed`)."""
+    try:
+        yield
+    except ConfigError as exc:
+        text = str(exc)
+        said = text if text.startswith(name) else f"{name}: {text}"
+        exc.args = (f"{call}: {said}", *exc.args[1:])
+        exc.unnamed = text
+        raise
+
+
+def _refused(call: str, text: str) -> ConfigError:
+    error = ConfigError(f"{call}: {text}")
+    error.unnamed = text
+    return error
+
+
+def unnamed(exc: BaseException) -> str:
+    """`exc`'s message without the call `naming` put in front: what a caller that says where
+    itself (a scenario's line and field, a saved world's header) reports."""
+    return getattr(exc, "unnamed", None) or str(exc)
 
 
 def file_path(path: Any, call: str) -> str | os.PathLike:

@@ -12,13 +12,20 @@ it. Everything a user drives or reads goes through these names, which stay stabl
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fakecloud import late
 from fakecloud.api_checks import application_credential as checked_credential
-from fakecloud.api_checks import file_path, flag, save_target, user_name
+from fakecloud.api_checks import (
+    file_path,
+    flag,
+    naming,
+    profile_name,
+    save_target,
+    user_name,
+    whole_number,
+)
 from fakecloud.cinder import Cinder
 from fakecloud.config import Config
 from fakecloud.errors import ConfigError
@@ -62,18 +69,6 @@ def _build_config(config: Config | Mapping[str, Any] | None) -> tuple[Config, di
     return Config.from_mapping(sections), switches
 
 
-def _checked_seed(seed: Any) -> int:
-    """`seed` as the whole number it must be. Ids derive from its text, so ``1.0``, ``True``
-    or ``"1"`` would each quietly build a world other than seed 1's (and an object's repr, with
-    its address, a different one each run)."""
-    if isinstance(seed, bool):
-        raise ConfigError(f"seed: a whole number, got {seed!r}")
-    try:
-        return operator.index(seed)
-    except TypeError:
-        raise ConfigError(f"seed: a whole number, got {seed!r}") from None
-
-
 class Cloud:
     """A deterministic simulated OpenStack.
 
@@ -90,18 +85,23 @@ class Cloud:
         profile: str = "seed",
         config: Config | Mapping[str, Any] | None = None,
     ):
-        seed = _checked_seed(seed)
-        cfg, switches = _build_config(config)
-        self.kernel = Kernel(seed=seed, profile=profile, config=cfg, switches=switches)
+        # Ids derive from the seed's text, so 1.0, True or "1" would each quietly build a
+        # world other than seed 1's (and an object's repr, with its address, another each run).
+        seed = whole_number(seed, "Cloud", "seed")
+        profile_name(profile, "Cloud")
+        with naming("Cloud", "config"):
+            cfg, switches = _build_config(config)
+            self.kernel = Kernel(seed=seed, profile=profile, config=cfg, switches=switches)
         self.seed = seed
         self.profile = profile
         kernel = self.kernel
-        # Services, each built on the kernel (one line each, in dependency order).
-        # >>> services
-        self.keystone = Keystone(kernel)
-        self.glance = Glance(kernel)
-        self.cinder = Cinder(kernel)
-        self.nova = Nova(kernel, cinder=self.cinder, glance=self.glance)
+        with naming("Cloud", "config"):  # (a service's section read as it is built)
+            # Services, each built on the kernel (one line each, in dependency order).
+            # >>> services
+            self.keystone = Keystone(kernel)
+            self.glance = Glance(kernel)
+            self.cinder = Cinder(kernel)
+            self.nova = Nova(kernel, cinder=self.cinder, glance=self.glance)
         del kernel
         self._wire_services()
 

@@ -36,7 +36,6 @@ import atexit
 import functools
 import inspect
 import json
-import operator
 import os
 import tempfile
 import unittest
@@ -226,6 +225,7 @@ def _check_arguments(seed: Any, profile: Any, config: Any, user: Any) -> None:
     """Refuse what no activation could build, naming ``fakecloud.mock`` and the argument,
     when the mock is made (a decorator's bad profile failed in every test it wrapped, the
     error naming ``Cloud``); ``@fakecloud.mock`` without its parentheses is said so."""
+    from fakecloud.api_checks import profile_name, whole_number
     from fakecloud.config import Config
     from fakecloud.errors import ConfigError
 
@@ -234,22 +234,8 @@ def _check_arguments(seed: Any, profile: Any, config: Any, user: Any) -> None:
             "fakecloud.mock: seed: got the function or class to decorate; write "
             "@fakecloud.mock() with its parentheses"
         )
-    try:
-        if isinstance(seed, bool):
-            raise TypeError
-        operator.index(seed)  # as Cloud reads a seed
-    except TypeError:
-        raise ConfigError(f"fakecloud.mock: seed: a whole number, got {seed!r}") from None
-    if not isinstance(profile, str):
-        raise ConfigError(
-            f"fakecloud.mock: profile: a string like 'nova-20.6.0' or 'upstream', got {profile!r}"
-        )
-    from fakecloud.profiles.resolve import resolve
-
-    try:
-        resolve(profile)
-    except ConfigError as exc:
-        raise ConfigError(f"fakecloud.mock: profile: {exc}") from None
+    whole_number(seed, "fakecloud.mock", "seed")  # as Cloud reads a seed
+    profile_name(profile, "fakecloud.mock")
     if config is not None and not isinstance(config, (Mapping, Config)):
         raise ConfigError(
             f"fakecloud.mock: config: a mapping of sections (or a Config), got {config!r}"

@@ -489,12 +489,14 @@ class _Run:
 
     def _locate_config_error(self, exc: ConfigError) -> Problem:
         """Find the key a `ConfigError` is about, to name its line."""
+        from fakecloud.api_checks import unnamed
         from fakecloud.config import culprit
         from fakecloud.profiles import Switches
 
         spec, doc = self.case.cloud, self.case.doc
         path: tuple = ("cloud", "config")
-        found = culprit(spec.config, str(exc))
+        message = unnamed(exc)  # the scenario's line and field name the place, not "Cloud: "
+        found = culprit(spec.config, message)
         if found[:1] == ("identity",) and found[1] in ("users", "projects"):
             kind, name = found[1:]
             mine = any(i.kind == kind and i.name == name for i in spec.setup)
@@ -508,7 +510,7 @@ class _Run:
                 except ConfigError:
                     path = ("cloud", "switches", name)
                     break
-        return Problem(self.case.file, line_of(doc, path), field_name(path), str(exc))
+        return Problem(self.case.file, line_of(doc, path), field_name(path), message)
 
     # -- names -------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from fakecloud.api_checks import unnamed
 from fakecloud.errors import StateError
 from fakecloud.state import agree
 
@@ -171,7 +172,8 @@ def from_data(
     try:
         template = _template(data["cloud"], cloud_class)
     except ValueError as exc:  # ConfigError: a seed, profile, key or switch Cloud refuses
-        raise StateError(f'{source}: its "cloud" header builds no cloud: {exc}') from None
+        said = unnamed(exc)  # (the header names the place)
+        raise StateError(f'{source}: its "cloud" header builds no cloud: {said}') from None
     try:
         fresh = dict(template.kernel.faults.points)
         wiring = {a: dict(getattr(template.kernel.faults, a)) for a in _FAULT_WIRING}

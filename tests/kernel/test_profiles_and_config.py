@@ -113,7 +113,7 @@ def test_a_config_value_that_is_no_json_data_is_refused_naming_where():
         ({"nova": {"guest_agents": {"web": {1, 2}}}}, "nova.guest_agents.web: expected JSON"),
     ]
     for given, where in cases:
-        with pytest.raises(ConfigError, match=rf"^config {re.escape(where)}"):
+        with pytest.raises(ConfigError, match=rf"^Cloud: config {re.escape(where)}"):
             Cloud(config=given)
 
 

@@ -17,15 +17,38 @@ from fakecloud.errors import ConfigError, FakecloudError
 @pytest.mark.parametrize("seed", [1.0, 1.5, math.nan, "1", None, True, [1], object()])
 def test_a_seed_that_is_not_a_whole_number_is_refused(seed):
     """Ids derive from the seed's text: Cloud(seed=1.0) built a world other than seed 1's,
-    and seed=object() a different one in every process."""
-    with pytest.raises(ConfigError, match=r"^seed: a whole number, got "):
+    and seed=object() a different one in every process. The error names the call, as
+    `fakecloud.api_checks` names every other (session 45: "seed: a whole number" alone)."""
+    with pytest.raises(ConfigError, match=r"^Cloud: seed: a whole number, got "):
         Cloud(seed=seed)
 
 
 def test_a_profile_that_is_no_string_is_named():
     """``Cloud(profile=["seed"])`` was "unhashable type: 'list'" from the profile cache."""
-    with pytest.raises(ConfigError, match=r"^a profile is a string like 'nova-20.6.0', got \["):
+    with pytest.raises(ConfigError, match=r"^Cloud: profile: a string like 'nova-20.6.0' or"):
         Cloud(profile=["seed"])
+
+
+@pytest.mark.parametrize(
+    "arguments, expected",
+    [
+        ({"profile": "nova-99"}, r"Cloud: profile: unknown profile 'nova-99': '99' is not"),
+        ({"config": {"rcp": {}}}, r"Cloud: config: unknown config section 'rcp'"),
+        ({"config": {"rpc": {"delay_s": -1}}}, r"Cloud: config rpc.delay_s: expected "),
+        ({"config": {"switches": {"nope": 1}}}, r"Cloud: config: unknown switch 'nope'"),
+    ],
+)
+def test_cloud_names_itself_and_the_argument_in_its_errors(arguments, expected):
+    """Session 45: a profile or config Cloud refused was "unknown profile 'nova-99'" or
+    "unknown config section 'rcp'" with no word of which call or argument; its errors now
+    start as `fakecloud.mock`'s and `fakecloud.api_checks`' do, and keep their kind (an
+    out-of-range value is still an `OutOfRange`)."""
+    from fakecloud.bounds import OutOfRange
+
+    with pytest.raises(ConfigError, match="^" + expected) as raised:
+        Cloud(**arguments)
+    if "delay_s" in expected:
+        assert isinstance(raised.value, OutOfRange)
 
 
 def test_any_whole_number_is_a_seed():
