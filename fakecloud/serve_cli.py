@@ -270,13 +270,15 @@ def _load_config(path: str | None) -> Any:
 def _located(exc: ConfigError, path: str, data: Any) -> ConfigError:
     """`exc` naming the file, line and field it comes from (as a scenario's ``cloud.config``
     does), when one key of the config file is to blame."""
+    from fakecloud.api_checks import unnamed
     from fakecloud.config import culprit
     from fakecloud.scenario.yamldoc import line_of
 
-    where = culprit(data, str(exc))
+    said = unnamed(exc)  # the file and field name the place, not "Cloud: "
+    where = culprit(data, said)
     if not where:
-        return exc
-    return ConfigError(f"{path}:{line_of(data, where)}: field {'.'.join(where)}: {exc}")
+        return ConfigError(said)
+    return ConfigError(f"{path}:{line_of(data, where)}: field {'.'.join(where)}: {said}")
 
 
 def _state_disagrees(args: argparse.Namespace, saved: Any) -> str | None:

@@ -135,7 +135,7 @@ def test_a_policy_file_that_is_no_policy_is_refused_as_the_cloud_is_built(
     path.mkdir() if content is None else path.write_bytes(content)
     with pytest.raises(ConfigError) as refused:
         Cloud(profile="upstream", config={"nova": {"policy_file": str(path)}})
-    assert str(refused.value).startswith(f"config nova.policy_file: {path}{problem}")
+    assert str(refused.value).startswith(f"Cloud: config nova.policy_file: {path}{problem}")
 
 
 def test_seed_checks_policy_before_the_lookup():
