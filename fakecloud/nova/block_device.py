@@ -239,16 +239,16 @@ def end_attachments(
     return vol_bdms
 
 
-def terminate_volumes(
-    manager: Any, context: Any, instance: Any, bdms: list[Any]
+def delete_on_termination(
+    manager: Any, context: Any, instance: Any, vol_bdms: list[Any]
 ) -> Generator[Any, Any, None]:
-    """nova-compute deleting a server: ``_shutdown_instance`` ends every volume's attachment
-    (a failure ignored and logged by its kind), then ``_cleanup_volumes(detach=False)`` deletes
-    the volumes marked ``delete_on_termination``, a refusal logged 'Failed to delete volume:
-    %(volume_id)s due to %(exc)s' (nova 17.0.7 to 34.0.0 ``compute/manager.py``: a volume
-    that still has snapshots, as after a volume-backed createImage, stays ``available``)."""
+    """nova-compute deleting a server, after ``_shutdown_instance`` ended every volume's
+    attachment (`end_attachments`, which gives `vol_bdms`): ``_cleanup_volumes(detach=False)``
+    deletes the volumes marked ``delete_on_termination``, a refusal logged 'Failed to delete
+    volume: %(volume_id)s due to %(exc)s' (nova 17.0.7 to 34.0.0 ``compute/manager.py``: a
+    volume that still has snapshots, as after a volume-backed createImage, stays
+    ``available``)."""
     volume_api = manager.volume_api
-    vol_bdms = yield from end_attachments(manager, context, instance, bdms)
     for bdm in vol_bdms:
         if not bdm.delete_on_termination:
             continue

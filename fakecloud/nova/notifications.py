@@ -70,9 +70,13 @@ _ACTION_ERAS = {"1.5": 0, "1.7": 1, "1.8": 2, "1.9": 3}
 #: conductor's rebuild_scheduled ``InstanceActionRebuildPayload`` from 18.0.0 (e8ed9aacf8;
 #: 17.x sends a rebuild an ``InstanceActionPayload``), the rescue's
 #: ``InstanceActionRescuePayload`` (not the unrescue's), prep_resize's
-#: ``InstanceActionResizePrepPayload``.
+#: ``InstanceActionResizePrepPayload``, a volume attach's and detach's
+#: ``InstanceActionVolumePayload``.
 _SUBCLASS_VERSIONS = {
     "rebuild": ("1.5", "1.8", "1.9", "1.10"),
+    # InstanceActionVolumePayload (notify_about_volume_attach_detach)
+    "volume_attach": ("1.3", "1.5", "1.6", "1.7"),
+    "volume_detach": ("1.3", "1.5", "1.6", "1.7"),
     "rebuild_scheduled": ("1.5", "1.8", "1.9", "1.10"),
     "rescue": ("1.0", "1.2", "1.3", "1.4"),
     "resize_prep": ("1.0", "1.2", "1.3", "1.4"),
@@ -87,6 +91,8 @@ def action_payload_version(action: str, plain: str) -> str:
     ('1.0', '1.9')
     >>> action_payload_version("rebuild.start", "1.5"), action_payload_version("rebuild.end", "1.8")
     ('1.5', '1.9')
+    >>> action_payload_version("volume_attach.start", "1.5")
+    '1.3'
     """
     versions = _SUBCLASS_VERSIONS.get(action.split(".", 1)[0])
     return plain if versions is None else versions[_ACTION_ERAS[plain]]
@@ -349,10 +355,9 @@ class Notifier:
         ``instance.<action>.<phase>`` with its payload class's version in the release
         (`action_payload_version`; `extra`: the fields a payload of its own adds, e.g. a
         rescue's ``rescue_image_ref``; `error`: an ``.error`` phase's ``exception=``, the
-        payload's ``fault``)."""
+        payload's ``fault``, null without one: ``InstanceActionPayload.fault``, nullable, in
+        every release since 1.0)."""
         if self.versioned:
-            if error is not None:
-                extra["fault"] = _fault(error)
             self._emit(
                 "versioned",
                 f"{source}:{host}",
@@ -364,8 +369,18 @@ class Notifier:
                 instance_id=instance.uuid,
                 state=instance.vm_state,
                 task_state=instance.task_state,
+                fault=None if error is None else _fault(error),
                 **extra,
             )
+
+    def usage_and_action(self, host: str, instance: Any, suffix: str) -> None:
+        """``_notify_about_instance_usage`` then ``notify_about_instance_action`` from
+        nova-compute with a plain payload: legacy ``compute.instance.<suffix>``, then versioned
+        ``instance.<suffix>`` (a delete's and a shutdown's, each phase)."""
+        if self.legacy:
+            self.instance_usage(host, instance, suffix)
+        if self.versioned:
+            self.instance_action(host, "nova-compute", instance, suffix)
 
     def instance_power(
         self, host: str, instance: Any, action: str, error: BaseException | None = None

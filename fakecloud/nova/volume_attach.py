@@ -33,7 +33,6 @@ from fakecloud.nova import block_device, exception, states
 from fakecloud.nova.compute import instance_lock
 from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.resize_api import require_host
-from fakecloud.nova.exception import real_class_name
 from fakecloud.nova.objects import BlockDeviceMapping
 from fakecloud.nova.virt import encryptors
 from fakecloud.profiles.provenance import Backport, Change
@@ -384,8 +383,15 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
     event = manager._event(context, instance, "compute_attach_volume")
     volume_api = manager.volume_api
     uuid = instance.uuid
+    notify = manager.notifier.instance_action
     yield from instance_lock.acquire(manager, uuid)  # do_attach_volume
     try:
+        # _attach_volume: versioned volume_attach.start, legacy volume.attach and versioned
+        # volume_attach.end after it, or volume_attach.error after the attachment's delete
+        # (nova 17.0.0-34.0.0 compute/manager.py; InstanceActionVolumePayload)
+        notify(
+            manager.host, "nova-compute", instance, "volume_attach.start", volume_id=bdm.volume_id
+        )
         yield from volume_api.attachment_update(
             context,
             bdm.attachment_id,
@@ -407,6 +413,10 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
             pass
         except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
             pass
+        notify(
+            manager.host, "nova-compute", instance, "volume_attach.error", "ERROR", exc,
+            volume_id=bdm.volume_id,
+        )  # fmt: skip
         manager.db.bdm_destroy(bdm)
         _fault(manager, instance, exc)
         event.finish(exc)
@@ -416,6 +426,7 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
     manager.notifier.instance_usage(
         manager.host, instance, "volume.attach", volume_id=bdm.volume_id
     )
+    notify(manager.host, "nova-compute", instance, "volume_attach.end", volume_id=bdm.volume_id)
     event.finish()
 
 
@@ -430,8 +441,13 @@ def detach_on_host(
     locked = manager.switches.detach_volume_locked  # do_detach_volume
     if locked:
         yield from instance_lock.acquire(manager, uuid)
+    notify = manager.notifier.instance_action
     try:
         bdm = _bdm_of(manager.db, instance.uuid, volume_id)
+        # _detach_volume: versioned volume_detach.start, legacy volume.detach and versioned
+        # volume_detach.end after the detach, before the mapping's destroy; no error one
+        # (nova 17.0.0-34.0.0 compute/manager.py; InstanceActionVolumePayload)
+        notify(manager.host, "nova-compute", instance, "volume_detach.start", volume_id=volume_id)
         # driver_detach: the encryption read once and handed to the driver (`encryptors`)
         yield from encryptors.read(manager.nova, context, volume_id)
         if bdm.attachment_id:
@@ -447,6 +463,7 @@ def detach_on_host(
         manager.notifier.instance_usage(
             manager.host, instance, "volume.detach", volume_id=volume_id
         )
+        notify(manager.host, "nova-compute", instance, "volume_detach.end", volume_id=volume_id)
         manager.db.bdm_destroy(bdm)
     except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
         _fault(manager, instance, exc)
@@ -540,9 +557,9 @@ def _do_swap_volume(
             yield from volume_api.attachment_delete(context, bdm.attachment_id)
     except Exception as exc:  # noqa: BLE001 - _swap_volume's rollback + wrap_instance_fault
         if swapping:  # _swap_volume's own handler: a failed read before it rolls back nothing
-            error = {"exception": real_class_name(exc), "exception_message": str(exc)}
+            # notify_about_volume_swap(..., exception=ex): the payload's fault
             host = manager.host
-            notify(host, "nova-compute", instance, "volume_swap.error", "ERROR", **volumes, **error)
+            notify(host, "nova-compute", instance, "volume_swap.error", "ERROR", exc, **volumes)
             yield from _roll_back_swap(
                 volume_api, context, old_volume_id, new_volume_id, new_attachment_id,
                 is_cinder_migration,

@@ -110,6 +110,7 @@ def test_a_failed_terminate_errs_the_server_then_leaves_through_the_decorators()
     steps = _steps(env, sid, mark)
     assert steps[steps.index("compute.instance.delete.start") :] == [
         "compute.instance.delete.start",
+        "instance.delete.start",
         "vm_state error",
         "fault",
         "event Error",

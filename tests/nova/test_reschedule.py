@@ -285,7 +285,15 @@ def test_a_failed_spawn_is_rescheduled_with_its_volumes(profile):
         for e in env.cloud.trace.filter(kind="notification")
         if "shutdown" in e["event_type"]
     ]
-    assert shutdown == [("compute.cmp-1", "shutdown.start"), ("compute.cmp-1", "shutdown.end")]
+    # each legacy one, then (Queens: both formats) its versioned twin
+    versioned = [("nova-compute:cmp-1", "instance.shutdown.start")] if profile == "seed" else []
+    ended = [("nova-compute:cmp-1", "instance.shutdown.end")] if profile == "seed" else []
+    assert shutdown == [
+        ("compute.cmp-1", "shutdown.start"),
+        *versioned,
+        ("compute.cmp-1", "shutdown.end"),
+        *ended,
+    ]
     assert create_errors(env) == [("compute.cmp-1", "internal error")]
     assert events(env, sid) == [
         ("compute__do_build_and_run_instance", "cmp-1", "Success"),

@@ -103,6 +103,10 @@ MAY_HAVE_PORTS_OR_VOLUMES = (states.SHELVED_OFFLOADED, states.ERROR)
 BOOTING_DELETE_CLEANS_VOLUMES = Change(
     "34.0.0", "f7dd550a70", "fix: leftover volume_attachment on instance delete"
 )
+#: The API's own deletes (a server with no host, or whose compute is down) send versioned
+#: ``instance.delete.start``/``end`` too (Change-Id If0693eab2ed31b5fbfe6cbafa5d67b69c2ed8442;
+#: before, the legacy ones only; a force delete's stay legacy in every release).
+API_DELETE_VERSIONED = Change("19.0.0", "d3097e52b3", "Transform missing delete notifications")
 SOFT_DELETE = "soft_delete"
 FORCE_DELETE = "force_delete"
 
@@ -1137,18 +1141,32 @@ class API:
             return
         # Local delete: no host, or its compute service is down. A soft delete ends here too
         # (soft-delete, then destroyed: ``_local_delete`` calls ``_do_soft_delete(local=True)``
-        # before ``instance.destroy()``), notified as a delete.
-        yield from self.nova.cleanup_volumes(context, instance, bdms)
+        # before ``instance.destroy()``), notified as a delete; all of it within
+        # ``notify_about_instance_delete``, the volumes' clean-up too.
         notified = DELETE if soft else delete_type
-        self.notifier.instance_usage(self.config.api_host, instance, f"{notified}.start")
+        self._notify_delete(instance, notified, "start")
+        yield from self.nova.cleanup_volumes(context, instance, bdms)
         if soft:
             instance.vm_state = states.SOFT_DELETED
             instance.task_state = None
             instance.terminated_at = self.kernel.now
             instance.save()
         self.db.instance_destroy(instance, API_ACTOR)
+        if not soft:
+            # what ``_do_delete(local=True)`` saved before the row's destroy
+            instance.vm_state, instance.task_state = states.DELETED, None
         self._record_action_start(context, instance, DELETE)
-        self.notifier.instance_usage(self.config.api_host, instance, f"{notified}.end")
+        self._notify_delete(instance, notified, "end")
+
+    def _notify_delete(self, instance: Instance, delete_type: str, phase: str) -> None:
+        """``notify_about_instance_delete``'s `phase` from nova-api: legacy
+        ``compute.instance.<delete_type>.<phase>``, then, for a delete from 19.0.0
+        (`API_DELETE_VERSIONED`; a force delete never), versioned ``instance.delete.<phase>``
+        (a plain ``InstanceActionPayload``)."""
+        host = self.config.api_host
+        self.notifier.instance_usage(host, instance, f"{delete_type}.{phase}")
+        if delete_type == DELETE and API_DELETE_VERSIONED.reaches(self.kernel.switches.release):
+            self.notifier.instance_action(host, "nova-api", instance, f"delete.{phase}")
 
     def _delete_while_booting(
         self, context: Any, instance: Instance, bdms: list[Any]
@@ -1170,12 +1188,12 @@ class API:
             and self._in_its_cell(instance.uuid)
         ):
             yield from self.nova.cleanup_volumes(context, instance, bdms)
-        self.notifier.instance_usage(self.config.api_host, instance, "delete.start")
+        self._notify_delete(instance, DELETE, "start")
         try:
             self.db.instance_destroy(instance, API_ACTOR)
         except exception.InstanceNotFound:
             pass
-        self.notifier.instance_usage(self.config.api_host, instance, "delete.end")
+        self._notify_delete(instance, DELETE, "end")
 
     def _in_its_cell(self, uuid: str) -> bool:
         """Whether ``_delete`` finds the server in its cell (``_lookup_instance``), its build

@@ -955,16 +955,29 @@ class ComputeManager:
 
     def _delete_instance(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         """``_delete_instance``: the guest destroyed, its volumes' attachments ended (those
-        marked deleted), the row deleted; a terminate's, and the periodic reclaim's."""
-        self.notifier.instance_usage(self.host, instance, "delete.start")
+        marked deleted), the row deleted; a terminate's, and the periodic reclaim's.
+
+        Notified as Nova 17.0.0-34.0.0 does, each legacy before its versioned twin:
+        ``delete.start``, then ``_shutdown_instance``'s ``shutdown.start`` before the guest is
+        destroyed and ``shutdown.end`` once the attachments are ended, then, after the volumes
+        marked so are deleted and the row is (vm_state ``deleted``, no task), ``delete.end``.
+        A failure on the way sends no end (``terminate_instance``'s decorators send the
+        error's)."""
+        notifier, host = self.notifier, self.host
+        notifier.usage_and_action(host, instance, "delete.start")
         if self.kernel.switches.instance_snapshot_branch:
             yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
+        notifier.usage_and_action(host, instance, "shutdown.start")
         self.driver.destroy(instance)
         yield from self._cleanup_volumes_read(context, instance, bdms)
         yield self.kernel.env.timeout(self.config.delete_delay_s)
-        yield from block_device.terminate_volumes(self, context, instance, bdms)
+        vol_bdms = yield from block_device.end_attachments(self, context, instance, bdms)
+        notifier.usage_and_action(host, instance, "shutdown.end")
+        yield from block_device.delete_on_termination(self, context, instance, vol_bdms)
         self.db.instance_destroy(instance, self.actor)
-        self.notifier.instance_usage(self.host, instance, "delete.end")
+        # the row's end, which _delete_instance saves before it destroys the row
+        instance.vm_state, instance.task_state = states.DELETED, None
+        notifier.usage_and_action(host, instance, "delete.end")
 
     def _cleanup_volumes_read(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         """``LibvirtDriver.cleanup`` with ``destroy_disks``: each volume disconnected

@@ -116,17 +116,18 @@ def spawn_failed(
     manager: Any, context: Any, instance: Any, bdms: list[Any], exc: Exception
 ) -> Generator[Any, Any, None]:
     """The driver failed to spawn: ``_build_resources`` shuts the instance down
-    (``_shutdown_instance``: ``shutdown.start``/``end``, the guest destroyed, each volume's
-    attachment deleted, a failure logged and ignored; the mappings keep their attachment
-    ids), then ``_build_and_run_instance``'s catch-all sends ``create.error`` and raises the
-    ``RescheduledException`` with the error's text as its reason (nova 17.0.13-34.0.0); an
-    image the driver refused (``ImageUnacceptable``, cursive's ``SignatureVerificationError``)
-    is its own ``except``: the build aborted, not rescheduled."""
+    (``_shutdown_instance``: ``shutdown.start``/``end``, legacy and versioned, the guest
+    destroyed, each volume's attachment deleted, a failure logged and ignored; the mappings
+    keep their attachment ids), then ``_build_and_run_instance``'s catch-all sends
+    ``create.error`` and raises the ``RescheduledException`` with the error's text as its
+    reason (nova 17.0.13-34.0.0); an image the driver refused (``ImageUnacceptable``,
+    cursive's ``SignatureVerificationError``) is its own ``except``: the build aborted, not
+    rescheduled."""
     notifier, host = manager.notifier, manager.host
-    notifier.instance_usage(host, instance, "shutdown.start")
+    notifier.usage_and_action(host, instance, "shutdown.start")
     manager.driver.destroy(instance)
     yield from block_device.end_attachments(manager, context, instance, bdms, forget=False)
-    notifier.instance_usage(host, instance, "shutdown.end")
+    notifier.usage_and_action(host, instance, "shutdown.end")
     if isinstance(exc, ABORTING):
         _failed(manager, instance, exc, exception.BuildAbortException)
     _failed(manager, instance, exc)

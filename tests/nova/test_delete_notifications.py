@@ -1,0 +1,101 @@
+"""What a delete notifies, and where: nova-compute's ``_delete_instance`` (legacy and versioned
+``delete.*``, with ``_shutdown_instance``'s ``shutdown.*`` inside, nova 17.0.0-34.0.0
+compute/manager.py) and nova-api's own delete of a server with no host or a down compute
+(``notify_about_instance_delete``: versioned too from 19.0.0, d3097e52b3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_evacuate import down
+
+VERSIONED = {"nova": {"notification_format": "versioned"}}
+
+
+def _sent(env: NovaEnv, mark: int) -> list[tuple[str, str, str | None, str | None]]:
+    """(publisher, event type, payload version, vm_state) of each notification from `mark`."""
+    return [
+        (e["actor"], e["event_type"], e.get("payload_version"), e["state"])
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification" and e["event_type"] != "instance.update"
+    ]
+
+
+def _delete(env: NovaEnv, sid: str, action: str | None = None) -> int:
+    mark = len(env.cloud.trace)
+    if action is None:
+        assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    else:
+        assert env.action(sid, {action: None}, user="admin").status == 202
+    env.cloud.run_until_idle()
+    return mark
+
+
+def test_a_queens_terminate_notifies_delete_around_shutdown_in_both_formats():
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot()
+    mark = _delete(env, sid)
+    legacy, versioned = "compute.cmp-1", "nova-compute:cmp-1"
+    assert _sent(env, mark) == [
+        (legacy, "compute.instance.delete.start", None, "active"),
+        (versioned, "instance.delete.start", "1.5", "active"),
+        (legacy, "compute.instance.shutdown.start", None, "active"),
+        (versioned, "instance.shutdown.start", "1.5", "active"),
+        (legacy, "compute.instance.shutdown.end", None, "active"),
+        (versioned, "instance.shutdown.end", "1.5", "active"),
+        # _delete_instance saved vm_state deleted, no task, before the row's destroy
+        (legacy, "compute.instance.delete.end", None, "deleted"),
+        (versioned, "instance.delete.end", "1.5", "deleted"),
+    ]
+    shutdown, *_, end = env.cloud.trace.filter(kind="notification", format="versioned")
+    assert (shutdown["task_state"], shutdown["fault"]) == ("deleting", None)
+    assert (end["task_state"], end["fault"]) == (None, None)
+    (legacy_end,) = env.cloud.trace.filter(event_type="compute.instance.delete.end")
+    assert legacy_end["state_description"] == ""
+
+
+@pytest.mark.parametrize(
+    ("profile", "version"), [("nova-18.0.0", "1.7"), ("nova-20.0.0", "1.8"), ("upstream", "1.9")]
+)
+def test_the_delete_payload_version_follows_the_release(profile, version):
+    env = NovaEnv(profile, VERSIONED)
+    sid = env.boot()
+    mark = _delete(env, sid)
+    assert [(t, v) for _, t, v, _ in _sent(env, mark)] == [
+        ("instance.delete.start", version),
+        ("instance.shutdown.start", version),
+        ("instance.shutdown.end", version),
+        ("instance.delete.end", version),
+    ]
+
+
+@pytest.mark.parametrize(("profile", "versioned"), [("nova-18.0.0", False), ("nova-19.0.0", True)])
+def test_the_api_s_own_delete_is_versioned_from_stein(profile, versioned):
+    # compute down: _local_delete within notify_about_instance_delete, from nova-api; the
+    # versioned pair from 19.0.0 (d3097e52b3), each after its legacy twin
+    env = NovaEnv(profile, {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    down(env)
+    mark = _delete(env, sid)
+    api = env.kernel.config.nova.api_host
+    start = [(f"nova-api:{api}", "instance.delete.start", "1.7", "active")] if versioned else []
+    end = [(f"nova-api:{api}", "instance.delete.end", "1.7", "deleted")] if versioned else []
+    assert _sent(env, mark) == [
+        (f"compute.{api}", "compute.instance.delete.start", None, "active"),
+        *start,
+        (f"compute.{api}", "compute.instance.delete.end", None, "deleted"),
+        *end,
+    ]
+
+
+def test_a_local_force_delete_stays_legacy():
+    # notify_about_instance_delete sends a versioned one for 'delete' and 'soft_delete' only
+    env = NovaEnv("nova-33.0.0", {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    down(env)
+    mark = _delete(env, sid, "forceDelete")
+    assert [t for _, t, _, _ in _sent(env, mark)] == [
+        "compute.instance.force_delete.start",
+        "compute.instance.force_delete.end",
+    ]

@@ -1,0 +1,78 @@
+"""What a volume attach and detach notify on the host (nova 17.0.0-34.0.0 compute/manager.py
+``_attach_volume``, ``_detach_volume``): versioned ``instance.volume_attach.start``, the legacy
+``compute.instance.volume.attach`` once attached, then ``instance.volume_attach.end`` (or
+``instance.volume_attach.error`` with the fault); the detach likewise, with no error one.
+``InstanceActionVolumePayload``: 1.3, 1.5 (18.0.0), 1.6 (20.0.0), 1.7 (31.0.0)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+from tests.nova.test_volume_attach_detach import _attach, _detach, _volume
+
+
+def _sent(env: NovaEnv, mark: int) -> list[tuple[str, str | None, str | None]]:
+    """(event type, payload version, volume id) of each notification from `mark`."""
+    return [
+        (e["event_type"], e.get("payload_version"), e.get("volume_id"))
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification" and e["event_type"] != "instance.update"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("profile", "version"),
+    [
+        ("nova-17.0.13", "1.3"),
+        ("nova-18.0.0", "1.5"),
+        ("nova-20.0.0", "1.6"),
+        ("nova-31.0.0", "1.7"),
+    ],
+)
+def test_an_attach_and_a_detach_notify_around_the_legacy_ones(profile, version):
+    env = NovaEnv(profile, {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    vid = _volume(env)
+    mark = len(env.cloud.trace)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    assert _detach(env, sid, vid).status == 202
+    env.cloud.run_until_idle()
+    assert _sent(env, mark) == [
+        ("instance.volume_attach.start", version, vid),
+        ("compute.instance.volume.attach", None, vid),
+        ("instance.volume_attach.end", version, vid),
+        ("instance.volume_detach.start", version, vid),
+        ("compute.instance.volume.detach", None, vid),
+        ("instance.volume_detach.end", version, vid),
+    ]
+    for sent in env.cloud.trace.filter(kind="notification", format="versioned"):
+        assert (sent["actor"], sent["instance_id"], sent["fault"]) == (
+            "nova-compute:cmp-1",
+            sid,
+            None,
+        )
+
+
+def test_a_failed_attach_sends_the_error_with_its_fault_and_no_legacy_one():
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot()
+    vid = _volume(env)
+    env.cloud.faults.add("volume_api.attachment_complete", error=500, times=1)
+    mark = len(env.cloud.trace)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    assert [t for t, _, _ in _sent(env, mark)] == [
+        "instance.volume_attach.start",
+        "instance.volume_attach.error",
+    ]
+    (error,) = env.cloud.trace.filter(event_type="instance.volume_attach.error")
+    assert (error["priority"], error["payload_version"]) == ("ERROR", "1.3")
+    # ExceptionPayload.from_exception: the class name and str(), whatever the instance fault
+    # keeps of a foreign exception (its class name from LP #1837877's fix)
+    assert error["fault"] == {
+        "exception": "ClientException",
+        "exception_message": "Internal Server Error (HTTP 500)",
+    }
+    assert env.nova.db.fault_latest(sid).message == "ClientException"
