@@ -182,6 +182,14 @@ _FIXED: tuple[FaultPoint, ...] = (
         usual=("LibvirtError",),
     ),
     FaultPoint(
+        "nova.libvirt.destroy",
+        "The libvirt driver destroys a server's guest as its host deletes it "
+        "(_shutdown_instance of a terminate or a reclaim): a failure is the delete's, after "
+        "shutdown.start and before any end, the guest left running, the server in ERROR.",
+        ("host", "instance_uuid"),
+        usual=("LibvirtError", "InstancePowerOffFailure"),
+    ),
+    FaultPoint(
         "nova.libvirt.live_migration",
         "The libvirt driver starts a live migration job on the source (migrateToURI3): a "
         "failure is the job's, rolled back (the migration failed, the server active on its "

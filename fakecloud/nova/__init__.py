@@ -316,6 +316,10 @@ def _register_fault_errors(kernel: Any) -> None:
             msg or "Domain not found: no domain with matching uuid", VIR_ERR_NO_DOMAIN
         ),
     )
+    faults.register_error(
+        "InstancePowerOffFailure",
+        lambda msg=None: exception.InstancePowerOffFailure(reason=msg or "operation time out"),
+    )
     faults.register_error("ConnectFailure", oslo_limit.ConnectFailure)
     faults.register_error("SessionInitError", oslo_limit.SessionInitError)
     faults.register_error(

@@ -227,6 +227,13 @@ class InvalidVolume(Invalid):
     msg_fmt = "Invalid volume: %(reason)s"
 
 
+class InstancePowerOffFailure(Invalid):
+    """Nova's ``InstancePowerOffFailure`` (libvirt's ``_destroy`` when destroying the domain
+    timed out)."""
+
+    msg_fmt = "Failed to power off instance: %(reason)s"
+
+
 class InstanceNotRescuable(Invalid):
     """Nova's ``InstanceNotRescuable``."""
 

@@ -99,3 +99,42 @@ def test_a_local_force_delete_stays_legacy():
         "compute.instance.force_delete.start",
         "compute.instance.force_delete.end",
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "addressed"), [("LibvirtError", False), ("InstancePowerOffFailure", True)]
+)
+def test_a_failed_shutdown_sends_no_end_and_errs_the_server(error, addressed):
+    # _shutdown_instance: driver.destroy raises after shutdown.start; the network is
+    # deallocated unless the guest could not be powered off; do_terminate_instance puts the
+    # server in ERROR and terminate_instance's decorators send the error's notifications
+    from tests.nova.test_action_failure_order import _steps
+
+    env = NovaEnv("nova-17.0.13")
+    server = {"name": "vm", "flavorRef": "1", "imageRef": env.image.id, "networks": "auto"}
+    made = env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.37")
+    sid = made.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    assert env.server(sid)["addresses"]
+    env.cloud.faults.add("nova.libvirt.destroy", error=error, times=1)
+    mark = _delete(env, sid)
+    assert _steps(env, sid, mark) == [
+        "compute.instance.delete.start",
+        "instance.delete.start",
+        "compute.instance.shutdown.start",
+        "instance.shutdown.start",
+        "vm_state error",
+        "fault",
+        "event Error",
+        "task_state None",
+        "terminate_instance",
+        "compute.exception",
+    ]
+    assert env.server(sid)["status"] == "ERROR"
+    assert bool(env.server(sid)["addresses"]) is addressed
+    # the guest still runs; a second delete destroys it and ends as any other
+    mark = _delete(env, sid)
+    assert [t for _, t, _, _ in _sent(env, mark)][-2:] == [
+        "compute.instance.delete.end",
+        "instance.delete.end",
+    ]

@@ -67,6 +67,8 @@ _CLEARED_WHEN_RUNNING = (*_STARTED_REBOOTS, states.PAUSING, states.UNPAUSING)
 _REBOOT_OR_PAUSE_STATES = frozenset(
     (*states.SOFT_REBOOT_STATES, *states.HARD_REBOOT_STATES, states.PAUSING, states.UNPAUSING)
 )
+#: The fault point of a delete's ``driver.destroy`` (`ComputeManager._destroy_fault`).
+DESTROY = "nova.libvirt.destroy"
 #: ``_init_instance``: a build the restart cut short ("Instance failed to spawn correctly").
 #: ``init_host`` puts in ERROR a server still ``scheduling`` whose allocations are on this
 #: host (``_error_out_instances_whose_build_was_interrupted``, a1a735bc6e, LP #1833581): a
@@ -968,6 +970,8 @@ class ComputeManager:
         if self.kernel.switches.instance_snapshot_branch:
             yield from InstanceSnapshotAPI(self.nova).delete_with_server(context, instance)
         notifier.usage_and_action(host, instance, "shutdown.start")
+        if DESTROY in self.kernel.faults.hot:  # else consulting it does nothing
+            yield from self._destroy_fault(instance)
         self.driver.destroy(instance)
         yield from self._cleanup_volumes_read(context, instance, bdms)
         yield self.kernel.env.timeout(self.config.delete_delay_s)
@@ -978,6 +982,21 @@ class ComputeManager:
         # the row's end, which _delete_instance saves before it destroys the row
         instance.vm_state, instance.task_state = states.DELETED, None
         notifier.usage_and_action(host, instance, "delete.end")
+
+    def _destroy_fault(self, instance: Any) -> Generator:
+        """Fault point ``nova.libvirt.destroy`` (host, instance_uuid) at ``_shutdown_instance``'s
+        ``driver.destroy``: an error leaves the guest as it is and goes up to
+        ``do_terminate_instance`` (ERROR), the network deallocated first unless it is an
+        ``InstancePowerOffFailure`` (nova 17.0.13-34.0.0 compute/manager.py)."""
+        try:
+            yield from self.kernel.faults.pause(
+                DESTROY, host=self.host, instance_uuid=instance.uuid
+            )
+        except exception.InstancePowerOffFailure:
+            raise
+        except Exception:
+            self.db.network_deallocate(instance.uuid)  # _try_deallocate_network
+            raise
 
     def _cleanup_volumes_read(self, context: Any, instance: Any, bdms: list[Any]) -> Generator:
         """``LibvirtDriver.cleanup`` with ``destroy_disks``: each volume disconnected
