@@ -12,27 +12,9 @@ import pytest
 
 from fakecloud import Cloud
 from tests.clients.client_helpers import password_session
+from tests.schemas.glance_schemas import METADEF_FACTS
 
 WEBOB_JSON = {"Accept": "application/json"}
-
-#: name → (the document's ``name``, its required properties, a few of its properties), read from
-#: glance/api/v2/metadef_*.py.
-FACTS = {
-    "namespace": (
-        "namespace",
-        ["namespace"],
-        {"visibility", "protected", "resource_type_associations"},
-    ),
-    "namespaces": ("namespaces", None, {"namespaces", "first", "next", "schema"}),
-    "resource_type": ("resource_type_association", ["name"], {"prefix", "properties_target"}),
-    "resource_types": ("resource_type_associations", None, {"resource_type_associations"}),
-    "property": ("property", ["type", "title", "name"], {"operators", "readonly", "enum"}),
-    "properties": ("properties", None, {"properties", "first", "next", "schema"}),
-    "object": ("object", ["name"], {"required", "properties", "self"}),
-    "objects": ("objects", None, {"objects", "first", "next", "schema"}),
-    "tag": ("tag", ["name"], {"name", "created_at", "updated_at"}),
-    "tags": ("tags", None, {"tags", "first", "next", "schema"}),
-}
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +23,12 @@ def cloud():
     return Cloud(seed=0, profile="upstream")
 
 
-@pytest.mark.parametrize("name", sorted(FACTS))
+@pytest.mark.parametrize("name", sorted(METADEF_FACTS))
 def test_each_metadefs_schema_is_glances(cloud, name):
     r = cloud.request("image", "GET", f"/v2/schemas/metadefs/{name}")
     assert r.status == 200 and r.headers["Content-Type"] == "application/json"
     body = r.json()
-    title, required, some = FACTS[name]
+    title, required, some = METADEF_FACTS[name]
     assert body["name"] == title and body.get("required") == required
     assert some <= set(body["properties"])
     if required is None:  # a collection: Glance's pagination links

@@ -10,6 +10,7 @@ import openstack.exceptions
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
+from tests.nova.image_properties import boot_image, fault_message, set_image_properties
 
 PINNING_FORBIDDEN = (
     "Image property 'hw_cpu_policy' is not permitted to override CPU pinning policy set "
@@ -42,30 +43,12 @@ def _env(profile: str) -> NovaEnv:
     return env
 
 
-def _set(env: NovaEnv, image_id: str, **props: str) -> None:
-    patch = [{"op": "add", "path": f"/{key}", "value": value} for key, value in props.items()]
-    headers = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
-    resp = env.cloud.request(
-        "image", "PATCH", f"/v2/images/{image_id}", body=patch, user="admin", headers=headers
-    )
-    assert resp.status == 200
-
-
-def _boot(env: NovaEnv, flavor: str, image_id: str):
-    server = {"name": "vm", "flavorRef": flavor, "imageRef": image_id, "networks": "none"}
-    return env.request("POST", "/v2.1/servers", {"server": server}, microversion="2.37")
-
-
-def _message(resp) -> str:
-    return next(iter(resp.json().values()))["message"]
-
-
 @pytest.mark.parametrize("profile", ["seed", "upstream"])
 def test_a_boot_reads_the_images_cpu_policies_against_the_flavors(profile):
     env = _env(profile)
     image = env.images[0].id
-    _set(env, image, hw_cpu_policy="dedicated", hw_cpu_thread_policy="isolate")
-    answers = {flavor: _boot(env, flavor, image) for flavor in FLAVORS}
+    set_image_properties(env, image, hw_cpu_policy="dedicated", hw_cpu_thread_policy="isolate")
+    answers = {flavor: boot_image(env, flavor, image) for flavor in FLAVORS}
     assert {f: r.status for f, r in answers.items()} == {
         "plain": 202,  # the image pins it
         "shared": 400,
@@ -73,35 +56,35 @@ def test_a_boot_reads_the_images_cpu_policies_against_the_flavors(profile):
         "require": 400,
         "odd-thread": 400,
     }
-    assert _message(answers["shared"]) == PINNING_FORBIDDEN
+    assert fault_message(answers["shared"]) == PINNING_FORBIDDEN
     forbidden = (
         "Image property 'hw_cpu_thread_policy' is not permitted to override CPU thread pinning "
         "policy set against the flavor"
     )
-    assert _message(answers["require"]) == forbidden
+    assert fault_message(answers["require"]) == forbidden
     odd = (
         "CPU thread policy requested from 'flavor extra specs' is invalid, given: "
         "'sometimes', available: '('prefer', 'isolate', 'require')'."
     )
-    assert _message(answers["odd-thread"]) == (forbidden if profile == "seed" else odd)
+    assert fault_message(answers["odd-thread"]) == (forbidden if profile == "seed" else odd)
     # the flavor's odd thread policy alone: before 19.0.0 nothing checks it, and the NUMA
     # cell Nova builds for a pinned server refuses it (oslo.versionedobjects' ValueError)
     other = env.images[1].id
-    alone = _boot(env, "odd-thread", other)
-    assert (alone.status, _message(alone)) == (
+    alone = boot_image(env, "odd-thread", other)
+    assert (alone.status, fault_message(alone)) == (
         (500, unexpected_500(profile, "ValueError")) if profile == "seed" else (400, odd)
     )
     # a thread policy alone, nothing pinned; an image value none of the enum's
-    _set(env, other, hw_cpu_thread_policy="isolate")
-    assert _message(_boot(env, "plain", other)) == (
+    set_image_properties(env, other, hw_cpu_thread_policy="isolate")
+    assert fault_message(boot_image(env, "plain", other)) == (
         "Cannot set cpu thread pinning policy in a non dedicated cpu pinning policy"
     )
-    _set(env, other, hw_cpu_policy="mixed")
-    mixed = _boot(env, "plain", other)  # 'mixed' (22.0.0) is no policy of Queens' enum
+    set_image_properties(env, other, hw_cpu_policy="mixed")
+    mixed = boot_image(env, "plain", other)  # 'mixed' (22.0.0) is no policy of Queens' enum
     if profile == "seed":
-        assert _message(mixed) == "Invalid image metadata. Error: Field value mixed is invalid"
+        assert fault_message(mixed) == "Invalid image metadata. Error: Field value mixed is invalid"
     else:  # an image's mixed needs the flavor's dedicated mask
-        assert "'hw:cpu_dedicated_mask' and 'hw:cpu_realtime_mask'" in _message(mixed)
+        assert "'hw:cpu_dedicated_mask' and 'hw:cpu_realtime_mask'" in fault_message(mixed)
     env.cloud.run_until_idle()
     assert len(env.nova.db.instances) == 2  # the two 202s; nothing stored for the rest
 
@@ -119,27 +102,27 @@ def test_a_boot_reads_the_images_cpu_policies_against_the_flavors(profile):
 def test_a_snapshot_carries_its_servers_cpu_policy_to_a_rebuild(profile, shared, plain):
     env = _env(profile)
     pinned_image, plain_image = env.images[0].id, env.images[1].id
-    _set(env, pinned_image, hw_cpu_policy="dedicated")
+    set_image_properties(env, pinned_image, hw_cpu_policy="dedicated")
     source = env.boot("source", flavor="plain", image=env.images[0])
     snap = env.create_image(source, "snap").json()["image_id"]
     env.cloud.run_until_idle()
     assert env.glance_image(snap)["hw_cpu_policy"] == "dedicated"  # image_hw_cpu_policy
     on_shared = env.boot("on-shared", flavor="shared", image=env.images[1])
     on_plain = env.boot("on-plain", flavor="plain", image=env.images[1])
-    assert _boot(env, "shared", snap).status == 400
+    assert boot_image(env, "shared", snap).status == 400
     answers = [env.action(sid, {"rebuild": {"imageRef": snap}}) for sid in (on_shared, on_plain)]
     assert [r.status for r in answers] == [shared, plain]
     if shared == 400:
-        assert _message(answers[0]) == PINNING_FORBIDDEN
+        assert fault_message(answers[0]) == PINNING_FORBIDDEN
     if plain == 400:
-        assert _message(answers[1]) == REBUILD_CONFLICT
+        assert fault_message(answers[1]) == REBUILD_CONFLICT
     env.cloud.run_until_idle()
     images = [env.server(sid)["image"]["id"] for sid in (on_shared, on_plain)]
     assert images == [snap if status == 202 else plain_image for status in (shared, plain)]
     # its own image again, since given a policy no release knows: read again, refused
-    _set(env, plain_image, hw_cpu_policy="fast")
+    set_image_properties(env, plain_image, hw_cpu_policy="fast")
     again = env.action(on_shared, {"rebuild": {"imageRef": plain_image}})
-    assert (again.status, _message(again)) == (
+    assert (again.status, fault_message(again)) == (
         400,
         "Invalid image metadata. Error: Field value fast is invalid",
     )
@@ -149,14 +132,14 @@ def test_a_queens_rebuild_from_an_image_with_a_policy_of_no_enum_is_left_rebuild
     profile = "seed"
     env = _env(profile)
     server = env.boot(flavor="plain", image=env.images[0])
-    _set(env, env.images[1].id, hw_cpu_policy="fast")
+    set_image_properties(env, env.images[1].id, hw_cpu_policy="fast")
     resp = env.action(server, {"rebuild": {"imageRef": env.images[1].id}})
     env.cloud.run_until_idle()
     shown = env.server(server)
     # Queens reads the image's properties only for the request spec, after the server was
     # saved rebuilding and the action recorded (17.0.13, 18.3.0 API.rebuild): Nova's 500, the
     # server left rebuilding with the new image, no rebuild cast
-    assert (resp.status, _message(resp)) == (500, unexpected_500(profile, "ValueError"))
+    assert (resp.status, fault_message(resp)) == (500, unexpected_500(profile, "ValueError"))
     assert (shown["OS-EXT-STS:task_state"], shown["image"]["id"]) == (
         "rebuilding",
         env.images[1].id,
@@ -170,7 +153,7 @@ def test_a_resize_checks_the_new_flavor_against_the_servers_image(profile):
     # image from its system metadata; a dedicated flavor to a shared one and back is no
     # conflict where the image asks nothing
     env = _env(profile)
-    _set(env, env.images[0].id, hw_cpu_policy="dedicated")
+    set_image_properties(env, env.images[0].id, hw_cpu_policy="dedicated")
     by_image = env.boot("by-image", flavor="plain", image=env.images[0])
     if profile != "upstream":
         assert env.action(by_image, {"resize": {"flavorRef": "shared"}}).status == 202
@@ -239,9 +222,9 @@ def test_explicit_cpu_requests_the_trait_and_the_dedicated_mask_read_with_the_po
         url = f"/v2.1/flavors/{fid}/os-extra_specs"
         resp = env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
         assert resp.status == 200
-    answers = {fid: _boot(env, fid, env.image.id) for fid in cases}
+    answers = {fid: boot_image(env, fid, env.image.id) for fid in cases}
     assert {
-        fid: (r.status, _message(r) if r.status == 400 else None) for fid, r in answers.items()
+        fid: (r.status, fault_message(r) if r.status == 400 else None) for fid, r in answers.items()
     } == {fid: (202 if words is None else 400, words) for fid, (_specs, words) in cases.items()}
     env.cloud.run_until_idle()
     shown = env.server(answers["pcpu-isolate"].json()["server"]["id"])

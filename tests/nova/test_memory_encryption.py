@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
-from tests.nova.test_image_cpu_policy import _boot, _message, _set
+from tests.nova.image_properties import boot_image, fault_message, set_image_properties
 
 FLAVORS = {
     "sev": {"hw:mem_encryption": "true"},
@@ -20,7 +20,7 @@ FLAVORS = {
 
 
 def _answer(resp) -> tuple[int, str]:
-    return resp.status, _message(resp) if resp.status >= 400 else ""
+    return resp.status, fault_message(resp) if resp.status >= 400 else ""
 
 
 @pytest.mark.parametrize("profile", ["nova-19.0.0", "nova-23.0.0", "nova-28.0.0", "upstream"])
@@ -36,7 +36,7 @@ def test_memory_encryption_checks_per_release(profile):
     server = env.boot(flavor="1", image=image)  # before the image asks anything
     new = profile == "upstream"
     if profile == "nova-19.0.0":  # no memory encryption: the flavor's key means nothing
-        assert _answer(_boot(env, "sev", image.id)) == (202, "")
+        assert _answer(boot_image(env, "sev", image.id)) == (202, "")
         return
     no_uefi = {
         "nova-23.0.0": "Memory encryption requested by hw:mem_encryption extra spec in sev "
@@ -49,7 +49,7 @@ def test_memory_encryption_checks_per_release(profile):
         "flavor but the image metadata doesn't have the 'hw_firmware_type' property set to "
         "'uefi'",
     }[profile]
-    assert _answer(_boot(env, "sev", image.id)) == (400, no_uefi)
+    assert _answer(boot_image(env, "sev", image.id)) == (400, no_uefi)
     # a resize reads the image of the server's system metadata: no name there, which up to
     # 26.x the message reads unguarded (Nova's 500), from 27.0.0 None
     resized = env.action(server, {"resize": {"flavorRef": "sev"}})
@@ -57,21 +57,24 @@ def test_memory_encryption_checks_per_release(profile):
         assert _answer(resized) == (500, unexpected_500(profile, "NotImplementedError"))
     else:
         assert _answer(resized) == (400, no_uefi.replace(image.name, "None"))
-    _set(env, image.id, hw_firmware_type="uefi", hw_machine_type="pc-i440fx-8.2")
-    assert _answer(_boot(env, "sev", image.id)) == (
+    set_image_properties(env, image.id, hw_firmware_type="uefi", hw_machine_type="pc-i440fx-8.2")
+    assert _answer(boot_image(env, "sev", image.id)) == (
         400,
         f"Machine type 'pc-i440fx-8.2' is not compatible with image {image.name} "
         f"({image.id}): q35 type is required for {'amd-sev' if new else 'SEV'} to work",
     )
-    _set(env, image.id, hw_machine_type="pc-q35-8.2", hw_mem_encryption="yes")
-    assert _answer(_boot(env, "sev-no", image.id)) == (
+    set_image_properties(env, image.id, hw_machine_type="pc-q35-8.2", hw_mem_encryption="yes")
+    assert _answer(boot_image(env, "sev-no", image.id)) == (
         400,
         f"Flavor sev-no has hw:mem_encryption extra spec explicitly set to no, conflicting "
         f"with image {image.name} which has hw_mem_encryption property explicitly set to True",
     )
     # 34.0.0's models: stateless firmware for SEV-SNP, an unknown model Nova's Invalid (500);
     # 28.x reads no model
-    snp, odd = _answer(_boot(env, "snp", image.id)), _answer(_boot(env, "odd-model", image.id))
+    snp, odd = (
+        _answer(boot_image(env, "snp", image.id)),
+        _answer(boot_image(env, "odd-model", image.id)),
+    )
     if new:
         assert snp == (
             400,
@@ -82,13 +85,13 @@ def test_memory_encryption_checks_per_release(profile):
     else:
         assert (snp, odd) == ((202, ""), (202, ""))
     # accepted, but no compute offers MEM_ENCRYPTION_CONTEXT: no valid host
-    sid = _boot(env, "1", image.id).json()["server"]["id"]
+    sid = boot_image(env, "1", image.id).json()["server"]["id"]
     env.cloud.run_until_idle()
     shown = env.server(sid)
     assert (shown["status"], shown["fault"]["message"]) == ("ERROR", "No valid host was found. ")
     # a rebuild onto an image asking it: the image is the requester, by name up to 23.x
     other = env.images[1]
-    _set(env, other.id, hw_mem_encryption="true")
+    set_image_properties(env, other.id, hw_mem_encryption="true")
     rebuilt = env.action(server, {"rebuild": {"imageRef": other.id}})
     by = other.name if profile == "nova-23.0.0" else other.id
     expected = no_uefi.replace(
@@ -104,7 +107,7 @@ def test_a_root_volumes_image_id_is_read_guarded_from_29_4_0(profile):
     #2041511; backport 32f2fcfc3a, 29.4.0) reads ``<no-id>``."""
     env = NovaEnv(profile)
     image = env.images[0]
-    _set(env, image.id, hw_mem_encryption="true")
+    set_image_properties(env, image.id, hw_mem_encryption="true")
     body = {"volume": {"size": 1, "imageRef": image.id}}
     made = env.cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body, user="demo")
     volume = made.json()["volume"]["id"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
-from tests.nova.test_image_cpu_policy import _boot, _message, _set
+from tests.nova.image_properties import boot_image, fault_message, set_image_properties
 
 FLAVORS = {
     "n3": {"hw:numa_nodes": "3"},
@@ -83,8 +83,8 @@ RT_MASK = {
 def _answers(env: NovaEnv, image: str) -> dict[str, tuple[int, str]]:
     answers = {}
     for fid in FLAVORS:
-        resp = _boot(env, fid, image)
-        answers[fid] = (resp.status, _message(resp) if resp.status != 202 else "")
+        resp = boot_image(env, fid, image)
+        answers[fid] = (resp.status, fault_message(resp) if resp.status != 202 else "")
     return answers
 
 
@@ -145,8 +145,8 @@ def test_node_count_lists_page_size_and_emulator_threads_per_release(profile):
             "available: '('dedicated', 'shared')'.",
         ),
     }
-    _set(env, image, hw_numa_nodes="2", hw_mem_page_size="large")
-    assert [_message(_boot(env, fid, image)) for fid in ("n2", "pg-small")] == [
+    set_image_properties(env, image, hw_numa_nodes="2", hw_mem_page_size="large")
+    assert [fault_message(boot_image(env, fid, image)) for fid in ("n2", "pg-small")] == [
         "Image property 'hw_numa_nodes' is not permitted to override NUMA configuration set "
         "against the flavor",
         "Page size large forbidden against 'small'",
@@ -171,10 +171,10 @@ def test_locked_memory_needs_a_page_size_and_one_value_from_26_0_0(profile):
         url = f"/v2.1/flavors/{fid}/os-extra_specs"
         env.request("POST", url, {"extra_specs": specs}, user="admin", microversion="2.1")
     image = env.images[0].id
-    lock = _boot(env, "lock", image)
-    _set(env, image, hw_locked_memory="false", hw_mem_page_size="large")
-    conflict = _boot(env, "lock-pg", image)
-    got = [(r.status, _message(r) if r.status != 202 else "") for r in (lock, conflict)]
+    lock = boot_image(env, "lock", image)
+    set_image_properties(env, image, hw_locked_memory="false", hw_mem_page_size="large")
+    conflict = boot_image(env, "lock-pg", image)
+    got = [(r.status, fault_message(r) if r.status != 202 else "") for r in (lock, conflict)]
     forbidden = "locked_memory value in image or flavor is forbidden when mem_page_size is not set."
     clash = (
         "locked_memory value in image (False) and flavor (True) conflict. A consistent value "

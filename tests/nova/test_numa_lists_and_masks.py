@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
+from tests.nova.image_properties import boot_image, fault_message, set_image_properties
 from tests.nova.test_action_failure_order import _steps
-from tests.nova.test_image_cpu_policy import _boot, _message, _set
 
 FLAVORS = {
     "n2": {"hw:numa_nodes": "2"},
@@ -44,7 +44,7 @@ def _env(profile: str) -> NovaEnv:
 
 
 def _answer(resp) -> tuple[int, str]:
-    return resp.status, _message(resp) if resp.status >= 400 else ""
+    return resp.status, fault_message(resp) if resp.status >= 400 else ""
 
 
 @pytest.mark.parametrize("profile", ["nova-18.3.0", "nova-19.0.0", "upstream"])
@@ -52,7 +52,7 @@ def test_an_images_numa_lists_and_masks_parse_cpu_spec_refuses(profile):
     env = _env(profile)
     image = env.images[0].id
     invalid = (500, unexpected_500(profile, "nova.exception.Invalid"))
-    answers = {fid: _answer(_boot(env, fid, image)) for fid in FLAVORS}
+    answers = {fid: _answer(boot_image(env, fid, image)) for fid in FLAVORS}
     assert answers == {
         "n2": (202, ""),
         "lists": (202, ""),
@@ -73,8 +73,8 @@ def test_an_images_numa_lists_and_masks_parse_cpu_spec_refuses(profile):
         }[profile],
     }
     # the image's own lists: the node count is the flavor's, never both lists
-    _set(env, image, **IMAGE_LISTS)
-    assert [_answer(_boot(env, fid, image)) for fid in ("n2", "lists")] == [
+    set_image_properties(env, image, **IMAGE_LISTS)
+    assert [_answer(boot_image(env, fid, image)) for fid in ("n2", "lists")] == [
         (202, ""),
         (
             400,
@@ -82,16 +82,16 @@ def test_an_images_numa_lists_and_masks_parse_cpu_spec_refuses(profile):
             "set against the flavor",
         ),
     ]
-    _set(env, image, **{"hw_numa_cpus.1": "5"})  # the manual topology's checks
-    assert _answer(_boot(env, "n2", image)) == (400, "CPU number 5 is larger than max 1")
+    set_image_properties(env, image, **{"hw_numa_cpus.1": "5"})  # the manual topology's checks
+    assert _answer(boot_image(env, "n2", image)) == (400, "CPU number 5 is larger than max 1")
     # read as the image metadata is (ImageMeta.from_dict), whatever the flavor asks
-    _set(env, image, **{"hw_numa_mem.1": "half"})
-    assert _answer(_boot(env, "n2", image)) == (
+    set_image_properties(env, image, **{"hw_numa_mem.1": "half"})
+    assert _answer(boot_image(env, "n2", image)) == (
         400,
         "Invalid image metadata. Error: invalid literal for int() with base 10: 'half'",
     )
-    _set(env, image, **{"hw_numa_cpus.0": "zero"})
-    assert _answer(_boot(env, "n2", image)) == invalid
+    set_image_properties(env, image, **{"hw_numa_cpus.0": "zero"})
+    assert _answer(boot_image(env, "n2", image)) == invalid
     assert not env.cloud.trace.filter(kind="api.error")  # real Nova's 500s, not fakecloud's
 
 
@@ -107,7 +107,7 @@ def test_a_cpu_list_nova_cannot_parse_at_a_rebuild_and_a_resize(profile):
     if old:
         assert env.action(server, {"revertResize": None}).status == 202
         env.cloud.run_until_idle()
-    _set(env, env.images[1].id, **{"hw_numa_cpus.0": "0,,^"})
+    set_image_properties(env, env.images[1].id, **{"hw_numa_cpus.0": "0,,^"})
     rebuilt = env.action(server, {"rebuild": {"imageRef": env.images[1].id}})
     env.cloud.run_until_idle()
     # the rebuild's 500: before 19.0.0 after the server was saved rebuilding (the request
@@ -131,7 +131,7 @@ def test_a_realtime_mask_the_api_lets_through_fails_the_spawn_on_every_host(prof
     # 19.0.0 the API reads it first. A mask naming every vCPU passes to 21.x.
     flavors = {fid: {**REALTIME, "hw:cpu_realtime_mask": mask} for fid, mask in RT_MASKS.items()}
     env = NovaEnv(profile).with_flavors(flavors)
-    answers = {fid: _answer(_boot(env, fid, env.images[0].id)) for fid in flavors}
+    answers = {fid: _answer(boot_image(env, fid, env.images[0].id)) for fid in flavors}
     env.cloud.run_until_idle()
     no_rt = (
         "Realtime policy needs vCPU(s) mask configured with at least 1 RT vCPU and 1 ordinary "
@@ -181,7 +181,7 @@ def test_a_realtime_mask_the_api_lets_through_fails_a_rebuild_s_spawn(profile):
     # 19.0.0 the API reads the mask: parse_cpu_spec's Invalid is its 500, nothing saved.
     env = NovaEnv(profile).with_flavors({"rt": {**REALTIME, "hw:cpu_realtime_mask": "^0"}})
     server = env.boot(flavor="rt", image=env.images[0])
-    _set(env, env.images[1].id, hw_cpu_realtime_mask="^x")
+    set_image_properties(env, env.images[1].id, hw_cpu_realtime_mask="^x")
     mark = len(env.cloud.trace)
     rebuilt = env.action(server, {"rebuild": {"imageRef": env.images[1].id}})
     env.cloud.run_until_idle()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv, unexpected_500
-from tests.nova.test_image_cpu_policy import _boot, _message, _set
+from tests.nova.image_properties import boot_image, fault_message, set_image_properties
 
 OLD = "Image property 'hw_pmu' is not permitted to override the PMU policy set in the flavor"
 
@@ -22,17 +22,17 @@ def _new(flavor: str, flavor_val: bool, image: str, image_val: bool) -> str:
 
 
 def _answer(resp) -> tuple[int, str]:
-    return resp.status, _message(resp) if resp.status >= 400 else ""
+    return resp.status, fault_message(resp) if resp.status >= 400 else ""
 
 
 @pytest.mark.parametrize("profile", ["nova-19.3.2", "nova-20.0.0", "nova-24.2.1", "nova-25.0.0"])
 def test_a_flavor_and_an_image_disagreeing_on_the_pmu_per_release(profile):
     env = NovaEnv(profile).with_flavors({"pmu-on": {"hw:pmu": "true"}, "pmu-off": {"hw:pmu": "no"}})
     plain, qga = env.images[0], env.images[1]
-    _set(env, plain.id, hw_pmu="false")
-    created = {fid: _answer(_boot(env, fid, plain.id)) for fid in ("pmu-on", "pmu-off")}
+    set_image_properties(env, plain.id, hw_pmu="false")
+    created = {fid: _answer(boot_image(env, fid, plain.id)) for fid in ("pmu-on", "pmu-off")}
     server = env.boot(flavor="pmu-off", image=plain)  # they agree: off
-    _set(env, qga.id, hw_pmu="yes")
+    set_image_properties(env, qga.id, hw_pmu="yes")
     rebuilt = _answer(env.action(server, {"rebuild": {"imageRef": qga.id}}))
     env.cloud.run_until_idle()
     resized = _answer(env.action(server, {"resize": {"flavorRef": "pmu-on"}}))

@@ -14,7 +14,7 @@ import dataclasses
 import pytest
 
 from tests.nova.conftest import NovaEnv
-from tests.nova.test_image_cpu_policy import _set
+from tests.nova.image_properties import set_image_properties
 
 SEV = {"hw_mem_encryption": "True", "hw_firmware_type": "uefi", "hw_machine_type": "q35"}
 LIVE = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
@@ -23,7 +23,7 @@ LIVE = {"os-migrateLive": {"host": None, "block_migration": "auto"}}
 def _sev_server(profile: str) -> tuple[NovaEnv, str]:
     env = NovaEnv(profile)
     sev_image, plain = env.images[0], env.images[1]
-    _set(env, sev_image.id, **SEV)
+    set_image_properties(env, sev_image.id, **SEV)
     sid = env.boot(image=plain)
     assert env.action(sid, {"rebuild": {"imageRef": sev_image.id}}).status == 202
     env.cloud.run_until_idle()
@@ -82,7 +82,7 @@ def test_before_24_0_0_the_controllers_make_it_a_409():
     # made to ask it in place, as one migrated from an SEV host would have it.
     env = NovaEnv("nova-23.0.0")
     image = env.images[0]
-    _set(env, image.id, hw_firmware_type="uefi", hw_machine_type="q35")
+    set_image_properties(env, image.id, hw_firmware_type="uefi", hw_machine_type="q35")
     sid = env.boot(image=image)
     row = env.nova.db.instances[sid]
     row.flavor = dataclasses.replace(row.flavor, extra_specs={"hw:mem_encryption": "true"})

@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv
-from tests.nova.test_image_cpu_policy import _boot, _set
+from tests.nova.image_properties import boot_image, set_image_properties
 
 SEV = {"hw_mem_encryption": "True", "hw_firmware_type": "uefi", "hw_machine_type": "q35"}
 
 
 def _booted(env: NovaEnv, flavor: str, image_id: str) -> tuple[str, dict]:
-    resp = _boot(env, flavor, image_id)
+    resp = boot_image(env, flavor, image_id)
     assert resp.status == 202, resp.json()
     sid = resp.json()["server"]["id"]
     env.cloud.run_until_idle()
@@ -37,7 +37,7 @@ def _snapshot(env: NovaEnv, sid: str) -> tuple[int, dict]:
 def test_a_snapshot_of_a_server_asking_memory_encryption_or_vpmem(profile):
     env = NovaEnv(profile).with_flavors({"pmem": {"hw:pmem": "SMALL, ,SMALL"}})
     sev_image, plain = env.images[0], env.images[1]
-    _set(env, sev_image.id, **SEV)
+    set_image_properties(env, sev_image.id, **SEV)
     sev, sev_shown = _booted(env, "1", sev_image.id)
     pmem, pmem_shown = _booted(env, "pmem", plain.id)
     if profile == "nova-19.0.0":
@@ -84,7 +84,7 @@ def test_a_flavor_asking_vpmem_asks_a_numa_node_whose_lists_the_api_checks(profi
     400, before any host is sought. Before Train ``hw:pmem`` means nothing, and the lists are
     read only with a node count: the server boots."""
     env = NovaEnv(profile).with_flavors({"pmem": {"hw:pmem": "SMALL", "hw:numa_cpus.0": "0"}})
-    resp = _boot(env, "pmem", env.images[1].id)
+    resp = boot_image(env, "pmem", env.images[1].id)
     if profile == "nova-19.0.0":
         assert resp.status == 202
         return

@@ -396,3 +396,24 @@ def get_member_collection_schema():
         },
         "links": [{"rel": "describedby", "href": "{schema}"}],
     }
+
+
+#: The metadata-definitions schemas (``GET /v2/schemas/metadefs/{name}``): name → (the
+#: document's ``name``, its required properties, a few of its properties), read from
+#: glance/api/v2/metadef_*.py.
+METADEF_FACTS = {
+    "namespace": (
+        "namespace",
+        ["namespace"],
+        {"visibility", "protected", "resource_type_associations"},
+    ),
+    "namespaces": ("namespaces", None, {"namespaces", "first", "next", "schema"}),
+    "resource_type": ("resource_type_association", ["name"], {"prefix", "properties_target"}),
+    "resource_types": ("resource_type_associations", None, {"resource_type_associations"}),
+    "property": ("property", ["type", "title", "name"], {"operators", "readonly", "enum"}),
+    "properties": ("properties", None, {"properties", "first", "next", "schema"}),
+    "object": ("object", ["name"], {"required", "properties", "self"}),
+    "objects": ("objects", None, {"objects", "first", "next", "schema"}),
+    "tag": ("tag", ["name"], {"name", "created_at", "updated_at"}),
+    "tags": ("tags", None, {"tags", "first", "next", "schema"}),
+}

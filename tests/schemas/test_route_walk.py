@@ -24,7 +24,6 @@ import pytest
 from fakecloud import Cloud
 from fakecloud.cinder import messages
 from fakecloud.nova.api import removed
-from tests.glance.test_metadef_schemas import FACTS as METADEF_FACTS
 from tests.identity import keystone_schemas as ks
 from tests.schemas import cinder_response_schemas as cinder
 from tests.schemas import glance_schemas as glance
@@ -1651,10 +1650,10 @@ def _glance_delete_from_store(w: World, profile: str) -> None:
     expect(image(w, "DELETE", "stores/file/x"), 404, _WEBOB_JSON, "DELETE from a store")
 
 
-@walks("image", "GET", *(f"/v2/schemas/metadefs/{name}" for name in METADEF_FACTS))
+@walks("image", "GET", *(f"/v2/schemas/metadefs/{name}" for name in glance.METADEF_FACTS))
 def _glance_metadef_schemas(w: World, profile: str) -> None:
     # Draft 4 documents named as Glance names them; tests/glance/test_metadef_schemas has more
-    for name, (title, *_) in METADEF_FACTS.items():
+    for name, (title, *_) in glance.METADEF_FACTS.items():
         r = image(w, "GET", f"schemas/metadefs/{name}")
         assert r.status == 200 and r.json()["name"] == title, name
         jsonschema.Draft4Validator.check_schema(r.json())
