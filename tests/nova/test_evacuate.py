@@ -76,11 +76,12 @@ def test_evacuate_rebuilds_on_another_host_and_the_dead_host_lets_go_at_its_rest
         ],
     )
     notes = [e["event_type"] for e in env.cloud.trace.filter(kind="notification")]
-    assert notes[-5:] == [
+    assert notes[-6:] == [
         "compute.instance.evacuate",
         "compute.instance.rebuild.scheduled",
         "compute.instance.exists",  # _do_rebuild_instance's notify_usage_exists
         "compute.instance.rebuild.start",
+        "compute.instance.volume.detach",  # detach_block_devices' _detach_volume
         "compute.instance.rebuild.end",
     ]
     # the dead host still has its guest; back up, it destroys it before anything else

@@ -76,3 +76,33 @@ def test_a_failed_attach_sends_the_error_with_its_fault_and_no_legacy_one():
         "exception_message": "Internal Server Error (HTTP 500)",
     }
     assert env.nova.db.fault_latest(sid).message == "ClientException"
+
+
+def test_a_rebuild_notifies_each_attached_volume_s_detach():
+    # rebuild_instance's detach_block_devices: a new attachment first, then _detach_volume
+    # (destroy_bdm=False) with its versioned start, the old attachment's delete, the legacy
+    # volume.detach and the versioned end; attached again with no attach notification
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot()
+    vid = _volume(env)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    mark = len(env.cloud.trace)
+    assert env.action(sid, {"rebuild": {"imageRef": env.image.id}}).status == 202
+    env.cloud.run_until_idle()
+    sent = [
+        e.get("event_type") or e["call"]
+        for e in env.cloud.trace[mark:]
+        if (e["kind"] == "notification" and "volume" in e["event_type"])
+        or (e["kind"] == "http.request" and e.get("call", "").startswith("attachment_"))
+    ]
+    assert sent == [
+        "attachment_create",
+        "instance.volume_detach.start",
+        "attachment_delete",
+        "compute.instance.volume.detach",
+        "instance.volume_detach.end",
+        "attachment_update",
+        "attachment_complete",
+    ]
+    assert env.server(sid)["status"] == "ACTIVE"

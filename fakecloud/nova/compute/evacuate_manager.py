@@ -54,8 +54,8 @@ from fakecloud.nova.compute import utils as compute_utils
 from fakecloud.nova.compute.reschedule import POLICY_EXCEPTION
 from fakecloud.nova.compute.resize_manager import (
     _complete_volume_attachments,
-    _terminate_volume_connections,
     _update_volume_attachments,
+    detach_block_devices,
 )
 from fakecloud.profiles.provenance import Backport, Change
 
@@ -144,7 +144,9 @@ def rebuild_evacuated(
         instance.power_state = states.NOSTATE
         instance.task_state = states.REBUILDING
         instance.save(expected_task_state=[states.REBUILDING])
-        yield from _terminate_volume_connections(manager, context, instance, bdms)
+        # _rebuild_default_impl's evacuate branch: detach_block_devices, each volume's
+        # _detach_volume notified as a detach is (17.0.0-34.0.0)
+        yield from detach_block_devices(manager, context, instance, bdms)
         instance.task_state = states.REBUILD_BLOCK_DEVICE_MAPPING
         instance.save(expected_task_state=[states.REBUILDING])
         yield from _update_volume_attachments(manager, context, instance, bdms)

@@ -125,14 +125,25 @@ def detach_block_devices(
 ) -> Generator:
     """A rebuild's ``detach_block_devices`` (17.0.0-34.0.0 ``rebuild_instance``): for each
     volume a new attachment with no connector first (so it never goes ``available``), then
-    ``_detach_volume`` deletes the old one and sends ``volume.detach``; the root volume left
-    alone without `detach_root` (a 2.93 rebuild reimages it)."""
+    ``_detach_volume`` (``destroy_bdm=False``) sends versioned ``volume_detach.start``, deletes
+    the old one and sends legacy ``volume.detach`` and versioned ``volume_detach.end``; the root
+    volume left alone without `detach_root` (a 2.93 rebuild reimages it)."""
+    volume_api, notifier, host = manager.volume_api, manager.notifier, manager.host
     for bdm in bdms:
         if bdm.is_volume and bdm.attachment_id and (detach_root or not bdm.is_root):
-            yield from _terminate_volume_connections(manager, context, instance, [bdm])
-            manager.notifier.instance_usage(
-                manager.host, instance, "volume.detach", volume_id=bdm.volume_id
+            volume_id = bdm.volume_id
+            new_id = yield from volume_api.attachment_create(
+                context, volume_id, instance.uuid, id_only=True
             )
+            notifier.instance_action(
+                host, "nova-compute", instance, "volume_detach.start", volume_id=volume_id
+            )
+            yield from volume_api.attachment_delete(context, bdm.attachment_id)
+            notifier.instance_usage(host, instance, "volume.detach", volume_id=volume_id)
+            notifier.instance_action(
+                host, "nova-compute", instance, "volume_detach.end", volume_id=volume_id
+            )
+            bdm.attachment_id = new_id
 
 
 def _update_volume_attachments(
