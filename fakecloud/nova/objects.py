@@ -78,32 +78,32 @@ _ASSIGNED_COLUMNS = ("hostname", "access_ip_v4", "access_ip_v6", "auto_disk_conf
 #: directly.
 _TRACKED = frozenset((*SAVED_FIELDS, *_ASSIGNED_COLUMNS, "updated_at"))
 
-#: Where a copy's ``_orig`` keeps the names of the fields assigned since its snapshot: one
-#: element after the snapshot's values, there only once a field was assigned (a snapshot is
-#: replaced, never edited, so copies sharing one share their marks; a copy with none saves
-#: as before the marks existed).
-_ASSIGNED_AT = len(SAVED_FIELDS) - len(_DICT_FIELDS)
+#: A copy's ``_orig`` when no field was assigned since it was loaded or saved: the names of
+#: the fields assigned since follow this one element (a row's ``_orig`` is empty). A copy's
+#: saved fields change only by an assignment, which marks them (`Instance.__setattr__`; a
+#: load or refresh writes a `_Loading` and marks afresh), so the marks and the two dict fields'
+#: snapshots are all `Instance.changes` compares: no copy of the other 17 fields is kept.
+_LOADED = (None,)
 
 #: The order `changes` gives assigned fields in: the saved fields', `_ASSIGNED_COLUMNS`',
 #: then ``updated_at``.
 _CHANGE_ORDER = (*SAVED_FIELDS, *_ASSIGNED_COLUMNS, "updated_at")
 _CHANGE_RANK = {name: place for place, name in enumerate(_CHANGE_ORDER)}
+_rank = _CHANGE_RANK.__getitem__
 
 _set_attr = object.__setattr__
 
 
 def _compile(lines: list[str], name: str) -> Any:
-    # ``set_attr``: object.__setattr__, past `Instance.__setattr__`'s marks (a snapshot is
-    # no assignment)
-    namespace: dict[str, Any] = {"set_attr": _set_attr, "assigned": _with_assigned}
+    namespace: dict[str, Any] = {}
     exec("\n".join(lines), namespace)  # noqa: S102 - the source is built from the names above
     return namespace[name]
 
 
-# An Instance's copy, snapshot and change list are written out field by field (one slot read
-# and write per field, no loop), as dataclasses writes its __init__: these run on every RPC
-# message and every save, and straight-line code is several times faster than a loop. The
-# copier and the filler write a `_Loading` (plain slot writes: a load is no assignment).
+# An Instance's copy and fill are written out field by field (one slot read and write per
+# field, no loop), as dataclasses writes its __init__: these run on every RPC message and
+# every save, and straight-line code is several times faster than a loop. Both write a
+# `_Loading` (plain slot writes: a load is no assignment).
 
 
 def _field_copier() -> Any:
@@ -116,18 +116,13 @@ def _field_copier() -> Any:
     return _compile(lines, "copy")
 
 
-def _snapshotter() -> Any:
-    """``snapshot(inst, system_metadata, metadata)``: what `Instance.changes` compares with
-    later: the saved fields that are not dicts, as one tuple, and snapshots of the dict
-    fields (copies no one changes, so that in-place edits of the fields show up as changes)
-    in slots of their own. A tuple holding only atoms is untracked by the collector at its
-    first collection; one holding a dict never is, and a storm keeps a few copies per flow
-    in flight."""
-    saved = "".join(f"inst.{name}, " for name in SAVED_FIELDS if name not in _DICT_FIELDS)
-    lines = [f"def snapshot(inst, {', '.join(_DICT_FIELDS)}):"]
-    lines.append(f"    set_attr(inst, '_orig', ({saved}))")
-    lines += [f"    set_attr(inst, '_orig_{name}', {name})" for name in _DICT_FIELDS]
-    return _compile(lines, "snapshot")
+def _take_snapshot(inst: Any, system_metadata: dict, metadata: dict) -> None:
+    """What `Instance.changes` compares with later: no field marked, and snapshots of the
+    dict fields (copies no one changes, so that in-place edits of the fields show up as
+    changes)."""
+    _set_attr(inst, "_orig", _LOADED)
+    _set_attr(inst, "_orig_system_metadata", system_metadata)
+    _set_attr(inst, "_orig_metadata", metadata)
 
 
 def _loaded_dicts(src: Any) -> tuple[dict, dict]:
@@ -149,39 +144,24 @@ def _loaded_dicts(src: Any) -> tuple[dict, dict]:
     return loaded_system_metadata, loaded_metadata
 
 
-def _differ() -> Any:
-    """``changes(inst)``: the saved fields that differ from the snapshot, in field order."""
-    lines = ["def changes(inst):", "    orig = inst._orig", "    out = {}"]
-    index = 0
-    for name in SAVED_FIELDS:
-        if name in _DICT_FIELDS:
-            loaded = f"inst._orig_{name}"
-        else:
-            loaded = f"orig[{index}]"
-            index += 1
-        lines.append(f"    value = inst.{name}")
-        # the same object first: most fields of a copy hold what it was loaded with (no
-        # saved field can hold a NaN, the one value `is` and `!=` both)
-        lines.append(f"    if value is not {loaded} and value != {loaded}:")
-        lines.append(f"        out[{name!r}] = value")
-    # the fields assigned, changed or not, when there are any
-    lines.append(f"    if len(orig) > {_ASSIGNED_AT}:")
-    lines.append(f"        return assigned(inst, out, orig[{_ASSIGNED_AT}])")
-    lines.append("    return out")
-    return _compile(lines, "changes")
-
-
-def _with_assigned(inst: Any, changed: dict[str, Any], assigned: tuple[str, ...]) -> dict:
-    """`changed` and the `assigned` fields of `inst`, in `_CHANGE_ORDER`."""
-    added = False
-    for name in assigned:
-        if name not in changed:
-            changed[name] = getattr(inst, name)
-            added = True
-    if not added:
-        return changed
-    # the few names there are, sorted by their place (not a walk of all 24 places)
-    return {name: changed[name] for name in sorted(changed, key=_CHANGE_RANK.__getitem__)}
+def _changes(inst: Any) -> dict[str, Any]:
+    """The fields of `inst` assigned since its snapshot (changed or not, as
+    oslo.versionedobjects marks them) and its dict fields that differ from their snapshots,
+    in `_CHANGE_ORDER`."""
+    names = inst._orig
+    value, loaded = inst.system_metadata, inst._orig_system_metadata
+    # (the same object first: most copies hold the dicts they were loaded with)
+    if value is not loaded and value != loaded and "system_metadata" not in names:
+        names = (*names, "system_metadata")
+    value, loaded = inst.metadata, inst._orig_metadata
+    if value is not loaded and value != loaded and "metadata" not in names:
+        names = (*names, "metadata")
+    if len(names) == 2:  # one field: most saves
+        name = names[1]
+        return {name: getattr(inst, name)}
+    if len(names) < 2:
+        return {}
+    return {name: getattr(inst, name) for name in sorted(names[1:], key=_rank)}
 
 
 def _filler() -> Any:
@@ -193,8 +173,6 @@ def _filler() -> Any:
 
 _copy_fields = _field_copier()
 _fill_fields = _filler()
-_take_snapshot = _snapshotter()
-_changes = _differ()
 _new_instance = object.__new__
 
 
@@ -332,15 +310,9 @@ class Instance:
         ``obj_what_changed()``). A row (no snapshot) keeps no marks: `NovaDB` writes it."""
         _set_attr(self, name, value)
         if name in _TRACKED:
-            orig = self._orig
-            if not orig:
-                return
-            if len(orig) > _ASSIGNED_AT:
-                marked = orig[_ASSIGNED_AT]
-                if name not in marked:
-                    _set_attr(self, "_orig", (*orig[:_ASSIGNED_AT], (*marked, name)))
-            else:
-                _set_attr(self, "_orig", (*orig, (name,)))
+            marks = self._orig
+            if marks and name not in marks:
+                _set_attr(self, "_orig", (*marks, name))
 
     @classmethod
     def new(cls, **values: Any) -> Instance:
