@@ -417,12 +417,14 @@ def _create_volume(
             kwargs["group"] = cinder.group_api.get(context, group)
     image_ref = volume.get("imageRef")
     if image_ref is not None:
-        image = image_from_ref(cinder, context, image_ref)
+        image, read = _image_of_ref(cinder, context, image_ref)
         image_snapshot = _image_snapshot(cinder, context, image)
         if version.key >= SUPPORT_NOVA_IMAGE.key and image_snapshot is not None:
             kwargs["snapshot"] = image_snapshot
         else:
             kwargs["image_id"] = image["id"]
+            # the create's own read of it comes next, with nothing run between
+            kwargs["image_read"] = read
     # Queens reads a backup only from 3.47; the schemas' own extra keys let it through before.
     backup_id = volume.get("backup_id")
     if queens and not version.key >= VOLUME_CREATE_FROM_BACKUP.key:
@@ -523,13 +525,20 @@ def image_from_ref(cinder: Any, context: Any, image_ref: Any) -> dict[str, Any]:
     last path segment, if it is one; else the one image the caller sees named `image_ref` (409
     "Multiple matches found for 'X', use an ID to be more specific." for several). Its
     metadata (at least ``id`` and ``properties``), as the image service read it."""
+    return _image_of_ref(cinder, context, image_ref)[0]
+
+
+def _image_of_ref(cinder: Any, context: Any, image_ref: Any) -> tuple[dict[str, Any], Any]:
+    """`image_from_ref`, and the read by id it came from (`GlanceImageService.shown`; None
+    for an image found by name)."""
     try:
         image_uuid = image_ref.split("/").pop()
     except AttributeError:
         raise bad_request("Invalid imageRef provided.")
     if validation.is_uuid_like(image_uuid):
         try:
-            return cinder.image_service.show(context, image_uuid)
+            read = cinder.image_service.shown(context, image_uuid)
+            return read.meta, read
         except (exception.CinderException, ValueError):  # Cinder passes any error
             pass
     try:
@@ -541,7 +550,7 @@ def image_from_ref(cinder: Any, context: Any, image_ref: Any) -> dict[str, Any]:
             f"Multiple matches found for '{image_ref}', use an ID to be more specific.", code=409
         )
     if images:
-        return images[0]
+        return images[0], None
     raise bad_request("Invalid image identifier or unable to access requested image.")
 
 

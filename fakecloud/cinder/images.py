@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakecloud.cinder.exception import ImageNotAuthorized, ImageNotFound, NotAuthorized
 from fakecloud.sim import calls
@@ -99,6 +99,22 @@ def check_convertible(meta: dict[str, Any]) -> None:
             json.loads(value)
 
 
+class Shown(NamedTuple):
+    """One read of an image's metadata (`GlanceImageService.shown`): what Glance answered,
+    to whom, and with which service token its middleware took the request at once
+    (`_RETRIED` where it took it only after a retry)."""
+
+    meta: dict[str, Any]
+    context: Any
+    image_id: str
+    serving: Any
+
+
+#: `Shown.serving` of a read Glance's middleware took only after keystoneauth's retry: no
+#: later read reuses it.
+_RETRIED = object()
+
+
 class ImageCatalog:
     """Images Cinder can read, by id (a stand-in for Glance; not Glance's own API).
 
@@ -142,8 +158,9 @@ class ImageCatalog:
         self._images[image_id] = meta
         return meta
 
-    def show(self, context: Any, image_id: str) -> dict[str, Any]:
-        """An image's metadata, if the caller may see it (public, or owned by its project)."""
+    def show(self, context: Any, image_id: str, read: Any = None) -> dict[str, Any]:
+        """An image's metadata, if the caller may see it (public, or owned by its project);
+        `read` is ignored (`GlanceImageService.show`'s)."""
         meta = self._images.get(image_id)
         if meta is None or not (
             meta["visibility"] in ("public", "community")
@@ -152,6 +169,11 @@ class ImageCatalog:
         ):
             raise ImageNotFound(image_id=image_id)
         return meta
+
+    def shown(self, context: Any, image_id: str) -> Shown:
+        """`show`, as `GlanceImageService.shown` answers it (never reused: a catalog's read
+        is a dict look-up)."""
+        return Shown(self.show(context, image_id), context, image_id, _RETRIED)
 
     def detail(self, context: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
         """The images the caller sees whose fields equal `filters` (``name=...``)."""
@@ -312,18 +334,44 @@ class GlanceImageService:
             return True, serving
         return False, serving
 
-    def show(self, context: Any, image_id: str) -> dict[str, Any]:
-        """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404."""
+    def show(self, context: Any, image_id: str, read: Shown | None = None) -> dict[str, Any]:
+        """The image's metadata as Cinder reads it; `ImageNotFound` when Glance says 404.
+
+        `read` is what `shown` answered a moment before for the same `context` and image, with
+        nothing run between (the volume create's second read, after the controller's): Glance
+        answers again what it answered then where its middleware took this request with the
+        same service token at once, so its answer is taken, not built again (the request and
+        its answer are traced as ever)."""
+        meta, _ = self._show(context, image_id, read)
+        return meta
+
+    def shown(self, context: Any, image_id: str) -> Shown:
+        """`show`, with what a second read with nothing run between may reuse (`show`'s
+        `read`)."""
+        meta, serving = self._show(context, image_id, None)
+        return Shown(meta, context, image_id, serving)
+
+    def _show(self, context: Any, image_id: str, read: Shown | None) -> tuple[dict[str, Any], Any]:
         kernel = self._glance.kernel
         caller = calls.sender(kernel, CALLER)
         parts = (image_id,)
-        serving = self._serving(context)
+        asked = self._serving(context)
         kernel.trace.write_at(_SHOW_SENT, caller, parts)
         refused, serving = self._checked(
-            context, serving, caller, Subject.of(_SHOW, image_id), "show"
+            context, asked, caller, Subject.of(_SHOW, image_id), "show"
         )
         if refused:
             raise ImageNotAuthorized(image_id=image_id)
+        if (
+            read is not None
+            and serving is asked
+            and read.serving is serving
+            and read.context is context
+            and read.image_id == image_id
+        ):
+            # Glance's answer to the same caller and service token, nothing run since
+            kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
+            return read.meta, serving
         try:
             meta = self._glance.image_info(self._sent(context, serving), image_id)
         except Exception as exc:
@@ -335,7 +383,7 @@ class GlanceImageService:
             raise
         kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
         check_convertible(meta)
-        return meta
+        return meta, serving if serving is asked else _RETRIED
 
     def data_virtual_size(self, image_id: str) -> int | None:
         """The virtual size ``qemu-img info`` reads from the image's downloaded data (its

@@ -260,12 +260,14 @@ class VolumeAPI(ApiPart):
         backup: Any = None,
         group: Any = None,
         cast: bool = True,
+        image_read: Any = None,
     ) -> Volume:
         """Create a volume row (``creating``) and cast its creation to the scheduler;
         `multiattach` is the deprecated request parameter (before Cinder 22). A volume made
         in `group` must be of one of its types; one a group is made from its source with
         (`fakecloud.cinder.groups`) is not cast (`cast` False): the group's backend makes
-        it."""
+        it. `image_read` is the controller's read of `image_id` (`GlanceImageService.shown`),
+        made with nothing run since, which this create's own read may reuse."""
         k = self.kernel
         cfg = self.cinder.config
         self._authorize(context, "volume:create_from_image" if image_id else "volume:create")
@@ -343,7 +345,7 @@ class VolumeAPI(ApiPart):
             )
         image_meta = None
         if image_id is not None:
-            image_meta = self.cinder.image_service.show(context, image_id)
+            image_meta = self.cinder.image_service.show(context, image_id, image_read)
             check_image_metadata(image_meta, size, k.switches.cinder_api_virtual_size_check)
         if volume_type is None:
             if source_volume is not None:
