@@ -530,6 +530,7 @@ def _json(reports: list[Any], given: list[str]) -> dict[str, Any]:
         return reports[0].as_json()
     return {
         "seeds_run": sum(r.seeds_run for r in reports),
+        "seeds_planned": sum(r.seeds_planned for r in reports),
         "broke": any(r.broke for r in reports),
         "stopped_early": any(r.stopped_early for r in reports),
         "files": [r.as_json() for r in reports],

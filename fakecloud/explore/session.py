@@ -44,6 +44,9 @@ class CaseReport:
     seeds: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    planned: int = 0
+    """Seeds it was to run (`seeds` of them ran: fewer when the time budget or Ctrl-C stopped
+    the sweep)."""
     names: dict[str, str] = field(default_factory=dict)
     """Id -> readable name of the case's world at t0, for the text report."""
     actions: dict[str, str] = field(default_factory=dict)
@@ -125,6 +128,7 @@ class Report:
         return {
             "file": self.file,
             "seeds_run": self.seeds_run,
+            "seeds_planned": self.seeds_planned,
             "broke": self.broke,
             "stopped_early": self.stopped_early,
             "cases": [
@@ -133,6 +137,7 @@ class Report:
                     "explores": c.spec,
                     "windows": c.windows,
                     "seeds": len(c.seeds),
+                    "seeds_planned": c.planned,
                     "passed": c.passed,
                     "failed": len(c.failed),
                     "finds": list(c.finds),
@@ -206,7 +211,7 @@ def explore_file(
         ready = readies[case.id]
         done = _case_report(case, ready, sweep, out_dir, shrink, shrink_s, replay_stem, executor)
         report.cases.append(done)
-        planned = _count(seeds(case))
+        planned = done.planned = _count(seeds(case))
         report.seeds_planned += planned
         report.stopped_early |= len(sweep.outcomes[case.id]) < planned
         reporting[0] += now() - began

@@ -144,10 +144,14 @@ def test_a_spent_time_budget_starts_no_more_seeds_and_says_so(shared_link, tmp_p
     argv = ["explore", str(shared_link), "--jobs", "1", "--no-progress", "--out", str(tmp_path)]
     assert cli([*argv, "--time-budget", "0"]) == 2
     assert "--time-budget: expected a number of seconds above 0" in capsys.readouterr().err
-    code = cli([*argv, "--time-budget", "1e-9"])
+    code = cli([*argv, "--time-budget", "1e-9", "--json", str(tmp_path / "r.json")])
     out = capsys.readouterr().out
     assert "the time budget ran out before every seed ran (1 of 12)" in out
     assert code == 1 and "1 seed, 0 passed, 1 broke something" in out  # its first seed
+    # --json says it too: of the seeds planned (until session 45 it had no such field)
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert (data["seeds_run"], data["seeds_planned"], data["stopped_early"]) == (1, 12, True)
+    assert [(c["seeds"], c["seeds_planned"]) for c in data["cases"]] == [(1, 12)]
 
 
 def test_a_batch_under_way_starts_no_seed_once_the_budget_is_spent(shared_link):
@@ -546,7 +550,7 @@ def test_several_files_and_folders_are_one_report_with_stable_names(
     assert "hunts/b/shared_link.yaml: 1 seed, 1 passed, 0 broke something" in lines
     assert re.fullmatch(r"2 files, 1 failing: 2 seeds in [0-9.]+ s \(.*seeds/s\)", lines[-1])
     data = json.loads(report.read_text())
-    assert (data["seeds_run"], data["broke"]) == (2, True)
+    assert (data["seeds_run"], data["seeds_planned"], data["broke"]) == (2, 2, True)
     assert [f["file"] for f in data["files"]] == [
         "hunts/a/shared_link.yaml",
         "hunts/b/shared_link.yaml",
