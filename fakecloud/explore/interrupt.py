@@ -1,9 +1,12 @@
 """Ctrl-C during ``fakecloud explore``: the first one stops the sweep, the second stops at once.
 
 An hour's sweep interrupted used to lose every seed it had run. Within `FirstInterrupt` the first
-SIGINT only notes it (`pressed`): the explorer starts no more batches, waits for those under way
-(each at most 50 seeds) and reports, groups, replay files and ``--json`` as for a sweep the time
-budget ended. A second Ctrl-C is Python's usual `KeyboardInterrupt`: ``fakecloud explore:
+SIGINT only notes it (`pressed`): the explorer starts no more batches nor seeds, gives up the
+batches under way on its workers (local ones stopped, a Dask cluster's cancelled:
+`fakecloud.explore.runner.Executor.pairs`), stops its own after the seed it is running, and
+reports the seeds done, groups, replay files and ``--json`` as for a sweep the time budget
+ended ("N of M seeds"), status 130. Until session 45 it waited for the batches under way, up to
+50 seeds each. A second Ctrl-C is Python's usual `KeyboardInterrupt`: ``fakecloud explore:
 interrupted``, nothing written.
 """
 
@@ -15,8 +18,8 @@ import threading
 from typing import Any
 
 NOTICE = (
-    "fakecloud explore: Ctrl-C: starting no more seeds; the report follows once the seeds under "
-    "way are done (Ctrl-C again stops at once)"
+    "fakecloud explore: Ctrl-C: starting no more seeds, and giving up the batches under way; "
+    "the report of the seeds done follows (Ctrl-C again stops at once)"
 )
 
 

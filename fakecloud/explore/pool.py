@@ -13,8 +13,8 @@ to leave once no batch is left for them. The last few batches are kept for this 
 worker's exit (a few milliseconds: the kernel unmaps every page it shares with this process)
 overlaps this process's own last seeds instead of being waited for at the end.
 
-The workers ignore Ctrl-C (this process answers it) and leave when told or when this process
-closes their pipe.
+The workers ignore Ctrl-C (this process answers it: it stops them, their batches under way
+given up) and leave when told or when this process closes their pipe.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from typing import Any
 
 #: Batches a worker is given ahead: the one it runs and the next, ready when it finishes.
 _AHEAD = 2
+
+#: Real seconds between looks at Ctrl-C while this process waits for its workers' batches.
+_STOP_S = 0.1
 
 #: The last batches of a map, run by this process alone (a worker is never given one): the
 #: smallest when `fakecloud.explore.runner.batches` cuts them, seeds this process runs while
@@ -58,11 +61,17 @@ class LocalPool:
         return bool(self._workers)
 
     def map(
-        self, work: Iterator[Any], stop: Callable[[], bool], run: Callable[[Any], Any]
+        self,
+        work: Iterator[Any],
+        stop: Callable[[], bool],
+        run: Callable[[Any], Any],
+        here: Callable[[Any], Any] | None = None,
     ) -> Iterator[Any]:
-        """(batch, `run(batch)`) for each batch of `work`, as batches finish, here or in a
-        worker (the workers call `run` too: it must be a module-level function); no new batch
-        starts once `stop()` is true."""
+        """(batch, `run(batch)`) for each batch of `work`, as batches finish, in a worker (`run`
+        must be a module-level function) or here (`here(batch)`, default `run`: one that stops
+        its batch at `stop()`); no new batch starts once `stop()` is true, and then (Ctrl-C)
+        the workers' batches under way are given up, the workers stopped."""
+        here = here or run
         ahead: deque[Any] = deque()  # taken from `work`, not started
         for worker in [w for w in self._leaving if w.process.exitcode is not None]:
             self._leaving.remove(worker)  # an earlier map's, gone: its pipe closed now
@@ -107,11 +116,15 @@ class LocalPool:
                     yield done
                 batch = next_batch(here=True)
                 if batch is not None:
-                    yield batch, run(batch)
+                    yield batch, here(batch)
                     continue
                 if not any(w.pending for w in self._workers):
                     break
-                for worker in self._finished(timeout=None):
+                if stop():  # Ctrl-C: what the workers run is given up, not waited for
+                    self.close(abort=True)
+                    break
+                # looked at again after _STOP_S: Ctrl-C's handler only notes it
+                for worker in self._finished(timeout=_STOP_S):
                     yield worker.receive()
         except BaseException as exc:  # an error, Ctrl-C, or the caller stopped reading
             # stopped, not awaited; a dead worker takes the pool with it

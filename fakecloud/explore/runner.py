@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from fakecloud.explore.budget import past
@@ -54,6 +55,10 @@ class Batch:
 #: Real seconds batches restricted to this fakecloud's Dask workers wait before they are
 #: looked at again: are those workers still there? (`Executor._watch`)
 _WATCH_S = 10.0
+
+#: Real seconds between looks at Ctrl-C while waiting for a batch (a worker's, here or on a
+#: Dask cluster): its handler only notes it, and the wait would go on to the batch's end.
+_STOP_S = 0.1
 
 #: A run pruning a seed's paths stops as never idle after this many times the trace events
 #: the seed's own run wrote after t0, and this many more.
@@ -218,9 +223,10 @@ def prepared(
     return found
 
 
-def run_batch(batch: Batch) -> list[SeedOutcome]:
+def run_batch(batch: Batch, stop: Callable[[], bool] | None = None) -> list[SeedOutcome]:
     """Play every seed of `batch` (runs in a worker), those it reaches before its `until`
-    passes under a time budget: the outcomes of its first seeds, in order."""
+    passes under a time budget, and in this process before `stop()` (Ctrl-C): the outcomes
+    of its first seeds, in order."""
     ready = prepared(batch.text, batch.filename, batch.case_id, batch.windows, batch.profile)
     out = []
     # only each outcome is kept: the run's own marks in its trace would be read by nobody,
@@ -232,6 +238,8 @@ def run_batch(batch: Batch) -> list[SeedOutcome]:
             for n, seed in enumerate(batch.seeds):
                 if until is not None and n >= at_least and past(until):
                     break  # the time budget is spent: the seeds left are not begun
+                if stop is not None and stop():
+                    break  # Ctrl-C: the seeds done are reported, the rest not begun
                 explored = ready.play(seed, marks=False, world=worlds)
                 out.append(outcome_of(explored, seed, ready.rerun))
                 worlds.release()
@@ -538,13 +546,13 @@ class Executor:
         """Each batch of `work` with its outcomes, as batches finish (`map`): for work of
         several cases, whose batches finish in any order."""
         if self._pool is not None:
-            yield from self._pool.map(iter(work), stop, run_batch)
+            yield from self._pool.map(iter(work), stop, run_batch, partial(run_batch, stop=stop))
             return
         if self._client is None:
             for batch in work:
                 if stop():
                     return
-                yield batch, run_batch(batch)
+                yield batch, run_batch(batch, stop)
             return
         yield from self._pipelined(iter(work), stop)
 
@@ -583,12 +591,21 @@ class Executor:
         from fakecloud.explore.build import this_build
 
         ours = this_build()
+        waited = 0.0
         while live:
+            if stop():  # Ctrl-C: the batches under way are given up (`_cancel`)
+                self._cancel(live)
+                return
             try:
-                number, done = finished.get(timeout=_WATCH_S if self._ours_only else None)
-            except queue.Empty:  # restricted batches wait: for workers that are still there?
-                self._watch(ours, live, submit)
+                number, done = finished.get(timeout=_STOP_S)
+            except queue.Empty:
+                waited += _STOP_S
+                if self._ours_only and waited >= _WATCH_S:
+                    # restricted batches wait: for workers that are still there?
+                    waited = 0.0
+                    self._watch(ours, live, submit)
                 continue
+            waited = 0.0
             if number not in live:  # one `_watch` submitted again, cancelled
                 continue
             batch, _, restricted = live.pop(number)
@@ -611,6 +628,13 @@ class Executor:
                     self._found_on[batch.filename, batch.case_id, outcome.seed] = worker
             yield batch, outcomes
             fill()
+
+    def _cancel(self, live: dict[int, tuple[Batch, Any, bool]]) -> None:
+        """Give up the batches under way (Ctrl-C): those not begun never run; Dask cannot stop
+        a task a worker runs, so one begun runs on there, its outcomes unread."""
+        with _no_collection():
+            self._client.cancel([future for _, future, _ in live.values()])
+        live.clear()
 
     def each(self, run: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
         """`run(job)` of each of `jobs` (each with a `filename`, `case_id` and `seed`), in this

@@ -405,3 +405,19 @@ def test_batches_held_for_workers_that_left_go_to_those_there_now(shared_link, m
         f"any more; those that joined after the sweep began run another ({refused}): the sweep "
         "stopped; install this one on every worker and restart them"
     )
+
+
+@pytest.mark.explore  # one forked worker: ~1 CPU-s
+def test_ctrl_c_cancels_the_batches_out_on_the_cluster(shared_link):
+    """Once `stop()` (Ctrl-C), the batches out on the cluster are cancelled, not waited for:
+    the sweep ends with the one batch back (until session 45 it waited for the other out)."""
+    batches = _one_seed_batches(shared_link, 8)
+    back = []
+    with (
+        local_cluster(workers=1, yield_cluster=True) as cluster,
+        runner.Executor(1, cluster.scheduler_address) as executor,
+    ):
+        for _batch, outcomes in executor.pairs(iter(batches), stop=lambda: bool(back)):
+            back.append([o.seed for o in outcomes])
+        left = executor._client.futures
+    assert len(back) == 1 and not left  # every other batch's task given up
