@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from _pytest import fixtures
+from _pytest.pathlib import absolutepath
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -34,3 +37,30 @@ def test_each_paths_kept_hooks_are_the_ones_pytest_would_work_out(request):
             assert [i.plugin for i in getattr(kept, hook).get_hookimpls()] == [
                 i.plugin for i in getattr(fresh, hook).get_hookimpls()
             ]
+
+
+def _root_conftest(config):
+    """The project's conftest.py as this run registered it."""
+    path = str(TESTS.parent / "conftest.py")
+    (module,) = [
+        p for p in config.pluginmanager.get_plugins() if getattr(p, "__file__", "") == path
+    ]
+    return module
+
+
+def test_the_ignored_paths_read_once_are_the_ones_pytest_would_ignore(request, tmp_path):
+    conftest = _root_conftest(request.config)
+    ignore = ["tests/tools", str(tmp_path / "x.py"), "tests/nova/../cinder/test_y.py"]
+    config = SimpleNamespace(option=SimpleNamespace(ignore=list(ignore)), stash=pytest.Stash())
+    conftest._ignored_paths_read_once(config)
+    assert config.option.ignore == []  # pytest's hook has none left to read
+    for given in ignore:  # as pytest makes each absolute
+        assert conftest.pytest_ignore_collect(absolutepath(given), config) is True
+    for kept in ("tests", "tests/tools/test_x.py", "tests/cinder", str(tmp_path)):
+        assert conftest.pytest_ignore_collect(absolutepath(kept), config) is None
+    # an xdist controller hands its options to its workers as given
+    controller = SimpleNamespace(option=SimpleNamespace(ignore=list(ignore), numprocesses=2))
+    controller.stash = pytest.Stash()
+    conftest._ignored_paths_read_once(controller)
+    assert controller.option.ignore == ignore
+    assert conftest.pytest_ignore_collect(absolutepath("tests/tools"), controller) is None
