@@ -138,3 +138,63 @@ def test_a_failed_shutdown_sends_no_end_and_errs_the_server(error, addressed):
         "compute.instance.delete.end",
         "instance.delete.end",
     ]
+
+
+def _deleted_at(env: NovaEnv, sid: str, task_state: str) -> int:
+    """Advance the cloud until the build of `sid` reaches `task_state`, delete it there; the
+    trace's length at the delete."""
+    while env.nova.db.instances[sid].task_state != task_state:
+        env.cloud.advance(0.05)
+    mark = len(env.cloud.trace)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    env.cloud.run_until_idle()
+    return mark
+
+
+def test_a_build_deleted_in_its_mappings_shuts_down_then_sends_create_error():
+    # the spawning save inside _build_resources' yield finds the delete: its except runs
+    # _shutdown_instance (the volume's attachment deleted), then _build_and_run_instance sends
+    # create.error with the error; the terminate that waited for the lock deletes it as ever,
+    # its own attachment delete a 404 Nova ignores
+    env = NovaEnv("nova-17.0.13")
+    sid = env.boot(bfv=True, wait=False)
+    mark = _deleted_at(env, sid, "block_device_mapping")
+    steps = [
+        e.get("event_type") or f"{e['call']} {e['status']}"
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification"
+        or (e["kind"] == "http.response" and e["call"] == "attachment_delete")
+    ]
+    assert steps == [
+        "compute.instance.shutdown.start",
+        "instance.shutdown.start",
+        "attachment_delete 200",
+        "compute.instance.shutdown.end",
+        "instance.shutdown.end",
+        "compute.instance.create.error",
+        "compute.instance.delete.start",
+        "instance.delete.start",
+        "compute.instance.shutdown.start",
+        "instance.shutdown.start",
+        "attachment_delete 404",
+        "compute.instance.shutdown.end",
+        "instance.shutdown.end",
+        "compute.instance.delete.end",
+        "instance.delete.end",
+    ]
+    (error,) = env.cloud.trace.filter(event_type="compute.instance.create.error")
+    assert (error["priority"], error["exception"]) == ("ERROR", "UnexpectedDeletingTaskStateError")
+    assert error["message"].startswith(f"Conflict updating instance {sid}.")
+
+
+def test_a_build_deleted_while_spawning_sends_create_error_alone():
+    # the last save, after _build_resources: create.error, no _shutdown_instance
+    env = NovaEnv("nova-17.0.13")
+    env.cloud.faults.add("nova.libvirt.spawn", action="delay", delay_s=5.0, times=1)
+    sid = env.boot(wait=False)
+    mark = _deleted_at(env, sid, "spawning")
+    sent = [t for _, t, _, _ in _sent(env, mark)]
+    assert sent[: sent.index("compute.instance.delete.start") + 1] == [
+        "compute.instance.create.error",
+        "compute.instance.delete.start",
+    ]

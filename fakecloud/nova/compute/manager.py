@@ -67,6 +67,8 @@ _CLEARED_WHEN_RUNNING = (*_STARTED_REBOOTS, states.PAUSING, states.UNPAUSING)
 _REBOOT_OR_PAUSE_STATES = frozenset(
     (*states.SOFT_REBOOT_STATES, *states.HARD_REBOOT_STATES, states.PAUSING, states.UNPAUSING)
 )
+#: `ComputeManager._deleted_while_building`'s stages of a build.
+_BEFORE_BUILD, _IN_BUILD, _SPAWNING = 0, 1, 2
 #: The fault point of a delete's ``driver.destroy`` (`ComputeManager._destroy_fault`).
 DESTROY = "nova.libvirt.destroy"
 #: ``_init_instance``: a build the restart cut short ("Instance failed to spawn correctly").
@@ -798,6 +800,10 @@ class ComputeManager:
         # ``_do_build_and_run_instance``, which handles every failure and returns: the event
         # ends `Success` whatever the build's outcome (nova 12.0.0-34.0.0).
         event = self._event(context, instance, "compute__do_build_and_run_instance")
+        # where a deletion found stops the build: before create.start (_BEFORE_BUILD), in
+        # _build_resources' networks and mappings (_IN_BUILD), inside its ``yield`` (_SPAWNING:
+        # _shutdown_instance), after it (_IN_BUILD again: the last save)
+        stage, bdms = _BEFORE_BUILD, []
         try:
             # ``_do_build_and_run_instance``'s first save: a server deleted since it was
             # scheduled (the API destroys one with no host at once) is not built, "Instance
@@ -808,6 +814,7 @@ class ComputeManager:
             instance.task_state = None
             instance.save(expected_task_state=(states.SCHEDULING, None))
             self.notifier.instance_usage(self.host, instance, "create.start")
+            stage = _IN_BUILD
             yield from self._instance_claim(context, instance)
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
                 reschedule.late_group_check(self, instance)
@@ -829,6 +836,7 @@ class ComputeManager:
                     instance_uuid=instance.uuid, reason="Failure prepping block device."
                 ) from exc
             instance.task_state = states.SPAWNING
+            stage = _SPAWNING
             instance.save(expected_task_state=states.BLOCK_DEVICE_MAPPING)
             volume_backed = compute_utils.is_volume_backed_instance(instance, bdms)
             try:
@@ -838,6 +846,7 @@ class ComputeManager:
                 raise
             except Exception as exc:  # noqa: BLE001 - "Instance failed to spawn"
                 yield from reschedule.spawn_failed(self, context, instance, bdms, exc)
+            stage = _IN_BUILD
             instance.power_state = self.driver.get_info(instance)
             instance.vm_state = states.ACTIVE
             instance.task_state = None
@@ -846,7 +855,7 @@ class ComputeManager:
             self.notifier.instance_usage(self.host, instance, "create.end")
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while building: the delete cleans up.
-            self.driver.destroy(instance)
+            yield from self._deleted_while_building(context, instance, exc, stage, bdms)
             event.finish()
             build_failures.build_ended(self, exc)
             return
@@ -875,6 +884,28 @@ class ComputeManager:
             return
         event.finish()
         build_failures.build_ended(self, None)
+
+    def _deleted_while_building(
+        self, context: Any, instance: Any, exc: BaseException, stage: int, bdms: list[Any]
+    ) -> Generator[Any, Any, None]:
+        """A build that found its server deleted (nova 17.0.13-34.0.0
+        ``_build_and_run_instance``): inside ``_build_resources``' ``yield`` (the spawning
+        save, the spawn) its ``except`` runs ``_shutdown_instance`` (``shutdown.*``, legacy and
+        versioned, the guest destroyed, the attachments deleted; the mappings keep their ids,
+        so the terminate's deletes are ``VolumeAttachmentNotFound``, ignored); then, once
+        ``create.start`` was sent, legacy ``create.error`` with the error (``fault=e``);
+        ``_do_build_and_run_instance`` returns ('Instance disappeared during build.'). Any
+        guest left goes here too, not at the terminate (fakecloud's)."""
+        notifier, host = self.notifier, self.host
+        if stage == _SPAWNING:
+            notifier.usage_and_action(host, instance, "shutdown.start")
+            self.driver.destroy(instance)
+            yield from block_device.end_attachments(self, context, instance, bdms, forget=False)
+            notifier.usage_and_action(host, instance, "shutdown.end")
+        else:
+            self.driver.destroy(instance)
+        if stage != _BEFORE_BUILD:
+            notifier.usage_error(host, instance, "create.error", exc)
 
     def _allocate_network(self, instance: Any) -> None:
         """``_build_resources``' ``_build_networks_for_instance``, after the claim and the late
