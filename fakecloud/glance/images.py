@@ -50,6 +50,7 @@ from fakecloud.glance.policy import (
     GET_IMAGE_NOT_FOUND_SINCE,
     ImagePolicy,
     is_admin,
+    open_passes,
     out_of_scope,
     owner_adds,
     owner_passes,
@@ -348,7 +349,9 @@ class Images:
         if is_admin(ctx) and not out_of_scope(ctx, g.scope_enforced):
             return g.db.row(image_id)  # sees every image, passes get_image by default
         image = g.db.get(ctx, image_id)
-        if not owner_passes(ctx, image.owner, "get_image"):
+        if not owner_passes(ctx, image.owner, "get_image") and not open_passes(
+            ctx, image, "get_image", g.legacy_defaults, g.scope_enforced
+        ):
             self.policy(ctx, image).enforce("get_image")
         return image
 

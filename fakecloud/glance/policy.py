@@ -132,6 +132,31 @@ def owner_passes(ctx: Any, owner: str | None, rule: str) -> bool:
     )
 
 
+#: The role `open_passes` asks of a project's caller, by rule, under the new defaults
+#: (``get_image``: ``role:reader and (... or 'public':%(visibility)s ...)``; ``download_image``:
+#: role:member and the same).
+_OPEN_ROLES = {"get_image": "reader", "download_image": "member"}
+
+
+def open_passes(
+    ctx: Any, image: Image, rule: str, legacy: bool | str, scope_enforced: bool
+) -> bool:
+    """Whether `rule` (``get_image`` or ``download_image``) surely passes for `ctx` on a public
+    or community `image` under the release's defaults (no operator's rules), so that no
+    checker need be built (False: ask `ImagePolicy.enforce`): a caller in scope with
+    `_OPEN_ROLES`' role, or with the legacy defaults any caller in scope (neither rule is
+    admin-only or asks the ownership there)."""
+    return (
+        image.visibility in _OPEN_VISIBILITIES
+        and ctx is not None
+        and not out_of_scope(ctx, scope_enforced)
+        and (bool(legacy) or _OPEN_ROLES[rule] in roles_of(ctx))
+    )
+
+
+_OPEN_VISIBILITIES = frozenset(("public", "community"))
+
+
 def owner_adds(ctx: Any, owner: str | None, visibility: str | None) -> bool:
     """Whether `ImagePolicy.add_image` surely passes for `ctx` creating an image of `owner`
     with `visibility`: its project's member making a private or shared image (or one of the

@@ -9,7 +9,14 @@ import pytest
 from fakecloud.glance.db import GlanceDb
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy import ImagePolicy, admin_passes, is_admin, owner_adds, owner_passes
+from fakecloud.glance.policy import (
+    ImagePolicy,
+    admin_passes,
+    is_admin,
+    open_passes,
+    owner_adds,
+    owner_passes,
+)
 from fakecloud.identity.context import RequestContext
 
 RULES = [
@@ -142,3 +149,38 @@ def test_owner_adds_only_where_the_checker_lets_through(legacy, owner):
                 added.add((ctx.user_id, visibility))
                 ImagePolicy(ctx, None, lambda i, p: None, owner, legacy).add_image(visibility)
     assert bool(added) is (owner == "p1")
+
+
+SCOPED_CALLERS = [
+    *OWNERS_CALLERS,
+    RequestContext(user_id="y", project_id=None, roles=("reader", "member"), system_scope="all"),
+    RequestContext(user_id="d", project_id=None, roles=("reader", "member"), domain_id="dom"),
+]
+
+
+@pytest.mark.parametrize("legacy", [False, "api", "authz"])
+@pytest.mark.parametrize("scope_enforced", [False, True])
+@pytest.mark.parametrize("visibility", ["private", "shared", "public", "community"])
+def test_open_passes_only_where_the_checker_lets_through(legacy, scope_enforced, visibility):
+    """`policy.open_passes` (a public or community image's read or download by a caller in
+    scope: Nova's and Cinder's reads of a boot's image build no checker) is True only where
+    `ImagePolicy.enforce` raises nothing, scope enforced or not."""
+    image = Image(id="i-1", owner="p2", created_at=0.0, updated_at=0.0, visibility=visibility)
+    passed = set()
+    for ctx in SCOPED_CALLERS:
+        for rule in ("get_image", "download_image"):
+            if open_passes(ctx, image, rule, legacy, scope_enforced):
+                passed.add((ctx.user_id, rule))
+                ImagePolicy(
+                    ctx, image, lambda i, p: None, legacy=legacy, scope_enforced=scope_enforced
+                ).enforce(rule)
+    if visibility in ("public", "community"):
+        assert {("u", "get_image"), ("u", "download_image"), ("r", "get_image")} <= passed
+        assert (
+            ("r", "download_image") in passed if legacy else ("r", "download_image") not in passed
+        )
+        assert (
+            ("y", "get_image") in passed if not scope_enforced else ("y", "get_image") not in passed
+        )
+    else:
+        assert not passed
