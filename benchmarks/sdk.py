@@ -40,7 +40,7 @@ from fakecloud.sim.clock import ClockBridge
 from fakecloud.transport.gateway import Gateway
 from fakecloud.transport.intercept import Intercept
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response, read_response
+from fakecloud.transport.urllib3_response import raw_response, read_response_stored
 
 
 def flow(conn: Any, flavor_id: str, mapping: list, n: int) -> None:
@@ -127,7 +127,8 @@ class Recording:
         if stream:
             raw = raw_response(status, method, headers, body, BytesIO(body))
             return built_response(adapter, request, raw)
-        response = built_response(adapter, request, read_response(status, method, headers, body))
+        raw, store = read_response_stored(status, method, headers, body)
+        response = built_response(adapter, request, raw, store)
         response._content = body
         response._content_consumed = True
         return response

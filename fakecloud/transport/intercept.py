@@ -44,7 +44,7 @@ from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response, read_response
+from fakecloud.transport.urllib3_response import raw_response, read_response_stored
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -82,7 +82,8 @@ def _read_response(
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
     lines = with_date(wire_headers(answer), body, *date)
-    response = built_response(adapter, request, read_response(answer.status, method, lines, body))
+    raw, store = read_response_stored(answer.status, method, lines, body)
+    response = built_response(adapter, request, raw, store)
     response._content = body
     response._content_consumed = True
     calls.log(request, response, lines, body)

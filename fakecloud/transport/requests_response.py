@@ -36,10 +36,12 @@ header's value: a function of that string alone. Answers have a handful of conte
 learning stops at 100."""
 
 
-def built_response(adapter: Any, request: Any, raw: Any) -> Response:
-    """``adapter.build_response(request, raw)`` for a `raw_response` urllib3 response."""
+def built_response(adapter: Any, request: Any, raw: Any, store: Any = None) -> Response:
+    """``adapter.build_response(request, raw)`` for a `raw_response` urllib3 response;
+    `store`: the store of its headers' case-insensitive dict, when made already
+    (`fakecloud.transport.urllib3_response.read_response_stored`)."""
     if _SAME and type(adapter).build_response is _BUILD:
-        return _made_here(adapter, request, raw)
+        return _made_here(adapter, request, raw, store)
     return adapter.build_response(request, raw)
 
 
@@ -114,19 +116,21 @@ def _new_response() -> Response:
     return response
 
 
-def _made_here(adapter: Any, request: Any, raw: Any) -> Response:
+def _made_here(adapter: Any, request: Any, raw: Any, store: Any = None) -> Response:
     response = _new_response()
     response.status_code = raw.status
     # requests' store: lower-case name -> (name as sent, the values joined as urllib3 joins
     # them); urllib3's: lower-case name -> [name as sent, value, value...]
     headers = _new(CaseInsensitiveDict)
-    # set entry by entry: an OrderedDict made from a list of pairs takes them through the
-    # generic mapping update, 16,600 instructions for a Nova answer's six names, this 11,100
-    headers._store = store = OrderedDict()
-    for key, values in raw.headers._container.items():
-        store[key] = (values[0], values[1] if len(values) == 2 else ", ".join(values[1:]))
+    if store is None:
+        # set entry by entry: an OrderedDict made from a list of pairs takes them through the
+        # generic mapping update, 16,600 instructions for a Nova answer's six names, this 11,100
+        store = OrderedDict()
+        for key, values in raw.headers._container.items():
+            store[key] = (values[0], values[1] if len(values) == 2 else ", ".join(values[1:]))
+    headers._store = store
     response.headers = headers
-    found = headers._store.get("content-type")
+    found = store.get("content-type")
     if found is None:
         response.encoding = None
     else:

@@ -14,7 +14,7 @@ from urllib3 import HTTPHeaderDict, HTTPResponse
 from fakecloud.api.reasons import REASONS
 from fakecloud.transport import requests_response
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response, read_response
+from fakecloud.transport.urllib3_response import raw_response, read_response, read_response_stored
 from tests.robustness.fuzz_scale import SCALE
 
 NOVA = [
@@ -153,14 +153,22 @@ def test_an_answer_read_whole_is_left_as_urllib3_leaves_the_networks(status, met
     adapter, request = HTTPAdapter(), prepared(method)
     theirs = adapter.build_response(request, urllib3_made(status, method, lines, body))
     assert theirs.content == body  # requests reads the whole body
-    ours = built_response(adapter, request, read_response(status, method, lines, body))
-    assert raw_fields(ours.raw) == raw_fields(theirs.raw)
-    assert (
-        (ours.raw.closed, ours.raw.tell())
-        == (True, len(body))
-        == (theirs.raw.closed, theirs.raw.tell())
-    )
-    assert ours.raw.read(5) == theirs.raw.read(5) == b""  # was an IncompleteRead of the body
+    # (the intercept's way: both header stores made in one pass)
+    stored = built_response(adapter, request, *read_response_stored(status, method, lines, body))
+    stored._content, stored._content_consumed = body, True  # as the intercept hands it over
+    assert response_fields(stored) == response_fields(theirs)
+    assert list(stored.headers.items()) == list(theirs.headers.items())
+    for ours in (
+        built_response(adapter, request, read_response(status, method, lines, body)),
+        stored,
+    ):
+        assert raw_fields(ours.raw) == raw_fields(theirs.raw)
+        assert (
+            (ours.raw.closed, ours.raw.tell())
+            == (True, len(body))
+            == (theirs.raw.closed, theirs.raw.tell())
+        )
+        assert ours.raw.read(5) == theirs.raw.read(5) == b""  # was an IncompleteRead of the body
 
 
 #: Header names, in the spellings that fold alike, that answers repeat (Nova's ``Vary``, cookies)
@@ -173,6 +181,14 @@ _LINES = st.lists(st.tuples(_NAMES, st.sampled_from(["a", "b, c", ""])), max_siz
 def test_repeated_header_names_are_stored_as_urllib3_adds_them(lines):
     # each line's values in the name's one entry, as the constructor's `add` a line; the
     # same names met again (the merge remembered for them) give the same entry
-    theirs = raw_fields(urllib3_made(200, "GET", lines, b"{}"))[1]
+    made = urllib3_made(200, "GET", lines, b"{}")
+    theirs = raw_fields(made)[1]
     for _ in range(2):
         assert raw_fields(raw_response(200, "GET", lines, b"{}", BytesIO(b"{}")))[1] == theirs
+    # and requests' store of them, made in the same pass (a name's values joined as urllib3
+    # joins them), is the one the adapter makes from urllib3's
+    raw, store = read_response_stored(200, "GET", lines, b"{}")
+    assert raw_fields(raw)[1] == theirs
+    adapter = HTTPAdapter()
+    built = adapter.build_response(prepared("GET"), made)
+    assert list(store.items()) == list(built.headers._store.items())
