@@ -53,6 +53,8 @@ class LocalPool:
         self.jobs = jobs
         self._workers = []  # serving the map under way
         self._leaving = []  # told to leave, not yet waited for
+        self.ran_on: _Worker | None = None
+        """Where the batch `map` yields last ran: a worker, or None (here)."""
 
     @property
     def forked(self) -> bool:
@@ -66,11 +68,15 @@ class LocalPool:
         stop: Callable[[], bool],
         run: Callable[[Any], Any],
         here: Callable[[Any], Any] | None = None,
+        keep: Callable[[Any], bool] = lambda answer: False,
     ) -> Iterator[Any]:
         """(batch, `run(batch)`) for each batch of `work`, as batches finish, in a worker (`run`
         must be a module-level function) or here (`here(batch)`, default `run`: one that stops
         its batch at `stop()`); no new batch starts once `stop()` is true, and then (Ctrl-C)
-        the workers' batches under way are given up, the workers stopped."""
+        the workers' batches under way are given up, the workers stopped. `ran_on` says, as
+        each is yielded, where it ran. A worker one of whose answers `keep` holds (a batch with
+        a seed that broke something) is not told to leave once the batches run out, but at
+        the map's end: meanwhile `each` gives it jobs (the replay of a group it found)."""
         here = here or run
         ahead: deque[Any] = deque()  # taken from `work`, not started
         for worker in [w for w in self._leaving if w.process.exitcode is not None]:
@@ -94,9 +100,16 @@ class LocalPool:
                 batch = next_batch(here=False)
                 if batch is None:  # none left for any worker: they leave once done
                     for each in self._workers:
-                        each.stop(abort=False)
+                        if not each.kept:  # kept: may be given its finds' replays (`each`)
+                            each.stop(abort=False)
                     return
                 worker.send(batch)
+
+        def received(worker: _Worker) -> Any:
+            done = worker.receive()
+            worker.kept = worker.kept or keep(done[1])
+            self.ran_on = worker
+            return done
 
         try:
             while len(self._workers) < self.jobs - 1:  # forked once there is work for them
@@ -111,12 +124,14 @@ class LocalPool:
                 feed(worker)
             while True:
                 for worker in self._finished(timeout=0):
-                    done = worker.receive()
+                    done = received(worker)
                     feed(worker)
                     yield done
                 batch = next_batch(here=True)
                 if batch is not None:
-                    yield batch, here(batch)
+                    answer = here(batch)
+                    self.ran_on = None
+                    yield batch, answer
                     continue
                 if not any(w.pending for w in self._workers):
                     break
@@ -125,7 +140,7 @@ class LocalPool:
                     break
                 # looked at again after _STOP_S: Ctrl-C's handler only notes it
                 for worker in self._finished(timeout=_STOP_S):
-                    yield worker.receive()
+                    yield received(worker)
         except BaseException as exc:  # an error, Ctrl-C, or the caller stopped reading
             # stopped, not awaited; a dead worker takes the pool with it
             if isinstance(exc, WorkerDied) or any(w.pending for w in self._workers):
@@ -134,6 +149,43 @@ class LocalPool:
             raise
         self._let_go()
 
+    def each(self, run: Callable[[Any], Any], jobs: list[Any], where: list[Any]) -> list[Any]:
+        """`run(job)` of each of `jobs` (`run` a module-level function), in order: each on the
+        worker `where` names (`ran_on` as its batch came back) while that worker waits, kept
+        and with nothing to run (its map has no batch left for it), two at a time, the others
+        here meanwhile; on a worker that has batches under way, or has left, here as well."""
+        out: list[Any] = [None] * len(jobs)
+        queued: dict[_Worker, deque[int]] = {}
+        here = []
+        for n, worker in enumerate(where):
+            idle = worker in self._workers and worker.kept and not worker.told
+            if idle and not worker.pending:
+                queued.setdefault(worker, deque()).append(n)
+            else:
+                here.append(n)
+        taken: dict[_Worker, deque[int]] = {w: deque() for w in queued}
+
+        def top(worker: _Worker) -> None:
+            while worker.pending < _AHEAD and queued[worker]:
+                n = queued[worker].popleft()
+                worker.send(_Job(run, jobs[n]))
+                taken[worker].append(n)
+
+        def take(worker: _Worker) -> None:
+            out[taken[worker].popleft()] = worker.receive()[1]
+            top(worker)
+
+        for worker in queued:
+            top(worker)
+        for n in here:
+            out[n] = run(jobs[n])
+            for worker in self._finished(timeout=0, among=queued):
+                take(worker)
+        while any(w.pending for w in queued):
+            for worker in self._finished(timeout=None, among=queued):
+                take(worker)
+        return out
+
     def _let_go(self) -> None:
         """The workers of a map that has no more for them leave (most were told already)."""
         for worker in self._workers:
@@ -141,8 +193,8 @@ class LocalPool:
         self._leaving += self._workers
         self._workers = []
 
-    def _finished(self, timeout: float | None) -> list[_Worker]:
-        busy = {w.conn: w for w in self._workers if w.pending}
+    def _finished(self, timeout: float | None, among: Any = None) -> list[_Worker]:
+        busy = {w.conn: w for w in (self._workers if among is None else among) if w.pending}
         if not busy:
             return []
         if timeout == 0:  # a look between this process's batches: one select, no selector
@@ -174,6 +226,7 @@ class _Worker:
         theirs.close()
         self.sent = deque(first)  # not answered yet, in the order they run
         self.told = False  # to leave
+        self.kept = False  # on once its batches run out: `LocalPool.map`'s keep
 
     @property
     def pending(self) -> int:
@@ -238,9 +291,19 @@ def _serve(
         _answer(conn, run, batch)
 
 
+class _Job:
+    """A job `LocalPool.each` sends a worker: `run(job)`, in place of its map's own `run`."""
+
+    def __init__(self, run: Callable[[Any], Any], job: Any):
+        self.run, self.job = run, job
+
+
 def _answer(conn: Connection, run: Callable[[Any], Any], batch: Any) -> None:
     try:
-        answer: tuple[bool, Any] = (True, run(batch))
+        if isinstance(batch, _Job):
+            answer: tuple[bool, Any] = (True, batch.run(batch.job))
+        else:
+            answer = (True, run(batch))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
         answer = (False, exc)
     try:

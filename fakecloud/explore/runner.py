@@ -412,7 +412,7 @@ class Executor:
     _ours_only: list[str] | None
     _refused: dict[str, str]
     _counted: int | None
-    _found_on: dict[tuple[str, str, int], str]
+    _found_on: dict[tuple[str, str, int], Any]
 
     def __init__(
         self,
@@ -435,8 +435,8 @@ class Executor:
         self._counted = None
         """The Dask cluster's worker threads as last counted (`workers`)."""
         self._found_on = {}
-        """(file, case id, seed) of a seed that broke something -> the Dask worker that ran it
-        (`each`)."""
+        """(file, case id, seed) of a seed that broke something -> the Dask worker that ran it,
+        or the local one (None: this process) (`each`)."""
 
     def __enter__(self) -> Executor:
         if self.scheduler:
@@ -546,7 +546,13 @@ class Executor:
         """Each batch of `work` with its outcomes, as batches finish (`map`): for work of
         several cases, whose batches finish in any order."""
         if self._pool is not None:
-            yield from self._pool.map(iter(work), stop, run_batch, partial(run_batch, stop=stop))
+            here = partial(run_batch, stop=stop)
+            pool = self._pool
+            for batch, outcomes in pool.map(iter(work), stop, run_batch, here, _broke_some):
+                for outcome in outcomes:
+                    if not outcome.passed:  # a group's replay is made there (`each`)
+                        self._found_on[batch.filename, batch.case_id, outcome.seed] = pool.ran_on
+                yield batch, outcomes
             return
         if self._client is None:
             for batch in work:
@@ -637,11 +643,16 @@ class Executor:
         live.clear()
 
     def each(self, run: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
-        """`run(job)` of each of `jobs` (each with a `filename`, `case_id` and `seed`), in this
-        process, or on a Dask cluster by the worker that ran the job's seed (its case prepared
-        there; another of this fakecloud's if it has gone), all at once: what `run` returns, in
-        order. One that comes back from a worker of another fakecloud (joined meanwhile) is run
-        again here."""
+        """`run(job)` of each of `jobs` (each with a `filename`, `case_id` and `seed`; `run` a
+        module-level function), by the worker that ran the job's seed, all at once: what `run`
+        returns, in order. On a Dask cluster its case is prepared there (another of this
+        fakecloud's worker runs it if that one has gone; one that comes back from a worker of
+        another fakecloud, joined meanwhile, is run again here). A local worker runs it when
+        it waits with no batch left to run (`LocalPool.each`): the jobs of a sweep's last
+        case, made side by side; else, and for the seeds this process ran, here."""
+        if self._pool is not None:  # by the local worker that ran the seed, while it waits
+            where = [self._found_on.get((job.filename, job.case_id, job.seed)) for job in jobs]
+            return self._pool.each(run, jobs, where)
         if self._client is None:
             return [run(job) for job in jobs]
         from fakecloud.explore.build import this_build
@@ -719,6 +730,12 @@ class Executor:
                 del live[number]
                 future.cancel()
                 submit(batch)
+
+
+def _broke_some(outcomes: list[SeedOutcome]) -> bool:
+    """Whether a batch's `outcomes` hold a seed that broke something: its local worker is kept
+    for the replays of the groups it found (`LocalPool.map`'s keep)."""
+    return any(not outcome.passed for outcome in outcomes)
 
 
 def _run_batch_built(batch: Batch) -> tuple[str, str, list[SeedOutcome]]:

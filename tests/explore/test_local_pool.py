@@ -2,6 +2,7 @@
 own, and keeps its last batches here), a worker's error reaches the caller, and a worker that
 dies is named rather than waited for."""
 
+import json
 import os
 import signal
 
@@ -104,3 +105,42 @@ def test_a_worker_dead_before_its_next_batch_is_named_and_the_pool_closed():
     finally:
         _POOL = None
     assert not pool.forked
+
+
+def test_a_local_worker_makes_the_replays_of_the_groups_it_found(
+    shared_link, tmp_path, monkeypatch
+):
+    """`--jobs 2`: the worker that ran a group's first seed (seed 0, in the first batches it is
+    forked with) is kept once the batches run out and makes that group's replay file, written
+    here; the report and the file are a serial run's. (Until session 45 every replay of a local
+    sweep was made here, one after another, while the workers had left.)"""
+    from fakecloud.explore import session
+    from fakecloud.explore.runner import Executor, prepared
+
+    text = shared_link.read_text()
+    case = prepared(text, str(shared_link), "default").case
+
+    def explore(name, executor, on_batch=lambda case_id, outcomes: None):
+        report = session.explore_file(
+            text,
+            str(shared_link),
+            [case],
+            lambda case: range(12),
+            executor=executor,
+            on_batch=on_batch,
+            out_dir=tmp_path / name,
+            batch_size=2,
+        )
+        replays = {p.name: p.read_text() for p in (tmp_path / name).iterdir()}
+        shown = json.dumps(report.as_json()).replace(str(tmp_path / name), "OUT")
+        return shown, replays
+
+    serial = explore("serial", Executor())
+
+    def forked(case_id, outcomes):  # the worker is forked: this process can no longer make one
+        monkeypatch.setattr(session, "replay_document", None)
+
+    with Executor(2) as executor:
+        pooled = explore("pool", executor, forked)
+    assert pooled == serial and list(serial[1]) == ["shared_link-group1.yaml"]
+    assert json.loads(serial[0])["groups"][0]["seeds"] == list(range(12))
