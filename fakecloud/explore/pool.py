@@ -48,12 +48,13 @@ class LocalPool:
 
     _workers: list[_Worker]
     _leaving: list[_Worker]
+    ran_on: _Worker | None
 
     def __init__(self, jobs: int):
         self.jobs = jobs
         self._workers = []  # serving the map under way
         self._leaving = []  # told to leave, not yet waited for
-        self.ran_on: _Worker | None = None
+        self.ran_on = None
         """Where the batch `map` yields last ran: a worker, or None (here)."""
 
     @property
