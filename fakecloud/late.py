@@ -9,7 +9,8 @@ answers as such a statement would, without that cost: the module in ``sys.module
 dictionary lookup), imported on the first call. It keeps no copy of its own: a test tool that
 drops modules imported during a run (pytester's inline runs) and a later import that loads them
 afresh find the same module objects here as an import statement does, so no two copies of a
-class meet."""
+class meet; a module dropped from the table while its package still holds it is that module, as
+``from package import module`` finds it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ def module(name: str) -> ModuleType:
     """The module called `name` (``"oslo_utils.strutils"``) as ``sys.modules`` holds it,
     imported there if it is not."""
     found = sys.modules.get(name)
-    if found is None:  # not loaded, or a None entry: the import says why
-        found = importlib.import_module(name)
+    if found is None:  # not loaded, dropped, or a None entry
+        parent, _, child = name.rpartition(".")
+        held = getattr(sys.modules.get(parent), child, None) if parent else None
+        if name not in sys.modules and held.__class__ is ModuleType and held.__name__ == name:
+            # dropped from the table while its package still holds it (pytester's inline runs
+            # restore sys.modules, not the attributes the run's imports set on packages kept):
+            # ``from package import child`` finds that very module, so it is put back rather
+            # than loaded a second time beside it
+            sys.modules[name] = found = held
+        else:  # the import loads it, or says why not (a None entry: ImportError)
+            found = importlib.import_module(name)
     return found

@@ -95,3 +95,21 @@ def test_a_module_dropped_and_loaded_afresh_is_the_fresh_one(monkeypatch):
     monkeypatch.setitem(sys.modules, name, None)  # refused, as an import statement is
     with pytest.raises(ImportError):
         late.module(name)
+
+
+def test_a_module_dropped_while_its_package_holds_it_is_that_module(monkeypatch):
+    """pytester's inline runs restore ``sys.modules`` but not the attributes their imports set
+    on packages kept: ``from fakecloud.transport import outside`` then still finds the module
+    the run loaded. `late.module` answers with that very module (and puts it back in the
+    table), not a second copy: two copies of `outside` kept two states, so an intercept's
+    requests were refused as if made outside it (docs/testing.md run alone)."""
+    import fakecloud.transport
+    from fakecloud.transport import outside
+
+    monkeypatch.delitem(sys.modules, "fakecloud.transport.outside")
+    assert late.module("fakecloud.transport.outside") is outside
+    assert sys.modules["fakecloud.transport.outside"] is outside
+    monkeypatch.delitem(sys.modules, "fakecloud.transport.outside")
+    monkeypatch.setattr(fakecloud.transport, "outside", None)  # nothing held: loaded afresh
+    fresh = late.module("fakecloud.transport.outside")
+    assert fresh is not outside and fresh.__name__ == "fakecloud.transport.outside"
