@@ -866,9 +866,13 @@ class ComputeManager:
             build_failures.build_ended(self, exc)
             return
         except Exception as exc:  # noqa: BLE001
-            # A BuildAbortException, or an unexpected failure: not rescheduled. The volumes are
+            # A BuildAbortException, or an unexpected failure: not rescheduled.
+            # _build_and_run_instance's ``create.error`` with it (``fault=e``; an image the
+            # driver refused had its own, `reschedule.spawn_failed`), then the volumes are
             # cleaned up and the server leaves the host (``_nil_out_instance_obj_host_and_node``,
             # nova 12.0.0-34.0.0) before it is put in ERROR.
+            if not isinstance(exc.__cause__, reschedule.ABORTING):
+                self.notifier.usage_error(self.host, instance, "create.error", exc)
             self.driver.destroy(instance)
             self.db.network_deallocate(instance.uuid)  # ``_cleanup_allocated_networks``
             yield from block_device.cleanup_after_aborted_build(
@@ -876,9 +880,6 @@ class ComputeManager:
             )
             compute_utils.nil_out_host_and_node(instance, self.switches)
             self._set_error(instance, exc)
-            if not isinstance(exc.__cause__, reschedule.ABORTING):
-                # (an image the driver refused had its own, `reschedule.spawn_failed`)
-                self.notifier.instance_usage(self.host, instance, "create.error", message=str(exc))
             event.finish()
             build_failures.build_ended(self, exc)
             return

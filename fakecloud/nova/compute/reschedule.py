@@ -82,9 +82,10 @@ def _failed(
     raised: Exception,
     outer: type[exception.RescheduledException] = exception.RescheduledException,
 ) -> None:
-    """``_build_and_run_instance``'s handler: ``create.error`` with `raised`'s text, then the
-    `outer` reschedule exception with that text as its reason."""
-    manager.notifier.instance_usage(manager.host, instance, "create.error", message=str(raised))
+    """``_build_and_run_instance``'s handler: ``create.error`` with `raised` (``fault=e``:
+    `exception_to_dict`'s keys), then the `outer` reschedule exception with its text as its
+    reason."""
+    manager.notifier.usage_error(manager.host, instance, "create.error", raised)
     raise outer(instance_uuid=instance.uuid, reason=str(raised)) from raised
 
 
