@@ -212,13 +212,16 @@ class NovaDB:
             if name == "updated_at":  # ``instance.updated_at = ...``: SQLAlchemy's onupdate
                 now = value  # stamps only a column the UPDATE does not name
                 continue
-            if value == getattr(row, name):
+            held = getattr(row, name)
+            if value == held:
                 continue
             machine = _MACHINES.get(name)
             if machine is not None:
-                if name == "vm_state" and states.SOFT_DELETED in (value, row.vm_state):
+                if name == "vm_state" and states.SOFT_DELETED in (value, held):
                     self._soft_deleted_moved(row, value)
-                machine.move(kernel, row, value, actor=actor, field=name, subject=row.uuid)
+                    held = row.vm_state
+                # a row keeps no marks: its writes are plain (`StateMachine.move_plain`)
+                machine.move_plain(kernel, row, held, value, actor, name, row.uuid)
             elif name in ("system_metadata", "metadata"):
                 _write(row, name, dict(value))
             else:
