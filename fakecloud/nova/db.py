@@ -32,6 +32,7 @@ from fakecloud.nova.objects import (
     InstanceFault,
     KeyPair,
     Migration,
+    snapshot_saved,
 )
 from fakecloud.sim.ids import uuid4_text
 from fakecloud.sim.states import MOVED
@@ -171,7 +172,8 @@ class NovaDB:
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
             raise exception.InstanceNotFound(instance_id=inst.uuid)
-        if expected_task_state != ():
+        # (the state expected, the very object the row holds: met, without the list)
+        if expected_task_state != () and row.task_state is not expected_task_state:
             accepted = _as_list(expected_task_state)
             if row.task_state not in accepted:
                 props = {
@@ -194,7 +196,7 @@ class NovaDB:
         self._apply(row, changes, inst.actor)
         _write(row, "_synced", version + 1)
         if version and inst._synced == version:
-            inst.saved_to(row)
+            snapshot_saved(inst, row.system_metadata, row.metadata)  # inst.saved_to(row)
         else:
             inst.refresh_from(row)
         _write(inst, "updated_at", changes.get("updated_at", read))  # saved: no mark
