@@ -20,6 +20,7 @@ import datetime
 import email.utils
 from typing import Any
 
+from fakecloud.transport.field_order import FieldOrder, field_order
 from fakecloud.transport.header_size import head_limits
 
 _EPOCH = datetime.datetime(1970, 1, 1)
@@ -87,30 +88,19 @@ def _format(wall: datetime.datetime) -> str:
         return "Fri, 31 Dec 9999 23:59:59 GMT"
 
 
-def with_date(
-    lines: list[tuple[str, str]], body: bytes, date: str, apache: bool
-) -> list[tuple[str, str]]:
-    """The wire `lines` of an answer with its ``Date`` where the front writes it (and, before
-    an eventlet ``Date``, its ``Content-Length``, which the response's store keeps there)."""
-    if apache:
-        return [("Date", date), *lines]
-    # (an application's own length, a 204's, stays where it put it: the response's store
-    # keeps a name's first place, and its length is the body's)
-    return [*lines, ("Content-Length", str(len(body))), ("Date", date)]
-
-
 def apache_fronts(host: str | None, cloud: Any) -> bool:
     """Whether Apache stands in front of `host` (an extra service's None: eventlet's)."""
     return host is not None and head_limits(host, cloud.switches.release).apache
 
 
 class Fronts(dict):
-    """`apache_fronts` of each host of one cloud, remembered (its release does not change)."""
+    """The `FieldOrder` of each host of one cloud (its service's order and whether Apache
+    stands in front), remembered: its release does not change."""
 
     def __init__(self, cloud: Any):
         super().__init__()
         self.cloud = cloud
 
-    def __missing__(self, host: str | None) -> bool:
-        apache = self[host] = apache_fronts(host, self.cloud)
-        return apache
+    def __missing__(self, host: str | None) -> FieldOrder:
+        front = self[host] = field_order(host, self.cloud, apache_fronts(host, self.cloud))
+        return front

@@ -611,7 +611,7 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
         and "content-type" not in headers
         and (headers.keys() <= _OTHER_NAMES or _no_content_type(headers))
     ):
-        lines.append(("Content-Type", _body_type(response.body)))
+        lines.append(("Content-Type", body_type(response.body)))
     return lines
 
 
@@ -630,7 +630,8 @@ def _no_content_type(headers: Mapping[str, Any]) -> bool:
     return True
 
 
-def _body_type(body: Any) -> str:
+def body_type(body: Any) -> str:
+    """The ``Content-Type`` of a body its handler gave none (raw bytes, or JSON)."""
     return "application/octet-stream" if isinstance(body, bytes) else "application/json"
 
 
@@ -645,7 +646,7 @@ def _bodiless(response: Response) -> Response:
     if "Content-Type" not in headers and _no_content_type(headers):
         # the type the server's line names for the body it does not send (`wire_headers`)
         bodiless.headers = copy(headers)
-        bodiless.headers["Content-Type"] = _body_type(response.body)
+        bodiless.headers["Content-Type"] = body_type(response.body)
     return bodiless
 
 

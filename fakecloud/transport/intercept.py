@@ -39,7 +39,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
 from fakecloud.transport import outside
-from fakecloud.transport.answer_date import AnswerDates, Fronts, with_date
+from fakecloud.transport.answer_date import AnswerDates, Fronts
 from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
@@ -60,18 +60,20 @@ def _body_bytes(body: Any) -> bytes:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
 
 
-def to_urllib3(response: Any, method: str, date: tuple[str, bool] | None = None) -> HTTPResponse:
+def to_urllib3(response: Any, method: str, date: tuple[str, Any] | None = None) -> HTTPResponse:
     """A `fakecloud.api.http.Response` as the urllib3 response ``requests`` reads (with
-    `date`'s ``Date`` where its front writes it: `fakecloud.transport.answer_date`)."""
+    `date`'s ``Date`` where its front writes it, `fakecloud.transport.answer_date`, and its
+    fields in the service's order, `fakecloud.transport.field_order`)."""
     body = wire_body(response, method)
-    lines = wire_headers(response)
-    if date is not None:
-        lines = with_date(lines, body, *date)
+    if date is None:
+        lines = wire_headers(response)
+    else:
+        lines = date[1].lines(response, method, len(body), date[0])
     return raw_response(response.status, method, lines, body, BytesIO(body))
 
 
 def _read_response(
-    adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls, date: tuple[str, bool]
+    adapter: HTTPAdapter, request: Any, answer: Any, calls: RecentCalls, date: tuple[str, Any]
 ) -> requests.Response:
     """The ``requests`` response of a non-streamed request, its body already read: what
     ``requests`` holds after reading the network's answer (the raw stream read to its end and
@@ -81,7 +83,7 @@ def _read_response(
     method = request.method
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
-    lines = with_date(wire_headers(answer), body, *date)
+    lines = date[1].lines(answer, method, len(body), date[0])
     raw, store = read_response_stored(answer.status, method, lines, body)
     response = built_response(adapter, request, raw, store)
     response._content = body

@@ -34,14 +34,15 @@ from typing import Any
 from fakecloud.api.http import Response
 from fakecloud.api.reasons import phrase
 from fakecloud.errors import SimulationNotIdle
+from fakecloud.transport.answer_date import apache_fronts
 from fakecloud.transport.endpoints import HOSTS, entry
+from fakecloud.transport.field_order import field_order
 from fakecloud.transport.gateway import (
     Gateway,
     Mount,
     mount_path,
     under,
     wire_body,
-    wire_headers,
 )
 from fakecloud.transport.method_case import served_method
 from fakecloud.transport.sizelimit import LIMITED_HOSTS
@@ -135,6 +136,8 @@ class ServiceApplication:
         self.settle = settle
         self.gateway = gateway or Gateway(cloud)
         self._mount = mount or (lambda: self.gateway.mount_for_host(host))
+        #: The order the service writes its answers' fields in (`field_order`).
+        self._front = field_order(host, cloud, apache_fronts(host, cloud))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """Answer one request (never raises: a crash is the service's 500 fault body)."""
@@ -159,8 +162,8 @@ class ServiceApplication:
             finally:
                 if spans is not None:
                     spans.close(self.cloud.now)
-            lines = wire_headers(response)
             payload = wire_body(response, method)
+            lines = self._front.lines(response, method, len(payload), None)  # (Date: below)
             date = _safe_date(self.cloud)
         # The length where the application put it (webob's place, and the answer's in process:
         # `raw_response`), else last; the server's own fields are the server's to write.
