@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from fakecloud.nova.api.service import ComputeApiService
     from fakecloud.nova.compute.manager import ComputeManager
     from fakecloud.nova.conductor import Conductor
+    from fakecloud.nova.instance_snapshots import InstanceSnapshotStore
     from fakecloud.nova.notifications import Notifier
     from fakecloud.nova.policies import PolicyEngine
     from fakecloud.nova.server_groups import InstanceGroup
@@ -75,7 +76,7 @@ class Nova:
     #: The instance-snapshot store (`instance_snapshot_store`), likewise: read as an attribute,
     #: not through ``__dict__`` (reading it makes 3.11 build a real dict of the instance's
     #: attributes for good, and every later attribute read of Nova's is a dict lookup).
-    _instance_snapshot_store: Any = None
+    _instance_snapshot_store: InstanceSnapshotStore | None = None
 
     def __init__(self, kernel: Any, cinder: Any = None, glance: Any = None):
         self.kernel = kernel

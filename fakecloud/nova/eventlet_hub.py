@@ -22,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+import simpy
+
 
 class EventletHub:
     """The hub of one nova-compute: `blocking` work holds it, `wait` is a greenthread's turn."""
 
-    _free: Any
+    _free: simpy.Event | None  # (typed: a loaded world's is checked, `fakecloud.state.shapes`)
 
     def __init__(self, kernel: Any, host: str):
         self.kernel = kernel

@@ -563,11 +563,29 @@ class _Grafter:
             name = kinds.class_name(type(obj))
             complete = kinds.COMPLETED.get(name)
             if complete is not None:
-                getattr(obj, complete)()
+                self._restored(n, obj, complete)
             if name in kinds.REDERIVED:
-                rederived.append((obj, kinds.REDERIVED[name]))
-        for obj, method in rederived:  # once the settings they read are complete
+                rederived.append((n, obj, kinds.REDERIVED[name]))
+        for n, obj, method in rederived:  # once the settings they read are complete
+            self._restored(n, obj, method)
+
+    def _restored(self, n: int, obj: Any, method: str) -> None:
+        """Call `obj`'s `method` that completes or rederives it after the fill. A field of
+        the wrong type it reads (a kernel's switches made a list, a service's kernel a number,
+        a settings node a container) failed there with the load's generic refusal, naming
+        neither node nor field: the shapes are checked first then, and name the field; else
+        the refusal names the object and its place."""
+        try:
             getattr(obj, method)()
+        except (AttributeError, TypeError, ValueError, KeyError, OverflowError) as exc:
+            if isinstance(exc, FakecloudError):
+                raise
+            self.check_shapes()
+            where = self.paths.get(n, f"node {n}")
+            raise StateError(
+                f"the saved {self.nodes[n][1]} at {where} is damaged: restoring it failed "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
 
     def check_shapes(self) -> None:
         """Refuse a record whose fields do not have the types fakecloud's code expects, or
