@@ -75,7 +75,7 @@ import string
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from types import GeneratorType
-from typing import Any
+from typing import Any, NoReturn
 
 from fakecloud.api.microversion import Version
 from fakecloud.cinder import controllers, faults, migration, reimage, type_encryption
@@ -213,9 +213,28 @@ def _generator_wrapper(method: Callable, on_error: Callable) -> Callable:
             return (yield from method(self, ctx, *args, **kwargs))
         except CLIENT_ERRORS as exc:
             res_id = args[0] if args else next(iter(kwargs.values()), None)
-            raise on_error(exc, res_id) from exc
+            reraise(on_error, exc, res_id)
 
     return wrapper
+
+
+def reraise(
+    on_error: Callable[[Exception, Any], Exception], exc: Exception, res_id: Any
+) -> NoReturn:
+    """Raise the Nova exception ``on_error(exc, res_id)`` for the client error `exc` being
+    handled, from `exc`; `exc` itself, as it was, where no decorator translates it (a 500, a
+    404 the mapping leaves): Nova's ``_reraise`` raises only what it translated (nova
+    17.0.0-34.0.0 ``volume/cinder.py`` ``translate_cinder_exception``), the rest goes up
+    untouched, never its own cause."""
+    mapped = on_error(exc, res_id)
+    try:
+        if mapped is exc:
+            raise exc
+        raise mapped from exc
+    finally:
+        # (no local of this frame left naming the errors, whose tracebacks hold the frame:
+        # no cycle for the collector to free)
+        del exc, mapped
 
 
 def _cinder_error(exc: Exception) -> Exception:
@@ -718,7 +737,7 @@ class API:
         except CLIENT_ERRORS as exc:
             if on_error is None:
                 raise
-            raise on_error(exc, res_id) from exc
+            reraise(on_error, exc, res_id)
         return result if view is None else view(self.cinder, context, result)
 
     def answered_alike_until(self, context: Any) -> float | None:
@@ -1215,7 +1234,7 @@ class API:
                 volume_id=volume_id,
             )
         except CLIENT_ERRORS as exc:
-            raise translate_volume_exception.on_error(exc, volume_id) from exc
+            reraise(translate_volume_exception.on_error, exc, volume_id)
         return attachment.id if id_only else self._attachment_view(context, attachment)
 
     @translate_attachment_exception
@@ -1254,7 +1273,7 @@ class API:
                 attachment_id=attachment_id,
             )
         except CLIENT_ERRORS as exc:
-            raise translate_attachment_exception.on_error(exc, attachment_id) from exc
+            reraise(translate_attachment_exception.on_error, exc, attachment_id)
         return self._attachment_view(context, attachment) if view else None
 
     def attachment_complete(self, context: Any, attachment_id: str) -> Generator:
@@ -1283,7 +1302,7 @@ class API:
         except NotFound:
             return None
         except CLIENT_ERRORS as exc:  # @translate_attachment_exception, in this frame
-            raise translate_attachment_exception.on_error(exc, attachment_id) from exc
+            reraise(translate_attachment_exception.on_error, exc, attachment_id)
 
     def _retrying(
         self, method: str, context: Any, op: Callable, args: tuple[Any, ...], **attrs: Any
