@@ -1,10 +1,16 @@
-"""Nova's context helpers: ``context.elevated()`` and the request id of each API request."""
+"""Nova's context helpers: ``context.elevated()``, the request id of each API request and
+``get_admin_context()``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fakecloud.identity.context import ExplicitAdminContext, replaced, with_is_admin
+from fakecloud.identity.context import (
+    ExplicitAdminContext,
+    RequestContext,
+    replaced,
+    with_is_admin,
+)
 
 
 def elevated(ctx: Any) -> Any:
@@ -49,3 +55,21 @@ def request_context(policy: Any, ctx: Any) -> Any:
         return ctx
     admin = policy.check_is_admin(ctx)
     return ctx if admin == ("admin" in ctx.roles) else with_is_admin(ctx, admin)
+
+
+def admin_context(request_id: str = "", user_id: str | None = None) -> RequestContext:
+    """``context.get_admin_context()``: ``is_admin``, no user, no project, and no domain of any
+    kind (oslo.context's ``domain_id``, ``user_domain_id`` and ``project_domain_id`` default to
+    None: nova 17.0.13-34.0.0 ``context.py`` passes none), so an oslo.policy check that
+    enforces scope reads no scope from it, where `RequestContext`'s own defaults (a user's
+    token of the Default domain) would make it a domain-scoped token's. `user_id`: the
+    caller's stand-in for Nova's None ("" where a site's traces always had it)."""
+    return RequestContext(
+        user_id=user_id,  # type: ignore[arg-type]
+        project_id=None,
+        roles=("admin",),
+        request_id=request_id,
+        domain_id=None,
+        user_domain_id=None,  # type: ignore[arg-type]
+        project_domain_id=None,
+    )

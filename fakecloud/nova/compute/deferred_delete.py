@@ -27,9 +27,9 @@ import dataclasses
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.identity.context import RequestContext
 from fakecloud.nova import quota, states
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.context import admin_context
 from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.limit import utils as limit_utils
 
@@ -43,7 +43,7 @@ PERIODIC_INTERVAL_S = 60
 VERSIONED_END_IN_FINALLY_SINCE = 19
 
 #: ``context.get_admin_context()`` of a periodic task.
-_PERIODIC_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
+_PERIODIC_CONTEXT = admin_context(user_id="")
 
 
 def restore(api: Any, context: Any, instance: Any) -> None:

@@ -21,7 +21,6 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from fakecloud.errors import ConfigError
-from fakecloud.identity.context import RequestContext
 from fakecloud.nova import block_device, compute_status, exception, services, states
 from fakecloud.nova.compute import (
     build_failures,
@@ -33,7 +32,7 @@ from fakecloud.nova.compute import (
     shelve_poll,
 )
 from fakecloud.nova.compute import utils as compute_utils
-from fakecloud.nova.context import elevated
+from fakecloud.nova.context import admin_context, elevated
 from fakecloud.nova.eventlet_hub import EventletHub
 from fakecloud.nova.instance_snapshots import API as InstanceSnapshotAPI
 from fakecloud.nova.virt import diagnostics, encryptors, volume_snapshots
@@ -116,7 +115,7 @@ SHELVE_ACCEL_UUIDS_SINCE = 23
 #: 27.0.0), with the value a call from fakecloud's API carries.
 REBUILD_LATER_ARGS = (("accel_uuids", 22), ("reimage_boot_volume", 26), ("target_state", 27))
 
-_INIT_HOST_CONTEXT = RequestContext(user_id="", project_id=None, roles=("admin",))
+_INIT_HOST_CONTEXT = admin_context(user_id="")
 
 
 class ComputeManager:

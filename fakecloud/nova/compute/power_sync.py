@@ -46,6 +46,7 @@ from typing import Any
 from fakecloud.identity.context import RequestContext
 from fakecloud.nova import exception, states
 from fakecloud.nova.compute import instance_lock
+from fakecloud.nova.context import admin_context
 from fakecloud.nova.virt.guest_agent import guest_restarted
 
 #: oslo.service's ``DEFAULT_INTERVAL``: a periodic task of spacing 0 runs this often.
@@ -277,9 +278,7 @@ def _admin_context(manager: Any) -> RequestContext:
     project, a request id of its own (drawn only when the sync stops a server, so a cloud
     whose syncs find nothing to stop keeps its ids)."""
     kernel = manager.kernel
-    return RequestContext(
-        user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
-    )
+    return admin_context(kernel.ids.request_id())
 
 
 def _stop(manager: Any, instance: Any, warning: str, stop: Any) -> None:

@@ -29,11 +29,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from fakecloud.identity.context import RequestContext
 from fakecloud.nova import compute_nodes, exception, states
 from fakecloud.nova.block_device import connect_for_spawn, connector
 from fakecloud.nova.compute import instance_lock, move_reschedule
 from fakecloud.nova.compute import utils as compute_utils
+from fakecloud.nova.context import admin_context
 from fakecloud.nova.virt import encryptors
 from fakecloud.profiles.provenance import Backport, Change
 
@@ -501,9 +501,7 @@ def poll_unconfirmed_resize(manager: Any, migration: Any) -> Generator:
             )
             manager.db.migration_save(migration, "error", manager.actor)
             return
-        context = RequestContext(
-            user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
-        )
+        context = admin_context(kernel.ids.request_id())
         instance = manager.db.instance_get(row.uuid, manager.actor)
         try:
             manager.nova.compute_api.confirm_resize(context, instance)

@@ -20,8 +20,8 @@ import dataclasses
 import datetime
 from typing import Any
 
-from fakecloud.identity.context import RequestContext
 from fakecloud.nova import states
+from fakecloud.nova.context import admin_context
 
 #: ``[DEFAULT] shelved_poll_interval``'s default (not configurable here).
 POLL_INTERVAL_S = 3600
@@ -77,9 +77,7 @@ def poll_tick(manager: Any) -> None:
             continue
         instance = manager.db.instance_get(row.uuid, manager.actor)
         if context is None:  # drawn only when a run offloads, so other runs keep the ids
-            context = RequestContext(
-                user_id=None, project_id=None, roles=("admin",), request_id=kernel.ids.request_id()
-            )
+            context = admin_context(kernel.ids.request_id())
         try:
             instance.task_state = states.SHELVING_OFFLOADING
             instance.save(expected_task_state=[None])
