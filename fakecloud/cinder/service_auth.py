@@ -8,8 +8,9 @@ The service user is a real user of the cloud's Keystone (`SERVICE_USER_NAME`, ``
 project ``service`` with the ``service`` role alone: devstack's ``create_service_user
 "cinder"``, the admin role dropped in e8bc2b82, 2015, and its ``init_cinder_service_user_conf``,
 ``configure_keystoneauth $CINDER_CONF cinder service_user``, 80c1605a), and its token
-(`service_token`) is what the ``[service_user]`` password plugin holds: asked on the first
-request that needs it and again once it would expire within 120 s, kept until then whatever
+(`service_token`) is what the ``[service_user]`` password plugin of the sending process holds
+(cinder-api's, each backend's cinder-volume's: `holder`): asked on the first request that
+needs it and again once it would expire within 120 s, kept until then whatever
 Keystone thinks of it since (`Keystone.held_token`), so the callee's ``auth_token`` middleware
 validates it as any token; its 401 makes the plugin drop it and the request go again, once,
 with a new one (`invalidated`). Where Keystone will not
@@ -31,6 +32,7 @@ from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.context import service_user
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.identity.keystoneauth import Unauthorized
+from fakecloud.sim.calls import sender
 
 #: Cinder's ``[service_user]`` user in devstack, a user of the cloud's Keystone
 #: (`fakecloud.identity.config`).
@@ -73,8 +75,21 @@ def service_token(kernel: Any) -> Any:
     trace)."""
     if not sends_service_token(kernel):
         return None
-    token = user_token(kernel, SERVICE_USER_NAME, kept=True)
+    token = user_token(kernel, SERVICE_USER_NAME, kept=True, holder=holder(kernel))
     return UNCHECKED if token is None else token
+
+
+#: The process whose plugin `Keystone.held_token` keeps without naming it (`holder`).
+API_PROCESS = "cinder-api"
+
+
+def holder(kernel: Any) -> str | None:
+    """Which of Cinder's processes sends the request being made, whose own ``[service_user]``
+    plugin holds the token (`Keystone.held_token`: ``_SERVICE_AUTH``, a module global of each
+    process, cinder 12.0.0-27.0.0 ``service_auth.py``): the running process's part of Cinder
+    (`fakecloud.sim.calls.sender`: ``cinder-volume.<host>@<backend>``), None for cinder-api's."""
+    found = sender(kernel, API_PROCESS)
+    return None if found == API_PROCESS else found
 
 
 def invalidated(kernel: Any, serving: Any) -> bool:
@@ -85,21 +100,23 @@ def invalidated(kernel: Any, serving: Any) -> bool:
     it dropped one: not where no service token went, nor one `UNCHECKED`."""
     if serving is None or serving is UNCHECKED:
         return False
-    return kernel.keystone.invalidate(SERVICE_USER_NAME)
+    return kernel.keystone.invalidate(SERVICE_USER_NAME, holder(kernel))
 
 
-def user_token(kernel: Any, name: str, fresh: bool = False, kept: bool = False) -> Any:
+def user_token(
+    kernel: Any, name: str, fresh: bool = False, kept: bool = False, holder: str | None = None
+) -> Any:
     """The live token of the user `name` Cinder authenticates as from its configuration (the
     ``[nova]`` section's privileged user, its ``[service_user]``), from the cloud's Keystone
     (`Keystone.configured_token`); None where the cloud has no Keystone or was built without
     the user; `Unauthorized` where Keystone will not issue one (disabled, deleted). `fresh`:
     a token of its own, as a password plugin loaded for one request gets; `kept`: the one
     the plugin holds until its renewal point, Keystone's refusal of it since unknown to it
-    (`Keystone.configured_token`)."""
+    (`Keystone.configured_token`), `holder`'s (the process's plugin: `holder`)."""
     keystone = kernel.keystone
     if keystone is None:
         return None
     try:
-        return keystone.configured_token(name, fresh, kept)
+        return keystone.configured_token(name, fresh, kept, holder)
     except (KeyError, IdentityError) as refused:
         raise Unauthorized(request_id=keystone.refusal_request_id()) from refused

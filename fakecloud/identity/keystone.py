@@ -38,7 +38,7 @@ class Keystone:
     """Identity for one cloud: directory, tokens, catalog, and the Keystone v3 API."""
 
     _api: Any
-    _user_tokens: dict[tuple[str, str, str], Token]
+    _user_tokens: dict[tuple[str, ...], Token]
 
     name = "keystone"
 
@@ -213,7 +213,7 @@ class Keystone:
         raise exception.Unauthorized()  # (authenticate refuses a name it does not know)
 
     def configured_token(
-        self, user_name: str, fresh: bool = False, kept: bool = False
+        self, user_name: str, fresh: bool = False, kept: bool = False, holder: str | None = None
     ) -> Token | None:
         """The token a service's password plugin configured as `user_name` (of the Default
         domain: Nova's ``[service_user]``, Cinder's ``[service_user]`` and ``[nova]``) holds:
@@ -221,19 +221,25 @@ class Keystone:
         `kept`: as keystoneauth keeps it, the one issued until its renewal point
         (`held_token`), Keystone's refusal of it since (revoked, the user disabled or deleted)
         unknown to the plugin, which learns of it only from the callee's 401 (`invalidate`:
-        Nova's clients, `fakecloud.nova.service_auth.invalidated`); None where the cloud was
+        Nova's clients, `fakecloud.nova.service_auth.invalidated`); `holder`: the process whose
+        plugin it is, where not the service's API (`held_token`); None where the cloud was
         built without the user (`was_deleted` false: the service's token then goes
         unchecked); Keystone's refusal raised as `token_for` raises it, for a deleted user too
         (`refuse_deleted`)."""
         if kept:
-            held = self.held_token(user_name)
+            held = self.held_token(user_name, holder)
             if held is not None:
                 return held
         if self.directory.user_by_name(user_name, DEFAULT_DOMAIN_ID) is None:
             if not self.was_deleted(user_name):
                 return None
             self.refuse_deleted(user_name)
-        return self.token_for(user_name, fresh=fresh)
+        if holder is None:
+            return self.token_for(user_name, fresh=fresh)
+        token = self.token_for(user_name, fresh=True)
+        if kept:
+            self._user_tokens[_held_key(user_name, holder)] = token
+        return token
 
     def token_for(self, user_name: str, scope: str = "project", fresh: bool = False) -> Token:
         """A live token for `user_name`, issued without HTTP and reused, as keystoneauth's
@@ -271,14 +277,21 @@ class Keystone:
             self._user_tokens[key] = token
         return token
 
-    def held_token(self, user_name: str) -> Token | None:
+    def held_token(self, user_name: str, holder: str | None = None) -> Token | None:
         """The project-scoped token a service's password plugin configured as `user_name` (of
         the Default domain) holds now (`configured_token`), with no trace event: the one issued
         last while it has `MIN_TOKEN_LIFE_S` left (keystoneauth's ``_needs_reauthenticate``
         asks nothing else: revoked, its user disabled or deleted, it is still sent; its roles
         as Keystone reads them now while it still takes it), else None (the next request asks
-        Keystone)."""
-        token = self._user_tokens.get((DEFAULT_DOMAIN_ID, user_name, "project"))
+        Keystone).
+
+        Each process of a service holds its own (`holder`: ``nova-compute:cmp-1``, None for the
+        service's API process): the plugin is a module global of the process (nova
+        17.0.0-32.x ``service_auth.py`` ``_SERVICE_AUTH``, from 33.0.0 ``_AUTHS``, 66bb1e77f2;
+        cinder 12.0.0-27.0.0 ``service_auth.py`` ``_SERVICE_AUTH``), so a token one process renewed
+        or dropped is not another's. The API process's is kept where `token_for` keeps the
+        user's (a world saved before holders were told apart keeps the token it held)."""
+        token = self._user_tokens.get(_held_key(user_name, holder))
         if token is None or self.kernel.env._now + MIN_TOKEN_LIFE_S > self.tokens.expiry(token):
             return None
         if token.generation != self.tokens.generation and token.id in self.tokens:
@@ -288,12 +301,12 @@ class Keystone:
                 pass  # left without roles: refused by the callee, still held
         return token
 
-    def invalidate(self, user_name: str) -> bool:
+    def invalidate(self, user_name: str, holder: str | None = None) -> bool:
         """keystoneauth's ``BaseIdentityPlugin.invalidate`` of the password plugin configured
-        as `user_name` (after the callee's 401: ``Session.request``): it drops the token it
-        holds, so its next request asks Keystone for a new one; whether it held one (True: the
-        request is sent again, once)."""
-        return self._user_tokens.pop((DEFAULT_DOMAIN_ID, user_name, "project"), None) is not None
+        as `user_name` in the process `holder` (`held_token`; after the callee's 401:
+        ``Session.request``): it drops the token it holds, so its next request asks Keystone
+        for a new one; whether it held one (True: the request is sent again, once)."""
+        return self._user_tokens.pop(_held_key(user_name, holder), None) is not None
 
     def project_of(self, user_name: str) -> str | None:
         """The id of the project `token_for(user_name)` scopes to, issuing no token (so no
@@ -334,6 +347,15 @@ class Keystone:
             scope = "unscoped"
         self.kernel.trace.put(_ISSUED, self.name, token.user.name, scope, list(token.roles),
                               token.expires_at)  # fmt: skip
+
+
+def _held_key(user_name: str, holder: str | None) -> tuple[str, ...]:
+    """Where `Keystone._user_tokens` keeps the token `holder`'s plugin configured as `user_name`
+    holds: the API process's (None) where `token_for` keeps the user's, another process's
+    beside it."""
+    if holder is None:
+        return (DEFAULT_DOMAIN_ID, user_name, "project")
+    return (DEFAULT_DOMAIN_ID, user_name, "project", holder)
 
 
 def _who(auth: Any) -> str:

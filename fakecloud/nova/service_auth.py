@@ -21,10 +21,11 @@ and to Glance (``nova/image/glance.py`` ``_session_and_auth``: 6211009e55, 16.0.
 
 The service user is a real user of the cloud's Keystone (`SERVICE_USER_NAME`, ``nova`` in
 project ``service`` with ``admin`` and ``service``: `fakecloud.identity.config`), and its
-token (`service_token`) is what keystoneauth's password plugin of ``[service_user]`` holds:
-asked on the first request that needs it and again once it would expire within 120 s, kept
-until then whatever Keystone thinks of it since (`Keystone.held_token`), so the callee's
-``auth_token`` middleware validates it as it validates any token
+token (`service_token`) is what keystoneauth's password plugin of ``[service_user]`` holds,
+one plugin in each of Nova's processes (nova-api, each compute host's nova-compute: `holder`),
+asked on the first request that process makes that needs it and again once it would expire
+within 120 s, kept until then whatever Keystone thinks of it since (`Keystone.held_token`),
+so the callee's ``auth_token`` middleware validates it as it validates any token
 (`fakecloud.transport.token_cache.callee_checks`). The callee's 401 is keystoneauth's to
 handle (`invalidated`): the plugin drops its token and the request is sent again, once, with
 a new one. Where Keystone will not issue it (the user disabled or deleted, its role on
@@ -54,6 +55,7 @@ from fakecloud.identity.context import sends_service_token as sends
 from fakecloud.identity.exception import Error as IdentityError
 from fakecloud.identity.keystoneauth import Unauthorized
 from fakecloud.profiles.provenance import Backport, Change
+from fakecloud.sim.calls import sender
 from fakecloud.transport.token_cache import seen_by
 
 #: The ``[service_user]`` (and ``[cinder]``) user devstack gives Nova, a user of the cloud's
@@ -108,6 +110,19 @@ CINDER_API = "cinder-api"
 #: `held_service_token`'s answer where Nova's next request asks Keystone for a service token.
 RENEWS = "renews"
 
+#: The process whose plugin `Keystone.held_token` keeps without naming it (`holder`).
+API_PROCESS = "nova-api"
+
+
+def holder(kernel: Any) -> str | None:
+    """Which of Nova's processes sends the request being made, whose own ``[service_user]``
+    plugin holds the token (`Keystone.held_token`: a module global of each process, nova
+    17.0.0-34.0.0 ``service_auth.py``): the running process's part of Nova
+    (`fakecloud.sim.calls.sender`: ``nova-compute:cmp-1``, ``nova-conductor``), None for
+    nova-api's."""
+    found = sender(kernel, API_PROCESS)
+    return None if found == API_PROCESS else found
+
 
 def service_token(kernel: Any) -> Any:
     """Nova's service user's token (`SERVICE_USER_NAME`) its plugin holds, kept until its
@@ -128,7 +143,7 @@ def service_token(kernel: Any) -> Any:
     if keystone is None:
         return UNCHECKED
     try:
-        token = keystone.configured_token(SERVICE_USER_NAME, kept=True)
+        token = keystone.configured_token(SERVICE_USER_NAME, kept=True, holder=holder(kernel))
     except (KeyError, IdentityError) as refused:
         raise Unauthorized(request_id=keystone.refusal_request_id()) from refused
     return UNCHECKED if token is None else token
@@ -137,15 +152,16 @@ def service_token(kernel: Any) -> Any:
 def invalidated(kernel: Any, serving: Any) -> bool:
     """keystoneauth's ``Session.request`` after the callee's 401 to a request of Nova's that
     carried the service token `serving`: ``ServiceTokenAuthWrapper.invalidate`` asks both
-    plugins (the user's ``_ContextAuthPlugin`` has nothing to drop; the ``[service_user]``
-    password plugin drops the token it holds, `Keystone.invalidate`) and, where one dropped
-    something, the request is sent again, once, its service token asked anew (keystoneauth1
-    5.18.1 ``session.py`` and ``service_token.py``, 3.4.0 alike): whatever the 401 was about,
-    the user's token expired or the service token refused. Whether it is sent again: not
-    where no service token went, nor one `UNCHECKED` (a world without Nova's service user)."""
+    plugins (the user's ``_ContextAuthPlugin`` has nothing to drop; the sending process's
+    ``[service_user]`` password plugin drops the token it holds, `Keystone.invalidate`) and,
+    where one dropped something, the request is sent again, once, its service token asked
+    anew (keystoneauth1 5.18.1 ``session.py`` and ``service_token.py``, 3.4.0 alike):
+    whatever the 401 was about, the user's token expired or the service token refused.
+    Whether it is sent again: not where no service token went, nor one `UNCHECKED` (a world
+    without Nova's service user)."""
     if serving is None or serving is UNCHECKED:
         return False
-    return kernel.keystone.invalidate(SERVICE_USER_NAME)
+    return kernel.keystone.invalidate(SERVICE_USER_NAME, holder(kernel))
 
 
 def sent_service_token(kernel: Any, context: Any) -> Any:
@@ -173,7 +189,7 @@ def held_service_token(kernel: Any, context: Any) -> Any:
     if keystone is None:
         return UNCHECKED
     # the one its plugin holds, refused by Keystone or not (`Keystone.held_token`)
-    held = keystone.held_token(SERVICE_USER_NAME)
+    held = keystone.held_token(SERVICE_USER_NAME, holder(kernel))
     if held is not None:
         return held
     if keystone.directory.user_by_name(SERVICE_USER_NAME, "default") is None:

@@ -16,17 +16,30 @@ def _cirros(cloud):
     return next(i.id for i in cloud.glance.db.images.values() if i.name.startswith("cirros"))
 
 
+def _volume_process(cloud):
+    """The cinder-volume process that sent Cinder's requests (its plugin holds its token)."""
+    return next(
+        e["actor"]
+        for e in cloud.trace.filter(kind="http.request")
+        if e["actor"].startswith("cinder-volume")
+    )
+
+
 def test_cinders_service_token_is_its_keystone_users_checked_by_glance():
     """A volume made from an image: Cinder asks Keystone for its service user's token, and
-    glance-api validates it beside the user's (its first call: two validations)."""
+    glance-api validates it beside the user's (its first call: two validations). cinder-api
+    (the image's show) and cinder-volume (its download) each hold a token of their own, as
+    each process's ``[service_user]`` plugin is its own (cinder 27.0.0 ``service_auth.py``
+    ``_SERVICE_AUTH``): glance-api validates the second too (one plugin shared before)."""
     cloud = Cloud(seed=1, profile="nova-34.0.0")
     body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
     assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
     cloud.run_until_idle()
-    (issued,) = cloud.trace.filter(kind="identity.token_issued", subject="cinder")
-    assert (issued["scope"], issued["roles"]) == ("project:service", ["service"])
+    issued = cloud.trace.filter(kind="identity.token_issued", subject="cinder")
+    assert [(e["scope"], e["roles"]) for e in issued] == [("project:service", ["service"])] * 2
     asked = [e["actor"] for e in cloud.trace.filter(kind="http.response", call="validate_token")]
-    assert asked == ["cinder-api", "glance-api", "glance-api"]  # the user's; Cinder's, user's
+    # the user's; cinder-api's and the user's; cinder-volume's
+    assert asked == ["cinder-api", "glance-api", "glance-api", "glance-api"]
     (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()[
         "volumes"
     ]
@@ -122,7 +135,13 @@ def test_cinder_sends_its_held_service_token_and_retries_once_after_novas_401():
     for size in (2, 3):
         if size == 3:  # past nova-api's cache entry of it (token_cache_time, 300 s)
             cloud.run(until=cloud.kernel.now + 301)
-            held = cloud.keystone.held_token("cinder")
+            # the process that sent the event: the volume's backend's cinder-volume
+            volume = cloud.request(
+                "volumev3", "GET", f"/v3/{{project_id}}/volumes/{vid}", user="admin"
+            ).json()["volume"]
+            sender = "cinder-volume." + volume["os-vol-host-attr:host"].partition("#")[0]
+            held = cloud.keystone.held_token("cinder", sender)
+            assert cloud.keystone.held_token("cinder") is None  # cinder-api sent nothing
             r = cloud.request(
                 "identity",
                 "DELETE",
@@ -159,20 +178,21 @@ def test_cinders_download_refused_for_an_expired_token_goes_again_with_a_new_ser
     cloud = Cloud(seed=1, profile="nova-34.0.0", config={"identity": {"token_ttl_s": 600}})
     cloud.context("demo")  # the user's token, issued at 0: it dies at 600
     cloud.run(until=350)
-    cloud.faults.add("cinder.volume.create", action="delay", delay_s=350)
     body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    # a first volume: cinder-volume's plugin is issued its token at ~351 for the download
     assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
-    held = cloud.keystone.held_token("cinder")  # issued at 350 for the image's show
+    cloud.run_until_idle()
+    cloud.faults.add("cinder.volume.create", action="delay", delay_s=350)
+    assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
+    held = cloud.keystone.held_token("cinder", _volume_process(cloud))
     r = cloud.request(
         "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
     )
     assert r.status == 204
     cloud.run_until_idle()
     downloads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="download")]
-    assert downloads == [401, 200]
+    assert downloads == [200, 401, 200]
     (rejected,) = cloud.trace.filter(kind="identity.token_rejected", actor="glance")
     assert rejected["reason"] == "expired token"
-    (volume,) = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()[
-        "volumes"
-    ]
-    assert volume["status"] == "available"
+    volumes = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()
+    assert [v["status"] for v in volumes["volumes"]] == ["available"] * 2

@@ -457,18 +457,80 @@ def test_a_snapshot_right_after_nova_is_disabled_goes_on_while_its_token_is_held
     """Disabling ``nova`` revokes its tokens, but Nova's plugin keeps sending the one it holds
     until its renewal point, and glance-api (``delay_auth_decision``) leaves the unconfirmed
     service token to the user's: a createImage straight after succeeds, as real Nova's does.
-    fakecloud's Nova asked Keystone for a new token at once and answered 500."""
+    fakecloud's Nova asked Keystone for a new token at once and answered 500.
+
+    nova-compute's plugin is its own (`test_each_nova_process_holds_its_own_service_token`):
+    a first snapshot has it hold a token too (the host's image download at boot, which would,
+    is not modelled as a request to Glance)."""
     cloud = Cloud(seed=1, profile="nova-34.0.0")
     server_id = _boot_from_image(cloud).json()["server"]["id"]
     cloud.run_until_idle()
-    _disable_nova(cloud)
     path, action = f"/v2.1/servers/{server_id}", {"createImage": {"name": "snap"}}
-    r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
-    assert r.status == 202
-    cloud.run_until_idle()
-    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}")
-    assert image.json()["status"] == "active"
+    for disable in (False, True):
+        if disable:
+            _disable_nova(cloud)
+        r = cloud.request("compute", "POST", f"{path}/action", body=action, microversion="2.45")
+        assert r.status == 202
+        cloud.run_until_idle()
+        image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}")
+        assert image.json()["status"] == "active"
     assert cloud.trace.filter(kind="identity.auth_failed") == []
+
+
+def test_each_nova_process_holds_its_own_service_token():
+    """nova-api and each nova-compute load their own ``[service_user]`` plugin (a module global
+    of the process: nova 34.0.0 ``service_auth.py`` ``_AUTHS``, before 33.0.0
+    ``_SERVICE_AUTH``), so each asks Keystone for its own token, and a 401 drops only the
+    token of the process that got it: with the host's revoked (out of cinder-api's cache), an
+    attach's reads from nova-api go through, and the host's first call is refused and sent
+    again with a new token of the host's. fakecloud's processes shared one token: nova-api's
+    first read was the one refused."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    volume = {"volume": {"size": 1}}
+    volumes = [
+        cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=volume).json()
+        for _ in range(2)
+    ]
+    cloud.run_until_idle()
+    path = f"/v2.1/servers/{server_id}/os-volume_attachments"
+    attach = {"volumeAttachment": {"volumeId": volumes[0]["volume"]["id"]}}
+    assert cloud.request("compute", "POST", path, body=attach).status == 200
+    cloud.run_until_idle()
+    host = next(
+        e["actor"]
+        for e in cloud.trace.filter(kind="http.request", callee="cinder-api")
+        if e["actor"].startswith("nova-compute:")
+    )
+    api_token, host_token = (
+        cloud.keystone.held_token("nova"),
+        cloud.keystone.held_token("nova", host),
+    )
+    assert api_token.id != host_token.id
+    assert len(cloud.trace.filter(kind="identity.token_issued", subject="nova")) == 2
+    cloud.run(until=cloud.kernel.now + 301)  # past cinder-api's cache entries (300 s)
+    r = cloud.request(
+        "identity",
+        "DELETE",
+        "/v3/auth/tokens",
+        user="admin",
+        headers={"X-Subject-Token": host_token.id},
+    )
+    assert r.status == 204
+    start = len(cloud.trace)
+    attach = {"volumeAttachment": {"volumeId": volumes[1]["volume"]["id"]}}
+    assert cloud.request("compute", "POST", path, body=attach).status == 200
+    cloud.run_until_idle()
+    refused = [
+        e["actor"]
+        for e in list(cloud.trace)[start:]
+        if e["kind"] == "http.response" and e.get("callee") == "cinder-api" and e["status"] == 401
+    ]
+    assert refused == [host]
+    assert cloud.keystone.held_token("nova") is api_token
+    assert cloud.keystone.held_token("nova", host) not in (None, host_token)
+    attached = cloud.request("compute", "GET", path).json()["volumeAttachments"]
+    assert len(attached) == 2
 
 
 def test_a_poll_skips_no_read_past_cinders_entry_of_the_revoked_token_nova_holds():
