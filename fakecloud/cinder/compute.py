@@ -13,9 +13,10 @@ through the Nova that serves the cloud's compute hosts on the bus, looked up whe
 sent (Cinder holds no reference to Nova, so saved clouds and forks stay as they were). A
 cloud without Nova drops the event, as Cinder does when Nova answers 404.
 
-``get_server_volume`` asks, as the user (``novaclient(context)``: the caller's own token) at
-2.89, which attachment the server's mapping of the volume holds (``API.get_server_volume``,
-read by ``attachment_deletion_allowed``, from 23.0.0).
+``get_server_volume`` asks, as the user (``novaclient(context)``: the caller's token swapped at
+Keystone for a new one, `user_token_plugin`) at 2.89, which attachment the server's mapping of
+the volume holds (``API.get_server_volume``, read by ``attachment_deletion_allowed``, from
+23.0.0).
 
 ``create_volume_snapshot`` and ``delete_volume_snapshot`` are the NFS driver's assisted
 snapshots (``POST /os-assisted-volume-snapshots``, ``DELETE .../{id}?delete_info=...``) as the
@@ -41,7 +42,8 @@ from fakecloud.api.http import Request
 from fakecloud.cinder import exception
 from fakecloud.cinder.service_auth import UNCHECKED, invalidated, service_token, user_token
 from fakecloud.identity.context import forwarded, replaced, service_user
-from fakecloud.identity.keystoneauth import Unauthorized
+from fakecloud.identity.exception import Error as IdentityError
+from fakecloud.identity.keystoneauth import Unauthorized, status_error
 
 #: ``API.extend_volume``'s microversion (``volume-extended`` is known from 2.51).
 EXTEND_VOLUME_MICROVERSION = "2.51"
@@ -97,31 +99,67 @@ def as_sent(kernel: Any, context: Any, serving: Any = None) -> Any:
 
 
 def _answer(
-    kernel: Any, api: Any, req: Request, context: Any, serving: Any, own: bool = True
+    kernel: Any, api: Any, req: Request, context: Any, serving: Any, renew: Any = None
 ) -> Any:
     """Nova's answer to Cinder's request `req` made with `context`'s token and the service
     token `serving`: nova-api's ``auth_token`` middleware first (`_refused`), then the API (a
-    Response, or a generator returning one). `own`: `context` is the ``[nova]`` privileged
-    user's (`privileged`), not the caller's.
+    Response, or a generator returning one). `renew`: the plugin that gave `context` asked
+    for its token anew (``renew()``: the context of a new one); the ``[nova]`` privileged
+    user's password plugin (`privileged`) where None.
 
     nova-api's 401 is keystoneauth's to handle (``Session.request``: ``invalidate(auth)``,
     keystoneauth1 3.4.0-5.18.1): novaclient's ``ServiceTokenAuthWrapper`` drops the
-    ``[service_user]`` plugin's token (`invalidated`) and the ``[nova]`` plugin's, which
-    always holds one, and the request goes again, once, with new ones (Keystone's refusal of
-    either raised: keystoneauth's ``Unauthorized``); the caller's own token it cannot
-    renew."""
+    ``[service_user]`` plugin's token (`invalidated`) and the caller's plugin's, which always
+    holds one (the ``[nova]`` password plugin, or ``identity.Token``'s token swapped for the
+    user's: `user_token_plugin`), and the request goes again, once, with new ones (Keystone's
+    refusal of either raised as keystoneauth raises it)."""
     refused = _refused(kernel, api, req, context, serving)
     if refused is not None:
-        if not (invalidated(kernel, serving) or own):
-            return refused
-        if own:
-            context = privileged(kernel)
+        invalidated(kernel, serving)
+        context = privileged(kernel) if renew is None else renew()
         serving = service_token(kernel)
         again = _refused(kernel, api, req, context, serving)
         if again is not None:
             return again
     req.context = as_sent(kernel, context, serving)
     return api.dispatch(req)
+
+
+def user_token_plugin(kernel: Any, context: Any) -> Any:
+    """The context of the token ``novaclient(context)`` sends for the user (not the privileged
+    user): ``identity.Token(auth_url, token=context.auth_token, project_name=...,
+    project_domain_id=...)`` (cinder 12.0.0-27.0.0 ``compute/nova.py``), keystoneauth's generic
+    token plugin, which swaps the user's token at Keystone (``POST /v3/auth/tokens``, method
+    ``token``, scoped to the context's project by name) for a new one of the same user,
+    project and end (Keystone's token method keeps the original's ``expires_at``), so
+    nova-api's middleware validates a token it never saw. Keystone's refusal (the user's token
+    revoked or expired since cinder-api took it, the user disabled) is raised as keystoneauth's
+    error for its status (``exceptions.from_response``), which Cinder does not catch. `context`
+    itself where the cloud has no Keystone or the context no token."""
+    keystone = kernel.keystone
+    token_id = getattr(context, "auth_token", None)
+    if keystone is None or token_id is None:
+        return context
+    if context.project_name:
+        project: dict[str, Any] = {
+            "name": context.project_name,
+            "domain": {"id": context.project_domain_id},
+        }
+    else:  # (a context a test built by hand: the project by id)
+        project = {"id": context.project_id}
+    auth = {
+        "identity": {"methods": ["token"], "token": {"id": token_id}},
+        "scope": {"project": project},
+    }
+    try:
+        return keystone.authenticate(auth).context
+    except IdentityError as refused:
+        request_id = keystone.refusal_request_id()
+        if refused.code == 401:
+            raise Unauthorized(request_id=request_id) from refused
+        raise status_error(
+            refused.code, f"{refused} (HTTP {refused.code})", request_id
+        ) from refused
 
 
 def _refused(kernel: Any, api: Any, req: Request, context: Any, serving: Any) -> Any:
@@ -229,13 +267,13 @@ def get_server_volume(kernel: Any, context: Any, server_id: str, volume_id: str)
     api = _nova_api(kernel)
     if api is None:
         return None
-    serving = service_token(kernel)
+    sent, serving = user_token_plugin(kernel, context), service_token(kernel)
     req = Request.build(
         "GET",
         f"/v2.1/servers/{server_id}/os-volume_attachments/{volume_id}",
         headers={"OpenStack-API-Version": f"compute {SERVER_VOLUME_MICROVERSION}"},
     )
-    resp = _answer(kernel, api, req, context, serving, own=False)  # the user's token; at once
+    resp = _answer(kernel, api, req, sent, serving, lambda: user_token_plugin(kernel, context))
     if resp.status == 404:
         return None
     if resp.status != 200:

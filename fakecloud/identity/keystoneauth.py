@@ -90,14 +90,16 @@ _BY_STATUS = {
 }
 
 
-def status_error(status: int, message: str | None) -> BaseException:
-    """The keystoneauth error a token request answered with `status` raises."""
+def status_error(status: int, message: str | None, request_id: str | None = None) -> BaseException:
+    """The keystoneauth error a token request answered with `status` raises (`request_id`: the
+    answer's, printed after the text)."""
     cls = _BY_STATUS.get(status)
     if cls is not None:
-        return cls(message)
+        return cls(message, request_id)
     if 400 <= status < 500:
-        error: KeystoneauthHttpError = HTTPClientError(message)
+        error: KeystoneauthHttpError = HTTPClientError(message, request_id)
     else:
-        error = HttpServerError(message) if status >= 500 else KeystoneauthHttpError(message)
+        cls = HttpServerError if status >= 500 else KeystoneauthHttpError
+        error = cls(message, request_id)
     error.status = status
     return error
