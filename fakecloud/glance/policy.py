@@ -34,7 +34,7 @@ from typing import Any
 
 from fakecloud.glance.errors import HTTPForbidden, HTTPNotFound, policy_forbidden
 from fakecloud.glance.models import Image
-from fakecloud.glance.policy_file import GlanceRules
+from fakecloud.glance.policy_file import ONE_SCOPE_SINCE, GlanceRules
 from fakecloud.identity.context import service_roles
 from fakecloud.profiles.provenance import Backport, Change
 from fakecloud.profiles.releases import Release
@@ -46,10 +46,12 @@ _IMPLIED = {"admin": ("admin", "member", "reader"), "member": ("member", "reader
 NEW_DEFAULTS_SINCE = 26
 
 #: The first Glance whose every rule is ``scope_types=['project']`` (25.0.0; 22.0.0-24.x's are
-#: ``['system', 'project']``, but 24.x's three cache rules, an API fakecloud does not serve;
-#: none before 22.0.0, whose rules were in no code): before it ``[oslo_policy] enforce_scope``
-#: refuses a system-scoped token nothing (glance 22.1.0, 24.2.1 and 25.1.0 glance/policies).
-PROJECT_SCOPED_SINCE = 25
+#: ``['system', 'project']``, but 24.x's three cache rules; none before 22.0.0, whose rules
+#: were in no code): before it ``[oslo_policy] enforce_scope`` refuses a system-scoped token
+#: nothing here, and a domain-scoped one at each scoped rule, which oslo.policy over the
+#: release's defaults answers (`fakecloud.glance.policy_file.file_rules`; glance 22.1.0,
+#: 24.2.1 and 25.1.0 glance/policies).
+PROJECT_SCOPED_SINCE = ONE_SCOPE_SINCE
 
 #: Rules whose legacy default is not ``rule:default`` but the admin's (glance 25.1.0).
 _LEGACY_ADMIN_ONLY = frozenset({"publicize_image", "copy_image"})

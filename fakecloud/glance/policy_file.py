@@ -175,14 +175,29 @@ class GlanceRules(service_policy.ServiceRules):
         return {"owner": owner, "visibility": visibility or "shared", "status": "queued", **extra}
 
 
+#: The first Glance whose default rules have ``scope_types`` (31414b9f6, 165cce6d6: 22.0.0).
+SCOPE_TYPES_SINCE = 22
+#: The first Glance all of whose rules are ``scope_types=['project']`` (f7b0d1cba, 25.0.0):
+#: `fakecloud.glance.policy.PROJECT_SCOPED_SINCE`, which the distilled defaults answer.
+ONE_SCOPE_SINCE = 25
+
+
 def file_rules(
     major: int, new_defaults: bool, config: Any, enforce_scope: bool = False
 ) -> GlanceRules | None:
     """The cloud's `GlanceRules` (shared by every cloud of the same release, rules and
     ``enforce_scope``), or None when the operator gives no rules (a `ConfigError` naming
-    ``glance.policy_file`` for a file that is no policy)."""
+    ``glance.policy_file`` for a file that is no policy): then the distilled defaults of
+    `fakecloud.glance.policy` answer, unless scope is enforced on a Glance whose rules carry
+    their scope types rule by rule (22.0.0-24.x: ``['system', 'project']`` for most, none for
+    some, 24.x's cache rules ``['project']``), where oslo.policy over the release's defaults
+    alone answers, as real Glance's Enforcer always does: a domain-scoped token refused by
+    every scoped rule, a system-scoped one by 24.x's cache rules (the distilled defaults
+    refuse either scope only from 25.0.0, whose every rule is project-scoped)."""
     rules = service_policy.overrides(config, "glance")
     if not rules:
-        return None
+        if not (enforce_scope and SCOPE_TYPES_SINCE <= major < ONE_SCOPE_SINCE):
+            return None
+        rules = ()
     key = ("glance", major, new_defaults, rules, enforce_scope)
     return service_policy.built(key, lambda: GlanceRules(major, new_defaults, rules, enforce_scope))

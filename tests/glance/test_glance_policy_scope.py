@@ -5,7 +5,8 @@ defaults: with ``[oslo_policy] enforce_scope`` oslo.policy refuses a token whose
 of Glance 22.0.0-24.x (24.x's cache rules ``['project']``), ``['project']`` from 25.0.0. The
 operator's rules check it themselves, so every API that asks them answers it; the defaults
 refuse a system- or domain-scoped token where scope is enforced from 25.0.0
-(`fakecloud.glance.policy.out_of_scope`)."""
+(`fakecloud.glance.policy.out_of_scope`), and in 22.0.0-24.x are oslo.policy's own where it is
+(`fakecloud.glance.policy_file.file_rules`)."""
 
 from __future__ import annotations
 
@@ -63,20 +64,24 @@ def test_glance_33_refuses_a_domain_scoped_token_every_rule(enforced, rules):
         ("nova-25.2.0", [403, 404, 403, 404]),
     ],
 )
-def test_enforce_scope_set_refuses_a_domain_scoped_token_from_glance_22(profile, refused):
+@pytest.mark.parametrize("rules", [RULES, {}])
+def test_enforce_scope_set_refuses_a_domain_scoped_token_from_glance_22(profile, refused, rules):
     """``enforce_scope: true`` on a legacy Glance of scoped rules: a domain-scoped token is in
-    none of ``['system', 'project']``, while a system-scoped admin passes them."""
-    w = World(profile=profile, config={"glance": {**RULES, "enforce_scope": True}})
+    none of ``['system', 'project']``, while a system-scoped admin passes them; by the
+    release's defaults as by the operator's rules (Glance's Enforcer is oslo.policy's either
+    way: the defaults let the domain-scoped token through before session 45)."""
+    w = World(profile=profile, config={"glance": {**rules, "enforce_scope": True}})
     assert _answers(w, DOMAIN_ADMIN) == refused
     assert _answers(w, SYSTEM_ADMIN) == [200, 200, 200, 200]
 
 
-def test_glance_24s_cache_rules_are_project_scoped():
+@pytest.mark.parametrize("rules", [RULES, {}])
+def test_glance_24s_cache_rules_are_project_scoped(rules):
     """Glance 24.x's ``cache_list``, ``cache_image`` and ``cache_delete`` are
     ``scope_types=['project']`` where its other rules take system scope too (24.2.1
     glance/policies/cache.py): with ``enforce_scope`` set a system admin lists images but
-    not the cache (WebOb's bare 403)."""
-    config = {"glance": {**RULES, "enforce_scope": True, "image_cache": True}}
+    not the cache (WebOb's bare 403), by the defaults as by the operator's rules."""
+    config = {"glance": {**rules, "enforce_scope": True, "image_cache": True}}
     w = World(profile="nova-25.2.0", config=config)
     answers = [
         w.call("GET", "/v2/images", SYSTEM_ADMIN).status,
