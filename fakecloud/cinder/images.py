@@ -53,6 +53,7 @@ class _Late:
         "UNAUTHORIZED",
         "UNCHECKED",
         "confirmed",
+        "consumed",
         "forwarded",
         "invalidated",
         "passes",
@@ -62,6 +63,7 @@ class _Late:
 
     def __init__(self) -> None:
         from fakecloud.cinder.service_auth import UNCHECKED, invalidated, service_token
+        from fakecloud.glance.content import consumed
         from fakecloud.identity.context import forwarded
         from fakecloud.transport.token_cache import UNAUTHORIZED, confirmed, passes, refuses
 
@@ -70,6 +72,7 @@ class _Late:
         self.passes, self.refuses = passes, refuses
         self.service_token = service_token
         self.invalidated = invalidated
+        self.consumed = consumed
 
 
 _LATE: list[_Late] = []
@@ -461,10 +464,11 @@ class GlanceImageService:
         subject = Subject.of("PUT /v2/images/{}/file", image_id)
         serving = self._serving(context)
         calls.sent(kernel, caller, CALLEE, subject, "upload")
-        # (not sent again after a 401: keystoneauth would resend the consumed data iterator)
         if self._refuses(context, serving, subject):
-            self._refused(caller, subject, "upload")
-            raise ImageNotAuthorized(image_id=image_id)
+            refused, serving = self._again(context, serving, caller, subject, "upload")
+            if refused:
+                raise ImageNotAuthorized(image_id=image_id)
+            data = _late().consumed(data)  # the body the first attempt read to its end
         try:
             yield from self._glance.image_data.upload(self._sent(context, serving), image_id, data)
         except Exception as exc:

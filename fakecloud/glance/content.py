@@ -196,3 +196,18 @@ def inspect_bytes(raw: bytes) -> tuple[str | None, int | None]:
         return name, found.virtual_size
     except Exception:  # noqa: BLE001 - a header the inspector cannot size: no virtual size
         return name, None
+
+
+def consumed(data: ImageData) -> ImageData:
+    """The body an upload of `data` (Nova's snapshot, Cinder's upload-to-image) goes again with
+    after glance-api's 401: keystoneauth's ``Session.request`` sends the same ``data`` keyword
+    once more after ``invalidate`` (keystoneauth1 5.11.0 ``session.py``), a generator
+    glanceclient made over the file (``SessionClient._set_common_request_kwargs``:
+    ``_chunk_body``, python-glanceclient 4.13.0), which the first attempt read to its end (the
+    server reads a refused request's body before answering on that connection): an empty
+    chunked body. Neither passes an ``image_size`` (nova 34.0.0 ``_upload_data``, cinder
+    27.0.0 ``GlanceImageService.update``), so Glance stores the empty stream, a ``raw`` one of
+    0 bytes to its format inspection: the image ``active`` where Glance takes it (declared
+    raw, or no format match required: before Glance 30.0.0), else Glance's 415 ("Image
+    disk_format qcow2 does not match stream data raw")."""
+    return ImageData(0, link=data.link)

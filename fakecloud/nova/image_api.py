@@ -84,7 +84,7 @@ from fakecloud.api.http import Headers
 from fakecloud.api.webob import render as webob_render
 from fakecloud.bounds import COUNT
 from fakecloud.config import bounded, config_section
-from fakecloud.glance.content import ImageData
+from fakecloud.glance.content import ImageData, consumed
 from fakecloud.glance.errors import GlanceHttpError
 from fakecloud.glance.listing import ListQuery
 from fakecloud.glance.patch import parse_patch
@@ -659,8 +659,8 @@ class API:
         (`invalidated`): the request is sent again, once (`reauth` false), with a new service
         token, and the second answer is the caller's; glance-api then takes a user's token
         that expired within Keystone's ``allow_expired_window``, where the service token it
-        held went unconfirmed (revoked, its user disabled since). An upload is not sent again
-        here (`_upload_data`): keystoneauth's retry would send its consumed chunk iterator."""
+        held went unconfirmed (revoked, its user disabled since). An upload goes again with
+        the body it went with, which the first attempt consumed (`consumed`)."""
         k, cfg = self._kernel, self.config
         asked_args = args
         retries = cfg.num_retries
@@ -753,6 +753,8 @@ class API:
                     calls.answered(k, caller, CALLEE, named, call, e.code, said)
                     if e.code == 401 and reauth and invalidated(k, serving):
                         # keystoneauth's one retry, its service token asked anew
+                        if call == "upload":  # its body the data the first attempt consumed
+                            asked_args = (*asked_args[:-1], consumed(asked_args[-1]))
                         again = self._call(method, call, work, image_id, *asked_args, reauth=False)
                         return (yield from again)
                     raise
@@ -1066,7 +1068,6 @@ class API:
             ctx,
             image_id,
             data,
-            reauth=False,  # (keystoneauth would resend the chunks the first attempt consumed)
         )
         if hub is not None:
             upload = hub.blocking(upload, image_id, "glance upload")

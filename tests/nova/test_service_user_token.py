@@ -556,3 +556,49 @@ def test_a_poll_skips_no_read_past_cinders_entry_of_the_revoked_token_nova_holds
     until = cloud.nova.volume_api.answered_alike_until(cloud.context("demo"))
     cached = cloud.keystone.authtoken_caches["cinder-api"][held.id][1]
     assert now < until <= cached  # (the user's token's entry may end first)
+
+
+@pytest.mark.parametrize(
+    ("profile", "status", "size"), [("nova-30.0.0", "active", 0), ("nova-34.0.0", None, None)]
+)
+def test_an_upload_refused_at_glances_door_goes_again_with_the_body_it_consumed(
+    profile, status, size
+):
+    """keystoneauth sends an upload again after glance-api's 401 (``Session.request``) with the
+    same ``data``: glanceclient's generator over Nova's file, which the first attempt read to
+    its end, so the second carries an empty body. Here the host's held service token was
+    revoked and glance-api's cache entries aged out by the time the upload starts, after the
+    user's token expired: the 401, a new service token, and Glance stores the empty stream.
+    Glance 29 (Nova 30) activates the snapshot with 0 bytes; Glance 30 on refuses the empty
+    (raw) stream for the qcow2 image (415), the snapshot fails and Nova deletes the image.
+    fakecloud sent no second upload: the snapshot failed on the 401 in every release."""
+    cloud = Cloud(seed=1, profile=profile, config={**SLOW})
+    server_id = _boot_from_image(cloud).json()["server"]["id"]
+    cloud.run_until_idle()
+    # the host's PATCH, then its GET before the upload, held past the user's token's end (600)
+    cloud.faults.add(
+        "image_api.update", action="delay", delay_s=200, match={"call": "update"}, times=1
+    )
+    path, action = f"/v2.1/servers/{server_id}/action", {"createImage": {"name": "snap"}}
+    r = cloud.request("compute", "POST", path, body=action, microversion="2.45")
+    cloud.run(until=600)
+    cloud.faults.add(
+        "image_api.update", action="delay", delay_s=150, match={"call": "get"}, times=1
+    )
+    host = next(e["actor"] for e in cloud.trace.filter(kind="http.request", call="update"))
+    held = cloud.keystone.held_token("nova", host)
+    r2 = cloud.request(
+        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
+    )
+    assert r2.status == 204
+    cloud.run_until_idle()
+    uploads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="upload")]
+    assert uploads == [401, 204 if status else 415]
+    image = cloud.request("image", "GET", f"/v2/images/{r.json()['image_id']}", user="admin")
+    if status is None:
+        assert image.status == 404
+        (refused,) = cloud.trace.filter(kind="http.response", call="upload", status=415)
+        assert refused["error"] == "Image disk_format qcow2 does not match stream data raw"
+        assert len(cloud.trace.filter(kind="nova.fault")) == 1
+    else:
+        assert (image.json()["status"], image.json()["size"]) == (status, size)
