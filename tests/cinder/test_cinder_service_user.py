@@ -196,3 +196,35 @@ def test_cinders_download_refused_for_an_expired_token_goes_again_with_a_new_ser
     assert rejected["reason"] == "expired token"
     volumes = cloud.request("volumev3", "GET", "/v3/{project_id}/volumes/detail").json()
     assert [v["status"] for v in volumes["volumes"]] == ["available"] * 2
+
+
+def test_cinders_upload_refused_at_glances_door_goes_again_with_the_body_it_consumed():
+    """An upload-to-image whose upload starts after the user's token ended, cinder-volume's
+    held service token revoked and out of glance-api's cache: glance-api's 401, keystoneauth
+    drops the token and sends the upload again with a new one, whose ``service`` role lets the
+    expired token through, and with the same ``data``: glanceclient's generator, consumed by the
+    first attempt. Glance stores the empty stream: the raw image is ``active`` with 0 bytes.
+    fakecloud sent no second upload (the volume's upload failed on the 401)."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config={"identity": {"token_ttl_s": 600}})
+    cloud.context("demo")  # the user's token, issued at 0: it dies at 600
+    cloud.run(until=350)
+    body = {"volume": {"size": 1, "imageRef": _cirros(cloud)}}
+    r = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body)
+    cloud.run_until_idle()  # cinder-volume's plugin is issued its token for the download
+    vid = r.json()["volume"]["id"]
+    cloud.faults.add("cinder.volume.upload", action="delay", delay_s=350)
+    action = {"os-volume_upload_image": {"image_name": "up", "disk_format": "raw"}}
+    path = f"/v3/{{project_id}}/volumes/{vid}/action"
+    r = cloud.request("volumev3", "POST", path, body=action)
+    assert r.status == 202
+    held = cloud.keystone.held_token("cinder", _volume_process(cloud))
+    r2 = cloud.request(
+        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
+    )
+    assert r2.status == 204
+    cloud.run_until_idle()
+    uploads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="upload")]
+    assert uploads == [401, 204]
+    image_id = r.json()["os-volume_upload_image"]["image_id"]
+    image = cloud.request("image", "GET", f"/v2/images/{image_id}", user="admin").json()
+    assert (image["status"], image["size"]) == ("active", 0)
