@@ -89,7 +89,7 @@ def test_a_volume_detach_really_detaches_and_can_break_a_volume_backed_create_im
     steps = {s.name: s for s in late.result.steps}
     assert (steps["snap"].status, steps["adversary-1"].status) == (202, 202)
 
-    broken = ready.play(23)  # the detach lands between createImage's two volume snapshots
+    broken = ready.play(62)  # the detach lands between createImage's two volume snapshots
     steps = {s.name: s for s in broken.result.steps}
     assert steps["adversary-1"].status == 202
     assert steps["snap"].status == 400

@@ -84,13 +84,14 @@ explore:
 
 def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_follow_from_it():
     ready = prepared(DB, "db.yaml", "default")
-    runs = {seed: ready.play(seed) for seed in (2, 5, 7, 14)}
+    # (the seeds: session 45's other processes' token requests moved what each seed draws)
+    runs = {seed: ready.play(seed) for seed in (9, 5, 7, 4)}
     outcomes = [outcome_of(run, seed) for seed, run in runs.items()]
-    (two, five, seven, fourteen) = [o.broken[0].path for o in outcomes]
+    (nine, five, seven, four) = [o.broken[0].path for o in outcomes]
     detach, stops = five[:2]
     assert detach.startswith("adversary-1: DELETE") and stops.startswith("adversary-2: guest")
     fault = "fault volume_api.create_snapshot_force: CinderServerError"
-    assert two == (stops, fault, detach, "step snap answered 500")
+    assert nine == (stops, fault, detach, "step snap answered 500")
     assert five == (detach, stops, fault, "step snap answered 500")
     # the guest stopped while the detach was asked, or only once it was refused: it may be why
     assert seven == (
@@ -100,15 +101,15 @@ def test_the_same_events_in_another_order_are_one_cause_unless_a_refusal_may_fol
         fault,
         "step snap answered 500",
     )
-    assert fourteen == (detach, "step adversary-1 answered 400", stops, *seven[3:])
-    assert [g.seeds for g in group(outcomes)] == [[2, 5], [7], [14]]
+    assert four == (detach, "step adversary-1 answered 400", stops, *seven[3:])
+    assert [g.seeds for g in group(outcomes)] == [[5, 9], [7], [4]]
     # by effect: every createImage meets the Cinder 500 whatever the detach (refused or not)
     # and the guest stopping did, so the explorer leaves them off and makes one group
     outcomes = [outcome_of(run, seed, ready.rerun) for seed, run in runs.items()]
     (one,) = group(outcomes)
-    assert (one.seeds, one.path) == ([2, 5, 7, 14], (fault, "step snap answered 500"))
+    assert (one.seeds, one.path) == ([4, 5, 7, 9], (fault, "step snap answered 500"))
     # a run that goes on writing events stops as never idle (what bounds those runs again)
-    again = ready.play(2, marks=False, max_events=5)
+    again = ready.play(9, marks=False, max_events=5)
     (busy,) = [c.what for c in again.result.failures if "never became idle" in c.what]
     assert busy.endswith("it is still busy after 5 trace events, as many as this run may write")
 
@@ -145,7 +146,7 @@ def test_a_released_fork_that_is_not_recycled_ends_its_calls_then_not_when_colle
     # then (the message traced lost), not by the collector whenever it finds the dead world
     ready = prepared(DB, "db.yaml", "default")
     worlds = World(ready.world.cloud, ready.world.names).recycling()
-    trace = ready.play(2, marks=False, max_events=38, world=worlds).result.trace
+    trace = ready.play(2, marks=False, max_events=40, world=worlds).result.trace
     assert not trace.filter(kind="rpc.lost")
     worlds.release()
     (lost,) = trace.filter(kind="rpc.lost")
