@@ -11,7 +11,9 @@ Workers serve one `LocalPool.map`: they are forked at its first batches, from th
 it is then (the case it maps prepared, its world's fork planned, a seed of it played), and told
 to leave once no batch is left for them. The last few batches are kept for this process, so a
 worker's exit (a few milliseconds: the kernel unmaps every page it shares with this process)
-overlaps this process's own last seeds instead of being waited for at the end.
+overlaps this process's own last seeds instead of being waited for at the end. A worker that
+ran a seed that broke something stays instead, until the map ends: `LocalPool.each` gives it
+the replay files of the groups it found to make.
 
 The workers ignore Ctrl-C (this process answers it: it stops them, their batches under way
 given up) and leave when told or when this process closes their pipe.
