@@ -8,8 +8,8 @@ import signal
 import subprocess
 import sys
 
-#: `fakecloud explore` with each seed 50 ms slower and saying in which process it starts (on
-#: stderr): a batch of 50 seeds then takes 2.5 s or more, which a Ctrl-C that waited for the
+#: `fakecloud explore` with each seed 200 ms slower and saying in which process it starts (on
+#: stderr): a batch of 50 seeds then takes 10 s or more, which a Ctrl-C that waited for the
 #: batches under way (until session 45) would run to their end.
 SLOW_SEEDS = """
 import os, sys, time
@@ -19,7 +19,7 @@ played = runner.Prepared.play
 
 def slow(self, *args, **kwargs):
     print(f"seed in {os.getpid()}", file=sys.stderr, flush=True)
-    time.sleep(0.05)
+    time.sleep(0.2)
     return played(self, *args, **kwargs)
 
 runner.Prepared.play = slow
