@@ -269,16 +269,26 @@ def cleanup_after_aborted_build(
     when ``delete_on_termination``), then such a volume is deleted; each failure is logged
     ('Failed to detach volume: X due to E' / 'Failed to delete volume: X due to E') and the
     next goes on. A reserved existing volume is ``available`` again, the new ones are gone.
-    Not modelled: the volume_detach notifications and the guest-side detach (there is no
-    guest)."""
-    volume_api = manager.volume_api
+    Each detach is ``_detach_volume``'s: versioned ``volume_detach.start``, legacy
+    ``volume.detach`` and versioned ``volume_detach.end`` once detached, before the mapping's
+    destroy (a failed one sends the start alone). Not modelled: the guest-side detach (there is
+    no guest)."""
+    volume_api, notifier, host = manager.volume_api, manager.notifier, manager.host
     for bdm in bdms:
         if not bdm.volume_id:
             continue
+        volume_id = bdm.volume_id
         try:
-            yield from volume_api.get(context, bdm.volume_id)
+            notifier.instance_action(
+                host, "nova-compute", instance, "volume_detach.start", volume_id=volume_id
+            )
+            yield from volume_api.get(context, volume_id)
             if bdm.attachment_id:
                 yield from volume_api.attachment_delete(context, bdm.attachment_id)
+            notifier.instance_usage(host, instance, "volume.detach", volume_id=volume_id)
+            notifier.instance_action(
+                host, "nova-compute", instance, "volume_detach.end", volume_id=volume_id
+            )
             if bdm.delete_on_termination:
                 manager.db.bdm_destroy(bdm)
         except Exception as exc:  # noqa: BLE001 - Nova logs it and goes on

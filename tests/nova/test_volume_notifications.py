@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nova.conftest import NovaEnv
-from tests.nova.test_volume_attach_detach import _attach, _detach, _volume
+from tests.nova.test_volume_attach_detach import _attach, _cinder, _detach, _volume
 
 
 def _sent(env: NovaEnv, mark: int) -> list[tuple[str, str | None, str | None]]:
@@ -106,3 +106,27 @@ def test_a_rebuild_notifies_each_attached_volume_s_detach():
         "attachment_complete",
     ]
     assert env.server(sid)["status"] == "ACTIVE"
+
+
+def test_an_aborted_build_notifies_each_volume_it_detaches():
+    # _do_build_and_run_instance's _cleanup_volumes(detach=True): each volume's _detach_volume,
+    # after the build's create.error; the volume available again
+    env = NovaEnv("nova-17.0.13")
+    vid = _volume(env)
+    env.cloud.faults.add("volume_api.attachment_complete", error=500, times=1)
+    bdm = {"uuid": vid, "source_type": "volume", "destination_type": "volume", "boot_index": -1}
+    image = {"uuid": env.image.id, "source_type": "image", "destination_type": "local"}
+    server = {"name": "b", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    body = {"server": {**server, "block_device_mapping_v2": [{**image, "boot_index": 0}, bdm]}}
+    made = env.request("POST", "/v2.1/servers", body, microversion="2.45")
+    mark = len(env.cloud.trace)
+    env.cloud.run_until_idle()
+    assert env.server(made.json()["server"]["id"])["status"] == "ERROR"
+    assert _sent(env, mark) == [
+        ("compute.instance.create.start", None, None),
+        ("compute.instance.create.error", None, None),
+        ("instance.volume_detach.start", "1.3", vid),
+        ("compute.instance.volume.detach", None, vid),
+        ("instance.volume_detach.end", "1.3", vid),
+    ]
+    assert _cinder(env, vid)["status"] == "available"
