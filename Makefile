@@ -63,8 +63,8 @@ lint: $(STAMP)
 # to keep the ends together. A new share-2 file that drives a client belongs in this list: share 2
 # refuses the clients' imports (tests/no_clients.py, session 45), so such a file fails there
 # saying so. Session 45 moved tests/schemas/test_route_walk.py to share 2 (its helpers no longer
-# import a client): it shares test_response_shapes.py's session worlds and modules there, 0.56
-# CPU-s after that file against 0.83 alone; tests/state/test_series_memos.py and
+# import a client): it shares test_response_shapes.py's session worlds and modules there,
+# 0.52-0.70 CPU-s after that file against 0.67-0.91 alone; tests/state/test_series_memos.py and
 # test_damaged_state.py (0.63 CPU-s, fakecloud alone) came to share 1 to keep the ends together.
 # The six nova files of image properties may go to share 2 as well (tests/nova/image_properties.py).
 # --output-sync
