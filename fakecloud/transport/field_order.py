@@ -37,6 +37,7 @@ import webob.dec
 import webob.exc
 
 from fakecloud.transport.gateway import body_type, wire_headers
+from fakecloud.transport.header_size import PYTHON3_SINCE
 
 #: The fields of the API's microversion (``Vary`` is added, the others set).
 _VERSION_FIELDS = frozenset({"openstack-api-version", "x-openstack-nova-api-version", "vary"})
@@ -52,8 +53,8 @@ _PLANS: dict[tuple, tuple[tuple[str, Any], ...]] = {}
 
 class FieldOrder:
     """How the answers of one host of one cloud are laid out: the service `family`
-    (``nova``, ``cinder``, ``glance``, ``keystone``, ``keystone-webob``; None: as built) and
-    whether Apache is in front."""
+    (``nova``, ``cinder``, ``cinder-py2``, ``glance``, ``keystone``, ``keystone-webob``; None:
+    as built) and whether Apache is in front."""
 
     __slots__ = ("family", "apache", "_plans")
 
@@ -170,6 +171,8 @@ def _merged_vary(headers: Any, names: tuple[str, ...]) -> str:
 def field_order(host: str | None, cloud: Any, apache: bool) -> FieldOrder:
     """The `FieldOrder` of `cloud`'s answers from `host` (None: a service of the caller's)."""
     family = {"compute": "nova", "volume": "cinder", "image": "glance"}.get(host or "")
+    if host == "volume" and cloud.switches.release.major < PYTHON3_SINCE:
+        family = "cinder-py2"  # (WebOb's ``items()`` a copy there: see `_cinder`)
     if host == "identity":
         webob_era = cloud.kernel.switches.series.keystone < _KEYSTONE_FLASK_SINCE
         family = "keystone-webob" if webob_era else "keystone"
@@ -258,7 +261,7 @@ def _replay(
 ) -> list[str]:
     """The answer's names in the order the family's stack writes them (see the module)."""
     own, versions, ids, folded = _parts(names)
-    if "www-authenticate" in folded and status == 401 and family in ("nova", "cinder", "glance"):
+    if "www-authenticate" in folded and status == 401 and not family.startswith("keystone"):
         # keystonemiddleware's own 401 (auth_token ``HTTPUnauthorized(body=..., headers=
         # _reject_auth_headers, charset, content_type)``), behind the request id filter
         r = webob.exc.HTTPUnauthorized(
@@ -271,8 +274,8 @@ def _replay(
         return [k for k, _ in r.headerlist]
     if family == "nova":
         return _nova(status, head, own, versions, ids, names, ctype)
-    if family == "cinder":
-        return _cinder(status, head, own, versions, ids, folded, names)
+    if family.startswith("cinder"):
+        return _cinder(status, head, own, versions, ids, folded, family == "cinder-py2")
     if family == "glance":
         return _glance(status, head, own, ids, folded)
     return _keystone(family, own, versions, ids, folded)
@@ -330,7 +333,7 @@ def _cinder(
     versions: list[str],
     ids: list[str],
     folded: set[str],
-    names: tuple[str, ...],
+    python2: bool,
 ) -> list[str]:
     resource = "x-compute-request-id" in folded
     later = [n for n in ids if n.lower() != "x-compute-request-id"]
@@ -364,7 +367,12 @@ def _cinder(
         r.headers["Content-Type"] = "application/json"
         if body:
             r.body = b"{}"
-    for name, value in r.headers.items():  # ``_process_stack``, re-setting while iterating
+    # ``_process_stack`` re-sets each field while iterating them: on Python 3 WebOb's
+    # ``items()`` is an iterator over the live list, so fields move as they are re-set
+    # (Cinder 22.1.0's 200: type, compute id, length); on Python 2 (the releases before Nova
+    # 21.0.0's, which dropped 2.7) a copy, and the order stays (compute id, type, length)
+    items = r.headers.items()
+    for name, value in list(items) if python2 else items:
         r.headers[name] = value
     for name in versions:
         r.headers[name] = "v"  # (Cinder sets its one ``Vary``)
