@@ -16,12 +16,15 @@ in every worker of every run until something writes it:
 - the scenario library's loads: the collection below loads every file of ``scenarios/``, and
   the suite's conftest keeps what the loader made (``.scenario-loads.pickle``, about 0.3
   CPU-s of share 2's collection; restored only while the code's fingerprint is the same).
+- Node's compiled JavaScript of Playwright's driver, which the report test starts
+  (``NODE_COMPILE_CACHE``, tests/views/browser.py): the driver started and stopped once.
 
 What the tests draw is the same with the caches warm or cold: a cache holds exactly what
 would be computed.
 """
 
 import compileall
+import os
 import sys
 import types
 from pathlib import Path
@@ -53,7 +56,24 @@ def main() -> int:
         module = types.ModuleType(source.stem)
         module.__file__ = str(source)
         constants_from_module(module)
+    _playwright_driver_compiled()
     return collected
+
+
+def _playwright_driver_compiled() -> None:
+    """Start and stop Playwright's driver once with the suite's Node compile cache (no
+    browser is launched); nothing without Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return
+    if str(ROOT) not in sys.path:  # run as a script: tests/ is first on the path, not the root
+        sys.path.insert(0, str(ROOT))
+    from tests.views.browser import NODE_COMPILE_CACHE
+
+    os.environ.setdefault("NODE_COMPILE_CACHE", NODE_COMPILE_CACHE)
+    with sync_playwright():
+        pass
 
 
 def _project_sources() -> list[Path]:
