@@ -7,6 +7,7 @@ import pytest
 from glance_support import OCTET, World, detail
 
 from fakecloud.glance.content import ImageData
+from fakecloud.glance.views import _BASE_ATTRIBUTES, _QUEENS_ATTRIBUTES
 
 QUEENS, ROCKY = "seed", "nova-18.3.0"
 MULTIHASH = {"os_hidden", "os_hash_algo", "os_hash_value"}
@@ -136,3 +137,20 @@ def test_a_location_gives_the_size_but_never_the_virtual_size():
         shown = w.show(image_id)
         assert (shown["status"], shown["virtual_size"]) == ("active", None)
     assert w.show(added)["size"] == w.show(patched)["size"] == 1000
+
+
+@pytest.mark.parametrize("profile", [QUEENS, ROCKY])
+def test_the_view_is_the_custom_properties_then_the_base_fields_in_glances_order(profile):
+    """``_format_image``'s order (the answer's bytes): the custom properties, then the base
+    attributes as Glance lists them (Queens' first twelve), then the id, times and links;
+    each base field the image's own value."""
+    w = World(profile=profile, config={"glance": {"base_images": []}})
+    made = w.create(disk_format="raw", zeta="z", alpha="a")
+    image = w.cloud.glance.images.add("1" * 8 + "-0000-0000-0000-" + "0" * 12, "p1", {})
+    view = w.cloud.glance.view(w.cloud.glance.db.images[made["id"]])
+    base = _BASE_ATTRIBUTES if profile == ROCKY else _QUEENS_ATTRIBUTES
+    tail = ["id", "created_at", "updated_at", "tags", "self", "file", "schema"]
+    assert list(view) == ["zeta", "alpha", *base, *tail]
+    stored = w.cloud.glance.db.images[made["id"]]
+    assert [view[k] for k in base] == [getattr(stored, k) for k in base]
+    assert list(w.cloud.glance.view(image))[: len(base)] == list(base)
