@@ -108,7 +108,17 @@ def check_derived(obj: Any, where: str) -> None:
     """Raise `StateError` unless each lookup table of the loaded record `obj` (a class of
     `kinds.DERIVED`) holds what its rows make of it: the same keys, the very same records."""
     name = kinds.class_name(type(obj))
-    for field, held, made in getattr(obj, kinds.DERIVED[name])():
+    try:
+        tables = getattr(obj, kinds.DERIVED[name])()
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # a table made from records that do not make sense together (a role renamed to one
+        # that an assignment's effective roles still name: None.implies) was the load's
+        # generic refusal; named here, by the record's place and what failed
+        raise StateError(
+            f"the saved {name} at {where} is damaged: its records do not make its lookup "
+            f"tables ({type(exc).__name__}: {exc})"
+        ) from None
+    for field, held, made in tables:
         problem = _disagreement(held, made)
         if problem is not None:
             _refuse(where, name, field, f"disagrees with the records it indexes: {problem}")

@@ -177,6 +177,26 @@ def test_a_part_the_restoring_reads_is_refused_naming_its_field(saved, edit, pro
     _refused(data, problem)
 
 
+def test_a_role_renamed_is_refused_naming_the_directory_whatever_role_it_is(saved):
+    """Session 45: renaming a role that an assignment's effective roles name failed while the
+    load made the directory's lookup tables (None.implies): the generic refusal; the others
+    were named by the ``_role_by_name`` check. Now each names the directory."""
+    roles = [
+        i
+        for i, n in enumerate(saved[0]["nodes"])
+        if n[0] == "obj" and n[1] == "fakecloud.identity.models:Role"
+    ]
+    said = []
+    for i in roles:
+        data = json.loads(json.dumps(saved[0]))
+        data["nodes"][i][2]["name"] = "x"
+        with pytest.raises(StateError) as refused:
+            loads(json.dumps(data), cloud_class=Cloud)
+        said.append(str(refused.value))
+    assert all("Directory at cloud.keystone.directory is damaged: its " in s for s in said), said
+    assert any("records do not make its lookup tables (AttributeError" in s for s in said)
+
+
 def _fields(nodes, cls):
     return nodes[_find(nodes, "obj", cls)][2]
 
