@@ -275,11 +275,16 @@ class NovaDB:
         if hook is not None:
             hook(actor, row, *old)
 
-    def instance_destroy(self, inst: Instance, actor: str) -> None:
-        """Soft-delete the row: vm_state deleted, task_state none, then invisible to lookups."""
+    def instance_destroy(self, inst: Instance, actor: str, notify: bool = False) -> None:
+        """Soft-delete the row: vm_state deleted, task_state none, then invisible to lookups.
+        `notify`: the save of vm_state deleted and no task that precedes the destroy
+        (``_delete_instance``, ``_do_delete(local=True)``) is notified (`notify_update`)."""
         row = self.instances.get(inst.uuid)
         if row is None or row.deleted:
             raise exception.InstanceNotFound(instance_id=inst.uuid)
+        hook = self.notify_update if notify else None
+        if hook is not None:
+            old = (row.vm_state, row.task_state, row.display_name)
         now = self.kernel.now
         if row.task_state is not None:
             states.TASK_STATE.move(
@@ -290,6 +295,8 @@ class NovaDB:
         states.VM_STATE.move(
             self.kernel, row, states.DELETED, actor=actor, field="vm_state", subject=row.uuid
         )
+        if hook is not None:
+            hook(actor, row, *old)
         self._unplace(row)
         _write(row, "deleted", True)
         _write(row, "deleted_at", now)

@@ -214,3 +214,24 @@ def test_a_failed_spawn_s_create_error_carries_the_error(profile, message):
         message or "libvirtError",
         500,
     )
+
+
+def test_the_save_before_the_destroy_is_notified_on_state_change():
+    # _delete_instance saves vm_state deleted, no task, before instance.destroy(): with
+    # notify_on_state_change that save's instance.update comes before delete.end
+    env = NovaEnv("nova-17.0.13", {"nova": {"notify_on_state_change": "vm_state"}})
+    sid = env.boot()
+    mark = _delete(env, sid)
+    updates = [
+        (e["actor"], e["old_state"], e["state"])
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "notification" and e["event_type"] == "compute.instance.update"
+    ]
+    assert updates[-1] == ("compute.cmp-1", "active", "deleted")
+    sent = [e["event_type"] for e in env.cloud.trace[mark:] if e["kind"] == "notification"]
+    assert sent[-4:] == [
+        "compute.instance.update",
+        "instance.update",
+        "compute.instance.delete.end",
+        "instance.delete.end",
+    ]

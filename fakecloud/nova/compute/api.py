@@ -1151,7 +1151,9 @@ class API:
             instance.task_state = None
             instance.terminated_at = self.kernel.now
             instance.save()
-        self.db.instance_destroy(instance, API_ACTOR)
+        # _do_delete(local=True) saves vm_state deleted (notified) before the destroy; a soft
+        # delete's save above was its own
+        self.db.instance_destroy(instance, API_ACTOR, notify=not soft)
         if not soft:
             # what ``_do_delete(local=True)`` saved before the row's destroy
             instance.vm_state, instance.task_state = states.DELETED, None

@@ -1009,7 +1009,7 @@ class ComputeManager:
         vol_bdms = yield from block_device.end_attachments(self, context, instance, bdms)
         notifier.usage_and_action(host, instance, "shutdown.end")
         yield from block_device.delete_on_termination(self, context, instance, vol_bdms)
-        self.db.instance_destroy(instance, self.actor)
+        self.db.instance_destroy(instance, self.actor, notify=True)
         # the row's end, which _delete_instance saves before it destroys the row
         instance.vm_state, instance.task_state = states.DELETED, None
         notifier.usage_and_action(host, instance, "delete.end")
