@@ -225,7 +225,15 @@ class _Worker:
         self.process = context.Process(
             target=_serve, args=(theirs, inherited, run, first), daemon=True
         )
-        self.process.start()
+        # forked with SIGINT blocked: a Ctrl-C then is held for this process (its handler
+        # runs once the fork is done) and never runs this process's handler in the worker
+        # before `_serve` ignores it (it printed the notice there; a second Ctrl-C, a
+        # KeyboardInterrupt traceback)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         theirs.close()
         self.sent = deque(first)  # not answered yet, in the order they run
         self.told = False  # to leave
@@ -280,6 +288,8 @@ def _serve(
     # Ctrl-C reaches the whole process group: the parent alone answers it (it stops the
     # workers and exits 130) instead of every worker printing a KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # forked with it blocked (`_Worker`): one held since is dropped, being ignored now
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     for other in inherited:  # the parent's ends: its exit must end this worker's reads
         other.close()
     for batch in first:
