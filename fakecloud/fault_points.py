@@ -267,7 +267,7 @@ _FIXED: tuple[FaultPoint, ...] = (
     FaultPoint(
         "nova.guest_agent",
         "The guest agent is asked to freeze or thaw the guest's filesystems, or to set a "
-        "password (GuestAgentUnresponsive: libvirt's error for a silent agent, at once; "
+        "password (GuestAgentUnresponsive: libvirt's error for an agent marked errored, at once; "
         "stall: it never answers). An agent libvirt waits on for 5 s before that error is "
         "config nova.guest_agents {SERVER: {state: hung}} (nova.guest_agent_timeout_s).",
         ("command", "host", "instance_uuid"),

@@ -304,10 +304,15 @@ def _register_fault_errors(kernel: Any) -> None:
             reason=msg or "Free memory 0.00 MB < requested 2048 MB"
         ),
     )
+    # An agent libvirt has marked errored fails at once (qemu_domain.c qemuDomainAgentAvailable,
+    # `priv->agentError`); "Guest agent not available for now" is qemu_agent.c's after the
+    # guest-sync wait, the hung agent's (fakecloud.nova.virt.guest_agent). Nova's
+    # `_set_quiesced` takes both alike: the code, VIR_ERR_AGENT_UNRESPONSIVE, not the text.
     faults.register_error(
         "GuestAgentUnresponsive",
         lambda msg=None: LibvirtError(
-            msg or "Guest agent is not responding: Guest agent not available for now",
+            msg
+            or "Guest agent is not responding: QEMU guest agent is not available due to an error",
             VIR_ERR_AGENT_UNRESPONSIVE,
         ),
     )

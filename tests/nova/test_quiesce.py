@@ -229,6 +229,22 @@ def test_a_stopped_agent_fails_at_once():
     assert "QEMU guest agent is not connected" in _skipped(env)[0]
 
 
+def test_an_agent_libvirt_marked_errored_fails_at_once_in_its_own_words():
+    # a GuestAgentUnresponsive rule: libvirt's qemuDomainAgentAvailable (`agentError`), not the
+    # hung agent's "Guest agent not available for now" after the guest-sync wait
+    env = BfvEnv("upstream")
+    sid = env.boot_bfv(name="vm")
+    env.cloud.faults.add("nova.guest_agent", error="GuestAgentUnresponsive")
+    t0 = env.cloud.now
+    env.snap(sid)
+    assert env.cloud.now - t0 < 1.0
+    (skipped,) = _skipped(env)
+    assert "[Error Code 86] Guest agent is not responding: QEMU guest agent is not available " \
+        "due to an error, libvirt cannot connect" in skipped  # fmt: skip
+    (error,) = env.events("guest.agent_error", subject=sid)
+    assert error["code"] == 86
+
+
 # -- required quiesce (os_require_quiesce) ----------------------------------------------------
 
 
