@@ -305,6 +305,49 @@ def rpc_timeout_label(e: dict[str, Any]) -> str:
     return f"{e.get('method')}: no reply{within} (timeout)"
 
 
+#: The shortest RPC call wait the timeline draws as a bar (a quiesce call's 60 s is drawn, the
+#: usual millisecond round trip is not: its arrows say it).
+LONG_WAIT_S = 1.0
+
+
+def rpc_waits(run: Run, setup: bool = False) -> list[Bar]:
+    """The caller's wait on each RPC call of `run` that lasted `LONG_WAIT_S` or more, a bar on
+    the caller's lane from the call to its reply (failed: an error reply or the timeout; open:
+    no answer by the end of the trace). A call is answered in order per target and method."""
+    waiting: dict[tuple[str, str], list[tuple[dict[str, Any], Bar]]] = {}
+    waits = []
+    for e in run.events:
+        kind = e["kind"]
+        if kind not in ("rpc.call", "rpc.reply", "rpc.timeout"):
+            continue
+        key = (str(e["subject"]), str(e.get("method")))
+        if kind == "rpc.call":
+            lane = lanes.rpc_sender(*key)
+            bar = Bar(lane, run.rel(e["t"]), run.rel(e["t"]), f"waits on {key[1]}", "wait",
+                      setup=e["seq"] < run.t0_seq, open=True)  # fmt: skip
+            waiting.setdefault(key, []).append((e, bar))
+            continue
+        calls = waiting.get(key)
+        if not calls:
+            continue
+        _, bar = calls.pop(0)
+        bar.end, bar.open = run.rel(e["t"]), False
+        bar.failed = kind == "rpc.timeout" or not e.get("ok", True)
+        answer = "no reply (timeout)" if kind == "rpc.timeout" else "its reply"
+        bar.detail = f"{bar.lane} waits on the {key[1]} call to {key[0]}: {answer} after " \
+            f"{seconds(bar.end - bar.start)}"  # fmt: skip
+        waits.append(bar)
+    for calls in waiting.values():
+        for _, bar in calls:
+            bar.end = max(bar.start, run.rel(run.end))
+            bar.detail = f"{bar.lane} waits on the {bar.label[9:]} call: no answer by the end"
+            bar.label += " (unfinished)"
+            waits.append(bar)
+    return [
+        b for b in waits if (setup or not b.setup) and (b.open or b.end - b.start >= LONG_WAIT_S)
+    ]
+
+
 def seconds(s: float) -> str:
     """A duration as people read it: ms below a second."""
     return f"{s * 1000:.0f} ms" if abs(s) < 1 else f"{s:,.3f} s"

@@ -29,6 +29,7 @@ PHASE_COLOURS = {
     "upload": ("#fde0c8", "#d8691c"),
     "extract": ("#d4ecec", "#1f8a8a"),
     "download": ("#d6e4f5", "#3b6fb6"),
+    "wait": ("#eceff3", "#8a99ab"),
     "failed": ("#fde2e2", "#d0021b"),
 }
 RED = "#d0021b"

@@ -70,7 +70,7 @@ def _hover(detail: str, ids: Iterable[str], t: float | None = None) -> str:
 
 def swimlane(run: model.Run, setup: bool = False, width: float = 1240) -> str:
     """The timeline as an SVG element; `setup` includes what happened before time zero."""
-    bars = [b for b in run.bars if setup or not b.setup]
+    bars = [b for b in run.bars if setup or not b.setup] + model.rpc_waits(run, setup)
     markers = [m for m in run.markers if setup or not m.setup]
     messages = [m for m in run.messages if setup or not m.setup]
     start = run.rel(run.start) if setup else min(0.0, run.rel(run.end))

@@ -17,7 +17,7 @@ from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
 from fakecloud.views.report import render
 from fakecloud.views.timeline import story_line, timeline
-from tests.views.conftest import SCENARIOS
+from tests.views.conftest import SCENARIOS, run_scenario
 
 LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
 
@@ -66,6 +66,19 @@ def test_the_html_page_shows_the_bad_end_state_the_checks_found(bug_on_html):
         '<span class="detail">no_orphan_volume_snapshot: volume snapshot db/vda@db-snap: '
         "&#39;snapshot for db-snap&#39; of volume db/vda (available) is referenced by no image"
     ) in found
+
+
+def test_a_long_rpc_wait_is_a_bar_on_the_callers_lane():
+    # LP #1754360: nova-api waits 10 s on a quiesce call no compute answers; the timeline
+    # drew the call and the timeout with nothing on nova-api's lane between them
+    result = run_scenario("bugs/lp1754360_thaw_after_quiesce_timeout.yaml", "bug_on")
+    html = render_html(read(result.trace, meta=scenario_meta(result)))
+    swimlane = html.split('class="swimlane"', 1)[1].split("</svg>", 1)[0]
+    (wait,) = re.findall(r'<g class="bar bar-wait failed".*?</g>', swimlane, re.S)
+    assert "nova-api waits on the quiesce_instance call to compute.cmp-1: no reply (timeout) " \
+        "after 10.000 s" in wait  # fmt: skip
+    assert ">waits on quiesce_instance<" in wait
+    assert swimlane.count("bar-wait") == 1  # the millisecond calls are arrows only
 
 
 def test_names_replace_ids_and_the_id_is_on_hover(bug_on_html, lp_bug_on):
