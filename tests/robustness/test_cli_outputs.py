@@ -379,8 +379,9 @@ def test_explore_with_a_trillion_seeds_and_a_time_budget_stops_on_time(scenario,
 
 
 def test_ctrl_c_mid_explore_reports_the_seeds_run_so_far(scenario, capsys, monkeypatch):
-    """Ctrl-C lost every seed an explore had run: now the first stops it after the batch under
-    way (a real SIGINT, raised as the first batch of 50 ends) and reports them, status 130."""
+    """Ctrl-C lost every seed an explore had run: now the first stops it, starting no more
+    seeds (a real SIGINT, raised as the first batch of 50 ends), and reports them, status 130
+    (tests/explore/test_interrupt.py: a Ctrl-C amid a batch gives the batch up)."""
     import signal
 
     from fakecloud.explore.cli import _Progress
