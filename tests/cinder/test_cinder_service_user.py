@@ -10,6 +10,7 @@ from __future__ import annotations
 from fakecloud import Cloud
 from tests.nova.conftest import NovaEnv
 from tests.nova.test_server_external_events import _attached_volume
+from tests.tokens import revoke
 
 
 def _cirros(cloud):
@@ -142,25 +143,11 @@ def test_cinder_sends_its_held_service_token_and_retries_once_after_novas_401():
             sender = "cinder-volume." + volume["os-vol-host-attr:host"].partition("#")[0]
             held = cloud.keystone.held_token("cinder", sender)
             assert cloud.keystone.held_token("cinder") is None  # cinder-api sent nothing
-            r = cloud.request(
-                "identity",
-                "DELETE",
-                "/v3/auth/tokens",
-                user="admin",
-                headers={"X-Subject-Token": held.id},
-            )
-            assert r.status == 204
+            revoke(cloud, held.id)
         extend = {"os-extend": {"new_size": size}}
         r = cloud.request("volumev3", "POST", path, body=extend, microversion="3.42")
         assert r.status == 202
         cloud.run_until_idle()
-    r = cloud.request(
-        "identity",
-        "DELETE",
-        "/v3/auth/tokens",
-        user="admin",
-        headers={"X-Subject-Token": held.id},
-    )
     (rejected,) = cloud.trace.filter(kind="identity.token_rejected", actor="nova")
     assert rejected["reason"] == "invalid service token"
     assert cloud.trace.filter(kind="cinder.error") == []
@@ -185,10 +172,7 @@ def test_cinders_download_refused_for_an_expired_token_goes_again_with_a_new_ser
     cloud.faults.add("cinder.volume.create", action="delay", delay_s=350)
     assert cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body).status == 202
     held = cloud.keystone.held_token("cinder", _volume_process(cloud))
-    r = cloud.request(
-        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
-    )
-    assert r.status == 204
+    revoke(cloud, held.id)
     cloud.run_until_idle()
     downloads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="download")]
     assert downloads == [200, 401, 200]
@@ -218,10 +202,7 @@ def test_cinders_upload_refused_at_glances_door_goes_again_with_the_body_it_cons
     r = cloud.request("volumev3", "POST", path, body=action)
     assert r.status == 202
     held = cloud.keystone.held_token("cinder", _volume_process(cloud))
-    r2 = cloud.request(
-        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
-    )
-    assert r2.status == 204
+    revoke(cloud, held.id)
     cloud.run_until_idle()
     uploads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="upload")]
     assert uploads == [401, 204]

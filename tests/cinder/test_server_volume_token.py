@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tests.nova.conftest import NovaEnv
 from tests.nova.test_volume_attach_detach import _attach, _cinder, _volume
+from tests.tokens import revoke
 
 
 def _attached(env: NovaEnv) -> tuple[str, str, str]:
@@ -58,10 +59,7 @@ def test_cinder_swaps_the_users_token_before_asking_nova_and_again_after_its_401
     # keystoneauth drops both plugins' tokens and sends the question again with new ones
     cloud.run(until=cloud.kernel.now + 301)
     held = cloud.keystone.held_token("cinder")
-    r = cloud.request(
-        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
-    )
-    assert r.status == 204
+    revoke(cloud, held.id)
     swapped, answers, _ = _swaps_and_answers(env, sid, vid, aid)
     assert len(swapped) == 2 and answers == [401, 200]
     assert cloud.keystone.held_token("cinder") not in (None, held)
@@ -76,14 +74,7 @@ def test_keystone_refusing_the_swap_is_cinders_500():
     cloud = env.cloud
     assert _cinder(env, vid)["status"] == "in-use"  # cinder-api caches the user's token
     ctx = cloud.context("demo")
-    r = cloud.request(
-        "identity",
-        "DELETE",
-        "/v3/auth/tokens",
-        user="admin",
-        headers={"X-Subject-Token": ctx.auth_token},
-    )
-    assert r.status == 204
+    revoke(cloud, ctx.auth_token)
     r = cloud.request(
         "volumev3",
         "DELETE",

@@ -8,6 +8,7 @@ where the callee decides at its door (Cinder); glance-api defers, leaving it to 
 import pytest
 
 from fakecloud import Cloud
+from tests.tokens import revoke
 
 #: A slow disk and a slow link to Glance: the live extract ends inside the user's token's
 #: 600 s, and the upload's answer and Nova's GET of the image come after it.
@@ -398,10 +399,7 @@ def test_novas_500_for_cinders_401_is_real_novas_not_an_unexpected_500():
 def _revoke_novas_held_token(cloud):
     """An admin's ``DELETE /v3/auth/tokens`` of the token Nova's service user holds."""
     held = cloud.keystone.held_token("nova").id
-    r = cloud.request(
-        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held}
-    )
-    assert r.status == 204
+    revoke(cloud, held)
 
 
 @pytest.mark.parametrize(("disable", "status"), [(False, 200), (True, 500)])
@@ -509,14 +507,7 @@ def test_each_nova_process_holds_its_own_service_token():
     assert api_token.id != host_token.id
     assert len(cloud.trace.filter(kind="identity.token_issued", subject="nova")) == 2
     cloud.run(until=cloud.kernel.now + 301)  # past cinder-api's cache entries (300 s)
-    r = cloud.request(
-        "identity",
-        "DELETE",
-        "/v3/auth/tokens",
-        user="admin",
-        headers={"X-Subject-Token": host_token.id},
-    )
-    assert r.status == 204
+    revoke(cloud, host_token.id)
     start = len(cloud.trace)
     attach = {"volumeAttachment": {"volumeId": volumes[1]["volume"]["id"]}}
     assert cloud.request("compute", "POST", path, body=attach).status == 200
@@ -587,10 +578,7 @@ def test_an_upload_refused_at_glances_door_goes_again_with_the_body_it_consumed(
     )
     host = next(e["actor"] for e in cloud.trace.filter(kind="http.request", call="update"))
     held = cloud.keystone.held_token("nova", host)
-    r2 = cloud.request(
-        "identity", "DELETE", "/v3/auth/tokens", user="admin", headers={"X-Subject-Token": held.id}
-    )
-    assert r2.status == 204
+    revoke(cloud, held.id)
     cloud.run_until_idle()
     uploads = [e["status"] for e in cloud.trace.filter(kind="http.response", call="upload")]
     assert uploads == [401, 204 if status else 415]
