@@ -59,10 +59,7 @@ class StateMachine:
         name on each move."""
         old = getattr(obj, field)
         if old != new and new not in self.transitions.get(old, ()):
-            raise IllegalTransition(
-                f"{self.name}: {old!r} -> {new!r} is not a legal transition "
-                f"(from {old!r} the table allows {sorted(map(str, self.transitions.get(old, ())))})"
-            )
+            raise self._illegal(old, new)
         setattr(obj, field, new)
         if hasattr(obj, "updated_at"):
             obj.updated_at = kernel.env._now  # kernel.now, without the property's call
@@ -86,6 +83,13 @@ class StateMachine:
         else:
             kernel.trace.write(MOVED, actor, subject, (self.name, field, old, new))
 
+    def _illegal(self, old: Any, new: Any) -> IllegalTransition:
+        """The refusal of a move from `old` to `new` that the table does not allow."""
+        return IllegalTransition(
+            f"{self.name}: {old!r} -> {new!r} is not a legal transition "
+            f"(from {old!r} the table allows {sorted(map(str, self.transitions.get(old, ())))})"
+        )
+
     def move_plain(
         self, kernel: Any, obj: Any, old: Any, new: Any, actor: str, field: str, subject: Any
     ) -> None:
@@ -96,10 +100,7 @@ class StateMachine:
         a Python call, keeps marks only on working copies: two calls and a keyword call less
         for every state a server's save moves."""
         if old != new and new not in self.transitions.get(old, ()):
-            raise IllegalTransition(
-                f"{self.name}: {old!r} -> {new!r} is not a legal transition "
-                f"(from {old!r} the table allows {sorted(map(str, self.transitions.get(old, ())))})"
-            )
+            raise self._illegal(old, new)
         _write(obj, field, new)
         _write(obj, "updated_at", kernel.env._now)  # kernel.now, without the property's call
         if self._text:
