@@ -5,6 +5,8 @@ modules are loaded: Python 3.11 pays some 5,000 instructions for each (the modul
 import builtins
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -23,24 +25,32 @@ def _use(cloud: Cloud) -> None:
     cloud.intercept()
 
 
-def test_a_cloud_built_and_wired_again_runs_no_import_statement_of_its_own():
-    """The second cloud of a process: each module it needs is bound through
-    `fakecloud.late.module` (imported where the statement stood, so the order modules load in,
-    which config sections follow, is the same)."""
-    _use(Cloud(config={"nova": {"notify_on_state_change": "vm_state"}}))
+@contextmanager
+def _import_statements_in(files: tuple[str, ...]) -> Iterator[list[tuple[str, str]]]:
+    """The import statements run in `files` (paths ending so) while the block runs, as
+    (file under fakecloud/, module) pairs."""
     real, seen = builtins.__import__, []
 
     def counting(name, globals=None, locals=None, fromlist=(), level=0):
         caller = sys._getframe(1).f_code.co_filename.replace("\\", "/")
-        if caller.endswith(WIRING):
+        if caller.endswith(files):
             seen.append((caller.rsplit("fakecloud/", 1)[1], name))
         return real(name, globals, locals, fromlist, level)
 
     builtins.__import__ = counting
     try:
-        _use(Cloud(config={"nova": {"notify_on_state_change": "vm_state"}}))
+        yield seen
     finally:
         builtins.__import__ = real
+
+
+def test_a_cloud_built_and_wired_again_runs_no_import_statement_of_its_own():
+    """The second cloud of a process: each module it needs is bound through
+    `fakecloud.late.module` (imported where the statement stood, so the order modules load in,
+    which config sections follow, is the same)."""
+    _use(Cloud(config={"nova": {"notify_on_state_change": "vm_state"}}))
+    with _import_statements_in(WIRING) as seen:
+        _use(Cloud(config={"nova": {"notify_on_state_change": "vm_state"}}))
     assert seen == []
 
 
@@ -64,20 +74,9 @@ def test_a_cloud_s_first_requests_run_no_import_statement_once_loaded():
     """The same for what a fresh test's first requests meet once per cloud (the guard, Nova's
     links and Glance endpoint), through `fakecloud.late.module`."""
     _first_requests(Cloud())
-    real, seen = builtins.__import__, []
-
-    def counting(name, globals=None, locals=None, fromlist=(), level=0):
-        caller = sys._getframe(1).f_code.co_filename.replace("\\", "/")
-        if caller.endswith(FIRST_REQUESTS):
-            seen.append((caller.rsplit("fakecloud/", 1)[1], name))
-        return real(name, globals, locals, fromlist, level)
-
     cloud = Cloud()
-    builtins.__import__ = counting
-    try:
+    with _import_statements_in(FIRST_REQUESTS) as seen:
         _first_requests(cloud)
-    finally:
-        builtins.__import__ = real
     assert seen == []
 
 
