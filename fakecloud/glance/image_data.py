@@ -268,7 +268,9 @@ class ImageDataApi:
             image = g.db.row(image_id)  # sees every image and passes upload_image
         else:
             image = self._upload_lookup(ctx, image_id, refusal)
-            if g.policy_rules is not None or not owner_passes(ctx, image.owner, "upload_image"):
+            if g.policy_rules is not None or not owner_passes(
+                ctx, image.owner, "upload_image", g.scope_enforced
+            ):
                 g.images.policy(ctx, image).enforce("upload_image", refusal=refusal)
         self._to_saving_checks(image)
         rules = g.policy_rules
@@ -475,7 +477,7 @@ class ImageDataApi:
                 "is forbidden."
             )
         if g.policy_rules is not None or not (
-            owner_passes(ctx, image.owner, "download_image")
+            owner_passes(ctx, image.owner, "download_image", g.scope_enforced)
             or open_passes(ctx, image, "download_image", g.legacy_defaults, g.scope_enforced)
         ):
             g.images.policy(ctx, image).enforce("download_image")

@@ -349,7 +349,7 @@ class Images:
         if is_admin(ctx) and not out_of_scope(ctx, g.scope_enforced):
             return g.db.row(image_id)  # sees every image, passes get_image by default
         image = g.db.get(ctx, image_id)
-        if not owner_passes(ctx, image.owner, "get_image") and not open_passes(
+        if not owner_passes(ctx, image.owner, "get_image", g.scope_enforced) and not open_passes(
             ctx, image, "get_image", g.legacy_defaults, g.scope_enforced
         ):
             self.policy(ctx, image).enforce("get_image")

@@ -122,15 +122,18 @@ _OWNER_RULES = frozenset(
 )
 
 
-def owner_passes(ctx: Any, owner: str | None, rule: str) -> bool:
-    """Whether `rule` surely passes for `ctx` on an image of `owner` (its project's member),
-    so that no checker need be built (False: ask `ImagePolicy.enforce`)."""
+def owner_passes(ctx: Any, owner: str | None, rule: str, scope_enforced: bool) -> bool:
+    """Whether `rule` surely passes for `ctx` on an image of `owner` (its project's member, in
+    scope: `out_of_scope`, as `ImagePolicy.enforce` asks first), so that no checker need be
+    built (False: ask `ImagePolicy.enforce`). `scope_enforced` is the cloud's
+    (``Glance.scope_enforced``)."""
     return (
         rule in _OWNER_RULES
         and owner is not None
         and ctx is not None
         and ctx.project_id == owner
         and "member" in roles_of(ctx)
+        and not out_of_scope(ctx, scope_enforced)
     )
 
 

@@ -120,25 +120,6 @@ OWNERS_CALLERS = [
 
 @pytest.mark.parametrize("legacy", [False, "api", "authz"])
 @pytest.mark.parametrize("owner", ["p1", "p2", None])
-@pytest.mark.parametrize("visibility", ["private", "shared", "public"])
-def test_owner_passes_only_where_the_checker_lets_through(legacy, owner, visibility):
-    """`policy.owner_passes` (the image's own project's member: an owner's GET and upload
-    build no checker) is True only where `ImagePolicy.enforce` raises nothing."""
-    image = Image(id="i-1", owner=owner, created_at=0.0, updated_at=0.0, visibility=visibility)
-    passed = set()
-    for ctx in OWNERS_CALLERS:
-        for rule in RULES:
-            if owner_passes(ctx, owner, rule):
-                passed.add((ctx.user_id, rule))
-                ImagePolicy(ctx, image, lambda image_id, project: None, legacy=legacy).enforce(rule)
-    if owner == "p1":  # the member callers of the owner's project
-        assert {("u", "get_image"), ("m", "upload_image")} <= passed
-    else:
-        assert not passed
-
-
-@pytest.mark.parametrize("legacy", [False, "api", "authz"])
-@pytest.mark.parametrize("owner", ["p1", "p2", None])
 def test_owner_adds_only_where_the_checker_lets_through(legacy, owner):
     """`policy.owner_adds` (a create by the new image's project's member, private, shared
     or the default visibility) is True only where `ImagePolicy.add_image` raises nothing."""
@@ -155,7 +136,37 @@ SCOPED_CALLERS = [
     *OWNERS_CALLERS,
     RequestContext(user_id="y", project_id=None, roles=("reader", "member"), system_scope="all"),
     RequestContext(user_id="d", project_id=None, roles=("reader", "member"), domain_id="dom"),
+    # system scope and a project at once, which no real token has (Keystone scopes a token
+    # to one of them): out of scope wherever scope is enforced
+    RequestContext(user_id="z", project_id="p1", roles=("reader", "member"), system_scope="all"),
 ]
+
+
+@pytest.mark.parametrize("legacy", [False, "api", "authz"])
+@pytest.mark.parametrize("scope_enforced", [False, True])
+@pytest.mark.parametrize("owner", ["p1", "p2", None])
+@pytest.mark.parametrize("visibility", ["private", "shared", "public"])
+def test_owner_passes_only_where_the_checker_lets_through(
+    legacy, scope_enforced, owner, visibility
+):
+    """`policy.owner_passes` (the image's own project's member: an owner's GET and upload
+    build no checker) is True only where `ImagePolicy.enforce` raises nothing, scope enforced
+    or not: a context with a system scope and the owner's project is out of scope where it is
+    enforced (`out_of_scope`, as the checker asks first)."""
+    image = Image(id="i-1", owner=owner, created_at=0.0, updated_at=0.0, visibility=visibility)
+    passed = set()
+    for ctx in SCOPED_CALLERS:
+        for rule in RULES:
+            if owner_passes(ctx, owner, rule, scope_enforced):
+                passed.add((ctx.user_id, rule))
+                ImagePolicy(
+                    ctx, image, lambda i, p: None, legacy=legacy, scope_enforced=scope_enforced
+                ).enforce(rule)
+    if owner == "p1":  # the member callers of the owner's project
+        assert {("u", "get_image"), ("m", "upload_image")} <= passed
+        assert (("z", "get_image") in passed) is not scope_enforced
+    else:
+        assert not passed
 
 
 @pytest.mark.parametrize("legacy", [False, "api", "authz"])
