@@ -99,6 +99,7 @@ from fakecloud.nova.service_auth import (
     sends_service_token,
     service_token,
 )
+from fakecloud.profiles.provenance import Change
 from fakecloud.sim import calls
 from fakecloud.sim.trace import Site, Subject, site
 from fakecloud.transport.token_cache import callee_checks, confirmed, passes
@@ -136,10 +137,23 @@ class ImageApiConfig:
     retry_interval_s: float = 1.0
     """The wait between two attempts of a request ``num_retries`` retries
     (``GlanceClientWrapper.call``'s ``time.sleep(1)``)."""
-    page_size: int = 20
+    page_size: int | None = bounded(None, COUNT)
     """Images a page when Nova lists Glance's with no ``page_size`` of its own; each further
-    page is one more round trip (python-glanceclient's v2 ``images.list`` ``page_size``)."""
+    page is one more round trip (python-glanceclient's v2 ``images.list`` ``page_size``, which
+    Nova's ``detail`` leaves to the client). Unset, the default of the client the release's
+    series pins: 20 until 25.x, 200 from 26.0.0 (`GLANCECLIENT_PAGE_200`)."""
     api_server: str = ""  # [glance] api_servers; "": get_api_servers' (`glance_endpoint`)
+
+
+#: python-glanceclient's v2 ``DEFAULT_PAGE_SIZE`` 20 -> 200: 219568c2a4 "Bump default pagesize"
+#: (Change-Id I6d740ca3a9b32bf5d064d3ea74273bb619b32ad4, LP #1987834), first in glanceclient
+#: 4.1.0, which Zed's upper-constraints pin (Nova 26.0.0's series; Yoga's pin 3.6.0, with 20).
+GLANCECLIENT_PAGE_200 = Change("26.0.0", "219568c2a4", "python-glanceclient: Bump default pagesize")
+
+
+def default_page_size(kernel: Any) -> int:
+    """The ``page_size`` the glanceclient of `kernel`'s release lists images with."""
+    return 200 if GLANCECLIENT_PAGE_200.reaches(kernel.switches.release) else 20
 
 
 # -- glanceclient's exceptions ---------------------------------------------------------------
@@ -852,7 +866,7 @@ class API:
             }
         )
         total = params["limit"]
-        page_size = params["page_size"] or self.config.page_size
+        page_size = params["page_size"] or self.config.page_size or default_page_size(self._kernel)
         marker = params["marker"]
         images: list[dict[str, Any]] = []
         while True:

@@ -175,3 +175,19 @@ def test_a_failed_backup_deletes_its_image_through_the_decorators(profile, layer
     errors = env.cloud.trace.filter(kind="notification", priority="ERROR", format="unversioned")
     assert [e["event_type"] for e in errors] == layers
     assert env.cloud.trace.filter(kind="nova.rotate_backups") == []
+
+
+@pytest.mark.parametrize(("profile", "pages"), [("nova-25.0.0", 2), ("nova-26.0.0", 1)])
+def test_rotation_lists_backups_in_the_pages_of_the_releases_glanceclient(profile, pages):
+    # Nova's `detail` leaves page_size to python-glanceclient: 20 a page in Yoga's pin (3.6.0),
+    # 200 from Zed's (4.1.0, 219568c2a4): 21 backups are two round trips, then one
+    env = NovaEnv(profile)
+    sid = env.boot()
+    props = {"image_type": "backup", "backup_type": "daily", "instance_uuid": sid}
+    for n in range(21):
+        body = {"name": f"old{n}", "disk_format": "qcow2", "container_format": "bare", **props}
+        assert env.cloud.request("image", "POST", "/v2/images", body=body).status == 201
+    assert backup(env, sid, rotation=30).status == 202
+    env.cloud.run_until_idle()
+    lists = [e for e in env.cloud.trace if e["kind"] == "http.request" and e.get("call") == "list"]
+    assert len(lists) == pages
