@@ -37,12 +37,13 @@ from typing import Any
 from fakecloud.api_checks import unnamed
 from fakecloud.errors import StateError
 from fakecloud.state import agree
-
-FORMAT = "fakecloud-state"
-#: Format 2 writes the settings as overrides (format 1 wrote every key and switch, in the header
-#: and again in the nodes); this fakecloud reads both and writes 2.
-FORMAT_VERSION = 2
-READ_VERSIONS = (1, 2)
+from fakecloud.state.versions import (
+    FORMAT,
+    FORMAT_VERSION,
+    READ_VERSIONS,
+    check_version,
+    with_earlier_defaults,
+)
 
 __all__ = [
     "FORMAT",
@@ -166,9 +167,11 @@ def from_data(
     """
     from fakecloud.state.decode import graft
 
-    _check_header(data, source)
+    version = _check_header(data, source)
     if endpoints:
         data = _moved(data, endpoints)
+    # a file of an earlier format relied on the defaults of its day (`versions.EARLIER_DEFAULTS`)
+    data = {**data, "cloud": with_earlier_defaults(data["cloud"], version)}
     try:
         template = _template(data["cloud"], cloud_class)
     except ValueError as exc:  # ConfigError: a seed, profile, key or switch Cloud refuses
@@ -514,24 +517,15 @@ def _summary(cloud: Any) -> dict[str, Any]:
     }
 
 
-def _check_header(data: Any, source: str) -> None:
+def _check_header(data: Any, source: str) -> int:
+    """Refuse (`StateError`) data that is no fakecloud state this fakecloud reads, or whose
+    header is damaged; its format version."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StateError(
             f'{source} is not a fakecloud state file (expected a JSON object with "format": '
             f'"{FORMAT}", as cloud.save writes)'
         )
-    version = data.get("version")
-    if type(version) is not int or version not in READ_VERSIONS:
-        from fakecloud.version import __version__
-
-        # reprlib: a hand-edited version of 400 digits was printed whole
-        raise StateError(
-            f"{source} is fakecloud state format {reprlib.repr(version)} (saved by fakecloud "
-            f"{reprlib.repr(data.get('fakecloud', '?')).strip(chr(39))}); this fakecloud "
-            f"({__version__}) reads formats "
-            f"{' and '.join(map(str, READ_VERSIONS))}: load it with the fakecloud version that "
-            "saved it"
-        )
+    version = check_version(data, source)
     for key in ("cloud", "nodes"):
         if key not in data:
             raise StateError(f"{source} is damaged: it has no {key!r}")
@@ -555,6 +549,7 @@ def _check_header(data: Any, source: str) -> None:
                 f'{source} is damaged: its "cloud.{key}" holds '
                 f"{_shown(header[key])}, expected an object"
             )
+    return version
 
 
 #: What a file's header (``"cloud"``) names to build the cloud it is grafted onto.

@@ -368,8 +368,11 @@ class FakecloudServer:
     def start_from_state(self, data: Any, source: str = "the state") -> Any:
         """Serve the cloud saved in `data` (`load_state`) as this server's start-up cloud,
         the one `reset` comes back to; returns it."""
+        from fakecloud.state.versions import with_earlier_defaults
+
         cloud = self.load_state(data, source)
-        header = data["cloud"]
+        # what the file's world was built with, the defaults of its format's day among them
+        header = with_earlier_defaults(data["cloud"], data["version"])
         self._build = {
             "seed": header["seed"],
             "profile": header["profile"],

@@ -3,15 +3,19 @@
 `tests/state/data/format1-8213291.json` was saved by main at 8213291 (2026-12-04): seed 0, one
 image-backed server and one booted from a volume with a second volume attached, idle. Loading
 it must give the cloud that the same steps build today: the same answers and trace for what
-follows. Saved again, it is format 2 (the configuration and switches written once, in the header,
-as what differs from their defaults): `format2-from-format1-8213291.json` is what the first
-fakecloud writing format 2 (session 17) saved it as, and every later one must save the same
+follows. Saved again, it was format 2 (the configuration and switches written once, in the
+header, as what differs from their defaults): `format2-from-format1-8213291.json` is what the
+first fakecloud writing format 2 (session 17) saved it as, and every later one saved the same
 bytes, from either file (but for a default changed since, whose old value the file then
 writes: session 23's Glance enables its series' import methods, the file ``glance-direct``
 alone; session 42's ``image_api.num_retries`` unset is the release's ``[glance] num_retries``,
 0 on Queens, and the file's Nova image API, which held a section of its own, keeps the 3 retries
 it was saved with, which the loaded configuration then says: ``image_api.num_retries`` 3 in the
-header). A change that adds an attribute to a saved object breaks this; a memo belongs in
+header). Since session 46 it saves as format 3, `format3-from-format1-8213291.json`: the format-2
+file's very nodes, its header naming ``image_api.page_size`` 20 (the default of its day, which
+format 3 made the release's: `fakecloud.state.versions.EARLIER_DEFAULTS`), and every later
+fakecloud must save those bytes from any of the three files. A change that adds an attribute to
+a saved object breaks this; a memo belongs in
 `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file cannot have
 held needs a new format version. A profile switch or a configuration key added
 after a file was saved reads, in the loaded cloud, the value a cloud built today has.
@@ -30,6 +34,7 @@ from tests.state.state_helpers import boot
 
 SAVED = Path(__file__).parent / "data" / "format1-8213291.json"
 SAVED2 = Path(__file__).parent / "data" / "format2-from-format1-8213291.json"
+SAVED3 = Path(__file__).parent / "data" / "format3-from-format1-8213291.json"
 IMAGE_BACKED = "871edeee-5182-422d-bf94-9c5fdd0a576b"
 VOLUME_BACKED = "2e7ba040-b2ed-4380-a911-ab9bde4d22cb"
 
@@ -80,25 +85,28 @@ def _snapshot_both_and_delete(cloud: Cloud) -> list[Any]:
     return seen
 
 
-def test_a_loaded_format_1_file_saves_as_format_2_and_then_to_the_same_bytes(tmp_path):
+def test_a_loaded_format_1_or_2_file_saves_as_format_3_and_then_to_the_same_bytes(tmp_path):
     resaved = tmp_path / "again.json"
-    Cloud.load(SAVED).save(resaved)
-    assert resaved.read_bytes() == SAVED2.read_bytes(), (
-        "a format-1 file saves to other bytes once loaded: a saved object gained or lost an "
-        "attribute (see this module's docstring)"
-    )
-    Cloud.load(SAVED2).save(resaved)
-    assert resaved.read_bytes() == SAVED2.read_bytes()
+    for path in (SAVED, SAVED2, SAVED3):
+        Cloud.load(path).save(resaved)
+        assert resaved.read_bytes() == SAVED3.read_bytes(), (
+            f"{path.name} saves to other bytes once loaded: a saved object gained or lost an "
+            "attribute, or a default changed (see this module's docstring)"
+        )
     # The keys the file set apart from today's defaults (8213291's Cinder enforced the new
-    # policy defaults; its Glance enabled glance-direct alone): written, and the loaded cloud
-    # keeps them.
-    header = json.loads(SAVED2.read_text())["cloud"]
-    assert header["config"] == {
+    # policy defaults; its Glance enabled glance-direct alone; its Nova retried Glance 3 times
+    # and listed its images 20 a page): written, and the loaded cloud keeps them.
+    two, three = json.loads(SAVED2.read_text()), json.loads(SAVED3.read_text())
+    assert three["cloud"]["config"] == {
         "cinder": {"enforce_new_defaults": True},
         "glance": {"enabled_import_methods": ["glance-direct"]},
-        "image_api": {"num_retries": 3},
+        "image_api": {"num_retries": 3, "page_size": 20},
     }
-    assert header["switches"] == {}
+    assert three["cloud"]["switches"] == {}
+    # ... and nothing else moved from format 2: the version, and the one key in the header
+    assert (two["version"], three["version"]) == (2, 3)
+    two["cloud"]["config"]["image_api"]["page_size"] = 20
+    assert {**two, "version": 3} == three
 
 
 def _saved_with_its_own_image_api(tmp_path: Path) -> Path:
@@ -216,7 +224,7 @@ def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_a
     (tmp_path / "older.json").write_text(json.dumps(data))
     loaded, as_saved = Cloud.load(tmp_path / "older.json"), Cloud.load(SAVED)
     loaded.save(tmp_path / "again.json")
-    assert (tmp_path / "again.json").read_bytes() == SAVED2.read_bytes()
+    assert (tmp_path / "again.json").read_bytes() == SAVED3.read_bytes()
     sections = loaded.kernel.config.to_dict()
     assert sections.keys() >= {"rpc", "nova", "cinder", "glance"}
     for name in sections:
@@ -235,7 +243,7 @@ def test_a_format_1_file_without_a_key_whose_default_is_made_reads_that_default(
     loaded = Cloud.load(tmp_path / "older.json")
     assert loaded.kernel.config.cinder.project_quotas == {}
     loaded.save(tmp_path / "again.json")
-    assert (tmp_path / "again.json").read_bytes() == SAVED2.read_bytes()
+    assert (tmp_path / "again.json").read_bytes() == SAVED3.read_bytes()
 
 
 # -- a file holding answered RPC calls' deadlines ----------------------------------------------

@@ -18,8 +18,11 @@ from fakecloud.profiles.table import SWITCHES
 from fakecloud.sim.faults import FaultPoint
 from fakecloud.sim.rpc import RpcConfig
 from fakecloud.state import dumps, loads
+from fakecloud.state.versions import EARLIER_DEFAULTS
 
+#: The configuration defaults format-2 files rely on (format 3's: `DEFAULTS_3`).
 DEFAULTS = Path(__file__).parent / "data" / "config-defaults.json"
+DEFAULTS_3 = Path(__file__).parent / "data" / "config-defaults-3.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,20 +77,27 @@ def test_a_setting_that_json_data_does_not_hold_as_it_is_is_refused_when_given()
         Cloud(config={"glance": {"disk_formats": ["raw", b"iso"]}})  # was save's TypeError
 
 
-def test_the_defaults_saved_files_rely_on_are_unchanged():
-    # A format-2 file leaves a key at its default out, so the default is part of the file.
-    pinned = json.loads(DEFAULTS.read_text())
+@pytest.mark.parametrize(("version", "pinned"), [(2, DEFAULTS), (3, DEFAULTS_3)])
+def test_the_defaults_saved_files_rely_on_are_unchanged(version, pinned):
+    # A file (format 2 on) leaves a key at its default out, so the default is part of the file:
+    # a file of `version` reads today's defaults but those a later format changed, which it
+    # reads as they were (`versions.EARLIER_DEFAULTS`).
     today = config.Config.from_mapping().to_dict()
+    for later, defaults in EARLIER_DEFAULTS.items():
+        if later > version:
+            for (section, key), value in defaults.items():
+                today[section][key] = value
     changed = [
         f"{section}.{key}: {value!r} -> {today.get(section, {}).get(key, '(gone)')!r}"
-        for section, keys in pinned.items()
+        for section, keys in json.loads(pinned.read_text()).items()
         for key, value in keys.items()
         if not config.same_value(today.get(section, {}).get(key, ...), value)
     ]
     assert not changed, (
         "changing or removing a configuration default changes every saved world that relied "
         "on it: keep the default, or read the older files with the old one (a new format "
-        f"version); only then update {DEFAULTS.name} (NOTE to lead/all): {changed}"
+        "version, fakecloud.state.versions); never rewrite the defaults of a format already "
+        f"written (NOTE to lead/all): {changed}"
     )
 
 

@@ -143,6 +143,16 @@ def test_reset_of_a_server_started_from_a_state_serves_that_state_again(server):
     assert reset() == ("upstream", 5, True, [kept])
 
 
+def test_reset_to_a_seed_of_a_format_2_state_builds_with_the_defaults_of_its_day(server):
+    # A format-2 file relied on Nova's image list page of its day (20 whatever the release):
+    # a fresh cloud built as the file's was keeps it (`fakecloud.state.versions`)
+    data = {**to_data(Cloud(seed=5, profile="upstream")), "version": 2}
+    assert server.start_from_state(data).kernel.config.image_api.page_size == 20
+    assert server.reset(seed=4).kernel.config.image_api.page_size == 20
+    server.start_from_state({**data, "version": 3})
+    assert server.reset(seed=4).kernel.config.image_api.page_size is None
+
+
 def test_fakecloud_clock_drives_a_running_server(server, capsys, monkeypatch):
     # session 38: a CI runner's proxy (HTTP_PROXY, no NO_PROXY) is not asked for a local serve
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
