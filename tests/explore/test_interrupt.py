@@ -57,7 +57,10 @@ def test_ctrl_c_gives_up_the_batches_under_way_and_reports_the_seeds_done(tmp_pa
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group, which Ctrl-C reaches whole
+        # its own process group, which Ctrl-C reaches whole, as a shell's job control makes
+        # one (setpgid, not a new session: a session of its own put it, on a Linux host with
+        # autogroup scheduling, in a scheduling group apart from the suite's)
+        process_group=0,
     )
     # never a hang: killed if no worker's seed starts within a minute
     watchdog = threading.Timer(60, os.killpg, (command.pid, signal.SIGKILL))
