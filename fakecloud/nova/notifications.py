@@ -121,6 +121,47 @@ def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
     return end
 
 
+#: A versioned action notification's kind and keys before a payload's own fields
+#: (`Notifier.instance_action`), and its form with none, once an event made it (`_action_form`).
+_ACTION_KEYS = (
+    "notification",
+    "event_type",
+    "format",
+    "priority",
+    "payload_version",
+    "instance_id",
+    "state",
+    "task_state",
+    "fault",
+)
+_ACTION_FORM: Any = None
+#: (source, host, action, plain payload version) -> the publisher, event type and payload
+#: version of a versioned action notification (`Notifier.instance_action`): text alone, the
+#: same for every cloud.
+_ACTION_NAMES: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+
+
+def _action_names(source: str, host: str, action: str, plain: str) -> tuple[str, str, str]:
+    """`_ACTION_NAMES`' entry for its key, made and kept."""
+    named = _ACTION_NAMES[source, host, action, plain] = (
+        f"{source}:{host}",
+        sys.intern(f"instance.{action}"),  # kept per event
+        action_payload_version(action, plain),
+    )
+    return named
+
+
+def _action_form(extra: dict[str, Any]) -> Any:
+    """The form of a versioned action notification with `extra`'s keys after `_ACTION_KEYS`,
+    made when the first event asks it, as `Trace.emit` made it (a form's number is its
+    order of making); kept as `_ACTION_FORM` without any."""
+    global _ACTION_FORM
+    found = form(*_ACTION_KEYS, *extra)
+    if not extra:
+        _ACTION_FORM = found
+    return found
+
+
 def exception_to_dict(exc: BaseException, str_of_foreign: bool) -> dict[str, Any]:
     """``compute_utils.exception_to_dict``, the keys a legacy notification's ``fault=`` adds:
     ``exception`` (its class name, as `Notifier.exception` gives it), ``message`` (a Nova
@@ -358,19 +399,30 @@ class Notifier:
         payload's ``fault``, null without one: ``InstanceActionPayload.fault``, nullable, in
         every release since 1.0)."""
         if self.versioned:
-            self._emit(
-                "versioned",
-                f"{source}:{host}",
-                f"instance.{action}",
-                priority,
-                payload_version=action_payload_version(
-                    action, self._kernel.switches.action_payload_version
+            plain = self._kernel.switches.action_payload_version
+            named = _ACTION_NAMES.get((source, host, action, plain))
+            if named is None:
+                named = _action_names(source, host, action, plain)
+            publisher, event_type, version = named
+            found = None if extra else _ACTION_FORM
+            if found is None:
+                found = _action_form(extra)
+            # `_emit`'s event: the form `Trace.emit` finds, the details' values in its order
+            self._kernel.trace.write(
+                found,
+                publisher,
+                event_type,
+                (
+                    event_type,
+                    "versioned",
+                    priority,
+                    version,
+                    instance.uuid,
+                    instance.vm_state,
+                    instance.task_state,
+                    None if error is None else _fault(error),
+                    *extra.values(),
                 ),
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                task_state=instance.task_state,
-                fault=None if error is None else _fault(error),
-                **extra,
             )
 
     def usage_and_action(self, host: str, instance: Any, suffix: str) -> None:
