@@ -23,8 +23,9 @@ FORMAT = "fakecloud-state"
 #: 1: every key and switch written, in the header and again in the nodes (before session 17).
 #: 2: the settings written once, in the header, as what differs from their defaults.
 #: 3 (session 46): as 2; a file of 1 or 2 reads the defaults of its day (`EARLIER_DEFAULTS`).
-FORMAT_VERSION = 3
-READ_VERSIONS = (1, 2, 3)
+#: 4 (session 46): as 3, ``nova.rbd_pool`` Nova's ``rbd`` (a file of 1 to 3 reads ``vms``).
+FORMAT_VERSION = 4
+READ_VERSIONS = (1, 2, 3, 4)
 
 #: ``{version: {(section, key): the default before it}}``: the configuration defaults that
 #: format `version` changed. A file of an earlier version saved a cloud whose key held that
@@ -34,6 +35,11 @@ EARLIER_DEFAULTS: dict[int, dict[tuple[str, str], Any]] = {
         # python-glanceclient's page, 20 until Nova 25.x and 200 from 26.0.0 since session 46
         # (`fakecloud.nova.image_api.GLANCECLIENT_PAGE_200`): 20 whatever the release before
         ("image_api", "page_size"): 20,
+    },
+    4: {
+        # [libvirt] images_rbd_pool, read since session 46 (an empty one fails an rbd spawn):
+        # devstack's vms was the default, where Nova's is rbd in every release
+        ("nova", "rbd_pool"): "vms",
     },
 }
 

@@ -566,3 +566,25 @@ def test_snapshot_compression_shrinks_the_qcow2_upload():
     assert (image["size"], image["disk_format"]) == (25 * 10**7, "qcow2")
     assert durations(env, "qemu-img convert") == [10.0]
     assert durations(env, "glance.upload") == [2.0]
+
+
+@pytest.mark.parametrize(
+    ("attempts", "fault"), [(3, "Exceeded maximum number of retries"), (1, "")]
+)
+def test_rbd_disks_in_no_pool_fail_every_image_backed_spawn(attempts, fault):
+    # [libvirt] images_rbd_pool (Nova's default rbd, every release): an empty one is
+    # imagebackend.Rbd.__init__'s RuntimeError on each host, the build rescheduled to the
+    # alternate and then out of hosts; a server booted from a volume makes no rbd disk
+    assert NovaEnv("upstream").cloud.kernel.config.nova.rbd_pool == "rbd"
+    env = NovaEnv(
+        "upstream",
+        {"nova": {"images_type": "rbd", "rbd_pool": "", "scheduler_max_attempts": attempts}},
+    )
+    sid = env.boot(wait=False)
+    env.cloud.run_until_idle()
+    server = env.server(sid)
+    casts = env.cloud.trace.filter(kind="rpc.cast", method="build_and_run_instance")
+    assert (server["status"], len(casts)) == ("ERROR", min(attempts, 2))
+    said = "You should specify images_rbd_pool flag to use rbd images."
+    assert server["fault"]["message"].startswith(fault or said)
+    assert env.server(env.boot(bfv=True))["status"] == "ACTIVE"

@@ -13,9 +13,10 @@ alone; session 42's ``image_api.num_retries`` unset is the release's ``[glance] 
 it was saved with, which the loaded configuration then says: ``image_api.num_retries`` 3 in the
 header). Since session 46 it saves as format 3, `format3-from-format1-8213291.json`: the format-2
 file's very nodes, its header naming ``image_api.page_size`` 20 (the default of its day, which
-format 3 made the release's: `fakecloud.state.versions.EARLIER_DEFAULTS`), and every later
-fakecloud must save those bytes from any of the three files. A change that adds an attribute to
-a saved object breaks this; a memo belongs in
+format 3 made the release's: `fakecloud.state.versions.EARLIER_DEFAULTS`). Format 4 (session 46
+too) writes ``nova.rbd_pool`` ``vms`` there as well (Nova's ``rbd`` is the default since):
+`TODAY` is those bytes, and every later fakecloud must save them from any of the four files. A
+change that adds an attribute to a saved object breaks this; a memo belongs in
 `fakecloud.state.kinds.TRANSIENT` (not saved, a default on load), and state a file cannot have
 held needs a new format version. A profile switch or a configuration key added
 after a file was saved reads, in the loaded cloud, the value a cloud built today has.
@@ -35,6 +36,19 @@ from tests.state.state_helpers import boot
 SAVED = Path(__file__).parent / "data" / "format1-8213291.json"
 SAVED2 = Path(__file__).parent / "data" / "format2-from-format1-8213291.json"
 SAVED3 = Path(__file__).parent / "data" / "format3-from-format1-8213291.json"
+
+
+def _as_format_4(path: Path) -> bytes:
+    """The format-3 file at `path` as format 4 saves it: its version, and ``nova.rbd_pool``
+    ``vms`` (what the file holds, as the default of its day) in the header, nothing else."""
+    data = json.loads(path.read_text())
+    data["version"] = 4
+    data["cloud"]["config"]["nova"] = {"rbd_pool": "vms"}  # the last section by name
+    return (json.dumps(data, separators=(",", ":")) + "\n").encode()
+
+
+#: What this fakecloud saves `SAVED`, `SAVED2` and `SAVED3` as.
+TODAY = _as_format_4(SAVED3)
 IMAGE_BACKED = "871edeee-5182-422d-bf94-9c5fdd0a576b"
 VOLUME_BACKED = "2e7ba040-b2ed-4380-a911-ab9bde4d22cb"
 
@@ -85,11 +99,11 @@ def _snapshot_both_and_delete(cloud: Cloud) -> list[Any]:
     return seen
 
 
-def test_a_loaded_format_1_or_2_file_saves_as_format_3_and_then_to_the_same_bytes(tmp_path):
+def test_a_loaded_file_of_an_earlier_format_saves_as_today_and_then_to_the_same_bytes(tmp_path):
     resaved = tmp_path / "again.json"
     for path in (SAVED, SAVED2, SAVED3):
         Cloud.load(path).save(resaved)
-        assert resaved.read_bytes() == SAVED3.read_bytes(), (
+        assert resaved.read_bytes() == TODAY, (
             f"{path.name} saves to other bytes once loaded: a saved object gained or lost an "
             "attribute, or a default changed (see this module's docstring)"
         )
@@ -107,6 +121,9 @@ def test_a_loaded_format_1_or_2_file_saves_as_format_3_and_then_to_the_same_byte
     assert (two["version"], three["version"]) == (2, 3)
     two["cloud"]["config"]["image_api"]["page_size"] = 20
     assert {**two, "version": 3} == three
+    Cloud.load(resaved).save(resaved)
+    assert resaved.read_bytes() == TODAY
+    assert json.loads(TODAY)["cloud"]["config"]["nova"] == {"rbd_pool": "vms"}
 
 
 def _saved_with_its_own_image_api(tmp_path: Path) -> Path:
@@ -224,7 +241,7 @@ def test_a_file_whose_config_holds_its_sections_only_in_a_dict_loads_and_saves_a
     (tmp_path / "older.json").write_text(json.dumps(data))
     loaded, as_saved = Cloud.load(tmp_path / "older.json"), Cloud.load(SAVED)
     loaded.save(tmp_path / "again.json")
-    assert (tmp_path / "again.json").read_bytes() == SAVED3.read_bytes()
+    assert (tmp_path / "again.json").read_bytes() == TODAY
     sections = loaded.kernel.config.to_dict()
     assert sections.keys() >= {"rpc", "nova", "cinder", "glance"}
     for name in sections:
@@ -243,7 +260,7 @@ def test_a_format_1_file_without_a_key_whose_default_is_made_reads_that_default(
     loaded = Cloud.load(tmp_path / "older.json")
     assert loaded.kernel.config.cinder.project_quotas == {}
     loaded.save(tmp_path / "again.json")
-    assert (tmp_path / "again.json").read_bytes() == SAVED3.read_bytes()
+    assert (tmp_path / "again.json").read_bytes() == TODAY
 
 
 # -- a file holding answered RPC calls' deadlines ----------------------------------------------

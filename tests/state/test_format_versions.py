@@ -1,6 +1,7 @@
-"""Format 3 (session 46): a configuration default may follow the release. A file of an earlier
-format left a key at its default out, relying on the default of its day: it loads with that
-value (`fakecloud.state.versions.EARLIER_DEFAULTS`), and a save writes it. A format-2 file is a
+"""Formats 3 and 4 (session 46): a configuration default may follow the release (3, Nova's
+image list page) or be corrected (4, Nova's rbd pool). A file of an earlier format left a key
+at its default out, relying on the default of its day: it loads with that value
+(`fakecloud.state.versions.EARLIER_DEFAULTS`), and a save writes it. A format-2 file is a
 format-3 one's bytes but for its version and those keys, so one saved today and marked 2 is
 what session 45's fakecloud wrote for the same world."""
 
@@ -50,7 +51,7 @@ def _as_version(text: str, version: int) -> str:
 @pytest.mark.parametrize(("profile", "pages"), [("nova-25.0.0", 2), ("nova-26.0.0", 1)])
 def test_a_world_lists_images_in_its_releases_pages_and_a_format_2_file_20_a_page(profile, pages):
     text = dumps(_with_images(profile))
-    assert json.loads(text)["version"] == FORMAT_VERSION == 3
+    assert json.loads(text)["version"] == FORMAT_VERSION == 4
     assert "page_size" not in json.loads(text)["cloud"]["config"].get("image_api", {})
     assert _pages(loads(text, cloud_class=Cloud)) == pages
     # saved by session 45's fakecloud, whose default was 20 on every release
@@ -58,7 +59,7 @@ def test_a_world_lists_images_in_its_releases_pages_and_a_format_2_file_20_a_pag
     assert old.kernel.config.image_api.page_size == 20
     assert _pages(old) == 2
     again = json.loads(dumps(old))
-    assert again["version"] == 3 and again["cloud"]["config"]["image_api"] == {"page_size": 20}
+    assert again["version"] == 4 and again["cloud"]["config"]["image_api"] == {"page_size": 20}
     assert _pages(loads(json.dumps(again), cloud_class=Cloud)) == 2
 
 
@@ -78,7 +79,7 @@ def test_a_file_of_a_newer_format_is_refused_naming_the_file_and_field(tmp_path,
     said = str(info.value)
     assert said.startswith(f"{path} is fakecloud state format {version} ")
     assert '"version" field' in said and "newer than this fakecloud knows" in said
-    assert said.endswith("reads formats 1, 2 and 3")
+    assert said.endswith("reads formats 1, 2, 3 and 4")
 
 
 @pytest.mark.parametrize("version", [0, -2, "3", 2.0, None])
@@ -86,3 +87,17 @@ def test_a_version_fakecloud_never_wrote_is_refused_as_edited(version):
     text = _as_version(dumps(Cloud(seed=1)), version)
     with pytest.raises(StateError, match=r'"version" field\), not a version fakecloud ever wrote'):
         loads(text, cloud_class=Cloud, source="w.json")
+
+
+@pytest.mark.parametrize(("version", "pool"), [(2, "vms"), (3, "vms"), (4, "rbd")])
+def test_a_file_before_format_4_reads_the_rbd_pool_of_its_day(version, pool):
+    # nova.rbd_pool ([libvirt] images_rbd_pool) is Nova's rbd since format 4, devstack's vms
+    # before: a file that does not name it was saved at vms (a format-1 file names every key:
+    # test_format_compatibility's, vms)
+    data = json.loads(dumps(Cloud(seed=1)))
+    assert "nova" not in data["cloud"]["config"]
+    data["version"] = version
+    loaded = loads(json.dumps(data), cloud_class=Cloud)
+    assert loaded.kernel.config.nova.rbd_pool == pool
+    written = json.loads(dumps(loaded))["cloud"]["config"]
+    assert written.get("nova") == ({"rbd_pool": "vms"} if pool == "vms" else None)

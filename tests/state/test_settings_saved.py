@@ -20,9 +20,10 @@ from fakecloud.sim.rpc import RpcConfig
 from fakecloud.state import dumps, loads
 from fakecloud.state.versions import EARLIER_DEFAULTS
 
-#: The configuration defaults format-2 files rely on (format 3's: `DEFAULTS_3`).
+#: The configuration defaults format-2 files rely on (format 3's: `DEFAULTS_3`, 4's `DEFAULTS_4`).
 DEFAULTS = Path(__file__).parent / "data" / "config-defaults.json"
 DEFAULTS_3 = Path(__file__).parent / "data" / "config-defaults-3.json"
+DEFAULTS_4 = Path(__file__).parent / "data" / "config-defaults-4.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +78,7 @@ def test_a_setting_that_json_data_does_not_hold_as_it_is_is_refused_when_given()
         Cloud(config={"glance": {"disk_formats": ["raw", b"iso"]}})  # was save's TypeError
 
 
-@pytest.mark.parametrize(("version", "pinned"), [(2, DEFAULTS), (3, DEFAULTS_3)])
+@pytest.mark.parametrize(("version", "pinned"), [(2, DEFAULTS), (3, DEFAULTS_3), (4, DEFAULTS_4)])
 def test_the_defaults_saved_files_rely_on_are_unchanged(version, pinned):
     # A file (format 2 on) leaves a key at its default out, so the default is part of the file:
     # a file of `version` reads today's defaults but those a later format changed, which it

@@ -55,7 +55,7 @@ def test_a_file_of_another_format_version_is_refused(tmp_path):
         Cloud.load(path)
     message = str(info.value)
     assert f"format {FORMAT_VERSION + 1}" in message
-    assert message.endswith(f"reads formats 1, 2 and {FORMAT_VERSION}")
+    assert message.endswith(f"reads formats 1, 2, 3 and {FORMAT_VERSION}")
     assert str(path) in message
     data["version"], data["fakecloud"] = 10**400, "9" * 1000  # were printed whole
     path.write_text(json.dumps(data))
