@@ -350,19 +350,22 @@ def _print_flow(args: argparse.Namespace) -> int:
     except DemoError as exc:
         print(f"fakecloud demo: {exc}", file=sys.stderr)
         return 1
+    from fakecloud.views.console import output_width
+
+    width = output_width()  # the terminal's, or a fixed width in a pipe: rows wrap, never cut
     title = f"fakecloud demo — {args.flow} snapshot, profile {args.profile}, seed {args.seed or 0}"
     print(title)
     print("=" * len(title))
     print("\n== the story (virtual time) ==")
     cloud, events, aliases = run.cloud, run.events, run.aliases
-    print(story(events, aliases))
+    print(story(events, aliases, width=width))
     print("\n== calls between services ==")
-    print(sequence(events, aliases))
+    print(sequence(events, aliases, width=width))
     print("\n== state changes ==")
-    print(state_changes(events, aliases))
+    print(state_changes(events, aliases, width=width))
     if args.timeline:
         print("\n== every event ==")
-        print(timeline(cloud.trace))
+        print(timeline(cloud.trace, width=width))
     violations = cloud.check_invariants()
     print("\n== invariants ==")
     print("all hold" if not violations else "\n".join(map(str, violations)))

@@ -268,10 +268,12 @@ def run_main(argv: list[str] | None = None) -> int:
                 print(render(result, trace_tail=0 if result.passed else args.tail))
                 print()
             if args.story:
+                from fakecloud.views.console import output_width
                 from fakecloud.views.timeline import scenario_story
 
                 print("story (scenario time)")
-                print(printable(scenario_story(result.trace)))
+                # the terminal's width, or a fixed one in a pipe: rows wrap, never cut
+                print(printable(scenario_story(result.trace, width=output_width())))
                 print()
             failed += not result.passed
     if len(selected) > 1:

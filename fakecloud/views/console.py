@@ -70,12 +70,23 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+#: The columns printed text wraps at when the output is no terminal (a pipe, a file, a test's
+#: capture): fixed, so what is printed does not depend on where it goes.
+PIPED_WIDTH = 100
+
+
 def make_console() -> Console:
-    """The terminal, or plain whole lines (100 columns for panels) when piped."""
+    """The terminal, or plain whole lines (`PIPED_WIDTH` columns for panels) when piped."""
     console = _Console(highlight=False)
     if not console.is_terminal:
-        console = _Console(highlight=False, soft_wrap=True, width=100)
+        console = _Console(highlight=False, soft_wrap=True, width=PIPED_WIDTH)
     return console
+
+
+def output_width() -> int:
+    """The columns the text views' rows wrap at on standard output (`fakecloud.views.timeline`'s
+    `width`): the terminal's, as rich measures it, or `PIPED_WIDTH` when it is no terminal."""
+    return make_console().width
 
 
 @dataclass

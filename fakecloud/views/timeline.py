@@ -99,6 +99,17 @@ def _details(event: Event, names: Names, t0: float = 0.0) -> str:
     return " ".join(parts)
 
 
+def _column(entries: list[str], least: int, width: int | None) -> int:
+    """A timeline column's width: its longest entry's (glance.store.put,
+    cinder-volume.cinder@lvmdriver-1), at least `least`; with a `width`, at most a fifth of it,
+    so that one long actor does not push every row's details into a narrow strip (a longer
+    entry pushes its own row's text along, and that row alone wraps under it)."""
+    widest = max(map(len, entries), default=0)
+    if width is not None:
+        widest = min(widest, width // 5)
+    return max(widest, least)
+
+
 def timeline(
     events: Iterable[Event],
     kinds: Iterable[str] | None = None,
@@ -113,14 +124,13 @@ def timeline(
     wanted = set(kinds or ())
     prefixes = tuple(k[:-1] for k in wanted if k.endswith(".*"))  # "rpc.*", as trace.filter
     shown = [e for e in evs if not wanted or e["kind"] in wanted or e["kind"].startswith(prefixes)]
-    # columns as wide as their longest entry (glance.store.put, cinder-volume.cinder@lvm-1)
-    kind_w = max((len(e["kind"]) for e in shown), default=0)
-    actor_w = max((len(str(e.get("actor") or "-")) for e in shown), default=0)
+    kind_w = _column([e["kind"] for e in shown], 13, width)
+    actor_w = _column([str(e.get("actor") or "-") for e in shown], 18, width)
     lines = []
     for e in shown:
         subject = book.text(e.get("subject"))
         actor = str(e.get("actor") or "-")
-        prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<{max(kind_w, 13)}} {actor:<{max(actor_w, 18)}} "
+        prefix = f"{fmt_t(e['t'], t0)}  {e['kind']:<{kind_w}} {actor:<{actor_w}} "
         text = f"{subject}  {_details(e, book, t0)}".rstrip()
         lines.append(row(prefix, text, width))
     return "\n".join(lines)

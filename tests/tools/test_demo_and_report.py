@@ -24,9 +24,12 @@ def test_image_flow_story_shows_extract_then_upload_in_virtual_time():
 @pytest.mark.parametrize("flow", FLOWS)
 def test_every_flow_runs_from_the_command_line(flow, capsys, tmp_path):
     out = tmp_path / "demo.jsonl"
-    assert cli(["demo", "--flow", flow, "--trace", str(out)]) == 0
+    assert cli(["demo", "--flow", flow, "--trace", str(out), "--timeline"]) == 0
     printed = capsys.readouterr().out
-    assert "== the story (virtual time) ==" in printed
+    assert "== the story (virtual time) ==" in printed and "== every event ==" in printed
+    # wrapped at the terminal's width, or 100 columns in a pipe (here): rows are never cut
+    shown = printed.split("\ntrace written to ")[0]  # the path's line is the path's length
+    assert max(map(len, shown.splitlines())) <= 100 < max(map(len, printed.splitlines()))
     assert "snapshot-image: status" in printed
     assert "all hold" in printed
     assert cli(["report", str(out), "--view", "states"]) == 0

@@ -200,7 +200,9 @@ def test_run_story_tells_a_passing_run_on_one_clock(capsys):
     lines = story.splitlines()
     # under the fold, Keystone's part in the set-up: the services that validated its tokens
     assert lines[1].startswith("(Keystone: nova-api, cinder-api and glance-api validated")
-    assert lines[2] == "     0.000s  step snap: POST /servers/db/action"
+    assert "     0.000s  step snap: POST /servers/db/action" in lines[2:4]
+    # wrapped at the terminal's width, or 100 columns in a pipe (here): never cut
+    assert max(map(len, lines)) <= 100 < max(map(len, story.replace("\n ", " ").splitlines()))
     assert "  t=0.000     demo     snap  -> 202 POST /servers/db/action" in out
     assert any("guest of db: filesystems frozen" in line for line in lines)
     assert any("get_snapshot (GET /v3/demo/snapshots/db/vda@db-snap)" in line for line in lines)

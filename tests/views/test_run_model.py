@@ -200,6 +200,29 @@ def test_the_timeline_columns_are_as_wide_as_their_longest_entry():
     assert len({rows[0].rindex("glance"), rows[1].rindex("glance"), rows[2].index("cinder")}) == 1
 
 
+def test_a_timeline_at_a_width_keeps_its_columns_to_a_fifth_of_it():
+    # at 100 columns the widest actor (cinder-volume.cinder@lvmdriver-1, 32) took every row's
+    # room: ~37 columns of details, most rows wrapped two to four times (session 45's teacher)
+    from fakecloud.views.timeline import timeline
+
+    image = {"size": 21430272, "image": "cirros-0.6.2-x86_64-disk"}
+    events = [
+        {"t": 0.0, "seq": 0, "kind": "glance.store.put", "actor": "glance", "subject": "s1"},
+        {"t": 0.0, "seq": 1, "kind": "state", "actor": "glance", "subject": "s2", **image},
+        {"t": 0.0, "seq": 2, "kind": "rpc.cast", "actor": "cinder-volume.cinder@lvmdriver-1"}
+        | {"subject": "s3", **image, "volume_id": "3261d3e6-052d-4fb5-a75c-936dd95c1ae9"},
+    ]
+    narrow, wide = timeline(events, width=100).splitlines(), timeline(events).splitlines()
+    assert max(map(len, narrow)) <= 100 < max(map(len, wide))
+    # time, kind (16), actor (capped at 20): the glance rows whole, the long actor's row alone
+    # pushed along, its rest wrapped under its own text
+    assert [narrow[0].index("s1"), narrow[1].index("s2"), narrow[2].index("s3")] == [51, 51, 63]
+    assert narrow[1].endswith("image=cirros-0.6.2-x86_64-disk")
+    assert all(row.startswith(" " * 63) and row[63] != " " for row in narrow[3:])
+    # without a width every row's actor column is the longest actor's (63 + 48 > 100)
+    assert [row.index(f"s{n}") for n, row in enumerate(wide, 1)] == [63, 63, 63]
+
+
 def test_a_guest_agents_failed_command_is_told_with_libvirts_error():
     """A hung agent's freeze fails after libvirt's 5 s wait: the story said only "guest of db:
     agent_error", and the report drew nothing on the guest's lane (session 43's teacher)."""
