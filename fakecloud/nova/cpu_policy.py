@@ -166,6 +166,61 @@ def check(
     numa_get_constraints(flavor, image_props or {}, version, switches)
 
 
+def checked(flavor: Any, switches: Any, image_meta: dict[str, Any] | None) -> None:
+    """`check` of `flavor` with `image_meta`'s properties read by `image_properties`, in the
+    release of `switches`, as a server create runs them: the error of the first that fails.
+
+    Checks that passed are remembered (`_PASSED`) by everything they read: the release's version
+    (`fakecloud.profiles.releases.Release` holds nothing else), the two switches
+    `numa_constraints` reads, the flavor's ``vcpus``, ``memory_mb`` (with their types),
+    ``name`` and extra specs, the image's properties (each key's and value's type too: ``1``,
+    ``1.0`` and ``True`` are equal keys that `numa_constraints` reads differently), and
+    whether the image metadata has a ``name`` and an ``id`` (`mem_encryption` reads them
+    where the image asks encryption; else only into an error's message). The checks read
+    nothing else and write nothing (no trace, log, clock or stream), so a remembered pass is
+    the pass they would give again. A value that cannot be hashed (a list) is checked every
+    time."""
+    meta = image_meta or {}
+    props = meta.get("properties") or {}
+    specs = flavor.extra_specs or {}
+    vcpus, memory_mb = flavor.vcpus, flavor.memory_mb
+    version = switches.release.version
+    try:
+        key = (
+            version,
+            switches.lp2158972,
+            switches.lp1879964,
+            vcpus,
+            vcpus.__class__,
+            memory_mb,
+            memory_mb.__class__,
+            flavor.name,
+            "name" in meta,
+            "id" in meta,
+            tuple(specs.items()),
+            tuple(map(type, specs)),
+            tuple(map(type, specs.values())),
+            tuple(props.items()),
+            tuple(map(type, props)),
+            tuple(map(type, props.values())),
+        )
+        if key in _PASSED:
+            return
+    except TypeError:  # an unhashable value
+        key = None
+    check(flavor, version, image_properties(image_meta, version), switches, image_meta)
+    if key is not None:
+        if len(_PASSED) >= _PASSED_KEPT:
+            _PASSED.clear()
+        _PASSED[key] = None
+
+
+#: The inputs of `checked` calls that passed (a process's, shared by its clouds: the checks
+#: read nothing of a cloud but the key), at most `_PASSED_KEPT`.
+_PASSED: dict[tuple, None] = {}
+_PASSED_KEPT = 512
+
+
 def numa_get_constraints(
     flavor: Any, image_props: dict[str, Any], version: tuple, switches: Any = None
 ) -> tuple[str, str | None] | None:

@@ -1335,14 +1335,7 @@ class API:
         network.check_requested(options.get("networks"))  # ``_check_requested_networks``
         # ``_get_image_meta_obj`` and ``numa_get_constraints``: the flavor's CPU policies with
         # the boot image's (a root volume's image metadata too)
-        version = self.kernel.switches.release.version
-        cpu_policy.check(
-            flavor,
-            version,
-            cpu_policy.image_properties(boot_meta, version),
-            self.kernel.switches,
-            boot_meta,
-        )
+        cpu_policy.checked(flavor, self.kernel.switches, boot_meta)
         # Nova merges the mappings of the boot's image metadata: also those of the image a
         # root ``source=image`` mapping names (LP #1381598: a volume-backed snapshot's image
         # then boots from its Cinder snapshot). A root volume's metadata (its
