@@ -127,8 +127,9 @@ _QUEENS_ATTRIBUTES = ATTRIBUTES - {"os_hidden"}
 
 #: The image's fields in the order its __init__ takes them, read in one call.
 _field_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Image) if f.init))
-# What `Images.update` copies from the draft (the owner is moved through the owner index).
-_SET_ON_UPDATE = tuple(sorted(ATTRIBUTES - {"owner"}))
+# What `Images.update` copies from the draft where a change set it (`Images._set`; the owner
+# is moved through the owner index, the tags always taken).
+_SET_ON_UPDATE = ATTRIBUTES - {"owner", "tags"}
 #: An update's event (`Trace.put`): every PATCH that changes something writes one.
 _UPDATE = form("glance.image.update", "changes", variable=("changes",))
 
@@ -374,12 +375,12 @@ class Images:
         draft = Image(*_field_values(image))  # dataclasses.replace, without its field loop
         draft.tags = list(image.tags)
         draft.extra_properties = dict(image.extra_properties)
-        original_props = set(image.extra_properties)
         for change in changes:
             _DO[change["op"]](self, ctx, draft, pol, change, location_data)
         if not changes:
             return image
-        if set(draft.extra_properties) - original_props:
+        # a property added: the draft's keys not a subset of the image's (no set of either)
+        if not draft.extra_properties.keys() <= image.extra_properties.keys():
             try:
                 g.quotas.check_properties(draft.extra_properties, g.reserved_namespaces)
             except LimitExceeded as e:
@@ -395,13 +396,20 @@ class Images:
             if was_queued and image.status == "active":
                 for f in ("checksum", "os_hash_algo", "os_hash_value"):
                     setattr(image, f, getattr(draft, f))
-        for f in _SET_ON_UPDATE:
-            setattr(image, f, getattr(draft, f))
+        # A draft's attribute differs from the image's only where a change set it (`_set`, on
+        # the change's root): those are copied, not all nine. The same pass lists the changes
+        # for the trace.
+        written = []
+        for change in changes:
+            path = change["path"]
+            root = path[0]
+            if root in _SET_ON_UPDATE:
+                setattr(image, root, getattr(draft, root))
+            written.append((change["op"], "/" + "/".join(path)))
+        image.tags = draft.tags
         image.extra_properties = draft.extra_properties
-        image.updated_at = self._kernel.now
-        self._kernel.trace.write(
-            _UPDATE, "glance", image.id, ([(c["op"], "/" + "/".join(c["path"])) for c in changes],)
-        )
+        image.updated_at = self._kernel.env._now  # kernel.now, without the property's call
+        self._kernel.trace.write(_UPDATE, "glance", image.id, (written,))
         return image
 
     def _set(self, draft: Image, root: str, value: Any) -> None:
@@ -502,8 +510,8 @@ class Images:
             raise HTTPForbidden("Owner can't be updated by non admin.")
         if not pol._passes:  # an admin (or Glance itself) passes both rules
             self._update_property(pol, root, value)
-        if root in self._attributes():
-            self._set(draft, root, value)
+        if root in (ATTRIBUTES if self._glance.schema.multihash else _QUEENS_ATTRIBUTES):
+            self._set(draft, root, value)  # (`_attributes`, without its call)
         elif root in draft.extra_properties:
             draft.extra_properties[root] = value
         else:
@@ -525,7 +533,7 @@ class Images:
             return
         if not pol._passes:  # an admin (or Glance itself) passes both rules
             self._update_property(pol, root, value)
-        attributes = self._attributes()
+        attributes = ATTRIBUTES if self._glance.schema.multihash else _QUEENS_ATTRIBUTES
         present = root in attributes or root in draft.extra_properties
         if present and change.get("json_schema_version", 10) == 4:
             raise HTTPConflict(f"Property {root} already present.")

@@ -296,3 +296,24 @@ def test_pending_delete_images_count_in_the_usage_before_glance_31(profile, stat
     assert w.call("DELETE", f"/v2/images/{a['id']}").status == 204
     assert w.status(a["id"]) == "pending_delete"
     assert w.upload(b["id"], 600 * 1024).status == status
+
+
+def test_a_patch_is_held_to_the_property_quota_only_when_it_adds_a_property():
+    # glance 17.0.1-33.0.0 quota/__init__.py ImageRepoProxy.save: the quota is enforced only
+    # when the image ``added_new_properties()`` (its keys beyond those it was read with).
+    w = World(config={"glance": {"image_property_quota": 2}})
+    image = w.create(a="1")
+    ok = w.patch(image["id"], [{"op": "add", "path": "/b", "value": "2"}])
+    assert ok.status == 200 and (ok.json()["a"], ok.json()["b"]) == ("1", "2")
+    over = [
+        {"op": "replace", "path": "/a", "value": "x"},
+        {"op": "add", "path": "/c", "value": "3"},
+    ]
+    resp = w.patch(image["id"], over)
+    assert resp.status == 413 and "Attempted: 3, Maximum: 2" in detail(resp)
+    shown = w.show(image["id"])
+    assert (shown["a"], shown["b"], "c" in shown) == ("1", "2", False)  # nothing applied
+    # an image already past the quota (lowered since it was written): a replace adds nothing
+    w.glance.db.images[image["id"]].extra_properties["d"] = "4"
+    resp = w.patch(image["id"], [{"op": "replace", "path": "/a", "value": "y"}])
+    assert resp.status == 200 and resp.json()["a"] == "y"
