@@ -31,6 +31,14 @@ def plain_webob_headers(**more: str) -> dict[str, str]:
     return {"Content-Type": "text/html; charset=UTF-8", "Content-Length": "0", **more}
 
 
+class WebObResponse(Response):
+    """A controller's own ``webob.Response`` (``webob.Response(status_int=N)``, headers
+    `plain_webob_headers`), which the service's ``wsgi.Resource`` passes on as it is: no
+    ``ResponseObject``, so nothing of its post-processing (Cinder's ``_set_request_id_header``:
+    no ``x-compute-request-id``, cinder 12.0.10-29.0.0 ``api/openstack/wsgi.py``
+    ``_process_stack``)."""
+
+
 class WebObError(HttpError):
     """A ``webob.exc.HTTP*`` exception: code, title, explanation, detail, extra headers."""
 

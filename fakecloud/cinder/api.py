@@ -29,7 +29,7 @@ from types import GeneratorType
 from typing import Any
 
 from fakecloud.api import webob
-from fakecloud.api.http import HttpError, Request, Response
+from fakecloud.api.http import HttpError, Request, Response, WsgiServerError
 from fakecloud.api.microversion import Version, VersionNotAcceptable, VersionRange
 from fakecloud.api.router import NoRoute, served_from
 from fakecloud.api.service import ApiService
@@ -294,10 +294,13 @@ class CinderApi(ApiService):
     name = "cinder"
     paste_urlmap = True
     urlmap_outermost = True
-    request_id_headers = ("x-openstack-request-id", "x-compute-request-id")
-    #: keystonemiddleware's 401 passes back through oslo.middleware's ``RequestId`` alone
-    #: (``x-openstack-request-id``): ``x-compute-request-id`` is ``wsgi.Resource``'s and
-    #: ``Fault``'s (``_set_request_id_header``, cinder 12.0.0-27.0.0 api/openstack/wsgi.py).
+    #: oslo.middleware's ``RequestId`` (``x-openstack-request-id``) on every answer of the v3
+    #: pipeline; ``x-compute-request-id`` is ``wsgi.Resource``'s and ``Fault``'s
+    #: (``_set_request_id_header``, cinder 12.0.10-29.0.0 api/openstack/wsgi.py), which
+    #: `_finish` adds but to a controller's own ``webob.Response`` (`webob.WebObResponse`:
+    #: ``_process_stack`` makes no ``ResponseObject`` of it, so it gets none).
+    request_id_headers = ("x-openstack-request-id",)
+    #: keystonemiddleware's 401 passes back through oslo.middleware's ``RequestId`` alone.
     rejected_request_id_headers = ("x-openstack-request-id",)
     shared_routes = True
     #: ``ResponseObject.serialize`` (12.0.10-25.0.0 ``api/openstack/wsgi.py``): a controller's
@@ -332,6 +335,17 @@ class CinderApi(ApiService):
         """Whether the release serves the legacy v2 API (before 19.0.0): its routes are in
         the table of those releases alone."""
         return self.cinder_major < V2_GONE_FROM
+
+    def _finish(
+        self, req: Request | Any, response: Response, extra: dict[str, str], line: str
+    ) -> Response:
+        response = super()._finish(req, response, extra, line)
+        cls = response.__class__
+        if cls is not webob.WebObResponse and cls is not WsgiServerError:
+            rid = response.headers.get("x-openstack-request-id")
+            if rid is not None:
+                response.headers["x-compute-request-id"] = rid
+        return response
 
     def needs_token(self, method: str, path: str) -> bool:
         """``[composite:osapi_volume]`` (``etc/cinder/api-paste.ini``, 12.0.0 to 29.0.0): only
@@ -708,7 +722,7 @@ class CinderApi(ApiService):
         controllers.delete_volume(
             self.cinder, req.context, req.params["id"], self._query(req), req.microversion
         )
-        return Response(202, None, webob.plain_webob_headers())
+        return webob.WebObResponse(202, None, webob.plain_webob_headers())
 
     def volumes_action(self, req: Request) -> Response:
         """``POST /volumes/{id}/action``."""
@@ -812,7 +826,7 @@ class CinderApi(ApiService):
             if not key:
                 raise HttpError(400, "The key cannot be None.")
         api.unset_image_metadata(req.context, volume, key)
-        return Response(200, None, webob.plain_webob_headers())
+        return webob.WebObResponse(200, None, webob.plain_webob_headers())
 
     # -- snapshots ---------------------------------------------------------------------------
 
@@ -909,14 +923,14 @@ class CinderApi(ApiService):
         """``DELETE /snapshots/{id}``: 202."""
         api = self.cinder.snapshot_api
         api.delete(req.context, api.get(req.context, req.params["id"]))
-        return Response(202, None, webob.plain_webob_headers())
+        return webob.WebObResponse(202, None, webob.plain_webob_headers())
 
     def snapshots_action(self, req: Request) -> Response:
         """``POST /snapshots/{id}/action``."""
         body = self._body(req)
         status = controllers.snapshot_action(self.cinder, req.context, req.params["id"], body)
         if "os-update_snapshot_status" in body:  # snapshot_actions.py's own webob.Response
-            return Response(status, None, webob.plain_webob_headers())
+            return webob.WebObResponse(status, None, webob.plain_webob_headers())
         return Response(status)
 
     # -- volume metadata (cinder/api/v3/volume_metadata.py) ---------------------------------
@@ -941,7 +955,7 @@ class CinderApi(ApiService):
         """``GET /volumes/{id}/metadata``; from 3.15 with the md5 of the body as ``Etag``."""
         body = {"metadata": self._volume_meta(req)[1]}
         if req.microversion >= ETAGS:
-            return Response(200, body, {"Etag": _metadata_etag(body["metadata"])})
+            return webob.WebObResponse(200, body, {"Etag": _metadata_etag(body["metadata"])})
         return Response(200, body)
 
     def _volume_update_meta(
@@ -964,7 +978,7 @@ class CinderApi(ApiService):
         body = self._body(req)
         validate(self.volume_metadata_schemas[0], body)
         if self._etag_refused(req):
-            return Response(412, None, webob.plain_webob_headers())
+            return webob.WebObResponse(412, None, webob.plain_webob_headers())
         return Response(200, {"metadata": self._volume_update_meta(req, body["metadata"], True)})
 
     def volume_metadata_show(self, req: Request) -> Response:
@@ -980,7 +994,7 @@ class CinderApi(ApiService):
         body = self._body(req)
         validate(self.volume_metadata_schemas[1], body)
         if self._etag_refused(req):
-            return Response(412, None, webob.plain_webob_headers())
+            return webob.WebObResponse(412, None, webob.plain_webob_headers())
         item = body["meta"]
         if req.params["key"] not in item:
             raise HttpError(400, "Request body and URI mismatch")
@@ -996,7 +1010,7 @@ class CinderApi(ApiService):
         if key not in meta:
             raise exception.VolumeMetadataNotFound(volume_id=req.params["id"], metadata_key=key)
         self.cinder.volume_api.delete_metadata(req.context, volume, key)
-        return Response(200, None, webob.plain_webob_headers())
+        return webob.WebObResponse(200, None, webob.plain_webob_headers())
 
     # -- snapshot metadata -------------------------------------------------------------------
 
@@ -1066,7 +1080,7 @@ class CinderApi(ApiService):
         if key not in meta:
             raise exception.SnapshotMetadataNotFound(snapshot_id=snap.id, metadata_key=key)
         self.cinder.snapshot_api.delete_metadata(req.context, snap, key)
-        return Response(200, None, webob.plain_webob_headers())
+        return webob.WebObResponse(200, None, webob.plain_webob_headers())
 
     # -- attachments -------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, faults, validation
 from fakecloud.cinder.controllers import (
     VALID_BOOLSTR,
@@ -149,7 +149,7 @@ def _entity(service: Any, body: Any, name: str, schema: dict) -> dict[str, Any]:
 
 
 def _accepted() -> Response:
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 # -- views ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import controllers, exception, groups_queens, groups_replication, validation
 from fakecloud.cinder.groups_models import Group, GroupSnapshot, GroupType
 from fakecloud.cinder.groups_types import GroupTypeInUse, group_type_rule
@@ -199,7 +199,7 @@ def _not_migrated(service: Any, type_id: str | None, what: str) -> None:
 
 
 def _accepted() -> Response:
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def _filters(service: Any, req: Request, resource: str) -> dict[str, str]:

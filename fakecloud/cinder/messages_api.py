@@ -28,7 +28,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.microversion import Version
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, list_filters, messages, paging
 from fakecloud.cinder.controllers import not_found
 from fakecloud.cinder.list_query import select
@@ -142,7 +142,7 @@ def delete(service: Any, req: Request) -> Response:
     msg = _get(service, req, req.params["id"])
     service._policy(req, "message:delete", msg.project_id)
     service.cinder.store.message_rows().pop(msg.id, None)
-    return Response(204, None, plain_webob_headers())
+    return WebObResponse(204, None, plain_webob_headers())
 
 
 #: The routes (method, path under ``/v3[/{project_id}]/``, handler).

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, faults, policy, qos_specs
 from fakecloud.cinder.controllers import get_bool_param
 from fakecloud.cinder.paging import (
@@ -107,7 +107,7 @@ def _detail(service: Any, req: Request, spec: qos_specs.QosSpecs) -> dict[str, A
 
 
 def _accepted() -> Response:
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def index(service: Any, req: Request) -> Response:

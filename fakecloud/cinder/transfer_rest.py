@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.api.microversion import Version
 from fakecloud.api.router import NoRoute
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, faults, paging, validation
 from fakecloud.cinder.transfers import FILTERS_FROM, TRANSFER_COLUMNS
 from fakecloud.cinder.views import ViewContext
@@ -269,7 +269,7 @@ def v3_accept(service: Any, req: Request) -> Generator:
 def delete(service: Any, req: Request) -> Response:
     """``DELETE /os-volume-transfer/{id}``: 202; the volume ``available`` again."""
     service.cinder.transfer_api.delete(req.context, req.params["id"])
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def v3_delete(service: Any, req: Request) -> Response:

@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, policy
 from fakecloud.cinder.validation import DB_MAX_INT, assert_valid_body, validate, validate_integer
 
@@ -222,7 +222,7 @@ def delete(service: Any, req: Request) -> Response:
     del cinder.type_encryption[type_id]
     if not cinder.type_encryption:
         cinder.type_encryption = None
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def volume_metadata(service: Any, req: Request) -> Response:

@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
-from fakecloud.api.webob import plain_webob_headers
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import controllers, exception, faults, policy, type_manage, views
 from fakecloud.cinder.validation import (
     METADATA_KEY,
@@ -252,7 +252,7 @@ def types_delete(service: Any, req: Request) -> Response:
         raise HttpError(400, "Target volume type is still in use.") from None
     except exception.VolumeTypeDefaultMisconfiguredError as err:
         raise HttpError(500, err.msg) from None
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def types_action(service: Any, req: Request) -> Response:
@@ -278,7 +278,7 @@ def types_action(service: Any, req: Request) -> Response:
             raise HttpError(409, err.msg) from None
     else:
         type_manage.remove_access(cinder, vtype, project)
-    return Response(202, None, plain_webob_headers())
+    return WebObResponse(202, None, plain_webob_headers())
 
 
 def access_index(service: Any, req: Request) -> Response:

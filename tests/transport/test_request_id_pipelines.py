@@ -86,3 +86,33 @@ def test_cinder_ids_where_no_resource_or_request_id_filter_answers():
         resp = new.request("volumev3", "GET", path)
         assert resp.status in (302, 404) and _ids(resp)[1] is None and _ids(resp)[0]
     assert _ids(new.request("volumev3", "GET", "/v3/volumes/x"))[1]  # Fault's: both
+
+
+def test_a_cinder_controllers_own_webob_response_has_no_compute_request_id():
+    """A Cinder controller that returns its own ``webob.Response(status_int=N)`` (a volume's
+    delete, ``volumes.py``) gets no ``ResponseObject`` from ``wsgi.Resource._process_stack``,
+    so no ``x-compute-request-id`` (``_set_request_id_header``), only oslo.middleware's
+    ``x-openstack-request-id`` (cinder 12.0.10-29.0.0); a view and a fault carry both. The
+    same served and in process."""
+    import requests
+
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    volumes = "/v3/{project_id}/volumes"
+    made = [
+        cloud.request("volumev3", "POST", volumes, body={"volume": {"size": 1}}).json()["volume"]
+        for _ in range(2)
+    ]
+    cloud.run_until_idle()
+    gone = cloud.request("volumev3", "DELETE", f"{volumes}/{made[0]['id']}")
+    missing = cloud.request("volumev3", "GET", f"{volumes}/nope")
+    assert (gone.status, missing.status) == (202, 404)
+    assert _ids(gone)[0].startswith("req-") and _ids(gone)[1] is None
+    assert _ids(missing)[0] == _ids(missing)[1]
+    token = cloud.keystone.token_for("demo")
+    url = f"http://volume.fakecloud.test/v3/{token.project.id}/volumes/{made[1]['id']}"
+    with cloud.intercept():
+        served = requests.delete(url, headers={"X-Auth-Token": token.id})
+        shown = requests.get(url, headers={"X-Auth-Token": token.id})
+    assert served.status_code == 202 and "x-compute-request-id" not in served.headers
+    assert served.headers["x-openstack-request-id"].startswith("req-")
+    assert shown.headers["x-compute-request-id"] == shown.headers["x-openstack-request-id"]
