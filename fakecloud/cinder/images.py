@@ -35,6 +35,30 @@ CALLEE = "glance-api"
 _SHOW = "GET /v2/images/{}"
 _SHOW_SENT = site(calls.SENT, _SHOW, callee=CALLEE, call="show")
 _SHOW_ANSWERED = site(calls.ANSWERED, _SHOW, callee=CALLEE, call="show")
+#: cinder-volume's reads of the image before a volume from it (``ExtractVolumeSpecTask``:
+#: ``get_location``, then ``show``): ``get_location``'s glanceclient ``get`` and, from
+#: 27.0.0, its ``get_image_locations`` first (`LOCATIONS_API_SINCE`).
+_SHOW_SITES = (_SHOW_SENT, _SHOW_ANSWERED, "show")
+_GET_LOCATION_SITES = (
+    site(calls.SENT, _SHOW, callee=CALLEE, call="get_location"),
+    site(calls.ANSWERED, _SHOW, callee=CALLEE, call="get_location"),
+    "get_location",
+)
+_LOCATIONS = "GET /v2/images/{}/locations"
+_LOCATIONS_SENT = site(calls.SENT, _LOCATIONS, callee=CALLEE, call="get_image_locations")
+_LOCATIONS_ANSWERED = site(calls.ANSWERED, _LOCATIONS, callee=CALLEE, call="get_image_locations")
+
+#: The first Cinder whose ``get_location`` asks Glance's location API first, as the ``[glance]``
+#: section's user (``privileged_user=True``), falling back to ``get`` on Glance's 501 or 403 or
+#: an empty answer (b851d08e8, "Add support for GET location API", cinder 27.0.0
+#: ``cinder/image/glance.py``).
+LOCATIONS_API_SINCE = 27
+
+#: The ``[glance]`` user Cinder's privileged Glance client authenticates as
+#: (``ks_loading.load_auth_from_conf_options(CONF, 'glance')``): devstack's ``glance``
+#: (`fakecloud.identity.config.GLANCE_USER_SINCE`).
+GLANCE_USER_NAME = "glance"
+
 _DOWNLOAD = "GET /v2/images/{}/file"
 _DOWNLOAD_SENT = site(calls.SENT, _DOWNLOAD, callee=CALLEE, call="download")
 _DOWNLOAD_ANSWERED = site(calls.ANSWERED, _DOWNLOAD, callee=CALLEE, call="download")
@@ -59,10 +83,16 @@ class _Late:
         "passes",
         "refuses",
         "service_token",
+        "user_token",
     )
 
     def __init__(self) -> None:
-        from fakecloud.cinder.service_auth import UNCHECKED, invalidated, service_token
+        from fakecloud.cinder.service_auth import (
+            UNCHECKED,
+            invalidated,
+            service_token,
+            user_token,
+        )
         from fakecloud.glance.content import consumed
         from fakecloud.identity.context import forwarded
         from fakecloud.transport.token_cache import UNAUTHORIZED, confirmed, passes, refuses
@@ -71,6 +101,7 @@ class _Late:
         self.confirmed, self.forwarded = confirmed, forwarded
         self.passes, self.refuses = passes, refuses
         self.service_token = service_token
+        self.user_token = user_token
         self.invalidated = invalidated
         self.consumed = consumed
 
@@ -354,15 +385,70 @@ class GlanceImageService:
         meta, serving = self._show(context, image_id, None)
         return Shown(meta, context, image_id, serving)
 
-    def _show(self, context: Any, image_id: str, read: Shown | None) -> tuple[dict[str, Any], Any]:
+    def extract_spec(self, context: Any, image_id: str) -> dict[str, Any]:
+        """cinder-volume's reads of the image before a volume from it (``ExtractVolumeSpecTask``,
+        cinder 12.0.10-29.0.0 ``volume/flows/manager/create_volume.py``): ``get_location``, then
+        ``show``, whose answer the manager's flow goes on with. An image deleted or hidden since
+        the API's reads fails here (`ImageNotFound`, a refusal `ImageNotAuthorized`).
+
+        ``get_location`` is glanceclient's ``get`` (``GET /v2/images/{id}`` as the caller, with
+        Cinder's service token), which the ``show`` right after finds answered the same
+        (`show`'s `read`); from 27.0.0 first the location API (`_locations`)."""
+        read = None
+        if self._glance.kernel.switches.series.cinder < LOCATIONS_API_SINCE or not self._locations(
+            context, image_id
+        ):
+            meta, serving = self._show(context, image_id, None, _GET_LOCATION_SITES)
+            read = Shown(meta, context, image_id, serving)
+        meta, _ = self._show(context, image_id, read)
+        if read is not None:
+            check_convertible(meta)  # show's ``_translate_from_glance``, not get_location's
+        return meta
+
+    def _locations(self, context: Any, image_id: str) -> bool:
+        """``get_location``'s ``get_image_locations`` (cinder 27.0.0, b851d08e8): ``GET
+        /v2/images/{id}/locations`` as the ``[glance]`` user (a password plugin loaded for
+        this call: a token of its own, which glance-api validates), with Cinder's service token
+        when it sends one; where the cloud has no such user (``[glance]`` without
+        ``auth_type``) the caller's token goes. True where Glance answered locations; False
+        (``get`` follows) on its 501 or 403 (Glance's ``fetch_image_location``,
+        ``rule:service_api``) or an empty list; a 404 is `ImageNotFound`, a 401
+        `ImageNotAuthorized` (``_reraise_translated_image_exception``)."""
         kernel = self._glance.kernel
+        late = _late()
+        token = late.user_token(kernel, GLANCE_USER_NAME, fresh=True)
+        asker = context if token is None else token.context
+        caller = calls.sender(kernel, "cinder-volume")
+        parts = (image_id,)
+        subject = Subject.of(_LOCATIONS, image_id)
+        asked = self._serving(asker)
+        kernel.trace.write_at(_LOCATIONS_SENT, caller, parts)
+        refused, serving = self._checked(asker, asked, caller, subject, "get_image_locations")
+        if refused:
+            raise ImageNotAuthorized(image_id=image_id)
+        try:
+            found = self._glance.images.get_locations(self._sent(asker, serving), image_id)
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            calls.answered(kernel, caller, CALLEE, subject, "get_image_locations", code, str(exc))
+            if code in (403, 501):
+                return False
+            if code == 404:
+                raise ImageNotFound(image_id=image_id) from None
+            raise
+        kernel.trace.write_at(_LOCATIONS_ANSWERED, caller, parts, (200,))
+        return bool(found)
+
+    def _show(
+        self, context: Any, image_id: str, read: Shown | None, sites: tuple = _SHOW_SITES
+    ) -> tuple[dict[str, Any], Any]:
+        kernel = self._glance.kernel
+        sent_at, answered_at, call = sites
         caller = calls.sender(kernel, CALLER)
         parts = (image_id,)
         asked = self._serving(context)
-        kernel.trace.write_at(_SHOW_SENT, caller, parts)
-        refused, serving = self._checked(
-            context, asked, caller, Subject.of(_SHOW, image_id), "show"
-        )
+        kernel.trace.write_at(sent_at, caller, parts)
+        refused, serving = self._checked(context, asked, caller, Subject.of(_SHOW, image_id), call)
         if refused:
             raise ImageNotAuthorized(image_id=image_id)
         if (
@@ -373,19 +459,20 @@ class GlanceImageService:
             and read.image_id == image_id
         ):
             # Glance's answer to the same caller and service token, nothing run since
-            kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
+            kernel.trace.write_at(answered_at, caller, parts, (200,))
             return read.meta, serving
         try:
             meta = self._glance.image_info(self._sent(context, serving), image_id)
         except Exception as exc:
             code = getattr(exc, "code", None)
             subject = Subject.of(_SHOW, image_id)
-            calls.answered(kernel, caller, CALLEE, subject, "show", code, str(exc))
+            calls.answered(kernel, caller, CALLEE, subject, call, code, str(exc))
             if code == 404:
                 raise ImageNotFound(image_id=image_id) from None
             raise
-        kernel.trace.write_at(_SHOW_ANSWERED, caller, parts, (200,))
-        check_convertible(meta)
+        kernel.trace.write_at(answered_at, caller, parts, (200,))
+        if call == "show":  # ``_translate_from_glance`` (get_location translates nothing)
+            check_convertible(meta)
         return meta, serving if serving is asked else _RETRIED
 
     def data_virtual_size(self, image_id: str) -> int | None:

@@ -747,6 +747,12 @@ class VolumeManager:
                         # ... volume_glance_metadata_copy_from_volume_to_volume
                         _handle_bootable_volume_glance_meta(volume, src.volume_image_metadata)
                 elif image_meta:
+                    if context is not None:
+                        # ExtractVolumeSpecTask: get_location and show (12.0.10-29.0.0); the
+                        # flow goes on with the manager's own read of the image
+                        extract = getattr(self.cinder.image_service, "extract_spec", None)
+                        if extract is not None:
+                            image_meta = extract(context, image_meta["id"])
                     # _create_from_image (12.0.10-29.0.0): before any clone or download, an image
                     # whose virtual size is known must fit the volume (ImageUnacceptable, not
                     # rescheduled: the volume goes to error, no glance metadata, not bootable).

@@ -96,11 +96,24 @@ def bootstrap_roles(keystone: int) -> dict[str, list[str]]:
     return {"admin": []}
 
 
-def _default_service_users() -> dict[str, Any]:
-    return {
+#: The first Keystone (its series' major) whose devstack gives Cinder a ``[glance]`` user:
+#: ``glance`` in project ``service`` with ``service`` and ``admin`` (devstack 2df0d7ab,
+#: "Configure glance user in cinder conf", stable/2025.2 on: ``create_service_user "glance"
+#: "admin"`` and ``configure_keystone_authtoken_middleware $CINDER_CONF glance glance``), the
+#: user Cinder 27.0.0's volume manager reads an image's locations as
+#: (`fakecloud.cinder.images.LOCATIONS_API_SINCE`). Before, devstack's ``glance`` user (the
+#: ``service`` role alone) is Glance's own, which nothing here asks for: not made.
+GLANCE_USER_SINCE = 28
+
+
+def _default_service_users(keystone: int) -> dict[str, Any]:
+    users = {
         "nova": {"password": "nova-secret", "roles": ["admin", "service"]},
         "cinder": {"password": "cinder-secret", "roles": ["service"]},
     }
+    if keystone >= GLANCE_USER_SINCE:
+        users["glance"] = {"password": "glance-secret", "roles": ["admin", "service"]}
+    return users
 
 
 #: The project of the services' users (devstack's ``SERVICE_PROJECT_NAME``).
@@ -145,7 +158,8 @@ class IdentityConfig:
     """Roles by name → the roles each implies, merged over Keystone's bootstrap roles."""
     service_users: dict[str, Any] = field(default_factory=dict)
     """The services' users in project ``service`` by name (``password``, ``roles`` there,
-    ``enabled``), merged over the default (``nova``; a None value removes one)."""
+    ``enabled``), merged over the default (``nova``, ``cinder``, from Keystone 28 ``glance``:
+    `GLANCE_USER_SINCE`; a None value removes one)."""
 
     def world(self, keystone: int = NEWEST_KEYSTONE) -> dict[str, dict[str, Any]]:
         """Domains, projects, users and roles of a cloud of Keystone `keystone` (a major): the
@@ -155,7 +169,9 @@ class IdentityConfig:
             "projects": _merge(_default_projects(), self.projects, "projects"),
             "users": _merge(_default_users(), self.users, "users"),
             "roles": _merge(_default_roles(keystone), self.roles, "roles"),
-            "service_users": _merge(_default_service_users(), self.service_users, "service_users"),
+            "service_users": _merge(
+                _default_service_users(keystone), self.service_users, "service_users"
+            ),
         }
 
 

@@ -3,6 +3,7 @@ controller's ``_image_uuid_from_ref``, then ``ExtractVolumeRequestTask``'s): two
 and answered, whether the second builds Glance's answer again or takes the one Glance just gave
 (1fa4e96e: the same caller and service token, nothing run between)."""
 
+import pytest
 from cinder_support import ADMIN, MEMBER, call, glance_image
 
 from fakecloud import Cloud
@@ -25,3 +26,85 @@ def test_a_volume_from_an_image_reads_it_twice_each_answered():
     assert resp.status == 202, resp.json()
     twice = [("http.request", None), ("http.response", 200)] * 2
     assert _reads(cloud, image_id) == twice
+
+
+def _volume_from_cirros(cloud):
+    """POST a 1 GB volume from the cloud's cirros image as ``demo``: (image id, volume id)."""
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    image_id = images["images"][0]["id"]
+    body = {"volume": {"size": 1, "imageRef": image_id}}
+    r = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    assert r.status == 202, r.json()
+    return image_id, r.json()["volume"]["id"]
+
+
+def _volume_reads(cloud):
+    """cinder-volume's requests to Glance: (call, status) of each answer, in order."""
+    return [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+
+
+def _status(cloud, volume_id):
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
+    return shown.json()["volume"]["status"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "reads"),
+    [
+        # cinder 26.x: get_location is glanceclient's get
+        ("nova-31.0.0", [("get_location", 200), ("show", 200)]),
+        # cinder 27.0.0 (b851d08e8): the location API first, as the [glance] user
+        ("nova-32.0.0", [("get_image_locations", 200), ("show", 200)]),
+    ],
+)
+def test_cinder_volume_reads_the_image_before_its_download(profile, reads):
+    """``ExtractVolumeSpecTask`` (cinder 12.0.10-29.0.0) asks ``get_location``, then
+    ``show``, before the download; from 27.0.0 ``get_location`` asks ``GET
+    /v2/images/{id}/locations`` as the ``[glance]`` user (devstack's ``glance``: a token of
+    its own, issued for the request), whose answer makes the ``get`` unneeded."""
+    cloud = Cloud(seed=1, profile=profile)
+    _, volume_id = _volume_from_cirros(cloud)
+    cloud.run_until_idle()
+    assert _status(cloud, volume_id) == "available"
+    assert _volume_reads(cloud) == [*reads, ("download", 200)]
+    issued = [(e["scope"], e["roles"]) for e in cloud.trace.filter(
+        kind="identity.token_issued", subject="glance")]  # fmt: skip
+    glance_user = reads[0][0] == "get_image_locations"
+    roles = ["admin", "service", "manager", "member", "reader"]  # and the ones admin implies
+    assert issued == ([("project:service", roles)] if glance_user else [])
+
+
+def test_an_image_deleted_after_the_apis_reads_fails_the_volume_at_cinder_volumes():
+    """An image deleted between cinder-api's reads and cinder-volume's: its ``get_location``
+    is Glance's 404 (``ImageNotFound``), the volume ``error``, nothing downloaded; fakecloud
+    failed at the download."""
+    cloud = Cloud(seed=1, profile="nova-31.0.0")
+    image_id, volume_id = _volume_from_cirros(cloud)
+    r = cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="admin")
+    assert r.status == 204
+    cloud.run_until_idle()
+    assert _status(cloud, volume_id) == "error"
+    assert _volume_reads(cloud) == [("get_location", 404)]
+    assert cloud.trace.filter(kind="io.start", label="cinder.image_download") == []
+
+
+def test_without_a_glance_user_the_location_api_refuses_the_users_token_and_get_follows():
+    """Cinder 27.0.0 with no ``[glance]`` user (``identity.service_users: {glance: null}``)
+    sends the caller's token to the location API, which Glance 33.0.0's ``rule:service_api``
+    (``role:service or role:admin``) refuses a member: ``get_location`` falls back to
+    ``get`` on the 403, and the volume is made."""
+    config = {"identity": {"service_users": {"glance": None}}}
+    cloud = Cloud(seed=1, profile="nova-34.0.0", config=config)
+    _, volume_id = _volume_from_cirros(cloud)
+    cloud.run_until_idle()
+    assert _status(cloud, volume_id) == "available"
+    assert _volume_reads(cloud) == [
+        ("get_image_locations", 403),
+        ("get_location", 200),
+        ("show", 200),
+        ("download", 200),
+    ]

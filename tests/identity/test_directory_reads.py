@@ -71,6 +71,7 @@ def test_admin_lists_with_filters(cloud):
         "admin",
         "nova",
         "cinder",
+        "glance",  # Cinder's [glance] user from 2025.2 (devstack 2df0d7ab)
     ]
     roles = get(cloud, "/v3/roles", user="admin")
     check(roles.json(), listing("roles", ROLE))

@@ -72,6 +72,9 @@ def test_cinder_reads_the_image_from_glance_when_it_makes_a_boot_volume():
     assert [(p[0], p[3], p[4]) for p in reads] == [
         ("cinder-api", "show", 200),
         ("cinder-api", "show", 200),
+        # the manager's ExtractVolumeSpecTask (cinder 12.0.10-26.x: get_location's get)
+        ("cinder-volume.cinder@lvmdriver-1", "get_location", 200),
+        ("cinder-volume.cinder@lvmdriver-1", "show", 200),
         ("cinder-volume.cinder@lvmdriver-1", "download", 200),
     ]
     download = run.cloud.trace.first(kind="http.request", call="download")

@@ -385,10 +385,39 @@ def test_a_world_saved_before_cinders_service_user_loads_as_it_was_built():
     from fakecloud.cinder.service_auth import UNCHECKED, service_token
     from fakecloud.state import dumps, loads
 
-    without = {"identity": {"service_users": {"cinder": None}}}
+    # (nor Cinder's ``[glance]`` user, session 46)
+    without = {"identity": {"service_users": {"cinder": None, "glance": None}}}
     data = json.loads(dumps(Cloud(seed=1, profile="upstream", config=without)))
     data["cloud"]["config"].pop("identity")  # the header as session 42 wrote it
     loaded = loads(json.dumps(data), cloud_class=Cloud)
     names = [u.name for u in loaded.keystone.directory.users.values()]
     assert names == ["demo", "demo-reader", "admin", "nova"]
     assert service_token(loaded.kernel) is UNCHECKED
+
+
+def test_a_world_saved_before_cinders_glance_user_loads_and_reads_locations_as_the_caller():
+    """A 2025.2-on world saved before session 46 has no ``glance`` user (Cinder's ``[glance]``
+    section's): its header builds it today, and the load takes the world without it, whose
+    cinder-volume asks the location API with the caller's token (``[glance]`` without
+    ``auth_type``): Glance 33.0.0's ``rule:service_api`` refuses the member, ``get`` follows,
+    and the volume is made."""
+    from fakecloud.state import dumps, loads
+
+    without = {"identity": {"service_users": {"glance": None}}}
+    data = json.loads(dumps(Cloud(seed=1, profile="nova-34.0.0", config=without)))
+    data["cloud"]["config"].pop("identity")  # the header as session 45 wrote it
+    loaded = loads(json.dumps(data), cloud_class=Cloud)
+    names = [u.name for u in loaded.keystone.directory.users.values()]
+    assert names == ["demo", "demo-reader", "admin", "nova", "cinder"]
+    images = loaded.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    body = {"volume": {"size": 1, "imageRef": images["images"][0]["id"]}}
+    r = loaded.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    loaded.run_until_idle()
+    answers = [
+        (e["call"], e["status"])
+        for e in loaded.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    assert answers[:2] == [("get_image_locations", 403), ("get_location", 200)]
+    path = f"/v3/{{project_id}}/volumes/{r.json()['volume']['id']}"
+    assert loaded.request("block-storage", "GET", path).json()["volume"]["status"] == "available"
