@@ -128,6 +128,11 @@ class WebDownloadFailed(Exception):
     ``LimitingReader``'s refusal): the executor fails the task with `INTERNAL_ERROR`."""
 
 
+class _StoreSaveRefused(Exception):
+    """``_ImportToStore``'s save refused by Glance 16-22's policy proxy (`_store_saved`): the
+    executor fails the task with `INTERNAL_ERROR`."""
+
+
 #: The first Glance whose stage needs ``glance-direct`` enabled (95327964e, 17.0.0); 16.x
 #: checks only ``enable_image_import`` (default True, not modelled).
 STAGE_NEEDS_GLANCE_DIRECT_SINCE = 17
@@ -729,7 +734,7 @@ class ImageDataApi:
         """The import of Glance 17-22 with the operator's rules: the task executor's checks
         (`_flow_begins`), then the flow."""
         if self._flow_begins(ctx, task, image):
-            yield from self._import(image, method, task)
+            yield from self._import(image, method, task, ctx)
 
     def _import_owner(self, ctx: Any, image: Image) -> bool:
         """The import's check that the caller may change `image` (every method but
@@ -841,13 +846,20 @@ class ImageDataApi:
             k.trace.emit("glance.import.fail", "glance", image_id, error="nothing staged")
             g.tasks.move(task, "failure", message=INTERNAL_ERROR)
             return
-        yield from self._import(image, method, task)
+        yield from self._import(image, method, task, ctx if proxied else None)
 
-    def _import(self, image: Image, method: str, task: Any) -> Generator[Any, Any, None]:
+    def _import(
+        self, image: Image, method: str, task: Any, proxied: Any = None
+    ) -> Generator[Any, Any, None]:
         """The api_image_import task: (web-download: the URI's bytes into staging,
         `_web_download`) staging → store, then active. A failure puts the image back to
         ``queued`` (from Glance 20; web-download's own revert from 18.0.0, 94d3a0a14;
-        16.0.1-19.0.4 leave it ``importing`` otherwise)."""
+        16.0.1-19.0.4 leave it ``importing`` otherwise).
+
+        `proxied`: the caller's context where the flow's image repository carries Glance
+        16-22's policy proxy with the operator's rules (`_proxied`): ``_ImportToStore``'s save
+        of the image the store's ``set_data`` made ``active`` asks ``modify_image`` of it
+        (`_store_saved`)."""
         g, k = self._glance, self._kernel
         if task.status == "pending":
             g.tasks.move(task, "processing")
@@ -877,13 +889,18 @@ class ImageDataApi:
             )
             yield t.done
             virtual_size = self._inspect(image, data)
+            if proxied is not None and image.status == "importing":
+                self._store_saved(proxied, image, data)
         except Exception as exc:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
-            generic = isinstance(exc, WebDownloadFailed)  # the executor's words for it
+            # the executor's words for it
+            generic = isinstance(exc, (WebDownloadFailed, _StoreSaveRefused))
             g.tasks.move(task, "failure", message=INTERNAL_ERROR if generic else str(exc))
             image.staged = None
             image.extra_properties.pop(IMPORT_LOCK, None)  # _ImageLock.revert
-            reverts = WEB_DOWNLOAD_REVERTS_SINCE if generic else IMPORT_REVERTS_SINCE
+            # (web-download's own revert, _WebDownload's, runs for any failure after it)
+            web = isinstance(exc, WebDownloadFailed) or (generic and method == "web-download")
+            reverts = WEB_DOWNLOAD_REVERTS_SINCE if web else IMPORT_REVERTS_SINCE
             if g.schema.glance < reverts:
                 return
             try:
@@ -900,6 +917,21 @@ class ImageDataApi:
         self._activate(image, data, virtual_size)
         image.extra_properties.pop(IMPORT_LOCK, None)  # _CompleteTask._drop_lock
         g.tasks.move(task, "success", result={"image_id": image.id})
+
+    def _store_saved(self, ctx: Any, image: Image, data: ImageData) -> None:
+        """``_ImportToStore``'s save after the data went to the store (glance 16.0.1-20.x
+        ``image_repo.save(image)``, 21.0.0-22.x ``ImportActionWrapper``'s): through Glance
+        16-22's policy proxy (``ImageRepoProxy.save``) it asks ``modify_image`` of the image
+        as the store's ``set_data`` changed it (``active``, its size; the lazy
+        ``ImageTarget``). Refused, the ``Forbidden`` fails the flow inside the executor's
+        ``try``: the task fails in its generic words ("Task failed due to Internal Error":
+        no ``UploadException``), the row keeps what it had (`_import`'s failure) and the
+        data stays in the store unrecorded. The later saves (``_SaveImage``, 16-19; the
+        wrapper's, 20-22) and the task's ask the same rules of the same targets."""
+        if not self._glance.images.policy(ctx, image).allows_saved(
+            "modify_image", status="active", size=data.size
+        ):
+            raise _StoreSaveRefused(policy_forbidden("modify_image").explanation)
 
     def _flow_quota(self, image: Image, method: str, task: Any) -> bool:
         """get_flow's ``assert_quota`` (23.0.0 on, unified limits): glance-direct's

@@ -119,3 +119,35 @@ def test_a_legacy_import_tasks_save_asks_modify_task(profile):
     proxied = profile != API_POLICY
     assert _tasks(w) == (["pending"] if proxied else ["pending", "processing", "success"])
     assert len(w.glance.db.images) == images + (0 if proxied else 1)
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"),
+    [
+        (QUEENS, "importing"),
+        ("nova-21.0.0", "queued"),
+        ("nova-23.2.2", "queued"),
+        (API_POLICY, "active"),
+    ],
+)
+def test_the_import_flows_store_save_asks_modify_image_of_the_image_made_active(profile, status):
+    """``_ImportToStore`` saves the image the store's ``set_data`` made ``active`` through the
+    policy proxy (glance 16.0.1-22.x): a rule refusing that status, which let the stage's
+    ``uploading`` and the flow's ``importing`` through, fails the task in the executor's
+    generic words; the image is not made active (``importing`` before Glance 20, ``queued``
+    after its revert). Glance 23's flow saves without the proxy: the import goes through."""
+    w = _world(profile, modify_image="not 'active':%(status)s")
+    image_id = _staged(w)
+    resp = w.call("POST", f"/v2/images/{image_id}/import", P1, body=GLANCE_DIRECT)
+    assert resp.status == 202
+    w.cloud.run_until_idle()
+    assert w.status(image_id) == status
+    if profile == API_POLICY:
+        assert _tasks(w) == ["pending", "processing", "success"]
+        return
+    assert _tasks(w) == ["pending", "processing", "failure"]
+    task_id = w.cloud.trace.first(kind="glance.task")["subject"]
+    task = w.glance.tasks.find(image_id, task_id)
+    assert task.message == "Task failed due to Internal Error"
+    image = w.call("GET", f"/v2/images/{image_id}", P1).json()
+    assert image["size"] is None and image["checksum"] is None
