@@ -58,6 +58,13 @@ BANDWIDTH_DROPPED_SINCE = 25
 #: ``InstanceUpdatePayload.VERSION`` by the first release of each (read at every series'
 #: .0.0 tag, 17.0.0-33.0.0, and 34.0.0's wheel; object versions are never backported).
 _UPDATE_PAYLOAD_VERSIONS = ((31, "2.1"), (25, "2.0"), (20, "1.9"), (18, "1.8"), (0, "1.6"))
+#: ``InstanceCreatePayload.VERSION`` by the first release of each (read at every series' .0.0
+#: tag, 17.0.0-33.0.0, and 34.0.0's wheel): 1.7 in 17.x; 1.10 from 18.0.0 (1.8 request_id,
+#: 94de8d75ff; 1.9 trusted_image_certificates, e8ed9aacf8; 1.10 action initiator,
+#: 2bca6431e6); 1.11 ``instance_name`` from 19.0.0 (0240c7b5b6); 1.12 ``locked_reason`` from
+#: 20.0.0 (c541ace518); 1.13 ``shares`` from 31.0.0 (bf96ca7c9a). Its own series, not the
+#: plain action payload's: 19.x's action payload is still 1.7.
+_CREATE_PAYLOAD_VERSIONS = ((31, "1.13"), (20, "1.12"), (19, "1.11"), (18, "1.10"), (0, "1.7"))
 
 
 #: The eras of ``InstancePayload`` by ``InstanceActionPayload``'s version in them (switch
@@ -105,6 +112,16 @@ def update_payload_version(major: int) -> str:
     ('1.6', '1.9', '2.1')
     """
     return next(version for since, version in _UPDATE_PAYLOAD_VERSIONS if major >= since)
+
+
+def create_payload_version(major: int) -> str:
+    """The versioned ``instance.create.*`` payload's (``InstanceCreatePayload``) version in
+    Nova `major`.
+
+    >>> create_payload_version(17), create_payload_version(19), create_payload_version(34)
+    ('1.7', '1.11', '1.13')
+    """
+    return next(version for since, version in _CREATE_PAYLOAD_VERSIONS if major >= since)
 
 
 def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
@@ -245,6 +262,34 @@ class Notifier:
         if self.legacy:
             old = self._kernel.switches.lp1837877
             self.instance_usage(host, instance, event_suffix, **exception_to_dict(exc, old))
+
+    def instance_create(
+        self, host: str, instance: Any, phase: str, error: BaseException | None = None
+    ) -> None:
+        """``_build_and_run_instance``'s pair at each `phase` (``start``, ``end``, ``error``
+        with the `error`): legacy ``compute.instance.create.<phase>`` (an error's with
+        `exception_to_dict`'s keys), then ``notify_about_instance_create``'s versioned
+        ``instance.create.<phase>`` from ``nova-compute`` (ERROR with the error's ``fault``),
+        ``InstanceCreatePayload`` (`create_payload_version`) with the server's ``tags`` (nova
+        17.0.0-34.0.0 compute/manager.py, each legacy before its versioned twin)."""
+        suffix = f"create.{phase}"
+        if error is None:
+            self.instance_usage(host, instance, suffix)
+        else:
+            self.usage_error(host, instance, suffix, error)
+        if self.versioned:
+            self._emit(
+                "versioned",
+                f"nova-compute:{host}",
+                f"instance.{suffix}",
+                "INFO" if error is None else "ERROR",
+                payload_version=create_payload_version(self._kernel.switches.release.major),
+                instance_id=instance.uuid,
+                state=instance.vm_state,
+                task_state=instance.task_state,
+                fault=None if error is None else _fault(error),
+                tags=list(instance.tags),
+            )
 
     def usage_exists(self, host: str, instance: Any) -> None:
         """``compute_utils.notify_usage_exists(current_period=True)``: legacy

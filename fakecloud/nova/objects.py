@@ -384,9 +384,6 @@ class Instance:
         _set_attr(other, "__class__", Instance)
         return other
 
-    def _snapshot(self) -> None:
-        _take_snapshot(self, dict(self.system_metadata), dict(self.metadata))
-
     #: ``changes()``: fields assigned or changed since this copy was loaded or saved, in field
     #: order (``updated_at`` last): `_changes` itself, a frame less on every save.
     changes = _changes

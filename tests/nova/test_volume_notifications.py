@@ -124,7 +124,9 @@ def test_an_aborted_build_notifies_each_volume_it_detaches():
     assert env.server(made.json()["server"]["id"])["status"] == "ERROR"
     assert _sent(env, mark) == [
         ("compute.instance.create.start", None, None),
+        ("instance.create.start", "1.7", None),
         ("compute.instance.create.error", None, None),
+        ("instance.create.error", "1.7", None),
         ("instance.volume_detach.start", "1.3", vid),
         ("compute.instance.volume.detach", None, vid),
         ("instance.volume_detach.end", "1.3", vid),

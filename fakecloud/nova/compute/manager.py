@@ -812,7 +812,7 @@ class ComputeManager:
             instance.vm_state = states.BUILDING
             instance.task_state = None
             instance.save(expected_task_state=(states.SCHEDULING, None))
-            self.notifier.instance_usage(self.host, instance, "create.start")
+            self.notifier.instance_create(self.host, instance, "start")
             stage = _IN_BUILD
             yield from self._instance_claim(context, instance)
             if self.nova.server_groups is not None or self.nova.scheduler_hints.get(instance.uuid):
@@ -851,7 +851,7 @@ class ComputeManager:
             instance.task_state = None
             instance.launched_at = self.kernel.now
             instance.save(expected_task_state=states.SPAWNING)
-            self.notifier.instance_usage(self.host, instance, "create.end")
+            self.notifier.instance_create(self.host, instance, "end")
         except (exception.InstanceNotFound, exception.UnexpectedDeletingTaskStateError) as exc:
             # Deleted while building: the delete cleans up.
             yield from self._deleted_while_building(context, instance, exc, stage, bdms)
@@ -871,7 +871,7 @@ class ComputeManager:
             # cleaned up and the server leaves the host (``_nil_out_instance_obj_host_and_node``,
             # nova 12.0.0-34.0.0) before it is put in ERROR.
             if not isinstance(exc.__cause__, reschedule.ABORTING):
-                self.notifier.usage_error(self.host, instance, "create.error", exc)
+                self.notifier.instance_create(self.host, instance, "error", exc)
             self.driver.destroy(instance)
             self.db.network_deallocate(instance.uuid)  # ``_cleanup_allocated_networks``
             yield from block_device.cleanup_after_aborted_build(
@@ -893,8 +893,9 @@ class ComputeManager:
         save, the spawn) its ``except`` runs ``_shutdown_instance`` (``shutdown.*``, legacy and
         versioned, the guest destroyed, the attachments deleted; the mappings keep their ids,
         so the terminate's deletes are ``VolumeAttachmentNotFound``, ignored); then, once
-        ``create.start`` was sent, legacy ``create.error`` with the error (``fault=e``);
-        ``_do_build_and_run_instance`` returns ('Instance disappeared during build.'). Any
+        ``create.start`` was sent, ``create.error``, legacy and versioned, with the error
+        (``fault=e``); ``_do_build_and_run_instance`` returns ('Instance disappeared during
+        build.'). Any
         guest left goes here too, not at the terminate (fakecloud's)."""
         notifier, host = self.notifier, self.host
         if stage == _SPAWNING:
@@ -905,7 +906,7 @@ class ComputeManager:
         else:
             self.driver.destroy(instance)
         if stage != _BEFORE_BUILD:
-            notifier.usage_error(host, instance, "create.error", exc)
+            notifier.instance_create(host, instance, "error", exc)
 
     def _allocate_network(self, instance: Any) -> None:
         """``_build_resources``' ``_build_networks_for_instance``, after the claim and the late

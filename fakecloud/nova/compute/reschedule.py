@@ -85,7 +85,7 @@ def _failed(
     """``_build_and_run_instance``'s handler: ``create.error`` with `raised` (``fault=e``:
     `exception_to_dict`'s keys), then the `outer` reschedule exception with its text as its
     reason."""
-    manager.notifier.usage_error(manager.host, instance, "create.error", raised)
+    manager.notifier.instance_create(manager.host, instance, "error", raised)
     raise outer(instance_uuid=instance.uuid, reason=str(raised)) from raised
 
 
