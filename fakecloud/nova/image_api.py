@@ -182,6 +182,12 @@ class GlanceClientError(Exception):
         self.details = details
         super().__init__(details)
 
+    def real_args(self) -> tuple[()]:
+        """glanceclient's ``args``: none (its ``__init__`` sets ``details`` and calls no
+        ``Exception.__init__``; ``from_response`` passes ``details=`` by name), as a legacy
+        notification's ``repr`` shows it (`notifications.exception_repr`)."""
+        return ()
+
     def __str__(self) -> str:
         if self.old_words:
             # The bare HTTPException keeps its class code, 'N/A' (`from_response` sets none).

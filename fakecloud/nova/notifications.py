@@ -21,6 +21,7 @@ from typing import Any
 
 from fakecloud.nova.exception import real_class_name
 from fakecloud.sim.trace import form
+from fakecloud.transport.header_size import PYTHON3_SINCE
 
 # A legacy usage notification's kind and keys, and its form (`Trace.put`) with no extra keys.
 _USAGE = (
@@ -179,12 +180,41 @@ def _action_form(extra: dict[str, Any]) -> Any:
     return found
 
 
-def exception_to_dict(exc: BaseException, str_of_foreign: bool) -> dict[str, Any]:
+def exception_repr(exc: BaseException, python2: bool) -> str:
+    """What a legacy notification's ``exception`` shows of `exc`: the exception object itself
+    in the payload, which the notifier's ``JsonPayloadSerializer`` turns into ``repr(exc)``
+    (oslo.serialization's ``to_primitive``: ``if isinstance(value, Exception): return
+    repr(value)``, 2.24.0 in Queens' constraints to 5.6.0 and on). Its arguments are the real
+    class's (``real_args`` where fakecloud's class keeps others: python-cinderclient's and
+    python-glanceclient's exceptions set attributes and pass nothing on, so theirs are none);
+    on Python 2 (Nova before 21.0.0) a one-argument tuple keeps its comma and a Nova message is
+    unicode (``_()``'s text), ``u'...'``.
+
+    >>> from fakecloud.nova import exception
+    >>> error = exception.InstanceNotFound(instance_id="x")
+    >>> exception_repr(error, python2=False)
+    "InstanceNotFound('Instance x could not be found.')"
+    >>> exception_repr(error, python2=True)
+    "InstanceNotFound(u'Instance x could not be found.',)"
+    """
+    real = getattr(exc, "real_args", None)
+    args = real() if callable(real) else exc.args
+    if not python2:
+        return f"{real_class_name(exc)}({', '.join(repr(arg) for arg in args)})"
+    unicode = hasattr(exc, "format_message")
+    shown = [
+        ("u" if unicode else "") + ascii(arg) if isinstance(arg, str) else repr(arg)
+        for arg in args
+    ]
+    return f"{real_class_name(exc)}({', '.join(shown)}{',' if len(args) == 1 else ''})"
+
+
+def exception_to_dict(exc: BaseException, str_of_foreign: bool, python2: bool) -> dict[str, Any]:
     """``compute_utils.exception_to_dict``, the keys a legacy notification's ``fault=`` adds:
-    ``exception`` (its class name, as `Notifier.exception` gives it), ``message`` (a Nova
-    exception's own, another's ``str`` before LP #1837877's fix (`str_of_foreign`), its class
-    name after; cut at 255) and ``code`` (a Nova exception's, else 500), as the instance fault
-    of the same exception has them."""
+    ``exception`` (the exception itself: its `exception_repr` once serialized), ``message`` (a
+    Nova exception's own, another's ``str`` before LP #1837877's fix (`str_of_foreign`), its
+    class name after; cut at 255) and ``code`` (a Nova exception's, else 500), as the instance
+    fault of the same exception has them."""
     code = 500
     kwargs = getattr(exc, "kwargs", None)
     if isinstance(kwargs, dict):
@@ -193,7 +223,7 @@ def exception_to_dict(exc: BaseException, str_of_foreign: bool) -> dict[str, Any
         message = exc.format_message()
     else:
         message = (str(exc) if str_of_foreign else "") or real_class_name(exc)
-    return {"exception": real_class_name(exc), "message": message[:255], "code": code}
+    return {"exception": exception_repr(exc, python2), "message": message[:255], "code": code}
 
 
 def _fault(error: BaseException) -> dict[str, str]:
@@ -260,8 +290,10 @@ class Notifier:
         """``notify_about_instance_usage(..., fault=exc)``: legacy ``compute.instance.<suffix>``
         (an ERROR) with `exception_to_dict`'s keys."""
         if self.legacy:
-            old = self._kernel.switches.lp1837877
-            self.instance_usage(host, instance, event_suffix, **exception_to_dict(exc, old))
+            switches = self._kernel.switches
+            python2 = switches.release.major < PYTHON3_SINCE
+            fault = exception_to_dict(exc, switches.lp1837877, python2)
+            self.instance_usage(host, instance, event_suffix, **fault)
 
     def instance_create(
         self, host: str, instance: Any, phase: str, error: BaseException | None = None
@@ -557,20 +589,22 @@ class Notifier:
             )
 
     def exception(self, host: str, function_name: str, exc: BaseException, **args: Any) -> None:
-        """``wrap_exception``: legacy ``<function name>`` error and versioned
-        ``compute.exception``."""
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        """``wrap_exception``: legacy ``<function name>`` error (payload ``exception``, the
+        exception itself, `exception_repr` once serialized, and ``args``, nothing else: nova
+        17.0.0-34.0.0 exception_wrapper.py ``_emit_legacy_exception_notification``) and
+        versioned ``compute.exception``."""
         if self.legacy:
+            python2 = self._kernel.switches.release.major < PYTHON3_SINCE
             self._emit(
                 "unversioned",
                 f"compute.{host}",
                 function_name,
                 "ERROR",
-                exception=real_class_name(exc),
-                message=message,
+                exception=exception_repr(exc, python2),
                 args=args,
             )
         if self.versioned:
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             self._emit(
                 "versioned",
                 f"nova-compute:{host}",

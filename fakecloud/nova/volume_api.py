@@ -145,6 +145,12 @@ class ClientException(Exception):
         self.request_id = request_id
         super().__init__(self.message)
 
+    def real_args(self) -> tuple[()]:
+        """cinderclient's ``args``: none (its ``__init__`` sets attributes and calls no
+        ``Exception.__init__``; ``from_response`` passes each by name), as a legacy
+        notification's ``repr`` shows it (`notifications.exception_repr`)."""
+        return ()
+
     def __str__(self) -> str:
         text = f"{self.message} (HTTP {self.code})"
         if self.request_id:

@@ -98,7 +98,8 @@ def test_rebuild_scheduled_is_published_by_the_destination_s_host():
 
 def test_a_failed_rebuild_s_error_notifications_carry_the_exception():
     # _notify_instance_rebuild_error: legacy rebuild.error with fault=error (exception_to_dict's
-    # exception, message, code) and versioned instance.rebuild.error with exception=error
+    # exception, message, code: the exception its repr, Python 2's before 21.0.0) and versioned
+    # instance.rebuild.error with exception=error
     from tests.nova.test_rebuild_allocation import _fail_a_rebuild
 
     env = NovaEnv("nova-17.0.13")
@@ -108,7 +109,7 @@ def test_a_failed_rebuild_s_error_notifications_carry_the_exception():
     (legacy,) = env.cloud.trace.filter(event_type="compute.instance.rebuild.error")
     assert (legacy["priority"], legacy["exception"], legacy["message"], legacy["code"]) == (
         "ERROR",
-        "PreserveEphemeralNotSupported",
+        f"PreserveEphemeralNotSupported(u'{message}',)",
         message,
         400,
     )

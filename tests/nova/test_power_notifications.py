@@ -127,10 +127,11 @@ def test_a_hard_reboot_whose_guest_libvirt_cannot_kill_is_only_an_error_notifica
         ("instance.reboot.end", "versioned", version, None),
     ]
     (legacy,) = env.cloud.trace.filter(event_type="compute.instance.reboot.error")
-    # a foreign exception's message is its class name since LP #1837877's fix (17.0.11)
+    # a foreign exception's message is its class name since LP #1837877's fix (17.0.11); the
+    # exception its repr on Python 2 (libvirt's message a str)
     assert (legacy["priority"], legacy["exception"], legacy["message"], legacy["code"]) == (
         "ERROR",
-        "libvirtError",
+        "libvirtError('Failed to terminate process 4242 with SIGKILL: Device or resource busy',)",
         "libvirtError",
         500,
     )

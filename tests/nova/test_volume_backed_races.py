@@ -127,7 +127,7 @@ def test_delete_between_two_volume_snapshots():
     assert len(env.events("guest.freeze", subject=sid)) == 1
     assert env.events("guest.thaw") == []
     (note,) = env.events("notification", event_type="unquiesce_instance")
-    assert note["message"] == f"Instance {sid} could not be found."
+    assert note["exception"] == f"InstanceNotFound('Instance {sid} could not be found.')"
     assert env.cloud.check_invariants() == []
 
 

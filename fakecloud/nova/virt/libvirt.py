@@ -23,6 +23,11 @@ class LibvirtError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def real_args(self) -> tuple[str]:
+        """libvirt-python's ``args``: the message alone (``libvirtError.__init__`` passes only
+        it to ``Exception.__init__``), as a legacy notification's ``repr`` shows it."""
+        return (self.message,)
+
     def get_error_code(self) -> int:
         """The libvirt error code (e.g. ``VIR_ERR_NO_DOMAIN``)."""
         return self.code
