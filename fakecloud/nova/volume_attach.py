@@ -418,8 +418,7 @@ def attach_on_host(manager: Any, context: Any, instance: Any, bdm: Any) -> Gener
             volume_id=bdm.volume_id,
         )  # fmt: skip
         manager.db.bdm_destroy(bdm)
-        _fault(manager, instance, exc)
-        event.finish(exc)
+        _failed(manager, instance, event, exc, "attach_volume", {})
         return
     finally:
         instance_lock.release(manager, uuid)
@@ -466,8 +465,8 @@ def detach_on_host(
         notify(manager.host, "nova-compute", instance, "volume_detach.end", volume_id=volume_id)
         manager.db.bdm_destroy(bdm)
     except Exception as exc:  # noqa: BLE001 - wrap_instance_fault + wrap_instance_event
-        _fault(manager, instance, exc)
-        event.finish(exc)
+        args = {"volume_id": volume_id, "attachment_id": attachment_id}
+        _failed(manager, instance, event, exc, "detach_volume", args)
         return
     finally:
         if locked:
@@ -520,6 +519,7 @@ def _do_swap_volume(
     volume_api = manager.volume_api
     is_cinder_migration = swapping = False
     volumes = {"old_volume_id": old_volume_id, "new_volume_id": new_volume_id}
+    swap_args = {**volumes, "new_attachment_id": new_attachment_id}
     notify = manager.notifier.instance_action
     notify(manager.host, "nova-compute", instance, "volume_swap.start", **volumes)
     try:
@@ -564,8 +564,7 @@ def _do_swap_volume(
                 volume_api, context, old_volume_id, new_volume_id, new_attachment_id,
                 is_cinder_migration,
             )  # fmt: skip
-        _fault(manager, instance, exc)
-        event.finish(exc)
+        _failed(manager, instance, event, exc, "swap_volume", swap_args)
         return
     saved = new_volume_id
     if is_cinder_migration:
@@ -574,8 +573,7 @@ def _do_swap_volume(
                 context, old_volume_id, new_volume_id
             )
         except Exception as exc:  # noqa: BLE001 - wrap_instance_fault
-            _fault(manager, instance, exc)
-            event.finish(exc)
+            _failed(manager, instance, event, exc, "swap_volume", swap_args)
             return
         saved = done["save_volume_id"]
     bdm.volume_id = saved
@@ -605,6 +603,20 @@ def _roll_back_swap(
             )
     except Exception:  # noqa: BLE001, S110 - the original error is what is recorded
         pass
+
+
+def _failed(
+    manager: Any, instance: Any, event: Any, exc: BaseException, name: str, args: dict[str, Any]
+) -> None:
+    """An RPC entry point's failure through its decorators, innermost first (nova
+    17.0.0-34.0.0 compute/manager.py ``attach_volume``, ``detach_volume``, ``swap_volume``):
+    ``wrap_instance_fault``'s fault, ``wrap_instance_event``'s Error, then ``wrap_exception``'s
+    legacy `name` error and versioned ``compute.exception``. `args`: the call's arguments after
+    ``instance``, in the RPC cast's order (``getcallargs`` less self and context; the mapping
+    object an attach is given is left out, as objects are in every such notification here)."""
+    _fault(manager, instance, exc)
+    event.finish(exc)
+    manager.notifier.exception(manager.host, name, exc, instance=instance.uuid, **args)
 
 
 def _fault(manager: Any, instance: Any, exc: BaseException) -> None:

@@ -180,6 +180,14 @@ def test_a_copy_that_fails_rolls_the_migration_back(world):
     )
     (swap, *_rest) = env.actions(sid)
     assert [(e["event"], e["result"]) for e in swap["events"]] == [("compute_swap_volume", "Error")]
+    # then swap_volume's wrap_exception: the legacy error, its args in the cast's order
+    (legacy,) = env.cloud.trace.filter(event_type="swap_volume")
+    assert list(legacy["args"]) == [
+        "instance",
+        "old_volume_id",
+        "new_volume_id",
+        "new_attachment_id",
+    ]
     assert env.cloud.check_invariants() == []
 
 

@@ -56,6 +56,9 @@ def test_an_attach_and_a_detach_notify_around_the_legacy_ones(profile, version):
 
 
 def test_a_failed_attach_sends_the_error_with_its_fault_and_no_legacy_one():
+    # no legacy volume.attach; attach_volume's wrap_exception, outside its fault and event,
+    # sends the legacy attach_volume error (its args: the instance; the mapping an object) and
+    # compute.exception
     env = NovaEnv("nova-17.0.13")
     sid = env.boot()
     vid = _volume(env)
@@ -66,7 +69,23 @@ def test_a_failed_attach_sends_the_error_with_its_fault_and_no_legacy_one():
     assert [t for t, _, _ in _sent(env, mark)] == [
         "instance.volume_attach.start",
         "instance.volume_attach.error",
+        "attach_volume",
+        "compute.exception",
     ]
+    (legacy,) = env.cloud.trace.filter(event_type="attach_volume")
+    assert (legacy["actor"], legacy["priority"], legacy["args"]) == (
+        "compute.cmp-1",
+        "ERROR",
+        {"instance": sid},
+    )
+    # its payload: the exception, serialized as its repr (cinderclient's holds no args), and
+    # the args, nothing else (_emit_legacy_exception_notification)
+    assert (legacy["exception"], "message" in legacy) == ("ClientException()", False)
+    (versioned,) = env.cloud.trace.filter(event_type="compute.exception")
+    assert (versioned["function_name"], versioned["exception"]) == (
+        "attach_volume",
+        "ClientException",
+    )
     (error,) = env.cloud.trace.filter(event_type="instance.volume_attach.error")
     assert (error["priority"], error["payload_version"]) == ("ERROR", "1.3")
     # ExceptionPayload.from_exception: the class name and str(), whatever the instance fault
@@ -76,6 +95,29 @@ def test_a_failed_attach_sends_the_error_with_its_fault_and_no_legacy_one():
         "exception_message": "Internal Server Error (HTTP 500)",
     }
     assert env.nova.db.fault_latest(sid).message == "ClientException"
+
+
+def test_a_failed_detach_sends_wrap_exception_s_pair():
+    # detach_volume: volume_detach.start, no error one of its own; its fault, then
+    # wrap_exception's legacy detach_volume (args in the cast's order) and compute.exception
+    env = NovaEnv("nova-33.0.0", {"nova": {"notification_format": "both"}})
+    sid = env.boot()
+    vid = _volume(env)
+    assert _attach(env, sid, {"volumeId": vid}).status == 200
+    env.cloud.run_until_idle()
+    env.cloud.faults.add("volume_api.attachment_delete", error=400, times=1)
+    mark = len(env.cloud.trace)
+    assert _detach(env, sid, vid).status == 202
+    env.cloud.run_until_idle()
+    assert [t for t, _, _ in _sent(env, mark)] == [
+        "instance.volume_detach.start",
+        "detach_volume",
+        "compute.exception",
+    ]
+    (legacy,) = env.cloud.trace.filter(event_type="detach_volume")
+    assert list(legacy["args"]) == ["instance", "volume_id", "attachment_id"]
+    assert (legacy["args"]["instance"], legacy["args"]["volume_id"]) == (sid, vid)
+    assert env.nova.db.fault_latest(sid).message == "Invalid input received: Bad Request (HTTP 400)"
 
 
 def test_a_rebuild_notifies_each_attached_volume_s_detach():
