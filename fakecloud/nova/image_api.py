@@ -680,7 +680,8 @@ class API:
         token, and the second answer is the caller's; glance-api then takes a user's token
         that expired within Keystone's ``allow_expired_window``, where the service token it
         held went unconfirmed (revoked, its user disabled since). An upload goes again with
-        the body it went with, which the first attempt consumed (`consumed`)."""
+        the body it went with, which the first attempt consumed (`consumed`), after a 401 and
+        after a 503 Nova's ``num_retries`` retries."""
         k, cfg = self._kernel, self.config
         asked_args = args
         retries = cfg.num_retries
@@ -795,6 +796,13 @@ class API:
                 )
                 if attempt == attempts:
                     raise exception.GlanceConnectionFailed(server=self.api_server, reason=str(e))
+                if call == "upload" and isinstance(e, GlanceClientError):
+                    # Glance's 503 answered the body glanceclient sent: ``call``'s next attempt
+                    # hands the next client the same file, read to its end (`consumed`; nova
+                    # 17.0.0-34.0.0 ``GlanceClientWrapper.call`` retries with the same
+                    # ``args``). A connection that failed sent none: the whole file again.
+                    args = (*args[:-1], consumed(args[-1]))
+                    asked_args = (*asked_args[:-1], consumed(asked_args[-1]))
                 yield k.env.timeout(cfg.retry_interval_s)
         raise AssertionError("unreachable")
 
