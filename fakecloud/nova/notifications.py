@@ -203,8 +203,7 @@ def exception_repr(exc: BaseException, python2: bool) -> str:
         return f"{real_class_name(exc)}({', '.join(repr(arg) for arg in args)})"
     unicode = hasattr(exc, "format_message")
     shown = [
-        ("u" if unicode else "") + ascii(arg) if isinstance(arg, str) else repr(arg)
-        for arg in args
+        ("u" if unicode else "") + ascii(arg) if isinstance(arg, str) else repr(arg) for arg in args
     ]
     return f"{real_class_name(exc)}({', '.join(shown)}{',' if len(args) == 1 else ''})"
 

@@ -8,7 +8,13 @@ token goes.
 An anonymous admin context (``get_admin_context()``: periodic tasks, ``init_host``; no token)
 calls Cinder as the ``[cinder]`` section's user (``nova/volume/cinder.py`` ``_get_auth``,
 17.0.13 on: in devstack ``nova`` in project ``service``, `cinder_context`), with the service
-token added only from 41c64b94b0 (28.0.0, backported to 25.2.0, 26.2.0, 27.1.0).
+token added only from 41c64b94b0 (28.0.0, backported to 25.2.0, 26.2.0, 27.1.0). The
+``[cinder]`` plugin is a password plugin of its own (``_ADMIN_AUTH``, a module global of each
+process, ca6daf148d; from 33.0.0 ``_AUTHS['cinder']`` beside ``_AUTHS['service_user']``,
+66bb1e77f2), so each process holds two tokens of the same user, each asked when its plugin
+first needs one (`cinder_token`): the ``[cinder]`` one first (the session's endpoint lookup,
+``_get_cinderclient_parameters``), then the service token (``ServiceTokenAuthWrapper
+.get_headers``), and a 401 drops both (`invalidated`).
 
 The option's default is off in every release; devstack turns it on (``NOVA_USE_SERVICE_TOKEN``
 True from b516efed, 2021-02-15: the Wallaby series on), and so does an unset option here.
@@ -113,6 +119,10 @@ RENEWS = "renews"
 #: The process whose plugin `Keystone.held_token` keeps without naming it (`holder`).
 API_PROCESS = "nova-api"
 
+#: What `Keystone.held_token` names a process's ``[cinder]`` plugin by, after the process
+#: (`cinder_holder`): the plugin ``get_admin_context()``'s requests to Cinder authenticate with.
+CINDER_PLUGIN = "[cinder]"
+
 
 def holder(kernel: Any) -> str | None:
     """Which of Nova's processes sends the request being made, whose own ``[service_user]``
@@ -149,7 +159,30 @@ def service_token(kernel: Any) -> Any:
     return UNCHECKED if token is None else token
 
 
-def invalidated(kernel: Any, serving: Any) -> bool:
+def cinder_holder(kernel: Any) -> str:
+    """The sending process's ``[cinder]`` plugin, as `Keystone.held_token` names it: the
+    process (nova-api's too, whose ``[service_user]`` plugin goes unnamed) and `CINDER_PLUGIN`."""
+    return (holder(kernel) or API_PROCESS) + CINDER_PLUGIN
+
+
+def cinder_token(kernel: Any) -> Any:
+    """The token the sending process's ``[cinder]`` password plugin holds (the user
+    `SERVICE_USER_NAME`, devstack's), kept as the ``[service_user]`` plugin keeps its own
+    (`service_token`) but apart from it; `UNCHECKED` without Keystone or the user; Keystone's
+    refusal keystoneauth's `Unauthorized`, which nothing of Nova's translates either."""
+    keystone = kernel.keystone
+    if keystone is None:
+        return UNCHECKED
+    try:
+        token = keystone.configured_token(
+            SERVICE_USER_NAME, kept=True, holder=cinder_holder(kernel)
+        )
+    except (KeyError, IdentityError) as refused:
+        raise Unauthorized(request_id=keystone.refusal_request_id()) from refused
+    return UNCHECKED if token is None else token
+
+
+def invalidated(kernel: Any, serving: Any, admin: bool = False) -> bool:
     """keystoneauth's ``Session.request`` after the callee's 401 to a request of Nova's that
     carried the service token `serving`: ``ServiceTokenAuthWrapper.invalidate`` asks both
     plugins (the user's ``_ContextAuthPlugin`` has nothing to drop; the sending process's
@@ -158,10 +191,16 @@ def invalidated(kernel: Any, serving: Any) -> bool:
     anew (keystoneauth1 5.18.1 ``session.py`` and ``service_token.py``, 3.4.0 alike):
     whatever the 401 was about, the user's token expired or the service token refused.
     Whether it is sent again: not where no service token went, nor one `UNCHECKED` (a world
-    without Nova's service user)."""
+    without Nova's service user). An anonymous admin's request (`admin`) went with the
+    ``[cinder]`` plugin as its user's auth, which drops its token too (before
+    `ADMIN_SERVICE_TOKEN` it went alone: its plugin's drop is the retry's reason)."""
+    keystone = kernel.keystone
+    dropped = False
+    if admin and keystone is not None:
+        dropped = keystone.invalidate(SERVICE_USER_NAME, cinder_holder(kernel))
     if serving is None or serving is UNCHECKED:
-        return False
-    return kernel.keystone.invalidate(SERVICE_USER_NAME, holder(kernel))
+        return dropped
+    return keystone.invalidate(SERVICE_USER_NAME, holder(kernel)) or dropped
 
 
 def sent_service_token(kernel: Any, context: Any) -> Any:
@@ -221,11 +260,12 @@ def is_anonymous_admin(context: Any) -> bool:
 
 def cinder_context(kernel: Any, context: Any) -> Any:
     """What Cinder sees of a request Nova makes with the anonymous admin `context`: the
-    ``[cinder]`` user (`SERVICE_USER`) with `context`'s request id, and from
-    `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova sends one. The ``[cinder]``
-    user is the service user (devstack's): one token stands for both plugins' here."""
-    user = _service_context(kernel)
+    ``[cinder]`` plugin's token (`cinder_token`: devstack's user, the service user) with
+    `context`'s request id, and from `ADMIN_SERVICE_TOKEN` on Nova's service token when Nova
+    sends one, the ``[service_user]`` plugin's, asked after the ``[cinder]`` one."""
+    keystone = kernel.keystone
+    user = seen_by(keystone, CINDER_API, cinder_token(kernel))
     sent = replaced(user, "request_id", context.request_id)
     if sends_service_token(kernel) and ADMIN_SERVICE_TOKEN.reaches(kernel.switches.release):
-        return with_service_token(sent, user)
+        return with_service_token(sent, _service_context(kernel))
     return sent

@@ -627,13 +627,17 @@ class API:
         service token, and the second answer is the caller's."""
         k = self.kernel
         asked, asked_args = context, args
+        admin = not getattr(context, "user_id", True) and is_anonymous_admin(context)
+        if admin:
+            # the [cinder] plugin's token first (the session's endpoint lookup), then the
+            # service token (`cinder_context`)
+            sent = cinder_context(k, context)
         # Nova's service token, sent with every request when it sends one (`service_auth`)
         sends = self._sends
         if sends is None:
             sends = self.sends_service_token
         serving = sent_service_token(k, context) if sends and k.keystone is not None else None
-        if not getattr(context, "user_id", True) and is_anonymous_admin(context):
-            sent = cinder_context(k, context)
+        if admin:
             args = tuple(sent if arg is context else arg for arg in args)
             context = sent
         elif serving is not None and context.auth_token is not None:
@@ -725,7 +729,7 @@ class API:
                 subject = Subject((template, *parts))
                 if isinstance(exc, ClientException):
                     calls.answered(k, caller, CALLEE, subject, method, exc.code, exc.message, body)
-                    if exc.code == 401 and reauth and invalidated(k, serving):
+                    if exc.code == 401 and reauth and invalidated(k, serving, admin):
                         # keystoneauth's one retry, its service token asked anew
                         return (
                             yield from self._call(

@@ -181,6 +181,29 @@ def test_the_periodic_reclaim_deletes_after_the_interval(world):
     assert env.server(bfv)["status"] == "ACTIVE"
 
 
+def test_the_reclaim_reaches_cinder_with_the_cinder_plugin_s_own_token(world):
+    """The reclaim's context is ``get_admin_context()``: its requests to Cinder authenticate
+    with the compute's ``[cinder]`` password plugin (nova ``volume/cinder.py`` ``_ADMIN_AUTH``,
+    from 33.0.0 ``service_auth._AUTHS['cinder']``), a plugin apart from its
+    ``[service_user]`` one: a token of its own, asked at the first such request, the service
+    token the host already held going beside it. fakecloud's ``[cinder]`` user sent the
+    service token twice."""
+    env, _, bfv = world
+    host = f"nova-compute:{env.nova.db.instances[bfv].host}"
+    keystone = env.cloud.keystone
+    serving = keystone.held_token("nova", host)
+    _delete(env, bfv)
+    mark = len(env.cloud.trace)
+    env.cloud.advance(INTERVAL + 60)
+    assert env.request("GET", f"/v2.1/servers/{bfv}").status == 404
+    issued = [e["t"] for e in env.cloud.trace[mark:] if e["kind"] == "identity.token_issued"]
+    cinder, *_ = [e for e in env.cloud.trace[mark:] if e.get("call") == "attachment_delete"]
+    assert issued == [cinder["t"]]
+    own = keystone.held_token("nova", host + "[cinder]")
+    assert own.issued_at == cinder["t"]
+    assert keystone.held_token("nova", host) is serving
+
+
 def test_a_down_compute_reclaims_nothing_until_it_is_up(world):
     env, vm, _ = world
     _delete(env, vm)
