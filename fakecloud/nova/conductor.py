@@ -59,8 +59,13 @@ class Conductor:
         try:
             instance = self.db.instance_get(instance.uuid, ACTOR)
         except exception.InstanceNotFound:
-            # Deleted before it was scheduled (the API deletes a server with no host itself;
-            # real Nova finds its build request gone and stops here).
+            # Deleted before it was scheduled: nova-api deleted its build request, and real
+            # Nova's conductor, its scheduling done, finds it gone before it creates the
+            # instance in a cell and drops the mapping and the allocation, with no
+            # notification (nova 17.0.0-34.0.0 ``schedule_and_build_instances``; its
+            # ``_delete_build_request`` notifies a delete only for an instance it created
+            # first, a delete landing between the two, which this conductor's placement,
+            # done in one step, leaves no room for).
             return
         try:
             host = scheduler.select_host(

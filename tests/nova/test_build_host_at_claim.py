@@ -97,6 +97,26 @@ def test_a_build_deleted_before_its_claim_is_destroyed_by_the_api(profile):
     assert notified == [(api, "delete.start"), (api, "delete.end")]  # no create.start
 
 
+def test_a_build_deleted_before_it_is_scheduled_is_notified_by_no_one():
+    """Before the conductor schedules it the server is a build request, no instance of any
+    cell: nova-api deletes the request and its ``_lookup_instance`` finds no instance to
+    destroy or notify, and the conductor, its scheduling done, finds the request gone and
+    creates nothing (nova 17.0.0-34.0.0 ``_delete_while_booting``,
+    ``schedule_and_build_instances``). fakecloud's nova-api sent the delete's pair."""
+    env = NovaEnv("upstream", {"nova": {"notification_format": "both"}})
+    sid = env.boot("early", wait=False)
+    assert env.request("DELETE", f"/v2.1/servers/{sid}").status == 204
+    assert env.request("GET", f"/v2.1/servers/{sid}").status == 404  # at once
+    env.cloud.run_until_idle()
+    assert [
+        e["event_type"]
+        for e in env.cloud.trace.filter(kind="notification")
+        if e.get("instance_id") == sid
+    ] == []
+    assert env.nova.db.allocated_host(sid) is None
+    assert env.nova.db.actions[sid][0].events == []  # no compute ever had it
+
+
 @pytest.mark.parametrize(
     ("profile", "status"), [("nova-27.5.1", "reserved"), ("upstream", "available")]
 )

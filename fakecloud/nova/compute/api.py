@@ -1177,25 +1177,35 @@ class API:
         host that ``may_have_ports_or_volumes`` says has neither (not ERROR, not offloaded) is
         still booting, its build request not yet taken by the conductor (``_delete_while_booting``)
         or scheduled and not yet claimed by its compute (the instance looked up in its cell). It
-        is destroyed at once, the delete notified (``notify_about_instance_delete``): no
-        ``deleting`` task state, no ``delete`` instance action, nothing cast; its compute later
-        finds it gone ("Instance disappeared before build."). Its volumes' attachments are
-        deleted (``_local_cleanup_bdm_volumes``) only for one in its cell from 34.0.0
-        (`BOOTING_DELETE_CLEANS_VOLUMES`; `_in_its_cell`: scheduled, or in a reschedule's
-        window); before, and for one not yet scheduled, a volume it was booted from stays
-        ``reserved`` (LP #2088066)."""
+        is destroyed at once: no ``deleting`` task state, no ``delete`` instance action,
+        nothing cast; its compute later finds it gone ("Instance disappeared before build.").
+        Only one in its cell (`_in_its_cell`: scheduled, or in a reschedule's window) has its
+        delete notified (``notify_about_instance_delete`` around ``instance.destroy()``); one
+        not yet scheduled is no instance of any cell yet (the conductor creates it there after
+        scheduling): ``_attempt_delete_of_buildrequest`` deletes its build request,
+        ``_lookup_instance`` finds nothing and nova-api sends nothing, and the conductor, after
+        scheduling it, finds the build request gone ("While scheduling instance, the build
+        request was already deleted.", 8ba92778fe, 16.0.0) and drops its mapping and
+        allocation, creating and notifying nothing either
+        (`Conductor.schedule_and_build_instances`). Its volumes' attachments are deleted
+        (``_local_cleanup_bdm_volumes``) only for one in its cell from 34.0.0
+        (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet scheduled, a volume it
+        was booted from stays ``reserved`` (LP #2088066)."""
+        in_its_cell = self._in_its_cell(instance.uuid)
         if (
             bdms
             and BOOTING_DELETE_CLEANS_VOLUMES.reaches(self.kernel.switches.release)
-            and self._in_its_cell(instance.uuid)
+            and in_its_cell
         ):
             yield from self.nova.cleanup_volumes(context, instance, bdms)
-        self._notify_delete(instance, DELETE, "start")
+        if in_its_cell:
+            self._notify_delete(instance, DELETE, "start")
         try:
             self.db.instance_destroy(instance, API_ACTOR)
         except exception.InstanceNotFound:
             pass
-        self._notify_delete(instance, DELETE, "end")
+        if in_its_cell:
+            self._notify_delete(instance, DELETE, "end")
 
     def _in_its_cell(self, uuid: str) -> bool:
         """Whether ``_delete`` finds the server in its cell (``_lookup_instance``), its build
