@@ -436,13 +436,24 @@ def test_a_transient_failure_is_retried_after_a_second():
     assert nova.cloud.now == pytest.approx(2 * LATENCY + 1.0)
 
 
-def test_a_503_upload_is_retried_and_then_succeeds():
+@pytest.mark.parametrize(("disk_format", "size"), [("raw", 0), ("qcow2", None)])
+def test_a_503_upload_is_retried_with_the_body_the_first_attempt_read(disk_format, size):
+    """``GlanceClientWrapper.call`` retries with the same ``args``: the file the first
+    attempt's chunk generator read to its end, an empty body (`consumed`). A raw image takes
+    it, 0 bytes; a qcow2 one gets Glance's format inspection's 415 (Glance 30.0.0 on)."""
     nova = Nova(profile="upstream")  # a store timeout is Glance's 503 from 33.0.0
-    image = nova.w.create()
+    image = nova.w.create(disk_format=disk_format)
     nova.cloud.faults.add("glance.store.write", error="GlanceStoreTimeout", times=1)
-    meta = nova.run(nova.api.upload(P1, image["id"], ImageData(10, "d")))
-    assert meta["status"] == "active"
+    upload = nova.api.upload(P1, image["id"], ImageData(10, "d"))
+    if size is None:
+        with pytest.raises(GlanceClientError, match="does not match stream data raw"):
+            nova.run(upload)
+    else:
+        meta = nova.run(upload)
+        assert (meta["status"], meta["size"]) == ("active", size)
     assert len(nova.cloud.trace.filter(kind="fault", subject="glance.store.write")) == 1
+    sent = [e["status"] for e in nova.cloud.trace.filter(kind="http.response", call="upload")]
+    assert sent == [503, 415 if size is None else 204]
 
 
 def test_a_store_that_keeps_timing_out_ends_in_glance_connection_failed():
