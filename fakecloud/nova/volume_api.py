@@ -537,6 +537,10 @@ _RESOURCE = {
 }
 
 
+#: `calls.sender`'s table of the requests' sender (process name -> sender), read by `API._call`.
+_SENDERS = calls.senders_of(CALLER)
+
+
 # -- the client -------------------------------------------------------------------------------
 
 
@@ -654,7 +658,8 @@ class API:
             # (a float's product and compare with a float: CPython 3.11 specializes both, not
             # `/ 2` nor `> 0`; the same numbers)
             half = self.config.latency_s * 0.5
-            caller = calls.sender(k, CALLER)
+            # (`calls.sender`'s table read here, its call only for a process it has not named)
+            caller = _SENDERS.get(k._live.get(k.env._active_proc)) or calls.sender(k, CALLER)
             # (the release's table read per call: an attribute of this client would be saved
             # with every world)
             templates = _TEMPLATES_202 if k.switches.cinder_attachment_answers_202 else _TEMPLATES
@@ -682,8 +687,16 @@ class API:
                     # Cinder's auth_token middleware, with the token Nova's client sent: a
                     # fresh cache entry passes it (`fakecloud.transport.token_cache`)
                     keystone = k.keystone
+                    # (`passes` in this frame for a fresh entry of Cinder's own cache, the
+                    # common answer; any other lookup, a shared cache's, is its call)
+                    caches = keystone.authtoken_caches if keystone is not None else None
+                    cache = caches.get(CALLEE) if caches else None
+                    entry = cache.get(token_id) if cache is not None else None
                     if keystone is not None and (
-                        not passes(keystone, CALLEE, token_id)
+                        (
+                            (entry is None or k.env._now >= entry[0])
+                            and not passes(keystone, CALLEE, token_id)
+                        )
                         or (
                             serving is not None
                             and serving.id

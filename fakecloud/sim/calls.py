@@ -73,6 +73,17 @@ def sender(kernel: Any, default: str) -> str:
 #: default -> {process name -> sender}: a flow sends from the same few processes again and
 #: again (the API request's, its host's RPC handlers).
 _SENDERS: dict[str, dict[str | None, str]] = {}
+
+
+def senders_of(default: str) -> dict[str | None, str]:
+    """`sender`'s table for `default` (process name -> sender), which a caller may read before
+    calling it: a name found there is `sender`'s answer (it is only ever cleared)."""
+    known = _SENDERS.get(default)
+    if known is None:
+        known = _SENDERS[default] = {}
+    return known
+
+
 #: The names a table of `_SENDERS` holds at most while few processes are alive (while more than
 #: `SPACED_ABOVE` are, as many as are alive).
 _KNOWN = 4096
