@@ -756,6 +756,8 @@ class CinderApi(ApiService):
                 admin_volume_actions.volume_admin_action(
                     self.cinder, req.context, req.params["id"], body
                 )
+                if action == admin_volume_actions.UNMANAGE:  # volume_unmanage.py's own
+                    return webob.WebObResponse(202, None, webob.plain_webob_headers())
                 return Response(202)
             if revert.ACTION in body:
                 revert.revert_action(
@@ -929,7 +931,8 @@ class CinderApi(ApiService):
         """``POST /snapshots/{id}/action``."""
         body = self._body(req)
         status = controllers.snapshot_action(self.cinder, req.context, req.params["id"], body)
-        if "os-update_snapshot_status" in body:  # snapshot_actions.py's own webob.Response
+        if "os-update_snapshot_status" in body or "os-unmanage" in body:
+            # snapshot_actions.py's and snapshot_unmanage.py's own webob.Response
             return webob.WebObResponse(status, None, webob.plain_webob_headers())
         return Response(status)
 

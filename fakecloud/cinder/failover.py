@@ -33,6 +33,7 @@ from typing import Any
 
 from fakecloud.api.http import Request, Response
 from fakecloud.api.router import NoRoute
+from fakecloud.api.webob import WebObResponse, plain_webob_headers
 from fakecloud.cinder import exception, policy, replication
 from fakecloud.cinder.replication_hosts import cluster_host, named_services
 from fakecloud.cinder.services_api import HOST_FIELD
@@ -80,4 +81,6 @@ def failover(service: Any, req: Request, action: str, body: Any) -> Generator | 
         )
     replication.set_status(cinder, name, "failing-over", replication.status_of(cinder, name)[1])
     cinder.kernel.rpc.cast(target, "failover_host", secondary_backend_id=body.get("backend_id"))
-    return Response(202)
+    # the controller's own webob.Response (12.0.10 contrib/services.py ``_failover``, 29.0.0
+    # v3/services.py ``failover_host``): WebOb's headers, no x-compute-request-id
+    return WebObResponse(202, None, plain_webob_headers())

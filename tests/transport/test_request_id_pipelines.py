@@ -116,3 +116,32 @@ def test_a_cinder_controllers_own_webob_response_has_no_compute_request_id():
     assert served.status_code == 202 and "x-compute-request-id" not in served.headers
     assert served.headers["x-openstack-request-id"].startswith("req-")
     assert shown.headers["x-compute-request-id"] == shown.headers["x-openstack-request-id"]
+
+
+def test_cinders_unmanage_answers_are_the_controllers_own_webob_responses():
+    """``os-unmanage`` of a volume and of a snapshot (``volume_unmanage.py``,
+    ``snapshot_unmanage.py``, cinder 12.0.10-29.0.0) return their own
+    ``webob.Response(status_int=202)``: WebOb's ``text/html`` headers and no
+    ``x-compute-request-id``; the admin actions beside them return None, a ``ResponseObject``
+    (JSON, both ids)."""
+    cloud = Cloud(seed=1, profile="nova-34.0.0")
+    volumes = "/v3/{project_id}/volumes"
+    made = cloud.request("volumev3", "POST", volumes, body={"volume": {"size": 1}}, user="admin")
+    vid = made.json()["volume"]["id"]
+    cloud.run_until_idle()
+    snaps = "/v3/{project_id}/snapshots"
+    body = {"snapshot": {"volume_id": vid}}
+    sid = cloud.request("volumev3", "POST", snaps, body=body, user="admin").json()["snapshot"]["id"]
+    cloud.run_until_idle()
+
+    def act(path, action):
+        return cloud.request("volumev3", "POST", f"{path}/action", body=action, user="admin")
+
+    reset = act(f"{volumes}/{vid}", {"os-reset_status": {"status": "available"}})
+    assert reset.status == 202 and _ids(reset)[0] == _ids(reset)[1]
+    for path in (f"{snaps}/{sid}", f"{volumes}/{vid}"):  # the snapshot gone first
+        answer = act(path, {"os-unmanage": None})
+        cloud.run_until_idle()
+        assert answer.status == 202, answer.json()
+        assert _ids(answer)[1] is None and _ids(answer)[0].startswith("req-")
+        assert answer.headers["Content-Type"] == "text/html; charset=UTF-8"
