@@ -13,6 +13,7 @@ import pytest
 
 from fakecloud import Cloud
 from tests.nova.conftest import TIMED, NovaEnv
+from tests.tokens import revoke
 
 INTERVAL = 300
 DEFERRED = {"nova": {"reclaim_instance_interval_s": INTERVAL, "quota_instances": 3}}
@@ -202,6 +203,48 @@ def test_the_reclaim_reaches_cinder_with_the_cinder_plugin_s_own_token(world):
     own = keystone.held_token("nova", host + "[cinder]")
     assert own.issued_at == cinder["t"]
     assert keystone.held_token("nova", host) is serving
+
+
+def test_cinder_s_401_to_a_reclaim_drops_both_plugins_tokens_and_sends_again(world):
+    """A 401 to a ``get_admin_context()`` request: ``ServiceTokenAuthWrapper.invalidate``
+    asks both plugins, the ``[cinder]`` one drops its token too (keystoneauth1
+    ``service_token.py``), and the request goes again, once, with a new token of each."""
+    env, _, bfv = world
+    compute = env.nova.db.instances[bfv].host
+    volume = {
+        "boot_index": 0,
+        "uuid": env.image.id,
+        "source_type": "image",
+        "destination_type": "volume",
+        "volume_size": 1,
+        "delete_on_termination": True,
+    }
+    body = {"server": {"name": "bfv2", "flavorRef": "1", "networks": "none", "imageRef": "",
+                       "block_device_mapping_v2": [volume],
+                       "availability_zone": f"nova:{compute}"}}  # fmt: skip
+    made = env.request("POST", "/v2.1/servers", body, user="admin", microversion="2.45")
+    other = made.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    assert env.nova.db.instances[other].host == compute
+    host = f"nova-compute:{compute}"
+    keystone = env.cloud.keystone
+    _delete(env, bfv)
+    env.cloud.advance(INTERVAL + 60)  # reclaimed: the [cinder] plugin holds its token
+    own, serving = keystone.held_token("nova", host + "[cinder]"), keystone.held_token("nova", host)
+    revoke(env.cloud, own.id)
+    env.cloud.advance(301)  # past cinder-api's cache entries (300 s)
+    assert env.request("DELETE", f"/v2.1/servers/{other}", user="admin").status == 204
+    mark = len(env.cloud.trace)
+    env.cloud.advance(INTERVAL + 60)
+    assert env.request("GET", f"/v2.1/servers/{other}", user="admin").status == 404
+    answered = [
+        (e["call"], e["status"])
+        for e in env.cloud.trace[mark:]
+        if e["kind"] == "http.response" and e.get("callee") == "cinder-api"
+    ]
+    assert answered[:2] == [("attachment_delete", 401), ("attachment_delete", 200)]
+    assert keystone.held_token("nova", host + "[cinder]") not in (None, own)
+    assert keystone.held_token("nova", host) not in (None, serving)
 
 
 def test_a_down_compute_reclaims_nothing_until_it_is_up(world):
