@@ -459,7 +459,7 @@ def _books(io):
 
 def test_a_path_alone_is_settled_exactly_as_the_general_way_settles_it(monkeypatch):
     """A transfer alone on its path skips the fairness checks (`IoModel._settle_alone`; the
-    short way of `IoModel._enter_alone`, tested below, off): on sparse random workloads, with
+    short way of `IoModel._enter`, tested below, off): on sparse random workloads, with
     stalls, resumes and capacity changes among them, the books after every settling and every
     trace are exactly those the general way gives, and the short cut is taken."""
     import random
