@@ -1,8 +1,8 @@
 """The service catalog: which services a cloud has, where, in which region, by interface.
 
-Each service of `fakecloud.transport.endpoints.CATALOG` (and, before Cinder 19.0.0, Cinder's
-``volumev2``; before Cinder 14.0.0, its dead v1 entry ``volume`` too) gets one endpoint,
-``public``, as
+Each service of `fakecloud.transport.endpoints.CATALOG` (with Nova's legacy v2 entry
+``compute_legacy``; before Cinder 19.0.0, Cinder's ``volumev2``; before Cinder 14.0.0, its dead
+v1 entry ``volume`` too) gets one endpoint, ``public``, as
 devstack registers them since Pike (devstack 11eb2017, "simplify endpoints used in devstack":
 ``get_or_create_endpoint`` adds admin and internal endpoints only for URLs a service passes,
 and none passes any). Keystone also has an ``admin`` endpoint on the same URL in the series
@@ -28,6 +28,7 @@ from fakecloud.transport.endpoints import (
     CATALOG,
     CINDER_V1_ENTRY_GONE_FROM,
     CINDER_V2_GONE_FROM,
+    COMPUTE_LEGACY,
     VOLUME_V1,
     VOLUME_V2,
     ServiceEntry,
@@ -83,7 +84,8 @@ class Catalog:
         """The catalog of a cloud of `seed`: each service's id, then its endpoints' ids, drawn
         in `CATALOG`'s order from the seed's ``identity.catalog`` stream (`first_hex_ids`);
         with `volume_v2` Cinder's ``volumev2`` too, its ids the stream's next, and with
-        `volume_v1` its ``volume`` after that."""
+        `volume_v1` its ``volume`` after that; Nova's ``compute_legacy`` last (added in
+        session 46: every other id is what it was)."""
         self._config = config
         self.region = region
         interfaces_of = [
@@ -96,7 +98,7 @@ class Catalog:
         legacy = [VOLUME_V2] if volume_v2 else []
         if volume_v1:
             legacy.append(VOLUME_V1)
-        count += len(legacy) * (1 + len(INTERFACES))
+        count += (len(legacy) + 1) * (1 + len(INTERFACES))  # (+1: compute_legacy)
         drawn = iter(first_hex_ids(seed, "identity.catalog", count))
         services = []
         for entry, interfaces in zip(CATALOG, interfaces_of, strict=True):
@@ -111,6 +113,11 @@ class Catalog:
             service_id = next(drawn)
             ids = tuple(next(drawn) for _ in INTERFACES)
             services.insert(at, CatalogService(service_id, entry, ids, INTERFACES))
+        # Nova's legacy v2 entry, before ``compute`` as devstack registers them
+        at = next(i for i, s in enumerate(services) if s.entry.service_type == "compute")
+        service_id = next(drawn)
+        ids = tuple(next(drawn) for _ in INTERFACES)
+        services.insert(at, CatalogService(service_id, COMPUTE_LEGACY, ids, INTERFACES))
         self.services = tuple(services)
         self._by_project = {}
 

@@ -80,6 +80,14 @@ VOLUME_V1 = ServiceEntry("volume", "cinder", "volume", "/v1/{project_id}", "cind
 #: The first Cinder whose devstack lists no v1 entry (devstack bfd2a54c, "Stop creating the
 #: cinderv1 endpoint", in stable/stein).
 CINDER_V1_ENTRY_GONE_FROM = 14
+#: Nova's legacy v2 entry, ``compute_legacy`` (name ``nova_legacy``) at
+#: ``$(project_id)s`` under ``/v2``: devstack registers it on every release, before
+#: ``compute`` (``lib/nova`` ``create_nova_accounts``, since 8349aff5; queens-eol to master),
+#: and Nova serves its legacy v2 compatible API there. Not in `CATALOG` (clients name
+#: ``compute``): `fakecloud.identity.catalog` adds it to every catalog.
+COMPUTE_LEGACY = ServiceEntry(
+    "compute_legacy", "nova_legacy", "compute", "/v2/{project_id}", "nova"
+)
 
 #: Host name (a field of `EndpointsConfig`) → the entry that owns it (first one listed).
 HOSTS: dict[str, ServiceEntry] = {}

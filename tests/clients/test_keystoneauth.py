@@ -59,6 +59,22 @@ def test_endpoints_are_found_in_the_catalog_by_type_interface_and_region(
     assert found == expected
 
 
+def test_nova_legacy_v2_entry_reaches_novas_legacy_api(intercepted):
+    # devstack's compute_legacy (nova_legacy, <nova>/v2/$(project_id)s, every release): a
+    # client taking the endpoint from the catalog is answered by Nova's legacy v2 compatible API
+    from keystoneauth1 import adapter
+
+    project_id = intercepted.context("demo").project_id
+    legacy = adapter.Adapter(password_session(intercepted), service_type="compute_legacy")
+    assert legacy.get_endpoint() == f"http://compute.fakecloud.test/v2/{project_id}"
+    flavors = legacy.get("/flavors")
+    assert flavors.status_code == 200
+    assert "OpenStack-API-Version" not in flavors.headers  # the legacy pipeline echoes none
+    assert flavors.json()["flavors"][0]["links"][0]["href"].startswith(
+        f"http://compute.fakecloud.test/v2/{project_id}/flavors/"
+    )
+
+
 def test_a_wrong_password_is_keystoneauths_unauthorized(intercepted):
     sess = password_session(intercepted, password="wrong")
     with pytest.raises(ks_exceptions.Unauthorized) as caught:

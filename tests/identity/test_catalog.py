@@ -6,11 +6,20 @@ from keystone_schemas import CATALOG, check, listing
 from fakecloud import Cloud
 from fakecloud.sim.ids import stream
 
-#: The seed's catalog, in Keystone's order: Cinder's v2 API is in it while the release serves
-#: it (before Cinder 19.0.0: devstack registered volumev2 through stable/wallaby), and the seed's
-#: Cinder 12 has the dead v1 entry `volume` too (devstack registered it through stable/rocky).
-TYPES_BEFORE_CINDER_19 = ["identity", "compute", "image", "volumev2", "volumev3", "block-storage"]
-TYPES_BEFORE_CINDER_14 = TYPES_BEFORE_CINDER_19[:3] + ["volume"] + TYPES_BEFORE_CINDER_19[3:]
+#: The seed's catalog, in Keystone's order: Nova's legacy v2 entry before `compute` (devstack's
+#: lib/nova registers it on every release), Cinder's v2 API while the release serves it (before
+#: Cinder 19.0.0: devstack registered volumev2 through stable/wallaby), and the seed's Cinder 12
+#: has the dead v1 entry `volume` too (devstack registered it through stable/rocky).
+TYPES_BEFORE_CINDER_19 = [
+    "identity",
+    "compute_legacy",
+    "compute",
+    "image",
+    "volumev2",
+    "volumev3",
+    "block-storage",
+]
+TYPES_BEFORE_CINDER_14 = TYPES_BEFORE_CINDER_19[:4] + ["volume"] + TYPES_BEFORE_CINDER_19[4:]
 
 
 def catalog_of(cloud, user="demo"):
@@ -39,8 +48,16 @@ def test_every_service_type_clients_look_for_is_listed():
     assert list(stein) == TYPES_BEFORE_CINDER_19
     assert stein["volumev2"]["id"] == catalog["volumev2"]["id"]
     newer = catalog_of(Cloud(profile="nova-24.2.1"))  # Cinder 19
-    assert list(newer) == ["identity", "compute", "image", "volumev3", "block-storage"]
+    assert list(newer) == [
+        "identity",
+        "compute_legacy",
+        "compute",
+        "image",
+        "volumev3",
+        "block-storage",
+    ]
     assert newer["volumev3"]["id"] == catalog["volumev3"]["id"]
+    assert newer["compute_legacy"]["name"] == "nova_legacy"
 
 
 def test_each_service_has_devstacks_public_endpoint_in_one_region_under_both_keys():
@@ -65,14 +82,9 @@ def test_service_and_endpoint_ids_are_drawn_from_the_clouds_own_seed():
         for kind, entry in catalog_of(Cloud(seed=seed, profile=profile)).items():
             drawn.append((kind, entry["id"], [ep["id"] for ep in entry["endpoints"]]))
         # Cinder's volumev2 (before Cinder 19) and volume (before 14), listed before
-        # volumev3, are drawn last, in that order.
-        drawn.sort(
-            key=lambda service: (
-                ("volumev2", "volume").index(service[0]) + 1
-                if service[0] in ("volumev2", "volume")
-                else 0
-            )
-        )
+        # volumev3, are drawn last, in that order, then Nova's compute_legacy (session 46).
+        late = ("volumev2", "volume", "compute_legacy")
+        drawn.sort(key=lambda service: late.index(service[0]) + 1 if service[0] in late else 0)
         expected = [
             (kind, f"{rng.getrandbits(128):032x}", [f"{rng.getrandbits(128):032x}" for _ in eps])
             for kind, _, eps in drawn
@@ -90,6 +102,18 @@ def test_urls_follow_devstack_one_host_per_service():
     volume = f"http://volume.fakecloud.test/v3/{project_id}"
     assert set(urls(catalog["volumev3"]).values()) == {volume}
     assert set(urls(catalog["block-storage"]).values()) == {volume}
+
+
+def test_nova_legacy_v2_entry_is_devstacks():
+    # devstack's lib/nova create_nova_accounts registers nova_legacy (compute_legacy) at
+    # <nova>/v2/$(project_id)s before nova (compute), queens-eol to master (8349aff5); a real
+    # client reaching Nova's legacy API there: tests/clients/test_keystoneauth.py.
+    for profile in ("seed", "upstream"):
+        cloud = Cloud(profile=profile)
+        project_id = cloud.context("demo").project_id
+        entry = catalog_of(cloud)["compute_legacy"]
+        assert entry["name"] == "nova_legacy"
+        assert urls(entry) == {"public": f"http://compute.fakecloud.test/v2/{project_id}"}
 
 
 def test_the_catalog_is_per_project():
