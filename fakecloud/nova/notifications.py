@@ -208,6 +208,33 @@ def exception_repr(exc: BaseException, python2: bool) -> str:
     return f"{real_class_name(exc)}({', '.join(shown)}{',' if len(args) == 1 else ''})"
 
 
+#: A versioned ``instance.create.*`` notification's form (`Notifier.instance_create`: the
+#: action keys and ``tags``), once an event made it (`_create_form`).
+_CREATE_FORM: Any = None
+#: (host, phase, Nova major) -> the publisher, event type and payload version of a versioned
+#: ``instance.create.<phase>`` (`Notifier.instance_create`): text alone, the same for every
+#: cloud.
+_CREATE_NAMES: dict[tuple[str, str, int], tuple[str, str, str]] = {}
+
+
+def _create_names(host: str, phase: str, major: int) -> tuple[str, str, str]:
+    """`_CREATE_NAMES`' entry for its key, made and kept."""
+    named = _CREATE_NAMES[host, phase, major] = (
+        f"nova-compute:{host}",
+        sys.intern(f"instance.create.{phase}"),  # kept per event
+        create_payload_version(major),
+    )
+    return named
+
+
+def _create_form() -> Any:
+    """`_CREATE_FORM`, made when the first event asks it, as `Trace.emit` made it (a form's
+    number is its order of making)."""
+    global _CREATE_FORM
+    _CREATE_FORM = form(*_ACTION_KEYS, "tags")
+    return _CREATE_FORM
+
+
 def exception_to_dict(exc: BaseException, str_of_foreign: bool, python2: bool) -> dict[str, Any]:
     """``compute_utils.exception_to_dict``, the keys a legacy notification's ``fault=`` adds:
     ``exception`` (the exception itself: its `exception_repr` once serialized), ``message`` (a
@@ -309,17 +336,30 @@ class Notifier:
         else:
             self.usage_error(host, instance, suffix, error)
         if self.versioned:
-            self._emit(
-                "versioned",
-                f"nova-compute:{host}",
-                f"instance.{suffix}",
-                "INFO" if error is None else "ERROR",
-                payload_version=create_payload_version(self._kernel.switches.release.major),
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                task_state=instance.task_state,
-                fault=None if error is None else _fault(error),
-                tags=list(instance.tags),
+            major = self._kernel.switches.release.major
+            named = _CREATE_NAMES.get((host, phase, major))
+            if named is None:
+                named = _create_names(host, phase, major)
+            publisher, event_type, version = named
+            found = _CREATE_FORM
+            if found is None:
+                found = _create_form()
+            # `_emit`'s event: the form `Trace.emit` finds, the details' values in its order
+            self._kernel.trace.write(
+                found,
+                publisher,
+                event_type,
+                (
+                    event_type,
+                    "versioned",
+                    "INFO" if error is None else "ERROR",
+                    version,
+                    instance.uuid,
+                    instance.vm_state,
+                    instance.task_state,
+                    None if error is None else _fault(error),
+                    list(instance.tags),
+                ),
             )
 
     def usage_exists(self, host: str, instance: Any) -> None:
