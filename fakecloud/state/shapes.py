@@ -248,10 +248,14 @@ _FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("simpy.core:Environment", "_now"): (_is_finite, "a finite number"),
     ("fakecloud.sim.io:Resource", "capacity"): (_is_throughput, "a finite number from 0"),
     ("fakecloud.sim.io:Resource", "nominal"): (_is_throughput, "a finite number from 0"),
-    # a service's manager by topic (annotated Any: every service has its own class)
+    # a service's manager by topic (annotated Any: every service has its own class; a topic
+    # not a string failed sorting the topics, the load's generic refusal)
     ("fakecloud.sim.rpc:RpcBus", "_endpoints"): (
-        lambda d: type(d) is dict and all(kinds.is_record_class(type(v)) for v in d.values()),
-        "a dict of fakecloud's service objects",
+        lambda d: (
+            type(d) is dict
+            and all(type(k) is str and kinds.is_record_class(type(v)) for k, v in d.items())
+        ),
+        "a dict of fakecloud's service objects by topic",
     ),
     ("simpy.core:Environment", "_eid"): (lambda c: type(c) is itertools.count, "a counter"),
 }
@@ -315,6 +319,8 @@ def _class_checker(hint: Any) -> Any:
         return _is_finite
     if hint is int:
         return lambda v: isinstance(v, int) and type(v) is not bool
+    if hint is bool:  # not an IntEnum's number: an int there failed later (" ".join, ~)
+        return _is_bool
     if issubclass(hint, int):  # an IntEnum a file saved as its number (simpy's priorities)
         return lambda v: isinstance(v, hint) or type(v) is int
     name = kinds.class_name(hint)
@@ -327,6 +333,10 @@ def _class_checker(hint: Any) -> Any:
         )
 
     return check
+
+
+def _is_bool(value: Any) -> bool:
+    return type(value) is bool
 
 
 def _is_none(value: Any) -> bool:
