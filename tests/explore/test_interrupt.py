@@ -13,17 +13,17 @@ import pytest
 
 from fakecloud.explore import pool
 from fakecloud.explore.interrupt import NOTICE, FirstInterrupt
+from tests.sigint import FOREGROUND_LINE, in_the_foreground
 
 #: `fakecloud explore` with each seed 200 ms slower and saying in which process it starts (on
 #: stderr): a batch of 50 seeds then takes 10 s or more, which a Ctrl-C that waited for the
 #: batches under way (until session 45) would run to their end.
-#: SIGINT is first set as a terminal's foreground command has it: a command started in the
-#: background of a script (``make test &``) inherits it ignored, which Python and `fakecloud
-#: explore` keep (`FirstInterrupt`), so the Ctrl-C would be ignored and all 5000 seeds run (in
-#: session 45 the test hung 120 s so).
-SLOW_SEEDS = """
-import os, signal, sys, time
-signal.signal(signal.SIGINT, signal.default_int_handler)
+#: SIGINT is first set as a terminal's foreground command has it (`tests.sigint`): inherited
+#: ignored, `fakecloud explore` keeps it so (`FirstInterrupt`), and all 5000 seeds would run.
+SLOW_SEEDS = (
+    FOREGROUND_LINE
+    + """
+import os, sys, time
 from fakecloud.explore import runner
 
 played = runner.Prepared.play
@@ -37,6 +37,7 @@ runner.Prepared.play = slow
 from fakecloud.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+)
 
 #: Real seconds the command may take to end after the Ctrl-C (its seed under way, the worker
 #: stopped, the report: well under one on an idle host) before it is killed and the test fails
@@ -124,18 +125,13 @@ def test_a_ctrl_c_landing_as_a_worker_starts_is_not_answered_there(monkeypatch, 
         serve(*args)
 
     monkeypatch.setattr(pool, "_serve", struck_early)
-    # as a terminal's foreground command has it, whatever this process inherited
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with FirstInterrupt() as ctrl_c:
-            local = pool.LocalPool(2)
-            try:
-                done = sorted(local.map(iter(range(8)), lambda: ctrl_c.pressed, _pid))
-                workers = {pid for _, answer in done for _, pid in answer} - {os.getpid()}
-            finally:
-                local.close()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with in_the_foreground(), FirstInterrupt() as ctrl_c:
+        local = pool.LocalPool(2)
+        try:
+            done = sorted(local.map(iter(range(8)), lambda: ctrl_c.pressed, _pid))
+            workers = {pid for _, answer in done for _, pid in answer} - {os.getpid()}
+        finally:
+            local.close()
     assert [batch for batch, _ in done] == list(range(8)) and workers
     assert not ctrl_c.pressed
     assert NOTICE not in capfd.readouterr().err

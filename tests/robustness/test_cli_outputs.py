@@ -11,6 +11,7 @@ import pytest
 
 from fakecloud import outputs
 from fakecloud.cli import main
+from tests.sigint import in_the_foreground
 
 TINY = "name: tiny\nsteps:\n  - wait: 1\n"
 
@@ -388,12 +389,9 @@ def test_ctrl_c_mid_explore_reports_the_seeds_run_so_far(scenario, capsys, monke
 
     monkeypatch.setattr(_Progress, "advance", lambda *a: signal.raise_signal(signal.SIGINT))
     argv = ["--seeds", "200", "-j", "1", "--no-progress", "--json", "out.json"]
-    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a shell's command
-    try:
+    with in_the_foreground():
         assert main(["explore", "tiny.yaml", *argv]) == 130
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    finally:
-        signal.signal(signal.SIGINT, outer)
     out, err = capsys.readouterr()
     assert "50 seeds in" in out and "interrupted (Ctrl-C) before every seed ran" in out
     assert "starting no more seeds" in err and "Traceback" not in err
