@@ -2,8 +2,10 @@
 oversized bodies and clients that vanish mid-request; and it stops cleanly."""
 
 import contextlib
+import itertools
 import json
 import re
+import select
 import socket
 import struct
 import time
@@ -750,22 +752,42 @@ def test_answers_lay_out_their_fields_as_the_front_does_and_as_in_process(server
 
 def test_a_head_trickled_a_byte_at_a_time_is_served_and_holds_no_one_up():
     """The read timeout is per read, as eventlet.wsgi's socket timeout is: a head whose bytes
-    come 0.03 s apart takes longer than the 0.4 s timeout in all (17 gaps) and is served, and
-    a client asking meanwhile is answered at once (waitress reads every connection on one loop;
-    no worker waits for the trickle). The gap holding that other exchange has no sleep of its
-    own, so a loaded host has the whole timeout for it."""
-    head = b"GET / HTTP/1.0\r\n\r\n"
+    come 0.03 s apart takes longer than the 0.6 s timeout in all and is served, and a client
+    asking meanwhile is answered before the head ends (waitress reads every connection on one
+    loop; no worker waits for the trickle).
+
+    Nothing here waits on the host's speed: the trickle goes on, a padding header's byte each
+    0.03 s, until the other client has its answer *and* the timeout has passed since the first
+    byte (the test's clock decides when to stop, it asserts no time); the other exchange ran
+    in one gap, and a loaded host took longer than the timeout over it (a BrokenPipeError)."""
+    timeout_s = 0.6
     with (
-        FakecloudServer(port_base=0, speed=0, client_socket_timeout_s=0.4) as srv,
+        FakecloudServer(port_base=0, speed=0, client_socket_timeout_s=timeout_s) as srv,
         socket.create_connection(address(srv, "compute"), timeout=TIMEOUT) as slow,
     ):
-        for i, byte in enumerate(head):
-            slow.sendall(bytes([byte]))
-            if i == 5:
-                answer = exchange(srv, "volume", head)
-                assert answer.startswith(b"HTTP/1.1 300 Multiple Choices\r\n")
-            else:
+        began = time.monotonic()
+        slow.sendall(b"G")
+        other = socket.create_connection(address(srv, "volume"), timeout=TIMEOUT)
+        other.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        # the head's next bytes, then a padding header's, until answered and the timeout passed
+        head = b"ET / HTTP/1.0\r\nX: "
+        trickle = itertools.chain(head, itertools.repeat(ord("a")))
+        answer = bytearray()
+        answered = False
+        for sent, byte in enumerate(itertools.islice(trickle, int(TIMEOUT / 0.03)), 1):
+            slow.sendall(bytes([byte]))  # (bounded: a server holding the other up fails)
+            if answered:
+                if sent >= len(head) and time.monotonic() - began > timeout_s:
+                    break
                 time.sleep(0.03)
+            elif select.select([other], [], [], 0.03)[0]:
+                chunk = other.recv(1 << 16)
+                answer += chunk
+                answered = not chunk  # HTTP/1.0: the answer ends where the server closes
+        other.close()
+        assert answered, "the other client was not answered while the head trickled"
+        assert answer.startswith(b"HTTP/1.1 300 Multiple Choices\r\n")
+        slow.sendall(b"\r\n\r\n")
         assert read_all(slow).startswith(b"HTTP/1.1 200 OK\r\n")
 
 
