@@ -270,19 +270,7 @@ class _Delivery(simpy.Process):
     #: What a step reads of it: it succeeded (until it fails: ``_ok`` set on the instance).
     _ok = True
 
-    def __init__(self, bus: RpcBus, target: str, message: _Message):
-        env = bus._kernel.env
-        self.env = env
-        self.callbacks = _START
-        self._value = PENDING
-        self._generator = None  # type: ignore[assignment]
-        self._bus = bus
-        self._to = target
-        self._method = message.method
-        self._message = message
-        # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
-        heappush(env._queue, (env._now, URGENT, next(env._eid), self))
-        self._target = self
+    # (made by `_send`, not by a constructor)
 
     #: Called by the events it waits for once it runs a generator: simpy's resume (its own
     #: copy: see `own_resume`).
@@ -326,9 +314,13 @@ class _Delivery(simpy.Process):
             reply = message.call
             if reply is not None and reply.served is not None and not reply.served.triggered:
                 reply.served.succeed()
-            func = getattr(endpoint, self._method)
+            func = getattr(endpoint, method)
+            # (`_is_generator`'s table read in this frame, its call for a method not met yet)
+            generator = _IS_GENERATOR.get(getattr(func, "__func__", func))
+            if generator is None:
+                generator = _is_generator(func)
             if reply is not None:
-                if _is_generator(func):
+                if generator:
                     self._run(bus._answer(target, message, func))
                     return
                 try:
@@ -341,7 +333,7 @@ class _Delivery(simpy.Process):
                 if ASKING and type(when) is float:
                     when = share_time(when, when)
                 heappush(env._queue, (when, NORMAL, next(env._eid), self))
-            elif _is_generator(func):
+            elif generator:
                 work = func(**message.kwargs)
                 # The handler's frame holds its arguments now; what it no longer reads (the
                 # sender's context, once it made its own) need not live as long as it runs.
@@ -392,6 +384,34 @@ class _Delivery(simpy.Process):
 
 #: A delivery's callbacks at each of its steps: its start, arrival, a call's reply, its end.
 _START = (_Delivery._start,)
+_new = object.__new__
+
+
+def _send(bus: RpcBus, target: str, message: _Message, name: str) -> None:
+    """Start a delivery of `message` to `target`, counted among the kernel's live processes as
+    `name` (`Kernel.track_alone`'s count, here). Made without a constructor: a class's call
+    reaches a Python ``__init__`` through ``type.__call__``, which CPython 3.11 does not
+    specialize (every message of every flow comes here)."""
+    kernel = bus._kernel
+    env = kernel.env
+    delivery = _new(_Delivery)
+    delivery.env = env
+    delivery.callbacks = _START
+    delivery._value = PENDING
+    delivery._generator = None
+    delivery._bus = bus
+    delivery._to = target
+    delivery._method = message.method
+    delivery._message = message
+    # simpy's Initialize, without its calls: queued as env.schedule(start, URGENT) would
+    heappush(env._queue, (env._now, URGENT, next(env._eid), delivery))
+    delivery._target = delivery
+    live = kernel._live
+    live[delivery] = name
+    if len(live) > kernel._spaced_above:
+        kernel._space_out()
+
+
 _ARRIVE = (_Delivery._arrive,)
 _REPLIED = (_Delivery._replied,)
 _ENDED = (_ended,)
@@ -569,10 +589,7 @@ class RpcBus:
                     **_about(message.kwargs),
                 )
                 continue
-            self._kernel.track_alone(
-                _Delivery(self, target, message),
-                sys.intern(f"rpc.deliver {target}.{message.method}"),
-            )
+            _send(self, target, message, sys.intern(f"rpc.deliver {target}.{message.method}"))
 
     def _start(self, target: str, work: Generator) -> Generator[Any, Any, None]:
         """A service's ``starting`` process; one that exits without coming up is done too."""
@@ -642,7 +659,7 @@ class RpcBus:
         # A delivery's name (what `Kernel.running` lists) is one string per target and method
         # (`_name`): a storm has a few deliveries in flight per server, of a few names per host.
         name = _CAST_NAMES.get((target, method)) or _name(_CAST_NAMES, target, method)
-        k.track_alone(_Delivery(self, target, message), name)
+        _send(self, target, message, name)
 
     def _enqueue(self, target: str, message: _Message) -> None:
         k = self._kernel
@@ -782,7 +799,7 @@ class RpcBus:
         deadline = _Deadline(env, timeout)
         reply = _Reply(env, served=None if monitor is None else env.event())
         name = _CALL_NAMES.get((target, method)) or _name(_CALL_NAMES, target, method)
-        k.track_alone(_Delivery(self, target, _Message(method, kwargs, delay, reply)), name)
+        _send(self, target, _Message(method, kwargs, delay, reply), name)
         if reply.served is not None:
             silence = env.timeout(monitor)
             yield reply | reply.served | silence
