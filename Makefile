@@ -66,10 +66,12 @@ lint: $(STAMP)
 # import a client): it shares test_response_shapes.py's session worlds and modules there,
 # 0.52-0.70 CPU-s after that file against 0.67-0.91 alone; tests/state/test_series_memos.py and
 # test_damaged_state.py (0.63 CPU-s, fakecloud alone) came to share 1 to keep the ends together.
-# Session 46 sent them back, with the six nova files of image properties (about 0.15 CPU-s;
-# their helpers are tests/nova/image_properties.py, no client): with session 45's
-# tests/explore/test_interrupt.py (a `fakecloud explore` process, about 0.8 s of wall) share 1
-# ended 0.9-2.1 s after share 2 on average (docs/performance.md, "The suite (session 46)").
+# Session 46 sent test_series_memos.py back, with the six nova files of image properties
+# (about 0.15 CPU-s; their helpers are tests/nova/image_properties.py, no client): with session
+# 45's tests/explore/test_interrupt.py (a `fakecloud explore` process, about 0.8 s of wall)
+# share 1 ended 1.5 s after share 2 on average; test_damaged_state.py went with them, then came
+# back once the session's other tests had made share 2 end 1.0 s after share 1 on average
+# (docs/performance.md, "The suite (session 46)").
 # --output-sync
 # prints each share's output whole as it ends: both summaries, the failing tests by name; make
 # fails if either share fails or dies, once the other has ended. The lint runs beside the two
@@ -86,7 +88,7 @@ SHARE_1 := tests/clients tests/robustness tests/explore tests/usage tests/tools 
 	tests/transport/test_ipv6_hosts.py tests/transport/test_url_prefix.py \
 	tests/identity/test_app_creds.py tests/glance/test_metadef_schemas.py tests/glance/test_metadefs.py \
 	tests/cinder/test_rest_versions.py tests/nova/test_service_user_token.py tests/nova/test_rescue.py \
-	tests/nova/test_image_cpu_policy.py
+	tests/nova/test_image_cpu_policy.py tests/state/test_damaged_state.py
 
 # pytest's plugins make test has no use for, whose hooks run for every test or fixture: setuponly
 # and setupplan (--setup-show, --setup-only, --setup-plan) wrap every fixture's setup and
