@@ -49,7 +49,10 @@ def test_direct_floor_and_state_cases_run_at_quick_size_and_write_results(
     assert "createImage, volume-backed" in capsys.readouterr().out
 
 
-def test_a_storm_runs_every_flow_to_completion():
+def test_a_storm_runs_every_flow_to_completion(monkeypatch):
+    # its own path: run alone (or before the test above imported run, which imports storm)
+    # `import storm` found no module
+    monkeypatch.syspath_prepend(BENCHMARKS)
     import storm
 
     one = storm.one(10, 2)
