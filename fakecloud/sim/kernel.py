@@ -171,25 +171,6 @@ class Kernel:
             self._space_out()
         return proc
 
-    def track(self, proc: simpy.Process, name: str) -> simpy.Process:
-        """Count `proc`, a simulated process started elsewhere (the RPC bus's deliveries),
-        among the live ones as `name`, as `spawn` does."""
-        live = self._live
-        live[proc] = name
-        if len(live) > self._spaced_above:
-            self._space_out()
-        proc.callbacks.append(self._forget_ended)
-        return proc
-
-    def track_alone(self, proc: simpy.Process, name: str) -> simpy.Process:
-        """`track` for a process nothing else waits on, whose class's own callbacks hand it
-        back to the kernel when it ends (the RPC bus's deliveries: no list of their own)."""
-        live = self._live
-        live[proc] = name
-        if len(live) > self._spaced_above:
-            self._space_out()
-        return proc
-
     def _space_out(self) -> None:
         """Many processes alive (past `_spaced_above`): ask Python's collector to walk its
         oldest generation less often while they are (`fakecloud.sim.collector`), and ask

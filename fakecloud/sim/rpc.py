@@ -236,8 +236,8 @@ def _unhook(first_of: _FirstOf) -> None:
 
 
 def _ended(delivery: _Delivery) -> None:
-    """A delivery's one callback when it ends: the kernel forgets it (`Kernel.track_alone`;
-    what ``Kernel._forget`` does, without a second call)."""
+    """A delivery's one callback when it ends: the kernel forgets it (what
+    ``Kernel._forget`` does, without a second call)."""
     delivery._bus._kernel._live.pop(delivery, None)
     if delivery._generator is not None:
         try:
@@ -262,7 +262,7 @@ class _Delivery(simpy.Process):
     function runs in the step; a generator method becomes the process's own generator (a
     call's inside `RpcBus._answer`, which replies), and from then on this is an ordinary
     simpy process that a restart can kill, and it is itself the callback that resumes it
-    (no bound method). Nothing waits on a delivery but the kernel (`Kernel.track_alone`)."""
+    (no bound method). Nothing waits on a delivery but the kernel (`_ended`)."""
 
     callbacks: Any
     _message: _Message | None
@@ -389,7 +389,7 @@ _new = object.__new__
 
 def _send(bus: RpcBus, target: str, message: _Message, name: str) -> None:
     """Start a delivery of `message` to `target`, counted among the kernel's live processes as
-    `name` (`Kernel.track_alone`'s count, here). Made without a constructor: a class's call
+    `name` (as `Kernel.spawn` counts a process, here). Made without a constructor: a class's call
     reaches a Python ``__init__`` through ``type.__call__``, which CPython 3.11 does not
     specialize (every message of every flow comes here)."""
     kernel = bus._kernel
