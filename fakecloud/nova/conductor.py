@@ -25,12 +25,8 @@ _CLAIM = "nova.compute.instance_claim"
 
 def _may_fail_on_host(kernel: Any, instance: Any) -> bool:
     """Whether the build may fail on its host by its spawn or claim: either fault point armed,
-    rbd disks in no pool (`LibvirtDriver.spawn`: ``images_rbd_pool`` empty), or before 19.0.0
-    a realtime flavor, whose mask the libvirt driver reads first."""
+    or before 19.0.0 a realtime flavor, whose mask the libvirt driver reads first."""
     if _SPAWN in kernel.faults.hot or _CLAIM in kernel.faults.hot:
-        return True
-    nova = kernel.config.nova
-    if nova.images_type == "rbd" and not nova.rbd_pool:
         return True
     specs = instance.flavor.extra_specs
     if specs and "hw:cpu_realtime" in specs:
@@ -122,8 +118,7 @@ class Conductor:
         (or, before 26.0.0, of a group deleted since the boot), and every build while the
         ``nova.libvirt.spawn`` or ``nova.compute.instance_claim`` fault point is armed, and
         before 19.0.0 every build of a realtime flavor (the driver reads its mask first,
-        `numa_constraints.spawn_realtime_mask`), and every build of rbd disks in no pool (an
-        empty ``images_rbd_pool``): the only builds here that can fail on their host
+        `numa_constraints.spawn_realtime_mask`): the only builds here that can fail on their host
         (`reschedule.late_group_check`, `reschedule.spawn_failed`,
         `reschedule.claim_failed`); every other build would carry them too and never use them."""
         group = server_groups.group_of(self.nova, instance.uuid)

@@ -325,10 +325,12 @@ class NovaConfig:
     """Glance stores images in the same Ceph cluster, so an RBD direct snapshot can work."""
     rbd_pool: str = "rbd"
     """``[libvirt] images_rbd_pool``: "The RADOS pool in which rbd volumes are stored" (Nova's
-    default ``rbd`` in every release, 17.0.0-34.0.0; devstack sets ``vms``). Read where Nova's
-    image backend is made (``imagebackend.Rbd.__init__``): with ``images_type`` rbd, an empty
-    pool fails the spawn of an image-backed server, "You should specify images_rbd_pool flag to
-    use rbd images." (a RuntimeError: the build is rescheduled). A file saved before format 4
+    default ``rbd`` in every release, 17.0.0-34.0.0; devstack sets ``vms``). With
+    ``images_type`` rbd, an empty pool fails each compute's ``get_available_resource`` (the
+    pool's stats), so no compute node is ever made and every build is NoValidHost
+    (`fakecloud.nova.compute_nodes.registered`); ``imagebackend.Rbd.__init__``'s RuntimeError
+    at a spawn ("You should specify images_rbd_pool flag to use rbd images.") is never
+    reached. A file saved before format 4
     reads ``vms``, the default then (`fakecloud.state.versions.EARLIER_DEFAULTS`)."""
     rbd_fsid: str = "b2f6a6b1-1c43-4c7e-9a4e-5d1a2e8b7c10"
     """The Ceph cluster's fsid: the ``rbd://FSID/images/ID/snap`` location of a direct RBD

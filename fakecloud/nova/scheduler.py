@@ -26,6 +26,7 @@ from typing import Any
 from fakecloud.nova import (
     affinity_filter,
     aggregates,
+    compute_nodes,
     compute_status,
     exception,
     inventories,
@@ -137,6 +138,12 @@ def select_host(
     vPMEM namespace: no candidate. Placement's room is asked for `flavor`, or for `room` (a
     live migration's, an evacuation's or an unshelve's flavor, which ask nothing else here)."""
     version = nova.kernel.switches.release.version
+    if not compute_nodes.registered(nova):
+        # No compute node, so no provider: a requested node is 'No such host' from 20.0.0
+        # (``in_tree``), and otherwise placement has no allocation candidate.
+        if destination is not None and version >= IN_TREE_SINCE:
+            raise exception.NoValidHost(reason=destination.no_such_host())
+        raise exception.NoValidHost(reason="")
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)
@@ -276,6 +283,12 @@ def alternates(
     the same moment, `chosen` and a move's `ignore_hosts` left out: placement's candidates,
     so those with room for `flavor` (a boot's or a move's) as well."""
     version = nova.kernel.switches.release.version
+    if not compute_nodes.registered(nova):
+        # No compute node, so no provider: a requested node is 'No such host' from 20.0.0
+        # (``in_tree``), and otherwise placement has no allocation candidate.
+        if destination is not None and version >= IN_TREE_SINCE:
+            raise exception.NoValidHost(reason=destination.no_such_host())
+        raise exception.NoValidHost(reason="")
     if destination is not None and not destination.forced and version >= IN_TREE_SINCE:
         destination = _as_found(nova, destination)
     candidate = _placement(nova, zone, destination, version)

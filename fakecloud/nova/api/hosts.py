@@ -74,9 +74,10 @@ class HostController:
         policy.authorize(req.context, HOSTS % rule, None if policy.legacy else {})
 
     def _mapped(self, name: str) -> str:
-        """``HostMapping.get_by_host``: the compute host of that name, else 404."""
+        """``HostMapping.get_by_host``: the compute host of that name, else 404 (none where no
+        node was made to map: `compute_nodes.registered`)."""
         host = services.compute_host_named(self.nova, name)
-        if host is None:
+        if host is None or not compute_nodes.registered(self.nova):
             raise HttpError(404, f"Host '{name}' is not mapped to any cell")
         return host
 

@@ -193,10 +193,6 @@ class LibvirtDriver:
         (`trusted_certs.verify`), fails it at once."""
         if not volume_backed and image_meta is not None:
             config = self.config
-            if config.images_type == "rbd" and not config.rbd_pool:
-                # _create_image's image_backend.by_name: imagebackend.Rbd.__init__ (nova
-                # 17.0.0-34.0.0) refuses an empty [libvirt] images_rbd_pool before any fetch
-                raise RuntimeError("You should specify images_rbd_pool flag to use rbd images.")
             images.check_fetched(self.kernel.switches, image_meta)
             if not (config.images_type == "rbd" and config.rbd_glance_store):  # else a clone
                 certs = self.manager.db.trusted_certs_of(instance.uuid)
