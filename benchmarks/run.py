@@ -68,6 +68,7 @@ def _explore(quick: bool) -> list[Result]:
         explore_seeds.seeds_per_core(quick),
         explore_seeds.two_workers(quick),
         explore_seeds.sweep(quick),
+        explore_seeds.sweep_with_groups(quick),
     ]
 
 
