@@ -28,7 +28,6 @@ import argparse
 import json
 import math
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -414,9 +413,7 @@ def render(events: list[dict], fmt: str, args: argparse.Namespace, meta: Any = N
 def _text(run: Any, args: argparse.Namespace) -> str:
     from fakecloud.views import timeline as views
 
-    width = args.width
-    if width is None and sys.stdout.isatty():
-        width = shutil.get_terminal_size().columns
+    width = _text_width(args)
     events = run.events if args.setup else [e for e in run.events if not run.is_setup(e)]
     chosen = _split(args.view) or ["timeline", "sequence", "states"]
     parts = []
@@ -452,6 +449,19 @@ def _unknown_kind(kinds: list[str]) -> str | None:
     from fakecloud.events import kind_problem
 
     return next(filter(None, map(kind_problem, kinds)), None)
+
+
+def _text_width(args: argparse.Namespace) -> int | None:
+    """The columns text rows wrap at: ``--width``; on standard output the terminal's, or
+    `PIPED_WIDTH` in a pipe, as ``demo`` and ``run --story`` wrap (`output_width`; rows were
+    whole lines in a pipe); a file ``--output`` names, whole lines."""
+    if args.width is not None:
+        return args.width
+    if getattr(args, "output", None) is not None:
+        return None
+    from fakecloud.views.console import output_width
+
+    return output_width()
 
 
 def _emit(text: str) -> bool:
@@ -499,9 +509,7 @@ def _diff(args: argparse.Namespace) -> int:
         return 2
     read_runs = [read(events, meta=meta) for _, events, meta, _ in runs]
     labels = tuple(_label(run, name) for run, name in zip(read_runs, given * 2, strict=False))
-    width = args.width
-    if width is None and args.output is None and sys.stdout.isatty():
-        width = shutil.get_terminal_size().columns
+    width = _text_width(args)
     body = story_diff(read_runs[0], read_runs[1], labels, width)
     if args.output is None:
         _emit(body)

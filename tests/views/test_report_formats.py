@@ -11,6 +11,7 @@ import pytest
 from fakecloud.cli import main as cli
 from fakecloud.humanize import secs
 from fakecloud.scenario.loader import load
+from fakecloud.views.console import PIPED_WIDTH
 from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read, scenario_meta
@@ -157,11 +158,15 @@ def test_text_views_wrap_at_the_width_and_never_cut(tmp_path, capsys, lp_bug_on)
     wrapped = capsys.readouterr().out
     assert "…" not in wrapped
     assert max(len(line) for line in wrapped.splitlines()) <= 60
-    assert cli(["report", str(trace), "--view", "sequence"]) == 0
+    assert cli(["report", str(trace), "--view", "sequence", "--width", "1000"]) == 0
     whole = capsys.readouterr().out
     refused = next(line for line in whole.splitlines() if "413" in line)
     assert refused.split()[-1] in wrapped and "exceeded)" in refused
     assert "== sequence ==" in whole and "/v3/demo/snapshots" in whole
+    # no --width, piped: `PIPED_WIDTH`, as demo and run --story wrap (whole lines until 46)
+    assert cli(["report", str(trace), "--view", "sequence"]) == 0
+    piped = capsys.readouterr().out.splitlines()
+    assert max(map(len, piped)) <= PIPED_WIDTH < max(map(len, whole.splitlines()))
 
 
 def test_the_header_wraps_its_seed_and_profile_under_themselves(lp_bug_on):
