@@ -265,7 +265,10 @@ def run_main(argv: list[str] | None = None) -> int:
             if args.quiet:
                 print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
             else:
-                print(render(result, trace_tail=0 if result.passed else args.tail))
+                from fakecloud.views.console import output_width
+
+                tail = 0 if result.passed else args.tail
+                print(render(result, trace_tail=tail, width=output_width()))
                 print()
             if args.story:
                 from fakecloud.views.console import output_width

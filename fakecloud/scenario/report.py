@@ -43,8 +43,28 @@ def _answered(record: Any) -> str:
     return f"  ({said} at t={record.finished:.3f})"
 
 
+def _hung(head: str, text: str, width: int | None, indent: int = 8) -> str:
+    """`head` then `text`, its words wrapped at `width` under the text's first (a row wrapped
+    under its own text, as the story's rows), or under column `indent` where the head takes
+    half the width (a step that never ran says why there); whole without a width. Never cut:
+    a word longer than the room (a file's path) stays whole on its line, the first one beside
+    the head."""
+    if width is None or len(head) + len(text) <= width:
+        return head + text
+    under = " " * (len(head) if len(head) <= width // 2 else indent)
+    words = text.split(" ")
+    lines = [head + words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(under + word)
+    return "\n".join(lines)
+
+
 def header(result: Any) -> str:
-    """The first line: file, case, and the cloud it ran on."""
+    """The first line: file, case, and the cloud it ran on (whole, as the replay command: the
+    file's path is what a reader copies)."""
     case = result.case
     bits = [f"seed {result.seed}", f"profile {case.cloud.profile}"]
     if case.cloud.bugs:
@@ -55,25 +75,23 @@ def header(result: Any) -> str:
     return f"{case.file} :: {case.id}   {', '.join(bits)}{t0}"
 
 
-def steps_text(result: Any, names: Names | None = None) -> str:
+def steps_text(result: Any, names: Names | None = None, width: int | None = None) -> str:
     """One line per step: start time, actor, its name, the answer, then what it did (whole,
-    with the scenario's names for the ids in it)."""
+    with the scenario's names for the ids in it; with a `width`, wrapped under itself)."""
     names = Names.from_events(result.trace) if names is None else names
     lines = []
     ordered = sorted(result.steps, key=lambda r: (r.started is None, r.started or 0.0))
-    width = max((len(r.name) for r in ordered), default=0)
+    longest = max((len(r.name) for r in ordered), default=0)
     for r in ordered:
         when = f"t={r.started:<9.3f}" if r.ran else "t=-        "
-        lines.append(
-            f"  {when} {r.actor or '-':<8} {r.name:<{width}}  {_answer(r):<6} {names.text(r.what)}"
-            + _answered(r)
-        )
+        head = f"  {when} {r.actor or '-':<8} {r.name:<{longest}}  {_answer(r):<6} "
+        lines.append(_hung(head, names.text(r.what) + _answered(r), width, 14))
         if r.error:
-            lines.append(f"{'':14}error: {r.error}")
+            lines.append(_hung(f"{'':14}error: ", str(r.error), width, 14))
     return "\n".join(lines)
 
 
-def checks_text(result: Any, names: Names | None = None) -> str:
+def checks_text(result: Any, names: Names | None = None, width: int | None = None) -> str:
     """One line per expectation: ok / n/a / FAIL with file:line and the details (also of an
     invariant broken as a bug replay expects: its bad end state); the ids in them named as the
     steps' lines name them (``state: GET /v2/images/snap``), and in the values a failure quotes
@@ -82,12 +100,12 @@ def checks_text(result: Any, names: Names | None = None) -> str:
     lines = []
     for c in result.checks:
         if c.ok is False:
-            lines.append(f"  FAIL  {c.where}: {names.text(c.what)}")
-            lines.extend(f"{'':8}{_quoted(d, names)}" for d in c.details)
+            lines.append(_hung("  FAIL  ", f"{c.where}: {names.text(c.what)}", width))
+            lines.extend(_hung(" " * 8, _quoted(d, names), width) for d in c.details)
         else:
-            lines.append(f"  {'ok  ' if c.ok else 'n/a '}  {names.text(c.what)}")
+            lines.append(_hung(f"  {'ok  ' if c.ok else 'n/a '}  ", names.text(c.what), width))
             if c.ok:  # an invariant a bug replay breaks as expected: the bad end state it shows
-                lines.extend(f"{'':8}{names.text(d)}" for d in c.details)
+                lines.extend(_hung(" " * 8, names.text(d), width) for d in c.details)
     return "\n".join(lines)
 
 
@@ -113,7 +131,7 @@ def summary(result: Any) -> str:
     return f"PASSED: {len(checks)} expectations ({end})"
 
 
-def _trace_tail(result: Any, n: int, names: Names) -> list[str]:
+def _trace_tail(result: Any, n: int, names: Names, width: int | None = None) -> list[str]:
     """The last `n` events of the run, from its ``scenario.start`` on: a short run's tail was
     mostly the world's set-up (hosts' links, base images), which no step of it did."""
     trace = result.trace
@@ -125,7 +143,7 @@ def _trace_tail(result: Any, n: int, names: Names) -> list[str]:
     events = [e for e in trace[low:] if e["kind"] != "scenario.names"]
     whole = low == start and len(events) <= n
     title = "trace events from time zero" if whole else f"last {n} trace events"
-    return [title, timeline(events[-n:], names=names, t0=result.t0)]
+    return [title, timeline(events[-n:], names=names, t0=result.t0, width=width)]
 
 
 def one_line(result: Any) -> str:
@@ -144,14 +162,21 @@ def one_line(result: Any) -> str:
     return printable(f"{text} ({len(failures)} of {len(checks)} expectations failed)")
 
 
-def render(result: Any, trace_tail: int = 0) -> str:
-    """The whole report; with `trace_tail`, the last trace events too (for failures)."""
+def render(result: Any, trace_tail: int = 0, width: int | None = None) -> str:
+    """The whole report; with `trace_tail`, the last trace events too (for failures). With a
+    `width` (``fakecloud run``: the terminal's, or `PIPED_WIDTH` in a pipe, as its ``--story``)
+    rows wrap under their own text, never cut; the header and the replay command stay whole."""
     names = Names.from_events(result.trace)
-    parts = [header(result), steps_text(result, names), "expectations", checks_text(result, names)]
+    parts = [
+        header(result),
+        steps_text(result, names, width),
+        "expectations",
+        checks_text(result, names, width),
+    ]
     warnings = getattr(result, "warnings", ())
     if warnings:
-        parts += ["warnings", "\n".join(f"  WARN  {w}" for w in warnings)]
+        parts += ["warnings", "\n".join(_hung("  WARN  ", str(w), width) for w in warnings)]
     if trace_tail:
-        parts += _trace_tail(result, trace_tail, names)
+        parts += _trace_tail(result, trace_tail, names, width)
     parts.append(summary(result))
     return printable("\n".join(p for p in parts if p))

@@ -64,6 +64,31 @@ def test_run_prints_the_report_and_writes_the_trace(tmp_path, capsys):
     assert [e["kind"] for e in events][-2:] == ["io.finish", "scenario.names"]
 
 
+def test_run_wraps_its_report_as_its_story_never_cutting(tmp_path, capsys, monkeypatch):
+    """``fakecloud run``'s report printed rows of any length (140 columns and more) where its
+    ``--story`` wraps at `output_width` (100 in a pipe): now its rows wrap there too, each
+    under its own text; the header and the replay command stay whole (paths to copy)."""
+    from fakecloud.views.console import PIPED_WIDTH
+
+    path = tmp_path / "unfired.yaml"
+    path.write_text(
+        "steps:\n  - fault: {point: cinder.snapshot.create, error: CinderBackendError,\n"
+        "      match: {volume_id: nope}}\n  - wait: 1\nexpect: {finished_by: 0.5}\n"
+    )
+    monkeypatch.chdir(tmp_path)  # a short path: one longer than the room stays whole
+    assert run_main([path.name, "--story"]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    header, replay = printed[0], next(line for line in printed if line.startswith("replay: "))
+    assert all(len(line) <= PIPED_WIDTH for line in printed if line not in (header, replay))
+    step = printed.index(next(line for line in printed if " step1 " in line))
+    assert printed[step].endswith("match={'volume_id':")
+    assert printed[step + 1] == " " * printed[step].index("fault") + (
+        "'nope'} error=CinderBackendError"
+    )
+    warned = next(i for i, line in enumerate(printed) if line.startswith("  WARN  "))
+    assert printed[warned + 1].startswith(" " * 8) and printed[warned + 1].strip()
+
+
 def test_run_exit_status_for_failures_and_broken_files(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("steps:\n  - at: soon\n    wait: 1\n")
