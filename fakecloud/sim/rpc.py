@@ -655,7 +655,13 @@ class RpcBus:
         if (rule is not None and rule.action in ("drop", "stall")) or target not in self._endpoints:
             k.trace.emit("rpc.lost", "rpc", target, method=method, **_about(kwargs))
             return
-        message = _Message(method, kwargs, delay)
+        # (`_Message(method, kwargs, delay)`, its fields set here in its order: a
+        # dataclass's class call reaches its generated ``__init__`` through ``type.__call__``)
+        message = _new(_Message)
+        message.method = method
+        message.kwargs = kwargs
+        message.delay = delay
+        message.call = None
         # A delivery's name (what `Kernel.running` lists) is one string per target and method
         # (`_name`): a storm has a few deliveries in flight per server, of a few names per host.
         name = _CAST_NAMES.get((target, method)) or _name(_CAST_NAMES, target, method)
@@ -799,7 +805,12 @@ class RpcBus:
         deadline = _Deadline(env, timeout)
         reply = _Reply(env, served=None if monitor is None else env.event())
         name = _CALL_NAMES.get((target, method)) or _name(_CALL_NAMES, target, method)
-        _send(self, target, _Message(method, kwargs, delay, reply), name)
+        message = _new(_Message)  # `_Message(method, kwargs, delay, reply)`: see `cast_kwargs`
+        message.method = method
+        message.kwargs = kwargs
+        message.delay = delay
+        message.call = reply
+        _send(self, target, message, name)
         if reply.served is not None:
             silence = env.timeout(monitor)
             yield reply | reply.served | silence
