@@ -220,6 +220,24 @@ def test_an_rpc_endpoint_that_is_no_service_is_refused(saved, at):
     _refused(data, r"RpcBus at cloud.kernel.rpc is damaged: its field '_endpoints' holds a dict")
 
 
+@pytest.mark.parametrize("value", [float("nan"), {"r": 0}])
+def test_what_a_server_remembers_of_its_image_is_texts_and_numbers(saved, value):
+    """Session 46 (2,100 random edits: 2 loaded, then failed): a NaN or a record among a
+    server's system metadata failed its next createImage, a 500 (int(nan))."""
+    data = json.loads(json.dumps(saved[0]))
+    nodes = data["nodes"]
+    system_metadata = nodes[
+        _fields(nodes, "fakecloud.nova.objects:Instance")["system_metadata"]["r"]
+    ]
+    at = system_metadata[1].index("image_min_disk") + 1
+    system_metadata[1][at] = value
+    _refused(
+        data,
+        r"Instance at cloud\.nova\.db\.instances\['.*'\] is damaged: its field "
+        r"'system_metadata' holds a dict, expected a dict of texts and whole numbers",
+    )
+
+
 @st.composite
 def edits(draw, nodes):
     n = draw(st.integers(1, len(nodes) - 1))
