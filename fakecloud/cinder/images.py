@@ -45,6 +45,8 @@ _GET_LOCATION_SITES = (
     "get_location",
 )
 _LOCATIONS = "GET /v2/images/{}/locations"
+#: glanceclient's ``has_version`` read before the location API (`_has_locations_version`).
+_VERSIONS = Subject.of("GET /versions")
 _LOCATIONS_SENT = site(calls.SENT, _LOCATIONS, callee=CALLEE, call="get_image_locations")
 _LOCATIONS_ANSWERED = site(calls.ANSWERED, _LOCATIONS, callee=CALLEE, call="get_image_locations")
 
@@ -406,7 +408,8 @@ class GlanceImageService:
         return meta
 
     def _locations(self, context: Any, image_id: str) -> bool:
-        """``get_location``'s ``get_image_locations`` (cinder 27.0.0, b851d08e8): ``GET
+        """``get_location``'s ``get_image_locations`` (cinder 27.0.0, b851d08e8): after
+        glanceclient's ``GET /versions`` (`_has_locations_version`), ``GET
         /v2/images/{id}/locations`` as the ``[glance]`` user (a password plugin loaded for
         this call: a token of its own, which glance-api validates), with Cinder's service token
         when it sends one; where the cloud has no such user (``[glance]`` without
@@ -422,6 +425,8 @@ class GlanceImageService:
         parts = (image_id,)
         subject = Subject.of(_LOCATIONS, image_id)
         asked = self._serving(asker)
+        if not self._has_locations_version(caller):
+            return False
         kernel.trace.write_at(_LOCATIONS_SENT, caller, parts)
         refused, serving = self._checked(asker, asked, caller, subject, "get_image_locations")
         if refused:
@@ -438,6 +443,22 @@ class GlanceImageService:
             raise
         kernel.trace.write_at(_LOCATIONS_ANSWERED, caller, parts, (200,))
         return bool(found)
+
+    def _has_locations_version(self, caller: str) -> bool:
+        """glanceclient's ``get_image_locations`` asks ``utils.has_version(http_client,
+        'v2.17')`` first (python-glanceclient 4.10.0, 2025.2's constraint): ``GET /versions``
+        through the same session and plugins (the tokens are taken for it; glance-api's
+        ``versionnegotiation`` filter answers it before ``authtoken``, so nothing is
+        validated), and raises ``HTTPNotImplemented`` itself, sending nothing more, where
+        Glance lists no v2.17 (before 29.0.0), which ``get_location`` passes over to ``get``."""
+        # Imported here: importing Glance's modules from Cinder's at load time changes the
+        # order config sections register in, and so the bytes of every save.
+        from fakecloud.glance.locations import LOCATION_API_SINCE
+
+        kernel = self._glance.kernel
+        calls.sent(kernel, caller, CALLEE, _VERSIONS, "get_image_locations")
+        calls.answered(kernel, caller, CALLEE, _VERSIONS, "get_image_locations", 200)
+        return kernel.switches.series.glance >= LOCATION_API_SINCE
 
     def _show(
         self, context: Any, image_id: str, read: Shown | None, sites: tuple = _SHOW_SITES

@@ -57,8 +57,9 @@ def _status(cloud, volume_id):
     [
         # cinder 26.x: get_location is glanceclient's get
         ("nova-31.0.0", [("get_location", 200), ("show", 200)]),
-        # cinder 27.0.0 (b851d08e8): the location API first, as the [glance] user
-        ("nova-32.0.0", [("get_image_locations", 200), ("show", 200)]),
+        # cinder 27.0.0 (b851d08e8): the location API first, as the [glance] user, after
+        # glanceclient's has_version('v2.17') read of GET /versions
+        ("nova-32.0.0", [("get_image_locations", 200)] * 2 + [("show", 200)]),
     ],
 )
 def test_cinder_volume_reads_the_image_before_its_download(profile, reads):
@@ -67,13 +68,18 @@ def test_cinder_volume_reads_the_image_before_its_download(profile, reads):
     /v2/images/{id}/locations`` as the ``[glance]`` user (devstack's ``glance``: a token of
     its own, issued for the request), whose answer makes the ``get`` unneeded."""
     cloud = Cloud(seed=1, profile=profile)
-    _, volume_id = _volume_from_cirros(cloud)
+    image_id, volume_id = _volume_from_cirros(cloud)
     cloud.run_until_idle()
     assert _status(cloud, volume_id) == "available"
     assert _volume_reads(cloud) == [*reads, ("download", 200)]
+    subjects = [str(e["subject"]) for e in cloud.trace.filter(
+        kind="http.response", callee="glance-api", call="get_image_locations")]  # fmt: skip
+    located = reads[0][0] == "get_image_locations"
+    asked = ["GET /versions", f"GET /v2/images/{image_id}/locations"]
+    assert subjects == (asked if located else [])
     issued = [(e["scope"], e["roles"]) for e in cloud.trace.filter(
         kind="identity.token_issued", subject="glance")]  # fmt: skip
-    glance_user = reads[0][0] == "get_image_locations"
+    glance_user = located
     roles = ["admin", "service", "manager", "member", "reader"]  # and the ones admin implies
     assert issued == ([("project:service", roles)] if glance_user else [])
 
@@ -103,6 +109,7 @@ def test_without_a_glance_user_the_location_api_refuses_the_users_token_and_get_
     cloud.run_until_idle()
     assert _status(cloud, volume_id) == "available"
     assert _volume_reads(cloud) == [
+        ("get_image_locations", 200),  # has_version's GET /versions
         ("get_image_locations", 403),
         ("get_location", 200),
         ("show", 200),
