@@ -4,7 +4,11 @@ A cloud's Cinder and Glance follow the series of its Nova release. Read from eac
 sources: Cinder's ``cinder/api/openstack/api_version_request.py`` (``_MAX_API_VERSION``,
 ``UPDATED``) and ``cinder/api/versions.py`` (the v2.0 entry until 18.0.0, Xena dropped the v2
 API); Glance's ``glance/api/versions.py`` (the list depends on whether an image cache is
-configured; fakecloud has no multi-store backends, so ``enabled_backends`` is unset).
+configured; fakecloud has no multi-store backends, so ``enabled_backends`` is unset). Queens'
+Glance (16.x) lists v1.1 and v1.0 DEPRECATED only with ``enable_v1_api`` on (its default); the
+devstack fakecloud's settings follow sets it off (queens-eol ``lib/glance``:
+``GLANCE_V1_ENABLED`` defaults to False), so neither is listed nor served. 17.0.0 removed the
+v1 API (3dde3204d5, Change-Id Ia086230cc8c92f7b7dfd5b001923110d5bc55d4d).
 
     >>> cinder_api(SERIES[17])["max_microversion"]
     '3.50'
@@ -43,9 +47,9 @@ _CINDER = {
 CINDER_V2_UPDATED = "2017-02-25T12:00:00Z"
 
 #: Glance major → its version list (with an image cache, without one): ``*`` CURRENT,
-#: ``d`` DEPRECATED, else SUPPORTED, in the order Glance lists them.
+#: else SUPPORTED, in the order Glance lists them.
 _GLANCE = {
-    16: ("2.6* 2.5 2.4 2.3 2.2 2.1 2.0 1.1d 1.0d",) * 2,
+    16: ("2.6* 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
     17: ("2.7* 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
     18: ("2.7* 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
     19: ("2.9* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",) * 2,
@@ -76,7 +80,7 @@ _GLANCE = {
         "2.15 2.9 2.17* 2.7 2.6 2.5 2.4 2.3 2.2 2.1 2.0",
     ),
 }
-_STATUS = {"*": "CURRENT", "d": "DEPRECATED"}
+_STATUS = {"*": "CURRENT"}
 
 
 def cinder_api(series: Series) -> dict[str, Any]:
@@ -94,7 +98,7 @@ def cinder_api(series: Series) -> dict[str, Any]:
 def glance_versions(series: Series, image_cache: bool) -> list[tuple[str, str]]:
     """The series' Glance version list, as (version, status) in Glance's order."""
     text = _GLANCE[series.glance][0 if image_cache else 1]
-    return [(v.rstrip("*d"), _STATUS.get(v[-1], "SUPPORTED")) for v in text.split()]
+    return [(v.rstrip("*"), _STATUS.get(v[-1], "SUPPORTED")) for v in text.split()]
 
 
 #: The first Glance with ``require_image_format_match`` (7c748d385, default True).

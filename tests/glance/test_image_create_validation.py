@@ -303,15 +303,23 @@ def test_version_documents():
     assert doc["links"][0]["href"] == "https://images.example.org/v2/"
 
 
-def test_a_queens_glance_lists_2_6_as_current_and_the_deprecated_v1():
-    """Glance 16.0.0 (Queens): glance/api/versions.py lists 2.6 CURRENT down to 2.0, then v1.1
-    and v1.0 DEPRECATED (enable_v1_api defaulted to True)."""
-    w = World()  # the seed profile: Nova 17.0.13, Queens
+@pytest.mark.parametrize("profile", ["seed", "nova-17.0.3", "nova-18.3.0"])
+def test_a_glance_lists_no_v1_api_it_does_not_serve(profile):
+    """Glance 16.x (Queens) lists v1.1 and v1.0 DEPRECATED only with ``enable_v1_api`` on
+    (glance/api/versions.py ``index``); devstack queens-eol sets it off (``lib/glance``,
+    ``GLANCE_V1_ENABLED`` False), so its version document ends at 2.0 and ``/v1/images`` is
+    negotiated to the version document (300), as 17.0.0 does once v1 is gone (3dde3204d5)."""
+    w = World(profile=profile)
     versions = [(v["id"], v["status"]) for v in w.call("GET", "/").json()["versions"]]
-    assert versions[0] == ("v2.6", "CURRENT")
-    assert versions[-2:] == [("v1.1", "DEPRECATED"), ("v1.0", "DEPRECATED")]
-    assert w.call("GET", "/v2.6/images").status == 200
-    assert w.call("GET", "/v2.7/images").status == 300  # not a version Queens' Glance knows
+    assert versions[0] == (("v2.7" if profile == "nova-18.3.0" else "v2.6"), "CURRENT")
+    assert versions[-1] == ("v2.0", "SUPPORTED")
+    assert not [v for v, _ in versions if v.startswith("v1")]
+    r = w.call("GET", "/v1/images")
+    assert r.status == 300
+    assert [v["id"] for v in r.json()["versions"]] == [v for v, _ in versions]
+    if profile != "nova-18.3.0":
+        assert w.call("GET", "/v2.6/images").status == 200
+        assert w.call("GET", "/v2.7/images").status == 300  # not a version Queens' Glance knows
 
 
 @pytest.mark.parametrize(("profile", "listed"), [("nova-17.0.2", False), ("nova-17.0.3", True)])

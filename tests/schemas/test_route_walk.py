@@ -1392,9 +1392,9 @@ _GLANCE_VERSIONS = {
             "items": {
                 "type": "object",
                 "properties": {
-                    # Queens' Glance (16.x) still listed the deprecated v1.1 and v1.0.
-                    "id": {"type": "string", "pattern": r"^v[12]\.\d+$"},
-                    "status": {"enum": ["CURRENT", "SUPPORTED", "DEPRECATED"]},
+                    # No v1: devstack turns Queens' (16.x) off, 17.0.0 removed it.
+                    "id": {"type": "string", "pattern": r"^v2\.\d+$"},
+                    "status": {"enum": ["CURRENT", "SUPPORTED"]},
                     "links": {
                         "type": "array",
                         "items": {
