@@ -57,11 +57,11 @@ class Conductor:
         except exception.InstanceNotFound:
             # Deleted before it was scheduled: nova-api deleted its build request, and real
             # Nova's conductor, its scheduling done, finds it gone before it creates the
-            # instance in a cell and drops the mapping and the allocation, with no
-            # notification (nova 17.0.0-34.0.0 ``schedule_and_build_instances``; its
-            # ``_delete_build_request`` notifies a delete only for an instance it created
-            # first, a delete landing between the two, which this conductor's placement,
-            # done in one step, leaves no room for).
+            # instance in a cell and drops the allocation (the mapping too from 20.0.0,
+            # 1ff029c1c3), with no notification (nova 17.0.0-34.0.0
+            # ``schedule_and_build_instances``; its ``_delete_build_request`` notifies a
+            # delete only for an instance it created first, a delete landing between the
+            # two, which this conductor's placement, done in one step, leaves no room for).
             return
         try:
             host = scheduler.select_host(

@@ -1185,8 +1185,8 @@ class API:
         scheduling): ``_attempt_delete_of_buildrequest`` deletes its build request,
         ``_lookup_instance`` finds nothing and nova-api sends nothing, and the conductor, after
         scheduling it, finds the build request gone ("While scheduling instance, the build
-        request was already deleted.", 8ba92778fe, 16.0.0) and drops its mapping and
-        allocation, creating and notifying nothing either
+        request was already deleted.", 8ba92778fe, 16.0.0) and drops its allocation (and,
+        from 20.0.0, 1ff029c1c3, its instance mapping), creating and notifying nothing either
         (`Conductor.schedule_and_build_instances`). Its volumes' attachments are deleted
         (``_local_cleanup_bdm_volumes``) only for one in its cell from 34.0.0
         (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet scheduled, a volume it
