@@ -35,8 +35,9 @@ _USAGE = (
     "tenant_id",
 )
 _USAGE_FORM = form(*_USAGE)
-#: A versioned snapshot notification's form (`Notifier.instance_snapshot`).
-_SNAPSHOT_FORM = form(
+#: A versioned action notification's kind and keys before a payload's own fields
+#: (`Notifier.instance_action`).
+_ACTION_KEYS = (
     "notification",
     "event_type",
     "format",
@@ -45,9 +46,11 @@ _SNAPSHOT_FORM = form(
     "instance_id",
     "state",
     "task_state",
-    "snapshot_image_id",
     "fault",
 )
+#: A versioned snapshot notification's form (`Notifier.instance_snapshot`): an action's keys,
+#: the snapshot's image before ``fault``.
+_SNAPSHOT_FORM = form(*_ACTION_KEYS[:-1], "snapshot_image_id", "fault")
 
 
 #: oslo.versionedobjects' ``isotime`` of a naive UTC datetime (no fraction of a second).
@@ -139,19 +142,8 @@ def audit_period_beginning(now: datetime.datetime) -> datetime.datetime:
     return end
 
 
-#: A versioned action notification's kind and keys before a payload's own fields
-#: (`Notifier.instance_action`), and its form with none, once an event made it (`_action_form`).
-_ACTION_KEYS = (
-    "notification",
-    "event_type",
-    "format",
-    "priority",
-    "payload_version",
-    "instance_id",
-    "state",
-    "task_state",
-    "fault",
-)
+#: A versioned action notification's form (`Notifier.instance_action`) with no payload fields
+#: of its own, once an event made it (`_action_form`).
 _ACTION_FORM: Any = None
 #: (source, host, action, plain payload version) -> the publisher, event type and payload
 #: version of a versioned action notification (`Notifier.instance_action`): text alone, the
