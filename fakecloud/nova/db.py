@@ -783,6 +783,23 @@ class NovaDB:
         """Whether the server's mapping is queued for deletion."""
         return self.queued_for_delete is not None and uuid in self.queued_for_delete
 
+    #: The servers deleted while only a build request (``_attempt_delete_of_buildrequest``):
+    #: real Nova's conductor never creates them in a cell (nova 17.0.13-34.0.0
+    #: conductor/manager.py ``schedule_and_build_instances``, 8ba92778fe), so no lookup, list
+    #: or instance-action query finds them, deleted or not. fakecloud keeps their rows (a
+    #: server's ``id`` is its creation rank, `instance_number`) and hides them.
+    never_built: set[str] | None = None
+
+    def forget_build(self, uuid: str) -> None:
+        """The server, deleted before the conductor created it in a cell, was never built."""
+        if self.never_built is None:
+            self.never_built = set()
+        self.never_built.add(uuid)
+
+    def was_built(self, uuid: str) -> bool:
+        """Whether the server reached its cell (False for one `forget_build` names)."""
+        return self.never_built is None or uuid not in self.never_built
+
     def security_groups_of(self, uuid: str) -> list[str]:
         """The names of the security groups on the server's port."""
         changed = self.port_security_groups

@@ -117,6 +117,39 @@ def test_a_build_deleted_before_it_is_scheduled_is_notified_by_no_one():
     assert env.nova.db.actions[sid][0].events == []  # no compute ever had it
 
 
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_build_deleted_before_it_is_scheduled_was_never_a_server(profile):
+    """Only a build request existed: nova-api deletes it (``_attempt_delete_of_buildrequest``)
+    and the conductor creates no instance in any cell (nova 17.0.13-34.0.0
+    ``schedule_and_build_instances``, 8ba92778fe), so an admin's deleted or changes-since
+    list has no row of it, it is no marker, and its instance actions are a 404 from 2.21,
+    which reads deleted servers. A server deleted after it was built is listed (contrast)."""
+    env = NovaEnv(profile)
+    built = env.boot("built")
+    assert env.request("DELETE", f"/v2.1/servers/{built}").status == 204
+    env.cloud.run_until_idle()
+    early = env.boot("early", wait=False)
+    assert env.request("DELETE", f"/v2.1/servers/{early}").status == 204
+    env.cloud.run_until_idle()
+    for query in ("deleted=true", "changes-since=2000-01-01T00:00:00Z"):
+        listed = env.request("GET", f"/v2.1/servers/detail?all_tenants=1&{query}", user="admin")
+        assert [s["name"] for s in listed.json()["servers"]] == ["built"], query
+    marker = env.request("GET", f"/v2.1/servers?deleted=true&marker={early}", user="admin")
+    assert marker.status == 400
+    actions = "/v2.1/servers/{}/os-instance-actions"
+    assert (
+        env.request("GET", actions.format(built), user="admin", microversion="2.21").status == 200
+    )
+    gone = env.request("GET", actions.format(early), user="admin", microversion="2.21")
+    assert gone.status == 404
+    assert gone.json()["itemNotFound"]["message"] == f"Instance {early} could not be found."
+    twin = env.cloud.fork()  # a saved world keeps it unbuilt
+    listed = twin.request(
+        "compute", "GET", "/v2.1/servers?all_tenants=1&deleted=true", user="admin"
+    )
+    assert [s["name"] for s in listed.json()["servers"]] == ["built"]
+
+
 @pytest.mark.parametrize(
     ("profile", "status"), [("nova-27.5.1", "reserved"), ("upstream", "available")]
 )

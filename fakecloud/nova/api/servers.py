@@ -197,7 +197,9 @@ class ServersController:
         (nova 17.0.13 and 34.0.0 compute/multi_cell_list.py ``get_records_sorted``,
         instance_list.py ``get_marker_record``)."""
         marker = req.arg("marker") or None
-        if marker is not None and self.db.instance_row(marker) is None:
+        if marker is not None and (
+            self.db.instance_row(marker) is None or not self.db.was_built(marker)
+        ):
             raise HttpError(400, f"marker [{marker}] not found")
         if whole_param(req.arg("limit") or "1", "limit") == 0:
             return []

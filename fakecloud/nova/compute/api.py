@@ -300,7 +300,7 @@ class API:
         if not is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
         row = self.db.instance_row(instance_id)
-        if row is None or (row.deleted and not read_deleted):
+        if row is None or (row.deleted and not read_deleted) or not self.db.was_built(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
         if not context.is_admin and row.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
@@ -348,6 +348,8 @@ class API:
         if keep is None:
             return []
         out = [row for row in self.db.instances.values() if keep(row)]
+        if self.db.never_built is not None:  # deleted as build requests: in no cell's list
+            out = [row for row in out if self.db.was_built(row.uuid)]
         if ip_part is not None:
             held = self.db.fixed_addresses
             out = [row for row in out if any(ip_part in ip for ip in held(row.uuid))]
@@ -1187,10 +1189,12 @@ class API:
         scheduling it, finds the build request gone ("While scheduling instance, the build
         request was already deleted.", 8ba92778fe, 16.0.0) and drops its allocation (and,
         from 20.0.0, 1ff029c1c3, its instance mapping), creating and notifying nothing either
-        (`Conductor.schedule_and_build_instances`). Its volumes' attachments are deleted
-        (``_local_cleanup_bdm_volumes``) only for one in its cell from 34.0.0
-        (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet scheduled, a volume it
-        was booted from stays ``reserved`` (LP #2088066)."""
+        (`Conductor.schedule_and_build_instances`): no list shows it, deleted or not, and its
+        instance actions are a 404 (`NovaDB.forget_build`; session 46, fx1: fakecloud kept a
+        soft-deleted row an admin's ``deleted=true`` or ``changes-since`` list showed). Its
+        volumes' attachments are deleted (``_local_cleanup_bdm_volumes``) only for one in its
+        cell from 34.0.0 (`BOOTING_DELETE_CLEANS_VOLUMES`); before, and for one not yet
+        scheduled, a volume it was booted from stays ``reserved`` (LP #2088066)."""
         in_its_cell = self._in_its_cell(instance.uuid)
         if (
             bdms
@@ -1206,6 +1210,8 @@ class API:
             pass
         if in_its_cell:
             self._notify_delete(instance, DELETE, "end")
+        else:
+            self.db.forget_build(instance.uuid)
 
     def _in_its_cell(self, uuid: str) -> bool:
         """Whether ``_delete`` finds the server in its cell (``_lookup_instance``), its build
