@@ -258,9 +258,10 @@ _FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
         "a dict of fakecloud's service objects by topic",
     ),
     ("simpy.core:Environment", "_eid"): (lambda c: type(c) is itertools.count, "a counter"),
-    # what a server remembers of its image: texts, and the inheritable keys' numbers
-    # (`get_system_metadata_from_image`); a NaN or a record there loaded, then failed the next
-    # createImage (int(nan): a 500), 2 of 2,100 edits (session 46)
+    # what a server remembers of its image: texts (and, in a file saved before session 47,
+    # the inheritable keys' numbers: `get_system_metadata_from_image`); a NaN or a record
+    # there loaded, then failed the next createImage (int(nan): a 500), 2 of 2,100 edits
+    # (session 46)
     ("fakecloud.nova.objects:Instance", "system_metadata"): (
         lambda d: type(d) is dict and all(map(_is_system_metadata_item, d.items())),
         "a dict of texts and whole numbers by key",

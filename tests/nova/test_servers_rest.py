@@ -174,10 +174,14 @@ def test_create_response_shape(env: NovaEnv):
 
 
 def test_system_metadata_inherited_at_boot(env: NovaEnv):
+    """Every value a text, the inheritable keys' numbers too: Nova's system metadata is a
+    ``DictOfNullableStringsField`` over a text column (nova 17.0.13-34.0.0 ``nova/utils.py``
+    ``get_system_metadata_from_image`` stores ``min_disk`` as a number, read back "1")."""
     sid = env.boot(image=env.images[1])  # the guest-agent image
     sysmeta = env.nova.db.instances[sid].system_metadata
     assert sysmeta["image_hw_qemu_guest_agent"] == "yes"
-    assert sysmeta["image_min_disk"] == 1
+    assert (sysmeta["image_min_disk"], sysmeta["image_min_ram"]) == ("1", "0")
+    assert all(type(value) is str for value in sysmeta.values())
     assert sysmeta["image_base_image_ref"] == env.images[1].id
     assert sysmeta["image_disk_format"] == "qcow2"
 

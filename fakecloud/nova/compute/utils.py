@@ -81,8 +81,10 @@ def safe_truncate(value: str, length: int) -> str:
 
 def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = None) -> dict:
     """``nova/utils.py::get_system_metadata_from_image``: what a booting server remembers of
-    its image — every property as ``image_<key>`` (cut at 255 bytes), and the inheritable
-    keys, ``min_disk`` raised to the flavor's root disk (or the root disk for ``vhd``).
+    its image — every property as ``image_<key>`` (its text, cut at 255 bytes), and the
+    inheritable keys, ``min_disk`` raised to the flavor's root disk (or the root disk for
+    ``vhd``), as texts too (Nova stores the numbers, which its text column reads back as
+    texts: every value of a server's system metadata is a text, nova 17.0.0-34.0.0).
 
     Keys and values are interned: they are the same strings in every server booted from one
     image, and a large world holds them once instead of once per server.
@@ -105,7 +107,9 @@ def get_system_metadata_from_image(image_meta: dict[str, Any], flavor: Any = Non
                 value = max(value or 0, flavor.root_gb)
         if value is None:
             continue
-        system_meta[intern(SM_IMAGE_PROP_PREFIX + key)] = value
+        # a text, as Nova's ``DictOfNullableStringsField`` coerces it and its text column
+        # keeps it: ``image_min_disk`` "20", never 20, once the instance is saved and read
+        system_meta[intern(SM_IMAGE_PROP_PREFIX + key)] = intern(str(value))
     return system_meta
 
 
