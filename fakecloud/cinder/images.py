@@ -58,7 +58,7 @@ LOCATIONS_API_SINCE = 27
 
 #: The ``[glance]`` user Cinder's privileged Glance client authenticates as
 #: (``ks_loading.load_auth_from_conf_options(CONF, 'glance')``): devstack's ``glance``
-#: (`fakecloud.identity.config.GLANCE_USER_SINCE`).
+#: (`fakecloud.identity.config.GLANCE_ADMIN_SINCE`).
 GLANCE_USER_NAME = "glance"
 
 _DOWNLOAD = "GET /v2/images/{}/file"

@@ -8,15 +8,18 @@ The default world (every id is seeded from the cloud seed)::
     project admin   user admin        password "admin-secret"   role admin (also on the system)
     project service user nova         password "nova-secret"    roles admin, service
                     user cinder       password "cinder-secret"  role service
+                    user glance       password "glance-secret"  role service (from
+                                                                Keystone 28 admin too)
 
 The ``service`` project and its users are the services' own, as devstack makes them
 (``create_service_user nova admin``: the role given and ``service`` on project ``service``):
 Nova's ``[service_user]`` (and ``[cinder]``, and Cinder's ``[nova]``) user, whose token Nova
 sends beside a user's as ``X-Service-Token`` (`fakecloud.nova.service_auth`), and Cinder's
 ``[service_user]`` (``create_service_user "cinder"``: ``service`` alone, devstack's e8bc2b82;
-`fakecloud.cinder.service_auth`, session 43). Their ids are drawn after every other record's,
-``cinder``'s after ``nova``'s, so the other records keep the ids they had before the
-services' users existed.
+`fakecloud.cinder.service_auth`, session 43), and Glance's (``create_glance_accounts``, every
+devstack; Cinder's ``[glance]`` user from 2025.2, `GLANCE_ADMIN_SINCE`). Their ids are drawn
+after every other record's, in that order, so the other records keep the ids they had before
+the services' users existed (and before Keystone 28, ``glance``: session 47).
 
 Roles are what ``keystone-manage bootstrap`` of the profile's Keystone makes, with the implied
 roles it makes (`bootstrap_roles`): from keystone 24.0.0 admin ⇒ manager ⇒ member ⇒ reader and
@@ -96,24 +99,24 @@ def bootstrap_roles(keystone: int) -> dict[str, list[str]]:
     return {"admin": []}
 
 
-#: The first Keystone (its series' major) whose devstack gives Cinder a ``[glance]`` user:
-#: ``glance`` in project ``service`` with ``service`` and ``admin`` (devstack 2df0d7ab,
-#: "Configure glance user in cinder conf", stable/2025.2 on: ``create_service_user "glance"
-#: "admin"`` and ``configure_keystone_authtoken_middleware $CINDER_CONF glance glance``), the
-#: user Cinder 27.0.0's volume manager reads an image's locations as
-#: (`fakecloud.cinder.images.LOCATIONS_API_SINCE`). Before, devstack's ``glance`` user (the
-#: ``service`` role alone) is Glance's own, which nothing here asks for: not made.
-GLANCE_USER_SINCE = 28
+#: The first Keystone (its series' major) whose devstack gives the ``glance`` user ``admin``
+#: beside ``service`` (devstack 2df0d7ab, "Configure glance user in cinder conf", stable/2025.2
+#: on: ``create_service_user "glance" "admin"`` and ``configure_keystone_authtoken_middleware
+#: $CINDER_CONF glance glance``), the user Cinder 27.0.0's volume manager reads an image's
+#: locations as (`fakecloud.cinder.images.LOCATIONS_API_SINCE`). Before, devstack's
+#: ``create_glance_accounts`` made ``glance`` with ``service`` alone (``create_service_user
+#: "glance"``, every branch from stable/queens to stable/2025.1): Glance's own user, which no
+#: service here authenticates as, listed as any user.
+GLANCE_ADMIN_SINCE = 28
 
 
 def _default_service_users(keystone: int) -> dict[str, Any]:
-    users = {
+    glance = ["admin", "service"] if keystone >= GLANCE_ADMIN_SINCE else ["service"]
+    return {
         "nova": {"password": "nova-secret", "roles": ["admin", "service"]},
         "cinder": {"password": "cinder-secret", "roles": ["service"]},
+        "glance": {"password": "glance-secret", "roles": glance},
     }
-    if keystone >= GLANCE_USER_SINCE:
-        users["glance"] = {"password": "glance-secret", "roles": ["admin", "service"]}
-    return users
 
 
 #: The project of the services' users (devstack's ``SERVICE_PROJECT_NAME``).
@@ -158,8 +161,8 @@ class IdentityConfig:
     """Roles by name → the roles each implies, merged over Keystone's bootstrap roles."""
     service_users: dict[str, Any] = field(default_factory=dict)
     """The services' users in project ``service`` by name (``password``, ``roles`` there,
-    ``enabled``), merged over the default (``nova``, ``cinder``, from Keystone 28 ``glance``:
-    `GLANCE_USER_SINCE`; a None value removes one)."""
+    ``enabled``), merged over the default (``nova``, ``cinder``, ``glance``: ``service``,
+    from Keystone 28 ``admin`` too, `GLANCE_ADMIN_SINCE`; a None value removes one)."""
 
     def world(self, keystone: int = NEWEST_KEYSTONE) -> dict[str, dict[str, Any]]:
         """Domains, projects, users and roles of a cloud of Keystone `keystone` (a major): the

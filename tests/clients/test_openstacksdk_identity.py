@@ -33,12 +33,24 @@ def test_admin_reads_the_directory_and_demo_is_forbidden(intercepted):
         "admin",
         "nova",
         "cinder",
+        "glance",  # devstack's create_glance_accounts, every branch
     ]
     # Queens: bootstrap's admin, and the member, reader and service the world's users hold
     roles = sorted(r.name for r in admin.identity.roles())
     assert roles == ["admin", "member", "reader", "service"]
     with pytest.raises(exceptions.ForbiddenException, match="identity:list_projects"):
         list(intercepted.connection().identity.projects())
+
+
+def test_glances_service_user_holds_what_the_releases_devstack_grants(intercepted):
+    """devstack's ``create_glance_accounts`` (stable/queens to stable/2025.1):
+    ``create_service_user "glance"``, the ``service`` role alone on project ``service``."""
+    admin = intercepted.connection("admin").identity
+    glance = admin.find_user("glance")
+    grants = admin.role_assignments(user_id=glance.id, include_names=True)
+    assert sorted((g.role["name"], g.scope["project"]["name"]) for g in grants) == [
+        ("service", "service")
+    ]
 
 
 def test_admin_creates_and_deletes_a_project_and_its_member(intercepted):

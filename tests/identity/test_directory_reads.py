@@ -197,8 +197,8 @@ def with_disabled():
         # are false, stripped and any case; a word it does not know is true, not an error
         ("enabled=f", ["gone"]),
         ("enabled=%20N%20", ["gone"]),
-        ("enabled=maybe", ["demo", "demo-reader", "admin", "bob", "nova", "cinder"]),
-        ("enabled=", ["demo", "demo-reader", "admin", "bob", "nova", "cinder"]),
+        ("enabled=maybe", ["demo", "demo-reader", "admin", "bob", "nova", "cinder", "glance"]),
+        ("enabled=", ["demo", "demo-reader", "admin", "bob", "nova", "cinder", "glance"]),
         # build_driver_hints adds every value of a repeated parameter: all must match
         ("enabled=true&enabled=false", []),
         ("name=bob&name=gone", []),

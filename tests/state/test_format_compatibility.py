@@ -395,6 +395,22 @@ def test_a_world_saved_before_cinders_service_user_loads_as_it_was_built():
     assert service_token(loaded.kernel) is UNCHECKED
 
 
+def test_a_world_saved_before_glances_user_of_every_release_loads_as_it_was_built():
+    """A world of a release before 2025.2 saved before session 47 has no ``glance`` user
+    (devstack's ``create_glance_accounts`` made it there too, ``service`` alone): its header
+    builds it today, and the load takes the world without it, which a save keeps so."""
+    from fakecloud.state import dumps, loads
+
+    without = {"identity": {"service_users": {"glance": None}}}
+    data = json.loads(dumps(Cloud(seed=1, profile="nova-24.0.0", config=without)))
+    data["cloud"]["config"].pop("identity")  # the header as session 46 wrote it
+    loaded = loads(json.dumps(data), cloud_class=Cloud)
+    names = [u.name for u in loaded.keystone.directory.users.values()]
+    assert names == ["demo", "demo-reader", "admin", "nova", "cinder"]
+    again = json.loads(dumps(loaded))
+    assert again["nodes"] == data["nodes"]
+
+
 def test_a_world_saved_before_cinders_glance_user_loads_and_reads_locations_as_the_caller():
     """A 2025.2-on world saved before session 46 has no ``glance`` user (Cinder's ``[glance]``
     section's): its header builds it today, and the load takes the world without it, whose

@@ -322,14 +322,14 @@ _MALLORY = {"password": "x", "project": "demo", "roles": ["admin"]}
     [  # each loaded the world the file was built with, its settings saying otherwise
         (
             {"identity": {"users": {"mallory": _MALLORY}}},
-            r"says identity users \[admin, cinder, demo, demo-reader, mallory, nova\], its saved "
-            r"world \[admin, cinder, demo, demo-reader, nova\] \(nova, cinder: not the same "
-            r"record\): was the header edited\?",
+            r"says identity users \[admin, cinder, demo, demo-reader, glance, mallory, nova\], its "
+            r"saved world \[admin, cinder, demo, demo-reader, glance, nova\] \(nova, cinder, "
+            r"glance: not the same record\): was the header edited\?",
         ),
         (
             {"identity": {"users": {"demo": {**_MALLORY, "roles": ["member"]}}}},
-            r"identity users \[admin, cinder, demo, demo-reader, nova\], .* \(demo: not the same "
-            r"record\)",
+            r"identity users \[admin, cinder, demo, demo-reader, glance, nova\], .* \(demo: not "
+            r"the same record\)",
         ),
         ({"identity": {"token_ttl_s": 60}}, r"identity.token_ttl_s 60.0, its saved world 3600.0"),
         ({"identity": {"region": "R2"}}, r"identity.region 'R2', its saved world 'RegionOne'"),
