@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fakecloud.bounds import OutOfRange, finite_seconds
-from fakecloud.transport.server import DEFAULT_PORT_BASE
+from fakecloud.transport.endpoints import DEFAULT_PORT_BASE
 
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT_BASE}"
 TIMEOUT_S = 30.0
@@ -107,9 +107,9 @@ def _loopback(url: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """``fakecloud clock [show|advance SECONDS|idle]``; the exit status."""
-    import requests
-
     args = build_parser().parse_args(argv)
+    import requests  # after the arguments: `clock --help` or a bad one needs no HTTP client
+
     base = args.url.rstrip("/")
     if args.verb in ("show", None):  # a bare `fakecloud clock` shows it, as `clock show`
         call = ("GET", "/fakecloud/clock", None)

@@ -350,7 +350,7 @@ def _print_flow(args: argparse.Namespace) -> int:
     except DemoError as exc:
         print(f"fakecloud demo: {exc}", file=sys.stderr)
         return 1
-    from fakecloud.views.console import output_width
+    from fakecloud.views.width import output_width
 
     width = output_width()  # the terminal's, or a fixed width in a pipe: rows wrap, never cut
     title = f"fakecloud demo — {args.flow} snapshot, profile {args.profile}, seed {args.seed or 0}"

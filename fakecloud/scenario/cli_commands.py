@@ -265,14 +265,14 @@ def run_main(argv: list[str] | None = None) -> int:
             if args.quiet:
                 print(f"{case.file}::{case.id}  {summary(result).splitlines()[0]}")
             else:
-                from fakecloud.views.console import output_width
+                from fakecloud.views.width import output_width
 
                 tail = 0 if result.passed else args.tail
                 print(render(result, trace_tail=tail, width=output_width()))
                 print()
             if args.story:
-                from fakecloud.views.console import output_width
                 from fakecloud.views.timeline import scenario_story
+                from fakecloud.views.width import output_width
 
                 print("story (scenario time)")
                 # the terminal's width, or a fixed one in a pipe: rows wrap, never cut

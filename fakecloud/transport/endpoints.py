@@ -24,6 +24,10 @@ from urllib.parse import SplitResult, urlsplit
 from fakecloud.config import config_section
 from fakecloud.suggest import did_you_mean
 
+DEFAULT_PORT_BASE = 8770
+"""The first port ``fakecloud serve`` listens on (the next ones are the other services':
+`fakecloud.transport.server.SERVICE_HOSTS`), and ``fakecloud clock``'s default."""
+
 
 @config_section("endpoints")
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ from fakecloud.sim.clock import parse_epoch
 from fakecloud.sim.settled_spans import SettledSpans
 from fakecloud.transport.bad_length import ServiceChannel
 from fakecloud.transport.control import ControlApplication, ControlContext, with_control
-from fakecloud.transport.endpoints import netloc
+from fakecloud.transport.endpoints import DEFAULT_PORT_BASE, netloc
 from fakecloud.transport.gateway import Gateway
 from fakecloud.transport.header_case import APACHE_KEEP_ALIVE_TIMEOUT_S
 from fakecloud.transport.header_size import head_limits
@@ -75,7 +75,6 @@ from fakecloud.transport.wsgi import (
 
 #: Port offsets from ``port_base``, in this order.
 SERVICE_HOSTS = ("identity", "compute", "image", "volume")
-DEFAULT_PORT_BASE = 8770
 #: Pending connections the kernel queues per port before refusing (``listen(2)`` backlog).
 BACKLOG = 1024
 #: Connections served at once over all ports; more wait in the backlog, none is reset.

@@ -32,6 +32,7 @@ from rich.text import Text
 
 from fakecloud.views import lanes, model
 from fakecloud.views.timeline import story_line, validations_note
+from fakecloud.views.width import PIPED_WIDTH
 
 #: Virtual seconds without news after which the narrator shows the wait as a progress bar.
 LONG_WAIT_S = 0.25
@@ -70,23 +71,12 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-#: The columns printed text wraps at when the output is no terminal (a pipe, a file, a test's
-#: capture): fixed, so what is printed does not depend on where it goes.
-PIPED_WIDTH = 100
-
-
 def make_console() -> Console:
     """The terminal, or plain whole lines (`PIPED_WIDTH` columns for panels) when piped."""
     console = _Console(highlight=False)
     if not console.is_terminal:
         console = _Console(highlight=False, soft_wrap=True, width=PIPED_WIDTH)
     return console
-
-
-def output_width() -> int:
-    """The columns the text views' rows wrap at on standard output (`fakecloud.views.timeline`'s
-    `width`): the terminal's, as rich measures it, or `PIPED_WIDTH` when it is no terminal."""
-    return make_console().width
 
 
 @dataclass

@@ -459,7 +459,7 @@ def _text_width(args: argparse.Namespace) -> int | None:
         return args.width
     if getattr(args, "output", None) is not None:
         return None
-    from fakecloud.views.console import output_width
+    from fakecloud.views.width import output_width
 
     return output_width()
 

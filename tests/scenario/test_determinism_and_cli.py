@@ -68,7 +68,7 @@ def test_run_wraps_its_report_as_its_story_never_cutting(tmp_path, capsys, monke
     """``fakecloud run``'s report printed rows of any length (140 columns and more) where its
     ``--story`` wraps at `output_width` (100 in a pipe): now its rows wrap there too, each
     under its own text; the header and the replay command stay whole (paths to copy)."""
-    from fakecloud.views.console import PIPED_WIDTH
+    from fakecloud.views.width import PIPED_WIDTH
 
     path = tmp_path / "unfired.yaml"
     path.write_text(

@@ -11,13 +11,13 @@ import pytest
 from fakecloud.cli import main as cli
 from fakecloud.humanize import secs
 from fakecloud.scenario.loader import load
-from fakecloud.views.console import PIPED_WIDTH
 from fakecloud.views.html import render_html
 from fakecloud.views.mermaid import sequence_diagram
 from fakecloud.views.model import read, scenario_meta
 from fakecloud.views.perfetto import chrome_trace
 from fakecloud.views.report import render
 from fakecloud.views.timeline import story_line, timeline
+from fakecloud.views.width import PIPED_WIDTH
 from tests.views.conftest import SCENARIOS, run_scenario
 
 LP = str(SCENARIOS / "bugs" / "lp1731986_thaw_on_snapshot_failure.yaml")
