@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/determinism_guard.py digest OUT.txt   # every scenario's trace
     .venv/bin/python tools/determinism_guard.py saves OUT.txt    # saved worlds' bytes
+    .venv/bin/python tools/determinism_guard.py saves --mask-version OUT.txt  # across a bump
     diff BEFORE.txt AFTER.txt
     .venv/bin/python tools/determinism_guard.py layouts OUT.txt  # both, in two processes
 
@@ -13,6 +14,12 @@ line per fresh cloud of ten profiles and per end world of the flows, bugs, races
 examples scenarios: a hash of ``cloud.save()``'s bytes, each traceback frame's line number
 masked (`world_hash`). A moved line is a changed trace or
 world; a change that moves one says which and why (CONTRIBUTING.md).
+
+A bump of the save format (`fakecloud.state.FORMAT_VERSION`) is written in every world's
+header, so it moves every ``saves`` line. ``saves --mask-version`` hashes each world with that
+header field masked (`VERSION_FIELD`): run it on both sides of a bump and the lines that still
+move are the worlds the bump changed beyond its number. Both sides need it; its lines are not
+comparable with plain ``saves`` lines.
 
 ``layouts`` checks one tree against itself: it takes both fingerprints in two Python processes
 that differ in what iterates a set (`LAYOUTS`: the hash seed, which orders a set of strings,
@@ -113,23 +120,34 @@ def digest_lines(files: Iterable[Path]) -> list[str]:
 FRAME_LINE = re.compile(rb'(File \\"fakecloud/[^"\\]*\\", line )[0-9]+(, in )')
 
 
-def world_hash(data: bytes) -> str:
+#: The save format's version in a saved world's header (``cloud.save()`` writes it first,
+#: ``{"format":"fakecloud-state","version":4,...``), which ``saves --mask-version`` masks.
+VERSION_FIELD = re.compile(rb'\A(\{"format":"fakecloud-state","version":)[0-9]+,')
+
+
+def world_hash(data: bytes, *, mask_version: bool = False) -> str:
     """The hash of a saved world's bytes, each traceback frame's line number masked: the
     world keeps the numbers (real Nova's fault details carry its own), but an edit elsewhere
     in a file that raised moves none of the lines; which frames, files, functions and
-    messages a world holds still count."""
+    messages a world holds still count. With `mask_version`, the header's format version
+    (`VERSION_FIELD`) is masked too."""
+    if mask_version:
+        data = VERSION_FIELD.sub(rb"\1N,", data, count=1)
     return short_hash(FRAME_LINE.sub(rb"\1N\2", data))
 
 
-def saved(cloud, scratch: Path) -> str:
+def saved(cloud, scratch: Path, *, mask_version: bool = False) -> str:
     """The hash of `cloud`'s saved bytes (`world_hash`)."""
     target = scratch / "world.fc"
     cloud.save(str(target))
-    return world_hash(target.read_bytes())
+    return world_hash(target.read_bytes(), mask_version=mask_version)
 
 
-def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:
-    """One line per fresh cloud of `profiles` (seed 3, run to idle) and per case's end world."""
+def save_lines(
+    profiles: Iterable[str], files: Iterable[Path], *, mask_version: bool = False
+) -> list[str]:
+    """One line per fresh cloud of `profiles` (seed 3, run to idle) and per case's end world;
+    with `mask_version`, each hashed without its format version (`world_hash`)."""
     from fakecloud import Cloud
     from fakecloud.scenario.loader import load
     from fakecloud.scenario.runner import run_case
@@ -141,13 +159,15 @@ def save_lines(profiles: Iterable[str], files: Iterable[Path]) -> list[str]:
             try:
                 cloud = Cloud(seed=3, profile=profile)
                 cloud.run_until_idle()
-                lines.append(f"fresh {profile} {saved(cloud, scratch)}")
+                world = saved(cloud, scratch, mask_version=mask_version)
+                lines.append(f"fresh {profile} {world}")
             except Exception as exc:
                 lines.append(f"fresh {profile} ERR {type(exc).__name__}")
         for path in files:
             for case in load(str(path)).cases:
                 try:
-                    lines.append(f"{path}::{case.id} {saved(run_case(case).cloud, scratch)}")
+                    world = saved(run_case(case).cloud, scratch, mask_version=mask_version)
+                    lines.append(f"{path}::{case.id} {world}")
                 except Exception as exc:
                     lines.append(f"{path}::{case.id} ERR {type(exc).__name__}")
     return lines
@@ -220,7 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=("digest", "saves", "layouts"))
     parser.add_argument("out", type=Path)
     parser.add_argument("--scenarios", type=Path, default=Path("scenarios"))
+    parser.add_argument(
+        "--mask-version",
+        action="store_true",
+        help="saves: hash each world without its save format version (compare across a bump)",
+    )
     args = parser.parse_args(argv)
+    if args.mask_version and args.kind != "saves":
+        parser.error("--mask-version is an option of saves")
     _import_from_working_directory()
     if args.kind == "layouts":
         lines = layout_lines(args.scenarios)
@@ -232,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = digest_lines(sorted(args.scenarios.rglob("*.yaml")))
     else:
         files = [f for sub in SAVE_FOLDERS for f in sorted((args.scenarios / sub).rglob("*.yaml"))]
-        lines = save_lines(SAVE_PROFILES, files)
+        lines = save_lines(SAVE_PROFILES, files, mask_version=args.mask_version)
     text = "\n".join(lines) + "\n"
     args.out.write_text(text)
     print(f"{len(lines)} lines, {short_hash(text)}: {args.out}")

@@ -126,3 +126,39 @@ def test_layouts_finds_no_line_a_hash_seed_or_an_allocator_moves(tmp_path, monke
     (folder / "cascade.yaml").write_text(CASCADE % "".join(SNAPSHOT % n for n in range(4)))
     monkeypatch.chdir(ROOT)
     assert determinism_guard.layout_lines(tmp_path / "scenarios") == []
+
+
+def test_a_format_bump_alone_moves_no_masked_save_line(tmp_path, capsys, monkeypatch):
+    """A world saved as a format bump writes it (only the header's version differs) hashes
+    the same under ``saves --mask-version`` and differently without; a world that differs
+    elsewhere still moves."""
+    from fakecloud import Cloud
+
+    cloud = Cloud(seed=3)
+    cloud.run_until_idle()
+    cloud.save(str(tmp_path / "w.fc"))
+    now = (tmp_path / "w.fc").read_bytes()
+    version = json.loads(now)["version"]
+    bumped = now.replace(b'"version":%d,' % version, b'"version":%d,' % (version + 1), 1)
+    assert json.loads(bumped)["version"] == version + 1
+    hashed = determinism_guard.world_hash
+    assert hashed(now, mask_version=True) == hashed(bumped, mask_version=True)
+    assert hashed(now) != hashed(bumped)
+    other = bumped.replace(b'"seed":3', b'"seed":4', 1)
+    assert hashed(other, mask_version=True) != hashed(now, mask_version=True)
+    # the command: the same lines, each world hashed with its version masked
+    monkeypatch.setattr(determinism_guard, "SAVE_PROFILES", ("seed",))
+    folder = tmp_path / "scenarios" / "examples"
+    folder.mkdir(parents=True)
+    shutil.copy(_copies(tmp_path)[0], folder)
+    args = ["saves", str(tmp_path / "saves.txt"), "--scenarios", str(tmp_path / "scenarios")]
+    assert determinism_guard.main([*args, "--mask-version"]) == 0
+    masked = [line.rsplit(" ", 1) for line in (tmp_path / "saves.txt").read_text().splitlines()]
+    assert determinism_guard.main(args) == 0
+    plain = [line.rsplit(" ", 1) for line in (tmp_path / "saves.txt").read_text().splitlines()]
+    assert [name for name, _ in masked] == [name for name, _ in plain]
+    assert len(masked) == 3 and masked[0] == ["fresh seed", hashed(now, mask_version=True)]
+    assert not {world for _, world in masked} & {world for _, world in plain}
+    with pytest.raises(SystemExit):
+        determinism_guard.main(["digest", str(tmp_path / "d.txt"), "--mask-version"])
+    assert "--mask-version is an option of saves" in capsys.readouterr().err
