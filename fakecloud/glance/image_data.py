@@ -114,13 +114,19 @@ IMPORT_OWNER_CHECKED = Change(
     "Check authorization before import for image",
     backports=(Backport("21.1.0", "fcba03989"),),
 )
-#: The first series whose failed import puts the image back to ``queued``: no code of
-#: 16.0.1-19.0.4 does (``glance/async/flows/api_image_import.py`` has no status revert).
-IMPORT_REVERTS_SINCE = 20
 #: The first Glance whose failed web-download puts the image back to ``queued`` (94d3a0a14,
 #: 18.0.0: ``_WebDownload.revert``; its 17.0.1 backport ec2969d9f was tagged 2020-03-19, after
-#: Nova 18's last release, 18.3.0 of 2020-02-25: no Nova release here pairs with it).
+#: Nova 18's last release, 18.3.0 of 2020-02-25: no Nova release here pairs with it). Until
+#: `WEB_DOWNLOAD_ALWAYS_REVERTS_SINCE` only when the download itself failed (``if
+#: isinstance(result, failure.Failure)``): a failure after it is another task's.
 WEB_DOWNLOAD_REVERTS_SINCE = 18
+#: The first Glance whose ``_WebDownload.revert`` deletes what it staged, whichever task failed
+#: (922c2ed5a, "Fix cleaning of web-download image import", 21.0.0); before, the staged file
+#: stays (``_DeleteFromFS`` runs only after the store has the data).
+WEB_DOWNLOAD_CLEANS_SINCE = 21
+#: The first Glance whose web-download revert sets ``queued`` for any failure of the flow after
+#: it too (480ea3825, 25.0.0: ``BaseDownload.revert`` without the ``isinstance`` test).
+WEB_DOWNLOAD_ALWAYS_REVERTS_SINCE = 25
 
 
 class WebDownloadFailed(Exception):
@@ -561,6 +567,9 @@ class ImageDataApi:
             raise HTTPConflict(explanation=e.msg)
         try:
             g.quotas.enforce(project, IMAGE_COUNT_UPLOADING, delta=0)
+            if image.staged is not None:
+                # the staging store's add finds the file a failed import left (every release)
+                raise HTTPConflict(explanation=f"The image {image_id} has data on staging")
             link = g.store.link(data.link)
             mismatch = None
             if g.schema.glance >= STORE_SIZE_CHECK_SINCE:  # the staging store is a file store
@@ -573,6 +582,8 @@ class ImageDataApi:
             if mismatch is not None:
                 raise mismatch[1]
         except Exception as exc:
+            if isinstance(exc, LimitExceeded):
+                image.staged = None  # _unstage
             self._restore(image)
             raise _upload_error(exc, g.schema.glance)
         if image.status != "uploading":
@@ -852,9 +863,9 @@ class ImageDataApi:
         self, image: Image, method: str, task: Any, proxied: Any = None
     ) -> Generator[Any, Any, None]:
         """The api_image_import task: (web-download: the URI's bytes into staging,
-        `_web_download`) staging → store, then active. A failure puts the image back to
-        ``queued`` (from Glance 20; web-download's own revert from 18.0.0, 94d3a0a14;
-        16.0.1-19.0.4 leave it ``importing`` otherwise).
+        `_web_download`) staging → store, then active. A failure fails the task, drops the
+        import lock, and leaves the image as the flow's reverts do (`_reverted`: a
+        glance-direct image ``importing`` with its staged data, in every release).
 
         `proxied`: the caller's context where the flow's image repository carries Glance
         16-22's policy proxy with the operator's rules (`_proxied`): ``_ImportToStore``'s save
@@ -863,6 +874,7 @@ class ImageDataApi:
         g, k = self._glance, self._kernel
         if task.status == "pending":
             g.tasks.move(task, "processing")
+        downloaded = False
         try:
             if image.status != "importing":
                 set_status(k, image, "importing", details={"method": method})
@@ -874,6 +886,7 @@ class ImageDataApi:
             yield from k.faults.pause("glance.import", image_id=image.id, method=method)
             if method == "web-download":
                 image.staged = yield from self._web_download(image, task)
+                downloaded = True
             elif method == "glance-download":  # _ImportMetadata: no remote region here
                 m = task.input["import_req"]["method"]
                 raise WebDownloadFailed(
@@ -896,17 +909,8 @@ class ImageDataApi:
             # the executor's words for it
             generic = isinstance(exc, (WebDownloadFailed, _StoreSaveRefused))
             g.tasks.move(task, "failure", message=INTERNAL_ERROR if generic else str(exc))
-            image.staged = None
             image.extra_properties.pop(IMPORT_LOCK, None)  # _ImageLock.revert
-            # (web-download's own revert, _WebDownload's, runs for any failure after it)
-            web = isinstance(exc, WebDownloadFailed) or (generic and method == "web-download")
-            reverts = WEB_DOWNLOAD_REVERTS_SINCE if web else IMPORT_REVERTS_SINCE
-            if g.schema.glance < reverts:
-                return
-            try:
-                set_status(k, image, "queued", details={"reason": "import failed"})
-            except InvalidImageStatusTransition:
-                pass
+            self._reverted(image, downloaded, isinstance(exc, WebDownloadFailed))
             return
         image.staged = None
         if image.status != "importing":
@@ -917,6 +921,38 @@ class ImageDataApi:
         self._activate(image, data, virtual_size)
         image.extra_properties.pop(IMPORT_LOCK, None)  # _CompleteTask._drop_lock
         g.tasks.move(task, "success", result={"image_id": image.id})
+
+    def _reverted(self, image: Image, downloaded: bool, download_failed: bool) -> None:
+        """What the failed flow's reverts leave of `image` (taskflow reverts the tasks that ran
+        and the one that failed, never one still pending). No task of any release puts a
+        glance-direct image back: ``_VerifyImageState``'s revert (e8b13ce1b, 21.0.0 and 20.0.1)
+        runs only once it ran, after the store, and ``_ImportToStore``'s touches locations and
+        store lists alone (glance 33.0.0's functional test_parallel_store_import: "revert does
+        not reset status to queued"): the image stays ``importing`` and the staged data stays
+        (``_DeleteFromFS`` runs after the store has it), so a second glance-direct import is
+        the 409 "Image needs to be staged ...", a stage the 409 of the status, and only a
+        delete clears it. web-download's revert (`WEB_DOWNLOAD_REVERTS_SINCE`) puts the image
+        back to ``queued`` when the download failed (`download_failed`: nothing staged), and
+        after a download that went through (`downloaded`) deletes the staged file from
+        `WEB_DOWNLOAD_CLEANS_SINCE` and puts the image back from
+        `WEB_DOWNLOAD_ALWAYS_REVERTS_SINCE`. glance-download's ``_ImportMetadata`` revert
+        (25.0.0 on, its failure `download_failed` here) puts it back too."""
+        glance = self._glance.schema.glance
+        if download_failed:
+            image.staged = None
+            if glance < WEB_DOWNLOAD_REVERTS_SINCE:
+                return
+        elif downloaded:
+            if glance >= WEB_DOWNLOAD_CLEANS_SINCE:
+                image.staged = None
+            if glance < WEB_DOWNLOAD_ALWAYS_REVERTS_SINCE:
+                return
+        else:
+            return
+        try:
+            set_status(self._kernel, image, "queued", details={"reason": "import failed"})
+        except InvalidImageStatusTransition:
+            pass
 
     def _store_saved(self, ctx: Any, image: Image, data: ImageData) -> None:
         """``_ImportToStore``'s save after the data went to the store (glance 16.0.1-20.x
@@ -937,8 +973,8 @@ class ImageDataApi:
         """get_flow's ``assert_quota`` (23.0.0 on, unified limits): glance-direct's
         ``image_size_total`` with the staged MiB, the other methods' ``image_stage_total`` and
         ``image_count_uploading`` (the image, ``importing``, counts itself). Over a limit the
-        image goes back to ``queued``, the lock is dropped and the task fails with the
-        limit's words: False."""
+        image goes back to ``queued`` (its staged data kept), the lock is dropped and the task
+        fails with the limit's words: False."""
         g, k = self._glance, self._kernel
         delta = (image.size or 0) // MiB
         checks = [(IMAGE_SIZE_TOTAL, delta)]
@@ -950,7 +986,7 @@ class ImageDataApi:
         except LimitExceeded as exc:
             k.trace.emit("glance.import.fail", "glance", image.id, error=str(exc))
             set_status(k, image, "queued", details={"reason": "import over quota"})
-            image.staged = None
+            # the staged data stays: assert_quota deletes nothing (a stage meets it, `stage`)
             image.extra_properties.pop(IMPORT_LOCK, None)  # drop_lock_for_task
             g.tasks.move(task, "failure", message=str(exc))
             return False

@@ -125,8 +125,8 @@ def test_a_legacy_import_tasks_save_asks_modify_task(profile):
     ("profile", "status"),
     [
         (QUEENS, "importing"),
-        ("nova-21.0.0", "queued"),
-        ("nova-23.2.2", "queued"),
+        ("nova-21.0.0", "importing"),
+        ("nova-23.2.2", "importing"),
         (API_POLICY, "active"),
     ],
 )
@@ -134,8 +134,9 @@ def test_the_import_flows_store_save_asks_modify_image_of_the_image_made_active(
     """``_ImportToStore`` saves the image the store's ``set_data`` made ``active`` through the
     policy proxy (glance 16.0.1-22.x): a rule refusing that status, which let the stage's
     ``uploading`` and the flow's ``importing`` through, fails the task in the executor's
-    generic words; the image is not made active (``importing`` before Glance 20, ``queued``
-    after its revert). Glance 23's flow saves without the proxy: the import goes through."""
+    generic words; the image is not made active and stays ``importing`` (no revert of a
+    glance-direct import's puts it back). Glance 23's flow saves without the proxy: the import
+    goes through."""
     w = _world(profile, modify_image="not 'active':%(status)s")
     image_id = _staged(w)
     resp = w.call("POST", f"/v2/images/{image_id}/import", P1, body=GLANCE_DIRECT)

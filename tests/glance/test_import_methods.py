@@ -196,6 +196,40 @@ def test_a_failed_web_download_reverts_to_queued_from_glance_18(profile, status)
     assert w.status(image["id"]) == status
 
 
+@pytest.mark.parametrize(
+    "profile, status, again",
+    [
+        ("nova-19.0.0", "importing", 409),  # 18.0.0: only the download's own failure reverts
+        ("nova-22.0.0", "importing", 409),  # 21.0.0: the staged file deleted (922c2ed5a)
+        ("nova-26.0.0", "queued", 202),  # 25.0.0: BaseDownload.revert, any failure (480ea3825)
+        ("upstream", "queued", 202),
+    ],
+)
+def test_a_web_download_whose_store_fails_after_the_download(profile, status, again):
+    """The download went through and ``_ImportToStore`` failed: ``_WebDownload.revert`` (a
+    task that ran) puts the image back to ``queued`` only from 25.0.0; before it does so only
+    when the download itself failed (``isinstance(result, failure.Failure)``), and the image
+    stays ``importing``, where another web-download is the 409 of its status."""
+    w = _world(profile)
+    store_down = RuntimeError("store down")
+    w.cloud.faults.add("io.transfer", error=store_down, match={"label": "glance.import"}, times=1)
+    image = w.create()
+    assert _import(w, image["id"], "web-download", uri=URL).status == 202
+    w.cloud.run_until_idle()
+    shown = w.show(image["id"])
+    assert shown["status"] == status and "os_glance_import_task" not in shown
+    task = w.call("GET", f"/v2/images/{image['id']}/tasks", ADMIN)
+    if task.status == 200:  # the route: Glance 22.0.0 on
+        assert task.json()["tasks"][0]["status"] == "failure"
+    second = _import(w, image["id"], "web-download", uri=URL)
+    assert second.status == again
+    if again == 409:
+        assert detail(second) == "Image needs to be in 'queued' state to use 'web-download' method"
+        return
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "active"
+
+
 def test_web_download_needs_a_queued_image():
     w = _world()
     image = w.create()
@@ -294,6 +328,26 @@ def test_the_flow_checks_unified_limits_and_an_import_over_one_goes_back_to_queu
     assert task["status"] == "failure"
     assert f"Resource {resource} is over limit of" in task["message"]
     assert not w.cloud.trace.filter(kind="io.start", label=("glance.web_download", "glance.import"))
+
+
+def test_a_glance_direct_import_over_a_limit_keeps_its_staged_data_and_a_new_stage_meets_it():
+    """``assert_quota`` (glance 23.0.0-33.0.0) puts the image back to ``queued`` and deletes
+    nothing: the staged file stays, and the next stage's ``staging_store.add`` meets it,
+    ``glance_store.Duplicate``: 409 "The image ID has data on staging", the image restored to
+    ``queued`` (``ImageDataController.stage``, every release). A delete clears it."""
+    full = {"image_size_total": 1, "image_stage_total": 1000, "image_count_total": 100}
+    w = _world(use_keystone_limits=True, registered_limits={**full, "image_count_uploading": 100})
+    image = w.create()
+    h = {"Content-Type": "application/octet-stream", "x-openstack-image-size": str(2 * MiB)}
+    assert w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h).status == 204
+    assert _import(w, image["id"], "glance-direct").status == 202
+    w.cloud.run_until_idle()
+    assert w.status(image["id"]) == "queued"
+    again = w.call("PUT", f"/v2/images/{image['id']}/stage", headers=h)
+    assert again.status == 409
+    assert detail(again) == f"The image {image['id']} has data on staging"
+    assert w.status(image["id"]) == "queued"
+    assert not w.cloud.trace.filter(kind="io.start", label="glance.stage")[1:]
 
 
 @pytest.mark.parametrize(
