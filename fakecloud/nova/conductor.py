@@ -15,8 +15,20 @@ from fakecloud.nova.compute.utils import EventReporter
 from fakecloud.nova.conductor_migrate import CONDUCTOR_HOST
 from fakecloud.nova.destination import Destination
 from fakecloud.nova.numa_constraints import REALTIME_TOPOLOGY_SINCE
+from fakecloud.profiles.provenance import Backport, Change
 
 ACTOR = "nova-conductor"
+CREATE = "create"
+#: The failed event a server the scheduler found no host for is buried with.
+BURY_EVENT = "conductor_schedule_and_build_instances"
+#: ``_bury_in_cell0`` records a ``create`` action with a failed `BURY_EVENT`
+#: (``_create_instance_action_for_cell0``); before, a server buried in cell0 has no action.
+BURIED_CREATE_ACTION = Change(
+    "21.0.0",
+    "f2608c9117",
+    "Create instance action when burying in cell0",
+    backports=(Backport("19.3.0", "7ff71e6b87"), Backport("20.2.0", "6484d9ff5b")),
+)
 #: The fault points a build consults on its host (`reschedule.spawn_failed`,
 #: `reschedule.claim_failed`).
 _SPAWN = "nova.libvirt.spawn"
@@ -72,8 +84,7 @@ class Conductor:
                 flavor=instance.flavor,
             )
         except exception.NoValidHost as exc:
-            self.db.fault_create(instance.uuid, exc, ACTOR, "")
-            instance.set_error_state()
+            self._bury_in_cell0(context, instance, exc)
             return
         more: dict[str, Any] = {}
         if (
@@ -84,9 +95,24 @@ class Conductor:
             more = self._retry_info(instance, host, destination)
         if not self._place(instance, host):
             return  # deleted while scheduling
+        # ``InstanceAction.action_start`` in the conductor, once the instance is in its cell
+        # (nova 17.0.13-34.0.0 ``schedule_and_build_instances``): until then the server's
+        # instance actions are none, and the action starts at the conductor's time.
+        self.db.action_start(context, instance.uuid, CREATE)
         self.nova.compute_rpcapi.build_and_run_instance(
             context, instance, host, image=image, **more
         )
+
+    def _bury_in_cell0(self, context: Any, instance: Any, exc: BaseException) -> None:
+        """``_bury_in_cell0``: the server the scheduler found no host for is created in cell0
+        (nova 17.0.13-34.0.0 conductor/manager.py): from 21.0.0 (and 19.3.0, 20.2.0:
+        `BURIED_CREATE_ACTION`) with a ``create`` action whose `BURY_EVENT` failed with the
+        scheduler's error; then ``_set_vm_state_and_notify``: ERROR and a fault."""
+        if BURIED_CREATE_ACTION.reaches(self.kernel.switches.release):
+            self.db.action_start(context, instance.uuid, CREATE)
+            EventReporter(self.db, context, instance.uuid, BURY_EVENT, CONDUCTOR_HOST).finish(exc)
+        self.db.fault_create(instance.uuid, exc, ACTOR, "")
+        instance.set_error_state()
 
     def _place(self, instance: Any, host: str) -> bool:
         """A build placed on `host`: the host's zone written, if the server is still

@@ -1459,9 +1459,9 @@ class API:
         options: dict[str, Any],
         instances: list[Instance],
     ) -> Instance:
-        """The build request of one server: its row, its mappings, the ``create`` action and
-        the conductor's ``schedule_and_build_instances`` (`instances`: the request's servers
-        stored so far)."""
+        """The build request of one server: its row, its mappings and the conductor's
+        ``schedule_and_build_instances``, which records the ``create`` action (`instances`:
+        the request's servers stored so far)."""
         inst = Instance.new(
             uuid=uuid,
             display_name=name,
@@ -1505,7 +1505,6 @@ class API:
             fields.setdefault("source_type", None)
             fields.setdefault("destination_type", None)
             self.db.bdm_create(BlockDeviceMapping(instance_uuid=uuid, **fields))
-        self._record_action_start(context, instance, CREATE)
         self.kernel.spawn(
             self.nova.conductor.schedule_and_build_instances(
                 context, instance, boot_meta, options.get("destination")
