@@ -108,6 +108,7 @@ class Conductor:
         (nova 17.0.13-34.0.0 conductor/manager.py): from 21.0.0 (and 19.3.0, 20.2.0:
         `BURIED_CREATE_ACTION`) with a ``create`` action whose `BURY_EVENT` failed with the
         scheduler's error; then ``_set_vm_state_and_notify``: ERROR and a fault."""
+        self.db.bury_in_cell0(instance.uuid)
         if BURIED_CREATE_ACTION.reaches(self.kernel.switches.release):
             self.db.action_start(context, instance.uuid, CREATE)
             EventReporter(self.db, context, instance.uuid, BURY_EVENT, CONDUCTOR_HOST).finish(exc)

@@ -142,8 +142,23 @@ class NovaDB:
         return row.clone(actor)
 
     def instance_number(self, uuid: str) -> int:
-        """The row's autoincrement ``id`` (1 for the first server created)."""
-        return self._order[uuid] + 1
+        """The row's autoincrement ``id`` in its cell's instances table (1 for the first
+        server created there): the conductor creates a scheduled server in the cell and one
+        the scheduler found no host for in cell0 (`in_cell0`), each database numbering its
+        own, and none for a server deleted as a build request (`never_built`: 0, a row no
+        query shows). nova 17.0.13-34.0.0 conductor/manager.py ``schedule_and_build_instances``,
+        ``_bury_in_cell0``: ``instance.create()`` in the cell targeted."""
+        rank = self._order[uuid]
+        never, cell0 = self.never_built, self.in_cell0
+        if never is None and cell0 is None:
+            return rank + 1
+        if never is not None and uuid in never:
+            return 0
+        order = self._order
+        if cell0 is not None and uuid in cell0:
+            return 1 + sum(order[other] < rank for other in cell0)
+        elsewhere = (*(never or ()), *(cell0 or ()))
+        return rank + 1 - sum(order[other] < rank for other in elsewhere)
 
     def instance_row(self, uuid: str) -> Instance | None:
         """The row itself, for views and checks that only read (None if never created)."""
@@ -795,6 +810,16 @@ class NovaDB:
         if self.never_built is None:
             self.never_built = set()
         self.never_built.add(uuid)
+
+    #: The servers the scheduler found no host for, which the conductor created in cell0
+    #: (``_bury_in_cell0``): cell0's database numbers them (`instance_number`).
+    in_cell0: set[str] | None = None
+
+    def bury_in_cell0(self, uuid: str) -> None:
+        """The server, no host found for it, is created in cell0."""
+        if self.in_cell0 is None:
+            self.in_cell0 = set()
+        self.in_cell0.add(uuid)
 
     def was_built(self, uuid: str) -> bool:
         """Whether the server reached its cell (False for one `forget_build` names)."""

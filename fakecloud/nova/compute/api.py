@@ -52,6 +52,7 @@ from fakecloud.nova.limit import local as local_limit
 from fakecloud.nova.limit import placement as placement_limit
 from fakecloud.nova.objects import BlockDeviceMapping, Instance
 from fakecloud.profiles.provenance import Change
+from fakecloud.sim.clock import stored_time
 
 #: A keyword argument not given (a rebuild's ``trusted_certs`` may be given as None).
 _UNSET = object()
@@ -353,6 +354,10 @@ class API:
         if ip_part is not None:
             held = self.db.fixed_addresses
             out = [row for row in out if any(ip_part in ip for ip in held(row.uuid))]
+        if self.db.in_cell0 is not None and "uuid" not in keys:
+            # ``InstanceSortContext``: the cells' lists merged, ``uuid`` the last key (nova
+            # 17.0.13-34.0.0 compute/instance_list.py): cell0's ids repeat the cell's
+            keys, dirs = [*keys, "uuid"], [*dirs, "asc"]
         instance_filters.order(out, keys, dirs, self._sort_value)
         return out
 
@@ -362,6 +367,9 @@ class API:
         `instance_filters.DATABASE_COLUMNS` as `_database_column` reads them)."""
         if key in instance_filters.DATABASE_COLUMNS:
             return self._database_column(row, key)
+        if key in instance_filters.TIME_COLUMNS:
+            moment = getattr(row, key, None)
+            return None if moment is None else stored_time(self.kernel.clock.wall_time(moment))
         if key == "instance_type_id":
             return flavors.row_id(self.nova, row.flavor.flavorid)
         derived = instance_filters.DERIVED_COLUMNS.get(key)

@@ -91,6 +91,12 @@ of an image with neither, the false flags, and the columns left NULL for them. O
 filter on ``/v2`` (no schema strips it there) or a ``/v2`` sort key names them."""
 
 
+TIME_COLUMNS = frozenset(
+    ("created_at", "updated_at", "launched_at", "terminated_at", "deleted_at", "scheduled_at")
+)
+"""The instances table's ``DateTime`` columns: a sort compares what MySQL keeps of them, the
+whole second (`stored_time`), so rows of one second fall to the next key (``id`` at last)."""
+
 DATABASE_COLUMNS = ("id", "compute_id", "launched_on", "key_data")
 """Columns of the instances table a row does not hold that the database answers from what it
 keeps: the integer id, the node's id, the host that claimed it, its key pair's public key."""

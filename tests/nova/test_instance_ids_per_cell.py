@@ -1,0 +1,60 @@
+"""A server's database ``id`` is its cell's: the conductor creates a scheduled server in the
+cell and one the scheduler found no host for in cell0, each database numbering its own, and a
+server deleted while a build request is created nowhere (nova 17.0.13-34.0.0
+conductor/manager.py ``schedule_and_build_instances``, ``_bury_in_cell0``). An admin's ``/v2``
+filter on ``id`` shows the numbers, and so does the list's order: ``created_at`` (MySQL's whole
+second), then ``id``, then, the cells' lists merged, ``uuid`` ascending
+(compute/instance_list.py ``InstanceSortContext``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nova.conftest import NovaEnv
+
+
+def _world(profile: str) -> tuple[NovaEnv, dict[str, str]]:
+    """Three members of an anti-affinity group booted in one second on two hosts (the third
+    finds no host: cell0), a fourth server deleted before it is scheduled, a fifth."""
+    env = NovaEnv(profile)
+    group = {"server_group": {"name": "g", "policies": ["anti-affinity"]}}
+    gid = env.request("POST", "/v2.1/os-server-groups", group).json()["server_group"]["id"]
+    ids = {}
+    for name in ("one", "two", "buried"):
+        server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+        body = {"server": server, "os:scheduler_hints": {"group": gid}}
+        resp = env.request("POST", "/v2.1/servers", body, microversion="2.37")
+        ids[name] = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    assert env.server(ids["buried"])["status"] == "ERROR"  # no host left: buried in cell0
+    ids["early"] = env.boot("early", wait=False)
+    assert env.request("DELETE", f"/v2.1/servers/{ids['early']}").status == 204
+    ids["later"] = env.boot("later")
+    return env, ids
+
+
+def _names(env: NovaEnv, query: str) -> list[str]:
+    resp = env.request("GET", "/v2/servers?all_tenants=1&" + query, user="admin")
+    assert resp.status == 200, resp.json()
+    return [s["name"] for s in resp.json()["servers"]]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_each_cell_numbers_its_own_servers(profile):
+    env, ids = _world(profile)
+    assert sorted(_names(env, "id=^1$")) == ["buried", "one"]  # the cell's 1, cell0's 1
+    assert _names(env, "id=^2$") == ["two"]
+    assert _names(env, "id=^3$") == ["later"]  # the server deleted early took no id
+    assert _names(env, "id=^4$") == []
+    # newest first: ``later``, then the group's second (created_at, id 2 desc), then the two
+    # 1s of the cells by uuid
+    tied = sorted(["one", "buried"], key=lambda name: ids[name])
+    assert _names(env, "") == ["later", "two", *tied]
+    assert _names(env, "sort_key=created_at&sort_dir=asc") == [*tied, "two", "later"]
+
+
+def test_a_world_saved_and_loaded_keeps_its_cells_numbers():
+    env, _ids = _world("upstream")
+    twin = env.cloud.fork()
+    resp = twin.request("compute", "GET", "/v2/servers?all_tenants=1&id=^1$", user="admin")
+    assert sorted(s["name"] for s in resp.json()["servers"]) == ["buried", "one"]
