@@ -23,6 +23,11 @@ CREATE = "create"
 BURY_EVENT = "conductor_schedule_and_build_instances"
 #: ``_bury_in_cell0`` records a ``create`` action with a failed `BURY_EVENT`
 #: (``_create_instance_action_for_cell0``); before, a server buried in cell0 has no action.
+#: ``schedule_and_build_instances`` destroys the instance mapping of a build whose request
+#: nova-api deleted before it was scheduled; before, the mapping stays, naming no cell.
+MAPPING_DROPPED = Change(
+    "20.0.0", "1ff029c1c3", "Delete InstanceMapping in conductor if BuildRequest is already deleted"
+)
 BURIED_CREATE_ACTION = Change(
     "21.0.0",
     "f2608c9117",
@@ -74,6 +79,8 @@ class Conductor:
             # ``schedule_and_build_instances``; its ``_delete_build_request`` notifies a
             # delete only for an instance it created first, a delete landing between the
             # two, which this conductor's placement, done in one step, leaves no room for).
+            if MAPPING_DROPPED.reaches(self.kernel.switches.release):
+                self.db.drop_mapping(instance.uuid)
             return
         try:
             host = scheduler.select_host(

@@ -811,6 +811,21 @@ class NovaDB:
             self.never_built = set()
         self.never_built.add(uuid)
 
+    #: The servers deleted as build requests whose instance mapping the conductor then
+    #: destroyed (from 20.0.0, `fakecloud.nova.conductor.MAPPING_DROPPED`); before, and until
+    #: the conductor runs, the mapping stays, naming no cell.
+    unmapped: set[str] | None = None
+
+    def drop_mapping(self, uuid: str) -> None:
+        """The conductor destroyed the instance mapping of a build deleted before it."""
+        if self.unmapped is None:
+            self.unmapped = set()
+        self.unmapped.add(uuid)
+
+    def is_mapped(self, uuid: str) -> bool:
+        """Whether the server has an instance mapping (every stored one but `unmapped`'s)."""
+        return uuid in self.instances and (self.unmapped is None or uuid not in self.unmapped)
+
     #: The servers the scheduler found no host for, which the conductor created in cell0
     #: (``_bury_in_cell0``): cell0's database numbers them (`instance_number`).
     in_cell0: set[str] | None = None

@@ -162,13 +162,22 @@ def destroy(nova: Any, group: InstanceGroup) -> None:
 
 def live_members(nova: Any, group: InstanceGroup) -> list[str]:
     """The members that are not deleted (``_get_not_deleted``), in the order they joined."""
-    rows = nova.db.instances
-    out = []
-    for uuid in group.members:
-        row = rows.get(uuid)
-        if row is not None and not row.deleted:
-            out.append(uuid)
-    return out
+    db = nova.db
+    return [uuid for uuid in group.members if shown_member(db, uuid)]
+
+
+def shown_member(db: Any, uuid: str) -> bool:
+    """Whether a group lists member `uuid` (``_get_not_deleted``, nova 17.0.13-34.0.0
+    api/openstack/compute/server_groups.py): one whose instance mapping names no cell is
+    listed unasked ("Not scheduled yet"), so a server deleted as a build request stays a
+    member while its mapping stays (always before 20.0.0, until the conductor drops it
+    since: `fakecloud.nova.conductor.MAPPING_DROPPED`); any other not deleted in its cell."""
+    row = db.instances.get(uuid)
+    if row is None:
+        return False
+    if db.never_built is not None and uuid in db.never_built:
+        return db.is_mapped(uuid)
+    return not row.deleted
 
 
 def members_of_user(nova: Any, group: InstanceGroup, user_id: str) -> int:

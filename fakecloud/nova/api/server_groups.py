@@ -268,13 +268,8 @@ class ServerGroupsController:
         else:
             groups = server_groups.listed(self.nova, ctx.project_id)
         page = limited(groups, req.arg("offset"), req.arg("limit"), self.nova.config.max_limit)
-        rows = self.nova.db.instances
-        live = {
-            m
-            for g in page
-            for m in g.members
-            if (row := rows.get(m)) is not None and not row.deleted
-        }
+        db = self.nova.db
+        live = {m for g in page for m in g.members if server_groups.shown_member(db, m)}
         return Response(200, {"server_groups": [self._view(req, g, live) for g in page]})
 
     def show(self, req: Request) -> Response:

@@ -68,10 +68,10 @@ class ServerTagsController:
         before = self.nova.kernel.switches.policy_before_lookup
         if before:
             self.nova.policy.authorize(ctx, SERVER_TAGS % rule)
-        row = self.nova.db.instance_row(server_id)
-        if row is None:
+        if not self.nova.db.is_mapped(server_id):
             raise HttpError(404, f"Instance {server_id} has not been mapped to a cell.")
         if not before:
+            row = self.nova.db.instance_row(server_id)
             self.nova.policy.authorize(ctx, SERVER_TAGS % rule, {"project_id": row.project_id})
 
     @staticmethod

@@ -189,7 +189,7 @@ class SimpleTenantUsageController:
         rows.sort(key=lambda row: (row.project_id or "", row.uuid))
         if marker is not None:
             found = db.instance_row(marker)
-            if found is None:
+            if found is None or not db.was_built(marker):  # a build deleted early: in no cell
                 raise HttpError(400, f"Marker {marker} could not be found.")
             after = (found.project_id or "", found.uuid)
             rows = [row for row in rows if (row.project_id or "", row.uuid) > after]
