@@ -34,6 +34,7 @@ from typing import Any
 
 from fakecloud.api.http import HttpError, Request, Response
 from fakecloud.cinder import exception, failover, faults, policy
+from fakecloud.cinder.log_levels import log_action
 from fakecloud.cinder.replication_hosts import cluster_host, named_services
 from fakecloud.cinder.services_api import HOST_FIELD, services_update
 from fakecloud.cinder.validation import validate
@@ -57,11 +58,13 @@ FREEZE_AND_THAW = {
 
 
 def update(service: Any, req: Request) -> Response | Generator:
-    """``PUT /os-services/{action}``: ``freeze`` and ``thaw`` here, the others
-    `services_api.services_update`'s."""
+    """``PUT /os-services/{action}``: ``freeze`` and ``thaw`` here, ``set-log`` and
+    ``get-log`` `log_levels.log_action`'s, the others `services_api.services_update`'s."""
     action = req.params["action"]
     if action in ("failover_host", "failover"):
         return failover.failover(service, req, action, service._body(req))
+    if action in ("set-log", "get-log"):
+        return log_action(service, req, action, service._body(req))
     if action not in ("freeze", "thaw"):
         return services_update(service, req)
     return freeze_or_thaw(service, req, action, service._body(req))

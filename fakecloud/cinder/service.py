@@ -94,6 +94,10 @@ class Cinder:
     #: disabled_reason, when)``; made at the first change, so a cloud nobody changed saves as
     #: before (`fakecloud.cinder.services_api`).
     service_changes: dict[tuple[str, str], tuple[bool, str | None, float]] | None = None
+    #: The log levels ``os-services/set-log`` set, by process ``(binary, host)`` then logger:
+    #: made at the first, so a cloud where nobody set one saves as before
+    #: (`fakecloud.cinder.log_levels`).
+    log_levels: dict[tuple[str, str], dict[str, str]] | None = None
     #: The frozen cinder-volume services (``os-services/freeze``), by host: made at the first
     #: freeze, None again after the last thaw (`fakecloud.cinder.freeze`).
     frozen_services: list[str] | None = None

@@ -25,6 +25,7 @@ scheduler's pools report no other). ``os-extended-services`` is a standard exten
 ``PUT /os-services/{enable,disable,disable-log-reason}`` (`services_update`) sets a service
 enabled or disabled as each series does (docs/history/conformance-log.md, "Cinder volume type
 writes"); a disabled cinder-volume gets no new volumes (`Cinder.enabled_drivers`).
+``set-log`` and ``get-log`` (3.32) are `fakecloud.cinder.log_levels`' (`freeze.update`).
 """
 
 from __future__ import annotations
@@ -154,8 +155,6 @@ OWN_ROUTES_FROM = 28
 #: The first series whose update body has a JSON schema.
 SCHEMA_FROM = 13
 _ACTIONS = ("enable", "disable", "disable-log-reason")
-#: Actions Cinder has that fakecloud does not model (a 404 here, as an unrouted path).
-_UNMODELLED = ("set-log", "get-log")
 
 #: ``parameter_types.cinder_host``: a body's ``host``.
 HOST_FIELD = {"type": ["string", "null"], "minLength": 1, "maxLength": 255,
@@ -193,7 +192,7 @@ def services_update(service: Any, req: Request) -> Response:
     action = req.params["action"]
     major = service.cinder_major
     own_routes = major >= OWN_ROUTES_FROM
-    if action in _UNMODELLED or (own_routes and action not in _ACTIONS):
+    if own_routes and action not in _ACTIONS:
         raise NoRoute([])
     body = service._body(req)
     ctx = req.context
