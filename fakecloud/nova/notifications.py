@@ -549,19 +549,12 @@ class Notifier:
         power_off, power_on, pause, unpause, suspend, resume, the same in nova 17.0.0-34.0.0
         compute/manager.py): versioned
         ``instance.<action>`` from ``nova-compute`` with the release's ``payload_version``
-        (`action_payload_version`) and its ``fault`` (`error`: an ``.error`` phase, ERROR)."""
+        (`action_payload_version`) and its ``fault`` (`error`: an ``.error`` phase, ERROR).
+        Written as `instance_action` writes a plain payload's (the same form, values and
+        order: no power action has a payload class of its own)."""
         if self.versioned:
-            fault = None if error is None else _fault(error)
-            self._emit(
-                "versioned",
-                f"nova-compute:{host}",
-                f"instance.{action}",
-                "INFO" if error is None else "ERROR",
-                payload_version=self._kernel.switches.action_payload_version,
-                instance_id=instance.uuid,
-                state=instance.vm_state,
-                task_state=instance.task_state,
-                fault=fault,
+            self.instance_action(
+                host, "nova-compute", instance, action, "INFO" if error is None else "ERROR", error
             )
 
     def flavor(
