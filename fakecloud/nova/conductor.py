@@ -106,6 +106,7 @@ class Conductor:
         # (nova 17.0.13-34.0.0 ``schedule_and_build_instances``): until then the server's
         # instance actions are none, and the action starts at the conductor's time.
         self.db.action_start(context, instance.uuid, CREATE)
+        self._create_tags(instance)
         self.nova.compute_rpcapi.build_and_run_instance(
             context, instance, host, image=image, **more
         )
@@ -119,8 +120,16 @@ class Conductor:
         if BURIED_CREATE_ACTION.reaches(self.kernel.switches.release):
             self.db.action_start(context, instance.uuid, CREATE)
             EventReporter(self.db, context, instance.uuid, BURY_EVENT, CONDUCTOR_HOST).finish(exc)
+        self._create_tags(instance)
         self.db.fault_create(instance.uuid, exc, ACTOR, "")
         instance.set_error_state()
+
+    def _create_tags(self, instance: Any) -> None:
+        """``_create_tags``: the build request's tags stored in the server's cell
+        (``TagList.create``: ``instance_tag_set``), which reads them back once each, in its
+        table's order."""
+        if instance.tags:
+            self.db.instance_set_fixed(instance, tags=sorted(set(instance.tags)))
 
     def _place(self, instance: Any, host: str) -> bool:
         """A build placed on `host`: the host's zone written, if the server is still

@@ -19,6 +19,7 @@ import datetime
 import sys
 from typing import Any
 
+from fakecloud.nova.api.views import instance_name
 from fakecloud.nova.exception import real_class_name
 from fakecloud.sim.trace import form
 from fakecloud.transport.header_size import PYTHON3_SINCE
@@ -200,9 +201,22 @@ def exception_repr(exc: BaseException, python2: bool) -> str:
     return f"{real_class_name(exc)}({', '.join(shown)}{',' if len(args) == 1 else ''})"
 
 
-#: A versioned ``instance.create.*`` notification's form (`Notifier.instance_create`: the
-#: action keys and ``tags``), once an event made it (`_create_form`).
-_CREATE_FORM: Any = None
+#: ``InstanceCreatePayload``'s own fields, in its order, by the first release of each (nova
+#: 17.0.13, 18.3.0, 19.0.0 and 34.0.0 nova/notifications/objects/instance.py): ``keypairs``
+#: and ``tags`` in 17.x (1.7), ``trusted_image_certificates`` from 18.0.0 (1.9, e8ed9aacf8),
+#: ``instance_name`` from 19.0.0 (1.11, 0240c7b5b6).
+_CREATE_FIELDS = (
+    (19, ("keypairs", "tags", "trusted_image_certificates", "instance_name")),
+    (18, ("keypairs", "tags", "trusted_image_certificates")),
+    (0, ("keypairs", "tags")),
+)
+#: A versioned ``instance.create.*`` notification's form by how many of `_CREATE_FIELDS`
+#: its release has (`Notifier.instance_create`: the action keys and those), each made once,
+#: when an event first asks it (`_create_form`).
+_CREATE_FORMS: dict[int, Any] = {}
+#: How many of a create event's values are `_ACTION_KEYS`' (all but ``notification``, the
+#: event's kind): the rest are the payload's own fields.
+_CREATE_BASE = len(_ACTION_KEYS) - 1
 #: (host, phase, Nova major) -> the publisher, event type and payload version of a versioned
 #: ``instance.create.<phase>`` (`Notifier.instance_create`): text alone, the same for every
 #: cloud.
@@ -219,12 +233,12 @@ def _create_names(host: str, phase: str, major: int) -> tuple[str, str, str]:
     return named
 
 
-def _create_form() -> Any:
-    """`_CREATE_FORM`, made when the first event asks it, as `Trace.emit` made it (a form's
-    number is its order of making)."""
-    global _CREATE_FORM
-    _CREATE_FORM = form(*_ACTION_KEYS, "tags")
-    return _CREATE_FORM
+def _create_form(major: int) -> Any:
+    """The form of Nova `major`'s ``instance.create.*``, made when the first event asks it
+    (a form's number is its order of making) and kept in `_CREATE_FORMS`."""
+    fields = next(fields for since, fields in _CREATE_FIELDS if major >= since)
+    found = _CREATE_FORMS[len(fields)] = form(*_ACTION_KEYS, *fields)
+    return found
 
 
 def exception_to_dict(exc: BaseException, str_of_foreign: bool, python2: bool) -> dict[str, Any]:
@@ -320,8 +334,9 @@ class Notifier:
         with the `error`): legacy ``compute.instance.create.<phase>`` (an error's with
         `exception_to_dict`'s keys), then ``notify_about_instance_create``'s versioned
         ``instance.create.<phase>`` from ``nova-compute`` (ERROR with the error's ``fault``),
-        ``InstanceCreatePayload`` (`create_payload_version`) with the server's ``tags`` (nova
-        17.0.0-34.0.0 compute/manager.py, each legacy before its versioned twin)."""
+        ``InstanceCreatePayload`` (`create_payload_version`) with its own fields of the release
+        (`_CREATE_FIELDS`; nova 17.0.0-34.0.0 compute/manager.py, each legacy before its
+        versioned twin)."""
         suffix = f"create.{phase}"
         if error is None:
             self.instance_usage(host, instance, suffix)
@@ -333,26 +348,28 @@ class Notifier:
             if named is None:
                 named = _create_names(host, phase, major)
             publisher, event_type, version = named
-            found = _CREATE_FORM
-            if found is None:
-                found = _create_form()
-            # `_emit`'s event: the form `Trace.emit` finds, the details' values in its order
-            self._kernel.trace.write(
-                found,
-                publisher,
+            # the payload's own fields: its key pair by name (``KeypairPayload``'s ``name``),
+            # its tags, from 18.0.0 its certificates' ids, from 19.0.0 ``instance.name``
+            values = [
                 event_type,
-                (
-                    event_type,
-                    "versioned",
-                    "INFO" if error is None else "ERROR",
-                    version,
-                    instance.uuid,
-                    instance.vm_state,
-                    instance.task_state,
-                    None if error is None else _fault(error),
-                    list(instance.tags),
-                ),
-            )
+                "versioned",
+                "INFO" if error is None else "ERROR",
+                version,
+                instance.uuid,
+                instance.vm_state,
+                instance.task_state,
+                None if error is None else _fault(error),
+                [instance.key_name] if instance.key_name else [],
+                list(instance.tags),
+            ]
+            if major >= 18:
+                values.append(instance.trusted_cert_ids())
+                if major >= 19:
+                    values.append(instance_name(instance))
+            found = _CREATE_FORMS.get(len(values) - _CREATE_BASE)
+            if found is None:
+                found = _create_form(major)
+            self._kernel.trace.write(found, publisher, event_type, tuple(values))
 
     def usage_exists(self, host: str, instance: Any) -> None:
         """``compute_utils.notify_usage_exists(current_period=True)``: legacy

@@ -415,6 +415,12 @@ class Instance:
         """
         self._db.instance_save(self, expected_task_state, notify)
 
+    def trusted_cert_ids(self) -> list[str] | None:
+        """``instance.trusted_certs.ids``: the server's trusted image certificate ids, None
+        when it has none (kept beside the row, `NovaDB.trusted_certs_of`)."""
+        db = self._db
+        return None if db is None else db.trusted_certs_of(self.uuid)
+
     def set_error_state(self, clean_task_state: bool = True) -> None:
         """``_set_instance_obj_error_state``: ERROR, with no task unless not
         `clean_task_state`, saved; nothing when the server is gone already."""

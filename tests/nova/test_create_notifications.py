@@ -77,3 +77,58 @@ def test_a_failed_build_sends_the_versioned_error_with_its_fault():
         "building",
     )
     assert error["fault"] == {"exception": "libvirtError", "exception_message": "boom"}
+
+
+def _create_fields(env: NovaEnv) -> dict:
+    (start,) = env.cloud.trace.filter(event_type="instance.create.start")
+    return {k: v for k, v in start.items() if k in _OWN}
+
+
+#: ``InstanceCreatePayload``'s own fields (17.0.13, 18.3.0, 19.0.0, 34.0.0
+#: nova/notifications/objects/instance.py), its key pairs by name.
+_OWN = ("keypairs", "tags", "trusted_image_certificates", "instance_name")
+
+
+@pytest.mark.parametrize(
+    ("profile", "fields"),
+    [
+        ("nova-17.0.13", ("keypairs", "tags")),  # 1.7
+        ("nova-18.3.0", ("keypairs", "tags", "trusted_image_certificates")),  # 1.9
+        ("nova-19.0.0", _OWN),  # 1.11: instance_name
+        ("upstream", _OWN),
+    ],
+)
+def test_the_create_payload_carries_its_own_fields_by_release(profile, fields):
+    env = NovaEnv(profile, {"nova": {"notification_format": "versioned"}})
+    body = {"keypair": {"name": "k"}}
+    if profile == "upstream":  # 2.92: a public key is required
+        body["keypair"]["public_key"] = (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGzXvn6Cnd6VWYEjf7hv1FjxzbcpiDQ9u6t3Ar4YSvCY k"
+        )
+    assert env.request("POST", "/v2.1/os-keypairs", body).status in (200, 201)
+    server = {"name": "vm", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    server |= {"key_name": "k", "tags": ["b", "a"]}
+    extra = (
+        {"trusted_image_certificates": ["cert-a"]} if "trusted_image_certificates" in fields else {}
+    )
+    microversion = "2.63" if extra else "2.52"
+    resp = env.request(
+        "POST", "/v2.1/servers", {"server": server | extra}, microversion=microversion
+    )
+    assert resp.status == 202, resp.json()
+    sid = resp.json()["server"]["id"]
+    env.cloud.run_until_idle()
+    got = _create_fields(env)
+    assert tuple(got) == fields
+    assert (got["keypairs"], sorted(got["tags"])) == (["k"], ["a", "b"])
+    if "trusted_image_certificates" in fields:
+        assert got["trusted_image_certificates"] == ["cert-a"]
+    if "instance_name" in fields:  # as the API's OS-EXT-SRV-ATTR:instance_name shows it
+        assert got["instance_name"] == env.server(sid)["OS-EXT-SRV-ATTR:instance_name"]
+
+
+def test_a_server_without_key_pair_or_certificates_notifies_them_empty():
+    env = NovaEnv("upstream", {"nova": {"notification_format": "versioned"}})
+    env.boot()
+    got = _create_fields(env)
+    assert (got["keypairs"], got["tags"], got["trusted_image_certificates"]) == ([], [], None)

@@ -122,3 +122,29 @@ def test_states_policies_and_other_projects(env):
     env.cloud.run_until_idle()
     status, body = call(env, "GET", tags)  # the mapping stays: the instance is gone
     assert (status, message(body)) == (404, f"Instance {sid} could not be found.")
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_tags_given_at_create_are_the_build_requests_then_the_cells(profile):
+    """2.52's ``tags`` at create (nova 17.0.13-34.0.0 ``servers.py`` ``create_kwargs['tags']``):
+    the build request keeps them as given (``BuildRequest.tags``, shown until the conductor
+    places the server), then ``_create_tags`` stores them in the cell, each once in the
+    table's order; before 2.52 the schema refuses the key."""
+    env = NovaEnv(profile)
+    server = {"name": "vm", "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+    resp = env.request(
+        "POST",
+        "/v2.1/servers",
+        {"server": {**server, "tags": ["b", "a", "b"]}},
+        microversion="2.52",
+    )
+    assert resp.status == 202, resp.json()
+    sid = resp.json()["server"]["id"]
+    assert env.server(sid, microversion="2.52")["tags"] == ["b", "a", "b"]
+    env.cloud.run_until_idle()
+    assert env.server(sid, microversion="2.52")["tags"] == ["a", "b"]
+    assert call(env, "GET", f"/v2.1/servers/{sid}/tags") == (200, {"tags": ["a", "b"]})
+    old = env.request(
+        "POST", "/v2.1/servers", {"server": {**server, "tags": ["a"]}}, microversion="2.51"
+    )
+    assert old.status == 400

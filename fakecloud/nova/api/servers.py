@@ -450,6 +450,8 @@ class ServersController:
                 hostname=hostname,
                 group=(hints.get("group") or [None])[0],
                 trusted_certs=trusted_certs or None,
+                # 2.52: the build request's tags, each server's in its cell (the conductor)
+                tags=server.get("tags") if req.microversion >= "2.52" else None,
             )
         except exception.ImageNotFound:
             raise HttpError(400, "Can not find requested image") from None

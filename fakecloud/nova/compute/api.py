@@ -1325,7 +1325,8 @@ class API:
         `fakecloud.nova.bdm_request`), check the metadata quota, the image against the
         flavor and the instances quota (how many of `min_count`..`max_count`), then per server
         ``_validate_bdm`` (which reserves existing volumes), store it (``building``/
-        ``scheduling``), record ``create`` and hand it to the conductor; the servers."""
+        ``scheduling``, with the request's ``tags``, 2.52) and hand it to the conductor,
+        which records ``create``; the servers."""
         image_meta: dict[str, Any] | None = None
         if image_href:
             try:
@@ -1498,6 +1499,9 @@ class API:
             access_ip_v6=options.get("access_ip_v6"),
             auto_disk_config=disk_config.inherited(boot_meta, _asked(options)),
             launch_index=index,
+            # the build request's TagList (2.52), as the request gave it: the conductor stores
+            # it in the server's cell (none: the shared empty default)
+            **({"tags": list(options["tags"])} if options.get("tags") else {}),
         )
         instance = self.db.instance_create(inst, API_ACTOR)
         certs = trusted_certs.for_instance(
