@@ -115,6 +115,10 @@ class CinderConfig:
     on from Cinder 25.0.0 (80c1605a, 2024.2: the series of Nova 30.0.0); Cinder's default is off."""
     image_download_mb_per_s: float = 1000.0
     """How fast cinder-volume copies an image from Glance into a new volume, MB/s."""
+    scheduler_max_attempts: int = 3
+    """``[DEFAULT] scheduler_max_attempts`` (Cinder's default 3, every release): how many times
+    the scheduler places a volume whose create cinder-volume rescheduled (1: never
+    rescheduled, the volume ``error`` at once; `fakecloud.cinder.reschedule`)."""
     #: Virtual time between inserting a snapshot row and re-reading its volume (spec PART C.1):
     #: above 0, an attach or delete landing in between makes the snapshot create a 400.
     snapshot_recheck_delay_s: float = 0.0

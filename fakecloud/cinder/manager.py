@@ -59,6 +59,7 @@ from fakecloud.cinder import (
     pools,
     reimage,
     replication,
+    reschedule,
     revert,
     snapshot_manage,
     workers_api,
@@ -168,8 +169,11 @@ class SchedulerManager:
         backup_id: str | None = None,
         volume: Any = None,
         context: Any = None,
+        attempt: int = 1,
     ) -> Generator:
         """Pick the backend of the volume's type, then cast ``create_volume`` to it.
+        `attempt`: the how-many-th placing of a create cinder-volume rescheduled
+        (`fakecloud.cinder.reschedule`).
 
         `volume` is the message's object. A volume the API destroyed while the cast waited (its
         delete of a volume with no host, in any status) is scheduled all the same, then
@@ -210,6 +214,8 @@ class SchedulerManager:
                 yield from k.faults.pause(
                     "cinder.scheduler", op="create_volume", volume_id=volume_id, size=volume.size
                 )
+            if attempt > 1:
+                reschedule.exceeded(self.cinder, volume_id, attempt)  # _populate_retry
             drivers = self.capable(volume.volume_type)
             driver = drivers.get(backend)
             if driver is None:  # a created type, or a disabled backend's service
@@ -251,6 +257,8 @@ class SchedulerManager:
             request["backup_id"] = backup_id
         if context is not None:  # a volume made from an image: its download's token
             request["context"] = context
+        if attempt > 1:
+            request["attempt"] = attempt
         if volume.status != "creating" and k.switches.series.cinder < SPEC_VOLUME_CAST_SINCE:
             request["status"] = volume.status  # the fresh read's, cast as the volume's object
         k.rpc.cast_kwargs(self.cinder.volume_target(backend), "create_volume", request)
@@ -688,12 +696,16 @@ class VolumeManager:
         backup_id: str | None = None,
         status: str = "creating",
         context: Any = None,
+        attempt: int = 1,
     ) -> Generator:
         """Create the volume on the backend: blank, from a snapshot, from an image, or (3.47)
         raw, then restored from a backup by cinder-backup (``_create_from_backup``).
 
         `context`: the request's (a volume made from an image; none in a message saved before
         session 42), whose token the image's download sends to Glance (`check_download`).
+
+        `attempt`: the scheduler's how-many-th placing of it: a failed read of the image is
+        rescheduled (`fakecloud.cinder.reschedule`).
 
         `status`: the message's object's. Before 24.0.0 the scheduler casts its fresh read of
         the row, so a volume an admin reset while the create waited for the scheduler is not
@@ -752,7 +764,17 @@ class VolumeManager:
                         # flow goes on with the manager's own read of the image
                         extract = getattr(self.cinder.image_service, "extract_spec", None)
                         if extract is not None:
-                            image_meta = extract(context, image_meta["id"])
+                            try:
+                                asked = image_meta
+                                image_meta = extract(context, image_meta["id"])
+                            except Exception as exc:  # noqa: BLE001 - the flow's revert
+                                if not reschedule.reschedules(self.cinder, exc):
+                                    raise
+                                self._fail(volume_id, "create_volume", exc)
+                                request = {"volume_id": volume_id, "image_meta": asked,
+                                           "context": context}  # fmt: skip
+                                reschedule.reschedule(self, volume, request, attempt)
+                                return
                     # _create_from_image (12.0.10-29.0.0): before any clone or download, an image
                     # whose virtual size is known must fit the volume (ImageUnacceptable, not
                     # rescheduled: the volume goes to error, no glance metadata, not bootable).

@@ -84,18 +84,51 @@ def test_cinder_volume_reads_the_image_before_its_download(profile, reads):
     assert issued == ([("project:service", roles)] if glance_user else [])
 
 
-def test_an_image_deleted_after_the_apis_reads_fails_the_volume_at_cinder_volumes():
+@pytest.mark.parametrize(
+    ("profile", "read"), [("seed", "get_location"), ("nova-31.0.0", "get_location"),
+                          ("upstream", "get_image_locations")]
+)  # fmt: skip
+def test_an_image_deleted_after_the_apis_reads_is_rescheduled_then_the_volume_errors(profile, read):
     """An image deleted between cinder-api's reads and cinder-volume's: its ``get_location``
-    is Glance's 404 (``ImageNotFound``), the volume ``error``, nothing downloaded; fakecloud
-    failed at the download."""
-    cloud = Cloud(seed=1, profile="nova-31.0.0")
+    is Glance's 404, ``ImageNotFound``, which ``OnFailureRescheduleTask`` reschedules (not
+    among its ``no_reschedule_types``, 12.0.10-29.0.0): the scheduler places the volume again
+    on the only backend, three times (``scheduler_max_attempts``), the volume ``creating``
+    meanwhile; the fourth placing is ``NoValidBackend`` ("Exceeded max scheduling attempts 3
+    for resource ID"): ``error``, and the user message of the scheduler's failed allocation
+    (``NoValidBackend``'s detail 003).
+    Nothing downloaded. fakecloud errored the volume at the first read."""
+    cloud = Cloud(seed=1, profile=profile)
     image_id, volume_id = _volume_from_cirros(cloud)
     r = cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="admin")
     assert r.status == 204
     cloud.run_until_idle()
     assert _status(cloud, volume_id) == "error"
-    assert _volume_reads(cloud) == [("get_location", 404)]
+    # from 27.0.0 the location API's 404 (after has_version's GET /versions) ends the read
+    assert [status for call, status in _volume_reads(cloud) if call == read].count(404) == 3
     assert cloud.trace.filter(kind="io.start", label="cinder.image_download") == []
+    errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=volume_id)]
+    assert errors[-1] == (
+        f"No valid backend was found. Exceeded max scheduling attempts 3 for resource {volume_id}"
+    )
+    assert len(errors) == 4
+    shown = call(cloud, "GET", "messages", ctx=MEMBER, version="3.3").json()["messages"]
+    assert [(m["resource_uuid"], m["event_id"], m["user_message"]) for m in shown] == [
+        (volume_id, "VOLUME_VOLUME_001_003",
+         "schedule allocate volume:Could not find any available weighted backend.")
+    ]  # fmt: skip
+
+
+def test_without_retries_an_image_deleted_errors_the_volume_at_the_first_read():
+    """``scheduler_max_attempts: 1``: the request has no retry information
+    (``_populate_retry``), ``do_reschedule`` is false and the flow's revert errors the
+    volume; no user message (the manager records none for ``ImageNotFound``)."""
+    cloud = Cloud(seed=1, profile="nova-31.0.0", config={"cinder": {"scheduler_max_attempts": 1}})
+    image_id, volume_id = _volume_from_cirros(cloud)
+    assert cloud.request("image", "DELETE", f"/v2/images/{image_id}", user="admin").status == 204
+    cloud.run_until_idle()
+    assert _status(cloud, volume_id) == "error"
+    assert _volume_reads(cloud) == [("get_location", 404)]
+    assert call(cloud, "GET", "messages", ctx=MEMBER, version="3.3").json()["messages"] == []
 
 
 def test_without_a_glance_user_the_location_api_refuses_the_users_token_and_get_follows():
