@@ -160,6 +160,20 @@ class NovaDB:
         elsewhere = (*(never or ()), *(cell0 or ()))
         return rank + 1 - sum(order[other] < rank for other in elsewhere)
 
+    def instance_name(self, row: Instance) -> str:
+        """``Instance.name``: ``instance-%08x`` of the row's database id in its cell
+        (`instance_number`; ``[DEFAULT] instance_name_template``'s default), "" while it is a
+        build request the conductor has not created in a cell yet (no id: building,
+        scheduling, no action recorded; nova 17.0.13-34.0.0 objects/instance.py ``name``)."""
+        uuid = row.uuid
+        if (
+            row.vm_state == states.BUILDING
+            and row.task_state == states.SCHEDULING
+            and uuid not in self.actions
+        ):
+            return ""
+        return f"instance-{self.instance_number(uuid):08x}"
+
     def instance_row(self, uuid: str) -> Instance | None:
         """The row itself, for views and checks that only read (None if never created)."""
         return self.instances.get(uuid)

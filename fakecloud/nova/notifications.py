@@ -19,7 +19,6 @@ import datetime
 import sys
 from typing import Any
 
-from fakecloud.nova.api.views import instance_name
 from fakecloud.nova.exception import real_class_name
 from fakecloud.sim.trace import form
 from fakecloud.transport.header_size import PYTHON3_SINCE
@@ -365,7 +364,7 @@ class Notifier:
             if major >= 18:
                 values.append(instance.trusted_cert_ids())
                 if major >= 19:
-                    values.append(instance_name(instance))
+                    values.append(instance.name())
             found = _CREATE_FORMS.get(len(values) - _CREATE_BASE)
             if found is None:
                 found = _create_form(major)

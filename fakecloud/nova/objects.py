@@ -415,6 +415,11 @@ class Instance:
         """
         self._db.instance_save(self, expected_task_state, notify)
 
+    def name(self) -> str:
+        """``Instance.name`` (`NovaDB.instance_name`): what ``OS-EXT-SRV-ATTR:instance_name``
+        and ``instance.create.*``'s ``instance_name`` show."""
+        return self._db.instance_name(self)
+
     def trusted_cert_ids(self) -> list[str] | None:
         """``instance.trusted_certs.ids``: the server's trusted image certificate ids, None
         when it has none (kept beside the row, `NovaDB.trusted_certs_of`)."""

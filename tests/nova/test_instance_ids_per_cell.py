@@ -58,3 +58,24 @@ def test_a_world_saved_and_loaded_keeps_its_cells_numbers():
     twin = env.cloud.fork()
     resp = twin.request("compute", "GET", "/v2/servers?all_tenants=1&id=^1$", user="admin")
     assert sorted(s["name"] for s in resp.json()["servers"]) == ["buried", "one"]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_an_instance_name_is_its_cells_id_and_none_before_the_conductor(profile):
+    """``Instance.name`` (nova 17.0.13-34.0.0 objects/instance.py): ``instance-%08x`` of the
+    database id, its cell's; "" while the server is a build request (no id yet)."""
+    env, ids = _world(profile)
+
+    def name(sid: str) -> str:
+        return env.server(sid, microversion="2.3")["OS-EXT-SRV-ATTR:instance_name"]
+
+    assert [name(ids[n]) for n in ("one", "two", "buried", "later")] == [
+        "instance-00000001",
+        "instance-00000002",
+        "instance-00000001",  # cell0's first
+        "instance-00000003",
+    ]
+    waiting = env.boot("waiting", wait=False)
+    assert name(waiting) == ""  # a build request: no cell has created it
+    env.cloud.run_until_idle()
+    assert name(waiting) == "instance-00000004"

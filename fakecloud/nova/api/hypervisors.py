@@ -185,7 +185,7 @@ class HypervisorsController:
             else:
                 found["uptime"] = uptime
         if servers:
-            found["servers"] = [{"name": views.instance_name(s), "uuid": s.uuid} for s in servers]
+            found["servers"] = [{"name": s.name(), "uuid": s.uuid} for s in servers]
         elif with_servers and version >= EMPTY_SERVERS:
             found["servers"] = []
         return found

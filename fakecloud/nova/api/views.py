@@ -362,7 +362,7 @@ def server_detail(
         server["security_groups"] = [{"name": name} for name in security_groups]
     if show_extended_attr:
         server["OS-EXT-SRV-ATTR:host"] = instance.host
-        server["OS-EXT-SRV-ATTR:instance_name"] = instance_name(instance)
+        server["OS-EXT-SRV-ATTR:instance_name"] = instance.name()
         server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = instance.node
         if gates.more_attributes:
             server["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
@@ -404,11 +404,6 @@ def server_detail(
     if gates.pinned_availability_zone:
         server["pinned_availability_zone"] = None
     return server
-
-
-def instance_name(instance: Any) -> str:
-    """``Instance.name``: ``instance-<8 hex digits>`` (``[DEFAULT] instance_name_template``)."""
-    return f"instance-{int(instance.uuid[:8], 16) & 0xFFFFFF:08x}"
 
 
 # -- images (the proxy) ------------------------------------------------------------------------
