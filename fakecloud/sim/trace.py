@@ -16,6 +16,12 @@ arrays: about 8 bytes per value plus 14 per event. The dict is built each time a
 read (`__iter__`, `__getitem__`, `filter`, ...), so changing a dict you read does not change
 the trace. The JSONL form is byte for byte what the dicts give.
 
+A list or dict detail (a notification's ``tags``, a transfer's ``path``) is kept frozen by
+the families that meet one (see `emit`): an exact tuple of its items (`_freeze`), one object
+for equal ones of text (each server's empty ``tags``), read back as a new list or dict equal
+to the one written. A list kept per event was 56 bytes and more, for good, and an object the
+collector walks in every full collection, where a tuple of atoms is one it stops tracking.
+
 A subject made of ids, such as a request's method and path, can be emitted as a `Subject`
 (a template and its parts): the shape keeps the template and the values only the parts, which
 are mostly strings the services hold anyway, so no formatted string is kept per event. It reads
@@ -89,6 +95,80 @@ _QUERIES = 256
 #: The types a constant detail may have (others make it a per-event value).
 _TEXT = (str, type(None))
 
+#: A list or dict detail kept frozen (`_freeze`): an exact tuple whose first item is one of
+#: these (an emitted tuple never starts with one), read back as a new list or dict (`_thaw`).
+_LIST, _DICT = object(), object()
+
+#: Frozen values of text items alone, by themselves: equal ones are kept once (the empty tags
+#: of every server's create notifications are one tuple). Cleared when it holds `_INTERNED_MAX`.
+_INTERNED: dict[tuple, tuple] = {}
+_INTERNED_MAX = 4096
+
+
+def _freeze(value: list | dict) -> tuple:
+    """`value`, a list or dict, as an exact tuple: ``(_LIST, *items)`` or ``(_DICT, key,
+    value, ...)``, the lists and dicts in it frozen too. A tuple of atoms is an object the
+    collector stops tracking, where a list is one it walks for good. One of text items alone
+    is interned (one of numbers is not: ``0 == 0.0 == False`` and ``0.0 == -0.0`` would read
+    back as another). An empty list costs some 300 instructions, one of a few strings some
+    2,000 (the types read by a C loop, ``map``); others are frozen by `_freeze_other`."""
+    if value.__class__ is list:
+        if not value:
+            return _EMPTY_LIST
+        if _TEXT_KINDS.issuperset(map(type, value)):
+            frozen = (_LIST, *value)  # `_interned`, inline: a call is some 400 instructions
+            found = _INTERNED.setdefault(frozen, frozen)
+            if found is frozen and len(_INTERNED) > _INTERNED_MAX:
+                _INTERNED.clear()
+            return found
+    elif not value:
+        return _EMPTY_DICT
+    return _freeze_other(value)
+
+
+def _freeze_other(value: list | dict) -> tuple:
+    """`_freeze` of a list of other items than text, or of a dict."""
+    if value.__class__ is list:
+        return (_LIST, *[_freeze(v) if v.__class__ in _CONTAINERS else v for v in value])
+    if _TEXT_KINDS.issuperset(map(type, value)) and _TEXT_KINDS.issuperset(
+        map(type, value.values())
+    ):
+        return _interned((_DICT, *itertools.chain.from_iterable(value.items())))
+    items = [_DICT]
+    for k, v in value.items():
+        items += (k, _freeze(v) if v.__class__ in _CONTAINERS else v)
+    return tuple(items)
+
+
+def _interned(frozen: tuple) -> tuple:
+    """The one `frozen` (of text items alone) of the process (see `_INTERNED`)."""
+    found = _INTERNED.setdefault(frozen, frozen)
+    if found is frozen and len(_INTERNED) > _INTERNED_MAX:
+        _INTERNED.clear()
+    return found
+
+
+def _thaw(frozen: tuple) -> list | dict:
+    """The new list or dict that `frozen` (`_freeze`'s) was."""
+    items = [_thaw(v) if _is_frozen(v) else v for v in frozen[1:]]
+    if frozen[0] is _LIST:
+        return items
+    return dict(zip(items[::2], items[1::2], strict=True))
+
+
+def _is_frozen(value: Any) -> bool:
+    """Whether `value` is a frozen list or dict (`_freeze`)."""
+    return value.__class__ is tuple and len(value) > 0 and (value[0] is _LIST or value[0] is _DICT)
+
+
+#: The details a family's states keep frozen (`_freeze`) when stored per event.
+_CONTAINERS = frozenset((list, dict))
+#: The types of the items of a frozen value that is interned.
+_TEXT_KINDS = frozenset(_TEXT)
+#: The empty list and dict, frozen.
+_EMPTY_LIST, _EMPTY_DICT = (_LIST,), (_DICT,)
+
+
 #: Marks a `_Family.after` key naming details that cannot be constants (not constants met).
 _ODD = object()
 
@@ -110,8 +190,10 @@ _PLAN_IDS: dict[tuple, int] = {}
 _PLANS_LOCK = threading.Lock()
 
 #: How a plan takes its variable details (its last field): none, one (an index), a run of
-#: them (a slice), or others (an itemgetter's tuple). `Trace.write` tests them as literals.
-_NO_VALUE, _ONE_VALUE, _RUN, _PICKED = range(4)
+#: them (a slice), or others (an itemgetter's tuple); or, as a family state that freezes them
+#: holds a plan, an itemgetter's tuple whose lists and dicts are frozen (`_frozen_plan`).
+#: `Trace.write` tests them as literals.
+_NO_VALUE, _ONE_VALUE, _RUN, _PICKED, _FROZEN = range(5)
 
 
 def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
@@ -146,6 +228,37 @@ def _plan(keys: tuple[str, ...], constant: tuple[str, ...]) -> int:
                 _PLAN_VARIABLE.append(tuple(keys[i] for i in variable))
                 index = _PLAN_IDS[(keys, constant)] = len(_PLANS) - 1
     return index
+
+
+#: Plan id -> the plan as a family state that freezes its per-event details keeps it
+#: (`_frozen_plan`).
+_FROZEN_PLANS: dict[int, tuple] = {}
+
+
+def _frozen_plan(plan_id: int) -> tuple | None:
+    """Plan `plan_id` as a state that keeps its per-event lists and dicts frozen (`_freeze`)
+    holds it: the same constants, its per-event values taken as a tuple by an itemgetter
+    (`Trace.write` freezes the lists and dicts among them: `_FROZEN`); None when the plan
+    holds every detail as a constant. A plan of no constants (None, whose values
+    `Trace.write` stores as given) is held as one whose constants are none of the values (an
+    empty slice: see `_freezing`)."""
+    found = _FROZEN_PLANS.get(plan_id)
+    if found is None:
+        plan = _PLANS[plan_id]
+        if plan is None:
+            plan = (slice(0, 0), True, slice(None), _RUN)
+        elif plan[3] == _NO_VALUE:
+            return None
+        fixed, sliced, get_variable, how = plan
+        if how == _ONE_VALUE:
+            take = operator.itemgetter(slice(get_variable, get_variable + 1))
+        elif how == _RUN:
+            take = operator.itemgetter(get_variable)
+        else:
+            take = get_variable
+        with _PLANS_LOCK:
+            found = _FROZEN_PLANS.setdefault(plan_id, (fixed, sliced, take, _FROZEN))
+    return found
 
 
 def _taker(indexes: list[int]) -> tuple[Any, bool]:
@@ -304,6 +417,9 @@ class _Unmet:
 
 _UNMET = _Unmet()
 
+#: The sites of a family state that has learnt none (`_Family.sites`): read, never written.
+_NO_SITES: dict[int, Any] = {}
+
 
 class _Family:
     """What a trace knows of one family of events (same kind, actor, detail keys and subject
@@ -326,11 +442,13 @@ class _Family:
     def __init__(self, key: tuple, shapes: Any):
         self.key = key  # also the book's key of it: (info, plan id, *shape ids)
         self.plan = _PLANS[key[1]]
-        self.shapes = shapes  # constants -> shape id, or the shape id when no constants
+        self.shapes = shapes  # constants -> shape id; no constants: the id ({(): id} freezing)
         self.after = {}  # constants met -> the next state
         # site number -> (the state a site's first event moves this one to, what a trace
-        # keeps for the site then, the tail's values that must not be text): `_write_new`
-        self.sites = {}
+        # keeps for the site then, the tail's values that must not be text): `_write_new`;
+        # `_NO_SITES` until the first (most states of a storm's hosts never learn one: an
+        # empty dict each was 64 bytes, some 6 KB a compute host)
+        self.sites = _NO_SITES
 
 
 class _Book:
@@ -353,7 +471,8 @@ class _Book:
     verdicts: dict[tuple, dict[int, Any]]
     matching: dict[tuple, tuple[int, list[Any], bool, bytes]]
     width_table: tuple[int, bytes] | None
-    reads: list[tuple[dict | None, str | None, int, tuple[str, ...]] | None]
+    reads: list[tuple[dict | None, str | None, int, tuple[str, ...], bool] | None]
+    thaws: set[int]
 
     __slots__ = (
         "shapes",
@@ -365,6 +484,7 @@ class _Book:
         "matching",
         "width_table",
         "reads",
+        "thaws",
         "lock",
     )
 
@@ -389,6 +509,8 @@ class _Book:
         # id -> how an event of the shape is read (`_read_plan`), made at its first read: most
         # shapes of a flow are written and never read, and a plan costs about a microsecond
         self.reads = []
+        # ids of the shapes whose events may hold frozen lists and dicts (`_freezing`)
+        self.thaws = set()
         self.lock = threading.Lock()  # clouds and forks may emit in threads (Dask worker)
 
     def add_shape(self, shape: _Shape) -> int:
@@ -615,8 +737,11 @@ class Trace:
     def emit(self, kind: str, actor: str, subject: str, **details: Any) -> None:
         """Record one event now; `details` must be JSON-friendly (others are written as str).
 
-        The event is stored by reference: a list or dict passed as a detail is read back as
-        it is when read, so pass values that are not changed afterwards. `subject` may be a
+        Pass values that are not changed afterwards: a detail is kept as given, but for a list
+        or dict, which a family of events that met one (its first event holding one, or a
+        list where its constants were) keeps frozen as it was when written (`_freeze`) and
+        reads back as a new one each time; others (a family's plain details where it never
+        met one) are read back as they are when read. `subject` may be a
         `Subject`, stored as its parts. A place that writes one kind of event again and again
         writes it with `put` instead (the same event, without the dict of details).
         """
@@ -660,7 +785,7 @@ class Trace:
             except IndexError:
                 pass
             if family is None:
-                family = self._new_family(form, actor, subject, key is not actor)
+                family = self._new_family(form, actor, subject, key is not actor, values)
             families[key] = family
         plan = family.plan
         while plan is not None:
@@ -715,8 +840,13 @@ class Trace:
                 store.append(values[plan[2]])
             elif how == 2:  # _RUN
                 store += values[plan[2]]
-            else:
+            elif how == 3:  # _PICKED
                 store += plan[2](values)
+            else:  # _FROZEN: a family that met a list or dict (`_freezing`)
+                for v in plan[2](values):
+                    if v.__class__ in _CONTAINERS:
+                        v = _freeze(v)
+                    store.append(v)
 
     def write_at(self, site: Site, actor: str, subject: Any, tail: tuple = ()) -> None:
         """Record one event of `site` now: ``write(site.form, actor, subject, values)`` with
@@ -844,6 +974,8 @@ class Trace:
             if family is not None:
                 guard = _guard(site, family.key[1])
                 if all(tail[i].__class__ not in _TEXT for i in guard):
+                    if family.sites is _NO_SITES:
+                        family.sites = {}
                     family.sites[site.number] = (after, kept, guard)
         self._keep_site(site, actor, kept)
 
@@ -935,10 +1067,13 @@ class Trace:
     # variable when it meets a value that is not a string or None, or when it would need more
     # than _VARIANTS shapes (the detail with the most distinct values goes first).
 
-    def _new_family(self, form: Form, actor: str, subject: Any, parts: bool) -> _Family:
+    def _new_family(
+        self, form: Form, actor: str, subject: Any, parts: bool, values: tuple
+    ) -> _Family:
         """The first state of the family of `form`, `actor` and `subject`'s template, which
         the book's `firsts` did not hold when `put` looked (another thread may have added it
-        since)."""
+        since); made by an event of detail `values`, it freezes its per-event lists and dicts
+        when these hold one (see `_freezing`)."""
         book = self._book
         kind, keys = form.kind, form.keys
         if parts:
@@ -954,7 +1089,8 @@ class Trace:
             state = firsts[form.number].get(key)
             if state is None:
                 plan = _plan(keys, form.constant)
-                state = firsts[form.number][key] = _start(book, info, plan)
+                freeze = _holds_container(values)
+                state = firsts[form.number][key] = _start(book, info, plan, freeze)
         return state
 
     def _next(self, family: _Family, values: tuple, hashable: bool = True) -> _Family:
@@ -985,7 +1121,11 @@ class Trace:
             if len(values) != len(keys):
                 raise ValueError(f"{len(values)} values for the {len(keys)} details {keys}")
             with _Locked(self._book):
-                state = after[key] = _grown(self._book, family, met, odd)
+                frozen = _FROZEN_PLANS.get(family.key[1])
+                freeze = frozen is not None and family.plan is frozen
+                state = after[key] = _grown(
+                    self._book, family, met, odd, freeze or _holds_container(values)
+                )
         if odd and hashable and len(after) < _ODD_MOVES:
             # the values themselves too, so that `put` finds the move without calling here
             # when they come again (a status 200 does; a jittered throughput does not)
@@ -1038,9 +1178,10 @@ class Trace:
         # skeleton and a zip of the values cost some 11,000 instructions an event)
         plan = self._book.reads[shape]
         if plan is None:  # the shape's first read (a plan is the same whoever makes it first)
-            plan = self._book.reads[shape] = _read_plan(self._shapes[shape])
-        made, template, parts, var_keys = plan
-        if made is None:
+            book = self._book
+            plan = book.reads[shape] = _read_plan(self._shapes[shape], shape in book.thaws)
+        made, template, parts, var_keys, thaw = plan
+        if made is None or thaw:
             return self._build_merged(i, shape, start, t)
         values = self._values
         if self._odd_t:
@@ -1075,7 +1216,10 @@ class Trace:
             event.update(skeleton)
         if var_keys:
             start += parts
-            event.update(zip(var_keys, values[start : start + len(var_keys)], strict=True))
+            held = values[start : start + len(var_keys)]
+            if shape in self._book.thaws:  # a new list or dict of each frozen one
+                held = [_thaw(v) if _is_frozen(v) else v for v in held]
+            event.update(zip(var_keys, held, strict=True))
         return event
 
     def __iter__(self) -> Iterator[Event]:
@@ -1288,8 +1432,10 @@ class Trace:
         return verdict
 
     def nbytes(self) -> int:
-        """Bytes the trace's own storage holds: its arrays, its value slots and its shapes
-        (not the values themselves, which are mostly strings the services also hold)."""
+        """Bytes the trace's own storage holds: its arrays, its value slots, its shapes, and
+        the lists and dicts among its values (frozen or not, each object once: an event's
+        ``tags=list(...)`` is made for it). Not the other values, mostly strings and numbers
+        the services also hold."""
         size = sys.getsizeof
         held = size(self._times) + size(self._runs) + size(self._shape) + size(self._marks)
         held += size(self._values) + size(self._odd_t) + size(self._shapes) + size(self._widths)
@@ -1298,7 +1444,8 @@ class Trace:
         held += sum(size(slot) for slot in self._at if slot is not _UNMET)
         for shape in map(self._shapes.__getitem__, set(self._shape)):  # the ones it uses
             held += size(shape) + (size(shape[6]) if shape[6] is not None else 0)
-        return held
+        containers = {id(v): v for v in self._values if v.__class__ in _HELD}
+        return held + sum(map(_deep_size, containers.values()))
 
     # -- writing out -------------------------------------------------------------------------
 
@@ -1384,6 +1531,7 @@ class Trace:
         if wide:
             self._packed = _pack(len(self._shapes), _PACKED_WIDE)
         self._values = values
+        self._freeze_restored(shapes, ids, shape_ids, ends)
         self._marks = array("I", [ends[i - 1] if i else 0 for i in range(0, n, _MARK + 1)])
         self._odd_t = {i: t for i, t in enumerate(times) if t.__class__ is not float}
         for i, t in enumerate(times):
@@ -1391,6 +1539,25 @@ class Trace:
                 self._runs.append(i)
                 self._times.append(t)
                 self._last_t = t
+
+    def _freeze_restored(
+        self, shapes: list[_Shape], ids: list[int], shape_ids: list[int], ends: list[int]
+    ) -> None:
+        """Freeze (`_freeze`) the lists and dicts among a restored trace's details, as its
+        events' writes kept them, or would have: a read gives a new one each time."""
+        values, frozen = self._values, set()
+        start = 0
+        for shape, end in zip(shape_ids, ends, strict=True):
+            for j in range(start + shapes[shape][4], end):  # past the subject's values
+                if values[j].__class__ in _CONTAINERS:
+                    values[j] = _freeze(values[j])
+                    frozen.add(ids[shape])
+            start = end
+        book = self._book
+        with _Locked(book):
+            for shape in frozen.difference(book.thaws):
+                book.thaws.add(shape)
+                book.reads[shape] = None
 
 
 def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
@@ -1424,8 +1591,9 @@ def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
                         return None
                     have = constant
                     state = _start(book, info, _plan(info[2], constant))
-                    if not constant:
-                        ids[n] = state.shapes
+                    if not constant:  # (a freezing state finds its one shape by no values)
+                        one = state.shapes
+                        ids[n] = one if one.__class__ is int else one[()]
                         continue
                 if not constant or met in state.shapes or len(state.shapes) >= _VARIANTS:
                     return None
@@ -1441,9 +1609,9 @@ def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
     return ids
 
 
-def _start(book: _Book, info: tuple, plan_id: int) -> _Family:
-    """The state of family `info` that has just taken plan `plan_id` (no constants met yet);
-    the caller holds the book's lock."""
+def _start(book: _Book, info: tuple, plan_id: int, freeze: bool = False) -> _Family:
+    """The state of family `info` that has just taken plan `plan_id` (no constants met yet),
+    made freezing (`_freezing`) if `freeze`; the caller holds the book's lock."""
     key = (info, plan_id)
     state = book.states.get(key)
     if state is None:
@@ -1453,13 +1621,17 @@ def _start(book: _Book, info: tuple, plan_id: int) -> _Family:
         else:
             shapes = book.add_shape((kind, actor, keys, template, parts, keys, None))
         state = book.states[key] = _Family(key, shapes)
+        if freeze:
+            _freezing(book, state)
     return state
 
 
-def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
+def _grown(
+    book: _Book, family: _Family, met: tuple, odd: list[str], freeze: bool = False
+) -> _Family:
     """The state after `family` meets `met`, the values of its plan's constants (in the
-    plan's order), of which those of the details `odd` are not text (see `Trace._next`); the
-    caller holds the book's lock."""
+    plan's order), of which those of the details `odd` are not text (see `Trace._next`), made
+    freezing (`_freezing`) if `freeze`; the caller holds the book's lock."""
     key, variants = family.key, family.shapes
     info, plan_id = key[0], key[1]
     kind, actor, keys, template, parts = info
@@ -1471,7 +1643,8 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
                 seen[k].add(v)
         odd = [max(constant, key=lambda k: len(seen[k]))]
     if odd:
-        return _start(book, info, _plan(keys, tuple(k for k in constant if k not in odd)))
+        kept = tuple(k for k in constant if k not in odd)
+        return _start(book, info, _plan(keys, kept), freeze)
     shape = book.shape_ids.setdefault((info, plan_id, met), len(book.shapes))
     if shape == len(book.shapes):  # a new shape
         skeleton = dict.fromkeys(keys)  # the keys in order; the constants' values, others None
@@ -1487,26 +1660,59 @@ def _grown(book: _Book, family: _Family, met: tuple, odd: list[str]) -> _Family:
     at = bisect_left(key, shape, 2)
     key = (*key[:at], shape, *key[at:])
     # the state made, unless the book has it (met in another order: rare, since a trace
-    # sharing the book follows its known moves): one look at the key, not two
-    shapes = dict(variants)
-    shapes[met] = shape
-    return book.states.setdefault(key, _Family(key, shapes))
+    # sharing the book follows its known moves)
+    state = book.states.get(key)
+    if state is None:
+        shapes = dict(variants)
+        shapes[met] = shape
+        state = book.states[key] = _Family(key, shapes)
+        if freeze:
+            _freezing(book, state)
+    return state
 
 
-def _read_plan(shape: _Shape) -> tuple[dict | None, str | None, int, tuple[str, ...]]:
+def _holds_container(values: tuple) -> bool:
+    """Whether an event's detail `values` hold a list or a dict (`_freeze`)."""
+    return any(v.__class__ in _CONTAINERS for v in values)
+
+
+def _freezing(book: _Book, state: _Family) -> None:
+    """Make `state`, just made, keep its per-event lists and dicts frozen (`_freeze`): its
+    plan's `_frozen_plan`, and its shapes read with a thaw of their per-event details (a
+    shape's read plan made before is made again). A family's state made by an event holding
+    a list or dict freezes, and so does every state it moves to; a state the book already
+    holds stays as it was made (storage only: the events read back the same)."""
+    plan = _frozen_plan(state.key[1])
+    if plan is None:
+        return
+    state.plan = plan
+    if state.shapes.__class__ is int:  # no constants: its one shape, found by none
+        state.shapes = {(): state.shapes}
+    thaws, reads = book.thaws, book.reads
+    for shape in state.shapes.values():
+        if shape not in thaws:
+            thaws.add(shape)
+            reads[shape] = None
+
+
+def _read_plan(
+    shape: _Shape, thaw: bool
+) -> tuple[dict | None, str | None, int, tuple[str, ...], bool]:
     """How `Trace._build` reads an event of `shape`: the event with its kind, actor and
     constant details in their places (the core fields and the per-event details None, to be
-    stored), the subject's template and part count, and the per-event detail keys. No event
-    (None) for a shape with a detail named as a core field: `_build_merged` reads those."""
+    stored), the subject's template and part count, the per-event detail keys, and `thaw`:
+    whether its per-event details may be frozen (`_build_merged` reads those, thawing). No
+    event (None) for a shape with a detail named as a core field: `_build_merged` reads
+    those."""
     kind, actor, keys, template, parts, var_keys, skeleton = shape
     if any(k in CORE_FIELDS for k in keys):
-        return None, template, parts, var_keys
+        return None, template, parts, var_keys, thaw
     made: dict[str, Any] = {"t": None, "seq": None, "kind": kind, "actor": actor, "subject": None}
     if skeleton is not None:
         made.update(skeleton)
     for key in var_keys:
         made.setdefault(key, None)
-    return made, template, parts, var_keys
+    return made, template, parts, var_keys, thaw
 
 
 def _shape_data(shape: _Shape) -> list[Any]:
@@ -1538,10 +1744,22 @@ def _shape_from_data(data: list[Any]) -> _Shape:
     return (str(kind), str(actor), keys, template, parts, var_keys, skeleton)
 
 
+#: The values `Trace.nbytes` counts: lists and dicts, and tuples (frozen ones among them).
+_HELD = (list, dict, tuple)
+
+
+def _deep_size(value: Any) -> int:
+    """Bytes of `value`, a list, dict or tuple, and of the lists, dicts and tuples in it."""
+    inner = value.values() if value.__class__ is dict else value
+    return sys.getsizeof(value) + sum(_deep_size(v) for v in inner if v.__class__ in _HELD)
+
+
 def _plain(value: Any) -> Any:
     """`value` as the JSONL shows it, as plain data (the inverse of json.loads of it)."""
     if value is None or value.__class__ in (str, int, float, bool):
         return value
+    if _is_frozen(value):
+        value = _thaw(value)
     return json.loads(_ENCODER.encode(value))
 
 

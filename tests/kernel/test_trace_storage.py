@@ -134,13 +134,19 @@ VALUES = st.one_of(
     st.integers(-5, 5),
     st.sampled_from(["a", "b", *(f"v{i}" for i in range(20))]),
 )
+#: Detail values: `VALUES` and lists and dicts of them (frozen by the trace: `_freeze`).
+DETAILS = st.one_of(
+    VALUES,
+    st.lists(VALUES, max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.one_of(VALUES, st.lists(VALUES)), max_size=2),
+)
 EVENTS = st.lists(
     st.tuples(
         st.sampled_from([0, 0.5, 1.0, 3]),
         KINDS,
         st.sampled_from(["nova", "cinder"]),
         st.sampled_from(["s1", "s2", Subject.of("GET /v/{}", "s1"), Subject.of("{}/{}", "a", 1)]),
-        st.dictionaries(st.sampled_from(["new", "old", "method", "t"]), VALUES, max_size=3),
+        st.dictionaries(st.sampled_from(["new", "old", "method", "t"]), DETAILS, max_size=3),
     ),
     max_size=30,
 )
@@ -192,6 +198,86 @@ def test_filter_first_and_reads_agree_with_the_dict_trace(events, query):
     again = Trace(lambda: 0)
     again.restore(json.loads(json.dumps(trace.snapshot())))
     assert again.to_jsonl() == trace.to_jsonl()
+
+
+#: A versioned ``instance.create.start``'s details but ``tags`` (nova-compute's, of 18.0.0).
+CREATE = {
+    "event_type": "instance.create.start",
+    "format": "versioned",
+    "priority": "INFO",
+    "payload_version": "1.10",
+}
+
+
+def _creates(trace, tags, n=5_000):
+    """`n` create notifications of as many servers, each `tags` (a list made per event, as
+    Nova's payload makes one) or none when None; bytes a event (tracemalloc)."""
+    ids = [f"{i:08d}-5182-422d-bf94-9c5fdd0a576b" for i in range(n)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(n):
+            extra = {} if tags is None else {"tags": list(tags)}
+            trace.emit("notification", "nova-compute:cmp-1", "instance.create.start", **CREATE,
+                       instance_id=ids[i], state="building", task_state=None, fault=None,
+                       **extra)  # fmt: skip
+        return (tracemalloc.get_traced_memory()[0] - before) / n
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_list_detail_costs_what_a_text_one_does_and_reads_back_a_new_list():
+    """An event with a list detail (a create notification's ``tags``, a new list each event)
+    costs the trace about what the same event without it costs: the list is kept frozen, one
+    tuple for equal lists of text (each empty ``tags`` a list of 56 bytes, kept for good,
+    before), and the trace's other details are shared by shape as before. Read back, the
+    detail is a new list equal to the one given, so changing it changes nothing kept; the
+    JSONL, a snapshot and a fork's events are the same as the dict trace's."""
+    from fakecloud.state.copy import fork_graph
+
+    costs = {}
+    for tags in (None, [], ["db", "web"]):
+        measured = Trace(lambda: 0.0)
+        per_event = _creates(measured, tags)
+        costs[None if tags is None else len(tags)] = (per_event, measured.nbytes() / len(measured))
+        trace = TeeTrace(lambda: 0.0)
+        _creates(trace, tags, n=100)
+        assert list(trace) == trace.dicts
+        assert trace.to_jsonl() == trace.reference_jsonl()
+        again = Trace(lambda: 0.0)
+        again.restore(json.loads(json.dumps(measured.snapshot())))
+        fork = fork_graph(measured)
+        assert again.to_jsonl() == fork.to_jsonl() == measured.to_jsonl()
+        assert measured.to_jsonl().startswith(trace.to_jsonl())
+        if tags is not None:
+            for one in (measured, again, fork):
+                event = one[7]
+                assert event["tags"] == tags and type(event["tags"]) is list
+                event["tags"].append("changed")
+                assert one[7]["tags"] == tags and one[7]["tags"] is not one[7]["tags"]
+    base, base_held = costs[None]
+    for n in (0, 2):  # a value slot more (8 bytes); a list per event was 56 bytes more
+        per_event, held = costs[n]
+        assert per_event - base <= 12, f"{per_event:.1f} against {base:.1f} bytes an event"
+        assert held - base_held <= 10, f"{held:.1f} against {base_held:.1f} (Trace.nbytes)"
+
+
+def test_dict_and_nested_details_read_back_equal_and_of_their_type():
+    """Dicts, and lists and dicts inside them, read back equal to what was written, of the
+    same types, in the same key order, new each read; tuples and sets as they were given."""
+    trace = TeeTrace(lambda: 0.0)
+    meta = {"b": [1, {"x": None}], "a": 0.0, 1: -0.0}
+    for i in range(40):  # past _VARIANTS: every detail ends per event
+        trace.emit("state", "glance", f"img-{i}", meta=meta, path=("a", [i]), kind_of={"s"},
+                   flags=[0, 0.0, False], new=f"v{i}")  # fmt: skip
+    assert list(trace) == trace.dicts
+    assert trace.to_jsonl() == trace.reference_jsonl()
+    event = trace[39]
+    assert list(event["meta"]) == ["b", "a", 1] and type(event["meta"]["b"][1]) is dict
+    assert [type(v) for v in event["flags"]] == [int, float, bool]
+    assert event["path"] == ("a", [39]) and event["kind_of"] == {"s"}
+    event["meta"]["b"][1]["x"] = "changed"
+    assert trace[39]["meta"] == {"b": [1, {"x": None}], "a": 0.0, 1: -0.0}
 
 
 def test_a_kind_no_event_can_have_is_refused_with_the_one_meant():
