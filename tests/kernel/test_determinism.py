@@ -122,10 +122,20 @@ def _violations(tree):
 
 #: Text every violation needs: a call of one of the attributes above, or the modules' names.
 #: Files without it cannot hold one and are not parsed (parsing the package is most of the cost).
-SUSPECT = re.compile(
+SUSPECT_CALL = re.compile(
     r"\.(uuid1|uuid4|time|time_ns|monotonic|perf_counter|now|utcnow|today|urandom)\s*\("
-    r"|\b(random|secrets)\b"
 )
+SUSPECT_MODULE = re.compile(r"\b(random|secrets)\b")
+
+
+def suspect(source: str) -> bool:
+    """Whether `source` holds text a violation needs. The modules' names are searched for as
+    words only in a file holding them at all: one regular expression of both, a ``\\b`` tried
+    at each of the package's 6 million characters, took 0.10 CPU-s, these 0.013 (the same 34
+    files parsed)."""
+    if SUSPECT_CALL.search(source):
+        return True
+    return ("random" in source or "secrets" in source) and bool(SUSPECT_MODULE.search(source))
 
 
 def test_no_wall_clock_or_unseeded_randomness_in_fakecloud():
@@ -133,7 +143,7 @@ def test_no_wall_clock_or_unseeded_randomness_in_fakecloud():
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         source = path.read_text()
-        if rel in ALLOWED or not SUSPECT.search(source):
+        if rel in ALLOWED or not suspect(source):
             continue
         for line, what in _violations(ast.parse(source, filename=str(path))):
             offenders.append(f"fakecloud/{rel}:{line}: {what}")
@@ -144,5 +154,6 @@ def test_the_determinism_check_catches_what_it_is_meant_to():
     sample = "import random\nimport uuid, time\nx = uuid.uuid4()\ny = time.time()\n"
     found = [what for _, what in _violations(ast.parse(sample))]
     assert len(found) == 3
-    assert SUSPECT.search(sample) and SUSPECT.search("t = datetime.datetime.now ()")
-    assert not SUSPECT.search("self.kernel.now\nwhen = now + 1\nrandomly = 2")
+    assert suspect(sample) and suspect("t = datetime.datetime.now ()")
+    assert suspect("from secrets import token_hex") and suspect("x = random.random()")
+    assert not suspect("self.kernel.now\nwhen = now + 1\nrandomly = 2\nsecretsauce = 1")
