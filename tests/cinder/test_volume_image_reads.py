@@ -148,3 +148,21 @@ def test_without_a_glance_user_the_location_api_refuses_the_users_token_and_get_
         ("show", 200),
         ("download", 200),
     ]
+
+
+@pytest.mark.parametrize("profile", ["seed", "upstream"])
+def test_a_failed_download_errors_the_volume_at_once(profile):
+    """``volume_utils.copy_image_to_volume`` (``_copy_image_to_volume`` before) makes any
+    failure of the download ``ImageCopyFailure``, the first of ``no_reschedule_types``: the
+    volume ``error`` after one download, not rescheduled, and no user message (12.0.10-29.0.0
+    record none for it)."""
+    cloud = Cloud(seed=1, profile=profile)
+    cloud.faults.add(
+        "io.transfer", error=RuntimeError("reset"), match={"label": "cinder.image_download"}
+    )
+    _, volume_id = _volume_from_cirros(cloud)
+    cloud.run_until_idle()
+    assert _status(cloud, volume_id) == "error"
+    assert len(cloud.trace.filter(kind="io.start", label="cinder.image_download")) == 1
+    assert [c for c, _ in _volume_reads(cloud)].count("download") == 1
+    assert call(cloud, "GET", "messages", ctx=MEMBER, version="3.3").json()["messages"] == []
