@@ -59,7 +59,8 @@ _FIXED: tuple[FaultPoint, ...] = (
     ),
     FaultPoint(
         "cinder.volume.create",
-        "cinder-volume creates a volume (the volume ends in error).",
+        "cinder-volume creates a volume (rescheduled: placed again up to "
+        "cinder.scheduler_max_attempts times, then the volume ends in error).",
         ("volume_id", "project_id", "size", "backend", "source"),
         usual=("CinderBackendError",),
     ),

@@ -12,7 +12,9 @@ Fault points (each also consulted with the attributes listed):
 - ``cinder.scheduler`` (``op``, ``volume_id``, ``snapshot_id``, ``size``): an error here is a
   scheduling failure (``NoValidBackend``): the resource goes to ``error``.
 - ``cinder.volume.create`` (``volume_id``, ``project_id``, ``size``, ``backend``, ``source``):
-  before the driver; error → ``error``; delay/stall hold it in ``creating``.
+  before the driver; error → rescheduled (``OnFailureRescheduleTask``: placed again up to
+  ``scheduler_max_attempts`` times, `fakecloud.cinder.reschedule`), then ``error``; delay/stall
+  hold it in ``creating``.
 - ``cinder.volume.delete`` (``volume_id``, ``project_id``, ``size``, ``backend``): error →
   ``error_deleting``.
 - ``cinder.snapshot.create`` (``snapshot_id``, ``volume_id``, ``project_id``, ``size``,
@@ -829,6 +831,15 @@ class VolumeManager:
                         exc=exc,
                         detail=messages.DRIVER_FAILED_CREATE,
                     )
+                if (
+                    source in ("blank", "snapshot", "volume", "backup")
+                    and store.volumes.get(volume_id) is volume
+                    and reschedule.reschedules(self.cinder, exc)
+                ):
+                    request = {"volume_id": volume_id, "snapshot_id": snapshot_id,
+                               "source_volid": source_volid, "backup_id": backup_id}  # fmt: skip
+                    reschedule.reschedule(self, volume, request, attempt)
+                    return
                 if volume.status != "error" and store.volumes.get(volume_id) is volume:
                     # the flow's revert (error_out) writes `error` over whatever the row holds
                     save_volume_status(k, volume, "error", self.actor)

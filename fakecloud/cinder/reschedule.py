@@ -14,9 +14,12 @@ volume:No valid backend was found.`` (``VOLUME_VOLUME_001_003``).
 
 Modelled for the failures of the flow's ``ExtractVolumeSpecTask``, cinder-volume's reads of
 an image before a volume from it (an image deleted or hidden since the API's reads:
-``ImageNotFound``, ``ImageNotAuthorized``). A failed download is ``ImageCopyFailure``, never
-rescheduled, as is ``ImageUnacceptable``; a driver's failed create, which real Cinder
-reschedules too, still errors the volume at once here.
+``ImageNotFound``, ``ImageNotAuthorized``), and for a failed create of a blank volume, a volume
+from a snapshot, a clone or a volume for a backup's restore (the driver's failure, the
+``cinder.volume.create`` fault point); from Cinder 14.0.0 each failed raw create records its
+own ``DRIVER_FAILED_CREATE`` message first. A failed download is ``ImageCopyFailure``, never
+rescheduled, as is ``ImageUnacceptable``; the driver's create of the volume an image is
+downloaded into is not told apart from the download here (not rescheduled).
 """
 
 from __future__ import annotations

@@ -249,16 +249,19 @@ def test_retype_turns_replication_on_and_off_in_place_and_refuses_to_migrate_a_r
 
 def test_rbd_refuses_replication_with_multiattach_from_14():
     """``RBDDriver._setup_volume`` (14.0.0 on: 'Replication and Multiattach are mutually
-    exclusive.'): a volume of a type asking for both is ``error``; a retype into such a type
+    exclusive.'): a volume of a type asking for both is ``error`` once rescheduled three times;
+    a retype into such a type
     is the driver's failure, so the generic migration, which ``never`` refuses."""
     cloud = Cloud(profile="upstream", config=RETYPE_CONFIG)
     both, rep = _volume(cloud, "both"), _volume(cloud, "rep")
     cloud.run_until_idle()
     assert call(cloud, "GET", f"volumes/{both}").json()["volume"]["status"] == "error"
     errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=both)]
+    # the driver's failure is rescheduled (OnFailureRescheduleTask), three placings, then
+    # the scheduler's NoValidBackend
     assert errors == [
         "RBD Cinder driver failure: Replication and Multiattach are mutually exclusive."
-    ]
+    ] * 3 + [f"No valid backend was found. Exceeded max scheduling attempts 3 for resource {both}"]
     assert _retype(cloud, rep, "both", "never") == ("available", "rep", "enabled")
     errors = [e["error"] for e in cloud.trace.filter(kind="cinder.error", subject=rep)]
     assert errors[-1] == "Volume migration failed: Retype requires migration but is not allowed."

@@ -204,12 +204,27 @@ def test_snapshot_delete_failures_are_told_from_cinder_15():
     [("nova-18.3.0", False), ("nova-19.3.2", True)],  # cinder 13.0.9 has no such call; 14.0.0
 )
 def test_raw_create_driver_failure_is_told_from_cinder_14(profile, told):
-    """``_create_raw_volume`` records CREATE_VOLUME_FROM_BACKEND / DRIVER_FAILED_CREATE."""
+    """``_create_raw_volume`` records CREATE_VOLUME_FROM_BACKEND / DRIVER_FAILED_CREATE at
+    each failure; ``OnFailureRescheduleTask`` reschedules it, three placings, and the
+    fourth is the scheduler's ``NoValidBackend`` (SCHEDULE_ALLOCATE_VOLUME, 003)."""
     cloud = booted(profile=profile)
     cloud.faults.add("cinder.driver", error="CinderBackendError", match={"op": "create_volume"})
     vid = create_volume(cloud, size=1)
-    events = [(m["event_id"], m["resource_uuid"]) for m in _messages(cloud)]
-    assert events == ([("VOLUME_VOLUME_008_012", vid)] if told else [])
+    events = sorted((m["event_id"], m["resource_uuid"]) for m in _messages(cloud))
+    driver = [("VOLUME_VOLUME_008_012", vid)] * 3 if told else []
+    assert events == [("VOLUME_VOLUME_001_003", vid), *driver]
+
+
+def test_a_driver_failure_once_is_rescheduled_and_the_volume_made():
+    """A backend that fails one create: the reschedule's second placing makes the volume
+    (``available``), the first attempt's message stays."""
+    cloud = booted(profile="upstream")
+    cloud.faults.add(
+        "cinder.driver", error="CinderBackendError", match={"op": "create_volume"}, times=1
+    )
+    vid = create_volume(cloud, size=1)
+    assert call(cloud, "GET", f"volumes/{vid}").json()["volume"]["status"] == "available"
+    assert [m["event_id"] for m in _messages(cloud)] == ["VOLUME_VOLUME_008_012"]
 
 
 def test_os_attach_of_a_read_only_volume_in_rw_is_refused_by_the_api_untold():
