@@ -30,6 +30,7 @@ Apache stands, it also merges repeated ``Vary`` fields into the first, joined by
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import webob
@@ -38,6 +39,7 @@ import webob.exc
 
 from fakecloud.transport.gateway import body_type, wire_headers
 from fakecloud.transport.header_size import PYTHON3_SINCE
+from fakecloud.transport.urllib3_response import stores_of
 
 #: The fields of the API's microversion (``Vary`` is added, the others set).
 _VERSION_FIELDS = frozenset({"openstack-api-version", "x-openstack-nova-api-version", "vary"})
@@ -48,7 +50,11 @@ _OWN = frozenset({"content-type", "content-length", *_VERSION_FIELDS, *_IDS})
 #: whether the method is HEAD and its Content-Type) -> the steps laying such an answer out
 #: (`FieldOrder.lines`). A dict's keys are its names in order, so an answer's key costs no
 #: pass of its own; the plans are the process's, shared by every cloud.
-_PLANS: dict[tuple, tuple[tuple[str, Any], ...]] = {}
+_PLANS: dict[tuple, Any] = {}
+#: `_PLANS`' stored layouts (`FieldOrder.stored`), by the same keys.
+_STORED: dict[tuple, dict[tuple, Any]] = {}
+#: Each compiled layout's steps.
+_STEPS: dict[Any, tuple[tuple[str, Any], ...]] = {}
 
 
 class FieldOrder:
@@ -56,12 +62,13 @@ class FieldOrder:
     (``nova``, ``cinder``, ``cinder-py2``, ``glance``, ``keystone``, ``keystone-webob``; None:
     as built) and whether Apache is in front."""
 
-    __slots__ = ("family", "apache", "_plans")
+    __slots__ = ("family", "apache", "_plans", "_stored")
 
     def __init__(self, family: str | None, apache: bool):
         self.family = family
         self.apache = apache
         self._plans = _PLANS.setdefault((family, apache), {})
+        self._stored = _STORED.setdefault((family, apache), {})
 
     def lines(
         self, response: Any, method: str, length: int, date: str | None
@@ -79,8 +86,36 @@ class FieldOrder:
             key = (*key, method == "HEAD", headers.get("Content-Type"))
         lay = self._plans.get(key)
         if lay is None:
-            lay = self._plans[key] = _compiled(self._plan(response, method))
+            steps = self._plan(response, method)
+            lay = self._plans[key] = _compiled(steps)
+            _STEPS[lay] = steps
         return lay(headers, length, date, response.body)
+
+    def stored(
+        self, response: Any, method: str, length: int, date: str
+    ) -> tuple[list[tuple[str, str]], dict[str, list[str]], OrderedDict[str, tuple[str, str]]]:
+        """`lines`, with the two header stores a read answer's ``requests`` response holds,
+        as `fakecloud.transport.urllib3_response.read_response_stored` makes them of those
+        lines (urllib3's ``HTTPHeaderDict`` container and ``requests``' case-insensitive
+        store, the ``Content-Length`` of `length` in both): made by a function compiled once
+        per kind of answer and field names, each field's folded name a literal, not found
+        anew for each line of each answer (`_compiled_stored`); `_by_lines` where the kind's
+        lines cannot be laid out so (names that fold alike, a list field left empty)."""
+        headers = response.headers
+        status = response.status
+        key = (status, response.body is None, *headers)
+        if status >= 400:  # (as `lines`)
+            key = (*key, method == "HEAD", headers.get("Content-Type"))
+        lay = self._stored.get(key)
+        if lay is None:
+            plan = self._plans.get(key)
+            if plan is None:
+                self.lines(response, method, length, date)  # learns the plan
+            lay = self._stored[key] = _compiled_stored(_STEPS[self._plans[key]])
+        laid = lay(headers, length, date, response.body)
+        if laid is None:
+            return _by_lines(self.lines(response, method, length, date), length)
+        return laid
 
     def _plan(self, response: Any, method: str) -> tuple[tuple[str, Any], ...]:
         """The steps that lay out answers of `response`'s kind and names: each a dict key and
@@ -149,6 +184,84 @@ def _compiled(steps: tuple[tuple[str, Any], ...]) -> Any:
     space = {"body_type": body_type, "_merged_vary": _merged_vary, "_each": _each}
     exec(source, space)  # noqa: S102 - the source is made above, names as literals
     return space["lay"]
+
+
+def _compiled_stored(steps: tuple[tuple[str, Any], ...]) -> Any:
+    """`steps` made into one function ``(headers, length, date, body) -> (lines, container,
+    store)`` (`FieldOrder.stored`), or into one answering None for each answer (the steps'
+    names fold alike: the stores merge such lines, `_by_lines` does). The lines are
+    `_compiled`'s; each store's entries are set in the lines' order under their folded
+    names as literals, as `read_response_stored` sets them (a list field's lines in one
+    entry, its values joined by ", "; the ``Content-Length`` set last, in its line's place
+    if the answer has one), and a list field left empty answers None: its lines are none,
+    and its place in the stores none either."""
+    folded = [name.lower() for name, how in steps]
+    if len(set(folded)) != len(folded):
+        return _no_stored
+    values, lines, container, store = [], [], [], []
+    for i, ((name, how), key) in enumerate(zip(steps, folded, strict=True)):
+        n, k, v = repr(name), repr(key), f"v{i}"
+        if key == "content-length":  # its entries are the body's length, as `stores_of` sets
+            if how is _EACH:
+                values.append(f"{v} = [str(one) for one in h[{n}]]")
+                values.append(f"if not {v}: return None")
+                lines.append(f"*[({n}, one) for one in {v}]")
+            elif how is None:
+                values.append(f"{v} = x if (x := h[{n}]).__class__ is str else str(x)")
+                lines.append(f"({n}, {v})")
+            elif how is _LENGTH:
+                lines.append("('Content-Length', size)")
+            else:  # (a type or a date under that name: no answer has one)
+                return _no_stored
+            container.append("'content-length': ['Content-Length', size]")
+            store.append("s['content-length'] = ('Content-Length', size)")
+            continue
+        if how is None:  # (a value that is no string is written as str() of it)
+            values.append(f"{v} = x if (x := h[{n}]).__class__ is str else str(x)")
+        elif how is _DATE:
+            v = "date"
+        elif how is _EACH:
+            values.append(f"{v} = [str(one) for one in h[{n}]]")
+            values.append(f"if not {v}: return None")
+            lines.append(f"*[({n}, one) for one in {v}]")
+            container.append(f"{k}: [{n}, *{v}]")
+            store.append(f"s[{k}] = ({n}, ', '.join({v}))")
+            continue
+        elif how is _TYPE:
+            values.append(f"{v} = body_type(body)")
+        else:
+            values.append(f"{v} = _merged_vary(h, {how!r})")
+        lines.append(f"({n}, {v})")
+        container.append(f"{k}: [{n}, {v}]")
+        store.append(f"s[{k}] = ({n}, {v})")
+    if "content-length" not in folded:
+        container.append("'content-length': ['Content-Length', size]")
+        store.append("s['content-length'] = ('Content-Length', size)")
+    body = [
+        "size = str(length)",
+        *values,
+        f"c = {{{', '.join(container)}}}",
+        "s = OrderedDict()",
+        *store,
+        f"return [{', '.join(lines)}], c, s",
+    ]
+    source = "def lay(h, length, date, body):\n" + "".join(f"    {line}\n" for line in body)
+    space = {"body_type": body_type, "_merged_vary": _merged_vary, "OrderedDict": OrderedDict}
+    exec(source, space)  # noqa: S102 - the source is made above, names as literals
+    return space["lay"]
+
+
+def _no_stored(headers: Any, length: int, date: str, body: Any) -> None:
+    """The stored layout of steps whose names fold alike: none (`_by_lines`)."""
+    return None
+
+
+def _by_lines(
+    lines: list[tuple[str, str]], length: int
+) -> tuple[list[tuple[str, str]], dict[str, list[str]], OrderedDict[str, tuple[str, str]]]:
+    """`lines` and the stores `stores_of` makes of them for a body of `length` bytes."""
+    container, store = stores_of(lines, length)
+    return lines, container, store
 
 
 def _each(name: str, values: Any) -> list[tuple[str, str]]:

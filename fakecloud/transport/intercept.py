@@ -38,13 +38,14 @@ from requests.sessions import merge_setting
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
+from fakecloud.api.http import Headers
 from fakecloud.transport import outside
 from fakecloud.transport.answer_date import AnswerDates, Fronts
 from fakecloud.transport.calllog import RecentCalls
 from fakecloud.transport.endpoints import netloc
 from fakecloud.transport.gateway import NO_BODY_STATUS, Gateway, wire_body, wire_headers
 from fakecloud.transport.requests_response import built_response
-from fakecloud.transport.urllib3_response import raw_response, read_response_stored
+from fakecloud.transport.urllib3_response import raw_response, read_response_laid
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -83,8 +84,9 @@ def _read_response(
     method = request.method
     empty = answer.status in NO_BODY_STATUS or method.upper() == "HEAD"
     body = b"" if empty else answer.content()
-    lines = date[1].lines(answer, method, len(body), date[0])
-    raw, store = read_response_stored(answer.status, method, lines, body)
+    size = len(body)
+    lines, container, store = date[1].stored(answer, method, size, date[0])
+    raw = read_response_laid(answer.status, method, container, size)
     response = built_response(adapter, request, raw, store)
     response._content = body
     response._content_consumed = True
@@ -328,17 +330,25 @@ def _answering(
                 request=request,
             )
         headers = request.headers
-        for name, value in (
-            # requests' case-insensitive dict read as its store's (name as sent, value) pairs,
-            # a plain dict's values in the store's order (it only sets and deletes keys): its
-            # own items() resume a generator and call __getitem__ for each header, 25,400
-            # instructions for a poll's seven headers against 5,500
-            dict.values(headers._store)
-            if headers.__class__ is CaseInsensitiveDict and headers._store.__class__ is OrderedDict
-            else headers.items()
-        ):
-            if not name.isascii() or (value.__class__ is str and not value.isascii()):
-                _writable(name, value)
+        store = headers._store if headers.__class__ is CaseInsensitiveDict else None
+        if store.__class__ is OrderedDict:
+            # requests' case-insensitive dict read as its store (lower-case name -> (name as
+            # sent, value)), a plain dict in the store's order (it only sets and deletes keys):
+            # its own items() resume a generator and call __getitem__ for each header. Each
+            # header checked and its name's folded form kept in the same pass, the gateway
+            # taking the folded `Headers` as they are (it folded them in a pass of its own).
+            sent = {}
+            for key, pair in dict.items(store):
+                name, value = pair
+                if not name.isascii() or (value.__class__ is str and not value.isascii()):
+                    _writable(name, value)
+                sent[key] = value
+            headers = dict.__new__(Headers)  # empty, without a call to `Headers.__init__`
+            dict.update(headers, sent)
+        else:
+            for name, value in headers.items():
+                if not name.isascii() or (value.__class__ is str and not value.isascii()):
+                    _writable(name, value)
         body = request.body
         if body is None:
             body = b""
@@ -352,7 +362,7 @@ def _answering(
         lock = kernel.lock
         lock.acquire()  # this thread's turn of kernel.lock
         try:
-            answer = gateway.handle_url(request.method, url, request.headers, body, parts, True)
+            answer = gateway.handle_url(request.method, url, headers, body, parts, True)
             if answer is None:  # the host is the cloud's, so this cannot happen
                 raise RequestsConnectionError(f"fakecloud intercept: no route to {request.url}")
             found = hosts.get(parts.netloc)

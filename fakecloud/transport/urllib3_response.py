@@ -167,8 +167,30 @@ def read_response_stored(
 ) -> tuple[HTTPResponse, OrderedDict[str, tuple[str, str]]]:
     """`read_response`, and the store of the case-insensitive dict ``requests`` makes of its
     headers (lower-case name -> (the name as sent, its values joined as urllib3 joins them)),
-    both made in one pass over the `lines` (a second pass over urllib3's store cost an answer
-    of seven lines some 3,400 instructions)."""
+    both made in one pass over the `lines` (`stores_of`)."""
+    size = len(body)
+    container, store = stores_of(lines, size)
+    return read_response_laid(status, method, container, size), store
+
+
+def read_response_laid(
+    status: int, method: str, container: dict[str, list[str]], size: int
+) -> HTTPResponse:
+    """`read_response` of a body of `size` bytes whose header store `container` is made
+    already, its ``Content-Length`` in it (`stores_of`)."""
+    fp = BytesIO()
+    fp.close()
+    return _read(_made(status, method, container, size, fp), size)
+
+
+def stores_of(
+    lines: Iterable[tuple[str, str]], size: int
+) -> tuple[dict[str, list[str]], OrderedDict[str, tuple[str, str]]]:
+    """The header stores of an answer of `lines` and a body of `size` bytes: urllib3's
+    ``HTTPHeaderDict`` container (as `raw_response` makes it) and the store of the
+    case-insensitive dict ``requests`` makes of it, in one pass over the `lines` (a second
+    pass over urllib3's store cost an answer of seven lines some 3,400 instructions); the
+    ``Content-Length`` set last in both."""
     container: dict[str, list[str]] = {}
     store: OrderedDict[str, tuple[str, str]] = OrderedDict()
     for name, value in lines:
@@ -180,13 +202,10 @@ def read_response_stored(
         else:
             entry.append(value)
             store[key] = (entry[0], ", ".join(entry[1:]))
-    size = len(body)
     length = str(size)
     container["content-length"] = ["Content-Length", length]
     store["content-length"] = ("Content-Length", length)
-    fp = BytesIO()
-    fp.close()
-    return _read(_made(status, method, container, size, fp), size), store
+    return container, store
 
 
 def _read(raw: HTTPResponse, size: int) -> HTTPResponse:
