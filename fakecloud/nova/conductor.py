@@ -115,7 +115,8 @@ class Conductor:
         """``_bury_in_cell0``: the server the scheduler found no host for is created in cell0
         (nova 17.0.13-34.0.0 conductor/manager.py): from 21.0.0 (and 19.3.0, 20.2.0:
         `BURIED_CREATE_ACTION`) with a ``create`` action whose `BURY_EVENT` failed with the
-        scheduler's error; then ``_set_vm_state_and_notify``: ERROR and a fault."""
+        scheduler's error; then ``_set_vm_state_and_notify``: ERROR, a fault and the
+        ``compute_task.build_instances`` error notifications."""
         self.db.bury_in_cell0(instance.uuid)
         if BURIED_CREATE_ACTION.reaches(self.kernel.switches.release):
             self.db.action_start(context, instance.uuid, CREATE)
@@ -123,6 +124,7 @@ class Conductor:
         self._create_tags(instance)
         self.db.fault_create(instance.uuid, exc, ACTOR, "")
         instance.set_error_state()
+        self.nova.notifier.compute_task_error(CONDUCTOR_HOST, "build_instances", instance, exc)
 
     def _create_tags(self, instance: Any) -> None:
         """``_create_tags``: the build request's tags stored in the server's cell
@@ -233,6 +235,10 @@ class Conductor:
             self.db.fault_create(uuid, failure, ACTOR, format_traceback(failure))
             self.db.network_deallocate(uuid)
             instance.set_error_state()
+            # ``_cleanup_when_reschedule_fails``' ``_set_vm_state_and_notify``
+            self.nova.notifier.compute_task_error(
+                CONDUCTOR_HOST, "build_instances", instance, failure
+            )
             return
         host = host_list.pop(0)
         retry["hosts"].append(host)

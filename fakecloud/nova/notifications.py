@@ -57,6 +57,8 @@ _SNAPSHOT_FORM = form(*_ACTION_KEYS[:-1], "snapshot_image_id", "fault")
 _ISO_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
 #: ``utils.strtime`` (``null_safe_isotime`` of the legacy ``instance.update``'s audit period).
 _STRTIME = "%Y-%m-%dT%H:%M:%S.%f"
+#: The first release sending versioned ``compute_task.<method>.error`` (fe4e47d989, 19.0.0).
+COMPUTE_TASK_VERSIONED_SINCE = 19
 #: The first release whose notifications carry no ``bandwidth`` (2b02b66bae, 25.0.0).
 BANDWIDTH_DROPPED_SINCE = 25
 #: ``InstanceUpdatePayload.VERSION`` by the first release of each (read at every series'
@@ -626,6 +628,39 @@ class Notifier:
         if self.versioned and versioned is not None:
             self._emit(
                 "versioned", f"nova-api:{host}", f"server_group.{action}", "INFO", **versioned
+            )
+
+    def compute_task_error(self, host: str, method: str, instance: Any, exc: BaseException) -> None:
+        """``scheduler_utils.set_vm_state_and_notify`` after the conductor's `method` failed
+        for the server (its ERROR saved, its fault stored): legacy ``compute_task.<method>``
+        (an ERROR, publisher ``compute_task.<host>``; payload ``instance_id``, ``state``,
+        ``method`` and ``reason``, the exception, `exception_repr` once serialized), then from
+        19.0.0 (fe4e47d989) versioned ``compute_task.<method>.error`` from
+        ``nova-conductor:<host>`` (``ComputeTaskPayload`` 1.0: the server, its state, the
+        error as ``reason``). ``request_spec`` and ``instance_properties`` are left out."""
+        state = instance.vm_state
+        release = self._kernel.switches.release
+        if self.legacy:
+            self._emit(
+                "unversioned",
+                f"compute_task.{host}",
+                f"compute_task.{method}",
+                "ERROR",
+                instance_id=instance.uuid,
+                state=state,
+                method=method,
+                reason=exception_repr(exc, release.major < PYTHON3_SINCE),
+            )
+        if self.versioned and release.major >= COMPUTE_TASK_VERSIONED_SINCE:
+            self._emit(
+                "versioned",
+                f"nova-conductor:{host}",
+                f"compute_task.{method}.error",
+                "ERROR",
+                payload_version="1.0",
+                instance_id=instance.uuid,
+                state=state,
+                reason=_fault(exc),
             )
 
     def exception(self, host: str, function_name: str, exc: BaseException, **args: Any) -> None:

@@ -69,3 +69,44 @@ def test_a_server_buried_in_cell0_has_a_failed_create_action(profile):
         "nova-conductor-1",
     )
     assert event["traceback"].startswith("  File ")  # format_tb: the frames only
+
+
+@pytest.mark.parametrize(
+    ("profile", "versioned"), [("nova-18.3.0", False), ("nova-19.0.0", True), ("upstream", True)]
+)
+def test_a_server_buried_in_cell0_is_notified_as_a_failed_compute_task(profile, versioned):
+    """``set_vm_state_and_notify`` (nova 17.0.13-34.0.0 scheduler/utils.py): legacy
+    ``compute_task.build_instances`` (ERROR) from the conductor, then from 19.0.0
+    (fe4e47d989) versioned ``compute_task.build_instances.error``."""
+    env = NovaEnv(profile, {"nova": {"notification_format": "both"}})
+    for host in env.nova.hosts:
+        env.kernel.rpc.set_up(f"compute.{host}", False)
+    env.cloud.advance(61.0)
+    sid = env.boot(wait=False)
+    env.cloud.run_until_idle()
+    sent = [
+        e
+        for e in env.cloud.trace.filter(kind="notification")
+        if e["event_type"].startswith("compute_task.")
+    ]
+    legacy = sent[0]
+    assert (legacy["actor"], legacy["event_type"], legacy["priority"]) == (
+        "compute_task.nova-conductor-1",
+        "compute_task.build_instances",
+        "ERROR",
+    )
+    assert (legacy["instance_id"], legacy["state"], legacy["method"]) == (
+        sid,
+        "error",
+        "build_instances",
+    )
+    assert legacy["reason"].startswith("NoValidHost(")
+    assert len(sent) == (2 if versioned else 1)
+    if versioned:
+        event = sent[1]
+        assert (event["actor"], event["event_type"], event["payload_version"]) == (
+            "nova-conductor:nova-conductor-1",
+            "compute_task.build_instances.error",
+            "1.0",
+        )
+        assert event["reason"] == {"exception": "NoValidHost", "exception_message": NO_HOST}
