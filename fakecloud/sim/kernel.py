@@ -486,47 +486,62 @@ class Kernel:
         # simpy's. (Not read from env.__dict__: that would turn env's attributes into a dict.)
         choices = self.choices
         live = self._live
-        with self.driving(), _StormCollections(len(live)):
-            while live:
-                # (an empty queue, or a head never due, told apart only past the limit, which
-                # is finite (a cap is at most `MAX_SECONDS`): a step tests the head once)
-                if not queue or queue[0][0] > limit:
-                    if not queue or queue[0][0] == _NEVER:
+        # `driving()`'s marks and the storm's collections (`_StormCollections`, which do
+        # nothing unless many processes are alive) without their objects and `with`: a
+        # flow's every run until idle comes here, most of them with a few processes alive.
+        self._drive()
+        try:
+            storm = None
+            if collector.spaced(len(live)):
+                storm = _StormCollections(len(live))
+                storm.__enter__()
+            try:
+                while live:
+                    # (an empty queue, or a head never due, told apart only past the limit, which
+                    # is finite (a cap is at most `MAX_SECONDS`): a step tests the head once)
+                    if not queue or queue[0][0] > limit:
+                        if not queue or queue[0][0] == _NEVER:
+                            raise SimulationNotIdle(
+                                f"the cloud can never become idle (t={secs(env.now)}): these "
+                                f"processes wait on events nothing will trigger: "
+                                f"{self._describe_live()}",
+                                self.running(),
+                            )
+                        if cancel.pop_head(queue):  # nothing is due then: look again
+                            continue
                         raise SimulationNotIdle(
-                            f"the cloud can never become idle (t={secs(env.now)}): these "
-                            f"processes wait on events nothing will trigger: "
-                            f"{self._describe_live()}",
+                            f"the cloud is not idle after {cap:g} virtual seconds "
+                            f"(t={secs(env.now)}); "
+                            f"still running: {self._describe_live()}",
                             self.running(),
                         )
-                    if cancel.pop_head(queue):  # nothing is due then: look again
+                    if choices.chance.tie_order:
+                        env.step()
                         continue
-                    raise SimulationNotIdle(
-                        f"the cloud is not idle after {cap:g} virtual seconds (t={secs(env.now)}); "
-                        f"still running: {self._describe_live()}",
-                        self.running(),
-                    )
-                if choices.chance.tie_order:
-                    env.step()
-                    continue
-                # simpy's Environment.step, inline (as in _run_to)
-                when, _, _, event = heappop(queue)
-                callbacks, event.callbacks = event.callbacks, None
-                if when != env._now or when.__class__ is not env._now.__class__:
-                    if callbacks is CANCELLED:  # not there: the clock stays
-                        continue
-                    # An equal time keeps the instant's float: flows in lockstep (a storm)
-                    # compute each instant apart, and every row stamped then keeps the time.
-                    env._now = when
-                    if TIMES:  # shared at the last instant (`fakecloud.sim.instants`)
-                        forget_times()
-                try:
-                    for callback in callbacks:
-                        callback(event)
-                except StopSimulation:
-                    _requeue_rest(env, event, callbacks, callback)
-                    raise
-                if not event._ok and not hasattr(event, "_defused"):
-                    raise _failure(event)
+                    # simpy's Environment.step, inline (as in _run_to)
+                    when, _, _, event = heappop(queue)
+                    callbacks, event.callbacks = event.callbacks, None
+                    if when != env._now or when.__class__ is not env._now.__class__:
+                        if callbacks is CANCELLED:  # not there: the clock stays
+                            continue
+                        # An equal time keeps the instant's float: flows in lockstep (a storm)
+                        # compute each instant apart, and every row stamped then keeps the time.
+                        env._now = when
+                        if TIMES:  # shared at the last instant (`fakecloud.sim.instants`)
+                            forget_times()
+                    try:
+                        for callback in callbacks:
+                            callback(event)
+                    except StopSimulation:
+                        _requeue_rest(env, event, callbacks, callback)
+                        raise
+                    if not event._ok and not hasattr(event, "_defused"):
+                        raise _failure(event)
+            finally:
+                if storm is not None:
+                    storm.__exit__(None, None, None)
+        finally:
+            self._driven()
         return env._now
 
     def _describe_live(self, most: int = 10) -> str:
