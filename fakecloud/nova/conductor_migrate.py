@@ -87,6 +87,7 @@ def migrate_server(
             instance.save()
         except exception.InstanceNotFound:
             pass
+        nova.notifier.compute_task_error(CONDUCTOR_HOST, "migrate_server", instance, exc)
         kind = "cold migrate" if same else "resize"
         error = exception.NoValidHost(reason=f"No valid host found for {kind}")
         inner.finish(error)
