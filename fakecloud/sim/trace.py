@@ -420,6 +420,43 @@ _UNMET = _Unmet()
 #: The sites of a family state that has learnt none (`_Family.sites`): read, never written.
 _NO_SITES: dict[int, Any] = {}
 
+#: The moves of a family state that has made none (`_Family.after`): read, never written.
+_NO_MOVES: dict[Any, Any] = {}
+
+
+class _OneMove:
+    """A family state's only move so far (`_Family.after`): read as a dict of one entry is
+    (`get`, `len`), in 64 bytes. `_add_move` makes it, and a dict in its place at the next."""
+
+    __slots__ = ("met", "state")
+
+    def __init__(self, met: Any, state: Any):
+        self.met = met
+        self.state = state
+
+    def get(self, met: Any, default: Any = None) -> Any:
+        """The state moved to on `met` (compared as a dict's key is), else `default`."""
+        return self.state if met == self.met else default
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _add_move(family: Any, met: Any, state: Any) -> None:
+    """Note in `family` (a `_Family`) that it moves to `state` on `met` (a TypeError for an
+    unhashable `met`, as a dict's key); the caller holds the book's lock."""
+    after = family.after
+    if after.__class__ is _OneMove:
+        if met == after.met:
+            family.after = _OneMove(after.met, state)
+        else:
+            family.after = {after.met: after.state, met: state}
+    elif after is _NO_MOVES:
+        hash(met)
+        family.after = _OneMove(met, state)
+    else:
+        after[met] = state
+
 
 class _Family:
     """What a trace knows of one family of events (same kind, actor, detail keys and subject
@@ -443,7 +480,9 @@ class _Family:
         self.key = key  # also the book's key of it: (info, plan id, *shape ids)
         self.plan = _PLANS[key[1]]
         self.shapes = shapes  # constants -> shape id; no constants: the id ({(): id} freezing)
-        self.after = {}  # constants met -> the next state
+        # constants met -> the next state: `_NO_MOVES`, then a `_OneMove`, then a dict (most
+        # states move once: a one-entry dict was some 230 bytes, 19 KB a storm's host)
+        self.after = _NO_MOVES
         # site number -> (the state a site's first event moves this one to, what a trace
         # keeps for the site then, the tail's values that must not be text): `_write_new`;
         # `_NO_SITES` until the first (most states of a storm's hosts never learn one: an
@@ -1123,14 +1162,14 @@ class Trace:
             with _Locked(self._book):
                 frozen = _FROZEN_PLANS.get(family.key[1])
                 freeze = frozen is not None and family.plan is frozen
-                state = after[key] = _grown(
-                    self._book, family, met, odd, freeze or _holds_container(values)
-                )
-        if odd and hashable and len(after) < _ODD_MOVES:
+                state = _grown(self._book, family, met, odd, freeze or _holds_container(values))
+                _add_move(family, key, state)
+        if odd and hashable and len(family.after) < _ODD_MOVES:
             # the values themselves too, so that `put` finds the move without calling here
             # when they come again (a status 200 does; a jittered throughput does not)
             try:
-                after[met] = state
+                with _Locked(self._book):
+                    _add_move(family, met, state)
             except TypeError:  # unhashable: only the key by details serves
                 pass
         return state
@@ -1599,7 +1638,8 @@ def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
                     return None
                 found_state = state.after.get(met)
                 if found_state is None:
-                    found_state = state.after[met] = _grown(book, state, met, [])
+                    found_state = _grown(book, state, met, [])
+                    _add_move(state, met, found_state)
                 state = found_state
                 ids[n] = state.shapes[met]
             if found is not None:
