@@ -28,12 +28,42 @@ def pytest_configure(config):
         "or a session fixture shared with such a test: run first (pytest_collection_modifyitems)",
     )
     _temporary_folders_in_memory(config)
+    _entry_points_found_on_a_stable_path()
     _ignored_paths_read_once(config)
     _scenario_loads_restored()
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         gc.disable()  # an xdist controller collects nothing: it keeps collecting garbage
     if hasattr(config, "workerinput"):
         _send_the_controller_only_what_it_shows(config)
+
+
+#: The stevedore namespaces a test process looks up: oslo.policy's checks, at a cloud's first
+#: policy rule (the only lookup a run of the suite makes in-process).
+ENTRY_POINT_NAMESPACES = ("oslo.policy.rule_checks",)
+
+
+def _entry_points_found_on_a_stable_path():
+    """Look up `ENTRY_POINT_NAMESPACES` with ``sys.path`` cut to the interpreter's own entries
+    (its standard library and site-packages), before any test does. stevedore keeps what it
+    finds in ``~/.cache/python-entrypoints``, one file per hash of ``sys.path`` and of each
+    entry's modification time, and each process looks a namespace up once. A test process's
+    path holds this tree and its test folders, whose times move with a checkout, the scenario
+    loads' file and an output folder's writability probe: nearly every run wrote a new file
+    of 130 KB (290 MB by session 46's end). No entry point lives in the tree (the editable
+    install's are in site-packages), so the lookup finds the same ones, in one file every run
+    reads (tests/usage/test_entry_point_cache.py)."""
+    try:
+        import stevedore
+    except ImportError:  # pragma: no cover - not this project's environment
+        return
+    own = tuple(os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix})
+    kept = sys.path[:]
+    sys.path[:] = [p for p in kept if p and (os.path.realpath(p) + os.sep).startswith(own)]
+    try:
+        for namespace in ENTRY_POINT_NAMESPACES:
+            stevedore.ExtensionManager(namespace)  # kept per process for every later manager
+    finally:
+        sys.path[:] = kept
 
 
 class _MarshalReadingWholeFiles:
@@ -445,8 +475,12 @@ def pytest_unconfigure(config):
 
 #: The repository's scenario library, which the suite collects (``testpaths``) in every run.
 SCENARIO_LIBRARY = os.path.join(os.path.dirname(os.path.realpath(__file__)), "scenarios")
-#: The last run's loads of the library's files (git ignores it; `make setup` writes it).
-SCENARIO_LOADS = os.path.join(os.path.dirname(SCENARIO_LIBRARY), ".scenario-loads.pickle")
+#: The last run's loads of the library's files (git ignores the folder; `make setup` writes
+#: it). In a folder of its own: each rewrite would move the tree's own modification time, which
+#: stevedore hashes with every test process's path (`_entry_points_found_on_a_stable_path`).
+SCENARIO_LOADS = os.path.join(
+    os.path.dirname(SCENARIO_LIBRARY), ".fakecloud_cache", "scenario-loads.pickle"
+)
 #: What the loads of this process were restored for: (the code's fingerprint, their keys).
 _RESTORED = []
 
@@ -514,6 +548,7 @@ def _scenario_loads_kept():
     loads = {key: kept for key, kept in loads.items() if _holds(key[0], key[2])}
     partial = f"{SCENARIO_LOADS}.{os.getpid()}"
     try:
+        os.makedirs(os.path.dirname(SCENARIO_LOADS), exist_ok=True)
         with open(partial, "wb") as f:
             pickle.dump((fingerprint, loads), f, pickle.HIGHEST_PROTOCOL)
         os.replace(partial, SCENARIO_LOADS)

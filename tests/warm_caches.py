@@ -14,8 +14,8 @@ in every worker of every run until something writes it:
   after collecting; ``.hypothesis/constants``, keyed by the source's hash), for every module
   of the package and the benchmarks, loaded at collection or later by a test.
 - the scenario library's loads: the collection below loads every file of ``scenarios/``, and
-  the suite's conftest keeps what the loader made (``.scenario-loads.pickle``, about 0.3
-  CPU-s of share 2's collection; restored only while the code's fingerprint is the same).
+  the suite's conftest keeps what the loader made (``.fakecloud_cache/scenario-loads.pickle``,
+  0.3 CPU-s of share 2's collection; restored only while the code's fingerprint is the same).
 - Node's compiled JavaScript of Playwright's driver, which the report test starts
   (``NODE_COMPILE_CACHE``, tests/views/browser.py): the driver started and stopped once.
 

@@ -107,17 +107,21 @@ def test_no_collection_runs_while_a_client_holds_dasks_loop_runner_lock():
 
 
 def test_without_distributed_the_scheduler_option_says_how_to_install_it(
-    shared_link, monkeypatch, capsys
+    shared_link, monkeypatch, capsys, tmp_path
 ):
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     monkeypatch.setitem(sys.modules, "distributed", None)
     assert cli(["explore", str(shared_link), "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "pip install 'fakecloud-openstack[cluster]'" in capsys.readouterr().err
 
 
-def test_a_scheduler_address_dask_cannot_read_is_refused_before_any_work(shared_link, capsys):
+def test_a_scheduler_address_dask_cannot_read_is_refused_before_any_work(
+    shared_link, capsys, monkeypatch, tmp_path
+):
     """Here rather than with the other refusals (tests/robustness/test_cli_outputs.py): the
     message is Dask's, so the check imports distributed, which this module's cluster has
     imported already (a second import in another xdist worker cost 0.2 CPU-s)."""
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     before = sorted(p.name for p in shared_link.parent.iterdir())
     assert cli(["explore", str(shared_link), "--scheduler", "garbage"]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (

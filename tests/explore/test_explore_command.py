@@ -71,7 +71,8 @@ def test_run_ignores_the_explore_section_but_not_its_mistakes(shared_link, capsy
     assert "mean 'CinderBackendError'?)" in err
 
 
-def test_an_unknown_case_lists_the_valid_ones(capsys):
+def test_an_unknown_case_lists_the_valid_ones(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     # a library scenario's name is found as `fakecloud run` finds it
     for name in (RACE, "races/concurrent_createimage_500"):
         assert cli(["explore", name, "--case", "nope"]) == 2
@@ -82,7 +83,8 @@ def test_an_unknown_case_lists_the_valid_ones(capsys):
     assert "has several cases, give --case; cases: seed-same_instant" in capsys.readouterr().err
 
 
-def test_bad_arguments_and_files_are_clear_errors(shared_link, tmp_path, capsys):
+def test_bad_arguments_and_files_are_clear_errors(shared_link, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     assert cli(["explore", str(shared_link), "--seeds", "0"]) == 2
     assert "--seeds must be at least 1" in capsys.readouterr().err
     assert cli(["explore", str(shared_link), "--seeds", str(10**30)]) == 2  # was OverflowError
@@ -332,9 +334,10 @@ def test_a_detail_too_long_for_its_line_says_it_was_cut():
     assert lines[5] == f"       {orphan[:140]}"  # one that fits is whole
 
 
-def test_a_fault_point_reached_only_where_it_cannot_fire_says_so(capsys, tmp_path):
+def test_a_fault_point_reached_only_where_it_cannot_fire_says_so(capsys, tmp_path, monkeypatch):
     """``partway`` alone at an empty transfer draws nothing (it has no middle): the point was
     reached, so the report says why it never fired instead of 'no seed's run reached it'."""
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     path = tmp_path / "empty.yaml"
     path.write_text(
         "name: empty\n"
@@ -349,7 +352,10 @@ def test_a_fault_point_reached_only_where_it_cannot_fire_says_so(capsys, tmp_pat
     assert "no seed's run reached it" not in out
 
 
-def test_explore_on_another_profile_writes_it_into_the_replay(shared_link, tmp_path, capsys):
+def test_explore_on_another_profile_writes_it_into_the_replay(
+    shared_link, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # the default --out's probe: not in the tree (conftest.py)
     # a bug's scenario explored on the release that fixed it, as fakecloud run --profile runs it
     out, trace = tmp_path / "replays", tmp_path / "t.jsonl"
     argv = ["explore", str(shared_link), "--seeds", "1", "--jobs", "1", "--no-progress"]

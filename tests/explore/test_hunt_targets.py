@@ -27,7 +27,8 @@ def test_finds_names_a_step_and_a_wrong_name_is_an_error_of_the_file(tmp_path, c
     # found what it hunts and nothing else: passes, as its pytest item does
     assert cli(["explore", two, "--seeds", "2", "--no-progress", "--out", str(tmp_path)]) == 0
     assert "bug hunt (finds: small): found what it lists, nothing else" in capsys.readouterr().out
-    assert cli(["explore", _file(tmp_path, "smal", big="note: plain"), "--seeds", "2"]) == 2
+    smal = _file(tmp_path, "smal", big="note: plain")
+    assert cli(["explore", smal, "--seeds", "2", "--out", str(tmp_path)]) == 2
     assert (
         f"{two}:7: field explore.finds[0]: 'smal' is no invariant, step with an expect: or named "
         "check (did you mean 'small'?); steps and named checks: small"
