@@ -252,7 +252,7 @@ def test_a_volume_backed_servers_attachment_moves_with_it():
 
 
 def test_no_other_host_puts_the_server_in_error():
-    env = NovaEnv("upstream")
+    env = NovaEnv("upstream", {"nova": {"notification_format": "both"}})
     sid = env.boot("a")
     body = {"host": "cmp-2", "binary": "nova-compute"}
     assert (
@@ -271,6 +271,16 @@ def test_no_other_host_puts_the_server_in_error():
     )
     assert migrations(env) == [("evacuation", "error", "cmp-1", None)]
     assert events(env, sid)[1] == [("conductor_rebuild_server", "nova-conductor-1", "Error")]
+    # ``set_vm_state_and_notify``: legacy compute_task.rebuild_server, versioned from 19.0.0
+    sent = [
+        (e["event_type"], e["format"], e["state"])
+        for e in env.cloud.trace.filter(kind="notification")
+        if e["event_type"].startswith("compute_task.")
+    ]
+    assert sent == [
+        ("compute_task.rebuild_server", "unversioned", "error"),
+        ("compute_task.rebuild_server.error", "versioned", "error"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,9 @@ def rebuild_instance(
             )  # fmt: skip
         except exception.NoValidHost as exc:
             # ``_set_vm_state_and_notify``: the fault is the scheduler's, the server in error.
-            _not_placed(db, migration, instance, exc, event, errs_migration=True, errs_server=True)
+            _not_placed(
+                nova, migration, instance, exc, event, errs_migration=True, errs_server=True
+            )
             return
         scheduled_node = host  # the selection's nodename: fakecloud's nodes are its hosts
     elif host != instance.host:
@@ -168,7 +170,9 @@ def rebuild_instance(
             # vm_state kept, the task cleared, a fault; the migration left 'accepted' until
             # rebuild_instance sets it 'error' too (FORCED_REFUSAL_ERRS_MIGRATION)
             errs = FORCED_REFUSAL_ERRS_MIGRATION.reaches(kernel.switches.release)
-            _not_placed(db, migration, instance, exc, event, errs_migration=errs, errs_server=False)
+            _not_placed(
+                nova, migration, instance, exc, event, errs_migration=errs, errs_server=False
+            )
             return
     notifier = nova.notifier
     notifier.instance_usage(CONDUCTOR_HOST, instance, "rebuild.scheduled")
@@ -188,7 +192,7 @@ def rebuild_instance(
 
 
 def _not_placed(
-    db: Any,
+    nova: Any,
     migration: Migration,
     instance: Any,
     exc: Exception,
@@ -199,7 +203,10 @@ def _not_placed(
 ) -> None:
     """An evacuation with no destination for it (``_set_vm_state_and_notify``): the migration
     in error (`errs_migration`), the scheduler's fault, the server in error (`errs_server`) or
-    left as it was, the task cleared, the conductor's event failed."""
+    left as it was, the task cleared, ``compute_task.rebuild_server`` notified (nova
+    17.0.13-34.0.0 ``scheduler_utils.set_vm_state_and_notify``), the conductor's event
+    failed."""
+    db = nova.db
     if errs_migration:
         db.migration_save(migration, "error", CONDUCTOR_ACTOR)
     db.fault_create(instance.uuid, exc, CONDUCTOR_HOST, "")
@@ -210,4 +217,5 @@ def _not_placed(
         instance.save()
     except exception.InstanceNotFound:
         pass
+    nova.notifier.compute_task_error(CONDUCTOR_HOST, "rebuild_server", instance, exc)
     event.finish(exc)
