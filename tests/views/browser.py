@@ -6,12 +6,15 @@ browser it did not download (``executable_path``), so nothing is fetched at test
 Chromium is missing and we are root with apt-get, one install is tried (bounded by a timeout,
 once per machine under a lock); otherwise the caller skips, saying how to install it.
 
-The tests' tab (`Background`) is Debian's ``chromium-headless-shell`` where it is installed (a
-machine with neither gets both): the same Blink and V8 build as ``chromium`` (one source package,
-one version) without the browser's own user interface around them, so a start, a page and a
-close cost about a third less CPU (0.47-0.50 CPU-s of child processes, Playwright's driver
-included, against 0.75-0.77; alternated pairs, session 47). Without it, the tab is
-``chromium``. The README's pictures (docs/img/screenshots.py) are taken with ``chromium``.
+The tests' tab (`Background`) is Debian's ``chromium-headless-shell`` where it is installed: the
+same Blink and V8 build as ``chromium`` (one source package, one version) without the browser's
+own user interface around them, so a start, a page and a close cost about a third less CPU
+(0.47-0.50 CPU-s of child processes, Playwright's driver included, against 0.75-0.77;
+alternated pairs, session 47). Without it, the tab is ``chromium``; a machine with neither has
+the shell installed (a 59 MB download against chromium's 77, without GTK), by the first `make
+test` of a new host as chromium was (in the background while tests run: 20 s on this project's
+host). The README's pictures (docs/img/screenshots.py) are taken with ``chromium``, which `make
+screenshots` installs where it is missing.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ T = TypeVar("T")
 def find_chromium(headless_shell: bool = False) -> tuple[str | None, str]:
     """The Chromium binary (installing it when we may), or None and why not. With
     `headless_shell`, Debian's headless shell of the same build where it is installed, else
-    ``chromium``; a machine with neither gets both from the one install tried."""
+    ``chromium``; a machine with neither has the shell installed (chromium where it cannot be)."""
     wanted = [HEADLESS_SHELL, CHROMIUM] if headless_shell else [CHROMIUM]
     found = next((path for path in wanted if os.path.exists(path)), None)
     if found is not None:
@@ -69,11 +72,11 @@ def find_chromium(headless_shell: bool = False) -> tuple[str | None, str]:
     lock = Path(tempfile.gettempdir()) / "fakecloud-chromium-install.lock"
     with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # one install at a time across test workers
-        tried = lock.with_suffix(".tried")
-        if not os.path.exists(CHROMIUM) and not tried.exists():
+        # once per machine and first choice (the screenshots' chromium after the tests' shell)
+        tried = lock.with_name(f"fakecloud-{PACKAGES[wanted[0]]}-install.tried")
+        if not any(os.path.exists(path) for path in wanted) and not tried.exists():
             tried.touch()
-            # chromium first: the shell is the tests' choice, chromium what everything needs
-            for path in reversed(wanted):
+            for path in wanted:  # the first that installs is enough
                 try:
                     subprocess.run(
                         [apt, "install", "-y", "--no-install-recommends", PACKAGES[path]],
@@ -84,6 +87,8 @@ def find_chromium(headless_shell: bool = False) -> tuple[str | None, str]:
                     )
                 except (OSError, subprocess.TimeoutExpired):
                     pass
+                if os.path.exists(path):
+                    break
     found = next((path for path in wanted if os.path.exists(path)), None)
     if found is not None:
         return found, ""
