@@ -1585,13 +1585,19 @@ class Trace:
         """Freeze (`_freeze`) the lists and dicts among a restored trace's details, as its
         events' writes kept them, or would have: a read gives a new one each time."""
         values, frozen = self._values, set()
-        start = 0
-        for shape, end in zip(shape_ids, ends, strict=True):
-            for j in range(start + shapes[shape][4], end):  # past the subject's values
-                if values[j].__class__ in _CONTAINERS:
+        kinds = list(map(type, values))  # found by C loops: a Python loop of every value
+        for kind in _CONTAINERS:  # was a third of a restore
+            j = -1
+            while True:
+                try:
+                    j = kinds.index(kind, j + 1)
+                except ValueError:
+                    break
+                n = bisect_right(ends, j)  # the event holding value j
+                shape = shape_ids[n]
+                if j - (ends[n - 1] if n else 0) >= shapes[shape][4]:  # past its subject
                     values[j] = _freeze(values[j])
                     frozen.add(ids[shape])
-            start = end
         book = self._book
         with _Locked(book):
             for shape in frozen.difference(book.thaws):
