@@ -65,11 +65,15 @@ class AnswerDates:
                 self._day = day
             hours, rest = divmod(rest, 3600)
             minutes, seconds = divmod(rest, 60)
-            self._text = f"{self._day_text}{hours:02d}:{minutes:02d}:{seconds:02d} GMT"
+            # each two-digit field from a table: a ``:02d`` format spec is a call to
+            # ``int.__format__`` and its parsing, three an answer
+            self._text = f"{self._day_text}{_TWO[hours]}:{_TWO[minutes]}:{_TWO[seconds]} GMT"
             self._second = second
         return self._text
 
 
+#: The numbers 0-59 as email.utils writes an hour, a minute and a second (``%02d``).
+_TWO = tuple(f"{n:02d}" for n in range(60))
 #: ``email.utils``' names of the days (``timetuple()[6]``) and months (``[1] - 1``).
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

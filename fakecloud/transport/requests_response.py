@@ -89,6 +89,9 @@ _RESPONSE_FIELDS = frozenset(
         "request",
     }
 )
+#: The class ``threading.RLock()`` makes a lock of (the C one where the interpreter has it),
+#: called without that function's frame: what the cookie jar's own constructor holds.
+_RLOCK = type(threading.RLock())
 _ELAPSED = type(Response().elapsed)  # a timedelta: immutable, one shared by all is the same
 _LAYOUT = _learn_layout()
 
@@ -107,7 +110,7 @@ def _new_response() -> Response:
     policy = _new(DefaultCookiePolicy)
     policy.__dict__ = policy_layout.copy()
     jar = _new(RequestsCookieJar)
-    jar.__dict__ = {"_policy": policy, "_cookies_lock": threading.RLock(), "_cookies": {}}
+    jar.__dict__ = {"_policy": policy, "_cookies_lock": _RLOCK(), "_cookies": {}}
     response = _new(Response)
     attributes = layout.copy()
     attributes["history"] = []
