@@ -20,8 +20,8 @@ import sys
 from typing import Any
 
 from fakecloud.nova.exception import real_class_name
+from fakecloud.profiles.releases import PYTHON3_SINCE
 from fakecloud.sim.trace import form
-from fakecloud.transport.header_size import PYTHON3_SINCE
 
 # A legacy usage notification's kind and keys, and its form (`Trace.put`) with no extra keys.
 _USAGE = (

@@ -143,6 +143,9 @@ FIRST, LATEST = RELEASES[0], RELEASES[-1]
 #: The release of the ``upstream`` profile, and the Queens point release of ``seed``.
 UPSTREAM_RELEASE = "34.0.0"
 SEED_RELEASE = "17.0.13"
+#: The first Nova major run on Python 3 alone (21.0.0, Ussuri, dropped Python 2.7): its
+#: services' texts are Python 3's (an exception's repr, eventlet's wsgi).
+PYTHON3_SINCE = 21
 #: A release number as Nova's tags spell them: no leading zero (``021.0.0`` would be read as
 #: 21.0.0 and then named unknown), and digits few enough for ``int`` to read.
 _VERSION = re.compile(r"^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$")

@@ -37,8 +37,8 @@ import webob
 import webob.dec
 import webob.exc
 
+from fakecloud.profiles.releases import PYTHON3_SINCE
 from fakecloud.transport.gateway import body_type, wire_headers
-from fakecloud.transport.header_size import PYTHON3_SINCE
 from fakecloud.transport.urllib3_response import stores_of
 
 #: The fields of the API's microversion (``Vary`` is added, the others set).

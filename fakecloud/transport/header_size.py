@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from waitress.parser import HTTPRequestParser
 from waitress.utilities import BadRequest
 
+from fakecloud.profiles.releases import PYTHON3_SINCE
 from fakecloud.transport.request_line import python_error_page, read_version
 from fakecloud.transport.unfinished import bound_chunks
 
@@ -162,8 +163,6 @@ EVENTLET_039 = replace(EVENTLET_036, underscores_kept=False)
 #: eventlet===0.39.0 in openstack/requirements' upper-constraints; 2024.2's was 0.36.1).
 EVENTLET_UNDERSCORES_DROPPED_SINCE = 31
 
-#: The first Nova major run on Python 3 alone (21.0.0, Ussuri, dropped Python 2.7).
-PYTHON3_SINCE = 21
 #: The first Nova major whose series pins eventlet 0.36.0 or later (openstack/requirements
 #: upper-constraints: 2024.1 0.35.1, 2024.2 0.36.1).
 EVENTLET_036_SINCE = 30

@@ -47,6 +47,17 @@ def _fakecloud(tmp_path: Path, *args: str, **kwargs) -> tuple[subprocess.Complet
     return done, set(listing.read_text().split())
 
 
+def test_run_builds_its_cloud_without_the_http_server(tmp_path):
+    """A scenario's cloud answers in-process: Nova's notifications read which releases ran on
+    Python 3 from the release table, not from the server's header limits (waitress's parser,
+    ``http.server``: some 10-40 ms of a command's start)."""
+    (tmp_path / "unfired.yaml").write_text(UNFIRED)
+    done, modules = _fakecloud(tmp_path, "run", "unfired.yaml")
+    assert done.returncode == 0, done.stderr
+    assert "fakecloud.nova.notifications" in modules
+    assert not {"waitress", "http.server", "fakecloud.transport.header_size"} & modules
+
+
 def test_run_and_report_into_a_pipe_do_not_import_rich(tmp_path):
     """Piped, both wrap at the fixed 100 columns, which needs no terminal measured."""
     (tmp_path / "unfired.yaml").write_text(UNFIRED)
