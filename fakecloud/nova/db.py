@@ -165,14 +165,20 @@ class NovaDB:
         (`instance_number`; ``[DEFAULT] instance_name_template``'s default), "" while it is a
         build request the conductor has not created in a cell yet (no id: building,
         scheduling, no action recorded; nova 17.0.13-34.0.0 objects/instance.py ``name``)."""
-        uuid = row.uuid
-        if (
+        if not self.in_a_cell(row):
+            return ""
+        return f"instance-{self.instance_number(row.uuid):08x}"
+
+    def in_a_cell(self, row: Instance) -> bool:
+        """Whether the conductor has created the server in a cell (its instance mapping names
+        one): false while it is building, scheduling and without an action (the conductor
+        starts ``create`` right after ``instance.create()``, nova 17.0.13-34.0.0
+        conductor/manager.py ``schedule_and_build_instances``)."""
+        return not (
             row.vm_state == states.BUILDING
             and row.task_state == states.SCHEDULING
-            and uuid not in self.actions
-        ):
-            return ""
-        return f"instance-{self.instance_number(uuid):08x}"
+            and row.uuid not in self.actions
+        )
 
     def instance_row(self, uuid: str) -> Instance | None:
         """The row itself, for views and checks that only read (None if never created)."""

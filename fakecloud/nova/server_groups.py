@@ -160,10 +160,34 @@ def destroy(nova: Any, group: InstanceGroup) -> None:
     _notify(nova, "delete", group, {"server_group_id": group.uuid})
 
 
-def live_members(nova: Any, group: InstanceGroup) -> list[str]:
-    """The members that are not deleted (``_get_not_deleted``), in the order they joined."""
+def live_members(nova: Any, group: InstanceGroup, live: set[str] | None = None) -> list[str]:
+    """The members a group's view lists (`shown_member`, or those in `live`: the list's one
+    look-up for its page), in ``_get_not_deleted``'s order (nova 17.0.13-34.0.0
+    api/openstack/compute/server_groups.py): first those whose instance mapping names no cell
+    ("Not scheduled yet"), then each cell's, newest first (``InstanceList.get_by_filters``'s
+    default sort: ``created_at``, then ``id``, descending). The mappings come from a query
+    without ``ORDER BY`` (``InstanceMappingList.get_by_instance_uuids``), so the order of the
+    unscheduled ones and of the cells (cell0 holds those no host was found for) is the
+    database's: here the order their first member joined. From 33.0.0 the list
+    (``GET /os-server-groups``) takes the members through a set instead (``list(set(
+    group.members) & not_deleted_inst_uuids)``): an order real Nova leaves to the process's
+    string hashes; fakecloud lists them as the show does."""
     db = nova.db
-    return [uuid for uuid in group.members if shown_member(db, uuid)]
+    waiting: list[str] = []
+    cells: dict[bool, list[Any]] = {}
+    never, cell0 = db.never_built, db.in_cell0
+    for uuid in group.members:
+        if not (shown_member(db, uuid) if live is None else uuid in live):
+            continue
+        row = db.instances[uuid]
+        if (never is not None and uuid in never) or not db.in_a_cell(row):
+            waiting.append(uuid)
+        else:
+            cells.setdefault(cell0 is not None and uuid in cell0, []).append(row)
+    for rows in cells.values():
+        rows.sort(key=lambda r: (r.created_at, db.instance_number(r.uuid)), reverse=True)
+        waiting.extend(row.uuid for row in rows)
+    return waiting
 
 
 def shown_member(db: Any, uuid: str) -> bool:

@@ -54,6 +54,24 @@ def test_its_group_lists_it_while_its_mapping_stays(profile, listed):
     assert groups[0]["members"] == ([sid] if listed else [])
 
 
+def test_its_group_lists_it_before_the_members_in_a_cell():
+    """Before 20.0.0 the member deleted as a build request keeps a mapping naming no cell:
+    ``_get_not_deleted`` lists those first, then the cell's members newest first."""
+    env, early, gid = _deleted_early("nova-19.3.2", group=True)
+    hints = {"os:scheduler_hints": {"group": gid}}
+    sids = []
+    for name in ("b", "c"):
+        server = {"name": name, "flavorRef": "1", "imageRef": env.image.id, "networks": "none"}
+        body = {"server": server, **hints}
+        resp = env.request("POST", "/v2.1/servers", body, microversion="2.37")
+        sids.append(resp.json()["server"]["id"])
+        env.cloud.run_until_idle()
+    shown = env.request("GET", f"/v2.1/os-server-groups/{gid}").json()["server_group"]
+    assert shown["members"] == [early, sids[1], sids[0]]
+    groups = env.request("GET", "/v2.1/os-server-groups").json()["server_groups"]
+    assert groups[0]["members"] == [early, sids[1], sids[0]]
+
+
 def test_it_is_no_marker_of_the_usage_list():
     env, sid, _ = _deleted_early("upstream")
     resp = env.request(

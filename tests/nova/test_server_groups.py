@@ -157,8 +157,12 @@ def test_anti_affinity_spreads_then_finds_no_host_and_deleted_members_leave(env)
     freed = host_of(env, sids[1])
     assert env.request("DELETE", f"/v2.1/servers/{sids[1]}").status == 204
     env.cloud.run_until_idle()
+    # ``_get_not_deleted``: the cell's members newest first (``created_at``, ``id``
+    # descending), then cell0's, where the one no host was found for was created
     members = call(env, "GET", f"{URL}/{group['id']}")[1]["server_group"]["members"]
-    assert members == [sids[0], sids[2], fourth]
+    assert members == [sids[2], sids[0], fourth]
+    listed = call(env, "GET", URL)[1]["server_groups"]
+    assert [g["members"] for g in listed if g["id"] == group["id"]] == [members]
     fifth = booted(env, group["id"], name="a4")
     assert host_of(env, fifth) == freed
     # deleting a group with members is allowed; the servers stay
@@ -174,7 +178,8 @@ def test_affinity_follows_the_first_member_and_the_member_quota(env):
     first = booted(env, group["id"], name="b0")
     pair = booted(env, group["id"], name="b1", count=2)
     members = call(env, "GET", f"{URL}/{group['id']}", mv="2.13")[1]["server_group"]
-    assert len(members["members"]) == 3 and members["members"][:2] == [first, pair]
+    # newest first: the pair's second, the pair's first, then the first member
+    assert len(members["members"]) == 3 and members["members"][1:] == [pair, first]
     assert {host_of(env, s) for s in members["members"]} == {host_of(env, first)}
     # three live members of the user; a quota of 4 takes one more, not two
     project = members["project_id"]
@@ -415,4 +420,4 @@ def test_a_saved_and_loaded_cloud_keeps_its_groups(tmp_path):
     }
     assert sorted(hosts.values()) == ["cmp-1", "cmp-2"]
     shown = loaded.request("compute", "GET", f"{URL}/{group['id']}").json()["server_group"]
-    assert shown["members"] == [first, sid]
+    assert shown["members"] == [sid, first]

@@ -175,7 +175,8 @@ class ServerGroupsController:
         policy.authorize(req.context, name, target)
 
     def _view(self, req: Request, group: Any, live: set[str] | None = None) -> dict[str, Any]:
-        """``_format_server_group``: only the members that are not deleted."""
+        """``_format_server_group``: only the members that are not deleted, in
+        `server_groups.live_members`' order."""
         version = req.microversion
         out: dict[str, Any] = {"id": group.uuid, "name": group.name}
         if version >= "2.64":
@@ -184,10 +185,7 @@ class ServerGroupsController:
         else:
             out["policies"] = [group.policy] if group.policy else []
             out["metadata"] = {}
-        if live is None:
-            out["members"] = server_groups.live_members(self.nova, group)
-        else:
-            out["members"] = [m for m in group.members if m in live]
+        out["members"] = server_groups.live_members(self.nova, group, live)
         if version >= "2.13":
             out["project_id"] = group.project_id
             out["user_id"] = group.user_id
