@@ -93,6 +93,11 @@ def test_set_log_sets_the_matching_loggers_of_the_services_named(tmp_path):
         ("upstream", {"level": "LOUD"}, "Invalid input received: LOUD is not a valid log level."),
         ("upstream", {"level": None}, "Invalid input received:  is not a valid log level."),
         ("nova-24.0.0", {"binary": "nova-api", "level": "INFO"}, None),
+        # the format check reads the level whichever binaries are named, a null one too
+        ("nova-24.0.0", {"binary": "cinder-volume", "level": "LOUD"},
+         "Invalid input received: LOUD is not a valid log level."),
+        ("upstream", {"binary": "cinder-scheduler", "level": None},
+         "Invalid input received:  is not a valid log level."),
         # 12.x: the level by hand first, then the binary
         ("seed", {"level": "LOUD", "binary": "x"},
          "Invalid input received: LOUD is not a valid log level."),
@@ -135,3 +140,11 @@ def test_admin_only_and_from_3_32(profile, version, status):
         )
     member = _put(Cloud(profile="seed"), "set-log", {"level": "INFO"}, ctx=MEMBER, version="3.31")
     assert member.status == 403
+    # from 28.0.0 the schema (its level format too) comes before the policy
+    body = {"binary": "cinder-volume", "level": "LOUD"}
+    early = _put(Cloud(profile="nova-33.0.0"), "set-log", body, ctx=MEMBER)
+    assert fault(early) == (
+        "badRequest",
+        400,
+        "Invalid input received: LOUD is not a valid log level.",
+    )
