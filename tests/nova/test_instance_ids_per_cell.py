@@ -2,9 +2,9 @@
 cell and one the scheduler found no host for in cell0, each database numbering its own, and a
 server deleted while a build request is created nowhere (nova 17.0.13-34.0.0
 conductor/manager.py ``schedule_and_build_instances``, ``_bury_in_cell0``). An admin's ``/v2``
-filter on ``id`` shows the numbers, and so does the list's order: ``created_at`` (MySQL's whole
-second), then ``id``, then, the cells' lists merged, ``uuid`` ascending
-(compute/instance_list.py ``InstanceSortContext``)."""
+filter on ``id`` shows the numbers; the list's order is ``created_at`` (MySQL's whole second),
+then ``uuid`` ascending (compute/instance_list.py ``InstanceSortContext``, in every cell's
+query and the merge), the ``id`` only after it."""
 
 from __future__ import annotations
 
@@ -46,11 +46,11 @@ def test_each_cell_numbers_its_own_servers(profile):
     assert _names(env, "id=^2$") == ["two"]
     assert _names(env, "id=^3$") == ["later"]  # the server deleted early took no id
     assert _names(env, "id=^4$") == []
-    # newest first: ``later``, then the group's second (created_at, id 2 desc), then the two
-    # 1s of the cells by uuid
-    tied = sorted(["one", "buried"], key=lambda name: ids[name])
-    assert _names(env, "") == ["later", "two", *tied]
-    assert _names(env, "sort_key=created_at&sort_dir=asc") == [*tied, "two", "later"]
+    # newest first: ``later``, then the group's three of one second by uuid ascending, either
+    # way (``InstanceSortContext``: created_at, uuid asc; the database's id after it)
+    tied = sorted(["one", "two", "buried"], key=lambda name: ids[name])
+    assert _names(env, "") == ["later", *tied]
+    assert _names(env, "sort_key=created_at&sort_dir=asc") == [*tied, "later"]
 
 
 def test_a_world_saved_and_loaded_keeps_its_cells_numbers():
@@ -79,3 +79,18 @@ def test_an_instance_name_is_its_cells_id_and_none_before_the_conductor(profile)
     assert name(waiting) == ""  # a build request: no cell has created it
     env.cloud.run_until_idle()
     assert name(waiting) == "instance-00000004"
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_servers_of_one_second_list_by_uuid_without_cell0(profile):
+    """``InstanceSortContext`` adds ``uuid`` ascending after the keys asked in every release's
+    list, one cell or many (nova 17.0.13 compute/instance_list.py l.29-38, 34.0.0 l.33-42):
+    servers made in one stored second, and servers tied on a key asked, follow their uuids,
+    not their ids."""
+    env = NovaEnv(profile)
+    ids = {name: env.boot(name, wait=False) for name in ("a", "b", "c")}
+    env.cloud.run_until_idle()
+    by_uuid = sorted(ids, key=lambda name: ids[name])
+    assert _names(env, "") == by_uuid
+    assert _names(env, "sort_key=created_at&sort_dir=asc") == by_uuid
+    assert _names(env, "sort_key=vm_state&sort_dir=desc") == by_uuid  # all active: a tie

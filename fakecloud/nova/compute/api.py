@@ -339,7 +339,16 @@ class API:
             if "fixed_ip" in filters or not ip_part:
                 return []
             ip_part = str(ip_part)
-        keys, dirs = instance_filters.sort_params(sort_keys or [], sort_dirs or [])
+        # ``InstanceSortContext`` (nova 17.0.13-34.0.0 compute/instance_list.py): ``uuid``
+        # ascending after the keys asked, before the database appends its defaults, so rows
+        # of one stored second fall to their uuid, not their id (the API asks ``created_at``)
+        keys, dirs = list(sort_keys or ()), list(sort_dirs or ())
+        if not keys:
+            keys, dirs = ["created_at", "id"], ["desc", "desc"]
+        if "uuid" not in keys:
+            keys.append("uuid")
+            dirs.append("asc")
+        keys, dirs = instance_filters.sort_params(keys, dirs)
         switches = self.kernel.switches
         if not switches.instance_compute_id:
             filters.pop("compute_id", None)  # no such column: ignored
@@ -354,10 +363,6 @@ class API:
         if ip_part is not None:
             held = self.db.fixed_addresses
             out = [row for row in out if any(ip_part in ip for ip in held(row.uuid))]
-        if self.db.in_cell0 is not None and "uuid" not in keys:
-            # ``InstanceSortContext``: the cells' lists merged, ``uuid`` the last key (nova
-            # 17.0.13-34.0.0 compute/instance_list.py): cell0's ids repeat the cell's
-            keys, dirs = [*keys, "uuid"], [*dirs, "asc"]
         instance_filters.order(out, keys, dirs, self._sort_value)
         return out
 
