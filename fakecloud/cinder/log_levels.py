@@ -29,7 +29,7 @@ from typing import Any
 from fakecloud.api.http import Request, Response
 from fakecloud.cinder import controllers, exception, policy
 from fakecloud.cinder.services_api import host_matches, service_rows
-from fakecloud.cinder.validation import validate
+from fakecloud.cinder.validation import log_method, validate
 from fakecloud.profiles.provenance import Backport, Change
 
 #: ``mv.LOG_LEVEL``.
@@ -37,8 +37,6 @@ LOG_LEVEL = "3.32"
 API_BINARY = "cinder-api"
 #: ``constants.LOG_BINARIES``, in its order.
 LOG_BINARIES = ("cinder-scheduler", "cinder-volume", "cinder-backup", API_BINARY)
-#: ``utils.LOG_LEVELS``.
-LOG_LEVELS = ("INFO", "WARNING", "ERROR", "DEBUG")
 #: The loggers each process has here: module loggers of every release 12.0.10-29.0.0 that the
 #: binary imports (``LOG = logging.getLogger(__name__)``), a few of the hundreds it has.
 LOGGERS = {
@@ -90,14 +88,6 @@ SET_LOG = {
     },
     "additionalProperties": False,
 }
-
-
-def log_method(level: Any) -> str:
-    """``utils.get_log_method``: the level's name, or its 400."""
-    text = level or ""
-    if not isinstance(text, str) or text.upper() not in LOG_LEVELS:
-        raise exception.InvalidInput(reason=f"{text} is not a valid log level.")
-    return text.upper()
 
 
 def log_action(service: Any, req: Request, action: str, body: Any) -> Response:

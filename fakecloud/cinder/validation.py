@@ -587,11 +587,21 @@ def _check_progress(progress: Any) -> bool:
     return True
 
 
+#: ``utils.LOG_LEVELS``.
+LOG_LEVELS = ("INFO", "WARNING", "ERROR", "DEBUG")
+
+
+def log_method(level: Any) -> str:
+    """``utils.get_log_method``: the level's name, or its 400 (`fakecloud.cinder.log_levels`)."""
+    text = level or ""
+    if not isinstance(text, str) or text.upper() not in LOG_LEVELS:
+        raise exception.InvalidInput(reason=f"{text} is not a valid log level.")
+    return text.upper()
+
+
 def _check_log_level(level: Any) -> bool:
     # validators.py ``_validate_log_level`` (cinder 13.0.0 on): ``get_log_method`` of whatever
     # the body holds, ``None`` too (a format check sees every type), its InvalidInput the 400
-    from fakecloud.cinder.log_levels import log_method  # log_levels imports this module
-
     log_method(level)
     return True
 
