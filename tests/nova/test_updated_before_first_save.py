@@ -40,3 +40,29 @@ def test_updated_is_the_get_time_until_the_first_save(profile):
     assert env.server(sid, user="demo")["updated"] == later["updated"]  # stamped now
     listed = env.request("GET", SINCE, microversion="2.1").json()["servers"]
     assert sid in [s["id"] for s in listed]
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_created_is_the_build_requests_time_before_and_after_the_conductor(profile):
+    """``created`` is the build request's ``created_at`` while the server is one
+    (``BuildRequest._load_instance``), and stays so once the conductor creates the row in its
+    cell: ``get_new_instance`` copies every field set, ``created_at`` too, and
+    ``instance.create()`` writes it (nova 17.0.13 objects/build_request.py line 108, 34.0.0
+    line 114; ``instance_create``: ``instance_ref.update(values)``). The ``create`` action,
+    started by the conductor after ``instance.create()``, shows the conductor's time."""
+    env = NovaEnv(profile, config={"rpc": {"delay_s": 1.0}})
+    sid = env.boot("late", wait=False)
+    before = env.server(sid, microversion="2.3")
+    assert (before["created"], before["OS-EXT-SRV-ATTR:instance_name"]) == (
+        "2026-01-01T00:00:00Z",
+        "",
+    )
+    env.cloud.run_until_idle()
+    after = env.server(sid, microversion="2.3")
+    assert (after["status"], after["created"]) == ("ACTIVE", "2026-01-01T00:00:00Z")
+    assert after["OS-EXT-SRV-ATTR:instance_name"] == "instance-00000001"
+    path = f"/v2.1/servers/{sid}/os-instance-actions"
+    actions = env.request("GET", path, user="admin").json()["instanceActions"]
+    assert [(a["action"], a["start_time"][:19]) for a in actions] == [
+        ("create", "2026-01-01T00:00:01")
+    ]
