@@ -21,7 +21,7 @@ from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import NORMAL, PENDING, URGENT, EventPriority, Initialize
+from simpy.events import NORMAL, PENDING, URGENT, Initialize
 
 from fakecloud.bounds import MAX_SECONDS, OutOfRange, clock_time, finite_seconds
 from fakecloud.config import Config, config_section
@@ -380,12 +380,14 @@ class Kernel:
                 try:
                     for callback in callbacks:
                         callback(event)
-                except StopSimulation:
+                except StopSimulation as stop:
                     _requeue_rest(env, event, callbacks, callback)
-                    raise
+                    # the run's answer here, not by raising `stop` again to the handler below
+                    # (every request's run ends so: a second unwinding of this frame)
+                    return stop.args[0]
                 if not event._ok and not hasattr(event, "_defused"):
                     raise _failure(event)
-        except StopSimulation as exc:
+        except StopSimulation as exc:  # chance's step (`env.step`) stopped the run
             return exc.args[0]
         except EmptySchedule:
             if until is None:
@@ -566,7 +568,9 @@ def _requeue_rest(env: Any, event: Any, callbacks: list, stopped_at: Any) -> Non
     """What simpy's step does when a callback stops the run: the event's remaining callbacks
     run when the simulation resumes (the event queued again, most urgent)."""
     event.callbacks = callbacks[callbacks.index(stopped_at) + 1 :]
-    env.schedule(event, EventPriority(-1))
+    # ``env.schedule(event, EventPriority(-1))`` without its two calls (the same entry:
+    # ``EventPriority`` is a NewType of int, and ``schedule`` adds its delay, 0)
+    heappush(env._queue, (env._now + 0, -1, next(env._eid), event))
 
 
 def _failure(event: Any) -> BaseException:
