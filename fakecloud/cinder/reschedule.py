@@ -10,7 +10,7 @@ The manager's flow reverts a failure by rescheduling when the request has retry 
 only one that passes (the default filters have no ``IgnoreAttemptedHostsFilter``). Past the
 last attempt ``_populate_retry`` raises ``NoValidBackend`` ("Exceeded max scheduling attempts
 N for resource ID"): the volume ``error`` and the user message ``schedule allocate
-volume:No valid backend was found.`` (``VOLUME_VOLUME_001_003``).
+volume:Could not find any available weighted backend.`` (``VOLUME_VOLUME_001_003``).
 
 Modelled for the failures of the flow's ``ExtractVolumeSpecTask``, cinder-volume's reads of
 an image before a volume from it (an image deleted or hidden since the API's reads:
