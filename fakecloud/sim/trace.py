@@ -66,8 +66,10 @@ SNAPSHOT_FORMAT = 2
 
 #: A shape: kind, actor, detail keys, the subject's template (None: the subject is one value),
 #: how many values the subject takes (1 for a plain subject), the keys of the details stored
-#: per event, and the details as a dict with the shape's constant values (None: none constant).
-_Shape = tuple[str, str, tuple[str, ...], "str | None", int, tuple[str, ...], "dict | None"]
+#: per event, and the details' values in the keys' order, the constants' and None for the
+#: others (None: none constant), a tuple where a dict was 100 to 300 bytes more (a storm's book
+#: holds some 60 shapes a compute host).
+_Shape = tuple[str, str, tuple[str, ...], "str | None", int, tuple[str, ...], "tuple | None"]
 
 #: Every 64th event's start in the values is kept (`_MARK` masks the rest of a seq).
 _MARK_BITS = 6
@@ -1242,7 +1244,7 @@ class Trace:
     def _build_merged(self, i: int, shape: int, start: int, t: float) -> Event:
         """`_build` of a shape with a detail named as a core field (it overrides the core
         field's value in place, as an update does)."""
-        kind, actor, _, template, parts, var_keys, skeleton = self._shapes[shape]
+        kind, actor, keys, template, parts, var_keys, skeleton = self._shapes[shape]
         values = self._values
         if self._odd_t:
             t = self._odd_t.get(i, t)
@@ -1252,7 +1254,7 @@ class Trace:
             subject = template.format(*values[start : start + parts])
         event = {"t": t, "seq": i, "kind": kind, "actor": actor, "subject": subject}
         if skeleton is not None:
-            event.update(skeleton)
+            event.update(zip(keys, skeleton, strict=True))
         if var_keys:
             start += parts
             held = values[start : start + len(var_keys)]
@@ -1463,7 +1465,7 @@ class Trace:
                 verdict = _MAYBE
                 continue
             elif key in keys:
-                have = skeleton[key]  # a constant of the shape
+                have = skeleton[keys.index(key)]  # a constant of the shape
             else:
                 have = None
             if not _field_matches(key, have, want):
@@ -1619,7 +1621,7 @@ def _replay(trace: Trace, shapes: list[_Shape]) -> list[int] | None:
     families: dict[tuple, list[tuple[int, tuple[str, ...], tuple]]] = {}
     for n, (kind, actor, keys, template, parts, var_keys, skeleton) in enumerate(shapes):
         constant = tuple(k for k in keys if k not in var_keys)
-        met = tuple(skeleton[k] for k in constant) if constant else ()
+        met = tuple(skeleton[keys.index(k)] for k in constant) if constant else ()
         if any(v.__class__ not in _TEXT for v in met):
             return None
         families.setdefault((kind, actor, keys, template, parts), []).append((n, constant, met))
@@ -1693,9 +1695,8 @@ def _grown(
         return _start(book, info, _plan(keys, kept), freeze)
     shape = book.shape_ids.setdefault((info, plan_id, met), len(book.shapes))
     if shape == len(book.shapes):  # a new shape
-        skeleton = dict.fromkeys(keys)  # the keys in order; the constants' values, others None
-        for i, k in enumerate(constant):
-            skeleton[k] = met[i]
+        given = dict(zip(constant, met, strict=True))
+        skeleton = tuple(given.get(k) for k in keys)  # the constants' values, others None
         book.add_shape((kind, actor, keys, template, parts, _PLAN_VARIABLE[plan_id], skeleton))
     # the state is that of the set of constants met, kept in one flat tuple (a frozenset is
     # 216 bytes and more, and a book holds some 80 states per compute host) of their shapes'
@@ -1755,7 +1756,7 @@ def _read_plan(
         return None, template, parts, var_keys, thaw
     made: dict[str, Any] = {"t": None, "seq": None, "kind": kind, "actor": actor, "subject": None}
     if skeleton is not None:
-        made.update(skeleton)
+        made.update(zip(keys, skeleton, strict=True))
     for key in var_keys:
         made.setdefault(key, None)
     return made, template, parts, var_keys, thaw
@@ -1767,7 +1768,7 @@ def _shape_data(shape: _Shape) -> list[Any]:
     kind, actor, keys, template, _, var_keys, skeleton = shape
     data = [kind, actor, list(keys)]
     if skeleton is not None:
-        data += [template, {k: v for k, v in skeleton.items() if k not in var_keys}]
+        data += [template, {k: v for k, v in zip(keys, skeleton, strict=True) if k not in var_keys}]
     elif template is not None:
         data.append(template)
     return data
@@ -1786,7 +1787,7 @@ def _shape_from_data(data: list[Any]) -> _Shape:
         template = str(template)
         parts = sum(1 for _, name, _, _ in string.Formatter().parse(template) if name is not None)
     var_keys = tuple(k for k in keys if k not in constant)
-    skeleton = {k: constant.get(k) for k in keys} if constant else None
+    skeleton = tuple(constant.get(k) for k in keys) if constant else None
     return (str(kind), str(actor), keys, template, parts, var_keys, skeleton)
 
 
