@@ -96,6 +96,7 @@ class Domain:
     id: str
     """The instance uuid (the subject of the domain's trace events)."""
     name: str
+    """libvirt's name for it: the instance's name when spawned (``instance-%08x``)."""
     power_state: states.PowerState
     memory_bytes: int
     disk_bytes: int
@@ -186,10 +187,10 @@ class LibvirtDriver:
         name: str | None = None,
     ) -> Generator[Any, Any, None]:
         """Create and boot the guest (its disk from the image, or the attached root volume);
-        `name`: the libvirt name a rebuilt guest keeps (otherwise a new one). Fault point
-        ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists. An image
-        the download refuses (`images.check_fetched`), or whose signature it cannot verify
-        where the server has trusted certificates or the configuration asks
+        `name`: the libvirt name a rebuilt guest keeps (otherwise the instance's name). Fault
+        point ``nova.libvirt.spawn`` (host, instance_uuid) fails it before the guest exists.
+        An image the download refuses (`images.check_fetched`), or whose signature it cannot
+        verify where the server has trusted certificates or the configuration asks
         (`trusted_certs.verify`), fails it at once."""
         if not volume_backed and image_meta is not None:
             config = self.config
@@ -241,7 +242,10 @@ class LibvirtDriver:
             source = _source_type(self.config.images_type)
         return Domain(
             id=instance.uuid,
-            name=name or f"instance-{self.kernel.ids.counter('nova.instance'):08x}",
+            # ``_get_guest_config``: ``guest.name = instance.name``, instance-%08x of the
+            # server's id in its cell (nova 17.0.13 virt/libvirt/driver.py line 5184, 34.0.0
+            # line 7744), the OS-EXT-SRV-ATTR:instance_name a user reads
+            name=name or instance.name(),
             power_state=states.RUNNING,
             memory_bytes=_shared_size(flavor.memory_mb * MiB),
             disk_bytes=allocated,
