@@ -80,8 +80,14 @@ class ServerTagsController:
             raise HttpError(404, "The resource could not be found.")
 
     def _tags(self, req: Request) -> list[str]:
-        """``TagList.get_by_resource_id``: the caller's server's tags (404 otherwise)."""
-        return list(self.servers.get_server(req.context, req.params["server_id"], copy=False).tags)
+        """``TagList.get_by_resource_id``: the caller's server's tags (404 otherwise, a build
+        request too: its mapping names no cell, so the tag table read is the API's default
+        database's, devstack's cell0, which has no such instance)."""
+        server_id = req.params["server_id"]
+        row = self.servers.get_server(req.context, server_id, copy=False)
+        if not self.nova.db.in_a_cell(row):
+            raise HttpError(404, exception.InstanceNotFound(instance_id=server_id).format_message())
+        return list(row.tags)
 
     def _writable(self, req: Request, action: str) -> Any:
         """``_check_instance_in_valid_state``: a copy of the server, or 404/409."""
