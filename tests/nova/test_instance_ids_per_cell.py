@@ -94,3 +94,18 @@ def test_servers_of_one_second_list_by_uuid_without_cell0(profile):
     assert _names(env, "") == by_uuid
     assert _names(env, "sort_key=created_at&sort_dir=asc") == by_uuid
     assert _names(env, "sort_key=vm_state&sort_dir=desc") == by_uuid  # all active: a tie
+
+
+@pytest.mark.parametrize("profile", ["nova-17.0.13", "upstream"])
+def test_a_build_request_lists_before_the_cells_servers(profile):
+    """``get_all`` lists the build requests first, then the cells' instances (nova 17.0.13 and
+    34.0.0 compute/api.py: "[sorted instances with no host] + [sorted instances with host]"),
+    whatever the order asked; once the conductor places it, the server sorts with the rest."""
+    env = NovaEnv(profile)
+    env.boot("placed")
+    waiting = env.boot("waiting", wait=False)
+    assert env.server(waiting)["OS-EXT-STS:task_state"] == "scheduling"
+    assert _names(env, "sort_key=created_at&sort_dir=asc") == ["waiting", "placed"]
+    assert _names(env, "sort_key=display_name&sort_dir=asc") == ["waiting", "placed"]
+    env.cloud.run_until_idle()
+    assert _names(env, "sort_key=created_at&sort_dir=asc") == ["placed", "waiting"]

@@ -363,8 +363,27 @@ class API:
         if ip_part is not None:
             held = self.db.fixed_addresses
             out = [row for row in out if any(ip_part in ip for ip in held(row.uuid))]
-        instance_filters.order(out, keys, dirs, self._sort_value)
-        return out
+        in_a_cell = self.db.in_a_cell
+        waiting = [row for row in out if not in_a_cell(row)]
+        if not waiting:
+            instance_filters.order(out, keys, dirs, self._sort_value)
+            return out
+        # the build requests first, then the cells' instances ("[sorted instances with no
+        # host] + [sorted instances with host]", nova 17.0.13-34.0.0 compute/api.py get_all);
+        # BuildRequestList.get_by_filters sorts them by the keys asked and the database's
+        # defaults, no uuid, ``id`` the build request's own (their creation order)
+        placed = [row for row in out if in_a_cell(row)]
+        instance_filters.order(placed, keys, dirs, self._sort_value)
+        rank = {row.uuid: n for n, row in enumerate(waiting)}
+
+        def requested(row: Instance, key: str) -> Any:
+            return rank[row.uuid] if key == "id" else self._sort_value(row, key)
+
+        asked, asked_dirs = instance_filters.sort_params(
+            list(sort_keys or ()), list(sort_dirs or ())
+        )
+        instance_filters.order(waiting, asked, asked_dirs, requested)
+        return waiting + placed
 
     def _sort_value(self, row: Instance, key: str) -> Any:
         """A row's value of the instances column `key` (``id`` and ``instance_type_id`` as
