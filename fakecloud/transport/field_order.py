@@ -49,12 +49,15 @@ _OWN = frozenset({"content-type", "content-length", *_VERSION_FIELDS, *_IDS})
 #: (family, Apache in front) -> (status, no body, the field names..., and for an error
 #: whether the method is HEAD and its Content-Type) -> the steps laying such an answer out
 #: (`FieldOrder.lines`). A dict's keys are its names in order, so an answer's key costs no
-#: pass of its own; the plans are the process's, shared by every cloud.
+#: pass of its own; the plans are the process's, shared by every cloud. A plan is made for its
+#: first answer's kinds of values (a string's one line, a list's line per item: `_kinds`), and
+#: raises `_OtherKind` for an answer of other kinds under the same names, laid out then by a
+#: plan kept under (the key, the answer's kinds).
 _PLANS: dict[tuple, Any] = {}
 #: `_PLANS`' stored layouts (`FieldOrder.stored`), by the same keys.
 _STORED: dict[tuple, dict[tuple, Any]] = {}
-#: Each compiled layout's steps.
-_STEPS: dict[Any, tuple[tuple[str, Any], ...]] = {}
+#: Each compiled layout's steps, and the kinds of values they are for.
+_STEPS: dict[Any, tuple[tuple[tuple[str, Any], ...], dict[str, int]]] = {}
 
 
 class FieldOrder:
@@ -86,10 +89,13 @@ class FieldOrder:
             key = (*key, method == "HEAD", headers.get("Content-Type"))
         lay = self._plans.get(key)
         if lay is None:
-            steps = self._plan(response, method)
-            lay = self._plans[key] = _compiled(steps)
-            _STEPS[lay] = steps
-        return lay(headers, length, date, response.body)
+            lay = self._learnt(key, response, method)
+        try:
+            return lay(headers, length, date, response.body)
+        except _OtherKind:  # (a value of another kind than the plan's: its own plan)
+            key = (key, _kinds(headers))
+            lay = self._plans.get(key) or self._learnt(key, response, method)
+            return lay(headers, length, date, response.body)
 
     def stored(
         self, response: Any, method: str, length: int, date: str
@@ -100,7 +106,7 @@ class FieldOrder:
         store, the ``Content-Length`` of `length` in both): made by a function compiled once
         per kind of answer and field names, each field's folded name a literal, not found
         anew for each line of each answer (`_compiled_stored`); `_by_lines` where the kind's
-        lines cannot be laid out so (names that fold alike, a list field left empty)."""
+        lines cannot be laid out so (names that fold alike)."""
         headers = response.headers
         status = response.status
         key = (status, response.body is None, *headers)
@@ -108,14 +114,31 @@ class FieldOrder:
             key = (*key, method == "HEAD", headers.get("Content-Type"))
         lay = self._stored.get(key)
         if lay is None:
-            plan = self._plans.get(key)
-            if plan is None:
-                self.lines(response, method, length, date)  # learns the plan
-            lay = self._stored[key] = _compiled_stored(_STEPS[self._plans[key]])
-        laid = lay(headers, length, date, response.body)
+            lay = self._learnt_stored(key, response, method)
+        try:
+            laid = lay(headers, length, date, response.body)
+        except _OtherKind:  # (as `lines`)
+            key = (key, _kinds(headers))
+            lay = self._stored.get(key) or self._learnt_stored(key, response, method)
+            laid = lay(headers, length, date, response.body)
         if laid is None:
             return _by_lines(self.lines(response, method, length, date), length)
         return laid
+
+    def _learnt(self, key: tuple, response: Any, method: str) -> Any:
+        """The compiled layout of `response`'s kind, names and values' kinds, kept under
+        `key` (`_compiled`)."""
+        steps = self._plan(response, method)
+        kinds = dict(zip(response.headers, _kinds(response.headers), strict=True))
+        lay = self._plans[key] = _compiled(steps, kinds)
+        _STEPS[lay] = (steps, kinds)
+        return lay
+
+    def _learnt_stored(self, key: tuple, response: Any, method: str) -> Any:
+        """`_learnt`'s stored layout (`_compiled_stored`) of the plan kept under `key`."""
+        plan = self._plans.get(key) or self._learnt(key, response, method)
+        lay = self._stored[key] = _compiled_stored(*_STEPS[plan])
+        return lay
 
     def _plan(self, response: Any, method: str) -> tuple[tuple[str, Any], ...]:
         """The steps that lay out answers of `response`'s kind and names: each a dict key and
@@ -160,54 +183,68 @@ _EACH = object()
 _TYPE = object()
 
 
-def _compiled(steps: tuple[tuple[str, Any], ...]) -> Any:
+def _compiled(steps: tuple[tuple[str, Any], ...], kinds: dict[str, int]) -> Any:
     """`steps` made into one function ``(headers, length, date, body) -> lines`` whose body
     is a single list display: a Nova answer's nine lines in two thirds of the time
     `wire_headers`' own pass takes, where a loop over the steps took a fifth more than it
-    (timeit, 300,000 each). Names enter the code as their ``repr``, a string literal."""
+    (timeit, 300,000 each). Names enter the code as their ``repr``, a string literal.
+
+    The steps are those of values of `kinds` (`_kinds`: a list's length, or -1), and the
+    function raises `_OtherKind` for an answer whose values are of others (a string where the
+    plan writes a list's lines, or a list where it writes one line): a string value costs no
+    check of its own (its class is looked at to write it anyway), a list one in the call that
+    writes its lines, and only a name no step writes (a list left empty, a ``Vary`` Apache
+    merges, a field a 204 loses) one call of its own."""
     parts = []
     for name, how in steps:
         n = repr(name)
         if how is None:  # (a value that is no string is written as str() of it)
-            parts.append(f"({n}, v if (v := h[{n}]).__class__ is str else str(v))")
+            parts.append(f"({n}, v if (v := h[{n}]).__class__ is str else _one(v))")
         elif how is _LENGTH:
             parts.append("('Content-Length', str(length))")
         elif how is _DATE:
             parts.append("('Date', date)")
         elif how is _EACH:
-            parts.append(f"*_each({n}, h[{n}])")
+            parts.append(f"*_each({n}, h[{n}], {kinds[name]})")
         elif how is _TYPE:
             parts.append("('Content-Type', body_type(body))")  # (a call: ~0.1 us, rare)
         else:
             parts.append(f"({n}, _merged_vary(h, {how!r}))")
+    parts += [f"*_kind(h[{name!r}], {kind})" for name, kind in _unwritten(steps, kinds)]
     source = f"def lay(h, length, date, body):\n    return [{', '.join(parts)}]\n"
-    space = {"body_type": body_type, "_merged_vary": _merged_vary, "_each": _each}
+    space = {
+        "body_type": body_type,
+        "_merged_vary": _merged_vary,
+        "_each": _each,
+        "_one": _one,
+        "_kind": _kind,
+    }
     exec(source, space)  # noqa: S102 - the source is made above, names as literals
     return space["lay"]
 
 
-def _compiled_stored(steps: tuple[tuple[str, Any], ...]) -> Any:
+def _compiled_stored(steps: tuple[tuple[str, Any], ...], kinds: dict[str, int]) -> Any:
     """`steps` made into one function ``(headers, length, date, body) -> (lines, container,
     store)`` (`FieldOrder.stored`), or into one answering None for each answer (the steps'
     names fold alike: the stores merge such lines, `_by_lines` does). The lines are
     `_compiled`'s; each store's entries are set in the lines' order under their folded
     names as literals, as `read_response_stored` sets them (a list field's lines in one
     entry, its values joined by ", "; the ``Content-Length`` set last, in its line's place
-    if the answer has one), and a list field left empty answers None: its lines are none,
-    and its place in the stores none either."""
+    if the answer has one), a list field left empty has no entry (its lines are none); an
+    answer whose values are of other kinds than `kinds` raises `_OtherKind` (`_compiled`)."""
     folded = [name.lower() for name, how in steps]
     if len(set(folded)) != len(folded):
         return _no_stored
-    values, lines, container, store = [], [], [], []
+    values = [f"_kind(h[{name!r}], {kind})" for name, kind in _unwritten(steps, kinds)]
+    lines, container, store = [], [], []
     for i, ((name, how), key) in enumerate(zip(steps, folded, strict=True)):
         n, k, v = repr(name), repr(key), f"v{i}"
         if key == "content-length":  # its entries are the body's length, as `stores_of` sets
             if how is _EACH:
-                values.append(f"{v} = [str(one) for one in h[{n}]]")
-                values.append(f"if not {v}: return None")
+                values.append(f"{v} = _items(h[{n}], {kinds[name]})")
                 lines.append(f"*[({n}, one) for one in {v}]")
             elif how is None:
-                values.append(f"{v} = x if (x := h[{n}]).__class__ is str else str(x)")
+                values.append(f"{v} = x if (x := h[{n}]).__class__ is str else _one(x)")
                 lines.append(f"({n}, {v})")
             elif how is _LENGTH:
                 lines.append("('Content-Length', size)")
@@ -217,12 +254,11 @@ def _compiled_stored(steps: tuple[tuple[str, Any], ...]) -> Any:
             store.append("s['content-length'] = ('Content-Length', size)")
             continue
         if how is None:  # (a value that is no string is written as str() of it)
-            values.append(f"{v} = x if (x := h[{n}]).__class__ is str else str(x)")
+            values.append(f"{v} = x if (x := h[{n}]).__class__ is str else _one(x)")
         elif how is _DATE:
             v = "date"
         elif how is _EACH:
-            values.append(f"{v} = [str(one) for one in h[{n}]]")
-            values.append(f"if not {v}: return None")
+            values.append(f"{v} = _items(h[{n}], {kinds[name]})")
             lines.append(f"*[({n}, one) for one in {v}]")
             container.append(f"{k}: [{n}, *{v}]")
             store.append(f"s[{k}] = ({n}, ', '.join({v}))")
@@ -246,7 +282,14 @@ def _compiled_stored(steps: tuple[tuple[str, Any], ...]) -> Any:
         f"return [{', '.join(lines)}], c, s",
     ]
     source = "def lay(h, length, date, body):\n" + "".join(f"    {line}\n" for line in body)
-    space = {"body_type": body_type, "_merged_vary": _merged_vary, "OrderedDict": OrderedDict}
+    space = {
+        "body_type": body_type,
+        "_merged_vary": _merged_vary,
+        "OrderedDict": OrderedDict,
+        "_one": _one,
+        "_items": _items,
+        "_kind": _kind,
+    }
     exec(source, space)  # noqa: S102 - the source is made above, names as literals
     return space["lay"]
 
@@ -264,8 +307,53 @@ def _by_lines(
     return lines, container, store
 
 
-def _each(name: str, values: Any) -> list[tuple[str, str]]:
-    """A line per item of a list value (Nova's two ``Vary``), as `wire_headers` writes it."""
+class _OtherKind(Exception):
+    """An answer's value of another kind than its plan's (`_compiled`)."""
+
+
+def _kinds(headers: Any) -> tuple[int, ...]:
+    """Each value's kind: a list's (or tuple's) length, or -1 (one line, as `wire_headers`
+    writes it); the plans' steps are those of their values' kinds."""
+    return tuple(
+        [len(v) if v.__class__ is list or v.__class__ is tuple else -1 for v in headers.values()]
+    )
+
+
+def _unwritten(steps: tuple[tuple[str, Any], ...], kinds: dict[str, int]) -> list[tuple[str, int]]:
+    """The names of `kinds` whose values no step of `steps` writes as it is or line by line
+    (their kinds checked on their own: `_kind`)."""
+    written = {name for name, how in steps if how is None or how is _EACH}
+    return [(name, kind) for name, kind in kinds.items() if name not in written]
+
+
+def _kind(value: Any, kind: int) -> tuple[()]:
+    """No lines, or `_OtherKind` where `value` is not of `kind` (`_kinds`)."""
+    if (len(value) if value.__class__ is list or value.__class__ is tuple else -1) != kind:
+        raise _OtherKind
+    return ()
+
+
+def _one(value: Any) -> str:
+    """A value that is no string written on one line (``str()``), or `_OtherKind` where it
+    is a list's."""
+    if value.__class__ is list or value.__class__ is tuple:
+        raise _OtherKind
+    return str(value)
+
+
+def _items(values: Any, count: int) -> list[str]:
+    """A list value's `count` items, as written (``str()``), or `_OtherKind` where it is no
+    list of `count`."""
+    if (values.__class__ is not list and values.__class__ is not tuple) or len(values) != count:
+        raise _OtherKind
+    return [str(one) for one in values]
+
+
+def _each(name: str, values: Any, count: int) -> list[tuple[str, str]]:
+    """A line per item of a list value of `count` (Nova's two ``Vary``), as `wire_headers`
+    writes it, or `_OtherKind` where it is no list of `count`."""
+    if (values.__class__ is not list and values.__class__ is not tuple) or len(values) != count:
+        raise _OtherKind
     return [(name, str(one)) for one in values]
 
 

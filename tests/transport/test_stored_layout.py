@@ -2,6 +2,7 @@
 answer (`FieldOrder.stored`), are the stores made from its lines one by one: the same lines,
 urllib3's container and ``requests``' store, entry for entry and in order."""
 
+import itertools
 from collections import OrderedDict
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from fakecloud.api.http import Response
 from fakecloud.transport.field_order import FieldOrder
+from fakecloud.transport.gateway import wire_headers
 from fakecloud.transport.urllib3_response import stores_of
 from tests.robustness.fuzz_scale import SCALE
 
@@ -35,14 +37,18 @@ HEADERS = [
 ]
 
 
+DATE = "Tue, 08 Dec 2026 02:00:00 GMT"
+
+
 def _same(front, response, method, length):
-    lines = front.lines(response, method, length, "Tue, 08 Dec 2026 02:00:00 GMT")
-    stored = front.stored(response, method, length, "Tue, 08 Dec 2026 02:00:00 GMT")
+    lines = front.lines(response, method, length, DATE)
+    stored = front.stored(response, method, length, DATE)
     container, store = stores_of(lines, length)
     assert stored[0] == lines
     assert list(stored[1].items()) == list(container.items())
     assert stored[2].__class__ is OrderedDict
     assert list(stored[2].items()) == list(store.items())
+    return lines
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -55,12 +61,50 @@ def test_each_kind_of_answer_is_stored_as_its_lines_are(family, apache, headers,
         _same(front, Response(status, body, dict(headers)), method, length)
 
 
+#: A name this process has laid out no answer of (`FieldOrder`'s plans are the process's).
+_FRESH = (f"X-Probe-{n}" for n in itertools.count())
+_LISTED = ["OpenStack-API-Version", "X-OpenStack-Nova-API-Version"]
+_VARIES = [_LISTED, "OpenStack-API-Version", ["OpenStack-API-Version"], []]
+
+
+def _probe(name, vary):
+    return {
+        "OpenStack-API-Version": "compute 2.60",
+        "X-OpenStack-Nova-API-Version": "2.60",
+        "Vary": vary,
+        name: "p",
+        "x-openstack-request-id": "req-1",
+    }
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("apache", [False, True])
+@pytest.mark.parametrize("status", [200, 404])
+@pytest.mark.parametrize(("first", "then"), list(itertools.permutations(_VARIES, 2)))
+def test_answers_of_the_same_names_are_laid_out_whatever_their_values_kinds(
+    family, apache, status, first, then
+):
+    """Two answers with the same names, a list value in one where the other has a string (or
+    a list of another length), in either order in one process: each is laid out as if it
+    were the first of its names (its lines those of an answer of a name never seen, its
+    stores those `read_response_stored` makes of its lines), never by the other's plan."""
+    front = FieldOrder(family, apache)
+    shared = next(_FRESH)
+    for vary in (first, then):
+        response = Response(status, {"a": 1}, _probe(shared, vary))
+        lines = _same(front, response, "GET", 7)
+        fresh = next(_FRESH)
+        alone = _same(front, Response(status, {"a": 1}, _probe(fresh, vary)), "GET", 7)
+        assert lines == [(shared if n == fresh else n, v) for n, v in alone]
+        if family is None and not apache:  # (as built: `wire_headers`' lines)
+            assert lines == [*wire_headers(response), ("Content-Length", "7"), ("Date", DATE)]
+
+
 #: Each name's values: a kind of answer is its names (`FieldOrder`'s plans are the process's,
-#: shared with every other test's answers), and a service gives one name one type of value: a
-#: list only under a name of this test's own.
+#: shared with every other test's answers), a value a string or a list of any length.
 _VALUES = {
-    "X-Listed": st.lists(st.text(max_size=3), max_size=3),
-    "Vary": st.text(max_size=5),
+    "X-Listed": st.one_of(st.lists(st.text(max_size=3), max_size=3), st.text(max_size=3)),
+    "Vary": st.one_of(st.text(max_size=5), st.lists(st.text(max_size=3), max_size=3)),
     "vary": st.text(max_size=5),
     "Content-Type": st.text(max_size=5),
     "Content-Length": st.one_of(st.text(max_size=5), st.integers()),
