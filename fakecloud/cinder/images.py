@@ -396,16 +396,26 @@ class GlanceImageService:
         ``get_location`` is glanceclient's ``get`` (``GET /v2/images/{id}`` as the caller, with
         Cinder's service token), which the ``show`` right after finds answered the same
         (`show`'s `read`); from 27.0.0 first the location API (`_locations`)."""
-        read = None
-        if self._glance.kernel.switches.series.cinder < LOCATIONS_API_SINCE or not self._locations(
-            context, image_id
-        ):
-            meta, serving = self._show(context, image_id, None, _GET_LOCATION_SITES)
-            read = Shown(meta, context, image_id, serving)
+        read = self.get_location(context, image_id)
         meta, _ = self._show(context, image_id, read)
         if read is not None:
             check_convertible(meta)  # show's ``_translate_from_glance``, not get_location's
         return meta
+
+    def get_location(self, context: Any, image_id: str) -> Shown | None:
+        """``GlanceImageService.get_location`` (cinder 12.0.10-29.0.0 ``image/glance.py``), as
+        a volume's create (`extract_spec`) and ``VolumeManager.reimage`` (20.0.0-29.0.0, before
+        ``copy_image_to_volume``) send it: glanceclient's ``get`` (``GET /v2/images/{id}`` as
+        the caller, with Cinder's service token), from 27.0.0 after the location API
+        (`_locations`), which it follows only where that answered nothing. What ``get``
+        answered (a ``show`` right after may reuse it), else None. An image deleted or hidden
+        since the API's reads fails here: `ImageNotFound`, a refusal `ImageNotAuthorized`."""
+        if self._glance.kernel.switches.series.cinder >= LOCATIONS_API_SINCE and self._locations(
+            context, image_id
+        ):
+            return None
+        meta, serving = self._show(context, image_id, None, _GET_LOCATION_SITES)
+        return Shown(meta, context, image_id, serving)
 
     def _locations(self, context: Any, image_id: str) -> bool:
         """``get_location``'s ``get_image_locations`` (cinder 27.0.0, b851d08e8): after

@@ -24,8 +24,11 @@
   image whose ``block_device_mapping`` is no JSON (the repr an upload copies) fails the image
   service's decoding: FaultWrapper's generic 500, from 26.0.0 at the controller's read
   (nothing changed), before at the API's (the volume left ``downloading``).
-- The manager: the image's bytes through ``cinder-image-download`` and the backend (the
-  virtual size checked after, as ``fetch_to_raw`` does), or from 26.0.0 for a snapshot image
+- The manager: the image's location read (``image_service.get_location``: until 26.x
+  ``GET /v2/images/{id}`` as the caller, from 27.0.0 the location API first; an image gone
+  since the API's check is ``ImageNotFound``, the volume ``error``), the image's bytes
+  through ``cinder-image-download`` and the backend (the virtual size checked after, as
+  ``fetch_to_raw`` does), or from 26.0.0 for a snapshot image
   the generic revert from that snapshot (a temporary volume and a copy); the volume's image
   metadata replaced by the image's, bootable, back to its status; a ``reserved`` volume has
   Nova told (``volume-reimaged`` at 2.93 for its server, as the service user; a refusal is
@@ -212,13 +215,18 @@ def run(
 def _copy_image(
     manager: Any, volume: Any, image_meta: dict[str, Any], context: Any = None
 ) -> Generator:
-    """``volume_utils.copy_image_to_volume`` into the volume as it is (no create): Glance's
+    """``image_service.get_location`` (`GlanceImageService.get_location`: an image deleted
+    since the API's check fails the reimage here, before a byte moves), then
+    ``volume_utils.copy_image_to_volume`` into the volume as it is (no create): Glance's
     middleware taking the download's token (`context`'s, as a create's download does:
     `GlanceImageService.check_download`; a refusal fails the reimage), the image's bytes
     through Cinder's download link and the backend, then ``fetch_to_raw``'s virtual size
     check."""
     k = manager.kernel
     driver = manager.driver
+    locate = getattr(manager.cinder.image_service, "get_location", None)
+    if context is not None and locate is not None:
+        locate(context, image_meta["id"])  # the manager's ``image_service.get_location``
     yield from driver._fault("copy_image_to_volume", {"volume_id": volume.id, "size": volume.size})
     check = getattr(manager.cinder.image_service, "check_download", None)
     sent = check(context, image_meta["id"]) if context is not None and check else False

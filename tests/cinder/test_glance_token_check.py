@@ -95,6 +95,34 @@ def test_a_reimage_whose_download_starts_after_the_token_died(send, status):
     volume = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
     cloud.run_until_idle()
     volume_id = volume.json()["volume"]["id"]
+    # the download waits 900 s after the manager's get_location: the token lives 600
+    cloud.faults.add(
+        "cinder.driver", action="delay", delay_s=900, match={"op": "copy_image_to_volume"}
+    )
+    body = {"os-reimage": {"image_id": image_id}}
+    path = f"/v3/{{project_id}}/volumes/{volume_id}/action"
+    r = cloud.request("block-storage", "POST", path, body=body, microversion="3.68")
+    assert r.status == 202
+    cloud.run_until_idle()
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
+    assert shown.json()["volume"]["status"] == status
+    _download_checked(cloud, image_id, refused=status == "error", reads=[("get_location", 200)])
+
+
+@pytest.mark.parametrize(("send", "status"), [(False, "error"), (True, "available")])
+def test_a_reimage_whose_manager_starts_after_the_token_died(send, status):
+    """``VolumeManager.reimage`` reads the image's location before its download
+    (``image_service.get_location``, cinder 20.0.0-29.0.0; glanceclient's ``get`` until 26.x):
+    a manager that starts after the request's token died is refused there, nothing downloaded,
+    and the volume goes to ``error``, unless Cinder adds its own service token."""
+    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    image_id = images["images"][0]["id"]
+    body = {"volume": {"size": 1}}
+    volume = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    cloud.run_until_idle()
+    volume_id = volume.json()["volume"]["id"]
     cloud.faults.add("rpc.cast", action="delay", delay_s=900, match={"method": "reimage"})
     body = {"os-reimage": {"image_id": image_id}}
     path = f"/v3/{{project_id}}/volumes/{volume_id}/action"
@@ -103,7 +131,21 @@ def test_a_reimage_whose_download_starts_after_the_token_died(send, status):
     cloud.run_until_idle()
     shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
     assert shown.json()["volume"]["status"] == status
-    _download_checked(cloud, image_id, refused=status == "error")
+    answers = [
+        (e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    moved = cloud.trace.filter(kind="io.start", label="cinder.image_download")
+    if status == "error":
+        assert answers == [("get_location", 401)] and moved == []
+        (rejected,) = cloud.trace.filter(kind="identity.token_rejected")
+        assert (rejected["subject"], rejected["reason"]) == (
+            f"GET /v2/images/{image_id}",
+            "expired token",
+        )
+    else:
+        assert answers == [("get_location", 200), ("download", 200)] and len(moved) == 1
 
 
 def _download_checked(cloud, image_id, refused, reads=()):

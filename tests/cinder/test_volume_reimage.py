@@ -177,3 +177,40 @@ def test_an_image_whose_mapping_is_a_repr_is_faultwrappers_500(profile, status):
     assert fault(r) == ("computeFault", 500, generic)
     assert states(cloud, vid)[-1] == status
     assert cloud.trace.first(kind="api.error") is None  # a reply of real Cinder's, no crash
+
+
+@pytest.mark.parametrize(
+    ("profile", "reads"),
+    [
+        # Cinder 25: get_location is glanceclient's get, as the caller
+        ("nova-30.3.0", [("GET /v2/images/{}", "get_location", 404)]),
+        # Cinder 27+, Glance 29+: the location API first, as the [glance] user
+        (
+            "upstream",
+            [
+                ("GET /versions", "get_image_locations", 200),
+                ("GET /v2/images/{}/locations", "get_image_locations", 404),
+            ],
+        ),
+    ],
+)
+def test_an_image_deleted_before_the_manager_reads_its_location_fails_the_reimage(profile, reads):
+    """``VolumeManager.reimage`` reads the image's location (``image_service.get_location``,
+    cinder 20.0.0-29.0.0) before its download: an image deleted after cinder-api's check is
+    ``ImageNotFound`` there, nothing downloaded, and the volume goes to ``error``."""
+    cloud = _cloud(profile)
+    vid = make_volume(cloud, 1)
+    image = glance_image(cloud, IMAGE_BYTES)
+    cloud.faults.add("rpc.cast", action="delay", delay_s=60, match={"method": "reimage"})
+    assert _reimage(cloud, vid, image).status == 202
+    resp = cloud.request("image", "DELETE", f"/v2/images/{image}", user="admin")
+    assert resp.status == 204
+    cloud.run_until_idle()
+    assert states(cloud, vid)[-2:] == ["downloading", "error"]
+    answers = [
+        (e["subject"], e["call"], e["status"])
+        for e in cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume")
+    ]
+    assert answers == [(subject.format(image), call, code) for subject, call, code in reads]
+    assert cloud.trace.filter(kind="io.start", label="cinder.image_download") == []

@@ -235,6 +235,68 @@ def test_a_reimage_timing_out_before_nova_32_leaves_the_server_rebuilding():
     assert warning["t"] - start == pytest.approx(20, abs=2)
 
 
+def _cinder_volume_reads(env: NovaEnv, since: float) -> list[tuple[str, str, int]]:
+    """cinder-volume's requests to Glance from virtual time `since`: subject, call, status."""
+    return [
+        (e["subject"], e["call"], e["status"])
+        for e in env.cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"].startswith("cinder-volume") and e["t"] >= since
+    ]
+
+
+def test_a_volume_backed_rebuild_has_cinder_read_the_images_location_before_its_download(
+    env: NovaEnv,
+):
+    """``VolumeManager.reimage`` (cinder 20.0.0-29.0.0) asks ``image_service.get_location``
+    before ``copy_image_to_volume``: on this Cinder (27.0.0 on) and Glance (29.0.0 on) the
+    location API, as the ``[glance]`` user, then the download."""
+    sid = env.boot(bfv=True)
+    other = env.images[1]
+    start = env.cloud.now
+    assert _rebuild(env, sid, other.id, "2.93").status == 202
+    env.cloud.run_until_idle()
+    assert env.server(sid)["status"] == "ACTIVE"
+    assert _cinder_volume_reads(env, start) == [
+        ("GET /versions", "get_image_locations", 200),
+        (f"GET /v2/images/{other.id}/locations", "get_image_locations", 200),
+        (f"GET /v2/images/{other.id}/file", "download", 200),
+    ]
+
+
+def test_an_image_deleted_before_cinders_manager_fails_the_volume_backed_rebuild(env: NovaEnv):
+    """An image deleted after cinder-api's checks of the ``os-reimage`` is gone when the manager
+    reads its location (404, ``ImageNotFound``): the root volume goes to ``error``, Cinder
+    sends no ``volume-reimaged`` event, and Nova's wait (20 s per GiB of the image) ends the
+    rebuild: from 32.0.0 an abort like any failure."""
+    sid = env.boot(bfv=True)
+    (root,) = env.server(sid)["os-extended-volumes:volumes_attached"]
+    other = env.images[1]
+    env.cloud.faults.add("rpc.cast", action="delay", delay_s=10, match={"method": "reimage"})
+    start = env.cloud.now
+    assert _rebuild(env, sid, other.id, "2.93").status == 202
+    while not [
+        e
+        for e in env.cloud.trace.filter(kind="http.response", callee="glance-api")
+        if e["actor"] == "cinder-api" and e["t"] >= start
+    ]:
+        env.cloud.run(until=env.cloud.now + 0.5)
+    assert env.cloud.request("image", "DELETE", f"/v2/images/{other.id}", user="admin").status == (
+        204
+    )
+    env.cloud.run_until_idle()
+    assert _cinder_volume_reads(env, start) == [
+        ("GET /versions", "get_image_locations", 200),
+        (f"GET /v2/images/{other.id}/locations", "get_image_locations", 404),
+    ]
+    path = f"/v3/{{project_id}}/volumes/{root['id']}"
+    assert env.cloud.request("volumev3", "GET", path).json()["volume"]["status"] == "error"
+    server = env.server(sid)
+    assert server["status"] == "ERROR"
+    assert server["fault"]["message"] == (
+        f"Build of instance {sid} aborted: Failed to rebuild volume backed instance."
+    )
+
+
 @pytest.mark.parametrize("value", [True, "true"])
 def test_preserve_ephemeral_is_an_error_on_libvirt(env: NovaEnv, value):
     sid = env.boot()
