@@ -86,7 +86,7 @@ class FieldOrder:
         status = response.status
         key = (status, response.body is None, *headers)
         if status >= 400:  # (a fault's type tells Nova's Fault from WebOb's own page)
-            key = (*key, method == "HEAD", headers.get("Content-Type"))
+            key = (*key, method == "HEAD", _hashable(headers.get("Content-Type")))
         lay = self._plans.get(key)
         if lay is None:
             lay = self._learnt(key, response, method)
@@ -111,7 +111,7 @@ class FieldOrder:
         status = response.status
         key = (status, response.body is None, *headers)
         if status >= 400:  # (as `lines`)
-            key = (*key, method == "HEAD", headers.get("Content-Type"))
+            key = (*key, method == "HEAD", _hashable(headers.get("Content-Type")))
         lay = self._stored.get(key)
         if lay is None:
             lay = self._learnt_stored(key, response, method)
@@ -305,6 +305,11 @@ def _by_lines(
     """`lines` and the stores `stores_of` makes of them for a body of `length` bytes."""
     container, store = stores_of(lines, length)
     return lines, container, store
+
+
+def _hashable(value: Any) -> Any:
+    """`value` as a key: a list's items as a tuple (a field written a line per item)."""
+    return tuple(value) if value.__class__ is list else value
 
 
 class _OtherKind(Exception):

@@ -105,11 +105,23 @@ def test_answers_of_the_same_names_are_laid_out_whatever_their_values_kinds(
 _VALUES = {
     "X-Listed": st.one_of(st.lists(st.text(max_size=3), max_size=3), st.text(max_size=3)),
     "Vary": st.one_of(st.text(max_size=5), st.lists(st.text(max_size=3), max_size=3)),
-    "vary": st.text(max_size=5),
-    "Content-Type": st.text(max_size=5),
-    "Content-Length": st.one_of(st.text(max_size=5), st.integers()),
-    "Location": st.one_of(st.text(max_size=5), st.integers()),
-    "x-openstack-request-id": st.text(max_size=5),
+    "vary": st.one_of(
+        st.text(max_size=5), st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3)
+    ),
+    "Content-Type": st.one_of(
+        st.text(max_size=5), st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3)
+    ),
+    "Content-Length": st.one_of(
+        st.one_of(st.text(max_size=5), st.integers()),
+        st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3),
+    ),
+    "Location": st.one_of(
+        st.one_of(st.text(max_size=5), st.integers()),
+        st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3),
+    ),
+    "x-openstack-request-id": st.one_of(
+        st.text(max_size=5), st.lists(st.one_of(st.text(max_size=3), st.integers()), max_size=3)
+    ),
 }
 
 
