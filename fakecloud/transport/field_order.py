@@ -212,13 +212,7 @@ def _compiled(steps: tuple[tuple[str, Any], ...], kinds: dict[str, int]) -> Any:
             parts.append(f"({n}, _merged_vary(h, {how!r}))")
     parts += [f"*_kind(h[{name!r}], {kind})" for name, kind in _unwritten(steps, kinds)]
     source = f"def lay(h, length, date, body):\n    return [{', '.join(parts)}]\n"
-    space = {
-        "body_type": body_type,
-        "_merged_vary": _merged_vary,
-        "_each": _each,
-        "_one": _one,
-        "_kind": _kind,
-    }
+    space = {**_COMPILED_NAMES, "_each": _each}
     exec(source, space)  # noqa: S102 - the source is made above, names as literals
     return space["lay"]
 
@@ -282,14 +276,7 @@ def _compiled_stored(steps: tuple[tuple[str, Any], ...], kinds: dict[str, int]) 
         f"return [{', '.join(lines)}], c, s",
     ]
     source = "def lay(h, length, date, body):\n" + "".join(f"    {line}\n" for line in body)
-    space = {
-        "body_type": body_type,
-        "_merged_vary": _merged_vary,
-        "OrderedDict": OrderedDict,
-        "_one": _one,
-        "_items": _items,
-        "_kind": _kind,
-    }
+    space = {**_COMPILED_NAMES, "OrderedDict": OrderedDict, "_items": _items}
     exec(source, space)  # noqa: S102 - the source is made above, names as literals
     return space["lay"]
 
@@ -618,3 +605,12 @@ def _keystone(
         return [*own, *vary, *body, *ids]
     # Flask: ``make_response`` (type, length), the handler's, ``after_request``'s ``Vary``
     return [*body, *own, *vary, *ids]
+
+
+#: The module's names both kinds of compiled layout call (`_compiled`, `_compiled_stored`).
+_COMPILED_NAMES = {
+    "body_type": body_type,
+    "_merged_vary": _merged_vary,
+    "_one": _one,
+    "_kind": _kind,
+}

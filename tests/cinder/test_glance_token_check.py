@@ -87,25 +87,9 @@ def test_a_reimage_whose_download_starts_after_the_token_died(send, status):
     cinder 20.0.0 on) carries the request's token as a create's does: one that starts after it
     died is refused before a byte moves and the volume goes to ``error`` (session 42: it was
     not checked), unless Cinder adds its own service token."""
-    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
-    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
-    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
-    image_id = images["images"][0]["id"]
-    body = {"volume": {"size": 1}}
-    volume = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
-    cloud.run_until_idle()
-    volume_id = volume.json()["volume"]["id"]
     # the download waits 900 s after the manager's get_location: the token lives 600
-    cloud.faults.add(
-        "cinder.driver", action="delay", delay_s=900, match={"op": "copy_image_to_volume"}
-    )
-    body = {"os-reimage": {"image_id": image_id}}
-    path = f"/v3/{{project_id}}/volumes/{volume_id}/action"
-    r = cloud.request("block-storage", "POST", path, body=body, microversion="3.68")
-    assert r.status == 202
-    cloud.run_until_idle()
-    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
-    assert shown.json()["volume"]["status"] == status
+    delayed = ("cinder.driver", {"op": "copy_image_to_volume"})
+    cloud, image_id = _reimaged_after_a_delay(send, delayed, status)
     _download_checked(cloud, image_id, refused=status == "error", reads=[("get_location", 200)])
 
 
@@ -115,22 +99,7 @@ def test_a_reimage_whose_manager_starts_after_the_token_died(send, status):
     (``image_service.get_location``, cinder 20.0.0-29.0.0; glanceclient's ``get`` until 26.x):
     a manager that starts after the request's token died is refused there, nothing downloaded,
     and the volume goes to ``error``, unless Cinder adds its own service token."""
-    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
-    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
-    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
-    image_id = images["images"][0]["id"]
-    body = {"volume": {"size": 1}}
-    volume = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
-    cloud.run_until_idle()
-    volume_id = volume.json()["volume"]["id"]
-    cloud.faults.add("rpc.cast", action="delay", delay_s=900, match={"method": "reimage"})
-    body = {"os-reimage": {"image_id": image_id}}
-    path = f"/v3/{{project_id}}/volumes/{volume_id}/action"
-    r = cloud.request("block-storage", "POST", path, body=body, microversion="3.68")
-    assert r.status == 202
-    cloud.run_until_idle()
-    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
-    assert shown.json()["volume"]["status"] == status
+    cloud, image_id = _reimaged_after_a_delay(send, ("rpc.cast", {"method": "reimage"}), status)
     answers = [
         (e["call"], e["status"])
         for e in cloud.trace.filter(kind="http.response", callee="glance-api")
@@ -146,6 +115,30 @@ def test_a_reimage_whose_manager_starts_after_the_token_died(send, status):
         )
     else:
         assert answers == [("get_location", 200), ("download", 200)] and len(moved) == 1
+
+
+def _reimaged_after_a_delay(send, delayed, status):
+    """A 1 GB volume of a Cinder 27 cloud whose tokens live 600 s (with Cinder's own service
+    token where `send`), reimaged to cirros at 3.68 with the fault point and match of `delayed`
+    held 900 s: the cloud once the volume shows `status`, and the image's id."""
+    config = {"identity": {"token_ttl_s": 600}, "cinder": {"send_service_user_token": send}}
+    cloud = Cloud(seed=1, profile="nova-27.5.1", config=config)
+    images = cloud.request("image", "GET", "/v2/images?name=cirros-0.6.2-x86_64-disk").json()
+    image_id = images["images"][0]["id"]
+    body = {"volume": {"size": 1}}
+    volume = cloud.request("block-storage", "POST", "/v3/{project_id}/volumes", body=body)
+    cloud.run_until_idle()
+    volume_id = volume.json()["volume"]["id"]
+    point, match = delayed
+    cloud.faults.add(point, action="delay", delay_s=900, match=match)
+    body = {"os-reimage": {"image_id": image_id}}
+    path = f"/v3/{{project_id}}/volumes/{volume_id}/action"
+    r = cloud.request("block-storage", "POST", path, body=body, microversion="3.68")
+    assert r.status == 202
+    cloud.run_until_idle()
+    shown = cloud.request("block-storage", "GET", f"/v3/{{project_id}}/volumes/{volume_id}")
+    assert shown.json()["volume"]["status"] == status
+    return cloud, image_id
 
 
 def _download_checked(cloud, image_id, refused, reads=()):
