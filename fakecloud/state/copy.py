@@ -123,7 +123,12 @@ def _tuple(x: tuple, memo: _Memo) -> tuple:
             changed = changed or w is not v
             v = w
         items.append(v)
-    return tuple(items) if changed else x
+    if not changed:
+        return x
+    # kept by identity, as the other containers are: a tuple the graph holds twice is one
+    # tuple in the copy too (a save writes the second as a reference to the first)
+    y = memo[id(x)] = tuple(items)
+    return y
 
 
 def _set(x: set, memo: _Memo) -> set:
@@ -134,7 +139,22 @@ def _set(x: set, memo: _Memo) -> set:
 
 
 def _frozenset(x: frozenset, memo: _Memo) -> frozenset:
-    return frozenset([v if v.__class__ in _ATOMS else _copy(v, memo) for v in x])
+    """As `_tuple`: `x` itself when no item is copied (an empty or atoms-only set, such as the
+    one empty set every volume without snapshots shares), else one new set for every place
+    that holds `x`. A new set per place made a fork save other bytes than its source (each
+    place a node of its own, where the source writes references to one)."""
+    changed = False
+    items = []
+    for v in x:
+        if v.__class__ not in _ATOMS:
+            w = _copy(v, memo)
+            changed = changed or w is not v
+            v = w
+        items.append(v)
+    if not changed:
+        return x
+    y = memo[id(x)] = frozenset(items)
+    return y
 
 
 def _deque(x: collections.deque, memo: _Memo) -> collections.deque:

@@ -291,3 +291,23 @@ def test_a_copy_of_a_guest_frozen_across_a_restart_still_breaks_no_freeze_across
     restarted = [v for v in seen["original"] if v[0] == "no_freeze_across_restart"]
     assert len(restarted) == 1 and "before its last restart (1 since)" in restarted[0][1]
     assert seen == dict.fromkeys(seen, seen["original"])
+
+
+def test_a_fork_of_a_loaded_cloud_saves_its_bytes_where_volumes_share_their_empty_snapshot_set():
+    """Volumes without snapshots share one empty set of snapshot ids; a loaded cloud shares it
+    as the save wrote it (one node, referenced). A fork of that cloud saves the same bytes: it
+    made a new set for each volume (a node each), so its save differed from its source's
+    (`make fuzz`'s round trip of load, then fork, found it)."""
+    from fakecloud import state
+
+    cloud = Cloud(seed=3)
+    for name in ("a", "b", "c"):
+        body = {"volume": {"size": 1, "name": name}}
+        r = cloud.request("volumev3", "POST", "/v3/{project_id}/volumes", body=body)
+        assert r.status == 202
+    cloud.run_until_idle()
+    loaded = state.loads(state.dumps(cloud), cloud_class=Cloud)
+    saved = state.dumps(loaded)
+    volumes = list(loaded.cinder.store.volumes.values())
+    assert len({id(v.snapshot_ids) for v in volumes}) < len(volumes)  # shared once loaded
+    assert state.dumps(loaded.fork()) == saved
