@@ -115,20 +115,7 @@ def _list(x: list, memo: _Memo) -> list:
 
 
 def _tuple(x: tuple, memo: _Memo) -> tuple:
-    changed = False
-    items = []
-    for v in x:
-        if v.__class__ not in _ATOMS:
-            w = _copy(v, memo)
-            changed = changed or w is not v
-            v = w
-        items.append(v)
-    if not changed:
-        return x
-    # kept by identity, as the other containers are: a tuple the graph holds twice is one
-    # tuple in the copy too (a save writes the second as a reference to the first)
-    y = memo[id(x)] = tuple(items)
-    return y
+    return _immutable(x, memo, tuple)
 
 
 def _set(x: set, memo: _Memo) -> set:
@@ -139,10 +126,15 @@ def _set(x: set, memo: _Memo) -> set:
 
 
 def _frozenset(x: frozenset, memo: _Memo) -> frozenset:
-    """As `_tuple`: `x` itself when no item is copied (an empty or atoms-only set, such as the
-    one empty set every volume without snapshots shares), else one new set for every place
-    that holds `x`. A new set per place made a fork save other bytes than its source (each
-    place a node of its own, where the source writes references to one)."""
+    return _immutable(x, memo, frozenset)
+
+
+def _immutable(x: Any, memo: _Memo, kind: type) -> Any:
+    """A tuple's or a frozenset's copy: `x` itself when no item is copied (an empty or
+    atoms-only one, such as the one empty set every volume without snapshots shares), else
+    one new `kind` of the copied items for every place that holds `x`, kept by identity as
+    the other containers are (a save writes the second place as a reference to the first; a
+    new one per place made a fork save other bytes than its source)."""
     changed = False
     items = []
     for v in x:
@@ -153,7 +145,7 @@ def _frozenset(x: frozenset, memo: _Memo) -> frozenset:
         items.append(v)
     if not changed:
         return x
-    y = memo[id(x)] = frozenset(items)
+    y = memo[id(x)] = kind(items)
     return y
 
 
